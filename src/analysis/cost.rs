@@ -1,0 +1,95 @@
+//! Monthly cost of EBS volumes and snapshots from a price table ($/GB-month).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+const DEFAULT_PRICES: &str = include_str!("../../assets/prices.toml");
+
+/// The volume type used for a price when a volume's own type is not in the table.
+const FALLBACK_TYPE: &str = "gp2";
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    /// $/GB-month of snapshot storage (standard tier).
+    pub snapshot: f64,
+    /// $/GB-month per volume type.
+    pub volume: BTreeMap<String, f64>,
+}
+
+impl Default for Prices {
+    fn default() -> Self {
+        toml::from_str(DEFAULT_PRICES).unwrap_or_else(|e| {
+            // The asset is compiled in and covered by a test; this is unreachable in practice.
+            tracing::error!("built-in price table is invalid: {e}");
+            Prices {
+                snapshot: 0.05,
+                volume: BTreeMap::new(),
+            }
+        })
+    }
+}
+
+impl Prices {
+    pub fn volume_per_gib(&self, volume_type: &str) -> f64 {
+        self.volume
+            .get(volume_type)
+            .or_else(|| self.volume.get(FALLBACK_TYPE))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    pub fn volume_monthly(&self, volume_type: &str, size_gib: i32) -> f64 {
+        self.volume_per_gib(volume_type) * f64::from(size_gib.max(0))
+    }
+
+    /// Upper bound: snapshots are incremental, but the full size is what could be billed.
+    pub fn snapshot_monthly(&self, size_gib: i32) -> f64 {
+        self.snapshot * f64::from(size_gib.max(0))
+    }
+}
+
+/// Dollars rounded to cents, for display and JSON.
+pub fn cents(usd: f64) -> f64 {
+    (usd * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_table_parses_and_has_every_type() {
+        let p: Prices = toml::from_str(DEFAULT_PRICES).expect("assets/prices.toml parses");
+        for t in ["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"] {
+            assert!(p.volume.contains_key(t), "{t}");
+        }
+        assert_eq!(Prices::default(), p);
+    }
+
+    #[test]
+    fn monthly_costs_scale_with_size() {
+        let p = Prices::default();
+        let cases = [
+            ("gp3", 100, 8.0),
+            ("gp2", 10, 1.0),
+            ("sc1", 1000, 15.0),
+            ("unknown-type", 10, 1.0),
+            ("gp3", -5, 0.0),
+        ];
+        for (t, size, want) in cases {
+            assert!(
+                (p.volume_monthly(t, size) - want).abs() < 1e-9,
+                "{t} {size}"
+            );
+        }
+        assert!((p.snapshot_monthly(20) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn cents_rounds_half_up() {
+        assert!((cents(1.005_1) - 1.01).abs() < 1e-9);
+        assert!((cents(0.004) - 0.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,301 @@
+//! Which ECR images are in use: referenced (by digest or repository:tag) by the task
+//! definition of an ACTIVE or DRAINING service's deployment, or by a live task.
+
+use std::collections::HashSet;
+
+use crate::model::{Image, Service, Task, TaskDefinition};
+
+/// A container image reference split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub registry: Option<String>,
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+/// Parses `[registry/]repo[:tag][@digest]`.
+pub fn parse_image_ref(reference: &str) -> ImageRef {
+    let (rest, digest) = match reference.split_once('@') {
+        Some((r, d)) => (r, Some(d.to_string())),
+        None => (reference, None),
+    };
+    let (path, tag) = match rest.rfind(':') {
+        Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(rest[i + 1..].to_string())),
+        _ => (rest, None),
+    };
+    let (registry, repository) = match path.split_once('/') {
+        Some((first, repo))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            (Some(first.to_string()), repo.to_string())
+        }
+        _ => (None, path.to_string()),
+    };
+    ImageRef {
+        registry,
+        repository,
+        tag: tag.filter(|t| !t.is_empty()),
+        digest,
+    }
+}
+
+/// The set of image references something live points at.
+#[derive(Debug, Clone, Default)]
+pub struct InUse {
+    by_tag: HashSet<(String, String)>,
+    by_digest: HashSet<(String, String)>,
+    /// Digests with no repository known (task containers report only the digest).
+    bare_digests: HashSet<String>,
+}
+
+impl InUse {
+    pub fn add_reference(&mut self, reference: &str) {
+        let r = parse_image_ref(reference);
+        if let Some(tag) = r.tag {
+            self.by_tag.insert((r.repository.clone(), tag));
+        }
+        if let Some(d) = r.digest {
+            self.by_digest.insert((r.repository, d));
+        }
+    }
+
+    pub fn add_digest(&mut self, repository: Option<&str>, digest: &str) {
+        match repository {
+            Some(repo) => {
+                self.by_digest
+                    .insert((repo.to_string(), digest.to_string()));
+            }
+            None => {
+                self.bare_digests.insert(digest.to_string());
+            }
+        }
+    }
+
+    /// Builds the set from services (only ACTIVE / DRAINING ones count), the task
+    /// definitions their deployments run, and live tasks with their containers.
+    pub fn build<'a>(
+        services: &[Service],
+        task_definitions: impl Fn(&str) -> Option<&'a TaskDefinition>,
+        tasks: &[Task],
+    ) -> Self {
+        let mut set = InUse::default();
+        let add_td = |set: &mut InUse, arn: &str| {
+            if let Some(td) = task_definitions(arn) {
+                for c in &td.containers {
+                    set.add_reference(&c.image);
+                }
+            }
+        };
+        for s in services.iter().filter(|s| counts_for_in_use(&s.status)) {
+            add_td(&mut set, &s.task_definition);
+            for d in &s.deployments {
+                add_td(&mut set, &d.task_definition);
+            }
+        }
+        for t in tasks.iter().filter(|t| t.is_live()) {
+            add_td(&mut set, &t.task_definition);
+            for c in &t.containers {
+                let repo = c.image.as_deref().map(parse_image_ref);
+                if let Some(image) = &c.image {
+                    set.add_reference(image);
+                }
+                if let Some(d) = &c.image_digest {
+                    set.add_digest(repo.as_ref().map(|r| r.repository.as_str()), d);
+                }
+            }
+        }
+        set
+    }
+
+    pub fn contains_digest(&self, repository: &str, digest: &str) -> bool {
+        self.bare_digests.contains(digest)
+            || self
+                .by_digest
+                .contains(&(repository.to_string(), digest.to_string()))
+    }
+
+    pub fn contains_tag(&self, repository: &str, tag: &str) -> bool {
+        self.by_tag
+            .contains(&(repository.to_string(), tag.to_string()))
+    }
+
+    /// An image is in use when its digest, or any of its tags, is referenced.
+    pub fn image_in_use(&self, image: &Image) -> bool {
+        self.contains_digest(&image.repository, &image.digest)
+            || image
+                .tags
+                .iter()
+                .any(|t| self.contains_tag(&image.repository, t))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_tag.is_empty() && self.by_digest.is_empty() && self.bare_digests.is_empty()
+    }
+}
+
+/// Services whose task definitions keep images in use.
+pub fn counts_for_in_use(service_status: &str) -> bool {
+    matches!(service_status, "ACTIVE" | "DRAINING")
+}
+
+/// The distinct task-definition ARNs that in-use detection needs.
+pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let from_services = services
+        .iter()
+        .filter(|s| counts_for_in_use(&s.status))
+        .flat_map(|s| {
+            std::iter::once(s.task_definition.as_str())
+                .chain(s.deployments.iter().map(|d| d.task_definition.as_str()))
+        });
+    let from_tasks = tasks
+        .iter()
+        .filter(|t| t.is_live())
+        .map(|t| t.task_definition.as_str());
+    for arn in from_services.chain(from_tasks) {
+        if !arn.is_empty() && seen.insert(arn) {
+            out.push(arn.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContainerDef, Deployment, TaskContainer};
+
+    #[test]
+    fn image_refs_parse() {
+        let cases = [
+            (
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/workspaces:alice-20261120T0815",
+                (
+                    Some("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+                    "workspaces",
+                    Some("alice-20261120T0815"),
+                    None,
+                ),
+            ),
+            (
+                "123.dkr.ecr.eu-west-1.amazonaws.com/team/api@sha256:abc",
+                (
+                    Some("123.dkr.ecr.eu-west-1.amazonaws.com"),
+                    "team/api",
+                    None,
+                    Some("sha256:abc"),
+                ),
+            ),
+            ("nginx", (None, "nginx", None, None)),
+            (
+                "library/nginx:1.27",
+                (None, "library/nginx", Some("1.27"), None),
+            ),
+            (
+                "localhost:5000/app:v2",
+                (Some("localhost:5000"), "app", Some("v2"), None),
+            ),
+            (
+                "repo:tag@sha256:d",
+                (None, "repo", Some("tag"), Some("sha256:d")),
+            ),
+            ("", (None, "", None, None)),
+        ];
+        for (input, (registry, repo, tag, digest)) in cases {
+            let r = parse_image_ref(input);
+            assert_eq!(r.registry.as_deref(), registry, "{input}");
+            assert_eq!(r.repository, repo, "{input}");
+            assert_eq!(r.tag.as_deref(), tag, "{input}");
+            assert_eq!(r.digest.as_deref(), digest, "{input}");
+        }
+    }
+
+    fn td(arn: &str, image: &str) -> TaskDefinition {
+        TaskDefinition {
+            arn: arn.into(),
+            containers: vec![ContainerDef {
+                name: "app".into(),
+                image: image.into(),
+                environment: vec![],
+            }],
+            ..TaskDefinition::default()
+        }
+    }
+
+    fn image(repo: &str, digest: &str, tags: &[&str]) -> Image {
+        Image {
+            repository: repo.into(),
+            digest: digest.into(),
+            tags: tags.iter().map(|t| (*t).to_string()).collect(),
+            ..Image::default()
+        }
+    }
+
+    #[test]
+    fn services_tasks_and_statuses_decide_in_use() {
+        let tds = [
+            td("td-active", "reg.example.com/ws:alice-1"),
+            td("td-inactive", "reg.example.com/ws:bob-1"),
+            td("td-draining-old", "reg.example.com/ws@sha256:carol"),
+            td("td-stopped-task", "reg.example.com/ws:dave-1"),
+        ];
+        let lookup = |arn: &str| tds.iter().find(|t| t.arn == arn);
+        let services = vec![
+            Service {
+                status: "ACTIVE".into(),
+                task_definition: "td-active".into(),
+                ..Service::default()
+            },
+            Service {
+                status: "INACTIVE".into(),
+                task_definition: "td-inactive".into(),
+                ..Service::default()
+            },
+            Service {
+                status: "DRAINING".into(),
+                task_definition: "td-active".into(),
+                deployments: vec![Deployment {
+                    task_definition: "td-draining-old".into(),
+                    ..Deployment::default()
+                }],
+                ..Service::default()
+            },
+        ];
+        let tasks = vec![
+            Task {
+                last_status: "RUNNING".into(),
+                desired_status: "RUNNING".into(),
+                containers: vec![TaskContainer {
+                    image: Some("reg.example.com/ws:erin-1".into()),
+                    image_digest: Some("sha256:erin".into()),
+                    ..TaskContainer::default()
+                }],
+                ..Task::default()
+            },
+            Task {
+                last_status: "STOPPED".into(),
+                desired_status: "STOPPED".into(),
+                task_definition: "td-stopped-task".into(),
+                ..Task::default()
+            },
+        ];
+        let set = InUse::build(&services, lookup, &tasks);
+        let cases = [
+            (image("ws", "sha256:a", &["alice-1"]), true),
+            (image("ws", "sha256:b", &["bob-1"]), false),
+            (image("ws", "sha256:carol", &["carol-9"]), true),
+            (image("ws", "sha256:d", &["dave-1"]), false),
+            (image("ws", "sha256:erin", &["erin-0"]), true),
+            (image("other", "sha256:x", &["alice-1"]), false),
+        ];
+        for (img, want) in cases {
+            assert_eq!(set.image_in_use(&img), want, "{img:?}");
+        }
+        assert_eq!(
+            task_definitions_needed(&services, &tasks),
+            vec!["td-active".to_string(), "td-draining-old".to_string()]
+        );
+    }
+}

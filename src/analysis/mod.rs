@@ -1,0 +1,9 @@
+//! Pure functions over the model: orphan rules, per-user tag grouping, in-use detection,
+//! cost, age, rollout health. No I/O; every rule is tested from tables.
+
+pub mod age;
+pub mod cost;
+pub mod health;
+pub mod in_use;
+pub mod orphans;
+pub mod tags;

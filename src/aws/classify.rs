@@ -1,0 +1,158 @@
+//! Turns SDK errors into `AwsError`s that name the IAM action, region and endpoint, and
+//! sort the failure into a kind the user can act on.
+
+use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::error::{AwsError, AwsErrorKind};
+
+/// Where calls of one adapter go: used to label every error it returns.
+#[derive(Debug, Clone, Default)]
+pub struct CallContext {
+    pub region: String,
+    pub endpoint: Option<String>,
+}
+
+impl CallContext {
+    /// A closure for `map_err` that labels an SDK error with the IAM action of the call.
+    pub fn err<E, R>(&self, action: &'static str) -> impl FnOnce(SdkError<E, R>) -> AwsError + '_
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        move |e| classify(action, self, &e)
+    }
+
+    /// An error for a call that returned something ecsnap cannot use.
+    pub fn odd_answer(&self, action: &'static str, message: impl Into<String>) -> AwsError {
+        AwsError {
+            action,
+            region: self.region.clone(),
+            endpoint: self.endpoint.clone(),
+            kind: AwsErrorKind::Other,
+            code: None,
+            message: message.into(),
+        }
+    }
+}
+
+fn classify<E, R>(action: &'static str, ctx: &CallContext, err: &SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let chain = DisplayErrorContext(err).to_string();
+    let (kind, code, message) = match err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().map(str::to_string);
+            let message = e.message().unwrap_or_default().to_string();
+            (kind_of_code(code.as_deref()), code, message)
+        }
+        SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None, String::new()),
+        SdkError::DispatchFailure(d) => {
+            let kind = if mentions_credentials(&chain) {
+                AwsErrorKind::NoCredentials
+            } else if d.is_timeout() {
+                AwsErrorKind::Timeout
+            } else {
+                AwsErrorKind::Unreachable
+            };
+            (kind, None, root_cause(&chain))
+        }
+        _ => {
+            let kind = if mentions_credentials(&chain) {
+                AwsErrorKind::NoCredentials
+            } else if chain.contains("region") && chain.contains("No region") {
+                AwsErrorKind::NoRegion
+            } else {
+                AwsErrorKind::Other
+            };
+            (kind, None, root_cause(&chain))
+        }
+    };
+    AwsError {
+        action,
+        region: ctx.region.clone(),
+        endpoint: ctx.endpoint.clone(),
+        kind,
+        code,
+        message,
+    }
+}
+
+/// The error codes ECS, ECR, EC2 and STS use, sorted by what the user should do.
+pub fn kind_of_code(code: Option<&str>) -> AwsErrorKind {
+    match code.unwrap_or_default() {
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
+            AwsErrorKind::AccessDenied
+        }
+        "ExpiredToken"
+        | "ExpiredTokenException"
+        | "InvalidClientTokenId"
+        | "AuthFailure"
+        | "UnrecognizedClientException"
+        | "SignatureDoesNotMatch"
+        | "RequestExpired" => AwsErrorKind::ExpiredCredentials,
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
+        | "TooManyRequestsException" => AwsErrorKind::Throttled,
+        "ClusterNotFoundException"
+        | "ServiceNotFoundException"
+        | "RepositoryNotFoundException"
+        | "ImageNotFoundException"
+        | "InvalidVolume.NotFound"
+        | "InvalidSnapshot.NotFound" => AwsErrorKind::NotFound,
+        "" => AwsErrorKind::Other,
+        _ => AwsErrorKind::Service,
+    }
+}
+
+fn mentions_credentials(chain: &str) -> bool {
+    let lower = chain.to_ascii_lowercase();
+    lower.contains("no credentials")
+        || lower.contains("credentialsnotloaded")
+        || lower.contains("failed to load credentials")
+        || lower.contains("credentials provider")
+}
+
+/// The innermost cause of an error chain (`a: b: c` → `c`), which is the useful part.
+fn root_cause(chain: &str) -> String {
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_into_kinds() {
+        let cases = [
+            (Some("AccessDeniedException"), AwsErrorKind::AccessDenied),
+            (Some("UnauthorizedOperation"), AwsErrorKind::AccessDenied),
+            (Some("AccessDenied"), AwsErrorKind::AccessDenied),
+            (Some("ExpiredToken"), AwsErrorKind::ExpiredCredentials),
+            (Some("ThrottlingException"), AwsErrorKind::Throttled),
+            (Some("RequestLimitExceeded"), AwsErrorKind::Throttled),
+            (Some("ClusterNotFoundException"), AwsErrorKind::NotFound),
+            (Some("InvalidParameterException"), AwsErrorKind::Service),
+            (None, AwsErrorKind::Other),
+        ];
+        for (code, kind) in cases {
+            assert_eq!(kind_of_code(code), kind, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn root_cause_is_the_innermost_message() {
+        assert_eq!(
+            root_cause("dispatch failure: io error: Connection refused (os error 111)"),
+            "Connection refused (os error 111)"
+        );
+    }
+}

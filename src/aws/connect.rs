@@ -1,0 +1,92 @@
+//! Builds the SDK clients from the standard AWS chain (env, profiles, SSO, assume-role)
+//! plus `--profile`, `--region` and `--endpoint-url`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+
+use super::{AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter, StsAdapter};
+use crate::error::{AwsError, AwsErrorKind, Result};
+
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Fixed credentials instead of the default chain (the local emulator's fake ones).
+    pub credentials: Option<aws_sdk_ecs::config::Credentials>,
+}
+
+/// Adaptive retries: throttling slows the client down instead of failing the load.
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::adaptive()
+        .with_max_attempts(6)
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_secs(10))
+}
+
+fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(30))
+        .operation_attempt_timeout(Duration::from_secs(45))
+        .build()
+}
+
+/// Resolves credentials and region once and builds every adapter.
+pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry_config())
+        .timeout_config(timeout_config());
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(creds) = &opts.credentials {
+        loader = loader.credentials_provider(creds.clone());
+    }
+    let conf = loader.load().await;
+    let Some(region) = conf.region().map(ToString::to_string) else {
+        return Err(AwsError {
+            action: "config",
+            region: String::new(),
+            endpoint: opts.endpoint_url.clone(),
+            kind: AwsErrorKind::NoRegion,
+            code: None,
+            message: String::new(),
+        }
+        .into());
+    };
+    let ctx = CallContext {
+        region: region.clone(),
+        endpoint: conf.endpoint_url().map(str::to_string),
+    };
+    Ok(AwsClients {
+        ecs: Arc::new(EcsAdapter::new(
+            aws_sdk_ecs::Client::new(&conf),
+            ctx.clone(),
+        )),
+        ecr: Arc::new(EcrAdapter::new(
+            aws_sdk_ecr::Client::new(&conf),
+            ctx.clone(),
+        )),
+        ec2: Arc::new(Ec2Adapter::new(
+            aws_sdk_ec2::Client::new(&conf),
+            ctx.clone(),
+        )),
+        sts: Arc::new(StsAdapter::new(
+            aws_sdk_sts::Client::new(&conf),
+            ctx.clone(),
+        )),
+        region,
+        endpoint: ctx.endpoint,
+    })
+}

@@ -1,0 +1,122 @@
+//! EC2 adapter: EBS volumes, the account's snapshots, the account's AMIs.
+
+use async_trait::async_trait;
+use aws_sdk_ec2::Client;
+
+use super::convert::{ec2_tags, owned, text, time};
+use super::{CallContext, Ec2Api};
+use crate::error::Result;
+use crate::model::{Ami, Snapshot, Volume};
+
+/// The largest page DescribeVolumes / DescribeSnapshots / DescribeImages return.
+const PAGE: i32 = 1000;
+
+pub struct Ec2Adapter {
+    client: Client,
+    ctx: CallContext,
+}
+
+impl Ec2Adapter {
+    pub fn new(client: Client, ctx: CallContext) -> Self {
+        Self { client, ctx }
+    }
+}
+
+#[async_trait]
+impl Ec2Api for Ec2Adapter {
+    async fn describe_volumes(&self) -> Result<Vec<Volume>> {
+        let vols: Vec<aws_sdk_ec2::types::Volume> = self
+            .client
+            .describe_volumes()
+            .max_results(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeVolumes"))?;
+        Ok(vols.iter().map(volume).collect())
+    }
+
+    async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>> {
+        let snaps: Vec<aws_sdk_ec2::types::Snapshot> = self
+            .client
+            .describe_snapshots()
+            .owner_ids("self")
+            .max_results(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeSnapshots"))?;
+        Ok(snaps.iter().map(snapshot).collect())
+    }
+
+    async fn describe_own_amis(&self) -> Result<Vec<Ami>> {
+        let images: Vec<aws_sdk_ec2::types::Image> = self
+            .client
+            .describe_images()
+            .owners("self")
+            .max_results(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeImages"))?;
+        Ok(images
+            .iter()
+            .map(|i| Ami {
+                id: text(i.image_id()),
+                name: owned(i.name()),
+                state: i.state().map(|s| s.as_str().to_string()),
+                snapshot_ids: i
+                    .block_device_mappings()
+                    .iter()
+                    .filter_map(|m| m.ebs()?.snapshot_id().map(str::to_string))
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+fn volume(v: &aws_sdk_ec2::types::Volume) -> Volume {
+    Volume {
+        id: text(v.volume_id()),
+        size_gib: v.size().unwrap_or_default(),
+        volume_type: v
+            .volume_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        state: v
+            .state()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        create_time: time(v.create_time()),
+        availability_zone: owned(v.availability_zone()),
+        snapshot_id: owned(v.snapshot_id()),
+        tags: ec2_tags(v.tags()),
+        attached_to: v
+            .attachments()
+            .iter()
+            .filter_map(|a| owned(a.instance_id()).or_else(|| owned(a.associated_resource())))
+            .collect(),
+    }
+}
+
+fn snapshot(s: &aws_sdk_ec2::types::Snapshot) -> Snapshot {
+    Snapshot {
+        id: text(s.snapshot_id()),
+        volume_id: owned(s.volume_id()),
+        size_gib: s.volume_size().unwrap_or_default(),
+        state: s
+            .state()
+            .map(|st| st.as_str().to_string())
+            .unwrap_or_default(),
+        start_time: time(s.start_time()),
+        owner_id: owned(s.owner_id()),
+        description: owned(s.description()),
+        tags: ec2_tags(s.tags()),
+    }
+}

@@ -1,0 +1,336 @@
+//! ECS adapter: clusters, services (DescribeServices by 10), tasks (DescribeTasks by 100,
+//! running and recently stopped), task definitions.
+
+use async_trait::async_trait;
+use aws_sdk_ecs::Client;
+use aws_sdk_ecs::types::DesiredStatus;
+use futures::{StreamExt, TryStreamExt, stream};
+
+use super::convert::{owned, text, time};
+use super::{CallContext, EcsApi, MAX_CONCURRENCY};
+use crate::error::Result;
+use crate::model::{
+    ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
+    TaskDefinition, TaskVolume, arn_name,
+};
+
+/// DescribeServices takes at most 10 services per call.
+pub const DESCRIBE_SERVICES_MAX: usize = 10;
+/// DescribeTasks takes at most 100 tasks per call.
+pub const DESCRIBE_TASKS_MAX: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatusFilter {
+    Running,
+    Stopped,
+}
+
+pub struct EcsAdapter {
+    client: Client,
+    ctx: CallContext,
+}
+
+impl EcsAdapter {
+    pub fn new(client: Client, ctx: CallContext) -> Self {
+        Self { client, ctx }
+    }
+}
+
+#[async_trait]
+impl EcsApi for EcsAdapter {
+    async fn list_clusters(&self) -> Result<Vec<String>> {
+        Ok(self
+            .client
+            .list_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ecs:ListClusters"))?)
+    }
+
+    async fn list_services(&self, cluster: &str) -> Result<Vec<String>> {
+        Ok(self
+            .client
+            .list_services()
+            .cluster(cluster)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ecs:ListServices"))?)
+    }
+
+    async fn describe_services(&self, cluster: &str, services: &[String]) -> Result<Vec<Service>> {
+        let pages: Vec<Vec<Service>> = stream::iter(
+            services
+                .chunks(DESCRIBE_SERVICES_MAX)
+                .map(<[String]>::to_vec),
+        )
+        .map(|chunk| async move {
+            let out = self
+                .client
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(chunk))
+                .send()
+                .await
+                .map_err(self.ctx.err("ecs:DescribeServices"))?;
+            Ok::<_, crate::error::Error>(out.services().iter().map(service).collect())
+        })
+        .buffered(MAX_CONCURRENCY)
+        .try_collect()
+        .await?;
+        Ok(pages.into_iter().flatten().collect())
+    }
+
+    async fn list_tasks(
+        &self,
+        cluster: &str,
+        service: Option<&str>,
+        status: TaskStatusFilter,
+    ) -> Result<Vec<String>> {
+        let desired = match status {
+            TaskStatusFilter::Running => DesiredStatus::Running,
+            TaskStatusFilter::Stopped => DesiredStatus::Stopped,
+        };
+        Ok(self
+            .client
+            .list_tasks()
+            .cluster(cluster)
+            .set_service_name(service.map(str::to_string))
+            .desired_status(desired)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ecs:ListTasks"))?)
+    }
+
+    async fn describe_tasks(&self, cluster: &str, tasks: &[String]) -> Result<Vec<Task>> {
+        let pages: Vec<Vec<Task>> =
+            stream::iter(tasks.chunks(DESCRIBE_TASKS_MAX).map(<[String]>::to_vec))
+                .map(|chunk| async move {
+                    let out = self
+                        .client
+                        .describe_tasks()
+                        .cluster(cluster)
+                        .set_tasks(Some(chunk))
+                        .send()
+                        .await
+                        .map_err(self.ctx.err("ecs:DescribeTasks"))?;
+                    Ok::<_, crate::error::Error>(out.tasks().iter().map(task).collect())
+                })
+                .buffered(MAX_CONCURRENCY)
+                .try_collect()
+                .await?;
+        Ok(pages.into_iter().flatten().collect())
+    }
+
+    async fn describe_task_definition(&self, task_definition: &str) -> Result<TaskDefinition> {
+        let out = self
+            .client
+            .describe_task_definition()
+            .task_definition(task_definition)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:DescribeTaskDefinition"))?;
+        let td = out.task_definition().ok_or_else(|| {
+            self.ctx.odd_answer(
+                "ecs:DescribeTaskDefinition",
+                format!("no task definition returned for {task_definition}"),
+            )
+        })?;
+        Ok(task_definition_of(td))
+    }
+}
+
+fn service(s: &aws_sdk_ecs::types::Service) -> Service {
+    let deployments: Vec<Deployment> = s.deployments().iter().map(deployment).collect();
+    let volume_configurations = s
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"))
+        .map(|d| {
+            d.volume_configurations()
+                .iter()
+                .map(volume_config)
+                .collect()
+        })
+        .unwrap_or_default();
+    Service {
+        cluster: arn_name(s.cluster_arn().unwrap_or_default()).to_string(),
+        arn: text(s.service_arn()),
+        name: text(s.service_name()),
+        status: text(s.status()),
+        desired_count: s.desired_count(),
+        running_count: s.running_count(),
+        pending_count: s.pending_count(),
+        task_definition: text(s.task_definition()),
+        deployments,
+        events: s
+            .events()
+            .iter()
+            .map(|e| ServiceEvent {
+                id: text(e.id()),
+                created_at: time(e.created_at()),
+                message: text(e.message()),
+            })
+            .collect(),
+        created_at: time(s.created_at()),
+        volume_configurations,
+    }
+}
+
+fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {
+    Deployment {
+        id: text(d.id()),
+        status: text(d.status()),
+        task_definition: text(d.task_definition()),
+        desired_count: d.desired_count(),
+        running_count: d.running_count(),
+        pending_count: d.pending_count(),
+        failed_tasks: d.failed_tasks(),
+        rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
+        rollout_state_reason: owned(d.rollout_state_reason()),
+        created_at: time(d.created_at()),
+        updated_at: time(d.updated_at()),
+    }
+}
+
+fn volume_config(v: &aws_sdk_ecs::types::ServiceVolumeConfiguration) -> ServiceVolumeConfig {
+    let ebs = v.managed_ebs_volume();
+    ServiceVolumeConfig {
+        name: v.name().to_string(),
+        snapshot_id: ebs.and_then(|e| owned(e.snapshot_id())),
+        size_gib: ebs
+            .and_then(aws_sdk_ecs::types::ServiceManagedEbsVolumeConfiguration::size_in_gib),
+        volume_type: ebs.and_then(|e| owned(e.volume_type())),
+    }
+}
+
+fn task(t: &aws_sdk_ecs::types::Task) -> Task {
+    let arn = text(t.task_arn());
+    Task {
+        id: arn_name(&arn).to_string(),
+        cluster: arn_name(t.cluster_arn().unwrap_or_default()).to_string(),
+        group: owned(t.group()),
+        started_by: owned(t.started_by()),
+        last_status: text(t.last_status()),
+        desired_status: text(t.desired_status()),
+        health_status: t.health_status().map(|h| h.as_str().to_string()),
+        task_definition: text(t.task_definition_arn()),
+        started_at: time(t.started_at()),
+        stopped_at: time(t.stopped_at()),
+        stopped_reason: owned(t.stopped_reason()),
+        containers: t
+            .containers()
+            .iter()
+            .map(|c| TaskContainer {
+                name: text(c.name()),
+                image: owned(c.image()),
+                image_digest: owned(c.image_digest()),
+                last_status: owned(c.last_status()),
+                exit_code: c.exit_code(),
+                reason: owned(c.reason()),
+            })
+            .collect(),
+        volumes: t.attachments().iter().filter_map(ebs_attachment).collect(),
+        arn,
+    }
+}
+
+/// An `AmazonElasticBlockStorage` attachment's details → the volume it names.
+fn ebs_attachment(a: &aws_sdk_ecs::types::Attachment) -> Option<TaskVolume> {
+    if a.r#type() != Some("AmazonElasticBlockStorage") {
+        return None;
+    }
+    let detail = |names: &[&str]| {
+        a.details()
+            .iter()
+            .find(|kv| {
+                kv.name()
+                    .is_some_and(|n| names.iter().any(|m| n.eq_ignore_ascii_case(m)))
+            })
+            .and_then(|kv| owned(kv.value()))
+    };
+    Some(TaskVolume {
+        volume_id: detail(&["volumeId", "volume-id"])?,
+        name: detail(&["volumeName", "name"]),
+        delete_on_termination: detail(&["deleteOnTermination"])
+            .map(|v| v.eq_ignore_ascii_case("true")),
+    })
+}
+
+fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
+    TaskDefinition {
+        arn: text(td.task_definition_arn()),
+        family: text(td.family()),
+        revision: td.revision(),
+        status: td
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        registered_at: time(td.registered_at()),
+        containers: td
+            .container_definitions()
+            .iter()
+            .map(|c| ContainerDef {
+                name: text(c.name()),
+                image: text(c.image()),
+                environment: c
+                    .environment()
+                    .iter()
+                    .map(|kv| (text(kv.name()), text(kv.value())))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ecs::types::{Attachment, KeyValuePair};
+
+    fn kv(name: &str, value: &str) -> KeyValuePair {
+        KeyValuePair::builder().name(name).value(value).build()
+    }
+
+    #[test]
+    fn ebs_attachment_is_parsed_from_details() {
+        let a = Attachment::builder()
+            .r#type("AmazonElasticBlockStorage")
+            .details(kv("volumeId", "vol-0abc"))
+            .details(kv("volumeName", "data"))
+            .details(kv("deleteOnTermination", "false"))
+            .build();
+        assert_eq!(
+            ebs_attachment(&a),
+            Some(TaskVolume {
+                volume_id: "vol-0abc".into(),
+                name: Some("data".into()),
+                delete_on_termination: Some(false),
+            })
+        );
+    }
+
+    #[test]
+    fn other_attachments_and_missing_ids_are_ignored() {
+        let eni = Attachment::builder()
+            .r#type("ElasticNetworkInterface")
+            .details(kv("volumeId", "vol-0abc"))
+            .build();
+        assert_eq!(ebs_attachment(&eni), None);
+        let no_id = Attachment::builder()
+            .r#type("AmazonElasticBlockStorage")
+            .details(kv("volumeName", "data"))
+            .build();
+        assert_eq!(ebs_attachment(&no_id), None);
+    }
+}

@@ -1,0 +1,67 @@
+//! `ecsnap demo`: start the local emulator, seed the demo fleet, show it; the emulator is
+//! stopped on exit and on Ctrl-C.
+
+use super::listings::{orphans_text, services_table, snapshots_text};
+use super::print_text;
+use crate::aws::{AwsClients, ConnectOptions, connect};
+use crate::cli::GlobalArgs;
+use crate::config::{Settings, now};
+use crate::demo::fleet::{REGION, emulator_credentials};
+use crate::demo::{Emulator, seed};
+use crate::error::{Error, Result, exit};
+use crate::load;
+
+pub async fn run(_global: &GlobalArgs, settings: &Settings, serve: bool) -> Result<i32> {
+    eprintln!("ecsnap demo: starting a local AWS emulator (moto) on 127.0.0.1…");
+    let emulator = tokio::task::spawn_blocking(|| {
+        Emulator::start(&Emulator::default_venv(), &mut |m: &str| eprintln!("{m}"))
+    })
+    .await
+    .map_err(|e| Error::Emulator(format!("start-up task failed: {e}")))??;
+    let work = async {
+        emulator.pin_task_status()?;
+        eprintln!(
+            "ecsnap demo: seeding the demo fleet at {}…",
+            emulator.endpoint()
+        );
+        seed(&emulator.endpoint()).await?;
+        let aws = connect(&ConnectOptions {
+            profile: None,
+            region: Some(REGION.into()),
+            endpoint_url: Some(emulator.endpoint()),
+            credentials: Some(emulator_credentials()),
+        })
+        .await?;
+        show(&aws, settings).await?;
+        if serve {
+            eprintln!(
+                "\nThe emulator keeps running until Ctrl-C. Point ecsnap at it from another shell:\n  \
+                 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test ecsnap --region {REGION} \
+                 --endpoint-url {} services",
+                emulator.endpoint()
+            );
+            std::future::pending::<()>().await;
+        }
+        Ok::<_, Error>(exit::OK)
+    };
+    tokio::select! {
+        result = work => result,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("\necsnap demo: stopping the emulator");
+            Ok(exit::OK)
+        }
+    }
+}
+
+async fn show(aws: &AwsClients, settings: &Settings) -> Result<()> {
+    let services = load::load_services(aws, None).await?;
+    let groups = load::load_snapshot_groups(aws, settings, None, None).await?;
+    let orphans = load::load_orphans(aws, settings, None, None, now()).await?;
+    print_text(&format!(
+        "== Services ==\n{}\n== Snapshots ==\n{}== Orphans ==\n{}",
+        services_table(&services),
+        snapshots_text(&groups),
+        orphans_text(&orphans)
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,238 @@
+//! `services`, `tasks`, `snapshots`, `orphans`: load, then print a table or JSON.
+
+use std::fmt::Write as _;
+
+use humansize::{BINARY, format_size};
+
+use super::{print_json, print_text};
+use crate::analysis::age::short_age;
+use crate::analysis::health::steadiness;
+use crate::analysis::orphans::OrphanReport;
+use crate::analysis::tags::UserTags;
+use crate::aws::AwsClients;
+use crate::cli::Command;
+use crate::config::{Settings, now};
+use crate::error::Result;
+use crate::load;
+use crate::model::{Service, Task, arn_name};
+use crate::output::json::{OrphansJson, ServiceJson, TaskJson, UserTagsJson};
+use crate::output::table::Table;
+
+pub async fn run(
+    command: Command,
+    aws: &AwsClients,
+    settings: &Settings,
+    json: bool,
+) -> Result<i32> {
+    match command {
+        Command::Services { cluster } => {
+            let services = load::load_services(aws, cluster.as_deref()).await?;
+            if json {
+                print_json(&services.iter().map(ServiceJson::from).collect::<Vec<_>>())
+            } else {
+                print_text(&services_table(&services))
+            }
+        }
+        Command::Tasks { cluster, service } => {
+            let tasks = load::load_tasks(aws, &cluster, service.as_deref()).await?;
+            if json {
+                print_json(&tasks.iter().map(TaskJson::from).collect::<Vec<_>>())
+            } else {
+                print_text(&tasks_table(&tasks))
+            }
+        }
+        Command::Snapshots { repository, user } => {
+            let groups =
+                load::load_snapshot_groups(aws, settings, repository.as_deref(), user.as_deref())
+                    .await?;
+            if json {
+                print_json(&groups.iter().map(UserTagsJson::from).collect::<Vec<_>>())
+            } else {
+                print_text(&snapshots_text(&groups))
+            }
+        }
+        Command::Orphans { min_age } => {
+            let account = match aws.sts.caller_identity().await {
+                Ok(id) => Some(id.account),
+                Err(e) => {
+                    tracing::warn!("caller identity unknown, snapshots not narrowed by owner: {e}");
+                    None
+                }
+            };
+            let report = load::load_orphans(
+                aws,
+                settings,
+                account.as_deref(),
+                min_age.map(i64::from),
+                now(),
+            )
+            .await?;
+            if json {
+                print_json(&OrphansJson::from(&report))
+            } else {
+                print_text(&orphans_text(&report))
+            }
+        }
+        Command::Demo { .. } => unreachable!("demo is dispatched before connecting"),
+    }
+}
+
+fn task_def_short(arn: &str) -> &str {
+    arn_name(arn)
+}
+
+pub fn services_table(services: &[Service]) -> String {
+    let now = now();
+    let mut sorted: Vec<&Service> = services.iter().collect();
+    sorted.sort_by_key(|s| steadiness(s));
+    let mut t = Table::new([
+        "STATE",
+        "CLUSTER",
+        "SERVICE",
+        "RUN/DES (PEND)",
+        "ROLLOUT",
+        "TASK DEF",
+        "DEPLOYED",
+    ]);
+    for s in sorted {
+        let primary = s.primary();
+        t.row(vec![
+            steadiness(s).label().to_string(),
+            s.cluster.clone(),
+            s.name.clone(),
+            format!(
+                "{}/{} ({})",
+                s.running_count, s.desired_count, s.pending_count
+            ),
+            primary
+                .and_then(|d| d.rollout_state.clone())
+                .unwrap_or_else(|| "-".into()),
+            task_def_short(&s.task_definition).to_string(),
+            short_age(primary.and_then(|d| d.created_at).or(s.created_at), now),
+        ]);
+    }
+    if t.is_empty() {
+        return "no services found\n".into();
+    }
+    t.render()
+}
+
+pub fn tasks_table(tasks: &[Task]) -> String {
+    let now = now();
+    let mut t = Table::new([
+        "TASK",
+        "SERVICE",
+        "LAST",
+        "DESIRED",
+        "HEALTH",
+        "STARTED",
+        "VOLUMES",
+        "STOPPED REASON",
+    ]);
+    for task in tasks {
+        let volumes: Vec<&str> = task.volumes.iter().map(|v| v.volume_id.as_str()).collect();
+        t.row(vec![
+            task.id.clone(),
+            task.service_name().unwrap_or("-").to_string(),
+            task.last_status.clone(),
+            task.desired_status.clone(),
+            task.health_status.clone().unwrap_or_else(|| "-".into()),
+            short_age(task.started_at, now),
+            if volumes.is_empty() {
+                "-".into()
+            } else {
+                volumes.join(",")
+            },
+            task.stopped_reason.clone().unwrap_or_default(),
+        ]);
+    }
+    if t.is_empty() {
+        return "no tasks found\n".into();
+    }
+    t.render()
+}
+
+pub fn snapshots_text(groups: &[UserTags]) -> String {
+    if groups.is_empty() {
+        return "no tagged images found\n".into();
+    }
+    let now = now();
+    let mut out = String::new();
+    for g in groups {
+        let _ = writeln!(
+            out,
+            "{} / {}  ({} tags, {}, {} in use)",
+            g.repository,
+            g.user.as_deref().unwrap_or("(other)"),
+            g.tags.len(),
+            format_size(g.total_bytes().max(0).unsigned_abs(), BINARY),
+            g.in_use_count(),
+        );
+        let mut t = Table::new(["  TAG", "PUSHED", "SIZE", "IN USE", "DIGEST"]);
+        for tag in &g.tags {
+            t.row(vec![
+                format!("  {}", tag.tag),
+                short_age(tag.pushed_at, now),
+                format_size(tag.size_bytes.max(0).unsigned_abs(), BINARY),
+                if tag.in_use {
+                    "● in use".into()
+                } else {
+                    "-".into()
+                },
+                tag.digest.chars().take(19).collect(),
+            ]);
+        }
+        out.push_str(&t.render());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn orphans_text(report: &OrphanReport) -> String {
+    let totals = report.totals();
+    let mut out = format!(
+        "{} orphaned volumes, {} orphaned snapshots: {} GiB, ${:.2}/month\n\n",
+        totals.volumes, totals.snapshots, totals.size_gib, totals.monthly_cost_usd
+    );
+    let mut v = Table::new(["VOLUME", "SIZE", "TYPE", "AGE", "$/MONTH", "ORIGIN"]);
+    for o in &report.volumes {
+        v.row(vec![
+            o.volume.id.clone(),
+            format!("{} GiB", o.volume.size_gib),
+            o.volume.volume_type.clone(),
+            o.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
+            format!("{:.2}", o.monthly_cost_usd),
+            o.origin.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    if !v.is_empty() {
+        out.push_str(&v.render());
+        out.push('\n');
+    }
+    let mut s = Table::new(["SNAPSHOT", "SIZE", "AGE", "$/MONTH", "REASON"]);
+    for o in &report.snapshots {
+        s.row(vec![
+            o.snapshot.id.clone(),
+            format!("{} GiB", o.snapshot.size_gib),
+            o.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
+            format!("{:.2}", o.monthly_cost_usd),
+            o.reason.clone(),
+        ]);
+    }
+    if !s.is_empty() {
+        out.push_str(&s.render());
+        out.push('\n');
+    }
+    let mut k = Table::new(["SKIPPED", "KIND", "WHY"]);
+    for sk in &report.skipped {
+        k.row(vec![
+            sk.id.clone(),
+            sk.kind.as_str().into(),
+            sk.reason.clone(),
+        ]);
+    }
+    if !k.is_empty() {
+        out.push_str(&k.render());
+    }
+    out
+}

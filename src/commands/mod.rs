@@ -1,0 +1,63 @@
+//! The subcommands: each loads through `load/`, then prints a table or JSON.
+
+mod demo;
+mod listings;
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::aws::{AwsClients, ConnectOptions, connect};
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{Overrides, Settings};
+use crate::error::{Error, Result, exit};
+
+/// Runs a parsed command line; returns the process exit code.
+pub async fn run(cli: Cli) -> Result<i32> {
+    let settings = Settings::load(&Overrides {
+        config: cli.global.config.clone(),
+        profile: cli.global.profile.clone(),
+        read_only: cli.global.read_only,
+    })?;
+    let Some(command) = cli.command else {
+        return Err(Error::Usage(
+            "the console is not part of this build yet; run a command, e.g. `ecsnap services` \
+             (see `ecsnap --help`)"
+                .into(),
+        ));
+    };
+    match command {
+        Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        listing => {
+            let aws = connect_from(&cli.global).await?;
+            listings::run(listing, &aws, &settings, cli.global.json).await
+        }
+    }
+}
+
+pub(crate) async fn connect_from(global: &GlobalArgs) -> Result<AwsClients> {
+    connect(&ConnectOptions {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        credentials: None,
+    })
+    .await
+}
+
+/// Writes a value as pretty JSON to stdout, ending with a newline.
+pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<i32> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Usage(format!("cannot encode output as JSON: {e}")))?;
+    print_text(&format!("{text}\n"))
+}
+
+/// Writes text to stdout; a closed pipe (`| head`) is not an error.
+pub(crate) fn print_text(text: &str) -> Result<i32> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(exit::OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
+        Err(e) => Err(Error::io("writing to stdout", e)),
+    }
+}

@@ -1,0 +1,349 @@
+//! Settings from the config file, the environment and the flags, merged once at start.
+//!
+//! The file is `--config FILE`, else `$XDG_CONFIG_HOME/ecsnap/config.toml`
+//! (`~/.config/ecsnap/config.toml`). Every key is optional; see README "Configuration".
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::analysis::cost::Prices;
+use crate::analysis::tags::{DEFAULT_TAG_PATTERN, TagPattern};
+use crate::error::{Error, Result};
+
+pub const DEFAULT_PROTECTION_TAG: &str = "ecsnap:keep";
+pub const DEFAULT_RESUME_TAG: &str = "{user}-latest";
+pub const DEFAULT_KEEP_NEWEST: usize = 3;
+pub const DEFAULT_REFRESH_SECS: u64 = 30;
+
+/// The config file as written. Unknown keys are errors, so typos don't pass silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct FileConfig {
+    snapshots: SnapshotsSection,
+    safety: SafetySection,
+    prices: PricesSection,
+    console: ConsoleSection,
+    profiles: BTreeMap<String, MarkSection>,
+    accounts: BTreeMap<String, MarkSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct SnapshotsSection {
+    tag_pattern: Option<String>,
+    resume_tag: Option<String>,
+    keep_newest: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct SafetySection {
+    protection_tag: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct PricesSection {
+    snapshot: Option<f64>,
+    volume: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ConsoleSection {
+    refresh_secs: Option<u64>,
+}
+
+/// `production` / `read_only` marks for a profile or an account id.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Marks {
+    pub production: bool,
+    pub read_only: bool,
+}
+
+type MarkSection = Marks;
+
+/// What the flags contribute to the settings.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub read_only: bool,
+}
+
+/// Everything ecsnap's behaviour depends on besides AWS itself.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_path: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub tag_pattern: TagPattern,
+    /// The resume tag of a user; `{user}` is replaced by the user name.
+    pub resume_tag: String,
+    pub keep_newest: usize,
+    pub protection_tag: String,
+    pub prices: Prices,
+    pub refresh: Duration,
+    pub read_only: bool,
+    pub production: bool,
+    /// Marks per account id, applied once the caller identity is known.
+    pub accounts: BTreeMap<String, Marks>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            config_path: None,
+            profile: None,
+            tag_pattern: TagPattern::default(),
+            resume_tag: DEFAULT_RESUME_TAG.to_string(),
+            keep_newest: DEFAULT_KEEP_NEWEST,
+            protection_tag: DEFAULT_PROTECTION_TAG.to_string(),
+            prices: Prices::default(),
+            refresh: Duration::from_secs(DEFAULT_REFRESH_SECS),
+            read_only: false,
+            production: false,
+            accounts: BTreeMap::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the config file (if any) and merges the flags over it.
+    pub fn load(overrides: &Overrides) -> Result<Self> {
+        let path = match &overrides.config {
+            Some(p) => {
+                if !p.exists() {
+                    return Err(Error::Config {
+                        path: p.clone(),
+                        message: "file does not exist (given with --config)".into(),
+                    });
+                }
+                Some(p.clone())
+            }
+            None => default_config_path().filter(|p| p.exists()),
+        };
+        let profile = overrides
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+        let mut settings = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| Error::io(format!("reading config file {}", p.display()), e))?;
+                Self::from_toml(&text, p, profile.as_deref())?
+            }
+            None => Self::default(),
+        };
+        settings.config_path = path;
+        settings.profile = profile;
+        settings.read_only |= overrides.read_only;
+        Ok(settings)
+    }
+
+    /// Parses and validates config text; `path` is only used in error messages.
+    pub fn from_toml(text: &str, path: &Path, profile: Option<&str>) -> Result<Self> {
+        let bad = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        };
+        let file: FileConfig = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let mut s = Settings::default();
+        if let Some(p) = &file.snapshots.tag_pattern {
+            s.tag_pattern = TagPattern::new(p).map_err(|e| {
+                bad(format!(
+                    "key `snapshots.tag_pattern`: {e}; expected a regex with a named group \
+                     `user`, like {DEFAULT_TAG_PATTERN:?}"
+                ))
+            })?;
+        }
+        if let Some(r) = &file.snapshots.resume_tag {
+            if !r.contains("{user}") {
+                return Err(bad(format!(
+                    "key `snapshots.resume_tag`: {r:?} has no `{{user}}`; expected a pattern like \
+                     {DEFAULT_RESUME_TAG:?}"
+                )));
+            }
+            s.resume_tag.clone_from(r);
+        }
+        if let Some(n) = file.snapshots.keep_newest {
+            s.keep_newest = n;
+        }
+        if let Some(t) = &file.safety.protection_tag {
+            if t.trim().is_empty() {
+                return Err(bad(
+                    "key `safety.protection_tag`: empty; expected a tag key like \"ecsnap:keep\""
+                        .into(),
+                ));
+            }
+            s.protection_tag.clone_from(t);
+        }
+        if let Some(p) = file.prices.snapshot {
+            s.prices.snapshot = non_negative("prices.snapshot", p).map_err(bad)?;
+        }
+        for (vtype, p) in &file.prices.volume {
+            let p = non_negative(&format!("prices.volume.{vtype}"), *p).map_err(bad)?;
+            s.prices.volume.insert(vtype.clone(), p);
+        }
+        if let Some(secs) = file.console.refresh_secs {
+            if secs == 0 {
+                return Err(bad(
+                    "key `console.refresh_secs`: 0; expected a number of seconds ≥ 1".into(),
+                ));
+            }
+            s.refresh = Duration::from_secs(secs);
+        }
+        let marks = file
+            .profiles
+            .get(profile.unwrap_or("default"))
+            .copied()
+            .unwrap_or_default();
+        s.read_only = marks.read_only;
+        s.production = marks.production;
+        s.accounts = file.accounts;
+        Ok(s)
+    }
+
+    /// Applies `[accounts."ID"]` marks once the caller's account is known.
+    pub fn apply_account(&mut self, account: &str) {
+        if let Some(m) = self.accounts.get(account) {
+            self.read_only |= m.read_only;
+            self.production |= m.production;
+        }
+    }
+
+    /// The resume tag for a user (`{user}-latest` → `alice-latest`).
+    pub fn resume_tag_for(&self, user: &str) -> String {
+        self.resume_tag.replace("{user}", user)
+    }
+}
+
+fn non_negative(key: &str, v: f64) -> std::result::Result<f64, String> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "key `{key}`: {v}; expected a price in USD per GB-month ≥ 0"
+        ))
+    }
+}
+
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home().map(|h| h.join(fallback)))
+        .map(|d| d.join("ecsnap"))
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    xdg("XDG_CONFIG_HOME", ".config").map(|d| d.join("config.toml"))
+}
+
+/// Where logs and the audit log go.
+pub fn state_dir() -> PathBuf {
+    xdg("XDG_STATE_HOME", ".local/state").unwrap_or_else(|| std::env::temp_dir().join("ecsnap"))
+}
+
+/// Where the demo keeps its emulator install.
+pub fn data_dir() -> PathBuf {
+    xdg("XDG_DATA_HOME", ".local/share").unwrap_or_else(|| std::env::temp_dir().join("ecsnap"))
+}
+
+/// "Now", overridable with `ECSNAP_NOW` (RFC 3339) so ages can be shown against a fixed
+/// clock in demos and tests.
+pub fn now() -> DateTime<Utc> {
+    std::env::var("ECSNAP_NOW")
+        .ok()
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, profile: Option<&str>) -> Result<Settings> {
+        Settings::from_toml(text, Path::new("/tmp/ecsnap.toml"), profile)
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let s = parse("", None).expect("empty config is fine");
+        assert_eq!(s.keep_newest, 3);
+        assert_eq!(s.protection_tag, "ecsnap:keep");
+        assert_eq!(s.resume_tag_for("alice"), "alice-latest");
+        assert!(!s.read_only && !s.production);
+    }
+
+    #[test]
+    fn full_file_is_applied() {
+        let text = r#"
+            [snapshots]
+            tag_pattern = '^snap-(?P<user>[a-z]+)-(?P<ts>\d{12})$'
+            resume_tag = "{user}-resume"
+            keep_newest = 5
+            [safety]
+            protection_tag = "do-not-delete"
+            [prices]
+            snapshot = 0.04
+            [prices.volume]
+            gp3 = 0.09
+            [console]
+            refresh_secs = 10
+            [profiles.prod]
+            production = true
+            read_only = true
+            [accounts."111122223333"]
+            production = true
+        "#;
+        let s = parse(text, Some("prod")).expect("valid");
+        assert_eq!(s.keep_newest, 5);
+        assert_eq!(s.protection_tag, "do-not-delete");
+        assert_eq!(s.resume_tag_for("bob"), "bob-resume");
+        assert!((s.prices.volume_per_gib("gp3") - 0.09).abs() < 1e-9);
+        assert!((s.prices.volume_per_gib("gp2") - 0.10).abs() < 1e-9);
+        assert!((s.prices.snapshot - 0.04).abs() < 1e-9);
+        assert_eq!(s.refresh, Duration::from_secs(10));
+        assert!(s.read_only && s.production);
+        assert!(s.tag_pattern.parse("snap-dan-202611200815").is_some());
+        let mut other = parse(text, Some("dev")).expect("valid");
+        assert!(!other.read_only && !other.production);
+        other.apply_account("111122223333");
+        assert!(other.production && !other.read_only);
+    }
+
+    #[test]
+    fn bad_values_name_file_key_and_expectation() {
+        let cases = [
+            ("[snapshots]\nkeep_newest = \"three\"", "keep_newest"),
+            (
+                "[snapshots]\ntag_pattern = '^(?P<name>x)$'",
+                "snapshots.tag_pattern",
+            ),
+            (
+                "[snapshots]\nresume_tag = \"latest\"",
+                "snapshots.resume_tag",
+            ),
+            ("[prices]\nsnapshot = -1.0", "prices.snapshot"),
+            ("[console]\nrefresh_secs = 0", "console.refresh_secs"),
+            ("[safety]\nprotecton_tag = \"x\"", "protecton_tag"),
+            ("not toml at all", "expected"),
+        ];
+        for (text, needle) in cases {
+            let err = parse(text, None).expect_err(text).to_string();
+            assert!(err.starts_with("config file /tmp/ecsnap.toml: "), "{err}");
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+}

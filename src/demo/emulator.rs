@@ -1,0 +1,247 @@
+//! Runs the moto server on a free loopback port, installing it into a virtualenv on first
+//! use. The server is stopped when the `Emulator` is dropped.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+pub const MOTO_VERSION: &str = "5.2.5";
+
+/// Fixed running count moto reports for every service (it never converges by itself).
+pub const DEMO_SERVICE_RUNNING: &str = "2";
+
+/// The environment the emulator runs with: no public AMIs, fixed service running counts.
+const SERVER_ENV: [(&str, &str); 2] = [
+    ("MOTO_EC2_LOAD_DEFAULT_AMIS", "false"),
+    ("MOTO_ECS_SERVICE_RUNNING", DEMO_SERVICE_RUNNING),
+];
+
+const READY_TIMEOUT: Duration = Duration::from_secs(90);
+const START_ATTEMPTS: usize = 4;
+
+pub struct Emulator {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Emulator {
+    /// The virtualenv used by `ecsnap demo`: `$ECSNAP_MOTO_VENV`, else the data dir.
+    pub fn default_venv() -> PathBuf {
+        std::env::var_os("ECSNAP_MOTO_VENV")
+            .filter(|v| !v.is_empty())
+            .map_or_else(
+                || crate::config::data_dir().join(format!("moto-{MOTO_VERSION}")),
+                PathBuf::from,
+            )
+    }
+
+    /// Makes sure moto is installed in `venv`; `progress` hears about a first-time install.
+    /// Safe to call from several processes at once: each installs into its own temporary
+    /// directory and the first to finish renames it into place.
+    pub fn ensure_installed(venv: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf> {
+        let python = venv.join("bin").join("python");
+        if marker(venv).exists() {
+            return Ok(python);
+        }
+        let parent = venv.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+        let tmp = parent.join(format!(
+            ".{}.tmp-{}",
+            venv.file_name().and_then(|n| n.to_str()).unwrap_or("venv"),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&tmp);
+        progress(&format!(
+            "installing the local AWS emulator (moto {MOTO_VERSION}) into {} — first run only, \
+             about a minute",
+            venv.display()
+        ));
+        let system_python = std::env::var("ECSNAP_PYTHON").unwrap_or_else(|_| "python3".into());
+        run_step(
+            Command::new(&system_python).args(["-m", "venv"]).arg(&tmp),
+            &format!("{system_python} -m venv (is python3 with venv installed?)"),
+        )?;
+        progress("  virtualenv ready; downloading moto[server] from PyPI…");
+        run_step(
+            Command::new(tmp.join("bin").join("python")).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                &format!("moto[server]=={MOTO_VERSION}"),
+            ]),
+            "pip install moto[server] (is PyPI reachable?)",
+        )?;
+        std::fs::write(marker(&tmp), MOTO_VERSION)
+            .map_err(|e| Error::io("writing the install marker", e))?;
+        if std::fs::rename(&tmp, venv).is_err() {
+            // Another process finished first; use its install.
+            let _ = std::fs::remove_dir_all(&tmp);
+            if !marker(venv).exists() {
+                return Err(Error::Emulator(format!(
+                    "could not move the new virtualenv into {}",
+                    venv.display()
+                )));
+            }
+        }
+        progress("  emulator installed");
+        Ok(python)
+    }
+
+    /// Installs (if needed) and starts the server on a free port; waits until it answers.
+    pub fn start(venv: &Path, progress: &mut dyn FnMut(&str)) -> Result<Self> {
+        let python = Self::ensure_installed(venv, progress)?;
+        let mut last_error = String::new();
+        for _ in 0..START_ATTEMPTS {
+            let port = free_port()?;
+            let log = std::env::temp_dir().join(format!("ecsnap-moto-{port}.log"));
+            let log_file = std::fs::File::create(&log)
+                .map_err(|e| Error::io(format!("creating {}", log.display()), e))?;
+            let child = Command::new(&python)
+                .args([
+                    "-m",
+                    "moto.server",
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    &port.to_string(),
+                ])
+                .envs(SERVER_ENV)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log_file)
+                .spawn()
+                .map_err(|e| Error::io(format!("starting {}", python.display()), e))?;
+            let mut emulator = Emulator { child, port, log };
+            match emulator.wait_ready() {
+                Ok(()) => return Ok(emulator),
+                Err(e) => last_error = e,
+            }
+        }
+        Err(Error::Emulator(format!(
+            "moto did not start after {START_ATTEMPTS} attempts: {last_error}"
+        )))
+    }
+
+    fn wait_ready(&mut self) -> std::result::Result<(), String> {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("server exited ({status}): {}", self.log_tail()));
+            }
+            if http(self.port, "GET", "/moto-api/data.json", "").is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!(
+            "no answer within {READY_TIMEOUT:?}: {}",
+            self.log_tail()
+        ))
+    }
+
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(5)..].join(" | ")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Clears all emulated state.
+    pub fn reset(&self) -> Result<()> {
+        self.post("/moto-api/reset", "")
+    }
+
+    /// Keeps ECS task statuses where they are (moto advances them on every describe).
+    pub fn pin_task_status(&self) -> Result<()> {
+        self.post(
+            "/moto-api/state-manager/set-transition",
+            r#"{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000000}}"#,
+        )
+    }
+
+    fn post(&self, path: &str, body: &str) -> Result<()> {
+        let response = http(self.port, "POST", path, body)
+            .map_err(|e| Error::Emulator(format!("POST {path}: {e}")))?;
+        if response.starts_with("HTTP/1.1 2") || response.starts_with("HTTP/1.0 2") {
+            Ok(())
+        } else {
+            Err(Error::Emulator(format!(
+                "POST {path}: {}",
+                response.lines().next().unwrap_or_default()
+            )))
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn marker(venv: &Path) -> PathBuf {
+    venv.join(".ecsnap-moto-installed")
+}
+
+fn run_step(cmd: &mut Command, what: &str) -> Result<()> {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::Emulator(format!("{what}: {e}")))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
+    Err(Error::Emulator(format!(
+        "{what} failed ({}): {}",
+        out.status,
+        tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+    )))
+}
+
+/// A port that was free a moment ago (the OS picks it; the caller retries on collision).
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|e| Error::io("finding a free loopback port", e))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| Error::io("finding a free loopback port", e))
+}
+
+/// A minimal HTTP/1.1 exchange with the local server; returns the raw response.
+fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    if response.starts_with("HTTP/") {
+        Ok(response)
+    } else {
+        Err(std::io::Error::other("not an HTTP response"))
+    }
+}

@@ -1,0 +1,594 @@
+//! A small, deterministic, realistic fleet seeded through the SDK into the emulator: two
+//! clusters, eight services (one not steady), tasks, three users' snapshot tags with in-use
+//! images, orphaned volumes (protected and ECS-created among them) and snapshots (one
+//! AMI-backed, one of a live volume). It returns the ids of what it made, by category, so
+//! tests can check ecsnap's answers against what must be true.
+
+use aws_config::BehaviorVersion;
+use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
+use aws_sdk_ecs::types::{ContainerDefinition, LaunchType, NetworkMode};
+
+use crate::error::{Error, Result};
+
+pub const REGION: &str = "us-east-1";
+pub const USERS: [&str; 3] = ["alice", "bob", "carol"];
+pub const SNAPSHOT_REPOSITORY: &str = "workspaces";
+/// Six snapshot times per user, oldest first.
+const SNAPSHOT_TIMES: [&str; 6] = [
+    "20261115T0800",
+    "20261116T0815",
+    "20261118T1830",
+    "20261120T0815",
+    "20261121T2200",
+    "20261122T0930",
+];
+
+/// Tag pairs for a resource.
+type Tags<'a> = &'a [(&'a str, &'a str)];
+
+/// What the seeding created, by the category it must land in.
+#[derive(Debug, Clone, Default)]
+pub struct DemoFleet {
+    pub account: String,
+    pub clusters: Vec<String>,
+    /// (cluster, service)
+    pub services: Vec<(String, String)>,
+    pub not_steady: Vec<(String, String)>,
+    /// Tasks per (cluster, service): (task ARN, live?)
+    pub tasks: Vec<(String, String, String, bool)>,
+    pub orphan_volumes: Vec<String>,
+    pub protected_volumes: Vec<String>,
+    pub in_use_volumes: Vec<String>,
+    pub ecs_created_orphans: Vec<String>,
+    pub orphan_snapshots: Vec<String>,
+    pub protected_snapshots: Vec<String>,
+    pub ami_snapshots: Vec<String>,
+    pub live_volume_snapshots: Vec<String>,
+    /// (repository, tag) pairs that services or live tasks use.
+    pub in_use_tags: Vec<(String, String)>,
+    /// (repository, tag) pairs that match no user.
+    pub other_tags: Vec<(String, String)>,
+}
+
+/// SDK config for the emulator: its endpoint, static fake credentials, us-east-1.
+pub async fn emulator_config(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(emulator_credentials())
+        .load()
+        .await
+}
+
+/// The emulator accepts any credentials; these fixed fake ones keep the user's real
+/// credentials out of the demo and the tests.
+pub fn emulator_credentials() -> aws_sdk_ecs::config::Credentials {
+    aws_sdk_ecs::config::Credentials::new("test", "test", None, None, "ecsnap-emulator")
+}
+
+fn seed_err(step: &str) -> impl Fn(String) -> Error + '_ {
+    move |e| Error::Emulator(format!("seeding the demo fleet ({step}): {e}"))
+}
+
+macro_rules! sdk {
+    ($step:expr, $call:expr) => {
+        $call
+            .await
+            .map_err(|e| {
+                use aws_sdk_ecs::error::ProvideErrorMetadata;
+                match (e.code(), e.message()) {
+                    (Some(code), Some(message)) => format!("{code}: {message}"),
+                    _ => aws_sdk_ecs::error::DisplayErrorContext(e).to_string(),
+                }
+            })
+            .map_err(seed_err($step))?
+    };
+}
+
+fn tags(pairs: &[(&str, &str)], kind: ResourceType) -> TagSpecification {
+    let mut spec = TagSpecification::builder().resource_type(kind);
+    for (k, v) in pairs {
+        spec = spec.tags(Tag::builder().key(*k).value(*v).build());
+    }
+    spec.build()
+}
+
+/// A manifest unique to `seed`, whose config size sets the image size moto reports.
+fn manifest(seed: &str, size: i64) -> String {
+    let digest = |salt: &str| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in seed.bytes().chain(salt.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("sha256:{h:016x}{h:016x}{h:016x}{h:016x}")
+    };
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{size},"digest":"{}"}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":{size},"digest":"{}"}}]}}"#,
+        digest("config"),
+        digest("layer")
+    )
+}
+
+/// Seeds the fleet into an emptied emulator at `endpoint`.
+pub async fn seed(endpoint: &str) -> Result<DemoFleet> {
+    let conf = emulator_config(endpoint).await;
+    let ecs = aws_sdk_ecs::Client::new(&conf);
+    let ecr = aws_sdk_ecr::Client::new(&conf);
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let sts = aws_sdk_sts::Client::new(&conf);
+    let mut fleet = DemoFleet {
+        account: sdk!("sts", sts.get_caller_identity().send())
+            .account()
+            .unwrap_or("123456789012")
+            .to_string(),
+        ..DemoFleet::default()
+    };
+    let registry = format!("{}.dkr.ecr.{REGION}.amazonaws.com", fleet.account);
+    seed_images(&ecr, &mut fleet).await?;
+    seed_ecs(&ecs, &registry, &mut fleet).await?;
+    seed_ebs(&ec2, &mut fleet).await?;
+    Ok(fleet)
+}
+
+async fn seed_images(ecr: &aws_sdk_ecr::Client, fleet: &mut DemoFleet) -> Result<()> {
+    for repo in [SNAPSHOT_REPOSITORY, "api", "ledger"] {
+        sdk!(
+            "ecr repository",
+            ecr.create_repository().repository_name(repo).send()
+        );
+    }
+    let put = |repo: &'static str, tag: String, body: String| {
+        ecr.put_image()
+            .repository_name(repo)
+            .image_tag(tag)
+            .image_manifest(body)
+            .send()
+    };
+    for (ui, user) in USERS.iter().enumerate() {
+        for (ti, ts) in SNAPSHOT_TIMES.iter().enumerate() {
+            let tag = format!("{user}-{ts}");
+            let size = 310_000_000 + (ui as i64) * 97_000_000 + (ti as i64) * 23_500_000;
+            sdk!(
+                "ecr user tag",
+                put(SNAPSHOT_REPOSITORY, tag.clone(), manifest(&tag, size))
+            );
+        }
+        // The resume tag points at the newest snapshot.
+        let newest = format!("{user}-{}", SNAPSHOT_TIMES[5]);
+        let size = 310_000_000 + (ui as i64) * 97_000_000 + 5 * 23_500_000;
+        sdk!(
+            "ecr resume tag",
+            put(
+                SNAPSHOT_REPOSITORY,
+                format!("{user}-latest"),
+                manifest(&newest, size)
+            )
+        );
+        fleet
+            .other_tags
+            .push((SNAPSHOT_REPOSITORY.into(), format!("{user}-latest")));
+    }
+    sdk!(
+        "ecr base tag",
+        put(
+            SNAPSHOT_REPOSITORY,
+            "base-2026.11".into(),
+            manifest("base", 250_000_000)
+        )
+    );
+    fleet
+        .other_tags
+        .push((SNAPSHOT_REPOSITORY.into(), "base-2026.11".into()));
+    for (i, tag) in ["v1.4.0", "v1.5.0", "v1.6.0-rc1"].iter().enumerate() {
+        sdk!(
+            "ecr api tag",
+            put(
+                "api",
+                (*tag).to_string(),
+                manifest(tag, 88_000_000 + i as i64 * 1_000_000)
+            )
+        );
+        fleet.other_tags.push(("api".into(), (*tag).to_string()));
+    }
+    for tag in ["2026.11.1", "2026.11.2"] {
+        sdk!(
+            "ecr ledger tag",
+            put("ledger", tag.to_string(), manifest(tag, 140_000_000))
+        );
+        fleet.other_tags.push(("ledger".into(), tag.to_string()));
+    }
+    Ok(())
+}
+
+struct ServiceSpec {
+    cluster: &'static str,
+    name: &'static str,
+    desired: i32,
+    /// (repository, tag) of each revision, oldest first; the service runs the last.
+    revisions: &'static [(&'static str, &'static str)],
+}
+
+const SERVICES: [ServiceSpec; 8] = [
+    ServiceSpec {
+        cluster: "payments-prod",
+        name: "api",
+        desired: 2,
+        revisions: &[("api", "v1.4.0"), ("api", "v1.5.0")],
+    },
+    ServiceSpec {
+        cluster: "payments-prod",
+        name: "ledger",
+        desired: 2,
+        revisions: &[("ledger", "2026.11.1"), ("ledger", "2026.11.2")],
+    },
+    ServiceSpec {
+        cluster: "payments-prod",
+        name: "worker",
+        desired: 3,
+        revisions: &[("api", "v1.5.0"), ("api", "v1.6.0-rc1")],
+    },
+    ServiceSpec {
+        cluster: "payments-prod",
+        name: "notifier",
+        desired: 2,
+        revisions: &[("api", "v1.5.0")],
+    },
+    ServiceSpec {
+        cluster: "search-staging",
+        name: "indexer",
+        desired: 2,
+        revisions: &[("api", "v1.5.0")],
+    },
+    ServiceSpec {
+        cluster: "search-staging",
+        name: "query",
+        desired: 2,
+        revisions: &[("api", "v1.5.0")],
+    },
+    ServiceSpec {
+        cluster: "search-staging",
+        name: "crawler",
+        desired: 2,
+        revisions: &[("api", "v1.4.0")],
+    },
+    ServiceSpec {
+        cluster: "search-staging",
+        name: "workspaces",
+        desired: 2,
+        revisions: &[
+            ("workspaces", "bob-20261121T2200"),
+            ("workspaces", "bob-20261122T0930"),
+        ],
+    },
+];
+
+async fn register(
+    ecs: &aws_sdk_ecs::Client,
+    family: &str,
+    image: String,
+    secret_env: bool,
+) -> Result<String> {
+    let mut container = ContainerDefinition::builder()
+        .name("app")
+        .image(image)
+        .memory(512)
+        .essential(true)
+        .environment(
+            aws_sdk_ecs::types::KeyValuePair::builder()
+                .name("LOG_LEVEL")
+                .value("info")
+                .build(),
+        );
+    if secret_env {
+        container = container.environment(
+            aws_sdk_ecs::types::KeyValuePair::builder()
+                .name("DB_PASSWORD")
+                .value("demo-not-a-real-password")
+                .build(),
+        );
+    }
+    let out = sdk!(
+        "ecs task definition",
+        ecs.register_task_definition()
+            .family(family)
+            .network_mode(NetworkMode::Bridge)
+            .container_definitions(container.build())
+            .send()
+    );
+    Ok(out
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap_or_default()
+        .to_string())
+}
+
+async fn run_tasks(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    task_definition: &str,
+    group: &str,
+    count: i32,
+) -> Result<Vec<String>> {
+    let out = sdk!(
+        "ecs run task",
+        ecs.run_task()
+            .cluster(cluster)
+            .task_definition(task_definition)
+            .launch_type(LaunchType::Fargate)
+            .group(group)
+            .started_by("ecs-svc/demo")
+            .count(count)
+            .send()
+    );
+    Ok(out
+        .tasks()
+        .iter()
+        .filter_map(|t| t.task_arn().map(str::to_string))
+        .collect())
+}
+
+async fn seed_ecs(ecs: &aws_sdk_ecs::Client, registry: &str, fleet: &mut DemoFleet) -> Result<()> {
+    for cluster in ["payments-prod", "search-staging"] {
+        sdk!(
+            "ecs cluster",
+            ecs.create_cluster().cluster_name(cluster).send()
+        );
+        fleet.clusters.push(cluster.to_string());
+    }
+    for spec in &SERVICES {
+        let mut arn = String::new();
+        for (repo, tag) in spec.revisions {
+            arn = register(
+                ecs,
+                spec.name,
+                format!("{registry}/{repo}:{tag}"),
+                spec.name == "ledger",
+            )
+            .await?;
+        }
+        let (repo, tag) = spec.revisions[spec.revisions.len() - 1];
+        fleet.in_use_tags.push((repo.to_string(), tag.to_string()));
+        sdk!(
+            "ecs service",
+            ecs.create_service()
+                .cluster(spec.cluster)
+                .service_name(spec.name)
+                .task_definition(&arn)
+                .desired_count(spec.desired)
+                .send()
+        );
+        fleet.services.push((spec.cluster.into(), spec.name.into()));
+        if spec.desired.to_string() != super::emulator::DEMO_SERVICE_RUNNING {
+            fleet
+                .not_steady
+                .push((spec.cluster.into(), spec.name.into()));
+        }
+        let group = format!("service:{}", spec.name);
+        for task in run_tasks(ecs, spec.cluster, &arn, &group, spec.desired.min(2)).await? {
+            fleet
+                .tasks
+                .push((spec.cluster.into(), spec.name.into(), task, true));
+        }
+    }
+    // A worker task that crashed.
+    let worker_td = format!("{registry}/api:v1.6.0-rc1");
+    let crashed_td = register(ecs, "worker", worker_td, false).await?;
+    for task in run_tasks(ecs, "payments-prod", &crashed_td, "service:worker", 1).await? {
+        sdk!(
+            "ecs stop task",
+            ecs.stop_task()
+                .cluster("payments-prod")
+                .task(&task)
+                .reason("Essential container in task exited: OutOfMemoryError: Container killed due to memory usage")
+                .send()
+        );
+        fleet
+            .tasks
+            .push(("payments-prod".into(), "worker".into(), task, false));
+    }
+    // An interactive session of alice's, on an older snapshot, outside any service.
+    let session_tag = format!("alice-{}", SNAPSHOT_TIMES[3]);
+    let session_td = register(
+        ecs,
+        "session",
+        format!("{registry}/{SNAPSHOT_REPOSITORY}:{session_tag}"),
+        false,
+    )
+    .await?;
+    run_tasks(ecs, "search-staging", &session_td, "family:session", 1).await?;
+    fleet
+        .in_use_tags
+        .push((SNAPSHOT_REPOSITORY.into(), session_tag));
+    Ok(())
+}
+
+async fn create_volume(
+    ec2: &aws_sdk_ec2::Client,
+    size: i32,
+    kind: VolumeType,
+    tag_pairs: &[(&str, &str)],
+) -> Result<String> {
+    let out = sdk!(
+        "ec2 volume",
+        ec2.create_volume()
+            .availability_zone(format!("{REGION}a"))
+            .size(size)
+            .set_iops(matches!(kind, VolumeType::Io1 | VolumeType::Io2).then_some(3000))
+            .volume_type(kind)
+            .set_tag_specifications(
+                (!tag_pairs.is_empty()).then(|| vec![tags(tag_pairs, ResourceType::Volume)])
+            )
+            .send()
+    );
+    Ok(out.volume_id().unwrap_or_default().to_string())
+}
+
+async fn create_snapshot(
+    ec2: &aws_sdk_ec2::Client,
+    volume: &str,
+    tag_pairs: &[(&str, &str)],
+    description: &str,
+) -> Result<String> {
+    let out = sdk!(
+        "ec2 snapshot",
+        ec2.create_snapshot()
+            .volume_id(volume)
+            .description(description)
+            .tag_specifications(tags(tag_pairs, ResourceType::Snapshot))
+            .send()
+    );
+    Ok(out.snapshot_id().unwrap_or_default().to_string())
+}
+
+async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()> {
+    // An ECS container host; its root volume is in use.
+    let run = sdk!(
+        "ec2 instance",
+        ec2.run_instances()
+            .image_id("ami-12345678")
+            .min_count(1)
+            .max_count(1)
+            .send()
+    );
+    let instance = run
+        .instances()
+        .first()
+        .and_then(|i| i.instance_id())
+        .unwrap_or_default()
+        .to_string();
+    // ECS-managed volumes of the ledger tasks, attached and in use.
+    let ecs_tags = [
+        ("AmazonECSCreated", "true"),
+        ("aws:ecs:clusterName", "payments-prod"),
+        ("aws:ecs:serviceName", "ledger"),
+    ];
+    for device in ["/dev/sdf", "/dev/sdg"] {
+        let id = create_volume(ec2, 50, VolumeType::Gp3, &ecs_tags).await?;
+        sdk!(
+            "ec2 attach",
+            ec2.attach_volume()
+                .volume_id(&id)
+                .instance_id(&instance)
+                .device(device)
+                .send()
+        );
+        fleet.in_use_volumes.push(id);
+    }
+    let live = fleet.in_use_volumes[0].clone();
+    fleet.live_volume_snapshots.push(
+        create_snapshot(
+            ec2,
+            &live,
+            &[("Name", "ledger-nightly")],
+            "nightly ledger backup",
+        )
+        .await?,
+    );
+
+    // Orphaned volumes: left behind by stopped tasks, deleted services and hand work.
+    let orphans: [(i32, VolumeType, Tags<'_>); 12] = [
+        (
+            100,
+            VolumeType::Gp3,
+            &[
+                ("AmazonECSCreated", "true"),
+                ("aws:ecs:clusterName", "payments-prod"),
+                ("aws:ecs:serviceName", "ledger"),
+            ],
+        ),
+        (
+            100,
+            VolumeType::Gp3,
+            &[
+                ("AmazonECSCreated", "true"),
+                ("aws:ecs:clusterName", "payments-prod"),
+                ("aws:ecs:serviceName", "ledger"),
+            ],
+        ),
+        (
+            200,
+            VolumeType::Gp3,
+            &[
+                ("AmazonECSManaged", "true"),
+                ("aws:ecs:clusterName", "search-staging"),
+                ("aws:ecs:serviceName", "reports"),
+            ],
+        ),
+        (30, VolumeType::Gp2, &[("AmazonECSCreated", "true")]),
+        (
+            500,
+            VolumeType::St1,
+            &[("Name", "old-logs"), ("managed-by", "terraform")],
+        ),
+        (1000, VolumeType::Sc1, &[("Name", "cold-archive")]),
+        (64, VolumeType::Io2, &[("Name", "db-scratch")]),
+        (8, VolumeType::Gp2, &[("Name", "bastion-root-copy")]),
+        (20, VolumeType::Gp3, &[("Name", "alice-scratch")]),
+        (20, VolumeType::Gp3, &[("Name", "bob-scratch")]),
+        (250, VolumeType::Gp3, &[("Name", "migration-2026-10")]),
+        (16, VolumeType::Standard, &[]),
+    ];
+    for (i, (size, kind, tag_pairs)) in orphans.iter().enumerate() {
+        let id = create_volume(ec2, *size, kind.clone(), tag_pairs).await?;
+        if i < 4 {
+            fleet.ecs_created_orphans.push(id.clone());
+        }
+        fleet.orphan_volumes.push(id);
+    }
+    fleet.protected_volumes.push(
+        create_volume(
+            ec2,
+            300,
+            VolumeType::Gp3,
+            &[("Name", "compliance-hold"), ("ecsnap:keep", "legal")],
+        )
+        .await?,
+    );
+
+    // Snapshots whose volume is gone.
+    for (size, name) in [
+        (100, "pre-upgrade"),
+        (40, "ad-hoc"),
+        (250, "migration-2026-10"),
+    ] {
+        let vol = create_volume(ec2, size, VolumeType::Gp3, &[]).await?;
+        fleet
+            .orphan_snapshots
+            .push(create_snapshot(ec2, &vol, &[("Name", name)], name).await?);
+        sdk!(
+            "ec2 delete volume",
+            ec2.delete_volume().volume_id(&vol).send()
+        );
+    }
+    let vol = create_volume(ec2, 60, VolumeType::Gp3, &[]).await?;
+    fleet
+        .protected_snapshots
+        .push(create_snapshot(ec2, &vol, &[("ecsnap:keep", "true")], "quarterly audit").await?);
+    sdk!(
+        "ec2 delete volume",
+        ec2.delete_volume().volume_id(&vol).send()
+    );
+
+    // An AMI: its snapshot must never be offered for deletion.
+    let image = sdk!(
+        "ec2 register image",
+        ec2.register_image()
+            .name("ecs-host-golden-2026-11")
+            .root_device_name("/dev/xvda")
+            .send()
+    );
+    let ami_id = image.image_id().unwrap_or_default().to_string();
+    let described = sdk!(
+        "ec2 describe image",
+        ec2.describe_images().image_ids(&ami_id).send()
+    );
+    for img in described.images() {
+        for m in img.block_device_mappings() {
+            if let Some(s) = m.ebs().and_then(|e| e.snapshot_id()) {
+                fleet.ami_snapshots.push(s.to_string());
+            }
+        }
+    }
+    Ok(())
+}

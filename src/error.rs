@@ -1,0 +1,229 @@
+//! The library's error type. Every variant says what failed, on which resource and region,
+//! and what the user can do about it; `exit_code` maps it onto the CLI contract.
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes of the command line (DESIGN.md, "Command line").
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const ERROR: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const ROLLOUT_FAILED: i32 = 3;
+    pub const TIMED_OUT: i32 = 4;
+    pub const REFUSED: i32 = 5;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    #[error("config file {path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error("{kind} `{name}` not found{scope}{hint}", scope = in_scope(.scope.as_deref()), hint = close_names_hint(.close))]
+    NotFound {
+        kind: &'static str,
+        name: String,
+        scope: Option<String>,
+        close: Vec<String>,
+    },
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("rollout failed: {0}")]
+    RolloutFailed(String),
+    #[error("timed out: {0}")]
+    TimedOut(String),
+    #[error("local AWS emulator: {0}")]
+    Emulator(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn in_scope(scope: Option<&str>) -> String {
+    scope.map(|s| format!(" in {s}")).unwrap_or_default()
+}
+
+fn close_names_hint(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", close.join(", "))
+    }
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::Refused(_) => exit::REFUSED,
+            Error::RolloutFailed(_) => exit::ROLLOUT_FAILED,
+            Error::TimedOut(_) => exit::TIMED_OUT,
+            _ => exit::ERROR,
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// What kind of AWS failure this is; decides the advice printed with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwsErrorKind {
+    AccessDenied,
+    NoCredentials,
+    ExpiredCredentials,
+    NoRegion,
+    Unreachable,
+    Timeout,
+    Throttled,
+    NotFound,
+    Service,
+    Other,
+}
+
+/// A failed AWS call, with the IAM action it needed and where it was sent.
+#[derive(Debug, Clone)]
+pub struct AwsError {
+    /// The IAM action of the call, e.g. `ecs:DescribeServices`.
+    pub action: &'static str,
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub kind: AwsErrorKind,
+    /// The service's error code, when it sent one.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl std::error::Error for AwsError {}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (action, region) = (self.action, &self.region);
+        let said = if self.message.is_empty() {
+            String::new()
+        } else {
+            format!(" (AWS said: {})", self.message)
+        };
+        match self.kind {
+            AwsErrorKind::AccessDenied => write!(
+                f,
+                "{action} was denied in {region}: the identity in use lacks the IAM permission \
+                 `{action}`. Add it to the role or policy (README: IAM permissions){said}"
+            ),
+            AwsErrorKind::NoCredentials => write!(
+                f,
+                "{action} in {region}: no AWS credentials found. Pass --profile (or set \
+                 AWS_PROFILE), run `aws sso login` for an SSO profile, or export \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY{said}"
+            ),
+            AwsErrorKind::ExpiredCredentials => write!(
+                f,
+                "{action} in {region}: the AWS credentials are expired or invalid. Refresh them \
+                 (`aws sso login`, or new keys) and retry{said}"
+            ),
+            AwsErrorKind::NoRegion => write!(
+                f,
+                "{action}: no AWS region is set. Pass --region, set AWS_REGION, or set `region` \
+                 in the profile"
+            ),
+            AwsErrorKind::Unreachable => write!(
+                f,
+                "{action}: cannot reach {} in {region}. Check the network, proxy and \
+                 --endpoint-url{said}",
+                self.endpoint_label()
+            ),
+            AwsErrorKind::Timeout => write!(
+                f,
+                "{action}: {} in {region} did not answer in time. Check the network and retry{said}",
+                self.endpoint_label()
+            ),
+            AwsErrorKind::Throttled => write!(
+                f,
+                "{action} in {region} was throttled and retries ran out. Wait a minute and retry, \
+                 or lower the concurrency{said}"
+            ),
+            AwsErrorKind::NotFound | AwsErrorKind::Service | AwsErrorKind::Other => {
+                let code = self
+                    .code
+                    .as_deref()
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default();
+                write!(f, "{action} in {region} failed:{code} {}", self.message)
+            }
+        }
+    }
+}
+
+impl AwsError {
+    fn endpoint_label(&self) -> String {
+        match &self.endpoint {
+            Some(url) => format!("the endpoint {url}"),
+            None => "AWS".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(kind: AwsErrorKind) -> AwsError {
+        AwsError {
+            action: "ec2:DescribeVolumes",
+            region: "eu-west-1".into(),
+            endpoint: Some("http://127.0.0.1:9".into()),
+            kind,
+            code: Some("UnauthorizedOperation".into()),
+            message: "You are not authorized".into(),
+        }
+    }
+
+    #[test]
+    fn access_denied_names_the_permission_and_region() {
+        let text = err(AwsErrorKind::AccessDenied).to_string();
+        assert!(text.contains("`ec2:DescribeVolumes`"), "{text}");
+        assert!(text.contains("eu-west-1"), "{text}");
+    }
+
+    #[test]
+    fn unreachable_names_the_endpoint() {
+        let text = err(AwsErrorKind::Unreachable).to_string();
+        assert!(text.contains("http://127.0.0.1:9"), "{text}");
+        assert!(text.contains("eu-west-1"), "{text}");
+    }
+
+    #[test]
+    fn not_found_lists_close_names() {
+        let e = Error::NotFound {
+            kind: "cluster",
+            name: "payment".into(),
+            scope: Some("us-east-1".into()),
+            close: vec!["payments-prod".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "cluster `payment` not found in us-east-1; did you mean: payments-prod?"
+        );
+        assert_eq!(e.exit_code(), exit::ERROR);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        assert_eq!(Error::Refused("x".into()).exit_code(), 5);
+        assert_eq!(Error::TimedOut("x".into()).exit_code(), 4);
+        assert_eq!(Error::RolloutFailed("x".into()).exit_code(), 3);
+        assert_eq!(Error::Usage("x".into()).exit_code(), 2);
+    }
+}

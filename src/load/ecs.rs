@@ -1,0 +1,166 @@
+//! Services, tasks and in-use images across clusters.
+
+use std::collections::HashMap;
+
+use futures::{StreamExt, TryStreamExt, stream};
+
+use super::close_names;
+use crate::analysis::in_use::{InUse, task_definitions_needed};
+use crate::aws::{AwsClients, MAX_CONCURRENCY, TaskStatusFilter};
+use crate::error::{Error, Result};
+use crate::model::{Service, Task, TaskDefinition, arn_name};
+
+/// Cluster names of the account, sorted.
+async fn cluster_names(aws: &AwsClients) -> Result<Vec<String>> {
+    let mut names: Vec<String> = aws
+        .ecs
+        .list_clusters()
+        .await?
+        .iter()
+        .map(|a| arn_name(a).to_string())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Checks a cluster name (or ARN) exists; an unknown one is an error listing close names.
+pub async fn resolve_cluster(aws: &AwsClients, wanted: &str) -> Result<String> {
+    let names = cluster_names(aws).await?;
+    let wanted_name = arn_name(wanted);
+    if names.iter().any(|n| n == wanted_name) {
+        return Ok(wanted_name.to_string());
+    }
+    Err(Error::NotFound {
+        kind: "cluster",
+        name: wanted.to_string(),
+        scope: Some(aws.region.clone()),
+        close: close_names(wanted_name, names.iter().map(String::as_str)),
+    })
+}
+
+async fn services_of(aws: &AwsClients, cluster: &str) -> Result<Vec<Service>> {
+    let arns = aws.ecs.list_services(cluster).await?;
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    aws.ecs.describe_services(cluster, &arns).await
+}
+
+/// Every service of one cluster, or of all clusters; sorted by cluster and name.
+pub async fn load_services(aws: &AwsClients, cluster: Option<&str>) -> Result<Vec<Service>> {
+    let clusters = match cluster {
+        Some(c) => vec![resolve_cluster(aws, c).await?],
+        None => cluster_names(aws).await?,
+    };
+    services_in(aws, &clusters).await
+}
+
+async fn services_in(aws: &AwsClients, clusters: &[String]) -> Result<Vec<Service>> {
+    let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter())
+        .map(|c| services_of(aws, c))
+        .buffer_unordered(MAX_CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut services: Vec<Service> = per_cluster.into_iter().flatten().collect();
+    services.sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
+    Ok(services)
+}
+
+/// Live and recently stopped tasks of a cluster, or of one of its services.
+pub async fn load_tasks(
+    aws: &AwsClients,
+    cluster: &str,
+    service: Option<&str>,
+) -> Result<Vec<Task>> {
+    let cluster = resolve_cluster(aws, cluster).await?;
+    if let Some(wanted) = service {
+        let names: Vec<String> = aws
+            .ecs
+            .list_services(&cluster)
+            .await?
+            .iter()
+            .map(|a| arn_name(a).to_string())
+            .collect();
+        if !names.iter().any(|n| n == wanted) {
+            return Err(Error::NotFound {
+                kind: "service",
+                name: wanted.to_string(),
+                scope: Some(format!("cluster {cluster} ({})", aws.region)),
+                close: close_names(wanted, names.iter().map(String::as_str)),
+            });
+        }
+    }
+    let (running, stopped) = futures::try_join!(
+        aws.ecs
+            .list_tasks(&cluster, service, TaskStatusFilter::Running),
+        aws.ecs
+            .list_tasks(&cluster, service, TaskStatusFilter::Stopped),
+    )?;
+    let mut arns = running;
+    for arn in stopped {
+        if !arns.contains(&arn) {
+            arns.push(arn);
+        }
+    }
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tasks = aws.ecs.describe_tasks(&cluster, &arns).await?;
+    // The service filter of ListTasks is not honoured everywhere (moto ignores it): the
+    // task's group says which service started it.
+    if let Some(wanted) = service {
+        tasks.retain(|t| t.service_name() == Some(wanted));
+    }
+    tasks.sort_by(|a, b| {
+        b.is_live()
+            .cmp(&a.is_live())
+            .then_with(|| b.started_at.cmp(&a.started_at))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(tasks)
+}
+
+/// Task definitions by ARN, fetched once each with bounded concurrency.
+pub async fn load_task_definitions(
+    aws: &AwsClients,
+    arns: &[String],
+) -> Result<HashMap<String, TaskDefinition>> {
+    stream::iter(arns.iter())
+        .map(|arn| async move {
+            let td = aws.ecs.describe_task_definition(arn).await?;
+            Ok::<_, Error>((arn.clone(), td))
+        })
+        .buffer_unordered(MAX_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+async fn live_tasks_of(aws: &AwsClients, cluster: &str) -> Result<Vec<Task>> {
+    let arns = aws
+        .ecs
+        .list_tasks(cluster, None, TaskStatusFilter::Running)
+        .await?;
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    aws.ecs.describe_tasks(cluster, &arns).await
+}
+
+/// The images referenced by ACTIVE/DRAINING services' deployments and by live tasks,
+/// across every cluster.
+pub async fn load_in_use(aws: &AwsClients) -> Result<InUse> {
+    let clusters = cluster_names(aws).await?;
+    let services = services_in(aws, &clusters);
+    let tasks = async {
+        let per: Vec<Vec<Task>> = stream::iter(clusters.iter())
+            .map(|c| live_tasks_of(aws, c))
+            .buffer_unordered(MAX_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok::<_, Error>(per.into_iter().flatten().collect::<Vec<Task>>())
+    };
+    let (services, tasks) = futures::try_join!(services, tasks)?;
+    let needed = task_definitions_needed(&services, &tasks);
+    let tds = load_task_definitions(aws, &needed).await?;
+    Ok(InUse::build(&services, |arn| tds.get(arn), &tasks))
+}

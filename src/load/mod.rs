@@ -1,0 +1,12 @@
+//! Loaders: what the listing commands and the console panes need, assembled from the
+//! adapters with bounded concurrency. Both front ends call these, so they always agree.
+
+mod ecs;
+mod names;
+mod orphans;
+mod snapshots;
+
+pub use ecs::{load_in_use, load_services, load_tasks, resolve_cluster};
+pub use names::close_names;
+pub use orphans::load_orphans;
+pub use snapshots::load_snapshot_groups;

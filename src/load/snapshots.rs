@@ -1,0 +1,57 @@
+//! Per-user snapshot tags across ECR repositories, with the in-use marker.
+
+use futures::{StreamExt, TryStreamExt, stream};
+
+use super::{close_names, load_in_use};
+use crate::analysis::tags::{UserTags, group_by_user};
+use crate::aws::{AwsClients, MAX_CONCURRENCY};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::model::Image;
+
+/// Tags grouped by repository and user, newest first; optionally one repository / user.
+pub async fn load_snapshot_groups(
+    aws: &AwsClients,
+    settings: &Settings,
+    repository: Option<&str>,
+    user: Option<&str>,
+) -> Result<Vec<UserTags>> {
+    let repos = aws.ecr.list_repositories().await?;
+    let names: Vec<String> = match repository {
+        Some(wanted) => {
+            if !repos.iter().any(|r| r.name == wanted) {
+                return Err(Error::NotFound {
+                    kind: "repository",
+                    name: wanted.to_string(),
+                    scope: Some(aws.region.clone()),
+                    close: close_names(wanted, repos.iter().map(|r| r.name.as_str())),
+                });
+            }
+            vec![wanted.to_string()]
+        }
+        None => repos.into_iter().map(|r| r.name).collect(),
+    };
+    let images = async {
+        let per: Vec<Vec<Image>> = stream::iter(names.iter())
+            .map(|n| aws.ecr.list_images(n))
+            .buffer_unordered(MAX_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok::<_, Error>(per.into_iter().flatten().collect::<Vec<Image>>())
+    };
+    let (images, in_use) = futures::try_join!(images, load_in_use(aws))?;
+    let mut groups = group_by_user(&images, &settings.tag_pattern, &in_use);
+    if let Some(wanted) = user {
+        let known: Vec<String> = groups.iter().filter_map(|g| g.user.clone()).collect();
+        groups.retain(|g| g.user.as_deref() == Some(wanted));
+        if groups.is_empty() {
+            return Err(Error::NotFound {
+                kind: "user",
+                name: wanted.to_string(),
+                scope: repository.map(|r| format!("repository {r}")),
+                close: close_names(wanted, known.iter().map(String::as_str)),
+            });
+        }
+    }
+    Ok(groups)
+}

@@ -1,0 +1,46 @@
+//! EC2: EBS volumes, EBS snapshots, the account's AMIs, and who we are (STS).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Volume {
+    pub id: String,
+    pub size_gib: i32,
+    pub volume_type: String,
+    pub state: String,
+    pub create_time: Option<DateTime<Utc>>,
+    pub availability_zone: Option<String>,
+    pub snapshot_id: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    /// Instance ids or (for Fargate) the ARNs of the tasks it is attached to.
+    pub attached_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub id: String,
+    pub volume_id: Option<String>,
+    pub size_gib: i32,
+    pub state: String,
+    pub start_time: Option<DateTime<Utc>>,
+    pub owner_id: Option<String>,
+    pub description: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An AMI owned by the account, with the snapshots its block-device mappings use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ami {
+    pub id: String,
+    pub name: Option<String>,
+    pub state: Option<String>,
+    pub snapshot_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
+}

@@ -1,0 +1,164 @@
+//! ECS: services with their deployments and events, tasks with their EBS volumes, task
+//! definitions with their containers.
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Service {
+    pub cluster: String,
+    pub arn: String,
+    pub name: String,
+    pub status: String,
+    pub desired_count: i32,
+    pub running_count: i32,
+    pub pending_count: i32,
+    /// The task definition the service is set to run (what `UpdateService` last set).
+    pub task_definition: String,
+    pub deployments: Vec<Deployment>,
+    /// Newest first.
+    pub events: Vec<ServiceEvent>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub volume_configurations: Vec<ServiceVolumeConfig>,
+}
+
+impl Service {
+    /// The PRIMARY deployment, if the service reports one.
+    pub fn primary(&self) -> Option<&Deployment> {
+        self.deployments.iter().find(|d| d.status == "PRIMARY")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deployment {
+    pub id: String,
+    pub status: String,
+    pub task_definition: String,
+    pub desired_count: i32,
+    pub running_count: i32,
+    pub pending_count: i32,
+    pub failed_tasks: i32,
+    pub rollout_state: Option<String>,
+    pub rollout_state_reason: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceEvent {
+    pub id: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub message: String,
+}
+
+/// A managed EBS volume configured on a service (`volumeConfigurations`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceVolumeConfig {
+    pub name: String,
+    pub snapshot_id: Option<String>,
+    pub size_gib: Option<i32>,
+    pub volume_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Task {
+    pub arn: String,
+    pub id: String,
+    pub cluster: String,
+    /// `service:NAME` for tasks started by a service.
+    pub group: Option<String>,
+    pub started_by: Option<String>,
+    pub last_status: String,
+    pub desired_status: String,
+    pub health_status: Option<String>,
+    pub task_definition: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub stopped_reason: Option<String>,
+    pub containers: Vec<TaskContainer>,
+    pub volumes: Vec<TaskVolume>,
+}
+
+impl Task {
+    /// The service that started this task, from its `service:NAME` group.
+    pub fn service_name(&self) -> Option<&str> {
+        self.group.as_deref()?.strip_prefix("service:")
+    }
+
+    /// Running (or on its way to running) and not asked to stop.
+    pub fn is_live(&self) -> bool {
+        self.desired_status != "STOPPED" && self.last_status != "STOPPED"
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskContainer {
+    pub name: String,
+    pub image: Option<String>,
+    pub image_digest: Option<String>,
+    pub last_status: Option<String>,
+    pub exit_code: Option<i32>,
+    pub reason: Option<String>,
+}
+
+/// An EBS volume attached to a task (`AmazonElasticBlockStorage` attachment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskVolume {
+    pub volume_id: String,
+    pub name: Option<String>,
+    pub delete_on_termination: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskDefinition {
+    pub arn: String,
+    pub family: String,
+    pub revision: i32,
+    pub status: String,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub containers: Vec<ContainerDef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerDef {
+    pub name: String,
+    pub image: String,
+    pub environment: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_service_name_comes_from_group() {
+        let mut t = Task {
+            group: Some("service:api".into()),
+            ..Task::default()
+        };
+        assert_eq!(t.service_name(), Some("api"));
+        t.group = Some("family:api".into());
+        assert_eq!(t.service_name(), None);
+        t.group = None;
+        assert_eq!(t.service_name(), None);
+    }
+
+    #[test]
+    fn primary_deployment_is_found_by_status() {
+        let s = Service {
+            deployments: vec![
+                Deployment {
+                    id: "a".into(),
+                    status: "ACTIVE".into(),
+                    ..Deployment::default()
+                },
+                Deployment {
+                    id: "b".into(),
+                    status: "PRIMARY".into(),
+                    ..Deployment::default()
+                },
+            ],
+            ..Service::default()
+        };
+        assert_eq!(s.primary().map(|d| d.id.as_str()), Some("b"));
+    }
+}

@@ -1,0 +1,33 @@
+//! Plain data the rest of ecsnap works with. No SDK types cross this line: the adapters in
+//! `aws/` translate into these, and `analysis/`, the commands and the console read them.
+
+mod ec2;
+mod ecr;
+mod ecs;
+
+pub use ec2::{Ami, CallerIdentity, Snapshot, Volume};
+pub use ecr::{Image, Repository};
+pub use ecs::{
+    ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
+    TaskDefinition, TaskVolume,
+};
+
+/// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).
+pub fn arn_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_name;
+
+    #[test]
+    fn arn_name_takes_last_segment() {
+        assert_eq!(
+            arn_name("arn:aws:ecs:us-east-1:1:service/payments-prod/api"),
+            "api"
+        );
+        assert_eq!(arn_name("arn:aws:ecs:us-east-1:1:cluster/c1"), "c1");
+        assert_eq!(arn_name("plain"), "plain");
+    }
+}

@@ -1,0 +1,261 @@
+//! The JSON contract of the listing commands (README "JSON output"). snake_case keys, ids as
+//! AWS prints them, times RFC 3339 UTC, sizes in bytes or GiB as the key says.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::analysis::health::steadiness;
+use crate::analysis::orphans::OrphanReport;
+use crate::analysis::tags::UserTags;
+use crate::model::{Deployment, Service, Task};
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceJson {
+    pub cluster: String,
+    pub service_name: String,
+    pub status: String,
+    pub desired_count: i32,
+    pub running_count: i32,
+    pub pending_count: i32,
+    pub task_definition: String,
+    pub rollout_state: Option<String>,
+    pub steady: bool,
+    pub steadiness: &'static str,
+    pub deployments: Vec<DeploymentJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeploymentJson {
+    pub id: String,
+    pub status: String,
+    pub task_definition: String,
+    pub desired_count: i32,
+    pub running_count: i32,
+    pub pending_count: i32,
+    pub rollout_state: Option<String>,
+}
+
+impl From<&Deployment> for DeploymentJson {
+    fn from(d: &Deployment) -> Self {
+        Self {
+            id: d.id.clone(),
+            status: d.status.clone(),
+            task_definition: d.task_definition.clone(),
+            desired_count: d.desired_count,
+            running_count: d.running_count,
+            pending_count: d.pending_count,
+            rollout_state: d.rollout_state.clone(),
+        }
+    }
+}
+
+impl From<&Service> for ServiceJson {
+    fn from(s: &Service) -> Self {
+        let health = steadiness(s);
+        Self {
+            cluster: s.cluster.clone(),
+            service_name: s.name.clone(),
+            status: s.status.clone(),
+            desired_count: s.desired_count,
+            running_count: s.running_count,
+            pending_count: s.pending_count,
+            task_definition: s.task_definition.clone(),
+            rollout_state: s.primary().and_then(|d| d.rollout_state.clone()),
+            steady: health.is_steady(),
+            steadiness: health.label(),
+            deployments: s.deployments.iter().map(DeploymentJson::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskJson {
+    pub task_arn: String,
+    pub task_id: String,
+    pub cluster: String,
+    pub service_name: Option<String>,
+    pub last_status: String,
+    pub desired_status: String,
+    pub health_status: Option<String>,
+    pub task_definition: String,
+    pub started_at: Option<String>,
+    pub stopped_reason: Option<String>,
+    pub volumes: Vec<TaskVolumeJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskVolumeJson {
+    pub volume_id: String,
+    pub name: Option<String>,
+    pub delete_on_termination: Option<bool>,
+}
+
+impl From<&Task> for TaskJson {
+    fn from(t: &Task) -> Self {
+        Self {
+            task_arn: t.arn.clone(),
+            task_id: t.id.clone(),
+            cluster: t.cluster.clone(),
+            service_name: t.service_name().map(str::to_string),
+            last_status: t.last_status.clone(),
+            desired_status: t.desired_status.clone(),
+            health_status: t.health_status.clone(),
+            task_definition: t.task_definition.clone(),
+            started_at: rfc3339(t.started_at),
+            stopped_reason: t.stopped_reason.clone(),
+            volumes: t
+                .volumes
+                .iter()
+                .map(|v| TaskVolumeJson {
+                    volume_id: v.volume_id.clone(),
+                    name: v.name.clone(),
+                    delete_on_termination: v.delete_on_termination,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserTagsJson {
+    pub repository: String,
+    pub user: Option<String>,
+    pub total_bytes: i64,
+    pub tags: Vec<TagJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagJson {
+    pub tag: String,
+    pub digest: String,
+    pub pushed_at: Option<String>,
+    pub size_bytes: i64,
+    pub in_use: bool,
+}
+
+impl From<&UserTags> for UserTagsJson {
+    fn from(g: &UserTags) -> Self {
+        Self {
+            repository: g.repository.clone(),
+            user: g.user.clone(),
+            total_bytes: g.total_bytes(),
+            tags: g
+                .tags
+                .iter()
+                .map(|t| TagJson {
+                    tag: t.tag.clone(),
+                    digest: t.digest.clone(),
+                    pushed_at: rfc3339(t.pushed_at),
+                    size_bytes: t.size_bytes,
+                    in_use: t.in_use,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrphansJson {
+    pub volumes: Vec<OrphanVolumeJson>,
+    pub snapshots: Vec<OrphanSnapshotJson>,
+    pub skipped: Vec<SkippedJson>,
+    pub totals: TotalsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrphanVolumeJson {
+    pub volume_id: String,
+    pub size_gib: i32,
+    pub volume_type: String,
+    pub state: String,
+    pub create_time: Option<String>,
+    pub age_days: Option<i64>,
+    pub monthly_cost_usd: f64,
+    pub reason: String,
+    pub origin: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrphanSnapshotJson {
+    pub snapshot_id: String,
+    pub volume_id: Option<String>,
+    pub size_gib: i32,
+    pub start_time: Option<String>,
+    pub age_days: Option<i64>,
+    pub monthly_cost_usd: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SkippedJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TotalsJson {
+    pub volumes: usize,
+    pub snapshots: usize,
+    pub size_gib: i64,
+    pub monthly_cost_usd: f64,
+}
+
+impl From<&OrphanReport> for OrphansJson {
+    fn from(r: &OrphanReport) -> Self {
+        let totals = r.totals();
+        Self {
+            volumes: r
+                .volumes
+                .iter()
+                .map(|o| OrphanVolumeJson {
+                    volume_id: o.volume.id.clone(),
+                    size_gib: o.volume.size_gib,
+                    volume_type: o.volume.volume_type.clone(),
+                    state: o.volume.state.clone(),
+                    create_time: rfc3339(o.volume.create_time),
+                    age_days: o.age_days,
+                    monthly_cost_usd: o.monthly_cost_usd,
+                    reason: o.reason.clone(),
+                    origin: o.origin.clone(),
+                    tags: o.volume.tags.clone(),
+                })
+                .collect(),
+            snapshots: r
+                .snapshots
+                .iter()
+                .map(|o| OrphanSnapshotJson {
+                    snapshot_id: o.snapshot.id.clone(),
+                    volume_id: o.snapshot.volume_id.clone(),
+                    size_gib: o.snapshot.size_gib,
+                    start_time: rfc3339(o.snapshot.start_time),
+                    age_days: o.age_days,
+                    monthly_cost_usd: o.monthly_cost_usd,
+                    reason: o.reason.clone(),
+                })
+                .collect(),
+            skipped: r
+                .skipped
+                .iter()
+                .map(|s| SkippedJson {
+                    id: s.id.clone(),
+                    kind: s.kind.as_str(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+            totals: TotalsJson {
+                volumes: totals.volumes,
+                snapshots: totals.snapshots,
+                size_gib: totals.size_gib,
+                monthly_cost_usd: totals.monthly_cost_usd,
+            },
+        }
+    }
+}
