@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -20,11 +20,21 @@ const SERVER_ENV: [(&str, &str); 2] = [
     ("MOTO_ECS_SERVICE_RUNNING", DEMO_SERVICE_RUNNING),
 ];
 
+/// Runs moto as a child and kills it when our end of its stdin closes, so the server never
+/// outlives ecsnap or a test binary, however they exit.
+const SUPERVISOR: &str = "import subprocess, sys, threading\n\
+p = subprocess.Popen([sys.executable, '-m', 'moto.server', '-H', '127.0.0.1', '-p', sys.argv[1]])\n\
+def watch():\n    sys.stdin.read()\n    p.kill()\n\
+threading.Thread(target=watch, daemon=True).start()\n\
+sys.exit(p.wait())\n";
+
 const READY_TIMEOUT: Duration = Duration::from_secs(90);
 const START_ATTEMPTS: usize = 4;
 
 pub struct Emulator {
     child: Child,
+    /// Held open for the server's lifetime; closing it stops the server.
+    lifeline: Option<ChildStdin>,
     port: u16,
     log: PathBuf,
 }
@@ -104,22 +114,21 @@ impl Emulator {
             let log = std::env::temp_dir().join(format!("ecsnap-moto-{port}.log"));
             let log_file = std::fs::File::create(&log)
                 .map_err(|e| Error::io(format!("creating {}", log.display()), e))?;
-            let child = Command::new(&python)
-                .args([
-                    "-m",
-                    "moto.server",
-                    "-H",
-                    "127.0.0.1",
-                    "-p",
-                    &port.to_string(),
-                ])
+            let mut child = Command::new(&python)
+                .args(["-c", SUPERVISOR, &port.to_string()])
                 .envs(SERVER_ENV)
-                .stdin(Stdio::null())
+                .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(log_file)
                 .spawn()
                 .map_err(|e| Error::io(format!("starting {}", python.display()), e))?;
-            let mut emulator = Emulator { child, port, log };
+            let lifeline = child.stdin.take();
+            let mut emulator = Emulator {
+                child,
+                lifeline,
+                port,
+                log,
+            };
             match emulator.wait_ready() {
                 Ok(()) => return Ok(emulator),
                 Err(e) => last_error = e,
@@ -190,6 +199,15 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        // Closing the lifeline makes the supervisor stop moto and exit; kill it if it lingers.
+        drop(self.lifeline.take());
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);

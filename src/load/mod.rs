@@ -6,7 +6,7 @@ mod names;
 mod orphans;
 mod snapshots;
 
-pub use ecs::{load_in_use, load_services, load_tasks, resolve_cluster};
+pub use ecs::{load_in_use, load_services, load_task_definitions, load_tasks, resolve_cluster};
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use snapshots::load_snapshot_groups;
