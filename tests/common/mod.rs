@@ -1,0 +1,91 @@
+//! Shared end-to-end harness: a moto server per test binary (installed into a virtualenv
+//! under the target dir on first use, on a free loopback port), the demo fleet seeded
+//! through the SDK, and the real `ecsnap` binary pointed at it with fake credentials.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ecsnap::demo::{DemoFleet, Emulator, seed};
+
+/// Where the test emulator lives: `<target dir>/moto-venv`.
+pub fn moto_venv() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
+    target.join("moto-venv")
+}
+
+/// A fresh emulator for tests that change state.
+pub fn start_emulator() -> Emulator {
+    let emulator = Emulator::start(&moto_venv(), &mut |m: &str| eprintln!("{m}"))
+        .unwrap_or_else(|e| panic!("starting moto for the tests: {e}"));
+    emulator
+        .pin_task_status()
+        .unwrap_or_else(|e| panic!("pinning task status: {e}"));
+    emulator
+}
+
+/// Runs a future to completion on a throwaway runtime (for sync tests and statics).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
+/// A fresh emulator with the demo fleet seeded.
+pub fn seeded_emulator() -> (Emulator, DemoFleet) {
+    let emulator = start_emulator();
+    let fleet = block_on(seed(&emulator.endpoint()))
+        .unwrap_or_else(|e| panic!("seeding the demo fleet: {e}"));
+    (emulator, fleet)
+}
+
+/// One seeded emulator shared by the read-only tests of a test binary. It stops when the
+/// test binary exits (the emulator's supervisor watches its stdin).
+pub fn shared_fleet() -> &'static (Emulator, DemoFleet) {
+    static SHARED: OnceLock<(Emulator, DemoFleet)> = OnceLock::new();
+    SHARED.get_or_init(seeded_emulator)
+}
+
+/// The real binary, pointed at `endpoint` with fake credentials and a private HOME, so no
+/// user config, profile or log is touched.
+pub fn ecsnap(endpoint: &str, home: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--region", "us-east-1", "--endpoint-url", endpoint]);
+    cmd
+}
+
+/// Runs a command and parses its stdout as JSON; panics with stderr when it fails.
+pub fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().expect("ecsnap runs");
+    assert!(
+        out.status.success(),
+        "ecsnap failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+pub fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
