@@ -116,6 +116,11 @@ impl fmt::Display for AwsError {
         } else {
             format!(" (AWS said: {})", self.message)
         };
+        let cause = if self.message.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.message)
+        };
         match self.kind {
             AwsErrorKind::AccessDenied => write!(
                 f,
@@ -140,13 +145,14 @@ impl fmt::Display for AwsError {
             ),
             AwsErrorKind::Unreachable => write!(
                 f,
-                "{action}: cannot reach {} in {region}. Check the network, proxy and \
-                 --endpoint-url{said}",
+                "{action}: cannot reach {} in {region}{cause}. Check the network, proxy and \
+                 --endpoint-url",
                 self.endpoint_label()
             ),
             AwsErrorKind::Timeout => write!(
                 f,
-                "{action}: {} in {region} did not answer in time. Check the network and retry{said}",
+                "{action}: {} in {region} did not answer in time{cause}. Check the network and \
+                 retry",
                 self.endpoint_label()
             ),
             AwsErrorKind::Throttled => write!(

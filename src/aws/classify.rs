@@ -50,14 +50,13 @@ where
         }
         SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None, String::new()),
         SdkError::DispatchFailure(d) => {
-            let kind = if mentions_credentials(&chain) {
-                AwsErrorKind::NoCredentials
+            if mentions_credentials(&chain) {
+                (AwsErrorKind::NoCredentials, None, String::new())
             } else if d.is_timeout() {
-                AwsErrorKind::Timeout
+                (AwsErrorKind::Timeout, None, root_cause(&chain))
             } else {
-                AwsErrorKind::Unreachable
-            };
-            (kind, None, root_cause(&chain))
+                (AwsErrorKind::Unreachable, None, root_cause(&chain))
+            }
         }
         _ => {
             let kind = if mentions_credentials(&chain) {
@@ -116,14 +115,20 @@ fn mentions_credentials(chain: &str) -> bool {
         || lower.contains("credentials provider")
 }
 
-/// The innermost cause of an error chain (`a: b: c` → `c`), which is the useful part.
+/// The innermost cause of an error chain (`a: b: c (DebugDump(..))` → `c`), which is the
+/// useful part: the first line, without the trailing debug dump.
 fn root_cause(chain: &str) -> String {
-    chain
-        .rsplit(": ")
-        .next()
-        .unwrap_or(chain)
-        .trim()
-        .to_string()
+    let line = chain.lines().next().unwrap_or_default();
+    let dump = line.match_indices(" (").map(|(i, _)| i).find(|&i| {
+        let rest = &line[i + 2..];
+        let ident: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        ident.starts_with(|c: char| c.is_ascii_uppercase()) && rest[ident.len()..].starts_with('(')
+    });
+    let line = dump.map_or(line, |i| &line[..i]);
+    line.rsplit(": ").next().unwrap_or(line).trim().to_string()
 }
 
 #[cfg(test)]
@@ -150,9 +155,22 @@ mod tests {
 
     #[test]
     fn root_cause_is_the_innermost_message() {
-        assert_eq!(
-            root_cause("dispatch failure: io error: Connection refused (os error 111)"),
-            "Connection refused (os error 111)"
-        );
+        let cases = [
+            (
+                "dispatch failure: io error: Connection refused (os error 111)",
+                "Connection refused (os error 111)",
+            ),
+            (
+                "dispatch failure: io error: client error (Connect): tcp connect error: \
+                 Connection refused (os error 111) (DispatchFailure(DispatchFailure { source: \
+                 ConnectorError { kind: Io } }))",
+                "Connection refused (os error 111)",
+            ),
+            ("first line: cause\n  second line", "cause"),
+            ("", ""),
+        ];
+        for (chain, want) in cases {
+            assert_eq!(root_cause(chain), want, "{chain}");
+        }
     }
 }

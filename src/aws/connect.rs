@@ -23,7 +23,7 @@ pub struct ConnectOptions {
 /// Adaptive retries: throttling slows the client down instead of failing the load.
 pub fn retry_config() -> RetryConfig {
     RetryConfig::adaptive()
-        .with_max_attempts(6)
+        .with_max_attempts(5)
         .with_initial_backoff(Duration::from_millis(200))
         .with_max_backoff(Duration::from_secs(10))
 }

@@ -1,0 +1,401 @@
+//! Adapter behaviour the emulator cannot show (moto does not paginate or throttle):
+//! nextToken followed to the end, batches at the API maxima, throttling survived through
+//! the adaptive retry config, and errors that name the IAM action. aws-smithy-mocks with a
+//! sleep that returns at once and records what it was asked to wait.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use aws_smithy_async::time::TimeSource;
+
+use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
+use aws_sdk_ecs::config::{AsyncSleep, SharedAsyncSleep, Sleep};
+use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use ecsnap::aws::{
+    AwsClients, CallContext, Ec2Adapter, Ec2Api, EcrAdapter, EcrApi, EcsAdapter, EcsApi,
+    StsAdapter, retry_config,
+};
+use ecsnap::error::{AwsErrorKind, Error};
+
+/// A fake clock: sleeping returns at once and moves the clock forward by the delay, so
+/// backoff and the adaptive rate limiter see time pass without any real waiting. It
+/// remembers every requested delay so tests can see backoff happened.
+#[derive(Debug, Clone)]
+struct InstantSleep {
+    slept: Arc<Mutex<Vec<Duration>>>,
+    now: Arc<Mutex<SystemTime>>,
+}
+
+impl Default for InstantSleep {
+    fn default() -> Self {
+        Self {
+            slept: Arc::default(),
+            now: Arc::new(Mutex::new(
+                SystemTime::UNIX_EPOCH + Duration::from_hours(500_000),
+            )),
+        }
+    }
+}
+
+impl AsyncSleep for InstantSleep {
+    fn sleep(&self, duration: Duration) -> Sleep {
+        if let Ok(mut v) = self.slept.lock() {
+            v.push(duration);
+        }
+        if let Ok(mut now) = self.now.lock() {
+            *now += duration;
+        }
+        Sleep::new(std::future::ready(()))
+    }
+}
+
+impl TimeSource for InstantSleep {
+    fn now(&self) -> SystemTime {
+        self.now.lock().map_or(SystemTime::UNIX_EPOCH, |n| *n)
+    }
+}
+
+impl InstantSleep {
+    fn count(&self) -> usize {
+        self.slept.lock().map(|v| v.len()).unwrap_or_default()
+    }
+}
+
+fn ctx() -> CallContext {
+    CallContext {
+        region: "eu-west-1".into(),
+        endpoint: None,
+    }
+}
+
+macro_rules! client {
+    ($krate:ident, $sleep:expr, $rules:expr) => {{
+        let sleep = $sleep.clone();
+        mock_client!($krate, RuleMode::MatchAny, $rules, move |c| c
+            .retry_config(retry_config())
+            .region($krate::config::Region::new("eu-west-1"))
+            .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
+            .time_source(sleep.clone()))
+    }};
+}
+
+fn ecs(rules: &[&Rule], sleep: &InstantSleep) -> EcsAdapter {
+    EcsAdapter::new(client!(aws_sdk_ecs, sleep, rules.iter().copied()), ctx())
+}
+
+fn ec2(rules: &[&Rule], sleep: &InstantSleep) -> Ec2Adapter {
+    Ec2Adapter::new(client!(aws_sdk_ec2, sleep, rules.iter().copied()), ctx())
+}
+
+fn ecr(rules: &[&Rule], sleep: &InstantSleep) -> EcrAdapter {
+    EcrAdapter::new(client!(aws_sdk_ecr, sleep, rules.iter().copied()), ctx())
+}
+
+fn clients(ecs_a: EcsAdapter, ecr_a: EcrAdapter, ec2_a: Ec2Adapter) -> AwsClients {
+    let sleep = InstantSleep::default();
+    let no_rules: [&Rule; 0] = [];
+    AwsClients {
+        ecs: Arc::new(ecs_a),
+        ecr: Arc::new(ecr_a),
+        ec2: Arc::new(ec2_a),
+        sts: Arc::new(StsAdapter::new(
+            client!(aws_sdk_sts, sleep, no_rules),
+            ctx(),
+        )),
+        region: "eu-west-1".into(),
+        endpoint: None,
+    }
+}
+
+const ECS_THROTTLE: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+
+#[tokio::test]
+async fn list_clusters_follows_next_token_to_the_end() {
+    let first = mock!(aws_sdk_ecs::Client::list_clusters)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            ListClustersOutput::builder()
+                .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/a")
+                .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/b")
+                .next_token("page-2")
+                .build()
+        });
+    let second = mock!(aws_sdk_ecs::Client::list_clusters)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_output(|| {
+            ListClustersOutput::builder()
+                .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/c")
+                .next_token("page-3")
+                .build()
+        });
+    let third = mock!(aws_sdk_ecs::Client::list_clusters)
+        .match_requests(|r| r.next_token() == Some("page-3"))
+        .then_output(|| ListClustersOutput::builder().build());
+    let adapter = ecs(&[&first, &second, &third], &InstantSleep::default());
+    let arns = adapter.list_clusters().await.expect("three pages");
+    let names: Vec<&str> = arns.iter().map(|a| ecsnap::model::arn_name(a)).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(
+        (first.num_calls(), second.num_calls(), third.num_calls()),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn describe_services_is_batched_by_ten() {
+    let rule = mock!(aws_sdk_ecs::Client::describe_services)
+        .match_requests(|r| r.services().len() <= 10 && r.cluster() == Some("payments-prod"))
+        .then_compute_output(|r| {
+            let mut out =
+                aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder();
+            for name in r.services() {
+                out = out.services(
+                    aws_sdk_ecs::types::Service::builder()
+                        .service_name(name)
+                        .cluster_arn("arn:aws:ecs:eu-west-1:1:cluster/payments-prod")
+                        .status("ACTIVE")
+                        .desired_count(2)
+                        .running_count(2)
+                        .build(),
+                );
+            }
+            out.build()
+        });
+    let adapter = ecs(&[&rule], &InstantSleep::default());
+    let names: Vec<String> = (0..25).map(|i| format!("svc-{i:02}")).collect();
+    let services = adapter
+        .describe_services("payments-prod", &names)
+        .await
+        .expect("batched");
+    assert_eq!(services.len(), 25);
+    assert_eq!(
+        rule.num_calls(),
+        3,
+        "25 services need 3 calls of at most 10"
+    );
+    let got: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    let want: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_eq!(got, want, "order is kept");
+    assert!(services.iter().all(|s| s.cluster == "payments-prod"));
+}
+
+#[tokio::test]
+async fn describe_tasks_is_batched_by_one_hundred() {
+    let rule = mock!(aws_sdk_ecs::Client::describe_tasks)
+        .match_requests(|r| r.tasks().len() <= 100)
+        .then_compute_output(|r| {
+            let mut out = aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput::builder();
+            for arn in r.tasks() {
+                out = out.tasks(
+                    aws_sdk_ecs::types::Task::builder()
+                        .task_arn(arn)
+                        .last_status("RUNNING")
+                        .desired_status("RUNNING")
+                        .group("service:api")
+                        .build(),
+                );
+            }
+            out.build()
+        });
+    let adapter = ecs(&[&rule], &InstantSleep::default());
+    let arns: Vec<String> = (0..250)
+        .map(|i| format!("arn:aws:ecs:eu-west-1:1:task/c/{i:032x}"))
+        .collect();
+    let tasks = adapter.describe_tasks("c", &arns).await.expect("batched");
+    assert_eq!(tasks.len(), 250);
+    assert_eq!(rule.num_calls(), 3);
+    assert_eq!(tasks[249].id, format!("{:032x}", 249));
+    assert_eq!(tasks[0].service_name(), Some("api"));
+}
+
+#[tokio::test]
+async fn ec2_volumes_paginate_with_the_largest_page() {
+    let page = |ids: &'static [&'static str], token: Option<&'static str>| {
+        move || {
+            let mut out = DescribeVolumesOutput::builder();
+            for id in ids {
+                out = out.volumes(
+                    aws_sdk_ec2::types::Volume::builder()
+                        .volume_id(*id)
+                        .size(10)
+                        .state(aws_sdk_ec2::types::VolumeState::Available)
+                        .build(),
+                );
+            }
+            out.set_next_token(token.map(str::to_string)).build()
+        }
+    };
+    let first = mock!(aws_sdk_ec2::Client::describe_volumes)
+        .match_requests(|r| r.next_token().is_none() && r.max_results() == Some(1000))
+        .then_output(page(&["vol-1", "vol-2"], Some("t2")));
+    let second = mock!(aws_sdk_ec2::Client::describe_volumes)
+        .match_requests(|r| r.next_token() == Some("t2"))
+        .then_output(page(&["vol-3"], None));
+    let adapter = ec2(&[&first, &second], &InstantSleep::default());
+    let volumes = adapter.describe_volumes().await.expect("two pages");
+    let ids: Vec<&str> = volumes.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(ids, ["vol-1", "vol-2", "vol-3"]);
+}
+
+#[tokio::test]
+async fn ecr_images_paginate() {
+    let first = mock!(aws_sdk_ecr::Client::describe_images)
+        .match_requests(|r| r.next_token().is_none() && r.repository_name() == Some("ws"))
+        .then_output(|| {
+            DescribeImagesOutput::builder()
+                .image_details(
+                    aws_sdk_ecr::types::ImageDetail::builder()
+                        .image_digest("sha256:a")
+                        .image_tags("alice-20261120T0815")
+                        .image_size_in_bytes(100)
+                        .build(),
+                )
+                .next_token("n")
+                .build()
+        });
+    let second = mock!(aws_sdk_ecr::Client::describe_images)
+        .match_requests(|r| r.next_token() == Some("n"))
+        .then_output(|| {
+            DescribeImagesOutput::builder()
+                .image_details(
+                    aws_sdk_ecr::types::ImageDetail::builder()
+                        .image_digest("sha256:b")
+                        .build(),
+                )
+                .build()
+        });
+    let adapter = ecr(&[&first, &second], &InstantSleep::default());
+    let images = adapter.list_images("ws").await.expect("two pages");
+    assert_eq!(images.len(), 2);
+    assert_eq!(images[0].tags, ["alice-20261120T0815"]);
+    assert_eq!(images[0].size_bytes, 100);
+    assert!(images[1].tags.is_empty(), "untagged image keeps no tags");
+    assert_eq!(images[1].repository, "ws");
+}
+
+#[tokio::test]
+async fn throttling_is_retried_with_backoff_and_survived() {
+    let sleep = InstantSleep::default();
+    let rule = mock!(aws_sdk_ecs::Client::list_clusters)
+        .sequence()
+        .http_status(400, Some(ECS_THROTTLE.to_string()))
+        .times(2)
+        .output(|| {
+            ListClustersOutput::builder()
+                .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/a")
+                .build()
+        })
+        .build();
+    let adapter = ecs(&[&rule], &sleep);
+    let arns = adapter
+        .list_clusters()
+        .await
+        .expect("survives two throttles");
+    assert_eq!(arns.len(), 1);
+    assert_eq!(rule.num_calls(), 3);
+    assert!(
+        sleep.count() >= 2,
+        "backed off before each retry: {:?}",
+        sleep.slept
+    );
+}
+
+#[tokio::test]
+async fn throttling_that_never_stops_ends_in_a_clear_error_without_a_retry_storm() {
+    let sleep = InstantSleep::default();
+    let rule = mock!(aws_sdk_ecs::Client::list_clusters)
+        .sequence()
+        .http_status(400, Some(ECS_THROTTLE.to_string()))
+        .repeatedly()
+        .build();
+    let adapter = ecs(&[&rule], &sleep);
+    let err = adapter.list_clusters().await.expect_err("gives up");
+    let max = retry_config().max_attempts() as usize;
+    assert_eq!(rule.num_calls(), max, "exactly the configured attempts");
+    let Error::Aws(aws) = &err else {
+        panic!("an AWS error: {err}")
+    };
+    assert_eq!(aws.kind, AwsErrorKind::Throttled);
+    let text = err.to_string();
+    assert!(
+        text.contains("ecs:ListClusters") && text.contains("eu-west-1"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn access_denied_names_the_missing_permission() {
+    let body = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r</RequestID></Response>";
+    let rule = mock!(aws_sdk_ec2::Client::describe_snapshots)
+        .sequence()
+        .http_status(403, Some(body.to_string()))
+        .build();
+    let adapter = ec2(&[&rule], &InstantSleep::default());
+    let err = adapter.describe_own_snapshots().await.expect_err("denied");
+    let text = err.to_string();
+    assert!(text.contains("`ec2:DescribeSnapshots`"), "{text}");
+    assert!(text.contains("eu-west-1"), "{text}");
+    assert_eq!(rule.num_calls(), 1, "an access error is not retried");
+}
+
+#[tokio::test]
+async fn loaders_batch_across_clusters_and_join_services() {
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
+        ListClustersOutput::builder()
+            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/payments-prod")
+            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/search-staging")
+            .build()
+    });
+    let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(|r| {
+        let cluster = r.cluster().unwrap_or_default().to_string();
+        let n = if cluster == "payments-prod" { 12 } else { 3 };
+        let mut out = aws_sdk_ecs::operation::list_services::ListServicesOutput::builder();
+        for i in 0..n {
+            out = out.service_arns(format!(
+                "arn:aws:ecs:eu-west-1:1:service/{cluster}/svc-{i:02}"
+            ));
+        }
+        out.build()
+    });
+    let describe = mock!(aws_sdk_ecs::Client::describe_services)
+        .match_requests(|r| r.services().len() <= 10)
+        .then_compute_output(|r| {
+            let cluster = r.cluster().unwrap_or_default();
+            let mut out =
+                aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder();
+            for arn in r.services() {
+                out = out.services(
+                    aws_sdk_ecs::types::Service::builder()
+                        .service_arn(arn)
+                        .service_name(ecsnap::model::arn_name(arn))
+                        .cluster_arn(format!("arn:aws:ecs:eu-west-1:1:cluster/{cluster}"))
+                        .status("ACTIVE")
+                        .build(),
+                );
+            }
+            out.build()
+        });
+    let sleep = InstantSleep::default();
+    let aws = clients(
+        ecs(&[&clusters, &list_services, &describe], &sleep),
+        ecr(&[], &sleep),
+        ec2(&[], &sleep),
+    );
+    let services = ecsnap::load::load_services(&aws, None)
+        .await
+        .expect("loads");
+    assert_eq!(services.len(), 15);
+    assert_eq!(describe.num_calls(), 3, "12 → 10 + 2, and 3 → one call");
+    assert_eq!(services[0].cluster, "payments-prod");
+    assert_eq!(services[14].cluster, "search-staging");
+
+    let err = ecsnap::load::load_services(&aws, Some("payments"))
+        .await
+        .expect_err("unknown cluster");
+    assert_eq!(
+        err.to_string(),
+        "cluster `payments` not found in eu-west-1; did you mean: payments-prod?"
+    );
+}
