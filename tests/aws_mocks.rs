@@ -399,3 +399,102 @@ async fn loaders_batch_across_clusters_and_join_services() {
         "cluster `payments` not found in eu-west-1; did you mean: payments-prod?"
     );
 }
+
+#[tokio::test]
+async fn odd_aws_data_loads_without_panicking() {
+    // Every optional field missing, an empty cluster, an image with no tags.
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
+        ListClustersOutput::builder()
+            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/odd")
+            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/empty")
+            .build()
+    });
+    let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(|r| {
+        let mut out = aws_sdk_ecs::operation::list_services::ListServicesOutput::builder();
+        if r.cluster() == Some("odd") {
+            out = out.service_arns("arn:aws:ecs:eu-west-1:1:service/odd/bare");
+        }
+        out.build()
+    });
+    let describe = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder()
+            .services(aws_sdk_ecs::types::Service::builder().build())
+            .services(
+                aws_sdk_ecs::types::Service::builder()
+                    .deployments(aws_sdk_ecs::types::Deployment::builder().build())
+                    .events(aws_sdk_ecs::types::ServiceEvent::builder().build())
+                    .build(),
+            )
+            .build()
+    });
+    let volumes = mock!(aws_sdk_ec2::Client::describe_volumes).then_output(|| {
+        DescribeVolumesOutput::builder()
+            .volumes(aws_sdk_ec2::types::Volume::builder().build())
+            .volumes(
+                aws_sdk_ec2::types::Volume::builder()
+                    .volume_id("vol-odd")
+                    .state(aws_sdk_ec2::types::VolumeState::Available)
+                    .tags(aws_sdk_ec2::types::Tag::builder().value("no key").build())
+                    .build(),
+            )
+            .build()
+    });
+    let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
+        aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder()
+            .snapshots(aws_sdk_ec2::types::Snapshot::builder().build())
+            .build()
+    });
+    let amis = mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
+        aws_sdk_ec2::operation::describe_images::DescribeImagesOutput::builder()
+            .images(
+                aws_sdk_ec2::types::Image::builder()
+                    .block_device_mappings(
+                        aws_sdk_ec2::types::BlockDeviceMapping::builder().build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let sleep = InstantSleep::default();
+    let aws = clients(
+        ecs(&[&clusters, &list_services, &describe], &sleep),
+        ecr(&[], &sleep),
+        ec2(&[&volumes, &snapshots, &amis], &sleep),
+    );
+    let services = ecsnap::load::load_services(&aws, None)
+        .await
+        .expect("odd services load");
+    assert_eq!(services.len(), 2);
+    assert!(
+        services
+            .iter()
+            .all(|s| s.name.is_empty() && s.desired_count == 0)
+    );
+    let settings = ecsnap::config::Settings::default();
+    let report = ecsnap::load::load_orphans(&aws, &settings, None, None, chrono::Utc::now())
+        .await
+        .expect("odd EC2 data loads");
+    let ids: Vec<&str> = report
+        .volumes
+        .iter()
+        .map(|v| v.volume.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["vol-odd"],
+        "the volume with no state is not called orphaned"
+    );
+    assert!(
+        report.volumes[0].volume.tags.is_empty(),
+        "a tag without a key is dropped"
+    );
+    assert_eq!(
+        report.snapshots.len(),
+        1,
+        "a snapshot with no source volume is orphaned"
+    );
+    assert_eq!(
+        report.snapshots[0].reason,
+        "no source volume; no AMI uses it"
+    );
+}

@@ -1,0 +1,52 @@
+//! `ecsnap demo` without a terminal: starts its own emulator, seeds the fleet, prints the
+//! listings, and leaves no server behind.
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
+    let home = tempfile::tempdir().expect("a temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_ecsnap"))
+        .arg("demo")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("ECSNAP_MOTO_VENV", common::moto_venv())
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("demo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("seeding the demo fleet"), "{stderr}");
+    let services: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("== Services"))
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(services.len(), 8, "{stdout}");
+    assert!(
+        services[0].contains("worker") && services[0].contains("ROLLING"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("workspaces / alice  (6 tags"), "{stdout}");
+    assert!(
+        stdout.contains("12 orphaned volumes, 3 orphaned snapshots"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("backs AMI ami-"), "{stdout}");
+    let endpoint = stderr
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .map(|w| w.trim_end_matches('…').to_string())
+        .expect("the endpoint is printed");
+    let port = endpoint.rsplit(':').next().unwrap_or_default().to_string();
+    assert!(
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        "the emulator at {endpoint} was stopped"
+    );
+}
