@@ -25,6 +25,17 @@ pub struct OrphanRules<'a> {
     pub now: DateTime<Utc>,
 }
 
+impl OrphanRules<'_> {
+    fn protected(&self, id: &str, kind: ResourceKind, size_gib: i32) -> Skipped {
+        Skipped {
+            id: id.to_string(),
+            kind,
+            reason: format!("protected by tag {}", self.protection_tag),
+            size_gib,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrphanVolume {
     pub volume: Volume,
@@ -152,12 +163,9 @@ pub fn find_orphans(
             continue;
         }
         if v.tags.contains_key(rules.protection_tag) {
-            report.skipped.push(Skipped {
-                id: v.id.clone(),
-                kind: ResourceKind::Volume,
-                reason: format!("protected by tag {}", rules.protection_tag),
-                size_gib: v.size_gib,
-            });
+            report
+                .skipped
+                .push(rules.protected(&v.id, ResourceKind::Volume, v.size_gib));
             continue;
         }
         let origin = volume_origin(&v.tags);
@@ -202,12 +210,9 @@ pub fn find_orphans(
             continue;
         }
         if s.tags.contains_key(rules.protection_tag) {
-            report.skipped.push(Skipped {
-                id: s.id.clone(),
-                kind: ResourceKind::Snapshot,
-                reason: format!("protected by tag {}", rules.protection_tag),
-                size_gib: s.size_gib,
-            });
+            report
+                .skipped
+                .push(rules.protected(&s.id, ResourceKind::Snapshot, s.size_gib));
             continue;
         }
         let reason = match source {

@@ -4,10 +4,9 @@
 use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::DesiredStatus;
-use futures::{StreamExt, TryStreamExt, stream};
 
 use super::convert::{owned, text, time};
-use super::{CallContext, EcsApi, MAX_CONCURRENCY};
+use super::{CallContext, EcsApi, in_batches};
 use crate::error::Result;
 use crate::model::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
@@ -65,12 +64,7 @@ impl EcsApi for EcsAdapter {
     }
 
     async fn describe_services(&self, cluster: &str, services: &[String]) -> Result<Vec<Service>> {
-        let pages: Vec<Vec<Service>> = stream::iter(
-            services
-                .chunks(DESCRIBE_SERVICES_MAX)
-                .map(<[String]>::to_vec),
-        )
-        .map(|chunk| async move {
+        in_batches(services, DESCRIBE_SERVICES_MAX, |chunk| async move {
             let out = self
                 .client
                 .describe_services()
@@ -79,12 +73,9 @@ impl EcsApi for EcsAdapter {
                 .send()
                 .await
                 .map_err(self.ctx.err("ecs:DescribeServices"))?;
-            Ok::<_, crate::error::Error>(out.services().iter().map(service).collect())
+            Ok(out.services().iter().map(service).collect())
         })
-        .buffered(MAX_CONCURRENCY)
-        .try_collect()
-        .await?;
-        Ok(pages.into_iter().flatten().collect())
+        .await
     }
 
     async fn list_tasks(
@@ -113,23 +104,18 @@ impl EcsApi for EcsAdapter {
     }
 
     async fn describe_tasks(&self, cluster: &str, tasks: &[String]) -> Result<Vec<Task>> {
-        let pages: Vec<Vec<Task>> =
-            stream::iter(tasks.chunks(DESCRIBE_TASKS_MAX).map(<[String]>::to_vec))
-                .map(|chunk| async move {
-                    let out = self
-                        .client
-                        .describe_tasks()
-                        .cluster(cluster)
-                        .set_tasks(Some(chunk))
-                        .send()
-                        .await
-                        .map_err(self.ctx.err("ecs:DescribeTasks"))?;
-                    Ok::<_, crate::error::Error>(out.tasks().iter().map(task).collect())
-                })
-                .buffered(MAX_CONCURRENCY)
-                .try_collect()
-                .await?;
-        Ok(pages.into_iter().flatten().collect())
+        in_batches(tasks, DESCRIBE_TASKS_MAX, |chunk| async move {
+            let out = self
+                .client
+                .describe_tasks()
+                .cluster(cluster)
+                .set_tasks(Some(chunk))
+                .send()
+                .await
+                .map_err(self.ctx.err("ecs:DescribeTasks"))?;
+            Ok(out.tasks().iter().map(task).collect())
+        })
+        .await
     }
 
     async fn describe_task_definition(&self, task_definition: &str) -> Result<TaskDefinition> {

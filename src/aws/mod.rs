@@ -29,6 +29,22 @@ use crate::model::{
 /// How many requests one adapter keeps in flight at once.
 pub const MAX_CONCURRENCY: usize = 8;
 
+/// Calls `call` on `items` in chunks of at most `max` (an API's batch limit), up to
+/// `MAX_CONCURRENCY` chunks at once, and joins the answers in the order of `items`.
+pub(crate) async fn in_batches<T, F, Fut>(items: &[String], max: usize, call: F) -> Result<Vec<T>>
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>>>,
+{
+    use futures::{StreamExt, TryStreamExt, stream};
+    let pages: Vec<Vec<T>> = stream::iter(items.chunks(max.max(1)).map(<[String]>::to_vec))
+        .map(call)
+        .buffered(MAX_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(pages.into_iter().flatten().collect())
+}
+
 /// ECS reads.
 #[async_trait]
 pub trait EcsApi: Send + Sync {
