@@ -489,11 +489,19 @@ mod tests {
         }
     }
 
+    type Case<'a> = (
+        &'a str,
+        Service,
+        Option<&'a str>,
+        Vec<ServiceEvent>,
+        &'a str,
+    );
+
     #[test]
     fn assess_table() {
         let td2 = "arn:aws:ecs:us-east-1:1:task-definition/api:2";
         let td1 = "arn:aws:ecs:us-east-1:1:task-definition/api:1";
-        let cases: Vec<(&str, Service, Option<&str>, Vec<ServiceEvent>, &str)> = vec![
+        let cases: Vec<Case<'_>> = vec![
             (
                 "completed",
                 svc(

@@ -5,13 +5,13 @@
 //! re-checks each resource's safety against fresh state first and returns a result per
 //! resource: done / skipped (why) / failed (error).
 
-mod execute;
+pub mod execute;
 pub mod images;
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 
-pub use execute::{ExecuteOptions, execute};
+pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute};
 
 use crate::analysis::orphans::{OrphanReport, ResourceKind};
 use crate::aws::{AwsClients, MAX_CONCURRENCY, Preflight};
