@@ -502,10 +502,13 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
         crate::output::table::Table::new(["ID", "SIZE", "AGE", "$/MONTH", "PREFLIGHT", "WHY"]);
     for i in &plan.items {
         t.row(vec![
-            if i.tags.is_empty() {
-                i.id.clone()
-            } else {
-                format!("{} ({})", i.id, i.tags.join(", "))
+            match (&i.repository, &i.digest) {
+                (Some(repo), Some(digest)) => format!(
+                    "{repo}@{} ({})",
+                    digest.chars().take(19).collect::<String>(),
+                    i.tags.join(", ")
+                ),
+                _ => i.id.clone(),
             },
             format!("{:.1} GiB", i.size_gib),
             i.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
