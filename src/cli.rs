@@ -1,6 +1,7 @@
 //! Command-line definitions: every subcommand and flag.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -78,10 +79,211 @@ pub enum Command {
         #[arg(long, value_name = "DAYS")]
         min_age: Option<u32>,
     },
+    /// Delete orphaned EBS volumes or snapshots, or old per-user ECR images: plan, DryRun
+    /// preflight, confirmation, then per-resource results
+    #[command(
+        after_help = "Never deleted: volumes not `available`, snapshots backing an AMI, \
+        anything with the protection tag, images in use or among each user's newest N tags. \
+        Exit codes: 0 all done, 1 some failed, 5 refused (read-only, not confirmed)."
+    )]
+    Cleanup {
+        #[command(flatten)]
+        what: CleanupWhat,
+        /// Only resources created at least this many days ago
+        #[arg(long, value_name = "DAYS")]
+        min_age: Option<u32>,
+        /// Volumes: snapshot each one (and wait for it to complete) before deleting it
+        #[arg(long)]
+        snapshot_first: bool,
+        /// Show the plan and the DryRun permission checks; delete nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking (for scripts and cron)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Roll a service back to an older task-definition revision (default: the one before
+    /// what it runs), an older image tag, or an older EBS snapshot
+    Rollback {
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        service: String,
+        #[command(flatten)]
+        to: RollbackTo,
+        /// The container whose image --image-tag changes (needed when there are several)
+        #[arg(long, requires = "image_tag")]
+        container: Option<String>,
+        /// The managed EBS volume --ebs-snapshot changes (needed when there are several)
+        #[arg(long, requires = "ebs_snapshot")]
+        volume: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+        /// Show the plan; change nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Point a user's resume tag at an older snapshot tag (PutImage of its manifest)
+    RestoreUser {
+        #[arg(long)]
+        repository: String,
+        #[arg(long)]
+        user: String,
+        /// The older snapshot tag to resume from
+        #[arg(long)]
+        tag: String,
+        /// Show the plan; change nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Force a new deployment of a service (same task definition, fresh tasks)
+    Redeploy {
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        service: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+        /// Show the plan; change nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Wait until a service is stable (exit 0), its rollout failed (3) or time ran out (4)
+    Wait {
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        service: String,
+        /// Give up after this long, e.g. 90s, 10m, 1h (0: look once)
+        #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration)]
+        timeout: Duration,
+        /// Time between polls
+        #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
+        interval: Duration,
+    },
     /// Start a local AWS emulator with a seeded demo fleet and show it
     Demo {
         /// Keep the emulator running (until Ctrl-C) and print how to point ecsnap at it
         #[arg(long)]
         serve: bool,
     },
+}
+
+/// What `cleanup` deletes: exactly one kind.
+#[derive(Debug, Clone, Copy, Args)]
+#[group(required = true, multiple = false)]
+pub struct CleanupWhat {
+    /// Orphaned EBS volumes (state `available`)
+    #[arg(long)]
+    pub volumes: bool,
+    /// Orphaned EBS snapshots (source volume gone, no AMI uses them)
+    #[arg(long)]
+    pub snapshots: bool,
+    /// Per-user ECR snapshot images beyond each user's newest N tags, not in use
+    #[arg(long)]
+    pub images: bool,
+}
+
+/// Where `rollback` goes: at most one; none means the previous revision.
+#[derive(Debug, Clone, Args)]
+#[group(required = false, multiple = false)]
+pub struct RollbackTo {
+    /// This revision of the service's task-definition family
+    #[arg(long, value_name = "N")]
+    pub to_revision: Option<i32>,
+    /// This tag of the container's image repository (registers a new revision)
+    #[arg(long, value_name = "TAG")]
+    pub image_tag: Option<String>,
+    /// This completed EBS snapshot for the service's managed volume
+    #[arg(long, value_name = "SNAPSHOT_ID")]
+    pub ebs_snapshot: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Wait for the service to become stable afterwards (exit 3 failed, 4 timed out)
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits, e.g. 90s, 10m, 1h
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Time between polls while waiting
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
+    pub interval: Duration,
+}
+
+/// `90`, `90s`, `10m`, `1h`, `1h30m`, `0`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let bad = || format!("{text:?} is not a duration; expected e.g. 90s, 10m, 1h30m");
+    if t.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = t.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        total = total.saturating_add(n.saturating_mul(unit));
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let ok = [
+            ("90", 90),
+            ("90s", 90),
+            ("10m", 600),
+            ("1h30m", 5400),
+            ("0", 0),
+            ("0s", 0),
+        ];
+        for (text, secs) in ok {
+            assert_eq!(
+                parse_duration(text),
+                Ok(Duration::from_secs(secs)),
+                "{text}"
+            );
+        }
+        for text in ["", "10x", "m", "10m5"] {
+            assert!(parse_duration(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod load;
 pub mod model;
+pub mod ops;
 pub mod output;
 
 pub use error::{Error, Result};

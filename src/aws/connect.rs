@@ -8,7 +8,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
-use super::{AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter, StsAdapter};
+use super::{
+    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
+    EcsOpsAdapter, OpsClients, StsAdapter,
+};
 use crate::error::{AwsError, AwsErrorKind, Result};
 
 #[derive(Debug, Clone, Default)]
@@ -28,6 +31,15 @@ pub fn retry_config() -> RetryConfig {
         .with_max_backoff(Duration::from_secs(10))
 }
 
+/// Retries for mutations: a few, so a throttled or failing bulk action stops soon and
+/// reports per resource instead of hammering the API.
+pub fn mutation_retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(3)
+        .with_initial_backoff(Duration::from_millis(500))
+        .with_max_backoff(Duration::from_secs(5))
+}
+
 fn timeout_config() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -36,8 +48,14 @@ fn timeout_config() -> TimeoutConfig {
         .build()
 }
 
-/// Resolves credentials and region once and builds every adapter.
+/// Resolves credentials and region once and builds every read adapter.
 pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
+    Ok(connect_with_ops(opts).await?.0)
+}
+
+/// Like `connect`, plus the action adapters (for `ops::guard::Mutator`), which share the
+/// credentials and region but retry less.
+pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsClients)> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry_config())
         .timeout_config(timeout_config());
@@ -69,7 +87,33 @@ pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
         region: region.clone(),
         endpoint: conf.endpoint_url().map(str::to_string),
     };
-    Ok(AwsClients {
+    let ops = OpsClients::new(
+        Arc::new(EcsOpsAdapter::new(
+            aws_sdk_ecs::Client::from_conf(
+                aws_sdk_ecs::config::Builder::from(&conf)
+                    .retry_config(mutation_retry_config())
+                    .build(),
+            ),
+            ctx.clone(),
+        )),
+        Arc::new(EcrOpsAdapter::new(
+            aws_sdk_ecr::Client::from_conf(
+                aws_sdk_ecr::config::Builder::from(&conf)
+                    .retry_config(mutation_retry_config())
+                    .build(),
+            ),
+            ctx.clone(),
+        )),
+        Arc::new(Ec2OpsAdapter::new(
+            aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(&conf)
+                    .retry_config(mutation_retry_config())
+                    .build(),
+            ),
+            ctx.clone(),
+        )),
+    );
+    let clients = AwsClients {
         ecs: Arc::new(EcsAdapter::new(
             aws_sdk_ecs::Client::new(&conf),
             ctx.clone(),
@@ -88,5 +132,6 @@ pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
         )),
         region,
         endpoint: ctx.endpoint,
-    })
+    };
+    Ok((clients, ops))
 }

@@ -136,7 +136,7 @@ impl EcsApi for EcsAdapter {
     }
 }
 
-fn service(s: &aws_sdk_ecs::types::Service) -> Service {
+pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
     let deployments: Vec<Deployment> = s.deployments().iter().map(deployment).collect();
     let volume_configurations = s
         .deployments()
@@ -253,7 +253,7 @@ fn ebs_attachment(a: &aws_sdk_ecs::types::Attachment) -> Option<TaskVolume> {
     })
 }
 
-fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
+pub(super) fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
     TaskDefinition {
         arn: text(td.task_definition_arn()),
         family: text(td.family()),

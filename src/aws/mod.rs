@@ -6,8 +6,11 @@ mod classify;
 mod connect;
 mod convert;
 mod ec2;
+mod ec2_ops;
 mod ecr;
+mod ecr_ops;
 mod ecs;
+mod ecs_ops;
 mod sts;
 
 use std::sync::Arc;
@@ -15,10 +18,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use classify::CallContext;
-pub use connect::{ConnectOptions, connect, retry_config};
+pub use connect::{ConnectOptions, connect, connect_with_ops, mutation_retry_config, retry_config};
 pub use ec2::Ec2Adapter;
+pub use ec2_ops::Ec2OpsAdapter;
 pub use ecr::EcrAdapter;
+pub use ecr_ops::{BATCH_DELETE_IMAGE_MAX, EcrOpsAdapter};
 pub use ecs::{EcsAdapter, TaskStatusFilter};
+pub use ecs_ops::{EcsOpsAdapter, family_of, revision_of};
 pub use sts::StsAdapter;
 
 use crate::error::Result;
@@ -100,4 +106,105 @@ pub struct AwsClients {
     pub sts: Arc<dyn IdentityApi>,
     pub region: String,
     pub endpoint: Option<String>,
+}
+
+/// A change UpdateService makes to a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceChange {
+    /// Start a new deployment of the same task definition.
+    ForceNewDeployment,
+    /// Run this task definition (ARN or `family:revision`).
+    TaskDefinition(String),
+    /// Create the managed EBS volume `volume` from `snapshot_id` (the rest of the volume
+    /// configuration is kept).
+    EbsSnapshot { volume: String, snapshot_id: String },
+}
+
+/// What an EC2 DryRun call said about one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Preflight {
+    /// `DryRunOperation`: the call would succeed.
+    Allowed,
+    /// `UnauthorizedOperation`: the identity lacks the permission.
+    Denied(String),
+    /// Any other answer (not found, throttled, unreachable ...).
+    Failed(String),
+}
+
+/// What happened to one item of a batched delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    Done,
+    Failed(String),
+    /// Not sent, because an earlier call of the batch failed.
+    NotAttempted(String),
+}
+
+/// ECS calls only actions need. `register_with_image` and `update_service` mutate.
+#[async_trait]
+pub trait EcsOps: Send + Sync {
+    /// ARNs of the ACTIVE revisions of a task-definition family, newest first.
+    async fn list_revisions(&self, family: &str) -> Result<Vec<String>>;
+    /// Registers a new revision copying `source` with `container`'s image replaced.
+    async fn register_with_image(
+        &self,
+        source: &str,
+        container: &str,
+        image: &str,
+    ) -> Result<TaskDefinition>;
+    async fn update_service(
+        &self,
+        cluster: &str,
+        service: &str,
+        change: &ServiceChange,
+    ) -> Result<Service>;
+}
+
+/// ECR mutations.
+#[async_trait]
+pub trait EcrOps: Send + Sync {
+    /// Points `tag` at the image `digest` (PutImage of its manifest); returns the digest
+    /// the tag points at afterwards.
+    async fn retag(&self, repository: &str, digest: &str, tag: &str) -> Result<String>;
+    /// Deletes images by digest in batches of 100, in order; one outcome per digest. A
+    /// failed call stops the batches after it (no retry storm).
+    async fn delete_images(
+        &self,
+        repository: &str,
+        digests: &[String],
+    ) -> Vec<(String, DeleteOutcome)>;
+}
+
+/// EC2 calls only actions need: DryRun checks, deletes, snapshots.
+#[async_trait]
+pub trait Ec2Ops: Send + Sync {
+    async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight;
+    async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight;
+    async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight;
+    async fn delete_volume(&self, volume_id: &str) -> Result<()>;
+    async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()>;
+    /// Creates a snapshot of a volume with tags; returns its id.
+    async fn create_snapshot(
+        &self,
+        volume_id: &str,
+        description: &str,
+        tags: &[(String, String)],
+    ) -> Result<String>;
+    /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
+    async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>>;
+}
+
+/// The action adapters. Only `ops::guard::Mutator` can use them: it refuses every
+/// mutation in read-only mode and writes the audit log.
+#[derive(Clone)]
+pub struct OpsClients {
+    pub(crate) ecs: Arc<dyn EcsOps>,
+    pub(crate) ecr: Arc<dyn EcrOps>,
+    pub(crate) ec2: Arc<dyn Ec2Ops>,
+}
+
+impl OpsClients {
+    pub fn new(ecs: Arc<dyn EcsOps>, ecr: Arc<dyn EcrOps>, ec2: Arc<dyn Ec2Ops>) -> Self {
+        Self { ecs, ecr, ec2 }
+    }
 }

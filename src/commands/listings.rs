@@ -73,7 +73,7 @@ pub async fn run(
                 print_text(&orphans_text(&report))
             }
         }
-        Command::Demo { .. } => unreachable!("demo is dispatched before connecting"),
+        _ => Err(crate::error::Error::Usage("not a listing command".into())),
     }
 }
 

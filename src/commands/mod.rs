@@ -1,5 +1,6 @@
 //! The subcommands: each loads through `load/`, then prints a table or JSON.
 
+pub mod actions;
 mod demo;
 mod listings;
 
@@ -28,6 +29,11 @@ pub async fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        action @ (Command::Cleanup { .. }
+        | Command::Rollback { .. }
+        | Command::Redeploy { .. }
+        | Command::RestoreUser { .. }
+        | Command::Wait { .. }) => actions::run(action, &cli.global, settings).await,
         listing => {
             let aws = connect_from(&cli.global).await?;
             listings::run(listing, &aws, &settings, cli.global.json).await

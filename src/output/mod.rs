@@ -1,5 +1,6 @@
 //! What the commands print: JSON types kept apart from the model (so refactors inside
 //! don't break scripts) and plain-text tables.
 
+pub mod actions;
 pub mod json;
 pub mod table;

@@ -1,0 +1,150 @@
+//! EC2 actions: DryRun permission checks, DeleteVolume, DeleteSnapshot, CreateSnapshot and
+//! the state of one snapshot. Only `ops::guard::Mutator` calls the mutating methods.
+
+use async_trait::async_trait;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+
+use super::{CallContext, Ec2Ops, Preflight};
+use crate::error::Result;
+
+pub struct Ec2OpsAdapter {
+    client: Client,
+    ctx: CallContext,
+}
+
+impl Ec2OpsAdapter {
+    pub fn new(client: Client, ctx: CallContext) -> Self {
+        Self { client, ctx }
+    }
+}
+
+/// What a DryRun call's answer means: `DryRunOperation` is "would have succeeded",
+/// `UnauthorizedOperation` is "not allowed"; anything else is reported as it is.
+fn preflight_of<O, E, R>(
+    ctx: &CallContext,
+    action: &'static str,
+    result: std::result::Result<O, SdkError<E, R>>,
+) -> Preflight
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        // A server that ignores DryRun would have done it: still "allowed".
+        Ok(_) => Preflight::Allowed,
+        Err(e) => match e.code() {
+            Some("DryRunOperation") => Preflight::Allowed,
+            Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
+                Preflight::Denied(format!(
+                    "not allowed to {action}: add the IAM permission `{action}` ({})",
+                    e.message().unwrap_or("UnauthorizedOperation")
+                ))
+            }
+            _ => Preflight::Failed(ctx.err(action)(e).to_string()),
+        },
+    }
+}
+
+fn tag_spec(kind: ResourceType, tags: &[(String, String)]) -> TagSpecification {
+    let mut spec = TagSpecification::builder().resource_type(kind);
+    for (k, v) in tags {
+        spec = spec.tags(Tag::builder().key(k).value(v).build());
+    }
+    spec.build()
+}
+
+#[async_trait]
+impl Ec2Ops for Ec2OpsAdapter {
+    async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight {
+        let r = self
+            .client
+            .delete_volume()
+            .volume_id(volume_id)
+            .dry_run(true)
+            .send()
+            .await;
+        preflight_of(&self.ctx, "ec2:DeleteVolume", r)
+    }
+
+    async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight {
+        let r = self
+            .client
+            .delete_snapshot()
+            .snapshot_id(snapshot_id)
+            .dry_run(true)
+            .send()
+            .await;
+        preflight_of(&self.ctx, "ec2:DeleteSnapshot", r)
+    }
+
+    async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight {
+        let r = self
+            .client
+            .create_snapshot()
+            .volume_id(volume_id)
+            .dry_run(true)
+            .send()
+            .await;
+        preflight_of(&self.ctx, "ec2:CreateSnapshot", r)
+    }
+
+    async fn delete_volume(&self, volume_id: &str) -> Result<()> {
+        self.client
+            .delete_volume()
+            .volume_id(volume_id)
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:DeleteVolume"))?;
+        Ok(())
+    }
+
+    async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()> {
+        self.client
+            .delete_snapshot()
+            .snapshot_id(snapshot_id)
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:DeleteSnapshot"))?;
+        Ok(())
+    }
+
+    async fn create_snapshot(
+        &self,
+        volume_id: &str,
+        description: &str,
+        tags: &[(String, String)],
+    ) -> Result<String> {
+        let out = self
+            .client
+            .create_snapshot()
+            .volume_id(volume_id)
+            .description(description)
+            .tag_specifications(tag_spec(ResourceType::Snapshot, tags))
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:CreateSnapshot"))?;
+        out.snapshot_id().map(str::to_string).ok_or_else(|| {
+            self.ctx
+                .odd_answer("ec2:CreateSnapshot", "no snapshot id in the answer")
+                .into()
+        })
+    }
+
+    async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>> {
+        let out = self
+            .client
+            .describe_snapshots()
+            .snapshot_ids(snapshot_id)
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeSnapshots"))?;
+        Ok(out
+            .snapshots()
+            .iter()
+            .find(|s| s.snapshot_id() == Some(snapshot_id))
+            .and_then(|s| s.state())
+            .map(|s| s.as_str().to_string()))
+    }
+}

@@ -1,0 +1,244 @@
+//! ECS actions: the task-definition history of a family, registering a copy of a revision
+//! with one image changed, and UpdateService (force a redeploy, switch the task definition,
+//! or point a managed EBS volume at a snapshot). Only `ops::guard::Mutator` calls the
+//! mutating methods.
+
+use async_trait::async_trait;
+use aws_sdk_ecs::Client;
+use aws_sdk_ecs::types::{SortOrder, TaskDefinitionField, TaskDefinitionStatus};
+
+use super::ecs::{service, task_definition_of};
+use super::{CallContext, EcsOps, ServiceChange};
+use crate::error::Result;
+use crate::model::{Service, TaskDefinition};
+
+pub struct EcsOpsAdapter {
+    client: Client,
+    ctx: CallContext,
+}
+
+impl EcsOpsAdapter {
+    pub fn new(client: Client, ctx: CallContext) -> Self {
+        Self { client, ctx }
+    }
+
+    /// The managed EBS volume configurations the PRIMARY deployment runs with, with
+    /// `volume`'s snapshot replaced. Errors when the service has no such volume.
+    async fn volume_configs_with_snapshot(
+        &self,
+        cluster: &str,
+        service_name: &str,
+        volume: &str,
+        snapshot_id: &str,
+    ) -> Result<Vec<aws_sdk_ecs::types::ServiceVolumeConfiguration>> {
+        let out = self
+            .client
+            .describe_services()
+            .cluster(cluster)
+            .services(service_name)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:DescribeServices"))?;
+        let mut configs: Vec<aws_sdk_ecs::types::ServiceVolumeConfiguration> = out
+            .services()
+            .first()
+            .and_then(|s| {
+                s.deployments()
+                    .iter()
+                    .find(|d| d.status() == Some("PRIMARY"))
+            })
+            .map(|d| d.volume_configurations().to_vec())
+            .unwrap_or_default();
+        let mut found = false;
+        for c in &mut configs {
+            if c.name == volume
+                && let Some(ebs) = c.managed_ebs_volume.as_mut()
+            {
+                ebs.snapshot_id = Some(snapshot_id.to_string());
+                found = true;
+            }
+        }
+        if !found {
+            return Err(self
+                .ctx
+                .odd_answer(
+                    "ecs:UpdateService",
+                    format!(
+                        "service {service_name} in {cluster} has no managed EBS volume \
+                         configuration named {volume}"
+                    ),
+                )
+                .into());
+        }
+        Ok(configs)
+    }
+}
+
+fn vec_or_none<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
+}
+
+/// The family of a task-definition ARN or `family:revision` (`.../web:12` → `web`).
+pub fn family_of(task_definition: &str) -> &str {
+    let last = crate::model::arn_name(task_definition);
+    last.split_once(':').map_or(last, |(f, _)| f)
+}
+
+/// The revision of a task-definition ARN or `family:revision`, if it has one.
+pub fn revision_of(task_definition: &str) -> Option<i32> {
+    crate::model::arn_name(task_definition)
+        .rsplit_once(':')
+        .and_then(|(_, r)| r.parse().ok())
+}
+
+#[async_trait]
+impl EcsOps for EcsOpsAdapter {
+    async fn list_revisions(&self, family: &str) -> Result<Vec<String>> {
+        let arns: Vec<String> = self
+            .client
+            .list_task_definitions()
+            .family_prefix(family)
+            .status(TaskDefinitionStatus::Active)
+            .sort(SortOrder::Desc)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ecs:ListTaskDefinitions"))?;
+        // The prefix filter is a prefix: keep this family only, newest first.
+        let mut arns: Vec<String> = arns
+            .into_iter()
+            .filter(|a| family_of(a) == family)
+            .collect();
+        arns.sort_by_key(|a| std::cmp::Reverse(revision_of(a).unwrap_or_default()));
+        Ok(arns)
+    }
+
+    async fn register_with_image(
+        &self,
+        source: &str,
+        container: &str,
+        image: &str,
+    ) -> Result<TaskDefinition> {
+        let out = self
+            .client
+            .describe_task_definition()
+            .task_definition(source)
+            .include(TaskDefinitionField::Tags)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:DescribeTaskDefinition"))?;
+        let Some(td) = out.task_definition() else {
+            return Err(self
+                .ctx
+                .odd_answer(
+                    "ecs:DescribeTaskDefinition",
+                    format!("no task definition returned for {source}"),
+                )
+                .into());
+        };
+        let mut containers = td.container_definitions().to_vec();
+        let mut changed = false;
+        for c in &mut containers {
+            if c.name.as_deref() == Some(container) {
+                c.image = Some(image.to_string());
+                changed = true;
+            }
+        }
+        if !changed {
+            return Err(self
+                .ctx
+                .odd_answer(
+                    "ecs:RegisterTaskDefinition",
+                    format!("{source} has no container named {container}"),
+                )
+                .into());
+        }
+        let registered = self
+            .client
+            .register_task_definition()
+            .set_family(td.family().map(str::to_string))
+            .set_task_role_arn(td.task_role_arn().map(str::to_string))
+            .set_execution_role_arn(td.execution_role_arn().map(str::to_string))
+            .set_network_mode(td.network_mode().cloned())
+            .set_container_definitions(Some(containers))
+            .set_volumes(vec_or_none(td.volumes().to_vec()))
+            .set_placement_constraints(vec_or_none(td.placement_constraints().to_vec()))
+            .set_requires_compatibilities(vec_or_none(td.requires_compatibilities().to_vec()))
+            .set_cpu(td.cpu().map(str::to_string))
+            .set_memory(td.memory().map(str::to_string))
+            .set_tags(vec_or_none(out.tags().to_vec()))
+            .set_pid_mode(td.pid_mode().cloned())
+            .set_ipc_mode(td.ipc_mode().cloned())
+            .set_proxy_configuration(td.proxy_configuration().cloned())
+            .set_ephemeral_storage(td.ephemeral_storage().cloned())
+            .set_runtime_platform(td.runtime_platform().cloned())
+            .set_enable_fault_injection(td.enable_fault_injection())
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:RegisterTaskDefinition"))?;
+        registered
+            .task_definition()
+            .map(task_definition_of)
+            .ok_or_else(|| {
+                self.ctx
+                    .odd_answer(
+                        "ecs:RegisterTaskDefinition",
+                        "no task definition in the answer",
+                    )
+                    .into()
+            })
+    }
+
+    async fn update_service(
+        &self,
+        cluster: &str,
+        service_name: &str,
+        change: &ServiceChange,
+    ) -> Result<Service> {
+        let mut req = self
+            .client
+            .update_service()
+            .cluster(cluster)
+            .service(service_name);
+        req = match change {
+            ServiceChange::ForceNewDeployment => req.force_new_deployment(true),
+            ServiceChange::TaskDefinition(td) => req.task_definition(td),
+            ServiceChange::EbsSnapshot {
+                volume,
+                snapshot_id,
+            } => {
+                let configs = self
+                    .volume_configs_with_snapshot(cluster, service_name, volume, snapshot_id)
+                    .await?;
+                req.set_volume_configurations(Some(configs))
+            }
+        };
+        let out = req
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:UpdateService"))?;
+        out.service().map(service).ok_or_else(|| {
+            self.ctx
+                .odd_answer("ecs:UpdateService", "no service in the answer")
+                .into()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn family_and_revision_from_arns() {
+        let arn = "arn:aws:ecs:us-east-1:123:task-definition/api-v2:17";
+        assert_eq!(family_of(arn), "api-v2");
+        assert_eq!(revision_of(arn), Some(17));
+        assert_eq!(family_of("web:3"), "web");
+        assert_eq!(revision_of("web"), None);
+        assert_eq!(family_of("web"), "web");
+    }
+}

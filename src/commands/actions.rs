@@ -1,0 +1,564 @@
+//! The action commands: `cleanup`, `rollback`, `redeploy`, `restore-user`, `wait`.
+//!
+//! Every mutating command: refuse at once in read-only mode (before any request), plan
+//! (reads only), print the plan, confirm (`--yes`, or a terminal answer), execute through
+//! the guarded `Mutator` (audit-logged), print a report. `--dry-run` stops after the plan.
+//! With `--json` the plan text goes to stderr and one JSON object to stdout.
+
+use std::fmt::Write as _;
+
+use super::{print_json, print_text};
+use crate::aws::{AwsClients, ConnectOptions, connect, connect_with_ops};
+use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
+use crate::config::{Settings, now};
+use crate::error::{Error, Result, exit};
+use crate::model::{CallerIdentity, arn_name};
+use crate::ops::audit::AuditLog;
+use crate::ops::cleanup::{self, CleanupPlan, CleanupTarget, ItemResult, ItemStatus};
+use crate::ops::confirm::{Confirmation, confirm_on_terminal};
+use crate::ops::guard::{Mutator, check_writable};
+use crate::ops::redeploy::{self, Started};
+use crate::ops::rollback::{self, RollbackTarget};
+use crate::ops::wait::{SystemClock, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable};
+use crate::ops::{find_service, restore_user, session};
+use crate::output::actions::{CleanupJson, RestoreJson, RolloutJson, WaitJson};
+
+/// An action session: the read clients, the guarded mutator, the settings with the
+/// account's marks applied.
+struct Session {
+    aws: AwsClients,
+    mutator: Mutator,
+    settings: Settings,
+    identity: Option<CallerIdentity>,
+}
+
+async fn open_session(
+    global: &GlobalArgs,
+    mut settings: Settings,
+    what: &str,
+    dry_run: bool,
+) -> Result<Session> {
+    if !dry_run {
+        check_writable(&settings, what)?;
+    }
+    let (aws, ops) = connect_with_ops(&ConnectOptions {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        credentials: None,
+    })
+    .await?;
+    let identity = session::identify(&aws).await;
+    session::apply_identity(&mut settings, identity.as_ref());
+    if !dry_run {
+        check_writable(&settings, what)?;
+    }
+    let mutator = session::open(
+        ops,
+        &aws,
+        &settings,
+        identity.as_ref(),
+        &AuditLog::default_path(),
+    )?;
+    Ok(Session {
+        aws,
+        mutator,
+        settings,
+        identity,
+    })
+}
+
+impl Session {
+    /// The header line of every plan: where, as whom, and the production mark.
+    fn header(&self) -> String {
+        let who = self
+            .identity
+            .as_ref()
+            .map_or_else(|| "unknown identity".to_string(), |i| i.arn.clone());
+        let profile = self.settings.profile.as_deref().unwrap_or("default");
+        let mut h = format!("{who} · profile {profile} · {}", self.aws.region);
+        if self.settings.production {
+            h = format!("!! PRODUCTION !! {h}");
+        }
+        if self.mutator.is_read_only() {
+            h.push_str(" · READ-ONLY");
+        }
+        h
+    }
+}
+
+/// Plan text: stdout normally, stderr when stdout carries JSON.
+fn show(json: bool, text: &str) -> Result<()> {
+    if json {
+        eprint!("{text}");
+        Ok(())
+    } else {
+        print_text(text).map(|_| ())
+    }
+}
+
+pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
+    let json = global.json;
+    match command {
+        Command::Cleanup {
+            what,
+            min_age,
+            snapshot_first,
+            dry_run,
+            yes,
+        } => {
+            let target = target_of(what);
+            let s = open_session(
+                global,
+                settings,
+                &format!("cleanup --{}", target.noun()),
+                dry_run,
+            )
+            .await?;
+            let req = CleanupRequest {
+                target,
+                min_age: min_age.map(i64::from),
+                snapshot_first,
+                dry_run,
+                yes,
+            };
+            run_cleanup(&s, req, json).await
+        }
+        Command::Rollback {
+            cluster,
+            service,
+            to,
+            container,
+            volume,
+            wait,
+            dry_run,
+            yes,
+        } => {
+            let s = open_session(global, settings, "rollback", dry_run).await?;
+            let target = rollback_target(to, container, volume);
+            let plan = rollback::plan(&s.aws, &s.mutator, &cluster, &service, &target).await?;
+            show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
+            let mut out = RolloutJson::rollback(&plan, dry_run);
+            if dry_run {
+                return finish_dry_run(json, &out);
+            }
+            confirm_single(
+                &s,
+                &format!("Roll back {}", plan.service),
+                &plan.service,
+                yes,
+            )?;
+            let started = rollback::execute(&s.mutator, &plan).await?;
+            out.registered_task_definition = match &plan.change {
+                rollback::RollbackChange::Image { .. } => Some(started.task_definition.clone()),
+                _ => None,
+            };
+            finish_rollout(&s.aws, out, &started, &wait, json).await
+        }
+        Command::Redeploy {
+            cluster,
+            service,
+            wait,
+            dry_run,
+            yes,
+        } => {
+            let s = open_session(global, settings, "redeploy", dry_run).await?;
+            let plan = redeploy::plan(&s.aws, &cluster, &service).await?;
+            show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
+            let out = RolloutJson {
+                action: "redeploy",
+                cluster: plan.cluster.clone(),
+                service: plan.service.clone(),
+                dry_run,
+                summary: plan.summary(),
+                from_task_definition: plan.task_definition.clone(),
+                task_definition: Some(plan.task_definition.clone()),
+                registered_task_definition: None,
+                ebs_snapshot_id: None,
+                deployment_id: None,
+                wait: None,
+            };
+            if dry_run {
+                return finish_dry_run(json, &out);
+            }
+            confirm_single(
+                &s,
+                &format!("Redeploy {}", plan.service),
+                &plan.service,
+                yes,
+            )?;
+            let started = redeploy::execute(&s.mutator, &plan).await?;
+            finish_rollout(&s.aws, out, &started, &wait, json).await
+        }
+        Command::RestoreUser {
+            repository,
+            user,
+            tag,
+            dry_run,
+            yes,
+        } => {
+            let s = open_session(global, settings, "restore-user", dry_run).await?;
+            let plan = restore_user::plan(&s.aws, &s.settings, &repository, &user, &tag).await?;
+            show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
+            if plan.is_noop() {
+                show(
+                    json,
+                    &format!(
+                        "{} already points at {}; nothing to do\n",
+                        plan.resume_tag, tag
+                    ),
+                )?;
+                return emit_json(json, &RestoreJson::new(&plan, dry_run, None));
+            }
+            if dry_run {
+                return finish_dry_run(json, &RestoreJson::new(&plan, true, None));
+            }
+            confirm_single(&s, &format!("Restore {user} to {tag}"), &user, yes)?;
+            let done = restore_user::execute(&s.mutator, &plan).await?;
+            show(
+                json,
+                &format!(
+                    "{}:{} now points at {} (was {})\n",
+                    plan.repository,
+                    plan.resume_tag,
+                    done.after_digest,
+                    done.before_digest.as_deref().unwrap_or("nothing")
+                ),
+            )?;
+            emit_json(
+                json,
+                &RestoreJson::new(&plan, false, Some(done.after_digest.as_str())),
+            )
+        }
+        Command::Wait {
+            cluster,
+            service,
+            timeout,
+            interval,
+        } => {
+            let aws = connect(&ConnectOptions {
+                profile: global.profile.clone(),
+                region: global.region.clone(),
+                endpoint_url: global.endpoint_url.clone(),
+                credentials: None,
+            })
+            .await?;
+            let svc = find_service(&aws, &cluster, &service).await?;
+            let opts = WaitOptions {
+                timeout,
+                interval,
+                ..WaitOptions::default()
+            };
+            let outcome = wait_with_progress(&aws, &svc.cluster, &svc.name, &opts).await?;
+            emit_json(json, &WaitJson::new(&svc.cluster, &svc.name, &outcome))?;
+            outcome.into_result().map(|_| exit::OK)
+        }
+        _ => Err(Error::Usage("not an action command".into())),
+    }
+}
+
+fn target_of(what: CleanupWhat) -> CleanupTarget {
+    if what.volumes {
+        CleanupTarget::Volumes
+    } else if what.snapshots {
+        CleanupTarget::Snapshots
+    } else {
+        CleanupTarget::Images
+    }
+}
+
+fn rollback_target(
+    to: RollbackTo,
+    container: Option<String>,
+    volume: Option<String>,
+) -> RollbackTarget {
+    if let Some(n) = to.to_revision {
+        RollbackTarget::Revision(n)
+    } else if let Some(tag) = to.image_tag {
+        RollbackTarget::ImageTag { tag, container }
+    } else if let Some(snapshot_id) = to.ebs_snapshot {
+        RollbackTarget::EbsSnapshot {
+            snapshot_id,
+            volume,
+        }
+    } else {
+        RollbackTarget::Previous
+    }
+}
+
+fn emit_json<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
+    if json {
+        print_json(value)
+    } else {
+        Ok(exit::OK)
+    }
+}
+
+fn finish_dry_run<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
+    show(json, "Dry run: nothing was changed.\n")?;
+    emit_json(json, value)
+}
+
+/// Single actions: `y`, or the name typed back in production; `--yes` skips the question.
+fn confirm_single(s: &Session, what: &str, name: &str, yes: bool) -> Result<()> {
+    let needed = Confirmation::required(None, s.settings.production, name);
+    confirm_on_terminal(what, &needed, yes)
+}
+
+async fn finish_rollout(
+    aws: &AwsClients,
+    mut out: RolloutJson,
+    started: &Started,
+    wait: &WaitArgs,
+    json: bool,
+) -> Result<i32> {
+    out.task_definition = Some(started.task_definition.clone());
+    out.deployment_id.clone_from(&started.deployment_id);
+    show(
+        json,
+        &format!(
+            "Updated {}/{}: now runs {}{}\n",
+            out.cluster,
+            out.service,
+            arn_name(&started.task_definition),
+            started
+                .deployment_id
+                .as_deref()
+                .map(|d| format!(" (deployment {d})"))
+                .unwrap_or_default()
+        ),
+    )?;
+    if !wait.wait {
+        return emit_json(json, &out);
+    }
+    let opts = WaitOptions {
+        timeout: wait.timeout,
+        interval: wait.interval,
+        deployment_id: started.deployment_id.clone(),
+        target_task_definition: Some(started.task_definition.clone()),
+        ..WaitOptions::default()
+    };
+    let outcome = wait_with_progress(aws, &out.cluster, &out.service, &opts).await?;
+    out.wait = Some(WaitJson::new(&out.cluster, &out.service, &outcome));
+    emit_json(json, &out)?;
+    outcome.into_result().map(|_| exit::OK)
+}
+
+/// Waits with a compact progress line per poll on stderr.
+async fn wait_with_progress(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+    opts: &WaitOptions,
+) -> Result<WaitOutcome> {
+    let clock = SystemClock::default();
+    let mut on_progress = |p: &WaitProgress| eprint!("{}", progress_text(p));
+    let outcome = wait_for_stable(
+        aws.ecs.as_ref(),
+        &clock,
+        cluster,
+        service,
+        opts,
+        &mut on_progress,
+    )
+    .await?;
+    match &outcome.verdict {
+        crate::ops::wait::Verdict::Stable => eprintln!(
+            "{cluster}/{service} is stable ({}s)",
+            outcome.elapsed.as_secs()
+        ),
+        v => eprintln!(
+            "{cluster}/{service}: {} — {}",
+            v.word(),
+            v.reason().unwrap_or_default()
+        ),
+    }
+    Ok(outcome)
+}
+
+pub fn progress_text(p: &WaitProgress) -> String {
+    let mut line = format!("[{:>4}s] {}", p.elapsed.as_secs(), p.service_status);
+    for d in &p.deployments {
+        let _ = write!(
+            line,
+            " | {} {} {} {}/{} running, {} pending, {}",
+            d.status,
+            d.id,
+            arn_name(&d.task_definition),
+            d.running_count,
+            d.desired_count,
+            d.pending_count,
+            d.rollout_state.as_deref().unwrap_or("-")
+        );
+    }
+    line.push('\n');
+    for e in p.new_events.iter().rev() {
+        let _ = writeln!(line, "        event: {}", e.message);
+    }
+    for t in &p.new_stopped_tasks {
+        let _ = writeln!(
+            line,
+            "        task {} stopped: {}",
+            t.task_id,
+            t.reason.as_deref().unwrap_or("(no reason given)")
+        );
+    }
+    if let Some(e) = &p.poll_error {
+        let _ = writeln!(line, "        poll failed, retrying: {e}");
+    }
+    line
+}
+
+/// What `cleanup` was asked for.
+struct CleanupRequest {
+    target: CleanupTarget,
+    min_age: Option<i64>,
+    snapshot_first: bool,
+    dry_run: bool,
+    yes: bool,
+}
+
+async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32> {
+    let CleanupRequest {
+        target,
+        min_age,
+        snapshot_first,
+        dry_run,
+        yes,
+    } = req;
+    let account = s.identity.as_ref().map(|i| i.account.as_str());
+    let mut plan = cleanup::plan(
+        &s.aws,
+        &s.settings,
+        account,
+        target,
+        min_age,
+        snapshot_first,
+        now(),
+    )
+    .await?;
+    cleanup::preflight(&s.mutator, &mut plan).await;
+    show(json, &format!("{}\n{}", s.header(), plan_text(&plan)))?;
+    if dry_run {
+        return finish_dry_run(json, &CleanupJson::new(&plan, true, None));
+    }
+    if plan.items.is_empty() {
+        show(json, "Nothing to delete.\n")?;
+        return emit_json(json, &CleanupJson::new(&plan, false, Some(&[])));
+    }
+    let n = plan.to_execute().count();
+    if n > 0 {
+        let needed = Confirmation::required(Some(n), s.settings.production, "");
+        confirm_on_terminal(&format!("Delete {n} {}", target.noun()), &needed, yes)?;
+    }
+    let total = plan.items.len();
+    let mut landed = 0usize;
+    let mut on_result = |r: &ItemResult| {
+        landed += 1;
+        eprintln!(
+            "[{landed}/{total}] {} {}{}",
+            r.status.as_str(),
+            r.id,
+            r.detail
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        );
+    };
+    let clock = SystemClock::default();
+    let results = cleanup::execute(
+        &s.aws,
+        &s.mutator,
+        &s.settings,
+        &plan,
+        &clock,
+        &cleanup::ExecuteOptions::default(),
+        &mut on_result,
+    )
+    .await?;
+    show(json, &results_text(&results))?;
+    emit_json(json, &CleanupJson::new(&plan, false, Some(&results)))?;
+    Ok(if results.iter().any(|r| r.status == ItemStatus::Failed) {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
+}
+
+pub fn plan_text(plan: &CleanupPlan) -> String {
+    let mut out = format!(
+        "Plan: delete {} {} ({:.1} GiB, saves ${:.2}/month){}\n",
+        plan.items.len(),
+        plan.target.noun(),
+        plan.total_gib(),
+        plan.total_monthly_usd(),
+        if plan.snapshot_first {
+            ", each snapshotted first"
+        } else {
+            ""
+        }
+    );
+    let mut t =
+        crate::output::table::Table::new(["ID", "SIZE", "AGE", "$/MONTH", "PREFLIGHT", "WHY"]);
+    for i in &plan.items {
+        t.row(vec![
+            match (&i.repository, &i.digest) {
+                (Some(repo), Some(digest)) => format!(
+                    "{repo}@{} ({})",
+                    digest.chars().take(19).collect::<String>(),
+                    i.tags.join(", ")
+                ),
+                _ => i.id.clone(),
+            },
+            format!("{:.1} GiB", i.size_gib),
+            i.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
+            format!("{:.2}", i.monthly_cost_usd),
+            match (&i.preflight, i.blocked()) {
+                (None, _) => "-".into(),
+                (Some(_), None) => "ok".into(),
+                (Some(_), Some(why)) => format!("BLOCKED: {why}"),
+            },
+            i.reason.clone(),
+        ]);
+    }
+    if !t.is_empty() {
+        out.push_str(&t.render());
+    }
+    if !plan.skipped.is_empty() {
+        out.push_str("Skipped:\n");
+        for sk in &plan.skipped {
+            let _ = writeln!(out, "  {} ({}): {}", sk.id, sk.kind.as_str(), sk.reason);
+        }
+    }
+    let blocked = plan.items.iter().filter(|i| i.blocked().is_some()).count();
+    if blocked > 0 {
+        let _ = writeln!(
+            out,
+            "{blocked} blocked by the DryRun preflight: they will not be sent (see PREFLIGHT)"
+        );
+    }
+    out
+}
+
+pub fn results_text(results: &[ItemResult]) -> String {
+    let mut t = crate::output::table::Table::new(["RESULT", "ID", "DETAIL"]);
+    for r in results {
+        t.row(vec![
+            r.status.as_str().to_string(),
+            r.id.clone(),
+            r.detail.clone().unwrap_or_default(),
+        ]);
+    }
+    let count = |st: ItemStatus| results.iter().filter(|r| r.status == st).count();
+    format!(
+        "{}{} done, {} skipped, {} failed\n",
+        if t.is_empty() {
+            String::new()
+        } else {
+            t.render()
+        },
+        count(ItemStatus::Done),
+        count(ItemStatus::Skipped),
+        count(ItemStatus::Failed)
+    )
+}

@@ -1,0 +1,450 @@
+//! Executes a confirmed cleanup plan — exactly its items, never more. Each resource's
+//! safety is re-checked against fresh state first (still there, `available`, not
+//! protected, not backing an AMI, not in use); deletes run with bounded concurrency; a
+//! throttling / network / 5xx failure stops new deletes from starting (no retry storm);
+//! every item ends as done, skipped (why) or failed (error).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures::{StreamExt, stream};
+
+use super::images::{ImageRules, plan_images};
+use super::{CleanupItem, CleanupPlan, CleanupTarget, ItemKind, load_all_images};
+use crate::aws::{AwsClients, DeleteOutcome};
+use crate::config::Settings;
+use crate::error::{AwsErrorKind, Error, Result};
+use crate::load::load_in_use;
+use crate::ops::guard::Mutator;
+use crate::ops::wait::Clock;
+
+/// Tag keys put on a snapshot taken before a volume is deleted.
+pub const SOURCE_VOLUME_TAG: &str = "ecsnap:source-volume";
+
+#[derive(Debug, Clone)]
+pub struct ExecuteOptions {
+    /// Deletes in flight at once.
+    pub concurrency: usize,
+    /// How long a snapshot-before-delete may take to complete.
+    pub snapshot_timeout: Duration,
+    pub snapshot_poll: Duration,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 4,
+            snapshot_timeout: Duration::from_mins(30),
+            snapshot_poll: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemStatus {
+    Done,
+    Skipped,
+    Failed,
+}
+
+impl ItemStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Done => "done",
+            ItemStatus::Skipped => "skipped",
+            ItemStatus::Failed => "failed",
+        }
+    }
+}
+
+/// What happened to one planned resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemResult {
+    pub id: String,
+    pub kind: ItemKind,
+    pub status: ItemStatus,
+    /// Why it was skipped, the error, or (done) what else happened.
+    pub detail: Option<String>,
+    /// The snapshot taken before deleting a volume.
+    pub snapshot_id: Option<String>,
+}
+
+impl ItemResult {
+    fn new(item: &CleanupItem, status: ItemStatus, detail: Option<String>) -> Self {
+        Self {
+            id: item.id.clone(),
+            kind: item.kind,
+            status,
+            detail,
+            snapshot_id: None,
+        }
+    }
+}
+
+/// Throttling, timeouts, network drops and server errors: stop starting new deletes.
+fn is_transient(e: &Error) -> bool {
+    match e {
+        Error::Aws(a) => {
+            matches!(
+                a.kind,
+                AwsErrorKind::Throttled
+                    | AwsErrorKind::Timeout
+                    | AwsErrorKind::Unreachable
+                    | AwsErrorKind::Other
+            ) || matches!(
+                a.code.as_deref(),
+                Some(
+                    "InternalError"
+                        | "InternalFailure"
+                        | "ServiceUnavailable"
+                        | "Unavailable"
+                        | "ServerException"
+                )
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Why each planned item is no longer safe to delete, by id (absent: still safe).
+async fn recheck(
+    aws: &AwsClients,
+    settings: &Settings,
+    plan: &CleanupPlan,
+) -> Result<HashMap<String, String>> {
+    let mut unsafe_now = HashMap::new();
+    let protection = settings.protection_tag.as_str();
+    match plan.target {
+        CleanupTarget::Volumes => {
+            let volumes = aws.ec2.describe_volumes().await?;
+            let by_id: HashMap<&str, _> = volumes.iter().map(|v| (v.id.as_str(), v)).collect();
+            for item in &plan.items {
+                let why = match by_id.get(item.id.as_str()) {
+                    None => Some("no longer exists".to_string()),
+                    Some(v) if v.state != "available" => {
+                        Some(format!("now {}, not available", v.state))
+                    }
+                    Some(v) if !v.attached_to.is_empty() => {
+                        Some(format!("now attached to {}", v.attached_to.join(", ")))
+                    }
+                    Some(v) if v.tags.contains_key(protection) => {
+                        Some(format!("now protected by tag {protection}"))
+                    }
+                    Some(_) => None,
+                };
+                if let Some(why) = why {
+                    unsafe_now.insert(item.id.clone(), why);
+                }
+            }
+        }
+        CleanupTarget::Snapshots => {
+            let (snapshots, amis) = futures::try_join!(
+                aws.ec2.describe_own_snapshots(),
+                aws.ec2.describe_own_amis()
+            )?;
+            let by_id: HashMap<&str, _> = snapshots.iter().map(|s| (s.id.as_str(), s)).collect();
+            for item in &plan.items {
+                let ami = amis
+                    .iter()
+                    .find(|a| a.snapshot_ids.iter().any(|s| s == &item.id));
+                let why = match (by_id.get(item.id.as_str()), ami) {
+                    (None, _) => Some("no longer exists".to_string()),
+                    (_, Some(a)) => Some(format!("backs AMI {}", a.id)),
+                    (Some(s), None) if s.tags.contains_key(protection) => {
+                        Some(format!("now protected by tag {protection}"))
+                    }
+                    (Some(_), None) => None,
+                };
+                if let Some(why) = why {
+                    unsafe_now.insert(item.id.clone(), why);
+                }
+            }
+        }
+        CleanupTarget::Images => {
+            let (images, in_use) = futures::try_join!(load_all_images(aws), load_in_use(aws))?;
+            let (still, skipped) = plan_images(
+                &images,
+                &in_use,
+                &ImageRules {
+                    pattern: &settings.tag_pattern,
+                    keep_newest: plan.keep_newest,
+                    min_age_days: None,
+                    now: crate::config::now(),
+                },
+            );
+            for item in &plan.items {
+                if still.iter().any(|s| s.id == item.id) {
+                    continue;
+                }
+                let why = skipped.iter().find(|s| s.id == item.id).map_or_else(
+                    || "no longer a cleanup candidate (gone, or now among the newest tags)".into(),
+                    |s| format!("now {}", s.reason),
+                );
+                unsafe_now.insert(item.id.clone(), why);
+            }
+        }
+    }
+    Ok(unsafe_now)
+}
+
+/// Runs the plan. `progress` hears each result as it lands; the returned list is in plan
+/// order. Errors only when the fresh state for the re-check cannot be read (then nothing
+/// was deleted).
+pub async fn execute(
+    aws: &AwsClients,
+    mutator: &Mutator,
+    settings: &Settings,
+    plan: &CleanupPlan,
+    clock: &dyn Clock,
+    opts: &ExecuteOptions,
+    progress: &mut (dyn FnMut(&ItemResult) + Send),
+) -> Result<Vec<ItemResult>> {
+    let unsafe_now = recheck(aws, settings, plan).await?;
+    let mut results: Vec<Option<ItemResult>> = vec![None; plan.items.len()];
+    let mut runnable: Vec<usize> = Vec::new();
+    for (i, item) in plan.items.iter().enumerate() {
+        let early = if let Some(why) = item.blocked() {
+            Some(ItemResult::new(
+                item,
+                ItemStatus::Failed,
+                Some(format!("not sent: DryRun preflight: {why}")),
+            ))
+        } else {
+            unsafe_now.get(&item.id).map(|why| {
+                ItemResult::new(
+                    item,
+                    ItemStatus::Skipped,
+                    Some(format!("{why} (re-checked)")),
+                )
+            })
+        };
+        match early {
+            Some(r) => {
+                progress(&r);
+                results[i] = Some(r);
+            }
+            None => runnable.push(i),
+        }
+    }
+    let stop: Mutex<Option<String>> = Mutex::new(None);
+    if plan.target == CleanupTarget::Images {
+        run_images(mutator, plan, &runnable, &mut results, progress).await;
+    } else {
+        let stop_ref = &stop;
+        let mut done = stream::iter(runnable.iter().copied())
+            .map(|i| async move {
+                let item = &plan.items[i];
+                let stopped = stop_ref.lock().ok().and_then(|s| s.clone());
+                if let Some(why) = stopped {
+                    let r = ItemResult::new(
+                        item,
+                        ItemStatus::Skipped,
+                        Some(format!("not attempted: {why}")),
+                    );
+                    return (i, r);
+                }
+                let (r, transient) = run_ec2_item(mutator, plan, item, clock, opts).await;
+                if transient && let Ok(mut s) = stop_ref.lock() {
+                    s.get_or_insert_with(|| {
+                        format!(
+                            "stopped after {} failed: {}",
+                            item.id,
+                            r.detail.as_deref().unwrap_or("error")
+                        )
+                    });
+                }
+                (i, r)
+            })
+            .buffer_unordered(opts.concurrency.max(1));
+        while let Some((i, r)) = done.next().await {
+            progress(&r);
+            results[i] = Some(r);
+        }
+    }
+    Ok(results
+        .into_iter()
+        .zip(&plan.items)
+        .map(|(r, item)| {
+            r.unwrap_or_else(|| {
+                ItemResult::new(item, ItemStatus::Skipped, Some("not attempted".into()))
+            })
+        })
+        .collect())
+}
+
+/// Deletes one EC2 resource; the result, and whether its failure was transient.
+async fn run_ec2_item(
+    mutator: &Mutator,
+    plan: &CleanupPlan,
+    item: &CleanupItem,
+    clock: &dyn Clock,
+    opts: &ExecuteOptions,
+) -> (ItemResult, bool) {
+    let failed = |prefix: &str, e: &Error| {
+        (
+            ItemResult::new(item, ItemStatus::Failed, Some(format!("{prefix}{e}"))),
+            is_transient(e),
+        )
+    };
+    match item.kind {
+        ItemKind::Volume if plan.snapshot_first => {
+            let snapshot = match mutator
+                .create_snapshot(
+                    &item.id,
+                    &format!("ecsnap: taken before deleting {}", item.id),
+                    &[
+                        (SOURCE_VOLUME_TAG.to_string(), item.id.clone()),
+                        ("Name".to_string(), format!("before-delete-{}", item.id)),
+                    ],
+                )
+                .await
+            {
+                Ok(s) => s,
+                Err(e) => return failed("volume kept: snapshot not created: ", &e),
+            };
+            let (status, detail, transient) =
+                match wait_for_snapshot(mutator, &snapshot, clock, opts).await {
+                    Err(why) => (
+                        ItemStatus::Failed,
+                        format!("volume kept: snapshot {snapshot} {why}"),
+                        false,
+                    ),
+                    Ok(()) => match mutator.delete_volume(&item.id).await {
+                        Ok(()) => (
+                            ItemStatus::Done,
+                            format!("snapshot {snapshot} completed, then deleted"),
+                            false,
+                        ),
+                        Err(e) => (
+                            ItemStatus::Failed,
+                            format!("snapshot {snapshot} completed, but deleting failed: {e}"),
+                            is_transient(&e),
+                        ),
+                    },
+                };
+            let mut r = ItemResult::new(item, status, Some(detail));
+            r.snapshot_id = Some(snapshot);
+            (r, transient)
+        }
+        ItemKind::Volume => match mutator.delete_volume(&item.id).await {
+            Ok(()) => (ItemResult::new(item, ItemStatus::Done, None), false),
+            Err(e) => failed("", &e),
+        },
+        ItemKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
+            Ok(()) => (ItemResult::new(item, ItemStatus::Done, None), false),
+            Err(e) => failed("", &e),
+        },
+        ItemKind::Image => (
+            ItemResult::new(
+                item,
+                ItemStatus::Skipped,
+                Some("images are deleted per repository".into()),
+            ),
+            false,
+        ),
+    }
+}
+
+async fn wait_for_snapshot(
+    mutator: &Mutator,
+    snapshot: &str,
+    clock: &dyn Clock,
+    opts: &ExecuteOptions,
+) -> std::result::Result<(), String> {
+    let start = clock.elapsed();
+    loop {
+        match mutator.snapshot_state(snapshot).await {
+            Ok(Some(s)) if s == "completed" => return Ok(()),
+            Ok(Some(s)) if s == "error" => return Err("ended in state error".into()),
+            Ok(_) => {}
+            Err(e) => return Err(format!("could not be checked: {e}")),
+        }
+        if clock.elapsed().saturating_sub(start) >= opts.snapshot_timeout {
+            return Err(format!(
+                "did not complete within {}s",
+                opts.snapshot_timeout.as_secs()
+            ));
+        }
+        clock.sleep(opts.snapshot_poll).await;
+    }
+}
+
+async fn run_images(
+    mutator: &Mutator,
+    plan: &CleanupPlan,
+    runnable: &[usize],
+    results: &mut [Option<ItemResult>],
+    progress: &mut (dyn FnMut(&ItemResult) + Send),
+) {
+    let mut by_repo: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in runnable {
+        if let Some(repo) = plan.items[i].repository.as_deref() {
+            by_repo.entry(repo).or_default().push(i);
+        }
+    }
+    let mut stopped: Option<String> = None;
+    for (repo, indexes) in by_repo {
+        let digests: Vec<String> = indexes
+            .iter()
+            .filter_map(|&i| plan.items[i].digest.clone())
+            .collect();
+        let outcomes = match &stopped {
+            Some(why) => digests
+                .iter()
+                .map(|d| (d.clone(), DeleteOutcome::NotAttempted(why.clone())))
+                .collect(),
+            None => match mutator.delete_images(repo, &digests).await {
+                Ok(o) => o,
+                Err(e) => digests
+                    .iter()
+                    .map(|d| (d.clone(), DeleteOutcome::Failed(e.to_string())))
+                    .collect(),
+            },
+        };
+        let outcome_of: HashMap<&str, &DeleteOutcome> =
+            outcomes.iter().map(|(d, o)| (d.as_str(), o)).collect();
+        for &i in &indexes {
+            let item = &plan.items[i];
+            let outcome = item
+                .digest
+                .as_deref()
+                .and_then(|d| outcome_of.get(d).copied());
+            let r = match outcome {
+                Some(DeleteOutcome::Done) => ItemResult::new(item, ItemStatus::Done, None),
+                Some(DeleteOutcome::Failed(e)) => {
+                    ItemResult::new(item, ItemStatus::Failed, Some(e.clone()))
+                }
+                Some(DeleteOutcome::NotAttempted(why)) => ItemResult::new(
+                    item,
+                    ItemStatus::Skipped,
+                    Some(format!("not attempted: {why}")),
+                ),
+                None => ItemResult::new(
+                    item,
+                    ItemStatus::Failed,
+                    Some("no answer for this image".into()),
+                ),
+            };
+            progress(&r);
+            results[i] = Some(r);
+        }
+        // A whole batch call that failed stops the other repositories too.
+        if stopped.is_none()
+            && let Some((_, DeleteOutcome::NotAttempted(why))) = outcomes
+                .iter()
+                .find(|(_, o)| matches!(o, DeleteOutcome::NotAttempted(_)))
+        {
+            stopped = Some(why.clone());
+        }
+        if stopped.is_none()
+            && !outcomes.is_empty()
+            && outcomes
+                .iter()
+                .all(|(_, o)| matches!(o, DeleteOutcome::Failed(_)))
+            && let Some((_, DeleteOutcome::Failed(e))) = outcomes.first()
+        {
+            stopped = Some(format!("stopped after deleting in {repo} failed: {e}"));
+        }
+    }
+}

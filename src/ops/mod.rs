@@ -1,0 +1,68 @@
+//! Actions: plan → confirm → execute → report, shared by the console and the commands.
+//!
+//! Each action has a `plan` (reads only; what will change, and why) and an `execute` (the
+//! only code that mutates, always through `guard::Mutator`, which refuses everything in
+//! read-only mode and appends every executed mutation to the audit log). `wait` is the
+//! stability poll loop used after rollouts; `confirm` is the command line's confirmation.
+//!
+//! For the console: `guard::Mutator` (build it once with `session::open`),
+//! `rollback::list_revisions` / `rollback::list_service_snapshots` (pickers),
+//! `*::plan` (for the confirm modal), `*::execute`, `wait::wait_for_stable` with a progress
+//! callback that sends messages, `cleanup::preflight` and `cleanup::execute` with a
+//! per-item progress callback.
+
+pub mod audit;
+pub mod cleanup;
+pub mod confirm;
+pub mod guard;
+pub mod redeploy;
+pub mod restore_user;
+pub mod rollback;
+pub mod session;
+pub mod wait;
+
+use crate::aws::AwsClients;
+use crate::error::{Error, Result};
+use crate::load::{close_names, resolve_cluster};
+use crate::model::{Service, arn_name};
+
+/// The service `name` in `cluster`, with the cluster's canonical name. Unknown names are
+/// errors that list close matches.
+pub async fn find_service(aws: &AwsClients, cluster: &str, name: &str) -> Result<Service> {
+    let cluster = resolve_cluster(aws, cluster).await?;
+    let found = aws
+        .ecs
+        .describe_services(&cluster, &[name.to_string()])
+        .await?
+        .into_iter()
+        .find(|s| s.name == name || s.arn == name);
+    if let Some(mut s) = found {
+        if s.cluster.is_empty() {
+            s.cluster.clone_from(&cluster);
+        }
+        return Ok(s);
+    }
+    let names: Vec<String> = aws
+        .ecs
+        .list_services(&cluster)
+        .await?
+        .iter()
+        .map(|a| arn_name(a).to_string())
+        .collect();
+    Err(Error::NotFound {
+        kind: "service",
+        name: name.to_string(),
+        scope: Some(format!("cluster {cluster} ({})", aws.region)),
+        close: close_names(name, names.iter().map(String::as_str)),
+    })
+}
+
+/// What the service runs: its `taskDefinition` (what UpdateService last set), else the
+/// PRIMARY deployment's.
+pub fn running_task_definition(service: &Service) -> &str {
+    if service.task_definition.is_empty() {
+        service.primary().map_or("", |d| d.task_definition.as_str())
+    } else {
+        &service.task_definition
+    }
+}

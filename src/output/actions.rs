@@ -1,0 +1,307 @@
+//! The JSON contract of the action commands (`cleanup`, `rollback`, `redeploy`, `wait`,
+//! `restore-user`): snake_case keys, ids as AWS prints them, sizes in GiB as named.
+
+use serde::Serialize;
+
+use super::json::DeploymentJson;
+use crate::aws::Preflight;
+use crate::ops::cleanup::execute::ItemResult;
+use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemStatus, SkippedItem};
+use crate::ops::restore_user::RestorePlan;
+use crate::ops::rollback::{RollbackChange, RollbackPlan};
+use crate::ops::wait::{StoppedTask, WaitOutcome};
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[derive(Debug, Serialize)]
+pub struct CleanupJson {
+    pub target: &'static str,
+    pub dry_run: bool,
+    pub min_age_days: Option<i64>,
+    pub snapshot_first: bool,
+    pub keep_newest: Option<usize>,
+    pub preflight_done: bool,
+    pub items: Vec<CleanupItemJson>,
+    pub skipped: Vec<CleanupSkippedJson>,
+    pub totals: CleanupTotalsJson,
+    /// Per-resource results; `null` when nothing was executed (dry run, nothing to do).
+    pub results: Option<Vec<ItemResultJson>>,
+    pub summary: Option<ResultSummaryJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CleanupItemJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub repository: Option<String>,
+    pub digest: Option<String>,
+    pub tags: Vec<String>,
+    pub size_gib: f64,
+    pub age_days: Option<i64>,
+    pub monthly_cost_usd: f64,
+    pub reason: String,
+    /// `allowed`, `denied`, `failed`, or `null` when not checked.
+    pub preflight: Option<&'static str>,
+    pub preflight_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CleanupSkippedJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CleanupTotalsJson {
+    pub count: usize,
+    pub to_execute: usize,
+    pub size_gib: f64,
+    pub monthly_cost_usd: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemResultJson {
+    pub id: String,
+    pub kind: &'static str,
+    /// `done`, `skipped` or `failed`.
+    pub status: &'static str,
+    pub detail: Option<String>,
+    pub snapshot_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct ResultSummaryJson {
+    pub done: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
+impl ResultSummaryJson {
+    pub fn of(results: &[ItemResult]) -> Self {
+        let mut s = Self::default();
+        for r in results {
+            match r.status {
+                ItemStatus::Done => s.done += 1,
+                ItemStatus::Skipped => s.skipped += 1,
+                ItemStatus::Failed => s.failed += 1,
+            }
+        }
+        s
+    }
+}
+
+impl From<&CleanupItem> for CleanupItemJson {
+    fn from(i: &CleanupItem) -> Self {
+        let (preflight, preflight_error) = match &i.preflight {
+            None => (None, None),
+            Some(Preflight::Allowed) => (Some("allowed"), None),
+            Some(Preflight::Denied(e)) => (Some("denied"), Some(e.clone())),
+            Some(Preflight::Failed(e)) => (Some("failed"), Some(e.clone())),
+        };
+        Self {
+            id: i.id.clone(),
+            kind: i.kind.as_str(),
+            repository: i.repository.clone(),
+            digest: i.digest.clone(),
+            tags: i.tags.clone(),
+            size_gib: round2(i.size_gib),
+            age_days: i.age_days,
+            monthly_cost_usd: i.monthly_cost_usd,
+            reason: i.reason.clone(),
+            preflight,
+            preflight_error,
+        }
+    }
+}
+
+impl From<&SkippedItem> for CleanupSkippedJson {
+    fn from(s: &SkippedItem) -> Self {
+        Self {
+            id: s.id.clone(),
+            kind: s.kind.as_str(),
+            reason: s.reason.clone(),
+        }
+    }
+}
+
+impl From<&ItemResult> for ItemResultJson {
+    fn from(r: &ItemResult) -> Self {
+        Self {
+            id: r.id.clone(),
+            kind: r.kind.as_str(),
+            status: r.status.as_str(),
+            detail: r.detail.clone(),
+            snapshot_id: r.snapshot_id.clone(),
+        }
+    }
+}
+
+impl CleanupJson {
+    pub fn new(plan: &CleanupPlan, dry_run: bool, results: Option<&[ItemResult]>) -> Self {
+        Self {
+            target: plan.target.noun(),
+            dry_run,
+            min_age_days: plan.min_age_days,
+            snapshot_first: plan.snapshot_first,
+            keep_newest: (plan.target == crate::ops::cleanup::CleanupTarget::Images)
+                .then_some(plan.keep_newest),
+            preflight_done: plan.preflight_done,
+            items: plan.items.iter().map(CleanupItemJson::from).collect(),
+            skipped: plan.skipped.iter().map(CleanupSkippedJson::from).collect(),
+            totals: CleanupTotalsJson {
+                count: plan.items.len(),
+                to_execute: plan.to_execute().count(),
+                size_gib: round2(plan.total_gib()),
+                monthly_cost_usd: plan.total_monthly_usd(),
+            },
+            results: results.map(|r| r.iter().map(ItemResultJson::from).collect()),
+            summary: results.map(ResultSummaryJson::of),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct WaitJson {
+    pub cluster: String,
+    pub service: String,
+    /// `stable`, `failed` or `timed_out`.
+    pub status: &'static str,
+    pub reason: Option<String>,
+    pub elapsed_secs: u64,
+    pub polls: u32,
+    pub service_status: Option<String>,
+    pub task_definition: Option<String>,
+    pub deployments: Vec<DeploymentJson>,
+    pub events: Vec<EventJson>,
+    pub stopped_tasks: Vec<StoppedTaskJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventJson {
+    pub created_at: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoppedTaskJson {
+    pub task_id: String,
+    pub task_definition: String,
+    pub stopped_reason: Option<String>,
+}
+
+impl From<&StoppedTask> for StoppedTaskJson {
+    fn from(t: &StoppedTask) -> Self {
+        Self {
+            task_id: t.task_id.clone(),
+            task_definition: t.task_definition.clone(),
+            stopped_reason: t.reason.clone(),
+        }
+    }
+}
+
+impl WaitJson {
+    pub fn new(cluster: &str, service: &str, o: &WaitOutcome) -> Self {
+        Self {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            status: o.verdict.word(),
+            reason: o.verdict.reason().map(str::to_string),
+            elapsed_secs: o.elapsed.as_secs(),
+            polls: o.polls,
+            service_status: o.service.as_ref().map(|s| s.status.clone()),
+            task_definition: o.service.as_ref().map(|s| s.task_definition.clone()),
+            deployments: o
+                .service
+                .as_ref()
+                .map(|s| s.deployments.iter().map(DeploymentJson::from).collect())
+                .unwrap_or_default(),
+            events: o
+                .events
+                .iter()
+                .take(20)
+                .map(|e| EventJson {
+                    created_at: e
+                        .created_at
+                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    message: e.message.clone(),
+                })
+                .collect(),
+            stopped_tasks: o.stopped_tasks.iter().map(StoppedTaskJson::from).collect(),
+        }
+    }
+}
+
+/// `rollback` and `redeploy`.
+#[derive(Debug, Serialize)]
+pub struct RolloutJson {
+    pub action: &'static str,
+    pub cluster: String,
+    pub service: String,
+    pub dry_run: bool,
+    pub summary: String,
+    /// What the service ran before.
+    pub from_task_definition: String,
+    /// What it runs after (for a dry run: what it would run; `null` when a new revision
+    /// would be registered).
+    pub task_definition: Option<String>,
+    /// A revision registered for an image-tag rollback.
+    pub registered_task_definition: Option<String>,
+    pub ebs_snapshot_id: Option<String>,
+    pub deployment_id: Option<String>,
+    pub wait: Option<WaitJson>,
+}
+
+impl RolloutJson {
+    pub fn rollback(plan: &RollbackPlan, dry_run: bool) -> Self {
+        let (task_definition, ebs) = match &plan.change {
+            RollbackChange::Revision { to, .. } => (Some(to.clone()), None),
+            RollbackChange::Image { .. } => (None, None),
+            RollbackChange::EbsSnapshot { to_snapshot, .. } => {
+                (Some(plan.current.clone()), Some(to_snapshot.clone()))
+            }
+        };
+        Self {
+            action: "rollback",
+            cluster: plan.cluster.clone(),
+            service: plan.service.clone(),
+            dry_run,
+            summary: plan.summary(),
+            from_task_definition: plan.current.clone(),
+            task_definition,
+            registered_task_definition: None,
+            ebs_snapshot_id: ebs,
+            deployment_id: None,
+            wait: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RestoreJson {
+    pub repository: String,
+    pub user: String,
+    pub tag: String,
+    pub resume_tag: String,
+    pub dry_run: bool,
+    pub changed: bool,
+    pub before_digest: Option<String>,
+    pub after_digest: String,
+}
+
+impl RestoreJson {
+    pub fn new(plan: &RestorePlan, dry_run: bool, after: Option<&str>) -> Self {
+        Self {
+            repository: plan.repository.clone(),
+            user: plan.user.clone(),
+            tag: plan.tag.clone(),
+            resume_tag: plan.resume_tag.clone(),
+            dry_run,
+            changed: after.is_some() && !plan.is_noop(),
+            before_digest: plan.before_digest.clone(),
+            after_digest: after.unwrap_or(&plan.digest).to_string(),
+        }
+    }
+}

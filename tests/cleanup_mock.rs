@@ -1,0 +1,243 @@
+//! Cleanup execution and the read-only guard against aws-smithy-mocks: a throttled delete
+//! mid-bulk leaves an exact per-resource report and stops new deletes (no retry storm);
+//! re-checks at execution time skip what became unsafe; a DryRun-denied resource is never
+//! sent; read-only mode sends nothing at all.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::config::retry::RetryConfig;
+use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
+use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ec2::types::{Volume, VolumeState};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use ecsnap::aws::{
+    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
+    EcsOpsAdapter, IdentityApi, OpsClients, Preflight,
+};
+use ecsnap::model::CallerIdentity;
+use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
+use ecsnap::ops::cleanup::{
+    CleanupItem, CleanupPlan, CleanupTarget, ExecuteOptions, ItemKind, ItemResult, ItemStatus,
+    execute,
+};
+use ecsnap::ops::guard::{Mutator, ReadOnly};
+use ecsnap::ops::wait::FakeClock;
+
+const THROTTLED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
+    <Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error>\
+    </Errors><RequestID>r-1</RequestID></Response>";
+
+struct NoIdentity;
+
+#[async_trait]
+impl IdentityApi for NoIdentity {
+    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
+        Ok(CallerIdentity::default())
+    }
+}
+
+fn ec2_client(rules: &[&Rule]) -> Client {
+    mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
+        .retry_config(RetryConfig::disabled()))
+}
+
+fn clients(ec2: Client) -> (AwsClients, OpsClients) {
+    let ecs = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &[] as &[&Rule]);
+    let ecr = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[] as &[&Rule]);
+    let ctx = CallContext::default();
+    let aws = AwsClients {
+        ecs: Arc::new(EcsAdapter::new(ecs.clone(), ctx.clone())),
+        ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
+        ec2: Arc::new(Ec2Adapter::new(ec2.clone(), ctx.clone())),
+        sts: Arc::new(NoIdentity),
+        region: "us-east-1".into(),
+        endpoint: None,
+    };
+    let ops = OpsClients::new(
+        Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),
+        Arc::new(EcrOpsAdapter::new(ecr, ctx.clone())),
+        Arc::new(Ec2OpsAdapter::new(ec2, ctx)),
+    );
+    (aws, ops)
+}
+
+fn volume(id: &str, state: VolumeState) -> Volume {
+    Volume::builder()
+        .volume_id(id)
+        .size(10)
+        .state(state)
+        .build()
+}
+
+fn item(id: &str, preflight: Preflight) -> CleanupItem {
+    CleanupItem {
+        kind: ItemKind::Volume,
+        id: id.into(),
+        repository: None,
+        digest: None,
+        tags: Vec::new(),
+        size_gib: 10.0,
+        age_days: Some(40),
+        monthly_cost_usd: 0.8,
+        reason: "available (attached to nothing)".into(),
+        preflight: Some(preflight),
+    }
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+#[test]
+fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
+    let described = mock!(Client::describe_volumes).then_output(|| {
+        DescribeVolumesOutput::builder()
+            .volumes(volume("vol-1", VolumeState::Available))
+            .volumes(volume("vol-2", VolumeState::Available))
+            .volumes(volume("vol-3", VolumeState::Available))
+            .volumes(volume("vol-4", VolumeState::Available))
+            .volumes(volume("vol-5", VolumeState::InUse))
+            .volumes(volume("vol-6", VolumeState::Available))
+            .build()
+    });
+    let deleted_ok = mock!(Client::delete_volume)
+        .match_requests(|r| matches!(r.volume_id(), Some("vol-1" | "vol-2" | "vol-4" | "vol-6")))
+        .then_output(|| DeleteVolumeOutput::builder().build());
+    let throttled = mock!(Client::delete_volume)
+        .match_requests(|r| r.volume_id() == Some("vol-3"))
+        .sequence()
+        .http_status(503, Some(THROTTLED.into()))
+        .repeatedly()
+        .build();
+    let (aws, ops) = clients(ec2_client(&[&described, &deleted_ok, &throttled]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let mutator = Mutator::new(
+        ops,
+        None,
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    );
+    let plan = CleanupPlan {
+        target: CleanupTarget::Volumes,
+        items: vec![
+            item("vol-1", Preflight::Allowed),
+            item("vol-2", Preflight::Allowed),
+            item("vol-3", Preflight::Allowed),
+            item("vol-4", Preflight::Allowed),
+            item("vol-5", Preflight::Allowed),
+            item(
+                "vol-6",
+                Preflight::Denied("not allowed to ec2:DeleteVolume".into()),
+            ),
+        ],
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    };
+    let settings = ecsnap::config::Settings::default();
+    let clock = FakeClock::default();
+    let opts = ExecuteOptions {
+        concurrency: 1,
+        ..ExecuteOptions::default()
+    };
+    let mut heard = Vec::new();
+    let results = block_on(execute(
+        &aws,
+        &mutator,
+        &settings,
+        &plan,
+        &clock,
+        &opts,
+        &mut |r: &ItemResult| heard.push(r.id.clone()),
+    ))
+    .expect("executes");
+    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("vol-1", ItemStatus::Done),
+            ("vol-2", ItemStatus::Done),
+            ("vol-3", ItemStatus::Failed),
+            ("vol-4", ItemStatus::Skipped),
+            ("vol-5", ItemStatus::Skipped),
+            ("vol-6", ItemStatus::Failed),
+        ]
+    );
+    let detail = |i: usize| results[i].detail.clone().unwrap_or_default();
+    assert!(detail(2).contains("throttled"), "{}", detail(2));
+    assert!(
+        detail(3).contains("not attempted") && detail(3).contains("vol-3"),
+        "{}",
+        detail(3)
+    );
+    assert!(
+        detail(4).contains("in-use") && detail(4).contains("re-checked"),
+        "{}",
+        detail(4)
+    );
+    assert!(detail(5).contains("DryRun"), "{}", detail(5));
+    assert_eq!(heard.len(), 6, "progress for every resource");
+    // Exactly three deletes were sent: two done, one throttled; none after it.
+    assert_eq!(deleted_ok.num_calls(), 2);
+    assert_eq!(throttled.num_calls(), 1);
+    let entries = read_entries(&log).expect("audit");
+    let lines: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| (e.resource_ids.join(","), e.result.clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("vol-1".to_string(), "ok".to_string()),
+            ("vol-2".to_string(), "ok".to_string()),
+            ("vol-3".to_string(), "failed".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn read_only_mode_sends_no_mutating_request() {
+    let delete = mock!(Client::delete_volume).then_output(|| DeleteVolumeOutput::builder().build());
+    let snapshot = mock!(Client::create_snapshot).then_output(|| {
+        aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput::builder().build()
+    });
+    let (_aws, ops) = clients(ec2_client(&[&delete, &snapshot]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let mutator = Mutator::new(
+        ops,
+        Some(ReadOnly("read-only mode is on (--read-only)".into())),
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    );
+    let err = block_on(mutator.delete_volume("vol-1")).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    assert!(err.to_string().contains("ec2:DeleteVolume"), "{err}");
+    let err = block_on(mutator.create_snapshot("vol-1", "x", &[])).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    let err =
+        block_on(mutator.update_service("c", "s", &ecsnap::aws::ServiceChange::ForceNewDeployment))
+            .expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    let err = block_on(mutator.retag("repo", "sha256:x", "alice-latest")).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    let err = block_on(mutator.delete_images("repo", &["sha256:x".into()])).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    // DryRun checks are not sent either.
+    assert!(matches!(
+        block_on(mutator.preflight_delete_volume("vol-1")),
+        Preflight::Failed(_)
+    ));
+    assert_eq!(delete.num_calls(), 0);
+    assert_eq!(snapshot.num_calls(), 0);
+    assert!(read_entries(&log).expect("audit").is_empty());
+}

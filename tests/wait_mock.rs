@@ -1,0 +1,381 @@
+//! The stability poll loop against aws-smithy-mocks sequences, with a fake clock: stable,
+//! FAILED, circuit-breaker rollback (by deployment and by event), timeout, throttled polls,
+//! a service that leaves ACTIVE, and stopped tasks' reasons. Nothing sleeps.
+
+use std::time::Duration;
+
+use aws_sdk_ecs::Client;
+use aws_sdk_ecs::config::retry::RetryConfig;
+use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
+use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
+use aws_sdk_ecs::types::{Deployment, DeploymentRolloutState, Service, ServiceEvent, Task};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use ecsnap::aws::{CallContext, EcsAdapter};
+use ecsnap::ops::wait::{FakeClock, WaitOptions, WaitProgress, wait_for_stable};
+
+const TD1: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1";
+const TD2: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/api:2";
+
+fn dep(id: &str, status: &str, td: &str, rollout: DeploymentRolloutState, run: i32) -> Deployment {
+    Deployment::builder()
+        .id(id)
+        .status(status)
+        .task_definition(td)
+        .desired_count(2)
+        .running_count(run)
+        .pending_count(2 - run)
+        .rollout_state(rollout)
+        .rollout_state_reason(format!("{id} says so"))
+        .build()
+}
+
+fn answer(
+    status: &str,
+    deployments: Vec<Deployment>,
+    events: &[(&str, &str)],
+) -> DescribeServicesOutput {
+    let mut s = Service::builder()
+        .service_name("api")
+        .cluster_arn("arn:aws:ecs:us-east-1:123456789012:cluster/payments-prod")
+        .status(status)
+        .task_definition(TD2)
+        .desired_count(2)
+        .set_deployments(Some(deployments));
+    for (id, message) in events {
+        s = s.events(ServiceEvent::builder().id(*id).message(*message).build());
+    }
+    DescribeServicesOutput::builder()
+        .services(s.build())
+        .build()
+}
+
+fn in_progress(run: i32) -> DescribeServicesOutput {
+    answer(
+        "ACTIVE",
+        vec![
+            dep(
+                "d2",
+                "PRIMARY",
+                TD2,
+                DeploymentRolloutState::InProgress,
+                run,
+            ),
+            dep(
+                "d1",
+                "ACTIVE",
+                TD1,
+                DeploymentRolloutState::Completed,
+                2 - run,
+            ),
+        ],
+        &[("e0", "(service api) has reached a steady state.")],
+    )
+}
+
+fn completed() -> DescribeServicesOutput {
+    answer(
+        "ACTIVE",
+        vec![dep(
+            "d2",
+            "PRIMARY",
+            TD2,
+            DeploymentRolloutState::Completed,
+            2,
+        )],
+        &[("e0", "(service api) has reached a steady state.")],
+    )
+}
+
+const THROTTLED: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+
+fn no_tasks() -> Rule {
+    mock!(Client::list_tasks).then_output(|| ListTasksOutput::builder().build())
+}
+
+fn adapter(rules: &[&Rule]) -> EcsAdapter {
+    let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, rules, |c| c
+        .retry_config(RetryConfig::disabled()));
+    EcsAdapter::new(client, CallContext::default())
+}
+
+fn opts(timeout_secs: u64) -> WaitOptions {
+    WaitOptions {
+        timeout: Duration::from_secs(timeout_secs),
+        interval: Duration::from_secs(5),
+        deployment_id: Some("d2".into()),
+        target_task_definition: Some(TD2.into()),
+        ..WaitOptions::default()
+    }
+}
+
+struct Run {
+    outcome: ecsnap::Result<ecsnap::ops::wait::WaitOutcome>,
+    progress: Vec<WaitProgress>,
+    sleeps: Vec<Duration>,
+}
+
+fn wait(adapter: &EcsAdapter, opts: &WaitOptions) -> Run {
+    let clock = FakeClock::default();
+    let mut progress = Vec::new();
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(wait_for_stable(
+            adapter,
+            &clock,
+            "payments-prod",
+            "api",
+            opts,
+            &mut |p: &WaitProgress| progress.push(p.clone()),
+        ));
+    Run {
+        outcome,
+        progress,
+        sleeps: clock.sleeps(),
+    }
+}
+
+#[test]
+fn becomes_stable_when_the_primary_completes() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(0))
+        .output(|| in_progress(1))
+        .output(completed)
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.verdict.word(), "stable");
+    assert_eq!(outcome.polls, 3);
+    assert_eq!(run.sleeps, [Duration::from_secs(5), Duration::from_secs(5)]);
+    assert_eq!(outcome.elapsed, Duration::from_secs(10));
+    assert_eq!(run.progress.len(), 3);
+    assert_eq!(run.progress[1].deployments[0].running_count, 1);
+    assert_eq!(polls.num_calls(), 3);
+    assert!(outcome.into_result().is_ok());
+}
+
+#[test]
+fn a_failed_rollout_fails_with_its_reason_and_exit_3() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(0))
+        .output(|| {
+            answer(
+                "ACTIVE",
+                vec![dep("d2", "PRIMARY", TD2, DeploymentRolloutState::Failed, 0)],
+                &[],
+            )
+        })
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.verdict.word(), "failed");
+    assert!(
+        outcome
+            .verdict
+            .reason()
+            .is_some_and(|r| r.contains("d2 says so")),
+        "{:?}",
+        outcome.verdict
+    );
+    let err = outcome.into_result().expect_err("failed");
+    assert_eq!(err.exit_code(), 3);
+}
+
+#[test]
+fn circuit_breaker_rollback_is_a_failure() {
+    // A newer deployment took over with the old task definition.
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(0))
+        .output(|| {
+            answer(
+                "ACTIVE",
+                vec![
+                    dep("d3", "PRIMARY", TD1, DeploymentRolloutState::InProgress, 1),
+                    dep("d2", "ACTIVE", TD2, DeploymentRolloutState::InProgress, 0),
+                ],
+                &[],
+            )
+        })
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let verdict = run.outcome.expect("no error").verdict;
+    assert_eq!(verdict.word(), "failed");
+    assert!(
+        verdict
+            .reason()
+            .is_some_and(|r| r.contains("rolled back") && r.contains("api:1"))
+    );
+
+    // Or only the events say so.
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(0))
+        .output(|| {
+            answer(
+                "ACTIVE",
+                vec![dep(
+                    "d2",
+                    "PRIMARY",
+                    TD2,
+                    DeploymentRolloutState::InProgress,
+                    0,
+                )],
+                &[
+                    ("e2", "(service api) rolling back to deployment d1."),
+                    ("e0", "(service api) has reached a steady state."),
+                ],
+            )
+        })
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.verdict.word(), "failed");
+    assert_eq!(run.progress[1].new_events.len(), 1, "only the new event");
+    assert_eq!(outcome.events.len(), 1);
+}
+
+#[test]
+fn times_out_at_the_deadline_with_exit_4() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(1))
+        .repeatedly()
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(60));
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.verdict.word(), "timed_out");
+    assert_eq!(outcome.polls, 13, "a poll at 0, 5, ..., 60 s");
+    assert_eq!(run.sleeps.iter().sum::<Duration>(), Duration::from_mins(1));
+    assert_eq!(outcome.into_result().expect_err("timed out").exit_code(), 4);
+}
+
+#[test]
+fn throttled_polls_are_retried_by_the_loop_not_fatal() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .http_status(400, Some(THROTTLED.into()))
+        .times(2)
+        .http_status(500, None)
+        .output(completed)
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let outcome = run.outcome.expect("recovers");
+    assert_eq!(outcome.verdict.word(), "stable");
+    assert_eq!(polls.num_calls(), 4);
+    let errors: Vec<bool> = run
+        .progress
+        .iter()
+        .map(|p| p.poll_error.is_some())
+        .collect();
+    assert_eq!(errors, [true, true, true, false]);
+    assert!(
+        run.progress[0]
+            .poll_error
+            .as_deref()
+            .is_some_and(|e| e.contains("throttled"))
+    );
+}
+
+#[test]
+fn endless_throttling_gives_up_after_a_few_polls() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .http_status(400, Some(THROTTLED.into()))
+        .repeatedly()
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let err = run.outcome.expect_err("gives up");
+    assert!(err.to_string().contains("throttled"), "{err}");
+    assert_eq!(polls.num_calls(), 5, "max_poll_errors, no storm");
+    assert_eq!(run.sleeps.len(), 4);
+}
+
+#[test]
+fn a_draining_service_fails_the_wait() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(1))
+        .output(|| {
+            answer(
+                "DRAINING",
+                vec![dep(
+                    "d2",
+                    "PRIMARY",
+                    TD2,
+                    DeploymentRolloutState::InProgress,
+                    1,
+                )],
+                &[],
+            )
+        })
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let verdict = run.outcome.expect("no error").verdict;
+    assert_eq!(verdict.word(), "failed");
+    assert!(verdict.reason().is_some_and(|r| r.contains("DRAINING")));
+}
+
+#[test]
+fn stopped_reasons_of_tasks_that_die_are_reported() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| in_progress(0))
+        .output(|| in_progress(1))
+        .output(completed)
+        .build();
+    let old = "arn:aws:ecs:us-east-1:123456789012:task/payments-prod/old";
+    let died = "arn:aws:ecs:us-east-1:123456789012:task/payments-prod/died";
+    let listed = mock!(Client::list_tasks)
+        .sequence()
+        .output(move || ListTasksOutput::builder().task_arns(old).build())
+        .output(move || {
+            ListTasksOutput::builder()
+                .task_arns(old)
+                .task_arns(died)
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let described = mock!(Client::describe_tasks)
+        .match_requests(move |r| r.tasks() == [died.to_string()])
+        .then_output(move || {
+            DescribeTasksOutput::builder()
+                .tasks(
+                    Task::builder()
+                        .task_arn(died)
+                        .group("service:api")
+                        .task_definition_arn(TD2)
+                        .last_status("STOPPED")
+                        .desired_status("STOPPED")
+                        .stopped_reason("Essential container in task exited: OutOfMemoryError")
+                        .build(),
+                )
+                .build()
+        });
+    let run = wait(&adapter(&[&polls, &listed, &described]), &opts(600));
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.stopped_tasks.len(), 1);
+    assert_eq!(outcome.stopped_tasks[0].task_id, "died");
+    assert!(
+        outcome.stopped_tasks[0]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("OutOfMemoryError"))
+    );
+    assert_eq!(run.progress[1].new_stopped_tasks.len(), 1);
+    assert!(run.progress[2].new_stopped_tasks.is_empty());
+    assert_eq!(described.num_calls(), 1);
+}
