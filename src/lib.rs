@@ -14,5 +14,6 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod tui;
 
 pub use error::{Error, Result};
