@@ -75,7 +75,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     out.push(Line::styled("Deployments", theme.heading()));
     out.push(Line::styled(
         format!(
-            "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8} REASON",
+            "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8}",
             "STATUS", "ROLLOUT", "TASK DEF", "DES", "RUN", "PEND", "FAILED", "CREATED"
         ),
         theme.table_header(),
@@ -89,7 +89,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         };
         out.push(Line::styled(
             format!(
-                "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8} {}",
+                "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8}",
                 d.status,
                 rollout,
                 arn_name(&d.task_definition),
@@ -98,10 +98,12 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
                 d.pending_count,
                 d.failed_tasks,
                 short_age(d.created_at, now),
-                d.rollout_state_reason.clone().unwrap_or_default()
             ),
             style,
         ));
+        if let Some(reason) = &d.rollout_state_reason {
+            out.push(Line::styled(format!("    {reason}"), theme.dim()));
+        }
     }
     if service.deployments.is_empty() {
         out.push(Line::styled("  none reported", theme.dim()));
@@ -139,13 +141,13 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
                     .unwrap_or_else(|| "-".into());
                 let digest = data.digest_of(&c.name).map_or_else(
                     || "digest unknown (no live task reports one)".to_string(),
-                    |d| format!("digest {d}"),
+                    ToString::to_string,
                 );
                 out.push(Line::from(vec![
                     Span::styled(format!("  {}", c.name), theme.bold()),
                     Span::raw(format!("  image {}:{tag}", r.repository)),
                 ]));
-                out.push(Line::styled(format!("    {digest}"), theme.dim()));
+                out.push(Line::styled(format!("  {digest}"), theme.dim()));
                 out.push(Line::raw(format!("    from {}", c.image)));
                 out.push(Line::styled(
                     format!("  Environment of {}", c.name),

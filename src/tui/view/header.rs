@@ -6,22 +6,28 @@ use super::spinner;
 use crate::tui::app::AppState;
 use crate::tui::theme::Theme;
 
-pub fn header_line(state: &AppState, theme: Theme) -> Line<'static> {
+/// Below this width the labels shorten so the badges and the refresh time still fit.
+const WIDE: u16 = 110;
+
+pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
+    let wide = width >= WIDE;
     let h = &state.header;
     let sep = || Span::styled(" │ ", theme.dim());
     let mut spans = vec![
         Span::styled(" ecsnap", theme.bold()),
         sep(),
         Span::raw(format!(
-            "profile {}",
+            "{}{}",
+            if wide { "profile " } else { "" },
             h.profile.as_deref().unwrap_or("default")
         )),
         sep(),
         Span::raw(h.region.clone()),
         sep(),
     ];
+    let account_label = if wide { "account " } else { "" };
     match (&h.account, &h.account_error) {
-        (Some(a), _) => spans.push(Span::raw(format!("account {a}"))),
+        (Some(a), _) => spans.push(Span::raw(format!("{account_label}{a}"))),
         (None, Some(_)) => spans.push(Span::styled("account ? (sts failed)", theme.warn())),
         (None, None) => spans.push(Span::styled("account …", theme.dim())),
     }
@@ -35,11 +41,12 @@ pub fn header_line(state: &AppState, theme: Theme) -> Line<'static> {
     }
     spans.push(sep());
     match state.last_refresh {
-        Some(t) => spans.push(Span::raw(format!(
+        Some(t) if wide => spans.push(Span::raw(format!(
             "refreshed {} ({} ago)",
             t.format("%H:%M:%S"),
             crate::analysis::age::short_age(Some(t), state.now)
         ))),
+        Some(t) => spans.push(Span::raw(format!("↻ {}", t.format("%H:%M:%S")))),
         None => spans.push(Span::styled("not refreshed yet", theme.dim())),
     }
     let loads = state.loads_in_flight();

@@ -37,7 +37,7 @@ pub fn help_lines(pane: PaneId, theme: Theme) -> Vec<Line<'static>> {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let lines = help_lines(state.pane, theme);
     let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 78.min(area.width);
+    let width = area.width.saturating_sub(4).min(100);
     let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -46,7 +46,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         .areas(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Help ")),
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(Block::bordered().title(" Help ")),
         popup,
     );
 }

@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(header::header_line(state, theme), head);
+    frame.render_widget(header::header_line(state, head.width, theme), head);
     frame.render_widget(tabs_line(state, theme), tabs);
     match state.pane {
         PaneId::Services => services::draw(frame, body, state, theme),

@@ -61,8 +61,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             Constraint::Length(17),
             Constraint::Length(9),
             Constraint::Length(7),
-            Constraint::Fill(2),
-            Constraint::Fill(3),
+            Constraint::Min(21),
+            Constraint::Fill(1),
         ];
         let now = state.now;
         ListTable {
