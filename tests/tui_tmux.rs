@@ -17,9 +17,10 @@ const FIRST_SCREEN: Duration = Duration::from_secs(90);
 const SCREEN: Duration = Duration::from_secs(30);
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    )
 }
 
 fn tmux_available() -> bool {
