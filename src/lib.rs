@@ -15,5 +15,6 @@ pub mod load;
 pub mod model;
 pub mod ops;
 pub mod output;
+pub mod tui;
 
 pub use error::{Error, Result};

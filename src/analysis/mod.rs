@@ -1,5 +1,6 @@
 //! Pure functions over the model: orphan rules, per-user tag grouping, in-use detection,
-//! cost, age, rollout health. No I/O; every rule is tested from tables.
+//! cost, age, rollout health, unique bytes of a user's images. No I/O; every rule is
+//! tested from tables.
 
 pub mod age;
 pub mod cost;
@@ -7,3 +8,4 @@ pub mod health;
 pub mod in_use;
 pub mod orphans;
 pub mod tags;
+pub mod unique;

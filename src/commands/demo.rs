@@ -1,5 +1,6 @@
-//! `ecsnap demo`: start the local emulator, seed the demo fleet, show it; the emulator is
-//! stopped on exit and on Ctrl-C.
+//! `ecsnap demo`: start the local emulator, seed the demo fleet, and open the console on it
+//! (or, when stdin/stdout are not terminals, print the listings); the emulator is stopped
+//! on exit and on Ctrl-C.
 
 use super::listings::{orphans_text, services_table, snapshots_text};
 use super::print_text;
@@ -11,7 +12,9 @@ use crate::demo::{Emulator, seed};
 use crate::error::{Error, Result, exit};
 use crate::load;
 
-pub async fn run(_global: &GlobalArgs, settings: &Settings, serve: bool) -> Result<i32> {
+pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Result<i32> {
+    use std::io::IsTerminal;
+    let console = !serve && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     eprintln!("ecsnap demo: starting a local AWS emulator (moto) on 127.0.0.1…");
     let emulator = tokio::task::spawn_blocking(|| {
         Emulator::start(&Emulator::default_venv(), &mut |m: &str| eprintln!("{m}"))
@@ -32,6 +35,11 @@ pub async fn run(_global: &GlobalArgs, settings: &Settings, serve: bool) -> Resu
             credentials: Some(emulator_credentials()),
         })
         .await?;
+        if console {
+            // The emulator is dropped (and stopped) when this returns.
+            crate::tui::run(aws, settings.clone(), &super::console_options(global)).await?;
+            return Ok(exit::OK);
+        }
         show(&aws, settings).await?;
         if serve {
             eprintln!(

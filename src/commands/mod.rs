@@ -21,11 +21,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
         read_only: cli.global.read_only,
     })?;
     let Some(command) = cli.command else {
-        return Err(Error::Usage(
-            "the console is not part of this build yet; run a command, e.g. `ecsnap services` \
-             (see `ecsnap --help`)"
-                .into(),
-        ));
+        let aws = connect_from(&cli.global).await?;
+        crate::tui::run(aws, settings, &console_options(&cli.global)).await?;
+        return Ok(exit::OK);
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
@@ -49,6 +47,13 @@ pub(crate) async fn connect_from(global: &GlobalArgs) -> Result<AwsClients> {
         credentials: None,
     })
     .await
+}
+
+pub(crate) fn console_options(global: &GlobalArgs) -> crate::tui::ConsoleOptions {
+    crate::tui::ConsoleOptions {
+        profile: global.profile.clone(),
+        no_color: global.no_color,
+    }
 }
 
 /// Writes a value as pretty JSON to stdout, ending with a newline.

@@ -56,8 +56,9 @@ pub async fn load_services(aws: &AwsClients, cluster: Option<&str>) -> Result<Ve
 }
 
 async fn services_in(aws: &AwsClients, clusters: &[String]) -> Result<Vec<Service>> {
-    let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter())
-        .map(|c| services_of(aws, c))
+    // Owned items: borrowed ones make the future not provably Send once spawned (rust#64552).
+    let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter().cloned())
+        .map(|c| async move { services_of(aws, &c).await })
         .buffer_unordered(MAX_CONCURRENCY)
         .try_collect()
         .await?;
@@ -125,10 +126,10 @@ pub async fn load_task_definitions(
     aws: &AwsClients,
     arns: &[String],
 ) -> Result<HashMap<String, TaskDefinition>> {
-    stream::iter(arns.iter())
+    stream::iter(arns.iter().cloned())
         .map(|arn| async move {
-            let td = aws.ecs.describe_task_definition(arn).await?;
-            Ok::<_, Error>((arn.clone(), td))
+            let td = aws.ecs.describe_task_definition(&arn).await?;
+            Ok::<_, Error>((arn, td))
         })
         .buffer_unordered(MAX_CONCURRENCY)
         .try_collect()
@@ -152,8 +153,8 @@ pub async fn load_in_use(aws: &AwsClients) -> Result<InUse> {
     let clusters = cluster_names(aws).await?;
     let services = services_in(aws, &clusters);
     let tasks = async {
-        let per: Vec<Vec<Task>> = stream::iter(clusters.iter())
-            .map(|c| live_tasks_of(aws, c))
+        let per: Vec<Vec<Task>> = stream::iter(clusters.iter().cloned())
+            .map(|c| async move { live_tasks_of(aws, &c).await })
             .buffer_unordered(MAX_CONCURRENCY)
             .try_collect()
             .await?;

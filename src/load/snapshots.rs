@@ -32,8 +32,8 @@ pub async fn load_snapshot_groups(
         None => repos.into_iter().map(|r| r.name).collect(),
     };
     let images = async {
-        let per: Vec<Vec<Image>> = stream::iter(names.iter())
-            .map(|n| aws.ecr.list_images(n))
+        let per: Vec<Vec<Image>> = stream::iter(names.iter().cloned())
+            .map(|n| async move { aws.ecr.list_images(&n).await })
             .buffer_unordered(MAX_CONCURRENCY)
             .try_collect()
             .await?;

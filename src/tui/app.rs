@@ -1,0 +1,189 @@
+//! The console's state: which pane is shown, each pane's own state, the header facts and
+//! the input mode. Only `update` changes it; the views read it.
+
+use chrono::{DateTime, Utc};
+
+use super::panes::LoadState;
+use super::panes::detail::DetailPane;
+use super::panes::orphans::OrphansPane;
+use super::panes::services::ServicesPane;
+use super::panes::snapshots::SnapshotsPane;
+use super::panes::tasks::TasksPane;
+use crate::config::Settings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaneId {
+    Services,
+    Tasks,
+    Detail,
+    Snapshots,
+    Orphans,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 5] = [
+        PaneId::Services,
+        PaneId::Tasks,
+        PaneId::Detail,
+        PaneId::Snapshots,
+        PaneId::Orphans,
+    ];
+
+    /// The tab a pane belongs to (Detail sits under Tasks), numbered 1–4.
+    pub fn tab(self) -> usize {
+        match self {
+            PaneId::Services => 0,
+            PaneId::Tasks | PaneId::Detail => 1,
+            PaneId::Snapshots => 2,
+            PaneId::Orphans => 3,
+        }
+    }
+
+    pub const TABS: [PaneId; 4] = [
+        PaneId::Services,
+        PaneId::Tasks,
+        PaneId::Snapshots,
+        PaneId::Orphans,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Services => "Services",
+            PaneId::Tasks => "Tasks",
+            PaneId::Detail => "Detail",
+            PaneId::Snapshots => "Snapshots",
+            PaneId::Orphans => "Orphans",
+        }
+    }
+}
+
+/// What a `:` jump can land on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JumpTarget {
+    AllClusters,
+    Cluster(String),
+    Service(String, String),
+    User(String, String),
+}
+
+impl JumpTarget {
+    /// The text typed to reach it.
+    pub fn text(&self) -> String {
+        match self {
+            JumpTarget::AllClusters => "*".into(),
+            JumpTarget::Cluster(c) => c.clone(),
+            JumpTarget::Service(c, s) => format!("{c}/{s}"),
+            JumpTarget::User(_, u) => u.clone(),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JumpTarget::AllClusters => "all clusters",
+            JumpTarget::Cluster(_) => "cluster",
+            JumpTarget::Service(..) => "service",
+            JumpTarget::User(..) => "user",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Normal,
+    /// Typing a filter; rows narrow as it changes.
+    Filter,
+    /// Typing a `:` jump.
+    Jump {
+        input: String,
+        choice: usize,
+    },
+    Help,
+}
+
+/// Facts the header shows.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderInfo {
+    pub profile: Option<String>,
+    pub region: String,
+    pub account: Option<String>,
+    pub account_error: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub pane: PaneId,
+    /// Where Esc from Detail returns.
+    pub detail_from: PaneId,
+    pub mode: Mode,
+    pub services: ServicesPane,
+    pub tasks: TasksPane,
+    pub detail: DetailPane,
+    pub snapshots: SnapshotsPane,
+    pub orphans: OrphansPane,
+    pub header: HeaderInfo,
+    pub settings: Settings,
+    pub now: DateTime<Utc>,
+    pub last_refresh: Option<DateTime<Utc>>,
+    /// A one-line note for the user (jump misses, hints).
+    pub message: Option<String>,
+    pub color: bool,
+    /// Rows a page moves (from the terminal height).
+    pub page: usize,
+    /// Drives the spinner.
+    pub tick: usize,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, header: HeaderInfo, color: bool, now: DateTime<Utc>) -> Self {
+        Self {
+            pane: PaneId::Services,
+            detail_from: PaneId::Services,
+            mode: Mode::Normal,
+            services: ServicesPane::default(),
+            tasks: TasksPane::default(),
+            detail: DetailPane::default(),
+            snapshots: SnapshotsPane::default(),
+            orphans: OrphansPane::default(),
+            header,
+            settings,
+            now,
+            last_refresh: None,
+            message: None,
+            color,
+            page: 10,
+            tick: 0,
+            quit: false,
+        }
+    }
+
+    /// Load states of every pane, for the "loads in flight" count.
+    pub fn load_states(&self) -> [&LoadState; 6] {
+        [
+            &self.services.loader.state,
+            &self.tasks.loader.state,
+            &self.detail.loader.state,
+            &self.snapshots.loader.state,
+            &self.orphans.loader.state,
+            &self.snapshots.unique_loader.state,
+        ]
+    }
+
+    pub fn loads_in_flight(&self) -> usize {
+        self.load_states().iter().filter(|s| s.is_loading()).count()
+    }
+
+    /// The filter text of the pane shown (what `/` edits).
+    pub fn filter_of(&self, pane: PaneId) -> Option<&str> {
+        match pane {
+            PaneId::Services => Some(&self.services.list.filter),
+            PaneId::Tasks => Some(&self.tasks.list.filter),
+            PaneId::Snapshots if self.snapshots.focus_tags => Some(&self.snapshots.tags.filter),
+            PaneId::Snapshots => Some(&self.snapshots.users.filter),
+            PaneId::Orphans => Some(&self.orphans.list.filter),
+            PaneId::Detail => None,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The console: panes for services, tasks, snapshots and orphans over the same loaders the
+//! commands use.
+//!
+//! State lives in `app` (one struct per pane in `panes`); keys become `Action`s through
+//! the one table in `keymap`; load results come back as `Msg`s over one channel; `update`
+//! is the only place state changes and returns the `Effect`s (loads) to start; `effects`
+//! runs them on tokio tasks; `view` draws from `&AppState`. The UI task never awaits AWS.
+
+pub mod action;
+pub mod app;
+pub mod effects;
+pub mod jump;
+pub mod keymap;
+pub mod msg;
+pub mod panes;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
+
+use std::io::{Stdout, stdout};
+use std::sync::Arc;
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{self, Event as TermEvent, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+
+use crate::aws::AwsClients;
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use app::{AppState, HeaderInfo};
+use effects::EffectRunner;
+use msg::Event;
+
+/// How the console was asked to look.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleOptions {
+    pub profile: Option<String>,
+    /// `--no-color`; `NO_COLOR` is read here too.
+    pub no_color: bool,
+}
+
+impl ConsoleOptions {
+    pub fn color(&self) -> bool {
+        !self.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+}
+
+/// Puts the terminal back: raw mode off, alternate screen left, cursor shown.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+static PANIC_HOOK: Once = Once::new();
+
+/// Chains a panic hook that restores the terminal before the previous hook prints.
+fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}
+
+/// Owns the terminal while the console runs; restores it when dropped (normal exit, error
+/// or unwinding).
+struct TerminalGuard {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    fn enter() -> Result<Self> {
+        install_panic_hook();
+        let io = |e| Error::io("setting up the terminal", e);
+        enable_raw_mode().map_err(io)?;
+        let guard = |terminal| Self { terminal };
+        if let Err(e) = execute!(stdout(), EnterAlternateScreen, crossterm::cursor::Hide) {
+            restore_terminal();
+            return Err(io(e));
+        }
+        match Terminal::new(CrosstermBackend::new(stdout())) {
+            Ok(t) => Ok(guard(t)),
+            Err(e) => {
+                restore_terminal();
+                Err(io(e))
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Reads terminal events on a plain thread (crossterm's reads block) and forwards them.
+fn spawn_input(tx: mpsc::UnboundedSender<std::io::Result<TermEvent>>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(100)) {
+                Ok(false) => {}
+                Ok(true) => {
+                    if tx.send(event::read()).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// Opens the console and runs it until the user quits.
+pub async fn run(aws: AwsClients, settings: Settings, opts: &ConsoleOptions) -> Result<()> {
+    let header = HeaderInfo {
+        profile: opts.profile.clone(),
+        region: aws.region.clone(),
+        account: None,
+        account_error: None,
+        endpoint: aws.endpoint.clone(),
+    };
+    let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
+    let mut guard = TerminalGuard::enter()?;
+    if let Ok(size) = guard.terminal.size() {
+        update::update(
+            &mut state,
+            Event::Resize {
+                width: size.width,
+                height: size.height,
+            },
+        );
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (input_tx, mut input_rx) = mpsc::unbounded_channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    spawn_input(input_tx, stop.clone());
+    let mut runner = EffectRunner::new(aws, settings, tx);
+    runner.run_all(update::init(&mut state));
+    let result = event_loop(&mut guard, &mut state, &mut runner, &mut rx, &mut input_rx).await;
+    stop.store(true, Ordering::Relaxed);
+    drop(runner);
+    drop(guard);
+    result
+}
+
+type InputRx = mpsc::UnboundedReceiver<std::io::Result<TermEvent>>;
+
+async fn event_loop(
+    guard: &mut TerminalGuard,
+    state: &mut AppState,
+    runner: &mut EffectRunner,
+    rx: &mut mpsc::UnboundedReceiver<msg::Msg>,
+    input_rx: &mut InputRx,
+) -> Result<()> {
+    let draw_err = |e| Error::io("drawing the console", e);
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        guard
+            .terminal
+            .draw(|f| view::draw(f, state))
+            .map_err(draw_err)?;
+        let event = tokio::select! {
+            input = input_rx.recv() => match input {
+                None => return Err(Error::Usage("the terminal input closed".into())),
+                Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
+                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Event::Key(k),
+                Some(Ok(TermEvent::Resize(width, height))) => Event::Resize { width, height },
+                Some(Ok(_)) => continue,
+            },
+            Some(m) = rx.recv() => Event::Msg(m),
+            _ = tick.tick() => Event::Tick(crate::config::now()),
+        };
+        let effects = update::update(state, event);
+        runner.run_all(effects);
+        if state.quit {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Detail pane state: one service's task definition (containers, images, environment) and
+//! the image digests its live tasks run. Deployments and events come from the service
+//! itself, as the Services pane holds it.
+
+use super::Loader;
+use super::tasks::Target;
+use crate::model::{Task, TaskDefinition};
+
+#[derive(Debug, Clone)]
+pub struct DetailData {
+    pub task_definition: TaskDefinition,
+    /// (container name, image digest) reported by the service's live tasks.
+    pub digests: Vec<(String, String)>,
+}
+
+impl DetailData {
+    pub fn new(task_definition: TaskDefinition, tasks: &[Task]) -> Self {
+        let mut digests: Vec<(String, String)> = tasks
+            .iter()
+            .filter(|t| t.is_live())
+            .flat_map(|t| &t.containers)
+            .filter_map(|c| Some((c.name.clone(), c.image_digest.clone()?)))
+            .collect();
+        digests.sort();
+        digests.dedup();
+        Self {
+            task_definition,
+            digests,
+        }
+    }
+
+    pub fn digest_of(&self, container: &str) -> Option<&str> {
+        self.digests
+            .iter()
+            .find(|(n, _)| n == container)
+            .map(|(_, d)| d.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DetailPane {
+    pub target: Option<Target>,
+    pub loader: Loader,
+    pub data: Option<DetailData>,
+    /// Lines scrolled down (the view clamps it to the text).
+    pub scroll: std::cell::Cell<u16>,
+}
+
+impl DetailPane {
+    pub fn retarget(&mut self, target: Target) {
+        if self.target.as_ref() != Some(&target) {
+            self.target = Some(target);
+            self.data = None;
+            self.scroll.set(0);
+            self.loader.state = super::LoadState::Idle;
+            self.loader.loaded_once = false;
+        }
+    }
+}
+
+/// Whether an environment variable's name looks like it holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_uppercase();
+    ["SECRET", "PASSWORD", "TOKEN", "KEY"]
+        .iter()
+        .any(|w| upper.contains(w))
+}
+
+/// The value to show for an environment variable: secrets masked.
+pub fn shown_env_value<'a>(name: &str, value: &'a str) -> &'a str {
+    if is_secret_name(name) {
+        "••••"
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_looking_names_are_masked() {
+        let cases = [
+            ("DB_PASSWORD", true),
+            ("api_token", true),
+            ("AWS_SECRET_ACCESS_KEY", true),
+            ("SIGNING_KEY_ID", true),
+            ("LOG_LEVEL", false),
+            ("PORT", false),
+        ];
+        for (name, secret) in cases {
+            assert_eq!(is_secret_name(name), secret, "{name}");
+            assert_eq!(shown_env_value(name, "v") == "••••", secret, "{name}");
+        }
+    }
+}

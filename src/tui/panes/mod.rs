@@ -1,0 +1,331 @@
+//! Per-pane state: rows, selection, filter, sort, marks and load state. Each pane owns its
+//! own; `update` changes them, the views read them.
+
+pub mod detail;
+pub mod orphans;
+pub mod services;
+pub mod snapshots;
+pub mod tasks;
+
+use std::cell::Cell;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+/// Where a pane's data stands. Rows already shown stay while a refresh runs or fails.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum LoadState {
+    #[default]
+    Idle,
+    Loading {
+        since: DateTime<Utc>,
+    },
+    Loaded {
+        at: DateTime<Utc>,
+    },
+    Failed {
+        error: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl LoadState {
+    pub fn is_loading(&self) -> bool {
+        matches!(self, LoadState::Loading { .. })
+    }
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            LoadState::Failed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// One load slot: the generation of the newest request and where it stands. A result whose
+/// generation is not the newest is stale and dropped.
+#[derive(Debug, Clone, Default)]
+pub struct Loader {
+    pub generation: u64,
+    pub state: LoadState,
+    /// Whether any load ever finished (so an empty table means "none", not "not yet").
+    pub loaded_once: bool,
+}
+
+impl Loader {
+    /// Starts a new request; returns its generation.
+    pub fn start(&mut self, now: DateTime<Utc>) -> u64 {
+        self.generation += 1;
+        self.state = LoadState::Loading { since: now };
+        self.generation
+    }
+
+    /// Accepts a result if it answers the newest request.
+    pub fn finish<T>(
+        &mut self,
+        generation: u64,
+        result: Result<T, String>,
+        now: DateTime<Utc>,
+    ) -> Option<T> {
+        if generation != self.generation {
+            tracing::debug!(
+                "dropping a stale result (generation {generation}, now {})",
+                self.generation
+            );
+            return None;
+        }
+        match result {
+            Ok(v) => {
+                self.state = LoadState::Loaded { at: now };
+                self.loaded_once = true;
+                Some(v)
+            }
+            Err(error) => {
+                tracing::warn!("load failed: {error}");
+                self.state = LoadState::Failed { error, at: now };
+                None
+            }
+        }
+    }
+}
+
+/// What a table row tells the list machinery.
+pub trait Row {
+    /// Stable identity across reloads (selection and marks follow it).
+    fn key(&self) -> String;
+    /// Lower-case text the filter searches.
+    fn haystack(&self) -> String;
+    /// Orders two rows by sort column `column` (ascending as the column means it).
+    fn compare(&self, other: &Self, column: usize) -> Ordering;
+}
+
+/// A filtered, sorted, selectable list of rows.
+#[derive(Debug, Clone)]
+pub struct ListPane<R> {
+    pub rows: Vec<R>,
+    haystacks: Vec<String>,
+    /// Indices into `rows`, filtered and sorted.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub selected: usize,
+    pub filter: String,
+    pub sort_columns: &'static [&'static str],
+    pub sort: usize,
+    pub reverse: bool,
+    pub marks: BTreeSet<String>,
+    /// First visible row; the view keeps the selection on screen and writes it back.
+    pub offset: Cell<usize>,
+}
+
+impl<R: Row> ListPane<R> {
+    pub fn new(sort_columns: &'static [&'static str]) -> Self {
+        Self {
+            rows: Vec::new(),
+            haystacks: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            filter: String::new(),
+            sort_columns,
+            sort: 0,
+            reverse: false,
+            marks: BTreeSet::new(),
+            offset: Cell::new(0),
+        }
+    }
+
+    /// Replaces the rows, keeping the selection on the same key when it still exists.
+    pub fn set_rows(&mut self, rows: Vec<R>) {
+        let keep = self.selected_key();
+        self.haystacks = rows.iter().map(Row::haystack).collect();
+        self.rows = rows;
+        let keys: BTreeSet<String> = self.rows.iter().map(Row::key).collect();
+        self.marks.retain(|m| keys.contains(m));
+        self.rebuild(keep.as_deref());
+    }
+
+    pub fn selected_row(&self) -> Option<&R> {
+        self.visible
+            .get(self.selected)
+            .and_then(|&i| self.rows.get(i))
+    }
+
+    pub fn selected_key(&self) -> Option<String> {
+        self.selected_row().map(Row::key)
+    }
+
+    pub fn visible_rows(&self) -> impl Iterator<Item = &R> {
+        self.visible.iter().filter_map(|&i| self.rows.get(i))
+    }
+
+    /// Recomputes the visible rows after a filter, sort or data change.
+    pub fn rebuild(&mut self, keep: Option<&str>) {
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| needle.is_empty() || self.haystacks[i].contains(&needle))
+            .collect();
+        let (rows, col, rev) = (&self.rows, self.sort, self.reverse);
+        visible.sort_by(|&a, &b| {
+            let o = rows[a].compare(&rows[b], col);
+            if rev { o.reverse() } else { o }
+        });
+        self.visible = visible;
+        self.selected = keep
+            .and_then(|k| self.visible.iter().position(|&i| self.rows[i].key() == k))
+            .unwrap_or(0);
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        let target = self.selected.saturating_add_signed(delta);
+        self.selected = target.min(last);
+    }
+
+    pub fn top(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn bottom(&mut self) {
+        self.selected = self.visible.len().saturating_sub(1);
+    }
+
+    /// Moves the selection to the row with this key; false when it is not visible.
+    pub fn select_key(&mut self, key: &str) -> bool {
+        match self.visible.iter().position(|&i| self.rows[i].key() == key) {
+            Some(p) => {
+                self.selected = p;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn set_filter(&mut self, filter: String) {
+        let keep = self.selected_key();
+        self.filter = filter;
+        self.rebuild(keep.as_deref());
+    }
+
+    pub fn sort_next(&mut self) {
+        let keep = self.selected_key();
+        self.sort = (self.sort + 1) % self.sort_columns.len().max(1);
+        self.reverse = false;
+        self.rebuild(keep.as_deref());
+    }
+
+    pub fn sort_reverse(&mut self) {
+        let keep = self.selected_key();
+        self.reverse = !self.reverse;
+        self.rebuild(keep.as_deref());
+    }
+
+    pub fn toggle_mark(&mut self) {
+        if let Some(k) = self.selected_key()
+            && !self.marks.remove(&k)
+        {
+            self.marks.insert(k);
+        }
+    }
+
+    pub fn is_marked(&self, row: &R) -> bool {
+        !self.marks.is_empty() && self.marks.contains(&row.key())
+    }
+
+    pub fn sort_label(&self) -> String {
+        let name = self.sort_columns.get(self.sort).copied().unwrap_or("-");
+        format!("{name}{}", if self.reverse { "↑" } else { "" })
+    }
+}
+
+/// Ordering helpers shared by the panes.
+#[allow(clippy::needless_pass_by_value)] // called with references and small copies
+pub fn by<T: Ord>(a: T, b: T) -> Ordering {
+    a.cmp(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone)]
+    struct R(&'static str, i32);
+
+    impl Row for R {
+        fn key(&self) -> String {
+            self.0.into()
+        }
+        fn haystack(&self) -> String {
+            self.0.to_lowercase()
+        }
+        fn compare(&self, o: &Self, c: usize) -> Ordering {
+            if c == 0 {
+                self.0.cmp(o.0)
+            } else {
+                self.1.cmp(&o.1)
+            }
+        }
+    }
+
+    fn pane() -> ListPane<R> {
+        let mut p = ListPane::new(&["name", "n"]);
+        p.set_rows(vec![R("Bravo", 1), R("alpha", 3), R("Charlie", 2)]);
+        p
+    }
+
+    fn keys(p: &ListPane<R>) -> Vec<&str> {
+        p.visible_rows().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn sort_filter_and_selection_follow_the_key() {
+        let mut p = pane();
+        assert_eq!(keys(&p), ["Bravo", "Charlie", "alpha"]);
+        p.move_by(1);
+        assert_eq!(p.selected_key().as_deref(), Some("Charlie"));
+        p.sort_next();
+        assert_eq!(keys(&p), ["Bravo", "Charlie", "alpha"]);
+        p.sort_reverse();
+        assert_eq!(keys(&p), ["alpha", "Charlie", "Bravo"]);
+        assert_eq!(p.selected_key().as_deref(), Some("Charlie"));
+        p.set_filter("CH".into());
+        assert_eq!(keys(&p), ["Charlie"]);
+        p.set_filter("zzz".into());
+        assert!(p.selected_row().is_none());
+        p.set_filter(String::new());
+        assert_eq!(p.visible.len(), 3);
+        p.move_by(-10);
+        assert_eq!(p.selected, 0);
+        p.move_by(10);
+        assert_eq!(p.selected, 2);
+    }
+
+    #[test]
+    fn marks_survive_reloads_of_rows_that_still_exist() {
+        let mut p = pane();
+        p.toggle_mark();
+        p.move_by(1);
+        p.toggle_mark();
+        assert_eq!(p.marks.len(), 2);
+        p.set_rows(vec![R("Bravo", 1), R("delta", 9)]);
+        assert_eq!(p.marks.iter().collect::<Vec<_>>(), ["Bravo"]);
+    }
+
+    #[test]
+    fn stale_generations_are_dropped() {
+        let now = chrono::DateTime::<Utc>::UNIX_EPOCH;
+        let mut l = Loader::default();
+        let first = l.start(now);
+        let second = l.start(now);
+        assert_eq!(l.finish(first, Ok::<_, String>(1), now), None);
+        assert!(l.state.is_loading());
+        assert_eq!(l.finish(second, Ok::<_, String>(2), now), Some(2));
+        assert!(l.loaded_once);
+        let third = l.start(now);
+        assert_eq!(l.finish(third, Err::<i32, _>("boom".into()), now), None);
+        assert_eq!(l.state.error(), Some("boom"));
+    }
+}

@@ -1,0 +1,130 @@
+//! Orphans pane state: orphaned volumes and snapshots as one list, the skipped ones with
+//! why, and the totals.
+
+use std::cmp::Ordering;
+
+use super::{ListPane, Loader, Row, by};
+use crate::analysis::orphans::{OrphanReport, OrphanSnapshot, OrphanTotals, OrphanVolume, Skipped};
+
+pub const SORT_COLUMNS: &[&str] = &["$/month", "size", "age", "id", "kind"];
+
+#[derive(Debug, Clone)]
+pub enum OrphanRow {
+    Volume(OrphanVolume),
+    Snapshot(OrphanSnapshot),
+}
+
+impl OrphanRow {
+    pub fn id(&self) -> &str {
+        match self {
+            OrphanRow::Volume(v) => &v.volume.id,
+            OrphanRow::Snapshot(s) => &s.snapshot.id,
+        }
+    }
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OrphanRow::Volume(_) => "volume",
+            OrphanRow::Snapshot(_) => "snapshot",
+        }
+    }
+    pub fn size_gib(&self) -> i32 {
+        match self {
+            OrphanRow::Volume(v) => v.volume.size_gib,
+            OrphanRow::Snapshot(s) => s.snapshot.size_gib,
+        }
+    }
+    pub fn type_label(&self) -> &str {
+        match self {
+            OrphanRow::Volume(v) => &v.volume.volume_type,
+            OrphanRow::Snapshot(_) => "snapshot",
+        }
+    }
+    pub fn age_days(&self) -> Option<i64> {
+        match self {
+            OrphanRow::Volume(v) => v.age_days,
+            OrphanRow::Snapshot(s) => s.age_days,
+        }
+    }
+    pub fn monthly(&self) -> f64 {
+        match self {
+            OrphanRow::Volume(v) => v.monthly_cost_usd,
+            OrphanRow::Snapshot(s) => s.monthly_cost_usd,
+        }
+    }
+    /// Where it came from (volumes, when tags say) or why it is listed.
+    pub fn origin(&self) -> String {
+        match self {
+            OrphanRow::Volume(v) => match (&v.origin, v.volume.tags.get("Name")) {
+                (Some(o), _) => o.clone(),
+                (None, Some(name)) => format!("Name={name}"),
+                (None, None) => v.reason.clone(),
+            },
+            OrphanRow::Snapshot(s) => s.reason.clone(),
+        }
+    }
+}
+
+impl Row for OrphanRow {
+    fn key(&self) -> String {
+        self.id().to_string()
+    }
+
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.id(),
+            self.kind(),
+            self.type_label(),
+            self.origin()
+        )
+        .to_lowercase()
+    }
+
+    fn compare(&self, o: &Self, column: usize) -> Ordering {
+        let ids = || by(self.id(), o.id());
+        match column {
+            0 => o
+                .monthly()
+                .partial_cmp(&self.monthly())
+                .unwrap_or(Ordering::Equal)
+                .then_with(ids),
+            1 => by(o.size_gib(), self.size_gib()).then_with(ids),
+            2 => by(o.age_days(), self.age_days()).then_with(ids),
+            3 => ids(),
+            _ => by(self.kind(), o.kind()).then_with(ids),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OrphansPane {
+    pub list: ListPane<OrphanRow>,
+    pub loader: Loader,
+    pub skipped: Vec<Skipped>,
+    pub totals: Option<OrphanTotals>,
+}
+
+impl Default for OrphansPane {
+    fn default() -> Self {
+        Self {
+            list: ListPane::new(SORT_COLUMNS),
+            loader: Loader::default(),
+            skipped: Vec::new(),
+            totals: None,
+        }
+    }
+}
+
+impl OrphansPane {
+    pub fn set_report(&mut self, report: OrphanReport) {
+        self.totals = Some(report.totals());
+        self.skipped = report.skipped;
+        let rows = report
+            .volumes
+            .into_iter()
+            .map(OrphanRow::Volume)
+            .chain(report.snapshots.into_iter().map(OrphanRow::Snapshot))
+            .collect();
+        self.list.set_rows(rows);
+    }
+}

@@ -1,0 +1,128 @@
+//! Services pane state: every service of every cluster (or one cluster), steadiness first.
+
+use std::cmp::Ordering;
+
+use super::{ListPane, Loader, Row, by};
+use crate::analysis::health::{Steadiness, steadiness};
+use crate::model::{Service, arn_name};
+
+pub const SORT_COLUMNS: &[&str] = &[
+    "state", "cluster", "service", "running", "deployed", "task def",
+];
+
+#[derive(Debug, Clone)]
+pub struct ServiceRow {
+    pub service: Service,
+    pub steadiness: Steadiness,
+}
+
+impl ServiceRow {
+    pub fn new(service: Service) -> Self {
+        Self {
+            steadiness: steadiness(&service),
+            service,
+        }
+    }
+
+    /// When the newest deployment started (or the service was created).
+    pub fn deployed_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.service
+            .primary()
+            .and_then(|d| d.created_at)
+            .or(self.service.created_at)
+    }
+
+    pub fn task_def(&self) -> &str {
+        arn_name(&self.service.task_definition)
+    }
+
+    pub fn rollout(&self) -> &str {
+        self.service
+            .primary()
+            .and_then(|d| d.rollout_state.as_deref())
+            .unwrap_or("-")
+    }
+}
+
+impl Row for ServiceRow {
+    fn key(&self) -> String {
+        format!("{}/{}", self.service.cluster, self.service.name)
+    }
+
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {} {} {}",
+            self.steadiness.label(),
+            self.service.cluster,
+            self.service.name,
+            self.rollout(),
+            self.task_def()
+        )
+        .to_lowercase()
+    }
+
+    fn compare(&self, o: &Self, column: usize) -> Ordering {
+        let names = || by(self.key(), o.key());
+        match column {
+            0 => by(self.steadiness, o.steadiness).then_with(names),
+            1 => names(),
+            2 => by(&self.service.name, &o.service.name).then_with(names),
+            3 => by(self.service.running_count, o.service.running_count).then_with(names),
+            // Newest deployment first.
+            4 => by(o.deployed_at(), self.deployed_at()).then_with(names),
+            _ => by(self.task_def(), o.task_def()).then_with(names),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicesPane {
+    pub list: ListPane<ServiceRow>,
+    pub loader: Loader,
+    /// Every service loaded, before the cluster scope narrows them.
+    pub all: Vec<Service>,
+    /// Show one cluster only (set with `:` jump).
+    pub cluster_scope: Option<String>,
+}
+
+impl Default for ServicesPane {
+    fn default() -> Self {
+        Self {
+            list: ListPane::new(SORT_COLUMNS),
+            loader: Loader::default(),
+            all: Vec::new(),
+            cluster_scope: None,
+        }
+    }
+}
+
+impl ServicesPane {
+    pub fn set_services(&mut self, services: Vec<Service>) {
+        self.all = services;
+        self.apply_scope();
+    }
+
+    pub fn apply_scope(&mut self) {
+        let rows = self
+            .all
+            .iter()
+            .filter(|s| self.cluster_scope.as_ref().is_none_or(|c| &s.cluster == c))
+            .cloned()
+            .map(ServiceRow::new)
+            .collect();
+        self.list.set_rows(rows);
+    }
+
+    pub fn find(&self, cluster: &str, name: &str) -> Option<&Service> {
+        self.all
+            .iter()
+            .find(|s| s.cluster == cluster && s.name == name)
+    }
+
+    pub fn clusters(&self) -> Vec<String> {
+        let mut c: Vec<String> = self.all.iter().map(|s| s.cluster.clone()).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+}

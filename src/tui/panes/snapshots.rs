@@ -1,0 +1,192 @@
+//! Snapshots pane state: users (per repository) with their totals, the selected user's
+//! tags newest first, and unique bytes computed on demand.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::{ListPane, Loader, Row, by};
+use crate::analysis::tags::{TagEntry, UserTags};
+
+pub const USER_SORT_COLUMNS: &[&str] = &["user", "size", "tags", "newest"];
+pub const TAG_SORT_COLUMNS: &[&str] = &["pushed", "size", "tag"];
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub group: UserTags,
+}
+
+impl UserRow {
+    pub fn user_label(&self) -> &str {
+        self.group.user.as_deref().unwrap_or("(other)")
+    }
+}
+
+/// `repository/user`, the key of a user row and of its unique-bytes result.
+pub fn user_key(group: &UserTags) -> String {
+    format!(
+        "{}/{}",
+        group.repository,
+        group.user.as_deref().unwrap_or("(other)")
+    )
+}
+
+impl Row for UserRow {
+    fn key(&self) -> String {
+        user_key(&self.group)
+    }
+
+    fn haystack(&self) -> String {
+        format!("{} {}", self.group.repository, self.user_label()).to_lowercase()
+    }
+
+    fn compare(&self, o: &Self, column: usize) -> Ordering {
+        let (a, b) = (&self.group, &o.group);
+        // Named users before the "other" groups, then repository and name.
+        let names = || {
+            by(a.user.is_none(), b.user.is_none())
+                .then_with(|| by(&a.repository, &b.repository))
+                .then_with(|| by(&a.user, &b.user))
+        };
+        match column {
+            0 => names(),
+            1 => by(b.total_bytes(), a.total_bytes()).then_with(names),
+            2 => by(b.tags.len(), a.tags.len()).then_with(names),
+            _ => by(
+                b.tags.first().and_then(|t| t.pushed_at),
+                a.tags.first().and_then(|t| t.pushed_at),
+            )
+            .then_with(names),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TagRow {
+    pub repository: String,
+    pub entry: TagEntry,
+}
+
+impl Row for TagRow {
+    fn key(&self) -> String {
+        format!("{}:{}", self.repository, self.entry.tag)
+    }
+
+    fn haystack(&self) -> String {
+        format!("{} {}", self.entry.tag, self.entry.digest).to_lowercase()
+    }
+
+    fn compare(&self, o: &Self, column: usize) -> Ordering {
+        let (a, b) = (&self.entry, &o.entry);
+        let newest = || {
+            by(b.pushed_at, a.pushed_at)
+                .then_with(|| by(b.tag_time, a.tag_time))
+                .then_with(|| by(&b.tag, &a.tag))
+        };
+        match column {
+            0 => newest(),
+            1 => by(b.size_bytes, a.size_bytes).then_with(newest),
+            _ => by(&a.tag, &b.tag),
+        }
+    }
+}
+
+/// Unique bytes of one user, as far as they are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unique {
+    Computing { done: usize, total: usize },
+    Done(i64),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SnapshotsPane {
+    pub users: ListPane<UserRow>,
+    pub tags: ListPane<TagRow>,
+    /// Keys move in the tags list rather than the users list.
+    pub focus_tags: bool,
+    pub loader: Loader,
+    pub unique: BTreeMap<String, Unique>,
+    /// The unique-bytes computation in flight, and which user it is for.
+    pub unique_loader: Loader,
+    pub unique_for: Option<String>,
+    /// The user whose tags `tags` holds.
+    tags_for: Option<String>,
+}
+
+impl Default for SnapshotsPane {
+    fn default() -> Self {
+        Self {
+            users: ListPane::new(USER_SORT_COLUMNS),
+            tags: ListPane::new(TAG_SORT_COLUMNS),
+            focus_tags: false,
+            loader: Loader::default(),
+            unique: BTreeMap::new(),
+            unique_loader: Loader::default(),
+            unique_for: None,
+            tags_for: None,
+        }
+    }
+}
+
+impl SnapshotsPane {
+    pub fn set_groups(&mut self, groups: Vec<UserTags>) {
+        self.users
+            .set_rows(groups.into_iter().map(|group| UserRow { group }).collect());
+        self.sync_tags();
+    }
+
+    /// Shows the tags of the selected user.
+    pub fn sync_tags(&mut self) {
+        let rows = self
+            .users
+            .selected_row()
+            .map(|u| {
+                u.group
+                    .tags
+                    .iter()
+                    .map(|entry| TagRow {
+                        repository: u.group.repository.clone(),
+                        entry: entry.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let for_user = self.users.selected_key();
+        if for_user != self.tags_for {
+            self.tags.offset.set(0);
+            self.tags.selected = 0;
+            self.tags_for = for_user;
+        }
+        self.tags.set_rows(rows);
+    }
+
+    /// Image digests of the selected user, and of every other image in its repository.
+    pub fn digests_for_unique(&self) -> Option<(String, String, Vec<String>, Vec<String>)> {
+        let user = self.users.selected_row()?;
+        let repo = user.group.repository.clone();
+        let mut mine: Vec<String> = user.group.tags.iter().map(|t| t.digest.clone()).collect();
+        mine.sort();
+        mine.dedup();
+        let mut others: Vec<String> = self
+            .users
+            .rows
+            .iter()
+            .filter(|u| u.group.repository == repo)
+            .flat_map(|u| &u.group.tags)
+            .map(|t| t.digest.clone())
+            .filter(|d| !mine.contains(d))
+            .collect();
+        others.sort();
+        others.dedup();
+        Some((user_key(&user.group), repo, mine, others))
+    }
+
+    /// Every user name, for `:` jumps.
+    pub fn user_names(&self) -> Vec<(String, String)> {
+        self.users
+            .rows
+            .iter()
+            .filter_map(|u| Some((u.group.repository.clone(), u.group.user.clone()?)))
+            .collect()
+    }
+}

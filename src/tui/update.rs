@@ -1,0 +1,581 @@
+//! The only place state changes: a key, a load result or a tick goes in, the state moves,
+//! and the effects to run (loads to start) come out.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::action::Action;
+use super::app::{AppState, JumpTarget, Mode, PaneId};
+use super::effects::Effect;
+use super::jump;
+use super::keymap;
+use super::msg::{Event, Msg};
+use super::panes::LoadState;
+use super::panes::snapshots::Unique;
+use crate::analysis::health::Steadiness;
+
+/// How often a service that is rolling out is refreshed while shown.
+pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
+
+/// The loads to start when the console opens: every pane fills in the background.
+pub fn init(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    vec![
+        Effect::LoadIdentity,
+        Effect::LoadServices {
+            generation: state.services.loader.start(now),
+        },
+        Effect::LoadSnapshots {
+            generation: state.snapshots.loader.start(now),
+        },
+        Effect::LoadOrphans {
+            generation: state.orphans.loader.start(now),
+        },
+    ]
+}
+
+pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Key(key) => on_key(state, &key),
+        Event::Msg(msg) => {
+            on_msg(state, msg);
+            Vec::new()
+        }
+        Event::Tick(now) => {
+            state.now = now;
+            state.tick = state.tick.wrapping_add(1);
+            due_refreshes(state)
+        }
+        Event::Resize { height, .. } => {
+            state.page = usize::from(height.saturating_sub(12)).max(1);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+    if keymap::is_force_quit(key) {
+        state.quit = true;
+        return Vec::new();
+    }
+    match state.mode.clone() {
+        Mode::Help => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q')) {
+                state.mode = Mode::Normal;
+            }
+            Vec::new()
+        }
+        Mode::Filter => {
+            on_filter_key(state, key);
+            Vec::new()
+        }
+        Mode::Jump { input, choice } => on_jump_key(state, key, input, choice),
+        Mode::Normal => {
+            state.message = None;
+            match keymap::lookup(state.pane, key) {
+                Some(action) => act(state, action),
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+/// Performs one keymap action.
+pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let page = state.page as isize;
+    match action {
+        Action::Quit => state.quit = true,
+        Action::Help => state.mode = Mode::Help,
+        Action::NextPane | Action::PrevPane => {
+            let tabs = PaneId::TABS;
+            let i = state.pane.tab();
+            let next = if action == Action::NextPane {
+                (i + 1) % tabs.len()
+            } else {
+                (i + tabs.len() - 1) % tabs.len()
+            };
+            return go_pane(state, tabs[next]);
+        }
+        Action::GoPane(p) => return go_pane(state, p),
+        Action::Up => move_by(state, -1),
+        Action::Down => move_by(state, 1),
+        Action::PageUp => move_by(state, -page),
+        Action::PageDown => move_by(state, page),
+        Action::Top => move_by(state, isize::MIN / 2),
+        Action::Bottom => move_by(state, isize::MAX / 2),
+        Action::Open => return open(state),
+        Action::Detail => return open_detail(state),
+        Action::Back => back(state),
+        Action::Filter => state.mode = Mode::Filter,
+        Action::SortNext | Action::SortReverse => sort(state, action == Action::SortNext),
+        Action::Jump => {
+            state.mode = Mode::Jump {
+                input: String::new(),
+                choice: 0,
+            };
+        }
+        Action::Refresh => return refresh(state),
+        Action::Mark => mark(state),
+        Action::UniqueBytes => return unique_bytes(state),
+    }
+    Vec::new()
+}
+
+fn go_pane(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
+    state.pane = pane;
+    if pane == PaneId::Tasks {
+        // The Tasks pane shows the service selected in Services.
+        if let Some(row) = state.services.list.selected_row() {
+            let target = (row.service.cluster.clone(), row.service.name.clone());
+            return load_tasks_of(state, target);
+        }
+    }
+    Vec::new()
+}
+
+fn load_tasks_of(state: &mut AppState, target: (String, String)) -> Vec<Effect> {
+    let fresh = state.tasks.target.as_ref() != Some(&target) || !state.tasks.loader.loaded_once;
+    state.tasks.retarget(target.clone());
+    if !fresh && !matches!(state.tasks.loader.state, LoadState::Failed { .. }) {
+        return Vec::new();
+    }
+    vec![Effect::LoadTasks {
+        generation: state.tasks.loader.start(state.now),
+        cluster: target.0,
+        service: target.1,
+    }]
+}
+
+fn load_detail_of(state: &mut AppState, target: (String, String)) -> Vec<Effect> {
+    state.detail.retarget(target.clone());
+    let Some(service) = state.services.find(&target.0, &target.1) else {
+        state.message = Some(format!(
+            "{}/{} is not among the loaded services",
+            target.0, target.1
+        ));
+        return Vec::new();
+    };
+    vec![Effect::LoadDetail {
+        generation: state.detail.loader.start(state.now),
+        task_definition: service.task_definition.clone(),
+        cluster: target.0,
+        service: target.1,
+    }]
+}
+
+fn open(state: &mut AppState) -> Vec<Effect> {
+    match state.pane {
+        PaneId::Services => {
+            let Some(row) = state.services.list.selected_row() else {
+                return Vec::new();
+            };
+            let target = (row.service.cluster.clone(), row.service.name.clone());
+            state.pane = PaneId::Tasks;
+            load_tasks_of(state, target)
+        }
+        PaneId::Tasks => open_detail(state),
+        PaneId::Snapshots => {
+            state.snapshots.focus_tags =
+                !state.snapshots.focus_tags && !state.snapshots.tags.visible.is_empty();
+            Vec::new()
+        }
+        PaneId::Detail | PaneId::Orphans => Vec::new(),
+    }
+}
+
+fn open_detail(state: &mut AppState) -> Vec<Effect> {
+    let target = match state.pane {
+        PaneId::Services => state
+            .services
+            .list
+            .selected_row()
+            .map(|r| (r.service.cluster.clone(), r.service.name.clone())),
+        PaneId::Tasks => state.tasks.target.clone(),
+        _ => None,
+    };
+    let Some(target) = target else {
+        return Vec::new();
+    };
+    state.detail_from = state.pane;
+    state.pane = PaneId::Detail;
+    load_detail_of(state, target)
+}
+
+fn back(state: &mut AppState) {
+    if state.filter_of(state.pane).is_some_and(|f| !f.is_empty()) {
+        set_filter(state, String::new());
+        return;
+    }
+    match state.pane {
+        PaneId::Detail => state.pane = state.detail_from,
+        PaneId::Tasks => state.pane = PaneId::Services,
+        PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.focus_tags = false,
+        _ => state.message = Some("press q to quit".into()),
+    }
+}
+
+fn move_by(state: &mut AppState, delta: isize) {
+    match state.pane {
+        PaneId::Services => state.services.list.move_by(delta),
+        PaneId::Tasks => state.tasks.list.move_by(delta),
+        PaneId::Orphans => state.orphans.list.move_by(delta),
+        PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.tags.move_by(delta),
+        PaneId::Snapshots => {
+            state.snapshots.users.move_by(delta);
+            state.snapshots.sync_tags();
+        }
+        PaneId::Detail => {
+            let s = &state.detail.scroll;
+            let v = i64::from(s.get()).saturating_add(delta as i64);
+            s.set(u16::try_from(v.clamp(0, i64::from(u16::MAX))).unwrap_or(0));
+        }
+    }
+}
+
+fn sort(state: &mut AppState, next: bool) {
+    macro_rules! on {
+        ($list:expr) => {
+            if next {
+                $list.sort_next()
+            } else {
+                $list.sort_reverse()
+            }
+        };
+    }
+    match state.pane {
+        PaneId::Services => on!(state.services.list),
+        PaneId::Tasks => on!(state.tasks.list),
+        PaneId::Orphans => on!(state.orphans.list),
+        PaneId::Snapshots if state.snapshots.focus_tags => on!(state.snapshots.tags),
+        PaneId::Snapshots => {
+            on!(state.snapshots.users);
+            state.snapshots.sync_tags();
+        }
+        PaneId::Detail => {}
+    }
+}
+
+fn mark(state: &mut AppState) {
+    match state.pane {
+        PaneId::Services => state.services.list.toggle_mark(),
+        PaneId::Tasks => state.tasks.list.toggle_mark(),
+        PaneId::Orphans => state.orphans.list.toggle_mark(),
+        PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.tags.toggle_mark(),
+        PaneId::Snapshots => state.snapshots.users.toggle_mark(),
+        PaneId::Detail => return,
+    }
+    move_by(state, 1);
+}
+
+pub fn set_filter(state: &mut AppState, filter: String) {
+    match state.pane {
+        PaneId::Services => state.services.list.set_filter(filter),
+        PaneId::Tasks => state.tasks.list.set_filter(filter),
+        PaneId::Orphans => state.orphans.list.set_filter(filter),
+        PaneId::Snapshots if state.snapshots.focus_tags => {
+            state.snapshots.tags.set_filter(filter);
+        }
+        PaneId::Snapshots => {
+            state.snapshots.users.set_filter(filter);
+            state.snapshots.sync_tags();
+        }
+        PaneId::Detail => {}
+    }
+}
+
+fn on_filter_key(state: &mut AppState, key: &KeyEvent) {
+    let mut text = state.filter_of(state.pane).unwrap_or_default().to_string();
+    match key.code {
+        KeyCode::Esc => {
+            state.mode = Mode::Normal;
+            set_filter(state, String::new());
+        }
+        KeyCode::Enter => state.mode = Mode::Normal,
+        KeyCode::Backspace => {
+            text.pop();
+            set_filter(state, text);
+        }
+        KeyCode::Up => move_by(state, -1),
+        KeyCode::Down => move_by(state, 1),
+        KeyCode::Char(c) => {
+            text.push(c);
+            set_filter(state, text);
+        }
+        _ => {}
+    }
+}
+
+fn on_jump_key(
+    state: &mut AppState,
+    key: &KeyEvent,
+    mut input: String,
+    choice: usize,
+) -> Vec<Effect> {
+    let matches = jump::matches(state, &input);
+    let mut choice = choice.min(matches.len().saturating_sub(1));
+    match key.code {
+        KeyCode::Esc => {
+            state.mode = Mode::Normal;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            let exact = matches
+                .iter()
+                .find(|t| t.text().eq_ignore_ascii_case(input.trim()));
+            if let Some(target) = exact.or(matches.get(choice)).cloned() {
+                return jump_to(state, target);
+            }
+            state.message = Some(format!(
+                "no cluster, service or user matches {:?}",
+                input.trim()
+            ));
+            return Vec::new();
+        }
+        KeyCode::Tab => {
+            if let Some(t) = matches.get(choice) {
+                input = t.text();
+                choice = 0;
+            }
+        }
+        KeyCode::Down => choice = (choice + 1).min(matches.len().saturating_sub(1)),
+        KeyCode::Up => choice = choice.saturating_sub(1),
+        KeyCode::Backspace => {
+            input.pop();
+            choice = 0;
+        }
+        KeyCode::Char(c) => {
+            input.push(c);
+            choice = 0;
+        }
+        _ => {}
+    }
+    state.mode = Mode::Jump { input, choice };
+    Vec::new()
+}
+
+fn jump_to(state: &mut AppState, target: JumpTarget) -> Vec<Effect> {
+    match target {
+        JumpTarget::AllClusters | JumpTarget::Cluster(_) => {
+            state.services.cluster_scope = match target {
+                JumpTarget::Cluster(c) => Some(c),
+                _ => None,
+            };
+            state.services.list.filter.clear();
+            state.services.apply_scope();
+            state.pane = PaneId::Services;
+            Vec::new()
+        }
+        JumpTarget::Service(cluster, service) => {
+            if state
+                .services
+                .cluster_scope
+                .as_ref()
+                .is_some_and(|c| c != &cluster)
+            {
+                state.services.cluster_scope = None;
+                state.services.apply_scope();
+            }
+            let key = format!("{cluster}/{service}");
+            if !state.services.list.select_key(&key) {
+                state.services.list.set_filter(String::new());
+                state.services.list.select_key(&key);
+            }
+            state.pane = PaneId::Tasks;
+            load_tasks_of(state, (cluster, service))
+        }
+        JumpTarget::User(repo, user) => {
+            let s = &mut state.snapshots;
+            let key = format!("{repo}/{user}");
+            if !s.users.select_key(&key) {
+                s.users.set_filter(String::new());
+                s.users.select_key(&key);
+            }
+            s.focus_tags = false;
+            s.sync_tags();
+            state.pane = PaneId::Snapshots;
+            Vec::new()
+        }
+    }
+}
+
+/// `r`: the services, and whatever the shown pane shows.
+fn refresh(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    let mut effects = vec![Effect::LoadServices {
+        generation: state.services.loader.start(now),
+    }];
+    if state.header.account.is_none() {
+        effects.push(Effect::LoadIdentity);
+    }
+    effects.extend(pane_load(state, state.pane));
+    effects
+}
+
+/// A fresh load of what a pane shows (the services list is loaded separately).
+fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
+    let now = state.now;
+    match pane {
+        PaneId::Services => Vec::new(),
+        PaneId::Tasks => match state.tasks.target.clone() {
+            Some((cluster, service)) => vec![Effect::LoadTasks {
+                generation: state.tasks.loader.start(now),
+                cluster,
+                service,
+            }],
+            None => Vec::new(),
+        },
+        PaneId::Detail => match state.detail.target.clone() {
+            Some(t) => load_detail_of(state, t),
+            None => Vec::new(),
+        },
+        PaneId::Snapshots => vec![Effect::LoadSnapshots {
+            generation: state.snapshots.loader.start(now),
+        }],
+        PaneId::Orphans => vec![Effect::LoadOrphans {
+            generation: state.orphans.loader.start(now),
+        }],
+    }
+}
+
+fn unique_bytes(state: &mut AppState) -> Vec<Effect> {
+    let Some((key, repository, mine, others)) = state.snapshots.digests_for_unique() else {
+        return Vec::new();
+    };
+    let generation = state.snapshots.unique_loader.start(state.now);
+    state.snapshots.unique.insert(
+        key.clone(),
+        Unique::Computing {
+            done: 0,
+            total: mine.len() + others.len(),
+        },
+    );
+    state.snapshots.unique_for = Some(key);
+    vec![Effect::LoadUnique {
+        generation,
+        repository,
+        mine,
+        others,
+    }]
+}
+
+/// Whether a loader's last answer is older than `every` (and nothing is in flight).
+fn is_due(state: &LoadState, now: DateTime<Utc>, every: Duration) -> bool {
+    let at = match state {
+        LoadState::Loaded { at } | LoadState::Failed { at, .. } => *at,
+        LoadState::Idle | LoadState::Loading { .. } => return false,
+    };
+    (now - at).to_std().is_ok_and(|age| age >= every)
+}
+
+/// Background refresh: the services every `settings.refresh`, and the shown pane too —
+/// every 5 s while the shown service is rolling out.
+fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    let every = state.settings.refresh;
+    let mut effects = Vec::new();
+    if is_due(&state.services.loader.state, now, every) {
+        effects.push(Effect::LoadServices {
+            generation: state.services.loader.start(now),
+        });
+    }
+    let shown_rolling = |target: Option<&(String, String)>| {
+        target
+            .and_then(|(c, s)| state.services.find(c, s))
+            .is_some_and(|s| crate::analysis::health::steadiness(s) == Steadiness::Rolling)
+    };
+    let pane = state.pane;
+    let (loader, fast) = match pane {
+        PaneId::Services => return effects,
+        PaneId::Tasks => (
+            &state.tasks.loader.state,
+            shown_rolling(state.tasks.target.as_ref()),
+        ),
+        PaneId::Detail => (
+            &state.detail.loader.state,
+            shown_rolling(state.detail.target.as_ref()),
+        ),
+        PaneId::Snapshots => (&state.snapshots.loader.state, false),
+        PaneId::Orphans => (&state.orphans.loader.state, false),
+    };
+    let interval = if fast {
+        ROLLING_REFRESH.min(every)
+    } else {
+        every
+    };
+    if is_due(loader, now, interval) {
+        effects.extend(pane_load(state, pane));
+    }
+    effects
+}
+
+fn on_msg(state: &mut AppState, msg: Msg) {
+    let now = state.now;
+    match msg {
+        Msg::Identity(result) => match result {
+            Ok(id) => {
+                state.settings.apply_account(&id.account);
+                state.header.account = Some(id.account);
+                state.header.account_error = None;
+            }
+            Err(e) => state.header.account_error = Some(e),
+        },
+        Msg::Services { generation, result } => {
+            if let Some(services) = state.services.loader.finish(generation, result, now) {
+                state.services.set_services(services);
+                state.last_refresh = Some(now);
+            }
+        }
+        Msg::Tasks { generation, result } => {
+            if let Some(data) = state.tasks.loader.finish(generation, result, now) {
+                state.tasks.set_data(data);
+            }
+        }
+        Msg::Detail { generation, result } => {
+            if let Some(data) = state.detail.loader.finish(generation, result, now) {
+                state.detail.data = Some(data);
+            }
+        }
+        Msg::Snapshots { generation, result } => {
+            if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
+                state.snapshots.set_groups(groups);
+            }
+        }
+        Msg::Orphans { generation, result } => {
+            if let Some(report) = state.orphans.loader.finish(generation, result, now) {
+                state.orphans.set_report(report);
+            }
+        }
+        Msg::UniqueProgress {
+            generation,
+            done,
+            total,
+        } => {
+            let s = &mut state.snapshots;
+            if generation == s.unique_loader.generation
+                && let Some(key) = s.unique_for.clone()
+            {
+                s.unique.insert(key, Unique::Computing { done, total });
+            }
+        }
+        Msg::Unique { generation, result } => {
+            let s = &mut state.snapshots;
+            let key = s.unique_for.clone();
+            let outcome = match s.unique_loader.finish(generation, result, now) {
+                Some(bytes) => Some(Unique::Done(bytes)),
+                None => s
+                    .unique_loader
+                    .state
+                    .error()
+                    .map(|e| Unique::Failed(e.to_string())),
+            };
+            if let (Some(key), Some(outcome)) = (key, outcome)
+                && generation == s.unique_loader.generation
+            {
+                s.unique.insert(key, outcome);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Detail pane: deployments, newest events, containers with image tag and digest, and the
+//! environment with secret-looking values masked. Scrolls with j/k.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::spinner;
+use crate::analysis::age::short_age;
+use crate::analysis::health::steadiness;
+use crate::analysis::in_use::parse_image_ref;
+use crate::model::arn_name;
+use crate::tui::app::AppState;
+use crate::tui::panes::LoadState;
+use crate::tui::panes::detail::shown_env_value;
+use crate::tui::theme::Theme;
+
+const MAX_EVENTS: usize = 8;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+    let pane = &state.detail;
+    let name = pane
+        .target
+        .as_ref()
+        .map_or_else(String::new, |(c, s)| format!("{c}/{s}"));
+    let mut title = vec![Span::styled(format!(" Detail of {name}"), theme.bold())];
+    if let LoadState::Loading { .. } = pane.loader.state {
+        title.push(Span::styled(
+            format!(" {} loading", spinner(state)),
+            theme.warn(),
+        ));
+    }
+    title.push(Span::raw(" "));
+    let block = Block::bordered().title(Line::from(title));
+    let inner = block.inner(area);
+    let lines = lines(state, theme);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    let scroll = pane.scroll.get().min(max);
+    pane.scroll.set(scroll);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let pane = &state.detail;
+    let Some((cluster, name)) = &pane.target else {
+        return vec![Line::raw("No service chosen.")];
+    };
+    let Some(service) = state.services.find(cluster, name) else {
+        return vec![Line::styled(
+            "This service is not among the loaded services.",
+            theme.warn(),
+        )];
+    };
+    let now = state.now;
+    let st = steadiness(service);
+    let mut out = vec![Line::from(vec![
+        Span::styled(st.label(), theme.steadiness(st)),
+        Span::raw(format!(
+            "  {}/{} running, {} pending · status {} · task definition {}",
+            service.running_count,
+            service.desired_count,
+            service.pending_count,
+            service.status,
+            arn_name(&service.task_definition)
+        )),
+    ])];
+    out.push(Line::raw(""));
+    out.push(Line::styled("Deployments", theme.heading()));
+    out.push(Line::styled(
+        format!(
+            "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8}",
+            "STATUS", "ROLLOUT", "TASK DEF", "DES", "RUN", "PEND", "FAILED", "CREATED"
+        ),
+        theme.table_header(),
+    ));
+    for d in &service.deployments {
+        let rollout = d.rollout_state.clone().unwrap_or_else(|| "-".into());
+        let style = match rollout.as_str() {
+            "FAILED" => theme.bad(),
+            "IN_PROGRESS" => theme.warn(),
+            _ => ratatui::style::Style::new(),
+        };
+        out.push(Line::styled(
+            format!(
+                "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8}",
+                d.status,
+                rollout,
+                arn_name(&d.task_definition),
+                d.desired_count,
+                d.running_count,
+                d.pending_count,
+                d.failed_tasks,
+                short_age(d.created_at, now),
+            ),
+            style,
+        ));
+        if let Some(reason) = &d.rollout_state_reason {
+            out.push(Line::styled(format!("    {reason}"), theme.dim()));
+        }
+    }
+    if service.deployments.is_empty() {
+        out.push(Line::styled("  none reported", theme.dim()));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Events (newest first)", theme.heading()));
+    for e in service.events.iter().take(MAX_EVENTS) {
+        out.push(Line::raw(format!(
+            "  {:>4}  {}",
+            short_age(e.created_at, now),
+            e.message
+        )));
+    }
+    if service.events.is_empty() {
+        out.push(Line::styled("  no events", theme.dim()));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Containers", theme.heading()));
+    match (&pane.data, &pane.loader.state) {
+        (_, LoadState::Failed { error, .. }) => out.push(Line::from(vec![
+            Span::styled("  ✗ task definition failed to load: ", theme.bad()),
+            Span::raw(error.clone()),
+        ])),
+        (None, _) => out.push(Line::styled(
+            format!("  {} loading the task definition…", spinner(state)),
+            theme.warn(),
+        )),
+        (Some(data), _) => {
+            for c in &data.task_definition.containers {
+                let r = parse_image_ref(&c.image);
+                let tag = r
+                    .tag
+                    .clone()
+                    .or(r.digest.clone())
+                    .unwrap_or_else(|| "-".into());
+                let digest = data.digest_of(&c.name).map_or_else(
+                    || "digest unknown (no live task reports one)".to_string(),
+                    ToString::to_string,
+                );
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {}", c.name), theme.bold()),
+                    Span::raw(format!("  image {}:{tag}", r.repository)),
+                ]));
+                out.push(Line::styled(format!("  {digest}"), theme.dim()));
+                out.push(Line::raw(format!("    from {}", c.image)));
+                out.push(Line::styled(
+                    format!("  Environment of {}", c.name),
+                    theme.heading(),
+                ));
+                if c.environment.is_empty() {
+                    out.push(Line::styled("    (none)", theme.dim()));
+                }
+                for (k, v) in &c.environment {
+                    out.push(Line::raw(format!("    {k}={}", shown_env_value(k, v))));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,61 @@
+//! The header line: who and where, badges, last refresh, loads in flight.
+
+use ratatui::text::{Line, Span};
+
+use super::spinner;
+use crate::tui::app::AppState;
+use crate::tui::theme::Theme;
+
+/// Below this width the labels shorten so the badges and the refresh time still fit.
+const WIDE: u16 = 110;
+
+pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
+    let wide = width >= WIDE;
+    let h = &state.header;
+    let sep = || Span::styled(" │ ", theme.dim());
+    let mut spans = vec![
+        Span::styled(" ecsnap", theme.bold()),
+        sep(),
+        Span::raw(format!(
+            "{}{}",
+            if wide { "profile " } else { "" },
+            h.profile.as_deref().unwrap_or("default")
+        )),
+        sep(),
+        Span::raw(h.region.clone()),
+        sep(),
+    ];
+    let account_label = if wide { "account " } else { "" };
+    match (&h.account, &h.account_error) {
+        (Some(a), _) => spans.push(Span::raw(format!("{account_label}{a}"))),
+        (None, Some(_)) => spans.push(Span::styled("account ? (sts failed)", theme.warn())),
+        (None, None) => spans.push(Span::styled("account …", theme.dim())),
+    }
+    if state.settings.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" READ-ONLY ", theme.badge()));
+    }
+    if state.settings.production {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" PRODUCTION ", theme.production()));
+    }
+    spans.push(sep());
+    match state.last_refresh {
+        Some(t) if wide => spans.push(Span::raw(format!(
+            "refreshed {} ({} ago)",
+            t.format("%H:%M:%S"),
+            crate::analysis::age::short_age(Some(t), state.now)
+        ))),
+        Some(t) => spans.push(Span::raw(format!("↻ {}", t.format("%H:%M:%S")))),
+        None => spans.push(Span::styled("not refreshed yet", theme.dim())),
+    }
+    let loads = state.loads_in_flight();
+    if loads > 0 {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("{} {loads} loading", spinner(state)),
+            theme.warn(),
+        ));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,104 @@
+//! Drawing: `draw` takes the state and paints a frame; nothing here changes state (the
+//! scroll offsets that ratatui adjusts are written back through `Cell`s).
+//!
+//! ```text
+//! ┌ header: ecsnap · profile · region · account · badges · last refresh · loads ┐
+//! │ tabs:   1 Services  2 Tasks  3 Snapshots  4 Orphans                          │
+//! │ body:   the pane (its title carries counts, load state, filter, sort)       │
+//! │ status: filter / jump input, or a message                                   │
+//! └ footer: the keys of this pane, from the keymap                              ┘
+//! ```
+
+mod detail;
+mod footer;
+mod header;
+mod help;
+mod orphans;
+mod services;
+mod snapshots;
+mod table;
+mod tasks;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{AppState, PaneId};
+use super::theme::Theme;
+
+pub use footer::footer_line;
+pub use help::help_lines;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn spinner(state: &AppState) -> &'static str {
+    SPINNER[state.tick % SPINNER.len()]
+}
+
+pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
+    let area = frame.area();
+    let theme = Theme { color: state.color };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = vec![
+            Line::styled("terminal too small", theme.bad()),
+            Line::raw(format!(
+                "{}×{} — ecsnap needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+                area.width, area.height
+            )),
+            Line::raw("Enlarge the window, or press q to quit."),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [head, tabs, body, status, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(header::header_line(state, head.width, theme), head);
+    frame.render_widget(tabs_line(state, theme), tabs);
+    match state.pane {
+        PaneId::Services => services::draw(frame, body, state, theme),
+        PaneId::Tasks => tasks::draw(frame, body, state, theme),
+        PaneId::Detail => detail::draw(frame, body, state, theme),
+        PaneId::Snapshots => snapshots::draw(frame, body, state, theme),
+        PaneId::Orphans => orphans::draw(frame, body, state, theme),
+    }
+    frame.render_widget(footer::status_line(state, theme), status);
+    frame.render_widget(footer_line(state.pane, foot.width, theme), foot);
+    if state.mode == super::app::Mode::Help {
+        help::draw(frame, body, state, theme);
+    }
+}
+
+fn tabs_line(state: &AppState, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, pane) in PaneId::TABS.iter().enumerate() {
+        let mut label = format!(" {} {} ", i + 1, pane.title());
+        if *pane == PaneId::Tasks && state.pane == PaneId::Detail {
+            label = format!(" {} Tasks › Detail ", i + 1);
+        }
+        if pane.tab() == state.pane.tab() {
+            spans.push(Span::styled(
+                format!("[{}]", label.trim_end()),
+                theme.active_tab(),
+            ));
+        } else {
+            spans.push(Span::raw(format!(" {label}")));
+        }
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+/// A body-wide message in place of a table: loading, empty, or failed.
+pub fn placeholder(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>) {
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,156 @@
+//! A pane's list drawn as a table: marker column, selection, scroll offset, the pane title
+//! with counts, load state, filter and sort.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Row as TableRow, Table, TableState};
+
+use super::spinner;
+use crate::tui::app::AppState;
+use crate::tui::panes::{ListPane, LoadState, Loader, Row};
+use crate::tui::theme::Theme;
+
+/// The title of a list block: `name (shown/total) · state · filter · sort · marks`.
+pub fn title<R: Row>(
+    name: &str,
+    list: &ListPane<R>,
+    loader: &Loader,
+    state: &AppState,
+    theme: Theme,
+) -> Line<'static> {
+    let total = list.rows.len();
+    let shown = list.visible.len();
+    let count = if shown == total {
+        format!("{total}")
+    } else {
+        format!("{shown}/{total}")
+    };
+    let mut spans = vec![Span::styled(format!(" {name} ({count})"), theme.bold())];
+    match &loader.state {
+        LoadState::Loading { since } => spans.push(Span::styled(
+            format!(
+                " {} loading {}",
+                spinner(state),
+                crate::analysis::age::short_age(Some(*since), state.now)
+            ),
+            theme.warn(),
+        )),
+        LoadState::Failed { .. } => spans.push(Span::styled(" ✗ load failed", theme.bad())),
+        LoadState::Idle | LoadState::Loaded { .. } => {}
+    }
+    if !list.filter.is_empty() {
+        spans.push(Span::raw(format!(" · filter \"{}\"", list.filter)));
+    }
+    spans.push(Span::styled(
+        format!(" · sort {}", list.sort_label()),
+        theme.dim(),
+    ));
+    if !list.marks.is_empty() {
+        spans.push(Span::raw(format!(" · {} marked", list.marks.len())));
+    }
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
+
+/// Draws the visible rows of `list` with a marker column in front.
+pub struct ListTable<'a, R> {
+    pub list: &'a ListPane<R>,
+    pub header: &'a [&'a str],
+    pub widths: &'a [Constraint],
+    pub block: Block<'a>,
+    /// Whether the selection is shown (the focused list of a pane).
+    pub focused: bool,
+}
+
+impl<R: Row> ListTable<'_, R> {
+    pub fn render(
+        self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: Theme,
+        cells: impl Fn(&R) -> Vec<Cell<'static>>,
+    ) {
+        let rows: Vec<TableRow<'static>> = self
+            .list
+            .visible_rows()
+            .map(|r| {
+                let mark = if self.list.is_marked(r) { "●" } else { " " };
+                let mut c = vec![Cell::from(mark)];
+                c.extend(cells(r));
+                TableRow::new(c)
+            })
+            .collect();
+        let mut widths = vec![Constraint::Length(1)];
+        widths.extend_from_slice(self.widths);
+        let mut header = vec![Cell::from("")];
+        header.extend(self.header.iter().map(|h| Cell::from((*h).to_string())));
+        let table = Table::new(rows, widths)
+            .header(TableRow::new(header).style(theme.table_header()))
+            .block(self.block)
+            .row_highlight_style(if self.focused {
+                theme.selected()
+            } else {
+                theme.bold()
+            })
+            .highlight_symbol(if self.focused { "›" } else { " " })
+            .column_spacing(1);
+        let mut ts = TableState::default().with_offset(self.list.offset.get());
+        if !self.list.visible.is_empty() {
+            ts.select(Some(self.list.selected));
+        }
+        frame.render_stateful_widget(table, area, &mut ts);
+        self.list.offset.set(ts.offset());
+    }
+}
+
+/// `text` cut to `max` characters, with `…` when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Draws, inside a pane, what the load state says before any rows: a spinner while the
+/// first load runs, the error when it failed (above the rows when there are some), and
+/// `empty` when it loaded nothing. Returns the area left for the rows, if any.
+pub fn load_area(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    loader: &Loader,
+    has_rows: bool,
+    (what, empty): (&str, &str),
+    state: &AppState,
+    theme: Theme,
+) -> Option<Rect> {
+    use ratatui::layout::Layout;
+    use ratatui::widgets::{Paragraph, Wrap};
+    let error = loader.state.error().map(|e| {
+        Line::from(vec![
+            Span::styled("✗ ", theme.bad()),
+            Span::styled(format!("{what} failed to load: "), theme.bad()),
+            Span::raw(e.to_string()),
+        ])
+    });
+    if !has_rows {
+        let line = match (&error, &loader.state) {
+            (Some(e), _) => e.clone(),
+            (None, LoadState::Loading { .. } | LoadState::Idle) if !loader.loaded_once => {
+                Line::styled(format!("{} loading {what}…", spinner(state)), theme.warn())
+            }
+            _ => Line::styled(empty.to_string(), theme.dim()),
+        };
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
+        return None;
+    }
+    let Some(e) = error else {
+        return Some(area);
+    };
+    let [banner, rest] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(Paragraph::new(e).wrap(Wrap { trim: false }), banner);
+    Some(rest)
+}
