@@ -1,0 +1,198 @@
+//! The plans a dialog shows: the rollback picker, the cleanup plan and its per-item
+//! results, and the one-change plans (redeploy, restore-user).
+
+use std::fmt::Write as _;
+
+use ratatui::text::Line;
+
+use crate::model::arn_name;
+use crate::ops::cleanup::ItemStatus;
+use crate::tui::app::AppState;
+use crate::tui::modal::cleanup::CleanupModal;
+use crate::tui::modal::rollback::RollbackModal;
+use crate::tui::modal::simple::{SimpleModal, SimplePlan};
+use crate::tui::modal::{Modal, Stage};
+use crate::tui::theme::Theme;
+
+/// Rows of the picker shown at most.
+const PICKER_ROWS: usize = 10;
+
+pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::raw(format!(
+        "Runs {}. Revisions of the family, newest first (j/k to pick):",
+        arn_name(&r.current)
+    ))];
+    if modal.stage == Stage::Confirm && r.revisions.is_empty() {
+        out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
+    }
+    let start = r.selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, rev) in r.revisions.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let images: Vec<String> = rev
+            .images
+            .iter()
+            .map(|c| format!("{}:{}", c.container, c.tag.as_deref().unwrap_or("(digest)")))
+            .collect();
+        let date = rev
+            .registered_at
+            .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string());
+        let mark = if i == r.selected { "▶" } else { " " };
+        let note = if rev.current { "  (running now)" } else { "" };
+        let text = format!(
+            "{mark} {:<28} {date:<16}  {}{note}",
+            arn_name(&rev.arn),
+            images.join(", ")
+        );
+        out.push(if i == r.selected {
+            Line::styled(text, theme.selected())
+        } else {
+            Line::raw(text)
+        });
+    }
+    if modal.stage == Stage::Confirm {
+        out.push(Line::raw(format!("Plan: {}", r.headline())));
+        out.push(Line::styled(
+            "Image-tag and EBS-snapshot rollbacks: `ecsnap rollback --image-tag/--ebs-snapshot`",
+            theme.dim(),
+        ));
+    }
+    if modal.stage == Stage::Running {
+        out.push(Line::raw(format!(
+            "sending UpdateService: {}…",
+            r.headline()
+        )));
+    }
+    out
+}
+
+fn status_style(status: ItemStatus, theme: Theme) -> ratatui::style::Style {
+    match status {
+        ItemStatus::Done => theme.good(),
+        ItemStatus::Skipped => theme.warn(),
+        ItemStatus::Failed => theme.bad(),
+    }
+}
+
+pub fn cleanup_lines(
+    c: &CleanupModal,
+    modal: &Modal,
+    state: &AppState,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if modal.stage == Stage::Planning {
+        return out;
+    }
+    out.push(Line::styled(
+        format!(
+            "Plan: delete {} ({:.1} GiB, saves ${:.2}/month)",
+            c.items().count(),
+            c.total_gib(),
+            c.total_monthly()
+        ),
+        theme.heading(),
+    ));
+    for item in c.items() {
+        let result = c.results.iter().find(|r| r.id == item.id);
+        let mut text = format!(
+            "  {:<8} {:<24} {:>6.1} GiB {:>4} ${:>7.2}/mo  {}",
+            item.kind.as_str(),
+            item.id,
+            item.size_gib,
+            item.age_days
+                .map_or_else(|| "-".into(), |d| format!("{d}d")),
+            item.monthly_cost_usd,
+            item.reason
+        );
+        if let Some(why) = item.blocked() {
+            let _ = write!(text, "  BLOCKED by DryRun: {why}");
+        }
+        match result {
+            Some(r) => {
+                let detail = r
+                    .detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                out.push(Line::styled(
+                    format!("{:<7} {}{detail}", r.status.as_str(), text.trim_start()),
+                    status_style(r.status, theme),
+                ));
+            }
+            None if modal.stage == Stage::Running => {
+                out.push(Line::raw(format!(
+                    "{} {}",
+                    super::spinner(state),
+                    text.trim_start()
+                )));
+            }
+            None => out.push(Line::raw(text)),
+        }
+    }
+    let skipped: Vec<_> = c.skipped().collect();
+    if !skipped.is_empty() {
+        out.push(Line::styled("Skipped (never deleted):", theme.warn()));
+        for s in skipped {
+            out.push(Line::raw(format!(
+                "  {} ({}): {}",
+                s.id,
+                s.kind.as_str(),
+                s.reason
+            )));
+        }
+    }
+    match modal.stage {
+        Stage::Running => out.push(Line::raw(format!(
+            "{} deleting… {} of {} landed",
+            super::spinner(state),
+            c.results.len(),
+            c.items().count()
+        ))),
+        Stage::Done => {
+            out.push(Line::styled(
+                format!(
+                    "Result: {} done, {} skipped, {} failed — Esc closes",
+                    c.count(ItemStatus::Done),
+                    c.count(ItemStatus::Skipped),
+                    c.count(ItemStatus::Failed)
+                ),
+                theme.bold(),
+            ));
+        }
+        _ => {}
+    }
+    out
+}
+
+pub fn simple_lines(
+    s: &SimpleModal,
+    modal: &Modal,
+    state: &AppState,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if let Some(summary) = s.summary() {
+        out.push(Line::raw(format!("Plan: {summary}")));
+    }
+    if let Some(SimplePlan::Restore(p)) = &s.plan {
+        out.push(Line::raw(format!(
+            "  before: {}",
+            p.before_digest.as_deref().unwrap_or("(no such tag yet)")
+        )));
+        out.push(Line::raw(format!("  after:  {}", p.digest)));
+    }
+    match (&modal.stage, &s.restored) {
+        (Stage::Running, _) => out.push(Line::raw(format!("{} sending…", super::spinner(state)))),
+        (Stage::Done, Some(done)) => {
+            out.push(Line::styled(
+                format!(
+                    "Done: now {} (was {}) — Esc closes",
+                    done.after_digest,
+                    done.before_digest.as_deref().unwrap_or("nothing")
+                ),
+                theme.good(),
+            ));
+        }
+        _ => {}
+    }
+    out
+}
