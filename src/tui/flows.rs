@@ -319,13 +319,13 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
     }
     let generation = modal.generation;
     let effect = match &modal.kind {
-        ModalKind::Rollback(r) => match r.plan() {
-            Some(plan) => Effect::Rollback { generation, plan },
-            None => {
+        ModalKind::Rollback(r) => {
+            let Some(plan) = r.plan() else {
                 modal.confirm.error = Some("pick a revision other than the one running".into());
                 return Vec::new();
-            }
-        },
+            };
+            Effect::Rollback { generation, plan }
+        }
         ModalKind::Simple(s) => match &s.plan {
             Some(SimplePlan::Redeploy(p)) => Effect::Redeploy {
                 generation,

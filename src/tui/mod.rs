@@ -24,6 +24,8 @@ pub mod view;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_actions;
 
 use std::io::{Stdout, stdout};
 use std::sync::Arc;

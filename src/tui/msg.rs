@@ -93,6 +93,7 @@ pub enum Msg {
 
 /// Everything `update` reacts to.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one event at a time, moved once: boxing buys nothing
 pub enum Event {
     Key(KeyEvent),
     Msg(Msg),

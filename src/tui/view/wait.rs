@@ -38,14 +38,14 @@ pub fn wait_lines(
             arn_name(&w.task_definition)
         )),
         Line::styled(
-            format!("{verdict} · {elapsed} elapsed · poll {}", w.polls),
+            format!("{elapsed} elapsed · poll {} · {verdict}", w.polls),
             style,
         ),
         Line::raw(""),
         Line::styled(
             format!(
-                "  {:<8} {:<22} {:<24} {:>7} {:>7} {:>7}  {}",
-                "STATUS", "DEPLOYMENT", "TASK DEF", "DESIRED", "PENDING", "RUNNING", "ROLLOUT"
+                "  {:<8} {:<16} {:<18} {:>4} {:>4} {:>4}  {}",
+                "STATUS", "DEPLOYMENT", "TASK DEF", "DES", "PEND", "RUN", "ROLLOUT"
             ),
             theme.table_header(),
         ),
@@ -55,9 +55,9 @@ pub fn wait_lines(
     }
     for d in &w.deployments {
         out.push(Line::raw(format!(
-            "  {:<8} {:<22} {:<24} {:>7} {:>7} {:>7}  {}",
+            "  {:<8} {:<16} {:<18} {:>4} {:>4} {:>4}  {}",
             d.status,
-            d.id.chars().take(22).collect::<String>(),
+            d.id.chars().take(16).collect::<String>(),
             arn_name(&d.task_definition),
             d.desired_count,
             d.pending_count,
