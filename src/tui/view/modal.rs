@@ -88,9 +88,10 @@ fn prompt_what(modal: &Modal) -> String {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, modal: &Modal, theme: Theme) {
     let text = lines(modal, state, theme);
     let width = area.width.saturating_sub(4).min(116);
-    let height = u16::try_from(text.len() + 3)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
+    // Rows after wrapping, plus the borders and a blank line.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = text.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let height = u16::try_from(rows + 3).unwrap_or(u16::MAX).min(area.height);
     let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);

@@ -38,7 +38,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
         let mark = if i == r.selected { "▶" } else { " " };
         let note = if rev.current { "  (running now)" } else { "" };
         let text = format!(
-            "{mark} {:<28} {date:<16}  {}{note}",
+            "{mark} {:<20} {date:<16}  {}{note}",
             arn_name(&rev.arn),
             images.join(", ")
         );
@@ -51,7 +51,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
     if modal.stage == Stage::Confirm {
         out.push(Line::raw(format!("Plan: {}", r.headline())));
         out.push(Line::styled(
-            "Image-tag and EBS-snapshot rollbacks: `ecsnap rollback --image-tag/--ebs-snapshot`",
+            "Other targets: ecsnap rollback --image-tag T | --ebs-snapshot ID",
             theme.dim(),
         ));
     }
@@ -93,10 +93,17 @@ pub fn cleanup_lines(
     ));
     for item in c.items() {
         let result = c.results.iter().find(|r| r.id == item.id);
+        let id = match (&item.repository, &item.digest) {
+            (Some(repo), Some(digest)) => format!(
+                "{repo}@{} ({})",
+                digest.chars().take(19).collect::<String>(),
+                item.tags.join(", ")
+            ),
+            _ => item.id.clone(),
+        };
         let mut text = format!(
-            "  {:<8} {:<24} {:>6.1} GiB {:>4} ${:>7.2}/mo  {}",
+            "  {:<8} {id:<24} {:>6.1} GiB {:>4} ${:>7.2}/mo  {}",
             item.kind.as_str(),
-            item.id,
             item.size_gib,
             item.age_days
                 .map_or_else(|| "-".into(), |d| format!("{d}d")),
@@ -170,8 +177,17 @@ pub fn simple_lines(
     theme: Theme,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    if let Some(summary) = s.summary() {
-        out.push(Line::raw(format!("Plan: {summary}")));
+    match &s.plan {
+        Some(SimplePlan::Restore(p)) => out.push(Line::raw(format!(
+            "Plan: point {}:{} at {} so {}'s next session resumes from it",
+            p.repository, p.resume_tag, p.tag, p.user
+        ))),
+        Some(SimplePlan::Redeploy(_)) => {
+            if let Some(summary) = s.summary() {
+                out.push(Line::raw(format!("Plan: {summary}")));
+            }
+        }
+        None => {}
     }
     if let Some(SimplePlan::Restore(p)) = &s.plan {
         out.push(Line::raw(format!(
