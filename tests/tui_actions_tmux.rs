@@ -155,4 +155,20 @@ fn console_rollback_and_cleanup_in_tmux() {
         .collect();
     assert!(!volumes.contains(&victim), "{victim} was deleted");
     assert!(volumes.contains(protected), "{protected} is still there");
+
+    // Both went through the guarded door: the audit log has them.
+    let audit = std::fs::read_to_string(home.path().join("state/ecsnap/audit.log"))
+        .expect("the console wrote the audit log");
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("ecs:UpdateService") && l.contains("payments-prod/worker")),
+        "{audit}"
+    );
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("ec2:DeleteVolume") && l.contains(&victim)),
+        "{audit}"
+    );
 }

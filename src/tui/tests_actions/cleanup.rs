@@ -112,3 +112,70 @@ fn a_marks_all_filtered_rows_and_again_unmarks() {
     ch(&mut s, 'a');
     assert!(s.orphans.list.marks.is_empty());
 }
+
+#[test]
+fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
+    let base = loaded_state();
+    let ids = first_orphan_volumes(&base, 2);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut s = cleanup_of(&refs);
+    s.settings.production = true;
+    s.settings.read_only = true;
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("PRODUCTION — a typed confirmation is asked"),
+        "{text}"
+    );
+    assert!(text.contains("Type 2 and press Enter"), "{text}");
+    ch(&mut s, '2');
+    assert!(
+        key(&mut s, KeyCode::Enter).is_empty(),
+        "read-only: nothing is sent"
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("READ-ONLY — refused, nothing was sent"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_dialog_takes_every_key() {
+    let mut s = cleanup_of(&[]);
+    ch(&mut s, 'x');
+    for c in ['q', '1', 'r', '/', ':', '?'] {
+        assert!(ch(&mut s, c).is_empty(), "{c} does nothing in a dialog");
+    }
+    assert!(!s.quit);
+    assert_eq!(s.pane, PaneId::Orphans);
+    assert!(s.modal.is_some());
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    update(&mut s, Event::Key(ctrl_c));
+    assert!(s.quit, "Ctrl-C still quits");
+}
+
+#[test]
+fn late_answers_after_closing_are_dropped() {
+    let mut s = cleanup_of(&[]);
+    let id = s.orphans.list.selected_key().expect("a selected orphan");
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    key(&mut s, KeyCode::Esc);
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+        }),
+    );
+    assert!(effects.is_empty() && s.modal.is_none());
+}

@@ -421,3 +421,18 @@ fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
 mod cleanup;
 mod others;
 mod screens;
+
+#[test]
+fn progress_after_leaving_the_wait_view_is_dropped() {
+    let mut s = wait_view();
+    let g = generation(&s);
+    key(&mut s, KeyCode::Esc);
+    deliver(
+        &mut s,
+        Msg::WaitProgress {
+            generation: g,
+            progress: progress(1, Verdict::InProgress),
+        },
+    );
+    assert!(s.modal.is_none());
+}
