@@ -42,4 +42,6 @@ pub enum Action {
     Cancel,
     ModalUp,
     ModalDown,
+    /// Rollback picker: revisions ↔ image tags.
+    ModalSwitch,
 }

@@ -10,13 +10,16 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::effects::Effect;
 use super::modal::cleanup::restrict;
+use super::modal::rollback::{ImageTags, TagChoice};
 use super::msg::{Msg, Planned};
+use crate::analysis::in_use::parse_image_ref;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{self, CleanupPlan, CleanupTarget, ExecuteOptions, ItemKind};
 use crate::ops::guard::Mutator;
 use crate::ops::redeploy::{self, Started};
+use crate::ops::rollback::Revision;
 use crate::ops::wait::{SystemClock, WaitOptions, WaitProgress, wait_for_stable};
 use crate::ops::{restore_user, rollback, session};
 
@@ -79,6 +82,12 @@ async fn perform_inner(
                     .map_err(|e| text(&e))
             }
             .await;
+            if let Ok(revisions) = &result {
+                let _ = tx.send(Msg::ImageTags {
+                    generation,
+                    result: image_tags(aws, revisions).await,
+                });
+            }
             Msg::Revisions { generation, result }
         }
         Effect::PlanRedeploy {
@@ -153,6 +162,53 @@ async fn perform_inner(
             }
         }
     }
+}
+
+/// The tags of the running container's ECR repository, newest first (one container only).
+async fn image_tags(aws: &AwsClients, revisions: &[Revision]) -> Result<ImageTags, String> {
+    let running = revisions
+        .iter()
+        .find(|r| r.current)
+        .ok_or("the running revision is not among the ACTIVE revisions listed")?;
+    let [only] = running.images.as_slice() else {
+        return Err(format!(
+            "{} containers: name one with `ecsnap rollback --image-tag T --container C`",
+            running.images.len()
+        ));
+    };
+    let image_ref = parse_image_ref(&only.image);
+    if !image_ref
+        .registry
+        .as_deref()
+        .is_some_and(|r| r.contains(".dkr.ecr."))
+    {
+        return Err(format!("{} is not in ECR: no tags to list", only.image));
+    }
+    let images = aws
+        .ecr
+        .list_images(&image_ref.repository)
+        .await
+        .map_err(|e| text(&e))?;
+    let mut tags: Vec<TagChoice> = images
+        .iter()
+        .flat_map(|i| {
+            i.tags.iter().map(|t| TagChoice {
+                tag: t.clone(),
+                pushed_at: i.pushed_at,
+            })
+        })
+        .collect();
+    tags.sort_by(|a, b| {
+        b.pushed_at
+            .cmp(&a.pushed_at)
+            .then_with(|| b.tag.cmp(&a.tag))
+    });
+    tags.truncate(rollback::REVISIONS_SHOWN);
+    Ok(ImageTags {
+        container: only.container.clone(),
+        image: only.image.clone(),
+        tags,
+    })
 }
 
 /// Sends `Started`; when the change went out, watches the rollout (one message per poll).

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
+use super::modal::rollback::ImageTags;
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
 use crate::analysis::orphans::OrphanReport;
@@ -59,6 +60,11 @@ pub enum Msg {
     Revisions {
         generation: u64,
         result: Result<Vec<Revision>, String>,
+    },
+    /// The rollback picker's image-tag choices (sent before `Revisions`).
+    ImageTags {
+        generation: u64,
+        result: Result<ImageTags, String>,
     },
     Planned {
         generation: u64,

@@ -126,7 +126,11 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Cleanup => return flows::request_cleanup(state),
         Action::RestoreUser => return flows::request_restore(state),
         // Dialog keys reach `flows` directly; nothing to do without a dialog.
-        Action::Confirm | Action::Cancel | Action::ModalUp | Action::ModalDown => {}
+        Action::Confirm
+        | Action::Cancel
+        | Action::ModalUp
+        | Action::ModalDown
+        | Action::ModalSwitch => {}
     }
     Vec::new()
 }

@@ -10,6 +10,7 @@ use crate::tui::app::AppState;
 use crate::tui::effects::Effect;
 use crate::tui::keymap;
 use crate::tui::modal::confirm::{ConfirmInput, needed};
+use crate::tui::modal::rollback::PickMode;
 use crate::tui::modal::simple::SimplePlan;
 use crate::tui::modal::wait::WaitView;
 use crate::tui::modal::{ModalKind, Stage};
@@ -46,6 +47,13 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
     };
     match action {
         Action::Cancel => close(state),
+        Action::ModalSwitch => {
+            if let ModalKind::Rollback(r) = &mut modal.kind {
+                r.toggle_mode();
+                modal.confirm.error = None;
+            }
+            Vec::new()
+        }
         Action::ModalUp | Action::ModalDown => {
             if let ModalKind::Rollback(r) = &mut modal.kind {
                 r.move_by(if action == Action::ModalUp { -1 } else { 1 });
@@ -126,7 +134,11 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
     let effect = match &modal.kind {
         ModalKind::Rollback(r) => {
             let Some(plan) = r.plan() else {
-                modal.confirm.error = Some("pick a revision other than the one running".into());
+                modal.confirm.error = Some(if r.mode == PickMode::ImageTags {
+                    r.headline()
+                } else {
+                    "pick a revision other than the one running".into()
+                });
                 return Vec::new();
             };
             Effect::Rollback { generation, plan }
@@ -178,6 +190,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let generation = match &msg {
         Msg::Revisions { generation, .. }
         | Msg::Planned { generation, .. }
+        | Msg::ImageTags { generation, .. }
         | Msg::Started { generation, .. }
         | Msg::WaitProgress { generation, .. }
         | Msg::WaitDone { generation, .. }
@@ -199,6 +212,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => modal.stage = Stage::Failed(e),
         },
+        (Msg::ImageTags { result, .. }, ModalKind::Rollback(r)) => r.set_image_tags(result),
         (Msg::Planned { result, .. }, kind) => match (result, kind) {
             (Ok(Planned::Cleanup(plans)), ModalKind::Cleanup(c)) => {
                 c.plans = plans;

@@ -190,3 +190,90 @@ fn restrict_keeps_only_marked_ids_and_explains_the_rest() {
     assert_eq!(skipped[1].0, "vol-gone");
     assert!(skipped[1].1.contains("no longer a cleanup candidate"));
 }
+
+#[test]
+fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
+    use crate::ops::rollback::RollbackChange;
+    use crate::tui::modal::rollback::{ImageTags, TagChoice};
+    let mut s = on_worker();
+    ch(&mut s, 'R');
+    let g = generation(&s);
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.6.0-rc1";
+    let tags = ["v1.6.0-rc1", "v1.5.2", "v1.5.0"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TagChoice {
+            tag: (*t).into(),
+            pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
+        })
+        .collect();
+    deliver(
+        &mut s,
+        Msg::ImageTags {
+            generation: g,
+            result: Ok(ImageTags {
+                container: "app".into(),
+                image: image.into(),
+                tags,
+            }),
+        },
+    );
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(revisions()),
+        },
+    );
+    ch(&mut s, 'i');
+    let text = render(&s, 120, 40);
+    assert!(text.contains("Tags of its repository"), "{text}");
+    assert!(
+        text.contains("▶ v1.5.2"),
+        "the tag before the running one:\n{text}"
+    );
+    assert!(
+        text.contains("v1.6.0-rc1") && text.contains("(running now)"),
+        "{text}"
+    );
+    let effects = ch(&mut s, 'y');
+    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    let RollbackChange::Image {
+        container,
+        from_image,
+        to_image,
+    } = &plan.change
+    else {
+        panic!("an image rollback: {plan:?}");
+    };
+    assert_eq!(container, "app");
+    assert_eq!(from_image, image);
+    assert_eq!(
+        to_image,
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.5.2"
+    );
+}
+
+#[test]
+fn image_tags_unavailable_say_why() {
+    let mut s = picker_open();
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::ImageTags {
+            generation: g,
+            result: Err(
+                "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
+            ),
+        },
+    );
+    ch(&mut s, 'i');
+    assert!(ch(&mut s, 'y').is_empty());
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("No image tags to offer: 2 containers"),
+        "{text}"
+    );
+}

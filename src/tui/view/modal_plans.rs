@@ -9,7 +9,7 @@ use crate::model::arn_name;
 use crate::ops::cleanup::ItemStatus;
 use crate::tui::app::AppState;
 use crate::tui::modal::cleanup::CleanupModal;
-use crate::tui::modal::rollback::RollbackModal;
+use crate::tui::modal::rollback::{PickMode, RollbackModal};
 use crate::tui::modal::simple::{SimpleModal, SimplePlan};
 use crate::tui::modal::{Modal, Stage};
 use crate::tui::theme::Theme;
@@ -18,6 +18,36 @@ use crate::tui::theme::Theme;
 const PICKER_ROWS: usize = 10;
 
 pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = match r.mode {
+        PickMode::Revisions => revision_lines(r, modal, theme),
+        PickMode::ImageTags => tag_lines(r, theme),
+    };
+    if modal.stage == Stage::Confirm {
+        out.push(Line::raw(format!("Plan: {}", r.headline())));
+        let other = match r.mode {
+            PickMode::Revisions => "i lists the container's image tags instead",
+            PickMode::ImageTags => {
+                "i lists the revisions instead · a copy of the running revision is registered \
+                 with the image changed"
+            }
+        };
+        out.push(Line::styled(other, theme.dim()));
+    }
+    if modal.stage == Stage::Running {
+        out.push(Line::raw(format!("sending: {}…", r.headline())));
+    }
+    out
+}
+
+fn picker_line(selected: bool, text: String, theme: Theme) -> Line<'static> {
+    if selected {
+        Line::styled(format!("▶ {text}"), theme.selected())
+    } else {
+        Line::raw(format!("  {text}"))
+    }
+}
+
+fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::raw(format!(
         "Runs {}. Revisions of the family, newest first (j/k to pick):",
         arn_name(&r.current)
@@ -32,34 +62,47 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
             .iter()
             .map(|c| format!("{}:{}", c.container, c.tag.as_deref().unwrap_or("(digest)")))
             .collect();
-        let date = rev
-            .registered_at
-            .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string());
-        let mark = if i == r.selected { "▶" } else { " " };
         let note = if rev.current { "  (running now)" } else { "" };
         let text = format!(
-            "{mark} {:<20} {date:<16}  {}{note}",
+            "{:<20} {:<16}  {}{note}",
             arn_name(&rev.arn),
+            date(rev.registered_at),
             images.join(", ")
         );
-        out.push(if i == r.selected {
-            Line::styled(text, theme.selected())
+        out.push(picker_line(i == r.selected, text, theme));
+    }
+    out
+}
+
+fn date(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+}
+
+fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    let t = match &r.image_tags {
+        None => return vec![Line::raw("loading the image tags…")],
+        Some(Err(why)) => {
+            return vec![Line::styled(
+                format!("No image tags to offer: {why}"),
+                theme.warn(),
+            )];
+        }
+        Some(Ok(t)) => t,
+    };
+    let mut out = vec![Line::raw(format!(
+        "Container {} runs {}. Tags of its repository, newest first (j/k to pick):",
+        t.container, t.image
+    ))];
+    let running = t.image.rsplit(':').next().unwrap_or_default();
+    let start = r.tag_selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, c) in t.tags.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let note = if c.tag == running {
+            "  (running now)"
         } else {
-            Line::raw(text)
-        });
-    }
-    if modal.stage == Stage::Confirm {
-        out.push(Line::raw(format!("Plan: {}", r.headline())));
-        out.push(Line::styled(
-            "Other targets: ecsnap rollback --image-tag T | --ebs-snapshot ID",
-            theme.dim(),
-        ));
-    }
-    if modal.stage == Stage::Running {
-        out.push(Line::raw(format!(
-            "sending UpdateService: {}…",
-            r.headline()
-        )));
+            ""
+        };
+        let text = format!("{:<28} pushed {}{note}", c.tag, date(c.pushed_at));
+        out.push(picker_line(i == r.tag_selected, text, theme));
     }
     out
 }
