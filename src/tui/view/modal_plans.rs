@@ -39,7 +39,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
     out
 }
 
-fn picker_line(selected: bool, text: String, theme: Theme) -> Line<'static> {
+fn picker_line(selected: bool, text: &str, theme: Theme) -> Line<'static> {
     if selected {
         Line::styled(format!("▶ {text}"), theme.selected())
     } else {
@@ -69,7 +69,7 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
             date(rev.registered_at),
             images.join(", ")
         );
-        out.push(picker_line(i == r.selected, text, theme));
+        out.push(picker_line(i == r.selected, &text, theme));
     }
     out
 }
@@ -102,7 +102,7 @@ fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
             ""
         };
         let text = format!("{:<28} pushed {}{note}", c.tag, date(c.pushed_at));
-        out.push(picker_line(i == r.tag_selected, text, theme));
+        out.push(picker_line(i == r.tag_selected, &text, theme));
     }
     out
 }
