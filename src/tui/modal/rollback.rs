@@ -156,7 +156,12 @@ impl RollbackModal {
     pub fn headline(&self) -> String {
         if self.mode == PickMode::ImageTags {
             return match self.chosen_tag() {
-                Some((t, to)) => format!("{} image {} → {to}", t.container, t.image),
+                Some((t, to)) => format!(
+                    "container {}: {} → {}",
+                    t.container,
+                    short_image(&t.image),
+                    short_image(&to)
+                ),
                 None => "pick an image tag other than the one running".into(),
             };
         }
@@ -168,4 +173,9 @@ impl RollbackModal {
             ),
         }
     }
+}
+
+/// `registry/repo:tag` → `repo:tag` (the registry is the same on both sides).
+fn short_image(image: &str) -> &str {
+    image.rsplit('/').next().unwrap_or(image)
 }
