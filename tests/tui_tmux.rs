@@ -5,124 +5,14 @@
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
 //! use). Without tmux the test is skipped locally but fails when `CI` is set.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+mod common;
 
+use common::tmux::{
+    FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, target_dir, tmux_available,
+};
 use ecsnap::demo::{Emulator, seed};
 use ecsnap::tui::app::PaneId;
 use ecsnap::tui::keymap::bindings_for;
-
-const FIRST_SCREEN: Duration = Duration::from_secs(90);
-const SCREEN: Duration = Duration::from_secs(30);
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
-        PathBuf::from,
-    )
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A tmux session on its own server socket, killed when dropped.
-struct Tmux {
-    socket: String,
-    name: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn start(command: &str, width: u16, height: u16) -> Self {
-        let t = Tmux {
-            socket: format!("ecsnap-test-{}", std::process::id()),
-            name: "console".into(),
-        };
-        let out = t.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            &t.name,
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            command,
-        ]);
-        assert!(out.status.success(), "tmux new-session: {out:?}");
-        t
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let out = self.run(&["send-keys", "-t", &self.name, k]);
-            assert!(out.status.success(), "send-keys {k}: {out:?}");
-        }
-    }
-
-    fn text(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", &self.name, "-l", text]);
-        assert!(out.status.success(), "send-keys -l {text}: {out:?}");
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.name]).stdout)
-            .into_owned()
-    }
-
-    fn alternate_screen_on(&self) -> bool {
-        let out = self.run(&["display-message", "-p", "-t", &self.name, "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-
-    /// Polls the screen until `ok` holds; panics with the last screen at the deadline.
-    fn wait(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.capture();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen was:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        self.wait(&format!("{needle:?}"), timeout, |s| s.contains(needle))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-/// The data row right under the services table header.
-fn first_service_row(screen: &str) -> Option<&str> {
-    let mut lines = screen.lines();
-    lines.find(|l| l.contains("STATE") && l.contains("CLUSTER"))?;
-    lines.next()
-}
 
 #[test]
 fn console_end_to_end_in_tmux() {
@@ -142,16 +32,7 @@ fn console_end_to_end_in_tmux() {
         .block_on(seed(&emulator.endpoint()))
         .expect("demo fleet seeded");
     let home = tempfile::tempdir().expect("temp home");
-    let h = home.path().display();
-    let command = format!(
-        "env HOME={h} XDG_CONFIG_HOME={h}/config XDG_STATE_HOME={h}/state XDG_DATA_HOME={h}/data \
-         AWS_CONFIG_FILE={h}/aws-config AWS_SHARED_CREDENTIALS_FILE={h}/aws-credentials \
-         AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
-         TERM=xterm-256color {bin} --region us-east-1 --endpoint-url {endpoint}; \
-         echo ECSNAP-EXITED-$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; sleep 60",
-        bin = env!("CARGO_BIN_EXE_ecsnap"),
-        endpoint = emulator.endpoint(),
-    );
+    let command = console_command(&emulator.endpoint(), home.path(), "");
     let tmux = Tmux::start(&command, 120, 40);
 
     // Services: the not-steady service on top.

@@ -4,7 +4,7 @@
 
 use super::listings::{orphans_text, services_table, snapshots_text};
 use super::print_text;
-use crate::aws::{AwsClients, ConnectOptions, connect};
+use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::GlobalArgs;
 use crate::config::{Settings, now};
 use crate::demo::fleet::{REGION, emulator_credentials};
@@ -28,7 +28,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
             emulator.endpoint()
         );
         seed(&emulator.endpoint()).await?;
-        let aws = connect(&ConnectOptions {
+        let (aws, ops) = connect_with_ops(&ConnectOptions {
             profile: None,
             region: Some(REGION.into()),
             endpoint_url: Some(emulator.endpoint()),
@@ -37,7 +37,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
         .await?;
         if console {
             // The emulator is dropped (and stopped) when this returns.
-            crate::tui::run(aws, settings.clone(), &super::console_options(global)).await?;
+            crate::tui::run(aws, ops, settings.clone(), &super::console_options(global)).await?;
             return Ok(exit::OK);
         }
         show(&aws, settings).await?;

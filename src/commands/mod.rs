@@ -21,8 +21,14 @@ pub async fn run(cli: Cli) -> Result<i32> {
         read_only: cli.global.read_only,
     })?;
     let Some(command) = cli.command else {
-        let aws = connect_from(&cli.global).await?;
-        crate::tui::run(aws, settings, &console_options(&cli.global)).await?;
+        let (aws, ops) = crate::aws::connect_with_ops(&ConnectOptions {
+            profile: cli.global.profile.clone(),
+            region: cli.global.region.clone(),
+            endpoint_url: cli.global.endpoint_url.clone(),
+            credentials: None,
+        })
+        .await?;
+        crate::tui::run(aws, ops, settings, &console_options(&cli.global)).await?;
         return Ok(exit::OK);
     };
     match command {

@@ -363,7 +363,7 @@ pub async fn plan(
 }
 
 /// `registry/repo:old@sha` with tag `tag` → `registry/repo:tag`.
-fn with_tag(image: &str, tag: &str) -> String {
+pub fn with_tag(image: &str, tag: &str) -> String {
     let r = parse_image_ref(image);
     match r.registry {
         Some(reg) => format!("{reg}/{}:{tag}", r.repository),

@@ -27,4 +27,21 @@ pub enum Action {
     Mark,
     Help,
     UniqueBytes,
+    /// Mark every row the filter shows (or unmark them all).
+    MarkAll,
+    /// Open the rollback picker for the service in view (or roll back again from the wait
+    /// view).
+    Rollback,
+    Redeploy,
+    /// Plan the deletion of the marked rows (Orphans: volumes/snapshots; Snapshots: images).
+    Cleanup,
+    /// Point the selected user's resume tag at the selected tag.
+    RestoreUser,
+    // In a dialog.
+    Confirm,
+    Cancel,
+    ModalUp,
+    ModalDown,
+    /// Rollback picker: revisions ↔ image tags.
+    ModalSwitch,
 }

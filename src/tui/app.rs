@@ -134,6 +134,10 @@ pub struct AppState {
     /// Drives the spinner.
     pub tick: usize,
     pub quit: bool,
+    /// The open action dialog; it takes every key while open.
+    pub modal: Option<super::modal::Modal>,
+    /// The newest dialog's generation (answers for older ones are dropped).
+    pub action_generation: u64,
 }
 
 impl AppState {
@@ -156,6 +160,8 @@ impl AppState {
             page: 10,
             tick: 0,
             quit: false,
+            modal: None,
+            action_generation: 0,
         }
     }
 

@@ -2,7 +2,7 @@
 //! sends its result back over the one channel as a `Msg`; a new load of a slot aborts the
 //! previous one, and the generation drops whatever still slips through.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use futures::{StreamExt, stream};
@@ -13,11 +13,15 @@ use super::msg::Msg;
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
 use crate::analysis::unique::{manifest_layers, unique_bytes};
-use crate::aws::{AwsClients, MAX_CONCURRENCY};
+use crate::aws::{AwsClients, MAX_CONCURRENCY, OpsClients};
 use crate::config::Settings;
 use crate::load;
+use crate::ops::cleanup::CleanupPlan;
+use crate::ops::redeploy::RedeployPlan;
+use crate::ops::restore_user::RestorePlan;
+use crate::ops::rollback::RollbackPlan;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadIdentity,
     LoadServices {
@@ -46,6 +50,50 @@ pub enum Effect {
         mine: Vec<String>,
         others: Vec<String>,
     },
+    /// Everything below runs in the one "action" slot: a dialog has one thing in flight.
+    LoadRevisions {
+        generation: u64,
+        cluster: String,
+        service: String,
+        current: String,
+    },
+    PlanRedeploy {
+        generation: u64,
+        cluster: String,
+        service: String,
+    },
+    PlanRestore {
+        generation: u64,
+        repository: String,
+        user: String,
+        tag: String,
+    },
+    /// Cleanup plans restricted to these ids (images: `repository@digest`), preflighted.
+    PlanCleanup {
+        generation: u64,
+        volumes: BTreeSet<String>,
+        snapshots: BTreeSet<String>,
+        images: BTreeSet<String>,
+    },
+    /// Confirmed: run exactly this plan, then watch the rollout.
+    Rollback {
+        generation: u64,
+        plan: RollbackPlan,
+    },
+    Redeploy {
+        generation: u64,
+        plan: RedeployPlan,
+    },
+    Restore {
+        generation: u64,
+        plan: RestorePlan,
+    },
+    Cleanup {
+        generation: u64,
+        plans: Vec<CleanupPlan>,
+    },
+    /// Stop what the dialog had in flight (a plan load, or watching a rollout).
+    CancelAction,
 }
 
 impl Effect {
@@ -59,21 +107,29 @@ impl Effect {
             Effect::LoadSnapshots { .. } => "snapshots",
             Effect::LoadOrphans { .. } => "orphans",
             Effect::LoadUnique { .. } => "unique",
+            _ => "action",
         }
     }
 }
 
 pub struct EffectRunner {
     aws: AwsClients,
+    ops: OpsClients,
     settings: Arc<Settings>,
     tx: UnboundedSender<Msg>,
     running: HashMap<&'static str, AbortHandle>,
 }
 
 impl EffectRunner {
-    pub fn new(aws: AwsClients, settings: Settings, tx: UnboundedSender<Msg>) -> Self {
+    pub fn new(
+        aws: AwsClients,
+        ops: OpsClients,
+        settings: Settings,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
         Self {
             aws,
+            ops,
             settings: Arc::new(settings),
             tx,
             running: HashMap::new(),
@@ -91,9 +147,13 @@ impl EffectRunner {
         if let Some(previous) = self.running.remove(slot) {
             previous.abort();
         }
+        if effect == Effect::CancelAction {
+            return;
+        }
         let (aws, settings, tx) = (self.aws.clone(), self.settings.clone(), self.tx.clone());
+        let ops = self.ops.clone();
         let handle = tokio::spawn(async move {
-            let msg = perform(effect, &aws, &settings, &tx).await;
+            let msg = perform(effect, &aws, ops, &settings, &tx).await;
             // The console may have quit; nobody to tell then.
             let _ = tx.send(msg);
         });
@@ -116,6 +176,7 @@ fn text(e: &crate::Error) -> String {
 async fn perform(
     effect: Effect,
     aws: &AwsClients,
+    ops: OpsClients,
     settings: &Settings,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
@@ -203,6 +264,7 @@ async fn perform(
             generation,
             result: compute_unique(aws, &repository, &mine, &others, generation, tx).await,
         },
+        action => super::action_runs::perform(action, aws, ops, settings, tx).await,
     }
 }
 

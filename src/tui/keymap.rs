@@ -48,6 +48,10 @@ pub enum Scope {
     /// Every pane that shows a list of rows (all but Detail).
     Lists,
     Pane(PaneId),
+    /// Several panes.
+    Panes(&'static [PaneId]),
+    /// An open dialog (it takes every key); listed in its own footer and help section.
+    Modal,
 }
 
 impl Scope {
@@ -56,6 +60,8 @@ impl Scope {
             Scope::Global => true,
             Scope::Lists => pane != PaneId::Detail,
             Scope::Pane(p) => p == pane,
+            Scope::Panes(ps) => ps.contains(&pane),
+            Scope::Modal => false,
         }
     }
 }
@@ -91,7 +97,10 @@ const fn b(
     }
 }
 
-use Scope::{Global, Lists, Pane};
+use Scope::{Global, Lists, Modal, Pane, Panes};
+
+/// The panes that show one service: rollback and redeploy work from each.
+const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
 
 /// Pane-specific keys first: they win over global ones and lead the footer.
 #[rustfmt::skip]
@@ -102,10 +111,16 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('d')], "d", Pane(PaneId::Tasks), Action::Detail, "detail", "show the service's detail"),
     b(&[Key::code(KeyCode::Enter)], "Enter", Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),
     b(&[Key::ch('u')], "u", Pane(PaneId::Snapshots), Action::UniqueBytes, "unique", "compute the selected user's unique bytes (layers no other image shares)"),
+    b(&[Key::ch('R')], "R", Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
+    b(&[Key::ch('D')], "D", Panes(SERVICE_PANES), Action::Redeploy, "redeploy", "force a new deployment of the service (same task definition, fresh tasks), then watch it"),
+    b(&[Key::ch('x'), Key::code(KeyCode::Delete)], "x/Del", Pane(PaneId::Orphans), Action::Cleanup, "delete", "delete the marked orphans (or the selected one): plan, confirm, a result per resource"),
+    b(&[Key::ch('x'), Key::code(KeyCode::Delete)], "x/Del", Pane(PaneId::Snapshots), Action::Cleanup, "delete", "delete the images of the marked tags (keeps each user's newest and images in use): plan, confirm, report"),
+    b(&[Key::ch('t')], "t", Pane(PaneId::Snapshots), Action::RestoreUser, "restore", "point the user's resume tag at the selected tag (shows the digest before and after)"),
     b(&[Key::ch('/')], "/", Lists, Action::Filter, "filter", "filter rows as you type (case-insensitive); Enter keeps it, Esc clears it"),
     b(&[Key::ch('s')], "s", Lists, Action::SortNext, "sort", "sort by the next column"),
     b(&[Key::ch('S')], "S", Lists, Action::SortReverse, "reverse", "reverse the sort order"),
     b(&[Key::ch(' ')], "space", Lists, Action::Mark, "mark", "mark or unmark the selected row"),
+    b(&[Key::ch('a')], "a", Lists, Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
     b(&[Key::code(KeyCode::Esc)], "Esc", Global, Action::Back, "back", "clear the filter, or go back one level"),
     b(&[Key::ch(':')], ":", Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
     b(&[Key::ch('r')], "r", Global, Action::Refresh, "refresh", "refresh this pane and the services now"),
@@ -124,7 +139,25 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('2')], "2", Global, Action::GoPane(PaneId::Tasks), "tasks", "Tasks pane (of the selected service)"),
     b(&[Key::ch('3')], "3", Global, Action::GoPane(PaneId::Snapshots), "snapshots", "Snapshots pane"),
     b(&[Key::ch('4')], "4", Global, Action::GoPane(PaneId::Orphans), "orphans", "Orphans pane"),
+    b(&[Key::ch('y'), Key::code(KeyCode::Enter)], "y/Enter", Modal, Action::Confirm, "confirm", "confirm the plan shown: y when asked y/n; when asked to type the count or a name, type it and press Enter"),
+    b(&[Key::ch('n'), Key::code(KeyCode::Esc)], "n/Esc", Modal, Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
+    b(&[Key::ch('j'), Key::code(KeyCode::Down)], "j/↓", Modal, Action::ModalDown, "down", "pick the next revision"),
+    b(&[Key::ch('k'), Key::code(KeyCode::Up)], "k/↑", Modal, Action::ModalUp, "up", "pick the previous revision"),
+    b(&[Key::ch('i')], "i", Modal, Action::ModalSwitch, "image tags", "in the rollback picker: switch between task-definition revisions and the container's image tags"),
+    b(&[Key::ch('R')], "R", Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
 ];
+
+/// The keys of an open dialog, in table order.
+pub fn modal_bindings() -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(|b| b.scope == Scope::Modal)
+}
+
+/// The action a key means in an open dialog, if any.
+pub fn lookup_modal(ev: &KeyEvent) -> Option<Action> {
+    modal_bindings()
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.action)
+}
 
 /// The bindings that apply in a pane, in table order.
 pub fn bindings_for(pane: PaneId) -> impl Iterator<Item = &'static Binding> {

@@ -7,10 +7,13 @@
 //! runs them on tokio tasks; `view` draws from `&AppState`. The UI task never awaits AWS.
 
 pub mod action;
+mod action_runs;
 pub mod app;
 pub mod effects;
+mod flows;
 pub mod jump;
 pub mod keymap;
+pub mod modal;
 pub mod msg;
 pub mod panes;
 pub mod theme;
@@ -21,6 +24,8 @@ pub mod view;
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_actions;
 
 use std::io::{Stdout, stdout};
 use std::sync::Arc;
@@ -37,7 +42,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
-use crate::aws::AwsClients;
+use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use app::{AppState, HeaderInfo};
@@ -130,7 +135,12 @@ fn spawn_input(tx: mpsc::UnboundedSender<std::io::Result<TermEvent>>, stop: Arc<
 }
 
 /// Opens the console and runs it until the user quits.
-pub async fn run(aws: AwsClients, settings: Settings, opts: &ConsoleOptions) -> Result<()> {
+pub async fn run(
+    aws: AwsClients,
+    ops: OpsClients,
+    settings: Settings,
+    opts: &ConsoleOptions,
+) -> Result<()> {
     let header = HeaderInfo {
         profile: opts.profile.clone(),
         region: aws.region.clone(),
@@ -153,7 +163,7 @@ pub async fn run(aws: AwsClients, settings: Settings, opts: &ConsoleOptions) -> 
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));
     spawn_input(input_tx, stop.clone());
-    let mut runner = EffectRunner::new(aws, settings, tx);
+    let mut runner = EffectRunner::new(aws, ops, settings, tx);
     runner.run_all(update::init(&mut state));
     let result = event_loop(&mut guard, &mut state, &mut runner, &mut rx, &mut input_rx).await;
     stop.store(true, Ordering::Relaxed);

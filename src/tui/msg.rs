@@ -4,11 +4,25 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
+use super::modal::rollback::ImageTags;
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
 use crate::model::{CallerIdentity, Service};
+use crate::ops::cleanup::{CleanupPlan, ItemResult};
+use crate::ops::redeploy::{RedeployPlan, Started};
+use crate::ops::restore_user::{RestorePlan, Restored};
+use crate::ops::rollback::Revision;
+use crate::ops::wait::{WaitOutcome, WaitProgress};
+
+/// A plan built in the background for a dialog.
+#[derive(Debug, Clone)]
+pub enum Planned {
+    Redeploy(RedeployPlan),
+    Restore(RestorePlan),
+    Cleanup(Vec<CleanupPlan>),
+}
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -42,10 +56,50 @@ pub enum Msg {
         generation: u64,
         result: Result<i64, String>,
     },
+    // Action dialogs: `generation` is the dialog's.
+    Revisions {
+        generation: u64,
+        result: Result<Vec<Revision>, String>,
+    },
+    /// The rollback picker's image-tag choices (sent before `Revisions`).
+    ImageTags {
+        generation: u64,
+        result: Result<ImageTags, String>,
+    },
+    Planned {
+        generation: u64,
+        result: Result<Planned, String>,
+    },
+    /// A rollback or redeploy was sent (or refused / failed).
+    Started {
+        generation: u64,
+        result: Result<Started, String>,
+    },
+    WaitProgress {
+        generation: u64,
+        progress: WaitProgress,
+    },
+    WaitDone {
+        generation: u64,
+        result: Result<WaitOutcome, String>,
+    },
+    CleanupItem {
+        generation: u64,
+        result: ItemResult,
+    },
+    CleanupDone {
+        generation: u64,
+        result: Result<Vec<ItemResult>, String>,
+    },
+    Restored {
+        generation: u64,
+        result: Result<Restored, String>,
+    },
 }
 
 /// Everything `update` reacts to.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one event at a time, moved once: boxing buys nothing
 pub enum Event {
     Key(KeyEvent),
     Msg(Msg),

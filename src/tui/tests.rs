@@ -164,8 +164,28 @@ fn every_key_is_in_the_help_and_the_footer() {
             );
         }
     }
-    // Every binding applies somewhere.
+    // Every binding applies somewhere; dialog keys are in every help and the dialog footer.
+    let dialog_footer = view::modal_footer(theme).to_string();
     for b in KEYMAP {
+        if b.scope == super::keymap::Scope::Modal {
+            assert!(
+                dialog_footer.contains(b.label),
+                "{} missing from the dialog footer",
+                b.label
+            );
+            for pane in PaneId::ALL {
+                let help: String = view::help_lines(pane, theme)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                assert!(
+                    help.contains(b.desc),
+                    "{pane:?}: {} missing from help",
+                    b.desc
+                );
+            }
+            continue;
+        }
         assert!(
             PaneId::ALL.iter().any(|p| b.scope.applies(*p)),
             "{}",

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::action::Action;
 use super::app::{AppState, JumpTarget, Mode, PaneId};
 use super::effects::Effect;
+use super::flows;
 use super::jump;
 use super::keymap;
 use super::msg::{Event, Msg};
@@ -39,10 +40,7 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
 pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) => on_key(state, &key),
-        Event::Msg(msg) => {
-            on_msg(state, msg);
-            Vec::new()
-        }
+        Event::Msg(msg) => on_msg(state, msg),
         Event::Tick(now) => {
             state.now = now;
             state.tick = state.tick.wrapping_add(1);
@@ -59,6 +57,9 @@ fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     if keymap::is_force_quit(key) {
         state.quit = true;
         return Vec::new();
+    }
+    if state.modal.is_some() {
+        return flows::on_key(state, key);
     }
     match state.mode.clone() {
         Mode::Help => {
@@ -119,6 +120,17 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Refresh => return refresh(state),
         Action::Mark => mark(state),
         Action::UniqueBytes => return unique_bytes(state),
+        Action::MarkAll => flows::mark_all(state),
+        Action::Rollback => return flows::request_rollback(state),
+        Action::Redeploy => return flows::request_redeploy(state),
+        Action::Cleanup => return flows::request_cleanup(state),
+        Action::RestoreUser => return flows::request_restore(state),
+        // Dialog keys reach `flows` directly; nothing to do without a dialog.
+        Action::Confirm
+        | Action::Cancel
+        | Action::ModalUp
+        | Action::ModalDown
+        | Action::ModalSwitch => {}
     }
     Vec::new()
 }
@@ -511,7 +523,7 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-fn on_msg(state: &mut AppState, msg: Msg) {
+fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let now = state.now;
     match msg {
         Msg::Identity(result) => match result {
@@ -577,5 +589,7 @@ fn on_msg(state: &mut AppState, msg: Msg) {
                 s.unique.insert(key, outcome);
             }
         }
+        action => return flows::on_msg(state, action),
     }
+    Vec::new()
 }

@@ -89,3 +89,4 @@ pub fn json_of(cmd: &mut Command) -> serde_json::Value {
 pub fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+pub mod tmux;

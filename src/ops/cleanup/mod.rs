@@ -141,8 +141,9 @@ fn skipped_of(report: &OrphanReport, kind: ResourceKind) -> Vec<SkippedItem> {
 /// Every image of every repository.
 pub(crate) async fn load_all_images(aws: &AwsClients) -> Result<Vec<Image>> {
     let repos = aws.ecr.list_repositories().await?;
-    let per: Vec<Vec<Image>> = stream::iter(repos.iter())
-        .map(|r| aws.ecr.list_images(&r.name))
+    let names: Vec<String> = repos.into_iter().map(|r| r.name).collect();
+    let per: Vec<Vec<Image>> = stream::iter(names)
+        .map(|name| async move { aws.ecr.list_images(&name).await })
         .buffer_unordered(MAX_CONCURRENCY)
         .try_collect()
         .await?;
@@ -239,18 +240,25 @@ pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
         return;
     }
     let snapshot_first = plan.snapshot_first;
-    let answers: Vec<(usize, Preflight)> = stream::iter(plan.items.iter().enumerate())
-        .map(|(i, item)| async move {
-            let answer = match item.kind {
+    // Owned ids, so the future stays `Send` when the console spawns it.
+    let jobs: Vec<(usize, String, ItemKind)> = plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (i, item.id.clone(), item.kind))
+        .collect();
+    let answers: Vec<(usize, Preflight)> = stream::iter(jobs)
+        .map(|(i, id, kind)| async move {
+            let answer = match kind {
                 ItemKind::Volume => {
-                    let delete = mutator.preflight_delete_volume(&item.id).await;
+                    let delete = mutator.preflight_delete_volume(&id).await;
                     if snapshot_first && delete == Preflight::Allowed {
-                        mutator.preflight_create_snapshot(&item.id).await
+                        mutator.preflight_create_snapshot(&id).await
                     } else {
                         delete
                     }
                 }
-                ItemKind::Snapshot => mutator.preflight_delete_snapshot(&item.id).await,
+                ItemKind::Snapshot => mutator.preflight_delete_snapshot(&id).await,
                 ItemKind::Image => Preflight::Allowed,
             };
             (i, answer)

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::tui::app::{AppState, PaneId};
-use crate::tui::keymap::{Scope, bindings_for};
+use crate::tui::keymap::{Scope, bindings_for, modal_bindings};
 use crate::tui::theme::Theme;
 
 /// The help text for a pane: its own keys first, then the ones that work everywhere.
@@ -27,6 +27,14 @@ pub fn help_lines(pane: PaneId, theme: Theme) -> Vec<Line<'static>> {
     lines.push(Line::raw(""));
     lines.push(Line::styled("Everywhere", theme.heading()));
     for b in bindings_for(pane).filter(|b| b.scope == Scope::Global) {
+        lines.push(row(b.label, b.desc));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "In a dialog (it takes every key; Ctrl-C still quits)",
+        theme.heading(),
+    ));
+    for b in modal_bindings() {
         lines.push(row(b.label, b.desc));
     }
     lines.push(Line::raw(""));

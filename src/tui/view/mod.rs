@@ -13,11 +13,14 @@ mod detail;
 mod footer;
 mod header;
 mod help;
+mod modal;
+mod modal_plans;
 mod orphans;
 mod services;
 mod snapshots;
 mod table;
 mod tasks;
+mod wait;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,6 +32,7 @@ use super::theme::Theme;
 
 pub use footer::footer_line;
 pub use help::help_lines;
+pub use modal::modal_footer;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -72,9 +76,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
     }
     frame.render_widget(footer::status_line(state, theme), status);
-    frame.render_widget(footer_line(state.pane, foot.width, theme), foot);
-    if state.mode == super::app::Mode::Help {
-        help::draw(frame, body, state, theme);
+    if let Some(m) = &state.modal {
+        frame.render_widget(modal_footer(theme), foot);
+        modal::draw(frame, body, state, m, theme);
+    } else {
+        frame.render_widget(footer_line(state.pane, foot.width, theme), foot);
+        if state.mode == super::app::Mode::Help {
+            help::draw(frame, body, state, theme);
+        }
     }
 }
 

@@ -1,0 +1,305 @@
+//! An open dialog: its keys (it takes every key; typed confirmations collect characters),
+//! the confirmation that sends exactly the plan shown, and the answers that move it along.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::rollback_of;
+use crate::model::arn_name;
+use crate::tui::action::Action;
+use crate::tui::app::AppState;
+use crate::tui::effects::Effect;
+use crate::tui::keymap;
+use crate::tui::modal::confirm::{ConfirmInput, needed};
+use crate::tui::modal::rollback::PickMode;
+use crate::tui::modal::simple::SimplePlan;
+use crate::tui::modal::wait::WaitView;
+use crate::tui::modal::{ModalKind, Stage};
+use crate::tui::msg::{Msg, Planned};
+
+/// A key while a dialog is open: it takes every key.
+pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    if modal.typing() {
+        match key.code {
+            KeyCode::Char(c) => {
+                modal.confirm.input.push(c);
+                modal.confirm.error = None;
+                return Vec::new();
+            }
+            KeyCode::Backspace => {
+                modal.confirm.input.pop();
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    match keymap::lookup_modal(key) {
+        Some(action) => act(state, action, key.code == KeyCode::Enter),
+        None => Vec::new(),
+    }
+}
+
+fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Cancel => close(state),
+        Action::ModalSwitch => {
+            if let ModalKind::Rollback(r) = &mut modal.kind {
+                r.toggle_mode();
+                modal.confirm.error = None;
+            }
+            Vec::new()
+        }
+        Action::ModalUp | Action::ModalDown => {
+            if let ModalKind::Rollback(r) = &mut modal.kind {
+                r.move_by(if action == Action::ModalUp { -1 } else { 1 });
+            }
+            Vec::new()
+        }
+        Action::Rollback => match &modal.kind {
+            ModalKind::Wait(w) if w.offers_rollback() => {
+                let (c, s, td) = (
+                    w.cluster.clone(),
+                    w.service.clone(),
+                    w.task_definition.clone(),
+                );
+                let mut effects = vec![Effect::CancelAction];
+                effects.extend(rollback_of(state, c, s, td));
+                effects
+            }
+            ModalKind::Wait(_) => {
+                modal.confirm.error = Some(
+                    "the rollout has not failed; Esc stops watching, then R rolls back".into(),
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Action::Confirm => confirm(state, enter),
+        _ => Vec::new(),
+    }
+}
+
+/// Esc / n: close — except while a cleanup or restore runs (its results are coming).
+fn close(state: &mut AppState) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    let running = modal.stage == Stage::Running && !matches!(modal.kind, ModalKind::Wait(_));
+    if running {
+        modal.confirm.error = Some("running: the results follow, then Esc closes".into());
+        return Vec::new();
+    }
+    let in_flight = matches!(modal.stage, Stage::Planning | Stage::Running);
+    state.modal = None;
+    if in_flight {
+        vec![Effect::CancelAction]
+    } else {
+        Vec::new()
+    }
+}
+
+fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    match modal.stage {
+        Stage::Done | Stage::Failed(_) => return close(state),
+        Stage::Planning | Stage::Running => return Vec::new(),
+        Stage::Confirm => {}
+    }
+    if modal.confirm.is_typed() {
+        if !enter {
+            return Vec::new();
+        }
+        if !modal.confirm.accepts_typed() {
+            modal.confirm.error = Some(format!(
+                "{:?} does not match; nothing was sent",
+                modal.confirm.input
+            ));
+            return Vec::new();
+        }
+    } else if enter {
+        return Vec::new();
+    }
+    if let Some(reason) = &modal.read_only {
+        modal.confirm.error = Some(format!("READ-ONLY — refused, nothing was sent: {reason}"));
+        return Vec::new();
+    }
+    let generation = modal.generation;
+    let effect = match &modal.kind {
+        ModalKind::Rollback(r) => {
+            let Some(plan) = r.plan() else {
+                modal.confirm.error = Some(if r.mode == PickMode::ImageTags {
+                    r.headline()
+                } else {
+                    "pick a revision other than the one running".into()
+                });
+                return Vec::new();
+            };
+            Effect::Rollback { generation, plan }
+        }
+        ModalKind::Simple(s) => match &s.plan {
+            Some(SimplePlan::Redeploy(p)) => Effect::Redeploy {
+                generation,
+                plan: p.clone(),
+            },
+            Some(SimplePlan::Restore(p)) if p.is_noop() => {
+                modal.confirm.error = Some(format!(
+                    "{} already points at {}; nothing to do",
+                    p.resume_tag, p.tag
+                ));
+                return Vec::new();
+            }
+            Some(SimplePlan::Restore(p)) => Effect::Restore {
+                generation,
+                plan: p.clone(),
+            },
+            None => return Vec::new(),
+        },
+        ModalKind::Cleanup(c) => {
+            if c.to_execute() == 0 {
+                modal.confirm.error = Some("nothing in the plan can be deleted".into());
+                return Vec::new();
+            }
+            Effect::Cleanup {
+                generation,
+                plans: c.plans.clone(),
+            }
+        }
+        ModalKind::Wait(_) => return Vec::new(),
+    };
+    modal.stage = Stage::Running;
+    modal.confirm.error = None;
+    vec![effect]
+}
+
+// ---- answers ------------------------------------------------------------------------
+
+/// Moves the open dialog along; answers for another (closed) dialog are dropped.
+pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let now = state.now;
+    let production = state.settings.production;
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    let generation = match &msg {
+        Msg::Revisions { generation, .. }
+        | Msg::Planned { generation, .. }
+        | Msg::ImageTags { generation, .. }
+        | Msg::Started { generation, .. }
+        | Msg::WaitProgress { generation, .. }
+        | Msg::WaitDone { generation, .. }
+        | Msg::CleanupItem { generation, .. }
+        | Msg::CleanupDone { generation, .. }
+        | Msg::Restored { generation, .. } => *generation,
+        _ => return Vec::new(),
+    };
+    if generation != modal.generation {
+        tracing::debug!("dropping a stale dialog answer (generation {generation})");
+        return Vec::new();
+    }
+    match (msg, &mut modal.kind) {
+        (Msg::Revisions { result, .. }, ModalKind::Rollback(r)) => match result {
+            Ok(revisions) => {
+                r.set_revisions(revisions);
+                modal.confirm = ConfirmInput::new(needed(1, production, &r.service));
+                modal.stage = Stage::Confirm;
+            }
+            Err(e) => modal.stage = Stage::Failed(e),
+        },
+        (Msg::ImageTags { result, .. }, ModalKind::Rollback(r)) => r.set_image_tags(result),
+        (Msg::Planned { result, .. }, kind) => match (result, kind) {
+            (Ok(Planned::Cleanup(plans)), ModalKind::Cleanup(c)) => {
+                c.plans = plans;
+                modal.confirm =
+                    ConfirmInput::new(needed(c.to_execute(), production, &c.single_id()));
+                modal.stage = Stage::Confirm;
+            }
+            (Ok(Planned::Redeploy(p)), ModalKind::Simple(s)) => {
+                s.plan = Some(SimplePlan::Redeploy(p));
+                modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
+                modal.stage = Stage::Confirm;
+            }
+            (Ok(Planned::Restore(p)), ModalKind::Simple(s)) => {
+                s.plan = Some(SimplePlan::Restore(p));
+                modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
+                modal.stage = Stage::Confirm;
+            }
+            (Err(e), _) => modal.stage = Stage::Failed(e),
+            _ => {}
+        },
+        (Msg::Started { result, .. }, kind) => match result {
+            Ok(started) => {
+                let what = match kind {
+                    ModalKind::Rollback(r) => format!("rolled back {}", r.headline()),
+                    _ => format!(
+                        "forced a new deployment of {}",
+                        arn_name(&started.task_definition)
+                    ),
+                };
+                modal.kind = ModalKind::Wait(WaitView::new(what, &started, now));
+                modal.stage = Stage::Running;
+                modal.confirm = ConfirmInput::default();
+                return vec![Effect::LoadServices {
+                    generation: state.services.loader.start(now),
+                }];
+            }
+            Err(e) => modal.stage = Stage::Failed(e),
+        },
+        (Msg::WaitProgress { progress, .. }, ModalKind::Wait(w)) => {
+            w.apply(&progress);
+            if progress.verdict.is_done() {
+                modal.stage = Stage::Done;
+            }
+        }
+        (Msg::WaitDone { result, .. }, ModalKind::Wait(w)) => {
+            w.finish(result);
+            modal.stage = Stage::Done;
+            return vec![Effect::LoadServices {
+                generation: state.services.loader.start(now),
+            }];
+        }
+        (Msg::CleanupItem { result, .. }, ModalKind::Cleanup(c)) => c.record(result),
+        (Msg::CleanupDone { result, .. }, ModalKind::Cleanup(c)) => {
+            let images = c
+                .plans
+                .iter()
+                .any(|p| p.target == crate::ops::cleanup::CleanupTarget::Images);
+            match result {
+                Ok(results) => {
+                    for r in results {
+                        c.record(r);
+                    }
+                    modal.stage = Stage::Done;
+                }
+                Err(e) => modal.stage = Stage::Failed(format!("{e} (nothing was deleted)")),
+            }
+            return vec![if images {
+                Effect::LoadSnapshots {
+                    generation: state.snapshots.loader.start(now),
+                }
+            } else {
+                Effect::LoadOrphans {
+                    generation: state.orphans.loader.start(now),
+                }
+            }];
+        }
+        (Msg::Restored { result, .. }, ModalKind::Simple(s)) => match result {
+            Ok(done) => {
+                s.restored = Some(done);
+                modal.stage = Stage::Done;
+                return vec![Effect::LoadSnapshots {
+                    generation: state.snapshots.loader.start(now),
+                }];
+            }
+            Err(e) => modal.stage = Stage::Failed(e),
+        },
+        _ => {}
+    }
+    Vec::new()
+}

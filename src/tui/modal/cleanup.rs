@@ -1,0 +1,98 @@
+//! Cleanup of marked resources: the plan restricted to what was marked (what, why, GiB,
+//! $/month; what is skipped and why; the DryRun preflight), then per-item results as
+//! they land: done / skipped (why) / failed (error).
+
+use std::collections::BTreeSet;
+
+use crate::ops::cleanup::{CleanupPlan, ItemKind, ItemResult, ItemStatus, SkippedItem};
+
+#[derive(Debug, Clone)]
+pub struct CleanupModal {
+    /// What was marked, as asked (ids, or `repository@digest` for images).
+    pub asked: usize,
+    /// One plan per kind (volumes, snapshots) or the images plan.
+    pub plans: Vec<CleanupPlan>,
+    /// Results in the order they landed.
+    pub results: Vec<ItemResult>,
+}
+
+impl CleanupModal {
+    pub fn new(asked: usize) -> Self {
+        Self {
+            asked,
+            plans: Vec::new(),
+            results: Vec::new(),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        let noun = match self.plans.first().map(|p| p.target) {
+            Some(crate::ops::cleanup::CleanupTarget::Images) => "images",
+            _ => "orphans",
+        };
+        format!("Clean up {} marked {noun}", self.asked)
+    }
+
+    /// Items that will be sent (not blocked by the preflight).
+    pub fn to_execute(&self) -> usize {
+        self.plans.iter().map(|p| p.to_execute().count()).sum()
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = &crate::ops::cleanup::CleanupItem> {
+        self.plans.iter().flat_map(|p| p.items.iter())
+    }
+
+    pub fn skipped(&self) -> impl Iterator<Item = &SkippedItem> {
+        self.plans.iter().flat_map(|p| p.skipped.iter())
+    }
+
+    pub fn total_gib(&self) -> f64 {
+        self.plans.iter().map(CleanupPlan::total_gib).sum()
+    }
+
+    pub fn total_monthly(&self) -> f64 {
+        self.plans.iter().map(CleanupPlan::total_monthly_usd).sum()
+    }
+
+    /// The only item's id, for a typed confirmation in production.
+    pub fn single_id(&self) -> String {
+        self.plans
+            .iter()
+            .flat_map(CleanupPlan::to_execute)
+            .map(|i| i.id.clone())
+            .next()
+            .unwrap_or_default()
+    }
+
+    pub fn count(&self, status: ItemStatus) -> usize {
+        self.results.iter().filter(|r| r.status == status).count()
+    }
+
+    /// Records a result (a later one for the same id replaces it).
+    pub fn record(&mut self, result: ItemResult) {
+        match self.results.iter_mut().find(|r| r.id == result.id) {
+            Some(r) => *r = result,
+            None => self.results.push(result),
+        }
+    }
+}
+
+/// Narrows a plan to `ids`: only marked items are deleted; marked ids the plan skips keep
+/// the plan's reason; marked ids the plan no longer knows are skipped with a reason.
+pub fn restrict(plan: &mut CleanupPlan, ids: &BTreeSet<String>, kind: ItemKind) {
+    plan.items.retain(|i| ids.contains(&i.id));
+    plan.skipped.retain(|s| ids.contains(&s.id));
+    for id in ids {
+        let known =
+            plan.items.iter().any(|i| &i.id == id) || plan.skipped.iter().any(|s| &s.id == id);
+        if !known {
+            plan.skipped.push(SkippedItem {
+                id: id.clone(),
+                kind,
+                reason: "no longer a cleanup candidate (gone, attached, protected or among the \
+                         newest tags since the list loaded)"
+                    .into(),
+            });
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The action dialogs: a modal layer over the panes that takes every key while open.
+//!
+//! Each destructive action is a request (it opens a dialog and asks for the plan) and a
+//! `*_do` (confirmed: run exactly the plan shown). The dialog goes through stages —
+//! planning → confirm → running → report — and shows its own errors (a failed plan, a
+//! read-only refusal, a wrong typed confirmation). A rollback or redeploy that started
+//! turns into the wait view. Every answer carries the dialog's generation; answers for a
+//! dialog that was closed are dropped.
+
+pub mod cleanup;
+pub mod confirm;
+pub mod rollback;
+pub mod simple;
+pub mod wait;
+
+use cleanup::CleanupModal;
+use confirm::ConfirmInput;
+use rollback::RollbackModal;
+use simple::SimpleModal;
+use wait::WaitView;
+
+/// Where a dialog stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// The plan is being built (reads only).
+    Planning,
+    /// The plan is shown; waiting for the confirmation.
+    Confirm,
+    /// Confirmed; the plan runs.
+    Running,
+    /// Finished: the report is shown.
+    Done,
+    /// The plan could not be built or the action failed before it started.
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum ModalKind {
+    Rollback(RollbackModal),
+    Cleanup(CleanupModal),
+    /// Redeploy and restore-user: one plan, one change.
+    Simple(SimpleModal),
+    Wait(WaitView),
+}
+
+#[derive(Debug, Clone)]
+pub struct Modal {
+    /// Answers carrying another generation are stale.
+    pub generation: u64,
+    pub stage: Stage,
+    pub confirm: ConfirmInput,
+    /// Set when the console is read-only: the dialog shows the plan and refuses.
+    pub read_only: Option<String>,
+    pub kind: ModalKind,
+}
+
+impl Modal {
+    pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {
+        Self {
+            generation,
+            stage: Stage::Planning,
+            confirm: ConfirmInput::default(),
+            read_only,
+            kind,
+        }
+    }
+
+    /// Whether keys type into the confirmation (a typed confirmation is being asked).
+    pub fn typing(&self) -> bool {
+        self.stage == Stage::Confirm && self.confirm.is_typed()
+    }
+
+    pub fn title(&self) -> String {
+        match &self.kind {
+            ModalKind::Rollback(r) => format!("Roll back {}/{}", r.cluster, r.service),
+            ModalKind::Cleanup(c) => c.title(),
+            ModalKind::Simple(s) => s.title(),
+            ModalKind::Wait(w) => w.title(),
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The rollback picker: the family's revisions newest first, each with its images and
+//! registration date, the one before what the service runs preselected. Confirming runs
+//! exactly the revision shown as selected.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::arn_name;
+use crate::ops::rollback::{Revision, RollbackChange, RollbackPlan, with_tag};
+
+/// One image tag the container could roll back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagChoice {
+    pub tag: String,
+    pub pushed_at: Option<DateTime<Utc>>,
+}
+
+/// The single container whose image can be swapped, and the tags of its ECR repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageTags {
+    pub container: String,
+    pub image: String,
+    /// Newest first.
+    pub tags: Vec<TagChoice>,
+}
+
+/// What the picker lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickMode {
+    Revisions,
+    ImageTags,
+}
+
+#[derive(Debug, Clone)]
+pub struct RollbackModal {
+    pub cluster: String,
+    pub service: String,
+    /// What the service runs now (task-definition ARN).
+    pub current: String,
+    pub revisions: Vec<Revision>,
+    /// Index into `revisions`.
+    pub selected: usize,
+    pub mode: PickMode,
+    /// The image-tag choices once loaded, or why there are none.
+    pub image_tags: Option<Result<ImageTags, String>>,
+    /// Index into the image tags.
+    pub tag_selected: usize,
+}
+
+impl RollbackModal {
+    pub fn new(cluster: String, service: String, current: String) -> Self {
+        Self {
+            cluster,
+            service,
+            current,
+            revisions: Vec::new(),
+            selected: 0,
+            mode: PickMode::Revisions,
+            image_tags: None,
+            tag_selected: 0,
+        }
+    }
+
+    fn current_revision(&self) -> Option<i32> {
+        crate::aws::revision_of(&self.current)
+    }
+
+    /// Fills the picker and selects the newest revision older than the current one (else
+    /// the first that is not current).
+    pub fn set_revisions(&mut self, revisions: Vec<Revision>) {
+        let current = self.current_revision();
+        self.selected = revisions
+            .iter()
+            .position(|r| !r.current && current.is_some_and(|c| r.revision < c))
+            .or_else(|| revisions.iter().position(|r| !r.current))
+            .unwrap_or(0);
+        self.revisions = revisions;
+    }
+
+    /// Fills the image-tag choices, selecting the newest tag older than the running one.
+    pub fn set_image_tags(&mut self, tags: Result<ImageTags, String>) {
+        if let Ok(t) = &tags {
+            let running = t.image.rsplit(':').next().unwrap_or_default();
+            let at = t.tags.iter().position(|c| c.tag == running);
+            self.tag_selected = at.map_or(0, |i| (i + 1).min(t.tags.len().saturating_sub(1)));
+        }
+        self.image_tags = Some(tags);
+    }
+
+    pub fn toggle_mode(&mut self) {
+        self.mode = match self.mode {
+            PickMode::Revisions => PickMode::ImageTags,
+            PickMode::ImageTags => PickMode::Revisions,
+        };
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        match self.mode {
+            PickMode::Revisions => {
+                let last = self.revisions.len().saturating_sub(1);
+                self.selected = self.selected.saturating_add_signed(delta).min(last);
+            }
+            PickMode::ImageTags => {
+                let n = match &self.image_tags {
+                    Some(Ok(t)) => t.tags.len(),
+                    _ => 0,
+                };
+                let last = n.saturating_sub(1);
+                self.tag_selected = self.tag_selected.saturating_add_signed(delta).min(last);
+            }
+        }
+    }
+
+    pub fn chosen(&self) -> Option<&Revision> {
+        self.revisions.get(self.selected).filter(|r| !r.current)
+    }
+
+    /// The selected image tag and the image it makes, when it differs from what runs.
+    pub fn chosen_tag(&self) -> Option<(&ImageTags, String)> {
+        let Some(Ok(t)) = &self.image_tags else {
+            return None;
+        };
+        let choice = t.tags.get(self.tag_selected)?;
+        let to = with_tag(&t.image, &choice.tag);
+        (to != t.image).then_some((t, to))
+    }
+
+    /// The plan for what is selected: exactly what confirming sends.
+    pub fn plan(&self) -> Option<RollbackPlan> {
+        if self.mode == PickMode::ImageTags {
+            let (t, to_image) = self.chosen_tag()?;
+            return Some(RollbackPlan {
+                cluster: self.cluster.clone(),
+                service: self.service.clone(),
+                current: self.current.clone(),
+                change: RollbackChange::Image {
+                    container: t.container.clone(),
+                    from_image: t.image.clone(),
+                    to_image,
+                },
+            });
+        }
+        let r = self.chosen()?;
+        Some(RollbackPlan {
+            cluster: self.cluster.clone(),
+            service: self.service.clone(),
+            current: self.current.clone(),
+            change: RollbackChange::Revision {
+                to: r.arn.clone(),
+                revision: r.revision,
+                images: r.images.clone(),
+            },
+        })
+    }
+
+    /// `worker:2 → worker:1` (or `app → …:v1.5.0`), or why nothing can be chosen.
+    pub fn headline(&self) -> String {
+        if self.mode == PickMode::ImageTags {
+            return match self.chosen_tag() {
+                Some((t, to)) => format!(
+                    "container {}: {} → {}",
+                    t.container,
+                    short_image(&t.image),
+                    short_image(&to)
+                ),
+                None => "pick an image tag other than the one running".into(),
+            };
+        }
+        match self.chosen() {
+            Some(r) => format!("{} → {}", arn_name(&self.current), arn_name(&r.arn)),
+            None => format!(
+                "{} is what runs; pick another revision",
+                arn_name(&self.current)
+            ),
+        }
+    }
+}
+
+/// `registry/repo:tag` → `repo:tag` (the registry is the same on both sides).
+fn short_image(image: &str) -> &str {
+    image.rsplit('/').next().unwrap_or(image)
+}

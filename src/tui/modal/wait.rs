@@ -1,0 +1,94 @@
+//! The wait view: a started rollout watched by `ops::wait::wait_for_stable`, one progress
+//! message per poll — deployments (desired/pending/running, rollout state), elapsed time,
+//! the newest service events, stopped reasons of tasks that die — and the verdict.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Deployment, ServiceEvent, arn_name};
+use crate::ops::redeploy::Started;
+use crate::ops::wait::{StoppedTask, Verdict, WaitOutcome, WaitProgress};
+
+/// Events kept on screen.
+pub const EVENTS_KEPT: usize = 8;
+
+#[derive(Debug, Clone)]
+pub struct WaitView {
+    pub cluster: String,
+    pub service: String,
+    /// What was done, e.g. `rolled back worker:2 → worker:1`.
+    pub what: String,
+    pub task_definition: String,
+    pub started_at: DateTime<Utc>,
+    pub polls: u32,
+    pub deployments: Vec<Deployment>,
+    /// Newest first.
+    pub events: Vec<ServiceEvent>,
+    pub stopped: Vec<StoppedTask>,
+    pub poll_error: Option<String>,
+    pub verdict: Verdict,
+    /// The watch itself failed (service gone, too many poll errors).
+    pub error: Option<String>,
+}
+
+impl WaitView {
+    pub fn new(what: String, started: &Started, now: DateTime<Utc>) -> Self {
+        let s = &started.service;
+        let mut events = s.events.clone();
+        events.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+        events.truncate(EVENTS_KEPT);
+        Self {
+            cluster: s.cluster.clone(),
+            service: s.name.clone(),
+            what,
+            task_definition: started.task_definition.clone(),
+            started_at: now,
+            polls: 0,
+            deployments: s.deployments.clone(),
+            events,
+            stopped: Vec::new(),
+            poll_error: None,
+            verdict: Verdict::InProgress,
+            error: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        format!("Watching {}/{}", self.cluster, self.service)
+    }
+
+    pub fn apply(&mut self, p: &WaitProgress) {
+        self.polls = p.poll;
+        if p.poll_error.is_none() {
+            self.deployments.clone_from(&p.deployments);
+        }
+        self.poll_error.clone_from(&p.poll_error);
+        for e in p.new_events.iter().rev() {
+            self.events.retain(|x| x.id != e.id);
+            self.events.insert(0, e.clone());
+        }
+        self.events.truncate(EVENTS_KEPT);
+        self.stopped.extend(p.new_stopped_tasks.iter().cloned());
+        self.verdict = p.verdict.clone();
+    }
+
+    pub fn finish(&mut self, result: Result<WaitOutcome, String>) {
+        match result {
+            Ok(o) => self.verdict = o.verdict,
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Whether a rollback is offered (the rollout failed or did not finish in time).
+    pub fn offers_rollback(&self) -> bool {
+        matches!(self.verdict, Verdict::Failed(_) | Verdict::TimedOut(_)) || self.error.is_some()
+    }
+
+    pub fn elapsed_text(&self, now: DateTime<Utc>) -> String {
+        let secs = (now - self.started_at).num_seconds().max(0);
+        format!("{}m{:02}s", secs / 60, secs % 60)
+    }
+
+    pub fn target_name(&self) -> &str {
+        arn_name(&self.task_definition)
+    }
+}

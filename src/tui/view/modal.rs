@@ -1,0 +1,107 @@
+//! The action dialog drawn over the body: a banner (READ-ONLY / PRODUCTION), the dialog's
+//! content (picker, plan, progress, report or wait view), its own error line, the
+//! confirmation prompt, and its keys from the keymap's dialog section.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::modal_plans::{cleanup_lines, rollback_lines, simple_lines};
+use super::wait::wait_lines;
+use crate::tui::app::AppState;
+use crate::tui::keymap::modal_bindings;
+use crate::tui::modal::{Modal, ModalKind, Stage};
+use crate::tui::theme::Theme;
+
+/// Every dialog key as `key word`, from the keymap.
+pub fn modal_footer(theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for b in modal_bindings() {
+        spans.push(Span::styled(b.label, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", b.short)));
+    }
+    Line::from(spans)
+}
+
+fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let spin = super::spinner(state);
+    match &modal.stage {
+        Stage::Planning => vec![Line::raw(format!("{spin} building the plan (reads only)…"))],
+        Stage::Failed(e) => vec![
+            Line::styled("Failed — nothing was changed by this step:", theme.bad()),
+            Line::raw(e.clone()),
+            Line::raw(""),
+            Line::styled("Esc closes", theme.dim()),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if let Some(reason) = &modal.read_only {
+        out.push(Line::styled(
+            format!("READ-ONLY — this console sends no changes: {reason}"),
+            theme.badge(),
+        ));
+    }
+    if state.settings.production {
+        out.push(Line::styled(
+            "PRODUCTION — a typed confirmation is asked",
+            theme.production(),
+        ));
+    }
+    let early = stage_lines(modal, state, theme);
+    if early.is_empty() || matches!(modal.kind, ModalKind::Cleanup(_)) {
+        out.extend(match &modal.kind {
+            ModalKind::Rollback(r) => rollback_lines(r, modal, theme),
+            ModalKind::Cleanup(c) => cleanup_lines(c, modal, state, theme),
+            ModalKind::Simple(s) => simple_lines(s, modal, state, theme),
+            ModalKind::Wait(w) => wait_lines(w, modal, state, theme),
+        });
+    }
+    out.extend(early);
+    if modal.stage == Stage::Confirm {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            modal.confirm.prompt(&prompt_what(modal)),
+            theme.bold(),
+        ));
+    }
+    if let Some(e) = &modal.confirm.error {
+        out.push(Line::styled(e.clone(), theme.bad()));
+    }
+    out
+}
+
+fn prompt_what(modal: &Modal) -> String {
+    match &modal.kind {
+        ModalKind::Rollback(r) => format!("Roll back {}", r.headline()),
+        ModalKind::Cleanup(c) => format!("Delete {}", c.to_execute()),
+        ModalKind::Simple(s) if s.is_redeploy => "Force the redeploy".into(),
+        ModalKind::Simple(_) => "Restore".into(),
+        ModalKind::Wait(_) => String::new(),
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, modal: &Modal, theme: Theme) {
+    let text = lines(modal, state, theme);
+    let width = area.width.saturating_sub(4).min(116);
+    // Rows after wrapping, plus the borders and a blank line.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = text.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let height = u16::try_from(rows + 3).unwrap_or(u16::MAX).min(area.height);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(popup);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(format!(" {} ", modal.title()));
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(block),
+        popup,
+    );
+}

@@ -1,0 +1,257 @@
+//! The plans a dialog shows: the rollback picker, the cleanup plan and its per-item
+//! results, and the one-change plans (redeploy, restore-user).
+
+use std::fmt::Write as _;
+
+use ratatui::text::Line;
+
+use crate::model::arn_name;
+use crate::ops::cleanup::ItemStatus;
+use crate::tui::app::AppState;
+use crate::tui::modal::cleanup::CleanupModal;
+use crate::tui::modal::rollback::{PickMode, RollbackModal};
+use crate::tui::modal::simple::{SimpleModal, SimplePlan};
+use crate::tui::modal::{Modal, Stage};
+use crate::tui::theme::Theme;
+
+/// Rows of the picker shown at most.
+const PICKER_ROWS: usize = 10;
+
+pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = match r.mode {
+        PickMode::Revisions => revision_lines(r, modal, theme),
+        PickMode::ImageTags => tag_lines(r, theme),
+    };
+    if modal.stage == Stage::Confirm {
+        out.push(Line::raw(format!("Plan: {}", r.headline())));
+        let other = match r.mode {
+            PickMode::Revisions => "i lists the container's image tags instead",
+            PickMode::ImageTags => {
+                "i lists the revisions instead · a copy of the running revision is registered \
+                 with the image changed"
+            }
+        };
+        out.push(Line::styled(other, theme.dim()));
+    }
+    if modal.stage == Stage::Running {
+        out.push(Line::raw(format!("sending: {}…", r.headline())));
+    }
+    out
+}
+
+fn picker_line(selected: bool, text: &str, theme: Theme) -> Line<'static> {
+    if selected {
+        Line::styled(format!("▶ {text}"), theme.selected())
+    } else {
+        Line::raw(format!("  {text}"))
+    }
+}
+
+fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::raw(format!(
+        "Runs {}. Revisions of the family, newest first (j/k to pick):",
+        arn_name(&r.current)
+    ))];
+    if modal.stage == Stage::Confirm && r.revisions.is_empty() {
+        out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
+    }
+    let start = r.selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, rev) in r.revisions.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let images: Vec<String> = rev
+            .images
+            .iter()
+            .map(|c| format!("{}:{}", c.container, c.tag.as_deref().unwrap_or("(digest)")))
+            .collect();
+        let note = if rev.current { "  (running now)" } else { "" };
+        let text = format!(
+            "{:<20} {:<16}  {}{note}",
+            arn_name(&rev.arn),
+            date(rev.registered_at),
+            images.join(", ")
+        );
+        out.push(picker_line(i == r.selected, &text, theme));
+    }
+    out
+}
+
+fn date(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+}
+
+fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    let t = match &r.image_tags {
+        None => return vec![Line::raw("loading the image tags…")],
+        Some(Err(why)) => {
+            return vec![Line::styled(
+                format!("No image tags to offer: {why}"),
+                theme.warn(),
+            )];
+        }
+        Some(Ok(t)) => t,
+    };
+    let mut out = vec![Line::raw(format!(
+        "Container {} runs {}. Tags of its repository, newest first (j/k to pick):",
+        t.container, t.image
+    ))];
+    let running = t.image.rsplit(':').next().unwrap_or_default();
+    let start = r.tag_selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, c) in t.tags.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let note = if c.tag == running {
+            "  (running now)"
+        } else {
+            ""
+        };
+        let text = format!("{:<28} pushed {}{note}", c.tag, date(c.pushed_at));
+        out.push(picker_line(i == r.tag_selected, &text, theme));
+    }
+    out
+}
+
+fn status_style(status: ItemStatus, theme: Theme) -> ratatui::style::Style {
+    match status {
+        ItemStatus::Done => theme.good(),
+        ItemStatus::Skipped => theme.warn(),
+        ItemStatus::Failed => theme.bad(),
+    }
+}
+
+pub fn cleanup_lines(
+    c: &CleanupModal,
+    modal: &Modal,
+    state: &AppState,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if modal.stage == Stage::Planning {
+        return out;
+    }
+    out.push(Line::styled(
+        format!(
+            "Plan: delete {} ({:.1} GiB, saves ${:.2}/month)",
+            c.items().count(),
+            c.total_gib(),
+            c.total_monthly()
+        ),
+        theme.heading(),
+    ));
+    for item in c.items() {
+        let result = c.results.iter().find(|r| r.id == item.id);
+        let id = match (&item.repository, &item.digest) {
+            (Some(repo), Some(digest)) => format!(
+                "{repo}@{} ({})",
+                digest.chars().take(19).collect::<String>(),
+                item.tags.join(", ")
+            ),
+            _ => item.id.clone(),
+        };
+        let mut text = format!(
+            "  {:<8} {id:<24} {:>6.1} GiB {:>4} ${:>7.2}/mo  {}",
+            item.kind.as_str(),
+            item.size_gib,
+            item.age_days
+                .map_or_else(|| "-".into(), |d| format!("{d}d")),
+            item.monthly_cost_usd,
+            item.reason
+        );
+        if let Some(why) = item.blocked() {
+            let _ = write!(text, "  BLOCKED by DryRun: {why}");
+        }
+        match result {
+            Some(r) => {
+                let detail = r
+                    .detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                out.push(Line::styled(
+                    format!("{:<7} {}{detail}", r.status.as_str(), text.trim_start()),
+                    status_style(r.status, theme),
+                ));
+            }
+            None if modal.stage == Stage::Running => {
+                out.push(Line::raw(format!(
+                    "{} {}",
+                    super::spinner(state),
+                    text.trim_start()
+                )));
+            }
+            None => out.push(Line::raw(text)),
+        }
+    }
+    let skipped: Vec<_> = c.skipped().collect();
+    if !skipped.is_empty() {
+        out.push(Line::styled("Skipped (never deleted):", theme.warn()));
+        for s in skipped {
+            out.push(Line::raw(format!(
+                "  {} ({}): {}",
+                s.id,
+                s.kind.as_str(),
+                s.reason
+            )));
+        }
+    }
+    match modal.stage {
+        Stage::Running => out.push(Line::raw(format!(
+            "{} deleting… {} of {} landed",
+            super::spinner(state),
+            c.results.len(),
+            c.items().count()
+        ))),
+        Stage::Done => {
+            out.push(Line::styled(
+                format!(
+                    "Result: {} done, {} skipped, {} failed — Esc closes",
+                    c.count(ItemStatus::Done),
+                    c.count(ItemStatus::Skipped),
+                    c.count(ItemStatus::Failed)
+                ),
+                theme.bold(),
+            ));
+        }
+        _ => {}
+    }
+    out
+}
+
+pub fn simple_lines(
+    s: &SimpleModal,
+    modal: &Modal,
+    state: &AppState,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    match &s.plan {
+        Some(SimplePlan::Restore(p)) => out.push(Line::raw(format!(
+            "Plan: point {}:{} at {} so {}'s next session resumes from it",
+            p.repository, p.resume_tag, p.tag, p.user
+        ))),
+        Some(SimplePlan::Redeploy(_)) => {
+            if let Some(summary) = s.summary() {
+                out.push(Line::raw(format!("Plan: {summary}")));
+            }
+        }
+        None => {}
+    }
+    if let Some(SimplePlan::Restore(p)) = &s.plan {
+        out.push(Line::raw(format!(
+            "  before: {}",
+            p.before_digest.as_deref().unwrap_or("(no such tag yet)")
+        )));
+        out.push(Line::raw(format!("  after:  {}", p.digest)));
+    }
+    match (&modal.stage, &s.restored) {
+        (Stage::Running, _) => out.push(Line::raw(format!("{} sending…", super::spinner(state)))),
+        (Stage::Done, Some(done)) => {
+            out.push(Line::styled(
+                format!(
+                    "Done: now {} (was {}) — Esc closes",
+                    done.after_digest,
+                    done.before_digest.as_deref().unwrap_or("nothing")
+                ),
+                theme.good(),
+            ));
+        }
+        _ => {}
+    }
+    out
+}
