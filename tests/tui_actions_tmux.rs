@@ -126,6 +126,10 @@ fn console_rollback_and_cleanup_in_tmux() {
     );
     tmux.wait_for("Total: 11 volumes", SCREEN);
     tmux.keys(&["Escape"]);
+    // Wait for the dialog to close: an Esc and a `q` sent together arrive as Alt-q.
+    tmux.wait("the report to close", SCREEN, |s| {
+        !s.contains("Result: 1 done")
+    });
     tmux.keys(&["q"]);
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 
