@@ -89,9 +89,6 @@ def main():
         return ecs.register_task_definition(
             family=family,
             networkMode="bridge",
-            requiresCompatibilities=["FARGATE"],
-            cpu="256",
-            memory="512",
             containerDefinitions=[{"name": "app", "image": image, "memory": 512, "essential": True}],
         )["taskDefinition"]["taskDefinitionArn"]
 
@@ -128,7 +125,7 @@ def main():
                 {"Key": "aws:ecs:clusterName", "Value": clusters[i % n_clusters]},
                 {"Key": "aws:ecs:serviceName", "Value": "svc-%04d" % (i % max(n_services, 1))},
             ]
-        if i % 50 == 0:
+        if i % 50 == 7:
             tags.append({"Key": "ecsnap:keep", "Value": "yes"})
         vol = ec2.create_volume(
             AvailabilityZone="us-east-1a", Size=8 + i % 100, VolumeType="gp3",
