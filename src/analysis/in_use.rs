@@ -1,7 +1,7 @@
 //! Which ECR images are in use: referenced (by digest or repository:tag) by the task
 //! definition of an ACTIVE or DRAINING service's deployment, or by a live task.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Image, Service, Task, TaskDefinition};
 
@@ -43,8 +43,10 @@ pub fn parse_image_ref(reference: &str) -> ImageRef {
 /// The set of image references something live points at.
 #[derive(Debug, Clone, Default)]
 pub struct InUse {
-    by_tag: HashSet<(String, String)>,
-    by_digest: HashSet<(String, String)>,
+    /// Tags by repository (nested so a lookup allocates nothing).
+    by_tag: HashMap<String, HashSet<String>>,
+    /// Digests by repository.
+    by_digest: HashMap<String, HashSet<String>>,
     /// Digests with no repository known (task containers report only the digest).
     bare_digests: HashSet<String>,
 }
@@ -53,10 +55,13 @@ impl InUse {
     pub fn add_reference(&mut self, reference: &str) {
         let r = parse_image_ref(reference);
         if let Some(tag) = r.tag {
-            self.by_tag.insert((r.repository.clone(), tag));
+            self.by_tag
+                .entry(r.repository.clone())
+                .or_default()
+                .insert(tag);
         }
         if let Some(d) = r.digest {
-            self.by_digest.insert((r.repository, d));
+            self.by_digest.entry(r.repository).or_default().insert(d);
         }
     }
 
@@ -64,7 +69,9 @@ impl InUse {
         match repository {
             Some(repo) => {
                 self.by_digest
-                    .insert((repo.to_string(), digest.to_string()));
+                    .entry(repo.to_string())
+                    .or_default()
+                    .insert(digest.to_string());
             }
             None => {
                 self.bare_digests.insert(digest.to_string());
@@ -112,12 +119,12 @@ impl InUse {
         self.bare_digests.contains(digest)
             || self
                 .by_digest
-                .contains(&(repository.to_string(), digest.to_string()))
+                .get(repository)
+                .is_some_and(|d| d.contains(digest))
     }
 
     pub fn contains_tag(&self, repository: &str, tag: &str) -> bool {
-        self.by_tag
-            .contains(&(repository.to_string(), tag.to_string()))
+        self.by_tag.get(repository).is_some_and(|t| t.contains(tag))
     }
 
     /// An image is in use when its digest, or any of its tags, is referenced.
