@@ -25,7 +25,7 @@ impl Server {
         state_dir: &Path,
         keep: bool,
     ) -> AnyResult<Self> {
-        let state = state_dir.join(format!("{}.server", fleet.name));
+        let state = state_dir.join(format!("{}.moto", fleet.name));
         if keep && let Some(server) = Self::reuse(&state) {
             eprintln!(
                 "[{}] reusing the seeded server on port {}",
@@ -35,21 +35,16 @@ impl Server {
         }
         let port = free_port()?;
         let mut cmd = Command::new(moto_python);
-        cmd.args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .envs([
-            ("MOTO_EC2_LOAD_DEFAULT_AMIS", "false"),
-            ("MOTO_ECS_SERVICE_RUNNING", "2"),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        // moto's server with its quadratic EC2 tag lookup indexed (see moto_server.py).
+        cmd.arg(benches_dir().join("moto_server.py"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs([
+                ("MOTO_EC2_LOAD_DEFAULT_AMIS", "false"),
+                ("MOTO_ECS_SERVICE_RUNNING", "2"),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         if keep {
             // Its own process group: a Ctrl-C of this run does not stop a kept server.
             cmd.process_group(0);
