@@ -1,7 +1,7 @@
 //! Which ECR images are in use: referenced (by digest or repository:tag) by the task
 //! definition of an ACTIVE or DRAINING service's deployment, or by a live task.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Image, Service, Task, TaskDefinition};
 
@@ -43,8 +43,10 @@ pub fn parse_image_ref(reference: &str) -> ImageRef {
 /// The set of image references something live points at.
 #[derive(Debug, Clone, Default)]
 pub struct InUse {
-    by_tag: HashSet<(String, String)>,
-    by_digest: HashSet<(String, String)>,
+    /// Tags by repository (nested so a lookup allocates nothing).
+    by_tag: HashMap<String, HashSet<String>>,
+    /// Digests by repository.
+    by_digest: HashMap<String, HashSet<String>>,
     /// Digests with no repository known (task containers report only the digest).
     bare_digests: HashSet<String>,
 }
@@ -53,10 +55,13 @@ impl InUse {
     pub fn add_reference(&mut self, reference: &str) {
         let r = parse_image_ref(reference);
         if let Some(tag) = r.tag {
-            self.by_tag.insert((r.repository.clone(), tag));
+            self.by_tag
+                .entry(r.repository.clone())
+                .or_default()
+                .insert(tag);
         }
         if let Some(d) = r.digest {
-            self.by_digest.insert((r.repository, d));
+            self.by_digest.entry(r.repository).or_default().insert(d);
         }
     }
 
@@ -64,7 +69,9 @@ impl InUse {
         match repository {
             Some(repo) => {
                 self.by_digest
-                    .insert((repo.to_string(), digest.to_string()));
+                    .entry(repo.to_string())
+                    .or_default()
+                    .insert(digest.to_string());
             }
             None => {
                 self.bare_digests.insert(digest.to_string());
@@ -112,12 +119,12 @@ impl InUse {
         self.bare_digests.contains(digest)
             || self
                 .by_digest
-                .contains(&(repository.to_string(), digest.to_string()))
+                .get(repository)
+                .is_some_and(|d| d.contains(digest))
     }
 
     pub fn contains_tag(&self, repository: &str, tag: &str) -> bool {
-        self.by_tag
-            .contains(&(repository.to_string(), tag.to_string()))
+        self.by_tag.get(repository).is_some_and(|t| t.contains(tag))
     }
 
     /// An image is in use when its digest, or any of its tags, is referenced.
@@ -139,8 +146,19 @@ pub fn counts_for_in_use(service_status: &str) -> bool {
     matches!(service_status, "ACTIVE" | "DRAINING")
 }
 
-/// The distinct task-definition ARNs that in-use detection needs.
+/// The distinct task-definition ARNs that in-use detection still has to describe.
+///
+/// A live task lists its task definition's containers with their images, and
+/// `InUse::build` adds those images, so a task definition that has a live task whose every
+/// container reports an image is already covered: describing it again would be one
+/// DescribeTaskDefinition call (there is no batch form) per service for nothing. In a
+/// steady fleet that leaves only the definitions of deployments with no live task yet.
 pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<String> {
+    let covered: HashSet<&str> = tasks
+        .iter()
+        .filter(|t| t.is_live() && lists_its_images(t))
+        .map(|t| t.task_definition.as_str())
+        .collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let from_services = services
@@ -155,11 +173,20 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
         .filter(|t| t.is_live())
         .map(|t| t.task_definition.as_str());
     for arn in from_services.chain(from_tasks) {
-        if !arn.is_empty() && seen.insert(arn) {
+        if !arn.is_empty() && !covered.contains(arn) && seen.insert(arn) {
             out.push(arn.to_string());
         }
     }
     out
+}
+
+/// Whether a task reports the image of each of its containers (and has some).
+fn lists_its_images(task: &Task) -> bool {
+    !task.containers.is_empty()
+        && task
+            .containers
+            .iter()
+            .all(|c| c.image.as_deref().is_some_and(|i| !i.is_empty()))
 }
 
 #[cfg(test)]
@@ -297,5 +324,45 @@ mod tests {
             task_definitions_needed(&services, &tasks),
             vec!["td-active".to_string(), "td-draining-old".to_string()]
         );
+    }
+
+    #[test]
+    fn live_tasks_that_list_their_images_cover_their_task_definition() {
+        let service = |td: &str, old: &str| Service {
+            status: "ACTIVE".into(),
+            task_definition: td.into(),
+            deployments: vec![Deployment {
+                task_definition: old.into(),
+                ..Deployment::default()
+            }],
+            ..Service::default()
+        };
+        let live = |td: &str, image: Option<&str>| Task {
+            last_status: "RUNNING".into(),
+            desired_status: "RUNNING".into(),
+            task_definition: td.into(),
+            containers: vec![TaskContainer {
+                image: image.map(str::to_string),
+                ..TaskContainer::default()
+            }],
+            ..Task::default()
+        };
+        let services = vec![service("td-a:2", "td-a:1"), service("td-b:1", "td-b:1")];
+        let tasks = vec![
+            live("td-a:2", Some("reg.example.com/ws:alice-1")),
+            // No image reported: the definition must still be described.
+            live("td-b:1", None),
+            Task {
+                task_definition: "td-c:1".into(),
+                ..live("td-c:1", Some("reg.example.com/ws:carol-1"))
+            },
+        ];
+        assert_eq!(
+            task_definitions_needed(&services, &tasks),
+            vec!["td-a:1".to_string(), "td-b:1".to_string()]
+        );
+        // The covered definition's images still count as in use, through the task.
+        let set = InUse::build(&services, |_| None, &tasks);
+        assert!(set.image_in_use(&image("ws", "sha256:x", &["alice-1"])));
     }
 }

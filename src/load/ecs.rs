@@ -1,6 +1,6 @@
 //! Services, tasks and in-use images across clusters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures::{StreamExt, TryStreamExt, stream};
 
@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{Service, Task, TaskDefinition, arn_name};
 
 /// Cluster names of the account, sorted.
-async fn cluster_names(aws: &AwsClients) -> Result<Vec<String>> {
+pub(super) async fn cluster_names(aws: &AwsClients) -> Result<Vec<String>> {
     let mut names: Vec<String> = aws
         .ecs
         .list_clusters()
@@ -55,7 +55,7 @@ pub async fn load_services(aws: &AwsClients, cluster: Option<&str>) -> Result<Ve
     services_in(aws, &clusters).await
 }
 
-async fn services_in(aws: &AwsClients, clusters: &[String]) -> Result<Vec<Service>> {
+pub(super) async fn services_in(aws: &AwsClients, clusters: &[String]) -> Result<Vec<Service>> {
     // Owned items: borrowed ones make the future not provably Send once spawned (rust#64552).
     let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter().cloned())
         .map(|c| async move { services_of(aws, &c).await })
@@ -91,27 +91,35 @@ pub async fn load_tasks(
             });
         }
     }
-    let (running, stopped) = futures::try_join!(
-        aws.ecs
-            .list_tasks(&cluster, service, TaskStatusFilter::Running),
-        aws.ecs
-            .list_tasks(&cluster, service, TaskStatusFilter::Stopped),
-    )?;
-    let mut arns = running;
-    for arn in stopped {
-        if !arns.contains(&arn) {
-            arns.push(arn);
-        }
-    }
-    if arns.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tasks = aws.ecs.describe_tasks(&cluster, &arns).await?;
+    let mut tasks = tasks_of(aws, &cluster, service).await?;
     // The service filter of ListTasks is not honoured everywhere (moto ignores it): the
     // task's group says which service started it.
     if let Some(wanted) = service {
         tasks.retain(|t| t.service_name() == Some(wanted));
     }
+    Ok(tasks)
+}
+
+/// Running and recently stopped tasks of a known cluster (optionally one service's),
+/// live first, newest first.
+pub(super) async fn tasks_of(
+    aws: &AwsClients,
+    cluster: &str,
+    service: Option<&str>,
+) -> Result<Vec<Task>> {
+    let (running, stopped) = futures::try_join!(
+        aws.ecs
+            .list_tasks(cluster, service, TaskStatusFilter::Running),
+        aws.ecs
+            .list_tasks(cluster, service, TaskStatusFilter::Stopped),
+    )?;
+    let mut seen: HashSet<String> = running.iter().cloned().collect();
+    let mut arns = running;
+    arns.extend(stopped.into_iter().filter(|arn| seen.insert(arn.clone())));
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tasks = aws.ecs.describe_tasks(cluster, &arns).await?;
     tasks.sort_by(|a, b| {
         b.is_live()
             .cmp(&a.is_live())
@@ -161,7 +169,17 @@ pub async fn load_in_use(aws: &AwsClients) -> Result<InUse> {
         Ok::<_, Error>(per.into_iter().flatten().collect::<Vec<Task>>())
     };
     let (services, tasks) = futures::try_join!(services, tasks)?;
-    let needed = task_definitions_needed(&services, &tasks);
+    in_use_of(aws, &services, &tasks).await
+}
+
+/// In-use images from services and tasks already loaded: describes only the task
+/// definitions no live task has listed the images of.
+pub(super) async fn in_use_of(
+    aws: &AwsClients,
+    services: &[Service],
+    tasks: &[Task],
+) -> Result<InUse> {
+    let needed = task_definitions_needed(services, tasks);
     let tds = load_task_definitions(aws, &needed).await?;
-    Ok(InUse::build(&services, |arn| tds.get(arn), &tasks))
+    Ok(InUse::build(services, |arn| tds.get(arn), tasks))
 }

@@ -2,11 +2,13 @@
 //! adapters with bounded concurrency. Both front ends call these, so they always agree.
 
 mod ecs;
+mod inventory;
 mod names;
 mod orphans;
 mod snapshots;
 
 pub use ecs::{load_in_use, load_services, load_task_definitions, load_tasks, resolve_cluster};
+pub use inventory::{Inventory, load_inventory};
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use snapshots::load_snapshot_groups;

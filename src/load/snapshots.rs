@@ -31,14 +31,7 @@ pub async fn load_snapshot_groups(
         }
         None => repos.into_iter().map(|r| r.name).collect(),
     };
-    let images = async {
-        let per: Vec<Vec<Image>> = stream::iter(names.iter().cloned())
-            .map(|n| async move { aws.ecr.list_images(&n).await })
-            .buffer_unordered(MAX_CONCURRENCY)
-            .try_collect()
-            .await?;
-        Ok::<_, Error>(per.into_iter().flatten().collect::<Vec<Image>>())
-    };
+    let images = images_in(aws, &names);
     let (images, in_use) = futures::try_join!(images, load_in_use(aws))?;
     let mut groups = group_by_user(&images, &settings.tag_pattern, &in_use);
     if let Some(wanted) = user {
@@ -54,4 +47,15 @@ pub async fn load_snapshot_groups(
         }
     }
     Ok(groups)
+}
+
+/// Every image of the named repositories, up to `MAX_CONCURRENCY` repositories at once.
+pub(super) async fn images_in(aws: &AwsClients, repositories: &[String]) -> Result<Vec<Image>> {
+    let per: Vec<Vec<Image>> = stream::iter(repositories.iter().cloned())
+        // Owned items: borrowed ones make the future not provably Send once spawned (rust#64552).
+        .map(|n| async move { aws.ecr.list_images(&n).await })
+        .buffer_unordered(MAX_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(per.into_iter().flatten().collect())
 }

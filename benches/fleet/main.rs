@@ -1,0 +1,315 @@
+//! Fleet benchmark: ecsnap's full inventory against a boto3 and an AWS CLI inventory of the
+//! same emulated account, side by side in one run (issue 6; docs/performance.md).
+//!
+//! ```text
+//! cargo bench --bench fleet -- small medium large [--runs N] [--keep] [--skip-awscli]
+//! ```
+//!
+//! For each fleet it starts moto (from `target/moto-venv`), seeds it concurrently through
+//! boto3 (`fleet_seed.py`, timed and reported apart), puts a counting HTTP proxy on
+//! 127.0.0.1 in front of it, then runs each contender as a child process through the proxy:
+//!
+//! - ecsnap: this binary re-run as `inventory ENDPOINT` (`load::load_inventory`: everything
+//!   the four listing commands show, in memory); it reports its own peak RSS (`VmHWM`);
+//! - ecsnap's first useful screen: `first-screen ENDPOINT`, a fresh process that connects
+//!   and runs `load_services(aws, None)` for every cluster (the console's opening pane; the
+//!   console itself is built elsewhere) — the time is from process start to services loaded;
+//! - `baseline_boto3.py` (8 threads) and `baseline_awscli.sh` (AWS CLI v1, one call after
+//!   another), from `target/bench-venv`, made on first use.
+//!
+//! Wall times are from spawn to exit, median of `--runs` (default 3; the AWS CLI runs
+//! once). API calls are counted at the proxy per operation (`X-Amz-Target` for ECS/ECR,
+//! `Action=` for EC2/STS). `--keep` leaves each seeded server running and records it in
+//! `target/bench-fleet/`, so the next run with `--keep` reuses it instead of seeding again;
+//! `--seed-only` just seeds and keeps (e.g. the large fleet, ahead of time).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use ecsnap::aws::{ConnectOptions, connect};
+use ecsnap::config::{Settings, now};
+use ecsnap::demo::Emulator;
+use ecsnap::demo::fleet::emulator_credentials;
+use ecsnap::load::{load_inventory, load_services};
+
+mod proxy;
+mod report;
+mod server;
+
+use proxy::{Counts, serve_proxy};
+use report::measure;
+use server::Server;
+
+type AnyResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// One fleet shape.
+#[derive(Debug, Clone, Copy)]
+struct Fleet {
+    name: &'static str,
+    clusters: usize,
+    services: usize,
+    images: usize,
+    volumes: usize,
+    repositories: usize,
+    users: usize,
+}
+
+const FLEETS: [Fleet; 3] = [
+    Fleet {
+        name: "small",
+        clusters: 3,
+        services: 20,
+        images: 300,
+        volumes: 100,
+        repositories: 3,
+        users: 10,
+    },
+    Fleet {
+        name: "medium",
+        clusters: 8,
+        services: 200,
+        images: 4_000,
+        volumes: 1_000,
+        repositories: 8,
+        users: 50,
+    },
+    Fleet {
+        name: "large",
+        clusters: 20,
+        services: 1_000,
+        images: 20_000,
+        volumes: 5_000,
+        repositories: 20,
+        users: 200,
+    },
+];
+
+fn main() -> ExitCode {
+    // `cargo bench` appends `--bench`; it means nothing here.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let result = match (args.first().map(String::as_str), args.get(1)) {
+        (Some("inventory"), Some(endpoint)) => child_inventory(endpoint),
+        (Some("first-screen"), Some(endpoint)) => child_first_screen(endpoint),
+        _ => driver(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fleet bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// The ecsnap children.
+
+fn runtime() -> AnyResult<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+async fn clients(endpoint: &str) -> AnyResult<ecsnap::aws::AwsClients> {
+    Ok(connect(&ConnectOptions {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(endpoint.to_string()),
+        credentials: Some(emulator_credentials()),
+    })
+    .await?)
+}
+
+/// Peak resident set of this process, in KiB.
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn child_inventory(endpoint: &str) -> AnyResult<()> {
+    let start = Instant::now();
+    let inv = runtime()?.block_on(async {
+        let aws = clients(endpoint).await?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(
+            load_inventory(&aws, &Settings::default(), now()).await?,
+        )
+    })?;
+    let tags: usize = inv.snapshot_groups.iter().map(|g| g.tags.len()).sum();
+    println!(
+        "{{\"ms\": {}, \"services\": {}, \"tasks\": {}, \"tags\": {}, \"user_groups\": {}, \
+         \"orphan_volumes\": {}, \"orphan_snapshots\": {}, \"skipped\": {}, \"vmhwm_kib\": {}}}",
+        start.elapsed().as_millis(),
+        inv.services.len(),
+        inv.tasks.len(),
+        tags,
+        inv.snapshot_groups.len(),
+        inv.orphans.volumes.len(),
+        inv.orphans.snapshots.len(),
+        inv.orphans.skipped.len(),
+        vm_hwm_kib()
+    );
+    Ok(())
+}
+
+fn child_first_screen(endpoint: &str) -> AnyResult<()> {
+    let start = Instant::now();
+    let services = runtime()?.block_on(async {
+        let aws = clients(endpoint).await?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(load_services(&aws, None).await?)
+    })?;
+    println!(
+        "{{\"ms\": {}, \"services\": {}}}",
+        start.elapsed().as_millis(),
+        services.len()
+    );
+    Ok(())
+}
+
+// The driver.
+
+struct Options {
+    fleets: Vec<Fleet>,
+    runs: usize,
+    keep: bool,
+    skip_awscli: bool,
+    seed_only: bool,
+}
+
+fn parse_options(args: &[String]) -> AnyResult<Options> {
+    let mut opts = Options {
+        fleets: Vec::new(),
+        runs: 3,
+        keep: false,
+        skip_awscli: false,
+        seed_only: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--keep" => opts.keep = true,
+            "--skip-awscli" => opts.skip_awscli = true,
+            "--seed-only" => {
+                opts.seed_only = true;
+                opts.keep = true;
+            }
+            "--runs" => {
+                opts.runs = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("--runs wants a positive number")?;
+            }
+            name => {
+                let fleet = FLEETS.iter().find(|f| f.name == name).ok_or_else(|| {
+                    format!(
+                        "unknown argument {name:?}; fleets are small, medium, large; \
+                         flags --runs N, --keep, --skip-awscli, --seed-only"
+                    )
+                })?;
+                opts.fleets.push(*fleet);
+            }
+        }
+    }
+    if opts.fleets.is_empty() {
+        opts.fleets.push(FLEETS[0]);
+    }
+    Ok(opts)
+}
+
+/// `target/`: `CARGO_TARGET_DIR`, else three levels above this binary
+/// (`target/release/deps/fleet-…`).
+fn target_dir() -> AnyResult<PathBuf> {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe()?;
+    exe.ancestors()
+        .nth(3)
+        .map(Path::to_path_buf)
+        .ok_or_else(|| "cannot find the target directory".into())
+}
+
+fn benches_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("benches")
+}
+
+/// The bench-only virtualenv (boto3 + AWS CLI v1), made on first use.
+fn bench_venv(target: &Path) -> AnyResult<PathBuf> {
+    let venv = target.join("bench-venv");
+    let marker = venv.join(".ecsnap-bench-installed");
+    if !marker.exists() {
+        eprintln!(
+            "installing boto3 and the AWS CLI into {} (first run only)",
+            venv.display()
+        );
+        run_ok(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run_ok(Command::new(venv.join("bin/python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "boto3",
+            "awscli",
+        ]))?;
+        std::fs::write(&marker, "boto3 awscli")?;
+    }
+    Ok(venv)
+}
+
+fn run_ok(cmd: &mut Command) -> AnyResult<()> {
+    let status = cmd.status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}").into())
+    }
+}
+
+fn driver(args: &[String]) -> AnyResult<()> {
+    let opts = parse_options(args)?;
+    let target = target_dir()?;
+    let moto_python = Emulator::ensure_installed(&target.join("moto-venv"), &mut |m| {
+        eprintln!("{m}");
+    })?;
+    let venv = bench_venv(&target)?;
+    let state_dir = target.join("bench-fleet");
+    std::fs::create_dir_all(&state_dir)?;
+    let rt = runtime()?;
+    let mut report = String::new();
+    for fleet in &opts.fleets {
+        let server = Server::get(fleet, &moto_python, &venv, &state_dir, opts.keep)?;
+        if opts.seed_only {
+            continue;
+        }
+        let counts = Counts::default();
+        let upstream = SocketAddr::from((Ipv4Addr::LOCALHOST, server.port));
+        let listener = rt.block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))?;
+        let proxy_port = listener.local_addr()?.port();
+        let proxy = rt.spawn(serve_proxy(listener, upstream, counts.clone()));
+        let endpoint = format!("http://127.0.0.1:{proxy_port}");
+        let section = measure(fleet, &server, &endpoint, &counts, &venv, &opts)?;
+        proxy.abort();
+        print!("{section}");
+        report.push_str(&section);
+        if !opts.keep {
+            drop(server);
+        }
+    }
+    if !report.is_empty() {
+        let path = state_dir.join("report.md");
+        std::fs::write(&path, &report)?;
+        eprintln!("report written to {}", path.display());
+    }
+    Ok(())
+}

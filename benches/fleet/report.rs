@@ -1,0 +1,252 @@
+//! Running the contenders and writing the Markdown report.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::proxy::Counts;
+use crate::server::Server;
+use crate::{AnyResult, Fleet, Options, benches_dir};
+
+struct Run {
+    wall: Duration,
+    calls: BTreeMap<String, u64>,
+    out: serde_json::Value,
+}
+
+fn run_child(cmd: &mut Command, counts: &Counts) -> AnyResult<Run> {
+    counts.take();
+    let start = Instant::now();
+    let output = cmd.stderr(Stdio::inherit()).output()?;
+    let wall = start.elapsed();
+    if !output.status.success() {
+        return Err(format!("{cmd:?} failed: {}", output.status).into());
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    let out = serde_json::from_str(line).map_err(|e| format!("{cmd:?} printed {line:?}: {e}"))?;
+    Ok(Run {
+        wall,
+        calls: counts.take(),
+        out,
+    })
+}
+
+/// Runs `make()` `runs` times; the run with the median wall time.
+fn median_of(runs: usize, counts: &Counts, mut make: impl FnMut() -> Command) -> AnyResult<Run> {
+    let mut all = Vec::new();
+    for _ in 0..runs {
+        all.push(run_child(&mut make(), counts)?);
+    }
+    all.sort_by_key(|r| r.wall);
+    let mid = all.len() / 2;
+    Ok(all.swap_remove(mid))
+}
+
+fn total(calls: &BTreeMap<String, u64>) -> u64 {
+    calls.values().sum()
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+pub fn measure(
+    fleet: &Fleet,
+    server: &Server,
+    endpoint: &str,
+    counts: &Counts,
+    venv: &Path,
+    opts: &Options,
+) -> AnyResult<String> {
+    let exe = std::env::current_exe()?;
+    let label = fleet.name;
+    eprintln!("[{label}] ecsnap first screen ×3");
+    let first = median_of(3, counts, || {
+        let mut c = Command::new(&exe);
+        c.args(["first-screen", endpoint]);
+        c
+    })?;
+    eprintln!("[{label}] ecsnap inventory and boto3 ×{}", opts.runs);
+    let mut ecsnap_runs = Vec::new();
+    let mut boto3_runs = Vec::new();
+    for _ in 0..opts.runs {
+        let mut c = Command::new(&exe);
+        c.args(["inventory", endpoint]);
+        ecsnap_runs.push(run_child(&mut c, counts)?);
+        let mut b = Command::new(venv.join("bin/python"));
+        b.arg(benches_dir().join("baseline_boto3.py")).arg(endpoint);
+        boto3_runs.push(run_child(&mut b, counts)?);
+    }
+    let pick = |mut all: Vec<Run>| {
+        all.sort_by_key(|r| r.wall);
+        let mid = all.len() / 2;
+        all.swap_remove(mid)
+    };
+    let ecsnap = pick(ecsnap_runs);
+    let boto3 = pick(boto3_runs);
+    let awscli = if opts.skip_awscli {
+        None
+    } else {
+        eprintln!("[{label}] AWS CLI script ×1 (slow by nature)");
+        let path = format!(
+            "{}:{}",
+            venv.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut a = Command::new("bash");
+        a.arg(benches_dir().join("baseline_awscli.sh"))
+            .arg(endpoint)
+            .env("PATH", path);
+        Some(run_child(&mut a, counts)?)
+    };
+
+    let mut s = String::new();
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    writeln!(
+        s,
+        "\n## Fleet `{label}`: {} clusters, {} services (+ tasks), {} ECR images in {} \
+         repositories, {} volumes, ~{} snapshots\n",
+        fleet.clusters,
+        fleet.services,
+        fleet.images,
+        fleet.repositories,
+        fleet.volumes,
+        fleet.volumes
+    )?;
+    writeln!(
+        s,
+        "Machine: {cores} cores, {}. Seeding: {:.1} s{}. Runs: median of {} (AWS CLI: 1).\n",
+        cpu_model(),
+        server.seed_secs,
+        if server.reused {
+            " (earlier, server reused)"
+        } else {
+            ""
+        },
+        opts.runs
+    )?;
+    writeln!(
+        s,
+        "| contender | wall time | API calls | peak RSS | loaded |\n|---|---|---|---|---|"
+    )?;
+    let hwm_kib = ecsnap.out["vmhwm_kib"].as_u64().unwrap_or(0);
+    writeln!(
+        s,
+        "| ecsnap full inventory | {} | {} | {:.1} MiB | {} |",
+        secs(ecsnap.wall),
+        total(&ecsnap.calls),
+        hwm_kib as f64 / 1024.0,
+        ecsnap.out
+    )?;
+    writeln!(
+        s,
+        "| boto3, 8 threads | {} | {} | – | {} |",
+        secs(boto3.wall),
+        total(&boto3.calls),
+        boto3.out
+    )?;
+    if let Some(a) = &awscli {
+        writeln!(
+            s,
+            "| AWS CLI script | {} | {} | – | {} |",
+            secs(a.wall),
+            total(&a.calls),
+            a.out
+        )?;
+    }
+    writeln!(
+        s,
+        "\nFirst useful screen (fresh process → `load_services` for all clusters): {} ms \
+         ({} calls, {} services).\n",
+        first.wall.as_millis(),
+        total(&first.calls),
+        first.out["services"]
+    )?;
+
+    // Targets.
+    let wall_ratio = ecsnap.wall.as_secs_f64() / boto3.wall.as_secs_f64();
+    let first_limit = if fleet.name == "large" { 1000 } else { 300 };
+    writeln!(s, "| target | measured | met |\n|---|---|---|")?;
+    let yes = |ok: bool| if ok { "yes" } else { "**no**" };
+    writeln!(
+        s,
+        "| inventory ≤ 0.5× boto3 wall time | {wall_ratio:.2}× | {} |",
+        yes(wall_ratio <= 0.5)
+    )?;
+    if let Some(a) = &awscli {
+        let call_ratio = total(&ecsnap.calls) as f64 / total(&a.calls) as f64;
+        writeln!(
+            s,
+            "| API calls ≤ 0.8× AWS CLI | {call_ratio:.2}× | {} |",
+            yes(call_ratio <= 0.8)
+        )?;
+        let cli_ratio = ecsnap.wall.as_secs_f64() / a.wall.as_secs_f64();
+        writeln!(
+            s,
+            "| (inventory vs AWS CLI wall time) | {cli_ratio:.3}× | – |"
+        )?;
+    } else {
+        // The boto3 script makes the same calls as the AWS CLI script (same operations,
+        // same batches; compare the per-operation table of any run with the CLI).
+        let call_ratio = total(&ecsnap.calls) as f64 / total(&boto3.calls) as f64;
+        writeln!(
+            s,
+            "| API calls ≤ 0.8× AWS CLI (CLI skipped: vs boto3, which makes the same calls) \
+             | {call_ratio:.2}× | {} |",
+            yes(call_ratio <= 0.8)
+        )?;
+    }
+    writeln!(
+        s,
+        "| first screen < {first_limit} ms | {} ms | {} |",
+        first.wall.as_millis(),
+        yes(first.wall.as_millis() < first_limit)
+    )?;
+    writeln!(
+        s,
+        "| peak RSS < 60 MB (large) | {:.1} MB | {} |",
+        hwm_kib as f64 * 1024.0 / 1e6,
+        yes(hwm_kib * 1024 < 60_000_000)
+    )?;
+
+    // Calls per operation.
+    let mut ops: Vec<&String> = ecsnap
+        .calls
+        .keys()
+        .chain(boto3.calls.keys())
+        .chain(awscli.iter().flat_map(|a| a.calls.keys()))
+        .collect();
+    ops.sort();
+    ops.dedup();
+    writeln!(
+        s,
+        "\n| API calls by operation | ecsnap | boto3 | AWS CLI |\n|---|---|---|---|"
+    )?;
+    let get = |m: &BTreeMap<String, u64>, op: &String| m.get(op).copied().unwrap_or(0);
+    for op in ops {
+        writeln!(
+            s,
+            "| {op} | {} | {} | {} |",
+            get(&ecsnap.calls, op),
+            get(&boto3.calls, op),
+            awscli
+                .as_ref()
+                .map_or_else(|| "–".to_string(), |a| get(&a.calls, op).to_string())
+        )?;
+    }
+    Ok(s)
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}

@@ -1,0 +1,160 @@
+//! The emulator, seeded once per fleet (and kept between runs with `--keep`).
+
+use std::io::Read as _;
+use std::net::{Ipv4Addr, TcpStream};
+use std::os::unix::process::CommandExt as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{AnyResult, Fleet, benches_dir, run_ok};
+
+pub struct Server {
+    pub port: u16,
+    pub seed_secs: f64,
+    pub reused: bool,
+    child: Option<Child>,
+    keep: bool,
+}
+
+impl Server {
+    pub fn get(
+        fleet: &Fleet,
+        moto_python: &Path,
+        venv: &Path,
+        state_dir: &Path,
+        keep: bool,
+    ) -> AnyResult<Self> {
+        let state = state_dir.join(format!("{}.moto", fleet.name));
+        if keep && let Some(server) = Self::reuse(&state) {
+            eprintln!(
+                "[{}] reusing the seeded server on port {}",
+                fleet.name, server.port
+            );
+            return Ok(server);
+        }
+        let port = free_port()?;
+        let mut cmd = Command::new(moto_python);
+        // moto's server with its quadratic EC2 tag lookup indexed (see moto_server.py).
+        cmd.arg(benches_dir().join("moto_server.py"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs([
+                ("MOTO_EC2_LOAD_DEFAULT_AMIS", "false"),
+                ("MOTO_ECS_SERVICE_RUNNING", "2"),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if keep {
+            // Its own process group: a Ctrl-C of this run does not stop a kept server.
+            cmd.process_group(0);
+        }
+        let child = cmd.spawn()?;
+        let mut server = Server {
+            port,
+            seed_secs: 0.0,
+            reused: false,
+            child: Some(child),
+            keep,
+        };
+        wait_ready(port)?;
+        // moto advances task statuses on every DescribeTasks: pin them so runs agree.
+        http(
+            port,
+            "POST",
+            "/moto-api/state-manager/set-transition",
+            r#"{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000000}}"#,
+        )?;
+        eprintln!(
+            "[{}] seeding {} clusters, {} services, {} images, {} volumes…",
+            fleet.name, fleet.clusters, fleet.services, fleet.images, fleet.volumes
+        );
+        let start = Instant::now();
+        run_ok(
+            Command::new(venv.join("bin/python"))
+                .arg(benches_dir().join("fleet_seed.py"))
+                .arg(format!("http://127.0.0.1:{port}"))
+                .args(
+                    [
+                        fleet.clusters,
+                        fleet.services,
+                        fleet.images,
+                        fleet.volumes,
+                        fleet.repositories,
+                        fleet.users,
+                    ]
+                    .map(|n| n.to_string()),
+                ),
+        )?;
+        server.seed_secs = start.elapsed().as_secs_f64();
+        eprintln!("[{}] seeded in {:.1} s", fleet.name, server.seed_secs);
+        if keep && let Some(pid) = server.child.as_ref().map(Child::id) {
+            std::fs::write(&state, format!("{port} {pid} {:.1}\n", server.seed_secs))?;
+        }
+        Ok(server)
+    }
+
+    fn reuse(state: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(state).ok()?;
+        let mut parts = text.split_whitespace();
+        let port: u16 = parts.next()?.parse().ok()?;
+        let pid: u32 = parts.next()?.parse().ok()?;
+        let seed_secs: f64 = parts.next()?.parse().ok()?;
+        let alive = Path::new(&format!("/proc/{pid}")).exists()
+            && http(port, "GET", "/moto-api/reset-auth", "").is_ok();
+        alive.then_some(Server {
+            port,
+            seed_secs,
+            reused: true,
+            child: None,
+            keep: true,
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if !self.keep
+            && let Some(child) = &mut self.child
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn free_port() -> AnyResult<u16> {
+    let l = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    Ok(l.local_addr()?.port())
+}
+
+fn wait_ready(port: u16) -> AnyResult<()> {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < deadline {
+        if http(port, "GET", "/moto-api/reset-auth", "").is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("moto on port {port} did not answer within 90 s").into())
+}
+
+/// One HTTP/1.1 exchange with moto itself (not through the proxy, so it is not counted).
+fn http(port: u16, method: &str, path: &str, body: &str) -> AnyResult<String> {
+    use std::io::Write as _;
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    if response.starts_with("HTTP/") {
+        Ok(response)
+    } else {
+        Err("not an HTTP response".into())
+    }
+}

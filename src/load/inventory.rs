@@ -1,0 +1,97 @@
+//! Everything the four listings show, loaded at once: what a console opening on the whole
+//! account needs. Each piece is fetched once and shared (the clusters, services and tasks
+//! feed both their own listings and the in-use markers of the snapshot tags), and the ECS,
+//! ECR and EC2 reads run side by side, each with its own bounded concurrency.
+
+use chrono::{DateTime, Utc};
+use futures::{StreamExt, TryStreamExt, stream};
+
+use super::ecs::{cluster_names, in_use_of, services_in, tasks_of};
+use super::snapshots::images_in;
+use crate::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
+use crate::analysis::tags::{UserTags, group_by_user};
+use crate::aws::{AwsClients, MAX_CONCURRENCY};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::model::{Service, Task};
+
+/// The account's full picture, as the `services`, `tasks`, `snapshots` and `orphans`
+/// listings would show it.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// Sorted by cluster and name.
+    pub services: Vec<Service>,
+    /// Running and recently stopped tasks, cluster by cluster (sorted), each cluster's
+    /// live first, newest first.
+    pub tasks: Vec<Task>,
+    pub snapshot_groups: Vec<UserTags>,
+    pub orphans: OrphanReport,
+    /// The account id from STS; `None` when it could not be read (snapshots are then not
+    /// narrowed by owner).
+    pub account: Option<String>,
+}
+
+/// Loads the whole inventory. Orphans use no minimum age.
+pub async fn load_inventory(
+    aws: &AwsClients,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Inventory> {
+    let ecs = async {
+        let clusters = cluster_names(aws).await?;
+        let tasks = async {
+            let per: Vec<Vec<Task>> = stream::iter(clusters.iter())
+                .map(|c| tasks_of(aws, c, None))
+                .buffered(MAX_CONCURRENCY)
+                .try_collect()
+                .await?;
+            Ok::<_, Error>(per.into_iter().flatten().collect::<Vec<Task>>())
+        };
+        let (services, tasks) = futures::try_join!(services_in(aws, &clusters), tasks)?;
+        let in_use = in_use_of(aws, &services, &tasks).await?;
+        Ok::<_, Error>((services, tasks, in_use))
+    };
+    let images = async {
+        let names: Vec<String> = aws
+            .ecr
+            .list_repositories()
+            .await?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        images_in(aws, &names).await
+    };
+    let account = async {
+        Ok::<_, Error>(match aws.sts.caller_identity().await {
+            Ok(id) => Some(id.account),
+            Err(e) => {
+                tracing::warn!("caller identity unknown, snapshots not narrowed by owner: {e}");
+                None
+            }
+        })
+    };
+    let ((services, tasks, in_use), images, account, volumes, snapshots, amis) = futures::try_join!(
+        ecs,
+        images,
+        account,
+        aws.ec2.describe_volumes(),
+        aws.ec2.describe_own_snapshots(),
+        aws.ec2.describe_own_amis(),
+    )?;
+    let rules = OrphanRules {
+        protection_tag: &settings.protection_tag,
+        min_age_days: None,
+        account: account.as_deref(),
+        prices: &settings.prices,
+        now,
+    };
+    let orphans = find_orphans(&volumes, &snapshots, &amis, &rules);
+    let snapshot_groups = group_by_user(&images, &settings.tag_pattern, &in_use);
+    Ok(Inventory {
+        services,
+        tasks,
+        snapshot_groups,
+        orphans,
+        account,
+    })
+}
