@@ -146,19 +146,12 @@ pub fn counts_for_in_use(service_status: &str) -> bool {
     matches!(service_status, "ACTIVE" | "DRAINING")
 }
 
-/// The distinct task-definition ARNs that in-use detection still has to describe.
-///
-/// A live task lists its task definition's containers with their images, and
-/// `InUse::build` adds those images, so a task definition that has a live task whose every
-/// container reports an image is already covered: describing it again would be one
-/// DescribeTaskDefinition call (there is no batch form) per service for nothing. In a
-/// steady fleet that leaves only the definitions of deployments with no live task yet.
+/// The distinct task-definition ARNs that in-use detection needs: every definition an
+/// ACTIVE/DRAINING service's deployments run and every live task runs, each once.
+/// A definition is described even when a live task of it listed its images: a task does
+/// not always report every container (moto reports only the first), and an image missed
+/// here could be deleted by a cleanup. Safety over one call per definition.
 pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<String> {
-    let covered: HashSet<&str> = tasks
-        .iter()
-        .filter(|t| t.is_live() && lists_its_images(t))
-        .map(|t| t.task_definition.as_str())
-        .collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let from_services = services
@@ -173,20 +166,11 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
         .filter(|t| t.is_live())
         .map(|t| t.task_definition.as_str());
     for arn in from_services.chain(from_tasks) {
-        if !arn.is_empty() && !covered.contains(arn) && seen.insert(arn) {
+        if !arn.is_empty() && seen.insert(arn) {
             out.push(arn.to_string());
         }
     }
     out
-}
-
-/// Whether a task reports the image of each of its containers (and has some).
-fn lists_its_images(task: &Task) -> bool {
-    !task.containers.is_empty()
-        && task
-            .containers
-            .iter()
-            .all(|c| c.image.as_deref().is_some_and(|i| !i.is_empty()))
 }
 
 #[cfg(test)]
@@ -327,7 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn live_tasks_that_list_their_images_cover_their_task_definition() {
+    fn definitions_with_live_tasks_are_still_described() {
         let service = |td: &str, old: &str| Service {
             status: "ACTIVE".into(),
             task_definition: td.into(),
@@ -357,11 +341,18 @@ mod tests {
                 ..live("td-c:1", Some("reg.example.com/ws:carol-1"))
             },
         ];
+        // A task may list only some containers of its definition: every definition a
+        // service or live task runs is described, each once.
         assert_eq!(
             task_definitions_needed(&services, &tasks),
-            vec!["td-a:1".to_string(), "td-b:1".to_string()]
+            vec![
+                "td-a:2".to_string(),
+                "td-a:1".to_string(),
+                "td-b:1".to_string(),
+                "td-c:1".to_string()
+            ]
         );
-        // The covered definition's images still count as in use, through the task.
+        // The task's own images count as in use too.
         let set = InUse::build(&services, |_| None, &tasks);
         assert!(set.image_in_use(&image("ws", "sha256:x", &["alice-1"])));
     }
