@@ -1,7 +1,6 @@
 //! The emulator, seeded once per fleet (and kept between runs with `--keep`).
 
-use std::io::Read as _;
-use std::net::{Ipv4Addr, TcpStream};
+use std::net::Ipv4Addr;
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -141,20 +140,5 @@ fn wait_ready(port: u16) -> AnyResult<()> {
 
 /// One HTTP/1.1 exchange with moto itself (not through the proxy, so it is not counted).
 fn http(port: u16, method: &str, path: &str, body: &str) -> AnyResult<String> {
-    use std::io::Write as _;
-    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    if response.starts_with("HTTP/") {
-        Ok(response)
-    } else {
-        Err("not an HTTP response".into())
-    }
+    Ok(ecsnap::demo::emulator::http(port, method, path, body)?)
 }

@@ -245,8 +245,8 @@ fn free_port() -> Result<u16> {
         .map_err(|e| Error::io("finding a free loopback port", e))
 }
 
-/// A minimal HTTP/1.1 exchange with the local server; returns the raw response.
-fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<String> {
+/// A minimal HTTP/1.1 exchange with a server on 127.0.0.1; returns the raw response.
+pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<String> {
     let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(

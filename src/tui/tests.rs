@@ -16,7 +16,8 @@ use super::theme::Theme;
 use super::update::{act, update};
 use super::view;
 
-fn render(state: &AppState, width: u16, height: u16) -> String {
+/// Draws the state into a TestBackend and returns its text, lines trimmed.
+pub(super) fn render(state: &AppState, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|f| view::draw(f, state))
@@ -31,7 +32,8 @@ fn render(state: &AppState, width: u16, height: u16) -> String {
     out
 }
 
-fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
+/// One key press without modifiers.
+pub(super) fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
     update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 

@@ -7,16 +7,14 @@ use std::time::Duration;
 
 use chrono::TimeZone;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::app::{AppState, PaneId};
 use super::effects::Effect;
 use super::fixtures::{deliver, loaded_state, now};
 use super::modal::{ModalKind, Stage};
 use super::msg::{Event, Msg, Planned};
+use super::tests::{key, render};
 use super::update::update;
-use super::view;
 use crate::aws::Preflight;
 use crate::model::{Deployment, ServiceEvent};
 use crate::ops::cleanup::{
@@ -27,25 +25,6 @@ use crate::ops::rollback::{ContainerImage, Revision};
 use crate::ops::wait::{StoppedTask, Verdict, WaitProgress};
 
 const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker";
-
-fn render(state: &AppState, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|f| view::draw(f, state))
-        .expect("draw into the test backend");
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let line: String = (0..width).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
-    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
