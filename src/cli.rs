@@ -46,6 +46,9 @@ pub struct GlobalArgs {
     /// No colours (NO_COLOR is respected too)
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Do not read or write the task-definition cache ($XDG_CACHE_HOME/ecsnap)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]

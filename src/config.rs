@@ -255,6 +255,12 @@ pub fn state_dir() -> PathBuf {
     xdg("XDG_STATE_HOME", ".local/state").unwrap_or_else(|| std::env::temp_dir().join("ecsnap"))
 }
 
+/// Where caches go (`$XDG_CACHE_HOME/ecsnap`, else `~/.cache/ecsnap`); `None` without a
+/// home directory.
+pub fn cache_dir() -> Option<PathBuf> {
+    xdg("XDG_CACHE_HOME", ".cache")
+}
+
 /// Where the demo keeps its emulator install.
 pub fn data_dir() -> PathBuf {
     xdg("XDG_DATA_HOME", ".local/share").unwrap_or_else(|| std::env::temp_dir().join("ecsnap"))

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod aws;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -106,6 +106,7 @@ fn clients(ecs_a: EcsAdapter, ecr_a: EcrAdapter, ec2_a: Ec2Adapter) -> AwsClient
         )),
         region: "eu-west-1".into(),
         endpoint: None,
+        task_definitions: None,
     }
 }
 
@@ -391,6 +392,28 @@ async fn loaders_batch_across_clusters_and_join_services() {
     assert_eq!(services[0].cluster, "payments-prod");
     assert_eq!(services[14].cluster, "search-staging");
 
+    // The console's loader hands over each cluster as it arrives, the first one first,
+    // and ends with the same list.
+    let mut parts = Vec::new();
+    let progressive = ecsnap::load::load_services_progressively(&aws, |p| {
+        parts.push((p.cluster.to_string(), p.services.len(), p.done, p.total));
+    })
+    .await
+    .expect("loads");
+    assert_eq!(
+        parts,
+        [
+            ("payments-prod".to_string(), 12, 1, 2),
+            ("search-staging".to_string(), 3, 2, 2)
+        ]
+    );
+    let names = |v: &[ecsnap::model::Service]| -> Vec<String> {
+        v.iter()
+            .map(|s| format!("{}/{}", s.cluster, s.name))
+            .collect()
+    };
+    assert_eq!(names(&progressive), names(&services));
+
     let err = ecsnap::load::load_services(&aws, Some("payments"))
         .await
         .expect_err("unknown cluster");
@@ -496,5 +519,143 @@ async fn odd_aws_data_loads_without_panicking() {
     assert_eq!(
         report.snapshots[0].reason,
         "no source volume; no AMI uses it"
+    );
+}
+
+/// In-use detection describes each task definition once; a later run reads the revision's
+/// images from the on-disk cache and sends no DescribeTaskDefinition at all — and still sees
+/// the sidecar image that only the definition names.
+#[tokio::test]
+async fn task_definitions_are_described_once_then_read_from_the_cache() {
+    let td_arn = |family: &str, rev: u32| {
+        format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{family}:{rev}")
+    };
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
+        ListClustersOutput::builder()
+            .cluster_arns("arn:aws:ecs:eu-west-1:111122223333:cluster/prod")
+            .build()
+    });
+    let list_services = mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
+        aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
+            .service_arns("arn:aws:ecs:eu-west-1:111122223333:service/prod/api")
+            .service_arns("arn:aws:ecs:eu-west-1:111122223333:service/prod/worker")
+            .build()
+    });
+    let describe_services =
+        mock!(aws_sdk_ecs::Client::describe_services).then_compute_output(move |r| {
+            let mut out =
+                aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder();
+            for arn in r.services() {
+                let name = ecsnap::model::arn_name(arn);
+                let current = td_arn(name, 3);
+                out = out.services(
+                    aws_sdk_ecs::types::Service::builder()
+                        .service_arn(arn)
+                        .service_name(name)
+                        .cluster_arn("arn:aws:ecs:eu-west-1:111122223333:cluster/prod")
+                        .status("ACTIVE")
+                        .task_definition(&current)
+                        .deployments(
+                            aws_sdk_ecs::types::Deployment::builder()
+                                .id(format!("ecs-svc/{name}"))
+                                .status("PRIMARY")
+                                .task_definition(&current)
+                                .build(),
+                        )
+                        .build(),
+                );
+            }
+            out.build()
+        });
+    let list_tasks = mock!(aws_sdk_ecs::Client::list_tasks)
+        .then_output(|| aws_sdk_ecs::operation::list_tasks::ListTasksOutput::builder().build());
+    let describe_td =
+        mock!(aws_sdk_ecs::Client::describe_task_definition).then_compute_output(|r| {
+            let arn = r.task_definition().unwrap_or_default().to_string();
+            let family = ecsnap::model::arn_name(&arn)
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let container = |name: &str, image: String| {
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name(name)
+                    .image(image)
+                    .environment(
+                        aws_sdk_ecs::types::KeyValuePair::builder()
+                            .name("DB_PASSWORD")
+                            .value("hunter2")
+                            .build(),
+                    )
+                    .build()
+            };
+            let registry = "111122223333.dkr.ecr.eu-west-1.amazonaws.com";
+            aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput::builder(
+            )
+            .task_definition(
+                aws_sdk_ecs::types::TaskDefinition::builder()
+                    .task_definition_arn(&arn)
+                    .family(&family)
+                    .revision(3)
+                    .container_definitions(container(
+                        "app",
+                        format!("{registry}/ws:{family}-20261120T0815"),
+                    ))
+                    .container_definitions(container(
+                        "sidecar",
+                        format!("{registry}/agent:{family}-1"),
+                    ))
+                    .build(),
+            )
+            .build()
+        });
+    let rules = [
+        &clusters,
+        &list_services,
+        &describe_services,
+        &list_tasks,
+        &describe_td,
+    ];
+    let sleep = InstantSleep::default();
+    let mut aws = clients(ecs(&rules, &sleep), ecr(&[], &sleep), ec2(&[], &sleep));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("task-definitions.json");
+    let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("time");
+    let image = |repository: &str, tag: &str| ecsnap::model::Image {
+        repository: repository.into(),
+        digest: format!("sha256:{tag}"),
+        tags: vec![tag.into()],
+        ..ecsnap::model::Image::default()
+    };
+
+    let mut seen = Vec::new();
+    for run in 0..2 {
+        // Each run opens the file afresh, as a new process would.
+        aws.task_definitions = Some(Arc::new(ecsnap::cache::TaskDefinitionCache::open(
+            path.clone(),
+            now,
+        )));
+        let in_use = ecsnap::load::load_in_use(&aws).await.expect("loads");
+        assert_eq!(
+            describe_td.num_calls(),
+            2,
+            "run {run}: one DescribeTaskDefinition per definition, on the first run only"
+        );
+        seen.push(
+            [
+                image("ws", "api-20261120T0815"),
+                image("agent", "worker-1"),
+                image("ws", "bob-1"),
+            ]
+            .iter()
+            .map(|i| in_use.image_in_use(i))
+            .collect::<Vec<bool>>(),
+        );
+    }
+    assert_eq!(seen, [[true, true, false], [true, true, false]]);
+    let text = std::fs::read_to_string(&path).expect("cache written");
+    assert!(
+        !text.contains("hunter2") && !text.contains("DB_PASSWORD"),
+        "environment values never reach the cache: {text}"
     );
 }

@@ -54,6 +54,7 @@ fn clients(ec2: Client) -> (AwsClients, OpsClients) {
         sts: Arc::new(NoIdentity),
         region: "us-east-1".into(),
         endpoint: None,
+        task_definitions: None,
     };
     let ops = OpsClients::new(
         Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),

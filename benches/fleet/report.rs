@@ -69,13 +69,23 @@ pub fn measure(
         c.args(["first-screen", endpoint]);
         c
     })?;
-    eprintln!("[{label}] ecsnap inventory and boto3 ×{}", opts.runs);
+    eprintln!(
+        "[{label}] ecsnap inventory (first run, then cache warm) and boto3 ×{}",
+        opts.runs
+    );
+    let cache_dir = tempfile::tempdir()?;
+    let cache = cache_dir.path().join("task-definitions.json");
     let mut ecsnap_runs = Vec::new();
+    let mut warm_runs = Vec::new();
     let mut boto3_runs = Vec::new();
     for _ in 0..opts.runs {
-        let mut c = Command::new(&exe);
-        c.args(["inventory", endpoint]);
-        ecsnap_runs.push(run_child(&mut c, counts)?);
+        // Each pair starts with no cache file: the first run is cold and fills it.
+        let _ = std::fs::remove_file(&cache);
+        for runs in [&mut ecsnap_runs, &mut warm_runs] {
+            let mut c = Command::new(&exe);
+            c.args(["inventory", endpoint]).arg(&cache);
+            runs.push(run_child(&mut c, counts)?);
+        }
         let mut b = Command::new(venv.join("bin/python"));
         b.arg(benches_dir().join("baseline_boto3.py")).arg(endpoint);
         boto3_runs.push(run_child(&mut b, counts)?);
@@ -86,6 +96,7 @@ pub fn measure(
         all.swap_remove(mid)
     };
     let ecsnap = pick(ecsnap_runs);
+    let warm = pick(warm_runs);
     let boto3 = pick(boto3_runs);
     let awscli = if opts.skip_awscli {
         None
@@ -133,14 +144,19 @@ pub fn measure(
         "| contender | wall time | API calls | peak RSS | loaded |\n|---|---|---|---|---|"
     )?;
     let hwm_kib = ecsnap.out["vmhwm_kib"].as_u64().unwrap_or(0);
-    writeln!(
-        s,
-        "| ecsnap full inventory | {} | {} | {:.1} MiB | {} |",
-        secs(ecsnap.wall),
-        total(&ecsnap.calls),
-        hwm_kib as f64 / 1024.0,
-        ecsnap.out
-    )?;
+    for (name, run) in [
+        ("ecsnap full inventory, first run", &ecsnap),
+        ("ecsnap, task-definition cache warm", &warm),
+    ] {
+        writeln!(
+            s,
+            "| {name} | {} | {} | {:.1} MiB | {} |",
+            secs(run.wall),
+            total(&run.calls),
+            run.out["vmhwm_kib"].as_u64().unwrap_or(0) as f64 / 1024.0,
+            run.out
+        )?;
+    }
     writeln!(
         s,
         "| boto3, 8 threads | {} | {} | – | {} |",
@@ -157,33 +173,44 @@ pub fn measure(
             a.out
         )?;
     }
+    let first_ms = first.out["ms"].as_u64().unwrap_or(u64::MAX);
     writeln!(
         s,
-        "\nFirst useful screen (fresh process → `load_services` for all clusters): {} ms \
-         ({} calls, {} services).\n",
-        first.wall.as_millis(),
+        "\nFirst useful screen (fresh process → the first cluster's services, as the console's \
+         Services pane loads them): {first_ms} ms, {} rows; every cluster: {} ms ({} calls, {} \
+         services).\n",
+        first.out["rows"],
+        first.out["ms_all"],
         total(&first.calls),
         first.out["services"]
     )?;
 
     // Targets.
     let wall_ratio = ecsnap.wall.as_secs_f64() / boto3.wall.as_secs_f64();
+    let warm_ratio = warm.wall.as_secs_f64() / boto3.wall.as_secs_f64();
     // Issue 6: < 300 ms on small, < 1 s on large (and medium, which has no target of its own).
     let first_limit = if fleet.name == "small" { 300 } else { 1000 };
     writeln!(s, "| target | measured | met |\n|---|---|---|")?;
     let yes = |ok: bool| if ok { "yes" } else { "**no**" };
     writeln!(
         s,
-        "| inventory ≤ 0.5× boto3 wall time | {wall_ratio:.2}× | {} |",
+        "| inventory ≤ 0.5× boto3 wall time (first run) | {wall_ratio:.2}× | {} |",
         yes(wall_ratio <= 0.5)
     )?;
+    writeln!(
+        s,
+        "| inventory ≤ 0.5× boto3 wall time (cache warm) | {warm_ratio:.2}× | {} |",
+        yes(warm_ratio <= 0.5)
+    )?;
     if let Some(a) = &awscli {
-        let call_ratio = total(&ecsnap.calls) as f64 / total(&a.calls) as f64;
-        writeln!(
-            s,
-            "| API calls ≤ 0.8× AWS CLI | {call_ratio:.2}× | {} |",
-            yes(call_ratio <= 0.8)
-        )?;
+        for (when, run) in [("first run", &ecsnap), ("cache warm", &warm)] {
+            let call_ratio = total(&run.calls) as f64 / total(&a.calls) as f64;
+            writeln!(
+                s,
+                "| API calls ≤ 0.8× AWS CLI ({when}) | {call_ratio:.2}× | {} |",
+                yes(call_ratio <= 0.8)
+            )?;
+        }
         let cli_ratio = ecsnap.wall.as_secs_f64() / a.wall.as_secs_f64();
         writeln!(
             s,
@@ -192,19 +219,20 @@ pub fn measure(
     } else {
         // The boto3 script makes the same calls as the AWS CLI script (same operations,
         // same batches; compare the per-operation table of any run with the CLI).
-        let call_ratio = total(&ecsnap.calls) as f64 / total(&boto3.calls) as f64;
-        writeln!(
-            s,
-            "| API calls ≤ 0.8× AWS CLI (CLI skipped: vs boto3, which makes the same calls) \
-             | {call_ratio:.2}× | {} |",
-            yes(call_ratio <= 0.8)
-        )?;
+        for (when, run) in [("first run", &ecsnap), ("cache warm", &warm)] {
+            let call_ratio = total(&run.calls) as f64 / total(&boto3.calls) as f64;
+            writeln!(
+                s,
+                "| API calls ≤ 0.8× AWS CLI ({when}; CLI skipped: vs boto3, which makes the \
+                 same calls) | {call_ratio:.2}× | {} |",
+                yes(call_ratio <= 0.8)
+            )?;
+        }
     }
     writeln!(
         s,
-        "| first screen < {first_limit} ms | {} ms | {} |",
-        first.wall.as_millis(),
-        yes(first.wall.as_millis() < first_limit)
+        "| first screen < {first_limit} ms | {first_ms} ms | {} |",
+        yes(first_ms < first_limit)
     )?;
     writeln!(
         s,
@@ -217,6 +245,7 @@ pub fn measure(
     let mut ops: Vec<&String> = ecsnap
         .calls
         .keys()
+        .chain(warm.calls.keys())
         .chain(boto3.calls.keys())
         .chain(awscli.iter().flat_map(|a| a.calls.keys()))
         .collect();
@@ -224,14 +253,16 @@ pub fn measure(
     ops.dedup();
     writeln!(
         s,
-        "\n| API calls by operation | ecsnap | boto3 | AWS CLI |\n|---|---|---|---|"
+        "\n| API calls by operation | ecsnap | ecsnap, cache warm | boto3 | AWS CLI |\n\
+         |---|---|---|---|---|"
     )?;
     let get = |m: &BTreeMap<String, u64>, op: &String| m.get(op).copied().unwrap_or(0);
     for op in ops {
         writeln!(
             s,
-            "| {op} | {} | {} | {} |",
+            "| {op} | {} | {} | {} | {} |",
             get(&ecsnap.calls, op),
+            get(&warm.calls, op),
             get(&boto3.calls, op),
             awscli
                 .as_ref()

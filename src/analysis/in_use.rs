@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Image, Service, Task, TaskDefinition};
+use crate::model::{Image, Service, Task};
 
 /// A container image reference split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,17 +81,16 @@ impl InUse {
 
     /// Builds the set from services (only ACTIVE / DRAINING ones count), the task
     /// definitions their deployments run, and live tasks with their containers.
+    /// `images_of` gives the container images of a task definition by ARN.
     pub fn build<'a>(
         services: &[Service],
-        task_definitions: impl Fn(&str) -> Option<&'a TaskDefinition>,
+        images_of: impl Fn(&str) -> Option<&'a [String]>,
         tasks: &[Task],
     ) -> Self {
         let mut set = InUse::default();
         let add_td = |set: &mut InUse, arn: &str| {
-            if let Some(td) = task_definitions(arn) {
-                for c in &td.containers {
-                    set.add_reference(&c.image);
-                }
+            for image in images_of(arn).unwrap_or_default() {
+                set.add_reference(image);
             }
         };
         for s in services.iter().filter(|s| counts_for_in_use(&s.status)) {
@@ -176,7 +175,7 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerDef, Deployment, TaskContainer};
+    use crate::model::{Deployment, TaskContainer};
 
     #[test]
     fn image_refs_parse() {
@@ -223,15 +222,15 @@ mod tests {
         }
     }
 
-    fn td(arn: &str, image: &str) -> TaskDefinition {
-        TaskDefinition {
-            arn: arn.into(),
-            containers: vec![ContainerDef {
-                name: "app".into(),
-                image: image.into(),
-                environment: vec![],
-            }],
-            ..TaskDefinition::default()
+    struct Td {
+        arn: &'static str,
+        images: Vec<String>,
+    }
+
+    fn td(arn: &'static str, image: &str) -> Td {
+        Td {
+            arn,
+            images: vec![image.to_string()],
         }
     }
 
@@ -252,7 +251,11 @@ mod tests {
             td("td-draining-old", "reg.example.com/ws@sha256:carol"),
             td("td-stopped-task", "reg.example.com/ws:dave-1"),
         ];
-        let lookup = |arn: &str| tds.iter().find(|t| t.arn == arn);
+        let lookup = |arn: &str| {
+            tds.iter()
+                .find(|t| t.arn == arn)
+                .map(|t| t.images.as_slice())
+        };
         let services = vec![
             Service {
                 status: "ACTIVE".into(),

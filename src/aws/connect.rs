@@ -12,6 +12,7 @@ use super::{
     AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
     EcsOpsAdapter, OpsClients, StsAdapter,
 };
+use crate::cache::TaskDefinitionCache;
 use crate::error::{AwsError, AwsErrorKind, Result};
 
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,9 @@ pub struct ConnectOptions {
     pub endpoint_url: Option<String>,
     /// Fixed credentials instead of the default chain (the local emulator's fake ones).
     pub credentials: Option<aws_sdk_ecs::config::Credentials>,
+    /// Keep task-definition images in the on-disk cache (`crate::cache`). Only honoured
+    /// against real AWS: with an endpoint override (an emulator) the cache stays off.
+    pub cache_task_definitions: bool,
 }
 
 /// Adaptive retries: throttling slows the client down instead of failing the load.
@@ -46,6 +50,21 @@ fn timeout_config() -> TimeoutConfig {
         .read_timeout(Duration::from_secs(30))
         .operation_attempt_timeout(Duration::from_secs(45))
         .build()
+}
+
+/// The on-disk task-definition cache, when asked for and talking to real AWS.
+fn task_definition_cache(
+    opts: &ConnectOptions,
+    endpoint: Option<&str>,
+) -> Option<Arc<TaskDefinitionCache>> {
+    if !opts.cache_task_definitions || endpoint.is_some() {
+        return None;
+    }
+    let path = TaskDefinitionCache::default_path()?;
+    Some(Arc::new(TaskDefinitionCache::open(
+        path,
+        crate::config::now(),
+    )))
 }
 
 /// Resolves credentials and region once and builds every read adapter.
@@ -130,8 +149,31 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
             aws_sdk_sts::Client::new(&conf),
             ctx.clone(),
         )),
+        task_definitions: task_definition_cache(opts, ctx.endpoint.as_deref()),
         region,
         endpoint: ctx.endpoint,
     };
     Ok((clients, ops))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_task_definition_cache_is_only_used_against_real_aws() {
+        let on = ConnectOptions {
+            cache_task_definitions: true,
+            ..ConnectOptions::default()
+        };
+        let off = ConnectOptions::default();
+        // Against an emulator ARNs repeat between servers: never cached.
+        assert!(task_definition_cache(&on, Some("http://127.0.0.1:5000")).is_none());
+        assert!(task_definition_cache(&off, None).is_none());
+        // Real AWS: on whenever there is somewhere to keep it.
+        assert_eq!(
+            task_definition_cache(&on, None).is_some(),
+            TaskDefinitionCache::default_path().is_some()
+        );
+    }
 }

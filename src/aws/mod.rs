@@ -106,6 +106,8 @@ pub struct AwsClients {
     pub sts: Arc<dyn IdentityApi>,
     pub region: String,
     pub endpoint: Option<String>,
+    /// Task-definition images already known (revisions never change); `None`: always ask.
+    pub task_definitions: Option<Arc<crate::cache::TaskDefinitionCache>>,
 }
 
 /// A change UpdateService makes to a service.

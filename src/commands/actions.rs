@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::{print_json, print_text};
-use crate::aws::{AwsClients, ConnectOptions, connect, connect_with_ops};
+use crate::aws::{AwsClients, connect_with_ops};
 use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
 use crate::config::{Settings, now};
 use crate::error::{Error, Result, exit};
@@ -41,13 +41,7 @@ async fn open_session(
     if !dry_run {
         check_writable(&settings, what)?;
     }
-    let (aws, ops) = connect_with_ops(&ConnectOptions {
-        profile: global.profile.clone(),
-        region: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-        credentials: None,
-    })
-    .await?;
+    let (aws, ops) = connect_with_ops(&super::connect_options(global)).await?;
     let identity = session::identify(&aws).await;
     session::apply_identity(&mut settings, identity.as_ref());
     if !dry_run {
@@ -236,13 +230,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             timeout,
             interval,
         } => {
-            let aws = connect(&ConnectOptions {
-                profile: global.profile.clone(),
-                region: global.region.clone(),
-                endpoint_url: global.endpoint_url.clone(),
-                credentials: None,
-            })
-            .await?;
+            let aws = super::connect_from(global).await?;
             let svc = find_service(&aws, &cluster, &service).await?;
             let opts = WaitOptions {
                 timeout,

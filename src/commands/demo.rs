@@ -33,6 +33,8 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
             region: Some(REGION.into()),
             endpoint_url: Some(emulator.endpoint()),
             credentials: Some(emulator_credentials()),
+            // A fresh emulator each run: its ARNs mean nothing to the next one.
+            cache_task_definitions: false,
         })
         .await?;
         if console {

@@ -21,13 +21,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         read_only: cli.global.read_only,
     })?;
     let Some(command) = cli.command else {
-        let (aws, ops) = crate::aws::connect_with_ops(&ConnectOptions {
-            profile: cli.global.profile.clone(),
-            region: cli.global.region.clone(),
-            endpoint_url: cli.global.endpoint_url.clone(),
-            credentials: None,
-        })
-        .await?;
+        let (aws, ops) = crate::aws::connect_with_ops(&connect_options(&cli.global)).await?;
         crate::tui::run(aws, ops, settings, &console_options(&cli.global)).await?;
         return Ok(exit::OK);
     };
@@ -46,13 +40,18 @@ pub async fn run(cli: Cli) -> Result<i32> {
 }
 
 pub(crate) async fn connect_from(global: &GlobalArgs) -> Result<AwsClients> {
-    connect(&ConnectOptions {
+    connect(&connect_options(global)).await
+}
+
+/// How the global flags ask to reach AWS.
+pub(crate) fn connect_options(global: &GlobalArgs) -> ConnectOptions {
+    ConnectOptions {
         profile: global.profile.clone(),
         region: global.region.clone(),
         endpoint_url: global.endpoint_url.clone(),
         credentials: None,
-    })
-    .await
+        cache_task_definitions: !global.no_cache,
+    }
 }
 
 pub(crate) fn console_options(global: &GlobalArgs) -> crate::tui::ConsoleOptions {

@@ -55,6 +55,56 @@ pub async fn load_services(aws: &AwsClients, cluster: Option<&str>) -> Result<Ve
     services_in(aws, &clusters).await
 }
 
+/// One cluster's services, as `load_services_progressively` hands them over.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterServices<'a> {
+    pub cluster: &'a str,
+    /// Sorted by name.
+    pub services: &'a [Service],
+    /// Clusters delivered so far (this one included) and in all.
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Every service of every cluster, like `load_services(aws, None)`, but handed to `each`
+/// cluster by cluster as they arrive, so a screen can show the first ones long before a
+/// large account is complete. The first cluster (in name order, the top of the list) is
+/// loaded on its own, so it does not queue behind the others; the rest follow with
+/// bounded concurrency. Returns all services, sorted by cluster and name.
+pub async fn load_services_progressively(
+    aws: &AwsClients,
+    mut each: impl FnMut(ClusterServices<'_>),
+) -> Result<Vec<Service>> {
+    let clusters = cluster_names(aws).await?;
+    let total = clusters.len();
+    let mut all = Vec::new();
+    let mut done = 0;
+    let mut deliver = |cluster: &str, mut services: Vec<Service>, all: &mut Vec<Service>| {
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        done += 1;
+        each(ClusterServices {
+            cluster,
+            services: &services,
+            done,
+            total,
+        });
+        all.extend(services);
+    };
+    let Some((first, rest)) = clusters.split_first() else {
+        return Ok(all);
+    };
+    deliver(first, services_of(aws, first).await?, &mut all);
+    let mut rest = stream::iter(rest.iter().cloned())
+        .map(|c| async move { services_of(aws, &c).await.map(|s| (c, s)) })
+        .buffer_unordered(MAX_CONCURRENCY);
+    while let Some(loaded) = rest.next().await {
+        let (cluster, services) = loaded?;
+        deliver(&cluster, services, &mut all);
+    }
+    all.sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
+    Ok(all)
+}
+
 pub(super) async fn services_in(aws: &AwsClients, clusters: &[String]) -> Result<Vec<Service>> {
     // Owned items: borrowed ones make the future not provably Send once spawned (rust#64552).
     let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter().cloned())
@@ -129,19 +179,45 @@ pub(super) async fn tasks_of(
     Ok(tasks)
 }
 
-/// Task definitions by ARN, fetched once each with bounded concurrency.
-pub async fn load_task_definitions(
+/// The container images of task definitions by ARN: from the cache when it knows the
+/// revision, otherwise described (once each, bounded concurrency) and remembered.
+pub async fn load_task_definition_images(
     aws: &AwsClients,
     arns: &[String],
-) -> Result<HashMap<String, TaskDefinition>> {
-    stream::iter(arns.iter().cloned())
+) -> Result<HashMap<String, Vec<String>>> {
+    let cache = aws.task_definitions.as_deref();
+    let mut images = HashMap::with_capacity(arns.len());
+    let mut missing = Vec::new();
+    for arn in arns {
+        match cache.and_then(|c| c.images(arn)) {
+            Some(known) => {
+                images.insert(arn.clone(), known);
+            }
+            None => missing.push(arn.clone()),
+        }
+    }
+    let described: Vec<(String, Vec<String>)> = stream::iter(missing)
         .map(|arn| async move {
             let td = aws.ecs.describe_task_definition(&arn).await?;
-            Ok::<_, Error>((arn, td))
+            Ok::<_, Error>((arn, container_images(&td)))
         })
         .buffer_unordered(MAX_CONCURRENCY)
         .try_collect()
-        .await
+        .await?;
+    if let Some(cache) = cache {
+        for (arn, found) in &described {
+            cache.insert(arn, found.clone());
+        }
+        if let Err(e) = cache.save() {
+            tracing::warn!("task-definition cache not saved: {e}");
+        }
+    }
+    images.extend(described);
+    Ok(images)
+}
+
+fn container_images(td: &TaskDefinition) -> Vec<String> {
+    td.containers.iter().map(|c| c.image.clone()).collect()
 }
 
 async fn live_tasks_of(aws: &AwsClients, cluster: &str) -> Result<Vec<Task>> {
@@ -180,6 +256,10 @@ pub(super) async fn in_use_of(
     tasks: &[Task],
 ) -> Result<InUse> {
     let needed = task_definitions_needed(services, tasks);
-    let tds = load_task_definitions(aws, &needed).await?;
-    Ok(InUse::build(services, |arn| tds.get(arn), tasks))
+    let images = load_task_definition_images(aws, &needed).await?;
+    Ok(InUse::build(
+        services,
+        |arn| images.get(arn).map(Vec::as_slice),
+        tasks,
+    ))
 }

@@ -7,7 +7,10 @@ mod names;
 mod orphans;
 mod snapshots;
 
-pub use ecs::{load_in_use, load_services, load_task_definitions, load_tasks, resolve_cluster};
+pub use ecs::{
+    ClusterServices, load_in_use, load_services, load_services_progressively,
+    load_task_definition_images, load_tasks, resolve_cluster,
+};
 pub use inventory::{Inventory, load_inventory};
 pub use names::close_names;
 pub use orphans::load_orphans;

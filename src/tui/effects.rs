@@ -184,10 +184,22 @@ async fn perform(
         Effect::LoadIdentity => {
             Msg::Identity(aws.sts.caller_identity().await.map_err(|e| text(&e)))
         }
-        Effect::LoadServices { generation } => Msg::Services {
-            generation,
-            result: load::load_services(aws, None).await.map_err(|e| text(&e)),
-        },
+        Effect::LoadServices { generation } => {
+            let result = load::load_services_progressively(aws, |part| {
+                let _ = tx.send(Msg::ServicesPart {
+                    generation,
+                    cluster: part.cluster.to_string(),
+                    services: part.services.to_vec(),
+                    done: part.done,
+                    total: part.total,
+                });
+            })
+            .await;
+            Msg::Services {
+                generation,
+                result: result.map_err(|e| text(&e)),
+            }
+        }
         Effect::LoadTasks {
             generation,
             cluster,

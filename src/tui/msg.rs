@@ -27,6 +27,14 @@ pub enum Planned {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Identity(Result<CallerIdentity, String>),
+    /// One cluster's services while the rest are still loading.
+    ServicesPart {
+        generation: u64,
+        cluster: String,
+        services: Vec<Service>,
+        done: usize,
+        total: usize,
+    },
     Services {
         generation: u64,
         result: Result<Vec<Service>, String>,

@@ -96,6 +96,58 @@ fn loading_screen_shows_spinners_and_counts() {
 }
 
 #[test]
+fn services_show_cluster_by_cluster_while_the_rest_load() {
+    let mut s = fixtures::empty_state();
+    let g = s.services.loader.generation;
+    let all = fixtures::services();
+    let mut clusters: Vec<String> = all.iter().map(|x| x.cluster.clone()).collect();
+    clusters.dedup();
+    assert!(clusters.len() >= 2, "the fixture fleet spans clusters");
+    let of = |c: &str| -> Vec<_> { all.iter().filter(|x| x.cluster == c).cloned().collect() };
+    let part = |generation: u64, cluster: &str, done: usize| Msg::ServicesPart {
+        generation,
+        cluster: cluster.to_string(),
+        services: of(cluster),
+        done,
+        total: clusters.len(),
+    };
+    deliver(&mut s, part(g, &clusters[0], 1));
+    let first = of(&clusters[0]).len();
+    assert_eq!(s.services.list.rows.len(), first);
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains(&format!("1/{} clusters", clusters.len())),
+        "progress in the title: {text}"
+    );
+    assert!(text.contains(&clusters[0]), "{text}");
+    assert!(
+        !text.contains("loading services…"),
+        "rows shown, not the placeholder: {text}"
+    );
+    // A part of an older request, or one arriving after the whole answer, is dropped.
+    deliver(&mut s, part(g - 1, &clusters[1], 2));
+    assert_eq!(s.services.list.rows.len(), first);
+    deliver(&mut s, part(g, &clusters[1], 2));
+    assert_eq!(s.services.list.rows.len(), first + of(&clusters[1]).len());
+    deliver(
+        &mut s,
+        Msg::Services {
+            generation: g,
+            result: Ok(all.clone()),
+        },
+    );
+    assert_eq!(s.services.list.rows.len(), all.len());
+    assert!(s.services.loader.progress.is_none());
+    deliver(&mut s, part(g, &clusters[0], 1));
+    assert_eq!(s.services.list.rows.len(), all.len());
+    let text = render(&s, 120, 40);
+    assert!(
+        !text.contains(" clusters"),
+        "no progress once loaded: {text}"
+    );
+}
+
+#[test]
 fn a_failed_load_shows_in_its_pane_only() {
     let mut s = loaded_state();
     let _ = act(&mut s, Action::GoPane(PaneId::Orphans));

@@ -13,8 +13,8 @@ use super::flows;
 use super::jump;
 use super::keymap;
 use super::msg::{Event, Msg};
-use super::panes::LoadState;
 use super::panes::snapshots::Unique;
+use super::panes::{LoadState, Progress};
 use crate::analysis::health::Steadiness;
 
 /// How often a service that is rolling out is refreshed while shown.
@@ -534,6 +534,22 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => state.header.account_error = Some(e),
         },
+        Msg::ServicesPart {
+            generation,
+            cluster,
+            services,
+            done,
+            total,
+        } => {
+            let progress = Progress {
+                done,
+                total,
+                unit: "clusters",
+            };
+            if state.services.loader.part(generation, progress) {
+                state.services.set_cluster(&cluster, services);
+            }
+        }
         Msg::Services { generation, result } => {
             if let Some(services) = state.services.loader.finish(generation, result, now) {
                 state.services.set_services(services);

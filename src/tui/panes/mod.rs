@@ -50,6 +50,16 @@ pub struct Loader {
     pub state: LoadState,
     /// Whether any load ever finished (so an empty table means "none", not "not yet").
     pub loaded_once: bool,
+    /// How far the running load is, for loads that arrive in parts.
+    pub progress: Option<Progress>,
+}
+
+/// Parts of a load delivered so far, e.g. 3 of 20 clusters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub unit: &'static str,
 }
 
 impl Loader {
@@ -57,7 +67,18 @@ impl Loader {
     pub fn start(&mut self, now: DateTime<Utc>) -> u64 {
         self.generation += 1;
         self.state = LoadState::Loading { since: now };
+        self.progress = None;
         self.generation
+    }
+
+    /// Accepts one part of the newest request (recording how far it is); `false` for a
+    /// part of a stale one, which the caller drops.
+    pub fn part(&mut self, generation: u64, progress: Progress) -> bool {
+        if generation != self.generation || !self.state.is_loading() {
+            return false;
+        }
+        self.progress = Some(progress);
+        true
     }
 
     /// Accepts a result if it answers the newest request.
@@ -74,6 +95,7 @@ impl Loader {
             );
             return None;
         }
+        self.progress = None;
         match result {
             Ok(v) => {
                 self.state = LoadState::Loaded { at: now };

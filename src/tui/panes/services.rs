@@ -102,6 +102,16 @@ impl ServicesPane {
         self.apply_scope();
     }
 
+    /// Replaces one cluster's services (a part of a load that arrives cluster by cluster);
+    /// the others stay as they are until theirs arrive.
+    pub fn set_cluster(&mut self, cluster: &str, services: Vec<Service>) {
+        self.all.retain(|s| s.cluster != cluster);
+        self.all.extend(services);
+        self.all
+            .sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
+        self.apply_scope();
+    }
+
     pub fn apply_scope(&mut self) {
         let rows = self
             .all

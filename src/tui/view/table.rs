@@ -30,9 +30,13 @@ pub fn title<R: Row>(
     match &loader.state {
         LoadState::Loading { since } => spans.push(Span::styled(
             format!(
-                " {} loading {}",
+                " {} loading {}{}",
                 spinner(state),
-                crate::analysis::age::short_age(Some(*since), state.now)
+                crate::analysis::age::short_age(Some(*since), state.now),
+                loader
+                    .progress
+                    .map(|p| format!(" · {}/{} {}", p.done, p.total, p.unit))
+                    .unwrap_or_default()
             ),
             theme.warn(),
         )),
