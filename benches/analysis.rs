@@ -6,9 +6,7 @@
 //! - `group_by_user`: 100,000 ECR images in 20 repositories, 2,000 users, 1,000 in-use
 //!   references.
 //!
-//! For the console (not merged yet): rendering a 20,000-row pane frame and a filter
-//! keystroke on 20,000 rows belong here too, as `tui_render_20k` and `tui_filter_20k`,
-//! once `src/tui` lands.
+//! The console's 20,000-row frame and filter keystroke are in `benches/tui.rs`.
 
 use std::hint::black_box;
 

@@ -1,5 +1,5 @@
 //! Fleet benchmark: ecsnap's full inventory against a boto3 and an AWS CLI inventory of the
-//! same emulated account, side by side in one run (issue 6; docs/performance.md).
+//! same emulated account, side by side in one run (issue 6; figures in the README, "Performance").
 //!
 //! ```text
 //! cargo bench --bench fleet -- small medium large [--runs N] [--keep] [--skip-awscli]

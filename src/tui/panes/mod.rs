@@ -126,6 +126,8 @@ pub trait Row {
 pub struct ListPane<R> {
     pub rows: Vec<R>,
     haystacks: Vec<String>,
+    /// Every index into `rows`, sorted (the filter narrows this into `visible`).
+    order: Vec<usize>,
     /// Indices into `rows`, filtered and sorted.
     pub visible: Vec<usize>,
     /// Index into `visible`.
@@ -144,6 +146,7 @@ impl<R: Row> ListPane<R> {
         Self {
             rows: Vec::new(),
             haystacks: Vec::new(),
+            order: Vec::new(),
             visible: Vec::new(),
             selected: 0,
             filter: String::new(),
@@ -165,6 +168,29 @@ impl<R: Row> ListPane<R> {
         self.rebuild(keep.as_deref());
     }
 
+    /// Drops the rows `stale` matches and adds `fresh` (one part of a load arriving),
+    /// without recomputing the search text of the rows that stay.
+    pub fn replace_rows(&mut self, stale: impl Fn(&R) -> bool, fresh: Vec<R>) {
+        let keep = self.selected_key();
+        let fresh_keys: BTreeSet<String> = fresh.iter().map(Row::key).collect();
+        let old = std::mem::take(&mut self.rows);
+        let old_haystacks = std::mem::take(&mut self.haystacks);
+        for (row, haystack) in old.into_iter().zip(old_haystacks) {
+            if stale(&row) {
+                let key = row.key();
+                if !fresh_keys.contains(&key) {
+                    self.marks.remove(&key);
+                }
+            } else {
+                self.rows.push(row);
+                self.haystacks.push(haystack);
+            }
+        }
+        self.haystacks.extend(fresh.iter().map(Row::haystack));
+        self.rows.extend(fresh);
+        self.rebuild(keep.as_deref());
+    }
+
     pub fn selected_row(&self) -> Option<&R> {
         self.visible
             .get(self.selected)
@@ -181,20 +207,29 @@ impl<R: Row> ListPane<R> {
 
     /// Recomputes the visible rows after a filter, sort or data change.
     pub fn rebuild(&mut self, keep: Option<&str>) {
-        let needle = self.filter.to_lowercase();
-        let mut visible: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| needle.is_empty() || self.haystacks[i].contains(&needle))
-            .collect();
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
         let (rows, col, rev) = (&self.rows, self.sort, self.reverse);
-        visible.sort_by(|&a, &b| {
+        order.sort_by(|&a, &b| {
             let o = rows[a].compare(&rows[b], col);
             if rev { o.reverse() } else { o }
         });
-        self.visible = visible;
+        self.order = order;
+        self.refilter();
         self.selected = keep
             .and_then(|k| self.visible.iter().position(|&i| self.rows[i].key() == k))
             .unwrap_or(0);
         self.clamp();
+    }
+
+    /// Narrows the sorted order to the rows the filter matches (no re-sort).
+    fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.visible = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| needle.is_empty() || self.haystacks[i].contains(&needle))
+            .collect();
     }
 
     fn clamp(&mut self) {
@@ -227,9 +262,13 @@ impl<R: Row> ListPane<R> {
     }
 
     pub fn set_filter(&mut self, filter: String) {
-        let keep = self.selected_key();
+        let keep = self.visible.get(self.selected).copied();
         self.filter = filter;
-        self.rebuild(keep.as_deref());
+        self.refilter();
+        self.selected = keep
+            .and_then(|k| self.visible.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        self.clamp();
     }
 
     pub fn sort_next(&mut self) {
@@ -300,6 +339,28 @@ mod tests {
 
     fn keys(p: &ListPane<R>) -> Vec<&str> {
         p.visible_rows().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn replacing_part_of_the_rows_keeps_order_filter_selection_and_marks() {
+        let mut p = pane();
+        p.set_filter("a".into());
+        p.move_by(1);
+        assert_eq!(p.selected_key().as_deref(), Some("Charlie"));
+        p.marks.insert("Bravo".into());
+        p.marks.insert("alpha".into());
+        // Bravo comes again (refreshed), alpha is gone, Delta is new.
+        p.replace_rows(
+            |r| r.0 == "Bravo" || r.0 == "alpha",
+            vec![R("Bravo", 9), R("Delta", 0)],
+        );
+        assert_eq!(keys(&p), ["Bravo", "Charlie", "Delta"]);
+        assert_eq!(p.rows.iter().find(|r| r.0 == "Bravo").map(|r| r.1), Some(9));
+        assert_eq!(p.selected_key().as_deref(), Some("Charlie"));
+        assert_eq!(p.marks.iter().collect::<Vec<_>>(), ["Bravo"]);
+        p.set_filter(String::new());
+        assert_eq!(keys(&p), ["Bravo", "Charlie", "Delta"]);
+        assert_eq!(p.selected_key().as_deref(), Some("Charlie"));
     }
 
     #[test]

@@ -14,12 +14,15 @@ pub const SORT_COLUMNS: &[&str] = &[
 pub struct ServiceRow {
     pub service: Service,
     pub steadiness: Steadiness,
+    /// `cluster/name`, computed once (sorting compares it).
+    key: String,
 }
 
 impl ServiceRow {
     pub fn new(service: Service) -> Self {
         Self {
             steadiness: steadiness(&service),
+            key: format!("{}/{}", service.cluster, service.name),
             service,
         }
     }
@@ -46,7 +49,7 @@ impl ServiceRow {
 
 impl Row for ServiceRow {
     fn key(&self) -> String {
-        format!("{}/{}", self.service.cluster, self.service.name)
+        self.key.clone()
     }
 
     fn haystack(&self) -> String {
@@ -62,7 +65,7 @@ impl Row for ServiceRow {
     }
 
     fn compare(&self, o: &Self, column: usize) -> Ordering {
-        let names = || by(self.key(), o.key());
+        let names = || by(&self.key, &o.key);
         match column {
             0 => by(self.steadiness, o.steadiness).then_with(names),
             1 => names(),
@@ -104,12 +107,15 @@ impl ServicesPane {
 
     /// Replaces one cluster's services (a part of a load that arrives cluster by cluster);
     /// the others stay as they are until theirs arrive.
+    /// Only that cluster's rows are rebuilt: a large account arrives in many parts.
     pub fn set_cluster(&mut self, cluster: &str, services: Vec<Service>) {
         self.all.retain(|s| s.cluster != cluster);
+        if self.cluster_scope.as_ref().is_none_or(|c| c == cluster) {
+            let rows = services.iter().cloned().map(ServiceRow::new).collect();
+            self.list
+                .replace_rows(|r| r.service.cluster == cluster, rows);
+        }
         self.all.extend(services);
-        self.all
-            .sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
-        self.apply_scope();
     }
 
     pub fn apply_scope(&mut self) {

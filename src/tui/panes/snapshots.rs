@@ -13,6 +13,8 @@ pub const TAG_SORT_COLUMNS: &[&str] = &["pushed", "size", "tag"];
 #[derive(Debug, Clone)]
 pub struct UserRow {
     pub group: UserTags,
+    /// `group.total_bytes()`, computed once.
+    pub total_bytes: i64,
 }
 
 impl UserRow {
@@ -49,7 +51,7 @@ impl Row for UserRow {
         };
         match column {
             0 => names(),
-            1 => by(b.total_bytes(), a.total_bytes()).then_with(names),
+            1 => by(o.total_bytes, self.total_bytes).then_with(names),
             2 => by(b.tags.len(), a.tags.len()).then_with(names),
             _ => by(
                 b.tags.first().and_then(|t| t.pushed_at),
@@ -130,8 +132,15 @@ impl Default for SnapshotsPane {
 
 impl SnapshotsPane {
     pub fn set_groups(&mut self, groups: Vec<UserTags>) {
-        self.users
-            .set_rows(groups.into_iter().map(|group| UserRow { group }).collect());
+        self.users.set_rows(
+            groups
+                .into_iter()
+                .map(|group| UserRow {
+                    total_bytes: group.total_bytes(),
+                    group,
+                })
+                .collect(),
+        );
         self.sync_tags();
     }
 

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         .filter(|u| u.group.user.is_some())
         .count();
     let tags: usize = pane.users.rows.iter().map(|u| u.group.tags.len()).sum();
-    let bytes: i64 = pane.users.rows.iter().map(|u| u.group.total_bytes()).sum();
+    let bytes: i64 = pane.users.rows.iter().map(|u| u.total_bytes).sum();
     frame.render_widget(
         Paragraph::new(Line::from(vec![Span::styled(
             format!("{users} users · {tags} tags · {} in total", size(bytes)),
@@ -98,7 +98,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             Cell::from(u.group.repository.clone()),
             Cell::from(u.user_label().to_string()),
             Cell::from(u.group.tags.len().to_string()),
-            Cell::from(size(u.group.total_bytes())),
+            Cell::from(size(u.total_bytes)),
             Cell::from(u.group.in_use_count().to_string()),
             Cell::from(unique_text(pane.unique.get(&user_key(&u.group)))),
         ]

@@ -75,9 +75,21 @@ impl<R: Row> ListTable<'_, R> {
         theme: Theme,
         cells: impl Fn(&R) -> Vec<Cell<'static>>,
     ) {
-        let rows: Vec<TableRow<'static>> = self
-            .list
-            .visible_rows()
+        // Only the rows that fit are built: ratatui's Table would skip the rest anyway.
+        let len = self.list.visible.len();
+        let height = usize::from(self.block.inner(area).height.saturating_sub(1)).max(1);
+        let selected = self.list.selected.min(len.saturating_sub(1));
+        let mut offset = self.list.offset.get().min(len.saturating_sub(1));
+        if selected >= offset + height {
+            offset = selected + 1 - height;
+        }
+        if selected < offset {
+            offset = selected;
+        }
+        let end = (offset + height).min(len);
+        let rows: Vec<TableRow<'static>> = self.list.visible[offset..end]
+            .iter()
+            .filter_map(|&i| self.list.rows.get(i))
             .map(|r| {
                 let mark = if self.list.is_marked(r) { "●" } else { " " };
                 let mut c = vec![Cell::from(mark)];
@@ -99,12 +111,12 @@ impl<R: Row> ListTable<'_, R> {
             })
             .highlight_symbol(if self.focused { "›" } else { " " })
             .column_spacing(1);
-        let mut ts = TableState::default().with_offset(self.list.offset.get());
-        if !self.list.visible.is_empty() {
-            ts.select(Some(self.list.selected));
+        let mut ts = TableState::default();
+        if len > 0 {
+            ts.select(Some(selected - offset));
         }
         frame.render_stateful_widget(table, area, &mut ts);
-        self.list.offset.set(ts.offset());
+        self.list.offset.set(offset + ts.offset());
     }
 }
 

@@ -1,0 +1,318 @@
+//! Micro-benchmarks of the console over 20,000 rows (issue: "rendering a 20,000-row pane
+//! frame; filter keystroke on 20,000 rows"): `cargo bench --bench tui`.
+//!
+//! Targets: a frame under 5 ms, a filter keystroke under 10 ms.
+//!
+//! The data is synthetic and deterministic, and reaches the state the way the app's loads
+//! do: `init` starts the loaders, then `Msg::Services` / `Msg::Snapshots` with the matching
+//! generation go through `update`. Frames are drawn with `view::draw` into a
+//! `Terminal<TestBackend>` of 200×60 that is reused across iterations, as the app reuses
+//! its terminal (so ratatui's buffer diff is part of the cost, as it is per frame).
+//!
+//! - `render_services_20000`: one frame of the Services pane holding 20,000 services
+//!   (400 clusters `fleet-NN`… of 50 services, a few rolling, failed or degraded).
+//! - `render_snapshots_20000`: one frame of the Snapshots pane (reached with `3`) holding
+//!   20,000 tags of 200 users in 4 repositories (100 tags per user).
+//! - `filter_keystroke_20000`: the Services pane in filter mode (`/`), one key (`f`, which
+//!   every row matches, so all 20,000 rows stay visible and are re-sorted) through `update`.
+//!   Each iteration starts from a clone of the same state (cloned outside the timing).
+//! - `filter_keystroke_draw_20000`: the same keystroke, then the frame that shows it.
+//! - `services_part_into_20000`: during a refresh (`r`), one cluster's 50 services arrive
+//!   (`Msg::ServicesPart`) into the pane holding 20,000 — what each cluster costs the UI
+//!   while a large account loads cluster by cluster.
+
+use std::hint::black_box;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ecsnap::analysis::in_use::InUse;
+use ecsnap::analysis::tags::{TagPattern, group_by_user};
+use ecsnap::config::Settings;
+use ecsnap::model::{CallerIdentity, Deployment, Image, Service, ServiceEvent};
+use ecsnap::tui::app::{AppState, HeaderInfo, Mode, PaneId};
+use ecsnap::tui::msg::{Event, Msg};
+use ecsnap::tui::update::{init, update};
+use ecsnap::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const ROWS: usize = 20_000;
+const WIDTH: u16 = 200;
+const HEIGHT: u16 = 60;
+const ACCOUNT: &str = "123456789012";
+const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn ago(minutes: usize) -> Option<DateTime<Utc>> {
+    now().checked_sub_signed(Duration::minutes(minutes as i64))
+}
+
+fn td_arn(family: &str, rev: usize) -> String {
+    format!("arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/{family}:{rev}")
+}
+
+fn deployment(status: &str, family: &str, rev: usize, rollout: &str, minutes: usize) -> Deployment {
+    Deployment {
+        id: format!("ecs-svc/{:019}", rev * 1_000_003 + minutes),
+        status: status.into(),
+        task_definition: td_arn(family, rev),
+        desired_count: 2,
+        running_count: 2,
+        pending_count: 0,
+        failed_tasks: 0,
+        rollout_state: Some(rollout.into()),
+        rollout_state_reason: None,
+        created_at: ago(minutes),
+        updated_at: ago(minutes),
+    }
+}
+
+/// 20,000 services in 400 clusters; every 97th rolling, every 389th failed, every 131st
+/// degraded, the rest steady.
+fn services() -> Vec<Service> {
+    (0..ROWS)
+        .map(|i| {
+            let cluster = format!("fleet-{:02}", i % 400);
+            let name = format!("svc-{i:05}");
+            let rev = 1 + i % 37;
+            let minutes = 5 + (i * 7_919) % (60 * 24 * 90);
+            let mut primary = deployment("PRIMARY", &name, rev, "COMPLETED", minutes);
+            let mut deployments = Vec::new();
+            let (desired, mut running) = (2 + (i % 3) as i32, 2 + (i % 3) as i32);
+            if i % 389 == 0 {
+                primary.rollout_state = Some("FAILED".into());
+                primary.rollout_state_reason = Some("tasks failed to start".into());
+                primary.failed_tasks = 3;
+                running = 0;
+            } else if i % 97 == 0 {
+                primary.rollout_state = Some("IN_PROGRESS".into());
+                deployments.push(deployment(
+                    "ACTIVE",
+                    &name,
+                    rev.saturating_sub(1).max(1),
+                    "COMPLETED",
+                    minutes + 60 * 24,
+                ));
+            } else if i % 131 == 0 {
+                running = desired - 1;
+            }
+            deployments.insert(0, primary);
+            Service {
+                arn: format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{name}"),
+                status: "ACTIVE".into(),
+                desired_count: desired,
+                running_count: running,
+                pending_count: 0,
+                task_definition: td_arn(&name, rev),
+                deployments,
+                events: vec![ServiceEvent {
+                    id: format!("{name}-e1"),
+                    created_at: ago(minutes),
+                    message: format!("(service {name}) has reached a steady state."),
+                }],
+                created_at: ago(minutes + 60 * 24 * 30),
+                volume_configurations: Vec::new(),
+                cluster,
+                name,
+            }
+        })
+        .collect()
+}
+
+/// 20,000 tags of 200 users (`user0042-20261120T0815`), 100 per user, in 4 repositories;
+/// each user's newest tag is in use.
+fn images() -> (Vec<Image>, InUse) {
+    let base = Utc
+        .with_ymd_and_hms(2026, 8, 15, 8, 15, 0)
+        .single()
+        .unwrap_or_default();
+    let mut in_use = InUse::default();
+    let images: Vec<Image> = (0..ROWS)
+        .map(|i| {
+            let (user, k) = (i % 200, i / 200);
+            let at = base + Duration::days(k as i64) + Duration::minutes(user as i64);
+            let repository = format!("workspaces-{}", user % 4);
+            let tag = format!("user{user:04}-{}", at.format("%Y%m%dT%H%M"));
+            if k == ROWS / 200 - 1 {
+                in_use.add_reference(&format!("{REGISTRY}/{repository}:{tag}"));
+            }
+            let h = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            Image {
+                repository,
+                digest: format!(
+                    "sha256:{h:016x}{:016x}{h:016x}{:016x}",
+                    !h,
+                    h.rotate_left(17)
+                ),
+                tags: vec![tag],
+                pushed_at: Some(at + Duration::minutes(3)),
+                size_bytes: 200_000_000 + (i as i64 % 977) * 1_500_000,
+            }
+        })
+        .collect();
+    (images, in_use)
+}
+
+fn deliver(state: &mut AppState, msg: Msg) {
+    let _ = update(state, Event::Msg(msg));
+}
+
+fn key(state: &mut AppState, c: char) {
+    let _ = update(
+        state,
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
+}
+
+/// The console after start-up with the services and snapshots loaded, on the Services pane.
+fn loaded_state() -> AppState {
+    let header = HeaderInfo {
+        profile: Some("prod".into()),
+        region: "us-east-1".into(),
+        account: None,
+        account_error: None,
+        endpoint: None,
+    };
+    let mut s = AppState::new(Settings::default(), header, true, now());
+    let _ = update(
+        &mut s,
+        Event::Resize {
+            width: WIDTH,
+            height: HEIGHT,
+        },
+    );
+    let _ = init(&mut s);
+    deliver(
+        &mut s,
+        Msg::Identity(Ok(CallerIdentity {
+            account: ACCOUNT.into(),
+            arn: format!("arn:aws:iam::{ACCOUNT}:user/oncall"),
+        })),
+    );
+    let generation = s.services.loader.generation;
+    deliver(
+        &mut s,
+        Msg::Services {
+            generation,
+            result: Ok(services()),
+        },
+    );
+    let (images, in_use) = images();
+    let groups = group_by_user(&images, &TagPattern::default(), &in_use);
+    let generation = s.snapshots.loader.generation;
+    deliver(
+        &mut s,
+        Msg::Snapshots {
+            generation,
+            result: Ok(groups),
+        },
+    );
+    assert_eq!(s.services.list.visible.len(), ROWS, "services delivered");
+    assert_eq!(
+        s.snapshots.users.rows.len(),
+        200,
+        "snapshot users delivered"
+    );
+    s
+}
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal")
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, state: &AppState) {
+    terminal
+        .draw(|f| view::draw(f, state))
+        .expect("drawing into the test backend");
+}
+
+fn tui(c: &mut Criterion) {
+    let services = loaded_state();
+
+    let mut term = terminal();
+    c.bench_function("render_services_20000", |b| {
+        b.iter(|| draw(&mut term, black_box(&services)));
+    });
+
+    let mut snapshots = services.clone();
+    key(&mut snapshots, '3');
+    assert_eq!(snapshots.pane, PaneId::Snapshots);
+    assert_eq!(snapshots.snapshots.tags.rows.len(), ROWS / 200);
+    let mut term = terminal();
+    c.bench_function("render_snapshots_20000", |b| {
+        b.iter(|| draw(&mut term, black_box(&snapshots)));
+    });
+    drop(snapshots);
+
+    let mut refreshing = services.clone();
+    key(&mut refreshing, 'r');
+    let generation = refreshing.services.loader.generation;
+    let part: Vec<Service> = refreshing
+        .services
+        .all
+        .iter()
+        .filter(|s| s.cluster == "fleet-07")
+        .cloned()
+        .collect();
+    assert_eq!(part.len(), ROWS / 400, "one cluster's services");
+    let msg = Msg::ServicesPart {
+        generation,
+        cluster: "fleet-07".into(),
+        services: part,
+        done: 1,
+        total: 400,
+    };
+    c.bench_function("services_part_into_20000", |b| {
+        b.iter_batched(
+            || (refreshing.clone(), msg.clone()),
+            |(mut s, m)| {
+                deliver(&mut s, m);
+                s
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    drop(refreshing);
+
+    let mut filtering = services;
+    key(&mut filtering, '/');
+    assert_eq!(filtering.mode, Mode::Filter);
+    let press = Event::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
+    c.bench_function("filter_keystroke_20000", |b| {
+        b.iter_batched(
+            || (filtering.clone(), press.clone()),
+            |(mut s, e)| {
+                let effects = update(&mut s, e);
+                (s, effects)
+            },
+            BatchSize::LargeInput,
+        );
+    });
+
+    let mut term = terminal();
+    draw(&mut term, &filtering);
+    c.bench_function("filter_keystroke_draw_20000", |b| {
+        b.iter_batched(
+            || (filtering.clone(), press.clone()),
+            |(mut s, e)| {
+                let effects = update(&mut s, e);
+                draw(&mut term, &s);
+                (s, effects)
+            },
+            BatchSize::LargeInput,
+        );
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = tui
+}
+criterion_main!(benches);
