@@ -12,12 +12,23 @@ use crate::{AnyResult, Fleet, Options, benches_dir};
 
 struct Run {
     wall: Duration,
+    /// CPU seconds moto spent answering this contender.
+    server_cpu: Option<f64>,
     calls: BTreeMap<String, u64>,
     out: serde_json::Value,
 }
 
-fn run_child(cmd: &mut Command, counts: &Counts) -> AnyResult<Run> {
+/// What each run is measured with: the proxy's call counts and moto's CPU clock.
+#[derive(Clone, Copy)]
+struct Meter<'a> {
+    counts: &'a Counts,
+    server: &'a Server,
+}
+
+fn run_child(cmd: &mut Command, meter: Meter<'_>) -> AnyResult<Run> {
+    let counts = meter.counts;
     counts.take();
+    let cpu_before = meter.server.cpu_secs();
     let start = Instant::now();
     let output = cmd.stderr(Stdio::inherit()).output()?;
     let wall = start.elapsed();
@@ -27,18 +38,24 @@ fn run_child(cmd: &mut Command, counts: &Counts) -> AnyResult<Run> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().last().unwrap_or_default();
     let out = serde_json::from_str(line).map_err(|e| format!("{cmd:?} printed {line:?}: {e}"))?;
+    let server_cpu = meter
+        .server
+        .cpu_secs()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     Ok(Run {
         wall,
+        server_cpu,
         calls: counts.take(),
         out,
     })
 }
 
 /// Runs `make()` `runs` times; the run with the median wall time.
-fn median_of(runs: usize, counts: &Counts, mut make: impl FnMut() -> Command) -> AnyResult<Run> {
+fn median_of(runs: usize, meter: Meter<'_>, mut make: impl FnMut() -> Command) -> AnyResult<Run> {
     let mut all = Vec::new();
     for _ in 0..runs {
-        all.push(run_child(&mut make(), counts)?);
+        all.push(run_child(&mut make(), meter)?);
     }
     all.sort_by_key(|r| r.wall);
     let mid = all.len() / 2;
@@ -64,7 +81,8 @@ pub fn measure(
     let exe = std::env::current_exe()?;
     let label = fleet.name;
     eprintln!("[{label}] ecsnap first screen ×3");
-    let first = median_of(3, counts, || {
+    let meter = Meter { counts, server };
+    let first = median_of(3, meter, || {
         let mut c = Command::new(&exe);
         c.args(["first-screen", endpoint]);
         c
@@ -84,11 +102,11 @@ pub fn measure(
         for runs in [&mut ecsnap_runs, &mut warm_runs] {
             let mut c = Command::new(&exe);
             c.args(["inventory", endpoint]).arg(&cache);
-            runs.push(run_child(&mut c, counts)?);
+            runs.push(run_child(&mut c, meter)?);
         }
         let mut b = Command::new(venv.join("bin/python"));
         b.arg(benches_dir().join("baseline_boto3.py")).arg(endpoint);
-        boto3_runs.push(run_child(&mut b, counts)?);
+        boto3_runs.push(run_child(&mut b, meter)?);
     }
     let pick = |mut all: Vec<Run>| {
         all.sort_by_key(|r| r.wall);
@@ -111,7 +129,7 @@ pub fn measure(
         a.arg(benches_dir().join("baseline_awscli.sh"))
             .arg(endpoint)
             .env("PATH", path);
-        Some(run_child(&mut a, counts)?)
+        Some(run_child(&mut a, meter)?)
     };
 
     let mut s = String::new();
@@ -141,8 +159,13 @@ pub fn measure(
     )?;
     writeln!(
         s,
-        "| contender | wall time | API calls | peak RSS | loaded |\n|---|---|---|---|---|"
+        "| contender | wall time | moto CPU | API calls | peak RSS | loaded |\n\
+         |---|---|---|---|---|---|"
     )?;
+    let cpu = |r: &Run| {
+        r.server_cpu
+            .map_or_else(|| "–".into(), |c| format!("{c:.2} s"))
+    };
     let hwm_kib = ecsnap.out["vmhwm_kib"].as_u64().unwrap_or(0);
     for (name, run) in [
         ("ecsnap full inventory, first run", &ecsnap),
@@ -150,8 +173,9 @@ pub fn measure(
     ] {
         writeln!(
             s,
-            "| {name} | {} | {} | {:.1} MiB | {} |",
+            "| {name} | {} | {} | {} | {:.1} MiB | {} |",
             secs(run.wall),
+            cpu(run),
             total(&run.calls),
             run.out["vmhwm_kib"].as_u64().unwrap_or(0) as f64 / 1024.0,
             run.out
@@ -159,16 +183,18 @@ pub fn measure(
     }
     writeln!(
         s,
-        "| boto3, 8 threads | {} | {} | – | {} |",
+        "| boto3, 8 threads | {} | {} | {} | – | {} |",
         secs(boto3.wall),
+        cpu(&boto3),
         total(&boto3.calls),
         boto3.out
     )?;
     if let Some(a) = &awscli {
         writeln!(
             s,
-            "| AWS CLI script | {} | {} | – | {} |",
+            "| AWS CLI script | {} | {} | {} | – | {} |",
             secs(a.wall),
+            cpu(a),
             total(&a.calls),
             a.out
         )?;

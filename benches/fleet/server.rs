@@ -13,6 +13,8 @@ pub struct Server {
     pub seed_secs: f64,
     pub reused: bool,
     child: Option<Child>,
+    /// moto's process id, for its CPU time (a reused server has no `child`).
+    pub pid: Option<u32>,
     keep: bool,
 }
 
@@ -53,6 +55,7 @@ impl Server {
             port,
             seed_secs: 0.0,
             reused: false,
+            pid: Some(child.id()),
             child: Some(child),
             keep,
         };
@@ -93,6 +96,18 @@ impl Server {
         Ok(server)
     }
 
+    /// CPU seconds (user + system) moto has used so far; `None` if unreadable.
+    pub fn cpu_secs(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid?)).ok()?;
+        // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th.
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 =
+            fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+        // USER_HZ is 100 on Linux.
+        Some(ticks / 100.0)
+    }
+
     fn reuse(state: &Path) -> Option<Self> {
         let text = std::fs::read_to_string(state).ok()?;
         let mut parts = text.split_whitespace();
@@ -106,6 +121,7 @@ impl Server {
             seed_secs,
             reused: true,
             child: None,
+            pid: Some(pid),
             keep: true,
         })
     }
