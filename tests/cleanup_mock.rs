@@ -1,7 +1,9 @@
 //! Cleanup execution and the read-only guard against aws-smithy-mocks: a throttled delete
 //! mid-bulk leaves an exact per-resource report and stops new deletes (no retry storm);
 //! re-checks at execution time skip what became unsafe; a DryRun-denied resource is never
-//! sent; read-only mode sends nothing at all.
+//! sent; read-only mode sends nothing at all. Also the EBS-snapshot rollback, which moto
+//! cannot show (it drops services' volume configurations): UpdateService carries the
+//! primary deployment's volume configuration with only the snapshot changed.
 
 use std::sync::Arc;
 
@@ -44,7 +46,13 @@ fn ec2_client(rules: &[&Rule]) -> Client {
 }
 
 fn clients(ec2: Client) -> (AwsClients, OpsClients) {
-    let ecs = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &[] as &[&Rule]);
+    clients_with(
+        mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &[] as &[&Rule]),
+        ec2,
+    )
+}
+
+fn clients_with(ecs: aws_sdk_ecs::Client, ec2: Client) -> (AwsClients, OpsClients) {
     let ecr = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[] as &[&Rule]);
     let ctx = CallContext::default();
     let aws = AwsClients {
@@ -241,4 +249,112 @@ fn read_only_mode_sends_no_mutating_request() {
     assert_eq!(delete.num_calls(), 0);
     assert_eq!(snapshot.num_calls(), 0);
     assert!(read_entries(&log).expect("audit").is_empty());
+}
+
+#[test]
+fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
+    use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+    use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
+    use aws_sdk_ecs::types::{
+        Deployment, Service, ServiceManagedEbsVolumeConfiguration, ServiceVolumeConfiguration,
+    };
+    use ecsnap::ops::rollback::{RollbackChange, RollbackPlan};
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/ecsInfrastructureRole";
+    const TD: &str = "arn:aws:ecs:us-east-1:111122223333:task-definition/workspaces:2";
+    fn service(deployment_id: &str, snapshot: &str) -> Service {
+        let ebs = ServiceManagedEbsVolumeConfiguration::builder()
+            .role_arn(ROLE)
+            .snapshot_id(snapshot)
+            .size_in_gib(100)
+            .volume_type("gp3")
+            .build()
+            .expect("managed EBS volume");
+        let config = ServiceVolumeConfiguration::builder()
+            .name("data")
+            .managed_ebs_volume(ebs)
+            .build()
+            .expect("volume configuration");
+        Service::builder()
+            .service_name("workspaces")
+            .cluster_arn("arn:aws:ecs:us-east-1:111122223333:cluster/search-staging")
+            .status("ACTIVE")
+            .task_definition(TD)
+            .desired_count(1)
+            .deployments(
+                Deployment::builder()
+                    .id(deployment_id)
+                    .status("PRIMARY")
+                    .task_definition(TD)
+                    .volume_configurations(config)
+                    .build(),
+            )
+            .build()
+    }
+    let described = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        DescribeServicesOutput::builder()
+            .services(service("ecs-svc/1", "snap-0old"))
+            .build()
+    });
+    // Only a request keeping the role, size and type and naming the new snapshot is answered;
+    // anything else finds no rule and fails the rollback.
+    let updated = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| {
+            let configs = r.volume_configurations();
+            let ebs = configs.first().and_then(|c| c.managed_ebs_volume());
+            configs.len() == 1
+                && configs[0].name() == "data"
+                && ebs.is_some_and(|e| {
+                    e.snapshot_id() == Some("snap-0new")
+                        && e.role_arn() == ROLE
+                        && e.size_in_gib() == Some(100)
+                        && e.volume_type() == Some("gp3")
+                })
+                && r.task_definition().is_none()
+                && r.force_new_deployment().is_none()
+        })
+        .then_output(|| {
+            UpdateServiceOutput::builder()
+                .service(service("ecs-svc/2", "snap-0new"))
+                .build()
+        });
+    let ecs = mock_client!(
+        aws_sdk_ecs,
+        RuleMode::MatchAny,
+        &[&described, &updated],
+        |c| c.retry_config(aws_sdk_ecs::config::retry::RetryConfig::disabled())
+    );
+    let (_aws, ops) = clients_with(ecs, ec2_client(&[]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let mutator = Mutator::new(
+        ops,
+        None,
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    );
+    let plan = RollbackPlan {
+        cluster: "search-staging".into(),
+        service: "workspaces".into(),
+        current: TD.into(),
+        change: RollbackChange::EbsSnapshot {
+            volume: "data".into(),
+            from_snapshot: Some("snap-0old".into()),
+            to_snapshot: "snap-0new".into(),
+            note: None,
+        },
+    };
+    let started = block_on(ecsnap::ops::rollback::execute(&mutator, &plan)).expect("rolled back");
+    assert_eq!(updated.num_calls(), 1);
+    assert_eq!(started.deployment_id.as_deref(), Some("ecs-svc/2"));
+    assert_eq!(started.task_definition, TD);
+    let entries = read_entries(&log).expect("audit");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].action, "ecs:UpdateService");
+    assert_eq!(entries[0].result, "ok");
+    let said = format!("{:?} {:?}", entries[0].resource_ids, entries[0].detail);
+    assert!(
+        said.contains("snap-0new"),
+        "the audit names the snapshot: {said}"
+    );
 }
