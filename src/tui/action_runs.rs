@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::effects::Effect;
 use super::modal::cleanup::restrict;
-use super::modal::rollback::{ImageTags, TagChoice};
+use super::modal::rollback::{EbsChoices, ImageTags, TagChoice};
 use super::msg::{Msg, Planned};
 use crate::analysis::in_use::parse_image_ref;
 use crate::aws::{AwsClients, OpsClients};
@@ -71,8 +71,9 @@ async fn perform_inner(
     match effect {
         Effect::LoadRevisions {
             generation,
+            cluster,
+            service,
             current,
-            ..
         } => {
             let result = async {
                 let (m, _, _) = mutator(aws, ops, settings).await?;
@@ -83,9 +84,17 @@ async fn perform_inner(
             }
             .await;
             if let Ok(revisions) = &result {
+                let (tags, ebs) = tokio::join!(
+                    image_tags(aws, revisions),
+                    ebs_choices(aws, &cluster, &service)
+                );
                 let _ = tx.send(Msg::ImageTags {
                     generation,
-                    result: image_tags(aws, revisions).await,
+                    result: tags,
+                });
+                let _ = tx.send(Msg::EbsSnapshots {
+                    generation,
+                    result: ebs,
                 });
             }
             Msg::Revisions { generation, result }
@@ -162,6 +171,39 @@ async fn perform_inner(
             }
         }
     }
+}
+
+/// The completed snapshots of the service's one managed EBS volume, newest first.
+async fn ebs_choices(aws: &AwsClients, cluster: &str, service: &str) -> Result<EbsChoices, String> {
+    let s = crate::ops::find_service(aws, cluster, service)
+        .await
+        .map_err(|e| text(&e))?;
+    let [config] = s.volume_configurations.as_slice() else {
+        return Err(if s.volume_configurations.is_empty() {
+            format!("{service} has no managed EBS volume")
+        } else {
+            format!(
+                "{} managed EBS volumes: name one with `ecsnap rollback --ebs-snapshot ID \
+                 --volume NAME`",
+                s.volume_configurations.len()
+            )
+        });
+    };
+    let mut snapshots = rollback::list_service_snapshots(aws, &s)
+        .await
+        .map_err(|e| text(&e))?;
+    if snapshots.is_empty() {
+        return Err(format!(
+            "no completed snapshot of {service}'s volume {} found",
+            config.name
+        ));
+    }
+    snapshots.truncate(rollback::REVISIONS_SHOWN);
+    Ok(EbsChoices {
+        volume: config.name.clone(),
+        from_snapshot: config.snapshot_id.clone(),
+        snapshots,
+    })
 }
 
 /// The tags of the running container's ECR repository, newest first (one container only).

@@ -141,9 +141,9 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('4')], "4", Global, Action::GoPane(PaneId::Orphans), "orphans", "Orphans pane"),
     b(&[Key::ch('y'), Key::code(KeyCode::Enter)], "y/Enter", Modal, Action::Confirm, "confirm", "confirm the plan shown: y when asked y/n; when asked to type the count or a name, type it and press Enter"),
     b(&[Key::ch('n'), Key::code(KeyCode::Esc)], "n/Esc", Modal, Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
-    b(&[Key::ch('j'), Key::code(KeyCode::Down)], "j/↓", Modal, Action::ModalDown, "down", "pick the next revision"),
-    b(&[Key::ch('k'), Key::code(KeyCode::Up)], "k/↑", Modal, Action::ModalUp, "up", "pick the previous revision"),
-    b(&[Key::ch('i')], "i", Modal, Action::ModalSwitch, "image tags", "in the rollback picker: switch between task-definition revisions and the container's image tags"),
+    b(&[Key::ch('j'), Key::code(KeyCode::Down)], "j/↓", Modal, Action::ModalDown, "down", "pick the next revision, tag or snapshot"),
+    b(&[Key::ch('k'), Key::code(KeyCode::Up)], "k/↑", Modal, Action::ModalUp, "up", "pick the previous revision, tag or snapshot"),
+    b(&[Key::ch('i')], "i", Modal, Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
     b(&[Key::ch('R')], "R", Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
 ];
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use super::modal::rollback::ImageTags;
+use super::modal::rollback::{EbsChoices, ImageTags};
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
 use crate::analysis::orphans::OrphanReport;
@@ -73,6 +73,11 @@ pub enum Msg {
     ImageTags {
         generation: u64,
         result: Result<ImageTags, String>,
+    },
+    /// The rollback picker's EBS snapshot choices (sent before `Revisions`).
+    EbsSnapshots {
+        generation: u64,
+        result: Result<EbsChoices, String>,
     },
     Planned {
         generation: u64,

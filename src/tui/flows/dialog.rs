@@ -134,10 +134,10 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
     let effect = match &modal.kind {
         ModalKind::Rollback(r) => {
             let Some(plan) = r.plan() else {
-                modal.confirm.error = Some(if r.mode == PickMode::ImageTags {
-                    r.headline()
-                } else {
+                modal.confirm.error = Some(if r.mode == PickMode::Revisions {
                     "pick a revision other than the one running".into()
+                } else {
+                    r.headline()
                 });
                 return Vec::new();
             };
@@ -191,6 +191,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Revisions { generation, .. }
         | Msg::Planned { generation, .. }
         | Msg::ImageTags { generation, .. }
+        | Msg::EbsSnapshots { generation, .. }
         | Msg::Started { generation, .. }
         | Msg::WaitProgress { generation, .. }
         | Msg::WaitDone { generation, .. }
@@ -213,6 +214,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Err(e) => modal.stage = Stage::Failed(e),
         },
         (Msg::ImageTags { result, .. }, ModalKind::Rollback(r)) => r.set_image_tags(result),
+        (Msg::EbsSnapshots { result, .. }, ModalKind::Rollback(r)) => r.set_ebs(result),
         (Msg::Planned { result, .. }, kind) => match (result, kind) {
             (Ok(Planned::Cleanup(plans)), ModalKind::Cleanup(c)) => {
                 c.plans = plans;

@@ -1,10 +1,11 @@
 //! The rollback picker: the family's revisions newest first, each with its images and
-//! registration date, the one before what the service runs preselected. Confirming runs
-//! exactly the revision shown as selected.
+//! registration date, the one before what the service runs preselected; `i` switches to
+//! the container's image tags, then to the completed snapshots of the service's managed
+//! EBS volume. Confirming runs exactly the choice shown as selected.
 
 use chrono::{DateTime, Utc};
 
-use crate::model::arn_name;
+use crate::model::{Snapshot, arn_name};
 use crate::ops::rollback::{Revision, RollbackChange, RollbackPlan, with_tag};
 
 /// One image tag the container could roll back to.
@@ -23,11 +24,42 @@ pub struct ImageTags {
     pub tags: Vec<TagChoice>,
 }
 
-/// What the picker lists.
+/// The service's one managed EBS volume and the completed snapshots it could start from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EbsChoices {
+    /// The volume configuration's name.
+    pub volume: String,
+    /// The snapshot the volume starts from now, if any.
+    pub from_snapshot: Option<String>,
+    /// Newest first.
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// What the picker lists; `i` moves to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickMode {
     Revisions,
     ImageTags,
+    EbsSnapshots,
+}
+
+impl PickMode {
+    pub fn next(self) -> Self {
+        match self {
+            PickMode::Revisions => PickMode::ImageTags,
+            PickMode::ImageTags => PickMode::EbsSnapshots,
+            PickMode::EbsSnapshots => PickMode::Revisions,
+        }
+    }
+
+    /// What the picker lists in this mode, for the hint naming the next one.
+    pub fn label(self) -> &'static str {
+        match self {
+            PickMode::Revisions => "the revisions",
+            PickMode::ImageTags => "the container's image tags",
+            PickMode::EbsSnapshots => "the EBS volume's snapshots",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +76,10 @@ pub struct RollbackModal {
     pub image_tags: Option<Result<ImageTags, String>>,
     /// Index into the image tags.
     pub tag_selected: usize,
+    /// The EBS snapshot choices once loaded, or why there are none.
+    pub ebs: Option<Result<EbsChoices, String>>,
+    /// Index into the snapshots.
+    pub ebs_selected: usize,
 }
 
 impl RollbackModal {
@@ -57,6 +93,8 @@ impl RollbackModal {
             mode: PickMode::Revisions,
             image_tags: None,
             tag_selected: 0,
+            ebs: None,
+            ebs_selected: 0,
         }
     }
 
@@ -86,11 +124,20 @@ impl RollbackModal {
         self.image_tags = Some(tags);
     }
 
+    /// Fills the snapshot choices, selecting the newest one the volume does not start from.
+    pub fn set_ebs(&mut self, choices: Result<EbsChoices, String>) {
+        if let Ok(c) = &choices {
+            self.ebs_selected = c
+                .snapshots
+                .iter()
+                .position(|s| Some(&s.id) != c.from_snapshot.as_ref())
+                .unwrap_or(0);
+        }
+        self.ebs = Some(choices);
+    }
+
     pub fn toggle_mode(&mut self) {
-        self.mode = match self.mode {
-            PickMode::Revisions => PickMode::ImageTags,
-            PickMode::ImageTags => PickMode::Revisions,
-        };
+        self.mode = self.mode.next();
     }
 
     pub fn move_by(&mut self, delta: isize) {
@@ -107,7 +154,24 @@ impl RollbackModal {
                 let last = n.saturating_sub(1);
                 self.tag_selected = self.tag_selected.saturating_add_signed(delta).min(last);
             }
+            PickMode::EbsSnapshots => {
+                let n = match &self.ebs {
+                    Some(Ok(c)) => c.snapshots.len(),
+                    _ => 0,
+                };
+                let last = n.saturating_sub(1);
+                self.ebs_selected = self.ebs_selected.saturating_add_signed(delta).min(last);
+            }
         }
+    }
+
+    /// The selected snapshot, when the volume does not already start from it.
+    pub fn chosen_snapshot(&self) -> Option<(&EbsChoices, &Snapshot)> {
+        let Some(Ok(c)) = &self.ebs else {
+            return None;
+        };
+        let s = c.snapshots.get(self.ebs_selected)?;
+        (Some(&s.id) != c.from_snapshot.as_ref()).then_some((c, s))
     }
 
     pub fn chosen(&self) -> Option<&Revision> {
@@ -126,6 +190,20 @@ impl RollbackModal {
 
     /// The plan for what is selected: exactly what confirming sends.
     pub fn plan(&self) -> Option<RollbackPlan> {
+        if self.mode == PickMode::EbsSnapshots {
+            let (c, s) = self.chosen_snapshot()?;
+            return Some(RollbackPlan {
+                cluster: self.cluster.clone(),
+                service: self.service.clone(),
+                current: self.current.clone(),
+                change: RollbackChange::EbsSnapshot {
+                    volume: c.volume.clone(),
+                    from_snapshot: c.from_snapshot.clone(),
+                    to_snapshot: s.id.clone(),
+                    note: None,
+                },
+            });
+        }
         if self.mode == PickMode::ImageTags {
             let (t, to_image) = self.chosen_tag()?;
             return Some(RollbackPlan {
@@ -154,6 +232,17 @@ impl RollbackModal {
 
     /// `worker:2 → worker:1` (or `app → …:v1.5.0`), or why nothing can be chosen.
     pub fn headline(&self) -> String {
+        if self.mode == PickMode::EbsSnapshots {
+            return match self.chosen_snapshot() {
+                Some((c, s)) => format!(
+                    "volume {}: {} → {} (new tasks get a volume from it)",
+                    c.volume,
+                    c.from_snapshot.as_deref().unwrap_or("(no snapshot)"),
+                    s.id
+                ),
+                None => "pick a snapshot other than the one the volume starts from".into(),
+            };
+        }
         if self.mode == PickMode::ImageTags {
             return match self.chosen_tag() {
                 Some((t, to)) => format!(

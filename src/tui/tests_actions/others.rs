@@ -277,3 +277,112 @@ fn image_tags_unavailable_say_why() {
         "{text}"
     );
 }
+
+#[test]
+fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
+    use crate::model::Snapshot;
+    use crate::ops::rollback::RollbackChange;
+    use crate::tui::modal::rollback::EbsChoices;
+    let mut s = picker_open();
+    let g = generation(&s);
+    let snapshot = |id: &str, days: i64| Snapshot {
+        id: id.into(),
+        volume_id: Some("vol-0a1b2c3d".into()),
+        size_gib: 100,
+        state: "completed".into(),
+        start_time: Some(now() - chrono::Duration::days(days)),
+        description: Some(format!("nightly {days}d ago")),
+        ..Snapshot::default()
+    };
+    deliver(
+        &mut s,
+        Msg::EbsSnapshots {
+            generation: g,
+            result: Ok(EbsChoices {
+                volume: "data".into(),
+                from_snapshot: Some("snap-0new".into()),
+                snapshots: vec![
+                    snapshot("snap-0new", 0),
+                    snapshot("snap-0mid", 1),
+                    snapshot("snap-0old", 2),
+                ],
+            }),
+        },
+    );
+    ch(&mut s, 'i');
+    ch(&mut s, 'i');
+    let text = render(&s, 120, 40);
+    assert!(text.contains("Volume data starts from snap-0new"), "{text}");
+    assert!(
+        text.contains("▶ snap-0mid"),
+        "the newest snapshot the volume does not start from:\n{text}"
+    );
+    assert!(text.contains("(in use now)"), "{text}");
+    assert!(
+        text.contains("i lists the revisions instead"),
+        "the hint names what i shows next:\n{text}"
+    );
+    insta::assert_snapshot!("rollback_ebs_picker_120x40", text);
+    ch(&mut s, 'j');
+    let effects = ch(&mut s, 'y');
+    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        plan.change,
+        RollbackChange::EbsSnapshot {
+            volume: "data".into(),
+            from_snapshot: Some("snap-0new".into()),
+            to_snapshot: "snap-0old".into(),
+            note: None,
+        }
+    );
+}
+
+#[test]
+fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
+    use crate::tui::modal::rollback::EbsChoices;
+    let mut s = picker_open();
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::EbsSnapshots {
+            generation: g,
+            result: Err("worker has no managed EBS volume".into()),
+        },
+    );
+    ch(&mut s, 'i');
+    ch(&mut s, 'i');
+    assert!(ch(&mut s, 'y').is_empty());
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("No EBS snapshots to offer: worker has no managed EBS volume"),
+        "{text}"
+    );
+    // Only the snapshot the volume already starts from: nothing to roll back to.
+    let mut s = picker_open();
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::EbsSnapshots {
+            generation: g,
+            result: Ok(EbsChoices {
+                volume: "data".into(),
+                from_snapshot: Some("snap-0only".into()),
+                snapshots: vec![crate::model::Snapshot {
+                    id: "snap-0only".into(),
+                    state: "completed".into(),
+                    ..crate::model::Snapshot::default()
+                }],
+            }),
+        },
+    );
+    ch(&mut s, 'i');
+    ch(&mut s, 'i');
+    assert!(ch(&mut s, 'y').is_empty());
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("pick a snapshot other than the one the volume starts from"),
+        "{text}"
+    );
+}

@@ -21,17 +21,24 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
     let mut out = match r.mode {
         PickMode::Revisions => revision_lines(r, modal, theme),
         PickMode::ImageTags => tag_lines(r, theme),
+        PickMode::EbsSnapshots => ebs_lines(r, theme),
     };
     if modal.stage == Stage::Confirm {
         out.push(Line::raw(format!("Plan: {}", r.headline())));
-        let other = match r.mode {
-            PickMode::Revisions => "i lists the container's image tags instead",
+        let how = match r.mode {
+            PickMode::Revisions => "",
             PickMode::ImageTags => {
-                "i lists the revisions instead · a copy of the running revision is registered \
-                 with the image changed"
+                " · a copy of the running revision is registered with the image changed"
+            }
+            PickMode::EbsSnapshots => {
+                " · the service is updated; tasks it starts get a volume created from the \
+                 snapshot"
             }
         };
-        out.push(Line::styled(other, theme.dim()));
+        out.push(Line::styled(
+            format!("i lists {} instead{how}", r.mode.next().label()),
+            theme.dim(),
+        ));
     }
     if modal.stage == Stage::Running {
         out.push(Line::raw(format!("sending: {}…", r.headline())));
@@ -103,6 +110,41 @@ fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
         };
         let text = format!("{:<28} pushed {}{note}", c.tag, date(c.pushed_at));
         out.push(picker_line(i == r.tag_selected, &text, theme));
+    }
+    out
+}
+
+fn ebs_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    let c = match &r.ebs {
+        None => return vec![Line::raw("loading the EBS snapshots…")],
+        Some(Err(why)) => {
+            return vec![Line::styled(
+                format!("No EBS snapshots to offer: {why}"),
+                theme.warn(),
+            )];
+        }
+        Some(Ok(c)) => c,
+    };
+    let mut out = vec![Line::raw(format!(
+        "Volume {} starts from {}. Completed snapshots, newest first (j/k to pick):",
+        c.volume,
+        c.from_snapshot.as_deref().unwrap_or("no snapshot")
+    ))];
+    let start = r.ebs_selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, s) in c.snapshots.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let note = if Some(&s.id) == c.from_snapshot.as_ref() {
+            "  (in use now)"
+        } else {
+            ""
+        };
+        let text = format!(
+            "{:<24} {}  {:>5} GiB  {}{note}",
+            s.id,
+            date(s.start_time),
+            s.size_gib,
+            s.description.as_deref().unwrap_or("")
+        );
+        out.push(picker_line(i == r.ebs_selected, &text, theme));
     }
     out
 }
