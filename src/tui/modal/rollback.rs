@@ -44,6 +44,7 @@ pub enum PickMode {
 }
 
 impl PickMode {
+    #[must_use]
     pub fn next(self) -> Self {
         match self {
             PickMode::Revisions => PickMode::ImageTags,
