@@ -166,6 +166,16 @@ impl RollbackModal {
         }
     }
 
+    /// Why the list of the current mode is not there (tags or snapshots that failed to
+    /// load or do not apply); `None` while loading or when it is.
+    pub fn list_error(&self) -> Option<&str> {
+        match self.mode {
+            PickMode::Revisions => None,
+            PickMode::ImageTags => self.image_tags.as_ref()?.as_ref().err().map(String::as_str),
+            PickMode::EbsSnapshots => self.ebs.as_ref()?.as_ref().err().map(String::as_str),
+        }
+    }
+
     /// The selected snapshot, when the volume does not already start from it.
     pub fn chosen_snapshot(&self) -> Option<(&EbsChoices, &Snapshot)> {
         let Some(Ok(c)) = &self.ebs else {

@@ -64,10 +64,16 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
     out.extend(early);
     if modal.stage == Stage::Confirm {
         out.push(Line::raw(""));
-        out.push(Line::styled(
-            modal.confirm.prompt(&prompt_what(modal)),
-            theme.bold(),
-        ));
+        out.push(match &modal.kind {
+            ModalKind::Rollback(r) if r.plan().is_none() => Line::styled(
+                format!(
+                    "Nothing to confirm here · i lists {} · n/Esc cancel",
+                    r.mode.next().label()
+                ),
+                theme.dim(),
+            ),
+            _ => Line::styled(modal.confirm.prompt(&prompt_what(modal)), theme.bold()),
+        });
     }
     if let Some(e) = &modal.confirm.error {
         out.push(Line::styled(e.clone(), theme.bad()));

@@ -24,7 +24,11 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
         PickMode::EbsSnapshots => ebs_lines(r, theme),
     };
     if modal.stage == Stage::Confirm {
-        out.push(Line::raw(format!("Plan: {}", r.headline())));
+        if r.plan().is_some() {
+            out.push(Line::raw(format!("Plan: {}", r.headline())));
+        } else if r.list_error().is_none() {
+            out.push(Line::styled(r.headline(), theme.warn()));
+        }
         let how = match r.mode {
             PickMode::Revisions => "",
             PickMode::ImageTags => {
