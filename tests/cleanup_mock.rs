@@ -72,6 +72,22 @@ fn clients_with(ecs: aws_sdk_ecs::Client, ec2: Client) -> (AwsClients, OpsClient
     (aws, ops)
 }
 
+/// A `Mutator` writing its audit log into a temporary directory (kept alive by the caller).
+fn audited(
+    ops: OpsClients,
+    read_only: Option<ReadOnly>,
+) -> (Mutator, tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let mutator = Mutator::new(
+        ops,
+        read_only,
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    );
+    (mutator, dir, log)
+}
+
 fn volume(id: &str, state: VolumeState) -> Volume {
     Volume::builder()
         .volume_id(id)
@@ -125,14 +141,7 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
         .repeatedly()
         .build();
     let (aws, ops) = clients(ec2_client(&[&described, &deleted_ok, &throttled]));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
-    let mutator = Mutator::new(
-        ops,
-        None,
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
-    );
+    let (mutator, _dir, log) = audited(ops, None);
     let plan = CleanupPlan {
         target: CleanupTarget::Volumes,
         items: vec![
@@ -220,13 +229,9 @@ fn read_only_mode_sends_no_mutating_request() {
         aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput::builder().build()
     });
     let (_aws, ops) = clients(ec2_client(&[&delete, &snapshot]));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
-    let mutator = Mutator::new(
+    let (mutator, _dir, log) = audited(
         ops,
         Some(ReadOnly("read-only mode is on (--read-only)".into())),
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
     );
     let err = block_on(mutator.delete_volume("vol-1")).expect_err("refused");
     assert_eq!(err.exit_code(), 5);
@@ -325,14 +330,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
         |c| c.retry_config(aws_sdk_ecs::config::retry::RetryConfig::disabled())
     );
     let (_aws, ops) = clients_with(ecs, ec2_client(&[]));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
-    let mutator = Mutator::new(
-        ops,
-        None,
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
-    );
+    let (mutator, _dir, log) = audited(ops, None);
     let plan = RollbackPlan {
         cluster: "search-staging".into(),
         service: "workspaces".into(),

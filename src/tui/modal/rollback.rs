@@ -142,28 +142,24 @@ impl RollbackModal {
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        match self.mode {
-            PickMode::Revisions => {
-                let last = self.revisions.len().saturating_sub(1);
-                self.selected = self.selected.saturating_add_signed(delta).min(last);
-            }
-            PickMode::ImageTags => {
-                let n = match &self.image_tags {
-                    Some(Ok(t)) => t.tags.len(),
-                    _ => 0,
-                };
-                let last = n.saturating_sub(1);
-                self.tag_selected = self.tag_selected.saturating_add_signed(delta).min(last);
-            }
-            PickMode::EbsSnapshots => {
-                let n = match &self.ebs {
-                    Some(Ok(c)) => c.snapshots.len(),
-                    _ => 0,
-                };
-                let last = n.saturating_sub(1);
-                self.ebs_selected = self.ebs_selected.saturating_add_signed(delta).min(last);
-            }
-        }
+        let (len, at) = match self.mode {
+            PickMode::Revisions => (self.revisions.len(), &mut self.selected),
+            PickMode::ImageTags => (
+                self.image_tags
+                    .as_ref()
+                    .and_then(|t| t.as_ref().ok())
+                    .map_or(0, |t| t.tags.len()),
+                &mut self.tag_selected,
+            ),
+            PickMode::EbsSnapshots => (
+                self.ebs
+                    .as_ref()
+                    .and_then(|c| c.as_ref().ok())
+                    .map_or(0, |c| c.snapshots.len()),
+                &mut self.ebs_selected,
+            ),
+        };
+        *at = at.saturating_add_signed(delta).min(len.saturating_sub(1));
     }
 
     /// Why the list of the current mode is not there (tags or snapshots that failed to

@@ -89,16 +89,26 @@ fn date(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string())
 }
 
+/// A picker list once loaded, or the line saying it is loading or why there is none.
+fn loaded<'a, T>(
+    list: Option<&'a Result<T, String>>,
+    what: &str,
+    theme: Theme,
+) -> Result<&'a T, Vec<Line<'static>>> {
+    match list {
+        None => Err(vec![Line::raw(format!("loading the {what}…"))]),
+        Some(Err(why)) => Err(vec![Line::styled(
+            format!("No {what} to offer: {why}"),
+            theme.warn(),
+        )]),
+        Some(Ok(t)) => Ok(t),
+    }
+}
+
 fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
-    let t = match &r.image_tags {
-        None => return vec![Line::raw("loading the image tags…")],
-        Some(Err(why)) => {
-            return vec![Line::styled(
-                format!("No image tags to offer: {why}"),
-                theme.warn(),
-            )];
-        }
-        Some(Ok(t)) => t,
+    let t = match loaded(r.image_tags.as_ref(), "image tags", theme) {
+        Ok(t) => t,
+        Err(lines) => return lines,
     };
     let mut out = vec![Line::raw(format!(
         "Container {} runs {}. Tags of its repository, newest first (j/k to pick):",
@@ -119,15 +129,9 @@ fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
 }
 
 fn ebs_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
-    let c = match &r.ebs {
-        None => return vec![Line::raw("loading the EBS snapshots…")],
-        Some(Err(why)) => {
-            return vec![Line::styled(
-                format!("No EBS snapshots to offer: {why}"),
-                theme.warn(),
-            )];
-        }
-        Some(Ok(c)) => c,
+    let c = match loaded(r.ebs.as_ref(), "EBS snapshots", theme) {
+        Ok(c) => c,
+        Err(lines) => return lines,
     };
     let mut out = vec![Line::raw(format!(
         "Volume {} starts from {}. Completed snapshots, newest first (j/k to pick):",
