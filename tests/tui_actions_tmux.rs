@@ -84,7 +84,11 @@ fn console_rollback_and_cleanup_in_tmux() {
 
     // Cleanup from Orphans: mark the top orphaned volume, x, y.
     tmux.keys(&["4"]);
-    let screen = tmux.wait_for("Total: 12 volumes, 3 snapshots", SCREEN);
+    // Whole frames only: a capture can catch one half written.
+    let protected = &fleet.protected_volumes[0];
+    let screen = tmux.wait("the orphans and what is skipped", SCREEN, |s| {
+        s.contains("Total: 12 volumes, 3 snapshots") && s.contains(protected.as_str())
+    });
     let row = first_orphan_row(&screen).unwrap_or_default();
     let victim = row
         .split_whitespace()
@@ -95,7 +99,6 @@ fn console_rollback_and_cleanup_in_tmux() {
         fleet.orphan_volumes.contains(&victim),
         "{victim} is an orphan"
     );
-    let protected = &fleet.protected_volumes[0];
     let list_rows: Vec<&str> = screen
         .lines()
         .take_while(|l| !l.contains("Skipped ("))
@@ -113,17 +116,16 @@ fn console_rollback_and_cleanup_in_tmux() {
     tmux.keys(&["Space"]);
     tmux.wait_for("1 marked", SCREEN);
     tmux.keys(&["x"]);
-    let screen = tmux.wait_for("Delete 1? y confirm", SCREEN);
-    assert!(screen.contains("Clean up 1 marked orphans"), "{screen}");
-    assert!(screen.contains(&victim), "{screen}");
+    tmux.wait("the plan naming the volume", SCREEN, |s| {
+        s.contains("Delete 1? y confirm")
+            && s.contains("Clean up 1 marked orphans")
+            && s.contains(&victim)
+    });
     tmux.keys(&["y"]);
-    let screen = tmux.wait_for("Result: 1 done, 0 skipped, 0 failed", SCREEN);
-    assert!(
-        screen
-            .lines()
-            .any(|l| l.contains("done") && l.contains(&victim)),
-        "{screen}"
-    );
+    tmux.wait("the volume reported deleted", SCREEN, |s| {
+        s.contains("Result: 1 done, 0 skipped, 0 failed")
+            && s.lines().any(|l| l.contains("done") && l.contains(&victim))
+    });
     tmux.wait_for("Total: 11 volumes", SCREEN);
     tmux.keys(&["Escape"]);
     // Wait for the dialog to close: an Esc and a `q` sent together arrive as Alt-q.

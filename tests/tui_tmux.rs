@@ -48,11 +48,9 @@ fn console_end_to_end_in_tmux() {
     // Filter narrows the rows live.
     tmux.keys(&["/"]);
     tmux.text("ledg");
-    let screen = tmux.wait_for("Services (1/8)", SCREEN);
-    assert!(
-        screen.contains("ledger") && !screen.contains("worker"),
-        "{screen}"
-    );
+    tmux.wait("the filter to leave ledger alone", SCREEN, |s| {
+        s.contains("Services (1/8)") && s.contains("ledger") && !s.contains("worker")
+    });
     tmux.keys(&["Enter"]);
 
     // Drill into ledger's tasks: its tasks and the service's volumes.
@@ -95,15 +93,12 @@ fn console_end_to_end_in_tmux() {
     assert!(screen.contains("$124.80/month"), "{screen}");
 
     // Help lists every key of the pane.
+    // Waits for the whole overlay: a capture can catch a frame half written.
     tmux.keys(&["?"]);
-    let screen = tmux.wait_for("Keys in Orphans", SCREEN);
-    for b in bindings_for(PaneId::Orphans) {
-        assert!(
-            screen.contains(b.label),
-            "help lacks {}:\n{screen}",
-            b.label
-        );
-    }
+    let keys: Vec<_> = bindings_for(PaneId::Orphans).collect();
+    tmux.wait("the help listing every key of Orphans", SCREEN, |s| {
+        s.contains("Keys in Orphans") && keys.iter().all(|b| s.contains(b.label))
+    });
     tmux.keys(&["Escape"]);
     tmux.wait("the help to close", SCREEN, |s| {
         !s.contains("Keys in Orphans")
