@@ -25,6 +25,10 @@ pub const MAX_AGE_DAYS: i64 = 90;
 pub const MAX_ENTRIES: usize = 20_000;
 const FORMAT_VERSION: u32 = 1;
 
+/// Saves so far in this process: each writes its own temporary file, so two saves at once
+/// never share one.
+static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Entry {
     images: Vec<String>,
@@ -240,8 +244,6 @@ fn write_file(path: &Path, entries: &HashMap<String, Entry>) -> std::io::Result<
         entries: entries.clone(),
     };
     let text = serde_json::to_string(&file).map_err(std::io::Error::other)?;
-    // Unique per process and per save: two saves at once never share a temporary file.
-    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("json.{}-{n}.tmp", std::process::id()));
     std::fs::write(&tmp, text)?;
