@@ -101,7 +101,7 @@ pub async fn load_services_progressively(
         let (cluster, services) = loaded?;
         deliver(&cluster, services, &mut all);
     }
-    all.sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
+    sort_by_cluster_and_name(&mut all);
     Ok(all)
 }
 
@@ -113,8 +113,40 @@ pub(super) async fn services_in(aws: &AwsClients, clusters: &[String]) -> Result
         .try_collect()
         .await?;
     let mut services: Vec<Service> = per_cluster.into_iter().flatten().collect();
-    services.sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
+    sort_by_cluster_and_name(&mut services);
     Ok(services)
+}
+
+/// The names of a known cluster's services.
+pub(crate) async fn service_names(aws: &AwsClients, cluster: &str) -> Result<Vec<String>> {
+    Ok(aws
+        .ecs
+        .list_services(cluster)
+        .await?
+        .iter()
+        .map(|a| arn_name(a).to_string())
+        .collect())
+}
+
+/// The error for a service `name` that `cluster` (with services `names`) does not have,
+/// listing close names.
+pub(crate) fn unknown_service(
+    aws: &AwsClients,
+    cluster: &str,
+    name: &str,
+    names: &[String],
+) -> Error {
+    Error::NotFound {
+        kind: "service",
+        name: name.to_string(),
+        scope: Some(format!("cluster {cluster} ({})", aws.region)),
+        close: close_names(name, names.iter().map(String::as_str)),
+    }
+}
+
+/// Every service sorted by cluster, then name: how every listing shows them.
+fn sort_by_cluster_and_name(services: &mut [Service]) {
+    services.sort_by(|a, b| a.cluster.cmp(&b.cluster).then_with(|| a.name.cmp(&b.name)));
 }
 
 /// Live and recently stopped tasks of a cluster, or of one of its services.
@@ -125,20 +157,9 @@ pub async fn load_tasks(
 ) -> Result<Vec<Task>> {
     let cluster = resolve_cluster(aws, cluster).await?;
     if let Some(wanted) = service {
-        let names: Vec<String> = aws
-            .ecs
-            .list_services(&cluster)
-            .await?
-            .iter()
-            .map(|a| arn_name(a).to_string())
-            .collect();
+        let names = service_names(aws, &cluster).await?;
         if !names.iter().any(|n| n == wanted) {
-            return Err(Error::NotFound {
-                kind: "service",
-                name: wanted.to_string(),
-                scope: Some(format!("cluster {cluster} ({})", aws.region)),
-                close: close_names(wanted, names.iter().map(String::as_str)),
-            });
+            return Err(unknown_service(aws, &cluster, wanted, &names));
         }
     }
     let mut tasks = tasks_of(aws, &cluster, service).await?;
@@ -248,8 +269,8 @@ pub async fn load_in_use(aws: &AwsClients) -> Result<InUse> {
     in_use_of(aws, &services, &tasks).await
 }
 
-/// In-use images from services and tasks already loaded: describes only the task
-/// definitions no live task has listed the images of.
+/// In-use images from services and tasks already loaded: the images of every task
+/// definition they run (described, or from the cache), plus what live tasks report.
 pub(super) async fn in_use_of(
     aws: &AwsClients,
     services: &[Service],

@@ -2,6 +2,8 @@
 //! adapters with bounded concurrency. Both front ends call these, so they always agree.
 
 mod ecs;
+
+pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
 mod names;
 mod orphans;

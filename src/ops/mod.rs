@@ -22,9 +22,9 @@ pub mod session;
 pub mod wait;
 
 use crate::aws::AwsClients;
-use crate::error::{Error, Result};
-use crate::load::{close_names, resolve_cluster};
-use crate::model::{Service, arn_name};
+use crate::error::Result;
+use crate::load::{resolve_cluster, service_names, unknown_service};
+use crate::model::Service;
 
 /// The service `name` in `cluster`, with the cluster's canonical name. Unknown names are
 /// errors that list close matches.
@@ -42,19 +42,8 @@ pub async fn find_service(aws: &AwsClients, cluster: &str, name: &str) -> Result
         }
         return Ok(s);
     }
-    let names: Vec<String> = aws
-        .ecs
-        .list_services(&cluster)
-        .await?
-        .iter()
-        .map(|a| arn_name(a).to_string())
-        .collect();
-    Err(Error::NotFound {
-        kind: "service",
-        name: name.to_string(),
-        scope: Some(format!("cluster {cluster} ({})", aws.region)),
-        close: close_names(name, names.iter().map(String::as_str)),
-    })
+    let names = service_names(aws, &cluster).await?;
+    Err(unknown_service(aws, &cluster, name, &names))
 }
 
 /// What the service runs: its `taskDefinition` (what UpdateService last set), else the
