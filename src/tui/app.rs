@@ -141,6 +141,21 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The service (cluster, name) the shown pane is about: the selected row on Services,
+    /// the one whose tasks or detail are shown on Tasks and Detail.
+    pub fn service_in_view(&self) -> Option<(String, String)> {
+        match self.pane {
+            PaneId::Services => self
+                .services
+                .list
+                .selected_row()
+                .map(|r| (r.service.cluster.clone(), r.service.name.clone())),
+            PaneId::Tasks => self.tasks.target.clone(),
+            PaneId::Detail => self.detail.target.clone(),
+            PaneId::Snapshots | PaneId::Orphans => None,
+        }
+    }
+
     pub fn new(settings: Settings, header: HeaderInfo, color: bool, now: DateTime<Utc>) -> Self {
         Self {
             pane: PaneId::Services,

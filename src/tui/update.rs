@@ -198,16 +198,11 @@ fn open(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn open_detail(state: &mut AppState) -> Vec<Effect> {
-    let target = match state.pane {
-        PaneId::Services => state
-            .services
-            .list
-            .selected_row()
-            .map(|r| (r.service.cluster.clone(), r.service.name.clone())),
-        PaneId::Tasks => state.tasks.target.clone(),
-        _ => None,
-    };
-    let Some(target) = target else {
+    // Detail is already the detail: nothing deeper to open.
+    if state.pane == PaneId::Detail {
+        return Vec::new();
+    }
+    let Some(target) = state.service_in_view() else {
         return Vec::new();
     };
     state.detail_from = state.pane;

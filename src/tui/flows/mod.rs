@@ -27,23 +27,9 @@ fn open(state: &mut AppState, kind: ModalKind) -> u64 {
     generation
 }
 
-/// The service the shown pane is about.
-fn service_in_view(state: &AppState) -> Option<(String, String)> {
-    match state.pane {
-        PaneId::Services => state
-            .services
-            .list
-            .selected_row()
-            .map(|r| (r.service.cluster.clone(), r.service.name.clone())),
-        PaneId::Tasks => state.tasks.target.clone(),
-        PaneId::Detail => state.detail.target.clone(),
-        PaneId::Snapshots | PaneId::Orphans => None,
-    }
-}
-
 /// `R`: the rollback picker for the service in view.
 pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
-    let Some((cluster, service)) = service_in_view(state) else {
+    let Some((cluster, service)) = state.service_in_view() else {
         state.message = Some("select a service to roll back".into());
         return Vec::new();
     };
@@ -78,7 +64,7 @@ pub(super) fn rollback_of(
 
 /// `D`: plan a forced redeploy of the service in view.
 pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
-    let Some((cluster, service)) = service_in_view(state) else {
+    let Some((cluster, service)) = state.service_in_view() else {
         state.message = Some("select a service to redeploy".into());
         return Vec::new();
     };

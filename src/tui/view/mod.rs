@@ -23,9 +23,9 @@ mod tasks;
 mod wait;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::app::{AppState, PaneId};
 use super::theme::Theme;
@@ -110,4 +110,16 @@ fn tabs_line(state: &AppState, theme: Theme) -> Line<'static> {
 /// A body-wide message in place of a table: loading, empty, or failed.
 pub fn placeholder(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A `width` × `height` area centred in `area`, cleared for a popup (help, dialogs).
+fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) -> Rect {
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(popup);
+    frame.render_widget(Clear, popup);
+    popup
 }

@@ -3,9 +3,9 @@
 //! confirmation prompt, and its keys from the keymap's dialog section.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::modal_plans::{cleanup_lines, rollback_lines, simple_lines};
 use super::wait::wait_lines;
@@ -98,13 +98,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, modal: &Modal, 
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = text.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
     let height = u16::try_from(rows + 3).unwrap_or(u16::MAX).min(area.height);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
-    frame.render_widget(Clear, popup);
+    let popup = super::popup(frame, area, width, height);
     let block = Block::bordered().title(format!(" {} ", modal.title()));
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(block),
