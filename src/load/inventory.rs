@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::ecs::{cluster_names, in_use_of, services_in, tasks_of};
+use super::orphans::orphan_rules;
 use super::snapshots::images_in;
-use crate::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
+use crate::analysis::orphans::{OrphanReport, find_orphans};
 use crate::analysis::tags::{UserTags, group_by_user};
 use crate::aws::{AwsClients, MAX_CONCURRENCY};
 use crate::config::Settings;
@@ -78,13 +79,7 @@ pub async fn load_inventory(
         aws.ec2.describe_own_snapshots(),
         aws.ec2.describe_own_amis(),
     )?;
-    let rules = OrphanRules {
-        protection_tag: &settings.protection_tag,
-        min_age_days: None,
-        account: account.as_deref(),
-        prices: &settings.prices,
-        now,
-    };
+    let rules = orphan_rules(settings, account.as_deref(), None, now);
     let orphans = find_orphans(&volumes, &snapshots, &amis, &rules);
     let snapshot_groups = group_by_user(&images, &settings.tag_pattern, &in_use);
     Ok(Inventory {

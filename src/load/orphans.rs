@@ -21,12 +21,22 @@ pub async fn load_orphans(
         aws.ec2.describe_own_snapshots(),
         aws.ec2.describe_own_amis(),
     )?;
-    let rules = OrphanRules {
+    let rules = orphan_rules(settings, account, min_age_days, now);
+    Ok(find_orphans(&volumes, &snapshots, &amis, &rules))
+}
+
+/// The orphan rules as the settings set them.
+pub(super) fn orphan_rules<'a>(
+    settings: &'a Settings,
+    account: Option<&'a str>,
+    min_age_days: Option<i64>,
+    now: DateTime<Utc>,
+) -> OrphanRules<'a> {
+    OrphanRules {
         protection_tag: &settings.protection_tag,
         min_age_days,
         account,
         prices: &settings.prices,
         now,
-    };
-    Ok(find_orphans(&volumes, &snapshots, &amis, &rules))
+    }
 }
