@@ -77,6 +77,29 @@ pub struct CleanupItem {
 }
 
 impl CleanupItem {
+    /// An orphaned EBS volume or snapshot (no repository, digest or tags).
+    fn ebs(
+        kind: ItemKind,
+        id: &str,
+        size_gib: i32,
+        age_days: Option<i64>,
+        monthly_cost_usd: f64,
+        reason: &str,
+    ) -> Self {
+        Self {
+            kind,
+            id: id.to_string(),
+            repository: None,
+            digest: None,
+            tags: Vec::new(),
+            size_gib: f64::from(size_gib),
+            age_days,
+            monthly_cost_usd,
+            reason: reason.to_string(),
+            preflight: None,
+        }
+    }
+
     /// Not allowed or not checkable by the DryRun preflight: it will not be sent.
     pub fn blocked(&self) -> Option<&str> {
         match &self.preflight {
@@ -173,17 +196,15 @@ pub async fn plan(
                 let items = report
                     .volumes
                     .iter()
-                    .map(|o| CleanupItem {
-                        kind: ItemKind::Volume,
-                        id: o.volume.id.clone(),
-                        repository: None,
-                        digest: None,
-                        tags: Vec::new(),
-                        size_gib: f64::from(o.volume.size_gib),
-                        age_days: o.age_days,
-                        monthly_cost_usd: o.monthly_cost_usd,
-                        reason: o.reason.clone(),
-                        preflight: None,
+                    .map(|o| {
+                        CleanupItem::ebs(
+                            ItemKind::Volume,
+                            &o.volume.id,
+                            o.volume.size_gib,
+                            o.age_days,
+                            o.monthly_cost_usd,
+                            &o.reason,
+                        )
                     })
                     .collect();
                 (items, skipped_of(&report, ResourceKind::Volume))
@@ -191,17 +212,15 @@ pub async fn plan(
                 let items = report
                     .snapshots
                     .iter()
-                    .map(|o| CleanupItem {
-                        kind: ItemKind::Snapshot,
-                        id: o.snapshot.id.clone(),
-                        repository: None,
-                        digest: None,
-                        tags: Vec::new(),
-                        size_gib: f64::from(o.snapshot.size_gib),
-                        age_days: o.age_days,
-                        monthly_cost_usd: o.monthly_cost_usd,
-                        reason: o.reason.clone(),
-                        preflight: None,
+                    .map(|o| {
+                        CleanupItem::ebs(
+                            ItemKind::Snapshot,
+                            &o.snapshot.id,
+                            o.snapshot.size_gib,
+                            o.age_days,
+                            o.monthly_cost_usd,
+                            &o.reason,
+                        )
                     })
                     .collect();
                 (items, skipped_of(&report, ResourceKind::Snapshot))
