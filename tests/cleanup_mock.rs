@@ -18,11 +18,10 @@ use ecsnap::aws::{
     AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
     EcsOpsAdapter, IdentityApi, OpsClients, Preflight,
 };
-use ecsnap::model::CallerIdentity;
+use ecsnap::model::{CallerIdentity, ResourceKind};
 use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
 use ecsnap::ops::cleanup::{
-    CleanupItem, CleanupPlan, CleanupTarget, ExecuteOptions, ItemKind, ItemResult, ItemStatus,
-    execute,
+    CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
 };
 use ecsnap::ops::guard::{Mutator, ReadOnly};
 use ecsnap::ops::wait::FakeClock;
@@ -98,7 +97,7 @@ fn volume(id: &str, state: VolumeState) -> Volume {
 
 fn item(id: &str, preflight: Preflight) -> CleanupItem {
     CleanupItem {
-        kind: ItemKind::Volume,
+        kind: ResourceKind::Volume,
         id: id.into(),
         repository: None,
         digest: None,
@@ -143,7 +142,7 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     let (aws, ops) = clients(ec2_client(&[&described, &deleted_ok, &throttled]));
     let (mutator, _dir, log) = audited(ops, None);
     let plan = CleanupPlan {
-        target: CleanupTarget::Volumes,
+        target: ResourceKind::Volume,
         items: vec![
             item("vol-1", Preflight::Allowed),
             item("vol-2", Preflight::Allowed),

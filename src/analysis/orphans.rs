@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::age::age_days;
 use super::cost::{Prices, cents};
-use crate::model::{Ami, Snapshot, Volume};
+use crate::model::{Ami, ResourceKind, Skipped, Snapshot, Volume};
 
 /// What the rules need besides the resources.
 #[derive(Debug, Clone)]
@@ -27,12 +27,12 @@ pub struct OrphanRules<'a> {
 
 impl OrphanRules<'_> {
     fn protected(&self, id: &str, kind: ResourceKind, size_gib: i32) -> Skipped {
-        Skipped {
-            id: id.to_string(),
+        Skipped::new(
+            id,
             kind,
-            reason: format!("protected by tag {}", self.protection_tag),
-            size_gib,
-        }
+            f64::from(size_gib),
+            format!("protected by tag {}", self.protection_tag),
+        )
     }
 }
 
@@ -51,30 +51,6 @@ pub struct OrphanSnapshot {
     pub age_days: Option<i64>,
     pub monthly_cost_usd: f64,
     pub reason: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ResourceKind {
-    Volume,
-    Snapshot,
-}
-
-impl ResourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::Volume => "volume",
-            ResourceKind::Snapshot => "snapshot",
-        }
-    }
-}
-
-/// A resource that looked orphaned but must not be touched, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub id: String,
-    pub kind: ResourceKind,
-    pub reason: String,
-    pub size_gib: i32,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -197,12 +173,12 @@ pub fn find_orphans(
                 .as_deref()
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
-            report.skipped.push(Skipped {
-                id: s.id.clone(),
-                kind: ResourceKind::Snapshot,
-                reason: format!("backs AMI {}{name}", ami.id),
-                size_gib: s.size_gib,
-            });
+            report.skipped.push(Skipped::new(
+                &s.id,
+                ResourceKind::Snapshot,
+                f64::from(s.size_gib),
+                format!("backs AMI {}{name}", ami.id),
+            ));
             continue;
         }
         let source = s.volume_id.as_deref().filter(|v| !v.is_empty());

@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::Filter;
 
 use super::convert::{ec2_tags, owned, text, time};
-use super::{CallContext, Ec2Api};
+use super::{CallContext, Ec2Api, in_batches};
 use crate::error::Result;
 use crate::model::{Ami, Snapshot, Volume};
 
@@ -20,6 +21,32 @@ impl Ec2Adapter {
     pub fn new(client: Client, ctx: CallContext) -> Self {
         Self { client, ctx }
     }
+
+    /// Every volume matching all of `filters`, every page.
+    async fn volumes_where(&self, filters: Vec<Filter>) -> Result<Vec<Volume>> {
+        let vols: Vec<aws_sdk_ec2::types::Volume> = self
+            .client
+            .describe_volumes()
+            .set_filters(Some(filters))
+            .max_results(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeVolumes"))?;
+        Ok(vols.iter().map(volume).collect())
+    }
+}
+
+/// A filter values list takes at most 200 values.
+const FILTER_VALUES_MAX: usize = 200;
+
+fn filter(name: &str, values: Vec<String>) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values))
+        .build()
 }
 
 #[async_trait]
@@ -36,6 +63,41 @@ impl Ec2Api for Ec2Adapter {
             .await
             .map_err(self.ctx.err("ec2:DescribeVolumes"))?;
         Ok(vols.iter().map(volume).collect())
+    }
+
+    async fn describe_volumes_matching(
+        &self,
+        ids: &[String],
+        tags: &[(String, String)],
+    ) -> Result<Vec<Volume>> {
+        let by_id = async {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            // A `volume-id` filter, not VolumeIds: an id that is gone is left out instead
+            // of failing the call. Filters take at most 200 values.
+            let pages = in_batches(ids, FILTER_VALUES_MAX, |chunk| {
+                self.volumes_where(vec![filter("volume-id", chunk)])
+            });
+            pages.await
+        };
+        let by_tags = async {
+            if tags.is_empty() {
+                return Ok(Vec::new());
+            }
+            let filters = tags
+                .iter()
+                .map(|(k, v)| filter(&format!("tag:{k}"), vec![v.clone()]))
+                .collect();
+            self.volumes_where(filters).await
+        };
+        let (mut found, tagged) = futures::try_join!(by_id, by_tags)?;
+        for v in tagged {
+            if !found.iter().any(|f| f.id == v.id) {
+                found.push(v);
+            }
+        }
+        Ok(found)
     }
 
     async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>> {

@@ -1,12 +1,12 @@
 //! ECS adapter: clusters, services (DescribeServices by 10), tasks (DescribeTasks by 100,
-//! running and recently stopped), task definitions.
+//! running and recently stopped), task definitions and the revisions of a family.
 
 use async_trait::async_trait;
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::types::DesiredStatus;
+use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 
 use super::convert::{owned, text, time};
-use super::{CallContext, EcsApi, in_batches};
+use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::Result;
 use crate::model::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
@@ -37,6 +37,29 @@ impl EcsAdapter {
 
 #[async_trait]
 impl EcsApi for EcsAdapter {
+    async fn list_revisions(&self, family: &str) -> Result<Vec<String>> {
+        let arns: Vec<String> = self
+            .client
+            .list_task_definitions()
+            .family_prefix(family)
+            .status(TaskDefinitionStatus::Active)
+            .sort(SortOrder::Desc)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ecs:ListTaskDefinitions"))?;
+        // The prefix filter is a prefix: keep this family only, newest first.
+        let mut arns: Vec<String> = arns
+            .into_iter()
+            .filter(|a| family_of(a) == family)
+            .collect();
+        arns.sort_by_key(|a| std::cmp::Reverse(revision_of(a).unwrap_or_default()));
+        Ok(arns)
+    }
+
     async fn list_clusters(&self) -> Result<Vec<String>> {
         Ok(self
             .client

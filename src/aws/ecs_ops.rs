@@ -1,11 +1,10 @@
-//! ECS actions: the task-definition history of a family, registering a copy of a revision
-//! with one image changed, and UpdateService (force a redeploy, switch the task definition,
+//! ECS actions: registering a copy of a revision with one image changed, and UpdateService (force a redeploy, switch the task definition,
 //! or point a managed EBS volume at a snapshot). Only `ops::guard::Mutator` calls the
 //! mutating methods.
 
 use async_trait::async_trait;
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::types::{SortOrder, TaskDefinitionField, TaskDefinitionStatus};
+use aws_sdk_ecs::types::TaskDefinitionField;
 
 use super::ecs::{service, task_definition_of};
 use super::{CallContext, EcsOps, ServiceChange};
@@ -93,29 +92,6 @@ pub fn revision_of(task_definition: &str) -> Option<i32> {
 
 #[async_trait]
 impl EcsOps for EcsOpsAdapter {
-    async fn list_revisions(&self, family: &str) -> Result<Vec<String>> {
-        let arns: Vec<String> = self
-            .client
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(TaskDefinitionStatus::Active)
-            .sort(SortOrder::Desc)
-            .max_results(100)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(self.ctx.err("ecs:ListTaskDefinitions"))?;
-        // The prefix filter is a prefix: keep this family only, newest first.
-        let mut arns: Vec<String> = arns
-            .into_iter()
-            .filter(|a| family_of(a) == family)
-            .collect();
-        arns.sort_by_key(|a| std::cmp::Reverse(revision_of(a).unwrap_or_default()));
-        Ok(arns)
-    }
-
     async fn register_with_image(
         &self,
         source: &str,

@@ -70,6 +70,8 @@ pub trait EcsApi: Send + Sync {
     /// Tasks by ARN, batched by 100.
     async fn describe_tasks(&self, cluster: &str, tasks: &[String]) -> Result<Vec<Task>>;
     async fn describe_task_definition(&self, task_definition: &str) -> Result<TaskDefinition>;
+    /// ARNs of the ACTIVE revisions of a task-definition family, newest first.
+    async fn list_revisions(&self, family: &str) -> Result<Vec<String>>;
 }
 
 /// ECR reads.
@@ -85,6 +87,13 @@ pub trait EcrApi: Send + Sync {
 #[async_trait]
 pub trait Ec2Api: Send + Sync {
     async fn describe_volumes(&self) -> Result<Vec<Volume>>;
+    /// Volumes with one of `ids` (unknown ids are left out) or carrying every one of
+    /// `tags` (key, value), without repeats: filtered calls, not the whole account.
+    async fn describe_volumes_matching(
+        &self,
+        ids: &[String],
+        tags: &[(String, String)],
+    ) -> Result<Vec<Volume>>;
     /// Snapshots owned by this account.
     async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>>;
     /// AMIs owned by this account, with the snapshots they use.
@@ -142,11 +151,9 @@ pub enum DeleteOutcome {
     NotAttempted(String),
 }
 
-/// ECS calls only actions need. `register_with_image` and `update_service` mutate.
+/// ECS mutations: registering a revision and UpdateService.
 #[async_trait]
 pub trait EcsOps: Send + Sync {
-    /// ARNs of the ACTIVE revisions of a task-definition family, newest first.
-    async fn list_revisions(&self, family: &str) -> Result<Vec<String>>;
     /// Registers a new revision copying `source` with `container`'s image replaced.
     async fn register_with_image(
         &self,

@@ -12,9 +12,10 @@ use crate::aws::{AwsClients, connect_with_ops};
 use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
 use crate::config::{Settings, now};
 use crate::error::{Error, Result, exit};
+use crate::model::ResourceKind;
 use crate::model::{CallerIdentity, arn_name};
 use crate::ops::audit::AuditLog;
-use crate::ops::cleanup::{self, CleanupPlan, CleanupTarget, ItemResult, ItemStatus};
+use crate::ops::cleanup::{self, CleanupPlan, ItemResult, ItemStatus};
 use crate::ops::confirm::{Confirmation, confirm_on_terminal};
 use crate::ops::guard::{Mutator, check_writable};
 use crate::ops::redeploy::{self, Started};
@@ -130,7 +131,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
         } => {
             let s = open_session(global, settings, "rollback", dry_run).await?;
             let target = rollback_target(to, container, volume);
-            let plan = rollback::plan(&s.aws, &s.mutator, &cluster, &service, &target).await?;
+            let plan = rollback::plan(&s.aws, &cluster, &service, &target).await?;
             show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
             let mut out = RolloutJson::rollback(&plan, dry_run);
             if dry_run {
@@ -245,13 +246,13 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
     }
 }
 
-fn target_of(what: CleanupWhat) -> CleanupTarget {
+fn target_of(what: CleanupWhat) -> ResourceKind {
     if what.volumes {
-        CleanupTarget::Volumes
+        ResourceKind::Volume
     } else if what.snapshots {
-        CleanupTarget::Snapshots
+        ResourceKind::Snapshot
     } else {
-        CleanupTarget::Images
+        ResourceKind::Image
     }
 }
 
@@ -399,7 +400,7 @@ pub fn progress_text(p: &WaitProgress) -> String {
 
 /// What `cleanup` was asked for.
 struct CleanupRequest {
-    target: CleanupTarget,
+    target: ResourceKind,
     min_age: Option<i64>,
     snapshot_first: bool,
     dry_run: bool,

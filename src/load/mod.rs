@@ -7,7 +7,9 @@ pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
 mod names;
 mod orphans;
+mod service;
 mod snapshots;
+mod unique;
 
 pub use ecs::{
     ClusterServices, load_in_use, load_services, load_services_progressively,
@@ -16,4 +18,6 @@ pub use ecs::{
 pub use inventory::{Inventory, load_inventory};
 pub use names::close_names;
 pub use orphans::load_orphans;
-pub use snapshots::load_snapshot_groups;
+pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
+pub use snapshots::{load_all_images, load_snapshot_groups};
+pub use unique::load_unique_bytes;

@@ -49,6 +49,13 @@ pub async fn load_snapshot_groups(
     Ok(groups)
 }
 
+/// Every image of every repository.
+pub async fn load_all_images(aws: &AwsClients) -> Result<Vec<Image>> {
+    let repos = aws.ecr.list_repositories().await?;
+    let names: Vec<String> = repos.into_iter().map(|r| r.name).collect();
+    images_in(aws, &names).await
+}
+
 /// Every image of the named repositories, up to `MAX_CONCURRENCY` repositories at once.
 pub(super) async fn images_in(aws: &AwsClients, repositories: &[String]) -> Result<Vec<Image>> {
     let per: Vec<Vec<Image>> = stream::iter(repositories.iter().cloned())

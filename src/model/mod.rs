@@ -4,6 +4,7 @@
 mod ec2;
 mod ecr;
 mod ecs;
+mod resource;
 
 pub use ec2::{Ami, CallerIdentity, Snapshot, Volume};
 pub use ecr::{Image, Repository};
@@ -11,6 +12,7 @@ pub use ecs::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
     TaskDefinition, TaskVolume,
 };
+pub use resource::{ResourceKind, Skipped};
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).
 pub fn arn_name(arn: &str) -> &str {

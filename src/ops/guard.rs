@@ -103,11 +103,6 @@ impl Mutator {
 
     // Reads that only actions need: no guard, no audit.
 
-    /// ACTIVE revisions of a task-definition family, newest first.
-    pub async fn list_revisions(&self, family: &str) -> Result<Vec<String>> {
-        self.ops.ecs.list_revisions(family).await
-    }
-
     pub async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>> {
         self.ops.ec2.snapshot_state(snapshot_id).await
     }

@@ -4,6 +4,11 @@
 //! volume — to an older completed EBS snapshot of its volume. Then UpdateService; the
 //! caller may wait for stability.
 //!
+//! The one planner for the command line and the console: `plan` for a target named on the
+//! command line; `offer_*` for what the console's picker lists (with `default_*` for what
+//! it preselects) and `plan_offered` for the plan of the highlighted row — the same
+//! checks and the same "revision before the one that runs" rule either way.
+//!
 //! What the service runs is read from its `taskDefinition` (what UpdateService last set),
 //! which is also right where the PRIMARY deployment lags behind.
 
@@ -14,8 +19,9 @@ use super::guard::Mutator;
 use super::redeploy::Started;
 use super::{find_service, running_task_definition};
 use crate::analysis::in_use::parse_image_ref;
-use crate::aws::{AwsClients, ServiceChange, family_of, revision_of};
+use crate::aws::{AwsClients, MAX_CONCURRENCY, ServiceChange, family_of, revision_of};
 use crate::error::{AwsErrorKind, Error, Result};
+use crate::load::load_service_snapshots;
 use crate::model::{Service, Snapshot, TaskDefinition, arn_name};
 
 /// Revisions the picker shows at most.
@@ -70,16 +76,42 @@ fn images_of(td: &TaskDefinition) -> Vec<ContainerImage> {
         .collect()
 }
 
-/// The ACTIVE revisions of `family`, newest first, each with its images and registration
-/// date (at most `limit`). `current` marks the one the service runs.
-pub async fn list_revisions(
+/// One image tag the container could roll back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagChoice {
+    pub tag: String,
+    pub pushed_at: Option<DateTime<Utc>>,
+}
+
+/// The single container whose image can be swapped, and the tags of its ECR repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageTags {
+    pub container: String,
+    pub image: String,
+    /// Newest first.
+    pub tags: Vec<TagChoice>,
+}
+
+/// The service's one managed EBS volume and the completed snapshots it could start from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EbsChoices {
+    /// The volume configuration's name.
+    pub volume: String,
+    /// The snapshot the volume starts from now, if any.
+    pub from_snapshot: Option<String>,
+    /// Newest first.
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// The revisions a rollback can go to: the ACTIVE revisions of the family of `current`
+/// (what the service runs), newest first, each with its images and registration date (at
+/// most `limit`); `current` is marked.
+pub async fn offer_revisions(
     aws: &AwsClients,
-    mutator: &Mutator,
-    family: &str,
     current: &str,
     limit: usize,
 ) -> Result<Vec<Revision>> {
-    let arns = mutator.list_revisions(family).await?;
+    let arns = aws.ecs.list_revisions(family_of(arn_name(current))).await?;
     let current_name = arn_name(current);
     let shown: Vec<String> = arns.into_iter().take(limit).collect();
     let mut revisions: Vec<Revision> = stream::iter(shown)
@@ -97,41 +129,209 @@ pub async fn list_revisions(
                 arn,
             })
         })
-        .buffered(8)
+        .buffered(MAX_CONCURRENCY)
         .try_collect()
         .await?;
     revisions.sort_by_key(|r| std::cmp::Reverse(r.revision));
     Ok(revisions)
 }
 
-/// Completed snapshots of the service's managed EBS volumes (tagged by ECS with the
-/// service, or taken of a volume that was), newest first.
-pub async fn list_service_snapshots(aws: &AwsClients, service: &Service) -> Result<Vec<Snapshot>> {
-    let (volumes, snapshots) =
-        futures::try_join!(aws.ec2.describe_volumes(), aws.ec2.describe_own_snapshots())?;
-    let of_service = |tags: &std::collections::BTreeMap<String, String>| {
-        tags.get("aws:ecs:serviceName") == Some(&service.name)
-            && tags
-                .get("aws:ecs:clusterName")
-                .is_none_or(|c| *c == service.cluster)
-    };
-    let service_volumes: Vec<&str> = volumes
+/// The revision a rollback goes to by default: the newest one older than what runs.
+fn previous_revision(revisions: impl Iterator<Item = i32>, current: Option<i32>) -> Option<i32> {
+    let current = current?;
+    revisions.filter(|r| *r < current).max()
+}
+
+/// Which of `revisions` (newest first) the picker preselects: the default rollback target
+/// (`previous_revision`), else the first that does not run.
+pub fn default_revision(revisions: &[Revision], current: &str) -> usize {
+    let previous = previous_revision(revisions.iter().map(|r| r.revision), revision_of(current));
+    revisions
         .iter()
-        .filter(|v| of_service(&v.tags))
-        .map(|v| v.id.as_str())
-        .collect();
-    let mut out: Vec<Snapshot> = snapshots
-        .into_iter()
-        .filter(|s| s.state == "completed")
-        .filter(|s| {
-            of_service(&s.tags)
-                || s.volume_id
-                    .as_deref()
-                    .is_some_and(|v| service_volumes.contains(&v))
+        .position(|r| Some(r.revision) == previous && !r.current)
+        .or_else(|| revisions.iter().position(|r| !r.current))
+        .unwrap_or(0)
+}
+
+/// The image tags the only container of the running revision could roll back to: the tags
+/// of its ECR repository, newest first (at most `REVISIONS_SHOWN`).
+pub async fn offer_image_tags(aws: &AwsClients, revisions: &[Revision]) -> Result<ImageTags> {
+    let running = revisions.iter().find(|r| r.current).ok_or_else(|| {
+        Error::Usage("the running revision is not among the ACTIVE revisions listed".into())
+    })?;
+    let [only] = running.images.as_slice() else {
+        return Err(Error::Usage(format!(
+            "{} containers: name one with `ecsnap rollback --image-tag T --container C`",
+            running.images.len()
+        )));
+    };
+    let image_ref = parse_image_ref(&only.image);
+    if !is_ecr(&image_ref) {
+        return Err(Error::Usage(format!(
+            "{} is not in ECR: no tags to list",
+            only.image
+        )));
+    }
+    let images = aws.ecr.list_images(&image_ref.repository).await?;
+    let mut tags: Vec<TagChoice> = images
+        .iter()
+        .flat_map(|i| {
+            i.tags.iter().map(|t| TagChoice {
+                tag: t.clone(),
+                pushed_at: i.pushed_at,
+            })
         })
         .collect();
-    out.sort_by_key(|s| std::cmp::Reverse(s.start_time));
-    Ok(out)
+    tags.sort_by(|a, b| {
+        b.pushed_at
+            .cmp(&a.pushed_at)
+            .then_with(|| b.tag.cmp(&a.tag))
+    });
+    tags.truncate(REVISIONS_SHOWN);
+    Ok(ImageTags {
+        container: only.container.clone(),
+        image: only.image.clone(),
+        tags,
+    })
+}
+
+/// Which tag the picker preselects: the one after (older than) the running tag.
+pub fn default_tag(tags: &ImageTags) -> usize {
+    let running = parse_image_ref(&tags.image).tag;
+    let at = tags
+        .tags
+        .iter()
+        .position(|c| Some(&c.tag) == running.as_ref());
+    at.map_or(0, |i| (i + 1).min(tags.tags.len().saturating_sub(1)))
+}
+
+/// The completed snapshots the service's one managed EBS volume could start from, newest
+/// first (at most `REVISIONS_SHOWN`).
+pub async fn offer_snapshots(aws: &AwsClients, cluster: &str, service: &str) -> Result<EbsChoices> {
+    let s = find_service(aws, cluster, service).await?;
+    let [config] = s.volume_configurations.as_slice() else {
+        return Err(Error::Usage(if s.volume_configurations.is_empty() {
+            format!("{service} has no managed EBS volume")
+        } else {
+            format!(
+                "{} managed EBS volumes: name one with `ecsnap rollback --ebs-snapshot ID \
+                 --volume NAME`",
+                s.volume_configurations.len()
+            )
+        }));
+    };
+    let mut snapshots = load_service_snapshots(aws, &s.cluster, &s.name).await?;
+    if snapshots.is_empty() {
+        return Err(Error::Usage(format!(
+            "no completed snapshot of {service}'s volume {} found",
+            config.name
+        )));
+    }
+    snapshots.truncate(REVISIONS_SHOWN);
+    Ok(EbsChoices {
+        volume: config.name.clone(),
+        from_snapshot: config.snapshot_id.clone(),
+        snapshots,
+    })
+}
+
+/// Which snapshot the picker preselects: the newest one the volume does not start from.
+pub fn default_snapshot(choices: &EbsChoices) -> usize {
+    choices
+        .snapshots
+        .iter()
+        .position(|s| Some(&s.id) != choices.from_snapshot.as_ref())
+        .unwrap_or(0)
+}
+
+/// One of the offered targets, as the picker highlights it.
+#[derive(Debug, Clone, Copy)]
+pub enum Offered<'a> {
+    Revision(&'a Revision),
+    ImageTag(&'a ImageTags, &'a TagChoice),
+    Snapshot(&'a EbsChoices, &'a Snapshot),
+}
+
+/// The plan for an offered target: exactly what confirming sends, with the same checks as
+/// `plan`. Errors say why the target cannot be chosen (it is what runs already).
+pub fn plan_offered(
+    cluster: &str,
+    service: &str,
+    current: &str,
+    offered: Offered<'_>,
+) -> Result<RollbackPlan> {
+    let change = match offered {
+        Offered::Revision(r) => {
+            if r.current || arn_name(&r.arn) == arn_name(current) {
+                return Err(already_runs(cluster, service, arn_name(current)));
+            }
+            RollbackChange::Revision {
+                to: r.arn.clone(),
+                revision: r.revision,
+                images: r.images.clone(),
+            }
+        }
+        Offered::ImageTag(t, choice) => image_change(&t.container, &t.image, &choice.tag)?,
+        Offered::Snapshot(c, snap) => ebs_change(&c.volume, c.from_snapshot.clone(), snap, None)?,
+    };
+    Ok(RollbackPlan {
+        cluster: cluster.to_string(),
+        service: service.to_string(),
+        current: current.to_string(),
+        change,
+    })
+}
+
+fn already_runs(cluster: &str, service: &str, what: &str) -> Error {
+    Error::Usage(format!("{cluster}/{service} already runs {what}"))
+}
+
+/// Container `container` from `from_image` to the same image with `tag`.
+fn image_change(container: &str, from_image: &str, tag: &str) -> Result<RollbackChange> {
+    let to_image = with_tag(from_image, tag);
+    if to_image == from_image {
+        return Err(Error::Usage(format!(
+            "container {container} already runs {from_image}"
+        )));
+    }
+    Ok(RollbackChange::Image {
+        container: container.to_string(),
+        from_image: from_image.to_string(),
+        to_image,
+    })
+}
+
+/// Volume `volume` from `from_snapshot` to `snap`, which must be completed.
+fn ebs_change(
+    volume: &str,
+    from_snapshot: Option<String>,
+    snap: &Snapshot,
+    note: Option<String>,
+) -> Result<RollbackChange> {
+    if snap.state != "completed" {
+        return Err(Error::Refused(format!(
+            "snapshot {} is {}, not completed; a volume cannot be created from it yet",
+            snap.id, snap.state
+        )));
+    }
+    if from_snapshot.as_deref() == Some(snap.id.as_str()) {
+        return Err(Error::Usage(format!(
+            "volume {volume} already starts from snapshot {}",
+            snap.id
+        )));
+    }
+    Ok(RollbackChange::EbsSnapshot {
+        volume: volume.to_string(),
+        from_snapshot,
+        to_snapshot: snap.id.clone(),
+        note,
+    })
+}
+
+fn is_ecr(r: &crate::analysis::in_use::ImageRef) -> bool {
+    r.registry
+        .as_deref()
+        .is_some_and(|reg| reg.contains(".dkr.ecr."))
 }
 
 /// What the rollback does.
@@ -226,9 +426,10 @@ fn pick_one<'a>(what: &str, wanted: Option<&str>, names: &[&'a str]) -> Result<&
     }
 }
 
+/// The plan for `target` (the command line's choice), with every check: the revision is
+/// ACTIVE and not what runs, the tag exists in ECR, the snapshot is completed. Reads only.
 pub async fn plan(
     aws: &AwsClients,
-    mutator: &Mutator,
     cluster: &str,
     service: &str,
     target: &RollbackTarget,
@@ -237,122 +438,26 @@ pub async fn plan(
     let current = running_task_definition(&s).to_string();
     let change = match target {
         RollbackTarget::Previous | RollbackTarget::Revision(_) => {
-            let family = family_of(&current);
-            let current_rev = revision_of(&current).unwrap_or(i32::MAX);
-            let arns = mutator.list_revisions(family).await?;
-            let revs: Vec<(i32, &String)> = arns
-                .iter()
-                .filter_map(|a| revision_of(a).map(|r| (r, a)))
-                .collect();
-            let chosen = match target {
-                RollbackTarget::Revision(n) => {
-                    if *n == current_rev {
-                        return Err(Error::Usage(format!(
-                            "{}/{} already runs {family}:{n}",
-                            s.cluster, s.name
-                        )));
-                    }
-                    revs.iter().find(|(r, _)| r == n).ok_or_else(|| {
-                        Error::Usage(format!(
-                            "{family}:{n} is not an ACTIVE revision; ACTIVE revisions: {}",
-                            revs.iter()
-                                .map(|(r, _)| r.to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    })?
-                }
-                _ => revs
-                    .iter()
-                    .filter(|(r, _)| *r < current_rev)
-                    .max_by_key(|(r, _)| *r)
-                    .ok_or_else(|| {
-                        Error::Usage(format!(
-                            "{} runs {}; there is no earlier ACTIVE revision of {family} to \
-                             roll back to",
-                            s.name,
-                            arn_name(&current)
-                        ))
-                    })?,
-            };
-            let td = aws.ecs.describe_task_definition(chosen.1).await?;
-            RollbackChange::Revision {
-                to: chosen.1.clone(),
-                revision: chosen.0,
-                images: images_of(&td),
-            }
+            revision_change(aws, &s, &current, target).await?
         }
         RollbackTarget::ImageTag { tag, container } => {
             let td = aws.ecs.describe_task_definition(&current).await?;
             let names: Vec<&str> = td.containers.iter().map(|c| c.name.as_str()).collect();
-            let name = pick_one("container", container.as_deref(), &names)?.to_string();
+            let name = pick_one("container", container.as_deref(), &names)?;
             let from_image = td
                 .containers
                 .iter()
                 .find(|c| c.name == name)
                 .map(|c| c.image.clone())
                 .unwrap_or_default();
-            let to_image = with_tag(&from_image, tag);
-            if to_image == from_image {
-                return Err(Error::Usage(format!(
-                    "container {name} already runs {from_image}"
-                )));
-            }
+            let change = image_change(name, &from_image, tag)?;
             check_tag_exists(aws, &from_image, tag).await?;
-            RollbackChange::Image {
-                container: name,
-                from_image,
-                to_image,
-            }
+            change
         }
         RollbackTarget::EbsSnapshot {
             snapshot_id,
             volume,
-        } => {
-            let names: Vec<&str> = s
-                .volume_configurations
-                .iter()
-                .map(|v| v.name.as_str())
-                .collect();
-            if names.is_empty() {
-                return Err(Error::Usage(format!(
-                    "{}/{} has no managed EBS volume configuration; --ebs-snapshot needs one",
-                    s.cluster, s.name
-                )));
-            }
-            let volume = pick_one("EBS volume", volume.as_deref(), &names)?.to_string();
-            let snapshots = aws.ec2.describe_own_snapshots().await?;
-            let Some(snap) = snapshots.iter().find(|x| x.id == *snapshot_id) else {
-                return Err(Error::NotFound {
-                    kind: "snapshot",
-                    name: snapshot_id.clone(),
-                    scope: Some(aws.region.clone()),
-                    close: Vec::new(),
-                });
-            };
-            if snap.state != "completed" {
-                return Err(Error::Refused(format!(
-                    "snapshot {snapshot_id} is {}, not completed; a volume cannot be created \
-                     from it yet",
-                    snap.state
-                )));
-            }
-            let linked = list_service_snapshots(aws, &s)
-                .await?
-                .iter()
-                .any(|x| x.id == *snapshot_id);
-            RollbackChange::EbsSnapshot {
-                from_snapshot: s
-                    .volume_configurations
-                    .iter()
-                    .find(|v| v.name == volume)
-                    .and_then(|v| v.snapshot_id.clone()),
-                volume,
-                to_snapshot: snapshot_id.clone(),
-                note: (!linked)
-                    .then(|| "its tags do not tie it to this service's volume".to_string()),
-            }
-        }
+        } => snapshot_change(aws, &s, snapshot_id, volume.as_deref()).await?,
     };
     Ok(RollbackPlan {
         cluster: s.cluster.clone(),
@@ -360,6 +465,97 @@ pub async fn plan(
         current,
         change,
     })
+}
+
+/// `--to-revision N`, or the revision before what runs.
+async fn revision_change(
+    aws: &AwsClients,
+    s: &Service,
+    current: &str,
+    target: &RollbackTarget,
+) -> Result<RollbackChange> {
+    let family = family_of(current);
+    let current_rev = revision_of(current);
+    let arns = aws.ecs.list_revisions(family).await?;
+    let revs: Vec<(i32, &String)> = arns
+        .iter()
+        .filter_map(|a| revision_of(a).map(|r| (r, a)))
+        .collect();
+    let wanted = match target {
+        RollbackTarget::Revision(n) => {
+            if Some(*n) == current_rev {
+                return Err(already_runs(&s.cluster, &s.name, &format!("{family}:{n}")));
+            }
+            *n
+        }
+        _ => previous_revision(revs.iter().map(|(r, _)| *r), current_rev).ok_or_else(|| {
+            Error::Usage(format!(
+                "{} runs {}; there is no earlier ACTIVE revision of {family} to roll back to",
+                s.name,
+                arn_name(current)
+            ))
+        })?,
+    };
+    let (revision, arn) = revs.iter().find(|(r, _)| *r == wanted).ok_or_else(|| {
+        Error::Usage(format!(
+            "{family}:{wanted} is not an ACTIVE revision; ACTIVE revisions: {}",
+            revs.iter()
+                .map(|(r, _)| r.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    let td = aws.ecs.describe_task_definition(arn).await?;
+    Ok(RollbackChange::Revision {
+        to: (*arn).clone(),
+        revision: *revision,
+        images: images_of(&td),
+    })
+}
+
+/// `--ebs-snapshot ID [--volume NAME]`: the snapshot must exist and be completed.
+async fn snapshot_change(
+    aws: &AwsClients,
+    s: &Service,
+    snapshot_id: &str,
+    volume: Option<&str>,
+) -> Result<RollbackChange> {
+    let names: Vec<&str> = s
+        .volume_configurations
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    if names.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}/{} has no managed EBS volume configuration; --ebs-snapshot needs one",
+            s.cluster, s.name
+        )));
+    }
+    let volume = pick_one("EBS volume", volume, &names)?;
+    let snapshots = aws.ec2.describe_own_snapshots().await?;
+    let Some(snap) = snapshots.iter().find(|x| x.id == snapshot_id) else {
+        return Err(Error::NotFound {
+            kind: "snapshot",
+            name: snapshot_id.to_string(),
+            scope: Some(aws.region.clone()),
+            close: Vec::new(),
+        });
+    };
+    let linked = load_service_snapshots(aws, &s.cluster, &s.name)
+        .await?
+        .iter()
+        .any(|x| x.id == snapshot_id);
+    let from_snapshot = s
+        .volume_configurations
+        .iter()
+        .find(|v| v.name == volume)
+        .and_then(|v| v.snapshot_id.clone());
+    ebs_change(
+        volume,
+        from_snapshot,
+        snap,
+        (!linked).then(|| "its tags do not tie it to this service's volume".to_string()),
+    )
 }
 
 /// `registry/repo:old@sha` with tag `tag` → `registry/repo:tag`.
@@ -374,11 +570,7 @@ pub fn with_tag(image: &str, tag: &str) -> String {
 /// When the image lives in this account's ECR, the tag must exist there.
 async fn check_tag_exists(aws: &AwsClients, image: &str, tag: &str) -> Result<()> {
     let r = parse_image_ref(image);
-    let is_ecr = r
-        .registry
-        .as_deref()
-        .is_some_and(|reg| reg.contains(".dkr.ecr."));
-    if !is_ecr {
+    if !is_ecr(&r) {
         return Ok(());
     }
     let images = match aws.ecr.list_images(&r.repository).await {

@@ -1,5 +1,6 @@
 //! Setting up an action session: who we are (STS), the account's config marks, and the
-//! `Mutator` with its audit log. The console does this once at start; each command once.
+//! `Mutator` with its audit log. Each command does this once; the console keeps one
+//! `LazySession` for its whole run.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -44,4 +45,91 @@ pub fn open(
         Arc::new(audit),
         Actor::new(identity, settings.profile.as_deref(), &aws.region),
     ))
+}
+
+/// One session for a whole console run: the caller identity asked of STS once, the
+/// account's marks applied once, the `Mutator` and its audit log opened once — on first
+/// use, so a console that only reads never opens the audit log, and a state dir that is
+/// not writable only fails the actions that need it.
+pub struct LazySession {
+    aws: AwsClients,
+    ops: OpsClients,
+    settings: Settings,
+    audit_path: std::path::PathBuf,
+    identity: tokio::sync::OnceCell<std::result::Result<CallerIdentity, String>>,
+    opened: tokio::sync::OnceCell<std::result::Result<(Mutator, Settings), String>>,
+}
+
+impl LazySession {
+    pub fn new(
+        aws: AwsClients,
+        ops: OpsClients,
+        settings: Settings,
+        audit_path: std::path::PathBuf,
+    ) -> Self {
+        Self {
+            aws,
+            ops,
+            settings,
+            audit_path,
+            identity: tokio::sync::OnceCell::new(),
+            opened: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The settings as given, before the account's marks (enough for plans: reads only).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Who we are (one STS call per session), or why it is unknown.
+    pub async fn identity(&self) -> std::result::Result<&CallerIdentity, &str> {
+        self.identity
+            .get_or_init(|| async {
+                self.aws
+                    .sts
+                    .caller_identity()
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The account id, when STS answered.
+    pub async fn account(&self) -> Option<&str> {
+        self.identity().await.ok().map(|i| i.account.as_str())
+    }
+
+    /// The guarded mutator and the settings with the account's marks applied.
+    pub async fn mutator(&self) -> std::result::Result<(&Mutator, &Settings), String> {
+        let opened = self
+            .opened
+            .get_or_init(|| async {
+                let identity = match self.identity().await {
+                    Ok(id) => Some(id.clone()),
+                    Err(e) => {
+                        tracing::warn!("caller identity unknown: {e}");
+                        None
+                    }
+                };
+                let mut settings = self.settings.clone();
+                apply_identity(&mut settings, identity.as_ref());
+                open(
+                    self.ops.clone(),
+                    &self.aws,
+                    &settings,
+                    identity.as_ref(),
+                    &self.audit_path,
+                )
+                .map(|m| (m, settings))
+                .map_err(|e| e.to_string())
+            })
+            .await;
+        match opened {
+            Ok((m, s)) => Ok((m, s)),
+            Err(e) => Err(e.clone()),
+        }
+    }
 }

@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::json::DeploymentJson;
 use crate::aws::Preflight;
+use crate::model::{ResourceKind, Skipped};
 use crate::ops::cleanup::execute::ItemResult;
-use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemStatus, SkippedItem};
+use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemStatus};
 use crate::ops::restore_user::RestorePlan;
 use crate::ops::rollback::{RollbackChange, RollbackPlan};
 use crate::ops::wait::{StoppedTask, WaitOutcome};
@@ -117,8 +118,8 @@ impl From<&CleanupItem> for CleanupItemJson {
     }
 }
 
-impl From<&SkippedItem> for CleanupSkippedJson {
-    fn from(s: &SkippedItem) -> Self {
+impl From<&Skipped> for CleanupSkippedJson {
+    fn from(s: &Skipped) -> Self {
         Self {
             id: s.id.clone(),
             kind: s.kind.as_str(),
@@ -146,8 +147,7 @@ impl CleanupJson {
             dry_run,
             min_age_days: plan.min_age_days,
             snapshot_first: plan.snapshot_first,
-            keep_newest: (plan.target == crate::ops::cleanup::CleanupTarget::Images)
-                .then_some(plan.keep_newest),
+            keep_newest: (plan.target == ResourceKind::Image).then_some(plan.keep_newest),
             preflight_done: plan.preflight_done,
             items: plan.items.iter().map(CleanupItemJson::from).collect(),
             skipped: plan.skipped.iter().map(CleanupSkippedJson::from).collect(),

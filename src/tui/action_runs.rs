@@ -3,25 +3,18 @@
 //! (wait polls, cleanup items) goes over the channel as it happens; the returned `Msg` is
 //! the last word.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::effects::Effect;
-use super::modal::cleanup::restrict;
-use super::modal::rollback::{EbsChoices, ImageTags, TagChoice};
 use super::msg::{Msg, Planned};
-use crate::analysis::in_use::parse_image_ref;
-use crate::aws::{AwsClients, OpsClients};
-use crate::config::Settings;
-use crate::ops::audit::AuditLog;
-use crate::ops::cleanup::{self, CleanupPlan, CleanupTarget, ExecuteOptions, ItemKind};
-use crate::ops::guard::Mutator;
+use crate::aws::AwsClients;
+use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
 use crate::ops::redeploy::{self, Started};
-use crate::ops::rollback::Revision;
+use crate::ops::session::LazySession;
 use crate::ops::wait::{SystemClock, WaitOptions, WaitProgress, wait_for_stable};
-use crate::ops::{restore_user, rollback, session};
+use crate::ops::{restore_user, rollback};
 
 /// Time between polls while the console watches a rollout.
 pub const WAIT_INTERVAL: Duration = Duration::from_secs(5);
@@ -30,42 +23,20 @@ fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
-/// The mutator for this session: who we are, the account's config marks applied.
-async fn mutator(
-    aws: &AwsClients,
-    ops: OpsClients,
-    settings: &Settings,
-) -> Result<(Mutator, Settings, Option<String>), String> {
-    let identity = session::identify(aws).await;
-    let mut settings = settings.clone();
-    session::apply_identity(&mut settings, identity.as_ref());
-    let m = session::open(
-        ops,
-        aws,
-        &settings,
-        identity.as_ref(),
-        &AuditLog::default_path(),
-    )
-    .map_err(|e| text(&e))?;
-    Ok((m, settings, identity.map(|i| i.account)))
-}
-
 /// Boxed so the spawned load task stays `Send` (the streams inside borrow the clients).
 pub fn perform<'a>(
     effect: Effect,
     aws: &'a AwsClients,
-    ops: OpsClients,
-    settings: &'a Settings,
+    session: &'a LazySession,
     tx: &'a UnboundedSender<Msg>,
 ) -> futures::future::BoxFuture<'a, Msg> {
-    Box::pin(perform_inner(effect, aws, ops, settings, tx))
+    Box::pin(perform_inner(effect, aws, session, tx))
 }
 
 async fn perform_inner(
     effect: Effect,
     aws: &AwsClients,
-    ops: OpsClients,
-    settings: &Settings,
+    session: &LazySession,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
@@ -75,26 +46,21 @@ async fn perform_inner(
             service,
             current,
         } => {
-            let result = async {
-                let (m, _, _) = mutator(aws, ops, settings).await?;
-                let family = crate::aws::family_of(crate::model::arn_name(&current));
-                rollback::list_revisions(aws, &m, family, &current, rollback::REVISIONS_SHOWN)
-                    .await
-                    .map_err(|e| text(&e))
-            }
-            .await;
+            let result = rollback::offer_revisions(aws, &current, rollback::REVISIONS_SHOWN)
+                .await
+                .map_err(|e| text(&e));
             if let Ok(revisions) = &result {
                 let (tags, ebs) = tokio::join!(
-                    image_tags(aws, revisions),
-                    ebs_choices(aws, &cluster, &service)
+                    rollback::offer_image_tags(aws, revisions),
+                    rollback::offer_snapshots(aws, &cluster, &service)
                 );
                 let _ = tx.send(Msg::ImageTags {
                     generation,
-                    result: tags,
+                    result: tags.map_err(|e| text(&e)),
                 });
                 let _ = tx.send(Msg::EbsSnapshots {
                     generation,
-                    result: ebs,
+                    result: ebs.map_err(|e| text(&e)),
                 });
             }
             Msg::Revisions { generation, result }
@@ -117,27 +83,25 @@ async fn perform_inner(
             tag,
         } => Msg::Planned {
             generation,
-            result: restore_user::plan(aws, settings, &repository, &user, &tag)
+            result: restore_user::plan(aws, session.settings(), &repository, &user, &tag)
                 .await
                 .map(Planned::Restore)
                 .map_err(|e| text(&e)),
         },
         Effect::PlanCleanup {
             generation,
-            volumes,
-            snapshots,
-            images,
+            selection,
         } => Msg::Planned {
             generation,
-            result: plan_cleanup(aws, ops, settings, [volumes, snapshots, images])
+            result: plan_cleanup(aws, session, &selection)
                 .await
                 .map(Planned::Cleanup),
         },
         Effect::Rollback { generation, plan } => {
             let what = plan.summary();
             let result = async {
-                let (m, _, _) = mutator(aws, ops, settings).await?;
-                rollback::execute(&m, &plan).await.map_err(|e| text(&e))
+                let (m, _) = session.mutator().await?;
+                rollback::execute(m, &plan).await.map_err(|e| text(&e))
             }
             .await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
@@ -145,8 +109,8 @@ async fn perform_inner(
         }
         Effect::Redeploy { generation, plan } => {
             let result = async {
-                let (m, _, _) = mutator(aws, ops, settings).await?;
-                redeploy::execute(&m, &plan).await.map_err(|e| text(&e))
+                let (m, _) = session.mutator().await?;
+                redeploy::execute(m, &plan).await.map_err(|e| text(&e))
             }
             .await;
             started_then_wait(aws, generation, result, tx).await
@@ -154,14 +118,14 @@ async fn perform_inner(
         Effect::Restore { generation, plan } => Msg::Restored {
             generation,
             result: async {
-                let (m, _, _) = mutator(aws, ops, settings).await?;
-                restore_user::execute(&m, &plan).await.map_err(|e| text(&e))
+                let (m, _) = session.mutator().await?;
+                restore_user::execute(m, &plan).await.map_err(|e| text(&e))
             }
             .await,
         },
         Effect::Cleanup { generation, plans } => Msg::CleanupDone {
             generation,
-            result: run_cleanup(aws, ops, settings, &plans, generation, tx).await,
+            result: run_cleanup(aws, session, &plans, generation, tx).await,
         },
         other => {
             tracing::error!("not an action effect: {other:?}");
@@ -171,86 +135,6 @@ async fn perform_inner(
             }
         }
     }
-}
-
-/// The completed snapshots of the service's one managed EBS volume, newest first.
-async fn ebs_choices(aws: &AwsClients, cluster: &str, service: &str) -> Result<EbsChoices, String> {
-    let s = crate::ops::find_service(aws, cluster, service)
-        .await
-        .map_err(|e| text(&e))?;
-    let [config] = s.volume_configurations.as_slice() else {
-        return Err(if s.volume_configurations.is_empty() {
-            format!("{service} has no managed EBS volume")
-        } else {
-            format!(
-                "{} managed EBS volumes: name one with `ecsnap rollback --ebs-snapshot ID \
-                 --volume NAME`",
-                s.volume_configurations.len()
-            )
-        });
-    };
-    let mut snapshots = rollback::list_service_snapshots(aws, &s)
-        .await
-        .map_err(|e| text(&e))?;
-    if snapshots.is_empty() {
-        return Err(format!(
-            "no completed snapshot of {service}'s volume {} found",
-            config.name
-        ));
-    }
-    snapshots.truncate(rollback::REVISIONS_SHOWN);
-    Ok(EbsChoices {
-        volume: config.name.clone(),
-        from_snapshot: config.snapshot_id.clone(),
-        snapshots,
-    })
-}
-
-/// The tags of the running container's ECR repository, newest first (one container only).
-async fn image_tags(aws: &AwsClients, revisions: &[Revision]) -> Result<ImageTags, String> {
-    let running = revisions
-        .iter()
-        .find(|r| r.current)
-        .ok_or("the running revision is not among the ACTIVE revisions listed")?;
-    let [only] = running.images.as_slice() else {
-        return Err(format!(
-            "{} containers: name one with `ecsnap rollback --image-tag T --container C`",
-            running.images.len()
-        ));
-    };
-    let image_ref = parse_image_ref(&only.image);
-    if !image_ref
-        .registry
-        .as_deref()
-        .is_some_and(|r| r.contains(".dkr.ecr."))
-    {
-        return Err(format!("{} is not in ECR: no tags to list", only.image));
-    }
-    let images = aws
-        .ecr
-        .list_images(&image_ref.repository)
-        .await
-        .map_err(|e| text(&e))?;
-    let mut tags: Vec<TagChoice> = images
-        .iter()
-        .flat_map(|i| {
-            i.tags.iter().map(|t| TagChoice {
-                tag: t.clone(),
-                pushed_at: i.pushed_at,
-            })
-        })
-        .collect();
-    tags.sort_by(|a, b| {
-        b.pushed_at
-            .cmp(&a.pushed_at)
-            .then_with(|| b.tag.cmp(&a.tag))
-    });
-    tags.truncate(rollback::REVISIONS_SHOWN);
-    Ok(ImageTags {
-        container: only.container.clone(),
-        image: only.image.clone(),
-        tags,
-    })
 }
 
 /// Sends `Started`; when the change went out, watches the rollout (one message per poll).
@@ -295,38 +179,19 @@ async fn started_then_wait(
     }
 }
 
-/// The cleanup plans for what was marked, narrowed to it and preflighted.
+/// The cleanup plans for what was marked (planned by ops), preflighted.
 async fn plan_cleanup(
     aws: &AwsClients,
-    ops: OpsClients,
-    settings: &Settings,
-    [volumes, snapshots, images]: [BTreeSet<String>; 3],
+    session: &LazySession,
+    selection: &Selection,
 ) -> Result<Vec<CleanupPlan>, String> {
-    let (m, settings, account) = mutator(aws, ops, settings).await?;
-    let mut plans = Vec::new();
-    let wanted = [
-        (CleanupTarget::Volumes, ItemKind::Volume, volumes),
-        (CleanupTarget::Snapshots, ItemKind::Snapshot, snapshots),
-        (CleanupTarget::Images, ItemKind::Image, images),
-    ];
-    for (target, kind, ids) in wanted {
-        if ids.is_empty() {
-            continue;
-        }
-        let mut plan = cleanup::plan(
-            aws,
-            &settings,
-            account.as_deref(),
-            target,
-            None,
-            false,
-            crate::config::now(),
-        )
+    let (m, settings) = session.mutator().await?;
+    let account = session.account().await;
+    let mut plans = cleanup::plan_for(aws, settings, account, selection, crate::config::now())
         .await
         .map_err(|e| text(&e))?;
-        restrict(&mut plan, &ids, kind);
-        cleanup::preflight(&m, &mut plan).await;
-        plans.push(plan);
+    for plan in &mut plans {
+        cleanup::preflight(m, plan).await;
     }
     Ok(plans)
 }
@@ -334,13 +199,12 @@ async fn plan_cleanup(
 /// Executes the confirmed plans, reporting each item as it lands.
 async fn run_cleanup(
     aws: &AwsClients,
-    ops: OpsClients,
-    settings: &Settings,
+    session: &LazySession,
     plans: &[CleanupPlan],
     generation: u64,
     tx: &UnboundedSender<Msg>,
 ) -> Result<Vec<cleanup::ItemResult>, String> {
-    let (m, settings, _) = mutator(aws, ops, settings).await?;
+    let (m, settings) = session.mutator().await?;
     let clock = SystemClock::default();
     let mut all = Vec::new();
     for plan in plans {
@@ -353,8 +217,8 @@ async fn run_cleanup(
         };
         let results = cleanup::execute(
             aws,
-            &m,
-            &settings,
+            m,
+            settings,
             plan,
             &clock,
             &ExecuteOptions::default(),

@@ -2,24 +2,24 @@
 //! sends its result back over the one channel as a `Msg`; a new load of a slot aborts the
 //! previous one, and the generation drops whatever still slips through.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use futures::{StreamExt, stream};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::msg::Msg;
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
-use crate::analysis::unique::{manifest_layers, unique_bytes};
-use crate::aws::{AwsClients, MAX_CONCURRENCY, OpsClients};
+use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
-use crate::ops::cleanup::CleanupPlan;
+use crate::ops::audit::AuditLog;
+use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::redeploy::RedeployPlan;
 use crate::ops::restore_user::RestorePlan;
 use crate::ops::rollback::RollbackPlan;
+use crate::ops::session::LazySession;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -68,12 +68,10 @@ pub enum Effect {
         user: String,
         tag: String,
     },
-    /// Cleanup plans restricted to these ids (images: `repository@digest`), preflighted.
+    /// Cleanup plans for exactly these ids (images: `repository@digest`), preflighted.
     PlanCleanup {
         generation: u64,
-        volumes: BTreeSet<String>,
-        snapshots: BTreeSet<String>,
-        images: BTreeSet<String>,
+        selection: Selection,
     },
     /// Confirmed: run exactly this plan, then watch the rollout.
     Rollback {
@@ -114,8 +112,9 @@ impl Effect {
 
 pub struct EffectRunner {
     aws: AwsClients,
-    ops: OpsClients,
     settings: Arc<Settings>,
+    /// Who we are and the guarded mutator: asked for and opened once per console run.
+    session: Arc<LazySession>,
     tx: UnboundedSender<Msg>,
     running: HashMap<&'static str, AbortHandle>,
 }
@@ -127,10 +126,12 @@ impl EffectRunner {
         settings: Settings,
         tx: UnboundedSender<Msg>,
     ) -> Self {
+        let session =
+            LazySession::new(aws.clone(), ops, settings.clone(), AuditLog::default_path());
         Self {
             aws,
-            ops,
             settings: Arc::new(settings),
+            session: Arc::new(session),
             tx,
             running: HashMap::new(),
         }
@@ -151,9 +152,9 @@ impl EffectRunner {
             return;
         }
         let (aws, settings, tx) = (self.aws.clone(), self.settings.clone(), self.tx.clone());
-        let ops = self.ops.clone();
+        let session = self.session.clone();
         let handle = tokio::spawn(async move {
-            let msg = perform(effect, &aws, ops, &settings, &tx).await;
+            let msg = perform(effect, &aws, &session, &settings, &tx).await;
             // The console may have quit; nobody to tell then.
             let _ = tx.send(msg);
         });
@@ -176,13 +177,13 @@ fn text(e: &crate::Error) -> String {
 async fn perform(
     effect: Effect,
     aws: &AwsClients,
-    ops: OpsClients,
+    session: &LazySession,
     settings: &Settings,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
         Effect::LoadIdentity => {
-            Msg::Identity(aws.sts.caller_identity().await.map_err(|e| text(&e)))
+            Msg::Identity(session.identity().await.cloned().map_err(str::to_string))
         }
         Effect::LoadServices { generation } => {
             let result = load::load_services_progressively(aws, |part| {
@@ -204,42 +205,28 @@ async fn perform(
             generation,
             cluster,
             service,
-        } => {
-            let (tasks, volumes) = tokio::join!(
-                load::load_tasks(aws, &cluster, Some(&service)),
-                aws.ec2.describe_volumes()
-            );
-            Msg::Tasks {
-                generation,
-                result: tasks
-                    .map(|tasks| TasksData {
-                        tasks,
-                        volumes: volumes.map_err(|e| text(&e)),
-                    })
-                    .map_err(|e| text(&e)),
-            }
-        }
+        } => Msg::Tasks {
+            generation,
+            result: load::load_service_tasks(aws, &cluster, &service)
+                .await
+                .map(|st| TasksData {
+                    tasks: st.tasks,
+                    volumes: st.volumes.map_err(|e| text(&e)),
+                })
+                .map_err(|e| text(&e)),
+        },
         Effect::LoadDetail {
             generation,
             cluster,
             service,
             task_definition,
-        } => {
-            let (td, tasks) = tokio::join!(
-                aws.ecs.describe_task_definition(&task_definition),
-                load::load_tasks(aws, &cluster, Some(&service))
-            );
-            let tasks = tasks.unwrap_or_else(|e| {
-                tracing::warn!("detail of {cluster}/{service}: tasks unavailable: {e}");
-                Vec::new()
-            });
-            Msg::Detail {
-                generation,
-                result: td
-                    .map(|td| DetailData::new(td, &tasks))
-                    .map_err(|e| text(&e)),
-            }
-        }
+        } => Msg::Detail {
+            generation,
+            result: load::load_service_detail(aws, &cluster, &service, &task_definition)
+                .await
+                .map(|(td, tasks)| DetailData::new(td, &tasks))
+                .map_err(|e| text(&e)),
+        },
         Effect::LoadSnapshots { generation } => Msg::Snapshots {
             generation,
             result: load::load_snapshot_groups(aws, settings, None, None)
@@ -247,24 +234,15 @@ async fn perform(
                 .map_err(|e| text(&e)),
         },
         Effect::LoadOrphans { generation } => {
-            let account = match aws.sts.caller_identity().await {
-                Ok(id) => Some(id.account),
-                Err(e) => {
-                    tracing::warn!("caller identity unknown, snapshots not narrowed: {e}");
-                    None
-                }
-            };
+            let account = session.account().await;
+            if account.is_none() {
+                tracing::warn!("caller identity unknown, snapshots not narrowed to the account");
+            }
             Msg::Orphans {
                 generation,
-                result: load::load_orphans(
-                    aws,
-                    settings,
-                    account.as_deref(),
-                    None,
-                    crate::config::now(),
-                )
-                .await
-                .map_err(|e| text(&e)),
+                result: load::load_orphans(aws, settings, account, None, crate::config::now())
+                    .await
+                    .map_err(|e| text(&e)),
             }
         }
         Effect::LoadUnique {
@@ -272,50 +250,22 @@ async fn perform(
             repository,
             mine,
             others,
-        } => Msg::Unique {
-            generation,
-            result: compute_unique(aws, &repository, &mine, &others, generation, tx).await,
-        },
-        action => super::action_runs::perform(action, aws, ops, settings, tx).await,
-    }
-}
-
-/// Fetches every manifest involved (reporting progress) and computes the unique bytes.
-async fn compute_unique(
-    aws: &AwsClients,
-    repository: &str,
-    mine: &[String],
-    others: &[String],
-    generation: u64,
-    tx: &UnboundedSender<Msg>,
-) -> Result<i64, String> {
-    let all: Vec<String> = mine.iter().chain(others).cloned().collect();
-    let total = all.len();
-    let ecr = aws.ecr.clone();
-    let repository = repository.to_string();
-    let mut fetches = stream::iter(all)
-        .map(move |digest| {
-            let (ecr, repository) = (ecr.clone(), repository.clone());
-            async move {
-                let manifest = ecr.get_manifest(&repository, &digest).await;
-                (digest, manifest)
+        } => {
+            let progress_tx = tx.clone();
+            let mut progress = move |done, total| {
+                let _ = progress_tx.send(Msg::UniqueProgress {
+                    generation,
+                    done,
+                    total,
+                });
+            };
+            Msg::Unique {
+                generation,
+                result: load::load_unique_bytes(aws, &repository, &mine, &others, &mut progress)
+                    .await
+                    .map_err(|e| text(&e)),
             }
-        })
-        .buffer_unordered(MAX_CONCURRENCY);
-    let mut layers = HashMap::new();
-    let mut done = 0;
-    while let Some((digest, manifest)) = fetches.next().await {
-        let layer_list = match manifest.map_err(|e| text(&e))? {
-            Some(json) => manifest_layers(&json)?,
-            None => Vec::new(),
-        };
-        layers.insert(digest, layer_list);
-        done += 1;
-        let _ = tx.send(Msg::UniqueProgress {
-            generation,
-            done,
-            total,
-        });
+        }
+        action => super::action_runs::perform(action, aws, session, tx).await,
     }
-    Ok(unique_bytes(mine, others, &layers))
 }

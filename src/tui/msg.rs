@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use super::modal::rollback::{EbsChoices, ImageTags};
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
 use crate::analysis::orphans::OrphanReport;
@@ -14,6 +13,7 @@ use crate::ops::cleanup::{CleanupPlan, ItemResult};
 use crate::ops::redeploy::{RedeployPlan, Started};
 use crate::ops::restore_user::{RestorePlan, Restored};
 use crate::ops::rollback::Revision;
+use crate::ops::rollback::{EbsChoices, ImageTags};
 use crate::ops::wait::{WaitOutcome, WaitProgress};
 
 /// A plan built in the background for a dialog.

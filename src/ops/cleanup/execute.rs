@@ -11,11 +11,12 @@ use std::time::Duration;
 use futures::{StreamExt, stream};
 
 use super::images::{ImageRules, plan_images};
-use super::{CleanupItem, CleanupPlan, CleanupTarget, ItemKind, load_all_images};
+use super::{CleanupItem, CleanupPlan};
 use crate::aws::{AwsClients, DeleteOutcome};
 use crate::config::Settings;
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::load::load_in_use;
+use crate::load::{load_all_images, load_in_use};
+use crate::model::ResourceKind;
 use crate::ops::guard::Mutator;
 use crate::ops::wait::Clock;
 
@@ -62,7 +63,7 @@ impl ItemStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemResult {
     pub id: String,
-    pub kind: ItemKind,
+    pub kind: ResourceKind,
     pub status: ItemStatus,
     /// Why it was skipped, the error, or (done) what else happened.
     pub detail: Option<String>,
@@ -116,7 +117,7 @@ async fn recheck(
     let mut unsafe_now = HashMap::new();
     let protection = settings.protection_tag.as_str();
     match plan.target {
-        CleanupTarget::Volumes => {
+        ResourceKind::Volume => {
             let volumes = aws.ec2.describe_volumes().await?;
             let by_id: HashMap<&str, _> = volumes.iter().map(|v| (v.id.as_str(), v)).collect();
             for item in &plan.items {
@@ -138,7 +139,7 @@ async fn recheck(
                 }
             }
         }
-        CleanupTarget::Snapshots => {
+        ResourceKind::Snapshot => {
             let (snapshots, amis) = futures::try_join!(
                 aws.ec2.describe_own_snapshots(),
                 aws.ec2.describe_own_amis()
@@ -161,7 +162,7 @@ async fn recheck(
                 }
             }
         }
-        CleanupTarget::Images => {
+        ResourceKind::Image => {
             let (images, in_use) = futures::try_join!(load_all_images(aws), load_in_use(aws))?;
             let (still, skipped) = plan_images(
                 &images,
@@ -228,7 +229,7 @@ pub async fn execute(
         }
     }
     let stop: Mutex<Option<String>> = Mutex::new(None);
-    if plan.target == CleanupTarget::Images {
+    if plan.target == ResourceKind::Image {
         run_images(mutator, plan, &runnable, &mut results, progress).await;
     } else {
         let stop_ref = &stop;
@@ -288,7 +289,7 @@ async fn run_ec2_item(
         )
     };
     match item.kind {
-        ItemKind::Volume if plan.snapshot_first => {
+        ResourceKind::Volume if plan.snapshot_first => {
             let snapshot = match mutator
                 .create_snapshot(
                     &item.id,
@@ -327,15 +328,15 @@ async fn run_ec2_item(
             r.snapshot_id = Some(snapshot);
             (r, transient)
         }
-        ItemKind::Volume => match mutator.delete_volume(&item.id).await {
+        ResourceKind::Volume => match mutator.delete_volume(&item.id).await {
             Ok(()) => (ItemResult::new(item, ItemStatus::Done, None), false),
             Err(e) => failed("", &e),
         },
-        ItemKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
+        ResourceKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
             Ok(()) => (ItemResult::new(item, ItemStatus::Done, None), false),
             Err(e) => failed("", &e),
         },
-        ItemKind::Image => (
+        ResourceKind::Image => (
             ItemResult::new(
                 item,
                 ItemStatus::Skipped,

@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{CleanupItem, ItemKind, SkippedItem};
+use super::CleanupItem;
 use crate::analysis::age::age_days;
 use crate::analysis::cost::cents;
 use crate::analysis::in_use::InUse;
 use crate::analysis::tags::{TagEntry, TagPattern, group_by_user};
-use crate::model::Image;
+use crate::model::{Image, ResourceKind, Skipped};
 
 /// ECR storage, USD per GB-month (us-east-1 list price).
 pub const ECR_PRICE_PER_GB_MONTH: f64 = 0.10;
@@ -26,6 +26,11 @@ pub struct ImageRules<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// The image's compressed size in GiB.
+fn gib(image: &Image) -> f64 {
+    image.size_bytes.max(0) as f64 / GIB
+}
+
 /// When the snapshot was taken: the time in the tag if it has one, else the push time.
 fn taken_at(entry: &TagEntry) -> Option<DateTime<Utc>> {
     entry.tag_time.map(|t| t.and_utc()).or(entry.pushed_at)
@@ -36,7 +41,7 @@ pub fn plan_images(
     images: &[Image],
     in_use: &InUse,
     rules: &ImageRules<'_>,
-) -> (Vec<CleanupItem>, Vec<SkippedItem>) {
+) -> (Vec<CleanupItem>, Vec<Skipped>) {
     let groups = group_by_user(images, rules.pattern, in_use);
     let by_digest: HashMap<(&str, &str), &Image> = images
         .iter()
@@ -80,24 +85,26 @@ pub fn plan_images(
             continue;
         }
         if entry.in_use || in_use.image_in_use(image) {
-            skipped.push(SkippedItem {
-                id,
-                kind: ItemKind::Image,
-                reason: format!("in use by a service or a running task ({tags})"),
-            });
+            skipped.push(Skipped::new(
+                &id,
+                ResourceKind::Image,
+                gib(image),
+                format!("in use by a service or a running task ({tags})"),
+            ));
             continue;
         }
         if let Some(k) = kept.get(&(repo.clone(), digest.clone())) {
-            skipped.push(SkippedItem {
-                id,
-                kind: ItemKind::Image,
-                reason: format!("also tagged {} which is kept", k.join(", ")),
-            });
+            skipped.push(Skipped::new(
+                &id,
+                ResourceKind::Image,
+                gib(image),
+                format!("also tagged {} which is kept", k.join(", ")),
+            ));
             continue;
         }
-        let gb = image.size_bytes.max(0) as f64 / GIB;
+        let gb = gib(image);
         items.push(CleanupItem {
-            kind: ItemKind::Image,
+            kind: ResourceKind::Image,
             id,
             repository: Some(repo.clone()),
             digest: Some(digest.clone()),

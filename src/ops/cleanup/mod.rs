@@ -9,59 +9,26 @@ pub mod execute;
 pub mod images;
 
 use chrono::{DateTime, Utc};
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::{StreamExt, stream};
 
 pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute};
 
-use crate::analysis::orphans::{OrphanReport, ResourceKind};
-use crate::aws::{AwsClients, MAX_CONCURRENCY, Preflight};
+use std::collections::BTreeSet;
+
+use crate::analysis::orphans::OrphanReport;
+use crate::aws::{AwsClients, Preflight};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::load::{load_in_use, load_orphans};
-use crate::model::Image;
+use crate::load::{load_all_images, load_in_use, load_orphans};
+use crate::model::{ResourceKind, Skipped};
 
 use super::guard::Mutator;
 use images::{ImageRules, plan_images};
 
-/// What a cleanup deletes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CleanupTarget {
-    Volumes,
-    Snapshots,
-    Images,
-}
-
-impl CleanupTarget {
-    pub fn noun(self) -> &'static str {
-        match self {
-            CleanupTarget::Volumes => "volumes",
-            CleanupTarget::Snapshots => "snapshots",
-            CleanupTarget::Images => "images",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    Volume,
-    Snapshot,
-    Image,
-}
-
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Volume => "volume",
-            ItemKind::Snapshot => "snapshot",
-            ItemKind::Image => "image",
-        }
-    }
-}
-
 /// One resource the plan deletes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CleanupItem {
-    pub kind: ItemKind,
+    pub kind: ResourceKind,
     /// `vol-…`, `snap-…`, or `repository@sha256:…`.
     pub id: String,
     pub repository: Option<String>,
@@ -79,7 +46,7 @@ pub struct CleanupItem {
 impl CleanupItem {
     /// An orphaned EBS volume or snapshot (no repository, digest or tags).
     fn ebs(
-        kind: ItemKind,
+        kind: ResourceKind,
         id: &str,
         size_gib: i32,
         age_days: Option<i64>,
@@ -109,20 +76,12 @@ impl CleanupItem {
     }
 }
 
-/// A resource left alone, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkippedItem {
-    pub id: String,
-    pub kind: ItemKind,
-    pub reason: String,
-}
-
 /// What a cleanup will do: shown, confirmed, then executed exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CleanupPlan {
-    pub target: CleanupTarget,
+    pub target: ResourceKind,
     pub items: Vec<CleanupItem>,
-    pub skipped: Vec<SkippedItem>,
+    pub skipped: Vec<Skipped>,
     pub min_age_days: Option<i64>,
     pub snapshot_first: bool,
     pub keep_newest: usize,
@@ -145,90 +104,50 @@ impl CleanupPlan {
     }
 }
 
-fn skipped_of(report: &OrphanReport, kind: ResourceKind) -> Vec<SkippedItem> {
+fn skipped_of(report: &OrphanReport, kind: ResourceKind) -> Vec<Skipped> {
     report
         .skipped
         .iter()
         .filter(|s| s.kind == kind)
-        .map(|s| SkippedItem {
-            id: s.id.clone(),
-            kind: match s.kind {
-                ResourceKind::Volume => ItemKind::Volume,
-                ResourceKind::Snapshot => ItemKind::Snapshot,
-            },
-            reason: s.reason.clone(),
-        })
+        .cloned()
         .collect()
 }
 
-/// Every image of every repository.
-pub(crate) async fn load_all_images(aws: &AwsClients) -> Result<Vec<Image>> {
-    let repos = aws.ecr.list_repositories().await?;
-    let names: Vec<String> = repos.into_iter().map(|r| r.name).collect();
-    let per: Vec<Vec<Image>> = stream::iter(names)
-        .map(|name| async move { aws.ecr.list_images(&name).await })
-        .buffer_unordered(MAX_CONCURRENCY)
-        .try_collect()
-        .await?;
-    Ok(per.into_iter().flatten().collect())
+/// What the rules offer for deletion, loaded once per kind asked for: one orphan report
+/// serves volumes and snapshots; images come with the in-use state.
+struct Candidates {
+    orphans: Option<OrphanReport>,
+    images: Option<(Vec<CleanupItem>, Vec<Skipped>)>,
 }
 
-/// Builds the plan from the orphan rules (volumes, snapshots) or the per-user tag rules
-/// (images). Reads only.
-pub async fn plan(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
-    target: CleanupTarget,
-    min_age_days: Option<i64>,
-    snapshot_first: bool,
-    now: DateTime<Utc>,
-) -> Result<CleanupPlan> {
-    if snapshot_first && target != CleanupTarget::Volumes {
-        return Err(Error::Usage(
-            "--snapshot-first only applies to --volumes".into(),
-        ));
-    }
-    let (items, skipped) = match target {
-        CleanupTarget::Volumes | CleanupTarget::Snapshots => {
-            let report = load_orphans(aws, settings, account, min_age_days, now).await?;
-            if target == CleanupTarget::Volumes {
-                let items = report
-                    .volumes
-                    .iter()
-                    .map(|o| {
-                        CleanupItem::ebs(
-                            ItemKind::Volume,
-                            &o.volume.id,
-                            o.volume.size_gib,
-                            o.age_days,
-                            o.monthly_cost_usd,
-                            &o.reason,
-                        )
-                    })
-                    .collect();
-                (items, skipped_of(&report, ResourceKind::Volume))
+impl Candidates {
+    async fn load(
+        aws: &AwsClients,
+        settings: &Settings,
+        account: Option<&str>,
+        kinds: &[ResourceKind],
+        min_age_days: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        let wants_ebs = kinds
+            .iter()
+            .any(|k| matches!(k, ResourceKind::Volume | ResourceKind::Snapshot));
+        let wants_images = kinds.contains(&ResourceKind::Image);
+        let orphans = async {
+            if wants_ebs {
+                load_orphans(aws, settings, account, min_age_days, now)
+                    .await
+                    .map(Some)
             } else {
-                let items = report
-                    .snapshots
-                    .iter()
-                    .map(|o| {
-                        CleanupItem::ebs(
-                            ItemKind::Snapshot,
-                            &o.snapshot.id,
-                            o.snapshot.size_gib,
-                            o.age_days,
-                            o.monthly_cost_usd,
-                            &o.reason,
-                        )
-                    })
-                    .collect();
-                (items, skipped_of(&report, ResourceKind::Snapshot))
+                Ok(None)
             }
-        }
-        CleanupTarget::Images => {
+        };
+        let images = async {
+            if !wants_images {
+                return Ok(None);
+            }
             let (images, in_use) = futures::try_join!(load_all_images(aws), load_in_use(aws))?;
-            plan_images(
+            Ok(Some(plan_images(
                 &images,
                 &in_use,
                 &ImageRules {
@@ -237,30 +156,183 @@ pub async fn plan(
                     min_age_days,
                     now,
                 },
-            )
+            )))
+        };
+        let (orphans, images) = futures::try_join!(orphans, images)?;
+        Ok(Self { orphans, images })
+    }
+
+    /// The items and skipped entries of one kind.
+    fn of(&self, kind: ResourceKind) -> (Vec<CleanupItem>, Vec<Skipped>) {
+        match (kind, &self.orphans, &self.images) {
+            (ResourceKind::Volume, Some(report), _) => (
+                report
+                    .volumes
+                    .iter()
+                    .map(|o| {
+                        CleanupItem::ebs(
+                            ResourceKind::Volume,
+                            &o.volume.id,
+                            o.volume.size_gib,
+                            o.age_days,
+                            o.monthly_cost_usd,
+                            &o.reason,
+                        )
+                    })
+                    .collect(),
+                skipped_of(report, ResourceKind::Volume),
+            ),
+            (ResourceKind::Snapshot, Some(report), _) => (
+                report
+                    .snapshots
+                    .iter()
+                    .map(|o| {
+                        CleanupItem::ebs(
+                            ResourceKind::Snapshot,
+                            &o.snapshot.id,
+                            o.snapshot.size_gib,
+                            o.age_days,
+                            o.monthly_cost_usd,
+                            &o.reason,
+                        )
+                    })
+                    .collect(),
+                skipped_of(report, ResourceKind::Snapshot),
+            ),
+            (ResourceKind::Image, _, Some((items, skipped))) => (items.clone(), skipped.clone()),
+            _ => (Vec::new(), Vec::new()),
         }
-    };
-    Ok(CleanupPlan {
-        target,
-        items,
-        skipped,
-        min_age_days,
-        snapshot_first,
-        keep_newest: settings.keep_newest,
-        preflight_done: false,
-    })
+    }
+
+    fn plan(
+        &self,
+        kind: ResourceKind,
+        settings: &Settings,
+        min_age_days: Option<i64>,
+    ) -> CleanupPlan {
+        let (items, skipped) = self.of(kind);
+        CleanupPlan {
+            target: kind,
+            items,
+            skipped,
+            min_age_days,
+            snapshot_first: false,
+            keep_newest: settings.keep_newest,
+            preflight_done: false,
+        }
+    }
+}
+
+/// Builds the plan for every candidate of one kind, from the orphan rules (volumes,
+/// snapshots) or the per-user tag rules (images). Reads only.
+pub async fn plan(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    target: ResourceKind,
+    min_age_days: Option<i64>,
+    snapshot_first: bool,
+    now: DateTime<Utc>,
+) -> Result<CleanupPlan> {
+    if snapshot_first && target != ResourceKind::Volume {
+        return Err(Error::Usage(
+            "--snapshot-first only applies to --volumes".into(),
+        ));
+    }
+    let candidates = Candidates::load(aws, settings, account, &[target], min_age_days, now).await?;
+    let mut plan = candidates.plan(target, settings, min_age_days);
+    plan.snapshot_first = snapshot_first;
+    Ok(plan)
+}
+
+/// Resources picked by id (the console's marks), by kind; images as `repository@digest`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub volumes: BTreeSet<String>,
+    pub snapshots: BTreeSet<String>,
+    pub images: BTreeSet<String>,
+}
+
+impl Selection {
+    /// The ids of one kind.
+    pub fn ids(&self, kind: ResourceKind) -> &BTreeSet<String> {
+        match kind {
+            ResourceKind::Volume => &self.volumes,
+            ResourceKind::Snapshot => &self.snapshots,
+            ResourceKind::Image => &self.images,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.volumes.len() + self.snapshots.len() + self.images.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One plan per kind selected, narrowed to the selected ids, loading each kind once: only
+/// selected items are deleted; a selected id the rules skip keeps their reason; one they
+/// no longer know is skipped with a reason. Reads only.
+pub async fn plan_for(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    selection: &Selection,
+    now: DateTime<Utc>,
+) -> Result<Vec<CleanupPlan>> {
+    let kinds: Vec<ResourceKind> = [
+        ResourceKind::Volume,
+        ResourceKind::Snapshot,
+        ResourceKind::Image,
+    ]
+    .into_iter()
+    .filter(|k| !selection.ids(*k).is_empty())
+    .collect();
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let candidates = Candidates::load(aws, settings, account, &kinds, None, now).await?;
+    Ok(kinds
+        .into_iter()
+        .map(|kind| {
+            let mut plan = candidates.plan(kind, settings, None);
+            restrict(&mut plan, selection.ids(kind));
+            plan
+        })
+        .collect())
+}
+
+/// Narrows a plan to `ids` (see `plan_for`).
+fn restrict(plan: &mut CleanupPlan, ids: &BTreeSet<String>) {
+    plan.items.retain(|i| ids.contains(&i.id));
+    plan.skipped.retain(|s| ids.contains(&s.id));
+    for id in ids {
+        let known =
+            plan.items.iter().any(|i| &i.id == id) || plan.skipped.iter().any(|s| &s.id == id);
+        if !known {
+            plan.skipped.push(Skipped::new(
+                id,
+                plan.target,
+                0.0,
+                "no longer a cleanup candidate (gone, attached, protected or among the newest \
+                 tags since the list loaded)",
+            ));
+        }
+    }
 }
 
 /// Runs the EC2 DryRun checks for every planned volume / snapshot (and CreateSnapshot
 /// for snapshot-first), so permission problems show per resource before anything is
 /// deleted. ECR has no DryRun; images are left unchecked. Skipped in read-only mode.
 pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
-    if mutator.is_read_only() || plan.target == CleanupTarget::Images {
+    if mutator.is_read_only() || plan.target == ResourceKind::Image {
         return;
     }
     let snapshot_first = plan.snapshot_first;
     // Owned ids, so the future stays `Send` when the console spawns it.
-    let jobs: Vec<(usize, String, ItemKind)> = plan
+    let jobs: Vec<(usize, String, ResourceKind)> = plan
         .items
         .iter()
         .enumerate()
@@ -269,7 +341,7 @@ pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
     let answers: Vec<(usize, Preflight)> = stream::iter(jobs)
         .map(|(i, id, kind)| async move {
             let answer = match kind {
-                ItemKind::Volume => {
+                ResourceKind::Volume => {
                     let delete = mutator.preflight_delete_volume(&id).await;
                     if snapshot_first && delete == Preflight::Allowed {
                         mutator.preflight_create_snapshot(&id).await
@@ -277,8 +349,8 @@ pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
                         delete
                     }
                 }
-                ItemKind::Snapshot => mutator.preflight_delete_snapshot(&id).await,
-                ItemKind::Image => Preflight::Allowed,
+                ResourceKind::Snapshot => mutator.preflight_delete_snapshot(&id).await,
+                ResourceKind::Image => Preflight::Allowed,
             };
             (i, answer)
         })
@@ -291,4 +363,59 @@ pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
         }
     }
     plan.preflight_done = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn volume(id: &str) -> CleanupItem {
+        CleanupItem::ebs(ResourceKind::Volume, id, 100, Some(30), 8.0, "available")
+    }
+
+    #[test]
+    fn restrict_keeps_only_marked_ids_and_explains_the_rest() {
+        let mut plan = CleanupPlan {
+            target: ResourceKind::Volume,
+            items: vec![volume("vol-a"), volume("vol-b")],
+            skipped: vec![Skipped::new(
+                "vol-keep",
+                ResourceKind::Volume,
+                8.0,
+                "protected by tag ecsnap:keep",
+            )],
+            min_age_days: None,
+            snapshot_first: false,
+            keep_newest: 3,
+            preflight_done: false,
+        };
+        let ids: BTreeSet<String> = ["vol-a", "vol-keep", "vol-gone"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        restrict(&mut plan, &ids);
+        assert_eq!(
+            plan.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["vol-a"]
+        );
+        let skipped: Vec<(&str, &str)> = plan
+            .skipped
+            .iter()
+            .map(|s| (s.id.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped[0], ("vol-keep", "protected by tag ecsnap:keep"));
+        assert_eq!(skipped[1].0, "vol-gone");
+        assert!(skipped[1].1.contains("no longer a cleanup candidate"));
+    }
+
+    #[test]
+    fn a_selection_counts_every_kind() {
+        let mut s = Selection::default();
+        assert!(s.is_empty());
+        s.volumes.insert("vol-a".into());
+        s.images.insert("ws@sha256:a".into());
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.ids(ResourceKind::Image).len(), 1);
+        assert!(s.ids(ResourceKind::Snapshot).is_empty());
+    }
 }

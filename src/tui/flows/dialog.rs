@@ -271,7 +271,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             let images = c
                 .plans
                 .iter()
-                .any(|p| p.target == crate::ops::cleanup::CleanupTarget::Images);
+                .any(|p| p.target == crate::model::ResourceKind::Image);
             match result {
                 Ok(results) => {
                     for r in results {

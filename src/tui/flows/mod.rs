@@ -7,8 +7,6 @@ mod dialog;
 
 pub use dialog::{on_key, on_msg};
 
-use std::collections::BTreeSet;
-
 use super::app::{AppState, PaneId};
 use super::effects::Effect;
 use super::modal::cleanup::CleanupModal;
@@ -17,6 +15,7 @@ use super::modal::simple::SimpleModal;
 use super::modal::{Modal, ModalKind};
 use super::panes::orphans::OrphanRow;
 use super::panes::{ListPane, Row};
+use crate::ops::cleanup::Selection;
 use crate::ops::guard::read_only_reason;
 
 fn open(state: &mut AppState, kind: ModalKind) -> u64 {
@@ -96,15 +95,14 @@ fn marked_or_selected<R: Row>(list: &ListPane<R>) -> Vec<String> {
 
 /// `x`: plan the deletion of the marked orphans, or of the marked tags' images.
 pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
-    let (mut volumes, mut snapshots, mut images) =
-        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut selection = Selection::default();
     match state.pane {
         PaneId::Orphans => {
             let list = &state.orphans.list;
             for key in marked_or_selected(list) {
                 match list.rows.iter().find(|r| r.key() == key) {
-                    Some(OrphanRow::Volume(_)) => volumes.insert(key),
-                    Some(OrphanRow::Snapshot(_)) => snapshots.insert(key),
+                    Some(OrphanRow::Volume(_)) => selection.volumes.insert(key),
+                    Some(OrphanRow::Snapshot(_)) => selection.snapshots.insert(key),
                     None => false,
                 };
             }
@@ -118,13 +116,15 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
             };
             for key in keys {
                 if let Some(r) = list.rows.iter().find(|r| r.key() == key) {
-                    images.insert(format!("{}@{}", r.repository, r.entry.digest));
+                    selection
+                        .images
+                        .insert(format!("{}@{}", r.repository, r.entry.digest));
                 }
             }
         }
         _ => {}
     }
-    let asked = volumes.len() + snapshots.len() + images.len();
+    let asked = selection.len();
     if asked == 0 {
         state.message = Some(
             match state.pane {
@@ -140,9 +140,7 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     let generation = open(state, ModalKind::Cleanup(CleanupModal::new(asked)));
     vec![Effect::PlanCleanup {
         generation,
-        volumes,
-        snapshots,
-        images,
+        selection,
     }]
 }
 

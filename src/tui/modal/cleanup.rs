@@ -1,10 +1,9 @@
-//! Cleanup of marked resources: the plan restricted to what was marked (what, why, GiB,
+//! Cleanup of marked resources: the plan ops made for what was marked (what, why, GiB,
 //! $/month; what is skipped and why; the DryRun preflight), then per-item results as
 //! they land: done / skipped (why) / failed (error).
 
-use std::collections::BTreeSet;
-
-use crate::ops::cleanup::{CleanupPlan, ItemKind, ItemResult, ItemStatus, SkippedItem};
+use crate::model::{ResourceKind, Skipped};
+use crate::ops::cleanup::{CleanupPlan, ItemResult, ItemStatus};
 
 #[derive(Debug, Clone)]
 pub struct CleanupModal {
@@ -27,7 +26,7 @@ impl CleanupModal {
 
     pub fn title(&self) -> String {
         let noun = match self.plans.first().map(|p| p.target) {
-            Some(crate::ops::cleanup::CleanupTarget::Images) => "images",
+            Some(ResourceKind::Image) => "images",
             _ => "orphans",
         };
         format!("Clean up {} marked {noun}", self.asked)
@@ -42,7 +41,7 @@ impl CleanupModal {
         self.plans.iter().flat_map(|p| p.items.iter())
     }
 
-    pub fn skipped(&self) -> impl Iterator<Item = &SkippedItem> {
+    pub fn skipped(&self) -> impl Iterator<Item = &Skipped> {
         self.plans.iter().flat_map(|p| p.skipped.iter())
     }
 
@@ -73,26 +72,6 @@ impl CleanupModal {
         match self.results.iter_mut().find(|r| r.id == result.id) {
             Some(r) => *r = result,
             None => self.results.push(result),
-        }
-    }
-}
-
-/// Narrows a plan to `ids`: only marked items are deleted; marked ids the plan skips keep
-/// the plan's reason; marked ids the plan no longer knows are skipped with a reason.
-pub fn restrict(plan: &mut CleanupPlan, ids: &BTreeSet<String>, kind: ItemKind) {
-    plan.items.retain(|i| ids.contains(&i.id));
-    plan.skipped.retain(|s| ids.contains(&s.id));
-    for id in ids {
-        let known =
-            plan.items.iter().any(|i| &i.id == id) || plan.skipped.iter().any(|s| &s.id == id);
-        if !known {
-            plan.skipped.push(SkippedItem {
-                id: id.clone(),
-                kind,
-                reason: "no longer a cleanup candidate (gone, attached, protected or among the \
-                         newest tags since the list loaded)"
-                    .into(),
-            });
         }
     }
 }

@@ -1,39 +1,11 @@
 //! The rollback picker: the family's revisions newest first, each with its images and
 //! registration date, the one before what the service runs preselected; `i` switches to
 //! the container's image tags, then to the completed snapshots of the service's managed
-//! EBS volume. Confirming runs exactly the choice shown as selected.
+//! EBS volume. What is listed, what is preselected and the plan of the highlighted row
+//! all come from `ops::rollback`; confirming runs exactly that plan.
 
-use chrono::{DateTime, Utc};
-
-use crate::model::{Snapshot, arn_name};
-use crate::ops::rollback::{Revision, RollbackChange, RollbackPlan, with_tag};
-
-/// One image tag the container could roll back to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagChoice {
-    pub tag: String,
-    pub pushed_at: Option<DateTime<Utc>>,
-}
-
-/// The single container whose image can be swapped, and the tags of its ECR repository.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageTags {
-    pub container: String,
-    pub image: String,
-    /// Newest first.
-    pub tags: Vec<TagChoice>,
-}
-
-/// The service's one managed EBS volume and the completed snapshots it could start from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EbsChoices {
-    /// The volume configuration's name.
-    pub volume: String,
-    /// The snapshot the volume starts from now, if any.
-    pub from_snapshot: Option<String>,
-    /// Newest first.
-    pub snapshots: Vec<Snapshot>,
-}
+use crate::model::arn_name;
+use crate::ops::rollback::{self, EbsChoices, ImageTags, Offered, Revision, RollbackPlan};
 
 /// What the picker lists; `i` moves to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,40 +71,25 @@ impl RollbackModal {
         }
     }
 
-    fn current_revision(&self) -> Option<i32> {
-        crate::aws::revision_of(&self.current)
-    }
-
-    /// Fills the picker and selects the newest revision older than the current one (else
-    /// the first that is not current).
+    /// Fills the picker and preselects the default rollback target.
     pub fn set_revisions(&mut self, revisions: Vec<Revision>) {
-        let current = self.current_revision();
-        self.selected = revisions
-            .iter()
-            .position(|r| !r.current && current.is_some_and(|c| r.revision < c))
-            .or_else(|| revisions.iter().position(|r| !r.current))
-            .unwrap_or(0);
+        self.selected = rollback::default_revision(&revisions, &self.current);
         self.revisions = revisions;
     }
 
-    /// Fills the image-tag choices, selecting the newest tag older than the running one.
+    /// Fills the image-tag choices, preselecting the newest tag older than the running one.
     pub fn set_image_tags(&mut self, tags: Result<ImageTags, String>) {
         if let Ok(t) = &tags {
-            let running = t.image.rsplit(':').next().unwrap_or_default();
-            let at = t.tags.iter().position(|c| c.tag == running);
-            self.tag_selected = at.map_or(0, |i| (i + 1).min(t.tags.len().saturating_sub(1)));
+            self.tag_selected = rollback::default_tag(t);
         }
         self.image_tags = Some(tags);
     }
 
-    /// Fills the snapshot choices, selecting the newest one the volume does not start from.
+    /// Fills the snapshot choices, preselecting the newest one the volume does not start
+    /// from.
     pub fn set_ebs(&mut self, choices: Result<EbsChoices, String>) {
         if let Ok(c) = &choices {
-            self.ebs_selected = c
-                .snapshots
-                .iter()
-                .position(|s| Some(&s.id) != c.from_snapshot.as_ref())
-                .unwrap_or(0);
+            self.ebs_selected = rollback::default_snapshot(c);
         }
         self.ebs = Some(choices);
     }
@@ -172,101 +129,73 @@ impl RollbackModal {
         }
     }
 
-    /// The selected snapshot, when the volume does not already start from it.
-    pub fn chosen_snapshot(&self) -> Option<(&EbsChoices, &Snapshot)> {
-        let Some(Ok(c)) = &self.ebs else {
-            return None;
-        };
-        let s = c.snapshots.get(self.ebs_selected)?;
-        (Some(&s.id) != c.from_snapshot.as_ref()).then_some((c, s))
+    /// The highlighted row of the current mode, once its list is there.
+    fn highlighted(&self) -> Option<Offered<'_>> {
+        match self.mode {
+            PickMode::Revisions => self.revisions.get(self.selected).map(Offered::Revision),
+            PickMode::ImageTags => {
+                let Some(Ok(t)) = &self.image_tags else {
+                    return None;
+                };
+                t.tags
+                    .get(self.tag_selected)
+                    .map(|c| Offered::ImageTag(t, c))
+            }
+            PickMode::EbsSnapshots => {
+                let Some(Ok(c)) = &self.ebs else {
+                    return None;
+                };
+                c.snapshots
+                    .get(self.ebs_selected)
+                    .map(|s| Offered::Snapshot(c, s))
+            }
+        }
     }
 
-    pub fn chosen(&self) -> Option<&Revision> {
-        self.revisions.get(self.selected).filter(|r| !r.current)
-    }
-
-    /// The selected image tag and the image it makes, when it differs from what runs.
-    pub fn chosen_tag(&self) -> Option<(&ImageTags, String)> {
-        let Some(Ok(t)) = &self.image_tags else {
-            return None;
-        };
-        let choice = t.tags.get(self.tag_selected)?;
-        let to = with_tag(&t.image, &choice.tag);
-        (to != t.image).then_some((t, to))
-    }
-
-    /// The plan for what is selected: exactly what confirming sends.
+    /// The plan ops makes of the highlighted row: exactly what confirming sends. `None`
+    /// when nothing can be chosen (it is what runs, or the list is not there).
     pub fn plan(&self) -> Option<RollbackPlan> {
-        if self.mode == PickMode::EbsSnapshots {
-            let (c, s) = self.chosen_snapshot()?;
-            return Some(RollbackPlan {
-                cluster: self.cluster.clone(),
-                service: self.service.clone(),
-                current: self.current.clone(),
-                change: RollbackChange::EbsSnapshot {
-                    volume: c.volume.clone(),
-                    from_snapshot: c.from_snapshot.clone(),
-                    to_snapshot: s.id.clone(),
-                    note: None,
-                },
-            });
-        }
-        if self.mode == PickMode::ImageTags {
-            let (t, to_image) = self.chosen_tag()?;
-            return Some(RollbackPlan {
-                cluster: self.cluster.clone(),
-                service: self.service.clone(),
-                current: self.current.clone(),
-                change: RollbackChange::Image {
-                    container: t.container.clone(),
-                    from_image: t.image.clone(),
-                    to_image,
-                },
-            });
-        }
-        let r = self.chosen()?;
-        Some(RollbackPlan {
-            cluster: self.cluster.clone(),
-            service: self.service.clone(),
-            current: self.current.clone(),
-            change: RollbackChange::Revision {
-                to: r.arn.clone(),
-                revision: r.revision,
-                images: r.images.clone(),
-            },
-        })
+        let offered = self.highlighted()?;
+        rollback::plan_offered(&self.cluster, &self.service, &self.current, offered).ok()
     }
 
     /// `worker:2 → worker:1` (or `app → …:v1.5.0`), or why nothing can be chosen.
     pub fn headline(&self) -> String {
-        if self.mode == PickMode::EbsSnapshots {
-            return match self.chosen_snapshot() {
-                Some((c, s)) => format!(
-                    "volume {}: {} → {} (new tasks get a volume from it)",
-                    c.volume,
-                    c.from_snapshot.as_deref().unwrap_or("(no snapshot)"),
-                    s.id
+        use crate::ops::rollback::RollbackChange;
+        let Some(plan) = self.plan() else {
+            return match self.mode {
+                PickMode::EbsSnapshots => {
+                    "pick a snapshot other than the one the volume starts from".into()
+                }
+                PickMode::ImageTags => "pick an image tag other than the one running".into(),
+                PickMode::Revisions => format!(
+                    "{} is what runs; pick another revision",
+                    arn_name(&self.current)
                 ),
-                None => "pick a snapshot other than the one the volume starts from".into(),
             };
-        }
-        if self.mode == PickMode::ImageTags {
-            return match self.chosen_tag() {
-                Some((t, to)) => format!(
-                    "container {}: {} → {}",
-                    t.container,
-                    short_image(&t.image),
-                    short_image(&to)
-                ),
-                None => "pick an image tag other than the one running".into(),
-            };
-        }
-        match self.chosen() {
-            Some(r) => format!("{} → {}", arn_name(&self.current), arn_name(&r.arn)),
-            None => format!(
-                "{} is what runs; pick another revision",
-                arn_name(&self.current)
+        };
+        match &plan.change {
+            RollbackChange::EbsSnapshot {
+                volume,
+                from_snapshot,
+                to_snapshot,
+                ..
+            } => format!(
+                "volume {volume}: {} → {to_snapshot} (new tasks get a volume from it)",
+                from_snapshot.as_deref().unwrap_or("(no snapshot)"),
             ),
+            RollbackChange::Image {
+                container,
+                from_image,
+                to_image,
+            } => format!(
+                "container {container}: {} → {}",
+                short_image(from_image),
+                short_image(to_image)
+            ),
+            RollbackChange::Revision { to, .. } => {
+                format!("{} → {}", arn_name(&self.current), arn_name(to))
+            }
         }
     }
 }

@@ -4,7 +4,8 @@
 use std::cmp::Ordering;
 
 use super::{ListPane, Loader, Row, by};
-use crate::analysis::orphans::{OrphanReport, OrphanSnapshot, OrphanTotals, OrphanVolume, Skipped};
+use crate::analysis::orphans::{OrphanReport, OrphanSnapshot, OrphanTotals, OrphanVolume};
+use crate::model::Skipped;
 
 pub const SORT_COLUMNS: &[&str] = &["$/month", "size", "age", "id", "kind"];
 

@@ -9,17 +9,11 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     let effects = ch(&mut s, 'x');
-    let [
-        Effect::PlanCleanup {
-            volumes,
-            snapshots,
-            images,
-            ..
-        },
-    ] = &effects[..]
-    else {
+    let [Effect::PlanCleanup { selection, .. }] = &effects[..] else {
         panic!("{effects:?}");
     };
+    let (volumes, snapshots, images) =
+        (&selection.volumes, &selection.snapshots, &selection.images);
     assert_eq!(volumes.iter().cloned().collect::<Vec<_>>(), {
         let mut v = ids.clone();
         v.sort();
@@ -69,7 +63,7 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
     assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
     let done = ItemResult {
         id: id.clone(),
-        kind: ItemKind::Volume,
+        kind: ResourceKind::Volume,
         status: ItemStatus::Done,
         detail: None,
         snapshot_id: None,

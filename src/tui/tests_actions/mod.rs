@@ -17,9 +17,8 @@ use super::tests::{key, render};
 use super::update::update;
 use crate::aws::Preflight;
 use crate::model::{Deployment, ServiceEvent};
-use crate::ops::cleanup::{
-    CleanupItem, CleanupPlan, CleanupTarget, ItemKind, ItemResult, ItemStatus, SkippedItem,
-};
+use crate::model::{ResourceKind, Skipped};
+use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use crate::ops::redeploy::Started;
 use crate::ops::rollback::{ContainerImage, Revision};
 use crate::ops::wait::{StoppedTask, Verdict, WaitProgress};
@@ -348,7 +347,7 @@ fn esc_stops_watching() {
 
 fn item(id: &str, gib: f64) -> CleanupItem {
     CleanupItem {
-        kind: ItemKind::Volume,
+        kind: ResourceKind::Volume,
         id: id.into(),
         repository: None,
         digest: None,
@@ -363,13 +362,14 @@ fn item(id: &str, gib: f64) -> CleanupItem {
 
 fn volume_plan(ids: &[&str]) -> CleanupPlan {
     CleanupPlan {
-        target: CleanupTarget::Volumes,
+        target: ResourceKind::Volume,
         items: ids.iter().map(|id| item(id, 100.0)).collect(),
-        skipped: vec![SkippedItem {
-            id: "vol-keep".into(),
-            kind: ItemKind::Volume,
-            reason: "protected by tag ecsnap:keep".into(),
-        }],
+        skipped: vec![Skipped::new(
+            "vol-keep",
+            ResourceKind::Volume,
+            8.0,
+            "protected by tag ecsnap:keep",
+        )],
         min_age_days: None,
         snapshot_first: false,
         keep_newest: 3,

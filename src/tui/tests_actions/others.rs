@@ -164,37 +164,15 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
     assert!(!expected.is_empty());
     let effects = ch(&mut s, 'x');
     assert!(
-        matches!(&effects[..], [Effect::PlanCleanup { images, volumes, .. }] if *images == expected && volumes.is_empty()),
+        matches!(&effects[..], [Effect::PlanCleanup { selection, .. }] if selection.images == expected && selection.volumes.is_empty()),
         "{effects:?}"
     );
 }
 
 #[test]
-fn restrict_keeps_only_marked_ids_and_explains_the_rest() {
-    let mut plan = volume_plan(&["vol-a", "vol-b"]);
-    let ids: BTreeSet<String> = ["vol-a", "vol-keep", "vol-gone"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
-    crate::tui::modal::cleanup::restrict(&mut plan, &ids, ItemKind::Volume);
-    assert_eq!(
-        plan.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
-        ["vol-a"]
-    );
-    let skipped: Vec<(&str, &str)> = plan
-        .skipped
-        .iter()
-        .map(|s| (s.id.as_str(), s.reason.as_str()))
-        .collect();
-    assert_eq!(skipped[0], ("vol-keep", "protected by tag ecsnap:keep"));
-    assert_eq!(skipped[1].0, "vol-gone");
-    assert!(skipped[1].1.contains("no longer a cleanup candidate"));
-}
-
-#[test]
 fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
     use crate::ops::rollback::RollbackChange;
-    use crate::tui::modal::rollback::{ImageTags, TagChoice};
+    use crate::ops::rollback::{ImageTags, TagChoice};
     let mut s = on_worker();
     ch(&mut s, 'R');
     let g = generation(&s);
@@ -281,8 +259,8 @@ fn image_tags_unavailable_say_why() {
 #[test]
 fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     use crate::model::Snapshot;
+    use crate::ops::rollback::EbsChoices;
     use crate::ops::rollback::RollbackChange;
-    use crate::tui::modal::rollback::EbsChoices;
     let mut s = picker_open();
     let g = generation(&s);
     let snapshot = |id: &str, days: i64| Snapshot {
@@ -341,7 +319,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 
 #[test]
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
-    use crate::tui::modal::rollback::EbsChoices;
+    use crate::ops::rollback::EbsChoices;
     let mut s = picker_open();
     let g = generation(&s);
     deliver(

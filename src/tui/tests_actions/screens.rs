@@ -82,14 +82,14 @@ fn cleanup_report_screen() {
     let results = vec![
         ItemResult {
             id: ids[0].clone(),
-            kind: ItemKind::Volume,
+            kind: ResourceKind::Volume,
             status: ItemStatus::Done,
             detail: None,
             snapshot_id: None,
         },
         ItemResult {
             id: ids[1].clone(),
-            kind: ItemKind::Volume,
+            kind: ResourceKind::Volume,
             status: ItemStatus::Failed,
             detail: Some("ec2:DeleteVolume was denied".into()),
             snapshot_id: None,

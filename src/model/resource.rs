@@ -1,0 +1,51 @@
+//! The kinds of resource ecsnap cleans up, and a resource left alone with the reason —
+//! one type from the orphan and image rules through the plan to the report.
+
+/// An EBS volume, an EBS snapshot or an ECR image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceKind {
+    Volume,
+    Snapshot,
+    Image,
+}
+
+impl ResourceKind {
+    /// `volume`, `snapshot`, `image` (JSON, tables).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Volume => "volume",
+            ResourceKind::Snapshot => "snapshot",
+            ResourceKind::Image => "image",
+        }
+    }
+
+    /// The plural, for headings and messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ResourceKind::Volume => "volumes",
+            ResourceKind::Snapshot => "snapshots",
+            ResourceKind::Image => "images",
+        }
+    }
+}
+
+/// A resource that looked like a cleanup candidate but must not be touched, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// `vol-…`, `snap-…`, or `repository@sha256:…`.
+    pub id: String,
+    pub kind: ResourceKind,
+    pub reason: String,
+    pub size_gib: f64,
+}
+
+impl Skipped {
+    pub fn new(id: &str, kind: ResourceKind, size_gib: f64, reason: impl Into<String>) -> Self {
+        Self {
+            id: id.to_string(),
+            kind,
+            reason: reason.into(),
+            size_gib,
+        }
+    }
+}
