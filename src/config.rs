@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 pub const DEFAULT_PROTECTION_TAG: &str = "ecsnap:keep";
 pub const DEFAULT_RESUME_TAG: &str = "{user}-latest";
 pub const DEFAULT_KEEP_NEWEST: usize = 3;
+/// Revisions of each service family whose images a cleanup keeps (rollback targets).
+pub const DEFAULT_KEEP_REVISIONS: usize = 5;
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
 
 /// The config file as written. Unknown keys are errors, so typos don't pass silently.
@@ -43,6 +45,7 @@ struct SnapshotsSection {
 #[serde(deny_unknown_fields, default)]
 struct SafetySection {
     protection_tag: Option<String>,
+    keep_revisions: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +89,9 @@ pub struct Settings {
     pub resume_tag: String,
     pub keep_newest: usize,
     pub protection_tag: String,
+    /// The newest N revisions of each family an ACTIVE / DRAINING service runs: their
+    /// images are rollback targets, never cleaned up (`[safety] keep_revisions`).
+    pub keep_revisions: usize,
     pub prices: Prices,
     pub refresh: Duration,
     pub read_only: bool,
@@ -103,6 +109,7 @@ impl Default for Settings {
             resume_tag: DEFAULT_RESUME_TAG.to_string(),
             keep_newest: DEFAULT_KEEP_NEWEST,
             protection_tag: DEFAULT_PROTECTION_TAG.to_string(),
+            keep_revisions: DEFAULT_KEEP_REVISIONS,
             prices: Prices::default(),
             refresh: Duration::from_secs(DEFAULT_REFRESH_SECS),
             read_only: false,
@@ -181,6 +188,9 @@ impl Settings {
                 ));
             }
             s.protection_tag.clone_from(t);
+        }
+        if let Some(n) = file.safety.keep_revisions {
+            s.keep_revisions = n;
         }
         if let Some(p) = file.prices.snapshot {
             s.prices.snapshot = non_negative("prices.snapshot", p).map_err(bad)?;
@@ -288,6 +298,7 @@ mod tests {
         let s = parse("", None).expect("empty config is fine");
         assert_eq!(s.keep_newest, 3);
         assert_eq!(s.protection_tag, "ecsnap:keep");
+        assert_eq!(s.keep_revisions, 5);
         assert_eq!(s.resume_tag_for("alice"), "alice-latest");
         assert!(!s.read_only && !s.production);
     }
@@ -301,6 +312,7 @@ mod tests {
             keep_newest = 5
             [safety]
             protection_tag = "do-not-delete"
+            keep_revisions = 2
             [prices]
             snapshot = 0.04
             [prices.volume]
@@ -316,6 +328,7 @@ mod tests {
         let s = parse(text, Some("prod")).expect("valid");
         assert_eq!(s.keep_newest, 5);
         assert_eq!(s.protection_tag, "do-not-delete");
+        assert_eq!(s.keep_revisions, 2);
         assert_eq!(s.resume_tag_for("bob"), "bob-resume");
         assert!((s.prices.volume_per_gib("gp3") - 0.09).abs() < 1e-9);
         assert!((s.prices.volume_per_gib("gp2") - 0.10).abs() < 1e-9);

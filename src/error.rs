@@ -14,6 +14,8 @@ pub mod exit {
     pub const ROLLOUT_FAILED: i32 = 3;
     pub const TIMED_OUT: i32 = 4;
     pub const REFUSED: i32 = 5;
+    /// Interrupted (Ctrl-C, SIGINT, SIGTERM): 128 + SIGINT, as shells report it.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,9 @@ pub enum Error {
     RolloutFailed(String),
     #[error("timed out: {0}")]
     TimedOut(String),
+    /// An interrupt stopped the request before it was sent.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
     #[error("local AWS emulator: {0}")]
     Emulator(String),
     #[error("{context}: {source}")]
@@ -66,6 +71,7 @@ impl Error {
             Error::Refused(_) => exit::REFUSED,
             Error::RolloutFailed(_) => exit::ROLLOUT_FAILED,
             Error::TimedOut(_) => exit::TIMED_OUT,
+            Error::Interrupted(_) => exit::INTERRUPTED,
             _ => exit::ERROR,
         }
     }

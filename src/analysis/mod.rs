@@ -1,4 +1,4 @@
-//! Pure functions over the model: orphan rules, per-user tag grouping, in-use detection,
+//! Pure functions over the model: orphan rules, per-user tag grouping, in-use detection, rollback targets,
 //! cost, age, rollout health, unique bytes of a user's images. No I/O; every rule is
 //! tested from tables.
 
@@ -6,6 +6,7 @@ pub mod age;
 pub mod cost;
 pub mod health;
 pub mod in_use;
+pub mod keep;
 pub mod orphans;
 pub mod tags;
 pub mod unique;

@@ -18,6 +18,7 @@ use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{self, CleanupPlan, ItemResult, ItemStatus};
 use crate::ops::confirm::{Confirmation, confirm_on_terminal};
 use crate::ops::guard::{Mutator, check_writable};
+use crate::ops::interrupt::{IN_FLIGHT_GRACE, Interrupt};
 use crate::ops::redeploy::{self, Started};
 use crate::ops::rollback::{self, RollbackTarget};
 use crate::ops::wait::{SystemClock, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable};
@@ -48,13 +49,18 @@ async fn open_session(
     if !dry_run {
         check_writable(&settings, what)?;
     }
+    let interrupt = Interrupt::new();
+    if !dry_run {
+        super::interrupts::watch(interrupt.clone());
+    }
     let mutator = session::open(
         ops,
         &aws,
         &settings,
         identity.as_ref(),
         &AuditLog::default_path(),
-    )?;
+    )?
+    .with_interrupt(interrupt);
     Ok(Session {
         aws,
         mutator,
@@ -64,6 +70,17 @@ async fn open_session(
 }
 
 impl Session {
+    /// Runs a mutation phase: a first Ctrl-C / SIGTERM meanwhile lets what is in flight
+    /// finish (the `Mutator` sends nothing new) instead of exiting at once.
+    async fn mutating<T>(&self, action: impl std::future::Future<Output = T>) -> T {
+        let _phase = self.mutator.interrupt().mutation_phase();
+        action.await
+    }
+
+    fn interrupted(&self) -> bool {
+        self.mutator.interrupt().is_triggered()
+    }
+
     /// The header line of every plan: where, as whom, and the production mark.
     fn header(&self) -> String {
         let who = self
@@ -143,12 +160,12 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                 &plan.service,
                 yes,
             )?;
-            let started = rollback::execute(&s.mutator, &plan).await?;
+            let started = s.mutating(rollback::execute(&s.mutator, &plan)).await?;
             out.registered_task_definition = match &plan.change {
                 rollback::RollbackChange::Image { .. } => Some(started.task_definition.clone()),
                 _ => None,
             };
-            finish_rollout(&s.aws, out, &started, &wait, json).await
+            finish_rollout(&s, out, &started, &wait, json).await
         }
         Command::Redeploy {
             cluster,
@@ -182,8 +199,8 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                 &plan.service,
                 yes,
             )?;
-            let started = redeploy::execute(&s.mutator, &plan).await?;
-            finish_rollout(&s.aws, out, &started, &wait, json).await
+            let started = s.mutating(redeploy::execute(&s.mutator, &plan)).await?;
+            finish_rollout(&s, out, &started, &wait, json).await
         }
         Command::RestoreUser {
             repository,
@@ -209,7 +226,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                 return finish_dry_run(json, &RestoreJson::new(&plan, true, None));
             }
             confirm_single(&s, &format!("Restore {user} to {tag}"), &user, yes)?;
-            let done = restore_user::execute(&s.mutator, &plan).await?;
+            let done = s.mutating(restore_user::execute(&s.mutator, &plan)).await?;
             show(
                 json,
                 &format!(
@@ -220,10 +237,15 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                     done.before_digest.as_deref().unwrap_or("nothing")
                 ),
             )?;
-            emit_json(
+            let code = emit_json(
                 json,
                 &RestoreJson::new(&plan, false, Some(done.after_digest.as_str())),
-            )
+            )?;
+            Ok(if s.interrupted() {
+                exit::INTERRUPTED
+            } else {
+                code
+            })
         }
         Command::Wait {
             cluster,
@@ -295,7 +317,7 @@ fn confirm_single(s: &Session, what: &str, name: &str, yes: bool) -> Result<()> 
 }
 
 async fn finish_rollout(
-    aws: &AwsClients,
+    s: &Session,
     mut out: RolloutJson,
     started: &Started,
     wait: &WaitArgs,
@@ -317,9 +339,17 @@ async fn finish_rollout(
                 .unwrap_or_default()
         ),
     )?;
+    if s.interrupted() {
+        if wait.wait {
+            show(json, "interrupted: not waiting for the rollout\n")?;
+        }
+        emit_json(json, &out)?;
+        return Ok(exit::INTERRUPTED);
+    }
     if !wait.wait {
         return emit_json(json, &out);
     }
+    let aws = &s.aws;
     let opts = WaitOptions {
         timeout: wait.timeout,
         interval: wait.interval,
@@ -441,11 +471,12 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
         confirm_on_terminal(&format!("Delete {n} {}", target.noun()), &needed, yes)?;
     }
     let total = plan.items.len();
-    let mut landed = 0usize;
+    let mut landed: Vec<ItemResult> = Vec::new();
     let mut on_result = |r: &ItemResult| {
-        landed += 1;
+        landed.push(r.clone());
         eprintln!(
-            "[{landed}/{total}] {} {}{}",
+            "[{}/{total}] {} {}{}",
+            landed.len(),
             r.status.as_str(),
             r.id,
             r.detail
@@ -455,23 +486,58 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
         );
     };
     let clock = SystemClock::default();
-    let results = cleanup::execute(
-        &s.aws,
-        &s.mutator,
-        &s.settings,
-        &plan,
-        &clock,
-        &cleanup::ExecuteOptions::default(),
-        &mut on_result,
-    )
-    .await?;
+    let interrupt = s.mutator.interrupt().clone();
+    let opts = cleanup::ExecuteOptions {
+        interrupt: interrupt.clone(),
+        ..cleanup::ExecuteOptions::default()
+    };
+    // After an interrupt, what is in flight gets IN_FLIGHT_GRACE to answer.
+    let grace_over = async {
+        interrupt.triggered().await;
+        tokio::time::sleep(IN_FLIGHT_GRACE).await;
+    };
+    let finished = tokio::select! {
+        r = cleanup::execute(&s.aws, &s.mutator, &s.settings, &plan, &clock, &opts, &mut on_result) => Some(r),
+        () = grace_over => None,
+    };
+    let results = match finished {
+        Some(r) => r?,
+        None => after_grace(&plan, &landed),
+    };
     show(json, &results_text(&results))?;
     emit_json(json, &CleanupJson::new(&plan, false, Some(&results)))?;
-    Ok(if results.iter().any(|r| r.status == ItemStatus::Failed) {
+    Ok(if interrupt.is_triggered() {
+        exit::INTERRUPTED
+    } else if results.iter().any(|r| r.status == ItemStatus::Failed) {
         exit::ERROR
     } else {
         exit::OK
     })
+}
+
+/// The report when the grace period ran out: what landed, and the rest unknown (sent and
+/// unanswered, or never started: the audit log's intent lines tell which).
+fn after_grace(plan: &CleanupPlan, landed: &[ItemResult]) -> Vec<ItemResult> {
+    plan.items
+        .iter()
+        .map(|item| {
+            landed
+                .iter()
+                .find(|r| r.id == item.id)
+                .cloned()
+                .unwrap_or_else(|| ItemResult {
+                    id: item.id.clone(),
+                    kind: item.kind,
+                    status: ItemStatus::Failed,
+                    detail: Some(format!(
+                        "unknown: no answer within {} s of the interrupt (an audit intent line \
+                         without a result means it was sent)",
+                        IN_FLIGHT_GRACE.as_secs()
+                    )),
+                    snapshot_id: None,
+                })
+        })
+        .collect()
 }
 
 pub fn plan_text(plan: &CleanupPlan) -> String {

@@ -2,6 +2,7 @@
 
 pub mod actions;
 mod demo;
+mod interrupts;
 mod listings;
 
 use std::io::Write;

@@ -7,6 +7,7 @@ pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
 mod names;
 mod orphans;
+mod rollback_targets;
 mod service;
 mod snapshots;
 mod unique;
@@ -18,6 +19,7 @@ pub use ecs::{
 pub use inventory::{Inventory, load_inventory};
 pub use names::close_names;
 pub use orphans::load_orphans;
+pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
 pub use snapshots::{load_all_images, load_snapshot_groups};
 pub use unique::load_unique_bytes;

@@ -1,6 +1,7 @@
 //! The one door every mutation goes through. `Mutator` owns the action adapters; each of
-//! its mutating methods first checks read-only mode (and refuses before any request is
-//! sent), then calls AWS, then appends the outcome to the audit log. EC2 DryRun checks go
+//! its mutating methods first checks read-only mode and the interrupt (and refuses before
+//! any request is sent), writes the audit log's intent line (an unwritable log sends
+//! nothing), calls AWS, then appends the outcome as the result line. EC2 DryRun checks go
 //! through here too, and are skipped in read-only mode.
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::{Service, TaskDefinition};
 
 use super::audit::{Actor, AuditLog};
+use super::interrupt::{InFlight, Interrupt};
 
 /// Why mutations are refused, when they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +57,13 @@ pub struct Mutator {
     read_only: Option<ReadOnly>,
     audit: Arc<AuditLog>,
     actor: Actor,
+    interrupt: Interrupt,
+}
+
+/// A request cleared to be sent: its intent line is written and it counts as in flight.
+struct Sending {
+    op: String,
+    _in_flight: InFlight,
 }
 
 impl Mutator {
@@ -69,7 +78,19 @@ impl Mutator {
             read_only,
             audit,
             actor,
+            interrupt: Interrupt::default(),
         }
+    }
+
+    /// Shares `interrupt`: once it is triggered, no new mutating request is sent.
+    #[must_use]
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = interrupt;
+        self
+    }
+
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.interrupt
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -87,8 +108,26 @@ impl Mutator {
         }
     }
 
+    /// Read-only mode, then the interrupt, then the intent line: only then may the request
+    /// be sent. Any refusal here means nothing was sent.
+    fn begin(&self, action: &str, ids: &[String]) -> Result<Sending> {
+        self.check(action, ids)?;
+        if self.interrupt.is_triggered() {
+            return Err(Error::Interrupted(format!(
+                "{action} for {} not sent: an interrupt stops new requests",
+                ids.join(", ")
+            )));
+        }
+        let op = self.audit.intent(&self.actor, action, ids)?;
+        Ok(Sending {
+            op,
+            _in_flight: self.interrupt.request(),
+        })
+    }
+
     fn record<T>(
         &self,
+        sending: Sending,
         action: &str,
         ids: &[String],
         result: &Result<T>,
@@ -98,7 +137,8 @@ impl Mutator {
             Ok(v) => Ok(detail(v)),
             Err(e) => Err(e.to_string()),
         };
-        self.audit.record(&self.actor, action, ids, outcome);
+        self.audit
+            .result(&self.actor, Some(&sending.op), action, ids, outcome);
     }
 
     // Reads that only actions need: no guard, no audit.
@@ -140,9 +180,9 @@ impl Mutator {
         change: &ServiceChange,
     ) -> Result<Service> {
         let ids = vec![format!("{cluster}/{service}")];
-        self.check("ecs:UpdateService", &ids)?;
+        let sending = self.begin("ecs:UpdateService", &ids)?;
         let result = self.ops.ecs.update_service(cluster, service, change).await;
-        self.record("ecs:UpdateService", &ids, &result, |s| {
+        self.record(sending, "ecs:UpdateService", &ids, &result, |s| {
             Some(match change {
                 ServiceChange::ForceNewDeployment => {
                     format!("force new deployment of {}", s.task_definition)
@@ -164,13 +204,13 @@ impl Mutator {
         image: &str,
     ) -> Result<TaskDefinition> {
         let ids = vec![source.to_string()];
-        self.check("ecs:RegisterTaskDefinition", &ids)?;
+        let sending = self.begin("ecs:RegisterTaskDefinition", &ids)?;
         let result = self
             .ops
             .ecs
             .register_with_image(source, container, image)
             .await;
-        self.record("ecs:RegisterTaskDefinition", &ids, &result, |td| {
+        self.record(sending, "ecs:RegisterTaskDefinition", &ids, &result, |td| {
             Some(format!("registered {} with {container}={image}", td.arn))
         });
         result
@@ -178,9 +218,9 @@ impl Mutator {
 
     pub async fn retag(&self, repository: &str, digest: &str, tag: &str) -> Result<String> {
         let ids = vec![format!("{repository}:{tag}")];
-        self.check("ecr:PutImage", &ids)?;
+        let sending = self.begin("ecr:PutImage", &ids)?;
         let result = self.ops.ecr.retag(repository, digest, tag).await;
-        self.record("ecr:PutImage", &ids, &result, |d| {
+        self.record(sending, "ecr:PutImage", &ids, &result, |d| {
             Some(format!("{tag} -> {d}"))
         });
         result
@@ -195,38 +235,35 @@ impl Mutator {
             .iter()
             .map(|d| format!("{repository}@{d}"))
             .collect();
-        self.check("ecr:BatchDeleteImage", &ids)?;
+        let sending = self.begin("ecr:BatchDeleteImage", &ids)?;
         let outcomes = self.ops.ecr.delete_images(repository, digests).await;
+        let op = Some(sending.op.as_str());
         for (digest, outcome) in &outcomes {
             let id = vec![format!("{repository}@{digest}")];
-            match outcome {
-                DeleteOutcome::Done => {
-                    self.audit
-                        .record(&self.actor, "ecr:BatchDeleteImage", &id, Ok(None));
-                }
-                DeleteOutcome::Failed(e) => {
-                    self.audit
-                        .record(&self.actor, "ecr:BatchDeleteImage", &id, Err(e.clone()));
-                }
-                DeleteOutcome::NotAttempted(_) => {}
-            }
+            let answer = match outcome {
+                DeleteOutcome::Done => Ok(None),
+                DeleteOutcome::Failed(e) => Err(e.clone()),
+                DeleteOutcome::NotAttempted(why) => Err(format!("not sent: {why}")),
+            };
+            self.audit
+                .result(&self.actor, op, "ecr:BatchDeleteImage", &id, answer);
         }
         Ok(outcomes)
     }
 
     pub async fn delete_volume(&self, volume_id: &str) -> Result<()> {
         let ids = vec![volume_id.to_string()];
-        self.check("ec2:DeleteVolume", &ids)?;
+        let sending = self.begin("ec2:DeleteVolume", &ids)?;
         let result = self.ops.ec2.delete_volume(volume_id).await;
-        self.record("ec2:DeleteVolume", &ids, &result, |()| None);
+        self.record(sending, "ec2:DeleteVolume", &ids, &result, |()| None);
         result
     }
 
     pub async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()> {
         let ids = vec![snapshot_id.to_string()];
-        self.check("ec2:DeleteSnapshot", &ids)?;
+        let sending = self.begin("ec2:DeleteSnapshot", &ids)?;
         let result = self.ops.ec2.delete_snapshot(snapshot_id).await;
-        self.record("ec2:DeleteSnapshot", &ids, &result, |()| None);
+        self.record(sending, "ec2:DeleteSnapshot", &ids, &result, |()| None);
         result
     }
 
@@ -237,13 +274,13 @@ impl Mutator {
         tags: &[(String, String)],
     ) -> Result<String> {
         let ids = vec![volume_id.to_string()];
-        self.check("ec2:CreateSnapshot", &ids)?;
+        let sending = self.begin("ec2:CreateSnapshot", &ids)?;
         let result = self
             .ops
             .ec2
             .create_snapshot(volume_id, description, tags)
             .await;
-        self.record("ec2:CreateSnapshot", &ids, &result, |s| {
+        self.record(sending, "ec2:CreateSnapshot", &ids, &result, |s| {
             Some(format!("created {s}"))
         });
         result

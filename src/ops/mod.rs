@@ -15,6 +15,7 @@ pub mod audit;
 pub mod cleanup;
 pub mod confirm;
 pub mod guard;
+pub mod interrupt;
 pub mod redeploy;
 pub mod restore_user;
 pub mod rollback;

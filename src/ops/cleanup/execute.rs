@@ -2,7 +2,9 @@
 //! safety is re-checked against fresh state first (still there, `available`, not
 //! protected, not backing an AMI, not in use); deletes run with bounded concurrency; a
 //! throttling / network / 5xx failure stops new deletes from starting (no retry storm);
-//! every item ends as done, skipped (why) or failed (error).
+//! every item ends as done, skipped (why) or failed (error). An interrupt
+//! (`ExecuteOptions::interrupt`, or the `Mutator`'s) stops new items from starting: they
+//! end as skipped "not started: interrupted", while those in flight finish and are recorded.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -10,14 +12,14 @@ use std::time::Duration;
 
 use futures::{StreamExt, stream};
 
-use super::images::{ImageRules, plan_images};
+use super::images::ImageState;
 use super::{CleanupItem, CleanupPlan};
 use crate::aws::{AwsClients, DeleteOutcome};
 use crate::config::Settings;
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::load::{load_all_images, load_in_use};
 use crate::model::ResourceKind;
 use crate::ops::guard::Mutator;
+use crate::ops::interrupt::{Interrupt, NOT_STARTED};
 use crate::ops::wait::Clock;
 
 /// Tag keys put on a snapshot taken before a volume is deleted.
@@ -30,6 +32,9 @@ pub struct ExecuteOptions {
     /// How long a snapshot-before-delete may take to complete.
     pub snapshot_timeout: Duration,
     pub snapshot_poll: Duration,
+    /// Once triggered (Ctrl-C, SIGTERM, the console's Ctrl-C), no new item starts: the
+    /// rest are skipped "not started: interrupted"; what is in flight finishes.
+    pub interrupt: Interrupt,
 }
 
 impl Default for ExecuteOptions {
@@ -38,6 +43,7 @@ impl Default for ExecuteOptions {
             concurrency: 4,
             snapshot_timeout: Duration::from_mins(30),
             snapshot_poll: Duration::from_secs(5),
+            interrupt: Interrupt::default(),
         }
     }
 }
@@ -163,17 +169,13 @@ async fn recheck(
             }
         }
         ResourceKind::Image => {
-            let (images, in_use) = futures::try_join!(load_all_images(aws), load_in_use(aws))?;
-            let (still, skipped) = plan_images(
-                &images,
-                &in_use,
-                &ImageRules {
-                    pattern: &settings.tag_pattern,
-                    keep_newest: plan.keep_newest,
-                    min_age_days: None,
-                    now: crate::config::now(),
-                },
-            );
+            let state = ImageState::load(aws, settings).await?;
+            let (still, skipped) = state.plan(&state.rules(
+                settings,
+                plan.keep_newest,
+                None,
+                crate::config::now(),
+            ));
             for item in &plan.items {
                 if still.iter().any(|s| s.id == item.id) {
                     continue;
@@ -201,6 +203,11 @@ pub async fn execute(
     opts: &ExecuteOptions,
     progress: &mut (dyn FnMut(&ItemResult) + Send),
 ) -> Result<Vec<ItemResult>> {
+    // While this runs, a first Ctrl-C waits for what is in flight instead of exiting.
+    let _phase = (
+        opts.interrupt.mutation_phase(),
+        mutator.interrupt().mutation_phase(),
+    );
     let unsafe_now = recheck(aws, settings, plan).await?;
     let mut results: Vec<Option<ItemResult>> = vec![None; plan.items.len()];
     let mut runnable: Vec<usize> = Vec::new();
@@ -230,12 +237,16 @@ pub async fn execute(
     }
     let stop: Mutex<Option<String>> = Mutex::new(None);
     if plan.target == ResourceKind::Image {
-        run_images(mutator, plan, &runnable, &mut results, progress).await;
+        run_images(mutator, plan, opts, &runnable, &mut results, progress).await;
     } else {
         let stop_ref = &stop;
         let mut done = stream::iter(runnable.iter().copied())
             .map(|i| async move {
                 let item = &plan.items[i];
+                if interrupted(mutator, opts) {
+                    let r = ItemResult::new(item, ItemStatus::Skipped, Some(NOT_STARTED.into()));
+                    return (i, r);
+                }
                 let stopped = stop_ref.lock().ok().and_then(|s| s.clone());
                 if let Some(why) = stopped {
                     let r = ItemResult::new(
@@ -274,6 +285,16 @@ pub async fn execute(
         .collect())
 }
 
+/// Whether an interrupt asks that nothing new starts.
+fn interrupted(mutator: &Mutator, opts: &ExecuteOptions) -> bool {
+    opts.interrupt.is_triggered() || mutator.interrupt().is_triggered()
+}
+
+/// The `Mutator` refused to send because of an interrupt: the request never started.
+fn refused_by_interrupt(e: &Error) -> bool {
+    matches!(e, Error::Interrupted(_))
+}
+
 /// Deletes one EC2 resource; the result, and whether its failure was transient.
 async fn run_ec2_item(
     mutator: &Mutator,
@@ -283,6 +304,10 @@ async fn run_ec2_item(
     opts: &ExecuteOptions,
 ) -> (ItemResult, bool) {
     let failed = |prefix: &str, e: &Error| {
+        if refused_by_interrupt(e) {
+            let r = ItemResult::new(item, ItemStatus::Skipped, Some(NOT_STARTED.into()));
+            return (r, false);
+        }
         (
             ItemResult::new(item, ItemStatus::Failed, Some(format!("{prefix}{e}"))),
             is_transient(e),
@@ -306,6 +331,13 @@ async fn run_ec2_item(
             };
             let (status, detail, transient) =
                 match wait_for_snapshot(mutator, &snapshot, clock, opts).await {
+                    Err(why) if interrupted(mutator, opts) => (
+                        ItemStatus::Skipped,
+                        format!(
+                            "volume kept: snapshot {snapshot} was taken, then the delete was {NOT_STARTED} ({why})"
+                        ),
+                        false,
+                    ),
                     Err(why) => (
                         ItemStatus::Failed,
                         format!("volume kept: snapshot {snapshot} {why}"),
@@ -315,6 +347,14 @@ async fn run_ec2_item(
                         Ok(()) => (
                             ItemStatus::Done,
                             format!("snapshot {snapshot} completed, then deleted"),
+                            false,
+                        ),
+                        Err(e) if refused_by_interrupt(&e) => (
+                            ItemStatus::Skipped,
+                            format!(
+                                "volume kept: snapshot {snapshot} completed, then the delete was \
+                                 {NOT_STARTED}"
+                            ),
                             false,
                         ),
                         Err(e) => (
@@ -355,6 +395,9 @@ async fn wait_for_snapshot(
 ) -> std::result::Result<(), String> {
     let start = clock.elapsed();
     loop {
+        if interrupted(mutator, opts) {
+            return Err("not awaited".into());
+        }
         match mutator.snapshot_state(snapshot).await {
             Ok(Some(s)) if s == "completed" => return Ok(()),
             Ok(Some(s)) if s == "error" => return Err("ended in state error".into()),
@@ -374,6 +417,7 @@ async fn wait_for_snapshot(
 async fn run_images(
     mutator: &Mutator,
     plan: &CleanupPlan,
+    opts: &ExecuteOptions,
     runnable: &[usize],
     results: &mut [Option<ItemResult>],
     progress: &mut (dyn FnMut(&ItemResult) + Send),
@@ -390,6 +434,15 @@ async fn run_images(
             .iter()
             .filter_map(|&i| plan.items[i].digest.clone())
             .collect();
+        if interrupted(mutator, opts) {
+            for &i in &indexes {
+                let r =
+                    ItemResult::new(&plan.items[i], ItemStatus::Skipped, Some(NOT_STARTED.into()));
+                progress(&r);
+                results[i] = Some(r);
+            }
+            continue;
+        }
         let outcomes = match &stopped {
             Some(why) => digests
                 .iter()
@@ -397,6 +450,10 @@ async fn run_images(
                 .collect(),
             None => match mutator.delete_images(repo, &digests).await {
                 Ok(o) => o,
+                Err(e) if refused_by_interrupt(&e) => digests
+                    .iter()
+                    .map(|d| (d.clone(), DeleteOutcome::NotAttempted(NOT_STARTED.into())))
+                    .collect(),
                 Err(e) => digests
                     .iter()
                     .map(|d| (d.clone(), DeleteOutcome::Failed(e.to_string())))
@@ -419,7 +476,11 @@ async fn run_images(
                 Some(DeleteOutcome::NotAttempted(why)) => ItemResult::new(
                     item,
                     ItemStatus::Skipped,
-                    Some(format!("not attempted: {why}")),
+                    Some(if why == NOT_STARTED {
+                        why.clone()
+                    } else {
+                        format!("not attempted: {why}")
+                    }),
                 ),
                 None => ItemResult::new(
                     item,

@@ -1,7 +1,9 @@
 //! Which ECR images a cleanup deletes (pure): per user, everything older than the newest N
 //! tags — but never an image that is in use, and never one that also carries a kept tag
 //! (one of a user's newest N, or a tag that names no user, like `alice-latest`), since
-//! images are deleted by digest and that would take the kept tag with them.
+//! images are deleted by digest and that would take the kept tag with them. Also kept: the
+//! rollback targets (images the newest `[safety] keep_revisions` revisions of a running
+//! service's family reference) and every image a user's resume tag points at.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -11,7 +13,12 @@ use super::CleanupItem;
 use crate::analysis::age::age_days;
 use crate::analysis::cost::cents;
 use crate::analysis::in_use::InUse;
+use crate::analysis::keep::KeptImages;
 use crate::analysis::tags::{TagEntry, TagPattern, group_by_user};
+use crate::aws::AwsClients;
+use crate::config::Settings;
+use crate::error::Result;
+use crate::load::{load_all_images, load_in_use, load_rollback_targets};
 use crate::model::{Image, ResourceKind, Skipped};
 
 /// ECR storage, USD per GB-month (us-east-1 list price).
@@ -24,6 +31,56 @@ pub struct ImageRules<'a> {
     pub keep_newest: usize,
     pub min_age_days: Option<i64>,
     pub now: DateTime<Utc>,
+    /// Images kept whatever their age (rollback targets), with the reason.
+    pub kept: &'a KeptImages,
+    /// The resume tag pattern (`{user}-latest`): an image it points at is kept.
+    pub resume_tag: &'a str,
+}
+
+/// What the image rules judge: every image, what is in use, the rollback targets.
+pub(crate) struct ImageState {
+    pub images: Vec<Image>,
+    pub in_use: InUse,
+    pub kept: KeptImages,
+}
+
+impl ImageState {
+    /// Reads all three; any read that fails (a denied permission, a failed page) is an
+    /// error, so nothing is planned or deleted on an incomplete picture.
+    pub async fn load(aws: &AwsClients, settings: &Settings) -> Result<Self> {
+        let (images, in_use, kept) = futures::try_join!(
+            load_all_images(aws),
+            load_in_use(aws),
+            load_rollback_targets(aws, settings.keep_revisions)
+        )?;
+        Ok(Self {
+            images,
+            in_use,
+            kept,
+        })
+    }
+
+    /// The rules for this state and the settings.
+    pub fn rules<'a>(
+        &'a self,
+        settings: &'a Settings,
+        keep_newest: usize,
+        min_age_days: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> ImageRules<'a> {
+        ImageRules {
+            pattern: &settings.tag_pattern,
+            keep_newest,
+            min_age_days,
+            now,
+            kept: &self.kept,
+            resume_tag: &settings.resume_tag,
+        }
+    }
+
+    pub fn plan(&self, rules: &ImageRules<'_>) -> (Vec<CleanupItem>, Vec<Skipped>) {
+        plan_images(&self.images, &self.in_use, rules)
+    }
 }
 
 /// The image's compressed size in GiB.
@@ -66,6 +123,12 @@ pub fn plan_images(
             }
         }
     }
+    // Every user's resume tag (`alice-latest`).
+    let resume_tags: HashSet<String> = groups
+        .iter()
+        .filter_map(|g| g.user.as_deref())
+        .map(|u| rules.resume_tag.replace("{user}", u))
+        .collect();
     let mut items = Vec::new();
     let mut skipped = Vec::new();
     let mut seen = HashSet::new();
@@ -90,6 +153,19 @@ pub fn plan_images(
                 ResourceKind::Image,
                 gib(image),
                 format!("in use by a service or a running task ({tags})"),
+            ));
+            continue;
+        }
+        if let Some(why) = rules.kept.reason(image) {
+            skipped.push(Skipped::new(&id, ResourceKind::Image, gib(image), why));
+            continue;
+        }
+        if let Some(tag) = image.tags.iter().find(|t| resume_tags.contains(t.as_str())) {
+            skipped.push(Skipped::new(
+                &id,
+                ResourceKind::Image,
+                gib(image),
+                format!("resume tag {tag} points at it"),
             ));
             continue;
         }
@@ -148,12 +224,107 @@ mod tests {
         }
     }
 
+    static NOTHING_KEPT: std::sync::LazyLock<KeptImages> =
+        std::sync::LazyLock::new(KeptImages::default);
+
     fn rules(pattern: &TagPattern, min_age: Option<i64>) -> ImageRules<'_> {
         ImageRules {
             pattern,
             keep_newest: 2,
             min_age_days: min_age,
             now: now(),
+            kept: &NOTHING_KEPT,
+            resume_tag: "{user}-latest",
+        }
+    }
+
+    #[test]
+    fn rollback_targets_and_resume_tags_are_kept_with_the_reason() {
+        // alice: five snapshots, the newest two kept by count; a1..a3 are candidates.
+        let images = vec![
+            image("sha256:a1", &["alice-20261101T0800"], 1),
+            image("sha256:a2", &["alice-20261102T0800"], 2),
+            image("sha256:a3", &["alice-20261103T0800"], 3),
+            image("sha256:a4", &["alice-20261104T0800"], 4),
+            image("sha256:a5", &["alice-20261105T0800"], 5),
+        ];
+        let default_pattern = TagPattern::default();
+        // A pattern under which `alice-resume` is itself a user tag (it would be deleted
+        // as one of alice's old tags if the resume rule did not keep it).
+        let loose = TagPattern::new(r"^(?P<user>[a-z]+)-(?P<ts>[0-9A-Za-z]+)$").expect("regex");
+        struct Case {
+            name: &'static str,
+            kept: &'static [(&'static str, &'static str)],
+            resume_on: Option<(&'static str, &'static str)>,
+            loose: bool,
+            items: &'static [&'static str],
+            skipped: &'static [(&'static str, &'static str)],
+        }
+        let cases = [
+            Case {
+                name: "nothing kept",
+                kept: &[],
+                resume_on: None,
+                loose: false,
+                items: &["ws@sha256:a1", "ws@sha256:a2", "ws@sha256:a3"],
+                skipped: &[],
+            },
+            Case {
+                name: "by tag",
+                kept: &[("reg.example.com/ws:alice-20261101T0800", "rollback target: worker:7")],
+                resume_on: None,
+                loose: false,
+                items: &["ws@sha256:a2", "ws@sha256:a3"],
+                skipped: &[("ws@sha256:a1", "rollback target: worker:7")],
+            },
+            Case {
+                name: "by digest, whatever the tag says",
+                kept: &[("reg.example.com/ws:gone@sha256:a2", "rollback target: worker:6")],
+                resume_on: None,
+                loose: false,
+                items: &["ws@sha256:a1", "ws@sha256:a3"],
+                skipped: &[("ws@sha256:a2", "rollback target: worker:6")],
+            },
+            Case {
+                name: "another repository's tag keeps nothing here",
+                kept: &[("reg.example.com/api:alice-20261101T0800", "rollback target: api:2")],
+                resume_on: None,
+                loose: false,
+                items: &["ws@sha256:a1", "ws@sha256:a2", "ws@sha256:a3"],
+                skipped: &[],
+            },
+            Case {
+                name: "resume tag on an old image, custom resume pattern",
+                kept: &[],
+                resume_on: Some(("sha256:a2", "alice-resume")),
+                loose: true,
+                items: &["ws@sha256:a1", "ws@sha256:a3"],
+                skipped: &[("ws@sha256:a2", "resume tag alice-resume points at it")],
+            },
+        ];
+        for case in cases {
+            let mut kept = KeptImages::default();
+            for (reference, why) in case.kept {
+                kept.add(reference, why);
+            }
+            let mut images = images.clone();
+            if let Some((digest, tag)) = case.resume_on
+                && let Some(i) = images.iter_mut().find(|i| i.digest == digest)
+            {
+                i.tags.push(tag.to_string());
+            }
+            let pattern = if case.loose { &loose } else { &default_pattern };
+            let mut r = rules(pattern, None);
+            r.kept = &kept;
+            r.resume_tag = "{user}-resume";
+            let (items, skipped) = plan_images(&images, &InUse::default(), &r);
+            let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+            assert_eq!(ids, case.items, "{}", case.name);
+            let skipped: Vec<(&str, &str)> = skipped
+                .iter()
+                .map(|s| (s.id.as_str(), s.reason.as_str()))
+                .collect();
+            assert_eq!(skipped, case.skipped, "{}", case.name);
         }
     }
 
@@ -184,6 +355,10 @@ mod tests {
             .map(|s| (s.id.as_str(), s.reason.contains("in use")))
             .collect();
         assert_eq!(skipped, [("ws@sha256:a2", true), ("ws@sha256:b1", false)]);
+        assert_eq!(
+            plan_images(&images, &in_use, &rules(&pattern, None)).1[1].reason,
+            "resume tag bob-latest points at it"
+        );
     }
 
     #[test]

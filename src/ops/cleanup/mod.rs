@@ -19,11 +19,11 @@ use crate::analysis::orphans::OrphanReport;
 use crate::aws::{AwsClients, Preflight};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::load::{load_all_images, load_in_use, load_orphans};
+use crate::load::load_orphans;
 use crate::model::{ResourceKind, Skipped};
 
 use super::guard::Mutator;
-use images::{ImageRules, plan_images};
+use images::ImageState;
 
 /// One resource the plan deletes.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,17 +146,13 @@ impl Candidates {
             if !wants_images {
                 return Ok(None);
             }
-            let (images, in_use) = futures::try_join!(load_all_images(aws), load_in_use(aws))?;
-            Ok(Some(plan_images(
-                &images,
-                &in_use,
-                &ImageRules {
-                    pattern: &settings.tag_pattern,
-                    keep_newest: settings.keep_newest,
-                    min_age_days,
-                    now,
-                },
-            )))
+            let state = ImageState::load(aws, settings).await?;
+            Ok(Some(state.plan(&state.rules(
+                settings,
+                settings.keep_newest,
+                min_age_days,
+                now,
+            ))))
         };
         let (orphans, images) = futures::try_join!(orphans, images)?;
         Ok(Self { orphans, images })
