@@ -222,7 +222,7 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     assert_eq!(
         entries
             .iter()
-            .filter(|e| e.action == "ec2:DeleteSnapshot")
+            .filter(|e| e.action == "ec2:DeleteSnapshot" && e.is_result())
             .count(),
         fleet.orphan_snapshots.len()
     );

@@ -207,18 +207,24 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     assert_eq!(deleted_ok.num_calls(), 2);
     assert_eq!(throttled.num_calls(), 1);
     let entries = read_entries(&log).expect("audit");
-    let lines: Vec<(String, String)> = entries
+    // An intent line before each request, its result after (one at a time here).
+    let lines: Vec<(String, &str, &str)> = entries
         .iter()
-        .map(|e| (e.resource_ids.join(","), e.result.clone()))
+        .map(|e| (e.resource_ids.join(","), e.phase.as_str(), e.result.as_str()))
         .collect();
+    let line = |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
     assert_eq!(
         lines,
         [
-            ("vol-1".to_string(), "ok".to_string()),
-            ("vol-2".to_string(), "ok".to_string()),
-            ("vol-3".to_string(), "failed".to_string()),
+            line("vol-1", "intent", "pending"),
+            line("vol-1", "result", "ok"),
+            line("vol-2", "intent", "pending"),
+            line("vol-2", "result", "ok"),
+            line("vol-3", "intent", "pending"),
+            line("vol-3", "result", "failed"),
         ]
     );
+    assert!(ecsnap::ops::audit::unanswered(&entries).is_empty());
 }
 
 #[test]
@@ -346,10 +352,12 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
     assert_eq!(started.deployment_id.as_deref(), Some("ecs-svc/2"));
     assert_eq!(started.task_definition, TD);
     let entries = read_entries(&log).expect("audit");
-    assert_eq!(entries.len(), 1, "{entries:?}");
-    assert_eq!(entries[0].action, "ecs:UpdateService");
-    assert_eq!(entries[0].result, "ok");
-    let said = format!("{:?} {:?}", entries[0].resource_ids, entries[0].detail);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries[0].is_intent() && entries[1].is_result());
+    assert_eq!(entries[0].op, entries[1].op);
+    assert_eq!(entries[1].action, "ecs:UpdateService");
+    assert_eq!(entries[1].result, "ok");
+    let said = format!("{:?} {:?}", entries[1].resource_ids, entries[1].detail);
     assert!(
         said.contains("snap-0new"),
         "the audit names the snapshot: {said}"
