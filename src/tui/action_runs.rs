@@ -11,6 +11,7 @@ use super::effects::Effect;
 use super::msg::{Msg, Planned};
 use crate::aws::AwsClients;
 use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
+use crate::ops::interrupt::Interrupt;
 use crate::ops::redeploy::{self, Started};
 use crate::ops::session::LazySession;
 use crate::ops::wait::{SystemClock, WaitOptions, WaitProgress, wait_for_stable};
@@ -29,8 +30,9 @@ pub fn perform<'a>(
     aws: &'a AwsClients,
     session: &'a LazySession,
     tx: &'a UnboundedSender<Msg>,
+    interrupt: Interrupt,
 ) -> futures::future::BoxFuture<'a, Msg> {
-    Box::pin(perform_inner(effect, aws, session, tx))
+    Box::pin(perform_inner(effect, aws, session, tx, interrupt))
 }
 
 async fn perform_inner(
@@ -38,6 +40,7 @@ async fn perform_inner(
     aws: &AwsClients,
     session: &LazySession,
     tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
 ) -> Msg {
     match effect {
         Effect::LoadRevisions {
@@ -125,7 +128,7 @@ async fn perform_inner(
         },
         Effect::Cleanup { generation, plans } => Msg::CleanupDone {
             generation,
-            result: run_cleanup(aws, session, &plans, generation, tx).await,
+            result: run_cleanup(aws, session, &plans, generation, tx, interrupt).await,
         },
         other => {
             tracing::error!("not an action effect: {other:?}");
@@ -203,7 +206,12 @@ async fn run_cleanup(
     plans: &[CleanupPlan],
     generation: u64,
     tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
 ) -> Result<Vec<cleanup::ItemResult>, String> {
+    let opts = ExecuteOptions {
+        interrupt,
+        ..ExecuteOptions::default()
+    };
     let (m, settings) = session.mutator().await?;
     let clock = SystemClock::default();
     let mut all = Vec::new();
@@ -221,7 +229,7 @@ async fn run_cleanup(
             settings,
             plan,
             &clock,
-            &ExecuteOptions::default(),
+            &opts,
             &mut on_item,
         )
         .await

@@ -134,6 +134,8 @@ pub struct AppState {
     /// Drives the spinner.
     pub tick: usize,
     pub quit: bool,
+    /// Ctrl-C was pressed once during the running cleanup (a second one quits).
+    pub cleanup_interrupted: bool,
     /// The open action dialog; it takes every key while open.
     pub modal: Option<super::modal::Modal>,
     /// The newest dialog's generation (answers for older ones are dropped).
@@ -175,6 +177,7 @@ impl AppState {
             page: 10,
             tick: 0,
             quit: false,
+            cleanup_interrupted: false,
             modal: None,
             action_generation: 0,
         }

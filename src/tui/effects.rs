@@ -15,6 +15,7 @@ use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
 use crate::ops::audit::AuditLog;
+use crate::ops::interrupt::Interrupt;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::redeploy::RedeployPlan;
 use crate::ops::restore_user::RestorePlan;
@@ -92,6 +93,9 @@ pub enum Effect {
     },
     /// Stop what the dialog had in flight (a plan load, or watching a rollout).
     CancelAction,
+    /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
+    /// are reported (the rest "not started: interrupted").
+    InterruptCleanup,
 }
 
 impl Effect {
@@ -117,6 +121,8 @@ pub struct EffectRunner {
     session: Arc<LazySession>,
     tx: UnboundedSender<Msg>,
     running: HashMap<&'static str, AbortHandle>,
+    /// The running cleanup's interrupt (a fresh one per cleanup).
+    cleanup_interrupt: Interrupt,
 }
 
 impl EffectRunner {
@@ -134,6 +140,7 @@ impl EffectRunner {
             session: Arc::new(session),
             tx,
             running: HashMap::new(),
+            cleanup_interrupt: Interrupt::new(),
         }
     }
 
@@ -144,6 +151,14 @@ impl EffectRunner {
     }
 
     fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::InterruptCleanup => {
+                self.cleanup_interrupt.trigger();
+                return;
+            }
+            Effect::Cleanup { .. } => self.cleanup_interrupt = Interrupt::new(),
+            _ => {}
+        }
         let slot = effect.slot();
         if let Some(previous) = self.running.remove(slot) {
             previous.abort();
@@ -153,8 +168,9 @@ impl EffectRunner {
         }
         let (aws, settings, tx) = (self.aws.clone(), self.settings.clone(), self.tx.clone());
         let session = self.session.clone();
+        let interrupt = self.cleanup_interrupt.clone();
         let handle = tokio::spawn(async move {
-            let msg = perform(effect, &aws, &session, &settings, &tx).await;
+            let msg = perform(effect, &aws, &session, &settings, &tx, interrupt).await;
             // The console may have quit; nobody to tell then.
             let _ = tx.send(msg);
         });
@@ -180,6 +196,7 @@ async fn perform(
     session: &LazySession,
     settings: &Settings,
     tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
 ) -> Msg {
     match effect {
         Effect::LoadIdentity => {
@@ -266,6 +283,6 @@ async fn perform(
                     .map_err(|e| text(&e)),
             }
         }
-        action => super::action_runs::perform(action, aws, session, tx).await,
+        action => super::action_runs::perform(action, aws, session, tx, interrupt).await,
     }
 }

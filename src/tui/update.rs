@@ -12,6 +12,7 @@ use super::effects::Effect;
 use super::flows;
 use super::jump;
 use super::keymap;
+use super::modal::{ModalKind, Stage};
 use super::msg::{Event, Msg};
 use super::panes::snapshots::Unique;
 use super::panes::{LoadState, Progress};
@@ -54,7 +55,26 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+    let cleanup_running = state.modal.as_ref().is_some_and(|m| {
+        m.stage == Stage::Running && matches!(m.kind, ModalKind::Cleanup(_))
+    });
+    if !cleanup_running {
+        state.cleanup_interrupted = false;
+    }
     if keymap::is_force_quit(key) {
+        // The first Ctrl-C during a cleanup stops new deletes and lets those in flight
+        // finish (reported); the second quits at once.
+        if cleanup_running && !state.cleanup_interrupted {
+            state.cleanup_interrupted = true;
+            if let Some(m) = state.modal.as_mut() {
+                m.confirm.error = Some(
+                    "interrupted: no new deletes start; waiting for those in flight. Ctrl-C \
+                     again quits at once"
+                        .into(),
+                );
+            }
+            return vec![Effect::InterruptCleanup];
+        }
         state.quit = true;
         return Vec::new();
     }

@@ -398,6 +398,7 @@ fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
 }
 
 mod cleanup;
+mod interrupt;
 mod others;
 mod screens;
 
