@@ -210,9 +210,16 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     // An intent line before each request, its result after (one at a time here).
     let lines: Vec<(String, &str, &str)> = entries
         .iter()
-        .map(|e| (e.resource_ids.join(","), e.phase.as_str(), e.result.as_str()))
+        .map(|e| {
+            (
+                e.resource_ids.join(","),
+                e.phase.as_str(),
+                e.result.as_str(),
+            )
+        })
         .collect();
-    let line = |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
+    let line =
+        |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
     assert_eq!(
         lines,
         [

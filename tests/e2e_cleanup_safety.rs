@@ -113,7 +113,7 @@ fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
 
 /// Waits (without sleeping: re-reading the file) until the audit log has an intent line.
 fn first_intent(log: &Path, child: &mut std::process::Child) {
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_mins(2);
     loop {
         if std::fs::read_to_string(log).is_ok_and(|t| t.contains(r#""phase":"intent""#)) {
             return;
@@ -187,7 +187,10 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
         "every request sent has its result line"
     );
     assert!(!gone.is_empty(), "the first delete was in flight");
-    assert!(gone.len() < created.len(), "the interrupt stopped new deletes");
+    assert!(
+        gone.len() < created.len(),
+        "the interrupt stopped new deletes"
+    );
 
     // The normal report: the deleted as done, the rest skipped as not started.
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -27,9 +27,11 @@ use ecsnap::aws::{
 };
 use ecsnap::config::Settings;
 use ecsnap::model::{CallerIdentity, ResourceKind};
-use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
 use ecsnap::ops::audit::unanswered;
-use ecsnap::ops::cleanup::{self, CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus};
+use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
+use ecsnap::ops::cleanup::{
+    self, CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus,
+};
 use ecsnap::ops::guard::Mutator;
 use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
 use ecsnap::ops::wait::FakeClock;
@@ -213,9 +215,17 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
     let (ecs, _rules) = studio_ecs(false);
     let (aws, _ops) = clients(ecs, workspaces_ecr(), client!(aws_sdk_ec2, no_rules()));
     let settings = Settings::default();
-    let plan = cleanup::plan(&aws, &settings, None, ResourceKind::Image, None, false, now())
-        .await
-        .expect("plans");
+    let plan = cleanup::plan(
+        &aws,
+        &settings,
+        None,
+        ResourceKind::Image,
+        None,
+        false,
+        now(),
+    )
+    .await
+    .expect("plans");
     // Newest 3 kept (a4..a6); of a1..a3, a1 is studio:2's tag and a2 studio:1's digest pin.
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a3"]);
@@ -236,9 +246,17 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         keep_revisions: 2,
         ..Settings::default()
     };
-    let plan = cleanup::plan(&aws, &settings, None, ResourceKind::Image, None, false, now())
-        .await
-        .expect("plans");
+    let plan = cleanup::plan(
+        &aws,
+        &settings,
+        None,
+        ResourceKind::Image,
+        None,
+        false,
+        now(),
+    )
+    .await
+    .expect("plans");
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a2", "ws@sha256:a3"]);
 }
@@ -247,9 +265,17 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
 async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
     let (ecs, rules) = studio_ecs(true);
     let (aws, _ops) = clients(ecs, workspaces_ecr(), client!(aws_sdk_ec2, no_rules()));
-    let err = cleanup::plan(&aws, &Settings::default(), None, ResourceKind::Image, None, false, now())
-        .await
-        .expect_err("an incomplete picture plans nothing");
+    let err = cleanup::plan(
+        &aws,
+        &Settings::default(),
+        None,
+        ResourceKind::Image,
+        None,
+        false,
+        now(),
+    )
+    .await
+    .expect_err("an incomplete picture plans nothing");
     let text = err.to_string();
     assert!(text.contains("`ecs:ListTaskDefinitions`"), "{text}");
     assert!(text.contains("denied"), "{text}");
@@ -373,7 +399,13 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
     let entries = read_entries(&log).expect("audit");
     let lines: Vec<(&str, &str, &str)> = entries
         .iter()
-        .map(|e| (e.resource_ids[0].as_str(), e.phase.as_str(), e.result.as_str()))
+        .map(|e| {
+            (
+                e.resource_ids[0].as_str(),
+                e.phase.as_str(),
+                e.result.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         lines,

@@ -185,7 +185,11 @@ mod tests {
             ..Service::default()
         };
         let services = vec![
-            service("ACTIVE", &format!("{TD}/worker:7"), &[&format!("{TD}/worker:6")]),
+            service(
+                "ACTIVE",
+                &format!("{TD}/worker:7"),
+                &[&format!("{TD}/worker:6")],
+            ),
             service("DRAINING", "api:3", &["batch:1"]),
             service("INACTIVE", "old:9", &[]),
             service("ACTIVE", "", &[]),

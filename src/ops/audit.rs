@@ -311,10 +311,20 @@ mod tests {
         let log = AuditLog::open(&path).expect("opens");
         let actor = Actor::default();
         let ids = |id: &str| vec![id.to_string()];
-        let a = log.intent(&actor, "ec2:DeleteVolume", &ids("vol-1")).expect("a");
-        let b = log.intent(&actor, "ec2:DeleteVolume", &ids("vol-2")).expect("b");
+        let a = log
+            .intent(&actor, "ec2:DeleteVolume", &ids("vol-1"))
+            .expect("a");
+        let b = log
+            .intent(&actor, "ec2:DeleteVolume", &ids("vol-2"))
+            .expect("b");
         assert_ne!(a, b);
-        log.result(&actor, Some(&a), "ec2:DeleteVolume", &ids("vol-1"), Ok(None));
+        log.result(
+            &actor,
+            Some(&a),
+            "ec2:DeleteVolume",
+            &ids("vol-1"),
+            Ok(None),
+        );
         // vol-2: sent, then the process died (no result line).
         let entries = read_entries(&path).expect("reads");
         let phases: Vec<(&str, &str, &str)> = entries

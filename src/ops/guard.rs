@@ -139,6 +139,8 @@ impl Mutator {
         };
         self.audit
             .result(&self.actor, Some(&sending.op), action, ids, outcome);
+        // Recorded: no longer in flight.
+        drop(sending);
     }
 
     // Reads that only actions need: no guard, no audit.

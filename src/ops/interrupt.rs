@@ -120,7 +120,11 @@ impl Drop for MutationPhase {
 
 /// The stderr line printed on the first interrupt during a mutation.
 pub fn waiting_line(in_flight: usize) -> String {
-    let noun = if in_flight == 1 { "request" } else { "requests" };
+    let noun = if in_flight == 1 {
+        "request"
+    } else {
+        "requests"
+    };
     format!(
         "interrupted: waiting for {in_flight} {noun} in flight (up to {} s); Ctrl-C again to \
          exit at once",

@@ -223,17 +223,9 @@ async fn run_cleanup(
                 result: r.clone(),
             });
         };
-        let results = cleanup::execute(
-            aws,
-            m,
-            settings,
-            plan,
-            &clock,
-            &opts,
-            &mut on_item,
-        )
-        .await
-        .map_err(|e| text(&e))?;
+        let results = cleanup::execute(aws, m, settings, plan, &clock, &opts, &mut on_item)
+            .await
+            .map_err(|e| text(&e))?;
         all.extend(results);
     }
     Ok(all)

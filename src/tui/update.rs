@@ -55,9 +55,10 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
-    let cleanup_running = state.modal.as_ref().is_some_and(|m| {
-        m.stage == Stage::Running && matches!(m.kind, ModalKind::Cleanup(_))
-    });
+    let cleanup_running = state
+        .modal
+        .as_ref()
+        .is_some_and(|m| m.stage == Stage::Running && matches!(m.kind, ModalKind::Cleanup(_)));
     if !cleanup_running {
         state.cleanup_interrupted = false;
     }

@@ -170,12 +170,8 @@ async fn recheck(
         }
         ResourceKind::Image => {
             let state = ImageState::load(aws, settings).await?;
-            let (still, skipped) = state.plan(&state.rules(
-                settings,
-                plan.keep_newest,
-                None,
-                crate::config::now(),
-            ));
+            let (still, skipped) =
+                state.plan(&state.rules(settings, plan.keep_newest, None, crate::config::now()));
             for item in &plan.items {
                 if still.iter().any(|s| s.id == item.id) {
                     continue;
@@ -329,41 +325,44 @@ async fn run_ec2_item(
                 Ok(s) => s,
                 Err(e) => return failed("volume kept: snapshot not created: ", &e),
             };
-            let (status, detail, transient) =
-                match wait_for_snapshot(mutator, &snapshot, clock, opts).await {
-                    Err(why) if interrupted(mutator, opts) => (
+            let (status, detail, transient) = match wait_for_snapshot(
+                mutator, &snapshot, clock, opts,
+            )
+            .await
+            {
+                Err(why) if interrupted(mutator, opts) => (
+                    ItemStatus::Skipped,
+                    format!(
+                        "volume kept: snapshot {snapshot} was taken, then the delete was {NOT_STARTED} ({why})"
+                    ),
+                    false,
+                ),
+                Err(why) => (
+                    ItemStatus::Failed,
+                    format!("volume kept: snapshot {snapshot} {why}"),
+                    false,
+                ),
+                Ok(()) => match mutator.delete_volume(&item.id).await {
+                    Ok(()) => (
+                        ItemStatus::Done,
+                        format!("snapshot {snapshot} completed, then deleted"),
+                        false,
+                    ),
+                    Err(e) if refused_by_interrupt(&e) => (
                         ItemStatus::Skipped,
                         format!(
-                            "volume kept: snapshot {snapshot} was taken, then the delete was {NOT_STARTED} ({why})"
-                        ),
-                        false,
-                    ),
-                    Err(why) => (
-                        ItemStatus::Failed,
-                        format!("volume kept: snapshot {snapshot} {why}"),
-                        false,
-                    ),
-                    Ok(()) => match mutator.delete_volume(&item.id).await {
-                        Ok(()) => (
-                            ItemStatus::Done,
-                            format!("snapshot {snapshot} completed, then deleted"),
-                            false,
-                        ),
-                        Err(e) if refused_by_interrupt(&e) => (
-                            ItemStatus::Skipped,
-                            format!(
-                                "volume kept: snapshot {snapshot} completed, then the delete was \
+                            "volume kept: snapshot {snapshot} completed, then the delete was \
                                  {NOT_STARTED}"
-                            ),
-                            false,
                         ),
-                        Err(e) => (
-                            ItemStatus::Failed,
-                            format!("snapshot {snapshot} completed, but deleting failed: {e}"),
-                            is_transient(&e),
-                        ),
-                    },
-                };
+                        false,
+                    ),
+                    Err(e) => (
+                        ItemStatus::Failed,
+                        format!("snapshot {snapshot} completed, but deleting failed: {e}"),
+                        is_transient(&e),
+                    ),
+                },
+            };
             let mut r = ItemResult::new(item, status, Some(detail));
             r.snapshot_id = Some(snapshot);
             (r, transient)
@@ -436,8 +435,11 @@ async fn run_images(
             .collect();
         if interrupted(mutator, opts) {
             for &i in &indexes {
-                let r =
-                    ItemResult::new(&plan.items[i], ItemStatus::Skipped, Some(NOT_STARTED.into()));
+                let r = ItemResult::new(
+                    &plan.items[i],
+                    ItemStatus::Skipped,
+                    Some(NOT_STARTED.into()),
+                );
                 progress(&r);
                 results[i] = Some(r);
             }

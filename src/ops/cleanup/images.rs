@@ -240,6 +240,14 @@ mod tests {
 
     #[test]
     fn rollback_targets_and_resume_tags_are_kept_with_the_reason() {
+        struct Case {
+            name: &'static str,
+            kept: &'static [(&'static str, &'static str)],
+            resume_on: Option<(&'static str, &'static str)>,
+            loose: bool,
+            items: &'static [&'static str],
+            skipped: &'static [(&'static str, &'static str)],
+        }
         // alice: five snapshots, the newest two kept by count; a1..a3 are candidates.
         let images = vec![
             image("sha256:a1", &["alice-20261101T0800"], 1),
@@ -252,14 +260,6 @@ mod tests {
         // A pattern under which `alice-resume` is itself a user tag (it would be deleted
         // as one of alice's old tags if the resume rule did not keep it).
         let loose = TagPattern::new(r"^(?P<user>[a-z]+)-(?P<ts>[0-9A-Za-z]+)$").expect("regex");
-        struct Case {
-            name: &'static str,
-            kept: &'static [(&'static str, &'static str)],
-            resume_on: Option<(&'static str, &'static str)>,
-            loose: bool,
-            items: &'static [&'static str],
-            skipped: &'static [(&'static str, &'static str)],
-        }
         let cases = [
             Case {
                 name: "nothing kept",
@@ -271,7 +271,10 @@ mod tests {
             },
             Case {
                 name: "by tag",
-                kept: &[("reg.example.com/ws:alice-20261101T0800", "rollback target: worker:7")],
+                kept: &[(
+                    "reg.example.com/ws:alice-20261101T0800",
+                    "rollback target: worker:7",
+                )],
                 resume_on: None,
                 loose: false,
                 items: &["ws@sha256:a2", "ws@sha256:a3"],
@@ -279,7 +282,10 @@ mod tests {
             },
             Case {
                 name: "by digest, whatever the tag says",
-                kept: &[("reg.example.com/ws:gone@sha256:a2", "rollback target: worker:6")],
+                kept: &[(
+                    "reg.example.com/ws:gone@sha256:a2",
+                    "rollback target: worker:6",
+                )],
                 resume_on: None,
                 loose: false,
                 items: &["ws@sha256:a1", "ws@sha256:a3"],
@@ -287,7 +293,10 @@ mod tests {
             },
             Case {
                 name: "another repository's tag keeps nothing here",
-                kept: &[("reg.example.com/api:alice-20261101T0800", "rollback target: api:2")],
+                kept: &[(
+                    "reg.example.com/api:alice-20261101T0800",
+                    "rollback target: api:2",
+                )],
                 resume_on: None,
                 loose: false,
                 items: &["ws@sha256:a1", "ws@sha256:a2", "ws@sha256:a3"],

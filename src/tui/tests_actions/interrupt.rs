@@ -30,7 +30,10 @@ fn running_cleanup() -> (AppState, u64, String) {
 fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
     let (mut s, g, id) = running_cleanup();
     assert_eq!(ctrl_c(&mut s), vec![Effect::InterruptCleanup]);
-    assert!(!s.quit, "the first Ctrl-C does not quit while deletes are in flight");
+    assert!(
+        !s.quit,
+        "the first Ctrl-C does not quit while deletes are in flight"
+    );
     let text = render(&s, 120, 40);
     assert!(text.contains("interrupted"), "{text}");
     // The results still land in the dialog.
