@@ -494,7 +494,13 @@ async fn odd_aws_data_loads_without_panicking() {
             .all(|s| s.name.is_empty() && s.desired_count == 0)
     );
     let settings = ecsnap::config::Settings::default();
-    let report = ecsnap::load::load_orphans(&aws, &settings, None, None, chrono::Utc::now())
+    let report = ecsnap::load::load_orphans(
+        &aws,
+        &settings,
+        None,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
+        chrono::Utc::now(),
+    )
         .await
         .expect("odd EC2 data loads");
     let ids: Vec<&str> = report

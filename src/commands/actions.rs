@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use super::{print_json, print_text};
+use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, connect_with_ops};
 use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
 use crate::config::{Settings, now};
@@ -98,6 +99,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
         Command::Cleanup {
             what,
             min_age,
+            unattached_days,
             snapshot_first,
             dry_run,
             yes,
@@ -112,7 +114,10 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             .await?;
             let req = CleanupRequest {
                 target,
-                min_age: min_age.map(i64::from),
+                filter: OrphanFilter {
+                    min_age_days: min_age.map(i64::from),
+                    unattached_days: unattached_days.map(i64::from),
+                },
                 snapshot_first,
                 dry_run,
                 yes,
@@ -401,7 +406,7 @@ pub fn progress_text(p: &WaitProgress) -> String {
 /// What `cleanup` was asked for.
 struct CleanupRequest {
     target: ResourceKind,
-    min_age: Option<i64>,
+    filter: OrphanFilter,
     snapshot_first: bool,
     dry_run: bool,
     yes: bool,
@@ -410,7 +415,7 @@ struct CleanupRequest {
 async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32> {
     let CleanupRequest {
         target,
-        min_age,
+        filter,
         snapshot_first,
         dry_run,
         yes,
@@ -421,7 +426,7 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
         &s.settings,
         account,
         target,
-        min_age,
+        filter,
         snapshot_first,
         now(),
     )
