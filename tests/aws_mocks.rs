@@ -478,11 +478,15 @@ async fn odd_aws_data_loads_without_panicking() {
             )
             .build()
     });
+    let templates = mock!(aws_sdk_ec2::Client::describe_launch_templates).then_output(|| {
+        aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
+            .build()
+    });
     let sleep = InstantSleep::default();
     let aws = clients(
         ecs(&[&clusters, &list_services, &describe], &sleep),
         ecr(&[], &sleep),
-        ec2(&[&volumes, &snapshots, &amis], &sleep),
+        ec2(&[&volumes, &snapshots, &amis, &templates], &sleep),
     );
     let services = ecsnap::load::load_services(&aws, None)
         .await
