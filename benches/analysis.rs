@@ -121,7 +121,15 @@ fn analysis(c: &mut Criterion) {
     };
     let (volumes, snapshots, amis) = ebs_fixture();
     c.bench_function("find_orphans_100k", |b| {
-        b.iter(|| find_orphans(black_box(&volumes), black_box(&snapshots), &amis, &[], &rules));
+        b.iter(|| {
+            find_orphans(
+                black_box(&volumes),
+                black_box(&snapshots),
+                &amis,
+                &[],
+                &rules,
+            )
+        });
     });
 
     let (images, in_use) = image_fixture();

@@ -505,8 +505,8 @@ async fn odd_aws_data_loads_without_panicking() {
         ecsnap::analysis::orphans::OrphanFilter::default(),
         chrono::Utc::now(),
     )
-        .await
-        .expect("odd EC2 data loads");
+    .await
+    .expect("odd EC2 data loads");
     let ids: Vec<&str> = report
         .volumes
         .iter()

@@ -33,13 +33,25 @@ fn bare_ecsnap(home: &Path) -> Command {
 }
 
 fn assert_says_no_credentials(cmd: impl Fn() -> Command) {
-    for args in [&["services"][..], &["orphans"], &["cleanup", "--volumes", "--dry-run"]] {
+    for args in [
+        &["services"][..],
+        &["orphans"],
+        &["cleanup", "--volumes", "--dry-run"],
+    ] {
         let out = cmd().args(args).output().expect("ecsnap runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert!(stderr.contains("no AWS credentials found"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("no AWS credentials found"),
+            "{args:?}: {stderr}"
+        );
         assert!(!stderr.contains("cannot reach"), "{args:?}: {stderr}");
-        for how in ["--profile", "aws sso login", "aws configure", "AWS_ACCESS_KEY_ID"] {
+        for how in [
+            "--profile",
+            "aws sso login",
+            "aws configure",
+            "AWS_ACCESS_KEY_ID",
+        ] {
             assert!(stderr.contains(how), "{args:?} names {how}: {stderr}");
         }
     }

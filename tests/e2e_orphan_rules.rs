@@ -105,7 +105,10 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     let mut safety: Vec<(String, String)> = Vec::new();
     for r in results {
         assert_eq!(r["status"], "done", "{r}");
-        let snap = r["snapshot_id"].as_str().expect("a safety snapshot").to_string();
+        let snap = r["snapshot_id"]
+            .as_str()
+            .expect("a safety snapshot")
+            .to_string();
         let vol = r["id"].as_str().expect("volume").to_string();
         let tags = snapshot_tags(&ec2, &snap).expect("safety snapshot exists");
         assert!(
@@ -162,16 +165,16 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     .expect("second version");
 
     // 2. Snapshots.
-    let snapshots = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--yes",
-    ]));
+    let snapshots =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--snapshots", "--yes"]));
     let planned = ids(&snapshots, "items", "id");
     assert_eq!(
         planned,
-        fleet.orphan_snapshots.iter().cloned().collect::<BTreeSet<_>>(),
+        fleet
+            .orphan_snapshots
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>(),
         "only the fleet's plain orphans: {snapshots}"
     );
     for (snap, vol) in &safety {
@@ -211,7 +214,10 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     );
     let planned = ids(&after, "items", "id");
     for (snap, _) in &safety {
-        assert!(planned.contains(snap), "{snap} offered after its date: {after}");
+        assert!(
+            planned.contains(snap),
+            "{snap} offered after its date: {after}"
+        );
     }
     assert!(!planned.contains(&dlm) && !planned.contains(&in_template));
 }
@@ -226,7 +232,10 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert_eq!(vols.len(), fleet.orphan_volumes.len());
     for v in vols {
         assert!(v.get("seen_available_since").is_some(), "{v}");
-        assert!(v["seen_available_since"].is_null(), "first run: unknown: {v}");
+        assert!(
+            v["seen_available_since"].is_null(),
+            "first run: unknown: {v}"
+        );
     }
     // The sightings are kept in the emulator's own file, apart from real data.
     let state = home.path().join("state/ecsnap");
@@ -260,9 +269,12 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     }
     // A new HOME (no sightings): unknown is not kept, and says so.
     let fresh = tempfile::tempdir().expect("tempdir");
-    let unknown = json_of(
-        ecsnap(&endpoint, fresh.path()).args(["--json", "orphans", "--unattached-days", "1"]),
-    );
+    let unknown = json_of(ecsnap(&endpoint, fresh.path()).args([
+        "--json",
+        "orphans",
+        "--unattached-days",
+        "1",
+    ]));
     assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&unknown, vol).expect("skipped with a reason");

@@ -13,8 +13,7 @@ use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{
     BlockDeviceMapping, EbsBlockDevice, Image, LaunchTemplate, LaunchTemplateBlockDeviceMapping,
-    LaunchTemplateEbsBlockDevice, LaunchTemplateVersion, ResponseLaunchTemplateData, Snapshot,
-    Tag,
+    LaunchTemplateEbsBlockDevice, LaunchTemplateVersion, ResponseLaunchTemplateData, Snapshot, Tag,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use ecsnap::analysis::orphans::OrphanFilter;
@@ -74,7 +73,11 @@ fn version(template: &str, n: i64, snapshots: &[&str]) -> LaunchTemplateVersion 
         data = data.block_device_mappings(
             LaunchTemplateBlockDeviceMapping::builder()
                 .device_name("/dev/xvdb")
-                .ebs(LaunchTemplateEbsBlockDevice::builder().snapshot_id(*s).build())
+                .ebs(
+                    LaunchTemplateEbsBlockDevice::builder()
+                        .snapshot_id(*s)
+                        .build(),
+                )
                 .build(),
         );
     }
@@ -124,8 +127,8 @@ async fn own_amis_are_read_with_include_disabled() {
 
 #[tokio::test]
 async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
-    let volumes =
-        mock!(aws_sdk_ec2::Client::describe_volumes).then_output(|| DescribeVolumesOutput::builder().build());
+    let volumes = mock!(aws_sdk_ec2::Client::describe_volumes)
+        .then_output(|| DescribeVolumesOutput::builder().build());
     let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
         DescribeSnapshotsOutput::builder()
             .snapshots(snapshot("snap-plain", &[]))
@@ -204,7 +207,11 @@ async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
     )
     .await
     .expect("orphans load");
-    assert_eq!(versions.num_calls(), 2, "one call per template, all versions");
+    assert_eq!(
+        versions.num_calls(),
+        2,
+        "one call per template, all versions"
+    );
     let orphans: Vec<&str> = report
         .snapshots
         .iter()
@@ -233,7 +240,10 @@ async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
                 "snap-lt-latest",
                 "used by launch template lt-0workers (ecs-workers)"
             ),
-            ("snap-lt-v1", "used by launch template lt-0workers (ecs-workers)"),
+            (
+                "snap-lt-v1",
+                "used by launch template lt-0workers (ecs-workers)"
+            ),
         ])
     );
 }

@@ -53,7 +53,11 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
-        .or_else(|| DateTime::parse_from_rfc3339(text).ok().map(|t| t.date_naive()))
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.date_naive())
+        })
 }
 
 /// What, besides its source volume, keeps a snapshot: the AMIs and launch templates that
@@ -298,10 +302,7 @@ pub fn find_orphans(
                 .push(rules.protected(&v.id, ResourceKind::Volume, v.size_gib));
             continue;
         }
-        let since = rules
-            .available_since
-            .and_then(|m| m.get(&v.id))
-            .copied();
+        let since = rules.available_since.and_then(|m| m.get(&v.id)).copied();
         if let Some(days) = rules.unattached_days.filter(|d| *d > 0)
             && let Err(why) = unattached_long_enough(since, days, rules.now)
         {
@@ -585,7 +586,8 @@ mod tests {
     fn snapshots_something_else_needs_are_skipped_with_what_needs_them() {
         let prices = Prices::default();
         let owner = "111122223333";
-        let gone = |id: &str, tags: &[(&str, &str)]| snap(id, &format!("vol-gone-{id}"), owner, tags);
+        let gone =
+            |id: &str, tags: &[(&str, &str)]| snap(id, &format!("vol-gone-{id}"), owner, tags);
         let snapshots = vec![
             gone("snap-plain", &[]),
             gone("snap-lt", &[]),
@@ -594,16 +596,25 @@ mod tests {
             gone("snap-backup", &[(BACKUP_SOURCE_TAG, "vol-0abc")]),
             gone(
                 "snap-safety",
-                &[(SOURCE_VOLUME_TAG, "vol-0abc"), (RETAIN_UNTIL_TAG, "2026-12-31")],
+                &[
+                    (SOURCE_VOLUME_TAG, "vol-0abc"),
+                    (RETAIN_UNTIL_TAG, "2026-12-31"),
+                ],
             ),
             // Kept through the whole last day.
             gone(
                 "snap-safety-today",
-                &[(SOURCE_VOLUME_TAG, "vol-0def"), (RETAIN_UNTIL_TAG, "2026-11-23")],
+                &[
+                    (SOURCE_VOLUME_TAG, "vol-0def"),
+                    (RETAIN_UNTIL_TAG, "2026-11-23"),
+                ],
             ),
             gone(
                 "snap-safety-expired",
-                &[(SOURCE_VOLUME_TAG, "vol-0abc"), (RETAIN_UNTIL_TAG, "2026-11-22")],
+                &[
+                    (SOURCE_VOLUME_TAG, "vol-0abc"),
+                    (RETAIN_UNTIL_TAG, "2026-11-22"),
+                ],
             ),
             gone(
                 "snap-safety-odd",
@@ -616,7 +627,10 @@ mod tests {
             // Only the source tag (an older ecsnap): an ordinary orphan.
             gone("snap-old-safety", &[(SOURCE_VOLUME_TAG, "vol-0abc")]),
             // Protection wins over everything else and is said first.
-            gone("snap-kept-dlm", &[("ecsnap:keep", ""), (DLM_POLICY_TAG, "policy-1")]),
+            gone(
+                "snap-kept-dlm",
+                &[("ecsnap:keep", ""), (DLM_POLICY_TAG, "policy-1")],
+            ),
         ];
         let templates = vec![LaunchTemplate {
             id: "lt-0aaa".into(),
@@ -654,7 +668,10 @@ mod tests {
                 "snap-backup",
                 "managed by AWS Backup (source vol-0abc): its retention removes it",
             ),
-            ("snap-safety", "kept until 2026-12-31: safety snapshot of vol-0abc"),
+            (
+                "snap-safety",
+                "kept until 2026-12-31: safety snapshot of vol-0abc",
+            ),
             (
                 "snap-safety-today",
                 "kept until 2026-11-23: safety snapshot of vol-0def",
@@ -668,7 +685,9 @@ mod tests {
         for (id, reason) in want {
             assert_eq!(skipped.get(id).copied(), Some(reason), "{id}");
         }
-        let odd = skipped.get("snap-safety-odd").expect("unreadable date is kept");
+        let odd = skipped
+            .get("snap-safety-odd")
+            .expect("unreadable date is kept");
         assert!(odd.contains("unreadable ecsnap:retain-until"), "{odd}");
         assert_eq!(skipped.len(), want.len() + 1);
         // The same guards answer the re-check before deletion.

@@ -60,7 +60,9 @@ pub fn unattached_long_enough(
         Some(days) if days < min_days => Err(format!(
             "seen unattached only {days} days (since {}, ecsnap's own observation); \
              --unattached-days {min_days}",
-            since.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
+            since
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
         )),
         Some(_) => Ok(()),
     }
@@ -130,8 +132,14 @@ mod tests {
             );
         }
         let unknown = unattached_long_enough(None, 7, now).expect_err("unknown");
-        assert!(unknown.contains("unknown") && unknown.contains("not AWS's"), "{unknown}");
+        assert!(
+            unknown.contains("unknown") && unknown.contains("not AWS's"),
+            "{unknown}"
+        );
         let short = unattached_long_enough(Some(day(14)), 7, now).expect_err("short");
-        assert!(short.contains("only 6 days") && short.contains("2026-11-14"), "{short}");
+        assert!(
+            short.contains("only 6 days") && short.contains("2026-11-14"),
+            "{short}"
+        );
     }
 }

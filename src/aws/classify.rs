@@ -190,7 +190,11 @@ mod tests {
                 false,
                 AwsErrorKind::Unreachable,
             ),
-            ("dispatch failure: timeout: connect timed out", true, AwsErrorKind::Timeout),
+            (
+                "dispatch failure: timeout: connect timed out",
+                true,
+                AwsErrorKind::Timeout,
+            ),
         ];
         for (chain, timeout, want) in cases {
             assert_eq!(kind_of_dispatch_failure(chain, timeout), want, "{chain}");
@@ -206,7 +210,12 @@ mod tests {
         .to_string();
         assert!(text.contains("no AWS credentials found"), "{text}");
         assert!(!text.contains("cannot reach"), "{text}");
-        for how in ["--profile", "aws sso login", "aws configure", "AWS_ACCESS_KEY_ID"] {
+        for how in [
+            "--profile",
+            "aws sso login",
+            "aws configure",
+            "AWS_ACCESS_KEY_ID",
+        ] {
             assert!(text.contains(how), "{how}: {text}");
         }
     }

@@ -177,7 +177,7 @@ impl Ec2Api for Ec2Adapter {
             for snap in versions
                 .iter()
                 .filter_map(|v| v.launch_template_data())
-                .flat_map(|d| d.block_device_mappings())
+                .flat_map(aws_sdk_ec2::types::ResponseLaunchTemplateData::block_device_mappings)
                 .filter_map(|m| m.ebs()?.snapshot_id())
                 .filter(|s| !s.is_empty())
             {

@@ -29,7 +29,8 @@ pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, LaunchTemplate, Repository, Service, Snapshot, Task, TaskDefinition, Volume,
+    Ami, CallerIdentity, Image, LaunchTemplate, Repository, Service, Snapshot, Task,
+    TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.

@@ -215,10 +215,8 @@ pub fn orphans_text(report: &OrphanReport) -> String {
             format!("{} GiB", o.volume.size_gib),
             o.volume.volume_type.clone(),
             o.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
-            o.seen_available_since.map_or_else(
-                || "unknown".into(),
-                |t| t.format("%Y-%m-%d").to_string(),
-            ),
+            o.seen_available_since
+                .map_or_else(|| "unknown".into(), |t| t.format("%Y-%m-%d").to_string()),
             format!("{:.2}", o.monthly_cost_usd),
             o.origin.clone().unwrap_or_else(|| "-".into()),
         ]);

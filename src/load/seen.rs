@@ -18,6 +18,9 @@ use crate::model::Volume;
 
 const FORMAT_VERSION: u32 = 1;
 
+/// Saves so far in this process: each writes its own temporary file.
+static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct SeenFile {
     version: u32,
@@ -37,7 +40,9 @@ impl SeenScope {
     /// `file` is the real-AWS file (`Settings::volumes_seen_file`); with an endpoint
     /// override the emulator file next to it is used and the key names the endpoint.
     pub fn new(file: &Path, endpoint: Option<&str>, account: Option<&str>, region: &str) -> Self {
-        let account = account.filter(|a| !a.is_empty()).unwrap_or("unknown-account");
+        let account = account
+            .filter(|a| !a.is_empty())
+            .unwrap_or("unknown-account");
         match endpoint {
             None => Self {
                 path: file.to_path_buf(),
@@ -85,7 +90,6 @@ fn write_file(path: &Path, file: &SeenFile) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let text = serde_json::to_string_pretty(file).map_err(std::io::Error::other)?;
-    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("json.{}-{n}.tmp", std::process::id()));
     std::fs::write(&tmp, text)?;
@@ -120,7 +124,10 @@ pub fn record(
             file.scopes.insert(scope.key.clone(), update.keep);
         }
         if let Err(e) = write_file(&scope.path, &file) {
-            tracing::warn!("volume sightings not saved to {}: {e}", scope.path.display());
+            tracing::warn!(
+                "volume sightings not saved to {}: {e}",
+                scope.path.display()
+            );
         }
     }
     update.since

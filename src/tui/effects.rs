@@ -248,8 +248,8 @@ async fn perform(
                     OrphanFilter::default(),
                     crate::config::now(),
                 )
-                    .await
-                    .map_err(|e| text(&e)),
+                .await
+                .map_err(|e| text(&e)),
             }
         }
         Effect::LoadUnique {

@@ -12,8 +12,8 @@ use futures::{StreamExt, stream};
 
 use super::images::{ImageRules, plan_images};
 use super::{CleanupItem, CleanupPlan};
-use crate::aws::{AwsClients, DeleteOutcome};
 use crate::analysis::orphans::{SnapshotGuards, retain_until, safety_snapshot_tags};
+use crate::aws::{AwsClients, DeleteOutcome};
 use crate::config::{Settings, now};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::load::{load_all_images, load_in_use};
