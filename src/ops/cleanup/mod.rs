@@ -236,6 +236,7 @@ pub async fn plan(
                     keep_newest: settings.keep_newest,
                     min_age_days,
                     now,
+                    price_per_gb_month: settings.prices.ecr,
                 },
             )
         }
