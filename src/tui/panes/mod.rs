@@ -257,14 +257,6 @@ impl<R: Row> ListPane<R> {
         self.selected = target.min(last);
     }
 
-    pub fn top(&mut self) {
-        self.selected = 0;
-    }
-
-    pub fn bottom(&mut self) {
-        self.selected = self.visible.len().saturating_sub(1);
-    }
-
     /// Moves the selection to the row with this key; false when it is not visible.
     pub fn select_key(&mut self, key: &str) -> bool {
         match self.visible.iter().position(|&i| self.rows[i].key() == key) {
@@ -315,6 +307,51 @@ impl<R: Row> ListPane<R> {
     pub fn sort_label(&self) -> String {
         let name = self.sort_columns.get(self.sort).copied().unwrap_or("-");
         format!("{name}{}", if self.reverse { "↑" } else { "" })
+    }
+}
+
+/// What the keys do to a list, whatever its rows: `AppState::active_list` hands out the
+/// active one as `&dyn ListOps`, so no caller needs to know which pane holds which list.
+pub trait ListOps {
+    fn filter(&self) -> &str;
+    fn set_filter(&mut self, filter: String);
+    fn move_by(&mut self, delta: isize);
+    fn sort_next(&mut self);
+    fn sort_reverse(&mut self);
+    /// Marks or unmarks the selected row.
+    fn toggle_mark(&mut self);
+    /// Marks every row the filter shows, or unmarks them when all are marked.
+    fn toggle_mark_visible(&mut self);
+}
+
+impl<R: Row> ListOps for ListPane<R> {
+    fn filter(&self) -> &str {
+        &self.filter
+    }
+    fn set_filter(&mut self, filter: String) {
+        ListPane::set_filter(self, filter);
+    }
+    fn move_by(&mut self, delta: isize) {
+        ListPane::move_by(self, delta);
+    }
+    fn sort_next(&mut self) {
+        ListPane::sort_next(self);
+    }
+    fn sort_reverse(&mut self) {
+        ListPane::sort_reverse(self);
+    }
+    fn toggle_mark(&mut self) {
+        ListPane::toggle_mark(self);
+    }
+    fn toggle_mark_visible(&mut self) {
+        let keys: Vec<String> = self.visible_rows().map(Row::key).collect();
+        if keys.iter().all(|k| self.marks.contains(k)) {
+            for k in &keys {
+                self.marks.remove(k);
+            }
+        } else {
+            self.marks.extend(keys);
+        }
     }
 }
 
