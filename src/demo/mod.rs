@@ -2,6 +2,7 @@
 //! the end-to-end tests.
 
 pub mod emulator;
+pub mod install;
 pub mod fleet;
 
 pub use emulator::{Emulator, MOTO_VERSION};
