@@ -50,7 +50,11 @@ fn parts_import_only_what_the_architecture_allows() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     collect_rs_files(&root.join("src"), &mut files);
-    assert!(files.len() > 20, "found only {} files under src/", files.len());
+    assert!(
+        files.len() > 20,
+        "found only {} files under src/",
+        files.len()
+    );
     let mut failures = Vec::new();
     let mut paths_seen = 0;
     for file in &files {
@@ -133,8 +137,8 @@ fn check(path: &str, text: &str) -> Vec<Violation> {
         .into_iter()
         .filter_map(|(segments, line)| {
             let target = segments.first()?.clone();
-            let hit = target != own_top
-                && forbidden.iter().any(|f| *f == "*" || *f == target.as_str());
+            let hit =
+                target != own_top && forbidden.iter().any(|f| *f == "*" || *f == target.as_str());
             hit.then(|| Violation {
                 file: path.to_owned(),
                 line,
@@ -438,8 +442,7 @@ fn tokenize(text: &str) -> Vec<Token> {
             }
             let word: String = chars[start..i].iter().collect();
             // Raw strings: r"…", r#"…"#, br"…", cr#"…"#.
-            if matches!(word.as_str(), "r" | "br" | "cr")
-                && matches!(chars.get(i), Some('"' | '#'))
+            if matches!(word.as_str(), "r" | "br" | "cr") && matches!(chars.get(i), Some('"' | '#'))
             {
                 let mut hashes = 0;
                 let mut j = i;
@@ -454,7 +457,8 @@ fn tokenize(text: &str) -> Vec<Token> {
                         if j >= chars.len() {
                             break;
                         }
-                        if chars[j] == '"' && (0..hashes).all(|h| chars.get(j + 1 + h) == Some(&'#'))
+                        if chars[j] == '"'
+                            && (0..hashes).all(|h| chars.get(j + 1 + h) == Some(&'#'))
                         {
                             j += 1 + hashes;
                             break;
@@ -519,7 +523,8 @@ fn a_planted_forbidden_import_is_reported_with_file_and_line() {
     );
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].starts_with("src/analysis/x.rs:4: analysis must not use aws (`crate::aws::Ec2Api`)"),
+        found[0]
+            .starts_with("src/analysis/x.rs:4: analysis must not use aws (`crate::aws::Ec2Api`)"),
         "{found:?}"
     );
 }
@@ -530,8 +535,13 @@ fn groups_multi_line_uses_and_renames_are_followed() {
                 use crate::{error::Result, ops::guard::Mutator};\n";
     let found = messages("src/analysis/orphans.rs", text);
     assert_eq!(found.len(), 3, "{found:?}");
-    assert!(found[0].starts_with("src/analysis/orphans.rs:3: analysis must not use load (`crate::load`)"));
-    assert!(found[1].starts_with("src/analysis/orphans.rs:3: analysis must not use load (`crate::load::load_orphans`)"));
+    assert!(
+        found[0]
+            .starts_with("src/analysis/orphans.rs:3: analysis must not use load (`crate::load`)")
+    );
+    assert!(found[1].starts_with(
+        "src/analysis/orphans.rs:3: analysis must not use load (`crate::load::load_orphans`)"
+    ));
     assert!(found[2].starts_with("src/analysis/orphans.rs:5: analysis must not use ops"));
 }
 
@@ -557,10 +567,26 @@ fn comments_strings_and_allowed_parts_are_not_reported() {
     let text = "// use crate::aws::Ec2Api;\n/* crate::tui::x */\nconst S: &str = \"crate::ops::x\";\n\
                 const R: &str = r#\"use crate::load::y;\"#;\nfn f<'a>(c: char) -> bool { c == '\"' }\n\
                 use crate::model::Volume;\nuse crate::error::Result;\nuse std::sync::Arc;\n";
-    assert!(messages("src/analysis/x.rs", text).is_empty(), "{:?}", messages("src/analysis/x.rs", text));
+    assert!(
+        messages("src/analysis/x.rs", text).is_empty(),
+        "{:?}",
+        messages("src/analysis/x.rs", text)
+    );
     // Parts without rules, and a part's own modules.
-    assert!(messages("src/commands/x.rs", "use crate::aws::Ec2Api;\nuse crate::tui::run;\n").is_empty());
-    assert!(messages("src/aws/ec2.rs", "use crate::aws::convert::x;\nuse super::retry;\n").is_empty());
+    assert!(
+        messages(
+            "src/commands/x.rs",
+            "use crate::aws::Ec2Api;\nuse crate::tui::run;\n"
+        )
+        .is_empty()
+    );
+    assert!(
+        messages(
+            "src/aws/ec2.rs",
+            "use crate::aws::convert::x;\nuse super::retry;\n"
+        )
+        .is_empty()
+    );
     // The view may use the rest of the console; the console may use aws.
     assert!(messages("src/tui/view/x.rs", "use crate::tui::app::App;\n").is_empty());
     assert!(messages("src/tui/effects.rs", "use crate::aws::AwsClients;\n").is_empty());
@@ -568,7 +594,10 @@ fn comments_strings_and_allowed_parts_are_not_reported() {
 
 #[test]
 fn model_may_use_nothing_else_in_the_crate() {
-    let found = messages("src/model/ec2.rs", "use super::arn_name;\nuse crate::error::Error;\nuse crate::Result;\n");
+    let found = messages(
+        "src/model/ec2.rs",
+        "use super::arn_name;\nuse crate::error::Error;\nuse crate::Result;\n",
+    );
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("src/model/ec2.rs:2: model must not use error"));
     assert!(found[1].starts_with("src/model/ec2.rs:3: model must not use Result"));

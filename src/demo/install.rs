@@ -28,6 +28,9 @@ static IN_PROCESS: Mutex<()> = Mutex::new(());
 /// Distinguishes the temporary directories of several calls in one process.
 static ATTEMPT: AtomicU64 = AtomicU64::new(0);
 
+/// What fills a temporary directory with an install; it hears a progress callback.
+pub type InstallStep<'a> = dyn FnMut(&Path, &mut dyn FnMut(&str)) -> Result<()> + 'a;
+
 /// The marker of a (completed) install at `dir`.
 pub fn marker(dir: &Path) -> PathBuf {
     dir.join(MARKER)
@@ -49,7 +52,7 @@ pub fn install_once(
     dir: &Path,
     stamp: &str,
     progress: &mut dyn FnMut(&str),
-    install: &mut dyn FnMut(&Path, &mut dyn FnMut(&str)) -> Result<()>,
+    install: &mut InstallStep<'_>,
 ) -> Result<PathBuf> {
     if is_complete(dir) {
         return Ok(dir.to_path_buf());
@@ -178,15 +181,11 @@ mod tests {
     use std::time::Duration;
 
     /// A stand-in for venv + pip: leaves a file behind, takes a moment, counts its runs.
-    fn fake_installer(
-        runs: &AtomicUsize,
-    ) -> impl FnMut(&Path, &mut dyn FnMut(&str)) -> Result<()> + '_ {
-        move |tmp, _progress| {
-            runs.fetch_add(1, Ordering::SeqCst);
-            std::fs::create_dir_all(tmp.join("bin")).map_err(|e| Error::io("fake", e))?;
-            std::thread::sleep(Duration::from_millis(150));
-            std::fs::write(tmp.join("bin").join("python"), "fake").map_err(|e| Error::io("fake", e))
-        }
+    fn fake_install(runs: &AtomicUsize, tmp: &Path) -> Result<()> {
+        runs.fetch_add(1, Ordering::SeqCst);
+        std::fs::create_dir_all(tmp.join("bin")).map_err(|e| Error::io("fake", e))?;
+        std::thread::sleep(Duration::from_millis(150));
+        std::fs::write(tmp.join("bin").join("python"), "fake").map_err(|e| Error::io("fake", e))
     }
 
     #[test]
@@ -199,8 +198,10 @@ mod tests {
                 .map(|_| {
                     let (dir, runs) = (dir.clone(), Arc::clone(&runs));
                     s.spawn(move || {
-                        install_once(&dir, "v1", &mut |_| {}, &mut fake_installer(&runs))
-                            .expect("install succeeds")
+                        install_once(&dir, "v1", &mut |_| {}, &mut |tmp, _| {
+                            fake_install(&runs, tmp)
+                        })
+                        .expect("install succeeds")
                     })
                 })
                 .collect();
@@ -235,17 +236,30 @@ mod tests {
             &dir,
             "v1",
             &mut |m| heard.push(m.to_owned()),
-            &mut fake_installer(&runs),
+            &mut |tmp, _| fake_install(&runs, tmp),
         )
         .expect("install succeeds");
         assert_eq!(path, dir);
-        assert_eq!(runs.load(Ordering::SeqCst), 1, "a half-made dir is not used");
-        assert!(!dir.join("half-made").exists(), "the half-made dir was replaced");
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "a half-made dir is not used"
+        );
+        assert!(
+            !dir.join("half-made").exists(),
+            "the half-made dir was replaced"
+        );
         assert!(!root.path().join(".moto-venv.tmp-1-0").exists());
-        assert_eq!(std::fs::read_to_string(marker(&dir)).ok().as_deref(), Some("v1"));
+        assert_eq!(
+            std::fs::read_to_string(marker(&dir)).ok().as_deref(),
+            Some("v1")
+        );
         assert!(heard.iter().any(|m| m.contains("half-made")), "{heard:?}");
         // Complete now: the next call does not install.
-        install_once(&dir, "v1", &mut |_| {}, &mut fake_installer(&runs)).expect("reuse");
+        install_once(&dir, "v1", &mut |_| {}, &mut |tmp, _| {
+            fake_install(&runs, tmp)
+        })
+        .expect("reuse");
         assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
@@ -261,7 +275,10 @@ mod tests {
         assert!(err.to_string().contains("pip install failed"), "{err}");
         assert!(!dir.exists());
         let runs = AtomicUsize::new(0);
-        install_once(&dir, "v1", &mut |_| {}, &mut fake_installer(&runs)).expect("retry works");
+        install_once(&dir, "v1", &mut |_| {}, &mut |tmp, _| {
+            fake_install(&runs, tmp)
+        })
+        .expect("retry works");
         assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
@@ -314,7 +331,11 @@ mod tests {
             assert!(status.success(), "a child install failed: {status}");
         }
         let runs = std::fs::read_to_string(dir.with_extension("runs")).expect("runs log");
-        assert_eq!(runs.lines().count(), 1, "installed more than once: {runs:?}");
+        assert_eq!(
+            runs.lines().count(),
+            1,
+            "installed more than once: {runs:?}"
+        );
         assert!(is_complete(&dir));
         assert!(dir.join("done").is_file());
     }

@@ -2,8 +2,8 @@
 //! the end-to-end tests.
 
 pub mod emulator;
-pub mod install;
 pub mod fleet;
+pub mod install;
 
 pub use emulator::{Emulator, MOTO_VERSION};
 pub use fleet::{DemoFleet, seed};
