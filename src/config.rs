@@ -52,6 +52,7 @@ struct SafetySection {
 #[serde(deny_unknown_fields, default)]
 struct PricesSection {
     snapshot: Option<f64>,
+    ecr: Option<f64>,
     volume: BTreeMap<String, f64>,
 }
 
@@ -207,6 +208,9 @@ impl Settings {
         if let Some(p) = file.prices.snapshot {
             s.prices.snapshot = non_negative("prices.snapshot", p).map_err(bad)?;
         }
+        if let Some(p) = file.prices.ecr {
+            s.prices.ecr = non_negative("prices.ecr", p).map_err(bad)?;
+        }
         for (vtype, p) in &file.prices.volume {
             let p = non_negative(&format!("prices.volume.{vtype}"), *p).map_err(bad)?;
             s.prices.volume.insert(vtype.clone(), p);
@@ -327,6 +331,7 @@ mod tests {
             snapshot_retention_days = 90
             [prices]
             snapshot = 0.04
+            ecr = 0.2
             [prices.volume]
             gp3 = 0.09
             [console]
@@ -345,6 +350,7 @@ mod tests {
         assert!((s.prices.volume_per_gib("gp3") - 0.09).abs() < 1e-9);
         assert!((s.prices.volume_per_gib("gp2") - 0.10).abs() < 1e-9);
         assert!((s.prices.snapshot - 0.04).abs() < 1e-9);
+        assert!((s.prices.ecr - 0.2).abs() < 1e-9);
         assert_eq!(s.refresh, Duration::from_secs(10));
         assert!(s.read_only && s.production);
         assert!(s.tag_pattern.parse("snap-dan-202611200815").is_some());
@@ -367,6 +373,7 @@ mod tests {
                 "snapshots.resume_tag",
             ),
             ("[prices]\nsnapshot = -1.0", "prices.snapshot"),
+            ("[prices]\necr = -0.1", "prices.ecr"),
             ("[console]\nrefresh_secs = 0", "console.refresh_secs"),
             ("[safety]\nprotecton_tag = \"x\"", "protecton_tag"),
             (

@@ -535,6 +535,8 @@ async fn odd_aws_data_loads_without_panicking() {
 /// In-use detection describes each task definition once; a later run reads the revision's
 /// images from the on-disk cache and sends no DescribeTaskDefinition at all — and still sees
 /// the sidecar image that only the definition names.
+// Two runs over one seeded fleet, each step asserted in order: split, it reads worse.
+#[allow(clippy::too_many_lines)]
 #[tokio::test]
 async fn task_definitions_are_described_once_then_read_from_the_cache() {
     let td_arn = |family: &str, rev: u32| {

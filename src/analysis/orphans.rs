@@ -159,10 +159,11 @@ pub struct OrphanFilter {
 }
 
 impl OrphanFilter {
-    pub fn min_age(days: Option<i64>) -> Self {
+    /// From the command line's `--min-age` and `--unattached-days`.
+    pub fn from_days(min_age: Option<u32>, unattached: Option<u32>) -> Self {
         Self {
-            min_age_days: days,
-            unattached_days: None,
+            min_age_days: min_age.map(i64::from),
+            unattached_days: unattached.map(i64::from),
         }
     }
 }
@@ -582,6 +583,8 @@ mod tests {
         assert!(report.volumes.is_empty() && report.snapshots.is_empty());
     }
 
+    // A table of cases: one list reads better than several tests.
+    #[allow(clippy::too_many_lines)]
     #[test]
     fn snapshots_something_else_needs_are_skipped_with_what_needs_them() {
         let prices = Prices::default();

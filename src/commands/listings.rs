@@ -66,10 +66,7 @@ pub async fn run(
                 aws,
                 settings,
                 account.as_deref(),
-                OrphanFilter {
-                    min_age_days: min_age.map(i64::from),
-                    unattached_days: unattached_days.map(i64::from),
-                },
+                OrphanFilter::from_days(min_age, unattached_days),
                 now(),
             )
             .await?;

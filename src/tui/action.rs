@@ -37,11 +37,17 @@ pub enum Action {
     Cleanup,
     /// Point the selected user's resume tag at the selected tag.
     RestoreUser,
-    // In a dialog.
+    // In a dialog, and in the filter, jump and help (Confirm: Enter keeps the filter or
+    // jumps; Cancel: Esc leaves them).
     Confirm,
     Cancel,
     ModalUp,
     ModalDown,
     /// Rollback picker: revisions ↔ image tags.
     ModalSwitch,
+    // Typing the filter or a jump.
+    /// Delete the last character typed.
+    DeleteChar,
+    /// Complete the jump to the highlighted match.
+    Complete,
 }

@@ -171,6 +171,7 @@ async fn recheck(
                     keep_newest: plan.keep_newest,
                     min_age_days: None,
                     now: crate::config::now(),
+                    price_per_gb_month: settings.prices.ecr,
                 },
             );
             for item in &plan.items {

@@ -156,6 +156,7 @@ impl Candidates {
                     keep_newest: settings.keep_newest,
                     min_age_days,
                     now,
+                    price_per_gb_month: settings.prices.ecr,
                 },
             )))
         };

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::table::{ListTable, load_area, title};
+use crate::model::Skipped;
 use crate::tui::app::AppState;
 use crate::tui::panes::orphans::OrphanRow;
 use crate::tui::theme::Theme;
@@ -98,36 +99,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         });
     }
     if skipped_h > 0 {
-        let rows: Vec<Row<'static>> = pane
-            .skipped
-            .iter()
-            .map(|s| {
-                Row::new(vec![
-                    Cell::from(s.kind.as_str()),
-                    Cell::from(s.id.clone()),
-                    Cell::from(format!("{} GiB", s.size_gib)),
-                    Cell::from(s.reason.clone()),
-                ])
-            })
-            .collect();
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(8),
-                Constraint::Length(22),
-                Constraint::Length(8),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(Row::new(["KIND", "ID", "SIZE", "SKIPPED BECAUSE"]).style(theme.table_header()))
-        .block(Block::bordered().title(Span::styled(
-            format!(
-                " Skipped ({}) — never offered for deletion ",
-                pane.skipped.len()
-            ),
-            theme.bold(),
-        )));
-        frame.render_widget(table, bottom);
+        draw_skipped(frame, bottom, &pane.skipped, theme);
     }
 }
 
@@ -139,4 +111,34 @@ fn unattached_cell(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> String 
         OrphanRow::Volume(_) => crate::analysis::age::age_days(r.seen_available_since(), now)
             .map_or_else(|| "?".into(), |d| format!("{d}d")),
     }
+}
+
+/// What was skipped and why, under the orphans.
+fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: Theme) {
+    let rows: Vec<Row<'static>> = skipped
+        .iter()
+        .map(|s| {
+            Row::new(vec![
+                Cell::from(s.kind.as_str()),
+                Cell::from(s.id.clone()),
+                Cell::from(format!("{} GiB", s.size_gib)),
+                Cell::from(s.reason.clone()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Length(22),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(["KIND", "ID", "SIZE", "SKIPPED BECAUSE"]).style(theme.table_header()))
+    .block(Block::bordered().title(Span::styled(
+        format!(" Skipped ({}) — never offered for deletion ", skipped.len()),
+        theme.bold(),
+    )));
+    frame.render_widget(table, area);
 }
