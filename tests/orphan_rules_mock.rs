@@ -125,6 +125,8 @@ async fn own_amis_are_read_with_include_disabled() {
     assert_eq!(amis[0].snapshot_ids, ["snap-ami"]);
 }
 
+// One fleet with every kind of kept snapshot: one list reads better than several tests.
+#[allow(clippy::too_many_lines)]
 #[tokio::test]
 async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
     let volumes = mock!(aws_sdk_ec2::Client::describe_volumes)

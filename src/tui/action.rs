@@ -45,6 +45,8 @@ pub enum Action {
     ModalDown,
     /// Rollback picker: revisions ↔ image tags.
     ModalSwitch,
+    /// Cleanup dialog for volumes: snapshot each volume first, on/off.
+    ModalSnapshotFirst,
     // Typing the filter or a jump.
     /// Delete the last character typed.
     DeleteChar,

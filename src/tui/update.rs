@@ -134,6 +134,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::ModalUp
         | Action::ModalDown
         | Action::ModalSwitch
+        | Action::ModalSnapshotFirst
         | Action::DeleteChar
         | Action::Complete => {}
     }

@@ -79,6 +79,15 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             }
             _ => Vec::new(),
         },
+        Action::ModalSnapshotFirst => {
+            if modal.stage == Stage::Confirm
+                && let ModalKind::Cleanup(c) = &mut modal.kind
+                && !c.toggle_snapshot_first()
+            {
+                modal.confirm.error = Some("snapshot first applies to volumes only".into());
+            }
+            Vec::new()
+        }
         Action::Confirm => confirm(state, enter),
         _ => Vec::new(),
     }
