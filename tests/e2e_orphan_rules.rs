@@ -79,6 +79,8 @@ fn reason_of<'a>(v: &'a Value, id: &str) -> Option<&'a str> {
         .and_then(|s| s["reason"].as_str())
 }
 
+// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
+#[allow(clippy::too_many_lines)]
 #[test]
 fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     let (emulator, fleet) = seeded_emulator();
