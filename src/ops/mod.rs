@@ -22,7 +22,7 @@ pub mod session;
 pub mod wait;
 
 use crate::aws::AwsClients;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::load::{resolve_cluster, service_names, unknown_service};
 use crate::model::Service;
 
@@ -44,6 +44,29 @@ pub async fn find_service(aws: &AwsClients, cluster: &str, name: &str) -> Result
     }
     let names = service_names(aws, &cluster).await?;
     Err(unknown_service(aws, &cluster, name, &names))
+}
+
+/// Why UpdateService must not roll back or redeploy `service`: another deployment
+/// controller (CodeDeploy, an external one) owns its deployments, and a task-definition or
+/// force-new-deployment change through ECS would fail or fight it. `None` for ECS.
+pub fn controller_refusal(service: &Service, action: &str) -> Option<Error> {
+    let controller = service.deployment_controller.as_deref()?;
+    let instead = match controller {
+        "ECS" => return None,
+        "CODE_DEPLOY" => {
+            "roll back or redeploy with CodeDeploy (its console, or `aws deploy \
+             stop-deployment --auto-rollback-enabled` / `aws deploy create-deployment`)"
+        }
+        "EXTERNAL" => {
+            "use the tool that created its task sets (CreateTaskSet / UpdateServicePrimaryTaskSet)"
+        }
+        _ => "use the tool that controls its deployments",
+    };
+    Some(Error::Usage(format!(
+        "{}/{} uses the {controller} deployment controller: ecsnap cannot {action} it through \
+         UpdateService. Nothing was sent; {instead}",
+        service.cluster, service.name
+    )))
 }
 
 /// What the service runs: its `taskDefinition` (what UpdateService last set), else the

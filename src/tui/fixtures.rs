@@ -55,6 +55,7 @@ fn deployment(status: &str, family: &str, rev: i32, counts: (i32, i32, i32)) -> 
 
 fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) -> Service {
     Service {
+        deployment_controller: None,
         cluster: cluster.into(),
         arn: format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{name}"),
         name: name.into(),

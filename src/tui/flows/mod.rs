@@ -45,12 +45,32 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
     rollback_of(state, cluster, service, current)
 }
 
+/// A service whose deployments another controller owns (CodeDeploy, external) is not
+/// rolled back or redeployed through ECS: the reason goes to the status line, and nothing
+/// is opened or sent.
+fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, action: &str) -> bool {
+    let refusal = state
+        .services
+        .find(cluster, service)
+        .and_then(|s| crate::ops::controller_refusal(s, action));
+    match refusal {
+        Some(e) => {
+            state.message = Some(e.to_string());
+            true
+        }
+        None => false,
+    }
+}
+
 pub(super) fn rollback_of(
     state: &mut AppState,
     cluster: String,
     service: String,
     current: String,
 ) -> Vec<Effect> {
+    if refused_by_controller(state, &cluster, &service, "roll back") {
+        return Vec::new();
+    }
     let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
     let generation = open(state, ModalKind::Rollback(modal));
     vec![Effect::LoadRevisions {
@@ -67,6 +87,9 @@ pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
         state.message = Some("select a service to redeploy".into());
         return Vec::new();
     };
+    if refused_by_controller(state, &cluster, &service, "redeploy") {
+        return Vec::new();
+    }
     let generation = open(
         state,
         ModalKind::Simple(SimpleModal::redeploy(&cluster, &service)),
