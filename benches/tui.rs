@@ -104,6 +104,7 @@ fn services() -> Vec<Service> {
             }
             deployments.insert(0, primary);
             Service {
+                deployment_controller: None,
                 arn: format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{name}"),
                 status: "ACTIVE".into(),
                 desired_count: desired,
