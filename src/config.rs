@@ -18,6 +18,8 @@ pub const DEFAULT_PROTECTION_TAG: &str = "ecsnap:keep";
 pub const DEFAULT_RESUME_TAG: &str = "{user}-latest";
 pub const DEFAULT_KEEP_NEWEST: usize = 3;
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
+/// Days a snapshot taken before deleting a volume is kept from cleanup.
+pub const DEFAULT_SNAPSHOT_RETENTION_DAYS: u32 = 30;
 
 /// The config file as written. Unknown keys are errors, so typos don't pass silently.
 #[derive(Debug, Default, Deserialize)]
@@ -43,12 +45,14 @@ struct SnapshotsSection {
 #[serde(deny_unknown_fields, default)]
 struct SafetySection {
     protection_tag: Option<String>,
+    snapshot_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct PricesSection {
     snapshot: Option<f64>,
+    ecr: Option<f64>,
     volume: BTreeMap<String, f64>,
 }
 
@@ -86,6 +90,12 @@ pub struct Settings {
     pub resume_tag: String,
     pub keep_newest: usize,
     pub protection_tag: String,
+    /// A snapshot taken by `cleanup --volumes --snapshot-first` is tagged to be kept this
+    /// many days (`ecsnap:retain-until`); cleanup skips it until then.
+    pub snapshot_retention_days: u32,
+    /// Where ecsnap keeps when it first saw each volume `available` ("unattached since");
+    /// `None`: not kept (the default for library use; `load` sets the state dir's file).
+    pub volumes_seen_file: Option<PathBuf>,
     pub prices: Prices,
     pub refresh: Duration,
     pub read_only: bool,
@@ -103,6 +113,8 @@ impl Default for Settings {
             resume_tag: DEFAULT_RESUME_TAG.to_string(),
             keep_newest: DEFAULT_KEEP_NEWEST,
             protection_tag: DEFAULT_PROTECTION_TAG.to_string(),
+            snapshot_retention_days: DEFAULT_SNAPSHOT_RETENTION_DAYS,
+            volumes_seen_file: None,
             prices: Prices::default(),
             refresh: Duration::from_secs(DEFAULT_REFRESH_SECS),
             read_only: false,
@@ -141,6 +153,7 @@ impl Settings {
         };
         settings.config_path = path;
         settings.profile = profile;
+        settings.volumes_seen_file = Some(state_dir().join("volumes-seen.json"));
         settings.read_only |= overrides.read_only;
         Ok(settings)
     }
@@ -182,8 +195,21 @@ impl Settings {
             }
             s.protection_tag.clone_from(t);
         }
+        if let Some(days) = file.safety.snapshot_retention_days {
+            if days == 0 {
+                return Err(bad(
+                    "key `safety.snapshot_retention_days`: 0; expected a number of days ≥ 1 \
+                     (safety snapshots are kept from cleanup that long)"
+                        .into(),
+                ));
+            }
+            s.snapshot_retention_days = days;
+        }
         if let Some(p) = file.prices.snapshot {
             s.prices.snapshot = non_negative("prices.snapshot", p).map_err(bad)?;
+        }
+        if let Some(p) = file.prices.ecr {
+            s.prices.ecr = non_negative("prices.ecr", p).map_err(bad)?;
         }
         for (vtype, p) in &file.prices.volume {
             let p = non_negative(&format!("prices.volume.{vtype}"), *p).map_err(bad)?;
@@ -288,6 +314,7 @@ mod tests {
         let s = parse("", None).expect("empty config is fine");
         assert_eq!(s.keep_newest, 3);
         assert_eq!(s.protection_tag, "ecsnap:keep");
+        assert_eq!(s.snapshot_retention_days, 30);
         assert_eq!(s.resume_tag_for("alice"), "alice-latest");
         assert!(!s.read_only && !s.production);
     }
@@ -301,8 +328,10 @@ mod tests {
             keep_newest = 5
             [safety]
             protection_tag = "do-not-delete"
+            snapshot_retention_days = 90
             [prices]
             snapshot = 0.04
+            ecr = 0.2
             [prices.volume]
             gp3 = 0.09
             [console]
@@ -316,10 +345,12 @@ mod tests {
         let s = parse(text, Some("prod")).expect("valid");
         assert_eq!(s.keep_newest, 5);
         assert_eq!(s.protection_tag, "do-not-delete");
+        assert_eq!(s.snapshot_retention_days, 90);
         assert_eq!(s.resume_tag_for("bob"), "bob-resume");
         assert!((s.prices.volume_per_gib("gp3") - 0.09).abs() < 1e-9);
         assert!((s.prices.volume_per_gib("gp2") - 0.10).abs() < 1e-9);
         assert!((s.prices.snapshot - 0.04).abs() < 1e-9);
+        assert!((s.prices.ecr - 0.2).abs() < 1e-9);
         assert_eq!(s.refresh, Duration::from_secs(10));
         assert!(s.read_only && s.production);
         assert!(s.tag_pattern.parse("snap-dan-202611200815").is_some());
@@ -342,8 +373,13 @@ mod tests {
                 "snapshots.resume_tag",
             ),
             ("[prices]\nsnapshot = -1.0", "prices.snapshot"),
+            ("[prices]\necr = -0.1", "prices.ecr"),
             ("[console]\nrefresh_secs = 0", "console.refresh_secs"),
             ("[safety]\nprotecton_tag = \"x\"", "protecton_tag"),
+            (
+                "[safety]\nsnapshot_retention_days = 0",
+                "safety.snapshot_retention_days",
+            ),
             ("not toml at all", "expected"),
         ];
         for (text, needle) in cases {

@@ -4,6 +4,7 @@
 #[path = "common/console_fixtures.rs"]
 mod fixtures;
 
+use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::app::{AppState, PaneId};
 use ecsnap::tui::effects::Effect;
@@ -12,7 +13,7 @@ use ecsnap::tui::msg::Msg;
 use ecsnap::tui::theme::Theme;
 use ecsnap::tui::update::act;
 use ecsnap::tui::view;
-use fixtures::{deliver, loaded_state, render};
+use fixtures::{deliver, key, loaded_state, render};
 
 fn state_on(pane: PaneId) -> AppState {
     let mut s = loaded_state();
@@ -162,9 +163,9 @@ fn every_key_is_in_the_help_and_the_footer() {
         let footer = view::footer_line(pane, 1000, theme).to_string();
         for b in bindings_for(pane) {
             assert!(
-                help.contains(b.label),
+                help.contains(&b.label()),
                 "{pane:?}: {} missing from help",
-                b.label
+                b.label()
             );
             assert!(
                 help.contains(b.desc),
@@ -172,22 +173,38 @@ fn every_key_is_in_the_help_and_the_footer() {
                 b.desc
             );
             assert!(
-                footer.contains(b.label),
+                footer.contains(&b.label()),
                 "{pane:?}: {} missing from footer",
-                b.label
+                b.label()
             );
         }
     }
-    // Every binding applies somewhere; dialog keys are in every help and the dialog footer.
+    // Every binding applies somewhere; dialog keys are in every help and the dialog footer,
+    // the filter's, the jump's and the help's keys in their own footer and in the help of
+    // every pane where they can open.
     let dialog_footer = view::modal_footer(theme).to_string();
     for b in KEYMAP {
-        if b.scope == Scope::Modal {
+        let opens_in = |pane: PaneId| match b.scope {
+            Scope::Modal | Scope::Jump | Scope::Help => true,
+            Scope::Filter => Scope::Lists.applies(pane),
+            _ => false,
+        };
+        if matches!(
+            b.scope,
+            Scope::Modal | Scope::Filter | Scope::Jump | Scope::Help
+        ) {
+            let own_footer = if b.scope == Scope::Modal {
+                dialog_footer.clone()
+            } else {
+                view::scope_footer(b.scope, theme).to_string()
+            };
             assert!(
-                dialog_footer.contains(b.label),
-                "{} missing from the dialog footer",
-                b.label
+                own_footer.contains(&b.label()),
+                "{} missing from the {:?} footer",
+                b.label(),
+                b.scope
             );
-            for pane in PaneId::ALL {
+            for pane in PaneId::ALL.into_iter().filter(|p| opens_in(*p)) {
                 let help: String = view::help_lines(pane, theme)
                     .iter()
                     .map(ToString::to_string)
@@ -203,9 +220,43 @@ fn every_key_is_in_the_help_and_the_footer() {
         assert!(
             PaneId::ALL.iter().any(|p| b.scope.applies(*p)),
             "{}",
-            b.label
+            b.label()
         );
     }
+}
+
+#[test]
+fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
+    let footer = |s: &AppState| {
+        render(s, 120, 40)
+            .lines()
+            .nth(39)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut s = loaded_state();
+    assert!(footer(&s).contains("s sort"), "{}", footer(&s));
+    key(&mut s, KeyCode::End);
+    assert_eq!(s.services.list.selected, s.services.list.visible.len() - 1);
+    key(&mut s, KeyCode::Home);
+    assert_eq!(s.services.list.selected, 0);
+    key(&mut s, KeyCode::Char('/'));
+    let f = footer(&s);
+    assert!(
+        f.contains("Enter keep") && f.contains("Esc clear") && f.contains("Backspace delete"),
+        "{f}"
+    );
+    assert!(
+        !f.contains("s sort"),
+        "pane keys do not work while typing: {f}"
+    );
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Char(':'));
+    let f = footer(&s);
+    assert!(f.contains("Tab complete") && f.contains("Enter go"), "{f}");
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('?'));
+    assert!(footer(&s).contains("?/Esc/q close"), "{}", footer(&s));
 }
 
 #[test]

@@ -7,5 +7,6 @@ pub mod cost;
 pub mod health;
 pub mod in_use;
 pub mod orphans;
+pub mod seen;
 pub mod tags;
 pub mod unique;

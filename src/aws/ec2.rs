@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::Filter;
 use super::convert::{ec2_tags, owned, text, time};
 use super::{CallContext, Ec2Api, in_batches};
 use crate::error::Result;
-use crate::model::{Ami, Snapshot, Volume};
+use crate::model::{Ami, LaunchTemplate, Snapshot, Volume};
 
 /// The largest page DescribeVolumes / DescribeSnapshots / DescribeImages return.
 const PAGE: i32 = 1000;
@@ -38,6 +38,9 @@ impl Ec2Adapter {
         Ok(vols.iter().map(volume).collect())
     }
 }
+
+/// The largest page DescribeLaunchTemplates / DescribeLaunchTemplateVersions return.
+const TEMPLATE_PAGE: i32 = 200;
 
 /// A filter values list takes at most 200 values.
 const FILTER_VALUES_MAX: usize = 200;
@@ -120,6 +123,9 @@ impl Ec2Api for Ec2Adapter {
             .client
             .describe_images()
             .owners("self")
+            // Disabled AMIs still hold their snapshots (re-enabling needs them); AWS leaves
+            // them out unless asked.
+            .include_disabled(true)
             .max_results(PAGE)
             .into_paginator()
             .items()
@@ -140,6 +146,60 @@ impl Ec2Api for Ec2Adapter {
                     .collect(),
             })
             .collect())
+    }
+
+    async fn describe_launch_templates(&self) -> Result<Vec<LaunchTemplate>> {
+        use futures::{StreamExt, TryStreamExt, stream};
+        let templates: Vec<aws_sdk_ec2::types::LaunchTemplate> = self
+            .client
+            .describe_launch_templates()
+            .max_results(TEMPLATE_PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeLaunchTemplates"))?;
+        // No `Versions`: every version of the template, not only $Latest / $Default.
+        let versions_of = |id: String| async move {
+            let versions: Vec<aws_sdk_ec2::types::LaunchTemplateVersion> = self
+                .client
+                .describe_launch_template_versions()
+                .launch_template_id(&id)
+                .max_results(TEMPLATE_PAGE)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(self.ctx.err("ec2:DescribeLaunchTemplateVersions"))?;
+            let mut snapshot_ids: Vec<String> = Vec::new();
+            for snap in versions
+                .iter()
+                .filter_map(|v| v.launch_template_data())
+                .flat_map(aws_sdk_ec2::types::ResponseLaunchTemplateData::block_device_mappings)
+                .filter_map(|m| m.ebs()?.snapshot_id())
+                .filter(|s| !s.is_empty())
+            {
+                if !snapshot_ids.iter().any(|s| s == snap) {
+                    snapshot_ids.push(snap.to_string());
+                }
+            }
+            Ok::<_, crate::error::Error>(snapshot_ids)
+        };
+        stream::iter(templates)
+            .map(|t| async move {
+                let id = text(t.launch_template_id());
+                let snapshot_ids = versions_of(id.clone()).await?;
+                Ok(LaunchTemplate {
+                    id,
+                    name: owned(t.launch_template_name()),
+                    snapshot_ids,
+                })
+            })
+            .buffered(super::MAX_CONCURRENCY)
+            .try_collect()
+            .await
     }
 }
 

@@ -7,6 +7,7 @@ pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
 mod names;
 mod orphans;
+pub mod seen;
 mod service;
 mod snapshots;
 mod unique;

@@ -5,11 +5,11 @@
 //! read-only mode and appends every executed mutation to the audit log). `wait` is the
 //! stability poll loop used after rollouts; `confirm` is the command line's confirmation.
 //!
-//! For the console: `guard::Mutator` (build it once with `session::open`),
-//! `rollback::list_revisions` / `rollback::list_service_snapshots` (pickers),
-//! `*::plan` (for the confirm modal), `*::execute`, `wait::wait_for_stable` with a progress
-//! callback that sends messages, `cleanup::preflight` and `cleanup::execute` with a
-//! per-item progress callback.
+//! For the console: `session::LazySession` (the identity and the `Mutator`, once per run),
+//! `rollback::offer_*` and `rollback::plan_offered` (the picker's rows and the plan of the
+//! highlighted one), `cleanup::plan_for` (the marked ids), `*::plan` (for the confirm
+//! modal), `*::execute`, `wait::wait_for_stable` with a progress callback that sends
+//! messages, `cleanup::preflight` and `cleanup::execute` with a per-item progress callback.
 
 pub mod audit;
 pub mod cleanup;

@@ -374,16 +374,26 @@ pub fn orphan_report() -> OrphanReport {
         snapshot_ids: vec!["snap-0cc0000000000003c".into()],
     }];
     let settings = Settings::default();
+    // ecsnap saw one volume unattached on an earlier run; the others are new to it.
+    let since: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> = [(
+        "vol-0c01d00000000005e".to_string(),
+        now() - chrono::Duration::days(12),
+    )]
+    .into_iter()
+    .collect();
     find_orphans(
         &volumes(),
         &snapshots,
         &amis,
+        &[],
         &OrphanRules {
             protection_tag: &settings.protection_tag,
             min_age_days: None,
             account: Some(ACCOUNT),
             prices: &settings.prices,
             now: now(),
+            unattached_days: None,
+            available_since: Some(&since),
         },
     )
 }

@@ -173,3 +173,62 @@ fn late_answers_after_closing_are_dropped() {
     );
     assert!(effects.is_empty() && s.modal.is_none());
 }
+
+#[test]
+fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
+    let base = loaded_state();
+    let ids = first_orphan_volumes(&base, 2);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut s = cleanup_of(&refs);
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    let plan = volume_plan(&refs);
+    let gib: f64 = plan.items.iter().map(|i| i.size_gib).sum();
+    let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Cleanup(vec![plan])),
+        },
+    );
+    let text = render(&s, 140, 40);
+    assert!(text.contains("Snapshot first: off"), "{text}");
+    assert!(text.contains(&extra), "{extra}: {text}");
+    // Bulk: the count is typed, so `s` is a character there; Tab toggles.
+    ch(&mut s, 's');
+    assert!(render(&s, 140, 40).contains("Snapshot first: off"));
+    key(&mut s, KeyCode::Backspace);
+    assert!(key(&mut s, KeyCode::Tab).is_empty());
+    let text = render(&s, 140, 40);
+    assert!(text.contains("Snapshot first: ON"), "{text}");
+    assert!(text.contains(&extra), "{text}");
+    ch(&mut s, '2');
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if plans[0].snapshot_first),
+        "{effects:?}"
+    );
+
+    // One volume: y/n, so `s` itself toggles, on and off again.
+    let one = &refs[..1];
+    let mut s = cleanup_of(one);
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
+        },
+    );
+    assert!(ch(&mut s, 's').is_empty());
+    assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
+    ch(&mut s, 's');
+    assert!(render(&s, 140, 40).contains("Snapshot first: off"));
+    let effects = ch(&mut s, 'y');
+    assert!(
+        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if !plans[0].snapshot_first),
+        "{effects:?}"
+    );
+}

@@ -14,9 +14,6 @@ use crate::analysis::in_use::InUse;
 use crate::analysis::tags::{TagEntry, TagPattern, group_by_user};
 use crate::model::{Image, ResourceKind, Skipped};
 
-/// ECR storage, USD per GB-month (us-east-1 list price).
-pub const ECR_PRICE_PER_GB_MONTH: f64 = 0.10;
-
 const GIB: f64 = 1_073_741_824.0;
 
 pub struct ImageRules<'a> {
@@ -24,6 +21,8 @@ pub struct ImageRules<'a> {
     pub keep_newest: usize,
     pub min_age_days: Option<i64>,
     pub now: DateTime<Utc>,
+    /// ECR storage, USD per GB-month (`settings.prices.ecr`).
+    pub price_per_gb_month: f64,
 }
 
 /// The image's compressed size in GiB.
@@ -111,7 +110,7 @@ pub fn plan_images(
             tags: image.tags.clone(),
             size_gib: gb,
             age_days: age,
-            monthly_cost_usd: cents(gb * ECR_PRICE_PER_GB_MONTH),
+            monthly_cost_usd: cents(gb * rules.price_per_gb_month),
             reason: format!(
                 "user {user}: older than the newest {} tags, not in use",
                 rules.keep_newest
@@ -154,6 +153,7 @@ mod tests {
             keep_newest: 2,
             min_age_days: min_age,
             now: now(),
+            price_per_gb_month: crate::analysis::cost::Prices::default().ecr,
         }
     }
 
@@ -208,5 +208,29 @@ mod tests {
         r.keep_newest = 0;
         let (items, skipped) = plan_images(&images, &InUse::default(), &r);
         assert!(items.is_empty() && skipped.is_empty());
+    }
+
+    #[test]
+    fn the_ecr_price_comes_from_the_config() {
+        let images = vec![
+            image("sha256:a1", &["alice-20261101T0800"], 1),
+            image("sha256:a2", &["alice-20261102T0800"], 2),
+            image("sha256:a3", &["alice-20261103T0800"], 3),
+        ];
+        let pattern = TagPattern::default();
+        let cost = |price: f64| {
+            let r = ImageRules {
+                price_per_gb_month: price,
+                ..rules(&pattern, None)
+            };
+            let (items, _) = plan_images(&images, &InUse::default(), &r);
+            items.iter().map(|i| i.monthly_cost_usd).sum::<f64>()
+        };
+        let default = crate::config::Settings::default();
+        assert!((cost(default.prices.ecr) - 0.10).abs() < 1e-9);
+        let text = "[prices]\necr = 0.25\n";
+        let path = std::path::Path::new("/tmp/ecsnap.toml");
+        let set = crate::config::Settings::from_toml(text, path, None).expect("valid config");
+        assert!((cost(set.prices.ecr) - 0.25).abs() < 1e-9);
     }
 }

@@ -165,26 +165,3 @@ pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
         tag,
     }]
 }
-
-fn toggle_all<R: Row>(list: &mut ListPane<R>) {
-    let keys: Vec<String> = list.visible_rows().map(Row::key).collect();
-    if keys.iter().all(|k| list.marks.contains(k)) {
-        for k in &keys {
-            list.marks.remove(k);
-        }
-    } else {
-        list.marks.extend(keys);
-    }
-}
-
-/// `a`: mark every visible row, or unmark them when all are marked.
-pub fn mark_all(state: &mut AppState) {
-    match state.pane {
-        PaneId::Services => toggle_all(&mut state.services.list),
-        PaneId::Tasks => toggle_all(&mut state.tasks.list),
-        PaneId::Orphans => toggle_all(&mut state.orphans.list),
-        PaneId::Snapshots if state.snapshots.focus_tags => toggle_all(&mut state.snapshots.tags),
-        PaneId::Snapshots => toggle_all(&mut state.snapshots.users),
-        PaneId::Detail => {}
-    }
-}
