@@ -1,26 +1,34 @@
 //! A demo-fleet-like console state built from model types with fixed times and a fixed
 //! "now", fed through `update` the way real load results arrive. No AWS involved.
+//!
+//! Shared by the `console_*` tests and `benches/tui.rs` (each includes this file as a
+//! module and uses a part of it, hence the `dead_code` allowance).
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-
-use super::app::{AppState, HeaderInfo};
-use super::msg::{Event, Msg};
-use super::panes::detail::DetailData;
-use super::panes::tasks::TasksData;
-use super::update::{init, update};
-use crate::analysis::in_use::InUse;
-use crate::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
-use crate::analysis::tags::{TagPattern, UserTags, group_by_user};
-use crate::config::Settings;
-use crate::model::{
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ecsnap::analysis::in_use::InUse;
+use ecsnap::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
+use ecsnap::analysis::tags::{TagPattern, UserTags, group_by_user};
+use ecsnap::config::Settings;
+use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
     TaskContainer, TaskDefinition, TaskVolume, Volume,
 };
+use ecsnap::tui::app::{AppState, HeaderInfo};
+use ecsnap::tui::effects::Effect;
+use ecsnap::tui::msg::{Event, Msg};
+use ecsnap::tui::panes::detail::DetailData;
+use ecsnap::tui::panes::tasks::TasksData;
+use ecsnap::tui::update::{init, update};
+use ecsnap::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 pub const ACCOUNT: &str = "123456789012";
-const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+pub const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
@@ -29,15 +37,15 @@ pub fn now() -> DateTime<Utc> {
 }
 
 #[allow(clippy::unnecessary_wraps)] // model times are optional
-fn ago(minutes: i64) -> Option<DateTime<Utc>> {
+pub fn ago(minutes: i64) -> Option<DateTime<Utc>> {
     Some(now() - Duration::minutes(minutes))
 }
 
-fn td_arn(family: &str, rev: i32) -> String {
+pub fn td_arn(family: &str, rev: i32) -> String {
     format!("arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/{family}:{rev}")
 }
 
-fn deployment(status: &str, family: &str, rev: i32, counts: (i32, i32, i32)) -> Deployment {
+pub fn deployment(status: &str, family: &str, rev: i32, counts: (i32, i32, i32)) -> Deployment {
     Deployment {
         id: format!("ecs-svc/{family}{rev}{status}"),
         status: status.into(),
@@ -53,7 +61,7 @@ fn deployment(status: &str, family: &str, rev: i32, counts: (i32, i32, i32)) -> 
     }
 }
 
-fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) -> Service {
+pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) -> Service {
     Service {
         deployment_controller: None,
         cluster: cluster.into(),
@@ -391,16 +399,28 @@ pub fn orphan_report() -> OrphanReport {
     )
 }
 
-/// A fresh console with nothing loaded yet (loads started, as at start-up).
-pub fn empty_state() -> AppState {
-    let header = HeaderInfo {
-        profile: Some("demo".into()),
+/// The header of a console on profile `profile` in us-east-1, before the identity is known.
+pub fn header(profile: &str) -> HeaderInfo {
+    HeaderInfo {
+        profile: Some(profile.into()),
         region: "us-east-1".into(),
         account: None,
         account_error: None,
         endpoint: None,
-    };
-    let mut s = AppState::new(Settings::default(), header, false, now());
+    }
+}
+
+/// The identity answer of the on-call user in `ACCOUNT`.
+pub fn identity() -> Msg {
+    Msg::Identity(Ok(CallerIdentity {
+        account: ACCOUNT.into(),
+        arn: format!("arn:aws:iam::{ACCOUNT}:user/oncall"),
+    }))
+}
+
+/// A fresh console with nothing loaded yet (loads started, as at start-up).
+pub fn empty_state() -> AppState {
+    let mut s = AppState::new(Settings::default(), header("demo"), false, now());
     s.page = 10;
     let _ = init(&mut s);
     s
@@ -413,13 +433,7 @@ pub fn deliver(state: &mut AppState, msg: Msg) {
 /// Every pane loaded with the fixture fleet; the Tasks and Detail panes on ledger.
 pub fn loaded_state() -> AppState {
     let mut s = empty_state();
-    deliver(
-        &mut s,
-        Msg::Identity(Ok(CallerIdentity {
-            account: ACCOUNT.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:user/oncall"),
-        })),
-    );
+    deliver(&mut s, identity());
     let g = s.services.loader.generation;
     deliver(
         &mut s,
@@ -464,4 +478,25 @@ pub fn loaded_state() -> AppState {
         },
     );
     s
+}
+
+/// Draws the state into a TestBackend and returns its text, lines trimmed.
+pub fn render(state: &AppState, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| view::draw(f, state))
+        .expect("draw into the test backend");
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let line: String = (0..width).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// One key press without modifiers.
+pub fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }

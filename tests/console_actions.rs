@@ -2,26 +2,27 @@
 //! bulk deletes, read-only refusal inside the dialog, stale answers dropped, wait progress
 //! and failure offering a rollback; and their screens (insta, 120×40 and 80×24).
 
+#[path = "common/console_fixtures.rs"]
+mod fixtures;
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::TimeZone;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::app::{AppState, PaneId};
-use super::effects::Effect;
-use super::fixtures::{deliver, loaded_state, now};
-use super::modal::{ModalKind, Stage};
-use super::msg::{Event, Msg, Planned};
-use super::tests::{key, render};
-use super::update::update;
-use crate::aws::Preflight;
-use crate::model::{Deployment, ServiceEvent};
-use crate::model::{ResourceKind, Skipped};
-use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
-use crate::ops::redeploy::Started;
-use crate::ops::rollback::{ContainerImage, Revision};
-use crate::ops::wait::{StoppedTask, Verdict, WaitProgress};
+use ecsnap::aws::Preflight;
+use ecsnap::model::{Deployment, ServiceEvent};
+use ecsnap::model::{ResourceKind, Skipped};
+use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
+use ecsnap::ops::redeploy::Started;
+use ecsnap::ops::rollback::{ContainerImage, Revision};
+use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
+use ecsnap::tui::app::{AppState, PaneId};
+use ecsnap::tui::effects::Effect;
+use ecsnap::tui::modal::{ModalKind, Stage};
+use ecsnap::tui::msg::{Event, Msg, Planned};
+use ecsnap::tui::update::update;
+use fixtures::{deliver, key, loaded_state, now, render};
 
 const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker";
 
@@ -83,7 +84,7 @@ fn picker_open() -> AppState {
 }
 
 fn started(td_rev: i32) -> Started {
-    let mut service = super::fixtures::services()
+    let mut service = fixtures::services()
         .into_iter()
         .find(|x| x.name == "worker")
         .expect("worker fixture");
@@ -397,8 +398,11 @@ fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
         .collect()
 }
 
+#[path = "console_actions/cleanup.rs"]
 mod cleanup;
+#[path = "console_actions/others.rs"]
 mod others;
+#[path = "console_actions/screens.rs"]
 mod screens;
 
 #[test]

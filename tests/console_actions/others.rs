@@ -13,7 +13,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
         "{effects:?}"
     );
     let g = generation(&s);
-    let plan = crate::ops::redeploy::RedeployPlan {
+    let plan = ecsnap::ops::redeploy::RedeployPlan {
         cluster: "payments-prod".into(),
         service: "worker".into(),
         task_definition: format!("{TD}:3"),
@@ -67,8 +67,8 @@ fn a_refused_rollout_shows_in_the_dialog() {
     ));
 }
 
-fn restore_plan(before: &str, after: &str) -> crate::ops::restore_user::RestorePlan {
-    crate::ops::restore_user::RestorePlan {
+fn restore_plan(before: &str, after: &str) -> ecsnap::ops::restore_user::RestorePlan {
+    ecsnap::ops::restore_user::RestorePlan {
         repository: "workspaces".into(),
         user: "alice".into(),
         tag: "alice-20261120T0815".into(),
@@ -104,7 +104,7 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         "{text}"
     );
     assert!(matches!(ch(&mut s, 'y')[..], [Effect::Restore { .. }]));
-    let done = crate::ops::restore_user::Restored {
+    let done = ecsnap::ops::restore_user::Restored {
         before_digest: Some("sha256:aaa".into()),
         after_digest: "sha256:bbb".into(),
     };
@@ -171,8 +171,8 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
 
 #[test]
 fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
-    use crate::ops::rollback::RollbackChange;
-    use crate::ops::rollback::{ImageTags, TagChoice};
+    use ecsnap::ops::rollback::RollbackChange;
+    use ecsnap::ops::rollback::{ImageTags, TagChoice};
     let mut s = on_worker();
     ch(&mut s, 'R');
     let g = generation(&s);
@@ -258,9 +258,9 @@ fn image_tags_unavailable_say_why() {
 
 #[test]
 fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
-    use crate::model::Snapshot;
-    use crate::ops::rollback::EbsChoices;
-    use crate::ops::rollback::RollbackChange;
+    use ecsnap::model::Snapshot;
+    use ecsnap::ops::rollback::EbsChoices;
+    use ecsnap::ops::rollback::RollbackChange;
     let mut s = picker_open();
     let g = generation(&s);
     let snapshot = |id: &str, days: i64| Snapshot {
@@ -319,7 +319,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 
 #[test]
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
-    use crate::ops::rollback::EbsChoices;
+    use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
     let g = generation(&s);
     deliver(
@@ -347,10 +347,10 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
             result: Ok(EbsChoices {
                 volume: "data".into(),
                 from_snapshot: Some("snap-0only".into()),
-                snapshots: vec![crate::model::Snapshot {
+                snapshots: vec![ecsnap::model::Snapshot {
                     id: "snap-0only".into(),
                     state: "completed".into(),
-                    ..crate::model::Snapshot::default()
+                    ..ecsnap::model::Snapshot::default()
                 }],
             }),
         },
