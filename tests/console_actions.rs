@@ -419,3 +419,79 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
     );
     assert!(s.modal.is_none());
 }
+
+/// Services arriving cluster by cluster: the healthy `reports` first, alone, then the
+/// rolling `ledger-api` of another cluster sorting in above it.
+fn services_in_parts(controller: Option<&str>) -> AppState {
+    let mut s = fixtures::empty_state();
+    deliver(&mut s, fixtures::identity());
+    let g = s.services.loader.generation;
+    let healthy = fixtures::service("analytics", "reports", 4, 2, 2);
+    let mut rolling = fixtures::service("payments", "ledger-api", 7, 3, 1);
+    rolling.deployment_controller = controller.map(str::to_string);
+    let mut primary = fixtures::deployment("PRIMARY", "ledger-api", 7, (3, 1, 2));
+    primary.rollout_state = Some("IN_PROGRESS".into());
+    rolling.deployments = vec![
+        primary,
+        fixtures::deployment("ACTIVE", "ledger-api", 6, (0, 2, 0)),
+    ];
+    for (cluster, service, done) in [("analytics", healthy, 1), ("payments", rolling, 2)] {
+        deliver(
+            &mut s,
+            Msg::ServicesPart {
+                generation: g,
+                cluster: cluster.into(),
+                services: vec![service],
+                done,
+                total: 2,
+            },
+        );
+    }
+    s
+}
+
+#[test]
+fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
+    let mut s = services_in_parts(None);
+    let effects = ch(&mut s, 'R');
+    assert!(
+        matches!(&effects[..], [Effect::LoadRevisions { cluster, service, .. }]
+            if cluster == "payments" && service == "ledger-api"),
+        "{effects:?}"
+    );
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("Roll back payments/ledger-api"),
+        "the dialog names what it acts on:\n{screen}"
+    );
+}
+
+#[test]
+fn once_the_user_moves_the_selection_stays_on_their_service() {
+    let mut s = fixtures::empty_state();
+    let g = s.services.loader.generation;
+    let part = |cluster: &str, name: &str, done| Msg::ServicesPart {
+        generation: g,
+        cluster: cluster.into(),
+        services: vec![fixtures::service(cluster, name, 1, 2, 2)],
+        done,
+        total: 3,
+    };
+    deliver(&mut s, part("alpha", "api", 1));
+    deliver(&mut s, part("beta", "billing", 2));
+    key(&mut s, KeyCode::Down);
+    let chosen = s.services.list.selected_key();
+    deliver(&mut s, part("aardvark", "aaa", 3));
+    assert_eq!(s.services.list.selected_key(), chosen);
+}
+
+#[test]
+fn r_and_d_refuse_a_code_deploy_service_and_send_nothing() {
+    let mut s = services_in_parts(Some("CODE_DEPLOY"));
+    assert!(ch(&mut s, 'R').is_empty());
+    assert!(s.modal.is_none());
+    let message = s.message.clone().unwrap_or_default();
+    assert!(message.contains("CODE_DEPLOY"), "{message}");
+    assert!(ch(&mut s, 'D').is_empty());
+    assert!(s.modal.is_none());
+}
