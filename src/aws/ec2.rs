@@ -22,12 +22,12 @@ impl Ec2Adapter {
         Self { client, ctx }
     }
 
-    /// Every volume matching all of `filters`, every page.
-    async fn volumes_where(&self, filters: Vec<Filter>) -> Result<Vec<Volume>> {
+    /// Every volume matching all of `filters` (every volume: `None`), every page.
+    async fn volumes_where(&self, filters: Option<Vec<Filter>>) -> Result<Vec<Volume>> {
         let vols: Vec<aws_sdk_ec2::types::Volume> = self
             .client
             .describe_volumes()
-            .set_filters(Some(filters))
+            .set_filters(filters)
             .max_results(PAGE)
             .into_paginator()
             .items()
@@ -55,17 +55,7 @@ fn filter(name: &str, values: Vec<String>) -> Filter {
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
     async fn describe_volumes(&self) -> Result<Vec<Volume>> {
-        let vols: Vec<aws_sdk_ec2::types::Volume> = self
-            .client
-            .describe_volumes()
-            .max_results(PAGE)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(self.ctx.err("ec2:DescribeVolumes"))?;
-        Ok(vols.iter().map(volume).collect())
+        self.volumes_where(None).await
     }
 
     async fn describe_volumes_matching(
@@ -80,7 +70,7 @@ impl Ec2Api for Ec2Adapter {
             // A `volume-id` filter, not VolumeIds: an id that is gone is left out instead
             // of failing the call. Filters take at most 200 values.
             let pages = in_batches(ids, FILTER_VALUES_MAX, |chunk| {
-                self.volumes_where(vec![filter("volume-id", chunk)])
+                self.volumes_where(Some(vec![filter("volume-id", chunk)]))
             });
             pages.await
         };
@@ -92,7 +82,7 @@ impl Ec2Api for Ec2Adapter {
                 .iter()
                 .map(|(k, v)| filter(&format!("tag:{k}"), vec![v.clone()]))
                 .collect();
-            self.volumes_where(filters).await
+            self.volumes_where(Some(filters)).await
         };
         let (mut found, tagged) = futures::try_join!(by_id, by_tags)?;
         for v in tagged {
