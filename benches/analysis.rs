@@ -116,10 +116,20 @@ fn analysis(c: &mut Criterion) {
         account: Some("123456789012"),
         prices: &prices,
         now: now(),
+        unattached_days: None,
+        available_since: None,
     };
     let (volumes, snapshots, amis) = ebs_fixture();
     c.bench_function("find_orphans_100k", |b| {
-        b.iter(|| find_orphans(black_box(&volumes), black_box(&snapshots), &amis, &rules));
+        b.iter(|| {
+            find_orphans(
+                black_box(&volumes),
+                black_box(&snapshots),
+                &amis,
+                &[],
+                &rules,
+            )
+        });
     });
 
     let (images, in_use) = image_fixture();

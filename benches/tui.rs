@@ -21,55 +21,38 @@
 //!   (`Msg::ServicesPart`) into the pane holding 20,000 — what each cluster costs the UI
 //!   while a large account loads cluster by cluster.
 
+#[path = "../tests/common/console_fixtures.rs"]
+mod fixtures;
+
 use std::hint::black_box;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::tags::{TagPattern, group_by_user};
 use ecsnap::config::Settings;
-use ecsnap::model::{CallerIdentity, Deployment, Image, Service, ServiceEvent};
-use ecsnap::tui::app::{AppState, HeaderInfo, Mode, PaneId};
+use ecsnap::model::{Deployment, Image, Service, ServiceEvent};
+use ecsnap::tui::app::{AppState, Mode, PaneId};
 use ecsnap::tui::msg::{Event, Msg};
 use ecsnap::tui::update::{init, update};
 use ecsnap::tui::view;
+use fixtures::{REGISTRY, ago, deliver, now};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const ROWS: usize = 20_000;
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 60;
-const ACCOUNT: &str = "123456789012";
-const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-fn ago(minutes: usize) -> Option<DateTime<Utc>> {
-    now().checked_sub_signed(Duration::minutes(minutes as i64))
-}
-
-fn td_arn(family: &str, rev: usize) -> String {
-    format!("arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/{family}:{rev}")
-}
-
+/// A fixture deployment of 2/2 tasks in rollout state `rollout`, made `minutes` ago.
 fn deployment(status: &str, family: &str, rev: usize, rollout: &str, minutes: usize) -> Deployment {
     Deployment {
         id: format!("ecs-svc/{:019}", rev * 1_000_003 + minutes),
-        status: status.into(),
-        task_definition: td_arn(family, rev),
-        desired_count: 2,
-        running_count: 2,
-        pending_count: 0,
-        failed_tasks: 0,
         rollout_state: Some(rollout.into()),
-        rollout_state_reason: None,
-        created_at: ago(minutes),
-        updated_at: ago(minutes),
+        created_at: ago(minutes as i64),
+        updated_at: ago(minutes as i64),
+        ..fixtures::deployment(status, family, rev as i32, (2, 2, 0))
     }
 }
 
@@ -104,22 +87,15 @@ fn services() -> Vec<Service> {
             }
             deployments.insert(0, primary);
             Service {
-                arn: format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{name}"),
-                status: "ACTIVE".into(),
-                desired_count: desired,
-                running_count: running,
                 pending_count: 0,
-                task_definition: td_arn(&name, rev),
                 deployments,
                 events: vec![ServiceEvent {
                     id: format!("{name}-e1"),
-                    created_at: ago(minutes),
+                    created_at: ago(minutes as i64),
                     message: format!("(service {name}) has reached a steady state."),
                 }],
-                created_at: ago(minutes + 60 * 24 * 30),
-                volume_configurations: Vec::new(),
-                cluster,
-                name,
+                created_at: ago((minutes + 60 * 24 * 30) as i64),
+                ..fixtures::service(&cluster, &name, rev as i32, desired, running)
             }
         })
         .collect()
@@ -159,27 +135,13 @@ fn images() -> (Vec<Image>, InUse) {
     (images, in_use)
 }
 
-fn deliver(state: &mut AppState, msg: Msg) {
-    let _ = update(state, Event::Msg(msg));
-}
-
 fn key(state: &mut AppState, c: char) {
-    let _ = update(
-        state,
-        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-    );
+    let _ = fixtures::key(state, KeyCode::Char(c));
 }
 
 /// The console after start-up with the services and snapshots loaded, on the Services pane.
 fn loaded_state() -> AppState {
-    let header = HeaderInfo {
-        profile: Some("prod".into()),
-        region: "us-east-1".into(),
-        account: None,
-        account_error: None,
-        endpoint: None,
-    };
-    let mut s = AppState::new(Settings::default(), header, true, now());
+    let mut s = AppState::new(Settings::default(), fixtures::header("prod"), true, now());
     let _ = update(
         &mut s,
         Event::Resize {
@@ -188,13 +150,7 @@ fn loaded_state() -> AppState {
         },
     );
     let _ = init(&mut s);
-    deliver(
-        &mut s,
-        Msg::Identity(Ok(CallerIdentity {
-            account: ACCOUNT.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:user/oncall"),
-        })),
-    );
+    deliver(&mut s, fixtures::identity());
     let generation = s.services.loader.generation;
     deliver(
         &mut s,

@@ -53,7 +53,7 @@ struct State {
 /// `save`. Shared between concurrent loads (`&self` everywhere).
 #[derive(Debug)]
 pub struct TaskDefinitionCache {
-    path: Option<PathBuf>,
+    path: PathBuf,
     now: DateTime<Utc>,
     state: Mutex<State>,
 }
@@ -80,21 +80,9 @@ impl TaskDefinitionCache {
     /// A cache kept in `path` (read on first use).
     pub fn open(path: PathBuf, now: DateTime<Utc>) -> Self {
         Self {
-            path: Some(path),
+            path,
             now,
             state: Mutex::new(State::default()),
-        }
-    }
-
-    /// A cache that lives only as long as this value (for tests and one-off runs).
-    pub fn in_memory(now: DateTime<Utc>) -> Self {
-        Self {
-            path: None,
-            now,
-            state: Mutex::new(State {
-                loaded: true,
-                ..State::default()
-            }),
         }
     }
 
@@ -112,9 +100,7 @@ impl TaskDefinitionCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !state.loaded {
             state.loaded = true;
-            if let Some(path) = &self.path {
-                state.entries = read_file(path);
-            }
+            state.entries = read_file(&self.path);
         }
         f(&mut state)
     }
@@ -155,9 +141,7 @@ impl TaskDefinitionCache {
     /// Writes the cache back when it changed, merged with what another run may have
     /// written meanwhile, pruned, through a temporary file renamed into place.
     pub fn save(&self) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
+        let path = &self.path;
         let entries = self.with_state(|s| {
             if !s.changed {
                 return None;

@@ -81,6 +81,10 @@ pub enum Command {
         /// Only resources created at least this many days ago
         #[arg(long, value_name = "DAYS")]
         min_age: Option<u32>,
+        /// Only volumes ecsnap has seen unattached at least this many days (its own
+        /// observation across runs, not AWS's; unknown on the first run = left out)
+        #[arg(long, value_name = "DAYS")]
+        unattached_days: Option<u32>,
     },
     /// Delete orphaned EBS volumes or snapshots, or old per-user ECR images: plan, DryRun
     /// preflight, confirmation, then per-resource results
@@ -95,6 +99,10 @@ pub enum Command {
         /// Only resources created at least this many days ago
         #[arg(long, value_name = "DAYS")]
         min_age: Option<u32>,
+        /// Volumes: only those ecsnap has seen unattached at least this many days (its own
+        /// observation across runs, not AWS's; unknown on the first run = left out)
+        #[arg(long, value_name = "DAYS")]
+        unattached_days: Option<u32>,
         /// Volumes: snapshot each one (and wait for it to complete) before deleting it
         #[arg(long)]
         snapshot_first: bool,

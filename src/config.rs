@@ -20,6 +20,8 @@ pub const DEFAULT_KEEP_NEWEST: usize = 3;
 /// Revisions of each service family whose images a cleanup keeps (rollback targets).
 pub const DEFAULT_KEEP_REVISIONS: usize = 5;
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
+/// Days a snapshot taken before deleting a volume is kept from cleanup.
+pub const DEFAULT_SNAPSHOT_RETENTION_DAYS: u32 = 30;
 
 /// The config file as written. Unknown keys are errors, so typos don't pass silently.
 #[derive(Debug, Default, Deserialize)]
@@ -46,12 +48,14 @@ struct SnapshotsSection {
 struct SafetySection {
     protection_tag: Option<String>,
     keep_revisions: Option<usize>,
+    snapshot_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct PricesSection {
     snapshot: Option<f64>,
+    ecr: Option<f64>,
     volume: BTreeMap<String, f64>,
 }
 
@@ -92,6 +96,12 @@ pub struct Settings {
     /// The newest N revisions of each family an ACTIVE / DRAINING service runs: their
     /// images are rollback targets, never cleaned up (`[safety] keep_revisions`).
     pub keep_revisions: usize,
+    /// A snapshot taken by `cleanup --volumes --snapshot-first` is tagged to be kept this
+    /// many days (`ecsnap:retain-until`); cleanup skips it until then.
+    pub snapshot_retention_days: u32,
+    /// Where ecsnap keeps when it first saw each volume `available` ("unattached since");
+    /// `None`: not kept (the default for library use; `load` sets the state dir's file).
+    pub volumes_seen_file: Option<PathBuf>,
     pub prices: Prices,
     pub refresh: Duration,
     pub read_only: bool,
@@ -110,6 +120,8 @@ impl Default for Settings {
             keep_newest: DEFAULT_KEEP_NEWEST,
             protection_tag: DEFAULT_PROTECTION_TAG.to_string(),
             keep_revisions: DEFAULT_KEEP_REVISIONS,
+            snapshot_retention_days: DEFAULT_SNAPSHOT_RETENTION_DAYS,
+            volumes_seen_file: None,
             prices: Prices::default(),
             refresh: Duration::from_secs(DEFAULT_REFRESH_SECS),
             read_only: false,
@@ -148,6 +160,7 @@ impl Settings {
         };
         settings.config_path = path;
         settings.profile = profile;
+        settings.volumes_seen_file = Some(state_dir().join("volumes-seen.json"));
         settings.read_only |= overrides.read_only;
         Ok(settings)
     }
@@ -192,8 +205,21 @@ impl Settings {
         if let Some(n) = file.safety.keep_revisions {
             s.keep_revisions = n;
         }
+        if let Some(days) = file.safety.snapshot_retention_days {
+            if days == 0 {
+                return Err(bad(
+                    "key `safety.snapshot_retention_days`: 0; expected a number of days ≥ 1 \
+                     (safety snapshots are kept from cleanup that long)"
+                        .into(),
+                ));
+            }
+            s.snapshot_retention_days = days;
+        }
         if let Some(p) = file.prices.snapshot {
             s.prices.snapshot = non_negative("prices.snapshot", p).map_err(bad)?;
+        }
+        if let Some(p) = file.prices.ecr {
+            s.prices.ecr = non_negative("prices.ecr", p).map_err(bad)?;
         }
         for (vtype, p) in &file.prices.volume {
             let p = non_negative(&format!("prices.volume.{vtype}"), *p).map_err(bad)?;
@@ -299,6 +325,7 @@ mod tests {
         assert_eq!(s.keep_newest, 3);
         assert_eq!(s.protection_tag, "ecsnap:keep");
         assert_eq!(s.keep_revisions, 5);
+        assert_eq!(s.snapshot_retention_days, 30);
         assert_eq!(s.resume_tag_for("alice"), "alice-latest");
         assert!(!s.read_only && !s.production);
     }
@@ -313,8 +340,10 @@ mod tests {
             [safety]
             protection_tag = "do-not-delete"
             keep_revisions = 2
+            snapshot_retention_days = 90
             [prices]
             snapshot = 0.04
+            ecr = 0.2
             [prices.volume]
             gp3 = 0.09
             [console]
@@ -329,10 +358,12 @@ mod tests {
         assert_eq!(s.keep_newest, 5);
         assert_eq!(s.protection_tag, "do-not-delete");
         assert_eq!(s.keep_revisions, 2);
+        assert_eq!(s.snapshot_retention_days, 90);
         assert_eq!(s.resume_tag_for("bob"), "bob-resume");
         assert!((s.prices.volume_per_gib("gp3") - 0.09).abs() < 1e-9);
         assert!((s.prices.volume_per_gib("gp2") - 0.10).abs() < 1e-9);
         assert!((s.prices.snapshot - 0.04).abs() < 1e-9);
+        assert!((s.prices.ecr - 0.2).abs() < 1e-9);
         assert_eq!(s.refresh, Duration::from_secs(10));
         assert!(s.read_only && s.production);
         assert!(s.tag_pattern.parse("snap-dan-202611200815").is_some());
@@ -355,8 +386,13 @@ mod tests {
                 "snapshots.resume_tag",
             ),
             ("[prices]\nsnapshot = -1.0", "prices.snapshot"),
+            ("[prices]\necr = -0.1", "prices.ecr"),
             ("[console]\nrefresh_secs = 0", "console.refresh_secs"),
             ("[safety]\nprotecton_tag = \"x\"", "protecton_tag"),
+            (
+                "[safety]\nsnapshot_retention_days = 0",
+                "safety.snapshot_retention_days",
+            ),
             ("not toml at all", "expected"),
         ];
         for (text, needle) in cases {

@@ -136,8 +136,8 @@ impl fmt::Display for AwsError {
             AwsErrorKind::NoCredentials => write!(
                 f,
                 "{action} in {region}: no AWS credentials found. Pass --profile (or set \
-                 AWS_PROFILE), run `aws sso login` for an SSO profile, or export \
-                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY{said}"
+                 AWS_PROFILE), run `aws sso login` for an SSO profile, `aws configure` to \
+                 store keys, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY{cause}"
             ),
             AwsErrorKind::ExpiredCredentials => write!(
                 f,

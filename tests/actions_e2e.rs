@@ -103,6 +103,8 @@ fn audit(home: &Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
     read_entries(&home.join("state/ecsnap/audit.log")).unwrap_or_default()
 }
 
+// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
+#[allow(clippy::too_many_lines)]
 #[test]
 fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     let (emulator, fleet) = seeded_emulator();
@@ -322,6 +324,8 @@ fn read_only_refuses_before_any_request() {
     assert!(audit(home.path()).is_empty());
 }
 
+// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
+#[allow(clippy::too_many_lines)]
 #[test]
 fn rollback_redeploy_wait_and_restore_user() {
     let (emulator, fleet) = seeded_emulator();

@@ -118,6 +118,36 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
+/// An intent line before each of the three requests, its result after (one at a time).
+fn assert_paired_audit(log: &std::path::Path) {
+    let entries = read_entries(log).expect("audit");
+    // An intent line before each request, its result after (one at a time here).
+    let lines: Vec<(String, &str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.resource_ids.join(","),
+                e.phase.as_str(),
+                e.result.as_str(),
+            )
+        })
+        .collect();
+    let line =
+        |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
+    assert_eq!(
+        lines,
+        [
+            line("vol-1", "intent", "pending"),
+            line("vol-1", "result", "ok"),
+            line("vol-2", "intent", "pending"),
+            line("vol-2", "result", "ok"),
+            line("vol-3", "intent", "pending"),
+            line("vol-3", "result", "failed"),
+        ]
+    );
+    assert!(ecsnap::ops::audit::unanswered(&entries).is_empty());
+}
+
 #[test]
 fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     let described = mock!(Client::describe_volumes).then_output(|| {
@@ -206,32 +236,7 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     // Exactly three deletes were sent: two done, one throttled; none after it.
     assert_eq!(deleted_ok.num_calls(), 2);
     assert_eq!(throttled.num_calls(), 1);
-    let entries = read_entries(&log).expect("audit");
-    // An intent line before each request, its result after (one at a time here).
-    let lines: Vec<(String, &str, &str)> = entries
-        .iter()
-        .map(|e| {
-            (
-                e.resource_ids.join(","),
-                e.phase.as_str(),
-                e.result.as_str(),
-            )
-        })
-        .collect();
-    let line =
-        |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
-    assert_eq!(
-        lines,
-        [
-            line("vol-1", "intent", "pending"),
-            line("vol-1", "result", "ok"),
-            line("vol-2", "intent", "pending"),
-            line("vol-2", "result", "ok"),
-            line("vol-3", "intent", "pending"),
-            line("vol-3", "result", "failed"),
-        ]
-    );
-    assert!(ecsnap::ops::audit::unanswered(&entries).is_empty());
+    assert_paired_audit(&log);
 }
 
 #[test]

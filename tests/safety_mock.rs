@@ -220,7 +220,7 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         &settings,
         None,
         ResourceKind::Image,
-        None,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
         false,
         now(),
     )
@@ -251,7 +251,7 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         &settings,
         None,
         ResourceKind::Image,
-        None,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
         false,
         now(),
     )
@@ -270,7 +270,7 @@ async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
         &Settings::default(),
         None,
         ResourceKind::Image,
-        None,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
         false,
         now(),
     )

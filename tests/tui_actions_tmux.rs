@@ -22,6 +22,8 @@ fn first_orphan_row(screen: &str) -> Option<&str> {
     lines.next()
 }
 
+// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
+#[allow(clippy::too_many_lines)]
 #[test]
 fn console_rollback_and_cleanup_in_tmux() {
     if !tmux_or_skip("the console actions end-to-end test") {

@@ -97,7 +97,7 @@ fn console_end_to_end_in_tmux() {
     tmux.keys(&["?"]);
     let keys: Vec<_> = bindings_for(PaneId::Orphans).collect();
     tmux.wait("the help listing every key of Orphans", SCREEN, |s| {
-        s.contains("Keys in Orphans") && keys.iter().all(|b| s.contains(b.label))
+        s.contains("Keys in Orphans") && keys.iter().all(|b| s.contains(&b.label()))
     });
     tmux.keys(&["Escape"]);
     tmux.wait("the help to close", SCREEN, |s| {

@@ -70,6 +70,8 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+// The whole race in order (seed, each contender cold and warm, the table): one sequence.
+#[allow(clippy::too_many_lines)]
 pub fn measure(
     fleet: &Fleet,
     server: &Server,

@@ -1,4 +1,5 @@
-//! Monthly cost of EBS volumes and snapshots from a price table ($/GB-month).
+//! Monthly cost of EBS volumes, EBS snapshots and ECR images from a price table
+//! ($/GB-month).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,8 @@ const FALLBACK_TYPE: &str = "gp2";
 pub struct Prices {
     /// $/GB-month of snapshot storage (standard tier).
     pub snapshot: f64,
+    /// $/GB-month of ECR image storage.
+    pub ecr: f64,
     /// $/GB-month per volume type.
     pub volume: BTreeMap<String, f64>,
 }
@@ -25,6 +28,7 @@ impl Default for Prices {
             tracing::error!("built-in price table is invalid: {e}");
             Prices {
                 snapshot: 0.05,
+                ecr: 0.10,
                 volume: BTreeMap::new(),
             }
         })
@@ -65,6 +69,7 @@ mod tests {
         for t in ["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"] {
             assert!(p.volume.contains_key(t), "{t}");
         }
+        assert!(p.ecr > 0.0);
         assert_eq!(Prices::default(), p);
     }
 

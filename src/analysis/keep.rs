@@ -8,8 +8,20 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::in_use::{counts_for_in_use, parse_image_ref};
-use crate::aws::{family_of, revision_of};
 use crate::model::{Image, Service, arn_name};
+
+/// The family of a task-definition ARN or `family:revision` (`.../web:12` → `web`).
+fn family_of(task_definition: &str) -> &str {
+    let last = arn_name(task_definition);
+    last.split_once(':').map_or(last, |(f, _)| f)
+}
+
+/// The revision number of a task-definition ARN or `family:revision`.
+fn revision_of(task_definition: &str) -> Option<i32> {
+    arn_name(task_definition)
+        .rsplit_once(':')
+        .and_then(|(_, r)| r.parse().ok())
+}
 
 /// Image references → why they are kept. The first reason given for a reference wins.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -8,5 +8,6 @@ pub mod health;
 pub mod in_use;
 pub mod keep;
 pub mod orphans;
+pub mod seen;
 pub mod tags;
 pub mod unique;

@@ -4,14 +4,169 @@
 //! - A snapshot is orphaned when this account owns it, its source volume no longer exists,
 //!   and no AMI of this account uses it. AMI-backed snapshots are listed as skipped.
 //! - Anything carrying the protection tag is skipped, whatever else holds.
+//! - A snapshot something else still needs is skipped and says what: a launch template
+//!   (any version) names it; DLM or AWS Backup manage it (their retention removes it); or
+//!   it is a safety snapshot ecsnap took before deleting a volume, kept until its
+//!   `ecsnap:retain-until` date (then it is an ordinary orphan).
+//! - With `unattached_days`, only volumes ecsnap itself has seen `available` for that many
+//!   days are listed (`analysis::seen`); the rest are skipped and say so.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::age::age_days;
 use super::cost::{Prices, cents};
-use crate::model::{Ami, ResourceKind, Skipped, Snapshot, Volume};
+use super::seen::unattached_long_enough;
+use crate::model::{Ami, LaunchTemplate, ResourceKind, Skipped, Snapshot, Volume};
+
+/// Tag put on a snapshot taken before a volume is deleted: the volume's id.
+pub const SOURCE_VOLUME_TAG: &str = "ecsnap:source-volume";
+/// Tag put on that snapshot: the date (RFC 3339 full-date) until which it is kept.
+pub const RETAIN_UNTIL_TAG: &str = "ecsnap:retain-until";
+/// Set by Data Lifecycle Manager on the snapshots its policies create.
+pub const DLM_POLICY_TAG: &str = "aws:dlm:lifecycle-policy-id";
+/// Set by AWS Backup on the snapshots of its recovery points.
+pub const BACKUP_SOURCE_TAG: &str = "aws:backup:source-resource";
+
+/// The tags of a safety snapshot of `volume_id`, kept until `retain_until`.
+pub fn safety_snapshot_tags(volume_id: &str, retain_until: NaiveDate) -> Vec<(String, String)> {
+    vec![
+        (SOURCE_VOLUME_TAG.to_string(), volume_id.to_string()),
+        (
+            RETAIN_UNTIL_TAG.to_string(),
+            retain_until.format("%Y-%m-%d").to_string(),
+        ),
+        ("Name".to_string(), format!("before-delete-{volume_id}")),
+    ]
+}
+
+/// Today plus `days`: the retain-until date of a safety snapshot taken `now`.
+pub fn retain_until(now: DateTime<Utc>, days: u32) -> NaiveDate {
+    now.date_naive()
+        .checked_add_days(chrono::Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// An RFC 3339 full-date (`2026-12-31`) or date-time; the date part.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.date_naive())
+        })
+}
+
+/// What, besides its source volume, keeps a snapshot: the AMIs and launch templates that
+/// use it and the tags that hand it to another owner. Shared by the orphan rules and the
+/// re-check before deletion.
+#[derive(Debug, Clone)]
+pub struct SnapshotGuards<'a> {
+    ami_of: HashMap<&'a str, &'a Ami>,
+    template_of: HashMap<&'a str, &'a LaunchTemplate>,
+    protection_tag: &'a str,
+}
+
+impl<'a> SnapshotGuards<'a> {
+    pub fn new(amis: &'a [Ami], templates: &'a [LaunchTemplate], protection_tag: &'a str) -> Self {
+        let mut ami_of: HashMap<&str, &Ami> = HashMap::new();
+        for ami in amis {
+            for snap in &ami.snapshot_ids {
+                ami_of.entry(snap.as_str()).or_insert(ami);
+            }
+        }
+        let mut template_of: HashMap<&str, &LaunchTemplate> = HashMap::new();
+        for t in templates {
+            for snap in &t.snapshot_ids {
+                template_of.entry(snap.as_str()).or_insert(t);
+            }
+        }
+        Self {
+            ami_of,
+            template_of,
+            protection_tag,
+        }
+    }
+
+    /// `backs AMI ami-… (name)` when an AMI of the account uses the snapshot.
+    pub fn ami(&self, snapshot_id: &str) -> Option<String> {
+        let ami = self.ami_of.get(snapshot_id)?;
+        let name = ami
+            .name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        Some(format!("backs AMI {}{name}", ami.id))
+    }
+
+    /// Why the snapshot must be kept apart from an AMI: the protection tag, a launch
+    /// template, DLM, AWS Backup, or a safety snapshot's retain-until date not yet passed.
+    pub fn kept(&self, s: &Snapshot, now: DateTime<Utc>) -> Option<String> {
+        if s.tags.contains_key(self.protection_tag) {
+            return Some(format!("protected by tag {}", self.protection_tag));
+        }
+        if let Some(t) = self.template_of.get(s.id.as_str()) {
+            let name = t
+                .name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            return Some(format!("used by launch template {}{name}", t.id));
+        }
+        if let Some(policy) = s.tags.get(DLM_POLICY_TAG) {
+            return Some(format!(
+                "managed by DLM policy {policy}: its retention removes it"
+            ));
+        }
+        if let Some(source) = s.tags.get(BACKUP_SOURCE_TAG) {
+            return Some(format!(
+                "managed by AWS Backup (source {source}): its retention removes it"
+            ));
+        }
+        let until = s.tags.get(RETAIN_UNTIL_TAG)?;
+        let volume = s
+            .tags
+            .get(SOURCE_VOLUME_TAG)
+            .map(String::as_str)
+            .or(s.volume_id.as_deref())
+            .filter(|v| !v.is_empty())
+            .unwrap_or("a deleted volume");
+        match parse_date(until) {
+            Some(date) if now.date_naive() <= date => Some(format!(
+                "kept until {}: safety snapshot of {volume}",
+                date.format("%Y-%m-%d")
+            )),
+            Some(_) => None,
+            // Unreadable: keep it rather than guess; the tag can be fixed or removed.
+            None => Some(format!(
+                "kept: safety snapshot of {volume} with an unreadable {RETAIN_UNTIL_TAG} tag \
+                 {until:?} (expected a date like 2026-12-31)"
+            )),
+        }
+    }
+}
+
+/// What a listing or cleanup narrows the orphans to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrphanFilter {
+    /// Only resources created at least this many days ago.
+    pub min_age_days: Option<i64>,
+    /// Only volumes ecsnap has seen unattached at least this many days.
+    pub unattached_days: Option<i64>,
+}
+
+impl OrphanFilter {
+    /// From the command line's `--min-age` and `--unattached-days`.
+    pub fn from_days(min_age: Option<u32>, unattached: Option<u32>) -> Self {
+        Self {
+            min_age_days: min_age.map(i64::from),
+            unattached_days: unattached.map(i64::from),
+        }
+    }
+}
 
 /// What the rules need besides the resources.
 #[derive(Debug, Clone)]
@@ -23,6 +178,11 @@ pub struct OrphanRules<'a> {
     pub account: Option<&'a str>,
     pub prices: &'a Prices,
     pub now: DateTime<Utc>,
+    /// Only volumes ecsnap has seen `available` at least this many days are listed.
+    pub unattached_days: Option<i64>,
+    /// When ecsnap first saw each volume `available` on an earlier run (`analysis::seen`);
+    /// `None`: not tracked.
+    pub available_since: Option<&'a HashMap<String, DateTime<Utc>>>,
 }
 
 impl OrphanRules<'_> {
@@ -40,6 +200,9 @@ impl OrphanRules<'_> {
 pub struct OrphanVolume {
     pub volume: Volume,
     pub age_days: Option<i64>,
+    /// When ecsnap first saw it `available` (its own observation, not AWS's); `None`:
+    /// unknown (first seen on this run, or not tracked).
+    pub seen_available_since: Option<DateTime<Utc>>,
     pub monthly_cost_usd: f64,
     pub origin: Option<String>,
     pub reason: String,
@@ -122,16 +285,12 @@ pub fn find_orphans(
     volumes: &[Volume],
     snapshots: &[Snapshot],
     amis: &[Ami],
+    launch_templates: &[LaunchTemplate],
     rules: &OrphanRules<'_>,
 ) -> OrphanReport {
     let mut report = OrphanReport::default();
     let existing: HashSet<&str> = volumes.iter().map(|v| v.id.as_str()).collect();
-    let mut ami_of: HashMap<&str, &Ami> = HashMap::new();
-    for ami in amis {
-        for snap in &ami.snapshot_ids {
-            ami_of.entry(snap.as_str()).or_insert(ami);
-        }
-    }
+    let guards = SnapshotGuards::new(amis, launch_templates, rules.protection_tag);
 
     for v in volumes.iter().filter(|v| v.state == "available") {
         let age = age_days(v.create_time, rules.now);
@@ -144,6 +303,18 @@ pub fn find_orphans(
                 .push(rules.protected(&v.id, ResourceKind::Volume, v.size_gib));
             continue;
         }
+        let since = rules.available_since.and_then(|m| m.get(&v.id)).copied();
+        if let Some(days) = rules.unattached_days.filter(|d| *d > 0)
+            && let Err(why) = unattached_long_enough(since, days, rules.now)
+        {
+            report.skipped.push(Skipped::new(
+                &v.id,
+                ResourceKind::Volume,
+                f64::from(v.size_gib),
+                why,
+            ));
+            continue;
+        }
         let origin = volume_origin(&v.tags);
         let reason = match &origin {
             Some(o) => format!("available (attached to nothing); from {o}"),
@@ -152,6 +323,7 @@ pub fn find_orphans(
         report.volumes.push(OrphanVolume {
             monthly_cost_usd: cents(rules.prices.volume_monthly(&v.volume_type, v.size_gib)),
             age_days: age,
+            seen_available_since: since,
             origin,
             reason,
             volume: v.clone(),
@@ -167,17 +339,12 @@ pub fn find_orphans(
         if !old_enough(age, rules.min_age_days) {
             continue;
         }
-        if let Some(ami) = ami_of.get(s.id.as_str()) {
-            let name = ami
-                .name
-                .as_deref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default();
+        if let Some(why) = guards.ami(&s.id) {
             report.skipped.push(Skipped::new(
                 &s.id,
                 ResourceKind::Snapshot,
                 f64::from(s.size_gib),
-                format!("backs AMI {}{name}", ami.id),
+                why,
             ));
             continue;
         }
@@ -185,10 +352,13 @@ pub fn find_orphans(
         if source.is_some_and(|v| existing.contains(v)) {
             continue;
         }
-        if s.tags.contains_key(rules.protection_tag) {
-            report
-                .skipped
-                .push(rules.protected(&s.id, ResourceKind::Snapshot, s.size_gib));
+        if let Some(why) = guards.kept(s, rules.now) {
+            report.skipped.push(Skipped::new(
+                &s.id,
+                ResourceKind::Snapshot,
+                f64::from(s.size_gib),
+                why,
+            ));
             continue;
         }
         let reason = match source {
@@ -274,6 +444,8 @@ mod tests {
             account: Some("111122223333"),
             prices,
             now: now(),
+            unattached_days: None,
+            available_since: None,
         }
     }
 
@@ -320,7 +492,7 @@ mod tests {
     fn orphan_rules_table() {
         let prices = Prices::default();
         let (volumes, snapshots, amis) = fixture();
-        let report = find_orphans(&volumes, &snapshots, &amis, &rules(&prices, None));
+        let report = find_orphans(&volumes, &snapshots, &amis, &[], &rules(&prices, None));
         let vol_ids: Vec<&str> = report
             .volumes
             .iter()
@@ -366,7 +538,7 @@ mod tests {
     fn min_age_filters_by_creation_time() {
         let prices = Prices::default();
         let (volumes, snapshots, amis) = fixture();
-        let report = find_orphans(&volumes, &snapshots, &amis, &rules(&prices, Some(20)));
+        let report = find_orphans(&volumes, &snapshots, &amis, &[], &rules(&prices, Some(20)));
         let vol_ids: Vec<&str> = report
             .volumes
             .iter()
@@ -399,7 +571,7 @@ mod tests {
         }];
         let mut r = rules(&prices, None);
         r.account = None;
-        let report = find_orphans(&volumes, &snapshots, &[], &r);
+        let report = find_orphans(&volumes, &snapshots, &[], &[], &r);
         assert_eq!(report.volumes.len(), 1);
         assert_eq!(report.volumes[0].age_days, None);
         assert_eq!(
@@ -407,8 +579,203 @@ mod tests {
             "no source volume; no AMI uses it"
         );
         // Unknown age never passes a minimum age.
-        let report = find_orphans(&volumes, &snapshots, &[], &rules(&prices, Some(1)));
+        let report = find_orphans(&volumes, &snapshots, &[], &[], &rules(&prices, Some(1)));
         assert!(report.volumes.is_empty() && report.snapshots.is_empty());
+    }
+
+    // A table of cases: one list reads better than several tests.
+    #[allow(clippy::too_many_lines)]
+    #[test]
+    fn snapshots_something_else_needs_are_skipped_with_what_needs_them() {
+        let prices = Prices::default();
+        let owner = "111122223333";
+        let gone =
+            |id: &str, tags: &[(&str, &str)]| snap(id, &format!("vol-gone-{id}"), owner, tags);
+        let snapshots = vec![
+            gone("snap-plain", &[]),
+            gone("snap-lt", &[]),
+            gone("snap-lt-old-version", &[]),
+            gone("snap-dlm", &[(DLM_POLICY_TAG, "policy-0123456789abcdef0")]),
+            gone("snap-backup", &[(BACKUP_SOURCE_TAG, "vol-0abc")]),
+            gone(
+                "snap-safety",
+                &[
+                    (SOURCE_VOLUME_TAG, "vol-0abc"),
+                    (RETAIN_UNTIL_TAG, "2026-12-31"),
+                ],
+            ),
+            // Kept through the whole last day.
+            gone(
+                "snap-safety-today",
+                &[
+                    (SOURCE_VOLUME_TAG, "vol-0def"),
+                    (RETAIN_UNTIL_TAG, "2026-11-23"),
+                ],
+            ),
+            gone(
+                "snap-safety-expired",
+                &[
+                    (SOURCE_VOLUME_TAG, "vol-0abc"),
+                    (RETAIN_UNTIL_TAG, "2026-11-22"),
+                ],
+            ),
+            gone(
+                "snap-safety-odd",
+                &[(SOURCE_VOLUME_TAG, "vol-0abc"), (RETAIN_UNTIL_TAG, "soon")],
+            ),
+            gone(
+                "snap-safety-datetime",
+                &[(RETAIN_UNTIL_TAG, "2027-01-15T00:00:00Z")],
+            ),
+            // Only the source tag (an older ecsnap): an ordinary orphan.
+            gone("snap-old-safety", &[(SOURCE_VOLUME_TAG, "vol-0abc")]),
+            // Protection wins over everything else and is said first.
+            gone(
+                "snap-kept-dlm",
+                &[("ecsnap:keep", ""), (DLM_POLICY_TAG, "policy-1")],
+            ),
+        ];
+        let templates = vec![LaunchTemplate {
+            id: "lt-0aaa".into(),
+            name: Some("ecs-workers".into()),
+            snapshot_ids: vec!["snap-lt".into(), "snap-lt-old-version".into()],
+        }];
+        let report = find_orphans(&[], &snapshots, &[], &templates, &rules(&prices, None));
+        let orphans: Vec<&str> = report
+            .snapshots
+            .iter()
+            .map(|s| s.snapshot.id.as_str())
+            .collect();
+        let mut orphans_sorted = orphans.clone();
+        orphans_sorted.sort_unstable();
+        assert_eq!(
+            orphans_sorted,
+            ["snap-old-safety", "snap-plain", "snap-safety-expired"]
+        );
+        let skipped: BTreeMap<&str, &str> = report
+            .skipped
+            .iter()
+            .map(|s| (s.id.as_str(), s.reason.as_str()))
+            .collect();
+        let want = [
+            ("snap-lt", "used by launch template lt-0aaa (ecs-workers)"),
+            (
+                "snap-lt-old-version",
+                "used by launch template lt-0aaa (ecs-workers)",
+            ),
+            (
+                "snap-dlm",
+                "managed by DLM policy policy-0123456789abcdef0: its retention removes it",
+            ),
+            (
+                "snap-backup",
+                "managed by AWS Backup (source vol-0abc): its retention removes it",
+            ),
+            (
+                "snap-safety",
+                "kept until 2026-12-31: safety snapshot of vol-0abc",
+            ),
+            (
+                "snap-safety-today",
+                "kept until 2026-11-23: safety snapshot of vol-0def",
+            ),
+            (
+                "snap-safety-datetime",
+                "kept until 2027-01-15: safety snapshot of vol-gone-snap-safety-datetime",
+            ),
+            ("snap-kept-dlm", "protected by tag ecsnap:keep"),
+        ];
+        for (id, reason) in want {
+            assert_eq!(skipped.get(id).copied(), Some(reason), "{id}");
+        }
+        let odd = skipped
+            .get("snap-safety-odd")
+            .expect("unreadable date is kept");
+        assert!(odd.contains("unreadable ecsnap:retain-until"), "{odd}");
+        assert_eq!(skipped.len(), want.len() + 1);
+        // The same guards answer the re-check before deletion.
+        let guards = SnapshotGuards::new(&[], &templates, "ecsnap:keep");
+        assert!(guards.kept(&snapshots[1], now()).is_some());
+        assert_eq!(guards.kept(&snapshots[0], now()), None);
+    }
+
+    #[test]
+    fn safety_snapshot_tags_carry_the_volume_and_the_date() {
+        let until = retain_until(now(), 30);
+        assert_eq!(until.to_string(), "2026-12-23");
+        let tags = safety_snapshot_tags("vol-0abc", until);
+        assert!(tags.contains(&(SOURCE_VOLUME_TAG.to_string(), "vol-0abc".to_string())));
+        assert!(tags.contains(&(RETAIN_UNTIL_TAG.to_string(), "2026-12-23".to_string())));
+        // Read back by the rules: kept until that day, an orphan the day after.
+        let s = snap("snap-x", "vol-0abc", "111122223333", &[]);
+        let s = Snapshot {
+            tags: tags.into_iter().collect(),
+            ..s
+        };
+        let guards = SnapshotGuards::new(&[], &[], "ecsnap:keep");
+        let on = |d: u32| {
+            Utc.with_ymd_and_hms(2026, 12, d, 23, 59, 0)
+                .single()
+                .expect("valid")
+        };
+        assert_eq!(
+            guards.kept(&s, on(23)).as_deref(),
+            Some("kept until 2026-12-23: safety snapshot of vol-0abc")
+        );
+        assert_eq!(guards.kept(&s, on(24)), None);
+    }
+
+    #[test]
+    fn unattached_days_keeps_only_volumes_seen_that_long() {
+        let prices = Prices::default();
+        let volumes = vec![
+            vol("vol-long", "available", 90, &[]),
+            vol("vol-short", "available", 90, &[]),
+            vol("vol-unknown", "available", 90, &[]),
+        ];
+        let since: HashMap<String, DateTime<Utc>> = [
+            ("vol-long".to_string(), days_ago(20).expect("t")),
+            ("vol-short".to_string(), days_ago(3).expect("t")),
+        ]
+        .into_iter()
+        .collect();
+        let mut r = rules(&prices, None);
+        r.available_since = Some(&since);
+        // Without the filter: all listed, with what ecsnap knows.
+        let all = find_orphans(&volumes, &[], &[], &[], &r);
+        let seen: Vec<(&str, Option<DateTime<Utc>>)> = all
+            .volumes
+            .iter()
+            .map(|v| (v.volume.id.as_str(), v.seen_available_since))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("vol-long", days_ago(20)),
+                ("vol-short", days_ago(3)),
+                ("vol-unknown", None)
+            ]
+        );
+        r.unattached_days = Some(7);
+        let report = find_orphans(&volumes, &[], &[], &[], &r);
+        assert_eq!(
+            report
+                .volumes
+                .iter()
+                .map(|v| v.volume.id.as_str())
+                .collect::<Vec<_>>(),
+            ["vol-long"]
+        );
+        let skipped: Vec<(&str, &str)> = report
+            .skipped
+            .iter()
+            .map(|s| (s.id.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped.len(), 2);
+        assert_eq!(skipped[0].0, "vol-short");
+        assert!(skipped[0].1.contains("only 3 days"), "{}", skipped[0].1);
+        assert_eq!(skipped[1].0, "vol-unknown");
+        assert!(skipped[1].1.contains("unknown"), "{}", skipped[1].1);
     }
 
     #[test]

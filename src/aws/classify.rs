@@ -49,15 +49,11 @@ where
             (kind_of_code(code.as_deref()), code, message)
         }
         SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None, String::new()),
-        SdkError::DispatchFailure(d) => {
-            if mentions_credentials(&chain) {
-                (AwsErrorKind::NoCredentials, None, String::new())
-            } else if d.is_timeout() {
-                (AwsErrorKind::Timeout, None, root_cause(&chain))
-            } else {
-                (AwsErrorKind::Unreachable, None, root_cause(&chain))
-            }
-        }
+        SdkError::DispatchFailure(d) => (
+            kind_of_dispatch_failure(&chain, d.is_timeout()),
+            None,
+            root_cause(&chain),
+        ),
         _ => {
             let kind = if mentions_credentials(&chain) {
                 AwsErrorKind::NoCredentials
@@ -107,12 +103,30 @@ pub fn kind_of_code(code: Option<&str>) -> AwsErrorKind {
     }
 }
 
+/// A request that never left: no credentials (the provider chain found none, or IMDS
+/// refused or is switched off), a timeout, or the network.
+fn kind_of_dispatch_failure(chain: &str, is_timeout: bool) -> AwsErrorKind {
+    if mentions_credentials(chain) {
+        AwsErrorKind::NoCredentials
+    } else if is_timeout {
+        AwsErrorKind::Timeout
+    } else {
+        AwsErrorKind::Unreachable
+    }
+}
+
 fn mentions_credentials(chain: &str) -> bool {
     let lower = chain.to_ascii_lowercase();
     lower.contains("no credentials")
         || lower.contains("credentialsnotloaded")
         || lower.contains("failed to load credentials")
+        || lower.contains("loading credentials")
         || lower.contains("credentials provider")
+        || lower.contains("credential provider")
+        || lower.contains("provided credentials")
+        // The instance metadata service, the last link of the default chain, refused
+        // (disabled on the instance, or no role) or could not be asked.
+        || lower.contains("imds")
 }
 
 /// The innermost cause of an error chain (`a: b: c (DebugDump(..))` → `c`), which is the
@@ -150,6 +164,59 @@ mod tests {
         ];
         for (code, kind) in cases {
             assert_eq!(kind_of_code(code), kind, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn missing_credentials_are_not_called_a_network_problem() {
+        let cases = [
+            // IMDS answering 403 (disabled on the instance, or switched off) as the last
+            // link of the chain: the message the issue quoted.
+            (
+                "dispatch failure: other: an error occurred while loading credentials: failed \
+                 to load IMDS session token: request forbidden: IMDS is disabled or the caller \
+                 has insufficient permissions.",
+                false,
+                AwsErrorKind::NoCredentials,
+            ),
+            (
+                "dispatch failure: other: the credential provider was not enabled: no providers \
+                 in chain provided credentials",
+                false,
+                AwsErrorKind::NoCredentials,
+            ),
+            (
+                "dispatch failure: io error: Connection refused (os error 111)",
+                false,
+                AwsErrorKind::Unreachable,
+            ),
+            (
+                "dispatch failure: timeout: connect timed out",
+                true,
+                AwsErrorKind::Timeout,
+            ),
+        ];
+        for (chain, timeout, want) in cases {
+            assert_eq!(kind_of_dispatch_failure(chain, timeout), want, "{chain}");
+        }
+        let text = AwsError {
+            action: "ecs:ListClusters",
+            region: "us-east-1".into(),
+            endpoint: None,
+            kind: AwsErrorKind::NoCredentials,
+            code: None,
+            message: root_cause(cases[0].0),
+        }
+        .to_string();
+        assert!(text.contains("no AWS credentials found"), "{text}");
+        assert!(!text.contains("cannot reach"), "{text}");
+        for how in [
+            "--profile",
+            "aws sso login",
+            "aws configure",
+            "AWS_ACCESS_KEY_ID",
+        ] {
+            assert!(text.contains(how), "{how}: {text}");
         }
     }
 

@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::Filter;
 use super::convert::{ec2_tags, owned, text, time};
 use super::{CallContext, Ec2Api, in_batches};
 use crate::error::Result;
-use crate::model::{Ami, Snapshot, Volume};
+use crate::model::{Ami, LaunchTemplate, Snapshot, Volume};
 
 /// The largest page DescribeVolumes / DescribeSnapshots / DescribeImages return.
 const PAGE: i32 = 1000;
@@ -22,12 +22,12 @@ impl Ec2Adapter {
         Self { client, ctx }
     }
 
-    /// Every volume matching all of `filters`, every page.
-    async fn volumes_where(&self, filters: Vec<Filter>) -> Result<Vec<Volume>> {
+    /// Every volume matching all of `filters` (every volume: `None`), every page.
+    async fn volumes_where(&self, filters: Option<Vec<Filter>>) -> Result<Vec<Volume>> {
         let vols: Vec<aws_sdk_ec2::types::Volume> = self
             .client
             .describe_volumes()
-            .set_filters(Some(filters))
+            .set_filters(filters)
             .max_results(PAGE)
             .into_paginator()
             .items()
@@ -38,6 +38,9 @@ impl Ec2Adapter {
         Ok(vols.iter().map(volume).collect())
     }
 }
+
+/// The largest page DescribeLaunchTemplates / DescribeLaunchTemplateVersions return.
+const TEMPLATE_PAGE: i32 = 200;
 
 /// A filter values list takes at most 200 values.
 const FILTER_VALUES_MAX: usize = 200;
@@ -52,17 +55,7 @@ fn filter(name: &str, values: Vec<String>) -> Filter {
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
     async fn describe_volumes(&self) -> Result<Vec<Volume>> {
-        let vols: Vec<aws_sdk_ec2::types::Volume> = self
-            .client
-            .describe_volumes()
-            .max_results(PAGE)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(self.ctx.err("ec2:DescribeVolumes"))?;
-        Ok(vols.iter().map(volume).collect())
+        self.volumes_where(None).await
     }
 
     async fn describe_volumes_matching(
@@ -77,7 +70,7 @@ impl Ec2Api for Ec2Adapter {
             // A `volume-id` filter, not VolumeIds: an id that is gone is left out instead
             // of failing the call. Filters take at most 200 values.
             let pages = in_batches(ids, FILTER_VALUES_MAX, |chunk| {
-                self.volumes_where(vec![filter("volume-id", chunk)])
+                self.volumes_where(Some(vec![filter("volume-id", chunk)]))
             });
             pages.await
         };
@@ -89,7 +82,7 @@ impl Ec2Api for Ec2Adapter {
                 .iter()
                 .map(|(k, v)| filter(&format!("tag:{k}"), vec![v.clone()]))
                 .collect();
-            self.volumes_where(filters).await
+            self.volumes_where(Some(filters)).await
         };
         let (mut found, tagged) = futures::try_join!(by_id, by_tags)?;
         for v in tagged {
@@ -120,6 +113,9 @@ impl Ec2Api for Ec2Adapter {
             .client
             .describe_images()
             .owners("self")
+            // Disabled AMIs still hold their snapshots (re-enabling needs them); AWS leaves
+            // them out unless asked.
+            .include_disabled(true)
             .max_results(PAGE)
             .into_paginator()
             .items()
@@ -140,6 +136,60 @@ impl Ec2Api for Ec2Adapter {
                     .collect(),
             })
             .collect())
+    }
+
+    async fn describe_launch_templates(&self) -> Result<Vec<LaunchTemplate>> {
+        use futures::{StreamExt, TryStreamExt, stream};
+        let templates: Vec<aws_sdk_ec2::types::LaunchTemplate> = self
+            .client
+            .describe_launch_templates()
+            .max_results(TEMPLATE_PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeLaunchTemplates"))?;
+        // No `Versions`: every version of the template, not only $Latest / $Default.
+        let versions_of = |id: String| async move {
+            let versions: Vec<aws_sdk_ec2::types::LaunchTemplateVersion> = self
+                .client
+                .describe_launch_template_versions()
+                .launch_template_id(&id)
+                .max_results(TEMPLATE_PAGE)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(self.ctx.err("ec2:DescribeLaunchTemplateVersions"))?;
+            let mut snapshot_ids: Vec<String> = Vec::new();
+            for snap in versions
+                .iter()
+                .filter_map(|v| v.launch_template_data())
+                .flat_map(aws_sdk_ec2::types::ResponseLaunchTemplateData::block_device_mappings)
+                .filter_map(|m| m.ebs()?.snapshot_id())
+                .filter(|s| !s.is_empty())
+            {
+                if !snapshot_ids.iter().any(|s| s == snap) {
+                    snapshot_ids.push(snap.to_string());
+                }
+            }
+            Ok::<_, crate::error::Error>(snapshot_ids)
+        };
+        stream::iter(templates)
+            .map(|t| async move {
+                let id = text(t.launch_template_id());
+                let snapshot_ids = versions_of(id.clone()).await?;
+                Ok(LaunchTemplate {
+                    id,
+                    name: owned(t.launch_template_name()),
+                    snapshot_ids,
+                })
+            })
+            .buffered(super::MAX_CONCURRENCY)
+            .try_collect()
+            .await
     }
 }
 

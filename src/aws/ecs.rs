@@ -193,6 +193,9 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
             .collect(),
         created_at: time(s.created_at()),
         volume_configurations,
+        deployment_controller: s
+            .deployment_controller()
+            .map(|c| c.r#type().as_str().to_string()),
     }
 }
 

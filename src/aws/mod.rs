@@ -29,7 +29,8 @@ pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, Repository, Service, Snapshot, Task, TaskDefinition, Volume,
+    Ami, CallerIdentity, Image, LaunchTemplate, Repository, Service, Snapshot, Task,
+    TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -96,8 +97,11 @@ pub trait Ec2Api: Send + Sync {
     ) -> Result<Vec<Volume>>;
     /// Snapshots owned by this account.
     async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>>;
-    /// AMIs owned by this account, with the snapshots they use.
+    /// AMIs owned by this account, disabled ones included, with the snapshots they use.
     async fn describe_own_amis(&self) -> Result<Vec<Ami>>;
+    /// The account's launch templates with the snapshots of all their versions
+    /// (DescribeLaunchTemplates, then DescribeLaunchTemplateVersions per template).
+    async fn describe_launch_templates(&self) -> Result<Vec<LaunchTemplate>>;
 }
 
 /// STS: who we are.

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use super::{print_json, print_text};
+use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, connect_with_ops};
 use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
 use crate::config::{Settings, now};
@@ -115,6 +116,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
         Command::Cleanup {
             what,
             min_age,
+            unattached_days,
             snapshot_first,
             dry_run,
             yes,
@@ -129,7 +131,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             .await?;
             let req = CleanupRequest {
                 target,
-                min_age: min_age.map(i64::from),
+                filter: OrphanFilter::from_days(min_age, unattached_days),
                 snapshot_first,
                 dry_run,
                 yes,
@@ -148,24 +150,15 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
         } => {
             let s = open_session(global, settings, "rollback", dry_run).await?;
             let target = rollback_target(to, container, volume);
-            let plan = rollback::plan(&s.aws, &cluster, &service, &target).await?;
-            show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
-            let mut out = RolloutJson::rollback(&plan, dry_run);
-            if dry_run {
-                return finish_dry_run(json, &out);
-            }
-            confirm_single(
-                &s,
-                &format!("Roll back {}", plan.service),
-                &plan.service,
+            let req = ServiceRequest {
+                cluster: &cluster,
+                service: &service,
+                wait: &wait,
+                dry_run,
                 yes,
-            )?;
-            let started = s.mutating(rollback::execute(&s.mutator, &plan)).await?;
-            out.registered_task_definition = match &plan.change {
-                rollback::RollbackChange::Image { .. } => Some(started.task_definition.clone()),
-                _ => None,
+                json,
             };
-            finish_rollout(&s, out, &started, &wait, json).await
+            run_rollback(&s, &req, &target).await
         }
         Command::Redeploy {
             cluster,
@@ -175,32 +168,15 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             yes,
         } => {
             let s = open_session(global, settings, "redeploy", dry_run).await?;
-            let plan = redeploy::plan(&s.aws, &cluster, &service).await?;
-            show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
-            let out = RolloutJson {
-                action: "redeploy",
-                cluster: plan.cluster.clone(),
-                service: plan.service.clone(),
+            let req = ServiceRequest {
+                cluster: &cluster,
+                service: &service,
+                wait: &wait,
                 dry_run,
-                summary: plan.summary(),
-                from_task_definition: plan.task_definition.clone(),
-                task_definition: Some(plan.task_definition.clone()),
-                registered_task_definition: None,
-                ebs_snapshot_id: None,
-                deployment_id: None,
-                wait: None,
-            };
-            if dry_run {
-                return finish_dry_run(json, &out);
-            }
-            confirm_single(
-                &s,
-                &format!("Redeploy {}", plan.service),
-                &plan.service,
                 yes,
-            )?;
-            let started = s.mutating(redeploy::execute(&s.mutator, &plan)).await?;
-            finish_rollout(&s, out, &started, &wait, json).await
+                json,
+            };
+            run_redeploy(&s, &req).await
         }
         Command::RestoreUser {
             repository,
@@ -210,42 +186,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             yes,
         } => {
             let s = open_session(global, settings, "restore-user", dry_run).await?;
-            let plan = restore_user::plan(&s.aws, &s.settings, &repository, &user, &tag).await?;
-            show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
-            if plan.is_noop() {
-                show(
-                    json,
-                    &format!(
-                        "{} already points at {}; nothing to do\n",
-                        plan.resume_tag, tag
-                    ),
-                )?;
-                return emit_json(json, &RestoreJson::new(&plan, dry_run, None));
-            }
-            if dry_run {
-                return finish_dry_run(json, &RestoreJson::new(&plan, true, None));
-            }
-            confirm_single(&s, &format!("Restore {user} to {tag}"), &user, yes)?;
-            let done = s.mutating(restore_user::execute(&s.mutator, &plan)).await?;
-            show(
-                json,
-                &format!(
-                    "{}:{} now points at {} (was {})\n",
-                    plan.repository,
-                    plan.resume_tag,
-                    done.after_digest,
-                    done.before_digest.as_deref().unwrap_or("nothing")
-                ),
-            )?;
-            let code = emit_json(
-                json,
-                &RestoreJson::new(&plan, false, Some(done.after_digest.as_str())),
-            )?;
-            Ok(if s.interrupted() {
-                exit::INTERRUPTED
-            } else {
-                code
-            })
+            run_restore(&s, [&repository, &user, &tag], dry_run, yes, json).await
         }
         Command::Wait {
             cluster,
@@ -266,6 +207,121 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
         }
         _ => Err(Error::Usage("not an action command".into())),
     }
+}
+
+/// A rollback or redeploy of one service, as asked on the command line.
+struct ServiceRequest<'a> {
+    cluster: &'a str,
+    service: &'a str,
+    wait: &'a WaitArgs,
+    dry_run: bool,
+    yes: bool,
+    json: bool,
+}
+
+async fn run_rollback(
+    s: &Session,
+    req: &ServiceRequest<'_>,
+    target: &RollbackTarget,
+) -> Result<i32> {
+    let plan = rollback::plan(&s.aws, req.cluster, req.service, target).await?;
+    show(
+        req.json,
+        &format!("{}\nPlan: {}\n", s.header(), plan.summary()),
+    )?;
+    let mut out = RolloutJson::rollback(&plan, req.dry_run);
+    if req.dry_run {
+        return finish_dry_run(req.json, &out);
+    }
+    confirm_single(
+        s,
+        &format!("Roll back {}", plan.service),
+        &plan.service,
+        req.yes,
+    )?;
+    let started = s.mutating(rollback::execute(&s.mutator, &plan)).await?;
+    out.registered_task_definition = match &plan.change {
+        rollback::RollbackChange::Image { .. } => Some(started.task_definition.clone()),
+        _ => None,
+    };
+    finish_rollout(s, out, &started, req.wait, req.json).await
+}
+
+async fn run_redeploy(s: &Session, req: &ServiceRequest<'_>) -> Result<i32> {
+    let plan = redeploy::plan(&s.aws, req.cluster, req.service).await?;
+    show(
+        req.json,
+        &format!("{}\nPlan: {}\n", s.header(), plan.summary()),
+    )?;
+    let out = RolloutJson {
+        action: "redeploy",
+        cluster: plan.cluster.clone(),
+        service: plan.service.clone(),
+        dry_run: req.dry_run,
+        summary: plan.summary(),
+        from_task_definition: plan.task_definition.clone(),
+        task_definition: Some(plan.task_definition.clone()),
+        registered_task_definition: None,
+        ebs_snapshot_id: None,
+        deployment_id: None,
+        wait: None,
+    };
+    if req.dry_run {
+        return finish_dry_run(req.json, &out);
+    }
+    confirm_single(
+        s,
+        &format!("Redeploy {}", plan.service),
+        &plan.service,
+        req.yes,
+    )?;
+    let started = s.mutating(redeploy::execute(&s.mutator, &plan)).await?;
+    finish_rollout(s, out, &started, req.wait, req.json).await
+}
+
+async fn run_restore(
+    s: &Session,
+    [repository, user, tag]: [&str; 3],
+    dry_run: bool,
+    yes: bool,
+    json: bool,
+) -> Result<i32> {
+    let plan = restore_user::plan(&s.aws, &s.settings, repository, user, tag).await?;
+    show(json, &format!("{}\nPlan: {}\n", s.header(), plan.summary()))?;
+    if plan.is_noop() {
+        show(
+            json,
+            &format!(
+                "{} already points at {}; nothing to do\n",
+                plan.resume_tag, tag
+            ),
+        )?;
+        return emit_json(json, &RestoreJson::new(&plan, dry_run, None));
+    }
+    if dry_run {
+        return finish_dry_run(json, &RestoreJson::new(&plan, true, None));
+    }
+    confirm_single(s, &format!("Restore {user} to {tag}"), user, yes)?;
+    let done = s.mutating(restore_user::execute(&s.mutator, &plan)).await?;
+    show(
+        json,
+        &format!(
+            "{}:{} now points at {} (was {})\n",
+            plan.repository,
+            plan.resume_tag,
+            done.after_digest,
+            done.before_digest.as_deref().unwrap_or("nothing")
+        ),
+    )?;
+    let code = emit_json(
+        json,
+        &RestoreJson::new(&plan, false, Some(done.after_digest.as_str())),
+    )?;
+    Ok(if s.interrupted() {
+        exit::INTERRUPTED
+    } else {
+        code
+    })
 }
 
 fn target_of(what: CleanupWhat) -> ResourceKind {
@@ -431,7 +487,7 @@ pub fn progress_text(p: &WaitProgress) -> String {
 /// What `cleanup` was asked for.
 struct CleanupRequest {
     target: ResourceKind,
-    min_age: Option<i64>,
+    filter: OrphanFilter,
     snapshot_first: bool,
     dry_run: bool,
     yes: bool,
@@ -440,7 +496,7 @@ struct CleanupRequest {
 async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32> {
     let CleanupRequest {
         target,
-        min_age,
+        filter,
         snapshot_first,
         dry_run,
         yes,
@@ -451,7 +507,7 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
         &s.settings,
         account,
         target,
-        min_age,
+        filter,
         snapshot_first,
         now(),
     )

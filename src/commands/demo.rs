@@ -4,6 +4,7 @@
 
 use super::listings::{orphans_text, services_table, snapshots_text};
 use super::print_text;
+use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::GlobalArgs;
 use crate::config::{Settings, now};
@@ -66,7 +67,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
 async fn show(aws: &AwsClients, settings: &Settings) -> Result<()> {
     let services = load::load_services(aws, None).await?;
     let groups = load::load_snapshot_groups(aws, settings, None, None).await?;
-    let orphans = load::load_orphans(aws, settings, None, None, now()).await?;
+    let orphans = load::load_orphans(aws, settings, None, OrphanFilter::default(), now()).await?;
     print_text(&format!(
         "== Services ==\n{}\n== Snapshots ==\n{}== Orphans ==\n{}",
         services_table(&services),

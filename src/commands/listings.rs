@@ -7,7 +7,7 @@ use humansize::{BINARY, format_size};
 use super::{print_json, print_text};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
-use crate::analysis::orphans::OrphanReport;
+use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::tags::UserTags;
 use crate::aws::AwsClients;
 use crate::cli::Command;
@@ -51,7 +51,10 @@ pub async fn run(
                 print_text(&snapshots_text(&groups))
             }
         }
-        Command::Orphans { min_age } => {
+        Command::Orphans {
+            min_age,
+            unattached_days,
+        } => {
             let account = match aws.sts.caller_identity().await {
                 Ok(id) => Some(id.account),
                 Err(e) => {
@@ -63,7 +66,7 @@ pub async fn run(
                 aws,
                 settings,
                 account.as_deref(),
-                min_age.map(i64::from),
+                OrphanFilter::from_days(min_age, unattached_days),
                 now(),
             )
             .await?;
@@ -194,20 +197,33 @@ pub fn orphans_text(report: &OrphanReport) -> String {
         "{} orphaned volumes, {} orphaned snapshots: {} GiB, ${:.2}/month\n\n",
         totals.volumes, totals.snapshots, totals.size_gib, totals.monthly_cost_usd
     );
-    let mut v = Table::new(["VOLUME", "SIZE", "TYPE", "AGE", "$/MONTH", "ORIGIN"]);
+    let mut v = Table::new([
+        "VOLUME",
+        "SIZE",
+        "TYPE",
+        "AGE",
+        "UNATTACHED SINCE",
+        "$/MONTH",
+        "ORIGIN",
+    ]);
     for o in &report.volumes {
         v.row(vec![
             o.volume.id.clone(),
             format!("{} GiB", o.volume.size_gib),
             o.volume.volume_type.clone(),
             o.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
+            o.seen_available_since
+                .map_or_else(|| "unknown".into(), |t| t.format("%Y-%m-%d").to_string()),
             format!("{:.2}", o.monthly_cost_usd),
             o.origin.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
     if !v.is_empty() {
         out.push_str(&v.render());
-        out.push('\n');
+        out.push_str(
+            "UNATTACHED SINCE: when ecsnap first saw the volume available, on an earlier run \
+             (its own observation, not AWS's; unknown until a second run)\n\n",
+        );
     }
     let mut s = Table::new(["SNAPSHOT", "SIZE", "AGE", "$/MONTH", "REASON"]);
     for o in &report.snapshots {

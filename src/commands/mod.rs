@@ -32,7 +32,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         | Command::Rollback { .. }
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
-        | Command::Wait { .. }) => actions::run(action, &cli.global, settings).await,
+        | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
         listing => {
             let aws = connect_from(&cli.global).await?;
             listings::run(listing, &aws, &settings, cli.global.json).await

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::install::install_once;
 use crate::error::{Error, Result};
 
 pub const MOTO_VERSION: &str = "5.2.5";
@@ -51,58 +52,14 @@ impl Emulator {
     }
 
     /// Makes sure moto is installed in `venv`; `progress` hears about a first-time install.
-    /// Safe to call from several processes at once: each installs into its own temporary
-    /// directory and the first to finish renames it into place.
+    /// Safe to call from several threads and processes at once: one installs (into a
+    /// temporary directory renamed into place when complete), the others wait for it and
+    /// use its install; a half-made `venv` is replaced (see [`super::install`]).
     pub fn ensure_installed(venv: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf> {
-        let python = venv.join("bin").join("python");
-        if marker(venv).exists() {
-            return Ok(python);
-        }
-        let parent = venv.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
-        let tmp = parent.join(format!(
-            ".{}.tmp-{}",
-            venv.file_name().and_then(|n| n.to_str()).unwrap_or("venv"),
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&tmp);
-        progress(&format!(
-            "installing the local AWS emulator (moto {MOTO_VERSION}) into {} — first run only, \
-             about a minute",
-            venv.display()
-        ));
-        let system_python = std::env::var("ECSNAP_PYTHON").unwrap_or_else(|_| "python3".into());
-        run_step(
-            Command::new(&system_python).args(["-m", "venv"]).arg(&tmp),
-            &format!("{system_python} -m venv (is python3 with venv installed?)"),
-        )?;
-        progress("  virtualenv ready; downloading moto[server] from PyPI…");
-        run_step(
-            Command::new(tmp.join("bin").join("python")).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                &format!("moto[server]=={MOTO_VERSION}"),
-            ]),
-            "pip install moto[server] (is PyPI reachable?)",
-        )?;
-        std::fs::write(marker(&tmp), MOTO_VERSION)
-            .map_err(|e| Error::io("writing the install marker", e))?;
-        if std::fs::rename(&tmp, venv).is_err() {
-            // Another process finished first; use its install.
-            let _ = std::fs::remove_dir_all(&tmp);
-            if !marker(venv).exists() {
-                return Err(Error::Emulator(format!(
-                    "could not move the new virtualenv into {}",
-                    venv.display()
-                )));
-            }
-        }
-        progress("  emulator installed");
-        Ok(python)
+        let dir = install_once(venv, MOTO_VERSION, progress, &mut |tmp, progress| {
+            install_moto(tmp, venv, progress)
+        })?;
+        Ok(dir.join("bin").join("python"))
     }
 
     /// Installs (if needed) and starts the server on a free port; waits until it answers.
@@ -214,8 +171,34 @@ impl Drop for Emulator {
     }
 }
 
-fn marker(venv: &Path) -> PathBuf {
-    venv.join(".ecsnap-moto-installed")
+/// Creates a virtualenv in `tmp` and installs moto into it. The directory is renamed
+/// afterwards: only `bin/python -m …` is used, which works from the new place (the console
+/// scripts in `bin/` keep the old path in their first line and are not used).
+fn install_moto(tmp: &Path, venv: &Path, progress: &mut dyn FnMut(&str)) -> Result<()> {
+    progress(&format!(
+        "installing the local AWS emulator (moto {MOTO_VERSION}) into {} — first run only, \
+         about a minute",
+        venv.display()
+    ));
+    let system_python = std::env::var("ECSNAP_PYTHON").unwrap_or_else(|_| "python3".into());
+    run_step(
+        Command::new(&system_python).args(["-m", "venv"]).arg(tmp),
+        &format!("{system_python} -m venv (is python3 with venv installed?)"),
+    )?;
+    progress("  virtualenv ready; downloading moto[server] from PyPI…");
+    run_step(
+        Command::new(tmp.join("bin").join("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("moto[server]=={MOTO_VERSION}"),
+        ]),
+        "pip install moto[server] (is PyPI reachable?)",
+    )?;
+    progress("  emulator installed");
+    Ok(())
 }
 
 fn run_step(cmd: &mut Command, what: &str) -> Result<()> {

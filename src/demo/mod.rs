@@ -3,6 +3,7 @@
 
 pub mod emulator;
 pub mod fleet;
+pub mod install;
 
 pub use emulator::{Emulator, MOTO_VERSION};
 pub use fleet::{DemoFleet, seed};

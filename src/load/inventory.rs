@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::ecs::{cluster_names, in_use_of, services_in, tasks_of};
-use super::orphans::orphan_rules;
+use super::orphans::{load_ec2_state, orphans_of};
 use super::snapshots::images_in;
-use crate::analysis::orphans::{OrphanReport, find_orphans};
+use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::tags::{UserTags, group_by_user};
 use crate::aws::{AwsClients, MAX_CONCURRENCY};
 use crate::config::Settings;
@@ -71,16 +71,16 @@ pub async fn load_inventory(
             }
         })
     };
-    let ((services, tasks, in_use), images, account, volumes, snapshots, amis) = futures::try_join!(
-        ecs,
-        images,
-        account,
-        aws.ec2.describe_volumes(),
-        aws.ec2.describe_own_snapshots(),
-        aws.ec2.describe_own_amis(),
-    )?;
-    let rules = orphan_rules(settings, account.as_deref(), None, now);
-    let orphans = find_orphans(&volumes, &snapshots, &amis, &rules);
+    let ((services, tasks, in_use), images, account, ec2) =
+        futures::try_join!(ecs, images, account, load_ec2_state(aws))?;
+    let orphans = orphans_of(
+        aws,
+        settings,
+        account.as_deref(),
+        OrphanFilter::default(),
+        now,
+        &ec2,
+    );
     let snapshot_groups = group_by_user(&images, &settings.tag_pattern, &in_use);
     Ok(Inventory {
         services,

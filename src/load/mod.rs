@@ -8,6 +8,7 @@ mod inventory;
 mod names;
 mod orphans;
 mod rollback_targets;
+pub mod seen;
 mod service;
 mod snapshots;
 mod unique;

@@ -1,28 +1,87 @@
 //! Orphaned volumes and snapshots of the account.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
-use crate::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
+use super::seen::{SeenScope, record};
+use crate::analysis::orphans::{OrphanFilter, OrphanReport, OrphanRules, find_orphans};
 use crate::aws::AwsClients;
 use crate::config::Settings;
 use crate::error::Result;
+use crate::model::{Ami, LaunchTemplate, Snapshot, Volume};
 
-/// Loads volumes, own snapshots and own AMIs at once and applies the orphan rules.
+/// What the orphan rules read: volumes, own snapshots, own AMIs, launch templates.
+pub(super) struct Ec2State {
+    pub volumes: Vec<Volume>,
+    pub snapshots: Vec<Snapshot>,
+    pub amis: Vec<Ami>,
+    pub launch_templates: Vec<LaunchTemplate>,
+}
+
+/// The four reads at once.
+pub(super) async fn load_ec2_state(aws: &AwsClients) -> Result<Ec2State> {
+    let (volumes, snapshots, amis, launch_templates) = futures::try_join!(
+        aws.ec2.describe_volumes(),
+        aws.ec2.describe_own_snapshots(),
+        aws.ec2.describe_own_amis(),
+        aws.ec2.describe_launch_templates(),
+    )?;
+    Ok(Ec2State {
+        volumes,
+        snapshots,
+        amis,
+        launch_templates,
+    })
+}
+
+/// Loads volumes, own snapshots, own AMIs and launch templates at once, records which
+/// volumes are `available` (ecsnap's own "unattached since"), and applies the orphan rules.
 /// `account` (from STS) narrows snapshots to this account's when the API does not.
 pub async fn load_orphans(
     aws: &AwsClients,
     settings: &Settings,
     account: Option<&str>,
-    min_age_days: Option<i64>,
+    filter: OrphanFilter,
     now: DateTime<Utc>,
 ) -> Result<OrphanReport> {
-    let (volumes, snapshots, amis) = futures::try_join!(
-        aws.ec2.describe_volumes(),
-        aws.ec2.describe_own_snapshots(),
-        aws.ec2.describe_own_amis(),
-    )?;
-    let rules = orphan_rules(settings, account, min_age_days, now);
-    Ok(find_orphans(&volumes, &snapshots, &amis, &rules))
+    let state = load_ec2_state(aws).await?;
+    Ok(orphans_of(aws, settings, account, filter, now, &state))
+}
+
+/// Records the sightings and applies the rules to loaded state.
+pub(super) fn orphans_of(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    filter: OrphanFilter,
+    now: DateTime<Utc>,
+    state: &Ec2State,
+) -> OrphanReport {
+    let since = record_sightings(aws, settings, account, &state.volumes, now);
+    let mut rules = orphan_rules(settings, account, filter.min_age_days, now);
+    rules.unattached_days = filter.unattached_days;
+    rules.available_since = since.as_ref();
+    find_orphans(
+        &state.volumes,
+        &state.snapshots,
+        &state.amis,
+        &state.launch_templates,
+        &rules,
+    )
+}
+
+/// `None` when sightings are not kept (no state file configured, as in library use).
+fn record_sightings(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    volumes: &[Volume],
+    now: DateTime<Utc>,
+) -> Option<HashMap<String, DateTime<Utc>>> {
+    let file = settings.volumes_seen_file.as_deref()?;
+    let scope = SeenScope::new(file, aws.endpoint.as_deref(), account, &aws.region);
+    Some(record(&scope, volumes, now))
 }
 
 /// The orphan rules as the settings set them.
@@ -38,5 +97,7 @@ pub(super) fn orphan_rules<'a>(
         account,
         prices: &settings.prices,
         now,
+        unattached_days: None,
+        available_since: None,
     }
 }

@@ -39,6 +39,16 @@ pub struct Ami {
     pub snapshot_ids: Vec<String>,
 }
 
+/// A launch template of the account, with the snapshots any of its versions' block-device
+/// mappings use: launching from it (an Auto Scaling group, a capacity provider) needs them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub name: Option<String>,
+    /// Every snapshot id named by any version, without repeats, in first-seen order.
+    pub snapshot_ids: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallerIdentity {
     pub account: String,

@@ -19,6 +19,9 @@ pub struct Service {
     pub events: Vec<ServiceEvent>,
     pub created_at: Option<DateTime<Utc>>,
     pub volume_configurations: Vec<ServiceVolumeConfig>,
+    /// `CODE_DEPLOY` or `EXTERNAL` when another tool deploys the service; `None` (or
+    /// `ECS`) when ECS does.
+    pub deployment_controller: Option<String>,
 }
 
 impl Service {

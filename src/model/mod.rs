@@ -6,7 +6,7 @@ mod ecr;
 mod ecs;
 mod resource;
 
-pub use ec2::{Ami, CallerIdentity, Snapshot, Volume};
+pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
 pub use ecr::{Image, Repository};
 pub use ecs::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,

@@ -5,11 +5,11 @@
 //! read-only mode and appends every executed mutation to the audit log). `wait` is the
 //! stability poll loop used after rollouts; `confirm` is the command line's confirmation.
 //!
-//! For the console: `guard::Mutator` (build it once with `session::open`),
-//! `rollback::list_revisions` / `rollback::list_service_snapshots` (pickers),
-//! `*::plan` (for the confirm modal), `*::execute`, `wait::wait_for_stable` with a progress
-//! callback that sends messages, `cleanup::preflight` and `cleanup::execute` with a
-//! per-item progress callback.
+//! For the console: `session::LazySession` (the identity and the `Mutator`, once per run),
+//! `rollback::offer_*` and `rollback::plan_offered` (the picker's rows and the plan of the
+//! highlighted one), `cleanup::plan_for` (the marked ids), `*::plan` (for the confirm
+//! modal), `*::execute`, `wait::wait_for_stable` with a progress callback that sends
+//! messages, `cleanup::preflight` and `cleanup::execute` with a per-item progress callback.
 
 pub mod audit;
 pub mod cleanup;
@@ -23,7 +23,7 @@ pub mod session;
 pub mod wait;
 
 use crate::aws::AwsClients;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::load::{resolve_cluster, service_names, unknown_service};
 use crate::model::Service;
 
@@ -45,6 +45,29 @@ pub async fn find_service(aws: &AwsClients, cluster: &str, name: &str) -> Result
     }
     let names = service_names(aws, &cluster).await?;
     Err(unknown_service(aws, &cluster, name, &names))
+}
+
+/// Why UpdateService must not roll back or redeploy `service`: another deployment
+/// controller (CodeDeploy, an external one) owns its deployments, and a task-definition or
+/// force-new-deployment change through ECS would fail or fight it. `None` for ECS.
+pub fn controller_refusal(service: &Service, action: &str) -> Option<Error> {
+    let controller = service.deployment_controller.as_deref()?;
+    let instead = match controller {
+        "ECS" => return None,
+        "CODE_DEPLOY" => {
+            "roll back or redeploy with CodeDeploy (its console, or `aws deploy \
+             stop-deployment --auto-rollback-enabled` / `aws deploy create-deployment`)"
+        }
+        "EXTERNAL" => {
+            "use the tool that created its task sets (CreateTaskSet / UpdateServicePrimaryTaskSet)"
+        }
+        _ => "use the tool that controls its deployments",
+    };
+    Some(Error::Usage(format!(
+        "{}/{} uses the {controller} deployment controller: ecsnap cannot {action} it through \
+         UpdateService. Nothing was sent; {instead}",
+        service.cluster, service.name
+    )))
 }
 
 /// What the service runs: its `taskDefinition` (what UpdateService last set), else the

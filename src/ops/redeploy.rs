@@ -41,6 +41,9 @@ pub struct Started {
 
 pub async fn plan(aws: &AwsClients, cluster: &str, service: &str) -> Result<RedeployPlan> {
     let s = find_service(aws, cluster, service).await?;
+    if let Some(refusal) = super::controller_refusal(&s, "redeploy") {
+        return Err(refusal);
+    }
     Ok(RedeployPlan {
         cluster: s.cluster.clone(),
         service: s.name.clone(),

@@ -435,6 +435,9 @@ pub async fn plan(
     target: &RollbackTarget,
 ) -> Result<RollbackPlan> {
     let s = find_service(aws, cluster, service).await?;
+    if let Some(refusal) = super::controller_refusal(&s, "roll back") {
+        return Err(refusal);
+    }
     let current = running_task_definition(&s).to_string();
     let change = match target {
         RollbackTarget::Previous | RollbackTarget::Revision(_) => {

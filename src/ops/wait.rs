@@ -282,27 +282,15 @@ pub async fn wait_for_stable(
     progress: &mut (dyn FnMut(&WaitProgress) + Send),
 ) -> Result<WaitOutcome> {
     let start = clock.elapsed();
-    let mut polls = 0u32;
-    let mut errors_in_a_row = 0u32;
-    let mut seen_events: Option<HashSet<String>> = None;
-    let mut seen_stopped: Option<HashSet<String>> = None;
-    let mut watched = opts.deployment_id.clone();
-    let mut outcome = WaitOutcome {
-        verdict: Verdict::InProgress,
-        elapsed: Duration::ZERO,
-        polls: 0,
-        service: None,
-        events: Vec::new(),
-        stopped_tasks: Vec::new(),
-    };
+    let mut watch = Watch::new(cluster, service_name, opts);
     loop {
-        polls += 1;
+        watch.polls += 1;
         let elapsed = clock.elapsed().saturating_sub(start);
         let answer = ecs
             .describe_services(cluster, &[service_name.to_string()])
             .await;
         let mut report = WaitProgress {
-            poll: polls,
+            poll: watch.polls,
             elapsed,
             service_status: String::new(),
             deployments: Vec::new(),
@@ -313,102 +301,159 @@ pub async fn wait_for_stable(
         };
         match answer {
             Ok(services) => {
-                errors_in_a_row = 0;
-                match services.into_iter().find(|s| s.name == service_name) {
-                    Some(service) => {
-                        let seen = seen_events.get_or_insert_with(|| {
-                            service.events.iter().map(|e| e.id.clone()).collect()
-                        });
-                        let fresh: Vec<ServiceEvent> = service
-                            .events
-                            .iter()
-                            .filter(|e| !seen.contains(&e.id))
-                            .cloned()
-                            .collect();
-                        seen.extend(fresh.iter().map(|e| e.id.clone()));
-                        if watched.is_none() && opts.target_task_definition.is_some() {
-                            watched = service.primary().map(|d| d.id.clone());
-                        }
-                        report.verdict = assess(
-                            &service,
-                            watched.as_deref(),
-                            opts.target_task_definition.as_deref(),
-                            &fresh,
-                        );
-                        report.service_status.clone_from(&service.status);
-                        report.deployments.clone_from(&service.deployments);
-                        report.new_events.clone_from(&fresh);
-                        outcome.events.splice(0..0, fresh);
-                        outcome.service = Some(service);
-                    }
-                    None if outcome.service.is_none() => {
-                        return Err(Error::NotFound {
-                            kind: "service",
-                            name: service_name.to_string(),
-                            scope: Some(format!("cluster {cluster}")),
-                            close: Vec::new(),
-                        });
-                    }
-                    None => {
-                        report.verdict = Verdict::Failed(format!(
-                            "service {service_name} no longer exists in {cluster}"
-                        ));
-                    }
-                }
+                watch.errors_in_a_row = 0;
+                let found = services.into_iter().find(|s| s.name == service_name);
+                watch.observe(found, &mut report)?;
             }
-            Err(e) => {
-                errors_in_a_row += 1;
-                let permanent = matches!(
-                    &e,
-                    Error::Aws(a) if matches!(
-                        a.kind,
-                        AwsErrorKind::AccessDenied
-                            | AwsErrorKind::NoCredentials
-                            | AwsErrorKind::ExpiredCredentials
-                            | AwsErrorKind::NoRegion
-                            | AwsErrorKind::NotFound
-                    )
-                );
-                if permanent || errors_in_a_row >= opts.max_poll_errors.max(1) {
-                    return Err(e);
-                }
-                report.poll_error = Some(e.to_string());
-            }
+            Err(e) => report.poll_error = Some(watch.poll_failed(e)?),
         }
-        if opts.watch_tasks && outcome.service.is_some() {
-            let stopped = new_stopped_tasks(ecs, cluster, service_name, &mut seen_stopped).await;
+        if opts.watch_tasks && watch.outcome.service.is_some() {
+            let stopped =
+                new_stopped_tasks(ecs, cluster, service_name, &mut watch.seen_stopped).await;
             report.new_stopped_tasks.clone_from(&stopped);
-            outcome.stopped_tasks.extend(stopped);
+            watch.outcome.stopped_tasks.extend(stopped);
         }
         if !report.verdict.is_done() && elapsed >= opts.timeout {
-            report.verdict = Verdict::TimedOut(format!(
-                "{service_name} in {cluster} was not stable after {}s{}",
-                opts.timeout.as_secs(),
-                outcome
-                    .service
-                    .as_ref()
-                    .and_then(|s| s.primary())
-                    .map(|d| format!(
-                        " (PRIMARY {}: {}/{} running, rollout {})",
-                        d.id,
-                        d.running_count,
-                        d.desired_count,
-                        d.rollout_state.as_deref().unwrap_or("-")
-                    ))
-                    .unwrap_or_default()
-            ));
+            report.verdict = Verdict::TimedOut(watch.timed_out());
         }
         progress(&report);
         if report.verdict.is_done() {
+            let mut outcome = watch.outcome;
             outcome.verdict = report.verdict;
             outcome.elapsed = elapsed;
-            outcome.polls = polls;
+            outcome.polls = watch.polls;
             return Ok(outcome);
         }
         let left = opts.timeout.saturating_sub(elapsed);
         clock
             .sleep(opts.interval.min(left).max(Duration::from_millis(1)))
             .await;
+    }
+}
+
+/// What the poll loop remembers between polls.
+struct Watch<'a> {
+    cluster: &'a str,
+    service_name: &'a str,
+    opts: &'a WaitOptions,
+    polls: u32,
+    errors_in_a_row: u32,
+    /// Event ids seen (those of the first poll are history, not news).
+    seen_events: Option<HashSet<String>>,
+    seen_stopped: Option<HashSet<String>>,
+    /// The deployment being watched, once known.
+    watched: Option<String>,
+    outcome: WaitOutcome,
+}
+
+impl<'a> Watch<'a> {
+    fn new(cluster: &'a str, service_name: &'a str, opts: &'a WaitOptions) -> Self {
+        Self {
+            cluster,
+            service_name,
+            opts,
+            polls: 0,
+            errors_in_a_row: 0,
+            seen_events: None,
+            seen_stopped: None,
+            watched: opts.deployment_id.clone(),
+            outcome: WaitOutcome {
+                verdict: Verdict::InProgress,
+                elapsed: Duration::ZERO,
+                polls: 0,
+                service: None,
+                events: Vec::new(),
+                stopped_tasks: Vec::new(),
+            },
+        }
+    }
+
+    /// One answer of DescribeServices: the new events, the verdict. A service that is not
+    /// there at the first poll is an error; one that disappears later is a failure.
+    fn observe(&mut self, found: Option<Service>, report: &mut WaitProgress) -> Result<()> {
+        let Some(service) = found else {
+            if self.outcome.service.is_none() {
+                return Err(Error::NotFound {
+                    kind: "service",
+                    name: self.service_name.to_string(),
+                    scope: Some(format!("cluster {}", self.cluster)),
+                    close: Vec::new(),
+                });
+            }
+            report.verdict = Verdict::Failed(format!(
+                "service {} no longer exists in {}",
+                self.service_name, self.cluster
+            ));
+            return Ok(());
+        };
+        let seen = self
+            .seen_events
+            .get_or_insert_with(|| service.events.iter().map(|e| e.id.clone()).collect());
+        let fresh: Vec<ServiceEvent> = service
+            .events
+            .iter()
+            .filter(|e| !seen.contains(&e.id))
+            .cloned()
+            .collect();
+        seen.extend(fresh.iter().map(|e| e.id.clone()));
+        if self.watched.is_none() && self.opts.target_task_definition.is_some() {
+            self.watched = service.primary().map(|d| d.id.clone());
+        }
+        report.verdict = assess(
+            &service,
+            self.watched.as_deref(),
+            self.opts.target_task_definition.as_deref(),
+            &fresh,
+        );
+        report.service_status.clone_from(&service.status);
+        report.deployments.clone_from(&service.deployments);
+        report.new_events.clone_from(&fresh);
+        self.outcome.events.splice(0..0, fresh);
+        self.outcome.service = Some(service);
+        Ok(())
+    }
+
+    /// A failed poll: permanent errors (and too many in a row) end the wait; others are
+    /// reported and the loop polls again.
+    fn poll_failed(&mut self, e: Error) -> Result<String> {
+        self.errors_in_a_row += 1;
+        let permanent = matches!(
+            &e,
+            Error::Aws(a) if matches!(
+                a.kind,
+                AwsErrorKind::AccessDenied
+                    | AwsErrorKind::NoCredentials
+                    | AwsErrorKind::ExpiredCredentials
+                    | AwsErrorKind::NoRegion
+                    | AwsErrorKind::NotFound
+            )
+        );
+        if permanent || self.errors_in_a_row >= self.opts.max_poll_errors.max(1) {
+            return Err(e);
+        }
+        Ok(e.to_string())
+    }
+
+    /// Why the deadline passed, with the PRIMARY deployment's counts.
+    fn timed_out(&self) -> String {
+        format!(
+            "{} in {} was not stable after {}s{}",
+            self.service_name,
+            self.cluster,
+            self.opts.timeout.as_secs(),
+            self.outcome
+                .service
+                .as_ref()
+                .and_then(|s| s.primary())
+                .map(|d| format!(
+                    " (PRIMARY {}: {}/{} running, rollout {})",
+                    d.id,
+                    d.running_count,
+                    d.desired_count,
+                    d.rollout_state.as_deref().unwrap_or("-")
+                ))
+                .unwrap_or_default()
+        )
     }
 }
 
@@ -497,6 +542,8 @@ mod tests {
         &'a str,
     );
 
+    // A table of cases: one list reads better than several tests.
+    #[allow(clippy::too_many_lines)]
     #[test]
     fn assess_table() {
         let td2 = "arn:aws:ecs:us-east-1:1:task-definition/api:2";

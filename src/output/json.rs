@@ -176,6 +176,9 @@ pub struct OrphanVolumeJson {
     pub state: String,
     pub create_time: Option<String>,
     pub age_days: Option<i64>,
+    /// When ecsnap first saw it `available` (its own observation across runs, not AWS's);
+    /// null when unknown (first seen on this run).
+    pub seen_available_since: Option<String>,
     pub monthly_cost_usd: f64,
     pub reason: String,
     pub origin: Option<String>,
@@ -222,6 +225,7 @@ impl From<&OrphanReport> for OrphansJson {
                     state: o.volume.state.clone(),
                     create_time: rfc3339(o.volume.create_time),
                     age_days: o.age_days,
+                    seen_available_since: rfc3339(o.seen_available_since),
                     monthly_cost_usd: o.monthly_cost_usd,
                     reason: o.reason.clone(),
                     origin: o.origin.clone(),

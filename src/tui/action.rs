@@ -37,11 +37,19 @@ pub enum Action {
     Cleanup,
     /// Point the selected user's resume tag at the selected tag.
     RestoreUser,
-    // In a dialog.
+    // In a dialog, and in the filter, jump and help (Confirm: Enter keeps the filter or
+    // jumps; Cancel: Esc leaves them).
     Confirm,
     Cancel,
     ModalUp,
     ModalDown,
     /// Rollback picker: revisions ↔ image tags.
     ModalSwitch,
+    /// Cleanup dialog for volumes: snapshot each volume first, on/off.
+    ModalSnapshotFirst,
+    // Typing the filter or a jump.
+    /// Delete the last character typed.
+    DeleteChar,
+    /// Complete the jump to the highlighted match.
+    Complete,
 }

@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::panes::LoadState;
 use super::panes::detail::DetailPane;
 use super::panes::orphans::OrphansPane;
 use super::panes::services::ServicesPane;
 use super::panes::snapshots::SnapshotsPane;
 use super::panes::tasks::TasksPane;
+use super::panes::{ListOps, LoadState};
 use crate::config::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -199,15 +199,33 @@ impl AppState {
         self.load_states().iter().filter(|s| s.is_loading()).count()
     }
 
-    /// The filter text of the pane shown (what `/` edits).
-    pub fn filter_of(&self, pane: PaneId) -> Option<&str> {
-        match pane {
-            PaneId::Services => Some(&self.services.list.filter),
-            PaneId::Tasks => Some(&self.tasks.list.filter),
-            PaneId::Snapshots if self.snapshots.focus_tags => Some(&self.snapshots.tags.filter),
-            PaneId::Snapshots => Some(&self.snapshots.users.filter),
-            PaneId::Orphans => Some(&self.orphans.list.filter),
-            PaneId::Detail => None,
-        }
+    /// The list the keys act on: the shown pane's, or on Snapshots the users or the tags
+    /// (whichever has the focus); `None` on Detail, which has no list.
+    pub fn active_list(&self) -> Option<&dyn ListOps> {
+        Some(match self.pane {
+            PaneId::Services => &self.services.list,
+            PaneId::Tasks => &self.tasks.list,
+            PaneId::Snapshots if self.snapshots.focus_tags => &self.snapshots.tags,
+            PaneId::Snapshots => &self.snapshots.users,
+            PaneId::Orphans => &self.orphans.list,
+            PaneId::Detail => return None,
+        })
+    }
+
+    /// `active_list`, to change it (through `update` only).
+    pub fn active_list_mut(&mut self) -> Option<&mut dyn ListOps> {
+        Some(match self.pane {
+            PaneId::Services => &mut self.services.list,
+            PaneId::Tasks => &mut self.tasks.list,
+            PaneId::Snapshots if self.snapshots.focus_tags => &mut self.snapshots.tags,
+            PaneId::Snapshots => &mut self.snapshots.users,
+            PaneId::Orphans => &mut self.orphans.list,
+            PaneId::Detail => return None,
+        })
+    }
+
+    /// The filter text of the active list (what `/` edits).
+    pub fn active_filter(&self) -> Option<&str> {
+        self.active_list().map(ListOps::filter)
     }
 }

@@ -11,6 +11,7 @@ use tokio::task::AbortHandle;
 use super::msg::Msg;
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
+use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
@@ -257,9 +258,15 @@ async fn perform(
             }
             Msg::Orphans {
                 generation,
-                result: load::load_orphans(aws, settings, account, None, crate::config::now())
-                    .await
-                    .map_err(|e| text(&e)),
+                result: load::load_orphans(
+                    aws,
+                    settings,
+                    account,
+                    OrphanFilter::default(),
+                    crate::config::now(),
+                )
+                .await
+                .map_err(|e| text(&e)),
             }
         }
         Effect::LoadUnique {

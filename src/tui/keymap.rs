@@ -40,6 +40,50 @@ impl Key {
     }
 }
 
+/// Ctrl-C: quits from every mode, before any dialog or input sees the key.
+const FORCE_QUIT: Key = Key::ctrl('c');
+
+/// How a key is written in the footer, the help and the README: `Enter`, `x`, `Del`,
+/// `Ctrl-C`, `Home`, `↓`.
+pub fn key_label(key: &Key) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) if key.ctrl => c.to_ascii_uppercase().to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Delete => "Del".into(),
+        KeyCode::Insert => "Ins".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    if key.ctrl {
+        format!("Ctrl-{name}")
+    } else {
+        name
+    }
+}
+
+/// A key that types text into an input (the filter, a jump, a typed confirmation): a
+/// character without Ctrl. The input's own bindings are looked up first.
+pub fn typed_char(ev: &KeyEvent) -> Option<char> {
+    match ev.code {
+        KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => Some(c),
+        _ => None,
+    }
+}
+
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -50,18 +94,39 @@ pub enum Scope {
     Pane(PaneId),
     /// Several panes.
     Panes(&'static [PaneId]),
+    /// Typing a `/` filter: these keys, and every other character is text.
+    Filter,
+    /// Typing a `:` jump: these keys, and every other character is text.
+    Jump,
+    /// The `?` overlay (it takes every key).
+    Help,
     /// An open dialog (it takes every key); listed in its own footer and help section.
     Modal,
 }
 
 impl Scope {
+    /// Whether the binding works in `pane` with no input, overlay or dialog open.
     pub fn applies(self, pane: PaneId) -> bool {
         match self {
             Scope::Global => true,
             Scope::Lists => pane != PaneId::Detail,
             Scope::Pane(p) => p == pane,
             Scope::Panes(ps) => ps.contains(&pane),
-            Scope::Modal => false,
+            Scope::Filter | Scope::Jump | Scope::Help | Scope::Modal => false,
+        }
+    }
+
+    /// The scope's name in the README's key table.
+    pub fn where_label(self) -> String {
+        match self {
+            Scope::Global => "everywhere".into(),
+            Scope::Lists => "every list pane".into(),
+            Scope::Pane(p) => p.title().into(),
+            Scope::Panes(ps) => ps.iter().map(|p| p.title()).collect::<Vec<_>>().join(", "),
+            Scope::Filter => "while filtering".into(),
+            Scope::Jump => "while jumping".into(),
+            Scope::Help => "in the help".into(),
+            Scope::Modal => "in a dialog".into(),
         }
     }
 }
@@ -69,8 +134,6 @@ impl Scope {
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub keys: &'static [Key],
-    /// How the key is written in the footer and the help.
-    pub label: &'static str,
     pub scope: Scope,
     pub action: Action,
     /// One or two words for the footer.
@@ -79,9 +142,24 @@ pub struct Binding {
     pub desc: &'static str,
 }
 
+impl Binding {
+    /// How the keys are written in the footer and the help: each key's label, joined
+    /// with `/` (`x/Del`, `g/Home`).
+    pub fn label(&self) -> String {
+        self.keys
+            .iter()
+            .map(key_label)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        self.keys.iter().any(|k| k.matches(ev))
+    }
+}
+
 const fn b(
     keys: &'static [Key],
-    label: &'static str,
     scope: Scope,
     action: Action,
     short: &'static str,
@@ -89,7 +167,6 @@ const fn b(
 ) -> Binding {
     Binding {
         keys,
-        label,
         scope,
         action,
         short,
@@ -97,66 +174,94 @@ const fn b(
     }
 }
 
-use Scope::{Global, Lists, Modal, Pane, Panes};
+use Scope::{Filter, Global, Help, Jump, Lists, Modal, Pane, Panes};
 
 /// The panes that show one service: rollback and redeploy work from each.
 const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
 
+const ENTER: Key = Key::code(KeyCode::Enter);
+const ESC: Key = Key::code(KeyCode::Esc);
+const UP: Key = Key::code(KeyCode::Up);
+const DOWN: Key = Key::code(KeyCode::Down);
+const BACKSPACE: Key = Key::code(KeyCode::Backspace);
+
 /// Pane-specific keys first: they win over global ones and lead the footer.
 #[rustfmt::skip]
 pub const KEYMAP: &[Binding] = &[
-    b(&[Key::code(KeyCode::Enter)], "Enter", Pane(PaneId::Services), Action::Open, "tasks", "open the tasks and volumes of the selected service"),
-    b(&[Key::ch('d')], "d", Pane(PaneId::Services), Action::Detail, "detail", "show the selected service's deployments, events, containers and environment"),
-    b(&[Key::code(KeyCode::Enter)], "Enter", Pane(PaneId::Tasks), Action::Open, "detail", "show the service's deployments, events, containers and environment"),
-    b(&[Key::ch('d')], "d", Pane(PaneId::Tasks), Action::Detail, "detail", "show the service's detail"),
-    b(&[Key::code(KeyCode::Enter)], "Enter", Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),
-    b(&[Key::ch('u')], "u", Pane(PaneId::Snapshots), Action::UniqueBytes, "unique", "compute the selected user's unique bytes (layers no other image shares)"),
-    b(&[Key::ch('R')], "R", Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
-    b(&[Key::ch('D')], "D", Panes(SERVICE_PANES), Action::Redeploy, "redeploy", "force a new deployment of the service (same task definition, fresh tasks), then watch it"),
-    b(&[Key::ch('x'), Key::code(KeyCode::Delete)], "x/Del", Pane(PaneId::Orphans), Action::Cleanup, "delete", "delete the marked orphans (or the selected one): plan, confirm, a result per resource"),
-    b(&[Key::ch('x'), Key::code(KeyCode::Delete)], "x/Del", Pane(PaneId::Snapshots), Action::Cleanup, "delete", "delete the images of the marked tags (keeps each user's newest and images in use): plan, confirm, report"),
-    b(&[Key::ch('t')], "t", Pane(PaneId::Snapshots), Action::RestoreUser, "restore", "point the user's resume tag at the selected tag (shows the digest before and after)"),
-    b(&[Key::ch('/')], "/", Lists, Action::Filter, "filter", "filter rows as you type (case-insensitive); Enter keeps it, Esc clears it"),
-    b(&[Key::ch('s')], "s", Lists, Action::SortNext, "sort", "sort by the next column"),
-    b(&[Key::ch('S')], "S", Lists, Action::SortReverse, "reverse", "reverse the sort order"),
-    b(&[Key::ch(' ')], "space", Lists, Action::Mark, "mark", "mark or unmark the selected row"),
-    b(&[Key::ch('a')], "a", Lists, Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
-    b(&[Key::code(KeyCode::Esc)], "Esc", Global, Action::Back, "back", "clear the filter, or go back one level"),
-    b(&[Key::ch(':')], ":", Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
-    b(&[Key::ch('r')], "r", Global, Action::Refresh, "refresh", "refresh this pane and the services now"),
-    b(&[Key::ch('?')], "?", Global, Action::Help, "help", "show or hide this help"),
-    b(&[Key::ch('q')], "q", Global, Action::Quit, "quit", "quit ecsnap"),
-    b(&[Key::ctrl('c')], "Ctrl-C", Global, Action::Quit, "quit", "quit ecsnap, from anywhere (even while typing)"),
-    b(&[Key::ch('j'), Key::code(KeyCode::Down)], "j/↓", Global, Action::Down, "down", "move down (scroll in Detail)"),
-    b(&[Key::ch('k'), Key::code(KeyCode::Up)], "k/↑", Global, Action::Up, "up", "move up (scroll in Detail)"),
-    b(&[Key::code(KeyCode::PageDown)], "PgDn", Global, Action::PageDown, "page down", "move one page down"),
-    b(&[Key::code(KeyCode::PageUp)], "PgUp", Global, Action::PageUp, "page up", "move one page up"),
-    b(&[Key::ch('g'), Key::code(KeyCode::Home)], "g", Global, Action::Top, "top", "go to the first row"),
-    b(&[Key::ch('G'), Key::code(KeyCode::End)], "G", Global, Action::Bottom, "bottom", "go to the last row"),
-    b(&[Key::code(KeyCode::Tab)], "Tab", Global, Action::NextPane, "next pane", "next pane"),
-    b(&[Key::code(KeyCode::BackTab)], "Shift-Tab", Global, Action::PrevPane, "prev pane", "previous pane"),
-    b(&[Key::ch('1')], "1", Global, Action::GoPane(PaneId::Services), "services", "Services pane"),
-    b(&[Key::ch('2')], "2", Global, Action::GoPane(PaneId::Tasks), "tasks", "Tasks pane (of the selected service)"),
-    b(&[Key::ch('3')], "3", Global, Action::GoPane(PaneId::Snapshots), "snapshots", "Snapshots pane"),
-    b(&[Key::ch('4')], "4", Global, Action::GoPane(PaneId::Orphans), "orphans", "Orphans pane"),
-    b(&[Key::ch('y'), Key::code(KeyCode::Enter)], "y/Enter", Modal, Action::Confirm, "confirm", "confirm the plan shown: y when asked y/n; when asked to type the count or a name, type it and press Enter"),
-    b(&[Key::ch('n'), Key::code(KeyCode::Esc)], "n/Esc", Modal, Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
-    b(&[Key::ch('j'), Key::code(KeyCode::Down)], "j/↓", Modal, Action::ModalDown, "down", "pick the next revision, tag or snapshot"),
-    b(&[Key::ch('k'), Key::code(KeyCode::Up)], "k/↑", Modal, Action::ModalUp, "up", "pick the previous revision, tag or snapshot"),
-    b(&[Key::ch('i')], "i", Modal, Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
-    b(&[Key::ch('R')], "R", Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[ENTER], Pane(PaneId::Services), Action::Open, "tasks", "open the tasks and volumes of the selected service"),
+    b(&[Key::ch('d')], Pane(PaneId::Services), Action::Detail, "detail", "show the selected service's deployments, events, containers and environment"),
+    b(&[ENTER], Pane(PaneId::Tasks), Action::Open, "detail", "show the service's deployments, events, containers and environment"),
+    b(&[Key::ch('d')], Pane(PaneId::Tasks), Action::Detail, "detail", "show the service's detail"),
+    b(&[ENTER], Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),
+    b(&[Key::ch('u')], Pane(PaneId::Snapshots), Action::UniqueBytes, "unique", "compute the selected user's unique bytes (layers no other image shares)"),
+    b(&[Key::ch('R')], Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
+    b(&[Key::ch('D')], Panes(SERVICE_PANES), Action::Redeploy, "redeploy", "force a new deployment of the service (same task definition, fresh tasks), then watch it"),
+    b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Orphans), Action::Cleanup, "delete", "delete the marked orphans (or the selected one): plan, confirm, a result per resource"),
+    b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Snapshots), Action::Cleanup, "delete", "delete the images of the marked tags (keeps each user's newest and images in use): plan, confirm, report"),
+    b(&[Key::ch('t')], Pane(PaneId::Snapshots), Action::RestoreUser, "restore", "point the user's resume tag at the selected tag (shows the digest before and after)"),
+    b(&[Key::ch('/')], Lists, Action::Filter, "filter", "filter rows as you type (case-insensitive); Enter keeps it, Esc clears it"),
+    b(&[Key::ch('s')], Lists, Action::SortNext, "sort", "sort by the next column"),
+    b(&[Key::ch('S')], Lists, Action::SortReverse, "reverse", "reverse the sort order"),
+    b(&[Key::ch(' ')], Lists, Action::Mark, "mark", "mark or unmark the selected row"),
+    b(&[Key::ch('a')], Lists, Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
+    b(&[ESC], Global, Action::Back, "back", "clear the filter, or go back one level"),
+    b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
+    b(&[Key::ch('r')], Global, Action::Refresh, "refresh", "refresh this pane and the services now"),
+    b(&[Key::ch('?')], Global, Action::Help, "help", "show or hide this help"),
+    b(&[Key::ch('q')], Global, Action::Quit, "quit", "quit ecsnap"),
+    b(&[FORCE_QUIT], Global, Action::Quit, "quit", "quit ecsnap, from anywhere (even while typing)"),
+    b(&[Key::ch('j'), DOWN], Global, Action::Down, "down", "move down (scroll in Detail)"),
+    b(&[Key::ch('k'), UP], Global, Action::Up, "up", "move up (scroll in Detail)"),
+    b(&[Key::code(KeyCode::PageDown)], Global, Action::PageDown, "page down", "move one page down"),
+    b(&[Key::code(KeyCode::PageUp)], Global, Action::PageUp, "page up", "move one page up"),
+    b(&[Key::ch('g'), Key::code(KeyCode::Home)], Global, Action::Top, "top", "go to the first row"),
+    b(&[Key::ch('G'), Key::code(KeyCode::End)], Global, Action::Bottom, "bottom", "go to the last row"),
+    b(&[Key::code(KeyCode::Tab)], Global, Action::NextPane, "next pane", "next pane"),
+    b(&[Key::code(KeyCode::BackTab)], Global, Action::PrevPane, "prev pane", "previous pane"),
+    b(&[Key::ch('1')], Global, Action::GoPane(PaneId::Services), "services", "Services pane"),
+    b(&[Key::ch('2')], Global, Action::GoPane(PaneId::Tasks), "tasks", "Tasks pane (of the selected service)"),
+    b(&[Key::ch('3')], Global, Action::GoPane(PaneId::Snapshots), "snapshots", "Snapshots pane"),
+    b(&[Key::ch('4')], Global, Action::GoPane(PaneId::Orphans), "orphans", "Orphans pane"),
+    b(&[ENTER], Filter, Action::Confirm, "keep", "keep the filter and stop typing"),
+    b(&[ESC], Filter, Action::Cancel, "clear", "clear the filter and stop typing"),
+    b(&[BACKSPACE], Filter, Action::DeleteChar, "delete", "delete the last character of the filter"),
+    b(&[DOWN], Filter, Action::Down, "down", "move down while typing"),
+    b(&[UP], Filter, Action::Up, "up", "move up while typing"),
+    b(&[ENTER], Jump, Action::Confirm, "go", "go to the name typed, or to the highlighted match"),
+    b(&[Key::code(KeyCode::Tab)], Jump, Action::Complete, "complete", "complete the highlighted match"),
+    b(&[ESC], Jump, Action::Cancel, "cancel", "stop typing, stay where you are"),
+    b(&[BACKSPACE], Jump, Action::DeleteChar, "delete", "delete the last character"),
+    b(&[DOWN], Jump, Action::Down, "next", "highlight the next match"),
+    b(&[UP], Jump, Action::Up, "previous", "highlight the previous match"),
+    b(&[Key::ch('?'), ESC, Key::ch('q')], Help, Action::Cancel, "close", "close this help"),
+    b(&[Key::ch('y'), ENTER], Modal, Action::Confirm, "confirm", "confirm the plan shown: y when asked y/n; when asked to type the count or a name, type it and press Enter"),
+    b(&[Key::ch('n'), ESC], Modal, Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
+    b(&[Key::ch('j'), DOWN], Modal, Action::ModalDown, "down", "pick the next revision, tag or snapshot"),
+    b(&[Key::ch('k'), UP], Modal, Action::ModalUp, "up", "pick the previous revision, tag or snapshot"),
+    b(&[Key::ch('i')], Modal, Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
+    b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Modal, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
+    b(&[Key::ch('R')], Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
 ];
+
+/// The bindings of an input, overlay or dialog scope (`Filter`, `Jump`, `Help`, `Modal`),
+/// in table order.
+pub fn bindings_in(scope: Scope) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(move |b| b.scope == scope)
+}
+
+/// The action a key means in an input, overlay or dialog scope, if any.
+pub fn lookup_in(scope: Scope, ev: &KeyEvent) -> Option<Action> {
+    bindings_in(scope).find(|b| b.matches(ev)).map(|b| b.action)
+}
 
 /// The keys of an open dialog, in table order.
 pub fn modal_bindings() -> impl Iterator<Item = &'static Binding> {
-    KEYMAP.iter().filter(|b| b.scope == Scope::Modal)
+    bindings_in(Scope::Modal)
 }
 
 /// The action a key means in an open dialog, if any.
 pub fn lookup_modal(ev: &KeyEvent) -> Option<Action> {
-    modal_bindings()
-        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
-        .map(|b| b.action)
+    lookup_in(Scope::Modal, ev)
 }
 
 /// The bindings that apply in a pane, in table order.
@@ -166,14 +271,35 @@ pub fn bindings_for(pane: PaneId) -> impl Iterator<Item = &'static Binding> {
 
 /// The action a key press means in a pane, if any.
 pub fn lookup(pane: PaneId, ev: &KeyEvent) -> Option<Action> {
+    bindings_for(pane).find(|b| b.matches(ev)).map(|b| b.action)
+}
+
+/// The label of the keys bound to `action` in a pane (for hints such as "Esc clears").
+pub fn label_for(pane: PaneId, action: Action) -> Option<String> {
     bindings_for(pane)
-        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
-        .map(|b| b.action)
+        .find(|b| b.action == action)
+        .map(Binding::label)
 }
 
 /// Ctrl-C quits from every mode, before any modal sees the key.
 pub fn is_force_quit(ev: &KeyEvent) -> bool {
-    Key::ctrl('c').matches(ev)
+    FORCE_QUIT.matches(ev)
+}
+
+/// The README's key table (section "Keys"), one row per binding in table order:
+/// `| Key | Where | What it does |`. `tests/readme_keys.rs` checks the README against it.
+pub fn readme_table() -> String {
+    let rows = KEYMAP.iter().map(|b| {
+        format!(
+            "| `{}` | {} | {} |\n",
+            b.label(),
+            b.scope.where_label(),
+            b.desc
+        )
+    });
+    std::iter::once("| Key | Where | What it does |\n|---|---|---|\n".to_string())
+        .chain(rows)
+        .collect()
 }
 
 #[cfg(test)]
@@ -199,6 +325,62 @@ mod tests {
         let slash = key(KeyCode::Char('/'), KeyModifiers::NONE);
         assert_eq!(lookup(PaneId::Detail, &slash), None);
         assert_eq!(lookup(PaneId::Orphans, &slash), Some(Action::Filter));
+    }
+
+    #[test]
+    fn labels_come_from_the_keys() {
+        let label = |action: Action| {
+            KEYMAP
+                .iter()
+                .find(|b| b.action == action && b.scope == Scope::Global)
+                .map(Binding::label)
+        };
+        assert_eq!(label(Action::Top).as_deref(), Some("g/Home"));
+        assert_eq!(label(Action::Bottom).as_deref(), Some("G/End"));
+        assert_eq!(label(Action::Down).as_deref(), Some("j/↓"));
+        assert_eq!(label(Action::PrevPane).as_deref(), Some("Shift-Tab"));
+        assert_eq!(label(Action::Mark).as_deref(), None);
+        assert_eq!(
+            label_for(PaneId::Orphans, Action::Cleanup).as_deref(),
+            Some("x/Del")
+        );
+        assert_eq!(
+            label_for(PaneId::Orphans, Action::Mark).as_deref(),
+            Some("space")
+        );
+        assert_eq!(key_label(&FORCE_QUIT), "Ctrl-C");
+    }
+
+    #[test]
+    fn inputs_bind_no_plain_character() {
+        // Every plain character types text in the filter and a jump.
+        for b in bindings_in(Scope::Filter).chain(bindings_in(Scope::Jump)) {
+            for k in b.keys {
+                assert!(
+                    !matches!(k.code, KeyCode::Char(_)) || k.ctrl,
+                    "{} would shadow typing",
+                    b.label()
+                );
+            }
+        }
+        let x = key(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(typed_char(&x), Some('x'));
+        assert_eq!(lookup_in(Scope::Filter, &x), None);
+        let ctrl_x = key(KeyCode::Char('x'), KeyModifiers::CONTROL);
+        assert_eq!(typed_char(&ctrl_x), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_an_input_overlay_or_dialog() {
+        for scope in [Scope::Filter, Scope::Jump, Scope::Help, Scope::Modal] {
+            let mut seen: Vec<Key> = Vec::new();
+            for b in bindings_in(scope) {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} bound twice in {scope:?}");
+                    seen.push(*k);
+                }
+            }
+        }
     }
 
     #[test]

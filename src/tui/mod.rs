@@ -20,13 +20,6 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-#[cfg(test)]
-mod fixtures;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_actions;
-
 use std::io::{Stdout, stdout};
 use std::sync::Arc;
 use std::sync::Once;

@@ -4,18 +4,18 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::action::Action;
 use super::app::{AppState, JumpTarget, Mode, PaneId};
 use super::effects::Effect;
 use super::flows;
 use super::jump;
-use super::keymap;
+use super::keymap::{self, Scope};
 use super::modal::{ModalKind, Stage};
 use super::msg::{Event, Msg};
 use super::panes::snapshots::Unique;
-use super::panes::{LoadState, Progress};
+use super::panes::{ListOps, LoadState, Progress};
 use crate::analysis::health::Steadiness;
 
 /// How often a service that is rolling out is refreshed while shown.
@@ -84,7 +84,7 @@ fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     }
     match state.mode.clone() {
         Mode::Help => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q')) {
+            if keymap::lookup_in(Scope::Help, key) == Some(Action::Cancel) {
                 state.mode = Mode::Normal;
             }
             Vec::new()
@@ -141,17 +141,23 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Refresh => return refresh(state),
         Action::Mark => mark(state),
         Action::UniqueBytes => return unique_bytes(state),
-        Action::MarkAll => flows::mark_all(state),
+        Action::MarkAll => {
+            with_active_list(state, |l| l.toggle_mark_visible());
+        }
         Action::Rollback => return flows::request_rollback(state),
         Action::Redeploy => return flows::request_redeploy(state),
         Action::Cleanup => return flows::request_cleanup(state),
         Action::RestoreUser => return flows::request_restore(state),
-        // Dialog keys reach `flows` directly; nothing to do without a dialog.
+        // Dialog, filter and jump keys are handled where those read them; nothing to do
+        // in a pane.
         Action::Confirm
         | Action::Cancel
         | Action::ModalUp
         | Action::ModalDown
-        | Action::ModalSwitch => {}
+        | Action::ModalSwitch
+        | Action::ModalSnapshotFirst
+        | Action::DeleteChar
+        | Action::Complete => {}
     }
     Vec::new()
 }
@@ -232,7 +238,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn back(state: &mut AppState) {
-    if state.filter_of(state.pane).is_some_and(|f| !f.is_empty()) {
+    if state.active_filter().is_some_and(|f| !f.is_empty()) {
         set_filter(state, String::new());
         return;
     }
@@ -244,94 +250,71 @@ fn back(state: &mut AppState) {
     }
 }
 
-fn move_by(state: &mut AppState, delta: isize) {
-    match state.pane {
-        PaneId::Services => state.services.list.move_by(delta),
-        PaneId::Tasks => state.tasks.list.move_by(delta),
-        PaneId::Orphans => state.orphans.list.move_by(delta),
-        PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.tags.move_by(delta),
-        PaneId::Snapshots => {
-            state.snapshots.users.move_by(delta);
-            state.snapshots.sync_tags();
-        }
-        PaneId::Detail => {
-            let s = &state.detail.scroll;
-            let v = i64::from(s.get()).saturating_add(delta as i64);
-            s.set(u16::try_from(v.clamp(0, i64::from(u16::MAX))).unwrap_or(0));
-        }
+/// Runs `f` on the active list (none on Detail: returns false). When that moves the
+/// Snapshots pane's user selection, its tags follow.
+fn with_active_list(state: &mut AppState, f: impl FnOnce(&mut dyn ListOps)) -> bool {
+    let user = state.snapshots.users.selected_key();
+    let Some(list) = state.active_list_mut() else {
+        return false;
+    };
+    f(list);
+    if state.snapshots.users.selected_key() != user {
+        state.snapshots.sync_tags();
     }
+    true
+}
+
+fn move_by(state: &mut AppState, delta: isize) {
+    if state.pane == PaneId::Detail {
+        let s = &state.detail.scroll;
+        let v = i64::from(s.get()).saturating_add(delta as i64);
+        s.set(u16::try_from(v.clamp(0, i64::from(u16::MAX))).unwrap_or(0));
+        return;
+    }
+    with_active_list(state, |l| l.move_by(delta));
 }
 
 fn sort(state: &mut AppState, next: bool) {
-    macro_rules! on {
-        ($list:expr) => {
-            if next {
-                $list.sort_next()
-            } else {
-                $list.sort_reverse()
-            }
-        };
-    }
-    match state.pane {
-        PaneId::Services => on!(state.services.list),
-        PaneId::Tasks => on!(state.tasks.list),
-        PaneId::Orphans => on!(state.orphans.list),
-        PaneId::Snapshots if state.snapshots.focus_tags => on!(state.snapshots.tags),
-        PaneId::Snapshots => {
-            on!(state.snapshots.users);
-            state.snapshots.sync_tags();
+    with_active_list(state, |l| {
+        if next {
+            l.sort_next();
+        } else {
+            l.sort_reverse();
         }
-        PaneId::Detail => {}
-    }
+    });
 }
 
 fn mark(state: &mut AppState) {
-    match state.pane {
-        PaneId::Services => state.services.list.toggle_mark(),
-        PaneId::Tasks => state.tasks.list.toggle_mark(),
-        PaneId::Orphans => state.orphans.list.toggle_mark(),
-        PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.tags.toggle_mark(),
-        PaneId::Snapshots => state.snapshots.users.toggle_mark(),
-        PaneId::Detail => return,
+    if with_active_list(state, |l| l.toggle_mark()) {
+        move_by(state, 1);
     }
-    move_by(state, 1);
 }
 
 pub fn set_filter(state: &mut AppState, filter: String) {
-    match state.pane {
-        PaneId::Services => state.services.list.set_filter(filter),
-        PaneId::Tasks => state.tasks.list.set_filter(filter),
-        PaneId::Orphans => state.orphans.list.set_filter(filter),
-        PaneId::Snapshots if state.snapshots.focus_tags => {
-            state.snapshots.tags.set_filter(filter);
-        }
-        PaneId::Snapshots => {
-            state.snapshots.users.set_filter(filter);
-            state.snapshots.sync_tags();
-        }
-        PaneId::Detail => {}
-    }
+    with_active_list(state, |l| l.set_filter(filter));
 }
 
 fn on_filter_key(state: &mut AppState, key: &KeyEvent) {
-    let mut text = state.filter_of(state.pane).unwrap_or_default().to_string();
-    match key.code {
-        KeyCode::Esc => {
+    let mut text = state.active_filter().unwrap_or_default().to_string();
+    match keymap::lookup_in(Scope::Filter, key) {
+        Some(Action::Cancel) => {
             state.mode = Mode::Normal;
             set_filter(state, String::new());
         }
-        KeyCode::Enter => state.mode = Mode::Normal,
-        KeyCode::Backspace => {
+        Some(Action::Confirm) => state.mode = Mode::Normal,
+        Some(Action::DeleteChar) => {
             text.pop();
             set_filter(state, text);
         }
-        KeyCode::Up => move_by(state, -1),
-        KeyCode::Down => move_by(state, 1),
-        KeyCode::Char(c) => {
-            text.push(c);
-            set_filter(state, text);
+        Some(Action::Up) => move_by(state, -1),
+        Some(Action::Down) => move_by(state, 1),
+        Some(_) => {}
+        None => {
+            if let Some(c) = keymap::typed_char(key) {
+                text.push(c);
+                set_filter(state, text);
+            }
         }
-        _ => {}
     }
 }
 
@@ -343,12 +326,12 @@ fn on_jump_key(
 ) -> Vec<Effect> {
     let matches = jump::matches(state, &input);
     let mut choice = choice.min(matches.len().saturating_sub(1));
-    match key.code {
-        KeyCode::Esc => {
+    match keymap::lookup_in(Scope::Jump, key) {
+        Some(Action::Cancel) => {
             state.mode = Mode::Normal;
             return Vec::new();
         }
-        KeyCode::Enter => {
+        Some(Action::Confirm) => {
             state.mode = Mode::Normal;
             let exact = matches
                 .iter()
@@ -362,23 +345,25 @@ fn on_jump_key(
             ));
             return Vec::new();
         }
-        KeyCode::Tab => {
+        Some(Action::Complete) => {
             if let Some(t) = matches.get(choice) {
                 input = t.text();
                 choice = 0;
             }
         }
-        KeyCode::Down => choice = (choice + 1).min(matches.len().saturating_sub(1)),
-        KeyCode::Up => choice = choice.saturating_sub(1),
-        KeyCode::Backspace => {
+        Some(Action::Down) => choice = (choice + 1).min(matches.len().saturating_sub(1)),
+        Some(Action::Up) => choice = choice.saturating_sub(1),
+        Some(Action::DeleteChar) => {
             input.pop();
             choice = 0;
         }
-        KeyCode::Char(c) => {
-            input.push(c);
-            choice = 0;
+        Some(_) => {}
+        None => {
+            if let Some(c) = keymap::typed_char(key) {
+                input.push(c);
+                choice = 0;
+            }
         }
-        _ => {}
     }
     state.mode = Mode::Jump { input, choice };
     Vec::new()

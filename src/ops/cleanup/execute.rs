@@ -14,8 +14,9 @@ use futures::{StreamExt, stream};
 
 use super::images::ImageState;
 use super::{CleanupItem, CleanupPlan};
+use crate::analysis::orphans::{SnapshotGuards, retain_until, safety_snapshot_tags};
 use crate::aws::{AwsClients, DeleteOutcome};
-use crate::config::Settings;
+use crate::config::{Settings, now};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::model::ResourceKind;
 use crate::ops::guard::Mutator;
@@ -23,7 +24,7 @@ use crate::ops::interrupt::{Interrupt, NOT_STARTED};
 use crate::ops::wait::Clock;
 
 /// Tag keys put on a snapshot taken before a volume is deleted.
-pub const SOURCE_VOLUME_TAG: &str = "ecsnap:source-volume";
+pub use crate::analysis::orphans::{RETAIN_UNTIL_TAG, SOURCE_VOLUME_TAG};
 
 #[derive(Debug, Clone)]
 pub struct ExecuteOptions {
@@ -146,22 +147,20 @@ async fn recheck(
             }
         }
         ResourceKind::Snapshot => {
-            let (snapshots, amis) = futures::try_join!(
+            let (snapshots, amis, templates) = futures::try_join!(
                 aws.ec2.describe_own_snapshots(),
-                aws.ec2.describe_own_amis()
+                aws.ec2.describe_own_amis(),
+                aws.ec2.describe_launch_templates()
             )?;
             let by_id: HashMap<&str, _> = snapshots.iter().map(|s| (s.id.as_str(), s)).collect();
+            let guards = SnapshotGuards::new(&amis, &templates, protection);
             for item in &plan.items {
-                let ami = amis
-                    .iter()
-                    .find(|a| a.snapshot_ids.iter().any(|s| s == &item.id));
-                let why = match (by_id.get(item.id.as_str()), ami) {
-                    (None, _) => Some("no longer exists".to_string()),
-                    (_, Some(a)) => Some(format!("backs AMI {}", a.id)),
-                    (Some(s), None) if s.tags.contains_key(protection) => {
-                        Some(format!("now protected by tag {protection}"))
-                    }
-                    (Some(_), None) => None,
+                let why = match by_id.get(item.id.as_str()) {
+                    None => Some("no longer exists".to_string()),
+                    Some(s) => guards
+                        .ami(&s.id)
+                        .or_else(|| guards.kept(s, now()))
+                        .map(|why| format!("now {why}")),
                 };
                 if let Some(why) = why {
                     unsafe_now.insert(item.id.clone(), why);
@@ -232,6 +231,7 @@ pub async fn execute(
         }
     }
     let stop: Mutex<Option<String>> = Mutex::new(None);
+    let retention_days = settings.snapshot_retention_days;
     if plan.target == ResourceKind::Image {
         run_images(mutator, plan, opts, &runnable, &mut results, progress).await;
     } else {
@@ -252,7 +252,8 @@ pub async fn execute(
                     );
                     return (i, r);
                 }
-                let (r, transient) = run_ec2_item(mutator, plan, item, clock, opts).await;
+                let (r, transient) =
+                    run_ec2_item(mutator, plan, item, clock, opts, retention_days).await;
                 if transient && let Ok(mut s) = stop_ref.lock() {
                     s.get_or_insert_with(|| {
                         format!(
@@ -298,6 +299,7 @@ async fn run_ec2_item(
     item: &CleanupItem,
     clock: &dyn Clock,
     opts: &ExecuteOptions,
+    retention_days: u32,
 ) -> (ItemResult, bool) {
     let failed = |prefix: &str, e: &Error| {
         if refused_by_interrupt(e) {
@@ -315,10 +317,7 @@ async fn run_ec2_item(
                 .create_snapshot(
                     &item.id,
                     &format!("ecsnap: taken before deleting {}", item.id),
-                    &[
-                        (SOURCE_VOLUME_TAG.to_string(), item.id.clone()),
-                        ("Name".to_string(), format!("before-delete-{}", item.id)),
-                    ],
+                    &safety_snapshot_tags(&item.id, retain_until(now(), retention_days)),
                 )
                 .await
             {

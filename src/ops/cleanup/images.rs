@@ -21,9 +21,6 @@ use crate::error::Result;
 use crate::load::{load_all_images, load_in_use, load_rollback_targets};
 use crate::model::{Image, ResourceKind, Skipped};
 
-/// ECR storage, USD per GB-month (us-east-1 list price).
-pub const ECR_PRICE_PER_GB_MONTH: f64 = 0.10;
-
 const GIB: f64 = 1_073_741_824.0;
 
 pub struct ImageRules<'a> {
@@ -35,6 +32,8 @@ pub struct ImageRules<'a> {
     pub kept: &'a KeptImages,
     /// The resume tag pattern (`{user}-latest`): an image it points at is kept.
     pub resume_tag: &'a str,
+    /// ECR storage, USD per GB-month (`settings.prices.ecr`).
+    pub price_per_gb_month: f64,
 }
 
 /// What the image rules judge: every image, what is in use, the rollback targets.
@@ -75,6 +74,7 @@ impl ImageState {
             now,
             kept: &self.kept,
             resume_tag: &settings.resume_tag,
+            price_per_gb_month: settings.prices.ecr,
         }
     }
 
@@ -187,7 +187,7 @@ pub fn plan_images(
             tags: image.tags.clone(),
             size_gib: gb,
             age_days: age,
-            monthly_cost_usd: cents(gb * ECR_PRICE_PER_GB_MONTH),
+            monthly_cost_usd: cents(gb * rules.price_per_gb_month),
             reason: format!(
                 "user {user}: older than the newest {} tags, not in use",
                 rules.keep_newest
@@ -235,6 +235,7 @@ mod tests {
             now: now(),
             kept: &NOTHING_KEPT,
             resume_tag: "{user}-latest",
+            price_per_gb_month: crate::analysis::cost::Prices::default().ecr,
         }
     }
 
@@ -392,5 +393,29 @@ mod tests {
         r.keep_newest = 0;
         let (items, skipped) = plan_images(&images, &InUse::default(), &r);
         assert!(items.is_empty() && skipped.is_empty());
+    }
+
+    #[test]
+    fn the_ecr_price_comes_from_the_config() {
+        let images = vec![
+            image("sha256:a1", &["alice-20261101T0800"], 1),
+            image("sha256:a2", &["alice-20261102T0800"], 2),
+            image("sha256:a3", &["alice-20261103T0800"], 3),
+        ];
+        let pattern = TagPattern::default();
+        let cost = |price: f64| {
+            let r = ImageRules {
+                price_per_gb_month: price,
+                ..rules(&pattern, None)
+            };
+            let (items, _) = plan_images(&images, &InUse::default(), &r);
+            items.iter().map(|i| i.monthly_cost_usd).sum::<f64>()
+        };
+        let default = crate::config::Settings::default();
+        assert!((cost(default.prices.ecr) - 0.10).abs() < 1e-9);
+        let text = "[prices]\necr = 0.25\n";
+        let path = std::path::Path::new("/tmp/ecsnap.toml");
+        let set = crate::config::Settings::from_toml(text, path, None).expect("valid config");
+        assert!((cost(set.prices.ecr) - 0.25).abs() < 1e-9);
     }
 }

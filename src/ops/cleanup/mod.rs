@@ -15,7 +15,7 @@ pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute};
 
 use std::collections::BTreeSet;
 
-use crate::analysis::orphans::OrphanReport;
+use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::aws::{AwsClients, Preflight};
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -126,16 +126,17 @@ impl Candidates {
         settings: &Settings,
         account: Option<&str>,
         kinds: &[ResourceKind],
-        min_age_days: Option<i64>,
+        filter: OrphanFilter,
         now: DateTime<Utc>,
     ) -> Result<Self> {
+        let min_age_days = filter.min_age_days;
         let wants_ebs = kinds
             .iter()
             .any(|k| matches!(k, ResourceKind::Volume | ResourceKind::Snapshot));
         let wants_images = kinds.contains(&ResourceKind::Image);
         let orphans = async {
             if wants_ebs {
-                load_orphans(aws, settings, account, min_age_days, now)
+                load_orphans(aws, settings, account, filter, now)
                     .await
                     .map(Some)
             } else {
@@ -226,16 +227,22 @@ pub async fn plan(
     settings: &Settings,
     account: Option<&str>,
     target: ResourceKind,
-    min_age_days: Option<i64>,
+    filter: OrphanFilter,
     snapshot_first: bool,
     now: DateTime<Utc>,
 ) -> Result<CleanupPlan> {
+    let min_age_days = filter.min_age_days;
     if snapshot_first && target != ResourceKind::Volume {
         return Err(Error::Usage(
             "--snapshot-first only applies to --volumes".into(),
         ));
     }
-    let candidates = Candidates::load(aws, settings, account, &[target], min_age_days, now).await?;
+    if filter.unattached_days.is_some() && target != ResourceKind::Volume {
+        return Err(Error::Usage(
+            "--unattached-days only applies to --volumes".into(),
+        ));
+    }
+    let candidates = Candidates::load(aws, settings, account, &[target], filter, now).await?;
     let mut plan = candidates.plan(target, settings, min_age_days);
     plan.snapshot_first = snapshot_first;
     Ok(plan)
@@ -289,7 +296,8 @@ pub async fn plan_for(
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let candidates = Candidates::load(aws, settings, account, &kinds, None, now).await?;
+    let candidates =
+        Candidates::load(aws, settings, account, &kinds, OrphanFilter::default(), now).await?;
     Ok(kinds
         .into_iter()
         .map(|kind| {

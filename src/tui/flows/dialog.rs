@@ -13,7 +13,7 @@ use crate::tui::modal::confirm::{ConfirmInput, needed};
 use crate::tui::modal::rollback::PickMode;
 use crate::tui::modal::simple::SimplePlan;
 use crate::tui::modal::wait::WaitView;
-use crate::tui::modal::{ModalKind, Stage};
+use crate::tui::modal::{Modal, ModalKind, Stage};
 use crate::tui::msg::{Msg, Planned};
 
 /// A key while a dialog is open: it takes every key.
@@ -79,6 +79,15 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             }
             _ => Vec::new(),
         },
+        Action::ModalSnapshotFirst => {
+            if modal.stage == Stage::Confirm
+                && let ModalKind::Cleanup(c) = &mut modal.kind
+                && !c.toggle_snapshot_first()
+            {
+                modal.confirm.error = Some("snapshot first applies to volumes only".into());
+            }
+            Vec::new()
+        }
         Action::Confirm => confirm(state, enter),
         _ => Vec::new(),
     }
@@ -180,14 +189,16 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
 
 // ---- answers ------------------------------------------------------------------------
 
-/// Moves the open dialog along; answers for another (closed) dialog are dropped.
-pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
-    let now = state.now;
-    let production = state.settings.production;
-    let Some(modal) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    let generation = match &msg {
+/// Which list to load again once a dialog's action changed it.
+enum Reload {
+    Services,
+    Snapshots,
+    Orphans,
+}
+
+/// The generation a dialog answer carries, or `None` for messages that are not one.
+fn dialog_generation(msg: &Msg) -> Option<u64> {
+    match msg {
         Msg::Revisions { generation, .. }
         | Msg::Planned { generation, .. }
         | Msg::ImageTags { generation, .. }
@@ -197,13 +208,47 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         | Msg::WaitDone { generation, .. }
         | Msg::CleanupItem { generation, .. }
         | Msg::CleanupDone { generation, .. }
-        | Msg::Restored { generation, .. } => *generation,
-        _ => return Vec::new(),
+        | Msg::Restored { generation, .. } => Some(*generation),
+        _ => None,
+    }
+}
+
+/// Moves the open dialog along; answers for another (closed) dialog are dropped.
+pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let now = state.now;
+    let production = state.settings.production;
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    let Some(generation) = dialog_generation(&msg) else {
+        return Vec::new();
     };
     if generation != modal.generation {
         tracing::debug!("dropping a stale dialog answer (generation {generation})");
         return Vec::new();
     }
+    let reload = answer(modal, msg, production, now);
+    match reload {
+        Some(Reload::Services) => vec![Effect::LoadServices {
+            generation: state.services.loader.start(now),
+        }],
+        Some(Reload::Snapshots) => vec![Effect::LoadSnapshots {
+            generation: state.snapshots.loader.start(now),
+        }],
+        Some(Reload::Orphans) => vec![Effect::LoadOrphans {
+            generation: state.orphans.loader.start(now),
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// Applies one answer of the dialog's own generation; says which list to reload.
+fn answer(
+    modal: &mut Modal,
+    msg: Msg,
+    production: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Reload> {
     match (msg, &mut modal.kind) {
         (Msg::Revisions { result, .. }, ModalKind::Rollback(r)) => match result {
             Ok(revisions) => {
@@ -215,26 +260,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         },
         (Msg::ImageTags { result, .. }, ModalKind::Rollback(r)) => r.set_image_tags(result),
         (Msg::EbsSnapshots { result, .. }, ModalKind::Rollback(r)) => r.set_ebs(result),
-        (Msg::Planned { result, .. }, kind) => match (result, kind) {
-            (Ok(Planned::Cleanup(plans)), ModalKind::Cleanup(c)) => {
-                c.plans = plans;
-                modal.confirm =
-                    ConfirmInput::new(needed(c.to_execute(), production, &c.single_id()));
-                modal.stage = Stage::Confirm;
-            }
-            (Ok(Planned::Redeploy(p)), ModalKind::Simple(s)) => {
-                s.plan = Some(SimplePlan::Redeploy(p));
-                modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
-                modal.stage = Stage::Confirm;
-            }
-            (Ok(Planned::Restore(p)), ModalKind::Simple(s)) => {
-                s.plan = Some(SimplePlan::Restore(p));
-                modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
-                modal.stage = Stage::Confirm;
-            }
-            (Err(e), _) => modal.stage = Stage::Failed(e),
-            _ => {}
-        },
+        (Msg::Planned { result, .. }, _) => planned(modal, result, production),
         (Msg::Started { result, .. }, kind) => match result {
             Ok(started) => {
                 let what = match kind {
@@ -247,9 +273,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 modal.kind = ModalKind::Wait(WaitView::new(what, &started, now));
                 modal.stage = Stage::Running;
                 modal.confirm = ConfirmInput::default();
-                return vec![Effect::LoadServices {
-                    generation: state.services.loader.start(now),
-                }];
+                return Some(Reload::Services);
             }
             Err(e) => modal.stage = Stage::Failed(e),
         },
@@ -262,9 +286,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         (Msg::WaitDone { result, .. }, ModalKind::Wait(w)) => {
             w.finish(result);
             modal.stage = Stage::Done;
-            return vec![Effect::LoadServices {
-                generation: state.services.loader.start(now),
-            }];
+            return Some(Reload::Services);
         }
         (Msg::CleanupItem { result, .. }, ModalKind::Cleanup(c)) => c.record(result),
         (Msg::CleanupDone { result, .. }, ModalKind::Cleanup(c)) => {
@@ -281,27 +303,44 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 }
                 Err(e) => modal.stage = Stage::Failed(format!("{e} (nothing was deleted)")),
             }
-            return vec![if images {
-                Effect::LoadSnapshots {
-                    generation: state.snapshots.loader.start(now),
-                }
+            return Some(if images {
+                Reload::Snapshots
             } else {
-                Effect::LoadOrphans {
-                    generation: state.orphans.loader.start(now),
-                }
-            }];
+                Reload::Orphans
+            });
         }
         (Msg::Restored { result, .. }, ModalKind::Simple(s)) => match result {
             Ok(done) => {
                 s.restored = Some(done);
                 modal.stage = Stage::Done;
-                return vec![Effect::LoadSnapshots {
-                    generation: state.snapshots.loader.start(now),
-                }];
+                return Some(Reload::Snapshots);
             }
             Err(e) => modal.stage = Stage::Failed(e),
         },
         _ => {}
     }
-    Vec::new()
+    None
+}
+
+/// A plan arrived: show it and ask for the confirmation it needs.
+fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool) {
+    match (result, &mut modal.kind) {
+        (Ok(Planned::Cleanup(plans)), ModalKind::Cleanup(c)) => {
+            c.plans = plans;
+            modal.confirm = ConfirmInput::new(needed(c.to_execute(), production, &c.single_id()));
+            modal.stage = Stage::Confirm;
+        }
+        (Ok(Planned::Redeploy(p)), ModalKind::Simple(s)) => {
+            s.plan = Some(SimplePlan::Redeploy(p));
+            modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
+            modal.stage = Stage::Confirm;
+        }
+        (Ok(Planned::Restore(p)), ModalKind::Simple(s)) => {
+            s.plan = Some(SimplePlan::Restore(p));
+            modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
+            modal.stage = Stage::Confirm;
+        }
+        (Err(e), _) => modal.stage = Stage::Failed(e),
+        _ => {}
+    }
 }

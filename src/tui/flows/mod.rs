@@ -45,12 +45,32 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
     rollback_of(state, cluster, service, current)
 }
 
+/// A service whose deployments another controller owns (CodeDeploy, external) is not
+/// rolled back or redeployed through ECS: the reason goes to the status line, and nothing
+/// is opened or sent.
+fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, action: &str) -> bool {
+    let refusal = state
+        .services
+        .find(cluster, service)
+        .and_then(|s| crate::ops::controller_refusal(s, action));
+    match refusal {
+        Some(e) => {
+            state.message = Some(e.to_string());
+            true
+        }
+        None => false,
+    }
+}
+
 pub(super) fn rollback_of(
     state: &mut AppState,
     cluster: String,
     service: String,
     current: String,
 ) -> Vec<Effect> {
+    if refused_by_controller(state, &cluster, &service, "roll back") {
+        return Vec::new();
+    }
     let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
     let generation = open(state, ModalKind::Rollback(modal));
     vec![Effect::LoadRevisions {
@@ -67,6 +87,9 @@ pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
         state.message = Some("select a service to redeploy".into());
         return Vec::new();
     };
+    if refused_by_controller(state, &cluster, &service, "redeploy") {
+        return Vec::new();
+    }
     let generation = open(
         state,
         ModalKind::Simple(SimpleModal::redeploy(&cluster, &service)),
@@ -164,27 +187,4 @@ pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
         user,
         tag,
     }]
-}
-
-fn toggle_all<R: Row>(list: &mut ListPane<R>) {
-    let keys: Vec<String> = list.visible_rows().map(Row::key).collect();
-    if keys.iter().all(|k| list.marks.contains(k)) {
-        for k in &keys {
-            list.marks.remove(k);
-        }
-    } else {
-        list.marks.extend(keys);
-    }
-}
-
-/// `a`: mark every visible row, or unmark them when all are marked.
-pub fn mark_all(state: &mut AppState) {
-    match state.pane {
-        PaneId::Services => toggle_all(&mut state.services.list),
-        PaneId::Tasks => toggle_all(&mut state.tasks.list),
-        PaneId::Orphans => toggle_all(&mut state.orphans.list),
-        PaneId::Snapshots if state.snapshots.focus_tags => toggle_all(&mut state.snapshots.tags),
-        PaneId::Snapshots => toggle_all(&mut state.snapshots.users),
-        PaneId::Detail => {}
-    }
 }

@@ -63,6 +63,49 @@ impl CleanupModal {
             .unwrap_or_default()
     }
 
+    /// Whether the plan has volumes (snapshot first can apply).
+    pub fn has_volumes(&self) -> bool {
+        self.plans
+            .iter()
+            .any(|p| p.target == ResourceKind::Volume && !p.items.is_empty())
+    }
+
+    /// Whether the volumes are snapshotted before they are deleted.
+    pub fn snapshot_first(&self) -> bool {
+        self.plans
+            .iter()
+            .any(|p| p.target == ResourceKind::Volume && p.snapshot_first)
+    }
+
+    /// Flips snapshot-first on the volumes' plan; `false` when there are no volumes.
+    pub fn toggle_snapshot_first(&mut self) -> bool {
+        if !self.has_volumes() {
+            return false;
+        }
+        let on = !self.snapshot_first();
+        for p in self
+            .plans
+            .iter_mut()
+            .filter(|p| p.target == ResourceKind::Volume)
+        {
+            p.snapshot_first = on;
+        }
+        true
+    }
+
+    /// What the safety snapshots of the volumes to delete would cost per month: the
+    /// snapshot price × the volumes' GiB (an upper bound, like every snapshot cost).
+    pub fn snapshot_monthly(&self, prices: &crate::analysis::cost::Prices) -> f64 {
+        let gib: f64 = self
+            .plans
+            .iter()
+            .filter(|p| p.target == ResourceKind::Volume)
+            .flat_map(CleanupPlan::to_execute)
+            .map(|i| i.size_gib)
+            .sum();
+        crate::analysis::cost::cents(gib * prices.snapshot)
+    }
+
     pub fn count(&self, status: ItemStatus) -> usize {
         self.results.iter().filter(|r| r.status == status).count()
     }

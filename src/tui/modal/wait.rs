@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Deployment, ServiceEvent, arn_name};
+use crate::model::{Deployment, ServiceEvent};
 use crate::ops::redeploy::Started;
 use crate::ops::wait::{StoppedTask, Verdict, WaitOutcome, WaitProgress};
 
@@ -86,9 +86,5 @@ impl WaitView {
     pub fn elapsed_text(&self, now: DateTime<Utc>) -> String {
         let secs = (now - self.started_at).num_seconds().max(0);
         format!("{}m{:02}s", secs / 60, secs % 60)
-    }
-
-    pub fn target_name(&self) -> &str {
-        arn_name(&self.task_definition)
     }
 }

@@ -139,6 +139,10 @@ pub struct ListPane<R> {
     pub marks: BTreeSet<String>,
     /// First visible row; the view keeps the selection on screen and writes it back.
     pub offset: Cell<usize>,
+    /// Whether the user chose a row (moved, jumped). Until then the selection follows the
+    /// top row as rows arrive, so the worst service is the one selected; after, it stays
+    /// on the row they chose, by identity.
+    pub chosen: bool,
 }
 
 impl<R: Row> ListPane<R> {
@@ -155,12 +159,13 @@ impl<R: Row> ListPane<R> {
             reverse: false,
             marks: BTreeSet::new(),
             offset: Cell::new(0),
+            chosen: false,
         }
     }
 
     /// Replaces the rows, keeping the selection on the same key when it still exists.
     pub fn set_rows(&mut self, rows: Vec<R>) {
-        let keep = self.selected_key();
+        let keep = self.chosen_key();
         self.haystacks = rows.iter().map(Row::haystack).collect();
         self.rows = rows;
         let keys: BTreeSet<String> = self.rows.iter().map(Row::key).collect();
@@ -171,7 +176,7 @@ impl<R: Row> ListPane<R> {
     /// Drops the rows `stale` matches and adds `fresh` (one part of a load arriving),
     /// without recomputing the search text of the rows that stay.
     pub fn replace_rows(&mut self, stale: impl Fn(&R) -> bool, fresh: Vec<R>) {
-        let keep = self.selected_key();
+        let keep = self.chosen_key();
         let fresh_keys: BTreeSet<String> = fresh.iter().map(Row::key).collect();
         let old = std::mem::take(&mut self.rows);
         let old_haystacks = std::mem::take(&mut self.haystacks);
@@ -199,6 +204,15 @@ impl<R: Row> ListPane<R> {
 
     pub fn selected_key(&self) -> Option<String> {
         self.selected_row().map(Row::key)
+    }
+
+    /// The key the selection keeps across new rows: the user's choice, else none (the top).
+    fn chosen_key(&self) -> Option<String> {
+        if self.chosen {
+            self.selected_key()
+        } else {
+            None
+        }
     }
 
     pub fn visible_rows(&self) -> impl Iterator<Item = &R> {
@@ -237,17 +251,10 @@ impl<R: Row> ListPane<R> {
     }
 
     pub fn move_by(&mut self, delta: isize) {
+        self.chosen = true;
         let last = self.visible.len().saturating_sub(1);
         let target = self.selected.saturating_add_signed(delta);
         self.selected = target.min(last);
-    }
-
-    pub fn top(&mut self) {
-        self.selected = 0;
-    }
-
-    pub fn bottom(&mut self) {
-        self.selected = self.visible.len().saturating_sub(1);
     }
 
     /// Moves the selection to the row with this key; false when it is not visible.
@@ -255,6 +262,7 @@ impl<R: Row> ListPane<R> {
         match self.visible.iter().position(|&i| self.rows[i].key() == key) {
             Some(p) => {
                 self.selected = p;
+                self.chosen = true;
                 true
             }
             None => false,
@@ -299,6 +307,51 @@ impl<R: Row> ListPane<R> {
     pub fn sort_label(&self) -> String {
         let name = self.sort_columns.get(self.sort).copied().unwrap_or("-");
         format!("{name}{}", if self.reverse { "↑" } else { "" })
+    }
+}
+
+/// What the keys do to a list, whatever its rows: `AppState::active_list` hands out the
+/// active one as `&dyn ListOps`, so no caller needs to know which pane holds which list.
+pub trait ListOps {
+    fn filter(&self) -> &str;
+    fn set_filter(&mut self, filter: String);
+    fn move_by(&mut self, delta: isize);
+    fn sort_next(&mut self);
+    fn sort_reverse(&mut self);
+    /// Marks or unmarks the selected row.
+    fn toggle_mark(&mut self);
+    /// Marks every row the filter shows, or unmarks them when all are marked.
+    fn toggle_mark_visible(&mut self);
+}
+
+impl<R: Row> ListOps for ListPane<R> {
+    fn filter(&self) -> &str {
+        &self.filter
+    }
+    fn set_filter(&mut self, filter: String) {
+        ListPane::set_filter(self, filter);
+    }
+    fn move_by(&mut self, delta: isize) {
+        ListPane::move_by(self, delta);
+    }
+    fn sort_next(&mut self) {
+        ListPane::sort_next(self);
+    }
+    fn sort_reverse(&mut self) {
+        ListPane::sort_reverse(self);
+    }
+    fn toggle_mark(&mut self) {
+        ListPane::toggle_mark(self);
+    }
+    fn toggle_mark_visible(&mut self) {
+        let keys: Vec<String> = self.visible_rows().map(Row::key).collect();
+        if keys.iter().all(|k| self.marks.contains(k)) {
+            for k in &keys {
+                self.marks.remove(k);
+            }
+        } else {
+            self.marks.extend(keys);
+        }
     }
 }
 
@@ -361,6 +414,26 @@ mod tests {
         p.set_filter(String::new());
         assert_eq!(keys(&p), ["Bravo", "Charlie", "Delta"]);
         assert_eq!(p.selected_key().as_deref(), Some("Charlie"));
+    }
+
+    #[test]
+    fn until_the_user_moves_the_selection_follows_the_top_row() {
+        // The first part: one row, selected because it is the only one.
+        let mut p = ListPane::new(&["name", "n"]);
+        p.replace_rows(|_| false, vec![R("reports", 1)]);
+        assert_eq!(p.selected_key().as_deref(), Some("reports"));
+        // A worse row sorts in above it: the selection moves to the top with it.
+        p.replace_rows(|r| r.0 == "ledger-api", vec![R("ledger-api", 2)]);
+        assert_eq!(keys(&p), ["ledger-api", "reports"]);
+        assert_eq!(p.selected_key().as_deref(), Some("ledger-api"));
+        // Once the user chose a row, new rows never take the cursor from it.
+        p.move_by(1);
+        assert_eq!(p.selected_key().as_deref(), Some("reports"));
+        p.replace_rows(|r| r.0 == "billing", vec![R("billing", 0)]);
+        assert_eq!(keys(&p), ["billing", "ledger-api", "reports"]);
+        assert_eq!(p.selected_key().as_deref(), Some("reports"));
+        p.set_rows(vec![R("aaa", 0), R("reports", 1)]);
+        assert_eq!(p.selected_key().as_deref(), Some("reports"));
     }
 
     #[test]

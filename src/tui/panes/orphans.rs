@@ -46,6 +46,14 @@ impl OrphanRow {
             OrphanRow::Snapshot(s) => s.age_days,
         }
     }
+    /// When ecsnap first saw a volume `available` (its own observation); `None` for
+    /// snapshots and for volumes first seen on this run.
+    pub fn seen_available_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            OrphanRow::Volume(v) => v.seen_available_since,
+            OrphanRow::Snapshot(_) => None,
+        }
+    }
     pub fn monthly(&self) -> f64 {
         match self {
             OrphanRow::Volume(v) => v.monthly_cost_usd,

@@ -72,6 +72,32 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )),
     ])];
     out.push(Line::raw(""));
+    out.extend(deployment_lines(service, now, theme));
+    out.push(Line::raw(""));
+    out.push(Line::styled("Events (newest first)", theme.heading()));
+    for e in service.events.iter().take(MAX_EVENTS) {
+        out.push(Line::raw(format!(
+            "  {:>4}  {}",
+            short_age(e.created_at, now),
+            e.message
+        )));
+    }
+    if service.events.is_empty() {
+        out.push(Line::styled("  no events", theme.dim()));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Containers", theme.heading()));
+    out.extend(container_lines(state, theme));
+    out
+}
+
+/// The deployments table, with each rollout's reason under it.
+fn deployment_lines(
+    service: &crate::model::Service,
+    now: chrono::DateTime<chrono::Utc>,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
     out.push(Line::styled("Deployments", theme.heading()));
     out.push(Line::styled(
         format!(
@@ -108,20 +134,13 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     if service.deployments.is_empty() {
         out.push(Line::styled("  none reported", theme.dim()));
     }
-    out.push(Line::raw(""));
-    out.push(Line::styled("Events (newest first)", theme.heading()));
-    for e in service.events.iter().take(MAX_EVENTS) {
-        out.push(Line::raw(format!(
-            "  {:>4}  {}",
-            short_age(e.created_at, now),
-            e.message
-        )));
-    }
-    if service.events.is_empty() {
-        out.push(Line::styled("  no events", theme.dim()));
-    }
-    out.push(Line::raw(""));
-    out.push(Line::styled("Containers", theme.heading()));
+    out
+}
+
+/// The task definition's containers: image, digest the live tasks report, environment.
+fn container_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let pane = &state.detail;
+    let mut out = Vec::new();
     match (&pane.data, &pane.loader.state) {
         (_, LoadState::Failed { error, .. }) => out.push(Line::from(vec![
             Span::styled("  ✗ task definition failed to load: ", theme.bad()),

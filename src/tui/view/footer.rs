@@ -1,18 +1,20 @@
-//! The footer (this pane's keys, from the keymap) and the status line above it (filter
-//! and jump input, messages).
+//! The footer (the keys that work now — the pane's, or the filter's, the jump's or the
+//! help's while one is open — from the keymap) and the status line above it (filter and
+//! jump input, messages).
 
 use ratatui::text::{Line, Span};
 
+use crate::tui::action::Action;
 use crate::tui::app::{AppState, Mode, PaneId};
 use crate::tui::jump;
-use crate::tui::keymap::bindings_for;
+use crate::tui::keymap::{Scope, bindings_for, bindings_in, label_for};
 use crate::tui::theme::Theme;
 
 /// Every key of the pane as `key word`, in table order, as many as fit; `? help` always
 /// stays visible at the end when some had to be left out.
 pub fn footer_line(pane: PaneId, width: u16, theme: Theme) -> Line<'static> {
     let width = usize::from(width);
-    let items: Vec<(&str, &str)> = bindings_for(pane).map(|b| (b.label, b.short)).collect();
+    let items: Vec<(String, &str)> = bindings_for(pane).map(|b| (b.label(), b.short)).collect();
     let tail = "… ? help";
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
@@ -29,21 +31,40 @@ pub fn footer_line(pane: PaneId, width: u16, theme: Theme) -> Line<'static> {
             }
             break;
         }
-        help_shown |= *label == "?";
-        spans.push(Span::styled((*label).to_string(), theme.key()));
+        help_shown |= label == "?";
+        spans.push(Span::styled(label.clone(), theme.key()));
         spans.push(Span::raw(format!(" {short}  ")));
         used += w;
     }
     Line::from(spans)
 }
 
+/// The keys of an input, overlay or dialog scope as `key word`, in table order.
+pub fn scope_footer(scope: Scope, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for b in bindings_in(scope) {
+        spans.push(Span::styled(b.label(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", b.short)));
+    }
+    Line::from(spans)
+}
+
+/// The footer without a dialog: the keys of the input or overlay open, else the pane's.
+pub fn footer_for(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
+    match state.mode {
+        Mode::Normal => footer_line(state.pane, width, theme),
+        Mode::Filter => scope_footer(Scope::Filter, theme),
+        Mode::Jump { .. } => scope_footer(Scope::Jump, theme),
+        Mode::Help => scope_footer(Scope::Help, theme),
+    }
+}
+
 pub fn status_line(state: &AppState, theme: Theme) -> Line<'static> {
     match &state.mode {
         Mode::Filter => Line::from(vec![
             Span::styled(" /", theme.key()),
-            Span::raw(state.filter_of(state.pane).unwrap_or_default().to_string()),
+            Span::raw(state.active_filter().unwrap_or_default().to_string()),
             Span::styled("▏", theme.key()),
-            Span::styled("  Enter keep · Esc clear", theme.dim()),
         ]),
         Mode::Jump { input, choice } => {
             let mut spans = vec![
@@ -63,17 +84,19 @@ pub fn status_line(state: &AppState, theme: Theme) -> Line<'static> {
                     spans.push(Span::raw(text));
                 }
             }
-            spans.push(Span::styled("  Tab complete · Enter go", theme.dim()));
             Line::from(spans)
         }
         Mode::Normal | Mode::Help => match &state.message {
             Some(m) => Line::styled(format!(" {m}"), theme.warn()),
-            None => match state.filter_of(state.pane) {
-                Some(f) if !f.is_empty() => Line::from(vec![
-                    Span::styled(" filter: ", theme.dim()),
-                    Span::raw(f.to_string()),
-                    Span::styled("  (Esc clears)", theme.dim()),
-                ]),
+            None => match state.active_filter() {
+                Some(f) if !f.is_empty() => {
+                    let clear = label_for(state.pane, Action::Back).unwrap_or_default();
+                    Line::from(vec![
+                        Span::styled(" filter: ", theme.dim()),
+                        Span::raw(f.to_string()),
+                        Span::styled(format!("  ({clear} clears)"), theme.dim()),
+                    ])
+                }
                 _ => Line::raw(""),
             },
         },

@@ -1,4 +1,5 @@
-//! The `?` overlay: every key of the current pane, from the keymap.
+//! The `?` overlay: every key of the current pane, of a dialog, of the filter and jump
+//! inputs and of the overlay itself, from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::app::{AppState, PaneId};
-use crate::tui::keymap::{Scope, bindings_for, modal_bindings};
+use crate::tui::keymap::{Binding, Scope, bindings_for, bindings_in};
 use crate::tui::theme::Theme;
 
 /// The help text for a pane: its own keys first, then the ones that work everywhere.
@@ -15,30 +16,41 @@ pub fn help_lines(pane: PaneId, theme: Theme) -> Vec<Line<'static>> {
         format!("Keys in {}", pane.title()),
         theme.heading(),
     )];
-    let row = |label: &str, desc: &str| {
+    let row = |b: &Binding| {
         Line::from(vec![
-            Span::styled(format!("  {label:<10}"), theme.key()),
-            Span::raw(desc.to_string()),
+            Span::styled(format!("  {:<10}", b.label()), theme.key()),
+            Span::raw(b.desc.to_string()),
         ])
     };
-    for b in bindings_for(pane).filter(|b| b.scope != Scope::Global) {
-        lines.push(row(b.label, b.desc));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Everywhere", theme.heading()));
-    for b in bindings_for(pane).filter(|b| b.scope == Scope::Global) {
-        lines.push(row(b.label, b.desc));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    lines.extend(
+        bindings_for(pane)
+            .filter(|b| b.scope != Scope::Global)
+            .map(row),
+    );
+    let mut section = |heading: &str, bindings: &mut dyn Iterator<Item = &'static Binding>| {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(heading.to_string(), theme.heading()));
+        lines.extend(bindings.map(row));
+    };
+    section(
+        "Everywhere",
+        &mut bindings_for(pane).filter(|b| b.scope == Scope::Global),
+    );
+    section(
         "In a dialog (it takes every key; Ctrl-C still quits)",
-        theme.heading(),
-    ));
-    for b in modal_bindings() {
-        lines.push(row(b.label, b.desc));
+        &mut bindings_in(Scope::Modal),
+    );
+    if Scope::Lists.applies(pane) {
+        section(
+            "While filtering (other keys type into the filter)",
+            &mut bindings_in(Scope::Filter),
+        );
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("? or Esc closes this help", theme.dim()));
+    section(
+        "While jumping (other keys type the name)",
+        &mut bindings_in(Scope::Jump),
+    );
+    section("In this help", &mut bindings_in(Scope::Help));
     lines
 }
 

@@ -6,7 +6,7 @@
 //! │ tabs:   1 Services  2 Tasks  3 Snapshots  4 Orphans                          │
 //! │ body:   the pane (its title carries counts, load state, filter, sort)       │
 //! │ status: filter / jump input, or a message                                   │
-//! └ footer: the keys of this pane, from the keymap                              ┘
+//! └ footer: the keys that work now (pane, filter, jump, help), from the keymap    ┘
 //! ```
 
 mod detail;
@@ -30,7 +30,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::app::{AppState, PaneId};
 use super::theme::Theme;
 
-pub use footer::footer_line;
+pub use footer::{footer_line, scope_footer};
 pub use help::help_lines;
 pub use modal::modal_footer;
 
@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         frame.render_widget(modal_footer(theme), foot);
         modal::draw(frame, body, state, m, theme);
     } else {
-        frame.render_widget(footer_line(state.pane, foot.width, theme), foot);
+        frame.render_widget(footer::footer_for(state, foot.width, theme), foot);
         if state.mode == super::app::Mode::Help {
             help::draw(frame, body, state, theme);
         }

@@ -4,24 +4,19 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::modal_plans::{cleanup_lines, rollback_lines, simple_lines};
 use super::wait::wait_lines;
 use crate::tui::app::AppState;
-use crate::tui::keymap::modal_bindings;
+use crate::tui::keymap::Scope;
 use crate::tui::modal::{Modal, ModalKind, Stage};
 use crate::tui::theme::Theme;
 
 /// Every dialog key as `key word`, from the keymap.
 pub fn modal_footer(theme: Theme) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    for b in modal_bindings() {
-        spans.push(Span::styled(b.label, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", b.short)));
-    }
-    Line::from(spans)
+    super::footer::scope_footer(Scope::Modal, theme)
 }
 
 fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {

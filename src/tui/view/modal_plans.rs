@@ -184,6 +184,7 @@ pub fn cleanup_lines(
         ),
         theme.heading(),
     ));
+    out.extend(snapshot_first_line(c, modal, state, theme));
     for item in c.items() {
         let result = c.results.iter().find(|r| r.id == item.id);
         let id = match (&item.repository, &item.digest) {
@@ -304,4 +305,38 @@ pub fn simple_lines(
         _ => {}
     }
     out
+}
+
+/// Snapshot-first for volumes: the toggle and its extra cost while confirming; afterwards
+/// only what was chosen, if on.
+fn snapshot_first_line(
+    c: &CleanupModal,
+    modal: &Modal,
+    state: &AppState,
+    theme: Theme,
+) -> Option<Line<'static>> {
+    if !c.has_volumes() || (modal.stage != Stage::Confirm && !c.snapshot_first()) {
+        return None;
+    }
+    let extra = c.snapshot_monthly(&state.settings.prices);
+    let days = state.settings.snapshot_retention_days;
+    Some(if c.snapshot_first() {
+        Line::styled(
+            format!(
+                "Snapshot first: ON — each volume is snapshotted (kept {days} days) before \
+                 it is deleted: +${extra:.2}/month{}",
+                if modal.stage == Stage::Confirm {
+                    "  (s/Tab: off)"
+                } else {
+                    ""
+                }
+            ),
+            theme.good(),
+        )
+    } else {
+        Line::raw(format!(
+            "Snapshot first: off  (s/Tab: snapshot each volume first, kept {days} days, \
+             +${extra:.2}/month)"
+        ))
+    })
 }

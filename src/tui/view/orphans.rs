@@ -6,16 +6,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::table::{ListTable, load_area, title};
+use crate::model::Skipped;
 use crate::tui::app::AppState;
 use crate::tui::panes::orphans::OrphanRow;
 use crate::tui::theme::Theme;
 
-const HEADER: [&str; 7] = [
+const HEADER: [&str; 8] = [
     "KIND",
     "ID",
     "SIZE",
     "TYPE",
     "AGE",
+    "UNATT.",
     "$/MONTH",
     "ORIGIN / REASON",
 ];
@@ -48,7 +50,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         frame.render_widget(
             Paragraph::new(Line::from(vec![Span::styled(
                 format!(
-                    "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month",
+                    "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month · UNATT. = seen \
+                     unattached by ecsnap (? = first seen now)",
                     t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
                 ),
                 theme.bold(),
@@ -71,6 +74,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             Constraint::Length(8),
             Constraint::Length(8),
             Constraint::Length(5),
+            Constraint::Length(6),
             Constraint::Length(8),
             Constraint::Fill(1),
         ];
@@ -88,41 +92,53 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
                 Cell::from(format!("{} GiB", r.size_gib())),
                 Cell::from(r.type_label().to_string()),
                 Cell::from(r.age_days().map_or_else(|| "-".into(), |d| format!("{d}d"))),
+                Cell::from(unattached_cell(r, state.now)),
                 Cell::from(format!("{:.2}", r.monthly())),
                 Cell::from(r.origin()),
             ]
         });
     }
     if skipped_h > 0 {
-        let rows: Vec<Row<'static>> = pane
-            .skipped
-            .iter()
-            .map(|s| {
-                Row::new(vec![
-                    Cell::from(s.kind.as_str()),
-                    Cell::from(s.id.clone()),
-                    Cell::from(format!("{} GiB", s.size_gib)),
-                    Cell::from(s.reason.clone()),
-                ])
-            })
-            .collect();
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(8),
-                Constraint::Length(22),
-                Constraint::Length(8),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(Row::new(["KIND", "ID", "SIZE", "SKIPPED BECAUSE"]).style(theme.table_header()))
-        .block(Block::bordered().title(Span::styled(
-            format!(
-                " Skipped ({}) — never offered for deletion ",
-                pane.skipped.len()
-            ),
-            theme.bold(),
-        )));
-        frame.render_widget(table, bottom);
+        draw_skipped(frame, bottom, &pane.skipped, theme);
     }
+}
+
+/// Days ecsnap has seen a volume unattached (`12d`), `?` when it first saw it on this run,
+/// `-` for snapshots.
+fn unattached_cell(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> String {
+    match r {
+        OrphanRow::Snapshot(_) => "-".into(),
+        OrphanRow::Volume(_) => crate::analysis::age::age_days(r.seen_available_since(), now)
+            .map_or_else(|| "?".into(), |d| format!("{d}d")),
+    }
+}
+
+/// What was skipped and why, under the orphans.
+fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: Theme) {
+    let rows: Vec<Row<'static>> = skipped
+        .iter()
+        .map(|s| {
+            Row::new(vec![
+                Cell::from(s.kind.as_str()),
+                Cell::from(s.id.clone()),
+                Cell::from(format!("{} GiB", s.size_gib)),
+                Cell::from(s.reason.clone()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Length(22),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(["KIND", "ID", "SIZE", "SKIPPED BECAUSE"]).style(theme.table_header()))
+    .block(Block::bordered().title(Span::styled(
+        format!(" Skipped ({}) — never offered for deletion ", skipped.len()),
+        theme.bold(),
+    )));
+    frame.render_widget(table, area);
 }

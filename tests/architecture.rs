@@ -1,0 +1,606 @@
+//! The architecture, checked: which part of `src/` may use which (docs/ARCHITECTURE.md,
+//! "Who may import what"). Reads every `.rs` file under `src/`, finds every path into the
+//! crate (`use crate::…` with groups and renames, `use super::…`, and paths such as
+//! `crate::aws::family_of(…)` in code), resolves it to the part it lands in and fails,
+//! naming file and line, when a rule forbids it.
+//!
+//! All code is checked, `#[cfg(test)]` modules included: a test of a pure part that needs
+//! an adapter is a sign the part is not pure. Comments and string literals are ignored.
+//! Paths that do not start with `crate`, `super` or `self` (std, external crates, names
+//! brought in by an earlier `use`) are not followed: the `use` that brought the name in
+//! is what gets checked.
+
+use std::path::Path;
+
+/// The rules: (importing part, parts it must not use, why). `*` forbids every other part.
+const RULES: &[(&str, &[&str], &str)] = &[
+    (
+        "analysis",
+        &["aws", "load", "ops", "tui"],
+        "analysis is pure: it judges data it is given",
+    ),
+    (
+        "aws",
+        &["analysis", "ops", "tui"],
+        "aws fetches; judging and acting happen above it",
+    ),
+    (
+        "model",
+        &["*"],
+        "model is plain data and depends on nothing else in the crate",
+    ),
+    (
+        "tui view",
+        &["aws", "load"],
+        "the view draws app state; it never reads AWS",
+    ),
+    (
+        "ops",
+        &["tui"],
+        "ops plans and executes for the console and the commands alike",
+    ),
+];
+
+/// Known violations left on purpose, each with the reason: (file, forbidden part, why).
+/// Empty today; an entry here needs a note in the report to the lead.
+const ALLOWED: &[(&str, &str, &str)] = &[];
+
+#[test]
+fn parts_import_only_what_the_architecture_allows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    collect_rs_files(&root.join("src"), &mut files);
+    assert!(
+        files.len() > 20,
+        "found only {} files under src/",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    let mut paths_seen = 0;
+    for file in &files {
+        let rel = file
+            .strip_prefix(root)
+            .expect("under the manifest dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(file).expect("a readable source file");
+        paths_seen += crate_paths(&rel, &text).len();
+        failures.extend(
+            check(&rel, &text)
+                .into_iter()
+                .filter(|v| {
+                    !ALLOWED
+                        .iter()
+                        .any(|(f, target, _)| *f == v.file && *target == v.target)
+                })
+                .map(|v| v.to_string()),
+        );
+    }
+    // A checker that parses nothing would pass everything.
+    assert!(
+        paths_seen > 300,
+        "only {paths_seen} paths into the crate found under src/"
+    );
+    assert!(
+        failures.is_empty(),
+        "forbidden imports (see docs/ARCHITECTURE.md):\n{}",
+        failures.join("\n")
+    );
+}
+
+fn collect_rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("a readable directory")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_rs_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The checker: (path, text) in, violations out.
+
+#[derive(Debug, Clone, PartialEq)]
+struct Violation {
+    file: String,
+    line: usize,
+    part: String,
+    target: String,
+    path: String,
+    why: &'static str,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {} must not use {} (`{}`): {}",
+            self.file, self.line, self.part, self.target, self.path, self.why
+        )
+    }
+}
+
+/// Checks one source file; `path` is relative to the crate root (`src/analysis/x.rs`).
+fn check(path: &str, text: &str) -> Vec<Violation> {
+    let part = part_of(path);
+    let Some((_, forbidden, why)) = RULES.iter().find(|(p, _, _)| *p == part) else {
+        return Vec::new();
+    };
+    let own_top = part.split(' ').next().unwrap_or_default();
+    crate_paths(path, text)
+        .into_iter()
+        .filter_map(|(segments, line)| {
+            let target = segments.first()?.clone();
+            let hit =
+                target != own_top && forbidden.iter().any(|f| *f == "*" || *f == target.as_str());
+            hit.then(|| Violation {
+                file: path.to_owned(),
+                line,
+                part: part.clone(),
+                target,
+                path: format!("crate::{}", segments.join("::")),
+                why,
+            })
+        })
+        .collect()
+}
+
+/// The part a file belongs to: the first component under `src/` (`src/cache.rs` → cache),
+/// with the console's view told apart (`src/tui/view/…` → "tui view").
+fn part_of(path: &str) -> String {
+    let components: Vec<&str> = path
+        .trim_start_matches("./")
+        .trim_start_matches("src/")
+        .split('/')
+        .collect();
+    let first = components[0].trim_end_matches(".rs");
+    if first == "tui" && components.get(1) == Some(&"view") {
+        "tui view".to_owned()
+    } else {
+        first.to_owned()
+    }
+}
+
+/// The module path of a file: `src/analysis/orphans.rs` → [analysis, orphans],
+/// `src/analysis/mod.rs` → [analysis], `src/lib.rs` → [].
+fn module_of(path: &str) -> Vec<String> {
+    let rel = path.trim_start_matches("./").trim_start_matches("src/");
+    let mut segments: Vec<String> = rel
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    if matches!(
+        segments.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        segments.pop();
+    }
+    segments
+}
+
+/// Every path into the crate in `text`, resolved to absolute segments (without `crate`),
+/// with the line it is on.
+fn crate_paths(path: &str, text: &str) -> Vec<(Vec<String>, usize)> {
+    let tokens = tokenize(text);
+    let file_module = module_of(path);
+    // Inline modules (`mod tests { … }`) open at a brace depth; `super` inside them is
+    // relative to them.
+    let mut inline: Vec<(String, usize)> = Vec::new();
+    let mut pending_mod: Option<String> = None;
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let current = || {
+            let mut m = file_module.clone();
+            m.extend(inline.iter().map(|(n, _)| n.clone()));
+            m
+        };
+        match &tokens[i].kind {
+            Tok::Ident(word) if word == "use" => {
+                let mut raw = Vec::new();
+                i += 1;
+                parse_use_tree(&tokens, &mut i, &[], &mut raw);
+                while i < tokens.len() && tokens[i].kind != Tok::Punct(';') {
+                    i += 1;
+                }
+                let module = current();
+                out.extend(
+                    raw.into_iter()
+                        .filter_map(|(p, line)| resolve(&module, &p).map(|r| (r, line))),
+                );
+            }
+            Tok::Ident(word) if word == "mod" => {
+                if let (Some(Tok::Ident(name)), Some(Tok::Punct('{'))) = (
+                    tokens.get(i + 1).map(|t| &t.kind),
+                    tokens.get(i + 2).map(|t| &t.kind),
+                ) {
+                    pending_mod = Some(name.clone());
+                }
+            }
+            Tok::Punct('{') => {
+                depth += 1;
+                if let Some(name) = pending_mod.take() {
+                    inline.push((name, depth));
+                }
+            }
+            Tok::Punct('}') => {
+                if inline.last().is_some_and(|(_, d)| *d == depth) {
+                    inline.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Tok::Ident(word)
+                if matches!(word.as_str(), "crate" | "super")
+                    && tokens.get(i + 1).map(|t| &t.kind) == Some(&Tok::PathSep)
+                    && !matches!(
+                        i.checked_sub(1).map(|p| &tokens[p].kind),
+                        Some(Tok::PathSep | Tok::Punct('$'))
+                    ) =>
+            {
+                let line = tokens[i].line;
+                let mut segments = vec![word.clone()];
+                let mut j = i + 1;
+                while tokens.get(j).map(|t| &t.kind) == Some(&Tok::PathSep) {
+                    match tokens.get(j + 1).map(|t| &t.kind) {
+                        Some(Tok::Ident(s)) => {
+                            segments.push(s.clone());
+                            j += 2;
+                        }
+                        _ => break,
+                    }
+                }
+                if let Some(resolved) = resolve(&current(), &segments) {
+                    out.push((resolved, line));
+                }
+                i = j;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Resolves a path as written (`crate::a`, `super::super::b`, `self::c`) from `module`;
+/// `None` for paths that do not start in the crate.
+fn resolve(module: &[String], path: &[String]) -> Option<Vec<String>> {
+    let first = path.first()?;
+    let mut base: Vec<String> = match first.as_str() {
+        "crate" => Vec::new(),
+        "super" | "self" => module.to_vec(),
+        _ => return None,
+    };
+    let mut rest = if first == "crate" { &path[1..] } else { path };
+    while let Some(seg) = rest.first() {
+        match seg.as_str() {
+            "super" => {
+                base.pop();
+            }
+            "self" => {}
+            _ => break,
+        }
+        rest = &rest[1..];
+    }
+    base.extend(rest.iter().filter(|s| *s != "self").cloned());
+    (!base.is_empty()).then_some(base)
+}
+
+/// Parses one use tree starting at `tokens[*i]` (`a::b`, `a::{b, c::d}`, `a::*`,
+/// `a as b`), pushing each leaf's full path as written with the line it starts on.
+fn parse_use_tree(
+    tokens: &[Token],
+    i: &mut usize,
+    prefix: &[String],
+    out: &mut Vec<(Vec<String>, usize)>,
+) {
+    let mut path = prefix.to_vec();
+    let line = tokens.get(*i).map_or(0, |t| t.line);
+    while let Some(token) = tokens.get(*i) {
+        match &token.kind {
+            Tok::Ident(s) => {
+                path.push(s.clone());
+                *i += 1;
+                if tokens.get(*i).map(|t| &t.kind) == Some(&Tok::PathSep) {
+                    *i += 1;
+                    continue;
+                }
+                if matches!(tokens.get(*i).map(|t| &t.kind), Some(Tok::Ident(a)) if a == "as") {
+                    *i += 2;
+                }
+                out.push((path, line));
+                return;
+            }
+            Tok::Punct('*') => {
+                *i += 1;
+                out.push((path, line));
+                return;
+            }
+            Tok::Punct('{') => {
+                *i += 1;
+                while let Some(t) = tokens.get(*i) {
+                    match t.kind {
+                        Tok::Punct('}') => {
+                            *i += 1;
+                            break;
+                        }
+                        Tok::Punct(',') => *i += 1,
+                        Tok::Punct(';') => return,
+                        _ => {
+                            let before = *i;
+                            parse_use_tree(tokens, i, &path, out);
+                            if *i == before {
+                                *i += 1;
+                            }
+                        }
+                    }
+                }
+                return;
+            }
+            // A leading `::` (`use ::std::x`).
+            Tok::PathSep => *i += 1,
+            Tok::Punct(_) => return,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident(String),
+    PathSep,
+    Punct(char),
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Tok,
+    line: usize,
+}
+
+/// Identifiers, `::` and single punctuation, with line numbers; comments, string and char
+/// literals are dropped (lifetimes are skipped as punctuation).
+// One state machine over the characters: split, its states would be spread apart.
+#[allow(clippy::too_many_lines)]
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut line = 1;
+    let mut i = 0;
+    let count_lines = |from: usize, to: usize, line: &mut usize| {
+        *line += chars[from..to.min(chars.len())]
+            .iter()
+            .filter(|c| **c == '\n')
+            .count();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '\n' {
+            line += 1;
+            i += 1;
+        } else if c.is_whitespace() {
+            i += 1;
+        } else if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let start = i;
+            let mut nesting = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    nesting += 1;
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    nesting -= 1;
+                    i += 2;
+                    if nesting == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            count_lines(start, i, &mut line);
+        } else if c == '"' {
+            let start = i;
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += if chars[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+            count_lines(start, i, &mut line);
+        } else if c == '\'' {
+            // A char literal ('x', '\n', '\u{..}'), else a lifetime or label.
+            if next == Some('\\') {
+                let start = i;
+                i += 2;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+                count_lines(start, i, &mut line);
+            } else if chars.get(i + 2) == Some(&'\'') {
+                i += 3;
+            } else {
+                tokens.push(Token {
+                    kind: Tok::Punct('\''),
+                    line,
+                });
+                i += 1;
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            // Raw strings: r"…", r#"…"#, br"…", cr#"…"#.
+            if matches!(word.as_str(), "r" | "br" | "cr") && matches!(chars.get(i), Some('"' | '#'))
+            {
+                let mut hashes = 0;
+                let mut j = i;
+                while chars.get(j) == Some(&'#') {
+                    hashes += 1;
+                    j += 1;
+                }
+                if chars.get(j) == Some(&'"') {
+                    let start = j;
+                    j += 1;
+                    loop {
+                        if j >= chars.len() {
+                            break;
+                        }
+                        if chars[j] == '"'
+                            && (0..hashes).all(|h| chars.get(j + 1 + h) == Some(&'#'))
+                        {
+                            j += 1 + hashes;
+                            break;
+                        }
+                        j += 1;
+                    }
+                    count_lines(start, j, &mut line);
+                    i = j;
+                    continue;
+                }
+                // `r#ident`: a raw identifier.
+                if word == "r" && hashes == 1 {
+                    let start = j;
+                    while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                        j += 1;
+                    }
+                    tokens.push(Token {
+                        kind: Tok::Ident(chars[start..j].iter().collect()),
+                        line,
+                    });
+                    i = j;
+                    continue;
+                }
+            }
+            // A byte or C string: drop the prefix, the literal follows.
+            if matches!(word.as_str(), "b" | "c") && matches!(chars.get(i), Some('"' | '\'')) {
+                continue;
+            }
+            tokens.push(Token {
+                kind: Tok::Ident(word),
+                line,
+            });
+        } else if c == ':' && next == Some(':') {
+            tokens.push(Token {
+                kind: Tok::PathSep,
+                line,
+            });
+            i += 2;
+        } else {
+            tokens.push(Token {
+                kind: Tok::Punct(c),
+                line,
+            });
+            i += 1;
+        }
+    }
+    tokens
+}
+
+// ---------------------------------------------------------------------------------------
+// The checker's own tests, on planted sources.
+
+fn messages(path: &str, text: &str) -> Vec<String> {
+    check(path, text).iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_planted_forbidden_import_is_reported_with_file_and_line() {
+    let found = messages(
+        "src/analysis/x.rs",
+        "//! Pure.\n\nuse crate::model::Volume;\nuse crate::aws::Ec2Api;\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .starts_with("src/analysis/x.rs:4: analysis must not use aws (`crate::aws::Ec2Api`)"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn groups_multi_line_uses_and_renames_are_followed() {
+    let text = "use crate::{\n    model::Volume,\n    load::{self, load_orphans as lo},\n};\n\
+                use crate::{error::Result, ops::guard::Mutator};\n";
+    let found = messages("src/analysis/orphans.rs", text);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        found[0]
+            .starts_with("src/analysis/orphans.rs:3: analysis must not use load (`crate::load`)")
+    );
+    assert!(found[1].starts_with(
+        "src/analysis/orphans.rs:3: analysis must not use load (`crate::load::load_orphans`)"
+    ));
+    assert!(found[2].starts_with("src/analysis/orphans.rs:5: analysis must not use ops"));
+}
+
+#[test]
+fn paths_in_code_and_super_out_of_the_part_are_caught() {
+    // `super` from src/tui/view/x.rs stays in tui; `super::super::super` reaches the root.
+    let text = "use super::table::row;\nfn f() {\n    let c = crate::aws::family_of(\"x\");\n    \
+                super::super::super::load::load_orphans();\n}\n";
+    let found = messages("src/tui/view/x.rs", text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("src/tui/view/x.rs:3: tui view must not use aws"));
+    assert!(found[1].starts_with("src/tui/view/x.rs:4: tui view must not use load"));
+    // `super` at a part's root module leaves the part.
+    let found = messages("src/analysis/mod.rs", "use super::aws::Ec2Api;\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    // ... but not from inside an inline module of that file.
+    let inline = "#[cfg(test)]\nmod tests {\n    use super::*;\n    use super::orphans::x;\n}\n";
+    assert!(messages("src/analysis/mod.rs", inline).is_empty());
+}
+
+#[test]
+fn comments_strings_and_allowed_parts_are_not_reported() {
+    let text = "// use crate::aws::Ec2Api;\n/* crate::tui::x */\nconst S: &str = \"crate::ops::x\";\n\
+                const R: &str = r#\"use crate::load::y;\"#;\nfn f<'a>(c: char) -> bool { c == '\"' }\n\
+                use crate::model::Volume;\nuse crate::error::Result;\nuse std::sync::Arc;\n";
+    assert!(
+        messages("src/analysis/x.rs", text).is_empty(),
+        "{:?}",
+        messages("src/analysis/x.rs", text)
+    );
+    // Parts without rules, and a part's own modules.
+    assert!(
+        messages(
+            "src/commands/x.rs",
+            "use crate::aws::Ec2Api;\nuse crate::tui::run;\n"
+        )
+        .is_empty()
+    );
+    assert!(
+        messages(
+            "src/aws/ec2.rs",
+            "use crate::aws::convert::x;\nuse super::retry;\n"
+        )
+        .is_empty()
+    );
+    // The view may use the rest of the console; the console may use aws.
+    assert!(messages("src/tui/view/x.rs", "use crate::tui::app::App;\n").is_empty());
+    assert!(messages("src/tui/effects.rs", "use crate::aws::AwsClients;\n").is_empty());
+}
+
+#[test]
+fn model_may_use_nothing_else_in_the_crate() {
+    let found = messages(
+        "src/model/ec2.rs",
+        "use super::arn_name;\nuse crate::error::Error;\nuse crate::Result;\n",
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("src/model/ec2.rs:2: model must not use error"));
+    assert!(found[1].starts_with("src/model/ec2.rs:3: model must not use Result"));
+}
