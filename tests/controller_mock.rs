@@ -2,48 +2,17 @@
 //! redeploy refuse at planning, naming the controller and what to do instead, and send no
 //! mutating request (aws-smithy-mocks counts the calls).
 
-use std::sync::Arc;
+#[path = "common/mock_clients.rs"]
+mod mock_clients;
 
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{DeploymentController, DeploymentControllerType, Service};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter, StsAdapter};
+use aws_smithy_mocks::{Rule, mock};
 use ecsnap::error::{Error, exit};
 use ecsnap::ops::{redeploy, rollback};
-
-fn ctx() -> CallContext {
-    CallContext {
-        region: "eu-west-1".into(),
-        endpoint: None,
-    }
-}
-
-fn clients(ecs: &[&Rule]) -> AwsClients {
-    let none: [&Rule; 0] = [];
-    AwsClients {
-        ecs: Arc::new(EcsAdapter::new(
-            mock_client!(aws_sdk_ecs, RuleMode::MatchAny, ecs.iter().copied()),
-            ctx(),
-        )),
-        ecr: Arc::new(EcrAdapter::new(
-            mock_client!(aws_sdk_ecr, RuleMode::MatchAny, none),
-            ctx(),
-        )),
-        ec2: Arc::new(Ec2Adapter::new(
-            mock_client!(aws_sdk_ec2, RuleMode::MatchAny, none),
-            ctx(),
-        )),
-        sts: Arc::new(StsAdapter::new(
-            mock_client!(aws_sdk_sts, RuleMode::MatchAny, none),
-            ctx(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    }
-}
+use mock_clients::clients;
 
 fn fleet(controller: DeploymentControllerType) -> [Rule; 3] {
     let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
@@ -77,7 +46,7 @@ fn fleet(controller: DeploymentControllerType) -> [Rule; 3] {
 #[tokio::test]
 async fn code_deploy_services_are_refused_before_any_request() {
     let [clusters, services, update] = fleet(DeploymentControllerType::CodeDeploy);
-    let aws = clients(&[&clusters, &services, &update]);
+    let aws = clients(&[&clusters, &services, &update], &[], &[]);
     let err = rollback::plan(
         &aws,
         "payments",
@@ -105,13 +74,13 @@ async fn code_deploy_services_are_refused_before_any_request() {
 #[tokio::test]
 async fn external_controllers_are_refused_and_ecs_ones_are_not() {
     let [clusters, services, update] = fleet(DeploymentControllerType::External);
-    let aws = clients(&[&clusters, &services, &update]);
+    let aws = clients(&[&clusters, &services, &update], &[], &[]);
     let err = redeploy::plan(&aws, "payments", "ledger")
         .await
         .expect_err("refused");
     assert!(err.to_string().contains("EXTERNAL"), "{err}");
     let [clusters, services, update] = fleet(DeploymentControllerType::Ecs);
-    let aws = clients(&[&clusters, &services, &update]);
+    let aws = clients(&[&clusters, &services, &update], &[], &[]);
     let plan = redeploy::plan(&aws, "payments", "ledger")
         .await
         .expect("ECS deploys it");

@@ -2,7 +2,8 @@
 //! service's volumes read with filters (never the whole account), the service's snapshots,
 //! unique bytes from manifests, and the rollback picker's choices from `ops::rollback`.
 
-use std::sync::Arc;
+#[path = "common/mock_clients.rs"]
+mod mock_clients;
 
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::{DescribeVolumesInput, DescribeVolumesOutput};
@@ -20,46 +21,13 @@ use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::types::{
     Attachment, ContainerDefinition, KeyValuePair, Task as EcsTask, TaskDefinition,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter, StsAdapter};
+use aws_smithy_mocks::{Rule, mock};
 use ecsnap::load;
 use ecsnap::ops::rollback;
+use mock_clients::clients;
 
 const CLUSTER: &str = "payments";
 const SERVICE: &str = "ledger";
-
-fn ctx() -> CallContext {
-    CallContext {
-        region: "eu-west-1".into(),
-        endpoint: None,
-    }
-}
-
-/// Clients whose every call is answered by `ecs`, `ecr` and `ec2` rules (none for STS).
-fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
-    let no_rules: [&Rule; 0] = [];
-    AwsClients {
-        ecs: Arc::new(EcsAdapter::new(
-            mock_client!(aws_sdk_ecs, RuleMode::MatchAny, ecs.iter().copied()),
-            ctx(),
-        )),
-        ecr: Arc::new(EcrAdapter::new(
-            mock_client!(aws_sdk_ecr, RuleMode::MatchAny, ecr.iter().copied()),
-            ctx(),
-        )),
-        ec2: Arc::new(Ec2Adapter::new(
-            mock_client!(aws_sdk_ec2, RuleMode::MatchAny, ec2.iter().copied()),
-            ctx(),
-        )),
-        sts: Arc::new(StsAdapter::new(
-            mock_client!(aws_sdk_sts, RuleMode::MatchAny, no_rules),
-            ctx(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    }
-}
 
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
