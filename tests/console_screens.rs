@@ -265,3 +265,13 @@ fn a_narrow_footer_keeps_help_visible() {
     assert!(footer.contains("? help"), "{footer}");
     assert!(footer.chars().count() <= 60, "{footer}");
 }
+
+#[test]
+fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
+    let mut s = state_on(PaneId::Tasks);
+    key(&mut s, KeyCode::End);
+    let text = render(&s, 80, 24);
+    assert!(text.contains("out of memory"), "{text}");
+    assert!(text.contains("OutOfMemoryError"), "{text}");
+    insta::assert_snapshot!("tasks_stopped_selected_80x24", text);
+}

@@ -9,5 +9,6 @@ pub mod in_use;
 pub mod keep;
 pub mod orphans;
 pub mod seen;
+pub mod stop;
 pub mod tags;
 pub mod unique;

@@ -240,6 +240,7 @@ fn task(t: &aws_sdk_ecs::types::Task) -> Task {
         started_at: time(t.started_at()),
         stopped_at: time(t.stopped_at()),
         stopped_reason: owned(t.stopped_reason()),
+        stop_code: t.stop_code().map(|c| c.as_str().to_string()),
         containers: t
             .containers()
             .iter()

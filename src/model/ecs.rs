@@ -77,6 +77,8 @@ pub struct Task {
     pub started_at: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub stopped_reason: Option<String>,
+    /// `EssentialContainerExited`, `TaskFailedToStart`, `SpotInterruption`, `UserInitiated` …
+    pub stop_code: Option<String>,
     pub containers: Vec<TaskContainer>,
     pub volumes: Vec<TaskVolume>,
 }

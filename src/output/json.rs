@@ -86,6 +86,15 @@ pub struct TaskJson {
     pub task_definition: String,
     pub started_at: Option<String>,
     pub stopped_reason: Option<String>,
+    pub stopped_at: Option<String>,
+    /// ECS's `stopCode`, when it gave one.
+    pub stop_code: Option<String>,
+    /// Why the task stopped, classified (`analysis::stop`); `null` while it runs.
+    pub stop_class: Option<&'static str>,
+    /// One line: what the stop means and what to do.
+    pub stop_hint: Option<String>,
+    /// False for normal stops (scaling in, replaced by a deployment, by a user).
+    pub stop_is_failure: Option<bool>,
     pub volumes: Vec<TaskVolumeJson>,
 }
 
@@ -98,6 +107,7 @@ pub struct TaskVolumeJson {
 
 impl From<&Task> for TaskJson {
     fn from(t: &Task) -> Self {
+        let stop = crate::analysis::stop::diagnose(t);
         Self {
             task_arn: t.arn.clone(),
             task_id: t.id.clone(),
@@ -109,6 +119,11 @@ impl From<&Task> for TaskJson {
             task_definition: t.task_definition.clone(),
             started_at: rfc3339(t.started_at),
             stopped_reason: t.stopped_reason.clone(),
+            stopped_at: rfc3339(t.stopped_at),
+            stop_code: t.stop_code.clone(),
+            stop_class: stop.as_ref().map(|d| d.class.code()),
+            stop_hint: stop.as_ref().map(|d| d.hint.clone()),
+            stop_is_failure: stop.as_ref().map(|d| d.class.is_failure()),
             volumes: t
                 .volumes
                 .iter()

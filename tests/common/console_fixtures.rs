@@ -133,6 +133,7 @@ fn task(id: &str, service: &str, live: bool, volume: Option<&str>) -> Task {
         stopped_at: if live { None } else { ago(45) },
         stopped_reason: (!live)
             .then(|| "Essential container in task exited: OutOfMemoryError".into()),
+        stop_code: (!live).then(|| "EssentialContainerExited".into()),
         containers: vec![TaskContainer {
             name: "app".into(),
             image: Some(format!("{REGISTRY}/ledger:2026.11.2")),

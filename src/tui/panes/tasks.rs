@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::{ListPane, Loader, Row, by};
+use crate::analysis::stop::{StopDiagnosis, diagnose};
 use crate::model::{Task, Volume};
 
 pub const SORT_COLUMNS: &[&str] = &["status", "started", "task", "health"];
@@ -15,6 +16,15 @@ pub type Target = (String, String);
 #[derive(Debug, Clone)]
 pub struct TaskRow {
     pub task: Task,
+    /// Why it stopped, classified once when the row is made; `None` while it runs.
+    pub stop: Option<StopDiagnosis>,
+}
+
+impl TaskRow {
+    pub fn new(task: Task) -> Self {
+        let stop = diagnose(&task);
+        Self { task, stop }
+    }
 }
 
 impl Row for TaskRow {
@@ -25,15 +35,15 @@ impl Row for TaskRow {
     fn haystack(&self) -> String {
         let t = &self.task;
         let vols: Vec<&str> = t.volumes.iter().map(|v| v.volume_id.as_str()).collect();
-        format!(
-            "{} {} {} {} {} {}",
+        (format!(
+            "{} {} {} {} {} {} ",
             t.id,
             t.last_status,
             t.desired_status,
             t.health_status.as_deref().unwrap_or(""),
             t.stopped_reason.as_deref().unwrap_or(""),
-            vols.join(" ")
-        )
+            vols.join(" "),
+        ) + self.stop.as_ref().map_or("", |d| d.class.label()))
         .to_lowercase()
     }
 
@@ -172,12 +182,8 @@ impl TasksPane {
                 self.volumes_error = Some(e.clone());
             }
         }
-        self.list.set_rows(
-            data.tasks
-                .into_iter()
-                .map(|task| TaskRow { task })
-                .collect(),
-        );
+        self.list
+            .set_rows(data.tasks.into_iter().map(TaskRow::new).collect());
     }
 }
 

@@ -170,3 +170,85 @@ pub fn load_area(
     frame.render_widget(Paragraph::new(e).wrap(Wrap { trim: false }), banner);
     Some(rest)
 }
+
+/// `text` cut to `max` characters in the middle (`abcd…wxyz`), for ids whose both ends
+/// matter.
+pub fn elide_middle(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_string();
+    }
+    if max < 3 {
+        return clip(text, max);
+    }
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// Column widths that follow their content and the space: each column is as wide as its
+/// widest value (`natural`, header included), a column with no values (`natural` 0) is
+/// dropped (width 0), and when the row does not fit, columns give way in `give_order`
+/// (least useful first) down to their `min`, then are dropped in that order. `gap` is the
+/// space between two shown columns.
+pub fn fit_columns(
+    natural: &[usize],
+    min: &[usize],
+    give_order: &[usize],
+    available: usize,
+    gap: usize,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = natural.to_vec();
+    let total = |w: &[usize]| {
+        let shown = w.iter().filter(|&&x| x > 0).count();
+        w.iter().sum::<usize>() + gap * shown.saturating_sub(1)
+    };
+    for &col in give_order {
+        let over = total(&widths).saturating_sub(available);
+        if over == 0 {
+            return widths;
+        }
+        let floor = min.get(col).copied().unwrap_or(0).min(widths[col]);
+        widths[col] = widths[col].saturating_sub(over).max(floor);
+    }
+    for &col in give_order {
+        if total(&widths) <= available {
+            break;
+        }
+        widths[col] = 0;
+    }
+    widths
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn columns_fit_their_content_then_give_way_in_order() {
+        // Fits: every column keeps its natural width; an empty column is dropped.
+        assert_eq!(
+            fit_columns(&[10, 0, 5], &[4, 4, 4], &[0, 2], 40, 1),
+            vec![10, 0, 5]
+        );
+        // 10 + 20 + 5 + 2 gaps = 37 > 30: column 1 gives 7 first.
+        assert_eq!(
+            fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 30, 1),
+            vec![10, 13, 5]
+        );
+        // Not enough even at the minima: column 1 shrinks to 8, column 0 to 4, then column 1 goes.
+        assert_eq!(
+            fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 12, 1),
+            vec![4, 0, 5]
+        );
+    }
+
+    #[test]
+    fn ids_are_elided_in_the_middle() {
+        assert_eq!(elide_middle("0123456789abcdef", 9), "0123…cdef");
+        assert_eq!(elide_middle("short", 9), "short");
+        assert_eq!(elide_middle("abcdef", 2), "a…");
+    }
+}

@@ -5,10 +5,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{ListTable, clip, load_area, title};
+use super::table::{ListTable, clip, elide_middle, fit_columns, load_area, title};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::tui::app::AppState;
+use crate::tui::panes::tasks::TaskRow;
 use crate::tui::theme::Theme;
 
 const HEADER: [&str; 6] = [
@@ -16,9 +17,94 @@ const HEADER: [&str; 6] = [
     "LAST/DESIRED",
     "HEALTH",
     "STARTED",
+    "STOP",
     "VOLUMES",
-    "STOPPED REASON",
 ];
+
+/// The least useful columns give way first: volumes, then the id (elided in the middle),
+/// then health and started; status and the stop class stay.
+const GIVE_ORDER: [usize; 4] = [5, 0, 2, 3];
+const MIN_WIDTHS: [usize; 6] = [12, 12, 6, 5, 6, 12];
+
+/// A task row's texts, in `HEADER` order.
+fn cells(r: &TaskRow, state: &AppState) -> [String; 6] {
+    let t = &r.task;
+    let vols: Vec<&str> = t.volumes.iter().map(|v| v.volume_id.as_str()).collect();
+    [
+        t.id.clone(),
+        format!("{}/{}", t.last_status, t.desired_status),
+        t.health_status.clone().unwrap_or_else(|| "-".into()),
+        short_age(t.started_at, state.now),
+        r.stop
+            .as_ref()
+            .map_or_else(|| "-".into(), |d| d.class.label().to_string()),
+        if vols.is_empty() {
+            "-".into()
+        } else {
+            vols.join(" ")
+        },
+    ]
+}
+
+/// Widths from the rows' content and the pane's width (see `fit_columns`).
+fn task_widths(cells: &[[String; 6]], width: u16) -> Vec<usize> {
+    let natural: Vec<usize> = (0..HEADER.len())
+        .map(|i| {
+            let widest = cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .max()
+                .unwrap_or(0);
+            widest.max(HEADER[i].chars().count())
+        })
+        .collect();
+    // The ListTable's selection marker takes 2 columns.
+    let available = usize::from(width).saturating_sub(2);
+    fit_columns(&natural, &MIN_WIDTHS, &GIVE_ORDER, available, 1)
+}
+
+/// Below the table: the selected task's class and hint, then its full stopped reason.
+fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
+    let Some(row) = row else {
+        return Paragraph::new("");
+    };
+    let Some(d) = &row.stop else {
+        return Paragraph::new(Line::styled(
+            format!("task {} is running", row.task.id),
+            theme.dim(),
+        ));
+    };
+    let style = if d.class.is_failure() {
+        theme.bad()
+    } else {
+        theme.dim()
+    };
+    let mut reason = row
+        .task
+        .stopped_reason
+        .clone()
+        .unwrap_or_else(|| "no stopped reason given".into());
+    if let Some(code) = &row.task.stop_code {
+        reason = format!("{reason} ({code})");
+    }
+    for c in &row.task.containers {
+        if let Some(why) = &c.reason {
+            reason = format!("{reason} · {}: {why}", c.name);
+        } else if let Some(code) = c.exit_code.filter(|&c| c != 0) {
+            reason = format!("{reason} · {} exit {code}", c.name);
+        }
+    }
+    Paragraph::new(vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{}: ", d.class.label()),
+                style.add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+            Span::raw(d.hint.clone()),
+        ]),
+        Line::styled(reason, theme.dim()),
+    ])
+}
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.tasks;
@@ -54,46 +140,43 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         state,
         theme,
     ) {
-        let wide = rest.width >= 110;
-        let id_width: u16 = if wide { 36 } else { 13 };
-        let widths = [
-            Constraint::Length(id_width),
-            Constraint::Length(17),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Min(21),
-            Constraint::Fill(1),
-        ];
-        let now = state.now;
+        let [table_area, why_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(rest);
+        let texts: Vec<[String; 6]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
+        let widths = task_widths(&texts, table_area.width);
+        let constraints: Vec<Constraint> = widths
+            .iter()
+            .map(|&w| Constraint::Length(w as u16))
+            .collect();
         ListTable {
             list: &pane.list,
             header: &HEADER,
-            widths: &widths,
+            widths: &constraints,
             block: Block::default(),
             focused: true,
         }
-        .render(frame, rest, theme, |r| {
-            let t = &r.task;
-            let status = format!("{}/{}", t.last_status, t.desired_status);
-            let status_style = if t.is_live() {
+        .render(frame, table_area, theme, |r| {
+            let text = cells(r, state);
+            let status_style = if r.task.is_live() {
                 theme.good()
             } else {
                 theme.bad()
             };
-            let vols: Vec<&str> = t.volumes.iter().map(|v| v.volume_id.as_str()).collect();
+            let stop_style = match &r.stop {
+                Some(d) if d.class.is_failure() => theme.bad(),
+                _ => theme.dim(),
+            };
+            let [id, status, health, started, stop, vols] = text;
             vec![
-                Cell::from(clip(&t.id, usize::from(id_width))),
+                Cell::from(elide_middle(&id, widths[0])),
                 Cell::from(Span::styled(status, status_style)),
-                Cell::from(t.health_status.clone().unwrap_or_else(|| "-".into())),
-                Cell::from(short_age(t.started_at, now)),
-                Cell::from(if vols.is_empty() {
-                    "-".into()
-                } else {
-                    vols.join(" ")
-                }),
-                Cell::from(t.stopped_reason.clone().unwrap_or_default()),
+                Cell::from(health),
+                Cell::from(started),
+                Cell::from(Span::styled(stop, stop_style)),
+                Cell::from(clip(&vols, widths[5])),
             ]
         });
+        frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
     }
     draw_volumes(frame, bottom, state, theme);
 }
