@@ -181,6 +181,28 @@ pub enum Command {
         #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
         interval: Duration,
     },
+    /// Print the CloudWatch Logs of a task's containers, or of a service's tasks merged by
+    /// time (awslogs driver; other drivers say where their logs go)
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["service", "task"])))]
+    Logs {
+        #[arg(long)]
+        cluster: String,
+        /// Every live and recently stopped task of this service
+        #[arg(long)]
+        service: Option<String>,
+        /// One task (id or ARN), running or stopped, standalone too
+        #[arg(long)]
+        task: Option<String>,
+        /// Only this container
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// Only lines from this long ago, e.g. 90s, 10m, 1h (default: the whole stream)
+        #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+        since: Option<Duration>,
+        /// Keep printing new lines (polled once a second) until Ctrl-C
+        #[arg(long)]
+        follow: bool,
+    },
     /// Start a local AWS emulator with a seeded demo fleet and show it
     Demo {
         /// Keep the emulator running (until Ctrl-C) and print how to point ecsnap at it

@@ -104,6 +104,10 @@ fn clients(ecs_a: EcsAdapter, ecr_a: EcrAdapter, ec2_a: Ec2Adapter) -> AwsClient
             client!(aws_sdk_sts, sleep, no_rules),
             ctx(),
         )),
+        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
+            client!(aws_sdk_cloudwatchlogs, sleep, no_rules),
+            ctx(),
+        )),
         region: "eu-west-1".into(),
         endpoint: None,
         task_definitions: None,

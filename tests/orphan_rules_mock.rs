@@ -48,6 +48,10 @@ fn clients(ec2: Ec2Adapter) -> AwsClients {
         ecr: Arc::new(EcrAdapter::new(client!(aws_sdk_ecr, none), ctx())),
         ec2: Arc::new(ec2),
         sts: Arc::new(StsAdapter::new(client!(aws_sdk_sts, none), ctx())),
+        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
+            client!(aws_sdk_cloudwatchlogs, none),
+            ctx(),
+        )),
         region: "eu-west-1".into(),
         endpoint: None,
         task_definitions: None,

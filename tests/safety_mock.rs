@@ -56,6 +56,10 @@ fn clients(
         ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
         ec2: Arc::new(Ec2Adapter::new(ec2.clone(), ctx.clone())),
         sts: Arc::new(NoIdentity),
+        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
+            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &[] as &[&Rule]),
+            ctx.clone(),
+        )),
         region: "us-east-1".into(),
         endpoint: None,
         task_definitions: None,

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod health;
 pub mod in_use;
 pub mod keep;
+pub mod logs;
 pub mod orphans;
 pub mod seen;
 pub mod stop;

@@ -10,7 +10,7 @@ use aws_config::{BehaviorVersion, Region};
 
 use super::{
     AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, OpsClients, StsAdapter,
+    EcsOpsAdapter, LogsAdapter, OpsClients, StsAdapter,
 };
 use crate::cache::TaskDefinitionCache;
 use crate::error::{AwsError, AwsErrorKind, Result};
@@ -147,6 +147,10 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
         )),
         sts: Arc::new(StsAdapter::new(
             aws_sdk_sts::Client::new(&conf),
+            ctx.clone(),
+        )),
+        logs: Arc::new(LogsAdapter::new(
+            aws_sdk_cloudwatchlogs::Client::new(&conf),
             ctx.clone(),
         )),
         task_definitions: task_definition_cache(opts, ctx.endpoint.as_deref()),

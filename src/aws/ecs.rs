@@ -8,6 +8,7 @@ use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 use super::convert::{owned, text, time};
 use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::Result;
+use crate::model::LogConfiguration;
 use crate::model::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
     TaskDefinition, TaskVolume, arn_name,
@@ -301,8 +302,22 @@ pub(super) fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> Tas
                     .iter()
                     .map(|kv| (text(kv.name()), text(kv.value())))
                     .collect(),
+                essential: c.essential().unwrap_or(true),
+                log_configuration: c.log_configuration().map(log_configuration_of),
             })
             .collect(),
+    }
+}
+
+fn log_configuration_of(lc: &aws_sdk_ecs::types::LogConfiguration) -> LogConfiguration {
+    let mut options: Vec<(String, String)> = lc
+        .options()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    options.sort();
+    LogConfiguration {
+        driver: lc.log_driver().as_str().to_string(),
+        options,
     }
 }
 

@@ -11,6 +11,7 @@ mod ecr;
 mod ecr_ops;
 mod ecs;
 mod ecs_ops;
+mod logs;
 mod sts;
 
 use std::sync::Arc;
@@ -25,11 +26,12 @@ pub use ecr::EcrAdapter;
 pub use ecr_ops::{BATCH_DELETE_IMAGE_MAX, EcrOpsAdapter};
 pub use ecs::{EcsAdapter, TaskStatusFilter};
 pub use ecs_ops::{EcsOpsAdapter, family_of, revision_of};
+pub use logs::{GET_LOG_EVENTS_MAX, LogsAdapter};
 pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, LaunchTemplate, Repository, Service, Snapshot, Task,
+    Ami, CallerIdentity, Image, LaunchTemplate, LogPage, Repository, Service, Snapshot, Task,
     TaskDefinition, Volume,
 };
 
@@ -110,6 +112,24 @@ pub trait IdentityApi: Send + Sync {
     async fn caller_identity(&self) -> Result<CallerIdentity>;
 }
 
+/// CloudWatch Logs reads.
+#[async_trait]
+pub trait LogsApi: Send + Sync {
+    /// One page of a stream, events oldest to newest. Without `token` the newest page, or
+    /// with `from_head` the oldest (from `start_time`, epoch ms); with a page's
+    /// `next_backward_token` the page before it, with its `next_forward_token` the lines
+    /// after it. At either end the token comes back unchanged.
+    async fn get_log_events(
+        &self,
+        group: &str,
+        stream: &str,
+        token: Option<&str>,
+        from_head: bool,
+        limit: Option<i32>,
+        start_time: Option<i64>,
+    ) -> Result<LogPage>;
+}
+
 /// One handle to every adapter, cheap to clone into background tasks.
 #[derive(Clone)]
 pub struct AwsClients {
@@ -117,6 +137,7 @@ pub struct AwsClients {
     pub ecr: Arc<dyn EcrApi>,
     pub ec2: Arc<dyn Ec2Api>,
     pub sts: Arc<dyn IdentityApi>,
+    pub logs: Arc<dyn LogsApi>,
     pub region: String,
     pub endpoint: Option<String>,
     /// Task-definition images already known (revisions never change); `None`: always ask.

@@ -5,6 +5,7 @@ mod ecs;
 
 pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
+pub mod logs;
 mod names;
 mod orphans;
 mod rollback_targets;

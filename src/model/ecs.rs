@@ -128,6 +128,10 @@ pub struct ContainerDef {
     pub name: String,
     pub image: String,
     pub environment: Vec<(String, String)>,
+    /// An essential container stopping stops the task (ECS's default: true).
+    pub essential: bool,
+    /// Where the container's logs go (`logConfiguration`), when set.
+    pub log_configuration: Option<super::LogConfiguration>,
 }
 
 #[cfg(test)]

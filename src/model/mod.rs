@@ -4,6 +4,7 @@
 mod ec2;
 mod ecr;
 mod ecs;
+mod logs;
 mod resource;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
@@ -12,6 +13,7 @@ pub use ecs::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
     TaskDefinition, TaskVolume,
 };
+pub use logs::{LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).

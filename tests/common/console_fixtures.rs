@@ -269,6 +269,8 @@ pub fn ledger_detail() -> DetailData {
                 ("DB_PASSWORD".into(), "demo-not-a-real-password".into()),
                 ("API_TOKEN".into(), "t0k3n".into()),
             ],
+            essential: true,
+            log_configuration: None,
         }],
     };
     DetailData::new(td, &ledger_tasks().tasks)

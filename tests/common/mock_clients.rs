@@ -15,6 +15,16 @@ fn ctx() -> CallContext {
 
 /// Clients answered by the `ecs`, `ecr` and `ec2` rules.
 pub fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
+    clients_with_logs(ecs, ecr, ec2, &[])
+}
+
+/// Clients answered by the `ecs`, `ecr`, `ec2` and CloudWatch Logs rules.
+pub fn clients_with_logs(
+    ecs: &[&Rule],
+    ecr: &[&Rule],
+    ec2: &[&Rule],
+    logs: &[&Rule],
+) -> AwsClients {
     let no_rules: [&Rule; 0] = [];
     AwsClients {
         ecs: Arc::new(EcsAdapter::new(
@@ -31,6 +41,14 @@ pub fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
         )),
         sts: Arc::new(StsAdapter::new(
             mock_client!(aws_sdk_sts, RuleMode::MatchAny, no_rules),
+            ctx(),
+        )),
+        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
+            mock_client!(
+                aws_sdk_cloudwatchlogs,
+                RuleMode::MatchAny,
+                logs.iter().copied()
+            ),
             ctx(),
         )),
         region: "eu-west-1".into(),

@@ -1,0 +1,268 @@
+//! Container logs: where each container of a task logs (`task_log_sources`, from the task
+//! and its task definition), the newest page of a stream, older pages, newer lines
+//! (follow), every event since a time (the command) and the last lines of each essential
+//! container (the wait view).
+
+use futures::{StreamExt, stream};
+
+use crate::analysis::logs::log_source;
+use crate::aws::AwsClients;
+use crate::error::{Error, Result};
+use crate::model::{LogEvent, LogPage, LogSource, Task};
+
+use super::ecs::{load_tasks, resolve_cluster};
+
+/// How many lines the first screen of a stream asks for (one GetLogEvents call).
+pub const FIRST_PAGE: i32 = 200;
+/// Streams read at once by the command and the wait view.
+const STREAMS_AT_ONCE: usize = 4;
+/// A forward read stops after this many pages (10,000 events each at most).
+const MAX_PAGES: usize = 100;
+
+/// Where one container of a task logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerLogs {
+    pub task_id: String,
+    pub container: String,
+    pub essential: bool,
+    pub source: LogSource,
+}
+
+impl ContainerLogs {
+    /// The CloudWatch Logs group and stream, for `awslogs` containers.
+    pub fn stream(&self) -> Option<(&str, &str)> {
+        match &self.source {
+            LogSource::Awslogs { group, stream, .. } => Some((group, stream)),
+            LogSource::Other { .. } => None,
+        }
+    }
+}
+
+/// The containers of one task and where they log.
+#[derive(Debug, Clone)]
+pub struct TaskLogs {
+    pub task: Task,
+    pub containers: Vec<ContainerLogs>,
+}
+
+/// Where each container of `task` logs, from its task definition (one
+/// DescribeTaskDefinition call).
+pub async fn sources_of(aws: &AwsClients, task: &Task) -> Result<TaskLogs> {
+    let td = aws
+        .ecs
+        .describe_task_definition(&task.task_definition)
+        .await?;
+    let containers = td
+        .containers
+        .iter()
+        .map(|c| ContainerLogs {
+            task_id: task.id.clone(),
+            container: c.name.clone(),
+            essential: c.essential,
+            source: log_source(c.log_configuration.as_ref(), &c.name, &task.id, &aws.region),
+        })
+        .collect();
+    Ok(TaskLogs {
+        task: task.clone(),
+        containers,
+    })
+}
+
+/// The log sources of the tasks asked for: one task by id (running or recently stopped,
+/// standalone too), or every live and recently stopped task of a service.
+pub async fn task_log_sources(
+    aws: &AwsClients,
+    cluster: &str,
+    service: Option<&str>,
+    task_id: Option<&str>,
+) -> Result<Vec<TaskLogs>> {
+    let tasks = match task_id {
+        Some(id) => {
+            let cluster = resolve_cluster(aws, cluster).await?;
+            let found = aws.ecs.describe_tasks(&cluster, &[id.to_string()]).await?;
+            if found.is_empty() {
+                return Err(Error::NotFound {
+                    kind: "task",
+                    name: id.to_string(),
+                    scope: Some(format!("cluster {cluster} ({})", aws.region)),
+                    close: Vec::new(),
+                });
+            }
+            found
+        }
+        None => load_tasks(aws, cluster, service).await?,
+    };
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in &tasks {
+        out.push(sources_of(aws, task).await?);
+    }
+    Ok(out)
+}
+
+/// The newest page of a stream: the first screen of the Logs view, one call.
+pub async fn newest_page(
+    aws: &AwsClients,
+    group: &str,
+    stream: &str,
+    limit: i32,
+) -> Result<LogPage> {
+    aws.logs
+        .get_log_events(group, stream, None, false, Some(limit), None)
+        .await
+}
+
+/// The page before `backward_token` (scrolling back), one call.
+pub async fn older_page(
+    aws: &AwsClients,
+    group: &str,
+    stream: &str,
+    backward_token: &str,
+    limit: i32,
+) -> Result<LogPage> {
+    aws.logs
+        .get_log_events(
+            group,
+            stream,
+            Some(backward_token),
+            false,
+            Some(limit),
+            None,
+        )
+        .await
+}
+
+/// Lines newer than `forward_token` (follow), one call.
+pub async fn newer_lines(
+    aws: &AwsClients,
+    group: &str,
+    stream: &str,
+    forward_token: &str,
+) -> Result<LogPage> {
+    aws.logs
+        .get_log_events(group, stream, Some(forward_token), false, None, None)
+        .await
+}
+
+/// Every event of one stream from `since` (epoch ms; from the start without), oldest
+/// first, and the forward token to follow it from there.
+pub async fn stream_since(
+    aws: &AwsClients,
+    logs: &ContainerLogs,
+    since: Option<i64>,
+) -> Result<(Vec<LogEvent>, Option<String>)> {
+    let Some((group, stream)) = logs.stream() else {
+        return Ok((Vec::new(), None));
+    };
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = aws
+            .logs
+            .get_log_events(group, stream, token.as_deref(), true, None, since)
+            .await?;
+        let done = page.events.is_empty() || page.next_forward_token == token;
+        events.extend(page.events.into_iter().map(|e| tag(e, logs)));
+        if page.next_forward_token.is_some() {
+            token = page.next_forward_token;
+        }
+        if done {
+            break;
+        }
+    }
+    Ok((events, token))
+}
+
+/// The events of several streams from `since`, merged by time; the forward token of each
+/// stream (in the order of `streams`) for following them.
+pub async fn merged_since(
+    aws: &AwsClients,
+    streams: &[ContainerLogs],
+    since: Option<i64>,
+) -> Result<(Vec<LogEvent>, Vec<Option<String>>)> {
+    let answers: Vec<Result<(Vec<LogEvent>, Option<String>)>> = stream::iter(streams)
+        .map(|s| stream_since(aws, s, since))
+        .buffered(STREAMS_AT_ONCE)
+        .collect()
+        .await;
+    let mut events = Vec::new();
+    let mut tokens = Vec::with_capacity(streams.len());
+    for answer in answers {
+        let (mut e, token) = answer?;
+        events.append(&mut e);
+        tokens.push(token);
+    }
+    sort_by_time(&mut events);
+    Ok((events, tokens))
+}
+
+/// The newest lines of each stream after its `tokens` entry, merged by time; the tokens
+/// move on. Streams without a token are skipped.
+pub async fn follow_once(
+    aws: &AwsClients,
+    streams: &[ContainerLogs],
+    tokens: &mut [Option<String>],
+) -> Result<Vec<LogEvent>> {
+    let mut events = Vec::new();
+    for (logs, token) in streams.iter().zip(tokens.iter_mut()) {
+        let (Some((group, stream)), Some(from)) = (logs.stream(), token.as_deref()) else {
+            continue;
+        };
+        let page = newer_lines(aws, group, stream, from).await?;
+        if page.next_forward_token.is_some() {
+            *token = page.next_forward_token;
+        }
+        events.extend(page.events.into_iter().map(|e| tag(e, logs)));
+    }
+    sort_by_time(&mut events);
+    Ok(events)
+}
+
+/// The last lines of one container, for the wait view: `n` newest, or why there are none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastLines {
+    pub container: String,
+    pub lines: std::result::Result<Vec<LogEvent>, String>,
+}
+
+/// The newest `n` lines of each essential container of a task (one call each); a
+/// container whose logs ecsnap cannot read says where they go instead.
+pub async fn last_lines(aws: &AwsClients, task: &Task, n: i32) -> Result<Vec<LastLines>> {
+    let sources = sources_of(aws, task).await?;
+    let essential: Vec<&ContainerLogs> =
+        sources.containers.iter().filter(|c| c.essential).collect();
+    let answers: Vec<LastLines> = stream::iter(essential)
+        .map(|c| async move {
+            let lines = match (&c.source, c.stream()) {
+                (_, Some((group, stream))) => newest_page(aws, group, stream, n)
+                    .await
+                    .map(|p| p.events)
+                    .map_err(|e| e.to_string()),
+                (LogSource::Other { driver, where_ }, None) => Err(format!("{driver}: {where_}")),
+                (LogSource::Awslogs { .. }, None) => Err(String::new()),
+            };
+            LastLines {
+                container: c.container.clone(),
+                lines,
+            }
+        })
+        .buffered(STREAMS_AT_ONCE)
+        .collect()
+        .await;
+    Ok(answers)
+}
+
+fn tag(mut e: LogEvent, logs: &ContainerLogs) -> LogEvent {
+    e.task_id.clone_from(&logs.task_id);
+    e.container.clone_from(&logs.container);
+    e
+}
+
+/// By time, then task and container, so equal times come out the same way every run.
+fn sort_by_time(events: &mut [LogEvent]) {
+    events.sort_by(|a, b| {
+        a.timestamp
+            .cmp(&b.timestamp)
+            .then_with(|| a.task_id.cmp(&b.task_id))
+            .then_with(|| a.container.cmp(&b.container))
+    });
+}
