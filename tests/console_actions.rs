@@ -45,8 +45,10 @@ fn revisions() -> Vec<Revision> {
             container: "app".into(),
             image: format!("registry/app:{tag}"),
             tag: Some(tag.into()),
+            presence: ecsnap::model::ImagePresence::NotEcr,
         }],
         current: n == 3,
+        changes: Vec::new(),
     })
     .collect()
 }
@@ -497,3 +499,5 @@ fn r_and_d_refuse_a_code_deploy_service_and_send_nothing() {
     assert!(ch(&mut s, 'D').is_empty());
     assert!(s.modal.is_none());
 }
+#[path = "console_actions/diff_picker.rs"]
+mod diff_picker;

@@ -10,7 +10,8 @@ use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::Result;
 use crate::model::LogConfiguration;
 use crate::model::{
-    ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
+    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
+    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
     TaskDefinition, TaskVolume, arn_name,
 };
 
@@ -197,6 +198,21 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
         deployment_controller: s
             .deployment_controller()
             .map(|c| c.r#type().as_str().to_string()),
+        circuit_breaker: s
+            .deployment_configuration()
+            .and_then(|d| d.deployment_circuit_breaker())
+            .map(|c| CircuitBreaker {
+                enable: c.enable(),
+                rollback: c.rollback(),
+            }),
+        deployment_alarms: s
+            .deployment_configuration()
+            .and_then(|d| d.alarms())
+            .map(|a| DeploymentAlarms {
+                names: a.alarm_names().to_vec(),
+                enable: a.enable(),
+                rollback: a.rollback(),
+            }),
     }
 }
 
@@ -294,18 +310,99 @@ pub(super) fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> Tas
         containers: td
             .container_definitions()
             .iter()
-            .map(|c| ContainerDef {
-                name: text(c.name()),
-                image: text(c.image()),
-                environment: c
-                    .environment()
-                    .iter()
-                    .map(|kv| (text(kv.name()), text(kv.value())))
-                    .collect(),
-                essential: c.essential().unwrap_or(true),
-                log_configuration: c.log_configuration().map(log_configuration_of),
+            .map(container_def)
+            .collect(),
+        cpu: owned(td.cpu()),
+        memory: owned(td.memory()),
+        task_role_arn: owned(td.task_role_arn()),
+        execution_role_arn: owned(td.execution_role_arn()),
+        volumes: td.volumes().iter().map(task_def_volume).collect(),
+    }
+}
+
+fn container_def(c: &aws_sdk_ecs::types::ContainerDefinition) -> ContainerDef {
+    ContainerDef {
+        name: text(c.name()),
+        image: text(c.image()),
+        environment: c
+            .environment()
+            .iter()
+            .map(|kv| (text(kv.name()), text(kv.value())))
+            .collect(),
+        essential: c.essential().unwrap_or(true),
+        log_configuration: c.log_configuration().map(log_configuration_of),
+        command: c.command().to_vec(),
+        entry_point: c.entry_point().to_vec(),
+        secrets: c
+            .secrets()
+            .iter()
+            .map(|s| (s.name().to_string(), s.value_from().to_string()))
+            .collect(),
+        cpu: c.cpu(),
+        memory: c.memory(),
+        memory_reservation: c.memory_reservation(),
+        port_mappings: c
+            .port_mappings()
+            .iter()
+            .map(|p| PortMapping {
+                container_port: p.container_port(),
+                host_port: p.host_port(),
+                protocol: p.protocol().map(|x| x.as_str().to_string()),
+                name: owned(p.name()),
             })
             .collect(),
+        health_check: c.health_check().map(|h| HealthCheck {
+            command: h.command().to_vec(),
+            interval: h.interval(),
+            timeout: h.timeout(),
+            retries: h.retries(),
+            start_period: h.start_period(),
+        }),
+        mount_points: c
+            .mount_points()
+            .iter()
+            .map(|m| MountPoint {
+                source_volume: text(m.source_volume()),
+                container_path: text(m.container_path()),
+                read_only: m.read_only().unwrap_or(false),
+            })
+            .collect(),
+    }
+}
+
+/// A task definition's volume, its source in one line.
+fn task_def_volume(v: &aws_sdk_ecs::types::Volume) -> TaskDefVolume {
+    let source = if v.configured_at_launch() == Some(true) {
+        "configured at launch (EBS)".to_string()
+    } else if let Some(efs) = v.efs_volume_configuration() {
+        format!(
+            "efs {}:{}{}",
+            efs.file_system_id(),
+            efs.root_directory().unwrap_or("/"),
+            if efs.transit_encryption().map(|t| t.as_str()) == Some("ENABLED") {
+                " (transit encryption)"
+            } else {
+                ""
+            }
+        )
+    } else if let Some(d) = v.docker_volume_configuration() {
+        format!(
+            "docker {}{}",
+            d.driver().unwrap_or("local"),
+            d.scope()
+                .map(|s| format!(" ({})", s.as_str()))
+                .unwrap_or_default()
+        )
+    } else if let Some(fsx) = v.fsx_windows_file_server_volume_configuration() {
+        format!("fsx {}", fsx.file_system_id())
+    } else if let Some(path) = v.host().and_then(|h| h.source_path()) {
+        format!("host {path}")
+    } else {
+        "bind mount (task storage)".to_string()
+    };
+    TaskDefVolume {
+        name: text(v.name()),
+        source,
     }
 }
 
