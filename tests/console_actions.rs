@@ -48,7 +48,18 @@ fn revisions() -> Vec<Revision> {
             presence: ecsnap::model::ImagePresence::NotEcr,
         }],
         current: n == 3,
-        changes: Vec::new(),
+        changes: if n == 3 {
+            Vec::new()
+        } else {
+            vec![ecsnap::analysis::diff::FieldChange {
+                container: Some("app".into()),
+                field: "image",
+                name: None,
+                kind: ecsnap::analysis::diff::ChangeKind::Changed,
+                from: Some("registry/app:v1.6.0-rc1".into()),
+                to: Some(format!("registry/app:{tag}")),
+            }]
+        },
     })
     .collect()
 }

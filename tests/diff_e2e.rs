@@ -221,6 +221,8 @@ fn row(
     )
 }
 
+// An end-to-end scenario with one table of the expected changes; it reads top to bottom.
+#[allow(clippy::too_many_lines)]
 #[test]
 fn diff_json_reports_exactly_the_changed_fields() {
     let emulator = start_emulator();

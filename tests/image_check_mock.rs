@@ -199,11 +199,15 @@ async fn the_picker_marks_deleted_images_and_diffs_each_revision_against_what_ru
         "what runs has nothing to change"
     );
     assert!(by_rev(2).deleted_images().is_empty());
-    let lines: Vec<String> = by_rev(2).changes.iter().map(|c| c.line()).collect();
+    let lines: Vec<String> = by_rev(2)
+        .changes
+        .iter()
+        .map(ecsnap::analysis::diff::FieldChange::line)
+        .collect();
     assert_eq!(
         lines,
         [
-            format!("app image: {REGISTRY}/shop:v3 → {REGISTRY}/shop:v2"),
+            "app image: shop:v3 → shop:v2".to_string(),
             "app environment API_TOKEN: •••• → ••••".to_string(),
             "app environment LOG_LEVEL: debug → info".to_string(),
         ]

@@ -59,8 +59,10 @@ impl FieldChange {
             head.push(' ');
         }
         head.push_str(self.field);
-        let from = self.from.as_deref().unwrap_or("(none)");
-        let to = self.to.as_deref().unwrap_or("(none)");
+        let (from, to) = match (self.field, self.from.as_deref(), self.to.as_deref()) {
+            ("image", Some(a), Some(b)) => shared_registry_dropped(a, b),
+            (_, a, b) => (a.unwrap_or("(none)"), b.unwrap_or("(none)")),
+        };
         match (&self.name, self.kind) {
             (Some(n), ChangeKind::Added) => match &self.to {
                 Some(v) => format!("{head} +{n}={v}"),
@@ -75,6 +77,17 @@ impl FieldChange {
             (None, ChangeKind::Removed) => format!("{head} removed (was {from})"),
             (None, ChangeKind::Changed) => format!("{head}: {from} → {to}"),
         }
+    }
+}
+
+/// Two image references without the registry host they share (`123….amazonaws.com/`), so
+/// the line shows what differs.
+fn shared_registry_dropped<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    match (a.split_once('/'), b.split_once('/')) {
+        (Some((ra, rest_a)), Some((rb, rest_b))) if ra == rb && ra.contains('.') => {
+            (rest_a, rest_b)
+        }
+        _ => (a, b),
     }
 }
 
@@ -810,6 +823,19 @@ mod tests {
         for (c, want) in cases {
             assert_eq!(c.line(), want);
         }
+        let image = change(
+            Some("app"),
+            "image",
+            None,
+            ChangeKind::Changed,
+            Some("1.dkr.ecr.eu-west-1.amazonaws.com/api:v2"),
+            Some("1.dkr.ecr.eu-west-1.amazonaws.com/api:v1"),
+        );
+        assert_eq!(
+            image.line(),
+            "app image: api:v2 → api:v1",
+            "shared registry"
+        );
     }
 
     #[test]

@@ -379,7 +379,11 @@ fn task_def_volume(v: &aws_sdk_ecs::types::Volume) -> TaskDefVolume {
             "efs {}:{}{}",
             efs.file_system_id(),
             efs.root_directory().unwrap_or("/"),
-            if efs.transit_encryption().map(|t| t.as_str()) == Some("ENABLED") {
+            if efs
+                .transit_encryption()
+                .map(aws_sdk_ecs::types::EfsTransitEncryption::as_str)
+                == Some("ENABLED")
+            {
                 " (transit encryption)"
             } else {
                 ""

@@ -123,7 +123,14 @@ fn the_picker_shows_what_changes_against_what_runs() {
     let s = checked_picker();
     let text = render(&s, 120, 40);
     assert!(text.contains("Changes against what runs (4):"), "{text}");
-    assert!(text.contains("app environment FEATURE_LEDGER_V2"), "{text}");
+    assert!(
+        text.contains("app environment -FEATURE_LEDGER_V2 (was on)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("app image: api:v1.6.0-rc1 → api:v1.5.2"),
+        "{text}"
+    );
     assert!(text.contains("app memory: 1024 → 512"), "{text}");
     assert!(text.contains("✓ in ECR"), "{text}");
     assert!(text.contains("✗ image deleted"), "{text}");
