@@ -450,6 +450,155 @@ mod tests {
     }
 
     #[test]
+    fn deployment_configuration_gives_the_circuit_breaker_and_alarms() {
+        use aws_sdk_ecs::types::{
+            DeploymentAlarms as SdkAlarms, DeploymentCircuitBreaker, DeploymentConfiguration,
+        };
+        let s = aws_sdk_ecs::types::Service::builder()
+            .service_name("api")
+            .deployment_configuration(
+                DeploymentConfiguration::builder()
+                    .deployment_circuit_breaker(
+                        DeploymentCircuitBreaker::builder()
+                            .enable(true)
+                            .rollback(false)
+                            .build(),
+                    )
+                    .alarms(
+                        SdkAlarms::builder()
+                            .alarm_names("api-5xx")
+                            .enable(true)
+                            .rollback(true)
+                            .build()
+                            .expect("alarms"),
+                    )
+                    .build(),
+            )
+            .build();
+        let got = service(&s);
+        assert_eq!(
+            got.circuit_breaker,
+            Some(CircuitBreaker {
+                enable: true,
+                rollback: false
+            })
+        );
+        assert_eq!(
+            got.deployment_alarms,
+            Some(DeploymentAlarms {
+                names: vec!["api-5xx".into()],
+                enable: true,
+                rollback: true,
+            })
+        );
+        let bare = service(&aws_sdk_ecs::types::Service::builder().build());
+        assert_eq!((bare.circuit_breaker, bare.deployment_alarms), (None, None));
+    }
+
+    #[test]
+    fn task_definitions_keep_what_the_diff_compares() {
+        use aws_sdk_ecs::types::{
+            ContainerDefinition, HealthCheck as SdkHealth, HostVolumeProperties,
+            MountPoint as SdkMount, PortMapping as SdkPort, Secret, TransportProtocol, Volume,
+        };
+        let c = ContainerDefinition::builder()
+            .name("app")
+            .image("r/app:v1")
+            .command("serve")
+            .entry_point("/init")
+            .cpu(256)
+            .memory(512)
+            .secrets(
+                Secret::builder()
+                    .name("DB")
+                    .value_from("arn:ssm:db")
+                    .build()
+                    .expect("secret"),
+            )
+            .port_mappings(
+                SdkPort::builder()
+                    .container_port(8080)
+                    .host_port(80)
+                    .protocol(TransportProtocol::Tcp)
+                    .build(),
+            )
+            .health_check(
+                SdkHealth::builder()
+                    .command("CMD")
+                    .interval(30)
+                    .build()
+                    .expect("health check"),
+            )
+            .mount_points(
+                SdkMount::builder()
+                    .source_volume("data")
+                    .container_path("/data")
+                    .read_only(true)
+                    .build(),
+            )
+            .build();
+        let td = aws_sdk_ecs::types::TaskDefinition::builder()
+            .task_definition_arn("arn:aws:ecs:eu-west-1:1:task-definition/app:1")
+            .cpu("256")
+            .memory("512")
+            .task_role_arn("arn:aws:iam::1:role/task")
+            .execution_role_arn("arn:aws:iam::1:role/exec")
+            .volumes(
+                Volume::builder()
+                    .name("data")
+                    .host(HostVolumeProperties::builder().source_path("/srv").build())
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("ebs")
+                    .configured_at_launch(true)
+                    .build(),
+            )
+            .container_definitions(c)
+            .build();
+        let got = task_definition_of(&td);
+        assert_eq!(got.cpu.as_deref(), Some("256"));
+        assert_eq!(
+            got.task_role_arn.as_deref(),
+            Some("arn:aws:iam::1:role/task")
+        );
+        assert_eq!(
+            got.execution_role_arn.as_deref(),
+            Some("arn:aws:iam::1:role/exec")
+        );
+        let sources: Vec<(&str, &str)> = got
+            .volumes
+            .iter()
+            .map(|v| (v.name.as_str(), v.source.as_str()))
+            .collect();
+        assert_eq!(
+            sources,
+            [("data", "host /srv"), ("ebs", "configured at launch (EBS)")]
+        );
+        let app = &got.containers[0];
+        assert_eq!(app.command, ["serve"]);
+        assert_eq!(app.entry_point, ["/init"]);
+        assert_eq!((app.cpu, app.memory), (256, Some(512)));
+        assert_eq!(app.secrets, [("DB".to_string(), "arn:ssm:db".to_string())]);
+        assert_eq!(app.port_mappings[0].label(), "80->8080/tcp");
+        assert_eq!(
+            app.health_check
+                .as_ref()
+                .map(|h| (h.command.clone(), h.interval)),
+            Some((vec!["CMD".to_string()], Some(30)))
+        );
+        assert_eq!(
+            app.mount_points,
+            [MountPoint {
+                source_volume: "data".into(),
+                container_path: "/data".into(),
+                read_only: true,
+            }]
+        );
+    }
+
+    #[test]
     fn other_attachments_and_missing_ids_are_ignored() {
         let eni = Attachment::builder()
             .r#type("ElasticNetworkInterface")
