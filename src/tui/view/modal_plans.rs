@@ -121,6 +121,13 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
         out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
     }
     let start = r.selected.saturating_sub(PICKER_ROWS - 1);
+    // As wide as the longest name and mark shown, so the row fits 80 columns.
+    let shown = || r.revisions.iter().skip(start).take(PICKER_ROWS);
+    let name_width = shown().map(|v| arn_name(&v.arn).len()).max().unwrap_or(0);
+    let mark_width = shown()
+        .map(|v| image_mark(v).chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, rev) in r.revisions.iter().enumerate().skip(start).take(PICKER_ROWS) {
         let images: Vec<String> = rev
             .images
@@ -130,7 +137,7 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
         let note = if rev.current { "  (running now)" } else { "" };
         let mark = image_mark(rev);
         let text = format!(
-            "{:<20} {:<16}  {:<15}  {}{note}",
+            "{:<name_width$} {:<16} {:<mark_width$} {}{note}",
             arn_name(&rev.arn),
             date(rev.registered_at),
             mark,
