@@ -136,6 +136,10 @@ pub enum Command {
         /// Go ahead without asking
         #[arg(long)]
         yes: bool,
+        /// Roll back even to a revision whose image was deleted from ECR (refused otherwise,
+        /// exit 5: its tasks could not pull it)
+        #[arg(long)]
+        force: bool,
     },
     /// Point a user's resume tag at an older snapshot tag (PutImage of its manifest)
     RestoreUser {
@@ -208,6 +212,21 @@ pub enum Command {
         /// Keep the emulator running (until Ctrl-C) and print how to point ecsnap at it
         #[arg(long)]
         serve: bool,
+    },
+    /// What changes between two revisions of a service's task-definition family: images,
+    /// command, environment (secret-looking values masked), secrets, cpu/memory, ports,
+    /// health check, mounts and volumes, roles. Only what differs is printed
+    Diff {
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        service: String,
+        /// Compare from this revision (default: the one the service runs)
+        #[arg(long, value_name = "M")]
+        from_revision: Option<i32>,
+        /// Compare to this revision
+        #[arg(long, value_name = "N")]
+        to_revision: i32,
     },
 }
 

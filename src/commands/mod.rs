@@ -2,6 +2,7 @@
 
 pub mod actions;
 mod demo;
+mod diff;
 mod interrupts;
 mod listings;
 
@@ -28,6 +29,22 @@ pub async fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        Command::Diff {
+            cluster,
+            service,
+            from_revision,
+            to_revision,
+        } => {
+            let aws = connect_from(&cli.global).await?;
+            diff::run(
+                &aws,
+                &cluster,
+                &service,
+                (from_revision, to_revision),
+                cli.global.json,
+            )
+            .await
+        }
         action @ (Command::Cleanup { .. }
         | Command::Rollback { .. }
         | Command::Redeploy { .. }

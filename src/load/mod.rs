@@ -8,6 +8,7 @@ mod inventory;
 pub mod logs;
 mod names;
 mod orphans;
+mod revisions;
 mod rollback_targets;
 pub mod seen;
 mod service;
@@ -21,6 +22,7 @@ pub use ecs::{
 pub use inventory::{Inventory, load_inventory};
 pub use names::close_names;
 pub use orphans::load_orphans;
+pub use revisions::{RevisionDiff, load_image_presence, load_revision_diff, load_task_definitions};
 pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
 pub use snapshots::{load_all_images, load_snapshot_groups};

@@ -6,11 +6,13 @@ mod ecr;
 mod ecs;
 mod logs;
 mod resource;
+pub mod secret;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
-pub use ecr::{Image, Repository};
+pub use ecr::{Image, ImageLookup, ImagePresence, Repository};
 pub use ecs::{
-    ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
+    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
+    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
     TaskDefinition, TaskVolume,
 };
 pub use logs::{LogConfiguration, LogEvent, LogPage, LogSource};

@@ -52,4 +52,7 @@ pub enum Action {
     DeleteChar,
     /// Complete the jump to the highlighted match.
     Complete,
+    /// Rollback picker: allow the highlighted revision although an image of it was
+    /// deleted from ECR.
+    ModalForce,
 }

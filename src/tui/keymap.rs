@@ -241,6 +241,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('i')], Modal, Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Modal, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
     b(&[Key::ch('R')], Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[Key::ch('f')], Modal, Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
 ];
 
 /// The bindings of an input, overlay or dialog scope (`Filter`, `Jump`, `Help`, `Modal`),
