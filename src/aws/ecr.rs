@@ -7,7 +7,7 @@ use aws_sdk_ecr::types::ImageIdentifier;
 use super::convert::{text, time};
 use super::{CallContext, EcrApi};
 use crate::error::Result;
-use crate::model::{Image, Repository};
+use crate::model::{Image, LifecyclePolicy, Repository};
 
 pub struct EcrAdapter {
     client: Client,
@@ -81,5 +81,31 @@ impl EcrApi for EcrAdapter {
             .first()
             .and_then(|i| i.image_manifest())
             .map(str::to_string))
+    }
+
+    async fn get_lifecycle_policy(&self, repository: &str) -> Result<Option<LifecyclePolicy>> {
+        use aws_sdk_ecr::operation::get_lifecycle_policy::GetLifecyclePolicyError;
+        match self
+            .client
+            .get_lifecycle_policy()
+            .repository_name(repository)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(LifecyclePolicy {
+                repository: out.repository_name().unwrap_or(repository).to_string(),
+                text: text(out.lifecycle_policy_text()),
+                last_evaluated_at: time(out.last_evaluated_at()),
+            })),
+            // No policy is a state, not an error.
+            Err(e)
+                if e.as_service_error().is_some_and(
+                    GetLifecyclePolicyError::is_lifecycle_policy_not_found_exception,
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.ctx.err("ecr:GetLifecyclePolicy")(e).into()),
+        }
     }
 }

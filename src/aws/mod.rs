@@ -31,8 +31,8 @@ pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, LaunchTemplate, LogPage, Repository, Service, Snapshot, Task,
-    TaskDefinition, Volume,
+    Ami, CallerIdentity, Image, LaunchTemplate, LifecyclePolicy, LogPage, Repository, Service,
+    Snapshot, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -84,6 +84,8 @@ pub trait EcrApi: Send + Sync {
     async fn list_images(&self, repository: &str) -> Result<Vec<Image>>;
     /// The image manifest (JSON text) for a digest.
     async fn get_manifest(&self, repository: &str, digest: &str) -> Result<Option<String>>;
+    /// The repository's lifecycle policy (GetLifecyclePolicy); `None` when it has none.
+    async fn get_lifecycle_policy(&self, repository: &str) -> Result<Option<LifecyclePolicy>>;
 }
 
 /// EC2 reads.
@@ -207,6 +209,8 @@ pub trait EcrOps: Send + Sync {
         repository: &str,
         digests: &[String],
     ) -> Vec<(String, DeleteOutcome)>;
+    /// Puts (replaces) the repository's lifecycle policy (PutLifecyclePolicy).
+    async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()>;
 }
 
 /// EC2 calls only actions need: DryRun checks, deletes, snapshots.

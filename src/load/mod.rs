@@ -5,6 +5,7 @@ mod ecs;
 
 pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
+mod lifecycle;
 pub mod logs;
 mod names;
 mod orphans;
@@ -19,6 +20,7 @@ pub use ecs::{
     load_task_definition_images, load_tasks, resolve_cluster,
 };
 pub use inventory::{Inventory, load_inventory};
+pub use lifecycle::{LifecycleState, RepositoryLifecycle, load_lifecycle};
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use rollback_targets::load_rollback_targets;

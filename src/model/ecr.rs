@@ -19,3 +19,13 @@ pub struct Image {
     /// Compressed size as ECR reports it (`imageSizeInBytes`).
     pub size_bytes: i64,
 }
+
+/// A repository's lifecycle policy as ECR stores it (GetLifecyclePolicy): the JSON text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifecyclePolicy {
+    pub repository: String,
+    /// The policy JSON, as put.
+    pub text: String,
+    /// When ECR last ran the policy, if it says.
+    pub last_evaluated_at: Option<DateTime<Utc>>,
+}

@@ -8,7 +8,7 @@ mod logs;
 mod resource;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
-pub use ecr::{Image, Repository};
+pub use ecr::{Image, LifecyclePolicy, Repository};
 pub use ecs::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
     TaskDefinition, TaskVolume,
