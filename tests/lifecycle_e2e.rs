@@ -242,8 +242,15 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("WARNINGS (5)"), "{text}");
     assert!(text.contains("alice-latest"), "{text}");
+}
 
-    // An age rule: nothing is old by moto's clock; 40 days on, everything of bob's is.
+#[test]
+fn age_rules_expire_by_the_tool_clock() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+    // Nothing is old by moto's clock (pushes are "now"); 40 days on, bob's are.
     put_policy(
         &fleet,
         REPO,
@@ -278,12 +285,11 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
 }
 
 #[test]
-fn suggest_apply_puts_the_policy_and_read_only_sends_nothing() {
+fn read_only_refuses_apply_before_any_request() {
     let emulator = start_emulator();
     let endpoint = emulator.endpoint();
     let fleet = seed(&endpoint);
     let home = tempfile::tempdir().expect("tempdir");
-
     // Read-only: refused (exit 5) before any request, nothing put.
     let out = ecsnap(&endpoint, home.path())
         .args([
@@ -314,6 +320,15 @@ fn suggest_apply_puts_the_policy_and_read_only_sends_nothing() {
         .output()
         .expect("runs");
     assert_eq!(dead.status.code(), Some(5), "{}", stderr_of(&dead));
+    assert!(!home.path().join("state/ecsnap/audit.log").exists());
+}
+
+#[test]
+fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
 
     // Suggest alone prints the policy on stdout and changes nothing.
     let out = ecsnap(&endpoint, home.path())

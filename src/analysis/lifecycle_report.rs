@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::in_use::InUse;
 use super::keep::KeptImages;
 use super::lifecycle::{Evaluation, Policy, Rule, evaluate};
-use super::tags::{TagPattern, group_by_user};
+use super::tags::{TagPattern, UserTags, group_by_user};
 use crate::model::Image;
 
 /// What a policy must not hurt: the tag pattern, the resume tag, the newest-N setting
@@ -201,9 +201,28 @@ fn fill(report: &mut LifecycleReport, eval: &Evaluation, images: &[Image], safet
         .upcoming
         .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| order(a, b)));
 
+    let mut warnings = image_warnings(eval, &by_digest, safety, &users);
+    warnings.extend(tag_warnings(eval, &groups, images, safety));
+    warnings.sort_by(|a, b| {
+        a.user
+            .is_none()
+            .cmp(&b.user.is_none())
+            .then_with(|| a.user.cmp(&b.user))
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.tag.cmp(&b.tag))
+    });
+    report.warnings = warnings;
+}
+
+/// In use, rollback target: one warning per expired image, naming its first tag (a
+/// user's snapshot tag when it has one).
+fn image_warnings(
+    eval: &Evaluation,
+    by_digest: &HashMap<&str, &Image>,
+    safety: &Safety<'_>,
+    users: &BTreeSet<String>,
+) -> Vec<ExpiryWarning> {
     let mut warnings = Vec::new();
-    // Image-level: in use, rollback target (one warning per image, naming its first tag,
-    // a user's snapshot tag when it has one).
     for e in &eval.expired {
         let Some(image) = by_digest.get(e.digest.as_str()) else {
             continue;
@@ -213,7 +232,7 @@ fn fill(report: &mut LifecycleReport, eval: &Evaluation, images: &[Image], safet
             .iter()
             .find(|t| safety.pattern.parse(t).is_some())
             .or_else(|| image.tags.first());
-        let user = tag.and_then(|t| user_of(t, safety, &users));
+        let user = tag.and_then(|t| user_of(t, safety, users));
         let mut warn = |kind: WarningKind, why: String| {
             warnings.push(ExpiryWarning {
                 tag: tag.cloned(),
@@ -240,8 +259,18 @@ fn fill(report: &mut LifecycleReport, eval: &Evaluation, images: &[Image], safet
             );
         }
     }
-    // Tag-level: a user's resume tag, one of a user's newest N tags.
-    for g in &groups {
+    warnings
+}
+
+/// A user's resume tag, one of a user's newest N tags.
+fn tag_warnings(
+    eval: &Evaluation,
+    groups: &[UserTags],
+    images: &[Image],
+    safety: &Safety<'_>,
+) -> Vec<ExpiryWarning> {
+    let mut warnings = Vec::new();
+    for g in groups {
         let Some(user) = &g.user else { continue };
         for (i, entry) in g.tags.iter().enumerate().take(safety.keep_newest) {
             if let Some(e) = eval.expiry(&entry.digest) {
@@ -281,15 +310,7 @@ fn fill(report: &mut LifecycleReport, eval: &Evaluation, images: &[Image], safet
             });
         }
     }
-    warnings.sort_by(|a, b| {
-        a.user
-            .is_none()
-            .cmp(&b.user.is_none())
-            .then_with(|| a.user.cmp(&b.user))
-            .then_with(|| a.kind.cmp(&b.kind))
-            .then_with(|| a.tag.cmp(&b.tag))
-    });
-    report.warnings = warnings;
+    warnings
 }
 
 fn ordinal(n: usize) -> String {

@@ -196,6 +196,17 @@ fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
+/// Every repository's lifecycle policy, judged now.
+async fn lifecycle_reports(
+    aws: &AwsClients,
+    settings: &Settings,
+) -> Result<Vec<crate::analysis::lifecycle_report::LifecycleReport>, String> {
+    load::load_lifecycle(aws, settings, None)
+        .await
+        .map(|state| state.reports(settings, crate::config::now()))
+        .map_err(|e| text(&e))
+}
+
 async fn perform(
     effect: Effect,
     aws: &AwsClients,
@@ -258,10 +269,7 @@ async fn perform(
         },
         Effect::LoadLifecycle { generation } => Msg::Lifecycle {
             generation,
-            result: load::load_lifecycle(aws, settings, None)
-                .await
-                .map(|state| state.reports(settings, crate::config::now()))
-                .map_err(|e| text(&e)),
+            result: lifecycle_reports(aws, settings).await,
         },
         Effect::LoadOrphans { generation } => {
             let account = session.account().await;
