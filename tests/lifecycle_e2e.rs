@@ -1,7 +1,7 @@
 //! End to end: `ecsnap lifecycle` against moto. A repository with per-user snapshot tags,
-//! a resume tag and a service running one of bob's snapshots; a lifecycle policy put
-//! through the SDK; `lifecycle --json` must name exactly the expiring tags and the
-//! warnings. `--suggest --apply` puts a policy that GetLifecyclePolicy reads back; in
+//! a resume tag, a service running alice's oldest snapshot and one whose previous revision
+//! ran bob's older one; a lifecycle policy put through the SDK; `lifecycle --json` must
+//! name exactly the expiring tags and the warnings. `--suggest --apply` puts a policy that GetLifecyclePolicy reads back; in
 //! read-only mode nothing is sent. (moto's StartLifecyclePolicyPreview answers 500:
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
@@ -91,33 +91,44 @@ fn seed(endpoint: &str) -> Fleet {
             .send()
             .await
             .expect("create cluster");
-        let td = ecs
-            .register_task_definition()
-            .family("bobsvc")
-            .network_mode(NetworkMode::Bridge)
-            .container_definitions(
-                ContainerDefinition::builder()
-                    .name("main")
-                    .image(format!("{registry}/{REPO}:bob-20261101T0800"))
-                    .memory(256)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("register task definition");
-        let arn = td
-            .task_definition()
-            .and_then(|t| t.task_definition_arn())
-            .expect("task definition arn")
-            .to_string();
-        ecs.create_service()
-            .cluster("lifecycle-c1")
-            .service_name("bobsvc")
-            .task_definition(arn)
-            .desired_count(1)
-            .send()
-            .await
-            .expect("create service");
+        // alicesvc runs alice's oldest snapshot; bobsvc's revision 2 runs bob's newest, so
+        // his older one is a rollback target (revision 1), not in use.
+        let register = |family: &'static str, tag: &'static str| {
+            let image = format!("{registry}/{REPO}:{tag}");
+            let ecs = ecs.clone();
+            async move {
+                ecs.register_task_definition()
+                    .family(family)
+                    .network_mode(NetworkMode::Bridge)
+                    .container_definitions(
+                        ContainerDefinition::builder()
+                            .name("main")
+                            .image(image)
+                            .memory(256)
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .expect("register task definition")
+                    .task_definition()
+                    .and_then(|t| t.task_definition_arn())
+                    .expect("task definition arn")
+                    .to_string()
+            }
+        };
+        let alice = register("alicesvc", "alice-20261101T0800").await;
+        register("bobsvc", "bob-20261101T0800").await;
+        let bob = register("bobsvc", "bob-20261102T0800").await;
+        for (name, td) in [("alicesvc", alice), ("bobsvc", bob)] {
+            ecs.create_service()
+                .cluster("lifecycle-c1")
+                .service_name(name)
+                .task_definition(td)
+                .desired_count(1)
+                .send()
+                .await
+                .expect("create service");
+        }
     });
     Fleet { ecr }
 }
@@ -224,7 +235,7 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
     let want: BTreeSet<(String, String, i64)> = [
         ("alice-latest", "resume_target", 1),
         ("alice-20261102T0800", "newest_tag", 1),
-        ("bob-20261101T0800", "in_use", 2),
+        ("alice-20261101T0800", "in_use", 1),
         ("bob-20261101T0800", "rollback_target", 2),
         ("bob-20261101T0800", "newest_tag", 2),
     ]
@@ -391,11 +402,19 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
         tags_in(&v["preview"], "expires"),
         ["alice-20261101T0800".to_string()].into_iter().collect()
     );
-    assert!(
-        v["preview"]["warnings"]
-            .as_array()
-            .is_some_and(Vec::is_empty)
-    );
+    // … and alicesvc runs it: the one warning, shown before anything is put.
+    let warnings: Vec<(&str, &str)> = v["preview"]["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| {
+            (
+                w["tag"].as_str().unwrap_or_default(),
+                w["kind"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(warnings, [("alice-20261101T0800", "in_use")]);
 
     // Read back through the SDK: the policy ECR holds is the one printed.
     let stored = policy_of(&fleet, REPO).expect("a policy is in place");

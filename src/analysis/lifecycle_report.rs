@@ -1,7 +1,8 @@
 //! A repository's lifecycle policy judged against the per-user snapshot pattern (pure):
 //! each tag the policy expires, with its user, rule and reason; what age rules will expire
 //! later and when; and a warning wherever an expiry hurts — an image in use, the target of
-//! a user's resume tag, one of a user's newest N snapshot tags, or a rollback target.
+//! a user's resume tag, one of a user's newest N snapshot tags, or a rollback target (an
+//! image in use is not also warned about as a rollback target).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -243,7 +244,8 @@ fn image_warnings(
                 why,
             });
         };
-        if safety.in_use.image_in_use(image) {
+        let in_use = safety.in_use.image_in_use(image);
+        if in_use {
             warn(
                 WarningKind::InUse,
                 format!(
@@ -252,7 +254,8 @@ fn image_warnings(
                 ),
             );
         }
-        if let Some(why) = safety.kept.reason(image) {
+        // The image a service runs is a rollback target too; "in use" says it already.
+        if let Some(why) = safety.kept.reason(image).filter(|_| !in_use) {
             warn(
                 WarningKind::RollbackTarget,
                 format!("rule {} expires a {why}", e.rule_priority),
@@ -402,7 +405,11 @@ mod tests {
                     "action":{"type":"expire"}}]}"#,
                 ),
                 in_use: &["123.dkr.ecr.us-east-1.amazonaws.com/ws:bob-20261105T0800"],
-                kept: &[("ws:alice-20261101T0800", "rollback target: worker:3")],
+                kept: &[
+                    ("ws:alice-20261101T0800", "rollback target: worker:3"),
+                    // In use as well: said once, as in use.
+                    ("ws:bob-20261105T0800", "rollback target: bobsvc:1"),
+                ],
                 expires: &[
                     ("alice-20261101T0800", Some("alice"), 9),
                     ("alice-20261110T0800", Some("alice"), 9),
