@@ -191,6 +191,21 @@ pub fn suggest(images: &[Image], pattern: &TagPattern, resume_tag: &str, keep: u
             .collect();
         match user_pattern(user, own, &others) {
             Ok(p) => {
+                if p != format!("{user}-*") {
+                    let wide = format!("{user}-*");
+                    let taken: Vec<&str> = others
+                        .iter()
+                        .copied()
+                        .filter(|t| glob_matches(&wide, t))
+                        .take(3)
+                        .collect();
+                    cannot_express.push(format!(
+                        "user {user}: {wide} would also select {}, so the rule uses {p}; a \
+                         later {user} tag that does not start like that is not selected \
+                         (kept)",
+                        taken.join(", ")
+                    ));
+                }
                 rules.push(SuggestedRule {
                     priority,
                     pattern: p,
@@ -333,6 +348,17 @@ mod tests {
             .map(|r| r.pattern.as_str())
             .collect();
         assert_eq!(user_rules, ["al-2*", "al-ice-*", "carol-2*"]);
+        let said = s.cannot_express.join("\n");
+        assert!(
+            said.contains(
+                "user al: al-* would also select al-ice-20261101T0800, so the rule uses al-2*"
+            ),
+            "{said}"
+        );
+        assert!(
+            said.contains("user carol: carol-* would also select carol-debug"),
+            "{said}"
+        );
         // Nothing narrows bob's pattern: his tags share no start that bobby's lack.
         let images = vec![
             img("b1", &["bob-20261101T0800"], 3),
