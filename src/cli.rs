@@ -228,6 +228,27 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         to_revision: i32,
     },
+    /// Preview what a repository's ECR lifecycle policy expires, per user, with warnings
+    /// where it would hurt; or suggest (and put) a policy that keeps each user's newest N
+    #[command(
+        after_help = "Evaluated locally with ECR's documented rules (no         StartLifecyclePolicyPreview). Warnings: an image in use, a user's resume-tag target,         one of a user's newest N tags, a rollback target. --suggest prints the policy on         stdout and the notes and preview on stderr. Exit codes: 0 done, 5 refused         (read-only, not confirmed)."
+    )]
+    Lifecycle {
+        #[arg(long)]
+        repository: String,
+        /// Print a policy keeping each user's newest N snapshot tags (one rule per user)
+        #[arg(long)]
+        suggest: bool,
+        /// Snapshot tags per user the suggested policy keeps (default: [snapshots] keep_newest)
+        #[arg(long, value_name = "N", requires = "suggest")]
+        keep: Option<usize>,
+        /// Put the suggested policy (PutLifecyclePolicy) after showing its preview
+        #[arg(long, requires = "suggest")]
+        apply: bool,
+        /// Go ahead without asking
+        #[arg(long, requires = "apply")]
+        yes: bool,
+    },
 }
 
 /// What `cleanup` deletes: exactly one kind.

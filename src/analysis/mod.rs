@@ -1,4 +1,5 @@
 //! Pure functions over the model: orphan rules, per-user tag grouping, in-use detection, rollback targets,
+//! ECR lifecycle policies (evaluation, warnings, a suggested per-user policy),
 //! cost, age, rollout health, unique bytes of a user's images. No I/O; every rule is
 //! tested from tables.
 
@@ -8,6 +9,9 @@ pub mod diff;
 pub mod health;
 pub mod in_use;
 pub mod keep;
+pub mod lifecycle;
+pub mod lifecycle_report;
+pub mod lifecycle_suggest;
 pub mod logs;
 pub mod orphans;
 pub mod seen;

@@ -7,7 +7,7 @@ use aws_sdk_ecr::types::ImageIdentifier;
 use super::convert::{text, time};
 use super::{CallContext, EcrApi, in_batches};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::model::{Image, ImageLookup, Repository};
+use crate::model::{Image, ImageLookup, LifecyclePolicy, Repository};
 
 /// BatchGetImage takes at most 100 image ids per call.
 pub const BATCH_GET_IMAGE_MAX: usize = 100;
@@ -154,6 +154,32 @@ impl EcrApi for EcrAdapter {
                 })
                 .collect()),
             other => other,
+        }
+    }
+
+    async fn get_lifecycle_policy(&self, repository: &str) -> Result<Option<LifecyclePolicy>> {
+        use aws_sdk_ecr::operation::get_lifecycle_policy::GetLifecyclePolicyError;
+        match self
+            .client
+            .get_lifecycle_policy()
+            .repository_name(repository)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(LifecyclePolicy {
+                repository: out.repository_name().unwrap_or(repository).to_string(),
+                text: text(out.lifecycle_policy_text()),
+                last_evaluated_at: time(out.last_evaluated_at()),
+            })),
+            // No policy is a state, not an error.
+            Err(e)
+                if e.as_service_error().is_some_and(
+                    GetLifecyclePolicyError::is_lifecycle_policy_not_found_exception,
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.ctx.err("ecr:GetLifecyclePolicy")(e).into()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! ECR actions: point a tag at an existing image (BatchGetImage + PutImage of its
-//! manifest) and delete images by digest (BatchDeleteImage, at most 100 per call). Only
-//! `ops::guard::Mutator` calls these.
+//! manifest), delete images by digest (BatchDeleteImage, at most 100 per call) and put a
+//! repository's lifecycle policy (PutLifecyclePolicy). Only `ops::guard::Mutator` calls
+//! these.
 
 use async_trait::async_trait;
 use aws_sdk_ecr::Client;
@@ -158,5 +159,16 @@ impl EcrOps for EcrOpsAdapter {
             }
         }
         results
+    }
+
+    async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
+        self.client
+            .put_lifecycle_policy()
+            .repository_name(repository)
+            .lifecycle_policy_text(policy_text)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecr:PutLifecyclePolicy"))?;
+        Ok(())
     }
 }

@@ -31,8 +31,8 @@ pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, ImageLookup, LaunchTemplate, LogPage, Repository, Service,
-    Snapshot, Task, TaskDefinition, Volume,
+    Ami, CallerIdentity, Image, ImageLookup, LaunchTemplate, LifecyclePolicy, LogPage, Repository,
+    Service, Snapshot, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -93,6 +93,8 @@ pub trait EcrApi: Send + Sync {
         repository: &str,
         refs: &[String],
     ) -> Result<Vec<(String, ImageLookup)>>;
+    /// The repository's lifecycle policy (GetLifecyclePolicy); `None` when it has none.
+    async fn get_lifecycle_policy(&self, repository: &str) -> Result<Option<LifecyclePolicy>>;
 }
 
 /// EC2 reads.
@@ -216,6 +218,8 @@ pub trait EcrOps: Send + Sync {
         repository: &str,
         digests: &[String],
     ) -> Vec<(String, DeleteOutcome)>;
+    /// Puts (replaces) the repository's lifecycle policy (PutLifecyclePolicy).
+    async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()>;
 }
 
 /// EC2 calls only actions need: DryRun checks, deletes, snapshots.

@@ -1,4 +1,5 @@
-//! The action commands: `cleanup`, `rollback`, `redeploy`, `restore-user`, `wait`.
+//! The action commands: `cleanup`, `rollback`, `redeploy`, `restore-user`, `wait`, and
+//! `lifecycle` (a preview; `--suggest --apply` puts a policy).
 //!
 //! Every mutating command: refuse at once in read-only mode (before any request), plan
 //! (reads only), print the plan, confirm (`--yes`, or a terminal answer), execute through
@@ -6,6 +7,9 @@
 //! With `--json` the plan text goes to stderr and one JSON object to stdout.
 
 use std::fmt::Write as _;
+
+mod lifecycle;
+pub(crate) use lifecycle::run as run_lifecycle;
 
 use super::{print_json, print_text};
 use crate::analysis::orphans::OrphanFilter;

@@ -50,6 +50,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
         | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
+        lifecycle @ Command::Lifecycle { .. } => {
+            Box::pin(actions::run_lifecycle(lifecycle, &cli.global, settings)).await
+        }
         listing => {
             let aws = connect_from(&cli.global).await?;
             listings::run(listing, &aws, &settings, cli.global.json).await

@@ -5,6 +5,7 @@ mod ecs;
 
 pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
+mod lifecycle;
 pub mod logs;
 mod names;
 mod orphans;
@@ -20,6 +21,7 @@ pub use ecs::{
     load_task_definition_images, load_tasks, resolve_cluster,
 };
 pub use inventory::{Inventory, load_inventory};
+pub use lifecycle::{LifecycleState, RepositoryLifecycle, load_lifecycle};
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use revisions::{RevisionDiff, load_image_presence, load_revision_diff, load_task_definitions};

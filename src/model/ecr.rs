@@ -48,3 +48,13 @@ pub enum ImageLookup {
     /// Any other failure code (with its reason).
     Failed(String),
 }
+
+/// A repository's lifecycle policy as ECR stores it (GetLifecyclePolicy): the JSON text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifecyclePolicy {
+    pub repository: String,
+    /// The policy JSON, as put.
+    pub text: String,
+    /// When ECR last ran the policy, if it says.
+    pub last_evaluated_at: Option<DateTime<Utc>>,
+}

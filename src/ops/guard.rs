@@ -287,4 +287,18 @@ impl Mutator {
         });
         result
     }
+
+    pub async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
+        let ids = vec![repository.to_string()];
+        let sending = self.begin("ecr:PutLifecyclePolicy", &ids)?;
+        let result = self
+            .ops
+            .ecr
+            .put_lifecycle_policy(repository, policy_text)
+            .await;
+        self.record(sending, "ecr:PutLifecyclePolicy", &ids, &result, |()| {
+            Some(format!("{} bytes of policy text", policy_text.len()))
+        });
+        result
+    }
 }

@@ -4,4 +4,5 @@
 pub mod actions;
 pub mod diff;
 pub mod json;
+pub mod lifecycle;
 pub mod table;

@@ -97,6 +97,10 @@ pub enum Effect {
     /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
     /// are reported (the rest "not started: interrupted").
     InterruptCleanup,
+    /// Every repository's lifecycle policy, judged (the Snapshots pane).
+    LoadLifecycle {
+        generation: u64,
+    },
 }
 
 impl Effect {
@@ -110,6 +114,7 @@ impl Effect {
             Effect::LoadSnapshots { .. } => "snapshots",
             Effect::LoadOrphans { .. } => "orphans",
             Effect::LoadUnique { .. } => "unique",
+            Effect::LoadLifecycle { .. } => "lifecycle",
             _ => "action",
         }
     }
@@ -191,6 +196,17 @@ fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
+/// Every repository's lifecycle policy, judged now.
+async fn lifecycle_reports(
+    aws: &AwsClients,
+    settings: &Settings,
+) -> Result<Vec<crate::analysis::lifecycle_report::LifecycleReport>, String> {
+    load::load_lifecycle(aws, settings, None)
+        .await
+        .map(|state| state.reports(settings, crate::config::now()))
+        .map_err(|e| text(&e))
+}
+
 async fn perform(
     effect: Effect,
     aws: &AwsClients,
@@ -250,6 +266,10 @@ async fn perform(
             result: load::load_snapshot_groups(aws, settings, None, None)
                 .await
                 .map_err(|e| text(&e)),
+        },
+        Effect::LoadLifecycle { generation } => Msg::Lifecycle {
+            generation,
+            result: lifecycle_reports(aws, settings).await,
         },
         Effect::LoadOrphans { generation } => {
             let account = session.account().await;

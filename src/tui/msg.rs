@@ -6,6 +6,7 @@ use crossterm::event::KeyEvent;
 
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
+use crate::analysis::lifecycle_report::LifecycleReport;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
 use crate::model::{CallerIdentity, Service};
@@ -107,6 +108,11 @@ pub enum Msg {
     Restored {
         generation: u64,
         result: Result<Restored, String>,
+    },
+    /// Every repository's lifecycle policy, judged.
+    Lifecycle {
+        generation: u64,
+        result: Result<Vec<LifecycleReport>, String>,
     },
 }
 

@@ -571,6 +571,20 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Snapshots { generation, result } => {
             if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
                 state.snapshots.set_groups(groups);
+                // The policies are judged against these tags: read them next.
+                return vec![Effect::LoadLifecycle {
+                    generation: state.snapshots.lifecycle.loader.start(now),
+                }];
+            }
+        }
+        Msg::Lifecycle { generation, result } => {
+            if let Some(reports) = state
+                .snapshots
+                .lifecycle
+                .loader
+                .finish(generation, result, now)
+            {
+                state.snapshots.lifecycle.set_reports(reports);
             }
         }
         Msg::Orphans { generation, result } => {

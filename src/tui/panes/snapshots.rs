@@ -113,6 +113,8 @@ pub struct SnapshotsPane {
     pub unique_for: Option<String>,
     /// The user whose tags `tags` holds.
     tags_for: Option<String>,
+    /// Each repository's lifecycle policy, judged (loaded after the tags).
+    pub lifecycle: super::lifecycle::LifecyclePane,
 }
 
 impl Default for SnapshotsPane {
@@ -126,6 +128,7 @@ impl Default for SnapshotsPane {
             unique_loader: Loader::default(),
             unique_for: None,
             tags_for: None,
+            lifecycle: super::lifecycle::LifecyclePane::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ mod detail;
 mod footer;
 mod header;
 mod help;
+mod lifecycle;
 mod modal;
 mod modal_plans;
 mod orphans;

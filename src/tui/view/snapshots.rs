@@ -103,6 +103,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             Cell::from(unique_text(pane.unique.get(&user_key(&u.group)))),
         ]
     });
+    let bottom = super::lifecycle::split_off(frame, bottom, state, theme);
     draw_tags(frame, bottom, state, theme);
 }
 

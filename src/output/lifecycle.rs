@@ -1,0 +1,297 @@
+//! What `ecsnap lifecycle` prints: the JSON (`{repository, policy_present, rules, expires,
+//! upcoming, warnings, problems}`; with `--suggest` the policy, what ECR cannot express and
+//! the preview) and the text tables.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::analysis::age::short_age;
+use crate::analysis::lifecycle::{CountRule, Rule};
+use crate::analysis::lifecycle_report::{ExpiryWarning, LifecycleReport, TagExpiry};
+use crate::ops::lifecycle::LifecyclePlan;
+
+use super::table::Table;
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+#[derive(Debug, Serialize)]
+pub struct LifecycleRuleJson {
+    pub rule_priority: i64,
+    pub description: Option<String>,
+    pub tag_status: &'static str,
+    pub tag_prefix_list: Vec<String>,
+    pub tag_pattern_list: Vec<String>,
+    pub count_type: String,
+    pub count_unit: Option<&'static str>,
+    pub count_number: Option<u32>,
+    pub action: String,
+    /// Images the rule's selection takes now.
+    pub selected: usize,
+    /// Images it expires now.
+    pub expires: usize,
+}
+
+impl LifecycleRuleJson {
+    fn new(rule: &Rule, report: &LifecycleReport) -> Self {
+        let (count_type, count_unit, count_number) = match &rule.count {
+            CountRule::MoreThan(n) => ("imageCountMoreThan".to_string(), None, Some(*n)),
+            CountRule::SinceDays(d) => ("sinceImagePushed".to_string(), Some("days"), Some(*d)),
+            CountRule::Unsupported(what) => (what.clone(), None, None),
+        };
+        let (selected, expires) = report
+            .rule_counts
+            .iter()
+            .find(|(p, _, _)| *p == rule.priority)
+            .map_or((0, 0), |(_, s, e)| (*s, *e));
+        Self {
+            rule_priority: rule.priority,
+            description: rule.description.clone(),
+            tag_status: rule.tag_status.as_str(),
+            tag_prefix_list: rule.prefixes.clone(),
+            tag_pattern_list: rule.patterns.clone(),
+            count_type,
+            count_unit,
+            count_number,
+            action: rule.action.clone(),
+            selected,
+            expires,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LifecycleExpiryJson {
+    /// `null` for an untagged image.
+    pub tag: Option<String>,
+    pub digest: String,
+    pub user: Option<String>,
+    pub rule_priority: i64,
+    pub reason: String,
+    pub pushed_at: Option<String>,
+    /// For `upcoming`: when the age rule reaches the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+impl From<&TagExpiry> for LifecycleExpiryJson {
+    fn from(e: &TagExpiry) -> Self {
+        Self {
+            tag: e.tag.clone(),
+            digest: e.digest.clone(),
+            user: e.user.clone(),
+            rule_priority: e.rule_priority,
+            reason: e.reason.clone(),
+            pushed_at: rfc3339(e.pushed_at),
+            expires_at: rfc3339(e.at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LifecycleWarningJson {
+    pub tag: Option<String>,
+    pub digest: String,
+    pub user: Option<String>,
+    pub rule_priority: i64,
+    /// `in_use`, `resume_target`, `newest_tag` or `rollback_target`.
+    pub kind: &'static str,
+    pub why: String,
+}
+
+impl From<&ExpiryWarning> for LifecycleWarningJson {
+    fn from(w: &ExpiryWarning) -> Self {
+        Self {
+            tag: w.tag.clone(),
+            digest: w.digest.clone(),
+            user: w.user.clone(),
+            rule_priority: w.rule_priority,
+            kind: w.kind.as_str(),
+            why: w.why.clone(),
+        }
+    }
+}
+
+/// `ecsnap lifecycle --repository R --json`.
+#[derive(Debug, Serialize)]
+pub struct LifecycleJson {
+    pub repository: String,
+    pub policy_present: bool,
+    pub rules: Vec<LifecycleRuleJson>,
+    pub expires: Vec<LifecycleExpiryJson>,
+    pub upcoming: Vec<LifecycleExpiryJson>,
+    pub warnings: Vec<LifecycleWarningJson>,
+    pub problems: Vec<String>,
+}
+
+impl From<&LifecycleReport> for LifecycleJson {
+    fn from(r: &LifecycleReport) -> Self {
+        Self {
+            repository: r.repository.clone(),
+            policy_present: r.policy_present,
+            rules: r
+                .rules
+                .iter()
+                .map(|rule| LifecycleRuleJson::new(rule, r))
+                .collect(),
+            expires: r.expires.iter().map(Into::into).collect(),
+            upcoming: r.upcoming.iter().map(Into::into).collect(),
+            warnings: r.warnings.iter().map(Into::into).collect(),
+            problems: r.problems.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SkippedUserJson {
+    pub user: String,
+    pub why: String,
+}
+
+/// `ecsnap lifecycle --repository R --suggest [--apply] --json`.
+#[derive(Debug, Serialize)]
+pub struct SuggestJson {
+    pub repository: String,
+    pub keep: u32,
+    /// The policy, as ECR takes it.
+    pub policy: serde_json::Value,
+    pub cannot_express: Vec<String>,
+    pub skipped_users: Vec<SkippedUserJson>,
+    pub current_policy_present: bool,
+    /// What the suggested policy would expire now, with the warnings.
+    pub preview: LifecycleJson,
+    /// Whether PutLifecyclePolicy was sent and succeeded.
+    pub applied: bool,
+}
+
+impl SuggestJson {
+    pub fn new(plan: &LifecyclePlan, applied: bool) -> Self {
+        Self {
+            repository: plan.repository.clone(),
+            keep: plan.suggestion.keep,
+            policy: plan.suggestion.policy_json(),
+            cannot_express: plan.suggestion.cannot_express.clone(),
+            skipped_users: plan
+                .suggestion
+                .skipped_users
+                .iter()
+                .map(|(user, why)| SkippedUserJson {
+                    user: user.clone(),
+                    why: why.clone(),
+                })
+                .collect(),
+            current_policy_present: plan.current_policy.is_some(),
+            preview: LifecycleJson::from(&plan.preview),
+            applied,
+        }
+    }
+}
+
+fn short_digest(d: &str) -> String {
+    d.chars().take(19).collect()
+}
+
+/// The rules, expiries, warnings and upcoming expiries as text.
+pub fn lifecycle_text(r: &LifecycleReport, now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    if !r.policy_present {
+        let _ = writeln!(
+            out,
+            "Repository {}: no lifecycle policy (nothing expires). \
+             `ecsnap lifecycle --repository {} --suggest` proposes one.",
+            r.repository, r.repository
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Repository {}: lifecycle policy with {} rule(s)",
+        r.repository,
+        r.rules.len()
+    );
+    if !r.rules.is_empty() {
+        let mut t = Table::new(["RULE", "SELECTS", "COUNT", "ACTION", "SELECTED", "EXPIRES"]);
+        for rule in &r.rules {
+            let j = LifecycleRuleJson::new(rule, r);
+            t.row(vec![
+                rule.priority.to_string(),
+                rule.selection_text(),
+                rule.count_text(),
+                rule.action.clone(),
+                j.selected.to_string(),
+                j.expires.to_string(),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    for p in &r.problems {
+        let _ = writeln!(out, "problem: {p}");
+    }
+    if r.expires.is_empty() {
+        out.push_str("Expires now: nothing.\n");
+    } else {
+        let _ = writeln!(out, "\nExpires now ({} tags):", r.expires.len());
+        let mut t = Table::new(["USER", "TAG", "DIGEST", "PUSHED", "RULE", "WHY"]);
+        for e in &r.expires {
+            t.row(vec![
+                e.user.clone().unwrap_or_else(|| "-".into()),
+                e.tag.clone().unwrap_or_else(|| "<untagged>".into()),
+                short_digest(&e.digest),
+                short_age(e.pushed_at, now),
+                e.rule_priority.to_string(),
+                e.reason.clone(),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "\nWARNINGS ({}):", r.warnings.len());
+        for w in &r.warnings {
+            let _ = writeln!(
+                out,
+                "  !! rule {} · {} · {}: {}",
+                w.rule_priority,
+                w.tag.as_deref().unwrap_or("<untagged>"),
+                short_digest(&w.digest),
+                w.why
+            );
+        }
+    }
+    if !r.upcoming.is_empty() {
+        let _ = writeln!(out, "\nLater, by age ({} tags):", r.upcoming.len());
+        let mut t = Table::new(["USER", "TAG", "EXPIRES", "RULE"]);
+        for e in &r.upcoming {
+            t.row(vec![
+                e.user.clone().unwrap_or_else(|| "-".into()),
+                e.tag.clone().unwrap_or_else(|| "<untagged>".into()),
+                e.at.map(|a| a.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default(),
+                e.rule_priority.to_string(),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    out
+}
+
+/// The suggested policy, what ECR cannot express, and the preview.
+pub fn suggest_text(plan: &LifecyclePlan, now: DateTime<Utc>) -> String {
+    let s = &plan.suggestion;
+    let mut out = format!(
+        "Suggested lifecycle policy for {} (keep each user's newest {} snapshot tags):\n{}\n",
+        plan.repository, s.keep, plan.policy_text
+    );
+    if plan.current_policy.is_some() {
+        out.push_str("It replaces the policy in place.\n");
+    }
+    out.push_str("What ECR's rules cannot express here:\n");
+    for c in &s.cannot_express {
+        let _ = writeln!(out, "  - {c}");
+    }
+    out.push_str("\nPreview of the suggested policy:\n");
+    out.push_str(&lifecycle_text(&plan.preview, now));
+    out
+}
