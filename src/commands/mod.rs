@@ -2,8 +2,10 @@
 
 pub mod actions;
 mod demo;
+mod fleet;
 mod interrupts;
 mod listings;
+mod report;
 
 use std::io::Write;
 
@@ -21,7 +23,17 @@ pub async fn run(cli: Cli) -> Result<i32> {
         profile: cli.global.profile.clone(),
         read_only: cli.global.read_only,
     })?;
+    let one_place = |what: &str| -> Result<()> {
+        if fleet::is_fleet(&cli.global, &settings) {
+            return Err(Error::Usage(format!(
+                "{what} works on one account and region for now: give one --profile and one \
+                 --region (several, `all` and [fleet] serve the listings and `report`)"
+            )));
+        }
+        Ok(())
+    };
     let Some(command) = cli.command else {
+        one_place("the console")?;
         let (aws, ops) = crate::aws::connect_with_ops(&connect_options(&cli.global)).await?;
         crate::tui::run(aws, ops, settings, &console_options(&cli.global)).await?;
         return Ok(exit::OK);
@@ -32,7 +44,14 @@ pub async fn run(cli: Cli) -> Result<i32> {
         | Command::Rollback { .. }
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
-        | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
+        | Command::Wait { .. }) => {
+            one_place("an action")?;
+            Box::pin(actions::run(action, &cli.global, settings)).await
+        }
+        Command::Report { markdown } => report::run(markdown, &cli.global, &settings).await,
+        listing if fleet::is_fleet(&cli.global, &settings) => {
+            fleet::run(listing, &cli.global, &settings).await
+        }
         listing => {
             let aws = connect_from(&cli.global).await?;
             listings::run(listing, &aws, &settings, cli.global.json).await
@@ -52,6 +71,7 @@ pub(crate) fn connect_options(global: &GlobalArgs) -> ConnectOptions {
         endpoint_url: global.endpoint_url.clone(),
         credentials: None,
         cache_task_definitions: !global.no_cache,
+        assume_role: None,
     }
 }
 

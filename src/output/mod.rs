@@ -2,5 +2,7 @@
 //! don't break scripts) and plain-text tables.
 
 pub mod actions;
+pub mod fleet;
 pub mod json;
+pub mod report;
 pub mod table;
