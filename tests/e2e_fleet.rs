@@ -7,33 +7,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
 
-use common::{block_on, json_of, start_emulator, stderr_of};
+use common::{block_on, ecsnap_anywhere as ecsnap_at, json_of, start_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;
 
 const HOME_ACCOUNT: &str = "123456789012";
 const OTHER_ACCOUNT: &str = "111122223333";
-
-/// The binary with fake credentials and a private HOME, but no `--region`: the tests say
-/// where.
-fn ecsnap_at(endpoint: &str, home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["--endpoint-url", endpoint]);
-    cmd
-}
 
 /// An EC2 client for `region`, in the emulator's home account or, with `role`, in the
 /// account of the role (assumed through STS as ecsnap does).
@@ -76,6 +56,16 @@ fn orphan_volume(ec2: &aws_sdk_ec2::Client, az: &str) -> String {
         .volume_id()
         .expect("id")
         .to_string()
+}
+
+/// The ids of the orphaned volumes listed, in order.
+fn volume_ids(orphans: &Value) -> Vec<&str> {
+    orphans["volumes"]
+        .as_array()
+        .expect("volumes")
+        .iter()
+        .filter_map(|v| v["volume_id"].as_str())
+        .collect()
 }
 
 /// (account_id, region, volume_id) of each orphaned volume listed.
@@ -235,13 +225,7 @@ fn a_profile_that_fails_is_listed_and_the_others_still_load() {
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let ids: Vec<&str> = json["volumes"]
-        .as_array()
-        .expect("volumes")
-        .iter()
-        .filter_map(|v| v["volume_id"].as_str())
-        .collect();
-    assert_eq!(ids, [vol.as_str()]);
+    assert_eq!(volume_ids(&json), [vol.as_str()]);
     let failures = json["failures"].as_array().expect("failures");
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert_eq!(failures[0]["account"], "missing");
@@ -284,13 +268,7 @@ fn two_profiles_of_one_account_list_it_once() {
         "orphans",
         "--json",
     ]));
-    let ids: Vec<&str> = json["volumes"]
-        .as_array()
-        .expect("volumes")
-        .iter()
-        .filter_map(|v| v["volume_id"].as_str())
-        .collect();
-    assert_eq!(ids, [vol.as_str()]);
+    assert_eq!(volume_ids(&json), [vol.as_str()]);
     assert_eq!(json["totals_by_place"].as_array().map(Vec::len), Some(1));
 }
 

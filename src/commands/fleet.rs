@@ -244,49 +244,63 @@ fn sections<T>(parts: &[(Where, T)], text: impl Fn(&T) -> String) -> String {
     out
 }
 
+/// Prints what every place gave, as JSON (`as_json` over all of it, with the failures)
+/// or as text (`as_text` per place, in sections); the exit code follows the failures.
+fn print_placed<T, J: serde::Serialize>(
+    got: Across<T>,
+    json: bool,
+    as_json: impl Fn(&[(Where, T)], &[PlaceFailure]) -> J,
+    as_text: impl Fn(&[(Where, T)]) -> String,
+) -> Result<i32> {
+    let (parts, failures) = located(got)?;
+    if json {
+        print_json(&as_json(&parts, &failures))?;
+    } else {
+        print_text(&as_text(&parts))?;
+    }
+    Ok(finish(parts.len(), &failures))
+}
+
 /// `services`, `tasks`, `snapshots` and `orphans` over every place.
 pub async fn run(command: Command, global: &GlobalArgs, settings: &Settings) -> Result<i32> {
     let (targets, failed) = connect_places(global, settings).await;
     let json = global.json;
-    let (printed, failures) = match command {
+    match command {
         Command::Services { cluster } => {
             let got = across(&targets, &failed, |aws, _| {
                 load::load_services(aws, cluster.as_deref())
             })
             .await;
-            let (parts, failures) = located(got)?;
-            if json {
-                print_json(&services_json(&parts))?;
-            } else {
-                print_text(&sections(&parts, |s| services_table(s)))?;
-            }
-            (parts.len(), failures)
+            print_placed(
+                got,
+                json,
+                |p, _| services_json(p),
+                |p| sections(p, |s| services_table(s)),
+            )
         }
         Command::Tasks { cluster, service } => {
             let got = across(&targets, &failed, |aws, _| {
                 load::load_tasks(aws, &cluster, service.as_deref())
             })
             .await;
-            let (parts, failures) = located(got)?;
-            if json {
-                print_json(&tasks_json(&parts))?;
-            } else {
-                print_text(&sections(&parts, |t| tasks_table(t)))?;
-            }
-            (parts.len(), failures)
+            print_placed(
+                got,
+                json,
+                |p, _| tasks_json(p),
+                |p| sections(p, |t| tasks_table(t)),
+            )
         }
         Command::Snapshots { repository, user } => {
             let got = across(&targets, &failed, |aws, _| {
                 load::load_snapshot_groups(aws, settings, repository.as_deref(), user.as_deref())
             })
             .await;
-            let (parts, failures) = located(got)?;
-            if json {
-                print_json(&snapshots_json(&parts))?;
-            } else {
-                print_text(&sections(&parts, |g| snapshots_text(g)))?;
-            }
-            (parts.len(), failures)
+            print_placed(
+                got,
+                json,
+                |p, _| snapshots_json(p),
+                |p| sections(p, |g| snapshots_text(g)),
+            )
         }
         Command::Orphans {
             min_age,
@@ -298,17 +312,10 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: &Settings) -> 
                 load::load_orphans(aws, settings, Some(&place.account_id), filter, now)
             })
             .await;
-            let (parts, failures) = located(got)?;
-            if json {
-                print_json(&FleetOrphansJson::new(&parts, &failures))?;
-            } else {
-                print_text(&fleet_orphans_text(&parts))?;
-            }
-            (parts.len(), failures)
+            print_placed(got, json, FleetOrphansJson::new, fleet_orphans_text)
         }
-        _ => return Err(Error::Usage("not a listing command".into())),
-    };
-    Ok(finish(printed, &failures))
+        _ => Err(Error::Usage("not a listing command".into())),
+    }
 }
 
 /// Totals per place and overall, then each place's orphans.
