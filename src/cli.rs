@@ -25,10 +25,12 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// AWS profile to use (default: AWS_PROFILE or the default chain)
+    /// AWS profile to use (default: AWS_PROFILE or the default chain); listings and
+    /// `report` take several, comma-separated (`--profile prod,dev`)
     #[arg(long, global = true)]
     pub profile: Option<String>,
-    /// AWS region (default: AWS_REGION or the profile's region)
+    /// AWS region (default: AWS_REGION or the profile's region); listings and `report` take
+    /// `all` (every enabled region) or a comma-separated list
     #[arg(long, global = true)]
     pub region: Option<String>,
     /// Send every AWS request to this endpoint (also AWS_ENDPOINT_URL), e.g. a local emulator
@@ -75,6 +77,13 @@ pub enum Command {
         /// Only this user
         #[arg(long)]
         user: Option<String>,
+    },
+    /// The whole inventory of every account and region in view, for a weekly cron: services
+    /// (not steady first), per-user snapshot totals, orphans with cost and totals
+    Report {
+        /// Markdown (for a chat or an e-mail) instead of aligned text; `--json` for JSON
+        #[arg(long)]
+        markdown: bool,
     },
     /// List orphaned EBS volumes and snapshots with age and monthly cost
     Orphans {

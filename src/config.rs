@@ -33,6 +33,42 @@ struct FileConfig {
     console: ConsoleSection,
     profiles: BTreeMap<String, MarkSection>,
     accounts: BTreeMap<String, MarkSection>,
+    fleet: FleetSection,
+}
+
+/// `[fleet]`: the regions and accounts one run looks at.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct FleetSection {
+    regions: Vec<String>,
+    accounts: Vec<FleetAccount>,
+}
+
+/// One account of `[fleet] accounts`: reached by assuming `role_arn` with the default
+/// credentials, in its own `regions` (else the fleet's), with its own marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetAccount {
+    pub name: String,
+    pub role_arn: String,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub session_name: Option<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub production: bool,
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// Where one run looks besides the single profile and region (`[fleet]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FleetSettings {
+    /// Regions for every account without its own; `all` = every enabled region.
+    pub regions: Vec<String>,
+    pub accounts: Vec<FleetAccount>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,7 +102,7 @@ struct ConsoleSection {
 }
 
 /// `production` / `read_only` marks for a profile or an account id.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Marks {
     pub production: bool,
@@ -108,6 +144,10 @@ pub struct Settings {
     pub production: bool,
     /// Marks per account id, applied once the caller identity is known.
     pub accounts: BTreeMap<String, Marks>,
+    /// Marks per profile name (`[profiles.NAME]`), for runs over several profiles.
+    pub profile_marks: BTreeMap<String, Marks>,
+    /// `[fleet]`: regions and assumed-role accounts to look at in one run.
+    pub fleet: FleetSettings,
 }
 
 impl Default for Settings {
@@ -127,6 +167,8 @@ impl Default for Settings {
             read_only: false,
             production: false,
             accounts: BTreeMap::new(),
+            profile_marks: BTreeMap::new(),
+            fleet: FleetSettings::default(),
         }
     }
 }
@@ -241,6 +283,20 @@ impl Settings {
         s.read_only = marks.read_only;
         s.production = marks.production;
         s.accounts = file.accounts;
+        s.profile_marks = file.profiles;
+        for (i, a) in file.fleet.accounts.iter().enumerate() {
+            if a.name.trim().is_empty() || !a.role_arn.starts_with("arn:") {
+                return Err(bad(format!(
+                    "key `fleet.accounts[{i}]`: expected a `name` and a `role_arn` like \
+                     \"arn:aws:iam::123456789012:role/ecsnap-read\", got name {:?}, role_arn {:?}",
+                    a.name, a.role_arn
+                )));
+            }
+        }
+        s.fleet = FleetSettings {
+            regions: file.fleet.regions,
+            accounts: file.fleet.accounts,
+        };
         Ok(s)
     }
 

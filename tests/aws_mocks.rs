@@ -677,3 +677,54 @@ async fn task_definitions_are_described_once_then_read_from_the_cache() {
         "environment values never reach the cache: {text}"
     );
 }
+
+#[tokio::test]
+async fn enabled_regions_come_sorted_without_the_ones_not_opted_in() {
+    use aws_sdk_ec2::operation::describe_regions::DescribeRegionsOutput;
+    use aws_sdk_ec2::types::Region;
+    let rule = mock!(aws_sdk_ec2::Client::describe_regions).then_output(|| {
+        DescribeRegionsOutput::builder()
+            .regions(
+                Region::builder()
+                    .region_name("us-east-1")
+                    .opt_in_status("opt-in-not-required")
+                    .build(),
+            )
+            .regions(
+                Region::builder()
+                    .region_name("af-south-1")
+                    .opt_in_status("opted-in")
+                    .build(),
+            )
+            .regions(
+                Region::builder()
+                    .region_name("me-south-1")
+                    .opt_in_status("not-opted-in")
+                    .build(),
+            )
+            .regions(Region::builder().region_name("eu-west-1").build())
+            .build()
+    });
+    let adapter = ec2(&[&rule], &InstantSleep::default());
+    let regions = adapter.enabled_regions().await.expect("regions");
+    assert_eq!(regions, ["af-south-1", "eu-west-1", "us-east-1"]);
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn a_denied_region_list_names_ec2_describe_regions() {
+    let body = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not \
+                authorized to perform this operation.</Message></Error></Errors><RequestID>r\
+                </RequestID></Response>";
+    let rule = mock!(aws_sdk_ec2::Client::describe_regions)
+        .sequence()
+        .http_status(403, Some(body.to_string()))
+        .build();
+    let adapter = ec2(&[&rule], &InstantSleep::default());
+    let text = adapter
+        .enabled_regions()
+        .await
+        .expect_err("denied")
+        .to_string();
+    assert!(text.contains("`ec2:DescribeRegions`"), "{text}");
+}

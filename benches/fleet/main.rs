@@ -125,6 +125,7 @@ async fn clients(endpoint: &str) -> AnyResult<ecsnap::aws::AwsClients> {
         endpoint_url: Some(endpoint.to_string()),
         credentials: Some(emulator_credentials()),
         cache_task_definitions: false,
+        assume_role: None,
     })
     .await?)
 }

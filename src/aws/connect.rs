@@ -25,6 +25,17 @@ pub struct ConnectOptions {
     /// Keep task-definition images in the on-disk cache (`crate::cache`). Only honoured
     /// against real AWS: with an endpoint override (an emulator) the cache stays off.
     pub cache_task_definitions: bool,
+    /// Act as this role (STS AssumeRole with the credentials the rest resolves to).
+    pub assume_role: Option<AssumeRole>,
+}
+
+/// A role to assume for one account of the fleet (`[fleet] accounts` in the config).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    /// Default: `ecsnap`.
+    pub session_name: Option<String>,
 }
 
 /// Adaptive retries: throttling slows the client down instead of failing the load.
@@ -67,6 +78,43 @@ fn task_definition_cache(
     )))
 }
 
+/// The SDK configuration the options ask for: profile, region, endpoint, fixed
+/// credentials, and with `assume_role` credentials from STS AssumeRole made with those.
+pub(super) async fn sdk_config(opts: &ConnectOptions) -> aws_config::SdkConfig {
+    let loader = || {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry_config())
+            .timeout_config(timeout_config());
+        if let Some(profile) = &opts.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &opts.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &opts.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(creds) = &opts.credentials {
+            loader = loader.credentials_provider(creds.clone());
+        }
+        loader
+    };
+    let Some(role) = &opts.assume_role else {
+        return loader().load().await;
+    };
+    let base = loader().load().await;
+    let mut provider = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+        .session_name(role.session_name.clone().unwrap_or_else(|| "ecsnap".into()))
+        .configure(&base);
+    if let Some(id) = &role.external_id {
+        provider = provider.external_id(id.clone());
+    }
+    loader()
+        .credentials_provider(provider.build().await)
+        .load()
+        .await
+}
+
 /// Resolves credentials and region once and builds every read adapter.
 pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
     Ok(connect_with_ops(opts).await?.0)
@@ -75,22 +123,14 @@ pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
 /// Like `connect`, plus the action adapters (for `ops::guard::Mutator`), which share the
 /// credentials and region but retry less.
 pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsClients)> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(retry_config())
-        .timeout_config(timeout_config());
-    if let Some(profile) = &opts.profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = &opts.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(url) = &opts.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    if let Some(creds) = &opts.credentials {
-        loader = loader.credentials_provider(creds.clone());
-    }
-    let conf = loader.load().await;
+    clients_from(&sdk_config(opts).await, opts)
+}
+
+/// Every adapter over one resolved SDK configuration (its region and credentials).
+pub(super) fn clients_from(
+    conf: &aws_config::SdkConfig,
+    opts: &ConnectOptions,
+) -> Result<(AwsClients, OpsClients)> {
     let Some(region) = conf.region().map(ToString::to_string) else {
         return Err(AwsError {
             action: "config",
@@ -109,7 +149,7 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
     let ops = OpsClients::new(
         Arc::new(EcsOpsAdapter::new(
             aws_sdk_ecs::Client::from_conf(
-                aws_sdk_ecs::config::Builder::from(&conf)
+                aws_sdk_ecs::config::Builder::from(conf)
                     .retry_config(mutation_retry_config())
                     .build(),
             ),
@@ -117,7 +157,7 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
         )),
         Arc::new(EcrOpsAdapter::new(
             aws_sdk_ecr::Client::from_conf(
-                aws_sdk_ecr::config::Builder::from(&conf)
+                aws_sdk_ecr::config::Builder::from(conf)
                     .retry_config(mutation_retry_config())
                     .build(),
             ),
@@ -125,7 +165,7 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
         )),
         Arc::new(Ec2OpsAdapter::new(
             aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(&conf)
+                aws_sdk_ec2::config::Builder::from(conf)
                     .retry_config(mutation_retry_config())
                     .build(),
             ),
@@ -133,24 +173,12 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
         )),
     );
     let clients = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(
-            aws_sdk_ecs::Client::new(&conf),
-            ctx.clone(),
-        )),
-        ecr: Arc::new(EcrAdapter::new(
-            aws_sdk_ecr::Client::new(&conf),
-            ctx.clone(),
-        )),
-        ec2: Arc::new(Ec2Adapter::new(
-            aws_sdk_ec2::Client::new(&conf),
-            ctx.clone(),
-        )),
-        sts: Arc::new(StsAdapter::new(
-            aws_sdk_sts::Client::new(&conf),
-            ctx.clone(),
-        )),
+        ecs: Arc::new(EcsAdapter::new(aws_sdk_ecs::Client::new(conf), ctx.clone())),
+        ecr: Arc::new(EcrAdapter::new(aws_sdk_ecr::Client::new(conf), ctx.clone())),
+        ec2: Arc::new(Ec2Adapter::new(aws_sdk_ec2::Client::new(conf), ctx.clone())),
+        sts: Arc::new(StsAdapter::new(aws_sdk_sts::Client::new(conf), ctx.clone())),
         logs: Arc::new(LogsAdapter::new(
-            aws_sdk_cloudwatchlogs::Client::new(&conf),
+            aws_sdk_cloudwatchlogs::Client::new(conf),
             ctx.clone(),
         )),
         task_definitions: task_definition_cache(opts, ctx.endpoint.as_deref()),

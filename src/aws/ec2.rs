@@ -54,6 +54,28 @@ fn filter(name: &str, values: Vec<String>) -> Filter {
 
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
+    async fn enabled_regions(&self) -> Result<Vec<String>> {
+        let out = self
+            .client
+            .describe_regions()
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeRegions"))?;
+        let mut regions: Vec<String> = out
+            .regions()
+            .iter()
+            .filter(|r| {
+                // AWS lists only enabled regions without AllRegions; an emulator may list
+                // all of them, so an explicit `not-opted-in` is left out too.
+                r.opt_in_status() != Some("not-opted-in")
+            })
+            .filter_map(|r| r.region_name().map(str::to_string))
+            .collect();
+        regions.sort();
+        regions.dedup();
+        Ok(regions)
+    }
+
     async fn describe_volumes(&self) -> Result<Vec<Volume>> {
         self.volumes_where(None).await
     }

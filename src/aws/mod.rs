@@ -11,6 +11,7 @@ mod ecr;
 mod ecr_ops;
 mod ecs;
 mod ecs_ops;
+pub mod fleet;
 mod logs;
 mod sts;
 
@@ -19,7 +20,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use classify::CallContext;
-pub use connect::{ConnectOptions, connect, connect_with_ops, mutation_retry_config, retry_config};
+pub use connect::{
+    AssumeRole, ConnectOptions, connect, connect_with_ops, mutation_retry_config, retry_config,
+};
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;
 pub use ecr::{BATCH_GET_IMAGE_MAX, EcrAdapter};
@@ -115,6 +118,9 @@ pub trait Ec2Api: Send + Sync {
     /// The account's launch templates with the snapshots of all their versions
     /// (DescribeLaunchTemplates, then DescribeLaunchTemplateVersions per template).
     async fn describe_launch_templates(&self) -> Result<Vec<LaunchTemplate>>;
+    /// The regions enabled for the account (DescribeRegions without `AllRegions`: opted-in
+    /// and opt-in-not-required), sorted.
+    async fn enabled_regions(&self) -> Result<Vec<String>>;
 }
 
 /// STS: who we are.

@@ -36,6 +36,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
             credentials: Some(emulator_credentials()),
             // A fresh emulator each run: its ARNs mean nothing to the next one.
             cache_task_definitions: false,
+            assume_role: None,
         })
         .await?;
         if console {

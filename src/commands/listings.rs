@@ -15,7 +15,7 @@ use crate::config::{Settings, now};
 use crate::error::Result;
 use crate::load;
 use crate::model::{Service, Task, arn_name};
-use crate::output::json::{OrphansJson, ServiceJson, TaskJson, UserTagsJson};
+use crate::output::fleet::{FleetOrphansJson, Where, services_json, snapshots_json, tasks_json};
 use crate::output::table::Table;
 
 pub async fn run(
@@ -26,42 +26,47 @@ pub async fn run(
 ) -> Result<i32> {
     match command {
         Command::Services { cluster } => {
-            let services = load::load_services(aws, cluster.as_deref()).await?;
             if json {
-                print_json(&services.iter().map(ServiceJson::from).collect::<Vec<_>>())
+                let (services, at) = tokio::join!(
+                    load::load_services(aws, cluster.as_deref()),
+                    here(aws, settings)
+                );
+                print_json(&services_json(&[(at, services?)]))
             } else {
-                print_text(&services_table(&services))
+                print_text(&services_table(
+                    &load::load_services(aws, cluster.as_deref()).await?,
+                ))
             }
         }
         Command::Tasks { cluster, service } => {
-            let tasks = load::load_tasks(aws, &cluster, service.as_deref()).await?;
             if json {
-                print_json(&tasks.iter().map(TaskJson::from).collect::<Vec<_>>())
+                let (tasks, at) = tokio::join!(
+                    load::load_tasks(aws, &cluster, service.as_deref()),
+                    here(aws, settings)
+                );
+                print_json(&tasks_json(&[(at, tasks?)]))
             } else {
-                print_text(&tasks_table(&tasks))
+                print_text(&tasks_table(
+                    &load::load_tasks(aws, &cluster, service.as_deref()).await?,
+                ))
             }
         }
         Command::Snapshots { repository, user } => {
-            let groups =
-                load::load_snapshot_groups(aws, settings, repository.as_deref(), user.as_deref())
-                    .await?;
+            let load =
+                load::load_snapshot_groups(aws, settings, repository.as_deref(), user.as_deref());
             if json {
-                print_json(&groups.iter().map(UserTagsJson::from).collect::<Vec<_>>())
+                let (groups, at) = tokio::join!(load, here(aws, settings));
+                print_json(&snapshots_json(&[(at, groups?)]))
             } else {
-                print_text(&snapshots_text(&groups))
+                print_text(&snapshots_text(&load.await?))
             }
         }
         Command::Orphans {
             min_age,
             unattached_days,
         } => {
-            let account = match aws.sts.caller_identity().await {
-                Ok(id) => Some(id.account),
-                Err(e) => {
-                    tracing::warn!("caller identity unknown, snapshots not narrowed by owner: {e}");
-                    None
-                }
-            };
+            let at = here(aws, settings).await;
+            let account = at.account_id.clone();
             let report = load::load_orphans(
                 aws,
                 settings,
@@ -71,12 +76,29 @@ pub async fn run(
             )
             .await?;
             if json {
-                print_json(&OrphansJson::from(&report))
+                print_json(&FleetOrphansJson::new(&[(at, report)], &[]))
             } else {
                 print_text(&orphans_text(&report))
             }
         }
         _ => Err(crate::error::Error::Usage("not a listing command".into())),
+    }
+}
+
+/// The one place a single-account, single-region listing reads: its account id from STS
+/// (`None`, with a warning in the log, when STS cannot say) and region.
+async fn here(aws: &AwsClients, settings: &Settings) -> Where {
+    let account_id = match aws.sts.caller_identity().await {
+        Ok(id) => Some(id.account),
+        Err(e) => {
+            tracing::warn!("caller identity unknown, snapshots not narrowed by owner: {e}");
+            None
+        }
+    };
+    Where {
+        account: settings.profile.clone().unwrap_or_else(|| "default".into()),
+        account_id,
+        region: aws.region.clone(),
     }
 }
 

@@ -3,8 +3,10 @@
 pub mod actions;
 mod demo;
 mod diff;
+mod fleet;
 mod interrupts;
 mod listings;
+mod report;
 
 use std::io::Write;
 
@@ -22,7 +24,17 @@ pub async fn run(cli: Cli) -> Result<i32> {
         profile: cli.global.profile.clone(),
         read_only: cli.global.read_only,
     })?;
+    let one_place = |what: &str| -> Result<()> {
+        if fleet::is_fleet(&cli.global, &settings) {
+            return Err(Error::Usage(format!(
+                "{what} works on one account and region for now: give one --profile and one \
+                 --region (several, `all` and [fleet] serve the listings and `report`)"
+            )));
+        }
+        Ok(())
+    };
     let Some(command) = cli.command else {
+        one_place("the console")?;
         let (aws, ops) = crate::aws::connect_with_ops(&connect_options(&cli.global)).await?;
         crate::tui::run(aws, ops, settings, &console_options(&cli.global)).await?;
         return Ok(exit::OK);
@@ -35,6 +47,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
             from_revision,
             to_revision,
         } => {
+            one_place("diff")?;
             let aws = connect_from(&cli.global).await?;
             diff::run(
                 &aws,
@@ -49,9 +62,17 @@ pub async fn run(cli: Cli) -> Result<i32> {
         | Command::Rollback { .. }
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
-        | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
+        | Command::Wait { .. }) => {
+            one_place("an action")?;
+            Box::pin(actions::run(action, &cli.global, settings)).await
+        }
         lifecycle @ Command::Lifecycle { .. } => {
+            one_place("lifecycle")?;
             Box::pin(actions::run_lifecycle(lifecycle, &cli.global, settings)).await
+        }
+        Command::Report { markdown } => report::run(markdown, &cli.global, &settings).await,
+        listing if fleet::is_fleet(&cli.global, &settings) => {
+            fleet::run(listing, &cli.global, &settings).await
         }
         listing => {
             let aws = connect_from(&cli.global).await?;
@@ -72,6 +93,7 @@ pub(crate) fn connect_options(global: &GlobalArgs) -> ConnectOptions {
         endpoint_url: global.endpoint_url.clone(),
         credentials: None,
         cache_task_definitions: !global.no_cache,
+        assume_role: None,
     }
 }
 

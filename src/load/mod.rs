@@ -4,6 +4,7 @@
 mod ecs;
 
 pub(crate) use ecs::{service_names, unknown_service};
+pub mod fleet;
 mod inventory;
 mod lifecycle;
 pub mod logs;

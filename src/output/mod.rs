@@ -3,6 +3,8 @@
 
 pub mod actions;
 pub mod diff;
+pub mod fleet;
 pub mod json;
 pub mod lifecycle;
+pub mod report;
 pub mod table;

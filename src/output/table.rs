@@ -15,6 +15,14 @@ impl Table {
         }
     }
 
+    /// Headers known only at run time.
+    pub fn new_dyn(headers: &[&str]) -> Self {
+        Self {
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }

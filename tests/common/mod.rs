@@ -55,6 +55,13 @@ pub fn shared_fleet() -> &'static (Emulator, DemoFleet) {
 /// The real binary, pointed at `endpoint` with fake credentials and a private HOME, so no
 /// user config, profile or log is touched.
 pub fn ecsnap(endpoint: &str, home: &std::path::Path) -> Command {
+    let mut cmd = ecsnap_anywhere(endpoint, home);
+    cmd.args(["--region", "us-east-1"]);
+    cmd
+}
+
+/// Like [`ecsnap`] without `--region` (`AWS_REGION` is us-east-1): the test says where.
+pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -64,8 +71,9 @@ pub fn ecsnap(endpoint: &str, home: &std::path::Path) -> Command {
         .env("XDG_DATA_HOME", home.join("data"))
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["--region", "us-east-1", "--endpoint-url", endpoint]);
+        .args(["--endpoint-url", endpoint]);
     cmd
 }
 

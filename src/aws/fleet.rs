@@ -1,0 +1,190 @@
+//! Several accounts and regions in one run: each account's credentials are resolved once
+//! (a profile, or a role assumed with the default credentials), its identity asked once,
+//! its regions listed (`all`: DescribeRegions), and one client set built per region from
+//! the same credentials. A place that cannot be reached is a [`PlaceFailure`], never the
+//! end of the run.
+
+use aws_config::Region;
+use futures::{StreamExt, stream};
+
+use super::connect::{clients_from, sdk_config};
+use super::{AwsClients, ConnectOptions};
+use crate::config::Marks;
+
+/// Accounts connected at once (each then loads its regions side by side).
+const ACCOUNTS_AT_ONCE: usize = 8;
+
+/// Which regions of an account to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionChoice {
+    /// The account's own region (the profile's, AWS_REGION, or `--region`).
+    Home,
+    /// Every region enabled for the account (DescribeRegions).
+    All,
+    List(Vec<String>),
+}
+
+impl RegionChoice {
+    /// `all`, a comma-separated list, or one region; `None`: the home region.
+    pub fn parse(text: Option<&str>) -> Self {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Self::Home;
+        };
+        let list: Vec<String> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        if list.iter().any(|r| r.eq_ignore_ascii_case("all")) {
+            Self::All
+        } else {
+            Self::List(list)
+        }
+    }
+
+    /// More than one region could come of it.
+    pub fn is_many(&self) -> bool {
+        match self {
+            Self::Home => false,
+            Self::All => true,
+            Self::List(l) => l.len() > 1,
+        }
+    }
+}
+
+/// One account to look at: how to reach it and where.
+#[derive(Debug, Clone)]
+pub struct AccountSpec {
+    /// The profile or `[fleet]` account name (`default` for the default chain).
+    pub name: String,
+    /// Credentials and home region (its `region` is the home region, if set).
+    pub connect: ConnectOptions,
+    pub regions: RegionChoice,
+    pub marks: Marks,
+}
+
+/// Where a load ran: the account (name and id) and region, with the account's marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub account: String,
+    pub account_id: String,
+    pub region: String,
+    pub marks: Marks,
+}
+
+/// One account in one region, ready to load.
+#[derive(Clone)]
+pub struct FleetTarget {
+    pub place: Place,
+    pub aws: AwsClients,
+}
+
+/// An account or region that could not be reached, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceFailure {
+    pub account: String,
+    pub account_id: Option<String>,
+    /// `None` when the whole account failed (credentials, identity, region list).
+    pub region: Option<String>,
+    pub error: String,
+}
+
+/// Connects every account and region asked for. Targets come back sorted by account name
+/// and region; failures likewise.
+pub async fn connect_fleet(specs: &[AccountSpec]) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
+    let per_account: Vec<(Vec<FleetTarget>, Vec<PlaceFailure>)> = stream::iter(specs)
+        .map(connect_account)
+        .buffer_unordered(ACCOUNTS_AT_ONCE)
+        .collect()
+        .await;
+    let mut targets = Vec::new();
+    let mut failures = Vec::new();
+    for (t, f) in per_account {
+        targets.extend(t);
+        failures.extend(f);
+    }
+    targets.sort_by(|a, b| {
+        (&a.place.account, &a.place.region).cmp(&(&b.place.account, &b.place.region))
+    });
+    failures.sort_by(|a, b| (&a.account, &a.region).cmp(&(&b.account, &b.region)));
+    (targets, failures)
+}
+
+async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
+    let fail = |account_id: Option<String>, region: Option<String>, error: String| PlaceFailure {
+        account: spec.name.clone(),
+        account_id,
+        region,
+        error,
+    };
+    let conf = sdk_config(&spec.connect).await;
+    let home = match clients_from(&conf, &spec.connect) {
+        Ok((aws, _)) => aws,
+        Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
+    };
+    let account_id = match home.sts.caller_identity().await {
+        Ok(id) => id.account,
+        Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
+    };
+    let regions = match &spec.regions {
+        RegionChoice::Home => vec![home.region.clone()],
+        RegionChoice::List(list) => list.clone(),
+        RegionChoice::All => match home.ec2.enabled_regions().await {
+            Ok(r) => r,
+            Err(e) => {
+                return (
+                    Vec::new(),
+                    vec![fail(Some(account_id), None, e.to_string())],
+                );
+            }
+        },
+    };
+    let mut targets = Vec::new();
+    let mut failures = Vec::new();
+    for region in regions {
+        let aws = if region == home.region {
+            Ok(home.clone())
+        } else {
+            let conf = conf
+                .clone()
+                .into_builder()
+                .region(Region::new(region.clone()))
+                .build();
+            clients_from(&conf, &spec.connect).map(|(aws, _)| aws)
+        };
+        match aws {
+            Ok(aws) => targets.push(FleetTarget {
+                place: Place {
+                    account: spec.name.clone(),
+                    account_id: account_id.clone(),
+                    region,
+                    marks: spec.marks,
+                },
+                aws,
+            }),
+            Err(e) => failures.push(fail(Some(account_id.clone()), Some(region), e.to_string())),
+        }
+    }
+    (targets, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_choices_parse_from_the_flag() {
+        assert_eq!(RegionChoice::parse(None), RegionChoice::Home);
+        assert_eq!(RegionChoice::parse(Some(" ")), RegionChoice::Home);
+        assert_eq!(RegionChoice::parse(Some("all")), RegionChoice::All);
+        assert_eq!(RegionChoice::parse(Some("ALL")), RegionChoice::All);
+        assert_eq!(
+            RegionChoice::parse(Some("eu-west-1, us-east-1,")),
+            RegionChoice::List(vec!["eu-west-1".into(), "us-east-1".into()])
+        );
+        assert!(!RegionChoice::parse(Some("eu-west-1")).is_many());
+        assert!(RegionChoice::parse(Some("eu-west-1,us-east-1")).is_many());
+        assert!(RegionChoice::All.is_many());
+    }
+}

@@ -1,0 +1,146 @@
+//! The JSON contract where places matter: every entry of a listing carries the
+//! `account_id` and `region` it came from (one place or many), the orphans totals are
+//! given overall and per place, and a place that failed is listed with its error.
+
+use serde::Serialize;
+
+use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson};
+use crate::analysis::orphans::{OrphanReport, OrphanTotals};
+use crate::analysis::tags::UserTags;
+use crate::aws::fleet::PlaceFailure;
+use crate::model::{Service, Task};
+
+/// Where an entry came from: the account id (`None` when STS could not say) and region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Where {
+    pub account: String,
+    pub account_id: Option<String>,
+    pub region: String,
+}
+
+/// An entry with its place in front of its own fields.
+#[derive(Debug, Serialize)]
+pub struct Located<T: Serialize> {
+    pub account_id: Option<String>,
+    pub region: String,
+    #[serde(flatten)]
+    pub item: T,
+}
+
+fn located<T: Serialize>(at: &Where, item: T) -> Located<T> {
+    Located {
+        account_id: at.account_id.clone(),
+        region: at.region.clone(),
+        item,
+    }
+}
+
+pub fn services_json(parts: &[(Where, Vec<Service>)]) -> Vec<Located<ServiceJson>> {
+    parts
+        .iter()
+        .flat_map(|(at, services)| services.iter().map(|s| located(at, ServiceJson::from(s))))
+        .collect()
+}
+
+pub fn tasks_json(parts: &[(Where, Vec<Task>)]) -> Vec<Located<TaskJson>> {
+    parts
+        .iter()
+        .flat_map(|(at, tasks)| tasks.iter().map(|t| located(at, TaskJson::from(t))))
+        .collect()
+}
+
+pub fn snapshots_json(parts: &[(Where, Vec<UserTags>)]) -> Vec<Located<UserTagsJson>> {
+    parts
+        .iter()
+        .flat_map(|(at, groups)| groups.iter().map(|g| located(at, UserTagsJson::from(g))))
+        .collect()
+}
+
+/// A place that could not be read, as the JSON lists it.
+#[derive(Debug, Serialize)]
+pub struct FailureJson {
+    pub account: String,
+    pub account_id: Option<String>,
+    /// `null` when the whole account failed.
+    pub region: Option<String>,
+    pub error: String,
+}
+
+impl From<&PlaceFailure> for FailureJson {
+    fn from(f: &PlaceFailure) -> Self {
+        Self {
+            account: f.account.clone(),
+            account_id: f.account_id.clone(),
+            region: f.region.clone(),
+            error: f.error.clone(),
+        }
+    }
+}
+
+/// The orphan totals of one place.
+#[derive(Debug, Serialize)]
+pub struct PlaceTotalsJson {
+    pub account: String,
+    pub account_id: Option<String>,
+    pub region: String,
+    #[serde(flatten)]
+    pub totals: TotalsJson,
+}
+
+fn totals_json(t: &OrphanTotals) -> TotalsJson {
+    TotalsJson {
+        volumes: t.volumes,
+        snapshots: t.snapshots,
+        size_gib: t.size_gib,
+        monthly_cost_usd: t.monthly_cost_usd,
+    }
+}
+
+/// `orphans --json`: the single-place shape (`volumes`, `snapshots`, `skipped`, `totals`)
+/// with the place on every entry, plus `totals_by_place` and `failures`.
+#[derive(Debug, Serialize)]
+pub struct FleetOrphansJson {
+    pub volumes: Vec<Located<super::json::OrphanVolumeJson>>,
+    pub snapshots: Vec<Located<super::json::OrphanSnapshotJson>>,
+    pub skipped: Vec<Located<super::json::SkippedJson>>,
+    pub totals: TotalsJson,
+    pub totals_by_place: Vec<PlaceTotalsJson>,
+    pub failures: Vec<FailureJson>,
+}
+
+impl FleetOrphansJson {
+    pub fn new(parts: &[(Where, OrphanReport)], failures: &[PlaceFailure]) -> Self {
+        let mut out = Self {
+            volumes: Vec::new(),
+            snapshots: Vec::new(),
+            skipped: Vec::new(),
+            totals: totals_json(&OrphanTotals::default()),
+            totals_by_place: Vec::new(),
+            failures: failures.iter().map(FailureJson::from).collect(),
+        };
+        let mut all = OrphanTotals::default();
+        for (at, report) in parts {
+            let t = report.totals();
+            all.volumes += t.volumes;
+            all.snapshots += t.snapshots;
+            all.size_gib += t.size_gib;
+            all.monthly_cost_usd += t.monthly_cost_usd;
+            out.totals_by_place.push(PlaceTotalsJson {
+                account: at.account.clone(),
+                account_id: at.account_id.clone(),
+                region: at.region.clone(),
+                totals: totals_json(&t),
+            });
+            let one = OrphansJson::from(report);
+            out.volumes
+                .extend(one.volumes.into_iter().map(|v| located(at, v)));
+            out.snapshots
+                .extend(one.snapshots.into_iter().map(|s| located(at, s)));
+            out.skipped
+                .extend(one.skipped.into_iter().map(|s| located(at, s)));
+        }
+        all.monthly_cost_usd = (all.monthly_cost_usd * 100.0).round() / 100.0;
+        out.totals = totals_json(&all);
+        out
+    }
+}

@@ -1,0 +1,387 @@
+//! `ecsnap report`: the whole inventory of every place in one document — services (not
+//! steady first), per-user snapshot totals, orphans with cost and totals, per account and
+//! region — as JSON (`ReportJson`), Markdown for a chat or an e-mail, or aligned text.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use humansize::{BINARY, format_size};
+use serde::Serialize;
+
+use super::fleet::{FailureJson, FleetOrphansJson, Located, Where, services_json};
+use super::json::ServiceJson;
+use super::table::Table;
+use crate::analysis::health::steadiness;
+use crate::analysis::orphans::OrphanReport;
+use crate::analysis::tags::UserTags;
+use crate::aws::fleet::PlaceFailure;
+use crate::config::Marks;
+use crate::model::Service;
+
+/// What one place contributed to the report.
+#[derive(Debug, Clone)]
+pub struct PlaceReport {
+    pub at: Where,
+    pub marks: Marks,
+    pub services: Vec<Service>,
+    pub snapshot_groups: Vec<UserTags>,
+    pub orphans: OrphanReport,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlaceJson {
+    pub account: String,
+    pub account_id: Option<String>,
+    pub region: String,
+    pub production: bool,
+    pub read_only: bool,
+}
+
+/// One user's snapshot tags in one repository, summed.
+#[derive(Debug, Serialize)]
+pub struct UserTotalsJson {
+    pub repository: String,
+    pub user: Option<String>,
+    pub tags: usize,
+    pub total_bytes: i64,
+    pub in_use: usize,
+    pub newest_tag: Option<String>,
+    pub newest_pushed_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportJson {
+    pub generated_at: String,
+    pub places: Vec<PlaceJson>,
+    /// Not steady first (failed, rolling, degraded), then by account, region, cluster, name.
+    pub services: Vec<Located<ServiceJson>>,
+    pub services_not_steady: usize,
+    pub snapshots: Vec<Located<UserTotalsJson>>,
+    pub snapshots_total_bytes: i64,
+    pub orphans: FleetOrphansJson,
+    pub failures: Vec<FailureJson>,
+}
+
+/// The services of every place, worst first.
+fn sorted_services(parts: &[PlaceReport]) -> Vec<(Where, Vec<Service>)> {
+    let mut all: Vec<(usize, &Service)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.services.iter().map(move |s| (i, s)))
+        .collect();
+    all.sort_by(|(ia, a), (ib, b)| {
+        steadiness(a)
+            .cmp(&steadiness(b))
+            .then(ia.cmp(ib))
+            .then_with(|| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)))
+    });
+    all.into_iter()
+        .map(|(i, s)| (parts[i].at.clone(), vec![s.clone()]))
+        .collect()
+}
+
+fn user_totals(g: &UserTags) -> UserTotalsJson {
+    let newest = g.tags.first();
+    UserTotalsJson {
+        repository: g.repository.clone(),
+        user: g.user.clone(),
+        tags: g.tags.len(),
+        total_bytes: g.total_bytes(),
+        in_use: g.in_use_count(),
+        newest_tag: newest.map(|t| t.tag.clone()),
+        newest_pushed_at: newest
+            .and_then(|t| t.pushed_at)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    }
+}
+
+impl ReportJson {
+    pub fn new(parts: &[PlaceReport], failures: &[PlaceFailure], now: DateTime<Utc>) -> Self {
+        let services = services_json(&sorted_services(parts));
+        let snapshots: Vec<Located<UserTotalsJson>> = parts
+            .iter()
+            .flat_map(|p| {
+                p.snapshot_groups.iter().map(|g| Located {
+                    account_id: p.at.account_id.clone(),
+                    region: p.at.region.clone(),
+                    item: user_totals(g),
+                })
+            })
+            .collect();
+        let orphan_parts: Vec<(Where, OrphanReport)> = parts
+            .iter()
+            .map(|p| (p.at.clone(), p.orphans.clone()))
+            .collect();
+        Self {
+            generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            places: parts
+                .iter()
+                .map(|p| PlaceJson {
+                    account: p.at.account.clone(),
+                    account_id: p.at.account_id.clone(),
+                    region: p.at.region.clone(),
+                    production: p.marks.production,
+                    read_only: p.marks.read_only,
+                })
+                .collect(),
+            services_not_steady: services.iter().filter(|s| !s.item.steady).count(),
+            services,
+            snapshots_total_bytes: snapshots.iter().map(|s| s.item.total_bytes).sum(),
+            snapshots,
+            orphans: FleetOrphansJson::new(&orphan_parts, &[]),
+            failures: failures.iter().map(FailureJson::from).collect(),
+        }
+    }
+}
+
+/// How a section's table is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Text,
+    Markdown,
+}
+
+/// One table in either style: aligned columns, or a Markdown table with `|` escaped.
+fn table(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
+    match style {
+        Style::Text => {
+            let mut t = Table::new_dyn(headers);
+            for r in rows {
+                t.row(r.clone());
+            }
+            t.render()
+        }
+        Style::Markdown => {
+            let cell = |c: &str| c.replace('|', "\\|");
+            let mut out = format!("| {} |\n", headers.join(" | "));
+            let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
+            for r in rows {
+                let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            out
+        }
+    }
+}
+
+fn heading(style: Style, level: usize, text: &str) -> String {
+    match style {
+        Style::Markdown => format!("{} {text}\n\n", "#".repeat(level)),
+        Style::Text => {
+            let rule = if level == 1 { '═' } else { '─' };
+            format!(
+                "{text}\n{}\n",
+                rule.to_string().repeat(text.chars().count())
+            )
+        }
+    }
+}
+
+fn place_name(account: &str, id: Option<&str>) -> String {
+    format!("{account} ({})", id.unwrap_or("?"))
+}
+
+/// The report as Markdown or aligned text.
+pub fn report_text(r: &ReportJson, style: Style) -> String {
+    let mut out = heading(style, 1, &format!("ecsnap report · {}", r.generated_at));
+    out.push_str(&summary(r));
+    out.push_str(&failures_section(r, style));
+    out.push_str(&services_section(r, style));
+    out.push_str(&snapshots_section(r, style));
+    out.push_str(&heading(style, 2, "Orphans per account and region"));
+    out.push_str(&orphan_totals_table(&r.orphans, style));
+    out.push('\n');
+    out.push_str(&orphans_section(&r.orphans, style));
+    out
+}
+
+fn summary(r: &ReportJson) -> String {
+    let accounts: std::collections::BTreeSet<&str> =
+        r.places.iter().map(|p| p.account.as_str()).collect();
+    let regions: std::collections::BTreeSet<&str> =
+        r.places.iter().map(|p| p.region.as_str()).collect();
+    format!(
+        "{} account(s), {} region(s); {} of {} services not steady; {} orphaned volumes and {} \
+         snapshots, ${:.2}/month; snapshot tags {}.\n\n",
+        accounts.len(),
+        regions.len(),
+        r.services_not_steady,
+        r.services.len(),
+        r.orphans.totals.volumes,
+        r.orphans.totals.snapshots,
+        r.orphans.totals.monthly_cost_usd,
+        format_size(r.snapshots_total_bytes.max(0).unsigned_abs(), BINARY),
+    )
+}
+
+fn failures_section(r: &ReportJson, style: Style) -> String {
+    if r.failures.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<Vec<String>> = r
+        .failures
+        .iter()
+        .map(|f| {
+            vec![
+                place_name(&f.account, f.account_id.as_deref()),
+                f.region.clone().unwrap_or_else(|| "all".into()),
+                f.error.clone(),
+            ]
+        })
+        .collect();
+    let mut out = heading(style, 2, "Not read");
+    out.push_str(&table(style, &["ACCOUNT", "REGION", "ERROR"], &rows));
+    out.push('\n');
+    out
+}
+
+fn services_section(r: &ReportJson, style: Style) -> String {
+    let rows: Vec<Vec<String>> = r
+        .services
+        .iter()
+        .map(|s| {
+            vec![
+                s.item.steadiness.to_string(),
+                s.account_id.clone().unwrap_or_default(),
+                s.region.clone(),
+                s.item.cluster.clone(),
+                s.item.service_name.clone(),
+                format!("{}/{}", s.item.running_count, s.item.desired_count),
+                s.item.rollout_state.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let mut out = heading(style, 2, "Services (not steady first)");
+    out.push_str(&table(
+        style,
+        &[
+            "STATE", "ACCOUNT", "REGION", "CLUSTER", "SERVICE", "RUN/DES", "ROLLOUT",
+        ],
+        &rows,
+    ));
+    out.push('\n');
+    out
+}
+
+fn snapshots_section(r: &ReportJson, style: Style) -> String {
+    let rows: Vec<Vec<String>> = r
+        .snapshots
+        .iter()
+        .map(|s| {
+            vec![
+                s.account_id.clone().unwrap_or_default(),
+                s.region.clone(),
+                s.item.repository.clone(),
+                s.item.user.clone().unwrap_or_else(|| "(other)".into()),
+                s.item.tags.to_string(),
+                format_size(s.item.total_bytes.max(0).unsigned_abs(), BINARY),
+                s.item.in_use.to_string(),
+                s.item.newest_tag.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut out = heading(style, 2, "Snapshot tags per user");
+    out.push_str(&table(
+        style,
+        &[
+            "ACCOUNT",
+            "REGION",
+            "REPOSITORY",
+            "USER",
+            "TAGS",
+            "SIZE",
+            "IN USE",
+            "NEWEST",
+        ],
+        &rows,
+    ));
+    out.push('\n');
+    out
+}
+
+/// Orphan totals per place, then the overall line.
+pub fn orphan_totals_table(o: &FleetOrphansJson, style: Style) -> String {
+    let mut rows: Vec<Vec<String>> = o
+        .totals_by_place
+        .iter()
+        .map(|t| {
+            vec![
+                place_name(&t.account, t.account_id.as_deref()),
+                t.region.clone(),
+                t.totals.volumes.to_string(),
+                t.totals.snapshots.to_string(),
+                t.totals.size_gib.to_string(),
+                format!("{:.2}", t.totals.monthly_cost_usd),
+            ]
+        })
+        .collect();
+    let all = &o.totals;
+    rows.push(vec![
+        "all".into(),
+        format!("{} places", o.totals_by_place.len()),
+        all.volumes.to_string(),
+        all.snapshots.to_string(),
+        all.size_gib.to_string(),
+        format!("{:.2}", all.monthly_cost_usd),
+    ]);
+    table(
+        style,
+        &[
+            "ACCOUNT",
+            "REGION",
+            "VOLUMES",
+            "SNAPSHOTS",
+            "GiB",
+            "$/MONTH",
+        ],
+        &rows,
+    )
+}
+
+fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
+    let age = |d: Option<i64>| d.map_or_else(|| "-".into(), |d| format!("{d}d"));
+    let rows: Vec<Vec<String>> = o
+        .volumes
+        .iter()
+        .map(|v| {
+            vec![
+                v.account_id.clone().unwrap_or_default(),
+                v.region.clone(),
+                v.item.volume_id.clone(),
+                format!("{} GiB {}", v.item.size_gib, v.item.volume_type),
+                age(v.item.age_days),
+                format!("{:.2}", v.item.monthly_cost_usd),
+                v.item.origin.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .chain(o.snapshots.iter().map(|s| {
+            vec![
+                s.account_id.clone().unwrap_or_default(),
+                s.region.clone(),
+                s.item.snapshot_id.clone(),
+                format!("{} GiB snapshot", s.item.size_gib),
+                age(s.item.age_days),
+                format!("{:.2}", s.item.monthly_cost_usd),
+                s.item.reason.clone(),
+            ]
+        }))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = heading(style, 2, "Orphaned volumes and snapshots");
+    out.push_str(&table(
+        style,
+        &[
+            "ACCOUNT",
+            "REGION",
+            "ID",
+            "SIZE",
+            "AGE",
+            "$/MONTH",
+            "ORIGIN / REASON",
+        ],
+        &rows,
+    ));
+    out
+}
