@@ -4,6 +4,7 @@ pub mod actions;
 mod demo;
 mod interrupts;
 mod listings;
+pub mod logs;
 
 use std::io::Write;
 
@@ -33,6 +34,26 @@ pub async fn run(cli: Cli) -> Result<i32> {
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
         | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
+        Command::Logs {
+            cluster,
+            service,
+            task,
+            container,
+            since,
+            follow,
+        } => {
+            let aws = connect_from(&cli.global).await?;
+            let args = logs::LogsArgs {
+                cluster,
+                service,
+                task,
+                container,
+                since,
+                follow,
+                json: cli.global.json,
+            };
+            logs::run(&aws, &args).await
+        }
         listing => {
             let aws = connect_from(&cli.global).await?;
             listings::run(listing, &aws, &settings, cli.global.json).await

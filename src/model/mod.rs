@@ -13,7 +13,7 @@ pub use ecs::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
     TaskDefinition, TaskVolume,
 };
-pub use logs::{LogConfiguration, LogEvent, LogPage, LogSource};
+pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).

@@ -52,4 +52,15 @@ pub enum Action {
     DeleteChar,
     /// Complete the jump to the highlighted match.
     Complete,
+    /// Open the Logs view of the selected task.
+    Logs,
+    // In the Logs view.
+    /// Follow new lines, on/off.
+    LogsFollow,
+    /// Wrap long lines, on/off.
+    LogsWrap,
+    /// Show the next container of the task.
+    LogsContainer,
+    /// Go to the next older line that matches the search.
+    LogsNextMatch,
 }

@@ -10,11 +10,13 @@ use tokio::task::AbortHandle;
 
 use super::msg::Msg;
 use super::panes::detail::DetailData;
+use super::panes::logs::PageKind;
 use super::panes::tasks::TasksData;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
+use crate::model::Task;
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::interrupt::Interrupt;
@@ -97,6 +99,23 @@ pub enum Effect {
     /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
     /// are reported (the rest "not started: interrupted").
     InterruptCleanup,
+    /// The Logs view: where the task's containers log (its task definition).
+    LoadLogSources {
+        generation: u64,
+        task: Task,
+    },
+    /// The Logs view: one GetLogEvents page (newest, older by the backward token, newer
+    /// by the forward token).
+    LoadLogPage {
+        generation: u64,
+        container: usize,
+        group: String,
+        stream: String,
+        kind: PageKind,
+        token: Option<String>,
+    },
+    /// The Logs view closed: stop its reads (follow included).
+    CancelLogs,
 }
 
 impl Effect {
@@ -110,6 +129,9 @@ impl Effect {
             Effect::LoadSnapshots { .. } => "snapshots",
             Effect::LoadOrphans { .. } => "orphans",
             Effect::LoadUnique { .. } => "unique",
+            Effect::LoadLogSources { .. } | Effect::CancelLogs => LOGS_SLOT,
+            Effect::LoadLogPage { kind, .. } if *kind == PageKind::Newer => FOLLOW_SLOT,
+            Effect::LoadLogPage { .. } => LOGS_SLOT,
             _ => "action",
         }
     }
@@ -158,13 +180,18 @@ impl EffectRunner {
                 return;
             }
             Effect::Cleanup { .. } => self.cleanup_interrupt = Interrupt::new(),
+            Effect::CancelLogs => {
+                if let Some(follow) = self.running.remove(FOLLOW_SLOT) {
+                    follow.abort();
+                }
+            }
             _ => {}
         }
         let slot = effect.slot();
         if let Some(previous) = self.running.remove(slot) {
             previous.abort();
         }
-        if effect == Effect::CancelAction {
+        if matches!(effect, Effect::CancelAction | Effect::CancelLogs) {
             return;
         }
         let (aws, settings, tx) = (self.aws.clone(), self.settings.clone(), self.tx.clone());
@@ -184,6 +211,65 @@ impl Drop for EffectRunner {
         for (_, h) in self.running.drain() {
             h.abort();
         }
+    }
+}
+
+/// The Logs view's page reads and its follow reads: separate slots, so following does not
+/// cancel a page being read back.
+const LOGS_SLOT: &str = "logs";
+const FOLLOW_SLOT: &str = "logs-follow";
+
+/// Performs one of the Logs view's reads (`LoadLogSources`, `LoadLogPage`) and returns
+/// its answer; `None` for any other effect. The runner does the same on a tokio task; the
+/// tests call this to drive the view against mocked clients.
+pub async fn perform_logs_read(effect: Effect, aws: &AwsClients) -> Option<Msg> {
+    match effect {
+        Effect::LoadLogSources { generation, task } => {
+            Some(log_sources(aws, generation, &task).await)
+        }
+        Effect::LoadLogPage {
+            generation,
+            container,
+            group,
+            stream,
+            kind,
+            token,
+        } => Some(Msg::LogPage {
+            generation,
+            container,
+            kind,
+            result: log_page(aws, &group, &stream, kind, token.as_deref())
+                .await
+                .map_err(|e| text(&e)),
+        }),
+        _ => None,
+    }
+}
+
+async fn log_sources(aws: &AwsClients, generation: u64, task: &Task) -> Msg {
+    Msg::LogSources {
+        generation,
+        result: load::logs::sources_of(aws, task)
+            .await
+            .map(|t| t.containers)
+            .map_err(|e| text(&e)),
+    }
+}
+
+/// One page for the Logs view, through the loaders the command uses.
+async fn log_page(
+    aws: &AwsClients,
+    group: &str,
+    stream: &str,
+    kind: PageKind,
+    token: Option<&str>,
+) -> crate::Result<crate::model::LogPage> {
+    match (kind, token) {
+        (PageKind::Older, Some(t)) => {
+            load::logs::older_page(aws, group, stream, t, load::logs::FIRST_PAGE).await
+        }
+        (PageKind::Newer, Some(t)) => load::logs::newer_lines(aws, group, stream, t).await,
+        _ => load::logs::newest_page(aws, group, stream, load::logs::FIRST_PAGE).await,
     }
 }
 
@@ -290,6 +376,22 @@ async fn perform(
                     .map_err(|e| text(&e)),
             }
         }
+        Effect::LoadLogSources { generation, task } => log_sources(aws, generation, &task).await,
+        Effect::LoadLogPage {
+            generation,
+            container,
+            group,
+            stream,
+            kind,
+            token,
+        } => Msg::LogPage {
+            generation,
+            container,
+            kind,
+            result: log_page(aws, &group, &stream, kind, token.as_deref())
+                .await
+                .map_err(|e| text(&e)),
+        },
         action => super::action_runs::perform(action, aws, session, tx, interrupt).await,
     }
 }

@@ -2,6 +2,7 @@
 //! own; `update` changes them, the views read them.
 
 pub mod detail;
+pub mod logs;
 pub mod orphans;
 pub mod services;
 pub mod snapshots;

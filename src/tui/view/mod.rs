@@ -13,6 +13,7 @@ mod detail;
 mod footer;
 mod header;
 mod help;
+mod logs;
 mod modal;
 mod modal_plans;
 mod orphans;
@@ -68,14 +69,20 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     .areas(area);
     frame.render_widget(header::header_line(state, head.width, theme), head);
     frame.render_widget(tabs_line(state, theme), tabs);
-    match state.pane {
-        PaneId::Services => services::draw(frame, body, state, theme),
-        PaneId::Tasks => tasks::draw(frame, body, state, theme),
-        PaneId::Detail => detail::draw(frame, body, state, theme),
-        PaneId::Snapshots => snapshots::draw(frame, body, state, theme),
-        PaneId::Orphans => orphans::draw(frame, body, state, theme),
+    match (&state.logs, state.pane) {
+        (Some(view), _) => logs::draw(frame, body, state, view, theme),
+        (None, PaneId::Services) => services::draw(frame, body, state, theme),
+        (None, PaneId::Tasks) => tasks::draw(frame, body, state, theme),
+        (None, PaneId::Detail) => detail::draw(frame, body, state, theme),
+        (None, PaneId::Snapshots) => snapshots::draw(frame, body, state, theme),
+        (None, PaneId::Orphans) => orphans::draw(frame, body, state, theme),
     }
-    frame.render_widget(footer::status_line(state, theme), status);
+    match &state.logs {
+        Some(view) if view.searching => {
+            frame.render_widget(logs::search_status(view, theme), status);
+        }
+        _ => frame.render_widget(footer::status_line(state, theme), status),
+    }
     if let Some(m) = &state.modal {
         frame.render_widget(modal_footer(theme), foot);
         modal::draw(frame, body, state, m, theme);
