@@ -230,7 +230,7 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
             generation: g,
             progress: WaitProgress {
                 poll: 12,
-                elapsed: std::time::Duration::from_secs(60),
+                elapsed: std::time::Duration::from_mins(1),
                 service_status: "ACTIVE".into(),
                 deployments: vec![deployment],
                 new_events: Vec::new(),

@@ -107,16 +107,15 @@ pub async fn task_log_sources(
         let known = definitions
             .iter()
             .position(|td| td.arn == task.task_definition);
-        let index = match known {
-            Some(i) => i,
-            None => {
-                let td = aws
-                    .ecs
-                    .describe_task_definition(&task.task_definition)
-                    .await?;
-                definitions.push(td);
-                definitions.len() - 1
-            }
+        let index = if let Some(i) = known {
+            i
+        } else {
+            let td = aws
+                .ecs
+                .describe_task_definition(&task.task_definition)
+                .await?;
+            definitions.push(td);
+            definitions.len() - 1
         };
         out.push(sources_in(&definitions[index], task, &aws.region));
     }

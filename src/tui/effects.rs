@@ -129,9 +129,13 @@ impl Effect {
             Effect::LoadSnapshots { .. } => "snapshots",
             Effect::LoadOrphans { .. } => "orphans",
             Effect::LoadUnique { .. } => "unique",
-            Effect::LoadLogSources { .. } | Effect::CancelLogs => LOGS_SLOT,
-            Effect::LoadLogPage { kind, .. } if *kind == PageKind::Newer => FOLLOW_SLOT,
-            Effect::LoadLogPage { .. } => LOGS_SLOT,
+            Effect::LoadLogPage {
+                kind: PageKind::Newer,
+                ..
+            } => FOLLOW_SLOT,
+            Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::CancelLogs => {
+                LOGS_SLOT
+            }
             _ => "action",
         }
     }
@@ -223,10 +227,26 @@ const FOLLOW_SLOT: &str = "logs-follow";
 /// its answer; `None` for any other effect. The runner does the same on a tokio task; the
 /// tests call this to drive the view against mocked clients.
 pub async fn perform_logs_read(effect: Effect, aws: &AwsClients) -> Option<Msg> {
+    let read = matches!(
+        effect,
+        Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }
+    );
+    if read {
+        Some(logs_read(effect, aws).await)
+    } else {
+        None
+    }
+}
+
+async fn logs_read(effect: Effect, aws: &AwsClients) -> Msg {
     match effect {
-        Effect::LoadLogSources { generation, task } => {
-            Some(log_sources(aws, generation, &task).await)
-        }
+        Effect::LoadLogSources { generation, task } => Msg::LogSources {
+            generation,
+            result: load::logs::sources_of(aws, &task)
+                .await
+                .map(|t| t.containers)
+                .map_err(|e| text(&e)),
+        },
         Effect::LoadLogPage {
             generation,
             container,
@@ -234,25 +254,19 @@ pub async fn perform_logs_read(effect: Effect, aws: &AwsClients) -> Option<Msg> 
             stream,
             kind,
             token,
-        } => Some(Msg::LogPage {
+        } => Msg::LogPage {
             generation,
             container,
             kind,
             result: log_page(aws, &group, &stream, kind, token.as_deref())
                 .await
                 .map_err(|e| text(&e)),
-        }),
-        _ => None,
-    }
-}
-
-async fn log_sources(aws: &AwsClients, generation: u64, task: &Task) -> Msg {
-    Msg::LogSources {
-        generation,
-        result: load::logs::sources_of(aws, task)
-            .await
-            .map(|t| t.containers)
-            .map_err(|e| text(&e)),
+        },
+        // Generation 0 answers no view: dropped.
+        other => Msg::LogSources {
+            generation: 0,
+            result: Err(format!("not a Logs view read: {other:?}")),
+        },
     }
 }
 
@@ -376,22 +390,9 @@ async fn perform(
                     .map_err(|e| text(&e)),
             }
         }
-        Effect::LoadLogSources { generation, task } => log_sources(aws, generation, &task).await,
-        Effect::LoadLogPage {
-            generation,
-            container,
-            group,
-            stream,
-            kind,
-            token,
-        } => Msg::LogPage {
-            generation,
-            container,
-            kind,
-            result: log_page(aws, &group, &stream, kind, token.as_deref())
-                .await
-                .map_err(|e| text(&e)),
-        },
+        read @ (Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }) => {
+            logs_read(read, aws).await
+        }
         action => super::action_runs::perform(action, aws, session, tx, interrupt).await,
     }
 }

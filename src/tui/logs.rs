@@ -87,10 +87,8 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             view.searching = true;
             view.search.clear();
         }
-        Action::LogsNextMatch => {
-            if !next_match(view) {
-                state.message = Some("no older line matches the search".into());
-            }
+        Action::LogsNextMatch if !next_match(view) => {
+            state.message = Some("no older line matches the search".into());
         }
         Action::LogsFollow => {
             view.follow = !view.follow;
