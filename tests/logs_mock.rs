@@ -371,3 +371,43 @@ fn last_lines_read_the_newest_lines_of_each_essential_container() {
     assert_eq!(got, ["line 6", "line 7", "line 8", "line 9", "line 10"]);
     assert_eq!(newest.num_calls(), 1);
 }
+
+fn failing(body: &str) -> Rule {
+    let body = body.to_string();
+    mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .sequence()
+        .http_status(400, Some(body))
+        .repeatedly()
+        .build()
+}
+
+#[test]
+fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
+    let read = |rule: &Rule| {
+        let aws = clients_with_logs(&[], &[], &[], &[rule]);
+        block_on_test(ecsnap::load::logs::newest_page(&aws, GROUP, &stream(), 10))
+            .expect_err("the read fails")
+            .to_string()
+    };
+    let denied = failing(
+        r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: logs:GetLogEvents"}"#,
+    );
+    let e = read(&denied);
+    assert!(e.contains("logs:GetLogEvents"), "{e}");
+    assert!(e.contains("eu-west-1"), "{e}");
+    let no_group = failing(
+        r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#,
+    );
+    let e = read(&no_group);
+    assert!(e.contains("log group `/ecs/ledger` not found"), "{e}");
+    assert!(e.contains("logs:GetLogEvents"), "{e}");
+    let no_stream = failing(
+        r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#,
+    );
+    let e = read(&no_stream);
+    assert!(
+        e.contains(&format!("log stream `{}` not found", stream())),
+        "{e}"
+    );
+    assert!(e.contains("log group /ecs/ledger"), "{e}");
+}

@@ -253,3 +253,84 @@ pub fn last_lines_text(c: &crate::load::logs::LastLines) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Task;
+
+    fn container(task: &str, name: &str, source: LogSource) -> ContainerLogs {
+        ContainerLogs {
+            task_id: task.into(),
+            container: name.into(),
+            essential: name == "app",
+            source,
+        }
+    }
+
+    fn tasks() -> Vec<TaskLogs> {
+        let aws = |task: &str| LogSource::Awslogs {
+            group: "/ecs/api".into(),
+            stream: format!("ecs/app/{task}"),
+            region: "us-east-1".into(),
+        };
+        let splunk = LogSource::Other {
+            driver: "splunk".into(),
+            where_: "splunk → https://splunk:8088".into(),
+        };
+        ["t1", "t2"]
+            .iter()
+            .map(|t| TaskLogs {
+                task: Task {
+                    id: (*t).into(),
+                    ..Task::default()
+                },
+                containers: vec![
+                    container(t, "app", aws(t)),
+                    container(t, "audit", splunk.clone()),
+                ],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn streams_are_the_awslogs_containers_and_the_others_are_noted() {
+        let (streams, notes) = pick_streams(&tasks(), None).expect("picked");
+        let names: Vec<String> = streams
+            .iter()
+            .map(|s| format!("{}/{}", s.task_id, s.container))
+            .collect();
+        assert_eq!(names, ["t1/app", "t2/app"]);
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].contains("t1 container audit logs with the splunk driver")
+                && notes[0].contains("https://splunk:8088"),
+            "{notes:?}"
+        );
+        let (streams, notes) = pick_streams(&tasks(), Some("audit")).expect("picked");
+        assert!(streams.is_empty());
+        assert_eq!(notes.len(), 2);
+        let err = pick_streams(&tasks(), Some("web")).expect_err("unknown container");
+        assert_eq!(
+            err.to_string(),
+            "container `web` not found in the task definition (containers: app, audit)"
+        );
+    }
+
+    #[test]
+    fn lines_name_the_task_when_several_are_merged() {
+        let e = LogEvent {
+            timestamp: chrono::DateTime::from_timestamp_millis(1_764_900_000_123)
+                .unwrap_or_default(),
+            message: "hello".into(),
+            task_id: "t1".into(),
+            container: "app".into(),
+        };
+        assert_eq!(text_line(&e, false), "2025-12-05T02:00:00.123Z app hello");
+        assert_eq!(text_line(&e, true), "2025-12-05T02:00:00.123Z t1/app hello");
+        assert_eq!(
+            json_line(&e).expect("json"),
+            r#"{"timestamp":"2025-12-05T02:00:00.123Z","task_id":"t1","container":"app","message":"hello"}"#
+        );
+    }
+}
