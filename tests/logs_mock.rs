@@ -411,3 +411,121 @@ fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
     );
     assert!(e.contains("log group /ecs/ledger"), "{e}");
 }
+
+#[test]
+fn following_picks_up_a_stream_once_it_exists() {
+    let rule = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| r.next_token().is_none() && r.start_from_head() == Some(true))
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#
+                    .to_string(),
+            ),
+        )
+        .output(|| page(events(1, 2), "b1", "f1"))
+        .build();
+    let aws = clients_with_logs(&[], &[], &[], &[&rule]);
+    let streams = vec![ContainerLogs {
+        task_id: TASK.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream: stream(),
+            region: "eu-west-1".into(),
+        },
+    }];
+    let mut tokens = vec![None];
+    let clock = FakeClock::default();
+    let stop = Interrupt::new();
+    let stopper = stop.clone();
+    let mut seen = 0;
+    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
+        seen += events.len();
+        if seen > 0 {
+            stopper.trigger();
+        }
+        Ok(true)
+    };
+    block_on_test(ecsnap::commands::logs::follow(
+        &aws,
+        &streams,
+        &mut tokens,
+        &clock,
+        Duration::from_secs(1),
+        &stop,
+        &mut on_events,
+    ))
+    .expect("a missing stream is not an error while following");
+    assert_eq!(seen, 2);
+    assert_eq!(tokens, [Some("f1".to_string())]);
+    assert_eq!(rule.num_calls(), 2);
+}
+
+#[test]
+fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
+    use ecsnap::analysis::stop::diagnose;
+    use ecsnap::model::TaskContainer;
+    use ecsnap::ops::wait::{StoppedTask, Verdict, WaitOutcome};
+
+    let td = task_definition();
+    let newest = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| r.limit() == Some(LAST_LINES))
+        .then_output(|| page(events(6, 10), "b1", "f1"));
+    let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
+    let oom = Task {
+        id: "oom1".into(),
+        task_definition: td_arn("ledger", 2),
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_reason: Some("Essential container in task exited".into()),
+        containers: vec![TaskContainer {
+            name: "app".into(),
+            exit_code: Some(137),
+            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
+            ..TaskContainer::default()
+        }],
+        ..Task::default()
+    };
+    let scaled = Task {
+        id: "scaled1".into(),
+        task_definition: td_arn("ledger", 1),
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_reason: Some("Scaling activity initiated by (deployment ecs-svc/123)".into()),
+        ..Task::default()
+    };
+    let stopped = |t: &Task| StoppedTask {
+        task_id: t.id.clone(),
+        task_definition: t.task_definition.clone(),
+        reason: t.stopped_reason.clone(),
+        stop: diagnose(t),
+    };
+    let outcome = WaitOutcome {
+        verdict: Verdict::Failed("rollout FAILED".into()),
+        elapsed: Duration::from_mins(1),
+        polls: 12,
+        service: None,
+        events: Vec::new(),
+        stopped_tasks: vec![stopped(&oom), stopped(&scaled)],
+    };
+    let text = block_on_test(ecsnap::commands::logs::failed_tasks_last_lines(
+        &aws, &outcome,
+    ));
+    assert!(
+        text.contains("task oom1 stopped (out of memory): a container ran out of memory"),
+        "{text}"
+    );
+    assert!(text.contains("app, last 5 lines:"), "{text}");
+    assert!(
+        text.contains(" line 6\n") && text.contains(" line 10\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("scaled1"),
+        "a normal stop is not a failure: {text}"
+    );
+    assert_eq!(newest.num_calls(), 1);
+}

@@ -195,7 +195,7 @@ const FAILED_TASKS_SHOWN: usize = 3;
 
 /// After a failed wait: the newest stopped tasks that failed, each with its class and
 /// the last lines of its essential containers (or where their logs go).
-pub(crate) async fn failed_tasks_last_lines(
+pub async fn failed_tasks_last_lines(
     aws: &AwsClients,
     outcome: &crate::ops::wait::WaitOutcome,
 ) -> String {

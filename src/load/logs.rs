@@ -244,7 +244,8 @@ pub async fn merged_since(
 }
 
 /// The newest lines of each stream after its `tokens` entry, merged by time; the tokens
-/// move on. Streams without a token are skipped.
+/// move on. A stream without a token (it did not exist yet) is read from its start once
+/// it exists.
 pub async fn follow_once(
     aws: &AwsClients,
     streams: &[ContainerLogs],
@@ -252,10 +253,24 @@ pub async fn follow_once(
 ) -> Result<Vec<LogEvent>> {
     let mut events = Vec::new();
     for (logs, token) in streams.iter().zip(tokens.iter_mut()) {
-        let (Some((group, stream)), Some(from)) = (logs.stream(), token.as_deref()) else {
+        let Some((group, stream)) = logs.stream() else {
             continue;
         };
-        let page = newer_lines(aws, group, stream, from).await?;
+        let answer = match token.as_deref() {
+            Some(from) => newer_lines(aws, group, stream, from).await,
+            // A stream that did not exist yet: from its start, once it does.
+            None => {
+                aws.logs
+                    .get_log_events(group, stream, None, true, None, None)
+                    .await
+            }
+        };
+        let page = match answer {
+            Err(Error::NotFound {
+                kind: "log stream", ..
+            }) if token.is_none() => continue,
+            other => other?,
+        };
         if page.next_forward_token.is_some() {
             *token = page.next_forward_token;
         }
