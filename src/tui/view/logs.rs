@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::model::{LogEvent, LogSource, arn_name};
 use crate::tui::app::AppState;
@@ -16,7 +16,25 @@ use crate::tui::theme::Theme;
 /// `MM-DD HH:MM:SS` and a space.
 const TIME_WIDTH: usize = 15;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, view: &LogsView, theme: Theme) {
+/// Draws the view over the pane's `body`, and the search being typed over the `status`
+/// line.
+pub fn draw_over(
+    frame: &mut Frame<'_>,
+    body: Rect,
+    status: Rect,
+    state: &AppState,
+    view: &LogsView,
+    theme: Theme,
+) {
+    frame.render_widget(Clear, body);
+    draw(frame, body, state, view, theme);
+    if view.searching {
+        frame.render_widget(Clear, status);
+        frame.render_widget(search_status(view, theme), status);
+    }
+}
+
+fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, view: &LogsView, theme: Theme) {
     let block = Block::bordered().title(title(view));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -231,7 +249,7 @@ pub fn match_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
 }
 
 /// The status line while a search is typed.
-pub fn search_status(view: &LogsView, theme: Theme) -> Line<'static> {
+fn search_status(view: &LogsView, theme: Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(" /", theme.key()),
         Span::raw(view.search.clone()),

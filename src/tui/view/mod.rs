@@ -69,19 +69,16 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     .areas(area);
     frame.render_widget(header::header_line(state, head.width, theme), head);
     frame.render_widget(tabs_line(state, theme), tabs);
-    match (&state.logs, state.pane) {
-        (Some(view), _) => logs::draw(frame, body, state, view, theme),
-        (None, PaneId::Services) => services::draw(frame, body, state, theme),
-        (None, PaneId::Tasks) => tasks::draw(frame, body, state, theme),
-        (None, PaneId::Detail) => detail::draw(frame, body, state, theme),
-        (None, PaneId::Snapshots) => snapshots::draw(frame, body, state, theme),
-        (None, PaneId::Orphans) => orphans::draw(frame, body, state, theme),
+    match state.pane {
+        PaneId::Services => services::draw(frame, body, state, theme),
+        PaneId::Tasks => tasks::draw(frame, body, state, theme),
+        PaneId::Detail => detail::draw(frame, body, state, theme),
+        PaneId::Snapshots => snapshots::draw(frame, body, state, theme),
+        PaneId::Orphans => orphans::draw(frame, body, state, theme),
     }
-    match &state.logs {
-        Some(view) if view.searching => {
-            frame.render_widget(logs::search_status(view, theme), status);
-        }
-        _ => frame.render_widget(footer::status_line(state, theme), status),
+    frame.render_widget(footer::status_line(state, theme), status);
+    if let Some(view) = &state.logs {
+        logs::draw_over(frame, body, status, state, view, theme);
     }
     if let Some(m) = &state.modal {
         frame.render_widget(modal_footer(theme), foot);
