@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::effects::Effect;
+use super::modal::wait::WITH_LINES;
 use super::msg::{Msg, Planned};
 use crate::aws::AwsClients;
 use crate::load;
@@ -162,18 +163,21 @@ async fn started_then_wait(
     };
     let progress_tx = tx.clone();
     let lines_aws = aws.clone();
-    let mut lines_asked = 0usize;
     let mut on_progress = move |p: &WaitProgress| {
         let _ = progress_tx.send(Msg::WaitProgress {
             generation,
             progress: p.clone(),
         });
-        for t in &p.new_stopped_tasks {
-            let failed = t.stop.as_ref().is_none_or(|d| d.class.is_failure());
-            if failed && lines_asked < LAST_LINES_TASKS {
-                lines_asked += 1;
-                spawn_last_lines(&lines_aws, generation, t, &progress_tx);
-            }
+        // The view shows the lines of the newest failed tasks only: those of this poll
+        // are the newest, so asking for its newest few keeps every shown task covered
+        // (and a crash loop costs a few reads a poll, not one per task ever stopped).
+        let failed = p
+            .new_stopped_tasks
+            .iter()
+            .rev()
+            .filter(|t| t.stop.as_ref().is_none_or(|d| d.class.is_failure()));
+        for t in failed.take(WITH_LINES) {
+            spawn_last_lines(&lines_aws, generation, t, &progress_tx);
         }
     };
     let clock = SystemClock::default();
@@ -192,9 +196,6 @@ async fn started_then_wait(
         result: outcome.map_err(|e| text(&e)),
     }
 }
-
-/// Stopped tasks of one wait whose last log lines are loaded (a crash loop stops many).
-const LAST_LINES_TASKS: usize = 8;
 
 /// Loads the last lines of each essential container of a task that stopped while the
 /// rollout was watched; the answer carries the dialog's generation.

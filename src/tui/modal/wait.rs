@@ -11,6 +11,8 @@ use crate::ops::wait::{StoppedTask, Verdict, WaitOutcome, WaitProgress};
 
 /// Events kept on screen.
 pub const EVENTS_KEPT: usize = 8;
+/// The newest failed stopped tasks shown with their last log lines.
+pub const WITH_LINES: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct WaitView {

@@ -8,7 +8,7 @@ use crate::model::arn_name;
 use crate::ops::wait::Verdict;
 use crate::tui::app::AppState;
 use crate::tui::modal::Modal;
-use crate::tui::modal::wait::WaitView;
+use crate::tui::modal::wait::{WITH_LINES, WaitView};
 use crate::tui::theme::Theme;
 
 pub fn wait_lines(
@@ -111,7 +111,6 @@ fn capitalise(s: &str) -> String {
 
 /// Stopped tasks shown, newest first; the newest ones with their last log lines.
 const STOPPED_SHOWN: usize = 4;
-const STOPPED_WITH_LINES: usize = 2;
 
 /// Each task that stopped while watching: id, revision and reason, its class and hint,
 /// and (for the newest that failed) the last lines of each essential container.
@@ -124,7 +123,8 @@ fn stopped_lines(w: &WaitView, theme: Theme) -> Vec<Line<'static>> {
         format!("Stopped tasks ({}, newest first):", w.stopped.len()),
         theme.heading(),
     ));
-    for (i, t) in w.stopped.iter().rev().take(STOPPED_SHOWN).enumerate() {
+    let mut failed_before = 0;
+    for t in w.stopped.iter().rev().take(STOPPED_SHOWN) {
         let failure = t.stop.as_ref().is_none_or(|d| d.class.is_failure());
         out.push(Line::styled(
             format!(
@@ -139,9 +139,10 @@ fn stopped_lines(w: &WaitView, theme: Theme) -> Vec<Line<'static>> {
         if let Some(d) = &t.stop {
             out.push(Line::raw(format!("    {}: {}", d.class.label(), d.hint)));
         }
-        if i < STOPPED_WITH_LINES && failure {
+        if failure && failed_before < WITH_LINES {
             out.extend(last_lines(w, &t.task_id, theme));
         }
+        failed_before += usize::from(failure);
     }
     out
 }
