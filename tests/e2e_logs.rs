@@ -1,5 +1,5 @@
 //! `ecsnap logs` run as the real binary against moto: a task definition with the awslogs
-//! driver (and a splunk sidecar), a service's tasks and a standalone task, their log
+//! driver (and a splunk sidecar), a service's tasks and a stopped standalone task, their log
 //! streams filled with PutLogEvents through the SDK first. `--json` must return exactly the
 //! events put: by task, by service (merged by time), one container, since a time; the
 //! sidecar says where its logs go; a missing log group is named.
@@ -29,7 +29,7 @@ struct LogsFleet {
     emulator: Emulator,
     /// The service's two tasks.
     service_tasks: Vec<String>,
-    /// A task outside any service.
+    /// A task outside any service, stopped.
     standalone: String,
     /// A task whose awslogs group was never created.
     no_group: String,
@@ -193,6 +193,14 @@ async fn seed(endpoint: &str) -> (Vec<String>, String, String, Vec<Seeded>, i64)
         }
         put.send().await.expect("put log events");
     }
+    // The standalone task has stopped since: its logs are still read.
+    ecs.stop_task()
+        .cluster(CLUSTER)
+        .task(&standalone)
+        .reason("Essential container in task exited")
+        .send()
+        .await
+        .expect("stop the standalone task");
     (service_tasks, standalone, no_group, events, base_ms)
 }
 
@@ -287,7 +295,7 @@ fn logs_of_a_task_are_exactly_the_events_put() {
     assert_eq!(
         seen(&lines),
         seeded_of(&[&f.standalone]),
-        "a standalone task"
+        "a stopped standalone task"
     );
 }
 
