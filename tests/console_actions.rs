@@ -137,6 +137,7 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
             task_id: format!("task{poll}"),
             task_definition: format!("{TD}:2"),
             reason: Some("Essential container in task exited (OOM)".into()),
+            ..StoppedTask::default()
         }],
         poll_error: None,
         verdict,

@@ -185,13 +185,18 @@ fn every_key_is_in_the_help_and_the_footer() {
     let dialog_footer = view::modal_footer(theme).to_string();
     for b in KEYMAP {
         let opens_in = |pane: PaneId| match b.scope {
-            Scope::Modal | Scope::Jump | Scope::Help => true,
+            Scope::Modal | Scope::Jump | Scope::Help | Scope::Logs | Scope::LogsSearch => true,
             Scope::Filter => Scope::Lists.applies(pane),
             _ => false,
         };
         if matches!(
             b.scope,
-            Scope::Modal | Scope::Filter | Scope::Jump | Scope::Help
+            Scope::Modal
+                | Scope::Filter
+                | Scope::Jump
+                | Scope::Help
+                | Scope::Logs
+                | Scope::LogsSearch
         ) {
             let own_footer = if b.scope == Scope::Modal {
                 dialog_footer.clone()

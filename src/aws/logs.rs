@@ -73,18 +73,17 @@ impl LogsApi for LogsAdapter {
         limit: Option<i32>,
         start_time: Option<i64>,
     ) -> Result<LogPage> {
-        let mut req = self
+        // Sent with a token too: AWS asks for `startFromHead=true` whenever a
+        // `nextForwardToken` is passed, and `false` (the default) pages backward.
+        let req = self
             .client
             .get_log_events()
             .log_group_name(group)
             .log_stream_name(stream)
             .set_next_token(token.map(str::to_string))
             .set_limit(limit.map(|l| l.clamp(1, GET_LOG_EVENTS_MAX)))
-            .set_start_time(start_time);
-        if token.is_none() {
-            // A token already says which way it pages.
-            req = req.start_from_head(from_head);
-        }
+            .set_start_time(start_time)
+            .start_from_head(from_head);
         let out = req.send().await.map_err(|e| {
             let code = e.code().map(str::to_string);
             let mut err = self.ctx.err("logs:GetLogEvents")(e);

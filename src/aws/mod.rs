@@ -134,8 +134,9 @@ pub trait IdentityApi: Send + Sync {
 pub trait LogsApi: Send + Sync {
     /// One page of a stream, events oldest to newest. Without `token` the newest page, or
     /// with `from_head` the oldest (from `start_time`, epoch ms); with a page's
-    /// `next_backward_token` the page before it, with its `next_forward_token` the lines
-    /// after it. At either end the token comes back unchanged.
+    /// `next_backward_token` (and `from_head` false) the page before it, with its
+    /// `next_forward_token` (and `from_head` true, as AWS requires) the lines after it.
+    /// At either end the token comes back unchanged.
     async fn get_log_events(
         &self,
         group: &str,

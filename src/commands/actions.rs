@@ -448,11 +448,17 @@ async fn wait_with_progress(
             "{cluster}/{service} is stable ({}s)",
             outcome.elapsed.as_secs()
         ),
-        v => eprintln!(
-            "{cluster}/{service}: {} — {}",
-            v.word(),
-            v.reason().unwrap_or_default()
-        ),
+        v => {
+            eprintln!(
+                "{cluster}/{service}: {} — {}",
+                v.word(),
+                v.reason().unwrap_or_default()
+            );
+            eprint!(
+                "{}",
+                super::logs::failed_tasks_last_lines(aws, &outcome).await
+            );
+        }
     }
     Ok(outcome)
 }
@@ -483,6 +489,9 @@ pub fn progress_text(p: &WaitProgress) -> String {
             t.task_id,
             t.reason.as_deref().unwrap_or("(no reason given)")
         );
+        if let Some(d) = &t.stop {
+            let _ = writeln!(line, "          {}: {}", d.class.label(), d.hint);
+        }
     }
     if let Some(e) = &p.poll_error {
         let _ = writeln!(line, "        poll failed, retrying: {e}");

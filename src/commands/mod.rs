@@ -6,6 +6,7 @@ mod diff;
 mod fleet;
 mod interrupts;
 mod listings;
+pub mod logs;
 mod report;
 
 use std::io::Write;
@@ -71,6 +72,27 @@ pub async fn run(cli: Cli) -> Result<i32> {
             Box::pin(actions::run_lifecycle(lifecycle, &cli.global, settings)).await
         }
         Command::Report { markdown } => report::run(markdown, &cli.global, &settings).await,
+        Command::Logs {
+            cluster,
+            service,
+            task,
+            container,
+            since,
+            follow,
+        } => {
+            one_place("logs")?;
+            let aws = connect_from(&cli.global).await?;
+            let args = logs::LogsArgs {
+                cluster,
+                service,
+                task,
+                container,
+                since,
+                follow,
+                json: cli.global.json,
+            };
+            logs::run(&aws, &args).await
+        }
         listing if fleet::is_fleet(&cli.global, &settings) => {
             fleet::run(listing, &cli.global, &settings).await
         }

@@ -8,12 +8,15 @@ use futures::{StreamExt, stream};
 use crate::analysis::logs::log_source;
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
-use crate::model::{LogEvent, LogPage, LogSource, Task};
+pub use crate::model::LastLines;
+use crate::model::{LogEvent, LogPage, LogSource, Task, TaskDefinition};
 
 use super::ecs::{load_tasks, resolve_cluster};
 
 /// How many lines the first screen of a stream asks for (one GetLogEvents call).
 pub const FIRST_PAGE: i32 = 200;
+/// Lines of each essential container the wait view shows for a task that stopped.
+pub const LAST_LINES: i32 = 5;
 /// Streams read at once by the command and the wait view.
 const STREAMS_AT_ONCE: usize = 4;
 /// A forward read stops after this many pages (10,000 events each at most).
@@ -52,6 +55,11 @@ pub async fn sources_of(aws: &AwsClients, task: &Task) -> Result<TaskLogs> {
         .ecs
         .describe_task_definition(&task.task_definition)
         .await?;
+    Ok(sources_in(&td, task, &aws.region))
+}
+
+/// Where each container of `task` logs, its task definition known.
+pub fn sources_in(td: &TaskDefinition, task: &Task, region: &str) -> TaskLogs {
     let containers = td
         .containers
         .iter()
@@ -59,17 +67,18 @@ pub async fn sources_of(aws: &AwsClients, task: &Task) -> Result<TaskLogs> {
             task_id: task.id.clone(),
             container: c.name.clone(),
             essential: c.essential,
-            source: log_source(c.log_configuration.as_ref(), &c.name, &task.id, &aws.region),
+            source: log_source(c.log_configuration.as_ref(), &c.name, &task.id, region),
         })
         .collect();
-    Ok(TaskLogs {
+    TaskLogs {
         task: task.clone(),
         containers,
-    })
+    }
 }
 
 /// The log sources of the tasks asked for: one task by id (running or recently stopped,
-/// standalone too), or every live and recently stopped task of a service.
+/// standalone too), or every live and recently stopped task of a service. Each task
+/// definition is described once, however many tasks run it.
 pub async fn task_log_sources(
     aws: &AwsClients,
     cluster: &str,
@@ -92,9 +101,23 @@ pub async fn task_log_sources(
         }
         None => load_tasks(aws, cluster, service).await?,
     };
+    let mut definitions: Vec<TaskDefinition> = Vec::new();
     let mut out = Vec::with_capacity(tasks.len());
     for task in &tasks {
-        out.push(sources_of(aws, task).await?);
+        let known = definitions
+            .iter()
+            .position(|td| td.arn == task.task_definition);
+        let index = if let Some(i) = known {
+            i
+        } else {
+            let td = aws
+                .ecs
+                .describe_task_definition(&task.task_definition)
+                .await?;
+            definitions.push(td);
+            definitions.len() - 1
+        };
+        out.push(sources_in(&definitions[index], task, &aws.region));
     }
     Ok(out)
 }
@@ -139,7 +162,7 @@ pub async fn newer_lines(
     forward_token: &str,
 ) -> Result<LogPage> {
     aws.logs
-        .get_log_events(group, stream, Some(forward_token), false, None, None)
+        .get_log_events(group, stream, Some(forward_token), true, None, None)
         .await
 }
 
@@ -172,31 +195,57 @@ pub async fn stream_since(
     Ok((events, token))
 }
 
+/// The events of several streams, merged by time, and what is needed to follow them.
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    pub events: Vec<LogEvent>,
+    /// The forward token of each stream, in the order of the streams asked for.
+    pub tokens: Vec<Option<String>>,
+    /// Streams that do not exist (yet): a task that never logged. A missing group is an
+    /// error instead: it names the group.
+    pub missing: Vec<String>,
+}
+
 /// The events of several streams from `since`, merged by time; the forward token of each
 /// stream (in the order of `streams`) for following them.
 pub async fn merged_since(
     aws: &AwsClients,
     streams: &[ContainerLogs],
     since: Option<i64>,
-) -> Result<(Vec<LogEvent>, Vec<Option<String>>)> {
+) -> Result<Merged> {
     let answers: Vec<Result<(Vec<LogEvent>, Option<String>)>> = stream::iter(streams)
         .map(|s| stream_since(aws, s, since))
         .buffered(STREAMS_AT_ONCE)
         .collect()
         .await;
-    let mut events = Vec::new();
-    let mut tokens = Vec::with_capacity(streams.len());
-    for answer in answers {
-        let (mut e, token) = answer?;
-        events.append(&mut e);
-        tokens.push(token);
+    let mut merged = Merged::default();
+    for (answer, logs) in answers.into_iter().zip(streams) {
+        match answer {
+            Ok((mut e, token)) => {
+                merged.events.append(&mut e);
+                merged.tokens.push(token);
+            }
+            Err(Error::NotFound {
+                kind: "log stream",
+                name,
+                ..
+            }) => {
+                merged.missing.push(format!(
+                    "task {} container {}: log stream {name} does not exist (yet)",
+                    logs.task_id, logs.container
+                ));
+                merged.tokens.push(None);
+            }
+            Err(e) => return Err(e),
+        }
     }
-    sort_by_time(&mut events);
-    Ok((events, tokens))
+    sort_by_time(&mut merged.events);
+    Ok(merged)
 }
 
 /// The newest lines of each stream after its `tokens` entry, merged by time; the tokens
-/// move on. Streams without a token are skipped.
+/// move on. A stream without a token (it did not exist yet) is read from its start once
+/// it exists.
 pub async fn follow_once(
     aws: &AwsClients,
     streams: &[ContainerLogs],
@@ -204,10 +253,24 @@ pub async fn follow_once(
 ) -> Result<Vec<LogEvent>> {
     let mut events = Vec::new();
     for (logs, token) in streams.iter().zip(tokens.iter_mut()) {
-        let (Some((group, stream)), Some(from)) = (logs.stream(), token.as_deref()) else {
+        let Some((group, stream)) = logs.stream() else {
             continue;
         };
-        let page = newer_lines(aws, group, stream, from).await?;
+        let answer = match token.as_deref() {
+            Some(from) => newer_lines(aws, group, stream, from).await,
+            // A stream that did not exist yet: from its start, once it does.
+            None => {
+                aws.logs
+                    .get_log_events(group, stream, None, true, None, None)
+                    .await
+            }
+        };
+        let page = match answer {
+            Err(Error::NotFound {
+                kind: "log stream", ..
+            }) if token.is_none() => continue,
+            other => other?,
+        };
         if page.next_forward_token.is_some() {
             *token = page.next_forward_token;
         }
@@ -217,38 +280,35 @@ pub async fn follow_once(
     Ok(events)
 }
 
-/// The last lines of one container, for the wait view: `n` newest, or why there are none.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastLines {
-    pub container: String,
-    pub lines: std::result::Result<Vec<LogEvent>, String>,
-}
-
 /// The newest `n` lines of each essential container of a task (one call each); a
 /// container whose logs ecsnap cannot read says where they go instead.
 pub async fn last_lines(aws: &AwsClients, task: &Task, n: i32) -> Result<Vec<LastLines>> {
     let sources = sources_of(aws, task).await?;
-    let essential: Vec<&ContainerLogs> =
-        sources.containers.iter().filter(|c| c.essential).collect();
-    let answers: Vec<LastLines> = stream::iter(essential)
-        .map(|c| async move {
-            let lines = match (&c.source, c.stream()) {
-                (_, Some((group, stream))) => newest_page(aws, group, stream, n)
-                    .await
-                    .map(|p| p.events)
-                    .map_err(|e| e.to_string()),
-                (LogSource::Other { driver, where_ }, None) => Err(format!("{driver}: {where_}")),
-                (LogSource::Awslogs { .. }, None) => Err(String::new()),
-            };
-            LastLines {
-                container: c.container.clone(),
-                lines,
-            }
-        })
+    let essential: Vec<ContainerLogs> = sources
+        .containers
+        .into_iter()
+        .filter(|c| c.essential)
+        .collect();
+    // Owned containers: the future stays `Send` for any borrow (the console spawns it).
+    Ok(stream::iter(essential)
+        .map(|c| container_last_lines(aws, c, n))
         .buffered(STREAMS_AT_ONCE)
         .collect()
-        .await;
-    Ok(answers)
+        .await)
+}
+
+async fn container_last_lines(aws: &AwsClients, c: ContainerLogs, n: i32) -> LastLines {
+    let lines = match &c.source {
+        LogSource::Awslogs { group, stream, .. } => newest_page(aws, group, stream, n)
+            .await
+            .map(|p| p.events)
+            .map_err(|e| e.to_string()),
+        LogSource::Other { driver, where_ } => Err(format!("{driver}: {where_}")),
+    };
+    LastLines {
+        container: c.container,
+        lines,
+    }
 }
 
 fn tag(mut e: LogEvent, logs: &ContainerLogs) -> LogEvent {

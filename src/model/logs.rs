@@ -52,3 +52,11 @@ pub struct LogPage {
     /// Reads lines newer than this page (follow).
     pub next_forward_token: Option<String>,
 }
+
+/// The last lines of one container (the wait view, a failed `--wait`): the newest few, or
+/// why there are none (another log driver, a missing stream, a denied read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastLines {
+    pub container: String,
+    pub lines: Result<Vec<LogEvent>, String>,
+}

@@ -15,7 +15,7 @@ pub use ecs::{
     PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
     TaskDefinition, TaskVolume,
 };
-pub use logs::{LogConfiguration, LogEvent, LogPage, LogSource};
+pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).

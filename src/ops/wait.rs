@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::analysis::stop::{StopDiagnosis, diagnose};
 use crate::aws::{EcsApi, TaskStatusFilter};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::model::{Deployment, Service, ServiceEvent};
@@ -140,11 +141,13 @@ impl Verdict {
 }
 
 /// A task of the service that stopped while waiting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoppedTask {
     pub task_id: String,
     pub task_definition: String,
     pub reason: Option<String>,
+    /// Why it stopped, classified (`analysis::stop`), with the hint of what to look at.
+    pub stop: Option<StopDiagnosis>,
 }
 
 /// What one poll saw.
@@ -489,6 +492,7 @@ async fn new_stopped_tasks(
             .into_iter()
             .filter(|t| t.service_name().is_none_or(|s| s == service_name))
             .map(|t| StoppedTask {
+                stop: diagnose(&t),
                 task_id: t.id,
                 task_definition: t.task_definition,
                 reason: t.stopped_reason,

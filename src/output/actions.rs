@@ -190,6 +190,10 @@ pub struct StoppedTaskJson {
     pub task_id: String,
     pub task_definition: String,
     pub stopped_reason: Option<String>,
+    /// The classified stop reason (`out_of_memory`, `image_not_found` …), as in
+    /// `tasks --json`.
+    pub stop_class: Option<&'static str>,
+    pub stop_hint: Option<String>,
 }
 
 impl From<&StoppedTask> for StoppedTaskJson {
@@ -198,6 +202,8 @@ impl From<&StoppedTask> for StoppedTaskJson {
             task_id: t.task_id.clone(),
             task_definition: t.task_definition.clone(),
             stopped_reason: t.reason.clone(),
+            stop_class: t.stop.as_ref().map(|d| d.class.code()),
+            stop_hint: t.stop.as_ref().map(|d| d.hint.clone()),
         }
     }
 }

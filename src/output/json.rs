@@ -278,3 +278,24 @@ impl From<&OrphanReport> for OrphansJson {
         }
     }
 }
+
+/// One line of `ecsnap logs --json` (JSON lines: one object per log event). `timestamp`
+/// is RFC 3339 UTC with milliseconds (CloudWatch Logs keeps milliseconds).
+#[derive(Debug, Serialize)]
+pub struct LogLineJson {
+    pub timestamp: String,
+    pub task_id: String,
+    pub container: String,
+    pub message: String,
+}
+
+impl From<&crate::model::LogEvent> for LogLineJson {
+    fn from(e: &crate::model::LogEvent) -> Self {
+        Self {
+            timestamp: e.timestamp.to_rfc3339_opts(SecondsFormat::Millis, true),
+            task_id: e.task_id.clone(),
+            container: e.container.clone(),
+            message: e.message.clone(),
+        }
+    }
+}

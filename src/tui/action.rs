@@ -55,4 +55,15 @@ pub enum Action {
     /// Rollback picker: allow the highlighted revision although an image of it was
     /// deleted from ECR.
     ModalForce,
+    /// Open the Logs view of the selected task.
+    Logs,
+    // In the Logs view.
+    /// Follow new lines, on/off.
+    LogsFollow,
+    /// Wrap long lines, on/off.
+    LogsWrap,
+    /// Show the next container of the task.
+    LogsContainer,
+    /// Go to the next older line that matches the search.
+    LogsNextMatch,
 }

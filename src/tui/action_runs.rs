@@ -8,13 +8,16 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::effects::Effect;
+use super::modal::wait::WITH_LINES;
 use super::msg::{Msg, Planned};
 use crate::aws::AwsClients;
+use crate::load;
+use crate::model::Task;
 use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
 use crate::ops::interrupt::Interrupt;
 use crate::ops::redeploy::{self, Started};
 use crate::ops::session::LazySession;
-use crate::ops::wait::{SystemClock, WaitOptions, WaitProgress, wait_for_stable};
+use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress, wait_for_stable};
 use crate::ops::{restore_user, rollback};
 
 /// Time between polls while the console watches a rollout.
@@ -159,11 +162,23 @@ async fn started_then_wait(
         ..WaitOptions::default()
     };
     let progress_tx = tx.clone();
+    let lines_aws = aws.clone();
     let mut on_progress = move |p: &WaitProgress| {
         let _ = progress_tx.send(Msg::WaitProgress {
             generation,
             progress: p.clone(),
         });
+        // The view shows the lines of the newest failed tasks only: those of this poll
+        // are the newest, so asking for its newest few keeps every shown task covered
+        // (and a crash loop costs a few reads a poll, not one per task ever stopped).
+        let failed = p
+            .new_stopped_tasks
+            .iter()
+            .rev()
+            .filter(|t| t.stop.as_ref().is_none_or(|d| d.class.is_failure()));
+        for t in failed.take(WITH_LINES) {
+            spawn_last_lines(&lines_aws, generation, t, &progress_tx);
+        }
     };
     let clock = SystemClock::default();
     let s = &started.service;
@@ -180,6 +195,32 @@ async fn started_then_wait(
         generation,
         result: outcome.map_err(|e| text(&e)),
     }
+}
+
+/// Loads the last lines of each essential container of a task that stopped while the
+/// rollout was watched; the answer carries the dialog's generation.
+fn spawn_last_lines(
+    aws: &AwsClients,
+    generation: u64,
+    stopped: &StoppedTask,
+    tx: &UnboundedSender<Msg>,
+) {
+    let (aws, tx) = (aws.clone(), tx.clone());
+    let task = Task {
+        id: stopped.task_id.clone(),
+        task_definition: stopped.task_definition.clone(),
+        ..Task::default()
+    };
+    tokio::spawn(async move {
+        let result = load::logs::last_lines(&aws, &task, load::logs::LAST_LINES)
+            .await
+            .map_err(|e| text(&e));
+        let _ = tx.send(Msg::LastLines {
+            generation,
+            task_id: task.id,
+            result,
+        });
+    });
 }
 
 /// The cleanup plans for what was marked (planned by ops), preflighted.

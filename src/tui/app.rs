@@ -140,6 +140,10 @@ pub struct AppState {
     pub modal: Option<super::modal::Modal>,
     /// The newest dialog's generation (answers for older ones are dropped).
     pub action_generation: u64,
+    /// The Logs view of a task, drawn over the panes; it takes every key while open.
+    pub logs: Option<super::panes::logs::LogsView>,
+    /// The newest Logs view's generation.
+    pub logs_generation: u64,
 }
 
 impl AppState {
@@ -180,6 +184,8 @@ impl AppState {
             cleanup_interrupted: false,
             modal: None,
             action_generation: 0,
+            logs: None,
+            logs_generation: 0,
         }
     }
 

@@ -10,11 +10,13 @@ use tokio::task::AbortHandle;
 
 use super::msg::Msg;
 use super::panes::detail::DetailData;
+use super::panes::logs::PageKind;
 use super::panes::tasks::TasksData;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
+use crate::model::Task;
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::interrupt::Interrupt;
@@ -101,6 +103,23 @@ pub enum Effect {
     LoadLifecycle {
         generation: u64,
     },
+    /// The Logs view: where the task's containers log (its task definition).
+    LoadLogSources {
+        generation: u64,
+        task: Task,
+    },
+    /// The Logs view: one GetLogEvents page (newest, older by the backward token, newer
+    /// by the forward token).
+    LoadLogPage {
+        generation: u64,
+        container: usize,
+        group: String,
+        stream: String,
+        kind: PageKind,
+        token: Option<String>,
+    },
+    /// The Logs view closed: stop its reads (follow included).
+    CancelLogs,
 }
 
 impl Effect {
@@ -115,6 +134,13 @@ impl Effect {
             Effect::LoadOrphans { .. } => "orphans",
             Effect::LoadUnique { .. } => "unique",
             Effect::LoadLifecycle { .. } => "lifecycle",
+            Effect::LoadLogPage {
+                kind: PageKind::Newer,
+                ..
+            } => FOLLOW_SLOT,
+            Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::CancelLogs => {
+                LOGS_SLOT
+            }
             _ => "action",
         }
     }
@@ -163,13 +189,18 @@ impl EffectRunner {
                 return;
             }
             Effect::Cleanup { .. } => self.cleanup_interrupt = Interrupt::new(),
+            Effect::CancelLogs => {
+                if let Some(follow) = self.running.remove(FOLLOW_SLOT) {
+                    follow.abort();
+                }
+            }
             _ => {}
         }
         let slot = effect.slot();
         if let Some(previous) = self.running.remove(slot) {
             previous.abort();
         }
-        if effect == Effect::CancelAction {
+        if matches!(effect, Effect::CancelAction | Effect::CancelLogs) {
             return;
         }
         let (aws, settings, tx) = (self.aws.clone(), self.settings.clone(), self.tx.clone());
@@ -189,6 +220,75 @@ impl Drop for EffectRunner {
         for (_, h) in self.running.drain() {
             h.abort();
         }
+    }
+}
+
+/// The Logs view's page reads and its follow reads: separate slots, so following does not
+/// cancel a page being read back.
+const LOGS_SLOT: &str = "logs";
+const FOLLOW_SLOT: &str = "logs-follow";
+
+/// Performs one of the Logs view's reads (`LoadLogSources`, `LoadLogPage`) and returns
+/// its answer; `None` for any other effect. The runner does the same on a tokio task; the
+/// tests call this to drive the view against mocked clients.
+pub async fn perform_logs_read(effect: Effect, aws: &AwsClients) -> Option<Msg> {
+    let read = matches!(
+        effect,
+        Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }
+    );
+    if read {
+        Some(logs_read(effect, aws).await)
+    } else {
+        None
+    }
+}
+
+async fn logs_read(effect: Effect, aws: &AwsClients) -> Msg {
+    match effect {
+        Effect::LoadLogSources { generation, task } => Msg::LogSources {
+            generation,
+            result: load::logs::sources_of(aws, &task)
+                .await
+                .map(|t| t.containers)
+                .map_err(|e| text(&e)),
+        },
+        Effect::LoadLogPage {
+            generation,
+            container,
+            group,
+            stream,
+            kind,
+            token,
+        } => Msg::LogPage {
+            generation,
+            container,
+            kind,
+            result: log_page(aws, &group, &stream, kind, token.as_deref())
+                .await
+                .map_err(|e| text(&e)),
+        },
+        // Generation 0 answers no view: dropped.
+        other => Msg::LogSources {
+            generation: 0,
+            result: Err(format!("not a Logs view read: {other:?}")),
+        },
+    }
+}
+
+/// One page for the Logs view, through the loaders the command uses.
+async fn log_page(
+    aws: &AwsClients,
+    group: &str,
+    stream: &str,
+    kind: PageKind,
+    token: Option<&str>,
+) -> crate::Result<crate::model::LogPage> {
+    match (kind, token) {
+        (PageKind::Older, Some(t)) => {
+            load::logs::older_page(aws, group, stream, t, load::logs::FIRST_PAGE).await
+        }
+        (PageKind::Newer, Some(t)) => load::logs::newer_lines(aws, group, stream, t).await,
+        _ => load::logs::newest_page(aws, group, stream, load::logs::FIRST_PAGE).await,
     }
 }
 
@@ -309,6 +409,9 @@ async fn perform(
                     .await
                     .map_err(|e| text(&e)),
             }
+        }
+        read @ (Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }) => {
+            logs_read(read, aws).await
         }
         action => super::action_runs::perform(action, aws, session, tx, interrupt).await,
     }

@@ -102,6 +102,10 @@ pub enum Scope {
     Help,
     /// An open dialog (it takes every key); listed in its own footer and help section.
     Modal,
+    /// The Logs view of a task (it takes every key but Ctrl-C).
+    Logs,
+    /// Typing a search in the Logs view: these keys, and every other character is text.
+    LogsSearch,
 }
 
 impl Scope {
@@ -112,7 +116,12 @@ impl Scope {
             Scope::Lists => pane != PaneId::Detail,
             Scope::Pane(p) => p == pane,
             Scope::Panes(ps) => ps.contains(&pane),
-            Scope::Filter | Scope::Jump | Scope::Help | Scope::Modal => false,
+            Scope::Filter
+            | Scope::Jump
+            | Scope::Help
+            | Scope::Modal
+            | Scope::Logs
+            | Scope::LogsSearch => false,
         }
     }
 
@@ -127,6 +136,8 @@ impl Scope {
             Scope::Jump => "while jumping".into(),
             Scope::Help => "in the help".into(),
             Scope::Modal => "in a dialog".into(),
+            Scope::Logs => "in the Logs view".into(),
+            Scope::LogsSearch => "while searching logs".into(),
         }
     }
 }
@@ -174,7 +185,7 @@ const fn b(
     }
 }
 
-use Scope::{Filter, Global, Help, Jump, Lists, Modal, Pane, Panes};
+use Scope::{Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Modal, Pane, Panes};
 
 /// The panes that show one service: rollback and redeploy work from each.
 const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
@@ -242,6 +253,23 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Modal, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
     b(&[Key::ch('R')], Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
     b(&[Key::ch('f')], Modal, Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
+    b(&[Key::ch('l')], Pane(PaneId::Tasks), Action::Logs, "logs", "open the Logs view of the selected task (running or stopped): its containers' CloudWatch Logs, newest lines first"),
+    b(&[ESC, Key::ch('q')], Logs, Action::Back, "back", "close the Logs view (follow stops)"),
+    b(&[Key::ch('f')], Logs, Action::LogsFollow, "follow", "follow new lines (read once a second at most), on/off; stops when the view closes"),
+    b(&[Key::ch('/')], Logs, Action::Filter, "search", "search the lines as you type (case-insensitive); matches are highlighted"),
+    b(&[Key::ch('n')], Logs, Action::LogsNextMatch, "next match", "go to the next older line that matches the search"),
+    b(&[Key::ch('c')], Logs, Action::LogsContainer, "container", "show the task's next container (other log drivers say where their logs go)"),
+    b(&[Key::ch('w')], Logs, Action::LogsWrap, "wrap", "wrap long lines, on/off"),
+    b(&[Key::ch('k'), UP], Logs, Action::Up, "older", "scroll back one line (older pages load as you reach the top)"),
+    b(&[Key::ch('j'), DOWN], Logs, Action::Down, "newer", "scroll forward one line"),
+    b(&[Key::code(KeyCode::PageUp)], Logs, Action::PageUp, "page back", "scroll back one page (loads the page before the oldest line, one at a time)"),
+    b(&[Key::code(KeyCode::PageDown)], Logs, Action::PageDown, "page fwd", "scroll forward one page"),
+    b(&[Key::ch('g'), Key::code(KeyCode::Home)], Logs, Action::Top, "oldest", "go to the oldest line loaded (and load the page before it)"),
+    b(&[Key::ch('G'), Key::code(KeyCode::End)], Logs, Action::Bottom, "newest", "go to the newest line"),
+    b(&[Key::ch('?')], Logs, Action::Help, "help", "show the help"),
+    b(&[ENTER], LogsSearch, Action::Confirm, "keep", "keep the search and stop typing"),
+    b(&[ESC], LogsSearch, Action::Cancel, "clear", "clear the search and stop typing"),
+    b(&[BACKSPACE], LogsSearch, Action::DeleteChar, "delete", "delete the last character of the search"),
 ];
 
 /// The bindings of an input, overlay or dialog scope (`Filter`, `Jump`, `Help`, `Modal`),
@@ -355,7 +383,10 @@ mod tests {
     #[test]
     fn inputs_bind_no_plain_character() {
         // Every plain character types text in the filter and a jump.
-        for b in bindings_in(Scope::Filter).chain(bindings_in(Scope::Jump)) {
+        for b in bindings_in(Scope::Filter)
+            .chain(bindings_in(Scope::Jump))
+            .chain(bindings_in(Scope::LogsSearch))
+        {
             for k in b.keys {
                 assert!(
                     !matches!(k.code, KeyCode::Char(_)) || k.ctrl,
@@ -373,7 +404,14 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_an_input_overlay_or_dialog() {
-        for scope in [Scope::Filter, Scope::Jump, Scope::Help, Scope::Modal] {
+        for scope in [
+            Scope::Filter,
+            Scope::Jump,
+            Scope::Help,
+            Scope::Modal,
+            Scope::Logs,
+            Scope::LogsSearch,
+        ] {
             let mut seen: Vec<Key> = Vec::new();
             for b in bindings_in(scope) {
                 for k in b.keys {

@@ -13,6 +13,7 @@ pub mod effects;
 mod flows;
 pub mod jump;
 pub mod keymap;
+mod logs;
 pub mod modal;
 pub mod msg;
 pub mod panes;

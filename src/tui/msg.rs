@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use super::panes::detail::DetailData;
+use super::panes::logs::PageKind;
 use super::panes::tasks::TasksData;
 use crate::analysis::lifecycle_report::LifecycleReport;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
-use crate::model::{CallerIdentity, Service};
+use crate::load::logs::ContainerLogs;
+use crate::model::{CallerIdentity, LastLines, LogPage, Service};
 use crate::ops::cleanup::{CleanupPlan, ItemResult};
 use crate::ops::redeploy::{RedeployPlan, Started};
 use crate::ops::restore_user::{RestorePlan, Restored};
@@ -113,6 +115,25 @@ pub enum Msg {
     Lifecycle {
         generation: u64,
         result: Result<Vec<LifecycleReport>, String>,
+    },
+    /// The wait view: the last log lines of a task that stopped (`generation`: the
+    /// dialog's).
+    LastLines {
+        generation: u64,
+        task_id: String,
+        result: Result<Vec<LastLines>, String>,
+    },
+    /// The Logs view: where the task's containers log (`generation`: the view's).
+    LogSources {
+        generation: u64,
+        result: Result<Vec<ContainerLogs>, String>,
+    },
+    /// The Logs view: one GetLogEvents page of container `container`.
+    LogPage {
+        generation: u64,
+        container: usize,
+        kind: PageKind,
+        result: Result<LogPage, String>,
     },
 }
 

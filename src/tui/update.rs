@@ -45,7 +45,9 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Tick(now) => {
             state.now = now;
             state.tick = state.tick.wrapping_add(1);
-            due_refreshes(state)
+            let mut effects = due_refreshes(state);
+            effects.extend(super::logs::on_tick(state));
+            effects
         }
         Event::Resize { height, .. } => {
             state.page = usize::from(height.saturating_sub(12)).max(1);
@@ -81,6 +83,9 @@ fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     }
     if state.modal.is_some() {
         return flows::on_key(state, key);
+    }
+    if state.logs.is_some() && state.mode != Mode::Help {
+        return super::logs::on_key(state, key);
     }
     match state.mode.clone() {
         Mode::Help => {
@@ -158,7 +163,12 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::ModalSnapshotFirst
         | Action::DeleteChar
         | Action::Complete
-        | Action::ModalForce => {}
+        | Action::ModalForce
+        | Action::LogsFollow
+        | Action::LogsWrap
+        | Action::LogsContainer
+        | Action::LogsNextMatch => {}
+        Action::Logs => return super::logs::open(state),
     }
     Vec::new()
 }
@@ -620,6 +630,9 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             {
                 s.unique.insert(key, outcome);
             }
+        }
+        logs @ (Msg::LogSources { .. } | Msg::LogPage { .. }) => {
+            return super::logs::on_msg(state, logs);
         }
         action => return flows::on_msg(state, action),
     }

@@ -220,7 +220,8 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
         | Msg::WaitDone { generation, .. }
         | Msg::CleanupItem { generation, .. }
         | Msg::CleanupDone { generation, .. }
-        | Msg::Restored { generation, .. } => Some(*generation),
+        | Msg::Restored { generation, .. }
+        | Msg::LastLines { generation, .. } => Some(*generation),
         _ => None,
     }
 }
@@ -295,6 +296,12 @@ fn answer(
                 modal.stage = Stage::Done;
             }
         }
+        (
+            Msg::LastLines {
+                task_id, result, ..
+            },
+            ModalKind::Wait(w),
+        ) => w.record_lines(task_id, result),
         (Msg::WaitDone { result, .. }, ModalKind::Wait(w)) => {
             w.finish(result);
             modal.stage = Stage::Done;

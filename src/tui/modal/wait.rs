@@ -1,15 +1,18 @@
 //! The wait view: a started rollout watched by `ops::wait::wait_for_stable`, one progress
 //! message per poll — deployments (desired/pending/running, rollout state), elapsed time,
-//! the newest service events, stopped reasons of tasks that die — and the verdict.
+//! the newest service events, tasks that die with their classified reason, hint and last
+//! log lines (`Msg::LastLines`, loaded as each failed task is reported) — and the verdict.
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Deployment, ServiceEvent};
+use crate::model::{Deployment, LastLines, ServiceEvent};
 use crate::ops::redeploy::Started;
 use crate::ops::wait::{StoppedTask, Verdict, WaitOutcome, WaitProgress};
 
 /// Events kept on screen.
 pub const EVENTS_KEPT: usize = 8;
+/// The newest failed stopped tasks shown with their last log lines.
+pub const WITH_LINES: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct WaitView {
@@ -24,6 +27,9 @@ pub struct WaitView {
     /// Newest first.
     pub events: Vec<ServiceEvent>,
     pub stopped: Vec<StoppedTask>,
+    /// The last log lines of stopped tasks, by task id, as they arrive (each container's
+    /// lines, or why there are none); the whole load's error otherwise.
+    pub last_lines: Vec<(String, Result<Vec<LastLines>, String>)>,
     pub poll_error: Option<String>,
     pub verdict: Verdict,
     /// The watch itself failed (service gone, too many poll errors).
@@ -46,6 +52,7 @@ impl WaitView {
             deployments: s.deployments.clone(),
             events,
             stopped: Vec::new(),
+            last_lines: Vec::new(),
             poll_error: None,
             verdict: Verdict::InProgress,
             error: None,
@@ -69,6 +76,20 @@ impl WaitView {
         self.events.truncate(EVENTS_KEPT);
         self.stopped.extend(p.new_stopped_tasks.iter().cloned());
         self.verdict = p.verdict.clone();
+    }
+
+    /// The last lines of a stopped task arrived.
+    pub fn record_lines(&mut self, task_id: String, lines: Result<Vec<LastLines>, String>) {
+        self.last_lines.retain(|(t, _)| *t != task_id);
+        self.last_lines.push((task_id, lines));
+    }
+
+    /// The last lines of a stopped task, once loaded.
+    pub fn lines_of(&self, task_id: &str) -> Option<&Result<Vec<LastLines>, String>> {
+        self.last_lines
+            .iter()
+            .find(|(t, _)| t == task_id)
+            .map(|(_, l)| l)
     }
 
     pub fn finish(&mut self, result: Result<WaitOutcome, String>) {

@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod lifecycle;
+pub mod logs;
 pub mod orphans;
 pub mod services;
 pub mod snapshots;

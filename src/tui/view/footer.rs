@@ -13,8 +13,18 @@ use crate::tui::theme::Theme;
 /// Every key of the pane as `key word`, in table order, as many as fit; `? help` always
 /// stays visible at the end when some had to be left out.
 pub fn footer_line(pane: PaneId, width: u16, theme: Theme) -> Line<'static> {
-    let width = usize::from(width);
     let items: Vec<(String, &str)> = bindings_for(pane).map(|b| (b.label(), b.short)).collect();
+    fitted(&items, width, theme)
+}
+
+/// The keys of a scope (the Logs view's), as many as fit, `? help` kept visible.
+pub fn scope_footer_fitted(scope: Scope, width: u16, theme: Theme) -> Line<'static> {
+    let items: Vec<(String, &str)> = bindings_in(scope).map(|b| (b.label(), b.short)).collect();
+    fitted(&items, width, theme)
+}
+
+fn fitted(items: &[(String, &str)], width: u16, theme: Theme) -> Line<'static> {
+    let width = usize::from(width);
     let tail = "… ? help";
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
@@ -51,6 +61,13 @@ pub fn scope_footer(scope: Scope, theme: Theme) -> Line<'static> {
 
 /// The footer without a dialog: the keys of the input or overlay open, else the pane's.
 pub fn footer_for(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
+    match &state.logs {
+        Some(view) if view.searching => return scope_footer(Scope::LogsSearch, theme),
+        Some(_) if state.mode != Mode::Help => {
+            return scope_footer_fitted(Scope::Logs, width, theme);
+        }
+        _ => {}
+    }
     match state.mode {
         Mode::Normal => footer_line(state.pane, width, theme),
         Mode::Filter => scope_footer(Scope::Filter, theme),

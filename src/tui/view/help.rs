@@ -50,6 +50,14 @@ pub fn help_lines(pane: PaneId, theme: Theme) -> Vec<Line<'static>> {
         "While jumping (other keys type the name)",
         &mut bindings_in(Scope::Jump),
     );
+    section(
+        "In the Logs view (l on a task; it takes every key)",
+        &mut bindings_in(Scope::Logs),
+    );
+    section(
+        "While searching logs (other keys type the search)",
+        &mut bindings_in(Scope::LogsSearch),
+    );
     section("In this help", &mut bindings_in(Scope::Help));
     lines
 }

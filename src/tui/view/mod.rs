@@ -14,6 +14,7 @@ mod footer;
 mod header;
 mod help;
 mod lifecycle;
+mod logs;
 mod modal;
 mod modal_plans;
 mod orphans;
@@ -77,6 +78,9 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
     }
     frame.render_widget(footer::status_line(state, theme), status);
+    if let Some(view) = &state.logs {
+        logs::draw_over(frame, body, status, state, view, theme);
+    }
     if let Some(m) = &state.modal {
         frame.render_widget(modal_footer(theme), foot);
         modal::draw(frame, body, state, m, theme);

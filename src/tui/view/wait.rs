@@ -1,6 +1,6 @@
 //! The wait view's lines: what was done, the verdict and elapsed time, each deployment's
-//! desired/pending/running and rollout state, stopped tasks with their reasons, and the
-//! newest service events.
+//! desired/pending/running and rollout state, stopped tasks with their classified reason,
+//! hint and last log lines, and the newest service events.
 
 use ratatui::text::Line;
 
@@ -8,7 +8,7 @@ use crate::model::arn_name;
 use crate::ops::wait::Verdict;
 use crate::tui::app::AppState;
 use crate::tui::modal::Modal;
-use crate::tui::modal::wait::WaitView;
+use crate::tui::modal::wait::{WITH_LINES, WaitView};
 use crate::tui::theme::Theme;
 
 pub fn wait_lines(
@@ -41,6 +41,15 @@ pub fn wait_lines(
             format!("{elapsed} elapsed · poll {} · {verdict}", w.polls),
             style,
         ),
+    ];
+    // The way out of a failure right under it, where a small terminal still shows it.
+    if w.offers_rollback() {
+        out.push(Line::styled(
+            "R rolls back now (opens the picker) · Esc closes",
+            theme.bold(),
+        ));
+    }
+    out.extend([
         Line::raw(""),
         Line::styled(
             format!(
@@ -49,7 +58,7 @@ pub fn wait_lines(
             ),
             theme.table_header(),
         ),
-    ];
+    ]);
     if w.deployments.is_empty() {
         out.push(Line::styled("  (no deployments reported)", theme.dim()));
     }
@@ -71,43 +80,25 @@ pub fn wait_lines(
             theme.warn(),
         ));
     }
-    if !w.stopped.is_empty() {
-        out.push(Line::styled("Stopped tasks:", theme.heading()));
-        for t in w.stopped.iter().rev().take(4) {
-            out.push(Line::styled(
-                format!(
-                    "  {} ({}): {}",
-                    t.task_id,
-                    arn_name(&t.task_definition),
-                    t.reason.as_deref().unwrap_or("(no reason given)")
-                ),
-                theme.bad(),
-            ));
-        }
-    }
+    out.extend(stopped_lines(w, theme));
     out.push(Line::styled("Events (newest first):", theme.heading()));
     if w.events.is_empty() {
         out.push(Line::styled("  (none yet)", theme.dim()));
     }
-    for e in w.events.iter().take(5) {
+    let events_shown = if w.stopped.is_empty() { 5 } else { 3 };
+    for e in w.events.iter().take(events_shown) {
         let at = e
             .created_at
             .map_or_else(|| "--:--:--".into(), |t| t.format("%H:%M:%S").to_string());
         out.push(Line::raw(format!("  {at} {}", e.message)));
     }
-    out.push(Line::raw(""));
-    out.push(Line::styled(
-        if w.offers_rollback() {
-            "R rolls back now (opens the picker) · Esc closes"
-        } else {
-            "Esc stops watching (the deployment goes on in ECS)"
-        },
-        if w.offers_rollback() {
-            theme.bold()
-        } else {
-            theme.dim()
-        },
-    ));
+    if !w.offers_rollback() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            "Esc stops watching (the deployment goes on in ECS)",
+            theme.dim(),
+        ));
+    }
     out
 }
 
@@ -116,4 +107,85 @@ fn capitalise(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
+}
+
+/// Stopped tasks shown, newest first; the newest ones with their last log lines.
+const STOPPED_SHOWN: usize = 4;
+
+/// Each task that stopped while watching: id, revision and reason, its class and hint,
+/// and (for the newest that failed) the last lines of each essential container.
+fn stopped_lines(w: &WaitView, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if w.stopped.is_empty() {
+        return out;
+    }
+    out.push(Line::styled(
+        format!("Stopped tasks ({}, newest first):", w.stopped.len()),
+        theme.heading(),
+    ));
+    let mut failed_before = 0;
+    for t in w.stopped.iter().rev().take(STOPPED_SHOWN) {
+        let failure = t.stop.as_ref().is_none_or(|d| d.class.is_failure());
+        out.push(Line::styled(
+            format!(
+                "  {} {} ({}): {}",
+                if failure { "✗" } else { "·" },
+                t.task_id,
+                arn_name(&t.task_definition),
+                t.reason.as_deref().unwrap_or("(no reason given)")
+            ),
+            if failure { theme.bad() } else { theme.dim() },
+        ));
+        if let Some(d) = &t.stop {
+            out.push(Line::raw(format!("    {}: {}", d.class.label(), d.hint)));
+        }
+        if failure && failed_before < WITH_LINES {
+            out.extend(last_lines(w, &t.task_id, theme));
+        }
+        failed_before += usize::from(failure);
+    }
+    out
+}
+
+/// The last log lines of one stopped task, per essential container.
+fn last_lines(w: &WaitView, task_id: &str, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    match w.lines_of(task_id) {
+        None => out.push(Line::styled(
+            "    (loading its last log lines…)",
+            theme.dim(),
+        )),
+        Some(Err(e)) => out.push(Line::styled(format!("    no log lines: {e}"), theme.warn())),
+        Some(Ok(containers)) if containers.is_empty() => {
+            out.push(Line::styled("    (no essential container)", theme.dim()));
+        }
+        Some(Ok(containers)) => {
+            for c in containers {
+                match &c.lines {
+                    Ok(lines) if lines.is_empty() => out.push(Line::styled(
+                        format!("    {}: (no log lines)", c.container),
+                        theme.dim(),
+                    )),
+                    Ok(lines) => {
+                        out.push(Line::styled(
+                            format!("    {} — last {} log lines:", c.container, lines.len()),
+                            theme.bold(),
+                        ));
+                        for l in lines {
+                            out.push(Line::raw(format!(
+                                "      {} {}",
+                                l.timestamp.format("%H:%M:%S"),
+                                l.message
+                            )));
+                        }
+                    }
+                    Err(why) => out.push(Line::styled(
+                        format!("    {}: {why}", c.container),
+                        theme.warn(),
+                    )),
+                }
+            }
+        }
+    }
+    out
 }

@@ -1,0 +1,275 @@
+//! The Logs view: a title naming the task, the container and its stream; a status line
+//! (lines loaded, follow, wrap, search); the lines, newest at the bottom, with their
+//! timestamps and the search's matches highlighted. A container that does not log to
+//! CloudWatch Logs says which driver it uses and where its logs go.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::model::{LogEvent, LogSource, arn_name};
+use crate::tui::app::AppState;
+use crate::tui::panes::logs::LogsView;
+use crate::tui::theme::Theme;
+
+/// `MM-DD HH:MM:SS` and a space.
+const TIME_WIDTH: usize = 15;
+
+/// Draws the view over the pane's `body`, and the search being typed over the `status`
+/// line.
+pub fn draw_over(
+    frame: &mut Frame<'_>,
+    body: Rect,
+    status: Rect,
+    state: &AppState,
+    view: &LogsView,
+    theme: Theme,
+) {
+    frame.render_widget(Clear, body);
+    draw(frame, body, state, view, theme);
+    if view.searching {
+        frame.render_widget(Clear, status);
+        frame.render_widget(search_status(view, theme), status);
+    }
+}
+
+fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, view: &LogsView, theme: Theme) {
+    let block = Block::bordered().title(title(view));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [status, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(status_line(state, view, theme), status);
+    let rows = usize::from(body.height).max(1);
+    view.height.set(rows);
+    let lines = body_lines(state, view, usize::from(body.width).max(1), rows, theme);
+    let mut paragraph = Paragraph::new(lines);
+    if view.wrap {
+        paragraph = paragraph.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(paragraph, body);
+}
+
+fn title(view: &LogsView) -> String {
+    let count = view.containers.as_ref().map_or(0, Vec::len);
+    let container = view
+        .current()
+        .map(|(c, _)| format!(" · {} ({}/{count})", c.container, view.selected + 1))
+        .unwrap_or_default();
+    format!(
+        " Logs · {} · task {} ({}){container} ",
+        view.cluster,
+        view.task.id,
+        arn_name(&view.task.task_definition)
+    )
+}
+
+fn status_line(state: &AppState, view: &LogsView, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    if let Some((c, buffer)) = view.current() {
+        if let LogSource::Awslogs { group, stream, .. } = &c.source {
+            spans.push(Span::styled(format!("{group} {stream}"), theme.dim()));
+            spans.push(Span::raw(format!(" · {} lines", buffer.lines.len())));
+        }
+        if buffer.loading && buffer.loaded {
+            spans.push(Span::styled(
+                format!(" · {} older page…", super::spinner(state)),
+                theme.warn(),
+            ));
+        }
+    }
+    if view.follow {
+        spans.push(Span::styled(" · ● following", theme.good()));
+    }
+    if view.wrap {
+        spans.push(Span::raw(" · wrap"));
+    }
+    if view.searching || !view.search.is_empty() {
+        spans.push(Span::styled(" · /", theme.key()));
+        spans.push(Span::raw(view.search.clone()));
+        if view.searching {
+            spans.push(Span::styled("▏", theme.key()));
+        }
+        spans.push(Span::styled(
+            format!(" ({} matches)", view.match_count()),
+            theme.dim(),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn body_lines(
+    state: &AppState,
+    view: &LogsView,
+    width: usize,
+    rows: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    if let Some(e) = &view.error {
+        return vec![
+            Line::styled("Cannot read where this task's containers log:", theme.bad()),
+            Line::raw(e.clone()),
+        ];
+    }
+    let Some((container, buffer)) = view.current() else {
+        let text = if view.containers.is_some() {
+            "this task definition has no containers".to_string()
+        } else {
+            format!("{} reading the task definition…", super::spinner(state))
+        };
+        return vec![Line::styled(text, theme.dim())];
+    };
+    if let LogSource::Other { driver, where_ } = &container.source {
+        return vec![
+            Line::styled(
+                format!(
+                    "Container {} logs with the {driver} driver, not to CloudWatch Logs:",
+                    container.container
+                ),
+                theme.warn(),
+            ),
+            Line::raw(where_.clone()),
+        ];
+    }
+    if let Some(e) = &buffer.error {
+        let mut out = vec![Line::styled(e.clone(), theme.bad())];
+        if !buffer.loaded {
+            return out;
+        }
+        out.truncate(1);
+        return out
+            .into_iter()
+            .chain(event_lines(view, width, rows - 1, theme))
+            .collect();
+    }
+    if !buffer.loaded {
+        return vec![Line::styled(
+            format!("{} reading the newest lines…", super::spinner(state)),
+            theme.dim(),
+        )];
+    }
+    if buffer.lines.is_empty() {
+        return vec![Line::styled(
+            if view.follow {
+                "no lines yet — following"
+            } else {
+                "no lines in this stream (f follows it)"
+            },
+            theme.dim(),
+        )];
+    }
+    event_lines(view, width, rows, theme)
+}
+
+/// The lines that fit, bottom-up from the newest shown (`scroll` back from the newest);
+/// above the oldest loaded line, whether older ones exist.
+fn event_lines(view: &LogsView, width: usize, rows: usize, theme: Theme) -> Vec<Line<'static>> {
+    let Some((_, buffer)) = view.current() else {
+        return Vec::new();
+    };
+    let len = buffer.lines.len();
+    let bottom = len.saturating_sub(1).saturating_sub(view.scroll);
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut used = 0;
+    let mut index = bottom + 1;
+    while index > 0 {
+        let e = &buffer.lines[index - 1];
+        let height = if view.wrap {
+            (TIME_WIDTH + e.message.chars().count())
+                .div_ceil(width)
+                .max(1)
+        } else {
+            1
+        };
+        if used + height > rows {
+            break;
+        }
+        used += height;
+        index -= 1;
+        out.push(event_line(view, e, theme));
+    }
+    if index == 0 && used < rows {
+        out.push(Line::styled(
+            if buffer.at_start {
+                "── start of the stream ──".to_string()
+            } else if buffer.loading {
+                "── loading older lines… ──".to_string()
+            } else {
+                "── older lines: scroll up to load them ──".to_string()
+            },
+            theme.dim(),
+        ));
+    }
+    out.reverse();
+    out
+}
+
+fn event_line(view: &LogsView, e: &LogEvent, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        e.timestamp.format("%m-%d %H:%M:%S ").to_string(),
+        theme.dim(),
+    )];
+    let mut rest = 0;
+    for (start, end) in match_ranges(&e.message, &view.search) {
+        spans.push(Span::raw(e.message[rest..start].to_string()));
+        spans.push(Span::styled(
+            e.message[start..end].to_string(),
+            theme.selected(),
+        ));
+        rest = end;
+    }
+    spans.push(Span::raw(e.message[rest..].to_string()));
+    Line::from(spans)
+}
+
+/// Byte ranges of `needle` in `text`, case-insensitive, not overlapping. (When
+/// lowercasing changes the text's length, only ASCII letters fold.)
+pub fn match_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let lower = text.to_lowercase();
+    let (hay, needle) = if lower.len() == text.len() {
+        (lower, needle.to_lowercase())
+    } else {
+        (text.to_ascii_lowercase(), needle.to_ascii_lowercase())
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = hay.get(from..).and_then(|h| h.find(&needle)) {
+        let start = from + i;
+        let end = start + needle.len().max(1);
+        if text.is_char_boundary(start) && text.is_char_boundary(end) {
+            out.push((start, end));
+        }
+        from = end;
+    }
+    out
+}
+
+/// The status line while a search is typed.
+fn search_status(view: &LogsView, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" /", theme.key()),
+        Span::raw(view.search.clone()),
+        Span::styled("▏", theme.key()),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_are_found_case_insensitively_and_do_not_overlap() {
+        assert_eq!(
+            match_ranges("Error: error ERR", "err"),
+            vec![(0, 3), (7, 10), (13, 16)]
+        );
+        assert_eq!(match_ranges("aaaa", "aa"), vec![(0, 2), (2, 4)]);
+        assert!(match_ranges("anything", "").is_empty());
+        assert_eq!(match_ranges("héllo wörld", "WÖ"), vec![(7, 10)]);
+        assert_eq!(match_ranges("héllo world", "WO"), vec![(7, 9)]);
+    }
+}
