@@ -4,6 +4,7 @@
 
 pub mod age;
 pub mod cost;
+pub mod exec;
 pub mod health;
 pub mod in_use;
 pub mod keep;

@@ -2,6 +2,7 @@
 
 pub mod actions;
 mod demo;
+mod hands_on;
 mod interrupts;
 mod listings;
 
@@ -33,6 +34,10 @@ pub async fn run(cli: Cli) -> Result<i32> {
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
         | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
+        hands @ (Command::Exec { .. }
+        | Command::PortForward { .. }
+        | Command::Scale { .. }
+        | Command::StopTask { .. }) => Box::pin(hands_on::run(hands, &cli.global, settings)).await,
         listing => {
             let aws = connect_from(&cli.global).await?;
             listings::run(listing, &aws, &settings, cli.global.json).await

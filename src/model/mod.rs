@@ -9,6 +9,7 @@ mod resource;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
 pub use ecr::{Image, Repository};
+pub use ecs::TaskExec;
 pub use ecs::{
     ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
     TaskDefinition, TaskVolume,
@@ -35,3 +36,5 @@ mod tests {
         assert_eq!(arn_name("plain"), "plain");
     }
 }
+mod session;
+pub use session::{ExecSession, SessionHandle};

@@ -2,5 +2,6 @@
 //! don't break scripts) and plain-text tables.
 
 pub mod actions;
+pub mod hands_on;
 pub mod json;
 pub mod table;

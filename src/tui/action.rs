@@ -52,4 +52,13 @@ pub enum Action {
     DeleteChar,
     /// Complete the jump to the highlighted match.
     Complete,
+    /// Open a shell in the selected task (ECS Exec).
+    Exec,
+    /// Forward a local port to the selected task.
+    PortForward,
+    /// Stop the selected task.
+    StopTask,
+    /// Desired count of the service in view +1 / -1.
+    ScaleUp,
+    ScaleDown,
 }

@@ -140,6 +140,10 @@ pub struct AppState {
     pub modal: Option<super::modal::Modal>,
     /// The newest dialog's generation (answers for older ones are dropped).
     pub action_generation: u64,
+    /// The plugin run the event loop starts next (an exec or a port forward).
+    pub foreground: Option<super::modal::hands_on::Foreground>,
+    /// Port forwards running behind the console (the header shows them).
+    pub forwards: Vec<String>,
 }
 
 impl AppState {
@@ -180,6 +184,8 @@ impl AppState {
             cleanup_interrupted: false,
             modal: None,
             action_generation: 0,
+            foreground: None,
+            forwards: Vec::new(),
         }
     }
 

@@ -97,6 +97,16 @@ pub enum Effect {
     /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
     /// are reported (the rest "not started: interrupted").
     InterruptCleanup,
+    /// Plan a scale, a task stop, an exec or a port forward (reads only).
+    PlanHandsOn {
+        generation: u64,
+        ask: super::modal::hands_on::HandsOnAsk,
+    },
+    /// Confirmed: send exactly this plan (an exec: the container picked).
+    HandsOn {
+        generation: u64,
+        plan: super::modal::hands_on::HandsOnPlan,
+    },
 }
 
 impl Effect {

@@ -22,6 +22,7 @@ pub enum Planned {
     Redeploy(RedeployPlan),
     Restore(RestorePlan),
     Cleanup(Vec<CleanupPlan>),
+    HandsOn(super::modal::hands_on::HandsOnPlan),
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +108,11 @@ pub enum Msg {
     Restored {
         generation: u64,
         result: Result<Restored, String>,
+    },
+    /// A scale, stop, exec or port forward was sent (or refused / failed).
+    HandsOnDone {
+        generation: u64,
+        result: Result<super::modal::hands_on::HandsOnDone, String>,
     },
 }
 

@@ -71,6 +71,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             arn_name(&service.task_definition)
         )),
     ])];
+    out.push(super::exec_lines::service_exec_line(state, service, theme));
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));

@@ -49,6 +49,10 @@ pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> 
         Some(t) => spans.push(Span::raw(format!("↻ {}", t.format("%H:%M:%S")))),
         None => spans.push(Span::styled("not refreshed yet", theme.dim())),
     }
+    for route in &state.forwards {
+        spans.push(sep());
+        spans.push(Span::styled(format!("⇄ {route}"), theme.good()));
+    }
     let loads = state.loads_in_flight();
     if loads > 0 {
         spans.push(sep());
