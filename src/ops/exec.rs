@@ -132,8 +132,13 @@ pub async fn start(mutator: &Mutator, plan: &ExecPlan) -> Result<ExecSession> {
         .await
 }
 
+/// What the AWS CLI puts in the target when DescribeTasks reports no runtime id (it
+/// formats Python's `None`); a running container always has one, so only emulators and
+/// containers that already stopped get here — and the plugin then fails as the CLI's does.
+pub const MISSING_RUNTIME_ID: &str = "None";
+
 /// The runtime id of the container ECS opened the session in: from the plan, or — like
-/// the AWS CLI — from a fresh DescribeTasks.
+/// the AWS CLI — from a fresh DescribeTasks (`MISSING_RUNTIME_ID` when it reports none).
 pub async fn runtime_id(
     aws: &AwsClients,
     plan: &ExecPlan,
@@ -150,18 +155,20 @@ pub async fn runtime_id(
         return Ok(id.clone());
     }
     let found = load_task(aws, &plan.cluster, &plan.task_arn).await?;
-    found
+    let id = found
         .task
         .containers
         .iter()
         .find(|c| c.name == container)
-        .and_then(|c| c.runtime_id.clone())
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "container {container} of task {} has no runtime id: it is not running",
-                plan.task_id
-            ))
-        })
+        .and_then(|c| c.runtime_id.clone());
+    Ok(id.unwrap_or_else(|| {
+        tracing::warn!(
+            "container {container} of task {} reports no runtime id; the session target \
+             ends in {MISSING_RUNTIME_ID} as the AWS CLI's would",
+            plan.task_id
+        );
+        MISSING_RUNTIME_ID.to_string()
+    }))
 }
 
 /// The plugin call for an ExecuteCommand session (`ops::plugin` has the contract).
