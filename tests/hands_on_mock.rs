@@ -560,3 +560,68 @@ fn read_only_mode_sends_no_exec_session_scale_or_stop() {
     // Nothing sent, nothing audited.
     assert!(read_entries(&h.audit).unwrap_or_default().is_empty());
 }
+
+#[test]
+fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
+    let svc = |running: i32, pending: i32| {
+        DescribeServicesOutput::builder()
+            .services(
+                aws_sdk_ecs::types::Service::builder()
+                    .service_name("api")
+                    .cluster_arn(CLUSTER_ARN)
+                    .status("ACTIVE")
+                    .desired_count(5)
+                    .running_count(running)
+                    .pending_count(pending)
+                    .build(),
+            )
+            .build()
+    };
+    let looks = mock!(aws_sdk_ecs::Client::describe_services)
+        .sequence()
+        .output(move || svc(2, 3))
+        .output(move || svc(4, 1))
+        .output(move || svc(5, 0))
+        .build();
+    let h = harness(&[&looks], &[]);
+    let plan = scale::ScalePlan {
+        cluster: "prod".into(),
+        service: "api".into(),
+        from: 2,
+        to: 5,
+        running: 2,
+    };
+    let clock = ecsnap::ops::wait::FakeClock::default();
+    let mut seen = Vec::new();
+    let mut on_look = |s: &ecsnap::model::Service| seen.push(s.running_count);
+    let outcome = block_on(scale::wait_for_count(
+        h.aws.ecs.as_ref(),
+        &clock,
+        &plan,
+        std::time::Duration::from_secs(60),
+        std::time::Duration::from_secs(5),
+        &mut on_look,
+    ))
+    .expect("watch");
+    assert_eq!(outcome.verdict, scale::CountVerdict::Reached);
+    assert_eq!((outcome.polls, outcome.running), (3, 5));
+    assert_eq!(seen, vec![2, 4, 5]);
+    assert_eq!(clock.sleeps(), vec![std::time::Duration::from_secs(5); 2]);
+
+    // Never reaching it: timed out at the deadline, no real waiting.
+    let stuck = mock!(aws_sdk_ecs::Client::describe_services).then_output(move || svc(3, 0));
+    let h = harness(&[&stuck], &[]);
+    let clock = ecsnap::ops::wait::FakeClock::default();
+    let outcome = block_on(scale::wait_for_count(
+        h.aws.ecs.as_ref(),
+        &clock,
+        &plan,
+        std::time::Duration::from_secs(30),
+        std::time::Duration::from_secs(5),
+        &mut |_: &ecsnap::model::Service| {},
+    ))
+    .expect("watch");
+    assert_eq!(outcome.verdict, scale::CountVerdict::Moving);
+    assert_eq!(outcome.running, 3);
+    assert!(outcome.elapsed <= std::time::Duration::from_secs(30));
+}

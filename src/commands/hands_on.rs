@@ -3,9 +3,7 @@
 //! `ops/`, confirms, and executes through the guarded `Mutator` (audit-logged). `exec` and
 //! `port-forward` then hand the session to `session-manager-plugin` on this terminal.
 
-use super::actions::{
-    Session, confirm_single, emit_json, finish_dry_run, open_session, show, wait_with_progress,
-};
+use super::actions::{Session, confirm_single, emit_json, finish_dry_run, open_session, show};
 use crate::aws::connect_with_ops;
 use crate::cli::{Command, GlobalArgs, WaitArgs};
 use crate::config::Settings;
@@ -15,9 +13,10 @@ use crate::ops::confirm::{Confirmation, confirm_on_terminal};
 use crate::ops::guard::check_writable;
 use crate::ops::plugin::{Plugin, PluginContext, endpoint_url};
 use crate::ops::port_forward::{self, Forward};
-use crate::ops::wait::WaitOptions;
+use crate::ops::scale::CountVerdict;
+use crate::ops::wait::SystemClock;
 use crate::ops::{exec, scale, session, stop_task};
-use crate::output::hands_on::{PortForwardJson, ScaleJson, StopTaskJson};
+use crate::output::hands_on::{PortForwardJson, ScaleJson, ScaleWaitJson, StopTaskJson};
 
 pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
     let json = global.json;
@@ -295,19 +294,38 @@ async fn run_scale(
             exit::OK
         });
     }
-    let opts = WaitOptions {
-        timeout: wait.timeout,
-        interval: wait.interval,
-        ..WaitOptions::default()
+    let clock = SystemClock::default();
+    let mut on_look = |svc: &crate::model::Service| {
+        eprintln!(
+            "{}/{}: {} running, {} pending, desired {}",
+            svc.cluster, svc.name, svc.running_count, svc.pending_count, svc.desired_count
+        );
     };
-    let outcome = wait_with_progress(&s.aws, &plan.cluster, &plan.service, &opts).await?;
-    out.wait = Some(crate::output::actions::WaitJson::new(
-        &plan.cluster,
-        &plan.service,
-        &outcome,
-    ));
+    let outcome = scale::wait_for_count(
+        s.aws.ecs.as_ref(),
+        &clock,
+        &plan,
+        wait.timeout,
+        wait.interval,
+        &mut on_look,
+    )
+    .await?;
+    let (code, line) = match &outcome.verdict {
+        CountVerdict::Reached => (exit::OK, format!("reached {} running", plan.to)),
+        CountVerdict::Failed(why) => (exit::ROLLOUT_FAILED, format!("failed: {why}")),
+        CountVerdict::Moving => (
+            exit::TIMED_OUT,
+            format!(
+                "timed out after {}s at {} running",
+                outcome.elapsed.as_secs(),
+                outcome.running
+            ),
+        ),
+    };
+    eprintln!("{}/{}: {line}", plan.cluster, plan.service);
+    out.wait = Some(ScaleWaitJson::new(&outcome));
     emit_json(json, &out)?;
-    outcome.into_result().map(|_| exit::OK)
+    Ok(code)
 }
 
 async fn run_stop_task(

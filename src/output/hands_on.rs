@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::actions::WaitJson;
 use crate::model::Task;
 use crate::ops::port_forward::PortForwardPlan;
 use crate::ops::scale::ScalePlan;
+use crate::ops::scale::{CountOutcome, CountVerdict};
 use crate::ops::stop_task::StopPlan;
 
 #[derive(Debug, Serialize)]
@@ -20,7 +20,37 @@ pub struct ScaleJson {
     pub running_count: i32,
     /// The desired count ECS answered with; `null` on a dry run or a no-op.
     pub updated_desired_count: Option<i32>,
-    pub wait: Option<WaitJson>,
+    /// With `--wait`: how watching the running count ended.
+    pub wait: Option<ScaleWaitJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScaleWaitJson {
+    /// `reached`, `failed` or `timed_out`.
+    pub status: &'static str,
+    pub reason: Option<String>,
+    pub running_count: i32,
+    pub pending_count: i32,
+    pub elapsed_secs: u64,
+    pub polls: u32,
+}
+
+impl ScaleWaitJson {
+    pub fn new(o: &CountOutcome) -> Self {
+        let (status, reason) = match &o.verdict {
+            CountVerdict::Reached => ("reached", None),
+            CountVerdict::Failed(why) => ("failed", Some(why.clone())),
+            CountVerdict::Moving => ("timed_out", None),
+        };
+        Self {
+            status,
+            reason,
+            running_count: o.running,
+            pending_count: o.pending,
+            elapsed_secs: o.elapsed.as_secs(),
+            polls: o.polls,
+        }
+    }
 }
 
 impl ScaleJson {
