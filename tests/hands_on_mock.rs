@@ -598,7 +598,7 @@ fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
         h.aws.ecs.as_ref(),
         &clock,
         &plan,
-        std::time::Duration::from_secs(60),
+        std::time::Duration::from_mins(1),
         std::time::Duration::from_secs(5),
         &mut on_look,
     ))
