@@ -87,8 +87,42 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         out.push(Line::styled("  no events", theme.dim()));
     }
     out.push(Line::raw(""));
+    out.extend(stopped_lines(state, theme));
+    out.push(Line::raw(""));
     out.push(Line::styled("Containers", theme.heading()));
     out.extend(container_lines(state, theme));
+    out
+}
+
+/// The service's recently stopped tasks: class, when, hint and the full reason.
+fn stopped_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let Some(data) = &state.detail.data else {
+        return Vec::new();
+    };
+    let mut out = vec![Line::styled(
+        "Stopped tasks (newest first)",
+        theme.heading(),
+    )];
+    if data.stopped.is_empty() {
+        out.push(Line::styled("  none recently", theme.dim()));
+    }
+    for t in &data.stopped {
+        let style = if t.class.is_failure() {
+            theme.bad()
+        } else {
+            theme.dim()
+        };
+        let mark = if t.class.is_failure() { "✗" } else { "·" };
+        let when = short_age(t.stopped_at, state.now);
+        out.push(Line::from(vec![
+            Span::styled(format!("  {mark} {}", t.class.label()), style),
+            Span::raw(format!("  {}  {when} ago", t.id)),
+        ]));
+        out.push(Line::raw(format!("    {}", t.hint)));
+        if !t.reason.is_empty() {
+            out.push(Line::styled(format!("    {}", t.reason), theme.dim()));
+        }
+    }
     out
 }
 
