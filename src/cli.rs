@@ -258,6 +258,86 @@ pub enum Command {
         #[arg(long, requires = "apply")]
         yes: bool,
     },
+    /// Open a shell (or run a command) in a running task's container with ECS Exec, through
+    /// AWS's session-manager-plugin
+    #[command(
+        after_help = "Needs session-manager-plugin on PATH, ecs:ExecuteCommand, and a task         started with enableExecuteCommand whose role allows ssmmessages:*. Refused in         read-only mode; in a production account the task id is typed to confirm."
+    )]
+    Exec {
+        #[arg(long)]
+        cluster: String,
+        /// Task id or ARN
+        #[arg(long)]
+        task: String,
+        /// The container (needed when the task has several)
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// What to run
+        #[arg(long, default_value = crate::ops::exec::DEFAULT_COMMAND)]
+        command: String,
+        /// Go ahead without asking (production accounts)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Forward a local port to a task's port (or, with --host, to a host the task can
+    /// reach) through Session Manager, until Ctrl-C
+    PortForward {
+        #[arg(long)]
+        cluster: String,
+        /// Task id or ARN
+        #[arg(long)]
+        task: String,
+        /// The port on the task (or on --host)
+        #[arg(long, value_name = "PORT")]
+        remote_port: u16,
+        /// The local port (default: the remote port)
+        #[arg(long, value_name = "PORT")]
+        local_port: Option<u16>,
+        /// A host reachable from the task, e.g. a database endpoint
+        #[arg(long)]
+        host: Option<String>,
+        /// The container whose agent carries the session (default: one with ECS Exec running)
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// Go ahead without asking (production accounts)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Set a service's desired count (plan from → to, confirm, UpdateService)
+    Scale {
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        service: String,
+        /// The new desired count
+        #[arg(long, value_name = "N")]
+        desired: i32,
+        #[command(flatten)]
+        wait: WaitArgs,
+        /// Show the plan; change nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Stop one task with a reason (its service starts a replacement)
+    StopTask {
+        #[arg(long)]
+        cluster: String,
+        /// Task id or ARN
+        #[arg(long)]
+        task: String,
+        /// Why (default: "stopped with ecsnap by <identity>")
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// Show the plan; change nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// What `cleanup` deletes: exactly one kind.

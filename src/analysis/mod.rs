@@ -6,6 +6,7 @@
 pub mod age;
 pub mod cost;
 pub mod diff;
+pub mod exec;
 pub mod health;
 pub mod in_use;
 pub mod keep;

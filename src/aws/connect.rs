@@ -10,7 +10,7 @@ use aws_config::{BehaviorVersion, Region};
 
 use super::{
     AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, LogsAdapter, OpsClients, StsAdapter,
+    EcsOpsAdapter, LogsAdapter, OpsClients, SsmOpsAdapter, StsAdapter,
 };
 use crate::cache::TaskDefinitionCache;
 use crate::error::{AwsError, AwsErrorKind, Result};
@@ -171,7 +171,15 @@ pub(super) fn clients_from(
             ),
             ctx.clone(),
         )),
-    );
+    )
+    .with_ssm(Arc::new(SsmOpsAdapter::new(
+        aws_sdk_ssm::Client::from_conf(
+            aws_sdk_ssm::config::Builder::from(conf)
+                .retry_config(mutation_retry_config())
+                .build(),
+        ),
+        ctx.clone(),
+    )));
     let clients = AwsClients {
         ecs: Arc::new(EcsAdapter::new(aws_sdk_ecs::Client::new(conf), ctx.clone())),
         ecr: Arc::new(EcrAdapter::new(aws_sdk_ecr::Client::new(conf), ctx.clone())),

@@ -12,7 +12,7 @@ use crate::model::LogConfiguration;
 use crate::model::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
     PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
-    TaskDefinition, TaskVolume, arn_name,
+    TaskDefinition, TaskExec, TaskVolume, arn_name,
 };
 
 /// DescribeServices takes at most 10 services per call.
@@ -213,6 +213,7 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
                 enable: a.enable(),
                 rollback: a.rollback(),
             }),
+        enable_execute_command: s.enable_execute_command(),
     }
 }
 
@@ -243,7 +244,7 @@ fn volume_config(v: &aws_sdk_ecs::types::ServiceVolumeConfiguration) -> ServiceV
     }
 }
 
-fn task(t: &aws_sdk_ecs::types::Task) -> Task {
+pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
     let arn = text(t.task_arn());
     Task {
         id: arn_name(&arn).to_string(),
@@ -268,9 +269,23 @@ fn task(t: &aws_sdk_ecs::types::Task) -> Task {
                 last_status: owned(c.last_status()),
                 exit_code: c.exit_code(),
                 reason: owned(c.reason()),
+                runtime_id: owned(c.runtime_id()),
+                exec_agent: c
+                    .managed_agents()
+                    .iter()
+                    .find(|a| {
+                        a.name().map(aws_sdk_ecs::types::ManagedAgentName::as_str)
+                            == Some("ExecuteCommandAgent")
+                    })
+                    .and_then(|a| owned(a.last_status())),
             })
             .collect(),
         volumes: t.attachments().iter().filter_map(ebs_attachment).collect(),
+        exec: TaskExec {
+            enabled: t.enable_execute_command(),
+            launch_type: t.launch_type().map(|l| l.as_str().to_string()),
+            platform_version: owned(t.platform_version()),
+        },
         arn,
     }
 }

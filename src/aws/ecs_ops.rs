@@ -6,10 +6,11 @@ use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::TaskDefinitionField;
 
-use super::ecs::{service, task_definition_of};
+use super::convert::{owned, text};
+use super::ecs::{service, task, task_definition_of};
 use super::{CallContext, EcsOps, ServiceChange};
 use crate::error::Result;
-use crate::model::{Service, TaskDefinition};
+use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 
 pub struct EcsOpsAdapter {
     client: Client,
@@ -181,6 +182,7 @@ impl EcsOps for EcsOpsAdapter {
             .service(service_name);
         req = match change {
             ServiceChange::ForceNewDeployment => req.force_new_deployment(true),
+            ServiceChange::DesiredCount(n) => req.desired_count(*n),
             ServiceChange::TaskDefinition(td) => req.task_definition(td),
             ServiceChange::EbsSnapshot {
                 volume,
@@ -199,6 +201,61 @@ impl EcsOps for EcsOpsAdapter {
         out.service().map(service).ok_or_else(|| {
             self.ctx
                 .odd_answer("ecs:UpdateService", "no service in the answer")
+                .into()
+        })
+    }
+
+    async fn execute_command(
+        &self,
+        cluster: &str,
+        task_id: &str,
+        container: Option<&str>,
+        command: &str,
+    ) -> Result<ExecSession> {
+        let out = self
+            .client
+            .execute_command()
+            .cluster(cluster)
+            .task(task_id)
+            .set_container(container.map(str::to_string))
+            .command(command)
+            .interactive(true)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:ExecuteCommand"))?;
+        let Some(session) = out.session() else {
+            return Err(self
+                .ctx
+                .odd_answer("ecs:ExecuteCommand", "no session in the answer")
+                .into());
+        };
+        Ok(ExecSession {
+            cluster_arn: text(out.cluster_arn()),
+            task_arn: text(out.task_arn()),
+            container_name: text(out.container_name()),
+            container_arn: owned(out.container_arn()),
+            interactive: out.interactive(),
+            session: SessionHandle {
+                session_id: session.session_id().map(str::to_string),
+                stream_url: session.stream_url().map(str::to_string),
+                token_value: session.token_value().map(str::to_string),
+            },
+        })
+    }
+
+    async fn stop_task(&self, cluster: &str, task_id: &str, reason: &str) -> Result<Task> {
+        let out = self
+            .client
+            .stop_task()
+            .cluster(cluster)
+            .task(task_id)
+            .reason(reason)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecs:StopTask"))?;
+        out.task().map(task).ok_or_else(|| {
+            self.ctx
+                .odd_answer("ecs:StopTask", "no task in the answer")
                 .into()
         })
     }

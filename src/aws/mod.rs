@@ -13,6 +13,7 @@ mod ecs;
 mod ecs_ops;
 pub mod fleet;
 mod logs;
+mod ssm_ops;
 mod sts;
 
 use std::sync::Arc;
@@ -30,12 +31,13 @@ pub use ecr_ops::{BATCH_DELETE_IMAGE_MAX, EcrOpsAdapter};
 pub use ecs::{EcsAdapter, TaskStatusFilter};
 pub use ecs_ops::{EcsOpsAdapter, family_of, revision_of};
 pub use logs::{GET_LOG_EVENTS_MAX, LogsAdapter};
+pub use ssm_ops::SsmOpsAdapter;
 pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, ImageLookup, LaunchTemplate, LifecyclePolicy, LogPage, Repository,
-    Service, Snapshot, Task, TaskDefinition, Volume,
+    Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecyclePolicy, LogPage,
+    Repository, Service, SessionHandle, Snapshot, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -172,6 +174,8 @@ pub enum ServiceChange {
     /// Create the managed EBS volume `volume` from `snapshot_id` (the rest of the volume
     /// configuration is kept).
     EbsSnapshot { volume: String, snapshot_id: String },
+    /// Set the desired count.
+    DesiredCount(i32),
 }
 
 /// What an EC2 DryRun call said about one resource.
@@ -210,6 +214,17 @@ pub trait EcsOps: Send + Sync {
         service: &str,
         change: &ServiceChange,
     ) -> Result<Service>;
+    /// ExecuteCommand (interactive): a Session Manager session to `container` of the task
+    /// (`None`: the task's only container).
+    async fn execute_command(
+        &self,
+        cluster: &str,
+        task: &str,
+        container: Option<&str>,
+        command: &str,
+    ) -> Result<ExecSession>;
+    /// StopTask with a reason; the task as ECS answered.
+    async fn stop_task(&self, cluster: &str, task: &str, reason: &str) -> Result<Task>;
 }
 
 /// ECR mutations.
@@ -255,10 +270,38 @@ pub struct OpsClients {
     pub(crate) ecs: Arc<dyn EcsOps>,
     pub(crate) ecr: Arc<dyn EcrOps>,
     pub(crate) ec2: Arc<dyn Ec2Ops>,
+    /// Session Manager (port forwarding); `None` where it was not set up.
+    pub(crate) ssm: Option<Arc<dyn SsmOps>>,
 }
 
 impl OpsClients {
     pub fn new(ecs: Arc<dyn EcsOps>, ecr: Arc<dyn EcrOps>, ec2: Arc<dyn Ec2Ops>) -> Self {
-        Self { ecs, ecr, ec2 }
+        Self {
+            ecs,
+            ecr,
+            ec2,
+            ssm: None,
+        }
     }
+
+    /// With Session Manager for port forwarding.
+    #[must_use]
+    pub fn with_ssm(mut self, ssm: Arc<dyn SsmOps>) -> Self {
+        self.ssm = Some(ssm);
+        self
+    }
+}
+
+/// Session Manager calls: starting a session (port forwarding) and ending it.
+#[async_trait]
+pub trait SsmOps: Send + Sync {
+    /// StartSession on `target` with a document and its parameters (name → values).
+    async fn start_session(
+        &self,
+        target: &str,
+        document: &str,
+        parameters: &[(String, Vec<String>)],
+    ) -> Result<SessionHandle>;
+    /// TerminateSession: ends a session nobody will connect to.
+    async fn terminate_session(&self, session_id: &str) -> Result<()>;
 }

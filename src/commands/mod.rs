@@ -4,6 +4,7 @@ pub mod actions;
 mod demo;
 mod diff;
 mod fleet;
+mod hands_on;
 mod interrupts;
 mod listings;
 pub mod logs;
@@ -92,6 +93,13 @@ pub async fn run(cli: Cli) -> Result<i32> {
                 json: cli.global.json,
             };
             logs::run(&aws, &args).await
+        }
+        hands @ (Command::Exec { .. }
+        | Command::PortForward { .. }
+        | Command::Scale { .. }
+        | Command::StopTask { .. }) => {
+            one_place("a task action")?;
+            Box::pin(hands_on::run(hands, &cli.global, settings)).await
         }
         listing if fleet::is_fleet(&cli.global, &settings) => {
             fleet::run(listing, &cli.global, &settings).await

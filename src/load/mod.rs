@@ -30,3 +30,5 @@ pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
 pub use snapshots::{load_all_images, load_snapshot_groups};
 pub use unique::load_unique_bytes;
+mod task;
+pub use task::{TaskInCluster, load_task};

@@ -26,6 +26,8 @@ pub struct Service {
     pub circuit_breaker: Option<CircuitBreaker>,
     /// CloudWatch alarms that fail a deployment (`deploymentConfiguration.alarms`).
     pub deployment_alarms: Option<DeploymentAlarms>,
+    /// `enableExecuteCommand`: tasks the service starts can be reached with ECS Exec.
+    pub enable_execute_command: bool,
 }
 
 /// The deployment circuit breaker: stop a rollout whose tasks keep failing, and roll it
@@ -102,6 +104,19 @@ pub struct Task {
     pub stop_code: Option<String>,
     pub containers: Vec<TaskContainer>,
     pub volumes: Vec<TaskVolume>,
+    /// What ECS Exec needs to know about the task.
+    pub exec: TaskExec,
+}
+
+/// The task's side of ECS Exec: whether it was started with it, and where it runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskExec {
+    /// `enableExecuteCommand` of the task (set from the service or RunTask when it started).
+    pub enabled: bool,
+    /// `FARGATE`, `EC2`, `EXTERNAL`, when ECS says.
+    pub launch_type: Option<String>,
+    /// The Fargate platform version (`1.4.0`, `LATEST` …).
+    pub platform_version: Option<String>,
 }
 
 impl Task {
@@ -124,6 +139,10 @@ pub struct TaskContainer {
     pub last_status: Option<String>,
     pub exit_code: Option<i32>,
     pub reason: Option<String>,
+    /// The container runtime's id (Docker id): part of an ECS Exec session's target.
+    pub runtime_id: Option<String>,
+    /// `lastStatus` of the `ExecuteCommandAgent` managed agent (`RUNNING` …), when present.
+    pub exec_agent: Option<String>,
 }
 
 /// An EBS volume attached to a task (`AmazonElasticBlockStorage` attachment).

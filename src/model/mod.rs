@@ -10,6 +10,7 @@ pub mod secret;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
+pub use ecs::TaskExec;
 pub use ecs::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
     PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
@@ -37,3 +38,5 @@ mod tests {
         assert_eq!(arn_name("plain"), "plain");
     }
 }
+mod session;
+pub use session::{ExecSession, SessionHandle};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::aws::{DeleteOutcome, OpsClients, Preflight, ServiceChange};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{Service, TaskDefinition};
+use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 
 use super::audit::{Actor, AuditLog};
 use super::interrupt::{InFlight, Interrupt};
@@ -194,6 +194,9 @@ impl Mutator {
                     volume,
                     snapshot_id,
                 } => format!("volume {volume} from snapshot {snapshot_id}"),
+                ServiceChange::DesiredCount(n) => {
+                    format!("desired count {n} (now {} running)", s.running_count)
+                }
             })
         });
         result
@@ -299,6 +302,91 @@ impl Mutator {
         self.record(sending, "ecr:PutLifecyclePolicy", &ids, &result, |()| {
             Some(format!("{} bytes of policy text", policy_text.len()))
         });
+        result
+    }
+
+    /// ECS ExecuteCommand (interactive). The audit line names the task, container and
+    /// command, and the session id ECS gave.
+    pub async fn execute_command(
+        &self,
+        cluster: &str,
+        task: &str,
+        container: Option<&str>,
+        command: &str,
+    ) -> Result<ExecSession> {
+        let ids = vec![format!(
+            "{cluster}/{task}{}",
+            container.map(|c| format!("/{c}")).unwrap_or_default()
+        )];
+        let sending = self.begin("ecs:ExecuteCommand", &ids)?;
+        let result = self
+            .ops
+            .ecs
+            .execute_command(cluster, task, container, command)
+            .await;
+        self.record(sending, "ecs:ExecuteCommand", &ids, &result, |s| {
+            Some(format!(
+                "command {command:?} in {}, session {}",
+                s.container_name,
+                s.session.session_id.as_deref().unwrap_or("-")
+            ))
+        });
+        result
+    }
+
+    /// ECS StopTask with a reason.
+    pub async fn stop_task(&self, cluster: &str, task: &str, reason: &str) -> Result<Task> {
+        let ids = vec![format!("{cluster}/{task}")];
+        let sending = self.begin("ecs:StopTask", &ids)?;
+        let result = self.ops.ecs.stop_task(cluster, task, reason).await;
+        self.record(sending, "ecs:StopTask", &ids, &result, |t| {
+            Some(format!(
+                "reason {reason:?}; desired status {}",
+                t.desired_status
+            ))
+        });
+        result
+    }
+
+    /// SSM StartSession (port forwarding) to `target`.
+    pub async fn start_session(
+        &self,
+        target: &str,
+        document: &str,
+        parameters: &[(String, Vec<String>)],
+    ) -> Result<SessionHandle> {
+        let ids = vec![target.to_string()];
+        self.check("ssm:StartSession", &ids)?;
+        let Some(ssm) = self.ops.ssm.clone() else {
+            return Err(Error::Usage(
+                "Session Manager is not set up for this session: nothing was sent".into(),
+            ));
+        };
+        let sending = self.begin("ssm:StartSession", &ids)?;
+        let result = ssm.start_session(target, document, parameters).await;
+        self.record(sending, "ssm:StartSession", &ids, &result, |h| {
+            let params: Vec<String> = parameters
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.join(",")))
+                .collect();
+            Some(format!(
+                "{document} {}, session {}",
+                params.join(" "),
+                h.session_id.as_deref().unwrap_or("-")
+            ))
+        });
+        result
+    }
+
+    /// SSM TerminateSession: ends a session that was started but cannot be used.
+    pub async fn terminate_session(&self, session_id: &str) -> Result<()> {
+        let ids = vec![session_id.to_string()];
+        let Some(ssm) = self.ops.ssm.clone() else {
+            return Ok(());
+        };
+        let sending = self.begin("ssm:TerminateSession", &ids)?;
+        let result = ssm.terminate_session(session_id).await;
+        self.record(sending, "ssm:TerminateSession", &ids, &result, |()| None);
         result
     }
 }

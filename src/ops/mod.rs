@@ -14,13 +14,18 @@
 pub mod audit;
 pub mod cleanup;
 pub mod confirm;
+pub mod exec;
 pub mod guard;
 pub mod interrupt;
 pub mod lifecycle;
+pub mod plugin;
+pub mod port_forward;
 pub mod redeploy;
 pub mod restore_user;
 pub mod rollback;
+pub mod scale;
 pub mod session;
+pub mod stop_task;
 pub mod wait;
 
 use crate::aws::AwsClients;

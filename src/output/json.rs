@@ -96,6 +96,10 @@ pub struct TaskJson {
     /// False for normal stops (scaling in, replaced by a deployment, by a user).
     pub stop_is_failure: Option<bool>,
     pub volumes: Vec<TaskVolumeJson>,
+    /// Whether ECS Exec can reach the task now (`analysis::exec`).
+    pub exec_ready: bool,
+    /// Why not, and what to change; `null` when ready.
+    pub exec_blocker: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,6 +112,7 @@ pub struct TaskVolumeJson {
 impl From<&Task> for TaskJson {
     fn from(t: &Task) -> Self {
         let stop = crate::analysis::stop::diagnose(t);
+        let exec_blocker = crate::analysis::exec::exec_blocker(t, None, None);
         Self {
             task_arn: t.arn.clone(),
             task_id: t.id.clone(),
@@ -133,6 +138,8 @@ impl From<&Task> for TaskJson {
                     delete_on_termination: v.delete_on_termination,
                 })
                 .collect(),
+            exec_ready: exec_blocker.is_none(),
+            exec_blocker,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod diff;
 pub mod fleet;
+pub mod hands_on;
 pub mod json;
 pub mod lifecycle;
 pub mod report;

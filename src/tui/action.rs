@@ -66,4 +66,13 @@ pub enum Action {
     LogsContainer,
     /// Go to the next older line that matches the search.
     LogsNextMatch,
+    /// Open a shell in the selected task (ECS Exec).
+    Exec,
+    /// Forward a local port to the selected task.
+    PortForward,
+    /// Stop the selected task.
+    StopTask,
+    /// Desired count of the service in view +1 / -1.
+    ScaleUp,
+    ScaleDown,
 }

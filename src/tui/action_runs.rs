@@ -35,7 +35,12 @@ pub fn perform<'a>(
     tx: &'a UnboundedSender<Msg>,
     interrupt: Interrupt,
 ) -> futures::future::BoxFuture<'a, Msg> {
-    Box::pin(perform_inner(effect, aws, session, tx, interrupt))
+    match effect {
+        e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. }) => {
+            Box::pin(super::hands_on_runs::perform(e, aws, session))
+        }
+        e => Box::pin(perform_inner(e, aws, session, tx, interrupt)),
+    }
 }
 
 async fn perform_inner(

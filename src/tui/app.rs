@@ -144,6 +144,10 @@ pub struct AppState {
     pub logs: Option<super::panes::logs::LogsView>,
     /// The newest Logs view's generation.
     pub logs_generation: u64,
+    /// The plugin run the event loop starts next (an exec or a port forward).
+    pub foreground: Option<super::modal::hands_on::Foreground>,
+    /// Port forwards running behind the console (the header shows them).
+    pub forwards: Vec<String>,
 }
 
 impl AppState {
@@ -186,6 +190,8 @@ impl AppState {
             action_generation: 0,
             logs: None,
             logs_generation: 0,
+            foreground: None,
+            forwards: Vec::new(),
         }
     }
 

@@ -120,6 +120,16 @@ pub enum Effect {
     },
     /// The Logs view closed: stop its reads (follow included).
     CancelLogs,
+    /// Plan a scale, a task stop, an exec or a port forward (reads only).
+    PlanHandsOn {
+        generation: u64,
+        ask: super::modal::hands_on::HandsOnAsk,
+    },
+    /// Confirmed: send exactly this plan (an exec: the container picked).
+    HandsOn {
+        generation: u64,
+        plan: super::modal::hands_on::HandsOnPlan,
+    },
 }
 
 impl Effect {

@@ -11,12 +11,14 @@ mod action_runs;
 pub mod app;
 pub mod effects;
 mod flows;
+mod hands_on_runs;
 pub mod jump;
 pub mod keymap;
 mod logs;
 pub mod modal;
 pub mod msg;
 pub mod panes;
+mod plugin_runs;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -108,10 +110,19 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Reads terminal events on a plain thread (crossterm's reads block) and forwards them.
-fn spawn_input(tx: mpsc::UnboundedSender<std::io::Result<TermEvent>>, stop: Arc<AtomicBool>) {
+/// Reads terminal events on a plain thread (crossterm's reads block) and forwards them;
+/// while `paused` (a plugin owns the terminal) it reads nothing.
+fn spawn_input(
+    tx: mpsc::UnboundedSender<std::io::Result<TermEvent>>,
+    stop: Arc<AtomicBool>,
+    paused: Arc<AtomicBool>,
+) {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
+            if paused.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
             match event::poll(Duration::from_millis(100)) {
                 Ok(false) => {}
                 Ok(true) => {
@@ -156,11 +167,22 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));
-    spawn_input(input_tx, stop.clone());
+    let mut plugins = plugin_runs::PluginRuns::new();
+    spawn_input(input_tx, stop.clone(), plugins.input_paused());
     let mut runner = EffectRunner::new(aws, ops, settings, tx);
     runner.run_all(update::init(&mut state));
-    let result = event_loop(&mut guard, &mut state, &mut runner, &mut rx, &mut input_rx).await;
+    let result = event_loop(
+        &mut guard,
+        &mut state,
+        &mut runner,
+        &mut rx,
+        &mut input_rx,
+        &mut plugins,
+    )
+    .await;
     stop.store(true, Ordering::Relaxed);
+    // Port forwards end with the console.
+    plugins.stop_all();
     drop(runner);
     drop(guard);
     result
@@ -174,6 +196,7 @@ async fn event_loop(
     runner: &mut EffectRunner,
     rx: &mut mpsc::UnboundedReceiver<msg::Msg>,
     input_rx: &mut InputRx,
+    plugins: &mut plugin_runs::PluginRuns,
 ) -> Result<()> {
     let draw_err = |e| Error::io("drawing the console", e);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -199,5 +222,9 @@ async fn event_loop(
         if state.quit {
             return Ok(());
         }
+        if let Some(run) = state.foreground.take() {
+            plugins.start(run, &mut guard.terminal, state).await;
+        }
+        plugins.reap(state);
     }
 }

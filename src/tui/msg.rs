@@ -25,6 +25,7 @@ pub enum Planned {
     Redeploy(RedeployPlan),
     Restore(RestorePlan),
     Cleanup(Vec<CleanupPlan>),
+    HandsOn(super::modal::hands_on::HandsOnPlan),
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +135,11 @@ pub enum Msg {
         container: usize,
         kind: PageKind,
         result: Result<LogPage, String>,
+    },
+    /// A scale, stop, exec or port forward was sent (or refused / failed).
+    HandsOnDone {
+        generation: u64,
+        result: Result<super::modal::hands_on::HandsOnDone, String>,
     },
 }
 

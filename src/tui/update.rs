@@ -153,6 +153,11 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Redeploy => return flows::request_redeploy(state),
         Action::Cleanup => return flows::request_cleanup(state),
         Action::RestoreUser => return flows::request_restore(state),
+        Action::Exec => return flows::hands_on::request_exec(state),
+        Action::PortForward => return flows::hands_on::request_port_forward(state),
+        Action::StopTask => return flows::hands_on::request_stop(state),
+        Action::ScaleUp => return flows::hands_on::request_scale(state, 1),
+        Action::ScaleDown => return flows::hands_on::request_scale(state, -1),
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm

@@ -15,7 +15,7 @@ use ecsnap::analysis::tags::{TagPattern, UserTags, group_by_user};
 use ecsnap::config::Settings;
 use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
-    TaskContainer, TaskDefinition, TaskVolume, Volume,
+    TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
 };
 use ecsnap::tui::app::{AppState, HeaderInfo};
 use ecsnap::tui::effects::Effect;
@@ -85,6 +85,7 @@ pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) 
         }],
         created_at: ago(30 * 24 * 60),
         volume_configurations: Vec::new(),
+        enable_execute_command: true,
     }
 }
 
@@ -148,6 +149,8 @@ fn task(id: &str, service: &str, live: bool, volume: Option<&str>) -> Task {
             last_status: Some("RUNNING".into()),
             exit_code: None,
             reason: None,
+            runtime_id: Some(format!("{id}-app-0123456789")),
+            exec_agent: live.then(|| "RUNNING".into()),
         }],
         volumes: volume
             .map(|v| TaskVolume {
@@ -157,6 +160,11 @@ fn task(id: &str, service: &str, live: bool, volume: Option<&str>) -> Task {
             })
             .into_iter()
             .collect(),
+        exec: TaskExec {
+            enabled: true,
+            launch_type: Some("FARGATE".into()),
+            platform_version: Some("1.4.0".into()),
+        },
     }
 }
 

@@ -10,6 +10,9 @@ use crate::tui::app::AppState;
 use crate::tui::effects::Effect;
 use crate::tui::keymap;
 use crate::tui::modal::confirm::{ConfirmInput, needed};
+use crate::tui::modal::hands_on::{
+    Foreground, HandsOnAsk, HandsOnDone, HandsOnModal, HandsOnPlan, parse_forward,
+};
 use crate::tui::modal::rollback::PickMode;
 use crate::tui::modal::simple::SimplePlan;
 use crate::tui::modal::wait::WaitView;
@@ -55,8 +58,11 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             Vec::new()
         }
         Action::ModalUp | Action::ModalDown => {
-            if let ModalKind::Rollback(r) = &mut modal.kind {
-                r.move_by(if action == Action::ModalUp { -1 } else { 1 });
+            let delta = if action == Action::ModalUp { -1 } else { 1 };
+            match &mut modal.kind {
+                ModalKind::Rollback(r) => r.move_by(delta),
+                ModalKind::HandsOn(h) => h.move_by(delta),
+                _ => {}
             }
             Vec::new()
         }
@@ -131,6 +137,9 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
         Stage::Planning | Stage::Running => return Vec::new(),
         Stage::Confirm => {}
     }
+    if let Some(effects) = port_typed(modal, enter) {
+        return effects;
+    }
     if modal.confirm.is_typed() {
         if !enter {
             return Vec::new();
@@ -193,10 +202,62 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
             }
         }
         ModalKind::Wait(_) => return Vec::new(),
+        ModalKind::HandsOn(h) => match hands_on_effect(h, generation) {
+            Ok(e) => e,
+            Err(why) => {
+                modal.confirm.error = why;
+                return Vec::new();
+            }
+        },
     };
     modal.stage = Stage::Running;
     modal.confirm.error = None;
     vec![effect]
+}
+
+/// The port typed for a port forward (Enter): plan it, or say what is wrong. `None` when
+/// the dialog is not asking for a port.
+fn port_typed(modal: &mut Modal, enter: bool) -> Option<Vec<Effect>> {
+    let ModalKind::HandsOn(h) = &mut modal.kind else {
+        return None;
+    };
+    let (cluster, task) = h.asking_port.clone()?;
+    if !enter {
+        return Some(Vec::new());
+    }
+    Some(match parse_forward(&modal.confirm.input) {
+        Ok(forward) => {
+            h.asking_port = None;
+            modal.stage = Stage::Planning;
+            modal.confirm = ConfirmInput::default();
+            vec![Effect::PlanHandsOn {
+                generation: modal.generation,
+                ask: HandsOnAsk::Forward {
+                    cluster,
+                    task,
+                    forward,
+                },
+            }]
+        }
+        Err(e) => {
+            modal.confirm.error = Some(e);
+            Vec::new()
+        }
+    })
+}
+
+/// The effect that sends a hands-on plan exactly as shown (an exec: the container
+/// picked), or the dialog's error line (`None`: nothing to say).
+fn hands_on_effect(h: &HandsOnModal, generation: u64) -> Result<Effect, Option<String>> {
+    let plan = match &h.plan {
+        Some(HandsOnPlan::Exec(_)) => HandsOnPlan::Exec(vec![h.exec_plan().ok_or(None)?.clone()]),
+        Some(HandsOnPlan::Scale(p)) if p.is_noop() => {
+            return Err(Some(format!("already at {}; nothing to do", p.to)));
+        }
+        Some(p) => p.clone(),
+        None => return Err(None),
+    };
+    Ok(Effect::HandsOn { generation, plan })
 }
 
 // ---- answers ------------------------------------------------------------------------
@@ -221,7 +282,8 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
         | Msg::CleanupItem { generation, .. }
         | Msg::CleanupDone { generation, .. }
         | Msg::Restored { generation, .. }
-        | Msg::LastLines { generation, .. } => Some(*generation),
+        | Msg::LastLines { generation, .. }
+        | Msg::HandsOnDone { generation, .. } => Some(*generation),
         _ => None,
     }
 }
@@ -239,6 +301,9 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     if generation != modal.generation {
         tracing::debug!("dropping a stale dialog answer (generation {generation})");
         return Vec::new();
+    }
+    if let Msg::HandsOnDone { result, .. } = msg {
+        return hands_on_done(state, result);
     }
     let reload = answer(modal, msg, production, now);
     match reload {
@@ -359,7 +424,68 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
             modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
             modal.stage = Stage::Confirm;
         }
+        (Ok(Planned::HandsOn(p)), ModalKind::HandsOn(h)) => {
+            h.plan = Some(p);
+            h.preselect();
+            modal.confirm = ConfirmInput::new(needed(1, production, &h.name()));
+            modal.stage = Stage::Confirm;
+        }
         (Err(e), _) => modal.stage = Stage::Failed(e),
         _ => {}
     }
+}
+
+/// A hands-on action answered: report it, reload what it changed, or hand the plugin
+/// run to the event loop (exec: the dialog closes; port forward: the report stays).
+fn hands_on_done(state: &mut AppState, result: Result<HandsOnDone, String>) -> Vec<Effect> {
+    let now = state.now;
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    let ModalKind::HandsOn(h) = &mut modal.kind else {
+        return Vec::new();
+    };
+    let reload_tasks = match result {
+        Err(e) => {
+            modal.stage = Stage::Failed(e);
+            return Vec::new();
+        }
+        Ok(HandsOnDone::Exec { call, what }) => {
+            state.modal = None;
+            state.foreground = Some(Foreground::Exec { call, what });
+            return Vec::new();
+        }
+        Ok(HandsOnDone::Forward { call, route }) => {
+            h.outcome = Some(format!(
+                "forwarding {route}: shown in the header; it stops when ecsnap exits"
+            ));
+            modal.stage = Stage::Done;
+            state.foreground = Some(Foreground::Forward { call, route });
+            return Vec::new();
+        }
+        Ok(HandsOnDone::Scaled { desired, running }) => {
+            h.outcome = Some(format!(
+                "desired count is now {desired} ({running} running); ECS starts or stops tasks"
+            ));
+            false
+        }
+        Ok(HandsOnDone::Stopped { desired_status }) => {
+            h.outcome = Some(format!(
+                "the task is {desired_status} (desired); its service starts a replacement"
+            ));
+            true
+        }
+    };
+    modal.stage = Stage::Done;
+    let mut effects = vec![Effect::LoadServices {
+        generation: state.services.loader.start(now),
+    }];
+    if reload_tasks && let Some((cluster, service)) = state.tasks.target.clone() {
+        effects.push(Effect::LoadTasks {
+            generation: state.tasks.loader.start(now),
+            cluster,
+            service,
+        });
+    }
+    effects
 }

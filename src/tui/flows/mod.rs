@@ -4,6 +4,7 @@
 //! plan and refuses.
 
 mod dialog;
+pub mod hands_on;
 
 pub use dialog::{on_key, on_msg};
 

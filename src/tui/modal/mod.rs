@@ -9,6 +9,7 @@
 
 pub mod cleanup;
 pub mod confirm;
+pub mod hands_on;
 pub mod rollback;
 pub mod simple;
 pub mod wait;
@@ -41,6 +42,8 @@ pub enum ModalKind {
     /// Redeploy and restore-user: one plan, one change.
     Simple(SimpleModal),
     Wait(WaitView),
+    /// Scale, stop a task, exec, port forwarding.
+    HandsOn(hands_on::HandsOnModal),
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +79,7 @@ impl Modal {
             ModalKind::Cleanup(c) => c.title(),
             ModalKind::Simple(s) => s.title(),
             ModalKind::Wait(w) => w.title(),
+            ModalKind::HandsOn(h) => h.title(),
         }
     }
 }

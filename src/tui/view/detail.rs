@@ -72,6 +72,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )),
     ])];
     out.push(deployment_config_line(service, theme));
+    out.push(super::exec_lines::service_exec_line(state, service, theme));
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));

@@ -39,6 +39,11 @@ pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> 
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" PRODUCTION ", theme.production()));
     }
+    // Running port forwards come before the refresh time: they matter more.
+    for route in &state.forwards {
+        spans.push(sep());
+        spans.push(Span::styled(format!("⇄ {route}"), theme.good()));
+    }
     spans.push(sep());
     match state.last_refresh {
         Some(t) if wide => spans.push(Span::raw(format!(

@@ -10,7 +10,9 @@
 //! ```
 
 mod detail;
+mod exec_lines;
 mod footer;
+mod hands_on_lines;
 mod header;
 mod help;
 mod lifecycle;

@@ -54,6 +54,7 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
             ModalKind::Cleanup(c) => cleanup_lines(c, modal, state, theme),
             ModalKind::Simple(s) => simple_lines(s, modal, state, theme),
             ModalKind::Wait(w) => wait_lines(w, modal, state, theme),
+            ModalKind::HandsOn(h) => super::hands_on_lines::lines(h, modal, theme),
         });
     }
     out.extend(early);
@@ -72,6 +73,14 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
                 ),
                 theme.dim(),
             ),
+            ModalKind::HandsOn(h) if h.asking_port.is_some() => Line::styled(
+                format!(
+                    "Port: REMOTE [LOCAL] [HOST], e.g. 5432 15432 db.internal — Enter plans, Esc \
+                     cancels: {}▏",
+                    modal.confirm.input
+                ),
+                theme.bold(),
+            ),
             _ => Line::styled(modal.confirm.prompt(&prompt_what(modal)), theme.bold()),
         });
     }
@@ -88,6 +97,7 @@ fn prompt_what(modal: &Modal) -> String {
         ModalKind::Simple(s) if s.is_redeploy => "Force the redeploy".into(),
         ModalKind::Simple(_) => "Restore".into(),
         ModalKind::Wait(_) => String::new(),
+        ModalKind::HandsOn(h) => h.prompt_what(),
     }
 }
 

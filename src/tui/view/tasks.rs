@@ -69,10 +69,10 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
         return Paragraph::new("");
     };
     let Some(d) = &row.stop else {
-        return Paragraph::new(Line::styled(
-            format!("task {} is running", row.task.id),
-            theme.dim(),
-        ));
+        return Paragraph::new(vec![
+            Line::styled(format!("task {} is running", row.task.id), theme.dim()),
+            super::exec_lines::task_exec_line(&row.task, theme),
+        ]);
     };
     let style = if d.class.is_failure() {
         theme.bad()

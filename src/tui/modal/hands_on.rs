@@ -1,0 +1,193 @@
+//! The hands-on dialogs: scale the service in view (`+` / `-`), stop the selected task
+//! (`K`), open a shell in it (`e`, picking the container when there are several) and
+//! forward a port to it (`p`, after typing the port). Each shows the plan `ops/` built and
+//! asks `y` (the task id or service name typed in production).
+
+use crate::ops::exec::ExecPlan;
+use crate::ops::plugin::PluginCall;
+use crate::ops::port_forward::{Forward, PortForwardPlan};
+use crate::ops::scale::ScalePlan;
+use crate::ops::stop_task::StopPlan;
+
+/// What the console asks `ops/` to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandsOnAsk {
+    Scale {
+        cluster: String,
+        service: String,
+        delta: i32,
+    },
+    Stop {
+        cluster: String,
+        task: String,
+    },
+    /// One plan per container of the task.
+    Exec {
+        cluster: String,
+        task: String,
+    },
+    Forward {
+        cluster: String,
+        task: String,
+        forward: Forward,
+    },
+}
+
+/// A plan shown in the dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandsOnPlan {
+    Scale(ScalePlan),
+    Stop(StopPlan),
+    /// One per container; the dialog picks one.
+    Exec(Vec<ExecPlan>),
+    Forward(PortForwardPlan),
+}
+
+/// What a confirmed plan did.
+#[derive(Debug, Clone)]
+pub enum HandsOnDone {
+    /// UpdateService answered with this desired count.
+    Scaled { desired: i32, running: i32 },
+    /// StopTask answered with this desired status.
+    Stopped { desired_status: String },
+    /// ExecuteCommand answered: the console runs the plugin in the foreground.
+    Exec { call: PluginCall, what: String },
+    /// StartSession answered: the console runs the plugin in the background.
+    Forward { call: PluginCall, route: String },
+}
+
+/// What the event loop runs outside `update`: the plugin, on this terminal or behind it.
+#[derive(Debug, Clone)]
+pub enum Foreground {
+    Exec { call: PluginCall, what: String },
+    Forward { call: PluginCall, route: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct HandsOnModal {
+    pub subject: String,
+    /// `p`: the port is being typed (the confirmation input holds it).
+    pub asking_port: Option<(String, String)>,
+    pub plan: Option<HandsOnPlan>,
+    /// Exec: the container picked (index into the plans).
+    pub choice: usize,
+    pub outcome: Option<String>,
+}
+
+impl HandsOnModal {
+    pub fn new(subject: String) -> Self {
+        Self {
+            subject,
+            asking_port: None,
+            plan: None,
+            choice: 0,
+            outcome: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        self.subject.clone()
+    }
+
+    /// Picks another container (exec).
+    pub fn move_by(&mut self, delta: isize) {
+        if let Some(HandsOnPlan::Exec(plans)) = &self.plan
+            && !plans.is_empty()
+        {
+            let last = plans.len() - 1;
+            self.choice = self.choice.saturating_add_signed(delta).min(last);
+        }
+    }
+
+    /// The exec plan of the container picked.
+    pub fn exec_plan(&self) -> Option<&ExecPlan> {
+        match &self.plan {
+            Some(HandsOnPlan::Exec(plans)) => plans.get(self.choice),
+            _ => None,
+        }
+    }
+
+    /// The name typed in production: the task id, or the service's name.
+    pub fn name(&self) -> String {
+        match &self.plan {
+            Some(HandsOnPlan::Scale(p)) => p.service.clone(),
+            Some(HandsOnPlan::Stop(p)) => p.task_id.clone(),
+            Some(HandsOnPlan::Exec(_)) => self
+                .exec_plan()
+                .map(|p| p.task_id.clone())
+                .unwrap_or_default(),
+            Some(HandsOnPlan::Forward(p)) => p.task_id.clone(),
+            None => String::new(),
+        }
+    }
+
+    /// What the confirmation prompt names.
+    pub fn prompt_what(&self) -> String {
+        match &self.plan {
+            Some(HandsOnPlan::Scale(p)) => format!("Scale to {}", p.to),
+            Some(HandsOnPlan::Stop(_)) => "Stop the task".into(),
+            Some(HandsOnPlan::Exec(_)) => "Open the shell".into(),
+            Some(HandsOnPlan::Forward(_)) => "Start forwarding".into(),
+            None => String::new(),
+        }
+    }
+
+    /// The first container whose exec looks ready, else the first.
+    pub fn preselect(&mut self) {
+        if let Some(HandsOnPlan::Exec(plans)) = &self.plan {
+            self.choice = plans.iter().position(|p| p.blocker.is_none()).unwrap_or(0);
+        }
+    }
+}
+
+/// `REMOTE [LOCAL] [HOST]` (any order after the remote port: a number is the local port,
+/// anything else the host), e.g. `5432`, `80 8080`, `5432 15432 db.internal`.
+pub fn parse_forward(input: &str) -> Result<Forward, String> {
+    let mut words = input.split_whitespace();
+    let port = |w: &str| -> Result<u16, String> {
+        match w.parse::<u16>() {
+            Ok(p) if p > 0 => Ok(p),
+            _ => Err(format!("{w:?} is not a port (1–65535)")),
+        }
+    };
+    let remote_port = port(words.next().ok_or("type the remote port, e.g. 5432")?)?;
+    let mut forward = Forward {
+        remote_port,
+        local_port: None,
+        host: None,
+    };
+    for w in words {
+        if w.chars().all(|c| c.is_ascii_digit()) {
+            if forward.local_port.is_some() {
+                return Err(format!("two local ports given ({w})"));
+            }
+            forward.local_port = Some(port(w)?);
+        } else if forward.host.replace(w.to_string()).is_some() {
+            return Err(format!("two hosts given ({w})"));
+        }
+    }
+    Ok(forward)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_specs() {
+        let f = |remote, local, host: Option<&str>| Forward {
+            remote_port: remote,
+            local_port: local,
+            host: host.map(str::to_string),
+        };
+        assert_eq!(parse_forward("5432"), Ok(f(5432, None, None)));
+        assert_eq!(parse_forward(" 80 8080 "), Ok(f(80, Some(8080), None)));
+        assert_eq!(
+            parse_forward("5432 db.internal 15432"),
+            Ok(f(5432, Some(15432), Some("db.internal")))
+        );
+        for bad in ["", "x", "0", "70000", "80 1 2", "80 a b"] {
+            assert!(parse_forward(bad).is_err(), "{bad:?}");
+        }
+    }
+}
