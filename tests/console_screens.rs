@@ -182,7 +182,8 @@ fn every_key_is_in_the_help_and_the_footer() {
     // Every binding applies somewhere; dialog keys are in every help and the dialog footer,
     // the filter's, the jump's and the help's keys in their own footer and in the help of
     // every pane where they can open.
-    let dialog_footer = view::modal_footer(theme).to_string();
+    // Each dialog's footer shows the dialog keys that dialog offers; together, all of them.
+    let dialog_footer = view::scope_footer(Scope::Modal, theme).to_string();
     for b in KEYMAP {
         let opens_in = |pane: PaneId| match b.scope {
             Scope::Modal | Scope::Jump | Scope::Help | Scope::Logs | Scope::LogsSearch => true,

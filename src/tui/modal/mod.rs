@@ -46,6 +46,20 @@ pub enum ModalKind {
     HandsOn(hands_on::HandsOnModal),
 }
 
+impl ModalKind {
+    /// Whether a dialog key means something in this dialog (the footer shows only those).
+    pub fn offers(&self, action: crate::tui::action::Action) -> bool {
+        use crate::tui::action::Action as A;
+        match action {
+            A::ModalUp | A::ModalDown => matches!(self, Self::Rollback(_) | Self::HandsOn(_)),
+            A::ModalSwitch | A::ModalForce => matches!(self, Self::Rollback(_)),
+            A::ModalSnapshotFirst => matches!(self, Self::Cleanup(_)),
+            A::Rollback => matches!(self, Self::Wait(_)),
+            _ => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Modal {
     /// Answers carrying another generation are stale.

@@ -51,8 +51,17 @@ fn fitted(items: &[(String, &str)], width: u16, theme: Theme) -> Line<'static> {
 
 /// The keys of an input, overlay or dialog scope as `key word`, in table order.
 pub fn scope_footer(scope: Scope, theme: Theme) -> Line<'static> {
+    scope_footer_where(scope, |_| true, theme)
+}
+
+/// The keys of a scope whose action `keep` accepts, as `key word`, in table order.
+pub fn scope_footer_where(
+    scope: Scope,
+    keep: impl Fn(Action) -> bool,
+    theme: Theme,
+) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for b in bindings_in(scope) {
+    for b in bindings_in(scope).filter(|b| keep(b.action)) {
         spans.push(Span::styled(b.label(), theme.key()));
         spans.push(Span::raw(format!(" {}  ", b.short)));
     }

@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         logs::draw_over(frame, body, status, state, view, theme);
     }
     if let Some(m) = &state.modal {
-        frame.render_widget(modal_footer(theme), foot);
+        frame.render_widget(modal_footer(m, theme), foot);
         modal::draw(frame, body, state, m, theme);
     } else {
         frame.render_widget(footer::footer_for(state, foot.width, theme), foot);

@@ -14,9 +14,9 @@ use crate::tui::keymap::Scope;
 use crate::tui::modal::{Modal, ModalKind, Stage};
 use crate::tui::theme::Theme;
 
-/// Every dialog key as `key word`, from the keymap.
-pub fn modal_footer(theme: Theme) -> Line<'static> {
-    super::footer::scope_footer(Scope::Modal, theme)
+/// The keys of this dialog as `key word`, from the keymap's dialog section.
+pub fn modal_footer(modal: &Modal, theme: Theme) -> Line<'static> {
+    super::footer::scope_footer_where(Scope::Modal, |a| modal.kind.offers(a), theme)
 }
 
 fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
