@@ -249,12 +249,11 @@ pub fn fit_columns(
 }
 
 /// The widths of a table's columns from its texts (one row of cells per row, in header
-/// order) and the `available` width (the ListTable's marker already taken off):
-/// - each column is as wide as its widest value or its header; a column whose every value
-///   is empty or `-` is dropped (width 0);
-/// - when the row does not fit, headers wider than their values give way first (cut to
-///   the values' width), then columns shrink in `give_order` down to `min` and are dropped
-///   in that order (see [`fit_columns`]).
+/// order) and the `available` width (the ListTable's marker already taken off): each column
+/// is as wide as its widest value or its header; a column whose every value is empty or `-`
+/// is dropped (width 0); when the row does not fit, columns give way in `give_order`, each
+/// down to its `min` (its header first: show a short form with [`header_for`]) before the
+/// next one gives, then they are dropped in that order (see [`fit_columns`]).
 pub fn content_widths(
     header: &[&str],
     texts: &[Vec<String>],
@@ -262,34 +261,32 @@ pub fn content_widths(
     give_order: &[usize],
     available: usize,
 ) -> Vec<usize> {
-    let values: Vec<usize> = (0..header.len())
+    let natural: Vec<usize> = (0..header.len())
         .map(|i| {
-            texts
+            let widest = texts
                 .iter()
                 .filter_map(|row| row.get(i))
                 .filter(|t| !t.is_empty() && t.as_str() != "-")
                 .map(|t| t.chars().count())
                 .max()
-                .unwrap_or(0)
+                .unwrap_or(0);
+            if widest == 0 {
+                0
+            } else {
+                widest.max(header[i].chars().count())
+            }
         })
         .collect();
-    let mut widths: Vec<usize> = values
-        .iter()
-        .zip(header)
-        .map(|(&v, h)| if v == 0 { 0 } else { v.max(h.chars().count()) })
-        .collect();
-    let total = |w: &[usize]| {
-        let shown = w.iter().filter(|&&x| x > 0).count();
-        w.iter().sum::<usize>() + shown.saturating_sub(1)
-    };
-    for &col in give_order {
-        let over = total(&widths).saturating_sub(available);
-        if over == 0 {
-            break;
-        }
-        widths[col] = widths[col].saturating_sub(over).max(values[col]);
+    fit_columns(&natural, min, give_order, available, 1)
+}
+
+/// The header of a column `width` wide: `long` when it fits, else `short` (cut to fit).
+pub fn header_for(long: &str, short: &str, width: usize) -> String {
+    if long.chars().count() <= width {
+        long.to_string()
+    } else {
+        clip(short, width)
     }
-    fit_columns(&widths, min, give_order, available, 1)
 }
 
 /// `text` made to fit `width`: ids cut in the middle, other text at the end (`…`).
@@ -349,12 +346,20 @@ mod fit_tests {
             content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 80),
             vec![14, 13, 0, 8]
         );
-        // 14 + 13 + 8 + 2 gaps = 37 > 30: the headers give way to their values first, in
-        // order (DEPLOYED to 3, then RUN/DES(PEND) by what is still over).
+        // 14 + 13 + 8 + 2 gaps = 37 > 30: DEPLOYED gives way to its minimum first (its
+        // header shows as AGE), then RUN/DES(PEND) the 2 still over.
         assert_eq!(
             content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 30),
             vec![14, 11, 0, 3]
         );
+        // 14 + 7 + 3 + 2 = 26 > 20: then the cluster, down to its minimum.
+        assert_eq!(
+            content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 20),
+            vec![8, 7, 0, 3]
+        );
+        assert_eq!(header_for("RUN/DES(PEND)", "RUN/DES", 7), "RUN/DES");
+        assert_eq!(header_for("DEPLOYED", "AGE", 3), "AGE");
+        assert_eq!(header_for("DEPLOYED", "AGE", 8), "DEPLOYED");
         // 14 + 7 + 3 + 2 = 26 > 20: then the values, in order, down to the minima.
         assert_eq!(
             content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 20),
