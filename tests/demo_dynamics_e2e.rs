@@ -157,7 +157,7 @@ fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
                 Some("Essential container in task exited")
             );
             assert_eq!(
-                t.stop_code().map(|c| c.as_str()),
+                t.stop_code().map(aws_sdk_ecs::types::TaskStopCode::as_str),
                 Some("EssentialContainerExited")
             );
             let c = &t.containers()[0];
@@ -209,7 +209,9 @@ fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
         assert_eq!(primary.status(), Some("PRIMARY"));
         assert_eq!(primary.task_definition(), Some(seeded.good()));
         assert_eq!(
-            primary.rollout_state().map(|r| r.as_str()),
+            primary
+                .rollout_state()
+                .map(aws_sdk_ecs::types::DeploymentRolloutState::as_str),
             Some("IN_PROGRESS")
         );
         let started = Instant::now();

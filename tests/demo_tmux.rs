@@ -61,7 +61,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     let screen = refresh_until(
         &tmux,
         "checkout FAILED on top",
-        Duration::from_secs(60),
+        Duration::from_mins(1),
         |top| top.contains("FAILED") && top.contains("payments-prod") && top.contains("checkout"),
     );
     let top = first_service_row(&screen).unwrap_or_default();
@@ -101,9 +101,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
         s.contains("Watching payments-prod/checkout")
             && s.contains("Rolled back checkout:3 → checkout:2")
     });
-    let screen = tmux.wait("stable", Duration::from_secs(60), |s| {
-        s.contains("✓ stable")
-    });
+    let screen = tmux.wait("stable", Duration::from_mins(1), |s| s.contains("✓ stable"));
     assert!(screen.contains("has reached a steady state"), "{screen}");
     assert!(
         screen

@@ -41,7 +41,7 @@ impl Default for Dynamics {
         Self {
             step: Duration::from_secs(2),
             oom_after: Duration::from_secs(6),
-            fail_after: Duration::from_secs(60),
+            fail_after: Duration::from_mins(1),
             working_set_mib: WORKING_SET_MIB,
         }
     }

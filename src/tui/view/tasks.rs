@@ -206,6 +206,45 @@ fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) ->
     }
 }
 
+const VOLUME_HEADER: [&str; 6] = [
+    "VOLUME",
+    "SIZE",
+    "TYPE",
+    "STATE",
+    "DEL-ON-TERM",
+    "TASK / WHY LISTED",
+];
+const VOLUME_SHORT: [&str; 6] = [
+    "VOLUME",
+    "SIZE",
+    "TYPE",
+    "STATE",
+    "DEL",
+    "TASK / WHY LISTED",
+];
+
+/// A volume row's texts, in `VOLUME_HEADER` order.
+fn volume_cells(v: &crate::tui::panes::tasks::VolumeRow) -> Vec<String> {
+    vec![
+        v.id.clone(),
+        v.size_gib
+            .map_or_else(|| "?".into(), |s| format!("{s} GiB")),
+        v.volume_type.clone().unwrap_or_else(|| "?".into()),
+        v.state.clone().unwrap_or_else(|| "?".into()),
+        match v.delete_on_termination {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "-",
+        }
+        .to_string(),
+        match &v.task {
+            Some(t) => format!("task {t}"),
+            None if v.attached_to.is_empty() => "tagged with the service".into(),
+            None => format!("tagged; attached to {}", v.attached_to.join(", ")),
+        },
+    ]
+}
+
 fn draw_volumes(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.tasks;
     let block = Block::bordered().title(Line::from(vec![Span::styled(
@@ -234,49 +273,10 @@ fn draw_volumes(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
         return;
     }
-    const HEADER: [&str; 6] = [
-        "VOLUME",
-        "SIZE",
-        "TYPE",
-        "STATE",
-        "DEL-ON-TERM",
-        "TASK / WHY LISTED",
-    ];
-    const SHORT: [&str; 6] = [
-        "VOLUME",
-        "SIZE",
-        "TYPE",
-        "STATE",
-        "DEL",
-        "TASK / WHY LISTED",
-    ];
-    let texts: Vec<Vec<String>> = pane
-        .volumes
-        .iter()
-        .map(|v| {
-            vec![
-                v.id.clone(),
-                v.size_gib
-                    .map_or_else(|| "?".into(), |s| format!("{s} GiB")),
-                v.volume_type.clone().unwrap_or_else(|| "?".into()),
-                v.state.clone().unwrap_or_else(|| "?".into()),
-                match v.delete_on_termination {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "-",
-                }
-                .to_string(),
-                match &v.task {
-                    Some(t) => format!("task {t}"),
-                    None if v.attached_to.is_empty() => "tagged with the service".into(),
-                    None => format!("tagged; attached to {}", v.attached_to.join(", ")),
-                },
-            ]
-        })
-        .collect();
+    let texts: Vec<Vec<String>> = pane.volumes.iter().map(volume_cells).collect();
     // The why gives way first (cut at the end), then the id (elided in the middle).
     let widths = content_widths(
-        &HEADER,
+        &VOLUME_HEADER,
         &texts,
         &[12, 6, 3, 6, 3, 16],
         &[5, 0, 4, 2],
@@ -308,9 +308,9 @@ fn draw_volumes(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         .collect();
     let shown: Vec<usize> = widths.iter().copied().filter(|&w| w > 0).collect();
     let header = Row::new(
-        (0..HEADER.len())
+        (0..VOLUME_HEADER.len())
             .filter(|&i| widths[i] > 0)
-            .map(|i| header_for(HEADER[i], SHORT[i], widths[i]))
+            .map(|i| header_for(VOLUME_HEADER[i], VOLUME_SHORT[i], widths[i]))
             .collect::<Vec<_>>(),
     )
     .style(theme.table_header());
