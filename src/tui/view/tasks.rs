@@ -51,14 +51,20 @@ fn cells(r: &TaskRow, state: &AppState) -> [String; 6] {
 
 /// Widths from the rows' content and the pane's width (see `fit_columns`).
 fn task_widths(cells: &[[String; 6]], width: u16) -> Vec<usize> {
+    // A column whose every value is `-` (no health checks, no volumes) is dropped.
     let natural: Vec<usize> = (0..HEADER.len())
         .map(|i| {
             let widest = cells
                 .iter()
+                .filter(|c| c[i] != "-")
                 .map(|c| c[i].chars().count())
                 .max()
                 .unwrap_or(0);
-            widest.max(HEADER[i].chars().count())
+            if widest == 0 && i != 0 {
+                0
+            } else {
+                widest.max(HEADER[i].chars().count())
+            }
         })
         .collect();
     // The ListTable's selection symbol, marker and their gap take 3 columns.
