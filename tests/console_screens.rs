@@ -281,3 +281,22 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
     assert!(text.contains("OutOfMemoryError"), "{text}");
     insta::assert_snapshot!("tasks_stopped_selected_80x24", text);
 }
+
+#[test]
+fn at_80x24_names_are_whole_and_ids_elided_in_the_middle() {
+    let s = state_on(PaneId::Services);
+    let text = render(&s, 80, 24);
+    for name in [
+        "search-staging",
+        "payments-prod",
+        "workspaces",
+        "workspaces:2",
+    ] {
+        assert!(text.contains(name), "{name} cut at 80×24:\n{text}");
+    }
+    assert!(text.contains("IN_PROGRESS"), "{text}");
+    let s = state_on(PaneId::Orphans);
+    let text = render(&s, 80, 24);
+    assert!(text.contains("vol-0e1d…000004d"), "{text}");
+    assert!(text.contains("1000 GiB"), "{text}");
+}

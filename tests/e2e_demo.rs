@@ -1,5 +1,5 @@
-//! `ecsnap demo` without a terminal: starts its own emulator, seeds the fleet, prints the
-//! listings, and leaves no server behind.
+//! `ecsnap demo` without a terminal: starts its own emulator (with the rollout dynamics),
+//! seeds the fleet and the failing rollout, prints the listings, and leaves no server behind.
 
 mod common;
 
@@ -28,10 +28,20 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         .skip(2)
         .take_while(|l| !l.is_empty())
         .collect();
-    assert_eq!(services.len(), 8, "{stdout}");
+    // The demo fleet's eight services and the demo's failing `checkout` rollout, on top
+    // (it fails a minute later; the listing is printed before that).
+    assert_eq!(services.len(), 9, "{stdout}");
     assert!(
-        services[0].contains("worker") && services[0].contains("ROLLING"),
+        services[0].contains("checkout") && services[0].contains("ROLLING"),
         "{stdout}"
+    );
+    assert!(
+        services[1].contains("worker") && services[1].contains("ROLLING"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("payments-prod/checkout is rolling out checkout:3"),
+        "{stderr}"
     );
     assert!(stdout.contains("workspaces / alice  (6 tags"), "{stdout}");
     assert!(

@@ -1,6 +1,7 @@
-//! `ecsnap demo`: start the local emulator, seed the demo fleet, and open the console on it
-//! (or, when stdin/stdout are not terminals, print the listings); the emulator is stopped
-//! on exit and on Ctrl-C.
+//! `ecsnap demo`: start the local emulator (with its rollout dynamics unless
+//! `ECSNAP_DEMO_DYNAMICS=off`), seed the demo fleet and the failing `checkout` rollout, and
+//! open the console on it (or, when stdin/stdout are not terminals, print the listings); the
+//! emulator is stopped on exit and on Ctrl-C.
 
 use super::listings::{orphans_text, services_table, snapshots_text};
 use super::print_text;
@@ -8,8 +9,9 @@ use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::GlobalArgs;
 use crate::config::{Settings, now};
+use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
 use crate::demo::fleet::{REGION, emulator_credentials};
-use crate::demo::{Emulator, seed};
+use crate::demo::{Dynamics, Emulator, seed};
 use crate::error::{Error, Result, exit};
 use crate::load;
 
@@ -17,8 +19,14 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
     use std::io::IsTerminal;
     let console = !serve && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     eprintln!("ecsnap demo: starting a local AWS emulator (moto) on 127.0.0.1…");
-    let emulator = tokio::task::spawn_blocking(|| {
-        Emulator::start(&Emulator::default_venv(), &mut |m: &str| eprintln!("{m}"))
+    let dynamics = Dynamics::from_env()?;
+    let moving = dynamics.is_some();
+    let emulator = tokio::task::spawn_blocking(move || {
+        Emulator::start_with(
+            &Emulator::default_venv(),
+            &mut |m: &str| eprintln!("{m}"),
+            dynamics.as_ref(),
+        )
     })
     .await
     .map_err(|e| Error::Emulator(format!("start-up task failed: {e}")))??;
@@ -29,6 +37,14 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
             emulator.endpoint()
         );
         seed(&emulator.endpoint()).await?;
+        if moving {
+            // Only with the dynamics: on plain moto the rollout would never move.
+            let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
+            eprintln!(
+                "ecsnap demo: {CLUSTER}/{SERVICE} is rolling out {} — watch it fail, then roll it back (R)",
+                crate::model::arn_name(rollout.bad())
+            );
+        }
         let (aws, ops) = connect_with_ops(&ConnectOptions {
             profile: None,
             region: Some(REGION.into()),

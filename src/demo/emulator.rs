@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::dynamics::{CONFIG_ENV, Dynamics, SCRIPT};
 use super::install::install_once;
 use crate::error::{Error, Result};
 
@@ -21,10 +22,11 @@ const SERVER_ENV: [(&str, &str); 2] = [
     ("MOTO_ECS_SERVICE_RUNNING", DEMO_SERVICE_RUNNING),
 ];
 
-/// Runs moto as a child and kills it when our end of its stdin closes, so the server never
-/// outlives ecsnap or a test binary, however they exit.
+/// Runs the server (the Python arguments after its own: plain moto, or the demo's
+/// [`super::dynamics`] helper) as a child and kills it when our end of its stdin closes, so
+/// the server never outlives ecsnap or a test binary, however they exit.
 const SUPERVISOR: &str = "import subprocess, sys, threading\n\
-p = subprocess.Popen([sys.executable, '-m', 'moto.server', '-H', '127.0.0.1', '-p', sys.argv[1]])\n\
+p = subprocess.Popen([sys.executable] + sys.argv[1:])\n\
 def watch():\n    sys.stdin.read()\n    p.kill()\n\
 threading.Thread(target=watch, daemon=True).start()\n\
 sys.exit(p.wait())\n";
@@ -62,8 +64,18 @@ impl Emulator {
         Ok(dir.join("bin").join("python"))
     }
 
-    /// Installs (if needed) and starts the server on a free port; waits until it answers.
+    /// Installs (if needed) and starts plain moto on a free port; waits until it answers.
     pub fn start(venv: &Path, progress: &mut dyn FnMut(&str)) -> Result<Self> {
+        Self::start_with(venv, progress, None)
+    }
+
+    /// As [`Emulator::start`]; with `dynamics`, moto runs inside the demo's helper that
+    /// moves rollouts and writes task logs (see [`super::dynamics`]).
+    pub fn start_with(
+        venv: &Path,
+        progress: &mut dyn FnMut(&str),
+        dynamics: Option<&Dynamics>,
+    ) -> Result<Self> {
         let python = Self::ensure_installed(venv, progress)?;
         let mut last_error = String::new();
         for _ in 0..START_ATTEMPTS {
@@ -71,9 +83,20 @@ impl Emulator {
             let log = std::env::temp_dir().join(format!("ecsnap-moto-{port}.log"));
             let log_file = std::fs::File::create(&log)
                 .map_err(|e| Error::io(format!("creating {}", log.display()), e))?;
-            let mut child = Command::new(&python)
-                .args(["-c", SUPERVISOR, &port.to_string()])
-                .envs(SERVER_ENV)
+            let port_text = port.to_string();
+            let server: Vec<&str> = match dynamics {
+                None => vec!["-m", "moto.server", "-H", "127.0.0.1", "-p", &port_text],
+                Some(_) => vec!["-c", SCRIPT, &port_text],
+            };
+            let mut command = Command::new(&python);
+            command
+                .args(["-c", SUPERVISOR])
+                .args(&server)
+                .envs(SERVER_ENV);
+            if let Some(d) = dynamics {
+                command.env(CONFIG_ENV, d.to_json());
+            }
+            let mut child = command
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(log_file)

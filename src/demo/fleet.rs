@@ -66,7 +66,7 @@ pub fn emulator_credentials() -> aws_sdk_ecs::config::Credentials {
     aws_sdk_ecs::config::Credentials::new("test", "test", None, None, "ecsnap-emulator")
 }
 
-fn seed_err(step: &str) -> impl Fn(String) -> Error + '_ {
+pub(super) fn seed_err(step: &str) -> impl Fn(String) -> Error + '_ {
     move |e| Error::Emulator(format!("seeding the demo fleet ({step}): {e}"))
 }
 
@@ -84,6 +84,7 @@ macro_rules! sdk {
             .map_err(seed_err($step))?
     };
 }
+pub(super) use sdk;
 
 fn tags(pairs: &[(&str, &str)], kind: ResourceType) -> TagSpecification {
     let mut spec = TagSpecification::builder().resource_type(kind);
@@ -94,7 +95,7 @@ fn tags(pairs: &[(&str, &str)], kind: ResourceType) -> TagSpecification {
 }
 
 /// A manifest unique to `seed`, whose config size sets the image size moto reports.
-fn manifest(seed: &str, size: i64) -> String {
+pub(super) fn manifest(seed: &str, size: i64) -> String {
     let digest = |salt: &str| {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in seed.bytes().chain(salt.bytes()) {

@@ -1,9 +1,13 @@
 //! The local AWS emulator (moto) and the seeded demo fleet, used by `ecsnap demo` and by
-//! the end-to-end tests.
+//! the end-to-end tests; for the demo, the emulator's rollout dynamics and the failing
+//! rollout they act out.
 
+pub mod dynamics;
 pub mod emulator;
+pub mod failing;
 pub mod fleet;
 pub mod install;
 
+pub use dynamics::Dynamics;
 pub use emulator::{Emulator, MOTO_VERSION};
 pub use fleet::{DemoFleet, seed};

@@ -162,42 +162,69 @@ fn deployment_config_line(service: &crate::model::Service, theme: Theme) -> Line
     ])
 }
 
-/// The deployments table, with each rollout's reason under it.
+/// The deployments table, with each rollout's reason under it. Each column is as wide as
+/// its longest value (or header); nothing is cut.
 fn deployment_lines(
     service: &crate::model::Service,
     now: chrono::DateTime<chrono::Utc>,
     theme: Theme,
 ) -> Vec<Line<'static>> {
+    const HEADER: [&str; 8] = [
+        "STATUS", "ROLLOUT", "TASK DEF", "DES", "RUN", "PEND", "FAILED", "CREATED",
+    ];
+    let texts: Vec<[String; 8]> = service
+        .deployments
+        .iter()
+        .map(|d| {
+            [
+                d.status.clone(),
+                d.rollout_state.clone().unwrap_or_else(|| "-".into()),
+                arn_name(&d.task_definition).to_string(),
+                d.desired_count.to_string(),
+                d.running_count.to_string(),
+                d.pending_count.to_string(),
+                d.failed_tasks.to_string(),
+                short_age(d.created_at, now),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..HEADER.len())
+        .map(|i| {
+            texts
+                .iter()
+                .map(|t| t[i].chars().count())
+                .chain([HEADER[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Text columns left-aligned, counts right-aligned.
+    let row = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let w = widths[i];
+                if (3..7).contains(&i) {
+                    format!("{c:>w$}")
+                } else {
+                    format!("{c:<w$}")
+                }
+            })
+            .collect();
+        format!("  {}", parts.join(" ")).trim_end().to_string()
+    };
     let mut out = Vec::new();
     out.push(Line::styled("Deployments", theme.heading()));
-    out.push(Line::styled(
-        format!(
-            "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8}",
-            "STATUS", "ROLLOUT", "TASK DEF", "DES", "RUN", "PEND", "FAILED", "CREATED"
-        ),
-        theme.table_header(),
-    ));
-    for d in &service.deployments {
-        let rollout = d.rollout_state.clone().unwrap_or_else(|| "-".into());
-        let style = match rollout.as_str() {
+    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_string()).collect();
+    out.push(Line::styled(row(&header), theme.table_header()));
+    for (d, text) in service.deployments.iter().zip(&texts) {
+        let style = match text[1].as_str() {
             "FAILED" => theme.bad(),
             "IN_PROGRESS" => theme.warn(),
             _ => ratatui::style::Style::new(),
         };
-        out.push(Line::styled(
-            format!(
-                "  {:<8} {:<12} {:<18} {:>4} {:>4} {:>4} {:>6}  {:<8}",
-                d.status,
-                rollout,
-                arn_name(&d.task_definition),
-                d.desired_count,
-                d.running_count,
-                d.pending_count,
-                d.failed_tasks,
-                short_age(d.created_at, now),
-            ),
-            style,
-        ));
+        out.push(Line::styled(row(text), style));
         if let Some(reason) = &d.rollout_state_reason {
             out.push(Line::styled(format!("    {reason}"), theme.dim()));
         }

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{ListTable, load_area, title};
+use super::table::{ListTable, content_widths, fit_text, header_for, lengths, load_area, title};
 use crate::model::Skipped;
 use crate::tui::app::AppState;
 use crate::tui::panes::orphans::OrphanRow;
@@ -21,6 +21,27 @@ const HEADER: [&str; 8] = [
     "$/MONTH",
     "ORIGIN / REASON",
 ];
+/// What a header shows when its column is narrower than it.
+const SHORT: [&str; 8] = ["KIND", "ID", "SIZE", "TYPE", "AGE", "UNA", "$/MO", "ORIGIN"];
+/// The least useful give way first: the origin (cut at the end), the headers of days
+/// unattached and cost (to their short forms), the id (elided in the middle), the type, age
+/// and kind; the size stays.
+const GIVE_ORDER: [usize; 7] = [7, 5, 6, 1, 3, 4, 0];
+const MIN_WIDTHS: [usize; 8] = [4, 12, 7, 3, 3, 3, 5, 16];
+
+/// An orphan row's texts, in `HEADER` order.
+fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    vec![
+        r.kind().to_string(),
+        r.id().to_string(),
+        format!("{} GiB", r.size_gib()),
+        r.type_label().to_string(),
+        r.age_days().map_or_else(|| "-".into(), |d| format!("{d}d")),
+        unattached_cell(r, now),
+        format!("{:.2}", r.monthly()),
+        r.origin(),
+    ]
+}
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.orphans;
@@ -68,34 +89,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             list,
         );
     } else {
-        let widths = [
-            Constraint::Length(8),
-            Constraint::Length(22),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(5),
-            Constraint::Length(6),
-            Constraint::Length(8),
-            Constraint::Fill(1),
-        ];
+        let now = state.now;
+        let texts: Vec<Vec<String>> = pane.list.visible_rows().map(|r| cells(r, now)).collect();
+        // The ListTable's selection symbol, marker and their gap take 3 columns.
+        let available = usize::from(list.width).saturating_sub(3);
+        let widths = content_widths(&HEADER, &texts, &MIN_WIDTHS, &GIVE_ORDER, available);
+        let header: Vec<String> = (0..HEADER.len())
+            .map(|i| header_for(HEADER[i], SHORT[i], widths[i]))
+            .collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
         ListTable {
             list: &pane.list,
-            header: &HEADER,
-            widths: &widths,
+            header: &header,
+            widths: &lengths(&widths),
             block: Block::default(),
             focused: true,
         }
         .render(frame, list, theme, |r: &OrphanRow| {
-            vec![
-                Cell::from(r.kind()),
-                Cell::from(r.id().to_string()),
-                Cell::from(format!("{} GiB", r.size_gib())),
-                Cell::from(r.type_label().to_string()),
-                Cell::from(r.age_days().map_or_else(|| "-".into(), |d| format!("{d}d"))),
-                Cell::from(unattached_cell(r, state.now)),
-                Cell::from(format!("{:.2}", r.monthly())),
-                Cell::from(r.origin()),
-            ]
+            cells(r, now)
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == 1)))
+                .collect()
         });
     }
     if skipped_h > 0 {
@@ -115,30 +130,46 @@ fn unattached_cell(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> String 
 
 /// What was skipped and why, under the orphans.
 fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: Theme) {
-    let rows: Vec<Row<'static>> = skipped
+    const HEADER: [&str; 4] = ["KIND", "ID", "SIZE", "SKIPPED BECAUSE"];
+    let texts: Vec<Vec<String>> = skipped
         .iter()
         .map(|s| {
-            Row::new(vec![
-                Cell::from(s.kind.as_str()),
-                Cell::from(s.id.clone()),
-                Cell::from(format!("{} GiB", s.size_gib)),
-                Cell::from(s.reason.clone()),
-            ])
+            vec![
+                s.kind.as_str().to_string(),
+                s.id.clone(),
+                format!("{} GiB", s.size_gib),
+                s.reason.clone(),
+            ]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(8),
-            Constraint::Length(22),
-            Constraint::Length(8),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(Row::new(["KIND", "ID", "SIZE", "SKIPPED BECAUSE"]).style(theme.table_header()))
-    .block(Block::bordered().title(Span::styled(
+    let block = Block::bordered().title(Span::styled(
         format!(" Skipped ({}) — never offered for deletion ", skipped.len()),
         theme.bold(),
-    )));
+    ));
+    let available = usize::from(block.inner(area).width);
+    // The reason gives way first (cut at the end), then the id (elided in the middle).
+    let widths = content_widths(&HEADER, &texts, &[4, 12, 6, 20], &[3, 1], available);
+    let rows: Vec<Row<'static>> = texts
+        .iter()
+        .map(|t| {
+            Row::new(
+                t.iter()
+                    .enumerate()
+                    .filter(|(i, _)| widths[*i] > 0)
+                    .map(|(i, c)| Cell::from(fit_text(c, widths[i], i == 1)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let shown: Vec<usize> = widths.iter().copied().filter(|&w| w > 0).collect();
+    let header: Vec<&str> = HEADER
+        .iter()
+        .zip(&widths)
+        .filter(|(_, w)| **w > 0)
+        .map(|(h, _)| *h)
+        .collect();
+    let table = Table::new(rows, lengths(&shown))
+        .header(Row::new(header).style(theme.table_header()))
+        .block(block);
     frame.render_widget(table, area);
 }

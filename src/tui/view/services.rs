@@ -1,13 +1,14 @@
 //! Services pane: steadiness first, not-steady services on top by default.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Cell};
 
-use super::table::{ListTable, load_area, title};
+use super::table::{ListTable, content_widths, fit_text, header_for, lengths, load_area, title};
 use crate::analysis::age::short_age;
 use crate::tui::app::AppState;
+use crate::tui::panes::services::ServiceRow;
 use crate::tui::theme::Theme;
 
 const HEADER: [&str; 7] = [
@@ -19,6 +20,31 @@ const HEADER: [&str; 7] = [
     "TASK DEF",
     "DEPLOYED",
 ];
+/// What a header shows when its column is narrower than it.
+const SHORT: [&str; 7] = [
+    "STATE", "CLUSTER", "SERVICE", "RUN/DES", "ROLLOUT", "TASK DEF", "AGE",
+];
+/// The least useful give way first: when it was deployed, the counts' header (to
+/// `RUN/DES`), the task definition, the rollout state, then the names; the state never does.
+const GIVE_ORDER: [usize; 6] = [6, 3, 5, 4, 2, 1];
+const MIN_WIDTHS: [usize; 7] = [10, 8, 8, 7, 9, 8, 3];
+
+/// A service row's texts, in `HEADER` order.
+fn cells(r: &ServiceRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    let s = &r.service;
+    vec![
+        r.steadiness.label().to_string(),
+        s.cluster.clone(),
+        s.name.clone(),
+        format!(
+            "{}/{} ({})",
+            s.running_count, s.desired_count, s.pending_count
+        ),
+        r.rollout().to_string(),
+        r.task_def().to_string(),
+        short_age(r.deployed_at(), now),
+    ]
+}
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.services;
@@ -40,39 +66,33 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     ) else {
         return;
     };
-    let widths = [
-        Constraint::Length(10),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(13),
-        Constraint::Length(11),
-        Constraint::Fill(2),
-        Constraint::Length(8),
-    ];
     let now = state.now;
+    let texts: Vec<Vec<String>> = pane.list.visible_rows().map(|r| cells(r, now)).collect();
+    // The ListTable's selection symbol, marker and their gap take 3 columns.
+    let available = usize::from(rest.width).saturating_sub(3);
+    let widths = content_widths(&HEADER, &texts, &MIN_WIDTHS, &GIVE_ORDER, available);
+    let header: Vec<String> = (0..HEADER.len())
+        .map(|i| header_for(HEADER[i], SHORT[i], widths[i]))
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     ListTable {
         list: &pane.list,
-        header: &HEADER,
-        widths: &widths,
+        header: &header,
+        widths: &lengths(&widths),
         block: Block::default(),
         focused: true,
     }
     .render(frame, rest, theme, |r| {
-        let s = &r.service;
+        let text = cells(r, now);
+        let fit = |i: usize, id: bool| fit_text(&text[i], widths[i], id);
         vec![
-            Cell::from(Span::styled(
-                r.steadiness.label(),
-                theme.steadiness(r.steadiness),
-            )),
-            Cell::from(s.cluster.clone()),
-            Cell::from(s.name.clone()),
-            Cell::from(format!(
-                "{}/{} ({})",
-                s.running_count, s.desired_count, s.pending_count
-            )),
-            Cell::from(r.rollout().to_string()),
-            Cell::from(r.task_def().to_string()),
-            Cell::from(short_age(r.deployed_at(), now)),
+            Cell::from(Span::styled(fit(0, false), theme.steadiness(r.steadiness))),
+            Cell::from(fit(1, true)),
+            Cell::from(fit(2, true)),
+            Cell::from(fit(3, false)),
+            Cell::from(fit(4, false)),
+            Cell::from(fit(5, true)),
+            Cell::from(fit(6, false)),
         ]
     });
 }

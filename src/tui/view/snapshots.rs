@@ -7,10 +7,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph};
 
-use super::table::{ListTable, load_area, title};
+use super::table::{ListTable, content_widths, fit_text, lengths, load_area, title};
 use crate::analysis::age::short_age;
 use crate::tui::app::AppState;
-use crate::tui::panes::snapshots::{Unique, user_key};
+use crate::tui::panes::snapshots::{SnapshotsPane, TagRow, Unique, UserRow, user_key};
 use crate::tui::theme::Theme;
 
 const USER_HEADER: [&str; 6] = ["REPOSITORY", "USER", "TAGS", "TOTAL", "IN USE", "UNIQUE"];
@@ -38,6 +38,31 @@ fn unique_text(u: Option<&Unique>) -> String {
         Some(Unique::Done(b)) => size(*b),
         Some(Unique::Failed(_)) => "✗ failed".into(),
     }
+}
+
+/// A user row's texts, in `USER_HEADER` order.
+fn user_cells(u: &UserRow, pane: &SnapshotsPane) -> Vec<String> {
+    vec![
+        u.group.repository.clone(),
+        u.user_label().to_string(),
+        u.group.tags.len().to_string(),
+        size(u.total_bytes),
+        u.group.in_use_count().to_string(),
+        unique_text(pane.unique.get(&user_key(&u.group))),
+    ]
+}
+
+/// A tag row's texts, in `TAG_HEADER` order (the bar is drawn apart, `max` wide).
+fn tag_cells(t: &TagRow, max: i64, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    let e = &t.entry;
+    vec![
+        e.tag.clone(),
+        short_age(e.pushed_at, now),
+        size(e.size_bytes),
+        bar(e.size_bytes, max),
+        if e.in_use { "● in use" } else { "-" }.to_string(),
+        e.digest.clone(),
+    ]
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
@@ -78,30 +103,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         )])),
         totals,
     );
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(5),
-        Constraint::Length(11),
-        Constraint::Length(6),
-        Constraint::Length(12),
-    ];
+    let texts: Vec<Vec<String>> = pane
+        .users
+        .visible_rows()
+        .map(|u| user_cells(u, pane))
+        .collect();
+    // The ListTable's selection symbol, marker and their gap take 3 columns.
+    let available = usize::from(list.width).saturating_sub(3);
+    // Unique bytes give way first, then the repository (elided in the middle), the totals.
+    let widths = content_widths(
+        &USER_HEADER,
+        &texts,
+        &[10, 6, 4, 8, 6, 5],
+        &[5, 0, 4, 3, 2],
+        available,
+    );
     ListTable {
         list: &pane.users,
         header: &USER_HEADER,
-        widths: &widths,
+        widths: &lengths(&widths),
         block: Block::default(),
         focused: !pane.focus_tags,
     }
     .render(frame, list, theme, |u| {
-        vec![
-            Cell::from(u.group.repository.clone()),
-            Cell::from(u.user_label().to_string()),
-            Cell::from(u.group.tags.len().to_string()),
-            Cell::from(size(u.total_bytes)),
-            Cell::from(u.group.in_use_count().to_string()),
-            Cell::from(unique_text(pane.unique.get(&user_key(&u.group)))),
-        ]
+        user_cells(u, pane)
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Cell::from(fit_text(t, widths[i], i < 2)))
+            .collect()
     });
     let bottom = super::lifecycle::split_off(frame, bottom, state, theme);
     draw_tags(frame, bottom, state, theme);
@@ -132,34 +161,42 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
         .max()
         .unwrap_or(0);
     let now = state.now;
-    let widths = [
-        Constraint::Fill(3),
-        Constraint::Length(7),
-        Constraint::Length(11),
-        Constraint::Length(BAR as u16),
-        Constraint::Length(8),
-        Constraint::Fill(2),
-    ];
+    let texts: Vec<Vec<String>> = pane
+        .tags
+        .visible_rows()
+        .map(|t| tag_cells(t, max, now))
+        .collect();
+    // Borders and the ListTable's selection symbol, marker and gap take 5 columns.
+    let available = usize::from(area.width).saturating_sub(5);
+    // The digest gives way first (elided in the middle), then the bar, the push age.
+    let widths = content_widths(
+        &TAG_HEADER,
+        &texts,
+        &[12, 3, 8, 4, 8, 15],
+        &[5, 3, 1, 0],
+        available,
+    );
     ListTable {
         list: &pane.tags,
         header: &TAG_HEADER,
-        widths: &widths,
+        widths: &lengths(&widths),
         block,
         focused: pane.focus_tags,
     }
     .render(frame, area, theme, |t| {
-        let e = &t.entry;
+        let text = tag_cells(t, max, now);
+        let fit = |i: usize| fit_text(&text[i], widths[i], i == 0 || i == 5);
         vec![
-            Cell::from(e.tag.clone()),
-            Cell::from(short_age(e.pushed_at, now)),
-            Cell::from(size(e.size_bytes)),
-            Cell::from(Span::styled(bar(e.size_bytes, max), theme.dim())),
-            if e.in_use {
-                Cell::from(Span::styled("● in use", theme.good()))
+            Cell::from(fit(0)),
+            Cell::from(fit(1)),
+            Cell::from(fit(2)),
+            Cell::from(Span::styled(fit(3), theme.dim())),
+            if t.entry.in_use {
+                Cell::from(Span::styled(fit(4), theme.good()))
             } else {
-                Cell::from("-")
+                Cell::from(fit(4))
             },
-            Cell::from(e.digest.clone()),
+            Cell::from(fit(5)),
         ]
     });
 }

@@ -87,20 +87,46 @@ impl<R: Row> ListTable<'_, R> {
             offset = selected;
         }
         let end = (offset + height).min(len);
+        // A column given no width (`Constraint::Length(0)`: dropped by `fit_columns`) is
+        // left out, so it takes no spacing either.
+        let shown: Vec<bool> = self
+            .widths
+            .iter()
+            .map(|w| *w != Constraint::Length(0))
+            .collect();
+        let keep = |i: usize| shown.get(i).copied().unwrap_or(true);
         let rows: Vec<TableRow<'static>> = self.list.visible[offset..end]
             .iter()
             .filter_map(|&i| self.list.rows.get(i))
             .map(|r| {
                 let mark = if self.list.is_marked(r) { "●" } else { " " };
                 let mut c = vec![Cell::from(mark)];
-                c.extend(cells(r));
+                c.extend(
+                    cells(r)
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(i, _)| keep(*i))
+                        .map(|(_, c)| c),
+                );
                 TableRow::new(c)
             })
             .collect();
         let mut widths = vec![Constraint::Length(1)];
-        widths.extend_from_slice(self.widths);
+        widths.extend(
+            self.widths
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, w)| *w),
+        );
         let mut header = vec![Cell::from("")];
-        header.extend(self.header.iter().map(|h| Cell::from((*h).to_string())));
+        header.extend(
+            self.header
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, h)| Cell::from((*h).to_string())),
+        );
         let table = Table::new(rows, widths)
             .header(TableRow::new(header).style(theme.table_header()))
             .block(self.block)
@@ -222,6 +248,64 @@ pub fn fit_columns(
     widths
 }
 
+/// The widths of a table's columns from its texts (one row of cells per row, in header
+/// order) and the `available` width (the ListTable's marker already taken off): each column
+/// is as wide as its widest value or its header; a column whose every value is empty or `-`
+/// is dropped (width 0); when the row does not fit, columns give way in `give_order`, each
+/// down to its `min` (its header first: show a short form with [`header_for`]) before the
+/// next one gives, then they are dropped in that order (see [`fit_columns`]).
+pub fn content_widths(
+    header: &[&str],
+    texts: &[Vec<String>],
+    min: &[usize],
+    give_order: &[usize],
+    available: usize,
+) -> Vec<usize> {
+    let natural: Vec<usize> = (0..header.len())
+        .map(|i| {
+            let widest = texts
+                .iter()
+                .filter_map(|row| row.get(i))
+                .filter(|t| !t.is_empty() && t.as_str() != "-")
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0);
+            if widest == 0 {
+                0
+            } else {
+                widest.max(header[i].chars().count())
+            }
+        })
+        .collect();
+    fit_columns(&natural, min, give_order, available, 1)
+}
+
+/// The header of a column `width` wide: `long` when it fits, else `short` (cut to fit).
+pub fn header_for(long: &str, short: &str, width: usize) -> String {
+    if long.chars().count() <= width {
+        long.to_string()
+    } else {
+        clip(short, width)
+    }
+}
+
+/// `text` made to fit `width`: ids cut in the middle, other text at the end (`…`).
+pub fn fit_text(text: &str, width: usize, id: bool) -> String {
+    if id {
+        elide_middle(text, width)
+    } else {
+        clip(text, width)
+    }
+}
+
+/// Constraints of fixed lengths from `widths`.
+pub fn lengths(widths: &[usize]) -> Vec<Constraint> {
+    widths
+        .iter()
+        .map(|&w| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX)))
+        .collect()
+}
+
 #[cfg(test)]
 mod fit_tests {
     use super::*;
@@ -242,6 +326,44 @@ mod fit_tests {
         assert_eq!(
             fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 12, 1),
             vec![4, 0, 5]
+        );
+    }
+
+    #[test]
+    fn content_widths_follow_values_then_headers_give_way() {
+        let rows = |v: &[&[&str]]| -> Vec<Vec<String>> {
+            v.iter()
+                .map(|r| r.iter().map(|c| (*c).to_string()).collect())
+                .collect()
+        };
+        let texts = rows(&[
+            &["search-staging", "0/2 (0)", "-", "40m"],
+            &["payments-prod", "2/3 (1)", "-", "3d"],
+        ]);
+        let header = ["CLUSTER", "RUN/DES(PEND)", "HEALTH", "DEPLOYED"];
+        // Room for all: values or headers, whichever is wider; the all-`-` column is dropped.
+        assert_eq!(
+            content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 80),
+            vec![14, 13, 0, 8]
+        );
+        // 14 + 13 + 8 + 2 gaps = 37 > 30: DEPLOYED gives way to its minimum first (its
+        // header shows as AGE), then RUN/DES(PEND) the 2 still over.
+        assert_eq!(
+            content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 30),
+            vec![14, 11, 0, 3]
+        );
+        // 14 + 7 + 3 + 2 = 26 > 20: then the cluster, down to its minimum.
+        assert_eq!(
+            content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 20),
+            vec![8, 7, 0, 3]
+        );
+        assert_eq!(header_for("RUN/DES(PEND)", "RUN/DES", 7), "RUN/DES");
+        assert_eq!(header_for("DEPLOYED", "AGE", 3), "AGE");
+        assert_eq!(header_for("DEPLOYED", "AGE", 8), "DEPLOYED");
+        // 14 + 7 + 3 + 2 = 26 > 20: then the values, in order, down to the minima.
+        assert_eq!(
+            content_widths(&header, &texts, &[8, 7, 4, 3], &[3, 1, 0], 20),
+            vec![8, 7, 0, 3]
         );
     }
 

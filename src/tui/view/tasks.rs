@@ -5,7 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{ListTable, clip, elide_middle, fit_columns, load_area, title};
+use super::table::{
+    ListTable, content_widths, elide_middle, fit_columns, fit_text, header_for, lengths, load_area,
+    title,
+};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::tui::app::AppState;
@@ -48,22 +51,29 @@ fn cells(r: &TaskRow, state: &AppState) -> [String; 6] {
 
 /// Widths from the rows' content and the pane's width (see `fit_columns`).
 fn task_widths(cells: &[[String; 6]], width: u16) -> Vec<usize> {
+    // A column whose every value is `-` (no health checks, no volumes) is dropped.
     let natural: Vec<usize> = (0..HEADER.len())
         .map(|i| {
             let widest = cells
                 .iter()
+                .filter(|c| c[i] != "-")
                 .map(|c| c[i].chars().count())
                 .max()
                 .unwrap_or(0);
-            widest.max(HEADER[i].chars().count())
+            if widest == 0 && i != 0 {
+                0
+            } else {
+                widest.max(HEADER[i].chars().count())
+            }
         })
         .collect();
-    // The ListTable's selection marker takes 2 columns.
-    let available = usize::from(width).saturating_sub(2);
+    // The ListTable's selection symbol, marker and their gap take 3 columns.
+    let available = usize::from(width).saturating_sub(3);
     fit_columns(&natural, &MIN_WIDTHS, &GIVE_ORDER, available, 1)
 }
 
-/// Below the table: the selected task's class and hint, then its full stopped reason.
+/// Below the table: the selected task's class and hint, then its full stopped reason
+/// (wrapped, so nothing is cut at 80 columns).
 fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
     let Some(row) = row else {
         return Paragraph::new("");
@@ -104,6 +114,7 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
         ]),
         Line::styled(reason, theme.dim()),
     ])
+    .wrap(ratatui::widgets::Wrap { trim: false })
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
@@ -141,7 +152,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         theme,
     ) {
         let [table_area, why_area] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(rest);
+            // Up to four lines: the class and hint, then the full reason, each wrapped.
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(rest);
         let texts: Vec<[String; 6]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
         let widths = task_widths(&texts, table_area.width);
         let constraints: Vec<Constraint> = widths
@@ -173,7 +185,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
                 Cell::from(health),
                 Cell::from(started),
                 Cell::from(Span::styled(stop, stop_style)),
-                Cell::from(clip(&vols, widths[5])),
+                Cell::from(elide_middle(&vols, widths[5])),
             ]
         });
         frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
@@ -198,6 +210,45 @@ fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) ->
         }
         None => Line::styled("service not in the loaded list", theme.dim()),
     }
+}
+
+const VOLUME_HEADER: [&str; 6] = [
+    "VOLUME",
+    "SIZE",
+    "TYPE",
+    "STATE",
+    "DEL-ON-TERM",
+    "TASK / WHY LISTED",
+];
+const VOLUME_SHORT: [&str; 6] = [
+    "VOLUME",
+    "SIZE",
+    "TYPE",
+    "STATE",
+    "DEL",
+    "TASK / WHY LISTED",
+];
+
+/// A volume row's texts, in `VOLUME_HEADER` order.
+fn volume_cells(v: &crate::tui::panes::tasks::VolumeRow) -> Vec<String> {
+    vec![
+        v.id.clone(),
+        v.size_gib
+            .map_or_else(|| "?".into(), |s| format!("{s} GiB")),
+        v.volume_type.clone().unwrap_or_else(|| "?".into()),
+        v.state.clone().unwrap_or_else(|| "?".into()),
+        match v.delete_on_termination {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "-",
+        }
+        .to_string(),
+        match &v.task {
+            Some(t) => format!("task {t}"),
+            None if v.attached_to.is_empty() => "tagged with the service".into(),
+            None => format!("tagged; attached to {}", v.attached_to.join(", ")),
+        },
+    ]
 }
 
 fn draw_volumes(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
@@ -228,53 +279,47 @@ fn draw_volumes(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
         return;
     }
-    let rows: Vec<Row<'static>> = pane
-        .volumes
+    let texts: Vec<Vec<String>> = pane.volumes.iter().map(volume_cells).collect();
+    // The why gives way first (cut at the end), then the id (elided in the middle).
+    let widths = content_widths(
+        &VOLUME_HEADER,
+        &texts,
+        &[12, 6, 3, 6, 3, 16],
+        &[5, 0, 4, 2],
+        usize::from(inner.width),
+    );
+    let rows: Vec<Row<'static>> = texts
         .iter()
-        .map(|v| {
-            let state_text = v.state.clone().unwrap_or_else(|| "?".into());
-            let style = if state_text == "in-use" {
+        .map(|t| {
+            let style = if t[3] == "in-use" {
                 theme.good()
             } else {
                 theme.warn()
             };
-            Row::new(vec![
-                Cell::from(v.id.clone()),
-                Cell::from(
-                    v.size_gib
-                        .map_or_else(|| "?".into(), |s| format!("{s} GiB")),
-                ),
-                Cell::from(v.volume_type.clone().unwrap_or_else(|| "?".into())),
-                Cell::from(Span::styled(state_text, style)),
-                Cell::from(match v.delete_on_termination {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "-",
-                }),
-                Cell::from(match &v.task {
-                    Some(t) => format!("task {t}"),
-                    None if v.attached_to.is_empty() => "tagged with the service".into(),
-                    None => format!("tagged; attached to {}", v.attached_to.join(", ")),
-                }),
-            ])
+            Row::new(
+                t.iter()
+                    .enumerate()
+                    .filter(|(i, _)| widths[*i] > 0)
+                    .map(|(i, c)| {
+                        let text = fit_text(c, widths[i], i == 0);
+                        if i == 3 {
+                            Cell::from(Span::styled(text, style))
+                        } else {
+                            Cell::from(text)
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            )
         })
         .collect();
-    let widths = [
-        Constraint::Length(21),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Fill(1),
-    ];
-    let header = Row::new([
-        "VOLUME",
-        "SIZE",
-        "TYPE",
-        "STATE",
-        "DEL-ON-TERM",
-        "TASK / WHY LISTED",
-    ])
+    let shown: Vec<usize> = widths.iter().copied().filter(|&w| w > 0).collect();
+    let header = Row::new(
+        (0..VOLUME_HEADER.len())
+            .filter(|&i| widths[i] > 0)
+            .map(|i| header_for(VOLUME_HEADER[i], VOLUME_SHORT[i], widths[i]))
+            .collect::<Vec<_>>(),
+    )
     .style(theme.table_header());
+    let widths = lengths(&shown);
     frame.render_widget(Table::new(rows, widths).header(header), inner);
 }

@@ -1,0 +1,167 @@
+//! The demo's 3am story: `payments-prod/checkout` runs a good revision with two tasks, and a
+//! new revision that halves the container's memory is being rolled out. With the emulator's
+//! rollout dynamics on (see [`super::dynamics`]) its tasks start, log to CloudWatch Logs, are
+//! killed for out of memory (exit 137) and, after about a minute, the circuit breaker marks
+//! the rollout FAILED; rolling back to the previous revision converges in seconds.
+//!
+//! Seeded only by `ecsnap demo` (and its end-to-end test), on top of the demo fleet: the
+//! other end-to-end tests keep the fleet they know.
+
+use aws_sdk_ecs::types::{
+    ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration, KeyValuePair,
+    LaunchType, LogConfiguration, LogDriver, NetworkMode,
+};
+
+use super::fleet::{REGION, emulator_config, manifest, sdk, seed_err};
+use crate::error::Result;
+
+pub const CLUSTER: &str = "payments-prod";
+pub const SERVICE: &str = "checkout";
+pub const REPOSITORY: &str = "checkout";
+pub const LOG_GROUP: &str = "/ecs/payments-prod/checkout";
+pub const STREAM_PREFIX: &str = "checkout";
+/// Image tag and memory (MiB) of each revision, oldest first: the last one cannot hold
+/// its working set (`dynamics::WORKING_SET_MIB`) and is killed for out of memory.
+pub const REVISIONS: [(&str, i32); 3] =
+    [("2026.11.3", 512), ("2026.11.4", 512), ("2026.12.0", 256)];
+const DESIRED: i32 = 2;
+
+/// What was seeded: the revisions' ARNs, oldest first (the service runs the second and is
+/// rolling out the third).
+#[derive(Debug, Clone, Default)]
+pub struct FailingRollout {
+    pub revisions: Vec<String>,
+    /// The two tasks of the good revision that keep serving.
+    pub tasks: Vec<String>,
+}
+
+impl FailingRollout {
+    /// The good revision a rollback goes back to.
+    pub fn good(&self) -> &str {
+        self.revisions.get(1).map_or("", String::as_str)
+    }
+
+    /// The revision whose rollout fails.
+    pub fn bad(&self) -> &str {
+        self.revisions.last().map_or("", String::as_str)
+    }
+}
+
+fn container(registry: &str, tag: &str, memory: i32) -> Result<ContainerDefinition> {
+    let logs = LogConfiguration::builder()
+        .log_driver(LogDriver::Awslogs)
+        .options("awslogs-group", LOG_GROUP)
+        .options("awslogs-region", REGION)
+        .options("awslogs-stream-prefix", STREAM_PREFIX)
+        .build()
+        .map_err(|e| seed_err("log configuration")(e.to_string()))?;
+    Ok(ContainerDefinition::builder()
+        .name("app")
+        .image(format!("{registry}/{REPOSITORY}:{tag}"))
+        .memory(memory)
+        .essential(true)
+        .environment(
+            KeyValuePair::builder()
+                .name("CATALOGUE_CACHE")
+                .value("warm")
+                .build(),
+        )
+        .log_configuration(logs)
+        .build())
+}
+
+/// Seeds the failing rollout into an emulator that holds the demo fleet (the cluster
+/// exists) and starts it: the last step is the UpdateService the dynamics pick up.
+pub async fn seed_failing_rollout(endpoint: &str) -> Result<FailingRollout> {
+    let conf = emulator_config(endpoint).await;
+    let ecs = aws_sdk_ecs::Client::new(&conf);
+    let ecr = aws_sdk_ecr::Client::new(&conf);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
+    let sts = aws_sdk_sts::Client::new(&conf);
+    let account = sdk!("sts", sts.get_caller_identity().send())
+        .account()
+        .unwrap_or("123456789012")
+        .to_string();
+    let registry = format!("{account}.dkr.ecr.{REGION}.amazonaws.com");
+    sdk!(
+        "ecr repository",
+        ecr.create_repository().repository_name(REPOSITORY).send()
+    );
+    for (i, (tag, _)) in REVISIONS.iter().enumerate() {
+        sdk!(
+            "ecr checkout tag",
+            ecr.put_image()
+                .repository_name(REPOSITORY)
+                .image_tag(*tag)
+                .image_manifest(manifest(
+                    &format!("checkout-{tag}"),
+                    120_000_000 + i as i64 * 2_000_000
+                ))
+                .send()
+        );
+    }
+    sdk!(
+        "logs group",
+        logs.create_log_group().log_group_name(LOG_GROUP).send()
+    );
+    let mut rollout = FailingRollout::default();
+    for (tag, memory) in REVISIONS {
+        let out = sdk!(
+            "ecs checkout task definition",
+            ecs.register_task_definition()
+                .family(SERVICE)
+                .network_mode(NetworkMode::Bridge)
+                .container_definitions(container(&registry, tag, memory)?)
+                .send()
+        );
+        rollout.revisions.push(
+            out.task_definition()
+                .and_then(|t| t.task_definition_arn())
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    let breaker = DeploymentCircuitBreaker::builder()
+        .enable(true)
+        .rollback(false)
+        .build();
+    sdk!(
+        "ecs checkout service",
+        ecs.create_service()
+            .cluster(CLUSTER)
+            .service_name(SERVICE)
+            .task_definition(rollout.good())
+            .desired_count(DESIRED)
+            .deployment_configuration(
+                DeploymentConfiguration::builder()
+                    .deployment_circuit_breaker(breaker)
+                    .build()
+            )
+            .send()
+    );
+    let out = sdk!(
+        "ecs checkout tasks",
+        ecs.run_task()
+            .cluster(CLUSTER)
+            .task_definition(rollout.good())
+            .launch_type(LaunchType::Fargate)
+            .group(format!("service:{SERVICE}"))
+            .started_by("ecs-svc/demo")
+            .count(DESIRED)
+            .send()
+    );
+    rollout.tasks = out
+        .tasks()
+        .iter()
+        .filter_map(|t| t.task_arn().map(str::to_string))
+        .collect();
+    sdk!(
+        "ecs checkout rollout",
+        ecs.update_service()
+            .cluster(CLUSTER)
+            .service(SERVICE)
+            .task_definition(rollout.bad())
+            .send()
+    );
+    Ok(rollout)
+}
