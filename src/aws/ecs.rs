@@ -10,8 +10,8 @@ use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::Result;
 use crate::model::LogConfiguration;
 use crate::model::{
-    ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
-    TaskDefinition, TaskVolume, arn_name,
+    ContainerDef, Deployment, MountPoint, Service, ServiceEvent, ServiceVolumeConfig, Task,
+    TaskContainer, TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeSource, arn_name,
 };
 
 /// DescribeServices takes at most 10 services per call.
@@ -255,6 +255,9 @@ fn task(t: &aws_sdk_ecs::types::Task) -> Task {
             })
             .collect(),
         volumes: t.attachments().iter().filter_map(ebs_attachment).collect(),
+        ephemeral_storage_gib: t
+            .ephemeral_storage()
+            .map(aws_sdk_ecs::types::EphemeralStorage::size_in_gib),
         arn,
     }
 }
@@ -306,6 +309,78 @@ pub(super) fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> Tas
                 log_configuration: c.log_configuration().map(log_configuration_of),
             })
             .collect(),
+        storage: storage_of(td),
+    }
+}
+
+/// The task definition's volumes (every kind), its containers' mount points and its
+/// ephemeral storage.
+fn storage_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskStorage {
+    let mount_points = td
+        .container_definitions()
+        .iter()
+        .flat_map(|c| {
+            c.mount_points().iter().map(|m| MountPoint {
+                container: text(c.name()),
+                source_volume: text(m.source_volume()),
+                container_path: text(m.container_path()),
+                read_only: m.read_only().unwrap_or(false),
+            })
+        })
+        .collect();
+    TaskStorage {
+        volumes: td
+            .volumes()
+            .iter()
+            .map(|v| TaskDefVolume {
+                name: text(v.name()),
+                source: volume_source(v),
+            })
+            .collect(),
+        mount_points,
+        ephemeral_storage_gib: td
+            .ephemeral_storage()
+            .map(aws_sdk_ecs::types::EphemeralStorage::size_in_gib),
+    }
+}
+
+/// What backs a task-definition volume: the configuration it carries decides.
+fn volume_source(v: &aws_sdk_ecs::types::Volume) -> VolumeSource {
+    if v.configured_at_launch() == Some(true) {
+        return VolumeSource::Ebs;
+    }
+    if let Some(efs) = v.efs_volume_configuration() {
+        let auth = efs.authorization_config();
+        return VolumeSource::Efs {
+            file_system_id: efs.file_system_id().to_string(),
+            access_point_id: auth.and_then(|a| owned(a.access_point_id())),
+            root_directory: owned(efs.root_directory()),
+            transit_encryption: efs.transit_encryption().map(|t| t.as_str().to_string()),
+            iam: auth.and_then(|a| a.iam()).map(|i| i.as_str().to_string()),
+        };
+    }
+    if let Some(fsx) = v.fsx_windows_file_server_volume_configuration() {
+        return VolumeSource::FsxWindows {
+            file_system_id: fsx.file_system_id().to_string(),
+            root_directory: fsx.root_directory().to_string(),
+            domain: fsx
+                .authorization_config()
+                .map(|a| a.domain().to_string())
+                .filter(|d| !d.is_empty()),
+        };
+    }
+    if let Some(docker) = v.docker_volume_configuration() {
+        return VolumeSource::Docker {
+            driver: owned(docker.driver()),
+            scope: docker.scope().map(|s| s.as_str().to_string()),
+            autoprovision: docker.autoprovision(),
+        };
+    }
+    if v.s3files_volume_configuration().is_some() {
+        return VolumeSource::Other("s3_files".into());
+    }
+    VolumeSource::Bind {
+        host_path: v.host().and_then(|h| owned(h.source_path())),
     }
 }
 

@@ -28,14 +28,14 @@ use crate::output::actions::{CleanupJson, RestoreJson, RolloutJson, WaitJson};
 
 /// An action session: the read clients, the guarded mutator, the settings with the
 /// account's marks applied.
-struct Session {
-    aws: AwsClients,
-    mutator: Mutator,
-    settings: Settings,
-    identity: Option<CallerIdentity>,
+pub(super) struct Session {
+    pub(super) aws: AwsClients,
+    pub(super) mutator: Mutator,
+    pub(super) settings: Settings,
+    pub(super) identity: Option<CallerIdentity>,
 }
 
-async fn open_session(
+pub(super) async fn open_session(
     global: &GlobalArgs,
     mut settings: Settings,
     what: &str,
@@ -73,17 +73,17 @@ async fn open_session(
 impl Session {
     /// Runs a mutation phase: a first Ctrl-C / SIGTERM meanwhile lets what is in flight
     /// finish (the `Mutator` sends nothing new) instead of exiting at once.
-    async fn mutating<T>(&self, action: impl std::future::Future<Output = T>) -> T {
+    pub(super) async fn mutating<T>(&self, action: impl std::future::Future<Output = T>) -> T {
         let _phase = self.mutator.interrupt().mutation_phase();
         action.await
     }
 
-    fn interrupted(&self) -> bool {
+    pub(super) fn interrupted(&self) -> bool {
         self.mutator.interrupt().is_triggered()
     }
 
     /// The header line of every plan: where, as whom, and the production mark.
-    fn header(&self) -> String {
+    pub(super) fn header(&self) -> String {
         let who = self
             .identity
             .as_ref()
@@ -101,7 +101,7 @@ impl Session {
 }
 
 /// Plan text: stdout normally, stderr when stdout carries JSON.
-fn show(json: bool, text: &str) -> Result<()> {
+pub(super) fn show(json: bool, text: &str) -> Result<()> {
     if json {
         eprint!("{text}");
         Ok(())
@@ -353,7 +353,7 @@ fn rollback_target(
     }
 }
 
-fn emit_json<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
+pub(super) fn emit_json<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
     if json {
         print_json(value)
     } else {
@@ -361,13 +361,13 @@ fn emit_json<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
     }
 }
 
-fn finish_dry_run<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
+pub(super) fn finish_dry_run<T: serde::Serialize>(json: bool, value: &T) -> Result<i32> {
     show(json, "Dry run: nothing was changed.\n")?;
     emit_json(json, value)
 }
 
 /// Single actions: `y`, or the name typed back in production; `--yes` skips the question.
-fn confirm_single(s: &Session, what: &str, name: &str, yes: bool) -> Result<()> {
+pub(super) fn confirm_single(s: &Session, what: &str, name: &str, yes: bool) -> Result<()> {
     let needed = Confirmation::required(None, s.settings.production, name);
     confirm_on_terminal(what, &needed, yes)
 }
@@ -420,7 +420,7 @@ async fn finish_rollout(
 }
 
 /// Waits with a compact progress line per poll on stderr.
-async fn wait_with_progress(
+pub(super) async fn wait_with_progress(
     aws: &AwsClients,
     cluster: &str,
     service: &str,

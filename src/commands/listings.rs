@@ -1,5 +1,6 @@
 //! `services`, `tasks`, `snapshots`, `orphans`: load, then print a table or JSON.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use humansize::{BINARY, format_size};
@@ -9,12 +10,13 @@ use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::tags::UserTags;
+use crate::analysis::volumes::mounted_volumes;
 use crate::aws::AwsClients;
 use crate::cli::Command;
 use crate::config::{Settings, now};
 use crate::error::Result;
 use crate::load;
-use crate::model::{Service, Task, arn_name};
+use crate::model::{Service, Task, TaskStorage, arn_name};
 use crate::output::json::{OrphansJson, ServiceJson, TaskJson, UserTagsJson};
 use crate::output::table::Table;
 
@@ -35,10 +37,22 @@ pub async fn run(
         }
         Command::Tasks { cluster, service } => {
             let tasks = load::load_tasks(aws, &cluster, service.as_deref()).await?;
+            // The definitions' volumes are an addition: without them the tasks still show.
+            let storage = load::load_task_storage(aws, &tasks)
+                .await
+                .unwrap_or_else(|e| {
+                    eprintln!("warning: task-definition volumes not shown: {e}");
+                    HashMap::new()
+                });
             if json {
-                print_json(&tasks.iter().map(TaskJson::from).collect::<Vec<_>>())
+                print_json(
+                    &tasks
+                        .iter()
+                        .map(|t| TaskJson::new(t, storage.get(&t.task_definition)))
+                        .collect::<Vec<_>>(),
+                )
             } else {
-                print_text(&tasks_table(&tasks))
+                print_text(&(tasks_table(&tasks) + &storage_text(&tasks, &storage)))
             }
         }
         Command::Snapshots { repository, user } => {
@@ -153,6 +167,42 @@ pub fn tasks_table(tasks: &[Task]) -> String {
         return "no tasks found\n".into();
     }
     t.render()
+}
+
+/// The volumes of each task definition the tasks run (every kind, with mount points and
+/// ephemeral storage); empty when none declares any.
+pub fn storage_text(tasks: &[Task], storage: &HashMap<String, TaskStorage>) -> String {
+    let mut arns: Vec<&str> = tasks.iter().map(|t| t.task_definition.as_str()).collect();
+    arns.sort_unstable();
+    arns.dedup();
+    let mut out = String::new();
+    for arn in arns {
+        let Some(s) = storage.get(arn) else { continue };
+        if s.volumes.is_empty() && s.ephemeral_storage_gib.is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{} volumes{}:",
+            arn_name(arn),
+            s.ephemeral_storage_gib
+                .map(|g| format!(" (ephemeral storage {g} GiB)"))
+                .unwrap_or_default()
+        );
+        let mut t = Table::new(["NAME", "KIND", "SOURCE", "MOUNTED AT"]);
+        for v in mounted_volumes(s, &[]) {
+            t.row(vec![
+                v.name.clone(),
+                v.kind().to_string(),
+                v.source_text(),
+                v.mounts_text(),
+            ]);
+        }
+        if !t.is_empty() {
+            out.push_str(&t.render());
+        }
+    }
+    out
 }
 
 pub fn snapshots_text(groups: &[UserTags]) -> String {

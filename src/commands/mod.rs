@@ -4,6 +4,7 @@ pub mod actions;
 mod demo;
 mod interrupts;
 mod listings;
+mod recover;
 
 use std::io::Write;
 
@@ -28,6 +29,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        recover @ Command::Recover { .. } => {
+            Box::pin(recover::run_command(recover, &cli.global, settings)).await
+        }
         action @ (Command::Cleanup { .. }
         | Command::Rollback { .. }
         | Command::Redeploy { .. }

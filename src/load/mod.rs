@@ -5,6 +5,7 @@ mod ecs;
 
 pub(crate) use ecs::{service_names, unknown_service};
 mod inventory;
+mod lineage;
 pub mod logs;
 mod names;
 mod orphans;
@@ -12,6 +13,7 @@ mod rollback_targets;
 pub mod seen;
 mod service;
 mod snapshots;
+mod storage;
 mod unique;
 
 pub use ecs::{
@@ -19,9 +21,11 @@ pub use ecs::{
     load_task_definition_images, load_tasks, resolve_cluster,
 };
 pub use inventory::{Inventory, load_inventory};
+pub use lineage::load_lineage;
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
 pub use snapshots::{load_all_images, load_snapshot_groups};
+pub use storage::load_task_storage;
 pub use unique::load_unique_bytes;

@@ -10,8 +10,8 @@ mod resource;
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
 pub use ecr::{Image, Repository};
 pub use ecs::{
-    ContainerDef, Deployment, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer,
-    TaskDefinition, TaskVolume,
+    ContainerDef, Deployment, MountPoint, Service, ServiceEvent, ServiceVolumeConfig, Task,
+    TaskContainer, TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeSource,
 };
 pub use logs::{LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};

@@ -16,6 +16,7 @@ pub mod cleanup;
 pub mod confirm;
 pub mod guard;
 pub mod interrupt;
+pub mod recover;
 pub mod redeploy;
 pub mod restore_user;
 pub mod rollback;

@@ -3,4 +3,5 @@
 
 pub mod actions;
 pub mod json;
+pub mod recover;
 pub mod table;

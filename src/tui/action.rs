@@ -52,4 +52,6 @@ pub enum Action {
     DeleteChar,
     /// Complete the jump to the highlighted match.
     Complete,
+    /// Orphans: bring the selected orphaned volume back into the service that created it.
+    RecoverVolume,
 }

@@ -32,7 +32,12 @@ pub fn perform<'a>(
     tx: &'a UnboundedSender<Msg>,
     interrupt: Interrupt,
 ) -> futures::future::BoxFuture<'a, Msg> {
-    Box::pin(perform_inner(effect, aws, session, tx, interrupt))
+    match effect {
+        e @ (Effect::LoadLineage { .. } | Effect::PlanRecover { .. } | Effect::Recover { .. }) => {
+            Box::pin(super::recover_runs::perform(e, aws, session, tx))
+        }
+        e => Box::pin(perform_inner(e, aws, session, tx, interrupt)),
+    }
 }
 
 async fn perform_inner(
@@ -141,7 +146,7 @@ async fn perform_inner(
 }
 
 /// Sends `Started`; when the change went out, watches the rollout (one message per poll).
-async fn started_then_wait(
+pub(super) async fn started_then_wait(
     aws: &AwsClients,
     generation: u64,
     result: Result<Started, String>,

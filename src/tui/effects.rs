@@ -15,9 +15,11 @@ use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
+use crate::model::ResourceKind;
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::interrupt::Interrupt;
+use crate::ops::recover::RecoverPlan;
 use crate::ops::redeploy::RedeployPlan;
 use crate::ops::restore_user::RestorePlan;
 use crate::ops::rollback::RollbackPlan;
@@ -97,6 +99,22 @@ pub enum Effect {
     /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
     /// are reported (the rest "not started: interrupted").
     InterruptCleanup,
+    /// The Orphans detail: the lineage of one volume or snapshot.
+    LoadLineage {
+        generation: u64,
+        kind: ResourceKind,
+        id: String,
+    },
+    /// Plan bringing an orphaned volume back into its service.
+    PlanRecover {
+        generation: u64,
+        volume: String,
+    },
+    /// Confirmed: snapshot, wait, UpdateService, then watch the rollout.
+    Recover {
+        generation: u64,
+        plan: Box<RecoverPlan>,
+    },
 }
 
 impl Effect {
@@ -110,6 +128,7 @@ impl Effect {
             Effect::LoadSnapshots { .. } => "snapshots",
             Effect::LoadOrphans { .. } => "orphans",
             Effect::LoadUnique { .. } => "unique",
+            Effect::LoadLineage { .. } => "lineage",
             _ => "action",
         }
     }
@@ -230,6 +249,7 @@ async fn perform(
                 .map(|st| TasksData {
                     tasks: st.tasks,
                     volumes: st.volumes.map_err(|e| text(&e)),
+                    storage: st.storage.map_err(|e| text(&e)),
                 })
                 .map_err(|e| text(&e)),
         },

@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod modal;
 pub mod msg;
 pub mod panes;
+mod recover_runs;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -6,10 +6,12 @@ use crossterm::event::KeyEvent;
 
 use super::panes::detail::DetailData;
 use super::panes::tasks::TasksData;
+use crate::analysis::lineage::Lineage;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
 use crate::model::{CallerIdentity, Service};
 use crate::ops::cleanup::{CleanupPlan, ItemResult};
+use crate::ops::recover::{RecoverPlan, RecoverProgress};
 use crate::ops::redeploy::{RedeployPlan, Started};
 use crate::ops::restore_user::{RestorePlan, Restored};
 use crate::ops::rollback::Revision;
@@ -22,6 +24,7 @@ pub enum Planned {
     Redeploy(RedeployPlan),
     Restore(RestorePlan),
     Cleanup(Vec<CleanupPlan>),
+    Recover(Box<RecoverPlan>),
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +110,16 @@ pub enum Msg {
     Restored {
         generation: u64,
         result: Result<Restored, String>,
+    },
+    /// The Orphans detail: a volume's or snapshot's lineage.
+    Lineage {
+        generation: u64,
+        result: Result<Lineage, String>,
+    },
+    /// A recover's snapshot: started, its state at each poll, completed.
+    RecoverProgress {
+        generation: u64,
+        progress: RecoverProgress,
     },
 }
 

@@ -14,9 +14,11 @@ use super::jump;
 use super::keymap::{self, Scope};
 use super::modal::{ModalKind, Stage};
 use super::msg::{Event, Msg};
+use super::panes::orphans::OrphanRow;
 use super::panes::snapshots::Unique;
 use super::panes::{ListOps, LoadState, Progress};
 use crate::analysis::health::Steadiness;
+use crate::model::ResourceKind;
 
 /// How often a service that is rolling out is refreshed while shown.
 pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
@@ -148,6 +150,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Redeploy => return flows::request_redeploy(state),
         Action::Cleanup => return flows::request_cleanup(state),
         Action::RestoreUser => return flows::request_restore(state),
+        Action::RecoverVolume => return flows::request_recover(state),
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm
@@ -220,8 +223,28 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 !state.snapshots.focus_tags && !state.snapshots.tags.visible.is_empty();
             Vec::new()
         }
-        PaneId::Detail | PaneId::Orphans => Vec::new(),
+        PaneId::Orphans => open_lineage(state),
+        PaneId::Detail => Vec::new(),
     }
+}
+
+/// Enter in Orphans: the lineage of the selected volume or snapshot.
+fn open_lineage(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = state.orphans.list.selected_row() else {
+        return Vec::new();
+    };
+    let (kind, id) = match row {
+        OrphanRow::Volume(v) => (ResourceKind::Volume, v.volume.id.clone()),
+        OrphanRow::Snapshot(s) => (ResourceKind::Snapshot, s.snapshot.id.clone()),
+    };
+    let o = &mut state.orphans;
+    o.lineage_for = Some(id.clone());
+    o.lineage = None;
+    vec![Effect::LoadLineage {
+        generation: o.lineage_loader.start(state.now),
+        kind,
+        id,
+    }]
 }
 
 fn open_detail(state: &mut AppState) -> Vec<Effect> {
@@ -246,6 +269,7 @@ fn back(state: &mut AppState) {
         PaneId::Detail => state.pane = state.detail_from,
         PaneId::Tasks => state.pane = PaneId::Services,
         PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.focus_tags = false,
+        PaneId::Orphans if state.orphans.lineage_for.is_some() => state.orphans.close_lineage(),
         _ => state.message = Some("press q to quit".into()),
     }
 }
@@ -604,6 +628,12 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 && generation == s.unique_loader.generation
             {
                 s.unique.insert(key, outcome);
+            }
+        }
+        Msg::Lineage { generation, result } => {
+            let o = &mut state.orphans;
+            if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {
+                o.lineage = Some(lineage);
             }
         }
         action => return flows::on_msg(state, action),

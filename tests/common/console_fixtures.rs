@@ -152,6 +152,7 @@ fn task(id: &str, service: &str, live: bool, volume: Option<&str>) -> Task {
             })
             .into_iter()
             .collect(),
+        ..Task::default()
     }
 }
 
@@ -251,6 +252,7 @@ pub fn ledger_tasks() -> TasksData {
             task("2f0e4c7ab1d94e0c9a2d5b7e1f3c6a80", "ledger", false, None),
         ],
         volumes: Ok(volumes()),
+        storage: Ok(std::collections::HashMap::new()),
     }
 }
 
@@ -272,6 +274,7 @@ pub fn ledger_detail() -> DetailData {
             essential: true,
             log_configuration: None,
         }],
+        ..TaskDefinition::default()
     };
     DetailData::new(td, &ledger_tasks().tasks)
 }

@@ -168,6 +168,10 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
                 generation,
                 plan: p.clone(),
             },
+            Some(SimplePlan::Recover(p)) => Effect::Recover {
+                generation,
+                plan: p.clone(),
+            },
             None => return Vec::new(),
         },
         ModalKind::Cleanup(c) => {
@@ -208,7 +212,8 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
         | Msg::WaitDone { generation, .. }
         | Msg::CleanupItem { generation, .. }
         | Msg::CleanupDone { generation, .. }
-        | Msg::Restored { generation, .. } => Some(*generation),
+        | Msg::Restored { generation, .. }
+        | Msg::RecoverProgress { generation, .. } => Some(*generation),
         _ => None,
     }
 }
@@ -265,6 +270,11 @@ fn answer(
             Ok(started) => {
                 let what = match kind {
                     ModalKind::Rollback(r) => format!("rolled back {}", r.headline()),
+                    ModalKind::Simple(s) if s.recover.is_some() => format!(
+                        "recovered {} from snapshot {}",
+                        s.subject,
+                        s.recover_snapshot().unwrap_or("?")
+                    ),
                     _ => format!(
                         "forced a new deployment of {}",
                         arn_name(&started.task_definition)
@@ -309,6 +319,9 @@ fn answer(
                 Reload::Orphans
             });
         }
+        (Msg::RecoverProgress { progress, .. }, ModalKind::Simple(s)) => {
+            s.progress = Some(progress);
+        }
         (Msg::Restored { result, .. }, ModalKind::Simple(s)) => match result {
             Ok(done) => {
                 s.restored = Some(done);
@@ -337,6 +350,11 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
         }
         (Ok(Planned::Restore(p)), ModalKind::Simple(s)) => {
             s.plan = Some(SimplePlan::Restore(p));
+            modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
+            modal.stage = Stage::Confirm;
+        }
+        (Ok(Planned::Recover(p)), ModalKind::Simple(s)) => {
+            s.plan = Some(SimplePlan::Recover(p));
             modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
             modal.stage = Stage::Confirm;
         }
