@@ -120,10 +120,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     };
     let vol_rows = pane.volumes.len().max(1) as u16 + 3;
     let task_vols = selected_task_volumes(state, theme);
+    // Rows after wrapping, plus the borders.
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let wrapped: usize = task_vols
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
     let task_vols_h = if task_vols.is_empty() {
         0
     } else {
-        (task_vols.len() as u16 + 2).min(area.height / 4)
+        (u16::try_from(wrapped).unwrap_or(u16::MAX).saturating_add(2)).min(area.height / 3)
     };
     let [top, middle, bottom] = Layout::vertical([
         Constraint::Min(6),
@@ -138,10 +144,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             .map(|r| r.task.id.clone())
             .unwrap_or_default();
         frame.render_widget(
-            Paragraph::new(task_vols).block(Block::bordered().title(Span::styled(
-                format!(" Volumes of task {} ", elide_middle(&id, 14)),
-                theme.bold(),
-            ))),
+            Paragraph::new(task_vols)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(Block::bordered().title(Span::styled(
+                    format!(" Volumes of task {} ", elide_middle(&id, 14)),
+                    theme.bold(),
+                ))),
             middle,
         );
     }
