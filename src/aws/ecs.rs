@@ -436,4 +436,118 @@ mod tests {
             .build();
         assert_eq!(ebs_attachment(&no_id), None);
     }
+
+    #[test]
+    fn task_definition_volumes_of_every_kind_are_converted() {
+        use aws_sdk_ecs::types::{
+            ContainerDefinition, DockerVolumeConfiguration, EphemeralStorage,
+            FSxWindowsFileServerAuthorizationConfig, FSxWindowsFileServerVolumeConfiguration,
+            HostVolumeProperties, MountPoint as SdkMount, Scope, TaskDefinition as SdkTd, Volume,
+        };
+        let fsx = FSxWindowsFileServerVolumeConfiguration::builder()
+            .file_system_id("fs-0win")
+            .root_directory("\\share")
+            .authorization_config(
+                FSxWindowsFileServerAuthorizationConfig::builder()
+                    .credentials_parameter("arn:aws:secretsmanager:us-east-1:1:secret:x")
+                    .domain("corp.example.com")
+                    .build()
+                    .expect("fsx auth"),
+            )
+            .build()
+            .expect("fsx");
+        let td = SdkTd::builder()
+            .volumes(
+                Volume::builder()
+                    .name("data")
+                    .configured_at_launch(true)
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("win")
+                    .fsx_windows_file_server_volume_configuration(fsx)
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("logs")
+                    .host(
+                        HostVolumeProperties::builder()
+                            .source_path("/var/log")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .volumes(Volume::builder().name("tmp").build())
+            .volumes(
+                Volume::builder()
+                    .name("cache")
+                    .docker_volume_configuration(
+                        DockerVolumeConfiguration::builder()
+                            .scope(Scope::Task)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .ephemeral_storage(EphemeralStorage::builder().size_in_gib(21).build())
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("app")
+                    .mount_points(
+                        SdkMount::builder()
+                            .source_volume("data")
+                            .container_path("/data")
+                            .read_only(true)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let storage = task_definition_of(&td).storage;
+        let sources: Vec<(&str, &VolumeSource)> = storage
+            .volumes
+            .iter()
+            .map(|v| (v.name.as_str(), &v.source))
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                ("data", &VolumeSource::Ebs),
+                (
+                    "win",
+                    &VolumeSource::FsxWindows {
+                        file_system_id: "fs-0win".into(),
+                        root_directory: "\\share".into(),
+                        domain: Some("corp.example.com".into()),
+                    }
+                ),
+                (
+                    "logs",
+                    &VolumeSource::Bind {
+                        host_path: Some("/var/log".into())
+                    }
+                ),
+                ("tmp", &VolumeSource::Bind { host_path: None }),
+                (
+                    "cache",
+                    &VolumeSource::Docker {
+                        driver: None,
+                        scope: Some("task".into()),
+                        autoprovision: None,
+                    }
+                ),
+            ]
+        );
+        assert_eq!(storage.ephemeral_storage_gib, Some(21));
+        assert_eq!(
+            storage.mount_points,
+            [MountPoint {
+                container: "app".into(),
+                source_volume: "data".into(),
+                container_path: "/data".into(),
+                read_only: true,
+            }]
+        );
+    }
 }
