@@ -437,8 +437,8 @@ mod tests {
         assert_eq!(ebs_attachment(&no_id), None);
     }
 
-    #[test]
-    fn task_definition_volumes_of_every_kind_are_converted() {
+    /// A task definition with a volume of every kind, ephemeral storage and a mount.
+    fn every_volume_kind() -> aws_sdk_ecs::types::TaskDefinition {
         use aws_sdk_ecs::types::{
             ContainerDefinition, DockerVolumeConfiguration, EphemeralStorage,
             FSxWindowsFileServerAuthorizationConfig, FSxWindowsFileServerVolumeConfiguration,
@@ -456,7 +456,7 @@ mod tests {
             )
             .build()
             .expect("fsx");
-        let td = SdkTd::builder()
+        SdkTd::builder()
             .volumes(
                 Volume::builder()
                     .name("data")
@@ -503,8 +503,12 @@ mod tests {
                     )
                     .build(),
             )
-            .build();
-        let storage = task_definition_of(&td).storage;
+            .build()
+    }
+
+    #[test]
+    fn task_definition_volumes_of_every_kind_are_converted() {
+        let storage = task_definition_of(&every_volume_kind()).storage;
         let sources: Vec<(&str, &VolumeSource)> = storage
             .volumes
             .iter()
