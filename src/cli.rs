@@ -136,6 +136,10 @@ pub enum Command {
         /// Go ahead without asking
         #[arg(long)]
         yes: bool,
+        /// Roll back even to a revision whose image was deleted from ECR (refused otherwise,
+        /// exit 5: its tasks could not pull it)
+        #[arg(long)]
+        force: bool,
     },
     /// Point a user's resume tag at an older snapshot tag (PutImage of its manifest)
     RestoreUser {
@@ -212,7 +216,11 @@ pub enum Command {
     /// Bring an orphaned ECS volume back: snapshot it (kept as a safety snapshot), wait until
     /// the snapshot is completed, then start the service's managed EBS volume from it
     #[command(
-        after_help = "The volume's tags must name the service that created it         (aws:ecs:clusterName, aws:ecs:serviceName), and that service must still exist with a         managed EBS volume. Exit codes: 0 done (with --wait: stable), 1 error, 3 rollout         failed, 4 timed out, 5 refused (read-only, unknown origin, service gone or without a         managed EBS volume, not confirmed)."
+        after_help = "The volume's tags must name the service that created it \
+        (aws:ecs:clusterName, aws:ecs:serviceName), and that service must still exist with a \
+        managed EBS volume. Exit codes: 0 done (with --wait: stable), 1 error, 3 rollout \
+        failed, 4 timed out, 5 refused (read-only, unknown origin, service gone or without a \
+        managed EBS volume, not confirmed)."
     )]
     Recover {
         /// The orphaned volume (vol-…)
@@ -230,6 +238,21 @@ pub enum Command {
         /// Go ahead without asking
         #[arg(long)]
         yes: bool,
+    },
+    /// What changes between two revisions of a service's task-definition family: images,
+    /// command, environment (secret-looking values masked), secrets, cpu/memory, ports,
+    /// health check, mounts and volumes, roles. Only what differs is printed
+    Diff {
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        service: String,
+        /// Compare from this revision (default: the one the service runs)
+        #[arg(long, value_name = "M")]
+        from_revision: Option<i32>,
+        /// Compare to this revision
+        #[arg(long, value_name = "N")]
+        to_revision: i32,
     },
 }
 

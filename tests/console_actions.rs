@@ -45,8 +45,21 @@ fn revisions() -> Vec<Revision> {
             container: "app".into(),
             image: format!("registry/app:{tag}"),
             tag: Some(tag.into()),
+            presence: ecsnap::model::ImagePresence::NotEcr,
         }],
         current: n == 3,
+        changes: if n == 3 {
+            Vec::new()
+        } else {
+            vec![ecsnap::analysis::diff::FieldChange {
+                container: Some("app".into()),
+                field: "image",
+                name: None,
+                kind: ecsnap::analysis::diff::ChangeKind::Changed,
+                from: Some("registry/app:v1.6.0-rc1".into()),
+                to: Some(format!("registry/app:{tag}")),
+            }]
+        },
     })
     .collect()
 }
@@ -497,3 +510,5 @@ fn r_and_d_refuse_a_code_deploy_service_and_send_nothing() {
     assert!(ch(&mut s, 'D').is_empty());
     assert!(s.modal.is_none());
 }
+#[path = "console_actions/diff_picker.rs"]
+mod diff_picker;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crossterm::event::KeyCode;
 use ecsnap::analysis::lineage::{Lineage, Related};
-use ecsnap::model::{MountPoint, ResourceKind, TaskDefVolume, TaskStorage, Volume, VolumeSource};
+use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
 use ecsnap::ops::recover::{ConfigSource, ManagedVolume, RecoverPlan, RecoverProgress};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::tui::app::{AppState, PaneId};
@@ -261,11 +261,11 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
 fn storage() -> TaskStorage {
     TaskStorage {
         volumes: vec![
-            TaskDefVolume {
+            StorageVolume {
                 name: "data".into(),
                 source: VolumeSource::Ebs,
             },
-            TaskDefVolume {
+            StorageVolume {
                 name: "shared".into(),
                 source: VolumeSource::Efs {
                     file_system_id: "fs-0123456789abcdef0".into(),
@@ -275,19 +275,19 @@ fn storage() -> TaskStorage {
                     iam: Some("ENABLED".into()),
                 },
             },
-            TaskDefVolume {
+            StorageVolume {
                 name: "scratch".into(),
                 source: VolumeSource::Bind { host_path: None },
             },
         ],
         mount_points: vec![
-            MountPoint {
+            VolumeMount {
                 container: "app".into(),
                 source_volume: "data".into(),
                 container_path: "/var/lib/ledger".into(),
                 read_only: false,
             },
-            MountPoint {
+            VolumeMount {
                 container: "app".into(),
                 source_volume: "shared".into(),
                 container_path: "/srv/shared".into(),

@@ -4,6 +4,7 @@
 
 pub mod age;
 pub mod cost;
+pub mod diff;
 pub mod health;
 pub mod in_use;
 pub mod keep;

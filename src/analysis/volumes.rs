@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{MountPoint, TaskStorage, TaskVolume, VolumeSource};
+use crate::model::{TaskStorage, TaskVolume, VolumeMount, VolumeSource};
 
 /// One volume of a task: what backs it, where it is mounted, and (EBS) the attachment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct MountedVolume {
     pub name: String,
     pub source: VolumeSource,
     /// Where each container mounts it, in container order.
-    pub mounts: Vec<MountPoint>,
+    pub mounts: Vec<VolumeMount>,
     /// EBS: the task's attachment naming the volume ECS created, when reported.
     pub attachment: Option<TaskVolume>,
 }
@@ -130,7 +130,7 @@ pub fn source_text(source: &VolumeSource, attachment: Option<&TaskVolume>) -> St
 /// EBS volume and ECS reports one attachment without a name, that one — then any attachment
 /// left over.
 pub fn mounted_volumes(storage: &TaskStorage, attachments: &[TaskVolume]) -> Vec<MountedVolume> {
-    let mounts_of = |name: &str| -> Vec<MountPoint> {
+    let mounts_of = |name: &str| -> Vec<VolumeMount> {
         storage
             .mount_points
             .iter()
@@ -187,17 +187,17 @@ pub fn mounted_volumes(storage: &TaskStorage, attachments: &[TaskVolume]) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TaskDefVolume;
+    use crate::model::StorageVolume;
 
-    fn vol(name: &str, source: VolumeSource) -> TaskDefVolume {
-        TaskDefVolume {
+    fn vol(name: &str, source: VolumeSource) -> StorageVolume {
+        StorageVolume {
             name: name.into(),
             source,
         }
     }
 
-    fn mount(container: &str, volume: &str, path: &str, read_only: bool) -> MountPoint {
-        MountPoint {
+    fn mount(container: &str, volume: &str, path: &str, read_only: bool) -> VolumeMount {
+        VolumeMount {
             container: container.into(),
             source_volume: volume.into(),
             container_path: path.into(),

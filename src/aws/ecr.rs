@@ -5,9 +5,12 @@ use aws_sdk_ecr::Client;
 use aws_sdk_ecr::types::ImageIdentifier;
 
 use super::convert::{text, time};
-use super::{CallContext, EcrApi};
-use crate::error::Result;
-use crate::model::{Image, Repository};
+use super::{CallContext, EcrApi, in_batches};
+use crate::error::{AwsErrorKind, Error, Result};
+use crate::model::{Image, ImageLookup, Repository};
+
+/// BatchGetImage takes at most 100 image ids per call.
+pub const BATCH_GET_IMAGE_MAX: usize = 100;
 
 pub struct EcrAdapter {
     client: Client,
@@ -81,5 +84,85 @@ impl EcrApi for EcrAdapter {
             .first()
             .and_then(|i| i.image_manifest())
             .map(str::to_string))
+    }
+
+    async fn look_up_images(
+        &self,
+        registry_id: Option<&str>,
+        repository: &str,
+        refs: &[String],
+    ) -> Result<Vec<(String, ImageLookup)>> {
+        let answer = in_batches(refs, BATCH_GET_IMAGE_MAX, |chunk| async move {
+            let ids: Vec<ImageIdentifier> = chunk.iter().map(|r| image_id(r)).collect();
+            let out = self
+                .client
+                .batch_get_image()
+                .set_registry_id(registry_id.map(str::to_string))
+                .repository_name(repository)
+                .set_image_ids(Some(ids))
+                .send()
+                .await
+                .map_err(self.ctx.err("ecr:BatchGetImage"))?;
+            let matches = |id: Option<&ImageIdentifier>, r: &str| {
+                id.is_some_and(|id| id.image_tag() == Some(r) || id.image_digest() == Some(r))
+            };
+            // Failures that name none of the references asked (an emulator may echo the id
+            // differently): a reference without an answer of its own is then unknown.
+            let stray = out
+                .failures()
+                .iter()
+                .filter(|f| !chunk.iter().any(|r| matches(f.image_id(), r)))
+                .count();
+            Ok(chunk
+                .iter()
+                .map(|r| {
+                    let found = out.images().iter().any(|i| matches(i.image_id(), r));
+                    let failure = out.failures().iter().find(|f| matches(f.image_id(), r));
+                    let lookup = match (found, failure) {
+                        (true, _) => ImageLookup::Found,
+                        (false, None) if stray == 0 => ImageLookup::Found,
+                        (false, None) => ImageLookup::Failed(
+                            "BatchGetImage answered failures for other ids".into(),
+                        ),
+                        (false, Some(f)) => {
+                            let code = f.failure_code().map_or("", |c| c.as_str());
+                            let why = format!(
+                                "{code}: {}",
+                                f.failure_reason().unwrap_or("no reason given")
+                            );
+                            match code {
+                                "ImageNotFound"
+                                | "ImageTagDoesNotMatchDigest"
+                                | "MissingDigestAndTag" => ImageLookup::NotFound(why),
+                                _ => ImageLookup::Failed(why),
+                            }
+                        }
+                    };
+                    (r.clone(), lookup)
+                })
+                .collect())
+        })
+        .await;
+        match answer {
+            Err(Error::Aws(a)) if a.kind == AwsErrorKind::NotFound => Ok(refs
+                .iter()
+                .map(|r| {
+                    (
+                        r.clone(),
+                        ImageLookup::NotFound(format!("repository {repository} does not exist")),
+                    )
+                })
+                .collect()),
+            other => other,
+        }
+    }
+}
+
+/// A tag or a `sha256:` digest as BatchGetImage wants it.
+fn image_id(reference: &str) -> ImageIdentifier {
+    if reference.starts_with("sha256:") {
+        ImageIdentifier::builder().image_digest(reference).build()
+    } else {
+        ImageIdentifier::builder().image_tag(reference).build()
     }
 }

@@ -10,8 +10,9 @@ use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::Result;
 use crate::model::LogConfiguration;
 use crate::model::{
-    ContainerDef, Deployment, MountPoint, Service, ServiceEvent, ServiceVolumeConfig, Task,
-    TaskContainer, TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeSource, arn_name,
+    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
+    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
+    TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeMount, VolumeSource, arn_name,
 };
 
 /// DescribeServices takes at most 10 services per call.
@@ -197,6 +198,21 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
         deployment_controller: s
             .deployment_controller()
             .map(|c| c.r#type().as_str().to_string()),
+        circuit_breaker: s
+            .deployment_configuration()
+            .and_then(|d| d.deployment_circuit_breaker())
+            .map(|c| CircuitBreaker {
+                enable: c.enable(),
+                rollback: c.rollback(),
+            }),
+        deployment_alarms: s
+            .deployment_configuration()
+            .and_then(|d| d.alarms())
+            .map(|a| DeploymentAlarms {
+                names: a.alarm_names().to_vec(),
+                enable: a.enable(),
+                rollback: a.rollback(),
+            }),
     }
 }
 
@@ -297,19 +313,104 @@ pub(super) fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> Tas
         containers: td
             .container_definitions()
             .iter()
-            .map(|c| ContainerDef {
-                name: text(c.name()),
-                image: text(c.image()),
-                environment: c
-                    .environment()
-                    .iter()
-                    .map(|kv| (text(kv.name()), text(kv.value())))
-                    .collect(),
-                essential: c.essential().unwrap_or(true),
-                log_configuration: c.log_configuration().map(log_configuration_of),
+            .map(container_def)
+            .collect(),
+        cpu: owned(td.cpu()),
+        memory: owned(td.memory()),
+        task_role_arn: owned(td.task_role_arn()),
+        execution_role_arn: owned(td.execution_role_arn()),
+        volumes: td.volumes().iter().map(task_def_volume).collect(),
+        storage: storage_of(td),
+    }
+}
+
+fn container_def(c: &aws_sdk_ecs::types::ContainerDefinition) -> ContainerDef {
+    ContainerDef {
+        name: text(c.name()),
+        image: text(c.image()),
+        environment: c
+            .environment()
+            .iter()
+            .map(|kv| (text(kv.name()), text(kv.value())))
+            .collect(),
+        essential: c.essential().unwrap_or(true),
+        log_configuration: c.log_configuration().map(log_configuration_of),
+        command: c.command().to_vec(),
+        entry_point: c.entry_point().to_vec(),
+        secrets: c
+            .secrets()
+            .iter()
+            .map(|s| (s.name().to_string(), s.value_from().to_string()))
+            .collect(),
+        cpu: c.cpu(),
+        memory: c.memory(),
+        memory_reservation: c.memory_reservation(),
+        port_mappings: c
+            .port_mappings()
+            .iter()
+            .map(|p| PortMapping {
+                container_port: p.container_port(),
+                host_port: p.host_port(),
+                protocol: p.protocol().map(|x| x.as_str().to_string()),
+                name: owned(p.name()),
             })
             .collect(),
-        storage: storage_of(td),
+        health_check: c.health_check().map(|h| HealthCheck {
+            command: h.command().to_vec(),
+            interval: h.interval(),
+            timeout: h.timeout(),
+            retries: h.retries(),
+            start_period: h.start_period(),
+        }),
+        mount_points: c
+            .mount_points()
+            .iter()
+            .map(|m| MountPoint {
+                source_volume: text(m.source_volume()),
+                container_path: text(m.container_path()),
+                read_only: m.read_only().unwrap_or(false),
+            })
+            .collect(),
+    }
+}
+
+/// A task definition's volume, its source in one line.
+fn task_def_volume(v: &aws_sdk_ecs::types::Volume) -> TaskDefVolume {
+    let source = if v.configured_at_launch() == Some(true) {
+        "configured at launch (EBS)".to_string()
+    } else if let Some(efs) = v.efs_volume_configuration() {
+        format!(
+            "efs {}:{}{}",
+            efs.file_system_id(),
+            efs.root_directory().unwrap_or("/"),
+            if efs
+                .transit_encryption()
+                .map(aws_sdk_ecs::types::EfsTransitEncryption::as_str)
+                == Some("ENABLED")
+            {
+                " (transit encryption)"
+            } else {
+                ""
+            }
+        )
+    } else if let Some(d) = v.docker_volume_configuration() {
+        format!(
+            "docker {}{}",
+            d.driver().unwrap_or("local"),
+            d.scope()
+                .map(|s| format!(" ({})", s.as_str()))
+                .unwrap_or_default()
+        )
+    } else if let Some(fsx) = v.fsx_windows_file_server_volume_configuration() {
+        format!("fsx {}", fsx.file_system_id())
+    } else if let Some(path) = v.host().and_then(|h| h.source_path()) {
+        format!("host {path}")
+    } else {
+        "bind mount (task storage)".to_string()
+    };
+    TaskDefVolume {
+        name: text(v.name()),
+        source,
     }
 }
 
@@ -320,7 +421,7 @@ fn storage_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskStorage {
         .container_definitions()
         .iter()
         .flat_map(|c| {
-            c.mount_points().iter().map(|m| MountPoint {
+            c.mount_points().iter().map(|m| VolumeMount {
                 container: text(c.name()),
                 source_volume: text(m.source_volume()),
                 container_path: text(m.container_path()),
@@ -332,7 +433,7 @@ fn storage_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskStorage {
         volumes: td
             .volumes()
             .iter()
-            .map(|v| TaskDefVolume {
+            .map(|v| StorageVolume {
                 name: text(v.name()),
                 source: volume_source(v),
             })
@@ -424,6 +525,155 @@ mod tests {
     }
 
     #[test]
+    fn deployment_configuration_gives_the_circuit_breaker_and_alarms() {
+        use aws_sdk_ecs::types::{
+            DeploymentAlarms as SdkAlarms, DeploymentCircuitBreaker, DeploymentConfiguration,
+        };
+        let s = aws_sdk_ecs::types::Service::builder()
+            .service_name("api")
+            .deployment_configuration(
+                DeploymentConfiguration::builder()
+                    .deployment_circuit_breaker(
+                        DeploymentCircuitBreaker::builder()
+                            .enable(true)
+                            .rollback(false)
+                            .build(),
+                    )
+                    .alarms(
+                        SdkAlarms::builder()
+                            .alarm_names("api-5xx")
+                            .enable(true)
+                            .rollback(true)
+                            .build()
+                            .expect("alarms"),
+                    )
+                    .build(),
+            )
+            .build();
+        let got = service(&s);
+        assert_eq!(
+            got.circuit_breaker,
+            Some(CircuitBreaker {
+                enable: true,
+                rollback: false
+            })
+        );
+        assert_eq!(
+            got.deployment_alarms,
+            Some(DeploymentAlarms {
+                names: vec!["api-5xx".into()],
+                enable: true,
+                rollback: true,
+            })
+        );
+        let bare = service(&aws_sdk_ecs::types::Service::builder().build());
+        assert_eq!((bare.circuit_breaker, bare.deployment_alarms), (None, None));
+    }
+
+    #[test]
+    fn task_definitions_keep_what_the_diff_compares() {
+        use aws_sdk_ecs::types::{
+            ContainerDefinition, HealthCheck as SdkHealth, HostVolumeProperties,
+            MountPoint as SdkMount, PortMapping as SdkPort, Secret, TransportProtocol, Volume,
+        };
+        let c = ContainerDefinition::builder()
+            .name("app")
+            .image("r/app:v1")
+            .command("serve")
+            .entry_point("/init")
+            .cpu(256)
+            .memory(512)
+            .secrets(
+                Secret::builder()
+                    .name("DB")
+                    .value_from("arn:ssm:db")
+                    .build()
+                    .expect("secret"),
+            )
+            .port_mappings(
+                SdkPort::builder()
+                    .container_port(8080)
+                    .host_port(80)
+                    .protocol(TransportProtocol::Tcp)
+                    .build(),
+            )
+            .health_check(
+                SdkHealth::builder()
+                    .command("CMD")
+                    .interval(30)
+                    .build()
+                    .expect("health check"),
+            )
+            .mount_points(
+                SdkMount::builder()
+                    .source_volume("data")
+                    .container_path("/data")
+                    .read_only(true)
+                    .build(),
+            )
+            .build();
+        let td = aws_sdk_ecs::types::TaskDefinition::builder()
+            .task_definition_arn("arn:aws:ecs:eu-west-1:1:task-definition/app:1")
+            .cpu("256")
+            .memory("512")
+            .task_role_arn("arn:aws:iam::1:role/task")
+            .execution_role_arn("arn:aws:iam::1:role/exec")
+            .volumes(
+                Volume::builder()
+                    .name("data")
+                    .host(HostVolumeProperties::builder().source_path("/srv").build())
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("ebs")
+                    .configured_at_launch(true)
+                    .build(),
+            )
+            .container_definitions(c)
+            .build();
+        let got = task_definition_of(&td);
+        assert_eq!(got.cpu.as_deref(), Some("256"));
+        assert_eq!(
+            got.task_role_arn.as_deref(),
+            Some("arn:aws:iam::1:role/task")
+        );
+        assert_eq!(
+            got.execution_role_arn.as_deref(),
+            Some("arn:aws:iam::1:role/exec")
+        );
+        let sources: Vec<(&str, &str)> = got
+            .volumes
+            .iter()
+            .map(|v| (v.name.as_str(), v.source.as_str()))
+            .collect();
+        assert_eq!(
+            sources,
+            [("data", "host /srv"), ("ebs", "configured at launch (EBS)")]
+        );
+        let app = &got.containers[0];
+        assert_eq!(app.command, ["serve"]);
+        assert_eq!(app.entry_point, ["/init"]);
+        assert_eq!((app.cpu, app.memory), (256, Some(512)));
+        assert_eq!(app.secrets, [("DB".to_string(), "arn:ssm:db".to_string())]);
+        assert_eq!(app.port_mappings[0].label(), "80->8080/tcp");
+        assert_eq!(
+            app.health_check
+                .as_ref()
+                .map(|h| (h.command.clone(), h.interval)),
+            Some((vec!["CMD".to_string()], Some(30)))
+        );
+        assert_eq!(
+            app.mount_points,
+            [MountPoint {
+                source_volume: "data".into(),
+                container_path: "/data".into(),
+                read_only: true,
+            }]
+        );
+    }
+
+    #[test]
     fn other_attachments_and_missing_ids_are_ignored() {
         let eni = Attachment::builder()
             .r#type("ElasticNetworkInterface")
@@ -436,7 +686,6 @@ mod tests {
             .build();
         assert_eq!(ebs_attachment(&no_id), None);
     }
-
     /// A task definition with a volume of every kind, ephemeral storage and a mount.
     fn every_volume_kind() -> aws_sdk_ecs::types::TaskDefinition {
         use aws_sdk_ecs::types::{
@@ -546,7 +795,7 @@ mod tests {
         assert_eq!(storage.ephemeral_storage_gib, Some(21));
         assert_eq!(
             storage.mount_points,
-            [MountPoint {
+            [VolumeMount {
                 container: "app".into(),
                 source_volume: "data".into(),
                 container_path: "/data".into(),

@@ -22,7 +22,7 @@ pub use classify::CallContext;
 pub use connect::{ConnectOptions, connect, connect_with_ops, mutation_retry_config, retry_config};
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;
-pub use ecr::EcrAdapter;
+pub use ecr::{BATCH_GET_IMAGE_MAX, EcrAdapter};
 pub use ecr_ops::{BATCH_DELETE_IMAGE_MAX, EcrOpsAdapter};
 pub use ecs::{EcsAdapter, TaskStatusFilter};
 pub use ecs_ops::{EcsOpsAdapter, family_of, revision_of};
@@ -31,8 +31,8 @@ pub use sts::StsAdapter;
 
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, Image, LaunchTemplate, LogPage, Repository, Service, Snapshot, Task,
-    TaskDefinition, Volume,
+    Ami, CallerIdentity, Image, ImageLookup, LaunchTemplate, LogPage, Repository, Service,
+    Snapshot, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -84,6 +84,15 @@ pub trait EcrApi: Send + Sync {
     async fn list_images(&self, repository: &str) -> Result<Vec<Image>>;
     /// The image manifest (JSON text) for a digest.
     async fn get_manifest(&self, repository: &str, digest: &str) -> Result<Option<String>>;
+    /// Whether each reference (a tag, or a `sha256:` digest) exists in `repository` of
+    /// `registry_id` (this account when `None`): BatchGetImage, 100 ids a call. A
+    /// repository that does not exist: every reference not found.
+    async fn look_up_images(
+        &self,
+        registry_id: Option<&str>,
+        repository: &str,
+        refs: &[String],
+    ) -> Result<Vec<(String, ImageLookup)>>;
 }
 
 /// EC2 reads.

@@ -147,6 +147,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             wait,
             dry_run,
             yes,
+            force,
         } => {
             let s = open_session(global, settings, "rollback", dry_run).await?;
             let target = rollback_target(to, container, volume);
@@ -158,7 +159,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                 yes,
                 json,
             };
-            run_rollback(&s, &req, &target).await
+            run_rollback(&s, &req, &target, force).await
         }
         Command::Redeploy {
             cluster,
@@ -223,8 +224,9 @@ async fn run_rollback(
     s: &Session,
     req: &ServiceRequest<'_>,
     target: &RollbackTarget,
+    force: bool,
 ) -> Result<i32> {
-    let plan = rollback::plan(&s.aws, req.cluster, req.service, target).await?;
+    let plan = rollback::plan_with(&s.aws, req.cluster, req.service, target, force).await?;
     show(
         req.json,
         &format!("{}\nPlan: {}\n", s.header(), plan.summary()),

@@ -2,6 +2,7 @@
 
 pub mod actions;
 mod demo;
+mod diff;
 mod interrupts;
 mod listings;
 mod recover;
@@ -31,6 +32,22 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
         recover @ Command::Recover { .. } => {
             Box::pin(recover::run_command(recover, &cli.global, settings)).await
+        }
+        Command::Diff {
+            cluster,
+            service,
+            from_revision,
+            to_revision,
+        } => {
+            let aws = connect_from(&cli.global).await?;
+            diff::run(
+                &aws,
+                &cluster,
+                &service,
+                (from_revision, to_revision),
+                cli.global.json,
+            )
+            .await
         }
         action @ (Command::Cleanup { .. }
         | Command::Rollback { .. }

@@ -22,6 +22,27 @@ pub struct Service {
     /// `CODE_DEPLOY` or `EXTERNAL` when another tool deploys the service; `None` (or
     /// `ECS`) when ECS does.
     pub deployment_controller: Option<String>,
+    /// The deployment circuit breaker (`deploymentConfiguration.deploymentCircuitBreaker`).
+    pub circuit_breaker: Option<CircuitBreaker>,
+    /// CloudWatch alarms that fail a deployment (`deploymentConfiguration.alarms`).
+    pub deployment_alarms: Option<DeploymentAlarms>,
+}
+
+/// The deployment circuit breaker: stop a rollout whose tasks keep failing, and roll it
+/// back when `rollback` is on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    pub enable: bool,
+    pub rollback: bool,
+}
+
+/// Alarms watched during a deployment; in alarm, the deployment fails (and rolls back when
+/// `rollback` is on).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploymentAlarms {
+    pub names: Vec<String>,
+    pub enable: bool,
+    pub rollback: bool,
 }
 
 impl Service {
@@ -125,6 +146,77 @@ pub struct TaskDefinition {
     pub containers: Vec<ContainerDef>,
     /// Volumes, mount points and ephemeral storage.
     pub storage: TaskStorage,
+    /// Task-level CPU units and memory (MiB), as the API spells them (`"256"`, `"1 vCPU"`).
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
+    pub volumes: Vec<TaskDefVolume>,
+}
+
+/// A volume a task definition declares, with where it comes from in one line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskDefVolume {
+    pub name: String,
+    /// `host /data`, `efs fs-1:/ (transit encryption)`, `docker local`, `configured at
+    /// launch` (EBS), `bind mount` …
+    pub source: String,
+}
+
+/// A container port mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PortMapping {
+    pub container_port: Option<i32>,
+    pub host_port: Option<i32>,
+    pub protocol: Option<String>,
+    pub name: Option<String>,
+}
+
+impl PortMapping {
+    /// `8080/tcp`, `80->8080/tcp` when a different host port is mapped.
+    pub fn label(&self) -> String {
+        let port = self
+            .container_port
+            .map_or_else(|| "?".to_string(), |p| p.to_string());
+        let proto = self.protocol.as_deref().unwrap_or("tcp");
+        match self.host_port {
+            Some(h) if Some(h) != self.container_port && h != 0 => format!("{h}->{port}/{proto}"),
+            _ => format!("{port}/{proto}"),
+        }
+    }
+}
+
+/// A container's health check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HealthCheck {
+    pub command: Vec<String>,
+    pub interval: Option<i32>,
+    pub timeout: Option<i32>,
+    pub retries: Option<i32>,
+    pub start_period: Option<i32>,
+}
+
+impl HealthCheck {
+    /// `CMD-SHELL curl -f localhost/health · every 30s, timeout 5s, 3 retries, start 0s`.
+    pub fn label(&self) -> String {
+        let n = |v: Option<i32>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+        format!(
+            "{} · every {}s, timeout {}s, {} retries, start {}s",
+            self.command.join(" "),
+            n(self.interval),
+            n(self.timeout),
+            n(self.retries),
+            n(self.start_period)
+        )
+    }
+}
+
+/// Where a volume is mounted in a container.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub container_path: String,
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -136,13 +228,24 @@ pub struct ContainerDef {
     pub essential: bool,
     /// Where the container's logs go (`logConfiguration`), when set.
     pub log_configuration: Option<super::LogConfiguration>,
+    pub command: Vec<String>,
+    pub entry_point: Vec<String>,
+    /// Secrets references: (name, `valueFrom` ARN) — the values never reach ecsnap.
+    pub secrets: Vec<(String, String)>,
+    /// Container-level CPU units (0: none reserved) and memory limits (MiB).
+    pub cpu: i32,
+    pub memory: Option<i32>,
+    pub memory_reservation: Option<i32>,
+    pub port_mappings: Vec<PortMapping>,
+    pub health_check: Option<HealthCheck>,
+    pub mount_points: Vec<MountPoint>,
 }
 
 // ---- Task storage: every kind of task-definition volume and where containers mount it.
 
 /// A volume a task definition declares (`volumes`), by name, and what backs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskDefVolume {
+pub struct StorageVolume {
     pub name: String,
     pub source: VolumeSource,
 }
@@ -195,7 +298,7 @@ impl VolumeSource {
 
 /// Where a container mounts a task-definition volume (`mountPoints`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MountPoint {
+pub struct VolumeMount {
     pub container: String,
     pub source_volume: String,
     pub container_path: String,
@@ -206,8 +309,8 @@ pub struct MountPoint {
 /// ephemeral storage it asks for (Fargate; `None`: the default 20 GiB).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskStorage {
-    pub volumes: Vec<TaskDefVolume>,
-    pub mount_points: Vec<MountPoint>,
+    pub volumes: Vec<StorageVolume>,
+    pub mount_points: Vec<VolumeMount>,
     pub ephemeral_storage_gib: Option<i32>,
 }
 

@@ -6,12 +6,14 @@ mod ecr;
 mod ecs;
 mod logs;
 mod resource;
+pub mod secret;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
-pub use ecr::{Image, Repository};
+pub use ecr::{Image, ImageLookup, ImagePresence, Repository};
 pub use ecs::{
-    ContainerDef, Deployment, MountPoint, Service, ServiceEvent, ServiceVolumeConfig, Task,
-    TaskContainer, TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeSource,
+    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
+    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
+    TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeMount, VolumeSource,
 };
 pub use logs::{LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};

@@ -13,16 +13,16 @@
 //! which is also right where the PRIMARY deployment lags behind.
 
 use chrono::{DateTime, Utc};
-use futures::{StreamExt, TryStreamExt, stream};
 
 use super::guard::Mutator;
 use super::redeploy::Started;
 use super::{find_service, running_task_definition};
+use crate::analysis::diff::{FieldChange, diff_task_definitions};
 use crate::analysis::in_use::parse_image_ref;
-use crate::aws::{AwsClients, MAX_CONCURRENCY, ServiceChange, family_of, revision_of};
+use crate::aws::{AwsClients, ServiceChange, family_of, revision_of};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::load::load_service_snapshots;
-use crate::model::{Service, Snapshot, TaskDefinition, arn_name};
+use crate::load::{load_image_presence, load_service_snapshots, load_task_definitions};
+use crate::model::{ImagePresence, Service, Snapshot, TaskDefinition, arn_name};
 
 /// Revisions the picker shows at most.
 pub const REVISIONS_SHOWN: usize = 25;
@@ -52,6 +52,8 @@ pub struct ContainerImage {
     pub container: String,
     pub image: String,
     pub tag: Option<String>,
+    /// Whether the image still exists (ECR images only; see `ImagePresence`).
+    pub presence: ImagePresence,
 }
 
 /// One revision of a family, for the picker.
@@ -63,6 +65,18 @@ pub struct Revision {
     pub images: Vec<ContainerImage>,
     /// The service runs this one.
     pub current: bool,
+    /// What changes going from what runs to this revision (empty for what runs).
+    pub changes: Vec<FieldChange>,
+}
+
+impl Revision {
+    /// The images of this revision ECR says are gone.
+    pub fn deleted_images(&self) -> Vec<&ContainerImage> {
+        self.images
+            .iter()
+            .filter(|i| matches!(i.presence, ImagePresence::Deleted(_)))
+            .collect()
+    }
 }
 
 fn images_of(td: &TaskDefinition) -> Vec<ContainerImage> {
@@ -72,8 +86,44 @@ fn images_of(td: &TaskDefinition) -> Vec<ContainerImage> {
             container: c.name.clone(),
             image: c.image.clone(),
             tag: parse_image_ref(&c.image).tag,
+            presence: ImagePresence::default(),
         })
         .collect()
+}
+
+/// Fills in whether each image still exists (`load::load_image_presence`).
+async fn check_images(aws: &AwsClients, images: &mut [&mut ContainerImage]) {
+    let mut names: Vec<String> = images.iter().map(|i| i.image.clone()).collect();
+    names.sort();
+    names.dedup();
+    let found = load_image_presence(aws, &names).await;
+    for i in images.iter_mut() {
+        if let Some(p) = found.get(&i.image) {
+            i.presence = p.clone();
+        }
+    }
+}
+
+/// Refuses a revision whose images ECR says are deleted, unless forced: tasks could not
+/// pull them, so the rollback would fail. Names the missing image(s).
+fn refuse_deleted(name: &str, images: &[ContainerImage], force: bool) -> Result<()> {
+    let gone: Vec<String> = images
+        .iter()
+        .filter_map(|i| match &i.presence {
+            ImagePresence::Deleted(why) => {
+                Some(format!("{} (container {}: {why})", i.image, i.container))
+            }
+            _ => None,
+        })
+        .collect();
+    if gone.is_empty() || force {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "{name} names an image deleted from ECR: {}. Its tasks could not pull it; nothing was \
+         sent. Roll back to another revision, or force it (--force; f in the picker)",
+        gone.join(", ")
+    )))
 }
 
 /// One image tag the container could roll back to.
@@ -113,12 +163,27 @@ pub async fn offer_revisions(
 ) -> Result<Vec<Revision>> {
     let arns = aws.ecs.list_revisions(family_of(arn_name(current))).await?;
     let current_name = arn_name(current);
-    let shown: Vec<String> = arns.into_iter().take(limit).collect();
-    let mut revisions: Vec<Revision> = stream::iter(shown)
-        .map(|arn| async move {
-            let td = aws.ecs.describe_task_definition(&arn).await?;
-            Ok::<_, Error>(Revision {
-                current: arn_name(&arn) == current_name,
+    let mut shown: Vec<String> = arns.into_iter().take(limit).collect();
+    let listed = shown.iter().any(|a| arn_name(a) == current_name);
+    if !listed {
+        shown.push(current.to_string());
+    }
+    let mut tds = load_task_definitions(aws, &shown).await?;
+    let running_td = shown
+        .iter()
+        .position(|a| arn_name(a) == current_name)
+        .and_then(|i| tds.get(i).cloned());
+    if !listed {
+        tds.pop();
+        shown.pop();
+    }
+    let mut revisions: Vec<Revision> = shown
+        .into_iter()
+        .zip(tds)
+        .map(|(arn, td)| {
+            let current = arn_name(&arn) == current_name;
+            Revision {
+                current,
                 revision: if td.revision > 0 {
                     td.revision
                 } else {
@@ -126,12 +191,19 @@ pub async fn offer_revisions(
                 },
                 registered_at: td.registered_at,
                 images: images_of(&td),
+                changes: match &running_td {
+                    Some(from) if !current => diff_task_definitions(from, &td),
+                    _ => Vec::new(),
+                },
                 arn,
-            })
+            }
         })
-        .buffered(MAX_CONCURRENCY)
-        .try_collect()
-        .await?;
+        .collect();
+    let mut all: Vec<&mut ContainerImage> = revisions
+        .iter_mut()
+        .flat_map(|r| r.images.iter_mut())
+        .collect();
+    check_images(aws, &mut all).await;
     revisions.sort_by_key(|r| std::cmp::Reverse(r.revision));
     Ok(revisions)
 }
@@ -253,18 +325,31 @@ pub enum Offered<'a> {
 }
 
 /// The plan for an offered target: exactly what confirming sends, with the same checks as
-/// `plan`. Errors say why the target cannot be chosen (it is what runs already).
+/// `plan`. Errors say why the target cannot be chosen (it is what runs already, or an
+/// image of it was deleted).
 pub fn plan_offered(
     cluster: &str,
     service: &str,
     current: &str,
     offered: Offered<'_>,
 ) -> Result<RollbackPlan> {
+    plan_offered_with(cluster, service, current, offered, false)
+}
+
+/// `plan_offered`, where `force` lets a revision whose image was deleted be chosen.
+pub fn plan_offered_with(
+    cluster: &str,
+    service: &str,
+    current: &str,
+    offered: Offered<'_>,
+    force: bool,
+) -> Result<RollbackPlan> {
     let change = match offered {
         Offered::Revision(r) => {
             if r.current || arn_name(&r.arn) == arn_name(current) {
                 return Err(already_runs(cluster, service, arn_name(current)));
             }
+            refuse_deleted(arn_name(&r.arn), &r.images, force)?;
             RollbackChange::Revision {
                 to: r.arn.clone(),
                 revision: r.revision,
@@ -427,12 +512,24 @@ fn pick_one<'a>(what: &str, wanted: Option<&str>, names: &[&'a str]) -> Result<&
 }
 
 /// The plan for `target` (the command line's choice), with every check: the revision is
-/// ACTIVE and not what runs, the tag exists in ECR, the snapshot is completed. Reads only.
+/// ACTIVE and not what runs, its images still exist in ECR, the tag exists in ECR, the
+/// snapshot is completed. Reads only.
 pub async fn plan(
     aws: &AwsClients,
     cluster: &str,
     service: &str,
     target: &RollbackTarget,
+) -> Result<RollbackPlan> {
+    plan_with(aws, cluster, service, target, false).await
+}
+
+/// `plan`, where `force` lets a revision whose image was deleted from ECR through.
+pub async fn plan_with(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+    target: &RollbackTarget,
+    force: bool,
 ) -> Result<RollbackPlan> {
     let s = find_service(aws, cluster, service).await?;
     if let Some(refusal) = super::controller_refusal(&s, "roll back") {
@@ -441,7 +538,13 @@ pub async fn plan(
     let current = running_task_definition(&s).to_string();
     let change = match target {
         RollbackTarget::Previous | RollbackTarget::Revision(_) => {
-            revision_change(aws, &s, &current, target).await?
+            let mut change = revision_change(aws, &s, &current, target).await?;
+            if let RollbackChange::Revision { to, images, .. } = &mut change {
+                let mut all: Vec<&mut ContainerImage> = images.iter_mut().collect();
+                check_images(aws, &mut all).await;
+                refuse_deleted(arn_name(to), images, force)?;
+            }
+            change
         }
         RollbackTarget::ImageTag { tag, container } => {
             let td = aws.ecs.describe_task_definition(&current).await?;

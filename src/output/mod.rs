@@ -2,6 +2,7 @@
 //! don't break scripts) and plain-text tables.
 
 pub mod actions;
+pub mod diff;
 pub mod json;
 pub mod recover;
 pub mod table;

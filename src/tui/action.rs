@@ -54,4 +54,7 @@ pub enum Action {
     Complete,
     /// Orphans: bring the selected orphaned volume back into the service that created it.
     RecoverVolume,
+    /// Rollback picker: allow the highlighted revision although an image of it was
+    /// deleted from ECR.
+    ModalForce,
 }

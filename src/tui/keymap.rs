@@ -243,6 +243,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('R')], Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
     b(&[ENTER], Pane(PaneId::Orphans), Action::Open, "lineage", "show the selected volume's or snapshot's lineage: where it came from, what was made of it, the DLM or Backup policy; Esc hides it"),
     b(&[Key::ch('v')], Pane(PaneId::Orphans), Action::RecoverVolume, "recover", "bring the selected orphaned volume back: snapshot it, then start its service's EBS volume from that snapshot, then watch it"),
+    b(&[Key::ch('f')], Modal, Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
 ];
 
 /// The bindings of an input, overlay or dialog scope (`Filter`, `Jump`, `Help`, `Modal`),

@@ -160,7 +160,8 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::ModalSwitch
         | Action::ModalSnapshotFirst
         | Action::DeleteChar
-        | Action::Complete => {}
+        | Action::Complete
+        | Action::ModalForce => {}
     }
     Vec::new()
 }

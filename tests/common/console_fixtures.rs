@@ -64,6 +64,11 @@ pub fn deployment(status: &str, family: &str, rev: i32, counts: (i32, i32, i32))
 pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) -> Service {
     Service {
         deployment_controller: None,
+        circuit_breaker: Some(ecsnap::model::CircuitBreaker {
+            enable: true,
+            rollback: true,
+        }),
+        deployment_alarms: None,
         cluster: cluster.into(),
         arn: format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service/{cluster}/{name}"),
         name: name.into(),
@@ -273,6 +278,7 @@ pub fn ledger_detail() -> DetailData {
             ],
             essential: true,
             log_configuration: None,
+            ..ContainerDef::default()
         }],
         ..TaskDefinition::default()
     };

@@ -79,6 +79,16 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             }
             _ => Vec::new(),
         },
+        Action::ModalForce => {
+            if let ModalKind::Rollback(r) = &mut modal.kind
+                && modal.stage == Stage::Confirm
+            {
+                modal.confirm.error = (!r.toggle_force()).then(|| {
+                    "f overrides only a revision whose image was deleted from ECR".to_string()
+                });
+            }
+            Vec::new()
+        }
         Action::ModalSnapshotFirst => {
             if modal.stage == Stage::Confirm
                 && let ModalKind::Cleanup(c) = &mut modal.kind
@@ -143,7 +153,9 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
     let effect = match &modal.kind {
         ModalKind::Rollback(r) => {
             let Some(plan) = r.plan() else {
-                modal.confirm.error = Some(if r.mode == PickMode::Revisions {
+                modal.confirm.error = Some(if let Some(why) = r.refusal() {
+                    format!("{why}; nothing was sent")
+                } else if r.mode == PickMode::Revisions {
                     "pick a revision other than the one running".into()
                 } else {
                     r.headline()

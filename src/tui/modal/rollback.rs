@@ -4,6 +4,7 @@
 //! EBS volume. What is listed, what is preselected and the plan of the highlighted row
 //! all come from `ops::rollback`; confirming runs exactly that plan.
 
+use crate::analysis::diff::{ChangeKind, FieldChange, diff_snapshots};
 use crate::model::arn_name;
 use crate::ops::rollback::{self, EbsChoices, ImageTags, Offered, Revision, RollbackPlan};
 
@@ -53,6 +54,9 @@ pub struct RollbackModal {
     pub ebs: Option<Result<EbsChoices, String>>,
     /// Index into the snapshots.
     pub ebs_selected: usize,
+    /// `f` pressed on the highlighted row: a revision whose image was deleted may be
+    /// confirmed. Moving or switching lists clears it.
+    pub force: bool,
 }
 
 impl RollbackModal {
@@ -68,6 +72,7 @@ impl RollbackModal {
             tag_selected: 0,
             ebs: None,
             ebs_selected: 0,
+            force: false,
         }
     }
 
@@ -96,9 +101,23 @@ impl RollbackModal {
 
     pub fn toggle_mode(&mut self) {
         self.mode = self.mode.next();
+        self.force = false;
+    }
+
+    /// `f`: allow (or no longer allow) the highlighted revision although an image of it
+    /// was deleted. Says whether there was anything to override.
+    pub fn toggle_force(&mut self) -> bool {
+        let deleted = self.mode == PickMode::Revisions
+            && self
+                .revisions
+                .get(self.selected)
+                .is_some_and(|r| !r.deleted_images().is_empty());
+        self.force = deleted && !self.force;
+        deleted
     }
 
     pub fn move_by(&mut self, delta: isize) {
+        self.force = false;
         let (len, at) = match self.mode {
             PickMode::Revisions => (self.revisions.len(), &mut self.selected),
             PickMode::ImageTags => (
@@ -155,14 +174,73 @@ impl RollbackModal {
     /// The plan ops makes of the highlighted row: exactly what confirming sends. `None`
     /// when nothing can be chosen (it is what runs, or the list is not there).
     pub fn plan(&self) -> Option<RollbackPlan> {
+        self.plan_result()?.ok()
+    }
+
+    fn plan_result(&self) -> Option<crate::Result<RollbackPlan>> {
         let offered = self.highlighted()?;
-        rollback::plan_offered(&self.cluster, &self.service, &self.current, offered).ok()
+        Some(rollback::plan_offered_with(
+            &self.cluster,
+            &self.service,
+            &self.current,
+            offered,
+            self.force,
+        ))
+    }
+
+    /// The highlighted revision names an image deleted from ECR and `f` was not pressed:
+    /// why it cannot be confirmed.
+    pub fn refusal(&self) -> Option<String> {
+        if self.mode != PickMode::Revisions || self.force {
+            return None;
+        }
+        let r = self.revisions.get(self.selected)?;
+        let gone = r.deleted_images();
+        let first = gone.first()?;
+        Some(format!(
+            "✗ image deleted: {} (container {}) — its tasks could not pull it; f overrides",
+            short_image(&first.image),
+            first.container
+        ))
+    }
+
+    /// What changes against what runs if the highlighted row is confirmed (empty when
+    /// nothing differs or nothing can be chosen).
+    pub fn changes(&self) -> Vec<FieldChange> {
+        match self.highlighted() {
+            Some(Offered::Revision(r)) => r.changes.clone(),
+            Some(Offered::ImageTag(t, choice)) => {
+                let to = rollback::with_tag(&t.image, &choice.tag);
+                if to == t.image {
+                    return Vec::new();
+                }
+                vec![FieldChange {
+                    container: Some(t.container.clone()),
+                    field: "image",
+                    name: None,
+                    kind: ChangeKind::Changed,
+                    from: Some(t.image.clone()),
+                    to: Some(to),
+                }]
+            }
+            Some(Offered::Snapshot(c, snap)) => {
+                let from = c
+                    .from_snapshot
+                    .as_deref()
+                    .and_then(|id| c.snapshots.iter().find(|s| s.id == id));
+                diff_snapshots(&c.volume, c.from_snapshot.as_deref(), from, snap)
+            }
+            None => Vec::new(),
+        }
     }
 
     /// `worker:2 → worker:1` (or `app → …:v1.5.0`), or why nothing can be chosen.
     pub fn headline(&self) -> String {
         use crate::ops::rollback::RollbackChange;
         let Some(plan) = self.plan() else {
+            if let Some(why) = self.refusal() {
+                return why;
+            }
             return match self.mode {
                 PickMode::EbsSnapshots => {
                     "pick a snapshot other than the one the volume starts from".into()

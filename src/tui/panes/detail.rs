@@ -2,15 +2,33 @@
 //! the image digests its live tasks run. Deployments and events come from the service
 //! itself, as the Services pane holds it.
 
+use chrono::{DateTime, Utc};
+
 use super::Loader;
 use super::tasks::Target;
+use crate::analysis::stop::{StopClass, diagnose};
 use crate::model::{Task, TaskDefinition};
+
+/// How many stopped tasks Detail lists (newest first).
+pub const STOPPED_SHOWN: usize = 5;
+
+/// A stopped task of the service as Detail shows it: why it stopped, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoppedTask {
+    pub id: String,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub class: StopClass,
+    pub hint: String,
+    pub reason: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct DetailData {
     pub task_definition: TaskDefinition,
     /// (container name, image digest) reported by the service's live tasks.
     pub digests: Vec<(String, String)>,
+    /// The service's recently stopped tasks, newest first, at most [`STOPPED_SHOWN`].
+    pub stopped: Vec<StoppedTask>,
 }
 
 impl DetailData {
@@ -26,6 +44,7 @@ impl DetailData {
         Self {
             task_definition,
             digests,
+            stopped: stopped_tasks(tasks),
         }
     }
 
@@ -35,6 +54,35 @@ impl DetailData {
             .find(|(n, _)| n == container)
             .map(|(_, d)| d.as_str())
     }
+}
+
+/// The tasks that stopped, newest first, each with its class, hint and full reason.
+fn stopped_tasks(tasks: &[Task]) -> Vec<StoppedTask> {
+    let mut out: Vec<StoppedTask> = tasks
+        .iter()
+        .filter(|t| !t.is_live())
+        .filter_map(|t| {
+            let d = diagnose(t)?;
+            Some(StoppedTask {
+                id: t.id.clone(),
+                stopped_at: t.stopped_at,
+                class: d.class,
+                hint: d.hint,
+                reason: t
+                    .stopped_reason
+                    .clone()
+                    .or_else(|| t.stop_code.clone())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.stopped_at
+            .cmp(&a.stopped_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out.truncate(STOPPED_SHOWN);
+    out
 }
 
 #[derive(Debug, Clone, Default)]
@@ -54,44 +102,6 @@ impl DetailPane {
             self.scroll.set(0);
             self.loader.state = super::LoadState::Idle;
             self.loader.loaded_once = false;
-        }
-    }
-}
-
-/// Whether an environment variable's name looks like it holds a secret.
-pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_uppercase();
-    ["SECRET", "PASSWORD", "TOKEN", "KEY"]
-        .iter()
-        .any(|w| upper.contains(w))
-}
-
-/// The value to show for an environment variable: secrets masked.
-pub fn shown_env_value<'a>(name: &str, value: &'a str) -> &'a str {
-    if is_secret_name(name) {
-        "••••"
-    } else {
-        value
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_looking_names_are_masked() {
-        let cases = [
-            ("DB_PASSWORD", true),
-            ("api_token", true),
-            ("AWS_SECRET_ACCESS_KEY", true),
-            ("SIGNING_KEY_ID", true),
-            ("LOG_LEVEL", false),
-            ("PORT", false),
-        ];
-        for (name, secret) in cases {
-            assert_eq!(is_secret_name(name), secret, "{name}");
-            assert_eq!(shown_env_value(name, "v") == "••••", secret, "{name}");
         }
     }
 }

@@ -12,9 +12,9 @@ use crate::analysis::health::steadiness;
 use crate::analysis::in_use::parse_image_ref;
 use crate::analysis::volumes::mounted_volumes;
 use crate::model::arn_name;
+use crate::model::secret::shown_env_value;
 use crate::tui::app::AppState;
 use crate::tui::panes::LoadState;
-use crate::tui::panes::detail::shown_env_value;
 use crate::tui::theme::Theme;
 
 const MAX_EVENTS: usize = 8;
@@ -72,6 +72,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             arn_name(&service.task_definition)
         )),
     ])];
+    out.push(deployment_config_line(service, theme));
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));
@@ -86,6 +87,8 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     if service.events.is_empty() {
         out.push(Line::styled("  no events", theme.dim()));
     }
+    out.push(Line::raw(""));
+    out.extend(stopped_lines(state, theme));
     out.push(Line::raw(""));
     out.push(Line::styled("Containers", theme.heading()));
     out.extend(container_lines(state, theme));
@@ -107,6 +110,73 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         ));
     }
     out
+}
+
+/// The service's recently stopped tasks: class, when, hint and the full reason.
+fn stopped_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let Some(data) = &state.detail.data else {
+        return Vec::new();
+    };
+    let mut out = vec![Line::styled(
+        "Stopped tasks (newest first)",
+        theme.heading(),
+    )];
+    if data.stopped.is_empty() {
+        out.push(Line::styled("  none recently", theme.dim()));
+    }
+    for t in &data.stopped {
+        let style = if t.class.is_failure() {
+            theme.bad()
+        } else {
+            theme.dim()
+        };
+        let mark = if t.class.is_failure() { "✗" } else { "·" };
+        let when = short_age(t.stopped_at, state.now);
+        out.push(Line::from(vec![
+            Span::styled(format!("  {mark} {}", t.class.label()), style),
+            Span::raw(format!("  {}  {when} ago", t.id)),
+        ]));
+        out.push(Line::raw(format!("    {}", t.hint)));
+        if !t.reason.is_empty() {
+            out.push(Line::styled(format!("    {}", t.reason), theme.dim()));
+        }
+    }
+    out
+}
+
+/// Who deploys the service and what stops a bad rollout: the deployment controller, the
+/// circuit breaker (enabled, rollback) and the deployment alarms.
+fn deployment_config_line(service: &crate::model::Service, theme: Theme) -> Line<'static> {
+    let on = |b: bool| if b { "on" } else { "off" };
+    let controller = service.deployment_controller.as_deref().unwrap_or("ECS");
+    let breaker = service.circuit_breaker.map_or_else(
+        || "circuit breaker not set".to_string(),
+        |c| {
+            format!(
+                "circuit breaker {} (rollback {})",
+                on(c.enable),
+                on(c.rollback)
+            )
+        },
+    );
+    let alarms = match &service.deployment_alarms {
+        Some(a) if !a.names.is_empty() => format!(
+            "alarms {} ({}, rollback {})",
+            a.names.join(", "),
+            on(a.enable),
+            on(a.rollback)
+        ),
+        _ => "no deployment alarms".to_string(),
+    };
+    let style = if controller == "ECS" {
+        ratatui::style::Style::new()
+    } else {
+        theme.warn()
+    };
+    Line::from(vec![
+        Span::styled(format!("controller {controller}"), style),
+        Span::raw(format!(" · {breaker} · {alarms}")),
+    ])
 }
 
 /// The deployments table, with each rollout's reason under it.

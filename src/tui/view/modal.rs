@@ -60,6 +60,11 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
     if modal.stage == Stage::Confirm {
         out.push(Line::raw(""));
         out.push(match &modal.kind {
+            ModalKind::Rollback(r) if r.refusal().is_some() => Line::styled(
+                "Cannot confirm: an image of this revision was deleted · f allows it anyway · \
+                 j/k pick another · n/Esc cancel",
+                theme.bold(),
+            ),
             ModalKind::Rollback(r) if r.plan().is_none() => Line::styled(
                 format!(
                     "Nothing to confirm here · i lists {} · n/Esc cancel",

@@ -16,6 +16,8 @@ use crate::tui::theme::Theme;
 
 /// Rows of the picker shown at most.
 const PICKER_ROWS: usize = 10;
+/// Lines of the highlighted target's diff shown at most (the rest are counted).
+const DIFF_LINES: usize = 8;
 
 pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let mut out = match r.mode {
@@ -24,7 +26,10 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
         PickMode::EbsSnapshots => ebs_lines(r, theme),
     };
     if modal.stage == Stage::Confirm {
-        if r.plan().is_some() {
+        out.extend(diff_lines(r, theme));
+        if let Some(why) = r.refusal() {
+            out.push(Line::styled(why, theme.bad()));
+        } else if r.plan().is_some() {
             out.push(Line::raw(format!("Plan: {}", r.headline())));
         } else if r.list_error().is_none() {
             out.push(Line::styled(r.headline(), theme.warn()));
@@ -50,6 +55,55 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
     out
 }
 
+/// What changes against what runs if the highlighted row is confirmed.
+fn diff_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    if r.list_error().is_some() || (r.plan().is_none() && r.refusal().is_none()) {
+        return Vec::new();
+    }
+    let changes = r.changes();
+    if changes.is_empty() {
+        return vec![Line::styled(
+            "Changes against what runs: none in the compared fields",
+            theme.dim(),
+        )];
+    }
+    let mut out = vec![Line::styled(
+        format!("Changes against what runs ({}):", changes.len()),
+        theme.heading(),
+    )];
+    for c in changes.iter().take(DIFF_LINES) {
+        out.push(Line::raw(format!("  {}", c.line())));
+    }
+    if changes.len() > DIFF_LINES {
+        out.push(Line::styled(
+            format!(
+                "  … and {} more (ecsnap diff shows them all)",
+                changes.len() - DIFF_LINES
+            ),
+            theme.dim(),
+        ));
+    }
+    out
+}
+
+/// Whether a revision's images still exist: `✗ image deleted` wins, then what could not
+/// be checked, then `✓ in ECR`.
+fn image_mark(rev: &crate::ops::rollback::Revision) -> &'static str {
+    use crate::model::ImagePresence;
+    let has = |f: fn(&ImagePresence) -> bool| rev.images.iter().any(|i| f(&i.presence));
+    if has(|p| matches!(p, ImagePresence::Deleted(_))) {
+        "✗ image deleted"
+    } else if has(|p| matches!(p, ImagePresence::Unchecked(_))) {
+        "? unchecked"
+    } else if has(|p| matches!(p, ImagePresence::NotEcr)) {
+        "? not in ECR"
+    } else if rev.images.is_empty() {
+        ""
+    } else {
+        "✓ in ECR"
+    }
+}
+
 fn picker_line(selected: bool, text: &str, theme: Theme) -> Line<'static> {
     if selected {
         Line::styled(format!("▶ {text}"), theme.selected())
@@ -67,6 +121,13 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
         out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
     }
     let start = r.selected.saturating_sub(PICKER_ROWS - 1);
+    // As wide as the longest name and mark shown, so the row fits 80 columns.
+    let shown = || r.revisions.iter().skip(start).take(PICKER_ROWS);
+    let name_width = shown().map(|v| arn_name(&v.arn).len()).max().unwrap_or(0);
+    let mark_width = shown()
+        .map(|v| image_mark(v).chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, rev) in r.revisions.iter().enumerate().skip(start).take(PICKER_ROWS) {
         let images: Vec<String> = rev
             .images
@@ -74,13 +135,20 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
             .map(|c| format!("{}:{}", c.container, c.tag.as_deref().unwrap_or("(digest)")))
             .collect();
         let note = if rev.current { "  (running now)" } else { "" };
+        let mark = image_mark(rev);
         let text = format!(
-            "{:<20} {:<16}  {}{note}",
+            "{:<name_width$} {:<16} {:<mark_width$} {}{note}",
             arn_name(&rev.arn),
             date(rev.registered_at),
+            mark,
             images.join(", ")
         );
-        out.push(picker_line(i == r.selected, &text, theme));
+        let line = picker_line(i == r.selected, &text, theme);
+        out.push(if i != r.selected && mark.starts_with('✗') {
+            line.style(theme.bad())
+        } else {
+            line
+        });
     }
     out
 }
@@ -145,8 +213,13 @@ fn ebs_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
         } else {
             ""
         };
+        let state = if s.state == "completed" {
+            "✓ completed".to_string()
+        } else {
+            format!("✗ {}", s.state)
+        };
         let text = format!(
-            "{:<24} {}  {:>5} GiB  {}{note}",
+            "{:<24} {}  {:>5} GiB  {state}  {}{note}",
             s.id,
             date(s.start_time),
             s.size_gib,
