@@ -222,6 +222,32 @@ pub enum Command {
         #[arg(long)]
         serve: bool,
     },
+    /// Bring an orphaned ECS volume back: snapshot it (kept as a safety snapshot), wait until
+    /// the snapshot is completed, then start the service's managed EBS volume from it
+    #[command(
+        after_help = "The volume's tags must name the service that created it \
+        (aws:ecs:clusterName, aws:ecs:serviceName), and that service must still exist with a \
+        managed EBS volume. Exit codes: 0 done (with --wait: stable), 1 error, 3 rollout \
+        failed, 4 timed out, 5 refused (read-only, unknown origin, service gone or without a \
+        managed EBS volume, not confirmed)."
+    )]
+    Recover {
+        /// The orphaned volume (vol-…)
+        #[arg(long, value_name = "VOLUME_ID")]
+        volume: String,
+        /// The ECS infrastructure role for the volume, needed only when the service reports
+        /// no volume configuration (default: the account's ecsInfrastructureRole)
+        #[arg(long, value_name = "ARN")]
+        role_arn: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+        /// Show the plan; change nothing
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
+        /// Go ahead without asking
+        #[arg(long)]
+        yes: bool,
+    },
     /// What changes between two revisions of a service's task-definition family: images,
     /// command, environment (secret-looking values masked), secrets, cpu/memory, ports,
     /// health check, mounts and volumes, roles. Only what differs is printed

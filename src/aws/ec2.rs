@@ -115,6 +115,14 @@ impl Ec2Api for Ec2Adapter {
         Ok(found)
     }
 
+    async fn describe_volumes_from_snapshot(&self, snapshot_id: &str) -> Result<Vec<Volume>> {
+        self.volumes_where(Some(vec![filter(
+            "snapshot-id",
+            vec![snapshot_id.to_string()],
+        )]))
+        .await
+    }
+
     async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>> {
         let snaps: Vec<aws_sdk_ec2::types::Snapshot> = self
             .client

@@ -147,4 +147,25 @@ impl Ec2Ops for Ec2OpsAdapter {
             .and_then(|s| s.state())
             .map(|s| s.as_str().to_string()))
     }
+
+    async fn snapshot_progress(
+        &self,
+        snapshot_id: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        let out = self
+            .client
+            .describe_snapshots()
+            .snapshot_ids(snapshot_id)
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeSnapshots"))?;
+        Ok(out
+            .snapshots()
+            .iter()
+            .find(|s| s.snapshot_id() == Some(snapshot_id))
+            .and_then(|s| {
+                let state = s.state()?.as_str().to_string();
+                Some((state, s.progress().map(str::to_string)))
+            }))
+    }
 }

@@ -11,8 +11,9 @@ use crate::error::Result;
 use crate::model::LogConfiguration;
 use crate::model::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
-    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
-    TaskDefinition, TaskExec, TaskVolume, arn_name,
+    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
+    TaskDefVolume, TaskDefinition, TaskExec, TaskStorage, TaskVolume, VolumeMount, VolumeSource,
+    arn_name,
 };
 
 /// DescribeServices takes at most 10 services per call.
@@ -286,6 +287,9 @@ pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
             launch_type: t.launch_type().map(|l| l.as_str().to_string()),
             platform_version: owned(t.platform_version()),
         },
+        ephemeral_storage_gib: t
+            .ephemeral_storage()
+            .map(aws_sdk_ecs::types::EphemeralStorage::size_in_gib),
         arn,
     }
 }
@@ -332,6 +336,7 @@ pub(super) fn task_definition_of(td: &aws_sdk_ecs::types::TaskDefinition) -> Tas
         task_role_arn: owned(td.task_role_arn()),
         execution_role_arn: owned(td.execution_role_arn()),
         volumes: td.volumes().iter().map(task_def_volume).collect(),
+        storage: storage_of(td),
     }
 }
 
@@ -422,6 +427,77 @@ fn task_def_volume(v: &aws_sdk_ecs::types::Volume) -> TaskDefVolume {
     TaskDefVolume {
         name: text(v.name()),
         source,
+    }
+}
+
+/// The task definition's volumes (every kind), its containers' mount points and its
+/// ephemeral storage.
+fn storage_of(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskStorage {
+    let mount_points = td
+        .container_definitions()
+        .iter()
+        .flat_map(|c| {
+            c.mount_points().iter().map(|m| VolumeMount {
+                container: text(c.name()),
+                source_volume: text(m.source_volume()),
+                container_path: text(m.container_path()),
+                read_only: m.read_only().unwrap_or(false),
+            })
+        })
+        .collect();
+    TaskStorage {
+        volumes: td
+            .volumes()
+            .iter()
+            .map(|v| StorageVolume {
+                name: text(v.name()),
+                source: volume_source(v),
+            })
+            .collect(),
+        mount_points,
+        ephemeral_storage_gib: td
+            .ephemeral_storage()
+            .map(aws_sdk_ecs::types::EphemeralStorage::size_in_gib),
+    }
+}
+
+/// What backs a task-definition volume: the configuration it carries decides.
+fn volume_source(v: &aws_sdk_ecs::types::Volume) -> VolumeSource {
+    if v.configured_at_launch() == Some(true) {
+        return VolumeSource::Ebs;
+    }
+    if let Some(efs) = v.efs_volume_configuration() {
+        let auth = efs.authorization_config();
+        return VolumeSource::Efs {
+            file_system_id: efs.file_system_id().to_string(),
+            access_point_id: auth.and_then(|a| owned(a.access_point_id())),
+            root_directory: owned(efs.root_directory()),
+            transit_encryption: efs.transit_encryption().map(|t| t.as_str().to_string()),
+            iam: auth.and_then(|a| a.iam()).map(|i| i.as_str().to_string()),
+        };
+    }
+    if let Some(fsx) = v.fsx_windows_file_server_volume_configuration() {
+        return VolumeSource::FsxWindows {
+            file_system_id: fsx.file_system_id().to_string(),
+            root_directory: fsx.root_directory().to_string(),
+            domain: fsx
+                .authorization_config()
+                .map(|a| a.domain().to_string())
+                .filter(|d| !d.is_empty()),
+        };
+    }
+    if let Some(docker) = v.docker_volume_configuration() {
+        return VolumeSource::Docker {
+            driver: owned(docker.driver()),
+            scope: docker.scope().map(|s| s.as_str().to_string()),
+            autoprovision: docker.autoprovision(),
+        };
+    }
+    if v.s3files_volume_configuration().is_some() {
+        return VolumeSource::Other("s3_files".into());
+    }
+    VolumeSource::Bind {
+        host_path: v.host().and_then(|h| owned(h.source_path())),
     }
 }
 
@@ -625,5 +701,122 @@ mod tests {
             .details(kv("volumeName", "data"))
             .build();
         assert_eq!(ebs_attachment(&no_id), None);
+    }
+    /// A task definition with a volume of every kind, ephemeral storage and a mount.
+    fn every_volume_kind() -> aws_sdk_ecs::types::TaskDefinition {
+        use aws_sdk_ecs::types::{
+            ContainerDefinition, DockerVolumeConfiguration, EphemeralStorage,
+            FSxWindowsFileServerAuthorizationConfig, FSxWindowsFileServerVolumeConfiguration,
+            HostVolumeProperties, MountPoint as SdkMount, Scope, TaskDefinition as SdkTd, Volume,
+        };
+        let fsx = FSxWindowsFileServerVolumeConfiguration::builder()
+            .file_system_id("fs-0win")
+            .root_directory("\\share")
+            .authorization_config(
+                FSxWindowsFileServerAuthorizationConfig::builder()
+                    .credentials_parameter("arn:aws:secretsmanager:us-east-1:1:secret:x")
+                    .domain("corp.example.com")
+                    .build()
+                    .expect("fsx auth"),
+            )
+            .build()
+            .expect("fsx");
+        SdkTd::builder()
+            .volumes(
+                Volume::builder()
+                    .name("data")
+                    .configured_at_launch(true)
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("win")
+                    .fsx_windows_file_server_volume_configuration(fsx)
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("logs")
+                    .host(
+                        HostVolumeProperties::builder()
+                            .source_path("/var/log")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .volumes(Volume::builder().name("tmp").build())
+            .volumes(
+                Volume::builder()
+                    .name("cache")
+                    .docker_volume_configuration(
+                        DockerVolumeConfiguration::builder()
+                            .scope(Scope::Task)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .ephemeral_storage(EphemeralStorage::builder().size_in_gib(21).build())
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("app")
+                    .mount_points(
+                        SdkMount::builder()
+                            .source_volume("data")
+                            .container_path("/data")
+                            .read_only(true)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    }
+
+    #[test]
+    fn task_definition_volumes_of_every_kind_are_converted() {
+        let storage = task_definition_of(&every_volume_kind()).storage;
+        let sources: Vec<(&str, &VolumeSource)> = storage
+            .volumes
+            .iter()
+            .map(|v| (v.name.as_str(), &v.source))
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                ("data", &VolumeSource::Ebs),
+                (
+                    "win",
+                    &VolumeSource::FsxWindows {
+                        file_system_id: "fs-0win".into(),
+                        root_directory: "\\share".into(),
+                        domain: Some("corp.example.com".into()),
+                    }
+                ),
+                (
+                    "logs",
+                    &VolumeSource::Bind {
+                        host_path: Some("/var/log".into())
+                    }
+                ),
+                ("tmp", &VolumeSource::Bind { host_path: None }),
+                (
+                    "cache",
+                    &VolumeSource::Docker {
+                        driver: None,
+                        scope: Some("task".into()),
+                        autoprovision: None,
+                    }
+                ),
+            ]
+        );
+        assert_eq!(storage.ephemeral_storage_gib, Some(21));
+        assert_eq!(
+            storage.mount_points,
+            [VolumeMount {
+                container: "app".into(),
+                source_volume: "data".into(),
+                container_path: "/data".into(),
+                read_only: true,
+            }]
+        );
     }
 }

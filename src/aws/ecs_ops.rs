@@ -8,7 +8,7 @@ use aws_sdk_ecs::types::TaskDefinitionField;
 
 use super::convert::{owned, text};
 use super::ecs::{service, task, task_definition_of};
-use super::{CallContext, EcsOps, ServiceChange};
+use super::{CallContext, EcsOps, NewEbsVolume, ServiceChange};
 use crate::error::Result;
 use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 
@@ -71,6 +71,34 @@ impl EcsOpsAdapter {
                 .into());
         }
         Ok(configs)
+    }
+}
+
+impl EcsOpsAdapter {
+    /// A whole managed EBS volume configuration: `new.volume` from `new.snapshot_id`.
+    fn new_volume_config(
+        &self,
+        service_name: &str,
+        new: &NewEbsVolume,
+    ) -> Result<aws_sdk_ecs::types::ServiceVolumeConfiguration> {
+        let odd = |e: aws_sdk_ecs::error::BuildError| {
+            self.ctx.odd_answer(
+                "ecs:UpdateService",
+                format!("volume configuration {} of {service_name}: {e}", new.volume),
+            )
+        };
+        let ebs = aws_sdk_ecs::types::ServiceManagedEbsVolumeConfiguration::builder()
+            .role_arn(&new.role_arn)
+            .snapshot_id(&new.snapshot_id)
+            .size_in_gib(new.size_gib)
+            .volume_type(&new.volume_type)
+            .build()
+            .map_err(odd)?;
+        Ok(aws_sdk_ecs::types::ServiceVolumeConfiguration::builder()
+            .name(&new.volume)
+            .managed_ebs_volume(ebs)
+            .build()
+            .map_err(odd)?)
     }
 }
 
@@ -192,6 +220,9 @@ impl EcsOps for EcsOpsAdapter {
                     .volume_configs_with_snapshot(cluster, service_name, volume, snapshot_id)
                     .await?;
                 req.set_volume_configurations(Some(configs))
+            }
+            ServiceChange::NewEbsVolume(new) => {
+                req.volume_configurations(self.new_volume_config(service_name, new)?)
             }
         };
         let out = req

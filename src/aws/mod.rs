@@ -123,6 +123,8 @@ pub trait Ec2Api: Send + Sync {
     /// The regions enabled for the account (DescribeRegions without `AllRegions`: opted-in
     /// and opt-in-not-required), sorted.
     async fn enabled_regions(&self) -> Result<Vec<String>>;
+    /// Volumes created from a snapshot (DescribeVolumes, filter `snapshot-id`).
+    async fn describe_volumes_from_snapshot(&self, snapshot_id: &str) -> Result<Vec<Volume>>;
 }
 
 /// STS: who we are.
@@ -176,6 +178,20 @@ pub enum ServiceChange {
     EbsSnapshot { volume: String, snapshot_id: String },
     /// Set the desired count.
     DesiredCount(i32),
+    /// Give the service a managed EBS volume configuration it does not report: `volume`
+    /// (the task definition's volume configured at launch) created from `snapshot_id`.
+    NewEbsVolume(NewEbsVolume),
+}
+
+/// A whole managed EBS volume configuration, for a service that reports none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEbsVolume {
+    pub volume: String,
+    pub snapshot_id: String,
+    pub size_gib: i32,
+    pub volume_type: String,
+    /// The ECS infrastructure role that manages the volume.
+    pub role_arn: String,
 }
 
 /// What an EC2 DryRun call said about one resource.
@@ -261,6 +277,14 @@ pub trait Ec2Ops: Send + Sync {
     ) -> Result<String>;
     /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>>;
+    /// The state of one snapshot and how far along it is (`42%`), `None` if not found.
+    /// Adapters that cannot tell the progress answer the state alone.
+    async fn snapshot_progress(
+        &self,
+        snapshot_id: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(self.snapshot_state(snapshot_id).await?.map(|s| (s, None)))
+    }
 }
 
 /// The action adapters. Only `ops::guard::Mutator` can use them: it refuses every

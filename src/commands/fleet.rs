@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::listings::{orphans_text, services_table, snapshots_text, tasks_table};
+use super::listings::{
+    orphans_text, services_table, snapshots_text, task_listing_text, warn_storage,
+};
 use super::{connect_options, print_json, print_text};
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::aws::fleet::{
@@ -280,14 +282,15 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: &Settings) -> 
         }
         Command::Tasks { cluster, service } => {
             let got = across(&targets, &failed, |aws, _| {
-                load::load_tasks(aws, &cluster, service.as_deref())
+                load::load_task_listing(aws, &cluster, service.as_deref())
             })
             .await;
+            got.answers.iter().for_each(|(_, l)| warn_storage(l));
             print_placed(
                 got,
                 json,
                 |p, _| tasks_json(p),
-                |p| sections(p, |t| tasks_table(t)),
+                |p| sections(p, task_listing_text),
             )
         }
         Command::Snapshots { repository, user } => {

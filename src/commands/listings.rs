@@ -1,5 +1,6 @@
 //! `services`, `tasks`, `snapshots`, `orphans`: load, then print a table or JSON.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use humansize::{BINARY, format_size};
@@ -9,12 +10,13 @@ use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::tags::UserTags;
+use crate::analysis::volumes::mounted_volumes;
 use crate::aws::AwsClients;
 use crate::cli::Command;
 use crate::config::{Settings, now};
 use crate::error::Result;
 use crate::load;
-use crate::model::{Service, Task, arn_name};
+use crate::model::{Service, Task, TaskStorage, arn_name};
 use crate::output::fleet::{FleetOrphansJson, Where, services_json, snapshots_json, tasks_json};
 use crate::output::table::Table;
 
@@ -39,16 +41,16 @@ pub async fn run(
             }
         }
         Command::Tasks { cluster, service } => {
+            let listing = load::load_task_listing(aws, &cluster, service.as_deref());
             if json {
-                let (tasks, at) = tokio::join!(
-                    load::load_tasks(aws, &cluster, service.as_deref()),
-                    here(aws, settings)
-                );
-                print_json(&tasks_json(&[(at, tasks?)]))
+                let (listing, at) = tokio::join!(listing, here(aws, settings));
+                let listing = listing?;
+                warn_storage(&listing);
+                print_json(&tasks_json(&[(at, listing)]))
             } else {
-                print_text(&tasks_table(
-                    &load::load_tasks(aws, &cluster, service.as_deref()).await?,
-                ))
+                let listing = listing.await?;
+                warn_storage(&listing);
+                print_text(&task_listing_text(&listing))
             }
         }
         Command::Snapshots { repository, user } => {
@@ -175,6 +177,55 @@ pub fn tasks_table(tasks: &[Task]) -> String {
         return "no tasks found\n".into();
     }
     t.render()
+}
+
+/// The volumes of each task definition the tasks run (every kind, with mount points and
+/// ephemeral storage); empty when none declares any.
+/// Warn on stderr when the tasks' definitions could not be read (their volumes are then
+/// the EBS attachments only).
+pub fn warn_storage(listing: &load::TaskListing) {
+    if let Some(e) = &listing.storage_error {
+        eprintln!("warning: task-definition volumes not shown: {e}");
+    }
+}
+
+/// The tasks table followed by each task definition's volumes.
+pub fn task_listing_text(listing: &load::TaskListing) -> String {
+    tasks_table(&listing.tasks) + &storage_text(&listing.tasks, &listing.storage)
+}
+
+pub fn storage_text(tasks: &[Task], storage: &HashMap<String, TaskStorage>) -> String {
+    let mut arns: Vec<&str> = tasks.iter().map(|t| t.task_definition.as_str()).collect();
+    arns.sort_unstable();
+    arns.dedup();
+    let mut out = String::new();
+    for arn in arns {
+        let Some(s) = storage.get(arn) else { continue };
+        if s.volumes.is_empty() && s.ephemeral_storage_gib.is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{} volumes{}:",
+            arn_name(arn),
+            s.ephemeral_storage_gib
+                .map(|g| format!(" (ephemeral storage {g} GiB)"))
+                .unwrap_or_default()
+        );
+        let mut t = Table::new(["NAME", "KIND", "SOURCE", "MOUNTED AT"]);
+        for v in mounted_volumes(s, &[]) {
+            t.row(vec![
+                v.name.clone(),
+                v.kind().to_string(),
+                v.source_text(),
+                v.mounts_text(),
+            ]);
+        }
+        if !t.is_empty() {
+            out.push_str(&t.render());
+        }
+    }
+    out
 }
 
 pub fn snapshots_text(groups: &[UserTags]) -> String {

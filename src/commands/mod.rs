@@ -9,6 +9,7 @@ mod interrupts;
 mod listings;
 pub mod logs;
 mod report;
+mod recover;
 
 use std::io::Write;
 
@@ -43,6 +44,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        recover @ Command::Recover { .. } => {
+            Box::pin(recover::run_command(recover, &cli.global, settings)).await
+        }
         Command::Diff {
             cluster,
             service,

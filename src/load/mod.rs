@@ -7,6 +7,7 @@ pub(crate) use ecs::{service_names, unknown_service};
 pub mod fleet;
 mod inventory;
 mod lifecycle;
+mod lineage;
 pub mod logs;
 mod names;
 mod orphans;
@@ -15,6 +16,7 @@ mod rollback_targets;
 pub mod seen;
 mod service;
 mod snapshots;
+mod storage;
 mod unique;
 
 pub use ecs::{
@@ -23,12 +25,14 @@ pub use ecs::{
 };
 pub use inventory::{Inventory, load_inventory};
 pub use lifecycle::{LifecycleState, RepositoryLifecycle, load_lifecycle};
+pub use lineage::load_lineage;
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use revisions::{RevisionDiff, load_image_presence, load_revision_diff, load_task_definitions};
 pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
 pub use snapshots::{load_all_images, load_snapshot_groups};
+pub use storage::{TaskListing, load_task_listing, load_task_storage};
 pub use unique::load_unique_bytes;
 mod task;
 pub use task::{TaskInCluster, load_task};

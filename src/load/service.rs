@@ -4,7 +4,9 @@
 use super::load_tasks;
 use crate::aws::AwsClients;
 use crate::error::Result;
-use crate::model::{Snapshot, Task, TaskDefinition, Volume};
+use std::collections::HashMap;
+
+use crate::model::{Snapshot, Task, TaskDefinition, TaskStorage, Volume};
 
 /// The tag keys ECS puts on the volumes it creates for a service.
 const CLUSTER_TAG: &str = "aws:ecs:clusterName";
@@ -22,6 +24,9 @@ fn service_tags(cluster: &str, service: &str) -> Vec<(String, String)> {
 pub struct ServiceTasks {
     pub tasks: Vec<Task>,
     pub volumes: Result<Vec<Volume>>,
+    /// The storage of the task definitions the tasks run (every volume kind, mount
+    /// points), by ARN; may fail alone.
+    pub storage: Result<HashMap<String, TaskStorage>>,
 }
 
 /// Loads the tasks and, at the same time, the volumes tagged with the service; then only
@@ -57,7 +62,12 @@ pub async fn load_service_tasks(
         }
         Err(e) => Err(e),
     };
-    Ok(ServiceTasks { tasks, volumes })
+    let storage = super::load_task_storage(aws, &tasks).await;
+    Ok(ServiceTasks {
+        tasks,
+        volumes,
+        storage,
+    })
 }
 
 /// The EBS volume ids the tasks report attached, without repeats.

@@ -104,6 +104,8 @@ pub struct Task {
     pub stop_code: Option<String>,
     pub containers: Vec<TaskContainer>,
     pub volumes: Vec<TaskVolume>,
+    /// The task's ephemeral storage (Fargate), when ECS reports it.
+    pub ephemeral_storage_gib: Option<i32>,
     /// What ECS Exec needs to know about the task.
     pub exec: TaskExec,
 }
@@ -161,6 +163,8 @@ pub struct TaskDefinition {
     pub status: String,
     pub registered_at: Option<DateTime<Utc>>,
     pub containers: Vec<ContainerDef>,
+    /// Volumes, mount points and ephemeral storage.
+    pub storage: TaskStorage,
     /// Task-level CPU units and memory (MiB), as the API spells them (`"256"`, `"1 vCPU"`).
     pub cpu: Option<String>,
     pub memory: Option<String>,
@@ -254,6 +258,79 @@ pub struct ContainerDef {
     pub port_mappings: Vec<PortMapping>,
     pub health_check: Option<HealthCheck>,
     pub mount_points: Vec<MountPoint>,
+}
+
+// ---- Task storage: every kind of task-definition volume and where containers mount it.
+
+/// A volume a task definition declares (`volumes`), by name, and what backs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageVolume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+/// What backs a task-definition volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeSource {
+    /// `configuredAtLaunch`: an EBS volume the service (or RunTask) configures; the task's
+    /// `AmazonElasticBlockStorage` attachment names it.
+    Ebs,
+    Efs {
+        file_system_id: String,
+        access_point_id: Option<String>,
+        root_directory: Option<String>,
+        /// `ENABLED` or `DISABLED`.
+        transit_encryption: Option<String>,
+        /// IAM authorization: `ENABLED` or `DISABLED`.
+        iam: Option<String>,
+    },
+    FsxWindows {
+        file_system_id: String,
+        root_directory: String,
+        domain: Option<String>,
+    },
+    /// A bind mount: a host path, or (none) a path Docker picks that lives as long as the task.
+    Bind { host_path: Option<String> },
+    Docker {
+        driver: Option<String>,
+        /// `task` or `shared`.
+        scope: Option<String>,
+        autoprovision: Option<bool>,
+    },
+    /// Amazon S3 Files, or a kind this ecsnap does not know yet.
+    Other(String),
+}
+
+impl VolumeSource {
+    /// `ebs`, `efs`, `fsx_windows`, `bind`, `docker` (JSON, tables), else the other kind.
+    pub fn kind(&self) -> &str {
+        match self {
+            VolumeSource::Ebs => "ebs",
+            VolumeSource::Efs { .. } => "efs",
+            VolumeSource::FsxWindows { .. } => "fsx_windows",
+            VolumeSource::Bind { .. } => "bind",
+            VolumeSource::Docker { .. } => "docker",
+            VolumeSource::Other(kind) => kind,
+        }
+    }
+}
+
+/// Where a container mounts a task-definition volume (`mountPoints`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumeMount {
+    pub container: String,
+    pub source_volume: String,
+    pub container_path: String,
+    pub read_only: bool,
+}
+
+/// A task definition's storage: its volumes, the containers' mount points, and the
+/// ephemeral storage it asks for (Fargate; `None`: the default 20 GiB).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskStorage {
+    pub volumes: Vec<StorageVolume>,
+    pub mount_points: Vec<VolumeMount>,
+    pub ephemeral_storage_gib: Option<i32>,
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
 pub use ecs::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
-    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, Task, TaskContainer, TaskDefVolume,
-    TaskDefinition, TaskVolume,
+    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
+    TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeMount, VolumeSource,
 };
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};

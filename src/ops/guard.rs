@@ -149,6 +149,14 @@ impl Mutator {
         self.ops.ec2.snapshot_state(snapshot_id).await
     }
 
+    /// The state of a snapshot and its progress (`42%`), when EC2 says.
+    pub async fn snapshot_progress(
+        &self,
+        snapshot_id: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        self.ops.ec2.snapshot_progress(snapshot_id).await
+    }
+
     // DryRun checks: they change nothing, but they name mutating actions, so read-only
     // mode does not send them.
 
@@ -197,6 +205,10 @@ impl Mutator {
                 ServiceChange::DesiredCount(n) => {
                     format!("desired count {n} (now {} running)", s.running_count)
                 }
+                ServiceChange::NewEbsVolume(new) => format!(
+                    "volume {} from snapshot {} ({} GiB {}, role {})",
+                    new.volume, new.snapshot_id, new.size_gib, new.volume_type, new.role_arn
+                ),
             })
         });
         result

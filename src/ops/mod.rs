@@ -20,6 +20,7 @@ pub mod interrupt;
 pub mod lifecycle;
 pub mod plugin;
 pub mod port_forward;
+pub mod recover;
 pub mod redeploy;
 pub mod restore_user;
 pub mod rollback;

@@ -8,7 +8,8 @@ use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson};
 use crate::analysis::orphans::{OrphanReport, OrphanTotals};
 use crate::analysis::tags::UserTags;
 use crate::aws::fleet::PlaceFailure;
-use crate::model::{Service, Task};
+use crate::load::TaskListing;
+use crate::model::Service;
 
 /// Where an entry came from: the account id (`None` when STS could not say) and region.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +43,14 @@ pub fn services_json(parts: &[(Where, Vec<Service>)]) -> Vec<Located<ServiceJson
         .collect()
 }
 
-pub fn tasks_json(parts: &[(Where, Vec<Task>)]) -> Vec<Located<TaskJson>> {
+pub fn tasks_json(parts: &[(Where, TaskListing)]) -> Vec<Located<TaskJson>> {
     parts
         .iter()
-        .flat_map(|(at, tasks)| tasks.iter().map(|t| located(at, TaskJson::from(t))))
+        .flat_map(|(at, l)| {
+            l.tasks
+                .iter()
+                .map(|t| located(at, TaskJson::new(t, l.storage.get(&t.task_definition))))
+        })
         .collect()
 }
 

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
-use crate::model::{Deployment, Service, Task};
+use crate::analysis::volumes::{MountedVolume, mounted_volumes};
+use crate::model::{Deployment, Service, Task, TaskStorage, VolumeSource};
 
 fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -95,24 +96,134 @@ pub struct TaskJson {
     pub stop_hint: Option<String>,
     /// False for normal stops (scaling in, replaced by a deployment, by a user).
     pub stop_is_failure: Option<bool>,
+    /// Every volume of the task: the task definition's (each kind) with their mount
+    /// points, and the EBS volumes ECS attached.
     pub volumes: Vec<TaskVolumeJson>,
     /// Whether ECS Exec can reach the task now (`analysis::exec`).
     pub exec_ready: bool,
     /// Why not, and what to change; `null` when ready.
     pub exec_blocker: Option<String>,
+    /// The task's ephemeral storage in GiB (the task's, else its definition's); `null`
+    /// when neither says (the platform default).
+    pub ephemeral_storage_gib: Option<i32>,
+}
+
+/// One volume of a task. `volume_id`, `name` and `delete_on_termination` are the EBS
+/// attachment's (as before `kind` existed); the other fields belong to their kind and are
+/// `null` for the rest.
+#[derive(Debug, Serialize)]
+pub struct TaskVolumeJson {
+    /// The EBS volume id of the attachment; `null` for other kinds.
+    pub volume_id: Option<String>,
+    pub name: Option<String>,
+    pub delete_on_termination: Option<bool>,
+    /// `ebs`, `efs`, `fsx_windows`, `bind` or `docker`.
+    pub kind: String,
+    pub mount_points: Vec<MountPointJson>,
+    /// EFS and FSx for Windows.
+    pub file_system_id: Option<String>,
+    pub root_directory: Option<String>,
+    /// EFS.
+    pub access_point_id: Option<String>,
+    pub transit_encryption: Option<String>,
+    pub iam: Option<String>,
+    /// FSx for Windows.
+    pub domain: Option<String>,
+    /// Bind mounts: the host path (`null`: none, the volume lives as long as the task).
+    pub host_path: Option<String>,
+    /// Docker volumes.
+    pub driver: Option<String>,
+    pub scope: Option<String>,
+    pub autoprovision: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TaskVolumeJson {
-    pub volume_id: String,
-    pub name: Option<String>,
-    pub delete_on_termination: Option<bool>,
+pub struct MountPointJson {
+    pub container: String,
+    pub container_path: String,
+    pub read_only: bool,
+}
+
+impl From<&MountedVolume> for TaskVolumeJson {
+    fn from(v: &MountedVolume) -> Self {
+        let mut j = Self {
+            volume_id: v.attachment.as_ref().map(|a| a.volume_id.clone()),
+            name: Some(v.name.clone()),
+            delete_on_termination: v.attachment.as_ref().and_then(|a| a.delete_on_termination),
+            kind: v.kind().to_string(),
+            mount_points: v
+                .mounts
+                .iter()
+                .map(|m| MountPointJson {
+                    container: m.container.clone(),
+                    container_path: m.container_path.clone(),
+                    read_only: m.read_only,
+                })
+                .collect(),
+            file_system_id: None,
+            root_directory: None,
+            access_point_id: None,
+            transit_encryption: None,
+            iam: None,
+            domain: None,
+            host_path: None,
+            driver: None,
+            scope: None,
+            autoprovision: None,
+        };
+        match &v.source {
+            VolumeSource::Efs {
+                file_system_id,
+                access_point_id,
+                root_directory,
+                transit_encryption,
+                iam,
+            } => {
+                j.file_system_id = Some(file_system_id.clone());
+                j.access_point_id.clone_from(access_point_id);
+                j.root_directory.clone_from(root_directory);
+                j.transit_encryption.clone_from(transit_encryption);
+                j.iam.clone_from(iam);
+            }
+            VolumeSource::FsxWindows {
+                file_system_id,
+                root_directory,
+                domain,
+            } => {
+                j.file_system_id = Some(file_system_id.clone());
+                j.root_directory = Some(root_directory.clone());
+                j.domain.clone_from(domain);
+            }
+            VolumeSource::Bind { host_path } => j.host_path.clone_from(host_path),
+            VolumeSource::Docker {
+                driver,
+                scope,
+                autoprovision,
+            } => {
+                j.driver.clone_from(driver);
+                j.scope.clone_from(scope);
+                j.autoprovision = *autoprovision;
+            }
+            VolumeSource::Ebs | VolumeSource::Other(_) => {}
+        }
+        j
+    }
 }
 
 impl From<&Task> for TaskJson {
+    /// Without the task definition: the EBS attachments only.
     fn from(t: &Task) -> Self {
+        Self::new(t, None)
+    }
+}
+
+impl TaskJson {
+    /// The task with its definition's storage (volumes of every kind, mount points).
+    pub fn new(t: &Task, storage: Option<&TaskStorage>) -> Self {
         let stop = crate::analysis::stop::diagnose(t);
         let exec_blocker = crate::analysis::exec::exec_blocker(t, None, None);
+        let empty = TaskStorage::default();
+        let storage_or_none = storage.unwrap_or(&empty);
         Self {
             task_arn: t.arn.clone(),
             task_id: t.id.clone(),
@@ -129,17 +240,22 @@ impl From<&Task> for TaskJson {
             stop_class: stop.as_ref().map(|d| d.class.code()),
             stop_hint: stop.as_ref().map(|d| d.hint.clone()),
             stop_is_failure: stop.as_ref().map(|d| d.class.is_failure()),
-            volumes: t
-                .volumes
+            volumes: mounted_volumes(storage_or_none, &t.volumes)
                 .iter()
-                .map(|v| TaskVolumeJson {
-                    volume_id: v.volume_id.clone(),
-                    name: v.name.clone(),
-                    delete_on_termination: v.delete_on_termination,
+                .map(|v| {
+                    let mut j = TaskVolumeJson::from(v);
+                    // An attachment shown alone keeps the name ECS gave it (maybe none).
+                    if let Some(a) = v.attachment.as_ref().filter(|a| a.volume_id == v.name) {
+                        j.name.clone_from(&a.name);
+                    }
+                    j
                 })
                 .collect(),
             exec_ready: exec_blocker.is_none(),
             exec_blocker,
+            ephemeral_storage_gib: t
+                .ephemeral_storage_gib
+                .or(storage.and_then(|s| s.ephemeral_storage_gib)),
         }
     }
 }

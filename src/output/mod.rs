@@ -8,4 +8,5 @@ pub mod hands_on;
 pub mod json;
 pub mod lifecycle;
 pub mod report;
+pub mod recover;
 pub mod table;

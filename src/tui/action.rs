@@ -52,6 +52,8 @@ pub enum Action {
     DeleteChar,
     /// Complete the jump to the highlighted match.
     Complete,
+    /// Orphans: bring the selected orphaned volume back into the service that created it.
+    RecoverVolume,
     /// Rollback picker: allow the highlighted revision although an image of it was
     /// deleted from ECR.
     ModalForce,

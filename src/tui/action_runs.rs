@@ -39,6 +39,9 @@ pub fn perform<'a>(
         e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. }) => {
             Box::pin(super::hands_on_runs::perform(e, aws, session))
         }
+        e @ (Effect::LoadLineage { .. } | Effect::PlanRecover { .. } | Effect::Recover { .. }) => {
+            Box::pin(super::recover_runs::perform(e, aws, session, tx))
+        }
         e => Box::pin(perform_inner(e, aws, session, tx, interrupt)),
     }
 }
@@ -149,7 +152,7 @@ async fn perform_inner(
 }
 
 /// Sends `Started`; when the change went out, watches the rollout (one message per poll).
-async fn started_then_wait(
+pub(super) async fn started_then_wait(
     aws: &AwsClients,
     generation: u64,
     result: Result<Started, String>,

@@ -17,9 +17,11 @@ use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
 use crate::model::Task;
+use crate::model::ResourceKind;
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::interrupt::Interrupt;
+use crate::ops::recover::RecoverPlan;
 use crate::ops::redeploy::RedeployPlan;
 use crate::ops::restore_user::RestorePlan;
 use crate::ops::rollback::RollbackPlan;
@@ -130,6 +132,22 @@ pub enum Effect {
         generation: u64,
         plan: super::modal::hands_on::HandsOnPlan,
     },
+    /// The Orphans detail: the lineage of one volume or snapshot.
+    LoadLineage {
+        generation: u64,
+        kind: ResourceKind,
+        id: String,
+    },
+    /// Plan bringing an orphaned volume back into its service.
+    PlanRecover {
+        generation: u64,
+        volume: String,
+    },
+    /// Confirmed: snapshot, wait, UpdateService, then watch the rollout.
+    Recover {
+        generation: u64,
+        plan: Box<RecoverPlan>,
+    },
 }
 
 impl Effect {
@@ -151,6 +169,7 @@ impl Effect {
             Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::CancelLogs => {
                 LOGS_SLOT
             }
+            Effect::LoadLineage { .. } => "lineage",
             _ => "action",
         }
     }
@@ -356,6 +375,7 @@ async fn perform(
                 .map(|st| TasksData {
                     tasks: st.tasks,
                     volumes: st.volumes.map_err(|e| text(&e)),
+                    storage: st.storage.map_err(|e| text(&e)),
                 })
                 .map_err(|e| text(&e)),
         },

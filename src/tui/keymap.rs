@@ -257,6 +257,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('i')], Modal, Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Modal, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
     b(&[Key::ch('R')], Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[ENTER], Pane(PaneId::Orphans), Action::Open, "lineage", "show the selected volume's or snapshot's lineage: where it came from, what was made of it, the DLM or Backup policy; Esc hides it"),
+    b(&[Key::ch('v')], Pane(PaneId::Orphans), Action::RecoverVolume, "recover", "bring the selected orphaned volume back: snapshot it, then start its service's EBS volume from that snapshot, then watch it"),
     b(&[Key::ch('f')], Modal, Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
     b(&[Key::ch('l')], Pane(PaneId::Tasks), Action::Logs, "logs", "open the Logs view of the selected task (running or stopped): its containers' CloudWatch Logs, newest lines first"),
     b(&[ESC, Key::ch('q')], Logs, Action::Back, "back", "close the Logs view (follow stops)"),
@@ -348,7 +350,7 @@ mod tests {
     fn pane_keys_win_over_global_and_shift_is_part_of_the_char() {
         let enter = key(KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(lookup(PaneId::Services, &enter), Some(Action::Open));
-        assert_eq!(lookup(PaneId::Orphans, &enter), None);
+        assert_eq!(lookup(PaneId::Orphans, &enter), Some(Action::Open));
         let big_g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(lookup(PaneId::Tasks, &big_g), Some(Action::Bottom));
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);

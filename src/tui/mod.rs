@@ -19,6 +19,7 @@ pub mod modal;
 pub mod msg;
 pub mod panes;
 mod plugin_runs;
+mod recover_runs;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -8,11 +8,13 @@ use super::panes::detail::DetailData;
 use super::panes::logs::PageKind;
 use super::panes::tasks::TasksData;
 use crate::analysis::lifecycle_report::LifecycleReport;
+use crate::analysis::lineage::Lineage;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
 use crate::load::logs::ContainerLogs;
 use crate::model::{CallerIdentity, LastLines, LogPage, Service};
 use crate::ops::cleanup::{CleanupPlan, ItemResult};
+use crate::ops::recover::{RecoverPlan, RecoverProgress};
 use crate::ops::redeploy::{RedeployPlan, Started};
 use crate::ops::restore_user::{RestorePlan, Restored};
 use crate::ops::rollback::Revision;
@@ -26,6 +28,7 @@ pub enum Planned {
     Restore(RestorePlan),
     Cleanup(Vec<CleanupPlan>),
     HandsOn(super::modal::hands_on::HandsOnPlan),
+    Recover(Box<RecoverPlan>),
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +143,16 @@ pub enum Msg {
     HandsOnDone {
         generation: u64,
         result: Result<super::modal::hands_on::HandsOnDone, String>,
+    },
+    /// The Orphans detail: a volume's or snapshot's lineage.
+    Lineage {
+        generation: u64,
+        result: Result<Lineage, String>,
+    },
+    /// A recover's snapshot: started, its state at each poll, completed.
+    RecoverProgress {
+        generation: u64,
+        progress: RecoverProgress,
     },
 }
 

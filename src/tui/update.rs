@@ -14,9 +14,11 @@ use super::jump;
 use super::keymap::{self, Scope};
 use super::modal::{ModalKind, Stage};
 use super::msg::{Event, Msg};
+use super::panes::orphans::OrphanRow;
 use super::panes::snapshots::Unique;
 use super::panes::{ListOps, LoadState, Progress};
 use crate::analysis::health::Steadiness;
+use crate::model::ResourceKind;
 
 /// How often a service that is rolling out is refreshed while shown.
 pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
@@ -158,6 +160,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::StopTask => return flows::hands_on::request_stop(state),
         Action::ScaleUp => return flows::hands_on::request_scale(state, 1),
         Action::ScaleDown => return flows::hands_on::request_scale(state, -1),
+        Action::RecoverVolume => return flows::request_recover(state),
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm
@@ -236,8 +239,28 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 !state.snapshots.focus_tags && !state.snapshots.tags.visible.is_empty();
             Vec::new()
         }
-        PaneId::Detail | PaneId::Orphans => Vec::new(),
+        PaneId::Orphans => open_lineage(state),
+        PaneId::Detail => Vec::new(),
     }
+}
+
+/// Enter in Orphans: the lineage of the selected volume or snapshot.
+fn open_lineage(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = state.orphans.list.selected_row() else {
+        return Vec::new();
+    };
+    let (kind, id) = match row {
+        OrphanRow::Volume(v) => (ResourceKind::Volume, v.volume.id.clone()),
+        OrphanRow::Snapshot(s) => (ResourceKind::Snapshot, s.snapshot.id.clone()),
+    };
+    let o = &mut state.orphans;
+    o.lineage_for = Some(id.clone());
+    o.lineage = None;
+    vec![Effect::LoadLineage {
+        generation: o.lineage_loader.start(state.now),
+        kind,
+        id,
+    }]
 }
 
 fn open_detail(state: &mut AppState) -> Vec<Effect> {
@@ -262,6 +285,7 @@ fn back(state: &mut AppState) {
         PaneId::Detail => state.pane = state.detail_from,
         PaneId::Tasks => state.pane = PaneId::Services,
         PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.focus_tags = false,
+        PaneId::Orphans if state.orphans.lineage_for.is_some() => state.orphans.close_lineage(),
         _ => state.message = Some("press q to quit".into()),
     }
 }
@@ -638,6 +662,12 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         logs @ (Msg::LogSources { .. } | Msg::LogPage { .. }) => {
             return super::logs::on_msg(state, logs);
+        }
+        Msg::Lineage { generation, result } => {
+            let o = &mut state.orphans;
+            if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {
+                o.lineage = Some(lineage);
+            }
         }
         action => return flows::on_msg(state, action),
     }

@@ -165,6 +165,7 @@ fn task(id: &str, service: &str, live: bool, volume: Option<&str>) -> Task {
             launch_type: Some("FARGATE".into()),
             platform_version: Some("1.4.0".into()),
         },
+        ..Task::default()
     }
 }
 
@@ -264,6 +265,7 @@ pub fn ledger_tasks() -> TasksData {
             task("2f0e4c7ab1d94e0c9a2d5b7e1f3c6a80", "ledger", false, None),
         ],
         volumes: Ok(volumes()),
+        storage: Ok(std::collections::HashMap::new()),
     }
 }
 

@@ -189,6 +189,10 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
                 generation,
                 plan: p.clone(),
             },
+            Some(SimplePlan::Recover(p)) => Effect::Recover {
+                generation,
+                plan: p.clone(),
+            },
             None => return Vec::new(),
         },
         ModalKind::Cleanup(c) => {
@@ -283,7 +287,8 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
         | Msg::CleanupDone { generation, .. }
         | Msg::Restored { generation, .. }
         | Msg::LastLines { generation, .. }
-        | Msg::HandsOnDone { generation, .. } => Some(*generation),
+        | Msg::HandsOnDone { generation, .. }
+        | Msg::RecoverProgress { generation, .. } => Some(*generation),
         _ => None,
     }
 }
@@ -343,6 +348,11 @@ fn answer(
             Ok(started) => {
                 let what = match kind {
                     ModalKind::Rollback(r) => format!("rolled back {}", r.headline()),
+                    ModalKind::Simple(s) if s.recover.is_some() => format!(
+                        "recovered {} from snapshot {}",
+                        s.subject,
+                        s.recover_snapshot().unwrap_or("?")
+                    ),
                     _ => format!(
                         "forced a new deployment of {}",
                         arn_name(&started.task_definition)
@@ -393,6 +403,9 @@ fn answer(
                 Reload::Orphans
             });
         }
+        (Msg::RecoverProgress { progress, .. }, ModalKind::Simple(s)) => {
+            s.progress = Some(progress);
+        }
         (Msg::Restored { result, .. }, ModalKind::Simple(s)) => match result {
             Ok(done) => {
                 s.restored = Some(done);
@@ -428,6 +441,10 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
             h.plan = Some(p);
             h.preselect();
             modal.confirm = ConfirmInput::new(needed(1, production, &h.name()));
+        }
+        (Ok(Planned::Recover(p)), ModalKind::Simple(s)) => {
+            s.plan = Some(SimplePlan::Recover(p));
+            modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
             modal.stage = Stage::Confirm;
         }
         (Err(e), _) => modal.stage = Stage::Failed(e),

@@ -168,6 +168,17 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     }]
 }
 
+/// `v`: plan bringing the selected orphaned volume back into the service that created it.
+pub fn request_recover(state: &mut AppState) -> Vec<Effect> {
+    let Some(OrphanRow::Volume(v)) = state.orphans.list.selected_row() else {
+        state.message = Some("select an orphaned volume to recover into its service (v)".into());
+        return Vec::new();
+    };
+    let volume = v.volume.id.clone();
+    let generation = open(state, ModalKind::Simple(SimpleModal::recover(&volume)));
+    vec![Effect::PlanRecover { generation, volume }]
+}
+
 /// `t`: plan pointing the selected user's resume tag at the selected tag.
 pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
     let s = &state.snapshots;

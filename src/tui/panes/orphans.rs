@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use super::{ListPane, Loader, Row, by};
+use crate::analysis::lineage::Lineage;
 use crate::analysis::orphans::{OrphanReport, OrphanSnapshot, OrphanTotals, OrphanVolume};
 use crate::model::Skipped;
 
@@ -111,6 +112,10 @@ pub struct OrphansPane {
     pub loader: Loader,
     pub skipped: Vec<Skipped>,
     pub totals: Option<OrphanTotals>,
+    /// The Orphans detail (Enter): the lineage of this volume or snapshot, once loaded.
+    pub lineage_for: Option<String>,
+    pub lineage: Option<Lineage>,
+    pub lineage_loader: Loader,
 }
 
 impl Default for OrphansPane {
@@ -120,11 +125,22 @@ impl Default for OrphansPane {
             loader: Loader::default(),
             skipped: Vec::new(),
             totals: None,
+            lineage_for: None,
+            lineage: None,
+            lineage_loader: Loader::default(),
         }
     }
 }
 
 impl OrphansPane {
+    /// Hides the Orphans detail; a lineage still loading is dropped when it arrives.
+    pub fn close_lineage(&mut self) {
+        self.lineage_for = None;
+        self.lineage = None;
+        self.lineage_loader.generation += 1;
+        self.lineage_loader.state = super::LoadState::Idle;
+    }
+
     pub fn set_report(&mut self, report: OrphanReport) {
         self.totals = Some(report.totals());
         self.skipped = report.skipped;

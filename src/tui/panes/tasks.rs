@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use super::{ListPane, Loader, Row, by};
 use crate::analysis::stop::{StopDiagnosis, diagnose};
-use crate::model::{Task, Volume};
+use crate::analysis::volumes::{MountedVolume, mounted_volumes};
+use crate::model::{Task, TaskStorage, Volume};
 
 pub const SORT_COLUMNS: &[&str] = &["status", "started", "task", "health"];
 
@@ -130,6 +131,8 @@ pub fn service_volumes(
 pub struct TasksData {
     pub tasks: Vec<Task>,
     pub volumes: Result<Vec<Volume>, String>,
+    /// The task definitions' storage by ARN (may fail alone).
+    pub storage: Result<HashMap<String, TaskStorage>, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +142,9 @@ pub struct TasksPane {
     pub loader: Loader,
     pub volumes: Vec<VolumeRow>,
     pub volumes_error: Option<String>,
+    /// The task definitions' volumes (every kind) and mount points, by ARN.
+    pub storage: HashMap<String, TaskStorage>,
+    pub storage_error: Option<String>,
 }
 
 impl Default for TasksPane {
@@ -149,11 +155,25 @@ impl Default for TasksPane {
             loader: Loader::default(),
             volumes: Vec::new(),
             volumes_error: None,
+            storage: HashMap::new(),
+            storage_error: None,
         }
     }
 }
 
 impl TasksPane {
+    /// The selected task's volumes (every kind, with mount points and its EBS
+    /// attachments), and its ephemeral storage; `None` without a selected task.
+    pub fn selected_volumes(&self) -> Option<(Vec<MountedVolume>, Option<i32>)> {
+        let task = &self.list.selected_row()?.task;
+        let empty = TaskStorage::default();
+        let storage = self.storage.get(&task.task_definition).unwrap_or(&empty);
+        Some((
+            mounted_volumes(storage, &task.volumes),
+            task.ephemeral_storage_gib.or(storage.ephemeral_storage_gib),
+        ))
+    }
+
     /// Points the pane at another service, forgetting the old one's rows.
     pub fn retarget(&mut self, target: Target) {
         if self.target.as_ref() != Some(&target) {
@@ -181,6 +201,13 @@ impl TasksPane {
                 self.volumes = service_volumes(&data.tasks, &[], &cluster, &service);
                 self.volumes_error = Some(e.clone());
             }
+        }
+        match data.storage {
+            Ok(storage) => {
+                self.storage = storage;
+                self.storage_error = None;
+            }
+            Err(e) => self.storage_error = Some(e),
         }
         self.list
             .set_rows(data.tasks.into_iter().map(TaskRow::new).collect());

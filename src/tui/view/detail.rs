@@ -10,6 +10,7 @@ use super::spinner;
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::in_use::parse_image_ref;
+use crate::analysis::volumes::mounted_volumes;
 use crate::model::arn_name;
 use crate::model::secret::shown_env_value;
 use crate::tui::app::AppState;
@@ -92,6 +93,23 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     out.push(Line::raw(""));
     out.push(Line::styled("Containers", theme.heading()));
     out.extend(container_lines(state, theme));
+    if let Some(data) = &pane.data
+        && (!data.task_definition.storage.volumes.is_empty()
+            || data.task_definition.storage.ephemeral_storage_gib.is_some())
+    {
+        let storage = &data.task_definition.storage;
+        out.push(Line::raw(""));
+        out.push(Line::styled(
+            "Volumes (where each container mounts them)",
+            theme.heading(),
+        ));
+        out.extend(super::volumes::mounted_lines(
+            &mounted_volumes(storage, &[]),
+            storage.ephemeral_storage_gib,
+            &service.volume_configurations,
+            theme,
+        ));
+    }
     out
 }
 

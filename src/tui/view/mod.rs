@@ -24,6 +24,7 @@ mod services;
 mod snapshots;
 mod table;
 mod tasks;
+mod volumes;
 mod wait;
 
 use ratatui::Frame;

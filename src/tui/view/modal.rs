@@ -95,6 +95,7 @@ fn prompt_what(modal: &Modal) -> String {
         ModalKind::Rollback(r) => format!("Roll back {}", r.headline()),
         ModalKind::Cleanup(c) => format!("Delete {}", c.to_execute()),
         ModalKind::Simple(s) if s.is_redeploy => "Force the redeploy".into(),
+        ModalKind::Simple(s) if s.recover.is_some() => "Recover".into(),
         ModalKind::Simple(_) => "Restore".into(),
         ModalKind::Wait(_) => String::new(),
         ModalKind::HandsOn(h) => h.prompt_what(),

@@ -349,12 +349,15 @@ pub fn simple_lines(
             "Plan: point {}:{} at {} so {}'s next session resumes from it",
             p.repository, p.resume_tag, p.tag, p.user
         ))),
-        Some(SimplePlan::Redeploy(_)) => {
+        Some(SimplePlan::Redeploy(_) | SimplePlan::Recover(_)) => {
             if let Some(summary) = s.summary() {
                 out.push(Line::raw(format!("Plan: {summary}")));
             }
         }
         None => {}
+    }
+    if let Some(p) = &s.progress {
+        out.push(Line::raw(format!("{} {}", super::spinner(state), p.text())));
     }
     if let Some(SimplePlan::Restore(p)) = &s.plan {
         out.push(Line::raw(format!(

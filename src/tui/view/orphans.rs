@@ -50,8 +50,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     } else {
         (pane.skipped.len() as u16 + 3).min(area.height / 3)
     };
-    let [top, bottom] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(skipped_h)]).areas(area);
+    let lineage = lineage_lines(state, theme);
+    let lineage_h = if lineage.is_empty() {
+        0
+    } else {
+        (lineage.len() as u16 + 2).min(area.height / 2)
+    };
+    let [top, detail, bottom] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(lineage_h),
+        Constraint::Length(skipped_h),
+    ])
+    .areas(area);
+    if lineage_h > 0 {
+        let id = pane.lineage_for.as_deref().unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(lineage).block(Block::bordered().title(Span::styled(
+                format!(" Lineage of {id} — Esc hides "),
+                theme.bold(),
+            ))),
+            detail,
+        );
+    }
     let block = Block::bordered().title(title("Orphans", &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
@@ -115,6 +135,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     }
     if skipped_h > 0 {
         draw_skipped(frame, bottom, &pane.skipped, theme);
+    }
+}
+
+/// The Orphans detail's lines: the lineage, or that it is loading or failed; none when
+/// the detail is closed.
+fn lineage_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let pane = &state.orphans;
+    if pane.lineage_for.is_none() {
+        return Vec::new();
+    }
+    if let Some(l) = &pane.lineage {
+        return l.lines().into_iter().map(Line::raw).collect();
+    }
+    match pane.lineage_loader.state.error() {
+        Some(e) => vec![Line::styled(
+            format!("lineage not loaded: {e}"),
+            theme.bad(),
+        )],
+        None => vec![Line::styled(
+            format!("{} loading the lineage…", super::spinner(state)),
+            theme.dim(),
+        )],
     }
 }
 

@@ -130,11 +130,40 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         return;
     };
     let vol_rows = pane.volumes.len().max(1) as u16 + 3;
-    let [top, bottom] = Layout::vertical([
+    let task_vols = selected_task_volumes(state, theme);
+    // Rows after wrapping, plus the borders.
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let wrapped: usize = task_vols
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
+    let task_vols_h = if task_vols.is_empty() {
+        0
+    } else {
+        (u16::try_from(wrapped).unwrap_or(u16::MAX).saturating_add(2)).min(area.height / 3)
+    };
+    let [top, middle, bottom] = Layout::vertical([
         Constraint::Min(6),
+        Constraint::Length(task_vols_h),
         Constraint::Length(vol_rows.min(area.height / 2)),
     ])
     .areas(area);
+    if task_vols_h > 0 {
+        let id = pane
+            .list
+            .selected_row()
+            .map(|r| r.task.id.clone())
+            .unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(task_vols)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(Block::bordered().title(Span::styled(
+                    format!(" Volumes of task {} ", elide_middle(&id, 14)),
+                    theme.bold(),
+                ))),
+            middle,
+        );
+    }
     let name = format!("Tasks of {cluster}/{service}");
     let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
@@ -191,6 +220,31 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
     }
     draw_volumes(frame, bottom, state, theme);
+}
+
+/// The selected task's volumes of every kind, when its task definition declares any (or
+/// they failed to load); none otherwise, so the pane keeps its room.
+fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let pane = &state.tasks;
+    if let Some(e) = &pane.storage_error {
+        return vec![Line::styled(
+            format!("✗ task-definition volumes failed to load: {e}"),
+            theme.bad(),
+        )];
+    }
+    let Some(row) = pane.list.selected_row() else {
+        return Vec::new();
+    };
+    let declared = pane
+        .storage
+        .get(&row.task.task_definition)
+        .is_some_and(|s| !s.volumes.is_empty() || s.ephemeral_storage_gib.is_some());
+    match pane.selected_volumes() {
+        Some((vols, ephemeral)) if declared => {
+            super::volumes::mounted_lines(&vols, ephemeral, &[], theme)
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) -> Line<'static> {
