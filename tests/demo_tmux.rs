@@ -78,10 +78,18 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
             && s.contains("EssentialContainerExited")
     });
 
-    // LEAD: after merging the Logs view, add the `l` step here: `l` on this stopped task
-    // opens its logs; the newest lines include "runtime: out of memory" (written by the
-    // demo's dynamics to /ecs/payments-prod/checkout, stream checkout/app/<task id>);
-    // then Esc back to the tasks.
+    // l: the stopped task's logs, newest lines on the first screen — the demo's dynamics
+    // wrote the out-of-memory lines to /ecs/payments-prod/checkout.
+    tmux.keys(&["l"]);
+    let screen = tmux.wait("the stopped task's logs", SCREEN, |s| {
+        s.contains("runtime: out of memory")
+    });
+    assert!(screen.contains("/ecs/payments-prod/checkout"), "{screen}");
+    assert!(screen.contains("checkout/app/"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait("back to the tasks", SCREEN, |s| {
+        s.contains("Tasks of payments-prod/checkout") && !s.contains("runtime: out of memory")
+    });
 
     // R from the tasks: the previous revision is preselected.
     tmux.keys(&["R"]);

@@ -8,8 +8,8 @@ mod hands_on;
 mod interrupts;
 mod listings;
 pub mod logs;
-mod report;
 mod recover;
+mod report;
 
 use std::io::Write;
 

@@ -7,6 +7,6 @@ pub mod fleet;
 pub mod hands_on;
 pub mod json;
 pub mod lifecycle;
-pub mod report;
 pub mod recover;
+pub mod report;
 pub mod table;
