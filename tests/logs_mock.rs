@@ -464,6 +464,61 @@ fn following_picks_up_a_stream_once_it_exists() {
     assert_eq!(rule.num_calls(), 2);
 }
 
+/// A service's streams, merged: a task that has not logged yet is named and skipped, even
+/// when the server (moto) answers "log group does not exist" for its missing stream,
+/// because another stream of the same group answered; a group nobody could read is an
+/// error naming it.
+#[test]
+fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
+    const LATE: &str = "0000aaaa1111bbbb2222cccc3333dddd";
+    let late_stream = format!("ecs/app/{LATE}");
+    let source = |task: &str, stream: String| ContainerLogs {
+        task_id: task.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream,
+            region: "eu-west-1".into(),
+        },
+    };
+    let streams = vec![source(TASK, stream()), source(LATE, late_stream.clone())];
+    let late = late_stream.clone();
+    let missing = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(move |r| r.log_stream_name() == Some(late.as_str()))
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#
+                    .to_string(),
+            ),
+        )
+        .repeatedly()
+        .build();
+    let present = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(for_stream)
+        .sequence()
+        .output(|| page(events(1, 3), "b1", "f1"))
+        .output(|| page(Vec::new(), "b1", "f1"))
+        .build();
+    let aws = clients_with_logs(&[], &[], &[], &[&missing, &present]);
+    let merged = block_on_test(ecsnap::load::logs::merged_since(&aws, &streams, None))
+        .expect("one stream missing is not an error");
+    let got: Vec<&str> = merged.events.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(got, ["line 1", "line 2", "line 3"]);
+    assert_eq!(merged.tokens, [Some("f1".to_string()), None]);
+    assert_eq!(merged.missing.len(), 1, "{:?}", merged.missing);
+    assert!(merged.missing[0].contains(LATE), "{:?}", merged.missing);
+
+    // Only the late stream asked for: nothing shows the group exists, so it is an error.
+    let aws = clients_with_logs(&[], &[], &[], &[&missing]);
+    let e = block_on_test(ecsnap::load::logs::merged_since(&aws, &streams[1..], None))
+        .expect_err("the group is not known to exist")
+        .to_string();
+    assert!(e.contains("log group `/ecs/ledger` not found"), "{e}");
+}
+
 #[test]
 fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
     use ecsnap::analysis::stop::diagnose;

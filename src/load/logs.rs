@@ -218,6 +218,14 @@ pub async fn merged_since(
         .buffered(STREAMS_AT_ONCE)
         .collect()
         .await;
+    // A group that answered for another stream exists: its "not found" for this stream
+    // is the stream's (moto, unlike AWS, says "log group" for a missing stream too).
+    let groups_read: Vec<String> = answers
+        .iter()
+        .zip(streams)
+        .filter(|(a, _)| a.is_ok())
+        .filter_map(|(_, l)| l.stream().map(|(g, _)| g.to_string()))
+        .collect();
     let mut merged = Merged::default();
     for (answer, logs) in answers.into_iter().zip(streams) {
         match answer {
@@ -225,11 +233,8 @@ pub async fn merged_since(
                 merged.events.append(&mut e);
                 merged.tokens.push(token);
             }
-            Err(Error::NotFound {
-                kind: "log stream",
-                name,
-                ..
-            }) => {
+            Err(e) if stream_is_missing(&e, logs, &groups_read) => {
+                let name = logs.stream().map_or("-", |(_, s)| s);
                 merged.missing.push(format!(
                     "task {} container {}: log stream {name} does not exist (yet)",
                     logs.task_id, logs.container
@@ -243,6 +248,22 @@ pub async fn merged_since(
     Ok(merged)
 }
 
+/// Whether a read's error means its stream does not exist (yet): said so, or "group not
+/// found" for a group that answered for another stream.
+fn stream_is_missing(e: &Error, logs: &ContainerLogs, groups_read: &[String]) -> bool {
+    match e {
+        Error::NotFound {
+            kind: "log stream", ..
+        } => true,
+        Error::NotFound {
+            kind: "log group", ..
+        } => logs
+            .stream()
+            .is_some_and(|(g, _)| groups_read.iter().any(|r| r == g)),
+        _ => false,
+    }
+}
+
 /// The newest lines of each stream after its `tokens` entry, merged by time; the tokens
 /// move on. A stream without a token (it did not exist yet) is read from its start once
 /// it exists.
@@ -252,6 +273,12 @@ pub async fn follow_once(
     tokens: &mut [Option<String>],
 ) -> Result<Vec<LogEvent>> {
     let mut events = Vec::new();
+    let groups_read: Vec<String> = streams
+        .iter()
+        .zip(tokens.iter())
+        .filter(|(_, t)| t.is_some())
+        .filter_map(|(l, _)| l.stream().map(|(g, _)| g.to_string()))
+        .collect();
     for (logs, token) in streams.iter().zip(tokens.iter_mut()) {
         let Some((group, stream)) = logs.stream() else {
             continue;
@@ -266,9 +293,7 @@ pub async fn follow_once(
             }
         };
         let page = match answer {
-            Err(Error::NotFound {
-                kind: "log stream", ..
-            }) if token.is_none() => continue,
+            Err(e) if token.is_none() && stream_is_missing(&e, logs, &groups_read) => continue,
             other => other?,
         };
         if page.next_forward_token.is_some() {
