@@ -31,7 +31,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         if fleet::is_fleet(&cli.global, &settings) {
             return Err(Error::Usage(format!(
                 "{what} works on one account and region for now: give one --profile and one \
-                 --region (several, `all` and [fleet] serve the listings and `report`)"
+                 --region (several, `all` and [fleet] serve the listings, `report`, `cleanup`, \
+                 `rollback`, `redeploy` and `wait`)"
             )));
         }
         Ok(())
@@ -67,9 +68,17 @@ pub async fn run(cli: Cli) -> Result<i32> {
         action @ (Command::Cleanup { .. }
         | Command::Rollback { .. }
         | Command::Redeploy { .. }
+        | Command::Wait { .. })
+            if fleet::is_fleet(&cli.global, &settings) =>
+        {
+            Box::pin(actions::run_fleet(action, &cli.global, settings)).await
+        }
+        action @ (Command::Cleanup { .. }
+        | Command::Rollback { .. }
+        | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
         | Command::Wait { .. }) => {
-            one_place("an action")?;
+            one_place("restore-user")?;
             Box::pin(actions::run(action, &cli.global, settings)).await
         }
         lifecycle @ Command::Lifecycle { .. } => {
