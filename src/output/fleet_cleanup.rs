@@ -164,19 +164,7 @@ mod tests {
         let results: Vec<Vec<ItemResult>> = plan
             .groups
             .iter()
-            .map(|g| {
-                g.plan
-                    .items
-                    .iter()
-                    .map(|i| ItemResult {
-                        id: i.id.clone(),
-                        kind: i.kind,
-                        status: ItemStatus::Done,
-                        detail: None,
-                        snapshot_id: None,
-                    })
-                    .collect()
-            })
+            .map(|g| g.all_as(ItemStatus::Done, None))
             .collect();
         let json = serde_json::to_value(FleetCleanupJson::new(&plan, false, Some(&results)))
             .expect("json");

@@ -165,8 +165,11 @@ pub(super) async fn run(
             .and_then(|f| f.iter().find(|(i, _)| *i == gi))
         {
             Some((_, Ok(r))) => r.clone(),
-            Some((_, Err(e))) => all_failed(g, &format!("not sent: {e}")),
-            None if finished.is_some() => all_failed(g, "not sent: no session for this place"),
+            Some((_, Err(e))) => g.all_as(ItemStatus::Failed, Some(&format!("not sent: {e}"))),
+            None if finished.is_some() => g.all_as(
+                ItemStatus::Failed,
+                Some("not sent: no session for this place"),
+            ),
             None => after_grace(&g.plan, &landed[gi]),
         };
     }
@@ -181,33 +184,8 @@ fn not_sent(plan: &FleetCleanupPlan) -> Vec<Vec<ItemResult>> {
     plan.groups
         .iter()
         .map(|g| match &g.refused {
-            Some(why) => g
-                .plan
-                .items
-                .iter()
-                .map(|i| ItemResult {
-                    id: i.id.clone(),
-                    kind: i.kind,
-                    status: ItemStatus::Skipped,
-                    detail: Some(format!("refused: {why}")),
-                    snapshot_id: None,
-                })
-                .collect(),
+            Some(why) => g.all_as(ItemStatus::Skipped, Some(&format!("refused: {why}"))),
             None => Vec::new(),
-        })
-        .collect()
-}
-
-fn all_failed(g: &PlaceGroup, why: &str) -> Vec<ItemResult> {
-    g.plan
-        .items
-        .iter()
-        .map(|i| ItemResult {
-            id: i.id.clone(),
-            kind: i.kind,
-            status: ItemStatus::Failed,
-            detail: Some(why.to_string()),
-            snapshot_id: None,
         })
         .collect()
 }
@@ -456,7 +434,7 @@ mod tests {
         assert_eq!(exit_code(&plan, &done, false, exit::OK), exit::REFUSED);
         assert_eq!(exit_code(&plan, &done, true, exit::OK), exit::INTERRUPTED);
         let mut failed = done.clone();
-        failed[0] = all_failed(&plan.groups[0], "boom");
+        failed[0] = plan.groups[0].all_as(ItemStatus::Failed, Some("boom"));
         assert_eq!(exit_code(&plan, &failed, false, exit::OK), exit::ERROR);
         let mut ok = plan.clone();
         ok.groups.pop();

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
-use super::{CleanupPlan, plan, preflight};
+use super::{CleanupPlan, ItemResult, ItemStatus, plan, preflight};
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::AwsClients;
 use crate::aws::fleet::{Place, PlaceFailure};
@@ -55,6 +55,22 @@ impl PlaceGroup {
         } else {
             self.plan.to_execute().count()
         }
+    }
+
+    /// Every item with one outcome: a refused place's (skipped), or those of a place whose
+    /// run stopped before sending anything (failed).
+    pub fn all_as(&self, status: ItemStatus, detail: Option<&str>) -> Vec<ItemResult> {
+        self.plan
+            .items
+            .iter()
+            .map(|i| ItemResult {
+                id: i.id.clone(),
+                kind: i.kind,
+                status,
+                detail: detail.map(str::to_string),
+                snapshot_id: None,
+            })
+            .collect()
     }
 
     /// Refused with something it would have deleted.
