@@ -108,7 +108,7 @@ pub enum Effect {
     /// The Logs view: where the task's containers log (its task definition).
     LoadLogSources {
         generation: u64,
-        task: Task,
+        task: Box<Task>,
     },
     /// The Logs view: one GetLogEvents page (newest, older by the backward token, newer
     /// by the forward token).
@@ -336,6 +336,27 @@ async fn lifecycle_reports(
         .map_err(|e| text(&e))
 }
 
+/// The Orphans pane's read, narrowed to the caller's account when STS said who that is.
+async fn orphans_read(
+    aws: &AwsClients,
+    session: &LazySession,
+    settings: &Settings,
+) -> Result<crate::analysis::orphans::OrphanReport, String> {
+    let account = session.account().await;
+    if account.is_none() {
+        tracing::warn!("caller identity unknown, snapshots not narrowed to the account");
+    }
+    load::load_orphans(
+        aws,
+        settings,
+        account,
+        OrphanFilter::default(),
+        crate::config::now(),
+    )
+    .await
+    .map_err(|e| text(&e))
+}
+
 async fn perform(
     effect: Effect,
     aws: &AwsClients,
@@ -401,24 +422,10 @@ async fn perform(
             generation,
             result: lifecycle_reports(aws, settings).await,
         },
-        Effect::LoadOrphans { generation } => {
-            let account = session.account().await;
-            if account.is_none() {
-                tracing::warn!("caller identity unknown, snapshots not narrowed to the account");
-            }
-            Msg::Orphans {
-                generation,
-                result: load::load_orphans(
-                    aws,
-                    settings,
-                    account,
-                    OrphanFilter::default(),
-                    crate::config::now(),
-                )
-                .await
-                .map_err(|e| text(&e)),
-            }
-        }
+        Effect::LoadOrphans { generation } => Msg::Orphans {
+            generation,
+            result: orphans_read(aws, session, settings).await,
+        },
         Effect::LoadUnique {
             generation,
             repository,

@@ -37,7 +37,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     state.logs_generation += 1;
     let generation = state.logs_generation;
     state.logs = Some(LogsView::new(cluster, task.clone(), generation));
-    vec![Effect::LoadLogSources { generation, task }]
+    vec![Effect::LoadLogSources {
+        generation,
+        task: Box::new(task),
+    }]
 }
 
 fn close(state: &mut AppState) -> Vec<Effect> {

@@ -635,31 +635,8 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             generation,
             done,
             total,
-        } => {
-            let s = &mut state.snapshots;
-            if generation == s.unique_loader.generation
-                && let Some(key) = s.unique_for.clone()
-            {
-                s.unique.insert(key, Unique::Computing { done, total });
-            }
-        }
-        Msg::Unique { generation, result } => {
-            let s = &mut state.snapshots;
-            let key = s.unique_for.clone();
-            let outcome = match s.unique_loader.finish(generation, result, now) {
-                Some(bytes) => Some(Unique::Done(bytes)),
-                None => s
-                    .unique_loader
-                    .state
-                    .error()
-                    .map(|e| Unique::Failed(e.to_string())),
-            };
-            if let (Some(key), Some(outcome)) = (key, outcome)
-                && generation == s.unique_loader.generation
-            {
-                s.unique.insert(key, outcome);
-            }
-        }
+        } => state.snapshots.unique_progress(generation, done, total),
+        Msg::Unique { generation, result } => state.snapshots.unique_done(generation, result, now),
         logs @ (Msg::LogSources { .. } | Msg::LogPage { .. }) => {
             return super::logs::on_msg(state, logs);
         }

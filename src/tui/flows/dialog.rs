@@ -441,6 +441,7 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
             h.plan = Some(p);
             h.preselect();
             modal.confirm = ConfirmInput::new(needed(1, production, &h.name()));
+            modal.stage = Stage::Confirm;
         }
         (Ok(Planned::Recover(p)), ModalKind::Simple(s)) => {
             s.plan = Some(SimplePlan::Recover(p));

@@ -134,6 +134,38 @@ impl Default for SnapshotsPane {
 }
 
 impl SnapshotsPane {
+    /// The unique-bytes count of the selected user moved on.
+    pub fn unique_progress(&mut self, generation: u64, done: usize, total: usize) {
+        if generation == self.unique_loader.generation
+            && let Some(key) = self.unique_for.clone()
+        {
+            self.unique.insert(key, Unique::Computing { done, total });
+        }
+    }
+
+    /// The unique-bytes count answered (or failed): kept for the user it was asked for.
+    pub fn unique_done(
+        &mut self,
+        generation: u64,
+        result: Result<i64, String>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let key = self.unique_for.clone();
+        let outcome = match self.unique_loader.finish(generation, result, now) {
+            Some(bytes) => Some(Unique::Done(bytes)),
+            None => self
+                .unique_loader
+                .state
+                .error()
+                .map(|e| Unique::Failed(e.to_string())),
+        };
+        if let (Some(key), Some(outcome)) = (key, outcome)
+            && generation == self.unique_loader.generation
+        {
+            self.unique.insert(key, outcome);
+        }
+    }
+
     pub fn set_groups(&mut self, groups: Vec<UserTags>) {
         self.users.set_rows(
             groups

@@ -82,7 +82,8 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
         return Paragraph::new(vec![
             Line::styled(format!("task {} is running", row.task.id), theme.dim()),
             super::exec_lines::task_exec_line(&row.task, theme),
-        ]);
+        ])
+        .wrap(ratatui::widgets::Wrap { trim: false });
     };
     let style = if d.class.is_failure() {
         theme.bad()
