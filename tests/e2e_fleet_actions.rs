@@ -114,6 +114,32 @@ fn placed(account: &str, region: &str, id: &str) -> (String, String, String) {
     (account.into(), region.into(), id.into())
 }
 
+/// One id in each region of the home account.
+fn in_both_regions(east: &str, west: &str) -> BTreeSet<(String, String, String)> {
+    [
+        placed(HOME_ACCOUNT, EAST, east),
+        placed(HOME_ACCOUNT, WEST, west),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// (account_id, region, id) of each entry of a JSON list.
+fn listed(entries: &Value) -> BTreeSet<(String, String, String)> {
+    entries
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| {
+            placed(
+                i["account_id"].as_str().expect("account_id"),
+                i["region"].as_str().expect("region"),
+                i["id"].as_str().expect("id"),
+            )
+        })
+        .collect()
+}
+
 fn run(cmd: &mut std::process::Command) -> Output {
     cmd.output().expect("ecsnap runs")
 }
@@ -144,27 +170,7 @@ fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
     ]));
     assert_eq!(dry["dry_run"], true);
     assert_eq!(dry["totals"]["to_execute"], 2, "{dry}");
-    let planned: BTreeSet<(String, String, String)> = dry["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| {
-            placed(
-                i["account_id"].as_str().expect("account_id"),
-                i["region"].as_str().expect("region"),
-                i["id"].as_str().expect("id"),
-            )
-        })
-        .collect();
-    assert_eq!(
-        planned,
-        [
-            placed(HOME_ACCOUNT, EAST, &east_vol),
-            placed(HOME_ACCOUNT, WEST, &west_vol)
-        ]
-        .into_iter()
-        .collect()
-    );
+    assert_eq!(listed(&dry["items"]), in_both_regions(&east_vol, &west_vol));
     assert!(
         dry["totals_by_place"]
             .as_array()
@@ -195,20 +201,15 @@ fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
     );
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["summary"]["done"], 2, "{json}");
-    for r in json["results"].as_array().expect("results") {
-        assert_eq!(r["account_id"], HOME_ACCOUNT);
-        assert!(r["region"] == EAST || r["region"] == WEST, "{r}");
-    }
+    assert_eq!(
+        listed(&json["results"]),
+        in_both_regions(&east_vol, &west_vol)
+    );
     assert_eq!(volumes(&east), set(&[&east_kept]));
     assert_eq!(volumes(&west), set(&[&west_kept]));
     assert_eq!(
         audited(home.path(), "ec2:DeleteVolume"),
-        [
-            placed(HOME_ACCOUNT, EAST, &east_vol),
-            placed(HOME_ACCOUNT, WEST, &west_vol)
-        ]
-        .into_iter()
-        .collect()
+        in_both_regions(&east_vol, &west_vol)
     );
     // Every line (intent and result) says where it acted.
     assert!(
@@ -232,12 +233,7 @@ fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
     assert!(!snapshots(&west).contains(&west_snap));
     assert_eq!(
         audited(home.path(), "ec2:DeleteSnapshot"),
-        [
-            placed(HOME_ACCOUNT, EAST, &east_snap),
-            placed(HOME_ACCOUNT, WEST, &west_snap)
-        ]
-        .into_iter()
-        .collect()
+        in_both_regions(&east_snap, &west_snap)
     );
 }
 

@@ -156,16 +156,19 @@ pub(super) fn show(json: bool, text: &str) -> Result<()> {
 }
 
 pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    run_at(command, &At::Flags(global), global.json, settings).await
+    if super::fleet::is_fleet(global, &settings) {
+        return Box::pin(run_fleet(command, global, settings)).await;
+    }
+    Box::pin(run_at(command, &At::Flags(global), global.json, settings)).await
 }
 
 /// `cleanup`, `rollback`, `redeploy` and `wait` when the flags or the config name several
 /// places: cleanup plans and acts in every place; the others find the one place where the
-/// service lives and act there as in one place.
-pub async fn run_fleet(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
+/// service lives and act there as in one place. `restore-user` works on one place.
+async fn run_fleet(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
     match CleanupRequest::of(&command) {
         Some(req) => fleet_cleanup::run(global, settings, req, global.json).await,
-        None => fleet_service::run(command, global, settings).await,
+        None => Box::pin(fleet_service::run(command, global, settings)).await,
     }
 }
 
@@ -405,7 +408,7 @@ async fn run_restore(
     })
 }
 
-fn target_of(what: &CleanupWhat) -> ResourceKind {
+fn target_of(what: CleanupWhat) -> ResourceKind {
     if what.volumes {
         ResourceKind::Volume
     } else if what.snapshots {
@@ -598,7 +601,7 @@ impl CleanupRequest {
             return None;
         };
         Some(Self {
-            target: target_of(what),
+            target: target_of(*what),
             filter: OrphanFilter::from_days(*min_age, *unattached_days),
             snapshot_first: *snapshot_first,
             dry_run: *dry_run,

@@ -65,22 +65,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
             )
             .await
         }
-        action @ (Command::Cleanup { .. }
-        | Command::Rollback { .. }
-        | Command::Redeploy { .. }
-        | Command::Wait { .. })
-            if fleet::is_fleet(&cli.global, &settings) =>
-        {
-            Box::pin(actions::run_fleet(action, &cli.global, settings)).await
-        }
+        // Several places: cleanup, rollback, redeploy and wait (actions::run_fleet).
         action @ (Command::Cleanup { .. }
         | Command::Rollback { .. }
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
-        | Command::Wait { .. }) => {
-            one_place("restore-user")?;
-            Box::pin(actions::run(action, &cli.global, settings)).await
-        }
+        | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
         lifecycle @ Command::Lifecycle { .. } => {
             one_place("lifecycle")?;
             Box::pin(actions::run_lifecycle(lifecycle, &cli.global, settings)).await

@@ -22,7 +22,7 @@ use crate::ops::cleanup::fleet::{
 use crate::ops::cleanup::{self, ItemResult, ItemStatus};
 use crate::ops::confirm::confirm_on_terminal;
 use crate::ops::guard::check_writable;
-use crate::ops::interrupt::IN_FLIGHT_GRACE;
+use crate::ops::interrupt::{IN_FLIGHT_GRACE, Interrupt};
 use crate::ops::wait::SystemClock;
 use crate::output::fleet_cleanup::FleetCleanupJson;
 use crate::output::table::Table;
@@ -92,12 +92,32 @@ pub(super) async fn run(
     if n > 0 {
         confirm_on_terminal(&confirm_what(&plan), &plan.confirmation(), req.yes)?;
     }
-    let session_of = |g: &PlaceGroup| {
-        targets
-            .iter()
-            .position(|t| t.place == g.place)
-            .map(|i| &sessions[i])
-    };
+    // Each group runs through the session of its own place.
+    let group_sessions: Vec<Option<&Session>> = plan
+        .groups
+        .iter()
+        .map(|g| {
+            targets
+                .iter()
+                .position(|t| t.place == g.place)
+                .map(|i| &sessions[i])
+        })
+        .collect();
+    let results = execute_all(&plan, &runnable, &group_sessions, &interrupt).await;
+    show(json, &fleet_results_text(&plan, &results))?;
+    emit_json(json, &FleetCleanupJson::new(&plan, false, Some(&results)))?;
+    Ok(exit_code(&plan, &results, interrupt.is_triggered(), read))
+}
+
+/// Executes every runnable group side by side, each through its own session, with
+/// progress per item on stderr; after an interrupt, what is in flight gets the grace
+/// period and the report says what landed. Results per group, in `plan.groups` order.
+async fn execute_all(
+    plan: &FleetCleanupPlan,
+    runnable: &[usize],
+    sessions: &[Option<&Session>],
+    interrupt: &Interrupt,
+) -> Vec<Vec<ItemResult>> {
     let total: usize = runnable
         .iter()
         .map(|&i| plan.groups[i].plan.items.len())
@@ -111,7 +131,7 @@ pub(super) async fn run(
     };
     let runs = runnable.iter().filter_map(|&gi| {
         let g = &plan.groups[gi];
-        let s = session_of(g)?;
+        let s = sessions[gi]?;
         let (landed, counter, clock, opts) = (&landed, &counter, &clock, &opts);
         Some(async move {
             let mut on_result = |r: &ItemResult| {
@@ -157,8 +177,8 @@ pub(super) async fn run(
     let landed = landed
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut results = not_sent(&plan);
-    for &gi in &runnable {
+    let mut results = not_sent(plan);
+    for &gi in runnable {
         let g = &plan.groups[gi];
         results[gi] = match finished
             .as_ref()
@@ -173,9 +193,7 @@ pub(super) async fn run(
             None => after_grace(&g.plan, &landed[gi]),
         };
     }
-    show(json, &fleet_results_text(&plan, &results))?;
-    emit_json(json, &FleetCleanupJson::new(&plan, false, Some(&results)))?;
-    Ok(exit_code(&plan, &results, interrupt.is_triggered(), read))
+    results
 }
 
 /// The results before anything runs: a refused place's items are skipped with the reason;

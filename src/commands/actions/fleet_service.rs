@@ -5,6 +5,8 @@
 //! 2), listing them, so the engineer narrows with `--region` / `--profile`. Nothing
 //! mutating is sent in either error case.
 
+use std::fmt::Write as _;
+
 use super::{At, run_at};
 use crate::aws::fleet::{FleetTarget, Place, PlaceFailure};
 use crate::cli::{Command, GlobalArgs};
@@ -33,7 +35,10 @@ pub(super) async fn run(command: Command, global: &GlobalArgs, settings: Setting
         } => (cluster.clone(), service.clone(), "wait", true),
         _ => {
             return Err(Error::Usage(
-                "over several places: cleanup, rollback, redeploy and wait".into(),
+                "restore-user works on one account and region for now: give one --profile and \
+                 one --region (several, `all` and [fleet] serve the listings, `report`, \
+                 `cleanup`, `rollback`, `redeploy` and `wait`)"
+                    .into(),
             ));
         }
     };
@@ -84,7 +89,7 @@ pub(super) async fn run(command: Command, global: &GlobalArgs, settings: Setting
         .iter()
         .find(|t| t.place == place)
         .ok_or_else(|| Error::Usage(format!("{} is not a place of this run", place.region)))?;
-    run_at(command, &At::Place(target), global.json, settings).await
+    Box::pin(run_at(command, &At::Place(target), global.json, settings)).await
 }
 
 /// `prod (111122223333) · us-east-1`
@@ -114,14 +119,15 @@ fn choose(
                 searched.iter().map(label).collect::<Vec<_>>().join("; ")
             );
             if !failed.is_empty() {
-                scope.push_str(&format!(
+                let _ = write!(
+                    scope,
                     "; not searched: {}",
                     failed
                         .iter()
                         .map(failure_line)
                         .collect::<Vec<_>>()
                         .join("; ")
-                ));
+                );
             }
             Err(Error::NotFound {
                 kind: "service",
