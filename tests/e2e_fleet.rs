@@ -8,8 +8,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{block_on, ecsnap_anywhere as ecsnap_at, json_of, start_emulator, stderr_of};
-use ecsnap::demo::fleet::emulator_config;
+use common::{
+    block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
+};
 use serde_json::Value;
 
 const HOME_ACCOUNT: &str = "123456789012";
@@ -18,35 +19,7 @@ const OTHER_ACCOUNT: &str = "111122223333";
 /// An EC2 client for `region`, in the emulator's home account or, with `role`, in the
 /// account of the role (assumed through STS as ecsnap does).
 fn ec2_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_sdk_ec2::Client {
-    let base = block_on(emulator_config(endpoint));
-    let mut conf = base
-        .clone()
-        .into_builder()
-        .region(aws_config::Region::new(region.to_string()))
-        .build();
-    if let Some(role) = role {
-        let sts = aws_sdk_sts::Client::new(&base);
-        let out = block_on(
-            sts.assume_role()
-                .role_arn(role)
-                .role_session_name("seed")
-                .send(),
-        )
-        .expect("assume role");
-        let c = out.credentials().expect("credentials");
-        let creds = aws_sdk_ec2::config::Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            None,
-            "assumed",
-        );
-        conf = conf
-            .into_builder()
-            .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(creds))
-            .build();
-    }
-    aws_sdk_ec2::Client::new(&conf)
+    aws_sdk_ec2::Client::new(&sdk_config_in(endpoint, region, role))
 }
 
 /// An available (orphaned) volume; returns its id.
@@ -288,9 +261,20 @@ fn a_single_place_listing_carries_its_account_and_region() {
         .into_iter()
         .collect();
     assert_eq!(placed_volumes(&json), want);
-    // An action refuses several places before it sends anything.
+    // An action that works on one place refuses several before it sends anything.
     let out = ecsnap_at(&endpoint, home.path())
-        .args(["--region", "all", "cleanup", "--volumes", "--dry-run"])
+        .args([
+            "--region",
+            "all",
+            "restore-user",
+            "--repository",
+            "workspaces",
+            "--user",
+            "alice",
+            "--tag",
+            "alice-20261120T0815",
+            "--dry-run",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));

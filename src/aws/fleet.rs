@@ -8,8 +8,9 @@ use aws_config::Region;
 use futures::{StreamExt, stream};
 
 use super::connect::{clients_from, sdk_config};
-use super::{AwsClients, ConnectOptions};
+use super::{AwsClients, ConnectOptions, OpsClients};
 use crate::config::Marks;
+use crate::model::CallerIdentity;
 
 /// Accounts connected at once (each then loads its regions side by side).
 const ACCOUNTS_AT_ONCE: usize = 8;
@@ -73,11 +74,18 @@ pub struct Place {
     pub marks: Marks,
 }
 
-/// One account in one region, ready to load.
+/// One account in one region, ready to load, and to act on through a `Mutator` built
+/// from `ops` (the actions over several places).
 #[derive(Clone)]
 pub struct FleetTarget {
     pub place: Place,
     pub aws: AwsClients,
+    /// The action adapters over the same credentials and region.
+    pub ops: OpsClients,
+    /// Who the account's credentials are (STS, asked once per account).
+    pub identity: CallerIdentity,
+    /// The profile the credentials came from (`None`: the default chain or a role).
+    pub profile: Option<String>,
 }
 
 /// An account or region that could not be reached, and why.
@@ -120,17 +128,18 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
     };
     let conf = sdk_config(&spec.connect).await;
     let home = match clients_from(&conf, &spec.connect) {
-        Ok((aws, _)) => aws,
+        Ok(clients) => clients,
         Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
     };
-    let account_id = match home.sts.caller_identity().await {
-        Ok(id) => id.account,
+    let identity = match home.0.sts.caller_identity().await {
+        Ok(id) => id,
         Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
     };
+    let account_id = identity.account.clone();
     let regions = match &spec.regions {
-        RegionChoice::Home => vec![home.region.clone()],
+        RegionChoice::Home => vec![home.0.region.clone()],
         RegionChoice::List(list) => list.clone(),
-        RegionChoice::All => match home.ec2.enabled_regions().await {
+        RegionChoice::All => match home.0.ec2.enabled_regions().await {
             Ok(r) => r,
             Err(e) => {
                 return (
@@ -143,7 +152,7 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
     let mut targets = Vec::new();
     let mut failures = Vec::new();
     for region in regions {
-        let aws = if region == home.region {
+        let clients = if region == home.0.region {
             Ok(home.clone())
         } else {
             let conf = conf
@@ -151,10 +160,10 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
                 .into_builder()
                 .region(Region::new(region.clone()))
                 .build();
-            clients_from(&conf, &spec.connect).map(|(aws, _)| aws)
+            clients_from(&conf, &spec.connect)
         };
-        match aws {
-            Ok(aws) => targets.push(FleetTarget {
+        match clients {
+            Ok((aws, ops)) => targets.push(FleetTarget {
                 place: Place {
                     account: spec.name.clone(),
                     account_id: account_id.clone(),
@@ -162,6 +171,9 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
                     marks: spec.marks,
                 },
                 aws,
+                ops,
+                identity: identity.clone(),
+                profile: spec.connect.profile.clone(),
             }),
             Err(e) => failures.push(fail(Some(account_id.clone()), Some(region), e.to_string())),
         }

@@ -7,12 +7,16 @@
 //! With `--json` the plan text goes to stderr and one JSON object to stdout.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
+mod fleet_cleanup;
+mod fleet_service;
 mod lifecycle;
 pub(crate) use lifecycle::run as run_lifecycle;
 
 use super::{print_json, print_text};
 use crate::analysis::orphans::OrphanFilter;
+use crate::aws::fleet::FleetTarget;
 use crate::aws::{AwsClients, connect_with_ops};
 use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
 use crate::config::{Settings, now};
@@ -54,10 +58,6 @@ pub(super) async fn open_session(
     if !dry_run {
         check_writable(&settings, what)?;
     }
-    let interrupt = Interrupt::new();
-    if !dry_run {
-        super::interrupts::watch(interrupt.clone());
-    }
     let mutator = session::open(
         ops,
         &aws,
@@ -65,7 +65,7 @@ pub(super) async fn open_session(
         identity.as_ref(),
         &AuditLog::default_path(),
     )?
-    .with_interrupt(interrupt);
+    .with_interrupt(watched_interrupt(dry_run));
     Ok(Session {
         aws,
         mutator,
@@ -74,12 +74,53 @@ pub(super) async fn open_session(
     })
 }
 
+/// The interrupt of a run: Ctrl-C / SIGTERM are watched unless nothing will be sent.
+pub(super) fn watched_interrupt(dry_run: bool) -> Interrupt {
+    let interrupt = Interrupt::new();
+    if !dry_run {
+        super::interrupts::watch(interrupt.clone());
+    }
+    interrupt
+}
+
 impl Session {
+    /// The session of one place of the fleet: its clients, its identity, its profile and
+    /// account marks, its own `Mutator` (so audit lines carry its account and region) on
+    /// the shared audit log and interrupt. Refuses nothing itself: read-only shows in
+    /// `mutator.is_read_only()`.
+    pub(super) fn at_place(
+        target: &FleetTarget,
+        settings: &Settings,
+        audit: Arc<AuditLog>,
+        interrupt: Interrupt,
+    ) -> Self {
+        let settings = session::place_settings(settings, target);
+        let mutator = session::open_shared(
+            target.ops.clone(),
+            &target.aws,
+            &settings,
+            Some(&target.identity),
+            audit,
+        )
+        .with_interrupt(interrupt);
+        Self {
+            aws: target.aws.clone(),
+            mutator,
+            settings,
+            identity: Some(target.identity.clone()),
+        }
+    }
+
     /// Runs a mutation phase: a first Ctrl-C / SIGTERM meanwhile lets what is in flight
     /// finish (the `Mutator` sends nothing new) instead of exiting at once.
     pub(super) async fn mutating<T>(&self, action: impl std::future::Future<Output = T>) -> T {
         let _phase = self.mutator.interrupt().mutation_phase();
         action.await
+    }
+
+    /// The account acted on, when STS said.
+    pub(super) fn account_id(&self) -> Option<String> {
+        self.identity.as_ref().map(|i| i.account.clone())
     }
 
     pub(super) fn interrupted(&self) -> bool {
@@ -115,33 +156,66 @@ pub(super) fn show(json: bool, text: &str) -> Result<()> {
 }
 
 pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    let json = global.json;
-    match command {
-        Command::Cleanup {
-            what,
-            min_age,
-            unattached_days,
-            snapshot_first,
-            dry_run,
-            yes,
-        } => {
-            let target = target_of(what);
-            let s = open_session(
-                global,
-                settings,
-                &format!("cleanup --{}", target.noun()),
-                dry_run,
-            )
-            .await?;
-            let req = CleanupRequest {
-                target,
-                filter: OrphanFilter::from_days(min_age, unattached_days),
-                snapshot_first,
-                dry_run,
-                yes,
-            };
-            run_cleanup(&s, req, json).await
+    if super::fleet::is_fleet(global, &settings) {
+        return Box::pin(run_fleet(command, global, settings)).await;
+    }
+    Box::pin(run_at(command, &At::Flags(global), global.json, settings)).await
+}
+
+/// `cleanup`, `rollback`, `redeploy` and `wait` when the flags or the config name several
+/// places: cleanup plans and acts in every place; the others find the one place where the
+/// service lives and act there as in one place. `restore-user` works on one place.
+async fn run_fleet(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
+    match CleanupRequest::of(&command) {
+        Some(req) => fleet_cleanup::run(global, settings, req, global.json).await,
+        None => Box::pin(fleet_service::run(command, global, settings)).await,
+    }
+}
+
+/// Where an action runs: the one place the global flags name, or one place of the fleet.
+pub(super) enum At<'a> {
+    Flags(&'a GlobalArgs),
+    Place(&'a FleetTarget),
+}
+
+impl At<'_> {
+    /// The action session there; refuses in read-only mode (flags, profile or account
+    /// marks) unless it is a dry run.
+    async fn session(&self, settings: Settings, what: &str, dry_run: bool) -> Result<Session> {
+        match self {
+            At::Flags(global) => open_session(global, settings, what, dry_run).await,
+            At::Place(target) => {
+                let audit = Arc::new(AuditLog::open(&AuditLog::default_path())?);
+                let s = Session::at_place(target, &settings, audit, watched_interrupt(dry_run));
+                if !dry_run {
+                    check_writable(&s.settings, what)?;
+                }
+                Ok(s)
+            }
         }
+    }
+
+    /// The read clients there.
+    async fn clients(&self) -> Result<AwsClients> {
+        match self {
+            At::Flags(global) => super::connect_from(global).await,
+            At::Place(target) => Ok(target.aws.clone()),
+        }
+    }
+}
+
+pub(super) async fn run_at(
+    command: Command,
+    at: &At<'_>,
+    json: bool,
+    settings: Settings,
+) -> Result<i32> {
+    if let Some(req) = CleanupRequest::of(&command) {
+        let what = format!("cleanup --{}", req.target.noun());
+        let s = at.session(settings, &what, req.dry_run).await?;
+        return run_cleanup(&s, req, json).await;
+    }
+    match command {
         Command::Rollback {
             cluster,
             service,
@@ -153,7 +227,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             yes,
             force,
         } => {
-            let s = open_session(global, settings, "rollback", dry_run).await?;
+            let s = at.session(settings, "rollback", dry_run).await?;
             let target = rollback_target(to, container, volume);
             let req = ServiceRequest {
                 cluster: &cluster,
@@ -172,7 +246,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             dry_run,
             yes,
         } => {
-            let s = open_session(global, settings, "redeploy", dry_run).await?;
+            let s = at.session(settings, "redeploy", dry_run).await?;
             let req = ServiceRequest {
                 cluster: &cluster,
                 service: &service,
@@ -190,7 +264,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             dry_run,
             yes,
         } => {
-            let s = open_session(global, settings, "restore-user", dry_run).await?;
+            let s = at.session(settings, "restore-user", dry_run).await?;
             run_restore(&s, [&repository, &user, &tag], dry_run, yes, json).await
         }
         Command::Wait {
@@ -199,7 +273,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             timeout,
             interval,
         } => {
-            let aws = super::connect_from(global).await?;
+            let aws = at.clients().await?;
             let svc = find_service(&aws, &cluster, &service).await?;
             let opts = WaitOptions {
                 timeout,
@@ -236,6 +310,8 @@ async fn run_rollback(
         &format!("{}\nPlan: {}\n", s.header(), plan.summary()),
     )?;
     let mut out = RolloutJson::rollback(&plan, req.dry_run);
+    out.account_id = s.account_id();
+    out.region = Some(s.aws.region.clone());
     if req.dry_run {
         return finish_dry_run(req.json, &out);
     }
@@ -260,6 +336,8 @@ async fn run_redeploy(s: &Session, req: &ServiceRequest<'_>) -> Result<i32> {
         &format!("{}\nPlan: {}\n", s.header(), plan.summary()),
     )?;
     let out = RolloutJson {
+        account_id: s.account_id(),
+        region: Some(s.aws.region.clone()),
         action: "redeploy",
         cluster: plan.cluster.clone(),
         service: plan.service.clone(),
@@ -508,6 +586,30 @@ struct CleanupRequest {
     yes: bool,
 }
 
+impl CleanupRequest {
+    /// The request of a `cleanup` command line; `None` for other commands.
+    fn of(command: &Command) -> Option<Self> {
+        let Command::Cleanup {
+            what,
+            min_age,
+            unattached_days,
+            snapshot_first,
+            dry_run,
+            yes,
+        } = command
+        else {
+            return None;
+        };
+        Some(Self {
+            target: target_of(*what),
+            filter: OrphanFilter::from_days(*min_age, *unattached_days),
+            snapshot_first: *snapshot_first,
+            dry_run: *dry_run,
+            yes: *yes,
+        })
+    }
+}
+
 async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32> {
     let CleanupRequest {
         target,
@@ -588,7 +690,7 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
 
 /// The report when the grace period ran out: what landed, and the rest unknown (sent and
 /// unanswered, or never started: the audit log's intent lines tell which).
-fn after_grace(plan: &CleanupPlan, landed: &[ItemResult]) -> Vec<ItemResult> {
+pub(super) fn after_grace(plan: &CleanupPlan, landed: &[ItemResult]) -> Vec<ItemResult> {
     plan.items
         .iter()
         .map(|item| {

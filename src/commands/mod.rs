@@ -31,7 +31,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         if fleet::is_fleet(&cli.global, &settings) {
             return Err(Error::Usage(format!(
                 "{what} works on one account and region for now: give one --profile and one \
-                 --region (several, `all` and [fleet] serve the listings and `report`)"
+                 --region (several, `all` and [fleet] serve the listings, `report`, `cleanup`, \
+                 `rollback`, `redeploy` and `wait`)"
             )));
         }
         Ok(())
@@ -64,14 +65,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
             )
             .await
         }
+        // Several places: cleanup, rollback, redeploy and wait (actions::run_fleet).
         action @ (Command::Cleanup { .. }
         | Command::Rollback { .. }
         | Command::Redeploy { .. }
         | Command::RestoreUser { .. }
-        | Command::Wait { .. }) => {
-            one_place("an action")?;
-            Box::pin(actions::run(action, &cli.global, settings)).await
-        }
+        | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
         lifecycle @ Command::Lifecycle { .. } => {
             one_place("lifecycle")?;
             Box::pin(actions::run_lifecycle(lifecycle, &cli.global, settings)).await

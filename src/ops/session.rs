@@ -1,12 +1,14 @@
 //! Setting up an action session: who we are (STS), the account's config marks, and the
 //! `Mutator` with its audit log. Each command does this once; the console keeps one
-//! `LazySession` for its whole run.
+//! `LazySession` for its whole run. Over several places each place gets its own
+//! `Mutator` (its identity, profile, region and marks) sharing one audit log.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use super::audit::{Actor, AuditLog};
 use super::guard::{Mutator, read_only_reason};
+use crate::aws::fleet::FleetTarget;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::error::Result;
@@ -39,12 +41,37 @@ pub fn open(
     audit_path: &Path,
 ) -> Result<Mutator> {
     let audit = AuditLog::open(audit_path)?;
-    Ok(Mutator::new(
+    Ok(open_shared(ops, aws, settings, identity, Arc::new(audit)))
+}
+
+/// The guarded mutator for these settings, writing to an audit log already open (one
+/// log shared by the `Mutator`s of several places: one file, one sequence of `op` ids).
+pub fn open_shared(
+    ops: OpsClients,
+    aws: &AwsClients,
+    settings: &Settings,
+    identity: Option<&CallerIdentity>,
+    audit: Arc<AuditLog>,
+) -> Mutator {
+    Mutator::new(
         ops,
         read_only_reason(settings),
-        Arc::new(audit),
+        audit,
         Actor::new(identity, settings.profile.as_deref(), &aws.region),
-    ))
+    )
+}
+
+/// The settings one place of the fleet acts with: its profile, and its account's marks
+/// (the fleet account's, `[profiles.NAME]`, `[accounts."ID"]`) on top of the flags'.
+pub fn place_settings(settings: &Settings, target: &FleetTarget) -> Settings {
+    let mut s = settings.clone();
+    if target.profile.is_some() {
+        s.profile.clone_from(&target.profile);
+    }
+    s.production |= target.place.marks.production;
+    s.read_only |= target.place.marks.read_only;
+    s.apply_account(&target.place.account_id);
+    s
 }
 
 /// One session for a whole console run: the caller identity asked of STS once, the

@@ -12,7 +12,7 @@ use crate::ops::restore_user::RestorePlan;
 use crate::ops::rollback::{RollbackChange, RollbackPlan};
 use crate::ops::wait::{StoppedTask, WaitOutcome};
 
-fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -243,6 +243,9 @@ impl WaitJson {
 /// `rollback` and `redeploy`.
 #[derive(Debug, Serialize)]
 pub struct RolloutJson {
+    /// Where it acted: the account (`null` when STS could not say) and region.
+    pub account_id: Option<String>,
+    pub region: Option<String>,
     pub action: &'static str,
     pub cluster: String,
     pub service: String,
@@ -270,6 +273,8 @@ impl RolloutJson {
             }
         };
         Self {
+            account_id: None,
+            region: None,
             action: "rollback",
             cluster: plan.cluster.clone(),
             service: plan.service.clone(),

@@ -28,7 +28,7 @@ pub struct Located<T: Serialize> {
     pub item: T,
 }
 
-fn located<T: Serialize>(at: &Where, item: T) -> Located<T> {
+pub(crate) fn located<T: Serialize>(at: &Where, item: T) -> Located<T> {
     Located {
         account_id: at.account_id.clone(),
         region: at.region.clone(),

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod diff;
 pub mod fleet;
+pub mod fleet_cleanup;
 pub mod hands_on;
 pub mod json;
 pub mod lifecycle;

@@ -94,6 +94,40 @@ pub fn json_of(cmd: &mut Command) -> serde_json::Value {
     })
 }
 
+/// The emulator's SDK configuration in `region`, in its home account or, with `role`, in
+/// the account of the role (assumed through STS as ecsnap does; moto maps the
+/// credentials to the role's account).
+pub fn sdk_config_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_config::SdkConfig {
+    let base = block_on(ecsnap::demo::fleet::emulator_config(endpoint));
+    let conf = base
+        .clone()
+        .into_builder()
+        .region(aws_config::Region::new(region.to_string()))
+        .build();
+    let Some(role) = role else {
+        return conf;
+    };
+    let sts = aws_sdk_sts::Client::new(&base);
+    let out = block_on(
+        sts.assume_role()
+            .role_arn(role)
+            .role_session_name("seed")
+            .send(),
+    )
+    .expect("assume role");
+    let c = out.credentials().expect("credentials");
+    let creds = aws_sdk_ec2::config::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "assumed",
+    );
+    conf.into_builder()
+        .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(creds))
+        .build()
+}
+
 pub fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

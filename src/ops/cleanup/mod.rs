@@ -6,6 +6,7 @@
 //! resource: done / skipped (why) / failed (error).
 
 pub mod execute;
+pub mod fleet;
 pub mod images;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,466 @@
+//! `cleanup` over several places (`--region a,b|all`, `--profile a,b`, `[fleet]`): each
+//! place planned and preflighted with its own session (`ops::cleanup::fleet`), ONE plan
+//! printed grouped by account and region with per-place, per-account and overall counts,
+//! ONE confirmation, then each place executed through its own `Mutator` side by side (the
+//! audit lines carry that place's account and region), and a report per place and
+//! overall. Ctrl-C works as in one place: no new request starts, what is in flight is
+//! waited for (30 s) and recorded, the report is printed, exit 130.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::{CleanupRequest, Session, after_grace, emit_json, plan_text, results_text, show};
+use crate::cli::GlobalArgs;
+use crate::commands::fleet::{connect_places, failure_line};
+use crate::config::{Settings, now};
+use crate::error::{Result, exit};
+use crate::ops::audit::AuditLog;
+use crate::ops::cleanup::fleet::{
+    CleanupAsk, FleetCleanupPlan, PlaceCleanup, PlaceGroup, plan_places,
+};
+use crate::ops::cleanup::{self, ItemResult, ItemStatus};
+use crate::ops::confirm::confirm_on_terminal;
+use crate::ops::guard::check_writable;
+use crate::ops::interrupt::{IN_FLIGHT_GRACE, Interrupt};
+use crate::ops::wait::SystemClock;
+use crate::output::fleet_cleanup::FleetCleanupJson;
+use crate::output::table::Table;
+
+pub(super) async fn run(
+    global: &GlobalArgs,
+    settings: Settings,
+    req: CleanupRequest,
+    json: bool,
+) -> Result<i32> {
+    if !req.dry_run {
+        check_writable(&settings, &format!("cleanup --{}", req.target.noun()))?;
+    }
+    let (targets, unreachable) = connect_places(global, &settings).await;
+    let audit = Arc::new(AuditLog::open(&AuditLog::default_path())?);
+    let interrupt = super::watched_interrupt(req.dry_run);
+    let sessions: Vec<Session> = targets
+        .iter()
+        .map(|t| Session::at_place(t, &settings, audit.clone(), interrupt.clone()))
+        .collect();
+    let places: Vec<PlaceCleanup<'_>> = targets
+        .iter()
+        .zip(&sessions)
+        .map(|(t, s)| PlaceCleanup {
+            place: &t.place,
+            aws: &s.aws,
+            mutator: &s.mutator,
+            settings: &s.settings,
+        })
+        .collect();
+    let ask = CleanupAsk {
+        target: req.target,
+        filter: req.filter,
+        snapshot_first: req.snapshot_first,
+        now: now(),
+    };
+    let mut plan = plan_places(&places, ask).await;
+    let mut failures = unreachable;
+    failures.append(&mut plan.failures);
+    plan.failures = failures;
+    show(json, &fleet_plan_text(&plan))?;
+    // As for the listings: 1 only when no place could be read.
+    let read = if plan.groups.is_empty() && !plan.failures.is_empty() {
+        exit::ERROR
+    } else {
+        exit::OK
+    };
+    if plan.groups.is_empty() {
+        emit_json(json, &FleetCleanupJson::new(&plan, req.dry_run, None))?;
+        return Ok(read);
+    }
+    if req.dry_run {
+        show(json, "Dry run: nothing was changed.\n")?;
+        emit_json(json, &FleetCleanupJson::new(&plan, true, None))?;
+        return Ok(read);
+    }
+    let runnable: Vec<usize> = (0..plan.groups.len())
+        .filter(|&i| plan.groups[i].refused.is_none() && !plan.groups[i].plan.items.is_empty())
+        .collect();
+    if runnable.is_empty() {
+        show(json, "Nothing to delete.\n")?;
+        let results = not_sent(&plan);
+        emit_json(json, &FleetCleanupJson::new(&plan, false, Some(&results)))?;
+        return Ok(exit_code(&plan, &results, false, read));
+    }
+    let n = plan.to_execute();
+    if n > 0 {
+        confirm_on_terminal(&confirm_what(&plan), &plan.confirmation(), req.yes)?;
+    }
+    // Each group runs through the session of its own place.
+    let group_sessions: Vec<Option<&Session>> = plan
+        .groups
+        .iter()
+        .map(|g| {
+            targets
+                .iter()
+                .position(|t| t.place == g.place)
+                .map(|i| &sessions[i])
+        })
+        .collect();
+    let results = execute_all(&plan, &runnable, &group_sessions, &interrupt).await;
+    show(json, &fleet_results_text(&plan, &results))?;
+    emit_json(json, &FleetCleanupJson::new(&plan, false, Some(&results)))?;
+    Ok(exit_code(&plan, &results, interrupt.is_triggered(), read))
+}
+
+/// Executes every runnable group side by side, each through its own session, with
+/// progress per item on stderr; after an interrupt, what is in flight gets the grace
+/// period and the report says what landed. Results per group, in `plan.groups` order.
+async fn execute_all(
+    plan: &FleetCleanupPlan,
+    runnable: &[usize],
+    sessions: &[Option<&Session>],
+    interrupt: &Interrupt,
+) -> Vec<Vec<ItemResult>> {
+    let total: usize = runnable
+        .iter()
+        .map(|&i| plan.groups[i].plan.items.len())
+        .sum();
+    let landed: Mutex<Vec<Vec<ItemResult>>> = Mutex::new(vec![Vec::new(); plan.groups.len()]);
+    let counter = AtomicUsize::new(0);
+    let clock = SystemClock::default();
+    let opts = cleanup::ExecuteOptions {
+        interrupt: interrupt.clone(),
+        ..cleanup::ExecuteOptions::default()
+    };
+    let runs = runnable.iter().filter_map(|&gi| {
+        let g = &plan.groups[gi];
+        let s = sessions[gi]?;
+        let (landed, counter, clock, opts) = (&landed, &counter, &clock, &opts);
+        Some(async move {
+            let mut on_result = |r: &ItemResult| {
+                if let Ok(mut l) = landed.lock() {
+                    l[gi].push(r.clone());
+                }
+                let k = counter.fetch_add(1, Ordering::Relaxed) + 1;
+                eprintln!(
+                    "[{k}/{total}] {} {} ({} · {}){}",
+                    r.status.as_str(),
+                    r.id,
+                    g.place.account,
+                    g.place.region,
+                    r.detail
+                        .as_deref()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default()
+                );
+            };
+            let result = cleanup::execute(
+                &s.aws,
+                &s.mutator,
+                &s.settings,
+                &g.plan,
+                clock,
+                opts,
+                &mut on_result,
+            )
+            .await;
+            (gi, result)
+        })
+    });
+    let all = futures::future::join_all(runs);
+    // After an interrupt, what is in flight gets IN_FLIGHT_GRACE to answer.
+    let grace_over = async {
+        interrupt.triggered().await;
+        tokio::time::sleep(IN_FLIGHT_GRACE).await;
+    };
+    let finished = tokio::select! {
+        r = all => Some(r),
+        () = grace_over => None,
+    };
+    let landed = landed
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut results = not_sent(plan);
+    for &gi in runnable {
+        let g = &plan.groups[gi];
+        results[gi] = match finished
+            .as_ref()
+            .and_then(|f| f.iter().find(|(i, _)| *i == gi))
+        {
+            Some((_, Ok(r))) => r.clone(),
+            Some((_, Err(e))) => g.all_as(ItemStatus::Failed, Some(&format!("not sent: {e}"))),
+            None if finished.is_some() => g.all_as(
+                ItemStatus::Failed,
+                Some("not sent: no session for this place"),
+            ),
+            None => after_grace(&g.plan, &landed[gi]),
+        };
+    }
+    results
+}
+
+/// The results before anything runs: a refused place's items are skipped with the reason;
+/// other places have none yet.
+fn not_sent(plan: &FleetCleanupPlan) -> Vec<Vec<ItemResult>> {
+    plan.groups
+        .iter()
+        .map(|g| match &g.refused {
+            Some(why) => g.all_as(ItemStatus::Skipped, Some(&format!("refused: {why}"))),
+            None => Vec::new(),
+        })
+        .collect()
+}
+
+/// 130 interrupted; 1 a resource failed or no place could be read; 5 a read-only place
+/// had something to delete (refused); else 0.
+fn exit_code(
+    plan: &FleetCleanupPlan,
+    results: &[Vec<ItemResult>],
+    interrupted: bool,
+    read: i32,
+) -> i32 {
+    if interrupted {
+        exit::INTERRUPTED
+    } else if read != exit::OK
+        || results
+            .iter()
+            .flatten()
+            .any(|r| r.status == ItemStatus::Failed)
+    {
+        exit::ERROR
+    } else if plan.groups.iter().any(PlaceGroup::refused_with_items) {
+        exit::REFUSED
+    } else {
+        exit::OK
+    }
+}
+
+/// `prod (111122223333) · us-east-1`, with the marks.
+fn place_label(g: &PlaceGroup) -> String {
+    let mut s = format!(
+        "{} ({}) · {}",
+        g.place.account, g.place.account_id, g.place.region
+    );
+    if g.place.marks.production {
+        s = format!("!! PRODUCTION !! {s}");
+    }
+    if g.refused.is_some() {
+        s.push_str(" · READ-ONLY");
+    }
+    s
+}
+
+/// What the one confirmation asks: the count, and each account's share.
+pub(super) fn confirm_what(plan: &FleetCleanupPlan) -> String {
+    let shares: Vec<String> = plan
+        .by_account()
+        .into_iter()
+        .filter(|a| a.to_execute > 0)
+        .map(|a| {
+            format!(
+                "{}{} ({}): {}",
+                if a.production {
+                    "!! PRODUCTION !! "
+                } else {
+                    ""
+                },
+                a.account,
+                a.account_id,
+                a.to_execute
+            )
+        })
+        .collect();
+    format!(
+        "Delete {} {} in {} ({})",
+        plan.to_execute(),
+        plan.target.noun(),
+        plural(shares.len(), "account"),
+        shares.join(", ")
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The whole plan: the overall line, a section per place, the per-account table, and the
+/// places that could not be read.
+pub(super) fn fleet_plan_text(plan: &FleetCleanupPlan) -> String {
+    let accounts = plan.by_account();
+    let mut out = format!(
+        "Plan: delete {} {} in {} of {} ({:.1} GiB, saves ${:.2}/month)\n",
+        plan.to_execute(),
+        plan.target.noun(),
+        plural(plan.groups.len(), "place"),
+        plural(accounts.len(), "account"),
+        plan.total_gib(),
+        plan.total_monthly_usd()
+    );
+    if plan.touches_production() {
+        out.push_str("!! PRODUCTION !! a production account is in the plan\n");
+    }
+    for g in &plan.groups {
+        let _ = writeln!(out, "── {} ──", place_label(g));
+        if let Some(why) = &g.refused {
+            let _ = writeln!(out, "REFUSED: {why}");
+        }
+        out.push_str(&plan_text(&g.plan));
+    }
+    let mut t = Table::new([
+        "ACCOUNT",
+        "ACCOUNT ID",
+        "PLACES",
+        "TO DELETE",
+        "GiB",
+        "$/MONTH",
+        "MARK",
+    ]);
+    for a in &accounts {
+        let mark = match (a.production, a.read_only) {
+            (true, true) => "production, read-only",
+            (true, false) => "production",
+            (false, true) => "read-only: refused",
+            (false, false) => "",
+        };
+        t.row(vec![
+            a.account.clone(),
+            a.account_id.clone(),
+            a.places.to_string(),
+            a.to_execute.to_string(),
+            format!("{:.1}", a.size_gib),
+            format!("{:.2}", a.monthly_cost_usd),
+            mark.to_string(),
+        ]);
+    }
+    if !t.is_empty() {
+        out.push_str("By account:\n");
+        out.push_str(&t.render());
+    }
+    if !plan.failures.is_empty() {
+        out.push_str("Could not be read (nothing is sent there):\n");
+        for f in &plan.failures {
+            let _ = writeln!(out, "  {}", failure_line(f));
+        }
+    }
+    out
+}
+
+/// The report: each place's results, then the overall counts.
+pub(super) fn fleet_results_text(plan: &FleetCleanupPlan, results: &[Vec<ItemResult>]) -> String {
+    let mut out = String::new();
+    for (g, r) in plan.groups.iter().zip(results) {
+        if g.plan.items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "── {} ──", place_label(g));
+        out.push_str(&results_text(r));
+    }
+    let all = results.concat();
+    let count = |st: ItemStatus| all.iter().filter(|r| r.status == st).count();
+    let _ = writeln!(
+        out,
+        "Overall: {} done, {} skipped, {} failed in {}",
+        count(ItemStatus::Done),
+        count(ItemStatus::Skipped),
+        count(ItemStatus::Failed),
+        plural(plan.groups.len(), "place")
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::cleanup::fleet::tests::sample;
+
+    #[test]
+    fn the_plan_groups_by_place_and_sums_by_account() {
+        let text = fleet_plan_text(&sample());
+        assert!(
+            text.starts_with(
+                "Plan: delete 4 volumes in 4 places of 3 accounts (60.0 GiB, saves $4.80/month)\n\
+                 !! PRODUCTION !! a production account is in the plan\n"
+            ),
+            "{text}"
+        );
+        let order: Vec<usize> = [
+            "── dev (123456789012) · eu-west-1 ──",
+            "── dev (123456789012) · us-east-1 ──",
+            "── !! PRODUCTION !! prod (111122223333) · us-east-1 ──",
+            "── audit (444455556666) · us-east-1 · READ-ONLY ──\nREFUSED: read-only",
+            "By account:",
+            "Could not be read (nothing is sent there):\n  account dev (123456789012) · \
+             ap-south-2: access denied",
+        ]
+        .iter()
+        .map(|s| {
+            text.find(s)
+                .unwrap_or_else(|| panic!("{s:?} missing in\n{text}"))
+        })
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let by_account = &text[text.find("By account:").expect("table")..];
+        let rows: Vec<Vec<&str>> = by_account
+            .lines()
+            .skip(2)
+            .take(3)
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(rows[0], ["dev", "123456789012", "2", "3", "40.0", "3.20"]);
+        assert_eq!(
+            rows[1],
+            [
+                "prod",
+                "111122223333",
+                "1",
+                "1",
+                "10.0",
+                "0.80",
+                "production"
+            ]
+        );
+        assert_eq!(
+            rows[2],
+            [
+                "audit",
+                "444455556666",
+                "1",
+                "0",
+                "10.0",
+                "0.80",
+                "read-only:",
+                "refused"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_confirmation_names_each_accounts_share() {
+        assert_eq!(
+            confirm_what(&sample()),
+            "Delete 4 volumes in 2 accounts (dev (123456789012): 3, !! PRODUCTION !! prod \
+             (111122223333): 1)"
+        );
+    }
+
+    #[test]
+    fn exit_codes_follow_the_single_place_cleanup() {
+        let plan = sample();
+        let done: Vec<Vec<ItemResult>> = vec![Vec::new(); plan.groups.len()];
+        // The read-only place had something to delete: refused.
+        assert_eq!(exit_code(&plan, &done, false, exit::OK), exit::REFUSED);
+        assert_eq!(exit_code(&plan, &done, true, exit::OK), exit::INTERRUPTED);
+        let mut failed = done.clone();
+        failed[0] = plan.groups[0].all_as(ItemStatus::Failed, Some("boom"));
+        assert_eq!(exit_code(&plan, &failed, false, exit::OK), exit::ERROR);
+        let mut ok = plan.clone();
+        ok.groups.pop();
+        assert_eq!(exit_code(&ok, &done, false, exit::OK), exit::OK);
+        assert_eq!(exit_code(&ok, &done, false, exit::ERROR), exit::ERROR);
+        let skipped = not_sent(&plan);
+        assert_eq!(skipped[3].len(), 1);
+        assert_eq!(skipped[3][0].status, ItemStatus::Skipped);
+        assert!(skipped[0].is_empty());
+    }
+}

@@ -1,0 +1,355 @@
+//! Cleanup over several places (accounts × regions): the single-place planner and DryRun
+//! preflight run per place, side by side, each through that place's own `Mutator`; the
+//! result is one plan grouped by place, with the per-place and per-account counts the
+//! one confirmation shows. A place whose account is read-only is planned (so the plan
+//! says what it would have deleted) but refused: no preflight, nothing sent. A place that
+//! cannot be read is a failure; the others go on.
+
+use chrono::{DateTime, Utc};
+use futures::{StreamExt, stream};
+
+use super::{CleanupPlan, ItemResult, ItemStatus, plan, preflight};
+use crate::analysis::orphans::OrphanFilter;
+use crate::aws::AwsClients;
+use crate::aws::fleet::{Place, PlaceFailure};
+use crate::config::Settings;
+use crate::model::ResourceKind;
+use crate::ops::confirm::Confirmation;
+use crate::ops::guard::Mutator;
+
+/// Places planned at once (each bounds its own requests).
+const PLACES_AT_ONCE: usize = 8;
+
+/// One place to clean up: where, how to read it, and its own guarded mutator.
+pub struct PlaceCleanup<'a> {
+    pub place: &'a Place,
+    pub aws: &'a AwsClients,
+    pub mutator: &'a Mutator,
+    /// The settings with the place's marks applied (`ops::session::place_settings`).
+    pub settings: &'a Settings,
+}
+
+/// What the cleanup asks for, the same in every place.
+#[derive(Debug, Clone, Copy)]
+pub struct CleanupAsk {
+    pub target: ResourceKind,
+    pub filter: OrphanFilter,
+    pub snapshot_first: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// The plan of one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceGroup {
+    pub place: Place,
+    pub plan: CleanupPlan,
+    /// Why nothing is sent here (a read-only account), if so.
+    pub refused: Option<String>,
+}
+
+impl PlaceGroup {
+    /// The items that will be sent: none when refused, else those the preflight allows.
+    pub fn to_execute(&self) -> usize {
+        if self.refused.is_some() {
+            0
+        } else {
+            self.plan.to_execute().count()
+        }
+    }
+
+    /// Every item with one outcome: a refused place's (skipped), or those of a place whose
+    /// run stopped before sending anything (failed).
+    pub fn all_as(&self, status: ItemStatus, detail: Option<&str>) -> Vec<ItemResult> {
+        self.plan
+            .items
+            .iter()
+            .map(|i| ItemResult {
+                id: i.id.clone(),
+                kind: i.kind,
+                status,
+                detail: detail.map(str::to_string),
+                snapshot_id: None,
+            })
+            .collect()
+    }
+
+    /// Refused with something it would have deleted.
+    pub fn refused_with_items(&self) -> bool {
+        self.refused.is_some() && !self.plan.items.is_empty()
+    }
+}
+
+/// The whole plan: one group per place that was read (in the places' order), and the
+/// places that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetCleanupPlan {
+    pub target: ResourceKind,
+    pub groups: Vec<PlaceGroup>,
+    pub failures: Vec<PlaceFailure>,
+}
+
+/// What one account contributes to the plan (the confirmation's per-account counts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountCount {
+    pub account: String,
+    pub account_id: String,
+    pub production: bool,
+    pub read_only: bool,
+    /// Places (regions) of the account in the plan.
+    pub places: usize,
+    pub to_execute: usize,
+    pub size_gib: f64,
+    pub monthly_cost_usd: f64,
+}
+
+impl FleetCleanupPlan {
+    /// Items that will be sent, over every place.
+    pub fn to_execute(&self) -> usize {
+        self.groups.iter().map(PlaceGroup::to_execute).sum()
+    }
+
+    /// Items planned, refused places included.
+    pub fn items(&self) -> usize {
+        self.groups.iter().map(|g| g.plan.items.len()).sum()
+    }
+
+    pub fn total_gib(&self) -> f64 {
+        self.groups.iter().map(|g| g.plan.total_gib()).sum()
+    }
+
+    pub fn total_monthly_usd(&self) -> f64 {
+        crate::analysis::cost::cents(self.groups.iter().map(|g| g.plan.total_monthly_usd()).sum())
+    }
+
+    /// Per account, in the order the accounts first appear.
+    pub fn by_account(&self) -> Vec<AccountCount> {
+        let mut out: Vec<AccountCount> = Vec::new();
+        for g in &self.groups {
+            let i = if let Some(i) = out
+                .iter()
+                .position(|a| a.account_id == g.place.account_id && a.account == g.place.account)
+            {
+                i
+            } else {
+                out.push(AccountCount {
+                    account: g.place.account.clone(),
+                    account_id: g.place.account_id.clone(),
+                    production: false,
+                    read_only: false,
+                    places: 0,
+                    to_execute: 0,
+                    size_gib: 0.0,
+                    monthly_cost_usd: 0.0,
+                });
+                out.len() - 1
+            };
+            let a = &mut out[i];
+            a.production |= g.place.marks.production;
+            a.read_only |= g.refused.is_some();
+            a.places += 1;
+            a.to_execute += g.to_execute();
+            a.size_gib += g.plan.total_gib();
+            a.monthly_cost_usd =
+                crate::analysis::cost::cents(a.monthly_cost_usd + g.plan.total_monthly_usd());
+        }
+        out
+    }
+
+    /// A production account will be changed (it has something to send).
+    pub fn touches_production(&self) -> bool {
+        self.groups
+            .iter()
+            .any(|g| g.place.marks.production && g.to_execute() > 0)
+    }
+
+    /// The one confirmation for the whole plan: the count typed back, as for a bulk
+    /// delete in one place (a production account in the plan is what the plan's header
+    /// marks; the typed count is asked in every case).
+    pub fn confirmation(&self) -> Confirmation {
+        Confirmation::required(Some(self.to_execute()), self.touches_production(), "")
+    }
+}
+
+/// Plans and preflights every place side by side (reads and DryRun checks only).
+pub async fn plan_places(places: &[PlaceCleanup<'_>], ask: CleanupAsk) -> FleetCleanupPlan {
+    let answers: Vec<(usize, crate::error::Result<PlaceGroup>)> =
+        stream::iter(places.iter().enumerate())
+            .map(|(i, p)| async move { (i, plan_place(p, ask).await) })
+            .buffer_unordered(PLACES_AT_ONCE)
+            .collect()
+            .await;
+    let mut answers = answers;
+    answers.sort_by_key(|(i, _)| *i);
+    let mut groups = Vec::new();
+    let mut failures = Vec::new();
+    for (i, answer) in answers {
+        match answer {
+            Ok(g) => groups.push(g),
+            Err(e) => {
+                let place = places[i].place;
+                failures.push(PlaceFailure {
+                    account: place.account.clone(),
+                    account_id: Some(place.account_id.clone()),
+                    region: Some(place.region.clone()),
+                    error: e.to_string(),
+                });
+            }
+        }
+    }
+    FleetCleanupPlan {
+        target: ask.target,
+        groups,
+        failures,
+    }
+}
+
+async fn plan_place(p: &PlaceCleanup<'_>, ask: CleanupAsk) -> crate::error::Result<PlaceGroup> {
+    let mut plan = plan(
+        p.aws,
+        p.settings,
+        Some(&p.place.account_id),
+        ask.target,
+        ask.filter,
+        ask.snapshot_first,
+        ask.now,
+    )
+    .await?;
+    let refused = p.mutator.is_read_only().then(|| {
+        format!(
+            "account {} ({}) is read-only (--read-only, or `read_only = true` for it in the \
+             config): nothing is sent in {}",
+            p.place.account, p.place.account_id, p.place.region
+        )
+    });
+    if refused.is_none() {
+        preflight(p.mutator, &mut plan).await;
+    }
+    Ok(PlaceGroup {
+        place: p.place.clone(),
+        plan,
+        refused,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::aws::Preflight;
+    use crate::config::Marks;
+    use crate::ops::cleanup::CleanupItem;
+
+    pub(crate) fn place(account: &str, id: &str, region: &str, production: bool) -> Place {
+        Place {
+            account: account.into(),
+            account_id: id.into(),
+            region: region.into(),
+            marks: Marks {
+                production,
+                read_only: false,
+            },
+        }
+    }
+
+    pub(crate) fn group(place: Place, ids: &[&str], refused: bool) -> PlaceGroup {
+        PlaceGroup {
+            place,
+            plan: CleanupPlan {
+                target: ResourceKind::Volume,
+                items: ids
+                    .iter()
+                    .map(|id| {
+                        let mut item = CleanupItem::ebs(
+                            ResourceKind::Volume,
+                            id,
+                            10,
+                            Some(40),
+                            0.8,
+                            "available",
+                        );
+                        item.preflight = Some(if id.ends_with("denied") {
+                            Preflight::Denied("ec2:DeleteVolume denied".into())
+                        } else {
+                            Preflight::Allowed
+                        });
+                        item
+                    })
+                    .collect(),
+                skipped: Vec::new(),
+                min_age_days: None,
+                snapshot_first: false,
+                keep_newest: 3,
+                preflight_done: true,
+            },
+            refused: refused.then(|| "read-only".to_string()),
+        }
+    }
+
+    pub(crate) fn sample() -> FleetCleanupPlan {
+        FleetCleanupPlan {
+            target: ResourceKind::Volume,
+            groups: vec![
+                group(
+                    place("dev", "123456789012", "eu-west-1", false),
+                    &["vol-1", "vol-2"],
+                    false,
+                ),
+                group(
+                    place("dev", "123456789012", "us-east-1", false),
+                    &["vol-3", "vol-denied"],
+                    false,
+                ),
+                group(
+                    place("prod", "111122223333", "us-east-1", true),
+                    &["vol-4"],
+                    false,
+                ),
+                group(
+                    place("audit", "444455556666", "us-east-1", false),
+                    &["vol-5"],
+                    true,
+                ),
+            ],
+            failures: vec![PlaceFailure {
+                account: "dev".into(),
+                account_id: Some("123456789012".into()),
+                region: Some("ap-south-2".into()),
+                error: "access denied".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn counts_group_by_account_and_leave_out_blocked_and_refused() {
+        let plan = sample();
+        assert_eq!(plan.items(), 6);
+        // vol-denied is blocked by the preflight; vol-5 is in a read-only account.
+        assert_eq!(plan.to_execute(), 4);
+        assert!((plan.total_gib() - 60.0).abs() < 1e-9);
+        assert!((plan.total_monthly_usd() - 4.8).abs() < 1e-9);
+        let accounts: Vec<(String, usize, usize, bool, bool)> = plan
+            .by_account()
+            .into_iter()
+            .map(|a| (a.account, a.places, a.to_execute, a.production, a.read_only))
+            .collect();
+        assert_eq!(
+            accounts,
+            [
+                ("dev".to_string(), 2, 3, false, false),
+                ("prod".to_string(), 1, 1, true, false),
+                ("audit".to_string(), 1, 0, false, true),
+            ]
+        );
+        assert!(plan.groups[3].refused_with_items());
+    }
+
+    #[test]
+    fn the_one_confirmation_types_the_count_and_notes_production() {
+        let mut plan = sample();
+        assert!(plan.touches_production());
+        assert_eq!(plan.confirmation(), Confirmation::Typed("4".into()));
+        // Without the production account's items, production is not touched.
+        plan.groups.remove(2);
+        assert!(!plan.touches_production());
+        assert_eq!(plan.confirmation(), Confirmation::Typed("3".into()));
+    }
+}

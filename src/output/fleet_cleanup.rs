@@ -1,0 +1,191 @@
+//! `cleanup --json` over several places: the single-place shape (`items`, `skipped`,
+//! `totals`, `results`, `summary`) with `account_id` and `region` in front of every entry,
+//! plus the totals per place and per account and the places that could not be read.
+
+use serde::Serialize;
+
+use super::actions::{
+    CleanupItemJson, CleanupSkippedJson, CleanupTotalsJson, ItemResultJson, ResultSummaryJson,
+    round2,
+};
+use super::fleet::{FailureJson, Located, Where, located};
+use crate::model::ResourceKind;
+use crate::ops::cleanup::ItemResult;
+use crate::ops::cleanup::fleet::{FleetCleanupPlan, PlaceGroup};
+
+/// The plan and (after executing) the results of one place.
+#[derive(Debug, Serialize)]
+pub struct PlaceCleanupJson {
+    pub account: String,
+    pub account_id: String,
+    pub region: String,
+    pub production: bool,
+    /// Why nothing was sent here (a read-only account), or `null`.
+    pub refused: Option<String>,
+    pub preflight_done: bool,
+    #[serde(flatten)]
+    pub totals: CleanupTotalsJson,
+    pub summary: Option<ResultSummaryJson>,
+}
+
+/// One account's share of the plan.
+#[derive(Debug, Serialize)]
+pub struct AccountCleanupJson {
+    pub account: String,
+    pub account_id: String,
+    pub production: bool,
+    pub read_only: bool,
+    pub places: usize,
+    pub to_execute: usize,
+    pub size_gib: f64,
+    pub monthly_cost_usd: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FleetCleanupJson {
+    pub target: &'static str,
+    pub dry_run: bool,
+    pub min_age_days: Option<i64>,
+    pub snapshot_first: bool,
+    pub keep_newest: Option<usize>,
+    pub items: Vec<Located<CleanupItemJson>>,
+    pub skipped: Vec<Located<CleanupSkippedJson>>,
+    pub totals: CleanupTotalsJson,
+    pub totals_by_place: Vec<PlaceCleanupJson>,
+    pub totals_by_account: Vec<AccountCleanupJson>,
+    /// Per-resource results of every place; `null` when nothing was executed.
+    pub results: Option<Vec<Located<ItemResultJson>>>,
+    pub summary: Option<ResultSummaryJson>,
+    pub failures: Vec<FailureJson>,
+}
+
+fn where_of(g: &PlaceGroup) -> Where {
+    Where {
+        account: g.place.account.clone(),
+        account_id: Some(g.place.account_id.clone()),
+        region: g.place.region.clone(),
+    }
+}
+
+fn totals_of(g: &PlaceGroup) -> CleanupTotalsJson {
+    CleanupTotalsJson {
+        count: g.plan.items.len(),
+        to_execute: g.to_execute(),
+        size_gib: round2(g.plan.total_gib()),
+        monthly_cost_usd: g.plan.total_monthly_usd(),
+    }
+}
+
+impl FleetCleanupJson {
+    /// `results`: per group (in `plan.groups` order), `None` when nothing was executed.
+    pub fn new(
+        plan: &FleetCleanupPlan,
+        dry_run: bool,
+        results: Option<&[Vec<ItemResult>]>,
+    ) -> Self {
+        let first = plan.groups.first().map(|g| &g.plan);
+        let mut out = Self {
+            target: plan.target.noun(),
+            dry_run,
+            min_age_days: first.and_then(|p| p.min_age_days),
+            snapshot_first: first.is_some_and(|p| p.snapshot_first),
+            keep_newest: first
+                .filter(|p| p.target == ResourceKind::Image)
+                .map(|p| p.keep_newest),
+            items: Vec::new(),
+            skipped: Vec::new(),
+            totals: CleanupTotalsJson {
+                count: plan.items(),
+                to_execute: plan.to_execute(),
+                size_gib: round2(plan.total_gib()),
+                monthly_cost_usd: plan.total_monthly_usd(),
+            },
+            totals_by_place: Vec::new(),
+            totals_by_account: plan
+                .by_account()
+                .into_iter()
+                .map(|a| AccountCleanupJson {
+                    account: a.account,
+                    account_id: a.account_id,
+                    production: a.production,
+                    read_only: a.read_only,
+                    places: a.places,
+                    to_execute: a.to_execute,
+                    size_gib: round2(a.size_gib),
+                    monthly_cost_usd: a.monthly_cost_usd,
+                })
+                .collect(),
+            results: results.map(|_| Vec::new()),
+            summary: results.map(|r| ResultSummaryJson::of(&r.concat())),
+            failures: plan.failures.iter().map(FailureJson::from).collect(),
+        };
+        for (i, g) in plan.groups.iter().enumerate() {
+            let at = where_of(g);
+            let done = results.and_then(|r| r.get(i));
+            out.totals_by_place.push(PlaceCleanupJson {
+                account: g.place.account.clone(),
+                account_id: g.place.account_id.clone(),
+                region: g.place.region.clone(),
+                production: g.place.marks.production,
+                refused: g.refused.clone(),
+                preflight_done: g.plan.preflight_done,
+                totals: totals_of(g),
+                summary: done.map(|r| ResultSummaryJson::of(r)),
+            });
+            out.items.extend(
+                g.plan
+                    .items
+                    .iter()
+                    .map(|item| located(&at, CleanupItemJson::from(item))),
+            );
+            out.skipped.extend(
+                g.plan
+                    .skipped
+                    .iter()
+                    .map(|s| located(&at, CleanupSkippedJson::from(s))),
+            );
+            if let (Some(all), Some(done)) = (out.results.as_mut(), done) {
+                all.extend(done.iter().map(|r| located(&at, ItemResultJson::from(r))));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::cleanup::fleet::tests::sample;
+    use crate::ops::cleanup::{ItemResult, ItemStatus};
+
+    #[test]
+    fn every_entry_carries_its_place_and_totals_add_up() {
+        let plan = sample();
+        let results: Vec<Vec<ItemResult>> = plan
+            .groups
+            .iter()
+            .map(|g| g.all_as(ItemStatus::Done, None))
+            .collect();
+        let json = serde_json::to_value(FleetCleanupJson::new(&plan, false, Some(&results)))
+            .expect("json");
+        assert_eq!(json["totals"]["count"], 6);
+        assert_eq!(json["totals"]["to_execute"], 4);
+        for key in ["items", "results"] {
+            for entry in json[key].as_array().expect(key) {
+                assert!(entry["account_id"].is_string(), "{entry}");
+                assert!(entry["region"].is_string(), "{entry}");
+            }
+        }
+        assert_eq!(json["items"][0]["region"], "eu-west-1");
+        assert_eq!(json["items"][0]["volume_id"], serde_json::Value::Null);
+        assert_eq!(json["items"][0]["id"], "vol-1");
+        assert_eq!(json["totals_by_place"].as_array().map(Vec::len), Some(4));
+        assert_eq!(json["totals_by_place"][2]["production"], true);
+        assert_eq!(json["totals_by_place"][3]["refused"], "read-only");
+        assert_eq!(json["totals_by_account"][1]["account_id"], "111122223333");
+        assert_eq!(json["summary"]["done"], 6);
+        assert_eq!(json["failures"][0]["region"], "ap-south-2");
+        let dry = serde_json::to_value(FleetCleanupJson::new(&plan, true, None)).expect("json");
+        assert!(dry["results"].is_null() && dry["summary"].is_null());
+    }
+}
