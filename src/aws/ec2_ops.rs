@@ -133,19 +133,10 @@ impl Ec2Ops for Ec2OpsAdapter {
     }
 
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>> {
-        let out = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send()
-            .await
-            .map_err(self.ctx.err("ec2:DescribeSnapshots"))?;
-        Ok(out
-            .snapshots()
-            .iter()
-            .find(|s| s.snapshot_id() == Some(snapshot_id))
-            .and_then(|s| s.state())
-            .map(|s| s.as_str().to_string()))
+        Ok(self
+            .snapshot_progress(snapshot_id)
+            .await?
+            .map(|(state, _)| state))
     }
 
     async fn snapshot_progress(

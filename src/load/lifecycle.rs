@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::{close_names, load_in_use, load_rollback_targets};
+use super::snapshots::repository_names;
+use super::{load_in_use, load_rollback_targets};
 use crate::analysis::in_use::InUse;
 use crate::analysis::keep::KeptImages;
 use crate::analysis::lifecycle_report::{LifecycleReport, Safety, judge};
@@ -90,21 +91,7 @@ pub async fn load_lifecycle(
     settings: &Settings,
     repository: Option<&str>,
 ) -> Result<LifecycleState> {
-    let repos = aws.ecr.list_repositories().await?;
-    let names: Vec<String> = match repository {
-        Some(wanted) => {
-            if !repos.iter().any(|r| r.name == wanted) {
-                return Err(Error::NotFound {
-                    kind: "repository",
-                    name: wanted.to_string(),
-                    scope: Some(aws.region.clone()),
-                    close: close_names(wanted, repos.iter().map(|r| r.name.as_str())),
-                });
-            }
-            vec![wanted.to_string()]
-        }
-        None => repos.into_iter().map(|r| r.name).collect(),
-    };
+    let names = repository_names(aws, repository).await?;
     let per_repo = stream::iter(names)
         .map(|name| async move {
             let (policy, images) = futures::try_join!(

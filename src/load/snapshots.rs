@@ -16,21 +16,7 @@ pub async fn load_snapshot_groups(
     repository: Option<&str>,
     user: Option<&str>,
 ) -> Result<Vec<UserTags>> {
-    let repos = aws.ecr.list_repositories().await?;
-    let names: Vec<String> = match repository {
-        Some(wanted) => {
-            if !repos.iter().any(|r| r.name == wanted) {
-                return Err(Error::NotFound {
-                    kind: "repository",
-                    name: wanted.to_string(),
-                    scope: Some(aws.region.clone()),
-                    close: close_names(wanted, repos.iter().map(|r| r.name.as_str())),
-                });
-            }
-            vec![wanted.to_string()]
-        }
-        None => repos.into_iter().map(|r| r.name).collect(),
-    };
+    let names = repository_names(aws, repository).await?;
     let images = images_in(aws, &names);
     let (images, in_use) = futures::try_join!(images, load_in_use(aws))?;
     let mut groups = group_by_user(&images, &settings.tag_pattern, &in_use);
@@ -50,6 +36,22 @@ pub async fn load_snapshot_groups(
 }
 
 /// Every image of every repository.
+/// The repositories to read: the one asked for (an error naming close names when it does
+/// not exist), else every repository of the registry.
+pub async fn repository_names(aws: &AwsClients, repository: Option<&str>) -> Result<Vec<String>> {
+    let repos = aws.ecr.list_repositories().await?;
+    match repository {
+        Some(wanted) if !repos.iter().any(|r| r.name == wanted) => Err(Error::NotFound {
+            kind: "repository",
+            name: wanted.to_string(),
+            scope: Some(aws.region.clone()),
+            close: close_names(wanted, repos.iter().map(|r| r.name.as_str())),
+        }),
+        Some(wanted) => Ok(vec![wanted.to_string()]),
+        None => Ok(repos.into_iter().map(|r| r.name).collect()),
+    }
+}
+
 pub async fn load_all_images(aws: &AwsClients) -> Result<Vec<Image>> {
     let repos = aws.ecr.list_repositories().await?;
     let names: Vec<String> = repos.into_iter().map(|r| r.name).collect();
