@@ -1,4 +1,5 @@
-//! `:` jump targets and their completion: clusters, services and users by name.
+//! `:` jump targets and their completion: clusters, services and users by name; on a
+//! console opened on several places also `ctx NAME` and `region R` (`all`: back to all).
 
 use super::app::{AppState, JumpTarget};
 
@@ -26,6 +27,18 @@ pub fn candidates(state: &AppState) -> Vec<JumpTarget> {
             .into_iter()
             .map(|(r, u)| JumpTarget::User(r, u)),
     );
+    if state.places.is_fleet() {
+        out.push(JumpTarget::Account("all".into()));
+        out.extend(
+            state
+                .places
+                .account_names()
+                .into_iter()
+                .map(JumpTarget::Account),
+        );
+        out.push(JumpTarget::Region("all".into()));
+        out.extend(state.places.regions().into_iter().map(JumpTarget::Region));
+    }
     out
 }
 

@@ -22,9 +22,26 @@ use crate::ops::guard::read_only_reason;
 fn open(state: &mut AppState, kind: ModalKind) -> u64 {
     state.action_generation += 1;
     let generation = state.action_generation;
-    let read_only = read_only_reason(&state.settings).map(|r| r.0);
+    // Over several places the dialog acts where the selected row is, with its marks.
+    state.action_place = state.place_in_view();
+    let read_only = read_only_at(state, state.action_place);
     state.modal = Some(Modal::new(generation, read_only, kind));
     generation
+}
+
+/// Why an action in `place` is refused as read-only (the place's account marks over
+/// several places, the settings' otherwise), if it is.
+fn read_only_at(state: &AppState, place: Option<usize>) -> Option<String> {
+    let mut settings = state.settings.clone();
+    settings.read_only = state.read_only_at(place);
+    let reason = read_only_reason(&settings).map(|r| r.0);
+    match place.and_then(|i| state.places.all.get(i)) {
+        Some(p) if p.read_only && !state.settings.read_only => Some(format!(
+            "account {} ({}) is marked read_only in the config",
+            p.account, p.account_id
+        )),
+        _ => reason,
+    }
 }
 
 /// `R`: the rollback picker for the service in view.
@@ -35,7 +52,7 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
     };
     let Some(current) = state
         .services
-        .find(&cluster, &service)
+        .find_at(state.place_in_view(), &cluster, &service)
         .map(|s| crate::ops::running_task_definition(s).to_string())
     else {
         state.message = Some(format!(
@@ -52,7 +69,7 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
 fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, action: &str) -> bool {
     let refusal = state
         .services
-        .find(cluster, service)
+        .find_at(state.place_in_view(), cluster, service)
         .and_then(|s| crate::ops::controller_refusal(s, action));
     match refusal {
         Some(e) => {
@@ -161,7 +178,33 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    // Over several places a cleanup acts in one place: the place of what was marked.
+    let mut places: Vec<usize> = match state.pane {
+        PaneId::Orphans => selection
+            .volumes
+            .iter()
+            .chain(&selection.snapshots)
+            .filter_map(|id| state.orphans.place_of.get(id).copied())
+            .collect(),
+        _ => state.snapshots.place.into_iter().collect(),
+    };
+    places.sort_unstable();
+    places.dedup();
+    if state.places.is_fleet() && places.len() > 1 {
+        state.message = Some(format!(
+            "the marked orphans are in {} places: a cleanup acts in one account and region              — mark in one place, or switch to one with :ctx NAME or :region R first",
+            places.len()
+        ));
+        return Vec::new();
+    }
     let generation = open(state, ModalKind::Cleanup(CleanupModal::new(asked)));
+    if state.places.is_fleet() {
+        state.action_place = places.first().copied();
+        let read_only = read_only_at(state, state.action_place);
+        if let Some(m) = state.modal.as_mut() {
+            m.read_only = read_only;
+        }
+    }
     vec![Effect::PlanCleanup {
         generation,
         selection,

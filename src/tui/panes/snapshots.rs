@@ -115,6 +115,9 @@ pub struct SnapshotsPane {
     tags_for: Option<String>,
     /// Each repository's lifecycle policy, judged (loaded after the tags).
     pub lifecycle: super::lifecycle::LifecyclePane,
+    /// The place these tags were loaded from (a console on several places shows one
+    /// place's snapshots at a time).
+    pub place: Option<usize>,
 }
 
 impl Default for SnapshotsPane {
@@ -129,6 +132,7 @@ impl Default for SnapshotsPane {
             unique_for: None,
             tags_for: None,
             lifecycle: super::lifecycle::LifecyclePane::default(),
+            place: None,
         }
     }
 }

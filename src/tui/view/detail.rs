@@ -53,7 +53,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let Some((cluster, name)) = &pane.target else {
         return vec![Line::raw("No service chosen.")];
     };
-    let Some(service) = state.services.find(cluster, name) else {
+    let Some(service) = state.services.find_at(state.detail_place, cluster, name) else {
         return vec![Line::styled(
             "This service is not among the loaded services.",
             theme.warn(),

@@ -306,6 +306,97 @@ pub fn lengths(widths: &[usize]) -> Vec<Constraint> {
         .collect()
 }
 
+/// A table's columns, with ACCOUNT and REGION in front when more than one place is in
+/// view (they give way after the table's first few columns do, never before).
+pub struct Columns {
+    pub header: Vec<&'static str>,
+    pub short: Vec<&'static str>,
+    pub min: Vec<usize>,
+    pub give: Vec<usize>,
+    /// How many place columns lead (0 or 2).
+    pub lead: usize,
+}
+
+impl Columns {
+    pub fn new(
+        header: &[&'static str],
+        short: &[&'static str],
+        min: &[usize],
+        give: &[usize],
+        placed: bool,
+    ) -> Self {
+        if !placed {
+            return Self {
+                header: header.to_vec(),
+                short: short.to_vec(),
+                min: min.to_vec(),
+                give: give.to_vec(),
+                lead: 0,
+            };
+        }
+        let mut give_order: Vec<usize> = give.iter().map(|i| i + 2).collect();
+        let at = give_order.len().min(3);
+        give_order.splice(at..at, [1, 0]);
+        Self {
+            header: [&["ACCOUNT", "REGION"][..], header].concat(),
+            short: [&["ACCT", "REGION"][..], short].concat(),
+            min: [&[4, 6][..], min].concat(),
+            give: give_order,
+            lead: 2,
+        }
+    }
+
+    /// The widths of these columns for `texts` (see [`content_widths`]).
+    pub fn widths(&self, texts: &[Vec<String>], available: usize) -> Vec<usize> {
+        content_widths(&self.header, texts, &self.min, &self.give, available)
+    }
+
+    /// The header texts for `widths` (short forms where narrow).
+    pub fn header_texts(&self, widths: &[usize]) -> Vec<String> {
+        (0..self.header.len())
+            .map(|i| header_for(self.header[i], self.short[i], widths[i]))
+            .collect()
+    }
+}
+
+/// Over several places: the lines above a pane's table that name each place that could
+/// not be reached or whose part of this pane failed, and why. Returns the area left.
+pub fn place_failures(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &AppState,
+    pane: crate::tui::app::PaneId,
+    theme: Theme,
+) -> Rect {
+    use ratatui::layout::Layout;
+    use ratatui::widgets::Paragraph;
+    const MOST: usize = 4;
+    let failures = state.places.failure_lines(pane);
+    if failures.is_empty() {
+        return area;
+    }
+    let mut lines: Vec<Line<'static>> = failures
+        .iter()
+        .take(MOST)
+        .map(|f| {
+            Line::from(vec![
+                Span::styled("✗ ", theme.bad()),
+                Span::raw(clip(f, usize::from(area.width).saturating_sub(2))),
+            ])
+        })
+        .collect();
+    if failures.len() > MOST {
+        lines.push(Line::styled(
+            format!("✗ and {} more places failed", failures.len() - MOST),
+            theme.bad(),
+        ));
+    }
+    let h = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(Paragraph::new(lines), top);
+    rest
+}
+
 #[cfg(test)]
 mod fit_tests {
     use super::*;

@@ -249,7 +249,7 @@ fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
 }
 
 fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) -> Line<'static> {
-    match state.services.find(cluster, service) {
+    match state.services.find_at(state.tasks_place, cluster, service) {
         Some(s) => {
             let st = steadiness(s);
             Line::from(vec![
