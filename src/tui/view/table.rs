@@ -340,7 +340,7 @@ impl Columns {
         Self {
             header: [&["ACCOUNT", "REGION"][..], header].concat(),
             short: [&["ACCT", "REGION"][..], short].concat(),
-            min: [&[4, 6][..], min].concat(),
+            min: [&[4, 9][..], min].concat(),
             give: give_order,
             lead: 2,
         }
@@ -369,31 +369,34 @@ pub fn place_failures(
     theme: Theme,
 ) -> Rect {
     use ratatui::layout::Layout;
-    use ratatui::widgets::Paragraph;
+    use ratatui::widgets::{Paragraph, Wrap};
     const MOST: usize = 4;
     let failures = state.places.failure_lines(pane);
     if failures.is_empty() {
         return area;
     }
-    let mut lines: Vec<Line<'static>> = failures
-        .iter()
-        .take(MOST)
-        .map(|f| {
-            Line::from(vec![
-                Span::styled("✗ ", theme.bad()),
-                Span::raw(clip(f, usize::from(area.width).saturating_sub(2))),
-            ])
-        })
-        .collect();
+    // Each failure wraps (its end names the IAM action), up to two lines.
+    let width = usize::from(area.width).max(1);
+    let mut h = 0;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for f in failures.iter().take(MOST) {
+        let text = clip(f, 2 * width - 2);
+        h += (text.chars().count() + 2).div_ceil(width);
+        lines.push(Line::from(vec![
+            Span::styled("✗ ", theme.bad()),
+            Span::raw(text),
+        ]));
+    }
     if failures.len() > MOST {
+        h += 1;
         lines.push(Line::styled(
             format!("✗ and {} more places failed", failures.len() - MOST),
             theme.bad(),
         ));
     }
-    let h = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let h = u16::try_from(h).unwrap_or(u16::MAX).min(area.height / 2);
     let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(area);
-    frame.render_widget(Paragraph::new(lines), top);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
     rest
 }
 
