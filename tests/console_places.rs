@@ -340,6 +340,11 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
             result: Ok(revisions()),
         },
     );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("In account staging (222222222222) · us-east-1"),
+        "the dialog says where it acts:\n{text}"
+    );
     // staging is not production: y confirms, and the rollback goes to staging.
     let effects = key(&mut s, KeyCode::Char('y'));
     assert!(

@@ -74,7 +74,8 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
                     w.task_definition.clone(),
                 );
                 let mut effects = vec![Effect::CancelAction];
-                effects.extend(rollback_of(state, c, s, td));
+                let place = state.action_place;
+                effects.extend(rollback_of(state, (c, s), td, place));
                 effects
             }
             ModalKind::Wait(_) => {

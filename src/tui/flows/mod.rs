@@ -20,10 +20,15 @@ use crate::ops::cleanup::Selection;
 use crate::ops::guard::read_only_reason;
 
 fn open(state: &mut AppState, kind: ModalKind) -> u64 {
+    // Over several places the dialog acts where the selected row is, with its marks.
+    open_at(state, kind, state.place_in_view())
+}
+
+/// Opens a dialog that acts in `place` (several places; `None` with one).
+fn open_at(state: &mut AppState, kind: ModalKind, place: Option<usize>) -> u64 {
     state.action_generation += 1;
     let generation = state.action_generation;
-    // Over several places the dialog acts where the selected row is, with its marks.
-    state.action_place = state.place_in_view();
+    state.action_place = place;
     let read_only = read_only_at(state, state.action_place);
     state.modal = Some(Modal::new(generation, read_only, kind));
     generation
@@ -60,16 +65,21 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
         ));
         return Vec::new();
     };
-    rollback_of(state, cluster, service, current)
+    let place = state.place_in_view();
+    rollback_of(state, (cluster, service), current, place)
 }
 
 /// A service whose deployments another controller owns (CodeDeploy, external) is not
 /// rolled back or redeployed through ECS: the reason goes to the status line, and nothing
 /// is opened or sent.
-fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, action: &str) -> bool {
+fn refused_by_controller(
+    state: &mut AppState,
+    (cluster, service, place): (&str, &str, Option<usize>),
+    action: &str,
+) -> bool {
     let refusal = state
         .services
-        .find_at(state.place_in_view(), cluster, service)
+        .find_at(place, cluster, service)
         .and_then(|s| crate::ops::controller_refusal(s, action));
     match refusal {
         Some(e) => {
@@ -80,17 +90,19 @@ fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, act
     }
 }
 
+/// The rollback picker of `service` in `place` (the selected row's, or the place of the
+/// rollout that failed).
 pub(super) fn rollback_of(
     state: &mut AppState,
-    cluster: String,
-    service: String,
+    (cluster, service): (String, String),
     current: String,
+    place: Option<usize>,
 ) -> Vec<Effect> {
-    if refused_by_controller(state, &cluster, &service, "roll back") {
+    if refused_by_controller(state, (&cluster, &service, place), "roll back") {
         return Vec::new();
     }
     let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
-    let generation = open(state, ModalKind::Rollback(modal));
+    let generation = open_at(state, ModalKind::Rollback(modal), place);
     vec![Effect::LoadRevisions {
         generation,
         cluster,
@@ -105,7 +117,8 @@ pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
         state.message = Some("select a service to redeploy".into());
         return Vec::new();
     };
-    if refused_by_controller(state, &cluster, &service, "redeploy") {
+    let place = state.place_in_view();
+    if refused_by_controller(state, (&cluster, &service, place), "redeploy") {
         return Vec::new();
     }
     let generation = open(
@@ -197,14 +210,8 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let generation = open(state, ModalKind::Cleanup(CleanupModal::new(asked)));
-    if state.places.is_fleet() {
-        state.action_place = places.first().copied();
-        let read_only = read_only_at(state, state.action_place);
-        if let Some(m) = state.modal.as_mut() {
-            m.read_only = read_only;
-        }
-    }
+    let place = places.first().copied();
+    let generation = open_at(state, ModalKind::Cleanup(CleanupModal::new(asked)), place);
     vec![Effect::PlanCleanup {
         generation,
         selection,
