@@ -144,6 +144,21 @@ fn loaded() -> AppState {
             },
         ),
     );
+    let g = s.snapshots.loader.generation;
+    let groups = fixtures::snapshot_groups();
+    let staging: Vec<_> = groups.iter().take(2).cloned().collect();
+    for (p, list) in [(PROD, groups), (STAGING, staging), (STAGING_EU, Vec::new())] {
+        deliver(
+            &mut s,
+            placed(
+                p,
+                Msg::Snapshots {
+                    generation: g,
+                    result: Ok(list),
+                },
+            ),
+        );
+    }
     s
 }
 
@@ -166,12 +181,20 @@ fn the_listings_load_in_every_place_with_one_generation() {
         !effects.contains(&Effect::LoadIdentity),
         "identities are known"
     );
-    // Snapshots show one place at a time.
-    assert!(
-        !effects.iter().any(|e| matches!(e, Effect::At { effect, .. }
-            if matches!(effect.as_ref(), Effect::LoadSnapshots { .. }))),
-        "{effects:?}"
-    );
+    for pane in ["snapshots", "orphans"] {
+        let n = effects
+            .iter()
+            .filter(|e| match e {
+                Effect::At { effect, .. } => match effect.as_ref() {
+                    Effect::LoadSnapshots { .. } => pane == "snapshots",
+                    Effect::LoadOrphans { .. } => pane == "orphans",
+                    _ => false,
+                },
+                _ => false,
+            })
+            .count();
+        assert_eq!(n, 3, "{pane}: {effects:?}");
+    }
 }
 
 #[test]
@@ -220,6 +243,38 @@ fn orphans_over_several_places_screen() {
     assert!(text.contains("Total:"), "{text}");
     insta::assert_snapshot!("orphans_places_120x40", text);
     insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn snapshots_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Snapshots;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("prod · eu-west-1:"), "{text}");
+    assert!(text.contains("staging · us-east-1:"), "{text}");
+    assert!(text.contains("ACCOUNT"), "{text}");
+    insta::assert_snapshot!("snapshots_places_120x40", text);
+}
+
+#[test]
+fn unique_bytes_are_counted_in_the_selected_user_place() {
+    let mut s = loaded();
+    s.pane = PaneId::Snapshots;
+    let user = s
+        .snapshots
+        .users
+        .rows
+        .iter()
+        .find(|u| u.place == Some(STAGING))
+        .map(ecsnap::tui::panes::Row::key)
+        .expect("a staging user");
+    assert!(s.snapshots.users.select_key(&user));
+    let effects = key(&mut s, KeyCode::Char('u'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadUnique { .. })),
+        "{effects:?}"
+    );
 }
 
 fn type_jump(s: &mut AppState, text: &str) -> Vec<Effect> {

@@ -227,7 +227,7 @@ impl AppState {
                 .list
                 .selected_row()
                 .and_then(|r| self.orphans.place_of.get(r.id()).copied()),
-            PaneId::Snapshots => self.snapshots.place,
+            PaneId::Snapshots => self.snapshots.users.selected_row().and_then(|u| u.place),
         }
     }
 

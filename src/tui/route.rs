@@ -12,10 +12,6 @@ use super::effects::Effect;
 use super::msg::Msg;
 use super::panes::Progress;
 
-/// What a Snapshots pane says when several places are in view.
-pub const SNAPSHOTS_ONE_PLACE: &str = "the Snapshots pane shows one place at a time: pick one \
-                                       with :ctx NAME or :region R";
-
 /// Sends each effect to the place(s) it is about; unchanged with one place.
 pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
     if !state.places.is_fleet() {
@@ -32,22 +28,21 @@ pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
             Effect::LoadIdentity => {}
             Effect::LoadServices { .. } => out.extend(fan_out(state, PaneId::Services, &effect)),
             Effect::LoadOrphans { .. } => out.extend(fan_out(state, PaneId::Orphans, &effect)),
-            Effect::LoadSnapshots { generation } => {
+            Effect::LoadSnapshots { .. } => {
+                // Lifecycle policies are shown for one place in view only.
                 let view = state.places.in_view();
-                if let [one] = view[..] {
-                    state.snapshots.place = Some(one);
-                    out.extend(fan_out(state, PaneId::Snapshots, &effect));
+                let one = if let [one] = view[..] {
+                    Some(one)
                 } else {
-                    state.snapshots.place = None;
-                    state.snapshots.set_groups(Vec::new());
-                    let now = state.now;
-                    let _: Option<()> = state.snapshots.loader.finish(
-                        generation,
-                        Err(SNAPSHOTS_ONE_PLACE.into()),
-                        now,
-                    );
+                    None
+                };
+                if one != state.snapshots.place {
+                    state.snapshots.lifecycle = super::panes::lifecycle::LifecyclePane::default();
                 }
+                state.snapshots.place = one;
+                out.extend(fan_out(state, PaneId::Snapshots, &effect));
             }
+            Effect::LoadLifecycle { .. } if state.snapshots.place.is_none() => {}
             other => {
                 if let Some(place) = place_for(state, &other) {
                     out.push(other.at(place));
@@ -77,7 +72,8 @@ fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
     match effect {
         Effect::LoadTasks { .. } => state.tasks_place,
         Effect::LoadDetail { .. } => state.detail_place,
-        Effect::LoadUnique { .. } | Effect::LoadLifecycle { .. } => state.snapshots.place,
+        Effect::LoadLifecycle { .. } => state.snapshots.place,
+        Effect::LoadUnique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
         Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::LoadLineage { .. } => {
             state.place_in_view()
         }
@@ -130,10 +126,12 @@ pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
         Msg::Snapshots {
             result: Ok(groups), ..
         } => {
-            state.snapshots.set_groups(groups);
-            effects.push(Effect::LoadLifecycle {
-                generation: state.snapshots.lifecycle.loader.start(now),
-            });
+            state.snapshots.set_place(place, groups);
+            if state.snapshots.place == Some(place) {
+                effects.push(Effect::LoadLifecycle {
+                    generation: state.snapshots.lifecycle.loader.start(now),
+                });
+            }
         }
         _ => {}
     }
@@ -212,6 +210,7 @@ pub fn switch(
     let places = state.places.clone();
     state.services.retain_places(|p| places.shows(p));
     state.orphans.retain_places(|p| places.shows(p));
+    state.snapshots.retain_places(|p| places.shows(p));
     state.orphans.close_lineage();
     let (accounts, regions) = state.places.counts_in_view();
     state.message = Some(format!(

@@ -476,7 +476,13 @@ fn jump_to(state: &mut AppState, target: JumpTarget) -> Vec<Effect> {
         }
         JumpTarget::User(repo, user) => {
             let s = &mut state.snapshots;
-            let key = format!("{repo}/{user}");
+            // Over several places the first place that has the user (its key names it).
+            let key = s
+                .users
+                .rows
+                .iter()
+                .find(|u| u.group.repository == repo && u.group.user.as_deref() == Some(&user))
+                .map_or_else(|| format!("{repo}/{user}"), ListRow::key);
             if !s.users.select_key(&key) {
                 s.users.set_filter(String::new());
                 s.users.select_key(&key);

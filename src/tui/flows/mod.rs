@@ -199,7 +199,14 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
             .chain(&selection.snapshots)
             .filter_map(|id| state.orphans.place_of.get(id).copied())
             .collect(),
-        _ => state.snapshots.place.into_iter().collect(),
+        // The tags list holds the selected user's tags: one place.
+        _ => state
+            .snapshots
+            .users
+            .selected_row()
+            .and_then(|u| u.place)
+            .into_iter()
+            .collect(),
     };
     places.sort_unstable();
     places.dedup();
