@@ -446,6 +446,41 @@ fn tasks_load_from_the_selected_service_place() {
             if matches!(effect.as_ref(), Effect::LoadTasks { .. })),
         "{effects:?}"
     );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Tasks of payments-prod/worker in staging · us-east-1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_read_only_account_refuses_in_its_dialog() {
+    let mut s = loaded();
+    s.places.all[STAGING].read_only = true;
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('D'));
+    let reason = s.modal.as_ref().and_then(|m| m.read_only.clone());
+    assert!(
+        reason
+            .as_deref()
+            .is_some_and(|r| r.contains("staging (222222222222)")),
+        "{reason:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("READ-ONLY"), "{text}");
+    // The other account in view is not read-only: its dialog is not refused.
+    key(&mut s, KeyCode::Esc);
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{PROD}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('D'));
+    assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
 }
 
 #[test]

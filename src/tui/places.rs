@@ -101,6 +101,16 @@ impl Places {
         }
     }
 
+    /// ` in prod · eu-west-1` when more than one place is in view (a pane's title says
+    /// whose service it shows), else nothing.
+    pub fn suffix(&self, i: Option<usize>) -> String {
+        if !self.many_in_view() {
+            return String::new();
+        }
+        let (account, region) = self.label(i);
+        format!(" in {account} · {region}")
+    }
+
     /// A new load of `pane` asks these places; their earlier errors are forgotten.
     pub fn expect(&mut self, pane: PaneId, places: &[usize]) {
         self.errors.retain(|(p, _), _| *p != pane);

@@ -21,10 +21,9 @@ const MAX_EVENTS: usize = 8;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.detail;
-    let name = pane
-        .target
-        .as_ref()
-        .map_or_else(String::new, |(c, s)| format!("{c}/{s}"));
+    let name = pane.target.as_ref().map_or_else(String::new, |(c, s)| {
+        format!("{c}/{s}{}", state.places.suffix(state.detail_place))
+    });
     let mut title = vec![Span::styled(format!(" Detail of {name}"), theme.bold())];
     if let LoadState::Loading { .. } = pane.loader.state {
         title.push(Span::styled(

@@ -192,14 +192,7 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
     let pane = &state.snapshots;
     let who = pane.users.selected_row().map_or_else(
         || "-".to_string(),
-        |u| {
-            if state.places.many_in_view() {
-                let (account, region) = state.places.label(u.place);
-                format!("{} in {account} · {region}", user_key(&u.group))
-            } else {
-                user_key(&u.group)
-            }
-        },
+        |u| format!("{}{}", user_key(&u.group), state.places.suffix(u.place)),
     );
     let mut t = title(
         &format!("Tags of {who}"),
