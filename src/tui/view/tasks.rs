@@ -165,10 +165,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             middle,
         );
     }
-    let name = format!(
-        "Tasks of {cluster}/{service}{}",
-        state.places.suffix(state.tasks_place)
-    );
+    let name = format!("Tasks of {cluster}/{service}") + &state.places.suffix(state.tasks_place);
     let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
