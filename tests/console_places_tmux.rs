@@ -1,7 +1,8 @@
 //! End to end: the real `ecsnap` binary opened on two regions (`--region
 //! us-east-1,eu-west-1`) in a tmux session against the moto demo fleet (seeded in
 //! us-east-1; eu-west-1 is empty). The header counts the places, the listings carry the
-//! REGION column, `:region` narrows the view and `:region all` widens it again.
+//! REGION column, `:region` narrows the view and `:region all` widens it again, and a
+//! rollback from the top row acts in that row's region.
 //!
 //! Needs tmux and the emulator's virtualenv (see `tui_tmux.rs`).
 
@@ -56,6 +57,33 @@ fn console_on_two_regions_in_tmux() {
     tmux.wait("both regions again", SCREEN, |s| {
         s.contains("1 account · 2 regions") && s.contains("Services (8)")
     });
+
+    // R on the top row rolls back in that row's place: the dialog names it, the audit
+    // line carries its region.
+    tmux.keys(&["R"]);
+    let screen = tmux.wait("the rollback picker", SCREEN, |s| {
+        s.contains("Plan: worker:2 → worker:1")
+    });
+    assert!(
+        screen.contains("In account default (123456789012) · us-east-1"),
+        "{screen}"
+    );
+    tmux.keys(&["y"]);
+    tmux.wait("the wait view", SCREEN, |s| {
+        s.contains("Watching payments-prod/worker") && s.contains("Rolled back worker:2 → worker:1")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait("the wait view to close", SCREEN, |s| {
+        !s.contains("Watching payments-prod")
+    });
+    let audit =
+        std::fs::read_to_string(home.path().join("state/ecsnap/audit.log")).expect("the audit log");
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("\"region\":\"us-east-1\"") && l.contains("payments-prod")),
+        "{audit}"
+    );
 
     tmux.keys(&["q"]);
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
