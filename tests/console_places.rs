@@ -351,11 +351,13 @@ fn ctx_completes_account_names_with_tab() {
 fn an_unknown_place_is_refused_and_the_view_stays() {
     let mut s = loaded();
     let effects = type_jump(&mut s, "region mars-1");
-    assert!(
-        effects.is_empty() || s.places.in_view().len() == 3,
-        "{effects:?}"
-    );
+    assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(s.places.in_view().len(), 3);
+    let said = s.message.clone().unwrap_or_default();
+    assert!(
+        said.contains("no place matches region mars-1") && said.contains("eu-west-1, us-east-1"),
+        "{said}"
+    );
 }
 
 fn revisions() -> Vec<Revision> {
@@ -492,6 +494,20 @@ fn cleanup_of_orphans_marked_in_two_places_is_refused() {
     assert!(effects.is_empty(), "{effects:?}");
     assert!(
         s.message.as_deref().is_some_and(|m| m.contains(":ctx")),
+        "{:?}",
+        s.message
+    );
+}
+
+#[test]
+fn ctx_in_a_console_on_one_place_says_what_it_is_for() {
+    let mut s = fixtures::loaded_state();
+    let effects = type_jump(&mut s, "ctx prod");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("opened on several")),
         "{:?}",
         s.message
     );

@@ -42,6 +42,20 @@ pub fn candidates(state: &AppState) -> Vec<JumpTarget> {
     out
 }
 
+/// `ctx NAME` or `region R` as typed (known or not), for a switch to say what is known.
+pub fn place_switch(input: &str) -> Option<JumpTarget> {
+    let (word, name) = input.trim().split_once(' ')?;
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return None;
+    }
+    match word {
+        "ctx" => Some(JumpTarget::Account(name)),
+        "region" => Some(JumpTarget::Region(name)),
+        _ => None,
+    }
+}
+
 /// Candidates whose text contains `input` (case-insensitive); exact and prefix matches
 /// first, and a service's own name counts as a prefix.
 pub fn matches(state: &AppState, input: &str) -> Vec<JumpTarget> {

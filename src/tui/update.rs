@@ -406,6 +406,10 @@ fn on_jump_key(
             if let Some(target) = exact.or(matches.get(choice)).cloned() {
                 return jump_to(state, target);
             }
+            // `ctx NAME` / `region R` that names no known place: say which are known.
+            if let Some(target) = jump::place_switch(&input) {
+                return jump_to(state, target);
+            }
             state.message = Some(format!(
                 "no cluster, service or user matches {:?}",
                 input.trim()
