@@ -31,8 +31,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         if fleet::is_fleet(&cli.global, &settings) {
             return Err(Error::Usage(format!(
                 "{what} works on one account and region for now: give one --profile and one \
-                 --region (several, `all` and [fleet] serve the listings, `report`, `cleanup`, \
-                 `rollback`, `redeploy` and `wait`)"
+                 --region (several, `all` and [fleet] serve the console, the listings, `report`, \
+                 `cleanup`, `rollback`, `redeploy` and `wait`)"
             )));
         }
         Ok(())
