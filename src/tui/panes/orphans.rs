@@ -117,7 +117,7 @@ pub struct OrphansPane {
     pub lineage: Option<Lineage>,
     pub lineage_loader: Loader,
     /// Over several places: each place's report as it last answered, and the place of
-    /// each orphan's id.
+    /// each orphan's (and skipped resource's) id.
     pub placed: std::collections::BTreeMap<usize, OrphanReport>,
     pub place_of: std::collections::BTreeMap<String, usize>,
 }
@@ -173,6 +173,9 @@ impl OrphansPane {
             }
             for s in &r.snapshots {
                 self.place_of.insert(s.snapshot.id.clone(), *p);
+            }
+            for s in &r.skipped {
+                self.place_of.insert(s.id.clone(), *p);
             }
             all.volumes.extend(r.volumes.iter().cloned());
             all.snapshots.extend(r.snapshots.iter().cloned());

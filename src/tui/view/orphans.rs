@@ -5,9 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{
-    Columns, ListTable, content_widths, fit_text, lengths, load_area, place_failures, title,
-};
+use super::table::{Columns, ListTable, fit_text, lengths, load_area, place_failures, title};
 use crate::model::Skipped;
 use crate::tui::app::AppState;
 use crate::tui::panes::orphans::OrphanRow;
@@ -138,7 +136,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         });
     }
     if skipped_h > 0 {
-        draw_skipped(frame, bottom, &pane.skipped, theme);
+        draw_skipped(frame, bottom, state, theme);
     }
 }
 
@@ -216,17 +214,35 @@ fn unattached_cell(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> String 
 }
 
 /// What was skipped and why, under the orphans.
-fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: Theme) {
+fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     const HEADER: [&str; 4] = ["KIND", "ID", "SIZE", "SKIPPED BECAUSE"];
+    let skipped: &[Skipped] = &state.orphans.skipped;
+    // Over several places ACCOUNT and REGION lead (they give way after the reason and id).
+    let columns = Columns::new(
+        &HEADER,
+        &HEADER,
+        &[4, 12, 6, 20],
+        &[3, 1],
+        state.places.many_in_view(),
+    );
+    let lead = columns.lead;
     let texts: Vec<Vec<String>> = skipped
         .iter()
         .map(|s| {
-            vec![
+            let mut t = Vec::new();
+            if lead > 0 {
+                let (account, region) = state
+                    .places
+                    .label(state.orphans.place_of.get(&s.id).copied());
+                t.extend([account, region]);
+            }
+            t.extend([
                 s.kind.as_str().to_string(),
                 s.id.clone(),
                 format!("{} GiB", s.size_gib),
                 s.reason.clone(),
-            ]
+            ]);
+            t
         })
         .collect();
     let block = Block::bordered().title(Span::styled(
@@ -235,7 +251,7 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: T
     ));
     let available = usize::from(block.inner(area).width);
     // The reason gives way first (cut at the end), then the id (elided in the middle).
-    let widths = content_widths(&HEADER, &texts, &[4, 12, 6, 20], &[3, 1], available);
+    let widths = columns.widths(&texts, available);
     let rows: Vec<Row<'static>> = texts
         .iter()
         .map(|t| {
@@ -243,13 +259,14 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: T
                 t.iter()
                     .enumerate()
                     .filter(|(i, _)| widths[*i] > 0)
-                    .map(|(i, c)| Cell::from(fit_text(c, widths[i], i == 1)))
+                    .map(|(i, c)| Cell::from(fit_text(c, widths[i], i == lead + 1)))
                     .collect::<Vec<_>>(),
             )
         })
         .collect();
     let shown: Vec<usize> = widths.iter().copied().filter(|&w| w > 0).collect();
-    let header: Vec<&str> = HEADER
+    let header: Vec<&str> = columns
+        .header
         .iter()
         .zip(&widths)
         .filter(|(_, w)| **w > 0)
