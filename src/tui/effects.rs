@@ -16,8 +16,8 @@ use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
-use crate::model::ResourceKind;
 use crate::model::Task;
+use crate::model::{CallerIdentity, ResourceKind};
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::interrupt::Interrupt;
@@ -226,27 +226,29 @@ impl EffectRunner {
         settings: Settings,
         tx: UnboundedSender<Msg>,
     ) -> Self {
-        let place = (aws, ops, settings.clone());
+        let place = (aws, ops, settings.clone(), None);
         Self::for_places(vec![place], settings, tx)
     }
 
     /// A runner over several places: each with its clients and the settings it acts with
     /// (its profile and marks).
     pub fn for_places(
-        places: Vec<(AwsClients, OpsClients, Settings)>,
+        places: Vec<(AwsClients, OpsClients, Settings, Option<CallerIdentity>)>,
         settings: Settings,
         tx: UnboundedSender<Msg>,
     ) -> Self {
         let places = places
             .into_iter()
-            .map(|(aws, ops, s)| PlaceRun {
-                session: Arc::new(LazySession::new(
-                    aws.clone(),
-                    ops,
-                    s,
-                    AuditLog::default_path(),
-                )),
-                aws,
+            .map(|(aws, ops, s, identity)| {
+                let session = LazySession::new(aws.clone(), ops, s, AuditLog::default_path());
+                let session = match identity {
+                    Some(id) => session.with_identity(id),
+                    None => session,
+                };
+                PlaceRun {
+                    session: Arc::new(session),
+                    aws,
+                }
             })
             .collect();
         Self {

@@ -198,7 +198,7 @@ pub async fn run_places(
         .iter()
         .map(|t| {
             let s = crate::ops::session::place_settings(&settings, t);
-            (t.aws.clone(), t.ops.clone(), s)
+            (t.aws.clone(), t.ops.clone(), s, Some(t.identity.clone()))
         })
         .collect();
     let guard = TerminalGuard::enter()?;
