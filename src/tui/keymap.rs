@@ -221,7 +221,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch(' ')], Lists, Action::Mark, "mark", "mark or unmark the selected row"),
     b(&[Key::ch('a')], Lists, Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
     b(&[ESC], Global, Action::Back, "back", "clear the filter, or go back one level"),
-    b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name, or :ctx/:region (Tab completes)"),
+    b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
     b(&[Key::ch('r')], Global, Action::Refresh, "refresh", "refresh this pane and the services now"),
     b(&[Key::ch('?')], Global, Action::Help, "help", "show or hide this help"),
     b(&[Key::ch('q')], Global, Action::Quit, "quit", "quit ecsnap"),
