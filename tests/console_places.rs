@@ -492,10 +492,27 @@ fn cleanup_of_orphans_marked_in_two_places_is_refused() {
     act(&mut s, Action::MarkAll);
     let effects = act(&mut s, Action::Cleanup);
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(
-        s.message.as_deref().is_some_and(|m| m.contains(":ctx")),
-        "{:?}",
-        s.message
+    assert_eq!(
+        s.message.as_deref(),
+        Some(
+            "the marked orphans are in 2 places: a cleanup acts in one account and region — \
+             mark in one place, or switch to one with :ctx NAME or :region R first"
+        )
+    );
+}
+
+#[test]
+fn exec_needs_a_console_on_one_place() {
+    let mut s = loaded();
+    s.pane = PaneId::Tasks;
+    let effects = act(&mut s, Action::Exec);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some(
+            "exec and port forwards need a console on one place: open ecsnap with one \
+             --profile and one --region"
+        )
     );
 }
 

@@ -163,7 +163,8 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::RestoreUser => return flows::request_restore(state),
         Action::Exec | Action::PortForward if state.places.is_fleet() => {
             state.message = Some(
-                "exec and port forwards need a console on one place: open ecsnap with one                  --profile and one --region"
+                "exec and port forwards need a console on one place: open ecsnap with one \
+                 --profile and one --region"
                     .into(),
             );
         }

@@ -212,7 +212,8 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     places.dedup();
     if state.places.is_fleet() && places.len() > 1 {
         state.message = Some(format!(
-            "the marked orphans are in {} places: a cleanup acts in one account and region              — mark in one place, or switch to one with :ctx NAME or :region R first",
+            "the marked orphans are in {} places: a cleanup acts in one account and region \
+             — mark in one place, or switch to one with :ctx NAME or :region R first",
             places.len()
         ));
         return Vec::new();
