@@ -529,3 +529,31 @@ fn ctx_in_a_console_on_one_place_says_what_it_is_for() {
         s.message
     );
 }
+
+#[test]
+fn scale_and_cleanup_act_in_their_rows_place() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Char('+'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanHandsOn { .. })),
+        "{effects:?}"
+    );
+    key(&mut s, KeyCode::Esc);
+    // An orphan of staging us-east-1, marked alone: the cleanup is planned there.
+    s.pane = PaneId::Orphans;
+    assert!(s.orphans.list.select_key("vol-1c01d00000000005e"));
+    key(&mut s, KeyCode::Char(' '));
+    let effects = key(&mut s, KeyCode::Char('x'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanCleanup { selection, .. }
+                if selection.volumes.contains("vol-1c01d00000000005e"))),
+        "{effects:?}"
+    );
+}
