@@ -31,17 +31,14 @@ pub async fn run(cli: Cli) -> Result<i32> {
         if fleet::is_fleet(&cli.global, &settings) {
             return Err(Error::Usage(format!(
                 "{what} works on one account and region for now: give one --profile and one \
-                 --region (several, `all` and [fleet] serve the listings, `report`, `cleanup`, \
-                 `rollback`, `redeploy` and `wait`)"
+                 --region (several, `all` and [fleet] serve the console, the listings, `report`, \
+                 `cleanup`, `rollback`, `redeploy` and `wait`)"
             )));
         }
         Ok(())
     };
     let Some(command) = cli.command else {
-        one_place("the console")?;
-        let (aws, ops) = crate::aws::connect_with_ops(&connect_options(&cli.global)).await?;
-        crate::tui::run(aws, ops, settings, &console_options(&cli.global)).await?;
-        return Ok(exit::OK);
+        return Box::pin(console(&cli.global, settings)).await;
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
@@ -112,6 +109,23 @@ pub async fn run(cli: Cli) -> Result<i32> {
             listings::run(listing, &aws, &settings, cli.global.json).await
         }
     }
+}
+
+/// Opens the console: on the one place the flags name, or on every place of several
+/// (each connected as the listings do; a place that fails is listed in the panes).
+async fn console(global: &GlobalArgs, settings: Settings) -> Result<i32> {
+    if fleet::is_fleet(global, &settings) {
+        let (targets, failed) = fleet::connect_places(global, &settings).await;
+        if targets.is_empty() {
+            // Nothing to show: say why for every place, exit 1.
+            return Ok(fleet::finish(0, &failed));
+        }
+        crate::tui::run_places(targets, failed, settings, &console_options(global)).await?;
+        return Ok(exit::OK);
+    }
+    let (aws, ops) = crate::aws::connect_with_ops(&connect_options(global)).await?;
+    crate::tui::run(aws, ops, settings, &console_options(global)).await?;
+    Ok(exit::OK)
 }
 
 pub(crate) async fn connect_from(global: &GlobalArgs) -> Result<AwsClients> {

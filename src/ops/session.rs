@@ -104,6 +104,14 @@ impl LazySession {
         }
     }
 
+    /// A session whose identity is already known (a place of the fleet, asked when it
+    /// was connected): STS is not asked again.
+    #[must_use]
+    pub fn with_identity(self, identity: CallerIdentity) -> Self {
+        let _ = self.identity.set(Ok(identity));
+        self
+    }
+
     /// The settings as given, before the account's marks (enough for plans: reads only).
     pub fn settings(&self) -> &Settings {
         &self.settings

@@ -11,7 +11,7 @@ use super::panes::tasks::TasksPane;
 use super::panes::{ListOps, LoadState};
 use crate::config::Settings;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaneId {
     Services,
     Tasks,
@@ -64,6 +64,10 @@ pub enum JumpTarget {
     Cluster(String),
     Service(String, String),
     User(String, String),
+    /// `:ctx NAME` (`all`: every account) — a console on several places only.
+    Account(String),
+    /// `:region R` (`all`: every region) — a console on several places only.
+    Region(String),
 }
 
 impl JumpTarget {
@@ -74,6 +78,8 @@ impl JumpTarget {
             JumpTarget::Cluster(c) => c.clone(),
             JumpTarget::Service(c, s) => format!("{c}/{s}"),
             JumpTarget::User(_, u) => u.clone(),
+            JumpTarget::Account(a) => format!("ctx {a}"),
+            JumpTarget::Region(r) => format!("region {r}"),
         }
     }
 
@@ -83,6 +89,8 @@ impl JumpTarget {
             JumpTarget::Cluster(_) => "cluster",
             JumpTarget::Service(..) => "service",
             JumpTarget::User(..) => "user",
+            JumpTarget::Account(_) => "account",
+            JumpTarget::Region(_) => "region",
         }
     }
 }
@@ -148,6 +156,14 @@ pub struct AppState {
     pub foreground: Option<super::modal::hands_on::Foreground>,
     /// Port forwards running behind the console (the header shows them).
     pub forwards: Vec<String>,
+    /// The places of a console opened on several accounts or regions (empty otherwise).
+    pub places: super::places::Places,
+    /// The place of the service whose tasks are shown (several places only).
+    pub tasks_place: Option<usize>,
+    /// The place of the service whose detail is shown (several places only).
+    pub detail_place: Option<usize>,
+    /// The place the open dialog acts in (several places only).
+    pub action_place: Option<usize>,
 }
 
 impl AppState {
@@ -192,6 +208,42 @@ impl AppState {
             logs_generation: 0,
             foreground: None,
             forwards: Vec::new(),
+            places: super::places::Places::default(),
+            tasks_place: None,
+            detail_place: None,
+            action_place: None,
+        }
+    }
+
+    /// The place of what the shown pane is about: the selected row's (Services, Orphans,
+    /// Snapshots), the shown service's (Tasks, Detail). `None` with one place.
+    pub fn place_in_view(&self) -> Option<usize> {
+        match self.pane {
+            PaneId::Services => self.services.list.selected_row().and_then(|r| r.place),
+            PaneId::Tasks => self.tasks_place,
+            PaneId::Detail => self.detail_place,
+            PaneId::Orphans => self
+                .orphans
+                .list
+                .selected_row()
+                .and_then(|r| self.orphans.place_of.get(r.id()).copied()),
+            PaneId::Snapshots => self.snapshots.users.selected_row().and_then(|u| u.place),
+        }
+    }
+
+    /// The production mark of where an action would act: the place's, or the settings'.
+    pub fn production_at(&self, place: Option<usize>) -> bool {
+        match place.and_then(|i| self.places.all.get(i)) {
+            Some(p) => p.production || self.settings.production,
+            None => self.settings.production,
+        }
+    }
+
+    /// The read-only mark of where an action would act: the place's, or the settings'.
+    pub fn read_only_at(&self, place: Option<usize>) -> bool {
+        match place.and_then(|i| self.places.all.get(i)) {
+            Some(p) => p.read_only || self.settings.read_only,
+            None => self.settings.read_only,
         }
     }
 

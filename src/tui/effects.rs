@@ -16,8 +16,8 @@ use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
-use crate::model::ResourceKind;
 use crate::model::Task;
+use crate::model::{CallerIdentity, ResourceKind};
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{CleanupPlan, Selection};
 use crate::ops::interrupt::Interrupt;
@@ -29,6 +29,13 @@ use crate::ops::session::LazySession;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// A console on several places: run `effect` in place `place` (an index into
+    /// `AppState::places.all`, and the runner's client sets) with that place's clients
+    /// and session. A pane load's answer comes back as `Msg::Placed`.
+    At {
+        place: usize,
+        effect: Box<Effect>,
+    },
     LoadIdentity,
     LoadServices {
         generation: u64,
@@ -154,6 +161,7 @@ impl Effect {
     /// Loads of the same slot replace each other.
     fn slot(&self) -> &'static str {
         match self {
+            Effect::At { effect, .. } => effect.slot(),
             Effect::LoadIdentity => "identity",
             Effect::LoadServices { .. } => "services",
             Effect::LoadTasks { .. } => "tasks",
@@ -173,15 +181,40 @@ impl Effect {
             _ => "action",
         }
     }
+
+    /// A pane's listing (each place loads its own part of it side by side).
+    pub fn is_pane_load(&self) -> bool {
+        matches!(
+            self,
+            Effect::LoadServices { .. } | Effect::LoadSnapshots { .. } | Effect::LoadOrphans { .. }
+        )
+    }
+
+    /// This effect run in place `place`.
+    #[must_use]
+    pub fn at(self, place: usize) -> Effect {
+        Effect::At {
+            place,
+            effect: Box::new(self),
+        }
+    }
+}
+
+/// One place's clients and its session (its own `Mutator`, marks and identity).
+struct PlaceRun {
+    aws: AwsClients,
+    session: Arc<LazySession>,
 }
 
 pub struct EffectRunner {
-    aws: AwsClients,
+    /// The places, in `AppState::places.all` order; the one place of a plain console
+    /// is the first. Each session (who we are, the guarded mutator) is asked for and
+    /// opened once per console run.
+    places: Vec<PlaceRun>,
     settings: Arc<Settings>,
-    /// Who we are and the guarded mutator: asked for and opened once per console run.
-    session: Arc<LazySession>,
     tx: UnboundedSender<Msg>,
-    running: HashMap<&'static str, AbortHandle>,
+    /// Running loads by slot (pane loads over several places: one slot per place).
+    running: HashMap<(Option<usize>, &'static str), AbortHandle>,
     /// The running cleanup's interrupt (a fresh one per cleanup).
     cleanup_interrupt: Interrupt,
 }
@@ -193,12 +226,34 @@ impl EffectRunner {
         settings: Settings,
         tx: UnboundedSender<Msg>,
     ) -> Self {
-        let session =
-            LazySession::new(aws.clone(), ops, settings.clone(), AuditLog::default_path());
+        let place = (aws, ops, settings.clone(), None);
+        Self::for_places(vec![place], settings, tx)
+    }
+
+    /// A runner over several places: each with its clients and the settings it acts with
+    /// (its profile and marks).
+    pub fn for_places(
+        places: Vec<(AwsClients, OpsClients, Settings, Option<CallerIdentity>)>,
+        settings: Settings,
+        tx: UnboundedSender<Msg>,
+    ) -> Self {
+        let places = places
+            .into_iter()
+            .map(|(aws, ops, s, identity)| {
+                let session = LazySession::new(aws.clone(), ops, s, AuditLog::default_path());
+                let session = match identity {
+                    Some(id) => session.with_identity(id),
+                    None => session,
+                };
+                PlaceRun {
+                    session: Arc::new(session),
+                    aws,
+                }
+            })
+            .collect();
         Self {
-            aws,
+            places,
             settings: Arc::new(settings),
-            session: Arc::new(session),
             tx,
             running: HashMap::new(),
             cleanup_interrupt: Interrupt::new(),
@@ -212,6 +267,10 @@ impl EffectRunner {
     }
 
     fn run(&mut self, effect: Effect) {
+        let (place, effect) = match effect {
+            Effect::At { place, effect } => (Some(place), *effect),
+            other => (None, other),
+        };
         match effect {
             Effect::InterruptCleanup => {
                 self.cleanup_interrupt.trigger();
@@ -219,24 +278,35 @@ impl EffectRunner {
             }
             Effect::Cleanup { .. } => self.cleanup_interrupt = Interrupt::new(),
             Effect::CancelLogs => {
-                if let Some(follow) = self.running.remove(FOLLOW_SLOT) {
+                if let Some(follow) = self.running.remove(&(None, FOLLOW_SLOT)) {
                     follow.abort();
                 }
             }
             _ => {}
         }
-        let slot = effect.slot();
-        if let Some(previous) = self.running.remove(slot) {
+        let placed_load = place.filter(|_| effect.is_pane_load());
+        let slot = (placed_load, effect.slot());
+        if let Some(previous) = self.running.remove(&slot) {
             previous.abort();
         }
         if matches!(effect, Effect::CancelAction | Effect::CancelLogs) {
             return;
         }
-        let (aws, settings, tx) = (self.aws.clone(), self.settings.clone(), self.tx.clone());
-        let session = self.session.clone();
+        let Some(at) = self.places.get(place.unwrap_or(0)) else {
+            tracing::error!("no place {place:?} for {effect:?}");
+            return;
+        };
+        let (aws, settings, tx) = (at.aws.clone(), self.settings.clone(), self.tx.clone());
+        let session = at.session.clone();
         let interrupt = self.cleanup_interrupt.clone();
         let handle = tokio::spawn(async move {
-            let msg = perform(effect, &aws, &session, &settings, &tx, interrupt).await;
+            let msg = match placed_load {
+                Some(place) => Msg::Placed {
+                    place,
+                    msg: Box::new(perform_placed(effect, &aws, &session, &settings).await),
+                },
+                None => perform(effect, &aws, &session, &settings, &tx, interrupt).await,
+            };
             // The console may have quit; nobody to tell then.
             let _ = tx.send(msg);
         });
@@ -357,6 +427,36 @@ async fn orphans_read(
     .map_err(|e| text(&e))
 }
 
+/// One place's part of a pane's listing (services in one answer, not cluster by cluster:
+/// parts from several places would not say whose they are).
+pub async fn perform_placed(
+    effect: Effect,
+    aws: &AwsClients,
+    session: &LazySession,
+    settings: &Settings,
+) -> Msg {
+    match effect {
+        Effect::LoadServices { generation } => Msg::Services {
+            generation,
+            result: load::load_services(aws, None).await.map_err(|e| text(&e)),
+        },
+        Effect::LoadSnapshots { generation } => Msg::Snapshots {
+            generation,
+            result: load::load_snapshot_groups(aws, settings, None, None)
+                .await
+                .map_err(|e| text(&e)),
+        },
+        Effect::LoadOrphans { generation } => Msg::Orphans {
+            generation,
+            result: orphans_read(aws, session, settings).await,
+        },
+        other => Msg::Planned {
+            generation: 0,
+            result: Err(format!("internal: {other:?} is not a pane load")),
+        },
+    }
+}
+
 async fn perform(
     effect: Effect,
     aws: &AwsClients,
@@ -366,6 +466,11 @@ async fn perform(
     interrupt: Interrupt,
 ) -> Msg {
     match effect {
+        // The runner takes `At` apart before it gets here.
+        Effect::At { .. } => Msg::Planned {
+            generation: 0,
+            result: Err("internal: a place inside a place".into()),
+        },
         Effect::LoadIdentity => {
             Msg::Identity(session.identity().await.cloned().map_err(str::to_string))
         }

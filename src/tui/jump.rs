@@ -1,4 +1,5 @@
-//! `:` jump targets and their completion: clusters, services and users by name.
+//! `:` jump targets and their completion: clusters, services and users by name; on a
+//! console opened on several places also `ctx NAME` and `region R` (`all`: back to all).
 
 use super::app::{AppState, JumpTarget};
 
@@ -26,7 +27,33 @@ pub fn candidates(state: &AppState) -> Vec<JumpTarget> {
             .into_iter()
             .map(|(r, u)| JumpTarget::User(r, u)),
     );
+    if state.places.is_fleet() {
+        out.push(JumpTarget::Account("all".into()));
+        out.extend(
+            state
+                .places
+                .account_names()
+                .into_iter()
+                .map(JumpTarget::Account),
+        );
+        out.push(JumpTarget::Region("all".into()));
+        out.extend(state.places.regions().into_iter().map(JumpTarget::Region));
+    }
     out
+}
+
+/// `ctx NAME` or `region R` as typed (known or not), for a switch to say what is known.
+pub fn place_switch(input: &str) -> Option<JumpTarget> {
+    let (word, name) = input.trim().split_once(' ')?;
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return None;
+    }
+    match word {
+        "ctx" => Some(JumpTarget::Account(name)),
+        "region" => Some(JumpTarget::Region(name)),
+        _ => None,
+    }
 }
 
 /// Candidates whose text contains `input` (case-insensitive); exact and prefix matches

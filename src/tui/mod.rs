@@ -18,8 +18,10 @@ mod logs;
 pub mod modal;
 pub mod msg;
 pub mod panes;
+pub mod places;
 mod plugin_runs;
 mod recover_runs;
+mod route;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -154,8 +156,79 @@ pub async fn run(
         account_error: None,
         endpoint: aws.endpoint.clone(),
     };
+    let state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
+    let guard = TerminalGuard::enter()?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let runner = EffectRunner::new(aws, ops, settings, tx);
+    drive(state, guard, runner, rx).await
+}
+
+/// Opens the console on several places (`--region a,b|all`, `--profile a,b`, `[fleet]`):
+/// every connected place with its clients, its account name, id and region and its
+/// marks; `failed` are the places that could not be connected (each pane lists them).
+pub async fn run_places(
+    targets: Vec<crate::aws::fleet::FleetTarget>,
+    failed: Vec<crate::aws::fleet::PlaceFailure>,
+    settings: Settings,
+    opts: &ConsoleOptions,
+) -> Result<()> {
+    let header = HeaderInfo {
+        profile: opts.profile.clone(),
+        region: String::new(),
+        account: None,
+        account_error: None,
+        endpoint: targets.first().and_then(|t| t.aws.endpoint.clone()),
+    };
     let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
-    let mut guard = TerminalGuard::enter()?;
+    state.places = places::Places {
+        all: targets
+            .iter()
+            .map(|t| places::PlaceInfo {
+                account: t.place.account.clone(),
+                account_id: t.place.account_id.clone(),
+                region: t.place.region.clone(),
+                production: t.place.marks.production,
+                read_only: t.place.marks.read_only,
+            })
+            .collect(),
+        failed: failed.iter().map(failure_line).collect(),
+        ..places::Places::default()
+    };
+    let runs = targets
+        .iter()
+        .map(|t| {
+            let s = crate::ops::session::place_settings(&settings, t);
+            (t.aws.clone(), t.ops.clone(), s, Some(t.identity.clone()))
+        })
+        .collect();
+    let guard = TerminalGuard::enter()?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let runner = EffectRunner::for_places(runs, settings, tx);
+    drive(state, guard, runner, rx).await
+}
+
+/// `account prod (123456789012) · eu-west-1: what went wrong`
+fn failure_line(f: &crate::aws::fleet::PlaceFailure) -> String {
+    let id = f
+        .account_id
+        .as_ref()
+        .map(|id| format!(" ({id})"))
+        .unwrap_or_default();
+    let region = f
+        .region
+        .as_ref()
+        .map(|r| format!(" · {r}"))
+        .unwrap_or_default();
+    format!("account {}{id}{region}: {}", f.account, f.error)
+}
+
+/// Runs the console until the user quits: the first loads, then the event loop.
+async fn drive(
+    mut state: AppState,
+    mut guard: TerminalGuard,
+    mut runner: EffectRunner,
+    mut rx: mpsc::UnboundedReceiver<msg::Msg>,
+) -> Result<()> {
     if let Ok(size) = guard.terminal.size() {
         update::update(
             &mut state,
@@ -165,12 +238,10 @@ pub async fn run(
             },
         );
     }
-    let (tx, mut rx) = mpsc::unbounded_channel();
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));
     let mut plugins = plugin_runs::PluginRuns::new();
     spawn_input(input_tx, stop.clone(), plugins.input_paused());
-    let mut runner = EffectRunner::new(aws, ops, settings, tx);
     runner.run_all(update::init(&mut state));
     let result = event_loop(
         &mut guard,

@@ -33,6 +33,11 @@ pub enum Planned {
 
 #[derive(Debug, Clone)]
 pub enum Msg {
+    /// A console on several places: one place's answer to a pane's listing.
+    Placed {
+        place: usize,
+        msg: Box<Msg>,
+    },
     Identity(Result<CallerIdentity, String>),
     /// One cluster's services while the rest are still loading.
     ServicesPart {

@@ -16,7 +16,7 @@ use super::modal::{ModalKind, Stage};
 use super::msg::{Event, Msg};
 use super::panes::orphans::OrphanRow;
 use super::panes::snapshots::Unique;
-use super::panes::{ListOps, LoadState, Progress};
+use super::panes::{ListOps, LoadState, Progress, Row as ListRow};
 use crate::analysis::health::Steadiness;
 use crate::model::ResourceKind;
 
@@ -26,7 +26,7 @@ pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
 /// The loads to start when the console opens: every pane fills in the background.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
-    vec![
+    let effects = vec![
         Effect::LoadIdentity,
         Effect::LoadServices {
             generation: state.services.loader.start(now),
@@ -37,10 +37,16 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         Effect::LoadOrphans {
             generation: state.orphans.loader.start(now),
         },
-    ]
+    ];
+    super::route::route(state, effects)
 }
 
 pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
+    let effects = update_inner(state, event);
+    super::route::route(state, effects)
+}
+
+fn update_inner(state: &mut AppState, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) => on_key(state, &key),
         Event::Msg(msg) => on_msg(state, msg),
@@ -155,6 +161,13 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Redeploy => return flows::request_redeploy(state),
         Action::Cleanup => return flows::request_cleanup(state),
         Action::RestoreUser => return flows::request_restore(state),
+        Action::Exec | Action::PortForward if state.places.is_fleet() => {
+            state.message = Some(
+                "exec and port forwards need a console on one place: open ecsnap with one \
+                 --profile and one --region"
+                    .into(),
+            );
+        }
         Action::Exec => return flows::hands_on::request_exec(state),
         Action::PortForward => return flows::hands_on::request_port_forward(state),
         Action::StopTask => return flows::hands_on::request_stop(state),
@@ -187,15 +200,23 @@ fn go_pane(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
         // The Tasks pane shows the service selected in Services.
         if let Some(row) = state.services.list.selected_row() {
             let target = (row.service.cluster.clone(), row.service.name.clone());
-            return load_tasks_of(state, target);
+            let place = row.place;
+            return load_tasks_of(state, target, place);
         }
     }
     Vec::new()
 }
 
-fn load_tasks_of(state: &mut AppState, target: (String, String)) -> Vec<Effect> {
-    let fresh = state.tasks.target.as_ref() != Some(&target) || !state.tasks.loader.loaded_once;
+fn load_tasks_of(
+    state: &mut AppState,
+    target: (String, String),
+    place: Option<usize>,
+) -> Vec<Effect> {
+    let fresh = state.tasks.target.as_ref() != Some(&target)
+        || state.tasks_place != place
+        || !state.tasks.loader.loaded_once;
     state.tasks.retarget(target.clone());
+    state.tasks_place = place;
     if !fresh && !matches!(state.tasks.loader.state, LoadState::Failed { .. }) {
         return Vec::new();
     }
@@ -206,9 +227,14 @@ fn load_tasks_of(state: &mut AppState, target: (String, String)) -> Vec<Effect> 
     }]
 }
 
-fn load_detail_of(state: &mut AppState, target: (String, String)) -> Vec<Effect> {
+fn load_detail_of(
+    state: &mut AppState,
+    target: (String, String),
+    place: Option<usize>,
+) -> Vec<Effect> {
     state.detail.retarget(target.clone());
-    let Some(service) = state.services.find(&target.0, &target.1) else {
+    state.detail_place = place;
+    let Some(service) = state.services.find_at(place, &target.0, &target.1) else {
         state.message = Some(format!(
             "{}/{} is not among the loaded services",
             target.0, target.1
@@ -230,8 +256,9 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 return Vec::new();
             };
             let target = (row.service.cluster.clone(), row.service.name.clone());
+            let place = row.place;
             state.pane = PaneId::Tasks;
-            load_tasks_of(state, target)
+            load_tasks_of(state, target, place)
         }
         PaneId::Tasks => open_detail(state),
         PaneId::Snapshots => {
@@ -271,9 +298,10 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     let Some(target) = state.service_in_view() else {
         return Vec::new();
     };
+    let place = state.place_in_view();
     state.detail_from = state.pane;
     state.pane = PaneId::Detail;
-    load_detail_of(state, target)
+    load_detail_of(state, target, place)
 }
 
 fn back(state: &mut AppState) {
@@ -379,6 +407,10 @@ fn on_jump_key(
             if let Some(target) = exact.or(matches.get(choice)).cloned() {
                 return jump_to(state, target);
             }
+            // `ctx NAME` / `region R` that names no known place: say which are known.
+            if let Some(target) = jump::place_switch(&input) {
+                return jump_to(state, target);
+            }
             state.message = Some(format!(
                 "no cluster, service or user matches {:?}",
                 input.trim()
@@ -431,17 +463,31 @@ fn jump_to(state: &mut AppState, target: JumpTarget) -> Vec<Effect> {
                 state.services.cluster_scope = None;
                 state.services.apply_scope();
             }
-            let key = format!("{cluster}/{service}");
+            // Over several places the first place that has it (its key names the place).
+            let key = state
+                .services
+                .list
+                .rows
+                .iter()
+                .find(|r| r.service.cluster == cluster && r.service.name == service)
+                .map_or_else(|| format!("{cluster}/{service}"), ListRow::key);
             if !state.services.list.select_key(&key) {
                 state.services.list.set_filter(String::new());
                 state.services.list.select_key(&key);
             }
             state.pane = PaneId::Tasks;
-            load_tasks_of(state, (cluster, service))
+            let place = state.services.list.selected_row().and_then(|r| r.place);
+            load_tasks_of(state, (cluster, service), place)
         }
         JumpTarget::User(repo, user) => {
             let s = &mut state.snapshots;
-            let key = format!("{repo}/{user}");
+            // Over several places the first place that has the user (its key names it).
+            let key = s
+                .users
+                .rows
+                .iter()
+                .find(|u| u.group.repository == repo && u.group.user.as_deref() == Some(&user))
+                .map_or_else(|| format!("{repo}/{user}"), ListRow::key);
             if !s.users.select_key(&key) {
                 s.users.set_filter(String::new());
                 s.users.select_key(&key);
@@ -451,6 +497,8 @@ fn jump_to(state: &mut AppState, target: JumpTarget) -> Vec<Effect> {
             state.pane = PaneId::Snapshots;
             Vec::new()
         }
+        JumpTarget::Account(a) => super::route::switch(state, Some(a), None),
+        JumpTarget::Region(r) => super::route::switch(state, None, Some(r)),
     }
 }
 
@@ -481,7 +529,7 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
             None => Vec::new(),
         },
         PaneId::Detail => match state.detail.target.clone() {
-            Some(t) => load_detail_of(state, t),
+            Some(t) => load_detail_of(state, t, state.detail_place),
             None => Vec::new(),
         },
         PaneId::Snapshots => vec![Effect::LoadSnapshots {
@@ -534,9 +582,9 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
             generation: state.services.loader.start(now),
         });
     }
-    let shown_rolling = |target: Option<&(String, String)>| {
+    let shown_rolling = |target: Option<&(String, String)>, place: Option<usize>| {
         target
-            .and_then(|(c, s)| state.services.find(c, s))
+            .and_then(|(c, s)| state.services.find_at(place, c, s))
             .is_some_and(|s| crate::analysis::health::steadiness(s) == Steadiness::Rolling)
     };
     let pane = state.pane;
@@ -544,11 +592,11 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
         PaneId::Services => return effects,
         PaneId::Tasks => (
             &state.tasks.loader.state,
-            shown_rolling(state.tasks.target.as_ref()),
+            shown_rolling(state.tasks.target.as_ref(), state.tasks_place),
         ),
         PaneId::Detail => (
             &state.detail.loader.state,
-            shown_rolling(state.detail.target.as_ref()),
+            shown_rolling(state.detail.target.as_ref(), state.detail_place),
         ),
         PaneId::Snapshots => (&state.snapshots.loader.state, false),
         PaneId::Orphans => (&state.orphans.loader.state, false),
@@ -567,6 +615,7 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
 fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let now = state.now;
     match msg {
+        Msg::Placed { place, msg } => return super::route::on_placed(state, place, *msg),
         Msg::Identity(result) => match result {
             Ok(id) => {
                 state.settings.apply_account(&id.account);

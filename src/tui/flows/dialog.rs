@@ -74,7 +74,8 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
                     w.task_definition.clone(),
                 );
                 let mut effects = vec![Effect::CancelAction];
-                effects.extend(rollback_of(state, c, s, td));
+                let place = state.action_place;
+                effects.extend(rollback_of(state, (c, s), td, place));
                 effects
             }
             ModalKind::Wait(_) => {
@@ -296,7 +297,7 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
 /// Moves the open dialog along; answers for another (closed) dialog are dropped.
 pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let now = state.now;
-    let production = state.settings.production;
+    let production = state.production_at(state.action_place);
     let Some(modal) = state.modal.as_mut() else {
         return Vec::new();
     };

@@ -20,11 +20,33 @@ use crate::ops::cleanup::Selection;
 use crate::ops::guard::read_only_reason;
 
 fn open(state: &mut AppState, kind: ModalKind) -> u64 {
+    // Over several places the dialog acts where the selected row is, with its marks.
+    open_at(state, kind, state.place_in_view())
+}
+
+/// Opens a dialog that acts in `place` (several places; `None` with one).
+fn open_at(state: &mut AppState, kind: ModalKind, place: Option<usize>) -> u64 {
     state.action_generation += 1;
     let generation = state.action_generation;
-    let read_only = read_only_reason(&state.settings).map(|r| r.0);
+    state.action_place = place;
+    let read_only = read_only_at(state, state.action_place);
     state.modal = Some(Modal::new(generation, read_only, kind));
     generation
+}
+
+/// Why an action in `place` is refused as read-only (the place's account marks over
+/// several places, the settings' otherwise), if it is.
+fn read_only_at(state: &AppState, place: Option<usize>) -> Option<String> {
+    let mut settings = state.settings.clone();
+    settings.read_only = state.read_only_at(place);
+    let reason = read_only_reason(&settings).map(|r| r.0);
+    match place.and_then(|i| state.places.all.get(i)) {
+        Some(p) if p.read_only && !state.settings.read_only => Some(format!(
+            "account {} ({}) is marked read_only in the config",
+            p.account, p.account_id
+        )),
+        _ => reason,
+    }
 }
 
 /// `R`: the rollback picker for the service in view.
@@ -35,7 +57,7 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
     };
     let Some(current) = state
         .services
-        .find(&cluster, &service)
+        .find_at(state.place_in_view(), &cluster, &service)
         .map(|s| crate::ops::running_task_definition(s).to_string())
     else {
         state.message = Some(format!(
@@ -43,16 +65,21 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
         ));
         return Vec::new();
     };
-    rollback_of(state, cluster, service, current)
+    let place = state.place_in_view();
+    rollback_of(state, (cluster, service), current, place)
 }
 
 /// A service whose deployments another controller owns (CodeDeploy, external) is not
 /// rolled back or redeployed through ECS: the reason goes to the status line, and nothing
 /// is opened or sent.
-fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, action: &str) -> bool {
+fn refused_by_controller(
+    state: &mut AppState,
+    (cluster, service, place): (&str, &str, Option<usize>),
+    action: &str,
+) -> bool {
     let refusal = state
         .services
-        .find(cluster, service)
+        .find_at(place, cluster, service)
         .and_then(|s| crate::ops::controller_refusal(s, action));
     match refusal {
         Some(e) => {
@@ -63,17 +90,19 @@ fn refused_by_controller(state: &mut AppState, cluster: &str, service: &str, act
     }
 }
 
+/// The rollback picker of `service` in `place` (the selected row's, or the place of the
+/// rollout that failed).
 pub(super) fn rollback_of(
     state: &mut AppState,
-    cluster: String,
-    service: String,
+    (cluster, service): (String, String),
     current: String,
+    place: Option<usize>,
 ) -> Vec<Effect> {
-    if refused_by_controller(state, &cluster, &service, "roll back") {
+    if refused_by_controller(state, (&cluster, &service, place), "roll back") {
         return Vec::new();
     }
     let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
-    let generation = open(state, ModalKind::Rollback(modal));
+    let generation = open_at(state, ModalKind::Rollback(modal), place);
     vec![Effect::LoadRevisions {
         generation,
         cluster,
@@ -88,7 +117,8 @@ pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
         state.message = Some("select a service to redeploy".into());
         return Vec::new();
     };
-    if refused_by_controller(state, &cluster, &service, "redeploy") {
+    let place = state.place_in_view();
+    if refused_by_controller(state, (&cluster, &service, place), "redeploy") {
         return Vec::new();
     }
     let generation = open(
@@ -161,7 +191,35 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let generation = open(state, ModalKind::Cleanup(CleanupModal::new(asked)));
+    // Over several places a cleanup acts in one place: the place of what was marked.
+    let mut places: Vec<usize> = match state.pane {
+        PaneId::Orphans => selection
+            .volumes
+            .iter()
+            .chain(&selection.snapshots)
+            .filter_map(|id| state.orphans.place_of.get(id).copied())
+            .collect(),
+        // The tags list holds the selected user's tags: one place.
+        _ => state
+            .snapshots
+            .users
+            .selected_row()
+            .and_then(|u| u.place)
+            .into_iter()
+            .collect(),
+    };
+    places.sort_unstable();
+    places.dedup();
+    if state.places.is_fleet() && places.len() > 1 {
+        state.message = Some(format!(
+            "the marked orphans are in {} places: a cleanup acts in one account and region \
+             — mark in one place, or switch to one with :ctx NAME or :region R first",
+            places.len()
+        ));
+        return Vec::new();
+    }
+    let place = places.first().copied();
+    let generation = open_at(state, ModalKind::Cleanup(CleanupModal::new(asked)), place);
     vec![Effect::PlanCleanup {
         generation,
         selection,

@@ -116,6 +116,10 @@ pub struct OrphansPane {
     pub lineage_for: Option<String>,
     pub lineage: Option<Lineage>,
     pub lineage_loader: Loader,
+    /// Over several places: each place's report as it last answered, and the place of
+    /// each orphan's (and skipped resource's) id.
+    pub placed: std::collections::BTreeMap<usize, OrphanReport>,
+    pub place_of: std::collections::BTreeMap<String, usize>,
 }
 
 impl Default for OrphansPane {
@@ -128,6 +132,8 @@ impl Default for OrphansPane {
             lineage_for: None,
             lineage: None,
             lineage_loader: Loader::default(),
+            placed: std::collections::BTreeMap::new(),
+            place_of: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -139,6 +145,43 @@ impl OrphansPane {
         self.lineage = None;
         self.lineage_loader.generation += 1;
         self.lineage_loader.state = super::LoadState::Idle;
+    }
+
+    /// Over several places: replaces one place's report (the others stay).
+    pub fn set_place(&mut self, place: usize, report: OrphanReport) {
+        self.placed.insert(place, report);
+        self.rebuild_placed();
+    }
+
+    /// Over several places: keeps only the places `keep` says are in view.
+    pub fn retain_places(&mut self, keep: impl Fn(usize) -> bool) {
+        self.placed.retain(|p, _| keep(*p));
+        self.rebuild_placed();
+    }
+
+    /// Totals per place, in place order (several places).
+    pub fn place_totals(&self) -> Vec<(usize, OrphanTotals)> {
+        self.placed.iter().map(|(p, r)| (*p, r.totals())).collect()
+    }
+
+    fn rebuild_placed(&mut self) {
+        let mut all = OrphanReport::default();
+        self.place_of.clear();
+        for (p, r) in &self.placed {
+            for v in &r.volumes {
+                self.place_of.insert(v.volume.id.clone(), *p);
+            }
+            for s in &r.snapshots {
+                self.place_of.insert(s.snapshot.id.clone(), *p);
+            }
+            for s in &r.skipped {
+                self.place_of.insert(s.id.clone(), *p);
+            }
+            all.volumes.extend(r.volumes.iter().cloned());
+            all.snapshots.extend(r.snapshots.iter().cloned());
+            all.skipped.extend(r.skipped.iter().cloned());
+        }
+        self.set_report(all);
     }
 
     pub fn set_report(&mut self, report: OrphanReport) {

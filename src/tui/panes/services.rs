@@ -14,15 +14,28 @@ pub const SORT_COLUMNS: &[&str] = &[
 pub struct ServiceRow {
     pub service: Service,
     pub steadiness: Steadiness,
-    /// `cluster/name`, computed once (sorting compares it).
+    /// `cluster/name` (`place:cluster/name` over several places), computed once (sorting
+    /// compares it).
     key: String,
+    /// The place it was loaded from (a console on several places).
+    pub place: Option<usize>,
 }
 
 impl ServiceRow {
     pub fn new(service: Service) -> Self {
+        Self::at(service, None)
+    }
+
+    /// A row of a service loaded from `place`.
+    pub fn at(service: Service, place: Option<usize>) -> Self {
+        let name = format!("{}/{}", service.cluster, service.name);
         Self {
             steadiness: steadiness(&service),
-            key: format!("{}/{}", service.cluster, service.name),
+            key: match place {
+                Some(p) => format!("{p}:{name}"),
+                None => name,
+            },
+            place,
             service,
         }
     }
@@ -84,6 +97,10 @@ pub struct ServicesPane {
     pub loader: Loader,
     /// Every service loaded, before the cluster scope narrows them.
     pub all: Vec<Service>,
+    /// The place of each of `all` (several places), `None` with one place.
+    pub all_at: Vec<Option<usize>>,
+    /// Over several places: each place's services as it last answered.
+    pub placed: std::collections::BTreeMap<usize, Vec<Service>>,
     /// Show one cluster only (set with `:` jump).
     pub cluster_scope: Option<String>,
 }
@@ -94,6 +111,8 @@ impl Default for ServicesPane {
             list: ListPane::new(SORT_COLUMNS),
             loader: Loader::default(),
             all: Vec::new(),
+            all_at: Vec::new(),
+            placed: std::collections::BTreeMap::new(),
             cluster_scope: None,
         }
     }
@@ -101,7 +120,31 @@ impl Default for ServicesPane {
 
 impl ServicesPane {
     pub fn set_services(&mut self, services: Vec<Service>) {
+        self.all_at = vec![None; services.len()];
         self.all = services;
+        self.apply_scope();
+    }
+
+    /// Over several places: replaces one place's services (the others stay).
+    pub fn set_place(&mut self, place: usize, services: Vec<Service>) {
+        self.placed.insert(place, services);
+        self.rebuild_placed();
+    }
+
+    /// Over several places: keeps only the places `keep` says are in view.
+    pub fn retain_places(&mut self, keep: impl Fn(usize) -> bool) {
+        self.placed.retain(|p, _| keep(*p));
+        self.rebuild_placed();
+    }
+
+    fn rebuild_placed(&mut self) {
+        self.all.clear();
+        self.all_at.clear();
+        for (p, services) in &self.placed {
+            self.all.extend(services.iter().cloned());
+            self.all_at
+                .extend(std::iter::repeat_n(Some(*p), services.len()));
+        }
         self.apply_scope();
     }
 
@@ -116,15 +159,16 @@ impl ServicesPane {
                 .replace_rows(|r| r.service.cluster == cluster, rows);
         }
         self.all.extend(services);
+        self.all_at = vec![None; self.all.len()];
     }
 
     pub fn apply_scope(&mut self) {
         let rows = self
             .all
             .iter()
-            .filter(|s| self.cluster_scope.as_ref().is_none_or(|c| &s.cluster == c))
-            .cloned()
-            .map(ServiceRow::new)
+            .zip(&self.all_at)
+            .filter(|(s, _)| self.cluster_scope.as_ref().is_none_or(|c| &s.cluster == c))
+            .map(|(s, p)| ServiceRow::at(s.clone(), *p))
             .collect();
         self.list.set_rows(rows);
     }
@@ -133,6 +177,15 @@ impl ServicesPane {
         self.all
             .iter()
             .find(|s| s.cluster == cluster && s.name == name)
+    }
+
+    /// The service named, loaded from `place` (`None`: the one place).
+    pub fn find_at(&self, place: Option<usize>, cluster: &str, name: &str) -> Option<&Service> {
+        self.all
+            .iter()
+            .zip(&self.all_at)
+            .find(|(s, p)| **p == place && s.cluster == cluster && s.name == name)
+            .map(|(s, _)| s)
     }
 
     pub fn clusters(&self) -> Vec<String> {

@@ -15,6 +15,8 @@ pub struct UserRow {
     pub group: UserTags,
     /// `group.total_bytes()`, computed once.
     pub total_bytes: i64,
+    /// The place it was loaded from (a console on several places).
+    pub place: Option<usize>,
 }
 
 impl UserRow {
@@ -32,9 +34,17 @@ pub fn user_key(group: &UserTags) -> String {
     )
 }
 
+/// `key` prefixed with the place over several places (`place:key`).
+fn placed_key(place: Option<usize>, key: String) -> String {
+    match place {
+        Some(p) => format!("{p}:{key}"),
+        None => key,
+    }
+}
+
 impl Row for UserRow {
     fn key(&self) -> String {
-        user_key(&self.group)
+        placed_key(self.place, user_key(&self.group))
     }
 
     fn haystack(&self) -> String {
@@ -66,11 +76,16 @@ impl Row for UserRow {
 pub struct TagRow {
     pub repository: String,
     pub entry: TagEntry,
+    /// The place of its user (a console on several places).
+    pub place: Option<usize>,
 }
 
 impl Row for TagRow {
     fn key(&self) -> String {
-        format!("{}:{}", self.repository, self.entry.tag)
+        placed_key(
+            self.place,
+            format!("{}:{}", self.repository, self.entry.tag),
+        )
     }
 
     fn haystack(&self) -> String {
@@ -89,6 +104,26 @@ impl Row for TagRow {
             1 => by(b.size_bytes, a.size_bytes).then_with(newest),
             _ => by(&a.tag, &b.tag),
         }
+    }
+}
+
+/// Named users, tags and their bytes (a pane's or one place's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SnapshotTotals {
+    pub users: usize,
+    pub tags: usize,
+    pub bytes: i64,
+}
+
+impl SnapshotTotals {
+    fn of<'a>(groups: impl Iterator<Item = &'a UserTags>) -> Self {
+        let mut t = Self::default();
+        for g in groups {
+            t.users += usize::from(g.user.is_some());
+            t.tags += g.tags.len();
+            t.bytes += g.total_bytes();
+        }
+        t
     }
 }
 
@@ -115,6 +150,11 @@ pub struct SnapshotsPane {
     tags_for: Option<String>,
     /// Each repository's lifecycle policy, judged (loaded after the tags).
     pub lifecycle: super::lifecycle::LifecyclePane,
+    /// The one place in view over several places (its lifecycle policies are shown);
+    /// `None` with several in view, or with one place.
+    pub place: Option<usize>,
+    /// Over several places: each place's users and tags as it last answered.
+    pub placed: BTreeMap<usize, Vec<UserTags>>,
 }
 
 impl Default for SnapshotsPane {
@@ -129,6 +169,8 @@ impl Default for SnapshotsPane {
             unique_for: None,
             tags_for: None,
             lifecycle: super::lifecycle::LifecyclePane::default(),
+            place: None,
+            placed: BTreeMap::new(),
         }
     }
 }
@@ -167,16 +209,55 @@ impl SnapshotsPane {
     }
 
     pub fn set_groups(&mut self, groups: Vec<UserTags>) {
+        self.set_rows(groups.into_iter().map(|g| (None, g)).collect());
+    }
+
+    fn set_rows(&mut self, groups: Vec<(Option<usize>, UserTags)>) {
         self.users.set_rows(
             groups
                 .into_iter()
-                .map(|group| UserRow {
+                .map(|(place, group)| UserRow {
                     total_bytes: group.total_bytes(),
                     group,
+                    place,
                 })
                 .collect(),
         );
         self.sync_tags();
+    }
+
+    /// Over several places: replaces one place's users and tags (the others stay).
+    pub fn set_place(&mut self, place: usize, groups: Vec<UserTags>) {
+        self.placed.insert(place, groups);
+        self.rebuild_placed();
+    }
+
+    /// Over several places: keeps only the places `keep` says are in view.
+    pub fn retain_places(&mut self, keep: impl Fn(usize) -> bool) {
+        self.placed.retain(|p, _| keep(*p));
+        self.rebuild_placed();
+    }
+
+    fn rebuild_placed(&mut self) {
+        let rows = self
+            .placed
+            .iter()
+            .flat_map(|(p, groups)| groups.iter().map(|g| (Some(*p), g.clone())))
+            .collect();
+        self.set_rows(rows);
+    }
+
+    /// Users, tags and bytes per place, in place order (several places).
+    pub fn place_totals(&self) -> Vec<(usize, SnapshotTotals)> {
+        self.placed
+            .iter()
+            .map(|(p, groups)| (*p, SnapshotTotals::of(groups.iter())))
+            .collect()
+    }
+
+    /// Users, tags and bytes of every row.
+    pub fn totals(&self) -> SnapshotTotals {
+        SnapshotTotals::of(self.users.rows.iter().map(|u| &u.group))
     }
 
     /// Shows the tags of the selected user.
@@ -191,6 +272,7 @@ impl SnapshotsPane {
                     .map(|entry| TagRow {
                         repository: u.group.repository.clone(),
                         entry: entry.clone(),
+                        place: u.place,
                     })
                     .collect()
             })
@@ -215,14 +297,14 @@ impl SnapshotsPane {
             .users
             .rows
             .iter()
-            .filter(|u| u.group.repository == repo)
+            .filter(|u| u.group.repository == repo && u.place == user.place)
             .flat_map(|u| &u.group.tags)
             .map(|t| t.digest.clone())
             .filter(|d| !mine.contains(d))
             .collect();
         others.sort();
         others.dedup();
-        Some((user_key(&user.group), repo, mine, others))
+        Some((user.key(), repo, mine, others))
     }
 
     /// Every user name, for `:` jumps.

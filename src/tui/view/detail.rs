@@ -21,10 +21,9 @@ const MAX_EVENTS: usize = 8;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.detail;
-    let name = pane
-        .target
-        .as_ref()
-        .map_or_else(String::new, |(c, s)| format!("{c}/{s}"));
+    let name = pane.target.as_ref().map_or_else(String::new, |(c, s)| {
+        format!("{c}/{s}{}", state.places.suffix(state.detail_place))
+    });
     let mut title = vec![Span::styled(format!(" Detail of {name}"), theme.bold())];
     if let LoadState::Loading { .. } = pane.loader.state {
         title.push(Span::styled(
@@ -53,7 +52,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let Some((cluster, name)) = &pane.target else {
         return vec![Line::raw("No service chosen.")];
     };
-    let Some(service) = state.services.find(cluster, name) else {
+    let Some(service) = state.services.find_at(state.detail_place, cluster, name) else {
         return vec![Line::styled(
             "This service is not among the loaded services.",
             theme.warn(),

@@ -11,31 +11,23 @@ const WIDE: u16 = 110;
 
 pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
     let wide = width >= WIDE;
-    let h = &state.header;
     let sep = || Span::styled(" │ ", theme.dim());
-    let mut spans = vec![
-        Span::styled(" ecsnap", theme.bold()),
-        sep(),
-        Span::raw(format!(
-            "{}{}",
-            if wide { "profile " } else { "" },
-            h.profile.as_deref().unwrap_or("default")
-        )),
-        sep(),
-        Span::raw(h.region.clone()),
-        sep(),
-    ];
-    let account_label = if wide { "account " } else { "" };
-    match (&h.account, &h.account_error) {
-        (Some(a), _) => spans.push(Span::raw(format!("{account_label}{a}"))),
-        (None, Some(_)) => spans.push(Span::styled("account ? (sts failed)", theme.warn())),
-        (None, None) => spans.push(Span::styled("account …", theme.dim())),
-    }
-    if state.settings.read_only {
+    let mut spans = vec![Span::styled(" ecsnap", theme.bold()), sep()];
+    let (read_only, production) = if state.places.is_fleet() {
+        places_spans(state, &mut spans, theme);
+        (
+            state.settings.read_only || state.places.read_only_in_view(),
+            state.settings.production || state.places.production_in_view(),
+        )
+    } else {
+        one_place_spans(state, wide, &mut spans, theme);
+        (state.settings.read_only, state.settings.production)
+    };
+    if read_only {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" READ-ONLY ", theme.badge()));
     }
-    if state.settings.production {
+    if production {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" PRODUCTION ", theme.production()));
     }
@@ -63,4 +55,54 @@ pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> 
         ));
     }
     Line::from(spans)
+}
+
+/// Several places: how many accounts and regions are in view (one place: which), and how
+/// many places could not be reached.
+fn places_spans(state: &AppState, spans: &mut Vec<Span<'static>>, theme: Theme) {
+    let p = &state.places;
+    let view = p.in_view();
+    if let [one] = view[..] {
+        let place = &p.all[one];
+        spans.push(Span::raw(format!(
+            "{} ({}) · {}",
+            place.account, place.account_id, place.region
+        )));
+    } else {
+        let (accounts, regions) = p.counts_in_view();
+        spans.push(Span::raw(format!(
+            "{} · {}",
+            crate::tui::route::count(accounts, "account"),
+            crate::tui::route::count(regions, "region")
+        )));
+    }
+    if !p.failed.is_empty() {
+        spans.push(Span::styled(" │ ", theme.dim()));
+        spans.push(Span::styled(
+            format!("✗ {} unreachable", p.failed.len()),
+            theme.bad(),
+        ));
+    }
+}
+
+/// One place: the profile, the region and the account.
+fn one_place_spans(state: &AppState, wide: bool, spans: &mut Vec<Span<'static>>, theme: Theme) {
+    let h = &state.header;
+    let sep = || Span::styled(" │ ", theme.dim());
+    spans.extend([
+        Span::raw(format!(
+            "{}{}",
+            if wide { "profile " } else { "" },
+            h.profile.as_deref().unwrap_or("default")
+        )),
+        sep(),
+        Span::raw(h.region.clone()),
+        sep(),
+    ]);
+    let account_label = if wide { "account " } else { "" };
+    match (&h.account, &h.account_error) {
+        (Some(a), _) => spans.push(Span::raw(format!("{account_label}{a}"))),
+        (None, Some(_)) => spans.push(Span::styled("account ? (sts failed)", theme.warn())),
+        (None, None) => spans.push(Span::styled("account …", theme.dim())),
+    }
 }

@@ -18,6 +18,10 @@ const MAX_LINES: usize = 6;
 fn lines(state: &AppState, theme: Theme) -> Option<(String, Vec<Line<'static>>)> {
     let pane = &state.snapshots;
     let user = pane.users.selected_row()?;
+    // Over several places the policies are those of the one place in view only.
+    if user.place.is_some() && user.place != pane.place {
+        return None;
+    }
     let repo = user.group.repository.clone();
     let who = user.user_label().to_string();
     let life = &pane.lifecycle;

@@ -41,7 +41,14 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
             theme.badge(),
         ));
     }
-    if state.settings.production {
+    // Over several places: where this acts, first.
+    if let Some(p) = state.action_place.and_then(|i| state.places.all.get(i)) {
+        out.push(Line::styled(
+            format!("In account {} ({}) · {}", p.account, p.account_id, p.region),
+            theme.bold(),
+        ));
+    }
+    if state.production_at(state.action_place) {
         out.push(Line::styled(
             "PRODUCTION — a typed confirmation is asked",
             theme.production(),

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{ListTable, content_widths, fit_text, header_for, lengths, load_area, title};
+use super::table::{Columns, ListTable, fit_text, lengths, load_area, place_failures, title};
 use crate::model::Skipped;
 use crate::tui::app::AppState;
 use crate::tui::panes::orphans::OrphanRow;
@@ -75,6 +75,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let block = Block::bordered().title(title("Orphans", &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
+    let inner = place_failures(frame, inner, state, crate::tui::app::PaneId::Orphans, theme);
     let Some(rest) = load_area(
         frame,
         inner,
@@ -86,20 +87,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     ) else {
         return;
     };
-    let [totals, list] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(rest);
-    if let Some(t) = pane.totals {
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![Span::styled(
-                format!(
-                    "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month · UNATT. = seen \
-                     unattached by ecsnap (? = first seen now)",
-                    t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
-                ),
-                theme.bold(),
-            )])),
-            totals,
-        );
-    }
+    let placed = state.places.many_in_view();
+    let lines = totals_lines(state, placed, theme);
+    let totals_h = u16::try_from(lines.len()).unwrap_or(1).max(1);
+    let [totals, list] =
+        Layout::vertical([Constraint::Length(totals_h), Constraint::Fill(1)]).areas(rest);
+    frame.render_widget(Paragraph::new(lines), totals);
     if pane.list.rows.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
@@ -110,14 +103,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         );
     } else {
         let now = state.now;
-        let texts: Vec<Vec<String>> = pane.list.visible_rows().map(|r| cells(r, now)).collect();
+        let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
+        let row_texts = |r: &OrphanRow| {
+            let mut t = Vec::new();
+            if placed {
+                let (account, region) = state.places.label(pane.place_of.get(r.id()).copied());
+                t.extend([account, region]);
+            }
+            t.extend(cells(r, now));
+            t
+        };
+        let texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
         // The ListTable's selection symbol, marker and their gap take 3 columns.
         let available = usize::from(list.width).saturating_sub(3);
-        let widths = content_widths(&HEADER, &texts, &MIN_WIDTHS, &GIVE_ORDER, available);
-        let header: Vec<String> = (0..HEADER.len())
-            .map(|i| header_for(HEADER[i], SHORT[i], widths[i]))
-            .collect();
+        let widths = columns.widths(&texts, available);
+        let header = columns.header_texts(&widths);
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let id_col = columns.lead + 1;
         ListTable {
             list: &pane.list,
             header: &header,
@@ -126,16 +128,57 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             focused: true,
         }
         .render(frame, list, theme, |r: &OrphanRow| {
-            cells(r, now)
+            row_texts(r)
                 .iter()
                 .enumerate()
-                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == 1)))
+                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
                 .collect()
         });
     }
     if skipped_h > 0 {
-        draw_skipped(frame, bottom, &pane.skipped, theme);
+        draw_skipped(frame, bottom, state, theme);
     }
+}
+
+/// The totals: over several places one line per account and region in view, then the
+/// overall line.
+fn totals_lines(state: &AppState, placed: bool, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = if placed {
+        place_totals_lines(state, theme)
+    } else {
+        Vec::new()
+    };
+    if let Some(t) = state.orphans.totals {
+        lines.push(Line::from(vec![Span::styled(
+            format!(
+                "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month · UNATT. = seen \
+                 unattached by ecsnap (? = first seen now)",
+                t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
+            ),
+            theme.bold(),
+        )]));
+    }
+    lines
+}
+
+/// Over several places: one line of totals per account and region in view.
+fn place_totals_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    state
+        .orphans
+        .place_totals()
+        .into_iter()
+        .filter(|(p, _)| state.places.shows(*p))
+        .map(|(p, t)| {
+            let (account, region) = state.places.label(Some(p));
+            Line::from(vec![
+                Span::styled(format!("{account} · {region}: "), theme.dim()),
+                Span::raw(format!(
+                    "{} volumes, {} snapshots · {} GiB · ${:.2}/month",
+                    t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
+                )),
+            ])
+        })
+        .collect()
 }
 
 /// The Orphans detail's lines: the lineage, or that it is loading or failed; none when
@@ -171,17 +214,35 @@ fn unattached_cell(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> String 
 }
 
 /// What was skipped and why, under the orphans.
-fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: Theme) {
+fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     const HEADER: [&str; 4] = ["KIND", "ID", "SIZE", "SKIPPED BECAUSE"];
+    let skipped: &[Skipped] = &state.orphans.skipped;
+    // Over several places ACCOUNT and REGION lead (they give way after the reason and id).
+    let columns = Columns::new(
+        &HEADER,
+        &HEADER,
+        &[4, 12, 6, 20],
+        &[3, 1],
+        state.places.many_in_view(),
+    );
+    let lead = columns.lead;
     let texts: Vec<Vec<String>> = skipped
         .iter()
         .map(|s| {
-            vec![
+            let mut t = Vec::new();
+            if lead > 0 {
+                let (account, region) = state
+                    .places
+                    .label(state.orphans.place_of.get(&s.id).copied());
+                t.extend([account, region]);
+            }
+            t.extend([
                 s.kind.as_str().to_string(),
                 s.id.clone(),
                 format!("{} GiB", s.size_gib),
                 s.reason.clone(),
-            ]
+            ]);
+            t
         })
         .collect();
     let block = Block::bordered().title(Span::styled(
@@ -190,7 +251,7 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: T
     ));
     let available = usize::from(block.inner(area).width);
     // The reason gives way first (cut at the end), then the id (elided in the middle).
-    let widths = content_widths(&HEADER, &texts, &[4, 12, 6, 20], &[3, 1], available);
+    let widths = columns.widths(&texts, available);
     let rows: Vec<Row<'static>> = texts
         .iter()
         .map(|t| {
@@ -198,13 +259,14 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, skipped: &[Skipped], theme: T
                 t.iter()
                     .enumerate()
                     .filter(|(i, _)| widths[*i] > 0)
-                    .map(|(i, c)| Cell::from(fit_text(c, widths[i], i == 1)))
+                    .map(|(i, c)| Cell::from(fit_text(c, widths[i], i == lead + 1)))
                     .collect::<Vec<_>>(),
             )
         })
         .collect();
     let shown: Vec<usize> = widths.iter().copied().filter(|&w| w > 0).collect();
-    let header: Vec<&str> = HEADER
+    let header: Vec<&str> = columns
+        .header
         .iter()
         .zip(&widths)
         .filter(|(_, w)| **w > 0)

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Cell};
 
-use super::table::{ListTable, content_widths, fit_text, header_for, lengths, load_area, title};
+use super::table::{Columns, ListTable, fit_text, lengths, load_area, place_failures, title};
 use crate::analysis::age::short_age;
 use crate::tui::app::AppState;
 use crate::tui::panes::services::ServiceRow;
@@ -55,26 +55,50 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let inner = place_failures(
+        frame,
+        inner,
+        state,
+        crate::tui::app::PaneId::Services,
+        theme,
+    );
     let Some(rest) = load_area(
         frame,
         inner,
         &pane.loader,
         !pane.list.rows.is_empty(),
-        ("services", "no services in this account and region"),
+        (
+            "services",
+            if state.places.many_in_view() {
+                "no services in these accounts and regions"
+            } else {
+                "no services in this account and region"
+            },
+        ),
         state,
         theme,
     ) else {
         return;
     };
     let now = state.now;
-    let texts: Vec<Vec<String>> = pane.list.visible_rows().map(|r| cells(r, now)).collect();
+    let placed = state.places.many_in_view();
+    let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
+    let row_texts = |r: &ServiceRow| {
+        let mut t = Vec::new();
+        if placed {
+            let (account, region) = state.places.label(r.place);
+            t.extend([account, region]);
+        }
+        t.extend(cells(r, now));
+        t
+    };
+    let texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
     // The ListTable's selection symbol, marker and their gap take 3 columns.
     let available = usize::from(rest.width).saturating_sub(3);
-    let widths = content_widths(&HEADER, &texts, &MIN_WIDTHS, &GIVE_ORDER, available);
-    let header: Vec<String> = (0..HEADER.len())
-        .map(|i| header_for(HEADER[i], SHORT[i], widths[i]))
-        .collect();
+    let widths = columns.widths(&texts, available);
+    let header = columns.header_texts(&widths);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let lead = columns.lead;
     ListTable {
         list: &pane.list,
         header: &header,
@@ -83,9 +107,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         focused: true,
     }
     .render(frame, rest, theme, |r| {
-        let text = cells(r, now);
-        let fit = |i: usize, id: bool| fit_text(&text[i], widths[i], id);
-        vec![
+        let text = row_texts(r);
+        let fit = |i: usize, id: bool| fit_text(&text[i + lead], widths[i + lead], id);
+        let mut c: Vec<Cell<'static>> = (0..lead)
+            .map(|i| Cell::from(fit_text(&text[i], widths[i], false)))
+            .collect();
+        c.extend([
             Cell::from(Span::styled(fit(0, false), theme.steadiness(r.steadiness))),
             Cell::from(fit(1, true)),
             Cell::from(fit(2, true)),
@@ -93,6 +120,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             Cell::from(fit(4, false)),
             Cell::from(fit(5, true)),
             Cell::from(fit(6, false)),
-        ]
+        ]);
+        c
     });
 }

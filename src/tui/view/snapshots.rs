@@ -7,9 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph};
 
-use super::table::{ListTable, content_widths, fit_text, lengths, load_area, title};
+use super::table::{
+    Columns, ListTable, content_widths, fit_text, lengths, load_area, place_failures, title,
+};
 use crate::analysis::age::short_age;
 use crate::tui::app::AppState;
+use crate::tui::panes::Row;
 use crate::tui::panes::snapshots::{SnapshotsPane, TagRow, Unique, UserRow, user_key};
 use crate::tui::theme::Theme;
 
@@ -48,7 +51,7 @@ fn user_cells(u: &UserRow, pane: &SnapshotsPane) -> Vec<String> {
         u.group.tags.len().to_string(),
         size(u.total_bytes),
         u.group.in_use_count().to_string(),
-        unique_text(pane.unique.get(&user_key(&u.group))),
+        unique_text(pane.unique.get(&Row::key(u))),
     ]
 }
 
@@ -65,9 +68,55 @@ fn tag_cells(t: &TagRow, max: i64, now: chrono::DateTime<chrono::Utc>) -> Vec<St
     ]
 }
 
+/// The totals: over several places one line per account and region in view, then the
+/// overall line.
+fn totals_lines(state: &AppState, placed: bool, theme: Theme) -> Vec<Line<'static>> {
+    let pane = &state.snapshots;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if placed {
+        for (p, t) in pane.place_totals() {
+            if !state.places.shows(p) {
+                continue;
+            }
+            let (account, region) = state.places.label(Some(p));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{account} · {region}: "), theme.dim()),
+                Span::raw(format!(
+                    "{} users · {} tags · {}",
+                    t.users,
+                    t.tags,
+                    size(t.bytes)
+                )),
+            ]));
+        }
+    }
+    let t = pane.totals();
+    lines.push(Line::from(vec![Span::styled(
+        format!(
+            "{} users · {} tags · {} in total",
+            t.users,
+            t.tags,
+            size(t.bytes)
+        ),
+        theme.bold(),
+    )]));
+    lines
+}
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.snapshots;
-    let user_rows = pane.users.visible.len() as u16;
+    let placed = state.places.many_in_view();
+    let totals_text = totals_lines(state, placed, theme);
+    // The place totals and failures take lines of the users box too.
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let failed: usize = state
+        .places
+        .failure_lines(crate::tui::app::PaneId::Snapshots)
+        .iter()
+        .map(|f| (f.chars().count() + 2).div_ceil(width).min(2))
+        .sum();
+    let extra = u16::try_from(totals_text.len().saturating_sub(1) + failed).unwrap_or(0);
+    let user_rows = pane.users.visible.len() as u16 + extra;
     let [top, bottom] = Layout::vertical([
         Constraint::Length((user_rows + 4).min(area.height / 2).max(5)),
         Constraint::Fill(1),
@@ -76,6 +125,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let block = Block::bordered().title(title("Users", &pane.users, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
+    let inner = place_failures(
+        frame,
+        inner,
+        state,
+        crate::tui::app::PaneId::Snapshots,
+        theme,
+    );
     let Some(rest) = load_area(
         frame,
         inner,
@@ -87,49 +143,45 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     ) else {
         return;
     };
-    let [totals, list] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(rest);
-    let users = pane
-        .users
-        .rows
-        .iter()
-        .filter(|u| u.group.user.is_some())
-        .count();
-    let tags: usize = pane.users.rows.iter().map(|u| u.group.tags.len()).sum();
-    let bytes: i64 = pane.users.rows.iter().map(|u| u.total_bytes).sum();
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(
-            format!("{users} users · {tags} tags · {} in total", size(bytes)),
-            theme.bold(),
-        )])),
-        totals,
+    let totals_h = u16::try_from(totals_text.len()).unwrap_or(1);
+    let [totals, list] =
+        Layout::vertical([Constraint::Length(totals_h), Constraint::Fill(1)]).areas(rest);
+    frame.render_widget(Paragraph::new(totals_text), totals);
+    let columns = Columns::new(
+        &USER_HEADER,
+        &USER_HEADER,
+        &[10, 6, 4, 8, 6, 5],
+        // Unique bytes give way first, then the repository (elided in the middle), the
+        // totals.
+        &[5, 0, 4, 3, 2],
+        placed,
     );
-    let texts: Vec<Vec<String>> = pane
-        .users
-        .visible_rows()
-        .map(|u| user_cells(u, pane))
-        .collect();
+    let row_texts = |u: &UserRow| {
+        let mut t = Vec::new();
+        if placed {
+            let (account, region) = state.places.label(u.place);
+            t.extend([account, region]);
+        }
+        t.extend(user_cells(u, pane));
+        t
+    };
+    let texts: Vec<Vec<String>> = pane.users.visible_rows().map(row_texts).collect();
     // The ListTable's selection symbol, marker and their gap take 3 columns.
     let available = usize::from(list.width).saturating_sub(3);
-    // Unique bytes give way first, then the repository (elided in the middle), the totals.
-    let widths = content_widths(
-        &USER_HEADER,
-        &texts,
-        &[10, 6, 4, 8, 6, 5],
-        &[5, 0, 4, 3, 2],
-        available,
-    );
+    let widths = columns.widths(&texts, available);
+    let lead = columns.lead;
     ListTable {
         list: &pane.users,
-        header: &USER_HEADER,
+        header: &columns.header,
         widths: &lengths(&widths),
         block: Block::default(),
         focused: !pane.focus_tags,
     }
     .render(frame, list, theme, |u| {
-        user_cells(u, pane)
+        row_texts(u)
             .iter()
             .enumerate()
-            .map(|(i, t)| Cell::from(fit_text(t, widths[i], i < 2)))
+            .map(|(i, t)| Cell::from(fit_text(t, widths[i], i >= lead && i < lead + 2)))
             .collect()
     });
     let bottom = super::lifecycle::split_off(frame, bottom, state, theme);
@@ -138,10 +190,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
 
 fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.snapshots;
-    let who = pane
-        .users
-        .selected_row()
-        .map_or_else(|| "-".to_string(), |u| user_key(&u.group));
+    let who = pane.users.selected_row().map_or_else(
+        || "-".to_string(),
+        |u| format!("{}{}", user_key(&u.group), state.places.suffix(u.place)),
+    );
     let mut t = title(
         &format!("Tags of {who}"),
         &pane.tags,

@@ -306,6 +306,100 @@ pub fn lengths(widths: &[usize]) -> Vec<Constraint> {
         .collect()
 }
 
+/// A table's columns, with ACCOUNT and REGION in front when more than one place is in
+/// view (they give way after the table's first few columns do, never before).
+pub struct Columns {
+    pub header: Vec<&'static str>,
+    pub short: Vec<&'static str>,
+    pub min: Vec<usize>,
+    pub give: Vec<usize>,
+    /// How many place columns lead (0 or 2).
+    pub lead: usize,
+}
+
+impl Columns {
+    pub fn new(
+        header: &[&'static str],
+        short: &[&'static str],
+        min: &[usize],
+        give: &[usize],
+        placed: bool,
+    ) -> Self {
+        if !placed {
+            return Self {
+                header: header.to_vec(),
+                short: short.to_vec(),
+                min: min.to_vec(),
+                give: give.to_vec(),
+                lead: 0,
+            };
+        }
+        let mut give_order: Vec<usize> = give.iter().map(|i| i + 2).collect();
+        let at = give_order.len().min(3);
+        give_order.splice(at..at, [1, 0]);
+        Self {
+            header: [&["ACCOUNT", "REGION"][..], header].concat(),
+            short: [&["ACCT", "REGION"][..], short].concat(),
+            min: [&[4, 9][..], min].concat(),
+            give: give_order,
+            lead: 2,
+        }
+    }
+
+    /// The widths of these columns for `texts` (see [`content_widths`]).
+    pub fn widths(&self, texts: &[Vec<String>], available: usize) -> Vec<usize> {
+        content_widths(&self.header, texts, &self.min, &self.give, available)
+    }
+
+    /// The header texts for `widths` (short forms where narrow).
+    pub fn header_texts(&self, widths: &[usize]) -> Vec<String> {
+        (0..self.header.len())
+            .map(|i| header_for(self.header[i], self.short[i], widths[i]))
+            .collect()
+    }
+}
+
+/// Over several places: the lines above a pane's table that name each place that could
+/// not be reached or whose part of this pane failed, and why. Returns the area left.
+pub fn place_failures(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &AppState,
+    pane: crate::tui::app::PaneId,
+    theme: Theme,
+) -> Rect {
+    use ratatui::layout::Layout;
+    use ratatui::widgets::{Paragraph, Wrap};
+    const MOST: usize = 4;
+    let failures = state.places.failure_lines(pane);
+    if failures.is_empty() {
+        return area;
+    }
+    // Each failure wraps (its end names the IAM action), up to two lines.
+    let width = usize::from(area.width).max(1);
+    let mut h = 0;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for f in failures.iter().take(MOST) {
+        let text = clip(f, 2 * width - 2);
+        h += (text.chars().count() + 2).div_ceil(width);
+        lines.push(Line::from(vec![
+            Span::styled("✗ ", theme.bad()),
+            Span::raw(text),
+        ]));
+    }
+    if failures.len() > MOST {
+        h += 1;
+        lines.push(Line::styled(
+            format!("✗ and {} more places failed", failures.len() - MOST),
+            theme.bad(),
+        ));
+    }
+    let h = u16::try_from(h).unwrap_or(u16::MAX).min(area.height / 2);
+    let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
+    rest
+}
+
 #[cfg(test)]
 mod fit_tests {
     use super::*;

@@ -165,7 +165,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             middle,
         );
     }
-    let name = format!("Tasks of {cluster}/{service}");
+    let name = format!("Tasks of {cluster}/{service}") + &state.places.suffix(state.tasks_place);
     let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
@@ -249,7 +249,7 @@ fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
 }
 
 fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) -> Line<'static> {
-    match state.services.find(cluster, service) {
+    match state.services.find_at(state.tasks_place, cluster, service) {
         Some(s) => {
             let st = steadiness(s);
             Line::from(vec![

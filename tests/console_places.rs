@@ -1,0 +1,559 @@
+//! The console opened on several places: the panes load in every place in view (each
+//! answer carries its place and generation), ACCOUNT and REGION columns, totals per place,
+//! the places that failed in their own lines, the header's counts and marks; `:region` and
+//! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
+//! insta snapshots at 120×40 and 80×24.
+
+#[path = "common/console_fixtures.rs"]
+mod fixtures;
+
+use crossterm::event::KeyCode;
+use ecsnap::analysis::orphans::OrphanReport;
+use ecsnap::config::Settings;
+use ecsnap::ops::rollback::Revision;
+use ecsnap::tui::action::Action;
+use ecsnap::tui::app::{AppState, PaneId};
+use ecsnap::tui::effects::Effect;
+use ecsnap::tui::msg::Msg;
+use ecsnap::tui::places::{PlaceInfo, Places};
+use ecsnap::tui::update::{act, init};
+use fixtures::{deliver, header, key, now, render};
+
+const PROD: usize = 0;
+const STAGING: usize = 1;
+const STAGING_EU: usize = 2;
+
+fn place(account: &str, id: &str, region: &str, production: bool) -> PlaceInfo {
+    PlaceInfo {
+        account: account.into(),
+        account_id: id.into(),
+        region: region.into(),
+        production,
+        read_only: false,
+    }
+}
+
+/// prod in eu-west-1 (production), staging in us-east-1 and eu-west-1; dev could not be
+/// reached at all.
+fn places() -> Places {
+    Places {
+        all: vec![
+            place("prod", "111111111111", "eu-west-1", true),
+            place("staging", "222222222222", "us-east-1", false),
+            place("staging", "222222222222", "eu-west-1", false),
+        ],
+        failed: vec![
+            "account dev: ExpiredToken: the security token included in the request is expired \
+             (sts:GetCallerIdentity)"
+                .into(),
+        ],
+        ..Places::default()
+    }
+}
+
+/// The fixture report with other ids (another account's orphans).
+fn other_report() -> OrphanReport {
+    let mut r = fixtures::orphan_report();
+    for v in &mut r.volumes {
+        v.volume.id = v.volume.id.replace("vol-0", "vol-1");
+    }
+    for s in &mut r.snapshots {
+        s.snapshot.id = s.snapshot.id.replace("snap-0", "snap-1");
+    }
+    r.volumes.truncate(1);
+    r.skipped.clear();
+    r
+}
+
+fn placed(place: usize, msg: Msg) -> Msg {
+    Msg::Placed {
+        place,
+        msg: Box::new(msg),
+    }
+}
+
+/// The console on the three places, before anything answered, and the first effects.
+fn opened() -> (AppState, Vec<Effect>) {
+    let mut s = AppState::new(Settings::default(), header("prod,staging"), false, now());
+    s.page = 10;
+    s.places = places();
+    let effects = init(&mut s);
+    (s, effects)
+}
+
+/// Every place answered: prod all the fixture services, staging us-east-1 the
+/// payments-prod ones (same names, another place), staging eu-west-1 none; orphans in
+/// prod and staging us-east-1, staging eu-west-1 denied.
+fn loaded() -> AppState {
+    let (mut s, _) = opened();
+    let g = s.services.loader.generation;
+    let services = fixtures::services();
+    let staging: Vec<_> = services
+        .iter()
+        .filter(|x| x.cluster == "payments-prod")
+        .cloned()
+        .collect();
+    for (p, list) in [
+        (PROD, services),
+        (STAGING, staging),
+        (STAGING_EU, Vec::new()),
+    ] {
+        deliver(
+            &mut s,
+            placed(
+                p,
+                Msg::Services {
+                    generation: g,
+                    result: Ok(list),
+                },
+            ),
+        );
+    }
+    let g = s.orphans.loader.generation;
+    deliver(
+        &mut s,
+        placed(
+            PROD,
+            Msg::Orphans {
+                generation: g,
+                result: Ok(fixtures::orphan_report()),
+            },
+        ),
+    );
+    deliver(
+        &mut s,
+        placed(
+            STAGING,
+            Msg::Orphans {
+                generation: g,
+                result: Ok(other_report()),
+            },
+        ),
+    );
+    deliver(
+        &mut s,
+        placed(
+            STAGING_EU,
+            Msg::Orphans {
+                generation: g,
+                result: Err(
+                    "listing volumes in eu-west-1: AccessDenied: not authorized to \
+                             perform ec2:DescribeVolumes"
+                        .into(),
+                ),
+            },
+        ),
+    );
+    let g = s.snapshots.loader.generation;
+    let groups = fixtures::snapshot_groups();
+    let staging: Vec<_> = groups.iter().take(2).cloned().collect();
+    for (p, list) in [(PROD, groups), (STAGING, staging), (STAGING_EU, Vec::new())] {
+        deliver(
+            &mut s,
+            placed(
+                p,
+                Msg::Snapshots {
+                    generation: g,
+                    result: Ok(list),
+                },
+            ),
+        );
+    }
+    s
+}
+
+#[test]
+fn the_listings_load_in_every_place_with_one_generation() {
+    let (s, effects) = opened();
+    let services: Vec<(usize, u64)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::At { place, effect } => match effect.as_ref() {
+                Effect::LoadServices { generation } => Some((*place, *generation)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let g = s.services.loader.generation;
+    assert_eq!(services, vec![(0, g), (1, g), (2, g)], "{effects:?}");
+    assert!(
+        !effects.contains(&Effect::LoadIdentity),
+        "identities are known"
+    );
+    for pane in ["snapshots", "orphans"] {
+        let n = effects
+            .iter()
+            .filter(|e| match e {
+                Effect::At { effect, .. } => match effect.as_ref() {
+                    Effect::LoadSnapshots { .. } => pane == "snapshots",
+                    Effect::LoadOrphans { .. } => pane == "orphans",
+                    _ => false,
+                },
+                _ => false,
+            })
+            .count();
+        assert_eq!(n, 3, "{pane}: {effects:?}");
+    }
+}
+
+#[test]
+fn a_place_answering_late_for_an_older_load_is_dropped() {
+    let (mut s, _) = opened();
+    let old = s.services.loader.generation;
+    act(&mut s, Action::Refresh);
+    deliver(
+        &mut s,
+        placed(
+            PROD,
+            Msg::Services {
+                generation: old,
+                result: Ok(fixtures::services()),
+            },
+        ),
+    );
+    assert!(s.services.list.rows.is_empty());
+    assert!(s.services.loader.state.is_loading());
+}
+
+#[test]
+fn services_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Services;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("2 accounts · 2 regions"), "{text}");
+    assert!(text.contains("PRODUCTION"), "{text}");
+    assert!(
+        text.contains("ACCOUNT") && text.contains("REGION"),
+        "{text}"
+    );
+    assert!(text.contains("account dev: ExpiredToken"), "{text}");
+    insta::assert_snapshot!("services_places_120x40", text);
+    insta::assert_snapshot!("services_places_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn orphans_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Orphans;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("prod · eu-west-1:"), "{text}");
+    assert!(text.contains("staging · us-east-1:"), "{text}");
+    assert!(text.contains("ec2:DescribeVolumes"), "{text}");
+    assert!(text.contains("Total:"), "{text}");
+    insta::assert_snapshot!("orphans_places_120x40", text);
+    insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn snapshots_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Snapshots;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("prod · eu-west-1:"), "{text}");
+    assert!(text.contains("staging · us-east-1:"), "{text}");
+    assert!(text.contains("ACCOUNT"), "{text}");
+    insta::assert_snapshot!("snapshots_places_120x40", text);
+}
+
+#[test]
+fn unique_bytes_are_counted_in_the_selected_user_place() {
+    let mut s = loaded();
+    s.pane = PaneId::Snapshots;
+    let user = s
+        .snapshots
+        .users
+        .rows
+        .iter()
+        .find(|u| u.place == Some(STAGING))
+        .map(ecsnap::tui::panes::Row::key)
+        .expect("a staging user");
+    assert!(s.snapshots.users.select_key(&user));
+    let effects = key(&mut s, KeyCode::Char('u'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadUnique { .. })),
+        "{effects:?}"
+    );
+}
+
+fn type_jump(s: &mut AppState, text: &str) -> Vec<Effect> {
+    key(s, KeyCode::Char(':'));
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+    key(s, KeyCode::Enter)
+}
+
+#[test]
+fn region_narrows_the_view_and_reloads_with_new_generations() {
+    let mut s = loaded();
+    let before = s.services.loader.generation;
+    let effects = type_jump(&mut s, "region us-east-1");
+    assert_eq!(s.places.in_view(), vec![STAGING]);
+    let g = s.services.loader.generation;
+    assert!(g > before);
+    assert!(
+        effects.contains(&Effect::LoadServices { generation: g }.at(STAGING)),
+        "{effects:?}"
+    );
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::At { place, .. } if *place == STAGING)),
+        "only the place in view loads: {effects:?}"
+    );
+    // The rows of the places out of view are gone at once; one place: no place columns.
+    assert!(
+        s.services
+            .list
+            .rows
+            .iter()
+            .all(|r| r.place == Some(STAGING))
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("staging (222222222222) · us-east-1"),
+        "{text}"
+    );
+    assert!(!text.contains("PRODUCTION"), "{text}");
+    assert!(!text.contains("ACCOUNT"), "{text}");
+    // And back to all.
+    let effects = type_jump(&mut s, "region all");
+    assert_eq!(s.places.in_view(), vec![PROD, STAGING, STAGING_EU]);
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::At { effect, .. }
+                if matches!(effect.as_ref(), Effect::LoadServices { .. })))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn ctx_completes_account_names_with_tab() {
+    let mut s = loaded();
+    key(&mut s, KeyCode::Char(':'));
+    for c in "ctx st".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    key(&mut s, KeyCode::Tab);
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.places.account.as_deref(), Some("staging"));
+    assert_eq!(s.places.in_view(), vec![STAGING, STAGING_EU]);
+    assert!(!effects.is_empty());
+    let text = render(&s, 120, 40);
+    assert!(text.contains("1 account · 2 regions"), "{text}");
+}
+
+#[test]
+fn an_unknown_place_is_refused_and_the_view_stays() {
+    let mut s = loaded();
+    let effects = type_jump(&mut s, "region mars-1");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(s.places.in_view().len(), 3);
+    let said = s.message.clone().unwrap_or_default();
+    assert!(
+        said.contains("no place matches region mars-1") && said.contains("eu-west-1, us-east-1"),
+        "{said}"
+    );
+}
+
+fn revisions() -> Vec<Revision> {
+    let td = "arn:aws:ecs:us-east-1:222222222222:task-definition/worker";
+    [3, 2]
+        .into_iter()
+        .map(|n| Revision {
+            arn: format!("{td}:{n}"),
+            revision: n,
+            registered_at: Some(now()),
+            images: Vec::new(),
+            current: n == 3,
+            changes: Vec::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn rollback_acts_in_the_place_of_the_selected_row() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Char('R'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadRevisions { .. })),
+        "{effects:?}"
+    );
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(revisions()),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("In account staging (222222222222) · us-east-1"),
+        "the dialog says where it acts:\n{text}"
+    );
+    // staging is not production: y confirms, and the rollback goes to staging.
+    let effects = key(&mut s, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::Rollback { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn production_place_needs_the_name_typed() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{PROD}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('R'));
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(revisions()),
+        },
+    );
+    assert!(
+        key(&mut s, KeyCode::Char('y')).is_empty(),
+        "prod is production: y is typed, not a confirmation"
+    );
+}
+
+#[test]
+fn tasks_load_from_the_selected_service_place() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadTasks { .. })),
+        "{effects:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Tasks of payments-prod/worker in staging · us-east-1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_read_only_account_refuses_in_its_dialog() {
+    let mut s = loaded();
+    s.places.all[STAGING].read_only = true;
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('D'));
+    let reason = s.modal.as_ref().and_then(|m| m.read_only.clone());
+    assert!(
+        reason
+            .as_deref()
+            .is_some_and(|r| r.contains("staging (222222222222)")),
+        "{reason:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("READ-ONLY"), "{text}");
+    // The other account in view is not read-only: its dialog is not refused.
+    key(&mut s, KeyCode::Esc);
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{PROD}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('D'));
+    assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
+}
+
+#[test]
+fn cleanup_of_orphans_marked_in_two_places_is_refused() {
+    let mut s = loaded();
+    s.pane = PaneId::Orphans;
+    act(&mut s, Action::MarkAll);
+    let effects = act(&mut s, Action::Cleanup);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some(
+            "the marked orphans are in 2 places: a cleanup acts in one account and region — \
+             mark in one place, or switch to one with :ctx NAME or :region R first"
+        )
+    );
+}
+
+#[test]
+fn exec_needs_a_console_on_one_place() {
+    let mut s = loaded();
+    s.pane = PaneId::Tasks;
+    let effects = act(&mut s, Action::Exec);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some(
+            "exec and port forwards need a console on one place: open ecsnap with one \
+             --profile and one --region"
+        )
+    );
+}
+
+#[test]
+fn ctx_in_a_console_on_one_place_says_what_it_is_for() {
+    let mut s = fixtures::loaded_state();
+    let effects = type_jump(&mut s, "ctx prod");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("opened on several")),
+        "{:?}",
+        s.message
+    );
+}
+
+#[test]
+fn scale_and_cleanup_act_in_their_rows_place() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Char('+'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanHandsOn { .. })),
+        "{effects:?}"
+    );
+    key(&mut s, KeyCode::Esc);
+    // An orphan of staging us-east-1, marked alone: the cleanup is planned there.
+    s.pane = PaneId::Orphans;
+    assert!(s.orphans.list.select_key("vol-1c01d00000000005e"));
+    key(&mut s, KeyCode::Char(' '));
+    let effects = key(&mut s, KeyCode::Char('x'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanCleanup { selection, .. }
+                if selection.volumes.contains("vol-1c01d00000000005e"))),
+        "{effects:?}"
+    );
+}
