@@ -35,7 +35,8 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                 command: &command,
                 yes,
             };
-            run_exec(global, settings, &asked).await
+            // Boxed: the exec future is large (a session and its terminal set-up).
+            Box::pin(run_exec(global, settings, &asked)).await
         }
         Command::PortForward {
             cluster,
@@ -57,7 +58,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
                 container: container.as_deref(),
                 yes,
             };
-            run_port_forward(global, settings, &asked, &forward, json).await
+            Box::pin(run_port_forward(global, settings, &asked, &forward, json)).await
         }
         Command::Scale {
             cluster,
