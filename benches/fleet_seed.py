@@ -1,6 +1,9 @@
 """Seeds a benchmark fleet into a moto server, concurrently (8 threads).
 
-Usage: fleet_seed.py ENDPOINT CLUSTERS SERVICES IMAGES VOLUMES REPOS USERS
+Usage: fleet_seed.py ENDPOINT CLUSTERS SERVICES IMAGES VOLUMES REPOS USERS [REGION]
+
+REGION (default us-east-1): moto keeps each region's state apart, so the same fleet can be
+seeded into several regions of one server (the multi-region bench).
 
 Deterministic: the same arguments give the same names, tags and sizes. Each service gets
 its own task-definition family and one live task (FARGATE launch type with a bridge task
@@ -21,9 +24,9 @@ from botocore.config import Config
 THREADS = 8
 
 
-def clients(endpoint):
+def clients(endpoint, region):
     session = boto3.session.Session(
-        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=region
     )
     cfg = Config(max_pool_connections=THREADS * 2, retries={"max_attempts": 5, "mode": "standard"})
     return {
@@ -58,10 +61,11 @@ def tag_of(user, i):
 def main():
     endpoint = sys.argv[1]
     n_clusters, n_services, n_images, n_volumes, n_repos, n_users = map(int, sys.argv[2:8])
-    c = clients(endpoint)
+    region = sys.argv[8] if len(sys.argv) > 8 else "us-east-1"
+    c = clients(endpoint, region)
     ecs, ecr, ec2 = c["ecs"], c["ecr"], c["ec2"]
     account = c["sts"].get_caller_identity()["Account"]
-    registry = "%s.dkr.ecr.us-east-1.amazonaws.com" % account
+    registry = "%s.dkr.ecr.%s.amazonaws.com" % (account, region)
     t0 = time.time()
 
     # ECR: repositories, then images spread over them, tags spread over users.
@@ -128,7 +132,7 @@ def main():
         if i % 50 == 7:
             tags.append({"Key": "ecsnap:keep", "Value": "yes"})
         vol = ec2.create_volume(
-            AvailabilityZone="us-east-1a", Size=8 + i % 100, VolumeType="gp3",
+            AvailabilityZone=region + "a", Size=8 + i % 100, VolumeType="gp3",
             TagSpecifications=[{"ResourceType": "volume", "Tags": tags}],
         )["VolumeId"]
         ec2.create_snapshot(
@@ -141,7 +145,8 @@ def main():
     run_all(volume, range(n_volumes))
     t_ebs = time.time()
     print(
-        "seeded: ecr %.1fs, ecs %.1fs, ebs %.1fs" % (t_ecr - t0, t_ecs - t_ecr, t_ebs - t_ecs),
+        "seeded %s: ecr %.1fs, ecs %.1fs, ebs %.1fs"
+        % (region, t_ecr - t0, t_ecs - t_ecr, t_ebs - t_ecs),
         file=sys.stderr,
     )
 

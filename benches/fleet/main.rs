@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo bench --bench fleet -- small medium large [--runs N] [--keep] [--skip-awscli]
+//!     [--latency-ms 0,50] [--regions N]
 //! ```
 //!
 //! For each fleet it starts moto (from `target/moto-venv`), seeds it concurrently through
@@ -18,7 +19,14 @@
 //!   and runs `load_services_progressively` (what the console's Services pane runs) — the
 //!   time is from process start to the first cluster's rows, and to all of them;
 //! - `baseline_boto3.py` (8 threads) and `baseline_awscli.sh` (AWS CLI v1, one call after
-//!   another), from `target/bench-venv`, made on first use.
+//!   another), from `target/bench-venv`, made on first use;
+//! - the weekly report: `report ENDPOINT REGIONS [CACHE_FILE]` (what `ecsnap report --json`
+//!   runs: `commands::report::load_report` over the places `connect_fleet` connects, then
+//!   the JSON), first run and cache warm, against `baseline_boto3.py ENDPOINT REGIONS`,
+//!   over one region and over all `--regions N` seeded regions (`report_race.rs`).
+//!
+//! `--latency-ms 0,50` (or repeated) measures everything once per latency: the proxy holds
+//! each request that long before forwarding it, as a network round trip would.
 //!
 //! Wall times are from spawn to exit, median of `--runs` (default 3; the AWS CLI runs
 //! once). API calls are counted at the proxy per operation (`X-Amz-Target` for ECS/ECR,
@@ -38,8 +46,10 @@ use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_credentials;
 use ecsnap::load::{load_inventory, load_services_progressively};
 
+mod critical;
 mod proxy;
 mod report;
+mod report_race;
 mod server;
 
 use proxy::{Counts, serve_proxy};
@@ -99,6 +109,9 @@ fn main() -> ExitCode {
     let result = match (args.first().map(String::as_str), args.get(1)) {
         (Some("inventory"), Some(endpoint)) => child_inventory(endpoint, args.get(2)),
         (Some("first-screen"), Some(endpoint)) => child_first_screen(endpoint),
+        (Some("report"), Some(endpoint)) => {
+            report_race::child_report(endpoint, args.get(2), args.get(3))
+        }
         _ => driver(&args),
     };
     match result {
@@ -203,6 +216,33 @@ struct Options {
     keep: bool,
     skip_awscli: bool,
     seed_only: bool,
+    /// Added to every request by the proxy; everything is measured once per entry.
+    latencies_ms: Vec<u64>,
+    /// Regions the fleet is seeded into (the report runs over 1 and over all of them).
+    regions: usize,
+}
+
+/// The regions a fleet is seeded into, in order; `--regions N` takes the first N.
+pub const REGIONS: [&str; 8] = [
+    "us-east-1",
+    "eu-west-1",
+    "us-west-2",
+    "ap-southeast-2",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ca-central-1",
+    "sa-east-1",
+];
+
+fn parse_latencies(text: Option<&String>) -> AnyResult<Vec<u64>> {
+    let text = text.ok_or("--latency-ms wants a number of milliseconds or a list")?;
+    text.split(',')
+        .map(|n| {
+            n.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("--latency-ms: {n:?} is not a number of milliseconds").into())
+        })
+        .collect()
 }
 
 fn parse_options(args: &[String]) -> AnyResult<Options> {
@@ -212,6 +252,8 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
         keep: false,
         skip_awscli: false,
         seed_only: false,
+        latencies_ms: Vec::new(),
+        regions: 1,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -229,11 +271,20 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
                     .filter(|n| *n > 0)
                     .ok_or("--runs wants a positive number")?;
             }
+            "--latency-ms" => opts.latencies_ms.extend(parse_latencies(it.next())?),
+            "--regions" => {
+                opts.regions = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| (1..=REGIONS.len()).contains(n))
+                    .ok_or("--regions wants a number from 1 to 8")?;
+            }
             name => {
                 let fleet = FLEETS.iter().find(|f| f.name == name).ok_or_else(|| {
                     format!(
                         "unknown argument {name:?}; fleets are small, medium, large; \
-                         flags --runs N, --keep, --skip-awscli, --seed-only"
+                         flags --runs N, --keep, --skip-awscli, --seed-only, \
+                         --latency-ms N[,N…], --regions N"
                     )
                 })?;
                 opts.fleets.push(*fleet);
@@ -243,6 +294,10 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
     if opts.fleets.is_empty() {
         opts.fleets.push(FLEETS[0]);
     }
+    if opts.latencies_ms.is_empty() {
+        opts.latencies_ms.push(0);
+    }
+    opts.latencies_ms.dedup();
     Ok(opts)
 }
 
@@ -296,6 +351,19 @@ fn run_ok(cmd: &mut Command) -> AnyResult<()> {
     }
 }
 
+/// Everything one measurement needs: the fleet, its server and proxy, the latency.
+struct At<'a> {
+    fleet: &'a Fleet,
+    server: &'a Server,
+    endpoint: &'a str,
+    counts: &'a Counts,
+    venv: &'a Path,
+    opts: &'a Options,
+    latency_ms: u64,
+    /// `target/bench-fleet/`: the report and the timelines go there.
+    state_dir: &'a Path,
+}
+
 fn driver(args: &[String]) -> AnyResult<()> {
     let opts = parse_options(args)?;
     let target = target_dir()?;
@@ -308,7 +376,14 @@ fn driver(args: &[String]) -> AnyResult<()> {
     let rt = runtime()?;
     let mut report = String::new();
     for fleet in &opts.fleets {
-        let server = Server::get(fleet, &moto_python, &venv, &state_dir, opts.keep)?;
+        let server = Server::get(
+            fleet,
+            opts.regions,
+            &moto_python,
+            &venv,
+            &state_dir,
+            opts.keep,
+        )?;
         if opts.seed_only {
             continue;
         }
@@ -318,10 +393,24 @@ fn driver(args: &[String]) -> AnyResult<()> {
         let proxy_port = listener.local_addr()?.port();
         let proxy = rt.spawn(serve_proxy(listener, upstream, counts.clone()));
         let endpoint = format!("http://127.0.0.1:{proxy_port}");
-        let section = measure(fleet, &server, &endpoint, &counts, &venv, &opts)?;
+        for &latency in &opts.latencies_ms {
+            counts.set_latency_ms(latency);
+            let at = At {
+                fleet,
+                server: &server,
+                endpoint: &endpoint,
+                counts: &counts,
+                venv: &venv,
+                opts: &opts,
+                latency_ms: latency,
+                state_dir: &state_dir,
+            };
+            let mut section = measure(&at)?;
+            section.push_str(&report_race::measure_report(&at)?);
+            print!("{section}");
+            report.push_str(&section);
+        }
         proxy.abort();
-        print!("{section}");
-        report.push_str(&section);
         if !opts.keep {
             drop(server);
         }

@@ -2,30 +2,31 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::proxy::Counts;
+use crate::proxy::{Counts, Exchange};
 use crate::server::Server;
-use crate::{AnyResult, Fleet, Options, benches_dir};
+use crate::{AnyResult, At, benches_dir};
 
-struct Run {
-    wall: Duration,
+pub struct Run {
+    pub wall: Duration,
     /// CPU seconds moto spent answering this contender.
-    server_cpu: Option<f64>,
-    calls: BTreeMap<String, u64>,
-    out: serde_json::Value,
+    pub server_cpu: Option<f64>,
+    pub calls: BTreeMap<String, u64>,
+    /// Every request with its answer, as the proxy saw them.
+    pub exchanges: Vec<Exchange>,
+    pub out: serde_json::Value,
 }
 
 /// What each run is measured with: the proxy's call counts and moto's CPU clock.
 #[derive(Clone, Copy)]
-struct Meter<'a> {
-    counts: &'a Counts,
-    server: &'a Server,
+pub struct Meter<'a> {
+    pub counts: &'a Counts,
+    pub server: &'a Server,
 }
 
-fn run_child(cmd: &mut Command, meter: Meter<'_>) -> AnyResult<Run> {
+pub fn run_child(cmd: &mut Command, meter: Meter<'_>) -> AnyResult<Run> {
     let counts = meter.counts;
     counts.take();
     let cpu_before = meter.server.cpu_secs();
@@ -43,10 +44,12 @@ fn run_child(cmd: &mut Command, meter: Meter<'_>) -> AnyResult<Run> {
         .cpu_secs()
         .zip(cpu_before)
         .map(|(after, before)| after - before);
+    let exchanges = counts.take_exchanges();
     Ok(Run {
         wall,
         server_cpu,
         calls: counts.take(),
+        exchanges,
         out,
     })
 }
@@ -62,26 +65,36 @@ fn median_of(runs: usize, meter: Meter<'_>, mut make: impl FnMut() -> Command) -
     Ok(all.swap_remove(mid))
 }
 
-fn total(calls: &BTreeMap<String, u64>) -> u64 {
+pub fn total(calls: &BTreeMap<String, u64>) -> u64 {
     calls.values().sum()
 }
 
-fn secs(d: Duration) -> String {
+/// The run with the median wall time.
+pub fn pick(mut all: Vec<Run>) -> Run {
+    all.sort_by_key(|r| r.wall);
+    let mid = all.len() / 2;
+    all.swap_remove(mid)
+}
+
+pub fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
 // The whole race in order (seed, each contender cold and warm, the table): one sequence.
 #[allow(clippy::too_many_lines)]
-pub fn measure(
-    fleet: &Fleet,
-    server: &Server,
-    endpoint: &str,
-    counts: &Counts,
-    venv: &Path,
-    opts: &Options,
-) -> AnyResult<String> {
+pub fn measure(at: &At<'_>) -> AnyResult<String> {
+    let At {
+        fleet,
+        server,
+        endpoint,
+        counts,
+        venv,
+        opts,
+        latency_ms,
+        ..
+    } = *at;
     let exe = std::env::current_exe()?;
-    let label = fleet.name;
+    let label = format!("{} @{latency_ms} ms", fleet.name);
     eprintln!("[{label}] ecsnap first screen ×3");
     let meter = Meter { counts, server };
     let first = median_of(3, meter, || {
@@ -110,11 +123,6 @@ pub fn measure(
         b.arg(benches_dir().join("baseline_boto3.py")).arg(endpoint);
         boto3_runs.push(run_child(&mut b, meter)?);
     }
-    let pick = |mut all: Vec<Run>| {
-        all.sort_by_key(|r| r.wall);
-        let mid = all.len() / 2;
-        all.swap_remove(mid)
-    };
     let ecsnap = pick(ecsnap_runs);
     let warm = pick(warm_runs);
     let boto3 = pick(boto3_runs);
@@ -138,8 +146,9 @@ pub fn measure(
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     writeln!(
         s,
-        "\n## Fleet `{label}`: {} clusters, {} services (+ tasks), {} ECR images in {} \
-         repositories, {} volumes, ~{} snapshots\n",
+        "\n## Fleet `{}`, {latency_ms} ms added per call: {} clusters, {} services (+ tasks), \
+         {} ECR images in {} repositories, {} volumes, ~{} snapshots\n",
+        fleet.name,
         fleet.clusters,
         fleet.services,
         fleet.images,
@@ -300,7 +309,7 @@ pub fn measure(
     Ok(s)
 }
 
-fn cpu_model() -> String {
+pub fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {

@@ -1,4 +1,5 @@
-//! The emulator, seeded once per fleet (and kept between runs with `--keep`).
+//! The emulator, seeded once per fleet (and kept between runs with `--keep`), in one region
+//! or, with `--regions N`, the same fleet in each of N regions of the same server.
 
 use std::net::Ipv4Addr;
 use std::os::unix::process::CommandExt as _;
@@ -6,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{AnyResult, Fleet, benches_dir, run_ok};
+use crate::{AnyResult, Fleet, REGIONS, benches_dir};
 
 pub struct Server {
     pub port: u16,
@@ -21,12 +22,17 @@ pub struct Server {
 impl Server {
     pub fn get(
         fleet: &Fleet,
+        regions: usize,
         moto_python: &Path,
         venv: &Path,
         state_dir: &Path,
         keep: bool,
     ) -> AnyResult<Self> {
-        let state = state_dir.join(format!("{}.moto", fleet.name));
+        let state = state_dir.join(if regions == 1 {
+            format!("{}.moto", fleet.name)
+        } else {
+            format!("{}-{regions}r.moto", fleet.name)
+        });
         if keep && let Some(server) = Self::reuse(&state) {
             eprintln!(
                 "[{}] reusing the seeded server on port {}",
@@ -68,26 +74,12 @@ impl Server {
             r#"{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000000}}"#,
         )?;
         eprintln!(
-            "[{}] seeding {} clusters, {} services, {} images, {} volumes…",
+            "[{}] seeding {} clusters, {} services, {} images, {} volumes into {regions} \
+             region(s)…",
             fleet.name, fleet.clusters, fleet.services, fleet.images, fleet.volumes
         );
         let start = Instant::now();
-        run_ok(
-            Command::new(venv.join("bin/python"))
-                .arg(benches_dir().join("fleet_seed.py"))
-                .arg(format!("http://127.0.0.1:{port}"))
-                .args(
-                    [
-                        fleet.clusters,
-                        fleet.services,
-                        fleet.images,
-                        fleet.volumes,
-                        fleet.repositories,
-                        fleet.users,
-                    ]
-                    .map(|n| n.to_string()),
-                ),
-        )?;
+        seed(fleet, port, venv, &REGIONS[..regions])?;
         server.seed_secs = start.elapsed().as_secs_f64();
         eprintln!("[{}] seeded in {:.1} s", fleet.name, server.seed_secs);
         if keep && let Some(pid) = server.child.as_ref().map(Child::id) {
@@ -136,6 +128,38 @@ impl Drop for Server {
             let _ = child.wait();
         }
     }
+}
+
+/// Seeds the fleet into each region, the regions side by side (one seeding process each).
+fn seed(fleet: &Fleet, port: u16, venv: &Path, regions: &[&str]) -> AnyResult<()> {
+    let children: Vec<Child> = regions
+        .iter()
+        .map(|region| {
+            Command::new(venv.join("bin/python"))
+                .arg(benches_dir().join("fleet_seed.py"))
+                .arg(format!("http://127.0.0.1:{port}"))
+                .args(
+                    [
+                        fleet.clusters,
+                        fleet.services,
+                        fleet.images,
+                        fleet.volumes,
+                        fleet.repositories,
+                        fleet.users,
+                    ]
+                    .map(|n| n.to_string()),
+                )
+                .arg(region)
+                .spawn()
+        })
+        .collect::<Result<_, _>>()?;
+    for (mut child, region) in children.into_iter().zip(regions) {
+        let status = child.wait()?;
+        if !status.success() {
+            return Err(format!("seeding {region} failed: {status}").into());
+        }
+    }
+    Ok(())
 }
 
 fn free_port() -> AnyResult<u16> {

@@ -9,7 +9,7 @@ mod interrupts;
 mod listings;
 pub mod logs;
 mod recover;
-mod report;
+pub mod report;
 
 use std::io::Write;
 

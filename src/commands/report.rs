@@ -2,8 +2,11 @@
 //! process — each place's inventory is loaded once (one ECS listing serves the services
 //! and the in-use rule of the snapshot tags) and all places load side by side.
 
+use chrono::{DateTime, Utc};
+
 use super::fleet::{connect_places, finish, where_of};
 use super::{print_json, print_text};
+use crate::aws::fleet::{FleetTarget, PlaceFailure};
 use crate::cli::GlobalArgs;
 use crate::config::{Settings, now};
 use crate::error::{Error, Result};
@@ -19,8 +22,31 @@ pub async fn run(markdown: bool, global: &GlobalArgs, settings: &Settings) -> Re
     }
     let (targets, failed) = connect_places(global, settings).await;
     let now = now();
-    let got = across(&targets, &failed, |aws, _| {
-        load::load_inventory(aws, settings, now)
+    let (report, failures) = load_report(&targets, &failed, settings, now).await;
+    if global.json {
+        print_json(&report)?;
+    } else {
+        let style = if markdown {
+            Style::Markdown
+        } else {
+            Style::Text
+        };
+        print_text(&report_text(&report, style))?;
+    }
+    Ok(finish(report.places.len(), &failures))
+}
+
+/// Every place's inventory, loaded side by side, as one report: what `report` prints.
+/// `failed` are the places that could not be connected. Each place's account id is known
+/// from its connection, so no load asks STS again. Also returns every place that failed.
+pub async fn load_report(
+    targets: &[FleetTarget],
+    failed: &[PlaceFailure],
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> (ReportJson, Vec<PlaceFailure>) {
+    let got = across(targets, failed, |aws, place| {
+        load::load_inventory_of(aws, settings, now, Some(place.account_id.clone()))
     })
     .await;
     let failures = got.failures();
@@ -35,16 +61,5 @@ pub async fn run(markdown: bool, global: &GlobalArgs, settings: &Settings) -> Re
             orphans: inv.orphans,
         })
         .collect();
-    let report = ReportJson::new(&parts, &failures, now);
-    if global.json {
-        print_json(&report)?;
-    } else {
-        let style = if markdown {
-            Style::Markdown
-        } else {
-            Style::Text
-        };
-        print_text(&report_text(&report, style))?;
-    }
-    Ok(finish(parts.len(), &failures))
+    (ReportJson::new(&parts, &failures, now), failures)
 }

@@ -38,6 +38,17 @@ pub async fn load_inventory(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Inventory> {
+    load_inventory_of(aws, settings, now, None).await
+}
+
+/// Like [`load_inventory`], for an account whose id is already known (a fleet place's,
+/// asked once when it was connected): `Some` skips the GetCallerIdentity of each load.
+pub async fn load_inventory_of(
+    aws: &AwsClients,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    known_account: Option<String>,
+) -> Result<Inventory> {
     let ecs = async {
         let clusters = cluster_names(aws).await?;
         let tasks = async {
@@ -63,6 +74,9 @@ pub async fn load_inventory(
         images_in(aws, &names).await
     };
     let account = async {
+        if known_account.is_some() {
+            return Ok(known_account);
+        }
         Ok::<_, Error>(match aws.sts.caller_identity().await {
             Ok(id) => Some(id.account),
             Err(e) => {

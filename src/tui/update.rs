@@ -612,6 +612,7 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
+#[allow(clippy::too_many_lines, reason = "one dispatch arm per message")]
 fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let now = state.now;
     match msg {
