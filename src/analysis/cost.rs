@@ -54,14 +54,25 @@ impl Prices {
     }
 }
 
-/// Dollars rounded to cents, for display and JSON.
+/// Dollars rounded to cents, for display and JSON. Never `-0.0` (the sum of nothing is
+/// `-0.0` in Rust, which would print as `$-0.00`).
 pub fn cents(usd: f64) -> f64 {
-    (usd * 100.0).round() / 100.0
+    let c = (usd * 100.0).round() / 100.0;
+    if c == 0.0 { 0.0 } else { c }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_costs_zero_not_minus_zero() {
+        let nothing: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(format!("{:.2}", cents(nothing)), "0.00");
+        assert_eq!(format!("{:.2}", cents(-0.0)), "0.00");
+        assert_eq!(format!("{:.2}", cents(-0.001)), "0.00");
+        assert!((cents(12.345_6) - 12.35).abs() < 1e-9);
+    }
 
     #[test]
     fn built_in_table_parses_and_has_every_type() {

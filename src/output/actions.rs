@@ -13,7 +13,7 @@ use crate::ops::rollback::{RollbackChange, RollbackPlan};
 use crate::ops::wait::{StoppedTask, WaitOutcome};
 
 pub(crate) fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    crate::analysis::cost::cents(x)
 }
 
 #[derive(Debug, Serialize)]

@@ -144,7 +144,7 @@ impl FleetOrphansJson {
             out.skipped
                 .extend(one.skipped.into_iter().map(|s| located(at, s)));
         }
-        all.monthly_cost_usd = (all.monthly_cost_usd * 100.0).round() / 100.0;
+        all.monthly_cost_usd = crate::analysis::cost::cents(all.monthly_cost_usd);
         out.totals = totals_json(&all);
         out
     }

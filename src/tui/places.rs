@@ -101,6 +101,17 @@ impl Places {
         }
     }
 
+    /// The ACCOUNT and REGION cells of a row from place `i`: a column every row in view
+    /// would repeat (one account, or one region) is left empty, so the table drops it.
+    pub fn column_label(&self, i: Option<usize>) -> (String, String) {
+        let (accounts, regions) = self.counts_in_view();
+        let (account, region) = self.label(i);
+        (
+            if accounts > 1 { account } else { String::new() },
+            if regions > 1 { region } else { String::new() },
+        )
+    }
+
     /// ` in prod · eu-west-1` when more than one place is in view (a pane's title says
     /// whose service it shows), else nothing.
     pub fn suffix(&self, i: Option<usize>) -> String {
@@ -189,6 +200,36 @@ mod tests {
         assert_eq!(p.in_view(), vec![0, 1]);
         assert_eq!(p.account_names(), vec!["dev", "prod"]);
         assert_eq!(p.regions(), vec!["eu-west-1", "us-east-1"]);
+    }
+
+    #[test]
+    fn a_column_every_row_would_repeat_is_left_empty() {
+        let mut p = Places {
+            all: vec![
+                place("prod", "eu-west-1", true),
+                place("prod", "us-east-1", true),
+                place("dev", "us-east-1", false),
+            ],
+            ..Places::default()
+        };
+        assert_eq!(
+            p.column_label(Some(1)),
+            ("prod".to_string(), "us-east-1".to_string())
+        );
+        // One account in view, two regions: the ACCOUNT cells are empty (column dropped).
+        p.account = Some("prod".into());
+        assert_eq!(
+            p.column_label(Some(0)),
+            (String::new(), "eu-west-1".to_string())
+        );
+        // One region in view, two accounts: the REGION cells are empty.
+        p.account = None;
+        p.region = Some("us-east-1".into());
+        assert_eq!(p.column_label(Some(2)), ("dev".to_string(), String::new()));
+        assert_eq!(
+            p.label(Some(2)),
+            ("dev".to_string(), "us-east-1".to_string())
+        );
     }
 
     #[test]

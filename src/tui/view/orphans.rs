@@ -107,7 +107,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         let row_texts = |r: &OrphanRow| {
             let mut t = Vec::new();
             if placed {
-                let (account, region) = state.places.label(pane.place_of.get(r.id()).copied());
+                let (account, region) = state
+                    .places
+                    .column_label(pane.place_of.get(r.id()).copied());
                 t.extend([account, region]);
             }
             t.extend(cells(r, now));
@@ -233,7 +235,7 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
             if lead > 0 {
                 let (account, region) = state
                     .places
-                    .label(state.orphans.place_of.get(&s.id).copied());
+                    .column_label(state.orphans.place_of.get(&s.id).copied());
                 t.extend([account, region]);
             }
             t.extend([

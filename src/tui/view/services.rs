@@ -86,7 +86,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let row_texts = |r: &ServiceRow| {
         let mut t = Vec::new();
         if placed {
-            let (account, region) = state.places.label(r.place);
+            let (account, region) = state.places.column_label(r.place);
             t.extend([account, region]);
         }
         t.extend(cells(r, now));

@@ -159,7 +159,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let row_texts = |u: &UserRow| {
         let mut t = Vec::new();
         if placed {
-            let (account, region) = state.places.label(u.place);
+            let (account, region) = state.places.column_label(u.place);
             t.extend([account, region]);
         }
         t.extend(user_cells(u, pane));
