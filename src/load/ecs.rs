@@ -6,7 +6,9 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::close_names;
 use crate::analysis::in_use::{InUse, task_definitions_needed};
-use crate::aws::{AwsClients, MAX_CONCURRENCY, TaskStatusFilter};
+use crate::aws::{
+    AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, MAX_CONCURRENCY, TaskStatusFilter,
+};
 use crate::error::{Error, Result};
 use crate::model::{Service, Task, TaskDefinition, arn_name};
 
@@ -201,7 +203,8 @@ pub(super) async fn tasks_of(
 }
 
 /// The container images of task definitions by ARN: from the cache when it knows the
-/// revision, otherwise described (once each, bounded concurrency) and remembered.
+/// revision, otherwise described (once each, `DESCRIBE_TASK_DEFINITION_CONCURRENCY` at
+/// once) and remembered.
 pub async fn load_task_definition_images(
     aws: &AwsClients,
     arns: &[String],
@@ -222,7 +225,7 @@ pub async fn load_task_definition_images(
             let td = aws.ecs.describe_task_definition(&arn).await?;
             Ok::<_, Error>((arn, container_images(&td)))
         })
-        .buffer_unordered(MAX_CONCURRENCY)
+        .buffer_unordered(DESCRIBE_TASK_DEFINITION_CONCURRENCY)
         .try_collect()
         .await?;
     if let Some(cache) = cache {
