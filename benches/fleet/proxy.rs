@@ -325,8 +325,8 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
                             .collect()
                     })
                     .unwrap_or_default();
-                region = scope.get(2).map(|r| r.to_string());
-                service = scope.get(3).map(|s| s.to_string());
+                region = scope.get(2).map(ToString::to_string);
+                service = scope.get(3).map(ToString::to_string);
             }
             _ => {}
         }

@@ -2,6 +2,7 @@
 //! server per region, as AWS serves each region apart (`--regions N` starts N of them and
 //! seeds the same fleet into each, its own region in its own server).
 
+use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;
@@ -100,7 +101,7 @@ impl Server {
         if keep {
             let mut text = format!("{:.1}\n", server.seed_secs);
             for m in &server.motos {
-                text.push_str(&format!("{} {}\n", m.port, m.pid));
+                let _ = writeln!(text, "{} {}", m.port, m.pid);
             }
             std::fs::write(&state, text)?;
         }
