@@ -2,8 +2,8 @@
 
 Usage: fleet_seed.py ENDPOINT CLUSTERS SERVICES IMAGES VOLUMES REPOS USERS [REGION]
 
-REGION (default us-east-1): moto keeps each region's state apart, so the same fleet can be
-seeded into several regions of one server (the multi-region bench).
+REGION (default us-east-1): the region to seed; the multi-region bench seeds each region
+into a server of its own, as AWS serves each region apart.
 
 Deterministic: the same arguments give the same names, tags and sizes. Each service gets
 its own task-definition family and one live task (FARGATE launch type with a bridge task

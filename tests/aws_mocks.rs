@@ -728,3 +728,165 @@ async fn a_denied_region_list_names_ec2_describe_regions() {
         .to_string();
     assert!(text.contains("`ec2:DescribeRegions`"), "{text}");
 }
+
+/// The inventory describes each task definition a service (current or deployment) or a
+/// live task runs — once, even when several name it, while the other clusters are still
+/// being read — and none that only a stopped task ran.
+#[allow(clippy::too_many_lines)]
+#[tokio::test]
+async fn the_inventory_describes_every_task_definition_in_use_once() {
+    let td = |name: &str| format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{name}");
+    let cluster = |name: &str| format!("arn:aws:ecs:eu-west-1:111122223333:cluster/{name}");
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(move || {
+        ListClustersOutput::builder()
+            .cluster_arns(cluster("a"))
+            .cluster_arns(cluster("b"))
+            .build()
+    });
+    let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(move |r| {
+        let name = if r.cluster() == Some("a") {
+            "api"
+        } else {
+            "worker"
+        };
+        aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
+            .service_arns(format!(
+                "arn:aws:ecs:eu-west-1:111122223333:service/{}/{name}",
+                r.cluster().unwrap_or_default()
+            ))
+            .build()
+    });
+    let describe_services =
+        mock!(aws_sdk_ecs::Client::describe_services).then_compute_output(move |r| {
+            let in_a = r.cluster() == Some("a");
+            // api rolls from :2 to :3; worker runs :1 (an older :0 task is still live).
+            let (name, current, deployments) = if in_a {
+                ("api", td("api:3"), vec![td("api:3"), td("api:2")])
+            } else {
+                ("worker", td("worker:1"), vec![td("worker:1")])
+            };
+            let mut service = aws_sdk_ecs::types::Service::builder()
+                .service_arn(r.services()[0].clone())
+                .service_name(name)
+                .cluster_arn(cluster(r.cluster().unwrap_or_default()))
+                .status("ACTIVE")
+                .task_definition(current);
+            for (i, arn) in deployments.into_iter().enumerate() {
+                service = service.deployments(
+                    aws_sdk_ecs::types::Deployment::builder()
+                        .id(format!("ecs-svc/{name}-{i}"))
+                        .status(if i == 0 { "PRIMARY" } else { "ACTIVE" })
+                        .task_definition(arn)
+                        .build(),
+                );
+            }
+            aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder()
+                .services(service.build())
+                .build()
+        });
+    let list_tasks = mock!(aws_sdk_ecs::Client::list_tasks).then_compute_output(|r| {
+        let stopped = r.desired_status() == Some(&aws_sdk_ecs::types::DesiredStatus::Stopped);
+        let ids: &[&str] = match (r.cluster(), stopped) {
+            (Some("a"), false) => &["t1"],
+            (Some("b"), false) => &["t2"],
+            (Some("b"), true) => &["t3"],
+            _ => &[],
+        };
+        let mut out = aws_sdk_ecs::operation::list_tasks::ListTasksOutput::builder();
+        for id in ids {
+            out = out.task_arns(format!("arn:aws:ecs:eu-west-1:111122223333:task/x/{id}"));
+        }
+        out.build()
+    });
+    let describe_tasks = mock!(aws_sdk_ecs::Client::describe_tasks).then_compute_output(move |r| {
+        let mut out = aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput::builder();
+        for arn in r.tasks() {
+            let (definition, status, group) = match arn.rsplit('/').next() {
+                Some("t1") => (td("api:3"), "RUNNING", "service:api"),
+                Some("t2") => (td("worker:0"), "RUNNING", "service:worker"),
+                _ => (td("old:9"), "STOPPED", "service:worker"),
+            };
+            out = out.tasks(
+                aws_sdk_ecs::types::Task::builder()
+                    .task_arn(arn)
+                    .cluster_arn(cluster(r.cluster().unwrap_or_default()))
+                    .task_definition_arn(definition)
+                    .last_status(status)
+                    .desired_status(status)
+                    .group(group)
+                    .build(),
+            );
+        }
+        out.build()
+    });
+    let described: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = described.clone();
+    let describe_td =
+        mock!(aws_sdk_ecs::Client::describe_task_definition).then_compute_output(move |r| {
+            let arn = r.task_definition().unwrap_or_default().to_string();
+            seen.lock().expect("lock").push(arn.clone());
+            aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput::builder(
+            )
+            .task_definition(
+                aws_sdk_ecs::types::TaskDefinition::builder()
+                    .task_definition_arn(&arn)
+                    .container_definitions(
+                        aws_sdk_ecs::types::ContainerDefinition::builder()
+                            .name("app")
+                            .image("111122223333.dkr.ecr.eu-west-1.amazonaws.com/ws:v1")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+        });
+    let repositories = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
+        aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput::builder().build()
+    });
+    let volumes = mock!(aws_sdk_ec2::Client::describe_volumes)
+        .then_output(|| DescribeVolumesOutput::builder().build());
+    let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
+        aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder().build()
+    });
+    let amis = mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
+        aws_sdk_ec2::operation::describe_images::DescribeImagesOutput::builder().build()
+    });
+    let templates = mock!(aws_sdk_ec2::Client::describe_launch_templates).then_output(|| {
+        aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
+            .build()
+    });
+    let sleep = InstantSleep::default();
+    let aws = clients(
+        ecs(
+            &[
+                &clusters,
+                &list_services,
+                &describe_services,
+                &list_tasks,
+                &describe_tasks,
+                &describe_td,
+            ],
+            &sleep,
+        ),
+        ecr(&[&repositories], &sleep),
+        ec2(&[&volumes, &snapshots, &amis, &templates], &sleep),
+    );
+    let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("time");
+    let inventory = ecsnap::load::load_inventory_of(
+        &aws,
+        &ecsnap::config::Settings::default(),
+        now,
+        Some("111122223333".into()),
+    )
+    .await
+    .expect("loads");
+    assert_eq!(inventory.services.len(), 2);
+    assert_eq!(inventory.tasks.len(), 3);
+    let mut described = described.lock().expect("lock").clone();
+    described.sort();
+    assert_eq!(
+        described,
+        [td("api:2"), td("api:3"), td("worker:0"), td("worker:1")],
+        "every revision a service or live task runs, once each; not the stopped task's"
+    );
+}

@@ -6,9 +6,11 @@
 //!     [--latency-ms 0,50] [--regions N]
 //! ```
 //!
-//! For each fleet it starts moto (from `target/moto-venv`), seeds it concurrently through
-//! boto3 (`fleet_seed.py`, timed and reported apart), puts a counting HTTP proxy on
-//! 127.0.0.1 in front of it, then runs each contender as a child process through the proxy:
+//! For each fleet it starts moto (from `target/moto-venv`; one server per region, as AWS
+//! serves each region apart), seeds it concurrently through boto3 (`fleet_seed.py`, timed
+//! and reported apart), puts a counting HTTP proxy on 127.0.0.1 in front of it (routing
+//! each request to its region's server), then runs each contender as a child process
+//! through the proxy:
 //!
 //! - ecsnap: this binary re-run as `inventory ENDPOINT` (`load::load_inventory`: everything
 //!   the four listing commands show, in memory); it reports its own peak RSS (`VmHWM`);
@@ -52,7 +54,7 @@ mod report;
 mod report_race;
 mod server;
 
-use proxy::{Counts, serve_proxy};
+use proxy::{Counts, Upstreams, serve_proxy};
 use report::measure;
 use server::Server;
 
@@ -388,10 +390,21 @@ fn driver(args: &[String]) -> AnyResult<()> {
             continue;
         }
         let counts = Counts::default();
-        let upstream = SocketAddr::from((Ipv4Addr::LOCALHOST, server.port));
+        let upstreams = Upstreams {
+            regions: REGIONS
+                .iter()
+                .zip(server.ports())
+                .map(|(region, port)| {
+                    (
+                        (*region).to_string(),
+                        SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                    )
+                })
+                .collect(),
+        };
         let listener = rt.block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))?;
         let proxy_port = listener.local_addr()?.port();
-        let proxy = rt.spawn(serve_proxy(listener, upstream, counts.clone()));
+        let proxy = rt.spawn(serve_proxy(listener, upstreams, counts.clone()));
         let endpoint = format!("http://127.0.0.1:{proxy_port}");
         for &latency in &opts.latencies_ms {
             counts.set_latency_ms(latency);

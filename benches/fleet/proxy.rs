@@ -3,9 +3,10 @@
 //! delays each request by the configured latency before forwarding it (a network round
 //! trip: requests on different connections wait side by side, and every request on a
 //! kept-alive connection waits again), and logs when each request arrived and when its
-//! answer had been passed back, for the critical path.
+//! answer had been passed back, for the critical path. Each request goes to the server of
+//! the region it is signed for (one moto per region, as AWS serves each region apart).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,127 +72,156 @@ impl Counts {
     }
 }
 
-pub async fn serve_proxy(listener: tokio::net::TcpListener, upstream: SocketAddr, counts: Counts) {
+/// Where each region's requests go: the region named in a request's signature (its
+/// credential scope), else the first region's server.
+#[derive(Debug, Clone)]
+pub struct Upstreams {
+    /// `(region, server)`, the first one the default.
+    pub regions: Vec<(String, SocketAddr)>,
+}
+
+impl Upstreams {
+    fn for_region(&self, region: Option<&str>) -> SocketAddr {
+        region
+            .and_then(|r| self.regions.iter().find(|(name, _)| name == r))
+            .or(self.regions.first())
+            .map(|(_, addr)| *addr)
+            .expect("at least one upstream server")
+    }
+}
+
+pub async fn serve_proxy(listener: tokio::net::TcpListener, upstreams: Upstreams, counts: Counts) {
+    let upstreams = Arc::new(upstreams);
     while let Ok((client, _)) = listener.accept().await {
         let counts = counts.clone();
+        let upstreams = upstreams.clone();
         tokio::spawn(async move {
-            let _ = relay(client, upstream, counts).await;
+            let _ = relay(client, &upstreams, counts).await;
         });
     }
 }
 
-/// Requests forwarded on one connection whose answers have not ended yet, oldest first.
-type InFlight = Arc<Mutex<VecDeque<(String, Instant)>>>;
-
+/// One client connection. Clients send a request and wait for its answer before the next
+/// (no pipelining), so each request is forwarded whole to its region's server — a
+/// connection of its own per server, opened on first use and kept — and its answer passed
+/// back before the next request is read. A request without a length (chunked), or an
+/// answer whose end cannot be told, turns the rest of the connection into a plain relay to
+/// that server (still counted, no longer logged).
 async fn relay(
-    client: tokio::net::TcpStream,
-    upstream: SocketAddr,
+    mut client: tokio::net::TcpStream,
+    upstreams: &Upstreams,
     counts: Counts,
 ) -> std::io::Result<()> {
-    let server = tokio::net::TcpStream::connect(upstream).await?;
     client.set_nodelay(true)?;
-    server.set_nodelay(true)?;
-    let (mut from_client, to_client) = client.into_split();
-    let (from_server, mut to_server) = server.into_split();
-    let in_flight = InFlight::default();
-    let back = tokio::spawn(relay_answers(
-        from_server,
-        counts.clone(),
-        in_flight.clone(),
-        to_client,
-    ));
+    let mut servers: HashMap<SocketAddr, tokio::net::TcpStream> = HashMap::new();
     let mut pending: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
-    let mut passthrough = false;
     loop {
-        if !passthrough {
-            while let Some(parsed) = parse_request(&pending) {
-                let (len, op) = match parsed {
-                    Parsed::Complete { len, op } => (Some(len), op),
-                    // No Content-Length (chunked): count it, then stop parsing.
-                    Parsed::Unframed { op } => (None, op),
-                };
-                arrive(&counts, &in_flight, op).await;
-                let Some(len) = len else {
-                    passthrough = true;
-                    break;
-                };
-                to_server.write_all(&pending[..len]).await?;
-                pending.drain(..len);
+        let Some(parsed) = parse_request(&pending) else {
+            let n = client.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
             }
+            pending.extend_from_slice(&chunk[..n]);
+            continue;
+        };
+        let (len, op, region) = match parsed {
+            Parsed::Complete { len, op, region } => (Some(len), op, region),
+            Parsed::Unframed { op, region } => (None, op, region),
+        };
+        let addr = upstreams.for_region(region.as_deref());
+        let server = match servers.entry(addr) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let s = tokio::net::TcpStream::connect(addr).await?;
+                s.set_nodelay(true)?;
+                e.insert(s)
+            }
+        };
+        let start = arrive(&counts, op.clone()).await;
+        let Some(len) = len else {
+            server.write_all(&pending).await?;
+            tokio::io::copy_bidirectional(&mut client, server).await?;
+            return Ok(());
+        };
+        server.write_all(&pending[..len]).await?;
+        pending.drain(..len);
+        let answer = pass_answer(server, &mut client, &mut chunk).await?;
+        if answer == Answer::Unframed {
+            tokio::io::copy_bidirectional(&mut client, server).await?;
+            return Ok(());
         }
-        if passthrough && !pending.is_empty() {
-            to_server.write_all(&pending).await?;
-            pending.clear();
+        counts.log(Exchange {
+            op,
+            start,
+            end: Instant::now(),
+        });
+        if answer == Answer::Close {
+            // The server closes after this answer: so does the client's connection, as it
+            // would without the proxy.
+            let _ = client.shutdown().await;
+            return Ok(());
         }
-        let n = from_client.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        pending.extend_from_slice(&chunk[..n]);
     }
-    to_server.write_all(&pending).await?;
-    to_server.shutdown().await?;
-    let _ = back.await;
-    Ok(())
 }
 
-/// A whole request has arrived: count it, note it in flight, wait the added latency.
-async fn arrive(counts: &Counts, in_flight: &InFlight, op: String) {
-    counts.add(op.clone());
-    if let Ok(mut q) = in_flight.lock() {
-        q.push_back((op, Instant::now()));
-    }
+/// A whole request has arrived: count it, wait the added latency; when it arrived.
+async fn arrive(counts: &Counts, op: String) -> Instant {
+    let start = Instant::now();
+    counts.add(op);
     let latency = counts.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    start
 }
 
-/// Passes the server's answers back and logs each one's end against the oldest request
-/// in flight (HTTP/1.1 answers in order). An answer whose end cannot be told (no length,
-/// not chunked) ends the logging of this connection; the bytes still flow.
-async fn relay_answers(
-    mut from_server: tokio::net::tcp::OwnedReadHalf,
-    counts: Counts,
-    in_flight: InFlight,
-    mut to_client: tokio::net::tcp::OwnedWriteHalf,
-) {
+#[derive(Debug, PartialEq, Eq)]
+enum Answer {
+    /// Passed back whole; the connection stays open.
+    KeepAlive,
+    /// Passed back whole, with `Connection: close`.
+    Close,
+    /// Its end cannot be told (no length, not chunked); the bytes so far passed back.
+    Unframed,
+}
+
+/// Passes one answer back as its bytes arrive.
+async fn pass_answer(
+    server: &mut tokio::net::TcpStream,
+    client: &mut tokio::net::TcpStream,
+    chunk: &mut [u8],
+) -> std::io::Result<Answer> {
     let mut buf: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
-    let mut framed = true;
     loop {
-        let n = match from_server.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        if to_client.write_all(&chunk[..n]).await.is_err() {
-            break;
+        let n = server.read(chunk).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        if !framed {
-            continue;
-        }
+        client.write_all(&chunk[..n]).await?;
         buf.extend_from_slice(&chunk[..n]);
-        loop {
-            match answer_len(&buf) {
-                Framing::Partial => break,
-                Framing::Unframed => {
-                    framed = false;
-                    buf.clear();
-                    break;
-                }
-                Framing::Complete(len) => {
-                    buf.drain(..len);
-                    let oldest = in_flight.lock().ok().and_then(|mut q| q.pop_front());
-                    if let Some((op, start)) = oldest {
-                        let end = Instant::now();
-                        counts.log(Exchange { op, start, end });
-                    }
-                }
+        match answer_len(&buf) {
+            Framing::Partial => {}
+            Framing::Unframed => return Ok(Answer::Unframed),
+            Framing::Complete(len) => {
+                let answer = &buf[..len];
+                let head_end = answer
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .unwrap_or(0);
+                let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
+                let close = head.split("\r\n").any(|l| {
+                    l.split_once(':')
+                        .is_some_and(|(n, v)| n.trim() == "connection" && v.contains("close"))
+                });
+                return Ok(if close {
+                    Answer::Close
+                } else {
+                    Answer::KeepAlive
+                });
             }
         }
     }
-    let _ = to_client.shutdown().await;
 }
 
 enum Framing {
@@ -252,11 +282,19 @@ fn chunked_len(buf: &[u8], mut at: usize) -> Option<usize> {
 }
 
 enum Parsed {
-    Complete { len: usize, op: String },
-    Unframed { op: String },
+    Complete {
+        len: usize,
+        op: String,
+        region: Option<String>,
+    },
+    Unframed {
+        op: String,
+        region: Option<String>,
+    },
 }
 
-/// A complete request at the start of `buf`: its length and `service:Operation`.
+/// A complete request at the start of `buf`: its length, `service:Operation` and the
+/// region it is signed for.
 fn parse_request(buf: &[u8]) -> Option<Parsed> {
     let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
     let head = String::from_utf8_lossy(&buf[..head_end]);
@@ -265,6 +303,7 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
     let mut length = None;
     let mut target = None;
     let mut service = None;
+    let mut region = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -275,11 +314,19 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
             "x-amz-target" => target = value.rsplit('.').next().map(str::to_string),
             "authorization" => {
                 // Credential=KEY/DATE/REGION/SERVICE/aws4_request
-                service = value
+                let scope: Vec<&str> = value
                     .split("Credential=")
                     .nth(1)
-                    .and_then(|c| c.split('/').nth(3))
-                    .map(str::to_string);
+                    .map(|c| {
+                        c.split([',', ' '])
+                            .next()
+                            .unwrap_or_default()
+                            .split('/')
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                region = scope.get(2).map(ToString::to_string);
+                service = scope.get(3).map(ToString::to_string);
             }
             _ => {}
         }
@@ -296,6 +343,7 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
             .unwrap_or_else(|| "?".into());
         return Some(Parsed::Unframed {
             op: format!("{service}:{op}"),
+            region,
         });
     };
     if buf.len() < head_end + length {
@@ -309,5 +357,6 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
     Some(Parsed::Complete {
         len: head_end + length,
         op: format!("{service}:{op}"),
+        region,
     })
 }

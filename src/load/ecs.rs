@@ -1,12 +1,15 @@
 //! Services, tasks and in-use images across clusters.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::close_names;
 use crate::analysis::in_use::{InUse, task_definitions_needed};
-use crate::aws::{AwsClients, MAX_CONCURRENCY, TaskStatusFilter};
+use crate::aws::{
+    AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, MAX_CONCURRENCY, TaskStatusFilter,
+};
 use crate::error::{Error, Result};
 use crate::model::{Service, Task, TaskDefinition, arn_name};
 
@@ -206,35 +209,96 @@ pub async fn load_task_definition_images(
     aws: &AwsClients,
     arns: &[String],
 ) -> Result<HashMap<String, Vec<String>>> {
+    task_definition_images_of(aws, stream::iter(arns.iter().cloned())).await
+}
+
+/// Like [`load_task_definition_images`], for ARNs that arrive one by one (each once): a
+/// revision the cache does not know is described as soon as it arrives, up to
+/// `DESCRIBE_TASK_DEFINITION_CONCURRENCY` at once, so the describes need not wait for the
+/// last ARN.
+async fn task_definition_images_of(
+    aws: &AwsClients,
+    arns: impl futures::Stream<Item = String>,
+) -> Result<HashMap<String, Vec<String>>> {
     let cache = aws.task_definitions.as_deref();
-    let mut images = HashMap::with_capacity(arns.len());
-    let mut missing = Vec::new();
-    for arn in arns {
-        match cache.and_then(|c| c.images(arn)) {
-            Some(known) => {
-                images.insert(arn.clone(), known);
-            }
-            None => missing.push(arn.clone()),
-        }
-    }
-    let described: Vec<(String, Vec<String>)> = stream::iter(missing)
+    let found: Vec<(String, Vec<String>, bool)> = arns
         .map(|arn| async move {
+            if let Some(known) = cache.and_then(|c| c.images(&arn)) {
+                return Ok::<_, Error>((arn, known, false));
+            }
             let td = aws.ecs.describe_task_definition(&arn).await?;
-            Ok::<_, Error>((arn, container_images(&td)))
+            Ok((arn, container_images(&td), true))
         })
-        .buffer_unordered(MAX_CONCURRENCY)
+        .buffer_unordered(DESCRIBE_TASK_DEFINITION_CONCURRENCY)
         .try_collect()
         .await?;
     if let Some(cache) = cache {
-        for (arn, found) in &described {
-            cache.insert(arn, found.clone());
+        for (arn, images, _) in found.iter().filter(|(_, _, described)| *described) {
+            cache.insert(arn, images.clone());
         }
         if let Err(e) = cache.save() {
             tracing::warn!("task-definition cache not saved: {e}");
         }
     }
-    images.extend(described);
-    Ok(images)
+    Ok(found
+        .into_iter()
+        .map(|(arn, images, _)| (arn, images))
+        .collect())
+}
+
+/// Every service and task (running and recently stopped) of `clusters`, and the in-use
+/// images of what they run — the same as [`services_in`], [`tasks_of`] per cluster and
+/// [`in_use_of`], but each task definition a service or live task runs is described as
+/// soon as its cluster's services or tasks have named it, while the other clusters are
+/// still being read: the describes do not wait for the slowest cluster. Every task
+/// definition [`in_use_of`] would describe is described (once), and no other.
+pub(super) async fn services_tasks_in_use(
+    aws: &AwsClients,
+    clusters: &[String],
+) -> Result<(Vec<Service>, Vec<Task>, InUse)> {
+    let (found, arns) = futures::channel::mpsc::unbounded::<String>();
+    let seen: Mutex<HashSet<String>> = Mutex::default();
+    let name = |needed: Vec<String>| {
+        let mut seen = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for arn in needed {
+            if seen.insert(arn.clone()) {
+                // The receiver is only gone when the load already failed.
+                let _ = found.unbounded_send(arn);
+            }
+        }
+    };
+    let services = async {
+        let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter().cloned())
+            .map(|c| async move { services_of(aws, &c).await })
+            .buffer_unordered(MAX_CONCURRENCY)
+            .inspect_ok(|services| name(task_definitions_needed(services, &[])))
+            .try_collect()
+            .await?;
+        let mut services: Vec<Service> = per_cluster.into_iter().flatten().collect();
+        sort_by_cluster_and_name(&mut services);
+        Ok::<_, Error>(services)
+    };
+    let tasks = async {
+        let per_cluster: Vec<Vec<Task>> = stream::iter(clusters.iter())
+            .map(|c| tasks_of(aws, c, None))
+            .buffered(MAX_CONCURRENCY)
+            .inspect_ok(|tasks| name(task_definitions_needed(&[], tasks)))
+            .try_collect()
+            .await?;
+        Ok::<_, Error>(per_cluster.into_iter().flatten().collect::<Vec<Task>>())
+    };
+    let read = async {
+        let read = futures::try_join!(services, tasks);
+        // Every ARN has been named: the describes end with the last one.
+        found.close_channel();
+        read
+    };
+    let ((services, tasks), images) =
+        futures::try_join!(read, task_definition_images_of(aws, arns))?;
+    let in_use = InUse::build(&services, |arn| images.get(arn).map(Vec::as_slice), &tasks);
+    Ok((services, tasks, in_use))
 }
 
 fn container_images(td: &TaskDefinition) -> Vec<String> {

@@ -4,14 +4,13 @@
 //! ECR and EC2 reads run side by side, each with its own bounded concurrency.
 
 use chrono::{DateTime, Utc};
-use futures::{StreamExt, TryStreamExt, stream};
 
-use super::ecs::{cluster_names, in_use_of, services_in, tasks_of};
+use super::ecs::{cluster_names, services_tasks_in_use};
 use super::orphans::{load_ec2_state, orphans_of};
 use super::snapshots::images_in;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::tags::{UserTags, group_by_user};
-use crate::aws::{AwsClients, MAX_CONCURRENCY};
+use crate::aws::AwsClients;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{Service, Task};
@@ -51,17 +50,7 @@ pub async fn load_inventory_of(
 ) -> Result<Inventory> {
     let ecs = async {
         let clusters = cluster_names(aws).await?;
-        let tasks = async {
-            let per: Vec<Vec<Task>> = stream::iter(clusters.iter())
-                .map(|c| tasks_of(aws, c, None))
-                .buffered(MAX_CONCURRENCY)
-                .try_collect()
-                .await?;
-            Ok::<_, Error>(per.into_iter().flatten().collect::<Vec<Task>>())
-        };
-        let (services, tasks) = futures::try_join!(services_in(aws, &clusters), tasks)?;
-        let in_use = in_use_of(aws, &services, &tasks).await?;
-        Ok::<_, Error>((services, tasks, in_use))
+        services_tasks_in_use(aws, &clusters).await
     };
     let images = async {
         let names: Vec<String> = aws
