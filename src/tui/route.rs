@@ -221,18 +221,7 @@ pub fn switch(
     if state.pane == PaneId::Tasks || state.pane == PaneId::Detail {
         state.pane = PaneId::Services;
     }
-    let now = state.now;
-    vec![
-        Effect::LoadServices {
-            generation: state.services.loader.start(now),
-        },
-        Effect::LoadSnapshots {
-            generation: state.snapshots.loader.start(now),
-        },
-        Effect::LoadOrphans {
-            generation: state.orphans.loader.start(now),
-        },
-    ]
+    super::update::load_listings(state)
 }
 
 /// `2 accounts`, `1 region`.

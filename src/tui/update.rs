@@ -23,11 +23,11 @@ use crate::model::ResourceKind;
 /// How often a service that is rolling out is refreshed while shown.
 pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
 
-/// The loads to start when the console opens: every pane fills in the background.
-pub fn init(state: &mut AppState) -> Vec<Effect> {
+/// Start loading the three listing panes (Services, Snapshots, Orphans), each with a new
+/// generation.
+pub fn load_listings(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
-    let effects = vec![
-        Effect::LoadIdentity,
+    vec![
         Effect::LoadServices {
             generation: state.services.loader.start(now),
         },
@@ -37,7 +37,13 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         Effect::LoadOrphans {
             generation: state.orphans.loader.start(now),
         },
-    ];
+    ]
+}
+
+/// The loads to start when the console opens: every pane fills in the background.
+pub fn init(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadIdentity];
+    effects.extend(load_listings(state));
     super::route::route(state, effects)
 }
 
