@@ -72,6 +72,16 @@ pub struct Modal {
 }
 
 impl Modal {
+    /// Whether the dialog, at its stage, answers `action` (its footer shows only those): a
+    /// report or a failure only closes; the wait view keeps its own keys.
+    pub fn offers(&self, action: crate::tui::action::Action) -> bool {
+        let finished = matches!(self.stage, Stage::Done | Stage::Failed(_));
+        if finished && !matches!(self.kind, ModalKind::Wait(_)) {
+            return action == crate::tui::action::Action::Cancel;
+        }
+        self.kind.offers(action)
+    }
+
     pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {
         Self {
             generation,

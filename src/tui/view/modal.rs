@@ -16,7 +16,7 @@ use crate::tui::theme::Theme;
 
 /// The keys of this dialog as `key word`, from the keymap's dialog section.
 pub fn modal_footer(modal: &Modal, theme: Theme) -> Line<'static> {
-    super::footer::scope_footer_where(Scope::Modal, |a| modal.kind.offers(a), theme)
+    super::footer::scope_footer_where(Scope::Modal, |a| modal.offers(a), theme)
 }
 
 fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
