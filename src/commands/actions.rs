@@ -45,17 +45,31 @@ pub(super) struct Session {
 
 pub(super) async fn open_session(
     global: &GlobalArgs,
-    mut settings: Settings,
+    settings: Settings,
     what: &str,
     dry_run: bool,
 ) -> Result<Session> {
-    if !dry_run {
+    let mut s = open_unwatched(global, settings, what, !dry_run).await?;
+    s.mutator = s.mutator.with_interrupt(watched_interrupt(dry_run));
+    Ok(s)
+}
+
+/// An action session without a Ctrl-C watcher: connect, ask STS who this is, apply the
+/// account's marks, open the audit log. With `check_write`, refused in read-only mode
+/// (before connecting, and again once the account's marks are known).
+pub(super) async fn open_unwatched(
+    global: &GlobalArgs,
+    mut settings: Settings,
+    what: &str,
+    check_write: bool,
+) -> Result<Session> {
+    if check_write {
         check_writable(&settings, what)?;
     }
     let (aws, ops) = connect_with_ops(&super::connect_options(global)).await?;
     let identity = session::identify(&aws).await;
     session::apply_identity(&mut settings, identity.as_ref());
-    if !dry_run {
+    if check_write {
         check_writable(&settings, what)?;
     }
     let mutator = session::open(
@@ -64,8 +78,7 @@ pub(super) async fn open_session(
         &settings,
         identity.as_ref(),
         &AuditLog::default_path(),
-    )?
-    .with_interrupt(watched_interrupt(dry_run));
+    )?;
     Ok(Session {
         aws,
         mutator,

@@ -4,18 +4,16 @@
 //! `port-forward` then hand the session to `session-manager-plugin` on this terminal.
 
 use super::actions::{Session, confirm_single, emit_json, finish_dry_run, open_session, show};
-use crate::aws::connect_with_ops;
 use crate::cli::{Command, GlobalArgs, WaitArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result, exit};
-use crate::ops::audit::AuditLog;
 use crate::ops::confirm::{Confirmation, confirm_on_terminal};
 use crate::ops::guard::check_writable;
 use crate::ops::plugin::{Plugin, PluginContext, endpoint_url};
 use crate::ops::port_forward::{self, Forward};
 use crate::ops::scale::CountVerdict;
 use crate::ops::wait::SystemClock;
-use crate::ops::{exec, scale, session, stop_task};
+use crate::ops::{exec, scale, stop_task};
 use crate::output::hands_on::{PortForwardJson, ScaleJson, ScaleWaitJson, StopTaskJson};
 
 pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
@@ -101,29 +99,8 @@ struct ExecAsk<'a> {
 
 /// A session for the interactive commands: like the other actions', but a Ctrl-C belongs
 /// to the plugin's session, so no interrupt watcher is installed.
-async fn open_interactive(
-    global: &GlobalArgs,
-    mut settings: Settings,
-    what: &str,
-) -> Result<Session> {
-    check_writable(&settings, what)?;
-    let (aws, ops) = connect_with_ops(&super::connect_options(global)).await?;
-    let identity = session::identify(&aws).await;
-    session::apply_identity(&mut settings, identity.as_ref());
-    check_writable(&settings, what)?;
-    let mutator = session::open(
-        ops,
-        &aws,
-        &settings,
-        identity.as_ref(),
-        &AuditLog::default_path(),
-    )?;
-    Ok(Session {
-        aws,
-        mutator,
-        settings,
-        identity,
-    })
+async fn open_interactive(global: &GlobalArgs, settings: Settings, what: &str) -> Result<Session> {
+    super::actions::open_unwatched(global, settings, what, true).await
 }
 
 /// In a production account: the task id typed back (or `--yes`). Elsewhere no question.
