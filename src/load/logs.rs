@@ -220,12 +220,13 @@ pub async fn merged_since(
         .await;
     // A group that answered for another stream exists: its "not found" for this stream
     // is the stream's (moto, unlike AWS, says "log group" for a missing stream too).
-    let groups_read: Vec<String> = answers
-        .iter()
-        .zip(streams)
-        .filter(|(a, _)| a.is_ok())
-        .filter_map(|(_, l)| l.stream().map(|(g, _)| g.to_string()))
-        .collect();
+    let groups_read = groups_of(
+        answers
+            .iter()
+            .zip(streams)
+            .filter(|(a, _)| a.is_ok())
+            .map(|(_, l)| l),
+    );
     let mut merged = Merged::default();
     for (answer, logs) in answers.into_iter().zip(streams) {
         match answer {
@@ -246,6 +247,13 @@ pub async fn merged_since(
     }
     sort_by_time(&mut merged.events);
     Ok(merged)
+}
+
+/// The log groups of these streams (those that log to CloudWatch).
+fn groups_of<'a>(streams: impl Iterator<Item = &'a ContainerLogs>) -> Vec<String> {
+    streams
+        .filter_map(|l| l.stream().map(|(g, _)| g.to_string()))
+        .collect()
 }
 
 /// Whether a read's error means its stream does not exist (yet): said so, or "group not
@@ -273,12 +281,14 @@ pub async fn follow_once(
     tokens: &mut [Option<String>],
 ) -> Result<Vec<LogEvent>> {
     let mut events = Vec::new();
-    let groups_read: Vec<String> = streams
-        .iter()
-        .zip(tokens.iter())
-        .filter(|(_, t)| t.is_some())
-        .filter_map(|(l, _)| l.stream().map(|(g, _)| g.to_string()))
-        .collect();
+    // Streams with a token have been read: their groups exist.
+    let groups_read = groups_of(
+        streams
+            .iter()
+            .zip(tokens.iter())
+            .filter(|(_, t)| t.is_some())
+            .map(|(l, _)| l),
+    );
     for (logs, token) in streams.iter().zip(tokens.iter_mut()) {
         let Some((group, stream)) = logs.stream() else {
             continue;
