@@ -446,27 +446,35 @@ pub fn evaluate(policy: &Policy, images: &[Image], now: DateTime<Utc>) -> Evalua
     out
 }
 
+/// The lifecycle tests' images: one repository, a fixed now, pushes some days before it.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
+pub(crate) mod test_images {
+    use chrono::{DateTime, Duration, TimeZone, Utc};
 
-    fn now() -> DateTime<Utc> {
+    use crate::model::Image;
+
+    pub fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
             .single()
             .expect("valid")
     }
 
-    /// An image named by its digest, pushed `days` days (and `minutes` minutes) before now.
-    fn img(name: &str, tags: &[&str], days: i64) -> Image {
+    /// An image of repository `ws` named by its digest, pushed `days` days before now.
+    pub fn img(digest: &str, tags: &[&str], days: i64) -> Image {
         Image {
             repository: "ws".into(),
-            digest: name.into(),
+            digest: digest.into(),
             tags: tags.iter().map(|t| (*t).to_string()).collect(),
             pushed_at: Some(now() - Duration::days(days)),
             size_bytes: 1,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_images::{img, now};
+    use super::*;
 
     fn rule(priority: i64, status: &str, list: (&str, &[&str]), count: (&str, i64)) -> String {
         let list_json = if list.1.is_empty() {

@@ -328,23 +328,8 @@ fn ordinal(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Duration, TimeZone};
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
-            .single()
-            .expect("valid")
-    }
-
-    fn img(digest: &str, tags: &[&str], days: i64) -> Image {
-        Image {
-            repository: "ws".into(),
-            digest: digest.into(),
-            tags: tags.iter().map(|t| (*t).to_string()).collect(),
-            pushed_at: Some(now() - Duration::days(days)),
-            size_bytes: 1,
-        }
-    }
+    use crate::analysis::lifecycle::test_images::{img, now};
+    use chrono::Duration;
 
     fn fleet() -> Vec<Image> {
         vec![

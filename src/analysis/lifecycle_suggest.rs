@@ -251,24 +251,8 @@ mod tests {
     use super::*;
     use crate::analysis::in_use::InUse;
     use crate::analysis::keep::KeptImages;
+    use crate::analysis::lifecycle::test_images::{img, now};
     use crate::analysis::lifecycle_report::{Safety, judge};
-    use chrono::{DateTime, Duration, TimeZone, Utc};
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
-            .single()
-            .expect("valid")
-    }
-
-    fn img(digest: &str, tags: &[&str], days: i64) -> Image {
-        Image {
-            repository: "ws".into(),
-            digest: digest.into(),
-            tags: tags.iter().map(|t| (*t).to_string()).collect(),
-            pushed_at: Some(now() - Duration::days(days)),
-            size_bytes: 1,
-        }
-    }
 
     fn patterns(s: &Suggestion) -> Vec<(i64, &str, u32)> {
         s.rules
