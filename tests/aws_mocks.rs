@@ -330,6 +330,31 @@ async fn throttling_that_never_stops_ends_in_a_clear_error_without_a_retry_storm
     );
 }
 
+/// ECS answers a family or revision that does not exist with a ClientException; the
+/// adapter names the task definition instead of passing the bare exception on.
+#[tokio::test]
+async fn a_missing_task_definition_is_named() {
+    let body = r#"{"__type":"ClientException","message":"Unable to describe task definition."}"#;
+    let rule = mock!(aws_sdk_ecs::Client::describe_task_definition)
+        .sequence()
+        .http_status(400, Some(body.to_string()))
+        .build();
+    let adapter = ecs(&[&rule], &InstantSleep::default());
+    let err = adapter
+        .describe_task_definition("checkout:99")
+        .await
+        .expect_err("no such revision");
+    assert!(
+        matches!(&err, Error::NotFound { kind: "task definition", name, .. } if name == "checkout:99"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "task definition `checkout:99` not found in eu-west-1"
+    );
+    assert_eq!(rule.num_calls(), 1);
+}
+
 #[tokio::test]
 async fn access_denied_names_the_missing_permission() {
     let body = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r</RequestID></Response>";

@@ -7,7 +7,7 @@ use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 
 use super::convert::{owned, text, time};
 use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::LogConfiguration;
 use crate::model::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
@@ -151,7 +151,22 @@ impl EcsApi for EcsAdapter {
             .task_definition(task_definition)
             .send()
             .await
-            .map_err(self.ctx.err("ecs:DescribeTaskDefinition"))?;
+            .map_err(|e| {
+                let err = self.ctx.err("ecs:DescribeTaskDefinition")(e);
+                // ECS's answer for a family or revision that does not exist.
+                if err.code.as_deref() == Some("ClientException")
+                    && err.message.contains("Unable to describe task definition")
+                {
+                    Error::NotFound {
+                        kind: "task definition",
+                        name: task_definition.to_string(),
+                        scope: Some(self.ctx.region.clone()),
+                        close: Vec::new(),
+                    }
+                } else {
+                    err.into()
+                }
+            })?;
         let td = out.task_definition().ok_or_else(|| {
             self.ctx.odd_answer(
                 "ecs:DescribeTaskDefinition",
