@@ -54,6 +54,12 @@ impl Prices {
     }
 }
 
+/// The sum of GiB or dollars, `0.0` for none (`Iterator::sum` of no `f64` is `-0.0`,
+/// which prints as `-0.0 GiB`).
+pub fn total(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |sum, v| sum + v)
+}
+
 /// Dollars rounded to cents, for display and JSON. Never `-0.0` (the sum of nothing is
 /// `-0.0` in Rust, which would print as `$-0.00`).
 pub fn cents(usd: f64) -> f64 {
@@ -72,6 +78,8 @@ mod tests {
         assert_eq!(format!("{:.2}", cents(-0.0)), "0.00");
         assert_eq!(format!("{:.2}", cents(-0.001)), "0.00");
         assert!((cents(12.345_6) - 12.35).abs() < 1e-9);
+        assert_eq!(format!("{:.1}", total(Vec::new())), "0.0");
+        assert!((total([1.5, 2.25]) - 3.75).abs() < 1e-9);
     }
 
     #[test]

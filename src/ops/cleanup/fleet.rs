@@ -114,11 +114,13 @@ impl FleetCleanupPlan {
     }
 
     pub fn total_gib(&self) -> f64 {
-        self.groups.iter().map(|g| g.plan.total_gib()).sum()
+        crate::analysis::cost::total(self.groups.iter().map(|g| g.plan.total_gib()))
     }
 
     pub fn total_monthly_usd(&self) -> f64 {
-        crate::analysis::cost::cents(self.groups.iter().map(|g| g.plan.total_monthly_usd()).sum())
+        crate::analysis::cost::cents(crate::analysis::cost::total(
+            self.groups.iter().map(|g| g.plan.total_monthly_usd()),
+        ))
     }
 
     /// Per account, in the order the accounts first appear.

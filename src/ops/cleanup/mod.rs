@@ -97,11 +97,13 @@ impl CleanupPlan {
     }
 
     pub fn total_gib(&self) -> f64 {
-        self.items.iter().map(|i| i.size_gib).sum()
+        crate::analysis::cost::total(self.items.iter().map(|i| i.size_gib))
     }
 
     pub fn total_monthly_usd(&self) -> f64 {
-        crate::analysis::cost::cents(self.items.iter().map(|i| i.monthly_cost_usd).sum())
+        crate::analysis::cost::cents(crate::analysis::cost::total(
+            self.items.iter().map(|i| i.monthly_cost_usd),
+        ))
     }
 }
 

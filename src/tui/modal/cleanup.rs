@@ -46,11 +46,11 @@ impl CleanupModal {
     }
 
     pub fn total_gib(&self) -> f64 {
-        self.plans.iter().map(CleanupPlan::total_gib).sum()
+        crate::analysis::cost::total(self.plans.iter().map(CleanupPlan::total_gib))
     }
 
     pub fn total_monthly(&self) -> f64 {
-        self.plans.iter().map(CleanupPlan::total_monthly_usd).sum()
+        crate::analysis::cost::total(self.plans.iter().map(CleanupPlan::total_monthly_usd))
     }
 
     /// The only item's id, for a typed confirmation in production.
@@ -96,13 +96,13 @@ impl CleanupModal {
     /// What the safety snapshots of the volumes to delete would cost per month: the
     /// snapshot price × the volumes' GiB (an upper bound, like every snapshot cost).
     pub fn snapshot_monthly(&self, prices: &crate::analysis::cost::Prices) -> f64 {
-        let gib: f64 = self
-            .plans
-            .iter()
-            .filter(|p| p.target == ResourceKind::Volume)
-            .flat_map(CleanupPlan::to_execute)
-            .map(|i| i.size_gib)
-            .sum();
+        let gib = crate::analysis::cost::total(
+            self.plans
+                .iter()
+                .filter(|p| p.target == ResourceKind::Volume)
+                .flat_map(CleanupPlan::to_execute)
+                .map(|i| i.size_gib),
+        );
         crate::analysis::cost::cents(gib * prices.snapshot)
     }
 
