@@ -155,7 +155,16 @@ def load_region(endpoint, region, account):
     ecs, ecr, ec2 = clients(endpoint, region)
     pool = ThreadPoolExecutor(THREADS)
     volumes = pool.submit(pages, ec2, "describe_volumes", "Volumes")
-    snapshots = pool.submit(pages, ec2, "describe_snapshots", "Snapshots", OwnerIds=["self"])
+    # The owner-id filter as ecsnap sends it (moto ignores OwnerIds and would send its stock
+    # AMIs' snapshots too; AWS answers the same either way).
+    snapshots = pool.submit(
+        pages,
+        ec2,
+        "describe_snapshots",
+        "Snapshots",
+        OwnerIds=["self"],
+        Filters=[{"Name": "owner-id", "Values": [account]}],
+    )
     amis = pool.submit(lambda: ec2.describe_images(Owners=["self"], IncludeDisabled=True)["Images"])
     templates = pool.submit(launch_template_snapshots, ec2, pool)
     repos = pool.submit(pages, ecr, "describe_repositories", "repositories")

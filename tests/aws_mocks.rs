@@ -363,11 +363,62 @@ async fn access_denied_names_the_missing_permission() {
         .http_status(403, Some(body.to_string()))
         .build();
     let adapter = ec2(&[&rule], &InstantSleep::default());
-    let err = adapter.describe_own_snapshots().await.expect_err("denied");
+    let err = adapter
+        .describe_own_snapshots(None)
+        .await
+        .expect_err("denied");
     let text = err.to_string();
     assert!(text.contains("`ec2:DescribeSnapshots`"), "{text}");
     assert!(text.contains("eu-west-1"), "{text}");
     assert_eq!(rule.num_calls(), 1, "an access error is not retried");
+}
+
+#[tokio::test]
+async fn a_known_account_narrows_snapshots_on_the_server() {
+    use aws_sdk_ec2::types::Snapshot;
+    let snap = |id: &str| {
+        Snapshot::builder()
+            .snapshot_id(id)
+            .owner_id("111122223333")
+            .build()
+    };
+    // Only a request carrying OwnerIds=self and exactly the owner-id filter is answered.
+    let narrowed = mock!(aws_sdk_ec2::Client::describe_snapshots)
+        .match_requests(|r| {
+            let filters: Vec<(Option<&str>, &[String])> =
+                r.filters().iter().map(|f| (f.name(), f.values())).collect();
+            r.owner_ids() == ["self"]
+                && filters == [(Some("owner-id"), &["111122223333".to_string()][..])]
+        })
+        .then_output(move || {
+            aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder()
+                .snapshots(snap("snap-own"))
+                .build()
+        });
+    let unnarrowed = mock!(aws_sdk_ec2::Client::describe_snapshots)
+        .match_requests(|r| r.owner_ids() == ["self"] && r.filters().is_empty())
+        .then_output(move || {
+            aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder()
+                .snapshots(snap("snap-any"))
+                .build()
+        });
+    let adapter = ec2(&[&narrowed, &unnarrowed], &InstantSleep::default());
+    let ids = |v: Vec<ecsnap::model::Snapshot>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(adapter
+            .describe_own_snapshots(Some("111122223333"))
+            .await
+            .expect("narrowed")),
+        ["snap-own"]
+    );
+    assert_eq!(
+        ids(adapter
+            .describe_own_snapshots(None)
+            .await
+            .expect("narrowed")),
+        ["snap-any"]
+    );
+    assert_eq!((narrowed.num_calls(), unnarrowed.num_calls()), (1, 1));
 }
 
 #[tokio::test]

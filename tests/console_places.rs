@@ -14,6 +14,7 @@ use ecsnap::ops::rollback::Revision;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::app::{AppState, PaneId};
 use ecsnap::tui::effects::Effect;
+use ecsnap::tui::modal::hands_on::HandsOnAsk;
 use ecsnap::tui::msg::Msg;
 use ecsnap::tui::places::{PlaceInfo, Places};
 use ecsnap::tui::update::{act, init};
@@ -502,18 +503,54 @@ fn cleanup_of_orphans_marked_in_two_places_is_refused() {
 }
 
 #[test]
-fn exec_needs_a_console_on_one_place() {
+fn exec_acts_in_the_place_of_the_tasks_in_view() {
     let mut s = loaded();
-    s.pane = PaneId::Tasks;
-    let effects = act(&mut s, Action::Exec);
-    assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(
-        s.message.as_deref(),
-        Some(
-            "exec and port forwards need a console on one place: open ecsnap with one \
-             --profile and one --region"
-        )
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
     );
+    let effects = key(&mut s, KeyCode::Enter);
+    let generation = match &effects[..] {
+        [
+            Effect::At {
+                place: STAGING,
+                effect,
+            },
+        ] => match effect.as_ref() {
+            Effect::LoadTasks { generation, .. } => *generation,
+            other => panic!("expected a tasks load, got {other:?}"),
+        },
+        other => panic!("expected a tasks load in staging, got {other:?}"),
+    };
+    // Tasks answer for the one service in view, unplaced.
+    deliver(
+        &mut s,
+        Msg::Tasks {
+            generation,
+            result: Ok(fixtures::ledger_tasks()),
+        },
+    );
+    let task = s
+        .tasks
+        .list
+        .rows
+        .iter()
+        .find(|r| r.task.is_live())
+        .expect("a running task")
+        .task
+        .id
+        .clone();
+    assert!(s.tasks.list.select_key(&task));
+    let effects = key(&mut s, KeyCode::Char('e'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task: t, .. }, .. }
+                if *t == task)),
+        "{effects:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("In account staging (222222222222)"), "{text}");
 }
 
 #[test]

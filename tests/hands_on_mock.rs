@@ -195,6 +195,8 @@ fn stand_in_plugin(dir: &Path, version: &str) -> (PathBuf, PathBuf) {
         "#!/bin/sh\n\
          if [ \"$1\" = --version ]; then echo '{version}'; exit 0; fi\n\
          {{ printf 'argc=%s\\n' \"$#\"; for a in \"$@\"; do printf '%s\\n' \"$a\"; done; \
+         printf 'creds=%s|%s|%s\\n' \"${{AWS_ACCESS_KEY_ID:-}}\" \"${{AWS_SECRET_ACCESS_KEY:-}}\" \
+         \"${{AWS_SESSION_TOKEN:-}}\"; \
          printf 'env=%s\\n' \"${{{RESPONSE_ENV}:-}}\"; printf '\\0'; }} >> '{}'\n",
         record.display()
     );
@@ -210,6 +212,18 @@ fn stand_in_plugin(dir: &Path, version: &str) -> (PathBuf, PathBuf) {
 
 /// The recorded calls: each the argument list and the env line.
 fn recorded_calls(record: &Path) -> Vec<(Vec<String>, String)> {
+    recorded(record)
+        .into_iter()
+        .map(|(args, env, _)| (args, env))
+        .collect()
+}
+
+/// The credentials each recorded call had in its environment: `key|secret|token`.
+fn recorded_credentials(record: &Path) -> Vec<String> {
+    recorded(record).into_iter().map(|(_, _, c)| c).collect()
+}
+
+fn recorded(record: &Path) -> Vec<(Vec<String>, String, String)> {
     let text = std::fs::read_to_string(record).unwrap_or_default();
     text.split('\0')
         .filter(|c| !c.trim().is_empty())
@@ -219,6 +233,10 @@ fn recorded_calls(record: &Path) -> Vec<(Vec<String>, String)> {
                 .pop()
                 .and_then(|l| l.strip_prefix("env=").map(str::to_string))
                 .unwrap_or_default();
+            let creds = lines
+                .pop()
+                .and_then(|l| l.strip_prefix("creds=").map(str::to_string))
+                .unwrap_or_default();
             let argc: usize = lines
                 .first()
                 .and_then(|l| l.strip_prefix("argc="))
@@ -226,7 +244,7 @@ fn recorded_calls(record: &Path) -> Vec<(Vec<String>, String)> {
                 .unwrap_or_default();
             let args: Vec<String> = lines.into_iter().skip(1).collect();
             assert_eq!(args.len(), argc, "one line per argument: {args:?}");
-            (args, env)
+            (args, env, creds)
         })
         .collect()
 }
@@ -311,11 +329,13 @@ fn exec_sends_execute_command_and_hands_the_session_to_the_plugin_like_the_aws_c
     let session = block_on(exec::start(&mutator, &plan)).expect("ExecuteCommand");
     assert_eq!(exec_rule.num_calls(), 1);
     let runtime_id = block_on(exec::runtime_id(&h.aws, &plan, &session)).expect("runtime id");
-    let ctx = PluginContext {
-        region: "eu-west-1".into(),
-        profile: String::new(),
-        endpoint_url: endpoint_url("ecs", "eu-west-1", None),
-    };
+    let ctx = block_on(PluginContext::for_session(
+        &mutator,
+        "eu-west-1",
+        String::new(),
+        endpoint_url("ecs", "eu-west-1", None),
+    ))
+    .expect("no role: nothing to resolve");
     let call = exec::plugin_call(&ctx, &session, &runtime_id);
     let status = plugin.run(&call).expect("the stand-in runs");
     assert!(status.success());
@@ -398,11 +418,13 @@ fn port_forwarding_starts_the_session_and_passes_it_by_environment() {
         program: script.into_os_string(),
     };
     let version = plugin.version().expect("version");
-    let ctx = PluginContext {
-        region: "eu-west-1".into(),
-        profile: "ops".into(),
-        endpoint_url: endpoint_url("ssm", "eu-west-1", None),
-    };
+    let ctx = block_on(PluginContext::for_session(
+        &mutator,
+        "eu-west-1",
+        "ops".into(),
+        endpoint_url("ssm", "eu-west-1", None),
+    ))
+    .expect("no role: nothing to resolve");
     let call = port_forward::plugin_call(&ctx, &plan, &session, &version);
     assert!(plugin.run(&call).expect("runs").success());
     let calls = recorded_calls(&record);
@@ -443,6 +465,85 @@ fn port_forwarding_starts_the_session_and_passes_it_by_environment() {
         "{args:?}"
     );
     assert!(env.is_empty());
+}
+
+/// A `[fleet]` account reached through an assumed role: no profile names its credentials,
+/// so the plugin gets no profile and the role's credentials in its environment (and
+/// nothing else does: a plain session hands over none).
+#[test]
+fn an_assumed_role_hands_the_plugin_its_credentials_instead_of_a_profile() {
+    use aws_sdk_ecs::config::{Credentials, SharedCredentialsProvider};
+    let reads = read_rules();
+    let ecs: Vec<&Rule> = reads.iter().collect();
+    let start = mock!(aws_sdk_ssm::Client::start_session).then_output(|| {
+        StartSessionOutput::builder()
+            .session_id("ana-role-0")
+            .stream_url(STREAM)
+            .token_value(TOKEN)
+            .build()
+    });
+    let mut h = harness(&ecs, &[&start]);
+    let plain = h.mutator(false);
+    let no_role = block_on(PluginContext::for_session(
+        &plain,
+        "eu-west-1",
+        "ops".into(),
+        endpoint_url("ssm", "eu-west-1", None),
+    ))
+    .expect("no role");
+    assert_eq!(no_role.profile, "ops");
+    assert!(no_role.credentials.is_empty());
+
+    h.ops = h
+        .ops
+        .with_role_credentials(Some(SharedCredentialsProvider::new(Credentials::new(
+            "ASIAROLEKEY",
+            "role-secret",
+            Some("role-token".into()),
+            None,
+            "test",
+        ))));
+    let mutator = h.mutator(false);
+    let forward = Forward {
+        remote_port: 5432,
+        local_port: Some(15432),
+        host: None,
+    };
+    let plan = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward)).expect("plan");
+    let ctx = block_on(PluginContext::for_session(
+        &mutator,
+        "eu-west-1",
+        "ops".into(),
+        endpoint_url("ssm", "eu-west-1", None),
+    ))
+    .expect("the role's credentials");
+    assert_eq!(ctx.profile, "", "no profile names the role's credentials");
+    // The secrets stay out of Debug.
+    let shown = format!("{ctx:?}");
+    assert!(
+        shown.contains("AWS_SECRET_ACCESS_KEY") && !shown.contains("role-secret"),
+        "{shown}"
+    );
+    let session = block_on(port_forward::start(&mutator, &plan)).expect("StartSession");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (script, record) = stand_in_plugin(dir.path(), "1.2.707.0");
+    let plugin = Plugin {
+        program: script.into_os_string(),
+    };
+    let call = port_forward::plugin_call(&ctx, &plan, &session, &plugin.version().expect("v"));
+    assert!(plugin.run(&call).expect("runs").success());
+    let calls = recorded_calls(&record);
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].0[3], "", "the profile argument is empty");
+    assert!(
+        calls[0].1.contains("ana-role-0"),
+        "the answer still goes by environment"
+    );
+    assert_eq!(
+        recorded_credentials(&record),
+        ["ASIAROLEKEY|role-secret|role-token"]
+    );
 }
 
 #[test]

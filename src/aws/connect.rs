@@ -179,7 +179,12 @@ pub(super) fn clients_from(
                 .build(),
         ),
         ctx.clone(),
-    )));
+    )))
+    .with_role_credentials(
+        opts.assume_role
+            .as_ref()
+            .and_then(|_| conf.credentials_provider()),
+    );
     let clients = AwsClients {
         ecs: Arc::new(EcsAdapter::new(aws_sdk_ecs::Client::new(conf), ctx.clone())),
         ecr: Arc::new(EcrAdapter::new(aws_sdk_ecr::Client::new(conf), ctx.clone())),

@@ -123,11 +123,12 @@ impl Ec2Api for Ec2Adapter {
         .await
     }
 
-    async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>> {
+    async fn describe_own_snapshots(&self, account: Option<&str>) -> Result<Vec<Snapshot>> {
         let snaps: Vec<aws_sdk_ec2::types::Snapshot> = self
             .client
             .describe_snapshots()
             .owner_ids("self")
+            .set_filters(account.map(|a| vec![filter("owner-id", vec![a.to_string()])]))
             .max_results(PAGE)
             .into_paginator()
             .items()

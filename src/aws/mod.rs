@@ -122,8 +122,11 @@ pub trait Ec2Api: Send + Sync {
         ids: &[String],
         tags: &[(String, String)],
     ) -> Result<Vec<Volume>>;
-    /// Snapshots owned by this account.
-    async fn describe_own_snapshots(&self) -> Result<Vec<Snapshot>>;
+    /// Snapshots owned by this account (`OwnerIds=self`). With `account` (its id, when the
+    /// caller already knows it) the call also carries an `owner-id` filter: AWS answers the
+    /// same, and a server that ignores `OwnerIds` (moto sends every snapshot it holds,
+    /// its stock AMIs' included) then sends only the account's.
+    async fn describe_own_snapshots(&self, account: Option<&str>) -> Result<Vec<Snapshot>>;
     /// AMIs owned by this account, disabled ones included, with the snapshots they use.
     async fn describe_own_amis(&self) -> Result<Vec<Ami>>;
     /// The account's launch templates with the snapshots of all their versions
@@ -305,6 +308,9 @@ pub struct OpsClients {
     pub(crate) ec2: Arc<dyn Ec2Ops>,
     /// Session Manager (port forwarding); `None` where it was not set up.
     pub(crate) ssm: Option<Arc<dyn SsmOps>>,
+    /// The credentials of an assumed role (a `[fleet]` account): no profile names them,
+    /// so `session-manager-plugin` is handed them in its environment.
+    pub(crate) role_credentials: Option<aws_sdk_ecs::config::SharedCredentialsProvider>,
 }
 
 impl OpsClients {
@@ -314,7 +320,18 @@ impl OpsClients {
             ecr,
             ec2,
             ssm: None,
+            role_credentials: None,
         }
+    }
+
+    /// Acting as an assumed role whose credentials come from `provider`.
+    #[must_use]
+    pub fn with_role_credentials(
+        mut self,
+        provider: Option<aws_sdk_ecs::config::SharedCredentialsProvider>,
+    ) -> Self {
+        self.role_credentials = provider;
+        self
     }
 
     /// With Session Manager for port forwarding.

@@ -161,13 +161,15 @@ async fn run_exec(global: &GlobalArgs, settings: Settings, asked: &ExecAsk<'_>) 
         &plan.task_id,
         asked.yes,
     )?;
+    let ctx = PluginContext::for_session(
+        &s.mutator,
+        &s.aws.region,
+        exec_profile(global),
+        endpoint_url("ecs", &s.aws.region, s.aws.endpoint.as_deref()),
+    )
+    .await?;
     let session = exec::start(&s.mutator, &plan).await?;
     let runtime_id = exec::runtime_id(&s.aws, &plan, &session).await?;
-    let ctx = PluginContext {
-        region: s.aws.region.clone(),
-        profile: exec_profile(global),
-        endpoint_url: endpoint_url("ecs", &s.aws.region, s.aws.endpoint.as_deref()),
-    };
     let call = exec::plugin_call(&ctx, &session, &runtime_id);
     run_plugin(plugin, call).await
 }
@@ -192,6 +194,13 @@ async fn run_port_forward(
         &plan.task_id,
         asked.yes,
     )?;
+    let ctx = PluginContext::for_session(
+        &s.mutator,
+        &s.aws.region,
+        global.profile.clone().unwrap_or_default(),
+        endpoint_url("ssm", &s.aws.region, s.aws.endpoint.as_deref()),
+    )
+    .await?;
     let session = port_forward::start(&s.mutator, &plan).await?;
     let plugin = Plugin::default();
     // As the AWS CLI does: ask the plugin's version after StartSession; without a plugin
@@ -213,11 +222,6 @@ async fn run_port_forward(
             &PortForwardJson::new(&plan, session.session_id.clone()),
         )?;
     }
-    let ctx = PluginContext {
-        region: s.aws.region.clone(),
-        profile: global.profile.clone().unwrap_or_default(),
-        endpoint_url: endpoint_url("ssm", &s.aws.region, s.aws.endpoint.as_deref()),
-    };
     let call = port_forward::plugin_call(&ctx, &plan, &session, &version);
     eprintln!("Forwarding {} until Ctrl-C", plan.route());
     run_plugin(plugin, call).await

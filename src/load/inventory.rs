@@ -62,20 +62,25 @@ pub async fn load_inventory_of(
             .collect();
         images_in(aws, &names).await
     };
-    let account = async {
-        if known_account.is_some() {
-            return Ok(known_account);
-        }
-        Ok::<_, Error>(match aws.sts.caller_identity().await {
-            Ok(id) => Some(id.account),
-            Err(e) => {
-                tracing::warn!("caller identity unknown, snapshots not narrowed by owner: {e}");
-                None
-            }
-        })
+    // The EC2 reads wait for the account id (one GetCallerIdentity unless a fleet place
+    // already knows it) so that the snapshots are narrowed on the server; they are off
+    // the critical path, which is the ECS chain.
+    let account_and_ec2 = async {
+        let account = match known_account {
+            Some(known) => Some(known),
+            None => match aws.sts.caller_identity().await {
+                Ok(id) => Some(id.account),
+                Err(e) => {
+                    tracing::warn!("caller identity unknown, snapshots not narrowed by owner: {e}");
+                    None
+                }
+            },
+        };
+        let ec2 = load_ec2_state(aws, account.as_deref()).await?;
+        Ok::<_, Error>((account, ec2))
     };
-    let ((services, tasks, in_use), images, account, ec2) =
-        futures::try_join!(ecs, images, account, load_ec2_state(aws))?;
+    let ((services, tasks, in_use), images, (account, ec2)) =
+        futures::try_join!(ecs, images, account_and_ec2)?;
     let orphans = orphans_of(
         aws,
         settings,

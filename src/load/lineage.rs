@@ -18,7 +18,7 @@ pub async fn load_lineage(aws: &AwsClients, kind: ResourceKind, id: &str) -> Res
     if kind == ResourceKind::Snapshot {
         {
             let (snapshots, created) = futures::try_join!(
-                aws.ec2.describe_own_snapshots(),
+                aws.ec2.describe_own_snapshots(None),
                 aws.ec2.describe_volumes_from_snapshot(id)
             )?;
             let snapshot = snapshots
@@ -41,7 +41,7 @@ pub async fn load_lineage(aws: &AwsClients, kind: ResourceKind, id: &str) -> Res
             let ids = [id.to_string()];
             let (volumes, snapshots) = futures::try_join!(
                 aws.ec2.describe_volumes_matching(&ids, &[]),
-                aws.ec2.describe_own_snapshots()
+                aws.ec2.describe_own_snapshots(None)
             )?;
             let volume = volumes
                 .into_iter()

@@ -19,11 +19,12 @@ pub(super) struct Ec2State {
     pub launch_templates: Vec<LaunchTemplate>,
 }
 
-/// The four reads at once.
-pub(super) async fn load_ec2_state(aws: &AwsClients) -> Result<Ec2State> {
+/// The four reads at once. `account`, when known, narrows the snapshots on the server
+/// (see `Ec2Api::describe_own_snapshots`).
+pub(super) async fn load_ec2_state(aws: &AwsClients, account: Option<&str>) -> Result<Ec2State> {
     let (volumes, snapshots, amis, launch_templates) = futures::try_join!(
         aws.ec2.describe_volumes(),
-        aws.ec2.describe_own_snapshots(),
+        aws.ec2.describe_own_snapshots(account),
         aws.ec2.describe_own_amis(),
         aws.ec2.describe_launch_templates(),
     )?;
@@ -45,7 +46,7 @@ pub async fn load_orphans(
     filter: OrphanFilter,
     now: DateTime<Utc>,
 ) -> Result<OrphanReport> {
-    let state = load_ec2_state(aws).await?;
+    let state = load_ec2_state(aws, account).await?;
     Ok(orphans_of(aws, settings, account, filter, now, &state))
 }
 

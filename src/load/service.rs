@@ -112,7 +112,7 @@ pub async fn load_service_snapshots(
     let service_only = [(SERVICE_TAG.to_string(), service.to_string())];
     let (volumes, snapshots) = futures::try_join!(
         aws.ec2.describe_volumes_matching(&[], &service_only),
-        aws.ec2.describe_own_snapshots()
+        aws.ec2.describe_own_snapshots(None)
     )?;
     let of_service = |t: &std::collections::BTreeMap<String, String>| {
         t.get(SERVICE_TAG).is_some_and(|s| s == service)

@@ -13,6 +13,7 @@ use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 
 use super::audit::{Actor, AuditLog};
 use super::interrupt::{InFlight, Interrupt};
+use super::plugin::PluginCredentials;
 
 /// Why mutations are refused, when they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -388,6 +389,23 @@ impl Mutator {
             ))
         });
         result
+    }
+
+    /// The assumed role's credentials for `session-manager-plugin` (empty when no role is
+    /// assumed: the profile says who). Nothing is sent to AWS unless the role's session
+    /// has to be renewed (sts:AssumeRole).
+    pub async fn role_credentials(&self) -> Result<PluginCredentials> {
+        use aws_sdk_ecs::config::ProvideCredentials;
+        let Some(provider) = &self.ops.role_credentials else {
+            return Ok(PluginCredentials::default());
+        };
+        let credentials = provider.provide_credentials().await.map_err(|e| {
+            Error::Refused(format!(
+                "the assumed role's credentials for session-manager-plugin could not be \
+                 had (sts:AssumeRole): {e}"
+            ))
+        })?;
+        Ok(PluginCredentials::new(&credentials))
     }
 
     /// SSM TerminateSession: ends a session that was started but cannot be used.

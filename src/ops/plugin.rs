@@ -178,6 +178,76 @@ pub struct PluginContext {
     pub profile: String,
     /// The endpoint URL of the service that answered (ECS for exec, SSM for StartSession).
     pub endpoint_url: String,
+    /// An assumed role's credentials (then `profile` is empty: no profile names them).
+    pub credentials: PluginCredentials,
+}
+
+/// Credentials handed to the plugin in its environment, for its own calls (ResumeSession
+/// after a dropped connection): `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, when
+/// there is one, `AWS_SESSION_TOKEN` — the AWS SDK the plugin is built on reads them
+/// before any profile when it is given no profile. Empty: the profile (or the default
+/// chain) says who. `Debug` leaves the values out.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PluginCredentials(Vec<(String, String)>);
+
+impl PluginCredentials {
+    pub fn new(c: &aws_sdk_ecs::config::Credentials) -> Self {
+        let mut env = vec![
+            (
+                "AWS_ACCESS_KEY_ID".to_string(),
+                c.access_key_id().to_string(),
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY".to_string(),
+                c.secret_access_key().to_string(),
+            ),
+        ];
+        if let Some(token) = c.session_token() {
+            env.push(("AWS_SESSION_TOKEN".to_string(), token.to_string()));
+        }
+        Self(env)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The environment variables, secrets included.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PluginCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl PluginContext {
+    /// The plugin's context for a session opened through `m`: `profile` as the AWS CLI
+    /// would hand it, unless `m` acts as an assumed role — then no profile and the
+    /// role's credentials, resolved now (a role session the SDK refreshes as needed).
+    pub async fn for_session(
+        m: &super::guard::Mutator,
+        region: &str,
+        profile: String,
+        endpoint_url: String,
+    ) -> Result<Self> {
+        let credentials = m.role_credentials().await?;
+        Ok(Self {
+            region: region.to_string(),
+            profile: if credentials.is_empty() {
+                profile
+            } else {
+                String::new()
+            },
+            endpoint_url,
+            credentials,
+        })
+    }
 }
 
 /// The call after ExecuteCommand, as `aws ecs execute-command` makes it.
@@ -191,7 +261,7 @@ pub fn exec_call(ctx: &PluginContext, session: &SessionHandle, target: &str) -> 
             PyJson::Object(vec![("Target".into(), PyJson::Str(target.into()))]).dumps(),
             ctx.endpoint_url.clone(),
         ],
-        env: Vec::new(),
+        env: ctx.credentials.env().to_vec(),
     }
 }
 
@@ -231,13 +301,12 @@ pub fn start_session_call(
     plugin_version: &str,
 ) -> PluginCall {
     let response = ssm_session_json(session);
-    let (first, env) = if takes_response_from_env(plugin_version) {
-        (
-            RESPONSE_ENV.to_string(),
-            vec![(RESPONSE_ENV.into(), response)],
-        )
+    let mut env = ctx.credentials.env().to_vec();
+    let first = if takes_response_from_env(plugin_version) {
+        env.push((RESPONSE_ENV.into(), response));
+        RESPONSE_ENV.to_string()
     } else {
-        (response, Vec::new())
+        response
     };
     PluginCall {
         args: vec![
@@ -377,6 +446,7 @@ mod tests {
             region: "eu-west-1".into(),
             profile: String::new(),
             endpoint_url: endpoint_url("ecs", "eu-west-1", None),
+            credentials: PluginCredentials::default(),
         }
     }
 

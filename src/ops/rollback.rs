@@ -638,7 +638,7 @@ async fn snapshot_change(
         )));
     }
     let volume = pick_one("EBS volume", volume, &names)?;
-    let snapshots = aws.ec2.describe_own_snapshots().await?;
+    let snapshots = aws.ec2.describe_own_snapshots(None).await?;
     let Some(snap) = snapshots.iter().find(|x| x.id == snapshot_id) else {
         return Err(Error::NotFound {
             kind: "snapshot",

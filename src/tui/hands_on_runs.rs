@@ -110,21 +110,33 @@ pub async fn run(
                 .ok_or_else(|| "no container picked".to_string())?;
             let plugin = Plugin::default();
             plugin.check_installed().map_err(|e| text(&e))?;
+            // Who the plugin acts as is settled before a session is opened.
+            let ctx = PluginContext::for_session(
+                m,
+                &aws.region,
+                profile(session),
+                endpoint_url("ecs", &aws.region, aws.endpoint.as_deref()),
+            )
+            .await
+            .map_err(|e| text(&e))?;
             let started = exec::start(m, &p).await.map_err(|e| text(&e))?;
             let runtime_id = exec::runtime_id(aws, &p, &started)
                 .await
                 .map_err(|e| text(&e))?;
-            let ctx = PluginContext {
-                region: aws.region.clone(),
-                profile: profile(session),
-                endpoint_url: endpoint_url("ecs", &aws.region, aws.endpoint.as_deref()),
-            };
             Ok(HandsOnDone::Exec {
                 call: exec::plugin_call(&ctx, &started, &runtime_id),
                 what: format!("{} in task {}", p.container, p.task_id),
             })
         }
         HandsOnPlan::Forward(p) => {
+            let ctx = PluginContext::for_session(
+                m,
+                &aws.region,
+                session.settings().profile.clone().unwrap_or_default(),
+                endpoint_url("ssm", &aws.region, aws.endpoint.as_deref()),
+            )
+            .await
+            .map_err(|e| text(&e))?;
             let started = port_forward::start(m, &p).await.map_err(|e| text(&e))?;
             let version = match Plugin::default().version() {
                 Ok(v) => v,
@@ -136,11 +148,6 @@ pub async fn run(
                     }
                     return Err(text(&e));
                 }
-            };
-            let ctx = PluginContext {
-                region: aws.region.clone(),
-                profile: session.settings().profile.clone().unwrap_or_default(),
-                endpoint_url: endpoint_url("ssm", &aws.region, aws.endpoint.as_deref()),
             };
             Ok(HandsOnDone::Forward {
                 call: port_forward::plugin_call(&ctx, &p, &started, &version),

@@ -167,13 +167,6 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Redeploy => return flows::request_redeploy(state),
         Action::Cleanup => return flows::request_cleanup(state),
         Action::RestoreUser => return flows::request_restore(state),
-        Action::Exec | Action::PortForward if state.places.is_fleet() => {
-            state.message = Some(
-                "exec and port forwards need a console on one place: open ecsnap with one \
-                 --profile and one --region"
-                    .into(),
-            );
-        }
         Action::Exec => return flows::hands_on::request_exec(state),
         Action::PortForward => return flows::hands_on::request_port_forward(state),
         Action::StopTask => return flows::hands_on::request_stop(state),

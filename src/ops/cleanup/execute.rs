@@ -148,7 +148,7 @@ async fn recheck(
         }
         ResourceKind::Snapshot => {
             let (snapshots, amis, templates) = futures::try_join!(
-                aws.ec2.describe_own_snapshots(),
+                aws.ec2.describe_own_snapshots(None),
                 aws.ec2.describe_own_amis(),
                 aws.ec2.describe_launch_templates()
             )?;
