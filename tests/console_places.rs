@@ -198,6 +198,82 @@ fn the_listings_load_in_every_place_with_one_generation() {
     }
 }
 
+/// A place's services show cluster by cluster, in that place's rows, before the place
+/// has answered in full; a stale generation's part is dropped.
+#[test]
+fn services_arrive_cluster_by_cluster_in_their_place() {
+    let (mut s, _) = opened();
+    let g = s.services.loader.generation;
+    let services = fixtures::services();
+    let payments: Vec<_> = services
+        .iter()
+        .filter(|x| x.cluster == "payments-prod")
+        .cloned()
+        .collect();
+    assert!(!payments.is_empty() && payments.len() < services.len());
+    let part = |generation, list: Vec<_>| {
+        placed(
+            STAGING,
+            Msg::ServicesPart {
+                generation,
+                cluster: "payments-prod".into(),
+                services: list,
+                done: 1,
+                total: 2,
+            },
+        )
+    };
+    deliver(&mut s, part(g - 1, payments.clone()));
+    assert!(
+        s.services.list.rows.is_empty(),
+        "an older load's part is dropped"
+    );
+    deliver(&mut s, part(g, payments.clone()));
+    let keys: Vec<String> = s
+        .services
+        .list
+        .rows
+        .iter()
+        .map(ecsnap::tui::panes::Row::key)
+        .collect();
+    let want: Vec<String> = payments
+        .iter()
+        .map(|x| format!("{STAGING}:{}/{}", x.cluster, x.name))
+        .collect();
+    assert_eq!(keys.len(), want.len(), "{keys:?}");
+    assert!(
+        want.iter().all(|k| keys.contains(k)),
+        "{keys:?} vs {want:?}"
+    );
+    assert!(
+        s.services.loader.state.is_loading(),
+        "the places have not all answered"
+    );
+    // The place's whole answer replaces its parts; the other places follow.
+    deliver(
+        &mut s,
+        placed(
+            STAGING,
+            Msg::Services {
+                generation: g,
+                result: Ok(payments.clone()),
+            },
+        ),
+    );
+    assert_eq!(s.services.list.rows.len(), payments.len());
+    deliver(
+        &mut s,
+        placed(
+            PROD,
+            Msg::Services {
+                generation: g,
+                result: Ok(services.clone()),
+            },
+        ),
+    );
+    assert_eq!(s.services.list.rows.len(), payments.len() + services.len());
+}
+
 #[test]
 fn a_place_answering_late_for_an_older_load_is_dropped() {
     let (mut s, _) = opened();

@@ -303,7 +303,9 @@ impl EffectRunner {
             let msg = match placed_load {
                 Some(place) => Msg::Placed {
                     place,
-                    msg: Box::new(perform_placed(effect, &aws, &session, &settings).await),
+                    msg: Box::new(
+                        perform_placed(effect, place, &aws, &session, &settings, &tx).await,
+                    ),
                 },
                 None => perform(effect, &aws, &session, &settings, &tx, interrupt).await,
             };
@@ -427,18 +429,24 @@ async fn orphans_read(
     .map_err(|e| text(&e))
 }
 
-/// One place's part of a pane's listing (services in one answer, not cluster by cluster:
-/// parts from several places would not say whose they are).
+/// One place's part of a pane's listing. Services arrive cluster by cluster as in one
+/// place, each part sent as `Msg::Placed` so that it lands in `place`'s rows.
 pub async fn perform_placed(
     effect: Effect,
+    place: usize,
     aws: &AwsClients,
     session: &LazySession,
     settings: &Settings,
+    tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
         Effect::LoadServices { generation } => Msg::Services {
             generation,
-            result: load::load_services(aws, None).await.map_err(|e| text(&e)),
+            result: load_services_in_parts(aws, generation, tx, |msg| Msg::Placed {
+                place,
+                msg: Box::new(msg),
+            })
+            .await,
         },
         Effect::LoadSnapshots { generation } => Msg::Snapshots {
             generation,
@@ -455,6 +463,27 @@ pub async fn perform_placed(
             result: Err(format!("internal: {other:?} is not a pane load")),
         },
     }
+}
+
+/// The services listing, each cluster's rows sent as a `Msg::ServicesPart` (wrapped by
+/// `wrap`: placed over several places) as soon as that cluster answers.
+async fn load_services_in_parts(
+    aws: &AwsClients,
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+    wrap: impl Fn(Msg) -> Msg,
+) -> Result<Vec<crate::model::Service>, String> {
+    load::load_services_progressively(aws, |part| {
+        let _ = tx.send(wrap(Msg::ServicesPart {
+            generation,
+            cluster: part.cluster.to_string(),
+            services: part.services.to_vec(),
+            done: part.done,
+            total: part.total,
+        }));
+    })
+    .await
+    .map_err(|e| text(&e))
 }
 
 async fn perform(
@@ -474,22 +503,10 @@ async fn perform(
         Effect::LoadIdentity => {
             Msg::Identity(session.identity().await.cloned().map_err(str::to_string))
         }
-        Effect::LoadServices { generation } => {
-            let result = load::load_services_progressively(aws, |part| {
-                let _ = tx.send(Msg::ServicesPart {
-                    generation,
-                    cluster: part.cluster.to_string(),
-                    services: part.services.to_vec(),
-                    done: part.done,
-                    total: part.total,
-                });
-            })
-            .await;
-            Msg::Services {
-                generation,
-                result: result.map_err(|e| text(&e)),
-            }
-        }
+        Effect::LoadServices { generation } => Msg::Services {
+            generation,
+            result: load_services_in_parts(aws, generation, tx, |msg| msg).await,
+        },
         Effect::LoadTasks {
             generation,
             cluster,

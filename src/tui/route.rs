@@ -87,6 +87,21 @@ fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
 /// in its own line, the rest show).
 pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
     let now = state.now;
+    // A cluster of one place's services, before that place's whole answer: shown at once
+    // in that place's rows (the progress still counts places).
+    if let Msg::ServicesPart {
+        generation,
+        cluster,
+        services,
+        ..
+    } = msg
+    {
+        let loader = &state.services.loader;
+        if generation == loader.generation && loader.state.is_loading() {
+            state.services.set_place_cluster(place, &cluster, services);
+        }
+        return Vec::new();
+    }
     let (pane, generation) = match &msg {
         Msg::Services { generation, .. } => (PaneId::Services, *generation),
         Msg::Orphans { generation, .. } => (PaneId::Orphans, *generation),

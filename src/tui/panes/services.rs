@@ -131,6 +131,15 @@ impl ServicesPane {
         self.rebuild_placed();
     }
 
+    /// Over several places: replaces one cluster of one place's services (a part of that
+    /// place's load); the place's other clusters and the other places stay.
+    pub fn set_place_cluster(&mut self, place: usize, cluster: &str, services: Vec<Service>) {
+        let rows = self.placed.entry(place).or_default();
+        rows.retain(|s| s.cluster != cluster);
+        rows.extend(services);
+        self.rebuild_placed();
+    }
+
     /// Over several places: keeps only the places `keep` says are in view.
     pub fn retain_places(&mut self, keep: impl Fn(usize) -> bool) {
         self.placed.retain(|p, _| keep(*p));
