@@ -17,7 +17,9 @@ use ecsnap::tui::app::{AppState, PaneId};
 use ecsnap::tui::effects::Effect;
 use ecsnap::tui::modal::hands_on::{Foreground, HandsOnAsk, HandsOnDone, HandsOnPlan};
 use ecsnap::tui::modal::{ModalKind, Stage};
+use ecsnap::tui::msg::Event;
 use ecsnap::tui::msg::{Msg, Planned};
+use ecsnap::tui::update::update;
 use fixtures::{deliver, key, loaded_state, render};
 
 const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
@@ -90,22 +92,75 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         effects,
         vec![Effect::HandsOn {
             generation: g,
-            plan: HandsOnPlan::Scale(plan)
+            plan: HandsOnPlan::Scale(plan.clone())
         }]
     );
-    deliver(
+    let effects = update(
         &mut s,
-        Msg::HandsOnDone {
+        Event::Msg(Msg::HandsOnDone {
             generation: g,
             result: Ok(HandsOnDone::Scaled {
                 desired: 3,
                 running: 2,
             }),
+        }),
+    );
+    // The services reload and the running count is watched, as `scale --wait` does.
+    assert!(
+        matches!(&effects[..], [Effect::LoadServices { .. }, Effect::WatchScale { generation, plan: p }]
+            if *generation == g && *p == plan),
+        "{effects:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("desired count is now 3"), "{text}");
+    assert!(
+        text.contains("running 2 of 3 · pending 0 · 0 looks"),
+        "{text}"
+    );
+    assert!(text.contains("Esc stops watching"), "{text}");
+    deliver(
+        &mut s,
+        Msg::ScaleLook {
+            generation: g,
+            running: 2,
+            pending: 1,
         },
     );
-    assert!(render(&s, 120, 40).contains("desired count is now 3"));
-    // `-` asks for one fewer.
-    ch(&mut s, 'n');
+    assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
+    // A look for another dialog is dropped.
+    deliver(
+        &mut s,
+        Msg::ScaleLook {
+            generation: g + 1,
+            running: 0,
+            pending: 0,
+        },
+    );
+    assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::ScaleWatched {
+            generation: g,
+            result: Ok("3 running, as asked (after 0m10s)".into()),
+        }),
+    );
+    assert!(
+        matches!(&effects[..], [Effect::LoadServices { .. }]),
+        "{effects:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("✓ 3 running, as asked (after 0m10s)"),
+        "{text}"
+    );
+    assert!(text.contains("Esc closes"), "{text}");
+    assert_eq!(s.modal.as_ref().map(|m| m.stage.clone()), Some(Stage::Done));
+}
+
+#[test]
+fn minus_plans_one_fewer() {
+    let mut s = loaded_state();
+    assert!(s.services.list.select_key("payments-prod/ledger"));
     let effects = ch(&mut s, '-');
     assert!(
         matches!(
@@ -116,6 +171,76 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
             }]
         ),
         "{effects:?}"
+    );
+}
+
+/// Esc while a scale's count is watched closes the dialog and stops the watch (the
+/// new desired count stays: it was sent); a failed watch says why.
+#[test]
+fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
+    let mut s = loaded_state();
+    assert!(s.services.list.select_key("payments-prod/ledger"));
+    ch(&mut s, '+');
+    let g = generation(&s);
+    let plan = ScalePlan {
+        cluster: "payments-prod".into(),
+        service: "ledger".into(),
+        from: 2,
+        to: 3,
+        running: 2,
+    };
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone()))),
+        },
+    );
+    ch(&mut s, 'y');
+    let scaled = || Msg::HandsOnDone {
+        generation: g,
+        result: Ok(HandsOnDone::Scaled {
+            desired: 3,
+            running: 2,
+        }),
+    };
+    deliver(&mut s, scaled());
+    let effects = key(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::CancelAction]);
+    assert!(s.modal.is_none());
+
+    // Again, and this time the rollout fails while watched.
+    ch(&mut s, '+');
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan))),
+        },
+    );
+    ch(&mut s, 'y');
+    deliver(
+        &mut s,
+        Msg::HandsOnDone {
+            generation: g,
+            result: Ok(HandsOnDone::Scaled {
+                desired: 3,
+                running: 2,
+            }),
+        },
+    );
+    deliver(
+        &mut s,
+        Msg::ScaleWatched {
+            generation: g,
+            result: Err("deployment ecs-svc/1 rollout FAILED: tasks failed to start".into()),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("✗ deployment ecs-svc/1 rollout FAILED: tasks failed to start"),
+        "{text}"
     );
 }
 

@@ -36,8 +36,8 @@ pub fn perform<'a>(
     interrupt: Interrupt,
 ) -> futures::future::BoxFuture<'a, Msg> {
     match effect {
-        e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. }) => {
-            Box::pin(super::hands_on_runs::perform(e, aws, session))
+        e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. } | Effect::WatchScale { .. }) => {
+            Box::pin(super::hands_on_runs::perform(e, aws, session, tx))
         }
         e @ (Effect::LoadLineage { .. } | Effect::PlanRecover { .. } | Effect::Recover { .. }) => {
             Box::pin(super::recover_runs::perform(e, aws, session, tx))

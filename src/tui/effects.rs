@@ -139,6 +139,11 @@ pub enum Effect {
         generation: u64,
         plan: super::modal::hands_on::HandsOnPlan,
     },
+    /// After a scale: watch the running count reach the new desired count.
+    WatchScale {
+        generation: u64,
+        plan: crate::ops::scale::ScalePlan,
+    },
     /// The Orphans detail: the lineage of one volume or snapshot.
     LoadLineage {
         generation: u64,

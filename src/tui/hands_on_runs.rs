@@ -2,22 +2,36 @@
 //! `ops/`) and the confirmed actions (through the guarded `Mutator`). An exec or a port
 //! forward ends with the plugin call ready; the event loop runs it.
 
+use tokio::sync::mpsc::UnboundedSender;
+
 use crate::aws::AwsClients;
 use crate::ops::exec::{self, DEFAULT_COMMAND};
 use crate::ops::plugin::{Plugin, PluginContext, endpoint_url};
+use crate::ops::scale::{CountVerdict, ScalePlan};
 use crate::ops::session::LazySession;
+use crate::ops::wait::{SystemClock, WaitOptions};
 use crate::ops::{find_service, port_forward, scale, stop_task};
 use crate::tui::effects::Effect;
 use crate::tui::modal::hands_on::{HandsOnAsk, HandsOnDone, HandsOnPlan};
+use crate::tui::modal::wait::minutes_seconds;
 use crate::tui::msg::{Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
-/// A hands-on effect's answer.
-pub async fn perform(effect: Effect, aws: &AwsClients, session: &LazySession) -> Msg {
+/// A hands-on effect's answer (a scale's watch sends its looks through `tx` first).
+pub async fn perform(
+    effect: Effect,
+    aws: &AwsClients,
+    session: &LazySession,
+    tx: &UnboundedSender<Msg>,
+) -> Msg {
     match effect {
+        Effect::WatchScale { generation, plan } => Msg::ScaleWatched {
+            generation,
+            result: watch_scale(aws, &plan, generation, tx).await,
+        },
         Effect::PlanHandsOn { generation, ask } => Msg::Planned {
             generation,
             result: plan(aws, session, ask).await.map(Planned::HandsOn),
@@ -154,5 +168,46 @@ pub async fn run(
                 route: p.route(),
             })
         }
+    }
+}
+
+/// Watches the running count after a scale, as `ecsnap scale --wait` does (the wait's
+/// interval and timeout), each look sent as `Msg::ScaleLook`.
+async fn watch_scale(
+    aws: &AwsClients,
+    plan: &ScalePlan,
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+) -> Result<String, String> {
+    let looks = tx.clone();
+    let mut progress = move |s: &crate::model::Service| {
+        let _ = looks.send(Msg::ScaleLook {
+            generation,
+            running: s.running_count,
+            pending: s.pending_count,
+        });
+    };
+    let opts = WaitOptions::default();
+    let out = scale::wait_for_count(
+        aws.ecs.as_ref(),
+        &SystemClock::default(),
+        plan,
+        opts.timeout,
+        opts.interval,
+        &mut progress,
+    )
+    .await
+    .map_err(|e| text(&e))?;
+    let waited = minutes_seconds(i64::try_from(out.elapsed.as_secs()).unwrap_or(i64::MAX));
+    match out.verdict {
+        CountVerdict::Reached => Ok(format!(
+            "{} running, as asked (after {waited})",
+            out.running
+        )),
+        CountVerdict::Failed(why) => Err(why),
+        CountVerdict::Moving => Err(format!(
+            "still {} running and {} pending of {} after {waited}; ECS goes on — r refreshes",
+            out.running, out.pending, plan.to
+        )),
     }
 }

@@ -108,6 +108,18 @@ pub enum Msg {
         generation: u64,
         result: Result<WaitOutcome, String>,
     },
+    /// A scale's watch looked at the service.
+    ScaleLook {
+        generation: u64,
+        running: i32,
+        pending: i32,
+    },
+    /// A scale's watch ended: reached (`Ok`), or why not (failed, or still moving at the
+    /// timeout).
+    ScaleWatched {
+        generation: u64,
+        result: Result<String, String>,
+    },
     CleanupItem {
         generation: u64,
         result: ItemResult,

@@ -11,7 +11,7 @@ use crate::tui::effects::Effect;
 use crate::tui::keymap;
 use crate::tui::modal::confirm::{ConfirmInput, needed};
 use crate::tui::modal::hands_on::{
-    Foreground, HandsOnAsk, HandsOnDone, HandsOnModal, HandsOnPlan, parse_forward,
+    Foreground, HandsOnAsk, HandsOnDone, HandsOnModal, HandsOnPlan, ScaleWatch, parse_forward,
 };
 use crate::tui::modal::rollback::PickMode;
 use crate::tui::modal::simple::SimplePlan;
@@ -115,7 +115,13 @@ fn close(state: &mut AppState) -> Vec<Effect> {
     let Some(modal) = state.modal.as_mut() else {
         return Vec::new();
     };
-    let running = modal.stage == Stage::Running && !matches!(modal.kind, ModalKind::Wait(_));
+    // Watching (a rollout, a scale's count) is not waiting for results: Esc stops it.
+    let watching = match &modal.kind {
+        ModalKind::Wait(_) => true,
+        ModalKind::HandsOn(h) => h.is_watching(),
+        _ => false,
+    };
+    let running = modal.stage == Stage::Running && !watching;
     if running {
         modal.confirm.error = Some("running: the results follow, then Esc closes".into());
         return Vec::new();
@@ -289,6 +295,8 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
         | Msg::Restored { generation, .. }
         | Msg::LastLines { generation, .. }
         | Msg::HandsOnDone { generation, .. }
+        | Msg::ScaleLook { generation, .. }
+        | Msg::ScaleWatched { generation, .. }
         | Msg::RecoverProgress { generation, .. } => Some(*generation),
         _ => None,
     }
@@ -380,6 +388,19 @@ fn answer(
         ) => w.record_lines(task_id, result),
         (Msg::WaitDone { result, .. }, ModalKind::Wait(w)) => {
             w.finish(result);
+            modal.stage = Stage::Done;
+            return Some(Reload::Services);
+        }
+        (
+            Msg::ScaleLook {
+                running, pending, ..
+            },
+            ModalKind::HandsOn(h),
+        ) => {
+            h.looked(running, pending);
+        }
+        (Msg::ScaleWatched { result, .. }, ModalKind::HandsOn(h)) => {
+            h.watched(result);
             modal.stage = Stage::Done;
             return Some(Reload::Services);
         }
@@ -486,6 +507,20 @@ fn hands_on_done(state: &mut AppState, result: Result<HandsOnDone, String>) -> V
             h.outcome = Some(format!(
                 "desired count is now {desired} ({running} running); ECS starts or stops tasks"
             ));
+            // Watch the running count get there, as `scale --wait` does.
+            if let Some(HandsOnPlan::Scale(plan)) = &h.plan {
+                h.watch = Some(ScaleWatch::new(desired, running));
+                modal.stage = Stage::Running;
+                return vec![
+                    Effect::LoadServices {
+                        generation: state.services.loader.start(now),
+                    },
+                    Effect::WatchScale {
+                        generation: modal.generation,
+                        plan: plan.clone(),
+                    },
+                ];
+            }
             false
         }
         Ok(HandsOnDone::Stopped { desired_status }) => {

@@ -1,7 +1,8 @@
 //! The hands-on dialogs: scale the service in view (`+` / `-`), stop the selected task
 //! (`K`), open a shell in it (`e`, picking the container when there are several) and
 //! forward a port to it (`p`, after typing the port). Each shows the plan `ops/` built and
-//! asks `y` (the task id or service name typed in production).
+//! asks `y` (the task id or service name typed in production). A scale then watches the
+//! running count reach the new desired count (Esc stops watching; the change stays).
 
 use crate::ops::exec::ExecPlan;
 use crate::ops::plugin::PluginCall;
@@ -63,6 +64,43 @@ pub enum Foreground {
     Forward { call: PluginCall, route: String },
 }
 
+/// After a scale: the service's counts as last seen, until the running count reaches
+/// the target (or fails, or the watch times out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaleWatch {
+    pub target: i32,
+    pub running: i32,
+    pub pending: i32,
+    /// Looks at the service so far.
+    pub looks: u32,
+    /// How it ended: reached (`Ok`), or failed / still moving at the timeout (`Err`);
+    /// `None` while watching.
+    pub end: Option<Result<String, String>>,
+}
+
+impl ScaleWatch {
+    pub fn new(target: i32, running: i32) -> Self {
+        Self {
+            target,
+            running,
+            pending: 0,
+            looks: 0,
+            end: None,
+        }
+    }
+
+    /// One look at the service.
+    pub fn look(&mut self, running: i32, pending: i32) {
+        self.running = running;
+        self.pending = pending;
+        self.looks += 1;
+    }
+
+    pub fn is_watching(&self) -> bool {
+        self.end.is_none()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct HandsOnModal {
     pub subject: String,
@@ -72,6 +110,8 @@ pub struct HandsOnModal {
     /// Exec: the container picked (index into the plans).
     pub choice: usize,
     pub outcome: Option<String>,
+    /// A scale sent: its count being watched.
+    pub watch: Option<ScaleWatch>,
 }
 
 impl HandsOnModal {
@@ -82,11 +122,31 @@ impl HandsOnModal {
             plan: None,
             choice: 0,
             outcome: None,
+            watch: None,
         }
     }
 
     pub fn title(&self) -> String {
         self.subject.clone()
+    }
+
+    /// Watching a scale's count (Esc stops watching rather than waiting for results).
+    pub fn is_watching(&self) -> bool {
+        self.watch.as_ref().is_some_and(ScaleWatch::is_watching)
+    }
+
+    /// A look at the scaled service's counts.
+    pub fn looked(&mut self, running: i32, pending: i32) {
+        if let Some(w) = self.watch.as_mut() {
+            w.look(running, pending);
+        }
+    }
+
+    /// The scale's watch ended.
+    pub fn watched(&mut self, end: Result<String, String>) {
+        if let Some(w) = self.watch.as_mut() {
+            w.end = Some(end);
+        }
     }
 
     /// Picks another container (exec).

@@ -105,7 +105,12 @@ impl WaitView {
     }
 
     pub fn elapsed_text(&self, now: DateTime<Utc>) -> String {
-        let secs = (now - self.started_at).num_seconds().max(0);
-        format!("{}m{:02}s", secs / 60, secs % 60)
+        minutes_seconds((now - self.started_at).num_seconds())
     }
+}
+
+/// A time waited, as the console shows it: `3m05s` (negative: `0m00s`).
+pub fn minutes_seconds(secs: i64) -> String {
+    let secs = secs.max(0);
+    format!("{}m{:02}s", secs / 60, secs % 60)
 }

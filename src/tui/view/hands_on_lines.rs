@@ -1,5 +1,6 @@
 //! The hands-on dialogs' text: the plan (from → to; the task and reason; the containers
-//! to pick from with their exec readiness; the forward's route), then the outcome.
+//! to pick from with their exec readiness; the forward's route), then the outcome and, for
+//! a scale, the running count being watched.
 
 use ratatui::text::{Line, Span};
 
@@ -49,12 +50,32 @@ pub fn lines(h: &HandsOnModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>
         }
         None => {}
     }
-    if modal.stage == Stage::Running {
+    if modal.stage == Stage::Running && h.watch.is_none() {
         out.push(Line::styled("sending…", theme.dim()));
     }
     if let Some(outcome) = &h.outcome {
         out.push(Line::raw(""));
         out.push(Line::styled(outcome.clone(), theme.good()));
+    }
+    if let Some(w) = &h.watch {
+        out.push(Line::raw(format!(
+            "running {} of {} · pending {} · {} look{}",
+            w.running,
+            w.target,
+            w.pending,
+            w.looks,
+            if w.looks == 1 { "" } else { "s" }
+        )));
+        match &w.end {
+            None => out.push(Line::styled(
+                "watching the running count… (Esc stops watching; the new count stays)",
+                theme.dim(),
+            )),
+            Some(Ok(done)) => out.push(Line::styled(format!("✓ {done}"), theme.good())),
+            Some(Err(why)) => out.push(Line::styled(format!("✗ {why}"), theme.warn())),
+        }
+    }
+    if h.outcome.is_some() && !h.is_watching() {
         out.push(Line::styled("Esc closes", theme.dim()));
     }
     out
