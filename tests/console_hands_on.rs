@@ -67,21 +67,8 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. }] if service == "ledger"),
         "{effects:?}"
     );
-    let g = generation(&s);
-    let plan = ScalePlan {
-        cluster: "payments-prod".into(),
-        service: "ledger".into(),
-        from: 2,
-        to: 3,
-        running: 2,
-    };
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone()))),
-        },
-    );
+    key(&mut s, KeyCode::Esc);
+    let (g, plan) = ledger_scale_planned(&mut s);
     let text = render(&s, 120, 40);
     assert!(
         text.contains("scale payments-prod/ledger from 2 to 3 desired"),
@@ -95,16 +82,7 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
             plan: HandsOnPlan::Scale(plan.clone())
         }]
     );
-    let effects = update(
-        &mut s,
-        Event::Msg(Msg::HandsOnDone {
-            generation: g,
-            result: Ok(HandsOnDone::Scaled {
-                desired: 3,
-                running: 2,
-            }),
-        }),
-    );
+    let effects = update(&mut s, Event::Msg(scaled(g)));
     // The services reload and the running count is watched, as `scale --wait` does.
     assert!(
         matches!(&effects[..], [Effect::LoadServices { .. }, Effect::WatchScale { generation, plan: p }]
@@ -174,14 +152,11 @@ fn minus_plans_one_fewer() {
     );
 }
 
-/// Esc while a scale's count is watched closes the dialog and stops the watch (the
-/// new desired count stays: it was sent); a failed watch says why.
-#[test]
-fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
-    let mut s = loaded_state();
+/// `+` on ledger and its plan (2 → 3) delivered: the dialog asks to confirm.
+fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     assert!(s.services.list.select_key("payments-prod/ledger"));
-    ch(&mut s, '+');
-    let g = generation(&s);
+    ch(s, '+');
+    let g = generation(s);
     let plan = ScalePlan {
         cluster: "payments-prod".into(),
         service: "ledger".into(),
@@ -190,46 +165,42 @@ fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
         running: 2,
     };
     deliver(
-        &mut s,
+        s,
         Msg::Planned {
             generation: g,
             result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone()))),
         },
     );
-    ch(&mut s, 'y');
-    let scaled = || Msg::HandsOnDone {
+    (g, plan)
+}
+
+/// UpdateService answered for the dialog `g`: desired 3, 2 running.
+fn scaled(g: u64) -> Msg {
+    Msg::HandsOnDone {
         generation: g,
         result: Ok(HandsOnDone::Scaled {
             desired: 3,
             running: 2,
         }),
-    };
-    deliver(&mut s, scaled());
+    }
+}
+
+/// Esc while a scale's count is watched closes the dialog and stops the watch (the
+/// new desired count stays: it was sent); a failed watch says why.
+#[test]
+fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
+    let mut s = loaded_state();
+    let (g, _) = ledger_scale_planned(&mut s);
+    ch(&mut s, 'y');
+    deliver(&mut s, scaled(g));
     let effects = key(&mut s, KeyCode::Esc);
     assert_eq!(effects, vec![Effect::CancelAction]);
     assert!(s.modal.is_none());
 
     // Again, and this time the rollout fails while watched.
-    ch(&mut s, '+');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan))),
-        },
-    );
+    let (g, _) = ledger_scale_planned(&mut s);
     ch(&mut s, 'y');
-    deliver(
-        &mut s,
-        Msg::HandsOnDone {
-            generation: g,
-            result: Ok(HandsOnDone::Scaled {
-                desired: 3,
-                running: 2,
-            }),
-        },
-    );
+    deliver(&mut s, scaled(g));
     deliver(
         &mut s,
         Msg::ScaleWatched {
