@@ -9,15 +9,19 @@ mod fixtures;
 
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
+use ecsnap::aws::Preflight;
 use ecsnap::config::Settings;
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan};
 use ecsnap::ops::rollback::Revision;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::app::{AppState, PaneId};
 use ecsnap::tui::effects::Effect;
+use ecsnap::tui::modal::Stage;
 use ecsnap::tui::modal::hands_on::HandsOnAsk;
-use ecsnap::tui::msg::Msg;
+use ecsnap::tui::msg::{Event, Msg};
 use ecsnap::tui::places::{PlaceInfo, Places};
-use ecsnap::tui::update::{act, init};
+use ecsnap::tui::update::{act, init, update};
 use fixtures::{deliver, header, key, now, render};
 
 const PROD: usize = 0;
@@ -562,20 +566,174 @@ fn a_read_only_account_refuses_in_its_dialog() {
     assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
 }
 
-#[test]
-fn cleanup_of_orphans_marked_in_two_places_is_refused() {
-    let mut s = loaded();
+fn volume_plan(id: &str) -> CleanupPlan {
+    CleanupPlan {
+        target: ResourceKind::Volume,
+        items: vec![CleanupItem {
+            id: id.into(),
+            kind: ResourceKind::Volume,
+            repository: None,
+            digest: None,
+            tags: Vec::new(),
+            size_gib: 100.0,
+            age_days: Some(40),
+            monthly_cost_usd: 8.0,
+            reason: "available (attached to nothing)".into(),
+            preflight: Some(Preflight::Allowed),
+        }],
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    }
+}
+
+const PROD_VOLUME: &str = "vol-0c01d00000000005e";
+const STAGING_VOLUME: &str = "vol-1c01d00000000005e";
+
+/// Orphans of prod and of staging us-east-1 marked, `x` pressed.
+fn cleanup_across_asked(s: &mut AppState) -> Vec<Effect> {
     s.pane = PaneId::Orphans;
-    act(&mut s, Action::MarkAll);
-    let effects = act(&mut s, Action::Cleanup);
-    assert!(effects.is_empty(), "{effects:?}");
+    for id in [PROD_VOLUME, STAGING_VOLUME] {
+        assert!(s.orphans.list.select_key(id), "{id}");
+        key(s, KeyCode::Char(' '));
+    }
+    key(s, KeyCode::Char('x'))
+}
+
+#[test]
+fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
+    let mut s = loaded();
+    let effects = cleanup_across_asked(&mut s);
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
+    // Each place plans exactly its own ids.
+    let asked: Vec<(usize, Vec<String>)> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::At { place, effect } => match effect.as_ref() {
+                Effect::PlanCleanupPart {
+                    generation,
+                    place: p,
+                    selection,
+                } if *generation == g && p == place && selection.snapshots.is_empty() => {
+                    (*place, selection.volumes.iter().cloned().collect())
+                }
+                other => panic!("expected a cleanup part, got {other:?}"),
+            },
+            other => panic!("expected a placed effect, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        vec![
+            (PROD, vec![PROD_VOLUME.to_string()]),
+            (STAGING, vec![STAGING_VOLUME.to_string()])
+        ]
+    );
+    assert!(render(&s, 120, 40).contains("Clean up 2 marked orphans in 2 places"));
+    let planned = |place, id| Msg::CleanupPartPlanned {
+        generation: g,
+        place,
+        result: Ok(vec![volume_plan(id)]),
+    };
+    deliver(&mut s, planned(STAGING, STAGING_VOLUME));
+    assert_eq!(
+        s.modal.as_ref().map(|m| m.stage.clone()),
+        Some(Stage::Planning),
+        "prod has not answered"
+    );
+    deliver(&mut s, planned(PROD, PROD_VOLUME));
+    let text = render(&s, 140, 40);
+    assert!(
+        text.contains("prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month"),
+        "{text}"
+    );
+    assert!(
+        text.contains("staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month"),
+        "{text}"
+    );
+    // Two items: the count is typed (and prod is production anyway).
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Char('2'));
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::CleanupAcross {
+            generation: g,
+            parts: vec![
+                (PROD, vec![volume_plan(PROD_VOLUME)]),
+                (STAGING, vec![volume_plan(STAGING_VOLUME)]),
+            ],
+        }]
+    );
+    // The results land; the orphans reload in every place in view.
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::CleanupDone {
+            generation: g,
+            result: Ok(Vec::new()),
+        }),
+    );
+    let reloaded: Vec<usize> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::At { place, effect }
+                if matches!(effect.as_ref(), Effect::LoadOrphans { .. }) =>
+            {
+                Some(*place)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reloaded, vec![PROD, STAGING, STAGING_EU]);
+}
+
+#[test]
+fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that_cannot_plan() {
+    let mut s = loaded();
+    s.places.all[STAGING].read_only = true;
+    assert!(cleanup_across_asked(&mut s).is_empty());
+    assert!(s.modal.is_none());
     assert_eq!(
         s.message.as_deref(),
         Some(
-            "the marked orphans are in 2 places: a cleanup acts in one account and region — \
-             mark in one place, or switch to one with :ctx NAME or :region R first"
+            "account staging (222222222222) is marked read_only: unmark its rows (or leave it \
+             with :ctx) to clean up the rest"
         )
     );
+
+    let mut s = loaded();
+    cleanup_across_asked(&mut s);
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
+    deliver(
+        &mut s,
+        Msg::CleanupPartPlanned {
+            generation: g,
+            place: PROD,
+            result: Ok(vec![volume_plan(PROD_VOLUME)]),
+        },
+    );
+    deliver(
+        &mut s,
+        Msg::CleanupPartPlanned {
+            generation: g,
+            place: STAGING,
+            result: Err("AccessDenied: ec2:DescribeVolumes".into()),
+        },
+    );
+    let stage = s.modal.as_ref().map(|m| m.stage.clone());
+    assert_eq!(
+        stage,
+        Some(Stage::Failed(
+            "could not plan in staging (222222222222) · us-east-1: AccessDenied: \
+             ec2:DescribeVolumes (nothing was deleted)"
+                .into()
+        ))
+    );
+    // Nothing can be confirmed from there.
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
 }
 
 #[test]

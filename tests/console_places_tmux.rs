@@ -1,14 +1,16 @@
 //! End to end: the real `ecsnap` binary opened on two regions (`--region
 //! us-east-1,eu-west-1`) in a tmux session against the moto demo fleet (seeded in
 //! us-east-1; eu-west-1 is empty). The header counts the places, the listings carry the
-//! REGION column, `:region` narrows the view and `:region all` widens it again, and a
-//! rollback from the top row acts in that row's region.
+//! REGION column, `:region` narrows the view and `:region all` widens it again, a
+//! rollback from the top row acts in that row's region, and orphans marked in both
+//! regions are cleaned up with one confirmation, read back from AWS region by region.
 //!
 //! Needs tmux and the emulator's virtualenv (see `tui_tmux.rs`).
 
 mod common;
 
 use common::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, target_dir, tmux_or_skip};
+use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Emulator, seed};
 
 #[test]
@@ -20,9 +22,31 @@ fn console_on_two_regions_in_tmux() {
     let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
     emulator.pin_task_status().expect("task status pinned");
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    runtime
+    let fleet = runtime
         .block_on(seed(&emulator.endpoint()))
         .expect("demo fleet seeded");
+    // One orphan of eu-west-1 besides the fleet's in us-east-1.
+    let conf = runtime.block_on(emulator_config(&emulator.endpoint()));
+    let ec2_in = |region: &'static str| {
+        aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::config::Builder::from(&conf)
+                .region(aws_sdk_ec2::config::Region::new(region))
+                .build(),
+        )
+    };
+    let eu_orphan = runtime
+        .block_on(
+            ec2_in("eu-west-1")
+                .create_volume()
+                .availability_zone("eu-west-1a")
+                .size(8)
+                .send(),
+        )
+        .expect("create a volume in eu-west-1")
+        .volume_id()
+        .unwrap_or_default()
+        .to_string();
+    let us_orphan = fleet.orphan_volumes.first().cloned().expect("an orphan");
     let home = tempfile::tempdir().expect("temp home");
     let command = console_command(&emulator.endpoint(), home.path(), "")
         .replace("--region us-east-1 ", "--region us-east-1,eu-west-1 ");
@@ -83,6 +107,14 @@ fn console_on_two_regions_in_tmux() {
             .lines()
             .any(|l| l.contains("\"region\":\"us-east-1\"") && l.contains("payments-prod")),
         "{audit}"
+    );
+
+    clean_up_in_both_regions(
+        &tmux,
+        &runtime,
+        &ec2_in,
+        home.path(),
+        [&us_orphan, &eu_orphan],
     );
 
     tmux.keys(&["q"]);
@@ -155,4 +187,68 @@ fn a_place_that_cannot_be_reached_is_listed_and_the_rest_load() {
         stderr.contains("account missing") && stderr.contains("account absent"),
         "{stderr}"
     );
+}
+
+/// Orphans marked in both regions (`[us-east-1's, eu-west-1's]`): one plan under each
+/// region's name, one typed count, each region's deletes through its own session — read
+/// back from AWS and from the audit log, region by region.
+fn clean_up_in_both_regions(
+    tmux: &Tmux,
+    runtime: &tokio::runtime::Runtime,
+    ec2_in: &dyn Fn(&'static str) -> aws_sdk_ec2::Client,
+    home: &std::path::Path,
+    [us_orphan, eu_orphan]: [&String; 2],
+) {
+    tmux.keys(&["4"]);
+    for (n, id) in [&us_orphan, &eu_orphan].into_iter().enumerate() {
+        tmux.keys(&["/"]);
+        tmux.text(id);
+        tmux.wait("the orphan alone", SCREEN, |s| {
+            s.contains("Orphans (1/") && s.contains(id.as_str())
+        });
+        tmux.keys(&["Enter"]);
+        tmux.keys(&["Space"]);
+        tmux.wait_for(&format!("{} marked", n + 1), SCREEN);
+        // One key at a time: an Esc and a `/` sent together arrive as Alt-/.
+        tmux.keys(&["Escape"]);
+        tmux.wait("the filter cleared", SCREEN, |s| !s.contains("Orphans (1/"));
+    }
+    tmux.keys(&["x"]);
+    let screen = tmux.wait("the plan in two places", SCREEN, |s| {
+        s.contains("Clean up 2 marked orphans in 2 places") && s.contains("Type 2")
+    });
+    assert!(
+        screen.contains("default (123456789012) · us-east-1: 1 to delete")
+            && screen.contains("default (123456789012) · eu-west-1: 1 to delete"),
+        "{screen}"
+    );
+    tmux.text("2");
+    tmux.keys(&["Enter"]);
+    tmux.wait("both deleted", SCREEN, |s| {
+        s.contains("Result: 2 done, 0 skipped, 0 failed")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait("the report to close", SCREEN, |s| {
+        !s.contains("Result: 2 done")
+    });
+    for (region, id) in [("us-east-1", &us_orphan), ("eu-west-1", &eu_orphan)] {
+        let left: Vec<String> = runtime
+            .block_on(ec2_in(region).describe_volumes().send())
+            .expect("describe volumes")
+            .volumes()
+            .iter()
+            .filter_map(|v| v.volume_id().map(str::to_string))
+            .collect();
+        assert!(!left.contains(id), "{id} is gone from {region}: {left:?}");
+    }
+    let audit =
+        std::fs::read_to_string(home.join("state/ecsnap/audit.log")).expect("the audit log");
+    for (region, id) in [("us-east-1", &us_orphan), ("eu-west-1", &eu_orphan)] {
+        assert!(
+            audit.lines().any(|l| l.contains("ec2:DeleteVolume")
+                && l.contains(id.as_str())
+                && l.contains(&format!("\"region\":\"{region}\""))),
+            "{audit}"
+        );
+    }
 }

@@ -102,15 +102,9 @@ async fn perform_inner(
                 .map(Planned::Restore)
                 .map_err(|e| text(&e)),
         },
-        Effect::PlanCleanup {
-            generation,
-            selection,
-        } => Msg::Planned {
-            generation,
-            result: plan_cleanup(aws, session, &selection)
-                .await
-                .map(Planned::Cleanup),
-        },
+        e @ (Effect::PlanCleanup { .. } | Effect::PlanCleanupPart { .. }) => {
+            planned_cleanup(e, aws, session).await
+        }
         Effect::Rollback { generation, plan } => {
             let what = plan.summary();
             let result = async {
@@ -232,6 +226,34 @@ fn spawn_last_lines(
 }
 
 /// The cleanup plans for what was marked (planned by ops), preflighted.
+/// The answer to a cleanup plan request: the dialog's one place, or one place's part.
+async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession) -> Msg {
+    match effect {
+        Effect::PlanCleanupPart {
+            generation,
+            place,
+            selection,
+        } => Msg::CleanupPartPlanned {
+            generation,
+            place,
+            result: plan_cleanup(aws, session, &selection).await,
+        },
+        Effect::PlanCleanup {
+            generation,
+            selection,
+        } => Msg::Planned {
+            generation,
+            result: plan_cleanup(aws, session, &selection)
+                .await
+                .map(Planned::Cleanup),
+        },
+        other => Msg::Planned {
+            generation: 0,
+            result: Err(format!("internal: {other:?} is not a cleanup plan")),
+        },
+    }
+}
+
 async fn plan_cleanup(
     aws: &AwsClients,
     session: &LazySession,
@@ -248,7 +270,55 @@ async fn plan_cleanup(
     Ok(plans)
 }
 
-/// Executes the confirmed plans, reporting each item as it lands.
+/// Executes the confirmed plans, reporting each item as it lands. An error before a
+/// plan's first request (the session, the re-check) stops there: that plan's items and
+/// the later plans' are reported as not sent, and the error is returned beside them.
+async fn run_cleanup_plans(
+    aws: &AwsClients,
+    session: &LazySession,
+    plans: &[CleanupPlan],
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> (Vec<cleanup::ItemResult>, Option<String>) {
+    let not_sent = |from: usize, why: &str| -> Vec<cleanup::ItemResult> {
+        plans[from..]
+            .iter()
+            .flat_map(|p| cleanup::not_sent(p, why))
+            .collect()
+    };
+    let opts = ExecuteOptions {
+        interrupt,
+        ..ExecuteOptions::default()
+    };
+    let (m, settings) = match session.mutator().await {
+        Ok(opened) => opened,
+        Err(e) => return (not_sent(0, &e), Some(e)),
+    };
+    let clock = SystemClock::default();
+    let mut all = Vec::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let item_tx = tx.clone();
+        let mut on_item = move |r: &cleanup::ItemResult| {
+            let _ = item_tx.send(Msg::CleanupItem {
+                generation,
+                result: r.clone(),
+            });
+        };
+        match cleanup::execute(aws, m, settings, plan, &clock, &opts, &mut on_item).await {
+            Ok(results) => all.extend(results),
+            Err(e) => {
+                let e = text(&e);
+                all.extend(not_sent(i, &e));
+                return (all, Some(e));
+            }
+        }
+    }
+    (all, None)
+}
+
+/// One place's cleanup: an error before anything was sent is the dialog's error
+/// ("nothing was deleted"); after some of it, the results say which items were not sent.
 async fn run_cleanup(
     aws: &AwsClients,
     session: &LazySession,
@@ -257,25 +327,48 @@ async fn run_cleanup(
     tx: &UnboundedSender<Msg>,
     interrupt: Interrupt,
 ) -> Result<Vec<cleanup::ItemResult>, String> {
-    let opts = ExecuteOptions {
-        interrupt,
-        ..ExecuteOptions::default()
-    };
-    let (m, settings) = session.mutator().await?;
-    let clock = SystemClock::default();
+    let sent_before = |results: &[cleanup::ItemResult]| results.iter().any(|r| !r.was_not_sent());
+    match run_cleanup_plans(aws, session, plans, generation, tx, interrupt).await {
+        (results, Some(e)) if !sent_before(&results) => Err(e),
+        (results, _) => Ok(results),
+    }
+}
+
+/// One place of a cleanup over several: its clients, its session (its own `Mutator`,
+/// marks and audit lines) and its confirmed plans.
+pub(super) struct CleanupPart {
+    pub aws: AwsClients,
+    pub session: std::sync::Arc<LazySession>,
+    pub plans: Vec<CleanupPlan>,
+}
+
+/// A cleanup over several places, one place after another, each through its own
+/// session; a place that fails before sending reports its items as not sent and the
+/// next place goes on. Ctrl-C (`interrupt`) stops every place's new deletes.
+pub(super) async fn run_cleanup_across(
+    parts: Vec<CleanupPart>,
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> Msg {
     let mut all = Vec::new();
-    for plan in plans {
-        let item_tx = tx.clone();
-        let mut on_item = move |r: &cleanup::ItemResult| {
-            let _ = item_tx.send(Msg::CleanupItem {
-                generation,
-                result: r.clone(),
-            });
-        };
-        let results = cleanup::execute(aws, m, settings, plan, &clock, &opts, &mut on_item)
-            .await
-            .map_err(|e| text(&e))?;
+    for part in parts {
+        let (results, error) = run_cleanup_plans(
+            &part.aws,
+            &part.session,
+            &part.plans,
+            generation,
+            tx,
+            interrupt.clone(),
+        )
+        .await;
+        if let Some(e) = error {
+            tracing::warn!("cleanup in {}: {e}", part.aws.region);
+        }
         all.extend(results);
     }
-    Ok(all)
+    Msg::CleanupDone {
+        generation,
+        result: Ok(all),
+    }
 }

@@ -103,6 +103,18 @@ pub enum Effect {
         generation: u64,
         plans: Vec<CleanupPlan>,
     },
+    /// One place's part of a cleanup over several places: plan exactly these ids there.
+    PlanCleanupPart {
+        generation: u64,
+        place: usize,
+        selection: Selection,
+    },
+    /// Confirmed over several places: each place's plans (place, plans) through that
+    /// place's own session, one place after another.
+    CleanupAcross {
+        generation: u64,
+        parts: Vec<(usize, Vec<CleanupPlan>)>,
+    },
     /// Stop what the dialog had in flight (a plan load, or watching a rollout).
     CancelAction,
     /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
@@ -265,6 +277,39 @@ impl EffectRunner {
         }
     }
 
+    /// Runs a confirmed cleanup over several places on one task: each place's plans
+    /// through that place's session, one place after another.
+    fn cleanup_across(
+        &mut self,
+        slot: (Option<usize>, &'static str),
+        generation: u64,
+        parts: Vec<(usize, Vec<CleanupPlan>)>,
+    ) {
+        let mut runs = Vec::new();
+        for (place, plans) in parts {
+            let Some(at) = self.places.get(place) else {
+                tracing::error!("no place {place} for a cleanup part; nothing sent");
+                let _ = self.tx.send(Msg::CleanupDone {
+                    generation,
+                    result: Err(format!("internal: no place {place} (nothing was deleted)")),
+                });
+                return;
+            };
+            runs.push(super::action_runs::CleanupPart {
+                aws: at.aws.clone(),
+                session: at.session.clone(),
+                plans,
+            });
+        }
+        let (tx, interrupt) = (self.tx.clone(), self.cleanup_interrupt.clone());
+        let handle = tokio::spawn(async move {
+            let msg =
+                super::action_runs::run_cleanup_across(runs, generation, &tx, interrupt).await;
+            let _ = tx.send(msg);
+        });
+        self.running.insert(slot, handle.abort_handle());
+    }
+
     pub fn run_all(&mut self, effects: Vec<Effect>) {
         for e in effects {
             self.run(e);
@@ -281,7 +326,9 @@ impl EffectRunner {
                 self.cleanup_interrupt.trigger();
                 return;
             }
-            Effect::Cleanup { .. } => self.cleanup_interrupt = Interrupt::new(),
+            Effect::Cleanup { .. } | Effect::CleanupAcross { .. } => {
+                self.cleanup_interrupt = Interrupt::new();
+            }
             Effect::CancelLogs => {
                 if let Some(follow) = self.running.remove(&(None, FOLLOW_SLOT)) {
                     follow.abort();
@@ -290,11 +337,17 @@ impl EffectRunner {
             _ => {}
         }
         let placed_load = place.filter(|_| effect.is_pane_load());
-        let slot = (placed_load, effect.slot());
+        // A cleanup over several places plans in each place side by side: one slot each.
+        let part_place = place.filter(|_| matches!(effect, Effect::PlanCleanupPart { .. }));
+        let slot = (placed_load.or(part_place), effect.slot());
         if let Some(previous) = self.running.remove(&slot) {
             previous.abort();
         }
         if matches!(effect, Effect::CancelAction | Effect::CancelLogs) {
+            return;
+        }
+        if let Effect::CleanupAcross { generation, parts } = effect {
+            self.cleanup_across(slot, generation, parts);
             return;
         }
         let Some(at) = self.places.get(place.unwrap_or(0)) else {

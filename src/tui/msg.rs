@@ -108,6 +108,12 @@ pub enum Msg {
         generation: u64,
         result: Result<WaitOutcome, String>,
     },
+    /// One place's plans of a cleanup over several places (or why it could not plan).
+    CleanupPartPlanned {
+        generation: u64,
+        place: usize,
+        result: Result<Vec<CleanupPlan>, String>,
+    },
     /// A scale's watch looked at the service.
     ScaleLook {
         generation: u64,

@@ -20,10 +20,12 @@ pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
     let mut out = Vec::new();
     for effect in effects {
         match effect {
+            // A cleanup over several places carries each part's place itself.
             Effect::At { .. }
             | Effect::CancelAction
             | Effect::InterruptCleanup
-            | Effect::CancelLogs => out.push(effect),
+            | Effect::CancelLogs
+            | Effect::CleanupAcross { .. } => out.push(effect),
             // Every place's identity was asked when it was connected.
             Effect::LoadIdentity => {}
             Effect::LoadServices { .. } => out.extend(fan_out(state, PaneId::Services, &effect)),

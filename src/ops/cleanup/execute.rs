@@ -79,6 +79,15 @@ pub struct ItemResult {
 }
 
 impl ItemResult {
+    /// Whether this item was never sent (see [`not_sent`]).
+    pub fn was_not_sent(&self) -> bool {
+        self.status == ItemStatus::Failed
+            && self
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with(NOT_SENT))
+    }
+
     fn new(item: &CleanupItem, status: ItemStatus, detail: Option<String>) -> Self {
         Self {
             id: item.id.clone(),
@@ -88,6 +97,18 @@ impl ItemResult {
             snapshot_id: None,
         }
     }
+}
+
+/// How a result that was never sent starts its detail.
+const NOT_SENT: &str = "not sent: ";
+
+/// Every item of `plan` as failed without being sent (`why`: what stopped the plan before
+/// its first request, e.g. a session that could not be opened in its place).
+pub fn not_sent(plan: &CleanupPlan, why: &str) -> Vec<ItemResult> {
+    plan.items
+        .iter()
+        .map(|item| ItemResult::new(item, ItemStatus::Failed, Some(format!("{NOT_SENT}{why}"))))
+        .collect()
 }
 
 /// Throttling, timeouts, network drops and server errors: stop starting new deletes.
@@ -509,5 +530,50 @@ async fn run_images(
         {
             stopped = Some(format!("stopped after deleting in {repo} failed: {e}"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(ids: &[&str]) -> CleanupPlan {
+        CleanupPlan {
+            target: ResourceKind::Volume,
+            items: ids
+                .iter()
+                .map(|id| CleanupItem {
+                    kind: ResourceKind::Volume,
+                    id: (*id).into(),
+                    repository: None,
+                    digest: None,
+                    tags: Vec::new(),
+                    size_gib: 8.0,
+                    age_days: Some(30),
+                    monthly_cost_usd: 0.64,
+                    reason: "available (attached to nothing)".into(),
+                    preflight: None,
+                })
+                .collect(),
+            skipped: Vec::new(),
+            min_age_days: None,
+            snapshot_first: false,
+            keep_newest: 3,
+            preflight_done: false,
+        }
+    }
+
+    #[test]
+    fn items_never_sent_say_so_and_why() {
+        let results = not_sent(&plan(&["vol-a", "vol-b"]), "ExpiredToken in eu-west-1");
+        let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["vol-a", "vol-b"]);
+        assert!(results.iter().all(|r| r.status == ItemStatus::Failed
+            && r.was_not_sent()
+            && r.detail.as_deref() == Some("not sent: ExpiredToken in eu-west-1")));
+        let p = plan(&["vol-c"]);
+        let failed = ItemResult::new(&p.items[0], ItemStatus::Failed, Some("boom".into()));
+        let done = ItemResult::new(&p.items[0], ItemStatus::Done, None);
+        assert!(!failed.was_not_sent() && !done.was_not_sent());
     }
 }

@@ -12,7 +12,7 @@ pub mod images;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
-pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute};
+pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute, not_sent};
 
 use std::collections::BTreeSet;
 

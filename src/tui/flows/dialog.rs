@@ -207,9 +207,16 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
                 modal.confirm.error = Some("nothing in the plan can be deleted".into());
                 return Vec::new();
             }
-            Effect::Cleanup {
-                generation,
-                plans: c.plans.clone(),
+            if c.across.is_some() {
+                Effect::CleanupAcross {
+                    generation,
+                    parts: c.parts(),
+                }
+            } else {
+                Effect::Cleanup {
+                    generation,
+                    plans: c.plans.clone(),
+                }
             }
         }
         ModalKind::Wait(_) => return Vec::new(),
@@ -295,6 +302,7 @@ fn dialog_generation(msg: &Msg) -> Option<u64> {
         | Msg::Restored { generation, .. }
         | Msg::LastLines { generation, .. }
         | Msg::HandsOnDone { generation, .. }
+        | Msg::CleanupPartPlanned { generation, .. }
         | Msg::ScaleLook { generation, .. }
         | Msg::ScaleWatched { generation, .. }
         | Msg::RecoverProgress { generation, .. } => Some(*generation),
@@ -318,6 +326,10 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
     if let Msg::HandsOnDone { result, .. } = msg {
         return hands_on_done(state, result);
+    }
+    if let Msg::CleanupPartPlanned { place, result, .. } = msg {
+        cleanup_part_planned(modal, place, result);
+        return Vec::new();
     }
     let reload = answer(modal, msg, production, now);
     match reload {
@@ -439,6 +451,28 @@ fn answer(
         _ => {}
     }
     None
+}
+
+/// One place's plans of a cleanup over several places: once every place answered, the
+/// grouped plan asks for one confirmation (typed when any place is production); a place
+/// that could not plan fails the dialog before anything is sent.
+fn cleanup_part_planned(
+    modal: &mut Modal,
+    place: usize,
+    result: Result<Vec<crate::ops::cleanup::CleanupPlan>, String>,
+) {
+    let ModalKind::Cleanup(c) = &mut modal.kind else {
+        return;
+    };
+    if !c.part_planned(place, result) {
+        return;
+    }
+    if let Some(why) = c.planning_errors() {
+        modal.stage = Stage::Failed(format!("could not plan in {why} (nothing was deleted)"));
+        return;
+    }
+    modal.confirm = ConfirmInput::new(needed(c.to_execute(), c.production(), &c.single_id()));
+    modal.stage = Stage::Confirm;
 }
 
 /// A plan arrived: show it and ask for the confirmation it needs.

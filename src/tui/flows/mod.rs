@@ -211,12 +211,7 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     places.sort_unstable();
     places.dedup();
     if state.places.is_fleet() && places.len() > 1 {
-        state.message = Some(format!(
-            "the marked orphans are in {} places: a cleanup acts in one account and region \
-             — mark in one place, or switch to one with :ctx NAME or :region R first",
-            places.len()
-        ));
-        return Vec::new();
+        return request_cleanup_across(state, &selection, &places);
     }
     let place = places.first().copied();
     let generation = open_at(state, ModalKind::Cleanup(CleanupModal::new(asked)), place);
@@ -224,6 +219,74 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
         generation,
         selection,
     }]
+}
+
+/// `x` on orphans marked in several places: each place plans its own ids (with its own
+/// rules, DryRun preflight and marks), the dialog shows them under each place's name and
+/// confirms once — typed when any place is production. A read-only account among them
+/// refuses before anything is planned.
+fn request_cleanup_across(
+    state: &mut AppState,
+    selection: &Selection,
+    places: &[usize],
+) -> Vec<Effect> {
+    let info = |p: usize| state.places.all.get(p);
+    if let Some(p) = places
+        .iter()
+        .find(|p| state.read_only_at(Some(**p)))
+        .and_then(|p| info(*p))
+    {
+        state.message = Some(format!(
+            "account {} ({}) is marked read_only: unmark its rows (or leave it with :ctx) \
+             to clean up the rest",
+            p.account, p.account_id
+        ));
+        return Vec::new();
+    }
+    let labels = places
+        .iter()
+        .filter_map(|p| {
+            info(*p).map(|i| {
+                (
+                    *p,
+                    format!("{} ({}) · {}", i.account, i.account_id, i.region),
+                )
+            })
+        })
+        .collect();
+    let production = places.iter().any(|p| state.production_at(Some(*p)));
+    let of_place = |ids: &std::collections::BTreeSet<String>, place: usize| {
+        ids.iter()
+            .filter(|id| state.orphans.place_of.get(*id) == Some(&place))
+            .cloned()
+            .collect()
+    };
+    let parts: Vec<(usize, Selection)> = places
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                Selection {
+                    volumes: of_place(&selection.volumes, *p),
+                    snapshots: of_place(&selection.snapshots, *p),
+                    ..Selection::default()
+                },
+            )
+        })
+        .collect();
+    let modal = CleanupModal::across(selection.len(), labels, production);
+    let generation = open_at(state, ModalKind::Cleanup(modal), None);
+    parts
+        .into_iter()
+        .map(|(place, selection)| {
+            Effect::PlanCleanupPart {
+                generation,
+                place,
+                selection,
+            }
+            .at(place)
+        })
+        .collect()
 }
 
 /// `v`: plan bringing the selected orphaned volume back into the service that created it.

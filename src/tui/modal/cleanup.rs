@@ -1,9 +1,29 @@
 //! Cleanup of marked resources: the plan ops made for what was marked (what, why, GiB,
 //! $/month; what is skipped and why; the DryRun preflight), then per-item results as
-//! they land: done / skipped (why) / failed (error).
+//! they land: done / skipped (why) / failed (error). Over several places the plans of
+//! each place are kept with their place and shown under its name; one confirmation
+//! covers them all (typed when any place is production).
+
+use std::collections::BTreeMap;
 
 use crate::model::{ResourceKind, Skipped};
-use crate::ops::cleanup::{CleanupPlan, ItemResult, ItemStatus};
+use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
+
+/// A cleanup over several places: where each plan acts and who has not answered yet.
+#[derive(Debug, Clone, Default)]
+pub struct Across {
+    /// Each place asked, by index into the console's places, with its name
+    /// (`staging (222222222222) · us-east-1`).
+    pub labels: BTreeMap<usize, String>,
+    /// The place of each of `CleanupModal::plans`, in the same order.
+    pub place_of_plan: Vec<usize>,
+    /// Places whose plans have not arrived.
+    pub awaiting: Vec<usize>,
+    /// Places that could not plan, and why.
+    pub errors: Vec<(usize, String)>,
+    /// A production account is among the places: the confirmation is typed.
+    pub production: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct CleanupModal {
@@ -13,6 +33,8 @@ pub struct CleanupModal {
     pub plans: Vec<CleanupPlan>,
     /// Results in the order they landed.
     pub results: Vec<ItemResult>,
+    /// Over several places (`None`: the dialog's one place).
+    pub across: Option<Across>,
 }
 
 impl CleanupModal {
@@ -21,7 +43,104 @@ impl CleanupModal {
             asked,
             plans: Vec::new(),
             results: Vec::new(),
+            across: None,
         }
+    }
+
+    /// A cleanup of `asked` items marked in the `labels` places (index → name).
+    pub fn across(asked: usize, labels: BTreeMap<usize, String>, production: bool) -> Self {
+        let awaiting = labels.keys().copied().collect();
+        Self {
+            across: Some(Across {
+                labels,
+                awaiting,
+                production,
+                ..Across::default()
+            }),
+            ..Self::new(asked)
+        }
+    }
+
+    /// One place's plans arrived (or its error); `true` once every place has answered.
+    pub fn part_planned(&mut self, place: usize, result: Result<Vec<CleanupPlan>, String>) -> bool {
+        let Some(a) = self.across.as_mut() else {
+            return false;
+        };
+        if !a.awaiting.contains(&place) {
+            return a.awaiting.is_empty();
+        }
+        a.awaiting.retain(|p| *p != place);
+        match result {
+            Ok(plans) => {
+                a.place_of_plan
+                    .extend(std::iter::repeat_n(place, plans.len()));
+                self.plans.extend(plans);
+            }
+            Err(e) => a.errors.push((place, e)),
+        }
+        a.awaiting.is_empty()
+    }
+
+    /// Why some place could not plan (`prod (…) · us-east-1: AccessDenied …`), if one could not.
+    pub fn planning_errors(&self) -> Option<String> {
+        let a = self.across.as_ref()?;
+        if a.errors.is_empty() {
+            return None;
+        }
+        Some(
+            a.errors
+                .iter()
+                .map(|(p, e)| format!("{}: {e}", a.labels.get(p).map_or("?", String::as_str)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+
+    /// The confirmed plans by place, in place order (several places).
+    pub fn parts(&self) -> Vec<(usize, Vec<CleanupPlan>)> {
+        let Some(a) = &self.across else {
+            return Vec::new();
+        };
+        let mut by_place: BTreeMap<usize, Vec<CleanupPlan>> = BTreeMap::new();
+        for (plan, place) in self.plans.iter().zip(&a.place_of_plan) {
+            by_place.entry(*place).or_default().push(plan.clone());
+        }
+        by_place.into_iter().collect()
+    }
+
+    /// The items to show under each heading: one group without a heading in one place;
+    /// over several, each place's name with its count, GiB and $/month, then its items.
+    pub fn groups(&self) -> Vec<(Option<String>, Vec<&CleanupItem>)> {
+        let Some(a) = &self.across else {
+            return vec![(None, self.items().collect())];
+        };
+        a.labels
+            .iter()
+            .map(|(place, label)| {
+                let plans: Vec<&CleanupPlan> = self
+                    .plans
+                    .iter()
+                    .zip(&a.place_of_plan)
+                    .filter(|(_, p)| *p == place)
+                    .map(|(plan, _)| plan)
+                    .collect();
+                let heading = format!(
+                    "{label}: {} to delete, {:.1} GiB, ${:.2}/month",
+                    plans.iter().map(|p| p.to_execute().count()).sum::<usize>(),
+                    crate::analysis::cost::total(plans.iter().map(|p| p.total_gib())),
+                    crate::analysis::cost::total(plans.iter().map(|p| p.total_monthly_usd())),
+                );
+                (
+                    Some(heading),
+                    plans.iter().flat_map(|p| p.items.iter()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether the confirmation must be typed for the places' sake (several places).
+    pub fn production(&self) -> bool {
+        self.across.as_ref().is_some_and(|a| a.production)
     }
 
     pub fn title(&self) -> String {
@@ -29,7 +148,14 @@ impl CleanupModal {
             Some(ResourceKind::Image) => "images",
             _ => "orphans",
         };
-        format!("Clean up {} marked {noun}", self.asked)
+        match &self.across {
+            Some(a) => format!(
+                "Clean up {} marked {noun} in {} places",
+                self.asked,
+                a.labels.len()
+            ),
+            None => format!("Clean up {} marked {noun}", self.asked),
+        }
     }
 
     /// Items that will be sent (not blocked by the preflight).
@@ -37,7 +163,7 @@ impl CleanupModal {
         self.plans.iter().map(|p| p.to_execute().count()).sum()
     }
 
-    pub fn items(&self) -> impl Iterator<Item = &crate::ops::cleanup::CleanupItem> {
+    pub fn items(&self) -> impl Iterator<Item = &CleanupItem> {
         self.plans.iter().flat_map(|p| p.items.iter())
     }
 

@@ -258,48 +258,12 @@ pub fn cleanup_lines(
         theme.heading(),
     ));
     out.extend(snapshot_first_line(c, modal, state, theme));
-    for item in c.items() {
-        let result = c.results.iter().find(|r| r.id == item.id);
-        let id = match (&item.repository, &item.digest) {
-            (Some(repo), Some(digest)) => format!(
-                "{repo}@{} ({})",
-                digest.chars().take(19).collect::<String>(),
-                item.tags.join(", ")
-            ),
-            _ => item.id.clone(),
-        };
-        let mut text = format!(
-            "  {:<8} {id:<24} {:>6.1} GiB {:>4} ${:>7.2}/mo  {}",
-            item.kind.as_str(),
-            item.size_gib,
-            item.age_days
-                .map_or_else(|| "-".into(), |d| format!("{d}d")),
-            item.monthly_cost_usd,
-            item.reason
-        );
-        if let Some(why) = item.blocked() {
-            let _ = write!(text, "  BLOCKED by DryRun: {why}");
+    for (heading, items) in c.groups() {
+        if let Some(heading) = heading {
+            out.push(Line::styled(heading, theme.bold()));
         }
-        match result {
-            Some(r) => {
-                let detail = r
-                    .detail
-                    .as_deref()
-                    .map(|d| format!(" ({d})"))
-                    .unwrap_or_default();
-                out.push(Line::styled(
-                    format!("{:<7} {}{detail}", r.status.as_str(), text.trim_start()),
-                    status_style(r.status, theme),
-                ));
-            }
-            None if modal.stage == Stage::Running => {
-                out.push(Line::raw(format!(
-                    "{} {}",
-                    super::spinner(state),
-                    text.trim_start()
-                )));
-            }
-            None => out.push(Line::raw(text)),
+        for item in items {
+            out.push(cleanup_item_line(item, c, modal, state, theme));
         }
     }
     let skipped: Vec<_> = c.skipped().collect();
@@ -335,6 +299,55 @@ pub fn cleanup_lines(
         _ => {}
     }
     out
+}
+
+/// One item of a cleanup plan: kind, id, GiB, age, $/month and why; its result once
+/// it landed (a spinner while running).
+fn cleanup_item_line(
+    item: &crate::ops::cleanup::CleanupItem,
+    c: &CleanupModal,
+    modal: &Modal,
+    state: &AppState,
+    theme: Theme,
+) -> Line<'static> {
+    let result = c.results.iter().find(|r| r.id == item.id);
+    let id = match (&item.repository, &item.digest) {
+        (Some(repo), Some(digest)) => format!(
+            "{repo}@{} ({})",
+            digest.chars().take(19).collect::<String>(),
+            item.tags.join(", ")
+        ),
+        _ => item.id.clone(),
+    };
+    let mut text = format!(
+        "  {:<8} {id:<24} {:>6.1} GiB {:>4} ${:>7.2}/mo  {}",
+        item.kind.as_str(),
+        item.size_gib,
+        item.age_days
+            .map_or_else(|| "-".into(), |d| format!("{d}d")),
+        item.monthly_cost_usd,
+        item.reason
+    );
+    if let Some(why) = item.blocked() {
+        let _ = write!(text, "  BLOCKED by DryRun: {why}");
+    }
+    match result {
+        Some(r) => {
+            let detail = r
+                .detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            Line::styled(
+                format!("{:<7} {}{detail}", r.status.as_str(), text.trim_start()),
+                status_style(r.status, theme),
+            )
+        }
+        None if modal.stage == Stage::Running => {
+            Line::raw(format!("{} {}", super::spinner(state), text.trim_start()))
+        }
+        None => Line::raw(text),
+    }
 }
 
 pub fn simple_lines(
