@@ -19,6 +19,7 @@ use aws_sdk_ecs::types::{ContainerDefinition, LogConfiguration, LogDriver, TaskD
 use aws_smithy_mocks::{Rule, mock};
 use crossterm::event::KeyCode;
 use ecsnap::aws::AwsClients;
+use ecsnap::commands::logs::{FollowOptions, REDISCOVER_EVERY};
 use ecsnap::load::logs::{ContainerLogs, LAST_LINES, last_lines};
 use ecsnap::model::{LogSource, Task};
 use ecsnap::ops::interrupt::Interrupt;
@@ -292,7 +293,7 @@ fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
         .match_requests(|r| r.next_token() == Some("f2") && r.start_from_head() == Some(true))
         .then_output(|| page(events(3, 3), "b3", "f3"));
     let aws = clients_with_logs(&[], &[], &[], &[&follow1, &follow2]);
-    let streams = vec![ContainerLogs {
+    let mut streams = vec![ContainerLogs {
         task_id: TASK.into(),
         container: "app".into(),
         essential: true,
@@ -320,11 +321,14 @@ fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
     };
     block_on_test(ecsnap::commands::logs::follow(
         &aws,
-        &streams,
+        &mut streams,
         &mut tokens,
         &clock,
-        Duration::from_millis(10),
-        &stop,
+        FollowOptions {
+            interval: Duration::from_millis(10),
+            stop: &stop,
+            discover: None,
+        },
         &mut on_events,
     ))
     .expect("follows");
@@ -427,7 +431,7 @@ fn following_picks_up_a_stream_once_it_exists() {
         .output(|| page(events(1, 2), "b1", "f1"))
         .build();
     let aws = clients_with_logs(&[], &[], &[], &[&rule]);
-    let streams = vec![ContainerLogs {
+    let mut streams = vec![ContainerLogs {
         task_id: TASK.into(),
         container: "app".into(),
         essential: true,
@@ -451,17 +455,96 @@ fn following_picks_up_a_stream_once_it_exists() {
     };
     block_on_test(ecsnap::commands::logs::follow(
         &aws,
-        &streams,
+        &mut streams,
         &mut tokens,
         &clock,
-        Duration::from_secs(1),
-        &stop,
+        FollowOptions {
+            interval: Duration::from_secs(1),
+            stop: &stop,
+            discover: None,
+        },
         &mut on_events,
     ))
     .expect("a missing stream is not an error while following");
     assert_eq!(seen, 2);
     assert_eq!(tokens, [Some("f1".to_string())]);
     assert_eq!(rule.num_calls(), 2);
+}
+
+/// `logs --service --follow`: every `REDISCOVER_EVERY` polls the service's streams are
+/// looked for again; a task started since joins from its first line (GetLogEvents from
+/// the head, no token), one already followed is not added twice.
+#[test]
+fn following_a_service_picks_up_a_task_started_since() {
+    const NEW: &str = "1111aaaa2222bbbb3333cccc4444dddd";
+    let new_stream = format!("ecs/app/{NEW}");
+    let source = |task: &str, stream: String| ContainerLogs {
+        task_id: task.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream,
+            region: "eu-west-1".into(),
+        },
+    };
+    let old = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| for_stream(r) && r.next_token() == Some("f1"))
+        .then_output(|| page(Vec::new(), "b1", "f1"));
+    let wanted = new_stream.clone();
+    let new_from_head = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(move |r| {
+            r.log_stream_name() == Some(wanted.as_str())
+                && r.next_token().is_none()
+                && r.start_from_head() == Some(true)
+        })
+        .then_output(|| page(events(1, 2), "nb", "nf"));
+    let aws = clients_with_logs(&[], &[], &[], &[&old, &new_from_head]);
+    let mut streams = vec![source(TASK, stream())];
+    let mut tokens = vec![Some("f1".to_string())];
+    let looks = std::sync::atomic::AtomicUsize::new(0);
+    let found = vec![source(TASK, stream()), source(NEW, new_stream.clone())];
+    let discover = || -> futures::future::BoxFuture<'_, ecsnap::Result<Vec<ContainerLogs>>> {
+        looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let found = found.clone();
+        Box::pin(async move { Ok(found) })
+    };
+    let stop = Interrupt::new();
+    let stopper = stop.clone();
+    let mut seen: Vec<String> = Vec::new();
+    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
+        seen.extend(
+            events
+                .iter()
+                .map(|e| format!("{} {}", e.task_id, e.message)),
+        );
+        if !seen.is_empty() {
+            stopper.trigger();
+        }
+        Ok(true)
+    };
+    let clock = FakeClock::default();
+    block_on_test(ecsnap::commands::logs::follow(
+        &aws,
+        &mut streams,
+        &mut tokens,
+        &clock,
+        FollowOptions {
+            interval: Duration::from_secs(1),
+            stop: &stop,
+            discover: Some(&discover),
+        },
+        &mut on_events,
+    ))
+    .expect("follows");
+    assert_eq!(seen, [format!("{NEW} line 1"), format!("{NEW} line 2")]);
+    let followed: Vec<&str> = streams.iter().map(|s| s.task_id.as_str()).collect();
+    assert_eq!(followed, [TASK, NEW]);
+    assert_eq!(tokens, [Some("f1".to_string()), Some("nf".to_string())]);
+    assert_eq!(looks.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // The old stream was read on every poll; the new one once, from its start.
+    assert_eq!(old.num_calls(), REDISCOVER_EVERY as usize);
+    assert_eq!(new_from_head.num_calls(), 1);
 }
 
 /// A service's streams, merged: a task that has not logged yet is named and skipped, even

@@ -1,7 +1,9 @@
 //! `ecsnap logs`: the CloudWatch Logs of one task's containers, or of a service's tasks
 //! merged by time; `--since`, `--container`, `--follow` (polled no faster than once a
-//! second until Ctrl-C) and `--json` (JSON lines). Containers that do not log to
-//! CloudWatch Logs say on stderr which driver they use and where their logs go.
+//! second until Ctrl-C; over a service it looks for tasks started since every
+//! `REDISCOVER_EVERY` polls, so a rollout's new tasks join) and `--json` (JSON lines).
+//! Containers that do not log to CloudWatch Logs say on stderr which driver they use and
+//! where their logs go.
 
 use std::io::Write;
 use std::time::Duration;
@@ -17,6 +19,13 @@ use crate::output::json::LogLineJson;
 
 /// `--follow` never polls faster than this.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+
+/// `--follow` over a service looks for tasks that started since every this many polls.
+pub const REDISCOVER_EVERY: u32 = 10;
+
+/// Finds the streams to follow now (a service's tasks, looked for again).
+pub type Discover<'a> =
+    &'a (dyn Fn() -> futures::future::BoxFuture<'a, Result<Vec<ContainerLogs>>> + Sync);
 
 /// What `ecsnap logs` was asked for.
 #[derive(Debug, Clone)]
@@ -59,21 +68,41 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
     for note in &merged.missing {
         eprintln!("note: {note}");
     }
-    let many_tasks = tasks.len() > 1;
+    // Following a service: its new tasks join (a rollout's), so lines name their task.
+    let service = args
+        .service
+        .as_deref()
+        .filter(|_| args.follow && args.task.is_none());
+    let many_tasks = tasks.len() > 1 || service.is_some();
     if !write_events(&merged.events, args.json, many_tasks)? || !args.follow {
         return Ok(exit::OK);
     }
     let mut tokens = merged.tokens;
+    let mut streams = streams;
     let interrupt = Interrupt::new();
     super::interrupts::watch(interrupt.clone());
     let clock = SystemClock::default();
+    let discover = |service: &str| {
+        let service = service.to_string();
+        move || -> futures::future::BoxFuture<'_, Result<Vec<ContainerLogs>>> {
+            let service = service.clone();
+            Box::pin(async move {
+                let tasks = task_log_sources(aws, &args.cluster, Some(&service), None).await?;
+                Ok(pick_streams(&tasks, args.container.as_deref())?.0)
+            })
+        }
+    };
+    let discover = service.map(discover);
     follow(
         aws,
-        &streams,
+        &mut streams,
         &mut tokens,
         &clock,
-        FOLLOW_INTERVAL,
-        &interrupt,
+        FollowOptions {
+            interval: FOLLOW_INTERVAL,
+            stop: &interrupt,
+            discover: discover.as_ref().map(|d| d as Discover<'_>),
+        },
         &mut |events| write_events(events, args.json, many_tasks),
     )
     .await?;
@@ -124,29 +153,69 @@ pub fn pick_streams(
     Ok((streams, notes))
 }
 
-/// Polls the streams for new lines every `interval` (at least a second) until `stop` is
-/// triggered or `on_events` says the output is gone (returns `false`).
+/// How `follow` polls: every `interval` (at least a second) until `stop`, and with
+/// `discover` (a service), looking for new streams every `REDISCOVER_EVERY` polls.
+pub struct FollowOptions<'a> {
+    pub interval: Duration,
+    pub stop: &'a Interrupt,
+    pub discover: Option<Discover<'a>>,
+}
+
+/// Polls the streams for new lines until `stop` is triggered or `on_events` says the
+/// output is gone (returns `false`). A stream `discover` finds that is not followed yet
+/// (a task started since) joins from its first line, and stderr says so; a failed look
+/// is logged and the next one tries again.
 pub async fn follow(
     aws: &AwsClients,
-    streams: &[ContainerLogs],
-    tokens: &mut [Option<String>],
+    streams: &mut Vec<ContainerLogs>,
+    tokens: &mut Vec<Option<String>>,
     clock: &dyn Clock,
-    interval: Duration,
-    stop: &Interrupt,
+    opts: FollowOptions<'_>,
     on_events: &mut (dyn FnMut(&[LogEvent]) -> Result<bool> + Send),
 ) -> Result<()> {
-    let interval = interval.max(FOLLOW_INTERVAL);
+    let interval = opts.interval.max(FOLLOW_INTERVAL);
+    let mut polls: u32 = 0;
     loop {
-        if stop.is_triggered() {
+        if opts.stop.is_triggered() {
             return Ok(());
         }
         clock.sleep(interval).await;
-        if stop.is_triggered() {
+        if opts.stop.is_triggered() {
             return Ok(());
+        }
+        polls = polls.wrapping_add(1);
+        if let Some(discover) = opts.discover
+            && polls.is_multiple_of(REDISCOVER_EVERY)
+        {
+            match discover().await {
+                Ok(found) => join_new_streams(streams, tokens, found),
+                Err(e) => tracing::warn!("looking for the service's new tasks: {e}"),
+            }
         }
         let events = follow_once(aws, streams, tokens).await?;
         if !on_events(&events)? {
             return Ok(());
+        }
+    }
+}
+
+/// Adds the streams of `found` not followed yet, each to be read from its start.
+fn join_new_streams(
+    streams: &mut Vec<ContainerLogs>,
+    tokens: &mut Vec<Option<String>>,
+    found: Vec<ContainerLogs>,
+) {
+    for c in found {
+        let known = streams
+            .iter()
+            .any(|s| s.task_id == c.task_id && s.container == c.container);
+        if !known {
+            eprintln!(
+                "note: following task {} container {} (started since)",
+                c.task_id, c.container
+            );
+            streams.push(c);
+            tokens.push(None);
         }
     }
 }
