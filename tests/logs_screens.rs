@@ -224,6 +224,8 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         rollout_state: Some("FAILED".into()),
         ..Deployment::default()
     };
+    // The failure is seen a minute in (the elapsed time stops there).
+    s.now = now() + Duration::seconds(60);
     deliver(
         &mut s,
         Msg::WaitProgress {
@@ -267,7 +269,6 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
             }]),
         },
     );
-    s.now = now() + Duration::seconds(60);
     let text = render(&s, 120, 40);
     assert!(
         text.contains("out of memory: a container ran out of memory"),

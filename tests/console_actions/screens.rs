@@ -28,6 +28,8 @@ fn wait_view_screen() {
             progress: progress(1, Verdict::InProgress),
         },
     );
+    // The failure arrives 1m30s in; the elapsed time stops there.
+    let mut s = fixed(s);
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
         &mut s,
@@ -36,9 +38,45 @@ fn wait_view_screen() {
             progress: progress(2, failed),
         },
     );
-    let s = fixed(s);
     insta::assert_snapshot!("wait_view_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("wait_view_80x24", render(&s, 80, 24));
+    s.now += chrono::Duration::minutes(5);
+    let later = render(&s, 120, 40);
+    assert!(
+        later.contains("1m30s elapsed · poll 2 · ✗ FAILED"),
+        "{later}"
+    );
+}
+
+/// A rollout that reached steady state: the clock stops, Esc closes (nothing left to
+/// stop watching), and the footer offers only that.
+#[test]
+fn a_stable_wait_view_stops_its_clock_and_only_closes() {
+    let mut s = fixed(wait_view());
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::WaitProgress {
+            generation: g,
+            progress: progress(3, Verdict::Stable),
+        },
+    );
+    let at_end = render(&s, 120, 40);
+    s.now += chrono::Duration::minutes(2);
+    let later = render(&s, 120, 40);
+    let elapsed = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(" elapsed · "))
+            .and_then(|l| l.split("│ │").nth(1)?.split(" elapsed").next())
+            .map(str::to_string)
+    };
+    assert!(elapsed(&at_end).is_some(), "{at_end}");
+    assert_eq!(elapsed(&at_end), elapsed(&later), "{later}");
+    assert!(later.contains("Esc closes"), "{later}");
+    assert!(!later.contains("Esc stops watching"), "{later}");
+    let footer = later.lines().last().unwrap_or_default();
+    assert_eq!(footer.trim(), "n/Esc close", "{later}");
 }
 
 fn cleanup_confirm() -> AppState {

@@ -389,6 +389,7 @@ fn answer(
         (Msg::WaitProgress { progress, .. }, ModalKind::Wait(w)) => {
             w.apply(&progress);
             if progress.verdict.is_done() {
+                w.end(now);
                 modal.stage = Stage::Done;
             }
         }
@@ -399,7 +400,7 @@ fn answer(
             ModalKind::Wait(w),
         ) => w.record_lines(task_id, result),
         (Msg::WaitDone { result, .. }, ModalKind::Wait(w)) => {
-            w.finish(result);
+            w.finish(result, now);
             modal.stage = Stage::Done;
             return Some(Reload::Services);
         }

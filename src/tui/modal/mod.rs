@@ -54,7 +54,8 @@ impl ModalKind {
             A::ModalUp | A::ModalDown => matches!(self, Self::Rollback(_) | Self::HandsOn(_)),
             A::ModalSwitch | A::ModalForce => matches!(self, Self::Rollback(_)),
             A::ModalSnapshotFirst => matches!(self, Self::Cleanup(_)),
-            A::Rollback => matches!(self, Self::Wait(_)),
+            // Only a failed rollout's wait view offers it (`Modal::offers`).
+            A::Rollback => false,
             _ => true,
         }
     }
@@ -73,13 +74,19 @@ pub struct Modal {
 
 impl Modal {
     /// Whether the dialog, at its stage, answers `action` (its footer shows only those): a
-    /// report or a failure only closes; the wait view keeps its own keys.
+    /// report or a failure only closes; watching (a rollout, a scale's count) only stops,
+    /// and offers a rollback once the rollout failed.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
-        let finished = matches!(self.stage, Stage::Done | Stage::Failed(_));
-        if finished && !matches!(self.kind, ModalKind::Wait(_)) {
-            return action == crate::tui::action::Action::Cancel;
+        use crate::tui::action::Action as A;
+        match &self.kind {
+            // Watching confirms nothing: Esc, and R once the rollout failed.
+            ModalKind::Wait(w) => {
+                action == A::Cancel || (action == A::Rollback && w.offers_rollback())
+            }
+            ModalKind::HandsOn(h) if h.is_watching() => action == A::Cancel,
+            _ if matches!(self.stage, Stage::Done | Stage::Failed(_)) => action == A::Cancel,
+            kind => kind.offers(action),
         }
-        self.kind.offers(action)
     }
 
     pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {

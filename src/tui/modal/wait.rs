@@ -22,6 +22,8 @@ pub struct WaitView {
     pub what: String,
     pub task_definition: String,
     pub started_at: DateTime<Utc>,
+    /// When the watch ended (its verdict, or its error): the elapsed time stops there.
+    pub ended_at: Option<DateTime<Utc>>,
     pub polls: u32,
     pub deployments: Vec<Deployment>,
     /// Newest first.
@@ -48,6 +50,7 @@ impl WaitView {
             what,
             task_definition: started.task_definition.clone(),
             started_at: now,
+            ended_at: None,
             polls: 0,
             deployments: s.deployments.clone(),
             events,
@@ -92,11 +95,22 @@ impl WaitView {
             .map(|(_, l)| l)
     }
 
-    pub fn finish(&mut self, result: Result<WaitOutcome, String>) {
+    pub fn finish(&mut self, result: Result<WaitOutcome, String>, now: DateTime<Utc>) {
         match result {
             Ok(o) => self.verdict = o.verdict,
             Err(e) => self.error = Some(e),
         }
+        self.end(now);
+    }
+
+    /// The watch ended at `now` (the first end counts): the elapsed time stops.
+    pub fn end(&mut self, now: DateTime<Utc>) {
+        self.ended_at.get_or_insert(now);
+    }
+
+    /// Whether the watch has ended (a verdict or an error): Esc then only closes.
+    pub fn has_ended(&self) -> bool {
+        self.verdict.is_done() || self.error.is_some()
     }
 
     /// Whether a rollback is offered (the rollout failed or did not finish in time).
@@ -105,7 +119,7 @@ impl WaitView {
     }
 
     pub fn elapsed_text(&self, now: DateTime<Utc>) -> String {
-        minutes_seconds((now - self.started_at).num_seconds())
+        minutes_seconds((self.ended_at.unwrap_or(now) - self.started_at).num_seconds())
     }
 }
 

@@ -95,7 +95,11 @@ pub fn wait_lines(
     if !w.offers_rollback() {
         out.push(Line::raw(""));
         out.push(Line::styled(
-            "Esc stops watching (the deployment goes on in ECS)",
+            if w.has_ended() {
+                "Esc closes"
+            } else {
+                "Esc stops watching (the deployment goes on in ECS)"
+            },
             theme.dim(),
         ));
     }
