@@ -107,6 +107,21 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
     );
     assert_eq!(two_regions["failures"].as_array().map(Vec::len), Some(0));
 
+    // `--region all` with no region configured anywhere (no AWS_REGION, no profile):
+    // DescribeRegions is asked in us-east-1, and every enabled region is read.
+    let all = json_of(
+        ecsnap_at(&endpoint, home.path())
+            .env_remove("AWS_REGION")
+            .args(["--region", "all", "orphans", "--json"]),
+    );
+    assert_eq!(placed_volumes(&all), want);
+    assert_eq!(all["failures"].as_array().map(Vec::len), Some(0));
+    assert!(
+        all["totals_by_place"].as_array().map_or(0, Vec::len) > 2,
+        "every enabled region is a place: {}",
+        all["totals_by_place"]
+    );
+
     // Two accounts (one assumed) × two regions from the config: all four, each placed.
     let config = home.path().join("fleet.toml");
     std::fs::write(

@@ -15,6 +15,11 @@ use crate::model::CallerIdentity;
 /// Accounts connected at once (each then loads its regions side by side).
 const ACCOUNTS_AT_ONCE: usize = 8;
 
+/// Where `--region all` asks who the account is and which regions it has enabled when no
+/// region is configured (no `--region` home, AWS_REGION or profile region): the first
+/// region of the commercial partition, enabled in every account.
+pub const DISCOVERY_REGION: &str = "us-east-1";
+
 /// Which regions of an account to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegionChoice {
@@ -126,7 +131,13 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
         region,
         error,
     };
-    let conf = sdk_config(&spec.connect).await;
+    let mut conf = sdk_config(&spec.connect).await;
+    if conf.region().is_none() && spec.regions == RegionChoice::All {
+        conf = conf
+            .into_builder()
+            .region(Region::new(DISCOVERY_REGION))
+            .build();
+    }
     let home = match clients_from(&conf, &spec.connect) {
         Ok(clients) => clients,
         Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
