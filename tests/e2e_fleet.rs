@@ -107,21 +107,6 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
     );
     assert_eq!(two_regions["failures"].as_array().map(Vec::len), Some(0));
 
-    // `--region all` with no region configured anywhere (no AWS_REGION, no profile):
-    // DescribeRegions is asked in us-east-1, and every enabled region is read.
-    let all = json_of(
-        ecsnap_at(&endpoint, home.path())
-            .env_remove("AWS_REGION")
-            .args(["--region", "all", "orphans", "--json"]),
-    );
-    assert_eq!(placed_volumes(&all), want);
-    assert_eq!(all["failures"].as_array().map(Vec::len), Some(0));
-    assert!(
-        all["totals_by_place"].as_array().map_or(0, Vec::len) > 2,
-        "every enabled region is a place: {}",
-        all["totals_by_place"]
-    );
-
     // Two accounts (one assumed) × two regions from the config: all four, each placed.
     let config = home.path().join("fleet.toml");
     std::fs::write(
@@ -182,6 +167,36 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
         "{text}"
     );
     assert!(text.contains(&other_west), "{text}");
+}
+
+/// `--region all` with no region configured anywhere (no AWS_REGION, no profile):
+/// DescribeRegions is asked in us-east-1, every enabled region is read, and the volumes
+/// of two regions come back placed.
+#[test]
+fn region_all_without_a_configured_region_asks_us_east_1() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let home = tempfile::tempdir().expect("home");
+    let east = orphan_volume(&ec2_in(&endpoint, "us-east-1", None), "us-east-1a");
+    let west = orphan_volume(&ec2_in(&endpoint, "eu-west-1", None), "eu-west-1a");
+    let all = json_of(
+        ecsnap_at(&endpoint, home.path())
+            .env_remove("AWS_REGION")
+            .args(["--region", "all", "orphans", "--json"]),
+    );
+    let want: BTreeSet<(String, String, String)> = [
+        (HOME_ACCOUNT.into(), "us-east-1".into(), east),
+        (HOME_ACCOUNT.into(), "eu-west-1".into(), west),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(placed_volumes(&all), want);
+    assert_eq!(all["failures"].as_array().map(Vec::len), Some(0));
+    assert!(
+        all["totals_by_place"].as_array().map_or(0, Vec::len) > 2,
+        "every enabled region is a place: {}",
+        all["totals_by_place"]
+    );
 }
 
 #[test]
