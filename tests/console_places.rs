@@ -515,20 +515,32 @@ fn production_place_needs_the_name_typed() {
     );
 }
 
-#[test]
-fn tasks_load_from_the_selected_service_place() {
-    let mut s = loaded();
+/// Enter on staging's worker: its tasks load in staging; the load's generation.
+fn open_staging_worker_tasks(s: &mut AppState) -> u64 {
     assert!(
         s.services
             .list
             .select_key(&format!("{STAGING}:payments-prod/worker"))
     );
-    let effects = key(&mut s, KeyCode::Enter);
-    assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::LoadTasks { .. })),
-        "{effects:?}"
-    );
+    let effects = key(s, KeyCode::Enter);
+    match &effects[..] {
+        [
+            Effect::At {
+                place: STAGING,
+                effect,
+            },
+        ] => match effect.as_ref() {
+            Effect::LoadTasks { generation, .. } => *generation,
+            other => panic!("expected a tasks load, got {other:?}"),
+        },
+        other => panic!("expected a tasks load in staging, got {other:?}"),
+    }
+}
+
+#[test]
+fn tasks_load_from_the_selected_service_place() {
+    let mut s = loaded();
+    open_staging_worker_tasks(&mut s);
     let text = render(&s, 120, 40);
     assert!(
         text.contains("Tasks of payments-prod/worker in staging · us-east-1"),
@@ -739,24 +751,7 @@ fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that
 #[test]
 fn exec_acts_in_the_place_of_the_tasks_in_view() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
-    let effects = key(&mut s, KeyCode::Enter);
-    let generation = match &effects[..] {
-        [
-            Effect::At {
-                place: STAGING,
-                effect,
-            },
-        ] => match effect.as_ref() {
-            Effect::LoadTasks { generation, .. } => *generation,
-            other => panic!("expected a tasks load, got {other:?}"),
-        },
-        other => panic!("expected a tasks load in staging, got {other:?}"),
-    };
+    let generation = open_staging_worker_tasks(&mut s);
     // Tasks answer for the one service in view, unplaced.
     deliver(
         &mut s,

@@ -100,6 +100,20 @@ fn page(events: Vec<OutputLogEvent>, backward: &str, forward: &str) -> GetLogEve
         .build()
 }
 
+/// The `app` container of `task` logging to `GROUP`/`stream` with the awslogs driver.
+fn awslogs_app(task: &str, stream: String) -> ContainerLogs {
+    ContainerLogs {
+        task_id: task.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream,
+            region: "eu-west-1".into(),
+        },
+    }
+}
+
 fn for_stream(r: &GetLogEventsInput) -> bool {
     r.log_group_name() == Some(GROUP) && r.log_stream_name() == Some(stream().as_str())
 }
@@ -478,16 +492,6 @@ fn following_picks_up_a_stream_once_it_exists() {
 fn following_a_service_picks_up_a_task_started_since() {
     const NEW: &str = "1111aaaa2222bbbb3333cccc4444dddd";
     let new_stream = format!("ecs/app/{NEW}");
-    let source = |task: &str, stream: String| ContainerLogs {
-        task_id: task.into(),
-        container: "app".into(),
-        essential: true,
-        source: LogSource::Awslogs {
-            group: GROUP.into(),
-            stream,
-            region: "eu-west-1".into(),
-        },
-    };
     let old = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
         .match_requests(|r| for_stream(r) && r.next_token() == Some("f1"))
         .then_output(|| page(Vec::new(), "b1", "f1"));
@@ -500,10 +504,13 @@ fn following_a_service_picks_up_a_task_started_since() {
         })
         .then_output(|| page(events(1, 2), "nb", "nf"));
     let aws = clients_with_logs(&[], &[], &[], &[&old, &new_from_head]);
-    let mut streams = vec![source(TASK, stream())];
+    let mut streams = vec![awslogs_app(TASK, stream())];
     let mut tokens = vec![Some("f1".to_string())];
     let looks = std::sync::atomic::AtomicUsize::new(0);
-    let found = vec![source(TASK, stream()), source(NEW, new_stream.clone())];
+    let found = vec![
+        awslogs_app(TASK, stream()),
+        awslogs_app(NEW, new_stream.clone()),
+    ];
     let discover = || -> futures::future::BoxFuture<'_, ecsnap::Result<Vec<ContainerLogs>>> {
         looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let found = found.clone();
@@ -555,17 +562,10 @@ fn following_a_service_picks_up_a_task_started_since() {
 fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
     const LATE: &str = "0000aaaa1111bbbb2222cccc3333dddd";
     let late_stream = format!("ecs/app/{LATE}");
-    let source = |task: &str, stream: String| ContainerLogs {
-        task_id: task.into(),
-        container: "app".into(),
-        essential: true,
-        source: LogSource::Awslogs {
-            group: GROUP.into(),
-            stream,
-            region: "eu-west-1".into(),
-        },
-    };
-    let streams = vec![source(TASK, stream()), source(LATE, late_stream.clone())];
+    let streams = vec![
+        awslogs_app(TASK, stream()),
+        awslogs_app(LATE, late_stream.clone()),
+    ];
     let late = late_stream.clone();
     let missing = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
         .match_requests(move |r| r.log_stream_name() == Some(late.as_str()))
