@@ -155,7 +155,13 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
         .into_iter()
         .collect()
     );
-    let markdown = ecsnap_at(&endpoint, home.path())
+    markdown_report_lists(&endpoint, home.path(), config, &other_west);
+}
+
+/// `report --markdown` over the fleet config: the per-place totals table, and `volume`'s
+/// row with its ORIGIN / REASON as every listing shows it (no tags: why it is listed).
+fn markdown_report_lists(endpoint: &str, home: &std::path::Path, config: &str, volume: &str) {
+    let markdown = ecsnap_at(endpoint, home)
         .args(["--config", config, "report", "--markdown"])
         .output()
         .expect("runs");
@@ -166,7 +172,11 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
         text.contains("| ACCOUNT | REGION | VOLUMES | SNAPSHOTS | GiB | $/MONTH |"),
         "{text}"
     );
-    assert!(text.contains(&other_west), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains(volume) && l.contains("available (attached to nothing)")),
+        "{text}"
+    );
 }
 
 /// `--region all` with no region configured anywhere (no AWS_REGION, no profile):

@@ -208,6 +208,27 @@ pub struct OrphanVolume {
     pub reason: String,
 }
 
+impl OrphanVolume {
+    /// What every listing shows in its ORIGIN / REASON column: see [`origin_text`].
+    pub fn origin_text(&self) -> String {
+        origin_text(self.origin.as_deref(), &self.volume.tags, &self.reason)
+    }
+}
+
+/// An orphaned volume's ORIGIN / REASON: where it came from when its tags say (a service,
+/// terraform, ECS), else its `Name` tag (`Name=db-scratch`), else why it is listed.
+pub fn origin_text(
+    origin: Option<&str>,
+    tags: &std::collections::BTreeMap<String, String>,
+    reason: &str,
+) -> String {
+    match (origin, tags.get("Name")) {
+        (Some(o), _) => o.to_string(),
+        (None, Some(name)) => format!("Name={name}"),
+        (None, None) => reason.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrphanSnapshot {
     pub snapshot: Snapshot,
@@ -394,6 +415,24 @@ pub fn find_orphans(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origin_text_prefers_the_origin_then_the_name_then_the_reason() {
+        let tags = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect()
+        };
+        let why = "available (attached to nothing)";
+        let named = tags(&[("Name", "db-scratch")]);
+        assert_eq!(
+            origin_text(Some("managed by terraform"), &named, why),
+            "managed by terraform"
+        );
+        assert_eq!(origin_text(None, &named, why), "Name=db-scratch");
+        assert_eq!(origin_text(None, &tags(&[]), why), why);
+    }
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {

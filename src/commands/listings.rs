@@ -277,7 +277,7 @@ pub fn orphans_text(report: &OrphanReport) -> String {
         "AGE",
         "UNATTACHED SINCE",
         "$/MONTH",
-        "ORIGIN",
+        "ORIGIN / REASON",
     ]);
     for o in &report.volumes {
         v.row(vec![
@@ -288,7 +288,7 @@ pub fn orphans_text(report: &OrphanReport) -> String {
             o.seen_available_since
                 .map_or_else(|| "unknown".into(), |t| t.format("%Y-%m-%d").to_string()),
             format!("{:.2}", o.monthly_cost_usd),
-            o.origin.clone().unwrap_or_else(|| "-".into()),
+            o.origin_text(),
         ]);
     }
     if !v.is_empty() {

@@ -351,7 +351,11 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 format!("{} GiB {}", v.item.size_gib, v.item.volume_type),
                 age(v.item.age_days),
                 format!("{:.2}", v.item.monthly_cost_usd),
-                v.item.origin.clone().unwrap_or_else(|| "-".into()),
+                crate::analysis::orphans::origin_text(
+                    v.item.origin.as_deref(),
+                    &v.item.tags,
+                    &v.item.reason,
+                ),
             ]
         })
         .chain(o.snapshots.iter().map(|s| {

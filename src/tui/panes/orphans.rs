@@ -64,11 +64,7 @@ impl OrphanRow {
     /// Where it came from (volumes, when tags say) or why it is listed.
     pub fn origin(&self) -> String {
         match self {
-            OrphanRow::Volume(v) => match (&v.origin, v.volume.tags.get("Name")) {
-                (Some(o), _) => o.clone(),
-                (None, Some(name)) => format!("Name={name}"),
-                (None, None) => v.reason.clone(),
-            },
+            OrphanRow::Volume(v) => v.origin_text(),
             OrphanRow::Snapshot(s) => s.reason.clone(),
         }
     }
