@@ -79,6 +79,13 @@ pub struct Place {
     pub marks: Marks,
 }
 
+impl Place {
+    /// How a place is named in plans and messages: `prod (111122223333) · us-east-1`.
+    pub fn name(&self) -> String {
+        format!("{} ({}) · {}", self.account, self.account_id, self.region)
+    }
+}
+
 /// One account in one region, ready to load, and to act on through a `Mutator` built
 /// from `ops` (the actions over several places).
 #[derive(Clone)]

@@ -21,6 +21,13 @@ pub struct PlaceInfo {
     pub read_only: bool,
 }
 
+impl PlaceInfo {
+    /// How the console names it: `prod (111111111111) · eu-west-1`.
+    pub fn name(&self) -> String {
+        format!("{} ({}) · {}", self.account, self.account_id, self.region)
+    }
+}
+
 /// The places of a console opened on several.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
@@ -154,11 +161,7 @@ impl Places {
         let mut out: Vec<String> = self.failed.clone();
         for ((p, i), e) in &self.errors {
             if *p == pane && self.shows(*i) {
-                let place = &self.all[*i];
-                out.push(format!(
-                    "account {} ({}) · {}: {e}",
-                    place.account, place.account_id, place.region
-                ));
+                out.push(format!("account {}: {e}", self.all[*i].name()));
             }
         }
         out

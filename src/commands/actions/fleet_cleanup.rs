@@ -234,10 +234,7 @@ fn exit_code(
 
 /// `prod (111122223333) · us-east-1`, with the marks.
 fn place_label(g: &PlaceGroup) -> String {
-    let mut s = format!(
-        "{} ({}) · {}",
-        g.place.account, g.place.account_id, g.place.region
-    );
+    let mut s = g.place.name();
     if g.place.marks.production {
         s = format!("!! PRODUCTION !! {s}");
     }

@@ -81,20 +81,12 @@ pub(super) async fn run(command: Command, global: &GlobalArgs, settings: Setting
     for f in &failed {
         eprintln!("warning: not searched: {}", failure_line(f));
     }
-    eprintln!(
-        "{cluster}/{service} is in {} ({}) · {}: {what} there",
-        place.account, place.account_id, place.region
-    );
+    eprintln!("{cluster}/{service} is in {}: {what} there", place.name());
     let target: &FleetTarget = targets
         .iter()
         .find(|t| t.place == place)
         .ok_or_else(|| Error::Usage(format!("{} is not a place of this run", place.region)))?;
     Box::pin(run_at(command, &At::Place(target), global.json, settings)).await
-}
-
-/// `prod (111122223333) · us-east-1`
-fn label(p: &Place) -> String {
-    format!("{} ({}) · {}", p.account, p.account_id, p.region)
 }
 
 /// The one place to act in, or why there is none: not found anywhere (naming the places
@@ -116,7 +108,11 @@ fn choose(
                 } else {
                     format!("{} places", searched.len())
                 },
-                searched.iter().map(label).collect::<Vec<_>>().join("; ")
+                searched
+                    .iter()
+                    .map(Place::name)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             );
             if !failed.is_empty() {
                 let _ = write!(
@@ -140,7 +136,11 @@ fn choose(
             "service {name} exists in {} places: {}. Nothing was sent; narrow to one with \
              --region and --profile (e.g. --region {})",
             several.len(),
-            several.iter().map(label).collect::<Vec<_>>().join("; "),
+            several
+                .iter()
+                .map(Place::name)
+                .collect::<Vec<_>>()
+                .join("; "),
             several[0].region
         ))),
     }

@@ -245,14 +245,7 @@ fn request_cleanup_across(
     }
     let labels = places
         .iter()
-        .filter_map(|p| {
-            info(*p).map(|i| {
-                (
-                    *p,
-                    format!("{} ({}) · {}", i.account, i.account_id, i.region),
-                )
-            })
-        })
+        .filter_map(|p| info(*p).map(|i| (*p, i.name())))
         .collect();
     let production = places.iter().any(|p| state.production_at(Some(*p)));
     let of_place = |ids: &std::collections::BTreeSet<String>, place: usize| {

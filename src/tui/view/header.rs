@@ -63,11 +63,7 @@ fn places_spans(state: &AppState, spans: &mut Vec<Span<'static>>, theme: Theme) 
     let p = &state.places;
     let view = p.in_view();
     if let [one] = view[..] {
-        let place = &p.all[one];
-        spans.push(Span::raw(format!(
-            "{} ({}) · {}",
-            place.account, place.account_id, place.region
-        )));
+        spans.push(Span::raw(p.all[one].name()));
     } else {
         let (accounts, regions) = p.counts_in_view();
         spans.push(Span::raw(format!(

@@ -44,7 +44,7 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
     // Over several places: where this acts, first.
     if let Some(p) = state.action_place.and_then(|i| state.places.all.get(i)) {
         out.push(Line::styled(
-            format!("In account {} ({}) · {}", p.account, p.account_id, p.region),
+            format!("In account {}", p.name()),
             theme.bold(),
         ));
     }
