@@ -291,19 +291,17 @@ async fn run_scale(
         &mut on_look,
     )
     .await?;
-    let (code, line) = match &outcome.verdict {
-        CountVerdict::Reached => (exit::OK, format!("reached {} running", plan.to)),
-        CountVerdict::Failed(why) => (exit::ROLLOUT_FAILED, format!("failed: {why}")),
-        CountVerdict::Moving => (
-            exit::TIMED_OUT,
-            format!(
-                "timed out after {}s at {} running",
-                outcome.elapsed.as_secs(),
-                outcome.running
-            ),
-        ),
+    let code = match &outcome.verdict {
+        CountVerdict::Reached => exit::OK,
+        CountVerdict::Failed(_) => exit::ROLLOUT_FAILED,
+        CountVerdict::Moving => exit::TIMED_OUT,
     };
-    eprintln!("{}/{}: {line}", plan.cluster, plan.service);
+    eprintln!(
+        "{}/{}: {}",
+        plan.cluster,
+        plan.service,
+        outcome.summary(plan.to)
+    );
     out.wait = Some(ScaleWaitJson::new(&outcome));
     emit_json(json, &out)?;
     Ok(code)

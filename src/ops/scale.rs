@@ -121,6 +121,22 @@ pub struct CountOutcome {
     pub elapsed: Duration,
 }
 
+impl CountOutcome {
+    /// How it ended, in words: `reached 3 running`, `failed: why`, or `timed out after
+    /// 600s at 2 running` (`target`: the desired count watched for).
+    pub fn summary(&self, target: i32) -> String {
+        match &self.verdict {
+            CountVerdict::Reached => format!("reached {target} running"),
+            CountVerdict::Failed(why) => format!("failed: {why}"),
+            CountVerdict::Moving => format!(
+                "timed out after {}s at {} running",
+                self.elapsed.as_secs(),
+                self.running
+            ),
+        }
+    }
+}
+
 /// Polls the service every `interval` until its running count reaches the plan's target
 /// (nothing pending), it fails, or `timeout` passes (the verdict is then `Moving`).
 /// `progress` hears every look. A failed look is an error.
@@ -166,6 +182,29 @@ pub async fn wait_for_count(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watch_outcome_says_how_it_ended() {
+        let outcome = |verdict| CountOutcome {
+            verdict,
+            running: 2,
+            pending: 1,
+            polls: 4,
+            elapsed: Duration::from_mins(10),
+        };
+        assert_eq!(
+            outcome(CountVerdict::Reached).summary(3),
+            "reached 3 running"
+        );
+        assert_eq!(
+            outcome(CountVerdict::Failed("deployment d1 rollout FAILED".into())).summary(3),
+            "failed: deployment d1 rollout FAILED"
+        );
+        assert_eq!(
+            outcome(CountVerdict::Moving).summary(3),
+            "timed out after 600s at 2 running"
+        );
+    }
 
     #[test]
     fn plans_from_the_current_count() {

@@ -13,7 +13,6 @@ use crate::ops::wait::{SystemClock, WaitOptions};
 use crate::ops::{find_service, port_forward, scale, stop_task};
 use crate::tui::effects::Effect;
 use crate::tui::modal::hands_on::{HandsOnAsk, HandsOnDone, HandsOnPlan};
-use crate::tui::modal::wait::minutes_seconds;
 use crate::tui::msg::{Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
@@ -198,16 +197,10 @@ async fn watch_scale(
     )
     .await
     .map_err(|e| text(&e))?;
-    let waited = minutes_seconds(i64::try_from(out.elapsed.as_secs()).unwrap_or(i64::MAX));
+    // The words `scale --wait` prints; only a reached count is a success.
+    let summary = out.summary(plan.to);
     match out.verdict {
-        CountVerdict::Reached => Ok(format!(
-            "{} running, as asked (after {waited})",
-            out.running
-        )),
-        CountVerdict::Failed(why) => Err(why),
-        CountVerdict::Moving => Err(format!(
-            "still {} running and {} pending of {} after {waited}; ECS goes on — r refreshes",
-            out.running, out.pending, plan.to
-        )),
+        CountVerdict::Reached => Ok(summary),
+        CountVerdict::Failed(_) | CountVerdict::Moving => Err(summary),
     }
 }

@@ -124,7 +124,7 @@ impl WaitView {
 }
 
 /// A time waited, as the console shows it: `3m05s` (negative: `0m00s`).
-pub fn minutes_seconds(secs: i64) -> String {
+fn minutes_seconds(secs: i64) -> String {
     let secs = secs.max(0);
     format!("{}m{:02}s", secs / 60, secs % 60)
 }
