@@ -415,6 +415,7 @@ pub fn find_orphans(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn origin_text_prefers_the_origin_then_the_name_then_the_reason() {
@@ -433,7 +434,6 @@ mod tests {
         assert_eq!(origin_text(None, &named, why), "Name=db-scratch");
         assert_eq!(origin_text(None, &tags(&[]), why), why);
     }
-    use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)

@@ -82,17 +82,14 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
     let interrupt = Interrupt::new();
     super::interrupts::watch(interrupt.clone());
     let clock = SystemClock::default();
-    let discover = |service: &str| {
-        let service = service.to_string();
+    let discover = service.map(|service| {
         move || -> futures::future::BoxFuture<'_, Result<Vec<ContainerLogs>>> {
-            let service = service.clone();
             Box::pin(async move {
-                let tasks = task_log_sources(aws, &args.cluster, Some(&service), None).await?;
+                let tasks = task_log_sources(aws, &args.cluster, Some(service), None).await?;
                 Ok(pick_streams(&tasks, args.container.as_deref())?.0)
             })
         }
-    };
-    let discover = service.map(discover);
+    });
     follow(
         aws,
         &mut streams,

@@ -225,7 +225,6 @@ fn spawn_last_lines(
     });
 }
 
-/// The cleanup plans for what was marked (planned by ops), preflighted.
 /// The answer to a cleanup plan request: the dialog's one place, or one place's part.
 async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession) -> Msg {
     match effect {
@@ -254,6 +253,7 @@ async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession
     }
 }
 
+/// The cleanup plans for what was marked (planned by ops), preflighted.
 async fn plan_cleanup(
     aws: &AwsClients,
     session: &LazySession,

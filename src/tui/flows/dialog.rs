@@ -115,13 +115,7 @@ fn close(state: &mut AppState) -> Vec<Effect> {
     let Some(modal) = state.modal.as_mut() else {
         return Vec::new();
     };
-    // Watching (a rollout, a scale's count) is not waiting for results: Esc stops it.
-    let watching = match &modal.kind {
-        ModalKind::Wait(_) => true,
-        ModalKind::HandsOn(h) => h.is_watching(),
-        _ => false,
-    };
-    let running = modal.stage == Stage::Running && !watching;
+    let running = modal.stage == Stage::Running && !modal.is_watching();
     if running {
         modal.confirm.error = Some("running: the results follow, then Esc closes".into());
         return Vec::new();

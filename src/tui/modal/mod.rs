@@ -78,15 +78,15 @@ impl Modal {
     /// and offers a rollback once the rollout failed.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action as A;
-        match &self.kind {
-            // Watching confirms nothing: Esc, and R once the rollout failed.
-            ModalKind::Wait(w) => {
-                action == A::Cancel || (action == A::Rollback && w.offers_rollback())
-            }
-            ModalKind::HandsOn(h) if h.is_watching() => action == A::Cancel,
-            _ if matches!(self.stage, Stage::Done | Stage::Failed(_)) => action == A::Cancel,
-            kind => kind.offers(action),
+        // Watching confirms nothing: Esc, and R once the rollout failed.
+        if self.is_watching() {
+            let failed = matches!(&self.kind, ModalKind::Wait(w) if w.offers_rollback());
+            return action == A::Cancel || (action == A::Rollback && failed);
         }
+        if matches!(self.stage, Stage::Done | Stage::Failed(_)) {
+            return action == A::Cancel;
+        }
+        self.kind.offers(action)
     }
 
     pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {
@@ -96,6 +96,16 @@ impl Modal {
             confirm: ConfirmInput::default(),
             read_only,
             kind,
+        }
+    }
+
+    /// Whether it watches something going on (a rollout, a scale's count) rather than
+    /// waiting for results: Esc then stops watching.
+    pub fn is_watching(&self) -> bool {
+        match &self.kind {
+            ModalKind::Wait(_) => true,
+            ModalKind::HandsOn(h) => h.is_watching(),
+            _ => false,
         }
     }
 
