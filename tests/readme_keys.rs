@@ -1,7 +1,8 @@
-//! The README's key table (section "### Keys") says exactly what the keymap binds: the
-//! same rows, the same keys, the same descriptions, in the same order.
+//! The key table of docs/console.md (section "## Keys"; the README links to it) says
+//! exactly what the keymap binds: the same rows, the same keys, the same descriptions, in
+//! the same order.
 //!
-//! To print the table from the keymap (to paste into the README):
+//! To print the table from the keymap (to paste into docs/console.md):
 //! `cargo test --test readme_keys -- --ignored --nocapture print_readme_key_table`.
 
 use ecsnap::tui::keymap::readme_table;
@@ -39,13 +40,13 @@ fn table_rows(text: &str) -> Vec<Row> {
         .collect()
 }
 
-/// The text of README.md's "### Keys" section, up to the next heading.
+/// The text of docs/console.md's "## Keys" section, up to the next heading.
 fn readme_keys_section() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = std::fs::read_to_string(path).expect("README.md is readable");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/console.md");
+    let readme = std::fs::read_to_string(path).expect("docs/console.md is readable");
     let (_, rest) = readme
-        .split_once("\n### Keys\n")
-        .expect("README.md has a `### Keys` section");
+        .split_once("\n## Keys\n")
+        .expect("docs/console.md has a `## Keys` section");
     rest.split("\n#").next().unwrap_or_default().to_string()
 }
 
@@ -58,9 +59,9 @@ fn readme_key_table_matches_the_keymap() {
     let mut problems = Vec::new();
     for k in &keymap {
         match readme.iter().find(|r| same_place(r, k)) {
-            None => problems.push(format!("missing from the README: {k}")),
+            None => problems.push(format!("missing from docs/console.md: {k}")),
             Some(r) if r.desc != k.desc => problems.push(format!(
-                "different description for `{}` ({}): README says {:?}, the keymap {:?}",
+                "different description for `{}` ({}): docs/console.md says {:?}, the keymap {:?}",
                 k.key, k.scope, r.desc, k.desc
             )),
             Some(_) => {}
@@ -68,15 +69,15 @@ fn readme_key_table_matches_the_keymap() {
     }
     for r in &readme {
         if !keymap.iter().any(|k| same_place(r, k)) {
-            problems.push(format!("in the README but not bound: {r}"));
+            problems.push(format!("in docs/console.md but not bound: {r}"));
         }
     }
     if problems.is_empty() && readme != keymap {
-        problems.push("the README's rows are in another order than the keymap's".into());
+        problems.push("docs/console.md's rows are in another order than the keymap's".into());
     }
     assert!(
         problems.is_empty(),
-        "README.md's key table and src/tui/keymap.rs differ (print the table with \
+        "docs/console.md's key table and src/tui/keymap.rs differ (print the table with \
          `cargo test --test readme_keys -- --ignored --nocapture print_readme_key_table`):\n{}",
         problems.join("\n")
     );
@@ -95,7 +96,7 @@ fn the_parser_reads_a_table_and_sees_a_changed_row() {
 }
 
 #[test]
-#[ignore = "prints the README table; run it to regenerate the README's key table"]
+#[ignore = "prints the key table; run it to regenerate the one in docs/console.md"]
 fn print_readme_key_table() {
     print!("{}", readme_table());
 }
