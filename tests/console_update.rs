@@ -399,3 +399,51 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn behind_the_too_small_notice_only_quit_acts() {
+    let mut s = loaded_state();
+    update(
+        &mut s,
+        Event::Resize {
+            width: 60,
+            height: 20,
+        },
+    );
+    assert!(render(&s, 60, 20).contains("terminal too small"));
+    for c in ['j', 'D', 'R', '+', 'y', '\n'] {
+        assert!(
+            key(&mut s, KeyCode::Char(c)).is_empty(),
+            "{c:?} sends nothing while the panes are hidden"
+        );
+    }
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.services.list.selected, 0, "the cursor did not move");
+    assert!(s.modal.is_none(), "no dialog opened out of sight");
+    assert_eq!(s.pane, PaneId::Services);
+    // Enlarged again, the same keys act: `D` opens the redeploy dialog of the row in view.
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    key(&mut s, KeyCode::Char('D'));
+    assert!(s.modal.is_some(), "D acts once the panes are shown");
+    // Too small again: `q` quits even with the dialog open behind the notice.
+    update(
+        &mut s,
+        Event::Resize {
+            width: 79,
+            height: 24,
+        },
+    );
+    key(&mut s, KeyCode::Char('y'));
+    assert!(
+        s.modal.is_some() && !s.quit,
+        "y is not a confirmation out of sight"
+    );
+    key(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+}

@@ -109,6 +109,16 @@ pub enum Mode {
     Help,
 }
 
+/// The smallest terminal the console draws its panes in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether a terminal of this size shows the panes (else the "too small" notice, behind
+/// which no key but quit acts).
+pub fn fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
 /// Facts the header shows.
 #[derive(Debug, Clone, Default)]
 pub struct HeaderInfo {
@@ -141,6 +151,9 @@ pub struct AppState {
     pub page: usize,
     /// Drives the spinner.
     pub tick: usize,
+    /// The terminal is below the console's minimum size: the panes are hidden behind a
+    /// notice and every key but quit is ignored, so nothing acts out of sight.
+    pub too_small: bool,
     pub quit: bool,
     /// Ctrl-C was pressed once during the running cleanup (a second one quits).
     pub cleanup_interrupted: bool,
@@ -200,6 +213,7 @@ impl AppState {
             color,
             page: 10,
             tick: 0,
+            too_small: false,
             quit: false,
             cleanup_interrupted: false,
             modal: None,

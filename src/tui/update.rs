@@ -63,8 +63,9 @@ fn update_inner(state: &mut AppState, event: Event) -> Vec<Effect> {
             effects.extend(super::logs::on_tick(state));
             effects
         }
-        Event::Resize { height, .. } => {
+        Event::Resize { width, height } => {
             state.page = usize::from(height.saturating_sub(12)).max(1);
+            state.too_small = !super::app::fits(width, height);
             Vec::new()
         }
     }
@@ -78,7 +79,14 @@ fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     if !cleanup_running {
         state.cleanup_interrupted = false;
     }
-    if keymap::is_force_quit(key) {
+    // Behind the "terminal too small" notice only quit works (`q` as Ctrl-C): a key
+    // pressed there must not move a cursor or open a dialog the user cannot see.
+    let quit_while_too_small =
+        state.too_small && keymap::lookup_in(Scope::Global, key) == Some(Action::Quit);
+    if state.too_small && !quit_while_too_small && !keymap::is_force_quit(key) {
+        return Vec::new();
+    }
+    if keymap::is_force_quit(key) || quit_while_too_small {
         // The first Ctrl-C during a cleanup stops new deletes and lets those in flight
         // finish (reported); the second quits at once.
         if cleanup_running && !state.cleanup_interrupted {

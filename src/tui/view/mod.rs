@@ -32,15 +32,13 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::app::{AppState, PaneId};
+use super::app::{AppState, PaneId, fits};
+pub use super::app::{MIN_HEIGHT, MIN_WIDTH};
 use super::theme::Theme;
 
 pub use footer::{footer_line, scope_footer};
 pub use help::help_lines;
 pub use modal::modal_footer;
-
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -51,14 +49,14 @@ pub fn spinner(state: &AppState) -> &'static str {
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     let area = frame.area();
     let theme = Theme { color: state.color };
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if !fits(area.width, area.height) {
         let text = vec![
             Line::styled("terminal too small", theme.bad()),
             Line::raw(format!(
                 "{}×{} — ecsnap needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
                 area.width, area.height
             )),
-            Line::raw("Enlarge the window, or press q to quit."),
+            Line::raw("Enlarge the window, or press q to quit. No other key works until then."),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
