@@ -149,18 +149,21 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
 }
 
 #[test]
-fn space_marks_rows_per_pane() {
+fn space_marks_rows_where_an_action_uses_them_and_nowhere_else() {
     let mut s = loaded_state();
+    // Services: no action uses marks (D and R act on the cursor row), so none is offered.
     key(&mut s, KeyCode::Char(' '));
-    key(&mut s, KeyCode::Char(' '));
-    assert_eq!(s.services.list.marks.len(), 2);
-    assert_eq!(s.services.list.selected, 2, "marking moves down");
+    assert!(s.services.list.marks.is_empty(), "no mark in Services");
+    assert_eq!(s.services.list.selected, 0, "and the cursor did not move");
+    assert!(!render(&s, 120, 40).contains("marked"));
+    // Orphans: the marked rows are what the cleanup deletes; marking moves down.
     key(&mut s, KeyCode::Char('4'));
     key(&mut s, KeyCode::Char(' '));
-    assert_eq!(s.orphans.list.marks.len(), 1);
-    assert_eq!(s.services.list.marks.len(), 2);
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(s.orphans.list.marks.len(), 2);
+    assert_eq!(s.orphans.list.selected, 2, "marking moves down");
     let text = render(&s, 120, 40);
-    assert!(text.contains("1 marked"), "{text}");
+    assert!(text.contains("2 marked"), "{text}");
     assert!(text.contains("●"), "{text}");
 }
 
@@ -446,4 +449,64 @@ fn behind_the_too_small_notice_only_quit_acts() {
     );
     key(&mut s, KeyCode::Char('q'));
     assert!(s.quit);
+}
+
+#[test]
+fn the_service_acted_on_keeps_the_cursor_when_it_sorts_down_once_steady() {
+    let mut s = loaded_state();
+    assert_eq!(
+        s.services.list.selected_key().as_deref(),
+        Some("search-staging/crawler"),
+        "the failed service is on top, selected without a key pressed"
+    );
+    // The user acts on it (the redeploy dialog), then closes the dialog.
+    key(&mut s, KeyCode::Char('D'));
+    assert!(s.modal.is_some());
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modal.is_none());
+    // The next refresh finds it steady: it sorts below the services still not steady.
+    let _ = act(&mut s, Action::Refresh);
+    let mut fleet = fixtures::services();
+    for svc in &mut fleet {
+        if svc.name == "crawler" {
+            *svc = fixtures::service("search-staging", "crawler", 5, 2, 2);
+        }
+    }
+    let g = s.services.loader.generation;
+    deliver(
+        &mut s,
+        Msg::Services {
+            generation: g,
+            result: Ok(fleet),
+        },
+    );
+    assert_ne!(service_names(&s)[0], "crawler", "it sorted down");
+    assert_eq!(
+        s.services.list.selected_key().as_deref(),
+        Some("search-staging/crawler"),
+        "the cursor followed the service the user acted on"
+    );
+    // Tasks opens for it, not for whatever is on row 0.
+    let effects = key(&mut s, KeyCode::Char('2'));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::LoadTasks { cluster, service, .. }
+                if cluster == "search-staging" && service == "crawler"
+        )),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn esc_clears_a_message_before_it_goes_back() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.pane, PaneId::Tasks);
+    s.message = Some("nothing to do".into());
+    key(&mut s, KeyCode::Esc);
+    assert!(s.message.is_none(), "the first Esc clears the line");
+    assert_eq!(s.pane, PaneId::Tasks, "and stays where the user is");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.pane, PaneId::Services, "the next Esc goes back");
 }

@@ -78,3 +78,60 @@ pub enum Action {
     ScaleUp,
     ScaleDown,
 }
+
+impl Action {
+    /// Whether the action is about the selected row (drills into it, acts on it, marks
+    /// it). Taking one makes the row the user's choice: the selection stays on it, by
+    /// identity, through re-sorts and refreshes, so a service that sorts down once steady
+    /// (after a rollback) keeps the cursor, and Tasks opens for it, not for row 0.
+    pub fn acts_on_row(self) -> bool {
+        match self {
+            Action::Open
+            | Action::Detail
+            | Action::Mark
+            | Action::UniqueBytes
+            | Action::Rollback
+            | Action::Redeploy
+            | Action::RestoreUser
+            | Action::RecoverVolume
+            | Action::Logs
+            | Action::Exec
+            | Action::PortForward
+            | Action::StopTask
+            | Action::ScaleUp
+            | Action::ScaleDown => true,
+            Action::Quit
+            | Action::NextPane
+            | Action::PrevPane
+            | Action::GoPane(_)
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Back
+            | Action::Filter
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::Jump
+            | Action::Refresh
+            | Action::Help
+            | Action::MarkAll
+            | Action::Cleanup
+            | Action::Confirm
+            | Action::Cancel
+            | Action::ModalUp
+            | Action::ModalDown
+            | Action::ModalSwitch
+            | Action::ModalSnapshotFirst
+            | Action::DeleteChar
+            | Action::Complete
+            | Action::ModalForce
+            | Action::LogsFollow
+            | Action::LogsWrap
+            | Action::LogsContainer
+            | Action::LogsNextMatch => false,
+        }
+    }
+}

@@ -188,6 +188,10 @@ const fn b(
 use Scope::{Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Modal, Pane, Panes};
 
 /// The panes that show one service: rollback and redeploy work from each.
+/// The panes whose marks an action uses (the cleanup deletes the marked rows); elsewhere
+/// a mark would do nothing, so none is offered.
+const MARK_PANES: &[PaneId] = &[PaneId::Snapshots, PaneId::Orphans];
+
 const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
 
 const ENTER: Key = Key::code(KeyCode::Enter);
@@ -218,9 +222,9 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('/')], Lists, Action::Filter, "filter", "filter rows as you type (case-insensitive); Enter keeps it, Esc clears it"),
     b(&[Key::ch('s')], Lists, Action::SortNext, "sort", "sort by the next column"),
     b(&[Key::ch('S')], Lists, Action::SortReverse, "reverse", "reverse the sort order"),
-    b(&[Key::ch(' ')], Lists, Action::Mark, "mark", "mark or unmark the selected row"),
-    b(&[Key::ch('a')], Lists, Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
-    b(&[ESC], Global, Action::Back, "back", "clear the filter, or go back one level"),
+    b(&[Key::ch(' ')], Panes(MARK_PANES), Action::Mark, "mark", "mark or unmark the selected row, then move down (marked rows are what the cleanup deletes)"),
+    b(&[Key::ch('a')], Panes(MARK_PANES), Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
+    b(&[ESC], Global, Action::Back, "back", "clear a message or the filter, or go back one level"),
     b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
     b(&[Key::ch('r')], Global, Action::Refresh, "refresh", "refresh this pane and the services now"),
     b(&[Key::ch('?')], Global, Action::Help, "help", "show or hide this help"),

@@ -122,9 +122,18 @@ fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         }
         Mode::Jump { input, choice } => on_jump_key(state, key, input, choice),
         Mode::Normal => {
-            state.message = None;
-            match keymap::lookup(state.pane, key) {
-                Some(action) => act(state, action),
+            let action = keymap::lookup(state.pane, key);
+            // Esc first clears a line the user is reading; only the next Esc goes back.
+            if state.message.take().is_some() && action == Some(Action::Back) {
+                return Vec::new();
+            }
+            match action {
+                Some(action) => {
+                    if action.acts_on_row() {
+                        with_active_list(state, |l| l.choose());
+                    }
+                    act(state, action)
+                }
                 None => Vec::new(),
             }
         }

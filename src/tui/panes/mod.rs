@@ -324,6 +324,9 @@ pub trait ListOps {
     fn toggle_mark(&mut self);
     /// Marks every row the filter shows, or unmarks them when all are marked.
     fn toggle_mark_visible(&mut self);
+    /// The user acted on the selected row: from now on the selection stays on it, by
+    /// identity, through re-sorts and refreshes (instead of following the top row).
+    fn choose(&mut self);
 }
 
 impl<R: Row> ListOps for ListPane<R> {
@@ -344,6 +347,11 @@ impl<R: Row> ListOps for ListPane<R> {
     }
     fn toggle_mark(&mut self) {
         ListPane::toggle_mark(self);
+    }
+    fn choose(&mut self) {
+        if self.selected_row().is_some() {
+            self.chosen = true;
+        }
     }
     fn toggle_mark_visible(&mut self) {
         let keys: Vec<String> = self.visible_rows().map(Row::key).collect();
