@@ -599,22 +599,33 @@ pub fn parse_endpoint_url(text: &str) -> Result<String, String> {
              {EXAMPLE}"
         ));
     }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']').unwrap_or((v6, ""));
-        (host, after.strip_prefix(':'))
+    let (host, port, host_ok) = if let Some(v6) = authority.strip_prefix('[') {
+        let (host, after) = v6.split_once(']').unwrap_or(("", ""));
+        let ok = host.contains(':')
+            && host
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
+        let port = after.strip_prefix(':');
+        (host, port, ok && (after.is_empty() || port.is_some()))
     } else {
-        match authority.rsplit_once(':') {
+        let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
-        }
+        };
+        let ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+        (host, port, ok)
     };
-    let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'));
     if !host_ok {
         return Err(format!(
-            "--endpoint-url {url:?} has no valid host, {EXAMPLE}"
+            "--endpoint-url {url:?} has no valid host{}, {EXAMPLE}",
+            if host.is_empty() {
+                String::new()
+            } else {
+                format!(" ({host:?})")
+            }
         ));
     }
     if let Some(p) = port
@@ -625,6 +636,24 @@ pub fn parse_endpoint_url(text: &str) -> Result<String, String> {
         ));
     }
     Ok(url.to_string())
+}
+
+/// `AWS_ENDPOINT_URL` when `--endpoint-url` is not given: the SDK panics on an empty one
+/// and fails late on a malformed one, so it is checked as the flag is.
+pub fn check_endpoint_env(flag: Option<&str>) -> crate::error::Result<()> {
+    if flag.is_some() {
+        return Ok(());
+    }
+    let Some(value) = std::env::var_os("AWS_ENDPOINT_URL") else {
+        return Ok(());
+    };
+    let value = value.to_string_lossy();
+    parse_endpoint_url(&value).map(|_| ()).map_err(|e| {
+        crate::error::Error::Usage(format!(
+            "the environment variable AWS_ENDPOINT_URL={value:?}: {}; unset it, or set a URL",
+            e.replacen("--endpoint-url ", "", 1)
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -660,6 +689,7 @@ mod tests {
             "https://ecs.eu-west-1.amazonaws.com",
             "http://localhost",
             "HTTP://[::1]:4566/",
+            "http://[::1]/",
             "https://vpce-1.ecs.us-east-1.vpce.amazonaws.com/path",
         ] {
             assert_eq!(parse_endpoint_url(ok).as_deref(), Ok(ok), "{ok}");
@@ -672,6 +702,9 @@ mod tests {
             ("http://", "has no valid host"),
             ("http://:5000", "has no valid host"),
             ("http://a b", "has no valid host"),
+            ("http://[::1", "has no valid host"),
+            ("http://[zz]:80", "has no valid host"),
+            ("http://[::1]x", "has no valid host"),
             ("http://host:0", "the port \"0\""),
             ("http://host:99999", "is not a number from 1 to 65535"),
             ("http://user:pw@host", "user names or passwords"),

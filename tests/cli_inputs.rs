@@ -194,6 +194,25 @@ fn malformed_flags_are_usage_errors_naming_the_flag() {
 }
 
 #[test]
+fn an_empty_or_malformed_aws_endpoint_url_is_a_usage_error() {
+    let home = tempfile::tempdir().expect("home");
+    for (value, needle) in [
+        ("", "AWS_ENDPOINT_URL=\"\": is empty"),
+        ("localhost:4566", "has no scheme"),
+    ] {
+        let out = bare(home.path())
+            .env("AWS_ENDPOINT_URL", value)
+            .args(["--region", "us-east-1", "services"])
+            .output()
+            .expect("ecsnap runs");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{value:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains(needle), "{value:?}: {err}");
+    }
+}
+
+#[test]
 fn well_formed_regions_and_lists_still_parse() {
     let home = tempfile::tempdir().expect("home");
     // These get past the flags and fail later (no credentials): not exit 2.
