@@ -327,10 +327,10 @@ pub fn read_config_file(path: &Path) -> Result<Option<String>> {
         message,
     };
     let why = |e: &std::io::Error| match e.kind() {
-        std::io::ErrorKind::PermissionDenied => format!(
-            "cannot be read: permission denied ({e}); check the permissions of the file and of \
-             every directory above it"
-        ),
+        std::io::ErrorKind::PermissionDenied => "cannot be read: permission denied; check the \
+                                                 permissions of the file and of every directory \
+                                                 above it"
+            .to_string(),
         _ => format!("cannot be read: {e}"),
     };
     // The usual way to say "no config file": read as an empty one.
