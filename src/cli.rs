@@ -31,10 +31,10 @@ pub struct GlobalArgs {
     pub profile: Option<String>,
     /// AWS region (default: AWS_REGION or the profile's region); listings and `report` take
     /// `all` (every enabled region) or a comma-separated list
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = parse_region_flag)]
     pub region: Option<String>,
     /// Send every AWS request to this endpoint (also AWS_ENDPOINT_URL), e.g. a local emulator
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_endpoint_url)]
     pub endpoint_url: Option<String>,
     /// Refuse every mutating call before it is sent
     #[arg(long, global = true)]
@@ -88,11 +88,11 @@ pub enum Command {
     /// List orphaned EBS volumes and snapshots with age and monthly cost
     Orphans {
         /// Only resources created at least this many days ago
-        #[arg(long, value_name = "DAYS")]
+        #[arg(long, value_name = "DAYS", value_parser = days("--min-age"))]
         min_age: Option<u32>,
         /// Only volumes ecsnap has seen unattached at least this many days (its own
         /// observation across runs, not AWS's; unknown on the first run = left out)
-        #[arg(long, value_name = "DAYS")]
+        #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
         unattached_days: Option<u32>,
     },
     /// Delete orphaned EBS volumes or snapshots, or old per-user ECR images: plan, DryRun
@@ -106,11 +106,11 @@ pub enum Command {
         #[command(flatten)]
         what: CleanupWhat,
         /// Only resources created at least this many days ago
-        #[arg(long, value_name = "DAYS")]
+        #[arg(long, value_name = "DAYS", value_parser = days("--min-age"))]
         min_age: Option<u32>,
         /// Volumes: only those ecsnap has seen unattached at least this many days (its own
         /// observation across runs, not AWS's; unknown on the first run = left out)
-        #[arg(long, value_name = "DAYS")]
+        #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
         unattached_days: Option<u32>,
         /// Volumes: snapshot each one (and wait for it to complete) before deleting it
         #[arg(long)]
@@ -187,11 +187,11 @@ pub enum Command {
         cluster: String,
         #[arg(long)]
         service: String,
-        /// Give up after this long, e.g. 90s, 10m, 1h (0: look once)
-        #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration)]
+        /// Give up after this long, e.g. 90s, 10m, 1h (0: look once; at most 7d)
+        #[arg(long, value_name = "DUR", default_value = "10m", value_parser = timeout("--timeout"))]
         timeout: Duration,
-        /// Time between polls
-        #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
+        /// Time between polls (1s to 1h)
+        #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
         interval: Duration,
     },
     /// Print the CloudWatch Logs of a task's containers, or of a service's tasks merged by
@@ -209,8 +209,9 @@ pub enum Command {
         /// Only this container
         #[arg(long, value_name = "NAME")]
         container: Option<String>,
-        /// Only lines from this long ago, e.g. 90s, 10m, 1h (default: the whole stream)
-        #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+        /// Only lines from this long ago, e.g. 90s, 10m, 1h (default: the whole stream; at
+        /// most 3650d)
+        #[arg(long, value_name = "DUR", value_parser = since("--since"))]
         since: Option<Duration>,
         /// Keep printing new lines (polled once a second) until Ctrl-C
         #[arg(long)]
@@ -257,10 +258,10 @@ pub enum Command {
         #[arg(long)]
         service: String,
         /// Compare from this revision (default: the one the service runs)
-        #[arg(long, value_name = "M")]
+        #[arg(long, value_name = "M", value_parser = revision("--from-revision"))]
         from_revision: Option<i32>,
         /// Compare to this revision
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = revision("--to-revision"))]
         to_revision: i32,
     },
     /// Preview what a repository's ECR lifecycle policy expires, per user, with warnings
@@ -275,7 +276,7 @@ pub enum Command {
         #[arg(long)]
         suggest: bool,
         /// Snapshot tags per user the suggested policy keeps (default: [snapshots] keep_newest)
-        #[arg(long, value_name = "N", requires = "suggest")]
+        #[arg(long, value_name = "N", requires = "suggest", value_parser = whole::<usize>("--keep", "a whole number of tags", "5", 1, 1000))]
         keep: Option<usize>,
         /// Put the suggested policy (PutLifecyclePolicy) after showing its preview
         #[arg(long, requires = "suggest")]
@@ -314,10 +315,10 @@ pub enum Command {
         #[arg(long)]
         task: String,
         /// The port on the task (or on --host)
-        #[arg(long, value_name = "PORT")]
+        #[arg(long, value_name = "PORT", value_parser = port("--remote-port"))]
         remote_port: u16,
         /// The local port (default: the remote port)
-        #[arg(long, value_name = "PORT")]
+        #[arg(long, value_name = "PORT", value_parser = port("--local-port"))]
         local_port: Option<u16>,
         /// A host reachable from the task, e.g. a database endpoint
         #[arg(long)]
@@ -336,7 +337,7 @@ pub enum Command {
         #[arg(long)]
         service: String,
         /// The new desired count
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = whole::<i32>("--desired", "a whole number of tasks", "2", 0, 10_000))]
         desired: i32,
         #[command(flatten)]
         wait: WaitArgs,
@@ -386,7 +387,7 @@ pub struct CleanupWhat {
 #[group(required = false, multiple = false)]
 pub struct RollbackTo {
     /// This revision of the service's task-definition family
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = revision("--to-revision"))]
     pub to_revision: Option<i32>,
     /// This tag of the container's image repository (registers a new revision)
     #[arg(long, value_name = "TAG")]
@@ -401,11 +402,11 @@ pub struct WaitArgs {
     /// Wait for the service to become stable afterwards (exit 3 failed, 4 timed out)
     #[arg(long)]
     pub wait: bool,
-    /// How long --wait waits, e.g. 90s, 10m, 1h
-    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = parse_duration)]
+    /// How long --wait waits, e.g. 90s, 10m, 1h (at most 7d)
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = timeout("--timeout"))]
     pub timeout: Duration,
-    /// Time between polls while waiting
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
+    /// Time between polls while waiting (1s to 1h)
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
     pub interval: Duration,
 }
 
@@ -443,6 +444,218 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(total))
 }
 
+/// A whole-number flag within `low..=high`; the error names the flag, says what it expects
+/// (`what`: "a whole number of days") and gives `example`.
+pub fn whole<T>(
+    flag: &'static str,
+    what: &'static str,
+    example: &'static str,
+    low: i64,
+    high: i64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<i64> + Clone + Send + Sync + 'static,
+{
+    move |text: &str| {
+        let expects =
+            || format!("{flag} expects {what} from {low} to {high}, e.g. {flag} {example}");
+        let n: i64 = text.trim().parse().map_err(|_| expects())?;
+        if !(low..=high).contains(&n) {
+            return Err(format!("{} (got {n})", expects()));
+        }
+        T::try_from(n).map_err(|_| expects())
+    }
+}
+
+/// Days (`--min-age`, `--unattached-days`): 0 to 36500.
+fn days(
+    flag: &'static str,
+) -> impl Fn(&str) -> Result<u32, String> + Clone + Send + Sync + 'static {
+    whole(flag, "a whole number of days", "30", 0, 36_500)
+}
+
+/// A task-definition revision: 1 or more.
+fn revision(
+    flag: &'static str,
+) -> impl Fn(&str) -> Result<i32, String> + Clone + Send + Sync + 'static {
+    whole(flag, "a revision number", "7", 1, i64::from(i32::MAX))
+}
+
+/// A TCP port: 1 to 65535.
+fn port(
+    flag: &'static str,
+) -> impl Fn(&str) -> Result<u16, String> + Clone + Send + Sync + 'static {
+    whole(flag, "a port number", "5432", 1, 65_535)
+}
+
+/// A duration flag within `low..=high`; the errors name the flag and give `example`.
+fn bounded_duration(
+    flag: &'static str,
+    low: Duration,
+    high: Duration,
+    example: &'static str,
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let d = parse_duration(text).map_err(|_| {
+            format!("{flag} expects a duration like 90s, 10m, 1h30m or 2d, e.g. {flag} {example}")
+        })?;
+        if d < low {
+            return Err(format!(
+                "{flag} must be at least {}, e.g. {flag} {example} (got {text})",
+                short_duration(low)
+            ));
+        }
+        if d > high {
+            return Err(format!(
+                "{flag} must be at most {}, e.g. {flag} {example} (got {text})",
+                short_duration(high)
+            ));
+        }
+        Ok(d)
+    }
+}
+
+/// `90s`, `10m`, `1h`, `7d`: the largest whole unit.
+fn short_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        _ if s >= 86_400 && s.is_multiple_of(86_400) => format!("{}d", s / 86_400),
+        _ if s >= 3600 && s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        _ if s >= 60 && s.is_multiple_of(60) => format!("{}m", s / 60),
+        _ => format!("{s}s"),
+    }
+}
+
+const DAY: Duration = Duration::from_hours(24);
+
+/// How long a wait may last: 0 (look once) to 7 days.
+fn timeout(
+    flag: &'static str,
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    bounded_duration(flag, Duration::ZERO, DAY * 7, "10m")
+}
+
+/// Time between polls: 1 s to 1 h.
+fn interval(
+    flag: &'static str,
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    bounded_duration(flag, Duration::from_secs(1), Duration::from_hours(1), "5s")
+}
+
+/// How far back logs go: 1 s to 10 years (CloudWatch Logs keeps 10 years at most).
+fn since(
+    flag: &'static str,
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    bounded_duration(flag, Duration::from_secs(1), DAY * 3650, "1h")
+}
+
+/// `--region`: one region, a comma-separated list, or `all`; each name checked (lower
+/// case, well formed, not a near miss of a known region).
+pub fn parse_region_flag(text: &str) -> Result<String, String> {
+    let names: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(
+            "--region is empty; expected a region, a comma-separated list or all, e.g. \
+             --region us-east-1"
+                .into(),
+        );
+    }
+    for name in names {
+        if !name.eq_ignore_ascii_case("all") {
+            crate::model::region::check_region(name)
+                .map_err(|e| format!("--region: {e} (e.g. --region us-east-1)"))?;
+        }
+    }
+    Ok(text.trim().to_string())
+}
+
+/// `--endpoint-url`: `http://` or `https://`, a host, an optional port and path.
+pub fn parse_endpoint_url(text: &str) -> Result<String, String> {
+    const EXAMPLE: &str = "e.g. --endpoint-url http://127.0.0.1:5000";
+    let url = text.trim();
+    if url.is_empty() {
+        return Err(format!(
+            "--endpoint-url is empty; expected a URL, {EXAMPLE}"
+        ));
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "--endpoint-url {url:?} has no scheme; expected http:// or https://, {EXAMPLE}"
+        ));
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(format!(
+            "--endpoint-url {url:?}: the scheme {scheme:?} is not http or https, {EXAMPLE}"
+        ));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(format!(
+            "--endpoint-url {url:?}: user names or passwords in the URL are not supported, \
+             {EXAMPLE}"
+        ));
+    }
+    let (host, port, host_ok) = if let Some(v6) = authority.strip_prefix('[') {
+        let (host, after) = v6.split_once(']').unwrap_or(("", ""));
+        let ok = host.contains(':')
+            && host
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
+        let port = after.strip_prefix(':');
+        (host, port, ok && (after.is_empty() || port.is_some()))
+    } else {
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        let ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+        (host, port, ok)
+    };
+    if !host_ok {
+        return Err(format!(
+            "--endpoint-url {url:?} has no valid host{}, {EXAMPLE}",
+            if host.is_empty() {
+                String::new()
+            } else {
+                format!(" ({host:?})")
+            }
+        ));
+    }
+    if let Some(p) = port
+        && !p.parse::<u16>().is_ok_and(|n| n > 0)
+    {
+        return Err(format!(
+            "--endpoint-url {url:?}: the port {p:?} is not a number from 1 to 65535, {EXAMPLE}"
+        ));
+    }
+    Ok(url.to_string())
+}
+
+/// `AWS_ENDPOINT_URL` when `--endpoint-url` is not given: the SDK panics on an empty one
+/// and fails late on a malformed one, so it is checked as the flag is.
+pub fn check_endpoint_env(flag: Option<&str>) -> crate::error::Result<()> {
+    if flag.is_some() {
+        return Ok(());
+    }
+    let Some(value) = std::env::var_os("AWS_ENDPOINT_URL") else {
+        return Ok(());
+    };
+    let value = value.to_string_lossy();
+    parse_endpoint_url(&value).map(|_| ()).map_err(|e| {
+        crate::error::Error::Usage(format!(
+            "the environment variable AWS_ENDPOINT_URL={value:?}: {}; unset it, or set a URL",
+            e.replacen("--endpoint-url ", "", 1)
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,6 +680,99 @@ mod tests {
         for text in ["", "10x", "m", "10m5"] {
             assert!(parse_duration(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn endpoint_urls() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://ecs.eu-west-1.amazonaws.com",
+            "http://localhost",
+            "HTTP://[::1]:4566/",
+            "http://[::1]/",
+            "https://vpce-1.ecs.us-east-1.vpce.amazonaws.com/path",
+        ] {
+            assert_eq!(parse_endpoint_url(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        let bad = [
+            ("", "--endpoint-url is empty"),
+            ("   ", "--endpoint-url is empty"),
+            ("127.0.0.1:5000", "has no scheme"),
+            ("ftp://host", "is not http or https"),
+            ("http://", "has no valid host"),
+            ("http://:5000", "has no valid host"),
+            ("http://a b", "has no valid host"),
+            ("http://[::1", "has no valid host"),
+            ("http://[zz]:80", "has no valid host"),
+            ("http://[::1]x", "has no valid host"),
+            ("http://host:0", "the port \"0\""),
+            ("http://host:99999", "is not a number from 1 to 65535"),
+            ("http://user:pw@host", "user names or passwords"),
+        ];
+        for (text, needle) in bad {
+            let e = parse_endpoint_url(text).expect_err(text);
+            assert!(e.contains(needle), "{text:?}: {e}");
+            assert!(
+                e.contains("e.g. --endpoint-url http://127.0.0.1:5000"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn region_flags() {
+        for ok in [
+            "us-east-1",
+            "all",
+            "ALL",
+            "eu-west-1, us-east-1,",
+            "xx-newregion-9",
+        ] {
+            assert!(parse_region_flag(ok).is_ok(), "{ok}");
+        }
+        let bad = [
+            ("", "--region is empty"),
+            (",", "--region is empty"),
+            ("US-EAST-1", "did you mean us-east-1?"),
+            ("us-eats-1", "did you mean us-east-1?"),
+            ("eu-west-1,us-eats-1", "\"us-eats-1\""),
+        ];
+        for (text, needle) in bad {
+            let e = parse_region_flag(text).expect_err(text);
+            assert!(e.contains(needle), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn bounded_numbers_and_durations_name_the_flag() {
+        let min_age = days("--min-age");
+        assert_eq!(min_age("30"), Ok(30));
+        assert_eq!(min_age("0"), Ok(0));
+        assert_eq!(
+            min_age("ten"),
+            Err(
+                "--min-age expects a whole number of days from 0 to 36500, e.g. --min-age 30"
+                    .into()
+            )
+        );
+        assert!(min_age("-1").is_err_and(|e| e.contains("(got -1)")));
+        assert!(min_age("99999999999999999999").is_err());
+        assert!(port("--remote-port")("0").is_err_and(|e| e.contains("--remote-port")));
+        assert_eq!(port("--remote-port")("5432"), Ok(5432));
+        assert!(revision("--to-revision")("0").is_err_and(|e| e.contains("--to-revision 7")));
+        let every = interval("--interval");
+        assert_eq!(every("5s"), Ok(Duration::from_secs(5)));
+        assert!(every("0").is_err_and(|e| e.contains("--interval must be at least 1s")));
+        assert!(every("2h").is_err_and(|e| e.contains("at most 1h")));
+        let back = since("--since");
+        assert_eq!(back("1h"), Ok(Duration::from_hours(1)));
+        assert!(
+            back("10000000000000s").is_err_and(|e| e.contains("--since must be at most 3650d"))
+        );
+        assert!(back("soon").is_err_and(|e| e.contains("--since expects a duration")));
+        let wait = timeout("--timeout");
+        assert_eq!(wait("0"), Ok(Duration::ZERO));
+        assert!(wait("8d").is_err_and(|e| e.contains("at most 7d")));
     }
 
     #[test]

@@ -176,29 +176,31 @@ impl Default for Settings {
 impl Settings {
     /// Reads the config file (if any) and merges the flags over it.
     pub fn load(overrides: &Overrides) -> Result<Self> {
-        let path = match &overrides.config {
-            Some(p) => {
-                if !p.exists() {
+        let (path, text) = match &overrides.config {
+            Some(p) => match read_config_file(p)? {
+                Some(text) => (Some(p.clone()), Some(text)),
+                None => {
                     return Err(Error::Config {
                         path: p.clone(),
                         message: "file does not exist (given with --config)".into(),
                     });
                 }
-                Some(p.clone())
-            }
-            None => default_config_path().filter(|p| p.exists()),
+            },
+            None => match default_config_path() {
+                Some(p) => match read_config_file(&p)? {
+                    Some(text) => (Some(p), Some(text)),
+                    None => (None, None),
+                },
+                None => (None, None),
+            },
         };
         let profile = overrides
             .profile
             .clone()
             .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
-        let mut settings = match &path {
-            Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| Error::io(format!("reading config file {}", p.display()), e))?;
-                Self::from_toml(&text, p, profile.as_deref())?
-            }
-            None => Self::default(),
+        let mut settings = match (&path, &text) {
+            (Some(p), Some(text)) => Self::from_toml(text, p, profile.as_deref())?,
+            _ => Self::default(),
         };
         settings.config_path = path;
         settings.profile = profile;
@@ -214,6 +216,7 @@ impl Settings {
             message,
         };
         let file: FileConfig = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        validate_file(&file).map_err(bad)?;
         let mut s = Settings::default();
         if let Some(p) = &file.snapshots.tag_pattern {
             s.tag_pattern = TagPattern::new(p).map_err(|e| {
@@ -284,15 +287,6 @@ impl Settings {
         s.production = marks.production;
         s.accounts = file.accounts;
         s.profile_marks = file.profiles;
-        for (i, a) in file.fleet.accounts.iter().enumerate() {
-            if a.name.trim().is_empty() || !a.role_arn.starts_with("arn:") {
-                return Err(bad(format!(
-                    "key `fleet.accounts[{i}]`: expected a `name` and a `role_arn` like \
-                     \"arn:aws:iam::123456789012:role/ecsnap-read\", got name {:?}, role_arn {:?}",
-                    a.name, a.role_arn
-                )));
-            }
-        }
         s.fleet = FleetSettings {
             regions: file.fleet.regions,
             accounts: file.fleet.accounts,
@@ -312,6 +306,270 @@ impl Settings {
     pub fn resume_tag_for(&self, user: &str) -> String {
         self.resume_tag.replace("{user}", user)
     }
+}
+
+/// The largest config file ecsnap reads (a config is a few KiB; `--config /dev/zero` is not
+/// one).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads the config file at `path`, failing closed: `Ok(None)` only when nothing is at the
+/// path itself (no such file, and the directories above it are readable). Anything else
+/// that stops it being read — a dangling symbolic link, a directory above that cannot be
+/// searched, permissions, a directory, a FIFO or device, more than [`MAX_CONFIG_BYTES`],
+/// text that is not UTF-8 — is an error naming the path and the reason, because a config
+/// that is there but unread would drop its `read_only` and `production` marks.
+///
+/// The kind of file is checked before it is opened, so a FIFO never blocks the start.
+/// `/dev/null` (`--config /dev/null`: run without a config) reads as an empty file.
+pub fn read_config_file(path: &Path) -> Result<Option<String>> {
+    let fail = |message: String| Error::Config {
+        path: path.to_path_buf(),
+        message,
+    };
+    let why = |e: &std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "cannot be read: permission denied; check the \
+                                                 permissions of the file and of every directory \
+                                                 above it"
+            .to_string(),
+        _ => format!("cannot be read: {e}"),
+    };
+    // The usual way to say "no config file": read as an empty one.
+    if path == Path::new("/dev/null") {
+        return Ok(Some(String::new()));
+    }
+    let link = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(fail(why(&e))),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && link.file_type().is_symlink() => {
+            let target = std::fs::read_link(path)
+                .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+            return Err(fail(format!(
+                "is a symbolic link to {target}, which does not exist (a dangling link); fix \
+                 or remove the link (nothing runs while the config cannot be read)"
+            )));
+        }
+        Err(e) => return Err(fail(why(&e))),
+    };
+    if !meta.is_file() {
+        return Err(fail(format!(
+            "is {}, not a regular file; expected a TOML file",
+            file_kind(meta.file_type())
+        )));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(fail(format!(
+            "is {} bytes, over the {MAX_CONFIG_BYTES} bytes a config file may have",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, MAX_CONFIG_BYTES + 1),
+                &mut bytes,
+            )
+        })
+        .map_err(|e| fail(why(&e)))?;
+    if wide(bytes.len()) > MAX_CONFIG_BYTES {
+        return Err(fail(format!(
+            "is over the {MAX_CONFIG_BYTES} bytes a config file may have"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| fail(format!("is not UTF-8 text ({e}); expected a TOML file")))
+}
+
+/// How a non-regular file is named in the error.
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    if t.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Bounds of the numbers in the config: (key, lowest, highest, what the number is).
+const BOUNDS: &[(&str, u64, u64, &str)] = &[
+    (
+        "snapshots.keep_newest",
+        1,
+        1000,
+        "snapshot tags kept per user",
+    ),
+    (
+        "safety.keep_revisions",
+        1,
+        1000,
+        "task-definition revisions kept per family",
+    ),
+    (
+        "safety.snapshot_retention_days",
+        1,
+        36_500,
+        "days (at most 100 years)",
+    ),
+    (
+        "console.refresh_secs",
+        1,
+        3600,
+        "seconds between refreshes (at most an hour)",
+    ),
+];
+
+fn wide(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Checks a number of the config against its [`BOUNDS`].
+fn bounded(key: &str, value: u64) -> std::result::Result<(), String> {
+    let Some((_, low, high, what)) = BOUNDS.iter().find(|(k, ..)| *k == key) else {
+        return Ok(());
+    };
+    if (*low..=*high).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "key `{key}`: {value} is out of range; expected {low} to {high} {what}"
+        ))
+    }
+}
+
+/// Everything in the file that must hold before a setting is used: the numbers within
+/// their bounds, account ids of 12 digits, regions that are region names, and fleet entries
+/// with unique names and role ARNs of IAM roles.
+fn validate_file(file: &FileConfig) -> std::result::Result<(), String> {
+    let numbers = [
+        (
+            "snapshots.keep_newest",
+            file.snapshots.keep_newest.map(wide),
+        ),
+        (
+            "safety.keep_revisions",
+            file.safety.keep_revisions.map(wide),
+        ),
+        (
+            "safety.snapshot_retention_days",
+            file.safety.snapshot_retention_days.map(u64::from),
+        ),
+        ("console.refresh_secs", file.console.refresh_secs),
+    ];
+    for (key, value) in numbers {
+        if let Some(v) = value {
+            bounded(key, v)?;
+        }
+    }
+    for id in file.accounts.keys() {
+        if !is_account_id(id) {
+            return Err(format!(
+                "key `accounts.\"{id}\"`: {id:?} is not an AWS account id; expected 12 digits, \
+                 like [accounts.\"123456789012\"]"
+            ));
+        }
+    }
+    check_regions("fleet.regions", &file.fleet.regions)?;
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, a) in file.fleet.accounts.iter().enumerate() {
+        let key = format!("fleet.accounts[{i}]");
+        let name = a.name.trim();
+        if name.is_empty() {
+            return Err(format!(
+                "key `{key}.name`: empty; every fleet account needs a name, like \"prod\""
+            ));
+        }
+        if let Some(first) = names.insert(name, i) {
+            return Err(format!(
+                "key `{key}.name`: {name:?} is also the name of fleet.accounts[{first}]; each \
+                 entry needs its own name"
+            ));
+        }
+        if role_account(&a.role_arn).is_none() {
+            return Err(format!(
+                "key `{key}.role_arn` ({name}): {:?} is not an IAM role ARN; expected \
+                 arn:<partition>:iam::<12-digit account>:role/<path/name>, like \
+                 \"arn:aws:iam::123456789012:role/ecsnap-read\"",
+                a.role_arn
+            ));
+        }
+        if let Some(s) = &a.session_name
+            && !session_name_re().is_match(s)
+        {
+            return Err(format!(
+                "key `{key}.session_name` ({name}): {s:?}; expected 2 to 64 letters, digits or \
+                 any of +=,.@-"
+            ));
+        }
+        if let Some(x) = &a.external_id
+            && !(2..=1224).contains(&x.len())
+        {
+            return Err(format!(
+                "key `{key}.external_id` ({name}): expected 2 to 1224 characters, got {}",
+                x.len()
+            ));
+        }
+        check_regions(&format!("{key}.regions"), &a.regions)?;
+    }
+    Ok(())
+}
+
+/// `all`, or region names (each checked, with a "did you mean").
+fn check_regions(key: &str, regions: &[String]) -> std::result::Result<(), String> {
+    for r in regions {
+        if !r.trim().eq_ignore_ascii_case("all") {
+            crate::model::region::check_region(r.trim())
+                .map_err(|e| format!("key `{key}`: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// An AWS account id: exactly 12 digits.
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn role_arn_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^arn:aws(?:-[a-z]+)*:iam::([0-9]{12}):role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$",
+        )
+        .unwrap_or_else(|e| unreachable!("the role ARN pattern is valid: {e}"))
+    })
+}
+
+fn session_name_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"^[\w+=,.@-]{2,64}$")
+            .unwrap_or_else(|e| unreachable!("the session name pattern is valid: {e}"))
+    })
+}
+
+/// The account of an IAM role ARN (`arn:aws:iam::123456789012:role/x` → `123456789012`);
+/// `None` when it is not one.
+pub fn role_account(arn: &str) -> Option<&str> {
+    role_arn_re()
+        .captures(arn)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
 }
 
 fn non_negative(key: &str, v: f64) -> std::result::Result<f64, String> {
@@ -456,5 +714,202 @@ mod tests {
             assert!(err.starts_with("config file /tmp/ecsnap.toml: "), "{err}");
             assert!(err.contains(needle), "{text}: {err}");
         }
+    }
+
+    /// Every way a config file can be there but unreadable is an error naming the path:
+    /// only "nothing at the path" is "no config". These cases hold for root too (root reads
+    /// through permission bits, so permission-denied cases are left to non-root runs).
+    #[test]
+    fn an_unreadable_config_is_an_error_naming_the_path_and_why() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::write(d.join("real.toml"), "[safety]\n").expect("write");
+        std::os::unix::fs::symlink(d.join("gone.toml"), d.join("dangling.toml")).expect("link");
+        std::fs::create_dir(d.join("dir.toml")).expect("dir");
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(d.join("fifo.toml"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(fifo.success());
+        let big = std::fs::File::create(d.join("big.toml")).expect("create");
+        big.set_len(MAX_CONFIG_BYTES + 1).expect("grow");
+        std::fs::write(d.join("binary.toml"), [0xff, 0xfe, 0x00]).expect("write");
+        std::fs::write(d.join("plain"), "").expect("write");
+        let cases = [
+            ("dangling.toml", "dangling link"),
+            ("dir.toml", "is a directory, not a regular file"),
+            ("fifo.toml", "is a FIFO (named pipe), not a regular file"),
+            ("big.toml", "over the 1048576 bytes"),
+            ("binary.toml", "is not UTF-8"),
+            // A path through a file: not "no such file" but "not a directory".
+            ("plain/config.toml", "cannot be read"),
+        ];
+        for (name, needle) in cases {
+            let path = d.join(name);
+            let err = read_config_file(&path).expect_err(name).to_string();
+            assert!(
+                err.starts_with(&format!("config file {}: ", path.display())),
+                "{name}: {err}"
+            );
+            assert!(err.contains(needle), "{name}: {err}");
+        }
+        assert_eq!(
+            read_config_file(&d.join("absent.toml")).expect("absent"),
+            None
+        );
+        assert_eq!(
+            read_config_file(&d.join("real.toml")).expect("readable"),
+            Some("[safety]\n".to_string())
+        );
+        // A link to a readable file is read through.
+        std::os::unix::fs::symlink(d.join("real.toml"), d.join("link.toml")).expect("link");
+        assert!(
+            read_config_file(&d.join("link.toml"))
+                .expect("link")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn load_fails_closed_on_a_dangling_default_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere.toml"), &path).expect("link");
+        let err = Settings::load(&Overrides {
+            config: Some(path.clone()),
+            ..Overrides::default()
+        })
+        .expect_err("a dangling --config");
+        assert!(err.to_string().contains("dangling link"), "{err}");
+        assert_eq!(err.exit_code(), crate::error::exit::ERROR);
+    }
+
+    #[test]
+    #[allow(clippy::too_many_lines)] // one table of cases
+    fn validation_names_the_key_and_the_bound() {
+        let fleet = |entries: &str| format!("[fleet]\naccounts = [{entries}]");
+        let role = |acct: &str, name: &str| {
+            format!("{{ name = \"{name}\", role_arn = \"arn:aws:iam::{acct}:role/ecsnap\" }}")
+        };
+        let cases: Vec<(String, &str)> = vec![
+            (
+                "[safety]\nsnapshot_retention_days = 4294967295".into(),
+                "key `safety.snapshot_retention_days`: 4294967295 is out of range; expected 1 to 36500",
+            ),
+            (
+                "[safety]\nsnapshot_retention_days = 36501".into(),
+                "safety.snapshot_retention_days",
+            ),
+            (
+                "[safety]\nkeep_revisions = 0".into(),
+                "key `safety.keep_revisions`: 0",
+            ),
+            (
+                "[safety]\nkeep_revisions = 100000".into(),
+                "expected 1 to 1000",
+            ),
+            (
+                "[snapshots]\nkeep_newest = 0".into(),
+                "key `snapshots.keep_newest`: 0",
+            ),
+            (
+                "[console]\nrefresh_secs = 0".into(),
+                "key `console.refresh_secs`: 0",
+            ),
+            (
+                "[console]\nrefresh_secs = 86400".into(),
+                "expected 1 to 3600",
+            ),
+            (
+                "[accounts.\"12345\"]\nread_only = true".into(),
+                "key `accounts.\"12345\"`: \"12345\" is not an AWS account id; expected 12 digits",
+            ),
+            (
+                "[accounts.\"1234567890123\"]\nread_only = true".into(),
+                "expected 12 digits",
+            ),
+            (
+                "[fleet]\nregions = [\"US-EAST-1\"]".into(),
+                "key `fleet.regions`: \"US-EAST-1\" is not a region name: region names are lower case; did you mean us-east-1?",
+            ),
+            (
+                "[fleet]\nregions = [\"us-eats-1\"]".into(),
+                "did you mean us-east-1?",
+            ),
+            (
+                fleet("{ name = \"prod\", role_arn = \"arn:aws:iam::1234:role/x\" }"),
+                "key `fleet.accounts[0].role_arn` (prod): \"arn:aws:iam::1234:role/x\" is not an IAM role ARN",
+            ),
+            (
+                fleet("{ name = \"prod\", role_arn = \"arn:aws:iam::123456789012:user/x\" }"),
+                "is not an IAM role ARN",
+            ),
+            (
+                fleet("{ name = \"prod\", role_arn = \"ecsnap-read\" }"),
+                "expected arn:<partition>:iam::<12-digit account>:role/<path/name>",
+            ),
+            (
+                fleet(&role("111122223333", " ")),
+                "key `fleet.accounts[0].name`: empty",
+            ),
+            (
+                fleet(&format!(
+                    "{}, {}",
+                    role("111122223333", "prod"),
+                    role("444455556666", "prod")
+                )),
+                "key `fleet.accounts[1].name`: \"prod\" is also the name of fleet.accounts[0]",
+            ),
+            (
+                fleet(
+                    "{ name = \"p\", role_arn = \"arn:aws:iam::111122223333:role/r\", regions = [\"eu-wset-1\"] }",
+                ),
+                "key `fleet.accounts[0].regions`: \"eu-wset-1\" is not a known AWS region; did you mean eu-west-1?",
+            ),
+            (
+                fleet(
+                    "{ name = \"p\", role_arn = \"arn:aws:iam::111122223333:role/r\", session_name = \"a b\" }",
+                ),
+                "key `fleet.accounts[0].session_name` (p)",
+            ),
+        ];
+        for (text, needle) in &cases {
+            let err = parse(text, None).expect_err(text).to_string();
+            assert!(err.starts_with("config file /tmp/ecsnap.toml: "), "{err}");
+            assert!(
+                err.contains(needle),
+                "{text}\n  wanted: {needle}\n  got: {err}"
+            );
+        }
+        // Within the bounds, and well-formed ARNs of every partition, pass.
+        let good = [
+            "[safety]\nsnapshot_retention_days = 36500\nkeep_revisions = 1\n[snapshots]\nkeep_newest = 1000\n[console]\nrefresh_secs = 3600".to_string(),
+            "[accounts.\"111122223333\"]\nproduction = true".to_string(),
+            "[fleet]\nregions = [\"all\"]".to_string(),
+            "[fleet]\nregions = [\"us-east-1\", \"ap-southeast-7\"]".to_string(),
+            fleet(&format!(
+                "{}, {}, {{ name = \"gov\", role_arn = \"arn:aws-us-gov:iam::777788889999:role/ops/team/ecsnap-read\" }}",
+                role("111122223333", "prod"),
+                role("111122223333", "prod-admin")
+            )),
+        ];
+        for text in &good {
+            parse(text, None).unwrap_or_else(|e| panic!("{text}: {e}"));
+        }
+    }
+
+    #[test]
+    fn role_arns_name_their_account() {
+        assert_eq!(
+            role_account("arn:aws:iam::111122223333:role/ecsnap-read"),
+            Some("111122223333")
+        );
+        assert_eq!(
+            role_account("arn:aws-cn:iam::111122223333:role/a/b/c"),
+            Some("111122223333")
+        );
+        assert_eq!(role_account("arn:aws:iam::111122223333:role/"), None);
+        assert_eq!(role_account("arn:aws:sts::111122223333:role/x"), None);
+        assert_eq!(role_account("arn:aws:iam::11112222333a:role/x"), None);
     }
 }

@@ -273,6 +273,13 @@ fn two_profiles_of_one_account_list_it_once() {
     let home = tempfile::tempdir().expect("home");
     let vol = orphan_volume(&ec2_in(&endpoint, "us-east-1", None), "us-east-1a");
     // Both profiles resolve to the environment's credentials: one account, one region.
+    // (A profile must exist in the AWS config to be named: both are, with no keys.)
+    std::fs::create_dir_all(home.path().join(".aws")).expect("aws dir");
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile a]\nregion = us-east-1\n[profile b]\nregion = us-east-1\n",
+    )
+    .expect("aws config");
     let json = json_of(ecsnap_at(&endpoint, home.path()).args([
         "--profile",
         "a,b",

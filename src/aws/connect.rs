@@ -13,7 +13,7 @@ use super::{
     EcsOpsAdapter, LogsAdapter, OpsClients, SsmOpsAdapter, StsAdapter,
 };
 use crate::cache::TaskDefinitionCache;
-use crate::error::{AwsError, AwsErrorKind, Result};
+use crate::error::{AwsError, AwsErrorKind, Error, Result};
 
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
@@ -123,7 +123,111 @@ pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
 /// Like `connect`, plus the action adapters (for `ops::guard::Mutator`), which share the
 /// credentials and region but retry less.
 pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsClients)> {
+    check_profile_files(opts).await?;
     clients_from(&sdk_config(opts).await, opts)
+}
+
+/// The AWS config and credentials files the SDK reads: `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and `~/.aws/credentials`.
+pub fn aws_profile_paths() -> (String, String) {
+    let home = std::env::var("HOME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "~".into());
+    let file = |var: &str, default: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| format!("{home}/.aws/{default}"))
+    };
+    (
+        file("AWS_CONFIG_FILE", "config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    )
+}
+
+/// Reads the AWS profile files as the SDK will, so that what goes wrong there is said as
+/// itself instead of as its consequence ("no AWS region is set", "no AWS credentials"):
+/// a syntax error names the file and the line; a `--profile` that is in neither file names
+/// both files and the profiles they have. A syntax error is only tolerated (logged) when
+/// nothing needs the files: no profile named, the region and the keys in the environment.
+pub async fn check_profile_files(opts: &ConnectOptions) -> Result<()> {
+    let (config, credentials) = aws_profile_paths();
+    // The default files (`ProfileFiles`, whose type lives in a crate ecsnap does not name).
+    #[allow(clippy::default_trait_access)]
+    let loaded = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &Default::default(),
+        None,
+    )
+    .await;
+    let set = match loaded {
+        Ok(set) => set,
+        Err(e) => {
+            // The parse error (its file and line) or the read error is the source.
+            let cause = std::error::Error::source(&e).map(ToString::to_string);
+            let text = match cause {
+                Some(c) if e.to_string().starts_with("could not parse") => c,
+                Some(c) => format!("{e}: {c}"),
+                None => e.to_string(),
+            };
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let path = if text.contains(&credentials) {
+                credentials.clone()
+            } else {
+                config.clone()
+            };
+            let why = format!(
+                "{text} — the AWS SDK reads no profile, region or keys from it until that is fixed"
+            );
+            let env = |v: &str| std::env::var(v).is_ok_and(|x| !x.is_empty());
+            let region_elsewhere =
+                opts.region.is_some() || env("AWS_REGION") || env("AWS_DEFAULT_REGION");
+            let keys_elsewhere = opts.credentials.is_some() || env("AWS_ACCESS_KEY_ID");
+            if opts.profile.is_none() && region_elsewhere && keys_elsewhere {
+                tracing::warn!("AWS profile files unreadable, not needed for this run: {why}");
+                return Ok(());
+            }
+            return Err(Error::Config {
+                path: path.into(),
+                message: why,
+            });
+        }
+    };
+    let Some(wanted) = opts.profile.as_deref() else {
+        return Ok(());
+    };
+    if set.get_profile(wanted).is_some() {
+        return Ok(());
+    }
+    let mut names: Vec<&str> = set.profiles().collect();
+    names.sort_unstable();
+    let close = names
+        .iter()
+        .map(|n| {
+            (
+                strsim::damerau_levenshtein(&n.to_lowercase(), &wanted.to_lowercase()),
+                *n,
+            )
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, n)| format!(" Did you mean `{n}`?"))
+        .unwrap_or_default();
+    let known = if names.is_empty() {
+        "they define no profiles".to_string()
+    } else {
+        format!("the profiles there: {}", names.join(", "))
+    };
+    Err(Error::Config {
+        path: config.clone().into(),
+        message: format!(
+            "the profile `{wanted}` is not in {config} or {credentials} ({known}).{close} Pass \
+             one of those with --profile, or add it with `aws configure --profile {wanted}` \
+             (or `aws configure sso`)"
+        ),
+    })
 }
 
 /// Every adapter over one resolved SDK configuration (its region and credentials).

@@ -7,7 +7,7 @@
 use aws_config::Region;
 use futures::{StreamExt, stream};
 
-use super::connect::{clients_from, sdk_config};
+use super::connect::{check_profile_files, clients_from, sdk_config};
 use super::{AwsClients, ConnectOptions, OpsClients};
 use crate::config::Marks;
 use crate::model::CallerIdentity;
@@ -131,6 +131,15 @@ pub async fn connect_fleet(specs: &[AccountSpec]) -> (Vec<FleetTarget>, Vec<Plac
     (targets, failures)
 }
 
+/// The region the environment or the profile sets (`AWS_REGION`, the profile's `region`).
+async fn configured_region(profile: Option<&str>) -> Option<Region> {
+    let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+    if let Some(p) = profile {
+        chain = chain.profile_name(p);
+    }
+    chain.build().region().await
+}
+
 async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
     let fail = |account_id: Option<String>, region: Option<String>, error: String| PlaceFailure {
         account: spec.name.clone(),
@@ -138,13 +147,22 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
         region,
         error,
     };
-    let mut conf = sdk_config(&spec.connect).await;
-    if conf.region().is_none() && spec.regions == RegionChoice::All {
-        conf = conf
-            .into_builder()
-            .region(Region::new(DISCOVERY_REGION))
-            .build();
+    if let Err(e) = check_profile_files(&spec.connect).await {
+        return (Vec::new(), vec![fail(None, None, e.to_string())]);
     }
+    // `all` with no region configured: who the account is and which regions it has are
+    // asked in DISCOVERY_REGION. Set before the credentials are built, so an assumed
+    // role's STS call has a region too.
+    let mut connect = spec.connect.clone();
+    if connect.region.is_none()
+        && spec.regions == RegionChoice::All
+        && configured_region(connect.profile.as_deref())
+            .await
+            .is_none()
+    {
+        connect.region = Some(DISCOVERY_REGION.to_string());
+    }
+    let conf = sdk_config(&connect).await;
     let home = match clients_from(&conf, &spec.connect) {
         Ok(clients) => clients,
         Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),

@@ -72,13 +72,15 @@ pub(crate) fn account_specs(global: &GlobalArgs, settings: &Settings) -> Vec<Acc
                 let regions = if a.regions.is_empty() || global.region.is_some() {
                     regions.clone()
                 } else {
-                    RegionChoice::List(a.regions.clone())
+                    RegionChoice::parse(Some(&a.regions.join(",")))
                 };
                 AccountSpec {
                     name: a.name.clone(),
                     connect: ConnectOptions {
                         profile: None,
-                        region: home_region(&regions).or_else(|| base.region.clone()),
+                        // `all`: no home region; connecting asks where the account's
+                        // regions are (`aws::fleet::DISCOVERY_REGION` when none is set).
+                        region: home_region(&regions),
                         assume_role: Some(AssumeRole {
                             role_arn: a.role_arn.clone(),
                             external_id: a.external_id.clone(),
@@ -140,7 +142,12 @@ pub(crate) async fn connect_places(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
-    let (mut targets, failed) = connect_fleet(&account_specs(global, settings)).await;
+    let specs = account_specs(global, settings);
+    let (mut targets, failed) = connect_fleet(&specs).await;
+    for note in combine_marks(&specs, &mut targets) {
+        eprintln!("note: {note}");
+        tracing::warn!("{note}");
+    }
     // Two profiles (or roles) may reach the same account: each place is read once.
     let mut seen = std::collections::BTreeSet::new();
     targets.retain(|t| {
@@ -162,6 +169,70 @@ pub(crate) async fn connect_places(
         }
     }
     (targets, failed)
+}
+
+/// Entries (profiles or `[fleet]` roles) that reach the same account share its marks, the
+/// strictest of them: read-only and production win. An entry's account is known from its
+/// role ARN before connecting (so an entry that failed to connect still marks the account)
+/// and from STS once connected. Returns one note per account whose entries disagreed.
+pub(crate) fn combine_marks(specs: &[AccountSpec], targets: &mut [FleetTarget]) -> Vec<String> {
+    type Entries = std::collections::BTreeMap<String, Marks>;
+    let mut by_account: std::collections::BTreeMap<String, Entries> =
+        std::collections::BTreeMap::new();
+    let mut add = |account: &str, name: &str, marks: Marks| {
+        let m = by_account
+            .entry(account.to_string())
+            .or_default()
+            .entry(name.to_string())
+            .or_default();
+        m.read_only |= marks.read_only;
+        m.production |= marks.production;
+    };
+    for spec in specs {
+        let account = spec
+            .connect
+            .assume_role
+            .as_ref()
+            .and_then(|r| crate::config::role_account(&r.role_arn));
+        if let Some(account) = account {
+            add(account, &spec.name, spec.marks);
+        }
+    }
+    for t in targets.iter() {
+        add(&t.place.account_id, &t.place.account, t.place.marks);
+    }
+    let strictest = |entries: &Entries| {
+        entries.values().fold(Marks::default(), |a, m| Marks {
+            read_only: a.read_only || m.read_only,
+            production: a.production || m.production,
+        })
+    };
+    for t in targets.iter_mut() {
+        if let Some(entries) = by_account.get(&t.place.account_id) {
+            t.place.marks = strictest(entries);
+        }
+    }
+    by_account
+        .iter()
+        .filter(|(_, entries)| entries.len() > 1)
+        .filter_map(|(account, entries)| {
+            let all = strictest(entries);
+            if entries.values().all(|m| *m == all) {
+                return None;
+            }
+            let names: Vec<String> = entries.keys().map(|n| format!("`{n}`")).collect();
+            let marks: Vec<&str> = [(all.read_only, "read-only"), (all.production, "production")]
+                .into_iter()
+                .filter_map(|(on, word)| on.then_some(word))
+                .collect();
+            Some(format!(
+                "{} reach the same account {account}: all of them are {} there (the marks of \
+                 entries into one account combine to the strictest)",
+                names.join(" and "),
+                marks.join(" and ")
+            ))
+        })
+        .collect()
 }
 
 pub(super) fn where_of(place: &Place) -> Where {
@@ -418,5 +489,32 @@ mod tests {
         let one = account_specs(&global(Some("ops"), None), &settings);
         assert_eq!(one.len(), 1);
         assert!(one[0].connect.assume_role.is_none());
+    }
+
+    #[test]
+    fn entries_into_one_account_are_noted_by_their_role_arns() {
+        let mut settings = Settings::default();
+        let entry = |name: &str, arn: &str, read_only: bool| FleetAccount {
+            name: name.into(),
+            role_arn: arn.into(),
+            read_only,
+            ..FleetAccount::default()
+        };
+        settings.fleet.accounts = vec![
+            entry("ops", "arn:aws:iam::111111111111:role/admin", false),
+            entry("audit", "arn:aws:iam::111111111111:role/audit", true),
+            entry("dev", "arn:aws:iam::222222222222:role/admin", false),
+            entry("dev-too", "arn:aws:iam::222222222222:role/other", false),
+        ];
+        let specs = account_specs(&global(None, Some("us-east-1")), &settings);
+        // Known before connecting: an entry that then fails still marks its account.
+        let notes = combine_marks(&specs, &mut []);
+        assert_eq!(
+            notes,
+            [
+                "`audit` and `ops` reach the same account 111111111111: all of them are \
+              read-only there (the marks of entries into one account combine to the strictest)"
+            ]
+        );
     }
 }

@@ -27,6 +27,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         profile: cli.global.profile.clone(),
         read_only: cli.global.read_only,
     })?;
+    crate::cli::check_endpoint_env(cli.global.endpoint_url.as_deref())?;
     let one_place = |what: &str| -> Result<()> {
         if fleet::is_fleet(&cli.global, &settings) {
             return Err(Error::Usage(format!(

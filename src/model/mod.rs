@@ -5,6 +5,7 @@ mod ec2;
 mod ecr;
 mod ecs;
 mod logs;
+pub mod region;
 mod resource;
 pub mod secret;
 
