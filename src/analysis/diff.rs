@@ -735,6 +735,68 @@ mod tests {
     }
 
     #[test]
+    fn passwords_inside_values_are_masked_whatever_the_name() {
+        let mut a = td(vec![app("r/api:v1")]);
+        let mut b = a.clone();
+        a.containers[0].environment = env(&[
+            ("DATABASE_URL", "postgres://admin:hunter1@db/x"),
+            ("CONNECTION_STRING", "Server=db;Password=pw1;"),
+        ]);
+        b.containers[0].environment = env(&[
+            ("DATABASE_URL", "postgres://admin:hunter2@db/x"),
+            ("CONNECTION_STRING", "Server=db;Password=pw2;"),
+        ]);
+        a.containers[0].command = vec!["serve".into(), "--db=redis://:c1@r".into()];
+        b.containers[0].command = vec!["serve".into(), "--db=redis://:c2@r".into()];
+        let got = diff_task_definitions(&a, &b);
+        assert_eq!(
+            got,
+            vec![
+                change(
+                    Some("app"),
+                    "command",
+                    None,
+                    ChangeKind::Changed,
+                    Some("serve --db=redis://:••••@r"),
+                    Some("serve --db=redis://:••••@r")
+                ),
+                change(
+                    Some("app"),
+                    "environment",
+                    Some("CONNECTION_STRING"),
+                    ChangeKind::Changed,
+                    Some("Server=db;Password=••••;"),
+                    Some("Server=db;Password=••••;")
+                ),
+                change(
+                    Some("app"),
+                    "environment",
+                    Some("DATABASE_URL"),
+                    ChangeKind::Changed,
+                    Some("postgres://admin:••••@db/x"),
+                    Some("postgres://admin:••••@db/x")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_is_one_line_with_what_aws_sent_escaped() {
+        let c = change(
+            Some("app"),
+            "environment",
+            Some("GREETING"),
+            ChangeKind::Added,
+            None,
+            Some("hi\u{1b}]0;pwned\u{7}\nforged"),
+        );
+        assert_eq!(
+            c.line(),
+            "app environment +GREETING=hi\\e]0;pwned\\x07\\nforged"
+        );
+    }
+
+    #[test]
     fn secret_looking_values_are_masked_but_their_change_is_reported() {
         let mut a = td(vec![app("r/api:v1")]);
         let mut b = a.clone();
