@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use clap::Parser;
 use ecsnap::cli::Cli;
 use ecsnap::error::exit;
+use ecsnap::model::escape::escape_text;
 
 fn init_logging() {
     let dir = ecsnap::config::state_dir();
@@ -58,7 +59,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e}");
-            eprintln!("error: {e}");
+            // AWS error messages echo user data: shown escaped, never interpreted.
+            eprint!("{}", escape_text(&format!("error: {e}\n")));
             e.exit_code()
         }
     };

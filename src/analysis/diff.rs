@@ -3,14 +3,16 @@
 //! reported — nothing changed is an empty list.
 //!
 //! Per container: image, command, entry point, environment variables (added / removed /
-//! changed, values masked when the name looks secret), secrets references, cpu, memory,
+//! changed, values masked when the name looks secret; a password inside any value —
+//! a URL's, a connection string's — masked by its shape), secrets references, cpu, memory,
 //! port mappings, health check, mount points; containers added or removed. Per task: cpu,
 //! memory, task role, execution role, volumes. Lists with a natural key (variables,
 //! secrets, ports, mount points, volumes) are compared item by item.
 
 use std::collections::BTreeMap;
 
-use crate::model::secret::{MASK, is_secret_name};
+use crate::model::escape::escape;
+use crate::model::secret::{mask_value, shown_env_value};
 use crate::model::{ContainerDef, Snapshot, TaskDefinition};
 
 /// How one field or item changed.
@@ -51,8 +53,13 @@ pub struct FieldChange {
 }
 
 impl FieldChange {
-    /// One line: `app image: api:v2 → api:v1`, `app environment +FEATURE_X=on`.
+    /// One line: `app image: api:v2 → api:v1`, `app environment +FEATURE_X=on`. What
+    /// came from AWS is escaped (`model::escape`): the line stays one line, inert.
     pub fn line(&self) -> String {
+        escape(&self.raw_line()).into_owned()
+    }
+
+    fn raw_line(&self) -> String {
         let mut head = String::new();
         if let Some(c) = &self.container {
             head.push_str(c);
@@ -104,13 +111,14 @@ fn scalar(
         (Some(_), None) => ChangeKind::Removed,
         _ => ChangeKind::Changed,
     };
+    let shown = |v: Option<String>| v.map(|v| mask_value(&v).into_owned());
     Some(FieldChange {
         container: container.map(str::to_string),
         field,
         name: None,
         kind,
-        from,
-        to,
+        from: shown(from),
+        to: shown(to),
     })
 }
 
@@ -154,15 +162,12 @@ fn words(list: &[String]) -> Option<String> {
 }
 
 fn env_value(name: &str, value: &str) -> String {
-    if is_secret_name(name) {
-        MASK.to_string()
-    } else {
-        value.to_string()
-    }
+    shown_env_value(name, value).into_owned()
 }
 
+/// Any other value: a password inside it (a URL's, a connection string's) masked.
 fn as_shown(_: &str, value: &str) -> String {
-    value.to_string()
+    mask_value(value).into_owned()
 }
 
 fn ports(c: &ContainerDef) -> Vec<(String, String)> {
@@ -357,6 +362,7 @@ pub fn diff_snapshots(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::secret::MASK;
     use crate::model::{HealthCheck, MountPoint, PortMapping, TaskDefVolume};
     use chrono::TimeZone;
 
@@ -725,6 +731,68 @@ mod tests {
                 Some("r/side:1"),
                 None
             )]
+        );
+    }
+
+    #[test]
+    fn passwords_inside_values_are_masked_whatever_the_name() {
+        let mut a = td(vec![app("r/api:v1")]);
+        let mut b = a.clone();
+        a.containers[0].environment = env(&[
+            ("DATABASE_URL", "postgres://admin:hunter1@db/x"),
+            ("CONNECTION_STRING", "Server=db;Password=pw1;"),
+        ]);
+        b.containers[0].environment = env(&[
+            ("DATABASE_URL", "postgres://admin:hunter2@db/x"),
+            ("CONNECTION_STRING", "Server=db;Password=pw2;"),
+        ]);
+        a.containers[0].command = vec!["serve".into(), "--db=redis://:c1@r".into()];
+        b.containers[0].command = vec!["serve".into(), "--db=redis://:c2@r".into()];
+        let got = diff_task_definitions(&a, &b);
+        assert_eq!(
+            got,
+            vec![
+                change(
+                    Some("app"),
+                    "command",
+                    None,
+                    ChangeKind::Changed,
+                    Some("serve --db=redis://:••••@r"),
+                    Some("serve --db=redis://:••••@r")
+                ),
+                change(
+                    Some("app"),
+                    "environment",
+                    Some("CONNECTION_STRING"),
+                    ChangeKind::Changed,
+                    Some("Server=db;Password=••••;"),
+                    Some("Server=db;Password=••••;")
+                ),
+                change(
+                    Some("app"),
+                    "environment",
+                    Some("DATABASE_URL"),
+                    ChangeKind::Changed,
+                    Some("postgres://admin:••••@db/x"),
+                    Some("postgres://admin:••••@db/x")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_is_one_line_with_what_aws_sent_escaped() {
+        let c = change(
+            Some("app"),
+            "environment",
+            Some("GREETING"),
+            ChangeKind::Added,
+            None,
+            Some("hi\u{1b}]0;pwned\u{7}\nforged"),
+        );
+        assert_eq!(
+            c.line(),
+            "app environment +GREETING=hi\\e]0;pwned\\x07\\nforged"
         );
     }
 

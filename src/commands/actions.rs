@@ -22,6 +22,7 @@ use crate::cli::{CleanupWhat, Command, GlobalArgs, RollbackTo, WaitArgs};
 use crate::config::{Settings, now};
 use crate::error::{Error, Result, exit};
 use crate::model::ResourceKind;
+use crate::model::escape::escape;
 use crate::model::{CallerIdentity, arn_name};
 use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::{self, CleanupPlan, ItemResult, ItemStatus};
@@ -161,7 +162,7 @@ impl Session {
 /// Plan text: stdout normally, stderr when stdout carries JSON.
 pub(super) fn show(json: bool, text: &str) -> Result<()> {
     if json {
-        eprint!("{text}");
+        eprint_escaped!("{text}");
         Ok(())
     } else {
         print_text(text).map(|_| ())
@@ -524,7 +525,7 @@ pub(super) async fn wait_with_progress(
     opts: &WaitOptions,
 ) -> Result<WaitOutcome> {
     let clock = SystemClock::default();
-    let mut on_progress = |p: &WaitProgress| eprint!("{}", progress_text(p));
+    let mut on_progress = |p: &WaitProgress| eprint_escaped!("{}", progress_text(p));
     let outcome = wait_for_stable(
         aws.ecs.as_ref(),
         &clock,
@@ -535,17 +536,17 @@ pub(super) async fn wait_with_progress(
     )
     .await?;
     match &outcome.verdict {
-        crate::ops::wait::Verdict::Stable => eprintln!(
+        crate::ops::wait::Verdict::Stable => eprintln_escaped!(
             "{cluster}/{service} is stable ({}s)",
             outcome.elapsed.as_secs()
         ),
         v => {
-            eprintln!(
+            eprintln_escaped!(
                 "{cluster}/{service}: {} — {}",
                 v.word(),
                 v.reason().unwrap_or_default()
             );
-            eprint!(
+            eprint_escaped!(
                 "{}",
                 super::logs::failed_tasks_last_lines(aws, &outcome).await
             );
@@ -571,14 +572,16 @@ pub fn progress_text(p: &WaitProgress) -> String {
     }
     line.push('\n');
     for e in p.new_events.iter().rev() {
-        let _ = writeln!(line, "        event: {}", e.message);
+        let _ = writeln!(line, "        event: {}", escape(&e.message));
     }
     for t in &p.new_stopped_tasks {
         let _ = writeln!(
             line,
             "        task {} stopped: {}",
             t.task_id,
-            t.reason.as_deref().unwrap_or("(no reason given)")
+            t.reason
+                .as_deref()
+                .map_or("(no reason given)".into(), escape)
         );
         if let Some(d) = &t.stop {
             let _ = writeln!(line, "          {}: {}", d.class.label(), d.hint);
@@ -660,7 +663,7 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
     let mut landed: Vec<ItemResult> = Vec::new();
     let mut on_result = |r: &ItemResult| {
         landed.push(r.clone());
-        eprintln!(
+        eprintln_escaped!(
             "[{}/{total}] {} {}{}",
             landed.len(),
             r.status.as_str(),
@@ -768,7 +771,13 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
     if !plan.skipped.is_empty() {
         out.push_str("Skipped:\n");
         for sk in &plan.skipped {
-            let _ = writeln!(out, "  {} ({}): {}", sk.id, sk.kind.as_str(), sk.reason);
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                escape(&sk.id),
+                sk.kind.as_str(),
+                escape(&sk.reason)
+            );
         }
     }
     let blocked = plan.items.iter().filter(|i| i.blocked().is_some()).count();

@@ -18,13 +18,13 @@ use crate::load;
 pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Result<i32> {
     use std::io::IsTerminal;
     let console = !serve && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    eprintln!("ecsnap demo: starting a local AWS emulator (moto) on 127.0.0.1…");
+    eprintln_escaped!("ecsnap demo: starting a local AWS emulator (moto) on 127.0.0.1…");
     let dynamics = Dynamics::from_env()?;
     let moving = dynamics.is_some();
     let emulator = tokio::task::spawn_blocking(move || {
         Emulator::start_with(
             &Emulator::default_venv(),
-            &mut |m: &str| eprintln!("{m}"),
+            &mut |m: &str| eprintln_escaped!("{m}"),
             dynamics.as_ref(),
         )
     })
@@ -32,7 +32,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
     .map_err(|e| Error::Emulator(format!("start-up task failed: {e}")))??;
     let work = async {
         emulator.pin_task_status()?;
-        eprintln!(
+        eprintln_escaped!(
             "ecsnap demo: seeding the demo fleet at {}…",
             emulator.endpoint()
         );
@@ -40,7 +40,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move.
             let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
-            eprintln!(
+            eprintln_escaped!(
                 "ecsnap demo: {CLUSTER}/{SERVICE} is rolling out {} — watch it fail, then roll it back (R)",
                 crate::model::arn_name(rollout.bad())
             );
@@ -62,7 +62,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
         }
         show(&aws, settings).await?;
         if serve {
-            eprintln!(
+            eprintln_escaped!(
                 "\nThe emulator keeps running until Ctrl-C. Point ecsnap at it from another shell:\n  \
                  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test ecsnap --region {REGION} \
                  --endpoint-url {} services",
@@ -75,7 +75,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
     tokio::select! {
         result = work => result,
         _ = tokio::signal::ctrl_c() => {
-            eprintln!("\necsnap demo: stopping the emulator");
+            eprintln_escaped!("\necsnap demo: stopping the emulator");
             Ok(exit::OK)
         }
     }

@@ -274,7 +274,7 @@ fn located<T>(mut got: Across<T>) -> Result<Placed<T>> {
 /// Prints each failed place on stderr; the exit code: 1 when nothing answered.
 pub(super) fn finish(answered: usize, failures: &[PlaceFailure]) -> i32 {
     for f in failures {
-        eprintln!("error: {}", failure_line(f));
+        eprintln_escaped!("error: {}", failure_line(f));
     }
     if answered == 0 && !failures.is_empty() {
         exit::ERROR

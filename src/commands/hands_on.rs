@@ -132,7 +132,7 @@ async fn run_plugin(plugin: Plugin, call: crate::ops::plugin::PluginCall) -> Res
     if status.success() {
         Ok(exit::OK)
     } else {
-        eprintln!("session-manager-plugin ended with {status}");
+        eprintln_escaped!("session-manager-plugin ended with {status}");
         Ok(exit::ERROR)
     }
 }
@@ -151,9 +151,9 @@ async fn run_exec(global: &GlobalArgs, settings: Settings, asked: &ExecAsk<'_>) 
         asked.command,
     )
     .await?;
-    eprintln!("{}\nPlan: {}", s.header(), plan.summary());
+    eprintln_escaped!("{}\nPlan: {}", s.header(), plan.summary());
     if let Some(why) = &plan.blocker {
-        eprintln!("warning: ECS Exec will probably fail: {why}");
+        eprintln_escaped!("warning: ECS Exec will probably fail: {why}");
     }
     confirm_production(
         &s,
@@ -184,9 +184,9 @@ async fn run_port_forward(
     let s = open_interactive(global, settings, "port-forward").await?;
     let plan =
         port_forward::plan(&s.aws, asked.cluster, asked.task, asked.container, forward).await?;
-    eprintln!("{}\nPlan: {}", s.header(), plan.summary());
+    eprintln_escaped!("{}\nPlan: {}", s.header(), plan.summary());
     if let Some(why) = &plan.blocker {
-        eprintln!("warning: the session will probably fail: {why}");
+        eprintln_escaped!("warning: the session will probably fail: {why}");
     }
     confirm_production(
         &s,
@@ -223,7 +223,7 @@ async fn run_port_forward(
         )?;
     }
     let call = port_forward::plugin_call(&ctx, &plan, &session, &version);
-    eprintln!("Forwarding {} until Ctrl-C", plan.route());
+    eprintln_escaped!("Forwarding {} until Ctrl-C", plan.route());
     run_plugin(plugin, call).await
 }
 
@@ -277,9 +277,13 @@ async fn run_scale(
     }
     let clock = SystemClock::default();
     let mut on_look = |svc: &crate::model::Service| {
-        eprintln!(
+        eprintln_escaped!(
             "{}/{}: {} running, {} pending, desired {}",
-            svc.cluster, svc.name, svc.running_count, svc.pending_count, svc.desired_count
+            svc.cluster,
+            svc.name,
+            svc.running_count,
+            svc.pending_count,
+            svc.desired_count
         );
     };
     let outcome = scale::wait_for_count(
@@ -296,7 +300,7 @@ async fn run_scale(
         CountVerdict::Failed(_) => exit::ROLLOUT_FAILED,
         CountVerdict::Moving => exit::TIMED_OUT,
     };
-    eprintln!(
+    eprintln_escaped!(
         "{}/{}: {}",
         plan.cluster,
         plan.service,

@@ -26,16 +26,16 @@ pub fn watch(interrupt: Interrupt) {
             if count == 1 && interrupt.is_mutating() {
                 interrupt.trigger();
                 tracing::warn!("{name}: waiting for {} requests", interrupt.in_flight());
-                eprintln!("{}", waiting_line(interrupt.in_flight()));
+                eprintln_escaped!("{}", waiting_line(interrupt.in_flight()));
                 tokio::spawn(async {
                     tokio::time::sleep(IN_FLIGHT_GRACE + BACKSTOP).await;
-                    eprintln!("interrupted: still not finished; exiting");
+                    eprintln_escaped!("interrupted: still not finished; exiting");
                     std::process::exit(exit::INTERRUPTED);
                 });
             } else {
                 interrupt.trigger();
                 tracing::warn!("{name}: exiting at once");
-                eprintln!("interrupted: exiting at once");
+                eprintln_escaped!("interrupted: exiting at once");
                 std::process::exit(exit::INTERRUPTED);
             }
         }

@@ -185,7 +185,7 @@ pub fn tasks_table(tasks: &[Task]) -> String {
 /// the EBS attachments only).
 pub fn warn_storage(listing: &load::TaskListing) {
     if let Some(e) = &listing.storage_error {
-        eprintln!("warning: task-definition volumes not shown: {e}");
+        eprintln_escaped!("warning: task-definition volumes not shown: {e}");
     }
 }
 

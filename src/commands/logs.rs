@@ -12,6 +12,7 @@ use crate::aws::AwsClients;
 use crate::config::now;
 use crate::error::{Error, Result, exit};
 use crate::load::logs::{ContainerLogs, TaskLogs, follow_once, merged_since, task_log_sources};
+use crate::model::escape::{escape, json_safe};
 use crate::model::{LogEvent, LogSource};
 use crate::ops::interrupt::Interrupt;
 use crate::ops::wait::{Clock, SystemClock};
@@ -49,7 +50,7 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
     )
     .await?;
     if tasks.is_empty() {
-        eprintln!(
+        eprintln_escaped!(
             "note: service {} in {} has no running or recently stopped tasks",
             args.service.as_deref().unwrap_or("-"),
             args.cluster
@@ -58,7 +59,7 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
     }
     let (streams, notes) = pick_streams(&tasks, args.container.as_deref())?;
     for note in &notes {
-        eprintln!("note: {note}");
+        eprintln_escaped!("note: {note}");
     }
     let since = args.since.map(|d| {
         let d = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero());
@@ -66,7 +67,7 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
     });
     let merged = merged_since(aws, &streams, since).await?;
     for note in &merged.missing {
-        eprintln!("note: {note}");
+        eprintln_escaped!("note: {note}");
     }
     // Following a service: its new tasks join (a rollout's), so lines name their task.
     let service = args
@@ -207,9 +208,10 @@ fn join_new_streams(
             .iter()
             .any(|s| s.task_id == c.task_id && s.container == c.container);
         if !known {
-            eprintln!(
+            eprintln_escaped!(
                 "note: following task {} container {} (started since)",
-                c.task_id, c.container
+                c.task_id,
+                c.container
             );
             streams.push(c);
             tokens.push(None);
@@ -218,18 +220,25 @@ fn join_new_streams(
 }
 
 /// One line of text output: time, where from (the task when several are merged), message.
+/// The message is escaped (`model::escape`): a control sequence in a log line shows as
+/// `\e[2J`, a line break inside it as `\n` (a trailing one is dropped), so each event is
+/// one line.
 pub fn text_line(e: &LogEvent, with_task: bool) -> String {
     let at = e.timestamp.format("%Y-%m-%dT%H:%M:%S%.3fZ");
+    let message = escape(e.message.trim_end_matches(['\n', '\r']));
+    let container = escape(&e.container);
     if with_task {
-        format!("{at} {}/{} {}", e.task_id, e.container, e.message)
+        format!("{at} {}/{container} {message}", escape(&e.task_id))
     } else {
-        format!("{at} {} {}", e.container, e.message)
+        format!("{at} {container} {message}")
     }
 }
 
-/// One JSON line (`timestamp`, `task_id`, `container`, `message`).
+/// One JSON line (`timestamp`, `task_id`, `container`, `message`): the exact message,
+/// characters a terminal would act on JSON-escaped.
 pub fn json_line(e: &LogEvent) -> Result<String> {
     serde_json::to_string(&LogLineJson::from(e))
+        .map(|line| json_safe(&line).into_owned())
         .map_err(|err| Error::Usage(format!("cannot encode a log line as JSON: {err}")))
 }
 
@@ -310,7 +319,8 @@ pub fn last_lines_text(c: &crate::load::logs::LastLines) -> String {
         Ok(lines) => {
             let _ = writeln!(out, "  {}, last {} lines:", c.container, lines.len());
             for l in lines {
-                let _ = writeln!(out, "    {} {}", l.timestamp.format("%H:%M:%S"), l.message);
+                let message = escape(l.message.trim_end_matches(['\n', '\r']));
+                let _ = writeln!(out, "    {} {message}", l.timestamp.format("%H:%M:%S"));
             }
         }
         Err(why) => {

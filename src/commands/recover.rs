@@ -73,7 +73,7 @@ pub async fn run(s: &Session, req: &RecoverRequest<'_>) -> Result<i32> {
         if let RecoverProgress::SnapshotStarted(id) = p {
             snapshot = Some(id.clone());
         }
-        eprintln!("{}", p.text());
+        eprintln_escaped!("{}", p.text());
     };
     let done = s
         .mutating(recover::execute(
@@ -88,7 +88,7 @@ pub async fn run(s: &Session, req: &RecoverRequest<'_>) -> Result<i32> {
         Ok(r) => r,
         Err(e) => {
             if let Some(id) = &snapshot {
-                eprintln!("snapshot {id} of {} was taken and is kept", plan.volume.id);
+                eprintln_escaped!("snapshot {id} of {} was taken and is kept", plan.volume.id);
             }
             return Err(e);
         }

@@ -4,6 +4,7 @@
 mod ec2;
 mod ecr;
 mod ecs;
+pub mod escape;
 mod logs;
 pub mod region;
 mod resource;

@@ -17,6 +17,7 @@ use crate::analysis::tags::UserTags;
 use crate::aws::fleet::PlaceFailure;
 use crate::config::Marks;
 use crate::model::Service;
+use crate::model::escape::markdown_cell;
 
 /// What one place contributed to the report.
 #[derive(Debug, Clone)]
@@ -141,7 +142,9 @@ pub enum Style {
     Markdown,
 }
 
-/// One table in either style: aligned columns, or a Markdown table with `|` escaped.
+/// One table in either style: aligned columns (each cell escaped by `Table`), or a Markdown
+/// table whose every cell is `model::escape::markdown_cell`: one line a row, `|`, links,
+/// HTML and code inert.
 fn table(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
     match style {
         Style::Text => {
@@ -152,7 +155,7 @@ fn table(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
             t.render()
         }
         Style::Markdown => {
-            let cell = |c: &str| c.replace('|', "\\|");
+            let cell = |c: &str| markdown_cell(c);
             let mut out = format!("| {} |\n", headers.join(" | "));
             let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
             for r in rows {

@@ -1,4 +1,8 @@
 //! Plain-text tables for the listing commands: left-aligned columns, two spaces apart.
+//! Every cell is escaped (`model::escape`): a tag holding a newline or a control sequence
+//! shows as `\n` / `\e[2J` in its own cell and cannot forge a row or act on the terminal.
+
+use crate::model::escape::escape;
 
 /// A table of text cells; widths are measured in characters.
 #[derive(Debug, Default)]
@@ -24,7 +28,15 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| match escape(&c) {
+                    std::borrow::Cow::Borrowed(_) => c,
+                    std::borrow::Cow::Owned(e) => e,
+                })
+                .collect(),
+        );
     }
 
     pub fn is_empty(&self) -> bool {
@@ -70,6 +82,16 @@ mod tests {
             t.render(),
             "ID         STATE\nvol-1      available\nvol-22222  in-use\n"
         );
+    }
+
+    #[test]
+    fn cells_from_aws_cannot_forge_rows_or_reach_the_terminal() {
+        let mut t = Table::new(["ID", "NAME"]);
+        t.row(vec!["vol-1".into(), "a\nvol-2  forged\r\u{1b}[2J".into()]);
+        let text = t.render();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("a\\nvol-2  forged\\r\\e[2J"), "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
     }
 
     #[test]

@@ -139,7 +139,7 @@ async fn execute_all(
                     l[gi].push(r.clone());
                 }
                 let k = counter.fetch_add(1, Ordering::Relaxed) + 1;
-                eprintln!(
+                eprintln_escaped!(
                     "[{k}/{total}] {} {} ({} · {}){}",
                     r.status.as_str(),
                     r.id,

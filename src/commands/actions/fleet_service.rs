@@ -79,9 +79,9 @@ pub(super) async fn run(command: Command, global: &GlobalArgs, settings: Setting
         close,
     )?;
     for f in &failed {
-        eprintln!("warning: not searched: {}", failure_line(f));
+        eprintln_escaped!("warning: not searched: {}", failure_line(f));
     }
-    eprintln!("{cluster}/{service} is in {}: {what} there", place.name());
+    eprintln_escaped!("{cluster}/{service} is in {}: {what} there", place.name());
     let target: &FleetTarget = targets
         .iter()
         .find(|t| t.place == place)

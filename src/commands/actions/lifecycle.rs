@@ -36,7 +36,7 @@ pub async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> R
             return emit_json(true, &SuggestJson::new(&plan, false));
         }
         // The policy alone on stdout (ready for a file); the notes and preview on stderr.
-        eprint!("{}", notes_text(&plan, now));
+        eprint_escaped!("{}", notes_text(&plan, now));
         return super::print_text(&format!("{}\n", plan.policy_text));
     }
     let state = load_lifecycle(&aws, &settings, Some(&repository)).await?;

@@ -7,6 +7,7 @@ use super::{ListPane, Loader, Row, by};
 use crate::analysis::lineage::Lineage;
 use crate::analysis::orphans::{OrphanReport, OrphanSnapshot, OrphanTotals, OrphanVolume};
 use crate::model::Skipped;
+use crate::model::escape::escape;
 
 pub const SORT_COLUMNS: &[&str] = &["$/month", "size", "age", "id", "kind"];
 
@@ -64,8 +65,8 @@ impl OrphanRow {
     /// Where it came from (volumes, when tags say) or why it is listed.
     pub fn origin(&self) -> String {
         match self {
-            OrphanRow::Volume(v) => v.origin_text(),
-            OrphanRow::Snapshot(s) => s.reason.clone(),
+            OrphanRow::Volume(v) => escape(&v.origin_text()).into_owned(),
+            OrphanRow::Snapshot(s) => escape(&s.reason).into_owned(),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::analysis::health::steadiness;
 use crate::analysis::in_use::parse_image_ref;
 use crate::analysis::volumes::mounted_volumes;
 use crate::model::arn_name;
+use crate::model::escape::escape;
 use crate::model::secret::shown_env_value;
 use crate::tui::app::AppState;
 use crate::tui::panes::LoadState;
@@ -81,7 +82,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         out.push(Line::raw(format!(
             "  {:>4}  {}",
             short_age(e.created_at, now),
-            e.message
+            escape(&e.message)
         )));
     }
     if service.events.is_empty() {
@@ -138,7 +139,10 @@ fn stopped_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         ]));
         out.push(Line::raw(format!("    {}", t.hint)));
         if !t.reason.is_empty() {
-            out.push(Line::styled(format!("    {}", t.reason), theme.dim()));
+            out.push(Line::styled(
+                format!("    {}", escape(&t.reason)),
+                theme.dim(),
+            ));
         }
     }
     out
@@ -291,7 +295,11 @@ fn container_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
                     out.push(Line::styled("    (none)", theme.dim()));
                 }
                 for (k, v) in &c.environment {
-                    out.push(Line::raw(format!("    {k}={}", shown_env_value(k, v))));
+                    out.push(Line::raw(format!(
+                        "    {}={}",
+                        escape(k),
+                        escape(&shown_env_value(k, v))
+                    )));
                 }
             }
         }

@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use crate::model::escape::escape;
 use crate::model::{LogEvent, LogSource, arn_name};
 use crate::tui::app::AppState;
 use crate::tui::panes::logs::LogsView;
@@ -212,14 +213,14 @@ fn event_line(view: &LogsView, e: &LogEvent, theme: Theme) -> Line<'static> {
     )];
     let mut rest = 0;
     for (start, end) in match_ranges(&e.message, &view.search) {
-        spans.push(Span::raw(e.message[rest..start].to_string()));
+        spans.push(Span::raw(escape(&e.message[rest..start]).into_owned()));
         spans.push(Span::styled(
-            e.message[start..end].to_string(),
+            escape(&e.message[start..end]).into_owned(),
             theme.selected(),
         ));
         rest = end;
     }
-    spans.push(Span::raw(e.message[rest..].to_string()));
+    spans.push(Span::raw(escape(&e.message[rest..]).into_owned()));
     Line::from(spans)
 }
 

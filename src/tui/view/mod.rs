@@ -35,6 +35,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::app::{AppState, PaneId, fits};
 pub use super::app::{MIN_HEIGHT, MIN_WIDTH};
 use super::theme::Theme;
+use crate::model::escape::needs_escape;
 
 pub use footer::{footer_line, scope_footer};
 pub use help::help_lines;
@@ -89,6 +90,24 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         frame.render_widget(footer::footer_for(state, foot.width, theme), foot);
         if state.mode == super::app::Mode::Help {
             help::draw(frame, body, state, theme);
+        }
+    }
+    inert_cells(frame.buffer_mut());
+}
+
+/// The console's last guard: ratatui drops control characters but writes zero-width ones
+/// (the bidi overrides and isolates) along with the cell before them. What AWS sent is
+/// escaped where it is drawn (`model::escape`); any character that rule names still in a
+/// cell is dropped here, so none reaches the terminal.
+pub fn inert_cells(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(needs_escape) {
+            let kept: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !needs_escape(*c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
         }
     }
 }

@@ -11,6 +11,7 @@ use super::table::{
 };
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
+use crate::model::escape::escape;
 use crate::tui::app::AppState;
 use crate::tui::panes::tasks::TaskRow;
 use crate::tui::theme::Theme;
@@ -90,17 +91,16 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
     } else {
         theme.dim()
     };
-    let mut reason = row
-        .task
-        .stopped_reason
-        .clone()
-        .unwrap_or_else(|| "no stopped reason given".into());
+    let mut reason = row.task.stopped_reason.as_deref().map_or_else(
+        || "no stopped reason given".into(),
+        |r| escape(r).into_owned(),
+    );
     if let Some(code) = &row.task.stop_code {
         reason = format!("{reason} ({code})");
     }
     for c in &row.task.containers {
         if let Some(why) = &c.reason {
-            reason = format!("{reason} · {}: {why}", c.name);
+            reason = format!("{reason} · {}: {}", c.name, escape(why));
         } else if let Some(code) = c.exit_code.filter(|&c| c != 0) {
             reason = format!("{reason} · {} exit {code}", c.name);
         }

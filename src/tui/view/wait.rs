@@ -5,6 +5,7 @@
 use ratatui::text::Line;
 
 use crate::model::arn_name;
+use crate::model::escape::escape;
 use crate::ops::wait::Verdict;
 use crate::tui::app::AppState;
 use crate::tui::modal::Modal;
@@ -90,7 +91,7 @@ pub fn wait_lines(
         let at = e
             .created_at
             .map_or_else(|| "--:--:--".into(), |t| t.format("%H:%M:%S").to_string());
-        out.push(Line::raw(format!("  {at} {}", e.message)));
+        out.push(Line::raw(format!("  {at} {}", escape(&e.message))));
     }
     if !w.offers_rollback() {
         out.push(Line::raw(""));
@@ -136,7 +137,9 @@ fn stopped_lines(w: &WaitView, theme: Theme) -> Vec<Line<'static>> {
                 if failure { "✗" } else { "·" },
                 t.task_id,
                 arn_name(&t.task_definition),
-                t.reason.as_deref().unwrap_or("(no reason given)")
+                t.reason
+                    .as_deref()
+                    .map_or("(no reason given)".into(), escape)
             ),
             if failure { theme.bad() } else { theme.dim() },
         ));
@@ -179,7 +182,7 @@ fn last_lines(w: &WaitView, task_id: &str, theme: Theme) -> Vec<Line<'static>> {
                             out.push(Line::raw(format!(
                                 "      {} {}",
                                 l.timestamp.format("%H:%M:%S"),
-                                l.message
+                                escape(&l.message)
                             )));
                         }
                     }
