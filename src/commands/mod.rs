@@ -1,6 +1,7 @@
 //! The subcommands: each loads through `load/`, then prints a table or JSON.
 
 pub mod actions;
+mod audit;
 mod demo;
 mod diff;
 mod fleet;
@@ -42,6 +43,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        Command::Audit(args) => audit::run(&args, cli.global.json),
         recover @ Command::Recover { .. } => {
             Box::pin(recover::run_command(recover, &cli.global, settings)).await
         }

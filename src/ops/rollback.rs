@@ -453,6 +453,33 @@ pub struct RollbackPlan {
 }
 
 impl RollbackPlan {
+    /// What the rollback replaces, for its audit line: the task definition the service
+    /// ran (with the image, for an image rollback), or the volume's snapshot.
+    pub fn replaced(&self) -> String {
+        match &self.change {
+            RollbackChange::Revision { .. } => format!("task definition {}", self.current),
+            RollbackChange::Image {
+                container,
+                from_image,
+                ..
+            } => format!(
+                "task definition {} ({container}={from_image})",
+                self.current
+            ),
+            RollbackChange::EbsSnapshot {
+                volume,
+                from_snapshot,
+                ..
+            } => match from_snapshot {
+                Some(s) => format!("volume {volume} from snapshot {s} ({})", self.current),
+                None => format!(
+                    "volume {volume} with no snapshot recorded ({})",
+                    self.current
+                ),
+            },
+        }
+    }
+
     pub fn summary(&self) -> String {
         let from = arn_name(&self.current);
         let target = format!("{}/{}", self.cluster, self.service);
@@ -725,7 +752,12 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
         ),
     };
     let service = mutator
-        .update_service(&plan.cluster, &plan.service, &change)
+        .update_service_replacing(
+            &plan.cluster,
+            &plan.service,
+            &change,
+            Some(&plan.replaced()),
+        )
         .await?;
     let task_definition = match (&change, registered) {
         (_, Some(arn)) => arn,
