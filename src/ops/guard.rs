@@ -401,12 +401,29 @@ impl Mutator {
     }
 
     pub async fn retag(&self, repository: &str, digest: &str, tag: &str) -> Result<String> {
+        self.retag_replacing(repository, digest, tag, None).await
+    }
+
+    /// PutImage of `digest` as `tag`, the audit lines naming what the tag pointed at
+    /// before (a user's restore: the digest it replaces).
+    pub async fn retag_replacing(
+        &self,
+        repository: &str,
+        digest: &str,
+        tag: &str,
+        replaced: Option<&str>,
+    ) -> Result<String> {
         let ids = vec![format!("{repository}:{tag}")];
         let sending = self.begin("ecr:PutImage", &ids)?;
         let result = self.ops.ecr.retag(repository, digest, tag).await;
-        self.record(sending, "ecr:PutImage", &ids, &result, |d| {
-            Some(format!("{tag} -> {d}"))
-        });
+        self.record_replacing(
+            sending,
+            "ecr:PutImage",
+            &ids,
+            &result,
+            |d| Some(format!("{tag} -> {d}")),
+            replaced,
+        );
         result
     }
 

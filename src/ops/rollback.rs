@@ -776,6 +776,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_rollback_names_what_it_replaces() {
+        let plan = |change| RollbackPlan {
+            cluster: "c".into(),
+            service: "s".into(),
+            current: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
+            change,
+        };
+        let cases = [
+            (
+                RollbackChange::Revision {
+                    to: "arn:aws:ecs:us-east-1:1:task-definition/api:6".into(),
+                    revision: 6,
+                    images: Vec::new(),
+                },
+                "task definition arn:aws:ecs:us-east-1:1:task-definition/api:7",
+            ),
+            (
+                RollbackChange::Image {
+                    container: "app".into(),
+                    from_image: "repo/api:v2".into(),
+                    to_image: "repo/api:v1".into(),
+                },
+                "task definition arn:aws:ecs:us-east-1:1:task-definition/api:7 (app=repo/api:v2)",
+            ),
+            (
+                RollbackChange::EbsSnapshot {
+                    volume: "data".into(),
+                    from_snapshot: None,
+                    to_snapshot: "snap-1".into(),
+                    note: None,
+                },
+                "volume data with no snapshot recorded \
+                 (arn:aws:ecs:us-east-1:1:task-definition/api:7)",
+            ),
+        ];
+        for (change, want) in cases {
+            assert_eq!(plan(change).replaced(), want);
+        }
+    }
+
+    #[test]
     fn image_tag_is_replaced_keeping_registry_and_dropping_digest() {
         let cases = [
             (
