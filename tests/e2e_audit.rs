@@ -120,9 +120,17 @@ fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
     }
     assert_eq!(intents.keys().cloned().collect::<BTreeSet<_>>(), created);
     assert!(intents.values().all(|n| *n == 1), "{intents:?}");
+    audit_command_reads_back(&endpoint, home.path(), &log, &created);
+}
 
-    // `ecsnap audit` reads the deletes back, with ids and outcomes.
-    let out = ecsnap(&endpoint, home.path())
+/// `ecsnap audit` reads the deletes back, with ids and outcomes.
+fn audit_command_reads_back(
+    endpoint: &str,
+    home: &std::path::Path,
+    log: &std::path::Path,
+    created: &BTreeSet<String>,
+) {
+    let out = ecsnap(endpoint, home)
         .args([
             "--json",
             "audit",
@@ -151,12 +159,12 @@ fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
                 .filter_map(|v| v.as_str().map(str::to_string))
         })
         .collect();
-    assert_eq!(listed, created);
+    assert_eq!(&listed, created);
     assert_eq!(rows.len(), 30, "one row per delete: {rows:?}");
     assert!(rows.iter().all(|r| r["region"] == "us-east-1"));
 
     // The text table shows the same rows; an action filter that matches nothing, none.
-    let text = ecsnap(&endpoint, home.path())
+    let text = ecsnap(endpoint, home)
         .args(["audit", "--since", "1d"])
         .output()
         .expect("audit runs");
@@ -166,7 +174,7 @@ fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
         table.starts_with("TIME") && table.contains(first_id) && table.contains("ec2:DeleteVolume"),
         "{table}"
     );
-    let none = ecsnap(&endpoint, home.path())
+    let none = ecsnap(endpoint, home)
         .args(["--json", "audit", "--action", "ecs:UpdateService"])
         .output()
         .expect("audit runs");

@@ -330,16 +330,31 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
             .as_deref()
             .is_some_and(|e| e.contains("InternalError"))
     );
+}
 
-    // An unknown outcome in a run stops new deletes: the endpoint is not answering.
-    let listing2 = listed(&["vol-blind", "vol-after"]);
+#[test]
+fn an_unknown_outcome_stops_new_deletes() {
+    // The endpoint loses the answer and cannot be read: nothing more is sent.
+    let lost = delete("vol-blind")
+        .sequence()
+        .http_status(500, Some(ec2_error("InternalError")))
+        .repeatedly()
+        .build();
+    let blind = reread("vol-blind")
+        .sequence()
+        .http_status(403, Some(ec2_error("UnauthorizedOperation")))
+        .repeatedly()
+        .build();
+    let listing = listed(&["vol-blind", "vol-after"]);
     let after = delete("vol-after").then_output(|| DeleteVolumeOutput::builder().build());
-    let (aws2, ops2) = clients(
-        ec2_client(&[&listing2, &lost, &blind, &after], false),
+    let (aws, ops) = clients(
+        ec2_client(&[&listing, &lost, &blind, &after], false),
         no_ecr(),
     );
-    let m2 = mutator(ops2, AuditLog::open(&path).expect("log"));
-    let results = run(&aws2, &m2, &["vol-blind", "vol-after"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let results = run(&aws, &m, &["vol-blind", "vol-after"]);
     assert_eq!(results[0].status, ItemStatus::Failed);
     assert!(
         results[0]
@@ -351,6 +366,13 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
     );
     assert_eq!(results[1].status, ItemStatus::Skipped);
     assert_eq!(after.num_calls(), 0);
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("vol-blind", "intent", "pending"),
+            line("vol-blind", "result", "unknown"),
+        ]
+    );
 }
 
 #[test]

@@ -280,12 +280,11 @@ impl Mutator {
             }
             Err(e) => Err(e),
         };
-        match &answer {
-            Ok(settled) => self.record_settled(&sending.op, action, ids, settled),
-            Err(e) => {
-                self.record_settled(&sending.op, action, ids, &Settled::Failed(e.to_string()))
-            }
-        }
+        let recorded = match &answer {
+            Ok(settled) => settled.clone(),
+            Err(e) => Settled::Failed(e.to_string()),
+        };
+        self.record_settled(&sending.op, action, ids, &recorded);
         drop(sending);
         answer
     }
