@@ -326,3 +326,70 @@ fn a_delete_whose_answer_is_lost_is_reported_done_confirmed_by_a_re_read() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_held_lock_makes_cleanup_refuse_with_no_wait_or_wait_for_it_saying_for_whom() {
+    use ecsnap::ops::lock::{LockKey, WhenHeld, acquire_blocking};
+    use std::io::BufRead;
+
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let conf = block_on(emulator_config(&endpoint));
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let account = block_on(aws_sdk_sts::Client::new(&conf).get_caller_identity().send())
+        .expect("identity")
+        .account()
+        .unwrap_or_default()
+        .to_string();
+    let created = create_volumes(&ec2, 3);
+    let home = tempfile::tempdir().expect("tempdir");
+    // This test holds the lock of the emulator's account in us-east-1, as a first run would.
+    let held = acquire_blocking(
+        &home.path().join("state/ecsnap/locks"),
+        &LockKey::new(Some(&account), None, "us-east-1"),
+        WhenHeld::Refuse,
+        &mut |_, _| {},
+    )
+    .expect("lock");
+
+    // --no-wait: refused, naming the holder; nothing deleted.
+    let out = ecsnap(&endpoint, home.path())
+        .args(["cleanup", "--volumes", "--yes", "--no-wait"])
+        .output()
+        .expect("ecsnap runs");
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("another cleanup is running")
+            && stderr.contains(&format!("pid {}", std::process::id())),
+        "{stderr}"
+    );
+    assert_eq!(volume_ids(&ec2), created);
+
+    // Without it: one line saying for whom it waits, then it runs once the lock is free.
+    let mut child = ecsnap(&endpoint, home.path())
+        .args(["cleanup", "--volumes", "--yes"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ecsnap starts");
+    let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let waiting = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("waiting for another cleanup"))
+        .expect("a waiting line");
+    assert!(
+        waiting.contains(&format!("{account} · us-east-1"))
+            && waiting.contains(&format!("pid {}", std::process::id())),
+        "{waiting}"
+    );
+    // Still waiting: nothing was deleted while the lock is held.
+    assert_eq!(volume_ids(&ec2), created);
+    drop(held);
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("ends");
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    assert!(created.is_disjoint(&volume_ids(&ec2)));
+}
