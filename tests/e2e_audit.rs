@@ -393,3 +393,40 @@ fn a_held_lock_makes_cleanup_refuse_with_no_wait_or_wait_for_it_saying_for_whom(
     assert_eq!(status.code(), Some(0), "{rest:?}");
     assert!(created.is_disjoint(&volume_ids(&ec2)));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_state_dir_is_narrowed_and_unreadable_audit_lines_are_counted() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("tempdir");
+    let state = home.path().join("state/ecsnap");
+    std::fs::create_dir_all(&state).expect("state dir");
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let whole = r#"{"time":"2026-12-05T10:00:00.000Z","identity_arn":"arn:aws:iam::123456789012:user/oncall","account":"123456789012","profile":null,"region":"us-east-1","action":"ec2:DeleteVolume","resource_ids":["vol-1"],"result":"pending","error":null,"detail":null,"phase":"intent","op":"7-1"}"#;
+    std::fs::write(
+        state.join("audit.log"),
+        format!("{whole}\nnot json at all\n{{\"time\":\"2026-12-05T1"),
+    )
+    .expect("seed");
+    // `audit` needs no AWS: the endpoint is never asked.
+    let out = common::ecsnap_anywhere("http://127.0.0.1:9", home.path())
+        .args(["audit"])
+        .env("ECSNAP_NOW", "2026-12-06T00:00:00Z")
+        .output()
+        .expect("ecsnap runs");
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("2 line(s) could not be read"),
+        "the bad line and the half line are counted: {stderr}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("vol-1") && table.contains("no outcome recorded (interrupted?)"),
+        "{table}"
+    );
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&state), 0o700, "the state dir is private");
+    assert_eq!(mode(&state.join("ecsnap.log")), 0o600, "the log is private");
+}
