@@ -33,7 +33,14 @@ impl Holder {
     fn me(place: &str) -> Self {
         let user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown user".into());
+            .ok()
+            .or_else(|| {
+                // No USER in the environment (cron, a service): the uid at least.
+                let status = std::fs::read_to_string("/proc/self/status").ok()?;
+                let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
+                Some(format!("uid {}", uid.split_whitespace().next()?))
+            })
+            .unwrap_or_else(|| "unknown user".into());
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .or_else(|_| std::fs::read_to_string("/etc/hostname"))
             .map(|h| h.trim().to_string())
