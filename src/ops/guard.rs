@@ -9,7 +9,8 @@
 //! the resource is re-read before anything is reported — gone is done ("confirmed after a
 //! lost answer"), still there is failed, unreadable is unknown. A NotFound on the first
 //! attempt is "already gone" (someone else deleted it), not a failure. Each is audited as
-//! such (`ok` with the lost answer in `error`, `failed`, `unknown`, `gone`).
+//! such (`ok` with the lost answer in `error`, `failed`, `unknown`, `gone`). Other
+//! mutations whose answer was lost are audited `unknown` (not `failed`).
 
 use std::sync::Arc;
 
@@ -191,6 +192,12 @@ impl Mutator {
     ) {
         let (result, error, detail) = match result {
             Ok(v) => (OK, None, detail(v)),
+            // No usable answer: it may have been applied. Said so, not called failed.
+            Err(e) if outcome_unknown(e) => (
+                UNKNOWN,
+                Some(e.to_string()),
+                Some("the answer was lost: it may or may not have been applied".to_string()),
+            ),
             Err(e) => (FAILED, Some(e.to_string()), None),
         };
         self.audit.result_line(

@@ -363,7 +363,8 @@ fn audit_stopped(item: &CleanupItem, why: &str) -> ItemResult {
         item,
         ItemStatus::Failed,
         Some(format!(
-            "{NOT_SENT}the audit log could not be written ({why}); nothing more is sent"
+            "{NOT_SENT}the audit log could not be written ({why}): nothing was sent for it, \
+             and the run sends nothing more"
         )),
     )
 }
@@ -412,6 +413,13 @@ async fn run_ec2_item(
                 .await
             {
                 Ok(s) => s,
+                Err(e) if crate::aws::outcome_unknown(&e) => {
+                    return failed(
+                        "volume kept: the snapshot's answer was lost (one may have been \
+                         created): ",
+                        &e,
+                    );
+                }
                 Err(e) => return failed("volume kept: snapshot not created: ", &e),
             };
             let (status, detail, transient) = match wait_for_snapshot(
