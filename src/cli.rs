@@ -100,7 +100,10 @@ pub enum Command {
     #[command(
         after_help = "Never deleted: volumes not `available`, snapshots backing an AMI, \
         anything with the protection tag, images in use or among each user's newest N tags. \
-        Exit codes: 0 all done, 1 some failed, 5 refused (read-only, not confirmed)."
+        One cleanup at a time per account and region: a second one waits (or, with \
+        --no-wait, refuses). Exit codes: 0 all done (a resource already gone counts as \
+        done), 1 some failed or their outcome is unknown, 5 refused (read-only, not \
+        confirmed, another cleanup running with --no-wait)."
     )]
     Cleanup {
         #[command(flatten)]
@@ -121,6 +124,10 @@ pub enum Command {
         /// Go ahead without asking (for scripts and cron)
         #[arg(long)]
         yes: bool,
+        /// When another cleanup of the same account and region is running, refuse (exit 5)
+        /// instead of waiting for it to finish
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Roll a service back to an older task-definition revision (default: the one before
     /// what it runs), an older image tag, or an older EBS snapshot
@@ -348,6 +355,9 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Read the audit log back: every change ecsnap made as this user — when, who, where,
+    /// what, and how it ended (intents without an outcome show as interrupted)
+    Audit(AuditArgs),
     /// Stop one task with a reason (its service starts a replacement)
     StopTask {
         #[arg(long)]
@@ -365,6 +375,17 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// What `audit` shows.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Only entries from this long ago, e.g. 7d, 24h, 90m (default: all)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub since: Option<Duration>,
+    /// Only this action, e.g. ec2:DeleteVolume (or DeleteVolume, any service; case-insensitive)
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
 }
 
 /// What `cleanup` deletes: exactly one kind.

@@ -11,14 +11,11 @@ use ecsnap::model::escape::escape_text;
 
 fn init_logging() {
     let dir = ecsnap::config::state_dir();
-    if std::fs::create_dir_all(&dir).is_err() {
+    // Private to the user: the state dir 0700, the log 0600 (never widened).
+    if ecsnap::ops::audit::ensure_private_dir(&dir).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("ecsnap.log"))
-    else {
+    let Ok(file) = ecsnap::ops::audit::open_private_append(&dir.join("ecsnap.log")) else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ECSNAP_LOG")

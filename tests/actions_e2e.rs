@@ -466,4 +466,27 @@ fn rollback_redeploy_wait_and_restore_user() {
     );
     let last = audit(home.path()).pop().expect("an entry");
     assert_eq!(last.resource_ids, ["workspaces:alice-latest"]);
+    // The rollbacks' and the restore's lines name what they replaced.
+    let replaced: Vec<String> = audit(home.path())
+        .iter()
+        .filter(|e| e.result == "ok")
+        .filter_map(|e| e.replaced.clone())
+        .collect();
+    assert_eq!(replaced.len(), 4, "{replaced:?}");
+    assert!(
+        replaced[0].ends_with("task-definition/api:2"),
+        "{replaced:?}"
+    );
+    assert!(
+        replaced[1].ends_with("task-definition/api:1"),
+        "{replaced:?}"
+    );
+    assert!(
+        replaced[2].contains("task-definition/ledger:") && replaced[2].contains("/ledger:"),
+        "{replaced:?}"
+    );
+    assert!(
+        replaced[3].starts_with("workspaces:alice-latest -> sha256:"),
+        "{replaced:?}"
+    );
 }

@@ -378,4 +378,9 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
         said.contains("snap-0new"),
         "the audit names the snapshot: {said}"
     );
+    // And what it replaced: the snapshot the volume came from before.
+    assert_eq!(
+        entries[1].replaced.as_deref(),
+        Some(format!("volume data from snapshot snap-0old ({TD})").as_str())
+    );
 }

@@ -6,7 +6,7 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 
-use super::{CallContext, Ec2Ops, Preflight};
+use super::{Attempts, CallContext, Ec2Ops, Preflight, Sent, is_not_found};
 use crate::error::Result;
 
 pub struct Ec2OpsAdapter {
@@ -90,24 +90,76 @@ impl Ec2Ops for Ec2OpsAdapter {
         preflight_of(&self.ctx, "ec2:CreateSnapshot", r)
     }
 
-    async fn delete_volume(&self, volume_id: &str) -> Result<()> {
-        self.client
+    async fn delete_volume(&self, volume_id: &str) -> Sent<()> {
+        let attempts = Attempts::default();
+        let result = self
+            .client
             .delete_volume()
             .volume_id(volume_id)
+            .customize()
+            .interceptor(attempts.clone())
             .send()
             .await
-            .map_err(self.ctx.err("ec2:DeleteVolume"))?;
-        Ok(())
+            .map(|_| ())
+            .map_err(|e| self.ctx.err("ec2:DeleteVolume")(e).into());
+        Sent {
+            result,
+            attempts: attempts.count(),
+        }
     }
 
-    async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()> {
-        self.client
+    async fn delete_snapshot(&self, snapshot_id: &str) -> Sent<()> {
+        let attempts = Attempts::default();
+        let result = self
+            .client
             .delete_snapshot()
             .snapshot_id(snapshot_id)
+            .customize()
+            .interceptor(attempts.clone())
             .send()
             .await
-            .map_err(self.ctx.err("ec2:DeleteSnapshot"))?;
-        Ok(())
+            .map(|_| ())
+            .map_err(|e| self.ctx.err("ec2:DeleteSnapshot")(e).into());
+        Sent {
+            result,
+            attempts: attempts.count(),
+        }
+    }
+
+    async fn volume_exists(&self, volume_id: &str) -> Result<bool> {
+        let answer = self
+            .client
+            .describe_volumes()
+            .volume_ids(volume_id)
+            .send()
+            .await
+            .map_err(|e| crate::Error::from(self.ctx.err("ec2:DescribeVolumes")(e)));
+        match answer {
+            Ok(out) => Ok(out
+                .volumes()
+                .iter()
+                .any(|v| v.volume_id() == Some(volume_id))),
+            Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn snapshot_exists(&self, snapshot_id: &str) -> Result<bool> {
+        let answer = self
+            .client
+            .describe_snapshots()
+            .snapshot_ids(snapshot_id)
+            .send()
+            .await
+            .map_err(|e| crate::Error::from(self.ctx.err("ec2:DescribeSnapshots")(e)));
+        match answer {
+            Ok(out) => Ok(out
+                .snapshots()
+                .iter()
+                .any(|s| s.snapshot_id() == Some(snapshot_id))),
+            Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     async fn create_snapshot(

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use aws_sdk_ecr::Client;
 use aws_sdk_ecr::types::ImageIdentifier;
 
-use super::{CallContext, DeleteOutcome, EcrOps};
+use super::{Attempts, CallContext, DeleteOutcome, EcrOps, answer_lost};
 use crate::error::Result;
 
 /// BatchDeleteImage takes at most 100 image ids per call.
@@ -115,11 +115,14 @@ impl EcrOps for EcrOpsAdapter {
                 .iter()
                 .map(|d| ImageIdentifier::builder().image_digest(d).build())
                 .collect();
+            let attempts = Attempts::default();
             match self
                 .client
                 .batch_delete_image()
                 .repository_name(repository)
                 .set_image_ids(Some(ids))
+                .customize()
+                .interceptor(attempts.clone())
                 .send()
                 .await
             {
@@ -133,7 +136,14 @@ impl EcrOps for EcrOpsAdapter {
                             .image_ids()
                             .iter()
                             .any(|i| i.image_digest() == Some(d.as_str()));
+                        let code = failure
+                            .and_then(|f| f.failure_code())
+                            .map(aws_sdk_ecr::types::ImageFailureCode::as_str);
                         let outcome = match failure {
+                            Some(_) if code == Some("ImageNotFound") => DeleteOutcome::Gone {
+                                code: "ImageNotFound".into(),
+                                retried: attempts.count() > 1,
+                            },
                             Some(f) => DeleteOutcome::Failed(format!(
                                 "{}: {}",
                                 f.failure_code().map_or("Failed", |c| c.as_str()),
@@ -148,17 +158,64 @@ impl EcrOps for EcrOpsAdapter {
                     }
                 }
                 Err(e) => {
-                    let err = self.ctx.err("ecr:BatchDeleteImage")(e).to_string();
-                    results.extend(
-                        chunk
-                            .iter()
-                            .map(|d| (d.clone(), DeleteOutcome::Failed(err.clone()))),
-                    );
+                    let aws = self.ctx.err("ecr:BatchDeleteImage")(e);
+                    let lost = answer_lost(&aws);
+                    let err = aws.to_string();
+                    results.extend(chunk.iter().map(|d| {
+                        let outcome = if lost {
+                            DeleteOutcome::Unanswered(err.clone())
+                        } else {
+                            DeleteOutcome::Failed(err.clone())
+                        };
+                        (d.clone(), outcome)
+                    }));
                     stopped = Some(format!("stopped after an earlier batch failed: {err}"));
                 }
             }
         }
         results
+    }
+
+    async fn images_present(&self, repository: &str, digests: &[String]) -> Result<Vec<String>> {
+        let mut present = Vec::new();
+        for chunk in digests.chunks(BATCH_DELETE_IMAGE_MAX) {
+            let ids: Vec<ImageIdentifier> = chunk
+                .iter()
+                .map(|d| ImageIdentifier::builder().image_digest(d).build())
+                .collect();
+            let out = self
+                .client
+                .batch_get_image()
+                .repository_name(repository)
+                .set_image_ids(Some(ids))
+                .send()
+                .await
+                .map_err(self.ctx.err("ecr:BatchGetImage"))?;
+            for d in chunk {
+                let found = out
+                    .images()
+                    .iter()
+                    .any(|i| i.image_id().and_then(|i| i.image_digest()) == Some(d.as_str()));
+                let missing = out.failures().iter().any(|f| {
+                    f.image_id().and_then(|i| i.image_digest()) == Some(d.as_str())
+                        && f.failure_code()
+                            .map(aws_sdk_ecr::types::ImageFailureCode::as_str)
+                            == Some("ImageNotFound")
+                });
+                if found {
+                    present.push(d.clone());
+                } else if !missing {
+                    return Err(self
+                        .ctx
+                        .odd_answer(
+                            "ecr:BatchGetImage",
+                            format!("{repository}@{d}: neither returned nor said to be missing"),
+                        )
+                        .into());
+                }
+            }
+        }
+        Ok(present)
     }
 
     async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {

@@ -2,6 +2,7 @@
 //! the console never see SDK types. Pagination, batching to the API maxima, bounded
 //! concurrency and retries live here.
 
+mod answer;
 mod classify;
 mod connect;
 mod convert;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use answer::{Attempts, Sent, answer_lost, is_not_found, outcome_unknown};
 pub use classify::CallContext;
 pub use connect::{
     AssumeRole, ConnectOptions, connect, connect_with_ops, mutation_retry_config, retry_config,
@@ -221,6 +223,15 @@ pub enum Preflight {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteOutcome {
     Done,
+    /// AWS answered that it does not exist (`ImageNotFound`); `retried`: the call was
+    /// sent more than once, so an earlier attempt may have deleted it.
+    Gone {
+        code: String,
+        retried: bool,
+    },
+    /// No usable answer (connection dropped, timeout, retries ended in a transport or
+    /// server error): it may or may not have been deleted.
+    Unanswered(String),
     Failed(String),
     /// Not sent, because an earlier call of the batch failed.
     NotAttempted(String),
@@ -270,6 +281,9 @@ pub trait EcrOps: Send + Sync {
     ) -> Vec<(String, DeleteOutcome)>;
     /// Puts (replaces) the repository's lifecycle policy (PutLifecyclePolicy).
     async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()>;
+    /// Which of `digests` still exist in the repository (BatchGetImage): the re-read
+    /// after a delete whose answer was lost.
+    async fn images_present(&self, repository: &str, digests: &[String]) -> Result<Vec<String>>;
 }
 
 /// EC2 calls only actions need: DryRun checks, deletes, snapshots.
@@ -278,8 +292,14 @@ pub trait Ec2Ops: Send + Sync {
     async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight;
     async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight;
     async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight;
-    async fn delete_volume(&self, volume_id: &str) -> Result<()>;
-    async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()>;
+    /// DeleteVolume, with the number of attempts the SDK made.
+    async fn delete_volume(&self, volume_id: &str) -> Sent<()>;
+    /// DeleteSnapshot, with the number of attempts the SDK made.
+    async fn delete_snapshot(&self, snapshot_id: &str) -> Sent<()>;
+    /// Whether the volume still exists (the re-read after a lost answer).
+    async fn volume_exists(&self, volume_id: &str) -> Result<bool>;
+    /// Whether the snapshot still exists (the re-read after a lost answer).
+    async fn snapshot_exists(&self, snapshot_id: &str) -> Result<bool>;
     /// Creates a snapshot of a volume with tags; returns its id.
     async fn create_snapshot(
         &self,

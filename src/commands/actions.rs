@@ -29,6 +29,7 @@ use crate::ops::cleanup::{self, CleanupPlan, ItemResult, ItemStatus};
 use crate::ops::confirm::{Confirmation, confirm_on_terminal};
 use crate::ops::guard::{Mutator, check_writable};
 use crate::ops::interrupt::{IN_FLIGHT_GRACE, Interrupt};
+use crate::ops::lock::{self, CleanupLock, LockKey, WhenHeld};
 use crate::ops::redeploy::{self, Started};
 use crate::ops::rollback::{self, RollbackTarget};
 use crate::ops::wait::{SystemClock, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable};
@@ -600,6 +601,28 @@ struct CleanupRequest {
     snapshot_first: bool,
     dry_run: bool,
     yes: bool,
+    no_wait: bool,
+}
+
+/// Takes the cleanup locks of `keys` (none for a dry run): waits for another run, with
+/// one stderr line saying for whom, or refuses with `--no-wait`.
+pub(super) async fn take_cleanup_locks(
+    keys: Vec<LockKey>,
+    dry_run: bool,
+    no_wait: bool,
+) -> Result<Vec<CleanupLock>> {
+    if dry_run || keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let when_held = if no_wait {
+        WhenHeld::Refuse
+    } else {
+        WhenHeld::Wait
+    };
+    lock::acquire(lock::default_dir(), keys, when_held, |key, holder| {
+        eprintln!("{}", lock::waiting_line(key, holder));
+    })
+    .await
 }
 
 impl CleanupRequest {
@@ -612,6 +635,7 @@ impl CleanupRequest {
             snapshot_first,
             dry_run,
             yes,
+            no_wait,
         } = command
         else {
             return None;
@@ -622,6 +646,7 @@ impl CleanupRequest {
             snapshot_first: *snapshot_first,
             dry_run: *dry_run,
             yes: *yes,
+            no_wait: *no_wait,
         })
     }
 }
@@ -633,8 +658,13 @@ async fn run_cleanup(s: &Session, req: CleanupRequest, json: bool) -> Result<i32
         snapshot_first,
         dry_run,
         yes,
+        no_wait,
     } = req;
     let account = s.identity.as_ref().map(|i| i.account.as_str());
+    // Planned once the lock is ours: a second run plans what the first one left.
+    let key = LockKey::new(account, s.settings.profile.as_deref(), &s.aws.region);
+    let _locks =
+        take_cleanup_locks(vec![key], dry_run || s.mutator.is_read_only(), no_wait).await?;
     let mut plan = cleanup::plan(
         &s.aws,
         &s.settings,

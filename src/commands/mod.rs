@@ -17,6 +17,7 @@ macro_rules! eprint_escaped {
 }
 
 pub mod actions;
+mod audit;
 mod demo;
 mod diff;
 mod fleet;
@@ -60,6 +61,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
+        Command::Audit(args) => audit::run(&args, cli.global.json),
         recover @ Command::Recover { .. } => {
             Box::pin(recover::run_command(recover, &cli.global, settings)).await
         }

@@ -3,15 +3,25 @@
 //! any request is sent), writes the audit log's intent line (an unwritable log sends
 //! nothing), calls AWS, then appends the outcome as the result line. EC2 DryRun checks go
 //! through here too, and are skipped in read-only mode.
+//!
+//! Deletes report honestly (`Settled`): after a lost answer (connection dropped, timeout,
+//! retries that ended in a transport or server error) or a NotFound on a retried call,
+//! the resource is re-read before anything is reported — gone is done ("confirmed after a
+//! lost answer"), still there is failed, unreadable is unknown. A NotFound on the first
+//! attempt is "already gone" (someone else deleted it), not a failure. Each is audited as
+//! such (`ok` with the lost answer in `error`, `failed`, `unknown`, `gone`). Other
+//! mutations whose answer was lost are audited `unknown` (not `failed`).
 
 use std::sync::Arc;
 
-use crate::aws::{DeleteOutcome, OpsClients, Preflight, ServiceChange};
+use crate::aws::{
+    DeleteOutcome, OpsClients, Preflight, Sent, ServiceChange, is_not_found, outcome_unknown,
+};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 
-use super::audit::{Actor, AuditLog};
+use super::audit::{Actor, AuditLog, FAILED, GONE, OK, ResultLine, UNKNOWN};
 use super::interrupt::{InFlight, Interrupt};
 use super::plugin::PluginCredentials;
 
@@ -61,6 +71,33 @@ pub struct Mutator {
     interrupt: Interrupt,
 }
 
+/// How a delete ended. A single delete returns `Err` when it failed (AWS refused, or the
+/// re-read found the resource still there), so `Failed` / `NotAttempted` only come from
+/// batched deletes (images).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// AWS answered: deleted.
+    Done,
+    /// The answer was lost (`lost`: the error the SDK ended with) and a re-read found the
+    /// resource gone: done.
+    Confirmed { lost: String },
+    /// AWS answered on the first attempt that it does not exist: someone else deleted it.
+    AlreadyGone { code: String },
+    /// The answer was lost and the re-read failed too: it may or may not be gone.
+    Unknown { lost: String, reread: String },
+    /// Not deleted (batched deletes only).
+    Failed(String),
+    /// Not sent (batched deletes only).
+    NotAttempted(String),
+}
+
+/// How a lost answer's re-read ended.
+enum Reread {
+    Gone,
+    StillThere,
+    Unreadable(String),
+}
+
 /// A request cleared to be sent: its intent line is written and it counts as in flight.
 struct Sending {
     op: String,
@@ -102,6 +139,12 @@ impl Mutator {
         self.audit.path()
     }
 
+    /// Why the audit log can no longer be written, once a write failed: nothing more is
+    /// sent through this `Mutator` (or any sharing its log).
+    pub fn audit_broken(&self) -> Option<String> {
+        self.audit.broken()
+    }
+
     fn check(&self, action: &str, ids: &[String]) -> Result<()> {
         match &self.read_only {
             Some(r) => Err(refusal(r, &format!("{action} for {}", ids.join(", ")))),
@@ -134,14 +177,123 @@ impl Mutator {
         result: &Result<T>,
         detail: impl FnOnce(&T) -> Option<String>,
     ) {
-        let outcome = match result {
-            Ok(v) => Ok(detail(v)),
-            Err(e) => Err(e.to_string()),
+        self.record_replacing(sending, action, ids, result, detail, None);
+    }
+
+    /// `record`, naming what the change replaced (a rollback's before).
+    fn record_replacing<T>(
+        &self,
+        sending: Sending,
+        action: &str,
+        ids: &[String],
+        result: &Result<T>,
+        detail: impl FnOnce(&T) -> Option<String>,
+        replaced: Option<&str>,
+    ) {
+        let (result, error, detail) = match result {
+            Ok(v) => (OK, None, detail(v)),
+            // No usable answer: it may have been applied. Said so, not called failed.
+            Err(e) if outcome_unknown(e) => (
+                UNKNOWN,
+                Some(e.to_string()),
+                Some("the answer was lost: it may or may not have been applied".to_string()),
+            ),
+            Err(e) => (FAILED, Some(e.to_string()), None),
         };
-        self.audit
-            .result(&self.actor, Some(&sending.op), action, ids, outcome);
+        self.audit.result_line(
+            &self.actor,
+            Some(&sending.op),
+            ResultLine {
+                action,
+                resource_ids: ids,
+                result,
+                error,
+                detail,
+                replaced: replaced.map(str::to_string),
+            },
+        );
         // Recorded: no longer in flight.
         drop(sending);
+    }
+
+    /// Writes a delete's result line from how it settled.
+    fn record_settled(&self, op: &str, action: &str, ids: &[String], settled: &Settled) {
+        let (result, error, detail) = match settled {
+            Settled::Done => (OK, None, None),
+            Settled::Confirmed { lost } => (
+                OK,
+                Some(lost.clone()),
+                Some("confirmed after a lost answer: a re-read found it gone".to_string()),
+            ),
+            Settled::AlreadyGone { code } => (
+                GONE,
+                None,
+                Some(format!("already gone ({code}): deleted by someone else")),
+            ),
+            Settled::Unknown { lost, reread } => (
+                UNKNOWN,
+                Some(lost.clone()),
+                Some(format!(
+                    "the answer was lost and the re-read failed: {reread}"
+                )),
+            ),
+            Settled::Failed(e) => (FAILED, Some(e.clone()), None),
+            Settled::NotAttempted(why) => (FAILED, Some(format!("not sent: {why}")), None),
+        };
+        self.audit.result_line(
+            &self.actor,
+            Some(op),
+            ResultLine {
+                action,
+                resource_ids: ids,
+                result,
+                error,
+                detail,
+                replaced: None,
+            },
+        );
+    }
+
+    /// Settles one delete's answer: re-reads after a lost answer or a retried NotFound,
+    /// records the result line, and returns the outcome (`Err`: failed).
+    async fn settle_delete<F>(
+        &self,
+        sending: Sending,
+        action: &str,
+        ids: &[String],
+        sent: Sent<()>,
+        reread: F,
+    ) -> Result<Settled>
+    where
+        F: std::future::Future<Output = Result<bool>>,
+    {
+        let retried = sent.retried();
+        let answer = match sent.result {
+            Ok(()) => Ok(Settled::Done),
+            Err(e) if is_not_found(&e) && !retried => Ok(Settled::AlreadyGone {
+                code: aws_code(&e).unwrap_or_else(|| "NotFound".into()),
+            }),
+            Err(e) if is_not_found(&e) || outcome_unknown(&e) => {
+                let lost = if retried {
+                    format!("{e} (after a retry)")
+                } else {
+                    e.to_string()
+                };
+                match reread_state(reread.await) {
+                    Reread::Gone => Ok(Settled::Confirmed { lost }),
+                    Reread::StillThere => Err(e),
+                    Reread::Unreadable(why) => Ok(Settled::Unknown { lost, reread: why }),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        let recorded = match &answer {
+            Ok(settled) => settled.clone(),
+            Err(e) => Settled::Failed(e.to_string()),
+        };
+        self.record_settled(&sending.op, action, ids, &recorded);
+        drop(sending);
+        answer
     }
 
     // Reads that only actions need: no guard, no audit.
@@ -190,28 +342,48 @@ impl Mutator {
         service: &str,
         change: &ServiceChange,
     ) -> Result<Service> {
+        self.update_service_replacing(cluster, service, change, None)
+            .await
+    }
+
+    /// UpdateService whose audit lines name what the change replaces (`replaced`: the
+    /// task definition, image or snapshot the service ran before — a rollback's from).
+    pub async fn update_service_replacing(
+        &self,
+        cluster: &str,
+        service: &str,
+        change: &ServiceChange,
+        replaced: Option<&str>,
+    ) -> Result<Service> {
         let ids = vec![format!("{cluster}/{service}")];
         let sending = self.begin("ecs:UpdateService", &ids)?;
         let result = self.ops.ecs.update_service(cluster, service, change).await;
-        self.record(sending, "ecs:UpdateService", &ids, &result, |s| {
-            Some(match change {
-                ServiceChange::ForceNewDeployment => {
-                    format!("force new deployment of {}", s.task_definition)
-                }
-                ServiceChange::TaskDefinition(td) => format!("task definition {td}"),
-                ServiceChange::EbsSnapshot {
-                    volume,
-                    snapshot_id,
-                } => format!("volume {volume} from snapshot {snapshot_id}"),
-                ServiceChange::DesiredCount(n) => {
-                    format!("desired count {n} (now {} running)", s.running_count)
-                }
-                ServiceChange::NewEbsVolume(new) => format!(
-                    "volume {} from snapshot {} ({} GiB {}, role {})",
-                    new.volume, new.snapshot_id, new.size_gib, new.volume_type, new.role_arn
-                ),
-            })
-        });
+        self.record_replacing(
+            sending,
+            "ecs:UpdateService",
+            &ids,
+            &result,
+            |s| {
+                Some(match change {
+                    ServiceChange::ForceNewDeployment => {
+                        format!("force new deployment of {}", s.task_definition)
+                    }
+                    ServiceChange::TaskDefinition(td) => format!("task definition {td}"),
+                    ServiceChange::EbsSnapshot {
+                        volume,
+                        snapshot_id,
+                    } => format!("volume {volume} from snapshot {snapshot_id}"),
+                    ServiceChange::DesiredCount(n) => {
+                        format!("desired count {n} (now {} running)", s.running_count)
+                    }
+                    ServiceChange::NewEbsVolume(new) => format!(
+                        "volume {} from snapshot {} ({} GiB {}, role {})",
+                        new.volume, new.snapshot_id, new.size_gib, new.volume_type, new.role_arn
+                    ),
+                })
+            },
+            replaced,
+        );
         result
     }
 
@@ -235,54 +407,119 @@ impl Mutator {
     }
 
     pub async fn retag(&self, repository: &str, digest: &str, tag: &str) -> Result<String> {
+        self.retag_replacing(repository, digest, tag, None).await
+    }
+
+    /// PutImage of `digest` as `tag`, the audit lines naming what the tag pointed at
+    /// before (a user's restore: the digest it replaces).
+    pub async fn retag_replacing(
+        &self,
+        repository: &str,
+        digest: &str,
+        tag: &str,
+        replaced: Option<&str>,
+    ) -> Result<String> {
         let ids = vec![format!("{repository}:{tag}")];
         let sending = self.begin("ecr:PutImage", &ids)?;
         let result = self.ops.ecr.retag(repository, digest, tag).await;
-        self.record(sending, "ecr:PutImage", &ids, &result, |d| {
-            Some(format!("{tag} -> {d}"))
-        });
+        self.record_replacing(
+            sending,
+            "ecr:PutImage",
+            &ids,
+            &result,
+            |d| Some(format!("{tag} -> {d}")),
+            replaced,
+        );
         result
     }
 
+    /// BatchDeleteImage; one outcome per digest, lost answers re-read (`Settled`).
     pub async fn delete_images(
         &self,
         repository: &str,
         digests: &[String],
-    ) -> Result<Vec<(String, DeleteOutcome)>> {
+    ) -> Result<Vec<(String, Settled)>> {
         let ids: Vec<String> = digests
             .iter()
             .map(|d| format!("{repository}@{d}"))
             .collect();
         let sending = self.begin("ecr:BatchDeleteImage", &ids)?;
         let outcomes = self.ops.ecr.delete_images(repository, digests).await;
-        let op = Some(sending.op.as_str());
-        for (digest, outcome) in &outcomes {
-            let id = vec![format!("{repository}@{digest}")];
-            let answer = match outcome {
-                DeleteOutcome::Done => Ok(None),
-                DeleteOutcome::Failed(e) => Err(e.clone()),
-                DeleteOutcome::NotAttempted(why) => Err(format!("not sent: {why}")),
+        let unsure: Vec<String> = outcomes
+            .iter()
+            .filter(|(_, o)| {
+                matches!(
+                    o,
+                    DeleteOutcome::Unanswered(_) | DeleteOutcome::Gone { retried: true, .. }
+                )
+            })
+            .map(|(d, _)| d.clone())
+            .collect();
+        let present = if unsure.is_empty() {
+            Ok(Vec::new())
+        } else {
+            self.ops
+                .ecr
+                .images_present(repository, &unsure)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        let mut settled = Vec::with_capacity(outcomes.len());
+        for (digest, outcome) in outcomes {
+            let lost_answer = |lost: String| match &present {
+                Ok(p) if p.contains(&digest) => {
+                    Settled::Failed(format!("{lost}; a re-read found it still there"))
+                }
+                Ok(_) => Settled::Confirmed { lost },
+                Err(why) => Settled::Unknown {
+                    lost,
+                    reread: why.clone(),
+                },
             };
-            self.audit
-                .result(&self.actor, op, "ecr:BatchDeleteImage", &id, answer);
+            let s = match outcome {
+                DeleteOutcome::Done => Settled::Done,
+                DeleteOutcome::Gone {
+                    code,
+                    retried: false,
+                } => Settled::AlreadyGone { code },
+                DeleteOutcome::Gone {
+                    code,
+                    retried: true,
+                } => lost_answer(format!("{code} after a retry")),
+                DeleteOutcome::Unanswered(e) => lost_answer(e),
+                DeleteOutcome::Failed(e) => Settled::Failed(e),
+                DeleteOutcome::NotAttempted(why) => Settled::NotAttempted(why),
+            };
+            self.record_settled(
+                &sending.op,
+                "ecr:BatchDeleteImage",
+                &[format!("{repository}@{digest}")],
+                &s,
+            );
+            settled.push((digest, s));
         }
-        Ok(outcomes)
+        drop(sending);
+        Ok(settled)
     }
 
-    pub async fn delete_volume(&self, volume_id: &str) -> Result<()> {
+    /// DeleteVolume; `Err` when it failed (see `Settled` for the rest).
+    pub async fn delete_volume(&self, volume_id: &str) -> Result<Settled> {
         let ids = vec![volume_id.to_string()];
         let sending = self.begin("ec2:DeleteVolume", &ids)?;
-        let result = self.ops.ec2.delete_volume(volume_id).await;
-        self.record(sending, "ec2:DeleteVolume", &ids, &result, |()| None);
-        result
+        let sent = self.ops.ec2.delete_volume(volume_id).await;
+        let reread = async { self.ops.ec2.volume_exists(volume_id).await };
+        self.settle_delete(sending, "ec2:DeleteVolume", &ids, sent, reread)
+            .await
     }
 
-    pub async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()> {
+    /// DeleteSnapshot; `Err` when it failed (see `Settled` for the rest).
+    pub async fn delete_snapshot(&self, snapshot_id: &str) -> Result<Settled> {
         let ids = vec![snapshot_id.to_string()];
         let sending = self.begin("ec2:DeleteSnapshot", &ids)?;
-        let result = self.ops.ec2.delete_snapshot(snapshot_id).await;
-        self.record(sending, "ec2:DeleteSnapshot", &ids, &result, |()| None);
-        result
+        let sent = self.ops.ec2.delete_snapshot(snapshot_id).await;
+        let reread = async { self.ops.ec2.snapshot_exists(snapshot_id).await };
+        self.settle_delete(sending, "ec2:DeleteSnapshot", &ids, sent, reread)
+            .await
     }
 
     pub async fn create_snapshot(
@@ -418,5 +655,22 @@ impl Mutator {
         let result = ssm.terminate_session(session_id).await;
         self.record(sending, "ssm:TerminateSession", &ids, &result, |()| None);
         result
+    }
+}
+
+/// The service's error code of an AWS error.
+fn aws_code(e: &Error) -> Option<String> {
+    match e {
+        Error::Aws(a) => a.code.clone(),
+        _ => None,
+    }
+}
+
+/// What a re-read says: absent is gone, present is still there, an error is unreadable.
+fn reread_state(answer: Result<bool>) -> Reread {
+    match answer {
+        Ok(false) => Reread::Gone,
+        Ok(true) => Reread::StillThere,
+        Err(e) => Reread::Unreadable(e.to_string()),
     }
 }

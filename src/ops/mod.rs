@@ -18,6 +18,7 @@ pub mod exec;
 pub mod guard;
 pub mod interrupt;
 pub mod lifecycle;
+pub mod lock;
 pub mod plugin;
 pub mod port_forward;
 pub mod recover;

@@ -105,8 +105,17 @@ pub async fn plan(
 }
 
 pub async fn execute(mutator: &Mutator, plan: &RestorePlan) -> Result<Restored> {
+    let replaced = match &plan.before_digest {
+        Some(d) => format!("{}:{} -> {d}", plan.repository, plan.resume_tag),
+        None => format!("nothing: {} did not exist", plan.resume_tag),
+    };
     let after = mutator
-        .retag(&plan.repository, &plan.digest, &plan.resume_tag)
+        .retag_replacing(
+            &plan.repository,
+            &plan.digest,
+            &plan.resume_tag,
+            Some(&replaced),
+        )
         .await?;
     Ok(Restored {
         before_digest: plan.before_digest.clone(),

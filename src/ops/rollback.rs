@@ -453,6 +453,33 @@ pub struct RollbackPlan {
 }
 
 impl RollbackPlan {
+    /// What the rollback replaces, for its audit line: the task definition the service
+    /// ran (with the image, for an image rollback), or the volume's snapshot.
+    pub fn replaced(&self) -> String {
+        match &self.change {
+            RollbackChange::Revision { .. } => format!("task definition {}", self.current),
+            RollbackChange::Image {
+                container,
+                from_image,
+                ..
+            } => format!(
+                "task definition {} ({container}={from_image})",
+                self.current
+            ),
+            RollbackChange::EbsSnapshot {
+                volume,
+                from_snapshot,
+                ..
+            } => match from_snapshot {
+                Some(s) => format!("volume {volume} from snapshot {s} ({})", self.current),
+                None => format!(
+                    "volume {volume} with no snapshot recorded ({})",
+                    self.current
+                ),
+            },
+        }
+    }
+
     pub fn summary(&self) -> String {
         let from = arn_name(&self.current);
         let target = format!("{}/{}", self.cluster, self.service);
@@ -725,7 +752,12 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
         ),
     };
     let service = mutator
-        .update_service(&plan.cluster, &plan.service, &change)
+        .update_service_replacing(
+            &plan.cluster,
+            &plan.service,
+            &change,
+            Some(&plan.replaced()),
+        )
         .await?;
     let task_definition = match (&change, registered) {
         (_, Some(arn)) => arn,
@@ -742,6 +774,47 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rollback_names_what_it_replaces() {
+        let plan = |change| RollbackPlan {
+            cluster: "c".into(),
+            service: "s".into(),
+            current: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
+            change,
+        };
+        let cases = [
+            (
+                RollbackChange::Revision {
+                    to: "arn:aws:ecs:us-east-1:1:task-definition/api:6".into(),
+                    revision: 6,
+                    images: Vec::new(),
+                },
+                "task definition arn:aws:ecs:us-east-1:1:task-definition/api:7",
+            ),
+            (
+                RollbackChange::Image {
+                    container: "app".into(),
+                    from_image: "repo/api:v2".into(),
+                    to_image: "repo/api:v1".into(),
+                },
+                "task definition arn:aws:ecs:us-east-1:1:task-definition/api:7 (app=repo/api:v2)",
+            ),
+            (
+                RollbackChange::EbsSnapshot {
+                    volume: "data".into(),
+                    from_snapshot: None,
+                    to_snapshot: "snap-1".into(),
+                    note: None,
+                },
+                "volume data with no snapshot recorded \
+                 (arn:aws:ecs:us-east-1:1:task-definition/api:7)",
+            ),
+        ];
+        for (change, want) in cases {
+            assert_eq!(plan(change).replaced(), want);
+        }
+    }
 
     #[test]
     fn image_tag_is_replaced_keeping_registry_and_dropping_digest() {

@@ -2,6 +2,7 @@
 //! don't break scripts) and plain-text tables.
 
 pub mod actions;
+pub mod audit;
 pub mod diff;
 pub mod fleet;
 pub mod fleet_cleanup;

@@ -15,6 +15,7 @@ use crate::load;
 use crate::model::Task;
 use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
 use crate::ops::interrupt::Interrupt;
+use crate::ops::lock::{self, LockKey, WhenHeld};
 use crate::ops::redeploy::{self, Started};
 use crate::ops::session::LazySession;
 use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress, wait_for_stable};
@@ -295,6 +296,21 @@ async fn run_cleanup_plans(
         Ok(opened) => opened,
         Err(e) => return (not_sent(0, &e), Some(e)),
     };
+    // One cleanup at a time per account and region: the console does not wait behind
+    // another run, it says who holds the place and sends nothing.
+    let key = LockKey::new(
+        session.account().await,
+        settings.profile.as_deref(),
+        &aws.region,
+    );
+    let _lock =
+        match lock::acquire(lock::default_dir(), vec![key], WhenHeld::Refuse, |_, _| {}).await {
+            Ok(held) => held,
+            Err(e) => {
+                let e = text(&e);
+                return (not_sent(0, &e), Some(e));
+            }
+        };
     let clock = SystemClock::default();
     let mut all = Vec::new();
     for (i, plan) in plans.iter().enumerate() {

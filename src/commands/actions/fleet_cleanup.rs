@@ -4,13 +4,17 @@
 //! ONE confirmation, then each place executed through its own `Mutator` side by side (the
 //! audit lines carry that place's account and region), and a report per place and
 //! overall. Ctrl-C works as in one place: no new request starts, what is in flight is
-//! waited for (30 s) and recorded, the report is printed, exit 130.
+//! waited for (30 s) and recorded, the report is printed, exit 130. Every place it may
+//! delete in is locked (`ops::lock`) before anything is planned.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{CleanupRequest, Session, after_grace, emit_json, plan_text, results_text, show};
+use super::{
+    CleanupRequest, Session, after_grace, emit_json, plan_text, results_text, show,
+    take_cleanup_locks,
+};
 use crate::cli::GlobalArgs;
 use crate::commands::fleet::{connect_places, failure_line};
 use crate::config::{Settings, now};
@@ -23,6 +27,7 @@ use crate::ops::cleanup::{self, ItemResult, ItemStatus};
 use crate::ops::confirm::confirm_on_terminal;
 use crate::ops::guard::check_writable;
 use crate::ops::interrupt::{IN_FLIGHT_GRACE, Interrupt};
+use crate::ops::lock::LockKey;
 use crate::ops::wait::SystemClock;
 use crate::output::fleet_cleanup::FleetCleanupJson;
 use crate::output::table::Table;
@@ -53,6 +58,21 @@ pub(super) async fn run(
             settings: &s.settings,
         })
         .collect();
+    // One cleanup at a time per account and region: every place this run may delete in
+    // is locked (in one order) before anything is planned.
+    let keys = targets
+        .iter()
+        .zip(&sessions)
+        .filter(|(_, s)| !s.mutator.is_read_only())
+        .map(|(t, s)| {
+            LockKey::new(
+                Some(&t.place.account_id),
+                s.settings.profile.as_deref(),
+                &t.place.region,
+            )
+        })
+        .collect();
+    let _locks = take_cleanup_locks(keys, req.dry_run, req.no_wait).await?;
     let ask = CleanupAsk {
         target: req.target,
         filter: req.filter,

@@ -2,7 +2,10 @@
 //! safety is re-checked against fresh state first (still there, `available`, not
 //! protected, not backing an AMI, not in use); deletes run with bounded concurrency; a
 //! throttling / network / 5xx failure stops new deletes from starting (no retry storm);
-//! every item ends as done, skipped (why) or failed (error). An interrupt
+//! every item ends as done, skipped (why) or failed (error) — after a lost answer as the
+//! `Mutator` settled it (done "confirmed after a lost answer", failed, or failed
+//! "unknown: …"), and a resource already gone as skipped "already gone". A failed audit
+//! write stops the run: nothing more is sent, the rest is failed "not sent: …". An interrupt
 //! (`ExecuteOptions::interrupt`, or the `Mutator`'s) stops new items from starting: they
 //! end as skipped "not started: interrupted", while those in flight finish and are recorded.
 
@@ -15,11 +18,11 @@ use futures::{StreamExt, stream};
 use super::images::ImageState;
 use super::{CleanupItem, CleanupPlan};
 use crate::analysis::orphans::{SnapshotGuards, retain_until, safety_snapshot_tags};
-use crate::aws::{AwsClients, DeleteOutcome};
+use crate::aws::AwsClients;
 use crate::config::{Settings, now};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::model::ResourceKind;
-use crate::ops::guard::Mutator;
+use crate::ops::guard::{Mutator, Settled};
 use crate::ops::interrupt::{Interrupt, NOT_STARTED};
 use crate::ops::wait::Clock;
 
@@ -260,6 +263,9 @@ pub async fn execute(
         let mut done = stream::iter(runnable.iter().copied())
             .map(|i| async move {
                 let item = &plan.items[i];
+                if let Some(why) = mutator.audit_broken() {
+                    return (i, audit_stopped(item, &why));
+                }
                 if interrupted(mutator, opts) {
                     let r = ItemResult::new(item, ItemStatus::Skipped, Some(NOT_STARTED.into()));
                     return (i, r);
@@ -303,6 +309,66 @@ pub async fn execute(
         .collect())
 }
 
+/// The status and detail of a delete that settled without an error, and whether it
+/// should stop new deletes (an unknown outcome: the endpoint is not answering).
+pub(crate) fn settled_status(settled: &Settled) -> (ItemStatus, Option<String>, bool) {
+    match settled {
+        Settled::Done => (ItemStatus::Done, None, false),
+        Settled::Confirmed { lost } => (
+            ItemStatus::Done,
+            Some(format!("done (confirmed after a lost answer: {lost})")),
+            false,
+        ),
+        Settled::AlreadyGone { code } => (
+            ItemStatus::Skipped,
+            Some(format!("already gone ({code}): deleted by someone else")),
+            false,
+        ),
+        Settled::Unknown { lost, reread } => (
+            ItemStatus::Failed,
+            Some(format!(
+                "unknown: the answer was lost ({lost}) and the re-read failed ({reread}); \
+                 check it before running again"
+            )),
+            true,
+        ),
+        Settled::Failed(e) => (ItemStatus::Failed, Some(e.clone()), false),
+        Settled::NotAttempted(why) => (
+            ItemStatus::Skipped,
+            Some(if why == NOT_STARTED {
+                why.clone()
+            } else {
+                format!("not attempted: {why}")
+            }),
+            false,
+        ),
+    }
+}
+
+/// A detail that says the audit log could not record the outcome, once it broke (the
+/// delete happened; its result line may be missing).
+fn unrecorded(mutator: &Mutator, detail: Option<String>) -> Option<String> {
+    match mutator.audit_broken() {
+        None => detail,
+        Some(why) => Some(format!(
+            "{}the audit log could not record the outcome: {why}",
+            detail.map(|d| format!("{d}; ")).unwrap_or_default()
+        )),
+    }
+}
+
+/// The result of an item the audit log stopped: never sent.
+fn audit_stopped(item: &CleanupItem, why: &str) -> ItemResult {
+    ItemResult::new(
+        item,
+        ItemStatus::Failed,
+        Some(format!(
+            "{NOT_SENT}the audit log could not be written ({why}): nothing was sent for it, \
+             and the run sends nothing more"
+        )),
+    )
+}
+
 /// Whether an interrupt asks that nothing new starts.
 fn interrupted(mutator: &Mutator, opts: &ExecuteOptions) -> bool {
     opts.interrupt.is_triggered() || mutator.interrupt().is_triggered()
@@ -314,6 +380,7 @@ fn refused_by_interrupt(e: &Error) -> bool {
 }
 
 /// Deletes one EC2 resource; the result, and whether its failure was transient.
+#[allow(clippy::too_many_lines)]
 async fn run_ec2_item(
     mutator: &Mutator,
     plan: &CleanupPlan,
@@ -326,6 +393,9 @@ async fn run_ec2_item(
         if refused_by_interrupt(e) {
             let r = ItemResult::new(item, ItemStatus::Skipped, Some(NOT_STARTED.into()));
             return (r, false);
+        }
+        if let Some(why) = mutator.audit_broken() {
+            return (audit_stopped(item, &why), false);
         }
         (
             ItemResult::new(item, ItemStatus::Failed, Some(format!("{prefix}{e}"))),
@@ -343,6 +413,13 @@ async fn run_ec2_item(
                 .await
             {
                 Ok(s) => s,
+                Err(e) if crate::aws::outcome_unknown(&e) => {
+                    return failed(
+                        "volume kept: the snapshot's answer was lost (one may have been \
+                         created): ",
+                        &e,
+                    );
+                }
                 Err(e) => return failed("volume kept: snapshot not created: ", &e),
             };
             let (status, detail, transient) = match wait_for_snapshot(
@@ -363,11 +440,22 @@ async fn run_ec2_item(
                     false,
                 ),
                 Ok(()) => match mutator.delete_volume(&item.id).await {
-                    Ok(()) => (
-                        ItemStatus::Done,
-                        format!("snapshot {snapshot} completed, then deleted"),
-                        false,
-                    ),
+                    Ok(settled) => {
+                        let (status, detail, transient) = settled_status(&settled);
+                        let what = match status {
+                            ItemStatus::Done => "then deleted",
+                            ItemStatus::Skipped => "then found it",
+                            ItemStatus::Failed => "then deleting ended",
+                        };
+                        (
+                            status,
+                            match detail {
+                                Some(d) => format!("snapshot {snapshot} completed, {what}: {d}"),
+                                None => format!("snapshot {snapshot} completed, then deleted"),
+                            },
+                            transient,
+                        )
+                    }
                     Err(e) if refused_by_interrupt(&e) => (
                         ItemStatus::Skipped,
                         format!(
@@ -388,11 +476,19 @@ async fn run_ec2_item(
             (r, transient)
         }
         ResourceKind::Volume => match mutator.delete_volume(&item.id).await {
-            Ok(()) => (ItemResult::new(item, ItemStatus::Done, None), false),
+            Ok(settled) => {
+                let (status, detail, transient) = settled_status(&settled);
+                let detail = unrecorded(mutator, detail);
+                (ItemResult::new(item, status, detail), transient)
+            }
             Err(e) => failed("", &e),
         },
         ResourceKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
-            Ok(()) => (ItemResult::new(item, ItemStatus::Done, None), false),
+            Ok(settled) => {
+                let (status, detail, transient) = settled_status(&settled);
+                let detail = unrecorded(mutator, detail);
+                (ItemResult::new(item, status, detail), transient)
+            }
             Err(e) => failed("", &e),
         },
         ResourceKind::Image => (
@@ -453,6 +549,14 @@ async fn run_images(
             .iter()
             .filter_map(|&i| plan.items[i].digest.clone())
             .collect();
+        if let Some(why) = mutator.audit_broken() {
+            for &i in &indexes {
+                let r = audit_stopped(&plan.items[i], &why);
+                progress(&r);
+                results[i] = Some(r);
+            }
+            continue;
+        }
         if interrupted(mutator, opts) {
             for &i in &indexes {
                 let r = ItemResult::new(
@@ -468,21 +572,25 @@ async fn run_images(
         let outcomes = match &stopped {
             Some(why) => digests
                 .iter()
-                .map(|d| (d.clone(), DeleteOutcome::NotAttempted(why.clone())))
+                .map(|d| (d.clone(), Settled::NotAttempted(why.clone())))
                 .collect(),
             None => match mutator.delete_images(repo, &digests).await {
                 Ok(o) => o,
                 Err(e) if refused_by_interrupt(&e) => digests
                     .iter()
-                    .map(|d| (d.clone(), DeleteOutcome::NotAttempted(NOT_STARTED.into())))
+                    .map(|d| (d.clone(), Settled::NotAttempted(NOT_STARTED.into())))
+                    .collect(),
+                Err(e) if mutator.audit_broken().is_some() => digests
+                    .iter()
+                    .map(|d| (d.clone(), Settled::Failed(format!("{NOT_SENT}{e}"))))
                     .collect(),
                 Err(e) => digests
                     .iter()
-                    .map(|d| (d.clone(), DeleteOutcome::Failed(e.to_string())))
+                    .map(|d| (d.clone(), Settled::Failed(e.to_string())))
                     .collect(),
             },
         };
-        let outcome_of: HashMap<&str, &DeleteOutcome> =
+        let outcome_of: HashMap<&str, &Settled> =
             outcomes.iter().map(|(d, o)| (d.as_str(), o)).collect();
         for &i in &indexes {
             let item = &plan.items[i];
@@ -491,19 +599,10 @@ async fn run_images(
                 .as_deref()
                 .and_then(|d| outcome_of.get(d).copied());
             let r = match outcome {
-                Some(DeleteOutcome::Done) => ItemResult::new(item, ItemStatus::Done, None),
-                Some(DeleteOutcome::Failed(e)) => {
-                    ItemResult::new(item, ItemStatus::Failed, Some(e.clone()))
+                Some(settled) => {
+                    let (status, detail, _) = settled_status(settled);
+                    ItemResult::new(item, status, detail)
                 }
-                Some(DeleteOutcome::NotAttempted(why)) => ItemResult::new(
-                    item,
-                    ItemStatus::Skipped,
-                    Some(if why == NOT_STARTED {
-                        why.clone()
-                    } else {
-                        format!("not attempted: {why}")
-                    }),
-                ),
                 None => ItemResult::new(
                     item,
                     ItemStatus::Failed,
@@ -515,9 +614,9 @@ async fn run_images(
         }
         // A whole batch call that failed stops the other repositories too.
         if stopped.is_none()
-            && let Some((_, DeleteOutcome::NotAttempted(why))) = outcomes
+            && let Some((_, Settled::NotAttempted(why))) = outcomes
                 .iter()
-                .find(|(_, o)| matches!(o, DeleteOutcome::NotAttempted(_)))
+                .find(|(_, o)| matches!(o, Settled::NotAttempted(_)))
         {
             stopped = Some(why.clone());
         }
@@ -525,8 +624,9 @@ async fn run_images(
             && !outcomes.is_empty()
             && outcomes
                 .iter()
-                .all(|(_, o)| matches!(o, DeleteOutcome::Failed(_)))
-            && let Some((_, DeleteOutcome::Failed(e))) = outcomes.first()
+                .all(|(_, o)| matches!(o, Settled::Failed(_) | Settled::Unknown { .. }))
+            && let Some((_, Settled::Failed(e) | Settled::Unknown { lost: e, .. })) =
+                outcomes.first()
         {
             stopped = Some(format!("stopped after deleting in {repo} failed: {e}"));
         }
