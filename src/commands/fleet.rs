@@ -344,6 +344,7 @@ mod tests {
             json: false,
             no_color: false,
             no_cache: false,
+            network: crate::config::NetworkSettings::default(),
         }
     }
 
