@@ -127,7 +127,9 @@ pub struct NetworkSettings {
 
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
 pub const DEFAULT_READ_TIMEOUT_SECS: u64 = 20;
-pub const DEFAULT_OPERATION_TIMEOUT_SECS: u64 = 60;
+/// 30 s a call: a command whose first read (who am I) and second read both meet a silent
+/// endpoint still gives up within about a minute.
+pub const DEFAULT_OPERATION_TIMEOUT_SECS: u64 = 30;
 /// The largest timeout the config accepts: an hour.
 const MAX_TIMEOUT_SECS: u64 = 3600;
 

@@ -468,11 +468,9 @@ fn a_report_over_one_failing_place_says_so_and_fails() {
     assert!(text.contains("1 place(s) not read"), "{text}");
     assert!(text.contains("Not read"), "{text}");
     assert!(err.contains(&endpoint), "{err}");
-    let json = common::json_of(
-        common::ecsnap(&endpoint, home.path())
-            .args(["report", "--json"])
-            .stdin(Stdio::null()),
-    );
+    let out = run(&endpoint, home.path(), &["report", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr_of(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["places_not_read"], 1, "{json}");
     assert_eq!(json["reads_failed"], 0, "{json}");
 }
@@ -569,10 +567,10 @@ fn a_report_keeps_the_services_of_a_place_whose_volumes_failed() {
     );
     assert!(text.contains("1 read(s) failed"), "{text}");
     let not_read = text
-        .split("Not read")
+        .split("\nNot read\n")
         .nth(1)
         .unwrap_or_default()
-        .split("Services")
+        .split("\nServices")
         .next()
         .unwrap_or_default();
     assert!(

@@ -59,7 +59,7 @@ impl From<&NetworkSettings> for Timeouts {
     }
 }
 
-/// A hung endpoint is given up within a minute, retries included.
+/// A hung endpoint is given up within 30 s a call, retries included.
 impl Default for Timeouts {
     fn default() -> Self {
         Self::from(&NetworkSettings::default())
@@ -253,7 +253,7 @@ mod tests {
         assert_eq!(c.connect_timeout(), Some(Duration::from_secs(5)));
         assert_eq!(c.read_timeout(), Some(Duration::from_secs(20)));
         assert_eq!(c.operation_attempt_timeout(), Some(Duration::from_secs(25)));
-        assert_eq!(c.operation_timeout(), Some(Duration::from_mins(1)));
+        assert_eq!(c.operation_timeout(), Some(Duration::from_secs(30)));
         // Never shorter than one attempt, whatever the config says.
         let short = Timeouts {
             connect: Duration::from_secs(2),
