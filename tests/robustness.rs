@@ -607,6 +607,10 @@ fn assert_terminal_restored(tmux: &Tmux, screen: &str) {
         screen.lines().any(|l| l.trim() == "icanon"),
         "terminal left in raw mode:\n{screen}"
     );
+    assert!(
+        !screen.contains("Services ("),
+        "the console left on the shell's screen:\n{screen}"
+    );
 }
 
 #[test]

@@ -29,8 +29,8 @@ pub mod view;
 
 use std::io::{Stdout, stdout};
 use std::sync::Arc;
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once, PoisonError, TryLockError};
 use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
@@ -73,12 +73,39 @@ pub fn restore_terminal() {
 /// The console has the terminal in raw mode on the alternate screen.
 static TERMINAL_OWNED: AtomicBool = AtomicBool::new(false);
 
+/// Held while a frame is drawn, and by a panic's restore: a frame is never drawn onto the
+/// shell's screen after the terminal was given back.
+static DRAWING: Mutex<()> = Mutex::new(());
+
 /// Restores the terminal if the console owns it (and only once): for the binary's panic
-/// hook, which runs on whichever thread panicked, before anything is printed.
+/// hook, which runs on whichever thread panicked, before anything is printed. Waits a
+/// moment for a frame being drawn on another thread (not for one on this thread: a panic
+/// while drawing holds the lock itself).
 pub fn restore_terminal_if_owned() {
+    let deadline = std::time::Instant::now() + Duration::from_millis(250);
+    let _drawing = loop {
+        match DRAWING.try_lock() {
+            Ok(g) => break Some(g),
+            Err(TryLockError::Poisoned(p)) => break Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(TryLockError::WouldBlock) => break None,
+        }
+    };
     if TERMINAL_OWNED.swap(false, Ordering::SeqCst) {
         restore_terminal();
     }
+}
+
+/// Draws a frame unless the terminal was given back (a panic on another thread is ending
+/// the process).
+fn draw_frame(guard: &mut TerminalGuard, state: &AppState) -> std::io::Result<()> {
+    let _drawing = DRAWING.lock().unwrap_or_else(PoisonError::into_inner);
+    if !TERMINAL_OWNED.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    guard.terminal.draw(|f| view::draw(f, state)).map(|_| ())
 }
 
 static PANIC_HOOK: Once = Once::new();
@@ -307,10 +334,7 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut quit_signals = signals::QuitSignals::new();
     loop {
-        guard
-            .terminal
-            .draw(|f| view::draw(f, state))
-            .map_err(draw_err)?;
+        draw_frame(guard, state).map_err(draw_err)?;
         let event = tokio::select! {
             input = input_rx.recv() => match input {
                 None => return Err(Error::Usage("the terminal input closed".into())),
