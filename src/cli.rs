@@ -51,6 +51,9 @@ pub struct GlobalArgs {
     /// Do not read or write the task-definition cache ($XDG_CACHE_HOME/ecsnap)
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// The network timeouts: not a flag, set from the config's `[network]` once loaded.
+    #[arg(skip)]
+    pub network: crate::config::NetworkSettings,
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,6 +34,7 @@ struct FileConfig {
     profiles: BTreeMap<String, MarkSection>,
     accounts: BTreeMap<String, MarkSection>,
     fleet: FleetSection,
+    network: NetworkSection,
 }
 
 /// `[fleet]`: the regions and accounts one run looks at.
@@ -101,6 +102,79 @@ struct ConsoleSection {
     refresh_secs: Option<u64>,
 }
 
+/// `[network]`: when a call gives up on an endpoint that does not answer.
+// The fields are the config keys, which say their unit.
+#[allow(clippy::struct_field_names)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct NetworkSection {
+    connect_timeout_secs: Option<u64>,
+    read_timeout_secs: Option<u64>,
+    operation_timeout_secs: Option<u64>,
+}
+
+/// The network timeouts, in seconds (`[network]`; docs/errors.md).
+#[allow(clippy::struct_field_names)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkSettings {
+    /// Opening the connection.
+    pub connect_timeout_secs: u64,
+    /// The answer of one attempt, once connected.
+    pub read_timeout_secs: u64,
+    /// The whole call, retries included.
+    pub operation_timeout_secs: u64,
+}
+
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
+pub const DEFAULT_READ_TIMEOUT_SECS: u64 = 20;
+/// 30 s a call: a command whose first read (who am I) and second read both meet a silent
+/// endpoint still gives up within about a minute.
+pub const DEFAULT_OPERATION_TIMEOUT_SECS: u64 = 30;
+/// The largest timeout the config accepts: an hour.
+const MAX_TIMEOUT_SECS: u64 = 3600;
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS,
+            read_timeout_secs: DEFAULT_READ_TIMEOUT_SECS,
+            operation_timeout_secs: DEFAULT_OPERATION_TIMEOUT_SECS,
+        }
+    }
+}
+
+impl NetworkSection {
+    /// Each key between 1 s and an hour; the error names the key.
+    fn settings(&self) -> std::result::Result<NetworkSettings, String> {
+        let d = NetworkSettings::default();
+        let key = |name: &str, v: Option<u64>, default: u64| match v {
+            None => Ok(default),
+            Some(n) if (1..=MAX_TIMEOUT_SECS).contains(&n) => Ok(n),
+            Some(n) => Err(format!(
+                "key `network.{name}`: {n}; expected a number of seconds from 1 to \
+                 {MAX_TIMEOUT_SECS}"
+            )),
+        };
+        Ok(NetworkSettings {
+            connect_timeout_secs: key(
+                "connect_timeout_secs",
+                self.connect_timeout_secs,
+                d.connect_timeout_secs,
+            )?,
+            read_timeout_secs: key(
+                "read_timeout_secs",
+                self.read_timeout_secs,
+                d.read_timeout_secs,
+            )?,
+            operation_timeout_secs: key(
+                "operation_timeout_secs",
+                self.operation_timeout_secs,
+                d.operation_timeout_secs,
+            )?,
+        })
+    }
+}
+
 /// `production` / `read_only` marks for a profile or an account id.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -148,6 +222,8 @@ pub struct Settings {
     pub profile_marks: BTreeMap<String, Marks>,
     /// `[fleet]`: regions and assumed-role accounts to look at in one run.
     pub fleet: FleetSettings,
+    /// `[network]`: when to give up on an endpoint that does not answer.
+    pub network: NetworkSettings,
 }
 
 impl Default for Settings {
@@ -169,6 +245,7 @@ impl Default for Settings {
             accounts: BTreeMap::new(),
             profile_marks: BTreeMap::new(),
             fleet: FleetSettings::default(),
+            network: NetworkSettings::default(),
         }
     }
 }
@@ -291,6 +368,7 @@ impl Settings {
             regions: file.fleet.regions,
             accounts: file.fleet.accounts,
         };
+        s.network = file.network.settings().map_err(bad)?;
         Ok(s)
     }
 
@@ -685,6 +763,43 @@ mod tests {
         assert!(!other.read_only && !other.production);
         other.apply_account("111122223333");
         assert!(other.production && !other.read_only);
+    }
+
+    #[test]
+    fn network_timeouts_are_read_and_bounded() {
+        let s = parse("", None).expect("empty config is fine");
+        assert_eq!(s.network, NetworkSettings::default());
+        let s = parse(
+            "[network]\nconnect_timeout_secs = 2\nread_timeout_secs = 3\noperation_timeout_secs = 9",
+            None,
+        )
+        .expect("valid");
+        assert_eq!(
+            s.network,
+            NetworkSettings {
+                connect_timeout_secs: 2,
+                read_timeout_secs: 3,
+                operation_timeout_secs: 9
+            }
+        );
+        for (text, key) in [
+            (
+                "[network]\nread_timeout_secs = 0",
+                "network.read_timeout_secs",
+            ),
+            (
+                "[network]\nconnect_timeout_secs = 0",
+                "network.connect_timeout_secs",
+            ),
+            (
+                "[network]\noperation_timeout_secs = 86400",
+                "network.operation_timeout_secs",
+            ),
+            ("[network]\nread_timeout = 3", "read_timeout"),
+        ] {
+            let err = parse(text, None).expect_err(text).to_string();
+            assert!(err.contains(key), "{text}: {err}");
+        }
     }
 
     #[test]

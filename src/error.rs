@@ -14,8 +14,11 @@ pub mod exit {
     pub const ROLLOUT_FAILED: i32 = 3;
     pub const TIMED_OUT: i32 = 4;
     pub const REFUSED: i32 = 5;
-    /// Interrupted (Ctrl-C, SIGINT, SIGTERM): 128 + SIGINT, as shells report it.
+    /// Interrupted (Ctrl-C, SIGINT, SIGTERM; in the console also SIGHUP and SIGQUIT):
+    /// 128 + SIGINT, as shells report it.
     pub const INTERRUPTED: i32 = 130;
+    /// A bug: ecsnap panicked (the backtrace is in the log file), as Rust reports it.
+    pub const PANIC: i32 = 101;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,9 +160,14 @@ impl fmt::Display for AwsError {
             ),
             AwsErrorKind::Timeout => write!(
                 f,
-                "{action}: {} in {region} did not answer in time{cause}. Check the network and \
-                 retry",
-                self.endpoint_label()
+                "{action}: {} in {region}: {}. Gave up; check the network, proxy and \
+                 --endpoint-url, then retry (docs/errors.md: timeouts)",
+                self.endpoint_label(),
+                if self.message.is_empty() {
+                    "no answer in time"
+                } else {
+                    &self.message
+                }
             ),
             AwsErrorKind::Throttled => write!(
                 f,
@@ -172,6 +180,15 @@ impl fmt::Display for AwsError {
                     .as_deref()
                     .map(|c| format!(" {c}"))
                     .unwrap_or_default();
+                if code.is_empty() && self.message.trim().is_empty() {
+                    // Never an empty reason: say what is known.
+                    return write!(
+                        f,
+                        "{action} in {region} failed: {} gave no reason (error kind: {:?})",
+                        self.endpoint_label(),
+                        self.kind
+                    );
+                }
                 write!(f, "{action} in {region} failed:{code} {}", self.message)
             }
         }
@@ -214,6 +231,32 @@ mod tests {
         let text = err(AwsErrorKind::Unreachable).to_string();
         assert!(text.contains("http://127.0.0.1:9"), "{text}");
         assert!(text.contains("eu-west-1"), "{text}");
+    }
+
+    #[test]
+    fn a_reason_is_never_empty() {
+        for kind in [
+            AwsErrorKind::Other,
+            AwsErrorKind::Service,
+            AwsErrorKind::NotFound,
+        ] {
+            let e = AwsError {
+                code: None,
+                message: String::new(),
+                ..err(kind)
+            };
+            let text = e.to_string();
+            assert!(text.contains("ec2:DescribeVolumes"), "{text}");
+            assert!(text.contains("http://127.0.0.1:9"), "{text}");
+            assert!(text.contains("gave no reason"), "{text}");
+            assert!(!text.trim_end().ends_with(':'), "{text}");
+        }
+        let timeout = AwsError {
+            code: None,
+            message: String::new(),
+            ..err(AwsErrorKind::Timeout)
+        };
+        assert!(timeout.to_string().contains("no answer in time"));
     }
 
     #[test]

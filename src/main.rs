@@ -1,6 +1,9 @@
 //! The `ecsnap` binary: parse arguments, set up logging to a file, run, map errors to
-//! exit codes.
+//! exit codes. A panic anywhere (the console's worker tasks included) restores the
+//! terminal, is logged with its backtrace and exits with `exit::PANIC` (101).
 
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -9,22 +12,65 @@ use ecsnap::cli::Cli;
 use ecsnap::error::exit;
 use ecsnap::model::escape::escape_text;
 
-fn init_logging() {
+/// Logs to `ecsnap.log` in the state dir; returns its path, `None` when it cannot be opened.
+fn init_logging() -> Option<PathBuf> {
     let dir = ecsnap::config::state_dir();
     // Private to the user: the state dir 0700, the log 0600 (never widened).
-    if ecsnap::ops::audit::ensure_private_dir(&dir).is_err() {
-        return;
-    }
-    let Ok(file) = ecsnap::ops::audit::open_private_append(&dir.join("ecsnap.log")) else {
-        return;
-    };
+    ecsnap::ops::audit::ensure_private_dir(&dir).ok()?;
+    let path = dir.join("ecsnap.log");
+    let file = ecsnap::ops::audit::open_private_append(&path).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("ECSNAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("ecsnap=info,warn"));
-    let _ = tracing_subscriber::fmt()
+    tracing_subscriber::fmt()
         .with_writer(Mutex::new(file))
         .with_ansi(false)
         .with_env_filter(filter)
-        .try_init();
+        .try_init()
+        .ok()?;
+    Some(path)
+}
+
+/// On a panic on any thread: the terminal back (if the console has it), the message,
+/// place and backtrace to the log, one line on stderr naming the log, and exit 101 — a
+/// panic in a tokio task would otherwise be swallowed and leave the panes loading forever.
+fn install_panic_hook(log: Option<PathBuf>) {
+    std::panic::set_hook(Box::new(move |info| {
+        ecsnap::tui::restore_terminal_if_owned();
+        let message = info.payload_as_str().unwrap_or("(no message)");
+        let location = info
+            .location()
+            .map_or_else(|| "an unknown place".to_string(), ToString::to_string);
+        let thread = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_string();
+        let backtrace = std::backtrace::Backtrace::force_capture();
+        let mut stderr = std::io::stderr().lock();
+        if let Some(log) = &log {
+            tracing::error!(
+                "panic on thread {thread} at {location}: {message}\nbacktrace:\n{backtrace}"
+            );
+            let _ = writeln!(
+                stderr,
+                "error: ecsnap crashed (a bug): {message} at {location}. The backtrace is in {}; \
+                 please report it.",
+                log.display()
+            );
+        } else {
+            let _ = writeln!(
+                stderr,
+                "error: ecsnap crashed (a bug): {message} at {location} (thread {thread}); \
+                 please report it.\nbacktrace:\n{backtrace}"
+            );
+        }
+        let _ = stderr.flush();
+        std::process::exit(exit::PANIC);
+    }));
+}
+
+/// Writes to stderr, ignoring a closed one (after a hang-up `eprintln!` would panic).
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn main() -> ExitCode {
@@ -40,7 +86,8 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
-    init_logging();
+    let log = init_logging();
+    install_panic_hook(log);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
         .enable_all()
@@ -48,7 +95,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            say(&format!("error: cannot start the async runtime: {e}"));
             return ExitCode::from(exit::ERROR as u8);
         }
     };
@@ -57,7 +104,7 @@ fn main() -> ExitCode {
         Err(e) => {
             tracing::error!("{e}");
             // AWS error messages echo user data: shown escaped, never interpreted.
-            eprint!("{}", escape_text(&format!("error: {e}\n")));
+            say(&escape_text(&format!("error: {e}")));
             e.exit_code()
         }
     };

@@ -141,6 +141,7 @@ async fn clients(endpoint: &str) -> AnyResult<ecsnap::aws::AwsClients> {
         credentials: Some(emulator_credentials()),
         cache_task_definitions: false,
         assume_role: None,
+        ..ConnectOptions::default()
     })
     .await?)
 }

@@ -81,6 +81,7 @@ async fn report_of(
             credentials: Some(emulator_credentials()),
             cache_task_definitions: false,
             assume_role: None,
+            ..ConnectOptions::default()
         },
         regions: choice,
         marks: Marks::default(),

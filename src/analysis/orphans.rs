@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::age::age_days;
-use super::cost::{Prices, cents};
+use super::cost::Prices;
 use super::seen::unattached_long_enough;
 use crate::model::{Ami, LaunchTemplate, ResourceKind, Skipped, Snapshot, Volume};
 
@@ -264,17 +264,18 @@ impl OrphanReport {
                     .map(|s| i64::from(s.snapshot.size_gib)),
             )
             .sum();
-        let cost: f64 = self
-            .volumes
-            .iter()
-            .map(|v| v.monthly_cost_usd)
-            .chain(self.snapshots.iter().map(|s| s.monthly_cost_usd))
-            .sum();
+        // Summed exact, rounded to cents only where it is shown.
+        let cost = super::cost::total(
+            self.volumes
+                .iter()
+                .map(|v| v.monthly_cost_usd)
+                .chain(self.snapshots.iter().map(|s| s.monthly_cost_usd)),
+        );
         OrphanTotals {
             volumes: self.volumes.len(),
             snapshots: self.snapshots.len(),
             size_gib,
-            monthly_cost_usd: cents(cost),
+            monthly_cost_usd: cost,
         }
     }
 }
@@ -342,7 +343,7 @@ pub fn find_orphans(
             None => "available (attached to nothing)".to_string(),
         };
         report.volumes.push(OrphanVolume {
-            monthly_cost_usd: cents(rules.prices.volume_monthly(&v.volume_type, v.size_gib)),
+            monthly_cost_usd: rules.prices.volume_monthly(&v.volume_type, v.size_gib),
             age_days: age,
             seen_available_since: since,
             origin,
@@ -387,7 +388,7 @@ pub fn find_orphans(
             None => "no source volume; no AMI uses it".to_string(),
         };
         report.snapshots.push(OrphanSnapshot {
-            monthly_cost_usd: cents(rules.prices.snapshot_monthly(s.size_gib)),
+            monthly_cost_usd: rules.prices.snapshot_monthly(s.size_gib),
             age_days: age,
             reason,
             snapshot: s.clone(),

@@ -1,6 +1,7 @@
 //! Turns SDK errors into `AwsError`s that name the IAM action, region and endpoint, and
 //! sort the failure into a kind the user can act on.
 
+use aws_sdk_ecs::config::http::HttpResponse;
 use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::error::{AwsError, AwsErrorKind};
@@ -41,14 +42,32 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     let chain = DisplayErrorContext(err).to_string();
+    let endpoint = ctx.endpoint.as_deref();
+    // Every SDK call answers with an `HttpResponse`; other raw types have no status to read.
+    let strange = err
+        .raw_response()
+        .and_then(|raw| (raw as &dyn std::any::Any).downcast_ref::<HttpResponse>())
+        .and_then(|raw| strange_answer(raw, endpoint));
     let (kind, code, message) = match err {
         SdkError::ServiceError(service) => {
             let e = service.err();
             let code = e.code().map(str::to_string);
             let message = e.message().unwrap_or_default().to_string();
-            (kind_of_code(code.as_deref()), code, message)
+            match strange {
+                // Not an AWS error at all: a proxy's page, an empty or unreadable body.
+                Some(what) if code.is_none() || message.is_empty() => {
+                    (AwsErrorKind::Other, None, what)
+                }
+                _ => (kind_of_code(code.as_deref()), code, message),
+            }
         }
-        SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None, String::new()),
+        SdkError::ResponseError(_) if strange.is_some() => {
+            (AwsErrorKind::Other, None, strange.unwrap_or_default())
+        }
+        SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None, no_answer_within(&chain)),
+        SdkError::DispatchFailure(d) if d.is_timeout() && !mentions_credentials(&chain) => {
+            (AwsErrorKind::Timeout, None, no_answer_within(&chain))
+        }
         SdkError::DispatchFailure(d) => (
             kind_of_dispatch_failure(&chain, d.is_timeout()),
             None,
@@ -73,6 +92,77 @@ where
         code,
         message,
     }
+}
+
+/// What a timeout's message says about which limit ran out: `no answer within 3 s (...)`.
+/// The SDK says `… occurred after 3s`; the kind of timeout comes from the words before it.
+fn no_answer_within(chain: &str) -> String {
+    let after = chain
+        .split("occurred after ")
+        .nth(1)
+        .and_then(|rest| rest.split([' ', ')', ',', '\n']).next())
+        .filter(|d| !d.is_empty());
+    let Some(duration) = after else {
+        return "no answer in time".to_string();
+    };
+    let amount = match duration.strip_suffix("ms") {
+        Some(n) => format!("{n} ms"),
+        None => format!("{} s", duration.trim_end_matches('s')),
+    };
+    let which = if chain.contains("connect timeout") {
+        "while connecting; `[network] connect_timeout_secs`"
+    } else if chain.contains("read timeout") || chain.contains("attempt timeout") {
+        "one attempt; `[network] read_timeout_secs`"
+    } else {
+        "the whole call with its retries; `[network] operation_timeout_secs`"
+    };
+    format!("no answer within {amount} ({which})")
+}
+
+/// Advice for an answer that did not come from AWS.
+pub const PROXY_HINT: &str = "a proxy or captive portal answered? Check HTTPS_PROXY / HTTP_PROXY and the endpoint \
+     (--endpoint-url, AWS_ENDPOINT_URL)";
+
+/// An answer that is not AWS's, named by its HTTP status: an HTML page (a proxy or a
+/// captive portal), an empty body, or a body no AWS error parser could read. `None` for an
+/// answer that looks like AWS's own. The body itself is never repeated (it could be
+/// anything, control sequences included).
+pub fn strange_answer(raw: &HttpResponse, endpoint: Option<&str>) -> Option<String> {
+    let status = raw.status().as_u16();
+    let from = endpoint.map_or_else(|| "AWS".to_string(), |e| format!("the endpoint {e}"));
+    let body = raw.body().bytes().unwrap_or_default();
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start();
+    let content_type = raw
+        .headers()
+        .get("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let lower = trimmed
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let what = if trimmed.is_empty() {
+        "an empty answer"
+    } else if content_type.contains("html")
+        || lower.starts_with("<!doctype html")
+        || lower.contains("<html")
+    {
+        "an HTML page"
+    } else if looks_like_aws(trimmed) {
+        return None;
+    } else {
+        "an answer that is not AWS's (neither JSON nor XML)"
+    };
+    Some(format!(
+        "HTTP {status} with {what} from {from} instead of an AWS answer: {PROXY_HINT}"
+    ))
+}
+
+/// JSON or XML: what the AWS protocols answer with.
+fn looks_like_aws(body: &str) -> bool {
+    body.starts_with('{') || body.starts_with("<?xml") || body.starts_with('<')
 }
 
 /// The error codes ECS, ECR, EC2 and STS use, sorted by what the user should do.
@@ -217,6 +307,79 @@ mod tests {
             "AWS_ACCESS_KEY_ID",
         ] {
             assert!(text.contains(how), "{how}: {text}");
+        }
+    }
+
+    #[test]
+    fn timeouts_say_which_limit_ran_out() {
+        let cases = [
+            (
+                "timeout: operation timeout (all attempts including retries) occurred after 60s",
+                "no answer within 60 s (the whole call with its retries; \
+                 `[network] operation_timeout_secs`)",
+            ),
+            (
+                "dispatch failure: timeout: HTTP read timeout occurred after 20s",
+                "no answer within 20 s (one attempt; `[network] read_timeout_secs`)",
+            ),
+            (
+                "dispatch failure: timeout: client error (Connect): HTTP connect timeout \
+                 occurred after 1.5s (DispatchFailure(..))",
+                "no answer within 1.5 s (while connecting; `[network] connect_timeout_secs`)",
+            ),
+            (
+                "timeout: operation attempt timeout (single attempt) occurred after 500ms",
+                "no answer within 500 ms (one attempt; `[network] read_timeout_secs`)",
+            ),
+            ("timeout: something else", "no answer in time"),
+        ];
+        for (chain, want) in cases {
+            assert_eq!(no_answer_within(chain), want, "{chain}");
+        }
+    }
+
+    #[test]
+    fn strange_answers_are_told_from_aws_ones() {
+        let answer = |status: u16, body: &'static str| {
+            HttpResponse::new(status.try_into().expect("status"), body.into())
+        };
+        let endpoint = Some("http://127.0.0.1:9");
+        let cases = [
+            (
+                503,
+                "<html><body>captive</body></html>",
+                Some("HTTP 503 with an HTML page"),
+            ),
+            (
+                403,
+                "  <!DOCTYPE html><p>no</p>",
+                Some("HTTP 403 with an HTML page"),
+            ),
+            (500, "", Some("HTTP 500 with an empty answer")),
+            (
+                502,
+                "Bad Gateway",
+                Some("HTTP 502 with an answer that is not AWS's"),
+            ),
+            (400, r#"{"__type":"ClientException","message":"x"}"#, None),
+            (
+                400,
+                "<?xml version=\"1.0\"?><Response><Errors/></Response>",
+                None,
+            ),
+        ];
+        for (status, body, want) in cases {
+            let got = strange_answer(&answer(status, body), endpoint);
+            match want {
+                None => assert_eq!(got, None, "{body}"),
+                Some(w) => {
+                    let got = got.unwrap_or_default();
+                    assert!(got.starts_with(w), "{body}: {got}");
+                    assert!(got.contains("http://127.0.0.1:9"), "{got}");
+                    assert!(got.contains(PROXY_HINT), "{got}");
+                    assert!(!got.contains("captive</body>"), "{got}");
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ use super::{
     EcsOpsAdapter, LogsAdapter, OpsClients, SsmOpsAdapter, StsAdapter,
 };
 use crate::cache::TaskDefinitionCache;
+use crate::config::NetworkSettings;
 use crate::error::{AwsError, AwsErrorKind, Error, Result};
 
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,42 @@ pub struct ConnectOptions {
     pub cache_task_definitions: bool,
     /// Act as this role (STS AssumeRole with the credentials the rest resolves to).
     pub assume_role: Option<AssumeRole>,
+    /// When to give up on a silent endpoint (`[network]` in the config).
+    pub timeouts: Timeouts,
+}
+
+/// When a call gives up on an endpoint that does not answer (`[network]` in the config,
+/// docs/errors.md): `connect` to open the connection, `read` for the answer of one
+/// attempt, `operation` for the whole call with its retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub read: Duration,
+    pub operation: Duration,
+}
+
+impl Timeouts {
+    /// One attempt: connecting, then waiting for the answer.
+    pub fn attempt(&self) -> Duration {
+        self.connect + self.read
+    }
+}
+
+impl From<&NetworkSettings> for Timeouts {
+    fn from(n: &NetworkSettings) -> Self {
+        Self {
+            connect: Duration::from_secs(n.connect_timeout_secs),
+            read: Duration::from_secs(n.read_timeout_secs),
+            operation: Duration::from_secs(n.operation_timeout_secs),
+        }
+    }
+}
+
+/// A hung endpoint is given up within 30 s a call, retries included.
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self::from(&NetworkSettings::default())
+    }
 }
 
 /// A role to assume for one account of the fleet (`[fleet] accounts` in the config).
@@ -55,11 +92,15 @@ pub fn mutation_retry_config() -> RetryConfig {
         .with_max_backoff(Duration::from_secs(5))
 }
 
-fn timeout_config() -> TimeoutConfig {
+/// The SDK's timeouts from ecsnap's: an attempt may take a connect and a read; the
+/// whole call, retries included, never longer than `operation` (nor shorter than one
+/// attempt).
+fn timeout_config(t: &Timeouts) -> TimeoutConfig {
     TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .read_timeout(Duration::from_secs(30))
-        .operation_attempt_timeout(Duration::from_secs(45))
+        .connect_timeout(t.connect)
+        .read_timeout(t.read)
+        .operation_attempt_timeout(t.attempt())
+        .operation_timeout(t.operation.max(t.attempt()))
         .build()
 }
 
@@ -84,7 +125,7 @@ pub(super) async fn sdk_config(opts: &ConnectOptions) -> aws_config::SdkConfig {
     let loader = || {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(retry_config())
-            .timeout_config(timeout_config());
+            .timeout_config(timeout_config(&opts.timeouts));
         if let Some(profile) = &opts.profile {
             loader = loader.profile_name(profile);
         }
@@ -308,6 +349,26 @@ pub(super) fn clients_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_silent_endpoint_is_given_up_within_the_operation_timeout() {
+        let t = Timeouts::default();
+        let c = timeout_config(&t);
+        assert_eq!(c.connect_timeout(), Some(Duration::from_secs(5)));
+        assert_eq!(c.read_timeout(), Some(Duration::from_secs(20)));
+        assert_eq!(c.operation_attempt_timeout(), Some(Duration::from_secs(25)));
+        assert_eq!(c.operation_timeout(), Some(Duration::from_secs(30)));
+        // Never shorter than one attempt, whatever the config says.
+        let short = Timeouts {
+            connect: Duration::from_secs(2),
+            read: Duration::from_secs(3),
+            operation: Duration::from_secs(1),
+        };
+        assert_eq!(
+            timeout_config(&short).operation_timeout(),
+            Some(Duration::from_secs(5))
+        );
+    }
 
     #[test]
     fn the_task_definition_cache_is_only_used_against_real_aws() {

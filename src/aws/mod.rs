@@ -24,7 +24,8 @@ use async_trait::async_trait;
 pub use answer::{Attempts, Sent, answer_lost, is_not_found, outcome_unknown};
 pub use classify::CallContext;
 pub use connect::{
-    AssumeRole, ConnectOptions, connect, connect_with_ops, mutation_retry_config, retry_config,
+    AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,
+    retry_config,
 };
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;

@@ -620,7 +620,7 @@ pub(super) async fn take_cleanup_locks(
         WhenHeld::Wait
     };
     lock::acquire(lock::default_dir(), keys, when_held, |key, holder| {
-        eprintln!("{}", lock::waiting_line(key, holder));
+        eprintln_escaped!("{}", lock::waiting_line(key, holder));
     })
     .await
 }

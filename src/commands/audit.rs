@@ -13,7 +13,7 @@ use crate::output::audit::{AuditFilter, audit_rows, audit_text};
 pub fn run(args: &AuditArgs, json: bool) -> Result<i32> {
     let path = AuditLog::default_path();
     if !path.exists() {
-        eprintln!(
+        eprintln_escaped!(
             "audit log: {} (none yet: nothing was changed with ecsnap as this user)",
             path.display()
         );
@@ -32,7 +32,7 @@ pub fn run(args: &AuditArgs, json: bool) -> Result<i32> {
         action: args.action.clone(),
     };
     let rows = audit_rows(&entries, &filter);
-    eprintln!(
+    eprintln_escaped!(
         "audit log: {} ({} shown of {} lines{})",
         path.display(),
         rows.len(),

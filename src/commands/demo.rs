@@ -53,6 +53,7 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
             // A fresh emulator each run: its ARNs mean nothing to the next one.
             cache_task_definitions: false,
             assume_role: None,
+            timeouts: crate::aws::Timeouts::from(&settings.network),
         })
         .await?;
         if console {

@@ -145,7 +145,7 @@ pub(crate) async fn connect_places(
     let specs = account_specs(global, settings);
     let (mut targets, failed) = connect_fleet(&specs).await;
     for note in combine_marks(&specs, &mut targets) {
-        eprintln!("note: {note}");
+        eprintln_escaped!("note: {note}");
         tracing::warn!("{note}");
     }
     // Two profiles (or roles) may reach the same account: each place is read once.
@@ -415,6 +415,7 @@ mod tests {
             json: false,
             no_color: false,
             no_cache: false,
+            network: crate::config::NetworkSettings::default(),
         }
     }
 

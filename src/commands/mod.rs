@@ -39,13 +39,14 @@ use crate::error::{Error, Result, exit};
 use crate::model::escape::{escape_text, json_safe};
 
 /// Runs a parsed command line; returns the process exit code.
-pub async fn run(cli: Cli) -> Result<i32> {
+pub async fn run(mut cli: Cli) -> Result<i32> {
     let settings = Settings::load(&Overrides {
         config: cli.global.config.clone(),
         profile: cli.global.profile.clone(),
         read_only: cli.global.read_only,
     })?;
     crate::cli::check_endpoint_env(cli.global.endpoint_url.as_deref())?;
+    cli.global.network = settings.network;
     let one_place = |what: &str| -> Result<()> {
         if fleet::is_fleet(&cli.global, &settings) {
             return Err(Error::Usage(format!(
@@ -161,6 +162,7 @@ pub(crate) fn connect_options(global: &GlobalArgs) -> ConnectOptions {
         credentials: None,
         cache_task_definitions: !global.no_cache,
         assume_role: None,
+        timeouts: crate::aws::Timeouts::from(&global.network),
     }
 }
 

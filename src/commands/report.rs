@@ -38,28 +38,38 @@ pub async fn run(markdown: bool, global: &GlobalArgs, settings: &Settings) -> Re
 
 /// Every place's inventory, loaded side by side, as one report: what `report` prints.
 /// `failed` are the places that could not be connected. Each place's account id is known
-/// from its connection, so no load asks STS again. Also returns every place that failed.
+/// from its connection, so no load asks STS again. A place whose one read fails (say its
+/// EC2 answer) keeps what its other reads gave; the failed read is listed with the places
+/// that failed. Also returns every failure (places and reads).
 pub async fn load_report(
     targets: &[FleetTarget],
     failed: &[PlaceFailure],
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> (ReportJson, Vec<PlaceFailure>) {
-    let got = across(targets, failed, |aws, place| {
-        load::load_inventory_of(aws, settings, now, Some(place.account_id.clone()))
+    let got = across(targets, failed, |aws, place| async {
+        Ok::<_, Error>(
+            load::load_inventory_parts(aws, settings, now, Some(place.account_id.clone())).await,
+        )
     })
     .await;
-    let failures = got.failures();
-    let parts: Vec<PlaceReport> = got
-        .answers
-        .into_iter()
-        .map(|(place, inv)| PlaceReport {
+    let mut failures = got.failures();
+    let mut parts: Vec<PlaceReport> = Vec::new();
+    for (place, got) in got.answers {
+        failures.extend(got.failed.iter().map(|e| PlaceFailure {
+            account: place.account.clone(),
+            account_id: Some(place.account_id.clone()),
+            region: Some(place.region.clone()),
+            error: e.to_string(),
+        }));
+        let inv = got.inventory;
+        parts.push(PlaceReport {
             at: where_of(&place),
             marks: place.marks,
             services: inv.services,
             snapshot_groups: inv.snapshot_groups,
             orphans: inv.orphans,
-        })
-        .collect();
+        });
+    }
     (ReportJson::new(&parts, &failures, now), failures)
 }

@@ -42,12 +42,38 @@ pub async fn load_inventory(
 
 /// Like [`load_inventory`], for an account whose id is already known (a fleet place's,
 /// asked once when it was connected): `Some` skips the GetCallerIdentity of each load.
+/// Fails with the first read that failed (see [`load_inventory_parts`] to keep the rest).
 pub async fn load_inventory_of(
     aws: &AwsClients,
     settings: &Settings,
     now: DateTime<Utc>,
     known_account: Option<String>,
 ) -> Result<Inventory> {
+    let parts = load_inventory_parts(aws, settings, now, known_account).await;
+    match parts.failed.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(parts.inventory),
+    }
+}
+
+/// An inventory with what answered, and the reads that did not: the ECS listing (services,
+/// tasks and what is in use), the ECR images, the EC2 reads (orphans). `report` shows a
+/// place's services even when its EC2 answer was bad, and names the read that failed.
+#[derive(Debug, Default)]
+pub struct InventoryParts {
+    pub inventory: Inventory,
+    /// Each failed read, naming its operation (e.g. `ec2:DescribeVolumes`).
+    pub failed: Vec<Error>,
+}
+
+/// Loads every part of the inventory side by side; a part that fails is left empty and
+/// its error kept, the others are kept whole.
+pub async fn load_inventory_parts(
+    aws: &AwsClients,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    known_account: Option<String>,
+) -> InventoryParts {
     let ecs = async {
         let clusters = cluster_names(aws).await?;
         services_tasks_in_use(aws, &clusters).await
@@ -76,25 +102,42 @@ pub async fn load_inventory_of(
                 }
             },
         };
-        let ec2 = load_ec2_state(aws, account.as_deref()).await?;
-        Ok::<_, Error>((account, ec2))
+        let ec2 = load_ec2_state(aws, account.as_deref()).await;
+        (account, ec2)
     };
-    let ((services, tasks, in_use), images, (account, ec2)) =
-        futures::try_join!(ecs, images, account_and_ec2)?;
-    let orphans = orphans_of(
-        aws,
-        settings,
-        account.as_deref(),
-        OrphanFilter::default(),
-        now,
-        &ec2,
-    );
+    let (ecs, images, (account, ec2)) = futures::join!(ecs, images, account_and_ec2);
+    let mut failed = Vec::new();
+    let (services, tasks, in_use) = ecs.unwrap_or_else(|e| {
+        failed.push(e);
+        Default::default()
+    });
+    let images = images.unwrap_or_else(|e| {
+        failed.push(e);
+        Vec::new()
+    });
+    let orphans = match ec2 {
+        Ok(ec2) => orphans_of(
+            aws,
+            settings,
+            account.as_deref(),
+            OrphanFilter::default(),
+            now,
+            &ec2,
+        ),
+        Err(e) => {
+            failed.push(e);
+            OrphanReport::default()
+        }
+    };
     let snapshot_groups = group_by_user(&images, &settings.tag_pattern, &in_use);
-    Ok(Inventory {
-        services,
-        tasks,
-        snapshot_groups,
-        orphans,
-        account,
-    })
+    InventoryParts {
+        inventory: Inventory {
+            services,
+            tasks,
+            snapshot_groups,
+            orphans,
+            account,
+        },
+        failed,
+    }
 }

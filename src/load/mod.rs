@@ -23,7 +23,9 @@ pub use ecs::{
     ClusterServices, load_in_use, load_services, load_services_progressively,
     load_task_definition_images, load_tasks, resolve_cluster,
 };
-pub use inventory::{Inventory, load_inventory, load_inventory_of};
+pub use inventory::{
+    Inventory, InventoryParts, load_inventory, load_inventory_of, load_inventory_parts,
+};
 pub use lifecycle::{LifecycleState, RepositoryLifecycle, load_lifecycle};
 pub use lineage::load_lineage;
 pub use names::close_names;

@@ -110,7 +110,7 @@ impl From<&CleanupItem> for CleanupItemJson {
             tags: i.tags.clone(),
             size_gib: round2(i.size_gib),
             age_days: i.age_days,
-            monthly_cost_usd: i.monthly_cost_usd,
+            monthly_cost_usd: round2(i.monthly_cost_usd),
             reason: i.reason.clone(),
             preflight,
             preflight_error,

@@ -97,7 +97,7 @@ fn totals_json(t: &OrphanTotals) -> TotalsJson {
         volumes: t.volumes,
         snapshots: t.snapshots,
         size_gib: t.size_gib,
-        monthly_cost_usd: t.monthly_cost_usd,
+        monthly_cost_usd: crate::analysis::cost::cents(t.monthly_cost_usd),
     }
 }
 
@@ -144,7 +144,6 @@ impl FleetOrphansJson {
             out.skipped
                 .extend(one.skipped.into_iter().map(|s| located(at, s)));
         }
-        all.monthly_cost_usd = crate::analysis::cost::cents(all.monthly_cost_usd);
         out.totals = totals_json(&all);
         out
     }

@@ -112,7 +112,7 @@ impl FleetCleanupJson {
                     places: a.places,
                     to_execute: a.to_execute,
                     size_gib: round2(a.size_gib),
-                    monthly_cost_usd: a.monthly_cost_usd,
+                    monthly_cost_usd: crate::analysis::cost::cents(a.monthly_cost_usd),
                 })
                 .collect(),
             results: results.map(|_| Vec::new()),

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use crate::analysis::cost::cents;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
@@ -364,7 +365,7 @@ impl From<&OrphanReport> for OrphansJson {
                     create_time: rfc3339(o.volume.create_time),
                     age_days: o.age_days,
                     seen_available_since: rfc3339(o.seen_available_since),
-                    monthly_cost_usd: o.monthly_cost_usd,
+                    monthly_cost_usd: cents(o.monthly_cost_usd),
                     reason: o.reason.clone(),
                     origin: o.origin.clone(),
                     tags: o.volume.tags.clone(),
@@ -379,7 +380,7 @@ impl From<&OrphanReport> for OrphansJson {
                     size_gib: o.snapshot.size_gib,
                     start_time: rfc3339(o.snapshot.start_time),
                     age_days: o.age_days,
-                    monthly_cost_usd: o.monthly_cost_usd,
+                    monthly_cost_usd: cents(o.monthly_cost_usd),
                     reason: o.reason.clone(),
                 })
                 .collect(),
@@ -396,7 +397,7 @@ impl From<&OrphanReport> for OrphansJson {
                 volumes: totals.volumes,
                 snapshots: totals.snapshots,
                 size_gib: totals.size_gib,
-                monthly_cost_usd: totals.monthly_cost_usd,
+                monthly_cost_usd: cents(totals.monthly_cost_usd),
             },
         }
     }

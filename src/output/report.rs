@@ -61,6 +61,10 @@ pub struct ReportJson {
     pub snapshots_total_bytes: i64,
     pub orphans: FleetOrphansJson,
     pub failures: Vec<FailureJson>,
+    /// Places (an account, or an account in a region) of which nothing could be read.
+    pub places_not_read: usize,
+    /// Reads that failed in places that were otherwise read (their other parts are shown).
+    pub reads_failed: usize,
 }
 
 /// The services of every place, worst first.
@@ -131,8 +135,25 @@ impl ReportJson {
             snapshots,
             orphans: FleetOrphansJson::new(&orphan_parts, &[]),
             failures: failures.iter().map(FailureJson::from).collect(),
+            places_not_read: places_not_read(parts, failures),
+            reads_failed: failures.len() - places_not_read(parts, failures),
         }
     }
+}
+
+/// The failures that are whole places (nothing of them in the report), not single reads
+/// of a place that answered otherwise.
+fn places_not_read(parts: &[PlaceReport], failures: &[PlaceFailure]) -> usize {
+    failures
+        .iter()
+        .filter(|f| {
+            !parts.iter().any(|p| {
+                p.at.account == f.account
+                    && p.at.account_id == f.account_id
+                    && Some(&p.at.region) == f.region.as_ref()
+            })
+        })
+        .count()
 }
 
 /// How a section's table is written.
@@ -203,9 +224,19 @@ fn summary(r: &ReportJson) -> String {
         r.places.iter().map(|p| p.account.as_str()).collect();
     let regions: std::collections::BTreeSet<&str> =
         r.places.iter().map(|p| p.region.as_str()).collect();
+    let mut failed = String::new();
+    if r.places_not_read > 0 {
+        let _ = write!(failed, "; {} place(s) not read", r.places_not_read);
+    }
+    if r.reads_failed > 0 {
+        let _ = write!(failed, "; {} read(s) failed", r.reads_failed);
+    }
+    if !failed.is_empty() {
+        failed.push_str(" (see Not read)");
+    }
     format!(
-        "{} account(s), {} region(s); {} of {} services not steady; {} orphaned volumes and {} \
-         snapshots, ${:.2}/month; snapshot tags {}.\n\n",
+        "{} account(s), {} region(s){failed}; {} of {} services not steady; {} orphaned volumes \
+         and {} snapshots, ${:.2}/month; snapshot tags {}.\n\n",
         accounts.len(),
         regions.len(),
         r.services_not_steady,

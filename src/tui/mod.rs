@@ -22,14 +22,15 @@ pub mod places;
 mod plugin_runs;
 mod recover_runs;
 mod route;
+mod signals;
 pub mod theme;
 pub mod update;
 pub mod view;
 
 use std::io::{Stdout, stdout};
 use std::sync::Arc;
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once, PoisonError, TryLockError};
 use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
@@ -64,8 +65,47 @@ impl ConsoleOptions {
 
 /// Puts the terminal back: raw mode off, alternate screen left, cursor shown.
 pub fn restore_terminal() {
+    TERMINAL_OWNED.store(false, Ordering::SeqCst);
     let _ = disable_raw_mode();
     let _ = execute!(stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// The console has the terminal in raw mode on the alternate screen.
+static TERMINAL_OWNED: AtomicBool = AtomicBool::new(false);
+
+/// Held while a frame is drawn, and by a panic's restore: a frame is never drawn onto the
+/// shell's screen after the terminal was given back.
+static DRAWING: Mutex<()> = Mutex::new(());
+
+/// Restores the terminal if the console owns it (and only once): for the binary's panic
+/// hook, which runs on whichever thread panicked, before anything is printed. Waits a
+/// moment for a frame being drawn on another thread (not for one on this thread: a panic
+/// while drawing holds the lock itself).
+pub fn restore_terminal_if_owned() {
+    let deadline = std::time::Instant::now() + Duration::from_millis(250);
+    let _drawing = loop {
+        match DRAWING.try_lock() {
+            Ok(g) => break Some(g),
+            Err(TryLockError::Poisoned(p)) => break Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(TryLockError::WouldBlock) => break None,
+        }
+    };
+    if TERMINAL_OWNED.swap(false, Ordering::SeqCst) {
+        restore_terminal();
+    }
+}
+
+/// Draws a frame unless the terminal was given back (a panic on another thread is ending
+/// the process).
+fn draw_frame(guard: &mut TerminalGuard, state: &AppState) -> std::io::Result<()> {
+    let _drawing = DRAWING.lock().unwrap_or_else(PoisonError::into_inner);
+    if !TERMINAL_OWNED.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    guard.terminal.draw(|f| view::draw(f, state)).map(|_| ())
 }
 
 static PANIC_HOOK: Once = Once::new();
@@ -75,7 +115,7 @@ fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
+            restore_terminal_if_owned();
             previous(info);
         }));
     });
@@ -92,6 +132,7 @@ impl TerminalGuard {
         install_panic_hook();
         let io = |e| Error::io("setting up the terminal", e);
         enable_raw_mode().map_err(io)?;
+        TERMINAL_OWNED.store(true, Ordering::SeqCst);
         let guard = |terminal| Self { terminal };
         if let Err(e) = execute!(stdout(), EnterAlternateScreen, crossterm::cursor::Hide) {
             restore_terminal();
@@ -243,6 +284,7 @@ async fn drive(
     let mut plugins = plugin_runs::PluginRuns::new();
     spawn_input(input_tx, stop.clone(), plugins.input_paused());
     runner.run_all(update::init(&mut state));
+    test_panic_trigger();
     let result = event_loop(
         &mut guard,
         &mut state,
@@ -262,6 +304,23 @@ async fn drive(
 
 type InputRx = mpsc::UnboundedReceiver<std::io::Result<TermEvent>>;
 
+/// Debug builds only, for the end-to-end tests of the panic hook: `ECSNAP_TEST_PANIC=worker`
+/// panics in a tokio worker task, `=ui` on the console's own task. Release builds ignore it.
+fn test_panic_trigger() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    match std::env::var("ECSNAP_TEST_PANIC").as_deref() {
+        Ok("worker") => {
+            tokio::spawn(async {
+                panic!("ECSNAP_TEST_PANIC=worker: a test panic in a worker task")
+            });
+        }
+        Ok("ui") => panic!("ECSNAP_TEST_PANIC=ui: a test panic on the console's task"),
+        _ => {}
+    }
+}
+
 async fn event_loop(
     guard: &mut TerminalGuard,
     state: &mut AppState,
@@ -273,11 +332,9 @@ async fn event_loop(
     let draw_err = |e| Error::io("drawing the console", e);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut quit_signals = signals::QuitSignals::new();
     loop {
-        guard
-            .terminal
-            .draw(|f| view::draw(f, state))
-            .map_err(draw_err)?;
+        draw_frame(guard, state).map_err(draw_err)?;
         let event = tokio::select! {
             input = input_rx.recv() => match input {
                 None => return Err(Error::Usage("the terminal input closed".into())),
@@ -288,6 +345,12 @@ async fn event_loop(
             },
             Some(m) = rx.recv() => Event::Msg(m),
             _ = tick.tick() => Event::Tick(crate::config::now()),
+            name = quit_signals.next() => {
+                tracing::warn!("{name}: closing the console");
+                return Err(Error::Interrupted(format!(
+                    "{name} received; the console closed"
+                )));
+            }
         };
         let effects = update::update(state, event);
         runner.run_all(effects);

@@ -119,7 +119,9 @@ impl FleetCleanupPlan {
 
     pub fn total_monthly_usd(&self) -> f64 {
         crate::analysis::cost::cents(crate::analysis::cost::total(
-            self.groups.iter().map(|g| g.plan.total_monthly_usd()),
+            self.groups
+                .iter()
+                .flat_map(|g| g.plan.items.iter().map(|i| i.monthly_cost_usd)),
         ))
     }
 
@@ -151,8 +153,9 @@ impl FleetCleanupPlan {
             a.places += 1;
             a.to_execute += g.to_execute();
             a.size_gib += g.plan.total_gib();
-            a.monthly_cost_usd =
-                crate::analysis::cost::cents(a.monthly_cost_usd + g.plan.total_monthly_usd());
+            // Exact; rounded to cents where it is shown.
+            a.monthly_cost_usd +=
+                crate::analysis::cost::total(g.plan.items.iter().map(|i| i.monthly_cost_usd));
         }
         out
     }

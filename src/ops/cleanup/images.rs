@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 
 use super::CleanupItem;
 use crate::analysis::age::age_days;
-use crate::analysis::cost::cents;
 use crate::analysis::in_use::InUse;
 use crate::analysis::keep::KeptImages;
 use crate::analysis::tags::{TagEntry, TagPattern, group_by_user};
@@ -187,7 +186,8 @@ pub fn plan_images(
             tags: image.tags.clone(),
             size_gib: gb,
             age_days: age,
-            monthly_cost_usd: cents(gb * rules.price_per_gb_month),
+            // Exact: rounded to cents only once summed (a few MiB each cost well under a cent).
+            monthly_cost_usd: gb * rules.price_per_gb_month,
             reason: format!(
                 "user {user}: older than the newest {} tags, not in use",
                 rules.keep_newest
@@ -417,5 +417,58 @@ mod tests {
         let path = std::path::Path::new("/tmp/ecsnap.toml");
         let set = crate::config::Settings::from_toml(text, path, None).expect("valid config");
         assert!((cost(set.prices.ecr) - 0.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn thousands_of_small_images_add_up_to_dollars() {
+        // The reproduction: 4,849 images of ~1 MiB each (4.5 GiB at $0.10/GB-month
+        // is $0.45/month), each well under a cent; rounded item by item they summed to $0.00.
+        let images: Vec<Image> = (0..4_849u32)
+            .map(|i| Image {
+                size_bytes: 1_000_000,
+                pushed_at: Utc
+                    .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                    .single()
+                    .map(|t| t + chrono::Duration::minutes(i64::from(i))),
+                ..image(
+                    &format!("sha256:{i:05}"),
+                    &[&format!("u{i}-20260101T0000")],
+                    1,
+                )
+            })
+            .collect();
+        // One user each: keep_newest = 0 so every image is a candidate.
+        let pattern = TagPattern::default();
+        let r = ImageRules {
+            keep_newest: 0,
+            ..rules(&pattern, None)
+        };
+        let (items, skipped) = plan_images(&images, &InUse::default(), &r);
+        assert_eq!((items.len(), skipped.len()), (4_849, 0));
+        assert!(
+            items
+                .iter()
+                .all(|i| i.monthly_cost_usd > 0.0 && i.monthly_cost_usd < 0.005)
+        );
+        let plan = super::super::CleanupPlan {
+            target: ResourceKind::Image,
+            items,
+            skipped,
+            min_age_days: None,
+            snapshot_first: false,
+            keep_newest: 0,
+            preflight_done: false,
+        };
+        let gib = 4_849.0 * 1_000_000.0 / 1_073_741_824.0;
+        assert!(
+            (plan.total_gib() - gib).abs() < 1e-6,
+            "{}",
+            plan.total_gib()
+        );
+        assert!(
+            (plan.total_monthly_usd() - 0.45).abs() < 1e-9,
+            "{}",
+            plan.total_monthly_usd()
+        );
     }
 }
