@@ -9,6 +9,7 @@ use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::GlobalArgs;
 use crate::config::{Settings, now};
+use crate::demo::ages::backdate;
 use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
 use crate::demo::fleet::{REGION, emulator_credentials};
 use crate::demo::{Dynamics, Emulator, seed};
@@ -36,10 +37,12 @@ pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Resul
             "ecsnap demo: seeding the demo fleet at {}…",
             emulator.endpoint()
         );
-        seed(&emulator.endpoint()).await?;
+        let fleet = seed(&emulator.endpoint()).await?;
         if moving {
-            // Only with the dynamics: on plain moto the rollout would never move.
+            // Only with the dynamics: on plain moto the rollout would never move, and only
+            // the helper can set realistic ages (moto stamps everything "now").
             let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
+            backdate(&emulator, &fleet, Some(&rollout))?;
             eprintln_escaped!(
                 "ecsnap demo: {CLUSTER}/{SERVICE} is rolling out {} — watch it fail, then roll it back (R)",
                 crate::model::arn_name(rollout.bad())

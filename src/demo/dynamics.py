@@ -28,6 +28,22 @@ How it works
   The scheduler keeps replacing the failed tasks; after ``fail_after`` seconds without a
   healthy task the deployment circuit breaker (without rollback) marks the rollout FAILED
   with its events, and the older deployment keeps serving.
+* A desired-count change (UpdateService without a new task definition: no new
+  deployment, as ECS does) and a StopTask of a service's task hand the service to the
+  service scheduler (``Scheduler``): every ``step`` it moves the tasks of the deployment
+  that serves (the PRIMARY, or the newest one not FAILED) one state on (PROVISIONING →
+  PENDING → RUNNING), starts the missing ones ("has started N tasks") and stops the
+  surplus (stopCode ServiceSchedulerInitiated, "Scaling activity initiated by (deployment
+  …)"), then writes "has reached a steady state". A task the user stops gets stopCode
+  UserInitiated and is replaced. The service's and the deployments' running and pending
+  counts are recounted from the tasks ListTasks/DescribeTasks return at every step (moto
+  itself sets runningCount to the new desired count at once). Services never touched keep
+  moto's counts, so the demo's story (a service not steady) stays as seeded.
+* ``POST /ecsnap-demo/backdate`` (a private path no AWS API uses, answered before moto
+  sees the request) sets the creation times moto stamps "now": volumes' CreateTime,
+  snapshots' StartTime and ECR images' imagePushedAt, from a JSON map of id (or
+  repository and tag) to an RFC 3339 time. The demo calls it once, right after seeding,
+  so the fleet has realistic ages; ecsnap reads them back through the ordinary APIs.
 * Containers with the ``awslogs`` driver get log lines in CloudWatch Logs (moto serves it
   on the same port): group ``awslogs-group``, stream ``prefix/container/task-id``, for
   every task of a service the loop drives.
@@ -55,6 +71,8 @@ DEFAULTS = {
 }
 
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
+BACKDATE_PATH = "/ecsnap-demo/backdate"
+LIVE = ("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING")
 LOCK = threading.RLock()
 
 
@@ -64,6 +82,14 @@ def now():
 
 def millis(at):
     return int(at.timestamp() * 1000)
+
+
+def naive_utc(text):
+    """An RFC 3339 time as the naive UTC datetime moto keeps."""
+    at = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if at.tzinfo is not None:
+        at = at.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return at
 
 
 def log_err(what, err):
@@ -98,38 +124,83 @@ class Rollout:
         return f"service:{self.service.name}"
 
 
+class Scheduler:
+    """ECS's service scheduler for one service: keeps the desired count of tasks running."""
+
+    def __init__(self, backend, service):
+        self.backend = backend
+        self.service = service
+        self.last_step = 0.0
+        self.steady = False  # "has reached a steady state" written since the last change
+
+    def wake(self):
+        self.last_step = 0.0
+        self.steady = False
+
+
 class Dynamics:
     def __init__(self, config):
         self.config = {**DEFAULTS, **config}
         self.rollouts = []
+        self.schedulers = []
         self.log_streams = set()
 
     # ---- the moto side -------------------------------------------------------------
 
     def install(self):
-        """Wraps moto's UpdateService so a change starts a deployment at once."""
+        """Wraps moto's UpdateService and StopTask so a change starts a deployment or hands
+        the service to the scheduler at once, and serves the backdate endpoint."""
         from moto.ecs.models import EC2ContainerServiceBackend
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
         original = EC2ContainerServiceBackend.update_service
+        original_stop = EC2ContainerServiceBackend.stop_task
+        original_call = DomainDispatcherApplication.__call__
         dynamics = self
 
         def update_service(backend, service_properties):
             force = bool(service_properties.get("force_new_deployment"))
+            scaled = service_properties.get("desired_count") is not None
             service = original(backend, service_properties)
             try:
                 with LOCK:
-                    dynamics.on_update(backend, service, force)
+                    dynamics.on_update(backend, service, force, scaled)
             except Exception as err:  # keep moto's answer whatever happens here
                 log_err("starting a deployment", err)
             return service
 
-        EC2ContainerServiceBackend.update_service = update_service
+        def stop_task(backend, cluster_str, task_str, reason):
+            # A task already stopped is answered as it is (moto would rewrite its reason).
+            before = dynamics.find_task(backend, cluster_str, task_str)
+            stopped = before is not None and before.last_status == "STOPPED"
+            kept = before.stopped_reason if stopped else None
+            task = original_stop(backend, cluster_str, task_str, reason)
+            if stopped:
+                task.stopped_reason = kept
+                return task
+            try:
+                with LOCK:
+                    dynamics.on_stop(backend, task)
+            except Exception as err:
+                log_err("replacing a stopped task", err)
+            return task
 
-    def on_update(self, backend, service, force):
+        def call(app, environ, start_response):
+            if environ.get("PATH_INFO") == BACKDATE_PATH:
+                return dynamics.serve_backdate(environ, start_response)
+            return original_call(app, environ, start_response)
+
+        EC2ContainerServiceBackend.update_service = update_service
+        EC2ContainerServiceBackend.stop_task = stop_task
+        DomainDispatcherApplication.__call__ = call
+
+    def on_update(self, backend, service, force, scaled):
         primary = next((d for d in service.deployments if d.get("status") == "PRIMARY"), None)
         if primary is None:
             return
         if primary.get("taskDefinition") == service.task_definition and not force:
+            if scaled:
+                self.on_scale(backend, service)
             return
         # moto's forceNewDeployment rewrote the PRIMARY's id and times: it stays the old one.
         at = now()
@@ -166,6 +237,147 @@ class Dynamics:
         self.rollouts.append(Rollout(backend, service, deployment))
         self.sync_counts(service)
 
+    def rollout_of(self, service):
+        """The rollout still moving this service, if any."""
+        return next((r for r in self.rollouts if r.service is service and not r.done), None)
+
+    def scheduler_of(self, backend, service):
+        s = next((s for s in self.schedulers if s.service is service), None)
+        if s is None:
+            s = Scheduler(backend, service)
+            self.schedulers.append(s)
+        return s
+
+    def on_scale(self, backend, service):
+        """A desired-count change without a new deployment: the rollout moving the service
+        takes the new count, else the scheduler starts or stops tasks."""
+        r = self.rollout_of(service)
+        if r is not None:
+            r.deployment["desiredCount"] = service.desired_count
+            self.sync_counts(service)  # moto set runningCount to the new desired count
+            return
+        self.scheduler_of(backend, service).wake()
+        target = self.serving(service)
+        if target is not None:
+            target["desiredCount"] = service.desired_count
+            target["updatedAt"] = now()
+        self.recount(service)
+
+    def find_task(self, backend, cluster_str, task_str):
+        """The task StopTask would find (moto matches the id at the end of the ARN)."""
+        try:
+            cluster = backend._get_cluster(cluster_str)
+        except Exception:
+            return None
+        task_id = (task_str or "").split("/")[-1]
+        tasks = backend.tasks.get(cluster.name, {})
+        return next((t for arn, t in tasks.items() if task_id and arn.endswith(task_id)), None)
+
+    def on_stop(self, backend, task):
+        """StopTask by the user: ECS's stop code; a task of a service is replaced. A task
+        of a service that belongs to none of its deployments (one the demo seeded as
+        crashed) is left as moto stopped it: the scheduler never counted it."""
+        group = getattr(task, "group", "") or ""
+        service = None
+        if group.startswith("service:"):
+            service = backend.services.get(f"{task.cluster_name}:{group[len('service:'):]}")
+            if service is not None and self.deployment_of(service, task) is None:
+                return
+        at = now()
+        task.stop_code = "UserInitiated"
+        task.stopped_reason = task.stopped_reason or "Task stopped by user"
+        task.stopping_at = at
+        task.stopped_at = at
+        task.execution_stopped_at = at
+        for c in task.containers:
+            c.last_status = "STOPPED"
+        if service is None or service.status != "ACTIVE":
+            return
+        r = self.rollout_of(service)
+        if r is not None:
+            # The rollout starts a replacement for one of its own; an older one is counted.
+            if task in r.pending:
+                r.pending.remove(task)
+            elif any(t is task for t, _ in r.running):
+                r.running = [(t, since) for t, since in r.running if t is not task]
+            else:
+                d = self.deployment_of(service, task)
+                if d is not None and d is not r.deployment:
+                    d["runningCount"] = max(0, d.get("runningCount", 0) - 1)
+            r.deployment["runningCount"] = len(r.running)
+            r.deployment["pendingCount"] = len(r.pending)
+            self.sync_counts(service)
+            return
+        self.scheduler_of(backend, service).wake()
+        self.recount(service)
+
+    # ---- realistic ages -------------------------------------------------------------
+
+    def serve_backdate(self, environ, start_response):
+        """``POST /ecsnap-demo/backdate``: sets the times moto stamps "now". The body:
+        ``{"account", "region", "volumes": {id: time}, "snapshots": {id: time},
+        "images": [{"repository", "tag", "pushedAt": time}]}`` with RFC 3339 times. Answers
+        200 with what was set, or 400 naming what does not exist (nothing is set then)."""
+        try:
+            if environ.get("REQUEST_METHOD") != "POST":
+                return self.answer(start_response, 405, {"error": "POST only"})
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(size) or b"{}")
+            with LOCK:
+                status, answer = self.backdate(body)
+            return self.answer(start_response, status, answer)
+        except Exception as err:
+            log_err("backdating", err)
+            return self.answer(start_response, 400, {"error": f"{type(err).__name__}: {err}"})
+
+    def answer(self, start_response, status, body):
+        text = json.dumps(body).encode()
+        reason = {200: "OK", 400: "Bad Request", 405: "Method Not Allowed"}[status]
+        start_response(
+            f"{status} {reason}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(text)))],
+        )
+        return [text]
+
+    def backdate(self, body):
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+        from moto.ec2.models import ec2_backends
+        from moto.ecr.models import ecr_backends
+
+        account = body.get("account") or DEFAULT_ACCOUNT_ID
+        region = body["region"]
+        ec2 = ec2_backends[account][region]
+        ecr = ecr_backends[account][region]
+        changes, missing = [], []
+        for vid, at in (body.get("volumes") or {}).items():
+            volume = ec2.volumes.get(vid)
+            if volume is None:
+                missing.append(vid)
+            else:
+                # moto keeps EC2 times as naive UTC datetimes.
+                changes.append((volume, "create_time", naive_utc(at)))
+        for sid, at in (body.get("snapshots") or {}).items():
+            snapshot = ec2.snapshots.get(sid)
+            if snapshot is None:
+                missing.append(sid)
+            else:
+                changes.append((snapshot, "start_time", naive_utc(at)))
+        for entry in body.get("images") or []:
+            repo = ecr.repositories.get(entry["repository"])
+            image = None
+            if repo is not None:
+                image = next((i for i in repo.images if entry["tag"] in i.image_tags), None)
+            if image is None:
+                missing.append(f"{entry['repository']}:{entry['tag']}")
+            else:
+                at = naive_utc(entry["pushedAt"]).replace(tzinfo=datetime.timezone.utc)
+                changes.append((image, "image_pushed_at", int(at.timestamp())))
+        if missing:
+            return 400, {"error": "not found", "missing": missing}
+        for obj, attr, value in changes:
+            setattr(obj, attr, value)
+        return 200, {"backdated": len(changes)}
+
     # ---- the loop ------------------------------------------------------------------
 
     def run(self):
@@ -192,6 +404,18 @@ class Dynamics:
                     self.step(r, clock)
             live.append(r)
         self.rollouts = live
+        kept = []
+        for s in self.schedulers:
+            key = f"{s.service.cluster_name}:{s.service.name}"
+            if s.backend.services.get(key) is not s.service or s.service.status != "ACTIVE":
+                continue  # the service is gone (deleted, or the emulator was reset)
+            kept.append(s)
+            if self.rollout_of(s.service) is not None:
+                continue  # the rollout moves the service
+            if clock - s.last_step >= self.config["step"]:
+                s.last_step = clock
+                self.schedule(s)
+        self.schedulers = kept
 
     def step(self, r, clock):
         d = r.deployment
@@ -199,6 +423,17 @@ class Dynamics:
         if fault is not None and clock - r.started >= self.config["fail_after"]:
             self.fail_rollout(r)
             return
+        # Scaled down during the rollout: the newest surplus tasks are stopped.
+        surplus = len(r.running) + len(r.pending) - d["desiredCount"]
+        if surplus > 0:
+            victims = list(reversed(r.pending))[:surplus]
+            victims += [t for t, _ in reversed(r.running)][: surplus - len(victims)]
+            for task in victims:
+                self.stop_task(r, task, f"Scaling activity initiated by (deployment {d['id']})",
+                               "ServiceSchedulerInitiated", exit_code=0)
+            r.pending = [t for t in r.pending if t not in victims]
+            r.running = [(t, since) for t, since in r.running if t not in victims]
+            self.event(r, self.stopped_message(victims))
         # A PENDING task of the new deployment starts running, or fails to start.
         if r.pending:
             task = r.pending.pop(0)
@@ -229,20 +464,134 @@ class Dynamics:
         self.sync_counts(r.service)
 
     def start_task(self, r):
-        backend = r.backend
+        return self.launch(r.backend, r.service, r.deployment, "PENDING")
+
+    def launch(self, backend, service, deployment, status):
+        """A task of `deployment`, started by it as ECS does (startedBy, group)."""
         task = backend.run_task(
-            r.cluster,
-            r.deployment["taskDefinition"],
+            service.cluster_name,
+            deployment["taskDefinition"],
             1,
             None,
-            r.deployment["id"],
+            deployment["id"],
             None,
             "FARGATE",
-            group=r.group,
+            group=f"service:{service.name}",
         )[0]
-        task.last_status = "PENDING"
+        task.last_status = status
         task.desired_status = "RUNNING"
+        task.created_at = now()
         return task
+
+    # ---- the service scheduler -----------------------------------------------------
+
+    def serving(self, service):
+        """The deployment the scheduler keeps at the desired count: the PRIMARY, or after a
+        FAILED rollout (circuit breaker without rollback) the newest one still serving."""
+        ok = [d for d in service.deployments if d.get("rolloutState") != "FAILED"]
+        return ok[0] if ok else None
+
+    def deployment_of(self, service, task):
+        """The deployment a task belongs to: the one that started it, else (tasks seeded
+        outside any deployment) the one running its task definition."""
+        for d in service.deployments:
+            if task.started_by == d.get("id"):
+                return d
+        td = task.task_definition_arn
+        same = [d for d in service.deployments if d.get("taskDefinition") == td]
+        ok = [d for d in same if d.get("rolloutState") != "FAILED"]
+        return (ok or same or [None])[0]
+
+    def live_tasks(self, service):
+        tasks = self.backend_tasks(service)
+        return [
+            t
+            for t in tasks
+            if getattr(t, "group", None) == f"service:{service.name}"
+            and t.desired_status != "STOPPED"
+            and t.last_status in LIVE
+        ]
+
+    def backend_tasks(self, service):
+        backend = service._backend
+        return list(backend.tasks.get(service.cluster_name, {}).values())
+
+    def recount(self, service):
+        """Running and pending counts of every deployment and of the service, from the
+        tasks ListTasks and DescribeTasks return."""
+        counts = {id(d): [0, 0] for d in service.deployments}
+        for t in self.live_tasks(service):
+            d = self.deployment_of(service, t)
+            if d is None:
+                continue
+            counts[id(d)][0 if t.last_status == "RUNNING" else 1] += 1
+        for d in service.deployments:
+            d["runningCount"], d["pendingCount"] = counts[id(d)]
+        self.sync_counts(service)
+
+    def schedule(self, s):
+        """One step of the scheduler: tasks move one state on, missing ones start, surplus
+        ones stop; then the counts are recounted."""
+        service = s.service
+        target = self.serving(service)
+        if target is None:
+            return
+        desired = service.desired_count
+        target["desiredCount"] = desired
+        view = Rollout(s.backend, service, target)  # for the task definition and the logs
+        mine = [t for t in self.live_tasks(service) if self.deployment_of(service, t) is target]
+        moved = False
+        for t in mine:
+            if t.last_status == "PENDING":
+                t.last_status = "RUNNING"
+                t.started_at = now()
+                for c in t.containers:
+                    c.last_status = "RUNNING"
+                self.write_logs(view, t, self.startup_lines(view, t))
+                moved = True
+            elif t.last_status in ("PROVISIONING", "ACTIVATING"):
+                t.last_status = "PENDING"
+                moved = True
+        if len(mine) < desired:
+            started = [self.launch(s.backend, service, target, "PROVISIONING")
+                       for _ in range(desired - len(mine))]
+            self.service_event(service, "has started {} tasks: {}.".format(
+                len(started), " ".join(f"(task {t.id})" for t in started)))
+            moved = True
+        elif len(mine) > desired:
+            # Tasks not yet running go first, then the newest running ones.
+            order = [t for t in mine if t.last_status != "RUNNING"][::-1]
+            order += sorted(
+                (t for t in mine if t.last_status == "RUNNING"),
+                key=lambda t: getattr(t, "started_at", None) or now(),
+                reverse=True,
+            )
+            victims = order[: len(mine) - desired]
+            reason = f"Scaling activity initiated by (deployment {target['id']})"
+            for t in victims:
+                self.stop_task(None, t, reason, "ServiceSchedulerInitiated",
+                               exit_code=0 if t.last_status == "RUNNING" else None)
+            self.service_event(service, self.stopped_message(victims))
+            moved = True
+        if moved:
+            target["updatedAt"] = now()
+        self.recount(service)
+        steady = (
+            target.get("runningCount", 0) == desired
+            and service.running_count == desired
+            and service.pending_count == 0
+        )
+        if steady and not s.steady:
+            s.steady = True
+            if target.get("rolloutState") == "IN_PROGRESS":
+                target["rolloutState"] = "COMPLETED"
+                target["rolloutStateReason"] = f"ECS deployment {target['id']} completed."
+                self.service_event(service, f"(deployment {target['id']}) deployment completed.")
+            self.service_event(service, "has reached a steady state.")
+
+    def stopped_message(self, tasks):
+        return "has stopped {} running tasks: {}.".format(
+            len(tasks), " ".join(f"(task {t.id})" for t in tasks))
 
     def fail_oom(self, r, clock):
         """Kills the running tasks of an out-of-memory revision once their time is up."""
@@ -365,12 +714,15 @@ class Dynamics:
         service.pending_count = sum(d.get("pendingCount", 0) for d in live)
 
     def event(self, r, message):
+        self.service_event(r.service, message)
+
+    def service_event(self, service, message):
         entry = {
             "id": str(uuid.uuid4()),
             "createdAt": now(),
-            "message": f"(service {r.name}) {message}",
+            "message": f"(service {service.name}) {message}",
         }
-        r.service.events = [entry] + list(r.service.events)[:99]
+        service.events = [entry] + list(service.events)[:99]
 
     # ---- what a revision does ------------------------------------------------------
 

@@ -1,7 +1,9 @@
 //! The demo emulator's rollout dynamics: moto cannot move a rollout, so `ecsnap demo` runs
 //! moto's server inside ecsnap's own Python helper (`dynamics.py`, embedded here) which
-//! starts, fails, drains and completes deployments the way ECS reports them, and writes
-//! the tasks' log lines to CloudWatch Logs. See the helper's docstring for how it works.
+//! starts, fails, drains and completes deployments the way ECS reports them, starts and
+//! stops tasks when a service is scaled or a task stopped (ECS's service scheduler), sets
+//! the seeded fleet's creation times (see [`super::ages`]), and writes the tasks' log lines
+//! to CloudWatch Logs. See the helper's docstring for how it works.
 //!
 //! Off unless asked for: the end-to-end tests start plain moto (`Emulator::start`); the demo
 //! passes a [`Dynamics`] to `Emulator::start_with`. Its timings come from the environment
@@ -9,7 +11,7 @@
 //!
 //! | variable | default | what |
 //! |---|---|---|
-//! | `ECSNAP_DEMO_STEP` | 2 | seconds between two steps of a rollout (a task starts, runs, an old one drains) |
+//! | `ECSNAP_DEMO_STEP` | 2 | seconds between two steps of a rollout or of the scheduler (a task starts, runs, an old one drains) |
 //! | `ECSNAP_DEMO_OOM_AFTER` | 6 | seconds a task of an out-of-memory revision runs before it is killed |
 //! | `ECSNAP_DEMO_FAIL_AFTER` | 60 | seconds without a healthy task before the circuit breaker marks the rollout FAILED |
 //! | `ECSNAP_DEMO_DYNAMICS` | on | `off` runs the demo on plain moto (nothing moves) |

@@ -163,15 +163,21 @@ impl Emulator {
         )
     }
 
-    fn post(&self, path: &str, body: &str) -> Result<()> {
+    /// POSTs `body` to `path`; an answer other than 2xx is an error with its status line
+    /// and body.
+    pub(crate) fn post(&self, path: &str, body: &str) -> Result<()> {
         let response = http(self.port, "POST", path, body)
             .map_err(|e| Error::Emulator(format!("POST {path}: {e}")))?;
         if response.starts_with("HTTP/1.1 2") || response.starts_with("HTTP/1.0 2") {
             Ok(())
         } else {
+            let answer = response
+                .split_once("\r\n\r\n")
+                .map_or("", |(_, b)| b.trim());
             Err(Error::Emulator(format!(
-                "POST {path}: {}",
-                response.lines().next().unwrap_or_default()
+                "POST {path}: {} {}",
+                response.lines().next().unwrap_or_default(),
+                answer.chars().take(300).collect::<String>()
             )))
         }
     }

@@ -12,6 +12,8 @@ use aws_sdk_ecs::types::{
     LaunchType, LogConfiguration, LogDriver, NetworkMode,
 };
 
+use chrono::{DateTime, Duration, Utc};
+
 use super::fleet::{REGION, emulator_config, manifest, sdk, seed_err};
 use crate::error::Result;
 
@@ -24,6 +26,9 @@ pub const STREAM_PREFIX: &str = "checkout";
 /// its working set (`dynamics::WORKING_SET_MIB`) and is killed for out of memory.
 pub const REVISIONS: [(&str, i32); 3] =
     [("2026.11.3", 512), ("2026.11.4", 512), ("2026.12.0", 256)];
+/// How long before the demo each revision's image was pushed, in minutes (12 days, 6 days,
+/// 40 minutes: the bad one was pushed just before its rollout).
+const PUSHED_MINUTES_AGO: [i64; 3] = [12 * 24 * 60, 6 * 24 * 60, 40];
 const DESIRED: i32 = 2;
 
 /// What was seeded: the revisions' ARNs, oldest first (the service runs the second and is
@@ -33,6 +38,9 @@ pub struct FailingRollout {
     pub revisions: Vec<String>,
     /// The two tasks of the good revision that keep serving.
     pub tasks: Vec<String>,
+    /// When each revision's image was pushed (repository, tag, time): the bad one shortly
+    /// before its rollout, the others days before (set by the demo, see `super::ages`).
+    pub pushed: Vec<(String, String, DateTime<Utc>)>,
 }
 
 impl FailingRollout {
@@ -70,6 +78,21 @@ fn container(registry: &str, tag: &str, memory: i32) -> Result<ContainerDefiniti
         .build())
 }
 
+/// When each revision's image was pushed, `now` being the demo's start.
+fn pushed_times(now: DateTime<Utc>) -> Vec<(String, String, DateTime<Utc>)> {
+    REVISIONS
+        .iter()
+        .zip(PUSHED_MINUTES_AGO)
+        .map(|((tag, _), minutes)| {
+            (
+                REPOSITORY.to_string(),
+                (*tag).to_string(),
+                now - Duration::minutes(minutes),
+            )
+        })
+        .collect()
+}
+
 /// Seeds the failing rollout into an emulator that holds the demo fleet (the cluster
 /// exists) and starts it: the last step is the UpdateService the dynamics pick up.
 pub async fn seed_failing_rollout(endpoint: &str) -> Result<FailingRollout> {
@@ -104,7 +127,10 @@ pub async fn seed_failing_rollout(endpoint: &str) -> Result<FailingRollout> {
         "logs group",
         logs.create_log_group().log_group_name(LOG_GROUP).send()
     );
-    let mut rollout = FailingRollout::default();
+    let mut rollout = FailingRollout {
+        pushed: pushed_times(Utc::now()),
+        ..FailingRollout::default()
+    };
     for (tag, memory) in REVISIONS {
         let out = sdk!(
             "ecs checkout task definition",

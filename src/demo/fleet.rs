@@ -7,6 +7,7 @@
 use aws_config::BehaviorVersion;
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{ContainerDefinition, LaunchType, NetworkMode};
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
 use crate::error::{Error, Result};
 
@@ -25,6 +26,48 @@ const SNAPSHOT_TIMES: [&str; 6] = [
 
 /// Tag pairs for a resource.
 type Tags<'a> = &'a [(&'a str, &'a str)];
+
+/// When the seeded resources would have been made in a real account: the demo sets these
+/// times in its emulator (moto stamps everything "now"; see [`super::ages`]), the other
+/// end-to-end tests leave moto's. Absolute times, computed when the fleet is seeded.
+#[derive(Debug, Clone, Default)]
+pub struct SeedTimes {
+    /// (volume id, CreateTime)
+    pub volumes: Vec<(String, DateTime<Utc>)>,
+    /// (snapshot id, StartTime)
+    pub snapshots: Vec<(String, DateTime<Utc>)>,
+    /// (repository, tag, imagePushedAt); a tag sharing its image with another (a user's
+    /// `-latest`) is not listed: the image's time is its first tag's.
+    pub images: Vec<(String, String, DateTime<Utc>)>,
+}
+
+impl SeedTimes {
+    /// `days` before `now`.
+    fn days_ago(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+        now - Duration::days(days)
+    }
+
+    /// A push time a tag's name dates, never later than an hour before `now` (a clock set
+    /// before the demo's story).
+    fn named(now: DateTime<Utc>, at: DateTime<Utc>) -> DateTime<Utc> {
+        at.min(now - Duration::hours(1))
+    }
+}
+
+/// The push time a user's snapshot tag names (`alice-20261115T0800` → 2026-11-15 08:00 UTC).
+pub fn tag_time(tag: &str) -> Option<DateTime<Utc>> {
+    let stamp = tag.rsplit('-').next()?;
+    NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// A UTC time the demo's story names (`utc(2026, 11, 2, 9)`).
+fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
 
 /// What the seeding created, by the category it must land in.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +91,8 @@ pub struct DemoFleet {
     pub in_use_tags: Vec<(String, String)>,
     /// (repository, tag) pairs that match no user.
     pub other_tags: Vec<(String, String)>,
+    /// Realistic creation and push times for what was seeded (applied by the demo only).
+    pub times: SeedTimes,
 }
 
 /// SDK config for the emulator: its endpoint, static fake credentials, us-east-1.
@@ -126,13 +171,18 @@ pub async fn seed(endpoint: &str) -> Result<DemoFleet> {
         ..DemoFleet::default()
     };
     let registry = format!("{}.dkr.ecr.{REGION}.amazonaws.com", fleet.account);
-    seed_images(&ecr, &mut fleet).await?;
+    let now = Utc::now();
+    seed_images(&ecr, &mut fleet, now).await?;
     seed_ecs(&ecs, &registry, &mut fleet).await?;
-    seed_ebs(&ec2, &mut fleet).await?;
+    seed_ebs(&ec2, &mut fleet, now).await?;
     Ok(fleet)
 }
 
-async fn seed_images(ecr: &aws_sdk_ecr::Client, fleet: &mut DemoFleet) -> Result<()> {
+async fn seed_images(
+    ecr: &aws_sdk_ecr::Client,
+    fleet: &mut DemoFleet,
+    now: DateTime<Utc>,
+) -> Result<()> {
     for repo in [SNAPSHOT_REPOSITORY, "api", "ledger"] {
         sdk!(
             "ecr repository",
@@ -154,6 +204,14 @@ async fn seed_images(ecr: &aws_sdk_ecr::Client, fleet: &mut DemoFleet) -> Result
                 "ecr user tag",
                 put(SNAPSHOT_REPOSITORY, tag.clone(), manifest(&tag, size))
             );
+            // Pushed when its name says.
+            if let Some(at) = tag_time(&tag) {
+                fleet.times.images.push((
+                    SNAPSHOT_REPOSITORY.into(),
+                    tag.clone(),
+                    SeedTimes::named(now, at),
+                ));
+            }
         }
         // The resume tag points at the newest snapshot.
         let newest = format!("{user}-{}", SNAPSHOT_TIMES[5]);
@@ -181,7 +239,16 @@ async fn seed_images(ecr: &aws_sdk_ecr::Client, fleet: &mut DemoFleet) -> Result
     fleet
         .other_tags
         .push((SNAPSHOT_REPOSITORY.into(), "base-2026.11".into()));
-    for (i, tag) in ["v1.4.0", "v1.5.0", "v1.6.0-rc1"].iter().enumerate() {
+    fleet.times.images.push((
+        SNAPSHOT_REPOSITORY.into(),
+        "base-2026.11".into(),
+        SeedTimes::named(now, utc(2026, 11, 2, 9)),
+    ));
+    // api releases: weeks apart, the release candidate a few days ago.
+    for (i, (tag, days)) in [("v1.4.0", 75), ("v1.5.0", 33), ("v1.6.0-rc1", 4)]
+        .iter()
+        .enumerate()
+    {
         sdk!(
             "ecr api tag",
             put(
@@ -191,13 +258,23 @@ async fn seed_images(ecr: &aws_sdk_ecr::Client, fleet: &mut DemoFleet) -> Result
             )
         );
         fleet.other_tags.push(("api".into(), (*tag).to_string()));
+        fleet.times.images.push((
+            "api".into(),
+            (*tag).to_string(),
+            SeedTimes::days_ago(now, *days),
+        ));
     }
-    for tag in ["2026.11.1", "2026.11.2"] {
+    for (tag, day) in [("2026.11.1", 5), ("2026.11.2", 19)] {
         sdk!(
             "ecr ledger tag",
             put("ledger", tag.to_string(), manifest(tag, 140_000_000))
         );
         fleet.other_tags.push(("ledger".into(), tag.to_string()));
+        fleet.times.images.push((
+            "ledger".into(),
+            tag.to_string(),
+            SeedTimes::named(now, utc(2026, 11, day, 14)),
+        ));
     }
     Ok(())
 }
@@ -445,7 +522,12 @@ async fn create_snapshot(
 // One list of the demo's volumes and snapshots, each with why it is there: read top to
 // bottom like the fleet description in the README.
 #[allow(clippy::too_many_lines)]
-async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()> {
+async fn seed_ebs(
+    ec2: &aws_sdk_ec2::Client,
+    fleet: &mut DemoFleet,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let ago = |days| SeedTimes::days_ago(now, days);
     // An ECS container host; its root volume is in use.
     let run = sdk!(
         "ec2 instance",
@@ -477,21 +559,23 @@ async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()
                 .device(device)
                 .send()
         );
+        fleet.times.volumes.push((id.clone(), ago(34)));
         fleet.in_use_volumes.push(id);
     }
     let live = fleet.in_use_volumes[0].clone();
-    fleet.live_volume_snapshots.push(
-        create_snapshot(
-            ec2,
-            &live,
-            &[("Name", "ledger-nightly")],
-            "nightly ledger backup",
-        )
-        .await?,
-    );
+    let nightly = create_snapshot(
+        ec2,
+        &live,
+        &[("Name", "ledger-nightly")],
+        "nightly ledger backup",
+    )
+    .await?;
+    fleet.times.snapshots.push((nightly.clone(), ago(1)));
+    fleet.live_volume_snapshots.push(nightly);
 
-    // Orphaned volumes: left behind by stopped tasks, deleted services and hand work.
-    let orphans: [(i32, VolumeType, Tags<'_>); 12] = [
+    // Orphaned volumes: left behind by stopped tasks, deleted services and hand work; with
+    // the days since each was created.
+    let orphans: [(i32, VolumeType, Tags<'_>, i64); 12] = [
         (
             100,
             VolumeType::Gp3,
@@ -500,6 +584,7 @@ async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()
                 ("aws:ecs:clusterName", "payments-prod"),
                 ("aws:ecs:serviceName", "ledger"),
             ],
+            3,
         ),
         (
             100,
@@ -509,6 +594,7 @@ async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()
                 ("aws:ecs:clusterName", "payments-prod"),
                 ("aws:ecs:serviceName", "ledger"),
             ],
+            12,
         ),
         (
             200,
@@ -518,57 +604,60 @@ async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()
                 ("aws:ecs:clusterName", "search-staging"),
                 ("aws:ecs:serviceName", "reports"),
             ],
+            45,
         ),
-        (30, VolumeType::Gp2, &[("AmazonECSCreated", "true")]),
+        (30, VolumeType::Gp2, &[("AmazonECSCreated", "true")], 120),
         (
             500,
             VolumeType::St1,
             &[("Name", "old-logs"), ("managed-by", "terraform")],
+            200,
         ),
-        (1000, VolumeType::Sc1, &[("Name", "cold-archive")]),
-        (64, VolumeType::Io2, &[("Name", "db-scratch")]),
-        (8, VolumeType::Gp2, &[("Name", "bastion-root-copy")]),
-        (20, VolumeType::Gp3, &[("Name", "alice-scratch")]),
-        (20, VolumeType::Gp3, &[("Name", "bob-scratch")]),
-        (250, VolumeType::Gp3, &[("Name", "migration-2026-10")]),
-        (16, VolumeType::Standard, &[]),
+        (1000, VolumeType::Sc1, &[("Name", "cold-archive")], 300),
+        (64, VolumeType::Io2, &[("Name", "db-scratch")], 8),
+        (8, VolumeType::Gp2, &[("Name", "bastion-root-copy")], 60),
+        (20, VolumeType::Gp3, &[("Name", "alice-scratch")], 21),
+        (20, VolumeType::Gp3, &[("Name", "bob-scratch")], 2),
+        (250, VolumeType::Gp3, &[("Name", "migration-2026-10")], 40),
+        (16, VolumeType::Standard, &[], 90),
     ];
-    for (i, (size, kind, tag_pairs)) in orphans.iter().enumerate() {
+    for (i, (size, kind, tag_pairs, days)) in orphans.iter().enumerate() {
         let id = create_volume(ec2, *size, kind.clone(), tag_pairs).await?;
+        fleet.times.volumes.push((id.clone(), ago(*days)));
         if i < 4 {
             fleet.ecs_created_orphans.push(id.clone());
         }
         fleet.orphan_volumes.push(id);
     }
-    fleet.protected_volumes.push(
-        create_volume(
-            ec2,
-            300,
-            VolumeType::Gp3,
-            &[("Name", "compliance-hold"), ("ecsnap:keep", "legal")],
-        )
-        .await?,
-    );
+    let hold = create_volume(
+        ec2,
+        300,
+        VolumeType::Gp3,
+        &[("Name", "compliance-hold"), ("ecsnap:keep", "legal")],
+    )
+    .await?;
+    fleet.times.volumes.push((hold.clone(), ago(400)));
+    fleet.protected_volumes.push(hold);
 
-    // Snapshots whose volume is gone.
-    for (size, name) in [
-        (100, "pre-upgrade"),
-        (40, "ad-hoc"),
-        (250, "migration-2026-10"),
+    // Snapshots whose volume is gone, with the days since each was taken.
+    for (size, name, days) in [
+        (100, "pre-upgrade", 75),
+        (40, "ad-hoc", 16),
+        (250, "migration-2026-10", 41),
     ] {
         let vol = create_volume(ec2, size, VolumeType::Gp3, &[]).await?;
-        fleet
-            .orphan_snapshots
-            .push(create_snapshot(ec2, &vol, &[("Name", name)], name).await?);
+        let snapshot = create_snapshot(ec2, &vol, &[("Name", name)], name).await?;
+        fleet.times.snapshots.push((snapshot.clone(), ago(days)));
+        fleet.orphan_snapshots.push(snapshot);
         sdk!(
             "ec2 delete volume",
             ec2.delete_volume().volume_id(&vol).send()
         );
     }
     let vol = create_volume(ec2, 60, VolumeType::Gp3, &[]).await?;
-    fleet
-        .protected_snapshots
-        .push(create_snapshot(ec2, &vol, &[("ecsnap:keep", "true")], "quarterly audit").await?);
+    let audit = create_snapshot(ec2, &vol, &[("ecsnap:keep", "true")], "quarterly audit").await?;
+    fleet.times.snapshots.push((audit.clone(), ago(160)));
+    fleet.protected_snapshots.push(audit);
     sdk!(
         "ec2 delete volume",
         ec2.delete_volume().volume_id(&vol).send()
@@ -590,6 +679,7 @@ async fn seed_ebs(ec2: &aws_sdk_ec2::Client, fleet: &mut DemoFleet) -> Result<()
     for img in described.images() {
         for m in img.block_device_mappings() {
             if let Some(s) = m.ebs().and_then(|e| e.snapshot_id()) {
+                fleet.times.snapshots.push((s.to_string(), ago(35)));
                 fleet.ami_snapshots.push(s.to_string());
             }
         }

@@ -2,6 +2,7 @@
 //! the end-to-end tests; for the demo, the emulator's rollout dynamics and the failing
 //! rollout they act out.
 
+pub mod ages;
 pub mod dynamics;
 pub mod emulator;
 pub mod failing;
