@@ -623,8 +623,10 @@ mod tests {
         assert!(report.volumes.is_empty() && report.snapshots.is_empty());
     }
 
-    // A table of cases: one list reads better than several tests.
-    #[allow(clippy::too_many_lines)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "a table of cases: one list reads better than several tests"
+    )]
     #[test]
     fn snapshots_something_else_needs_are_skipped_with_what_needs_them() {
         let prices = Prices::default();

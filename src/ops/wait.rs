@@ -546,8 +546,10 @@ mod tests {
         &'a str,
     );
 
-    // A table of cases: one list reads better than several tests.
-    #[allow(clippy::too_many_lines)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "a table of cases: one list reads better than several tests"
+    )]
     #[test]
     fn assess_table() {
         let td2 = "arn:aws:ecs:us-east-1:1:task-definition/api:2";

@@ -380,7 +380,6 @@ fn refused_by_interrupt(e: &Error) -> bool {
 }
 
 /// Deletes one EC2 resource; the result, and whether its failure was transient.
-#[allow(clippy::too_many_lines)]
 async fn run_ec2_item(
     mutator: &Mutator,
     plan: &CleanupPlan,
@@ -439,37 +438,7 @@ async fn run_ec2_item(
                     format!("volume kept: snapshot {snapshot} {why}"),
                     false,
                 ),
-                Ok(()) => match mutator.delete_volume(&item.id).await {
-                    Ok(settled) => {
-                        let (status, detail, transient) = settled_status(&settled);
-                        let what = match status {
-                            ItemStatus::Done => "then deleted",
-                            ItemStatus::Skipped => "then found it",
-                            ItemStatus::Failed => "then deleting ended",
-                        };
-                        (
-                            status,
-                            match detail {
-                                Some(d) => format!("snapshot {snapshot} completed, {what}: {d}"),
-                                None => format!("snapshot {snapshot} completed, then deleted"),
-                            },
-                            transient,
-                        )
-                    }
-                    Err(e) if refused_by_interrupt(&e) => (
-                        ItemStatus::Skipped,
-                        format!(
-                            "volume kept: snapshot {snapshot} completed, then the delete was \
-                                 {NOT_STARTED}"
-                        ),
-                        false,
-                    ),
-                    Err(e) => (
-                        ItemStatus::Failed,
-                        format!("snapshot {snapshot} completed, but deleting failed: {e}"),
-                        is_transient(&e),
-                    ),
-                },
+                Ok(()) => delete_snapshotted_volume(mutator, &item.id, &snapshot).await,
             };
             let mut r = ItemResult::new(item, status, Some(detail));
             r.snapshot_id = Some(snapshot);
@@ -498,6 +467,46 @@ async fn run_ec2_item(
                 Some("images are deleted per repository".into()),
             ),
             false,
+        ),
+    }
+}
+
+/// Deletes a volume whose safety snapshot completed: the status, the detail naming the
+/// snapshot, and whether a failure was transient.
+async fn delete_snapshotted_volume(
+    mutator: &Mutator,
+    volume: &str,
+    snapshot: &str,
+) -> (ItemStatus, String, bool) {
+    match mutator.delete_volume(volume).await {
+        Ok(settled) => {
+            let (status, detail, transient) = settled_status(&settled);
+            let what = match status {
+                ItemStatus::Done => "then deleted",
+                ItemStatus::Skipped => "then found it",
+                ItemStatus::Failed => "then deleting ended",
+            };
+            (
+                status,
+                match detail {
+                    Some(d) => format!("snapshot {snapshot} completed, {what}: {d}"),
+                    None => format!("snapshot {snapshot} completed, then deleted"),
+                },
+                transient,
+            )
+        }
+        Err(e) if refused_by_interrupt(&e) => (
+            ItemStatus::Skipped,
+            format!(
+                "volume kept: snapshot {snapshot} completed, then the delete was \
+                         {NOT_STARTED}"
+            ),
+            false,
+        ),
+        Err(e) => (
+            ItemStatus::Failed,
+            format!("snapshot {snapshot} completed, but deleting failed: {e}"),
+            is_transient(&e),
         ),
     }
 }
