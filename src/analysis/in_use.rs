@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Image, Service, Task};
+use crate::model::{Image, Service, ServiceStatus, Task};
 
 /// A container image reference split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,8 +141,11 @@ impl InUse {
 }
 
 /// Services whose task definitions keep images in use.
-pub fn counts_for_in_use(service_status: &str) -> bool {
-    matches!(service_status, "ACTIVE" | "DRAINING")
+pub fn counts_for_in_use(service_status: &ServiceStatus) -> bool {
+    matches!(
+        service_status,
+        ServiceStatus::Active | ServiceStatus::Draining
+    )
 }
 
 /// The distinct task-definition ARNs that in-use detection needs: every definition an

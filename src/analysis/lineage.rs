@@ -78,7 +78,7 @@ pub fn volume_lineage(
         .filter(|s| s.volume_id.as_deref() == Some(volume.id.as_str()))
         .map(|s| Related {
             id: s.id.clone(),
-            state: Some(s.state.clone()),
+            state: Some(s.state.to_string()),
             at: s.start_time,
         })
         .collect();
@@ -92,7 +92,7 @@ pub fn volume_lineage(
             .filter(|s| !s.is_empty())
             .map(|id| Related {
                 id: id.to_string(),
-                state: from_snapshot.map(|s| s.state.clone()),
+                state: from_snapshot.map(|s| s.state.to_string()),
                 at: from_snapshot.and_then(|s| s.start_time),
             }),
         made,
@@ -113,7 +113,7 @@ pub fn snapshot_lineage(
         .filter(|v| v.snapshot_id.as_deref().is_none_or(|s| s == snapshot.id))
         .map(|v| Related {
             id: v.id.clone(),
-            state: Some(v.state.clone()),
+            state: Some(v.state.to_string()),
             at: v.create_time,
         })
         .collect();
@@ -127,7 +127,7 @@ pub fn snapshot_lineage(
             .filter(|v| !v.is_empty() && *v != "vol-ffffffff")
             .map(|id| Related {
                 id: id.to_string(),
-                state: source.map(|v| v.state.clone()),
+                state: source.map(|v| v.state.to_string()),
                 at: source.and_then(|v| v.create_time),
             }),
         made,

@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::age::age_days;
 use super::cost::Prices;
 use super::seen::unattached_long_enough;
-use crate::model::{Ami, LaunchTemplate, ResourceKind, Skipped, Snapshot, Volume};
+use crate::model::{Ami, LaunchTemplate, ResourceKind, Skipped, Snapshot, Volume, VolumeState};
 
 /// Tag put on a snapshot taken before a volume is deleted: the volume's id.
 pub const SOURCE_VOLUME_TAG: &str = "ecsnap:source-volume";
@@ -314,7 +314,7 @@ pub fn find_orphans(
     let existing: HashSet<&str> = volumes.iter().map(|v| v.id.as_str()).collect();
     let guards = SnapshotGuards::new(amis, launch_templates, rules.protection_tag);
 
-    for v in volumes.iter().filter(|v| v.state == "available") {
+    for v in volumes.iter().filter(|v| v.state == VolumeState::Available) {
         let age = age_days(v.create_time, rules.now);
         if !old_enough(age, rules.min_age_days) {
             continue;

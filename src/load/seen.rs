@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::seen::{SeenMap, merge_seen};
-use crate::model::Volume;
+use crate::model::{Volume, VolumeState};
 
 const FORMAT_VERSION: u32 = 1;
 
@@ -111,7 +111,7 @@ pub fn record(
         .unwrap_or_default();
     let available = volumes
         .iter()
-        .filter(|v| v.state == "available")
+        .filter(|v| v.state == VolumeState::Available)
         .map(|v| v.id.as_str());
     let update = merge_seen(&previous, available, now);
     if update.keep != previous {

@@ -19,7 +19,7 @@ use crate::aws::{
 };
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
+use crate::model::{ExecSession, Service, SessionHandle, SnapshotState, Task, TaskDefinition};
 
 use super::audit::{Actor, AuditLog, FAILED, GONE, OK, ResultLine, UNKNOWN};
 use super::interrupt::{InFlight, Interrupt};
@@ -298,7 +298,7 @@ impl Mutator {
 
     // Reads that only actions need: no guard, no audit.
 
-    pub async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>> {
+    pub async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>> {
         self.ops.ec2.snapshot_state(snapshot_id).await
     }
 
@@ -306,7 +306,7 @@ impl Mutator {
     pub async fn snapshot_progress(
         &self,
         snapshot_id: &str,
-    ) -> Result<Option<(String, Option<String>)>> {
+    ) -> Result<Option<(SnapshotState, Option<String>)>> {
         self.ops.ec2.snapshot_progress(snapshot_id).await
     }
 

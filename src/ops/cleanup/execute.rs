@@ -21,7 +21,7 @@ use crate::analysis::orphans::{SnapshotGuards, retain_until, safety_snapshot_tag
 use crate::aws::AwsClients;
 use crate::config::{Settings, now};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::model::ResourceKind;
+use crate::model::{ResourceKind, SnapshotState, VolumeState};
 use crate::ops::guard::{Mutator, Settled};
 use crate::ops::interrupt::{Interrupt, NOT_STARTED};
 use crate::ops::wait::Clock;
@@ -154,7 +154,7 @@ async fn recheck(
             for item in &plan.items {
                 let why = match by_id.get(item.id.as_str()) {
                     None => Some("no longer exists".to_string()),
-                    Some(v) if v.state != "available" => {
+                    Some(v) if v.state != VolumeState::Available => {
                         Some(format!("now {}, not available", v.state))
                     }
                     Some(v) if !v.attached_to.is_empty() => {
@@ -523,8 +523,8 @@ async fn wait_for_snapshot(
             return Err("not awaited".into());
         }
         match mutator.snapshot_state(snapshot).await {
-            Ok(Some(s)) if s == "completed" => return Ok(()),
-            Ok(Some(s)) if s == "error" => return Err("ended in state error".into()),
+            Ok(Some(SnapshotState::Completed)) => return Ok(()),
+            Ok(Some(SnapshotState::Error)) => return Err("ended in state error".into()),
             Ok(_) => {}
             Err(e) => return Err(format!("could not be checked: {e}")),
         }
