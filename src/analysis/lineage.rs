@@ -148,41 +148,29 @@ impl Lineage {
             r.at.map(|t| format!(", {}", t.format("%Y-%m-%d")))
                 .unwrap_or_default()
         };
-        let mut out = Vec::new();
-        if self.kind == ResourceKind::Snapshot {
-            {
-                out.push(match &self.came_from {
-                    Some(v) => format!("taken of volume {} ({}{})", v.id, state(v), date(v)),
-                    None => "taken of: unknown (EC2 names no source volume)".into(),
-                });
-                if self.made.is_empty() {
-                    out.push("volumes created from it: none".into());
-                } else {
-                    out.push(format!("volumes created from it ({}):", self.made.len()));
-                    out.extend(
-                        self.made
-                            .iter()
-                            .map(|v| format!("  {} ({}{})", v.id, state(v), date(v))),
-                    );
-                }
-            }
+        let related = |r: &Related| format!("{} ({}{})", r.id, state(r), date(r));
+        let (came_from, no_source, made) = if self.kind == ResourceKind::Snapshot {
+            (
+                "taken of volume",
+                "taken of: unknown (EC2 names no source volume)",
+                "volumes created from it",
+            )
         } else {
-            {
-                out.push(match &self.came_from {
-                    Some(s) => format!("created from snapshot {} ({}{})", s.id, state(s), date(s)),
-                    None => "created from: no snapshot (an empty volume)".into(),
-                });
-                if self.made.is_empty() {
-                    out.push("snapshots taken of it: none".into());
-                } else {
-                    out.push(format!("snapshots taken of it ({}):", self.made.len()));
-                    out.extend(
-                        self.made
-                            .iter()
-                            .map(|s| format!("  {} ({}{})", s.id, state(s), date(s))),
-                    );
-                }
-            }
+            (
+                "created from snapshot",
+                "created from: no snapshot (an empty volume)",
+                "snapshots taken of it",
+            )
+        };
+        let mut out = vec![match &self.came_from {
+            Some(r) => format!("{came_from} {}", related(r)),
+            None => no_source.into(),
+        }];
+        if self.made.is_empty() {
+            out.push(format!("{made}: none"));
+        } else {
+            out.push(format!("{made} ({}):", self.made.len()));
+            out.extend(self.made.iter().map(|r| format!("  {}", related(r))));
         }
         out.push(match &self.managed_by {
             Some(m) => format!("managed by {m}"),

@@ -253,6 +253,12 @@ pub struct OrphanReport {
 }
 
 impl OrphanReport {
+    /// Records a resource the rules leave alone, with why.
+    fn skip(&mut self, id: &str, kind: ResourceKind, size_gib: i32, why: impl Into<String>) {
+        self.skipped
+            .push(Skipped::new(id, kind, f64::from(size_gib), why));
+    }
+
     pub fn totals(&self) -> OrphanTotals {
         let size_gib = self
             .volumes
@@ -329,12 +335,7 @@ pub fn find_orphans(
         if let Some(days) = rules.unattached_days.filter(|d| *d > 0)
             && let Err(why) = unattached_long_enough(since, days, rules.now)
         {
-            report.skipped.push(Skipped::new(
-                &v.id,
-                ResourceKind::Volume,
-                f64::from(v.size_gib),
-                why,
-            ));
+            report.skip(&v.id, ResourceKind::Volume, v.size_gib, why);
             continue;
         }
         let origin = volume_origin(&v.tags);
@@ -362,12 +363,7 @@ pub fn find_orphans(
             continue;
         }
         if let Some(why) = guards.ami(&s.id) {
-            report.skipped.push(Skipped::new(
-                &s.id,
-                ResourceKind::Snapshot,
-                f64::from(s.size_gib),
-                why,
-            ));
+            report.skip(&s.id, ResourceKind::Snapshot, s.size_gib, why);
             continue;
         }
         let source = s.volume_id.as_deref().filter(|v| !v.is_empty());
@@ -375,12 +371,7 @@ pub fn find_orphans(
             continue;
         }
         if let Some(why) = guards.kept(s, rules.now) {
-            report.skipped.push(Skipped::new(
-                &s.id,
-                ResourceKind::Snapshot,
-                f64::from(s.size_gib),
-                why,
-            ));
+            report.skip(&s.id, ResourceKind::Snapshot, s.size_gib, why);
             continue;
         }
         let reason = match source {
