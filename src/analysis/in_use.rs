@@ -176,7 +176,7 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{Deployment, TaskContainer};
 
@@ -237,7 +237,8 @@ mod tests {
         }
     }
 
-    fn image(repo: &str, digest: &str, tags: &[&str]) -> Image {
+    /// An image of `repo` with its digest and tags (also `keep`'s fixture).
+    pub(in crate::analysis) fn image(repo: &str, digest: &str, tags: &[&str]) -> Image {
         Image {
             repository: repo.into(),
             digest: digest.into(),

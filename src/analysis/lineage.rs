@@ -82,7 +82,7 @@ pub fn volume_lineage(
             at: s.start_time,
         })
         .collect();
-    made.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    newest_first(&mut made);
     Lineage {
         id: volume.id.clone(),
         kind: ResourceKind::Volume,
@@ -117,7 +117,7 @@ pub fn snapshot_lineage(
             at: v.create_time,
         })
         .collect();
-    made.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    newest_first(&mut made);
     Lineage {
         id: snapshot.id.clone(),
         kind: ResourceKind::Snapshot,
@@ -134,6 +134,11 @@ pub fn snapshot_lineage(
         managed_by: managed_by(&snapshot.tags),
         ecsnap_note: ecsnap_note(&snapshot.tags),
     }
+}
+
+/// Newest first, then by id.
+fn newest_first(related: &mut [Related]) {
+    related.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
 }
 
 impl Lineage {
