@@ -19,15 +19,13 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::json_file::{FileName, read_versioned, write_atomically};
+
 /// Entries not used for this long are dropped on save.
 pub const MAX_AGE_DAYS: i64 = 90;
 /// At most this many definitions are kept (the most recently used).
 pub const MAX_ENTRIES: usize = 20_000;
 const FORMAT_VERSION: u32 = 1;
-
-/// Saves so far in this process: each writes its own temporary file, so two saves at once
-/// never share one.
-static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Entry {
@@ -186,54 +184,29 @@ fn prune(entries: &mut HashMap<String, Entry>, now: DateTime<Utc>, max: usize) {
     }
 }
 
+const NAME: FileName = FileName {
+    what: "task-definition cache",
+    plural: false,
+};
+
 fn read_file(path: &Path) -> HashMap<String, Entry> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return HashMap::new(),
-        Err(e) => {
-            tracing::warn!("task-definition cache {} unreadable: {e}", path.display());
-            return HashMap::new();
-        }
-    };
-    match serde_json::from_str::<CacheFile>(&text) {
-        Ok(file) if file.version == FORMAT_VERSION => file
-            .entries
-            .into_iter()
-            .filter(|(arn, _)| cacheable(arn))
-            .collect(),
-        Ok(file) => {
-            tracing::info!(
-                "task-definition cache {} has format {}, not {FORMAT_VERSION}: starting afresh",
-                path.display(),
-                file.version
-            );
-            HashMap::new()
-        }
-        Err(e) => {
-            tracing::warn!(
-                "task-definition cache {} is not valid ({e}): starting afresh",
-                path.display()
-            );
-            HashMap::new()
-        }
-    }
+    read_versioned(path, &NAME, FORMAT_VERSION, |f: &CacheFile| f.version)
+        .map(|file| {
+            file.entries
+                .into_iter()
+                .filter(|(arn, _)| cacheable(arn))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn write_file(path: &Path, entries: &HashMap<String, Entry>) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let file = CacheFile {
         version: FORMAT_VERSION,
         entries: entries.clone(),
     };
     let text = serde_json::to_string(&file).map_err(std::io::Error::other)?;
-    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("json.{}-{n}.tmp", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    write_atomically(path, &text)
 }
 
 #[cfg(test)]

@@ -103,8 +103,10 @@ struct ConsoleSection {
 }
 
 /// `[network]`: when a call gives up on an endpoint that does not answer.
-// The fields are the config keys, which say their unit.
-#[allow(clippy::struct_field_names)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the fields are the config keys, which say their unit"
+)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct NetworkSection {
@@ -114,7 +116,10 @@ struct NetworkSection {
 }
 
 /// The network timeouts, in seconds (`[network]`; docs/errors.md).
-#[allow(clippy::struct_field_names)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "named as the config keys, which say their unit"
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NetworkSettings {
     /// Opening the connection.
@@ -900,7 +905,7 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::too_many_lines)] // one table of cases
+    #[allow(clippy::too_many_lines, reason = "one table of cases")]
     fn validation_names_the_key_and_the_bound() {
         let fleet = |entries: &str| format!("[fleet]\naccounts = [{entries}]");
         let role = |acct: &str, name: &str| {

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod json_file;
 pub mod load;
 pub mod model;
 pub mod ops;

@@ -80,8 +80,11 @@ pub fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
-// The whole race in order (seed, each contender cold and warm, the table): one sequence.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the whole race in order (seed, each contender cold and warm, the table): one \
+              sequence"
+)]
 pub fn measure(at: &At<'_>) -> AnyResult<String> {
     let At {
         fleet,

@@ -427,7 +427,10 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::too_many_lines)] // one table of cases, one per field kind
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one table of cases, one per field kind"
+    )]
     fn each_field_kind_is_reported() {
         type Edit = fn(&mut TaskDefinition);
         let cases: Vec<(&str, Edit, Edit, Vec<FieldChange>)> = vec![

@@ -3,7 +3,7 @@
 //! container's `ExecuteCommandAgent` must be RUNNING. When one of them is missing, say which
 //! and what to change. Pure: judged from the task (and its service's setting, when known).
 
-use crate::model::Task;
+use crate::model::{AgentStatus, Task, TaskStatus};
 
 /// The Fargate platform version ECS Exec needs at least.
 pub const MIN_FARGATE_PLATFORM: (u32, u32, u32) = (1, 4, 0);
@@ -16,8 +16,10 @@ pub fn exec_blocker(
     service_enabled: Option<bool>,
     container: Option<&str>,
 ) -> Option<String> {
-    if task.last_status != "RUNNING" || task.desired_status == "STOPPED" {
-        let status = if task.desired_status == "STOPPED" && task.last_status == "RUNNING" {
+    if task.last_status != TaskStatus::Running || task.desired_status == TaskStatus::Stopped {
+        let status = if task.desired_status == TaskStatus::Stopped
+            && task.last_status == TaskStatus::Running
+        {
             "stopping"
         } else {
             task.last_status.as_str()
@@ -88,12 +90,12 @@ fn agent_blocker(task: &Task, container: Option<&str>) -> Option<String> {
         .collect();
     if containers
         .iter()
-        .any(|c| c.exec_agent.as_deref() == Some("RUNNING"))
+        .any(|c| c.exec_agent == Some(AgentStatus::Running))
     {
         return None;
     }
     let which = container.map_or_else(|| "any container".to_string(), |n| format!("container {n}"));
-    let seen = containers.iter().find_map(|c| c.exec_agent.as_deref());
+    let seen = containers.iter().find_map(|c| c.exec_agent.as_ref());
     Some(match seen {
         Some(status) => format!(
             "the ExecuteCommandAgent is {status} in {which}, not RUNNING: the task role needs \
@@ -127,7 +129,7 @@ mod tests {
             containers: vec![
                 TaskContainer {
                     name: "app".into(),
-                    exec_agent: agent.map(str::to_string),
+                    exec_agent: agent.map(Into::into),
                     ..TaskContainer::default()
                 },
                 TaskContainer {

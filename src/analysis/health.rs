@@ -1,6 +1,6 @@
 //! Is a service steady? The first column of the Services pane and `steady` in JSON.
 
-use crate::model::Service;
+use crate::model::{DeploymentStatus, RolloutState, Service};
 
 /// Worst first: the order not-steady services sort in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,15 +32,14 @@ impl Steadiness {
 
 pub fn steadiness(service: &Service) -> Steadiness {
     let primary = service.primary();
-    let failed = primary.and_then(|d| d.rollout_state.as_deref()) == Some("FAILED")
-        || service
-            .deployments
-            .iter()
-            .any(|d| d.rollout_state.as_deref() == Some("FAILED") && d.status != "INACTIVE");
+    let failed = primary.and_then(|d| d.rollout_state.as_ref()) == Some(&RolloutState::Failed)
+        || service.deployments.iter().any(|d| {
+            d.rollout_state == Some(RolloutState::Failed) && d.status != DeploymentStatus::Inactive
+        });
     if failed {
         return Steadiness::Failed;
     }
-    let rolling = primary.and_then(|d| d.rollout_state.as_deref()) == Some("IN_PROGRESS")
+    let rolling = primary.and_then(|d| d.rollout_state.as_ref()) == Some(&RolloutState::InProgress)
         || service.deployments.len() > 1;
     if rolling {
         return Steadiness::Rolling;
@@ -59,7 +58,7 @@ mod tests {
     fn dep(status: &str, rollout: Option<&str>) -> Deployment {
         Deployment {
             status: status.into(),
-            rollout_state: rollout.map(str::to_string),
+            rollout_state: rollout.map(Into::into),
             ..Deployment::default()
         }
     }

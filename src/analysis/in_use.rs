@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Image, Service, Task};
+use crate::model::{Image, Service, ServiceStatus, Task};
 
 /// A container image reference split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,8 +141,11 @@ impl InUse {
 }
 
 /// Services whose task definitions keep images in use.
-pub fn counts_for_in_use(service_status: &str) -> bool {
-    matches!(service_status, "ACTIVE" | "DRAINING")
+pub fn counts_for_in_use(service_status: &ServiceStatus) -> bool {
+    matches!(
+        service_status,
+        ServiceStatus::Active | ServiceStatus::Draining
+    )
 }
 
 /// The distinct task-definition ARNs that in-use detection needs: every definition an
@@ -173,7 +176,7 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{Deployment, TaskContainer};
 
@@ -234,7 +237,8 @@ mod tests {
         }
     }
 
-    fn image(repo: &str, digest: &str, tags: &[&str]) -> Image {
+    /// An image of `repo` with its digest and tags (also `keep`'s fixture).
+    pub(in crate::analysis) fn image(repo: &str, digest: &str, tags: &[&str]) -> Image {
         Image {
             repository: repo.into(),
             digest: digest.into(),

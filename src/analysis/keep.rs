@@ -115,16 +115,8 @@ pub fn rollback_targets<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::in_use::tests::image;
     use crate::model::Deployment;
-
-    fn image(repo: &str, digest: &str, tags: &[&str]) -> Image {
-        Image {
-            repository: repo.into(),
-            digest: digest.into(),
-            tags: tags.iter().map(|t| (*t).to_string()).collect(),
-            ..Image::default()
-        }
-    }
 
     const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition";
 

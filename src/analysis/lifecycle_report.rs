@@ -87,23 +87,6 @@ pub struct LifecycleReport {
     pub warnings: Vec<ExpiryWarning>,
 }
 
-impl LifecycleReport {
-    /// The expiries of one user (`None`: tags of no user and untagged images).
-    pub fn expires_of<'a>(&'a self, user: Option<&'a str>) -> impl Iterator<Item = &'a TagExpiry> {
-        self.expires
-            .iter()
-            .filter(move |e| e.user.as_deref() == user)
-    }
-
-    /// The warnings about `tag` (or about its digest when the warning names no tag).
-    pub fn warnings_for<'a>(
-        &'a self,
-        digest: &'a str,
-    ) -> impl Iterator<Item = &'a ExpiryWarning> + 'a {
-        self.warnings.iter().filter(move |w| w.digest == digest)
-    }
-}
-
 /// The user a tag belongs to: by the snapshot pattern, or as a known user's resume tag.
 fn user_of(tag: &str, safety: &Safety<'_>, users: &BTreeSet<String>) -> Option<String> {
     if let Some((user, _)) = safety.pattern.parse(tag) {

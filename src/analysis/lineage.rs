@@ -78,11 +78,11 @@ pub fn volume_lineage(
         .filter(|s| s.volume_id.as_deref() == Some(volume.id.as_str()))
         .map(|s| Related {
             id: s.id.clone(),
-            state: Some(s.state.clone()),
+            state: Some(s.state.to_string()),
             at: s.start_time,
         })
         .collect();
-    made.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    newest_first(&mut made);
     Lineage {
         id: volume.id.clone(),
         kind: ResourceKind::Volume,
@@ -92,7 +92,7 @@ pub fn volume_lineage(
             .filter(|s| !s.is_empty())
             .map(|id| Related {
                 id: id.to_string(),
-                state: from_snapshot.map(|s| s.state.clone()),
+                state: from_snapshot.map(|s| s.state.to_string()),
                 at: from_snapshot.and_then(|s| s.start_time),
             }),
         made,
@@ -113,11 +113,11 @@ pub fn snapshot_lineage(
         .filter(|v| v.snapshot_id.as_deref().is_none_or(|s| s == snapshot.id))
         .map(|v| Related {
             id: v.id.clone(),
-            state: Some(v.state.clone()),
+            state: Some(v.state.to_string()),
             at: v.create_time,
         })
         .collect();
-    made.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    newest_first(&mut made);
     Lineage {
         id: snapshot.id.clone(),
         kind: ResourceKind::Snapshot,
@@ -127,13 +127,18 @@ pub fn snapshot_lineage(
             .filter(|v| !v.is_empty() && *v != "vol-ffffffff")
             .map(|id| Related {
                 id: id.to_string(),
-                state: source.map(|v| v.state.clone()),
+                state: source.map(|v| v.state.to_string()),
                 at: source.and_then(|v| v.create_time),
             }),
         made,
         managed_by: managed_by(&snapshot.tags),
         ecsnap_note: ecsnap_note(&snapshot.tags),
     }
+}
+
+/// Newest first, then by id.
+fn newest_first(related: &mut [Related]) {
+    related.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
 }
 
 impl Lineage {
@@ -148,41 +153,29 @@ impl Lineage {
             r.at.map(|t| format!(", {}", t.format("%Y-%m-%d")))
                 .unwrap_or_default()
         };
-        let mut out = Vec::new();
-        if self.kind == ResourceKind::Snapshot {
-            {
-                out.push(match &self.came_from {
-                    Some(v) => format!("taken of volume {} ({}{})", v.id, state(v), date(v)),
-                    None => "taken of: unknown (EC2 names no source volume)".into(),
-                });
-                if self.made.is_empty() {
-                    out.push("volumes created from it: none".into());
-                } else {
-                    out.push(format!("volumes created from it ({}):", self.made.len()));
-                    out.extend(
-                        self.made
-                            .iter()
-                            .map(|v| format!("  {} ({}{})", v.id, state(v), date(v))),
-                    );
-                }
-            }
+        let related = |r: &Related| format!("{} ({}{})", r.id, state(r), date(r));
+        let (came_from, no_source, made) = if self.kind == ResourceKind::Snapshot {
+            (
+                "taken of volume",
+                "taken of: unknown (EC2 names no source volume)",
+                "volumes created from it",
+            )
         } else {
-            {
-                out.push(match &self.came_from {
-                    Some(s) => format!("created from snapshot {} ({}{})", s.id, state(s), date(s)),
-                    None => "created from: no snapshot (an empty volume)".into(),
-                });
-                if self.made.is_empty() {
-                    out.push("snapshots taken of it: none".into());
-                } else {
-                    out.push(format!("snapshots taken of it ({}):", self.made.len()));
-                    out.extend(
-                        self.made
-                            .iter()
-                            .map(|s| format!("  {} ({}{})", s.id, state(s), date(s))),
-                    );
-                }
-            }
+            (
+                "created from snapshot",
+                "created from: no snapshot (an empty volume)",
+                "snapshots taken of it",
+            )
+        };
+        let mut out = vec![match &self.came_from {
+            Some(r) => format!("{came_from} {}", related(r)),
+            None => no_source.into(),
+        }];
+        if self.made.is_empty() {
+            out.push(format!("{made}: none"));
+        } else {
+            out.push(format!("{made} ({}):", self.made.len()));
+            out.extend(self.made.iter().map(|r| format!("  {}", related(r))));
         }
         out.push(match &self.managed_by {
             Some(m) => format!("managed by {m}"),

@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::age::age_days;
 use super::cost::Prices;
 use super::seen::unattached_long_enough;
-use crate::model::{Ami, LaunchTemplate, ResourceKind, Skipped, Snapshot, Volume};
+use crate::model::{Ami, LaunchTemplate, ResourceKind, Skipped, Snapshot, Volume, VolumeState};
 
 /// Tag put on a snapshot taken before a volume is deleted: the volume's id.
 pub const SOURCE_VOLUME_TAG: &str = "ecsnap:source-volume";
@@ -253,6 +253,12 @@ pub struct OrphanReport {
 }
 
 impl OrphanReport {
+    /// Records a resource the rules leave alone, with why.
+    fn skip(&mut self, id: &str, kind: ResourceKind, size_gib: i32, why: impl Into<String>) {
+        self.skipped
+            .push(Skipped::new(id, kind, f64::from(size_gib), why));
+    }
+
     pub fn totals(&self) -> OrphanTotals {
         let size_gib = self
             .volumes
@@ -314,7 +320,7 @@ pub fn find_orphans(
     let existing: HashSet<&str> = volumes.iter().map(|v| v.id.as_str()).collect();
     let guards = SnapshotGuards::new(amis, launch_templates, rules.protection_tag);
 
-    for v in volumes.iter().filter(|v| v.state == "available") {
+    for v in volumes.iter().filter(|v| v.state == VolumeState::Available) {
         let age = age_days(v.create_time, rules.now);
         if !old_enough(age, rules.min_age_days) {
             continue;
@@ -329,12 +335,7 @@ pub fn find_orphans(
         if let Some(days) = rules.unattached_days.filter(|d| *d > 0)
             && let Err(why) = unattached_long_enough(since, days, rules.now)
         {
-            report.skipped.push(Skipped::new(
-                &v.id,
-                ResourceKind::Volume,
-                f64::from(v.size_gib),
-                why,
-            ));
+            report.skip(&v.id, ResourceKind::Volume, v.size_gib, why);
             continue;
         }
         let origin = volume_origin(&v.tags);
@@ -362,12 +363,7 @@ pub fn find_orphans(
             continue;
         }
         if let Some(why) = guards.ami(&s.id) {
-            report.skipped.push(Skipped::new(
-                &s.id,
-                ResourceKind::Snapshot,
-                f64::from(s.size_gib),
-                why,
-            ));
+            report.skip(&s.id, ResourceKind::Snapshot, s.size_gib, why);
             continue;
         }
         let source = s.volume_id.as_deref().filter(|v| !v.is_empty());
@@ -375,12 +371,7 @@ pub fn find_orphans(
             continue;
         }
         if let Some(why) = guards.kept(s, rules.now) {
-            report.skipped.push(Skipped::new(
-                &s.id,
-                ResourceKind::Snapshot,
-                f64::from(s.size_gib),
-                why,
-            ));
+            report.skip(&s.id, ResourceKind::Snapshot, s.size_gib, why);
             continue;
         }
         let reason = match source {
@@ -623,8 +614,10 @@ mod tests {
         assert!(report.volumes.is_empty() && report.snapshots.is_empty());
     }
 
-    // A table of cases: one list reads better than several tests.
-    #[allow(clippy::too_many_lines)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "a table of cases: one list reads better than several tests"
+    )]
     #[test]
     fn snapshots_something_else_needs_are_skipped_with_what_needs_them() {
         let prices = Prices::default();

@@ -194,8 +194,10 @@ pub fn aws_profile_paths() -> (String, String) {
 /// nothing needs the files: no profile named, the region and the keys in the environment.
 pub async fn check_profile_files(opts: &ConnectOptions) -> Result<()> {
     let (config, credentials) = aws_profile_paths();
-    // The default files (`ProfileFiles`, whose type lives in a crate ecsnap does not name).
-    #[allow(clippy::default_trait_access)]
+    #[allow(
+        clippy::default_trait_access,
+        reason = "the default `ProfileFiles`, whose type lives in a crate ecsnap does not name"
+    )]
     let loaded = aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),
         &aws_types::os_shim_internal::Env::real(),

@@ -232,10 +232,7 @@ fn volume(v: &aws_sdk_ec2::types::Volume) -> Volume {
             .volume_type()
             .map(|t| t.as_str().to_string())
             .unwrap_or_default(),
-        state: v
-            .state()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
+        state: v.state().map(|s| s.as_str().into()).unwrap_or_default(),
         create_time: time(v.create_time()),
         availability_zone: owned(v.availability_zone()),
         snapshot_id: owned(v.snapshot_id()),
@@ -253,10 +250,7 @@ fn snapshot(s: &aws_sdk_ec2::types::Snapshot) -> Snapshot {
         id: text(s.snapshot_id()),
         volume_id: owned(s.volume_id()),
         size_gib: s.volume_size().unwrap_or_default(),
-        state: s
-            .state()
-            .map(|st| st.as_str().to_string())
-            .unwrap_or_default(),
+        state: s.state().map(|st| st.as_str().into()).unwrap_or_default(),
         start_time: time(s.start_time()),
         owner_id: owned(s.owner_id()),
         description: owned(s.description()),

@@ -8,6 +8,7 @@ use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 
 use super::{Attempts, CallContext, Ec2Ops, Preflight, Sent, is_not_found};
 use crate::error::Result;
+use crate::model::SnapshotState;
 
 pub struct Ec2OpsAdapter {
     client: Client,
@@ -184,7 +185,7 @@ impl Ec2Ops for Ec2OpsAdapter {
         })
     }
 
-    async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>> {
+    async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>> {
         Ok(self
             .snapshot_progress(snapshot_id)
             .await?
@@ -194,7 +195,7 @@ impl Ec2Ops for Ec2OpsAdapter {
     async fn snapshot_progress(
         &self,
         snapshot_id: &str,
-    ) -> Result<Option<(String, Option<String>)>> {
+    ) -> Result<Option<(SnapshotState, Option<String>)>> {
         let out = self
             .client
             .describe_snapshots()
@@ -207,7 +208,7 @@ impl Ec2Ops for Ec2OpsAdapter {
             .iter()
             .find(|s| s.snapshot_id() == Some(snapshot_id))
             .and_then(|s| {
-                let state = s.state()?.as_str().to_string();
+                let state = SnapshotState::from(s.state()?.as_str());
                 Some((state, s.progress().map(str::to_string)))
             }))
     }

@@ -10,10 +10,10 @@ use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::{Error, Result};
 use crate::model::LogConfiguration;
 use crate::model::{
-    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
-    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
-    TaskDefVolume, TaskDefinition, TaskExec, TaskStorage, TaskVolume, VolumeMount, VolumeSource,
-    arn_name,
+    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, DeploymentStatus, HealthCheck,
+    MountPoint, PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task,
+    TaskContainer, TaskDefVolume, TaskDefinition, TaskExec, TaskStorage, TaskVolume, VolumeMount,
+    VolumeSource, arn_name,
 };
 
 /// DescribeServices takes at most 10 services per call.
@@ -177,12 +177,17 @@ impl EcsApi for EcsAdapter {
     }
 }
 
+/// Whether an SDK deployment is the service's PRIMARY one.
+pub(super) fn is_primary(d: &aws_sdk_ecs::types::Deployment) -> bool {
+    d.status().map(DeploymentStatus::from) == Some(DeploymentStatus::Primary)
+}
+
 pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
     let deployments: Vec<Deployment> = s.deployments().iter().map(deployment).collect();
     let volume_configurations = s
         .deployments()
         .iter()
-        .find(|d| d.status() == Some("PRIMARY"))
+        .find(|d| is_primary(d))
         .map(|d| {
             d.volume_configurations()
                 .iter()
@@ -194,7 +199,7 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
         cluster: arn_name(s.cluster_arn().unwrap_or_default()).to_string(),
         arn: text(s.service_arn()),
         name: text(s.service_name()),
-        status: text(s.status()),
+        status: text(s.status()).into(),
         desired_count: s.desired_count(),
         running_count: s.running_count(),
         pending_count: s.pending_count(),
@@ -236,13 +241,13 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
 fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {
     Deployment {
         id: text(d.id()),
-        status: text(d.status()),
+        status: text(d.status()).into(),
         task_definition: text(d.task_definition()),
         desired_count: d.desired_count(),
         running_count: d.running_count(),
         pending_count: d.pending_count(),
         failed_tasks: d.failed_tasks(),
-        rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
+        rollout_state: d.rollout_state().map(|r| r.as_str().into()),
         rollout_state_reason: owned(d.rollout_state_reason()),
         created_at: time(d.created_at()),
         updated_at: time(d.updated_at()),
@@ -267,8 +272,8 @@ pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
         cluster: arn_name(t.cluster_arn().unwrap_or_default()).to_string(),
         group: owned(t.group()),
         started_by: owned(t.started_by()),
-        last_status: text(t.last_status()),
-        desired_status: text(t.desired_status()),
+        last_status: text(t.last_status()).into(),
+        desired_status: text(t.desired_status()).into(),
         health_status: t.health_status().map(|h| h.as_str().to_string()),
         task_definition: text(t.task_definition_arn()),
         started_at: time(t.started_at()),
@@ -293,7 +298,8 @@ pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
                         a.name().map(aws_sdk_ecs::types::ManagedAgentName::as_str)
                             == Some("ExecuteCommandAgent")
                     })
-                    .and_then(|a| owned(a.last_status())),
+                    .and_then(|a| owned(a.last_status()))
+                    .map(Into::into),
             })
             .collect(),
         volumes: t.attachments().iter().filter_map(ebs_attachment).collect(),

@@ -7,7 +7,7 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::TaskDefinitionField;
 
 use super::convert::{owned, text};
-use super::ecs::{service, task, task_definition_of};
+use super::ecs::{is_primary, service, task, task_definition_of};
 use super::{CallContext, EcsOps, NewEbsVolume, ServiceChange};
 use crate::error::Result;
 use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
@@ -42,11 +42,7 @@ impl EcsOpsAdapter {
         let mut configs: Vec<aws_sdk_ecs::types::ServiceVolumeConfiguration> = out
             .services()
             .first()
-            .and_then(|s| {
-                s.deployments()
-                    .iter()
-                    .find(|d| d.status() == Some("PRIMARY"))
-            })
+            .and_then(|s| s.deployments().iter().find(|d| is_primary(d)))
             .map(|d| d.volume_configurations().to_vec())
             .unwrap_or_default();
         let mut found = false;

@@ -40,7 +40,7 @@ pub use sts::StsAdapter;
 use crate::error::Result;
 use crate::model::{
     Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecyclePolicy, LogPage,
-    Repository, Service, SessionHandle, Snapshot, Task, TaskDefinition, Volume,
+    Repository, Service, SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -309,13 +309,13 @@ pub trait Ec2Ops: Send + Sync {
         tags: &[(String, String)],
     ) -> Result<String>;
     /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
-    async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>>;
+    async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>>;
     /// The state of one snapshot and how far along it is (`42%`), `None` if not found.
     /// Adapters that cannot tell the progress answer the state alone.
     async fn snapshot_progress(
         &self,
         snapshot_id: &str,
-    ) -> Result<Option<(String, Option<String>)>> {
+    ) -> Result<Option<(SnapshotState, Option<String>)>> {
         Ok(self.snapshot_state(snapshot_id).await?.map(|s| (s, None)))
     }
 }

@@ -568,7 +568,9 @@ pub fn progress_text(p: &WaitProgress) -> String {
             d.running_count,
             d.desired_count,
             d.pending_count,
-            d.rollout_state.as_deref().unwrap_or("-")
+            d.rollout_state
+                .as_ref()
+                .map_or("-", crate::model::RolloutState::as_str)
         );
     }
     line.push('\n');

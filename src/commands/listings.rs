@@ -132,8 +132,8 @@ pub fn services_table(services: &[Service]) -> String {
                 s.running_count, s.desired_count, s.pending_count
             ),
             primary
-                .and_then(|d| d.rollout_state.clone())
-                .unwrap_or_else(|| "-".into()),
+                .and_then(|d| d.rollout_state.as_ref())
+                .map_or_else(|| "-".into(), ToString::to_string),
             task_def_short(&s.task_definition).to_string(),
             short_age(primary.and_then(|d| d.created_at).or(s.created_at), now),
         ]);
@@ -161,8 +161,8 @@ pub fn tasks_table(tasks: &[Task]) -> String {
         t.row(vec![
             task.id.clone(),
             task.service_name().unwrap_or("-").to_string(),
-            task.last_status.clone(),
-            task.desired_status.clone(),
+            task.last_status.to_string(),
+            task.desired_status.to_string(),
             task.health_status.clone().unwrap_or_else(|| "-".into()),
             short_age(task.started_at, now),
             if volumes.is_empty() {

@@ -519,9 +519,11 @@ async fn create_snapshot(
     Ok(out.snapshot_id().unwrap_or_default().to_string())
 }
 
-// One list of the demo's volumes and snapshots, each with why it is there: read top to
-// bottom like the fleet description in the README.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one list of the demo's volumes and snapshots, each with why it is there: read \
+              top to bottom like the fleet description in the README"
+)]
 async fn seed_ebs(
     ec2: &aws_sdk_ec2::Client,
     fleet: &mut DemoFleet,

@@ -14,12 +14,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::seen::{SeenMap, merge_seen};
-use crate::model::Volume;
+use crate::json_file::{FileName, read_versioned, write_atomically};
+use crate::model::{Volume, VolumeState};
 
 const FORMAT_VERSION: u32 = 1;
-
-/// Saves so far in this process: each writes its own temporary file.
-static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct SeenFile {
@@ -56,46 +54,18 @@ impl SeenScope {
     }
 }
 
+const NAME: FileName = FileName {
+    what: "volume sightings",
+    plural: true,
+};
+
 fn read_file(path: &Path) -> SeenFile {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return SeenFile::default(),
-        Err(e) => {
-            tracing::warn!("volume sightings {} unreadable: {e}", path.display());
-            return SeenFile::default();
-        }
-    };
-    match serde_json::from_str::<SeenFile>(&text) {
-        Ok(file) if file.version == FORMAT_VERSION => file,
-        Ok(file) => {
-            tracing::info!(
-                "volume sightings {} have format {}, not {FORMAT_VERSION}: starting afresh",
-                path.display(),
-                file.version
-            );
-            SeenFile::default()
-        }
-        Err(e) => {
-            tracing::warn!(
-                "volume sightings {} are not valid ({e}): starting afresh",
-                path.display()
-            );
-            SeenFile::default()
-        }
-    }
+    read_versioned(path, &NAME, FORMAT_VERSION, |f: &SeenFile| f.version).unwrap_or_default()
 }
 
 fn write_file(path: &Path, file: &SeenFile) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let text = serde_json::to_string_pretty(file).map_err(std::io::Error::other)?;
-    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("json.{}-{n}.tmp", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    write_atomically(path, &text)
 }
 
 /// Records which volumes are `available` now and returns, for those seen so on an earlier
@@ -111,7 +81,7 @@ pub fn record(
         .unwrap_or_default();
     let available = volumes
         .iter()
-        .filter(|v| v.state == "available")
+        .filter(|v| v.state == VolumeState::Available)
         .map(|v| v.id.as_str());
     let update = merge_seen(&previous, available, now);
     if update.keep != previous {

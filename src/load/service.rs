@@ -6,7 +6,7 @@ use crate::aws::AwsClients;
 use crate::error::Result;
 use std::collections::HashMap;
 
-use crate::model::{Snapshot, Task, TaskDefinition, TaskStorage, Volume};
+use crate::model::{Snapshot, SnapshotState, Task, TaskDefinition, TaskStorage, Volume};
 
 /// The tag keys ECS puts on the volumes it creates for a service.
 const CLUSTER_TAG: &str = "aws:ecs:clusterName";
@@ -125,7 +125,7 @@ pub async fn load_service_snapshots(
         .collect();
     let mut out: Vec<Snapshot> = snapshots
         .into_iter()
-        .filter(|s| s.state == "completed")
+        .filter(|s| s.state == SnapshotState::Completed)
         .filter(|s| {
             of_service(&s.tags)
                 || s.volume_id

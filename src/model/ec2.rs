@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::{SnapshotState, VolumeState};
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Volume {
     pub id: String,
     pub size_gib: i32,
     pub volume_type: String,
-    pub state: String,
+    pub state: VolumeState,
     pub create_time: Option<DateTime<Utc>>,
     pub availability_zone: Option<String>,
     pub snapshot_id: Option<String>,
@@ -23,7 +25,7 @@ pub struct Snapshot {
     pub id: String,
     pub volume_id: Option<String>,
     pub size_gib: i32,
-    pub state: String,
+    pub state: SnapshotState,
     pub start_time: Option<DateTime<Utc>>,
     pub owner_id: Option<String>,
     pub description: Option<String>,

@@ -3,12 +3,14 @@
 
 use chrono::{DateTime, Utc};
 
+use super::{AgentStatus, DeploymentStatus, RolloutState, ServiceStatus, TaskStatus};
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Service {
     pub cluster: String,
     pub arn: String,
     pub name: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub desired_count: i32,
     pub running_count: i32,
     pub pending_count: i32,
@@ -50,20 +52,22 @@ pub struct DeploymentAlarms {
 impl Service {
     /// The PRIMARY deployment, if the service reports one.
     pub fn primary(&self) -> Option<&Deployment> {
-        self.deployments.iter().find(|d| d.status == "PRIMARY")
+        self.deployments
+            .iter()
+            .find(|d| d.status == DeploymentStatus::Primary)
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Deployment {
     pub id: String,
-    pub status: String,
+    pub status: DeploymentStatus,
     pub task_definition: String,
     pub desired_count: i32,
     pub running_count: i32,
     pub pending_count: i32,
     pub failed_tasks: i32,
-    pub rollout_state: Option<String>,
+    pub rollout_state: Option<RolloutState>,
     pub rollout_state_reason: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -93,8 +97,8 @@ pub struct Task {
     /// `service:NAME` for tasks started by a service.
     pub group: Option<String>,
     pub started_by: Option<String>,
-    pub last_status: String,
-    pub desired_status: String,
+    pub last_status: TaskStatus,
+    pub desired_status: TaskStatus,
     pub health_status: Option<String>,
     pub task_definition: String,
     pub started_at: Option<DateTime<Utc>>,
@@ -129,7 +133,7 @@ impl Task {
 
     /// Running (or on its way to running) and not asked to stop.
     pub fn is_live(&self) -> bool {
-        self.desired_status != "STOPPED" && self.last_status != "STOPPED"
+        self.desired_status != TaskStatus::Stopped && self.last_status != TaskStatus::Stopped
     }
 }
 
@@ -144,7 +148,7 @@ pub struct TaskContainer {
     /// The container runtime's id (Docker id): part of an ECS Exec session's target.
     pub runtime_id: Option<String>,
     /// `lastStatus` of the `ExecuteCommandAgent` managed agent (`RUNNING` …), when present.
-    pub exec_agent: Option<String>,
+    pub exec_agent: Option<AgentStatus>,
 }
 
 /// An EBS volume attached to a task (`AmazonElasticBlockStorage` attachment).

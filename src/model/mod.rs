@@ -9,6 +9,7 @@ mod logs;
 pub mod region;
 mod resource;
 pub mod secret;
+mod state;
 
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
@@ -20,6 +21,10 @@ pub use ecs::{
 };
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};
+pub use state::{
+    AgentStatus, DeploymentStatus, RolloutState, ServiceStatus, SnapshotState, TaskStatus,
+    VolumeState,
+};
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).
 pub fn arn_name(arn: &str) -> &str {

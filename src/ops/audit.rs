@@ -630,13 +630,7 @@ mod tests {
         assert_eq!(trim_to_last_line(&file).expect("trims"), 0);
         // The log itself cuts a half line before appending.
         std::fs::write(&path, format!("{whole}\n{{\"half")).expect("seed");
-        let log = AuditLog::open(&path).expect("opens");
-        log.record(
-            &Actor::default(),
-            "ec2:DeleteVolume",
-            &["vol-1".into()],
-            Ok(None),
-        );
+        record_one_delete(&path);
         let (entries, bad) = read_log(&path).expect("reads");
         assert_eq!(bad, 0);
         let ids: Vec<&str> = entries.iter().map(|e| e.resource_ids[0].as_str()).collect();
@@ -649,13 +643,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state/ecsnap/audit.log");
-        let log = AuditLog::open(&path).expect("opens");
-        log.record(
-            &Actor::default(),
-            "ec2:DeleteVolume",
-            &["vol-1".into()],
-            Ok(None),
-        );
+        record_one_delete(&path);
         let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&dir.path().join("state/ecsnap")), 0o700);
@@ -669,18 +657,22 @@ mod tests {
     fn unparsable_lines_are_counted_not_fatal() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("audit.log");
-        let log = AuditLog::open(&path).expect("opens");
-        log.record(
-            &Actor::default(),
-            "ec2:DeleteVolume",
-            &["vol-1".into()],
-            Ok(None),
-        );
+        record_one_delete(&path);
         let mut text = std::fs::read_to_string(&path).expect("reads");
         text.push_str("not json\n{\"time\": 1}\n\n");
         std::fs::write(&path, text).expect("writes");
         let (entries, bad) = read_log(&path).expect("reads");
         assert_eq!((entries.len(), bad), (1, 2));
+    }
+
+    /// Opens the log at `path` and records one DeleteVolume of `vol-1`.
+    fn record_one_delete(path: &Path) {
+        AuditLog::open(path).expect("opens").record(
+            &Actor::default(),
+            "ec2:DeleteVolume",
+            &["vol-1".into()],
+            Ok(None),
+        );
     }
 
     struct DateTimeCheck;

@@ -19,7 +19,7 @@ use crate::aws::{
 };
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
+use crate::model::{ExecSession, Service, SessionHandle, SnapshotState, Task, TaskDefinition};
 
 use super::audit::{Actor, AuditLog, FAILED, GONE, OK, ResultLine, UNKNOWN};
 use super::interrupt::{InFlight, Interrupt};
@@ -169,15 +169,20 @@ impl Mutator {
         })
     }
 
-    fn record<T>(
+    /// Sends one audited mutation: `begin` (nothing is sent on a refusal), then `call`,
+    /// then its result line with `detail` of the answer and what it `replaced`.
+    async fn audited<T>(
         &self,
-        sending: Sending,
         action: &str,
         ids: &[String],
-        result: &Result<T>,
+        call: impl Future<Output = Result<T>>,
         detail: impl FnOnce(&T) -> Option<String>,
-    ) {
-        self.record_replacing(sending, action, ids, result, detail, None);
+        replaced: Option<&str>,
+    ) -> Result<T> {
+        let sending = self.begin(action, ids)?;
+        let result = call.await;
+        self.record_replacing(sending, action, ids, &result, detail, replaced);
+        result
     }
 
     /// `record`, naming what the change replaced (a rollback's before).
@@ -298,7 +303,7 @@ impl Mutator {
 
     // Reads that only actions need: no guard, no audit.
 
-    pub async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<String>> {
+    pub async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>> {
         self.ops.ec2.snapshot_state(snapshot_id).await
     }
 
@@ -306,7 +311,7 @@ impl Mutator {
     pub async fn snapshot_progress(
         &self,
         snapshot_id: &str,
-    ) -> Result<Option<(String, Option<String>)>> {
+    ) -> Result<Option<(SnapshotState, Option<String>)>> {
         self.ops.ec2.snapshot_progress(snapshot_id).await
     }
 
@@ -356,13 +361,10 @@ impl Mutator {
         replaced: Option<&str>,
     ) -> Result<Service> {
         let ids = vec![format!("{cluster}/{service}")];
-        let sending = self.begin("ecs:UpdateService", &ids)?;
-        let result = self.ops.ecs.update_service(cluster, service, change).await;
-        self.record_replacing(
-            sending,
+        self.audited(
             "ecs:UpdateService",
             &ids,
-            &result,
+            self.ops.ecs.update_service(cluster, service, change),
             |s| {
                 Some(match change {
                     ServiceChange::ForceNewDeployment => {
@@ -383,8 +385,8 @@ impl Mutator {
                 })
             },
             replaced,
-        );
-        result
+        )
+        .await
     }
 
     pub async fn register_with_image(
@@ -394,16 +396,14 @@ impl Mutator {
         image: &str,
     ) -> Result<TaskDefinition> {
         let ids = vec![source.to_string()];
-        let sending = self.begin("ecs:RegisterTaskDefinition", &ids)?;
-        let result = self
-            .ops
-            .ecs
-            .register_with_image(source, container, image)
-            .await;
-        self.record(sending, "ecs:RegisterTaskDefinition", &ids, &result, |td| {
-            Some(format!("registered {} with {container}={image}", td.arn))
-        });
-        result
+        self.audited(
+            "ecs:RegisterTaskDefinition",
+            &ids,
+            self.ops.ecs.register_with_image(source, container, image),
+            |td| Some(format!("registered {} with {container}={image}", td.arn)),
+            None,
+        )
+        .await
     }
 
     pub async fn retag(&self, repository: &str, digest: &str, tag: &str) -> Result<String> {
@@ -420,17 +420,14 @@ impl Mutator {
         replaced: Option<&str>,
     ) -> Result<String> {
         let ids = vec![format!("{repository}:{tag}")];
-        let sending = self.begin("ecr:PutImage", &ids)?;
-        let result = self.ops.ecr.retag(repository, digest, tag).await;
-        self.record_replacing(
-            sending,
+        self.audited(
             "ecr:PutImage",
             &ids,
-            &result,
+            self.ops.ecr.retag(repository, digest, tag),
             |d| Some(format!("{tag} -> {d}")),
             replaced,
-        );
-        result
+        )
+        .await
     }
 
     /// BatchDeleteImage; one outcome per digest, lost answers re-read (`Settled`).
@@ -529,30 +526,26 @@ impl Mutator {
         tags: &[(String, String)],
     ) -> Result<String> {
         let ids = vec![volume_id.to_string()];
-        let sending = self.begin("ec2:CreateSnapshot", &ids)?;
-        let result = self
-            .ops
-            .ec2
-            .create_snapshot(volume_id, description, tags)
-            .await;
-        self.record(sending, "ec2:CreateSnapshot", &ids, &result, |s| {
-            Some(format!("created {s}"))
-        });
-        result
+        self.audited(
+            "ec2:CreateSnapshot",
+            &ids,
+            self.ops.ec2.create_snapshot(volume_id, description, tags),
+            |s| Some(format!("created {s}")),
+            None,
+        )
+        .await
     }
 
     pub async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
         let ids = vec![repository.to_string()];
-        let sending = self.begin("ecr:PutLifecyclePolicy", &ids)?;
-        let result = self
-            .ops
-            .ecr
-            .put_lifecycle_policy(repository, policy_text)
-            .await;
-        self.record(sending, "ecr:PutLifecyclePolicy", &ids, &result, |()| {
-            Some(format!("{} bytes of policy text", policy_text.len()))
-        });
-        result
+        self.audited(
+            "ecr:PutLifecyclePolicy",
+            &ids,
+            self.ops.ecr.put_lifecycle_policy(repository, policy_text),
+            |()| Some(format!("{} bytes of policy text", policy_text.len())),
+            None,
+        )
+        .await
     }
 
     /// ECS ExecuteCommand (interactive). The audit line names the task, container and
@@ -568,34 +561,40 @@ impl Mutator {
             "{cluster}/{task}{}",
             container.map(|c| format!("/{c}")).unwrap_or_default()
         )];
-        let sending = self.begin("ecs:ExecuteCommand", &ids)?;
-        let result = self
-            .ops
-            .ecs
-            .execute_command(cluster, task, container, command)
-            .await;
-        self.record(sending, "ecs:ExecuteCommand", &ids, &result, |s| {
-            Some(format!(
-                "command {command:?} in {}, session {}",
-                s.container_name,
-                s.session.session_id.as_deref().unwrap_or("-")
-            ))
-        });
-        result
+        self.audited(
+            "ecs:ExecuteCommand",
+            &ids,
+            self.ops
+                .ecs
+                .execute_command(cluster, task, container, command),
+            |s| {
+                Some(format!(
+                    "command {command:?} in {}, session {}",
+                    s.container_name,
+                    s.session.session_id.as_deref().unwrap_or("-")
+                ))
+            },
+            None,
+        )
+        .await
     }
 
     /// ECS StopTask with a reason.
     pub async fn stop_task(&self, cluster: &str, task: &str, reason: &str) -> Result<Task> {
         let ids = vec![format!("{cluster}/{task}")];
-        let sending = self.begin("ecs:StopTask", &ids)?;
-        let result = self.ops.ecs.stop_task(cluster, task, reason).await;
-        self.record(sending, "ecs:StopTask", &ids, &result, |t| {
-            Some(format!(
-                "reason {reason:?}; desired status {}",
-                t.desired_status
-            ))
-        });
-        result
+        self.audited(
+            "ecs:StopTask",
+            &ids,
+            self.ops.ecs.stop_task(cluster, task, reason),
+            |t| {
+                Some(format!(
+                    "reason {reason:?}; desired status {}",
+                    t.desired_status
+                ))
+            },
+            None,
+        )
+        .await
     }
 
     /// SSM StartSession (port forwarding) to `target`.
@@ -612,20 +611,24 @@ impl Mutator {
                 "Session Manager is not set up for this session: nothing was sent".into(),
             ));
         };
-        let sending = self.begin("ssm:StartSession", &ids)?;
-        let result = ssm.start_session(target, document, parameters).await;
-        self.record(sending, "ssm:StartSession", &ids, &result, |h| {
-            let params: Vec<String> = parameters
-                .iter()
-                .map(|(k, v)| format!("{k}={}", v.join(",")))
-                .collect();
-            Some(format!(
-                "{document} {}, session {}",
-                params.join(" "),
-                h.session_id.as_deref().unwrap_or("-")
-            ))
-        });
-        result
+        self.audited(
+            "ssm:StartSession",
+            &ids,
+            ssm.start_session(target, document, parameters),
+            |h| {
+                let params: Vec<String> = parameters
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.join(",")))
+                    .collect();
+                Some(format!(
+                    "{document} {}, session {}",
+                    params.join(" "),
+                    h.session_id.as_deref().unwrap_or("-")
+                ))
+            },
+            None,
+        )
+        .await
     }
 
     /// The assumed role's credentials for `session-manager-plugin` (empty when no role is
@@ -651,10 +654,14 @@ impl Mutator {
         let Some(ssm) = self.ops.ssm.clone() else {
             return Ok(());
         };
-        let sending = self.begin("ssm:TerminateSession", &ids)?;
-        let result = ssm.terminate_session(session_id).await;
-        self.record(sending, "ssm:TerminateSession", &ids, &result, |()| None);
-        result
+        self.audited(
+            "ssm:TerminateSession",
+            &ids,
+            ssm.terminate_session(session_id),
+            |()| None,
+            None,
+        )
+        .await
     }
 }
 

@@ -11,7 +11,7 @@ use crate::analysis::exec::exec_blocker;
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
 use crate::load::{TaskInCluster, load_task};
-use crate::model::SessionHandle;
+use crate::model::{AgentStatus, SessionHandle};
 
 pub const DOCUMENT: &str = "AWS-StartPortForwardingSession";
 pub const DOCUMENT_TO_HOST: &str = "AWS-StartPortForwardingSessionToRemoteHost";
@@ -101,7 +101,7 @@ pub fn plan_for(
         None => task
             .containers
             .iter()
-            .find(|c| c.exec_agent.as_deref() == Some("RUNNING"))
+            .find(|c| c.exec_agent == Some(AgentStatus::Running))
             .map_or_else(
                 || pick_container(task, None).map(str::to_string),
                 |c| Ok(c.name.clone()),

@@ -23,7 +23,7 @@ use crate::analysis::orphans::{
 };
 use crate::aws::{AwsClients, NewEbsVolume, ServiceChange};
 use crate::error::{AwsError, AwsErrorKind, Error, Result};
-use crate::model::{Service, Volume, VolumeSource};
+use crate::model::{Service, ServiceStatus, SnapshotState, Volume, VolumeSource, VolumeState};
 use crate::ops::wait::Clock;
 
 /// The tag keys ECS puts on the volumes it creates for a service.
@@ -124,7 +124,7 @@ pub async fn plan(
             scope: Some(aws.region.clone()),
             close: Vec::new(),
         })?;
-    if volume.state != "available" {
+    if volume.state != VolumeState::Available {
         let to = if volume.attached_to.is_empty() {
             String::new()
         } else {
@@ -161,15 +161,15 @@ pub async fn plan(
         }
         Err(e) => return Err(e),
     };
-    if s.status != "ACTIVE" {
+    if s.status != ServiceStatus::Active {
         return Err(refused(
             volume_id,
             format!(
                 "service {cluster}/{service} is {}, not ACTIVE: it no longer runs tasks",
-                if s.status.is_empty() {
+                if s.status.as_str().is_empty() {
                     "gone"
                 } else {
-                    &s.status
+                    s.status.as_str()
                 }
             ),
         ));
@@ -470,13 +470,13 @@ async fn wait_completed(
             Some((state, pct)) => {
                 progress(&RecoverProgress::Snapshot {
                     snapshot_id: snapshot_id.to_string(),
-                    state: state.clone(),
+                    state: state.to_string(),
                     progress: pct,
                     waited_secs: waited.as_secs(),
                 });
-                match state.as_str() {
-                    "completed" => return Ok(()),
-                    "error" => return Err(failed("ended in state error")),
+                match state {
+                    SnapshotState::Completed => return Ok(()),
+                    SnapshotState::Error => return Err(failed("ended in state error")),
                     _ => {}
                 }
             }

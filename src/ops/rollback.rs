@@ -22,7 +22,7 @@ use crate::analysis::in_use::parse_image_ref;
 use crate::aws::{AwsClients, ServiceChange, family_of, revision_of};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::load::{load_image_presence, load_service_snapshots, load_task_definitions};
-use crate::model::{ImagePresence, Service, Snapshot, TaskDefinition, arn_name};
+use crate::model::{ImagePresence, Service, Snapshot, SnapshotState, TaskDefinition, arn_name};
 
 /// Revisions the picker shows at most.
 pub const REVISIONS_SHOWN: usize = 25;
@@ -393,7 +393,7 @@ fn ebs_change(
     snap: &Snapshot,
     note: Option<String>,
 ) -> Result<RollbackChange> {
-    if snap.state != "completed" {
+    if snap.state != SnapshotState::Completed {
         return Err(Error::Refused(format!(
             "snapshot {} is {}, not completed; a volume cannot be created from it yet",
             snap.id, snap.state

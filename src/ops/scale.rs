@@ -9,7 +9,7 @@ use super::guard::Mutator;
 use super::wait::Clock;
 use crate::aws::{AwsClients, EcsApi, ServiceChange};
 use crate::error::{Error, Result};
-use crate::model::Service;
+use crate::model::{RolloutState, Service, ServiceStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScalePlan {
@@ -84,7 +84,7 @@ pub enum CountVerdict {
 
 /// Judges one look at the service against the desired count asked for.
 pub fn count_verdict(service: &Service, target: i32) -> CountVerdict {
-    if service.status != "ACTIVE" {
+    if service.status != ServiceStatus::Active {
         return CountVerdict::Failed(format!(
             "service {} is {} (it left ACTIVE)",
             service.name, service.status
@@ -93,7 +93,7 @@ pub fn count_verdict(service: &Service, target: i32) -> CountVerdict {
     if let Some(d) = service
         .deployments
         .iter()
-        .find(|d| d.rollout_state.as_deref() == Some("FAILED"))
+        .find(|d| d.rollout_state == Some(RolloutState::Failed))
     {
         return CountVerdict::Failed(format!(
             "deployment {} rollout FAILED{}",

@@ -5,7 +5,7 @@ use super::guard::Mutator;
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
 use crate::load::{TaskInCluster, load_task};
-use crate::model::{CallerIdentity, Task};
+use crate::model::{CallerIdentity, Task, TaskStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StopPlan {
@@ -42,7 +42,7 @@ pub fn default_reason(identity: Option<&CallerIdentity>, profile: Option<&str>) 
 /// The plan from a described task (the console has it already).
 pub fn plan_for(found: &TaskInCluster, reason: String) -> Result<StopPlan> {
     let t = &found.task;
-    if t.last_status == "STOPPED" || t.desired_status == "STOPPED" {
+    if t.last_status == TaskStatus::Stopped || t.desired_status == TaskStatus::Stopped {
         return Err(Error::Usage(format!(
             "task {} is already {} (desired {}): nothing to stop",
             t.id, t.last_status, t.desired_status
@@ -53,7 +53,7 @@ pub fn plan_for(found: &TaskInCluster, reason: String) -> Result<StopPlan> {
         task_id: t.id.clone(),
         task_arn: t.arn.clone(),
         service: t.service_name().map(str::to_string),
-        last_status: t.last_status.clone(),
+        last_status: t.last_status.to_string(),
         reason,
     })
 }

@@ -19,7 +19,9 @@ use async_trait::async_trait;
 use crate::analysis::stop::{StopDiagnosis, diagnose};
 use crate::aws::{EcsApi, TaskStatusFilter};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::model::{Deployment, Service, ServiceEvent};
+use crate::model::{
+    Deployment, DeploymentStatus, RolloutState, Service, ServiceEvent, ServiceStatus,
+};
 
 /// Where the loop gets time from.
 #[async_trait]
@@ -203,18 +205,18 @@ pub fn assess(
     target_task_definition: Option<&str>,
     new_events: &[ServiceEvent],
 ) -> Verdict {
-    if service.status != "ACTIVE" {
+    if service.status != ServiceStatus::Active {
         return Verdict::Failed(format!(
             "service {} is {} (it left ACTIVE: deleted or being deleted)",
             service.name,
-            if service.status.is_empty() {
+            if service.status.as_str().is_empty() {
                 "in an unknown state"
             } else {
-                &service.status
+                service.status.as_str()
             }
         ));
     }
-    let failed = |d: &Deployment| d.rollout_state.as_deref() == Some("FAILED");
+    let failed = |d: &Deployment| d.rollout_state == Some(RolloutState::Failed);
     let failed_reason = |d: &Deployment| {
         format!(
             "deployment {} ({}) rollout FAILED{}",
@@ -229,8 +231,8 @@ pub fn assess(
     // The deployments that matter: the watched one and the PRIMARY, or all live ones when
     // nothing in particular is watched.
     let relevant = |d: &&Deployment| match watched {
-        Some(w) => d.id == w || d.status == "PRIMARY",
-        None => d.status != "INACTIVE",
+        Some(w) => d.id == w || d.status == DeploymentStatus::Primary,
+        None => d.status != DeploymentStatus::Inactive,
     };
     if let Some(d) = service
         .deployments
@@ -257,8 +259,8 @@ pub fn assess(
     if let Some(e) = new_events.iter().find(|e| is_rollback_message(&e.message)) {
         return Verdict::Failed(format!("rolled back: {}", e.message));
     }
-    match primary.rollout_state.as_deref() {
-        Some("COMPLETED") => Verdict::Stable,
+    match primary.rollout_state {
+        Some(RolloutState::Completed) => Verdict::Stable,
         None if service.deployments.len() == 1
             && primary.running_count == primary.desired_count =>
         {
@@ -408,7 +410,7 @@ impl<'a> Watch<'a> {
             self.opts.target_task_definition.as_deref(),
             &fresh,
         );
-        report.service_status.clone_from(&service.status);
+        report.service_status = service.status.to_string();
         report.deployments.clone_from(&service.deployments);
         report.new_events.clone_from(&fresh);
         self.outcome.events.splice(0..0, fresh);
@@ -453,7 +455,7 @@ impl<'a> Watch<'a> {
                     d.id,
                     d.running_count,
                     d.desired_count,
-                    d.rollout_state.as_deref().unwrap_or("-")
+                    d.rollout_state.as_ref().map_or("-", RolloutState::as_str)
                 ))
                 .unwrap_or_default()
         )
@@ -516,7 +518,7 @@ mod tests {
             task_definition: td.into(),
             desired_count: 2,
             running_count: run,
-            rollout_state: rollout.map(str::to_string),
+            rollout_state: rollout.map(Into::into),
             ..Deployment::default()
         }
     }
@@ -546,8 +548,10 @@ mod tests {
         &'a str,
     );
 
-    // A table of cases: one list reads better than several tests.
-    #[allow(clippy::too_many_lines)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "a table of cases: one list reads better than several tests"
+    )]
     #[test]
     fn assess_table() {
         let td2 = "arn:aws:ecs:us-east-1:1:task-definition/api:2";

@@ -217,7 +217,7 @@ impl WaitJson {
             reason: o.verdict.reason().map(str::to_string),
             elapsed_secs: o.elapsed.as_secs(),
             polls: o.polls,
-            service_status: o.service.as_ref().map(|s| s.status.clone()),
+            service_status: o.service.as_ref().map(|s| s.status.to_string()),
             task_definition: o.service.as_ref().map(|s| s.task_definition.clone()),
             deployments: o
                 .service

@@ -93,8 +93,8 @@ impl StopTaskJson {
             service_name: plan.service.clone(),
             dry_run,
             reason: plan.reason.clone(),
-            desired_status: stopped.map(|t| t.desired_status.clone()),
-            last_status: stopped.map(|t| t.last_status.clone()),
+            desired_status: stopped.map(|t| t.desired_status.to_string()),
+            last_status: stopped.map(|t| t.last_status.to_string()),
         }
     }
 }

@@ -47,12 +47,12 @@ impl From<&Deployment> for DeploymentJson {
     fn from(d: &Deployment) -> Self {
         Self {
             id: d.id.clone(),
-            status: d.status.clone(),
+            status: d.status.to_string(),
             task_definition: d.task_definition.clone(),
             desired_count: d.desired_count,
             running_count: d.running_count,
             pending_count: d.pending_count,
-            rollout_state: d.rollout_state.clone(),
+            rollout_state: d.rollout_state.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -63,12 +63,14 @@ impl From<&Service> for ServiceJson {
         Self {
             cluster: s.cluster.clone(),
             service_name: s.name.clone(),
-            status: s.status.clone(),
+            status: s.status.to_string(),
             desired_count: s.desired_count,
             running_count: s.running_count,
             pending_count: s.pending_count,
             task_definition: s.task_definition.clone(),
-            rollout_state: s.primary().and_then(|d| d.rollout_state.clone()),
+            rollout_state: s
+                .primary()
+                .and_then(|d| d.rollout_state.as_ref().map(ToString::to_string)),
             steady: health.is_steady(),
             steadiness: health.label(),
             deployments: s.deployments.iter().map(DeploymentJson::from).collect(),
@@ -230,8 +232,8 @@ impl TaskJson {
             task_id: t.id.clone(),
             cluster: t.cluster.clone(),
             service_name: t.service_name().map(str::to_string),
-            last_status: t.last_status.clone(),
-            desired_status: t.desired_status.clone(),
+            last_status: t.last_status.to_string(),
+            desired_status: t.desired_status.to_string(),
             health_status: t.health_status.clone(),
             task_definition: t.task_definition.clone(),
             started_at: rfc3339(t.started_at),
@@ -361,7 +363,7 @@ impl From<&OrphanReport> for OrphansJson {
                     volume_id: o.volume.id.clone(),
                     size_gib: o.volume.size_gib,
                     volume_type: o.volume.volume_type.clone(),
-                    state: o.volume.state.clone(),
+                    state: o.volume.state.to_string(),
                     create_time: rfc3339(o.volume.create_time),
                     age_days: o.age_days,
                     seen_available_since: rfc3339(o.seen_available_since),

@@ -113,7 +113,7 @@ pub async fn run(
         HandsOnPlan::Stop(p) => {
             let t = stop_task::execute(m, &p).await.map_err(|e| text(&e))?;
             Ok(HandsOnDone::Stopped {
-                desired_status: t.desired_status,
+                desired_status: t.desired_status.to_string(),
             })
         }
         HandsOnPlan::Exec(plans) => {

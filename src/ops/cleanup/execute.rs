@@ -21,7 +21,7 @@ use crate::analysis::orphans::{SnapshotGuards, retain_until, safety_snapshot_tag
 use crate::aws::AwsClients;
 use crate::config::{Settings, now};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::model::ResourceKind;
+use crate::model::{ResourceKind, SnapshotState, VolumeState};
 use crate::ops::guard::{Mutator, Settled};
 use crate::ops::interrupt::{Interrupt, NOT_STARTED};
 use crate::ops::wait::Clock;
@@ -154,7 +154,7 @@ async fn recheck(
             for item in &plan.items {
                 let why = match by_id.get(item.id.as_str()) {
                     None => Some("no longer exists".to_string()),
-                    Some(v) if v.state != "available" => {
+                    Some(v) if v.state != VolumeState::Available => {
                         Some(format!("now {}, not available", v.state))
                     }
                     Some(v) if !v.attached_to.is_empty() => {
@@ -380,7 +380,6 @@ fn refused_by_interrupt(e: &Error) -> bool {
 }
 
 /// Deletes one EC2 resource; the result, and whether its failure was transient.
-#[allow(clippy::too_many_lines)]
 async fn run_ec2_item(
     mutator: &Mutator,
     plan: &CleanupPlan,
@@ -439,37 +438,7 @@ async fn run_ec2_item(
                     format!("volume kept: snapshot {snapshot} {why}"),
                     false,
                 ),
-                Ok(()) => match mutator.delete_volume(&item.id).await {
-                    Ok(settled) => {
-                        let (status, detail, transient) = settled_status(&settled);
-                        let what = match status {
-                            ItemStatus::Done => "then deleted",
-                            ItemStatus::Skipped => "then found it",
-                            ItemStatus::Failed => "then deleting ended",
-                        };
-                        (
-                            status,
-                            match detail {
-                                Some(d) => format!("snapshot {snapshot} completed, {what}: {d}"),
-                                None => format!("snapshot {snapshot} completed, then deleted"),
-                            },
-                            transient,
-                        )
-                    }
-                    Err(e) if refused_by_interrupt(&e) => (
-                        ItemStatus::Skipped,
-                        format!(
-                            "volume kept: snapshot {snapshot} completed, then the delete was \
-                                 {NOT_STARTED}"
-                        ),
-                        false,
-                    ),
-                    Err(e) => (
-                        ItemStatus::Failed,
-                        format!("snapshot {snapshot} completed, but deleting failed: {e}"),
-                        is_transient(&e),
-                    ),
-                },
+                Ok(()) => delete_snapshotted_volume(mutator, &item.id, &snapshot).await,
             };
             let mut r = ItemResult::new(item, status, Some(detail));
             r.snapshot_id = Some(snapshot);
@@ -502,6 +471,46 @@ async fn run_ec2_item(
     }
 }
 
+/// Deletes a volume whose safety snapshot completed: the status, the detail naming the
+/// snapshot, and whether a failure was transient.
+async fn delete_snapshotted_volume(
+    mutator: &Mutator,
+    volume: &str,
+    snapshot: &str,
+) -> (ItemStatus, String, bool) {
+    match mutator.delete_volume(volume).await {
+        Ok(settled) => {
+            let (status, detail, transient) = settled_status(&settled);
+            let what = match status {
+                ItemStatus::Done => "then deleted",
+                ItemStatus::Skipped => "then found it",
+                ItemStatus::Failed => "then deleting ended",
+            };
+            (
+                status,
+                match detail {
+                    Some(d) => format!("snapshot {snapshot} completed, {what}: {d}"),
+                    None => format!("snapshot {snapshot} completed, then deleted"),
+                },
+                transient,
+            )
+        }
+        Err(e) if refused_by_interrupt(&e) => (
+            ItemStatus::Skipped,
+            format!(
+                "volume kept: snapshot {snapshot} completed, then the delete was \
+                         {NOT_STARTED}"
+            ),
+            false,
+        ),
+        Err(e) => (
+            ItemStatus::Failed,
+            format!("snapshot {snapshot} completed, but deleting failed: {e}"),
+            is_transient(&e),
+        ),
+    }
+}
+
 async fn wait_for_snapshot(
     mutator: &Mutator,
     snapshot: &str,
@@ -514,8 +523,8 @@ async fn wait_for_snapshot(
             return Err("not awaited".into());
         }
         match mutator.snapshot_state(snapshot).await {
-            Ok(Some(s)) if s == "completed" => return Ok(()),
-            Ok(Some(s)) if s == "error" => return Err("ended in state error".into()),
+            Ok(Some(SnapshotState::Completed)) => return Ok(()),
+            Ok(Some(SnapshotState::Error)) => return Err("ended in state error".into()),
             Ok(_) => {}
             Err(e) => return Err(format!("could not be checked: {e}")),
         }

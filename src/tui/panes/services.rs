@@ -55,8 +55,8 @@ impl ServiceRow {
     pub fn rollout(&self) -> &str {
         self.service
             .primary()
-            .and_then(|d| d.rollout_state.as_deref())
-            .unwrap_or("-")
+            .and_then(|d| d.rollout_state.as_ref())
+            .map_or("-", crate::model::RolloutState::as_str)
     }
 }
 

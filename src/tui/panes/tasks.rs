@@ -91,7 +91,7 @@ pub fn service_volumes(
             id: id.to_string(),
             size_gib: v.map(|v| v.size_gib),
             volume_type: v.map(|v| v.volume_type.clone()),
-            state: v.map(|v| v.state.clone()),
+            state: v.map(|v| v.state.to_string()),
             delete_on_termination: dot,
             task,
             attached_to: v.map(|v| v.attached_to.clone()).unwrap_or_default(),

@@ -198,8 +198,10 @@ fn deployment_lines(
         .iter()
         .map(|d| {
             [
-                d.status.clone(),
-                d.rollout_state.clone().unwrap_or_else(|| "-".into()),
+                d.status.to_string(),
+                d.rollout_state
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
                 arn_name(&d.task_definition).to_string(),
                 d.desired_count.to_string(),
                 d.running_count.to_string(),

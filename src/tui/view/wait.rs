@@ -72,7 +72,9 @@ pub fn wait_lines(
             d.desired_count,
             d.pending_count,
             d.running_count,
-            d.rollout_state.as_deref().unwrap_or("-")
+            d.rollout_state
+                .as_ref()
+                .map_or("-", crate::model::RolloutState::as_str)
         )));
     }
     if let Some(e) = &w.poll_error {
