@@ -805,3 +805,47 @@ mod tests {
         Cli::command().debug_assert();
     }
 }
+
+/// `ecsnap --help` and every `ecsnap <command> --help`, rendered as a user sees them (no
+/// colours, 100 columns whatever the terminal): a changed flag, default or help text fails
+/// here first, so the help and `docs/commands.md` cannot drift apart unnoticed.
+#[cfg(test)]
+mod help_snapshots {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// What `args` prints (`--help`), at a fixed width.
+    fn help_of(args: &[&str]) -> String {
+        let cmd = Cli::command()
+            .term_width(100)
+            .max_term_width(100)
+            .color(clap::ColorChoice::Never);
+        let err = cmd
+            .try_get_matches_from(args)
+            .expect_err("--help ends the parse");
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{args:?}");
+        err.render().to_string()
+    }
+
+    #[test]
+    fn root_help() {
+        insta::assert_snapshot!("help", help_of(&["ecsnap", "--help"]));
+    }
+
+    #[test]
+    fn every_subcommand_help() {
+        let names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        assert!(names.len() >= 20, "{names:?}");
+        for name in &names {
+            insta::assert_snapshot!(
+                format!("help_{}", name.replace('-', "_")),
+                help_of(&["ecsnap", name, "--help"])
+            );
+        }
+    }
+}
