@@ -9,6 +9,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::aws::AwsClients;
+use crate::cli::GlobalArgs;
 use crate::config::now;
 use crate::error::{Error, Result, exit};
 use crate::load::logs::{ContainerLogs, TaskLogs, follow_once, merged_since, task_log_sources};
@@ -28,9 +29,32 @@ pub const REDISCOVER_EVERY: u32 = 10;
 pub type Discover<'a> =
     &'a (dyn Fn() -> futures::future::BoxFuture<'a, Result<Vec<ContainerLogs>>> + Sync);
 
+/// `ecsnap logs` from its parsed arguments, on the one place the flags name.
+pub(super) async fn run_command(args: crate::cli::LogsArgs, global: &GlobalArgs) -> Result<i32> {
+    let crate::cli::LogsArgs {
+        cluster,
+        service,
+        task,
+        container,
+        since,
+        follow,
+    } = args;
+    let aws = super::connect_from(global).await?;
+    let ask = LogsAsk {
+        cluster,
+        service,
+        task,
+        container,
+        since,
+        follow,
+        json: global.json,
+    };
+    run(&aws, &ask).await
+}
+
 /// What `ecsnap logs` was asked for.
 #[derive(Debug, Clone)]
-pub struct LogsArgs {
+pub struct LogsAsk {
     pub cluster: String,
     pub service: Option<String>,
     pub task: Option<String>,
@@ -41,7 +65,7 @@ pub struct LogsArgs {
 }
 
 /// Runs `ecsnap logs`; returns the exit code.
-pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
+pub async fn run(aws: &AwsClients, args: &LogsAsk) -> Result<i32> {
     let tasks = task_log_sources(
         aws,
         &args.cluster,

@@ -11,12 +11,11 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{
-    CleanupRequest, Session, after_grace, emit_json, plan_text, results_text, show,
-    take_cleanup_locks,
-};
+use super::{CleanupRequest, after_grace, plan_text, results_text, take_cleanup_locks};
 use crate::cli::GlobalArgs;
 use crate::commands::fleet::{connect_places, failure_line};
+use crate::commands::flow::{emit_json, show};
+use crate::commands::session::{Session, watched_interrupt};
 use crate::config::{Settings, now};
 use crate::error::{Result, exit};
 use crate::ops::audit::AuditLog;
@@ -43,7 +42,7 @@ pub(super) async fn run(
     }
     let (targets, unreachable) = connect_places(global, &settings).await;
     let audit = Arc::new(AuditLog::open(&AuditLog::default_path())?);
-    let interrupt = super::watched_interrupt(req.dry_run);
+    let interrupt = watched_interrupt(req.dry_run);
     let sessions: Vec<Session> = targets
         .iter()
         .map(|t| Session::at_place(t, &settings, audit.clone(), interrupt.clone()))
