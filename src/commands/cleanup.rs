@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 mod fleet;
 
-use super::flow::{Action, Ask, emit_json, run_action, show};
+use super::flow::{Action, Ask, Unchanged, emit_json, run_action, show};
 use super::session::{Question, Session, open_session};
 use crate::analysis::orphans::OrphanFilter;
 use crate::cli::{CleanupArgs, CleanupWhat, GlobalArgs};
@@ -72,6 +72,7 @@ struct Locked {
 }
 
 impl Action for CleanupRequest {
+    type At = Session;
     type Plan = Locked;
     type Done = Vec<ItemResult>;
     type Json = CleanupJson;
@@ -112,10 +113,10 @@ impl Action for CleanupRequest {
     }
 
     /// Nothing planned (and not a dry run, which shows the empty plan as it is).
-    fn nothing_to_do(&self, locked: &Locked, dry_run: bool) -> Option<(String, CleanupJson)> {
+    fn nothing_to_do(&self, locked: &Locked, dry_run: bool) -> Option<Unchanged<CleanupJson>> {
         (!dry_run && locked.plan.items.is_empty()).then(|| {
-            (
-                "Nothing to delete.\n".to_string(),
+            Unchanged::said(
+                "Nothing to delete.\n",
                 CleanupJson::new(&locked.plan, false, Some(&[])),
             )
         })

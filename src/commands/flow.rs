@@ -2,7 +2,8 @@
 //! `cleanup`, `scale`, `stop-task`, `recover`, `lifecycle --apply`): plan (reads only) →
 //! show the plan → nothing to do? → `--dry-run` stops → one question (`--yes` skips it) →
 //! execute through the guarded `Mutator` → report and exit code. An action implements
-//! `Action`; `run_action` walks the steps in that order for all of them. With `--json` the
+//! `Action`; `run_action` walks the steps in that order for all of them, in one place's
+//! `Session` or, for `cleanup` over several places, in every place's. With `--json` the
 //! plan and report text go to stderr and one JSON object to stdout.
 
 use serde::Serialize;
@@ -30,8 +31,29 @@ impl Ask {
     }
 }
 
+/// What a run prints instead of executing when there is nothing to do.
+pub(super) struct Unchanged<J> {
+    /// The line saying so (`None`: the plan said it).
+    pub(super) line: Option<String>,
+    pub(super) out: J,
+    pub(super) code: i32,
+}
+
+impl<J> Unchanged<J> {
+    /// Nothing to do, said in `line`; exit 0.
+    pub(super) fn said(line: impl Into<String>, out: J) -> Self {
+        Self {
+            line: Some(line.into()),
+            out,
+            code: exit::OK,
+        }
+    }
+}
+
 /// One action command, step by step; `run_action` calls the steps in order.
 pub(super) trait Action {
+    /// Where it runs: one place's `Session`, or every place's (`cleanup` over several).
+    type At;
     /// What was planned (reads only).
     type Plan;
     /// What executing the plan gave.
@@ -40,27 +62,31 @@ pub(super) trait Action {
     type Json: Serialize;
 
     /// Plans: reads only, nothing is sent.
-    async fn plan(&self, s: &Session) -> Result<Self::Plan>;
+    async fn plan(&self, s: &Self::At) -> Result<Self::Plan>;
     /// The plan as printed (usually `plan_line`).
-    fn plan_text(&self, s: &Session, plan: &Self::Plan) -> String;
+    fn plan_text(&self, s: &Self::At, plan: &Self::Plan) -> String;
     /// The JSON of the run before anything is executed (a dry run prints it as it is).
-    fn json(&self, s: &Session, plan: &Self::Plan, dry_run: bool) -> Self::Json;
-    /// When there is nothing to do: the line saying so and the JSON printed instead.
-    fn nothing_to_do(&self, _plan: &Self::Plan, _dry_run: bool) -> Option<(String, Self::Json)> {
+    fn json(&self, s: &Self::At, plan: &Self::Plan, dry_run: bool) -> Self::Json;
+    /// When there is nothing to do: what is printed instead, and the exit code.
+    fn nothing_to_do(&self, _plan: &Self::Plan, _dry_run: bool) -> Option<Unchanged<Self::Json>> {
         None
+    }
+    /// The exit code of a dry run.
+    fn dry_run_code(&self, _plan: &Self::Plan) -> i32 {
+        exit::OK
     }
     /// A refusal found in the plan, after the dry run and before the question.
     fn check(&self, _plan: &Self::Plan) -> Result<()> {
         Ok(())
     }
     /// The question before anything is sent; `None`: nothing to ask.
-    fn question(&self, s: &Session, plan: &Self::Plan) -> Option<Question>;
-    /// Executes the plan through `s.mutator`.
-    async fn execute(&self, s: &Session, plan: &Self::Plan) -> Result<Self::Done>;
+    fn question(&self, s: &Self::At, plan: &Self::Plan) -> Option<Question>;
+    /// Executes the plan through the guarded `Mutator`.
+    async fn execute(&self, s: &Self::At, plan: &Self::Plan) -> Result<Self::Done>;
     /// Says what was done, prints the JSON, waits when asked; the exit code.
     async fn report(
         &self,
-        s: &Session,
+        s: &Self::At,
         plan: Self::Plan,
         done: Self::Done,
         out: Self::Json,
@@ -69,16 +95,20 @@ pub(super) trait Action {
 }
 
 /// Plan → show → nothing to do → dry run → check → question → execute → report.
-pub(super) async fn run_action<A: Action>(s: &Session, action: &A, ask: Ask) -> Result<i32> {
+pub(super) async fn run_action<A: Action>(s: &A::At, action: &A, ask: Ask) -> Result<i32> {
     let plan = action.plan(s).await?;
     show(ask.json, &action.plan_text(s, &plan))?;
-    if let Some((line, out)) = action.nothing_to_do(&plan, ask.dry_run) {
-        show(ask.json, &line)?;
-        return emit_json(ask.json, &out);
+    if let Some(unchanged) = action.nothing_to_do(&plan, ask.dry_run) {
+        if let Some(line) = &unchanged.line {
+            show(ask.json, line)?;
+        }
+        emit_json(ask.json, &unchanged.out)?;
+        return Ok(unchanged.code);
     }
     let out = action.json(s, &plan, ask.dry_run);
     if ask.dry_run {
-        return finish_dry_run(ask.json, &out);
+        finish_dry_run(ask.json, &out)?;
+        return Ok(action.dry_run_code(&plan));
     }
     action.check(&plan)?;
     if let Some(question) = action.question(s, &plan) {

@@ -3,7 +3,7 @@
 //! the suggested policy put through the action path (read-only refusal before any
 //! request, plan, confirmation, `Mutator` with its audit line: `flow::run_action`).
 
-use super::flow::{Action, Ask, emit_json, reported, run_action};
+use super::flow::{Action, Ask, Unchanged, emit_json, reported, run_action};
 use super::session::{Question, Session, open_session};
 use crate::cli::{GlobalArgs, LifecycleArgs};
 use crate::config::{Settings, now};
@@ -77,6 +77,7 @@ struct Apply {
 }
 
 impl Action for Apply {
+    type At = Session;
     /// The plan, and when it was made (the preview's "now").
     type Plan = (LifecyclePlan, chrono::DateTime<chrono::Utc>);
     type Done = ();
@@ -105,10 +106,10 @@ impl Action for Apply {
         &self,
         (plan, _): &Self::Plan,
         _dry_run: bool,
-    ) -> Option<(String, SuggestJson)> {
+    ) -> Option<Unchanged<SuggestJson>> {
         plan.is_noop().then(|| {
-            (
-                "This policy is already in place; nothing to do.\n".to_string(),
+            Unchanged::said(
+                "This policy is already in place; nothing to do.\n",
                 SuggestJson::new(plan, false),
             )
         })

@@ -61,20 +61,19 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
     })?;
     crate::cli::check_endpoint_env(cli.global.endpoint_url.as_deref())?;
     cli.global.network = settings.network;
-    let one_place = |what: &str| -> Result<()> {
-        if fleet::is_fleet(&cli.global, &settings) {
-            return Err(Error::Usage(format!(
-                "{what} works on one account and region for now: give one --profile and one \
-                 --region (several, `all` and [fleet] serve the console, the listings, `report`, \
-                 `cleanup`, `rollback`, `redeploy` and `wait`)"
-            )));
-        }
-        Ok(())
-    };
     let Some(command) = cli.command else {
         return Box::pin(console(&cli.global, settings)).await;
     };
     let global = &cli.global;
+    if let Some(what) = one_place_only(&command)
+        && fleet::is_fleet(global, &settings)
+    {
+        return Err(Error::Usage(format!(
+            "{what} works on one account and region for now: give one --profile and one \
+             --region (several, `all` and [fleet] serve the console, the listings, `report`, \
+             `cleanup`, `rollback`, `redeploy` and `wait`)"
+        )));
+    }
     match command {
         Command::Services(args) => listings::services(args, global, &settings).await,
         Command::Tasks(args) => listings::tasks(args, global, &settings).await,
@@ -83,42 +82,47 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::Report(args) => report::run(args, global, &settings).await,
         Command::Demo(args) => demo::run(args, global, &settings).await,
         Command::Audit(args) => audit::run(&args, global.json),
-        // Several places: cleanup, rollback, redeploy and wait.
         Command::Cleanup(args) => Box::pin(cleanup::run(args, global, settings)).await,
         Command::Rollback(args) => Box::pin(rollback::run(args, global, settings)).await,
         Command::Redeploy(args) => Box::pin(redeploy::run(args, global, settings)).await,
         Command::Wait(args) => Box::pin(wait::run(args, global, settings)).await,
         Command::RestoreUser(args) => Box::pin(restore_user::run(args, global, settings)).await,
         Command::Recover(args) => Box::pin(recover::run(args, global, settings)).await,
-        // One place only.
-        Command::Diff(args) => {
-            one_place("diff")?;
-            diff::run(args, global).await
+        Command::Diff(args) => diff::run(args, global).await,
+        Command::Lifecycle(args) => Box::pin(lifecycle::run(args, global, settings)).await,
+        Command::Logs(args) => logs::run_command(args, global).await,
+        Command::Exec(args) => Box::pin(exec::run(args, global, settings)).await,
+        Command::PortForward(args) => Box::pin(port_forward::run(args, global, settings)).await,
+        Command::Scale(args) => Box::pin(scale::run(args, global, settings)).await,
+        Command::StopTask(args) => Box::pin(stop_task::run(args, global, settings)).await,
+    }
+}
+
+/// The commands that work on one account and region only (refused, exit 2, when the flags
+/// or the config name several), by the name their refusal gives; `None`: the command
+/// works over several places too, or on none (`demo`, `audit`), or says so itself
+/// (`restore-user`). Every command is listed, so a new one must choose.
+fn one_place_only(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Diff(_) => Some("diff"),
+        Command::Lifecycle(_) => Some("lifecycle"),
+        Command::Logs(_) => Some("logs"),
+        Command::Exec(_) | Command::PortForward(_) | Command::Scale(_) | Command::StopTask(_) => {
+            Some("a task action")
         }
-        Command::Lifecycle(args) => {
-            one_place("lifecycle")?;
-            Box::pin(lifecycle::run(args, global, settings)).await
-        }
-        Command::Logs(args) => {
-            one_place("logs")?;
-            logs::run_command(args, global).await
-        }
-        Command::Exec(args) => {
-            one_place("a task action")?;
-            Box::pin(exec::run(args, global, settings)).await
-        }
-        Command::PortForward(args) => {
-            one_place("a task action")?;
-            Box::pin(port_forward::run(args, global, settings)).await
-        }
-        Command::Scale(args) => {
-            one_place("a task action")?;
-            Box::pin(scale::run(args, global, settings)).await
-        }
-        Command::StopTask(args) => {
-            one_place("a task action")?;
-            Box::pin(stop_task::run(args, global, settings)).await
-        }
+        Command::Services(_)
+        | Command::Tasks(_)
+        | Command::Snapshots(_)
+        | Command::Orphans(_)
+        | Command::Report(_)
+        | Command::Demo(_)
+        | Command::Audit(_)
+        | Command::Cleanup(_)
+        | Command::Rollback(_)
+        | Command::Redeploy(_)
+        | Command::Wait(_)
+        | Command::RestoreUser(_)
+        | Command::Recover(_) => None,
     }
 }
 

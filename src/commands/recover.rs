@@ -41,6 +41,7 @@ struct Recover {
 }
 
 impl Action for Recover {
+    type At = Session;
     type Plan = RecoverPlan;
     type Done = Recovered;
     type Json = RecoverJson;

@@ -47,6 +47,7 @@ struct Redeploy {
 }
 
 impl Action for Redeploy {
+    type At = Session;
     type Plan = RedeployPlan;
     type Done = Started;
     type Json = RolloutJson;

@@ -1,7 +1,7 @@
 //! `ecsnap restore-user`: point a user's resume tag at an older snapshot tag (PutImage of
 //! its manifest), through the one action flow (`flow::run_action`). One place only.
 
-use super::flow::{Action, Ask, plan_line, reported, run_action};
+use super::flow::{Action, Ask, Unchanged, plan_line, reported, run_action};
 use super::session::{Question, Session, open_session};
 use crate::cli::{GlobalArgs, RestoreUserArgs};
 use crate::config::Settings;
@@ -45,6 +45,7 @@ struct RestoreUser {
 }
 
 impl Action for RestoreUser {
+    type At = Session;
     type Plan = RestorePlan;
     type Done = Restored;
     type Json = RestoreJson;
@@ -61,9 +62,9 @@ impl Action for RestoreUser {
         RestoreJson::new(plan, dry_run, None)
     }
 
-    fn nothing_to_do(&self, plan: &RestorePlan, dry_run: bool) -> Option<(String, RestoreJson)> {
+    fn nothing_to_do(&self, plan: &RestorePlan, dry_run: bool) -> Option<Unchanged<RestoreJson>> {
         plan.is_noop().then(|| {
-            (
+            Unchanged::said(
                 format!(
                     "{} already points at {}; nothing to do\n",
                     plan.resume_tag, self.tag

@@ -57,6 +57,7 @@ struct Rollback {
 }
 
 impl Action for Rollback {
+    type At = Session;
     type Plan = RollbackPlan;
     type Done = Started;
     type Json = RolloutJson;

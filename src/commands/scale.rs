@@ -2,7 +2,7 @@
 //! (`flow::run_action`); with `--wait`, until the running count reaches it (exit 3 when
 //! tasks keep stopping, 4 on time out). One place only.
 
-use super::flow::{Action, Ask, emit_json, plan_line, run_action, show};
+use super::flow::{Action, Ask, Unchanged, emit_json, plan_line, run_action, show};
 use super::session::{Question, Session, open_session};
 use crate::cli::{GlobalArgs, RolloutWait, ScaleArgs, ServiceTarget};
 use crate::config::Settings;
@@ -38,6 +38,7 @@ struct Scale {
 }
 
 impl Action for Scale {
+    type At = Session;
     type Plan = ScalePlan;
     type Done = Service;
     type Json = ScaleJson;
@@ -54,9 +55,9 @@ impl Action for Scale {
         ScaleJson::new(plan, dry_run)
     }
 
-    fn nothing_to_do(&self, plan: &ScalePlan, dry_run: bool) -> Option<(String, ScaleJson)> {
+    fn nothing_to_do(&self, plan: &ScalePlan, dry_run: bool) -> Option<Unchanged<ScaleJson>> {
         plan.is_noop().then(|| {
-            (
+            Unchanged::said(
                 format!(
                     "{}/{} already has desired count {}; nothing to do\n",
                     plan.cluster, plan.service, plan.to

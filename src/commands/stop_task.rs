@@ -37,6 +37,7 @@ struct StopTask {
 }
 
 impl Action for StopTask {
+    type At = Session;
     type Plan = StopPlan;
     type Done = Task;
     type Json = StopTaskJson;
