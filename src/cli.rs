@@ -56,48 +56,23 @@ pub struct GlobalArgs {
     pub network: crate::config::NetworkSettings,
 }
 
+/// Every subcommand: one variant holding its own `Args` struct (below), which its file in
+/// `commands/` destructures. Repeated flags come from the shared groups (`ServiceTarget`,
+/// `TaskTarget`, `Confirm`, `RolloutWait`, `ProductionConfirm`), flattened where they
+/// appear, so a flag keeps one name, one help text and one parser everywhere.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List ECS services with their steadiness and deployments
-    Services {
-        /// Only this cluster
-        #[arg(long)]
-        cluster: Option<String>,
-    },
+    Services(ServicesArgs),
     /// List the tasks of a cluster (or one service) with their EBS volumes
-    Tasks {
-        #[arg(long)]
-        cluster: String,
-        /// Only tasks started by this service
-        #[arg(long)]
-        service: Option<String>,
-    },
+    Tasks(TasksArgs),
     /// List per-user snapshot tags in ECR, newest first, with sizes and in-use markers
-    Snapshots {
-        /// Only this repository
-        #[arg(long)]
-        repository: Option<String>,
-        /// Only this user
-        #[arg(long)]
-        user: Option<String>,
-    },
+    Snapshots(SnapshotsArgs),
     /// The whole inventory of every account and region in view, for a weekly cron: services
     /// (not steady first), per-user snapshot totals, orphans with cost and totals
-    Report {
-        /// Markdown (for a chat or an e-mail) instead of aligned text; `--json` for JSON
-        #[arg(long)]
-        markdown: bool,
-    },
+    Report(ReportArgs),
     /// List orphaned EBS volumes and snapshots with age and monthly cost
-    Orphans {
-        /// Only resources created at least this many days ago
-        #[arg(long, value_name = "DAYS", value_parser = days("--min-age"))]
-        min_age: Option<u32>,
-        /// Only volumes ecsnap has seen unattached at least this many days (its own
-        /// observation across runs, not AWS's; unknown on the first run = left out)
-        #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
-        unattached_days: Option<u32>,
-    },
+    Orphans(OrphansArgs),
     /// Delete orphaned EBS volumes or snapshots, or old per-user ECR images: plan, DryRun
     /// preflight, confirmation, then per-resource results
     #[command(
@@ -108,131 +83,22 @@ pub enum Command {
         done), 1 some failed or their outcome is unknown, 5 refused (read-only, not \
         confirmed, another cleanup running with --no-wait)."
     )]
-    Cleanup {
-        #[command(flatten)]
-        what: CleanupWhat,
-        /// Only resources created at least this many days ago
-        #[arg(long, value_name = "DAYS", value_parser = days("--min-age"))]
-        min_age: Option<u32>,
-        /// Volumes: only those ecsnap has seen unattached at least this many days (its own
-        /// observation across runs, not AWS's; unknown on the first run = left out)
-        #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
-        unattached_days: Option<u32>,
-        /// Volumes: snapshot each one (and wait for it to complete) before deleting it
-        #[arg(long)]
-        snapshot_first: bool,
-        /// Show the plan and the DryRun permission checks; delete nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking (for scripts and cron)
-        #[arg(long)]
-        yes: bool,
-        /// When another cleanup of the same account and region is running, refuse (exit 5)
-        /// instead of waiting for it to finish
-        #[arg(long)]
-        no_wait: bool,
-    },
+    Cleanup(CleanupArgs),
     /// Roll a service back to an older task-definition revision (default: the one before
     /// what it runs), an older image tag, or an older EBS snapshot
-    Rollback {
-        #[arg(long)]
-        cluster: String,
-        #[arg(long)]
-        service: String,
-        #[command(flatten)]
-        to: RollbackTo,
-        /// The container whose image --image-tag changes (needed when there are several)
-        #[arg(long, requires = "image_tag")]
-        container: Option<String>,
-        /// The managed EBS volume --ebs-snapshot changes (needed when there are several)
-        #[arg(long, requires = "ebs_snapshot")]
-        volume: Option<String>,
-        #[command(flatten)]
-        wait: WaitArgs,
-        /// Show the plan; change nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking
-        #[arg(long)]
-        yes: bool,
-        /// Roll back even to a revision whose image was deleted from ECR (refused otherwise,
-        /// exit 5: its tasks could not pull it)
-        #[arg(long)]
-        force: bool,
-    },
+    Rollback(RollbackArgs),
     /// Point a user's resume tag at an older snapshot tag (PutImage of its manifest)
-    RestoreUser {
-        #[arg(long)]
-        repository: String,
-        #[arg(long)]
-        user: String,
-        /// The older snapshot tag to resume from
-        #[arg(long)]
-        tag: String,
-        /// Show the plan; change nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking
-        #[arg(long)]
-        yes: bool,
-    },
+    RestoreUser(RestoreUserArgs),
     /// Force a new deployment of a service (same task definition, fresh tasks)
-    Redeploy {
-        #[arg(long)]
-        cluster: String,
-        #[arg(long)]
-        service: String,
-        #[command(flatten)]
-        wait: WaitArgs,
-        /// Show the plan; change nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking
-        #[arg(long)]
-        yes: bool,
-    },
+    Redeploy(RedeployArgs),
     /// Wait until a service is stable (exit 0), its rollout failed (3) or time ran out (4)
-    Wait {
-        #[arg(long)]
-        cluster: String,
-        #[arg(long)]
-        service: String,
-        /// Give up after this long, e.g. 90s, 10m, 1h (0: look once; at most 7d)
-        #[arg(long, value_name = "DUR", default_value = "10m", value_parser = timeout("--timeout"))]
-        timeout: Duration,
-        /// Time between polls (1s to 1h)
-        #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
-        interval: Duration,
-    },
+    Wait(WaitArgs),
     /// Print the CloudWatch Logs of a task's containers, or of a service's tasks merged by
     /// time (awslogs driver; other drivers say where their logs go)
     #[command(group(clap::ArgGroup::new("which").required(true).args(["service", "task"])))]
-    Logs {
-        #[arg(long)]
-        cluster: String,
-        /// Every live and recently stopped task of this service
-        #[arg(long)]
-        service: Option<String>,
-        /// One task (id or ARN), running or stopped, standalone too
-        #[arg(long)]
-        task: Option<String>,
-        /// Only this container
-        #[arg(long, value_name = "NAME")]
-        container: Option<String>,
-        /// Only lines from this long ago, e.g. 90s, 10m, 1h (default: the whole stream; at
-        /// most 3650d)
-        #[arg(long, value_name = "DUR", value_parser = since("--since"))]
-        since: Option<Duration>,
-        /// Keep printing new lines (polled once a second) until Ctrl-C
-        #[arg(long)]
-        follow: bool,
-    },
+    Logs(LogsArgs),
     /// Start a local AWS emulator with a seeded demo fleet and show it
-    Demo {
-        /// Keep the emulator running (until Ctrl-C) and print how to point ecsnap at it
-        #[arg(long)]
-        serve: bool,
-    },
+    Demo(DemoArgs),
     /// Bring an orphaned ECS volume back: snapshot it (kept as a safety snapshot), wait until
     /// the snapshot is completed, then start the service's managed EBS volume from it
     #[command(
@@ -242,142 +108,367 @@ pub enum Command {
         failed, 4 timed out, 5 refused (read-only, unknown origin, service gone or without a \
         managed EBS volume, not confirmed)."
     )]
-    Recover {
-        /// The orphaned volume (vol-…)
-        #[arg(long, value_name = "VOLUME_ID")]
-        volume: String,
-        /// The ECS infrastructure role for the volume, needed only when the service reports
-        /// no volume configuration (default: the account's ecsInfrastructureRole)
-        #[arg(long, value_name = "ARN")]
-        role_arn: Option<String>,
-        #[command(flatten)]
-        wait: WaitArgs,
-        /// Show the plan; change nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking
-        #[arg(long)]
-        yes: bool,
-    },
+    Recover(RecoverArgs),
     /// What changes between two revisions of a service's task-definition family: images,
     /// command, environment (secret-looking values masked), secrets, cpu/memory, ports,
     /// health check, mounts and volumes, roles. Only what differs is printed
-    Diff {
-        #[arg(long)]
-        cluster: String,
-        #[arg(long)]
-        service: String,
-        /// Compare from this revision (default: the one the service runs)
-        #[arg(long, value_name = "M", value_parser = revision("--from-revision"))]
-        from_revision: Option<i32>,
-        /// Compare to this revision
-        #[arg(long, value_name = "N", value_parser = revision("--to-revision"))]
-        to_revision: i32,
-    },
+    Diff(DiffArgs),
     /// Preview what a repository's ECR lifecycle policy expires, per user, with warnings
     /// where it would hurt; or suggest (and put) a policy that keeps each user's newest N
     #[command(
         after_help = "Evaluated locally with ECR's documented rules (no         StartLifecyclePolicyPreview). Warnings: an image in use, a user's resume-tag target,         one of a user's newest N tags, a rollback target. --suggest prints the policy on         stdout and the notes and preview on stderr. Exit codes: 0 done, 5 refused         (read-only, not confirmed)."
     )]
-    Lifecycle {
-        #[arg(long)]
-        repository: String,
-        /// Print a policy keeping each user's newest N snapshot tags (one rule per user)
-        #[arg(long)]
-        suggest: bool,
-        /// Snapshot tags per user the suggested policy keeps (default: [snapshots] keep_newest)
-        #[arg(long, value_name = "N", requires = "suggest", value_parser = whole::<usize>("--keep", "a whole number of tags", "5", 1, 1000))]
-        keep: Option<usize>,
-        /// Put the suggested policy (PutLifecyclePolicy) after showing its preview
-        #[arg(long, requires = "suggest")]
-        apply: bool,
-        /// Go ahead without asking
-        #[arg(long, requires = "apply")]
-        yes: bool,
-    },
+    Lifecycle(LifecycleArgs),
     /// Open a shell (or run a command) in a running task's container with ECS Exec, through
     /// AWS's session-manager-plugin
     #[command(
         after_help = "Needs session-manager-plugin on PATH, ecs:ExecuteCommand, and a task         started with enableExecuteCommand whose role allows ssmmessages:*. Refused in         read-only mode; in a production account the task id is typed to confirm."
     )]
-    Exec {
-        #[arg(long)]
-        cluster: String,
-        /// Task id or ARN
-        #[arg(long)]
-        task: String,
-        /// The container (needed when the task has several)
-        #[arg(long, value_name = "NAME")]
-        container: Option<String>,
-        /// What to run
-        #[arg(long, default_value = crate::ops::exec::DEFAULT_COMMAND)]
-        command: String,
-        /// Go ahead without asking (production accounts)
-        #[arg(long)]
-        yes: bool,
-    },
+    Exec(ExecArgs),
     /// Forward a local port to a task's port (or, with --host, to a host the task can
     /// reach) through Session Manager, until Ctrl-C
-    PortForward {
-        #[arg(long)]
-        cluster: String,
-        /// Task id or ARN
-        #[arg(long)]
-        task: String,
-        /// The port on the task (or on --host)
-        #[arg(long, value_name = "PORT", value_parser = port("--remote-port"))]
-        remote_port: u16,
-        /// The local port (default: the remote port)
-        #[arg(long, value_name = "PORT", value_parser = port("--local-port"))]
-        local_port: Option<u16>,
-        /// A host reachable from the task, e.g. a database endpoint
-        #[arg(long)]
-        host: Option<String>,
-        /// The container whose agent carries the session (default: one with ECS Exec running)
-        #[arg(long, value_name = "NAME")]
-        container: Option<String>,
-        /// Go ahead without asking (production accounts)
-        #[arg(long)]
-        yes: bool,
-    },
+    PortForward(PortForwardArgs),
     /// Set a service's desired count (plan from → to, confirm, UpdateService)
-    Scale {
-        #[arg(long)]
-        cluster: String,
-        #[arg(long)]
-        service: String,
-        /// The new desired count
-        #[arg(long, value_name = "N", value_parser = whole::<i32>("--desired", "a whole number of tasks", "2", 0, 10_000))]
-        desired: i32,
-        #[command(flatten)]
-        wait: WaitArgs,
-        /// Show the plan; change nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking
-        #[arg(long)]
-        yes: bool,
-    },
+    Scale(ScaleArgs),
     /// Read the audit log back: every change ecsnap made as this user — when, who, where,
     /// what, and how it ended (intents without an outcome show as interrupted)
     Audit(AuditArgs),
     /// Stop one task with a reason (its service starts a replacement)
-    StopTask {
-        #[arg(long)]
-        cluster: String,
-        /// Task id or ARN
-        #[arg(long)]
-        task: String,
-        /// Why (default: "stopped with ecsnap by <identity>")
-        #[arg(long, value_name = "TEXT")]
-        reason: Option<String>,
-        /// Show the plan; change nothing
-        #[arg(long, conflicts_with = "yes")]
-        dry_run: bool,
-        /// Go ahead without asking
-        #[arg(long)]
-        yes: bool,
-    },
+    StopTask(StopTaskArgs),
+}
+
+// ---- Shared groups, flattened into the commands that take them ----
+
+/// `--cluster` and `--service`: the one service a command works on.
+#[derive(Debug, Clone, Args)]
+pub struct ServiceTarget {
+    #[arg(long)]
+    pub cluster: String,
+    #[arg(long)]
+    pub service: String,
+}
+
+/// `--cluster` and `--task`: the one task a command works on.
+#[derive(Debug, Clone, Args)]
+pub struct TaskTarget {
+    #[arg(long)]
+    pub cluster: String,
+    /// Task id or ARN
+    #[arg(long)]
+    pub task: String,
+}
+
+/// `--dry-run` and `--yes` of a single action (`cleanup` words its own).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Confirm {
+    /// Show the plan; change nothing
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Go ahead without asking
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `--yes` of the commands that ask only in a production account (`exec`, `port-forward`).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ProductionConfirm {
+    /// Go ahead without asking (production accounts)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `--wait`, `--timeout`, `--interval`: waiting for the rollout an action started.
+#[derive(Debug, Clone, Args)]
+pub struct RolloutWait {
+    /// Wait for the service to become stable afterwards (exit 3 failed, 4 timed out)
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits, e.g. 90s, 10m, 1h (at most 7d)
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = timeout("--timeout"))]
+    pub timeout: Duration,
+    /// Time between polls while waiting (1s to 1h)
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
+    pub interval: Duration,
+}
+
+// ---- One struct per subcommand, in the order of `Command` ----
+
+/// `services`.
+#[derive(Debug, Clone, Args)]
+pub struct ServicesArgs {
+    /// Only this cluster
+    #[arg(long)]
+    pub cluster: Option<String>,
+}
+
+/// `tasks`.
+#[derive(Debug, Clone, Args)]
+pub struct TasksArgs {
+    #[arg(long)]
+    pub cluster: String,
+    /// Only tasks started by this service
+    #[arg(long)]
+    pub service: Option<String>,
+}
+
+/// `snapshots`.
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotsArgs {
+    /// Only this repository
+    #[arg(long)]
+    pub repository: Option<String>,
+    /// Only this user
+    #[arg(long)]
+    pub user: Option<String>,
+}
+
+/// `report`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ReportArgs {
+    /// Markdown (for a chat or an e-mail) instead of aligned text; `--json` for JSON
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+/// `orphans`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OrphansArgs {
+    /// Only resources created at least this many days ago
+    #[arg(long, value_name = "DAYS", value_parser = days("--min-age"))]
+    pub min_age: Option<u32>,
+    /// Only volumes ecsnap has seen unattached at least this many days (its own
+    /// observation across runs, not AWS's; unknown on the first run = left out)
+    #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
+    pub unattached_days: Option<u32>,
+}
+
+/// `cleanup`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CleanupArgs {
+    #[command(flatten)]
+    pub what: CleanupWhat,
+    /// Only resources created at least this many days ago
+    #[arg(long, value_name = "DAYS", value_parser = days("--min-age"))]
+    pub min_age: Option<u32>,
+    /// Volumes: only those ecsnap has seen unattached at least this many days (its own
+    /// observation across runs, not AWS's; unknown on the first run = left out)
+    #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
+    pub unattached_days: Option<u32>,
+    /// Volumes: snapshot each one (and wait for it to complete) before deleting it
+    #[arg(long)]
+    pub snapshot_first: bool,
+    /// Show the plan and the DryRun permission checks; delete nothing
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Go ahead without asking (for scripts and cron)
+    #[arg(long)]
+    pub yes: bool,
+    /// When another cleanup of the same account and region is running, refuse (exit 5)
+    /// instead of waiting for it to finish
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `rollback`.
+#[derive(Debug, Clone, Args)]
+pub struct RollbackArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    #[command(flatten)]
+    pub to: RollbackTo,
+    /// The container whose image --image-tag changes (needed when there are several)
+    #[arg(long, requires = "image_tag")]
+    pub container: Option<String>,
+    /// The managed EBS volume --ebs-snapshot changes (needed when there are several)
+    #[arg(long, requires = "ebs_snapshot")]
+    pub volume: Option<String>,
+    #[command(flatten)]
+    pub wait: RolloutWait,
+    #[command(flatten)]
+    pub confirm: Confirm,
+    /// Roll back even to a revision whose image was deleted from ECR (refused otherwise,
+    /// exit 5: its tasks could not pull it)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `restore-user`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreUserArgs {
+    #[arg(long)]
+    pub repository: String,
+    #[arg(long)]
+    pub user: String,
+    /// The older snapshot tag to resume from
+    #[arg(long)]
+    pub tag: String,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `redeploy`.
+#[derive(Debug, Clone, Args)]
+pub struct RedeployArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    #[command(flatten)]
+    pub wait: RolloutWait,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `wait` (its `--timeout` and `--interval` are worded for a wait of its own).
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    /// Give up after this long, e.g. 90s, 10m, 1h (0: look once; at most 7d)
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = timeout("--timeout"))]
+    pub timeout: Duration,
+    /// Time between polls (1s to 1h)
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
+    pub interval: Duration,
+}
+
+/// `logs`.
+#[derive(Debug, Clone, Args)]
+pub struct LogsArgs {
+    #[arg(long)]
+    pub cluster: String,
+    /// Every live and recently stopped task of this service
+    #[arg(long)]
+    pub service: Option<String>,
+    /// One task (id or ARN), running or stopped, standalone too
+    #[arg(long)]
+    pub task: Option<String>,
+    /// Only this container
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
+    /// Only lines from this long ago, e.g. 90s, 10m, 1h (default: the whole stream; at
+    /// most 3650d)
+    #[arg(long, value_name = "DUR", value_parser = since("--since"))]
+    pub since: Option<Duration>,
+    /// Keep printing new lines (polled once a second) until Ctrl-C
+    #[arg(long)]
+    pub follow: bool,
+}
+
+/// `demo`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DemoArgs {
+    /// Keep the emulator running (until Ctrl-C) and print how to point ecsnap at it
+    #[arg(long)]
+    pub serve: bool,
+}
+
+/// `recover`.
+#[derive(Debug, Clone, Args)]
+pub struct RecoverArgs {
+    /// The orphaned volume (vol-…)
+    #[arg(long, value_name = "VOLUME_ID")]
+    pub volume: String,
+    /// The ECS infrastructure role for the volume, needed only when the service reports
+    /// no volume configuration (default: the account's ecsInfrastructureRole)
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    #[command(flatten)]
+    pub wait: RolloutWait,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    /// Compare from this revision (default: the one the service runs)
+    #[arg(long, value_name = "M", value_parser = revision("--from-revision"))]
+    pub from_revision: Option<i32>,
+    /// Compare to this revision
+    #[arg(long, value_name = "N", value_parser = revision("--to-revision"))]
+    pub to_revision: i32,
+}
+
+/// `lifecycle`.
+#[derive(Debug, Clone, Args)]
+pub struct LifecycleArgs {
+    #[arg(long)]
+    pub repository: String,
+    /// Print a policy keeping each user's newest N snapshot tags (one rule per user)
+    #[arg(long)]
+    pub suggest: bool,
+    /// Snapshot tags per user the suggested policy keeps (default: [snapshots] keep_newest)
+    #[arg(long, value_name = "N", requires = "suggest", value_parser = whole::<usize>("--keep", "a whole number of tags", "5", 1, 1000))]
+    pub keep: Option<usize>,
+    /// Put the suggested policy (PutLifecyclePolicy) after showing its preview
+    #[arg(long, requires = "suggest")]
+    pub apply: bool,
+    /// Go ahead without asking
+    #[arg(long, requires = "apply")]
+    pub yes: bool,
+}
+
+/// `exec`.
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub target: TaskTarget,
+    /// The container (needed when the task has several)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
+    /// What to run
+    #[arg(long, default_value = crate::ops::exec::DEFAULT_COMMAND)]
+    pub command: String,
+    #[command(flatten)]
+    pub confirm: ProductionConfirm,
+}
+
+/// `port-forward`.
+#[derive(Debug, Clone, Args)]
+pub struct PortForwardArgs {
+    #[command(flatten)]
+    pub target: TaskTarget,
+    /// The port on the task (or on --host)
+    #[arg(long, value_name = "PORT", value_parser = port("--remote-port"))]
+    pub remote_port: u16,
+    /// The local port (default: the remote port)
+    #[arg(long, value_name = "PORT", value_parser = port("--local-port"))]
+    pub local_port: Option<u16>,
+    /// A host reachable from the task, e.g. a database endpoint
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The container whose agent carries the session (default: one with ECS Exec running)
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
+    #[command(flatten)]
+    pub confirm: ProductionConfirm,
+}
+
+/// `scale`.
+#[derive(Debug, Clone, Args)]
+pub struct ScaleArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    /// The new desired count
+    #[arg(long, value_name = "N", value_parser = whole::<i32>("--desired", "a whole number of tasks", "2", 0, 10_000))]
+    pub desired: i32,
+    #[command(flatten)]
+    pub wait: RolloutWait,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `stop-task`.
+#[derive(Debug, Clone, Args)]
+pub struct StopTaskArgs {
+    #[command(flatten)]
+    pub target: TaskTarget,
+    /// Why (default: "stopped with ecsnap by <identity>")
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub confirm: Confirm,
 }
 
 /// What `audit` shows.
@@ -419,19 +510,6 @@ pub struct RollbackTo {
     /// This completed EBS snapshot for the service's managed volume
     #[arg(long, value_name = "SNAPSHOT_ID")]
     pub ebs_snapshot: Option<String>,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct WaitArgs {
-    /// Wait for the service to become stable afterwards (exit 3 failed, 4 timed out)
-    #[arg(long)]
-    pub wait: bool,
-    /// How long --wait waits, e.g. 90s, 10m, 1h (at most 7d)
-    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = timeout("--timeout"))]
-    pub timeout: Duration,
-    /// Time between polls while waiting (1s to 1h)
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
-    pub interval: Duration,
 }
 
 /// `90`, `90s`, `10m`, `1h`, `1h30m`, `0`.
@@ -803,5 +881,49 @@ mod tests {
     fn cli_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+}
+
+/// `ecsnap --help` and every `ecsnap <command> --help`, rendered as a user sees them (no
+/// colours, 100 columns whatever the terminal): a changed flag, default or help text fails
+/// here first, so the help and `docs/commands.md` cannot drift apart unnoticed.
+#[cfg(test)]
+mod help_snapshots {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// What `args` prints (`--help`), at a fixed width.
+    fn help_of(args: &[&str]) -> String {
+        let cmd = Cli::command()
+            .term_width(100)
+            .max_term_width(100)
+            .color(clap::ColorChoice::Never);
+        let err = cmd
+            .try_get_matches_from(args)
+            .expect_err("--help ends the parse");
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{args:?}");
+        err.render().to_string()
+    }
+
+    #[test]
+    fn root_help() {
+        insta::assert_snapshot!("help", help_of(&["ecsnap", "--help"]));
+    }
+
+    #[test]
+    fn every_subcommand_help() {
+        let names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        assert!(names.len() >= 20, "{names:?}");
+        for name in &names {
+            insta::assert_snapshot!(
+                format!("help_{}", name.replace('-', "_")),
+                help_of(&["ecsnap", name, "--help"])
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@ use super::listings::{orphans_text, services_table, snapshots_text};
 use super::print_text;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
-use crate::cli::GlobalArgs;
+use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::{Settings, now};
 use crate::demo::ages::backdate;
 use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
@@ -16,8 +16,9 @@ use crate::demo::{Dynamics, Emulator, seed};
 use crate::error::{Error, Result, exit};
 use crate::load;
 
-pub async fn run(global: &GlobalArgs, settings: &Settings, serve: bool) -> Result<i32> {
+pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings) -> Result<i32> {
     use std::io::IsTerminal;
+    let DemoArgs { serve } = args;
     let console = !serve && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     eprintln_escaped!("ecsnap demo: starting a local AWS emulator (moto) on 127.0.0.1…");
     let dynamics = Dynamics::from_env()?;

@@ -6,14 +6,32 @@ use std::fmt::Write as _;
 
 use super::{print_json, print_text};
 use crate::aws::{AwsClients, family_of};
+use crate::cli::{DiffArgs, GlobalArgs, ServiceTarget};
 use crate::error::Result;
 use crate::load::load_revision_diff;
 use crate::model::arn_name;
 use crate::ops::{find_service, running_task_definition};
 use crate::output::diff::{ChangeJson, DiffJson};
 
+pub(super) async fn run(args: DiffArgs, global: &GlobalArgs) -> Result<i32> {
+    let DiffArgs {
+        target: ServiceTarget { cluster, service },
+        from_revision,
+        to_revision,
+    } = args;
+    let aws = super::connect_from(global).await?;
+    compare(
+        &aws,
+        &cluster,
+        &service,
+        (from_revision, to_revision),
+        global.json,
+    )
+    .await
+}
+
 /// `(from_revision, to_revision)`: the from side defaults to what the service runs.
-pub async fn run(
+async fn compare(
     aws: &AwsClients,
     cluster: &str,
     service: &str,

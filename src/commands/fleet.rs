@@ -1,27 +1,22 @@
-//! The listings over several accounts and regions (`--region all|A,B`, `--profile a,b`,
-//! `[fleet]` in the config): which accounts and regions the flags and the config ask for,
-//! the same loaders run in every place at once, and what each place gave printed with
-//! its account and region. A place that fails is reported and the rest still print; the
-//! exit code is 1 only when every place failed.
+//! Several accounts and regions (`--region all|A,B`, `--profile a,b`, `[fleet]` in the
+//! config): which accounts and regions the flags and the config ask for, each connected,
+//! and what each place gave sorted out (`located`, `finish`) for the listings
+//! (`listings.rs`), `report`, the console and the actions over several places. A place
+//! that fails is reported and the rest still print; the exit code is 1 only when every
+//! place failed.
 
 use std::fmt::Write as _;
 
-use super::listings::{
-    orphans_text, services_table, snapshots_text, task_listing_text, warn_storage,
-};
-use super::{connect_options, print_json, print_text};
-use crate::analysis::orphans::{OrphanFilter, OrphanReport};
+use super::connect_options;
 use crate::aws::fleet::{
     AccountSpec, FleetTarget, Place, PlaceFailure, RegionChoice, connect_fleet,
 };
 use crate::aws::{AssumeRole, ConnectOptions};
-use crate::cli::{Command, GlobalArgs};
-use crate::config::{Marks, Settings, now};
+use crate::cli::GlobalArgs;
+use crate::config::{Marks, Settings};
 use crate::error::{Error, Result, exit};
-use crate::load;
-use crate::load::fleet::{Across, across};
-use crate::output::fleet::{FleetOrphansJson, Where, services_json, snapshots_json, tasks_json};
-use crate::output::report::{Style, orphan_totals_table};
+use crate::load::fleet::Across;
+use crate::output::fleet::Where;
 
 /// The profiles `--profile` names (comma-separated), in order, without repeats.
 fn profiles(global: &GlobalArgs) -> Vec<String> {
@@ -249,7 +244,7 @@ type Placed<T> = (Vec<(Where, T)>, Vec<PlaceFailure>);
 /// The answers with their places, after dropping places that do not have what a filter
 /// named (a cluster or repository that lives in another region is not a failure). When no
 /// place has it, the first "not found" is the error.
-fn located<T>(mut got: Across<T>) -> Result<Placed<T>> {
+pub(super) fn located<T>(mut got: Across<T>) -> Result<Placed<T>> {
     let (absent, errors): (Vec<_>, Vec<_>) = got
         .errors
         .drain(..)
@@ -294,110 +289,6 @@ pub(crate) fn failure_line(f: &PlaceFailure) -> String {
     }
     let _ = write!(line, ": {}", f.error);
     line
-}
-
-/// `── prod (123456789012) · eu-west-1 ──`
-fn heading(at: &Where) -> String {
-    format!(
-        "── {} ({}) · {} ──\n",
-        at.account,
-        at.account_id.as_deref().unwrap_or("account unknown"),
-        at.region
-    )
-}
-
-/// Text sections, one per place.
-fn sections<T>(parts: &[(Where, T)], text: impl Fn(&T) -> String) -> String {
-    let mut out = String::new();
-    for (at, v) in parts {
-        out.push_str(&heading(at));
-        out.push_str(&text(v));
-        out.push('\n');
-    }
-    out
-}
-
-/// Prints what every place gave, as JSON (`as_json` over all of it, with the failures)
-/// or as text (`as_text` per place, in sections); the exit code follows the failures.
-fn print_placed<T, J: serde::Serialize>(
-    got: Across<T>,
-    json: bool,
-    as_json: impl Fn(&[(Where, T)], &[PlaceFailure]) -> J,
-    as_text: impl Fn(&[(Where, T)]) -> String,
-) -> Result<i32> {
-    let (parts, failures) = located(got)?;
-    if json {
-        print_json(&as_json(&parts, &failures))?;
-    } else {
-        print_text(&as_text(&parts))?;
-    }
-    Ok(finish(parts.len(), &failures))
-}
-
-/// `services`, `tasks`, `snapshots` and `orphans` over every place.
-pub async fn run(command: Command, global: &GlobalArgs, settings: &Settings) -> Result<i32> {
-    let (targets, failed) = connect_places(global, settings).await;
-    let json = global.json;
-    match command {
-        Command::Services { cluster } => {
-            let got = across(&targets, &failed, |aws, _| {
-                load::load_services(aws, cluster.as_deref())
-            })
-            .await;
-            print_placed(
-                got,
-                json,
-                |p, _| services_json(p),
-                |p| sections(p, |s| services_table(s)),
-            )
-        }
-        Command::Tasks { cluster, service } => {
-            let got = across(&targets, &failed, |aws, _| {
-                load::load_task_listing(aws, &cluster, service.as_deref())
-            })
-            .await;
-            got.answers.iter().for_each(|(_, l)| warn_storage(l));
-            print_placed(
-                got,
-                json,
-                |p, _| tasks_json(p),
-                |p| sections(p, task_listing_text),
-            )
-        }
-        Command::Snapshots { repository, user } => {
-            let got = across(&targets, &failed, |aws, _| {
-                load::load_snapshot_groups(aws, settings, repository.as_deref(), user.as_deref())
-            })
-            .await;
-            print_placed(
-                got,
-                json,
-                |p, _| snapshots_json(p),
-                |p| sections(p, |g| snapshots_text(g)),
-            )
-        }
-        Command::Orphans {
-            min_age,
-            unattached_days,
-        } => {
-            let filter = OrphanFilter::from_days(min_age, unattached_days);
-            let now = now();
-            let got = across(&targets, &failed, |aws, place| {
-                load::load_orphans(aws, settings, Some(&place.account_id), filter, now)
-            })
-            .await;
-            print_placed(got, json, FleetOrphansJson::new, fleet_orphans_text)
-        }
-        _ => Err(Error::Usage("not a listing command".into())),
-    }
-}
-
-/// Totals per place and overall, then each place's orphans.
-fn fleet_orphans_text(parts: &[(Where, OrphanReport)]) -> String {
-    let mut out = orphan_totals_table(&FleetOrphansJson::new(parts, &[]), Style::Text);
-    out.push('\n');
-    out.push_str(&sections(parts, orphans_text));
-    out
 }
 
 #[cfg(test)]

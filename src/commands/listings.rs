@@ -1,89 +1,121 @@
-//! `services`, `tasks`, `snapshots`, `orphans`: load, then print a table or JSON.
+//! `services`, `tasks`, `snapshots`, `orphans`: on the one place the flags name, or over
+//! every place they and the config ask for (`fleet.rs` connects them, each place's answer
+//! printed in a section); load, then print a table or JSON.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use humansize::{BINARY, format_size};
 
-use super::{print_json, print_text};
+use super::fleet::{connect_places, finish, is_fleet, located};
+use super::{connect_from, print_json, print_text};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::tags::UserTags;
 use crate::analysis::volumes::mounted_volumes;
 use crate::aws::AwsClients;
-use crate::cli::Command;
+use crate::aws::fleet::PlaceFailure;
+use crate::cli::{GlobalArgs, OrphansArgs, ServicesArgs, SnapshotsArgs, TasksArgs};
 use crate::config::{Settings, now};
 use crate::error::Result;
 use crate::load;
+use crate::load::fleet::{Across, across};
 use crate::model::{Service, Task, TaskStorage, arn_name};
 use crate::output::fleet::{FleetOrphansJson, Where, services_json, snapshots_json, tasks_json};
+use crate::output::report::{Style, orphan_totals_table};
 use crate::output::table::Table;
 
-pub async fn run(
-    command: Command,
-    aws: &AwsClients,
+/// `services`: on the one place the flags name, or over every place.
+pub(super) async fn services(
+    args: ServicesArgs,
+    global: &GlobalArgs,
     settings: &Settings,
-    json: bool,
 ) -> Result<i32> {
-    match command {
-        Command::Services { cluster } => {
-            if json {
-                let (services, at) = tokio::join!(
-                    load::load_services(aws, cluster.as_deref()),
-                    here(aws, settings)
-                );
-                print_json(&services_json(&[(at, services?)]))
-            } else {
-                print_text(&services_table(
-                    &load::load_services(aws, cluster.as_deref()).await?,
-                ))
-            }
-        }
-        Command::Tasks { cluster, service } => {
-            let listing = load::load_task_listing(aws, &cluster, service.as_deref());
-            if json {
-                let (listing, at) = tokio::join!(listing, here(aws, settings));
-                let listing = listing?;
-                warn_storage(&listing);
-                print_json(&tasks_json(&[(at, listing)]))
-            } else {
-                let listing = listing.await?;
-                warn_storage(&listing);
-                print_text(&task_listing_text(&listing))
-            }
-        }
-        Command::Snapshots { repository, user } => {
-            let load =
-                load::load_snapshot_groups(aws, settings, repository.as_deref(), user.as_deref());
-            if json {
-                let (groups, at) = tokio::join!(load, here(aws, settings));
-                print_json(&snapshots_json(&[(at, groups?)]))
-            } else {
-                print_text(&snapshots_text(&load.await?))
-            }
-        }
-        Command::Orphans {
-            min_age,
-            unattached_days,
-        } => {
-            let at = here(aws, settings).await;
-            let account = at.account_id.clone();
-            let report = load::load_orphans(
-                aws,
-                settings,
-                account.as_deref(),
-                OrphanFilter::from_days(min_age, unattached_days),
-                now(),
-            )
-            .await?;
-            if json {
-                print_json(&FleetOrphansJson::new(&[(at, report)], &[]))
-            } else {
-                print_text(&orphans_text(&report))
-            }
-        }
-        _ => Err(crate::error::Error::Usage("not a listing command".into())),
+    let ServicesArgs { cluster } = args;
+    if is_fleet(global, settings) {
+        return services_in_places(cluster.as_deref(), global, settings).await;
+    }
+    let aws = connect_from(global).await?;
+    if global.json {
+        let (services, at) = tokio::join!(
+            load::load_services(&aws, cluster.as_deref()),
+            here(&aws, settings)
+        );
+        print_json(&services_json(&[(at, services?)]))
+    } else {
+        print_text(&services_table(
+            &load::load_services(&aws, cluster.as_deref()).await?,
+        ))
+    }
+}
+
+/// `tasks`: on the one place the flags name, or over every place.
+pub(super) async fn tasks(
+    args: TasksArgs,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let TasksArgs { cluster, service } = args;
+    if is_fleet(global, settings) {
+        return tasks_in_places(&cluster, service.as_deref(), global, settings).await;
+    }
+    let aws = connect_from(global).await?;
+    let listing = load::load_task_listing(&aws, &cluster, service.as_deref());
+    if global.json {
+        let (listing, at) = tokio::join!(listing, here(&aws, settings));
+        let listing = listing?;
+        warn_storage(&listing);
+        print_json(&tasks_json(&[(at, listing)]))
+    } else {
+        let listing = listing.await?;
+        warn_storage(&listing);
+        print_text(&task_listing_text(&listing))
+    }
+}
+
+/// `snapshots`: on the one place the flags name, or over every place.
+pub(super) async fn snapshots(
+    args: SnapshotsArgs,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let SnapshotsArgs { repository, user } = args;
+    if is_fleet(global, settings) {
+        return snapshots_in_places(repository.as_deref(), user.as_deref(), global, settings).await;
+    }
+    let aws = connect_from(global).await?;
+    let load = load::load_snapshot_groups(&aws, settings, repository.as_deref(), user.as_deref());
+    if global.json {
+        let (groups, at) = tokio::join!(load, here(&aws, settings));
+        print_json(&snapshots_json(&[(at, groups?)]))
+    } else {
+        print_text(&snapshots_text(&load.await?))
+    }
+}
+
+/// `orphans`: on the one place the flags name, or over every place.
+pub(super) async fn orphans(
+    args: OrphansArgs,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let OrphansArgs {
+        min_age,
+        unattached_days,
+    } = args;
+    let filter = OrphanFilter::from_days(min_age, unattached_days);
+    if is_fleet(global, settings) {
+        return orphans_in_places(filter, global, settings).await;
+    }
+    let aws = connect_from(global).await?;
+    let at = here(&aws, settings).await;
+    let account = at.account_id.clone();
+    let report = load::load_orphans(&aws, settings, account.as_deref(), filter, now()).await?;
+    if global.json {
+        print_json(&FleetOrphansJson::new(&[(at, report)], &[]))
+    } else {
+        print_text(&orphans_text(&report))
     }
 }
 
@@ -323,5 +355,126 @@ pub fn orphans_text(report: &OrphanReport) -> String {
     if !k.is_empty() {
         out.push_str(&k.render());
     }
+    out
+}
+
+/// `── prod (123456789012) · eu-west-1 ──`
+fn heading(at: &Where) -> String {
+    format!(
+        "── {} ({}) · {} ──\n",
+        at.account,
+        at.account_id.as_deref().unwrap_or("account unknown"),
+        at.region
+    )
+}
+
+/// Text sections, one per place.
+fn sections<T>(parts: &[(Where, T)], text: impl Fn(&T) -> String) -> String {
+    let mut out = String::new();
+    for (at, v) in parts {
+        out.push_str(&heading(at));
+        out.push_str(&text(v));
+        out.push('\n');
+    }
+    out
+}
+
+/// Prints what every place gave, as JSON (`as_json` over all of it, with the failures)
+/// or as text (`as_text` per place, in sections); the exit code follows the failures.
+fn print_placed<T, J: serde::Serialize>(
+    got: Across<T>,
+    json: bool,
+    as_json: impl Fn(&[(Where, T)], &[PlaceFailure]) -> J,
+    as_text: impl Fn(&[(Where, T)]) -> String,
+) -> Result<i32> {
+    let (parts, failures) = located(got)?;
+    if json {
+        print_json(&as_json(&parts, &failures))?;
+    } else {
+        print_text(&as_text(&parts))?;
+    }
+    Ok(finish(parts.len(), &failures))
+}
+
+/// `services` over every place (`--region all|A,B`, `--profile a,b`, `[fleet]`).
+async fn services_in_places(
+    cluster: Option<&str>,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let (targets, failed) = connect_places(global, settings).await;
+    let got = across(&targets, &failed, |aws, _| {
+        load::load_services(aws, cluster)
+    })
+    .await;
+    print_placed(
+        got,
+        global.json,
+        |p, _| services_json(p),
+        |p| sections(p, |s| services_table(s)),
+    )
+}
+
+/// `tasks` over every place.
+async fn tasks_in_places(
+    cluster: &str,
+    service: Option<&str>,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let (targets, failed) = connect_places(global, settings).await;
+    let got = across(&targets, &failed, |aws, _| {
+        load::load_task_listing(aws, cluster, service)
+    })
+    .await;
+    got.answers.iter().for_each(|(_, l)| warn_storage(l));
+    print_placed(
+        got,
+        global.json,
+        |p, _| tasks_json(p),
+        |p| sections(p, task_listing_text),
+    )
+}
+
+/// `snapshots` over every place.
+async fn snapshots_in_places(
+    repository: Option<&str>,
+    user: Option<&str>,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let (targets, failed) = connect_places(global, settings).await;
+    let got = across(&targets, &failed, |aws, _| {
+        load::load_snapshot_groups(aws, settings, repository, user)
+    })
+    .await;
+    print_placed(
+        got,
+        global.json,
+        |p, _| snapshots_json(p),
+        |p| sections(p, |g| snapshots_text(g)),
+    )
+}
+
+/// `orphans` over every place.
+async fn orphans_in_places(
+    filter: OrphanFilter,
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> Result<i32> {
+    let (targets, failed) = connect_places(global, settings).await;
+    let now = now();
+    let got = across(&targets, &failed, |aws, place| {
+        load::load_orphans(aws, settings, Some(&place.account_id), filter, now)
+    })
+    .await;
+    print_placed(got, global.json, FleetOrphansJson::new, fleet_orphans_text)
+}
+
+/// Totals per place and overall, then each place's orphans.
+fn fleet_orphans_text(parts: &[(Where, OrphanReport)]) -> String {
+    let mut out = orphan_totals_table(&FleetOrphansJson::new(parts, &[]), Style::Text);
+    out.push('\n');
+    out.push_str(&sections(parts, orphans_text));
     out
 }

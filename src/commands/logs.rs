@@ -9,6 +9,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::aws::AwsClients;
+use crate::cli::{GlobalArgs, LogsArgs};
 use crate::config::now;
 use crate::error::{Error, Result, exit};
 use crate::load::logs::{ContainerLogs, TaskLogs, follow_once, merged_since, task_log_sources};
@@ -28,20 +29,14 @@ pub const REDISCOVER_EVERY: u32 = 10;
 pub type Discover<'a> =
     &'a (dyn Fn() -> futures::future::BoxFuture<'a, Result<Vec<ContainerLogs>>> + Sync);
 
-/// What `ecsnap logs` was asked for.
-#[derive(Debug, Clone)]
-pub struct LogsArgs {
-    pub cluster: String,
-    pub service: Option<String>,
-    pub task: Option<String>,
-    pub container: Option<String>,
-    pub since: Option<Duration>,
-    pub follow: bool,
-    pub json: bool,
+/// `ecsnap logs` from its parsed arguments, on the one place the flags name.
+pub(super) async fn run_command(args: LogsArgs, global: &GlobalArgs) -> Result<i32> {
+    let aws = super::connect_from(global).await?;
+    run(&aws, &args, global.json).await
 }
 
 /// Runs `ecsnap logs`; returns the exit code.
-pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
+pub async fn run(aws: &AwsClients, args: &LogsArgs, json: bool) -> Result<i32> {
     let tasks = task_log_sources(
         aws,
         &args.cluster,
@@ -75,7 +70,7 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
         .as_deref()
         .filter(|_| args.follow && args.task.is_none());
     let many_tasks = tasks.len() > 1 || service.is_some();
-    if !write_events(&merged.events, args.json, many_tasks)? || !args.follow {
+    if !write_events(&merged.events, json, many_tasks)? || !args.follow {
         return Ok(exit::OK);
     }
     let mut tokens = merged.tokens;
@@ -101,7 +96,7 @@ pub async fn run(aws: &AwsClients, args: &LogsArgs) -> Result<i32> {
             stop: &interrupt,
             discover: discover.as_ref().map(|d| d as Discover<'_>),
         },
-        &mut |events| write_events(events, args.json, many_tasks),
+        &mut |events| write_events(events, json, many_tasks),
     )
     .await?;
     Ok(exit::OK)

@@ -1,4 +1,7 @@
-//! The subcommands: each loads through `load/`, then prints a table or JSON. Everything
+//! The subcommands: `run` sends each `cli::Command` variant, with its one `Args` struct, to
+//! the file of that command, which destructures it once. Listings load through `load/`
+//! and print a table or JSON; actions go through the one flow in `flow.rs` (plan → show →
+//! dry run → confirm → execute → report) in a `session.rs` session. Everything
 //! they write goes through `print_text` / `print_json` (stdout) or `eprintln_escaped!` /
 //! `eprint_escaped!` (stderr), which escape what a terminal would act on.
 
@@ -16,17 +19,28 @@ macro_rules! eprint_escaped {
     };
 }
 
-pub mod actions;
 mod audit;
+mod cleanup;
 mod demo;
 mod diff;
+mod exec;
 mod fleet;
-mod hands_on;
+mod fleet_service;
+mod flow;
 mod interrupts;
+mod lifecycle;
 mod listings;
 pub mod logs;
+mod port_forward;
 mod recover;
+mod redeploy;
 pub mod report;
+mod restore_user;
+mod rollback;
+mod scale;
+mod session;
+mod stop_task;
+pub mod wait;
 
 use std::io::Write;
 
@@ -47,88 +61,68 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
     })?;
     crate::cli::check_endpoint_env(cli.global.endpoint_url.as_deref())?;
     cli.global.network = settings.network;
-    let one_place = |what: &str| -> Result<()> {
-        if fleet::is_fleet(&cli.global, &settings) {
-            return Err(Error::Usage(format!(
-                "{what} works on one account and region for now: give one --profile and one \
-                 --region (several, `all` and [fleet] serve the console, the listings, `report`, \
-                 `cleanup`, `rollback`, `redeploy` and `wait`)"
-            )));
-        }
-        Ok(())
-    };
     let Some(command) = cli.command else {
         return Box::pin(console(&cli.global, settings)).await;
     };
+    let global = &cli.global;
+    if let Some(what) = one_place_only(&command)
+        && fleet::is_fleet(global, &settings)
+    {
+        return Err(Error::Usage(format!(
+            "{what} works on one account and region for now: give one --profile and one \
+             --region (several, `all` and [fleet] serve the console, the listings, `report`, \
+             `cleanup`, `rollback`, `redeploy` and `wait`)"
+        )));
+    }
     match command {
-        Command::Demo { serve } => demo::run(&cli.global, &settings, serve).await,
-        Command::Audit(args) => audit::run(&args, cli.global.json),
-        recover @ Command::Recover { .. } => {
-            Box::pin(recover::run_command(recover, &cli.global, settings)).await
+        Command::Services(args) => listings::services(args, global, &settings).await,
+        Command::Tasks(args) => listings::tasks(args, global, &settings).await,
+        Command::Snapshots(args) => listings::snapshots(args, global, &settings).await,
+        Command::Orphans(args) => listings::orphans(args, global, &settings).await,
+        Command::Report(args) => report::run(args, global, &settings).await,
+        Command::Demo(args) => demo::run(args, global, &settings).await,
+        Command::Audit(args) => audit::run(&args, global.json),
+        Command::Cleanup(args) => Box::pin(cleanup::run(args, global, settings)).await,
+        Command::Rollback(args) => Box::pin(rollback::run(args, global, settings)).await,
+        Command::Redeploy(args) => Box::pin(redeploy::run(args, global, settings)).await,
+        Command::Wait(args) => Box::pin(wait::run(args, global, settings)).await,
+        Command::RestoreUser(args) => Box::pin(restore_user::run(args, global, settings)).await,
+        Command::Recover(args) => Box::pin(recover::run(args, global, settings)).await,
+        Command::Diff(args) => diff::run(args, global).await,
+        Command::Lifecycle(args) => Box::pin(lifecycle::run(args, global, settings)).await,
+        Command::Logs(args) => logs::run_command(args, global).await,
+        Command::Exec(args) => Box::pin(exec::run(args, global, settings)).await,
+        Command::PortForward(args) => Box::pin(port_forward::run(args, global, settings)).await,
+        Command::Scale(args) => Box::pin(scale::run(args, global, settings)).await,
+        Command::StopTask(args) => Box::pin(stop_task::run(args, global, settings)).await,
+    }
+}
+
+/// The commands that work on one account and region only (refused, exit 2, when the flags
+/// or the config name several), by the name their refusal gives; `None`: the command
+/// works over several places too, or on none (`demo`, `audit`), or says so itself
+/// (`restore-user`). Every command is listed, so a new one must choose.
+fn one_place_only(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Diff(_) => Some("diff"),
+        Command::Lifecycle(_) => Some("lifecycle"),
+        Command::Logs(_) => Some("logs"),
+        Command::Exec(_) | Command::PortForward(_) | Command::Scale(_) | Command::StopTask(_) => {
+            Some("a task action")
         }
-        Command::Diff {
-            cluster,
-            service,
-            from_revision,
-            to_revision,
-        } => {
-            one_place("diff")?;
-            let aws = connect_from(&cli.global).await?;
-            diff::run(
-                &aws,
-                &cluster,
-                &service,
-                (from_revision, to_revision),
-                cli.global.json,
-            )
-            .await
-        }
-        // Several places: cleanup, rollback, redeploy and wait (actions::run_fleet).
-        action @ (Command::Cleanup { .. }
-        | Command::Rollback { .. }
-        | Command::Redeploy { .. }
-        | Command::RestoreUser { .. }
-        | Command::Wait { .. }) => Box::pin(actions::run(action, &cli.global, settings)).await,
-        lifecycle @ Command::Lifecycle { .. } => {
-            one_place("lifecycle")?;
-            Box::pin(actions::run_lifecycle(lifecycle, &cli.global, settings)).await
-        }
-        Command::Report { markdown } => report::run(markdown, &cli.global, &settings).await,
-        Command::Logs {
-            cluster,
-            service,
-            task,
-            container,
-            since,
-            follow,
-        } => {
-            one_place("logs")?;
-            let aws = connect_from(&cli.global).await?;
-            let args = logs::LogsArgs {
-                cluster,
-                service,
-                task,
-                container,
-                since,
-                follow,
-                json: cli.global.json,
-            };
-            logs::run(&aws, &args).await
-        }
-        hands @ (Command::Exec { .. }
-        | Command::PortForward { .. }
-        | Command::Scale { .. }
-        | Command::StopTask { .. }) => {
-            one_place("a task action")?;
-            Box::pin(hands_on::run(hands, &cli.global, settings)).await
-        }
-        listing if fleet::is_fleet(&cli.global, &settings) => {
-            fleet::run(listing, &cli.global, &settings).await
-        }
-        listing => {
-            let aws = connect_from(&cli.global).await?;
-            listings::run(listing, &aws, &settings, cli.global.json).await
-        }
+        Command::Services(_)
+        | Command::Tasks(_)
+        | Command::Snapshots(_)
+        | Command::Orphans(_)
+        | Command::Report(_)
+        | Command::Demo(_)
+        | Command::Audit(_)
+        | Command::Cleanup(_)
+        | Command::Rollback(_)
+        | Command::Redeploy(_)
+        | Command::Wait(_)
+        | Command::RestoreUser(_)
+        | Command::Recover(_) => None,
     }
 }
 

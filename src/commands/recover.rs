@@ -1,134 +1,144 @@
 //! `ecsnap recover --volume vol-… [--wait] [--yes]`: plan, confirm, snapshot the orphaned
 //! volume and wait for it (progress on stderr), point the service's managed EBS volume at
-//! the snapshot, and optionally wait for the rollout.
+//! the snapshot, and optionally wait for the rollout — through the one action flow
+//! (`flow::run_action`).
 
-use super::actions::{
-    Session, confirm_single, emit_json, finish_dry_run, open_session, show, wait_with_progress,
-};
-use crate::cli::{Command, GlobalArgs, WaitArgs};
+use super::flow::{Action, Ask, emit_json, plan_line, run_action, show};
+use super::session::{Question, Session, open_session};
+use super::wait::wait_with_progress;
+use crate::cli::{GlobalArgs, RecoverArgs, RolloutWait};
 use crate::config::{Settings, now};
-use crate::error::{Error, Result, exit};
+use crate::error::{Result, exit};
 use crate::model::arn_name;
-use crate::ops::recover::{self, RecoverOptions, RecoverProgress};
+use crate::ops::recover::{self, RecoverOptions, RecoverPlan, RecoverProgress, Recovered};
 use crate::ops::wait::{SystemClock, WaitOptions};
 use crate::output::actions::WaitJson;
 use crate::output::recover::RecoverJson;
 
-/// What `recover` was asked for.
-pub struct RecoverRequest<'a> {
-    pub volume: &'a str,
-    pub role_arn: Option<&'a str>,
-    pub wait: &'a WaitArgs,
-    pub dry_run: bool,
-    pub yes: bool,
-    pub json: bool,
-}
-
 /// `recover` from its parsed arguments: the session (refused at once in read-only mode),
-/// then `run`.
-pub async fn run_command(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    let Command::Recover {
+/// then the action flow.
+pub(super) async fn run(args: RecoverArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
+    let RecoverArgs {
         volume,
         role_arn,
         wait,
-        dry_run,
-        yes,
-    } = command
-    else {
-        return Err(Error::Usage("not the recover command".into()));
+        confirm,
+    } = args;
+    let s = open_session(global, settings, "recover", confirm.dry_run).await?;
+    let action = Recover {
+        volume,
+        role_arn,
+        wait,
     };
-    let s = open_session(global, settings, "recover", dry_run).await?;
-    let req = RecoverRequest {
-        volume: &volume,
-        role_arn: role_arn.as_deref(),
-        wait: &wait,
-        dry_run,
-        yes,
-        json: global.json,
-    };
-    run(&s, &req).await
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
 }
 
-pub async fn run(s: &Session, req: &RecoverRequest<'_>) -> Result<i32> {
-    let account = s.identity.as_ref().map(|i| i.account.as_str());
-    let plan = recover::plan(&s.aws, req.volume, req.role_arn, account).await?;
-    show(
-        req.json,
-        &format!("{}\nPlan: {}\n", s.header(), plan.summary()),
-    )?;
-    let mut out = RecoverJson::new(&plan, req.dry_run);
-    if req.dry_run {
-        return finish_dry_run(req.json, &out);
+/// What `recover` was asked for.
+struct Recover {
+    volume: String,
+    role_arn: Option<String>,
+    wait: RolloutWait,
+}
+
+impl Action for Recover {
+    type At = Session;
+    type Plan = RecoverPlan;
+    type Done = Recovered;
+    type Json = RecoverJson;
+
+    async fn plan(&self, s: &Session) -> Result<RecoverPlan> {
+        let account = s.identity.as_ref().map(|i| i.account.as_str());
+        recover::plan(&s.aws, &self.volume, self.role_arn.as_deref(), account).await
     }
-    confirm_single(
-        s,
-        &format!("Recover {} into {}", plan.volume.id, plan.service),
-        &plan.service,
-        req.yes,
-    )?;
-    let opts = RecoverOptions::new(s.settings.snapshot_retention_days, now());
-    let clock = SystemClock::default();
-    let mut snapshot: Option<String> = None;
-    let mut on_progress = |p: &RecoverProgress| {
-        if let RecoverProgress::SnapshotStarted(id) = p {
-            snapshot = Some(id.clone());
-        }
-        eprintln_escaped!("{}", p.text());
-    };
-    let done = s
-        .mutating(recover::execute(
-            &s.mutator,
-            &plan,
-            &clock,
-            &opts,
-            &mut on_progress,
+
+    fn plan_text(&self, s: &Session, plan: &RecoverPlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, _s: &Session, plan: &RecoverPlan, dry_run: bool) -> RecoverJson {
+        RecoverJson::new(plan, dry_run)
+    }
+
+    fn question(&self, s: &Session, plan: &RecoverPlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!("Recover {} into {}", plan.volume.id, plan.service),
+            &plan.service,
         ))
-        .await;
-    let recovered = match done {
-        Ok(r) => r,
-        Err(e) => {
-            if let Some(id) = &snapshot {
-                eprintln_escaped!("snapshot {id} of {} was taken and is kept", plan.volume.id);
+    }
+
+    async fn execute(&self, s: &Session, plan: &RecoverPlan) -> Result<Recovered> {
+        let opts = RecoverOptions::new(s.settings.snapshot_retention_days, now());
+        let clock = SystemClock::default();
+        let mut snapshot: Option<String> = None;
+        let mut on_progress = |p: &RecoverProgress| {
+            if let RecoverProgress::SnapshotStarted(id) = p {
+                snapshot = Some(id.clone());
             }
-            return Err(e);
+            eprintln_escaped!("{}", p.text());
+        };
+        let done = s
+            .mutating(recover::execute(
+                &s.mutator,
+                plan,
+                &clock,
+                &opts,
+                &mut on_progress,
+            ))
+            .await;
+        if done.is_err()
+            && let Some(id) = &snapshot
+        {
+            eprintln_escaped!("snapshot {id} of {} was taken and is kept", plan.volume.id);
         }
-    };
-    let started = &recovered.started;
-    out.snapshot_id = Some(recovered.snapshot_id.clone());
-    out.deployment_id.clone_from(&started.deployment_id);
-    out.task_definition.clone_from(&started.task_definition);
-    show(
-        req.json,
-        &format!(
-            "Updated {}/{}: volume {} now starts from snapshot {} (runs {}{})\n",
-            plan.cluster,
-            plan.service,
-            plan.managed.name,
-            recovered.snapshot_id,
-            arn_name(&started.task_definition),
-            started
-                .deployment_id
-                .as_deref()
-                .map(|d| format!(", deployment {d}"))
-                .unwrap_or_default()
-        ),
-    )?;
-    if s.interrupted() {
-        emit_json(req.json, &out)?;
-        return Ok(exit::INTERRUPTED);
+        done
     }
-    if !req.wait.wait {
-        return emit_json(req.json, &out);
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: RecoverPlan,
+        recovered: Recovered,
+        mut out: RecoverJson,
+        json: bool,
+    ) -> Result<i32> {
+        let started = &recovered.started;
+        out.snapshot_id = Some(recovered.snapshot_id.clone());
+        out.deployment_id.clone_from(&started.deployment_id);
+        out.task_definition.clone_from(&started.task_definition);
+        show(
+            json,
+            &format!(
+                "Updated {}/{}: volume {} now starts from snapshot {} (runs {}{})\n",
+                plan.cluster,
+                plan.service,
+                plan.managed.name,
+                recovered.snapshot_id,
+                arn_name(&started.task_definition),
+                started
+                    .deployment_id
+                    .as_deref()
+                    .map(|d| format!(", deployment {d}"))
+                    .unwrap_or_default()
+            ),
+        )?;
+        if s.interrupted() {
+            emit_json(json, &out)?;
+            return Ok(exit::INTERRUPTED);
+        }
+        if !self.wait.wait {
+            return emit_json(json, &out);
+        }
+        let wait_opts = WaitOptions {
+            timeout: self.wait.timeout,
+            interval: self.wait.interval,
+            deployment_id: started.deployment_id.clone(),
+            target_task_definition: Some(started.task_definition.clone()),
+            ..WaitOptions::default()
+        };
+        let outcome = wait_with_progress(&s.aws, &plan.cluster, &plan.service, &wait_opts).await?;
+        out.wait = Some(WaitJson::new(&plan.cluster, &plan.service, &outcome));
+        emit_json(json, &out)?;
+        outcome.into_result().map(|_| exit::OK)
     }
-    let wait_opts = WaitOptions {
-        timeout: req.wait.timeout,
-        interval: req.wait.interval,
-        deployment_id: started.deployment_id.clone(),
-        target_task_definition: Some(started.task_definition.clone()),
-        ..WaitOptions::default()
-    };
-    let outcome = wait_with_progress(&s.aws, &plan.cluster, &plan.service, &wait_opts).await?;
-    out.wait = Some(WaitJson::new(&plan.cluster, &plan.service, &outcome));
-    emit_json(req.json, &out)?;
-    outcome.into_result().map(|_| exit::OK)
 }

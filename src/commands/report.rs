@@ -7,14 +7,15 @@ use chrono::{DateTime, Utc};
 use super::fleet::{connect_places, finish, where_of};
 use super::{print_json, print_text};
 use crate::aws::fleet::{FleetTarget, PlaceFailure};
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, ReportArgs};
 use crate::config::{Settings, now};
 use crate::error::{Error, Result};
 use crate::load;
 use crate::load::fleet::across;
 use crate::output::report::{PlaceReport, ReportJson, Style, report_text};
 
-pub async fn run(markdown: bool, global: &GlobalArgs, settings: &Settings) -> Result<i32> {
+pub async fn run(args: ReportArgs, global: &GlobalArgs, settings: &Settings) -> Result<i32> {
+    let ReportArgs { markdown } = args;
     if markdown && global.json {
         return Err(Error::Usage(
             "report: choose one of --json and --markdown".into(),

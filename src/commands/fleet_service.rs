@@ -7,47 +7,33 @@
 
 use std::fmt::Write as _;
 
-use super::{At, run_at};
 use crate::aws::fleet::{FleetTarget, Place, PlaceFailure};
-use crate::cli::{Command, GlobalArgs};
-use crate::commands::fleet::{connect_places, failure_line};
+use crate::cli::GlobalArgs;
+use crate::commands::fleet::{connect_places, failure_line, is_fleet};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::load::fleet::across;
 use crate::ops::find_service;
 
-pub(super) async fn run(command: Command, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    let (cluster, service, what, dry_run) = match &command {
-        Command::Rollback {
-            cluster,
-            service,
-            dry_run,
-            ..
-        } => (cluster.clone(), service.clone(), "rollback", *dry_run),
-        Command::Redeploy {
-            cluster,
-            service,
-            dry_run,
-            ..
-        } => (cluster.clone(), service.clone(), "redeploy", *dry_run),
-        Command::Wait {
-            cluster, service, ..
-        } => (cluster.clone(), service.clone(), "wait", true),
-        _ => {
-            return Err(Error::Usage(
-                "restore-user works on one account and region for now: give one --profile and \
-                 one --region (several, `all` and [fleet] serve the listings, `report`, \
-                 `cleanup`, `rollback`, `redeploy` and `wait`)"
-                    .into(),
-            ));
-        }
-    };
-    if !dry_run {
-        crate::ops::guard::check_writable(&settings, what)?;
+/// Where `what` (`rollback`, `redeploy`, `wait`) acts on `cluster/service`: `None` when
+/// the flags name one place (act there), else the one place of the fleet where the
+/// service lives. Refused in read-only mode first unless `dry_run`.
+pub(super) async fn locate(
+    global: &GlobalArgs,
+    settings: &Settings,
+    [cluster, service]: [&str; 2],
+    what: &str,
+    dry_run: bool,
+) -> Result<Option<FleetTarget>> {
+    if !is_fleet(global, settings) {
+        return Ok(None);
     }
-    let (targets, unreachable) = connect_places(global, &settings).await;
+    if !dry_run {
+        crate::ops::guard::check_writable(settings, what)?;
+    }
+    let (mut targets, unreachable) = connect_places(global, settings).await;
     let got = across(&targets, &unreachable, |aws, _| {
-        find_service(aws, &cluster, &service)
+        find_service(aws, cluster, service)
     })
     .await;
     let searched: Vec<Place> = targets.iter().map(|t| t.place.clone()).collect();
@@ -82,11 +68,11 @@ pub(super) async fn run(command: Command, global: &GlobalArgs, settings: Setting
         eprintln_escaped!("warning: not searched: {}", failure_line(f));
     }
     eprintln_escaped!("{cluster}/{service} is in {}: {what} there", place.name());
-    let target: &FleetTarget = targets
+    let at = targets
         .iter()
-        .find(|t| t.place == place)
+        .position(|t| t.place == place)
         .ok_or_else(|| Error::Usage(format!("{} is not a place of this run", place.region)))?;
-    Box::pin(run_at(command, &At::Place(target), global.json, settings)).await
+    Ok(Some(targets.swap_remove(at)))
 }
 
 /// The one place to act in, or why there is none: not found anywhere (naming the places

@@ -5,18 +5,19 @@
 //! audit lines carry that place's account and region), and a report per place and
 //! overall. Ctrl-C works as in one place: no new request starts, what is in flight is
 //! waited for (30 s) and recorded, the report is printed, exit 130. Every place it may
-//! delete in is locked (`ops::lock`) before anything is planned.
+//! delete in is locked (`ops::lock`) before anything is planned. The steps are the one
+//! action flow's (`flow::run_action`), over every place's session.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{
-    CleanupRequest, Session, after_grace, emit_json, plan_text, results_text, show,
-    take_cleanup_locks,
-};
+use super::{CleanupRequest, after_grace, plan_text, results_text, take_cleanup_locks};
+use crate::aws::fleet::{FleetTarget, PlaceFailure};
 use crate::cli::GlobalArgs;
 use crate::commands::fleet::{connect_places, failure_line};
+use crate::commands::flow::{Action, Ask, Unchanged, emit_json, run_action, show};
+use crate::commands::session::{Question, Session, watched_interrupt};
 use crate::config::{Settings, now};
 use crate::error::{Result, exit};
 use crate::ops::audit::AuditLog;
@@ -24,10 +25,9 @@ use crate::ops::cleanup::fleet::{
     CleanupAsk, FleetCleanupPlan, PlaceCleanup, PlaceGroup, plan_places,
 };
 use crate::ops::cleanup::{self, ItemResult, ItemStatus};
-use crate::ops::confirm::confirm_on_terminal;
 use crate::ops::guard::check_writable;
 use crate::ops::interrupt::{IN_FLIGHT_GRACE, Interrupt};
-use crate::ops::lock::LockKey;
+use crate::ops::lock::{CleanupLock, LockKey};
 use crate::ops::wait::SystemClock;
 use crate::output::fleet_cleanup::FleetCleanupJson;
 use crate::output::table::Table;
@@ -43,90 +43,193 @@ pub(super) async fn run(
     }
     let (targets, unreachable) = connect_places(global, &settings).await;
     let audit = Arc::new(AuditLog::open(&AuditLog::default_path())?);
-    let interrupt = super::watched_interrupt(req.dry_run);
+    let interrupt = watched_interrupt(req.dry_run);
     let sessions: Vec<Session> = targets
         .iter()
         .map(|t| Session::at_place(t, &settings, audit.clone(), interrupt.clone()))
         .collect();
-    let places: Vec<PlaceCleanup<'_>> = targets
-        .iter()
-        .zip(&sessions)
-        .map(|(t, s)| PlaceCleanup {
-            place: &t.place,
-            aws: &s.aws,
-            mutator: &s.mutator,
-            settings: &s.settings,
-        })
-        .collect();
-    // One cleanup at a time per account and region: every place this run may delete in
-    // is locked (in one order) before anything is planned.
-    let keys = targets
-        .iter()
-        .zip(&sessions)
-        .filter(|(_, s)| !s.mutator.is_read_only())
-        .map(|(t, s)| {
-            LockKey::new(
-                Some(&t.place.account_id),
-                s.settings.profile.as_deref(),
-                &t.place.region,
-            )
-        })
-        .collect();
-    let _locks = take_cleanup_locks(keys, req.dry_run, req.no_wait).await?;
-    let ask = CleanupAsk {
-        target: req.target,
-        filter: req.filter,
-        snapshot_first: req.snapshot_first,
-        now: now(),
+    let places = Places {
+        targets,
+        sessions,
+        unreachable,
+        interrupt,
     };
-    let mut plan = plan_places(&places, ask).await;
-    let mut failures = unreachable;
-    failures.append(&mut plan.failures);
-    plan.failures = failures;
-    show(json, &fleet_plan_text(&plan))?;
-    // As for the listings: 1 only when no place could be read.
-    let read = if plan.groups.is_empty() && !plan.failures.is_empty() {
-        exit::ERROR
-    } else {
-        exit::OK
+    let ask = Ask {
+        dry_run: req.dry_run,
+        yes: req.yes,
+        json,
     };
-    if plan.groups.is_empty() {
-        emit_json(json, &FleetCleanupJson::new(&plan, req.dry_run, None))?;
-        return Ok(read);
+    run_action(&places, &Across(req), ask).await
+}
+
+/// Every place of the run: its connection, its session, and the places that could not be
+/// reached; one interrupt for all.
+struct Places {
+    targets: Vec<FleetTarget>,
+    sessions: Vec<Session>,
+    unreachable: Vec<PlaceFailure>,
+    interrupt: Interrupt,
+}
+
+/// `cleanup` over several places.
+struct Across(CleanupRequest);
+
+/// The plan of every place, the locks of those it may delete in, and the exit code of a
+/// run that sends nothing (1 only when no place could be read).
+struct Planned {
+    plan: FleetCleanupPlan,
+    _locks: Vec<CleanupLock>,
+    read: i32,
+}
+
+impl Planned {
+    /// The groups with something to send.
+    fn runnable(&self) -> Vec<usize> {
+        let groups = &self.plan.groups;
+        (0..groups.len())
+            .filter(|&i| groups[i].refused.is_none() && !groups[i].plan.items.is_empty())
+            .collect()
     }
-    if req.dry_run {
-        show(json, "Dry run: nothing was changed.\n")?;
-        emit_json(json, &FleetCleanupJson::new(&plan, true, None))?;
-        return Ok(read);
-    }
-    let runnable: Vec<usize> = (0..plan.groups.len())
-        .filter(|&i| plan.groups[i].refused.is_none() && !plan.groups[i].plan.items.is_empty())
-        .collect();
-    if runnable.is_empty() {
-        show(json, "Nothing to delete.\n")?;
-        let results = not_sent(&plan);
-        emit_json(json, &FleetCleanupJson::new(&plan, false, Some(&results)))?;
-        return Ok(exit_code(&plan, &results, false, read));
-    }
-    let n = plan.to_execute();
-    if n > 0 {
-        confirm_on_terminal(&confirm_what(&plan), &plan.confirmation(), req.yes)?;
-    }
-    // Each group runs through the session of its own place.
-    let group_sessions: Vec<Option<&Session>> = plan
-        .groups
-        .iter()
-        .map(|g| {
-            targets
-                .iter()
-                .position(|t| t.place == g.place)
-                .map(|i| &sessions[i])
+}
+
+impl Action for Across {
+    type At = Places;
+    type Plan = Planned;
+    type Done = Vec<Vec<ItemResult>>;
+    type Json = FleetCleanupJson;
+
+    async fn plan(&self, s: &Places) -> Result<Planned> {
+        let req = &self.0;
+        let places: Vec<PlaceCleanup<'_>> = s
+            .targets
+            .iter()
+            .zip(&s.sessions)
+            .map(|(t, s)| PlaceCleanup {
+                place: &t.place,
+                aws: &s.aws,
+                mutator: &s.mutator,
+                settings: &s.settings,
+            })
+            .collect();
+        // One cleanup at a time per account and region: every place this run may delete in
+        // is locked (in one order) before anything is planned.
+        let keys = s
+            .targets
+            .iter()
+            .zip(&s.sessions)
+            .filter(|(_, s)| !s.mutator.is_read_only())
+            .map(|(t, s)| {
+                LockKey::new(
+                    Some(&t.place.account_id),
+                    s.settings.profile.as_deref(),
+                    &t.place.region,
+                )
+            })
+            .collect();
+        let locks = take_cleanup_locks(keys, req.dry_run, req.no_wait).await?;
+        let ask = CleanupAsk {
+            target: req.target,
+            filter: req.filter,
+            snapshot_first: req.snapshot_first,
+            now: now(),
+        };
+        let mut plan = plan_places(&places, ask).await;
+        let mut failures = s.unreachable.clone();
+        failures.append(&mut plan.failures);
+        plan.failures = failures;
+        // As for the listings: 1 only when no place could be read.
+        let read = if plan.groups.is_empty() && !plan.failures.is_empty() {
+            exit::ERROR
+        } else {
+            exit::OK
+        };
+        Ok(Planned {
+            plan,
+            _locks: locks,
+            read,
         })
-        .collect();
-    let results = execute_all(&plan, &runnable, &group_sessions, &interrupt).await;
-    show(json, &fleet_results_text(&plan, &results))?;
-    emit_json(json, &FleetCleanupJson::new(&plan, false, Some(&results)))?;
-    Ok(exit_code(&plan, &results, interrupt.is_triggered(), read))
+    }
+
+    fn plan_text(&self, _s: &Places, planned: &Planned) -> String {
+        fleet_plan_text(&planned.plan)
+    }
+
+    fn json(&self, _s: &Places, planned: &Planned, dry_run: bool) -> FleetCleanupJson {
+        FleetCleanupJson::new(&planned.plan, dry_run, None)
+    }
+
+    /// No place with a plan (dry run or not: the plan said why); or, when not a dry run,
+    /// nothing any place may send.
+    fn nothing_to_do(
+        &self,
+        planned: &Planned,
+        dry_run: bool,
+    ) -> Option<Unchanged<FleetCleanupJson>> {
+        let plan = &planned.plan;
+        if plan.groups.is_empty() {
+            return Some(Unchanged {
+                line: None,
+                out: FleetCleanupJson::new(plan, dry_run, None),
+                code: planned.read,
+            });
+        }
+        if dry_run || !planned.runnable().is_empty() {
+            return None;
+        }
+        let results = not_sent(plan);
+        Some(Unchanged {
+            line: Some("Nothing to delete.\n".into()),
+            out: FleetCleanupJson::new(plan, false, Some(&results)),
+            code: exit_code(plan, &results, false, planned.read),
+        })
+    }
+
+    fn dry_run_code(&self, planned: &Planned) -> i32 {
+        planned.read
+    }
+
+    fn question(&self, _s: &Places, planned: &Planned) -> Option<Question> {
+        let plan = &planned.plan;
+        (plan.to_execute() > 0).then(|| Question {
+            what: confirm_what(plan),
+            needed: plan.confirmation(),
+        })
+    }
+
+    async fn execute(&self, s: &Places, planned: &Planned) -> Result<Vec<Vec<ItemResult>>> {
+        let plan = &planned.plan;
+        // Each group runs through the session of its own place.
+        let group_sessions: Vec<Option<&Session>> = plan
+            .groups
+            .iter()
+            .map(|g| {
+                s.targets
+                    .iter()
+                    .position(|t| t.place == g.place)
+                    .map(|i| &s.sessions[i])
+            })
+            .collect();
+        Ok(execute_all(plan, &planned.runnable(), &group_sessions, &s.interrupt).await)
+    }
+
+    async fn report(
+        &self,
+        s: &Places,
+        planned: Planned,
+        results: Vec<Vec<ItemResult>>,
+        _out: FleetCleanupJson,
+        json: bool,
+    ) -> Result<i32> {
+        let plan = &planned.plan;
+        show(json, &fleet_results_text(plan, &results))?;
+        emit_json(json, &FleetCleanupJson::new(plan, false, Some(&results)))?;
+        Ok(exit_code(
+            plan,
+            &results,
+            s.interrupt.is_triggered(),
+            planned.read,
+        ))
+    }
 }
 
 /// Executes every runnable group side by side, each through its own session, with

@@ -1,0 +1,103 @@
+//! `ecsnap redeploy`: a new deployment of a service (same task definition, fresh tasks),
+//! through the one action flow (`flow::run_action`); with `--wait`, until the rollout
+//! ends. Over several places it acts where the service lives (`fleet_service::locate`).
+
+use super::flow::{Action, Ask, plan_line, run_action};
+use super::session::{At, Question, Session};
+use super::wait::report_rollout;
+use crate::cli::{GlobalArgs, RedeployArgs, RolloutWait, ServiceTarget};
+use crate::config::Settings;
+use crate::error::Result;
+use crate::ops::redeploy::{self, RedeployPlan, Started};
+use crate::output::actions::RolloutJson;
+
+pub(super) async fn run(
+    args: RedeployArgs,
+    global: &GlobalArgs,
+    settings: Settings,
+) -> Result<i32> {
+    let RedeployArgs {
+        target: ServiceTarget { cluster, service },
+        wait,
+        confirm,
+    } = args;
+    let place = super::fleet_service::locate(
+        global,
+        &settings,
+        [&cluster, &service],
+        "redeploy",
+        confirm.dry_run,
+    )
+    .await?;
+    let at = place.as_ref().map_or(At::Flags(global), At::Place);
+    let s = at.session(settings, "redeploy", confirm.dry_run).await?;
+    let action = Redeploy {
+        cluster,
+        service,
+        wait,
+    };
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
+}
+
+/// A redeploy of one service, as asked on the command line.
+struct Redeploy {
+    cluster: String,
+    service: String,
+    wait: RolloutWait,
+}
+
+impl Action for Redeploy {
+    type At = Session;
+    type Plan = RedeployPlan;
+    type Done = Started;
+    type Json = RolloutJson;
+
+    async fn plan(&self, s: &Session) -> Result<RedeployPlan> {
+        redeploy::plan(&s.aws, &self.cluster, &self.service).await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &RedeployPlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, s: &Session, plan: &RedeployPlan, dry_run: bool) -> RolloutJson {
+        RolloutJson {
+            account_id: s.account_id(),
+            region: Some(s.aws.region.clone()),
+            action: "redeploy",
+            cluster: plan.cluster.clone(),
+            service: plan.service.clone(),
+            dry_run,
+            summary: plan.summary(),
+            from_task_definition: plan.task_definition.clone(),
+            task_definition: Some(plan.task_definition.clone()),
+            registered_task_definition: None,
+            ebs_snapshot_id: None,
+            deployment_id: None,
+            wait: None,
+        }
+    }
+
+    fn question(&self, s: &Session, plan: &RedeployPlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!("Redeploy {}", plan.service),
+            &plan.service,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &RedeployPlan) -> Result<Started> {
+        s.mutating(redeploy::execute(&s.mutator, plan)).await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        _plan: RedeployPlan,
+        started: Started,
+        out: RolloutJson,
+        json: bool,
+    ) -> Result<i32> {
+        report_rollout(s, out, &started, &self.wait, json).await
+    }
+}

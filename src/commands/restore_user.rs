@@ -1,0 +1,107 @@
+//! `ecsnap restore-user`: point a user's resume tag at an older snapshot tag (PutImage of
+//! its manifest), through the one action flow (`flow::run_action`). One place only.
+
+use super::flow::{Action, Ask, Unchanged, plan_line, reported, run_action};
+use super::session::{Question, Session, open_session};
+use crate::cli::{GlobalArgs, RestoreUserArgs};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::ops::restore_user::{self, RestorePlan, Restored};
+use crate::output::actions::RestoreJson;
+
+pub(super) async fn run(
+    args: RestoreUserArgs,
+    global: &GlobalArgs,
+    settings: Settings,
+) -> Result<i32> {
+    let RestoreUserArgs {
+        repository,
+        user,
+        tag,
+        confirm,
+    } = args;
+    if super::fleet::is_fleet(global, &settings) {
+        return Err(Error::Usage(
+            "restore-user works on one account and region for now: give one --profile and \
+             one --region (several, `all` and [fleet] serve the listings, `report`, \
+             `cleanup`, `rollback`, `redeploy` and `wait`)"
+                .into(),
+        ));
+    }
+    let s = open_session(global, settings, "restore-user", confirm.dry_run).await?;
+    let action = RestoreUser {
+        repository,
+        user,
+        tag,
+    };
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
+}
+
+/// A restore of one user's resume tag, as asked on the command line.
+struct RestoreUser {
+    repository: String,
+    user: String,
+    tag: String,
+}
+
+impl Action for RestoreUser {
+    type At = Session;
+    type Plan = RestorePlan;
+    type Done = Restored;
+    type Json = RestoreJson;
+
+    async fn plan(&self, s: &Session) -> Result<RestorePlan> {
+        restore_user::plan(&s.aws, &s.settings, &self.repository, &self.user, &self.tag).await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &RestorePlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, _s: &Session, plan: &RestorePlan, dry_run: bool) -> RestoreJson {
+        RestoreJson::new(plan, dry_run, None)
+    }
+
+    fn nothing_to_do(&self, plan: &RestorePlan, dry_run: bool) -> Option<Unchanged<RestoreJson>> {
+        plan.is_noop().then(|| {
+            Unchanged::said(
+                format!(
+                    "{} already points at {}; nothing to do\n",
+                    plan.resume_tag, self.tag
+                ),
+                RestoreJson::new(plan, dry_run, None),
+            )
+        })
+    }
+
+    fn question(&self, s: &Session, _plan: &RestorePlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!("Restore {} to {}", self.user, self.tag),
+            &self.user,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &RestorePlan) -> Result<Restored> {
+        s.mutating(restore_user::execute(&s.mutator, plan)).await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: RestorePlan,
+        done: Restored,
+        _out: RestoreJson,
+        json: bool,
+    ) -> Result<i32> {
+        let text = format!(
+            "{}:{} now points at {} (was {})\n",
+            plan.repository,
+            plan.resume_tag,
+            done.after_digest,
+            done.before_digest.as_deref().unwrap_or("nothing")
+        );
+        let out = RestoreJson::new(&plan, false, Some(done.after_digest.as_str()));
+        reported(s, json, &text, &out)
+    }
+}

@@ -1,0 +1,132 @@
+//! `ecsnap rollback`: a service back to an older task-definition revision (default: the
+//! one before what it runs), an older image tag or an older EBS snapshot, through the one
+//! action flow (`flow::run_action`); with `--wait`, until the rollout ends. Over several
+//! places it acts where the service lives (`fleet_service::locate`).
+
+use super::flow::{Action, Ask, plan_line, run_action};
+use super::session::{At, Question, Session};
+use super::wait::report_rollout;
+use crate::cli::{GlobalArgs, RollbackArgs, RollbackTo, RolloutWait, ServiceTarget};
+use crate::config::Settings;
+use crate::error::Result;
+use crate::ops::redeploy::Started;
+use crate::ops::rollback::{self, RollbackPlan, RollbackTarget};
+use crate::output::actions::RolloutJson;
+
+pub(super) async fn run(
+    args: RollbackArgs,
+    global: &GlobalArgs,
+    settings: Settings,
+) -> Result<i32> {
+    let RollbackArgs {
+        target: ServiceTarget { cluster, service },
+        to,
+        container,
+        volume,
+        wait,
+        confirm,
+        force,
+    } = args;
+    let place = super::fleet_service::locate(
+        global,
+        &settings,
+        [&cluster, &service],
+        "rollback",
+        confirm.dry_run,
+    )
+    .await?;
+    let at = place.as_ref().map_or(At::Flags(global), At::Place);
+    let s = at.session(settings, "rollback", confirm.dry_run).await?;
+    let action = Rollback {
+        cluster,
+        service,
+        target: rollback_target(to, container, volume),
+        force,
+        wait,
+    };
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
+}
+
+/// A rollback of one service, as asked on the command line.
+struct Rollback {
+    cluster: String,
+    service: String,
+    target: RollbackTarget,
+    force: bool,
+    wait: RolloutWait,
+}
+
+impl Action for Rollback {
+    type At = Session;
+    type Plan = RollbackPlan;
+    type Done = Started;
+    type Json = RolloutJson;
+
+    async fn plan(&self, s: &Session) -> Result<RollbackPlan> {
+        rollback::plan_with(
+            &s.aws,
+            &self.cluster,
+            &self.service,
+            &self.target,
+            self.force,
+        )
+        .await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &RollbackPlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, s: &Session, plan: &RollbackPlan, dry_run: bool) -> RolloutJson {
+        let mut out = RolloutJson::rollback(plan, dry_run);
+        out.account_id = s.account_id();
+        out.region = Some(s.aws.region.clone());
+        out
+    }
+
+    fn question(&self, s: &Session, plan: &RollbackPlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!("Roll back {}", plan.service),
+            &plan.service,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &RollbackPlan) -> Result<Started> {
+        s.mutating(rollback::execute(&s.mutator, plan)).await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: RollbackPlan,
+        started: Started,
+        mut out: RolloutJson,
+        json: bool,
+    ) -> Result<i32> {
+        out.registered_task_definition = match &plan.change {
+            rollback::RollbackChange::Image { .. } => Some(started.task_definition.clone()),
+            _ => None,
+        };
+        report_rollout(s, out, &started, &self.wait, json).await
+    }
+}
+
+fn rollback_target(
+    to: RollbackTo,
+    container: Option<String>,
+    volume: Option<String>,
+) -> RollbackTarget {
+    if let Some(n) = to.to_revision {
+        RollbackTarget::Revision(n)
+    } else if let Some(tag) = to.image_tag {
+        RollbackTarget::ImageTag { tag, container }
+    } else if let Some(snapshot_id) = to.ebs_snapshot {
+        RollbackTarget::EbsSnapshot {
+            snapshot_id,
+            volume,
+        }
+    } else {
+        RollbackTarget::Previous
+    }
+}

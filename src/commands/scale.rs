@@ -1,0 +1,142 @@
+//! `ecsnap scale`: a service's desired count from → to, through the one action flow
+//! (`flow::run_action`); with `--wait`, until the running count reaches it (exit 3 when
+//! tasks keep stopping, 4 on time out). One place only.
+
+use super::flow::{Action, Ask, Unchanged, emit_json, plan_line, run_action, show};
+use super::session::{Question, Session, open_session};
+use crate::cli::{GlobalArgs, RolloutWait, ScaleArgs, ServiceTarget};
+use crate::config::Settings;
+use crate::error::{Result, exit};
+use crate::model::Service;
+use crate::ops::scale::{self, CountVerdict, ScalePlan};
+use crate::ops::wait::SystemClock;
+use crate::output::hands_on::{ScaleJson, ScaleWaitJson};
+
+pub(super) async fn run(args: ScaleArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
+    let ScaleArgs {
+        target: ServiceTarget { cluster, service },
+        desired,
+        wait,
+        confirm,
+    } = args;
+    let s = open_session(global, settings, "scale", confirm.dry_run).await?;
+    let action = Scale {
+        cluster,
+        service,
+        desired,
+        wait,
+    };
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
+}
+
+/// A new desired count for one service, as asked on the command line.
+struct Scale {
+    cluster: String,
+    service: String,
+    desired: i32,
+    wait: RolloutWait,
+}
+
+impl Action for Scale {
+    type At = Session;
+    type Plan = ScalePlan;
+    type Done = Service;
+    type Json = ScaleJson;
+
+    async fn plan(&self, s: &Session) -> Result<ScalePlan> {
+        scale::plan(&s.aws, &self.cluster, &self.service, self.desired).await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &ScalePlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, _s: &Session, plan: &ScalePlan, dry_run: bool) -> ScaleJson {
+        ScaleJson::new(plan, dry_run)
+    }
+
+    fn nothing_to_do(&self, plan: &ScalePlan, dry_run: bool) -> Option<Unchanged<ScaleJson>> {
+        plan.is_noop().then(|| {
+            Unchanged::said(
+                format!(
+                    "{}/{} already has desired count {}; nothing to do\n",
+                    plan.cluster, plan.service, plan.to
+                ),
+                ScaleJson::new(plan, dry_run),
+            )
+        })
+    }
+
+    fn question(&self, s: &Session, plan: &ScalePlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!("Scale {} from {} to {}", plan.service, plan.from, plan.to),
+            &plan.service,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &ScalePlan) -> Result<Service> {
+        s.mutating(scale::execute(&s.mutator, plan)).await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: ScalePlan,
+        updated: Service,
+        mut out: ScaleJson,
+        json: bool,
+    ) -> Result<i32> {
+        let wait = &self.wait;
+        out.updated_desired_count = Some(updated.desired_count);
+        show(
+            json,
+            &format!(
+                "Updated {}/{}: desired count {} (was {}), {} running\n",
+                plan.cluster, plan.service, updated.desired_count, plan.from, updated.running_count
+            ),
+        )?;
+        if s.interrupted() || !wait.wait {
+            emit_json(json, &out)?;
+            return Ok(if s.interrupted() {
+                exit::INTERRUPTED
+            } else {
+                exit::OK
+            });
+        }
+        let clock = SystemClock::default();
+        let mut on_look = |svc: &Service| {
+            eprintln_escaped!(
+                "{}/{}: {} running, {} pending, desired {}",
+                svc.cluster,
+                svc.name,
+                svc.running_count,
+                svc.pending_count,
+                svc.desired_count
+            );
+        };
+        let outcome = scale::wait_for_count(
+            s.aws.ecs.as_ref(),
+            &clock,
+            &plan,
+            wait.timeout,
+            wait.interval,
+            &mut on_look,
+        )
+        .await?;
+        let code = match &outcome.verdict {
+            CountVerdict::Reached => exit::OK,
+            CountVerdict::Failed(_) => exit::ROLLOUT_FAILED,
+            CountVerdict::Moving => exit::TIMED_OUT,
+        };
+        eprintln_escaped!(
+            "{}/{}: {}",
+            plan.cluster,
+            plan.service,
+            outcome.summary(plan.to)
+        );
+        out.wait = Some(ScaleWaitJson::new(&outcome));
+        emit_json(json, &out)?;
+        Ok(code)
+    }
+}

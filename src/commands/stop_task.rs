@@ -1,0 +1,97 @@
+//! `ecsnap stop-task`: stop one task with a reason (its service starts a replacement),
+//! through the one action flow (`flow::run_action`). One place only.
+
+use super::flow::{Action, Ask, plan_line, reported, run_action};
+use super::session::{Question, Session, open_session};
+use crate::cli::{GlobalArgs, StopTaskArgs, TaskTarget};
+use crate::config::Settings;
+use crate::error::Result;
+use crate::model::Task;
+use crate::ops::stop_task::{self, StopPlan};
+use crate::output::hands_on::StopTaskJson;
+
+pub(super) async fn run(
+    args: StopTaskArgs,
+    global: &GlobalArgs,
+    settings: Settings,
+) -> Result<i32> {
+    let StopTaskArgs {
+        target: TaskTarget { cluster, task },
+        reason,
+        confirm,
+    } = args;
+    let s = open_session(global, settings, "stop-task", confirm.dry_run).await?;
+    let action = StopTask {
+        cluster,
+        task,
+        reason,
+    };
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
+}
+
+/// One task to stop, as asked on the command line.
+struct StopTask {
+    cluster: String,
+    task: String,
+    reason: Option<String>,
+}
+
+impl Action for StopTask {
+    type At = Session;
+    type Plan = StopPlan;
+    type Done = Task;
+    type Json = StopTaskJson;
+
+    async fn plan(&self, s: &Session) -> Result<StopPlan> {
+        let reason = self.reason.clone().unwrap_or_else(|| {
+            stop_task::default_reason(s.identity.as_ref(), s.settings.profile.as_deref())
+        });
+        stop_task::plan(&s.aws, &self.cluster, &self.task, reason).await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &StopPlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, _s: &Session, plan: &StopPlan, dry_run: bool) -> StopTaskJson {
+        StopTaskJson::new(plan, dry_run, None)
+    }
+
+    fn question(&self, s: &Session, plan: &StopPlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!("Stop task {}", plan.task_id),
+            &plan.task_id,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &StopPlan) -> Result<Task> {
+        s.mutating(stop_task::execute(&s.mutator, plan)).await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: StopPlan,
+        stopped: Task,
+        _out: StopTaskJson,
+        json: bool,
+    ) -> Result<i32> {
+        let text = format!(
+            "Stopped task {} (desired {}, last {}){}\n",
+            plan.task_id,
+            stopped.desired_status,
+            stopped.last_status,
+            plan.service
+                .as_deref()
+                .map(|svc| format!("; service {svc} starts a replacement"))
+                .unwrap_or_default()
+        );
+        reported(
+            s,
+            json,
+            &text,
+            &StopTaskJson::new(&plan, false, Some(&stopped)),
+        )
+    }
+}
