@@ -2,15 +2,12 @@
 //! AWS state back through the SDK (what was deleted, what survived, which task definition
 //! a service runs, where a resume tag points), the audit log and the exit codes.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
-use ecsnap::ops::audit::read_entries;
 
 struct Aws {
     ecs: aws_sdk_ecs::Client,
@@ -78,6 +75,27 @@ fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
         .to_string()
 }
 
+/// The ids of the service's deployments, newest first as ECS lists them.
+fn deployment_ids(aws: &Aws, cluster: &str, service: &str) -> Vec<String> {
+    let out = block_on(
+        aws.ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service)
+            .send(),
+    )
+    .expect("describe services");
+    out.services()
+        .first()
+        .map(|s| {
+            s.deployments()
+                .iter()
+                .filter_map(|d| d.id().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn image_of(aws: &Aws, task_definition: &str) -> String {
     let out = block_on(
         aws.ecs
@@ -100,7 +118,7 @@ fn run(cmd: &mut std::process::Command) -> Output {
 }
 
 fn audit(home: &Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
-    read_entries(&home.join("state/ecsnap/audit.log")).unwrap_or_default()
+    crate::emulator::audit_entries(home)
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
@@ -384,6 +402,9 @@ fn rollback_redeploy_wait_and_restore_user() {
     assert_eq!(image_of(&aws, &td), format!("{registry}/ledger:2026.11.1"));
 
     // Redeploy: a new deployment; waiting on a service that never converges times out.
+    let worker_td = service_task_definition(&aws, "payments-prod", "worker");
+    let before = deployment_ids(&aws, "payments-prod", "worker");
+    assert!(!before.is_empty(), "worker has a deployment");
     let out = run(ecsnap(&endpoint, home.path()).args([
         "redeploy",
         "--cluster",
@@ -396,6 +417,17 @@ fn rollback_redeploy_wait_and_restore_user() {
         "0s",
     ]));
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    // Read back: a new deployment (moto gives the forced one a new id), same revision.
+    let after = deployment_ids(&aws, "payments-prod", "worker");
+    assert!(
+        after.first().is_some_and(|id| !before.contains(id)),
+        "a new deployment: {before:?} -> {after:?}"
+    );
+    assert_eq!(
+        service_task_definition(&aws, "payments-prod", "worker"),
+        worker_td,
+        "a redeploy keeps the revision"
+    );
     let out = run(ecsnap(&endpoint, home.path()).args([
         "wait",
         "--cluster",

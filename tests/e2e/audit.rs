@@ -4,8 +4,6 @@
 //! and `ecsnap audit --since 1d --json` lists those deletes; a delete whose answer a proxy
 //! drops (after forwarding it) is reported and audited as done, confirmed by a re-read.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,7 +11,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{block_on, ecsnap, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
 
 fn create_volumes(ec2: &aws_sdk_ec2::Client, n: usize) -> BTreeSet<String> {
@@ -409,7 +407,7 @@ fn the_state_dir_is_narrowed_and_unreadable_audit_lines_are_counted() {
     )
     .expect("seed");
     // `audit` needs no AWS: the endpoint is never asked.
-    let out = common::ecsnap_anywhere("http://127.0.0.1:9", home.path())
+    let out = crate::emulator::ecsnap_anywhere("http://127.0.0.1:9", home.path())
         .args(["audit"])
         .env("ECSNAP_NOW", "2026-12-06T00:00:00Z")
         .output()

@@ -3,15 +3,14 @@
 //! `cleanup --volumes` stops new deletes, lets those in flight finish, records every one of
 //! them in the audit log and exits 130. Checked by reading AWS back with the SDK.
 
-mod common;
-
 use std::collections::BTreeSet;
-use std::io::Read as _;
-use std::path::Path;
+use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
 
-use common::{block_on, ecsnap, json_of, seeded_emulator, start_emulator};
+use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, start_emulator};
+use crate::proxy::holding_proxy;
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::ops::audit::{read_entries, unanswered};
 
@@ -111,23 +110,27 @@ fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
         .collect()
 }
 
-/// Waits (without sleeping: re-reading the file) until the audit log has an intent line.
-fn first_intent(log: &Path, child: &mut std::process::Child) {
-    let deadline = Instant::now() + Duration::from_mins(2);
-    loop {
-        if std::fs::read_to_string(log).is_ok_and(|t| t.contains(r#""phase":"intent""#)) {
-            return;
+/// A DeleteVolume that deletes (not a DryRun check).
+fn is_delete(request: &str) -> bool {
+    request.contains("Action=DeleteVolume") && !request.contains("DryRun=true")
+}
+
+/// The child's stderr line by line as it comes, and all of it at the end.
+fn stderr_lines(
+    child: &mut std::process::Child,
+) -> (Receiver<String>, std::thread::JoinHandle<String>) {
+    let (lines, seen) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
         }
-        if let Ok(Some(status)) = child.try_wait() {
-            let mut err = String::new();
-            if let Some(e) = child.stderr.as_mut() {
-                let _ = e.read_to_string(&mut err);
-            }
-            panic!("ecsnap ended ({status}) before sending anything: {err}");
-        }
-        assert!(Instant::now() < deadline, "no intent line in the audit log");
-        std::thread::yield_now();
-    }
+        all
+    });
+    (seen, reader)
 }
 
 #[test]
@@ -151,21 +154,34 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
     let home = tempfile::tempdir().expect("tempdir");
     let log = home.path().join("state/ecsnap/audit.log");
 
-    let mut child = ecsnap(&endpoint, home.path())
+    // The deletes are held before moto until the interrupt is seen: no race between
+    // Ctrl-C and 40 fast deletes.
+    let (proxy, gate) = holding_proxy(&endpoint, is_delete);
+    let mut child = ecsnap(&proxy, home.path())
         .args(["--json", "cleanup", "--volumes", "--yes"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("ecsnap starts");
-    first_intent(&log, &mut child);
+    let (seen, stderr_reader) = stderr_lines(&mut child);
+    gate.wait_for_a_held_request(Duration::from_mins(2));
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(sent.success());
+    loop {
+        let line = seen
+            .recv_timeout(Duration::from_mins(1))
+            .expect("the interrupt is acknowledged on stderr");
+        if line.contains("interrupted: waiting for") {
+            break;
+        }
+    }
+    gate.open();
     let out = child.wait_with_output().expect("ecsnap ends");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = stderr_reader.join().expect("stderr read");
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(
         stderr.contains("interrupted: waiting for") && stderr.contains("Ctrl-C again"),
@@ -187,6 +203,11 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
         "every request sent has its result line"
     );
     assert!(!gone.is_empty(), "the first delete was in flight");
+    assert_eq!(
+        gone.len(),
+        gate.held(),
+        "exactly the deletes in flight at the interrupt were sent"
+    );
     assert!(
         gone.len() < created.len(),
         "the interrupt stopped new deletes"

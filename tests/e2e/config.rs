@@ -4,13 +4,11 @@
 //! ["all"]` with no region configured reads every enabled region as `--region all` does.
 //! What AWS still holds is read back with the SDK.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{
+use crate::emulator::{
     block_on, ecsnap, ecsnap_anywhere, json_of, sdk_config_in, start_emulator, stderr_of,
 };
 
@@ -114,7 +112,7 @@ fn an_unreadable_config_deletes_nothing() {
 
     assert_eq!(volume_ids(&ec2), created, "no volume may be deleted");
     // Nothing ran: no audit log was even opened.
-    assert!(!home.path().join("state/ecsnap/audit.log").exists());
+    crate::emulator::assert_no_audit_log(home.path());
 
     // The control: the same config readable, its mark refuses.
     let out = cleanup(

@@ -7,12 +7,10 @@
 //! never converges, so the wait view keeps showing the rollout in progress: the test checks
 //! what a user sees (the wait view, deployments, elapsed time), not stability.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, tmux_or_skip};
-use common::{block_on, seeded_emulator};
+use crate::emulator::{block_on, seeded_emulator};
+use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux};
 use ecsnap::demo::fleet::emulator_config;
 
 /// The first data row of the Orphans table.
@@ -26,9 +24,7 @@ fn first_orphan_row(screen: &str) -> Option<&str> {
 #[allow(clippy::too_many_lines)]
 #[test]
 fn console_rollback_and_cleanup_in_tmux() {
-    if !tmux_or_skip("the console actions end-to-end test") {
-        return;
-    }
+    require_tmux("the console actions end-to-end test");
     let (emulator, fleet) = seeded_emulator();
     let home = tempfile::tempdir().expect("temp home");
     let tmux = Tmux::start(

@@ -3,12 +3,10 @@
 //! screen with `tmux capture-pane`; checks the terminal is restored after `q`.
 //!
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
-//! use). Without tmux the test is skipped locally but fails when `CI` is set.
+//! use). Without tmux it fails, saying so.
 
-mod common;
-
-use common::tmux::{
-    FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, target_dir, tmux_available,
+use crate::tmux::{
+    FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux, target_dir,
 };
 use ecsnap::demo::{Emulator, seed};
 use ecsnap::tui::app::PaneId;
@@ -16,14 +14,7 @@ use ecsnap::tui::keymap::bindings_for;
 
 #[test]
 fn console_end_to_end_in_tmux() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is not installed; the console end-to-end test needs it in CI"
-        );
-        eprintln!("skipping the console end-to-end test: tmux is not installed");
-        return;
-    }
+    require_tmux("the console end-to-end test");
     let venv = target_dir().join("moto-venv");
     let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
     emulator.pin_task_status().expect("task status pinned");

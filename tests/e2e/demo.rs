@@ -1,8 +1,6 @@
 //! `ecsnap demo` without a terminal: starts its own emulator (with the rollout dynamics),
 //! seeds the fleet and the failing rollout, prints the listings, and leaves no server behind.
 
-mod common;
-
 use std::process::Command;
 
 #[test]
@@ -13,7 +11,7 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         .env("HOME", home.path())
         .env("XDG_STATE_HOME", home.path().join("state"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("ECSNAP_MOTO_VENV", common::moto_venv())
+        .env("ECSNAP_MOTO_VENV", crate::emulator::moto_venv())
         .env_remove("AWS_PROFILE")
         .stdin(std::process::Stdio::null())
         .output()

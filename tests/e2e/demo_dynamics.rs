@@ -6,12 +6,10 @@
 //! starts a new PRIMARY deployment at once (in UpdateService's answer), drains the old one
 //! and is COMPLETED with running == desired.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::emulator::{block_on, moto_venv};
 use aws_sdk_ecs::types::{DesiredStatus, Service};
-use common::{block_on, moto_venv};
 use ecsnap::demo::failing::{CLUSTER, LOG_GROUP, SERVICE, STREAM_PREFIX, seed_failing_rollout};
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Dynamics, Emulator, seed};
@@ -252,7 +250,7 @@ fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
 #[test]
 fn without_dynamics_the_emulator_is_plain_moto() {
     // The other end-to-end tests rely on it: UpdateService adds no deployment.
-    let emulator = common::start_emulator();
+    let emulator = crate::emulator::start_emulator();
     block_on(async {
         seed(&emulator.endpoint()).await.expect("demo fleet");
         let conf = emulator_config(&emulator.endpoint()).await;

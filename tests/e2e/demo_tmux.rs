@@ -2,18 +2,47 @@
 //! rollouts (see `src/demo/dynamics.py`), here with short timings: the failing
 //! `payments-prod/checkout` rollout turns FAILED and sorts on top, its tasks show the
 //! out-of-memory kill, `R` preselects the previous revision, `y` rolls back, and the wait
-//! view reaches stable.
+//! view reaches stable; the service then runs `checkout:2`, read back through the SDK.
 //!
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
-//! use). Without tmux the test is skipped locally but fails when `CI` is set.
-
-mod common;
+//! use). Without tmux it fails, saying so.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::moto_venv;
-use common::tmux::{FIRST_SCREEN, SCREEN, Tmux, first_service_row, tmux_or_skip};
+use crate::emulator::{block_on, moto_venv};
+use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, first_service_row, require_tmux};
+use ecsnap::demo::fleet::emulator_config;
+
+/// The demo emulator's endpoint, from the demo's stderr (written to `demo.err` in HOME).
+fn demo_endpoint(home: &Path) -> String {
+    let stderr = std::fs::read_to_string(home.join("demo.err")).expect("the demo's stderr");
+    stderr
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .map_or_else(
+            || panic!("the demo names its endpoint: {stderr}"),
+            |w| w.trim_end_matches('…').to_string(),
+        )
+}
+
+/// The task definition `cluster/service` runs, as ECS says.
+fn runs(endpoint: &str, cluster: &str, service: &str) -> String {
+    let conf = block_on(emulator_config(endpoint));
+    let out = block_on(
+        aws_sdk_ecs::Client::new(&conf)
+            .describe_services()
+            .cluster(cluster)
+            .services(service)
+            .send(),
+    )
+    .expect("describe services");
+    out.services()
+        .first()
+        .and_then(|s| s.task_definition())
+        .unwrap_or_default()
+        .to_string()
+}
 
 /// `ecsnap demo` with a private HOME and the test emulator's virtualenv; the rollout fails
 /// after 8 s instead of a minute and moves a step a second.
@@ -24,7 +53,7 @@ fn demo_command(home: &Path) -> String {
          AWS_CONFIG_FILE={h}/aws-config AWS_SHARED_CREDENTIALS_FILE={h}/aws-credentials \
          AWS_EC2_METADATA_DISABLED=true ECSNAP_MOTO_VENV={venv} \
          ECSNAP_DEMO_STEP=1 ECSNAP_DEMO_OOM_AFTER=2 ECSNAP_DEMO_FAIL_AFTER=8 \
-         TERM=xterm-256color {bin} demo; echo ECSNAP-EXITED-$?; sleep 60",
+         TERM=xterm-256color {bin} demo 2>{h}/demo.err; echo ECSNAP-EXITED-$?; sleep 60",
         venv = moto_venv().display(),
         bin = env!("CARGO_BIN_EXE_ecsnap"),
     )
@@ -50,9 +79,7 @@ fn refresh_until(tmux: &Tmux, what: &str, timeout: Duration, ok: impl Fn(&str) -
 
 #[test]
 fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
-    if !tmux_or_skip("the demo end-to-end test") {
-        return;
-    }
+    require_tmux("the demo end-to-end test");
     let home = tempfile::tempdir().expect("temp home");
     let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
 
@@ -111,6 +138,9 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     });
     let screen = tmux.wait("stable", Duration::from_mins(1), |s| s.contains("✓ stable"));
     assert!(screen.contains("has reached a steady state"), "{screen}");
+    // What the console says, AWS says: the service runs the previous revision.
+    let td = runs(&demo_endpoint(home.path()), "payments-prod", "checkout");
+    assert!(td.ends_with("task-definition/checkout:2"), "{td}");
     assert!(
         screen
             .lines()

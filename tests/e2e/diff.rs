@@ -3,12 +3,10 @@
 //! revision whose image was deleted from ECR (exit 5, the image named, the service left as
 //! it was when read back) unless `--force`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
 use aws_sdk_ecs::types::{ContainerDefinition, KeyValuePair, NetworkMode, PortMapping, Secret};
-use common::{block_on, ecsnap, json_of, start_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
 
 const CLUSTER: &str = "diffshop-e2e";
@@ -434,8 +432,7 @@ fn rollback_to_a_revision_whose_image_was_deleted_is_refused_unless_forced() {
     assert_eq!(refused.status.code(), Some(5), "{err}");
     assert!(err.contains(&format!("{uri}:v1")), "names the image: {err}");
     assert_eq!(service_task_definition(&aws), before, "nothing was sent");
-    let audit = ecsnap::ops::audit::read_entries(&home.path().join("state/ecsnap/audit.log"))
-        .unwrap_or_default();
+    let audit = crate::emulator::audit_entries(home.path());
     assert!(audit.is_empty(), "no mutation was logged: {audit:?}");
 
     // The image that still exists passes the check: v2 is fine, the default target

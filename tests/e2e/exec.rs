@@ -4,8 +4,6 @@
 //! plugin's arguments (and environment) are compared with what the AWS CLI passes; the
 //! requests the server received are checked too.
 
-mod common;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
-use common::{ecsnap, stderr_of};
+use crate::emulator::{ecsnap, stderr_of};
 
 const TASK: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b";
 const RUNTIME: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b-2531612879";

@@ -4,11 +4,9 @@
 //! seeded through the SDK and every listed entry must carry the right `account_id` and
 //! `region`. A profile that cannot be used fails in its own row while the rest list.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{
+use crate::emulator::{
     block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
 };
 use serde_json::Value;

@@ -5,16 +5,14 @@
 //! needs the typed confirmation and a read-only one is refused; `rollback` acts in the
 //! one region that has the service and refuses when both have it.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{
+use crate::emulator::{
     block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
 };
-use ecsnap::ops::audit::{AuditEntry, read_entries};
+use ecsnap::ops::audit::AuditEntry;
 use serde_json::Value;
 
 const HOME_ACCOUNT: &str = "123456789012";
@@ -92,7 +90,7 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 fn audit(home: &Path) -> Vec<AuditEntry> {
-    read_entries(&home.join("state/ecsnap/audit.log")).unwrap_or_default()
+    crate::emulator::audit_entries(home)
 }
 
 /// (account, region, resource id) of every `ok` result line of `action`.

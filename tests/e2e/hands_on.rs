@@ -3,14 +3,11 @@
 //! the stopped task and its reason); read-only mode changes nothing; `exec` refuses before
 //! any request or plugin run when read-only, and says how to install a missing plugin.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
-use ecsnap::ops::audit::read_entries;
 
 fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
     aws_sdk_ecs::Client::new(&block_on(emulator_config(endpoint)))
@@ -46,8 +43,7 @@ fn run(cmd: &mut Command) -> Output {
 }
 
 fn audit_actions(home: &Path) -> Vec<(String, String)> {
-    read_entries(&home.join("state/ecsnap/audit.log"))
-        .unwrap_or_default()
+    crate::emulator::audit_entries(home)
         .into_iter()
         .filter(|e| e.phase == "result")
         .map(|e| (e.action, e.result))

@@ -6,18 +6,16 @@
 //! output must hold no ESC, BEL or CR byte, show the escaped form, keep its row counts and
 //! Markdown rows whole; `--json` must carry the exact values; no secret value is printed.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
 
+use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use aws_sdk_ecs::types::{
     ContainerDefinition, KeyValuePair, LaunchType, LogConfiguration, LogDriver, NetworkMode,
 };
-use common::{block_on, ecsnap, start_emulator, stderr_of};
 use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;

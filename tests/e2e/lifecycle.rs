@@ -5,13 +5,11 @@
 //! read-only mode nothing is sent. (moto's StartLifecyclePolicyPreview answers 500:
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
 use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
 use chrono::{Duration, SecondsFormat, Utc};
-use common::{block_on, ecsnap, json_of, start_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::ops::audit::read_entries;
 use serde_json::Value;

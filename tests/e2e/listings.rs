@@ -1,11 +1,9 @@
 //! The listing commands, run as the real binary against moto seeded with the demo fleet:
 //! the ids in their JSON must be exactly the ones the fleet put in each category.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{ecsnap, json_of, shared_fleet, stderr_of};
+use crate::emulator::{ecsnap, json_of, shared_fleet, stderr_of};
 use serde_json::Value;
 
 fn home() -> tempfile::TempDir {

@@ -4,16 +4,14 @@
 //! events put: by task, by service (merged by time), one container, since a time; the
 //! sidecar says where its logs go; a missing log group is named.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use aws_sdk_ecs::types::{
     ContainerDefinition, LaunchType, LogConfiguration, LogDriver, NetworkMode,
 };
-use common::{block_on, ecsnap, start_emulator, stderr_of};
 use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;

@@ -5,12 +5,10 @@
 //! "unattached since" and `--unattached-days` filters by it. State is read back through
 //! the SDK.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator};
 use chrono::{Days, Utc};
-use common::{block_on, ecsnap, json_of, seeded_emulator};
 use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;
 
@@ -87,18 +85,26 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     let endpoint = emulator.endpoint();
     let ec2 = ec2(&endpoint);
     let home = tempfile::tempdir().expect("tempdir");
+    // One clock for ecsnap and the test (`ECSNAP_NOW`): a run across midnight UTC computes
+    // the same retain-until date on both sides.
+    let now = Utc::now();
+    let clock = now.to_rfc3339();
 
     // 1. Volumes, snapshot first.
-    let volumes = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--volumes",
-        "--snapshot-first",
-        "--yes",
-    ]));
+    let volumes = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &clock)
+            .args([
+                "--json",
+                "cleanup",
+                "--volumes",
+                "--snapshot-first",
+                "--yes",
+            ]),
+    );
     let results = volumes["results"].as_array().expect("results");
     assert_eq!(results.len(), fleet.orphan_volumes.len(), "{volumes}");
-    let until = Utc::now()
+    let until = now
         .date_naive()
         .checked_add_days(Days::new(30))
         .expect("date")
@@ -167,8 +173,11 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     .expect("second version");
 
     // 2. Snapshots.
-    let snapshots =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--snapshots", "--yes"]));
+    let snapshots = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &clock)
+            .args(["--json", "cleanup", "--snapshots", "--yes"]),
+    );
     let planned = ids(&snapshots, "items", "id");
     assert_eq!(
         planned,
@@ -208,7 +217,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     }
 
     // 3. After the retain-until date the safety snapshots are ordinary orphans.
-    let later = (Utc::now() + chrono::Duration::days(31)).to_rfc3339();
+    let later = (now + chrono::Duration::days(31)).to_rfc3339();
     let after = json_of(
         ecsnap(&endpoint, home.path())
             .env("ECSNAP_NOW", &later)

@@ -9,17 +9,15 @@
 //! a service that reports its configuration is asserted with aws-smithy-mocks
 //! (`tests/recover_mock.rs`).
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
     ContainerDefinition, DockerVolumeConfiguration, EfsAuthorizationConfig,
     EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
     HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, Volume,
 };
-use common::{block_on, ecsnap, json_of, start_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
 
 struct Aws {
@@ -55,11 +53,12 @@ fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
 
 /// A cluster with the service `ledger`, whose task definition has a volume `data`
 /// configured at launch; returns the task definition's ARN.
-fn seed_service(aws: &Aws, cluster: &str) -> String {
-    block_on(aws.ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
+/// The cluster `cluster` with a service `ledger` whose task definition has a volume
+/// configured at launch (`data`); the task definition's ARN.
+pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
+    block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
     let td = block_on(
-        aws.ecs
-            .register_task_definition()
+        ecs.register_task_definition()
             .family("ledger")
             .network_mode(NetworkMode::Bridge)
             .volumes(
@@ -78,8 +77,7 @@ fn seed_service(aws: &Aws, cluster: &str) -> String {
         .expect("arn")
         .to_string();
     block_on(
-        aws.ecs
-            .create_service()
+        ecs.create_service()
             .cluster(cluster)
             .service_name("ledger")
             .task_definition(&arn)
@@ -91,14 +89,13 @@ fn seed_service(aws: &Aws, cluster: &str) -> String {
 }
 
 /// An `available` volume with these tags.
-fn orphan(aws: &Aws, tags: &[(&str, &str)]) -> String {
+pub(crate) fn orphan(ec2: &aws_sdk_ec2::Client, tags: &[(&str, &str)]) -> String {
     let mut spec = TagSpecification::builder().resource_type(ResourceType::Volume);
     for (k, v) in tags {
         spec = spec.tags(Tag::builder().key(*k).value(*v).build());
     }
     let out = block_on(
-        aws.ec2
-            .create_volume()
+        ec2.create_volume()
             .availability_zone("us-east-1a")
             .size(30)
             .volume_type(VolumeType::Gp3)
@@ -139,9 +136,9 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
     let emulator = start_emulator();
     let endpoint = emulator.endpoint();
     let aws = sdk(&endpoint);
-    seed_service(&aws, "vault-prod");
+    seed_service(&aws.ecs, "vault-prod");
     let vol = orphan(
-        &aws,
+        &aws.ec2,
         &[
             ("AmazonECSCreated", "true"),
             ("aws:ecs:clusterName", "vault-prod"),
@@ -227,7 +224,7 @@ fn recover_refusals_send_nothing() {
     let emulator = start_emulator();
     let endpoint = emulator.endpoint();
     let aws = sdk(&endpoint);
-    seed_service(&aws, "vault-prod");
+    seed_service(&aws.ecs, "vault-prod");
     // A cluster whose service has no volume configured at launch.
     block_on(aws.ecs.create_cluster().cluster_name("plain-dev").send()).expect("cluster");
     let td = block_on(
@@ -260,10 +257,10 @@ fn recover_refusals_send_nothing() {
             ("aws:ecs:serviceName", service),
         ]
     };
-    let good = orphan(&aws, &ecs_tags("vault-prod", "ledger"));
-    let unknown = orphan(&aws, &[("Name", "db-scratch")]);
-    let gone = orphan(&aws, &ecs_tags("vault-prod", "ledger-old"));
-    let plain = orphan(&aws, &ecs_tags("plain-dev", "web"));
+    let good = orphan(&aws.ec2, &ecs_tags("vault-prod", "ledger"));
+    let unknown = orphan(&aws.ec2, &[("Name", "db-scratch")]);
+    let gone = orphan(&aws.ec2, &ecs_tags("vault-prod", "ledger-old"));
+    let plain = orphan(&aws.ec2, &ecs_tags("plain-dev", "web"));
     let home = tempfile::tempdir().expect("home");
     let h = home.path();
     let before = snapshots(&aws);
@@ -293,8 +290,7 @@ fn recover_refusals_send_nothing() {
         "has no managed EBS volume",
     );
     assert_eq!(snapshots(&aws), before, "no snapshot was taken");
-    let log = h.join("state/ecsnap/audit.log");
-    let entries = ecsnap::ops::audit::read_entries(&log).unwrap_or_default();
+    let entries = crate::emulator::audit_entries(h);
     assert!(entries.is_empty(), "nothing was sent: {entries:?}");
 }
 

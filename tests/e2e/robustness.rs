@@ -8,21 +8,20 @@
 //! The local servers here (one that never answers, one that answers like a proxy, one that
 //! forwards to moto but fails DescribeVolumes) listen on 127.0.0.1 only.
 
-mod common;
-
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::proxy::{forward, read_request};
+use crate::tmux::{SCREEN, Tmux, require_tmux};
 use aws_sdk_ecs::config::http::HttpResponse;
 use aws_sdk_ecs::config::{AsyncSleep, SharedAsyncSleep, Sleep};
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_smithy_async::time::TimeSource;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use common::tmux::{SCREEN, Tmux, tmux_or_skip};
 use ecsnap::aws::{
     AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter, StsAdapter, retry_config,
 };
@@ -324,7 +323,7 @@ fn finish(mut child: Child, what: &str) -> Output {
 }
 
 fn run(endpoint: &str, home: &Path, args: &[&str]) -> Output {
-    let child = common::ecsnap(endpoint, home)
+    let child = crate::emulator::ecsnap(endpoint, home)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -345,30 +344,6 @@ fn silent_server() -> String {
         }
     });
     format!("http://127.0.0.1:{port}")
-}
-
-/// Reads one HTTP request (headers and a Content-Length body); `None` at the end.
-fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + length {
-                return Some(buf);
-            }
-        }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
 }
 
 /// A server that answers every request with `status` and `body` (a proxy or a portal).
@@ -403,7 +378,7 @@ fn a_silent_endpoint_is_given_up_naming_the_operation_and_the_endpoint() {
     let home = home_with_quick_timeouts();
     for command in ["services", "orphans"] {
         let out = run(&endpoint, home.path(), &[command]);
-        let err = common::stderr_of(&out);
+        let err = crate::emulator::stderr_of(&out);
         assert_eq!(out.status.code(), Some(1), "{command}: {err}");
         assert!(err.contains(&endpoint), "{command}: {err}");
         assert!(err.contains("no answer within"), "{command}: {err}");
@@ -441,7 +416,7 @@ fn a_proxy_page_or_an_empty_answer_is_named_with_a_hint() {
     ];
     for (endpoint, says) in cases {
         let out = run(&endpoint, home.path(), &["services"]);
-        let err = common::stderr_of(&out);
+        let err = crate::emulator::stderr_of(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains(says), "{says}: {err}");
         assert!(err.contains("ecs:ListClusters"), "{err}");
@@ -463,13 +438,18 @@ fn a_report_over_one_failing_place_says_so_and_fails() {
     let home = plain_home();
     let out = run(&endpoint, home.path(), &["report"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    let err = common::stderr_of(&out);
+    let err = crate::emulator::stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{text}\n{err}");
     assert!(text.contains("1 place(s) not read"), "{text}");
     assert!(text.contains("Not read"), "{text}");
     assert!(err.contains(&endpoint), "{err}");
     let out = run(&endpoint, home.path(), &["report", "--json"]);
-    assert_eq!(out.status.code(), Some(1), "{}", common::stderr_of(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        crate::emulator::stderr_of(&out)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["places_not_read"], 1, "{json}");
     assert_eq!(json["reads_failed"], 0, "{json}");
@@ -510,54 +490,14 @@ fn proxy_failing_describe_volumes(upstream: &str) -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// Sends one request upstream with `connection: close` and reads the whole answer.
-fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
-    let end = request.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&request[..end]);
-    let mut rewritten = String::new();
-    for line in head
-        .lines()
-        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
-    {
-        rewritten.push_str(line);
-        rewritten.push_str("\r\n");
-    }
-    rewritten.push_str("connection: close\r\n\r\n");
-    let mut server = TcpStream::connect(upstream).ok()?;
-    server.write_all(rewritten.as_bytes()).ok()?;
-    server.write_all(&request[end + 4..]).ok()?;
-    let mut answer = Vec::new();
-    server.read_to_end(&mut answer).ok()?;
-    // The client keeps its connection: say how long the body is, drop `connection: close`.
-    let end = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&answer[..end]);
-    let body = &answer[end + 4..];
-    let mut out = String::new();
-    for line in head.lines().filter(|l| {
-        let l = l.to_ascii_lowercase();
-        !l.starts_with("connection:")
-            && !l.starts_with("content-length:")
-            && !l.starts_with("transfer-encoding:")
-    }) {
-        out.push_str(line);
-        out.push_str("\r\n");
-    }
-    out.push_str("content-length: ");
-    out.push_str(&body.len().to_string());
-    out.push_str("\r\n\r\n");
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    Some(bytes)
-}
-
 #[test]
 fn a_report_keeps_the_services_of_a_place_whose_volumes_failed() {
-    let (emulator, fleet) = common::seeded_emulator();
+    let (emulator, fleet) = crate::emulator::seeded_emulator();
     let endpoint = proxy_failing_describe_volumes(&emulator.endpoint());
     let home = plain_home();
     let out = run(&endpoint, home.path(), &["report"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    let err = common::stderr_of(&out);
+    let err = crate::emulator::stderr_of(&out);
     // The place answered (its services are there): not a failed run.
     assert_eq!(out.status.code(), Some(0), "{text}\n{err}");
     let (cluster, service) = &fleet.not_steady[0];
@@ -615,9 +555,7 @@ fn assert_terminal_restored(tmux: &Tmux, screen: &str) {
 
 #[test]
 fn a_panic_restores_the_terminal_logs_the_backtrace_and_exits_101() {
-    if !tmux_or_skip("the panic test") {
-        return;
-    }
+    require_tmux("the panic test");
     for (place, needle) in [("worker", "worker task"), ("ui", "console's task")] {
         let home = tempfile::tempdir().expect("temp home");
         let tmux = Tmux::start(
@@ -689,9 +627,7 @@ fn console_pid(tmux: &Tmux) -> u32 {
 
 #[test]
 fn termination_signals_close_the_console_like_q() {
-    if !tmux_or_skip("the signal test") {
-        return;
-    }
+    require_tmux("the signal test");
     for signal in ["TERM", "HUP", "QUIT"] {
         let home = tempfile::tempdir().expect("temp home");
         let tmux = Tmux::start(&console_line(home.path(), ""), 120, 30);

@@ -5,90 +5,46 @@
 //! cannot show (it drops services' volume configurations): UpdateService carries the
 //! primary deployment's volume configuration with only the snapshot changed.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
+use crate::mocked::{MockAws, audited, block_on};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Volume, VolumeState};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, IdentityApi, OpsClients, Preflight,
-};
-use ecsnap::model::{CallerIdentity, ResourceKind};
-use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
+use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::audit::read_entries;
 use ecsnap::ops::cleanup::{
     CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
 };
-use ecsnap::ops::guard::{Mutator, ReadOnly};
+use ecsnap::ops::guard::ReadOnly;
 use ecsnap::ops::wait::FakeClock;
 
 const THROTTLED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
     <Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error>\
     </Errors><RequestID>r-1</RequestID></Response>";
 
-struct NoIdentity;
-
-#[async_trait]
-impl IdentityApi for NoIdentity {
-    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
-        Ok(CallerIdentity::default())
+fn clients(ec2: Client) -> (AwsClients, OpsClients) {
+    MockAws {
+        ec2,
+        ..MockAws::default()
     }
+    .clients_and_ops()
+}
+
+fn clients_with(ecs: aws_sdk_ecs::Client, ec2: Client) -> (AwsClients, OpsClients) {
+    MockAws {
+        ecs,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
 }
 
 fn ec2_client(rules: &[&Rule]) -> Client {
     mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
         .retry_config(RetryConfig::disabled()))
-}
-
-fn clients(ec2: Client) -> (AwsClients, OpsClients) {
-    clients_with(
-        mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &[] as &[&Rule]),
-        ec2,
-    )
-}
-
-fn clients_with(ecs: aws_sdk_ecs::Client, ec2: Client) -> (AwsClients, OpsClients) {
-    let ecr = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[] as &[&Rule]);
-    let ctx = CallContext::default();
-    let aws = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(ecs.clone(), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
-        ec2: Arc::new(Ec2Adapter::new(ec2.clone(), ctx.clone())),
-        sts: Arc::new(NoIdentity),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &[] as &[&Rule]),
-            ctx.clone(),
-        )),
-        region: "us-east-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    };
-    let ops = OpsClients::new(
-        Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),
-        Arc::new(EcrOpsAdapter::new(ecr, ctx.clone())),
-        Arc::new(Ec2OpsAdapter::new(ec2, ctx)),
-    );
-    (aws, ops)
-}
-
-/// A `Mutator` writing its audit log into a temporary directory (kept alive by the caller).
-fn audited(
-    ops: OpsClients,
-    read_only: Option<ReadOnly>,
-) -> (Mutator, tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
-    let mutator = Mutator::new(
-        ops,
-        read_only,
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
-    );
-    (mutator, dir, log)
 }
 
 fn volume(id: &str, state: VolumeState) -> Volume {
@@ -112,14 +68,6 @@ fn item(id: &str, preflight: Preflight) -> CleanupItem {
         reason: "available (attached to nothing)".into(),
         preflight: Some(preflight),
     }
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
 }
 
 /// An intent line before each of the three requests, its result after (one at a time).

@@ -4,12 +4,10 @@
 //! what the AWS CLI passes; read-only mode sends none of these requests (counted at the
 //! mocks) and the audit log records what was sent.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use async_trait::async_trait;
+use crate::mocked::{FixedIdentity, MockAws, block_on, no_retry_client, no_rules};
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
 use aws_sdk_ecs::operation::execute_command::ExecuteCommandOutput;
@@ -18,12 +16,8 @@ use aws_sdk_ecs::operation::stop_task::StopTaskOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{Container, ManagedAgent, ManagedAgentName, Session};
 use aws_sdk_ssm::operation::start_session::StartSessionOutput;
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use common::block_on;
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter, EcsOpsAdapter,
-    IdentityApi, OpsClients, ServiceChange, SsmOpsAdapter,
-};
+use aws_smithy_mocks::{Rule, mock};
+use ecsnap::aws::{AwsClients, OpsClients, ServiceChange};
 use ecsnap::model::CallerIdentity;
 use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
 use ecsnap::ops::guard::{Mutator, ReadOnly};
@@ -41,23 +35,11 @@ fn task_arn() -> String {
     format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:task/prod/{TASK_ID}")
 }
 
-struct Identity;
-
-#[async_trait]
-impl IdentityApi for Identity {
-    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
-        Ok(CallerIdentity {
-            account: ACCOUNT.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:user/ana"),
-        })
+fn identity() -> CallerIdentity {
+    CallerIdentity {
+        account: ACCOUNT.into(),
+        arn: format!("arn:aws:iam::{ACCOUNT}:user/ana"),
     }
-}
-
-macro_rules! client {
-    ($crate_:ident, $rules:expr) => {
-        mock_client!($crate_, RuleMode::MatchAny, $rules, |c| c
-            .retry_config($crate_::config::retry::RetryConfig::disabled()))
-    };
 }
 
 /// A RUNNING task of service `api` with two containers; only `app` runs the exec agent.
@@ -133,34 +115,15 @@ struct Harness {
 }
 
 fn harness(ecs_rules: &[&Rule], ssm_rules: &[&Rule]) -> Harness {
-    let ctx = CallContext {
-        region: "eu-west-1".into(),
-        endpoint: None,
-    };
-    let ecs = client!(aws_sdk_ecs, ecs_rules.iter().copied());
-    let ssm = client!(aws_sdk_ssm, ssm_rules.iter().copied());
-    let no_rules: [&Rule; 0] = [];
-    let ecr = client!(aws_sdk_ecr, no_rules);
-    let ec2 = client!(aws_sdk_ec2, no_rules);
-    let aws = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(ecs.clone(), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
-        ec2: Arc::new(ecsnap::aws::Ec2Adapter::new(ec2.clone(), ctx.clone())),
-        sts: Arc::new(Identity),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules),
-            ctx.clone(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    };
-    let ops = OpsClients::new(
-        Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),
-        Arc::new(EcrOpsAdapter::new(ecr, ctx.clone())),
-        Arc::new(Ec2OpsAdapter::new(ec2, ctx.clone())),
-    )
-    .with_ssm(Arc::new(SsmOpsAdapter::new(ssm, ctx)));
+    let (aws, ops) = MockAws {
+        ecs: no_retry_client!(aws_sdk_ecs, ecs_rules.iter().copied()),
+        ecr: no_retry_client!(aws_sdk_ecr, no_rules()),
+        ec2: no_retry_client!(aws_sdk_ec2, no_rules()),
+        ssm: Some(no_retry_client!(aws_sdk_ssm, ssm_rules.iter().copied())),
+        sts: Arc::new(FixedIdentity(identity())),
+        ..MockAws::in_region("eu-west-1")
+    }
+    .clients_and_ops();
     let dir = tempfile::tempdir().expect("tempdir");
     Harness {
         aws,
@@ -172,10 +135,7 @@ fn harness(ecs_rules: &[&Rule], ssm_rules: &[&Rule]) -> Harness {
 
 impl Harness {
     fn mutator(&self, read_only: bool) -> Mutator {
-        let identity = CallerIdentity {
-            account: ACCOUNT.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:user/ana"),
-        };
+        let identity = identity();
         Mutator::new(
             self.ops.clone(),
             read_only.then(|| ReadOnly("read-only mode is on (--read-only)".into())),

@@ -4,11 +4,9 @@
 //! cannot be checked), and the picker's revisions carrying that check and their diff
 //! against what runs.
 
-#[path = "common/mock_clients.rs"]
-mod mock_clients;
-
 use std::sync::{Arc, Mutex};
 
+use crate::mocked::clients;
 use aws_sdk_ecr::operation::batch_get_image::BatchGetImageOutput;
 use aws_sdk_ecr::types::{Image as EcrImage, ImageFailure, ImageFailureCode, ImageIdentifier};
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
@@ -19,7 +17,6 @@ use ecsnap::Error;
 use ecsnap::load::load_image_presence;
 use ecsnap::model::ImagePresence;
 use ecsnap::ops::rollback;
-use mock_clients::clients;
 
 /// The mocked clients' region is eu-west-1.
 const REGISTRY: &str = "111122223333.dkr.ecr.eu-west-1.amazonaws.com";

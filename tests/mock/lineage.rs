@@ -3,16 +3,13 @@
 //! filter; a volume's origin snapshot and the snapshots taken of it; the DLM / Backup
 //! policies named by tags.
 
-#[path = "common/mock_clients.rs"]
-mod mock_clients;
-
+use crate::mocked::clients;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Snapshot, SnapshotState, Tag, Volume, VolumeState};
 use aws_smithy_mocks::mock;
 use ecsnap::load::load_lineage;
 use ecsnap::model::ResourceKind;
-use mock_clients::clients;
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()

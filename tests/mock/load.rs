@@ -2,9 +2,7 @@
 //! service's volumes read with filters (never the whole account), the service's snapshots,
 //! unique bytes from manifests, and the rollback picker's choices from `ops::rollback`.
 
-#[path = "common/mock_clients.rs"]
-mod mock_clients;
-
+use crate::mocked::clients;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::{DescribeVolumesInput, DescribeVolumesOutput};
 use aws_sdk_ec2::types::{
@@ -24,7 +22,6 @@ use aws_sdk_ecs::types::{
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::load;
 use ecsnap::ops::rollback;
-use mock_clients::clients;
 
 const CLUSTER: &str = "payments";
 const SERVICE: &str = "ledger";

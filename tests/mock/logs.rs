@@ -4,14 +4,10 @@
 //! `startFromHead` (at least a second apart) and stops when the view closes; the command's
 //! follow loop sleeps a second between reads and stops when interrupted.
 
-#[path = "common/console_fixtures.rs"]
-mod fixtures;
-#[path = "common/mock_clients.rs"]
-#[allow(dead_code)] // this file uses the clients with logs rules only
-mod mock_clients;
-
 use std::time::Duration;
 
+use crate::fixtures::{key, loaded_state, now, render, td_arn};
+use crate::mocked::clients_with_logs;
 use aws_sdk_cloudwatchlogs::operation::get_log_events::{GetLogEventsInput, GetLogEventsOutput};
 use aws_sdk_cloudwatchlogs::types::OutputLogEvent;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
@@ -29,8 +25,6 @@ use ecsnap::tui::effects::{Effect, perform_logs_read};
 use ecsnap::tui::msg::Event;
 use ecsnap::tui::panes::logs::PageKind;
 use ecsnap::tui::update::update;
-use fixtures::{key, loaded_state, now, render, td_arn};
-use mock_clients::clients_with_logs;
 
 const GROUP: &str = "/ecs/ledger";
 /// The first task of the fixture's ledger service.

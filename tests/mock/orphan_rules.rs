@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::mocked::MockAws;
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ec2::operation::describe_launch_template_versions::DescribeLaunchTemplateVersionsOutput;
 use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
@@ -17,9 +18,7 @@ use aws_sdk_ec2::types::{
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use ecsnap::analysis::orphans::OrphanFilter;
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, Ec2Api, EcrAdapter, EcsAdapter, StsAdapter,
-};
+use ecsnap::aws::{AwsClients, CallContext, Ec2Adapter, Ec2Api, StsAdapter};
 use ecsnap::config::Settings;
 
 fn ctx() -> CallContext {
@@ -41,21 +40,19 @@ fn ec2(rules: &[&Rule]) -> Ec2Adapter {
     Ec2Adapter::new(client!(aws_sdk_ec2, rules.iter().copied()), ctx())
 }
 
-fn clients(ec2: Ec2Adapter) -> AwsClients {
+/// Clients in eu-west-1 where only EC2 answers, with `ec2` rules (STS answers nothing).
+fn clients(ec2: &[&Rule]) -> AwsClients {
     let none: [&Rule; 0] = [];
-    AwsClients {
-        ecs: Arc::new(EcsAdapter::new(client!(aws_sdk_ecs, none), ctx())),
-        ecr: Arc::new(EcrAdapter::new(client!(aws_sdk_ecr, none), ctx())),
-        ec2: Arc::new(ec2),
+    MockAws {
+        ecs: client!(aws_sdk_ecs, none),
+        ecr: client!(aws_sdk_ecr, none),
+        ec2: client!(aws_sdk_ec2, ec2.iter().copied()),
+        logs: client!(aws_sdk_cloudwatchlogs, none),
         sts: Arc::new(StsAdapter::new(client!(aws_sdk_sts, none), ctx())),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            client!(aws_sdk_cloudwatchlogs, none),
-            ctx(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: None,
-        task_definitions: None,
+        ..MockAws::in_region("eu-west-1")
     }
+    .clients_and_ops()
+    .0
 }
 
 fn snapshot(id: &str, tags: &[(&str, &str)]) -> Snapshot {
@@ -196,14 +193,14 @@ async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
                     .build(),
             }
         });
-    let aws = clients(ec2(&[
+    let aws = clients(&[
         &volumes,
         &snapshots,
         &images,
         &templates_1,
         &templates_2,
         &versions,
-    ]));
+    ]);
     let report = ecsnap::load::load_orphans(
         &aws,
         &Settings::default(),

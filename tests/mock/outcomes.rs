@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
+use crate::mocked::{MockAws, block_on};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::config::{AsyncSleep, SharedAsyncSleep, Sleep};
@@ -15,11 +15,8 @@ use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Volume, VolumeState};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, IdentityApi, OpsClients, Preflight,
-};
-use ecsnap::model::{CallerIdentity, ResourceKind};
+use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use ecsnap::model::ResourceKind;
 use ecsnap::ops::audit::{Actor, AuditLog, read_log};
 use ecsnap::ops::cleanup::{
     CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
@@ -33,15 +30,6 @@ fn ec2_error(code: &str) -> String {
          <Message>{code} for the test</Message></Error></Errors><RequestID>r-1</RequestID>\
          </Response>"
     )
-}
-
-struct NoIdentity;
-
-#[async_trait]
-impl IdentityApi for NoIdentity {
-    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
-        Ok(CallerIdentity::default())
-    }
 }
 
 /// Retries without waiting.
@@ -66,27 +54,12 @@ fn ec2_client(rules: &[&Rule], retries: bool) -> Client {
 }
 
 fn clients(ec2: Client, ecr: aws_sdk_ecr::Client) -> (AwsClients, OpsClients) {
-    let ecs = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &[] as &[&Rule]);
-    let ctx = CallContext::default();
-    let aws = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(ecs.clone(), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
-        ec2: Arc::new(Ec2Adapter::new(ec2.clone(), ctx.clone())),
-        sts: Arc::new(NoIdentity),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &[] as &[&Rule]),
-            ctx.clone(),
-        )),
-        region: "us-east-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    };
-    let ops = OpsClients::new(
-        Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),
-        Arc::new(EcrOpsAdapter::new(ecr, ctx.clone())),
-        Arc::new(Ec2OpsAdapter::new(ec2, ctx)),
-    );
-    (aws, ops)
+    MockAws {
+        ecr,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
 }
 
 fn no_ecr() -> aws_sdk_ecr::Client {
@@ -95,14 +68,6 @@ fn no_ecr() -> aws_sdk_ecr::Client {
 
 fn mutator(ops: OpsClients, log: AuditLog) -> Mutator {
     Mutator::new(ops, None, Arc::new(log), Actor::default())
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
 }
 
 /// The listing the executor re-checks against: every id `available`.

@@ -6,9 +6,7 @@
 //! configured at launch; and every refusal (unknown origin, service gone, no managed EBS
 //! volume, read-only mode) sends nothing.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
+use crate::mocked::{MockAws, audited, block_on};
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
@@ -24,13 +22,9 @@ use aws_sdk_ecs::types::{
     ServiceVolumeConfiguration, TaskDefinition,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, IdentityApi, OpsClients,
-};
-use ecsnap::model::CallerIdentity;
-use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
-use ecsnap::ops::guard::{Mutator, ReadOnly};
+use ecsnap::aws::{AwsClients, OpsClients};
+use ecsnap::ops::audit::read_entries;
+use ecsnap::ops::guard::ReadOnly;
 use ecsnap::ops::recover::{self, ConfigSource, RecoverOptions, RecoverProgress};
 use ecsnap::ops::wait::FakeClock;
 
@@ -39,64 +33,17 @@ const TD: &str = "arn:aws:ecs:us-east-1:111122223333:task-definition/ledger:4";
 const CLUSTER_ARN: &str = "arn:aws:ecs:us-east-1:111122223333:cluster/payments-prod";
 const VOL: &str = "vol-0orphan000000001";
 
-struct NoIdentity;
-
-#[async_trait]
-impl IdentityApi for NoIdentity {
-    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
-        Ok(CallerIdentity::default())
-    }
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
 fn clients(ecs: &[&Rule], ec2: &[&Rule]) -> (AwsClients, OpsClients) {
     let ecs = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, ecs, |c| c
         .retry_config(aws_sdk_ecs::config::retry::RetryConfig::disabled()));
     let ec2 = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, ec2, |c| c
         .retry_config(RetryConfig::disabled()));
-    let ecr = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[] as &[&Rule]);
-    let ctx = CallContext::default();
-    let aws = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(ecs.clone(), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
-        ec2: Arc::new(Ec2Adapter::new(ec2.clone(), ctx.clone())),
-        sts: Arc::new(NoIdentity),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &[] as &[&Rule]),
-            ctx.clone(),
-        )),
-        region: "us-east-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    };
-    let ops = OpsClients::new(
-        Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),
-        Arc::new(EcrOpsAdapter::new(ecr, ctx.clone())),
-        Arc::new(Ec2OpsAdapter::new(ec2, ctx)),
-    );
-    (aws, ops)
-}
-
-fn audited(
-    ops: OpsClients,
-    read_only: Option<ReadOnly>,
-) -> (Mutator, tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
-    let mutator = Mutator::new(
-        ops,
-        read_only,
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
-    );
-    (mutator, dir, log)
+    MockAws {
+        ecs,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
 }
 
 /// The orphan as DescribeVolumes answers it, with these tags.

@@ -2,9 +2,7 @@
 //! redeploy refuse at planning, naming the controller and what to do instead, and send no
 //! mutating request (aws-smithy-mocks counts the calls).
 
-#[path = "common/mock_clients.rs"]
-mod mock_clients;
-
+use crate::mocked::clients;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
@@ -12,7 +10,6 @@ use aws_sdk_ecs::types::{DeploymentController, DeploymentControllerType, Service
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::error::{Error, exit};
 use ecsnap::ops::{redeploy, rollback};
-use mock_clients::clients;
 
 fn fleet(controller: DeploymentControllerType) -> [Rule; 3] {
     let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
+use crate::mocked::{MockAws, no_retry_client, no_rules};
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Volume, VolumeState};
@@ -20,13 +20,10 @@ use aws_sdk_ecs::operation::list_services::ListServicesOutput;
 use aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput;
 use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::types::{ContainerDefinition, Deployment, TaskDefinition};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, IdentityApi, OpsClients, Preflight,
-};
+use aws_smithy_mocks::{Rule, mock};
+use ecsnap::aws::{AwsClients, OpsClients, Preflight};
 use ecsnap::config::Settings;
-use ecsnap::model::{CallerIdentity, ResourceKind};
+use ecsnap::model::ResourceKind;
 use ecsnap::ops::audit::unanswered;
 use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
 use ecsnap::ops::cleanup::{
@@ -36,51 +33,18 @@ use ecsnap::ops::guard::Mutator;
 use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
 use ecsnap::ops::wait::FakeClock;
 
-struct NoIdentity;
-
-#[async_trait]
-impl IdentityApi for NoIdentity {
-    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
-        Ok(CallerIdentity::default())
-    }
-}
-
 fn clients(
     ecs: aws_sdk_ecs::Client,
     ecr: aws_sdk_ecr::Client,
     ec2: aws_sdk_ec2::Client,
 ) -> (AwsClients, OpsClients) {
-    let ctx = CallContext::default();
-    let aws = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(ecs.clone(), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(ecr.clone(), ctx.clone())),
-        ec2: Arc::new(Ec2Adapter::new(ec2.clone(), ctx.clone())),
-        sts: Arc::new(NoIdentity),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &[] as &[&Rule]),
-            ctx.clone(),
-        )),
-        region: "us-east-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    };
-    let ops = OpsClients::new(
-        Arc::new(EcsOpsAdapter::new(ecs, ctx.clone())),
-        Arc::new(EcrOpsAdapter::new(ecr, ctx.clone())),
-        Arc::new(Ec2OpsAdapter::new(ec2, ctx)),
-    );
-    (aws, ops)
-}
-
-macro_rules! client {
-    ($crate_:ident, $rules:expr) => {
-        mock_client!($crate_, RuleMode::MatchAny, $rules, |c| c
-            .retry_config($crate_::config::retry::RetryConfig::disabled()))
-    };
-}
-
-fn no_rules() -> &'static [&'static Rule] {
-    &[]
+    MockAws {
+        ecs,
+        ecr,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
 }
 
 const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
@@ -178,7 +142,7 @@ fn studio_ecs(deny_revisions: bool) -> (aws_sdk_ecs::Client, Vec<Rule>) {
         })
     });
     let refs: Vec<&Rule> = rules.iter().collect();
-    (client!(aws_sdk_ecs, &refs), rules)
+    (no_retry_client!(aws_sdk_ecs, &refs), rules)
 }
 
 /// Alice's six snapshot tags in `ws` (one image each), plus `alice-latest` on the newest.
@@ -211,13 +175,17 @@ fn workspaces_ecr() -> aws_sdk_ecr::Client {
             ))
             .build()
     });
-    client!(aws_sdk_ecr, &[&repos, &images])
+    no_retry_client!(aws_sdk_ecr, &[&repos, &images])
 }
 
 #[tokio::test]
 async fn images_of_older_revisions_are_kept_as_rollback_targets() {
     let (ecs, _rules) = studio_ecs(false);
-    let (aws, _ops) = clients(ecs, workspaces_ecr(), client!(aws_sdk_ec2, no_rules()));
+    let (aws, _ops) = clients(
+        ecs,
+        workspaces_ecr(),
+        no_retry_client!(aws_sdk_ec2, no_rules()),
+    );
     let settings = Settings::default();
     let plan = cleanup::plan(
         &aws,
@@ -268,7 +236,11 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
 #[tokio::test]
 async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
     let (ecs, rules) = studio_ecs(true);
-    let (aws, _ops) = clients(ecs, workspaces_ecr(), client!(aws_sdk_ec2, no_rules()));
+    let (aws, _ops) = clients(
+        ecs,
+        workspaces_ecr(),
+        no_retry_client!(aws_sdk_ec2, no_rules()),
+    );
     let err = cleanup::plan(
         &aws,
         &Settings::default(),
@@ -351,9 +323,9 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
         .match_requests(|r| r.volume_id() != Some("vol-1"))
         .then_output(|| DeleteVolumeOutput::builder().build());
     let described = described();
-    let ec2 = client!(aws_sdk_ec2, &[&described, &first, &others]);
-    let ecs = client!(aws_sdk_ecs, no_rules());
-    let ecr = client!(aws_sdk_ecr, no_rules());
+    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &first, &others]);
+    let ecs = no_retry_client!(aws_sdk_ecs, no_rules());
+    let ecr = no_retry_client!(aws_sdk_ecr, no_rules());
     let (aws, ops) = clients(ecs, ecr, ec2);
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("audit.log");
@@ -422,16 +394,16 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
 
 #[tokio::test]
 async fn an_unwritable_audit_log_sends_nothing() {
-    let Ok(audit) = AuditLog::open(std::path::Path::new("/dev/full")) else {
-        return;
-    };
+    // /dev/full opens for writing and fails every write: the log that cannot be written.
+    let audit = AuditLog::open(std::path::Path::new("/dev/full"))
+        .expect("/dev/full opens (every write to it fails with ENOSPC)");
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
     let described = described();
-    let ec2 = client!(aws_sdk_ec2, &[&described, &delete]);
+    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
     let (aws, ops) = clients(
-        client!(aws_sdk_ecs, no_rules()),
-        client!(aws_sdk_ecr, no_rules()),
+        no_retry_client!(aws_sdk_ecs, no_rules()),
+        no_retry_client!(aws_sdk_ecr, no_rules()),
         ec2,
     );
     let mutator = Mutator::new(ops, None, Arc::new(audit), Actor::default());
@@ -462,10 +434,10 @@ async fn an_interrupt_before_the_first_delete_sends_nothing() {
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
     let described = described();
-    let ec2 = client!(aws_sdk_ec2, &[&described, &delete]);
+    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
     let (aws, ops) = clients(
-        client!(aws_sdk_ecs, no_rules()),
-        client!(aws_sdk_ecr, no_rules()),
+        no_retry_client!(aws_sdk_ecs, no_rules()),
+        no_retry_client!(aws_sdk_ecr, no_rules()),
         ec2,
     );
     let dir = tempfile::tempdir().expect("tempdir");

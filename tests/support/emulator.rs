@@ -1,7 +1,7 @@
-//! Shared end-to-end harness: a moto server per test binary (installed into a virtualenv
-//! under the target dir on first use, on a free loopback port), the demo fleet seeded
-//! through the SDK, and the real `ecsnap` binary pointed at it with fake credentials.
-#![allow(dead_code)]
+//! The emulator harness, for the `e2e` test binary and the console's tmux tests: a moto
+//! server per test binary (installed into a virtualenv under the target dir on first use,
+//! on a free loopback port), the demo fleet seeded through the SDK, and the real `ecsnap`
+//! binary pointed at it with fake credentials.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -128,7 +128,31 @@ pub fn sdk_config_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_co
         .build()
 }
 
+/// Where the real binary keeps its audit log under a test's HOME.
+pub fn audit_log_path(home: &std::path::Path) -> PathBuf {
+    home.join("state/ecsnap/audit.log")
+}
+
+/// The entries of the audit log under `home`. A missing log fails the test: "nothing was
+/// sent" must read an empty log, never a log that is not there (written elsewhere, or not
+/// at all); [`assert_no_audit_log`] says when there should be none.
+pub fn audit_entries(home: &std::path::Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
+    let path = audit_log_path(home);
+    ecsnap::ops::audit::read_entries(&path)
+        .unwrap_or_else(|e| panic!("the audit log {}: {e}", path.display()))
+}
+
+/// Asserts that nothing opened an audit log under `home` (refused before any session).
+pub fn assert_no_audit_log(home: &std::path::Path) {
+    let path = audit_log_path(home);
+    assert!(
+        !path.exists(),
+        "an audit log was opened at {}",
+        path.display()
+    );
+}
+
+/// The process's stderr as text.
 pub fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
-pub mod tmux;

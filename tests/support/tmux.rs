@@ -1,6 +1,5 @@
-//! Shared tmux harness for the console end-to-end tests: a tmux session on its own server
+//! The tmux harness for the console's end-to-end tests: a tmux session on its own server
 //! socket running the real binary, keys in, `capture-pane` out, polled with a deadline.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -137,15 +136,12 @@ pub fn console_command(endpoint: &str, home: &Path, extra: &str) -> String {
     )
 }
 
-/// Skips (locally) or fails (in CI) when tmux is missing; true when the test can run.
-pub fn tmux_or_skip(what: &str) -> bool {
-    if tmux_available() {
-        return true;
-    }
+/// Fails the test with what to install when tmux is missing: a console test that passes
+/// without running would say nothing (CI installs tmux; so should a developer's machine).
+pub fn require_tmux(what: &str) {
     assert!(
-        std::env::var_os("CI").is_none(),
-        "tmux is not installed; {what} needs it in CI"
+        tmux_available(),
+        "tmux is not installed, and {what} drives the console in tmux: install it \
+         (`apt-get install tmux`, `brew install tmux`) and run the test again"
     );
-    eprintln!("skipping {what}: tmux is not installed");
-    false
 }
