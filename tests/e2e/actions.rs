@@ -6,23 +6,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
-use ecsnap::demo::fleet::emulator_config;
-
-struct Aws {
-    ecs: aws_sdk_ecs::Client,
-    ecr: aws_sdk_ecr::Client,
-    ec2: aws_sdk_ec2::Client,
-}
-
-fn sdk(endpoint: &str) -> Aws {
-    let conf = block_on(emulator_config(endpoint));
-    Aws {
-        ecs: aws_sdk_ecs::Client::new(&conf),
-        ecr: aws_sdk_ecr::Client::new(&conf),
-        ec2: aws_sdk_ec2::Client::new(&conf),
-    }
-}
+use crate::emulator::{
+    Aws, block_on, digest_of, ecsnap, json_of, sdk, seeded_emulator, service_task_definition,
+    stderr_of,
+};
 
 fn volume_ids(aws: &Aws) -> BTreeSet<String> {
     let out = block_on(aws.ec2.describe_volumes().send()).expect("describe volumes");
@@ -48,31 +35,6 @@ fn tags_of(aws: &Aws, repo: &str) -> BTreeSet<String> {
         .iter()
         .flat_map(|d| d.image_tags().iter().cloned())
         .collect()
-}
-
-fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
-    let out =
-        block_on(aws.ecr.describe_images().repository_name(repo).send()).expect("describe images");
-    out.image_details()
-        .iter()
-        .find(|d| d.image_tags().iter().any(|t| t == tag))
-        .and_then(|d| d.image_digest().map(str::to_string))
-}
-
-fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
-    let out = block_on(
-        aws.ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(service)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
-        .and_then(|s| s.task_definition())
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// The ids of the service's deployments, newest first as ECS lists them.

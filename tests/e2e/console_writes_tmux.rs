@@ -7,24 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::emulator::{block_on, seeded_emulator, start_emulator};
+use crate::emulator::{Aws, block_on, digest_of, sdk, seeded_emulator, start_emulator};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux};
-use ecsnap::demo::fleet::emulator_config;
-
-struct Aws {
-    ecs: aws_sdk_ecs::Client,
-    ecr: aws_sdk_ecr::Client,
-    ec2: aws_sdk_ec2::Client,
-}
-
-fn sdk(endpoint: &str) -> Aws {
-    let conf = block_on(emulator_config(endpoint));
-    Aws {
-        ecs: aws_sdk_ecs::Client::new(&conf),
-        ecr: aws_sdk_ecr::Client::new(&conf),
-        ec2: aws_sdk_ec2::Client::new(&conf),
-    }
-}
 
 fn service(aws: &Aws, cluster: &str, name: &str) -> aws_sdk_ecs::types::Service {
     block_on(
@@ -47,15 +31,6 @@ fn deployment_ids(service: &aws_sdk_ecs::types::Service) -> Vec<String> {
         .iter()
         .filter_map(|d| d.id().map(str::to_string))
         .collect()
-}
-
-fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
-    block_on(aws.ecr.describe_images().repository_name(repo).send())
-        .expect("images")
-        .image_details()
-        .iter()
-        .find(|d| d.image_tags().iter().any(|t| t == tag))
-        .and_then(|d| d.image_digest().map(str::to_string))
 }
 
 /// The tasks of `cluster` (running and stopped): ARN → (desired status, stopped reason).
@@ -176,7 +151,8 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
     tmux.keys(&["K"]);
     tmux.wait("the stop plan", SCREEN, |s| s.contains("Stop the task"));
     tmux.keys(&["y"]);
-    tmux.wait("the task stopped", SCREEN, |s| s.contains("STOPPED"));
+    // The reloaded tasks show it stopped by a user: StopTask was sent and answered.
+    tmux.wait_for("STOPPED/STOPPED by user", SCREEN);
     let stopped: Vec<String> = tasks(&aws, "payments-prod")
         .into_iter()
         .filter(|(arn, (status, reason))| {
@@ -189,7 +165,7 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
         .map(|(arn, _)| arn)
         .collect();
     assert_eq!(stopped.len(), 1, "one task stopped by ecsnap: {stopped:?}");
-    tmux.keys(&["Escape"]);
+    close(&tmux, "Stop task ");
     tmux.keys(&["1"]);
     tmux.wait_for("Services (", SCREEN);
 

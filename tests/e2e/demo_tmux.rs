@@ -10,9 +10,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::emulator::{block_on, moto_venv};
+use crate::emulator::{moto_venv, sdk, service_task_definition};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, first_service_row, require_tmux};
-use ecsnap::demo::fleet::emulator_config;
 
 /// The demo emulator's endpoint, from the demo's stderr (written to `demo.err` in HOME).
 fn demo_endpoint(home: &Path) -> String {
@@ -24,24 +23,6 @@ fn demo_endpoint(home: &Path) -> String {
             || panic!("the demo names its endpoint: {stderr}"),
             |w| w.trim_end_matches('…').to_string(),
         )
-}
-
-/// The task definition `cluster/service` runs, as ECS says.
-fn runs(endpoint: &str, cluster: &str, service: &str) -> String {
-    let conf = block_on(emulator_config(endpoint));
-    let out = block_on(
-        aws_sdk_ecs::Client::new(&conf)
-            .describe_services()
-            .cluster(cluster)
-            .services(service)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
-        .and_then(|s| s.task_definition())
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// `ecsnap demo` with a private HOME and the test emulator's virtualenv; the rollout fails
@@ -139,7 +120,11 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     let screen = tmux.wait("stable", Duration::from_mins(1), |s| s.contains("✓ stable"));
     assert!(screen.contains("has reached a steady state"), "{screen}");
     // What the console says, AWS says: the service runs the previous revision.
-    let td = runs(&demo_endpoint(home.path()), "payments-prod", "checkout");
+    let td = service_task_definition(
+        &sdk(&demo_endpoint(home.path())),
+        "payments-prod",
+        "checkout",
+    );
     assert!(td.ends_with("task-definition/checkout:2"), "{td}");
     assert!(
         screen

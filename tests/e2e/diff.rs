@@ -5,26 +5,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
+use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
 use aws_sdk_ecs::types::{ContainerDefinition, KeyValuePair, NetworkMode, PortMapping, Secret};
-use ecsnap::demo::fleet::emulator_config;
 
 const CLUSTER: &str = "diffshop-e2e";
 const SERVICE: &str = "storefront";
 const REPO: &str = "storefront-img";
-
-struct Aws {
-    ecs: aws_sdk_ecs::Client,
-    ecr: aws_sdk_ecr::Client,
-}
-
-fn sdk(endpoint: &str) -> Aws {
-    let conf = block_on(emulator_config(endpoint));
-    Aws {
-        ecs: aws_sdk_ecs::Client::new(&conf),
-        ecr: aws_sdk_ecr::Client::new(&conf),
-    }
-}
 
 fn manifest(seed: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -11,27 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
+use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
     ContainerDefinition, DockerVolumeConfiguration, EfsAuthorizationConfig,
     EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
     HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, Volume,
 };
-use ecsnap::demo::fleet::emulator_config;
-
-struct Aws {
-    ecs: aws_sdk_ecs::Client,
-    ec2: aws_sdk_ec2::Client,
-}
-
-fn sdk(endpoint: &str) -> Aws {
-    let conf = block_on(emulator_config(endpoint));
-    Aws {
-        ecs: aws_sdk_ecs::Client::new(&conf),
-        ec2: aws_sdk_ec2::Client::new(&conf),
-    }
-}
 
 fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
     let mut c = ContainerDefinition::builder()

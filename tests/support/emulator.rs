@@ -128,6 +128,49 @@ pub fn sdk_config_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_co
         .build()
 }
 
+/// SDK clients on the emulator (us-east-1, its home account), to read AWS back.
+pub struct Aws {
+    pub ecs: aws_sdk_ecs::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub ec2: aws_sdk_ec2::Client,
+}
+
+/// The SDK clients on the emulator at `endpoint`.
+pub fn sdk(endpoint: &str) -> Aws {
+    let conf = block_on(ecsnap::demo::fleet::emulator_config(endpoint));
+    Aws {
+        ecs: aws_sdk_ecs::Client::new(&conf),
+        ecr: aws_sdk_ecr::Client::new(&conf),
+        ec2: aws_sdk_ec2::Client::new(&conf),
+    }
+}
+
+/// The task definition `cluster/service` runs, as ECS says.
+pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
+    let out = block_on(
+        aws.ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service)
+            .send(),
+    )
+    .expect("describe services");
+    out.services()
+        .first()
+        .and_then(|s| s.task_definition())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The digest `repo:tag` points at, if the tag exists.
+pub fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
+    let out = block_on(aws.ecr.describe_images().repository_name(repo).send()).expect("images");
+    out.image_details()
+        .iter()
+        .find(|d| d.image_tags().iter().any(|t| t == tag))
+        .and_then(|d| d.image_digest().map(str::to_string))
+}
+
 /// Where the real binary keeps its audit log under a test's HOME.
 pub fn audit_log_path(home: &std::path::Path) -> PathBuf {
     home.join("state/ecsnap/audit.log")
