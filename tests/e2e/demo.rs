@@ -12,6 +12,9 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         .env("XDG_STATE_HOME", home.path().join("state"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("ECSNAP_MOTO_VENV", crate::emulator::moto_venv())
+        // The rollout fails an hour later, not a minute: the listing below is printed
+        // before that however slow the machine (no race with the demo's clock).
+        .env("ECSNAP_DEMO_FAIL_AFTER", "3600")
         .env_remove("AWS_PROFILE")
         .stdin(std::process::Stdio::null())
         .output()
@@ -27,7 +30,7 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         .take_while(|l| !l.is_empty())
         .collect();
     // The demo fleet's eight services and the demo's failing `checkout` rollout, on top
-    // (it fails a minute later; the listing is printed before that).
+    // (still rolling: it fails an hour later here).
     assert_eq!(services.len(), 9, "{stdout}");
     assert!(
         services[0].contains("checkout") && services[0].contains("ROLLING"),
