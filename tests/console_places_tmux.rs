@@ -7,17 +7,20 @@
 //!
 //! Needs tmux and the emulator's virtualenv (see `tui_tmux.rs`).
 
-mod common;
+#[path = "support/tmux.rs"]
+#[allow(
+    dead_code,
+    reason = "the e2e binary uses all of the tmux harness; this binary a part of it"
+)]
+mod tmux;
 
-use common::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, target_dir, tmux_or_skip};
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Emulator, seed};
+use tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux, target_dir};
 
 #[test]
 fn console_on_two_regions_in_tmux() {
-    if !tmux_or_skip("the console on two regions") {
-        return;
-    }
+    require_tmux("the console on two regions");
     let venv = target_dir().join("moto-venv");
     let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
     emulator.pin_task_status().expect("task status pinned");
@@ -126,9 +129,7 @@ fn console_on_two_regions_in_tmux() {
 /// place named on stderr).
 #[test]
 fn a_place_that_cannot_be_reached_is_listed_and_the_rest_load() {
-    if !tmux_or_skip("the console with an unreachable place") {
-        return;
-    }
+    require_tmux("the console with an unreachable place");
     let venv = target_dir().join("moto-venv");
     let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
     emulator.pin_task_status().expect("task status pinned");

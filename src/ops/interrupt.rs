@@ -163,14 +163,23 @@ mod tests {
 
     #[tokio::test]
     async fn triggered_wakes_a_waiter_and_returns_at_once_afterwards() {
+        // A bound on every wait: a regression fails here instead of hanging the suite.
+        const BOUND: Duration = Duration::from_secs(5);
         let i = Interrupt::new();
         let waiter = {
             let i = i.clone();
             tokio::spawn(async move { i.triggered().await })
         };
         tokio::task::yield_now().await;
-        i.trigger();
-        waiter.await.expect("woken");
-        i.triggered().await;
+        assert!(!waiter.is_finished(), "the waiter waits for the trigger");
+        assert!(i.trigger());
+        tokio::time::timeout(BOUND, waiter)
+            .await
+            .expect("the trigger wakes the waiter")
+            .expect("the waiter ends without a panic");
+        tokio::time::timeout(BOUND, i.triggered())
+            .await
+            .expect("once triggered, triggered() returns at once");
+        assert!(i.is_triggered());
     }
 }

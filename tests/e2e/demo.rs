@@ -1,0 +1,63 @@
+//! `ecsnap demo` without a terminal: starts its own emulator (with the rollout dynamics),
+//! seeds the fleet and the failing rollout, prints the listings, and leaves no server behind.
+
+use std::process::Command;
+
+#[test]
+fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
+    let home = tempfile::tempdir().expect("a temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_ecsnap"))
+        .arg("demo")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("ECSNAP_MOTO_VENV", crate::emulator::moto_venv())
+        // The rollout fails an hour later, not a minute: the listing below is printed
+        // before that however slow the machine (no race with the demo's clock).
+        .env("ECSNAP_DEMO_FAIL_AFTER", "3600")
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("demo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("seeding the demo fleet"), "{stderr}");
+    let services: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("== Services"))
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    // The demo fleet's eight services and the demo's failing `checkout` rollout, on top
+    // (still rolling: it fails an hour later here).
+    assert_eq!(services.len(), 9, "{stdout}");
+    assert!(
+        services[0].contains("checkout") && services[0].contains("ROLLING"),
+        "{stdout}"
+    );
+    assert!(
+        services[1].contains("worker") && services[1].contains("ROLLING"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("payments-prod/checkout is rolling out checkout:3"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("workspaces / alice  (6 tags"), "{stdout}");
+    assert!(
+        stdout.contains("12 orphaned volumes, 3 orphaned snapshots"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("backs AMI ami-"), "{stdout}");
+    let endpoint = stderr
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .map(|w| w.trim_end_matches('…').to_string())
+        .expect("the endpoint is printed");
+    let port = endpoint.rsplit(':').next().unwrap_or_default().to_string();
+    assert!(
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        "the emulator at {endpoint} was stopped"
+    );
+}

@@ -1,0 +1,151 @@
+//! End to end: `ecsnap demo` in tmux, the 3am flow for real. The demo's emulator moves
+//! rollouts (see `src/demo/dynamics.py`), here with short timings: the failing
+//! `payments-prod/checkout` rollout turns FAILED and sorts on top, its tasks show the
+//! out-of-memory kill, `R` preselects the previous revision, `y` rolls back, and the wait
+//! view reaches stable; the service then runs `checkout:2`, read back through the SDK.
+//!
+//! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
+//! use). Without tmux it fails, saying so.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::emulator::{moto_venv, sdk, service_task_definition};
+use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, first_service_row, require_tmux};
+
+/// The demo emulator's endpoint, from the demo's stderr (written to `demo.err` in HOME).
+fn demo_endpoint(home: &Path) -> String {
+    let stderr = std::fs::read_to_string(home.join("demo.err")).expect("the demo's stderr");
+    stderr
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .map_or_else(
+            || panic!("the demo names its endpoint: {stderr}"),
+            |w| w.trim_end_matches('…').to_string(),
+        )
+}
+
+/// `ecsnap demo` with a private HOME and the test emulator's virtualenv; the rollout fails
+/// after 8 s instead of a minute and moves a step a second.
+fn demo_command(home: &Path) -> String {
+    let h = home.display();
+    format!(
+        "env HOME={h} XDG_CONFIG_HOME={h}/config XDG_STATE_HOME={h}/state XDG_DATA_HOME={h}/data \
+         AWS_CONFIG_FILE={h}/aws-config AWS_SHARED_CREDENTIALS_FILE={h}/aws-credentials \
+         AWS_EC2_METADATA_DISABLED=true ECSNAP_MOTO_VENV={venv} \
+         ECSNAP_DEMO_STEP=1 ECSNAP_DEMO_OOM_AFTER=2 ECSNAP_DEMO_FAIL_AFTER=8 \
+         TERM=xterm-256color {bin} demo 2>{h}/demo.err; echo ECSNAP-EXITED-$?; sleep 60",
+        venv = moto_venv().display(),
+        bin = env!("CARGO_BIN_EXE_ecsnap"),
+    )
+}
+
+/// Refreshes (`r`) until the top row of Services satisfies `ok`: the console does not poll
+/// the pane by itself.
+fn refresh_until(tmux: &Tmux, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let screen = tmux.capture();
+        if first_service_row(&screen).is_some_and(&ok) {
+            return screen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; the screen was:\n{screen}"
+        );
+        tmux.keys(&["r"]);
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+#[test]
+fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
+    require_tmux("the demo end-to-end test");
+    let home = tempfile::tempdir().expect("temp home");
+    let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
+
+    // The demo fleet plus the failing service; it turns FAILED and sorts on top.
+    tmux.wait("the services", FIRST_SCREEN, |s| s.contains("Services (9)"));
+    let screen = refresh_until(
+        &tmux,
+        "checkout FAILED on top",
+        Duration::from_mins(1),
+        |top| top.contains("FAILED") && top.contains("payments-prod") && top.contains("checkout"),
+    );
+    let top = first_service_row(&screen).unwrap_or_default();
+    assert!(top.contains("checkout:3"), "{screen}");
+
+    // Its tasks: the stopped ones were killed for out of memory; the selected one says so.
+    tmux.keys(&["Enter"]);
+    tmux.wait("checkout's tasks", SCREEN, |s| {
+        s.contains("Tasks of payments-prod/checkout") && s.contains("out of memory")
+    });
+    tmux.keys(&["End"]);
+    tmux.wait("the stopped task's reason", SCREEN, |s| {
+        s.contains("app: OutOfMemoryError: Container killed")
+            && s.contains("EssentialContainerExited")
+    });
+
+    // l: the stopped task's logs, newest lines on the first screen — the demo's dynamics
+    // wrote the out-of-memory lines to /ecs/payments-prod/checkout.
+    tmux.keys(&["l"]);
+    let screen = tmux.wait("the stopped task's logs", SCREEN, |s| {
+        s.contains("runtime: out of memory")
+    });
+    assert!(screen.contains("/ecs/payments-prod/checkout"), "{screen}");
+    assert!(screen.contains("checkout/app/"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait("back to the tasks", SCREEN, |s| {
+        s.contains("Tasks of payments-prod/checkout") && !s.contains("runtime: out of memory")
+    });
+
+    // R from the tasks: the previous revision is preselected.
+    tmux.keys(&["R"]);
+    let screen = tmux.wait("the rollback picker", SCREEN, |s| {
+        s.contains("Plan: checkout:3 → checkout:2")
+    });
+    assert!(
+        screen.contains("Roll back payments-prod/checkout"),
+        "{screen}"
+    );
+    let picked = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
+    assert!(picked.contains("checkout:2"), "{picked}\n{screen}");
+
+    // y: the rollback runs and the wait view reaches stable.
+    tmux.keys(&["y"]);
+    tmux.wait("the wait view", SCREEN, |s| {
+        s.contains("Watching payments-prod/checkout")
+            && s.contains("Rolled back checkout:3 → checkout:2")
+    });
+    let screen = tmux.wait("stable", Duration::from_mins(1), |s| s.contains("✓ stable"));
+    assert!(screen.contains("has reached a steady state"), "{screen}");
+    // What the console says, AWS says: the service runs the previous revision.
+    let td = service_task_definition(
+        &sdk(&demo_endpoint(home.path())),
+        "payments-prod",
+        "checkout",
+    );
+    assert!(td.ends_with("task-definition/checkout:2"), "{td}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("PRIMARY") && l.contains("checkout:2") && l.contains("COMPLETED")),
+        "{screen}"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait("the wait view to close", SCREEN, |s| {
+        !s.contains("Watching payments-prod")
+    });
+    tmux.keys(&["1"]);
+    let screen = refresh_until(&tmux, "checkout steady", SCREEN, |top| {
+        !top.contains("checkout")
+    });
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("checkout") && l.contains("steady") && l.contains("checkout:2")),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
+}

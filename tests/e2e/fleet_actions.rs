@@ -1,0 +1,471 @@
+//! End to end against moto: the actions over several places. Orphans are seeded in two
+//! regions (and two accounts: moto maps assumed-role credentials to the role's account);
+//! `cleanup` must delete exactly those, read back per region and account through the SDK,
+//! with the audit lines carrying each place's account and region; a production account
+//! needs the typed confirmation and a read-only one is refused; `rollback` acts in the
+//! one region that has the service and refuses when both have it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Output;
+
+use crate::emulator::{
+    block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
+};
+use ecsnap::ops::audit::AuditEntry;
+use serde_json::Value;
+
+const HOME_ACCOUNT: &str = "123456789012";
+const OTHER_ACCOUNT: &str = "111122223333";
+const EAST: &str = "us-east-1";
+const WEST: &str = "eu-west-1";
+
+fn role(account: &str) -> String {
+    format!("arn:aws:iam::{account}:role/ecsnap-admin")
+}
+
+fn ec2_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(&sdk_config_in(endpoint, region, role))
+}
+
+fn ecs_in(endpoint: &str, region: &str) -> aws_sdk_ecs::Client {
+    aws_sdk_ecs::Client::new(&sdk_config_in(endpoint, region, None))
+}
+
+/// An available volume, protected with `ecsnap:keep` when asked; returns its id.
+fn volume(ec2: &aws_sdk_ec2::Client, az: &str, keep: bool) -> String {
+    let mut req = ec2.create_volume().availability_zone(az).size(4);
+    if keep {
+        req = req.tag_specifications(
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::Volume)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("ecsnap:keep")
+                        .value("yes")
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    block_on(req.send())
+        .expect("volume")
+        .volume_id()
+        .expect("id")
+        .to_string()
+}
+
+/// An orphaned snapshot: taken of a volume that is then deleted.
+fn orphan_snapshot(ec2: &aws_sdk_ec2::Client, az: &str) -> String {
+    let vol = volume(ec2, az, false);
+    let snap = block_on(ec2.create_snapshot().volume_id(&vol).send())
+        .expect("snapshot")
+        .snapshot_id()
+        .expect("id")
+        .to_string();
+    block_on(ec2.delete_volume().volume_id(&vol).send()).expect("delete volume");
+    snap
+}
+
+fn volumes(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
+    block_on(ec2.describe_volumes().send())
+        .expect("describe volumes")
+        .volumes()
+        .iter()
+        .filter_map(|v| v.volume_id().map(str::to_string))
+        .collect()
+}
+
+fn snapshots(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
+    block_on(ec2.describe_snapshots().owner_ids("self").send())
+        .expect("describe snapshots")
+        .snapshots()
+        .iter()
+        .filter_map(|s| s.snapshot_id().map(str::to_string))
+        .collect()
+}
+
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| (*s).to_string()).collect()
+}
+
+fn audit(home: &Path) -> Vec<AuditEntry> {
+    crate::emulator::audit_entries(home)
+}
+
+/// (account, region, resource id) of every `ok` result line of `action`.
+fn audited(home: &Path, action: &str) -> BTreeSet<(String, String, String)> {
+    audit(home)
+        .into_iter()
+        .filter(|e| e.is_result() && e.action == action && e.result == "ok")
+        .flat_map(|e| {
+            let account = e.account.clone().unwrap_or_default();
+            e.resource_ids
+                .iter()
+                .map(|id| (account.clone(), e.region.clone(), id.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn placed(account: &str, region: &str, id: &str) -> (String, String, String) {
+    (account.into(), region.into(), id.into())
+}
+
+/// One id in each region of the home account.
+fn in_both_regions(east: &str, west: &str) -> BTreeSet<(String, String, String)> {
+    [
+        placed(HOME_ACCOUNT, EAST, east),
+        placed(HOME_ACCOUNT, WEST, west),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// (account_id, region, id) of each entry of a JSON list.
+fn listed(entries: &Value) -> BTreeSet<(String, String, String)> {
+    entries
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| {
+            placed(
+                i["account_id"].as_str().expect("account_id"),
+                i["region"].as_str().expect("region"),
+                i["id"].as_str().expect("id"),
+            )
+        })
+        .collect()
+}
+
+fn run(cmd: &mut std::process::Command) -> Output {
+    cmd.output().expect("ecsnap runs")
+}
+
+#[test]
+fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let home = tempfile::tempdir().expect("home");
+    let east = ec2_in(&endpoint, EAST, None);
+    let west = ec2_in(&endpoint, WEST, None);
+    let east_vol = volume(&east, "us-east-1a", false);
+    let west_vol = volume(&west, "eu-west-1a", false);
+    let east_kept = volume(&east, "us-east-1a", true);
+    let west_kept = volume(&west, "eu-west-1a", true);
+    let east_snap = orphan_snapshot(&east, "us-east-1a");
+    let west_snap = orphan_snapshot(&west, "eu-west-1a");
+    let regions = format!("{EAST},{WEST}");
+
+    // The dry run: one plan, both places, nothing sent, no audit line.
+    let dry = json_of(ecsnap_at(&endpoint, home.path()).args([
+        "--region",
+        &regions,
+        "cleanup",
+        "--volumes",
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["totals"]["to_execute"], 2, "{dry}");
+    assert_eq!(listed(&dry["items"]), in_both_regions(&east_vol, &west_vol));
+    assert!(
+        dry["totals_by_place"]
+            .as_array()
+            .expect("places")
+            .iter()
+            .all(|p| p["preflight_done"] == true)
+    );
+    assert!(volumes(&east).contains(&east_vol) && volumes(&west).contains(&west_vol));
+    assert!(
+        audit(home.path()).is_empty(),
+        "a dry run wrote the audit log"
+    );
+
+    // The cleanup: exactly the two orphans go, the protected ones stay.
+    let out = run(ecsnap_at(&endpoint, home.path()).args([
+        "--region",
+        &regions,
+        "cleanup",
+        "--volumes",
+        "--yes",
+        "--json",
+    ]));
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("── default ({HOME_ACCOUNT}) · {WEST} ──")),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["summary"]["done"], 2, "{json}");
+    assert_eq!(
+        listed(&json["results"]),
+        in_both_regions(&east_vol, &west_vol)
+    );
+    assert_eq!(volumes(&east), set(&[&east_kept]));
+    assert_eq!(volumes(&west), set(&[&west_kept]));
+    assert_eq!(
+        audited(home.path(), "ec2:DeleteVolume"),
+        in_both_regions(&east_vol, &west_vol)
+    );
+    // Every line (intent and result) says where it acted.
+    assert!(
+        audit(home.path())
+            .iter()
+            .all(|e| e.account.as_deref() == Some(HOME_ACCOUNT)
+                && (e.region == EAST || e.region == WEST))
+    );
+
+    // Snapshots the same way.
+    let json = json_of(ecsnap_at(&endpoint, home.path()).args([
+        "--region",
+        &regions,
+        "cleanup",
+        "--snapshots",
+        "--yes",
+        "--json",
+    ]));
+    assert_eq!(json["summary"]["done"], 2, "{json}");
+    assert!(!snapshots(&east).contains(&east_snap));
+    assert!(!snapshots(&west).contains(&west_snap));
+    assert_eq!(
+        audited(home.path(), "ec2:DeleteSnapshot"),
+        in_both_regions(&east_snap, &west_snap)
+    );
+}
+
+/// A `[fleet]` of the home account and another one, each assumed through its role.
+fn fleet_config(home: &Path, home_marks: &str, other_marks: &str) -> String {
+    let path = home.join(format!(
+        "fleet-{}.toml",
+        home_marks.len() + other_marks.len()
+    ));
+    std::fs::write(
+        &path,
+        format!(
+            "[fleet]\nregions = [\"{EAST}\", \"{WEST}\"]\naccounts = [\n  \
+             {{ name = \"home\", role_arn = \"{}\"{home_marks} }},\n  \
+             {{ name = \"other\", role_arn = \"{}\"{other_marks} }},\n]\n",
+            role(HOME_ACCOUNT),
+            role(OTHER_ACCOUNT)
+        ),
+    )
+    .expect("config");
+    path.to_str().expect("utf-8").to_string()
+}
+
+#[test]
+fn a_production_account_needs_the_typed_confirmation_and_a_read_only_one_is_refused() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let home = tempfile::tempdir().expect("home");
+    let other_role = role(OTHER_ACCOUNT);
+    let clients = [
+        (HOME_ACCOUNT, EAST, ec2_in(&endpoint, EAST, None)),
+        (HOME_ACCOUNT, WEST, ec2_in(&endpoint, WEST, None)),
+        (
+            OTHER_ACCOUNT,
+            EAST,
+            ec2_in(&endpoint, EAST, Some(&other_role)),
+        ),
+        (
+            OTHER_ACCOUNT,
+            WEST,
+            ec2_in(&endpoint, WEST, Some(&other_role)),
+        ),
+    ];
+    let seeded: Vec<(String, String, String)> = clients
+        .iter()
+        .map(|(account, region, ec2)| {
+            placed(account, region, &volume(ec2, &format!("{region}a"), false))
+        })
+        .collect();
+    let state =
+        || -> Vec<BTreeSet<String>> { clients.iter().map(|(_, _, ec2)| volumes(ec2)).collect() };
+    let before = state();
+    assert!(before.iter().all(|v| v.len() == 1), "{before:?}");
+
+    // A production account in the plan: no terminal and no --yes → refused, nothing sent.
+    let config = fleet_config(home.path(), "", ", production = true");
+    let out =
+        run(ecsnap_at(&endpoint, home.path()).args(["--config", &config, "cleanup", "--volumes"]));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Plan: delete 4 volumes in 4 places of 2 accounts")
+            && stdout.contains(&format!(
+                "── !! PRODUCTION !! other ({OTHER_ACCOUNT}) · {EAST} ──"
+            ))
+            && stdout.contains("!! PRODUCTION !! a production account is in the plan"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("not confirmed"), "{stderr}");
+    assert_eq!(state(), before, "a refused confirmation changed something");
+    assert!(audit(home.path()).is_empty());
+
+    // The home account read-only: its places are refused, the other account's cleaned.
+    let config = fleet_config(home.path(), ", read_only = true", ", production = true");
+    let out = run(ecsnap_at(&endpoint, home.path()).args([
+        "--config",
+        &config,
+        "cleanup",
+        "--volumes",
+        "--yes",
+        "--json",
+    ]));
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("REFUSED: account home"), "{stderr}");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["summary"]["done"], 2, "{json}");
+    assert_eq!(json["summary"]["skipped"], 2, "{json}");
+    let after = state();
+    assert_eq!(after[0], before[0]);
+    assert_eq!(after[1], before[1]);
+    assert!(after[2].is_empty() && after[3].is_empty(), "{after:?}");
+    let refused: Vec<&Value> = json["totals_by_place"]
+        .as_array()
+        .expect("places")
+        .iter()
+        .filter(|p| p["refused"].is_string())
+        .collect();
+    assert_eq!(refused.len(), 2);
+    assert!(refused.iter().all(|p| p["account_id"] == HOME_ACCOUNT));
+    assert_eq!(
+        audited(home.path(), "ec2:DeleteVolume"),
+        seeded[2..].iter().cloned().collect()
+    );
+}
+
+fn register(ecs: &aws_sdk_ecs::Client, image: &str) -> String {
+    let container = aws_sdk_ecs::types::ContainerDefinition::builder()
+        .name("web")
+        .image(image)
+        .memory(128)
+        .build();
+    block_on(
+        ecs.register_task_definition()
+            .family("fleetweb")
+            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
+            .container_definitions(container)
+            .send(),
+    )
+    .expect("register")
+    .task_definition()
+    .and_then(|t| t.task_definition_arn())
+    .expect("arn")
+    .to_string()
+}
+
+/// Cluster `fleetshop` with service `web` running revision 2 of `fleetweb`.
+fn seed_service(ecs: &aws_sdk_ecs::Client) -> (String, String) {
+    block_on(ecs.create_cluster().cluster_name("fleetshop").send()).expect("cluster");
+    let first = register(ecs, "public.ecr.aws/nginx/nginx:1.26");
+    let second = register(ecs, "public.ecr.aws/nginx/nginx:1.27");
+    block_on(
+        ecs.create_service()
+            .cluster("fleetshop")
+            .service_name("web")
+            .task_definition(&second)
+            .desired_count(1)
+            .send(),
+    )
+    .expect("service");
+    (first, second)
+}
+
+fn runs(ecs: &aws_sdk_ecs::Client) -> String {
+    block_on(
+        ecs.describe_services()
+            .cluster("fleetshop")
+            .services("web")
+            .send(),
+    )
+    .expect("describe services")
+    .services()
+    .first()
+    .and_then(|s| s.task_definition())
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[test]
+fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_it() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let home = tempfile::tempdir().expect("home");
+    let west = ecs_in(&endpoint, WEST);
+    let east = ecs_in(&endpoint, EAST);
+    let (west_first, west_second) = seed_service(&west);
+    let regions = format!("{EAST},{WEST}");
+    let rollback = [
+        "--region",
+        &regions,
+        "rollback",
+        "--cluster",
+        "fleetshop",
+        "--service",
+        "web",
+        "--yes",
+        "--json",
+    ];
+
+    // Only eu-west-1 has it: the rollback happens there.
+    let out = run(ecsnap_at(&endpoint, home.path()).args(rollback));
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "fleetshop/web is in default ({HOME_ACCOUNT}) · {WEST}"
+        )),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["region"], WEST);
+    assert_eq!(json["account_id"], HOME_ACCOUNT);
+    assert_eq!(json["from_task_definition"], west_second.as_str());
+    assert_eq!(runs(&west), west_first);
+    let updates: Vec<AuditEntry> = audit(home.path())
+        .into_iter()
+        .filter(|e| e.is_result() && e.action == "ecs:UpdateService")
+        .collect();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].region, WEST);
+    assert_eq!(updates[0].account.as_deref(), Some(HOME_ACCOUNT));
+
+    // Nowhere: a not-found error naming the places searched.
+    let out = run(ecsnap_at(&endpoint, home.path()).args([
+        "--region",
+        &regions,
+        "redeploy",
+        "--cluster",
+        "fleetshop",
+        "--service",
+        "api",
+        "--yes",
+    ]));
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("not found in any of the 2 places searched")
+            && stderr.contains(EAST)
+            && stderr.contains(WEST),
+        "{stderr}"
+    );
+
+    // Both regions have it: refused (exit 2), nothing changes anywhere.
+    let (_, east_second) = seed_service(&east);
+    let lines = audit(home.path()).len();
+    let out = run(ecsnap_at(&endpoint, home.path()).args(rollback));
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("exists in 2 places") && stderr.contains("--region"),
+        "{stderr}"
+    );
+    assert_eq!(runs(&west), west_first);
+    assert_eq!(runs(&east), east_second);
+    assert_eq!(audit(home.path()).len(), lines);
+}

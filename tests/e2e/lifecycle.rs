@@ -1,0 +1,435 @@
+//! End to end: `ecsnap lifecycle` against moto. A repository with per-user snapshot tags,
+//! a resume tag, a service running alice's oldest snapshot and one whose previous revision
+//! ran bob's older one; a lifecycle policy put through the SDK; `lifecycle --json` must
+//! name exactly the expiring tags and the warnings. `--suggest --apply` puts a policy that GetLifecyclePolicy reads back; in
+//! read-only mode nothing is sent. (moto's StartLifecyclePolicyPreview answers 500:
+//! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
+
+use std::collections::BTreeSet;
+
+use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
+use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
+use chrono::{Duration, SecondsFormat, Utc};
+use ecsnap::demo::fleet::emulator_config;
+use ecsnap::ops::audit::read_entries;
+use serde_json::Value;
+
+const REPO: &str = "ws";
+
+/// A manifest of its own for each seed, so images do not collapse into one digest.
+fn manifest(seed: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let d = |salt: u64| format!("sha256:{:064x}", u128::from(h ^ salt));
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":1000,"digest":"{}"}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":5000,"digest":"{}"}}]}}"#,
+        d(1),
+        d(2)
+    )
+}
+
+struct Fleet {
+    ecr: aws_sdk_ecr::Client,
+}
+
+/// Pushes alice's four snapshots (the resume tag on her 2nd oldest), bob's two (a service
+/// runs the older one) and a tag of no user, oldest first.
+fn seed(endpoint: &str) -> Fleet {
+    let conf = block_on(emulator_config(endpoint));
+    let ecr = aws_sdk_ecr::Client::new(&conf);
+    let ecs = aws_sdk_ecs::Client::new(&conf);
+    block_on(async {
+        ecr.create_repository()
+            .repository_name(REPO)
+            .send()
+            .await
+            .expect("create repository");
+        let mut registry = String::new();
+        for tag in [
+            "alice-20261101T0800",
+            "alice-20261102T0800",
+            "alice-20261103T0800",
+            "alice-20261104T0800",
+            "bob-20261101T0800",
+            "bob-20261102T0800",
+            "base-2026.11",
+        ] {
+            ecr.put_image()
+                .repository_name(REPO)
+                .image_tag(tag)
+                .image_manifest(manifest(tag))
+                .send()
+                .await
+                .expect("put image");
+        }
+        ecr.put_image()
+            .repository_name(REPO)
+            .image_tag("alice-latest")
+            .image_manifest(manifest("alice-20261102T0800"))
+            .send()
+            .await
+            .expect("put resume tag");
+        let repos = ecr
+            .describe_repositories()
+            .send()
+            .await
+            .expect("describe repositories");
+        if let Some(uri) = repos
+            .repositories()
+            .first()
+            .and_then(|r| r.repository_uri())
+        {
+            registry = uri.rsplit_once('/').map_or(uri, |(r, _)| r).to_string();
+        }
+        ecs.create_cluster()
+            .cluster_name("lifecycle-c1")
+            .send()
+            .await
+            .expect("create cluster");
+        // alicesvc runs alice's oldest snapshot; bobsvc's revision 2 runs bob's newest, so
+        // his older one is a rollback target (revision 1), not in use.
+        let register = |family: &'static str, tag: &'static str| {
+            let image = format!("{registry}/{REPO}:{tag}");
+            let ecs = ecs.clone();
+            async move {
+                ecs.register_task_definition()
+                    .family(family)
+                    .network_mode(NetworkMode::Bridge)
+                    .container_definitions(
+                        ContainerDefinition::builder()
+                            .name("main")
+                            .image(image)
+                            .memory(256)
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .expect("register task definition")
+                    .task_definition()
+                    .and_then(|t| t.task_definition_arn())
+                    .expect("task definition arn")
+                    .to_string()
+            }
+        };
+        let alice = register("alicesvc", "alice-20261101T0800").await;
+        register("bobsvc", "bob-20261101T0800").await;
+        let bob = register("bobsvc", "bob-20261102T0800").await;
+        for (name, td) in [("alicesvc", alice), ("bobsvc", bob)] {
+            ecs.create_service()
+                .cluster("lifecycle-c1")
+                .service_name(name)
+                .task_definition(td)
+                .desired_count(1)
+                .send()
+                .await
+                .expect("create service");
+        }
+    });
+    Fleet { ecr }
+}
+
+fn put_policy(fleet: &Fleet, repo: &str, text: &str) {
+    block_on(
+        fleet
+            .ecr
+            .put_lifecycle_policy()
+            .repository_name(repo)
+            .lifecycle_policy_text(text)
+            .send(),
+    )
+    .expect("put lifecycle policy");
+}
+
+fn policy_of(fleet: &Fleet, repo: &str) -> Option<String> {
+    block_on(
+        fleet
+            .ecr
+            .get_lifecycle_policy()
+            .repository_name(repo)
+            .send(),
+    )
+    .ok()
+    .and_then(|o| o.lifecycle_policy_text().map(str::to_string))
+}
+
+fn tags_in(v: &Value, key: &str) -> BTreeSet<String> {
+    v[key]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|e| e["tag"].as_str().unwrap_or("<untagged>").to_string())
+        .collect()
+}
+
+const POLICY: &str = r#"{"rules":[
+  {"rulePriority":1,"description":"alice keeps 2","selection":{"tagStatus":"tagged",
+   "tagPatternList":["alice-*"],"countType":"imageCountMoreThan","countNumber":2},
+   "action":{"type":"expire"}},
+  {"rulePriority":2,"description":"bob keeps 1","selection":{"tagStatus":"tagged",
+   "tagPrefixList":["bob-"],"countType":"imageCountMoreThan","countNumber":1},
+   "action":{"type":"expire"}}]}"#;
+
+#[test]
+fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+
+    // No policy yet: a state, not an error.
+    let none =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    assert_eq!(none["repository"], REPO);
+    assert_eq!(none["policy_present"], false);
+    assert!(none["expires"].as_array().is_some_and(Vec::is_empty));
+
+    put_policy(&fleet, REPO, POLICY);
+    let v =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    assert_eq!(v["policy_present"], true);
+    assert_eq!(v["rules"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["rules"][0]["tag_pattern_list"][0], "alice-*");
+    assert_eq!(v["rules"][0]["expires"], 2);
+    assert_eq!(v["rules"][1]["expires"], 1);
+    let expected: BTreeSet<String> = [
+        "alice-20261101T0800",
+        "alice-20261102T0800",
+        "alice-latest",
+        "bob-20261101T0800",
+    ]
+    .iter()
+    .map(|t| (*t).to_string())
+    .collect();
+    assert_eq!(tags_in(&v, "expires"), expected, "{v:#}");
+    for e in v["expires"].as_array().expect("expires") {
+        let user = if e["tag"].as_str().is_some_and(|t| t.starts_with("bob")) {
+            ("bob", 2)
+        } else {
+            ("alice", 1)
+        };
+        assert_eq!(e["user"], user.0, "{e}");
+        assert_eq!(e["rule_priority"], user.1, "{e}");
+        assert!(
+            e["digest"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("sha256:"))
+        );
+    }
+    let warnings: BTreeSet<(String, String, i64)> = v["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| {
+            (
+                w["tag"].as_str().unwrap_or_default().to_string(),
+                w["kind"].as_str().unwrap_or_default().to_string(),
+                w["rule_priority"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String, i64)> = [
+        ("alice-latest", "resume_target", 1),
+        ("alice-20261102T0800", "newest_tag", 1),
+        ("alice-20261101T0800", "in_use", 1),
+        ("bob-20261101T0800", "rollback_target", 2),
+        ("bob-20261101T0800", "newest_tag", 2),
+    ]
+    .iter()
+    .map(|(t, k, p)| ((*t).to_string(), (*k).to_string(), *p))
+    .collect();
+    assert_eq!(warnings, want, "{v:#}");
+
+    // The text form says the same, warnings included.
+    let out = ecsnap(&endpoint, home.path())
+        .args(["lifecycle", "--repository", REPO])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("WARNINGS (5)"), "{text}");
+    assert!(text.contains("alice-latest"), "{text}");
+}
+
+#[test]
+fn age_rules_expire_by_the_tool_clock() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+    // Nothing is old by moto's clock (pushes are "now"); 40 days on, bob's are.
+    put_policy(
+        &fleet,
+        REPO,
+        r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged",
+        "tagPatternList":["bob-*"],"countType":"sinceImagePushed","countUnit":"days",
+        "countNumber":30},"action":{"type":"expire"}}]}"#,
+    );
+    let today =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    assert!(today["expires"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(
+        tags_in(&today, "upcoming"),
+        ["bob-20261101T0800", "bob-20261102T0800"]
+            .iter()
+            .map(|t| (*t).to_string())
+            .collect()
+    );
+    let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let aged = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &later)
+            .args(["--json", "lifecycle", "--repository", REPO]),
+    );
+    assert_eq!(
+        tags_in(&aged, "expires"),
+        ["bob-20261101T0800", "bob-20261102T0800"]
+            .iter()
+            .map(|t| (*t).to_string())
+            .collect()
+    );
+    assert!(aged["upcoming"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn read_only_refuses_apply_before_any_request() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+    // Read-only: refused (exit 5) before any request, nothing put.
+    let out = ecsnap(&endpoint, home.path())
+        .args([
+            "--read-only",
+            "lifecycle",
+            "--repository",
+            REPO,
+            "--suggest",
+            "--apply",
+            "--yes",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("read-only"), "{}", stderr_of(&out));
+    assert_eq!(policy_of(&fleet, REPO), None);
+    // Not even a connection: the same refusal against an endpoint nobody listens on.
+    let dead = ecsnap("http://127.0.0.1:9", home.path())
+        .args([
+            "--read-only",
+            "lifecycle",
+            "--repository",
+            REPO,
+            "--suggest",
+            "--apply",
+            "--yes",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(dead.status.code(), Some(5), "{}", stderr_of(&dead));
+    assert!(!home.path().join("state/ecsnap/audit.log").exists());
+}
+
+#[test]
+fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+
+    // Suggest alone prints the policy on stdout and changes nothing.
+    let out = ecsnap(&endpoint, home.path())
+        .args([
+            "lifecycle",
+            "--repository",
+            REPO,
+            "--suggest",
+            "--keep",
+            "2",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("the policy is JSON");
+    assert!(
+        stderr_of(&out).contains("cannot express"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(policy_of(&fleet, REPO), None);
+
+    let v = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "lifecycle",
+        "--repository",
+        REPO,
+        "--suggest",
+        "--keep",
+        "2",
+        "--apply",
+        "--yes",
+    ]));
+    assert_eq!(v["applied"], true);
+    assert_eq!(v["policy"], printed);
+    let patterns: Vec<(&str, i64)> = v["policy"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| {
+            (
+                r["selection"]["tagPatternList"][0]
+                    .as_str()
+                    .unwrap_or_default(),
+                r["selection"]["countNumber"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        patterns,
+        [
+            ("alice-latest", 1),
+            ("bob-latest", 1),
+            ("alice-*", 2),
+            ("bob-*", 2)
+        ]
+    );
+    // The preview shown first: alice's oldest goes; her resume target is kept by its rule.
+    assert_eq!(
+        tags_in(&v["preview"], "expires"),
+        ["alice-20261101T0800".to_string()].into_iter().collect()
+    );
+    // … and alicesvc runs it: the one warning, shown before anything is put.
+    let warnings: Vec<(&str, &str)> = v["preview"]["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| {
+            (
+                w["tag"].as_str().unwrap_or_default(),
+                w["kind"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(warnings, [("alice-20261101T0800", "in_use")]);
+
+    // Read back through the SDK: the policy ECR holds is the one printed.
+    let stored = policy_of(&fleet, REPO).expect("a policy is in place");
+    let stored: Value = serde_json::from_str(&stored).expect("stored policy is JSON");
+    assert_eq!(stored, v["policy"]);
+    // And ecsnap's own preview of what is in place agrees.
+    let now =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    assert_eq!(
+        tags_in(&now, "expires"),
+        ["alice-20261101T0800".to_string()].into_iter().collect()
+    );
+    let entries = read_entries(&home.path().join("state/ecsnap/audit.log")).expect("audit log");
+    let puts: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.action == "ecr:PutLifecyclePolicy")
+        .map(|e| e.action.as_str())
+        .collect();
+    assert!(!puts.is_empty(), "no audit line for the put");
+}

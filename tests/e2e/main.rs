@@ -1,0 +1,38 @@
+//! The end-to-end harness: one test binary for the real `ecsnap` binary run against the
+//! moto emulator (`tests/support/emulator.rs`), in tmux for the console
+//! (`tests/support/tmux.rs`), or with no AWS at all where the input is refused first. One
+//! module per feature; every change is read back from AWS through the SDK.
+//!
+//! Run one feature with `cargo test --test e2e rollback::`. tmux must be installed.
+
+#[path = "../support/emulator.rs"]
+mod emulator;
+#[path = "../support/proxy.rs"]
+mod proxy;
+#[path = "../support/tmux.rs"]
+mod tmux;
+
+mod actions;
+mod audit;
+mod cleanup;
+mod cli_inputs;
+mod config;
+mod console_actions_tmux;
+mod console_tmux;
+mod console_writes_tmux;
+mod credentials;
+mod demo;
+mod demo_dynamics;
+mod demo_tmux;
+mod diff;
+mod exec;
+mod fleet;
+mod fleet_actions;
+mod hands_on;
+mod hostile;
+mod lifecycle;
+mod listings;
+mod logs;
+mod orphan_rules;
+mod recover;
+mod robustness;

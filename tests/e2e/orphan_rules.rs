@@ -1,0 +1,294 @@
+//! End to end against moto: what a rollback, a restore or the audit needs survives
+//! cleanup. The weekly pair (`cleanup --volumes --snapshot-first --yes`, then
+//! `cleanup --snapshots --yes`) keeps the safety snapshots it just took; snapshots a launch
+//! template, DLM or AWS Backup need are skipped; `orphans --json` shows ecsnap's own
+//! "unattached since" and `--unattached-days` filters by it. State is read back through
+//! the SDK.
+
+use std::collections::BTreeSet;
+
+use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator};
+use chrono::{Days, Utc};
+use ecsnap::demo::fleet::emulator_config;
+use serde_json::Value;
+
+fn ec2(endpoint: &str) -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(&block_on(emulator_config(endpoint)))
+}
+
+fn snapshot_tags(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<Vec<(String, String)>> {
+    let out = block_on(ec2.describe_snapshots().owner_ids("self").send()).expect("snapshots");
+    out.snapshots()
+        .iter()
+        .find(|s| s.snapshot_id() == Some(id))
+        .map(|s| {
+            s.tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+}
+
+/// A snapshot of a fresh volume that is then deleted: an orphan but for its tags.
+fn orphan_snapshot(ec2: &aws_sdk_ec2::Client, tags: &[(&str, &str)]) -> String {
+    let vol = block_on(
+        ec2.create_volume()
+            .availability_zone("us-east-1a")
+            .size(4)
+            .send(),
+    )
+    .expect("volume");
+    let vol_id = vol.volume_id().expect("volume id").to_string();
+    let mut req = ec2.create_snapshot().volume_id(&vol_id);
+    if !tags.is_empty() {
+        let mut spec = aws_sdk_ec2::types::TagSpecification::builder()
+            .resource_type(aws_sdk_ec2::types::ResourceType::Snapshot);
+        for (k, v) in tags {
+            spec = spec.tags(aws_sdk_ec2::types::Tag::builder().key(*k).value(*v).build());
+        }
+        req = req.tag_specifications(spec.build());
+    }
+    let snap = block_on(req.send()).expect("snapshot");
+    block_on(ec2.delete_volume().volume_id(&vol_id).send()).expect("volume deleted");
+    snap.snapshot_id().expect("snapshot id").to_string()
+}
+
+fn ids(v: &Value, key: &str, id: &str) -> BTreeSet<String> {
+    v[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x[id].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn reason_of<'a>(v: &'a Value, id: &str) -> Option<&'a str> {
+    v["skipped"]
+        .as_array()?
+        .iter()
+        .find(|s| s["id"] == id)
+        .and_then(|s| s["reason"].as_str())
+}
+
+// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
+#[allow(clippy::too_many_lines)]
+#[test]
+fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
+    let (emulator, fleet) = seeded_emulator();
+    let endpoint = emulator.endpoint();
+    let ec2 = ec2(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+    // One clock for ecsnap and the test (`ECSNAP_NOW`): a run across midnight UTC computes
+    // the same retain-until date on both sides.
+    let now = Utc::now();
+    let clock = now.to_rfc3339();
+
+    // 1. Volumes, snapshot first.
+    let volumes = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &clock)
+            .args([
+                "--json",
+                "cleanup",
+                "--volumes",
+                "--snapshot-first",
+                "--yes",
+            ]),
+    );
+    let results = volumes["results"].as_array().expect("results");
+    assert_eq!(results.len(), fleet.orphan_volumes.len(), "{volumes}");
+    let until = now
+        .date_naive()
+        .checked_add_days(Days::new(30))
+        .expect("date")
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut safety: Vec<(String, String)> = Vec::new();
+    for r in results {
+        assert_eq!(r["status"], "done", "{r}");
+        let snap = r["snapshot_id"]
+            .as_str()
+            .expect("a safety snapshot")
+            .to_string();
+        let vol = r["id"].as_str().expect("volume").to_string();
+        let tags = snapshot_tags(&ec2, &snap).expect("safety snapshot exists");
+        assert!(
+            tags.contains(&("ecsnap:source-volume".to_string(), vol.clone())),
+            "{tags:?}"
+        );
+        assert!(
+            tags.contains(&("ecsnap:retain-until".to_string(), until.clone())),
+            "{tags:?}"
+        );
+        safety.push((snap, vol));
+    }
+
+    // Snapshots others need, orphaned but for that.
+    let dlm = orphan_snapshot(&ec2, &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")]);
+    let backup = orphan_snapshot(&ec2, &[("aws:backup:source-resource", "vol-0backup")]);
+    let in_template = orphan_snapshot(&ec2, &[]);
+    let template = block_on(
+        ec2.create_launch_template()
+            .launch_template_name("ecs-workers")
+            .launch_template_data(
+                aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                    .block_device_mappings(
+                        aws_sdk_ec2::types::LaunchTemplateBlockDeviceMappingRequest::builder()
+                            .device_name("/dev/xvdb")
+                            .ebs(
+                                aws_sdk_ec2::types::LaunchTemplateEbsBlockDeviceRequest::builder()
+                                    .snapshot_id(&in_template)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send(),
+    )
+    .expect("launch template");
+    let template_id = template
+        .launch_template()
+        .and_then(|t| t.launch_template_id())
+        .expect("template id")
+        .to_string();
+    // A newer version without the snapshot: the old version still needs it.
+    block_on(
+        ec2.create_launch_template_version()
+            .launch_template_id(&template_id)
+            .launch_template_data(
+                aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                    .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+                    .build(),
+            )
+            .send(),
+    )
+    .expect("second version");
+
+    // 2. Snapshots.
+    let snapshots = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &clock)
+            .args(["--json", "cleanup", "--snapshots", "--yes"]),
+    );
+    let planned = ids(&snapshots, "items", "id");
+    assert_eq!(
+        planned,
+        fleet
+            .orphan_snapshots
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>(),
+        "only the fleet's plain orphans: {snapshots}"
+    );
+    for (snap, vol) in &safety {
+        assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
+        assert_eq!(
+            reason_of(&snapshots, snap),
+            Some(format!("kept until {until}: safety snapshot of {vol}").as_str())
+        );
+    }
+    for (snap, want) in [
+        (
+            &dlm,
+            "managed by DLM policy policy-0123abcd: its retention removes it".to_string(),
+        ),
+        (
+            &backup,
+            "managed by AWS Backup (source vol-0backup): its retention removes it".to_string(),
+        ),
+        (
+            &in_template,
+            format!("used by launch template {template_id} (ecs-workers)"),
+        ),
+    ] {
+        assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
+        assert_eq!(reason_of(&snapshots, snap), Some(want.as_str()));
+    }
+    for snap in &fleet.orphan_snapshots {
+        assert!(snapshot_tags(&ec2, snap).is_none(), "{snap} was deleted");
+    }
+
+    // 3. After the retain-until date the safety snapshots are ordinary orphans.
+    let later = (now + chrono::Duration::days(31)).to_rfc3339();
+    let after = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &later)
+            .args(["--json", "cleanup", "--snapshots", "--dry-run"]),
+    );
+    let planned = ids(&after, "items", "id");
+    for (snap, _) in &safety {
+        assert!(
+            planned.contains(snap),
+            "{snap} offered after its date: {after}"
+        );
+    }
+    assert!(!planned.contains(&dlm) && !planned.contains(&in_template));
+}
+
+#[test]
+fn orphans_json_shows_unattached_since_and_filters_by_it() {
+    let (emulator, fleet) = seeded_emulator();
+    let endpoint = emulator.endpoint();
+    let home = tempfile::tempdir().expect("tempdir");
+    let first = json_of(ecsnap(&endpoint, home.path()).args(["--json", "orphans"]));
+    let vols = first["volumes"].as_array().expect("volumes");
+    assert_eq!(vols.len(), fleet.orphan_volumes.len());
+    for v in vols {
+        assert!(v.get("seen_available_since").is_some(), "{v}");
+        assert!(
+            v["seen_available_since"].is_null(),
+            "first run: unknown: {v}"
+        );
+    }
+    // The sightings are kept in the emulator's own file, apart from real data.
+    let state = home.path().join("state/ecsnap");
+    assert!(state.join("volumes-seen-emulator.json").exists());
+    assert!(!state.join("volumes-seen.json").exists());
+
+    // Ten days later: known since the first run; --unattached-days 7 keeps them all.
+    let later = (Utc::now() + chrono::Duration::days(10)).to_rfc3339();
+    let second = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &later)
+            .args(["--json", "orphans", "--unattached-days", "7"]),
+    );
+    let vols = second["volumes"].as_array().expect("volumes");
+    assert_eq!(vols.len(), fleet.orphan_volumes.len(), "{second}");
+    for v in vols {
+        let since = v["seen_available_since"].as_str().expect("known now");
+        let since = chrono::DateTime::parse_from_rfc3339(since).expect("RFC 3339");
+        assert!((Utc::now() - since.with_timezone(&Utc)).num_minutes() < 10);
+    }
+    // --unattached-days 30: none is kept, and each says why.
+    let strict = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &later)
+            .args(["--json", "orphans", "--unattached-days", "30"]),
+    );
+    assert!(strict["volumes"].as_array().expect("volumes").is_empty());
+    for vol in &fleet.orphan_volumes {
+        let why = reason_of(&strict, vol).expect("skipped with a reason");
+        assert!(why.contains("seen unattached only 10 days"), "{why}");
+    }
+    // A new HOME (no sightings): unknown is not kept, and says so.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let unknown = json_of(ecsnap(&endpoint, fresh.path()).args([
+        "--json",
+        "orphans",
+        "--unattached-days",
+        "1",
+    ]));
+    assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
+    for vol in &fleet.orphan_volumes {
+        let why = reason_of(&unknown, vol).expect("skipped with a reason");
+        assert!(why.contains("unattached since unknown"), "{why}");
+    }
+}

@@ -1,0 +1,450 @@
+//! End to end against moto through the real binary: `recover` of an orphan that ECS
+//! created for a service (the snapshot is read back from EC2: taken of that volume, tagged
+//! as a kept safety snapshot for the service), its refusals (read-only, unknown origin,
+//! service gone, no managed EBS volume: exit 5, no snapshot made), and the task volumes of
+//! every kind read back from `tasks --json` (moto keeps task definitions' `volumes`).
+//!
+//! moto drops services' volume configurations, so the service here has none and recover
+//! takes the task definition's volume configured at launch; the UpdateService request of
+//! a service that reports its configuration is asserted with aws-smithy-mocks
+//! (`tests/recover_mock.rs`).
+
+use std::collections::BTreeMap;
+
+use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
+use aws_sdk_ecs::types::{
+    ContainerDefinition, DockerVolumeConfiguration, EfsAuthorizationConfig,
+    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
+    HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, Volume,
+};
+
+fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
+    let mut c = ContainerDefinition::builder()
+        .name(name)
+        .image(format!("public.ecr.aws/docker/library/{name}:1"))
+        .memory(256)
+        .essential(true);
+    for (volume, path, read_only) in mounts {
+        c = c.mount_points(
+            MountPoint::builder()
+                .source_volume(*volume)
+                .container_path(*path)
+                .read_only(*read_only)
+                .build(),
+        );
+    }
+    c.build()
+}
+
+/// A cluster with the service `ledger`, whose task definition has a volume `data`
+/// configured at launch; returns the task definition's ARN.
+/// The cluster `cluster` with a service `ledger` whose task definition has a volume
+/// configured at launch (`data`); the task definition's ARN.
+pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
+    block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
+    let td = block_on(
+        ecs.register_task_definition()
+            .family("ledger")
+            .network_mode(NetworkMode::Bridge)
+            .volumes(
+                Volume::builder()
+                    .name("data")
+                    .configured_at_launch(true)
+                    .build(),
+            )
+            .container_definitions(container("app", &[("data", "/var/lib/ledger", false)]))
+            .send(),
+    )
+    .expect("task definition");
+    let arn = td
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .expect("arn")
+        .to_string();
+    block_on(
+        ecs.create_service()
+            .cluster(cluster)
+            .service_name("ledger")
+            .task_definition(&arn)
+            .desired_count(1)
+            .send(),
+    )
+    .expect("service");
+    arn
+}
+
+/// An `available` volume with these tags.
+pub(crate) fn orphan(ec2: &aws_sdk_ec2::Client, tags: &[(&str, &str)]) -> String {
+    let mut spec = TagSpecification::builder().resource_type(ResourceType::Volume);
+    for (k, v) in tags {
+        spec = spec.tags(Tag::builder().key(*k).value(*v).build());
+    }
+    let out = block_on(
+        ec2.create_volume()
+            .availability_zone("us-east-1a")
+            .size(30)
+            .volume_type(VolumeType::Gp3)
+            .tag_specifications(spec.build())
+            .send(),
+    )
+    .expect("volume");
+    out.volume_id().expect("volume id").to_string()
+}
+
+/// Every snapshot of the account: id → (source volume, tags).
+fn snapshots(aws: &Aws) -> BTreeMap<String, (String, BTreeMap<String, String>)> {
+    let out = block_on(aws.ec2.describe_snapshots().owner_ids("self").send()).expect("snapshots");
+    out.snapshots()
+        .iter()
+        .map(|s| {
+            (
+                s.snapshot_id().unwrap_or_default().to_string(),
+                (
+                    s.volume_id().unwrap_or_default().to_string(),
+                    s.tags()
+                        .iter()
+                        .map(|t| {
+                            (
+                                t.key().unwrap_or_default().to_string(),
+                                t.value().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn recover_snapshots_an_ecs_orphan_for_its_service() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let aws = sdk(&endpoint);
+    seed_service(&aws.ecs, "vault-prod");
+    let vol = orphan(
+        &aws.ec2,
+        &[
+            ("AmazonECSCreated", "true"),
+            ("aws:ecs:clusterName", "vault-prod"),
+            ("aws:ecs:serviceName", "ledger"),
+        ],
+    );
+    let home = tempfile::tempdir().expect("home");
+    let before = snapshots(&aws);
+
+    // A dry run shows the plan and sends nothing.
+    let plan = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "recover",
+        "--volume",
+        &vol,
+        "--dry-run",
+    ]));
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["cluster"], "vault-prod");
+    assert_eq!(plan["service"], "ledger");
+    assert_eq!(plan["volume_name"], "data");
+    assert_eq!(plan["config_source"], "task_definition");
+    assert_eq!(plan["size_gib"], 30);
+    assert_eq!(snapshots(&aws), before);
+
+    let out = json_of(
+        ecsnap(&endpoint, home.path()).args(["--json", "recover", "--volume", &vol, "--yes"]),
+    );
+    let snap = out["snapshot_id"]
+        .as_str()
+        .expect("snapshot id")
+        .to_string();
+    assert!(snap.starts_with("snap-"), "{out}");
+    assert_eq!(out["volume_id"], vol.as_str());
+    // Read back from EC2: one new snapshot, of that volume, tagged as kept for the service.
+    let after = snapshots(&aws);
+    assert_eq!(after.len(), before.len() + 1);
+    let (source, tags) = after.get(&snap).expect("the snapshot exists");
+    assert_eq!(source, &vol);
+    assert_eq!(tags.get("ecsnap:source-volume"), Some(&vol));
+    assert_eq!(
+        tags.get("ecsnap:recover-for").map(String::as_str),
+        Some("vault-prod/ledger")
+    );
+    assert!(tags.contains_key("ecsnap:retain-until"), "{tags:?}");
+    // The audit log has the snapshot and the UpdateService, both ok.
+    let log = home.path().join("state/ecsnap/audit.log");
+    let entries = ecsnap::ops::audit::read_entries(&log).expect("audit log");
+    let done: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.is_result())
+        .map(|e| (e.action.as_str(), e.result.as_str()))
+        .collect();
+    assert_eq!(
+        done,
+        [("ec2:CreateSnapshot", "ok"), ("ecs:UpdateService", "ok")]
+    );
+    // The snapshot is kept: even once the volume is gone, cleanup skips it until its
+    // retain-until date.
+    block_on(aws.ec2.delete_volume().volume_id(&vol).send()).expect("delete the volume");
+    let orphans = json_of(ecsnap(&endpoint, home.path()).args(["--json", "orphans"]));
+    let skipped = orphans["skipped"].as_array().expect("skipped");
+    assert!(
+        skipped.iter().any(|s| s["id"] == snap.as_str()
+            && s["reason"].as_str().unwrap_or("").contains("kept until")),
+        "{orphans}"
+    );
+}
+
+/// Runs `recover` and expects a refusal (exit 5) whose message has `want`.
+fn refused(endpoint: &str, home: &std::path::Path, args: &[&str], want: &str) {
+    let out = ecsnap(endpoint, home)
+        .args(args)
+        .output()
+        .expect("ecsnap runs");
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains(want), "{want:?} in {err}");
+}
+
+#[test]
+fn recover_refusals_send_nothing() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let aws = sdk(&endpoint);
+    seed_service(&aws.ecs, "vault-prod");
+    // A cluster whose service has no volume configured at launch.
+    block_on(aws.ecs.create_cluster().cluster_name("plain-dev").send()).expect("cluster");
+    let td = block_on(
+        aws.ecs
+            .register_task_definition()
+            .family("web")
+            .network_mode(NetworkMode::Bridge)
+            .container_definitions(container("web", &[]))
+            .send(),
+    )
+    .expect("task definition");
+    block_on(
+        aws.ecs
+            .create_service()
+            .cluster("plain-dev")
+            .service_name("web")
+            .task_definition(
+                td.task_definition()
+                    .and_then(|t| t.task_definition_arn())
+                    .unwrap_or_default(),
+            )
+            .desired_count(1)
+            .send(),
+    )
+    .expect("service");
+    let ecs_tags = |cluster: &'static str, service: &'static str| {
+        vec![
+            ("AmazonECSCreated", "true"),
+            ("aws:ecs:clusterName", cluster),
+            ("aws:ecs:serviceName", service),
+        ]
+    };
+    let good = orphan(&aws.ec2, &ecs_tags("vault-prod", "ledger"));
+    let unknown = orphan(&aws.ec2, &[("Name", "db-scratch")]);
+    let gone = orphan(&aws.ec2, &ecs_tags("vault-prod", "ledger-old"));
+    let plain = orphan(&aws.ec2, &ecs_tags("plain-dev", "web"));
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let before = snapshots(&aws);
+
+    refused(
+        &endpoint,
+        h,
+        &["--read-only", "recover", "--volume", &good, "--yes"],
+        "read-only",
+    );
+    refused(
+        &endpoint,
+        h,
+        &["recover", "--volume", &unknown, "--yes"],
+        "origin is unknown",
+    );
+    refused(
+        &endpoint,
+        h,
+        &["recover", "--volume", &gone, "--yes"],
+        "no longer exists",
+    );
+    refused(
+        &endpoint,
+        h,
+        &["recover", "--volume", &plain, "--yes"],
+        "has no managed EBS volume",
+    );
+    assert_eq!(snapshots(&aws), before, "no snapshot was taken");
+    let entries = crate::emulator::audit_entries(h);
+    assert!(entries.is_empty(), "nothing was sent: {entries:?}");
+}
+
+/// The cluster `storage-lab` with one task of a definition that has an EFS volume, a
+/// bind mount with and one without a host path, and a Docker volume, mounted by two
+/// containers, and 64 GiB of ephemeral storage.
+fn seed_storage_lab(aws: &Aws) {
+    block_on(aws.ecs.create_cluster().cluster_name("storage-lab").send()).expect("cluster");
+    let efs = EfsVolumeConfiguration::builder()
+        .file_system_id("fs-0123456789abcdef0")
+        .root_directory("/shared")
+        .transit_encryption(EfsTransitEncryption::Enabled)
+        .authorization_config(
+            EfsAuthorizationConfig::builder()
+                .access_point_id("fsap-0abc")
+                .iam(EfsAuthorizationConfigIam::Enabled)
+                .build(),
+        )
+        .build()
+        .expect("efs");
+    let td = block_on(
+        aws.ecs
+            .register_task_definition()
+            .family("lab")
+            .network_mode(NetworkMode::Bridge)
+            .ephemeral_storage(EphemeralStorage::builder().size_in_gib(64).build())
+            .volumes(
+                Volume::builder()
+                    .name("shared")
+                    .efs_volume_configuration(efs)
+                    .build(),
+            )
+            .volumes(
+                Volume::builder()
+                    .name("logs")
+                    .host(
+                        HostVolumeProperties::builder()
+                            .source_path("/var/log/lab")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .volumes(Volume::builder().name("tmp").build())
+            .volumes(
+                Volume::builder()
+                    .name("cache")
+                    .docker_volume_configuration(
+                        DockerVolumeConfiguration::builder()
+                            .driver("local")
+                            .scope(Scope::Shared)
+                            .autoprovision(true)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .container_definitions(container(
+                "app",
+                &[
+                    ("shared", "/srv/shared", true),
+                    ("logs", "/logs", false),
+                    ("cache", "/cache", false),
+                ],
+            ))
+            .container_definitions(container("sidecar", &[("shared", "/in", false)]))
+            .send(),
+    )
+    .expect("task definition");
+    let arn = td
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .expect("arn")
+        .to_string();
+    block_on(
+        aws.ecs
+            .run_task()
+            .cluster("storage-lab")
+            .task_definition(&arn)
+            .launch_type(LaunchType::Fargate)
+            .group("family:lab")
+            .count(1)
+            .send(),
+    )
+    .expect("run task");
+}
+
+#[test]
+fn tasks_json_shows_every_kind_of_volume_with_its_mount_points() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let aws = sdk(&endpoint);
+    seed_storage_lab(&aws);
+    let home = tempfile::tempdir().expect("home");
+    let tasks = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "tasks",
+        "--cluster",
+        "storage-lab",
+    ]));
+    let task = &tasks.as_array().expect("tasks")[0];
+    assert_eq!(task["ephemeral_storage_gib"], 64);
+    let volumes = task["volumes"].as_array().expect("volumes");
+    let by_name = |n: &str| {
+        volumes
+            .iter()
+            .find(|v| v["name"] == n)
+            .unwrap_or_else(|| panic!("volume {n} in {volumes:?}"))
+    };
+    let names: Vec<&str> = volumes.iter().filter_map(|v| v["name"].as_str()).collect();
+    assert_eq!(names, ["shared", "logs", "tmp", "cache"]);
+
+    let shared = by_name("shared");
+    assert_eq!(shared["kind"], "efs");
+    assert_eq!(shared["file_system_id"], "fs-0123456789abcdef0");
+    assert_eq!(shared["access_point_id"], "fsap-0abc");
+    assert_eq!(shared["root_directory"], "/shared");
+    assert_eq!(shared["transit_encryption"], "ENABLED");
+    assert_eq!(shared["iam"], "ENABLED");
+    assert_eq!(shared["volume_id"], serde_json::Value::Null);
+    let mounts: Vec<(String, String, bool)> = shared["mount_points"]
+        .as_array()
+        .expect("mounts")
+        .iter()
+        .map(|m| {
+            (
+                m["container"].as_str().unwrap_or_default().to_string(),
+                m["container_path"].as_str().unwrap_or_default().to_string(),
+                m["read_only"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mounts,
+        [
+            ("app".to_string(), "/srv/shared".to_string(), true),
+            ("sidecar".to_string(), "/in".to_string(), false)
+        ]
+    );
+
+    let logs = by_name("logs");
+    assert_eq!(logs["kind"], "bind");
+    assert_eq!(logs["host_path"], "/var/log/lab");
+    assert_eq!(logs["mount_points"][0]["container_path"], "/logs");
+
+    let tmp = by_name("tmp");
+    assert_eq!(tmp["kind"], "bind");
+    assert_eq!(tmp["host_path"], serde_json::Value::Null);
+    assert_eq!(tmp["mount_points"].as_array().map(Vec::len), Some(0));
+
+    let cache = by_name("cache");
+    assert_eq!(cache["kind"], "docker");
+    assert_eq!(cache["driver"], "local");
+    assert_eq!(cache["scope"], "shared");
+    assert_eq!(cache["autoprovision"], true);
+
+    // The text listing names them too.
+    let out = ecsnap(&endpoint, home.path())
+        .args(["tasks", "--cluster", "storage-lab"])
+        .output()
+        .expect("ecsnap runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    for part in [
+        "lab:1 volumes (ephemeral storage 64 GiB):",
+        "EFS fs-0123456789abcdef0",
+        "bind mount of host path /var/log/lab",
+        "Docker volume, driver local, scope shared, autoprovisioned",
+        "app:/srv/shared (ro), sidecar:/in",
+    ] {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+}

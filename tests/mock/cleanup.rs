@@ -1,0 +1,334 @@
+//! Cleanup execution and the read-only guard against aws-smithy-mocks: a throttled delete
+//! mid-bulk leaves an exact per-resource report and stops new deletes (no retry storm);
+//! re-checks at execution time skip what became unsafe; a DryRun-denied resource is never
+//! sent; read-only mode sends nothing at all. Also the EBS-snapshot rollback, which moto
+//! cannot show (it drops services' volume configurations): UpdateService carries the
+//! primary deployment's volume configuration with only the snapshot changed.
+
+use crate::mocked::{MockAws, audited, block_on};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::config::retry::RetryConfig;
+use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
+use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ec2::types::{Volume, VolumeState};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::audit::read_entries;
+use ecsnap::ops::cleanup::{
+    CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
+};
+use ecsnap::ops::guard::ReadOnly;
+use ecsnap::ops::wait::FakeClock;
+
+const THROTTLED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
+    <Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error>\
+    </Errors><RequestID>r-1</RequestID></Response>";
+
+fn clients(ec2: Client) -> (AwsClients, OpsClients) {
+    MockAws {
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
+}
+
+fn clients_with(ecs: aws_sdk_ecs::Client, ec2: Client) -> (AwsClients, OpsClients) {
+    MockAws {
+        ecs,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
+}
+
+fn ec2_client(rules: &[&Rule]) -> Client {
+    mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
+        .retry_config(RetryConfig::disabled()))
+}
+
+fn volume(id: &str, state: VolumeState) -> Volume {
+    Volume::builder()
+        .volume_id(id)
+        .size(10)
+        .state(state)
+        .build()
+}
+
+fn item(id: &str, preflight: Preflight) -> CleanupItem {
+    CleanupItem {
+        kind: ResourceKind::Volume,
+        id: id.into(),
+        repository: None,
+        digest: None,
+        tags: Vec::new(),
+        size_gib: 10.0,
+        age_days: Some(40),
+        monthly_cost_usd: 0.8,
+        reason: "available (attached to nothing)".into(),
+        preflight: Some(preflight),
+    }
+}
+
+/// An intent line before each of the three requests, its result after (one at a time).
+fn assert_paired_audit(log: &std::path::Path) {
+    let entries = read_entries(log).expect("audit");
+    // An intent line before each request, its result after (one at a time here).
+    let lines: Vec<(String, &str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.resource_ids.join(","),
+                e.phase.as_str(),
+                e.result.as_str(),
+            )
+        })
+        .collect();
+    let line =
+        |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
+    assert_eq!(
+        lines,
+        [
+            line("vol-1", "intent", "pending"),
+            line("vol-1", "result", "ok"),
+            line("vol-2", "intent", "pending"),
+            line("vol-2", "result", "ok"),
+            line("vol-3", "intent", "pending"),
+            line("vol-3", "result", "failed"),
+        ]
+    );
+    assert!(ecsnap::ops::audit::unanswered(&entries).is_empty());
+}
+
+#[test]
+fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
+    let described = mock!(Client::describe_volumes).then_output(|| {
+        DescribeVolumesOutput::builder()
+            .volumes(volume("vol-1", VolumeState::Available))
+            .volumes(volume("vol-2", VolumeState::Available))
+            .volumes(volume("vol-3", VolumeState::Available))
+            .volumes(volume("vol-4", VolumeState::Available))
+            .volumes(volume("vol-5", VolumeState::InUse))
+            .volumes(volume("vol-6", VolumeState::Available))
+            .build()
+    });
+    let deleted_ok = mock!(Client::delete_volume)
+        .match_requests(|r| matches!(r.volume_id(), Some("vol-1" | "vol-2" | "vol-4" | "vol-6")))
+        .then_output(|| DeleteVolumeOutput::builder().build());
+    let throttled = mock!(Client::delete_volume)
+        .match_requests(|r| r.volume_id() == Some("vol-3"))
+        .sequence()
+        .http_status(503, Some(THROTTLED.into()))
+        .repeatedly()
+        .build();
+    let (aws, ops) = clients(ec2_client(&[&described, &deleted_ok, &throttled]));
+    let (mutator, _dir, log) = audited(ops, None);
+    let plan = CleanupPlan {
+        target: ResourceKind::Volume,
+        items: vec![
+            item("vol-1", Preflight::Allowed),
+            item("vol-2", Preflight::Allowed),
+            item("vol-3", Preflight::Allowed),
+            item("vol-4", Preflight::Allowed),
+            item("vol-5", Preflight::Allowed),
+            item(
+                "vol-6",
+                Preflight::Denied("not allowed to ec2:DeleteVolume".into()),
+            ),
+        ],
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    };
+    let settings = ecsnap::config::Settings::default();
+    let clock = FakeClock::default();
+    let opts = ExecuteOptions {
+        concurrency: 1,
+        ..ExecuteOptions::default()
+    };
+    let mut heard = Vec::new();
+    let results = block_on(execute(
+        &aws,
+        &mutator,
+        &settings,
+        &plan,
+        &clock,
+        &opts,
+        &mut |r: &ItemResult| heard.push(r.id.clone()),
+    ))
+    .expect("executes");
+    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("vol-1", ItemStatus::Done),
+            ("vol-2", ItemStatus::Done),
+            ("vol-3", ItemStatus::Failed),
+            ("vol-4", ItemStatus::Skipped),
+            ("vol-5", ItemStatus::Skipped),
+            ("vol-6", ItemStatus::Failed),
+        ]
+    );
+    let detail = |i: usize| results[i].detail.clone().unwrap_or_default();
+    assert!(detail(2).contains("throttled"), "{}", detail(2));
+    assert!(
+        detail(3).contains("not attempted") && detail(3).contains("vol-3"),
+        "{}",
+        detail(3)
+    );
+    assert!(
+        detail(4).contains("in-use") && detail(4).contains("re-checked"),
+        "{}",
+        detail(4)
+    );
+    assert!(detail(5).contains("DryRun"), "{}", detail(5));
+    assert_eq!(heard.len(), 6, "progress for every resource");
+    // Exactly three deletes were sent: two done, one throttled; none after it.
+    assert_eq!(deleted_ok.num_calls(), 2);
+    assert_eq!(throttled.num_calls(), 1);
+    assert_paired_audit(&log);
+}
+
+#[test]
+fn read_only_mode_sends_no_mutating_request() {
+    let delete = mock!(Client::delete_volume).then_output(|| DeleteVolumeOutput::builder().build());
+    let snapshot = mock!(Client::create_snapshot).then_output(|| {
+        aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput::builder().build()
+    });
+    let (_aws, ops) = clients(ec2_client(&[&delete, &snapshot]));
+    let (mutator, _dir, log) = audited(
+        ops,
+        Some(ReadOnly("read-only mode is on (--read-only)".into())),
+    );
+    let err = block_on(mutator.delete_volume("vol-1")).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    assert!(err.to_string().contains("ec2:DeleteVolume"), "{err}");
+    let err = block_on(mutator.create_snapshot("vol-1", "x", &[])).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    let err =
+        block_on(mutator.update_service("c", "s", &ecsnap::aws::ServiceChange::ForceNewDeployment))
+            .expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    let err = block_on(mutator.retag("repo", "sha256:x", "alice-latest")).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    let err = block_on(mutator.delete_images("repo", &["sha256:x".into()])).expect_err("refused");
+    assert_eq!(err.exit_code(), 5);
+    // DryRun checks are not sent either.
+    assert!(matches!(
+        block_on(mutator.preflight_delete_volume("vol-1")),
+        Preflight::Failed(_)
+    ));
+    assert_eq!(delete.num_calls(), 0);
+    assert_eq!(snapshot.num_calls(), 0);
+    assert!(read_entries(&log).expect("audit").is_empty());
+}
+
+#[test]
+fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
+    use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+    use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
+    use aws_sdk_ecs::types::{
+        Deployment, Service, ServiceManagedEbsVolumeConfiguration, ServiceVolumeConfiguration,
+    };
+    use ecsnap::ops::rollback::{RollbackChange, RollbackPlan};
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/ecsInfrastructureRole";
+    const TD: &str = "arn:aws:ecs:us-east-1:111122223333:task-definition/workspaces:2";
+    fn service(deployment_id: &str, snapshot: &str) -> Service {
+        let ebs = ServiceManagedEbsVolumeConfiguration::builder()
+            .role_arn(ROLE)
+            .snapshot_id(snapshot)
+            .size_in_gib(100)
+            .volume_type("gp3")
+            .build()
+            .expect("managed EBS volume");
+        let config = ServiceVolumeConfiguration::builder()
+            .name("data")
+            .managed_ebs_volume(ebs)
+            .build()
+            .expect("volume configuration");
+        Service::builder()
+            .service_name("workspaces")
+            .cluster_arn("arn:aws:ecs:us-east-1:111122223333:cluster/search-staging")
+            .status("ACTIVE")
+            .task_definition(TD)
+            .desired_count(1)
+            .deployments(
+                Deployment::builder()
+                    .id(deployment_id)
+                    .status("PRIMARY")
+                    .task_definition(TD)
+                    .volume_configurations(config)
+                    .build(),
+            )
+            .build()
+    }
+    let described = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        DescribeServicesOutput::builder()
+            .services(service("ecs-svc/1", "snap-0old"))
+            .build()
+    });
+    // Only a request keeping the role, size and type and naming the new snapshot is answered;
+    // anything else finds no rule and fails the rollback.
+    let updated = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| {
+            let configs = r.volume_configurations();
+            let ebs = configs.first().and_then(|c| c.managed_ebs_volume());
+            configs.len() == 1
+                && configs[0].name() == "data"
+                && ebs.is_some_and(|e| {
+                    e.snapshot_id() == Some("snap-0new")
+                        && e.role_arn() == ROLE
+                        && e.size_in_gib() == Some(100)
+                        && e.volume_type() == Some("gp3")
+                })
+                && r.task_definition().is_none()
+                && r.force_new_deployment().is_none()
+        })
+        .then_output(|| {
+            UpdateServiceOutput::builder()
+                .service(service("ecs-svc/2", "snap-0new"))
+                .build()
+        });
+    let ecs = mock_client!(
+        aws_sdk_ecs,
+        RuleMode::MatchAny,
+        &[&described, &updated],
+        |c| c.retry_config(aws_sdk_ecs::config::retry::RetryConfig::disabled())
+    );
+    let (_aws, ops) = clients_with(ecs, ec2_client(&[]));
+    let (mutator, _dir, log) = audited(ops, None);
+    let plan = RollbackPlan {
+        cluster: "search-staging".into(),
+        service: "workspaces".into(),
+        current: TD.into(),
+        change: RollbackChange::EbsSnapshot {
+            volume: "data".into(),
+            from_snapshot: Some("snap-0old".into()),
+            to_snapshot: "snap-0new".into(),
+            note: None,
+        },
+    };
+    let started = block_on(ecsnap::ops::rollback::execute(&mutator, &plan)).expect("rolled back");
+    assert_eq!(updated.num_calls(), 1);
+    assert_eq!(started.deployment_id.as_deref(), Some("ecs-svc/2"));
+    assert_eq!(started.task_definition, TD);
+    let entries = read_entries(&log).expect("audit");
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries[0].is_intent() && entries[1].is_result());
+    assert_eq!(entries[0].op, entries[1].op);
+    assert_eq!(entries[1].action, "ecs:UpdateService");
+    assert_eq!(entries[1].result, "ok");
+    let said = format!("{:?} {:?}", entries[1].resource_ids, entries[1].detail);
+    assert!(
+        said.contains("snap-0new"),
+        "the audit names the snapshot: {said}"
+    );
+    // And what it replaced: the snapshot the volume came from before.
+    assert_eq!(
+        entries[1].replaced.as_deref(),
+        Some(format!("volume data from snapshot snap-0old ({TD})").as_str())
+    );
+}

@@ -1,0 +1,663 @@
+//! The Logs view and `ecsnap logs --follow` against aws-smithy-mocks: the first screen is
+//! exactly one GetLogEvents call (the newest page), scrolling back sends the backward token
+//! (a page at a time, none past the start), following sends the forward token with
+//! `startFromHead` (at least a second apart) and stops when the view closes; the command's
+//! follow loop sleeps a second between reads and stops when interrupted.
+
+use std::time::Duration;
+
+use crate::fixtures::{key, loaded_state, now, render, td_arn};
+use crate::mocked::clients_with_logs;
+use aws_sdk_cloudwatchlogs::operation::get_log_events::{GetLogEventsInput, GetLogEventsOutput};
+use aws_sdk_cloudwatchlogs::types::OutputLogEvent;
+use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
+use aws_sdk_ecs::types::{ContainerDefinition, LogConfiguration, LogDriver, TaskDefinition};
+use aws_smithy_mocks::{Rule, mock};
+use crossterm::event::KeyCode;
+use ecsnap::aws::AwsClients;
+use ecsnap::commands::logs::{FollowOptions, REDISCOVER_EVERY};
+use ecsnap::load::logs::{ContainerLogs, LAST_LINES, last_lines};
+use ecsnap::model::{LogSource, Task};
+use ecsnap::ops::interrupt::Interrupt;
+use ecsnap::ops::wait::FakeClock;
+use ecsnap::tui::app::{AppState, PaneId};
+use ecsnap::tui::effects::{Effect, perform_logs_read};
+use ecsnap::tui::msg::Event;
+use ecsnap::tui::panes::logs::PageKind;
+use ecsnap::tui::update::update;
+
+const GROUP: &str = "/ecs/ledger";
+/// The first task of the fixture's ledger service.
+const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
+
+fn stream() -> String {
+    format!("ecs/app/{TASK}")
+}
+
+/// The ledger task definition: `app` logs to CloudWatch Logs, `sidecar` to splunk.
+fn task_definition() -> Rule {
+    mock!(aws_sdk_ecs::Client::describe_task_definition).then_output(|| {
+        let awslogs = LogConfiguration::builder()
+            .log_driver(LogDriver::Awslogs)
+            .options("awslogs-group", GROUP)
+            .options("awslogs-stream-prefix", "ecs")
+            .build()
+            .expect("a log configuration");
+        let splunk = LogConfiguration::builder()
+            .log_driver(LogDriver::Splunk)
+            .options("splunk-url", "https://splunk.example:8088")
+            .build()
+            .expect("a log configuration");
+        DescribeTaskDefinitionOutput::builder()
+            .task_definition(
+                TaskDefinition::builder()
+                    .task_definition_arn(td_arn("ledger", 2))
+                    .family("ledger")
+                    .revision(2)
+                    .container_definitions(
+                        ContainerDefinition::builder()
+                            .name("sidecar")
+                            .essential(false)
+                            .log_configuration(splunk)
+                            .build(),
+                    )
+                    .container_definitions(
+                        ContainerDefinition::builder()
+                            .name("app")
+                            .essential(true)
+                            .log_configuration(awslogs)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    })
+}
+
+/// Events `first..=last` a second apart from a fixed time (ms).
+fn events(first: i64, last: i64) -> Vec<OutputLogEvent> {
+    (first..=last)
+        .map(|i| {
+            OutputLogEvent::builder()
+                .timestamp(1_764_900_000_000 + i * 1000)
+                .message(format!("line {i}\n"))
+                .build()
+        })
+        .collect()
+}
+
+fn page(events: Vec<OutputLogEvent>, backward: &str, forward: &str) -> GetLogEventsOutput {
+    GetLogEventsOutput::builder()
+        .set_events(Some(events))
+        .next_backward_token(backward)
+        .next_forward_token(forward)
+        .build()
+}
+
+/// The `app` container of `task` logging to `GROUP`/`stream` with the awslogs driver.
+fn awslogs_app(task: &str, stream: String) -> ContainerLogs {
+    ContainerLogs {
+        task_id: task.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream,
+            region: "eu-west-1".into(),
+        },
+    }
+}
+
+fn for_stream(r: &GetLogEventsInput) -> bool {
+    r.log_group_name() == Some(GROUP) && r.log_stream_name() == Some(stream().as_str())
+}
+
+fn block_on_test<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
+/// Runs the Logs view's effects against the clients and feeds the answers back; returns
+/// the effects those answers asked for.
+fn run(state: &mut AppState, aws: &AwsClients, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut next = Vec::new();
+    for e in effects {
+        if let Some(msg) = block_on_test(perform_logs_read(e, aws)) {
+            next.extend(update(state, Event::Msg(msg)));
+        }
+    }
+    next
+}
+
+fn lines_shown(state: &AppState) -> Vec<String> {
+    let view = state.logs.as_ref().expect("the Logs view is open");
+    let (_, buffer) = view.current().expect("a container is shown");
+    buffer.lines.iter().map(|l| l.message.clone()).collect()
+}
+
+fn page_effect(effects: &[Effect]) -> Option<(PageKind, Option<String>)> {
+    effects.iter().find_map(|e| match e {
+        Effect::LoadLogPage { kind, token, .. } => Some((*kind, token.clone())),
+        _ => None,
+    })
+}
+
+#[allow(clippy::too_many_lines)] // one journey through the view reads best in one piece
+#[test]
+fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
+    let td = task_definition();
+    let newest = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| for_stream(r) && r.next_token().is_none())
+        .then_output(|| page(events(101, 150), "b1", "f1"));
+    let older = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| {
+            for_stream(r) && r.next_token() == Some("b1") && r.start_from_head() != Some(true)
+        })
+        .then_output(|| page(events(51, 100), "b0", "f0"));
+    let start = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| for_stream(r) && r.next_token() == Some("b0"))
+        .then_output(|| page(Vec::new(), "b0", "f0"));
+    let follow1 = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| {
+            for_stream(r) && r.next_token() == Some("f1") && r.start_from_head() == Some(true)
+        })
+        .then_output(|| page(events(151, 152), "b2", "f2"));
+    let follow2 = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| {
+            for_stream(r) && r.next_token() == Some("f2") && r.start_from_head() == Some(true)
+        })
+        .then_output(|| page(events(153, 153), "b3", "f3"));
+    let aws = clients_with_logs(
+        &[&td],
+        &[],
+        &[],
+        &[&newest, &older, &start, &follow1, &follow2],
+    );
+    let mut s = loaded_state();
+    s.pane = PaneId::Tasks;
+    let opened = key(&mut s, KeyCode::Char('l'));
+    assert!(
+        matches!(&opened[..], [Effect::LoadLogSources { task, .. }] if task.id == TASK),
+        "{opened:?}"
+    );
+
+    // Where the containers log, then the newest page of the essential awslogs one.
+    let first = run(&mut s, &aws, opened);
+    assert_eq!(page_effect(&first), Some((PageKind::Newest, None)));
+    assert!(run(&mut s, &aws, first).is_empty());
+    assert_eq!(td.num_calls(), 1);
+    assert_eq!(
+        newest.num_calls(),
+        1,
+        "the first screen is one GetLogEvents call"
+    );
+    assert_eq!(older.num_calls() + follow1.num_calls(), 0);
+    assert_eq!(lines_shown(&s).len(), 50);
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("line 150"), "{screen}");
+    assert!(screen.contains("app (2/2)"), "{screen}");
+
+    // Scrolling within what is loaded asks for nothing; reaching the top asks for one page.
+    assert!(key(&mut s, KeyCode::Up).is_empty());
+    let mut back = Vec::new();
+    for _ in 0..10 {
+        back.extend(key(&mut s, KeyCode::PageUp));
+    }
+    let pages: Vec<_> = back
+        .iter()
+        .filter(|e| matches!(e, Effect::LoadLogPage { .. }))
+        .collect();
+    assert_eq!(pages.len(), 1, "one page at a time: {back:?}");
+    assert_eq!(
+        page_effect(&back),
+        Some((PageKind::Older, Some("b1".into())))
+    );
+    assert!(run(&mut s, &aws, back).is_empty());
+    assert_eq!(older.num_calls(), 1);
+    let lines = lines_shown(&s);
+    assert_eq!(lines.len(), 100);
+    assert_eq!(lines.first().map(String::as_str), Some("line 51"));
+    assert_eq!(lines.last().map(String::as_str), Some("line 150"));
+
+    // Past the start: the same token comes back with no events, and nothing more is asked.
+    let top = key(&mut s, KeyCode::Home);
+    assert_eq!(
+        page_effect(&top),
+        Some((PageKind::Older, Some("b0".into())))
+    );
+    run(&mut s, &aws, top);
+    assert_eq!(start.num_calls(), 1);
+    assert!(key(&mut s, KeyCode::PageUp).is_empty(), "at the start");
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("start of the stream"), "{screen}");
+
+    // Follow: the forward token at once, then not again within the second.
+    let follow = key(&mut s, KeyCode::Char('f'));
+    assert_eq!(
+        page_effect(&follow),
+        Some((PageKind::Newer, Some("f1".into())))
+    );
+    run(&mut s, &aws, follow);
+    assert_eq!(follow1.num_calls(), 1);
+    assert_eq!(lines_shown(&s).last().map(String::as_str), Some("line 152"));
+    let tick = |s: &mut AppState, ms: i64| {
+        update(s, Event::Tick(now() + chrono::Duration::milliseconds(ms)))
+    };
+    let early = tick(&mut s, 500);
+    assert!(page_effect(&early).is_none(), "{early:?}");
+    let due = tick(&mut s, 1000);
+    assert_eq!(
+        page_effect(&due),
+        Some((PageKind::Newer, Some("f2".into())))
+    );
+    run(&mut s, &aws, due);
+    assert_eq!(follow2.num_calls(), 1);
+    assert_eq!(lines_shown(&s).last().map(String::as_str), Some("line 153"));
+
+    // Closing stops the reads; later ticks ask for no more lines.
+    let closed = key(&mut s, KeyCode::Esc);
+    assert!(closed.contains(&Effect::CancelLogs), "{closed:?}");
+    assert!(s.logs.is_none());
+    let later = tick(&mut s, 5000);
+    assert!(page_effect(&later).is_none(), "{later:?}");
+    assert_eq!(
+        newest.num_calls() + older.num_calls() + start.num_calls(),
+        3
+    );
+    assert_eq!(follow1.num_calls() + follow2.num_calls(), 2);
+}
+
+#[test]
+fn a_container_with_another_driver_says_where_its_logs_go() {
+    let td = task_definition();
+    let newest = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .then_output(|| page(events(1, 3), "b1", "f1"));
+    let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
+    let mut s = loaded_state();
+    s.pane = PaneId::Tasks;
+    let opened = key(&mut s, KeyCode::Char('l'));
+    let first = run(&mut s, &aws, opened);
+    run(&mut s, &aws, first);
+    // `c` shows the splunk sidecar: no read, the driver and its URL instead.
+    assert!(key(&mut s, KeyCode::Char('c')).is_empty());
+    assert_eq!(newest.num_calls(), 1);
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("sidecar logs with the splunk driver"),
+        "{screen}"
+    );
+    assert!(screen.contains("https://splunk.example:8088"), "{screen}");
+}
+
+#[test]
+fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
+    let follow1 = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| r.next_token() == Some("f1") && r.start_from_head() == Some(true))
+        .then_output(|| page(events(1, 2), "b2", "f2"));
+    let follow2 = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| r.next_token() == Some("f2") && r.start_from_head() == Some(true))
+        .then_output(|| page(events(3, 3), "b3", "f3"));
+    let aws = clients_with_logs(&[], &[], &[], &[&follow1, &follow2]);
+    let mut streams = vec![ContainerLogs {
+        task_id: TASK.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream: stream(),
+            region: "eu-west-1".into(),
+        },
+    }];
+    let mut tokens = vec![Some("f1".to_string())];
+    let clock = FakeClock::default();
+    let stop = Interrupt::new();
+    let mut seen: Vec<String> = Vec::new();
+    let stop_after_two = stop.clone();
+    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
+        seen.extend(
+            events
+                .iter()
+                .map(|e| format!("{}/{} {}", e.task_id, e.container, e.message)),
+        );
+        if seen.len() >= 3 {
+            stop_after_two.trigger();
+        }
+        Ok(true)
+    };
+    block_on_test(ecsnap::commands::logs::follow(
+        &aws,
+        &mut streams,
+        &mut tokens,
+        &clock,
+        FollowOptions {
+            interval: Duration::from_millis(10),
+            stop: &stop,
+            discover: None,
+        },
+        &mut on_events,
+    ))
+    .expect("follows");
+    assert_eq!(
+        seen,
+        [
+            format!("{TASK}/app line 1"),
+            format!("{TASK}/app line 2"),
+            format!("{TASK}/app line 3"),
+        ]
+    );
+    assert_eq!(tokens, [Some("f3".to_string())]);
+    assert_eq!(follow1.num_calls(), 1);
+    assert_eq!(follow2.num_calls(), 1);
+    assert_eq!(
+        clock.sleeps(),
+        [Duration::from_secs(1), Duration::from_secs(1)],
+        "never faster than once a second"
+    );
+}
+
+#[test]
+fn last_lines_read_the_newest_lines_of_each_essential_container() {
+    let td = task_definition();
+    let newest = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| for_stream(r) && r.limit() == Some(LAST_LINES))
+        .then_output(|| page(events(6, 10), "b1", "f1"));
+    let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
+    let task = Task {
+        id: TASK.into(),
+        task_definition: td_arn("ledger", 2),
+        ..Task::default()
+    };
+    let lines = block_on_test(last_lines(&aws, &task, LAST_LINES)).expect("last lines");
+    assert_eq!(lines.len(), 1, "the sidecar is not essential: {lines:?}");
+    assert_eq!(lines[0].container, "app");
+    let got: Vec<String> = lines[0]
+        .lines
+        .as_ref()
+        .expect("lines")
+        .iter()
+        .map(|l| l.message.clone())
+        .collect();
+    assert_eq!(got, ["line 6", "line 7", "line 8", "line 9", "line 10"]);
+    assert_eq!(newest.num_calls(), 1);
+}
+
+fn failing(body: &str) -> Rule {
+    let body = body.to_string();
+    mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .sequence()
+        .http_status(400, Some(body))
+        .repeatedly()
+        .build()
+}
+
+#[test]
+fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
+    let read = |rule: &Rule| {
+        let aws = clients_with_logs(&[], &[], &[], &[rule]);
+        block_on_test(ecsnap::load::logs::newest_page(&aws, GROUP, &stream(), 10))
+            .expect_err("the read fails")
+            .to_string()
+    };
+    let denied = failing(
+        r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: logs:GetLogEvents"}"#,
+    );
+    let e = read(&denied);
+    assert!(e.contains("logs:GetLogEvents"), "{e}");
+    assert!(e.contains("eu-west-1"), "{e}");
+    let no_group = failing(
+        r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#,
+    );
+    let e = read(&no_group);
+    assert!(e.contains("log group `/ecs/ledger` not found"), "{e}");
+    assert!(e.contains("logs:GetLogEvents"), "{e}");
+    let no_stream = failing(
+        r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#,
+    );
+    let e = read(&no_stream);
+    assert!(
+        e.contains(&format!("log stream `{}` not found", stream())),
+        "{e}"
+    );
+    assert!(e.contains("log group /ecs/ledger"), "{e}");
+}
+
+#[test]
+fn following_picks_up_a_stream_once_it_exists() {
+    let rule = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| r.next_token().is_none() && r.start_from_head() == Some(true))
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#
+                    .to_string(),
+            ),
+        )
+        .output(|| page(events(1, 2), "b1", "f1"))
+        .build();
+    let aws = clients_with_logs(&[], &[], &[], &[&rule]);
+    let mut streams = vec![ContainerLogs {
+        task_id: TASK.into(),
+        container: "app".into(),
+        essential: true,
+        source: LogSource::Awslogs {
+            group: GROUP.into(),
+            stream: stream(),
+            region: "eu-west-1".into(),
+        },
+    }];
+    let mut tokens = vec![None];
+    let clock = FakeClock::default();
+    let stop = Interrupt::new();
+    let stopper = stop.clone();
+    let mut seen = 0;
+    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
+        seen += events.len();
+        if seen > 0 {
+            stopper.trigger();
+        }
+        Ok(true)
+    };
+    block_on_test(ecsnap::commands::logs::follow(
+        &aws,
+        &mut streams,
+        &mut tokens,
+        &clock,
+        FollowOptions {
+            interval: Duration::from_secs(1),
+            stop: &stop,
+            discover: None,
+        },
+        &mut on_events,
+    ))
+    .expect("a missing stream is not an error while following");
+    assert_eq!(seen, 2);
+    assert_eq!(tokens, [Some("f1".to_string())]);
+    assert_eq!(rule.num_calls(), 2);
+}
+
+/// `logs --service --follow`: every `REDISCOVER_EVERY` polls the service's streams are
+/// looked for again; a task started since joins from its first line (GetLogEvents from
+/// the head, no token), one already followed is not added twice.
+#[test]
+fn following_a_service_picks_up_a_task_started_since() {
+    const NEW: &str = "1111aaaa2222bbbb3333cccc4444dddd";
+    let new_stream = format!("ecs/app/{NEW}");
+    let old = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| for_stream(r) && r.next_token() == Some("f1"))
+        .then_output(|| page(Vec::new(), "b1", "f1"));
+    let wanted = new_stream.clone();
+    let new_from_head = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(move |r| {
+            r.log_stream_name() == Some(wanted.as_str())
+                && r.next_token().is_none()
+                && r.start_from_head() == Some(true)
+        })
+        .then_output(|| page(events(1, 2), "nb", "nf"));
+    let aws = clients_with_logs(&[], &[], &[], &[&old, &new_from_head]);
+    let mut streams = vec![awslogs_app(TASK, stream())];
+    let mut tokens = vec![Some("f1".to_string())];
+    let looks = std::sync::atomic::AtomicUsize::new(0);
+    let found = vec![
+        awslogs_app(TASK, stream()),
+        awslogs_app(NEW, new_stream.clone()),
+    ];
+    let discover = || -> futures::future::BoxFuture<'_, ecsnap::Result<Vec<ContainerLogs>>> {
+        looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let found = found.clone();
+        Box::pin(async move { Ok(found) })
+    };
+    let stop = Interrupt::new();
+    let stopper = stop.clone();
+    let mut seen: Vec<String> = Vec::new();
+    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
+        seen.extend(
+            events
+                .iter()
+                .map(|e| format!("{} {}", e.task_id, e.message)),
+        );
+        if !seen.is_empty() {
+            stopper.trigger();
+        }
+        Ok(true)
+    };
+    let clock = FakeClock::default();
+    block_on_test(ecsnap::commands::logs::follow(
+        &aws,
+        &mut streams,
+        &mut tokens,
+        &clock,
+        FollowOptions {
+            interval: Duration::from_secs(1),
+            stop: &stop,
+            discover: Some(&discover),
+        },
+        &mut on_events,
+    ))
+    .expect("follows");
+    assert_eq!(seen, [format!("{NEW} line 1"), format!("{NEW} line 2")]);
+    let followed: Vec<&str> = streams.iter().map(|s| s.task_id.as_str()).collect();
+    assert_eq!(followed, [TASK, NEW]);
+    assert_eq!(tokens, [Some("f1".to_string()), Some("nf".to_string())]);
+    assert_eq!(looks.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // The old stream was read on every poll; the new one once, from its start.
+    assert_eq!(old.num_calls(), REDISCOVER_EVERY as usize);
+    assert_eq!(new_from_head.num_calls(), 1);
+}
+
+/// A service's streams, merged: a task that has not logged yet is named and skipped, even
+/// when the server (moto) answers "log group does not exist" for its missing stream,
+/// because another stream of the same group answered; a group nobody could read is an
+/// error naming it.
+#[test]
+fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
+    const LATE: &str = "0000aaaa1111bbbb2222cccc3333dddd";
+    let late_stream = format!("ecs/app/{LATE}");
+    let streams = vec![
+        awslogs_app(TASK, stream()),
+        awslogs_app(LATE, late_stream.clone()),
+    ];
+    let late = late_stream.clone();
+    let missing = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(move |r| r.log_stream_name() == Some(late.as_str()))
+        .sequence()
+        .http_status(
+            400,
+            Some(
+                r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#
+                    .to_string(),
+            ),
+        )
+        .repeatedly()
+        .build();
+    let present = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(for_stream)
+        .sequence()
+        .output(|| page(events(1, 3), "b1", "f1"))
+        .output(|| page(Vec::new(), "b1", "f1"))
+        .build();
+    let aws = clients_with_logs(&[], &[], &[], &[&missing, &present]);
+    let merged = block_on_test(ecsnap::load::logs::merged_since(&aws, &streams, None))
+        .expect("one stream missing is not an error");
+    let got: Vec<&str> = merged.events.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(got, ["line 1", "line 2", "line 3"]);
+    assert_eq!(merged.tokens, [Some("f1".to_string()), None]);
+    assert_eq!(merged.missing.len(), 1, "{:?}", merged.missing);
+    assert!(merged.missing[0].contains(LATE), "{:?}", merged.missing);
+
+    // Only the late stream asked for: nothing shows the group exists, so it is an error.
+    let aws = clients_with_logs(&[], &[], &[], &[&missing]);
+    let e = block_on_test(ecsnap::load::logs::merged_since(&aws, &streams[1..], None))
+        .expect_err("the group is not known to exist")
+        .to_string();
+    assert!(e.contains("log group `/ecs/ledger` not found"), "{e}");
+}
+
+#[test]
+fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
+    use ecsnap::analysis::stop::diagnose;
+    use ecsnap::model::TaskContainer;
+    use ecsnap::ops::wait::{StoppedTask, Verdict, WaitOutcome};
+
+    let td = task_definition();
+    let newest = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
+        .match_requests(|r| r.limit() == Some(LAST_LINES))
+        .then_output(|| page(events(6, 10), "b1", "f1"));
+    let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
+    let oom = Task {
+        id: "oom1".into(),
+        task_definition: td_arn("ledger", 2),
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_reason: Some("Essential container in task exited".into()),
+        containers: vec![TaskContainer {
+            name: "app".into(),
+            exit_code: Some(137),
+            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
+            ..TaskContainer::default()
+        }],
+        ..Task::default()
+    };
+    let scaled = Task {
+        id: "scaled1".into(),
+        task_definition: td_arn("ledger", 1),
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_reason: Some("Scaling activity initiated by (deployment ecs-svc/123)".into()),
+        ..Task::default()
+    };
+    let stopped = |t: &Task| StoppedTask {
+        task_id: t.id.clone(),
+        task_definition: t.task_definition.clone(),
+        reason: t.stopped_reason.clone(),
+        stop: diagnose(t),
+    };
+    let outcome = WaitOutcome {
+        verdict: Verdict::Failed("rollout FAILED".into()),
+        elapsed: Duration::from_mins(1),
+        polls: 12,
+        service: None,
+        events: Vec::new(),
+        stopped_tasks: vec![stopped(&oom), stopped(&scaled)],
+    };
+    let text = block_on_test(ecsnap::commands::logs::failed_tasks_last_lines(
+        &aws, &outcome,
+    ));
+    assert!(
+        text.contains("task oom1 stopped (out of memory): a container ran out of memory"),
+        "{text}"
+    );
+    assert!(text.contains("app, last 5 lines:"), "{text}");
+    assert!(
+        text.contains(" line 6\n") && text.contains(" line 10\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("scaled1"),
+        "a normal stop is not a failure: {text}"
+    );
+    assert_eq!(newest.num_calls(), 1);
+}

@@ -1,0 +1,29 @@
+//! The mock harness: one test binary for everything tested against aws-smithy-mocks (the
+//! requests ecsnap sends and the answers moto cannot give: pagination, throttling, lost
+//! answers, rollouts, deployment controllers, ECS-managed volumes). One module per feature;
+//! the mocked clients and the audited `Mutator` come from `tests/support/mocked.rs`.
+//!
+//! Run one feature with `cargo test --test mock rollback::`.
+
+#[path = "../support/mocked.rs"]
+mod mocked;
+
+// The Logs view is drawn from a loaded console state, as the console tests draw theirs.
+#[path = "../common/console_fixtures.rs"]
+mod fixtures;
+
+mod adapters;
+mod cleanup;
+mod fleet;
+mod hands_on;
+mod image_check;
+mod lifecycle;
+mod lineage;
+mod load;
+mod logs;
+mod orphan_rules;
+mod outcomes;
+mod recover;
+mod rollback;
+mod safety;
+mod wait;

@@ -1,0 +1,456 @@
+//! Honest outcomes and an audit log that stops the run, against aws-smithy-mocks: a
+//! delete answered NotFound is "already gone" (not a failure); a lost answer (a server
+//! error, a retry that ends in NotFound) is re-read — gone is done "confirmed after a lost
+//! answer", still there is failed, unreadable is unknown — and each is audited as such;
+//! an audit write that fails mid-run sends nothing more and leaves only whole lines.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::mocked::{MockAws, block_on};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::config::retry::RetryConfig;
+use aws_sdk_ec2::config::{AsyncSleep, SharedAsyncSleep, Sleep};
+use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
+use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ec2::types::{Volume, VolumeState};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::audit::{Actor, AuditLog, read_log};
+use ecsnap::ops::cleanup::{
+    CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
+};
+use ecsnap::ops::guard::{Mutator, Settled};
+use ecsnap::ops::wait::FakeClock;
+
+fn ec2_error(code: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code>\
+         <Message>{code} for the test</Message></Error></Errors><RequestID>r-1</RequestID>\
+         </Response>"
+    )
+}
+
+/// Retries without waiting.
+#[derive(Debug, Clone, Default)]
+struct NoSleep;
+
+impl AsyncSleep for NoSleep {
+    fn sleep(&self, _duration: Duration) -> Sleep {
+        Sleep::new(std::future::ready(()))
+    }
+}
+
+fn ec2_client(rules: &[&Rule], retries: bool) -> Client {
+    if retries {
+        mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .sleep_impl(SharedAsyncSleep::new(NoSleep)))
+    } else {
+        mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
+            .retry_config(RetryConfig::disabled()))
+    }
+}
+
+fn clients(ec2: Client, ecr: aws_sdk_ecr::Client) -> (AwsClients, OpsClients) {
+    MockAws {
+        ecr,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
+}
+
+fn no_ecr() -> aws_sdk_ecr::Client {
+    mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[] as &[&Rule])
+}
+
+fn mutator(ops: OpsClients, log: AuditLog) -> Mutator {
+    Mutator::new(ops, None, Arc::new(log), Actor::default())
+}
+
+/// The listing the executor re-checks against: every id `available`.
+fn listed(ids: &'static [&'static str]) -> Rule {
+    mock!(Client::describe_volumes)
+        .match_requests(|r| r.volume_ids().is_empty())
+        .then_output(move || {
+            let mut out = DescribeVolumesOutput::builder();
+            for id in ids {
+                out = out.volumes(
+                    Volume::builder()
+                        .volume_id(*id)
+                        .size(10)
+                        .state(VolumeState::Available)
+                        .build(),
+                );
+            }
+            out.build()
+        })
+}
+
+/// The re-read of one volume after a lost answer.
+fn reread(
+    id: &'static str,
+) -> aws_smithy_mocks::RuleBuilder<
+    aws_sdk_ec2::operation::describe_volumes::DescribeVolumesInput,
+    DescribeVolumesOutput,
+    aws_sdk_ec2::operation::describe_volumes::DescribeVolumesError,
+> {
+    mock!(Client::describe_volumes).match_requests(move |r| r.volume_ids() == [id.to_string()])
+}
+
+fn delete(
+    id: &'static str,
+) -> aws_smithy_mocks::RuleBuilder<
+    aws_sdk_ec2::operation::delete_volume::DeleteVolumeInput,
+    DeleteVolumeOutput,
+    aws_sdk_ec2::operation::delete_volume::DeleteVolumeError,
+> {
+    mock!(Client::delete_volume).match_requests(move |r| r.volume_id() == Some(id))
+}
+
+fn plan(ids: &[&str]) -> CleanupPlan {
+    CleanupPlan {
+        target: ResourceKind::Volume,
+        items: ids
+            .iter()
+            .map(|id| CleanupItem {
+                kind: ResourceKind::Volume,
+                id: (*id).into(),
+                repository: None,
+                digest: None,
+                tags: Vec::new(),
+                size_gib: 10.0,
+                age_days: Some(40),
+                monthly_cost_usd: 0.8,
+                reason: "available (attached to nothing)".into(),
+                preflight: Some(Preflight::Allowed),
+            })
+            .collect(),
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    }
+}
+
+fn run(aws: &AwsClients, m: &Mutator, ids: &[&str]) -> Vec<ItemResult> {
+    let opts = ExecuteOptions {
+        concurrency: 1,
+        ..ExecuteOptions::default()
+    };
+    block_on(execute(
+        aws,
+        m,
+        &ecsnap::config::Settings::default(),
+        &plan(ids),
+        &FakeClock::default(),
+        &opts,
+        &mut |_: &ItemResult| {},
+    ))
+    .expect("executes")
+}
+
+/// (id, phase, result) of every audit line.
+fn audit_lines(path: &std::path::Path) -> Vec<(String, String, String)> {
+    let (entries, bad) = read_log(path).expect("audit log");
+    assert_eq!(bad, 0, "every audit line parses");
+    entries
+        .into_iter()
+        .map(|e| (e.resource_ids.join(","), e.phase, e.result))
+        .collect()
+}
+
+fn line(id: &str, phase: &str, result: &str) -> (String, String, String) {
+    (id.into(), phase.into(), result.into())
+}
+
+#[test]
+fn a_delete_answered_not_found_is_already_gone_not_a_failure() {
+    let listing = listed(&["vol-1", "vol-2"]);
+    let ok = delete("vol-1").then_output(|| DeleteVolumeOutput::builder().build());
+    let gone = delete("vol-2")
+        .sequence()
+        .http_status(400, Some(ec2_error("InvalidVolume.NotFound")))
+        .build();
+    let (aws, ops) = clients(ec2_client(&[&listing, &ok, &gone], false), no_ecr());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let results = run(&aws, &m, &["vol-1", "vol-2"]);
+    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(
+        got,
+        [("vol-1", ItemStatus::Done), ("vol-2", ItemStatus::Skipped)]
+    );
+    let detail = results[1].detail.clone().unwrap_or_default();
+    assert!(
+        detail.contains("already gone") && detail.contains("InvalidVolume.NotFound"),
+        "{detail}"
+    );
+    assert!(results.iter().all(|r| r.status != ItemStatus::Failed));
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("vol-1", "intent", "pending"),
+            line("vol-1", "result", "ok"),
+            line("vol-2", "intent", "pending"),
+            line("vol-2", "result", "gone"),
+        ]
+    );
+}
+
+#[test]
+fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown() {
+    let listing = listed(&["vol-gone", "vol-next"]);
+    let lost = mock!(Client::delete_volume)
+        .match_requests(|r| matches!(r.volume_id(), Some("vol-gone" | "vol-there" | "vol-blind")))
+        .sequence()
+        .http_status(500, Some(ec2_error("InternalError")))
+        .repeatedly()
+        .build();
+    let next = delete("vol-next").then_output(|| DeleteVolumeOutput::builder().build());
+    let gone = reread("vol-gone")
+        .sequence()
+        .http_status(400, Some(ec2_error("InvalidVolume.NotFound")))
+        .build();
+    let there = reread("vol-there").then_output(|| {
+        DescribeVolumesOutput::builder()
+            .volumes(
+                Volume::builder()
+                    .volume_id("vol-there")
+                    .state(VolumeState::Available)
+                    .build(),
+            )
+            .build()
+    });
+    let blind = reread("vol-blind")
+        .sequence()
+        .http_status(403, Some(ec2_error("UnauthorizedOperation")))
+        .repeatedly()
+        .build();
+    let (aws, ops) = clients(
+        ec2_client(&[&listing, &lost, &next, &gone, &there, &blind], false),
+        no_ecr(),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+
+    // Through the executor: confirmed is done, and the run goes on.
+    let results = run(&aws, &m, &["vol-gone", "vol-next"]);
+    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("vol-gone", ItemStatus::Done),
+            ("vol-next", ItemStatus::Done)
+        ]
+    );
+    let detail = results[0].detail.clone().unwrap_or_default();
+    assert!(
+        detail.starts_with("done (confirmed after a lost answer")
+            && detail.contains("InternalError"),
+        "{detail}"
+    );
+    assert_eq!(next.num_calls(), 1);
+
+    // Still there: failed. Unreadable: unknown.
+    let err = block_on(m.delete_volume("vol-there")).expect_err("still there is a failure");
+    assert!(err.to_string().contains("InternalError"), "{err}");
+    match block_on(m.delete_volume("vol-blind")).expect("settles") {
+        Settled::Unknown { lost, reread } => {
+            assert!(lost.contains("InternalError"), "{lost}");
+            assert!(reread.contains("ec2:DescribeVolumes"), "{reread}");
+        }
+        other => panic!("expected unknown, got {other:?}"),
+    }
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("vol-gone", "intent", "pending"),
+            line("vol-gone", "result", "ok"),
+            line("vol-next", "intent", "pending"),
+            line("vol-next", "result", "ok"),
+            line("vol-there", "intent", "pending"),
+            line("vol-there", "result", "failed"),
+            line("vol-blind", "intent", "pending"),
+            line("vol-blind", "result", "unknown"),
+        ]
+    );
+    let (entries, _) = read_log(&path).expect("log");
+    let confirmed = &entries[1];
+    assert!(
+        confirmed
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("confirmed after a lost answer")),
+        "{confirmed:?}"
+    );
+    assert!(
+        confirmed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("InternalError"))
+    );
+}
+
+#[test]
+fn an_unknown_outcome_stops_new_deletes() {
+    // The endpoint loses the answer and cannot be read: nothing more is sent.
+    let lost = delete("vol-blind")
+        .sequence()
+        .http_status(500, Some(ec2_error("InternalError")))
+        .repeatedly()
+        .build();
+    let blind = reread("vol-blind")
+        .sequence()
+        .http_status(403, Some(ec2_error("UnauthorizedOperation")))
+        .repeatedly()
+        .build();
+    let listing = listed(&["vol-blind", "vol-after"]);
+    let after = delete("vol-after").then_output(|| DeleteVolumeOutput::builder().build());
+    let (aws, ops) = clients(
+        ec2_client(&[&listing, &lost, &blind, &after], false),
+        no_ecr(),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let results = run(&aws, &m, &["vol-blind", "vol-after"]);
+    assert_eq!(results[0].status, ItemStatus::Failed);
+    assert!(
+        results[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("unknown: ")),
+        "{:?}",
+        results[0].detail
+    );
+    assert_eq!(results[1].status, ItemStatus::Skipped);
+    assert_eq!(after.num_calls(), 0);
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("vol-blind", "intent", "pending"),
+            line("vol-blind", "result", "unknown"),
+        ]
+    );
+}
+
+#[test]
+fn a_retried_delete_answered_not_found_is_confirmed_by_a_re_read() {
+    // The first attempt's answer is a 503 (its outcome unknown to the SDK), the retry is
+    // told the volume does not exist: the first attempt deleted it.
+    let retried = delete("vol-1")
+        .sequence()
+        .http_status(503, Some(ec2_error("InternalError")))
+        .http_status(400, Some(ec2_error("InvalidVolume.NotFound")))
+        .build();
+    let gone = reread("vol-1").then_output(|| DescribeVolumesOutput::builder().build());
+    let (_aws, ops) = clients(ec2_client(&[&retried, &gone], true), no_ecr());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    match block_on(m.delete_volume("vol-1")).expect("settles") {
+        Settled::Confirmed { lost } => assert!(lost.contains("after a retry"), "{lost}"),
+        other => panic!("expected confirmed, got {other:?}"),
+    }
+    assert_eq!(retried.num_calls(), 2);
+    assert_eq!(gone.num_calls(), 1);
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("vol-1", "intent", "pending"),
+            line("vol-1", "result", "ok")
+        ]
+    );
+}
+
+#[test]
+fn an_image_already_gone_is_not_a_failure() {
+    use aws_sdk_ecr::operation::batch_delete_image::BatchDeleteImageOutput;
+    use aws_sdk_ecr::types::{ImageFailure, ImageFailureCode, ImageIdentifier};
+    let deleted = mock!(aws_sdk_ecr::Client::batch_delete_image).then_output(|| {
+        BatchDeleteImageOutput::builder()
+            .image_ids(ImageIdentifier::builder().image_digest("sha256:b").build())
+            .failures(
+                ImageFailure::builder()
+                    .image_id(ImageIdentifier::builder().image_digest("sha256:a").build())
+                    .failure_code(ImageFailureCode::ImageNotFound)
+                    .failure_reason("Requested image not found")
+                    .build(),
+            )
+            .build()
+    });
+    let ecr = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[&deleted], |c| c
+        .retry_config(aws_sdk_ecr::config::retry::RetryConfig::disabled()));
+    let (_aws, ops) = clients(ec2_client(&[], false), ecr);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let got =
+        block_on(m.delete_images("ws", &["sha256:a".into(), "sha256:b".into()])).expect("answers");
+    assert_eq!(
+        got,
+        [
+            (
+                "sha256:a".to_string(),
+                Settled::AlreadyGone {
+                    code: "ImageNotFound".into()
+                }
+            ),
+            ("sha256:b".to_string(), Settled::Done),
+        ]
+    );
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("ws@sha256:a,ws@sha256:b", "intent", "pending"),
+            line("ws@sha256:a", "result", "gone"),
+            line("ws@sha256:b", "result", "ok"),
+        ]
+    );
+}
+
+#[test]
+fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
+    let listing = listed(&["vol-1", "vol-2", "vol-3", "vol-4"]);
+    let deletes =
+        mock!(Client::delete_volume).then_output(|| DeleteVolumeOutput::builder().build());
+    let (aws, ops) = clients(ec2_client(&[&listing, &deletes], false), no_ecr());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("audit.log");
+    // vol-1's intent and result are written; vol-2's intent hits a full disk.
+    let m = mutator(ops, AuditLog::open_failing_after(&path, 2).expect("log"));
+    let results = run(&aws, &m, &["vol-1", "vol-2", "vol-3", "vol-4"]);
+    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("vol-1", ItemStatus::Done),
+            ("vol-2", ItemStatus::Failed),
+            ("vol-3", ItemStatus::Failed),
+            ("vol-4", ItemStatus::Failed),
+        ]
+    );
+    for r in &results[1..] {
+        assert!(r.was_not_sent(), "{r:?}");
+        let d = r.detail.clone().unwrap_or_default();
+        assert!(d.contains("audit log could not be written"), "{d}");
+    }
+    // Only vol-1's delete was sent.
+    assert_eq!(deletes.num_calls(), 1);
+    // The half line the full disk left was cut: two whole lines remain.
+    let text = std::fs::read_to_string(&path).expect("reads");
+    assert!(text.ends_with('\n'), "{text:?}");
+    assert_eq!(
+        audit_lines(&path),
+        [
+            line("vol-1", "intent", "pending"),
+            line("vol-1", "result", "ok")
+        ]
+    );
+}

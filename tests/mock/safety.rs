@@ -1,0 +1,474 @@
+//! Cleanup safety against aws-smithy-mocks: images that older task-definition revisions
+//! (rollback targets) still reference are kept, and a denied read of the revisions stops
+//! the plan; an interrupt during a bulk delete lets what is in flight finish and be
+//! recorded (audit intent + result) while nothing new starts; an audit log that cannot be
+//! written sends nothing.
+
+use std::sync::Arc;
+
+use crate::mocked::{MockAws, no_retry_client, no_rules};
+use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
+use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ec2::types::{Volume, VolumeState};
+use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
+use aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput;
+use aws_sdk_ecr::types::{ImageDetail, Repository};
+use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
+use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
+use aws_sdk_ecs::operation::list_services::ListServicesOutput;
+use aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput;
+use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
+use aws_sdk_ecs::types::{ContainerDefinition, Deployment, TaskDefinition};
+use aws_smithy_mocks::{Rule, mock};
+use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use ecsnap::config::Settings;
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::audit::unanswered;
+use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
+use ecsnap::ops::cleanup::{
+    self, CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus,
+};
+use ecsnap::ops::guard::Mutator;
+use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
+use ecsnap::ops::wait::FakeClock;
+
+fn clients(
+    ecs: aws_sdk_ecs::Client,
+    ecr: aws_sdk_ecr::Client,
+    ec2: aws_sdk_ec2::Client,
+) -> (AwsClients, OpsClients) {
+    MockAws {
+        ecs,
+        ecr,
+        ec2,
+        ..MockAws::default()
+    }
+    .clients_and_ops()
+}
+
+const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition";
+const DENIED: &str = r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: ecs:ListTaskDefinitions"}"#;
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z")
+        .expect("time")
+        .to_utc()
+}
+
+/// ECS with one ACTIVE service `studio` running `studio:3`; revisions 3, 2, 1 of the
+/// family use alice's tags `…T0930` (newest), `20261101T0800` (the oldest) and a digest pin.
+fn studio_ecs(deny_revisions: bool) -> (aws_sdk_ecs::Client, Vec<Rule>) {
+    let image_of = |rev: &str| -> String {
+        match rev {
+            "3" => format!("{REGISTRY}/ws:alice-20261122T0930"),
+            "2" => format!("{REGISTRY}/ws:alice-20261101T0800"),
+            _ => format!("{REGISTRY}/ws@sha256:a2"),
+        }
+    };
+    let mut rules = vec![
+        mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
+            ListClustersOutput::builder()
+                .cluster_arns("arn:aws:ecs:us-east-1:123456789012:cluster/c1")
+                .build()
+        }),
+        mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
+            ListServicesOutput::builder()
+                .service_arns("arn:aws:ecs:us-east-1:123456789012:service/c1/studio")
+                .build()
+        }),
+        mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+            DescribeServicesOutput::builder()
+                .services(
+                    aws_sdk_ecs::types::Service::builder()
+                        .service_name("studio")
+                        .cluster_arn("arn:aws:ecs:us-east-1:123456789012:cluster/c1")
+                        .status("ACTIVE")
+                        .task_definition(format!("{TD}/studio:3"))
+                        .deployments(
+                            Deployment::builder()
+                                .status("PRIMARY")
+                                .task_definition(format!("{TD}/studio:3"))
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_ecs::Client::list_tasks).then_output(|| ListTasksOutput::builder().build()),
+    ];
+    for rev in ["1", "2", "3"] {
+        let image = image_of(rev);
+        rules.push(
+            mock!(aws_sdk_ecs::Client::describe_task_definition)
+                .match_requests(move |r| {
+                    r.task_definition()
+                        .is_some_and(|t| t.ends_with(&format!("studio:{rev}")))
+                })
+                .then_output(move || {
+                    DescribeTaskDefinitionOutput::builder()
+                        .task_definition(
+                            TaskDefinition::builder()
+                                .task_definition_arn(format!("{TD}/studio:{rev}"))
+                                .family("studio")
+                                .revision(rev.parse().unwrap_or_default())
+                                .container_definitions(
+                                    ContainerDefinition::builder()
+                                        .name("app")
+                                        .image(image.clone())
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build()
+                }),
+        );
+    }
+    // Last, so the tests can count its calls.
+    rules.push(if deny_revisions {
+        mock!(aws_sdk_ecs::Client::list_task_definitions)
+            .sequence()
+            .http_status(400, Some(DENIED.to_string()))
+            .repeatedly()
+            .build()
+    } else {
+        mock!(aws_sdk_ecs::Client::list_task_definitions).then_output(|| {
+            ListTaskDefinitionsOutput::builder()
+                .task_definition_arns(format!("{TD}/studio:1"))
+                .task_definition_arns(format!("{TD}/studio:2"))
+                .task_definition_arns(format!("{TD}/studio:3"))
+                .build()
+        })
+    });
+    let refs: Vec<&Rule> = rules.iter().collect();
+    (no_retry_client!(aws_sdk_ecs, &refs), rules)
+}
+
+/// Alice's six snapshot tags in `ws` (one image each), plus `alice-latest` on the newest.
+fn workspaces_ecr() -> aws_sdk_ecr::Client {
+    let repos = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
+        DescribeRepositoriesOutput::builder()
+            .repositories(Repository::builder().repository_name("ws").build())
+            .build()
+    });
+    let images = mock!(aws_sdk_ecr::Client::describe_images).then_output(|| {
+        let detail = |digest: &str, tags: &[&str]| {
+            let mut d = ImageDetail::builder()
+                .repository_name("ws")
+                .image_digest(digest)
+                .image_size_in_bytes(1_073_741_824);
+            for t in tags {
+                d = d.image_tags(*t);
+            }
+            d.build()
+        };
+        DescribeImagesOutput::builder()
+            .image_details(detail("sha256:a1", &["alice-20261101T0800"]))
+            .image_details(detail("sha256:a2", &["alice-20261102T0800"]))
+            .image_details(detail("sha256:a3", &["alice-20261103T0800"]))
+            .image_details(detail("sha256:a4", &["alice-20261120T0800"]))
+            .image_details(detail("sha256:a5", &["alice-20261121T0800"]))
+            .image_details(detail(
+                "sha256:a6",
+                &["alice-20261122T0930", "alice-latest"],
+            ))
+            .build()
+    });
+    no_retry_client!(aws_sdk_ecr, &[&repos, &images])
+}
+
+#[tokio::test]
+async fn images_of_older_revisions_are_kept_as_rollback_targets() {
+    let (ecs, _rules) = studio_ecs(false);
+    let (aws, _ops) = clients(
+        ecs,
+        workspaces_ecr(),
+        no_retry_client!(aws_sdk_ec2, no_rules()),
+    );
+    let settings = Settings::default();
+    let plan = cleanup::plan(
+        &aws,
+        &settings,
+        None,
+        ResourceKind::Image,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
+        false,
+        now(),
+    )
+    .await
+    .expect("plans");
+    // Newest 3 kept (a4..a6); of a1..a3, a1 is studio:2's tag and a2 studio:1's digest pin.
+    let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["ws@sha256:a3"]);
+    let skipped: Vec<(&str, &str)> = plan
+        .skipped
+        .iter()
+        .map(|s| (s.id.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("ws@sha256:a1", "rollback target: studio:2"),
+            ("ws@sha256:a2", "rollback target: studio:1"),
+        ]
+    );
+    // With two revisions kept, studio:1's pin is no longer a target.
+    let settings = Settings {
+        keep_revisions: 2,
+        ..Settings::default()
+    };
+    let plan = cleanup::plan(
+        &aws,
+        &settings,
+        None,
+        ResourceKind::Image,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
+        false,
+        now(),
+    )
+    .await
+    .expect("plans");
+    let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["ws@sha256:a2", "ws@sha256:a3"]);
+}
+
+#[tokio::test]
+async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
+    let (ecs, rules) = studio_ecs(true);
+    let (aws, _ops) = clients(
+        ecs,
+        workspaces_ecr(),
+        no_retry_client!(aws_sdk_ec2, no_rules()),
+    );
+    let err = cleanup::plan(
+        &aws,
+        &Settings::default(),
+        None,
+        ResourceKind::Image,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
+        false,
+        now(),
+    )
+    .await
+    .expect_err("an incomplete picture plans nothing");
+    let text = err.to_string();
+    assert!(text.contains("`ecs:ListTaskDefinitions`"), "{text}");
+    assert!(text.contains("denied"), "{text}");
+    assert!(rules.last().is_some_and(|r| r.num_calls() >= 1));
+}
+
+fn volume(id: &str) -> Volume {
+    Volume::builder()
+        .volume_id(id)
+        .size(10)
+        .state(VolumeState::Available)
+        .build()
+}
+
+fn volume_item(id: &str) -> CleanupItem {
+    CleanupItem {
+        kind: ResourceKind::Volume,
+        id: id.into(),
+        repository: None,
+        digest: None,
+        tags: Vec::new(),
+        size_gib: 10.0,
+        age_days: Some(40),
+        monthly_cost_usd: 0.8,
+        reason: "available (attached to nothing)".into(),
+        preflight: Some(Preflight::Allowed),
+    }
+}
+
+fn volume_plan(ids: &[&str]) -> CleanupPlan {
+    CleanupPlan {
+        target: ResourceKind::Volume,
+        items: ids.iter().map(|id| volume_item(id)).collect(),
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    }
+}
+
+const VOLUMES: [&str; 4] = ["vol-1", "vol-2", "vol-3", "vol-4"];
+
+fn described() -> Rule {
+    mock!(aws_sdk_ec2::Client::describe_volumes).then_output(|| {
+        let mut out = DescribeVolumesOutput::builder();
+        for id in VOLUMES {
+            out = out.volumes(volume(id));
+        }
+        out.build()
+    })
+}
+
+#[tokio::test]
+async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new() {
+    let interrupt = Interrupt::new();
+    // The first delete is in flight when the interrupt comes (AWS is answering it).
+    let first = {
+        let interrupt = interrupt.clone();
+        mock!(aws_sdk_ec2::Client::delete_volume)
+            .match_requests(|r| r.volume_id() == Some("vol-1"))
+            .then_output(move || {
+                assert_eq!(interrupt.in_flight(), 1, "vol-1 counts as in flight");
+                assert!(interrupt.trigger(), "the first interrupt");
+                DeleteVolumeOutput::builder().build()
+            })
+    };
+    let others = mock!(aws_sdk_ec2::Client::delete_volume)
+        .match_requests(|r| r.volume_id() != Some("vol-1"))
+        .then_output(|| DeleteVolumeOutput::builder().build());
+    let described = described();
+    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &first, &others]);
+    let ecs = no_retry_client!(aws_sdk_ecs, no_rules());
+    let ecr = no_retry_client!(aws_sdk_ecr, no_rules());
+    let (aws, ops) = clients(ecs, ecr, ec2);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let mutator = Mutator::new(
+        ops,
+        None,
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    )
+    .with_interrupt(interrupt.clone());
+    let opts = ExecuteOptions {
+        concurrency: 1,
+        interrupt: interrupt.clone(),
+        ..ExecuteOptions::default()
+    };
+    let mut heard = Vec::new();
+    let results = cleanup::execute(
+        &aws,
+        &mutator,
+        &Settings::default(),
+        &volume_plan(&VOLUMES),
+        &FakeClock::default(),
+        &opts,
+        &mut |r: &ItemResult| heard.push(r.id.clone()),
+    )
+    .await
+    .expect("executes");
+    let got: Vec<(&str, ItemStatus, &str)> = results
+        .iter()
+        .map(|r| (r.id.as_str(), r.status, r.detail.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("vol-1", ItemStatus::Done, ""),
+            ("vol-2", ItemStatus::Skipped, NOT_STARTED),
+            ("vol-3", ItemStatus::Skipped, NOT_STARTED),
+            ("vol-4", ItemStatus::Skipped, NOT_STARTED),
+        ]
+    );
+    assert_eq!(heard.len(), 4, "every resource is reported");
+    assert_eq!(first.num_calls(), 1);
+    assert_eq!(others.num_calls(), 0, "nothing started after the interrupt");
+    assert_eq!(interrupt.in_flight(), 0);
+    assert!(!interrupt.is_mutating(), "the mutation phase ended");
+    // The audit log has the intent and the result of the one request sent, paired.
+    let entries = read_entries(&log).expect("audit");
+    let lines: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.resource_ids[0].as_str(),
+                e.phase.as_str(),
+                e.result.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [("vol-1", "intent", "pending"), ("vol-1", "result", "ok")]
+    );
+    assert_eq!(entries[0].op, entries[1].op);
+    assert!(entries[0].op.is_some());
+    assert!(unanswered(&entries).is_empty());
+}
+
+#[tokio::test]
+async fn an_unwritable_audit_log_sends_nothing() {
+    // /dev/full opens for writing and fails every write: the log that cannot be written.
+    let audit = AuditLog::open(std::path::Path::new("/dev/full"))
+        .expect("/dev/full opens (every write to it fails with ENOSPC)");
+    let delete = mock!(aws_sdk_ec2::Client::delete_volume)
+        .then_output(|| DeleteVolumeOutput::builder().build());
+    let described = described();
+    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
+    let (aws, ops) = clients(
+        no_retry_client!(aws_sdk_ecs, no_rules()),
+        no_retry_client!(aws_sdk_ecr, no_rules()),
+        ec2,
+    );
+    let mutator = Mutator::new(ops, None, Arc::new(audit), Actor::default());
+    let results = cleanup::execute(
+        &aws,
+        &mutator,
+        &Settings::default(),
+        &volume_plan(&["vol-1", "vol-2"]),
+        &FakeClock::default(),
+        &ExecuteOptions::default(),
+        &mut |_: &ItemResult| {},
+    )
+    .await
+    .expect("executes");
+    assert_eq!(delete.num_calls(), 0, "no intent line, no request");
+    for r in &results {
+        assert_eq!(r.status, ItemStatus::Failed, "{r:?}");
+        let detail = r.detail.as_deref().unwrap_or_default();
+        assert!(
+            detail.contains("audit log") && detail.contains("nothing was sent"),
+            "{detail}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_interrupt_before_the_first_delete_sends_nothing() {
+    let delete = mock!(aws_sdk_ec2::Client::delete_volume)
+        .then_output(|| DeleteVolumeOutput::builder().build());
+    let described = described();
+    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
+    let (aws, ops) = clients(
+        no_retry_client!(aws_sdk_ecs, no_rules()),
+        no_retry_client!(aws_sdk_ecr, no_rules()),
+        ec2,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let interrupt = Interrupt::new();
+    interrupt.trigger();
+    // Only the Mutator knows the interrupt: it refuses, and execute reports "not started".
+    let mutator = Mutator::new(
+        ops,
+        None,
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    )
+    .with_interrupt(interrupt);
+    let results = cleanup::execute(
+        &aws,
+        &mutator,
+        &Settings::default(),
+        &volume_plan(&VOLUMES),
+        &FakeClock::default(),
+        &ExecuteOptions::default(),
+        &mut |_: &ItemResult| {},
+    )
+    .await
+    .expect("executes");
+    assert!(
+        results
+            .iter()
+            .all(|r| r.status == ItemStatus::Skipped && r.detail.as_deref() == Some(NOT_STARTED)),
+        "{results:?}"
+    );
+    assert_eq!(delete.num_calls(), 0);
+    assert!(read_entries(&log).expect("audit").is_empty());
+}

@@ -1,0 +1,201 @@
+//! The emulator harness, for the `e2e` test binary and the console's tmux tests: a moto
+//! server per test binary (installed into a virtualenv under the target dir on first use,
+//! on a free loopback port), the demo fleet seeded through the SDK, and the real `ecsnap`
+//! binary pointed at it with fake credentials.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ecsnap::demo::{DemoFleet, Emulator, seed};
+
+/// Where the test emulator lives: `<target dir>/moto-venv`.
+pub fn moto_venv() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
+    target.join("moto-venv")
+}
+
+/// A fresh emulator for tests that change state.
+pub fn start_emulator() -> Emulator {
+    let emulator = Emulator::start(&moto_venv(), &mut |m: &str| eprintln!("{m}"))
+        .unwrap_or_else(|e| panic!("starting moto for the tests: {e}"));
+    emulator
+        .pin_task_status()
+        .unwrap_or_else(|e| panic!("pinning task status: {e}"));
+    emulator
+}
+
+/// Runs a future to completion on a throwaway runtime (for sync tests and statics).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
+/// A fresh emulator with the demo fleet seeded.
+pub fn seeded_emulator() -> (Emulator, DemoFleet) {
+    let emulator = start_emulator();
+    let fleet = block_on(seed(&emulator.endpoint()))
+        .unwrap_or_else(|e| panic!("seeding the demo fleet: {e}"));
+    (emulator, fleet)
+}
+
+/// One seeded emulator shared by the read-only tests of a test binary. It stops when the
+/// test binary exits (the emulator's supervisor watches its stdin).
+pub fn shared_fleet() -> &'static (Emulator, DemoFleet) {
+    static SHARED: OnceLock<(Emulator, DemoFleet)> = OnceLock::new();
+    SHARED.get_or_init(seeded_emulator)
+}
+
+/// The real binary, pointed at `endpoint` with fake credentials and a private HOME, so no
+/// user config, profile or log is touched.
+pub fn ecsnap(endpoint: &str, home: &std::path::Path) -> Command {
+    let mut cmd = ecsnap_anywhere(endpoint, home);
+    cmd.args(["--region", "us-east-1"]);
+    cmd
+}
+
+/// Like [`ecsnap`] without `--region` (`AWS_REGION` is us-east-1): the test says where.
+pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--endpoint-url", endpoint]);
+    cmd
+}
+
+/// Runs a command and parses its stdout as JSON; panics with stderr when it fails.
+pub fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().expect("ecsnap runs");
+    assert!(
+        out.status.success(),
+        "ecsnap failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// The emulator's SDK configuration in `region`, in its home account or, with `role`, in
+/// the account of the role (assumed through STS as ecsnap does; moto maps the
+/// credentials to the role's account).
+pub fn sdk_config_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_config::SdkConfig {
+    let base = block_on(ecsnap::demo::fleet::emulator_config(endpoint));
+    let conf = base
+        .clone()
+        .into_builder()
+        .region(aws_config::Region::new(region.to_string()))
+        .build();
+    let Some(role) = role else {
+        return conf;
+    };
+    let sts = aws_sdk_sts::Client::new(&base);
+    let out = block_on(
+        sts.assume_role()
+            .role_arn(role)
+            .role_session_name("seed")
+            .send(),
+    )
+    .expect("assume role");
+    let c = out.credentials().expect("credentials");
+    let creds = aws_sdk_ec2::config::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "assumed",
+    );
+    conf.into_builder()
+        .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(creds))
+        .build()
+}
+
+/// SDK clients on the emulator (us-east-1, its home account), to read AWS back.
+pub struct Aws {
+    pub ecs: aws_sdk_ecs::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub ec2: aws_sdk_ec2::Client,
+}
+
+/// The SDK clients on the emulator at `endpoint`.
+pub fn sdk(endpoint: &str) -> Aws {
+    let conf = block_on(ecsnap::demo::fleet::emulator_config(endpoint));
+    Aws {
+        ecs: aws_sdk_ecs::Client::new(&conf),
+        ecr: aws_sdk_ecr::Client::new(&conf),
+        ec2: aws_sdk_ec2::Client::new(&conf),
+    }
+}
+
+/// The task definition `cluster/service` runs, as ECS says.
+pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
+    let out = block_on(
+        aws.ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service)
+            .send(),
+    )
+    .expect("describe services");
+    out.services()
+        .first()
+        .and_then(|s| s.task_definition())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The digest `repo:tag` points at, if the tag exists.
+pub fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
+    let out = block_on(aws.ecr.describe_images().repository_name(repo).send()).expect("images");
+    out.image_details()
+        .iter()
+        .find(|d| d.image_tags().iter().any(|t| t == tag))
+        .and_then(|d| d.image_digest().map(str::to_string))
+}
+
+/// Where the real binary keeps its audit log under a test's HOME.
+pub fn audit_log_path(home: &std::path::Path) -> PathBuf {
+    home.join("state/ecsnap/audit.log")
+}
+
+/// The entries of the audit log under `home`. A missing log fails the test: "nothing was
+/// sent" must read an empty log, never a log that is not there (written elsewhere, or not
+/// at all); [`assert_no_audit_log`] says when there should be none.
+pub fn audit_entries(home: &std::path::Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
+    let path = audit_log_path(home);
+    ecsnap::ops::audit::read_entries(&path)
+        .unwrap_or_else(|e| panic!("the audit log {}: {e}", path.display()))
+}
+
+/// Asserts that nothing opened an audit log under `home` (refused before any session).
+pub fn assert_no_audit_log(home: &std::path::Path) {
+    let path = audit_log_path(home);
+    assert!(
+        !path.exists(),
+        "an audit log was opened at {}",
+        path.display()
+    );
+}
+
+/// The process's stderr as text.
+pub fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

@@ -1,0 +1,174 @@
+//! Clients whose every call is answered by aws-smithy-mocks rules, for the `mock` test
+//! binary: [`MockAws`] builds the read side (`AwsClients`) and the write side
+//! (`OpsClients`) from the same SDK clients in one place ([`MockAws::clients_and_ops`]),
+//! [`audited`] the one guarded `Mutator` writing its audit log into a temporary directory.
+//! A service given no client answers nothing (any call to it fails: no rule matches).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use aws_smithy_mocks::{Rule, RuleMode, mock_client};
+use ecsnap::aws::{
+    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
+    EcsOpsAdapter, IdentityApi, LogsAdapter, OpsClients, SsmOpsAdapter, StsAdapter,
+};
+use ecsnap::model::CallerIdentity;
+use ecsnap::ops::audit::{Actor, AuditLog};
+use ecsnap::ops::guard::{Mutator, ReadOnly};
+
+/// A mocked SDK client of crate `$krate` answering `$rules` (any order), with retries off so
+/// an error rule is answered once.
+macro_rules! no_retry_client {
+    ($krate:ident, $rules:expr) => {
+        aws_smithy_mocks::mock_client!($krate, aws_smithy_mocks::RuleMode::MatchAny, $rules, |c| c
+            .retry_config($krate::config::retry::RetryConfig::disabled()))
+    };
+}
+pub(crate) use no_retry_client;
+
+/// No rules: a client that answers nothing.
+pub fn no_rules() -> &'static [&'static Rule] {
+    &[]
+}
+
+/// An identity that answers `identity` without a request (the STS side of the tests).
+pub struct FixedIdentity(pub CallerIdentity);
+
+#[async_trait]
+impl IdentityApi for FixedIdentity {
+    async fn caller_identity(&self) -> ecsnap::Result<CallerIdentity> {
+        Ok(self.0.clone())
+    }
+}
+
+/// The SDK clients of one mocked place, and where its adapters say they are.
+pub struct MockAws {
+    pub ecs: aws_sdk_ecs::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub ssm: Option<aws_sdk_ssm::Client>,
+    pub sts: Arc<dyn IdentityApi>,
+    /// The adapters' call context (labels their errors).
+    pub ctx: CallContext,
+    /// `AwsClients::region`.
+    pub region: String,
+}
+
+impl Default for MockAws {
+    /// Every service answers nothing; the identity is the default one (no account); the
+    /// adapters carry no region and the clients say `us-east-1`.
+    fn default() -> Self {
+        Self {
+            ecs: mock_client!(aws_sdk_ecs, RuleMode::MatchAny, no_rules()),
+            ecr: mock_client!(aws_sdk_ecr, RuleMode::MatchAny, no_rules()),
+            ec2: mock_client!(aws_sdk_ec2, RuleMode::MatchAny, no_rules()),
+            logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules()),
+            ssm: None,
+            sts: Arc::new(FixedIdentity(CallerIdentity::default())),
+            ctx: CallContext::default(),
+            region: "us-east-1".into(),
+        }
+    }
+}
+
+impl MockAws {
+    /// Every service answers nothing, and the adapters and clients are in `region`.
+    pub fn in_region(region: &str) -> Self {
+        Self {
+            ctx: CallContext {
+                region: region.into(),
+                endpoint: None,
+            },
+            region: region.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The read side and the write side over the same SDK clients.
+    pub fn clients_and_ops(self) -> (AwsClients, OpsClients) {
+        let ctx = self.ctx;
+        let aws = AwsClients {
+            ecs: Arc::new(EcsAdapter::new(self.ecs.clone(), ctx.clone())),
+            ecr: Arc::new(EcrAdapter::new(self.ecr.clone(), ctx.clone())),
+            ec2: Arc::new(Ec2Adapter::new(self.ec2.clone(), ctx.clone())),
+            sts: self.sts,
+            logs: Arc::new(LogsAdapter::new(self.logs, ctx.clone())),
+            region: self.region,
+            endpoint: None,
+            task_definitions: None,
+        };
+        let ops = OpsClients::new(
+            Arc::new(EcsOpsAdapter::new(self.ecs, ctx.clone())),
+            Arc::new(EcrOpsAdapter::new(self.ecr, ctx.clone())),
+            Arc::new(Ec2OpsAdapter::new(self.ec2, ctx.clone())),
+        );
+        let ops = match self.ssm {
+            Some(ssm) => ops.with_ssm(Arc::new(SsmOpsAdapter::new(ssm, ctx))),
+            None => ops,
+        };
+        (aws, ops)
+    }
+}
+
+/// Read-side clients in eu-west-1 answered by the `ecs`, `ecr` and `ec2` rules (STS
+/// answers nothing).
+pub fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
+    clients_with_logs(ecs, ecr, ec2, &[])
+}
+
+/// Read-side clients in eu-west-1 answered by the `ecs`, `ecr`, `ec2` and CloudWatch Logs
+/// rules (STS answers nothing).
+pub fn clients_with_logs(
+    ecs: &[&Rule],
+    ecr: &[&Rule],
+    ec2: &[&Rule],
+    logs: &[&Rule],
+) -> AwsClients {
+    let place = MockAws::in_region("eu-west-1");
+    let sts = StsAdapter::new(
+        mock_client!(aws_sdk_sts, RuleMode::MatchAny, no_rules()),
+        place.ctx.clone(),
+    );
+    MockAws {
+        ecs: mock_client!(aws_sdk_ecs, RuleMode::MatchAny, ecs.iter().copied()),
+        ecr: mock_client!(aws_sdk_ecr, RuleMode::MatchAny, ecr.iter().copied()),
+        ec2: mock_client!(aws_sdk_ec2, RuleMode::MatchAny, ec2.iter().copied()),
+        logs: mock_client!(
+            aws_sdk_cloudwatchlogs,
+            RuleMode::MatchAny,
+            logs.iter().copied()
+        ),
+        sts: Arc::new(sts),
+        ..place
+    }
+    .clients_and_ops()
+    .0
+}
+
+/// A `Mutator` over `ops` writing its audit log into a temporary directory (kept alive by
+/// the caller), with the default actor; the log's path comes back to be read.
+pub fn audited(
+    ops: OpsClients,
+    read_only: Option<ReadOnly>,
+) -> (Mutator, tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("audit.log");
+    let mutator = Mutator::new(
+        ops,
+        read_only,
+        Arc::new(AuditLog::open(&log).expect("audit log")),
+        Actor::default(),
+    );
+    (mutator, dir, log)
+}
+
+/// Runs a future to completion on a throwaway current-thread runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
