@@ -17,11 +17,12 @@ use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::rollback::{ContainerImage, Revision};
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::app::{AppState, PaneId};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::modal::{ModalKind, Stage};
-use ecsnap::tui::msg::{Event, Msg, Planned};
-use ecsnap::tui::update::update;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::modal::{ModalKind, Stage};
+use ecsnap::tui::state::msg::{Event, Msg, Planned};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::update::app::update;
 use fixtures::{deliver, key, loaded_state, now, render};
 
 const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker";

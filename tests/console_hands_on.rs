@@ -13,13 +13,14 @@ use ecsnap::ops::plugin::PluginCall;
 use ecsnap::ops::port_forward::{Forward, PortForwardPlan};
 use ecsnap::ops::scale::ScalePlan;
 use ecsnap::ops::stop_task::StopPlan;
-use ecsnap::tui::app::{AppState, PaneId};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::modal::hands_on::{Foreground, HandsOnAsk, HandsOnDone, HandsOnPlan};
-use ecsnap::tui::modal::{ModalKind, Stage};
-use ecsnap::tui::msg::Event;
-use ecsnap::tui::msg::{Msg, Planned};
-use ecsnap::tui::update::update;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::hands_on::{Foreground, HandsOnAsk, HandsOnDone, HandsOnPlan};
+use ecsnap::tui::state::modal::{ModalKind, Stage};
+use ecsnap::tui::state::msg::Event;
+use ecsnap::tui::state::msg::{Msg, Planned};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::update::app::update;
 use fixtures::{deliver, key, loaded_state, render};
 
 const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
@@ -283,7 +284,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
 }
 
 fn fixtures_update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
-    ecsnap::tui::update::update(s, ecsnap::tui::msg::Event::Msg(msg))
+    ecsnap::tui::update::app::update(s, ecsnap::tui::state::msg::Event::Msg(msg))
 }
 
 #[test]

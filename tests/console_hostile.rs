@@ -8,9 +8,9 @@ mod fixtures;
 
 use ecsnap::model::escape::needs_escape;
 use ecsnap::model::{ContainerDef, ServiceEvent, TaskDefinition};
-use ecsnap::tui::app::PaneId;
-use ecsnap::tui::msg::Msg;
-use ecsnap::tui::panes::detail::DetailData;
+use ecsnap::tui::state::detail::DetailData;
+use ecsnap::tui::state::msg::Msg;
+use ecsnap::tui::state::pane_id::PaneId;
 use fixtures::{ago, deliver, ledger_tasks, loaded_state, now, render, services, td_arn};
 
 const EVENT: &str = "(service ledger) \u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}gnp.exe";

@@ -15,13 +15,14 @@ use ecsnap::model::ResourceKind;
 use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan};
 use ecsnap::ops::rollback::Revision;
 use ecsnap::tui::action::Action;
-use ecsnap::tui::app::{AppState, PaneId};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::modal::Stage;
-use ecsnap::tui::modal::hands_on::HandsOnAsk;
-use ecsnap::tui::msg::{Event, Msg};
-use ecsnap::tui::places::{PlaceInfo, Places};
-use ecsnap::tui::update::{act, init, update};
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::hands_on::HandsOnAsk;
+use ecsnap::tui::state::modal::Stage;
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::state::places::{PlaceInfo, Places};
+use ecsnap::tui::update::app::{act, init, update};
 use fixtures::{deliver, header, key, now, render};
 
 const PROD: usize = 0;
@@ -238,7 +239,7 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
         .list
         .rows
         .iter()
-        .map(ecsnap::tui::panes::Row::key)
+        .map(ecsnap::tui::state::list::Row::key)
         .collect();
     let want: Vec<String> = payments
         .iter()
@@ -347,7 +348,7 @@ fn unique_bytes_are_counted_in_the_selected_user_place() {
         .rows
         .iter()
         .find(|u| u.place == Some(STAGING))
-        .map(ecsnap::tui::panes::Row::key)
+        .map(ecsnap::tui::state::list::Row::key)
         .expect("a staging user");
     assert!(s.snapshots.users.select_key(&user));
     let effects = key(&mut s, KeyCode::Char('u'));

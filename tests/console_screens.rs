@@ -6,12 +6,13 @@ mod fixtures;
 
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
-use ecsnap::tui::app::{AppState, PaneId};
-use ecsnap::tui::effects::Effect;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
-use ecsnap::tui::msg::Msg;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::msg::Msg;
+use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::theme::Theme;
-use ecsnap::tui::update::act;
+use ecsnap::tui::update::app::act;
 use ecsnap::tui::view;
 use fixtures::{deliver, key, loaded_state, render};
 

@@ -6,11 +6,12 @@ mod fixtures;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
-use ecsnap::tui::app::{AppState, Mode, PaneId};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::msg::{Event, Msg};
-use ecsnap::tui::panes::snapshots::Unique;
-use ecsnap::tui::update::{act, update};
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::{AppState, Mode};
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::state::snapshots::Unique;
+use ecsnap::tui::update::app::{act, update};
 use fixtures::{deliver, key, loaded_state, now, render};
 
 fn keys(state: &mut AppState, text: &str) {

@@ -12,11 +12,12 @@ use ecsnap::load::logs::ContainerLogs;
 use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task, TaskContainer};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::app::{AppState, PaneId};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::msg::{Event, Msg};
-use ecsnap::tui::panes::logs::PageKind;
-use ecsnap::tui::update::update;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::logs::PageKind;
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::update::app::update;
 use fixtures::{deliver, key, loaded_state, now, render, td_arn};
 
 const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";

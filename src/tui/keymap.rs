@@ -3,8 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::Action;
-use super::app::PaneId;
+use crate::tui::action::Action;
+use crate::tui::state::pane_id::PaneId;
 
 /// A key as the table names it. Character keys ignore Shift (it is part of the char).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,12 +17,12 @@ use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
     TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
 };
-use ecsnap::tui::app::{AppState, HeaderInfo};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::msg::{Event, Msg};
-use ecsnap::tui::panes::detail::DetailData;
-use ecsnap::tui::panes::tasks::TasksData;
-use ecsnap::tui::update::{init, update};
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::{AppState, HeaderInfo};
+use ecsnap::tui::state::detail::DetailData;
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::tasks::TasksData;
+use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

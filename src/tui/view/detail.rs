@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::spinner;
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::in_use::parse_image_ref;
@@ -14,9 +13,10 @@ use crate::analysis::volumes::mounted_volumes;
 use crate::model::arn_name;
 use crate::model::escape::escape;
 use crate::model::secret::shown_env_value;
-use crate::tui::app::AppState;
-use crate::tui::panes::LoadState;
+use crate::tui::state::app::AppState;
+use crate::tui::state::list::LoadState;
 use crate::tui::theme::Theme;
+use crate::tui::view::widgets::spinner;
 
 const MAX_EVENTS: usize = 8;
 
@@ -73,7 +73,9 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )),
     ])];
     out.push(deployment_config_line(service, theme));
-    out.push(super::exec_lines::service_exec_line(state, service, theme));
+    out.push(crate::tui::view::exec::service_exec_line(
+        state, service, theme,
+    ));
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));
@@ -103,7 +105,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             "Volumes (where each container mounts them)",
             theme.heading(),
         ));
-        out.extend(super::volumes::mounted_lines(
+        out.extend(crate::tui::view::volumes::mounted_lines(
             &mounted_volumes(storage, &[]),
             storage.ephemeral_storage_gib,
             &service.volume_configurations,

@@ -5,16 +5,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{
-    ListTable, content_widths, elide_middle, fit_columns, fit_text, header_for, lengths, load_area,
-    title,
-};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::model::escape::escape;
-use crate::tui::app::AppState;
-use crate::tui::panes::tasks::TaskRow;
+use crate::tui::state::app::AppState;
+use crate::tui::state::tasks::TaskRow;
 use crate::tui::theme::Theme;
+use crate::tui::view::table::{
+    ListTable, content_widths, elide_middle, fit_columns, fit_text, header_for, lengths, load_area,
+    title,
+};
 
 const HEADER: [&str; 6] = [
     "TASK",
@@ -82,7 +82,7 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
     let Some(d) = &row.stop else {
         return Paragraph::new(vec![
             Line::styled(format!("task {} is running", row.task.id), theme.dim()),
-            super::exec_lines::task_exec_line(&row.task, theme),
+            crate::tui::view::exec::task_exec_line(&row.task, theme),
         ])
         .wrap(ratatui::widgets::Wrap { trim: false });
     };
@@ -242,7 +242,7 @@ fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         .is_some_and(|s| !s.volumes.is_empty() || s.ephemeral_storage_gib.is_some());
     match pane.selected_volumes() {
         Some((vols, ephemeral)) if declared => {
-            super::volumes::mounted_lines(&vols, ephemeral, &[], theme)
+            crate::tui::view::volumes::mounted_lines(&vols, ephemeral, &[], theme)
         }
         _ => Vec::new(),
     }
@@ -285,7 +285,7 @@ const VOLUME_SHORT: [&str; 6] = [
 ];
 
 /// A volume row's texts, in `VOLUME_HEADER` order.
-fn volume_cells(v: &crate::tui::panes::tasks::VolumeRow) -> Vec<String> {
+fn volume_cells(v: &crate::tui::state::tasks::VolumeRow) -> Vec<String> {
     vec![
         v.id.clone(),
         v.size_gib
