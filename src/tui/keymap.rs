@@ -327,7 +327,7 @@ pub fn is_force_quit(ev: &KeyEvent) -> bool {
 }
 
 /// The README's key table (section "Keys"), one row per binding in table order:
-/// `| Key | Where | What it does |`. `tests/readme_keys.rs` checks the README against it.
+/// `| Key | Where | What it does |`. `tests/console/keys.rs` checks docs/console.md against it.
 pub fn readme_table() -> String {
     let rows = KEYMAP.iter().map(|b| {
         format!(

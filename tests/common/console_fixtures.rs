@@ -1,8 +1,8 @@
 //! A demo-fleet-like console state built from model types with fixed times and a fixed
 //! "now", fed through `update` the way real load results arrive. No AWS involved.
 //!
-//! Shared by the `console_*` tests and `benches/tui.rs` (each includes this file as a
-//! module and uses a part of it, hence the `dead_code` allowance).
+//! Shared by the console tests (`tests/console/`) and `benches/tui.rs` (each includes this
+//! file as a module and uses a part of it, hence the `dead_code` allowance).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
