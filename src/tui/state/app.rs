@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
 use crate::tui::state::detail::DetailPane;
-use crate::tui::state::list::{ListOps, LoadState};
+use crate::tui::state::list::{ListOps, LoadState, Loader};
 use crate::tui::state::orphans::OrphansPane;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::services::ServicesPane;
@@ -213,6 +213,18 @@ impl AppState {
         match place.and_then(|i| self.places.all.get(i)) {
             Some(p) => p.read_only || self.settings.read_only,
             None => self.settings.read_only,
+        }
+    }
+
+    /// The loader of a pane's listing: one per pane, so a new pane is a compile error
+    /// here until it has one.
+    pub fn loader_mut(&mut self, pane: PaneId) -> &mut Loader {
+        match pane {
+            PaneId::Services => &mut self.services.loader,
+            PaneId::Tasks => &mut self.tasks.loader,
+            PaneId::Detail => &mut self.detail.loader,
+            PaneId::Snapshots => &mut self.snapshots.loader,
+            PaneId::Orphans => &mut self.orphans.loader,
         }
     }
 

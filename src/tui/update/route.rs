@@ -115,11 +115,7 @@ pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let loader = match pane {
-        PaneId::Services => &mut state.services.loader,
-        PaneId::Orphans => &mut state.orphans.loader,
-        _ => &mut state.snapshots.loader,
-    };
+    let loader = state.loader_mut(pane);
     if generation != loader.generation || !loader.state.is_loading() {
         tracing::debug!("dropping a stale answer of place {place}");
         return Vec::new();
@@ -154,13 +150,8 @@ pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
         }
         _ => {}
     }
-    let loader = match pane {
-        PaneId::Services => &mut state.services.loader,
-        PaneId::Orphans => &mut state.orphans.loader,
-        _ => &mut state.snapshots.loader,
-    };
     if done < total {
-        loader.part(
+        state.loader_mut(pane).part(
             generation,
             Progress {
                 done,
@@ -184,7 +175,8 @@ pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
     } else {
         Ok(())
     };
-    if loader.finish(generation, result, now).is_some() && pane == PaneId::Services {
+    let finished = state.loader_mut(pane).finish(generation, result, now);
+    if finished.is_some() && pane == PaneId::Services {
         state.last_refresh = Some(now);
     }
     effects
