@@ -183,7 +183,24 @@ impl Effect {
                 LOGS_SLOT
             }
             Effect::LoadLineage { .. } => "lineage",
-            _ => "action",
+            // The dialogs' plans and actions: one at a time.
+            Effect::LoadRevisions { .. }
+            | Effect::PlanRedeploy { .. }
+            | Effect::PlanRestore { .. }
+            | Effect::PlanCleanup { .. }
+            | Effect::Rollback { .. }
+            | Effect::Redeploy { .. }
+            | Effect::Restore { .. }
+            | Effect::Cleanup { .. }
+            | Effect::PlanCleanupPart { .. }
+            | Effect::CleanupAcross { .. }
+            | Effect::CancelAction
+            | Effect::InterruptCleanup
+            | Effect::PlanHandsOn { .. }
+            | Effect::HandsOn { .. }
+            | Effect::WatchScale { .. }
+            | Effect::PlanRecover { .. }
+            | Effect::Recover { .. } => "action",
         }
     }
 

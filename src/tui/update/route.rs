@@ -82,7 +82,30 @@ fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
             state.place_in_view()
         }
         // The dialogs: where the dialog was opened.
-        _ => state.action_place,
+        Effect::LoadRevisions { .. }
+        | Effect::PlanRedeploy { .. }
+        | Effect::PlanRestore { .. }
+        | Effect::PlanCleanup { .. }
+        | Effect::Rollback { .. }
+        | Effect::Redeploy { .. }
+        | Effect::Restore { .. }
+        | Effect::Cleanup { .. }
+        | Effect::PlanCleanupPart { .. }
+        | Effect::CleanupAcross { .. }
+        | Effect::CancelAction
+        | Effect::InterruptCleanup
+        | Effect::PlanHandsOn { .. }
+        | Effect::HandsOn { .. }
+        | Effect::WatchScale { .. }
+        | Effect::PlanRecover { .. }
+        | Effect::Recover { .. }
+        // Placed already, everywhere, or nowhere in particular: as before, the dialog's.
+        | Effect::At { .. }
+        | Effect::LoadIdentity
+        | Effect::LoadServices { .. }
+        | Effect::LoadSnapshots { .. }
+        | Effect::LoadOrphans { .. }
+        | Effect::CancelLogs => state.action_place,
     }
 }
 
