@@ -478,7 +478,7 @@ pub fn loaded_state() -> AppState {
             result: Ok(orphan_report()),
         },
     );
-    let target = ("payments-prod".to_string(), "ledger".to_string());
+    let target = ecsnap::tui::state::service_ref::ServiceRef::new(None, "payments-prod", "ledger");
     s.tasks.retarget(target.clone());
     let g = s.tasks.loader.start(now());
     deliver(

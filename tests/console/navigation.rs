@@ -8,6 +8,7 @@ use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, Mode};
 use ecsnap::tui::state::msg::{Event, Msg};
 use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::state::service_ref::ServiceRef;
 use ecsnap::tui::state::snapshots::Unique;
 use ecsnap::tui::update::app::{act, update};
 
@@ -244,7 +245,7 @@ fn jump_completes_and_lands() {
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Tasks);
     assert_eq!(
-        s.tasks.target,
+        s.tasks.target.as_ref().map(ServiceRef::names),
         Some(("payments-prod".into(), "ledger".into()))
     );
     assert!(effects.is_empty(), "ledger's tasks are loaded already");

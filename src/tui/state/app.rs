@@ -8,6 +8,7 @@ use crate::tui::state::detail::DetailPane;
 use crate::tui::state::list::{ListOps, LoadState, Loader};
 use crate::tui::state::orphans::OrphansPane;
 use crate::tui::state::pane_id::PaneId;
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::services::ServicesPane;
 use crate::tui::state::snapshots::SnapshotsPane;
 use crate::tui::state::tasks::TasksPane;
@@ -126,10 +127,6 @@ pub struct AppState {
     pub forwards: Vec<String>,
     /// The places of a console opened on several accounts or regions (empty otherwise).
     pub places: crate::tui::state::places::Places,
-    /// The place of the service whose tasks are shown (several places only).
-    pub tasks_place: Option<usize>,
-    /// The place of the service whose detail is shown (several places only).
-    pub detail_place: Option<usize>,
     /// The place the open dialog acts in (several places only).
     pub action_place: Option<usize>,
 }
@@ -144,8 +141,8 @@ impl AppState {
                 .list
                 .selected_row()
                 .map(|r| (r.service.cluster.clone(), r.service.name.clone())),
-            PaneId::Tasks => self.tasks.target.clone(),
-            PaneId::Detail => self.detail.target.clone(),
+            PaneId::Tasks => self.tasks.target.as_ref().map(ServiceRef::names),
+            PaneId::Detail => self.detail.target.as_ref().map(ServiceRef::names),
             PaneId::Snapshots | PaneId::Orphans => None,
         }
     }
@@ -178,8 +175,6 @@ impl AppState {
             foreground: None,
             forwards: Vec::new(),
             places: crate::tui::state::places::Places::default(),
-            tasks_place: None,
-            detail_place: None,
             action_place: None,
         }
     }
@@ -189,8 +184,8 @@ impl AppState {
     pub fn place_in_view(&self) -> Option<usize> {
         match self.pane {
             PaneId::Services => self.services.list.selected_row().and_then(|r| r.place),
-            PaneId::Tasks => self.tasks_place,
-            PaneId::Detail => self.detail_place,
+            PaneId::Tasks => self.tasks.target.as_ref().and_then(|t| t.place),
+            PaneId::Detail => self.detail.target.as_ref().and_then(|t| t.place),
             PaneId::Orphans => self
                 .orphans
                 .list

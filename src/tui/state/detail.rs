@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::analysis::stop::{StopClass, diagnose};
 use crate::model::{Task, TaskDefinition};
 use crate::tui::state::list::Loader;
-use crate::tui::state::tasks::Target;
+use crate::tui::state::service_ref::ServiceRef;
 
 /// How many stopped tasks Detail lists (newest first).
 pub const STOPPED_SHOWN: usize = 5;
@@ -87,7 +87,7 @@ fn stopped_tasks(tasks: &[Task]) -> Vec<StoppedTask> {
 
 #[derive(Debug, Clone, Default)]
 pub struct DetailPane {
-    pub target: Option<Target>,
+    pub target: Option<ServiceRef>,
     pub loader: Loader,
     pub data: Option<DetailData>,
     /// Lines scrolled down (the view clamps it to the text).
@@ -95,9 +95,15 @@ pub struct DetailPane {
 }
 
 impl DetailPane {
-    pub fn retarget(&mut self, target: Target) {
-        if self.target.as_ref() != Some(&target) {
-            self.target = Some(target);
+    /// Points the pane at another service; the same service keeps what it shows (only its
+    /// place is updated).
+    pub fn retarget(&mut self, target: ServiceRef) {
+        let same = self
+            .target
+            .as_ref()
+            .is_some_and(|t| t.is_service(&target.cluster, &target.service));
+        self.target = Some(target);
+        if !same {
             self.data = None;
             self.scroll.set(0);
             self.loader.state = crate::tui::state::list::LoadState::Idle;

@@ -12,7 +12,7 @@ use crate::tui::state::list::{ListPane, Loader, Row, by};
 pub const SORT_COLUMNS: &[&str] = &["status", "started", "task", "health"];
 
 /// The service a pane is about: (cluster, service).
-pub type Target = (String, String);
+pub use crate::tui::state::service_ref::ServiceRef;
 
 #[derive(Debug, Clone)]
 pub struct TaskRow {
@@ -137,7 +137,7 @@ pub struct TasksData {
 
 #[derive(Debug, Clone)]
 pub struct TasksPane {
-    pub target: Option<Target>,
+    pub target: Option<ServiceRef>,
     pub list: ListPane<TaskRow>,
     pub loader: Loader,
     pub volumes: Vec<VolumeRow>,
@@ -174,9 +174,16 @@ impl TasksPane {
         ))
     }
 
-    /// Points the pane at another service, forgetting the old one's rows.
-    pub fn retarget(&mut self, target: Target) {
-        if self.target.as_ref() != Some(&target) {
+    /// Points the pane at another service, forgetting the old one's rows; the same
+    /// service keeps them (only its place is updated).
+    pub fn retarget(&mut self, target: ServiceRef) {
+        if self
+            .target
+            .as_ref()
+            .is_some_and(|t| t.is_service(&target.cluster, &target.service))
+        {
+            self.target = Some(target);
+        } else {
             *self = Self {
                 target: Some(target),
                 loader: Loader {
@@ -189,7 +196,7 @@ impl TasksPane {
     }
 
     pub fn set_data(&mut self, data: TasksData) {
-        let Some((cluster, service)) = self.target.clone() else {
+        let Some((cluster, service)) = self.target.as_ref().map(ServiceRef::names) else {
             return;
         };
         match &data.volumes {

@@ -17,6 +17,7 @@ use crate::tui::state::modal::{ModalKind, Stage};
 use crate::tui::state::msg::{Event, Msg};
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::snapshots::Unique;
 use crate::tui::update::flows;
 use crate::tui::update::jump;
@@ -212,11 +213,11 @@ fn load_tasks_of(
     target: (String, String),
     place: Option<usize>,
 ) -> Vec<Effect> {
-    let fresh = state.tasks.target.as_ref() != Some(&target)
-        || state.tasks_place != place
+    let fresh = state.tasks.target.as_ref() != Some(&ServiceRef::new(place, &target.0, &target.1))
         || !state.tasks.loader.loaded_once;
-    state.tasks.retarget(target.clone());
-    state.tasks_place = place;
+    state
+        .tasks
+        .retarget(ServiceRef::new(place, &target.0, &target.1));
     if !fresh && !matches!(state.tasks.loader.state, LoadState::Failed { .. }) {
         return Vec::new();
     }
@@ -232,8 +233,9 @@ fn load_detail_of(
     target: (String, String),
     place: Option<usize>,
 ) -> Vec<Effect> {
-    state.detail.retarget(target.clone());
-    state.detail_place = place;
+    state
+        .detail
+        .retarget(ServiceRef::new(place, &target.0, &target.1));
     let Some(service) = state.services.find_at(place, &target.0, &target.1) else {
         state.message = Some(format!(
             "{}/{} is not among the loaded services",
@@ -520,7 +522,7 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
     let now = state.now;
     match pane {
         PaneId::Services => Vec::new(),
-        PaneId::Tasks => match state.tasks.target.clone() {
+        PaneId::Tasks => match state.tasks.target.as_ref().map(ServiceRef::names) {
             Some((cluster, service)) => vec![Effect::LoadTasks {
                 generation: state.tasks.loader.start(now),
                 cluster,
@@ -529,7 +531,7 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
             None => Vec::new(),
         },
         PaneId::Detail => match state.detail.target.clone() {
-            Some(t) => load_detail_of(state, t, state.detail_place),
+            Some(t) => load_detail_of(state, t.names(), t.place),
             None => Vec::new(),
         },
         PaneId::Snapshots => vec![Effect::LoadSnapshots {
@@ -582,9 +584,9 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
             generation: state.services.loader.start(now),
         });
     }
-    let shown_rolling = |target: Option<&(String, String)>, place: Option<usize>| {
+    let shown_rolling = |target: Option<&ServiceRef>| {
         target
-            .and_then(|(c, s)| state.services.find_at(place, c, s))
+            .and_then(|t| state.services.find_at(t.place, &t.cluster, &t.service))
             .is_some_and(|s| crate::analysis::health::steadiness(s) == Steadiness::Rolling)
     };
     let pane = state.pane;
@@ -592,11 +594,11 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
         PaneId::Services => return effects,
         PaneId::Tasks => (
             &state.tasks.loader.state,
-            shown_rolling(state.tasks.target.as_ref(), state.tasks_place),
+            shown_rolling(state.tasks.target.as_ref()),
         ),
         PaneId::Detail => (
             &state.detail.loader.state,
-            shown_rolling(state.detail.target.as_ref(), state.detail_place),
+            shown_rolling(state.detail.target.as_ref()),
         ),
         PaneId::Snapshots => (&state.snapshots.loader.state, false),
         PaneId::Orphans => (&state.orphans.loader.state, false),

@@ -15,6 +15,7 @@ use crate::tui::state::hands_on::{
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::msg::{Msg, Planned};
 use crate::tui::state::rollback::PickMode;
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::simple::SimplePlan;
 use crate::tui::state::wait::WaitView;
 use crate::tui::update::flows::rollback_of;
@@ -563,7 +564,9 @@ fn hands_on_done(state: &mut AppState, result: Result<HandsOnDone, String>) -> V
     let mut effects = vec![Effect::LoadServices {
         generation: state.services.loader.start(now),
     }];
-    if reload_tasks && let Some((cluster, service)) = state.tasks.target.clone() {
+    if reload_tasks
+        && let Some((cluster, service)) = state.tasks.target.as_ref().map(ServiceRef::names)
+    {
         effects.push(Effect::LoadTasks {
             generation: state.tasks.loader.start(now),
             cluster,

@@ -49,7 +49,7 @@ fn selected_live_task(state: &mut AppState, what: &str) -> Option<(String, Strin
         .tasks
         .target
         .as_ref()
-        .map_or_else(|| row.task.cluster.clone(), |(c, _)| c.clone());
+        .map_or_else(|| row.task.cluster.clone(), |t| t.cluster.clone());
     Some((cluster, row.task.id.clone()))
 }
 

@@ -34,7 +34,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         .tasks
         .target
         .as_ref()
-        .map_or_else(|| task.cluster.clone(), |(c, _)| c.clone());
+        .map_or_else(|| task.cluster.clone(), |t| t.cluster.clone());
     state.logs_generation += 1;
     let generation = state.logs_generation;
     state.logs = Some(LogsView::new(cluster, task.clone(), generation));

@@ -74,8 +74,8 @@ fn fan_out(state: &mut AppState, pane: PaneId, effect: &Effect) -> Vec<Effect> {
 /// The place an effect is about.
 fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
     match effect {
-        Effect::LoadTasks { .. } => state.tasks_place,
-        Effect::LoadDetail { .. } => state.detail_place,
+        Effect::LoadTasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
+        Effect::LoadDetail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
         Effect::LoadLifecycle { .. } => state.snapshots.place,
         Effect::LoadUnique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
         Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::LoadLineage { .. } => {

@@ -15,6 +15,7 @@ use crate::model::escape::escape;
 use crate::model::secret::shown_env_value;
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::LoadState;
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::spinner;
 
@@ -22,8 +23,13 @@ const MAX_EVENTS: usize = 8;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.detail;
-    let name = pane.target.as_ref().map_or_else(String::new, |(c, s)| {
-        format!("{c}/{s}{}", state.places.suffix(state.detail_place))
+    let name = pane.target.as_ref().map_or_else(String::new, |t| {
+        format!(
+            "{}/{}{}",
+            t.cluster,
+            t.service,
+            state.places.suffix(t.place)
+        )
     });
     let mut title = vec![Span::styled(format!(" Detail of {name}"), theme.bold())];
     if let LoadState::Loading { .. } = pane.loader.state {
@@ -50,10 +56,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
 
 pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let pane = &state.detail;
-    let Some((cluster, name)) = &pane.target else {
+    let Some(ServiceRef {
+        place,
+        cluster,
+        service: name,
+    }) = &pane.target
+    else {
         return vec![Line::raw("No service chosen.")];
     };
-    let Some(service) = state.services.find_at(state.detail_place, cluster, name) else {
+    let Some(service) = state.services.find_at(*place, cluster, name) else {
         return vec![Line::styled(
             "This service is not among the loaded services.",
             theme.warn(),

@@ -23,8 +23,12 @@ pub fn task_exec_line(task: &Task, theme: Theme) -> Line<'static> {
 /// The service's line in Detail: ECS Exec on or off, and how many of its running tasks
 /// (when the Tasks pane holds them) it can reach.
 pub fn service_exec_line(state: &AppState, service: &Service, theme: Theme) -> Line<'static> {
-    let target = (service.cluster.clone(), service.name.clone());
-    let live: Vec<&Task> = if state.tasks.target.as_ref() == Some(&target) {
+    let live: Vec<&Task> = if state
+        .tasks
+        .target
+        .as_ref()
+        .is_some_and(|t| t.is_service(&service.cluster, &service.name))
+    {
         state
             .tasks
             .list

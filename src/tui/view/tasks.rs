@@ -9,6 +9,7 @@ use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::model::escape::escape;
 use crate::tui::state::app::AppState;
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::tasks::TaskRow;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
@@ -120,7 +121,7 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.tasks;
-    let Some((cluster, service)) = &pane.target else {
+    let Some(target) = &pane.target else {
         let block = Block::bordered().title(" Tasks ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -165,13 +166,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             middle,
         );
     }
-    let name = format!("Tasks of {cluster}/{service}") + &state.places.suffix(state.tasks_place);
+    let name = tasks_title(state, target);
     let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
     let [summary, list_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(summary_line(state, cluster, service, theme), summary);
+    frame.render_widget(summary_line(state, target, theme), summary);
     if let Some(rest) = load_area(
         frame,
         list_area,
@@ -248,8 +249,14 @@ fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     }
 }
 
-fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) -> Line<'static> {
-    match state.services.find_at(state.tasks_place, cluster, service) {
+/// "Tasks of cluster/service", with its place over several places.
+fn tasks_title(state: &AppState, target: &ServiceRef) -> String {
+    format!("Tasks of {}/{}", target.cluster, target.service) + &state.places.suffix(target.place)
+}
+
+fn summary_line(state: &AppState, target: &ServiceRef, theme: Theme) -> Line<'static> {
+    let (cluster, service) = (&target.cluster, &target.service);
+    match state.services.find_at(target.place, cluster, service) {
         Some(s) => {
             let st = steadiness(s);
             Line::from(vec![

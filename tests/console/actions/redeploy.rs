@@ -6,7 +6,12 @@ use super::*;
 fn d_plans_a_redeploy_then_y_watches_it() {
     let mut s = on_worker();
     s.pane = PaneId::Detail;
-    s.detail.retarget(("payments-prod".into(), "worker".into()));
+    s.detail
+        .retarget(ecsnap::tui::state::service_ref::ServiceRef::new(
+            None,
+            "payments-prod",
+            "worker",
+        ));
     let effects = ch(&mut s, 'D');
     assert!(
         matches!(&effects[..], [Effect::PlanRedeploy { service, .. }] if service == "worker"),
