@@ -9,7 +9,11 @@
 //! Paths that do not start with `crate`, `super` or `self` (std, external crates, names
 //! brought in by an earlier `use`) are not followed: the `use` that brought the name in
 //! is what gets checked.
+//!
+//! The same paths, resolved to the file they land in, make the file-level import graph of
+//! `src/`: no two files may reach each other (a cycle), checked the same way.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The rules: (importing part, parts it must not use, why). `*` forbids every other part.
@@ -88,6 +92,120 @@ fn parts_import_only_what_the_architecture_allows() {
     );
 }
 
+/// Import cycles between files of `src/` known and not yet broken, each with the reason:
+/// the sorted files of one cycle. An entry here needs a note in the report to the lead; an
+/// entry that no longer matches a cycle fails the test (remove it).
+const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
+    (
+        &[
+            "src/aws/connect.rs",
+            "src/aws/ec2.rs",
+            "src/aws/ec2_ops.rs",
+            "src/aws/ecr.rs",
+            "src/aws/ecr_ops.rs",
+            "src/aws/ecs.rs",
+            "src/aws/ecs_ops.rs",
+            "src/aws/logs.rs",
+            "src/aws/mod.rs",
+            "src/aws/ssm_ops.rs",
+            "src/aws/sts.rs",
+        ],
+        "aws/mod.rs declares the traits its adapters implement and re-exports the adapters: \
+         the traits want a file of their own (issue 23, outside the console slice)",
+    ),
+    (
+        &[
+            "src/load/ecs.rs",
+            "src/load/inventory.rs",
+            "src/load/lifecycle.rs",
+            "src/load/mod.rs",
+            "src/load/rollback_targets.rs",
+            "src/load/service.rs",
+            "src/load/snapshots.rs",
+            "src/load/storage.rs",
+            "src/load/task.rs",
+        ],
+        "load/mod.rs re-exports the loaders and holds the concurrency helpers they share \
+         (issue 23, outside the console slice)",
+    ),
+    (
+        &["src/model/ecs.rs", "src/model/mod.rs"],
+        "model/mod.rs re-exports model/ecs.rs, which uses LogConfiguration from mod.rs \
+         (issue 23, outside the console slice)",
+    ),
+    (
+        &[
+            "src/ops/cleanup/execute.rs",
+            "src/ops/cleanup/images.rs",
+            "src/ops/cleanup/mod.rs",
+        ],
+        "ops/cleanup/mod.rs holds the plan types its planners and executor share \
+         (issue 23, outside the console slice)",
+    ),
+    (
+        &["src/ops/guard.rs", "src/ops/plugin.rs"],
+        "the Mutator hands plugin credentials out; the plugin takes a Mutator \
+         (issue 23, outside the console slice)",
+    ),
+];
+
+#[test]
+fn no_import_cycle_between_files_of_src() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    collect_rs_files(&root.join("src"), &mut files);
+    let sources: Vec<(String, String)> = files
+        .iter()
+        .map(|file| {
+            let rel = file
+                .strip_prefix(root)
+                .expect("under the manifest dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (
+                rel,
+                std::fs::read_to_string(file).expect("a readable source file"),
+            )
+        })
+        .collect();
+    let graph = import_graph(&sources);
+    // A graph without edges would pass everything.
+    let edges: usize = graph.values().map(BTreeSet::len).sum();
+    assert!(
+        edges > 300,
+        "only {edges} imports between files found under src/"
+    );
+    let found = cycles(&graph);
+    let stale: Vec<String> = ALLOWED_CYCLES
+        .iter()
+        .filter(|(files, _)| {
+            !found
+                .iter()
+                .any(|c| files.iter().copied().eq(c.files.iter().map(String::as_str)))
+        })
+        .map(|(files, _)| files.join(", "))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "ALLOWED_CYCLES lists cycles that are gone (remove them):\n{}",
+        stale.join("\n")
+    );
+    let cycles: Vec<String> = found
+        .into_iter()
+        .filter(|c| {
+            !ALLOWED_CYCLES
+                .iter()
+                .any(|(files, _)| files.iter().copied().eq(c.files.iter().map(String::as_str)))
+        })
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "import cycles between files of src/ (move what both need into a file of its own):\n{}",
+        cycles.join("\n")
+    );
+}
+
 fn collect_rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .expect("a readable directory")
@@ -151,6 +269,151 @@ fn check(path: &str, text: &str) -> Vec<Violation> {
         .collect()
 }
 
+/// The file-level import graph: for each file (relative to the crate root), the other
+/// files its paths into the crate land in (the file of the longest module prefix).
+fn import_graph(sources: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
+    let modules: BTreeMap<Vec<String>, &str> = sources
+        .iter()
+        .map(|(path, _)| (module_of(path), path.as_str()))
+        .collect();
+    sources
+        .iter()
+        .map(|(path, text)| {
+            let targets = crate_paths(path, text)
+                .into_iter()
+                .filter_map(|(segments, _)| {
+                    (1..=segments.len())
+                        .rev()
+                        .find_map(|n| modules.get(&segments[..n]))
+                        .map(|target| (*target).to_owned())
+                })
+                .filter(|target| target != path)
+                .collect();
+            (path.clone(), targets)
+        })
+        .collect()
+}
+
+/// One import cycle: the files that reach each other (sorted) and one path around.
+#[derive(Debug, Clone, PartialEq)]
+struct Cycle {
+    files: Vec<String>,
+    path: Vec<String>,
+}
+
+impl std::fmt::Display for Cycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cycle between {}: {}",
+            self.files.join(", "),
+            self.path.join(" → ")
+        )
+    }
+}
+
+/// Every group of files that reach each other (the strongly connected components with
+/// more than one file, by Tarjan's algorithm), each with one path around it.
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Cycle> {
+    struct Walk<'g> {
+        graph: &'g BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'g str, usize>,
+        low: BTreeMap<&'g str, usize>,
+        stack: Vec<&'g str>,
+        on_stack: BTreeSet<&'g str>,
+        found: Vec<Vec<String>>,
+    }
+    impl<'g> Walk<'g> {
+        fn visit(&mut self, node: &'g str) {
+            let n = self.index.len();
+            self.index.insert(node, n);
+            self.low.insert(node, n);
+            self.stack.push(node);
+            self.on_stack.insert(node);
+            for next in self.graph.get(node).into_iter().flatten() {
+                let next = next.as_str();
+                if !self.index.contains_key(next) {
+                    self.visit(next);
+                    let low = self.low[node].min(self.low[next]);
+                    self.low.insert(node, low);
+                } else if self.on_stack.contains(next) {
+                    let low = self.low[node].min(self.index[next]);
+                    self.low.insert(node, low);
+                }
+            }
+            if self.low[node] == self.index[node] {
+                let mut component = Vec::new();
+                while let Some(top) = self.stack.pop() {
+                    self.on_stack.remove(top);
+                    component.push(top.to_owned());
+                    if top == node {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    component.sort();
+                    self.found.push(component);
+                }
+            }
+        }
+    }
+    let mut walk = Walk {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        found: Vec::new(),
+    };
+    for node in graph.keys() {
+        if !walk.index.contains_key(node.as_str()) {
+            walk.visit(node);
+        }
+    }
+    let mut found: Vec<Cycle> = walk
+        .found
+        .into_iter()
+        .map(|files| {
+            let path = path_around(graph, &files);
+            Cycle { files, path }
+        })
+        .collect();
+    found.sort_by(|a, b| a.files.cmp(&b.files));
+    found
+}
+
+/// The shortest path from the first file of a component back to itself, inside it.
+fn path_around(graph: &BTreeMap<String, BTreeSet<String>>, files: &[String]) -> Vec<String> {
+    let start = &files[0];
+    let inside: BTreeSet<&String> = files.iter().collect();
+    let mut came_from: BTreeMap<&String, &String> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for next in graph.get(node).into_iter().flatten() {
+            if !inside.contains(next) {
+                continue;
+            }
+            if next == start {
+                let mut back = vec![node.clone()];
+                let mut at = node;
+                while at != start {
+                    at = came_from[at];
+                    back.push(at.clone());
+                }
+                back.reverse();
+                back.push(start.clone());
+                let path = back;
+                return path;
+            }
+            if !came_from.contains_key(next) && next != start {
+                came_from.insert(next, node);
+                queue.push_back(next);
+            }
+        }
+    }
+    files.to_vec()
+}
+
 /// The part a file belongs to: the first component under `src/` (`src/cache.rs` → cache),
 /// with the console's view told apart (`src/tui/view/…` → "tui view").
 fn part_of(path: &str) -> String {
@@ -190,6 +453,23 @@ fn module_of(path: &str) -> Vec<String> {
 fn crate_paths(path: &str, text: &str) -> Vec<(Vec<String>, usize)> {
     let tokens = tokenize(text);
     let file_module = module_of(path);
+    // A file's own child modules (`mod x;`): `x::…` in it is `self::x::…`.
+    let children: BTreeSet<String> = tokens
+        .windows(3)
+        .filter_map(|w| match (&w[0].kind, &w[1].kind, &w[2].kind) {
+            (Tok::Ident(m), Tok::Ident(name), Tok::Punct(';')) if m == "mod" => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let child_path = |segments: &[String]| -> Vec<String> {
+        if segments.first().is_some_and(|s| children.contains(s)) {
+            std::iter::once("self".to_owned())
+                .chain(segments.iter().cloned())
+                .collect()
+        } else {
+            segments.to_vec()
+        }
+    };
     // Inline modules (`mod tests { … }`) open at a brace depth; `super` inside them is
     // relative to them.
     let mut inline: Vec<(String, usize)> = Vec::new();
@@ -212,10 +492,11 @@ fn crate_paths(path: &str, text: &str) -> Vec<(Vec<String>, usize)> {
                     i += 1;
                 }
                 let module = current();
-                out.extend(
-                    raw.into_iter()
-                        .filter_map(|(p, line)| resolve(&module, &p).map(|r| (r, line))),
-                );
+                let at_file_level = inline.is_empty();
+                out.extend(raw.into_iter().filter_map(|(p, line)| {
+                    let p = if at_file_level { child_path(&p) } else { p };
+                    resolve(&module, &p).map(|r| (r, line))
+                }));
             }
             Tok::Ident(word) if word == "mod" => {
                 if let (Some(Tok::Ident(name)), Some(Tok::Punct('{'))) = (
@@ -238,7 +519,8 @@ fn crate_paths(path: &str, text: &str) -> Vec<(Vec<String>, usize)> {
                 depth = depth.saturating_sub(1);
             }
             Tok::Ident(word)
-                if matches!(word.as_str(), "crate" | "super")
+                if (matches!(word.as_str(), "crate" | "super")
+                    || (inline.is_empty() && children.contains(word)))
                     && tokens.get(i + 1).map(|t| &t.kind) == Some(&Tok::PathSep)
                     && !matches!(
                         i.checked_sub(1).map(|p| &tokens[p].kind),
@@ -257,7 +539,7 @@ fn crate_paths(path: &str, text: &str) -> Vec<(Vec<String>, usize)> {
                         _ => break,
                     }
                 }
-                if let Some(resolved) = resolve(&current(), &segments) {
+                if let Some(resolved) = resolve(&current(), &child_path(&segments)) {
                     out.push((resolved, line));
                 }
                 i = j;
@@ -590,7 +872,7 @@ fn comments_strings_and_allowed_parts_are_not_reported() {
         .is_empty()
     );
     // The view may use the rest of the console; the console may use aws.
-    assert!(messages("src/tui/view/x.rs", "use crate::tui::app::App;\n").is_empty());
+    assert!(messages("src/tui/view/x.rs", "use crate::tui::state::app::App;\n").is_empty());
     assert!(messages("src/tui/effects.rs", "use crate::aws::AwsClients;\n").is_empty());
 }
 
@@ -603,4 +885,80 @@ fn model_may_use_nothing_else_in_the_crate() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("src/model/ec2.rs:2: model must not use error"));
     assert!(found[1].starts_with("src/model/ec2.rs:3: model must not use Result"));
+}
+
+fn planted_cycles(sources: &[(&str, &str)]) -> Vec<String> {
+    let owned: Vec<(String, String)> = sources
+        .iter()
+        .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+        .collect();
+    cycles(&import_graph(&owned))
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn a_planted_import_cycle_is_reported_with_its_files() {
+    let sources = [
+        ("src/lib.rs", "//! Root.\npub mod tui;\n"),
+        ("src/tui/mod.rs", "//! Console.\nmod a;\nmod b;\nmod c;\n"),
+        ("src/tui/a.rs", "//! A.\nuse super::b::B;\n"),
+        ("src/tui/b.rs", "//! B.\nfn f() { crate::tui::c::g(); }\n"),
+        (
+            "src/tui/c.rs",
+            "//! C.\nuse crate::tui::{a::A, mod_free};\n",
+        ),
+    ];
+    let found = planted_cycles(&sources);
+    assert_eq!(
+        found,
+        vec![
+            "cycle between src/tui/a.rs, src/tui/b.rs, src/tui/c.rs: \
+             src/tui/a.rs → src/tui/b.rs → src/tui/c.rs → src/tui/a.rs"
+        ],
+        "{found:?}"
+    );
+    // Break it: c uses a file of its own instead.
+    let mut broken = sources.to_vec();
+    broken[4] = ("src/tui/c.rs", "//! C.\nuse crate::tui::d::A;\n");
+    broken.push(("src/tui/d.rs", "//! D.\npub struct A;\n"));
+    assert!(planted_cycles(&broken).is_empty());
+}
+
+#[test]
+fn a_parent_and_child_that_use_each_other_are_a_cycle_but_tests_inside_a_file_are_not() {
+    // view/mod.rs draws with header, header uses a helper of view/mod.rs.
+    let sources = [
+        (
+            "src/tui/view/mod.rs",
+            "//! View.\nmod header;\npub fn spinner() {}\nfn d() { header::draw(); }\nuse self::header::draw;\n",
+        ),
+        (
+            "src/tui/view/header.rs",
+            "//! Header.\nuse super::spinner;\n",
+        ),
+        (
+            "src/tui/view/footer.rs",
+            "//! Footer.\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n",
+        ),
+    ];
+    let found = planted_cycles(&sources);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("cycle between src/tui/view/header.rs, src/tui/view/mod.rs:"),
+        "{found:?}"
+    );
+    // Two separate cycles are two reports.
+    let two = [
+        ("src/a.rs", "use crate::b::x;\n"),
+        ("src/b.rs", "use crate::a::x;\n"),
+        ("src/c.rs", "use crate::d::x;\n"),
+        ("src/d.rs", "use crate::c::x;\n"),
+        ("src/e.rs", "use crate::a::x;\n"),
+    ];
+    let found = planted_cycles(&two);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("cycle between src/a.rs, src/b.rs:"));
+    assert!(found[1].starts_with("cycle between src/c.rs, src/d.rs:"));
 }

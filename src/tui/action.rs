@@ -1,6 +1,6 @@
 //! What the user asked for. Keys map to these through the keymap table; `update` acts.
 
-use super::app::PaneId;
+use crate::tui::state::pane_id::PaneId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

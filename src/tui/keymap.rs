@@ -3,8 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::Action;
-use super::app::PaneId;
+use crate::tui::action::Action;
+use crate::tui::state::pane_id::PaneId;
 
 /// A key as the table names it. Character keys ignore Shift (it is part of the char).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,7 +327,7 @@ pub fn is_force_quit(ev: &KeyEvent) -> bool {
 }
 
 /// The README's key table (section "Keys"), one row per binding in table order:
-/// `| Key | Where | What it does |`. `tests/readme_keys.rs` checks the README against it.
+/// `| Key | Where | What it does |`. `tests/console/keys.rs` checks docs/console.md against it.
 pub fn readme_table() -> String {
     let rows = KEYMAP.iter().map(|b| {
         format!(

@@ -7,22 +7,10 @@
 //! runs them on tokio tasks; `view` draws from `&AppState`. The UI task never awaits AWS.
 
 pub mod action;
-mod action_runs;
-pub mod app;
-pub mod effects;
-mod flows;
-mod hands_on_runs;
-pub mod jump;
 pub mod keymap;
-mod logs;
-pub mod modal;
-pub mod msg;
-pub mod panes;
-pub mod places;
-mod plugin_runs;
-mod recover_runs;
-mod route;
+pub mod run;
 mod signals;
+pub mod state;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -45,9 +33,9 @@ use tokio::sync::mpsc;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use app::{AppState, HeaderInfo};
-use effects::EffectRunner;
-use msg::Event;
+use run::runner::EffectRunner;
+use state::app::{AppState, HeaderInfo};
+use state::msg::Event;
 
 /// How the console was asked to look.
 #[derive(Debug, Clone, Default)]
@@ -221,10 +209,10 @@ pub async fn run_places(
         endpoint: targets.first().and_then(|t| t.aws.endpoint.clone()),
     };
     let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
-    state.places = places::Places {
+    state.places = state::places::Places {
         all: targets
             .iter()
-            .map(|t| places::PlaceInfo {
+            .map(|t| state::places::PlaceInfo {
                 account: t.place.account.clone(),
                 account_id: t.place.account_id.clone(),
                 region: t.place.region.clone(),
@@ -233,7 +221,7 @@ pub async fn run_places(
             })
             .collect(),
         failed: failed.iter().map(failure_line).collect(),
-        ..places::Places::default()
+        ..state::places::Places::default()
     };
     let runs = targets
         .iter()
@@ -268,10 +256,10 @@ async fn drive(
     mut state: AppState,
     mut guard: TerminalGuard,
     mut runner: EffectRunner,
-    mut rx: mpsc::UnboundedReceiver<msg::Msg>,
+    mut rx: mpsc::UnboundedReceiver<state::msg::Msg>,
 ) -> Result<()> {
     if let Ok(size) = guard.terminal.size() {
-        update::update(
+        update::app::update(
             &mut state,
             Event::Resize {
                 width: size.width,
@@ -281,9 +269,9 @@ async fn drive(
     }
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));
-    let mut plugins = plugin_runs::PluginRuns::new();
+    let mut plugins = run::plugin::PluginRuns::new();
     spawn_input(input_tx, stop.clone(), plugins.input_paused());
-    runner.run_all(update::init(&mut state));
+    runner.run_all(update::app::init(&mut state));
     test_panic_trigger();
     let result = event_loop(
         &mut guard,
@@ -325,9 +313,9 @@ async fn event_loop(
     guard: &mut TerminalGuard,
     state: &mut AppState,
     runner: &mut EffectRunner,
-    rx: &mut mpsc::UnboundedReceiver<msg::Msg>,
+    rx: &mut mpsc::UnboundedReceiver<state::msg::Msg>,
     input_rx: &mut InputRx,
-    plugins: &mut plugin_runs::PluginRuns,
+    plugins: &mut run::plugin::PluginRuns,
 ) -> Result<()> {
     let draw_err = |e| Error::io("drawing the console", e);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -352,7 +340,7 @@ async fn event_loop(
                 )));
             }
         };
-        let effects = update::update(state, event);
+        let effects = update::app::update(state, event);
         runner.run_all(effects);
         if state.quit {
             return Ok(());

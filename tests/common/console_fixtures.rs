@@ -1,8 +1,8 @@
 //! A demo-fleet-like console state built from model types with fixed times and a fixed
 //! "now", fed through `update` the way real load results arrive. No AWS involved.
 //!
-//! Shared by the `console_*` tests and `benches/tui.rs` (each includes this file as a
-//! module and uses a part of it, hence the `dead_code` allowance).
+//! Shared by the console tests (`tests/console/`) and `benches/tui.rs` (each includes this
+//! file as a module and uses a part of it, hence the `dead_code` allowance).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -17,12 +17,12 @@ use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
     TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
 };
-use ecsnap::tui::app::{AppState, HeaderInfo};
-use ecsnap::tui::effects::Effect;
-use ecsnap::tui::msg::{Event, Msg};
-use ecsnap::tui::panes::detail::DetailData;
-use ecsnap::tui::panes::tasks::TasksData;
-use ecsnap::tui::update::{init, update};
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::{AppState, HeaderInfo};
+use ecsnap::tui::state::detail::DetailData;
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::tasks::TasksData;
+use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -478,7 +478,7 @@ pub fn loaded_state() -> AppState {
             result: Ok(orphan_report()),
         },
     );
-    let target = ("payments-prod".to_string(), "ledger".to_string());
+    let target = ecsnap::tui::state::service_ref::ServiceRef::new(None, "payments-prod", "ledger");
     s.tasks.retarget(target.clone());
     let g = s.tasks.loader.start(now());
     deliver(

@@ -9,8 +9,8 @@ use crate::tmux::{
     FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux, target_dir,
 };
 use ecsnap::demo::{Emulator, seed};
-use ecsnap::tui::app::PaneId;
 use ecsnap::tui::keymap::bindings_for;
+use ecsnap::tui::state::pane_id::PaneId;
 
 #[test]
 fn console_end_to_end_in_tmux() {

@@ -671,12 +671,14 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
 
     // ecsnap reads the ages as from AWS: --min-age 30 lists exactly the older orphans.
     let home = tempfile::tempdir().expect("a temp dir");
-    let out = crate::emulator::json_of(crate::emulator::ecsnap(&emulator.endpoint(), home.path()).args([
-        "orphans",
-        "--min-age",
-        "30",
-        "--json",
-    ]));
+    let out = crate::emulator::json_of(
+        crate::emulator::ecsnap(&emulator.endpoint(), home.path()).args([
+            "orphans",
+            "--min-age",
+            "30",
+            "--json",
+        ]),
+    );
     let ids = |key: &str, id: &str| -> BTreeSet<String> {
         out[key]
             .as_array()

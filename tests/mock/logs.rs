@@ -20,11 +20,13 @@ use ecsnap::load::logs::{ContainerLogs, LAST_LINES, last_lines};
 use ecsnap::model::{LogSource, Task};
 use ecsnap::ops::interrupt::Interrupt;
 use ecsnap::ops::wait::FakeClock;
-use ecsnap::tui::app::{AppState, PaneId};
-use ecsnap::tui::effects::{Effect, perform_logs_read};
-use ecsnap::tui::msg::Event;
-use ecsnap::tui::panes::logs::PageKind;
-use ecsnap::tui::update::update;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::runner::perform_logs_read;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::logs::PageKind;
+use ecsnap::tui::state::msg::Event;
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::update::app::update;
 
 const GROUP: &str = "/ecs/ledger";
 /// The first task of the fixture's ledger service.

@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::spinner;
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::in_use::parse_image_ref;
@@ -14,16 +13,23 @@ use crate::analysis::volumes::mounted_volumes;
 use crate::model::arn_name;
 use crate::model::escape::escape;
 use crate::model::secret::shown_env_value;
-use crate::tui::app::AppState;
-use crate::tui::panes::LoadState;
+use crate::tui::state::app::AppState;
+use crate::tui::state::list::LoadState;
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::theme::Theme;
+use crate::tui::view::widgets::spinner;
 
 const MAX_EVENTS: usize = 8;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.detail;
-    let name = pane.target.as_ref().map_or_else(String::new, |(c, s)| {
-        format!("{c}/{s}{}", state.places.suffix(state.detail_place))
+    let name = pane.target.as_ref().map_or_else(String::new, |t| {
+        format!(
+            "{}/{}{}",
+            t.cluster,
+            t.service,
+            state.places.suffix(t.place)
+        )
     });
     let mut title = vec![Span::styled(format!(" Detail of {name}"), theme.bold())];
     if let LoadState::Loading { .. } = pane.loader.state {
@@ -50,10 +56,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
 
 pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let pane = &state.detail;
-    let Some((cluster, name)) = &pane.target else {
+    let Some(ServiceRef {
+        place,
+        cluster,
+        service: name,
+    }) = &pane.target
+    else {
         return vec![Line::raw("No service chosen.")];
     };
-    let Some(service) = state.services.find_at(state.detail_place, cluster, name) else {
+    let Some(service) = state.services.find_at(*place, cluster, name) else {
         return vec![Line::styled(
             "This service is not among the loaded services.",
             theme.warn(),
@@ -73,7 +84,9 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )),
     ])];
     out.push(deployment_config_line(service, theme));
-    out.push(super::exec_lines::service_exec_line(state, service, theme));
+    out.push(crate::tui::view::exec::service_exec_line(
+        state, service, theme,
+    ));
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));
@@ -103,7 +116,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             "Volumes (where each container mounts them)",
             theme.heading(),
         ));
-        out.extend(super::volumes::mounted_lines(
+        out.extend(crate::tui::view::volumes::mounted_lines(
             &mounted_volumes(storage, &[]),
             storage.ephemeral_storage_gib,
             &service.volume_configurations,

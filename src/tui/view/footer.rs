@@ -5,10 +5,11 @@
 use ratatui::text::{Line, Span};
 
 use crate::tui::action::Action;
-use crate::tui::app::{AppState, Mode, PaneId};
-use crate::tui::jump;
 use crate::tui::keymap::{Scope, bindings_for, bindings_in, label_for};
+use crate::tui::state::app::{AppState, Mode};
+use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
+use crate::tui::update::jump;
 
 /// Every key of the pane as `key word`, in table order, as many as fit; `? help` always
 /// stays visible at the end when some had to be left out.

@@ -2,9 +2,9 @@
 
 use ratatui::text::{Line, Span};
 
-use super::spinner;
-use crate::tui::app::AppState;
+use crate::tui::state::app::AppState;
 use crate::tui::theme::Theme;
+use crate::tui::view::widgets::spinner;
 
 /// Below this width the labels shorten so the badges and the refresh time still fit.
 const WIDE: u16 = 110;
@@ -68,8 +68,8 @@ fn places_spans(state: &AppState, spans: &mut Vec<Span<'static>>, theme: Theme) 
         let (accounts, regions) = p.counts_in_view();
         spans.push(Span::raw(format!(
             "{} · {}",
-            crate::tui::route::count(accounts, "account"),
-            crate::tui::route::count(regions, "region")
+            crate::tui::state::places::count(accounts, "account"),
+            crate::tui::state::places::count(regions, "region")
         )));
     }
     if !p.failed.is_empty() {

@@ -1,13 +1,14 @@
 //! The `?` overlay: every key of the current pane, of a dialog, of the filter and jump
 //! inputs and of the overlay itself, from the keymap.
 
+use crate::tui::state::pane_id::PaneId;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::{AppState, PaneId};
 use crate::tui::keymap::{Binding, Scope, bindings_for, bindings_in};
+use crate::tui::state::app::AppState;
 use crate::tui::theme::Theme;
 
 /// The help text for a pane: its own keys first, then the ones that work everywhere.
@@ -66,7 +67,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let lines = help_lines(state.pane, theme);
     let height = (lines.len() as u16 + 2).min(area.height);
     let width = area.width.saturating_sub(4).min(100);
-    let popup = super::popup(frame, area, width, height);
+    let popup = crate::tui::view::widgets::popup(frame, area, width, height);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: false })

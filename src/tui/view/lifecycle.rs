@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::AppState;
+use crate::tui::state::app::AppState;
 use crate::tui::theme::Theme;
 
 /// At most this many lines of detail (the rest counted).

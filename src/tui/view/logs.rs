@@ -10,9 +10,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::model::escape::escape;
 use crate::model::{LogEvent, LogSource, arn_name};
-use crate::tui::app::AppState;
-use crate::tui::panes::logs::LogsView;
+use crate::tui::state::app::AppState;
+use crate::tui::state::logs::LogsView;
 use crate::tui::theme::Theme;
+use crate::tui::view::widgets::spinner;
 
 /// `MM-DD HH:MM:SS` and a space.
 const TIME_WIDTH: usize = 15;
@@ -75,7 +76,7 @@ fn status_line(state: &AppState, view: &LogsView, theme: Theme) -> Line<'static>
         }
         if buffer.loading && buffer.loaded {
             spans.push(Span::styled(
-                format!(" · {} older page…", super::spinner(state)),
+                format!(" · {} older page…", spinner(state)),
                 theme.warn(),
             ));
         }
@@ -117,7 +118,7 @@ fn body_lines(
         let text = if view.containers.is_some() {
             "this task definition has no containers".to_string()
         } else {
-            format!("{} reading the task definition…", super::spinner(state))
+            format!("{} reading the task definition…", spinner(state))
         };
         return vec![Line::styled(text, theme.dim())];
     };
@@ -146,7 +147,7 @@ fn body_lines(
     }
     if !buffer.loaded {
         return vec![Line::styled(
-            format!("{} reading the newest lines…", super::spinner(state)),
+            format!("{} reading the newest lines…", spinner(state)),
             theme.dim(),
         )];
     }

@@ -9,43 +9,41 @@
 //! └ footer: the keys that work now (pane, filter, jump, help), from the keymap    ┘
 //! ```
 
+mod cleanup;
 mod detail;
-mod exec_lines;
+mod exec;
 mod footer;
-mod hands_on_lines;
+mod hands_on;
 mod header;
 mod help;
 mod lifecycle;
 mod logs;
 mod modal;
-mod modal_plans;
 mod orphans;
+mod rollback;
 mod services;
+mod simple;
 mod snapshots;
 mod table;
 mod tasks;
 mod volumes;
 mod wait;
+mod widgets;
 
+use crate::tui::state::pane_id::PaneId;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{AppState, PaneId, fits};
-pub use super::app::{MIN_HEIGHT, MIN_WIDTH};
-use super::theme::Theme;
 use crate::model::escape::needs_escape;
+use crate::tui::state::app::{AppState, fits};
+pub use crate::tui::state::app::{MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::theme::Theme;
 
 pub use footer::{footer_line, scope_footer};
 pub use help::help_lines;
 pub use modal::modal_footer;
-
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-pub fn spinner(state: &AppState) -> &'static str {
-    SPINNER[state.tick % SPINNER.len()]
-}
 
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     let area = frame.area();
@@ -88,7 +86,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         modal::draw(frame, body, state, m, theme);
     } else {
         frame.render_widget(footer::footer_for(state, foot.width, theme), foot);
-        if state.mode == super::app::Mode::Help {
+        if state.mode == crate::tui::state::app::Mode::Help {
             help::draw(frame, body, state, theme);
         }
     }
@@ -135,16 +133,4 @@ fn tabs_line(state: &AppState, theme: Theme) -> Line<'static> {
 /// A body-wide message in place of a table: loading, empty, or failed.
 pub fn placeholder(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-}
-
-/// A `width` × `height` area centred in `area`, cleared for a popup (help, dialogs).
-fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) -> Rect {
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
-    frame.render_widget(Clear, popup);
-    popup
 }

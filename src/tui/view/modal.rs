@@ -7,20 +7,23 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::modal_plans::{cleanup_lines, rollback_lines, simple_lines};
-use super::wait::wait_lines;
-use crate::tui::app::AppState;
 use crate::tui::keymap::Scope;
-use crate::tui::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::app::AppState;
+use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::theme::Theme;
+use crate::tui::view::cleanup::cleanup_lines;
+use crate::tui::view::rollback::rollback_lines;
+use crate::tui::view::simple::simple_lines;
+use crate::tui::view::wait::wait_lines;
+use crate::tui::view::widgets::spinner;
 
 /// The keys of this dialog as `key word`, from the keymap's dialog section.
 pub fn modal_footer(modal: &Modal, theme: Theme) -> Line<'static> {
-    super::footer::scope_footer_where(Scope::Modal, |a| modal.offers(a), theme)
+    crate::tui::view::footer::scope_footer_where(Scope::Modal, |a| modal.offers(a), theme)
 }
 
 fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
-    let spin = super::spinner(state);
+    let spin = spinner(state);
     match &modal.stage {
         Stage::Planning => vec![Line::raw(format!("{spin} building the plan (reads only)…"))],
         Stage::Failed(e) => vec![
@@ -61,7 +64,7 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
             ModalKind::Cleanup(c) => cleanup_lines(c, modal, state, theme),
             ModalKind::Simple(s) => simple_lines(s, modal, state, theme),
             ModalKind::Wait(w) => wait_lines(w, modal, state, theme),
-            ModalKind::HandsOn(h) => super::hands_on_lines::lines(h, modal, theme),
+            ModalKind::HandsOn(h) => crate::tui::view::hands_on::lines(h, modal, theme),
         });
     }
     out.extend(early);
@@ -116,7 +119,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, modal: &Modal, 
     let inner = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = text.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
     let height = u16::try_from(rows + 3).unwrap_or(u16::MAX).min(area.height);
-    let popup = super::popup(frame, area, width, height);
+    let popup = crate::tui::view::widgets::popup(frame, area, width, height);
     let block = Block::bordered().title(format!(" {} ", modal.title()));
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(block),

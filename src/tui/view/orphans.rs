@@ -5,11 +5,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{Columns, ListTable, fit_text, lengths, load_area, place_failures, title};
 use crate::model::Skipped;
-use crate::tui::app::AppState;
-use crate::tui::panes::orphans::OrphanRow;
+use crate::tui::state::app::AppState;
+use crate::tui::state::orphans::OrphanRow;
+use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
+use crate::tui::view::table::{
+    Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
+};
+use crate::tui::view::widgets::spinner;
 
 const HEADER: [&str; 8] = [
     "KIND",
@@ -75,7 +79,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let block = Block::bordered().title(title("Orphans", &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
-    let inner = place_failures(frame, inner, state, crate::tui::app::PaneId::Orphans, theme);
+    let inner = place_failures(frame, inner, state, PaneId::Orphans, theme);
     let Some(rest) = load_area(
         frame,
         inner,
@@ -199,7 +203,7 @@ fn lineage_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             theme.bad(),
         )],
         None => vec![Line::styled(
-            format!("{} loading the lineage…", super::spinner(state)),
+            format!("{} loading the lineage…", spinner(state)),
             theme.dim(),
         )],
     }

@@ -5,11 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Cell};
 
-use super::table::{Columns, ListTable, fit_text, lengths, load_area, place_failures, title};
 use crate::analysis::age::short_age;
-use crate::tui::app::AppState;
-use crate::tui::panes::services::ServiceRow;
+use crate::tui::state::app::AppState;
+use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
+use crate::tui::view::table::{
+    Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
+};
 
 const HEADER: [&str; 7] = [
     "STATE",
@@ -59,7 +61,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         frame,
         inner,
         state,
-        crate::tui::app::PaneId::Services,
+        crate::tui::state::pane_id::PaneId::Services,
         theme,
     );
     let Some(rest) = load_area(

@@ -7,14 +7,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph};
 
-use super::table::{
+use crate::analysis::age::short_age;
+use crate::tui::state::app::AppState;
+use crate::tui::state::list::Row;
+use crate::tui::state::snapshots::{SnapshotsPane, TagRow, Unique, UserRow, user_key};
+use crate::tui::theme::Theme;
+use crate::tui::view::table::{
     Columns, ListTable, content_widths, fit_text, lengths, load_area, place_failures, title,
 };
-use crate::analysis::age::short_age;
-use crate::tui::app::AppState;
-use crate::tui::panes::Row;
-use crate::tui::panes::snapshots::{SnapshotsPane, TagRow, Unique, UserRow, user_key};
-use crate::tui::theme::Theme;
 
 const USER_HEADER: [&str; 6] = ["REPOSITORY", "USER", "TAGS", "TOTAL", "IN USE", "UNIQUE"];
 const TAG_HEADER: [&str; 6] = ["TAG", "PUSHED", "SIZE", "", "IN USE", "DIGEST"];
@@ -111,7 +111,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let width = usize::from(area.width.saturating_sub(2)).max(1);
     let failed: usize = state
         .places
-        .failure_lines(crate::tui::app::PaneId::Snapshots)
+        .failure_lines(crate::tui::state::pane_id::PaneId::Snapshots)
         .iter()
         .map(|f| (f.chars().count() + 2).div_ceil(width).min(2))
         .sum();
@@ -129,7 +129,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         frame,
         inner,
         state,
-        crate::tui::app::PaneId::Snapshots,
+        crate::tui::state::pane_id::PaneId::Snapshots,
         theme,
     );
     let Some(rest) = load_area(
@@ -184,7 +184,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             .map(|(i, t)| Cell::from(fit_text(t, widths[i], i >= lead && i < lead + 2)))
             .collect()
     });
-    let bottom = super::lifecycle::split_off(frame, bottom, state, theme);
+    let bottom = crate::tui::view::lifecycle::split_off(frame, bottom, state, theme);
     draw_tags(frame, bottom, state, theme);
 }
 

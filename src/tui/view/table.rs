@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row as TableRow, Table, TableState};
 
-use super::spinner;
-use crate::tui::app::AppState;
-use crate::tui::panes::{ListPane, LoadState, Loader, Row};
+use crate::tui::state::app::AppState;
+use crate::tui::state::list::{ListPane, LoadState, Loader, Row};
 use crate::tui::theme::Theme;
+use crate::tui::view::widgets::spinner;
 
 /// The title of a list block: `name (shown/total) · state · filter · sort · marks`.
 pub fn title<R: Row>(
@@ -365,7 +365,7 @@ pub fn place_failures(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &AppState,
-    pane: crate::tui::app::PaneId,
+    pane: crate::tui::state::pane_id::PaneId,
     theme: Theme,
 ) -> Rect {
     use ratatui::layout::Layout;

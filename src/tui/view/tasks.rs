@@ -5,16 +5,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::table::{
-    ListTable, content_widths, elide_middle, fit_columns, fit_text, header_for, lengths, load_area,
-    title,
-};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::model::escape::escape;
-use crate::tui::app::AppState;
-use crate::tui::panes::tasks::TaskRow;
+use crate::tui::state::app::AppState;
+use crate::tui::state::service_ref::ServiceRef;
+use crate::tui::state::tasks::TaskRow;
 use crate::tui::theme::Theme;
+use crate::tui::view::table::{
+    ListTable, content_widths, elide_middle, fit_columns, fit_text, header_for, lengths, load_area,
+    title,
+};
 
 const HEADER: [&str; 6] = [
     "TASK",
@@ -82,7 +83,7 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
     let Some(d) = &row.stop else {
         return Paragraph::new(vec![
             Line::styled(format!("task {} is running", row.task.id), theme.dim()),
-            super::exec_lines::task_exec_line(&row.task, theme),
+            crate::tui::view::exec::task_exec_line(&row.task, theme),
         ])
         .wrap(ratatui::widgets::Wrap { trim: false });
     };
@@ -120,7 +121,7 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.tasks;
-    let Some((cluster, service)) = &pane.target else {
+    let Some(target) = &pane.target else {
         let block = Block::bordered().title(" Tasks ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -165,13 +166,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             middle,
         );
     }
-    let name = format!("Tasks of {cluster}/{service}") + &state.places.suffix(state.tasks_place);
+    let name = tasks_title(state, target);
     let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
     let inner = block.inner(top);
     frame.render_widget(block, top);
     let [summary, list_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(summary_line(state, cluster, service, theme), summary);
+    frame.render_widget(summary_line(state, target, theme), summary);
     if let Some(rest) = load_area(
         frame,
         list_area,
@@ -242,14 +243,20 @@ fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         .is_some_and(|s| !s.volumes.is_empty() || s.ephemeral_storage_gib.is_some());
     match pane.selected_volumes() {
         Some((vols, ephemeral)) if declared => {
-            super::volumes::mounted_lines(&vols, ephemeral, &[], theme)
+            crate::tui::view::volumes::mounted_lines(&vols, ephemeral, &[], theme)
         }
         _ => Vec::new(),
     }
 }
 
-fn summary_line(state: &AppState, cluster: &str, service: &str, theme: Theme) -> Line<'static> {
-    match state.services.find_at(state.tasks_place, cluster, service) {
+/// "Tasks of cluster/service", with its place over several places.
+fn tasks_title(state: &AppState, target: &ServiceRef) -> String {
+    format!("Tasks of {}/{}", target.cluster, target.service) + &state.places.suffix(target.place)
+}
+
+fn summary_line(state: &AppState, target: &ServiceRef, theme: Theme) -> Line<'static> {
+    let (cluster, service) = (&target.cluster, &target.service);
+    match state.services.find_at(target.place, cluster, service) {
         Some(s) => {
             let st = steadiness(s);
             Line::from(vec![
@@ -285,7 +292,7 @@ const VOLUME_SHORT: [&str; 6] = [
 ];
 
 /// A volume row's texts, in `VOLUME_HEADER` order.
-fn volume_cells(v: &crate::tui::panes::tasks::VolumeRow) -> Vec<String> {
+fn volume_cells(v: &crate::tui::state::tasks::VolumeRow) -> Vec<String> {
     vec![
         v.id.clone(),
         v.size_gib

@@ -7,10 +7,11 @@ use ratatui::text::Line;
 use crate::model::arn_name;
 use crate::model::escape::escape;
 use crate::ops::wait::Verdict;
-use crate::tui::app::AppState;
-use crate::tui::modal::Modal;
-use crate::tui::modal::wait::{WITH_LINES, WaitView};
+use crate::tui::state::app::AppState;
+use crate::tui::state::modal::Modal;
+use crate::tui::state::wait::{WITH_LINES, WaitView};
 use crate::tui::theme::Theme;
+use crate::tui::view::widgets::spinner;
 
 pub fn wait_lines(
     w: &WaitView,
@@ -22,10 +23,7 @@ pub fn wait_lines(
     let (verdict, style) = match (&w.verdict, &w.error) {
         (_, Some(e)) => (format!("✗ watch failed: {e}"), theme.bad()),
         (Verdict::InProgress, _) => (
-            format!(
-                "{} rolling out, waiting for steady state",
-                super::spinner(state)
-            ),
+            format!("{} rolling out, waiting for steady state", spinner(state)),
             theme.warn(),
         ),
         (Verdict::Stable, _) => ("✓ stable".to_string(), theme.good()),

@@ -1,0 +1,302 @@
+//! Performs the dialogs' effects on a tokio task: plans (reads only) and confirmed
+//! actions, always through the guarded `Mutator` (read-only refusal, audit log). Progress
+//! (wait polls, cleanup items) goes over the channel as it happens; the returned `Msg` is
+//! the last word.
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::aws::AwsClients;
+use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
+use crate::ops::interrupt::Interrupt;
+use crate::ops::lock::{self, LockKey, WhenHeld};
+use crate::ops::redeploy;
+use crate::ops::session::LazySession;
+use crate::ops::wait::SystemClock;
+use crate::ops::{restore_user, rollback};
+use crate::tui::run::effect::Effect;
+use crate::tui::state::msg::{Msg, Planned};
+
+fn text(e: &crate::Error) -> String {
+    e.to_string()
+}
+
+/// Boxed so the spawned load task stays `Send` (the streams inside borrow the clients).
+pub fn perform<'a>(
+    effect: Effect,
+    aws: &'a AwsClients,
+    session: &'a LazySession,
+    tx: &'a UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> futures::future::BoxFuture<'a, Msg> {
+    match effect {
+        e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. } | Effect::WatchScale { .. }) => {
+            Box::pin(crate::tui::run::hands_on::perform(e, aws, session, tx))
+        }
+        e @ (Effect::LoadLineage { .. } | Effect::PlanRecover { .. } | Effect::Recover { .. }) => {
+            Box::pin(crate::tui::run::recover::perform(e, aws, session, tx))
+        }
+        e => Box::pin(perform_inner(e, aws, session, tx, interrupt)),
+    }
+}
+
+async fn perform_inner(
+    effect: Effect,
+    aws: &AwsClients,
+    session: &LazySession,
+    tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> Msg {
+    match effect {
+        Effect::LoadRevisions {
+            generation,
+            cluster,
+            service,
+            current,
+        } => {
+            let result = rollback::offer_revisions(aws, &current, rollback::REVISIONS_SHOWN)
+                .await
+                .map_err(|e| text(&e));
+            if let Ok(revisions) = &result {
+                let (tags, ebs) = tokio::join!(
+                    rollback::offer_image_tags(aws, revisions),
+                    rollback::offer_snapshots(aws, &cluster, &service)
+                );
+                let _ = tx.send(Msg::ImageTags {
+                    generation,
+                    result: tags.map_err(|e| text(&e)),
+                });
+                let _ = tx.send(Msg::EbsSnapshots {
+                    generation,
+                    result: ebs.map_err(|e| text(&e)),
+                });
+            }
+            Msg::Revisions { generation, result }
+        }
+        Effect::PlanRedeploy {
+            generation,
+            cluster,
+            service,
+        } => Msg::Planned {
+            generation,
+            result: redeploy::plan(aws, &cluster, &service)
+                .await
+                .map(Planned::Redeploy)
+                .map_err(|e| text(&e)),
+        },
+        Effect::PlanRestore {
+            generation,
+            repository,
+            user,
+            tag,
+        } => Msg::Planned {
+            generation,
+            result: restore_user::plan(aws, session.settings(), &repository, &user, &tag)
+                .await
+                .map(Planned::Restore)
+                .map_err(|e| text(&e)),
+        },
+        e @ (Effect::PlanCleanup { .. } | Effect::PlanCleanupPart { .. }) => {
+            planned_cleanup(e, aws, session).await
+        }
+        Effect::Rollback { generation, plan } => {
+            let what = plan.summary();
+            let result = async {
+                let (m, _) = session.mutator().await?;
+                rollback::execute(m, &plan).await.map_err(|e| text(&e))
+            }
+            .await;
+            tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
+            crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
+        }
+        Effect::Redeploy { generation, plan } => {
+            let result = async {
+                let (m, _) = session.mutator().await?;
+                redeploy::execute(m, &plan).await.map_err(|e| text(&e))
+            }
+            .await;
+            crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
+        }
+        Effect::Restore { generation, plan } => Msg::Restored {
+            generation,
+            result: async {
+                let (m, _) = session.mutator().await?;
+                restore_user::execute(m, &plan).await.map_err(|e| text(&e))
+            }
+            .await,
+        },
+        Effect::Cleanup { generation, plans } => Msg::CleanupDone {
+            generation,
+            result: run_cleanup(aws, session, &plans, generation, tx, interrupt).await,
+        },
+        other => {
+            tracing::error!("not an action effect: {other:?}");
+            Msg::Planned {
+                generation: 0,
+                result: Err(format!("internal: {other:?} is not an action")),
+            }
+        }
+    }
+}
+
+/// The answer to a cleanup plan request: the dialog's one place, or one place's part.
+async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession) -> Msg {
+    match effect {
+        Effect::PlanCleanupPart {
+            generation,
+            place,
+            selection,
+        } => Msg::CleanupPartPlanned {
+            generation,
+            place,
+            result: plan_cleanup(aws, session, &selection).await,
+        },
+        Effect::PlanCleanup {
+            generation,
+            selection,
+        } => Msg::Planned {
+            generation,
+            result: plan_cleanup(aws, session, &selection)
+                .await
+                .map(Planned::Cleanup),
+        },
+        other => Msg::Planned {
+            generation: 0,
+            result: Err(format!("internal: {other:?} is not a cleanup plan")),
+        },
+    }
+}
+
+/// The cleanup plans for what was marked (planned by ops), preflighted.
+async fn plan_cleanup(
+    aws: &AwsClients,
+    session: &LazySession,
+    selection: &Selection,
+) -> Result<Vec<CleanupPlan>, String> {
+    let (m, settings) = session.mutator().await?;
+    let account = session.account().await;
+    let mut plans = cleanup::plan_for(aws, settings, account, selection, crate::config::now())
+        .await
+        .map_err(|e| text(&e))?;
+    for plan in &mut plans {
+        cleanup::preflight(m, plan).await;
+    }
+    Ok(plans)
+}
+
+/// Executes the confirmed plans, reporting each item as it lands. An error before a
+/// plan's first request (the session, the re-check) stops there: that plan's items and
+/// the later plans' are reported as not sent, and the error is returned beside them.
+async fn run_cleanup_plans(
+    aws: &AwsClients,
+    session: &LazySession,
+    plans: &[CleanupPlan],
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> (Vec<cleanup::ItemResult>, Option<String>) {
+    let not_sent = |from: usize, why: &str| -> Vec<cleanup::ItemResult> {
+        plans[from..]
+            .iter()
+            .flat_map(|p| cleanup::not_sent(p, why))
+            .collect()
+    };
+    let opts = ExecuteOptions {
+        interrupt,
+        ..ExecuteOptions::default()
+    };
+    let (m, settings) = match session.mutator().await {
+        Ok(opened) => opened,
+        Err(e) => return (not_sent(0, &e), Some(e)),
+    };
+    // One cleanup at a time per account and region: the console does not wait behind
+    // another run, it says who holds the place and sends nothing.
+    let key = LockKey::new(
+        session.account().await,
+        settings.profile.as_deref(),
+        &aws.region,
+    );
+    let _lock =
+        match lock::acquire(lock::default_dir(), vec![key], WhenHeld::Refuse, |_, _| {}).await {
+            Ok(held) => held,
+            Err(e) => {
+                let e = text(&e);
+                return (not_sent(0, &e), Some(e));
+            }
+        };
+    let clock = SystemClock::default();
+    let mut all = Vec::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let item_tx = tx.clone();
+        let mut on_item = move |r: &cleanup::ItemResult| {
+            let _ = item_tx.send(Msg::CleanupItem {
+                generation,
+                result: r.clone(),
+            });
+        };
+        match cleanup::execute(aws, m, settings, plan, &clock, &opts, &mut on_item).await {
+            Ok(results) => all.extend(results),
+            Err(e) => {
+                let e = text(&e);
+                all.extend(not_sent(i, &e));
+                return (all, Some(e));
+            }
+        }
+    }
+    (all, None)
+}
+
+/// One place's cleanup: an error before anything was sent is the dialog's error
+/// ("nothing was deleted"); after some of it, the results say which items were not sent.
+async fn run_cleanup(
+    aws: &AwsClients,
+    session: &LazySession,
+    plans: &[CleanupPlan],
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> Result<Vec<cleanup::ItemResult>, String> {
+    let sent_before = |results: &[cleanup::ItemResult]| results.iter().any(|r| !r.was_not_sent());
+    match run_cleanup_plans(aws, session, plans, generation, tx, interrupt).await {
+        (results, Some(e)) if !sent_before(&results) => Err(e),
+        (results, _) => Ok(results),
+    }
+}
+
+/// One place of a cleanup over several: its clients, its session (its own `Mutator`,
+/// marks and audit lines) and its confirmed plans.
+pub(crate) struct CleanupPart {
+    pub aws: AwsClients,
+    pub session: std::sync::Arc<LazySession>,
+    pub plans: Vec<CleanupPlan>,
+}
+
+/// A cleanup over several places, one place after another, each through its own
+/// session; a place that fails before sending reports its items as not sent and the
+/// next place goes on. Ctrl-C (`interrupt`) stops every place's new deletes.
+pub(crate) async fn run_cleanup_across(
+    parts: Vec<CleanupPart>,
+    generation: u64,
+    tx: &UnboundedSender<Msg>,
+    interrupt: Interrupt,
+) -> Msg {
+    let mut all = Vec::new();
+    for part in parts {
+        let (results, error) = run_cleanup_plans(
+            &part.aws,
+            &part.session,
+            &part.plans,
+            generation,
+            tx,
+            interrupt.clone(),
+        )
+        .await;
+        if let Some(e) = error {
+            tracing::warn!("cleanup in {}: {e}", part.aws.region);
+        }
+        all.extend(results);
+    }
+    Msg::CleanupDone {
+        generation,
+        result: Ok(all),
+    }
+}

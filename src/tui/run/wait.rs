@@ -1,0 +1,101 @@
+//! Watching a rollout the console started (rollback, redeploy, recover): the wait polls
+//! and the last lines of tasks that stopped, each sent as a `Msg` as it happens.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::aws::AwsClients;
+use crate::load;
+use crate::model::Task;
+use crate::ops::redeploy::Started;
+use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress, wait_for_stable};
+use crate::tui::state::msg::Msg;
+use crate::tui::state::wait::WITH_LINES;
+
+/// Time between polls while the console watches a rollout.
+pub const WAIT_INTERVAL: Duration = Duration::from_secs(5);
+
+fn text(e: &crate::Error) -> String {
+    e.to_string()
+}
+
+/// Sends `Started`; when the change went out, watches the rollout (one message per poll).
+pub(crate) async fn started_then_wait(
+    aws: &AwsClients,
+    generation: u64,
+    result: Result<Started, String>,
+    tx: &UnboundedSender<Msg>,
+) -> Msg {
+    let started = match &result {
+        Ok(s) => s.clone(),
+        Err(_) => return Msg::Started { generation, result },
+    };
+    let _ = tx.send(Msg::Started { generation, result });
+    let opts = WaitOptions {
+        interval: WAIT_INTERVAL,
+        deployment_id: started.deployment_id.clone(),
+        target_task_definition: Some(started.task_definition.clone()),
+        ..WaitOptions::default()
+    };
+    let progress_tx = tx.clone();
+    let lines_aws = aws.clone();
+    let mut on_progress = move |p: &WaitProgress| {
+        let _ = progress_tx.send(Msg::WaitProgress {
+            generation,
+            progress: p.clone(),
+        });
+        // The view shows the lines of the newest failed tasks only: those of this poll
+        // are the newest, so asking for its newest few keeps every shown task covered
+        // (and a crash loop costs a few reads a poll, not one per task ever stopped).
+        let failed = p
+            .new_stopped_tasks
+            .iter()
+            .rev()
+            .filter(|t| t.stop.as_ref().is_none_or(|d| d.class.is_failure()));
+        for t in failed.take(WITH_LINES) {
+            spawn_last_lines(&lines_aws, generation, t, &progress_tx);
+        }
+    };
+    let clock = SystemClock::default();
+    let s = &started.service;
+    let outcome = wait_for_stable(
+        aws.ecs.as_ref(),
+        &clock,
+        &s.cluster,
+        &s.name,
+        &opts,
+        &mut on_progress,
+    )
+    .await;
+    Msg::WaitDone {
+        generation,
+        result: outcome.map_err(|e| text(&e)),
+    }
+}
+
+/// Loads the last lines of each essential container of a task that stopped while the
+/// rollout was watched; the answer carries the dialog's generation.
+fn spawn_last_lines(
+    aws: &AwsClients,
+    generation: u64,
+    stopped: &StoppedTask,
+    tx: &UnboundedSender<Msg>,
+) {
+    let (aws, tx) = (aws.clone(), tx.clone());
+    let task = Task {
+        id: stopped.task_id.clone(),
+        task_definition: stopped.task_definition.clone(),
+        ..Task::default()
+    };
+    tokio::spawn(async move {
+        let result = load::logs::last_lines(&aws, &task, load::logs::LAST_LINES)
+            .await
+            .map_err(|e| text(&e));
+        let _ = tx.send(Msg::LastLines {
+            generation,
+            task_id: task.id,
+            result,
+        });
+    });
+}

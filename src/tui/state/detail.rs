@@ -1,0 +1,113 @@
+//! Detail pane state: one service's task definition (containers, images, environment) and
+//! the image digests its live tasks run. Deployments and events come from the service
+//! itself, as the Services pane holds it.
+
+use chrono::{DateTime, Utc};
+
+use crate::analysis::stop::{StopClass, diagnose};
+use crate::model::{Task, TaskDefinition};
+use crate::tui::state::list::Loader;
+use crate::tui::state::service_ref::ServiceRef;
+
+/// How many stopped tasks Detail lists (newest first).
+pub const STOPPED_SHOWN: usize = 5;
+
+/// A stopped task of the service as Detail shows it: why it stopped, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoppedTask {
+    pub id: String,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub class: StopClass,
+    pub hint: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DetailData {
+    pub task_definition: TaskDefinition,
+    /// (container name, image digest) reported by the service's live tasks.
+    pub digests: Vec<(String, String)>,
+    /// The service's recently stopped tasks, newest first, at most [`STOPPED_SHOWN`].
+    pub stopped: Vec<StoppedTask>,
+}
+
+impl DetailData {
+    pub fn new(task_definition: TaskDefinition, tasks: &[Task]) -> Self {
+        let mut digests: Vec<(String, String)> = tasks
+            .iter()
+            .filter(|t| t.is_live())
+            .flat_map(|t| &t.containers)
+            .filter_map(|c| Some((c.name.clone(), c.image_digest.clone()?)))
+            .collect();
+        digests.sort();
+        digests.dedup();
+        Self {
+            task_definition,
+            digests,
+            stopped: stopped_tasks(tasks),
+        }
+    }
+
+    pub fn digest_of(&self, container: &str) -> Option<&str> {
+        self.digests
+            .iter()
+            .find(|(n, _)| n == container)
+            .map(|(_, d)| d.as_str())
+    }
+}
+
+/// The tasks that stopped, newest first, each with its class, hint and full reason.
+fn stopped_tasks(tasks: &[Task]) -> Vec<StoppedTask> {
+    let mut out: Vec<StoppedTask> = tasks
+        .iter()
+        .filter(|t| !t.is_live())
+        .filter_map(|t| {
+            let d = diagnose(t)?;
+            Some(StoppedTask {
+                id: t.id.clone(),
+                stopped_at: t.stopped_at,
+                class: d.class,
+                hint: d.hint,
+                reason: t
+                    .stopped_reason
+                    .clone()
+                    .or_else(|| t.stop_code.clone())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.stopped_at
+            .cmp(&a.stopped_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out.truncate(STOPPED_SHOWN);
+    out
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DetailPane {
+    pub target: Option<ServiceRef>,
+    pub loader: Loader,
+    pub data: Option<DetailData>,
+    /// Lines scrolled down (the view clamps it to the text).
+    pub scroll: std::cell::Cell<u16>,
+}
+
+impl DetailPane {
+    /// Points the pane at another service; the same service keeps what it shows (only its
+    /// place is updated).
+    pub fn retarget(&mut self, target: ServiceRef) {
+        let same = self
+            .target
+            .as_ref()
+            .is_some_and(|t| t.is_service(&target.cluster, &target.service));
+        self.target = Some(target);
+        if !same {
+            self.data = None;
+            self.scroll.set(0);
+            self.loader.state = crate::tui::state::list::LoadState::Idle;
+            self.loader.loaded_once = false;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! The console's state, one file per feature: the panes (`services`, `tasks`, `detail`,
+//! `snapshots`, `orphans`, `lifecycle`, `logs`; `list` is what the list panes share), the
+//! dialogs (`modal` and one file per kind: `rollback`, `cleanup`, `hands_on`, `simple`,
+//! `wait`, `confirm`), the answers runners send (`msg`), the places (`places`), a service in its place (`service_ref`) and the whole
+//! (`app`: `AppState`). Plain data and its own small rules; only `update` changes it.
+
+pub mod app;
+pub mod cleanup;
+pub mod confirm;
+pub mod detail;
+pub mod hands_on;
+pub mod lifecycle;
+pub mod list;
+pub mod logs;
+pub mod modal;
+pub mod msg;
+pub mod orphans;
+pub mod pane_id;
+pub mod places;
+pub mod rollback;
+pub mod service_ref;
+pub mod services;
+pub mod simple;
+pub mod snapshots;
+pub mod tasks;
+pub mod wait;

@@ -1,0 +1,119 @@
+//! The action dialogs: a modal layer over the panes that takes every key while open.
+//!
+//! Each destructive action is a request (it opens a dialog and asks for the plan) and a
+//! `*_do` (confirmed: run exactly the plan shown). The dialog goes through stages —
+//! planning → confirm → running → report — and shows its own errors (a failed plan, a
+//! read-only refusal, a wrong typed confirmation). A rollback or redeploy that started
+//! turns into the wait view. Every answer carries the dialog's generation; answers for a
+//! dialog that was closed are dropped.
+
+use crate::tui::state::cleanup::CleanupModal;
+use crate::tui::state::confirm::ConfirmInput;
+use crate::tui::state::rollback::RollbackModal;
+use crate::tui::state::simple::SimpleModal;
+use crate::tui::state::wait::WaitView;
+
+/// Where a dialog stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// The plan is being built (reads only).
+    Planning,
+    /// The plan is shown; waiting for the confirmation.
+    Confirm,
+    /// Confirmed; the plan runs.
+    Running,
+    /// Finished: the report is shown.
+    Done,
+    /// The plan could not be built or the action failed before it started.
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum ModalKind {
+    Rollback(RollbackModal),
+    Cleanup(CleanupModal),
+    /// Redeploy and restore-user: one plan, one change.
+    Simple(SimpleModal),
+    Wait(WaitView),
+    /// Scale, stop a task, exec, port forwarding.
+    HandsOn(crate::tui::state::hands_on::HandsOnModal),
+}
+
+impl ModalKind {
+    /// Whether a dialog key means something in this dialog (the footer shows only those).
+    pub fn offers(&self, action: crate::tui::action::Action) -> bool {
+        use crate::tui::action::Action as A;
+        match action {
+            A::ModalUp | A::ModalDown => matches!(self, Self::Rollback(_) | Self::HandsOn(_)),
+            A::ModalSwitch | A::ModalForce => matches!(self, Self::Rollback(_)),
+            A::ModalSnapshotFirst => matches!(self, Self::Cleanup(_)),
+            // Only a failed rollout's wait view offers it (`Modal::offers`).
+            A::Rollback => false,
+            _ => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Modal {
+    /// Answers carrying another generation are stale.
+    pub generation: u64,
+    pub stage: Stage,
+    pub confirm: ConfirmInput,
+    /// Set when the console is read-only: the dialog shows the plan and refuses.
+    pub read_only: Option<String>,
+    pub kind: ModalKind,
+}
+
+impl Modal {
+    /// Whether the dialog, at its stage, answers `action` (its footer shows only those): a
+    /// report or a failure only closes; watching (a rollout, a scale's count) only stops,
+    /// and offers a rollback once the rollout failed.
+    pub fn offers(&self, action: crate::tui::action::Action) -> bool {
+        use crate::tui::action::Action as A;
+        // Watching confirms nothing: Esc, and R once the rollout failed.
+        if self.is_watching() {
+            let failed = matches!(&self.kind, ModalKind::Wait(w) if w.offers_rollback());
+            return action == A::Cancel || (action == A::Rollback && failed);
+        }
+        if matches!(self.stage, Stage::Done | Stage::Failed(_)) {
+            return action == A::Cancel;
+        }
+        self.kind.offers(action)
+    }
+
+    pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {
+        Self {
+            generation,
+            stage: Stage::Planning,
+            confirm: ConfirmInput::default(),
+            read_only,
+            kind,
+        }
+    }
+
+    /// Whether it watches something going on (a rollout, a scale's count) rather than
+    /// waiting for results: Esc then stops watching.
+    pub fn is_watching(&self) -> bool {
+        match &self.kind {
+            ModalKind::Wait(_) => true,
+            ModalKind::HandsOn(h) => h.is_watching(),
+            _ => false,
+        }
+    }
+
+    /// Whether keys type into the confirmation (a typed confirmation is being asked).
+    pub fn typing(&self) -> bool {
+        self.stage == Stage::Confirm && self.confirm.is_typed()
+    }
+
+    pub fn title(&self) -> String {
+        match &self.kind {
+            ModalKind::Rollback(r) => format!("Roll back {}/{}", r.cluster, r.service),
+            ModalKind::Cleanup(c) => c.title(),
+            ModalKind::Simple(s) => s.title(),
+            ModalKind::Wait(w) => w.title(),
+            ModalKind::HandsOn(h) => h.title(),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The console's panes by name, their tabs and titles.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaneId {
+    Services,
+    Tasks,
+    Detail,
+    Snapshots,
+    Orphans,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 5] = [
+        PaneId::Services,
+        PaneId::Tasks,
+        PaneId::Detail,
+        PaneId::Snapshots,
+        PaneId::Orphans,
+    ];
+
+    /// The tab a pane belongs to (Detail sits under Tasks), numbered 1–4.
+    pub fn tab(self) -> usize {
+        match self {
+            PaneId::Services => 0,
+            PaneId::Tasks | PaneId::Detail => 1,
+            PaneId::Snapshots => 2,
+            PaneId::Orphans => 3,
+        }
+    }
+
+    pub const TABS: [PaneId; 4] = [
+        PaneId::Services,
+        PaneId::Tasks,
+        PaneId::Snapshots,
+        PaneId::Orphans,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Services => "Services",
+            PaneId::Tasks => "Tasks",
+            PaneId::Detail => "Detail",
+            PaneId::Snapshots => "Snapshots",
+            PaneId::Orphans => "Orphans",
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Services pane state: every service of every cluster (or one cluster), steadiness first.
+
+use std::cmp::Ordering;
+
+use crate::analysis::health::{Steadiness, steadiness};
+use crate::model::{Service, arn_name};
+use crate::tui::state::list::{ListPane, Loader, Row, by};
+
+pub const SORT_COLUMNS: &[&str] = &[
+    "state", "cluster", "service", "running", "deployed", "task def",
+];
+
+#[derive(Debug, Clone)]
+pub struct ServiceRow {
+    pub service: Service,
+    pub steadiness: Steadiness,
+    /// `cluster/name` (`place:cluster/name` over several places), computed once (sorting
+    /// compares it).
+    key: String,
+    /// The place it was loaded from (a console on several places).
+    pub place: Option<usize>,
+}
+
+impl ServiceRow {
+    pub fn new(service: Service) -> Self {
+        Self::at(service, None)
+    }
+
+    /// A row of a service loaded from `place`.
+    pub fn at(service: Service, place: Option<usize>) -> Self {
+        let name = format!("{}/{}", service.cluster, service.name);
+        Self {
+            steadiness: steadiness(&service),
+            key: match place {
+                Some(p) => format!("{p}:{name}"),
+                None => name,
+            },
+            place,
+            service,
+        }
+    }
+
+    /// When the newest deployment started (or the service was created).
+    pub fn deployed_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.service
+            .primary()
+            .and_then(|d| d.created_at)
+            .or(self.service.created_at)
+    }
+
+    pub fn task_def(&self) -> &str {
+        arn_name(&self.service.task_definition)
+    }
+
+    pub fn rollout(&self) -> &str {
+        self.service
+            .primary()
+            .and_then(|d| d.rollout_state.as_ref())
+            .map_or("-", crate::model::RolloutState::as_str)
+    }
+}
+
+impl Row for ServiceRow {
+    fn key(&self) -> String {
+        self.key.clone()
+    }
+
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {} {} {}",
+            self.steadiness.label(),
+            self.service.cluster,
+            self.service.name,
+            self.rollout(),
+            self.task_def()
+        )
+        .to_lowercase()
+    }
+
+    fn compare(&self, o: &Self, column: usize) -> Ordering {
+        let names = || by(&self.key, &o.key);
+        match column {
+            0 => by(self.steadiness, o.steadiness).then_with(names),
+            1 => names(),
+            2 => by(&self.service.name, &o.service.name).then_with(names),
+            3 => by(self.service.running_count, o.service.running_count).then_with(names),
+            // Newest deployment first.
+            4 => by(o.deployed_at(), self.deployed_at()).then_with(names),
+            _ => by(self.task_def(), o.task_def()).then_with(names),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicesPane {
+    pub list: ListPane<ServiceRow>,
+    pub loader: Loader,
+    /// Every service loaded, before the cluster scope narrows them.
+    pub all: Vec<Service>,
+    /// The place of each of `all` (several places), `None` with one place.
+    pub all_at: Vec<Option<usize>>,
+    /// Over several places: each place's services as it last answered.
+    pub placed: std::collections::BTreeMap<usize, Vec<Service>>,
+    /// Show one cluster only (set with `:` jump).
+    pub cluster_scope: Option<String>,
+}
+
+impl Default for ServicesPane {
+    fn default() -> Self {
+        Self {
+            list: ListPane::new(SORT_COLUMNS),
+            loader: Loader::default(),
+            all: Vec::new(),
+            all_at: Vec::new(),
+            placed: std::collections::BTreeMap::new(),
+            cluster_scope: None,
+        }
+    }
+}
+
+impl ServicesPane {
+    pub fn set_services(&mut self, services: Vec<Service>) {
+        self.all_at = vec![None; services.len()];
+        self.all = services;
+        self.apply_scope();
+    }
+
+    /// Over several places: replaces one place's services (the others stay).
+    pub fn set_place(&mut self, place: usize, services: Vec<Service>) {
+        self.placed.insert(place, services);
+        self.rebuild_placed();
+    }
+
+    /// Over several places: replaces one cluster of one place's services (a part of that
+    /// place's load); the place's other clusters and the other places stay.
+    pub fn set_place_cluster(&mut self, place: usize, cluster: &str, services: Vec<Service>) {
+        let rows = self.placed.entry(place).or_default();
+        rows.retain(|s| s.cluster != cluster);
+        rows.extend(services);
+        self.rebuild_placed();
+    }
+
+    /// Over several places: keeps only the places `keep` says are in view.
+    pub fn retain_places(&mut self, keep: impl Fn(usize) -> bool) {
+        self.placed.retain(|p, _| keep(*p));
+        self.rebuild_placed();
+    }
+
+    fn rebuild_placed(&mut self) {
+        self.all.clear();
+        self.all_at.clear();
+        for (p, services) in &self.placed {
+            self.all.extend(services.iter().cloned());
+            self.all_at
+                .extend(std::iter::repeat_n(Some(*p), services.len()));
+        }
+        self.apply_scope();
+    }
+
+    /// Replaces one cluster's services (a part of a load that arrives cluster by cluster);
+    /// the others stay as they are until theirs arrive.
+    /// Only that cluster's rows are rebuilt: a large account arrives in many parts.
+    pub fn set_cluster(&mut self, cluster: &str, services: Vec<Service>) {
+        self.all.retain(|s| s.cluster != cluster);
+        if self.cluster_scope.as_ref().is_none_or(|c| c == cluster) {
+            let rows = services.iter().cloned().map(ServiceRow::new).collect();
+            self.list
+                .replace_rows(|r| r.service.cluster == cluster, rows);
+        }
+        self.all.extend(services);
+        self.all_at = vec![None; self.all.len()];
+    }
+
+    pub fn apply_scope(&mut self) {
+        let rows = self
+            .all
+            .iter()
+            .zip(&self.all_at)
+            .filter(|(s, _)| self.cluster_scope.as_ref().is_none_or(|c| &s.cluster == c))
+            .map(|(s, p)| ServiceRow::at(s.clone(), *p))
+            .collect();
+        self.list.set_rows(rows);
+    }
+
+    pub fn find(&self, cluster: &str, name: &str) -> Option<&Service> {
+        self.all
+            .iter()
+            .find(|s| s.cluster == cluster && s.name == name)
+    }
+
+    /// The service named, loaded from `place` (`None`: the one place).
+    pub fn find_at(&self, place: Option<usize>, cluster: &str, name: &str) -> Option<&Service> {
+        self.all
+            .iter()
+            .zip(&self.all_at)
+            .find(|(s, p)| **p == place && s.cluster == cluster && s.name == name)
+            .map(|(s, _)| s)
+    }
+
+    pub fn clusters(&self) -> Vec<String> {
+        let mut c: Vec<String> = self.all.iter().map(|s| s.cluster.clone()).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+}

@@ -1,0 +1,12 @@
+//! How the console's state changes: `app` takes every event (a key, a runner's answer, a
+//! tick) and returns the `Effect`s to run; one file per feature for the rest (`dialog`:
+//! the dialogs' keys and answers, `flows`: the requests that open them, `hands_on`, `logs`,
+//! `jump`), and `route`, which sends each effect to its place over several places.
+
+pub mod app;
+pub(crate) mod dialog;
+pub(crate) mod flows;
+pub(crate) mod hands_on;
+pub mod jump;
+pub(crate) mod logs;
+pub(crate) mod route;

@@ -1,0 +1,276 @@
+//! Where effects run in a console opened on several places, and the answers that come
+//! back from each: `update` decides what to load or do as for one place, then `route`
+//! sends each effect to its place(s) — the pane listings to every place in view, the
+//! rest to the place of what they are about (the selected row's, the shown service's,
+//! the open dialog's). With one place nothing is rewritten.
+//!
+//! `switch` (`:ctx NAME`, `:region R`, `all`) changes which places are in view without
+//! reconnecting, and reloads the panes.
+use crate::tui::state::pane_id::PaneId;
+
+use crate::tui::run::effect::Effect;
+use crate::tui::state::app::AppState;
+use crate::tui::state::list::Progress;
+use crate::tui::state::msg::Msg;
+
+/// Sends each effect to the place(s) it is about; unchanged with one place.
+pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
+    if !state.places.is_fleet() {
+        return effects;
+    }
+    let mut out = Vec::new();
+    for effect in effects {
+        match effect {
+            // A cleanup over several places carries each part's place itself.
+            Effect::At { .. }
+            | Effect::CancelAction
+            | Effect::InterruptCleanup
+            | Effect::CancelLogs
+            | Effect::CleanupAcross { .. } => out.push(effect),
+            // Every place's identity was asked when it was connected.
+            Effect::LoadIdentity => {}
+            Effect::LoadServices { .. } => out.extend(fan_out(state, PaneId::Services, &effect)),
+            Effect::LoadOrphans { .. } => out.extend(fan_out(state, PaneId::Orphans, &effect)),
+            Effect::LoadSnapshots { .. } => {
+                // Lifecycle policies are shown for one place in view only.
+                let view = state.places.in_view();
+                let one = if let [one] = view[..] {
+                    Some(one)
+                } else {
+                    None
+                };
+                if one != state.snapshots.place {
+                    state.snapshots.lifecycle =
+                        crate::tui::state::lifecycle::LifecyclePane::default();
+                }
+                state.snapshots.place = one;
+                out.extend(fan_out(state, PaneId::Snapshots, &effect));
+            }
+            Effect::LoadLifecycle { .. } if state.snapshots.place.is_none() => {}
+            other => {
+                if let Some(place) = place_for(state, &other) {
+                    out.push(other.at(place));
+                } else {
+                    tracing::warn!("no place to run {other:?} in");
+                    state.message = Some(
+                        "this works on one account and region: select a row, or switch to \
+                         one place with :ctx NAME or :region R"
+                            .into(),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One copy of a pane load per place in view, each with the same generation.
+fn fan_out(state: &mut AppState, pane: PaneId, effect: &Effect) -> Vec<Effect> {
+    let view = state.places.in_view();
+    state.places.expect(pane, &view);
+    view.into_iter().map(|p| effect.clone().at(p)).collect()
+}
+
+/// The place an effect is about.
+fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
+    match effect {
+        Effect::LoadTasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
+        Effect::LoadDetail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
+        Effect::LoadLifecycle { .. } => state.snapshots.place,
+        Effect::LoadUnique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
+        Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::LoadLineage { .. } => {
+            state.place_in_view()
+        }
+        // The dialogs: where the dialog was opened.
+        Effect::LoadRevisions { .. }
+        | Effect::PlanRedeploy { .. }
+        | Effect::PlanRestore { .. }
+        | Effect::PlanCleanup { .. }
+        | Effect::Rollback { .. }
+        | Effect::Redeploy { .. }
+        | Effect::Restore { .. }
+        | Effect::Cleanup { .. }
+        | Effect::PlanCleanupPart { .. }
+        | Effect::CleanupAcross { .. }
+        | Effect::CancelAction
+        | Effect::InterruptCleanup
+        | Effect::PlanHandsOn { .. }
+        | Effect::HandsOn { .. }
+        | Effect::WatchScale { .. }
+        | Effect::PlanRecover { .. }
+        | Effect::Recover { .. }
+        // Placed already, everywhere, or nowhere in particular: as before, the dialog's.
+        | Effect::At { .. }
+        | Effect::LoadIdentity
+        | Effect::LoadServices { .. }
+        | Effect::LoadSnapshots { .. }
+        | Effect::LoadOrphans { .. }
+        | Effect::CancelLogs => state.action_place,
+    }
+}
+
+/// One place's answer to a pane listing: merged with the other places' answers; the
+/// pane is loaded when every place asked has answered (a failed place keeps its error
+/// in its own line, the rest show).
+pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
+    let now = state.now;
+    // A cluster of one place's services, before that place's whole answer: shown at once
+    // in that place's rows (the progress still counts places).
+    if let Msg::ServicesPart {
+        generation,
+        cluster,
+        services,
+        ..
+    } = msg
+    {
+        let loader = &state.services.loader;
+        if generation == loader.generation && loader.state.is_loading() {
+            state.services.set_place_cluster(place, &cluster, services);
+        }
+        return Vec::new();
+    }
+    let (pane, generation) = match &msg {
+        Msg::Services { generation, .. } => (PaneId::Services, *generation),
+        Msg::Orphans { generation, .. } => (PaneId::Orphans, *generation),
+        Msg::Snapshots { generation, .. } => (PaneId::Snapshots, *generation),
+        other => {
+            tracing::warn!("not a placed answer: {other:?}");
+            return Vec::new();
+        }
+    };
+    let loader = state.loader_mut(pane);
+    if generation != loader.generation || !loader.state.is_loading() {
+        tracing::debug!("dropping a stale answer of place {place}");
+        return Vec::new();
+    }
+    let error = match &msg {
+        Msg::Services { result: Err(e), .. }
+        | Msg::Orphans { result: Err(e), .. }
+        | Msg::Snapshots { result: Err(e), .. } => Some(e.clone()),
+        _ => None,
+    };
+    let Some((done, total)) = state.places.answered(pane, place, error) else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Services {
+            result: Ok(services),
+            ..
+        } => state.services.set_place(place, services),
+        Msg::Orphans {
+            result: Ok(report), ..
+        } => state.orphans.set_place(place, report),
+        Msg::Snapshots {
+            result: Ok(groups), ..
+        } => {
+            state.snapshots.set_place(place, groups);
+            if state.snapshots.place == Some(place) {
+                effects.push(Effect::LoadLifecycle {
+                    generation: state.snapshots.lifecycle.loader.start(now),
+                });
+            }
+        }
+        _ => {}
+    }
+    if done < total {
+        state.loader_mut(pane).part(
+            generation,
+            Progress {
+                done,
+                total,
+                unit: "places",
+            },
+        );
+        return effects;
+    }
+    // Every place answered: loaded, even if some failed (their lines say so). When all
+    // failed, the pane says so too.
+    let all_failed = state
+        .places
+        .errors
+        .keys()
+        .filter(|(p, _)| *p == pane)
+        .count()
+        == total;
+    let result = if all_failed && total > 0 {
+        Err("every place failed (see the lines above)".to_string())
+    } else {
+        Ok(())
+    };
+    let finished = state.loader_mut(pane).finish(generation, result, now);
+    if finished.is_some() && pane == PaneId::Services {
+        state.last_refresh = Some(now);
+    }
+    effects
+}
+
+/// `:ctx NAME` / `:region R` (`all`: every one): narrows or widens the places in view,
+/// keeps what the places still in view showed, and reloads the listings.
+pub fn switch(
+    state: &mut AppState,
+    account: Option<String>,
+    region: Option<String>,
+) -> Vec<Effect> {
+    if !state.places.is_fleet() {
+        state.message = Some(
+            ":ctx and :region switch between the places of a console opened on several \
+             (--profile a,b, --region a,b|all, [fleet])"
+                .into(),
+        );
+        return Vec::new();
+    }
+    let all = |v: &Option<String>| v.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("all"));
+    let mut next = state.places.clone();
+    if let Some(a) = &account {
+        next.account = (!all(&account)).then(|| a.clone());
+    }
+    if let Some(r) = &region {
+        next.region = (!all(&region)).then(|| r.clone());
+    }
+    if next.in_view().is_empty() {
+        state.message = Some(format!(
+            "no place matches {}: known accounts {}; regions {}",
+            account
+                .map(|a| format!("account {a}"))
+                .or(region.map(|r| format!("region {r}")))
+                .unwrap_or_default(),
+            state.places.account_names().join(", "),
+            state.places.regions().join(", ")
+        ));
+        return Vec::new();
+    }
+    state.places = next;
+    let places = state.places.clone();
+    state.services.retain_places(|p| places.shows(p));
+    state.orphans.retain_places(|p| places.shows(p));
+    state.snapshots.retain_places(|p| places.shows(p));
+    state.orphans.close_lineage();
+    let (accounts, regions) = state.places.counts_in_view();
+    state.message = Some(format!(
+        "in view: {} · {}",
+        crate::tui::state::places::count(accounts, "account"),
+        crate::tui::state::places::count(regions, "region")
+    ));
+    if state.pane == PaneId::Tasks || state.pane == PaneId::Detail {
+        state.pane = PaneId::Services;
+    }
+    load_listings(state)
+}
+
+/// Start loading the three listing panes (Services, Snapshots, Orphans), each with a new
+/// generation.
+pub fn load_listings(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    vec![
+        Effect::LoadServices {
+            generation: state.services.loader.start(now),
+        },
+        Effect::LoadSnapshots {
+            generation: state.snapshots.loader.start(now),
+        },
+        Effect::LoadOrphans {
+            generation: state.orphans.loader.start(now),
+        },
+    ]
+}

@@ -1,0 +1,225 @@
+//! The rollback dialog drawn: the revision, image-tag and EBS-snapshot pickers and the
+//! diff of the highlighted target against what runs.
+
+use ratatui::text::Line;
+
+use crate::model::arn_name;
+use crate::tui::state::modal::{Modal, Stage};
+use crate::tui::state::rollback::{PickMode, RollbackModal};
+use crate::tui::theme::Theme;
+
+/// Rows of the picker shown at most.
+const PICKER_ROWS: usize = 10;
+/// Lines of the highlighted target's diff shown at most (the rest are counted).
+const DIFF_LINES: usize = 8;
+
+pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = match r.mode {
+        PickMode::Revisions => revision_lines(r, modal, theme),
+        PickMode::ImageTags => tag_lines(r, theme),
+        PickMode::EbsSnapshots => ebs_lines(r, theme),
+    };
+    if modal.stage == Stage::Confirm {
+        out.extend(diff_lines(r, theme));
+        if let Some(why) = r.refusal() {
+            out.push(Line::styled(why, theme.bad()));
+        } else if r.plan().is_some() {
+            out.push(Line::raw(format!("Plan: {}", r.headline())));
+        } else if r.list_error().is_none() {
+            out.push(Line::styled(r.headline(), theme.warn()));
+        }
+        let how = match r.mode {
+            PickMode::Revisions => "",
+            PickMode::ImageTags => {
+                " · a copy of the running revision is registered with the image changed"
+            }
+            PickMode::EbsSnapshots => {
+                " · the service is updated; tasks it starts get a volume created from the \
+                 snapshot"
+            }
+        };
+        out.push(Line::styled(
+            format!("i lists {} instead{how}", r.mode.next().label()),
+            theme.dim(),
+        ));
+    }
+    if modal.stage == Stage::Running {
+        out.push(Line::raw(format!("sending: {}…", r.headline())));
+    }
+    out
+}
+
+/// What changes against what runs if the highlighted row is confirmed.
+fn diff_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    if r.list_error().is_some() || (r.plan().is_none() && r.refusal().is_none()) {
+        return Vec::new();
+    }
+    let changes = r.changes();
+    if changes.is_empty() {
+        return vec![Line::styled(
+            "Changes against what runs: none in the compared fields",
+            theme.dim(),
+        )];
+    }
+    let mut out = vec![Line::styled(
+        format!("Changes against what runs ({}):", changes.len()),
+        theme.heading(),
+    )];
+    for c in changes.iter().take(DIFF_LINES) {
+        out.push(Line::raw(format!("  {}", c.line())));
+    }
+    if changes.len() > DIFF_LINES {
+        out.push(Line::styled(
+            format!(
+                "  … and {} more (ecsnap diff shows them all)",
+                changes.len() - DIFF_LINES
+            ),
+            theme.dim(),
+        ));
+    }
+    out
+}
+
+/// Whether a revision's images still exist: `✗ image deleted` wins, then what could not
+/// be checked, then `✓ in ECR`.
+fn image_mark(rev: &crate::ops::rollback::Revision) -> &'static str {
+    use crate::model::ImagePresence;
+    let has = |f: fn(&ImagePresence) -> bool| rev.images.iter().any(|i| f(&i.presence));
+    if has(|p| matches!(p, ImagePresence::Deleted(_))) {
+        "✗ image deleted"
+    } else if has(|p| matches!(p, ImagePresence::Unchecked(_))) {
+        "? unchecked"
+    } else if has(|p| matches!(p, ImagePresence::NotEcr)) {
+        "? not in ECR"
+    } else if rev.images.is_empty() {
+        ""
+    } else {
+        "✓ in ECR"
+    }
+}
+
+fn picker_line(selected: bool, text: &str, theme: Theme) -> Line<'static> {
+    if selected {
+        Line::styled(format!("▶ {text}"), theme.selected())
+    } else {
+        Line::raw(format!("  {text}"))
+    }
+}
+
+fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::raw(format!(
+        "Runs {}. Revisions of the family, newest first (j/k to pick):",
+        arn_name(&r.current)
+    ))];
+    if modal.stage == Stage::Confirm && r.revisions.is_empty() {
+        out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
+    }
+    let start = r.selected.saturating_sub(PICKER_ROWS - 1);
+    // As wide as the longest name and mark shown, so the row fits 80 columns.
+    let shown = || r.revisions.iter().skip(start).take(PICKER_ROWS);
+    let name_width = shown().map(|v| arn_name(&v.arn).len()).max().unwrap_or(0);
+    let mark_width = shown()
+        .map(|v| image_mark(v).chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, rev) in r.revisions.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let images: Vec<String> = rev
+            .images
+            .iter()
+            .map(|c| format!("{}:{}", c.container, c.tag.as_deref().unwrap_or("(digest)")))
+            .collect();
+        let note = if rev.current { "  (running now)" } else { "" };
+        let mark = image_mark(rev);
+        let text = format!(
+            "{:<name_width$} {:<16} {:<mark_width$} {}{note}",
+            arn_name(&rev.arn),
+            date(rev.registered_at),
+            mark,
+            images.join(", ")
+        );
+        let line = picker_line(i == r.selected, &text, theme);
+        out.push(if i != r.selected && mark.starts_with('✗') {
+            line.style(theme.bad())
+        } else {
+            line
+        });
+    }
+    out
+}
+
+fn date(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// A picker list once loaded, or the line saying it is loading or why there is none.
+fn loaded<'a, T>(
+    list: Option<&'a Result<T, String>>,
+    what: &str,
+    theme: Theme,
+) -> Result<&'a T, Vec<Line<'static>>> {
+    match list {
+        None => Err(vec![Line::raw(format!("loading the {what}…"))]),
+        Some(Err(why)) => Err(vec![Line::styled(
+            format!("No {what} to offer: {why}"),
+            theme.warn(),
+        )]),
+        Some(Ok(t)) => Ok(t),
+    }
+}
+
+fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    let t = match loaded(r.image_tags.as_ref(), "image tags", theme) {
+        Ok(t) => t,
+        Err(lines) => return lines,
+    };
+    let mut out = vec![Line::raw(format!(
+        "Container {} runs {}. Tags of its repository, newest first (j/k to pick):",
+        t.container, t.image
+    ))];
+    let running = t.image.rsplit(':').next().unwrap_or_default();
+    let start = r.tag_selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, c) in t.tags.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let note = if c.tag == running {
+            "  (running now)"
+        } else {
+            ""
+        };
+        let text = format!("{:<28} pushed {}{note}", c.tag, date(c.pushed_at));
+        out.push(picker_line(i == r.tag_selected, &text, theme));
+    }
+    out
+}
+
+fn ebs_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    let c = match loaded(r.ebs.as_ref(), "EBS snapshots", theme) {
+        Ok(c) => c,
+        Err(lines) => return lines,
+    };
+    let mut out = vec![Line::raw(format!(
+        "Volume {} starts from {}. Completed snapshots, newest first (j/k to pick):",
+        c.volume,
+        c.from_snapshot.as_deref().unwrap_or("no snapshot")
+    ))];
+    let start = r.ebs_selected.saturating_sub(PICKER_ROWS - 1);
+    for (i, s) in c.snapshots.iter().enumerate().skip(start).take(PICKER_ROWS) {
+        let note = if Some(&s.id) == c.from_snapshot.as_ref() {
+            "  (in use now)"
+        } else {
+            ""
+        };
+        let state = if s.state == "completed" {
+            "✓ completed".to_string()
+        } else {
+            format!("✗ {}", s.state)
+        };
+        let text = format!(
+            "{:<24} {}  {:>5} GiB  {state}  {}{note}",
+            s.id,
+            date(s.start_time),
+            s.size_gib,
+            s.description.as_deref().unwrap_or("")
+        );
+        out.push(picker_line(i == r.ebs_selected, &text, theme));
+    }
+    out
+}

@@ -1,0 +1,53 @@
+//! Redeploy through `update`: `d` plans, `y` sends it and watches the rollout.
+
+use super::*;
+
+#[test]
+fn d_plans_a_redeploy_then_y_watches_it() {
+    let mut s = on_worker();
+    s.pane = PaneId::Detail;
+    s.detail
+        .retarget(ecsnap::tui::state::service_ref::ServiceRef::new(
+            None,
+            "payments-prod",
+            "worker",
+        ));
+    let effects = ch(&mut s, 'D');
+    assert!(
+        matches!(&effects[..], [Effect::PlanRedeploy { service, .. }] if service == "worker"),
+        "{effects:?}"
+    );
+    let g = generation(&s);
+    let plan = ecsnap::ops::redeploy::RedeployPlan {
+        cluster: "payments-prod".into(),
+        service: "worker".into(),
+        task_definition: format!("{TD}:3"),
+        desired_count: 3,
+        running_count: 2,
+    };
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Redeploy(plan)),
+        },
+    );
+    assert!(render(&s, 120, 40).contains("force a new deployment of payments-prod/worker"));
+    let effects = ch(&mut s, 'y');
+    assert!(
+        matches!(effects[..], [Effect::Redeploy { .. }]),
+        "{effects:?}"
+    );
+    deliver(
+        &mut s,
+        Msg::Started {
+            generation: g,
+            result: Ok(started(3)),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Forced a new deployment of worker:3"),
+        "{text}"
+    );
+}

@@ -1,0 +1,24 @@
+//! The console's tests, one binary: the console driven through `update` with the fixtures
+//! of `tests/common/console_fixtures.rs` (a demo-fleet-like state at a fixed time; also
+//! used by `benches/tui.rs`), its screens drawn on ratatui's test backend and compared with
+//! insta (`snapshots/`, `actions/snapshots/`). No AWS, no terminal, no emulator.
+//!
+//! One module per feature: `navigation` (keys, panes, filter, sort, jump, refresh),
+//! `screens` (each pane, help, footer), `actions` (rollback and the wait view; with
+//! `actions::{rollback, redeploy, restore, cleanup, interrupt, screens}`), `hands_on`,
+//! `recover`, `lifecycle`, `logs`, `places` (a console over several places), `hostile`
+//! (what AWS sends, escaped) and `keys` (docs/console.md's key table against the keymap).
+
+#[path = "../common/console_fixtures.rs"]
+mod fixtures;
+
+mod actions;
+mod hands_on;
+mod hostile;
+mod keys;
+mod lifecycle;
+mod logs;
+mod navigation;
+mod places;
+mod recover;
+mod screens;

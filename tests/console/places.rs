@@ -1,0 +1,823 @@
+//! The console opened on several places: the panes load in every place in view (each
+//! answer carries its place and generation), ACCOUNT and REGION columns, totals per place,
+//! the places that failed in their own lines, the header's counts and marks; `:region` and
+//! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
+//! insta snapshots at 120×40 and 80×24.
+
+use crate::fixtures::{deliver, header, key, now, render};
+use crossterm::event::KeyCode;
+use ecsnap::analysis::orphans::OrphanReport;
+use ecsnap::aws::Preflight;
+use ecsnap::config::Settings;
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan};
+use ecsnap::ops::rollback::Revision;
+use ecsnap::tui::action::Action;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::hands_on::HandsOnAsk;
+use ecsnap::tui::state::modal::Stage;
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::state::places::{PlaceInfo, Places};
+use ecsnap::tui::update::app::{act, init, update};
+
+const PROD: usize = 0;
+const STAGING: usize = 1;
+const STAGING_EU: usize = 2;
+
+fn place(account: &str, id: &str, region: &str, production: bool) -> PlaceInfo {
+    PlaceInfo {
+        account: account.into(),
+        account_id: id.into(),
+        region: region.into(),
+        production,
+        read_only: false,
+    }
+}
+
+/// prod in eu-west-1 (production), staging in us-east-1 and eu-west-1; dev could not be
+/// reached at all.
+fn places() -> Places {
+    Places {
+        all: vec![
+            place("prod", "111111111111", "eu-west-1", true),
+            place("staging", "222222222222", "us-east-1", false),
+            place("staging", "222222222222", "eu-west-1", false),
+        ],
+        failed: vec![
+            "account dev: ExpiredToken: the security token included in the request is expired \
+             (sts:GetCallerIdentity)"
+                .into(),
+        ],
+        ..Places::default()
+    }
+}
+
+/// The fixture report with other ids (another account's orphans).
+fn other_report() -> OrphanReport {
+    let mut r = crate::fixtures::orphan_report();
+    for v in &mut r.volumes {
+        v.volume.id = v.volume.id.replace("vol-0", "vol-1");
+    }
+    for s in &mut r.snapshots {
+        s.snapshot.id = s.snapshot.id.replace("snap-0", "snap-1");
+    }
+    r.volumes.truncate(1);
+    r.skipped.clear();
+    r
+}
+
+fn placed(place: usize, msg: Msg) -> Msg {
+    Msg::Placed {
+        place,
+        msg: Box::new(msg),
+    }
+}
+
+/// The console on the three places, before anything answered, and the first effects.
+fn opened() -> (AppState, Vec<Effect>) {
+    let mut s = AppState::new(Settings::default(), header("prod,staging"), false, now());
+    s.page = 10;
+    s.places = places();
+    let effects = init(&mut s);
+    (s, effects)
+}
+
+/// Every place answered: prod all the fixture services, staging us-east-1 the
+/// payments-prod ones (same names, another place), staging eu-west-1 none; orphans in
+/// prod and staging us-east-1, staging eu-west-1 denied.
+fn loaded() -> AppState {
+    let (mut s, _) = opened();
+    let g = s.services.loader.generation;
+    let services = crate::fixtures::services();
+    let staging: Vec<_> = services
+        .iter()
+        .filter(|x| x.cluster == "payments-prod")
+        .cloned()
+        .collect();
+    for (p, list) in [
+        (PROD, services),
+        (STAGING, staging),
+        (STAGING_EU, Vec::new()),
+    ] {
+        deliver(
+            &mut s,
+            placed(
+                p,
+                Msg::Services {
+                    generation: g,
+                    result: Ok(list),
+                },
+            ),
+        );
+    }
+    let g = s.orphans.loader.generation;
+    deliver(
+        &mut s,
+        placed(
+            PROD,
+            Msg::Orphans {
+                generation: g,
+                result: Ok(crate::fixtures::orphan_report()),
+            },
+        ),
+    );
+    deliver(
+        &mut s,
+        placed(
+            STAGING,
+            Msg::Orphans {
+                generation: g,
+                result: Ok(other_report()),
+            },
+        ),
+    );
+    deliver(
+        &mut s,
+        placed(
+            STAGING_EU,
+            Msg::Orphans {
+                generation: g,
+                result: Err(
+                    "listing volumes in eu-west-1: AccessDenied: not authorized to \
+                             perform ec2:DescribeVolumes"
+                        .into(),
+                ),
+            },
+        ),
+    );
+    let g = s.snapshots.loader.generation;
+    let groups = crate::fixtures::snapshot_groups();
+    let staging: Vec<_> = groups.iter().take(2).cloned().collect();
+    for (p, list) in [(PROD, groups), (STAGING, staging), (STAGING_EU, Vec::new())] {
+        deliver(
+            &mut s,
+            placed(
+                p,
+                Msg::Snapshots {
+                    generation: g,
+                    result: Ok(list),
+                },
+            ),
+        );
+    }
+    s
+}
+
+#[test]
+fn the_listings_load_in_every_place_with_one_generation() {
+    let (s, effects) = opened();
+    let services: Vec<(usize, u64)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::At { place, effect } => match effect.as_ref() {
+                Effect::LoadServices { generation } => Some((*place, *generation)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let g = s.services.loader.generation;
+    assert_eq!(services, vec![(0, g), (1, g), (2, g)], "{effects:?}");
+    assert!(
+        !effects.contains(&Effect::LoadIdentity),
+        "identities are known"
+    );
+    for pane in ["snapshots", "orphans"] {
+        let n = effects
+            .iter()
+            .filter(|e| match e {
+                Effect::At { effect, .. } => match effect.as_ref() {
+                    Effect::LoadSnapshots { .. } => pane == "snapshots",
+                    Effect::LoadOrphans { .. } => pane == "orphans",
+                    _ => false,
+                },
+                _ => false,
+            })
+            .count();
+        assert_eq!(n, 3, "{pane}: {effects:?}");
+    }
+}
+
+/// A place's services show cluster by cluster, in that place's rows, before the place
+/// has answered in full; a stale generation's part is dropped.
+#[test]
+fn services_arrive_cluster_by_cluster_in_their_place() {
+    let (mut s, _) = opened();
+    let g = s.services.loader.generation;
+    let services = crate::fixtures::services();
+    let payments: Vec<_> = services
+        .iter()
+        .filter(|x| x.cluster == "payments-prod")
+        .cloned()
+        .collect();
+    assert!(!payments.is_empty() && payments.len() < services.len());
+    let part = |generation, list: Vec<_>| {
+        placed(
+            STAGING,
+            Msg::ServicesPart {
+                generation,
+                cluster: "payments-prod".into(),
+                services: list,
+                done: 1,
+                total: 2,
+            },
+        )
+    };
+    deliver(&mut s, part(g - 1, payments.clone()));
+    assert!(
+        s.services.list.rows.is_empty(),
+        "an older load's part is dropped"
+    );
+    deliver(&mut s, part(g, payments.clone()));
+    let keys: Vec<String> = s
+        .services
+        .list
+        .rows
+        .iter()
+        .map(ecsnap::tui::state::list::Row::key)
+        .collect();
+    let want: Vec<String> = payments
+        .iter()
+        .map(|x| format!("{STAGING}:{}/{}", x.cluster, x.name))
+        .collect();
+    assert_eq!(keys.len(), want.len(), "{keys:?}");
+    assert!(
+        want.iter().all(|k| keys.contains(k)),
+        "{keys:?} vs {want:?}"
+    );
+    assert!(
+        s.services.loader.state.is_loading(),
+        "the places have not all answered"
+    );
+    // The place's whole answer replaces its parts; the other places follow.
+    deliver(
+        &mut s,
+        placed(
+            STAGING,
+            Msg::Services {
+                generation: g,
+                result: Ok(payments.clone()),
+            },
+        ),
+    );
+    assert_eq!(s.services.list.rows.len(), payments.len());
+    deliver(
+        &mut s,
+        placed(
+            PROD,
+            Msg::Services {
+                generation: g,
+                result: Ok(services.clone()),
+            },
+        ),
+    );
+    assert_eq!(s.services.list.rows.len(), payments.len() + services.len());
+}
+
+#[test]
+fn a_place_answering_late_for_an_older_load_is_dropped() {
+    let (mut s, _) = opened();
+    let old = s.services.loader.generation;
+    act(&mut s, Action::Refresh);
+    deliver(
+        &mut s,
+        placed(
+            PROD,
+            Msg::Services {
+                generation: old,
+                result: Ok(crate::fixtures::services()),
+            },
+        ),
+    );
+    assert!(s.services.list.rows.is_empty());
+    assert!(s.services.loader.state.is_loading());
+}
+
+#[test]
+fn services_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Services;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("2 accounts · 2 regions"), "{text}");
+    assert!(text.contains("PRODUCTION"), "{text}");
+    assert!(
+        text.contains("ACCOUNT") && text.contains("REGION"),
+        "{text}"
+    );
+    assert!(text.contains("account dev: ExpiredToken"), "{text}");
+    insta::assert_snapshot!("services_places_120x40", text);
+    insta::assert_snapshot!("services_places_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn orphans_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Orphans;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("prod · eu-west-1:"), "{text}");
+    assert!(text.contains("staging · us-east-1:"), "{text}");
+    assert!(text.contains("ec2:DescribeVolumes"), "{text}");
+    assert!(text.contains("Total:"), "{text}");
+    insta::assert_snapshot!("orphans_places_120x40", text);
+    insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn snapshots_over_several_places_screen() {
+    let mut s = loaded();
+    s.pane = PaneId::Snapshots;
+    let text = render(&s, 120, 40);
+    assert!(text.contains("prod · eu-west-1:"), "{text}");
+    assert!(text.contains("staging · us-east-1:"), "{text}");
+    assert!(text.contains("ACCOUNT"), "{text}");
+    insta::assert_snapshot!("snapshots_places_120x40", text);
+}
+
+#[test]
+fn unique_bytes_are_counted_in_the_selected_user_place() {
+    let mut s = loaded();
+    s.pane = PaneId::Snapshots;
+    let user = s
+        .snapshots
+        .users
+        .rows
+        .iter()
+        .find(|u| u.place == Some(STAGING))
+        .map(ecsnap::tui::state::list::Row::key)
+        .expect("a staging user");
+    assert!(s.snapshots.users.select_key(&user));
+    let effects = key(&mut s, KeyCode::Char('u'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadUnique { .. })),
+        "{effects:?}"
+    );
+}
+
+fn type_jump(s: &mut AppState, text: &str) -> Vec<Effect> {
+    key(s, KeyCode::Char(':'));
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+    key(s, KeyCode::Enter)
+}
+
+#[test]
+fn region_narrows_the_view_and_reloads_with_new_generations() {
+    let mut s = loaded();
+    let before = s.services.loader.generation;
+    let effects = type_jump(&mut s, "region us-east-1");
+    assert_eq!(s.places.in_view(), vec![STAGING]);
+    let g = s.services.loader.generation;
+    assert!(g > before);
+    assert!(
+        effects.contains(&Effect::LoadServices { generation: g }.at(STAGING)),
+        "{effects:?}"
+    );
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::At { place, .. } if *place == STAGING)),
+        "only the place in view loads: {effects:?}"
+    );
+    // The rows of the places out of view are gone at once; one place: no place columns.
+    assert!(
+        s.services
+            .list
+            .rows
+            .iter()
+            .all(|r| r.place == Some(STAGING))
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("staging (222222222222) · us-east-1"),
+        "{text}"
+    );
+    assert!(!text.contains("PRODUCTION"), "{text}");
+    assert!(!text.contains("ACCOUNT"), "{text}");
+    // And back to all.
+    let effects = type_jump(&mut s, "region all");
+    assert_eq!(s.places.in_view(), vec![PROD, STAGING, STAGING_EU]);
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::At { effect, .. }
+                if matches!(effect.as_ref(), Effect::LoadServices { .. })))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn ctx_completes_account_names_with_tab() {
+    let mut s = loaded();
+    key(&mut s, KeyCode::Char(':'));
+    for c in "ctx st".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    key(&mut s, KeyCode::Tab);
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.places.account.as_deref(), Some("staging"));
+    assert_eq!(s.places.in_view(), vec![STAGING, STAGING_EU]);
+    assert!(!effects.is_empty());
+    let text = render(&s, 120, 40);
+    assert!(text.contains("1 account · 2 regions"), "{text}");
+}
+
+#[test]
+fn an_unknown_place_is_refused_and_the_view_stays() {
+    let mut s = loaded();
+    let effects = type_jump(&mut s, "region mars-1");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(s.places.in_view().len(), 3);
+    let said = s.message.clone().unwrap_or_default();
+    assert!(
+        said.contains("no place matches region mars-1") && said.contains("eu-west-1, us-east-1"),
+        "{said}"
+    );
+}
+
+fn revisions() -> Vec<Revision> {
+    let td = "arn:aws:ecs:us-east-1:222222222222:task-definition/worker";
+    [3, 2]
+        .into_iter()
+        .map(|n| Revision {
+            arn: format!("{td}:{n}"),
+            revision: n,
+            registered_at: Some(now()),
+            images: Vec::new(),
+            current: n == 3,
+            changes: Vec::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn rollback_acts_in_the_place_of_the_selected_row() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Char('R'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadRevisions { .. })),
+        "{effects:?}"
+    );
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(revisions()),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("In account staging (222222222222) · us-east-1"),
+        "the dialog says where it acts:\n{text}"
+    );
+    // staging is not production: y confirms, and the rollback goes to staging.
+    let effects = key(&mut s, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::Rollback { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn production_place_needs_the_name_typed() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{PROD}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('R'));
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(revisions()),
+        },
+    );
+    assert!(
+        key(&mut s, KeyCode::Char('y')).is_empty(),
+        "prod is production: y is typed, not a confirmation"
+    );
+}
+
+/// Enter on staging's worker: its tasks load in staging; the load's generation.
+fn open_staging_worker_tasks(s: &mut AppState) -> u64 {
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(s, KeyCode::Enter);
+    match &effects[..] {
+        [
+            Effect::At {
+                place: STAGING,
+                effect,
+            },
+        ] => match effect.as_ref() {
+            Effect::LoadTasks { generation, .. } => *generation,
+            other => panic!("expected a tasks load, got {other:?}"),
+        },
+        other => panic!("expected a tasks load in staging, got {other:?}"),
+    }
+}
+
+#[test]
+fn tasks_load_from_the_selected_service_place() {
+    let mut s = loaded();
+    open_staging_worker_tasks(&mut s);
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Tasks of payments-prod/worker in staging · us-east-1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_read_only_account_refuses_in_its_dialog() {
+    let mut s = loaded();
+    s.places.all[STAGING].read_only = true;
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('D'));
+    let reason = s.modal.as_ref().and_then(|m| m.read_only.clone());
+    assert!(
+        reason
+            .as_deref()
+            .is_some_and(|r| r.contains("staging (222222222222)")),
+        "{reason:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("READ-ONLY"), "{text}");
+    // The other account in view is not read-only: its dialog is not refused.
+    key(&mut s, KeyCode::Esc);
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{PROD}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('D'));
+    assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
+}
+
+fn volume_plan(id: &str) -> CleanupPlan {
+    CleanupPlan {
+        target: ResourceKind::Volume,
+        items: vec![CleanupItem {
+            id: id.into(),
+            kind: ResourceKind::Volume,
+            repository: None,
+            digest: None,
+            tags: Vec::new(),
+            size_gib: 100.0,
+            age_days: Some(40),
+            monthly_cost_usd: 8.0,
+            reason: "available (attached to nothing)".into(),
+            preflight: Some(Preflight::Allowed),
+        }],
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    }
+}
+
+const PROD_VOLUME: &str = "vol-0c01d00000000005e";
+const STAGING_VOLUME: &str = "vol-1c01d00000000005e";
+
+/// Orphans of prod and of staging us-east-1 marked, `x` pressed.
+fn cleanup_across_asked(s: &mut AppState) -> Vec<Effect> {
+    s.pane = PaneId::Orphans;
+    for id in [PROD_VOLUME, STAGING_VOLUME] {
+        assert!(s.orphans.list.select_key(id), "{id}");
+        key(s, KeyCode::Char(' '));
+    }
+    key(s, KeyCode::Char('x'))
+}
+
+#[test]
+fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
+    let mut s = loaded();
+    let effects = cleanup_across_asked(&mut s);
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
+    // Each place plans exactly its own ids.
+    let asked: Vec<(usize, Vec<String>)> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::At { place, effect } => match effect.as_ref() {
+                Effect::PlanCleanupPart {
+                    generation,
+                    place: p,
+                    selection,
+                } if *generation == g && p == place && selection.snapshots.is_empty() => {
+                    (*place, selection.volumes.iter().cloned().collect())
+                }
+                other => panic!("expected a cleanup part, got {other:?}"),
+            },
+            other => panic!("expected a placed effect, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        vec![
+            (PROD, vec![PROD_VOLUME.to_string()]),
+            (STAGING, vec![STAGING_VOLUME.to_string()])
+        ]
+    );
+    assert!(render(&s, 120, 40).contains("Clean up 2 marked orphans in 2 places"));
+    let planned = |place, id| Msg::CleanupPartPlanned {
+        generation: g,
+        place,
+        result: Ok(vec![volume_plan(id)]),
+    };
+    deliver(&mut s, planned(STAGING, STAGING_VOLUME));
+    assert_eq!(
+        s.modal.as_ref().map(|m| m.stage.clone()),
+        Some(Stage::Planning),
+        "prod has not answered"
+    );
+    deliver(&mut s, planned(PROD, PROD_VOLUME));
+    let text = render(&s, 140, 40);
+    assert!(
+        text.contains("prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month"),
+        "{text}"
+    );
+    assert!(
+        text.contains("staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month"),
+        "{text}"
+    );
+    // Two items: the count is typed (and prod is production anyway).
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Char('2'));
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::CleanupAcross {
+            generation: g,
+            parts: vec![
+                (PROD, vec![volume_plan(PROD_VOLUME)]),
+                (STAGING, vec![volume_plan(STAGING_VOLUME)]),
+            ],
+        }]
+    );
+    // The results land; the orphans reload in every place in view.
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::CleanupDone {
+            generation: g,
+            result: Ok(Vec::new()),
+        }),
+    );
+    let reloaded: Vec<usize> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::At { place, effect }
+                if matches!(effect.as_ref(), Effect::LoadOrphans { .. }) =>
+            {
+                Some(*place)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reloaded, vec![PROD, STAGING, STAGING_EU]);
+}
+
+#[test]
+fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that_cannot_plan() {
+    let mut s = loaded();
+    s.places.all[STAGING].read_only = true;
+    assert!(cleanup_across_asked(&mut s).is_empty());
+    assert!(s.modal.is_none());
+    assert_eq!(
+        s.message.as_deref(),
+        Some(
+            "account staging (222222222222) is marked read_only: unmark its rows (or leave it \
+             with :ctx) to clean up the rest"
+        )
+    );
+
+    let mut s = loaded();
+    cleanup_across_asked(&mut s);
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
+    deliver(
+        &mut s,
+        Msg::CleanupPartPlanned {
+            generation: g,
+            place: PROD,
+            result: Ok(vec![volume_plan(PROD_VOLUME)]),
+        },
+    );
+    deliver(
+        &mut s,
+        Msg::CleanupPartPlanned {
+            generation: g,
+            place: STAGING,
+            result: Err("AccessDenied: ec2:DescribeVolumes".into()),
+        },
+    );
+    let stage = s.modal.as_ref().map(|m| m.stage.clone());
+    assert_eq!(
+        stage,
+        Some(Stage::Failed(
+            "could not plan in staging (222222222222) · us-east-1: AccessDenied: \
+             ec2:DescribeVolumes (nothing was deleted)"
+                .into()
+        ))
+    );
+    // Nothing can be confirmed from there.
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+}
+
+#[test]
+fn exec_acts_in_the_place_of_the_tasks_in_view() {
+    let mut s = loaded();
+    let generation = open_staging_worker_tasks(&mut s);
+    // Tasks answer for the one service in view, unplaced.
+    deliver(
+        &mut s,
+        Msg::Tasks {
+            generation,
+            result: Ok(crate::fixtures::ledger_tasks()),
+        },
+    );
+    let task = s
+        .tasks
+        .list
+        .rows
+        .iter()
+        .find(|r| r.task.is_live())
+        .expect("a running task")
+        .task
+        .id
+        .clone();
+    assert!(s.tasks.list.select_key(&task));
+    let effects = key(&mut s, KeyCode::Char('e'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task: t, .. }, .. }
+                if *t == task)),
+        "{effects:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("In account staging (222222222222)"), "{text}");
+}
+
+#[test]
+fn ctx_in_a_console_on_one_place_says_what_it_is_for() {
+    let mut s = crate::fixtures::loaded_state();
+    let effects = type_jump(&mut s, "ctx prod");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("opened on several")),
+        "{:?}",
+        s.message
+    );
+}
+
+#[test]
+fn scale_and_cleanup_act_in_their_rows_place() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Char('+'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanHandsOn { .. })),
+        "{effects:?}"
+    );
+    key(&mut s, KeyCode::Esc);
+    // An orphan of staging us-east-1, marked alone: the cleanup is planned there.
+    s.pane = PaneId::Orphans;
+    assert!(s.orphans.list.select_key("vol-1c01d00000000005e"));
+    key(&mut s, KeyCode::Char(' '));
+    let effects = key(&mut s, KeyCode::Char('x'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::PlanCleanup { selection, .. }
+                if selection.volumes.contains("vol-1c01d00000000005e"))),
+        "{effects:?}"
+    );
+}

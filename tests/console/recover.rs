@@ -1,0 +1,360 @@
+//! The Orphans pane's recover (`v`: plan → y → snapshot progress → wait view) and lineage
+//! (Enter: the Orphans detail; Esc hides it) through `update`, and the task volumes of
+//! every kind in Tasks (the selected task) and Detail (the task definition); screens with
+//! insta at 120×40.
+
+use std::collections::HashMap;
+
+use crate::fixtures::{deliver, key, loaded_state, render, td_arn};
+use crossterm::event::KeyCode;
+use ecsnap::analysis::lineage::{Lineage, Related};
+use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
+use ecsnap::ops::recover::{ConfigSource, ManagedVolume, RecoverPlan, RecoverProgress};
+use ecsnap::ops::redeploy::Started;
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::detail::DetailData;
+use ecsnap::tui::state::modal::{ModalKind, Stage};
+use ecsnap::tui::state::msg::{Msg, Planned};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::state::tasks::TasksData;
+
+const VOL: &str = "vol-0de1e7ed00000003c";
+
+fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
+    key(state, KeyCode::Char(c))
+}
+
+/// Orphans, with the row `id` selected.
+fn on_orphan(id: &str) -> AppState {
+    let mut s = loaded_state();
+    s.pane = PaneId::Orphans;
+    assert!(s.orphans.list.select_key(id), "{id} is listed");
+    s
+}
+
+fn generation(s: &AppState) -> u64 {
+    s.modal.as_ref().map(|m| m.generation).expect("a dialog")
+}
+
+fn plan() -> RecoverPlan {
+    RecoverPlan {
+        volume: Volume {
+            id: VOL.into(),
+            size_gib: 100,
+            volume_type: "gp3".into(),
+            state: "available".into(),
+            ..Volume::default()
+        },
+        cluster: "payments-prod".into(),
+        service: "ledger".into(),
+        task_definition: td_arn("ledger", 2),
+        managed: ManagedVolume {
+            name: "data".into(),
+            size_gib: Some(100),
+            volume_type: Some("gp3".into()),
+            from_snapshot: Some("snap-0bb0000000000002b".into()),
+            source: ConfigSource::Service,
+        },
+        region: "us-east-1".into(),
+    }
+}
+
+fn planned(s: &mut AppState) {
+    let g = generation(s);
+    deliver(
+        s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Recover(Box::new(plan()))),
+        },
+    );
+}
+
+#[test]
+fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
+    let mut s = on_orphan(VOL);
+    let effects = ch(&mut s, 'v');
+    assert!(
+        matches!(&effects[..], [Effect::PlanRecover { volume, .. }] if volume == VOL),
+        "{effects:?}"
+    );
+    planned(&mut s);
+    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains(&format!("Recover {VOL} into its service")),
+        "{text}"
+    );
+    assert!(text.contains("into payments-prod/ledger"), "{text}");
+    insta::assert_snapshot!("recover_confirm_120x40", text);
+
+    let effects = ch(&mut s, 'y');
+    let [Effect::Recover { plan: sent, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(**sent, plan(), "exactly the plan shown is sent");
+    let g = generation(&s);
+    for progress in [
+        RecoverProgress::SnapshotStarted("snap-0fresh".into()),
+        RecoverProgress::Snapshot {
+            snapshot_id: "snap-0fresh".into(),
+            state: "pending".into(),
+            progress: Some("40%".into()),
+            waited_secs: 10,
+        },
+    ] {
+        deliver(
+            &mut s,
+            Msg::RecoverProgress {
+                generation: g,
+                progress,
+            },
+        );
+    }
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("snapshot snap-0fresh: pending 40% (10s)"),
+        "{text}"
+    );
+    // Esc does not abandon a running recover's dialog.
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modal.is_some());
+
+    deliver(
+        &mut s,
+        Msg::Started {
+            generation: g,
+            result: Ok(Started {
+                service: crate::fixtures::service("payments-prod", "ledger", 2, 2, 2),
+                deployment_id: Some("ecs-svc/9".into()),
+                task_definition: td_arn("ledger", 2),
+            }),
+        },
+    );
+    assert!(matches!(
+        s.modal.as_ref().map(|m| &m.kind),
+        Some(ModalKind::Wait(_))
+    ));
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains(&format!("ecovered {VOL} from snapshot snap-0fresh")),
+        "{text}"
+    );
+}
+
+#[test]
+fn v_on_a_snapshot_says_what_to_select_and_opens_nothing() {
+    let mut s = on_orphan("snap-0aa0000000000001a");
+    let effects = ch(&mut s, 'v');
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(s.modal.is_none());
+    assert!(
+        s.message
+            .as_deref()
+            .is_some_and(|m| m.contains("select an orphaned volume")),
+        "{:?}",
+        s.message
+    );
+}
+
+#[test]
+fn read_only_shows_the_recover_plan_and_refuses() {
+    let mut s = on_orphan(VOL);
+    s.settings.read_only = true;
+    ch(&mut s, 'v');
+    planned(&mut s);
+    let effects = ch(&mut s, 'y');
+    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("READ-ONLY — refused, nothing was sent"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_refused_plan_shows_its_reason() {
+    let mut s = on_orphan(VOL);
+    ch(&mut s, 'v');
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Err("refused: cannot recover vol-1: its origin is unknown".into()),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("its origin is unknown"), "{text}");
+    assert!(ch(&mut s, 'y').is_empty());
+}
+
+#[test]
+fn enter_shows_the_lineage_and_esc_hides_it() {
+    let mut s = on_orphan("snap-0aa0000000000001a");
+    let effects = key(&mut s, KeyCode::Enter);
+    let [
+        Effect::LoadLineage {
+            generation,
+            kind,
+            id,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(*kind, ResourceKind::Snapshot);
+    assert_eq!(id, "snap-0aa0000000000001a");
+    assert!(render(&s, 120, 40).contains("loading the lineage"));
+    let lineage = Lineage {
+        id: id.clone(),
+        kind: ResourceKind::Snapshot,
+        came_from: Some(Related {
+            id: "vol-0900000000000dead".into(),
+            state: None,
+            at: None,
+        }),
+        made: vec![Related {
+            id: "vol-0f00000000000abcd".into(),
+            state: Some("in-use".into()),
+            at: crate::fixtures::ago(24 * 60),
+        }],
+        managed_by: Some("DLM policy policy-0abc".into()),
+        ecsnap_note: None,
+    };
+    let g = *generation;
+    deliver(
+        &mut s,
+        Msg::Lineage {
+            generation: g,
+            result: Ok(lineage),
+        },
+    );
+    let text = render(&s, 120, 40);
+    for part in [
+        "Lineage of snap-0aa0000000000001a",
+        "taken of volume vol-0900000000000dead (gone)",
+        "volumes created from it (1):",
+        "vol-0f00000000000abcd (in-use",
+        "managed by DLM policy policy-0abc",
+    ] {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+    insta::assert_snapshot!("orphans_lineage_120x40", text);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.orphans.lineage_for.is_none());
+    assert!(!render(&s, 120, 40).contains("Lineage of"));
+    // A late answer for the hidden detail is dropped.
+    deliver(
+        &mut s,
+        Msg::Lineage {
+            generation: g,
+            result: Err("late".into()),
+        },
+    );
+    assert!(s.orphans.lineage.is_none());
+}
+
+fn storage() -> TaskStorage {
+    TaskStorage {
+        volumes: vec![
+            StorageVolume {
+                name: "data".into(),
+                source: VolumeSource::Ebs,
+            },
+            StorageVolume {
+                name: "shared".into(),
+                source: VolumeSource::Efs {
+                    file_system_id: "fs-0123456789abcdef0".into(),
+                    access_point_id: Some("fsap-0abc".into()),
+                    root_directory: Some("/ledger".into()),
+                    transit_encryption: Some("ENABLED".into()),
+                    iam: Some("ENABLED".into()),
+                },
+            },
+            StorageVolume {
+                name: "scratch".into(),
+                source: VolumeSource::Bind { host_path: None },
+            },
+        ],
+        mount_points: vec![
+            VolumeMount {
+                container: "app".into(),
+                source_volume: "data".into(),
+                container_path: "/var/lib/ledger".into(),
+                read_only: false,
+            },
+            VolumeMount {
+                container: "app".into(),
+                source_volume: "shared".into(),
+                container_path: "/srv/shared".into(),
+                read_only: true,
+            },
+        ],
+        ephemeral_storage_gib: Some(40),
+    }
+}
+
+#[test]
+fn tasks_show_the_selected_tasks_volumes_of_every_kind() {
+    let mut s = loaded_state();
+    s.pane = PaneId::Tasks;
+    let data = TasksData {
+        storage: Ok(HashMap::from([(td_arn("ledger", 2), storage())])),
+        ..crate::fixtures::ledger_tasks()
+    };
+    let g = s.tasks.loader.start(crate::fixtures::now());
+    deliver(
+        &mut s,
+        Msg::Tasks {
+            generation: g,
+            result: Ok(data),
+        },
+    );
+    let text = render(&s, 120, 40);
+    for part in [
+        "Volumes of task",
+        "EBS vol-0a11ce0000000001a (configured at launch; kept after the task)",
+        "EFS fs-0123456789abcdef0, access point fsap-0abc, root /ledger, TLS enabled, IAM enabled",
+        "app:/srv/shared (ro)",
+        "bind mount (no host path: lives as long as the task)",
+        "ephemeral storage 40 GiB",
+    ] {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+    insta::assert_snapshot!("tasks_volumes_120x40", text);
+}
+
+#[test]
+fn detail_shows_the_task_definitions_volumes() {
+    let mut s = loaded_state();
+    s.pane = PaneId::Detail;
+    let mut detail = crate::fixtures::ledger_detail();
+    detail.task_definition.storage = storage();
+    let data = DetailData::new(
+        detail.task_definition,
+        &crate::fixtures::ledger_tasks().tasks,
+    );
+    let g = s.detail.loader.start(crate::fixtures::now());
+    deliver(
+        &mut s,
+        Msg::Detail {
+            generation: g,
+            result: Ok(data),
+        },
+    );
+    // Scroll to the end: the volumes come after the containers.
+    for _ in 0..40 {
+        key(&mut s, KeyCode::Down);
+    }
+    let text = render(&s, 120, 40);
+    for part in [
+        "Volumes (where each container mounts them)",
+        "EBS (configured at launch; no attachment reported)",
+        "app:/var/lib/ledger",
+        "ephemeral storage 40 GiB",
+    ] {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+}
