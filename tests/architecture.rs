@@ -129,11 +129,6 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
          (issue 23, outside the console slice)",
     ),
     (
-        &["src/model/ecs.rs", "src/model/mod.rs"],
-        "model/mod.rs re-exports model/ecs.rs, which uses LogConfiguration from mod.rs \
-         (issue 23, outside the console slice)",
-    ),
-    (
         &[
             "src/ops/cleanup/execute.rs",
             "src/ops/cleanup/images.rs",
