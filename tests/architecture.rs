@@ -115,6 +115,35 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
     ),
     (
         &[
+            "src/commands/audit.rs",
+            "src/commands/cleanup.rs",
+            "src/commands/cleanup/fleet.rs",
+            "src/commands/demo.rs",
+            "src/commands/diff.rs",
+            "src/commands/exec.rs",
+            "src/commands/fleet.rs",
+            "src/commands/fleet_service.rs",
+            "src/commands/flow.rs",
+            "src/commands/lifecycle.rs",
+            "src/commands/listings.rs",
+            "src/commands/logs.rs",
+            "src/commands/mod.rs",
+            "src/commands/port_forward.rs",
+            "src/commands/recover.rs",
+            "src/commands/redeploy.rs",
+            "src/commands/report.rs",
+            "src/commands/restore_user.rs",
+            "src/commands/rollback.rs",
+            "src/commands/scale.rs",
+            "src/commands/session.rs",
+            "src/commands/stop_task.rs",
+            "src/commands/wait.rs",
+        ],
+        "commands/mod.rs dispatches to the commands and holds the print helpers and escaping \
+         macros they use: those want a file of their own (issue 23)",
+    ),
+    (
+        &[
             "src/load/ecs.rs",
             "src/load/inventory.rs",
             "src/load/lifecycle.rs",
@@ -127,6 +156,11 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
         ],
         "load/mod.rs re-exports the loaders and holds the concurrency helpers they share \
          (issue 23, outside the console slice)",
+    ),
+    (
+        &["src/model/ec2.rs", "src/model/ecs.rs", "src/model/mod.rs"],
+        "model/mod.rs re-exports model/ec2.rs and model/ecs.rs, which use items declared in \
+         mod.rs (issue 23)",
     ),
     (
         &[
