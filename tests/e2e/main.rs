@@ -18,6 +18,7 @@ mod cleanup;
 mod cli_inputs;
 mod config;
 mod console_actions_tmux;
+mod console_places_tmux;
 mod console_tmux;
 mod console_writes_tmux;
 mod credentials;

@@ -5,18 +5,11 @@
 //! rollback from the top row acts in that row's region, and orphans marked in both
 //! regions are cleaned up with one confirmation, read back from AWS region by region.
 //!
-//! Needs tmux and the emulator's virtualenv (see `tui_tmux.rs`).
+//! Needs tmux and the emulator's virtualenv (see `console_tmux.rs`).
 
-#[path = "support/tmux.rs"]
-#[allow(
-    dead_code,
-    reason = "the e2e binary uses all of the tmux harness; this binary a part of it"
-)]
-mod tmux;
-
+use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux, target_dir};
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Emulator, seed};
-use tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux, target_dir};
 
 #[test]
 fn console_on_two_regions_in_tmux() {
