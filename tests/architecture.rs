@@ -142,40 +142,6 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
         "commands/mod.rs dispatches to the commands and holds the print helpers and escaping \
          macros they use: those want a file of their own (issue 23)",
     ),
-    (
-        &[
-            "src/load/ecs.rs",
-            "src/load/inventory.rs",
-            "src/load/lifecycle.rs",
-            "src/load/mod.rs",
-            "src/load/rollback_targets.rs",
-            "src/load/service.rs",
-            "src/load/snapshots.rs",
-            "src/load/storage.rs",
-            "src/load/task.rs",
-        ],
-        "load/mod.rs re-exports the loaders and holds the concurrency helpers they share \
-         (issue 23, outside the console slice)",
-    ),
-    (
-        &["src/model/ec2.rs", "src/model/ecs.rs", "src/model/mod.rs"],
-        "model/mod.rs re-exports model/ec2.rs and model/ecs.rs, which use items declared in \
-         mod.rs (issue 23)",
-    ),
-    (
-        &[
-            "src/ops/cleanup/execute.rs",
-            "src/ops/cleanup/images.rs",
-            "src/ops/cleanup/mod.rs",
-        ],
-        "ops/cleanup/mod.rs holds the plan types its planners and executor share \
-         (issue 23, outside the console slice)",
-    ),
-    (
-        &["src/ops/guard.rs", "src/ops/plugin.rs"],
-        "the Mutator hands plugin credentials out; the plugin takes a Mutator \
-         (issue 23, outside the console slice)",
-    ),
 ];
 
 #[test]
