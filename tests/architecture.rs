@@ -98,23 +98,6 @@ fn parts_import_only_what_the_architecture_allows() {
 const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
     (
         &[
-            "src/aws/connect.rs",
-            "src/aws/ec2.rs",
-            "src/aws/ec2_ops.rs",
-            "src/aws/ecr.rs",
-            "src/aws/ecr_ops.rs",
-            "src/aws/ecs.rs",
-            "src/aws/ecs_ops.rs",
-            "src/aws/logs.rs",
-            "src/aws/mod.rs",
-            "src/aws/ssm_ops.rs",
-            "src/aws/sts.rs",
-        ],
-        "aws/mod.rs declares the traits its adapters implement and re-exports the adapters: \
-         the traits want a file of their own (issue 23, outside the console slice)",
-    ),
-    (
-        &[
             "src/commands/audit.rs",
             "src/commands/cleanup.rs",
             "src/commands/cleanup/fleet.rs",

@@ -5,7 +5,8 @@ use aws_sdk_ecr::Client;
 use aws_sdk_ecr::types::ImageIdentifier;
 
 use super::convert::{text, time};
-use super::{CallContext, EcrApi, in_batches};
+use super::api::{EcrApi, in_batches};
+use super::classify::CallContext;
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::model::{Image, ImageLookup, LifecyclePolicy, Repository};
 

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use aws_sdk_sts::Client;
 
 use super::convert::text;
-use super::{CallContext, IdentityApi};
+use super::api::IdentityApi;
+use super::classify::CallContext;
 use crate::error::Result;
 use crate::model::CallerIdentity;
 
