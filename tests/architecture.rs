@@ -96,35 +96,6 @@ fn parts_import_only_what_the_architecture_allows() {
 /// the sorted files of one cycle. An entry here needs a note in the report to the lead; an
 /// entry that no longer matches a cycle fails the test (remove it).
 const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
-    (
-        &[
-            "src/commands/audit.rs",
-            "src/commands/cleanup.rs",
-            "src/commands/cleanup/fleet.rs",
-            "src/commands/demo.rs",
-            "src/commands/diff.rs",
-            "src/commands/exec.rs",
-            "src/commands/fleet.rs",
-            "src/commands/fleet_service.rs",
-            "src/commands/flow.rs",
-            "src/commands/lifecycle.rs",
-            "src/commands/listings.rs",
-            "src/commands/logs.rs",
-            "src/commands/mod.rs",
-            "src/commands/port_forward.rs",
-            "src/commands/recover.rs",
-            "src/commands/redeploy.rs",
-            "src/commands/report.rs",
-            "src/commands/restore_user.rs",
-            "src/commands/rollback.rs",
-            "src/commands/scale.rs",
-            "src/commands/session.rs",
-            "src/commands/stop_task.rs",
-            "src/commands/wait.rs",
-        ],
-        "commands/mod.rs dispatches to the commands and holds the print helpers and escaping \
-         macros they use: those want a file of their own (issue 23)",
-    ),
 ];
 
 #[test]

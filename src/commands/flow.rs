@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::session::{Question, Session};
-use super::{print_json, print_text};
+use super::print::{print_json, print_text};
 use crate::cli::Confirm;
 use crate::error::{Result, exit};
 
