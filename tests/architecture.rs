@@ -95,8 +95,7 @@ fn parts_import_only_what_the_architecture_allows() {
 /// Import cycles between files of `src/` known and not yet broken, each with the reason:
 /// the sorted files of one cycle. An entry here needs a note in the report to the lead; an
 /// entry that no longer matches a cycle fails the test (remove it).
-const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
-];
+const ALLOWED_CYCLES: &[(&[&str], &str)] = &[];
 
 #[test]
 fn no_import_cycle_between_files_of_src() {

@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Filter;
 
-use super::convert::{ec2_tags, owned, text, time};
 use super::api::{Ec2Api, in_batches};
 use super::classify::CallContext;
+use super::convert::{ec2_tags, owned, text, time};
 use crate::error::Result;
 use crate::model::{Ami, LaunchTemplate, Snapshot, Volume};
 

@@ -5,9 +5,9 @@ use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 
-use super::convert::{owned, text, time};
 use super::api::{EcsApi, TaskStatusFilter, in_batches};
 use super::classify::CallContext;
+use super::convert::{owned, text, time};
 use crate::error::{Error, Result};
 use crate::model::LogConfiguration;
 use crate::model::{

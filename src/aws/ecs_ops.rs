@@ -6,10 +6,10 @@ use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::TaskDefinitionField;
 
-use super::convert::{owned, text};
-use super::ecs::{is_primary, service, task, task_definition_of};
 use super::api::{EcsOps, NewEbsVolume, ServiceChange};
 use super::classify::CallContext;
+use super::convert::{owned, text};
+use super::ecs::{is_primary, service, task, task_definition_of};
 use crate::error::Result;
 use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 

@@ -18,10 +18,12 @@ mod logs;
 mod ssm_ops;
 mod sts;
 
-pub use api::{
-    MAX_CONCURRENCY, DESCRIBE_TASK_DEFINITION_CONCURRENCY, EcsApi, EcrApi, Ec2Api, IdentityApi, LogsApi, AwsClients, ServiceChange, NewEbsVolume, Preflight, DeleteOutcome, EcsOps, EcrOps, Ec2Ops, OpsClients, SsmOps, TaskStatusFilter,
-};
 pub use answer::{Attempts, Sent, answer_lost, is_not_found, outcome_unknown};
+pub use api::{
+    AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api, Ec2Ops, EcrApi,
+    EcrOps, EcsApi, EcsOps, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients,
+    Preflight, ServiceChange, SsmOps, TaskStatusFilter,
+};
 pub use classify::CallContext;
 pub use connect::{
     AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,

@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 use aws_sdk_sts::Client;
 
-use super::convert::text;
 use super::api::IdentityApi;
 use super::classify::CallContext;
+use super::convert::text;
 use crate::error::Result;
 use crate::model::CallerIdentity;
 

@@ -62,7 +62,13 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
         .await?;
         if console {
             // The emulator is dropped (and stopped) when this returns.
-            crate::tui::run(aws, ops, settings.clone(), &super::connect::console_options(global)).await?;
+            crate::tui::run(
+                aws,
+                ops,
+                settings.clone(),
+                &super::connect::console_options(global),
+            )
+            .await?;
             return Ok(exit::OK);
         }
         show(&aws, settings).await?;

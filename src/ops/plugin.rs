@@ -23,9 +23,9 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::process::{Child, Command, ExitStatus, Stdio};
 
+pub use super::plugin_credentials::PluginCredentials;
 use crate::error::{Error, Result};
 use crate::model::SessionHandle;
-pub use super::plugin_credentials::PluginCredentials;
 
 /// The plugin's program name, looked up on PATH.
 pub const PLUGIN: &str = "session-manager-plugin";
