@@ -8,10 +8,17 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
-use super::{
-    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, LogsAdapter, OpsClients, SsmOpsAdapter, StsAdapter,
-};
+use super::api::{AwsClients, OpsClients};
+use super::classify::CallContext;
+use super::ec2::Ec2Adapter;
+use super::ec2_ops::Ec2OpsAdapter;
+use super::ecr::EcrAdapter;
+use super::ecr_ops::EcrOpsAdapter;
+use super::ecs::EcsAdapter;
+use super::ecs_ops::EcsOpsAdapter;
+use super::logs::LogsAdapter;
+use super::ssm_ops::SsmOpsAdapter;
+use super::sts::StsAdapter;
 use crate::cache::TaskDefinitionCache;
 use crate::config::NetworkSettings;
 use crate::error::{AwsError, AwsErrorKind, Error, Result};

@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Filter;
 
+use super::api::{Ec2Api, in_batches};
+use super::classify::CallContext;
 use super::convert::{ec2_tags, owned, text, time};
-use super::{CallContext, Ec2Api, in_batches};
 use crate::error::Result;
 use crate::model::{Ami, LaunchTemplate, Snapshot, Volume};
 
@@ -218,7 +219,7 @@ impl Ec2Api for Ec2Adapter {
                     snapshot_ids,
                 })
             })
-            .buffered(super::MAX_CONCURRENCY)
+            .buffered(super::api::MAX_CONCURRENCY)
             .try_collect()
             .await
     }

@@ -6,7 +6,9 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 
-use super::{Attempts, CallContext, Ec2Ops, Preflight, Sent, is_not_found};
+use super::answer::{Attempts, Sent, is_not_found};
+use super::api::{Ec2Ops, Preflight};
+use super::classify::CallContext;
 use crate::error::Result;
 use crate::model::SnapshotState;
 

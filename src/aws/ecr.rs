@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use aws_sdk_ecr::Client;
 use aws_sdk_ecr::types::ImageIdentifier;
 
+use super::api::{EcrApi, in_batches};
+use super::classify::CallContext;
 use super::convert::{text, time};
-use super::{CallContext, EcrApi, in_batches};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::model::{Image, ImageLookup, LifecyclePolicy, Repository};
 

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use aws_sdk_ecr::Client;
 use aws_sdk_ecr::types::ImageIdentifier;
 
-use super::{Attempts, CallContext, DeleteOutcome, EcrOps, answer_lost};
+use super::answer::{Attempts, answer_lost};
+use super::api::{DeleteOutcome, EcrOps};
+use super::classify::CallContext;
 use crate::error::Result;
 
 /// BatchDeleteImage takes at most 100 image ids per call.

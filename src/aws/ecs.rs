@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 
+use super::api::{EcsApi, TaskStatusFilter, in_batches};
+use super::classify::CallContext;
 use super::convert::{owned, text, time};
-use super::{CallContext, EcsApi, family_of, in_batches, revision_of};
 use crate::error::{Error, Result};
 use crate::model::LogConfiguration;
 use crate::model::{
@@ -20,12 +21,6 @@ use crate::model::{
 pub const DESCRIBE_SERVICES_MAX: usize = 10;
 /// DescribeTasks takes at most 100 tasks per call.
 pub const DESCRIBE_TASKS_MAX: usize = 100;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskStatusFilter {
-    Running,
-    Stopped,
-}
 
 pub struct EcsAdapter {
     client: Client,
@@ -534,6 +529,19 @@ fn log_configuration_of(lc: &aws_sdk_ecs::types::LogConfiguration) -> LogConfigu
     }
 }
 
+/// The family of a task-definition ARN or `family:revision` (`.../web:12` → `web`).
+pub fn family_of(task_definition: &str) -> &str {
+    let last = crate::model::arn_name(task_definition);
+    last.split_once(':').map_or(last, |(f, _)| f)
+}
+
+/// The revision of a task-definition ARN or `family:revision`, if it has one.
+pub fn revision_of(task_definition: &str) -> Option<i32> {
+    crate::model::arn_name(task_definition)
+        .rsplit_once(':')
+        .and_then(|(_, r)| r.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -839,5 +847,15 @@ mod tests {
                 read_only: true,
             }]
         );
+    }
+
+    #[test]
+    fn family_and_revision_from_arns() {
+        let arn = "arn:aws:ecs:us-east-1:123:task-definition/api-v2:17";
+        assert_eq!(family_of(arn), "api-v2");
+        assert_eq!(revision_of(arn), Some(17));
+        assert_eq!(family_of("web:3"), "web");
+        assert_eq!(revision_of("web"), None);
+        assert_eq!(family_of("web"), "web");
     }
 }

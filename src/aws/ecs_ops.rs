@@ -6,9 +6,10 @@ use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::TaskDefinitionField;
 
+use super::api::{EcsOps, NewEbsVolume, ServiceChange};
+use super::classify::CallContext;
 use super::convert::{owned, text};
 use super::ecs::{is_primary, service, task, task_definition_of};
-use super::{CallContext, EcsOps, NewEbsVolume, ServiceChange};
 use crate::error::Result;
 use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
 
@@ -100,19 +101,6 @@ impl EcsOpsAdapter {
 
 fn vec_or_none<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
-}
-
-/// The family of a task-definition ARN or `family:revision` (`.../web:12` → `web`).
-pub fn family_of(task_definition: &str) -> &str {
-    let last = crate::model::arn_name(task_definition);
-    last.split_once(':').map_or(last, |(f, _)| f)
-}
-
-/// The revision of a task-definition ARN or `family:revision`, if it has one.
-pub fn revision_of(task_definition: &str) -> Option<i32> {
-    crate::model::arn_name(task_definition)
-        .rsplit_once(':')
-        .and_then(|(_, r)| r.parse().ok())
 }
 
 #[async_trait]
@@ -285,20 +273,5 @@ impl EcsOps for EcsOpsAdapter {
                 .odd_answer("ecs:StopTask", "no task in the answer")
                 .into()
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn family_and_revision_from_arns() {
-        let arn = "arn:aws:ecs:us-east-1:123:task-definition/api-v2:17";
-        assert_eq!(family_of(arn), "api-v2");
-        assert_eq!(revision_of(arn), Some(17));
-        assert_eq!(family_of("web:3"), "web");
-        assert_eq!(revision_of("web"), None);
-        assert_eq!(family_of("web"), "web");
     }
 }

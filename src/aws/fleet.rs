@@ -7,8 +7,8 @@
 use aws_config::Region;
 use futures::{StreamExt, stream};
 
-use super::connect::{check_profile_files, clients_from, sdk_config};
-use super::{AwsClients, ConnectOptions, OpsClients};
+use super::api::{AwsClients, OpsClients};
+use super::connect::{ConnectOptions, check_profile_files, clients_from, sdk_config};
 use crate::config::Marks;
 use crate::model::CallerIdentity;
 

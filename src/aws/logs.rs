@@ -6,7 +6,8 @@ use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use chrono::DateTime;
 
-use super::{CallContext, LogsApi};
+use super::api::LogsApi;
+use super::classify::CallContext;
 use crate::error::{AwsError, Error, Result};
 use crate::model::{LogEvent, LogPage};
 

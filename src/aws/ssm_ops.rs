@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use aws_sdk_ssm::Client;
 
-use super::{CallContext, SsmOps};
+use super::api::SsmOps;
+use super::classify::CallContext;
 use crate::error::Result;
 use crate::model::SessionHandle;
 

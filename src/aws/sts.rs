@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 use aws_sdk_sts::Client;
 
+use super::api::IdentityApi;
+use super::classify::CallContext;
 use super::convert::text;
-use super::{CallContext, IdentityApi};
 use crate::error::Result;
 use crate::model::CallerIdentity;
 

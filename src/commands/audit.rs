@@ -3,7 +3,7 @@
 //! who" needs no `jq`. The file's path goes to stderr; lines that do not parse are
 //! counted there, never fatal.
 
-use super::{print_json, print_text};
+use super::print::{print_json, print_text};
 use crate::cli::AuditArgs;
 use crate::config::now;
 use crate::error::{Result, exit};

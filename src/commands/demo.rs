@@ -4,7 +4,7 @@
 //! emulator is stopped on exit and on Ctrl-C.
 
 use super::listings::{orphans_text, services_table, snapshots_text};
-use super::print_text;
+use super::print::print_text;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::{DemoArgs, GlobalArgs};
@@ -62,7 +62,13 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
         .await?;
         if console {
             // The emulator is dropped (and stopped) when this returns.
-            crate::tui::run(aws, ops, settings.clone(), &super::console_options(global)).await?;
+            crate::tui::run(
+                aws,
+                ops,
+                settings.clone(),
+                &super::connect::console_options(global),
+            )
+            .await?;
             return Ok(exit::OK);
         }
         show(&aws, settings).await?;

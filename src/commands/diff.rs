@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{print_json, print_text};
+use super::print::{print_json, print_text};
 use crate::aws::{AwsClients, family_of};
 use crate::cli::{DiffArgs, GlobalArgs, ServiceTarget};
 use crate::error::Result;
@@ -19,7 +19,7 @@ pub(super) async fn run(args: DiffArgs, global: &GlobalArgs) -> Result<i32> {
         from_revision,
         to_revision,
     } = args;
-    let aws = super::connect_from(global).await?;
+    let aws = super::connect::connect_from(global).await?;
     compare(
         &aws,
         &cluster,

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::connect_options;
+use super::connect::connect_options;
 use crate::aws::fleet::{
     AccountSpec, FleetTarget, Place, PlaceFailure, RegionChoice, connect_fleet,
 };

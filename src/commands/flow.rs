@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
+use super::print::{print_json, print_text};
 use super::session::{Question, Session};
-use super::{print_json, print_text};
 use crate::cli::Confirm;
 use crate::error::{Result, exit};
 

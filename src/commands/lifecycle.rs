@@ -35,7 +35,7 @@ pub(super) async fn run(
         };
         return run_action(&s, &Apply { repository, keep }, ask).await;
     }
-    let aws = crate::commands::connect_from(global).await?;
+    let aws = super::connect::connect_from(global).await?;
     let now = now();
     if suggest {
         let plan = lifecycle::plan(&aws, &settings, &repository, keep, now).await?;
@@ -44,7 +44,7 @@ pub(super) async fn run(
         }
         // The policy alone on stdout (ready for a file); the notes and preview on stderr.
         eprint_escaped!("{}", notes_text(&plan, now));
-        return super::print_text(&format!("{}\n", plan.policy_text));
+        return super::print::print_text(&format!("{}\n", plan.policy_text));
     }
     let state = load_lifecycle(&aws, &settings, Some(&repository)).await?;
     let report = state
@@ -55,7 +55,7 @@ pub(super) async fn run(
     if json {
         emit_json(true, &LifecycleJson::from(&report))
     } else {
-        super::print_text(&lifecycle_text(&report, now))
+        super::print::print_text(&lifecycle_text(&report, now))
     }
 }
 

@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 
 use humansize::{BINARY, format_size};
 
+use super::connect::connect_from;
 use super::fleet::{connect_places, finish, is_fleet, located};
-use super::{connect_from, print_json, print_text};
+use super::print::{print_json, print_text};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};

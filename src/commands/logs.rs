@@ -31,7 +31,7 @@ pub type Discover<'a> =
 
 /// `ecsnap logs` from its parsed arguments, on the one place the flags name.
 pub(super) async fn run_command(args: LogsArgs, global: &GlobalArgs) -> Result<i32> {
-    let aws = super::connect_from(global).await?;
+    let aws = super::connect::connect_from(global).await?;
     run(&aws, &args, global.json).await
 }
 

@@ -5,22 +5,12 @@
 //! they write goes through `print_text` / `print_json` (stdout) or `eprintln_escaped!` /
 //! `eprint_escaped!` (stderr), which escape what a terminal would act on.
 
-/// `eprintln!` with the text escaped (`model::escape::escape_text`; line breaks kept).
-macro_rules! eprintln_escaped {
-    ($($arg:tt)*) => {
-        $crate::commands::eprint_text(&format!("{}\n", format_args!($($arg)*)))
-    };
-}
-
-/// `eprint!` with the text escaped (`model::escape::escape_text`; line breaks kept).
-macro_rules! eprint_escaped {
-    ($($arg:tt)*) => {
-        $crate::commands::eprint_text(&format!($($arg)*))
-    };
-}
+#[macro_use]
+mod print;
 
 mod audit;
 mod cleanup;
+mod connect;
 mod demo;
 mod diff;
 mod exec;
@@ -42,15 +32,11 @@ mod session;
 mod stop_task;
 pub mod wait;
 
-use std::io::Write;
-
-use serde::Serialize;
-
-use crate::aws::{AwsClients, ConnectOptions, connect};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{Overrides, Settings};
 use crate::error::{Error, Result, exit};
-use crate::model::escape::{escape_text, json_safe};
+
+use connect::{connect_options, console_options};
 
 /// Runs a parsed command line; returns the process exit code.
 pub async fn run(mut cli: Cli) -> Result<i32> {
@@ -141,58 +127,4 @@ async fn console(global: &GlobalArgs, settings: Settings) -> Result<i32> {
     let (aws, ops) = crate::aws::connect_with_ops(&connect_options(global)).await?;
     crate::tui::run(aws, ops, settings, &console_options(global)).await?;
     Ok(exit::OK)
-}
-
-pub(crate) async fn connect_from(global: &GlobalArgs) -> Result<AwsClients> {
-    connect(&connect_options(global)).await
-}
-
-/// How the global flags ask to reach AWS.
-pub(crate) fn connect_options(global: &GlobalArgs) -> ConnectOptions {
-    ConnectOptions {
-        profile: global.profile.clone(),
-        region: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-        credentials: None,
-        cache_task_definitions: !global.no_cache,
-        assume_role: None,
-        timeouts: crate::aws::Timeouts::from(&global.network),
-    }
-}
-
-pub(crate) fn console_options(global: &GlobalArgs) -> crate::tui::ConsoleOptions {
-    crate::tui::ConsoleOptions {
-        profile: global.profile.clone(),
-        no_color: global.no_color,
-    }
-}
-
-/// Writes a value as pretty JSON to stdout, ending with a newline. The values are exact;
-/// characters a terminal would act on are JSON-escaped (`model::escape::json_safe`).
-pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<i32> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::Usage(format!("cannot encode output as JSON: {e}")))?;
-    write_stdout(&format!("{}\n", json_safe(&text)))
-}
-
-/// Writes text to stdout; a closed pipe (`| head`) is not an error. The last guard: any
-/// control or bidi character left in it is escaped (`model::escape::escape_text`), line
-/// breaks kept — the fields inside were escaped already, so no row is forged.
-pub(crate) fn print_text(text: &str) -> Result<i32> {
-    write_stdout(&escape_text(text))
-}
-
-/// Text escaped as `print_text` does, to stderr (a note, a warning, an error line).
-pub(crate) fn eprint_text(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(escape_text(text).as_bytes());
-}
-
-fn write_stdout(text: &str) -> Result<i32> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(exit::OK),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
-        Err(e) => Err(Error::io("writing to stdout", e)),
-    }
 }

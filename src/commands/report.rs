@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::fleet::{connect_places, finish, where_of};
-use super::{print_json, print_text};
+use super::print::{print_json, print_text};
 use crate::aws::fleet::{FleetTarget, PlaceFailure};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::config::{Settings, now};

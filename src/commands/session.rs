@@ -50,7 +50,7 @@ pub(super) async fn open_unwatched(
     if check_write {
         check_writable(&settings, what)?;
     }
-    let (aws, ops) = connect_with_ops(&super::connect_options(global)).await?;
+    let (aws, ops) = connect_with_ops(&super::connect::connect_options(global)).await?;
     let identity = session::identify(&aws).await;
     session::apply_identity(&mut settings, identity.as_ref());
     if check_write {
@@ -173,7 +173,7 @@ impl At<'_> {
     /// The read clients there.
     pub(super) async fn clients(&self) -> Result<AwsClients> {
         match self {
-            At::Flags(global) => super::connect_from(global).await,
+            At::Flags(global) => super::connect::connect_from(global).await,
             At::Place(target) => Ok(target.aws.clone()),
         }
     }

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::close_names;
+use super::names::close_names;
 use crate::analysis::in_use::{InUse, task_definitions_needed};
 use crate::aws::{
     AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, MAX_CONCURRENCY, TaskStatusFilter,

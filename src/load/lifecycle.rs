@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 
+use super::ecs::load_in_use;
+use super::rollback_targets::load_rollback_targets;
 use super::snapshots::repository_names;
-use super::{load_in_use, load_rollback_targets};
 use crate::analysis::in_use::InUse;
 use crate::analysis::keep::KeptImages;
 use crate::analysis::lifecycle_report::{LifecycleReport, Safety, judge};

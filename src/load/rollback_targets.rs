@@ -3,8 +3,8 @@
 
 use futures::{StreamExt, TryStreamExt, stream};
 
+use super::ecs::load_task_definition_images;
 use super::ecs::{cluster_names, services_in};
-use super::load_task_definition_images;
 use crate::analysis::keep::{KeptImages, newest_revisions, rollback_targets, service_families};
 use crate::aws::{AwsClients, MAX_CONCURRENCY};
 use crate::error::Result;

@@ -1,7 +1,7 @@
 //! One service, as the Tasks and Detail panes and the rollback picker need it: its tasks
 //! with their EBS volumes, its task definition, and the snapshots of its managed volume.
 
-use super::load_tasks;
+use super::ecs::load_tasks;
 use crate::aws::AwsClients;
 use crate::error::Result;
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ pub async fn load_service_tasks(
         }
         Err(e) => Err(e),
     };
-    let storage = super::load_task_storage(aws, &tasks).await;
+    let storage = super::storage::load_task_storage(aws, &tasks).await;
     Ok(ServiceTasks {
         tasks,
         volumes,

@@ -2,7 +2,8 @@
 
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::{close_names, load_in_use};
+use super::ecs::load_in_use;
+use super::names::close_names;
 use crate::analysis::tags::{UserTags, group_by_user};
 use crate::aws::{AwsClients, MAX_CONCURRENCY};
 use crate::config::Settings;

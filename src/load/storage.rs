@@ -47,7 +47,7 @@ pub async fn load_task_listing(
     cluster: &str,
     service: Option<&str>,
 ) -> Result<TaskListing> {
-    let tasks = super::load_tasks(aws, cluster, service).await?;
+    let tasks = super::ecs::load_tasks(aws, cluster, service).await?;
     let (storage, storage_error) = match load_task_storage(aws, &tasks).await {
         Ok(s) => (s, None),
         Err(e) => (HashMap::new(), Some(e.to_string())),

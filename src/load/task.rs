@@ -17,7 +17,7 @@ pub struct TaskInCluster {
 
 /// Describes `task` (id or ARN) in `cluster`; unknown tasks are `NotFound`.
 pub async fn load_task(aws: &AwsClients, cluster: &str, task: &str) -> Result<TaskInCluster> {
-    let cluster = super::resolve_cluster(aws, cluster).await?;
+    let cluster = super::ecs::resolve_cluster(aws, cluster).await?;
     let found = aws
         .ecs
         .describe_tasks(&cluster, &[task.to_string()])

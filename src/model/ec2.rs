@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{SnapshotState, VolumeState};
+use super::state::{SnapshotState, VolumeState};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Volume {

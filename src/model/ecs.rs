@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{AgentStatus, DeploymentStatus, RolloutState, ServiceStatus, TaskStatus};
+use super::state::{AgentStatus, DeploymentStatus, RolloutState, ServiceStatus, TaskStatus};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Service {
@@ -250,7 +250,7 @@ pub struct ContainerDef {
     /// An essential container stopping stops the task (ECS's default: true).
     pub essential: bool,
     /// Where the container's logs go (`logConfiguration`), when set.
-    pub log_configuration: Option<super::LogConfiguration>,
+    pub log_configuration: Option<super::logs::LogConfiguration>,
     pub command: Vec<String>,
     pub entry_point: Vec<String>,
     /// Secrets references: (name, `valueFrom` ARN) — the values never reach ecsnap.

@@ -23,7 +23,7 @@ use crate::model::{ExecSession, Service, SessionHandle, SnapshotState, Task, Tas
 
 use super::audit::{Actor, AuditLog, FAILED, GONE, OK, ResultLine, UNKNOWN};
 use super::interrupt::{InFlight, Interrupt};
-use super::plugin::PluginCredentials;
+use super::plugin_credentials::PluginCredentials;
 
 /// Why mutations are refused, when they are.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,6 +20,7 @@ pub mod interrupt;
 pub mod lifecycle;
 pub mod lock;
 pub mod plugin;
+mod plugin_credentials;
 pub mod port_forward;
 pub mod recover;
 pub mod redeploy;

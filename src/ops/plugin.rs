@@ -23,6 +23,7 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::process::{Child, Command, ExitStatus, Stdio};
 
+pub use super::plugin_credentials::PluginCredentials;
 use crate::error::{Error, Result};
 use crate::model::SessionHandle;
 
@@ -180,50 +181,6 @@ pub struct PluginContext {
     pub endpoint_url: String,
     /// An assumed role's credentials (then `profile` is empty: no profile names them).
     pub credentials: PluginCredentials,
-}
-
-/// Credentials handed to the plugin in its environment, for its own calls (ResumeSession
-/// after a dropped connection): `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, when
-/// there is one, `AWS_SESSION_TOKEN` — the AWS SDK the plugin is built on reads them
-/// before any profile when it is given no profile. Empty: the profile (or the default
-/// chain) says who. `Debug` leaves the values out.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct PluginCredentials(Vec<(String, String)>);
-
-impl PluginCredentials {
-    pub fn new(c: &aws_sdk_ecs::config::Credentials) -> Self {
-        let mut env = vec![
-            (
-                "AWS_ACCESS_KEY_ID".to_string(),
-                c.access_key_id().to_string(),
-            ),
-            (
-                "AWS_SECRET_ACCESS_KEY".to_string(),
-                c.secret_access_key().to_string(),
-            ),
-        ];
-        if let Some(token) = c.session_token() {
-            env.push(("AWS_SESSION_TOKEN".to_string(), token.to_string()));
-        }
-        Self(env)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The environment variables, secrets included.
-    pub fn env(&self) -> &[(String, String)] {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for PluginCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|(k, _)| k))
-            .finish()
-    }
 }
 
 impl PluginContext {

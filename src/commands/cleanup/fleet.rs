@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{CleanupRequest, after_grace, plan_text, results_text, take_cleanup_locks};
+use super::request::{CleanupRequest, after_grace, plan_text, results_text, take_cleanup_locks};
 use crate::aws::fleet::{FleetTarget, PlaceFailure};
 use crate::cli::GlobalArgs;
 use crate::commands::fleet::{connect_places, failure_line};

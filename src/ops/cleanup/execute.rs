@@ -16,7 +16,7 @@ use std::time::Duration;
 use futures::{StreamExt, stream};
 
 use super::images::ImageState;
-use super::{CleanupItem, CleanupPlan};
+use super::plan::{CleanupItem, CleanupPlan};
 use crate::analysis::orphans::{SnapshotGuards, retain_until, safety_snapshot_tags};
 use crate::aws::AwsClients;
 use crate::config::{Settings, now};

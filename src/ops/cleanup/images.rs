@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::CleanupItem;
+use super::plan::CleanupItem;
 use crate::analysis::age::age_days;
 use crate::analysis::in_use::InUse;
 use crate::analysis::keep::KeptImages;
@@ -450,7 +450,7 @@ mod tests {
                 .iter()
                 .all(|i| i.monthly_cost_usd > 0.0 && i.monthly_cost_usd < 0.005)
         );
-        let plan = super::super::CleanupPlan {
+        let plan = super::super::plan::CleanupPlan {
             target: ResourceKind::Image,
             items,
             skipped,

@@ -8,11 +8,13 @@
 pub mod execute;
 pub mod fleet;
 pub mod images;
+mod plan;
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
 pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute, not_sent};
+pub use plan::{CleanupItem, CleanupPlan};
 
 use std::collections::BTreeSet;
 
@@ -25,87 +27,6 @@ use crate::model::{ResourceKind, Skipped};
 
 use super::guard::Mutator;
 use images::ImageState;
-
-/// One resource the plan deletes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CleanupItem {
-    pub kind: ResourceKind,
-    /// `vol-…`, `snap-…`, or `repository@sha256:…`.
-    pub id: String,
-    pub repository: Option<String>,
-    pub digest: Option<String>,
-    /// Image tags, or nothing for EBS resources.
-    pub tags: Vec<String>,
-    pub size_gib: f64,
-    pub age_days: Option<i64>,
-    pub monthly_cost_usd: f64,
-    pub reason: String,
-    /// The DryRun answer (EC2 only), once the preflight ran.
-    pub preflight: Option<Preflight>,
-}
-
-impl CleanupItem {
-    /// An orphaned EBS volume or snapshot (no repository, digest or tags).
-    fn ebs(
-        kind: ResourceKind,
-        id: &str,
-        size_gib: i32,
-        age_days: Option<i64>,
-        monthly_cost_usd: f64,
-        reason: &str,
-    ) -> Self {
-        Self {
-            kind,
-            id: id.to_string(),
-            repository: None,
-            digest: None,
-            tags: Vec::new(),
-            size_gib: f64::from(size_gib),
-            age_days,
-            monthly_cost_usd,
-            reason: reason.to_string(),
-            preflight: None,
-        }
-    }
-
-    /// Not allowed or not checkable by the DryRun preflight: it will not be sent.
-    pub fn blocked(&self) -> Option<&str> {
-        match &self.preflight {
-            Some(Preflight::Denied(why) | Preflight::Failed(why)) => Some(why),
-            _ => None,
-        }
-    }
-}
-
-/// What a cleanup will do: shown, confirmed, then executed exactly.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CleanupPlan {
-    pub target: ResourceKind,
-    pub items: Vec<CleanupItem>,
-    pub skipped: Vec<Skipped>,
-    pub min_age_days: Option<i64>,
-    pub snapshot_first: bool,
-    pub keep_newest: usize,
-    /// Whether the DryRun preflight ran (EC2 targets, not in read-only mode).
-    pub preflight_done: bool,
-}
-
-impl CleanupPlan {
-    /// The items that will be sent (not blocked by the preflight).
-    pub fn to_execute(&self) -> impl Iterator<Item = &CleanupItem> {
-        self.items.iter().filter(|i| i.blocked().is_none())
-    }
-
-    pub fn total_gib(&self) -> f64 {
-        crate::analysis::cost::total(self.items.iter().map(|i| i.size_gib))
-    }
-
-    pub fn total_monthly_usd(&self) -> f64 {
-        crate::analysis::cost::cents(crate::analysis::cost::total(
-            self.items.iter().map(|i| i.monthly_cost_usd),
-        ))
-    }
-}
 
 fn skipped_of(report: &OrphanReport, kind: ResourceKind) -> Vec<Skipped> {
     report
