@@ -36,7 +36,8 @@ fn init_logging() -> Option<PathBuf> {
 fn install_panic_hook(log: Option<PathBuf>) {
     std::panic::set_hook(Box::new(move |info| {
         ecsnap::tui::restore_terminal_if_owned();
-        let message = info.payload_as_str().unwrap_or("(no message)");
+        // A panic's message may carry AWS data: shown escaped, like every error.
+        let message = escape_text(info.payload_as_str().unwrap_or("(no message)"));
         let location = info
             .location()
             .map_or_else(|| "an unknown place".to_string(), ToString::to_string);
