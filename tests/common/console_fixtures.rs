@@ -3,7 +3,10 @@
 //!
 //! Shared by the console tests (`tests/console/`) and `benches/tui.rs` (each includes this
 //! file as a module and uses a part of it, hence the `dead_code` allowance).
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "included by the console tests and benches/tui.rs, each using a part of it"
+)]
 
 use std::collections::BTreeMap;
 
@@ -36,7 +39,7 @@ pub fn now() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-#[allow(clippy::unnecessary_wraps)] // model times are optional
+#[allow(clippy::unnecessary_wraps, reason = "model times are optional")]
 pub fn ago(minutes: i64) -> Option<DateTime<Utc>> {
     Some(now() - Duration::minutes(minutes))
 }

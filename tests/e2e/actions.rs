@@ -84,7 +84,10 @@ fn audit(home: &Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one cleanup journey: plan, dry run, delete, read AWS back"
+)]
 #[test]
 fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     let (emulator, fleet) = seeded_emulator();
@@ -305,7 +308,10 @@ fn read_only_refuses_before_any_request() {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the actions in sequence on one fleet, each read back through the SDK"
+)]
 #[test]
 fn rollback_redeploy_wait_and_restore_user() {
     let (emulator, fleet) = seeded_emulator();

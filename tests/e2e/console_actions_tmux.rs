@@ -21,7 +21,10 @@ fn first_orphan_row(screen: &str) -> Option<&str> {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one tmux session driven through two actions, AWS read back after each"
+)]
 #[test]
 fn console_rollback_and_cleanup_in_tmux() {
     require_tmux("the console actions end-to-end test");

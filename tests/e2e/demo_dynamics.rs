@@ -87,7 +87,10 @@ fn rollout(s: &Service) -> Vec<(String, String, String)> {
 }
 
 // One scenario, step by step: each step depends on the one before.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one rollout followed from failure to rollback, each step read back"
+)]
 #[test]
 fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
     let emulator =
@@ -403,7 +406,10 @@ fn messages(s: &Service) -> Vec<String> {
 }
 
 // One scenario, step by step: each step depends on the one before.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "scale up, stop, scale down in one run of the emulator, each step read back"
+)]
 #[test]
 fn scale_and_stop_start_and_stop_tasks_as_the_service_scheduler_does() {
     let (emulator, _fleet) = moving_fleet(Duration::from_millis(300));
@@ -566,7 +572,10 @@ fn age_days(t: DateTime<Utc>) -> i64 {
     (Utc::now() - t).num_days()
 }
 
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "every seeded resource's time read back, then the listing that uses them"
+)]
 #[test]
 fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
     let (emulator, fleet) = moving_fleet(Duration::from_secs(2));

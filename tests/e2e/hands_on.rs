@@ -51,7 +51,10 @@ fn audit_actions(home: &Path) -> Vec<(String, String)> {
 }
 
 // One scenario on one emulator: each step reads back what the one before left.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "scale and stop then the read-only refusals, each read back"
+)]
 #[test]
 fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     let (emulator, fleet) = seeded_emulator();

@@ -504,7 +504,10 @@ async fn loaders_batch_across_clusters_and_join_services() {
 }
 
 // One fleet of odd answers from every service: one list reads better than several tests.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one table of odd AWS answers, each read back through the loaders"
+)]
 #[tokio::test]
 async fn odd_aws_data_loads_without_panicking() {
     // Every optional field missing, an empty cluster, an image with no tags.
@@ -618,7 +621,10 @@ async fn odd_aws_data_loads_without_panicking() {
 /// images from the on-disk cache and sends no DescribeTaskDefinition at all — and still sees
 /// the sidecar image that only the definition names.
 // Two runs over one seeded fleet, each step asserted in order: split, it reads worse.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a cold run then a warm one, with the calls of each counted"
+)]
 #[tokio::test]
 async fn task_definitions_are_described_once_then_read_from_the_cache() {
     let td_arn = |family: &str, rev: u32| {
@@ -808,7 +814,10 @@ async fn a_denied_region_list_names_ec2_describe_regions() {
 /// The inventory describes each task definition a service (current or deployment) or a
 /// live task runs — once, even when several name it, while the other clusters are still
 /// being read — and none that only a stopped task ran.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one inventory and the calls it sends, counted per task definition"
+)]
 #[tokio::test]
 async fn the_inventory_describes_every_task_definition_in_use_once() {
     let td = |name: &str| format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{name}");

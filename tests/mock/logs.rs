@@ -147,7 +147,10 @@ fn page_effect(effects: &[Effect]) -> Option<(PageKind, Option<String>)> {
     })
 }
 
-#[allow(clippy::too_many_lines)] // one journey through the view reads best in one piece
+#[allow(
+    clippy::too_many_lines,
+    reason = "one journey through the view reads best in one piece"
+)]
 #[test]
 fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     let td = task_definition();

@@ -127,7 +127,10 @@ async fn own_amis_are_read_with_include_disabled() {
 }
 
 // One fleet with every kind of kept snapshot: one list reads better than several tests.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one fleet with every kind of snapshot user, each skip asserted"
+)]
 #[tokio::test]
 async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
     let volumes = mock!(aws_sdk_ec2::Client::describe_volumes)

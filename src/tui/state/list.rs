@@ -358,7 +358,10 @@ impl<R: Row> ListOps for ListPane<R> {
 }
 
 /// Ordering helpers shared by the panes.
-#[allow(clippy::needless_pass_by_value)] // called with references and small copies
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "called with references and small copies"
+)]
 pub fn by<T: Ord>(a: T, b: T) -> Ordering {
     a.cmp(&b)
 }

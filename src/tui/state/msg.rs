@@ -181,7 +181,10 @@ pub enum Msg {
 
 /// Everything `update` reacts to.
 #[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)] // one event at a time, moved once: boxing buys nothing
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one event at a time, moved once: boxing buys nothing"
+)]
 pub enum Event {
     Key(KeyEvent),
     Msg(Msg),
