@@ -52,6 +52,17 @@ fn services_json_lists_every_service_and_marks_the_not_steady_one() {
         })
         .collect();
     assert_eq!(not_steady, fleet.not_steady.iter().cloned().collect());
+    // `steadiness` is a plain word, no symbol, and agrees with `steady`; so in `report`.
+    let report = json_of(ecsnap(&emu.endpoint(), home.path()).args(["report", "--json"]));
+    let listed = v.as_array().expect("array").iter();
+    for s in listed.chain(report["services"].as_array().expect("services")) {
+        let word = s["steadiness"].as_str().unwrap_or_default();
+        assert!(
+            ["failed", "rolling", "degraded", "steady"].contains(&word),
+            "{s}"
+        );
+        assert_eq!(s["steady"] == Value::Bool(true), word == "steady", "{s}");
+    }
     for s in v.as_array().expect("array") {
         let deployments = s["deployments"].as_array().expect("deployments");
         assert!(!deployments.is_empty(), "{s}");
