@@ -240,6 +240,30 @@ pub struct OrphansArgs {
     /// observation across runs, not AWS's; unknown on the first run = left out)
     #[arg(long, value_name = "DAYS", value_parser = days("--unattached-days"))]
     pub unattached_days: Option<u32>,
+    /// Order of the volumes and snapshots: monthly cost (highest first), size (largest
+    /// first), age (oldest first) or id; ties go to the larger size, then the id
+    #[arg(long, value_enum, default_value_t = OrphanOrder::Cost, value_name = "ORDER")]
+    pub sort: OrphanOrder,
+}
+
+/// `orphans --sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OrphanOrder {
+    Cost,
+    Size,
+    Age,
+    Id,
+}
+
+impl From<OrphanOrder> for crate::analysis::orphans::OrphanSort {
+    fn from(o: OrphanOrder) -> Self {
+        match o {
+            OrphanOrder::Cost => Self::Cost,
+            OrphanOrder::Size => Self::Size,
+            OrphanOrder::Age => Self::Age,
+            OrphanOrder::Id => Self::Id,
+        }
+    }
 }
 
 /// `cleanup`.

@@ -25,6 +25,16 @@ impl Steadiness {
         }
     }
 
+    /// The plain word, no symbol: the value of `steadiness` in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Steadiness::Failed => "failed",
+            Steadiness::Rolling => "rolling",
+            Steadiness::Degraded => "degraded",
+            Steadiness::Steady => "steady",
+        }
+    }
+
     pub fn is_steady(self) -> bool {
         self == Steadiness::Steady
     }
@@ -69,6 +79,20 @@ mod tests {
             running_count: running,
             deployments,
             ..Service::default()
+        }
+    }
+
+    #[test]
+    fn json_words_are_plain_snake_case() {
+        for s in [
+            Steadiness::Failed,
+            Steadiness::Rolling,
+            Steadiness::Degraded,
+            Steadiness::Steady,
+        ] {
+            let w = s.as_str();
+            assert!(w.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{w}");
+            assert!(s.label().to_lowercase().ends_with(w), "{w}");
         }
     }
 

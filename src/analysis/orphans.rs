@@ -404,6 +404,89 @@ pub fn find_orphans(
     report
 }
 
+/// How a listing orders orphaned volumes and snapshots (`orphans --sort`): by monthly
+/// cost, highest first (the default: the most expensive first), by size (largest first),
+/// by age (oldest first; unknown age last) or by id. Ties fall back to the larger size,
+/// then the id, so the order is the same on every run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrphanSort {
+    #[default]
+    Cost,
+    Size,
+    Age,
+    Id,
+}
+
+/// What [`OrphanSort`] compares, so the report and the JSON of several places sort alike.
+#[derive(Debug, Clone, Copy)]
+pub struct OrphanKey<'a> {
+    pub monthly_cost_usd: f64,
+    pub size_gib: i32,
+    pub age_days: Option<i64>,
+    pub id: &'a str,
+}
+
+impl OrphanSort {
+    /// `a` before `b` in this order.
+    pub fn compare(self, a: &OrphanKey<'_>, b: &OrphanKey<'_>) -> std::cmp::Ordering {
+        let cost = || b.monthly_cost_usd.total_cmp(&a.monthly_cost_usd);
+        let size = || b.size_gib.cmp(&a.size_gib);
+        let id = || a.id.cmp(b.id);
+        // Oldest first: the larger age first, an unknown age last.
+        let age = || match (a.age_days, b.age_days) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        match self {
+            Self::Cost => cost().then_with(size).then_with(id),
+            Self::Size => size().then_with(cost).then_with(id),
+            Self::Age => age().then_with(cost).then_with(size).then_with(id),
+            Self::Id => id(),
+        }
+    }
+}
+
+impl OrphanVolume {
+    pub fn sort_key(&self) -> OrphanKey<'_> {
+        OrphanKey {
+            monthly_cost_usd: self.monthly_cost_usd,
+            size_gib: self.volume.size_gib,
+            age_days: self.age_days,
+            id: &self.volume.id,
+        }
+    }
+}
+
+impl OrphanSnapshot {
+    pub fn sort_key(&self) -> OrphanKey<'_> {
+        OrphanKey {
+            monthly_cost_usd: self.monthly_cost_usd,
+            size_gib: self.snapshot.size_gib,
+            age_days: self.age_days,
+            id: &self.snapshot.id,
+        }
+    }
+}
+
+impl OrphanReport {
+    /// The volumes and the snapshots in `by`'s order (the skipped stay by kind and id).
+    pub fn sort(&mut self, by: OrphanSort) {
+        self.volumes
+            .sort_by(|a, b| by.compare(&a.sort_key(), &b.sort_key()));
+        self.snapshots
+            .sort_by(|a, b| by.compare(&a.sort_key(), &b.sort_key()));
+    }
+
+    /// [`OrphanReport::sort`], by value.
+    #[must_use]
+    pub fn sorted(mut self, by: OrphanSort) -> Self {
+        self.sort(by);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -832,5 +915,75 @@ mod tests {
             Some("ECS cluster c")
         );
         assert_eq!(volume_origin(&t(&[("Name", "x")])), None);
+    }
+
+    #[test]
+    fn listings_sort_by_cost_size_age_or_id() {
+        // (id, $/month, GiB, age days)
+        let rows: [(&str, f64, i32, Option<i64>); 6] = [
+            ("vol-a", 1.0, 10, Some(5)),
+            ("vol-b", 8.0, 100, Some(1)),
+            ("vol-c", 8.0, 200, Some(40)),
+            ("vol-d", 0.5, 5, None),
+            ("vol-e", 8.0, 200, Some(40)),
+            ("vol-f", 2.0, 300, Some(90)),
+        ];
+        let report = OrphanReport {
+            volumes: rows
+                .iter()
+                .map(|&(id, cost, size, age)| OrphanVolume {
+                    volume: Volume {
+                        id: id.into(),
+                        size_gib: size,
+                        ..Volume::default()
+                    },
+                    age_days: age,
+                    seen_available_since: None,
+                    monthly_cost_usd: cost,
+                    origin: None,
+                    reason: String::new(),
+                })
+                .collect(),
+            snapshots: rows
+                .iter()
+                .map(|&(id, cost, size, age)| OrphanSnapshot {
+                    snapshot: Snapshot {
+                        id: id.replace("vol", "snap"),
+                        size_gib: size,
+                        ..Snapshot::default()
+                    },
+                    age_days: age,
+                    monthly_cost_usd: cost,
+                    reason: String::new(),
+                })
+                .collect(),
+            skipped: Vec::new(),
+        };
+        let order = |by: OrphanSort| {
+            let r = report.clone().sorted(by);
+            let snaps: Vec<String> = r
+                .snapshots
+                .iter()
+                .map(|s| s.snapshot.id.replace("snap", "vol"))
+                .collect();
+            let vols: Vec<String> = r.volumes.iter().map(|v| v.volume.id.clone()).collect();
+            assert_eq!(vols, snaps, "{by:?}: volumes and snapshots sort alike");
+            vols.join(" ")
+        };
+        // Highest cost first; a tie goes to the larger size, then the id.
+        assert_eq!(
+            order(OrphanSort::Cost),
+            "vol-c vol-e vol-b vol-f vol-a vol-d"
+        );
+        assert_eq!(
+            order(OrphanSort::Size),
+            "vol-f vol-c vol-e vol-b vol-a vol-d"
+        );
+        // Oldest first, unknown age last.
+        assert_eq!(
+            order(OrphanSort::Age),
+            "vol-f vol-c vol-e vol-a vol-b vol-d"
+        );
+        assert_eq!(order(OrphanSort::Id), "vol-a vol-b vol-c vol-d vol-e vol-f");
     }
 }

@@ -118,7 +118,7 @@ impl StopClass {
             Self::SpotInterruption => {
                 "the Spot capacity was reclaimed: ECS starts a replacement; mix in on-demand capacity if it repeats"
             }
-            Self::EssentialExited => "an essential container exited: read its logs (l)",
+            Self::EssentialExited => "an essential container exited: read its logs",
             Self::FailedToStart => "the task failed to start: read the full reason below",
             Self::ScalingIn => "normal: the service scaled in",
             Self::DeploymentReplaced => "normal: a newer deployment replaced this task",
@@ -127,14 +127,39 @@ impl StopClass {
             Self::Unknown => "read the full reason below",
         }
     }
+
+    /// The console key that does what the hint says (`l`: read the logs), shown after the
+    /// hint in the console only: JSON and the CLI's text never name console keys.
+    pub fn console_key(self) -> Option<char> {
+        match self {
+            Self::EssentialExited => Some('l'),
+            _ => None,
+        }
+    }
 }
 
 /// A stopped task's class and the hint to show with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StopDiagnosis {
     pub class: StopClass,
-    /// One line: what it means and what to do.
+    /// One line: what it means and what to do, with no console key in it (JSON and the
+    /// CLI print it as is).
     pub hint: String,
+}
+
+impl StopDiagnosis {
+    /// The hint as the console shows it: followed by its key, e.g. "read its logs (l)".
+    pub fn console_hint(&self) -> String {
+        with_console_key(&self.hint, self.class)
+    }
+}
+
+/// `hint` followed by `class`'s console key in parentheses, when it has one.
+pub fn with_console_key(hint: &str, class: StopClass) -> String {
+    match class.console_key() {
+        Some(key) => format!("{hint} ({key})"),
+        None => hint.to_string(),
+    }
 }
 
 /// The words a rule looks for, lowercased, in a reason text.
@@ -254,7 +279,7 @@ pub fn diagnose(task: &Task) -> Option<StopDiagnosis> {
     if class == StopClass::EssentialExited
         && let Some((name, code)) = failed_exit(task)
     {
-        hint = format!("essential container {name} exited with code {code}: read its logs (l)");
+        hint = format!("essential container {name} exited with code {code}: read its logs");
     }
     Some(StopDiagnosis { class, hint })
 }
@@ -521,6 +546,42 @@ mod tests {
         let d = diagnose(&exited).expect("stopped");
         assert_eq!(d.class, StopClass::EssentialExited);
         assert!(d.hint.contains("c1 exited with code 2"), "{}", d.hint);
+    }
+
+    /// The hint JSON and the CLI print names no console key; the console's adds it.
+    #[test]
+    fn hints_name_no_console_key() {
+        let key_hint = |s: &str| {
+            let b = s.as_bytes();
+            b.windows(3)
+                .any(|w| w[0] == b'(' && w[1].is_ascii_alphabetic() && w[2] == b')')
+        };
+        let cases = [
+            stopped("OutOfMemoryError: Container killed", None, &[]),
+            stopped("CannotPullContainerError: not found", None, &[]),
+            stopped(
+                "Essential container in task exited",
+                None,
+                &[(Some(0), ""), (Some(2), "")],
+            ),
+            stopped("Essential container in task exited", None, &[]),
+            stopped("Task failed ELB health checks", None, &[]),
+            stopped("Scaling activity initiated by deployment", None, &[]),
+            stopped("something else", None, &[]),
+        ];
+        let mut keyed = 0;
+        for task in &cases {
+            let d = diagnose(task).expect("stopped");
+            assert!(!key_hint(&d.hint), "{:?}: {}", d.class, d.hint);
+            let shown = d.console_hint();
+            if let Some(key) = d.class.console_key() {
+                keyed += 1;
+                assert!(shown.ends_with(&format!(" ({key})")), "{shown}");
+            } else {
+                assert_eq!(shown, d.hint);
+            }
+        }
+        assert_eq!(keyed, 2, "the two exits carry the logs key");
     }
 
     #[test]

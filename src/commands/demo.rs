@@ -5,7 +5,7 @@
 
 use super::listings::{orphans_text, services_table, snapshots_text};
 use super::print::print_text;
-use crate::analysis::orphans::OrphanFilter;
+use crate::analysis::orphans::{OrphanFilter, OrphanSort};
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::{Settings, now};
@@ -95,7 +95,9 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
 async fn show(aws: &AwsClients, settings: &Settings) -> Result<()> {
     let services = load::load_services(aws, None).await?;
     let groups = load::load_snapshot_groups(aws, settings, None, None).await?;
-    let orphans = load::load_orphans(aws, settings, None, OrphanFilter::default(), now()).await?;
+    let orphans = load::load_orphans(aws, settings, None, OrphanFilter::default(), now())
+        .await?
+        .sorted(OrphanSort::Cost);
     print_text(&format!(
         "== Services ==\n{}\n== Snapshots ==\n{}== Orphans ==\n{}",
         services_table(&services),

@@ -12,7 +12,7 @@ use super::fleet::{connect_places, finish, is_fleet, located};
 use super::print::{print_json, print_text};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
-use crate::analysis::orphans::{OrphanFilter, OrphanReport};
+use crate::analysis::orphans::{OrphanFilter, OrphanReport, OrphanSort};
 use crate::analysis::tags::UserTags;
 use crate::analysis::volumes::mounted_volumes;
 use crate::aws::AwsClients;
@@ -104,15 +104,19 @@ pub(super) async fn orphans(
     let OrphansArgs {
         min_age,
         unattached_days,
+        sort,
     } = args;
     let filter = OrphanFilter::from_days(min_age, unattached_days);
+    let sort = OrphanSort::from(sort);
     if is_fleet(global, settings) {
-        return orphans_in_places(filter, global, settings).await;
+        return orphans_in_places(filter, sort, global, settings).await;
     }
     let aws = connect_from(global).await?;
     let at = here(&aws, settings).await;
     let account = at.account_id.clone();
-    let report = load::load_orphans(&aws, settings, account.as_deref(), filter, now()).await?;
+    let report = load::load_orphans(&aws, settings, account.as_deref(), filter, now())
+        .await?
+        .sorted(sort);
     if global.json {
         print_json(&FleetOrphansJson::new(&[(at, report)], &[]))
     } else {
@@ -460,16 +464,24 @@ async fn snapshots_in_places(
 /// `orphans` over every place.
 async fn orphans_in_places(
     filter: OrphanFilter,
+    sort: OrphanSort,
     global: &GlobalArgs,
     settings: &Settings,
 ) -> Result<i32> {
     let (targets, failed) = connect_places(global, settings).await;
     let now = now();
-    let got = across(&targets, &failed, |aws, place| {
+    let got = across(&targets, &failed, |aws, place| async move {
         load::load_orphans(aws, settings, Some(&place.account_id), filter, now)
+            .await
+            .map(|r| r.sorted(sort))
     })
     .await;
-    print_placed(got, global.json, FleetOrphansJson::new, fleet_orphans_text)
+    print_placed(
+        got,
+        global.json,
+        |parts, failures| FleetOrphansJson::new(parts, failures).sorted(sort),
+        fleet_orphans_text,
+    )
 }
 
 /// Totals per place and overall, then each place's orphans.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson};
-use crate::analysis::orphans::{OrphanReport, OrphanTotals};
+use crate::analysis::orphans::{OrphanKey, OrphanReport, OrphanSort, OrphanTotals};
 use crate::analysis::tags::UserTags;
 use crate::aws::fleet::PlaceFailure;
 use crate::load::TaskListing;
@@ -146,5 +146,32 @@ impl FleetOrphansJson {
         }
         out.totals = totals_json(&all);
         out
+    }
+
+    /// The volumes and the snapshots of every place as one list in `by`'s order (the
+    /// skipped stay per place).
+    #[must_use]
+    pub fn sorted(mut self, by: OrphanSort) -> Self {
+        fn volume(v: &Located<super::json::OrphanVolumeJson>) -> OrphanKey<'_> {
+            OrphanKey {
+                monthly_cost_usd: v.item.monthly_cost_usd,
+                size_gib: v.item.size_gib,
+                age_days: v.item.age_days,
+                id: &v.item.volume_id,
+            }
+        }
+        fn snapshot(s: &Located<super::json::OrphanSnapshotJson>) -> OrphanKey<'_> {
+            OrphanKey {
+                monthly_cost_usd: s.item.monthly_cost_usd,
+                size_gib: s.item.size_gib,
+                age_days: s.item.age_days,
+                id: &s.item.snapshot_id,
+            }
+        }
+        self.volumes
+            .sort_by(|a, b| by.compare(&volume(a), &volume(b)));
+        self.snapshots
+            .sort_by(|a, b| by.compare(&snapshot(a), &snapshot(b)));
+        self
     }
 }

@@ -28,7 +28,11 @@ pub struct ServiceJson {
     pub task_definition: String,
     pub rollout_state: Option<String>,
     pub steady: bool,
+    /// `failed`, `rolling`, `degraded` or `steady`: a plain word, no symbol.
     pub steadiness: &'static str,
+    /// The same with its symbol, for text output (`✓ steady`); not in JSON.
+    #[serde(skip)]
+    pub steadiness_label: &'static str,
     pub deployments: Vec<DeploymentJson>,
 }
 
@@ -72,7 +76,8 @@ impl From<&Service> for ServiceJson {
                 .primary()
                 .and_then(|d| d.rollout_state.as_ref().map(ToString::to_string)),
             steady: health.is_steady(),
-            steadiness: health.label(),
+            steadiness: health.as_str(),
+            steadiness_label: health.label(),
             deployments: s.deployments.iter().map(DeploymentJson::from).collect(),
         }
     }

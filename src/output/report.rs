@@ -12,7 +12,7 @@ use super::fleet::{FailureJson, FleetOrphansJson, Located, Where, services_json}
 use super::json::ServiceJson;
 use super::table::Table;
 use crate::analysis::health::steadiness;
-use crate::analysis::orphans::OrphanReport;
+use crate::analysis::orphans::{OrphanReport, OrphanSort};
 use crate::analysis::tags::UserTags;
 use crate::aws::fleet::PlaceFailure;
 use crate::config::Marks;
@@ -133,7 +133,7 @@ impl ReportJson {
             services,
             snapshots_total_bytes: snapshots.iter().map(|s| s.item.total_bytes).sum(),
             snapshots,
-            orphans: FleetOrphansJson::new(&orphan_parts, &[]),
+            orphans: FleetOrphansJson::new(&orphan_parts, &[]).sorted(OrphanSort::Cost),
             failures: failures.iter().map(FailureJson::from).collect(),
             places_not_read: places_not_read(parts, failures),
             reads_failed: failures.len() - places_not_read(parts, failures),
@@ -275,7 +275,7 @@ fn services_section(r: &ReportJson, style: Style) -> String {
         .iter()
         .map(|s| {
             vec![
-                s.item.steadiness.to_string(),
+                s.item.steadiness_label.to_string(),
                 s.account_id.clone().unwrap_or_default(),
                 s.region.clone(),
                 s.item.cluster.clone(),

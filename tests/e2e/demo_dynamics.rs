@@ -718,4 +718,34 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
     for v in out["volumes"].as_array().into_iter().flatten() {
         assert!(v["age_days"].as_i64().is_some_and(|d| d >= 30), "{v}");
     }
+
+    // `--sort age`: oldest first, volumes and snapshots alike, as the demo dated them.
+    let by_age = crate::emulator::json_of(
+        crate::emulator::ecsnap(&emulator.endpoint(), home.path())
+            .args(["orphans", "--sort", "age", "--json"]),
+    );
+    let listed = |key: &str, id: &str| -> Vec<String> {
+        by_age[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v[id].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let oldest_first = |all: &[String], times: &[(String, DateTime<Utc>)]| -> Vec<String> {
+        let mut dated: Vec<&(String, DateTime<Utc>)> =
+            times.iter().filter(|(id, _)| all.contains(id)).collect();
+        dated.sort_by_key(|(_, t)| *t);
+        dated.into_iter().map(|(id, _)| id.clone()).collect()
+    };
+    assert_eq!(
+        listed("volumes", "volume_id"),
+        oldest_first(&fleet.orphan_volumes, &times.volumes)
+    );
+    assert_eq!(
+        listed("snapshots", "snapshot_id"),
+        oldest_first(&fleet.orphan_snapshots, &times.snapshots)
+    );
 }

@@ -52,6 +52,17 @@ fn services_json_lists_every_service_and_marks_the_not_steady_one() {
         })
         .collect();
     assert_eq!(not_steady, fleet.not_steady.iter().cloned().collect());
+    // `steadiness` is a plain word, no symbol, and agrees with `steady`; so in `report`.
+    let report = json_of(ecsnap(&emu.endpoint(), home.path()).args(["report", "--json"]));
+    let listed = v.as_array().expect("array").iter();
+    for s in listed.chain(report["services"].as_array().expect("services")) {
+        let word = s["steadiness"].as_str().unwrap_or_default();
+        assert!(
+            ["failed", "rolling", "degraded", "steady"].contains(&word),
+            "{s}"
+        );
+        assert_eq!(s["steady"] == Value::Bool(true), word == "steady", "{s}");
+    }
     for s in v.as_array().expect("array") {
         let deployments = s["deployments"].as_array().expect("deployments");
         assert!(!deployments.is_empty(), "{s}");
@@ -295,6 +306,61 @@ fn orphans_json_is_exactly_the_orphans_with_the_rest_skipped() {
         .sum();
     let total = totals["monthly_cost_usd"].as_f64().unwrap_or_default();
     assert!((sum - total).abs() < 0.011, "{sum} vs {total}");
+}
+
+/// `orphans` lists the most expensive first: `monthly_cost_usd` never rises down the list,
+/// a tie goes to the larger size, then the id; `--sort id` and `--sort size` reorder it.
+#[test]
+fn orphans_are_listed_by_monthly_cost_highest_first() {
+    let (emu, _) = shared_fleet();
+    let home = home();
+    let rows = |args: &[&str], key: &str, id: &str| -> Vec<(f64, i64, String)> {
+        let v = json_of(ecsnap(&emu.endpoint(), home.path()).args(args));
+        v[key]
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|x| {
+                (
+                    x["monthly_cost_usd"].as_f64().expect("cost"),
+                    x["size_gib"].as_i64().expect("size"),
+                    x[id].as_str().expect("id").to_string(),
+                )
+            })
+            .collect()
+    };
+    for (key, id) in [("volumes", "volume_id"), ("snapshots", "snapshot_id")] {
+        let got = rows(&["orphans", "--json"], key, id);
+        assert!(got.len() > 2, "{key}: {got:?}");
+        for pair in got.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let in_order =
+                b.0.total_cmp(&a.0)
+                    .then(b.1.cmp(&a.1))
+                    .then(a.2.cmp(&b.2))
+                    .is_lt();
+            assert!(in_order, "{key} by cost: {a:?} before {b:?} in {got:?}");
+        }
+        let mut by_id: Vec<String> = got.iter().map(|r| r.2.clone()).collect();
+        by_id.sort();
+        let ids = rows(&["orphans", "--sort", "id", "--json"], key, id);
+        assert_eq!(ids.iter().map(|r| r.2.clone()).collect::<Vec<_>>(), by_id);
+        let sizes = rows(&["orphans", "--sort", "size", "--json"], key, id);
+        assert!(sizes.windows(2).all(|p| p[0].1 >= p[1].1), "{sizes:?}");
+    }
+    // The report's orphan section (JSON) is in the same order.
+    let report = json_of(ecsnap(&emu.endpoint(), home.path()).args(["report", "--json"]));
+    let report_ids: Vec<String> = report["orphans"]["volumes"]
+        .as_array()
+        .expect("volumes")
+        .iter()
+        .map(|x| x["volume_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let listed: Vec<String> = rows(&["orphans", "--json"], "volumes", "volume_id")
+        .into_iter()
+        .map(|r| r.2)
+        .collect();
+    assert_eq!(report_ids, listed);
 }
 
 #[test]

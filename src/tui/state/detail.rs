@@ -67,7 +67,7 @@ fn stopped_tasks(tasks: &[Task]) -> Vec<StoppedTask> {
                 id: t.id.clone(),
                 stopped_at: t.stopped_at,
                 class: d.class,
-                hint: d.hint,
+                hint: d.console_hint(),
                 reason: t
                     .stopped_reason
                     .clone()

@@ -112,7 +112,7 @@ fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
                 format!("{}: ", d.class.label()),
                 style.add_modifier(ratatui::style::Modifier::BOLD),
             ),
-            Span::raw(d.hint.clone()),
+            Span::raw(d.console_hint()),
         ]),
         Line::styled(reason, theme.dim()),
     ])

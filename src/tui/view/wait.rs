@@ -144,7 +144,11 @@ fn stopped_lines(w: &WaitView, theme: Theme) -> Vec<Line<'static>> {
             if failure { theme.bad() } else { theme.dim() },
         ));
         if let Some(d) = &t.stop {
-            out.push(Line::raw(format!("    {}: {}", d.class.label(), d.hint)));
+            out.push(Line::raw(format!(
+                "    {}: {}",
+                d.class.label(),
+                d.console_hint()
+            )));
         }
         if failure && failed_before < WITH_LINES {
             out.extend(last_lines(w, &t.task_id, theme));
