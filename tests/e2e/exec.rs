@@ -299,8 +299,13 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
         .expect("runs");
     assert!(out.status.success(), "{}", stderr_of(&out));
     let recorded = calls(&record);
-    assert_eq!(recorded.len(), 1, "{recorded:?}");
-    let (args, env) = &recorded[0];
+    assert_eq!(
+        recorded.len(),
+        2,
+        "the check (before any request), then the session: {recorded:?}"
+    );
+    assert!(recorded[0].0.is_empty(), "{:?}", recorded[0]);
+    let (args, env) = &recorded[1];
     assert_eq!(
         args,
         &vec![
@@ -334,4 +339,39 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
     );
     assert_eq!(start[0]["Parameters"]["host"][0], "db.internal");
     assert_eq!(start[0]["Parameters"]["localPortNumber"][0], "15432");
+}
+
+#[test]
+fn without_the_plugin_exec_and_port_forward_send_nothing() {
+    let (endpoint, seen) = start_server();
+    let home = tempfile::tempdir().expect("tempdir");
+    let empty = home.path().join("empty-bin");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    for args in [
+        vec!["exec", "--cluster", "prod", "--task", TASK],
+        vec![
+            "port-forward",
+            "--cluster",
+            "prod",
+            "--task",
+            TASK,
+            "--remote-port",
+            "5432",
+        ],
+    ] {
+        let out = ecsnap(&endpoint, home.path())
+            .env("PATH", &empty)
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("session-manager-plugin is not installed"),
+            "{args:?}: {err}"
+        );
+    }
+    let seen = seen.lock().expect("lock").clone();
+    assert!(seen.is_empty(), "nothing is read or sent first: {seen:?}");
 }
