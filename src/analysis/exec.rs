@@ -109,6 +109,45 @@ fn agent_blocker(task: &Task, container: Option<&str>) -> Option<String> {
     })
 }
 
+/// Why a container of `task` has no runtime id (the last part of a Session Manager target),
+/// and what to check. A task that is not RUNNING is said to be so; a RUNNING task whose
+/// container ECS has not reported a runtime id for is told what is missing, not that it is
+/// stopped.
+pub fn no_runtime_id(task: &Task, container: &str) -> String {
+    let running =
+        task.last_status == TaskStatus::Running && task.desired_status != TaskStatus::Stopped;
+    if !running {
+        let status = if task.last_status == TaskStatus::Running {
+            "stopping"
+        } else {
+            task.last_status.as_str()
+        };
+        return format!(
+            "container {container} of task {} has no runtime id: the task is {status}, not \
+             running; pick a RUNNING task",
+            task.id
+        );
+    }
+    let platform = match (
+        task.exec.launch_type.as_deref(),
+        task.exec.platform_version.as_deref(),
+    ) {
+        (Some(launch), Some(version)) => format!(" (it runs {launch} platform version {version})"),
+        (Some(launch), None) => format!(" (it runs on {launch})"),
+        _ => String::new(),
+    };
+    format!(
+        "task {id} is RUNNING but ECS has not reported a runtime id for its container \
+         {container}, and a session needs one: on Fargate/awsvpc it appears once the container \
+         has started, and an older platform version or container agent may not report it. \
+         Check the task's platform version{platform}, that container {container} has started, \
+         and `aws ecs describe-tasks --cluster {cluster} --tasks {id} --query \
+         'tasks[].containers[].[name,lastStatus,runtimeId]'`",
+        id = task.id,
+        cluster = task.cluster,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +285,27 @@ mod tests {
         assert_eq!(parse_version("1.4.0"), Some((1, 4, 0)));
         assert_eq!(parse_version("1.3"), Some((1, 3, 0)));
         assert_eq!(parse_version("LATEST"), None);
+    }
+
+    #[test]
+    fn a_missing_runtime_id_says_what_is_missing() {
+        let running = task("RUNNING", true, Some("1.3.0"), None);
+        let hint = no_runtime_id(&running, "app");
+        for w in [
+            "is RUNNING but ECS has not reported a runtime id",
+            "container app",
+            "platform version 1.3.0",
+            "aws ecs describe-tasks --cluster prod --tasks t1",
+            "runtimeId",
+        ] {
+            assert!(hint.contains(w), "{w:?} not in {hint:?}");
+        }
+        assert!(!hint.contains("not running"), "{hint}");
+        let stopped = task("STOPPED", true, None, None);
+        let hint = no_runtime_id(&stopped, "app");
+        assert!(hint.contains("STOPPED, not running"), "{hint}");
+        let mut stopping = task("RUNNING", true, None, None);
+        stopping.desired_status = "STOPPED".into();
+        assert!(no_runtime_id(&stopping, "app").contains("stopping, not running"));
     }
 }

@@ -101,7 +101,12 @@ async fn run_exec(global: &GlobalArgs, settings: Settings, asked: &ExecAsk<'_>) 
     .await?;
     eprintln_escaped!("{}\nPlan: {}", s.header(), plan.summary());
     if let Some(why) = &plan.blocker {
-        eprintln_escaped!("warning: ECS Exec will probably fail: {why}");
+        // A prerequisite that can be checked without a change is missing: say which and
+        // how to fix it, before any question and before ExecuteCommand.
+        return Err(Error::Refused(format!(
+            "ECS Exec cannot reach container {} of task {}: {why}",
+            plan.container, plan.task_id
+        )));
     }
     confirm_production(
         &s,

@@ -60,6 +60,9 @@ async fn run_port_forward(
     forward: &Forward,
     json: bool,
 ) -> Result<i32> {
+    let plugin = Plugin::default();
+    // Is the plugin there, before anything is read, asked or sent?
+    plugin.check_installed()?;
     let s = open_interactive(global, settings, "port-forward").await?;
     let plan =
         port_forward::plan(&s.aws, asked.cluster, asked.task, asked.container, forward).await?;
@@ -81,7 +84,6 @@ async fn run_port_forward(
     )
     .await?;
     let session = port_forward::start(&s.mutator, &plan).await?;
-    let plugin = Plugin::default();
     // As the AWS CLI does: ask the plugin's version after StartSession; without a plugin
     // the session is terminated so it does not linger.
     let version = match plugin.version() {

@@ -4,7 +4,7 @@
 //! (`ops::plugin`). The readiness check warns; ECS itself has the last word.
 
 use super::guard::Mutator;
-use super::plugin::{self, PluginCall, PluginContext};
+use super::plugin::{self, Plugin, PluginCall, PluginContext};
 use crate::analysis::exec::exec_blocker;
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
@@ -118,6 +118,20 @@ pub async fn plan_all(
         .iter()
         .map(|n| plan_for(&found, Some(n), command))
         .collect()
+}
+
+/// `plan_all` for the console, once `session-manager-plugin` is found working: without
+/// it no session can open, so the dialog says how to install it instead of asking to
+/// confirm (nothing is read or sent first).
+pub async fn plan_all_with_plugin(
+    aws: &AwsClients,
+    cluster: &str,
+    task: &str,
+    command: &str,
+    plugin: &Plugin,
+) -> Result<Vec<ExecPlan>> {
+    plugin.check_installed()?;
+    plan_all(aws, cluster, task, command).await
 }
 
 /// ExecuteCommand (the mutation: read-only refusal, audit line).

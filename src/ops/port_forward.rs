@@ -6,8 +6,8 @@
 
 use super::exec::pick_container;
 use super::guard::Mutator;
-use super::plugin::{self, PluginCall, PluginContext};
-use crate::analysis::exec::exec_blocker;
+use super::plugin::{self, Plugin, PluginCall, PluginContext};
+use crate::analysis::exec::{exec_blocker, no_runtime_id};
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
 use crate::load::{TaskInCluster, load_task};
@@ -112,12 +112,7 @@ pub fn plan_for(
         .iter()
         .find(|c| c.name == container)
         .and_then(|c| c.runtime_id.clone())
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "container {container} of task {} has no runtime id: it is not running",
-                task.id
-            ))
-        })?;
+        .ok_or_else(|| Error::Usage(no_runtime_id(task, &container)))?;
     if forward.remote_port == 0 || forward.local_port == Some(0) {
         return Err(Error::Usage("ports must be between 1 and 65535".into()));
     }
@@ -143,6 +138,20 @@ pub async fn plan(
 ) -> Result<PortForwardPlan> {
     let found = load_task(aws, cluster, task).await?;
     plan_for(&found, container, forward)
+}
+
+/// `plan` once `session-manager-plugin` is found working (the console's dialog and the
+/// command check it before asking to confirm; nothing is read or sent first).
+pub async fn plan_with_plugin(
+    aws: &AwsClients,
+    cluster: &str,
+    task: &str,
+    container: Option<&str>,
+    forward: &Forward,
+    plugin: &Plugin,
+) -> Result<PortForwardPlan> {
+    plugin.check_installed()?;
+    plan(aws, cluster, task, container, forward).await
 }
 
 /// StartSession (the mutation: read-only refusal, audit line).

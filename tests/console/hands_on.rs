@@ -479,3 +479,86 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         "{text}"
     );
 }
+
+#[test]
+fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
+    let mut s = on_tasks();
+    ch(&mut s, 'e');
+    let g = generation(&s);
+    // What the runner answers when `session-manager-plugin` is not found (it is checked
+    // before the plan: `ops::exec::plan_all_with_plugin`).
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Err(ecsnap::ops::plugin::INSTALL_HINT.to_string()),
+        },
+    );
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("session-manager-plugin is not installed"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Open the shell"), "{screen}");
+    insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
+    let effects = ch(&mut s, 'y');
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
+    let mut s = on_tasks();
+    ch(&mut s, 'e');
+    let g = generation(&s);
+    let mut plans = exec_plans();
+    plans[1].blocker =
+        Some("ECS Exec is off (enableExecuteCommand false): enable it on service ledger".into());
+    plans[0].blocker = plans[1].blocker.clone();
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(plans))),
+        },
+    );
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("ECS Exec is off (enableExecuteCommand false)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Open the shell"), "{screen}");
+    insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
+    let effects = ch(&mut s, 'y');
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
+    let mut s = on_tasks();
+    ch(&mut s, 'e');
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+        },
+    );
+    ch(&mut s, 'k'); // envoy: its agent is PENDING
+    let effects = ch(&mut s, 'y');
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        "{effects:?}"
+    );
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("container envoy cannot take a shell"),
+        "{screen}"
+    );
+}

@@ -21,7 +21,8 @@ const STREAM: &str = "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/
 /// (operation, request body) as the stand-in received them.
 type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
-fn answer(op: &str) -> (&'static str, String) {
+/// The answer to `op`; `agent` is the ExecuteCommandAgent's lastStatus in DescribeTasks.
+fn answer(op: &str, agent: &str) -> (&'static str, String) {
     let cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
     let task_arn = format!("arn:aws:ecs:us-east-1:123456789012:task/prod/{TASK}");
     let json = "application/x-amz-json-1.1";
@@ -36,7 +37,7 @@ fn answer(op: &str) -> (&'static str, String) {
                 "lastStatus":"RUNNING","desiredStatus":"RUNNING","enableExecuteCommand":true,
                 "launchType":"FARGATE","platformVersion":"1.4.0",
                 "containers":[{{"name":"app","runtimeId":"{RUNTIME}","lastStatus":"RUNNING",
-                "managedAgents":[{{"name":"ExecuteCommandAgent","lastStatus":"RUNNING"}}]}}]}}],"failures":[]}}"#
+                "managedAgents":[{{"name":"ExecuteCommandAgent","lastStatus":"{agent}"}}]}}]}}],"failures":[]}}"#
             ),
         ),
         "AmazonEC2ContainerServiceV20141113.DescribeServices" => (
@@ -74,7 +75,7 @@ fn answer(op: &str) -> (&'static str, String) {
 }
 
 /// Serves one keep-alive connection: each request answered by its target header.
-fn serve(stream: TcpStream, seen: &Seen) {
+fn serve(stream: TcpStream, seen: &Seen, agent: &str) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut out = stream;
     loop {
@@ -110,7 +111,7 @@ fn serve(stream: TcpStream, seen: &Seen) {
             .cloned()
             .unwrap_or_else(|| "sts".to_string());
         seen.lock().expect("lock").push((op.clone(), body));
-        let (kind, text) = answer(&op);
+        let (kind, text) = answer(&op, agent);
         let reply = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nx-amzn-RequestId: r1\r\nContent-Length: {}\r\n\r\n{text}",
             text.len()
@@ -122,6 +123,11 @@ fn serve(stream: TcpStream, seen: &Seen) {
 }
 
 fn start_server() -> (String, Seen) {
+    start_server_with("RUNNING")
+}
+
+/// The stand-in whose task's ExecuteCommandAgent is `agent`.
+fn start_server_with(agent: &'static str) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
     let seen: Seen = Arc::default();
@@ -129,7 +135,7 @@ fn start_server() -> (String, Seen) {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let seen = shared.clone();
-            std::thread::spawn(move || serve(stream, &seen));
+            std::thread::spawn(move || serve(stream, &seen, agent));
         }
     });
     (endpoint, seen)
@@ -299,8 +305,13 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
         .expect("runs");
     assert!(out.status.success(), "{}", stderr_of(&out));
     let recorded = calls(&record);
-    assert_eq!(recorded.len(), 1, "{recorded:?}");
-    let (args, env) = &recorded[0];
+    assert_eq!(
+        recorded.len(),
+        2,
+        "the check (before any request), then the session: {recorded:?}"
+    );
+    assert!(recorded[0].0.is_empty(), "{:?}", recorded[0]);
+    let (args, env) = &recorded[1];
     assert_eq!(
         args,
         &vec![
@@ -334,4 +345,64 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
     );
     assert_eq!(start[0]["Parameters"]["host"][0], "db.internal");
     assert_eq!(start[0]["Parameters"]["localPortNumber"][0], "15432");
+}
+
+#[test]
+fn without_the_plugin_exec_and_port_forward_send_nothing() {
+    let (endpoint, seen) = start_server();
+    let home = tempfile::tempdir().expect("tempdir");
+    let empty = home.path().join("empty-bin");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    for args in [
+        vec!["exec", "--cluster", "prod", "--task", TASK],
+        vec![
+            "port-forward",
+            "--cluster",
+            "prod",
+            "--task",
+            TASK,
+            "--remote-port",
+            "5432",
+        ],
+    ] {
+        let out = ecsnap(&endpoint, home.path())
+            .env("PATH", &empty)
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("session-manager-plugin is not installed"),
+            "{args:?}: {err}"
+        );
+    }
+    let seen = seen.lock().expect("lock").clone();
+    assert!(seen.is_empty(), "nothing is read or sent first: {seen:?}");
+}
+
+#[test]
+fn exec_into_a_container_that_is_not_ready_is_refused_before_asking_or_sending() {
+    let (endpoint, seen) = start_server_with("PENDING");
+    let home = tempfile::tempdir().expect("tempdir");
+    let (bin, record) = stand_in(home.path(), "1.2.707.0");
+    let out = ecsnap(&endpoint, home.path())
+        .env("PATH", path_with(&bin))
+        .args(["exec", "--cluster", "prod", "--task", TASK])
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("ExecuteCommandAgent is PENDING") && err.contains("ssmmessages"),
+        "{err}"
+    );
+    let seen = seen.lock().expect("lock").clone();
+    assert!(
+        !seen.iter().any(|(op, _)| op.ends_with(".ExecuteCommand")),
+        "{seen:?}"
+    );
+    assert_eq!(calls(&record).len(), 1, "only the plugin's check ran");
 }

@@ -686,3 +686,110 @@ fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
     assert_eq!(outcome.running, 3);
     assert!(outcome.elapsed <= std::time::Duration::from_secs(30));
 }
+
+/// The DescribeTasks answer for `task` (and the service's reads), for a plan's read.
+fn reads_of(task: aws_sdk_ecs::types::Task) -> Vec<Rule> {
+    let mut rules = read_rules();
+    rules[1] = mock!(aws_sdk_ecs::Client::describe_tasks)
+        .then_output(move || DescribeTasksOutput::builder().tasks(task.clone()).build());
+    rules
+}
+
+/// `described_task` with its containers reporting no runtime id, in `last`/`desired`.
+fn without_runtime_ids(last: &str, desired: &str) -> aws_sdk_ecs::types::Task {
+    let mut task = described_task();
+    task.last_status = Some(last.into());
+    task.desired_status = Some(desired.into());
+    for c in task.containers.iter_mut().flatten() {
+        c.runtime_id = None;
+    }
+    task
+}
+
+#[test]
+fn port_forward_to_a_running_task_without_a_runtime_id_says_what_is_missing() {
+    let forward = Forward {
+        remote_port: 5432,
+        local_port: None,
+        host: None,
+    };
+    let reads = reads_of(without_runtime_ids("RUNNING", "RUNNING"));
+    let h = harness(&reads.iter().collect::<Vec<_>>(), &[]);
+    let err = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward))
+        .expect_err("no runtime id");
+    let text = err.to_string();
+    assert!(!text.contains("not running"), "{text}");
+    for w in [
+        "is RUNNING but ECS has not reported a runtime id for its container app",
+        "platform version 1.4.0",
+        "describe-tasks",
+        "runtimeId",
+    ] {
+        assert!(text.contains(w), "{w:?} not in {text:?}");
+    }
+    assert_eq!(err.exit_code(), 2, "a usage error, as documented");
+
+    let reads = reads_of(without_runtime_ids("STOPPED", "STOPPED"));
+    let h = harness(&reads.iter().collect::<Vec<_>>(), &[]);
+    let text = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward))
+        .expect_err("stopped")
+        .to_string();
+    assert!(text.contains("the task is STOPPED, not running"), "{text}");
+}
+
+#[test]
+fn without_the_plugin_exec_and_port_forward_plan_nothing_and_send_nothing() {
+    let reads = read_rules();
+    let describe = &reads[1];
+    let execute = execute_command_rule();
+    let start = mock!(aws_sdk_ssm::Client::start_session)
+        .then_output(|| StartSessionOutput::builder().build());
+    let mut ecs: Vec<&Rule> = reads.iter().collect();
+    ecs.push(&execute);
+    let h = harness(&ecs, &[&start]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = Plugin {
+        program: dir.path().join("session-manager-plugin").into_os_string(),
+    };
+    let err = block_on(exec::plan_all_with_plugin(
+        &h.aws, "prod", TASK_ID, "/bin/sh", &missing,
+    ))
+    .expect_err("no plugin");
+    assert!(
+        err.to_string()
+            .contains("session-manager-plugin is not installed"),
+        "{err}"
+    );
+    let forward = Forward {
+        remote_port: 80,
+        local_port: None,
+        host: None,
+    };
+    let err = block_on(port_forward::plan_with_plugin(
+        &h.aws, "prod", TASK_ID, None, &forward, &missing,
+    ))
+    .expect_err("no plugin");
+    assert!(
+        err.to_string()
+            .contains("session-manager-plugin is not installed"),
+        "{err}"
+    );
+    assert_eq!(
+        describe.num_calls(),
+        0,
+        "nothing is read before the plugin is found"
+    );
+    assert_eq!(execute.num_calls(), 0);
+    assert_eq!(start.num_calls(), 0);
+
+    let (script, _record) = stand_in_plugin(dir.path(), "1.2.707.0");
+    let present = Plugin {
+        program: script.into_os_string(),
+    };
+    let plans = block_on(exec::plan_all_with_plugin(
+        &h.aws, "prod", TASK_ID, "/bin/sh", &present,
+    ))
+    .expect("planned with the plugin there");
+    assert_eq!(plans.len(), 2);
+    assert_eq!(execute.num_calls(), 0, "planning sends no ExecuteCommand");
+}

@@ -71,16 +71,22 @@ pub async fn plan(
                 .await
                 .map(HandsOnPlan::Stop)
         }
-        HandsOnAsk::Exec { cluster, task } => exec::plan_all(aws, &cluster, &task, DEFAULT_COMMAND)
-            .await
-            .map(HandsOnPlan::Exec),
+        // The plugin is checked before the plan: without it the dialog says how to
+        // install it and offers no confirmation.
+        HandsOnAsk::Exec { cluster, task } => {
+            exec::plan_all_with_plugin(aws, &cluster, &task, DEFAULT_COMMAND, &Plugin::default())
+                .await
+                .map(HandsOnPlan::Exec)
+        }
         HandsOnAsk::Forward {
             cluster,
             task,
             forward,
-        } => port_forward::plan(aws, &cluster, &task, None, &forward)
-            .await
-            .map(HandsOnPlan::Forward),
+        } => {
+            port_forward::plan_with_plugin(aws, &cluster, &task, None, &forward, &Plugin::default())
+                .await
+                .map(HandsOnPlan::Forward)
+        }
     };
     planned.map_err(|e| text(&e))
 }

@@ -259,11 +259,39 @@ fn port_typed(modal: &mut Modal, enter: bool) -> Option<Vec<Effect>> {
     })
 }
 
+/// Why no container of an exec plan can take a shell (each container's blocker), or
+/// `None` when at least one is ready.
+fn exec_refusal(plans: &[crate::ops::exec::ExecPlan]) -> Option<String> {
+    if plans.iter().any(|p| p.blocker.is_none()) {
+        return None;
+    }
+    let mut whys: Vec<String> = Vec::new();
+    for p in plans {
+        let why = p.blocker.clone().unwrap_or_default();
+        if !whys.contains(&why) {
+            whys.push(why);
+        }
+    }
+    Some(format!(
+        "ECS Exec cannot reach this task: {}",
+        whys.join("; ")
+    ))
+}
+
 /// The effect that sends a hands-on plan exactly as shown (an exec: the container
 /// picked), or the dialog's error line (`None`: nothing to say).
 fn hands_on_effect(h: &HandsOnModal, generation: u64) -> Result<Effect, Option<String>> {
     let plan = match &h.plan {
-        Some(HandsOnPlan::Exec(_)) => HandsOnPlan::Exec(vec![h.exec_plan().ok_or(None)?.clone()]),
+        Some(HandsOnPlan::Exec(_)) => {
+            let p = h.exec_plan().ok_or(None)?;
+            if let Some(why) = &p.blocker {
+                return Err(Some(format!(
+                    "container {} cannot take a shell: {why}",
+                    p.container
+                )));
+            }
+            HandsOnPlan::Exec(vec![p.clone()])
+        }
         Some(HandsOnPlan::Scale(p)) if p.is_noop() => {
             return Err(Some(format!("already at {}; nothing to do", p.to)));
         }
@@ -488,6 +516,12 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
             s.plan = Some(SimplePlan::Restore(p));
             modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
             modal.stage = Stage::Confirm;
+        }
+        (Ok(Planned::HandsOn(HandsOnPlan::Exec(plans))), ModalKind::HandsOn(_))
+            if let Some(why) = exec_refusal(&plans) =>
+        {
+            // No container can take a shell: say what is missing, ask nothing.
+            modal.stage = Stage::Failed(why);
         }
         (Ok(Planned::HandsOn(p)), ModalKind::HandsOn(h)) => {
             h.plan = Some(p);
