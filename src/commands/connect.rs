@@ -26,5 +26,6 @@ pub(crate) fn console_options(global: &GlobalArgs) -> crate::tui::ConsoleOptions
     crate::tui::ConsoleOptions {
         profile: global.profile.clone(),
         no_color: global.no_color,
+        greeting: None,
     }
 }

@@ -39,15 +39,15 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             emulator.endpoint()
         );
         let fleet = seed(&emulator.endpoint()).await?;
+        let mut greeting = None;
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move, and only
             // the helper can set realistic ages (moto stamps everything "now").
             let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
             backdate(&emulator, &fleet, Some(&rollout))?;
-            eprintln_escaped!(
-                "ecsnap demo: {CLUSTER}/{SERVICE} is rolling out {} — watch it fail, then roll it back (R)",
-                crate::model::arn_name(rollout.bad())
-            );
+            let story = story(crate::model::arn_name(rollout.bad()));
+            eprintln_escaped!("ecsnap demo: {story}");
+            greeting = Some(story);
         }
         let (aws, ops) = connect_with_ops(&ConnectOptions {
             profile: None,
@@ -66,7 +66,10 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
                 aws,
                 ops,
                 settings.clone(),
-                &super::connect::console_options(global),
+                &crate::tui::ConsoleOptions {
+                    greeting,
+                    ..super::connect::console_options(global)
+                },
             )
             .await?;
             return Ok(exit::OK);
@@ -105,4 +108,10 @@ async fn show(aws: &AwsClients, settings: &Settings) -> Result<()> {
         orphans_text(&orphans)
     ))?;
     Ok(())
+}
+
+/// The demo's 3am story in one line: printed before the console opens and shown on its
+/// status line until the first key, where the user is looking.
+fn story(bad_revision: &str) -> String {
+    format!("{CLUSTER}/{SERVICE}: {bad_revision} will fail; R then rolls it back")
 }

@@ -66,7 +66,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::Snapshots(args) => listings::snapshots(args, global, &settings).await,
         Command::Orphans(args) => listings::orphans(args, global, &settings).await,
         Command::Report(args) => report::run(args, global, &settings).await,
-        Command::Demo(args) => demo::run(args, global, &settings).await,
+        Command::Demo(args) => Box::pin(demo::run(args, global, &settings)).await,
         Command::Audit(args) => audit::run(&args, global.json),
         Command::Cleanup(args) => Box::pin(cleanup::run(args, global, settings)).await,
         Command::Rollback(args) => Box::pin(rollback::run(args, global, settings)).await,

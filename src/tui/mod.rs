@@ -43,6 +43,9 @@ pub struct ConsoleOptions {
     pub profile: Option<String>,
     /// `--no-color`; `NO_COLOR` is read here too.
     pub no_color: bool,
+    /// A line shown on the status line when the console opens (the demo's 3am story),
+    /// until the first key.
+    pub greeting: Option<String>,
 }
 
 impl ConsoleOptions {
@@ -185,7 +188,8 @@ pub async fn run(
         account_error: None,
         endpoint: aws.endpoint.clone(),
     };
-    let state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
+    let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
+    state.message.clone_from(&opts.greeting);
     let guard = TerminalGuard::enter()?;
     let (tx, rx) = mpsc::unbounded_channel();
     let runner = EffectRunner::new(aws, ops, settings, tx);

@@ -41,7 +41,7 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         "{stdout}"
     );
     assert!(
-        stderr.contains("payments-prod/checkout is rolling out checkout:3"),
+        stderr.contains("payments-prod/checkout: checkout:3 will fail; R then rolls it back"),
         "{stderr}"
     );
     assert!(stdout.contains("workspaces / alice  (6 tags"), "{stdout}");

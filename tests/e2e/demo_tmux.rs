@@ -65,7 +65,11 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
 
     // The demo fleet plus the failing service; it turns FAILED and sorts on top.
-    tmux.wait("the services", FIRST_SCREEN, |s| s.contains("Services (9)"));
+    // The 3am story is told inside the console, where the user looks, until the first key.
+    tmux.wait("the services and the demo's story", FIRST_SCREEN, |s| {
+        s.contains("Services (9)")
+            && s.contains("payments-prod/checkout: checkout:3 will fail; R then rolls it back")
+    });
     let screen = refresh_until(
         &tmux,
         "checkout FAILED on top",
