@@ -75,15 +75,13 @@ impl PluginRuns {
                 });
             }
             Foreground::Forward { call, route } => {
-                let log = std::fs::create_dir_all(crate::config::state_dir())
-                    .ok()
+                // Private to the user, as the state dir and its other logs are.
+                let dir = crate::config::state_dir();
+                let log = crate::ops::audit::ensure_private_dir(&dir)
                     .and_then(|()| {
-                        std::fs::OpenOptions::new()
-                            .create(true)
-                            .append(true)
-                            .open(crate::config::state_dir().join("port-forward.log"))
-                            .ok()
-                    });
+                        crate::ops::audit::open_private_append(&dir.join("port-forward.log"))
+                    })
+                    .ok();
                 match Plugin::default().spawn(&call, log) {
                     Ok(child) => {
                         state.forwards.push(route.clone());
