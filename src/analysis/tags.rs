@@ -1,8 +1,10 @@
 //! Per-user ECR snapshot tags: a regex with named groups `user` (and optionally `ts`)
 //! splits tags like `alice-20261120T0815` into user and time; tags are grouped per
-//! repository and user, newest first, with sizes and the in-use marker.
+//! repository and user, newest first, with sizes and the in-use marker. A user's resume
+//! tag (`alice-latest`) joins her group (`attach_resume_tags`), and every total counts
+//! each image once, by digest (`distinct_bytes`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use regex::Regex;
@@ -82,17 +84,67 @@ pub struct UserTags {
     pub user: Option<String>,
     /// Newest first.
     pub tags: Vec<TagEntry>,
+    /// The user's resume tag (`alice-latest`), when it exists (`attach_resume_tags`).
+    pub resume: Option<TagEntry>,
+}
+
+/// The bytes a set of tags keeps in ECR, each image once: the sum of the sizes of the
+/// distinct (repository, digest) pairs they point at. Two tags on one image, or a
+/// manifest list tagged twice, count once; a negative size counts as zero.
+pub fn distinct_bytes<'a>(tags: impl IntoIterator<Item = (&'a str, &'a TagEntry)>) -> i64 {
+    let mut seen = HashSet::new();
+    tags.into_iter()
+        .filter(|(repo, t)| seen.insert((*repo, t.digest.as_str())))
+        .map(|(_, t)| t.size_bytes.max(0))
+        .sum()
+}
+
+/// The bytes of several groups together, each image once (`distinct_bytes`).
+pub fn groups_bytes<'a>(groups: impl IntoIterator<Item = &'a UserTags>) -> i64 {
+    distinct_bytes(groups.into_iter().flat_map(UserTags::entries))
 }
 
 impl UserTags {
-    /// Sum of the compressed sizes of the distinct digests this user's tags point at.
-    pub fn total_bytes(&self) -> i64 {
-        let mut seen = std::collections::HashSet::new();
+    /// Every tag of the group with its repository, the resume tag included.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &TagEntry)> {
         self.tags
             .iter()
-            .filter(|t| seen.insert(t.digest.as_str()))
-            .map(|t| t.size_bytes)
-            .sum()
+            .chain(self.resume.iter())
+            .map(|t| (self.repository.as_str(), t))
+    }
+
+    /// Sum of the compressed sizes of the distinct digests this user's tags (and resume
+    /// tag) point at.
+    pub fn total_bytes(&self) -> i64 {
+        distinct_bytes(self.entries())
+    }
+
+    /// The snapshot tag the resume tag points at (the newest with its digest); `None`
+    /// without a resume tag or when no snapshot tag shares its digest.
+    pub fn resume_points_at(&self) -> Option<&TagEntry> {
+        let resume = self.resume.as_ref()?;
+        self.tags.iter().find(|t| t.digest == resume.digest)
+    }
+
+    /// A tag of this user without the user's prefix (`alice-latest` → `latest`).
+    pub fn short_tag<'a>(&self, tag: &'a str) -> &'a str {
+        self.user
+            .as_deref()
+            .and_then(|u| tag.strip_prefix(u))
+            .and_then(|t| t.strip_prefix(['-', '_', '.']))
+            .filter(|t| !t.is_empty())
+            .unwrap_or(tag)
+    }
+
+    /// `latest → 20261120T0815` (the user's prefix left out); `latest → an untagged
+    /// image` when no snapshot tag shares its digest; `None` without a resume tag.
+    pub fn resume_text(&self) -> Option<String> {
+        let resume = self.resume.as_ref()?;
+        let from = self.short_tag(&resume.tag);
+        Some(match self.resume_points_at() {
+            Some(t) => format!("{from} → {}", self.short_tag(&t.tag)),
+            None => format!("{from} → an untagged image"),
+        })
     }
 
     pub fn in_use_count(&self) -> usize {
@@ -136,6 +188,7 @@ pub fn group_by_user(images: &[Image], pattern: &TagPattern, in_use: &InUse) -> 
                 repository,
                 user,
                 tags,
+                resume: None,
             }
         })
         .collect();
@@ -147,6 +200,42 @@ pub fn group_by_user(images: &[Image], pattern: &TagPattern, in_use: &InUse) -> 
             .then_with(|| a.user.cmp(&b.user))
     });
     out
+}
+
+/// Moves each user's resume tag (`resume_tag`, like `{user}-latest`) out of the tag
+/// lists (the tags that name no user) into that user's group (`UserTags::resume`); a group of
+/// tags that name no user left empty is dropped. A resume tag of a user with no snapshot
+/// tag in that repository stays where it was.
+pub fn attach_resume_tags(mut groups: Vec<UserTags>, resume_tag: &str) -> Vec<UserTags> {
+    let wanted: BTreeMap<(String, String), usize> = groups
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| {
+            let user = g.user.as_deref()?;
+            Some(((g.repository.clone(), resume_tag.replace("{user}", user)), i))
+        })
+        .collect();
+    let mut found: Vec<(usize, TagEntry)> = Vec::new();
+    // Under a custom pattern the resume tag may parse as one of the user's own tags.
+    for g in &mut groups {
+        let repository = g.repository.clone();
+        g.tags.retain(|t| {
+            match wanted.get(&(repository.clone(), t.tag.clone())) {
+                Some(i) => {
+                    found.push((*i, t.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    for (i, entry) in found {
+        if let Some(g) = groups.get_mut(i) {
+            g.resume = Some(entry);
+        }
+    }
+    groups.retain(|g| g.user.is_some() || !g.tags.is_empty());
+    groups
 }
 
 #[cfg(test)]
@@ -257,5 +346,156 @@ mod tests {
         assert_eq!(alice.in_use_count(), 1);
         // The resume tag shares the in-use digest, so it is in use too.
         assert!(groups[3].tags[0].in_use);
+    }
+
+    fn entry(tag: &str, digest: &str, size: i64) -> TagEntry {
+        TagEntry {
+            tag: tag.into(),
+            digest: digest.into(),
+            pushed_at: None,
+            tag_time: None,
+            size_bytes: size,
+            in_use: false,
+        }
+    }
+
+    #[test]
+    fn distinct_bytes_counts_each_image_once() {
+        struct Case {
+            name: &'static str,
+            tags: Vec<(&'static str, TagEntry)>,
+            want: i64,
+        }
+        let cases = [
+            Case {
+                name: "nothing",
+                tags: vec![],
+                want: 0,
+            },
+            Case {
+                name: "two tags, one digest",
+                tags: vec![
+                    ("ws", entry("alice-20261120T0815", "sha256:a", 300)),
+                    ("ws", entry("alice-latest", "sha256:a", 300)),
+                ],
+                want: 300,
+            },
+            Case {
+                name: "two digests",
+                tags: vec![
+                    ("ws", entry("alice-20261120T0815", "sha256:a", 300)),
+                    ("ws", entry("alice-20261121T0815", "sha256:b", 50)),
+                ],
+                want: 350,
+            },
+            Case {
+                name: "one digest in two repositories is stored twice",
+                tags: vec![
+                    ("ws", entry("alice-20261120T0815", "sha256:a", 300)),
+                    ("ws-copy", entry("alice-20261120T0815", "sha256:a", 300)),
+                ],
+                want: 600,
+            },
+            Case {
+                name: "a manifest list tagged twice counts once, beside its own image",
+                tags: vec![
+                    ("ws", entry("v1", "sha256:index", 1_000)),
+                    ("ws", entry("v1-multiarch", "sha256:index", 1_000)),
+                    ("ws", entry("v1-amd64", "sha256:amd64", 400)),
+                ],
+                want: 1_400,
+            },
+            Case {
+                name: "zero and negative sizes count as nothing",
+                tags: vec![
+                    ("ws", entry("a", "sha256:z", 0)),
+                    ("ws", entry("b", "sha256:n", -5)),
+                    ("ws", entry("c", "sha256:c", 7)),
+                ],
+                want: 7,
+            },
+        ];
+        for case in &cases {
+            let got = distinct_bytes(case.tags.iter().map(|(r, t)| (*r, t)));
+            assert_eq!(got, case.want, "{}", case.name);
+        }
+    }
+
+    fn fixture_groups() -> Vec<UserTags> {
+        let images = vec![
+            image("ws", "sha256:a1", &["alice-20261101T0800"], 1, 100),
+            image(
+                "ws",
+                "sha256:a2",
+                &["alice-20261110T0800", "alice-latest"],
+                10,
+                200,
+            ),
+            image("ws", "sha256:b1", &["bob-20261105T0800"], 5, 50),
+            image("ws", "sha256:bx", &["bob-latest"], 6, 70),
+            image("ws", "sha256:d", &["dan-latest", "base"], 7, 9),
+        ];
+        group_by_user(&images, &TagPattern::default(), &InUse::default())
+    }
+
+    #[test]
+    fn resume_tags_join_their_user_and_say_where_they_point() {
+        let groups = attach_resume_tags(fixture_groups(), "{user}-latest");
+        let shape: Vec<(Option<&str>, Vec<&str>, Option<&str>, Option<String>)> = groups
+            .iter()
+            .map(|g| {
+                (
+                    g.user.as_deref(),
+                    g.tags.iter().map(|t| t.tag.as_str()).collect(),
+                    g.resume_points_at().map(|t| t.tag.as_str()),
+                    g.resume_text(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (
+                    Some("alice"),
+                    vec!["alice-20261110T0800", "alice-20261101T0800"],
+                    Some("alice-20261110T0800"),
+                    Some("latest → 20261110T0800".into()),
+                ),
+                (
+                    Some("bob"),
+                    vec!["bob-20261105T0800"],
+                    None,
+                    Some("latest → an untagged image".into()),
+                ),
+                // dan has no snapshot tag: his resume tag stays with the tags of no user.
+                (None, vec!["dan-latest", "base"], None, None),
+            ]
+        );
+        // alice's resume tag shares a digest with a snapshot tag: counted once; bob's
+        // points at an image of its own: counted.
+        assert_eq!(groups[0].total_bytes(), 300);
+        assert_eq!(groups[1].total_bytes(), 120);
+        assert_eq!(groups_bytes(&groups), 300 + 120 + 9);
+        // Before: the resume tags sat in "(other)" and were counted again there.
+        let before = fixture_groups();
+        let summed: i64 = before.iter().map(UserTags::total_bytes).sum();
+        assert_eq!(summed, 300 + 50 + 200 + 70 + 9);
+        assert_eq!(groups_bytes(&before), groups_bytes(&groups));
+    }
+
+    #[test]
+    fn a_resume_tag_the_pattern_gives_to_the_user_moves_out_of_her_tags() {
+        let p = TagPattern::new(r"^(?P<user>[a-z]+)-\w+$").expect("valid");
+        let images = vec![
+            image("ws", "sha256:a1", &["alice-one"], 1, 100),
+            image("ws", "sha256:a1", &["alice-resume"], 1, 100),
+        ];
+        let groups = attach_resume_tags(
+            group_by_user(&images, &p, &InUse::default()),
+            "{user}-resume",
+        );
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].tags.len(), 1);
+        assert_eq!(groups[0].resume_text().as_deref(), Some("resume → one"));
     }
 }

@@ -274,17 +274,26 @@ pub fn snapshots_text(groups: &[UserTags]) -> String {
     for g in groups {
         let _ = writeln!(
             out,
-            "{} / {}  ({} tags, {}, {} in use)",
+            "{} / {}  ({} tags, {}, {} in use{})",
             g.repository,
             g.user.as_deref().unwrap_or("(other)"),
             g.tags.len(),
             format_size(g.total_bytes().max(0).unsigned_abs(), BINARY),
             g.in_use_count(),
+            g.resume_text()
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default(),
         );
         let mut t = Table::new(["  TAG", "PUSHED", "SIZE", "IN USE", "DIGEST"]);
+        let points_at = g.resume_points_at().map(|t| t.tag.as_str());
         for tag in &g.tags {
             t.row(vec![
-                format!("  {}", tag.tag),
+                match &g.resume {
+                    Some(r) if points_at == Some(tag.tag.as_str()) => {
+                        format!("  {} ◀ {}", tag.tag, r.tag)
+                    }
+                    _ => format!("  {}", tag.tag),
+                },
                 short_age(tag.pushed_at, now),
                 format_size(tag.size_bytes.max(0).unsigned_abs(), BINARY),
                 if tag.in_use {

@@ -63,14 +63,8 @@ impl Action for RestoreUser {
     }
 
     fn nothing_to_do(&self, plan: &RestorePlan, dry_run: bool) -> Option<Unchanged<RestoreJson>> {
-        plan.is_noop().then(|| {
-            Unchanged::said(
-                format!(
-                    "{} already points at {}; nothing to do\n",
-                    plan.resume_tag, self.tag
-                ),
-                RestoreJson::new(plan, dry_run, None),
-            )
+        plan.nothing_to_do().map(|line| {
+            Unchanged::said(format!("{line}\n"), RestoreJson::new(plan, dry_run, None))
         })
     }
 

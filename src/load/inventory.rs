@@ -9,7 +9,7 @@ use super::ecs::{cluster_names, services_tasks_in_use};
 use super::orphans::{load_ec2_state, orphans_of};
 use super::snapshots::images_in;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
-use crate::analysis::tags::{UserTags, group_by_user};
+use crate::analysis::tags::{UserTags, attach_resume_tags, group_by_user};
 use crate::aws::AwsClients;
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -129,7 +129,10 @@ pub async fn load_inventory_parts(
             OrphanReport::default()
         }
     };
-    let snapshot_groups = group_by_user(&images, &settings.tag_pattern, &in_use);
+    let snapshot_groups = attach_resume_tags(
+        group_by_user(&images, &settings.tag_pattern, &in_use),
+        &settings.resume_tag,
+    );
     InventoryParts {
         inventory: Inventory {
             services,

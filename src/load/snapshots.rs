@@ -1,10 +1,11 @@
-//! Per-user snapshot tags across ECR repositories, with the in-use marker.
+//! Per-user snapshot tags across ECR repositories, with the in-use marker and each
+//! user's resume tag.
 
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::ecs::load_in_use;
 use super::names::close_names;
-use crate::analysis::tags::{UserTags, group_by_user};
+use crate::analysis::tags::{UserTags, attach_resume_tags, group_by_user};
 use crate::aws::{AwsClients, MAX_CONCURRENCY};
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -20,7 +21,10 @@ pub async fn load_snapshot_groups(
     let names = repository_names(aws, repository).await?;
     let images = images_in(aws, &names);
     let (images, in_use) = futures::try_join!(images, load_in_use(aws))?;
-    let mut groups = group_by_user(&images, &settings.tag_pattern, &in_use);
+    let mut groups = attach_resume_tags(
+        group_by_user(&images, &settings.tag_pattern, &in_use),
+        &settings.resume_tag,
+    );
     if let Some(wanted) = user {
         let known: Vec<String> = groups.iter().filter_map(|g| g.user.clone()).collect();
         groups.retain(|g| g.user.as_deref() == Some(wanted));

@@ -1,6 +1,7 @@
 //! Restore a user to an older snapshot tag: point the user's resume tag (`{user}-latest`
 //! by default) at the older image with PutImage of its manifest, so the next session
-//! resumes from it. The plan shows the digest before and after.
+//! resumes from it. The plan shows the digest before and after, and says when the resume
+//! tag already points there (nothing is asked or sent then).
 
 use super::guard::Mutator;
 use crate::aws::AwsClients;
@@ -25,6 +26,17 @@ impl RestorePlan {
     /// The resume tag already points at the image.
     pub fn is_noop(&self) -> bool {
         self.before_digest.as_deref() == Some(self.digest.as_str())
+    }
+
+    /// What to say instead of asking when the resume tag already points at the image:
+    /// `alice-latest already points at alice-20261120T0815; nothing to do`.
+    pub fn nothing_to_do(&self) -> Option<String> {
+        self.is_noop().then(|| {
+            format!(
+                "{} already points at {}; nothing to do",
+                self.resume_tag, self.tag
+            )
+        })
     }
 
     pub fn summary(&self) -> String {

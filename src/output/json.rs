@@ -272,8 +272,16 @@ impl TaskJson {
 pub struct UserTagsJson {
     pub repository: String,
     pub user: Option<String>,
+    /// Each image once, the resume tag's included.
     pub total_bytes: i64,
     pub tags: Vec<TagJson>,
+    /// The user's resume tag (`alice-latest`), `null` without one.
+    pub resume_tag: Option<String>,
+    /// The digest the resume tag points at.
+    pub resume_digest: Option<String>,
+    /// The user's snapshot tag with that digest; `null` when none has it (an untagged
+    /// image) or without a resume tag.
+    pub resume_points_at: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -302,6 +310,9 @@ impl From<&UserTags> for UserTagsJson {
                     in_use: t.in_use,
                 })
                 .collect(),
+            resume_tag: g.resume.as_ref().map(|r| r.tag.clone()),
+            resume_digest: g.resume.as_ref().map(|r| r.digest.clone()),
+            resume_points_at: g.resume_points_at().map(|t| t.tag.clone()),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::json::ServiceJson;
 use super::table::Table;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::{OrphanReport, OrphanSort};
-use crate::analysis::tags::UserTags;
+use crate::analysis::tags::{UserTags, groups_bytes};
 use crate::aws::fleet::PlaceFailure;
 use crate::config::Marks;
 use crate::model::Service;
@@ -131,7 +131,11 @@ impl ReportJson {
                 .collect(),
             services_not_steady: services.iter().filter(|s| !s.item.steady).count(),
             services,
-            snapshots_total_bytes: snapshots.iter().map(|s| s.item.total_bytes).sum(),
+            // Each image once (a resume tag shares its image with a snapshot tag).
+            snapshots_total_bytes: parts
+                .iter()
+                .map(|p| groups_bytes(&p.snapshot_groups))
+                .sum(),
             snapshots,
             orphans: FleetOrphansJson::new(&orphan_parts, &[]).sorted(OrphanSort::Cost),
             failures: failures.iter().map(FailureJson::from).collect(),

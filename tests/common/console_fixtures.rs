@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
-use ecsnap::analysis::tags::{TagPattern, UserTags, group_by_user};
+use ecsnap::analysis::tags::{TagPattern, UserTags, attach_resume_tags, group_by_user};
 use ecsnap::config::Settings;
 use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
@@ -355,7 +355,10 @@ pub fn snapshot_groups() -> Vec<UserTags> {
     in_use.add_reference(&format!("{REGISTRY}/workspaces:alice-20261120T0815"));
     in_use.add_reference(&format!("{REGISTRY}/workspaces:bob-20261122T0930"));
     in_use.add_reference(&format!("{REGISTRY}/ledger:2026.11.2"));
-    group_by_user(&images(), &TagPattern::default(), &in_use)
+    attach_resume_tags(
+        group_by_user(&images(), &TagPattern::default(), &in_use),
+        "{user}-latest",
+    )
 }
 
 pub fn orphan_report() -> OrphanReport {

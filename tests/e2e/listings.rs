@@ -170,6 +170,17 @@ fn snapshots_json_groups_tags_per_user_newest_first_with_in_use() {
         let mut sorted = tags.clone();
         sorted.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(tags, sorted, "newest first");
+        // The resume tag is the user's, on her newest tag; its image counts once.
+        assert_eq!(g["resume_tag"], format!("{user}-latest"));
+        assert_eq!(g["resume_points_at"], tags[0]);
+        assert_eq!(g["resume_digest"], g["tags"][0]["digest"]);
+        let sizes: i64 = g["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .map(|t| t["size_bytes"].as_i64().unwrap_or_default())
+            .sum();
+        assert_eq!(g["total_bytes"].as_i64(), Some(sizes), "{user}");
         for t in g["tags"].as_array().expect("tags") {
             assert!(t["size_bytes"].as_i64().unwrap_or_default() > 0);
             assert!(
@@ -219,7 +230,14 @@ fn snapshots_json_groups_tags_per_user_newest_first_with_in_use() {
             })
         })
         .collect();
-    assert_eq!(others, fleet.other_tags.iter().cloned().collect());
+    // Every tag of no user but the users' resume tags, which are with their users.
+    let want_others: BTreeSet<(String, String)> = fleet
+        .other_tags
+        .iter()
+        .filter(|(_, t)| !t.ends_with("-latest"))
+        .cloned()
+        .collect();
+    assert_eq!(others, want_others);
 
     let alice = json_of(ecsnap(&emu.endpoint(), home.path()).args([
         "snapshots",

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::analysis::tags::{TagEntry, UserTags};
+use crate::analysis::tags::{TagEntry, UserTags, groups_bytes};
 use crate::tui::state::list::{ListPane, Loader, Row, by};
 
 pub const USER_SORT_COLUMNS: &[&str] = &["user", "size", "tags", "newest"];
@@ -78,6 +78,9 @@ pub struct TagRow {
     pub entry: TagEntry,
     /// The place of its user (a console on several places).
     pub place: Option<usize>,
+    /// The user's resume tag without the user's prefix (`latest` for `alice-latest`),
+    /// when it points at this tag.
+    pub resume: Option<String>,
 }
 
 impl Row for TagRow {
@@ -107,7 +110,7 @@ impl Row for TagRow {
     }
 }
 
-/// Named users, tags and their bytes (a pane's or one place's).
+/// Named users, tags and their bytes, each image once (a pane's or one place's).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SnapshotTotals {
     pub users: usize,
@@ -117,13 +120,12 @@ pub struct SnapshotTotals {
 
 impl SnapshotTotals {
     fn of<'a>(groups: impl Iterator<Item = &'a UserTags>) -> Self {
-        let mut t = Self::default();
-        for g in groups {
-            t.users += usize::from(g.user.is_some());
-            t.tags += g.tags.len();
-            t.bytes += g.total_bytes();
+        let groups: Vec<&UserTags> = groups.collect();
+        Self {
+            users: groups.iter().filter(|g| g.user.is_some()).count(),
+            tags: groups.iter().map(|g| g.tags.len()).sum(),
+            bytes: groups_bytes(groups.iter().copied()),
         }
-        t
     }
 }
 
@@ -255,9 +257,26 @@ impl SnapshotsPane {
             .collect()
     }
 
-    /// Users, tags and bytes of every row.
+    /// Users, tags and bytes of every row (the bytes per place: an image is stored
+    /// once per registry).
     pub fn totals(&self) -> SnapshotTotals {
-        SnapshotTotals::of(self.users.rows.iter().map(|u| &u.group))
+        let mut places: Vec<Option<usize>> = self.users.rows.iter().map(|u| u.place).collect();
+        places.sort_unstable();
+        places.dedup();
+        let mut t = SnapshotTotals::default();
+        for place in places {
+            let one = SnapshotTotals::of(
+                self.users
+                    .rows
+                    .iter()
+                    .filter(|u| u.place == place)
+                    .map(|u| &u.group),
+            );
+            t.users += one.users;
+            t.tags += one.tags;
+            t.bytes += one.bytes;
+        }
+        t
     }
 
     /// Shows the tags of the selected user.
@@ -266,6 +285,7 @@ impl SnapshotsPane {
             .users
             .selected_row()
             .map(|u| {
+                let points_at = u.group.resume_points_at().map(|t| t.tag.as_str());
                 u.group
                     .tags
                     .iter()
@@ -273,6 +293,12 @@ impl SnapshotsPane {
                         repository: u.group.repository.clone(),
                         entry: entry.clone(),
                         place: u.place,
+                        resume: u
+                            .group
+                            .resume
+                            .as_ref()
+                            .filter(|_| points_at == Some(entry.tag.as_str()))
+                            .map(|r| u.group.short_tag(&r.tag).to_string()),
                     })
                     .collect()
             })
@@ -290,7 +316,11 @@ impl SnapshotsPane {
     pub fn digests_for_unique(&self) -> Option<(String, String, Vec<String>, Vec<String>)> {
         let user = self.users.selected_row()?;
         let repo = user.group.repository.clone();
-        let mut mine: Vec<String> = user.group.tags.iter().map(|t| t.digest.clone()).collect();
+        let mut mine: Vec<String> = user
+            .group
+            .entries()
+            .map(|(_, t)| t.digest.clone())
+            .collect();
         mine.sort();
         mine.dedup();
         let mut others: Vec<String> = self
@@ -298,8 +328,8 @@ impl SnapshotsPane {
             .rows
             .iter()
             .filter(|u| u.group.repository == repo && u.place == user.place)
-            .flat_map(|u| &u.group.tags)
-            .map(|t| t.digest.clone())
+            .flat_map(|u| u.group.entries())
+            .map(|(_, t)| t.digest.clone())
             .filter(|d| !mine.contains(d))
             .collect();
         others.sort();

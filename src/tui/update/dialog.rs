@@ -180,11 +180,8 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
                 generation,
                 plan: p.clone(),
             },
-            Some(SimplePlan::Restore(p)) if p.is_noop() => {
-                modal.confirm.error = Some(format!(
-                    "{} already points at {}; nothing to do",
-                    p.resume_tag, p.tag
-                ));
+            Some(SimplePlan::Restore(p)) if let Some(line) = p.nothing_to_do() => {
+                modal.confirm.error = Some(line);
                 return Vec::new();
             }
             Some(SimplePlan::Restore(p)) => Effect::Restore {
@@ -511,6 +508,11 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
             s.plan = Some(SimplePlan::Redeploy(p));
             modal.confirm = ConfirmInput::new(needed(1, production, &s.name()));
             modal.stage = Stage::Confirm;
+        }
+        (Ok(Planned::Restore(p)), ModalKind::Simple(s)) if p.is_noop() => {
+            // The resume tag already points there: say so, ask nothing.
+            s.plan = Some(SimplePlan::Restore(p));
+            modal.stage = Stage::Done;
         }
         (Ok(Planned::Restore(p)), ModalKind::Simple(s)) => {
             s.plan = Some(SimplePlan::Restore(p));

@@ -1,5 +1,6 @@
 //! The one-change dialogs drawn (redeploy, restore-user, recover): the plan, the
-//! confirmation and the outcome.
+//! confirmation and the outcome (a restore to where the resume tag already points says
+//! so, and asks nothing).
 
 use ratatui::text::Line;
 
@@ -9,6 +10,16 @@ use crate::tui::state::simple::{SimpleModal, SimplePlan};
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::spinner;
 
+/// `sha256:` and the first 16 hex digits, then `…` (a whole digest is 71 characters, too
+/// wide for a dialog at 80 columns beside its label); shorter digests are left whole.
+fn short_digest(digest: &str) -> String {
+    const KEEP: usize = "sha256:".len() + 16;
+    match digest.char_indices().nth(KEEP) {
+        Some((at, _)) if digest.chars().count() > KEEP + 1 => format!("{}…", &digest[..at]),
+        _ => digest.to_string(),
+    }
+}
+
 pub fn simple_lines(
     s: &SimpleModal,
     modal: &Modal,
@@ -17,6 +28,13 @@ pub fn simple_lines(
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     match &s.plan {
+        Some(SimplePlan::Restore(p)) if let Some(line) = p.nothing_to_do() => {
+            // Nothing was asked: say so, with the digest it already points at.
+            out.push(Line::styled(line, theme.bold()));
+            out.push(Line::raw(format!("  digest: {}", short_digest(&p.digest))));
+            out.push(Line::styled("Nothing was sent — Esc closes", theme.dim()));
+            return out;
+        }
         Some(SimplePlan::Restore(p)) => out.push(Line::raw(format!(
             "Plan: point {}:{} at {} so {}'s next session resumes from it",
             p.repository, p.resume_tag, p.tag, p.user
@@ -34,21 +52,32 @@ pub fn simple_lines(
     if let Some(SimplePlan::Restore(p)) = &s.plan {
         out.push(Line::raw(format!(
             "  before: {}",
-            p.before_digest.as_deref().unwrap_or("(no such tag yet)")
+            p.before_digest
+                .as_deref()
+                .map_or_else(|| "(no such tag yet)".to_string(), short_digest)
         )));
-        out.push(Line::raw(format!("  after:  {}", p.digest)));
+        out.push(Line::raw(format!("  after:  {}", short_digest(&p.digest))));
     }
     match (&modal.stage, &s.restored) {
         (Stage::Running, _) => out.push(Line::raw(format!("{} sending…", spinner(state)))),
         (Stage::Done, Some(done)) => {
-            out.push(Line::styled(
-                format!(
-                    "Done: now {} (was {}) — Esc closes",
-                    done.after_digest,
-                    done.before_digest.as_deref().unwrap_or("nothing")
-                ),
-                theme.good(),
-            ));
+            // One fact a line, each short enough for 80 columns (a digest is 71).
+            if let Some(SimplePlan::Restore(p)) = &s.plan {
+                out.push(Line::styled(
+                    format!("Done: {} now points at {}", p.resume_tag, p.tag),
+                    theme.good(),
+                ));
+            } else {
+                out.push(Line::styled("Done:", theme.good()));
+            }
+            out.push(Line::raw(format!(
+                "  now: {}  (was {})",
+                short_digest(&done.after_digest),
+                done.before_digest
+                    .as_deref()
+                    .map_or_else(|| "nothing".to_string(), short_digest)
+            )));
+            out.push(Line::styled("Esc closes", theme.dim()));
         }
         _ => {}
     }

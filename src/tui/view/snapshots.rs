@@ -1,5 +1,6 @@
-//! Snapshots pane: users with their totals on top, the selected user's tags below (newest
-//! first, with a size bar and the in-use marker).
+//! Snapshots pane: users with their totals on top (and where each resume tag points), the
+//! selected user's tags below (newest first, with a size bar, the in-use marker and
+//! `◀ latest` on the tag the resume tag points at).
 
 use humansize::{BINARY, format_size};
 use ratatui::Frame;
@@ -16,7 +17,15 @@ use crate::tui::view::table::{
     Columns, ListTable, content_widths, fit_text, lengths, load_area, place_failures, title,
 };
 
-const USER_HEADER: [&str; 6] = ["REPOSITORY", "USER", "TAGS", "TOTAL", "IN USE", "UNIQUE"];
+const USER_HEADER: [&str; 7] = [
+    "REPOSITORY",
+    "USER",
+    "TAGS",
+    "TOTAL",
+    "IN USE",
+    "UNIQUE",
+    "RESUME",
+];
 const TAG_HEADER: [&str; 6] = ["TAG", "PUSHED", "SIZE", "", "IN USE", "DIGEST"];
 const BAR: usize = 12;
 
@@ -52,6 +61,7 @@ fn user_cells(u: &UserRow, pane: &SnapshotsPane) -> Vec<String> {
         size(u.total_bytes),
         u.group.in_use_count().to_string(),
         unique_text(pane.unique.get(&Row::key(u))),
+        u.group.resume_text().unwrap_or_else(|| "-".into()),
     ]
 }
 
@@ -59,7 +69,10 @@ fn user_cells(u: &UserRow, pane: &SnapshotsPane) -> Vec<String> {
 fn tag_cells(t: &TagRow, max: i64, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     let e = &t.entry;
     vec![
-        e.tag.clone(),
+        match &t.resume {
+            Some(r) => format!("{} ◀ {r}", e.tag),
+            None => e.tag.clone(),
+        },
         short_age(e.pushed_at, now),
         size(e.size_bytes),
         bar(e.size_bytes, max),
@@ -150,10 +163,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let columns = Columns::new(
         &USER_HEADER,
         &USER_HEADER,
-        &[10, 6, 4, 8, 6, 5],
-        // Unique bytes give way first, then the repository (elided in the middle), the
-        // totals.
-        &[5, 0, 4, 3, 2],
+        &[10, 6, 4, 8, 6, 5, 8],
+        // Unique bytes give way first, then the repository (elided in the middle), where
+        // the resume tag points, the totals.
+        &[5, 0, 6, 4, 3, 2],
         placed,
     );
     let row_texts = |u: &UserRow| {
@@ -224,7 +237,7 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
     let widths = content_widths(
         &TAG_HEADER,
         &texts,
-        &[12, 3, 8, 4, 8, 15],
+        &[12, 3, 8, 3, 8, 15],
         &[5, 3, 1, 0],
         available,
     );
@@ -239,7 +252,11 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
         let text = tag_cells(t, max, now);
         let fit = |i: usize| fit_text(&text[i], widths[i], i == 0 || i == 5);
         vec![
-            Cell::from(fit(0)),
+            if t.resume.is_some() {
+                Cell::from(Span::styled(fit(0), theme.bold()))
+            } else {
+                Cell::from(fit(0))
+            },
             Cell::from(fit(1)),
             Cell::from(fit(2)),
             Cell::from(Span::styled(fit(3), theme.dim())),

@@ -1,13 +1,22 @@
 //! Restore-user through `update`: `t` plans with the digests before and after; a restore
-//! that changes nothing is not sent.
+//! to the tag the resume tag already points at says so instead of asking, and nothing is
+//! sent; the result fits at 80×24.
 
 use super::*;
 
 fn restore_plan(before: &str, after: &str) -> ecsnap::ops::restore_user::RestorePlan {
+    restore_plan_to("alice-20261120T0815", before, after)
+}
+
+fn restore_plan_to(
+    tag: &str,
+    before: &str,
+    after: &str,
+) -> ecsnap::ops::restore_user::RestorePlan {
     ecsnap::ops::restore_user::RestorePlan {
         repository: "workspaces".into(),
         user: "alice".into(),
-        tag: "alice-20261120T0815".into(),
+        tag: tag.into(),
         resume_tag: "alice-latest".into(),
         digest: after.into(),
         before_digest: Some(before.into()),
@@ -55,23 +64,145 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         matches!(effects[..], [Effect::LoadSnapshots { .. }]),
         "{effects:?}"
     );
-    assert!(render(&s, 120, 40).contains("Done: now sha256:bbb (was sha256:aaa)"));
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Done: alice-latest now points at alice-20261120T0815"),
+        "{text}"
+    );
+    assert!(
+        text.contains("now: sha256:bbb  (was sha256:aaa)"),
+        "{text}"
+    );
 }
 
-#[test]
-fn a_restore_that_changes_nothing_is_not_sent() {
+/// A digest as ECR gives it (`sha256:` and 64 hex digits).
+fn long_digest(c: char) -> String {
+    format!("sha256:{}", c.to_string().repeat(64))
+}
+
+/// `t` on a tag, the plan answered with `before` → `after`.
+fn planned_restore(before: &str, after: &str) -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Snapshots;
     key(&mut s, KeyCode::Enter);
-    ch(&mut s, 't');
+    let effects = ch(&mut s, 't');
+    let [Effect::PlanRestore { tag, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
     let g = generation(&s);
     deliver(
         &mut s,
         Msg::Planned {
             generation: g,
-            result: Ok(Planned::Restore(restore_plan("sha256:aaa", "sha256:aaa"))),
+            result: Ok(Planned::Restore(restore_plan_to(tag, before, after))),
         },
     );
+    s
+}
+
+#[test]
+fn the_restore_result_fits_at_80x24() {
+    let (before, after) = (long_digest('a'), long_digest('b'));
+    let mut s = planned_restore(&before, &after);
+    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Restore { .. }]));
+    let g = generation(&s);
+    update(
+        &mut s,
+        Event::Msg(Msg::Restored {
+            generation: g,
+            result: Ok(ecsnap::ops::restore_user::Restored {
+                before_digest: Some(before.clone()),
+                after_digest: after.clone(),
+            }),
+        }),
+    );
+    let text = render(&s, 80, 24);
+    // Every line of the result is whole: the digests (shortened), and the way out.
+    for want in [
+        "Done: alice-latest now points at alice-20261122T0930",
+        "now: sha256:bbbbbbbbbbbbbbbb…  (was sha256:aaaaaaaaaaaaaaaa…)",
+        "before: sha256:aaaaaaaaaaaaaaaa…",
+        "after:  sha256:bbbbbbbbbbbbbbbb…",
+        "Esc closes",
+    ] {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+    insta::assert_snapshot!("restore_done_80x24", text);
+    insta::assert_snapshot!("restore_done_120x40", render(&s, 120, 40));
+}
+
+
+#[test]
+fn restoring_to_the_current_target_says_so_without_asking() {
+    let digest = long_digest('a');
+    let mut s = planned_restore(&digest, &digest);
+    let modal = s.modal.as_ref().expect("the dialog stays open");
+    assert_eq!(modal.stage, Stage::Done, "nothing to confirm");
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("alice-latest already points at alice-20261122T0930; nothing to do"),
+        "{text}"
+    );
+    // No question: neither the y/n prompt nor a typed confirmation.
+    assert!(!text.contains("y confirm") && !text.contains("Restore? "), "{text}");
+    assert!(!text.contains("sending"), "{text}");
+    insta::assert_snapshot!("restore_nothing_to_do_80x24", text);
+    insta::assert_snapshot!("restore_nothing_to_do_120x40", render(&s, 120, 40));
+    // `y` sends nothing: it closes the dialog.
     assert!(ch(&mut s, 'y').is_empty());
-    assert!(render(&s, 120, 40).contains("already points at"));
+    assert!(s.modal.is_none());
+}
+
+/// After a restore: `alice-latest` on an older image (the one of `alice-20261120T0815`).
+fn restored_groups() -> Vec<ecsnap::analysis::tags::UserTags> {
+    use ecsnap::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
+    let mut images = crate::fixtures::images();
+    for image in &mut images {
+        image.tags.retain(|t| t != "alice-latest");
+        if image.tags.iter().any(|t| t == "alice-20261120T0815") {
+            image.tags.push("alice-latest".into());
+        }
+    }
+    let in_use = ecsnap::analysis::in_use::InUse::default();
+    attach_resume_tags(
+        group_by_user(&images, &TagPattern::default(), &in_use),
+        "{user}-latest",
+    )
+}
+
+#[test]
+fn the_pane_shows_where_the_resume_tag_points_and_counts_each_image_once() {
+    let mut s = loaded_state();
+    s.pane = PaneId::Snapshots;
+    let before = s.snapshots.totals();
+    let g = s.snapshots.loader.generation;
+    deliver(
+        &mut s,
+        Msg::Snapshots {
+            generation: g,
+            result: Ok(restored_groups()),
+        },
+    );
+    // The same images, differently tagged: the total does not move.
+    assert_eq!(s.snapshots.totals(), before);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = render(&s, w, h);
+        let alice = text
+            .lines()
+            .find(|l| l.contains("workspaces alice"))
+            .unwrap_or_default();
+        assert!(alice.contains("latest → 20261120T0815"), "{text}");
+        let marked: Vec<&str> = text.lines().filter(|l| l.contains("◀ latest")).collect();
+        assert_eq!(marked.len(), 1, "{text}");
+        assert!(marked[0].contains("alice-20261120T0815"), "{text}");
+        // Not under "(other)": that group keeps only the base image's tag.
+        let other = text
+            .lines()
+            .find(|l| l.contains("workspaces (other)"))
+            .unwrap_or_default();
+        assert!(other.contains("(other) 1 "), "{text}");
+        assert!(!text.contains("alice-latest"), "{text}");
+    }
+    insta::assert_snapshot!("snapshots_after_restore_80x24", render(&s, 80, 24));
+    insta::assert_snapshot!("snapshots_after_restore_120x40", render(&s, 120, 40));
 }
