@@ -212,22 +212,24 @@ pub fn attach_resume_tags(mut groups: Vec<UserTags>, resume_tag: &str) -> Vec<Us
         .enumerate()
         .filter_map(|(i, g)| {
             let user = g.user.as_deref()?;
-            Some(((g.repository.clone(), resume_tag.replace("{user}", user)), i))
+            Some((
+                (g.repository.clone(), resume_tag.replace("{user}", user)),
+                i,
+            ))
         })
         .collect();
     let mut found: Vec<(usize, TagEntry)> = Vec::new();
     // Under a custom pattern the resume tag may parse as one of the user's own tags.
     for g in &mut groups {
         let repository = g.repository.clone();
-        g.tags.retain(|t| {
-            match wanted.get(&(repository.clone(), t.tag.clone())) {
+        g.tags
+            .retain(|t| match wanted.get(&(repository.clone(), t.tag.clone())) {
                 Some(i) => {
                     found.push((*i, t.clone()));
                     false
                 }
                 None => true,
-            }
-        });
+            });
     }
     for (i, entry) in found {
         if let Some(g) = groups.get_mut(i) {

@@ -63,9 +63,8 @@ impl Action for RestoreUser {
     }
 
     fn nothing_to_do(&self, plan: &RestorePlan, dry_run: bool) -> Option<Unchanged<RestoreJson>> {
-        plan.nothing_to_do().map(|line| {
-            Unchanged::said(format!("{line}\n"), RestoreJson::new(plan, dry_run, None))
-        })
+        plan.nothing_to_do()
+            .map(|line| Unchanged::said(format!("{line}\n"), RestoreJson::new(plan, dry_run, None)))
     }
 
     fn question(&self, s: &Session, _plan: &RestorePlan) -> Option<Question> {

@@ -132,10 +132,7 @@ impl ReportJson {
             services_not_steady: services.iter().filter(|s| !s.item.steady).count(),
             services,
             // Each image once (a resume tag shares its image with a snapshot tag).
-            snapshots_total_bytes: parts
-                .iter()
-                .map(|p| groups_bytes(&p.snapshot_groups))
-                .sum(),
+            snapshots_total_bytes: parts.iter().map(|p| groups_bytes(&p.snapshot_groups)).sum(),
             snapshots,
             orphans: FleetOrphansJson::new(&orphan_parts, &[]).sorted(OrphanSort::Cost),
             failures: failures.iter().map(FailureJson::from).collect(),
@@ -426,4 +423,62 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
         &rows,
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::in_use::InUse;
+    use crate::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
+    use crate::model::Image;
+
+    fn image(digest: &str, tags: &[&str], size: i64) -> Image {
+        Image {
+            repository: "ws".into(),
+            digest: digest.into(),
+            tags: tags.iter().map(|t| (*t).to_string()).collect(),
+            pushed_at: None,
+            size_bytes: size,
+        }
+    }
+
+    fn place(region: &str) -> PlaceReport {
+        let images = [
+            image("sha256:a1", &["alice-20261101T0800"], 100),
+            image("sha256:a2", &["alice-20261110T0800", "alice-latest"], 200),
+            // A tag of no user on alice's image: in "(other)", the same bytes.
+            image("sha256:a2", &["golden"], 200),
+            image("sha256:b", &["base"], 7),
+        ];
+        PlaceReport {
+            at: Where {
+                account: "demo".into(),
+                account_id: Some("123456789012".into()),
+                region: region.into(),
+            },
+            marks: Marks::default(),
+            services: Vec::new(),
+            snapshot_groups: attach_resume_tags(
+                group_by_user(&images, &TagPattern::default(), &InUse::default()),
+                "{user}-latest",
+            ),
+            orphans: OrphanReport::default(),
+        }
+    }
+
+    #[test]
+    fn the_snapshot_total_counts_each_image_once_per_place() {
+        let one = ReportJson::new(&[place("us-east-1")], &[], Utc::now());
+        // alice 300 (her resume tag and "golden" share an image of hers), base 7.
+        assert_eq!(one.snapshots_total_bytes, 307);
+        let alice = one
+            .snapshots
+            .iter()
+            .find(|s| s.item.user.as_deref() == Some("alice"))
+            .map(|s| s.item.total_bytes);
+        assert_eq!(alice, Some(300));
+        // Each place keeps its own copy.
+        let two = ReportJson::new(&[place("us-east-1"), place("eu-west-1")], &[], Utc::now());
+        assert_eq!(two.snapshots_total_bytes, 614);
+    }
 }

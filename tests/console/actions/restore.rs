@@ -8,11 +8,7 @@ fn restore_plan(before: &str, after: &str) -> ecsnap::ops::restore_user::Restore
     restore_plan_to("alice-20261120T0815", before, after)
 }
 
-fn restore_plan_to(
-    tag: &str,
-    before: &str,
-    after: &str,
-) -> ecsnap::ops::restore_user::RestorePlan {
+fn restore_plan_to(tag: &str, before: &str, after: &str) -> ecsnap::ops::restore_user::RestorePlan {
     ecsnap::ops::restore_user::RestorePlan {
         repository: "workspaces".into(),
         user: "alice".into(),
@@ -69,10 +65,7 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         text.contains("Done: alice-latest now points at alice-20261120T0815"),
         "{text}"
     );
-    assert!(
-        text.contains("now: sha256:bbb  (was sha256:aaa)"),
-        "{text}"
-    );
+    assert!(text.contains("now: sha256:bbb  (was sha256:aaa)"), "{text}");
 }
 
 /// A digest as ECR gives it (`sha256:` and 64 hex digits).
@@ -131,7 +124,6 @@ fn the_restore_result_fits_at_80x24() {
     insta::assert_snapshot!("restore_done_120x40", render(&s, 120, 40));
 }
 
-
 #[test]
 fn restoring_to_the_current_target_says_so_without_asking() {
     let digest = long_digest('a');
@@ -144,7 +136,10 @@ fn restoring_to_the_current_target_says_so_without_asking() {
         "{text}"
     );
     // No question: neither the y/n prompt nor a typed confirmation.
-    assert!(!text.contains("y confirm") && !text.contains("Restore? "), "{text}");
+    assert!(
+        !text.contains("y confirm") && !text.contains("Restore? "),
+        "{text}"
+    );
     assert!(!text.contains("sending"), "{text}");
     insta::assert_snapshot!("restore_nothing_to_do_80x24", text);
     insta::assert_snapshot!("restore_nothing_to_do_120x40", render(&s, 120, 40));
