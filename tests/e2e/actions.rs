@@ -431,6 +431,19 @@ fn rollback_redeploy_wait_and_restore_user() {
     // Restore a user: the resume tag now points at the older image.
     let want = digest_of(&aws, "workspaces", "alice-20261120T0815");
     assert_ne!(digest_of(&aws, "workspaces", "alice-latest"), want);
+    let alice = || {
+        json_of(ecsnap(&endpoint, home.path()).args([
+            "--json",
+            "snapshots",
+            "--repository",
+            "workspaces",
+            "--user",
+            "alice",
+        ]))[0]
+            .clone()
+    };
+    let before = alice();
+    assert_eq!(before["resume_points_at"], "alice-20261122T0930");
     let out = json_of(ecsnap(&endpoint, home.path()).args([
         "--json",
         "restore-user",
@@ -447,6 +460,29 @@ fn rollback_redeploy_wait_and_restore_user() {
     assert_eq!(out["changed"], true);
     // The older tag itself is still there.
     assert!(tags_of(&aws, "workspaces").contains("alice-20261120T0815"));
+    // The listing says where the resume tag points now; the same images, the same total
+    // (each image once, however it is tagged).
+    let after = alice();
+    assert_eq!(after["resume_points_at"], "alice-20261120T0815");
+    assert_eq!(after["resume_digest"], want.as_deref().unwrap_or_default());
+    assert_eq!(after["total_bytes"], before["total_bytes"]);
+    // Again to the same tag: it says so and exits 0 without asking (no --yes, no terminal)
+    // and sends nothing (the audit below has one PutImage).
+    let out = run(ecsnap(&endpoint, home.path()).args([
+        "restore-user",
+        "--repository",
+        "workspaces",
+        "--user",
+        "alice",
+        "--tag",
+        "alice-20261120T0815",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("alice-latest already points at alice-20261120T0815; nothing to do"),
+        "{out:?}"
+    );
 
     let actions: Vec<String> = audit(home.path())
         .iter()

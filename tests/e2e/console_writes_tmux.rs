@@ -202,12 +202,15 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
             && s.contains("after:  sha256:")
     });
     tmux.keys(&["y"]);
-    tmux.wait_for("Done: now sha256:", SCREEN);
+    tmux.wait_for(
+        "Done: alice-latest now points at alice-20261120T0815",
+        SCREEN,
+    );
     assert_eq!(
         digest_of(&aws, "workspaces", "alice-latest").as_deref(),
         Some(want.as_str())
     );
-    close(&tmux, "Done: now sha256:");
+    close(&tmux, "Done: alice-latest now points");
     tmux.keys(&["q"]);
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 }

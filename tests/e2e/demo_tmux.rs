@@ -2,7 +2,9 @@
 //! rollouts (see `src/demo/dynamics.py`), here with short timings: the failing
 //! `payments-prod/checkout` rollout turns FAILED and sorts on top, its tasks show the
 //! out-of-memory kill, `R` preselects the previous revision, `y` rolls back, and the wait
-//! view reaches stable; the service then runs `checkout:2`, read back through the SDK.
+//! view reaches stable; the service then runs `checkout:2`, read back through the SDK, and
+//! every other service runs what it ran before. Back in Services, `2` opens checkout's
+//! tasks: the selection followed checkout when it sorted down once steady.
 //!
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
 //! use). Without tmux it fails, saying so.
@@ -10,7 +12,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::emulator::{moto_venv, sdk, service_task_definition};
+use crate::emulator::{all_task_definitions, moto_venv, sdk, service_task_definition};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, first_service_row, require_tmux};
 
 /// The demo emulator's endpoint, from the demo's stderr (written to `demo.err` in HOME).
@@ -58,6 +60,11 @@ fn refresh_until(tmux: &Tmux, what: &str, timeout: Duration, ok: impl Fn(&str) -
     }
 }
 
+// One console session, the 3am job from the first screen to the service read back.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one tmux session driven through the 3am job, AWS read back at the end"
+)]
 #[test]
 fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     require_tmux("the demo end-to-end test");
@@ -78,6 +85,13 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     );
     let top = first_service_row(&screen).unwrap_or_default();
     assert!(top.contains("checkout:3"), "{screen}");
+    // What every service runs before anything is sent (checkout: the failed checkout:3).
+    let aws = sdk(&demo_endpoint(home.path()));
+    let before = all_task_definitions(&aws);
+    assert!(
+        before.contains_key("payments-prod/checkout") && before.len() > 1,
+        "{before:?}"
+    );
 
     // Its tasks: the stopped ones were killed for out of memory; the selected one says so.
     tmux.keys(&["Enter"]);
@@ -124,11 +138,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     let screen = tmux.wait("stable", Duration::from_mins(1), |s| s.contains("✓ stable"));
     assert!(screen.contains("has reached a steady state"), "{screen}");
     // What the console says, AWS says: the service runs the previous revision.
-    let td = service_task_definition(
-        &sdk(&demo_endpoint(home.path())),
-        "payments-prod",
-        "checkout",
-    );
+    let td = service_task_definition(&aws, "payments-prod", "checkout");
     assert!(td.ends_with("task-definition/checkout:2"), "{td}");
     assert!(
         screen
@@ -150,6 +160,30 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
             .any(|l| l.contains("checkout") && l.contains("steady") && l.contains("checkout:2")),
         "{screen}"
     );
+    // The selection followed checkout down: 2 opens its tasks, not the new top row's.
+    let selected = screen.lines().find(|l| l.contains('›')).unwrap_or_default();
+    assert!(selected.contains("checkout"), "{selected}\n{screen}");
+    tmux.keys(&["2"]);
+    let screen = tmux.wait("a service's tasks", SCREEN, |s| s.contains("Tasks of "));
+    assert!(
+        screen.contains("Tasks of payments-prod/checkout"),
+        "2 opens checkout's tasks:\n{screen}"
+    );
+    // Only checkout changed: every other service runs what it ran before.
+    let after = all_task_definitions(&aws);
+    let changed: Vec<(&String, &String, Option<&String>)> = before
+        .iter()
+        .filter(|(k, v)| after.get(*k) != Some(*v))
+        .map(|(k, v)| (k, v, after.get(k)))
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].0, "payments-prod/checkout");
+    assert!(
+        changed[0].1.ends_with("checkout:3")
+            && changed[0].2.is_some_and(|td| td.ends_with("checkout:2")),
+        "{changed:?}"
+    );
+    assert_eq!(after.len(), before.len(), "{after:?}");
     tmux.keys(&["q"]);
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 }

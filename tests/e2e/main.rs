@@ -15,6 +15,7 @@ mod tmux;
 mod actions;
 mod audit;
 mod cleanup;
+mod cleanup_tmux;
 mod cli_inputs;
 mod config;
 mod console_actions_tmux;

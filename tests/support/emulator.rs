@@ -162,6 +162,38 @@ pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> Strin
         .to_string()
 }
 
+/// Every service of every cluster with the task definition it runs, as ECS says:
+/// `cluster/service` → task definition ARN.
+pub fn all_task_definitions(aws: &Aws) -> std::collections::BTreeMap<String, String> {
+    let clusters = block_on(aws.ecs.list_clusters().send()).expect("list clusters");
+    let mut out = std::collections::BTreeMap::new();
+    for cluster in clusters.cluster_arns() {
+        let arns = block_on(aws.ecs.list_services().cluster(cluster).send())
+            .expect("list services")
+            .service_arns()
+            .to_vec();
+        // DescribeServices takes up to 10 at a time.
+        for chunk in arns.chunks(10) {
+            let described = block_on(
+                aws.ecs
+                    .describe_services()
+                    .cluster(cluster)
+                    .set_services(Some(chunk.to_vec()))
+                    .send(),
+            )
+            .expect("describe services");
+            for s in described.services() {
+                let name = cluster.rsplit('/').next().unwrap_or_default();
+                out.insert(
+                    format!("{name}/{}", s.service_name().unwrap_or_default()),
+                    s.task_definition().unwrap_or_default().to_string(),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// The digest `repo:tag` points at, if the tag exists.
 pub fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
     let out = block_on(aws.ecr.describe_images().repository_name(repo).send()).expect("images");
