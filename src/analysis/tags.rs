@@ -440,10 +440,18 @@ mod tests {
         group_by_user(&images, &TagPattern::default(), &InUse::default())
     }
 
+    /// A group as (user, tags, the tag the resume tag points at, the RESUME text).
+    type Shape<'a> = (
+        Option<&'a str>,
+        Vec<&'a str>,
+        Option<&'a str>,
+        Option<String>,
+    );
+
     #[test]
     fn resume_tags_join_their_user_and_say_where_they_point() {
         let groups = attach_resume_tags(fixture_groups(), "{user}-latest");
-        let shape: Vec<(Option<&str>, Vec<&str>, Option<&str>, Option<String>)> = groups
+        let shape: Vec<Shape<'_>> = groups
             .iter()
             .map(|g| {
                 (

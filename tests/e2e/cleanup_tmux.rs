@@ -15,8 +15,11 @@ use std::time::Duration;
 use crate::emulator::{Aws, audit_entries, block_on, sdk, seeded_emulator};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 
-/// Every volume: id → (state, size GiB, tags).
-fn volumes(aws: &Aws) -> BTreeMap<String, (String, i32, BTreeSet<(String, String)>)> {
+/// A volume as read back: (state, size GiB, tags).
+type VolumeState = (String, i32, BTreeSet<(String, String)>);
+
+/// Every volume: id → its state.
+fn volumes(aws: &Aws) -> BTreeMap<String, VolumeState> {
     block_on(aws.ec2.describe_volumes().send())
         .expect("describe volumes")
         .volumes()
@@ -139,7 +142,7 @@ fn console_cleanup_with_snapshot_first_reaches_aws_in_tmux() {
     tmux.wait_for("Snapshot first: ON", SCREEN);
     tmux.text("2");
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait("both volumes done", Duration::from_secs(60), |s| {
+    let screen = tmux.wait("both volumes done", Duration::from_mins(1), |s| {
         s.contains("Result: 2 done, 0 skipped, 0 failed")
     });
     for v in &victims {
