@@ -500,3 +500,53 @@ fn fleet_orphans_text(parts: &[(Where, OrphanReport)]) -> String {
     out.push_str(&sections(parts, orphans_text));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::in_use::InUse;
+    use crate::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
+    use crate::model::Image;
+
+    fn image(digest: &str, tags: &[&str], size: i64) -> Image {
+        Image {
+            repository: "ws".into(),
+            digest: digest.into(),
+            tags: tags.iter().map(|t| (*t).to_string()).collect(),
+            pushed_at: None,
+            size_bytes: size,
+        }
+    }
+
+    #[test]
+    fn the_snapshots_listing_says_where_the_resume_tag_points() {
+        let images = [
+            image("sha256:a1", &["alice-20261101T0800", "alice-latest"], 1024),
+            image("sha256:a2", &["alice-20261110T0800"], 1024),
+            image("sha256:b1", &["bob-20261105T0800"], 1024),
+            image("sha256:bx", &["bob-latest"], 1024),
+        ];
+        let groups = attach_resume_tags(
+            group_by_user(&images, &TagPattern::default(), &InUse::default()),
+            "{user}-latest",
+        );
+        let text = snapshots_text(&groups);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.contains(&"ws / alice  (2 tags, 2 KiB, 0 in use, latest → 20261101T0800)"),
+            "{text}"
+        );
+        assert!(
+            lines.contains(&"ws / bob  (1 tags, 2 KiB, 0 in use, latest → an untagged image)"),
+            "{text}"
+        );
+        let marked: Vec<&&str> = lines.iter().filter(|l| l.contains('◀')).collect();
+        assert_eq!(marked.len(), 1, "{text}");
+        assert!(
+            marked[0].contains("alice-20261101T0800 ◀ alice-latest"),
+            "{text}"
+        );
+        // No "(other)" group: the resume tags are with their users.
+        assert!(!text.contains("(other)"), "{text}");
+    }
+}
