@@ -202,10 +202,10 @@ pub fn group_by_user(images: &[Image], pattern: &TagPattern, in_use: &InUse) -> 
     out
 }
 
-/// Moves each user's resume tag (`resume_tag`, like `{user}-latest`) out of the tag
-/// lists (the tags that name no user) into that user's group (`UserTags::resume`); a group of
-/// tags that name no user left empty is dropped. A resume tag of a user with no snapshot
-/// tag in that repository stays where it was.
+/// Moves each user's resume tag (`resume_tag`, like `{user}-latest`) out of the tag lists
+/// (where it sits among the tags that name no user) into that user's group
+/// (`UserTags::resume`); a group of tags that name no user left empty is dropped. A
+/// resume tag of a user with no snapshot tag in that repository stays where it was.
 pub fn attach_resume_tags(mut groups: Vec<UserTags>, resume_tag: &str) -> Vec<UserTags> {
     let wanted: BTreeMap<(String, String), usize> = groups
         .iter()
