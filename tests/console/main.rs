@@ -21,4 +21,5 @@ mod logs;
 mod navigation;
 mod places;
 mod recover;
+mod rollback;
 mod screens;

@@ -1,6 +1,7 @@
 //! End to end: the action commands against moto with the demo fleet, checked by reading
 //! AWS state back through the SDK (what was deleted, what survived, which task definition
-//! a service runs, where a resume tag points), the audit log and the exit codes.
+//! a service runs, where a resume tag points), the audit log and the exit codes. The
+//! rollback → redeploy → wait → restore-user journey is in `rollback.rs`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -28,7 +29,7 @@ fn snapshot_ids(aws: &Aws) -> BTreeSet<String> {
         .collect()
 }
 
-fn tags_of(aws: &Aws, repo: &str) -> BTreeSet<String> {
+pub(crate) fn tags_of(aws: &Aws, repo: &str) -> BTreeSet<String> {
     let out =
         block_on(aws.ecr.describe_images().repository_name(repo).send()).expect("describe images");
     out.image_details()
@@ -37,49 +38,13 @@ fn tags_of(aws: &Aws, repo: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The ids of the service's deployments, newest first as ECS lists them.
-fn deployment_ids(aws: &Aws, cluster: &str, service: &str) -> Vec<String> {
-    let out = block_on(
-        aws.ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(service)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
-        .map(|s| {
-            s.deployments()
-                .iter()
-                .filter_map(|d| d.id().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn image_of(aws: &Aws, task_definition: &str) -> String {
-    let out = block_on(
-        aws.ecs
-            .describe_task_definition()
-            .task_definition(task_definition)
-            .send(),
-    )
-    .expect("describe task definition");
-    out.task_definition()
-        .and_then(|t| t.container_definitions().first())
-        .and_then(|c| c.image())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn run(cmd: &mut std::process::Command) -> Output {
+pub(crate) fn run(cmd: &mut std::process::Command) -> Output {
     cmd.stdin(std::process::Stdio::null())
         .output()
         .expect("ecsnap runs")
 }
 
-fn audit(home: &Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
+pub(crate) fn audit(home: &Path) -> Vec<ecsnap::ops::audit::AuditEntry> {
     crate::emulator::audit_entries(home)
 }
 
@@ -305,188 +270,4 @@ fn read_only_refuses_before_any_request() {
     assert_eq!(digest_of(&aws, "workspaces", "alice-latest"), alice);
     assert_eq!(service_task_definition(&aws, "payments-prod", "api"), api);
     assert!(audit(home.path()).is_empty());
-}
-
-// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
-    clippy::too_many_lines,
-    reason = "the actions in sequence on one fleet, each read back through the SDK"
-)]
-#[test]
-fn rollback_redeploy_wait_and_restore_user() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
-    let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", fleet.account);
-
-    // Default: the revision before what the service runs.
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "rollback",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "api",
-        "--yes",
-        "--wait",
-        "--timeout",
-        "30s",
-    ]));
-    assert_eq!(out["wait"]["status"], "stable");
-    let td = service_task_definition(&aws, "payments-prod", "api");
-    assert!(td.ends_with("task-definition/api:1"), "{td}");
-
-    // To a revision by number.
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "rollback",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "api",
-        "--to-revision",
-        "2",
-        "--yes",
-    ]));
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let td = service_task_definition(&aws, "payments-prod", "api");
-    assert!(td.ends_with("task-definition/api:2"), "{td}");
-
-    // To an older image tag: a new revision with only the image changed.
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "rollback",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "ledger",
-        "--image-tag",
-        "2026.11.1",
-        "--yes",
-    ]));
-    let td = service_task_definition(&aws, "payments-prod", "ledger");
-    assert_eq!(out["registered_task_definition"], td.as_str());
-    assert!(td.ends_with("task-definition/ledger:3"), "{td}");
-    assert_eq!(image_of(&aws, &td), format!("{registry}/ledger:2026.11.1"));
-
-    // Redeploy: a new deployment; waiting on a service that never converges times out.
-    let worker_td = service_task_definition(&aws, "payments-prod", "worker");
-    let before = deployment_ids(&aws, "payments-prod", "worker");
-    assert!(!before.is_empty(), "worker has a deployment");
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "redeploy",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "worker",
-        "--yes",
-        "--wait",
-        "--timeout",
-        "0s",
-    ]));
-    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
-    // Read back: a new deployment (moto gives the forced one a new id), same revision.
-    let after = deployment_ids(&aws, "payments-prod", "worker");
-    assert!(
-        after.first().is_some_and(|id| !before.contains(id)),
-        "a new deployment: {before:?} -> {after:?}"
-    );
-    assert_eq!(
-        service_task_definition(&aws, "payments-prod", "worker"),
-        worker_td,
-        "a redeploy keeps the revision"
-    );
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "wait",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "notifier",
-        "--timeout",
-        "0",
-    ]));
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-
-    // A deleted service has left ACTIVE: the wait fails with 3.
-    block_on(
-        aws.ecs
-            .delete_service()
-            .cluster("search-staging")
-            .service("crawler")
-            .force(true)
-            .send(),
-    )
-    .expect("delete service");
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "wait",
-        "--cluster",
-        "search-staging",
-        "--service",
-        "crawler",
-        "--timeout",
-        "0",
-    ]));
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
-
-    // Restore a user: the resume tag now points at the older image.
-    let want = digest_of(&aws, "workspaces", "alice-20261120T0815");
-    assert_ne!(digest_of(&aws, "workspaces", "alice-latest"), want);
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "restore-user",
-        "--repository",
-        "workspaces",
-        "--user",
-        "alice",
-        "--tag",
-        "alice-20261120T0815",
-        "--yes",
-    ]));
-    assert_eq!(digest_of(&aws, "workspaces", "alice-latest"), want);
-    assert_eq!(out["after_digest"], want.as_deref().unwrap_or_default());
-    assert_eq!(out["changed"], true);
-    // The older tag itself is still there.
-    assert!(tags_of(&aws, "workspaces").contains("alice-20261120T0815"));
-
-    let actions: Vec<String> = audit(home.path())
-        .iter()
-        .filter(|e| e.result == "ok")
-        .map(|e| e.action.clone())
-        .collect();
-    assert_eq!(
-        actions,
-        [
-            "ecs:UpdateService",
-            "ecs:UpdateService",
-            "ecs:RegisterTaskDefinition",
-            "ecs:UpdateService",
-            "ecs:UpdateService",
-            "ecr:PutImage",
-        ]
-    );
-    let last = audit(home.path()).pop().expect("an entry");
-    assert_eq!(last.resource_ids, ["workspaces:alice-latest"]);
-    // The rollbacks' and the restore's lines name what they replaced.
-    let replaced: Vec<String> = audit(home.path())
-        .iter()
-        .filter(|e| e.result == "ok")
-        .filter_map(|e| e.replaced.clone())
-        .collect();
-    assert_eq!(replaced.len(), 4, "{replaced:?}");
-    assert!(
-        replaced[0].ends_with("task-definition/api:2"),
-        "{replaced:?}"
-    );
-    assert!(
-        replaced[1].ends_with("task-definition/api:1"),
-        "{replaced:?}"
-    );
-    assert!(
-        replaced[2].contains("task-definition/ledger:") && replaced[2].contains("/ledger:"),
-        "{replaced:?}"
-    );
-    assert!(
-        replaced[3].starts_with("workspaces:alice-latest -> sha256:"),
-        "{replaced:?}"
-    );
 }

@@ -2,21 +2,6 @@
 
 use super::*;
 
-fn fixed(mut s: AppState) -> AppState {
-    s.now = chrono::Utc
-        .with_ymd_and_hms(2026, 11, 23, 12, 1, 30)
-        .single()
-        .unwrap_or_default();
-    s
-}
-
-#[test]
-fn rollback_picker_screen() {
-    let s = fixed(picker_open());
-    insta::assert_snapshot!("rollback_picker_120x40", render(&s, 120, 40));
-    insta::assert_snapshot!("rollback_picker_80x24", render(&s, 80, 24));
-}
-
 #[test]
 fn wait_view_screen() {
     let mut s = wait_view();
