@@ -15,11 +15,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
 use ecsnap::analysis::tags::{TagPattern, UserTags, group_by_user};
+use ecsnap::aws::Preflight;
 use ecsnap::config::Settings;
+use ecsnap::model::ResourceKind;
 use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
     TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
 };
+use ecsnap::ops::cleanup::CleanupItem;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, HeaderInfo};
 use ecsnap::tui::state::detail::DetailData;
@@ -248,6 +251,28 @@ pub fn volumes() -> Vec<Volume> {
             &[("Name", "compliance-hold"), ("ecsnap:keep", "legal")],
         ),
     ]
+}
+
+/// An available volume of `gib` GiB in a cleanup plan, 40 days old, with `preflight`'s
+/// answer.
+pub fn cleanup_volume(
+    id: &str,
+    gib: f64,
+    monthly_cost_usd: f64,
+    preflight: Preflight,
+) -> CleanupItem {
+    CleanupItem {
+        kind: ResourceKind::Volume,
+        id: id.into(),
+        repository: None,
+        digest: None,
+        tags: Vec::new(),
+        size_gib: gib,
+        age_days: Some(40),
+        monthly_cost_usd,
+        reason: "available (attached to nothing)".into(),
+        preflight: Some(preflight),
+    }
 }
 
 pub fn ledger_tasks() -> TasksData {

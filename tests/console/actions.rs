@@ -177,18 +177,7 @@ fn esc_stops_watching() {
 // ---- cleanup fixtures ---------------------------------------------------------------
 
 fn item(id: &str, gib: f64) -> CleanupItem {
-    CleanupItem {
-        kind: ResourceKind::Volume,
-        id: id.into(),
-        repository: None,
-        digest: None,
-        tags: Vec::new(),
-        size_gib: gib,
-        age_days: Some(40),
-        monthly_cost_usd: gib * 0.08,
-        reason: "available (attached to nothing)".into(),
-        preflight: Some(Preflight::Allowed),
-    }
+    crate::fixtures::cleanup_volume(id, gib, gib * 0.08, Preflight::Allowed)
 }
 
 fn volume_plan(ids: &[&str]) -> CleanupPlan {

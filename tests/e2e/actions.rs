@@ -7,18 +7,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
+use crate::emulator::volume_ids;
 use crate::emulator::{
     Aws, block_on, digest_of, ecsnap, json_of, sdk, seeded_emulator, service_task_definition,
     stderr_of,
 };
-
-fn volume_ids(aws: &Aws) -> BTreeSet<String> {
-    let out = block_on(aws.ec2.describe_volumes().send()).expect("describe volumes");
-    out.volumes()
-        .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
-        .collect()
-}
 
 fn snapshot_ids(aws: &Aws) -> BTreeSet<String> {
     let out = block_on(aws.ec2.describe_snapshots().owner_ids("self").send())
@@ -59,7 +52,7 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     let endpoint = emulator.endpoint();
     let aws = sdk(&endpoint);
     let home = tempfile::tempdir().expect("tempdir");
-    let volumes_before = volume_ids(&aws);
+    let volumes_before = volume_ids(&aws.ec2);
     let snapshots_before = snapshot_ids(&aws);
 
     // Dry run: the plan is exactly the orphans, DryRun says allowed, nothing is deleted.
@@ -90,7 +83,7 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     );
     assert!(plan["results"].is_null());
     assert_eq!(
-        volume_ids(&aws),
+        volume_ids(&aws.ec2),
         volumes_before,
         "dry run deleted something"
     );
@@ -100,14 +93,14 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     let out = run(ecsnap(&endpoint, home.path()).args(["cleanup", "--volumes"]));
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("--yes"));
-    assert_eq!(volume_ids(&aws), volumes_before);
+    assert_eq!(volume_ids(&aws.ec2), volumes_before);
 
     // --yes: exactly the plan goes; protected and in-use volumes stay.
     let done =
         json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--volumes", "--yes"]));
     assert_eq!(done["summary"]["done"], orphans.len());
     assert_eq!(done["summary"]["failed"], 0);
-    let after = volume_ids(&aws);
+    let after = volume_ids(&aws.ec2);
     let expected: BTreeSet<String> = volumes_before.difference(&orphans).cloned().collect();
     assert_eq!(after, expected);
     for keep in fleet.protected_volumes.iter().chain(&fleet.in_use_volumes) {
@@ -201,7 +194,7 @@ fn read_only_refuses_before_any_request() {
     let endpoint = emulator.endpoint();
     let aws = sdk(&endpoint);
     let home = tempfile::tempdir().expect("tempdir");
-    let volumes = volume_ids(&aws);
+    let volumes = volume_ids(&aws.ec2);
     let snapshots = snapshot_ids(&aws);
     let alice = digest_of(&aws, "workspaces", "alice-latest");
     let api = service_task_definition(&aws, "payments-prod", "api");
@@ -265,7 +258,7 @@ fn read_only_refuses_before_any_request() {
     assert!(!plan["items"].as_array().expect("items").is_empty());
     assert_eq!(plan["preflight_done"], false);
 
-    assert_eq!(volume_ids(&aws), volumes);
+    assert_eq!(volume_ids(&aws.ec2), volumes);
     assert_eq!(snapshot_ids(&aws), snapshots);
     assert_eq!(digest_of(&aws, "workspaces", "alice-latest"), alice);
     assert_eq!(service_task_definition(&aws, "payments-prod", "api"), api);

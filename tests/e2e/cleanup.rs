@@ -9,6 +9,7 @@ use std::process::Stdio;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
+use crate::emulator::volume_ids;
 use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, start_emulator};
 use crate::proxy::holding_proxy;
 use ecsnap::demo::fleet::emulator_config;
@@ -100,14 +101,6 @@ fn cleanup_images_keeps_what_a_service_can_roll_back_to() {
     want.remove(old);
     assert_eq!(removed, want);
     assert_eq!(done["summary"]["done"], 8, "{done}");
-}
-
-fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
-    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
-    out.volumes()
-        .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
-        .collect()
 }
 
 /// A DeleteVolume that deletes (not a DryRun check).

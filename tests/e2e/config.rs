@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
+use crate::emulator::volume_ids;
 use crate::emulator::{
     block_on, ecsnap, ecsnap_anywhere, json_of, sdk_config_in, start_emulator, stderr_of,
 };
@@ -21,14 +22,6 @@ fn create_volumes(ec2: &aws_sdk_ec2::Client, az: &str, n: usize) -> BTreeSet<Str
                 .expect("create volume");
             out.volume_id().expect("a volume id").to_string()
         })
-        .collect()
-}
-
-fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
-    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
-    out.volumes()
-        .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
         .collect()
 }
 

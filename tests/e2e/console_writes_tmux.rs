@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::emulator::result_lines;
 use crate::emulator::{Aws, block_on, digest_of, sdk, seeded_emulator, start_emulator};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux};
 
@@ -271,11 +272,7 @@ fn console_recover_reaches_aws_in_tmux() {
     let svc = service(&aws, "vault-prod", "ledger");
     assert_eq!(svc.status(), Some("ACTIVE"));
     let audit = crate::emulator::audit_entries(home.path());
-    let done: Vec<(&str, &str)> = audit
-        .iter()
-        .filter(|e| e.is_result())
-        .map(|e| (e.action.as_str(), e.result.as_str()))
-        .collect();
+    let done = result_lines(&audit);
     assert_eq!(
         done,
         [("ec2:CreateSnapshot", "ok"), ("ecs:UpdateService", "ok")]

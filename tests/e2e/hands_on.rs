@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
+use crate::emulator::{block_on, described_service, ecsnap, json_of, seeded_emulator, stderr_of};
 use ecsnap::demo::fleet::emulator_config;
 
 fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
@@ -14,16 +14,7 @@ fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
 }
 
 fn desired_count(ecs: &aws_sdk_ecs::Client, cluster: &str, service: &str) -> i32 {
-    let out = block_on(
-        ecs.describe_services()
-            .cluster(cluster)
-            .services(service)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
-        .map_or(-1, aws_sdk_ecs::types::Service::desired_count)
+    described_service(ecs, cluster, service).map_or(-1, |s| s.desired_count())
 }
 
 fn task_state(ecs: &aws_sdk_ecs::Client, cluster: &str, task: &str) -> (String, Option<String>) {

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::emulator::result_lines;
 use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
@@ -173,11 +174,7 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
     // The audit log has the snapshot and the UpdateService, both ok.
     let log = home.path().join("state/ecsnap/audit.log");
     let entries = ecsnap::ops::audit::read_entries(&log).expect("audit log");
-    let done: Vec<(&str, &str)> = entries
-        .iter()
-        .filter(|e| e.is_result())
-        .map(|e| (e.action.as_str(), e.result.as_str()))
-        .collect();
+    let done = result_lines(&entries);
     assert_eq!(
         done,
         [("ec2:CreateSnapshot", "ok"), ("ecs:UpdateService", "ok")]

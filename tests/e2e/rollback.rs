@@ -10,24 +10,15 @@ use serde_json::Value;
 use crate::actions::{audit, run, tags_of};
 use crate::diff::{CLUSTER, REPO, SERVICE, seed};
 use crate::emulator::{
-    Aws, block_on, digest_of, ecsnap, ecsnap_anywhere as ecsnap_at, json_of, sdk, seeded_emulator,
-    service_task_definition, start_emulator, stderr_of,
+    Aws, block_on, described_service, digest_of, ecsnap, ecsnap_anywhere as ecsnap_at, json_of,
+    sdk, seeded_emulator, service_task_definition, start_emulator, stderr_of,
 };
 use crate::fleet_actions::{EAST, HOME_ACCOUNT, WEST, ecs_in};
 use ecsnap::ops::audit::AuditEntry;
 
 /// The ids of the service's deployments, newest first as ECS lists them.
 fn deployment_ids(aws: &Aws, cluster: &str, service: &str) -> Vec<String> {
-    let out = block_on(
-        aws.ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(service)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
+    described_service(&aws.ecs, cluster, service)
         .map(|s| {
             s.deployments()
                 .iter()

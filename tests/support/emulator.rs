@@ -60,16 +60,24 @@ pub fn ecsnap(endpoint: &str, home: &std::path::Path) -> Command {
     cmd
 }
 
-/// Like [`ecsnap`] without `--region` (`AWS_REGION` is us-east-1): the test says where.
-pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
+/// The real binary with a cleared environment and a private HOME, its XDG folders under
+/// it: nothing of the user's is read or written. The caller adds what AWS needs.
+pub fn isolated_ecsnap(home: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"));
+    cmd
+}
+
+/// Like [`ecsnap`] without `--region` (`AWS_REGION` is us-east-1): the test says where.
+pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
+    let mut cmd = isolated_ecsnap(home);
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -145,21 +153,45 @@ pub fn sdk(endpoint: &str) -> Aws {
     }
 }
 
-/// The task definition `cluster/service` runs, as ECS says.
-pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
+/// `cluster/service` as ECS describes it, if it has it.
+pub fn described_service(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    service: &str,
+) -> Option<aws_sdk_ecs::types::Service> {
     let out = block_on(
-        aws.ecs
-            .describe_services()
+        ecs.describe_services()
             .cluster(cluster)
             .services(service)
             .send(),
     )
     .expect("describe services");
-    out.services()
-        .first()
-        .and_then(|s| s.task_definition())
+    out.services().first().cloned()
+}
+
+/// The task definition `cluster/service` runs, as ECS says.
+pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
+    described_service(&aws.ecs, cluster, service)
+        .and_then(|s| s.task_definition().map(str::to_string))
         .unwrap_or_default()
-        .to_string()
+}
+
+/// The ids of the EBS volumes one DescribeVolumes lists (the emulator's fleets fit a page).
+pub fn volume_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<String> {
+    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
+    out.volumes()
+        .iter()
+        .filter_map(|v| v.volume_id().map(str::to_string))
+        .collect()
+}
+
+/// (action, result) of every result line of an audit log, in order.
+pub fn result_lines(entries: &[ecsnap::ops::audit::AuditEntry]) -> Vec<(&str, &str)> {
+    entries
+        .iter()
+        .filter(|e| e.is_result())
+        .map(|e| (e.action.as_str(), e.result.as_str()))
+        .collect()
 }
 
 /// The digest `repo:tag` points at, if the tag exists.
