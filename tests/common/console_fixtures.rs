@@ -478,6 +478,19 @@ pub fn deliver(state: &mut AppState, msg: Msg) {
     let _ = update(state, Event::Msg(msg));
 }
 
+/// The generation of the dialog open now.
+pub fn generation(s: &AppState) -> u64 {
+    s.modal.as_ref().map(|m| m.generation).expect("a dialog")
+}
+
+/// Delivers the answer `msg` makes for the dialog open now (given its generation);
+/// returns that generation.
+pub fn answer(s: &mut AppState, msg: impl FnOnce(u64) -> Msg) -> u64 {
+    let g = generation(s);
+    deliver(s, msg(g));
+    g
+}
+
 /// Every pane loaded with the fixture fleet; the Tasks and Detail panes on ledger.
 pub fn loaded_state() -> AppState {
     let mut s = empty_state();

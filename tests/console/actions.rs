@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::fixtures::{deliver, key, loaded_state, now, render};
+use crate::fixtures::{answer, deliver, generation, key, loaded_state, now, render};
 use crate::rollback::picker_open;
 use chrono::TimeZone;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -39,13 +39,6 @@ pub(crate) fn on_worker() -> AppState {
     let mut s = loaded_state();
     assert!(s.services.list.select_key("payments-prod/worker"));
     s
-}
-
-pub(crate) fn generation(s: &AppState) -> u64 {
-    s.modal
-        .as_ref()
-        .map(|m| m.generation)
-        .expect("a dialog is open")
 }
 
 /// The dialogs' screens are taken at a fixed time.
@@ -108,28 +101,20 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
 fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Started {
-            generation: g,
-            result: Ok(started(2)),
-        },
-    );
+    answer(&mut s, |generation| Msg::Started {
+        generation,
+        result: Ok(started(2)),
+    });
     s
 }
 
 #[test]
 fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     let mut s = wait_view();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(1, Verdict::InProgress),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::WaitProgress {
+        generation,
+        progress: progress(1, Verdict::InProgress),
+    });
     s.now = now() + chrono::Duration::seconds(65);
     let text = render(&s, 120, 40);
     assert!(text.contains("1m05s elapsed · poll 1 ·"), "{text}");

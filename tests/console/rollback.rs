@@ -6,8 +6,8 @@
 //! (`i` twice) pickers; a rollback acting in the selected row's place; and the screens at
 //! 120×40 and 80×24 (insta).
 
-use crate::actions::{TD, ch, fixed, generation, on_worker, services_in_parts, started};
-use crate::fixtures::{deliver, key, now, render};
+use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
+use crate::fixtures::{answer, deliver, generation, key, now, render};
 use crate::places::{PROD, STAGING, loaded};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
@@ -404,14 +404,10 @@ fn moving_away_clears_the_override_and_f_elsewhere_says_so() {
 fn a_refused_rollout_shows_in_the_dialog() {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Started {
-            generation: g,
-            result: Err("ecs:UpdateService was denied: lacks ecs:UpdateService".into()),
-        },
-    );
+    answer(&mut s, |generation| Msg::Started {
+        generation,
+        result: Err("ecs:UpdateService was denied: lacks ecs:UpdateService".into()),
+    });
     let text = render(&s, 120, 40);
     assert!(text.contains("lacks ecs:UpdateService"), "{text}");
     assert!(matches!(
@@ -482,16 +478,12 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
 #[test]
 fn image_tags_unavailable_say_why() {
     let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::ImageTags {
-            generation: g,
-            result: Err(
-                "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
-            ),
-        },
-    );
+    answer(&mut s, |generation| Msg::ImageTags {
+        generation,
+        result: Err(
+            "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
+        ),
+    });
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
@@ -566,14 +558,10 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
     use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::EbsSnapshots {
-            generation: g,
-            result: Err("worker has no managed EBS volume".into()),
-        },
-    );
+    answer(&mut s, |generation| Msg::EbsSnapshots {
+        generation,
+        result: Err("worker has no managed EBS volume".into()),
+    });
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
@@ -584,22 +572,18 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     );
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::EbsSnapshots {
-            generation: g,
-            result: Ok(EbsChoices {
-                volume: "data".into(),
-                from_snapshot: Some("snap-0only".into()),
-                snapshots: vec![ecsnap::model::Snapshot {
-                    id: "snap-0only".into(),
-                    state: "completed".into(),
-                    ..ecsnap::model::Snapshot::default()
-                }],
-            }),
-        },
-    );
+    answer(&mut s, |generation| Msg::EbsSnapshots {
+        generation,
+        result: Ok(EbsChoices {
+            volume: "data".into(),
+            from_snapshot: Some("snap-0only".into()),
+            snapshots: vec![ecsnap::model::Snapshot {
+                id: "snap-0only".into(),
+                state: "completed".into(),
+                ..ecsnap::model::Snapshot::default()
+            }],
+        }),
+    });
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());

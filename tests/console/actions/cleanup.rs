@@ -21,14 +21,10 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
         v
     });
     assert!(snapshots.is_empty() && images.is_empty());
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    });
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "3 is not the count");
@@ -53,14 +49,10 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
     let mut s = cleanup_of(&[]);
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+    });
     assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
     let done = ItemResult {
         id: id.clone(),
@@ -117,14 +109,10 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    });
     let text = render(&s, 120, 40);
     assert!(
         text.contains("PRODUCTION — a typed confirmation is asked"),
@@ -215,14 +203,10 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let one = &refs[..1];
     let mut s = cleanup_of(one);
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
+    });
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
     ch(&mut s, 's');

@@ -14,14 +14,10 @@ fn running_cleanup() -> (AppState, u64, String) {
     let mut s = cleanup_of(&[]);
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+    });
     assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
     (s, g, id)
 }

@@ -5,14 +5,10 @@ use super::*;
 #[test]
 fn wait_view_screen() {
     let mut s = wait_view();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(1, Verdict::InProgress),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::WaitProgress {
+        generation,
+        progress: progress(1, Verdict::InProgress),
+    });
     // The failure arrives 1m30s in; the elapsed time stops there.
     let mut s = fixed(s);
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
@@ -38,14 +34,10 @@ fn wait_view_screen() {
 #[test]
 fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     let mut s = fixed(wait_view());
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(3, Verdict::Stable),
-        },
-    );
+    answer(&mut s, |generation| Msg::WaitProgress {
+        generation,
+        progress: progress(3, Verdict::Stable),
+    });
     let at_end = render(&s, 120, 40);
     s.now += chrono::Duration::minutes(2);
     let later = render(&s, 120, 40);
@@ -70,14 +62,10 @@ fn cleanup_confirm() -> AppState {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    });
     s
 }
 
