@@ -108,13 +108,31 @@ fn wait_view() -> AppState {
     s
 }
 
-#[test]
-fn wait_progress_updates_the_view_and_failure_offers_rollback() {
+/// The wait view after its first poll, still rolling; the dialog's generation.
+fn rolling() -> (AppState, u64) {
     let mut s = wait_view();
     let g = answer(&mut s, |generation| Msg::WaitProgress {
         generation,
         progress: progress(1, Verdict::InProgress),
     });
+    (s, g)
+}
+
+/// The rollout's second poll: the deployment failed.
+fn fail_rollout(s: &mut AppState, g: u64) {
+    let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
+    deliver(
+        s,
+        Msg::WaitProgress {
+            generation: g,
+            progress: progress(2, failed),
+        },
+    );
+}
+
+#[test]
+fn wait_progress_updates_the_view_and_failure_offers_rollback() {
+    let (mut s, g) = rolling();
     s.now = now() + chrono::Duration::seconds(65);
     let text = render(&s, 120, 40);
     assert!(text.contains("1m05s elapsed · poll 1 ·"), "{text}");
@@ -131,14 +149,7 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
         ch(&mut s, 'R').is_empty(),
         "no rollback offered while rolling"
     );
-    let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(2, failed),
-        },
-    );
+    fail_rollout(&mut s, g);
     let text = render(&s, 120, 40);
     assert!(
         text.contains("✗ FAILED: deployment ecs-svc/new1 FAILED"),
@@ -215,6 +226,19 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
         },
     );
     assert!(s.modal.is_none());
+}
+
+/// One orphan planned for cleanup and confirmed with y: the deletes are running.
+fn running_cleanup() -> (AppState, u64, String) {
+    let mut s = cleanup_of(&[]);
+    let id = s.orphans.list.selected_key().expect("a selected orphan");
+    ch(&mut s, 'x');
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+    });
+    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    (s, g, id)
 }
 
 /// Services arriving cluster by cluster: the healthy `reports` first, alone, then the

@@ -7,10 +7,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use crate::emulator::volume_ids;
 use crate::emulator::{
-    Aws, block_on, digest_of, ecsnap, json_of, sdk, seeded_emulator, service_task_definition,
-    stderr_of,
+    Aws, block_on, digest_of, ecsnap, json_of, oldest_workspace_tags, restore_alice, sdk,
+    seeded_emulator, service_task_definition, stderr_of, volume_ids,
 };
 
 fn snapshot_ids(aws: &Aws) -> BTreeSet<String> {
@@ -135,14 +134,7 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     assert_eq!(done["summary"]["done"], 9, "{done}");
     let after = tags_of(&aws, "workspaces");
     let removed: BTreeSet<String> = before.difference(&after).cloned().collect();
-    let want: BTreeSet<String> = ["alice", "bob", "carol"]
-        .iter()
-        .flat_map(|u| {
-            ["20261115T0800", "20261116T0815", "20261118T1830"]
-                .iter()
-                .map(move |t| format!("{u}-{t}"))
-        })
-        .collect();
+    let want = oldest_workspace_tags();
     assert_eq!(removed, want);
     for (repo, tag) in &fleet.in_use_tags {
         assert!(
@@ -199,6 +191,10 @@ fn read_only_refuses_before_any_request() {
     let alice = digest_of(&aws, "workspaces", "alice-latest");
     let api = service_task_definition(&aws, "payments-prod", "api");
 
+    let restore: Vec<&str> = restore_alice("alice-20261115T0800")
+        .into_iter()
+        .chain(["--yes"])
+        .collect();
     let attempts: [&[&str]; 6] = [
         &["cleanup", "--volumes", "--yes"],
         &["cleanup", "--snapshots", "--yes"],
@@ -219,16 +215,7 @@ fn read_only_refuses_before_any_request() {
             "api",
             "--yes",
         ],
-        &[
-            "restore-user",
-            "--repository",
-            "workspaces",
-            "--user",
-            "alice",
-            "--tag",
-            "alice-20261115T0800",
-            "--yes",
-        ],
+        &restore,
     ];
     for args in attempts {
         let out = run(ecsnap(&endpoint, home.path()).arg("--read-only").args(args));

@@ -11,8 +11,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::emulator::volume_ids;
-use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of, volume_ids};
 use ecsnap::demo::fleet::emulator_config;
 
 fn create_volumes(ec2: &aws_sdk_ec2::Client, n: usize) -> BTreeSet<String> {

@@ -9,8 +9,9 @@ use std::process::Stdio;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use crate::emulator::volume_ids;
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, start_emulator};
+use crate::emulator::{
+    block_on, ecsnap, json_of, oldest_workspace_tags, seeded_emulator, start_emulator, volume_ids,
+};
 use crate::proxy::holding_proxy;
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::ops::audit::{read_entries, unanswered};
@@ -90,14 +91,7 @@ fn cleanup_images_keeps_what_a_service_can_roll_back_to() {
     assert_eq!(reason, "rollback target: studio:1", "{done}");
     // The rest of the old tags still go: the two other oldest of alice, bob's and carol's.
     let removed: BTreeSet<String> = before.difference(&after).cloned().collect();
-    let mut want: BTreeSet<String> = ["alice", "bob", "carol"]
-        .iter()
-        .flat_map(|u| {
-            ["20261115T0800", "20261116T0815", "20261118T1830"]
-                .iter()
-                .map(move |t| format!("{u}-{t}"))
-        })
-        .collect();
+    let mut want = oldest_workspace_tags();
     want.remove(old);
     assert_eq!(removed, want);
     assert_eq!(done["summary"]["done"], 8, "{done}");

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use crate::emulator::volume_ids;
 use crate::emulator::{
-    block_on, ecsnap, ecsnap_anywhere, json_of, sdk_config_in, start_emulator, stderr_of,
+    block_on, ecsnap, ecsnap_anywhere, json_of, json_rows, sdk_config_in, start_emulator,
+    stderr_of, text, volume_ids,
 };
 
 const OTHER_ACCOUNT: &str = "111122223333";
@@ -201,18 +201,13 @@ fn fleet_regions_all_without_a_region_reads_every_region() {
                 "--json",
             ]),
     );
-    let placed: BTreeSet<(String, String, String)> = json["volumes"]
-        .as_array()
-        .expect("volumes")
-        .iter()
-        .map(|v| {
-            (
-                v["account_id"].as_str().unwrap_or_default().to_string(),
-                v["region"].as_str().unwrap_or_default().to_string(),
-                v["volume_id"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let placed: BTreeSet<(String, String, String)> = json_rows(&json["volumes"], |v| {
+        (
+            text(v, "account_id"),
+            text(v, "region"),
+            text(v, "volume_id"),
+        )
+    });
     let want: BTreeSet<(String, String, String)> = east
         .into_iter()
         .map(|v| (OTHER_ACCOUNT.to_string(), "us-east-1".to_string(), v))

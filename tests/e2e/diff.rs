@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator};
 use aws_sdk_ecs::types::{ContainerDefinition, KeyValuePair, NetworkMode, PortMapping, Secret};
+use ecsnap::demo::Emulator;
 
 pub(crate) const CLUSTER: &str = "diffshop-e2e";
 pub(crate) const SERVICE: &str = "storefront";
@@ -69,9 +70,18 @@ const REV2: Rev = Rev {
     role: "arn:aws:iam::123456789012:role/storefront-v2",
 };
 
+/// A fresh emulator with the shop seeded (see [`seed`]): the emulator, its clients and the
+/// repository URI.
+pub(crate) fn seeded_shop() -> (Emulator, Aws, String) {
+    let emulator = start_emulator();
+    let aws = sdk(&emulator.endpoint());
+    let uri = seed(&aws);
+    (emulator, aws, uri)
+}
+
 /// Repository with images v1 and v2, revisions 1 and 2, a service running 2. Returns the
 /// repository URI.
-pub(crate) fn seed(aws: &Aws) -> String {
+fn seed(aws: &Aws) -> String {
     let repo = block_on(aws.ecr.create_repository().repository_name(REPO).send())
         .expect("create repository");
     let uri = repo
@@ -211,10 +221,8 @@ fn row(
 )]
 #[test]
 fn diff_json_reports_exactly_the_changed_fields() {
-    let emulator = start_emulator();
+    let (emulator, _, uri) = seeded_shop();
     let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let uri = seed(&aws);
     let home = tempfile::tempdir().expect("tempdir");
     let web = Some("web");
 

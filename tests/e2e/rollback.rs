@@ -8,10 +8,10 @@
 use serde_json::Value;
 
 use crate::actions::{audit, run, tags_of};
-use crate::diff::{CLUSTER, REPO, SERVICE, seed};
+use crate::diff::{CLUSTER, REPO, SERVICE, seeded_shop};
 use crate::emulator::{
     Aws, block_on, described_service, digest_of, ecsnap, ecsnap_anywhere as ecsnap_at, json_of,
-    sdk, seeded_emulator, service_task_definition, start_emulator, stderr_of,
+    restore_alice, sdk, seeded_emulator, service_task_definition, start_emulator, stderr_of,
 };
 use crate::fleet_actions::{EAST, HOME_ACCOUNT, WEST, ecs_in};
 use ecsnap::ops::audit::AuditEntry;
@@ -167,17 +167,12 @@ fn rollback_redeploy_wait_and_restore_user() {
     // Restore a user: the resume tag now points at the older image.
     let want = digest_of(&aws, "workspaces", "alice-20261120T0815");
     assert_ne!(digest_of(&aws, "workspaces", "alice-latest"), want);
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "restore-user",
-        "--repository",
-        "workspaces",
-        "--user",
-        "alice",
-        "--tag",
-        "alice-20261120T0815",
-        "--yes",
-    ]));
+    let out = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(restore_alice("alice-20261120T0815"))
+            .arg("--yes"),
+    );
     assert_eq!(digest_of(&aws, "workspaces", "alice-latest"), want);
     assert_eq!(out["after_digest"], want.as_deref().unwrap_or_default());
     assert_eq!(out["changed"], true);
@@ -229,10 +224,8 @@ fn rollback_redeploy_wait_and_restore_user() {
 
 #[test]
 fn rollback_to_a_revision_whose_image_was_deleted_is_refused_unless_forced() {
-    let emulator = start_emulator();
+    let (emulator, aws, uri) = seeded_shop();
     let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let uri = seed(&aws);
     let home = tempfile::tempdir().expect("tempdir");
     block_on(
         aws.ecr

@@ -85,6 +85,23 @@ pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
     cmd
 }
 
+/// Each item of a JSON list as `row` reads it; panics showing the value when it is no list.
+pub fn json_rows<'a, T, C: FromIterator<T>>(
+    list: &'a serde_json::Value,
+    row: impl FnMut(&'a serde_json::Value) -> T,
+) -> C {
+    list.as_array()
+        .unwrap_or_else(|| panic!("a JSON list: {list}"))
+        .iter()
+        .map(row)
+        .collect()
+}
+
+/// The string at `v[key]`, empty when there is none.
+pub fn text(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
 /// Runs a command and parses its stdout as JSON; panics with stderr when it fails.
 pub fn json_of(cmd: &mut Command) -> serde_json::Value {
     let out = cmd.output().expect("ecsnap runs");
@@ -201,6 +218,32 @@ pub fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
         .iter()
         .find(|d| d.image_tags().iter().any(|t| t == tag))
         .and_then(|d| d.image_digest().map(str::to_string))
+}
+
+/// `restore-user` of the demo fleet's alice to `tag`, as command-line words.
+pub fn restore_alice(tag: &str) -> [&str; 7] {
+    [
+        "restore-user",
+        "--repository",
+        "workspaces",
+        "--user",
+        "alice",
+        "--tag",
+        tag,
+    ]
+}
+
+/// The demo fleet's three oldest workspace tags of each user: what an image cleanup that
+/// keeps the newest three removes.
+pub fn oldest_workspace_tags() -> std::collections::BTreeSet<String> {
+    ["alice", "bob", "carol"]
+        .iter()
+        .flat_map(|u| {
+            ["20261115T0800", "20261116T0815", "20261118T1830"]
+                .iter()
+                .map(move |t| format!("{u}-{t}"))
+        })
+        .collect()
 }
 
 /// Where the real binary keeps its audit log under a test's HOME.

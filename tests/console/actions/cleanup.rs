@@ -46,14 +46,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
 
 #[test]
 fn one_resource_needs_only_y_and_results_refresh_the_pane() {
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
-    });
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    let (mut s, g, id) = running_cleanup();
     let done = ItemResult {
         id: id.clone(),
         kind: ResourceKind::Volume,

@@ -10,18 +10,6 @@ fn ctrl_c(s: &mut AppState) -> Vec<Effect> {
     )
 }
 
-fn running_cleanup() -> (AppState, u64, String) {
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
-    });
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
-    (s, g, id)
-}
-
 #[test]
 fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
     let (mut s, g, id) = running_cleanup();

@@ -4,21 +4,10 @@ use super::*;
 
 #[test]
 fn wait_view_screen() {
-    let mut s = wait_view();
-    let g = answer(&mut s, |generation| Msg::WaitProgress {
-        generation,
-        progress: progress(1, Verdict::InProgress),
-    });
+    let (s, g) = rolling();
     // The failure arrives 1m30s in; the elapsed time stops there.
     let mut s = fixed(s);
-    let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(2, failed),
-        },
-    );
+    fail_rollout(&mut s, g);
     insta::assert_snapshot!("wait_view_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("wait_view_80x24", render(&s, 80, 24));
     s.now += chrono::Duration::minutes(5);
