@@ -21,13 +21,13 @@ pub(super) async fn run(
         wait,
         confirm,
     } = args;
-    let s = super::fleet_service::session_where(
+    let s = Box::pin(super::fleet_service::session_where(
         global,
         settings,
         [&cluster, &service],
         "redeploy",
         confirm.dry_run,
-    )
+    ))
     .await?;
     let action = Redeploy {
         cluster,

@@ -27,13 +27,13 @@ pub(super) async fn run(
         confirm,
         force,
     } = args;
-    let s = super::fleet_service::session_where(
+    let s = Box::pin(super::fleet_service::session_where(
         global,
         settings,
         [&cluster, &service],
         "rollback",
         confirm.dry_run,
-    )
+    ))
     .await?;
     let action = Rollback {
         cluster,

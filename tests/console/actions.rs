@@ -1,29 +1,22 @@
-//! The action dialogs through `update`: typed counts for bulk deletes, wait progress and
-//! failure offering a rollback, services arriving in parts; and their screens (insta,
-//! 120×40 and 80×24). The rollback picker itself is in `rollback.rs`.
+//! The action dialogs through `update`: wait progress and failure offering a rollback,
+//! services arriving in parts; redeploy and restore; and their screens (insta, 120×40 and
+//! 80×24). The rollback picker is in `rollback.rs`, cleanup in `cleanup.rs`.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::fixtures::{answer, deliver, generation, key, loaded_state, now, render};
 use crate::rollback::picker_open;
 use chrono::TimeZone;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ecsnap::aws::Preflight;
+use crossterm::event::KeyCode;
 use ecsnap::model::{Deployment, ServiceEvent};
-use ecsnap::model::{ResourceKind, Skipped};
-use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::modal::ModalKind;
 use ecsnap::tui::state::msg::{Event, Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
-mod cleanup;
-mod interrupt;
 mod redeploy;
 mod restore;
 mod screens;
@@ -170,49 +163,6 @@ fn esc_stops_watching() {
     assert!(s.modal.is_none());
 }
 
-// ---- cleanup fixtures ---------------------------------------------------------------
-
-fn item(id: &str, gib: f64) -> CleanupItem {
-    crate::fixtures::cleanup_volume(id, gib, gib * 0.08, Preflight::Allowed)
-}
-
-fn volume_plan(ids: &[&str]) -> CleanupPlan {
-    CleanupPlan {
-        target: ResourceKind::Volume,
-        items: ids.iter().map(|id| item(id, 100.0)).collect(),
-        skipped: vec![Skipped::new(
-            "vol-keep",
-            ResourceKind::Volume,
-            8.0,
-            "protected by tag ecsnap:keep",
-        )],
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: 3,
-        preflight_done: true,
-    }
-}
-
-fn cleanup_of(marks: &[&str]) -> AppState {
-    let mut s = loaded_state();
-    s.pane = PaneId::Orphans;
-    for m in marks {
-        s.orphans.list.marks.insert((*m).to_string());
-    }
-    s
-}
-
-fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
-    s.orphans
-        .list
-        .rows
-        .iter()
-        .filter(|r| r.kind() == "volume")
-        .take(n)
-        .map(|r| r.id().to_string())
-        .collect()
-}
-
 #[test]
 fn progress_after_leaving_the_wait_view_is_dropped() {
     let mut s = wait_view();
@@ -226,19 +176,6 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
         },
     );
     assert!(s.modal.is_none());
-}
-
-/// One orphan planned for cleanup and confirmed with y: the deletes are running.
-fn running_cleanup() -> (AppState, u64, String) {
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
-    });
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
-    (s, g, id)
 }
 
 /// Services arriving cluster by cluster: the healthy `reports` first, alone, then the
