@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator};
+use crate::emulator::{Aws, block_on, ecsnap, json_of, on_service, sdk, start_emulator};
 use aws_sdk_ecs::types::{ContainerDefinition, KeyValuePair, NetworkMode, PortMapping, Secret};
 use ecsnap::demo::Emulator;
 
@@ -227,16 +227,12 @@ fn diff_json_reports_exactly_the_changed_fields() {
     let web = Some("web");
 
     // From what runs (revision 2) to revision 1.
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "diff",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--to-revision",
-        "1",
-    ]));
+    let out = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("diff", CLUSTER, SERVICE))
+            .args(["--to-revision", "1"]),
+    );
     assert!(
         out["from_task_definition"]
             .as_str()
@@ -322,18 +318,12 @@ fn diff_json_reports_exactly_the_changed_fields() {
     );
 
     // Both sides named: the mirror image of the same changes.
-    let back = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "diff",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--from-revision",
-        "1",
-        "--to-revision",
-        "2",
-    ]));
+    let back = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("diff", CLUSTER, SERVICE))
+            .args(["--from-revision", "1", "--to-revision", "2"]),
+    );
     let mirrored: BTreeSet<Row> = want
         .iter()
         .map(|(c, f, n, change, from, to)| {
@@ -355,15 +345,11 @@ fn diff_json_reports_exactly_the_changed_fields() {
     assert_eq!(rows(&back), mirrored);
 
     // What runs against itself: nothing.
-    let same = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "diff",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--to-revision",
-        "2",
-    ]));
+    let same = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("diff", CLUSTER, SERVICE))
+            .args(["--to-revision", "2"]),
+    );
     assert_eq!(same["changes"], serde_json::json!([]));
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{ecsnap, json_of, json_rows, shared_fleet, stderr_of, text};
+use crate::emulator::{ecsnap, json_of, json_rows, on_service, shared_fleet, stderr_of, text};
 use serde_json::Value;
 
 fn home() -> tempfile::TempDir {
@@ -102,14 +102,11 @@ fn services_table_puts_the_not_steady_service_on_top() {
 fn tasks_json_lists_live_and_stopped_tasks_of_one_service() {
     let (emu, fleet) = shared_fleet();
     let home = home();
-    let v = json_of(ecsnap(&emu.endpoint(), home.path()).args([
-        "tasks",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "worker",
-        "--json",
-    ]));
+    let v = json_of(
+        ecsnap(&emu.endpoint(), home.path())
+            .args(on_service("tasks", "payments-prod", "worker"))
+            .arg("--json"),
+    );
     let want: BTreeSet<String> = fleet
         .tasks
         .iter()

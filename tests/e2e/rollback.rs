@@ -7,11 +7,11 @@
 
 use serde_json::Value;
 
-use crate::actions::{audit, run, tags_of};
 use crate::diff::{CLUSTER, REPO, SERVICE, seeded_shop};
 use crate::emulator::{
-    Aws, block_on, described_service, digest_of, ecsnap, ecsnap_anywhere as ecsnap_at, json_of,
-    restore_alice, sdk, seeded_emulator, service_task_definition, start_emulator, stderr_of,
+    Aws, audit_entries, block_on, described_service, digest_of, ecsnap,
+    ecsnap_anywhere as ecsnap_at, json_of, on_service, output_of, restore_alice, sdk,
+    seeded_emulator, service_task_definition, start_emulator, stderr_of, tags_of,
 };
 use crate::fleet_actions::{EAST, HOME_ACCOUNT, WEST, ecs_in};
 use ecsnap::ops::audit::AuditEntry;
@@ -57,49 +57,33 @@ fn rollback_redeploy_wait_and_restore_user() {
     let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", fleet.account);
 
     // Default: the revision before what the service runs.
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "rollback",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "api",
-        "--yes",
-        "--wait",
-        "--timeout",
-        "30s",
-    ]));
+    let out = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("rollback", "payments-prod", "api"))
+            .args(["--yes", "--wait", "--timeout", "30s"]),
+    );
     assert_eq!(out["wait"]["status"], "stable");
     let td = service_task_definition(&aws, "payments-prod", "api");
     assert!(td.ends_with("task-definition/api:1"), "{td}");
 
     // To a revision by number.
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "rollback",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "api",
-        "--to-revision",
-        "2",
-        "--yes",
-    ]));
+    let out = output_of(
+        ecsnap(&endpoint, home.path())
+            .args(on_service("rollback", "payments-prod", "api"))
+            .args(["--to-revision", "2", "--yes"]),
+    );
     assert!(out.status.success(), "{}", stderr_of(&out));
     let td = service_task_definition(&aws, "payments-prod", "api");
     assert!(td.ends_with("task-definition/api:2"), "{td}");
 
     // To an older image tag: a new revision with only the image changed.
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "rollback",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "ledger",
-        "--image-tag",
-        "2026.11.1",
-        "--yes",
-    ]));
+    let out = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("rollback", "payments-prod", "ledger"))
+            .args(["--image-tag", "2026.11.1", "--yes"]),
+    );
     let td = service_task_definition(&aws, "payments-prod", "ledger");
     assert_eq!(out["registered_task_definition"], td.as_str());
     assert!(td.ends_with("task-definition/ledger:3"), "{td}");
@@ -109,17 +93,11 @@ fn rollback_redeploy_wait_and_restore_user() {
     let worker_td = service_task_definition(&aws, "payments-prod", "worker");
     let before = deployment_ids(&aws, "payments-prod", "worker");
     assert!(!before.is_empty(), "worker has a deployment");
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "redeploy",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "worker",
-        "--yes",
-        "--wait",
-        "--timeout",
-        "0s",
-    ]));
+    let out = output_of(
+        ecsnap(&endpoint, home.path())
+            .args(on_service("redeploy", "payments-prod", "worker"))
+            .args(["--yes", "--wait", "--timeout", "0s"]),
+    );
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     // Read back: a new deployment (moto gives the forced one a new id), same revision.
     let after = deployment_ids(&aws, "payments-prod", "worker");
@@ -132,15 +110,11 @@ fn rollback_redeploy_wait_and_restore_user() {
         worker_td,
         "a redeploy keeps the revision"
     );
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "wait",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "notifier",
-        "--timeout",
-        "0",
-    ]));
+    let out = output_of(
+        ecsnap(&endpoint, home.path())
+            .args(on_service("wait", "payments-prod", "notifier"))
+            .args(["--timeout", "0"]),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 
     // A deleted service has left ACTIVE: the wait fails with 3.
@@ -153,15 +127,11 @@ fn rollback_redeploy_wait_and_restore_user() {
             .send(),
     )
     .expect("delete service");
-    let out = run(ecsnap(&endpoint, home.path()).args([
-        "wait",
-        "--cluster",
-        "search-staging",
-        "--service",
-        "crawler",
-        "--timeout",
-        "0",
-    ]));
+    let out = output_of(
+        ecsnap(&endpoint, home.path())
+            .args(on_service("wait", "search-staging", "crawler"))
+            .args(["--timeout", "0"]),
+    );
     assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
 
     // Restore a user: the resume tag now points at the older image.
@@ -177,9 +147,9 @@ fn rollback_redeploy_wait_and_restore_user() {
     assert_eq!(out["after_digest"], want.as_deref().unwrap_or_default());
     assert_eq!(out["changed"], true);
     // The older tag itself is still there.
-    assert!(tags_of(&aws, "workspaces").contains("alice-20261120T0815"));
+    assert!(tags_of(&aws.ecr, "workspaces").contains("alice-20261120T0815"));
 
-    let actions: Vec<String> = audit(home.path())
+    let actions: Vec<String> = audit_entries(home.path())
         .iter()
         .filter(|e| e.result == "ok")
         .map(|e| e.action.clone())
@@ -195,10 +165,10 @@ fn rollback_redeploy_wait_and_restore_user() {
             "ecr:PutImage",
         ]
     );
-    let last = audit(home.path()).pop().expect("an entry");
+    let last = audit_entries(home.path()).pop().expect("an entry");
     assert_eq!(last.resource_ids, ["workspaces:alice-latest"]);
     // The rollbacks' and the restore's lines name what they replaced.
-    let replaced: Vec<String> = audit(home.path())
+    let replaced: Vec<String> = audit_entries(home.path())
         .iter()
         .filter(|e| e.result == "ok")
         .filter_map(|e| e.replaced.clone())
@@ -244,18 +214,10 @@ fn rollback_to_a_revision_whose_image_was_deleted_is_refused_unless_forced() {
 
     let rollback = |extra: &[&str]| {
         let mut cmd = ecsnap(&endpoint, home.path());
-        cmd.args([
-            "rollback",
-            "--cluster",
-            CLUSTER,
-            "--service",
-            SERVICE,
-            "--to-revision",
-            "1",
-            "--yes",
-        ])
-        .args(extra)
-        .stdin(std::process::Stdio::null());
+        cmd.args(on_service("rollback", CLUSTER, SERVICE))
+            .args(["--to-revision", "1", "--yes"])
+            .args(extra)
+            .stdin(std::process::Stdio::null());
         cmd.output().expect("ecsnap runs")
     };
 
@@ -275,14 +237,8 @@ fn rollback_to_a_revision_whose_image_was_deleted_is_refused_unless_forced() {
     // (revision 1) is not.
     let default_target = {
         let mut cmd = ecsnap(&endpoint, home.path());
-        cmd.args([
-            "rollback",
-            "--cluster",
-            CLUSTER,
-            "--service",
-            SERVICE,
-            "--dry-run",
-        ]);
+        cmd.args(on_service("rollback", CLUSTER, SERVICE))
+            .arg("--dry-run");
         cmd.output().expect("ecsnap runs")
     };
     assert_eq!(
@@ -372,7 +328,7 @@ fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_i
     ];
 
     // Only eu-west-1 has it: the rollback happens there.
-    let out = run(ecsnap_at(&endpoint, home.path()).args(rollback));
+    let out = output_of(ecsnap_at(&endpoint, home.path()).args(rollback));
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
@@ -386,7 +342,7 @@ fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_i
     assert_eq!(json["account_id"], HOME_ACCOUNT);
     assert_eq!(json["from_task_definition"], west_second.as_str());
     assert_eq!(runs(&west), west_first);
-    let updates: Vec<AuditEntry> = audit(home.path())
+    let updates: Vec<AuditEntry> = audit_entries(home.path())
         .into_iter()
         .filter(|e| e.is_result() && e.action == "ecs:UpdateService")
         .collect();
@@ -395,16 +351,12 @@ fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_i
     assert_eq!(updates[0].account.as_deref(), Some(HOME_ACCOUNT));
 
     // Nowhere: a not-found error naming the places searched.
-    let out = run(ecsnap_at(&endpoint, home.path()).args([
-        "--region",
-        &regions,
-        "redeploy",
-        "--cluster",
-        "fleetshop",
-        "--service",
-        "api",
-        "--yes",
-    ]));
+    let out = output_of(
+        ecsnap_at(&endpoint, home.path())
+            .args(["--region", &regions])
+            .args(on_service("redeploy", "fleetshop", "api"))
+            .arg("--yes"),
+    );
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -416,8 +368,8 @@ fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_i
 
     // Both regions have it: refused (exit 2), nothing changes anywhere.
     let (_, east_second) = seed_service(&east);
-    let lines = audit(home.path()).len();
-    let out = run(ecsnap_at(&endpoint, home.path()).args(rollback));
+    let lines = audit_entries(home.path()).len();
+    let out = output_of(ecsnap_at(&endpoint, home.path()).args(rollback));
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -426,5 +378,5 @@ fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_i
     );
     assert_eq!(runs(&west), west_first);
     assert_eq!(runs(&east), east_second);
-    assert_eq!(audit(home.path()).len(), lines);
+    assert_eq!(audit_entries(home.path()).len(), lines);
 }

@@ -202,6 +202,32 @@ pub fn volume_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<Strin
         .collect()
 }
 
+/// The ids of the account's own EBS snapshots one DescribeSnapshots lists.
+pub fn snapshot_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<String> {
+    let out =
+        block_on(ec2.describe_snapshots().owner_ids("self").send()).expect("describe snapshots");
+    out.snapshots()
+        .iter()
+        .filter_map(|s| s.snapshot_id().map(str::to_string))
+        .collect()
+}
+
+/// Every tag of repository `repo`'s images.
+pub fn tags_of(ecr: &aws_sdk_ecr::Client, repo: &str) -> std::collections::BTreeSet<String> {
+    let out = block_on(ecr.describe_images().repository_name(repo).send()).expect("images");
+    out.image_details()
+        .iter()
+        .flat_map(|d| d.image_tags().iter().cloned())
+        .collect()
+}
+
+/// Runs the binary with nothing on stdin (a question reads end of file); its output.
+pub fn output_of(cmd: &mut Command) -> Output {
+    cmd.stdin(std::process::Stdio::null())
+        .output()
+        .expect("ecsnap runs")
+}
+
 /// (action, result) of every result line of an audit log, in order.
 pub fn result_lines(entries: &[ecsnap::ops::audit::AuditEntry]) -> Vec<(&str, &str)> {
     entries
@@ -218,6 +244,11 @@ pub fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
         .iter()
         .find(|d| d.image_tags().iter().any(|t| t == tag))
         .and_then(|d| d.image_digest().map(str::to_string))
+}
+
+/// `command --cluster cluster --service service`, as command-line words.
+pub fn on_service<'a>(command: &'a str, cluster: &'a str, service: &'a str) -> [&'a str; 5] {
+    [command, "--cluster", cluster, "--service", service]
 }
 
 /// `restore-user` of the demo fleet's alice to `tag`, as command-line words.
