@@ -385,6 +385,28 @@ mod tests {
         }
     }
 
+    /// The first container's health check: `CMD true` every `interval` seconds.
+    fn health_check_every(t: &mut TaskDefinition, interval: i32) {
+        t.containers[0].health_check = Some(HealthCheck {
+            command: vec!["CMD".into(), "true".into()],
+            interval: Some(interval),
+            ..HealthCheck::default()
+        });
+    }
+
+    /// Volume `data` from `source`, mounted at `/data` in the first container.
+    fn data_volume(t: &mut TaskDefinition, source: &str, read_only: bool) {
+        t.volumes = vec![TaskDefVolume {
+            name: "data".into(),
+            source: source.into(),
+        }];
+        t.containers[0].mount_points = vec![MountPoint {
+            source_volume: "data".into(),
+            container_path: "/data".into(),
+            read_only,
+        }];
+    }
+
     fn change(
         container: Option<&str>,
         field: &'static str,
@@ -600,20 +622,8 @@ mod tests {
             ),
             (
                 "health check",
-                |t| {
-                    t.containers[0].health_check = Some(HealthCheck {
-                        command: vec!["CMD".into(), "true".into()],
-                        interval: Some(30),
-                        ..HealthCheck::default()
-                    });
-                },
-                |t| {
-                    t.containers[0].health_check = Some(HealthCheck {
-                        command: vec!["CMD".into(), "true".into()],
-                        interval: Some(10),
-                        ..HealthCheck::default()
-                    });
-                },
+                |t| health_check_every(t, 30),
+                |t| health_check_every(t, 10),
                 vec![change(
                     Some("app"),
                     "health_check",
@@ -625,28 +635,8 @@ mod tests {
             ),
             (
                 "mount points and volumes",
-                |t| {
-                    t.volumes = vec![TaskDefVolume {
-                        name: "data".into(),
-                        source: "host /srv".into(),
-                    }];
-                    t.containers[0].mount_points = vec![MountPoint {
-                        source_volume: "data".into(),
-                        container_path: "/data".into(),
-                        read_only: false,
-                    }];
-                },
-                |t| {
-                    t.volumes = vec![TaskDefVolume {
-                        name: "data".into(),
-                        source: "efs fs-1:/".into(),
-                    }];
-                    t.containers[0].mount_points = vec![MountPoint {
-                        source_volume: "data".into(),
-                        container_path: "/data".into(),
-                        read_only: true,
-                    }];
-                },
+                |t| data_volume(t, "host /srv", false),
+                |t| data_volume(t, "efs fs-1:/", true),
                 vec![
                     change(
                         None,

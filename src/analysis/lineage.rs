@@ -73,16 +73,13 @@ pub fn volume_lineage(
     snapshots: &[Snapshot],
     from_snapshot: Option<&Snapshot>,
 ) -> Lineage {
-    let mut made: Vec<Related> = snapshots
-        .iter()
-        .filter(|s| s.volume_id.as_deref() == Some(volume.id.as_str()))
-        .map(|s| Related {
-            id: s.id.clone(),
-            state: Some(s.state.to_string()),
-            at: s.start_time,
-        })
-        .collect();
-    newest_first(&mut made);
+    let made = newest_first(
+        snapshots
+            .iter()
+            .filter(|s| s.volume_id.as_deref() == Some(volume.id.as_str()))
+            .map(|s| Related::snapshot(&s.id, Some(s)))
+            .collect(),
+    );
     Lineage {
         id: volume.id.clone(),
         kind: ResourceKind::Volume,
@@ -90,11 +87,7 @@ pub fn volume_lineage(
             .snapshot_id
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(|id| Related {
-                id: id.to_string(),
-                state: from_snapshot.map(|s| s.state.to_string()),
-                at: from_snapshot.and_then(|s| s.start_time),
-            }),
+            .map(|id| Related::snapshot(id, from_snapshot)),
         made,
         managed_by: managed_by(&volume.tags),
         ecsnap_note: None,
@@ -108,16 +101,13 @@ pub fn snapshot_lineage(
     source: Option<&Volume>,
     created: &[Volume],
 ) -> Lineage {
-    let mut made: Vec<Related> = created
-        .iter()
-        .filter(|v| v.snapshot_id.as_deref().is_none_or(|s| s == snapshot.id))
-        .map(|v| Related {
-            id: v.id.clone(),
-            state: Some(v.state.to_string()),
-            at: v.create_time,
-        })
-        .collect();
-    newest_first(&mut made);
+    let made = newest_first(
+        created
+            .iter()
+            .filter(|v| v.snapshot_id.as_deref().is_none_or(|s| s == snapshot.id))
+            .map(|v| Related::volume(&v.id, Some(v)))
+            .collect(),
+    );
     Lineage {
         id: snapshot.id.clone(),
         kind: ResourceKind::Snapshot,
@@ -125,20 +115,37 @@ pub fn snapshot_lineage(
             .volume_id
             .as_deref()
             .filter(|v| !v.is_empty() && *v != "vol-ffffffff")
-            .map(|id| Related {
-                id: id.to_string(),
-                state: source.map(|v| v.state.to_string()),
-                at: source.and_then(|v| v.create_time),
-            }),
+            .map(|id| Related::volume(id, source)),
         made,
         managed_by: managed_by(&snapshot.tags),
         ecsnap_note: ecsnap_note(&snapshot.tags),
     }
 }
 
+impl Related {
+    /// Snapshot `id`, as EC2 describes it (`None`: gone).
+    fn snapshot(id: &str, found: Option<&Snapshot>) -> Self {
+        Self {
+            id: id.to_string(),
+            state: found.map(|s| s.state.to_string()),
+            at: found.and_then(|s| s.start_time),
+        }
+    }
+
+    /// Volume `id`, as EC2 describes it (`None`: gone).
+    fn volume(id: &str, found: Option<&Volume>) -> Self {
+        Self {
+            id: id.to_string(),
+            state: found.map(|v| v.state.to_string()),
+            at: found.and_then(|v| v.create_time),
+        }
+    }
+}
+
 /// Newest first, then by id.
-fn newest_first(related: &mut [Related]) {
+fn newest_first(mut related: Vec<Related>) -> Vec<Related> {
     related.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    related
 }
 
 impl Lineage {

@@ -49,11 +49,31 @@ pub(super) async fn open_interactive(
 }
 
 /// In a production account: the task id typed back (or `--yes`). Elsewhere no question.
-pub(super) fn confirm_production(s: &Session, what: &str, task_id: &str, yes: bool) -> Result<()> {
+fn confirm_production(s: &Session, what: &str, task_id: &str, yes: bool) -> Result<()> {
     if !s.settings.production {
         return Ok(());
     }
     confirm_on_terminal(what, &Confirmation::Typed(task_id.to_string()), yes)
+}
+
+/// The production question on `task_id` (see [`confirm_production`]), then what the plugin
+/// needs to reach `service` (`ecs` or `ssm`) as `profile`.
+pub(super) async fn confirmed_plugin_context(
+    s: &Session,
+    what: &str,
+    task_id: &str,
+    yes: bool,
+    profile: String,
+    service: &str,
+) -> Result<PluginContext> {
+    confirm_production(s, what, task_id, yes)?;
+    PluginContext::for_session(
+        &s.mutator,
+        &s.aws.region,
+        profile,
+        endpoint_url(service, &s.aws.region, s.aws.endpoint.as_deref()),
+    )
+    .await
 }
 
 /// The profile the AWS CLI hands the plugin: `--profile`, else `AWS_PROFILE` (botocore's
@@ -108,17 +128,13 @@ async fn run_exec(global: &GlobalArgs, settings: Settings, asked: &ExecAsk<'_>) 
             plan.container, plan.task_id
         )));
     }
-    confirm_production(
+    let ctx = confirmed_plugin_context(
         &s,
         &format!("Exec into task {}", plan.task_id),
         &plan.task_id,
         asked.yes,
-    )?;
-    let ctx = PluginContext::for_session(
-        &s.mutator,
-        &s.aws.region,
         exec_profile(global),
-        endpoint_url("ecs", &s.aws.region, s.aws.endpoint.as_deref()),
+        "ecs",
     )
     .await?;
     let session = exec::start(&s.mutator, &plan).await?;

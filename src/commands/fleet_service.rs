@@ -10,10 +10,25 @@ use std::fmt::Write as _;
 use crate::aws::fleet::{FleetTarget, Place, PlaceFailure};
 use crate::cli::GlobalArgs;
 use crate::commands::fleet::{connect_places, failure_line, is_fleet};
+use crate::commands::session::{At, Session};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::load::fleet::across;
 use crate::ops::find_service;
+
+/// The action session where `what` (`rollback`, `redeploy`) acts on `cluster/service`:
+/// the place [`locate`] finds, else the one the flags name.
+pub(super) async fn session_where(
+    global: &GlobalArgs,
+    settings: Settings,
+    target: [&str; 2],
+    what: &str,
+    dry_run: bool,
+) -> Result<Session> {
+    let place = locate(global, &settings, target, what, dry_run).await?;
+    let at = place.as_ref().map_or(At::Flags(global), At::Place);
+    at.session(settings, what, dry_run).await
+}
 
 /// Where `what` (`rollback`, `redeploy`, `wait`) acts on `cluster/service`: `None` when
 /// the flags name one place (act there), else the one place of the fleet where the

@@ -3,12 +3,12 @@
 //! Ctrl-C. Refused at once in read-only mode; in a production account the task id is typed
 //! back; `StartSession` goes through the guarded `Mutator` (audit-logged).
 
-use super::exec::{confirm_production, open_interactive, run_plugin};
+use super::exec::{confirmed_plugin_context, open_interactive, run_plugin};
 use super::flow::emit_json;
 use crate::cli::{GlobalArgs, PortForwardArgs, TaskTarget};
 use crate::config::Settings;
 use crate::error::Result;
-use crate::ops::plugin::{Plugin, PluginContext, endpoint_url};
+use crate::ops::plugin::Plugin;
 use crate::ops::port_forward::{self, Forward};
 use crate::output::hands_on::PortForwardJson;
 
@@ -70,17 +70,13 @@ async fn run_port_forward(
     if let Some(why) = &plan.blocker {
         eprintln_escaped!("warning: the session will probably fail: {why}");
     }
-    confirm_production(
+    let ctx = confirmed_plugin_context(
         &s,
         &format!("Forward a port to task {}", plan.task_id),
         &plan.task_id,
         asked.yes,
-    )?;
-    let ctx = PluginContext::for_session(
-        &s.mutator,
-        &s.aws.region,
         global.profile.clone().unwrap_or_default(),
-        endpoint_url("ssm", &s.aws.region, s.aws.endpoint.as_deref()),
+        "ssm",
     )
     .await?;
     let session = port_forward::start(&s.mutator, &plan).await?;

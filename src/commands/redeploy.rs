@@ -3,7 +3,7 @@
 //! ends. Over several places it acts where the service lives (`fleet_service::locate`).
 
 use super::flow::{Action, Ask, plan_line, run_action};
-use super::session::{At, Question, Session};
+use super::session::{Question, Session};
 use super::wait::report_rollout;
 use crate::cli::{GlobalArgs, RedeployArgs, RolloutWait, ServiceTarget};
 use crate::config::Settings;
@@ -21,16 +21,14 @@ pub(super) async fn run(
         wait,
         confirm,
     } = args;
-    let place = super::fleet_service::locate(
+    let s = Box::pin(super::fleet_service::session_where(
         global,
-        &settings,
+        settings,
         [&cluster, &service],
         "redeploy",
         confirm.dry_run,
-    )
+    ))
     .await?;
-    let at = place.as_ref().map_or(At::Flags(global), At::Place);
-    let s = at.session(settings, "redeploy", confirm.dry_run).await?;
     let action = Redeploy {
         cluster,
         service,

@@ -4,7 +4,7 @@
 //! places it acts where the service lives (`fleet_service::locate`).
 
 use super::flow::{Action, Ask, plan_line, run_action};
-use super::session::{At, Question, Session};
+use super::session::{Question, Session};
 use super::wait::report_rollout;
 use crate::cli::{GlobalArgs, RollbackArgs, RollbackTo, RolloutWait, ServiceTarget};
 use crate::config::Settings;
@@ -27,16 +27,14 @@ pub(super) async fn run(
         confirm,
         force,
     } = args;
-    let place = super::fleet_service::locate(
+    let s = Box::pin(super::fleet_service::session_where(
         global,
-        &settings,
+        settings,
         [&cluster, &service],
         "rollback",
         confirm.dry_run,
-    )
+    ))
     .await?;
-    let at = place.as_ref().map_or(At::Flags(global), At::Place);
-    let s = at.session(settings, "rollback", confirm.dry_run).await?;
     let action = Rollback {
         cluster,
         service,

@@ -15,11 +15,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::orphans::{OrphanReport, OrphanRules, find_orphans};
 use ecsnap::analysis::tags::{TagPattern, UserTags, attach_resume_tags, group_by_user};
+use ecsnap::aws::Preflight;
 use ecsnap::config::Settings;
+use ecsnap::model::ResourceKind;
 use ecsnap::model::{
     Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
     TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
 };
+use ecsnap::ops::cleanup::CleanupItem;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, HeaderInfo};
 use ecsnap::tui::state::detail::DetailData;
@@ -250,6 +253,28 @@ pub fn volumes() -> Vec<Volume> {
     ]
 }
 
+/// An available volume of `gib` GiB in a cleanup plan, 40 days old, with `preflight`'s
+/// answer.
+pub fn cleanup_volume(
+    id: &str,
+    gib: f64,
+    monthly_cost_usd: f64,
+    preflight: Preflight,
+) -> CleanupItem {
+    CleanupItem {
+        kind: ResourceKind::Volume,
+        id: id.into(),
+        repository: None,
+        digest: None,
+        tags: Vec::new(),
+        size_gib: gib,
+        age_days: Some(40),
+        monthly_cost_usd,
+        reason: "available (attached to nothing)".into(),
+        preflight: Some(preflight),
+    }
+}
+
 pub fn ledger_tasks() -> TasksData {
     TasksData {
         tasks: vec![
@@ -454,6 +479,19 @@ pub fn empty_state() -> AppState {
 
 pub fn deliver(state: &mut AppState, msg: Msg) {
     let _ = update(state, Event::Msg(msg));
+}
+
+/// The generation of the dialog open now.
+pub fn generation(s: &AppState) -> u64 {
+    s.modal.as_ref().map(|m| m.generation).expect("a dialog")
+}
+
+/// Delivers the answer `msg` makes for the dialog open now (given its generation);
+/// returns that generation.
+pub fn answer(s: &mut AppState, msg: impl FnOnce(u64) -> Msg) -> u64 {
+    let g = generation(s);
+    deliver(s, msg(g));
+    g
 }
 
 /// Every pane loaded with the fixture fleet; the Tasks and Detail panes on ledger.

@@ -1,107 +1,49 @@
-//! The action dialogs through `update`: rollback picker → y → wait view, typed counts for
-//! bulk deletes, read-only refusal inside the dialog, stale answers dropped, wait progress
-//! and failure offering a rollback; and their screens (insta, 120×40 and 80×24).
+//! The action dialogs through `update`: wait progress and failure offering a rollback,
+//! services arriving in parts; redeploy and restore; and their screens (insta, 120×40 and
+//! 80×24). The rollback picker is in `rollback.rs`, cleanup in `cleanup.rs`.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::fixtures::{deliver, key, loaded_state, now, render};
+use crate::fixtures::{answer, deliver, generation, key, loaded_state, now, render};
+use crate::rollback::picker_open;
 use chrono::TimeZone;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ecsnap::aws::Preflight;
+use crossterm::event::KeyCode;
 use ecsnap::model::{Deployment, ServiceEvent};
-use ecsnap::model::{ResourceKind, Skipped};
-use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use ecsnap::ops::redeploy::Started;
-use ecsnap::ops::rollback::{ContainerImage, Revision};
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::modal::{ModalKind, Stage};
 use ecsnap::tui::state::msg::{Event, Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
-mod cleanup;
-mod interrupt;
 mod redeploy;
 mod restore;
-mod rollback;
 mod screens;
 
-const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker";
+pub(crate) const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker";
 
-fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
+pub(crate) fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
 }
 
-fn revisions() -> Vec<Revision> {
-    [
-        (3, "v1.6.0-rc1", 30),
-        (2, "v1.5.2", 3 * 24 * 60),
-        (1, "v1.5.0", 9 * 24 * 60),
-    ]
-    .into_iter()
-    .map(|(n, tag, minutes)| Revision {
-        arn: format!("{TD}:{n}"),
-        revision: n,
-        registered_at: Some(now() - chrono::Duration::minutes(minutes)),
-        images: vec![ContainerImage {
-            container: "app".into(),
-            image: format!("registry/app:{tag}"),
-            tag: Some(tag.into()),
-            presence: ecsnap::model::ImagePresence::NotEcr,
-        }],
-        current: n == 3,
-        changes: if n == 3 {
-            Vec::new()
-        } else {
-            vec![ecsnap::analysis::diff::FieldChange {
-                container: Some("app".into()),
-                field: "image",
-                name: None,
-                kind: ecsnap::analysis::diff::ChangeKind::Changed,
-                from: Some("registry/app:v1.6.0-rc1".into()),
-                to: Some(format!("registry/app:{tag}")),
-            }]
-        },
-    })
-    .collect()
-}
-
 /// The worker service selected in Services.
-fn on_worker() -> AppState {
+pub(crate) fn on_worker() -> AppState {
     let mut s = loaded_state();
     assert!(s.services.list.select_key("payments-prod/worker"));
     s
 }
 
-fn generation(s: &AppState) -> u64 {
-    s.modal
-        .as_ref()
-        .map(|m| m.generation)
-        .expect("a dialog is open")
-}
-
-fn picker_open() -> AppState {
-    let mut s = on_worker();
-    let effects = ch(&mut s, 'R');
-    assert!(
-        matches!(&effects[..], [Effect::LoadRevisions { current, .. }] if current.ends_with("worker:3")),
-        "{effects:?}"
-    );
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
+/// The dialogs' screens are taken at a fixed time.
+pub(crate) fn fixed(mut s: AppState) -> AppState {
+    s.now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 23, 12, 1, 30)
+        .single()
+        .unwrap_or_default();
     s
 }
 
-fn started(td_rev: i32) -> Started {
+pub(crate) fn started(td_rev: i32) -> Started {
     let mut service = crate::fixtures::services()
         .into_iter()
         .find(|x| x.name == "worker")
@@ -149,176 +91,41 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
     }
 }
 
-#[test]
-fn rollback_takes_two_keys_to_the_wait_view() {
-    let mut s = picker_open();
-    let text = render(&s, 120, 40);
-    assert!(text.contains("Roll back payments-prod/worker"), "{text}");
-    assert!(
-        text.contains("▶ worker:2"),
-        "the previous revision is preselected:\n{text}"
-    );
-    assert!(
-        text.contains("app:v1.5.2") && text.contains("(running now)"),
-        "{text}"
-    );
-    // y sends exactly the plan shown: worker:2.
-    let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
-        panic!("y should roll back: {effects:?}");
-    };
-    assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
-    let g = generation(&s);
-    let effects = update(
-        &mut s,
-        Event::Msg(Msg::Started {
-            generation: g,
-            result: Ok(started(2)),
-        }),
-    );
-    assert!(
-        matches!(effects[..], [Effect::LoadServices { .. }]),
-        "{effects:?}"
-    );
-    assert!(matches!(
-        s.modal.as_ref().map(|m| &m.kind),
-        Some(ModalKind::Wait(_))
-    ));
-    let text = render(&s, 120, 40);
-    assert!(text.contains("Watching payments-prod/worker"), "{text}");
-    assert!(text.contains("0m00s elapsed"), "{text}");
-}
-
-#[test]
-fn picking_another_revision_changes_the_plan() {
-    let mut s = picker_open();
-    ch(&mut s, 'j');
-    let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
-        panic!("{effects:?}");
-    };
-    assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
-}
-
-#[test]
-fn the_running_revision_cannot_be_confirmed() {
-    let mut s = picker_open();
-    ch(&mut s, 'k');
-    assert!(ch(&mut s, 'y').is_empty());
-    let text = render(&s, 120, 40);
-    assert!(
-        text.contains("pick a revision other than the one running"),
-        "{text}"
-    );
-}
-
-#[test]
-fn read_only_shows_the_plan_and_refuses_in_the_dialog() {
-    let mut s = on_worker();
-    s.settings.read_only = true;
-    ch(&mut s, 'R');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
-    let effects = ch(&mut s, 'y');
-    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
-    let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — this console sends no changes"),
-        "{text}"
-    );
-    assert!(text.contains("refused, nothing was sent"), "{text}");
-    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
-}
-
-#[test]
-fn production_needs_the_service_name_typed() {
-    let mut s = on_worker();
-    s.settings.production = true;
-    ch(&mut s, 'R');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
-    assert!(
-        key(&mut s, KeyCode::Enter).is_empty(),
-        "\"y\" is not the name"
-    );
-    assert!(render(&s, 120, 40).contains("does not match"));
-    key(&mut s, KeyCode::Backspace);
-    for c in "worker".chars() {
-        ch(&mut s, c);
-    }
-    let effects = key(&mut s, KeyCode::Enter);
-    assert!(
-        matches!(effects[..], [Effect::Rollback { .. }]),
-        "{effects:?}"
-    );
-}
-
-#[test]
-fn stale_dialog_answers_are_dropped() {
-    let mut s = on_worker();
-    ch(&mut s, 'R');
-    let old = generation(&s);
-    let effects = key(&mut s, KeyCode::Esc);
-    assert_eq!(effects, vec![Effect::CancelAction]);
-    assert!(s.modal.is_none());
-    ch(&mut s, 'R');
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: old,
-            result: Ok(Vec::new()),
-        },
-    );
-    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Planning));
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
-    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
-}
-
 fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    let g = generation(&s);
+    answer(&mut s, |generation| Msg::Started {
+        generation,
+        result: Ok(started(2)),
+    });
+    s
+}
+
+/// The wait view after its first poll, still rolling; the dialog's generation.
+fn rolling() -> (AppState, u64) {
+    let mut s = wait_view();
+    let g = answer(&mut s, |generation| Msg::WaitProgress {
+        generation,
+        progress: progress(1, Verdict::InProgress),
+    });
+    (s, g)
+}
+
+/// The rollout's second poll: the deployment failed.
+fn fail_rollout(s: &mut AppState, g: u64) {
+    let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
-        &mut s,
-        Msg::Started {
+        s,
+        Msg::WaitProgress {
             generation: g,
-            result: Ok(started(2)),
+            progress: progress(2, failed),
         },
     );
-    s
 }
 
 #[test]
 fn wait_progress_updates_the_view_and_failure_offers_rollback() {
-    let mut s = wait_view();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(1, Verdict::InProgress),
-        },
-    );
+    let (mut s, g) = rolling();
     s.now = now() + chrono::Duration::seconds(65);
     let text = render(&s, 120, 40);
     assert!(text.contains("1m05s elapsed · poll 1 ·"), "{text}");
@@ -335,14 +142,7 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
         ch(&mut s, 'R').is_empty(),
         "no rollback offered while rolling"
     );
-    let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
-    deliver(
-        &mut s,
-        Msg::WaitProgress {
-            generation: g,
-            progress: progress(2, failed),
-        },
-    );
+    fail_rollout(&mut s, g);
     let text = render(&s, 120, 40);
     assert!(
         text.contains("✗ FAILED: deployment ecs-svc/new1 FAILED"),
@@ -363,60 +163,6 @@ fn esc_stops_watching() {
     assert!(s.modal.is_none());
 }
 
-// ---- cleanup fixtures ---------------------------------------------------------------
-
-fn item(id: &str, gib: f64) -> CleanupItem {
-    CleanupItem {
-        kind: ResourceKind::Volume,
-        id: id.into(),
-        repository: None,
-        digest: None,
-        tags: Vec::new(),
-        size_gib: gib,
-        age_days: Some(40),
-        monthly_cost_usd: gib * 0.08,
-        reason: "available (attached to nothing)".into(),
-        preflight: Some(Preflight::Allowed),
-    }
-}
-
-fn volume_plan(ids: &[&str]) -> CleanupPlan {
-    CleanupPlan {
-        target: ResourceKind::Volume,
-        items: ids.iter().map(|id| item(id, 100.0)).collect(),
-        skipped: vec![Skipped::new(
-            "vol-keep",
-            ResourceKind::Volume,
-            8.0,
-            "protected by tag ecsnap:keep",
-        )],
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: 3,
-        preflight_done: true,
-    }
-}
-
-fn cleanup_of(marks: &[&str]) -> AppState {
-    let mut s = loaded_state();
-    s.pane = PaneId::Orphans;
-    for m in marks {
-        s.orphans.list.marks.insert((*m).to_string());
-    }
-    s
-}
-
-fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
-    s.orphans
-        .list
-        .rows
-        .iter()
-        .filter(|r| r.kind() == "volume")
-        .take(n)
-        .map(|r| r.id().to_string())
-        .collect()
-}
-
 #[test]
 fn progress_after_leaving_the_wait_view_is_dropped() {
     let mut s = wait_view();
@@ -434,7 +180,7 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
 
 /// Services arriving cluster by cluster: the healthy `reports` first, alone, then the
 /// rolling `ledger-api` of another cluster sorting in above it.
-fn services_in_parts(controller: Option<&str>) -> AppState {
+pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
     let mut s = crate::fixtures::empty_state();
     deliver(&mut s, crate::fixtures::identity());
     let g = s.services.loader.generation;
@@ -460,22 +206,6 @@ fn services_in_parts(controller: Option<&str>) -> AppState {
         );
     }
     s
-}
-
-#[test]
-fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
-    let mut s = services_in_parts(None);
-    let effects = ch(&mut s, 'R');
-    assert!(
-        matches!(&effects[..], [Effect::LoadRevisions { cluster, service, .. }]
-            if cluster == "payments" && service == "ledger-api"),
-        "{effects:?}"
-    );
-    let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("Roll back payments/ledger-api"),
-        "the dialog names what it acts on:\n{screen}"
-    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
-use crate::fixtures::{deliver, key, loaded_state, render};
+use crate::fixtures::{answer, deliver, generation, key, loaded_state, render};
 use crossterm::event::KeyCode;
 use ecsnap::ops::exec::ExecPlan;
 use ecsnap::ops::plugin::PluginCall;
@@ -24,10 +24,6 @@ const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
 
 fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
-}
-
-fn generation(s: &AppState) -> u64 {
-    s.modal.as_ref().map(|m| m.generation).expect("a dialog")
 }
 
 fn on_tasks() -> AppState {
@@ -233,14 +229,10 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
         matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Stop { task, .. }, .. }] if task == TASK),
         "{effects:?}"
     );
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
+    });
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
     let text = render(&s, 120, 40);
@@ -250,14 +242,10 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     // Writable: y sends the plan; the answer reloads services and the tasks.
     let mut s = on_tasks();
     ch(&mut s, 'K');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
+    });
     let effects = ch(&mut s, 'y');
     assert!(
         matches!(&effects[..], [Effect::HandsOn { plan: HandsOnPlan::Stop(p), .. }] if p.reason.contains("user/ana")),
@@ -307,14 +295,10 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
         matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task, .. }, .. }] if task == TASK),
         "{effects:?}"
     );
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+    });
     // The ready container (app) is preselected; the other shows why not.
     insta::assert_snapshot!("exec_picker_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("exec_picker_80x24", render(&s, 80, 24));
@@ -361,14 +345,10 @@ fn production_exec_needs_the_task_id_typed() {
     let mut s = on_tasks();
     s.settings.production = true;
     ch(&mut s, 'e');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+    });
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
@@ -542,14 +522,10 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
 fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     let mut s = on_tasks();
     ch(&mut s, 'e');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+    });
     ch(&mut s, 'k'); // envoy: its agent is PENDING
     let effects = ch(&mut s, 'y');
     assert!(

@@ -4,15 +4,17 @@
 //! insta (`snapshots/`, `actions/snapshots/`). No AWS, no terminal, no emulator.
 //!
 //! One module per feature: `navigation` (keys, panes, filter, sort, jump, refresh),
-//! `screens` (each pane, help, footer), `actions` (rollback and the wait view; with
-//! `actions::{rollback, redeploy, restore, cleanup, interrupt, screens}`), `hands_on`,
-//! `recover`, `lifecycle`, `logs`, `places` (a console over several places), `hostile`
-//! (what AWS sends, escaped) and `keys` (docs/console.md's key table against the keymap).
+//! `screens` (each pane, help, footer), `actions` (the wait view, services arriving in
+//! parts; with `actions::{redeploy, restore, screens}`), `rollback` (the picker and its
+//! targets), `cleanup` (the dialog, Ctrl-C while it runs), `hands_on`, `recover`,
+//! `lifecycle`, `logs`, `places` (a console over several places), `hostile` (what AWS
+//! sends, escaped) and `keys` (docs/console.md's key table against the keymap).
 
 #[path = "../common/console_fixtures.rs"]
 mod fixtures;
 
 mod actions;
+mod cleanup;
 mod hands_on;
 mod hostile;
 mod keys;
@@ -21,4 +23,5 @@ mod logs;
 mod navigation;
 mod places;
 mod recover;
+mod rollback;
 mod screens;

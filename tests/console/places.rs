@@ -11,7 +11,6 @@ use ecsnap::aws::Preflight;
 use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan};
-use ecsnap::ops::rollback::Revision;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
@@ -22,8 +21,8 @@ use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::places::{PlaceInfo, Places};
 use ecsnap::tui::update::app::{act, init, update};
 
-const PROD: usize = 0;
-const STAGING: usize = 1;
+pub(crate) const PROD: usize = 0;
+pub(crate) const STAGING: usize = 1;
 const STAGING_EU: usize = 2;
 
 fn place(account: &str, id: &str, region: &str, production: bool) -> PlaceInfo {
@@ -87,7 +86,7 @@ fn opened() -> (AppState, Vec<Effect>) {
 /// Every place answered: prod all the fixture services, staging us-east-1 the
 /// payments-prod ones (same names, another place), staging eu-west-1 none; orphans in
 /// prod and staging us-east-1, staging eu-west-1 denied.
-fn loaded() -> AppState {
+pub(crate) fn loaded() -> AppState {
     let (mut s, _) = opened();
     let g = s.services.loader.generation;
     let services = crate::fixtures::services();
@@ -436,80 +435,6 @@ fn an_unknown_place_is_refused_and_the_view_stays() {
     assert!(
         said.contains("no place matches region mars-1") && said.contains("eu-west-1, us-east-1"),
         "{said}"
-    );
-}
-
-fn revisions() -> Vec<Revision> {
-    let td = "arn:aws:ecs:us-east-1:222222222222:task-definition/worker";
-    [3, 2]
-        .into_iter()
-        .map(|n| Revision {
-            arn: format!("{td}:{n}"),
-            revision: n,
-            registered_at: Some(now()),
-            images: Vec::new(),
-            current: n == 3,
-            changes: Vec::new(),
-        })
-        .collect()
-}
-
-#[test]
-fn rollback_acts_in_the_place_of_the_selected_row() {
-    let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
-    let effects = key(&mut s, KeyCode::Char('R'));
-    assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::LoadRevisions { .. })),
-        "{effects:?}"
-    );
-    let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
-    let text = render(&s, 120, 40);
-    assert!(
-        text.contains("In account staging (222222222222) · us-east-1"),
-        "the dialog says where it acts:\n{text}"
-    );
-    // staging is not production: y confirms, and the rollback goes to staging.
-    let effects = key(&mut s, KeyCode::Char('y'));
-    assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::Rollback { .. })),
-        "{effects:?}"
-    );
-}
-
-#[test]
-fn production_place_needs_the_name_typed() {
-    let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{PROD}:payments-prod/worker"))
-    );
-    key(&mut s, KeyCode::Char('R'));
-    let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
-    assert!(
-        key(&mut s, KeyCode::Char('y')).is_empty(),
-        "prod is production: y is typed, not a confirmation"
     );
 }
 

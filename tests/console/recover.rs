@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::fixtures::{deliver, key, loaded_state, render, td_arn};
+use crate::fixtures::{answer, deliver, generation, key, loaded_state, render, td_arn};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::lineage::{Lineage, Related};
 use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
@@ -31,10 +31,6 @@ fn on_orphan(id: &str) -> AppState {
     s.pane = PaneId::Orphans;
     assert!(s.orphans.list.select_key(id), "{id} is listed");
     s
-}
-
-fn generation(s: &AppState) -> u64 {
-    s.modal.as_ref().map(|m| m.generation).expect("a dialog")
 }
 
 fn plan() -> RecoverPlan {
@@ -177,14 +173,10 @@ fn read_only_shows_the_recover_plan_and_refuses() {
 fn a_refused_plan_shows_its_reason() {
     let mut s = on_orphan(VOL);
     ch(&mut s, 'v');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Err("refused: cannot recover vol-1: its origin is unknown".into()),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Err("refused: cannot recover vol-1: its origin is unknown".into()),
+    });
     let text = render(&s, 120, 40);
     assert!(text.contains("its origin is unknown"), "{text}");
     assert!(ch(&mut s, 'y').is_empty());

@@ -11,7 +11,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of, volume_ids};
 use ecsnap::demo::fleet::emulator_config;
 
 fn create_volumes(ec2: &aws_sdk_ec2::Client, n: usize) -> BTreeSet<String> {
@@ -28,14 +28,6 @@ fn create_volumes(ec2: &aws_sdk_ec2::Client, n: usize) -> BTreeSet<String> {
             .unwrap_or_default()
             .to_string()
         })
-        .collect()
-}
-
-fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
-    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
-    out.volumes()
-        .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
         .collect()
 }
 

@@ -1,5 +1,7 @@
-//! End to end against moto through the real binary: `cleanup --images` keeps the images a
-//! service's older task-definition revisions use (rollback targets), and a SIGINT during
+//! End to end against moto through the real binary: `cleanup` on the demo fleet deletes
+//! exactly the plan and never what is protected (plan, dry run, delete, read back);
+//! `cleanup --images` keeps the images a service's older task-definition revisions use
+//! (rollback targets), and a SIGINT during
 //! `cleanup --volumes` stops new deletes, lets those in flight finish, records every one of
 //! them in the audit log and exits 130. Checked by reading AWS back with the SDK.
 
@@ -9,18 +11,13 @@ use std::process::Stdio;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, start_emulator};
+use crate::emulator::{
+    audit_entries, block_on, ecsnap, json_of, oldest_workspace_tags, output_of, sdk,
+    seeded_emulator, snapshot_ids, start_emulator, stderr_of, tags_of, volume_ids,
+};
 use crate::proxy::holding_proxy;
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::ops::audit::{read_entries, unanswered};
-
-fn tags_of(ecr: &aws_sdk_ecr::Client, repo: &str) -> BTreeSet<String> {
-    let out = block_on(ecr.describe_images().repository_name(repo).send()).expect("images");
-    out.image_details()
-        .iter()
-        .flat_map(|d| d.image_tags().iter().cloned())
-        .collect()
-}
 
 fn register(ecs: &aws_sdk_ecs::Client, family: &str, image: &str) -> String {
     let container = aws_sdk_ecs::types::ContainerDefinition::builder()
@@ -89,25 +86,10 @@ fn cleanup_images_keeps_what_a_service_can_roll_back_to() {
     assert_eq!(reason, "rollback target: studio:1", "{done}");
     // The rest of the old tags still go: the two other oldest of alice, bob's and carol's.
     let removed: BTreeSet<String> = before.difference(&after).cloned().collect();
-    let mut want: BTreeSet<String> = ["alice", "bob", "carol"]
-        .iter()
-        .flat_map(|u| {
-            ["20261115T0800", "20261116T0815", "20261118T1830"]
-                .iter()
-                .map(move |t| format!("{u}-{t}"))
-        })
-        .collect();
+    let mut want = oldest_workspace_tags();
     want.remove(old);
     assert_eq!(removed, want);
     assert_eq!(done["summary"]["done"], 8, "{done}");
-}
-
-fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
-    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
-    out.volumes()
-        .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
-        .collect()
 }
 
 /// A DeleteVolume that deletes (not a DryRun check).
@@ -231,4 +213,150 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
             assert_eq!(r["detail"], "not started: interrupted", "{r}");
         }
     }
+}
+
+// An end-to-end scenario: each step depends on the one before; it reads top to bottom.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one cleanup journey: plan, dry run, delete, read AWS back"
+)]
+#[test]
+fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
+    let (emulator, fleet) = seeded_emulator();
+    let endpoint = emulator.endpoint();
+    let aws = sdk(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+    let volumes_before = volume_ids(&aws.ec2);
+    let snapshots_before = snapshot_ids(&aws.ec2);
+
+    // Dry run: the plan is exactly the orphans, DryRun says allowed, nothing is deleted.
+    let plan = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "cleanup",
+        "--volumes",
+        "--dry-run",
+    ]));
+    let planned: BTreeSet<String> = plan["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().expect("id").to_string())
+        .collect();
+    let orphans: BTreeSet<String> = fleet.orphan_volumes.iter().cloned().collect();
+    assert_eq!(planned, orphans);
+    assert!(
+        plan["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["preflight"] == "allowed")
+    );
+    assert_eq!(
+        plan["skipped"][0]["id"],
+        fleet.protected_volumes[0].as_str()
+    );
+    assert!(plan["results"].is_null());
+    assert_eq!(
+        volume_ids(&aws.ec2),
+        volumes_before,
+        "dry run deleted something"
+    );
+    assert!(
+        audit_entries(home.path()).is_empty(),
+        "dry run wrote the audit log"
+    );
+
+    // No terminal and no --yes: refused, nothing deleted.
+    let out = output_of(ecsnap(&endpoint, home.path()).args(["cleanup", "--volumes"]));
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("--yes"));
+    assert_eq!(volume_ids(&aws.ec2), volumes_before);
+
+    // --yes: exactly the plan goes; protected and in-use volumes stay.
+    let done =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--volumes", "--yes"]));
+    assert_eq!(done["summary"]["done"], orphans.len());
+    assert_eq!(done["summary"]["failed"], 0);
+    let after = volume_ids(&aws.ec2);
+    let expected: BTreeSet<String> = volumes_before.difference(&orphans).cloned().collect();
+    assert_eq!(after, expected);
+    for keep in fleet.protected_volumes.iter().chain(&fleet.in_use_volumes) {
+        assert!(after.contains(keep), "{keep} was deleted");
+    }
+
+    // Snapshots: the orphans go; AMI-backed, protected and live-volume snapshots stay.
+    let done =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--snapshots", "--yes"]));
+    assert_eq!(done["summary"]["done"], fleet.orphan_snapshots.len());
+    let snaps = snapshot_ids(&aws.ec2);
+    for gone in &fleet.orphan_snapshots {
+        assert!(!snaps.contains(gone), "{gone} survived");
+    }
+    for keep in fleet
+        .ami_snapshots
+        .iter()
+        .chain(&fleet.protected_snapshots)
+        .chain(&fleet.live_volume_snapshots)
+    {
+        assert!(snaps.contains(keep), "{keep} was deleted");
+    }
+    assert_eq!(
+        snaps.len(),
+        snapshots_before.len() - fleet.orphan_snapshots.len()
+    );
+
+    // Images: each user keeps the newest 3 tags, the in-use one and every other tag.
+    let before = tags_of(&aws.ecr, "workspaces");
+    let done =
+        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--images", "--yes"]));
+    assert_eq!(done["summary"]["done"], 9, "{done}");
+    let after = tags_of(&aws.ecr, "workspaces");
+    let removed: BTreeSet<String> = before.difference(&after).cloned().collect();
+    let want = oldest_workspace_tags();
+    assert_eq!(removed, want);
+    for (repo, tag) in &fleet.in_use_tags {
+        assert!(
+            tags_of(&aws.ecr, repo).contains(tag),
+            "in-use {repo}:{tag} deleted"
+        );
+    }
+    for (repo, tag) in &fleet.other_tags {
+        assert!(
+            tags_of(&aws.ecr, repo).contains(tag),
+            "{repo}:{tag} deleted"
+        );
+    }
+
+    // One audit line per deleted resource, with the fields.
+    let entries = audit_entries(home.path());
+    let deleted_volumes: BTreeSet<String> = entries
+        .iter()
+        .filter(|e| e.action == "ec2:DeleteVolume" && e.result == "ok")
+        .flat_map(|e| e.resource_ids.clone())
+        .collect();
+    assert_eq!(deleted_volumes, orphans);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.action == "ec2:DeleteSnapshot" && e.is_result())
+            .count(),
+        fleet.orphan_snapshots.len()
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.action == "ecr:BatchDeleteImage" && e.result == "ok")
+            .count(),
+        9
+    );
+    let first = &entries[0];
+    assert_eq!(first.region, "us-east-1");
+    assert_eq!(first.account.as_deref(), Some(fleet.account.as_str()));
+    assert!(
+        first
+            .identity_arn
+            .as_deref()
+            .is_some_and(|a| a.starts_with("arn:"))
+    );
+    assert!(chrono::DateTime::parse_from_rfc3339(&first.time).is_ok());
 }

@@ -8,14 +8,8 @@ use std::process::{Command, Output};
 
 /// The binary with a private HOME, AWS files under it and keys in the environment.
 fn bare(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+    let mut cmd = crate::emulator::isolated_ecsnap(home);
+    cmd.env("AWS_CONFIG_FILE", home.join("aws-config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(std::process::Stdio::null());

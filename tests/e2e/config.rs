@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::emulator::{
-    block_on, ecsnap, ecsnap_anywhere, json_of, sdk_config_in, start_emulator, stderr_of,
+    block_on, ecsnap, ecsnap_anywhere, json_of, json_rows, sdk_config_in, start_emulator,
+    stderr_of, text, volume_ids,
 };
 
 const OTHER_ACCOUNT: &str = "111122223333";
@@ -21,14 +22,6 @@ fn create_volumes(ec2: &aws_sdk_ec2::Client, az: &str, n: usize) -> BTreeSet<Str
                 .expect("create volume");
             out.volume_id().expect("a volume id").to_string()
         })
-        .collect()
-}
-
-fn volume_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
-    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
-    out.volumes()
-        .iter()
-        .filter_map(|v| v.volume_id().map(str::to_string))
         .collect()
 }
 
@@ -208,18 +201,13 @@ fn fleet_regions_all_without_a_region_reads_every_region() {
                 "--json",
             ]),
     );
-    let placed: BTreeSet<(String, String, String)> = json["volumes"]
-        .as_array()
-        .expect("volumes")
-        .iter()
-        .map(|v| {
-            (
-                v["account_id"].as_str().unwrap_or_default().to_string(),
-                v["region"].as_str().unwrap_or_default().to_string(),
-                v["volume_id"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let placed: BTreeSet<(String, String, String)> = json_rows(&json["volumes"], |v| {
+        (
+            text(v, "account_id"),
+            text(v, "region"),
+            text(v, "volume_id"),
+        )
+    });
     let want: BTreeSet<(String, String, String)> = east
         .into_iter()
         .map(|v| (OTHER_ACCOUNT.to_string(), "us-east-1".to_string(), v))

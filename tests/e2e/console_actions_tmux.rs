@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, seeded_emulator};
-use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux};
+use crate::tmux::{SCREEN, console_on_demo_fleet, first_service_row, require_tmux};
 use ecsnap::demo::fleet::emulator_config;
 
 /// The first data row of the Orphans table.
@@ -30,14 +30,9 @@ fn console_rollback_and_cleanup_in_tmux() {
     require_tmux("the console actions end-to-end test");
     let (emulator, fleet) = seeded_emulator();
     let home = tempfile::tempdir().expect("temp home");
-    let tmux = Tmux::start(
-        &console_command(&emulator.endpoint(), home.path(), ""),
-        120,
-        40,
-    );
 
     // 3am: the not-steady service is on top and selected.
-    let screen = tmux.wait("the services", FIRST_SCREEN, |s| s.contains("Services (8)"));
+    let (tmux, screen) = console_on_demo_fleet(&emulator.endpoint(), home.path());
     let top = first_service_row(&screen).unwrap_or_default();
     assert!(
         top.contains("worker") && top.contains("payments-prod") && top.contains("worker:2"),

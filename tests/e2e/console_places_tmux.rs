@@ -7,20 +7,15 @@
 //!
 //! Needs tmux and the emulator's virtualenv (see `console_tmux.rs`).
 
-use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux, target_dir};
+use crate::emulator::seeded_emulator;
+use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 use ecsnap::demo::fleet::emulator_config;
-use ecsnap::demo::{Emulator, seed};
 
 #[test]
 fn console_on_two_regions_in_tmux() {
     require_tmux("the console on two regions");
-    let venv = target_dir().join("moto-venv");
-    let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
-    emulator.pin_task_status().expect("task status pinned");
+    let (emulator, fleet) = seeded_emulator();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let fleet = runtime
-        .block_on(seed(&emulator.endpoint()))
-        .expect("demo fleet seeded");
     // One orphan of eu-west-1 besides the fleet's in us-east-1.
     let conf = runtime.block_on(emulator_config(&emulator.endpoint()));
     let ec2_in = |region: &'static str| {
@@ -123,13 +118,7 @@ fn console_on_two_regions_in_tmux() {
 #[test]
 fn a_place_that_cannot_be_reached_is_listed_and_the_rest_load() {
     require_tmux("the console with an unreachable place");
-    let venv = target_dir().join("moto-venv");
-    let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
-    emulator.pin_task_status().expect("task status pinned");
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    runtime
-        .block_on(seed(&emulator.endpoint()))
-        .expect("demo fleet seeded");
+    let (emulator, _fleet) = seeded_emulator();
     let home = tempfile::tempdir().expect("temp home");
     // Credentials come from the profiles only (the environment's would serve every one).
     std::fs::write(

@@ -5,29 +5,19 @@
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
 //! use). Without tmux it fails, saying so.
 
-use crate::tmux::{
-    FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux, target_dir,
-};
-use ecsnap::demo::{Emulator, seed};
+use crate::emulator::seeded_emulator;
+use crate::tmux::{SCREEN, console_on_demo_fleet, first_service_row, require_tmux};
 use ecsnap::tui::keymap::bindings_for;
 use ecsnap::tui::state::pane_id::PaneId;
 
 #[test]
 fn console_end_to_end_in_tmux() {
     require_tmux("the console end-to-end test");
-    let venv = target_dir().join("moto-venv");
-    let emulator = Emulator::start(&venv, &mut |m: &str| eprintln!("{m}")).expect("moto starts");
-    emulator.pin_task_status().expect("task status pinned");
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let fleet = runtime
-        .block_on(seed(&emulator.endpoint()))
-        .expect("demo fleet seeded");
+    let (emulator, fleet) = seeded_emulator();
     let home = tempfile::tempdir().expect("temp home");
-    let command = console_command(&emulator.endpoint(), home.path(), "");
-    let tmux = Tmux::start(&command, 120, 40);
 
     // Services: the not-steady service on top.
-    let screen = tmux.wait("the services", FIRST_SCREEN, |s| s.contains("Services (8)"));
+    let (tmux, screen) = console_on_demo_fleet(&emulator.endpoint(), home.path());
     let top = first_service_row(&screen).unwrap_or_default();
     let (cluster, service) = &fleet.not_steady[0];
     assert!(

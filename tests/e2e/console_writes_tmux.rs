@@ -7,22 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::emulator::{Aws, block_on, digest_of, sdk, seeded_emulator, start_emulator};
-use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux};
+use crate::emulator::{
+    Aws, block_on, described_service, digest_of, result_lines, sdk, seeded_emulator, start_emulator,
+};
+use crate::tmux::{
+    FIRST_SCREEN, SCREEN, Tmux, console_command, console_on_demo_fleet, first_service_row,
+    require_tmux,
+};
 
 fn service(aws: &Aws, cluster: &str, name: &str) -> aws_sdk_ecs::types::Service {
-    block_on(
-        aws.ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(name)
-            .send(),
-    )
-    .expect("describe services")
-    .services()
-    .first()
-    .cloned()
-    .expect("the service")
+    described_service(&aws.ecs, cluster, name).expect("the service")
 }
 
 fn deployment_ids(service: &aws_sdk_ecs::types::Service) -> Vec<String> {
@@ -93,12 +87,7 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
     let (emulator, _fleet) = seeded_emulator();
     let aws = sdk(&emulator.endpoint());
     let home = tempfile::tempdir().expect("temp home");
-    let tmux = Tmux::start(
-        &console_command(&emulator.endpoint(), home.path(), ""),
-        120,
-        40,
-    );
-    let screen = tmux.wait("the services", FIRST_SCREEN, |s| s.contains("Services (8)"));
+    let (tmux, screen) = console_on_demo_fleet(&emulator.endpoint(), home.path());
     let top = first_service_row(&screen).unwrap_or_default();
     assert!(
         top.contains("payments-prod") && top.contains("worker"),
@@ -274,11 +263,7 @@ fn console_recover_reaches_aws_in_tmux() {
     let svc = service(&aws, "vault-prod", "ledger");
     assert_eq!(svc.status(), Some("ACTIVE"));
     let audit = crate::emulator::audit_entries(home.path());
-    let done: Vec<(&str, &str)> = audit
-        .iter()
-        .filter(|e| e.is_result())
-        .map(|e| (e.action.as_str(), e.result.as_str()))
-        .collect();
+    let done = result_lines(&audit);
     assert_eq!(
         done,
         [("ec2:CreateSnapshot", "ok"), ("ecs:UpdateService", "ok")]

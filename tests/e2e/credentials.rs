@@ -13,14 +13,8 @@ fn bare_ecsnap(home: &Path) -> Command {
     let credentials = home.join("aws-credentials");
     std::fs::write(&config, "").expect("empty config");
     std::fs::write(&credentials, "").expect("empty credentials");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_CONFIG_FILE", &config)
+    let mut cmd = crate::emulator::isolated_ecsnap(home);
+    cmd.env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .args([
             "--region",

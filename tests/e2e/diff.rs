@@ -1,16 +1,16 @@
 //! End to end against moto: `ecsnap diff --json` reports exactly the fields two registered
-//! revisions differ in (secret-looking values masked), and `ecsnap rollback` refuses a
-//! revision whose image was deleted from ECR (exit 5, the image named, the service left as
-//! it was when read back) unless `--force`.
+//! revisions differ in (secret-looking values masked). The seeded shop serves
+//! `rollback.rs` too (a rollback to a revision whose image was deleted).
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{Aws, block_on, ecsnap, json_of, on_service, sdk, start_emulator};
 use aws_sdk_ecs::types::{ContainerDefinition, KeyValuePair, NetworkMode, PortMapping, Secret};
+use ecsnap::demo::Emulator;
 
-const CLUSTER: &str = "diffshop-e2e";
-const SERVICE: &str = "storefront";
-const REPO: &str = "storefront-img";
+pub(crate) const CLUSTER: &str = "diffshop-e2e";
+pub(crate) const SERVICE: &str = "storefront";
+pub(crate) const REPO: &str = "storefront-img";
 
 fn manifest(seed: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -69,6 +69,15 @@ const REV2: Rev = Rev {
     db_secret: "arn:aws:ssm:us-east-1:123456789012:parameter/db-v2",
     role: "arn:aws:iam::123456789012:role/storefront-v2",
 };
+
+/// A fresh emulator with the shop seeded (see [`seed`]): the emulator, its clients and the
+/// repository URI.
+pub(crate) fn seeded_shop() -> (Emulator, Aws, String) {
+    let emulator = start_emulator();
+    let aws = sdk(&emulator.endpoint());
+    let uri = seed(&aws);
+    (emulator, aws, uri)
+}
 
 /// Repository with images v1 and v2, revisions 1 and 2, a service running 2. Returns the
 /// repository URI.
@@ -212,24 +221,18 @@ fn row(
 )]
 #[test]
 fn diff_json_reports_exactly_the_changed_fields() {
-    let emulator = start_emulator();
+    let (emulator, _, uri) = seeded_shop();
     let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let uri = seed(&aws);
     let home = tempfile::tempdir().expect("tempdir");
     let web = Some("web");
 
     // From what runs (revision 2) to revision 1.
-    let out = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "diff",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--to-revision",
-        "1",
-    ]));
+    let out = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("diff", CLUSTER, SERVICE))
+            .args(["--to-revision", "1"]),
+    );
     assert!(
         out["from_task_definition"]
             .as_str()
@@ -315,18 +318,12 @@ fn diff_json_reports_exactly_the_changed_fields() {
     );
 
     // Both sides named: the mirror image of the same changes.
-    let back = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "diff",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--from-revision",
-        "1",
-        "--to-revision",
-        "2",
-    ]));
+    let back = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("diff", CLUSTER, SERVICE))
+            .args(["--from-revision", "1", "--to-revision", "2"]),
+    );
     let mirrored: BTreeSet<Row> = want
         .iter()
         .map(|(c, f, n, change, from, to)| {
@@ -348,105 +345,11 @@ fn diff_json_reports_exactly_the_changed_fields() {
     assert_eq!(rows(&back), mirrored);
 
     // What runs against itself: nothing.
-    let same = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "diff",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--to-revision",
-        "2",
-    ]));
-    assert_eq!(same["changes"], serde_json::json!([]));
-}
-
-fn service_task_definition(aws: &Aws) -> String {
-    let out = block_on(
-        aws.ecs
-            .describe_services()
-            .cluster(CLUSTER)
-            .services(SERVICE)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
-        .and_then(|s| s.task_definition())
-        .unwrap_or_default()
-        .to_string()
-}
-
-#[test]
-fn rollback_to_a_revision_whose_image_was_deleted_is_refused_unless_forced() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let uri = seed(&aws);
-    let home = tempfile::tempdir().expect("tempdir");
-    block_on(
-        aws.ecr
-            .batch_delete_image()
-            .repository_name(REPO)
-            .image_ids(
-                aws_sdk_ecr::types::ImageIdentifier::builder()
-                    .image_tag("v1")
-                    .build(),
-            )
-            .send(),
-    )
-    .expect("batch delete image");
-    let before = service_task_definition(&aws);
-    assert!(before.ends_with("task-definition/storefront:2"), "{before}");
-
-    let rollback = |extra: &[&str]| {
-        let mut cmd = ecsnap(&endpoint, home.path());
-        cmd.args([
-            "rollback",
-            "--cluster",
-            CLUSTER,
-            "--service",
-            SERVICE,
-            "--to-revision",
-            "1",
-            "--yes",
-        ])
-        .args(extra)
-        .stdin(std::process::Stdio::null());
-        cmd.output().expect("ecsnap runs")
-    };
-
-    let refused = rollback(&[]);
-    let err = stderr_of(&refused);
-    assert_eq!(refused.status.code(), Some(5), "{err}");
-    assert!(err.contains(&format!("{uri}:v1")), "names the image: {err}");
-    assert_eq!(service_task_definition(&aws), before, "nothing was sent");
-    let audit = crate::emulator::audit_entries(home.path());
-    assert!(audit.is_empty(), "no mutation was logged: {audit:?}");
-
-    // The image that still exists passes the check: v2 is fine, the default target
-    // (revision 1) is not.
-    let default_target = {
-        let mut cmd = ecsnap(&endpoint, home.path());
-        cmd.args([
-            "rollback",
-            "--cluster",
-            CLUSTER,
-            "--service",
-            SERVICE,
-            "--dry-run",
-        ]);
-        cmd.output().expect("ecsnap runs")
-    };
-    assert_eq!(
-        default_target.status.code(),
-        Some(5),
-        "{}",
-        stderr_of(&default_target)
+    let same = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("diff", CLUSTER, SERVICE))
+            .args(["--to-revision", "2"]),
     );
-
-    let forced = rollback(&["--force"]);
-    assert!(forced.status.success(), "{}", stderr_of(&forced));
-    let after = service_task_definition(&aws);
-    assert!(after.ends_with("task-definition/storefront:1"), "{after}");
+    assert_eq!(same["changes"], serde_json::json!([]));
 }

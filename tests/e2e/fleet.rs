@@ -7,7 +7,8 @@
 use std::collections::BTreeSet;
 
 use crate::emulator::{
-    block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
+    block_on, ecsnap_anywhere as ecsnap_at, json_of, json_rows, restore_alice, sdk_config_in,
+    start_emulator, stderr_of, text,
 };
 use serde_json::Value;
 
@@ -130,18 +131,13 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
     let report =
         json_of(ecsnap_at(&endpoint, home.path()).args(["--config", config, "report", "--json"]));
     assert_eq!(placed_volumes(&report["orphans"]), want4);
-    let places: BTreeSet<(String, String, bool)> = report["places"]
-        .as_array()
-        .expect("places")
-        .iter()
-        .map(|p| {
-            (
-                p["account_id"].as_str().unwrap_or_default().to_string(),
-                p["region"].as_str().unwrap_or_default().to_string(),
-                p["production"].as_bool().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let places: BTreeSet<(String, String, bool)> = json_rows(&report["places"], |p| {
+        (
+            text(p, "account_id"),
+            text(p, "region"),
+            p["production"].as_bool().unwrap_or_default(),
+        )
+    });
     assert_eq!(
         places,
         [
@@ -308,18 +304,9 @@ fn a_single_place_listing_carries_its_account_and_region() {
     assert_eq!(placed_volumes(&json), want);
     // An action that works on one place refuses several before it sends anything.
     let out = ecsnap_at(&endpoint, home.path())
-        .args([
-            "--region",
-            "all",
-            "restore-user",
-            "--repository",
-            "workspaces",
-            "--user",
-            "alice",
-            "--tag",
-            "alice-20261120T0815",
-            "--dry-run",
-        ])
+        .args(["--region", "all"])
+        .args(restore_alice("alice-20261120T0815"))
+        .arg("--dry-run")
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));

@@ -2,8 +2,8 @@
 //! regions (and two accounts: moto maps assumed-role credentials to the role's account);
 //! `cleanup` must delete exactly those, read back per region and account through the SDK,
 //! with the audit lines carrying each place's account and region; a production account
-//! needs the typed confirmation and a read-only one is refused; `rollback` acts in the
-//! one region that has the service and refuses when both have it.
+//! needs the typed confirmation and a read-only one is refused. (The rollback over two
+//! regions is in `rollback.rs`.)
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -15,10 +15,10 @@ use crate::emulator::{
 use ecsnap::ops::audit::AuditEntry;
 use serde_json::Value;
 
-const HOME_ACCOUNT: &str = "123456789012";
+pub(crate) const HOME_ACCOUNT: &str = "123456789012";
 const OTHER_ACCOUNT: &str = "111122223333";
-const EAST: &str = "us-east-1";
-const WEST: &str = "eu-west-1";
+pub(crate) const EAST: &str = "us-east-1";
+pub(crate) const WEST: &str = "eu-west-1";
 
 fn role(account: &str) -> String {
     format!("arn:aws:iam::{account}:role/ecsnap-admin")
@@ -28,7 +28,7 @@ fn ec2_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_sdk_ec2::Clie
     aws_sdk_ec2::Client::new(&sdk_config_in(endpoint, region, role))
 }
 
-fn ecs_in(endpoint: &str, region: &str) -> aws_sdk_ecs::Client {
+pub(crate) fn ecs_in(endpoint: &str, region: &str) -> aws_sdk_ecs::Client {
     aws_sdk_ecs::Client::new(&sdk_config_in(endpoint, region, None))
 }
 
@@ -337,135 +337,4 @@ fn a_production_account_needs_the_typed_confirmation_and_a_read_only_one_is_refu
         audited(home.path(), "ec2:DeleteVolume"),
         seeded[2..].iter().cloned().collect()
     );
-}
-
-fn register(ecs: &aws_sdk_ecs::Client, image: &str) -> String {
-    let container = aws_sdk_ecs::types::ContainerDefinition::builder()
-        .name("web")
-        .image(image)
-        .memory(128)
-        .build();
-    block_on(
-        ecs.register_task_definition()
-            .family("fleetweb")
-            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
-            .container_definitions(container)
-            .send(),
-    )
-    .expect("register")
-    .task_definition()
-    .and_then(|t| t.task_definition_arn())
-    .expect("arn")
-    .to_string()
-}
-
-/// Cluster `fleetshop` with service `web` running revision 2 of `fleetweb`.
-fn seed_service(ecs: &aws_sdk_ecs::Client) -> (String, String) {
-    block_on(ecs.create_cluster().cluster_name("fleetshop").send()).expect("cluster");
-    let first = register(ecs, "public.ecr.aws/nginx/nginx:1.26");
-    let second = register(ecs, "public.ecr.aws/nginx/nginx:1.27");
-    block_on(
-        ecs.create_service()
-            .cluster("fleetshop")
-            .service_name("web")
-            .task_definition(&second)
-            .desired_count(1)
-            .send(),
-    )
-    .expect("service");
-    (first, second)
-}
-
-fn runs(ecs: &aws_sdk_ecs::Client) -> String {
-    block_on(
-        ecs.describe_services()
-            .cluster("fleetshop")
-            .services("web")
-            .send(),
-    )
-    .expect("describe services")
-    .services()
-    .first()
-    .and_then(|s| s.task_definition())
-    .unwrap_or_default()
-    .to_string()
-}
-
-#[test]
-fn rollback_acts_in_the_one_region_with_the_service_and_refuses_when_both_have_it() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("home");
-    let west = ecs_in(&endpoint, WEST);
-    let east = ecs_in(&endpoint, EAST);
-    let (west_first, west_second) = seed_service(&west);
-    let regions = format!("{EAST},{WEST}");
-    let rollback = [
-        "--region",
-        &regions,
-        "rollback",
-        "--cluster",
-        "fleetshop",
-        "--service",
-        "web",
-        "--yes",
-        "--json",
-    ];
-
-    // Only eu-west-1 has it: the rollback happens there.
-    let out = run(ecsnap_at(&endpoint, home.path()).args(rollback));
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains(&format!(
-            "fleetshop/web is in default ({HOME_ACCOUNT}) · {WEST}"
-        )),
-        "{stderr}"
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(json["region"], WEST);
-    assert_eq!(json["account_id"], HOME_ACCOUNT);
-    assert_eq!(json["from_task_definition"], west_second.as_str());
-    assert_eq!(runs(&west), west_first);
-    let updates: Vec<AuditEntry> = audit(home.path())
-        .into_iter()
-        .filter(|e| e.is_result() && e.action == "ecs:UpdateService")
-        .collect();
-    assert_eq!(updates.len(), 1, "{updates:?}");
-    assert_eq!(updates[0].region, WEST);
-    assert_eq!(updates[0].account.as_deref(), Some(HOME_ACCOUNT));
-
-    // Nowhere: a not-found error naming the places searched.
-    let out = run(ecsnap_at(&endpoint, home.path()).args([
-        "--region",
-        &regions,
-        "redeploy",
-        "--cluster",
-        "fleetshop",
-        "--service",
-        "api",
-        "--yes",
-    ]));
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("not found in any of the 2 places searched")
-            && stderr.contains(EAST)
-            && stderr.contains(WEST),
-        "{stderr}"
-    );
-
-    // Both regions have it: refused (exit 2), nothing changes anywhere.
-    let (_, east_second) = seed_service(&east);
-    let lines = audit(home.path()).len();
-    let out = run(ecsnap_at(&endpoint, home.path()).args(rollback));
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("exists in 2 places") && stderr.contains("--region"),
-        "{stderr}"
-    );
-    assert_eq!(runs(&west), west_first);
-    assert_eq!(runs(&east), east_second);
-    assert_eq!(audit(home.path()).len(), lines);
 }

@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, stderr_of};
+use crate::emulator::{
+    block_on, described_service, ecsnap, json_of, on_service, seeded_emulator, stderr_of,
+};
 use ecsnap::demo::fleet::emulator_config;
 
 fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
@@ -14,16 +16,7 @@ fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
 }
 
 fn desired_count(ecs: &aws_sdk_ecs::Client, cluster: &str, service: &str) -> i32 {
-    let out = block_on(
-        ecs.describe_services()
-            .cluster(cluster)
-            .services(service)
-            .send(),
-    )
-    .expect("describe services");
-    out.services()
-        .first()
-        .map_or(-1, aws_sdk_ecs::types::Service::desired_count)
+    described_service(ecs, cluster, service).map_or(-1, |s| s.desired_count())
 }
 
 fn task_state(ecs: &aws_sdk_ecs::Client, cluster: &str, task: &str) -> (String, Option<String>) {
@@ -65,34 +58,22 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     let before = desired_count(&ecs, &cluster, &service);
 
     // Dry run: the plan, nothing sent.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "scale",
-        "--cluster",
-        &cluster,
-        "--service",
-        &service,
-        "--desired",
-        "5",
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("scale", &cluster, &service))
+            .args(["--desired", "5", "--dry-run"]),
+    );
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["from_desired_count"], before);
     assert_eq!(plan["desired_count"], 5);
     assert_eq!(desired_count(&ecs, &cluster, &service), before);
 
     // Read-only: refused with exit 5, desiredCount unchanged, nothing audited.
-    let refused = run(ecsnap(&endpoint, home.path()).args([
-        "--read-only",
-        "scale",
-        "--cluster",
-        &cluster,
-        "--service",
-        &service,
-        "--desired",
-        "7",
-        "--yes",
-    ]));
+    let refused = run(ecsnap(&endpoint, home.path())
+        .arg("--read-only")
+        .args(on_service("scale", &cluster, &service))
+        .args(["--desired", "7", "--yes"]));
     assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
     assert!(
         stderr_of(&refused).contains("read-only"),
@@ -102,15 +83,9 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     assert_eq!(desired_count(&ecs, &cluster, &service), before);
 
     // Without --yes and without a terminal: refused, nothing changes.
-    let unconfirmed = run(ecsnap(&endpoint, home.path()).args([
-        "scale",
-        "--cluster",
-        &cluster,
-        "--service",
-        &service,
-        "--desired",
-        "7",
-    ]));
+    let unconfirmed = run(ecsnap(&endpoint, home.path())
+        .args(on_service("scale", &cluster, &service))
+        .args(["--desired", "7"]));
     assert_eq!(
         unconfirmed.status.code(),
         Some(5),
@@ -120,17 +95,12 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     assert_eq!(desired_count(&ecs, &cluster, &service), before);
 
     // Scale for real: read back.
-    let done = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "scale",
-        "--cluster",
-        &cluster,
-        "--service",
-        &service,
-        "--desired",
-        "5",
-        "--yes",
-    ]));
+    let done = json_of(
+        ecsnap(&endpoint, home.path())
+            .arg("--json")
+            .args(on_service("scale", &cluster, &service))
+            .args(["--desired", "5", "--yes"]),
+    );
     assert_eq!(done["updated_desired_count"], 5);
     assert_eq!(desired_count(&ecs, &cluster, &service), 5);
     assert_eq!(

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
 
-use crate::emulator::{block_on, ecsnap, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_rows, start_emulator, stderr_of};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use aws_sdk_ecs::types::{
@@ -334,20 +334,15 @@ fn hostile_tags_forge_no_orphan_rows_and_json_keeps_them_exact() {
     assert!(text.contains(&format!("Name={MARKDOWN_NAME}")), "{text}");
 
     let v = json(&["orphans"]);
-    let tags: BTreeMap<String, String> = v["volumes"]
-        .as_array()
-        .expect("volumes")
-        .iter()
-        .map(|vol| {
-            (
-                vol["volume_id"].as_str().expect("id").to_string(),
-                vol["tags"]["Name"]
-                    .as_str()
-                    .expect("a Name tag")
-                    .to_string(),
-            )
-        })
-        .collect();
+    let tags: BTreeMap<String, String> = json_rows(&v["volumes"], |vol| {
+        (
+            vol["volume_id"].as_str().expect("id").to_string(),
+            vol["tags"]["Name"]
+                .as_str()
+                .expect("a Name tag")
+                .to_string(),
+        )
+    });
     assert_eq!(&tags, &h.volumes);
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, ecsnap, json_of, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
 use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
 use chrono::{Duration, SecondsFormat, Utc};
 use ecsnap::demo::fleet::emulator_config;
@@ -218,18 +218,13 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
                 .is_some_and(|d| d.starts_with("sha256:"))
         );
     }
-    let warnings: BTreeSet<(String, String, i64)> = v["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .map(|w| {
-            (
-                w["tag"].as_str().unwrap_or_default().to_string(),
-                w["kind"].as_str().unwrap_or_default().to_string(),
-                w["rule_priority"].as_i64().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let warnings: BTreeSet<(String, String, i64)> = json_rows(&v["warnings"], |w| {
+        (
+            text(w, "tag"),
+            text(w, "kind"),
+            w["rule_priority"].as_i64().unwrap_or_default(),
+        )
+    });
     let want: BTreeSet<(String, String, i64)> = [
         ("alice-latest", "resume_target", 1),
         ("alice-20261102T0800", "newest_tag", 1),
@@ -373,19 +368,14 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     ]));
     assert_eq!(v["applied"], true);
     assert_eq!(v["policy"], printed);
-    let patterns: Vec<(&str, i64)> = v["policy"]["rules"]
-        .as_array()
-        .expect("rules")
-        .iter()
-        .map(|r| {
-            (
-                r["selection"]["tagPatternList"][0]
-                    .as_str()
-                    .unwrap_or_default(),
-                r["selection"]["countNumber"].as_i64().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let patterns: Vec<(&str, i64)> = json_rows(&v["policy"]["rules"], |r| {
+        (
+            r["selection"]["tagPatternList"][0]
+                .as_str()
+                .unwrap_or_default(),
+            r["selection"]["countNumber"].as_i64().unwrap_or_default(),
+        )
+    });
     assert_eq!(
         patterns,
         [
@@ -401,17 +391,12 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
         ["alice-20261101T0800".to_string()].into_iter().collect()
     );
     // … and alicesvc runs it: the one warning, shown before anything is put.
-    let warnings: Vec<(&str, &str)> = v["preview"]["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .map(|w| {
-            (
-                w["tag"].as_str().unwrap_or_default(),
-                w["kind"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let warnings: Vec<(&str, &str)> = json_rows(&v["preview"]["warnings"], |w| {
+        (
+            w["tag"].as_str().unwrap_or_default(),
+            w["kind"].as_str().unwrap_or_default(),
+        )
+    });
     assert_eq!(warnings, [("alice-20261101T0800", "in_use")]);
 
     // Read back through the SDK: the policy ECR holds is the one printed.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{ecsnap, json_of, shared_fleet, stderr_of};
+use crate::emulator::{ecsnap, json_of, json_rows, on_service, shared_fleet, stderr_of, text};
 use serde_json::Value;
 
 fn home() -> tempfile::TempDir {
@@ -27,17 +27,8 @@ fn services_json_lists_every_service_and_marks_the_not_steady_one() {
     let (emu, fleet) = shared_fleet();
     let home = home();
     let v = json_of(ecsnap(&emu.endpoint(), home.path()).args(["services", "--json"]));
-    let got: BTreeSet<(String, String)> = v
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|s| {
-            (
-                s["cluster"].as_str().unwrap_or_default().to_string(),
-                s["service_name"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let got: BTreeSet<(String, String)> =
+        json_rows(&v, |s| (text(s, "cluster"), text(s, "service_name")));
     assert_eq!(got, fleet.services.iter().cloned().collect());
     let not_steady: BTreeSet<(String, String)> = v
         .as_array()
@@ -111,14 +102,11 @@ fn services_table_puts_the_not_steady_service_on_top() {
 fn tasks_json_lists_live_and_stopped_tasks_of_one_service() {
     let (emu, fleet) = shared_fleet();
     let home = home();
-    let v = json_of(ecsnap(&emu.endpoint(), home.path()).args([
-        "tasks",
-        "--cluster",
-        "payments-prod",
-        "--service",
-        "worker",
-        "--json",
-    ]));
+    let v = json_of(
+        ecsnap(&emu.endpoint(), home.path())
+            .args(on_service("tasks", "payments-prod", "worker"))
+            .arg("--json"),
+    );
     let want: BTreeSet<String> = fleet
         .tasks
         .iter()

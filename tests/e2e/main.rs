@@ -12,7 +12,6 @@ mod proxy;
 #[path = "../support/tmux.rs"]
 mod tmux;
 
-mod actions;
 mod audit;
 mod cleanup;
 mod cleanup_tmux;
@@ -36,5 +35,7 @@ mod lifecycle;
 mod listings;
 mod logs;
 mod orphan_rules;
+mod read_only;
 mod recover;
 mod robustness;
+mod rollback;

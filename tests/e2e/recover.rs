@@ -11,7 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::emulator::{Aws, block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{
+    Aws, block_on, ecsnap, json_of, json_rows, result_lines, sdk, start_emulator, stderr_of, text,
+};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
     ContainerDefinition, DockerVolumeConfiguration, EfsAuthorizationConfig,
@@ -173,11 +175,7 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
     // The audit log has the snapshot and the UpdateService, both ok.
     let log = home.path().join("state/ecsnap/audit.log");
     let entries = ecsnap::ops::audit::read_entries(&log).expect("audit log");
-    let done: Vec<(&str, &str)> = entries
-        .iter()
-        .filter(|e| e.is_result())
-        .map(|e| (e.action.as_str(), e.result.as_str()))
-        .collect();
+    let done = result_lines(&entries);
     assert_eq!(
         done,
         [("ec2:CreateSnapshot", "ok"), ("ecs:UpdateService", "ok")]
@@ -395,18 +393,13 @@ fn tasks_json_shows_every_kind_of_volume_with_its_mount_points() {
     assert_eq!(shared["transit_encryption"], "ENABLED");
     assert_eq!(shared["iam"], "ENABLED");
     assert_eq!(shared["volume_id"], serde_json::Value::Null);
-    let mounts: Vec<(String, String, bool)> = shared["mount_points"]
-        .as_array()
-        .expect("mounts")
-        .iter()
-        .map(|m| {
-            (
-                m["container"].as_str().unwrap_or_default().to_string(),
-                m["container_path"].as_str().unwrap_or_default().to_string(),
-                m["read_only"].as_bool().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let mounts: Vec<(String, String, bool)> = json_rows(&shared["mount_points"], |m| {
+        (
+            text(m, "container"),
+            text(m, "container_path"),
+            m["read_only"].as_bool().unwrap_or_default(),
+        )
+    });
     assert_eq!(
         mounts,
         [

@@ -55,18 +55,24 @@ fn volume(id: &str, state: VolumeState) -> Volume {
         .build()
 }
 
-fn item(id: &str, preflight: Preflight) -> CleanupItem {
-    CleanupItem {
-        kind: ResourceKind::Volume,
-        id: id.into(),
-        repository: None,
-        digest: None,
-        tags: Vec::new(),
-        size_gib: 10.0,
-        age_days: Some(40),
-        monthly_cost_usd: 0.8,
-        reason: "available (attached to nothing)".into(),
-        preflight: Some(preflight),
+/// A 10 GiB available volume of a cleanup plan, with `preflight`'s answer.
+fn volume_item(id: &str, preflight: Preflight) -> CleanupItem {
+    crate::fixtures::cleanup_volume(id, 10.0, 0.8, preflight)
+}
+
+/// A plan deleting these 10 GiB volumes, each allowed by the preflight.
+pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
+    CleanupPlan {
+        target: ResourceKind::Volume,
+        items: ids
+            .iter()
+            .map(|id| volume_item(id, Preflight::Allowed))
+            .collect(),
+        skipped: Vec::new(),
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
     }
 }
 
@@ -126,12 +132,12 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     let plan = CleanupPlan {
         target: ResourceKind::Volume,
         items: vec![
-            item("vol-1", Preflight::Allowed),
-            item("vol-2", Preflight::Allowed),
-            item("vol-3", Preflight::Allowed),
-            item("vol-4", Preflight::Allowed),
-            item("vol-5", Preflight::Allowed),
-            item(
+            volume_item("vol-1", Preflight::Allowed),
+            volume_item("vol-2", Preflight::Allowed),
+            volume_item("vol-3", Preflight::Allowed),
+            volume_item("vol-4", Preflight::Allowed),
+            volume_item("vol-5", Preflight::Allowed),
+            volume_item(
                 "vol-6",
                 Preflight::Denied("not allowed to ec2:DeleteVolume".into()),
             ),

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cleanup::volume_plan;
 use crate::mocked::{MockAws, block_on};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
@@ -15,12 +16,9 @@ use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Volume, VolumeState};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{AwsClients, OpsClients, Preflight};
-use ecsnap::model::ResourceKind;
+use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::ops::audit::{Actor, AuditLog, read_log};
-use ecsnap::ops::cleanup::{
-    CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
-};
+use ecsnap::ops::cleanup::{ExecuteOptions, ItemResult, ItemStatus, execute};
 use ecsnap::ops::guard::{Mutator, Settled};
 use ecsnap::ops::wait::FakeClock;
 
@@ -110,32 +108,6 @@ fn delete(
     mock!(Client::delete_volume).match_requests(move |r| r.volume_id() == Some(id))
 }
 
-fn plan(ids: &[&str]) -> CleanupPlan {
-    CleanupPlan {
-        target: ResourceKind::Volume,
-        items: ids
-            .iter()
-            .map(|id| CleanupItem {
-                kind: ResourceKind::Volume,
-                id: (*id).into(),
-                repository: None,
-                digest: None,
-                tags: Vec::new(),
-                size_gib: 10.0,
-                age_days: Some(40),
-                monthly_cost_usd: 0.8,
-                reason: "available (attached to nothing)".into(),
-                preflight: Some(Preflight::Allowed),
-            })
-            .collect(),
-        skipped: Vec::new(),
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: 3,
-        preflight_done: true,
-    }
-}
-
 fn run(aws: &AwsClients, m: &Mutator, ids: &[&str]) -> Vec<ItemResult> {
     let opts = ExecuteOptions {
         concurrency: 1,
@@ -145,7 +117,7 @@ fn run(aws: &AwsClients, m: &Mutator, ids: &[&str]) -> Vec<ItemResult> {
         aws,
         m,
         &ecsnap::config::Settings::default(),
-        &plan(ids),
+        &volume_plan(ids),
         &FakeClock::default(),
         &opts,
         &mut |_: &ItemResult| {},

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::cleanup::volume_plan;
 use crate::mocked::{MockAws, no_retry_client, no_rules};
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
@@ -21,14 +22,12 @@ use aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput;
 use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::types::{ContainerDefinition, Deployment, TaskDefinition};
 use aws_smithy_mocks::{Rule, mock};
-use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::ops::audit::unanswered;
 use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
-use ecsnap::ops::cleanup::{
-    self, CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus,
-};
+use ecsnap::ops::cleanup::{self, ExecuteOptions, ItemResult, ItemStatus};
 use ecsnap::ops::guard::Mutator;
 use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
 use ecsnap::ops::wait::FakeClock;
@@ -264,33 +263,6 @@ fn volume(id: &str) -> Volume {
         .size(10)
         .state(VolumeState::Available)
         .build()
-}
-
-fn volume_item(id: &str) -> CleanupItem {
-    CleanupItem {
-        kind: ResourceKind::Volume,
-        id: id.into(),
-        repository: None,
-        digest: None,
-        tags: Vec::new(),
-        size_gib: 10.0,
-        age_days: Some(40),
-        monthly_cost_usd: 0.8,
-        reason: "available (attached to nothing)".into(),
-        preflight: Some(Preflight::Allowed),
-    }
-}
-
-fn volume_plan(ids: &[&str]) -> CleanupPlan {
-    CleanupPlan {
-        target: ResourceKind::Volume,
-        items: ids.iter().map(|id| volume_item(id)).collect(),
-        skipped: Vec::new(),
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: 3,
-        preflight_done: true,
-    }
 }
 
 const VOLUMES: [&str; 4] = ["vol-1", "vol-2", "vol-3", "vol-4"];

@@ -60,21 +60,46 @@ pub fn ecsnap(endpoint: &str, home: &std::path::Path) -> Command {
     cmd
 }
 
-/// Like [`ecsnap`] without `--region` (`AWS_REGION` is us-east-1): the test says where.
-pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
+/// The real binary with a cleared environment and a private HOME, its XDG folders under
+/// it: nothing of the user's is read or written. The caller adds what AWS needs.
+pub fn isolated_ecsnap(home: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnap"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"));
+    cmd
+}
+
+/// Like [`ecsnap`] without `--region` (`AWS_REGION` is us-east-1): the test says where.
+pub fn ecsnap_anywhere(endpoint: &str, home: &std::path::Path) -> Command {
+    let mut cmd = isolated_ecsnap(home);
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .args(["--endpoint-url", endpoint]);
     cmd
+}
+
+/// Each item of a JSON list as `row` reads it; panics showing the value when it is no list.
+pub fn json_rows<'a, T, C: FromIterator<T>>(
+    list: &'a serde_json::Value,
+    row: impl FnMut(&'a serde_json::Value) -> T,
+) -> C {
+    list.as_array()
+        .unwrap_or_else(|| panic!("a JSON list: {list}"))
+        .iter()
+        .map(row)
+        .collect()
+}
+
+/// The string at `v[key]`, empty when there is none.
+pub fn text(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
 }
 
 /// Runs a command and parses its stdout as JSON; panics with stderr when it fails.
@@ -145,21 +170,71 @@ pub fn sdk(endpoint: &str) -> Aws {
     }
 }
 
-/// The task definition `cluster/service` runs, as ECS says.
-pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
+/// `cluster/service` as ECS describes it, if it has it.
+pub fn described_service(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    service: &str,
+) -> Option<aws_sdk_ecs::types::Service> {
     let out = block_on(
-        aws.ecs
-            .describe_services()
+        ecs.describe_services()
             .cluster(cluster)
             .services(service)
             .send(),
     )
     .expect("describe services");
-    out.services()
-        .first()
-        .and_then(|s| s.task_definition())
+    out.services().first().cloned()
+}
+
+/// The task definition `cluster/service` runs, as ECS says.
+pub fn service_task_definition(aws: &Aws, cluster: &str, service: &str) -> String {
+    described_service(&aws.ecs, cluster, service)
+        .and_then(|s| s.task_definition().map(str::to_string))
         .unwrap_or_default()
-        .to_string()
+}
+
+/// The ids of the EBS volumes one DescribeVolumes lists (the emulator's fleets fit a page).
+pub fn volume_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<String> {
+    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
+    out.volumes()
+        .iter()
+        .filter_map(|v| v.volume_id().map(str::to_string))
+        .collect()
+}
+
+/// The ids of the account's own EBS snapshots one DescribeSnapshots lists.
+pub fn snapshot_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<String> {
+    let out =
+        block_on(ec2.describe_snapshots().owner_ids("self").send()).expect("describe snapshots");
+    out.snapshots()
+        .iter()
+        .filter_map(|s| s.snapshot_id().map(str::to_string))
+        .collect()
+}
+
+/// Every tag of repository `repo`'s images.
+pub fn tags_of(ecr: &aws_sdk_ecr::Client, repo: &str) -> std::collections::BTreeSet<String> {
+    let out = block_on(ecr.describe_images().repository_name(repo).send()).expect("images");
+    out.image_details()
+        .iter()
+        .flat_map(|d| d.image_tags().iter().cloned())
+        .collect()
+}
+
+/// Runs the binary with nothing on stdin (a question reads end of file); its output.
+pub fn output_of(cmd: &mut Command) -> Output {
+    cmd.stdin(std::process::Stdio::null())
+        .output()
+        .expect("ecsnap runs")
+}
+
+/// (action, result) of every result line of an audit log, in order.
+pub fn result_lines(entries: &[ecsnap::ops::audit::AuditEntry]) -> Vec<(&str, &str)> {
+    entries
+        .iter()
+        .filter(|e| e.is_result())
+        .map(|e| (e.action.as_str(), e.result.as_str()))
+        .collect()
 }
 
 /// Every service of every cluster with the task definition it runs, as ECS says:
@@ -201,6 +276,37 @@ pub fn digest_of(aws: &Aws, repo: &str, tag: &str) -> Option<String> {
         .iter()
         .find(|d| d.image_tags().iter().any(|t| t == tag))
         .and_then(|d| d.image_digest().map(str::to_string))
+}
+
+/// `command --cluster cluster --service service`, as command-line words.
+pub fn on_service<'a>(command: &'a str, cluster: &'a str, service: &'a str) -> [&'a str; 5] {
+    [command, "--cluster", cluster, "--service", service]
+}
+
+/// `restore-user` of the demo fleet's alice to `tag`, as command-line words.
+pub fn restore_alice(tag: &str) -> [&str; 7] {
+    [
+        "restore-user",
+        "--repository",
+        "workspaces",
+        "--user",
+        "alice",
+        "--tag",
+        tag,
+    ]
+}
+
+/// The demo fleet's three oldest workspace tags of each user: what an image cleanup that
+/// keeps the newest three removes.
+pub fn oldest_workspace_tags() -> std::collections::BTreeSet<String> {
+    ["alice", "bob", "carol"]
+        .iter()
+        .flat_map(|u| {
+            ["20261115T0800", "20261116T0815", "20261118T1830"]
+                .iter()
+                .map(move |t| format!("{u}-{t}"))
+        })
+        .collect()
 }
 
 /// Where the real binary keeps its audit log under a test's HOME.

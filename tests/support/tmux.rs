@@ -1,19 +1,12 @@
 //! The tmux harness for the console's end-to-end tests: a tmux session on its own server
 //! socket running the real binary, keys in, `capture-pane` out, polled with a deadline.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 pub const FIRST_SCREEN: Duration = Duration::from_secs(90);
 pub const SCREEN: Duration = Duration::from_secs(30);
-
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
-        PathBuf::from,
-    )
-}
 
 pub fn tmux_available() -> bool {
     Command::new("tmux")
@@ -134,6 +127,14 @@ pub fn console_command(endpoint: &str, home: &Path, extra: &str) -> String {
          echo ECSNAP-EXITED-$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'; sleep 60",
         bin = env!("CARGO_BIN_EXE_ecsnap"),
     )
+}
+
+/// The console on the demo fleet at `endpoint` in a 120×40 session, once its services are
+/// listed: the session and that first screen.
+pub fn console_on_demo_fleet(endpoint: &str, home: &Path) -> (Tmux, String) {
+    let tmux = Tmux::start(&console_command(endpoint, home, ""), 120, 40);
+    let screen = tmux.wait("the services", FIRST_SCREEN, |s| s.contains("Services (8)"));
+    (tmux, screen)
 }
 
 /// Fails the test with what to install when tmux is missing: a console test that passes

@@ -31,14 +31,10 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     assert_eq!(user, "alice");
     let selected = s.snapshots.tags.selected_row().map(|r| r.entry.tag.clone());
     assert_eq!(Some(tag.clone()), selected);
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Restore(restore_plan("sha256:aaa", "sha256:bbb"))),
-        },
-    );
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Restore(restore_plan("sha256:aaa", "sha256:bbb"))),
+    });
     let text = render(&s, 120, 40);
     assert!(
         text.contains("before: sha256:aaa") && text.contains("after:  sha256:bbb"),

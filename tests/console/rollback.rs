@@ -1,11 +1,231 @@
-//! The rollback picker with each target checked and compared: what changes against what
-//! runs for the highlighted revision, `✗ image deleted` on a revision whose image ECR no
-//! longer has (not confirmable until `f`), and the screens at 120×40 and 80×24; a refused
-//! rollout; the image-tag (`i`) and EBS-snapshot (`i` twice) pickers.
+//! The console's rollback, all in one place: the picker (R) → y → wait view, another
+//! revision picked, the running one refused, read-only and production confirmations, stale
+//! answers dropped, a rollback right after the services arrive acting on the failing one;
+//! each target checked and compared (what changes against what runs, `✗ image deleted`
+//! not confirmable until `f`), a refused rollout, the image-tag (`i`) and EBS-snapshot
+//! (`i` twice) pickers; a rollback acting in the selected row's place; and the screens at
+//! 120×40 and 80×24 (insta).
 
-use super::*;
+use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
+use crate::fixtures::{answer, deliver, generation, key, now, render};
+use crate::places::{PROD, STAGING, loaded};
+use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
 use ecsnap::model::ImagePresence;
+use ecsnap::ops::rollback::{ContainerImage, Revision};
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::modal::{ModalKind, Stage};
+use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::update::app::update;
+
+// ---- the picker and its confirmation ----------------------------------------------
+
+pub(crate) fn revisions() -> Vec<Revision> {
+    [
+        (3, "v1.6.0-rc1", 30),
+        (2, "v1.5.2", 3 * 24 * 60),
+        (1, "v1.5.0", 9 * 24 * 60),
+    ]
+    .into_iter()
+    .map(|(n, tag, minutes)| Revision {
+        arn: format!("{TD}:{n}"),
+        revision: n,
+        registered_at: Some(now() - chrono::Duration::minutes(minutes)),
+        images: vec![ContainerImage {
+            container: "app".into(),
+            image: format!("registry/app:{tag}"),
+            tag: Some(tag.into()),
+            presence: ecsnap::model::ImagePresence::NotEcr,
+        }],
+        current: n == 3,
+        changes: if n == 3 {
+            Vec::new()
+        } else {
+            vec![ecsnap::analysis::diff::FieldChange {
+                container: Some("app".into()),
+                field: "image",
+                name: None,
+                kind: ecsnap::analysis::diff::ChangeKind::Changed,
+                from: Some("registry/app:v1.6.0-rc1".into()),
+                to: Some(format!("registry/app:{tag}")),
+            }]
+        },
+    })
+    .collect()
+}
+
+/// The picker's revisions arrive, for the dialog open now.
+fn answer_revisions(s: &mut AppState, revisions: Vec<Revision>) {
+    let g = generation(s);
+    deliver(
+        s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(revisions),
+        },
+    );
+}
+
+pub(crate) fn picker_open() -> AppState {
+    let mut s = on_worker();
+    let effects = ch(&mut s, 'R');
+    assert!(
+        matches!(&effects[..], [Effect::LoadRevisions { current, .. }] if current.ends_with("worker:3")),
+        "{effects:?}"
+    );
+    answer_revisions(&mut s, revisions());
+    s
+}
+
+#[test]
+fn rollback_takes_two_keys_to_the_wait_view() {
+    let mut s = picker_open();
+    let text = render(&s, 120, 40);
+    assert!(text.contains("Roll back payments-prod/worker"), "{text}");
+    assert!(
+        text.contains("▶ worker:2"),
+        "the previous revision is preselected:\n{text}"
+    );
+    assert!(
+        text.contains("app:v1.5.2") && text.contains("(running now)"),
+        "{text}"
+    );
+    // y sends exactly the plan shown: worker:2.
+    let effects = ch(&mut s, 'y');
+    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+        panic!("y should roll back: {effects:?}");
+    };
+    assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
+    let g = generation(&s);
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::Started {
+            generation: g,
+            result: Ok(started(2)),
+        }),
+    );
+    assert!(
+        matches!(effects[..], [Effect::LoadServices { .. }]),
+        "{effects:?}"
+    );
+    assert!(matches!(
+        s.modal.as_ref().map(|m| &m.kind),
+        Some(ModalKind::Wait(_))
+    ));
+    let text = render(&s, 120, 40);
+    assert!(text.contains("Watching payments-prod/worker"), "{text}");
+    assert!(text.contains("0m00s elapsed"), "{text}");
+}
+
+#[test]
+fn picking_another_revision_changes_the_plan() {
+    let mut s = picker_open();
+    ch(&mut s, 'j');
+    let effects = ch(&mut s, 'y');
+    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
+}
+
+#[test]
+fn the_running_revision_cannot_be_confirmed() {
+    let mut s = picker_open();
+    ch(&mut s, 'k');
+    assert!(ch(&mut s, 'y').is_empty());
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("pick a revision other than the one running"),
+        "{text}"
+    );
+}
+
+#[test]
+fn read_only_shows_the_plan_and_refuses_in_the_dialog() {
+    let mut s = on_worker();
+    s.settings.read_only = true;
+    ch(&mut s, 'R');
+    answer_revisions(&mut s, revisions());
+    let effects = ch(&mut s, 'y');
+    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("READ-ONLY — this console sends no changes"),
+        "{text}"
+    );
+    assert!(text.contains("refused, nothing was sent"), "{text}");
+    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
+}
+
+#[test]
+fn production_needs_the_service_name_typed() {
+    let mut s = on_worker();
+    s.settings.production = true;
+    ch(&mut s, 'R');
+    answer_revisions(&mut s, revisions());
+    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
+    assert!(
+        key(&mut s, KeyCode::Enter).is_empty(),
+        "\"y\" is not the name"
+    );
+    assert!(render(&s, 120, 40).contains("does not match"));
+    key(&mut s, KeyCode::Backspace);
+    for c in "worker".chars() {
+        ch(&mut s, c);
+    }
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(effects[..], [Effect::Rollback { .. }]),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn stale_dialog_answers_are_dropped() {
+    let mut s = on_worker();
+    ch(&mut s, 'R');
+    let old = generation(&s);
+    let effects = key(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::CancelAction]);
+    assert!(s.modal.is_none());
+    ch(&mut s, 'R');
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: old,
+            result: Ok(Vec::new()),
+        },
+    );
+    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Planning));
+    answer_revisions(&mut s, revisions());
+    assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
+}
+
+#[test]
+fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
+    let mut s = services_in_parts(None);
+    let effects = ch(&mut s, 'R');
+    assert!(
+        matches!(&effects[..], [Effect::LoadRevisions { cluster, service, .. }]
+            if cluster == "payments" && service == "ledger-api"),
+        "{effects:?}"
+    );
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("Roll back payments/ledger-api"),
+        "the dialog names what it acts on:\n{screen}"
+    );
+}
+
+#[test]
+fn rollback_picker_screen() {
+    let s = fixed(picker_open());
+    insta::assert_snapshot!("rollback_picker_120x40", render(&s, 120, 40));
+    insta::assert_snapshot!("rollback_picker_80x24", render(&s, 80, 24));
+}
+
+// ---- each target checked and compared; the image-tag and EBS pickers ------------
 
 fn change(
     field: &'static str,
@@ -104,19 +324,8 @@ fn checked_revisions() -> Vec<Revision> {
 fn checked_picker() -> AppState {
     let mut s = on_worker();
     ch(&mut s, 'R');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(checked_revisions()),
-        },
-    );
-    s.now = chrono::Utc
-        .with_ymd_and_hms(2026, 11, 23, 12, 1, 30)
-        .single()
-        .unwrap_or_default();
-    s
+    answer_revisions(&mut s, checked_revisions());
+    fixed(s)
 }
 
 #[test]
@@ -195,14 +404,10 @@ fn moving_away_clears_the_override_and_f_elsewhere_says_so() {
 fn a_refused_rollout_shows_in_the_dialog() {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Started {
-            generation: g,
-            result: Err("ecs:UpdateService was denied: lacks ecs:UpdateService".into()),
-        },
-    );
+    answer(&mut s, |generation| Msg::Started {
+        generation,
+        result: Err("ecs:UpdateService was denied: lacks ecs:UpdateService".into()),
+    });
     let text = render(&s, 120, 40);
     assert!(text.contains("lacks ecs:UpdateService"), "{text}");
     assert!(matches!(
@@ -238,13 +443,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
             }),
         },
     );
-    deliver(
-        &mut s,
-        Msg::Revisions {
-            generation: g,
-            result: Ok(revisions()),
-        },
-    );
+    answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
     let text = render(&s, 120, 40);
     assert!(text.contains("Tags of its repository"), "{text}");
@@ -279,16 +478,12 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
 #[test]
 fn image_tags_unavailable_say_why() {
     let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::ImageTags {
-            generation: g,
-            result: Err(
-                "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
-            ),
-        },
-    );
+    answer(&mut s, |generation| Msg::ImageTags {
+        generation,
+        result: Err(
+            "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
+        ),
+    });
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
@@ -363,14 +558,10 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
     use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::EbsSnapshots {
-            generation: g,
-            result: Err("worker has no managed EBS volume".into()),
-        },
-    );
+    answer(&mut s, |generation| Msg::EbsSnapshots {
+        generation,
+        result: Err("worker has no managed EBS volume".into()),
+    });
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
@@ -381,22 +572,18 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     );
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::EbsSnapshots {
-            generation: g,
-            result: Ok(EbsChoices {
-                volume: "data".into(),
-                from_snapshot: Some("snap-0only".into()),
-                snapshots: vec![ecsnap::model::Snapshot {
-                    id: "snap-0only".into(),
-                    state: "completed".into(),
-                    ..ecsnap::model::Snapshot::default()
-                }],
-            }),
-        },
-    );
+    answer(&mut s, |generation| Msg::EbsSnapshots {
+        generation,
+        result: Ok(EbsChoices {
+            volume: "data".into(),
+            from_snapshot: Some("snap-0only".into()),
+            snapshots: vec![ecsnap::model::Snapshot {
+                id: "snap-0only".into(),
+                state: "completed".into(),
+                ..ecsnap::model::Snapshot::default()
+            }],
+        }),
+    });
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
@@ -404,5 +591,67 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     assert!(
         text.contains("pick a snapshot other than the one the volume starts from"),
         "{text}"
+    );
+}
+
+// ---- in the selected row's place --------------------------------------------------
+
+fn place_revisions() -> Vec<Revision> {
+    let td = "arn:aws:ecs:us-east-1:222222222222:task-definition/worker";
+    [3, 2]
+        .into_iter()
+        .map(|n| Revision {
+            arn: format!("{td}:{n}"),
+            revision: n,
+            registered_at: Some(now()),
+            images: Vec::new(),
+            current: n == 3,
+            changes: Vec::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn rollback_acts_in_the_place_of_the_selected_row() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{STAGING}:payments-prod/worker"))
+    );
+    let effects = key(&mut s, KeyCode::Char('R'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::LoadRevisions { .. })),
+        "{effects:?}"
+    );
+    answer_revisions(&mut s, place_revisions());
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("In account staging (222222222222) · us-east-1"),
+        "the dialog says where it acts:\n{text}"
+    );
+    // staging is not production: y confirms, and the rollback goes to staging.
+    let effects = key(&mut s, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
+            if matches!(effect.as_ref(), Effect::Rollback { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn production_place_needs_the_name_typed() {
+    let mut s = loaded();
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{PROD}:payments-prod/worker"))
+    );
+    key(&mut s, KeyCode::Char('R'));
+    answer_revisions(&mut s, place_revisions());
+    assert!(
+        key(&mut s, KeyCode::Char('y')).is_empty(),
+        "prod is production: y is typed, not a confirmation"
     );
 }

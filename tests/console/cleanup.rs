@@ -1,7 +1,79 @@
-//! Cleanup from Orphans (and image cleanup from Snapshots) through `update`: marks, the
-//! plan, typed counts, results.
+//! The console's cleanup, all in one place: from Orphans (and image cleanup from Snapshots)
+//! through `update` — marks, the plan, typed counts for bulk deletes, read-only refusal
+//! inside the dialog, results; Ctrl-C during a running cleanup (the first interrupts it:
+//! no new deletes, the results still land; the second — or one when nothing runs —
+//! quits); and the confirm and report screens at 120×40 and 80×24 (insta).
 
-use super::*;
+use std::collections::BTreeSet;
+
+use crate::actions::{ch, fixed};
+use crate::fixtures::{answer, deliver, generation, key, loaded_state, render};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ecsnap::aws::Preflight;
+use ecsnap::model::{ResourceKind, Skipped};
+use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
+use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::modal::ModalKind;
+use ecsnap::tui::state::msg::{Event, Msg, Planned};
+use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::update::app::update;
+
+fn item(id: &str, gib: f64) -> CleanupItem {
+    crate::fixtures::cleanup_volume(id, gib, gib * 0.08, Preflight::Allowed)
+}
+
+fn volume_plan(ids: &[&str]) -> CleanupPlan {
+    CleanupPlan {
+        target: ResourceKind::Volume,
+        items: ids.iter().map(|id| item(id, 100.0)).collect(),
+        skipped: vec![Skipped::new(
+            "vol-keep",
+            ResourceKind::Volume,
+            8.0,
+            "protected by tag ecsnap:keep",
+        )],
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+    }
+}
+
+fn cleanup_of(marks: &[&str]) -> AppState {
+    let mut s = loaded_state();
+    s.pane = PaneId::Orphans;
+    for m in marks {
+        s.orphans.list.marks.insert((*m).to_string());
+    }
+    s
+}
+
+fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
+    s.orphans
+        .list
+        .rows
+        .iter()
+        .filter(|r| r.kind() == "volume")
+        .take(n)
+        .map(|r| r.id().to_string())
+        .collect()
+}
+
+/// One orphan planned for cleanup and confirmed with y: the deletes are running.
+fn running_cleanup() -> (AppState, u64, String) {
+    let mut s = cleanup_of(&[]);
+    let id = s.orphans.list.selected_key().expect("a selected orphan");
+    ch(&mut s, 'x');
+    let g = answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+    });
+    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    (s, g, id)
+}
+
+// ---- the dialog --------------------------------------------------------------------
 
 #[test]
 fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
@@ -21,14 +93,10 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
         v
     });
     assert!(snapshots.is_empty() && images.is_empty());
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    });
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "3 is not the count");
@@ -50,18 +118,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
 
 #[test]
 fn one_resource_needs_only_y_and_results_refresh_the_pane() {
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
-        },
-    );
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    let (mut s, g, id) = running_cleanup();
     let done = ItemResult {
         id: id.clone(),
         kind: ResourceKind::Volume,
@@ -117,14 +174,10 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    });
     let text = render(&s, 120, 40);
     assert!(
         text.contains("PRODUCTION — a typed confirmation is asked"),
@@ -215,14 +268,10 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let one = &refs[..1];
     let mut s = cleanup_of(one);
     ch(&mut s, 'x');
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        Msg::Planned {
-            generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
-        },
-    );
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
+    });
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
     ch(&mut s, 's');
@@ -261,4 +310,132 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
         matches!(&effects[..], [Effect::PlanCleanup { selection, .. }] if selection.images == expected && selection.volumes.is_empty()),
         "{effects:?}"
     );
+}
+
+// ---- Ctrl-C while it runs ---------------------------------------------------------
+
+fn ctrl_c(s: &mut AppState) -> Vec<Effect> {
+    update(
+        s,
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    )
+}
+
+#[test]
+fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
+    let (mut s, g, id) = running_cleanup();
+    assert_eq!(ctrl_c(&mut s), vec![Effect::InterruptCleanup]);
+    assert!(
+        !s.quit,
+        "the first Ctrl-C does not quit while deletes are in flight"
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains("interrupted"), "{text}");
+    // The results still land in the dialog.
+    deliver(
+        &mut s,
+        Msg::CleanupItem {
+            generation: g,
+            result: ItemResult {
+                id: id.clone(),
+                kind: ResourceKind::Volume,
+                status: ItemStatus::Skipped,
+                detail: Some(ecsnap::ops::interrupt::NOT_STARTED.into()),
+                snapshot_id: None,
+            },
+        },
+    );
+    let Some(ModalKind::Cleanup(c)) = s.modal.as_ref().map(|m| &m.kind) else {
+        panic!("the cleanup dialog stays open");
+    };
+    assert_eq!(c.count(ItemStatus::Skipped), 1);
+    assert!(ctrl_c(&mut s).is_empty());
+    assert!(s.quit, "the second Ctrl-C quits at once");
+}
+
+#[test]
+fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
+    let mut s = cleanup_of(&[]);
+    assert!(ctrl_c(&mut s).is_empty());
+    assert!(s.quit);
+    // After a cleanup finished, too.
+    let (mut s, g, _) = running_cleanup();
+    update(
+        &mut s,
+        Event::Msg(Msg::CleanupDone {
+            generation: g,
+            result: Ok(Vec::new()),
+        }),
+    );
+    assert!(ctrl_c(&mut s).is_empty());
+    assert!(s.quit);
+}
+
+// ---- screens ----------------------------------------------------------------------
+
+fn cleanup_confirm() -> AppState {
+    let base = loaded_state();
+    let ids = first_orphan_volumes(&base, 2);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut s = cleanup_of(&refs);
+    ch(&mut s, 'x');
+    answer(&mut s, |generation| Msg::Planned {
+        generation,
+        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    });
+    s
+}
+
+#[test]
+fn cleanup_confirm_screen() {
+    let s = fixed(cleanup_confirm());
+    insta::assert_snapshot!("cleanup_confirm_120x40", render(&s, 120, 40));
+    insta::assert_snapshot!("cleanup_confirm_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn cleanup_report_screen() {
+    let mut s = cleanup_confirm();
+    ch(&mut s, '2');
+    key(&mut s, KeyCode::Enter);
+    let g = generation(&s);
+    let ids: Vec<String> = s
+        .modal
+        .as_ref()
+        .and_then(|m| match &m.kind {
+            ModalKind::Cleanup(c) => Some(c.items().map(|i| i.id.clone()).collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let results = vec![
+        ItemResult {
+            id: ids[0].clone(),
+            kind: ResourceKind::Volume,
+            status: ItemStatus::Done,
+            detail: None,
+            snapshot_id: None,
+        },
+        ItemResult {
+            id: ids[1].clone(),
+            kind: ResourceKind::Volume,
+            status: ItemStatus::Failed,
+            detail: Some("ec2:DeleteVolume was denied".into()),
+            snapshot_id: None,
+        },
+    ];
+    deliver(
+        &mut s,
+        Msg::CleanupDone {
+            generation: g,
+            result: Ok(results),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Result: 1 done, 0 skipped, 1 failed"),
+        "{text}"
+    );
+    let s = fixed(s);
+    insta::assert_snapshot!("cleanup_report_120x40", render(&s, 120, 40));
+    insta::assert_snapshot!("cleanup_report_80x24", render(&s, 80, 24));
 }
