@@ -3,6 +3,7 @@
 //! sent; the result fits at 80×24.
 
 use super::*;
+use ecsnap::tui::state::modal::Stage;
 
 fn restore_plan(before: &str, after: &str) -> ecsnap::ops::restore_user::RestorePlan {
     restore_plan_to("alice-20261120T0815", before, after)
