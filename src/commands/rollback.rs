@@ -1,6 +1,8 @@
 //! `ecsnap rollback`: a service back to an older task-definition revision (default: the
 //! one before what it runs), an older image tag or an older EBS snapshot, through the one
-//! action flow (`flow::run_action`); with `--wait`, until the rollout ends. Over several
+//! action flow (`flow::run_action`); with `--wait`, until the rollout ends. With
+//! `--stop-deployment`, ECS's own rollback of the deployment in flight instead
+//! (`deployment_action.rs`). Over several
 //! places it acts where the service lives (`fleet_service::locate`).
 
 use super::flow::{Action, Ask, plan_line, run_action};
@@ -37,6 +39,10 @@ pub(super) async fn run(
     .await?;
     let at = place.as_ref().map_or(At::Flags(global), At::Place);
     let s = at.session(settings, "rollback", confirm.dry_run).await?;
+    if to.stop_deployment {
+        let ask = Ask::new(confirm, global.json);
+        return super::deployment_action::stop(&s, cluster, service, wait, ask).await;
+    }
     let action = Rollback {
         cluster,
         service,

@@ -44,7 +44,7 @@ impl FollowOutcome {
     }
 }
 
-/// Polls `arn` every `interval` until the verdict is not `Moving` or `timeout` passes;
+/// Polls `arn` every `interval` (the pair is `(timeout, interval)`) until the verdict is not `Moving` or `timeout` passes;
 /// `progress` hears every look. A look that fails for good (denied, gone) is an error;
 /// other failed looks are retried until the timeout.
 pub async fn follow_deployment(
@@ -53,8 +53,7 @@ pub async fn follow_deployment(
     arn: &str,
     goal: Goal,
     acted_on: Option<&str>,
-    timeout: Duration,
-    interval: Duration,
+    (timeout, interval): (Duration, Duration),
     progress: &mut (dyn FnMut(&ServiceDeployment) + Send),
 ) -> Result<FollowOutcome> {
     let start = clock.elapsed();
