@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail, RevisionCount,
-    ServiceDeployment, ServiceDeploymentStatus,
+    DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail, RevisionCount, ServiceDeployment,
+    ServiceDeploymentStatus,
 };
 
 /// The newest deployment still in flight (PENDING, IN_PROGRESS), from a list newest first.
@@ -160,9 +160,9 @@ pub fn follow(d: &ServiceDeployment, goal: Goal, acted_on: Option<&str>) -> Foll
             FollowVerdict::Failed(why())
         }
         _ => match d.awaiting_hook() {
-            Some(h) if h.hook_id.as_deref() != acted_on => FollowVerdict::AwaitingAction(
-                h.hook_id.clone().unwrap_or_else(|| "-".to_string()),
-            ),
+            Some(h) if h.hook_id.as_deref() != acted_on => {
+                FollowVerdict::AwaitingAction(h.hook_id.clone().unwrap_or_else(|| "-".to_string()))
+            }
             _ => FollowVerdict::Moving,
         },
     }
@@ -201,9 +201,15 @@ mod tests {
             dep("IN_PROGRESS", vec![hook("h1", "SUCCEEDED")]),
             dep("PENDING", vec![hook("h2", "AWAITING_ACTION")]),
         ];
-        assert_eq!(in_flight(&v).map(|d| d.status.as_str()), Some("IN_PROGRESS"));
+        assert_eq!(
+            in_flight(&v).map(|d| d.status.as_str()),
+            Some("IN_PROGRESS")
+        );
         let (d, h) = awaiting_action(&v).expect("one awaits");
-        assert_eq!((d.status.as_str(), h.hook_id.as_deref()), ("PENDING", Some("h2")));
+        assert_eq!(
+            (d.status.as_str(), h.hook_id.as_deref()),
+            ("PENDING", Some("h2"))
+        );
         assert!(in_flight(&v[..1]).is_none() && awaiting_action(&v[..1]).is_none());
     }
 
@@ -295,7 +301,9 @@ mod tests {
         };
         assert_eq!(
             follow(&with_reason, Goal::RolledBack, None),
-            V::Failed("deployment d1 is ROLLBACK_FAILED at stage BAKE_TIME: tasks failed to start".into())
+            V::Failed(
+                "deployment d1 is ROLLBACK_FAILED at stage BAKE_TIME: tasks failed to start".into()
+            )
         );
     }
 }

@@ -59,7 +59,10 @@ pub enum Stability {
     /// No deployment, more than one, or the PRIMARY's rollout is not COMPLETED.
     Deploying,
     /// One settled deployment, but the running count is not the desired count.
-    Counts { running: i32, desired: i32 },
+    Counts {
+        running: i32,
+        desired: i32,
+    },
 }
 
 impl Stability {
@@ -228,9 +231,21 @@ mod tests {
         };
         let done = || vec![dep("PRIMARY", Some("COMPLETED"))];
         let cases = [
-            ("draining: failure", with_status("DRAINING", svc(2, 2, done())), Stability::Left),
-            ("inactive: failure", with_status("INACTIVE", svc(2, 2, done())), Stability::Left),
-            ("one deployment at desired: success", svc(2, 2, done()), Stability::Stable),
+            (
+                "draining: failure",
+                with_status("DRAINING", svc(2, 2, done())),
+                Stability::Left,
+            ),
+            (
+                "inactive: failure",
+                with_status("INACTIVE", svc(2, 2, done())),
+                Stability::Left,
+            ),
+            (
+                "one deployment at desired: success",
+                svc(2, 2, done()),
+                Stability::Stable,
+            ),
             (
                 "one deployment without rollout state at desired: success",
                 svc(2, 2, vec![dep("PRIMARY", None)]),
@@ -264,7 +279,11 @@ mod tests {
                 ),
                 Stability::Deploying,
             ),
-            ("no deployment: retry", svc(0, 0, vec![]), Stability::Deploying),
+            (
+                "no deployment: retry",
+                svc(0, 0, vec![]),
+                Stability::Deploying,
+            ),
             (
                 "rollout in progress at desired: retry",
                 svc(2, 2, vec![dep("PRIMARY", Some("IN_PROGRESS"))]),

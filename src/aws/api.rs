@@ -10,8 +10,8 @@ use super::answer::Sent;
 use crate::error::Result;
 use crate::model::{
     Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecycleHookAction,
-    LifecyclePolicy, LogPage, Repository, Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision,
-    SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
+    LifecyclePolicy, LogPage, Repository, Service, ServiceDeployment, ServiceDeploymentStatus,
+    ServiceRevision, SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.

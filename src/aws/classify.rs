@@ -287,7 +287,10 @@ mod tests {
             (Some("ClusterNotFoundException"), AwsErrorKind::NotFound),
             (Some("InvalidParameterException"), AwsErrorKind::Service),
             (Some("UnknownOperationException"), AwsErrorKind::Unsupported),
-            (Some("UnsupportedFeatureException"), AwsErrorKind::Unsupported),
+            (
+                Some("UnsupportedFeatureException"),
+                AwsErrorKind::Unsupported,
+            ),
             (None, AwsErrorKind::Other),
         ];
         for (code, kind) in cases {

@@ -17,25 +17,24 @@ pub fn service_deployment(d: &sdk::ServiceDeployment) -> ServiceDeployment {
         arn: text(d.service_deployment_arn()),
         service_arn: text(d.service_arn()),
         cluster_arn: text(d.cluster_arn()),
-        status: d
-            .status()
-            .map(|s| s.as_str().into())
-            .unwrap_or_default(),
+        status: d.status().map(|s| s.as_str().into()).unwrap_or_default(),
         status_reason: owned(d.status_reason()),
         strategy: config
             .and_then(sdk::DeploymentConfiguration::strategy)
             .map(|s| s.as_str().into()),
         bake_time_minutes: config.and_then(sdk::DeploymentConfiguration::bake_time_in_minutes),
         lifecycle_stage: d.lifecycle_stage().map(|s| s.as_str().into()),
-        source_revisions: d.source_service_revisions().iter().map(revision_count).collect(),
+        source_revisions: d
+            .source_service_revisions()
+            .iter()
+            .map(revision_count)
+            .collect(),
         target_revision: d.target_service_revision().map(revision_count),
-        circuit_breaker: d
-            .deployment_circuit_breaker()
-            .map(|c| CircuitBreakerState {
-                status: c.status().map(|s| s.as_str().into()).unwrap_or_default(),
-                failure_count: c.failure_count(),
-                threshold: c.threshold(),
-            }),
+        circuit_breaker: d.deployment_circuit_breaker().map(|c| CircuitBreakerState {
+            status: c.status().map(|s| s.as_str().into()).unwrap_or_default(),
+            failure_count: c.failure_count(),
+            threshold: c.threshold(),
+        }),
         alarms: d.alarms().map(|a| AlarmState {
             status: a.status().map(|s| s.as_str().into()).unwrap_or_default(),
             names: a.alarm_names().to_vec(),
@@ -102,7 +101,7 @@ pub fn service_revision(r: &sdk::ServiceRevision) -> ServiceRevision {
                     snapshot_id: owned(ebs.and_then(|e| e.snapshot_id())),
                     size_gib: ebs.and_then(sdk::ServiceManagedEbsVolumeConfiguration::size_in_gib),
                     volume_type: owned(ebs.and_then(|e| e.volume_type())),
-                    role_arn: owned(ebs.map(|e| e.role_arn())),
+                    role_arn: owned(ebs.map(sdk::ServiceManagedEbsVolumeConfiguration::role_arn)),
                 }
             })
             .collect(),

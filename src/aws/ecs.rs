@@ -12,13 +12,13 @@ use super::api::{
 use super::classify::CallContext;
 use super::convert::{owned, text, time};
 use crate::error::{Error, Result};
-use crate::model::{LogConfiguration, ServiceDeployment, ServiceRevision};
 use crate::model::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, DeploymentStatus, HealthCheck,
     MountPoint, PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task,
     TaskContainer, TaskDefVolume, TaskDefinition, TaskExec, TaskStorage, TaskVolume, VolumeMount,
     VolumeSource, arn_name,
 };
+use crate::model::{LogConfiguration, ServiceDeployment, ServiceRevision};
 
 /// DescribeServices takes at most 10 services per call.
 pub const DESCRIBE_SERVICES_MAX: usize = 10;

@@ -21,10 +21,10 @@ mod sts;
 
 pub use answer::{Attempts, Sent, answer_lost, is_not_found, is_unsupported, outcome_unknown};
 pub use api::{
-    AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api, Ec2Ops, EcrApi,
-    EcrOps, EcsApi, EcsOps, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients,
-    Preflight, ServiceChange, SsmOps, TaskStatusFilter,
-    DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX,
+    AwsClients, DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX,
+    DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api, Ec2Ops, EcrApi, EcrOps, EcsApi,
+    EcsOps, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients, Preflight,
+    ServiceChange, SsmOps, TaskStatusFilter,
 };
 pub use classify::CallContext;
 pub use connect::{

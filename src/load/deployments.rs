@@ -79,7 +79,10 @@ pub fn newest_first(deployments: &mut [ServiceDeployment]) {
 
 fn unique_revision_arns(deployments: &[ServiceDeployment]) -> Vec<String> {
     let mut arns: Vec<String> = Vec::new();
-    for arn in deployments.iter().flat_map(ServiceDeployment::revision_arns) {
+    for arn in deployments
+        .iter()
+        .flat_map(ServiceDeployment::revision_arns)
+    {
         if !arns.contains(&arn) {
             arns.push(arn);
         }

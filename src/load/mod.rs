@@ -20,9 +20,7 @@ mod snapshots;
 mod storage;
 mod unique;
 
-pub use deployments::{
-    DeploymentHistory, load_deployment_history, load_deployments, newest_first,
-};
+pub use deployments::{DeploymentHistory, load_deployment_history, load_deployments, newest_first};
 pub use ecs::{
     ClusterServices, load_in_use, load_services, load_services_progressively,
     load_task_definition_images, load_tasks, resolve_cluster,

@@ -36,10 +36,9 @@ impl FollowOutcome {
             FollowVerdict::AwaitingAction(hook) => {
                 format!("awaiting action again at hook {hook} ({status})")
             }
-            FollowVerdict::Moving => format!(
-                "timed out after {}s at {status}",
-                self.elapsed.as_secs()
-            ),
+            FollowVerdict::Moving => {
+                format!("timed out after {}s at {status}", self.elapsed.as_secs())
+            }
         }
     }
 }

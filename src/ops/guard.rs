@@ -606,7 +606,9 @@ impl Mutator {
         self.audited(
             "ecs:StopServiceDeployment",
             &ids,
-            self.ops.ecs.stop_service_deployment_rollback(deployment_arn),
+            self.ops
+                .ecs
+                .stop_service_deployment_rollback(deployment_arn),
             |_| Some("stopType ROLLBACK".to_string()),
             None,
         )

@@ -38,7 +38,11 @@ impl StopDeploymentPlan {
             .target_revision
             .as_ref()
             .map(|r| arn_name(&r.task_definition).to_string())
-            .or_else(|| d.target_revision.as_ref().map(|r| arn_name(&r.arn).to_string()))
+            .or_else(|| {
+                d.target_revision
+                    .as_ref()
+                    .map(|r| arn_name(&r.arn).to_string())
+            })
             .unwrap_or_else(|| "-".to_string());
         let to = match (&self.back_to_revision, &self.back_to) {
             (Some(r), _) => format!(
@@ -208,9 +212,12 @@ mod tests {
     #[test]
     fn nothing_in_flight_is_refused() {
         let now = DateTime::from_timestamp(0, 0).expect("epoch");
-        let err = plan_for("prod", "api", &[dep("d2", "SUCCESSFUL")], &[], now)
-            .expect_err("refused");
+        let err =
+            plan_for("prod", "api", &[dep("d2", "SUCCESSFUL")], &[], now).expect_err("refused");
         assert!(matches!(err, Error::Refused(_)), "{err}");
-        assert!(err.to_string().contains("no deployment of prod/api is in flight"));
+        assert!(
+            err.to_string()
+                .contains("no deployment of prod/api is in flight")
+        );
     }
 }

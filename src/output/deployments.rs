@@ -269,7 +269,12 @@ pub fn deployments_text(
     h: &DeploymentHistory,
     now: DateTime<Utc>,
 ) -> String {
-    let mut out = format!("{}/{}: {} deployments\n", e(cluster), e(service), h.deployments.len());
+    let mut out = format!(
+        "{}/{}: {} deployments\n",
+        e(cluster),
+        e(service),
+        h.deployments.len()
+    );
     if h.deployments.is_empty() {
         return out;
     }
@@ -290,7 +295,10 @@ pub fn deployments_text(
             )
         };
         let sources: Vec<String> = d.source_revisions.iter().map(rev).collect();
-        let target = d.target_revision.as_ref().map_or_else(|| "-".to_string(), rev);
+        let target = d
+            .target_revision
+            .as_ref()
+            .map_or_else(|| "-".to_string(), rev);
         let tasks = d.target_revision.as_ref().map_or_else(
             || "-".to_string(),
             |r| format!("{}/{}", r.running, r.requested),
@@ -347,7 +355,11 @@ fn detail(d: &ServiceDeployment, h: &DeploymentHistory, now: DateTime<Utc>) -> S
                 .unwrap_or_default()
         );
         if let Some(x) = h.revision(&r.arn) {
-            let _ = writeln!(out, "    task definition {}", e(arn_name(&x.task_definition)));
+            let _ = writeln!(
+                out,
+                "    task definition {}",
+                e(arn_name(&x.task_definition))
+            );
             for i in &x.images {
                 let _ = writeln!(
                     out,
@@ -402,6 +414,13 @@ fn detail(d: &ServiceDeployment, h: &DeploymentHistory, now: DateTime<Utc>) -> S
             e(r.reason.as_deref().unwrap_or("-"))
         );
     }
+    out.push_str(&hook_lines(d, now));
+    out
+}
+
+/// One line per lifecycle hook; one awaiting action says how long is left and what then.
+fn hook_lines(d: &ServiceDeployment, now: DateTime<Utc>) -> String {
+    let mut out = String::new();
     for hook in &d.hooks {
         let waiting = if d.status.is_in_flight()
             && hook.status == crate::model::LifecycleHookStatus::AwaitingAction
@@ -521,5 +540,147 @@ impl DeploymentActionJson {
             sent: false,
             wait: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::model::{
+        AlarmState, CircuitBreakerState, DeploymentLifecycleStage, DeploymentRollback,
+        DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail, LifecycleHookStatus,
+        RevisionImage, RevisionVolume, RollbackMonitorStatus, ServiceDeploymentStatus,
+    };
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, 0).expect("valid")
+    }
+
+    fn history() -> DeploymentHistory {
+        let rc = |arn: &str, running, requested| RevisionCount {
+            arn: format!("arn:aws:ecs:eu-west-1:1:service-revision/prod/api/{arn}"),
+            running,
+            requested,
+            ..RevisionCount::default()
+        };
+        let paused = ServiceDeployment {
+            arn: "arn:aws:ecs:eu-west-1:1:service-deployment/prod/api/d2".into(),
+            status: ServiceDeploymentStatus::InProgress,
+            strategy: Some(DeploymentStrategy::Canary),
+            lifecycle_stage: Some(DeploymentLifecycleStage::PostTestTrafficShift),
+            source_revisions: vec![rc("r1", 3, 3)],
+            target_revision: Some(RevisionCount {
+                production_traffic_weight: Some(10.0),
+                ..rc("r2", 1, 3)
+            }),
+            hooks: vec![LifecycleHookDetail {
+                hook_id: Some("hook-1".into()),
+                target_type: Some("PAUSE".into()),
+                status: LifecycleHookStatus::AwaitingAction,
+                expires_at: Some(at(1_000)),
+                timeout_action: Some(LifecycleHookAction::Rollback),
+                ..LifecycleHookDetail::default()
+            }],
+            created_at: Some(at(500)),
+            ..ServiceDeployment::default()
+        };
+        let failed = ServiceDeployment {
+            arn: "arn:aws:ecs:eu-west-1:1:service-deployment/prod/api/d1".into(),
+            status: ServiceDeploymentStatus::RollbackSuccessful,
+            status_reason: Some("alarm 5xx went off\u{1b}[2J".into()),
+            circuit_breaker: Some(CircuitBreakerState {
+                status: RollbackMonitorStatus::Triggered,
+                failure_count: 3,
+                threshold: 3,
+            }),
+            alarms: Some(AlarmState {
+                status: RollbackMonitorStatus::Triggered,
+                names: vec!["5xx".into()],
+                triggered: vec!["5xx".into()],
+            }),
+            rollback: Some(DeploymentRollback {
+                reason: Some("circuit breaker".into()),
+                started_at: None,
+                service_revision_arn: Some(
+                    "arn:aws:ecs:eu-west-1:1:service-revision/prod/api/r1".into(),
+                ),
+            }),
+            created_at: Some(at(100)),
+            ..ServiceDeployment::default()
+        };
+        let revision = ServiceRevision {
+            arn: "arn:aws:ecs:eu-west-1:1:service-revision/prod/api/r2".into(),
+            task_definition: "arn:aws:ecs:eu-west-1:1:task-definition/api:8".into(),
+            images: vec![RevisionImage {
+                container: "app".into(),
+                image: "1.dkr.ecr.eu-west-1.amazonaws.com/api:v8".into(),
+                digest: Some("sha256:88".into()),
+            }],
+            volumes: vec![RevisionVolume {
+                name: "data".into(),
+                snapshot_id: Some("snap-08".into()),
+                ..RevisionVolume::default()
+            }],
+            ..ServiceRevision::default()
+        };
+        DeploymentHistory {
+            deployments: vec![paused, failed],
+            revisions: Ok(HashMap::from([(revision.arn.clone(), revision)])),
+        }
+    }
+
+    #[test]
+    fn the_text_shows_stage_digests_snapshots_monitors_and_the_countdown() {
+        let text = deployments_text("prod", "api", &history(), at(580));
+        assert!(text.starts_with("prod/api: 2 deployments\n"), "{text}");
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("d2 "))
+            .expect("a row for d2");
+        assert!(row.contains("IN_PROGRESS"), "{row}");
+        assert!(
+            row.contains("canary 10% · POST_TEST_TRAFFIC_SHIFT"),
+            "{row}"
+        );
+        assert!(row.contains("r1 → api:8"), "{row}");
+        assert!(row.contains("1/3"), "{row}");
+        assert!(text.contains("    app: 1.dkr.ecr.eu-west-1.amazonaws.com/api:v8 @ sha256:88"));
+        assert!(text.contains("    volume data: snapshot snap-08"));
+        assert!(text.contains(
+            "  hook hook-1 (PAUSE): AWAITING_ACTION — waiting for a person: 7m00s left, then \
+             ROLLBACK"
+        ));
+        assert!(text.contains("  circuit breaker: TRIGGERED (3/3 failed tasks)"));
+        assert!(text.contains("  alarms: TRIGGERED, triggered: 5xx"));
+        assert!(text.contains("  rolled back to r1: circuit breaker"));
+        // AWS text is escaped: no raw escape character reaches the terminal.
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("alarm 5xx went off\\e[2J"), "{text}");
+    }
+
+    #[test]
+    fn the_json_keeps_ecs_spellings_and_marks_the_deployment_awaiting_action() {
+        let h = history();
+        let json = serde_json::to_value(DeploymentsJson::new("prod", "api", &h)).expect("json");
+        let d = &json["deployments"][0];
+        assert_eq!(d["status"], "IN_PROGRESS");
+        assert_eq!(d["strategy"], "CANARY");
+        assert_eq!(d["lifecycle_stage"], "POST_TEST_TRAFFIC_SHIFT");
+        assert_eq!(d["awaiting_action"], true);
+        assert_eq!(
+            d["lifecycle_hooks"][0]["expires_at"],
+            "1970-01-01T00:16:40Z"
+        );
+        assert_eq!(d["lifecycle_hooks"][0]["timeout_action"], "ROLLBACK");
+        assert_eq!(d["target_revision"]["images"][0]["digest"], "sha256:88");
+        assert!(d["source_revisions"][0]["task_definition"].is_null());
+        let old = &json["deployments"][1];
+        assert_eq!(old["awaiting_action"], false);
+        assert_eq!(old["circuit_breaker"]["failure_count"], 3);
+        assert_eq!(old["alarms"]["triggered_alarm_names"][0], "5xx");
+        assert_eq!(old["rollback"]["reason"], "circuit breaker");
+        assert!(json["revisions_error"].is_null());
     }
 }

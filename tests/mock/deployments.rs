@@ -128,8 +128,11 @@ fn revision(arn: &str) -> sdk::ServiceRevision {
 }
 
 fn service_rules() -> [Rule; 2] {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters)
-        .then_output(|| ListClustersOutput::builder().cluster_arns(CLUSTER_ARN).build());
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
+        ListClustersOutput::builder()
+            .cluster_arns(CLUSTER_ARN)
+            .build()
+    });
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(
@@ -164,7 +167,12 @@ fn listed(ids: &'static [&'static str]) -> Rule {
 fn described(known: Vec<sdk::ServiceDeployment>) -> Rule {
     let by_arn: HashMap<String, sdk::ServiceDeployment> = known
         .into_iter()
-        .map(|d| (d.service_deployment_arn().unwrap_or_default().to_string(), d))
+        .map(|d| {
+            (
+                d.service_deployment_arn().unwrap_or_default().to_string(),
+                d,
+            )
+        })
         .collect();
     mock!(aws_sdk_ecs::Client::describe_service_deployments)
         .match_requests(|r| r.service_deployment_arns().len() <= 20)
@@ -293,7 +301,10 @@ async fn the_history_has_every_status_newest_first_with_revisions_in_one_call() 
     let target = h.deployments[0].target_revision.clone().expect("target");
     let r = h.revision(&target.arn).expect("described");
     assert_eq!(r.images[0].digest.as_deref(), Some("sha256:d-rb-failed"));
-    assert_eq!(r.volumes[0].snapshot_id.as_deref(), Some("snap-d-rb-failed"));
+    assert_eq!(
+        r.volumes[0].snapshot_id.as_deref(),
+        Some("snap-d-rb-failed")
+    );
     // The JSON names the digest and snapshot under the target revision.
     let json = serde_json::to_value(ecsnap::output::deployments::DeploymentsJson::new(
         "payments", "api", &h,
@@ -346,7 +357,12 @@ async fn list_service_deployments_follows_next_token_and_sends_since() {
     let (aws, _) = place(&[&first, &second], None);
     let arns = aws
         .ecs
-        .list_service_deployments("payments", "api", chrono::DateTime::from_timestamp(NOW - 7 * 86_400, 0), &[])
+        .list_service_deployments(
+            "payments",
+            "api",
+            chrono::DateTime::from_timestamp(NOW - 7 * 86_400, 0),
+            &[],
+        )
         .await
         .expect("two pages");
     assert_eq!(arns, [deployment_arn("a"), deployment_arn("b")]);
@@ -440,7 +456,11 @@ async fn access_denied_names_each_iam_action() {
         .await
         .expect_err("denied");
     let continued = mutator
-        .continue_service_deployment(&arn[0], Some("hook-pause-1"), &LifecycleHookAction::Continue)
+        .continue_service_deployment(
+            &arn[0],
+            Some("hook-pause-1"),
+            &LifecycleHookAction::Continue,
+        )
         .await
         .expect_err("denied");
     for (action, err) in errors.into_iter().chain([
@@ -492,7 +512,10 @@ async fn an_endpoint_without_the_operations_answers_unsupported() {
         .await
         .expect_err("500");
     assert!(is_unsupported(&err), "{err:?}");
-    assert!(err.to_string().contains("ecs:DescribeServiceRevisions"), "{err}");
+    assert!(
+        err.to_string().contains("ecs:DescribeServiceRevisions"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -530,7 +553,10 @@ async fn stop_deployment_rolls_back_the_one_in_flight_and_is_audited() {
         .await
         .expect("a plan");
     assert_eq!(plan.deployment.arn, deployment_arn("d7"));
-    assert_eq!(plan.back_to.as_deref(), Some(revision_arn("d7-old").as_str()));
+    assert_eq!(
+        plan.back_to.as_deref(),
+        Some(revision_arn("d7-old").as_str())
+    );
     assert!(
         plan.summary().contains("api-d7:1 → api-d7-old:1"),
         "{}",
@@ -626,8 +652,14 @@ async fn a_hook_awaiting_action_is_continued_or_rolled_back_with_its_hook_id() {
             .await
             .expect("a plan");
         let summary = plan.summary();
-        assert!(summary.contains("hook hook-pause-1 is AWAITING_ACTION"), "{summary}");
-        assert!(summary.contains("7m00s left, then ROLLBACK by itself"), "{summary}");
+        assert!(
+            summary.contains("hook hook-pause-1 is AWAITING_ACTION"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("7m00s left, then ROLLBACK by itself"),
+            "{summary}"
+        );
         assert!(
             summary.contains("canary · POST_TEST_TRAFFIC_SHIFT"),
             "{summary}"
@@ -643,10 +675,12 @@ async fn a_hook_awaiting_action_is_continued_or_rolled_back_with_its_hook_id() {
         assert_eq!(rules[5].num_calls(), 1, "{action}");
         let entries = read_entries(&log).expect("audit");
         assert!(
-            entries.iter().any(|e| e.action == "ecs:ContinueServiceDeployment"
-                && e.result == "ok"
-                && e.detail.as_deref()
-                    == Some(&format!("action {action}, hook hook-pause-1") as &str)),
+            entries
+                .iter()
+                .any(|e| e.action == "ecs:ContinueServiceDeployment"
+                    && e.result == "ok"
+                    && e.detail.as_deref()
+                        == Some(&format!("action {action}, hook hook-pause-1") as &str)),
             "{entries:?}"
         );
     }
