@@ -120,6 +120,9 @@ fn unsupported_by_emulator(mut e: AwsError) -> AwsError {
             .any(|p| e.message.starts_with(p));
     if page {
         e.kind = AwsErrorKind::Unsupported;
+        // What it answered, without the proxy advice (the endpoint is named already).
+        let answered = e.message.split(" from ").next().unwrap_or_default();
+        e.message = format!("it answered {answered}");
     }
     e
 }
