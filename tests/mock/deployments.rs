@@ -516,6 +516,29 @@ async fn an_endpoint_without_the_operations_answers_unsupported() {
         err.to_string().contains("ecs:DescribeServiceRevisions"),
         "{err}"
     );
+    assert!(
+        err.to_string()
+            .contains("it answered HTTP 500 with an HTML page"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("proxy"), "{err}");
+    // The same page from AWS itself (no --endpoint-url) stays a strange answer: a proxy's.
+    let proxied = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .sequence()
+        .http_response(move || {
+            aws_sdk_ecs::config::http::HttpResponse::new(
+                500u16.try_into().expect("a status code"),
+                page.into(),
+            )
+        })
+        .build();
+    let (aws_itself, _) = place(&[&proxied], None);
+    let err = aws_itself
+        .ecs
+        .describe_service_revisions(&[revision_arn("r1")])
+        .await
+        .expect_err("500");
+    assert!(!is_unsupported(&err), "{err:?}");
 }
 
 #[tokio::test]
