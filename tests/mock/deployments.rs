@@ -781,3 +781,32 @@ async fn a_stopped_deployment_is_followed_to_rollback_successful_or_failed() {
         }
     }
 }
+
+#[tokio::test]
+async fn denied_revisions_leave_the_history_whole_and_say_why() {
+    let list = listed(&["d1"]);
+    let describe = described(vec![deployment(
+        "d1",
+        sdk::ServiceDeploymentStatus::Successful,
+        60,
+    )]);
+    let revisions = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .sequence()
+        .http_status(400, Some(DENIED.to_string()))
+        .build();
+    let (aws, _) = place(&[&list, &describe, &revisions], None);
+    let h = load_deployment_history(&aws, "payments", "api", None)
+        .await
+        .expect("the history without revisions");
+    assert_eq!(h.deployments.len(), 1);
+    assert_eq!(h.deployments[0].status, ServiceDeploymentStatus::Successful);
+    let json = serde_json::to_value(ecsnap::output::deployments::DeploymentsJson::new(
+        "payments", "api", &h,
+    ))
+    .expect("json");
+    let why = json["revisions_error"].as_str().unwrap_or_default();
+    assert!(why.contains("`ecs:DescribeServiceRevisions`"), "{json}");
+    assert!(json["deployments"][0]["target_revision"]["task_definition"].is_null());
+    let text = ecsnap::output::deployments::deployments_text("payments", "api", &h, now());
+    assert!(text.contains("service revisions not described"), "{text}");
+}
