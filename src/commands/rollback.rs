@@ -2,8 +2,8 @@
 //! one before what it runs), an older image tag or an older EBS snapshot, through the one
 //! action flow (`flow::run_action`); with `--wait`, until the rollout ends. With
 //! `--stop-deployment`, ECS's own rollback of the deployment in flight instead
-//! (`deployment_action.rs`). Over several
-//! places it acts where the service lives (`fleet_service::locate`).
+//! (`deployment_action.rs`). Over several places it acts where the service lives
+//! (`fleet_service::locate`).
 
 use super::flow::{Action, Ask, plan_line, run_action};
 use super::session::{At, Question, Session};
