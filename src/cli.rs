@@ -135,6 +135,20 @@ pub enum Command {
     Audit(AuditArgs),
     /// Stop one task with a reason (its service starts a replacement)
     StopTask(StopTaskArgs),
+    /// A service's deployment history as ECS records it (90 days), newest first: status,
+    /// reason, strategy and stage, source → target revision with images by digest, task
+    /// counts, circuit breaker, alarms, rollback and lifecycle hooks
+    Deployments(DeploymentsArgs),
+    /// Act on a deployment paused at a lifecycle hook (AWAITING_ACTION): continue it to the
+    /// next stage, or with --rollback roll it back (ContinueServiceDeployment)
+    #[command(
+        after_help = "Before the hook's expiresAt; after it, ECS takes the hook's \
+        timeoutAction by itself. Exit codes: 0 sent (with --wait: SUCCESSFUL, \
+        ROLLBACK_SUCCESSFUL with --rollback, or paused again at another hook), 1 error, 3 the \
+        deployment ended elsewhere (ROLLBACK_FAILED, rolled back instead of finishing), 4 timed \
+        out, 5 refused (read-only, nothing awaiting action, the hook expired, not confirmed)."
+    )]
+    Continue(ContinueArgs),
 }
 
 // ---- Shared groups, flattened into the commands that take them ----
@@ -495,6 +509,31 @@ pub struct StopTaskArgs {
     pub confirm: Confirm,
 }
 
+/// `deployments`.
+#[derive(Debug, Clone, Args)]
+pub struct DeploymentsArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    /// Only deployments created this long ago or later, e.g. 24h, 7d (default: all ECS
+    /// keeps, 90 days)
+    #[arg(long, value_name = "DUR", value_parser = since("--since"))]
+    pub since: Option<Duration>,
+}
+
+/// `continue`.
+#[derive(Debug, Clone, Args)]
+pub struct ContinueArgs {
+    #[command(flatten)]
+    pub target: ServiceTarget,
+    /// Roll the deployment back instead of continuing it (action ROLLBACK)
+    #[arg(long)]
+    pub rollback: bool,
+    #[command(flatten)]
+    pub wait: RolloutWait,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
 /// What `audit` shows.
 #[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
@@ -534,6 +573,12 @@ pub struct RollbackTo {
     /// This completed EBS snapshot for the service's managed volume
     #[arg(long, value_name = "SNAPSHOT_ID")]
     pub ebs_snapshot: Option<String>,
+    /// Stop the deployment in flight and let ECS roll it back to the last good service
+    /// revision (StopServiceDeployment ROLLBACK: task definition, volumes, network and load
+    /// balancers together); refused (exit 5) when no deployment is in flight. With --wait,
+    /// until ROLLBACK_SUCCESSFUL (exit 3 on ROLLBACK_FAILED)
+    #[arg(long)]
+    pub stop_deployment: bool,
 }
 
 /// `90`, `90s`, `10m`, `1h`, `1h30m`, `0`.

@@ -99,6 +99,9 @@ pub enum AwsErrorKind {
     Throttled,
     NotFound,
     Service,
+    /// The endpoint does not know the operation (an older endpoint, an emulator): callers
+    /// fall back to what they did without it.
+    Unsupported,
     Other,
 }
 
@@ -173,6 +176,12 @@ impl fmt::Display for AwsError {
                 f,
                 "{action} in {region} was throttled and retries ran out. Wait a minute and retry, \
                  or lower the concurrency{said}"
+            ),
+            AwsErrorKind::Unsupported => write!(
+                f,
+                "{action} is not supported by {} in {region} (an older endpoint or an \
+                 emulator without it){cause}",
+                self.endpoint_label()
             ),
             AwsErrorKind::NotFound | AwsErrorKind::Service | AwsErrorKind::Other => {
                 let code = self

@@ -5,6 +5,7 @@
 
 pub mod age;
 pub mod cost;
+pub mod deployments;
 pub mod diff;
 pub mod exec;
 pub mod health;

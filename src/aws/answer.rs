@@ -86,3 +86,9 @@ pub fn outcome_unknown(e: &Error) -> bool {
 pub fn is_not_found(e: &Error) -> bool {
     matches!(e, Error::Aws(a) if a.kind == AwsErrorKind::NotFound)
 }
+
+/// Whether the endpoint does not know the operation (`AwsErrorKind::Unsupported`): an
+/// older endpoint or an emulator; the caller falls back to what it did without it.
+pub fn is_unsupported(e: &Error) -> bool {
+    matches!(e, Error::Aws(a) if a.kind == AwsErrorKind::Unsupported)
+}

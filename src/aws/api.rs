@@ -9,8 +9,9 @@ use async_trait::async_trait;
 use super::answer::Sent;
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecyclePolicy, LogPage,
-    Repository, Service, SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
+    Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecycleHookAction,
+    LifecyclePolicy, LogPage, Repository, Service, ServiceDeployment, ServiceDeploymentStatus,
+    ServiceRevision, SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -24,6 +25,11 @@ pub const MAX_CONCURRENCY: usize = 8;
 /// reads retry adaptively (`aws::connect`: 5 attempts, and a throttled client sends
 /// slower), so a burst past the bucket slows the load instead of failing it.
 pub const DESCRIBE_TASK_DEFINITION_CONCURRENCY: usize = 24;
+
+/// DescribeServiceDeployments takes at most 20 ARNs per call.
+pub const DESCRIBE_SERVICE_DEPLOYMENTS_MAX: usize = 20;
+/// DescribeServiceRevisions takes at most 20 ARNs per call.
+pub const DESCRIBE_SERVICE_REVISIONS_MAX: usize = 20;
 
 /// Calls `call` on `items` in chunks of at most `max` (an API's batch limit), up to
 /// `MAX_CONCURRENCY` chunks at once, and joins the answers in the order of `items`.
@@ -69,6 +75,24 @@ pub trait EcsApi: Send + Sync {
     async fn describe_task_definition(&self, task_definition: &str) -> Result<TaskDefinition>;
     /// ARNs of the ACTIVE revisions of a task-definition family, newest first.
     async fn list_revisions(&self, family: &str) -> Result<Vec<String>>;
+    /// ARNs of a service's deployments (ListServiceDeployments, every page, 100 a page),
+    /// created at or after `since` when given, with one of the statuses `only` (empty:
+    /// any), in the order ECS lists them. An endpoint without the operation answers
+    /// `AwsErrorKind::Unsupported`.
+    async fn list_service_deployments(
+        &self,
+        cluster: &str,
+        service: &str,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        only: &[ServiceDeploymentStatus],
+    ) -> Result<Vec<String>>;
+    /// Service deployments by ARN (DescribeServiceDeployments), batched by 20; those ECS
+    /// reports as failures are left out.
+    async fn describe_service_deployments(&self, arns: &[String])
+    -> Result<Vec<ServiceDeployment>>;
+    /// Service revisions by ARN (DescribeServiceRevisions), batched by 20; those ECS
+    /// reports as failures (a revision older than 2024-10-25) are left out.
+    async fn describe_service_revisions(&self, arns: &[String]) -> Result<Vec<ServiceRevision>>;
 }
 
 /// ECR reads.
@@ -242,6 +266,17 @@ pub trait EcsOps: Send + Sync {
     ) -> Result<ExecSession>;
     /// StopTask with a reason; the task as ECS answered.
     async fn stop_task(&self, cluster: &str, task: &str, reason: &str) -> Result<Task>;
+    /// StopServiceDeployment with `stopType` ROLLBACK: ECS returns the service to the last
+    /// good service revision. The deployment's ARN as ECS answered.
+    async fn stop_service_deployment_rollback(&self, deployment_arn: &str) -> Result<String>;
+    /// ContinueServiceDeployment: `action` on the paused hook `hook_id` of the deployment.
+    /// The deployment's ARN as ECS answered.
+    async fn continue_service_deployment(
+        &self,
+        deployment_arn: &str,
+        hook_id: Option<&str>,
+        action: &LifecycleHookAction,
+    ) -> Result<String>;
 }
 
 /// ECR mutations.

@@ -23,6 +23,22 @@ impl CallContext {
         move |e| classify(action, self, &e)
     }
 
+    /// `err` for an operation older endpoints may not know (the service deployments and
+    /// revisions): besides an `UnknownOperationException`, an emulator's bare HTTP 500,
+    /// 501 or 404 page (moto answers an operation it lacks with an HTML 500) from an
+    /// `--endpoint-url` is `Unsupported`, so callers can fall back. From AWS itself such
+    /// a page stays what it is (a proxy's, most likely).
+    pub fn err_newer<E, R>(
+        &self,
+        action: &'static str,
+    ) -> impl FnOnce(SdkError<E, R>) -> AwsError + '_
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        move |e| unsupported_by_emulator(classify(action, self, &e))
+    }
+
     /// An error for a call that returned something ecsnap cannot use.
     pub fn odd_answer(&self, action: &'static str, message: impl Into<String>) -> AwsError {
         AwsError {
@@ -92,6 +108,23 @@ where
         code,
         message,
     }
+}
+
+/// An emulator's page instead of an answer to an operation it does not implement.
+fn unsupported_by_emulator(mut e: AwsError) -> AwsError {
+    let page = e.kind == AwsErrorKind::Other
+        && e.code.is_none()
+        && e.endpoint.is_some()
+        && ["HTTP 500 ", "HTTP 501 ", "HTTP 404 "]
+            .iter()
+            .any(|p| e.message.starts_with(p));
+    if page {
+        e.kind = AwsErrorKind::Unsupported;
+        // What it answered, without the proxy advice (the endpoint is named already).
+        let answered = e.message.split(" from ").next().unwrap_or_default();
+        e.message = format!("it answered {answered}");
+    }
+    e
 }
 
 /// What a timeout's message says about which limit ran out: `no answer within 3 s (...)`.
@@ -188,6 +221,12 @@ pub fn kind_of_code(code: Option<&str>) -> AwsErrorKind {
         | "ImageNotFoundException"
         | "InvalidVolume.NotFound"
         | "InvalidSnapshot.NotFound" => AwsErrorKind::NotFound,
+        "UnknownOperationException"
+        | "UnknownOperation"
+        | "InvalidAction"
+        | "NotImplemented"
+        | "UnsupportedOperation"
+        | "UnsupportedFeatureException" => AwsErrorKind::Unsupported,
         "" => AwsErrorKind::Other,
         _ => AwsErrorKind::Service,
     }
@@ -250,6 +289,11 @@ mod tests {
             (Some("RequestLimitExceeded"), AwsErrorKind::Throttled),
             (Some("ClusterNotFoundException"), AwsErrorKind::NotFound),
             (Some("InvalidParameterException"), AwsErrorKind::Service),
+            (Some("UnknownOperationException"), AwsErrorKind::Unsupported),
+            (
+                Some("UnsupportedFeatureException"),
+                AwsErrorKind::Unsupported,
+            ),
             (None, AwsErrorKind::Other),
         ];
         for (code, kind) in cases {

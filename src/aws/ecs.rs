@@ -5,17 +5,20 @@ use async_trait::async_trait;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 
-use super::api::{EcsApi, TaskStatusFilter, in_batches};
+use super::api::{
+    DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX, EcsApi, TaskStatusFilter,
+    in_batches,
+};
 use super::classify::CallContext;
 use super::convert::{owned, text, time};
 use crate::error::{Error, Result};
-use crate::model::LogConfiguration;
 use crate::model::{
     CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, DeploymentStatus, HealthCheck,
     MountPoint, PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task,
     TaskContainer, TaskDefVolume, TaskDefinition, TaskExec, TaskStorage, TaskVolume, VolumeMount,
     VolumeSource, arn_name,
 };
+use crate::model::{LogConfiguration, ServiceDeployment, ServiceRevision};
 
 /// DescribeServices takes at most 10 services per call.
 pub const DESCRIBE_SERVICES_MAX: usize = 10;
@@ -122,6 +125,89 @@ impl EcsApi for EcsAdapter {
             .try_collect()
             .await
             .map_err(self.ctx.err("ecs:ListTasks"))?)
+    }
+
+    async fn list_service_deployments(
+        &self,
+        cluster: &str,
+        service: &str,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        only: &[crate::model::ServiceDeploymentStatus],
+    ) -> Result<Vec<String>> {
+        let statuses: Option<Vec<aws_sdk_ecs::types::ServiceDeploymentStatus>> =
+            (!only.is_empty()).then(|| only.iter().map(|s| s.as_str().into()).collect());
+        let created = since.map(|t| {
+            aws_sdk_ecs::types::CreatedAt::builder()
+                .after(aws_sdk_ecs::primitives::DateTime::from_secs(t.timestamp()))
+                .build()
+        });
+        let mut arns = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_service_deployments()
+                .cluster(cluster)
+                .service(service)
+                .set_created_at(created.clone())
+                .set_status(statuses.clone())
+                .max_results(100)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(self.ctx.err_newer("ecs:ListServiceDeployments"))?;
+            arns.extend(
+                out.service_deployments()
+                    .iter()
+                    .filter_map(|d| d.service_deployment_arn().map(str::to_string)),
+            );
+            match out.next_token() {
+                Some(t) if !t.is_empty() && token.as_deref() != Some(t) => {
+                    token = Some(t.to_string());
+                }
+                _ => break,
+            }
+        }
+        Ok(arns)
+    }
+
+    async fn describe_service_deployments(
+        &self,
+        arns: &[String],
+    ) -> Result<Vec<ServiceDeployment>> {
+        in_batches(arns, DESCRIBE_SERVICE_DEPLOYMENTS_MAX, |chunk| async move {
+            let out = self
+                .client
+                .describe_service_deployments()
+                .set_service_deployment_arns(Some(chunk))
+                .send()
+                .await
+                .map_err(self.ctx.err_newer("ecs:DescribeServiceDeployments"))?;
+            Ok(out
+                .service_deployments()
+                .iter()
+                .map(super::convert_deploy::service_deployment)
+                .collect())
+        })
+        .await
+    }
+
+    async fn describe_service_revisions(&self, arns: &[String]) -> Result<Vec<ServiceRevision>> {
+        in_batches(arns, DESCRIBE_SERVICE_REVISIONS_MAX, |chunk| async move {
+            let out = self
+                .client
+                .describe_service_revisions()
+                .set_service_revision_arns(Some(chunk))
+                .send()
+                .await
+                .map_err(self.ctx.err_newer("ecs:DescribeServiceRevisions"))?;
+            Ok(out
+                .service_revisions()
+                .iter()
+                .map(super::convert_deploy::service_revision)
+                .collect())
+        })
+        .await
     }
 
     async fn describe_tasks(&self, cluster: &str, tasks: &[String]) -> Result<Vec<Task>> {

@@ -11,7 +11,9 @@ use super::classify::CallContext;
 use super::convert::{owned, text};
 use super::ecs::{is_primary, service, task, task_definition_of};
 use crate::error::Result;
-use crate::model::{ExecSession, Service, SessionHandle, Task, TaskDefinition};
+use crate::model::{
+    ExecSession, LifecycleHookAction, Service, SessionHandle, Task, TaskDefinition,
+};
 
 pub struct EcsOpsAdapter {
     client: Client,
@@ -273,5 +275,43 @@ impl EcsOps for EcsOpsAdapter {
                 .odd_answer("ecs:StopTask", "no task in the answer")
                 .into()
         })
+    }
+
+    async fn stop_service_deployment_rollback(&self, deployment_arn: &str) -> Result<String> {
+        let out = self
+            .client
+            .stop_service_deployment()
+            .service_deployment_arn(deployment_arn)
+            .stop_type(aws_sdk_ecs::types::StopServiceDeploymentStopType::Rollback)
+            .send()
+            .await
+            .map_err(self.ctx.err_newer("ecs:StopServiceDeployment"))?;
+        Ok(out
+            .service_deployment_arn()
+            .unwrap_or(deployment_arn)
+            .to_string())
+    }
+
+    async fn continue_service_deployment(
+        &self,
+        deployment_arn: &str,
+        hook_id: Option<&str>,
+        action: &LifecycleHookAction,
+    ) -> Result<String> {
+        let out = self
+            .client
+            .continue_service_deployment()
+            .service_deployment_arn(deployment_arn)
+            .set_hook_id(hook_id.map(str::to_string))
+            .action(aws_sdk_ecs::types::DeploymentLifecycleHookAction::from(
+                action.as_str(),
+            ))
+            .send()
+            .await
+            .map_err(self.ctx.err_newer("ecs:ContinueServiceDeployment"))?;
+        Ok(out
+            .service_deployment_arn()
+            .unwrap_or(deployment_arn)
+            .to_string())
     }
 }

@@ -7,6 +7,7 @@ mod api;
 mod classify;
 mod connect;
 mod convert;
+mod convert_deploy;
 mod ec2;
 mod ec2_ops;
 mod ecr;
@@ -18,11 +19,12 @@ mod logs;
 mod ssm_ops;
 mod sts;
 
-pub use answer::{Attempts, Sent, answer_lost, is_not_found, outcome_unknown};
+pub use answer::{Attempts, Sent, answer_lost, is_not_found, is_unsupported, outcome_unknown};
 pub use api::{
-    AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api, Ec2Ops, EcrApi,
-    EcrOps, EcsApi, EcsOps, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients,
-    Preflight, ServiceChange, SsmOps, TaskStatusFilter,
+    AwsClients, DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX,
+    DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api, Ec2Ops, EcrApi, EcrOps, EcsApi,
+    EcsOps, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients, Preflight,
+    ServiceChange, SsmOps, TaskStatusFilter,
 };
 pub use classify::CallContext;
 pub use connect::{

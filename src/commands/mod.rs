@@ -12,6 +12,8 @@ mod audit;
 mod cleanup;
 mod connect;
 mod demo;
+mod deployment_action;
+mod deployments;
 mod diff;
 mod exec;
 mod fleet;
@@ -81,6 +83,10 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::PortForward(args) => Box::pin(port_forward::run(args, global, settings)).await,
         Command::Scale(args) => Box::pin(scale::run(args, global, settings)).await,
         Command::StopTask(args) => Box::pin(stop_task::run(args, global, settings)).await,
+        Command::Deployments(args) => deployments::run(args, global).await,
+        Command::Continue(args) => {
+            Box::pin(deployment_action::run_continue(args, global, settings)).await
+        }
     }
 }
 
@@ -92,6 +98,8 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
     match command {
         Command::Diff(_) => Some("diff"),
         Command::Lifecycle(_) => Some("lifecycle"),
+        Command::Deployments(_) => Some("deployments"),
+        Command::Continue(_) => Some("continue"),
         Command::Logs(_) => Some("logs"),
         Command::Exec(_) | Command::PortForward(_) | Command::Scale(_) | Command::StopTask(_) => {
             Some("a task action")

@@ -1,7 +1,9 @@
 //! `ecsnap rollback`: a service back to an older task-definition revision (default: the
 //! one before what it runs), an older image tag or an older EBS snapshot, through the one
-//! action flow (`flow::run_action`); with `--wait`, until the rollout ends. Over several
-//! places it acts where the service lives (`fleet_service::locate`).
+//! action flow (`flow::run_action`); with `--wait`, until the rollout ends. With
+//! `--stop-deployment`, ECS's own rollback of the deployment in flight instead
+//! (`deployment_action.rs`). Over several places it acts where the service lives
+//! (`fleet_service::locate`).
 
 use super::flow::{Action, Ask, plan_line, run_action};
 use super::session::{Question, Session};
@@ -35,6 +37,10 @@ pub(super) async fn run(
         confirm.dry_run,
     ))
     .await?;
+    if to.stop_deployment {
+        let ask = Ask::new(confirm, global.json);
+        return super::deployment_action::stop(&s, cluster, service, wait, ask).await;
+    }
     let action = Rollback {
         cluster,
         service,

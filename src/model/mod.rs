@@ -1,6 +1,7 @@
 //! Plain data the rest of ecsnap works with. No SDK types cross this line: the adapters in
 //! `aws/` translate into these, and `analysis/`, the commands and the console read them.
 
+mod deploy;
 mod ec2;
 mod ecr;
 mod ecs;
@@ -11,6 +12,11 @@ mod resource;
 pub mod secret;
 mod state;
 
+pub use deploy::{
+    AlarmState, CircuitBreakerState, DeploymentRollback, LifecycleHookDetail, RevisionCount,
+    RevisionImage, RevisionLoadBalancer, RevisionNetwork, RevisionVolume, ServiceDeployment,
+    ServiceRevision,
+};
 pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
@@ -22,8 +28,9 @@ pub use ecs::{
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};
 pub use state::{
-    AgentStatus, DeploymentStatus, RolloutState, ServiceStatus, SnapshotState, TaskStatus,
-    VolumeState,
+    AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy,
+    LifecycleHookAction, LifecycleHookStatus, RollbackMonitorStatus, RolloutState,
+    ServiceDeploymentStatus, ServiceStatus, SnapshotState, TaskStatus, VolumeState,
 };
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).

@@ -176,6 +176,103 @@ aws_state! {
     }
 }
 
+aws_state! {
+    /// A service deployment's `status` (DescribeServiceDeployments): ECS's own verdict on
+    /// one deployment, kept 90 days.
+    ServiceDeploymentStatus {
+        Pending = "PENDING",
+        InProgress = "IN_PROGRESS",
+        Successful = "SUCCESSFUL",
+        StopRequested = "STOP_REQUESTED",
+        Stopped = "STOPPED",
+        RollbackRequested = "ROLLBACK_REQUESTED",
+        RollbackInProgress = "ROLLBACK_IN_PROGRESS",
+        RollbackSuccessful = "ROLLBACK_SUCCESSFUL",
+        RollbackFailed = "ROLLBACK_FAILED",
+    }
+}
+
+impl ServiceDeploymentStatus {
+    /// Still moving towards its target (PENDING, IN_PROGRESS): a deployment ECS can stop
+    /// and roll back.
+    pub fn is_in_flight(&self) -> bool {
+        matches!(self, Self::Pending | Self::InProgress)
+    }
+
+    /// A rollback asked for or under way (ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS).
+    pub fn is_rolling_back(&self) -> bool {
+        matches!(self, Self::RollbackRequested | Self::RollbackInProgress)
+    }
+
+    /// Over: nothing more will happen to it (SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL,
+    /// ROLLBACK_FAILED).
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            Self::Successful | Self::Stopped | Self::RollbackSuccessful | Self::RollbackFailed
+        )
+    }
+}
+
+aws_state! {
+    /// `deploymentConfiguration.strategy`: how ECS replaces a service's tasks.
+    DeploymentStrategy {
+        Rolling = "ROLLING",
+        BlueGreen = "BLUE_GREEN",
+        Linear = "LINEAR",
+        Canary = "CANARY",
+    }
+}
+
+aws_state! {
+    /// A service deployment's `lifecycleStage`.
+    DeploymentLifecycleStage {
+        ReconcileService = "RECONCILE_SERVICE",
+        PreScaleUp = "PRE_SCALE_UP",
+        ScaleUp = "SCALE_UP",
+        PostScaleUp = "POST_SCALE_UP",
+        TestTrafficShift = "TEST_TRAFFIC_SHIFT",
+        PostTestTrafficShift = "POST_TEST_TRAFFIC_SHIFT",
+        ProductionTrafficShift = "PRODUCTION_TRAFFIC_SHIFT",
+        PostProductionTrafficShift = "POST_PRODUCTION_TRAFFIC_SHIFT",
+        BakeTime = "BAKE_TIME",
+        CleanUp = "CLEAN_UP",
+    }
+}
+
+aws_state! {
+    /// A lifecycle hook's `status` in a deployment (`lifecycleHookDetails`).
+    LifecycleHookStatus {
+        InProgress = "IN_PROGRESS",
+        /// Paused: waiting for ContinueServiceDeployment (CONTINUE or ROLLBACK) until
+        /// `expiresAt`, when its `timeoutAction` fires.
+        AwaitingAction = "AWAITING_ACTION",
+        Succeeded = "SUCCEEDED",
+        Failed = "FAILED",
+        TimedOut = "TIMED_OUT",
+    }
+}
+
+aws_state! {
+    /// What to do with a paused hook (ContinueServiceDeployment `action`, a hook's
+    /// `timeoutAction`).
+    LifecycleHookAction {
+        Continue = "CONTINUE",
+        Rollback = "ROLLBACK",
+    }
+}
+
+aws_state! {
+    /// The state of a deployment's circuit breaker or alarms (`status` of
+    /// `deploymentCircuitBreaker` / `alarms` in a service deployment).
+    RollbackMonitorStatus {
+        Disabled = "DISABLED",
+        Monitoring = "MONITORING",
+        MonitoringComplete = "MONITORING_COMPLETE",
+        Triggered = "TRIGGERED",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{DeploymentStatus, RolloutState, SnapshotState, VolumeState};
@@ -216,5 +313,30 @@ mod tests {
         );
         assert!(VolumeState::Available == "available");
         assert!(VolumeState::Available != "in-use");
+    }
+
+    #[test]
+    fn service_deployment_statuses_sort_into_in_flight_rolling_back_and_finished() {
+        use super::ServiceDeploymentStatus as S;
+        let every = [
+            ("PENDING", true, false, false),
+            ("IN_PROGRESS", true, false, false),
+            ("SUCCESSFUL", false, false, true),
+            ("STOP_REQUESTED", false, false, false),
+            ("STOPPED", false, false, true),
+            ("ROLLBACK_REQUESTED", false, true, false),
+            ("ROLLBACK_IN_PROGRESS", false, true, false),
+            ("ROLLBACK_SUCCESSFUL", false, false, true),
+            ("ROLLBACK_FAILED", false, false, true),
+            ("SIDEWAYS", false, false, false),
+        ];
+        for (text, in_flight, rolling_back, finished) in every {
+            let s = S::from(text);
+            assert_eq!(s.as_str(), text);
+            assert_eq!(s.is_in_flight(), in_flight, "{text}");
+            assert_eq!(s.is_rolling_back(), rolling_back, "{text}");
+            assert_eq!(s.is_finished(), finished, "{text}");
+            assert_eq!(matches!(s, S::Other(_)), text == "SIDEWAYS", "{text}");
+        }
     }
 }

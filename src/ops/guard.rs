@@ -19,7 +19,9 @@ use crate::aws::{
 };
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::model::{ExecSession, Service, SessionHandle, SnapshotState, Task, TaskDefinition};
+use crate::model::{
+    ExecSession, LifecycleHookAction, Service, SessionHandle, SnapshotState, Task, TaskDefinition,
+};
 
 use super::audit::{Actor, AuditLog, FAILED, GONE, OK, ResultLine, UNKNOWN};
 use super::interrupt::{InFlight, Interrupt};
@@ -590,6 +592,47 @@ impl Mutator {
                 Some(format!(
                     "reason {reason:?}; desired status {}",
                     t.desired_status
+                ))
+            },
+            None,
+        )
+        .await
+    }
+
+    /// ECS StopServiceDeployment with `stopType` ROLLBACK: ECS rolls the in-flight
+    /// deployment back to the last good service revision.
+    pub async fn stop_service_deployment_rollback(&self, deployment_arn: &str) -> Result<String> {
+        let ids = vec![deployment_arn.to_string()];
+        self.audited(
+            "ecs:StopServiceDeployment",
+            &ids,
+            self.ops
+                .ecs
+                .stop_service_deployment_rollback(deployment_arn),
+            |_| Some("stopType ROLLBACK".to_string()),
+            None,
+        )
+        .await
+    }
+
+    /// ECS ContinueServiceDeployment: CONTINUE or ROLLBACK on the paused hook `hook_id`.
+    pub async fn continue_service_deployment(
+        &self,
+        deployment_arn: &str,
+        hook_id: Option<&str>,
+        action: &LifecycleHookAction,
+    ) -> Result<String> {
+        let ids = vec![deployment_arn.to_string()];
+        self.audited(
+            "ecs:ContinueServiceDeployment",
+            &ids,
+            self.ops
+                .ecs
+                .continue_service_deployment(deployment_arn, hook_id, action),
+            |_| {
+                Some(format!(
+                    "action {action}{}",
+                    hook_id.map(|h| format!(", hook {h}")).unwrap_or_default()
                 ))
             },
             None,

@@ -14,7 +14,9 @@
 pub mod audit;
 pub mod cleanup;
 pub mod confirm;
+pub mod continue_deployment;
 pub mod exec;
+pub mod follow_deployment;
 pub mod guard;
 pub mod interrupt;
 pub mod lifecycle;
@@ -28,6 +30,7 @@ pub mod restore_user;
 pub mod rollback;
 pub mod scale;
 pub mod session;
+pub mod stop_deployment;
 pub mod stop_task;
 pub mod wait;
 

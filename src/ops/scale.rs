@@ -104,7 +104,12 @@ pub fn count_verdict(service: &Service, target: i32) -> CountVerdict {
                 .unwrap_or_default()
         ));
     }
-    if service.running_count == target && service.pending_count == 0 {
+    // Reached by the one stability rule `wait` and `services` share (one deployment,
+    // running == desired), at the count asked for, nothing pending.
+    if service.running_count == target
+        && service.pending_count == 0
+        && crate::analysis::health::stability(service).is_stable()
+    {
         CountVerdict::Reached
     } else {
         CountVerdict::Moving
@@ -232,6 +237,7 @@ mod tests {
         let svc = |status: &str, running: i32, pending: i32, failed: bool| Service {
             name: "api".into(),
             status: status.into(),
+            desired_count: 5,
             running_count: running,
             pending_count: pending,
             deployments: vec![Deployment {
@@ -247,6 +253,23 @@ mod tests {
             (svc("ACTIVE", 5, 1, false), CountVerdict::Moving),
             (svc("ACTIVE", 3, 2, false), CountVerdict::Moving),
             (svc("ACTIVE", 6, 0, false), CountVerdict::Moving),
+            // The shared stability rule: a second deployment still there is not settled.
+            (
+                Service {
+                    deployments: vec![
+                        Deployment {
+                            status: "PRIMARY".into(),
+                            ..Deployment::default()
+                        },
+                        Deployment {
+                            status: "ACTIVE".into(),
+                            ..Deployment::default()
+                        },
+                    ],
+                    ..svc("ACTIVE", 5, 0, false)
+                },
+                CountVerdict::Moving,
+            ),
         ];
         for (s, want) in cases {
             assert_eq!(count_verdict(&s, 5), want, "{s:?}");

@@ -5,8 +5,10 @@
 //! `WaitProgress` to the caller's callback — the CLI prints a line, the console renders it.
 //! Time comes from a `Clock`, so tests use `FakeClock` and never sleep.
 //!
-//! Stable: the PRIMARY deployment is COMPLETED (or, with no rolloutState, it is the only
-//! deployment and running == desired). Failed: a rollout is FAILED, the circuit breaker
+//! Stable: `analysis::health::stability` — exactly one deployment, its rollout COMPLETED
+//! (or not reported), and the service's running count equal to its desired count
+//! (botocore's `services-stable`, so `ecsnap wait` after a scale-out waits for the tasks
+//! as `aws ecs wait services-stable` does). Failed: a rollout is FAILED, the circuit breaker
 //! rolled back (a newer deployment took over with another task definition, or a new event
 //! says so), or the service left ACTIVE. Timed out: the deadline passed first.
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::analysis::health::stability;
 use crate::analysis::stop::{StopDiagnosis, diagnose};
 use crate::aws::{EcsApi, TaskStatusFilter};
 use crate::error::{AwsErrorKind, Error, Result};
@@ -259,14 +262,13 @@ pub fn assess(
     if let Some(e) = new_events.iter().find(|e| is_rollback_message(&e.message)) {
         return Verdict::Failed(format!("rolled back: {}", e.message));
     }
-    match primary.rollout_state {
-        Some(RolloutState::Completed) => Verdict::Stable,
-        None if service.deployments.len() == 1
-            && primary.running_count == primary.desired_count =>
-        {
-            Verdict::Stable
-        }
-        _ => Verdict::InProgress,
+    // The one rule `services` and the scale watch share (botocore's services-stable and
+    // the rollout state): a COMPLETED rollout with running != desired, or more than one
+    // deployment, is not stable yet.
+    if stability(service).is_stable() {
+        Verdict::Stable
+    } else {
+        Verdict::InProgress
     }
 }
 
@@ -523,10 +525,13 @@ mod tests {
         }
     }
 
+    /// The service's counts are its deployments' (as ECS reports them).
     fn svc(status: &str, deployments: Vec<Deployment>) -> Service {
         Service {
             name: "api".into(),
             status: status.into(),
+            desired_count: 2,
+            running_count: deployments.iter().map(|d| d.running_count).sum(),
             deployments,
             ..Service::default()
         }
@@ -653,6 +658,39 @@ mod tests {
                 "no deployments yet",
                 svc("ACTIVE", vec![]),
                 None,
+                vec![],
+                "in_progress",
+            ),
+            (
+                "completed but short of desired (after a scale-out)",
+                svc(
+                    "ACTIVE",
+                    vec![dep("d2", "PRIMARY", td2, Some("COMPLETED"), 1)],
+                ),
+                Some("d2"),
+                vec![],
+                "in_progress",
+            ),
+            (
+                "completed but more running than desired (after a scale-in)",
+                svc(
+                    "ACTIVE",
+                    vec![dep("d2", "PRIMARY", td2, Some("COMPLETED"), 3)],
+                ),
+                Some("d2"),
+                vec![],
+                "in_progress",
+            ),
+            (
+                "completed, an old deployment still draining",
+                svc(
+                    "ACTIVE",
+                    vec![
+                        dep("d2", "PRIMARY", td2, Some("COMPLETED"), 2),
+                        dep("d1", "ACTIVE", td1, Some("COMPLETED"), 0),
+                    ],
+                ),
+                Some("d2"),
                 vec![],
                 "in_progress",
             ),

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod deployments;
 pub mod diff;
 pub mod fleet;
 pub mod fleet_cleanup;

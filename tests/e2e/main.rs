@@ -25,6 +25,7 @@ mod credentials;
 mod demo;
 mod demo_dynamics;
 mod demo_tmux;
+mod deployments;
 mod diff;
 mod exec;
 mod fleet;

@@ -634,6 +634,16 @@ fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
                     .desired_count(5)
                     .running_count(running)
                     .pending_count(pending)
+                    // Scaling starts no deployment: the one PRIMARY stays COMPLETED.
+                    .deployments(
+                        aws_sdk_ecs::types::Deployment::builder()
+                            .id("ecs-svc/1")
+                            .status("PRIMARY")
+                            .rollout_state(aws_sdk_ecs::types::DeploymentRolloutState::Completed)
+                            .desired_count(5)
+                            .running_count(running)
+                            .build(),
+                    )
                     .build(),
             )
             .build()

@@ -14,6 +14,7 @@ mod fixtures;
 
 mod adapters;
 mod cleanup;
+mod deployments;
 mod fleet;
 mod hands_on;
 mod image_check;

@@ -35,12 +35,16 @@ fn answer(
     deployments: Vec<Deployment>,
     events: &[(&str, &str)],
 ) -> DescribeServicesOutput {
+    // The service's running count is its deployments' together, as ECS reports it (the
+    // stability rule compares it with the desired count).
+    let running: i32 = deployments.iter().map(Deployment::running_count).sum();
     let mut s = Service::builder()
         .service_name("api")
         .cluster_arn("arn:aws:ecs:us-east-1:123456789012:cluster/payments-prod")
         .status(status)
         .task_definition(TD2)
         .desired_count(2)
+        .running_count(running)
         .set_deployments(Some(deployments));
     for (id, message) in events {
         s = s.events(ServiceEvent::builder().id(*id).message(*message).build());
@@ -156,6 +160,48 @@ fn becomes_stable_when_the_primary_completes() {
     assert_eq!(run.progress[1].deployments[0].running_count, 1);
     assert_eq!(polls.num_calls(), 3);
     assert!(outcome.into_result().is_ok());
+}
+
+/// After a scale-out (2 → 4 desired) the one deployment stays COMPLETED: `wait` waits for
+/// the running count, as botocore's `services-stable` does (one deployment, running ==
+/// desired), instead of calling it stable at once.
+#[test]
+fn after_a_scale_out_a_completed_rollout_waits_for_the_running_count() {
+    let scaled = |running: i32| {
+        let mut out = answer(
+            "ACTIVE",
+            vec![dep(
+                "d2",
+                "PRIMARY",
+                TD2,
+                DeploymentRolloutState::Completed,
+                running,
+            )],
+            &[("e0", "(service api) has reached a steady state.")],
+        );
+        if let Some(s) = out.services.as_mut().and_then(|v| v.first_mut()) {
+            s.desired_count = 4;
+        }
+        out
+    };
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(move || scaled(2))
+        .output(move || scaled(3))
+        .output(move || scaled(4))
+        .build();
+    let tasks = no_tasks();
+    let watch_nothing = WaitOptions {
+        deployment_id: None,
+        target_task_definition: None,
+        ..opts(600)
+    };
+    let run = wait(&adapter(&[&polls, &tasks]), &watch_nothing);
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.verdict.word(), "stable");
+    assert_eq!(outcome.polls, 3, "2/4 and 3/4 are not stable");
+    let words: Vec<&str> = run.progress.iter().map(|p| p.verdict.word()).collect();
+    assert_eq!(words, ["in_progress", "in_progress", "stable"]);
 }
 
 #[test]

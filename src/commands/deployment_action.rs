@@ -1,0 +1,262 @@
+//! `ecsnap rollback --stop-deployment` (StopServiceDeployment ROLLBACK: ECS's own
+//! rollback of the deployment in flight) and `ecsnap continue [--rollback]`
+//! (ContinueServiceDeployment on the hook a deployment is paused at), through the one
+//! action flow (`flow::run_action`); with `--wait`, until the deployment gets where it
+//! was sent (exit 0), ends elsewhere (3: ROLLBACK_FAILED, rolled back instead of
+//! finishing) or time runs out (4). Refused (exit 5) when nothing is in flight or waiting,
+//! and in read-only mode before any request.
+
+use super::flow::{Action, Ask, emit_json, plan_line, run_action, show};
+use super::session::{Question, Session, open_session};
+use crate::analysis::deployments::{FollowVerdict, Goal};
+use crate::cli::{ContinueArgs, GlobalArgs, RolloutWait, ServiceTarget};
+use crate::config::Settings;
+use crate::error::{Result, exit};
+use crate::model::{LifecycleHookAction, arn_name};
+use crate::ops::continue_deployment::{self, ContinuePlan};
+use crate::ops::follow_deployment::{FollowOutcome, follow_deployment};
+use crate::ops::stop_deployment::{self, StopDeploymentPlan};
+use crate::ops::wait::SystemClock;
+use crate::output::deployments::{DeploymentActionJson, FollowJson};
+
+/// `rollback --stop-deployment`, in the session `rollback` opened.
+pub(super) async fn stop(
+    s: &Session,
+    cluster: String,
+    service: String,
+    wait: RolloutWait,
+    ask: Ask,
+) -> Result<i32> {
+    let action = StopDeployment {
+        cluster,
+        service,
+        wait,
+    };
+    run_action(s, &action, ask).await
+}
+
+/// `continue`.
+pub(super) async fn run_continue(
+    args: ContinueArgs,
+    global: &GlobalArgs,
+    settings: Settings,
+) -> Result<i32> {
+    let ContinueArgs {
+        target: ServiceTarget { cluster, service },
+        rollback,
+        wait,
+        confirm,
+    } = args;
+    let s = open_session(global, settings, "continue", confirm.dry_run).await?;
+    let action = Continue {
+        cluster,
+        service,
+        action: if rollback {
+            LifecycleHookAction::Rollback
+        } else {
+            LifecycleHookAction::Continue
+        },
+        wait,
+    };
+    run_action(&s, &action, Ask::new(confirm, global.json)).await
+}
+
+struct StopDeployment {
+    cluster: String,
+    service: String,
+    wait: RolloutWait,
+}
+
+impl Action for StopDeployment {
+    type At = Session;
+    type Plan = StopDeploymentPlan;
+    type Done = String;
+    type Json = DeploymentActionJson;
+
+    async fn plan(&self, s: &Session) -> Result<StopDeploymentPlan> {
+        stop_deployment::plan(&s.aws, &self.cluster, &self.service, crate::config::now()).await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &StopDeploymentPlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, _s: &Session, plan: &StopDeploymentPlan, dry_run: bool) -> DeploymentActionJson {
+        DeploymentActionJson::stop(plan, dry_run)
+    }
+
+    fn question(&self, s: &Session, plan: &StopDeploymentPlan) -> Option<Question> {
+        Some(Question::single(
+            s,
+            format!(
+                "Stop deployment {} of {} and let ECS roll it back",
+                arn_name(&plan.deployment.arn),
+                plan.service
+            ),
+            &plan.service,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &StopDeploymentPlan) -> Result<String> {
+        s.mutating(stop_deployment::execute(&s.mutator, plan)).await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: StopDeploymentPlan,
+        arn: String,
+        out: DeploymentActionJson,
+        json: bool,
+    ) -> Result<i32> {
+        show(
+            json,
+            &format!(
+                "Stopped deployment {} of {}/{}: ECS rolls it back (ROLLBACK_REQUESTED → \
+                 ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL)\n",
+                arn_name(&arn),
+                plan.cluster,
+                plan.service
+            ),
+        )?;
+        finish(s, &arn, Goal::RolledBack, None, &self.wait, out, json).await
+    }
+}
+
+struct Continue {
+    cluster: String,
+    service: String,
+    action: LifecycleHookAction,
+    wait: RolloutWait,
+}
+
+impl Action for Continue {
+    type At = Session;
+    type Plan = ContinuePlan;
+    type Done = String;
+    type Json = DeploymentActionJson;
+
+    async fn plan(&self, s: &Session) -> Result<ContinuePlan> {
+        continue_deployment::plan(
+            &s.aws,
+            &self.cluster,
+            &self.service,
+            self.action.clone(),
+            crate::config::now(),
+        )
+        .await
+    }
+
+    fn plan_text(&self, s: &Session, plan: &ContinuePlan) -> String {
+        plan_line(s, &plan.summary())
+    }
+
+    fn json(&self, _s: &Session, plan: &ContinuePlan, dry_run: bool) -> DeploymentActionJson {
+        DeploymentActionJson::continued(plan, dry_run)
+    }
+
+    fn question(&self, s: &Session, plan: &ContinuePlan) -> Option<Question> {
+        let verb = match plan.action {
+            LifecycleHookAction::Rollback => "Roll back",
+            _ => "Continue",
+        };
+        Some(Question::single(
+            s,
+            format!(
+                "{verb} deployment {} of {} (hook {})",
+                arn_name(&plan.deployment.arn),
+                plan.service,
+                plan.hook.hook_id.as_deref().unwrap_or("-")
+            ),
+            &plan.service,
+        ))
+    }
+
+    async fn execute(&self, s: &Session, plan: &ContinuePlan) -> Result<String> {
+        s.mutating(continue_deployment::execute(&s.mutator, plan))
+            .await
+    }
+
+    async fn report(
+        &self,
+        s: &Session,
+        plan: ContinuePlan,
+        arn: String,
+        out: DeploymentActionJson,
+        json: bool,
+    ) -> Result<i32> {
+        show(
+            json,
+            &format!(
+                "Sent {} for hook {} of deployment {} ({}/{})\n",
+                plan.action,
+                plan.hook.hook_id.as_deref().unwrap_or("-"),
+                arn_name(&arn),
+                plan.cluster,
+                plan.service
+            ),
+        )?;
+        finish(
+            s,
+            &arn,
+            Goal::of(&plan.action),
+            plan.hook.hook_id.as_deref(),
+            &self.wait,
+            out,
+            json,
+        )
+        .await
+    }
+}
+
+/// After the request: the JSON, and with `--wait` the deployment followed to its end.
+async fn finish(
+    s: &Session,
+    arn: &str,
+    goal: Goal,
+    acted_on: Option<&str>,
+    wait: &RolloutWait,
+    mut out: DeploymentActionJson,
+    json: bool,
+) -> Result<i32> {
+    out.sent = true;
+    if s.interrupted() || !wait.wait {
+        emit_json(json, &out)?;
+        return Ok(if s.interrupted() {
+            exit::INTERRUPTED
+        } else {
+            exit::OK
+        });
+    }
+    let clock = SystemClock::default();
+    let mut on_look = |d: &crate::model::ServiceDeployment| {
+        eprintln_escaped!(
+            "{}: {}{}",
+            arn_name(&d.arn),
+            d.status,
+            d.lifecycle_stage
+                .as_ref()
+                .map(|st| format!(" ({st})"))
+                .unwrap_or_default()
+        );
+    };
+    let outcome: FollowOutcome = follow_deployment(
+        s.aws.ecs.as_ref(),
+        &clock,
+        arn,
+        goal,
+        acted_on,
+        (wait.timeout, wait.interval),
+        &mut on_look,
+    )
+    .await?;
+    eprintln_escaped!("{}: {}", arn_name(arn), outcome.summary());
+    let code = match &outcome.verdict {
+        FollowVerdict::Reached | FollowVerdict::AwaitingAction(_) => exit::OK,
+        FollowVerdict::Failed(_) => exit::ROLLOUT_FAILED,
+        FollowVerdict::Moving => exit::TIMED_OUT,
+    };
+    out.wait = Some(FollowJson::new(&outcome));
+    emit_json(json, &out)?;
+    Ok(code)
+}

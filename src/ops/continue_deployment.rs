@@ -1,0 +1,218 @@
+//! A deployment paused at a lifecycle hook waits for a person: ContinueServiceDeployment
+//! with CONTINUE (go on to the next stage) or ROLLBACK (back to the previous service
+//! revision), naming the hook. Plan (the deployment awaiting action, its stage, the hook,
+//! the time left before the hook's own timeout action fires; refused when none waits or
+//! the hook has expired), then the call through the `Mutator` (read-only refusal, audit).
+
+use chrono::{DateTime, Utc};
+
+use super::find_service;
+use super::guard::Mutator;
+use super::stop_deployment::describe_best_effort;
+use crate::analysis::deployments::{awaiting_action, countdown, expired, stage_words};
+use crate::aws::AwsClients;
+use crate::error::{Error, Result};
+use crate::load::load_deployments;
+use crate::model::{
+    LifecycleHookAction, LifecycleHookDetail, ServiceDeployment, ServiceDeploymentStatus,
+    ServiceRevision, arn_name,
+};
+
+/// What acting on the paused hook does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContinuePlan {
+    pub cluster: String,
+    pub service: String,
+    pub deployment: ServiceDeployment,
+    /// The hook awaiting action.
+    pub hook: LifecycleHookDetail,
+    /// CONTINUE or ROLLBACK.
+    pub action: LifecycleHookAction,
+    /// The revisions involved, described when they could be.
+    pub revisions: Vec<ServiceRevision>,
+    pub now: DateTime<Utc>,
+}
+
+impl ContinuePlan {
+    pub fn summary(&self) -> String {
+        let d = &self.deployment;
+        let verb = match self.action {
+            LifecycleHookAction::Rollback => "roll back",
+            _ => "continue",
+        };
+        let then = self
+            .hook
+            .timeout_action
+            .as_ref()
+            .map(|a| format!(", then {a} by itself"))
+            .unwrap_or_default();
+        format!(
+            "{verb} deployment {} of {}/{} ({}, {}): hook {} is {} ({}{then}); \
+             ContinueServiceDeployment {}",
+            arn_name(&d.arn),
+            self.cluster,
+            self.service,
+            d.status,
+            stage_words(d),
+            self.hook.hook_id.as_deref().unwrap_or("-"),
+            self.hook.status,
+            countdown(self.hook.expires_at, self.now),
+            self.action,
+        )
+    }
+
+    /// The revision the deployment goes to, described.
+    pub fn target(&self) -> Option<&ServiceRevision> {
+        let arn = self.deployment.target_revision.as_ref()?.arn.as_str();
+        self.revisions.iter().find(|r| r.arn == arn)
+    }
+}
+
+/// The plan from deployments already read (newest first).
+pub fn plan_for(
+    cluster: &str,
+    service: &str,
+    deployments: &[ServiceDeployment],
+    action: LifecycleHookAction,
+    revisions: Vec<ServiceRevision>,
+    now: DateTime<Utc>,
+) -> Result<ContinuePlan> {
+    let Some((d, hook)) = awaiting_action(deployments) else {
+        return Err(Error::Refused(format!(
+            "no deployment of {cluster}/{service} is waiting at a lifecycle hook \
+             (AWAITING_ACTION): nothing to continue or roll back; nothing was sent"
+        )));
+    };
+    if expired(hook, now) {
+        return Err(Error::Refused(format!(
+            "the hook {} of deployment {} expired ({}): its timeout action {} is ECS's to \
+             take now; nothing was sent",
+            hook.hook_id.as_deref().unwrap_or("-"),
+            arn_name(&d.arn),
+            countdown(hook.expires_at, now),
+            hook.timeout_action
+                .as_ref()
+                .map_or("-", LifecycleHookAction::as_str),
+        )));
+    }
+    Ok(ContinuePlan {
+        cluster: cluster.to_string(),
+        service: service.to_string(),
+        deployment: d.clone(),
+        hook: hook.clone(),
+        action,
+        revisions,
+        now,
+    })
+}
+
+/// Reads the service, its deployments in flight and their revisions (best effort).
+pub async fn plan(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+    action: LifecycleHookAction,
+    now: DateTime<Utc>,
+) -> Result<ContinuePlan> {
+    let s = find_service(aws, cluster, service).await?;
+    let live = load_deployments(
+        aws,
+        &s.cluster,
+        &s.name,
+        None,
+        &[
+            ServiceDeploymentStatus::Pending,
+            ServiceDeploymentStatus::InProgress,
+        ],
+    )
+    .await?;
+    let revisions = match awaiting_action(&live) {
+        Some((d, _)) => describe_best_effort(aws, d).await,
+        None => Vec::new(),
+    };
+    plan_for(&s.cluster, &s.name, &live, action, revisions, now)
+}
+
+/// ContinueServiceDeployment with the plan's hook and action; the ARN ECS answered.
+pub async fn execute(mutator: &Mutator, plan: &ContinuePlan) -> Result<String> {
+    mutator
+        .continue_service_deployment(
+            &plan.deployment.arn,
+            plan.hook.hook_id.as_deref(),
+            &plan.action,
+        )
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookStatus};
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, 0).expect("valid")
+    }
+
+    fn paused(expires: i64) -> ServiceDeployment {
+        ServiceDeployment {
+            arn: "arn:aws:ecs:eu-west-1:1:service-deployment/prod/api/d4".into(),
+            status: ServiceDeploymentStatus::InProgress,
+            strategy: Some(DeploymentStrategy::Canary),
+            lifecycle_stage: Some(DeploymentLifecycleStage::PostTestTrafficShift),
+            hooks: vec![LifecycleHookDetail {
+                hook_id: Some("hook-pause".into()),
+                target_type: Some("PAUSE".into()),
+                status: LifecycleHookStatus::AwaitingAction,
+                expires_at: Some(at(expires)),
+                timeout_action: Some(LifecycleHookAction::Rollback),
+                ..LifecycleHookDetail::default()
+            }],
+            ..ServiceDeployment::default()
+        }
+    }
+
+    #[test]
+    fn a_paused_deployment_is_continued_with_its_hook() {
+        let p = plan_for(
+            "prod",
+            "api",
+            &[paused(1000)],
+            LifecycleHookAction::Continue,
+            Vec::new(),
+            at(580),
+        )
+        .expect("a plan");
+        assert_eq!(p.hook.hook_id.as_deref(), Some("hook-pause"));
+        assert_eq!(
+            p.summary(),
+            "continue deployment d4 of prod/api (IN_PROGRESS, canary · POST_TEST_TRAFFIC_SHIFT): \
+             hook hook-pause is AWAITING_ACTION (7m00s left, then ROLLBACK by itself); \
+             ContinueServiceDeployment CONTINUE"
+        );
+    }
+
+    #[test]
+    fn an_expired_hook_and_no_paused_deployment_are_refused() {
+        let err = plan_for(
+            "prod",
+            "api",
+            &[paused(1000)],
+            LifecycleHookAction::Rollback,
+            Vec::new(),
+            at(1060),
+        )
+        .expect_err("expired");
+        assert!(matches!(err, Error::Refused(_)));
+        assert!(err.to_string().contains("expired 1m00s ago"), "{err}");
+        let none = plan_for(
+            "prod",
+            "api",
+            &[],
+            LifecycleHookAction::Continue,
+            Vec::new(),
+            at(0),
+        )
+        .expect_err("nothing waits");
+        assert!(none.to_string().contains("AWAITING_ACTION"), "{none}");
+    }
+}

@@ -1,0 +1,686 @@
+//! What `deployments`, `rollback --stop-deployment` and `continue` print: the deployment
+//! history as a text table or JSON (snake_case, ids as AWS prints them, times RFC 3339
+//! UTC), and the JSON of the two actions. Kept apart from the model: a contract.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::analysis::deployments::{FollowVerdict, countdown, stage_words};
+use crate::load::DeploymentHistory;
+use crate::model::escape::escape_text;
+use crate::model::{RevisionCount, ServiceDeployment, ServiceRevision, arn_name};
+use crate::ops::continue_deployment::ContinuePlan;
+use crate::ops::follow_deployment::FollowOutcome;
+use crate::ops::stop_deployment::StopDeploymentPlan;
+
+use super::table::Table;
+
+/// AWS text for a line of its own (a table escapes its cells itself).
+fn e(s: &str) -> String {
+    escape_text(s).into_owned()
+}
+
+fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// `ecsnap deployments --json`.
+#[derive(Debug, Serialize)]
+pub struct DeploymentsJson {
+    pub cluster: String,
+    pub service: String,
+    /// Newest first.
+    pub deployments: Vec<ServiceDeploymentJson>,
+    /// Why the service revisions could not be described (`null` when they were): the
+    /// deployments are listed without their images.
+    pub revisions_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceDeploymentJson {
+    pub service_deployment_arn: String,
+    /// PENDING, IN_PROGRESS, SUCCESSFUL, STOP_REQUESTED, STOPPED, ROLLBACK_REQUESTED,
+    /// ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED (as ECS spells it).
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// ROLLING, BLUE_GREEN, LINEAR, CANARY; `null` when ECS does not say.
+    pub strategy: Option<String>,
+    pub bake_time_in_minutes: Option<i32>,
+    pub lifecycle_stage: Option<String>,
+    pub source_revisions: Vec<RevisionJson>,
+    pub target_revision: Option<RevisionJson>,
+    pub circuit_breaker: Option<CircuitBreakerJson>,
+    pub alarms: Option<AlarmsJson>,
+    pub rollback: Option<RollbackJson>,
+    pub lifecycle_hooks: Vec<HookJson>,
+    /// The hook awaiting action, if the deployment waits for a person.
+    pub awaiting_action: bool,
+    pub created_at: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub stopped_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevisionJson {
+    pub service_revision_arn: String,
+    pub requested_task_count: i32,
+    pub running_task_count: i32,
+    pub pending_task_count: i32,
+    pub requested_test_traffic_weight: Option<f64>,
+    pub requested_production_traffic_weight: Option<f64>,
+    /// From DescribeServiceRevisions; `null` when the revision was not described.
+    pub task_definition: Option<String>,
+    /// Each container's image with the digest it resolved to.
+    pub images: Vec<ImageJson>,
+    /// Managed EBS volumes: the snapshot each starts from.
+    pub volumes: Vec<VolumeJson>,
+    pub load_balancers: Vec<LoadBalancerJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageJson {
+    pub container: String,
+    pub image: String,
+    pub digest: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VolumeJson {
+    pub name: String,
+    pub snapshot_id: Option<String>,
+    pub size_gib: Option<i32>,
+    pub volume_type: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LoadBalancerJson {
+    pub target_group_arn: Option<String>,
+    pub load_balancer_name: Option<String>,
+    pub container_name: Option<String>,
+    pub container_port: Option<i32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CircuitBreakerJson {
+    pub status: String,
+    pub failure_count: i32,
+    pub threshold: i32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlarmsJson {
+    pub status: String,
+    pub alarm_names: Vec<String>,
+    pub triggered_alarm_names: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RollbackJson {
+    pub reason: Option<String>,
+    pub started_at: Option<String>,
+    pub service_revision_arn: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HookJson {
+    pub hook_id: Option<String>,
+    pub target_type: Option<String>,
+    pub target_arn: Option<String>,
+    pub status: String,
+    pub expires_at: Option<String>,
+    pub timeout_action: Option<String>,
+}
+
+impl RevisionJson {
+    fn new(count: &RevisionCount, described: Option<&ServiceRevision>) -> Self {
+        Self {
+            service_revision_arn: count.arn.clone(),
+            requested_task_count: count.requested,
+            running_task_count: count.running,
+            pending_task_count: count.pending,
+            requested_test_traffic_weight: count.test_traffic_weight,
+            requested_production_traffic_weight: count.production_traffic_weight,
+            task_definition: described.map(|r| r.task_definition.clone()),
+            images: described
+                .map(|r| {
+                    r.images
+                        .iter()
+                        .map(|i| ImageJson {
+                            container: i.container.clone(),
+                            image: i.image.clone(),
+                            digest: i.digest.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            volumes: described
+                .map(|r| {
+                    r.volumes
+                        .iter()
+                        .map(|v| VolumeJson {
+                            name: v.name.clone(),
+                            snapshot_id: v.snapshot_id.clone(),
+                            size_gib: v.size_gib,
+                            volume_type: v.volume_type.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            load_balancers: described
+                .map(|r| {
+                    r.load_balancers
+                        .iter()
+                        .map(|lb| LoadBalancerJson {
+                            target_group_arn: lb.target_group_arn.clone(),
+                            load_balancer_name: lb.load_balancer_name.clone(),
+                            container_name: lb.container_name.clone(),
+                            container_port: lb.container_port,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl ServiceDeploymentJson {
+    pub fn new<'a>(
+        d: &ServiceDeployment,
+        revision: impl Fn(&str) -> Option<&'a ServiceRevision>,
+    ) -> Self {
+        Self {
+            service_deployment_arn: d.arn.clone(),
+            status: d.status.to_string(),
+            status_reason: d.status_reason.clone(),
+            strategy: d.strategy.as_ref().map(ToString::to_string),
+            bake_time_in_minutes: d.bake_time_minutes,
+            lifecycle_stage: d.lifecycle_stage.as_ref().map(ToString::to_string),
+            source_revisions: d
+                .source_revisions
+                .iter()
+                .map(|r| RevisionJson::new(r, revision(&r.arn)))
+                .collect(),
+            target_revision: d
+                .target_revision
+                .as_ref()
+                .map(|r| RevisionJson::new(r, revision(&r.arn))),
+            circuit_breaker: d.circuit_breaker.as_ref().map(|c| CircuitBreakerJson {
+                status: c.status.to_string(),
+                failure_count: c.failure_count,
+                threshold: c.threshold,
+            }),
+            alarms: d.alarms.as_ref().map(|a| AlarmsJson {
+                status: a.status.to_string(),
+                alarm_names: a.names.clone(),
+                triggered_alarm_names: a.triggered.clone(),
+            }),
+            rollback: d.rollback.as_ref().map(|r| RollbackJson {
+                reason: r.reason.clone(),
+                started_at: rfc3339(r.started_at),
+                service_revision_arn: r.service_revision_arn.clone(),
+            }),
+            lifecycle_hooks: d
+                .hooks
+                .iter()
+                .map(|h| HookJson {
+                    hook_id: h.hook_id.clone(),
+                    target_type: h.target_type.clone(),
+                    target_arn: h.target_arn.clone(),
+                    status: h.status.to_string(),
+                    expires_at: rfc3339(h.expires_at),
+                    timeout_action: h.timeout_action.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+            awaiting_action: d.status.is_in_flight() && d.awaiting_hook().is_some(),
+            created_at: rfc3339(d.created_at),
+            started_at: rfc3339(d.started_at),
+            finished_at: rfc3339(d.finished_at),
+            stopped_at: rfc3339(d.stopped_at),
+            updated_at: rfc3339(d.updated_at),
+        }
+    }
+}
+
+impl DeploymentsJson {
+    pub fn new(cluster: &str, service: &str, h: &DeploymentHistory) -> Self {
+        Self {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            deployments: h
+                .deployments
+                .iter()
+                .map(|d| ServiceDeploymentJson::new(d, |arn| h.revision(arn)))
+                .collect(),
+            revisions_error: h.revisions.as_ref().err().map(ToString::to_string),
+        }
+    }
+}
+
+/// The history as a table, newest first, then one detail block per deployment (reason,
+/// revisions with images by digest and snapshots, circuit breaker, alarms, rollback,
+/// hooks). Every AWS text escaped.
+pub fn deployments_text(
+    cluster: &str,
+    service: &str,
+    h: &DeploymentHistory,
+    now: DateTime<Utc>,
+) -> String {
+    let mut out = format!(
+        "{}/{}: {} deployments\n",
+        e(cluster),
+        e(service),
+        h.deployments.len()
+    );
+    if h.deployments.is_empty() {
+        return out;
+    }
+    let mut t = Table::new([
+        "DEPLOYMENT",
+        "STATUS",
+        "STRATEGY/STAGE",
+        "SOURCE → TARGET",
+        "TASKS",
+        "STARTED",
+        "FINISHED",
+    ]);
+    for d in &h.deployments {
+        let rev = |r: &RevisionCount| {
+            h.revision(&r.arn).map_or_else(
+                || arn_name(&r.arn).to_string(),
+                |x| arn_name(&x.task_definition).to_string(),
+            )
+        };
+        let sources: Vec<String> = d.source_revisions.iter().map(rev).collect();
+        let target = d
+            .target_revision
+            .as_ref()
+            .map_or_else(|| "-".to_string(), rev);
+        let tasks = d.target_revision.as_ref().map_or_else(
+            || "-".to_string(),
+            |r| format!("{}/{}", r.running, r.requested),
+        );
+        t.row(vec![
+            arn_name(&d.arn).to_string(),
+            d.status.to_string(),
+            stage_words(d),
+            (format!(
+                "{} → {target}",
+                if sources.is_empty() {
+                    "-".to_string()
+                } else {
+                    sources.join(",")
+                }
+            )),
+            tasks,
+            rfc3339(d.started_at.or(d.created_at)).unwrap_or_else(|| "-".into()),
+            rfc3339(d.finished_at.or(d.stopped_at)).unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    out.push_str(&t.render());
+    for d in &h.deployments {
+        out.push_str(&detail(d, h, now));
+    }
+    if let Err(err) = &h.revisions {
+        let _ = writeln!(
+            out,
+            "\nservice revisions not described ({}): images and snapshots are not shown",
+            e(&err.to_string())
+        );
+    }
+    out
+}
+
+fn detail(d: &ServiceDeployment, h: &DeploymentHistory, now: DateTime<Utc>) -> String {
+    let mut out = format!("\n{} {}\n", e(arn_name(&d.arn)), e(d.status.as_str()));
+    if let Some(r) = &d.status_reason {
+        let _ = writeln!(out, "  reason: {}", e(r));
+    }
+    if let Some(b) = d.bake_time_minutes {
+        let _ = writeln!(out, "  bake time: {b}m");
+    }
+    let revision_lines = |label: &str, r: &RevisionCount, out: &mut String| {
+        let _ = writeln!(
+            out,
+            "  {label} {}: {} running, {} pending, {} requested{}",
+            e(arn_name(&r.arn)),
+            r.running,
+            r.pending,
+            r.requested,
+            r.production_traffic_weight
+                .map(|w| format!(", {w:.0}% production traffic"))
+                .unwrap_or_default()
+        );
+        if let Some(x) = h.revision(&r.arn) {
+            let _ = writeln!(
+                out,
+                "    task definition {}",
+                e(arn_name(&x.task_definition))
+            );
+            for i in &x.images {
+                let _ = writeln!(
+                    out,
+                    "    {}: {} @ {}",
+                    e(&i.container),
+                    e(&i.image),
+                    e(i.digest.as_deref().unwrap_or("-"))
+                );
+            }
+            for v in &x.volumes {
+                let _ = writeln!(
+                    out,
+                    "    volume {}: snapshot {}",
+                    e(&v.name),
+                    e(v.snapshot_id.as_deref().unwrap_or("-"))
+                );
+            }
+        }
+    };
+    for r in &d.source_revisions {
+        revision_lines("from", r, &mut out);
+    }
+    if let Some(r) = &d.target_revision {
+        revision_lines("to", r, &mut out);
+    }
+    if let Some(c) = &d.circuit_breaker {
+        let _ = writeln!(
+            out,
+            "  circuit breaker: {} ({}/{} failed tasks)",
+            e(c.status.as_str()),
+            c.failure_count,
+            c.threshold
+        );
+    }
+    if let Some(a) = &d.alarms {
+        let _ = writeln!(
+            out,
+            "  alarms: {}{}",
+            e(a.status.as_str()),
+            if a.triggered.is_empty() {
+                String::new()
+            } else {
+                format!(", triggered: {}", e(&a.triggered.join(", ")))
+            }
+        );
+    }
+    if let Some(r) = &d.rollback {
+        let _ = writeln!(
+            out,
+            "  rolled back to {}: {}",
+            e(r.service_revision_arn.as_deref().map_or("-", arn_name)),
+            e(r.reason.as_deref().unwrap_or("-"))
+        );
+    }
+    out.push_str(&hook_lines(d, now));
+    out
+}
+
+/// One line per lifecycle hook; one awaiting action says how long is left and what then.
+fn hook_lines(d: &ServiceDeployment, now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    for hook in &d.hooks {
+        let waiting = if d.status.is_in_flight()
+            && hook.status == crate::model::LifecycleHookStatus::AwaitingAction
+        {
+            format!(
+                " — waiting for a person: {}{}",
+                countdown(hook.expires_at, now),
+                hook.timeout_action
+                    .as_ref()
+                    .map(|a| format!(", then {a}"))
+                    .unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  hook {} ({}): {}{waiting}",
+            e(hook.hook_id.as_deref().unwrap_or("-")),
+            e(hook.target_type.as_deref().unwrap_or("-")),
+            e(hook.status.as_str()),
+        );
+    }
+    out
+}
+
+/// `rollback --stop-deployment` and `continue` with `--json`.
+#[derive(Debug, Serialize)]
+pub struct DeploymentActionJson {
+    /// `stop-deployment` or `continue-deployment`.
+    pub action: &'static str,
+    pub cluster: String,
+    pub service: String,
+    pub dry_run: bool,
+    pub service_deployment_arn: String,
+    /// The deployment's status when planned.
+    pub status: String,
+    pub lifecycle_stage: Option<String>,
+    /// `continue`: the hook acted on and the action (CONTINUE or ROLLBACK).
+    pub hook_id: Option<String>,
+    pub hook_action: Option<String>,
+    /// `stop-deployment`: the service revision ECS rolls back to.
+    pub rollback_to_service_revision: Option<String>,
+    /// Whether the request was sent and answered.
+    pub sent: bool,
+    /// With `--wait`: how following the deployment ended.
+    pub wait: Option<FollowJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FollowJson {
+    /// `reached`, `failed`, `awaiting_action` or `timed_out`.
+    pub status: &'static str,
+    pub reason: Option<String>,
+    /// The deployment's last status.
+    pub deployment_status: Option<String>,
+    pub elapsed_secs: u64,
+    pub polls: u32,
+}
+
+impl FollowJson {
+    pub fn new(o: &FollowOutcome) -> Self {
+        let (status, reason) = match &o.verdict {
+            FollowVerdict::Reached => ("reached", None),
+            FollowVerdict::Failed(why) => ("failed", Some(why.clone())),
+            FollowVerdict::AwaitingAction(hook) => ("awaiting_action", Some(hook.clone())),
+            FollowVerdict::Moving => ("timed_out", None),
+        };
+        Self {
+            status,
+            reason,
+            deployment_status: o.deployment.as_ref().map(|d| d.status.to_string()),
+            elapsed_secs: o.elapsed.as_secs(),
+            polls: o.polls,
+        }
+    }
+}
+
+impl DeploymentActionJson {
+    pub fn stop(plan: &StopDeploymentPlan, dry_run: bool) -> Self {
+        Self {
+            action: "stop-deployment",
+            cluster: plan.cluster.clone(),
+            service: plan.service.clone(),
+            dry_run,
+            service_deployment_arn: plan.deployment.arn.clone(),
+            status: plan.deployment.status.to_string(),
+            lifecycle_stage: plan
+                .deployment
+                .lifecycle_stage
+                .as_ref()
+                .map(ToString::to_string),
+            hook_id: None,
+            hook_action: None,
+            rollback_to_service_revision: plan.back_to.clone(),
+            sent: false,
+            wait: None,
+        }
+    }
+
+    pub fn continued(plan: &ContinuePlan, dry_run: bool) -> Self {
+        Self {
+            action: "continue-deployment",
+            cluster: plan.cluster.clone(),
+            service: plan.service.clone(),
+            dry_run,
+            service_deployment_arn: plan.deployment.arn.clone(),
+            status: plan.deployment.status.to_string(),
+            lifecycle_stage: plan
+                .deployment
+                .lifecycle_stage
+                .as_ref()
+                .map(ToString::to_string),
+            hook_id: plan.hook.hook_id.clone(),
+            hook_action: Some(plan.action.to_string()),
+            rollback_to_service_revision: None,
+            sent: false,
+            wait: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::model::{
+        AlarmState, CircuitBreakerState, DeploymentLifecycleStage, DeploymentRollback,
+        DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail, LifecycleHookStatus,
+        RevisionImage, RevisionVolume, RollbackMonitorStatus, ServiceDeploymentStatus,
+    };
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, 0).expect("valid")
+    }
+
+    fn history() -> DeploymentHistory {
+        let rc = |arn: &str, running, requested| RevisionCount {
+            arn: format!("arn:aws:ecs:eu-west-1:1:service-revision/prod/api/{arn}"),
+            running,
+            requested,
+            ..RevisionCount::default()
+        };
+        let paused = ServiceDeployment {
+            arn: "arn:aws:ecs:eu-west-1:1:service-deployment/prod/api/d2".into(),
+            status: ServiceDeploymentStatus::InProgress,
+            strategy: Some(DeploymentStrategy::Canary),
+            lifecycle_stage: Some(DeploymentLifecycleStage::PostTestTrafficShift),
+            source_revisions: vec![rc("r1", 3, 3)],
+            target_revision: Some(RevisionCount {
+                production_traffic_weight: Some(10.0),
+                ..rc("r2", 1, 3)
+            }),
+            hooks: vec![LifecycleHookDetail {
+                hook_id: Some("hook-1".into()),
+                target_type: Some("PAUSE".into()),
+                status: LifecycleHookStatus::AwaitingAction,
+                expires_at: Some(at(1_000)),
+                timeout_action: Some(LifecycleHookAction::Rollback),
+                ..LifecycleHookDetail::default()
+            }],
+            created_at: Some(at(500)),
+            ..ServiceDeployment::default()
+        };
+        let failed = ServiceDeployment {
+            arn: "arn:aws:ecs:eu-west-1:1:service-deployment/prod/api/d1".into(),
+            status: ServiceDeploymentStatus::RollbackSuccessful,
+            status_reason: Some("alarm 5xx went off\u{1b}[2J".into()),
+            circuit_breaker: Some(CircuitBreakerState {
+                status: RollbackMonitorStatus::Triggered,
+                failure_count: 3,
+                threshold: 3,
+            }),
+            alarms: Some(AlarmState {
+                status: RollbackMonitorStatus::Triggered,
+                names: vec!["5xx".into()],
+                triggered: vec!["5xx".into()],
+            }),
+            rollback: Some(DeploymentRollback {
+                reason: Some("circuit breaker".into()),
+                started_at: None,
+                service_revision_arn: Some(
+                    "arn:aws:ecs:eu-west-1:1:service-revision/prod/api/r1".into(),
+                ),
+            }),
+            created_at: Some(at(100)),
+            ..ServiceDeployment::default()
+        };
+        let revision = ServiceRevision {
+            arn: "arn:aws:ecs:eu-west-1:1:service-revision/prod/api/r2".into(),
+            task_definition: "arn:aws:ecs:eu-west-1:1:task-definition/api:8".into(),
+            images: vec![RevisionImage {
+                container: "app".into(),
+                image: "1.dkr.ecr.eu-west-1.amazonaws.com/api:v8".into(),
+                digest: Some("sha256:88".into()),
+            }],
+            volumes: vec![RevisionVolume {
+                name: "data".into(),
+                snapshot_id: Some("snap-08".into()),
+                ..RevisionVolume::default()
+            }],
+            ..ServiceRevision::default()
+        };
+        DeploymentHistory {
+            deployments: vec![paused, failed],
+            revisions: Ok(HashMap::from([(revision.arn.clone(), revision)])),
+        }
+    }
+
+    #[test]
+    fn the_text_shows_stage_digests_snapshots_monitors_and_the_countdown() {
+        let text = deployments_text("prod", "api", &history(), at(580));
+        assert!(text.starts_with("prod/api: 2 deployments\n"), "{text}");
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("d2 "))
+            .expect("a row for d2");
+        assert!(row.contains("IN_PROGRESS"), "{row}");
+        assert!(
+            row.contains("canary 10% · POST_TEST_TRAFFIC_SHIFT"),
+            "{row}"
+        );
+        assert!(row.contains("r1 → api:8"), "{row}");
+        assert!(row.contains("1/3"), "{row}");
+        assert!(text.contains("    app: 1.dkr.ecr.eu-west-1.amazonaws.com/api:v8 @ sha256:88"));
+        assert!(text.contains("    volume data: snapshot snap-08"));
+        assert!(text.contains(
+            "  hook hook-1 (PAUSE): AWAITING_ACTION — waiting for a person: 7m00s left, then \
+             ROLLBACK"
+        ));
+        assert!(text.contains("  circuit breaker: TRIGGERED (3/3 failed tasks)"));
+        assert!(text.contains("  alarms: TRIGGERED, triggered: 5xx"));
+        assert!(text.contains("  rolled back to r1: circuit breaker"));
+        // AWS text is escaped: no raw escape character reaches the terminal.
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("alarm 5xx went off\\e[2J"), "{text}");
+    }
+
+    #[test]
+    fn the_json_keeps_ecs_spellings_and_marks_the_deployment_awaiting_action() {
+        let h = history();
+        let json = serde_json::to_value(DeploymentsJson::new("prod", "api", &h)).expect("json");
+        let d = &json["deployments"][0];
+        assert_eq!(d["status"], "IN_PROGRESS");
+        assert_eq!(d["strategy"], "CANARY");
+        assert_eq!(d["lifecycle_stage"], "POST_TEST_TRAFFIC_SHIFT");
+        assert_eq!(d["awaiting_action"], true);
+        assert_eq!(
+            d["lifecycle_hooks"][0]["expires_at"],
+            "1970-01-01T00:16:40Z"
+        );
+        assert_eq!(d["lifecycle_hooks"][0]["timeout_action"], "ROLLBACK");
+        assert_eq!(d["target_revision"]["images"][0]["digest"], "sha256:88");
+        assert!(d["source_revisions"][0]["task_definition"].is_null());
+        let old = &json["deployments"][1];
+        assert_eq!(old["awaiting_action"], false);
+        assert_eq!(old["circuit_breaker"]["failure_count"], 3);
+        assert_eq!(old["alarms"]["triggered_alarm_names"][0], "5xx");
+        assert_eq!(old["rollback"]["reason"], "circuit breaker");
+        assert!(json["revisions_error"].is_null());
+    }
+}

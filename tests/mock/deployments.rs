@@ -1,0 +1,812 @@
+//! Service deployments and revisions against aws-smithy-mocks (moto implements none of
+//! them): the history newest first with every status, pagination of
+//! ListServiceDeployments, the describes batched at 20, a hook awaiting action and one
+//! expired, ROLLBACK_FAILED followed to the end, AccessDenied naming each IAM action, an
+//! endpoint without the operations answering `Unsupported`, and StopServiceDeployment /
+//! ContinueServiceDeployment sent with the right fields — or not at all in read-only mode
+//! and when nothing is in flight (the mocks count the requests).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::mocked::{MockAws, audited, no_retry_client};
+use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
+use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
+use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
+use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
+use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
+use aws_sdk_ecs::operation::stop_service_deployment::StopServiceDeploymentOutput;
+use aws_sdk_ecs::primitives::DateTime;
+use aws_sdk_ecs::types as sdk;
+use aws_smithy_mocks::{Rule, mock};
+use ecsnap::analysis::deployments::{FollowVerdict, Goal};
+use ecsnap::aws::{AwsClients, CallContext, OpsClients, is_unsupported};
+use ecsnap::error::{AwsErrorKind, Error, exit};
+use ecsnap::load::load_deployment_history;
+use ecsnap::model::{LifecycleHookAction, ServiceDeploymentStatus};
+use ecsnap::ops::audit::read_entries;
+use ecsnap::ops::guard::ReadOnly;
+use ecsnap::ops::wait::FakeClock;
+use ecsnap::ops::{continue_deployment, follow_deployment, stop_deployment};
+
+const CLUSTER_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:cluster/payments";
+const SERVICE_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:service/payments/api";
+/// 2026-12-06T12:00:00Z: the plans' `now`.
+const NOW: i64 = 1_796_990_400;
+
+fn deployment_arn(id: &str) -> String {
+    format!("arn:aws:ecs:eu-west-1:123456789012:service-deployment/payments/api/{id}")
+}
+
+fn revision_arn(id: &str) -> String {
+    format!("arn:aws:ecs:eu-west-1:123456789012:service-revision/payments/api/{id}")
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(NOW, 0).expect("valid")
+}
+
+/// A deployment `id` from revision r-`id`-old to r-`id`, created `age` seconds before NOW.
+fn deployment(id: &str, status: sdk::ServiceDeploymentStatus, age: i64) -> sdk::ServiceDeployment {
+    sdk::ServiceDeployment::builder()
+        .service_deployment_arn(deployment_arn(id))
+        .service_arn(SERVICE_ARN)
+        .cluster_arn(CLUSTER_ARN)
+        .status(status)
+        .created_at(DateTime::from_secs(NOW - age))
+        .source_service_revisions(
+            sdk::ServiceRevisionSummary::builder()
+                .arn(revision_arn(&format!("{id}-old")))
+                .running_task_count(2)
+                .requested_task_count(2)
+                .build(),
+        )
+        .target_service_revision(
+            sdk::ServiceRevisionSummary::builder()
+                .arn(revision_arn(id))
+                .running_task_count(1)
+                .requested_task_count(2)
+                .pending_task_count(1)
+                .build(),
+        )
+        .build()
+}
+
+/// A canary deployment paused at a PAUSE hook that expires `expires_in` seconds after NOW.
+fn paused(id: &str, expires_in: i64) -> sdk::ServiceDeployment {
+    let mut d = deployment(id, sdk::ServiceDeploymentStatus::InProgress, 300);
+    d.lifecycle_stage = Some(sdk::ServiceDeploymentLifecycleStage::PostTestTrafficShift);
+    d.deployment_configuration = Some(
+        sdk::DeploymentConfiguration::builder()
+            .strategy(sdk::DeploymentStrategy::Canary)
+            .bake_time_in_minutes(5)
+            .build(),
+    );
+    d.lifecycle_hook_details = Some(vec![
+        sdk::DeploymentLifecycleHookDetail::builder()
+            .hook_id("hook-pause-1")
+            .target_type(sdk::DeploymentLifecycleHookTargetType::from("PAUSE"))
+            .status(sdk::DeploymentLifecycleHookStatus::AwaitingAction)
+            .expires_at(DateTime::from_secs(NOW + expires_in))
+            .timeout_action(sdk::DeploymentLifecycleHookAction::Rollback)
+            .build(),
+    ]);
+    d
+}
+
+/// A revision with one image by digest and one managed EBS volume from a snapshot.
+fn revision(arn: &str) -> sdk::ServiceRevision {
+    let n = arn.rsplit('/').next().unwrap_or_default();
+    sdk::ServiceRevision::builder()
+        .service_revision_arn(arn)
+        .task_definition(format!(
+            "arn:aws:ecs:eu-west-1:123456789012:task-definition/api-{n}:1"
+        ))
+        .container_images(
+            sdk::ContainerImage::builder()
+                .container_name("app")
+                .image("123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:v1")
+                .image_digest(format!("sha256:{n}"))
+                .build(),
+        )
+        .volume_configurations(
+            sdk::ServiceVolumeConfiguration::builder()
+                .name("data")
+                .managed_ebs_volume(
+                    sdk::ServiceManagedEbsVolumeConfiguration::builder()
+                        .snapshot_id(format!("snap-{n}"))
+                        .role_arn("arn:aws:iam::123456789012:role/ecs-infra")
+                        .build()
+                        .expect("role arn"),
+                )
+                .build()
+                .expect("name"),
+        )
+        .build()
+}
+
+fn service_rules() -> [Rule; 2] {
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
+        ListClustersOutput::builder()
+            .cluster_arns(CLUSTER_ARN)
+            .build()
+    });
+    let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        DescribeServicesOutput::builder()
+            .services(
+                sdk::Service::builder()
+                    .service_arn(SERVICE_ARN)
+                    .cluster_arn(CLUSTER_ARN)
+                    .service_name("api")
+                    .status("ACTIVE")
+                    .build(),
+            )
+            .build()
+    });
+    [clusters, services]
+}
+
+/// ListServiceDeployments answering `ids`, one page.
+fn listed(ids: &'static [&'static str]) -> Rule {
+    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(move || {
+        let mut out = ListServiceDeploymentsOutput::builder();
+        for id in ids {
+            out = out.service_deployments(
+                sdk::ServiceDeploymentBrief::builder()
+                    .service_deployment_arn(deployment_arn(id))
+                    .build(),
+            );
+        }
+        out.build()
+    })
+}
+
+/// DescribeServiceDeployments answering from `known` (by ARN), in the order asked.
+fn described(known: Vec<sdk::ServiceDeployment>) -> Rule {
+    let by_arn: HashMap<String, sdk::ServiceDeployment> = known
+        .into_iter()
+        .map(|d| {
+            (
+                d.service_deployment_arn().unwrap_or_default().to_string(),
+                d,
+            )
+        })
+        .collect();
+    mock!(aws_sdk_ecs::Client::describe_service_deployments)
+        .match_requests(|r| r.service_deployment_arns().len() <= 20)
+        .then_compute_output(move |r| {
+            let mut out = DescribeServiceDeploymentsOutput::builder();
+            for arn in r.service_deployment_arns() {
+                if let Some(d) = by_arn.get(arn) {
+                    out = out.service_deployments(d.clone());
+                }
+            }
+            out.build()
+        })
+}
+
+/// DescribeServiceRevisions answering every ARN asked (at most 20 a call).
+fn revisions_rule() -> Rule {
+    mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .match_requests(|r| r.service_revision_arns().len() <= 20)
+        .then_compute_output(|r| {
+            let mut out = DescribeServiceRevisionsOutput::builder();
+            for arn in r.service_revision_arns() {
+                out = out.service_revisions(revision(arn));
+            }
+            out.build()
+        })
+}
+
+fn stop_rule() -> Rule {
+    mock!(aws_sdk_ecs::Client::stop_service_deployment)
+        .match_requests(|r| {
+            r.stop_type() == Some(&sdk::StopServiceDeploymentStopType::Rollback)
+                && r.service_deployment_arn().is_some()
+        })
+        .then_compute_output(|r| {
+            StopServiceDeploymentOutput::builder()
+                .set_service_deployment_arn(r.service_deployment_arn().map(str::to_string))
+                .build()
+        })
+}
+
+fn continue_rule(action: sdk::DeploymentLifecycleHookAction) -> Rule {
+    mock!(aws_sdk_ecs::Client::continue_service_deployment)
+        .match_requests(move |r| r.action() == Some(&action) && r.hook_id() == Some("hook-pause-1"))
+        .then_compute_output(|r| {
+            ContinueServiceDeploymentOutput::builder()
+                .set_service_deployment_arn(r.service_deployment_arn().map(str::to_string))
+                .build()
+        })
+}
+
+fn place(rules: &[&Rule], endpoint: Option<&str>) -> (AwsClients, OpsClients) {
+    MockAws {
+        ecs: no_retry_client!(aws_sdk_ecs, rules.iter().copied()),
+        ctx: CallContext {
+            region: "eu-west-1".into(),
+            endpoint: endpoint.map(str::to_string),
+        },
+        ..MockAws::in_region("eu-west-1")
+    }
+    .clients_and_ops()
+}
+
+const EVERY_STATUS: &[&str] = &[
+    "d-pending",
+    "d-progress",
+    "d-successful",
+    "d-stop-requested",
+    "d-stopped",
+    "d-rb-requested",
+    "d-rb-progress",
+    "d-rb-successful",
+    "d-rb-failed",
+];
+
+#[tokio::test]
+async fn the_history_has_every_status_newest_first_with_revisions_in_one_call() {
+    use sdk::ServiceDeploymentStatus as S;
+    let statuses = [
+        S::Pending,
+        S::InProgress,
+        S::Successful,
+        S::StopRequested,
+        S::Stopped,
+        S::RollbackRequested,
+        S::RollbackInProgress,
+        S::RollbackSuccessful,
+        S::RollbackFailed,
+    ];
+    // Listed oldest first on purpose: the loader sorts newest first.
+    let known: Vec<sdk::ServiceDeployment> = EVERY_STATUS
+        .iter()
+        .zip(statuses)
+        .enumerate()
+        .map(|(i, (id, s))| deployment(id, s, 10_000 - i as i64 * 100))
+        .collect();
+    let list = listed(EVERY_STATUS);
+    let describe = described(known);
+    let revisions = revisions_rule();
+    let [clusters, services] = service_rules();
+    let (aws, _) = place(&[&clusters, &services, &list, &describe, &revisions], None);
+    let h = load_deployment_history(&aws, "payments", "api", None)
+        .await
+        .expect("history");
+    let got: Vec<&str> = h.deployments.iter().map(|d| d.status.as_str()).collect();
+    assert_eq!(
+        got,
+        [
+            "ROLLBACK_FAILED",
+            "ROLLBACK_SUCCESSFUL",
+            "ROLLBACK_IN_PROGRESS",
+            "ROLLBACK_REQUESTED",
+            "STOPPED",
+            "STOP_REQUESTED",
+            "SUCCESSFUL",
+            "IN_PROGRESS",
+            "PENDING",
+        ]
+    );
+    assert!(
+        h.deployments
+            .iter()
+            .all(|d| !matches!(d.status, ServiceDeploymentStatus::Other(_)))
+    );
+    assert_eq!(describe.num_calls(), 1);
+    assert_eq!(revisions.num_calls(), 1, "18 revisions: one call of 20");
+    let target = h.deployments[0].target_revision.clone().expect("target");
+    let r = h.revision(&target.arn).expect("described");
+    assert_eq!(r.images[0].digest.as_deref(), Some("sha256:d-rb-failed"));
+    assert_eq!(
+        r.volumes[0].snapshot_id.as_deref(),
+        Some("snap-d-rb-failed")
+    );
+    // The JSON names the digest and snapshot under the target revision.
+    let json = serde_json::to_value(ecsnap::output::deployments::DeploymentsJson::new(
+        "payments", "api", &h,
+    ))
+    .expect("json");
+    assert_eq!(json["deployments"][0]["status"], "ROLLBACK_FAILED");
+    assert_eq!(
+        json["deployments"][0]["target_revision"]["images"][0]["digest"],
+        "sha256:d-rb-failed"
+    );
+    assert_eq!(
+        json["deployments"][0]["target_revision"]["volumes"][0]["snapshot_id"],
+        "snap-d-rb-failed"
+    );
+    assert!(json["revisions_error"].is_null());
+}
+
+#[tokio::test]
+async fn list_service_deployments_follows_next_token_and_sends_since() {
+    let since = DateTime::from_secs(NOW - 7 * 86_400);
+    let first = mock!(aws_sdk_ecs::Client::list_service_deployments)
+        .match_requests(move |r| {
+            r.next_token().is_none()
+                && r.max_results() == Some(100)
+                && r.created_at().and_then(|c| c.after()) == Some(&since)
+                && r.cluster() == Some("payments")
+                && r.service() == Some("api")
+        })
+        .then_output(|| {
+            ListServiceDeploymentsOutput::builder()
+                .service_deployments(
+                    sdk::ServiceDeploymentBrief::builder()
+                        .service_deployment_arn(deployment_arn("a"))
+                        .build(),
+                )
+                .next_token("page-2")
+                .build()
+        });
+    let second = mock!(aws_sdk_ecs::Client::list_service_deployments)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_output(|| {
+            ListServiceDeploymentsOutput::builder()
+                .service_deployments(
+                    sdk::ServiceDeploymentBrief::builder()
+                        .service_deployment_arn(deployment_arn("b"))
+                        .build(),
+                )
+                .build()
+        });
+    let (aws, _) = place(&[&first, &second], None);
+    let arns = aws
+        .ecs
+        .list_service_deployments(
+            "payments",
+            "api",
+            chrono::DateTime::from_timestamp(NOW - 7 * 86_400, 0),
+            &[],
+        )
+        .await
+        .expect("two pages");
+    assert_eq!(arns, [deployment_arn("a"), deployment_arn("b")]);
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn describes_are_batched_at_twenty() {
+    let ids: Vec<String> = (0..45).map(|i| format!("d{i:02}")).collect();
+    let known: Vec<sdk::ServiceDeployment> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| deployment(id, sdk::ServiceDeploymentStatus::Successful, i as i64))
+        .collect();
+    let describe = described(known);
+    let revisions = revisions_rule();
+    let (aws, _) = place(&[&describe, &revisions], None);
+    let arns: Vec<String> = ids.iter().map(|i| deployment_arn(i)).collect();
+    let got = aws
+        .ecs
+        .describe_service_deployments(&arns)
+        .await
+        .expect("batched");
+    assert_eq!(got.len(), 45);
+    assert_eq!(describe.num_calls(), 3, "45 ARNs: 20 + 20 + 5");
+    let rev_arns: Vec<String> = ids.iter().map(|i| revision_arn(i)).collect();
+    let revs = aws
+        .ecs
+        .describe_service_revisions(&rev_arns)
+        .await
+        .expect("batched");
+    assert_eq!(revs.len(), 45);
+    assert_eq!(revisions.num_calls(), 3);
+    assert_eq!(revs[44].arn, revision_arn("d44"), "order is kept");
+}
+
+const DENIED: &str = r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ana is not authorized to perform this action"}"#;
+
+#[tokio::test]
+async fn access_denied_names_each_iam_action() {
+    let deny = |status: u16, body: &str| (status, Some(body.to_string()));
+    let (s, b) = deny(400, DENIED);
+    let list = mock!(aws_sdk_ecs::Client::list_service_deployments)
+        .sequence()
+        .http_status(s, b.clone())
+        .build();
+    let describe = mock!(aws_sdk_ecs::Client::describe_service_deployments)
+        .sequence()
+        .http_status(s, b.clone())
+        .build();
+    let revisions = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .sequence()
+        .http_status(s, b.clone())
+        .build();
+    let stop = mock!(aws_sdk_ecs::Client::stop_service_deployment)
+        .sequence()
+        .http_status(s, b.clone())
+        .build();
+    let cont = mock!(aws_sdk_ecs::Client::continue_service_deployment)
+        .sequence()
+        .http_status(s, b)
+        .build();
+    let (aws, ops) = place(&[&list, &describe, &revisions, &stop, &cont], None);
+    let arn = [deployment_arn("d1")];
+    let errors: Vec<(&str, Error)> = vec![
+        (
+            "ecs:ListServiceDeployments",
+            aws.ecs
+                .list_service_deployments("payments", "api", None, &[])
+                .await
+                .expect_err("denied"),
+        ),
+        (
+            "ecs:DescribeServiceDeployments",
+            aws.ecs
+                .describe_service_deployments(&arn)
+                .await
+                .expect_err("denied"),
+        ),
+        (
+            "ecs:DescribeServiceRevisions",
+            aws.ecs
+                .describe_service_revisions(&[revision_arn("r1")])
+                .await
+                .expect_err("denied"),
+        ),
+    ];
+    let (mutator, _dir, _log) = audited(ops, None);
+    let stopped = mutator
+        .stop_service_deployment_rollback(&arn[0])
+        .await
+        .expect_err("denied");
+    let continued = mutator
+        .continue_service_deployment(
+            &arn[0],
+            Some("hook-pause-1"),
+            &LifecycleHookAction::Continue,
+        )
+        .await
+        .expect_err("denied");
+    for (action, err) in errors.into_iter().chain([
+        ("ecs:StopServiceDeployment", stopped),
+        ("ecs:ContinueServiceDeployment", continued),
+    ]) {
+        let text = err.to_string();
+        assert!(text.contains(&format!("`{action}`")), "{action}: {text}");
+        assert!(
+            matches!(&err, Error::Aws(a) if a.kind == AwsErrorKind::AccessDenied),
+            "{err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_endpoint_without_the_operations_answers_unsupported() {
+    // An older endpoint's JSON answer.
+    let unknown = mock!(aws_sdk_ecs::Client::list_service_deployments)
+        .sequence()
+        .http_status(
+            400,
+            Some(r#"{"__type":"UnknownOperationException"}"#.to_string()),
+        )
+        .build();
+    let (aws, _) = place(&[&unknown], None);
+    let err = aws
+        .ecs
+        .list_service_deployments("payments", "api", None, &[])
+        .await
+        .expect_err("unknown operation");
+    assert!(is_unsupported(&err), "{err:?}");
+    assert!(err.to_string().contains("is not supported"), "{err}");
+    // moto's answer to an operation it lacks: an HTML 500 page, from an --endpoint-url.
+    let page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n";
+    let moto = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .sequence()
+        .http_response(move || {
+            aws_sdk_ecs::config::http::HttpResponse::new(
+                500u16.try_into().expect("a status code"),
+                page.into(),
+            )
+        })
+        .build();
+    let (emulated, _) = place(&[&moto], Some("http://127.0.0.1:5000"));
+    let err = emulated
+        .ecs
+        .describe_service_revisions(&[revision_arn("r1")])
+        .await
+        .expect_err("500");
+    assert!(is_unsupported(&err), "{err:?}");
+    assert!(
+        err.to_string().contains("ecs:DescribeServiceRevisions"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("it answered HTTP 500 with an HTML page"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("proxy"), "{err}");
+    // The same page from AWS itself (no --endpoint-url) stays a strange answer: a proxy's.
+    let proxied = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .sequence()
+        .http_response(move || {
+            aws_sdk_ecs::config::http::HttpResponse::new(
+                500u16.try_into().expect("a status code"),
+                page.into(),
+            )
+        })
+        .build();
+    let (aws_itself, _) = place(&[&proxied], None);
+    let err = aws_itself
+        .ecs
+        .describe_service_revisions(&[revision_arn("r1")])
+        .await
+        .expect_err("500");
+    assert!(!is_unsupported(&err), "{err:?}");
+}
+
+#[tokio::test]
+async fn stop_deployment_rolls_back_the_one_in_flight_and_is_audited() {
+    let [clusters, services] = service_rules();
+    let list = mock!(aws_sdk_ecs::Client::list_service_deployments)
+        .match_requests(|r| {
+            r.status()
+                == [
+                    sdk::ServiceDeploymentStatus::Pending,
+                    sdk::ServiceDeploymentStatus::InProgress,
+                ]
+        })
+        .then_output(|| {
+            ListServiceDeploymentsOutput::builder()
+                .service_deployments(
+                    sdk::ServiceDeploymentBrief::builder()
+                        .service_deployment_arn(deployment_arn("d7"))
+                        .build(),
+                )
+                .build()
+        });
+    let describe = described(vec![deployment(
+        "d7",
+        sdk::ServiceDeploymentStatus::InProgress,
+        60,
+    )]);
+    let revisions = revisions_rule();
+    let stop = stop_rule();
+    let (aws, ops) = place(
+        &[&clusters, &services, &list, &describe, &revisions, &stop],
+        None,
+    );
+    let plan = stop_deployment::plan(&aws, "payments", "api", now())
+        .await
+        .expect("a plan");
+    assert_eq!(plan.deployment.arn, deployment_arn("d7"));
+    assert_eq!(
+        plan.back_to.as_deref(),
+        Some(revision_arn("d7-old").as_str())
+    );
+    assert!(
+        plan.summary().contains("api-d7:1 → api-d7-old:1"),
+        "{}",
+        plan.summary()
+    );
+    assert_eq!(stop.num_calls(), 0, "planning sends nothing");
+    let (mutator, _dir, log) = audited(ops, None);
+    let arn = stop_deployment::execute(&mutator, &plan)
+        .await
+        .expect("stopped");
+    assert_eq!(arn, deployment_arn("d7"));
+    assert_eq!(stop.num_calls(), 1);
+    let entries = read_entries(&log).expect("audit");
+    let result = entries
+        .iter()
+        .find(|e| e.action == "ecs:StopServiceDeployment" && e.result == "ok")
+        .expect("a result line");
+    assert_eq!(result.resource_ids, [deployment_arn("d7")]);
+    assert_eq!(result.detail.as_deref(), Some("stopType ROLLBACK"));
+}
+
+#[tokio::test]
+async fn nothing_in_flight_and_read_only_send_no_stop_or_continue() {
+    let [clusters, services] = service_rules();
+    let list = listed(&[]);
+    let stop = stop_rule();
+    let cont = continue_rule(sdk::DeploymentLifecycleHookAction::Continue);
+    let (aws, ops) = place(&[&clusters, &services, &list, &stop, &cont], None);
+    let err = stop_deployment::plan(&aws, "payments", "api", now())
+        .await
+        .expect_err("nothing in flight");
+    assert_eq!(err.exit_code(), exit::REFUSED, "{err}");
+    let err = continue_deployment::plan(
+        &aws,
+        "payments",
+        "api",
+        LifecycleHookAction::Continue,
+        now(),
+    )
+    .await
+    .expect_err("nothing awaits");
+    assert_eq!(err.exit_code(), exit::REFUSED, "{err}");
+    // Read-only: the Mutator refuses before anything is sent.
+    let (mutator, _dir, log) = audited(ops, Some(ReadOnly("read-only mode is on".into())));
+    let refused = mutator
+        .stop_service_deployment_rollback(&deployment_arn("d7"))
+        .await
+        .expect_err("read-only");
+    assert_eq!(refused.exit_code(), exit::REFUSED);
+    let refused = mutator
+        .continue_service_deployment(
+            &deployment_arn("d7"),
+            Some("hook-pause-1"),
+            &LifecycleHookAction::Continue,
+        )
+        .await
+        .expect_err("read-only");
+    assert_eq!(refused.exit_code(), exit::REFUSED);
+    assert_eq!((stop.num_calls(), cont.num_calls()), (0, 0));
+    let entries = read_entries(&log).unwrap_or_default();
+    assert!(entries.is_empty(), "{entries:?}");
+}
+
+fn paused_place(
+    expires_in: i64,
+    action: sdk::DeploymentLifecycleHookAction,
+) -> (AwsClients, OpsClients, Vec<Arc<Rule>>) {
+    let [clusters, services] = service_rules();
+    let list = listed(&["d9"]);
+    let describe = described(vec![paused("d9", expires_in)]);
+    let revisions = revisions_rule();
+    let cont = continue_rule(action);
+    let rules = [clusters, services, list, describe, revisions, cont].map(Arc::new);
+    let refs: Vec<&Rule> = rules.iter().map(AsRef::as_ref).collect();
+    let (aws, ops) = place(&refs, None);
+    (aws, ops, rules.to_vec())
+}
+
+#[tokio::test]
+async fn a_hook_awaiting_action_is_continued_or_rolled_back_with_its_hook_id() {
+    for (action, sdk_action) in [
+        (
+            LifecycleHookAction::Continue,
+            sdk::DeploymentLifecycleHookAction::Continue,
+        ),
+        (
+            LifecycleHookAction::Rollback,
+            sdk::DeploymentLifecycleHookAction::Rollback,
+        ),
+    ] {
+        let (aws, ops, rules) = paused_place(420, sdk_action);
+        let plan = continue_deployment::plan(&aws, "payments", "api", action.clone(), now())
+            .await
+            .expect("a plan");
+        let summary = plan.summary();
+        assert!(
+            summary.contains("hook hook-pause-1 is AWAITING_ACTION"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("7m00s left, then ROLLBACK by itself"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("canary · POST_TEST_TRAFFIC_SHIFT"),
+            "{summary}"
+        );
+        assert_eq!(
+            plan.target().map(|r| r.images[0].digest.clone()),
+            Some(Some("sha256:d9".to_string()))
+        );
+        let (mutator, _dir, log) = audited(ops, None);
+        continue_deployment::execute(&mutator, &plan)
+            .await
+            .expect("sent");
+        assert_eq!(rules[5].num_calls(), 1, "{action}");
+        let entries = read_entries(&log).expect("audit");
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "ecs:ContinueServiceDeployment"
+                    && e.result == "ok"
+                    && e.detail.as_deref()
+                        == Some(&format!("action {action}, hook hook-pause-1") as &str)),
+            "{entries:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expired_hook_is_refused_and_nothing_is_sent() {
+    let (aws, _ops, rules) = paused_place(-30, sdk::DeploymentLifecycleHookAction::Continue);
+    let err = continue_deployment::plan(
+        &aws,
+        "payments",
+        "api",
+        LifecycleHookAction::Continue,
+        now(),
+    )
+    .await
+    .expect_err("expired");
+    assert_eq!(err.exit_code(), exit::REFUSED);
+    let text = err.to_string();
+    assert!(text.contains("expired 30s ago"), "{text}");
+    assert!(text.contains("ROLLBACK"), "{text}");
+    assert_eq!(rules[5].num_calls(), 0);
+}
+
+/// DescribeServiceDeployments answering `statuses` in turn for deployment d7.
+fn followed(statuses: Vec<sdk::ServiceDeploymentStatus>) -> Rule {
+    let mut seq = mock!(aws_sdk_ecs::Client::describe_service_deployments).sequence();
+    for s in statuses {
+        let mut d = deployment("d7", s, 60);
+        d.status_reason = Some("tasks failed their health checks".into());
+        d.lifecycle_stage = Some(sdk::ServiceDeploymentLifecycleStage::ScaleUp);
+        seq = seq.output(move || {
+            DescribeServiceDeploymentsOutput::builder()
+                .service_deployments(d.clone())
+                .build()
+        });
+    }
+    seq.build()
+}
+
+#[tokio::test]
+async fn a_stopped_deployment_is_followed_to_rollback_successful_or_failed() {
+    use sdk::ServiceDeploymentStatus as S;
+    for (last, want_reached) in [(S::RollbackSuccessful, true), (S::RollbackFailed, false)] {
+        let rule = followed(vec![S::RollbackRequested, S::RollbackInProgress, last]);
+        let (aws, _) = place(&[&rule], None);
+        let clock = FakeClock::default();
+        let mut seen = Vec::new();
+        let outcome = follow_deployment::follow_deployment(
+            aws.ecs.as_ref(),
+            &clock,
+            &deployment_arn("d7"),
+            Goal::RolledBack,
+            None,
+            (Duration::from_mins(10), Duration::from_secs(5)),
+            &mut |d| seen.push(d.status.to_string()),
+        )
+        .await
+        .expect("followed");
+        assert_eq!(outcome.polls, 3);
+        assert_eq!(clock.sleeps().len(), 2);
+        assert_eq!(seen.len(), 3);
+        if want_reached {
+            assert_eq!(outcome.verdict, FollowVerdict::Reached);
+            assert_eq!(outcome.summary(), "ROLLBACK_SUCCESSFUL");
+        } else {
+            assert_eq!(
+                outcome.verdict,
+                FollowVerdict::Failed(format!(
+                    "deployment {} is ROLLBACK_FAILED at stage SCALE_UP: tasks failed their \
+                     health checks",
+                    deployment_arn("d7")
+                ))
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn denied_revisions_leave_the_history_whole_and_say_why() {
+    let list = listed(&["d1"]);
+    let describe = described(vec![deployment(
+        "d1",
+        sdk::ServiceDeploymentStatus::Successful,
+        60,
+    )]);
+    let revisions = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+        .sequence()
+        .http_status(400, Some(DENIED.to_string()))
+        .build();
+    let (aws, _) = place(&[&list, &describe, &revisions], None);
+    let h = load_deployment_history(&aws, "payments", "api", None)
+        .await
+        .expect("the history without revisions");
+    assert_eq!(h.deployments.len(), 1);
+    assert_eq!(h.deployments[0].status, ServiceDeploymentStatus::Successful);
+    let json = serde_json::to_value(ecsnap::output::deployments::DeploymentsJson::new(
+        "payments", "api", &h,
+    ))
+    .expect("json");
+    let why = json["revisions_error"].as_str().unwrap_or_default();
+    assert!(why.contains("`ecs:DescribeServiceRevisions`"), "{json}");
+    assert!(json["deployments"][0]["target_revision"]["task_definition"].is_null());
+    let text = ecsnap::output::deployments::deployments_text("payments", "api", &h, now());
+    assert!(text.contains("service revisions not described"), "{text}");
+}
