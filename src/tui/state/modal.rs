@@ -9,8 +9,10 @@
 
 use crate::tui::state::cleanup::CleanupModal;
 use crate::tui::state::confirm::ConfirmInput;
+use crate::tui::state::recover::RecoverModal;
+use crate::tui::state::redeploy::RedeployModal;
+use crate::tui::state::restore::RestoreModal;
 use crate::tui::state::rollback::RollbackModal;
-use crate::tui::state::simple::SimpleModal;
 use crate::tui::state::wait::WaitView;
 
 /// Where a dialog stands.
@@ -32,8 +34,9 @@ pub enum Stage {
 pub enum ModalKind {
     Rollback(RollbackModal),
     Cleanup(CleanupModal),
-    /// Redeploy and restore-user: one plan, one change.
-    Simple(SimpleModal),
+    Redeploy(RedeployModal),
+    Restore(RestoreModal),
+    Recover(RecoverModal),
     Wait(WaitView),
     /// Scale, stop a task, exec, port forwarding.
     HandsOn(crate::tui::state::hands_on::HandsOnModal),
@@ -98,7 +101,11 @@ impl Modal {
         match &self.kind {
             ModalKind::Wait(_) => true,
             ModalKind::HandsOn(h) => h.is_watching(),
-            _ => false,
+            ModalKind::Rollback(_)
+            | ModalKind::Cleanup(_)
+            | ModalKind::Redeploy(_)
+            | ModalKind::Restore(_)
+            | ModalKind::Recover(_) => false,
         }
     }
 
@@ -111,7 +118,9 @@ impl Modal {
         match &self.kind {
             ModalKind::Rollback(r) => format!("Roll back {}/{}", r.cluster, r.service),
             ModalKind::Cleanup(c) => c.title(),
-            ModalKind::Simple(s) => s.title(),
+            ModalKind::Redeploy(r) => r.title(),
+            ModalKind::Restore(r) => r.title(),
+            ModalKind::Recover(r) => r.title(),
             ModalKind::Wait(w) => w.title(),
             ModalKind::HandsOn(h) => h.title(),
         }

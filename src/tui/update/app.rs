@@ -19,7 +19,6 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::snapshots::Unique;
-use crate::tui::update::flows;
 use crate::tui::update::jump;
 
 /// How often a service that is rolling out is refreshed while shown.
@@ -165,16 +164,16 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::MarkAll => {
             with_active_list(state, |l| l.toggle_mark_visible());
         }
-        Action::Rollback => return flows::request_rollback(state),
-        Action::Redeploy => return flows::request_redeploy(state),
-        Action::Cleanup => return flows::request_cleanup(state),
-        Action::RestoreUser => return flows::request_restore(state),
+        Action::Rollback => return crate::tui::update::rollback::request_rollback(state),
+        Action::Redeploy => return crate::tui::update::redeploy::request_redeploy(state),
+        Action::Cleanup => return crate::tui::update::cleanup::request_cleanup(state),
+        Action::RestoreUser => return crate::tui::update::restore::request_restore(state),
         Action::Exec => return crate::tui::update::hands_on::request_exec(state),
         Action::PortForward => return crate::tui::update::hands_on::request_port_forward(state),
         Action::StopTask => return crate::tui::update::hands_on::request_stop(state),
         Action::ScaleUp => return crate::tui::update::hands_on::request_scale(state, 1),
         Action::ScaleDown => return crate::tui::update::hands_on::request_scale(state, -1),
-        Action::RecoverVolume => return flows::request_recover(state),
+        Action::RecoverVolume => return crate::tui::update::recover::request_recover(state),
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm
