@@ -18,7 +18,7 @@ use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{Event, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -93,9 +93,9 @@ fn picker_open() -> AppState {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     s
@@ -171,9 +171,9 @@ fn rollback_takes_two_keys_to_the_wait_view() {
     let g = generation(&s);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Started {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(started(2)),
+            answer: DialogAnswer::Started(Ok(started(2))),
         }),
     );
     assert!(
@@ -220,9 +220,9 @@ fn read_only_shows_the_plan_and_refuses_in_the_dialog() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     let effects = ch(&mut s, 'y');
@@ -244,9 +244,9 @@ fn production_needs_the_service_name_typed() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
@@ -277,18 +277,18 @@ fn stale_dialog_answers_are_dropped() {
     ch(&mut s, 'R');
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: old,
-            result: Ok(Vec::new()),
+            answer: DialogAnswer::Revisions(Ok(Vec::new())),
         },
     );
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Planning));
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
@@ -300,9 +300,9 @@ fn wait_view() -> AppState {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Ok(started(2)),
+            answer: DialogAnswer::Started(Ok(started(2))),
         },
     );
     s
@@ -314,9 +314,9 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(1, Verdict::InProgress),
+            answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
         },
     );
     s.now = now() + chrono::Duration::seconds(65);
@@ -338,9 +338,9 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(2, failed),
+            answer: DialogAnswer::WaitProgress(progress(2, failed)),
         },
     );
     let text = render(&s, 120, 40);
@@ -424,9 +424,9 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
     key(&mut s, KeyCode::Esc);
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(1, Verdict::InProgress),
+            answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
         },
     );
     assert!(s.modal.is_none());
@@ -450,12 +450,15 @@ fn services_in_parts(controller: Option<&str>) -> AppState {
     for (cluster, service, done) in [("analytics", healthy, 1), ("payments", rolling, 2)] {
         deliver(
             &mut s,
-            Msg::ServicesPart {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                cluster: cluster.into(),
-                services: vec![service],
-                done,
-                total: 2,
+                answer: Listing::ServicesPart {
+                    cluster: cluster.into(),
+                    services: vec![service],
+                    done,
+                    total: 2,
+                },
             },
         );
     }
@@ -482,12 +485,15 @@ fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
 fn once_the_user_moves_the_selection_stays_on_their_service() {
     let mut s = crate::fixtures::empty_state();
     let g = s.services.loader.generation;
-    let part = |cluster: &str, name: &str, done| Msg::ServicesPart {
+    let part = |cluster: &str, name: &str, done| Msg::Listing {
+        place: None,
         generation: g,
-        cluster: cluster.into(),
-        services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
-        done,
-        total: 3,
+        answer: Listing::ServicesPart {
+            cluster: cluster.into(),
+            services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
+            done,
+            total: 3,
+        },
     };
     deliver(&mut s, part("alpha", "api", 1));
     deliver(&mut s, part("beta", "billing", 2));

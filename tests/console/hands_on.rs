@@ -15,7 +15,7 @@ use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::{Foreground, HandsOnAsk, HandsOnDone, HandsOnPlan};
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::Event;
+use ecsnap::tui::state::msg::{DialogAnswer, Event};
 use ecsnap::tui::state::msg::{Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
@@ -96,28 +96,32 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     assert!(text.contains("Esc stops watching"), "{text}");
     deliver(
         &mut s,
-        Msg::ScaleLook {
+        Msg::Dialog {
             generation: g,
-            running: 2,
-            pending: 1,
+            answer: DialogAnswer::ScaleLook {
+                running: 2,
+                pending: 1,
+            },
         },
     );
     assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
     // A look for another dialog is dropped.
     deliver(
         &mut s,
-        Msg::ScaleLook {
+        Msg::Dialog {
             generation: g + 1,
-            running: 0,
-            pending: 0,
+            answer: DialogAnswer::ScaleLook {
+                running: 0,
+                pending: 0,
+            },
         },
     );
     assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
     let effects = update(
         &mut s,
-        Event::Msg(Msg::ScaleWatched {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok("3 running, as asked (after 0m10s)".into()),
+            answer: DialogAnswer::ScaleWatched(Ok("3 running, as asked (after 0m10s)".into())),
         }),
     );
     assert!(
@@ -164,9 +168,9 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     };
     deliver(
         s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone())))),
         },
     );
     (g, plan)
@@ -174,12 +178,12 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
 
 /// UpdateService answered for the dialog `g`: desired 3, 2 running.
 fn scaled(g: u64) -> Msg {
-    Msg::HandsOnDone {
+    Msg::Dialog {
         generation: g,
-        result: Ok(HandsOnDone::Scaled {
+        answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Scaled {
             desired: 3,
             running: 2,
-        }),
+        })),
     }
 }
 
@@ -201,9 +205,11 @@ fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
     deliver(&mut s, scaled(g));
     deliver(
         &mut s,
-        Msg::ScaleWatched {
+        Msg::Dialog {
             generation: g,
-            result: Err("deployment ecs-svc/1 rollout FAILED: tasks failed to start".into()),
+            answer: DialogAnswer::ScaleWatched(Err(
+                "deployment ecs-svc/1 rollout FAILED: tasks failed to start".into(),
+            )),
         },
     );
     let text = render(&s, 120, 40);
@@ -236,9 +242,9 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
         },
     );
     let effects = ch(&mut s, 'y');
@@ -253,9 +259,9 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
         },
     );
     let effects = ch(&mut s, 'y');
@@ -265,11 +271,11 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     );
     let effects = fixtures_update(
         &mut s,
-        Msg::HandsOnDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(HandsOnDone::Stopped {
+            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Stopped {
                 desired_status: "STOPPED".into(),
-            }),
+            })),
         },
     );
     assert!(
@@ -310,9 +316,9 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
         },
     );
     // The ready container (app) is preselected; the other shows why not.
@@ -340,12 +346,12 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     };
     deliver(
         &mut s,
-        Msg::HandsOnDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(HandsOnDone::Exec {
+            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Exec {
                 call: call.clone(),
                 what: format!("app in task {TASK}"),
-            }),
+            })),
         },
     );
     assert!(s.modal.is_none(), "the dialog closes for the shell");
@@ -364,9 +370,9 @@ fn production_exec_needs_the_task_id_typed() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
         },
     );
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
@@ -440,9 +446,9 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
     };
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone())))),
         },
     );
     let effects = ch(&mut s, 'y');
@@ -455,15 +461,15 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
     );
     deliver(
         &mut s,
-        Msg::HandsOnDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(HandsOnDone::Forward {
+            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Forward {
                 call: PluginCall {
                     args: Vec::new(),
                     env: Vec::new(),
                 },
                 route: "localhost:15432 → db.internal:5432".into(),
-            }),
+            })),
         },
     );
     assert!(
@@ -489,9 +495,9 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
     // before the plan: `ops::exec::plan_all_with_plugin`).
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Err(ecsnap::ops::plugin::INSTALL_HINT.to_string()),
+            answer: DialogAnswer::Planned(Err(ecsnap::ops::plugin::INSTALL_HINT.to_string())),
         },
     );
     let screen = render(&s, 120, 40);
@@ -519,9 +525,9 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     plans[0].blocker = plans[1].blocker.clone();
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(plans))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(plans)))),
         },
     );
     let screen = render(&s, 120, 40);
@@ -545,9 +551,9 @@ fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
         },
     );
     ch(&mut s, 'k'); // envoy: its agent is PENDING

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, Mode};
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::service_ref::ServiceRef;
 use ecsnap::tui::state::snapshots::Unique;
@@ -176,9 +176,10 @@ fn stale_results_are_dropped() {
     // The answer to the earlier request arrives late: ignored.
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: old,
-            result: Ok(Vec::new()),
+            answer: Listing::Services(Ok(Vec::new())),
         },
     );
     assert_eq!(s.services.list.rows.len(), 8);
@@ -187,9 +188,10 @@ fn stale_results_are_dropped() {
     fewer.truncate(2);
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: new,
-            result: Ok(fewer),
+            answer: Listing::Services(Ok(fewer)),
         },
     );
     assert_eq!(s.services.list.rows.len(), 2);
@@ -209,9 +211,9 @@ fn stale_tasks_of_another_service_are_dropped() {
     };
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: generation(&first),
-            result: Ok(crate::fixtures::ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
         },
     );
     assert!(
@@ -220,9 +222,9 @@ fn stale_tasks_of_another_service_are_dropped() {
     );
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: generation(&second),
-            result: Ok(crate::fixtures::ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
         },
     );
     assert_eq!(s.tasks.list.rows.len(), 3);
@@ -325,10 +327,9 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     assert_eq!(mine.len(), 6);
     deliver(
         &mut s,
-        Msg::UniqueProgress {
+        Msg::Pane {
             generation,
-            done: 3,
-            total: 19,
+            answer: PaneAnswer::UniqueProgress { done: 3, total: 19 },
         },
     );
     assert_eq!(
@@ -338,9 +339,9 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     assert!(render(&s, 120, 40).contains("… 3/19"));
     deliver(
         &mut s,
-        Msg::Unique {
+        Msg::Pane {
             generation,
-            result: Ok(1_500_000_000),
+            answer: PaneAnswer::Unique(Ok(1_500_000_000)),
         },
     );
     assert_eq!(
@@ -383,9 +384,9 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
     let g = s.detail.loader.generation;
     deliver(
         &mut s,
-        Msg::Detail {
+        Msg::Pane {
             generation: g,
-            result: Ok(crate::fixtures::ledger_detail()),
+            answer: PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail())),
         },
     );
     let effects = tick(&mut s, 6);
@@ -474,9 +475,10 @@ fn the_service_acted_on_keeps_the_cursor_when_it_sorts_down_once_steady() {
     let g = s.services.loader.generation;
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(fleet),
+            answer: Listing::Services(Ok(fleet)),
         },
     );
     assert_ne!(service_names(&s)[0], "crawler", "it sorted down");

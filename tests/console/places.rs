@@ -17,7 +17,7 @@ use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnAsk;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::places::{PlaceInfo, Places};
 use ecsnap::tui::update::app::{act, init, update};
@@ -69,9 +69,16 @@ fn other_report() -> OrphanReport {
 }
 
 fn placed(place: usize, msg: Msg) -> Msg {
-    Msg::Placed {
-        place,
-        msg: Box::new(msg),
+    let Msg::Listing {
+        generation, answer, ..
+    } = msg
+    else {
+        panic!("only a pane listing is placed: {msg:?}");
+    };
+    Msg::Listing {
+        place: Some(place),
+        generation,
+        answer,
     }
 }
 
@@ -105,9 +112,10 @@ fn loaded() -> AppState {
             &mut s,
             placed(
                 p,
-                Msg::Services {
+                Msg::Listing {
+                    place: None,
                     generation: g,
-                    result: Ok(list),
+                    answer: Listing::Services(Ok(list)),
                 },
             ),
         );
@@ -117,9 +125,10 @@ fn loaded() -> AppState {
         &mut s,
         placed(
             PROD,
-            Msg::Orphans {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(crate::fixtures::orphan_report()),
+                answer: Listing::Orphans(Ok(crate::fixtures::orphan_report())),
             },
         ),
     );
@@ -127,9 +136,10 @@ fn loaded() -> AppState {
         &mut s,
         placed(
             STAGING,
-            Msg::Orphans {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(other_report()),
+                answer: Listing::Orphans(Ok(other_report())),
             },
         ),
     );
@@ -137,13 +147,14 @@ fn loaded() -> AppState {
         &mut s,
         placed(
             STAGING_EU,
-            Msg::Orphans {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Err(
+                answer: Listing::Orphans(Err(
                     "listing volumes in eu-west-1: AccessDenied: not authorized to \
                              perform ec2:DescribeVolumes"
                         .into(),
-                ),
+                )),
             },
         ),
     );
@@ -155,9 +166,10 @@ fn loaded() -> AppState {
             &mut s,
             placed(
                 p,
-                Msg::Snapshots {
+                Msg::Listing {
+                    place: None,
                     generation: g,
-                    result: Ok(list),
+                    answer: Listing::Snapshots(Ok(list)),
                 },
             ),
         );
@@ -216,12 +228,15 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
     let part = |generation, list: Vec<_>| {
         placed(
             STAGING,
-            Msg::ServicesPart {
+            Msg::Listing {
+                place: None,
                 generation,
-                cluster: "payments-prod".into(),
-                services: list,
-                done: 1,
-                total: 2,
+                answer: Listing::ServicesPart {
+                    cluster: "payments-prod".into(),
+                    services: list,
+                    done: 1,
+                    total: 2,
+                },
             },
         )
     };
@@ -256,9 +271,10 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
         &mut s,
         placed(
             STAGING,
-            Msg::Services {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(payments.clone()),
+                answer: Listing::Services(Ok(payments.clone())),
             },
         ),
     );
@@ -267,9 +283,10 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
         &mut s,
         placed(
             PROD,
-            Msg::Services {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(services.clone()),
+                answer: Listing::Services(Ok(services.clone())),
             },
         ),
     );
@@ -285,9 +302,10 @@ fn a_place_answering_late_for_an_older_load_is_dropped() {
         &mut s,
         placed(
             PROD,
-            Msg::Services {
+            Msg::Listing {
+                place: None,
                 generation: old,
-                result: Ok(crate::fixtures::services()),
+                answer: Listing::Services(Ok(crate::fixtures::services())),
             },
         ),
     );
@@ -471,9 +489,9 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
     let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     let text = render(&s, 120, 40);
@@ -502,9 +520,9 @@ fn production_place_needs_the_name_typed() {
     let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     assert!(
@@ -642,10 +660,12 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         ]
     );
     assert!(render(&s, 120, 40).contains("Clean up 2 marked orphans in 2 places"));
-    let planned = |place, id| Msg::CleanupPartPlanned {
+    let planned = |place, id| Msg::Dialog {
         generation: g,
-        place,
-        result: Ok(vec![volume_plan(id)]),
+        answer: DialogAnswer::CleanupPartPlanned {
+            place,
+            result: Ok(vec![volume_plan(id)]),
+        },
     };
     deliver(&mut s, planned(STAGING, STAGING_VOLUME));
     assert_eq!(
@@ -681,9 +701,9 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     // The results land; the orphans reload in every place in view.
     let effects = update(
         &mut s,
-        Event::Msg(Msg::CleanupDone {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(Vec::new()),
+            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
         }),
     );
     let reloaded: Vec<usize> = effects
@@ -719,18 +739,22 @@ fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that
     let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
     deliver(
         &mut s,
-        Msg::CleanupPartPlanned {
+        Msg::Dialog {
             generation: g,
-            place: PROD,
-            result: Ok(vec![volume_plan(PROD_VOLUME)]),
+            answer: DialogAnswer::CleanupPartPlanned {
+                place: PROD,
+                result: Ok(vec![volume_plan(PROD_VOLUME)]),
+            },
         },
     );
     deliver(
         &mut s,
-        Msg::CleanupPartPlanned {
+        Msg::Dialog {
             generation: g,
-            place: STAGING,
-            result: Err("AccessDenied: ec2:DescribeVolumes".into()),
+            answer: DialogAnswer::CleanupPartPlanned {
+                place: STAGING,
+                result: Err("AccessDenied: ec2:DescribeVolumes".into()),
+            },
         },
     );
     let stage = s.modal.as_ref().map(|m| m.stage.clone());
@@ -753,9 +777,9 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
     // Tasks answer for the one service in view, unplaced.
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation,
-            result: Ok(crate::fixtures::ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
         },
     );
     let task = s

@@ -15,7 +15,7 @@ use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Msg, PaneAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::tasks::TasksData;
 
@@ -64,9 +64,9 @@ fn planned(s: &mut AppState) {
     let g = generation(s);
     deliver(
         s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Recover(Box::new(plan()))),
+            answer: DialogAnswer::Planned(Ok(Planned::Recover(Box::new(plan())))),
         },
     );
 }
@@ -106,9 +106,9 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     ] {
         deliver(
             &mut s,
-            Msg::RecoverProgress {
+            Msg::Dialog {
                 generation: g,
-                progress,
+                answer: DialogAnswer::RecoverProgress(progress),
             },
         );
     }
@@ -123,13 +123,13 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
 
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Started {
+            answer: DialogAnswer::Started(Ok(Started {
                 service: crate::fixtures::service("payments-prod", "ledger", 2, 2, 2),
                 deployment_id: Some("ecs-svc/9".into()),
                 task_definition: td_arn("ledger", 2),
-            }),
+            })),
         },
     );
     assert!(matches!(
@@ -180,9 +180,11 @@ fn a_refused_plan_shows_its_reason() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Err("refused: cannot recover vol-1: its origin is unknown".into()),
+            answer: DialogAnswer::Planned(Err(
+                "refused: cannot recover vol-1: its origin is unknown".into(),
+            )),
         },
     );
     let text = render(&s, 120, 40);
@@ -226,9 +228,9 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     let g = *generation;
     deliver(
         &mut s,
-        Msg::Lineage {
+        Msg::Pane {
             generation: g,
-            result: Ok(lineage),
+            answer: PaneAnswer::Lineage(Ok(lineage)),
         },
     );
     let text = render(&s, 120, 40);
@@ -248,9 +250,9 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     // A late answer for the hidden detail is dropped.
     deliver(
         &mut s,
-        Msg::Lineage {
+        Msg::Pane {
             generation: g,
-            result: Err("late".into()),
+            answer: PaneAnswer::Lineage(Err("late".into())),
         },
     );
     assert!(s.orphans.lineage.is_none());
@@ -307,9 +309,9 @@ fn tasks_show_the_selected_tasks_volumes_of_every_kind() {
     let g = s.tasks.loader.start(crate::fixtures::now());
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: g,
-            result: Ok(data),
+            answer: PaneAnswer::Tasks(Ok(data)),
         },
     );
     let text = render(&s, 120, 40);
@@ -339,9 +341,9 @@ fn detail_shows_the_task_definitions_volumes() {
     let g = s.detail.loader.start(crate::fixtures::now());
     deliver(
         &mut s,
-        Msg::Detail {
+        Msg::Pane {
             generation: g,
-            result: Ok(data),
+            answer: PaneAnswer::Detail(Ok(data)),
         },
     );
     // Scroll to the end: the volumes come after the containers.

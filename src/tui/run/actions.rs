@@ -14,7 +14,7 @@ use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
 use crate::ops::{restore_user, rollback};
 use crate::tui::run::effect::Effect;
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
@@ -61,39 +61,46 @@ async fn perform_inner(
                     rollback::offer_image_tags(aws, revisions),
                     rollback::offer_snapshots(aws, &cluster, &service)
                 );
-                let _ = tx.send(Msg::ImageTags {
+                let _ = tx.send(Msg::Dialog {
                     generation,
-                    result: tags.map_err(|e| text(&e)),
+                    answer: DialogAnswer::ImageTags(tags.map_err(|e| text(&e))),
                 });
-                let _ = tx.send(Msg::EbsSnapshots {
+                let _ = tx.send(Msg::Dialog {
                     generation,
-                    result: ebs.map_err(|e| text(&e)),
+                    answer: DialogAnswer::EbsSnapshots(ebs.map_err(|e| text(&e))),
                 });
             }
-            Msg::Revisions { generation, result }
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::Revisions(result),
+            }
         }
         Effect::PlanRedeploy {
             generation,
             cluster,
             service,
-        } => Msg::Planned {
+        } => Msg::Dialog {
             generation,
-            result: redeploy::plan(aws, &cluster, &service)
-                .await
-                .map(Planned::Redeploy)
-                .map_err(|e| text(&e)),
+            answer: DialogAnswer::Planned(
+                redeploy::plan(aws, &cluster, &service)
+                    .await
+                    .map(Planned::Redeploy)
+                    .map_err(|e| text(&e)),
+            ),
         },
         Effect::PlanRestore {
             generation,
             repository,
             user,
             tag,
-        } => Msg::Planned {
+        } => Msg::Dialog {
             generation,
-            result: restore_user::plan(aws, session.settings(), &repository, &user, &tag)
-                .await
-                .map(Planned::Restore)
-                .map_err(|e| text(&e)),
+            answer: DialogAnswer::Planned(
+                restore_user::plan(aws, session.settings(), &repository, &user, &tag)
+                    .await
+                    .map(Planned::Restore)
+                    .map_err(|e| text(&e)),
+            ),
         },
         e @ (Effect::PlanCleanup { .. } | Effect::PlanCleanupPart { .. }) => {
             planned_cleanup(e, aws, session).await
@@ -116,23 +123,27 @@ async fn perform_inner(
             .await;
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
         }
-        Effect::Restore { generation, plan } => Msg::Restored {
+        Effect::Restore { generation, plan } => Msg::Dialog {
             generation,
-            result: async {
-                let (m, _) = session.mutator().await?;
-                restore_user::execute(m, &plan).await.map_err(|e| text(&e))
-            }
-            .await,
+            answer: DialogAnswer::Restored(
+                async {
+                    let (m, _) = session.mutator().await?;
+                    restore_user::execute(m, &plan).await.map_err(|e| text(&e))
+                }
+                .await,
+            ),
         },
-        Effect::Cleanup { generation, plans } => Msg::CleanupDone {
+        Effect::Cleanup { generation, plans } => Msg::Dialog {
             generation,
-            result: run_cleanup(aws, session, &plans, generation, tx, interrupt).await,
+            answer: DialogAnswer::CleanupDone(
+                run_cleanup(aws, session, &plans, generation, tx, interrupt).await,
+            ),
         },
         other => {
             tracing::error!("not an action effect: {other:?}");
-            Msg::Planned {
+            Msg::Dialog {
                 generation: 0,
-                result: Err(format!("internal: {other:?} is not an action")),
+                answer: DialogAnswer::Planned(Err(format!("internal: {other:?} is not an action"))),
             }
         }
     }
@@ -145,23 +156,29 @@ async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession
             generation,
             place,
             selection,
-        } => Msg::CleanupPartPlanned {
+        } => Msg::Dialog {
             generation,
-            place,
-            result: plan_cleanup(aws, session, &selection).await,
+            answer: DialogAnswer::CleanupPartPlanned {
+                place,
+                result: plan_cleanup(aws, session, &selection).await,
+            },
         },
         Effect::PlanCleanup {
             generation,
             selection,
-        } => Msg::Planned {
+        } => Msg::Dialog {
             generation,
-            result: plan_cleanup(aws, session, &selection)
-                .await
-                .map(Planned::Cleanup),
+            answer: DialogAnswer::Planned(
+                plan_cleanup(aws, session, &selection)
+                    .await
+                    .map(Planned::Cleanup),
+            ),
         },
-        other => Msg::Planned {
+        other => Msg::Dialog {
             generation: 0,
-            result: Err(format!("internal: {other:?} is not a cleanup plan")),
+            answer: DialogAnswer::Planned(Err(format!(
+                "internal: {other:?} is not a cleanup plan"
+            ))),
         },
     }
 }
@@ -228,9 +245,9 @@ async fn run_cleanup_plans(
     for (i, plan) in plans.iter().enumerate() {
         let item_tx = tx.clone();
         let mut on_item = move |r: &cleanup::ItemResult| {
-            let _ = item_tx.send(Msg::CleanupItem {
+            let _ = item_tx.send(Msg::Dialog {
                 generation,
-                result: r.clone(),
+                answer: DialogAnswer::CleanupItem(r.clone()),
             });
         };
         match cleanup::execute(aws, m, settings, plan, &clock, &opts, &mut on_item).await {
@@ -295,8 +312,8 @@ pub(crate) async fn run_cleanup_across(
         }
         all.extend(results);
     }
-    Msg::CleanupDone {
+    Msg::Dialog {
         generation,
-        result: Ok(all),
+        answer: DialogAnswer::CleanupDone(Ok(all)),
     }
 }

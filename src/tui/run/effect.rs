@@ -19,7 +19,7 @@ pub(crate) const FOLLOW_SLOT: &str = "logs-follow";
 pub enum Effect {
     /// A console on several places: run `effect` in place `place` (an index into
     /// `AppState::places.all`, and the runner's client sets) with that place's clients
-    /// and session. A pane load's answer comes back as `Msg::Placed`.
+    /// and session. A pane listing's answer comes back as `Msg::Listing` carrying its place.
     At {
         place: usize,
         effect: Box<Effect>,

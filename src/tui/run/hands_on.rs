@@ -13,7 +13,7 @@ use crate::ops::wait::{SystemClock, WaitOptions};
 use crate::ops::{find_service, port_forward, scale, stop_task};
 use crate::tui::run::effect::Effect;
 use crate::tui::state::hands_on::{HandsOnAsk, HandsOnDone, HandsOnPlan};
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
@@ -27,21 +27,23 @@ pub async fn perform(
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
-        Effect::WatchScale { generation, plan } => Msg::ScaleWatched {
+        Effect::WatchScale { generation, plan } => Msg::Dialog {
             generation,
-            result: watch_scale(aws, &plan, generation, tx).await,
+            answer: DialogAnswer::ScaleWatched(watch_scale(aws, &plan, generation, tx).await),
         },
-        Effect::PlanHandsOn { generation, ask } => Msg::Planned {
+        Effect::PlanHandsOn { generation, ask } => Msg::Dialog {
             generation,
-            result: plan(aws, session, ask).await.map(Planned::HandsOn),
+            answer: DialogAnswer::Planned(plan(aws, session, ask).await.map(Planned::HandsOn)),
         },
-        Effect::HandsOn { generation, plan } => Msg::HandsOnDone {
+        Effect::HandsOn { generation, plan } => Msg::Dialog {
             generation,
-            result: run(aws, session, plan).await,
+            answer: DialogAnswer::HandsOnDone(run(aws, session, plan).await),
         },
-        other => Msg::Planned {
+        other => Msg::Dialog {
             generation: 0,
-            result: Err(format!("internal: {other:?} is not a hands-on effect")),
+            answer: DialogAnswer::Planned(Err(format!(
+                "internal: {other:?} is not a hands-on effect"
+            ))),
         },
     }
 }
@@ -177,7 +179,7 @@ pub async fn run(
 }
 
 /// Watches the running count after a scale, as `ecsnap scale --wait` does (the wait's
-/// interval and timeout), each look sent as `Msg::ScaleLook`.
+/// interval and timeout), each look sent as `DialogAnswer::ScaleLook`.
 async fn watch_scale(
     aws: &AwsClients,
     plan: &ScalePlan,
@@ -186,10 +188,12 @@ async fn watch_scale(
 ) -> Result<String, String> {
     let looks = tx.clone();
     let mut progress = move |s: &crate::model::Service| {
-        let _ = looks.send(Msg::ScaleLook {
+        let _ = looks.send(Msg::Dialog {
             generation,
-            running: s.running_count,
-            pending: s.pending_count,
+            answer: DialogAnswer::ScaleLook {
+                running: s.running_count,
+                pending: s.pending_count,
+            },
         });
     };
     let opts = WaitOptions::default();

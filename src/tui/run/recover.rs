@@ -11,7 +11,7 @@ use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
 use crate::tui::run::effect::Effect;
 use crate::tui::run::wait::started_then_wait;
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::state::msg::{DialogAnswer, Msg, PaneAnswer, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
@@ -28,27 +28,33 @@ pub async fn perform(
             generation,
             kind,
             id,
-        } => Msg::Lineage {
+        } => Msg::Pane {
             generation,
-            result: load::load_lineage(aws, kind, &id)
-                .await
-                .map_err(|e| text(&e)),
+            answer: PaneAnswer::Lineage(
+                load::load_lineage(aws, kind, &id)
+                    .await
+                    .map_err(|e| text(&e)),
+            ),
         },
-        Effect::PlanRecover { generation, volume } => Msg::Planned {
+        Effect::PlanRecover { generation, volume } => Msg::Dialog {
             generation,
-            result: recover::plan(aws, &volume, None, session.account().await)
-                .await
-                .map(|p| Planned::Recover(Box::new(p)))
-                .map_err(|e| text(&e)),
+            answer: DialogAnswer::Planned(
+                recover::plan(aws, &volume, None, session.account().await)
+                    .await
+                    .map(|p| Planned::Recover(Box::new(p)))
+                    .map_err(|e| text(&e)),
+            ),
         },
         Effect::Recover { generation, plan } => {
             run_recover(aws, session, &plan, generation, tx).await
         }
         other => {
             tracing::error!("not a recover or lineage effect: {other:?}");
-            Msg::Planned {
+            Msg::Dialog {
                 generation: 0,
-                result: Err(format!("internal: {other:?} is not a recover effect")),
+                answer: DialogAnswer::Planned(Err(format!(
+                    "internal: {other:?} is not a recover effect"
+                ))),
             }
         }
     }
@@ -67,9 +73,9 @@ async fn run_recover(
         let opts = RecoverOptions::new(settings.snapshot_retention_days, crate::config::now());
         let progress_tx = tx.clone();
         let mut on_progress = move |p: &RecoverProgress| {
-            let _ = progress_tx.send(Msg::RecoverProgress {
+            let _ = progress_tx.send(Msg::Dialog {
                 generation,
-                progress: p.clone(),
+                answer: DialogAnswer::RecoverProgress(p.clone()),
             });
         };
         let clock = SystemClock::default();

@@ -20,7 +20,7 @@ use crate::ops::session::LazySession;
 use crate::tui::run::effect::{Effect, FOLLOW_SLOT};
 use crate::tui::state::detail::DetailData;
 use crate::tui::state::logs::PageKind;
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::{DialogAnswer, Listing, LogsAnswer, Msg, PaneAnswer};
 use crate::tui::state::tasks::TasksData;
 
 /// One place's clients and its session (its own `Mutator`, marks and identity).
@@ -95,9 +95,11 @@ impl EffectRunner {
         for (place, plans) in parts {
             let Some(at) = self.places.get(place) else {
                 tracing::error!("no place {place} for a cleanup part; nothing sent");
-                let _ = self.tx.send(Msg::CleanupDone {
+                let _ = self.tx.send(Msg::Dialog {
                     generation,
-                    result: Err(format!("internal: no place {place} (nothing was deleted)")),
+                    answer: DialogAnswer::CleanupDone(Err(format!(
+                        "internal: no place {place} (nothing was deleted)"
+                    ))),
                 });
                 return;
             };
@@ -166,12 +168,7 @@ impl EffectRunner {
         let interrupt = self.cleanup_interrupt.clone();
         let handle = tokio::spawn(async move {
             let msg = match placed_load {
-                Some(place) => Msg::Placed {
-                    place,
-                    msg: Box::new(
-                        perform_placed(effect, place, &aws, &session, &settings, &tx).await,
-                    ),
-                },
+                Some(place) => perform_placed(effect, place, &aws, &session, &settings, &tx).await,
                 None => perform(effect, &aws, &session, &settings, &tx, interrupt).await,
             };
             // The console may have quit; nobody to tell then.
@@ -206,12 +203,14 @@ pub async fn perform_logs_read(effect: Effect, aws: &AwsClients) -> Option<Msg> 
 
 async fn logs_read(effect: Effect, aws: &AwsClients) -> Msg {
     match effect {
-        Effect::LoadLogSources { generation, task } => Msg::LogSources {
+        Effect::LoadLogSources { generation, task } => Msg::Logs {
             generation,
-            result: load::logs::sources_of(aws, &task)
-                .await
-                .map(|t| t.containers)
-                .map_err(|e| text(&e)),
+            answer: LogsAnswer::Sources(
+                load::logs::sources_of(aws, &task)
+                    .await
+                    .map(|t| t.containers)
+                    .map_err(|e| text(&e)),
+            ),
         },
         Effect::LoadLogPage {
             generation,
@@ -220,18 +219,20 @@ async fn logs_read(effect: Effect, aws: &AwsClients) -> Msg {
             stream,
             kind,
             token,
-        } => Msg::LogPage {
+        } => Msg::Logs {
             generation,
-            container,
-            kind,
-            result: log_page(aws, &group, &stream, kind, token.as_deref())
-                .await
-                .map_err(|e| text(&e)),
+            answer: LogsAnswer::Page {
+                container,
+                kind,
+                result: log_page(aws, &group, &stream, kind, token.as_deref())
+                    .await
+                    .map_err(|e| text(&e)),
+            },
         },
         // Generation 0 answers no view: dropped.
-        other => Msg::LogSources {
+        other => Msg::Logs {
             generation: 0,
-            result: Err(format!("not a Logs view read: {other:?}")),
+            answer: LogsAnswer::Sources(Err(format!("not a Logs view read: {other:?}"))),
         },
     }
 }
@@ -290,7 +291,7 @@ async fn orphans_read(
 }
 
 /// One place's part of a pane's listing. Services arrive cluster by cluster as in one
-/// place, each part sent as `Msg::Placed` so that it lands in `place`'s rows.
+/// place, each part carrying `place` so that it lands in that place's rows.
 pub async fn perform_placed(
     effect: Effect,
     place: usize,
@@ -300,47 +301,53 @@ pub async fn perform_placed(
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
-        Effect::LoadServices { generation } => Msg::Services {
+        Effect::LoadServices { generation } => Msg::Listing {
+            place: Some(place),
             generation,
-            result: load_services_in_parts(aws, generation, tx, |msg| Msg::Placed {
-                place,
-                msg: Box::new(msg),
-            })
-            .await,
+            answer: Listing::Services(
+                load_services_in_parts(aws, generation, tx, Some(place)).await,
+            ),
         },
-        Effect::LoadSnapshots { generation } => Msg::Snapshots {
+        Effect::LoadSnapshots { generation } => Msg::Listing {
+            place: Some(place),
             generation,
-            result: load::load_snapshot_groups(aws, settings, None, None)
-                .await
-                .map_err(|e| text(&e)),
+            answer: Listing::Snapshots(
+                load::load_snapshot_groups(aws, settings, None, None)
+                    .await
+                    .map_err(|e| text(&e)),
+            ),
         },
-        Effect::LoadOrphans { generation } => Msg::Orphans {
+        Effect::LoadOrphans { generation } => Msg::Listing {
+            place: Some(place),
             generation,
-            result: orphans_read(aws, session, settings).await,
+            answer: Listing::Orphans(orphans_read(aws, session, settings).await),
         },
-        other => Msg::Planned {
+        other => Msg::Dialog {
             generation: 0,
-            result: Err(format!("internal: {other:?} is not a pane load")),
+            answer: DialogAnswer::Planned(Err(format!("internal: {other:?} is not a pane load"))),
         },
     }
 }
 
-/// The services listing, each cluster's rows sent as a `Msg::ServicesPart` (wrapped by
-/// `wrap`: placed over several places) as soon as that cluster answers.
+/// The services listing, each cluster's rows sent as a `Listing::ServicesPart` (of
+/// `place` over several places) as soon as that cluster answers.
 async fn load_services_in_parts(
     aws: &AwsClients,
     generation: u64,
     tx: &UnboundedSender<Msg>,
-    wrap: impl Fn(Msg) -> Msg,
+    place: Option<usize>,
 ) -> Result<Vec<crate::model::Service>, String> {
     load::load_services_progressively(aws, |part| {
-        let _ = tx.send(wrap(Msg::ServicesPart {
+        let _ = tx.send(Msg::Listing {
+            place,
             generation,
-            cluster: part.cluster.to_string(),
-            services: part.services.to_vec(),
-            done: part.done,
-            total: part.total,
-        }));
+            answer: Listing::ServicesPart {
+                cluster: part.cluster.to_string(),
+                services: part.services.to_vec(),
+                done: part.done,
+                total: part.total,
+            },
+        });
     })
     .await
     .map_err(|e| text(&e))
@@ -356,57 +363,66 @@ async fn perform(
 ) -> Msg {
     match effect {
         // The runner takes `At` apart before it gets here.
-        Effect::At { .. } => Msg::Planned {
+        Effect::At { .. } => Msg::Dialog {
             generation: 0,
-            result: Err("internal: a place inside a place".into()),
+            answer: DialogAnswer::Planned(Err("internal: a place inside a place".into())),
         },
         Effect::LoadIdentity => {
             Msg::Identity(session.identity().await.cloned().map_err(str::to_string))
         }
-        Effect::LoadServices { generation } => Msg::Services {
+        Effect::LoadServices { generation } => Msg::Listing {
+            place: None,
             generation,
-            result: load_services_in_parts(aws, generation, tx, |msg| msg).await,
+            answer: Listing::Services(load_services_in_parts(aws, generation, tx, None).await),
         },
         Effect::LoadTasks {
             generation,
             cluster,
             service,
-        } => Msg::Tasks {
+        } => Msg::Pane {
             generation,
-            result: load::load_service_tasks(aws, &cluster, &service)
-                .await
-                .map(|st| TasksData {
-                    tasks: st.tasks,
-                    volumes: st.volumes.map_err(|e| text(&e)),
-                    storage: st.storage.map_err(|e| text(&e)),
-                })
-                .map_err(|e| text(&e)),
+            answer: PaneAnswer::Tasks(
+                load::load_service_tasks(aws, &cluster, &service)
+                    .await
+                    .map(|st| TasksData {
+                        tasks: st.tasks,
+                        volumes: st.volumes.map_err(|e| text(&e)),
+                        storage: st.storage.map_err(|e| text(&e)),
+                    })
+                    .map_err(|e| text(&e)),
+            ),
         },
         Effect::LoadDetail {
             generation,
             cluster,
             service,
             task_definition,
-        } => Msg::Detail {
+        } => Msg::Pane {
             generation,
-            result: load::load_service_detail(aws, &cluster, &service, &task_definition)
-                .await
-                .map(|(td, tasks)| DetailData::new(td, &tasks))
-                .map_err(|e| text(&e)),
+            answer: PaneAnswer::Detail(
+                load::load_service_detail(aws, &cluster, &service, &task_definition)
+                    .await
+                    .map(|(td, tasks)| DetailData::new(td, &tasks))
+                    .map_err(|e| text(&e)),
+            ),
         },
-        Effect::LoadSnapshots { generation } => Msg::Snapshots {
+        Effect::LoadSnapshots { generation } => Msg::Listing {
+            place: None,
             generation,
-            result: load::load_snapshot_groups(aws, settings, None, None)
-                .await
-                .map_err(|e| text(&e)),
+            answer: Listing::Snapshots(
+                load::load_snapshot_groups(aws, settings, None, None)
+                    .await
+                    .map_err(|e| text(&e)),
+            ),
         },
-        Effect::LoadLifecycle { generation } => Msg::Lifecycle {
+        Effect::LoadLifecycle { generation } => Msg::Pane {
             generation,
-            result: lifecycle_reports(aws, settings).await,
+            answer: PaneAnswer::Lifecycle(lifecycle_reports(aws, settings).await),
         },
-        Effect::LoadOrphans { generation } => Msg::Orphans {
+        Effect::LoadOrphans { generation } => Msg::Listing {
+            place: None,
             generation,
-            result: orphans_read(aws, session, settings).await,
+            answer: Listing::Orphans(orphans_read(aws, session, settings).await),
         },
         Effect::LoadUnique {
             generation,
@@ -416,17 +432,18 @@ async fn perform(
         } => {
             let progress_tx = tx.clone();
             let mut progress = move |done, total| {
-                let _ = progress_tx.send(Msg::UniqueProgress {
+                let _ = progress_tx.send(Msg::Pane {
                     generation,
-                    done,
-                    total,
+                    answer: PaneAnswer::UniqueProgress { done, total },
                 });
             };
-            Msg::Unique {
+            Msg::Pane {
                 generation,
-                result: load::load_unique_bytes(aws, &repository, &mine, &others, &mut progress)
-                    .await
-                    .map_err(|e| text(&e)),
+                answer: PaneAnswer::Unique(
+                    load::load_unique_bytes(aws, &repository, &mine, &others, &mut progress)
+                        .await
+                        .map_err(|e| text(&e)),
+                ),
             }
         }
         read @ (Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }) => {

@@ -14,7 +14,7 @@ use crate::tui::run::effect::Effect;
 use crate::tui::state::app::{AppState, JumpTarget, Mode};
 use crate::tui::state::list::{ListOps, LoadState, Progress, Row as ListRow};
 use crate::tui::state::modal::{ModalKind, Stage};
-use crate::tui::state::msg::{Event, Msg};
+use crate::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
@@ -613,23 +613,44 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-#[allow(clippy::too_many_lines, reason = "one dispatch arm per message")]
 fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
-    let now = state.now;
     match msg {
-        Msg::Placed { place, msg } => {
-            return crate::tui::update::route::on_placed(state, place, *msg);
-        }
-        Msg::Identity(result) => match result {
-            Ok(id) => {
-                state.settings.apply_account(&id.account);
-                state.header.account = Some(id.account);
-                state.header.account_error = None;
+        Msg::Identity(result) => {
+            match result {
+                Ok(id) => {
+                    state.settings.apply_account(&id.account);
+                    state.header.account = Some(id.account);
+                    state.header.account_error = None;
+                }
+                Err(e) => state.header.account_error = Some(e),
             }
-            Err(e) => state.header.account_error = Some(e),
-        },
-        Msg::ServicesPart {
+            Vec::new()
+        }
+        Msg::Listing {
+            place: Some(place),
             generation,
+            answer,
+        } => crate::tui::update::route::on_placed(state, place, generation, answer),
+        Msg::Listing {
+            place: None,
+            generation,
+            answer,
+        } => on_listing(state, generation, answer),
+        Msg::Pane { generation, answer } => on_pane(state, generation, answer),
+        Msg::Dialog { generation, answer } => {
+            crate::tui::update::dialog::on_msg(state, generation, answer)
+        }
+        Msg::Logs { generation, answer } => {
+            crate::tui::update::logs::on_msg(state, generation, answer)
+        }
+    }
+}
+
+/// A pane listing's answer, in a console on one place.
+fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Effect> {
+    let now = state.now;
+    match answer {
+        Listing::ServicesPart {
             cluster,
             services,
             done,
@@ -644,23 +665,13 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.services.set_cluster(&cluster, services);
             }
         }
-        Msg::Services { generation, result } => {
+        Listing::Services(result) => {
             if let Some(services) = state.services.loader.finish(generation, result, now) {
                 state.services.set_services(services);
                 state.last_refresh = Some(now);
             }
         }
-        Msg::Tasks { generation, result } => {
-            if let Some(data) = state.tasks.loader.finish(generation, result, now) {
-                state.tasks.set_data(data);
-            }
-        }
-        Msg::Detail { generation, result } => {
-            if let Some(data) = state.detail.loader.finish(generation, result, now) {
-                state.detail.data = Some(data);
-            }
-        }
-        Msg::Snapshots { generation, result } => {
+        Listing::Snapshots(result) => {
             if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
                 state.snapshots.set_groups(groups);
                 // The policies are judged against these tags: read them next.
@@ -669,7 +680,30 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 }];
             }
         }
-        Msg::Lifecycle { generation, result } => {
+        Listing::Orphans(result) => {
+            if let Some(report) = state.orphans.loader.finish(generation, result, now) {
+                state.orphans.set_report(report);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Another pane load's answer (`generation`: that pane's loader's).
+fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Effect> {
+    let now = state.now;
+    match answer {
+        PaneAnswer::Tasks(result) => {
+            if let Some(data) = state.tasks.loader.finish(generation, result, now) {
+                state.tasks.set_data(data);
+            }
+        }
+        PaneAnswer::Detail(result) => {
+            if let Some(data) = state.detail.loader.finish(generation, result, now) {
+                state.detail.data = Some(data);
+            }
+        }
+        PaneAnswer::Lifecycle(result) => {
             if let Some(reports) = state
                 .snapshots
                 .lifecycle
@@ -679,27 +713,16 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.snapshots.lifecycle.set_reports(reports);
             }
         }
-        Msg::Orphans { generation, result } => {
-            if let Some(report) = state.orphans.loader.finish(generation, result, now) {
-                state.orphans.set_report(report);
-            }
+        PaneAnswer::UniqueProgress { done, total } => {
+            state.snapshots.unique_progress(generation, done, total);
         }
-        Msg::UniqueProgress {
-            generation,
-            done,
-            total,
-        } => state.snapshots.unique_progress(generation, done, total),
-        Msg::Unique { generation, result } => state.snapshots.unique_done(generation, result, now),
-        logs @ (Msg::LogSources { .. } | Msg::LogPage { .. }) => {
-            return crate::tui::update::logs::on_msg(state, logs);
-        }
-        Msg::Lineage { generation, result } => {
+        PaneAnswer::Unique(result) => state.snapshots.unique_done(generation, result, now),
+        PaneAnswer::Lineage(result) => {
             let o = &mut state.orphans;
             if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {
                 o.lineage = Some(lineage);
             }
         }
-        action => return crate::tui::update::dialog::on_msg(state, action),
     }
     Vec::new()
 }

@@ -9,8 +9,8 @@ use crate::tui::action::Action;
 use crate::tui::keymap;
 use crate::tui::run::effect::Effect;
 use crate::tui::state::app::AppState;
-use crate::tui::state::modal::{ModalKind, Stage};
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::msg::{DialogAnswer, Planned};
 use crate::tui::update::flows::Reload;
 use crate::tui::update::rollback::rollback_of;
 use crate::tui::update::{cleanup, hands_on, recover, redeploy, restore, rollback, wait};
@@ -181,95 +181,64 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
 
 // ---- answers ------------------------------------------------------------------------
 
-/// The generation a dialog answer carries, or `None` for messages that are not one.
-fn dialog_generation(msg: &Msg) -> Option<u64> {
-    match msg {
-        Msg::Revisions { generation, .. }
-        | Msg::Planned { generation, .. }
-        | Msg::ImageTags { generation, .. }
-        | Msg::EbsSnapshots { generation, .. }
-        | Msg::Started { generation, .. }
-        | Msg::WaitProgress { generation, .. }
-        | Msg::WaitDone { generation, .. }
-        | Msg::CleanupItem { generation, .. }
-        | Msg::CleanupDone { generation, .. }
-        | Msg::Restored { generation, .. }
-        | Msg::LastLines { generation, .. }
-        | Msg::HandsOnDone { generation, .. }
-        | Msg::CleanupPartPlanned { generation, .. }
-        | Msg::ScaleLook { generation, .. }
-        | Msg::ScaleWatched { generation, .. }
-        | Msg::RecoverProgress { generation, .. } => Some(*generation),
-        _ => None,
-    }
-}
-
 /// Moves the open dialog along; answers for another (closed) dialog are dropped.
-pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Vec<Effect> {
     let now = state.now;
     let production = state.production_at(state.action_place);
     let Some(modal) = state.modal.as_mut() else {
-        return Vec::new();
-    };
-    let Some(generation) = dialog_generation(&msg) else {
         return Vec::new();
     };
     if generation != modal.generation {
         tracing::debug!("dropping a stale dialog answer (generation {generation})");
         return Vec::new();
     }
-    let reload = match msg {
-        Msg::HandsOnDone { result, .. } => return hands_on::done(state, result),
-        Msg::Revisions { result, .. } => {
+    let reload = match answer {
+        DialogAnswer::HandsOnDone(result) => return hands_on::done(state, result),
+        DialogAnswer::Revisions(result) => {
             rollback::revisions(modal, result, production);
             None
         }
-        Msg::ImageTags { result, .. } => {
+        DialogAnswer::ImageTags(result) => {
             rollback::image_tags(modal, result);
             None
         }
-        Msg::EbsSnapshots { result, .. } => {
+        DialogAnswer::EbsSnapshots(result) => {
             rollback::ebs_snapshots(modal, result);
             None
         }
-        Msg::Planned { result, .. } => {
+        DialogAnswer::Planned(result) => {
             planned(modal, result, production);
             None
         }
-        Msg::CleanupPartPlanned { place, result, .. } => {
+        DialogAnswer::CleanupPartPlanned { place, result } => {
             cleanup::part_planned(modal, place, result);
             None
         }
-        Msg::Started { result, .. } => wait::started(modal, result, now),
-        Msg::WaitProgress { progress, .. } => {
+        DialogAnswer::Started(result) => wait::started(modal, result, now),
+        DialogAnswer::WaitProgress(progress) => {
             wait::progress(modal, &progress, now);
             None
         }
-        Msg::LastLines {
-            task_id, result, ..
-        } => {
+        DialogAnswer::LastLines { task_id, result } => {
             wait::last_lines(modal, task_id, result);
             None
         }
-        Msg::WaitDone { result, .. } => wait::done(modal, result, now),
-        Msg::ScaleLook {
-            running, pending, ..
-        } => {
+        DialogAnswer::WaitDone(result) => wait::done(modal, result, now),
+        DialogAnswer::ScaleLook { running, pending } => {
             hands_on::scale_look(modal, running, pending);
             None
         }
-        Msg::ScaleWatched { result, .. } => hands_on::scale_watched(modal, result),
-        Msg::CleanupItem { result, .. } => {
+        DialogAnswer::ScaleWatched(result) => hands_on::scale_watched(modal, result),
+        DialogAnswer::CleanupItem(result) => {
             cleanup::item(modal, result);
             None
         }
-        Msg::CleanupDone { result, .. } => cleanup::done(modal, result),
-        Msg::Restored { result, .. } => restore::restored(modal, result),
-        Msg::RecoverProgress { progress, .. } => {
+        DialogAnswer::CleanupDone(result) => cleanup::done(modal, result),
+        DialogAnswer::Restored(result) => restore::restored(modal, result),
+        DialogAnswer::RecoverProgress(progress) => {
             recover::progress(modal, progress);
             None
         }
-        _ => None,
     };
     match reload {
         Some(Reload::Services) => vec![Effect::LoadServices {
@@ -286,11 +255,7 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 }
 
 /// A plan arrived: its dialog shows it and asks for the confirmation it needs.
-fn planned(
-    modal: &mut crate::tui::state::modal::Modal,
-    result: Result<Planned, String>,
-    production: bool,
-) {
+fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool) {
     match result {
         Ok(Planned::Cleanup(plans)) => cleanup::planned(modal, plans, production),
         Ok(Planned::Redeploy(p)) => redeploy::planned(modal, p, production),

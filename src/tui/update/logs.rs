@@ -14,7 +14,7 @@ use crate::tui::keymap::{self, Scope};
 use crate::tui::run::effect::Effect;
 use crate::tui::state::app::{AppState, Mode};
 use crate::tui::state::logs::{LogsView, PageKind, StreamBuffer};
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::LogsAnswer;
 use crate::tui::state::pane_id::PaneId;
 
 /// Follow reads are at least this far apart.
@@ -223,13 +223,17 @@ pub fn on_tick(state: &mut AppState) -> Vec<Effect> {
         .collect()
 }
 
-/// An answer for the Logs view; answers for a closed view are dropped.
-pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+/// An answer for the Logs view; answers for a closed view (another generation) are
+/// dropped.
+pub fn on_msg(state: &mut AppState, generation: u64, answer: LogsAnswer) -> Vec<Effect> {
     let Some(view) = state.logs.as_mut() else {
         return Vec::new();
     };
-    match msg {
-        Msg::LogSources { generation, result } if generation == view.generation => match result {
+    if generation != view.generation {
+        return Vec::new();
+    }
+    match answer {
+        LogsAnswer::Sources(result) => match result {
             Ok(containers) => {
                 view.selected = LogsView::first_container(&containers);
                 view.buffers = vec![StreamBuffer::default(); containers.len()];
@@ -238,12 +242,11 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => view.error = Some(e),
         },
-        Msg::LogPage {
-            generation,
+        LogsAnswer::Page {
             container,
             kind,
             result,
-        } if generation == view.generation => {
+        } => {
             let shown = container == view.selected;
             let Some(buffer) = view.buffer_mut(container) else {
                 return Vec::new();
@@ -264,7 +267,6 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        _ => {}
     }
     Vec::new()
 }

@@ -11,7 +11,7 @@ use crate::tui::state::pane_id::PaneId;
 use crate::tui::run::effect::Effect;
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::Progress;
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::Listing;
 
 /// Sends each effect to the place(s) it is about; unchanged with one place.
 pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
@@ -112,58 +112,42 @@ fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
 /// One place's answer to a pane listing: merged with the other places' answers; the
 /// pane is loaded when every place asked has answered (a failed place keeps its error
 /// in its own line, the rest show).
-pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
+pub fn on_placed(
+    state: &mut AppState,
+    place: usize,
+    generation: u64,
+    answer: Listing,
+) -> Vec<Effect> {
     let now = state.now;
-    // A cluster of one place's services, before that place's whole answer: shown at once
-    // in that place's rows (the progress still counts places).
-    if let Msg::ServicesPart {
-        generation,
-        cluster,
-        services,
-        ..
-    } = msg
-    {
-        let loader = &state.services.loader;
-        if generation == loader.generation && loader.state.is_loading() {
-            state.services.set_place_cluster(place, &cluster, services);
-        }
-        return Vec::new();
-    }
-    let (pane, generation) = match &msg {
-        Msg::Services { generation, .. } => (PaneId::Services, *generation),
-        Msg::Orphans { generation, .. } => (PaneId::Orphans, *generation),
-        Msg::Snapshots { generation, .. } => (PaneId::Snapshots, *generation),
-        other => {
-            tracing::warn!("not a placed answer: {other:?}");
+    let (pane, error) = match answer {
+        // A cluster of one place's services, before that place's whole answer: shown at
+        // once in that place's rows (the progress still counts places).
+        Listing::ServicesPart {
+            cluster, services, ..
+        } => {
+            let loader = &state.services.loader;
+            if generation == loader.generation && loader.state.is_loading() {
+                state.services.set_place_cluster(place, &cluster, services);
+            }
             return Vec::new();
         }
+        Listing::Services(ref result) => (PaneId::Services, result.as_ref().err().cloned()),
+        Listing::Orphans(ref result) => (PaneId::Orphans, result.as_ref().err().cloned()),
+        Listing::Snapshots(ref result) => (PaneId::Snapshots, result.as_ref().err().cloned()),
     };
     let loader = state.loader_mut(pane);
     if generation != loader.generation || !loader.state.is_loading() {
         tracing::debug!("dropping a stale answer of place {place}");
         return Vec::new();
     }
-    let error = match &msg {
-        Msg::Services { result: Err(e), .. }
-        | Msg::Orphans { result: Err(e), .. }
-        | Msg::Snapshots { result: Err(e), .. } => Some(e.clone()),
-        _ => None,
-    };
     let Some((done, total)) = state.places.answered(pane, place, error) else {
         return Vec::new();
     };
     let mut effects = Vec::new();
-    match msg {
-        Msg::Services {
-            result: Ok(services),
-            ..
-        } => state.services.set_place(place, services),
-        Msg::Orphans {
-            result: Ok(report), ..
-        } => state.orphans.set_place(place, report),
-        Msg::Snapshots {
-            result: Ok(groups), ..
-        } => {
+    match answer {
+        Listing::Services(Ok(services)) => state.services.set_place(place, services),
+        Listing::Orphans(Ok(report)) => state.orphans.set_place(place, report),
+        Listing::Snapshots(Ok(groups)) => {
             state.snapshots.set_place(place, groups);
             if state.snapshots.place == Some(place) {
                 effects.push(Effect::LoadLifecycle {
@@ -171,7 +155,11 @@ pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
                 });
             }
         }
-        _ => {}
+        // A failed place: its line says why (`answered` above); the rest show.
+        Listing::Services(Err(_))
+        | Listing::Orphans(Err(_))
+        | Listing::Snapshots(Err(_))
+        | Listing::ServicesPart { .. } => {}
     }
     if done < total {
         state.loader_mut(pane).part(

@@ -24,9 +24,9 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
         },
     );
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
@@ -56,9 +56,9 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
         },
     );
     assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
@@ -71,16 +71,16 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
     };
     deliver(
         &mut s,
-        Msg::CleanupItem {
+        Msg::Dialog {
             generation: g,
-            result: done.clone(),
+            answer: DialogAnswer::CleanupItem(done.clone()),
         },
     );
     let effects = update(
         &mut s,
-        Event::Msg(Msg::CleanupDone {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(vec![done]),
+            answer: DialogAnswer::CleanupDone(Ok(vec![done])),
         }),
     );
     assert!(
@@ -120,9 +120,9 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
         },
     );
     let text = render(&s, 120, 40);
@@ -167,9 +167,9 @@ fn late_answers_after_closing_are_dropped() {
     key(&mut s, KeyCode::Esc);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Planned {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
         }),
     );
     assert!(effects.is_empty() && s.modal.is_none());
@@ -188,9 +188,9 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![plan])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
         },
     );
     let text = render(&s, 140, 40);
@@ -218,9 +218,9 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
         },
     );
     assert!(ch(&mut s, 's').is_empty());

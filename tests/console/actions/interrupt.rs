@@ -17,9 +17,9 @@ fn running_cleanup() -> (AppState, u64, String) {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
         },
     );
     assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
@@ -39,15 +39,15 @@ fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
     // The results still land in the dialog.
     deliver(
         &mut s,
-        Msg::CleanupItem {
+        Msg::Dialog {
             generation: g,
-            result: ItemResult {
+            answer: DialogAnswer::CleanupItem(ItemResult {
                 id: id.clone(),
                 kind: ResourceKind::Volume,
                 status: ItemStatus::Skipped,
                 detail: Some(ecsnap::ops::interrupt::NOT_STARTED.into()),
                 snapshot_id: None,
-            },
+            }),
         },
     );
     let Some(ModalKind::Cleanup(c)) = s.modal.as_ref().map(|m| &m.kind) else {
@@ -67,9 +67,9 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
     let (mut s, g, _) = running_cleanup();
     update(
         &mut s,
-        Event::Msg(Msg::CleanupDone {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(Vec::new()),
+            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
         }),
     );
     assert!(ctrl_c(&mut s).is_empty());

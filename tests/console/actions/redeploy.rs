@@ -27,9 +27,9 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     };
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Redeploy(plan)),
+            answer: DialogAnswer::Planned(Ok(Planned::Redeploy(plan))),
         },
     );
     assert!(render(&s, 120, 40).contains("force a new deployment of payments-prod/worker"));
@@ -40,9 +40,9 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     );
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Ok(started(3)),
+            answer: DialogAnswer::Started(Ok(started(3))),
         },
     );
     let text = render(&s, 120, 40);

@@ -29,9 +29,12 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Restore(restore_plan("sha256:aaa", "sha256:bbb"))),
+            answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
+                "sha256:aaa",
+                "sha256:bbb",
+            )))),
         },
     );
     let text = render(&s, 120, 40);
@@ -46,9 +49,9 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     };
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Restored {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(done),
+            answer: DialogAnswer::Restored(Ok(done)),
         }),
     );
     assert!(
@@ -67,9 +70,12 @@ fn a_restore_that_changes_nothing_is_not_sent() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Restore(restore_plan("sha256:aaa", "sha256:aaa"))),
+            answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
+                "sha256:aaa",
+                "sha256:aaa",
+            )))),
         },
     );
     assert!(ch(&mut s, 'y').is_empty());

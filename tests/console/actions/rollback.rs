@@ -107,9 +107,9 @@ fn checked_picker() -> AppState {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(checked_revisions()),
+            answer: DialogAnswer::Revisions(Ok(checked_revisions())),
         },
     );
     s.now = chrono::Utc
@@ -198,9 +198,11 @@ fn a_refused_rollout_shows_in_the_dialog() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Err("ecs:UpdateService was denied: lacks ecs:UpdateService".into()),
+            answer: DialogAnswer::Started(Err(
+                "ecs:UpdateService was denied: lacks ecs:UpdateService".into(),
+            )),
         },
     );
     let text = render(&s, 120, 40);
@@ -229,20 +231,20 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         .collect();
     deliver(
         &mut s,
-        Msg::ImageTags {
+        Msg::Dialog {
             generation: g,
-            result: Ok(ImageTags {
+            answer: DialogAnswer::ImageTags(Ok(ImageTags {
                 container: "app".into(),
                 image: image.into(),
                 tags,
-            }),
+            })),
         },
     );
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions()),
+            answer: DialogAnswer::Revisions(Ok(revisions())),
         },
     );
     ch(&mut s, 'i');
@@ -282,11 +284,11 @@ fn image_tags_unavailable_say_why() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::ImageTags {
+        Msg::Dialog {
             generation: g,
-            result: Err(
+            answer: DialogAnswer::ImageTags(Err(
                 "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
-            ),
+            )),
         },
     );
     ch(&mut s, 'i');
@@ -316,9 +318,9 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     };
     deliver(
         &mut s,
-        Msg::EbsSnapshots {
+        Msg::Dialog {
             generation: g,
-            result: Ok(EbsChoices {
+            answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
                 volume: "data".into(),
                 from_snapshot: Some("snap-0new".into()),
                 snapshots: vec![
@@ -326,7 +328,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
                     snapshot("snap-0mid", 1),
                     snapshot("snap-0old", 2),
                 ],
-            }),
+            })),
         },
     );
     ch(&mut s, 'i');
@@ -366,9 +368,9 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::EbsSnapshots {
+        Msg::Dialog {
             generation: g,
-            result: Err("worker has no managed EBS volume".into()),
+            answer: DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
         },
     );
     ch(&mut s, 'i');
@@ -384,9 +386,9 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::EbsSnapshots {
+        Msg::Dialog {
             generation: g,
-            result: Ok(EbsChoices {
+            answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
                 volume: "data".into(),
                 from_snapshot: Some("snap-0only".into()),
                 snapshots: vec![ecsnap::model::Snapshot {
@@ -394,7 +396,7 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
                     state: "completed".into(),
                     ..ecsnap::model::Snapshot::default()
                 }],
-            }),
+            })),
         },
     );
     ch(&mut s, 'i');

@@ -23,9 +23,9 @@ fn wait_view_screen() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(1, Verdict::InProgress),
+            answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
         },
     );
     // The failure arrives 1m30s in; the elapsed time stops there.
@@ -33,9 +33,9 @@ fn wait_view_screen() {
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(2, failed),
+            answer: DialogAnswer::WaitProgress(progress(2, failed)),
         },
     );
     insta::assert_snapshot!("wait_view_120x40", render(&s, 120, 40));
@@ -56,9 +56,9 @@ fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(3, Verdict::Stable),
+            answer: DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
         },
     );
     let at_end = render(&s, 120, 40);
@@ -88,9 +88,9 @@ fn cleanup_confirm() -> AppState {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
         },
     );
     s
@@ -135,9 +135,9 @@ fn cleanup_report_screen() {
     ];
     deliver(
         &mut s,
-        Msg::CleanupDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(results),
+            answer: DialogAnswer::CleanupDone(Ok(results)),
         },
     );
     let text = render(&s, 120, 40);
