@@ -15,7 +15,7 @@ use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::rollback::{ContainerImage, Revision};
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
 use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, Planned};
@@ -87,7 +87,7 @@ fn picker_open() -> AppState {
     let mut s = on_worker();
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::LoadRevisions { current, .. }] if current.ends_with("worker:3")),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:3")),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -164,7 +164,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
     );
     // y sends exactly the plan shown: worker:2.
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("y should roll back: {effects:?}");
     };
     assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
@@ -177,7 +177,10 @@ fn rollback_takes_two_keys_to_the_wait_view() {
         }),
     );
     assert!(
-        matches!(effects[..], [Effect::LoadServices { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Load(Load::Services { .. }))]
+        ),
         "{effects:?}"
     );
     assert!(matches!(
@@ -194,7 +197,7 @@ fn picking_another_revision_changes_the_plan() {
     let mut s = picker_open();
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
@@ -261,7 +264,10 @@ fn production_needs_the_service_name_typed() {
     }
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(effects[..], [Effect::Rollback { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Action(ActionEffect::Rollback { .. }))]
+        ),
         "{effects:?}"
     );
 }
@@ -351,7 +357,7 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     assert!(text.contains("R rolls back now"), "{text}");
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::CancelAction, Effect::LoadRevisions { current, .. }] if current.ends_with("worker:2")),
+        matches!(&effects[..], [Effect::CancelAction, Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:2")),
         "{effects:?}"
     );
 }
@@ -470,7 +476,7 @@ fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
     let mut s = services_in_parts(None);
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::LoadRevisions { cluster, service, .. }]
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::LoadRevisions { cluster, service, .. }))]
             if cluster == "payments" && service == "ledger-api"),
         "{effects:?}"
     );

@@ -11,7 +11,7 @@ use ecsnap::ops::plugin::PluginCall;
 use ecsnap::ops::port_forward::{Forward, PortForwardPlan};
 use ecsnap::ops::scale::ScalePlan;
 use ecsnap::ops::stop_task::StopPlan;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, HandsOnEffect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::{Foreground, HandsOnAsk, HandsOnDone, HandsOnPlan};
 use ecsnap::tui::state::modal::{ModalKind, Stage};
@@ -62,7 +62,7 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     let effects = ch(&mut s, '+');
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. }] if service == "ledger"),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. }))] if service == "ledger"),
         "{effects:?}"
     );
     key(&mut s, KeyCode::Esc);
@@ -75,15 +75,15 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     let effects = ch(&mut s, 'y');
     assert_eq!(
         effects,
-        vec![Effect::HandsOn {
+        vec![Effect::Run(Work::HandsOn(HandsOnEffect::Send {
             generation: g,
             plan: HandsOnPlan::Scale(plan.clone())
-        }]
+        }))]
     );
     let effects = update(&mut s, Event::Msg(scaled(g)));
     // The services reload and the running count is watched, as `scale --wait` does.
     assert!(
-        matches!(&effects[..], [Effect::LoadServices { .. }, Effect::WatchScale { generation, plan: p }]
+        matches!(&effects[..], [Effect::Run(Work::Load(Load::Services { .. })), Effect::Run(Work::HandsOn(HandsOnEffect::WatchScale { generation, plan: p }))]
             if *generation == g && *p == plan),
         "{effects:?}"
     );
@@ -125,7 +125,10 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         }),
     );
     assert!(
-        matches!(&effects[..], [Effect::LoadServices { .. }]),
+        matches!(
+            &effects[..],
+            [Effect::Run(Work::Load(Load::Services { .. }))]
+        ),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
@@ -145,10 +148,10 @@ fn minus_plans_one_fewer() {
     assert!(
         matches!(
             &effects[..],
-            [Effect::PlanHandsOn {
+            [Effect::Run(Work::HandsOn(HandsOnEffect::Plan {
                 ask: HandsOnAsk::Scale { delta: -1, .. },
                 ..
-            }]
+            }))]
         ),
         "{effects:?}"
     );
@@ -236,7 +239,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     s.settings.read_only = true;
     let effects = ch(&mut s, 'K');
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Stop { task, .. }, .. }] if task == TASK),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Stop { task, .. }, .. }))] if task == TASK),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -266,7 +269,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     );
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::HandsOn { plan: HandsOnPlan::Stop(p), .. }] if p.reason.contains("user/ana")),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Stop(p), .. }))] if p.reason.contains("user/ana")),
         "{effects:?}"
     );
     let effects = fixtures_update(
@@ -281,7 +284,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::LoadTasks { service, .. } if service == "ledger")),
+            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Tasks { service, .. })) if service == "ledger")),
         "{effects:?}"
     );
 }
@@ -310,7 +313,7 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     let mut s = on_tasks();
     let effects = ch(&mut s, 'e');
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task, .. }, .. }] if task == TASK),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task, .. }, .. }))] if task == TASK),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -330,10 +333,10 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     let effects = ch(&mut s, 'y');
     match &effects[..] {
         [
-            Effect::HandsOn {
+            Effect::Run(Work::HandsOn(HandsOnEffect::Send {
                 plan: HandsOnPlan::Exec(plans),
                 ..
-            },
+            })),
         ] => {
             assert_eq!(plans.len(), 1);
             assert_eq!(plans[0].container, "app");
@@ -388,7 +391,7 @@ fn production_exec_needs_the_task_id_typed() {
     }
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::HandsOn { plan: HandsOnPlan::Exec(p), .. }] if p[0].container == "app"),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Exec(p), .. }))] if p[0].container == "app"),
         "{effects:?}"
     );
 }
@@ -430,7 +433,7 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         host: Some("db.internal".into()),
     };
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Forward { forward: f, task, .. }, .. }] if *f == forward && task == TASK),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Forward { forward: f, task, .. }, .. }))] if *f == forward && task == TASK),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -454,10 +457,10 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
     let effects = ch(&mut s, 'y');
     assert_eq!(
         effects,
-        vec![Effect::HandsOn {
+        vec![Effect::Run(Work::HandsOn(HandsOnEffect::Send {
             generation: g,
             plan: HandsOnPlan::Forward(plan)
-        }]
+        }))]
     );
     deliver(
         &mut s,
@@ -509,7 +512,9 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
     insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
         "{effects:?}"
     );
 }
@@ -539,7 +544,9 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
         "{effects:?}"
     );
 }
@@ -559,7 +566,9 @@ fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     ch(&mut s, 'k'); // envoy: its agent is PENDING
     let effects = ch(&mut s, 'y');
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
         "{effects:?}"
     );
     let screen = render(&s, 120, 40);

@@ -7,7 +7,7 @@ use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::keep::KeptImages;
 use ecsnap::analysis::lifecycle_report::{LifecycleReport, Safety, judge};
 use ecsnap::analysis::tags::TagPattern;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
@@ -85,7 +85,7 @@ fn the_tags_arriving_ask_for_the_policies() {
     );
     let want = s.snapshots.lifecycle.loader.generation;
     assert!(
-        matches!(effects[..], [Effect::LoadLifecycle { generation }] if generation == want),
+        matches!(effects[..], [Effect::Run(Work::Load(Load::Lifecycle { generation }))] if generation == want),
         "{effects:?}"
     );
     // Until they are judged, no box (the tags keep the whole pane).

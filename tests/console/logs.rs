@@ -10,7 +10,7 @@ use ecsnap::load::logs::ContainerLogs;
 use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task, TaskContainer};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, LogsRead, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::logs::PageKind;
 use ecsnap::tui::state::msg::{DialogAnswer, Event, LogsAnswer, Msg};
@@ -82,7 +82,7 @@ fn logs_view() -> AppState {
     s.pane = PaneId::Tasks;
     let effects = key(&mut s, KeyCode::Char('l'));
     assert!(
-        matches!(&effects[..], [Effect::LoadLogSources { task, .. }] if task.id == TASK),
+        matches!(&effects[..], [Effect::Run(Work::Logs(LogsRead::Sources { task, .. }))] if task.id == TASK),
         "{effects:?}"
     );
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
@@ -96,12 +96,12 @@ fn logs_view() -> AppState {
     assert!(
         matches!(
             &effects[..],
-            [Effect::LoadLogPage {
+            [Effect::Run(Work::Logs(LogsRead::Page {
                 kind: PageKind::Newest,
                 token: None,
                 container: 0,
                 ..
-            }]
+            }))]
         ),
         "{effects:?}"
     );
@@ -283,9 +283,10 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadRevisions { .. })),
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Run(Work::Action(ActionEffect::LoadRevisions { .. }))
+        )),
         "R still rolls back from the wait view: {effects:?}"
     );
 }

@@ -4,7 +4,7 @@
 use crate::fixtures::{deliver, key, loaded_state, now, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::{AppState, Mode};
 use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
@@ -63,13 +63,13 @@ fn navigation_moves_and_drills_in_and_out() {
     assert_eq!(s.pane, PaneId::Tasks);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadTasks { cluster, service, .. }] if cluster == "payments-prod" && service == "api"
+        [Effect::Run(Work::Load(Load::Tasks { cluster, service, .. }))] if cluster == "payments-prod" && service == "api"
     ));
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Detail);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadDetail { task_definition, .. }] if task_definition.ends_with("api:2")
+        [Effect::Run(Work::Load(Load::Detail { task_definition, .. }))] if task_definition.ends_with("api:2")
     ));
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.pane, PaneId::Tasks);
@@ -172,7 +172,7 @@ fn stale_results_are_dropped() {
     let old = s.services.loader.generation;
     let effects = act(&mut s, Action::Refresh);
     let new = s.services.loader.generation;
-    assert!(effects.contains(&Effect::LoadServices { generation: new }));
+    assert!(effects.contains(&Effect::Run(Work::Load(Load::Services { generation: new }))));
     // The answer to the earlier request arrives late: ignored.
     deliver(
         &mut s,
@@ -206,7 +206,7 @@ fn stale_tasks_of_another_service_are_dropped() {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     let second = key(&mut s, KeyCode::Enter);
     let generation = |e: &[Effect]| match e {
-        [Effect::LoadTasks { generation, .. }] => *generation,
+        [Effect::Run(Work::Load(Load::Tasks { generation, .. }))] => *generation,
         other => panic!("expected one tasks load, got {other:?}"),
     };
     deliver(
@@ -256,7 +256,7 @@ fn jump_completes_and_lands() {
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadTasks { service, .. }] if service == "api"
+        [Effect::Run(Work::Load(Load::Tasks { service, .. }))] if service == "api"
     ));
     key(&mut s, KeyCode::Char(':'));
     keys(&mut s, "carol");
@@ -318,9 +318,9 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     let effects = key(&mut s, KeyCode::Char('u'));
     let (generation, mine) = match effects.as_slice() {
         [
-            Effect::LoadUnique {
+            Effect::Run(Work::Load(Load::Unique {
                 generation, mine, ..
-            },
+            })),
         ] => (*generation, mine.clone()),
         other => panic!("expected a unique-bytes load, got {other:?}"),
     };
@@ -391,14 +391,14 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
     );
     let effects = tick(&mut s, 6);
     assert!(
-        matches!(effects.as_slice(), [Effect::LoadDetail { service, .. }] if service == "worker"),
+        matches!(effects.as_slice(), [Effect::Run(Work::Load(Load::Detail { service, .. }))] if service == "worker"),
         "{effects:?}"
     );
     let effects = tick(&mut s, 31);
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::LoadServices { .. })),
+            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
         "{effects:?}"
     );
 }
@@ -492,7 +492,7 @@ fn the_service_acted_on_keeps_the_cursor_when_it_sorts_down_once_steady() {
     assert!(
         effects.iter().any(|e| matches!(
             e,
-            Effect::LoadTasks { cluster, service, .. }
+            Effect::Run(Work::Load(Load::Tasks { cluster, service, .. }))
                 if cluster == "search-staging" && service == "crawler"
         )),
         "{effects:?}"

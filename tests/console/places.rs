@@ -13,7 +13,7 @@ use ecsnap::model::ResourceKind;
 use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan};
 use ecsnap::ops::rollback::Revision;
 use ecsnap::tui::action::Action;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, HandsOnEffect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnAsk;
 use ecsnap::tui::state::modal::Stage;
@@ -183,26 +183,26 @@ fn the_listings_load_in_every_place_with_one_generation() {
     let services: Vec<(usize, u64)> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::At { place, effect } => match effect.as_ref() {
-                Effect::LoadServices { generation } => Some((*place, *generation)),
-                _ => None,
-            },
+            Effect::At {
+                place,
+                work: Work::Load(Load::Services { generation }),
+            } => Some((*place, *generation)),
             _ => None,
         })
         .collect();
     let g = s.services.loader.generation;
     assert_eq!(services, vec![(0, g), (1, g), (2, g)], "{effects:?}");
     assert!(
-        !effects.contains(&Effect::LoadIdentity),
+        !effects.contains(&Effect::Run(Work::Load(Load::Identity))),
         "identities are known"
     );
     for pane in ["snapshots", "orphans"] {
         let n = effects
             .iter()
             .filter(|e| match e {
-                Effect::At { effect, .. } => match effect.as_ref() {
-                    Effect::LoadSnapshots { .. } => pane == "snapshots",
-                    Effect::LoadOrphans { .. } => pane == "orphans",
+                Effect::At { work, .. } => match work {
+                    Work::Load(Load::Snapshots { .. }) => pane == "snapshots",
+                    Work::Load(Load::Orphans { .. }) => pane == "orphans",
                     _ => false,
                 },
                 _ => false,
@@ -368,8 +368,8 @@ fn unique_bytes_are_counted_in_the_selected_user_place() {
     assert!(s.snapshots.users.select_key(&user));
     let effects = key(&mut s, KeyCode::Char('u'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::LoadUnique { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Load(Load::Unique { .. }))),
         "{effects:?}"
     );
 }
@@ -391,7 +391,7 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
     let g = s.services.loader.generation;
     assert!(g > before);
     assert!(
-        effects.contains(&Effect::LoadServices { generation: g }.at(STAGING)),
+        effects.contains(&Work::Load(Load::Services { generation: g }).at(STAGING)),
         "{effects:?}"
     );
     assert!(
@@ -421,8 +421,8 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
     assert_eq!(
         effects
             .iter()
-            .filter(|e| matches!(e, Effect::At { effect, .. }
-                if matches!(effect.as_ref(), Effect::LoadServices { .. })))
+            .filter(|e| matches!(e, Effect::At { work, .. }
+                if matches!(work, Work::Load(Load::Services { .. }))))
             .count(),
         3
     );
@@ -482,8 +482,8 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
     );
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::LoadRevisions { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Action(ActionEffect::LoadRevisions { .. }))),
         "{effects:?}"
     );
     let g = s.modal.as_ref().map(|m| m.generation).expect("the picker");
@@ -502,8 +502,8 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
     // staging is not production: y confirms, and the rollback goes to staging.
     let effects = key(&mut s, KeyCode::Char('y'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::Rollback { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Action(ActionEffect::Rollback { .. }))),
         "{effects:?}"
     );
 }
@@ -543,10 +543,10 @@ fn open_staging_worker_tasks(s: &mut AppState) -> u64 {
         [
             Effect::At {
                 place: STAGING,
-                effect,
+                work,
             },
-        ] => match effect.as_ref() {
-            Effect::LoadTasks { generation, .. } => *generation,
+        ] => match work {
+            Work::Load(Load::Tasks { generation, .. }) => *generation,
             other => panic!("expected a tasks load, got {other:?}"),
         },
         other => panic!("expected a tasks load in staging, got {other:?}"),
@@ -639,12 +639,12 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     let asked: Vec<(usize, Vec<String>)> = effects
         .iter()
         .map(|e| match e {
-            Effect::At { place, effect } => match effect.as_ref() {
-                Effect::PlanCleanupPart {
+            Effect::At { place, work } => match work {
+                Work::Action(ActionEffect::PlanCleanupPart {
                     generation,
                     place: p,
                     selection,
-                } if *generation == g && p == place && selection.snapshots.is_empty() => {
+                }) if *generation == g && p == place && selection.snapshots.is_empty() => {
                     (*place, selection.volumes.iter().cloned().collect())
                 }
                 other => panic!("expected a cleanup part, got {other:?}"),
@@ -709,11 +709,10 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     let reloaded: Vec<usize> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::At { place, effect }
-                if matches!(effect.as_ref(), Effect::LoadOrphans { .. }) =>
-            {
-                Some(*place)
-            }
+            Effect::At {
+                place,
+                work: Work::Load(Load::Orphans { .. }),
+            } => Some(*place),
             _ => None,
         })
         .collect();
@@ -795,8 +794,8 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
     assert!(s.tasks.list.select_key(&task));
     let effects = key(&mut s, KeyCode::Char('e'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task: t, .. }, .. }
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task: t, .. }, .. })
                 if *t == task)),
         "{effects:?}"
     );
@@ -828,8 +827,8 @@ fn scale_and_cleanup_act_in_their_rows_place() {
     );
     let effects = key(&mut s, KeyCode::Char('+'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::PlanHandsOn { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::HandsOn(HandsOnEffect::Plan { .. }))),
         "{effects:?}"
     );
     key(&mut s, KeyCode::Esc);
@@ -839,8 +838,8 @@ fn scale_and_cleanup_act_in_their_rows_place() {
     key(&mut s, KeyCode::Char(' '));
     let effects = key(&mut s, KeyCode::Char('x'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::PlanCleanup { selection, .. }
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Action(ActionEffect::PlanCleanup { selection, .. })
                 if selection.volumes.contains("vol-1c01d00000000005e"))),
         "{effects:?}"
     );

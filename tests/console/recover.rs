@@ -11,7 +11,7 @@ use ecsnap::analysis::lineage::{Lineage, Related};
 use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
 use ecsnap::ops::recover::{ConfigSource, ManagedVolume, RecoverPlan, RecoverProgress};
 use ecsnap::ops::redeploy::Started;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, RecoverEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
@@ -76,7 +76,7 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     let mut s = on_orphan(VOL);
     let effects = ch(&mut s, 'v');
     assert!(
-        matches!(&effects[..], [Effect::PlanRecover { volume, .. }] if volume == VOL),
+        matches!(&effects[..], [Effect::Run(Work::Recover(RecoverEffect::Plan { volume, .. }))] if volume == VOL),
         "{effects:?}"
     );
     planned(&mut s);
@@ -90,7 +90,8 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     insta::assert_snapshot!("recover_confirm_120x40", text);
 
     let effects = ch(&mut s, 'y');
-    let [Effect::Recover { plan: sent, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Recover(RecoverEffect::Recover { plan: sent, .. }))] = &effects[..]
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(**sent, plan(), "exactly the plan shown is sent");
@@ -197,11 +198,11 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     let mut s = on_orphan("snap-0aa0000000000001a");
     let effects = key(&mut s, KeyCode::Enter);
     let [
-        Effect::LoadLineage {
+        Effect::Run(Work::Load(Load::Lineage {
             generation,
             kind,
             id,
-        },
+        })),
     ] = &effects[..]
     else {
         panic!("{effects:?}");

@@ -5,7 +5,7 @@ use crate::fixtures::{deliver, key, loaded_state, render};
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::{Listing, Msg};
 use ecsnap::tui::state::pane_id::PaneId;
@@ -118,7 +118,7 @@ fn a_failed_load_shows_in_its_pane_only() {
     let generation = effects
         .iter()
         .find_map(|e| match e {
-            Effect::LoadOrphans { generation } => Some(*generation),
+            Effect::Run(Work::Load(Load::Orphans { generation })) => Some(*generation),
             _ => None,
         })
         .expect("r refreshes the orphans pane");

@@ -13,7 +13,7 @@ use crate::ops::redeploy;
 use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
 use crate::ops::{restore_user, rollback};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::ActionEffect;
 use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
@@ -22,90 +22,64 @@ fn text(e: &crate::Error) -> String {
 
 /// Boxed so the spawned load task stays `Send` (the streams inside borrow the clients).
 pub fn perform<'a>(
-    effect: Effect,
+    effect: ActionEffect,
     aws: &'a AwsClients,
     session: &'a LazySession,
     tx: &'a UnboundedSender<Msg>,
     interrupt: Interrupt,
 ) -> futures::future::BoxFuture<'a, Msg> {
     match effect {
-        e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. } | Effect::WatchScale { .. }) => {
-            Box::pin(crate::tui::run::hands_on::perform(e, aws, session, tx))
-        }
-        e @ (Effect::LoadLineage { .. } | Effect::PlanRecover { .. } | Effect::Recover { .. }) => {
-            Box::pin(crate::tui::run::recover::perform(e, aws, session, tx))
-        }
-        e => Box::pin(perform_inner(e, aws, session, tx, interrupt)),
-    }
-}
-
-async fn perform_inner(
-    effect: Effect,
-    aws: &AwsClients,
-    session: &LazySession,
-    tx: &UnboundedSender<Msg>,
-    interrupt: Interrupt,
-) -> Msg {
-    match effect {
-        Effect::LoadRevisions {
+        ActionEffect::LoadRevisions {
             generation,
             cluster,
             service,
             current,
-        } => {
-            let result = rollback::offer_revisions(aws, &current, rollback::REVISIONS_SHOWN)
-                .await
-                .map_err(|e| text(&e));
-            if let Ok(revisions) = &result {
-                let (tags, ebs) = tokio::join!(
-                    rollback::offer_image_tags(aws, revisions),
-                    rollback::offer_snapshots(aws, &cluster, &service)
-                );
-                let _ = tx.send(Msg::Dialog {
-                    generation,
-                    answer: DialogAnswer::ImageTags(tags.map_err(|e| text(&e))),
-                });
-                let _ = tx.send(Msg::Dialog {
-                    generation,
-                    answer: DialogAnswer::EbsSnapshots(ebs.map_err(|e| text(&e))),
-                });
-            }
-            Msg::Dialog {
-                generation,
-                answer: DialogAnswer::Revisions(result),
-            }
-        }
-        Effect::PlanRedeploy {
+        } => Box::pin(revisions(aws, tx, generation, (cluster, service), current)),
+        ActionEffect::PlanRedeploy {
             generation,
             cluster,
             service,
-        } => Msg::Dialog {
-            generation,
-            answer: DialogAnswer::Planned(
-                redeploy::plan(aws, &cluster, &service)
-                    .await
-                    .map(Planned::Redeploy)
-                    .map_err(|e| text(&e)),
-            ),
-        },
-        Effect::PlanRestore {
+        } => Box::pin(async move {
+            let result = redeploy::plan(aws, &cluster, &service).await;
+            planned(generation, result.map(Planned::Redeploy))
+        }),
+        ActionEffect::PlanRestore {
             generation,
             repository,
             user,
             tag,
-        } => Msg::Dialog {
+        } => Box::pin(async move {
+            let result =
+                restore_user::plan(aws, session.settings(), &repository, &user, &tag).await;
+            planned(generation, result.map(Planned::Restore))
+        }),
+        ActionEffect::PlanCleanupPart {
             generation,
-            answer: DialogAnswer::Planned(
-                restore_user::plan(aws, session.settings(), &repository, &user, &tag)
-                    .await
-                    .map(Planned::Restore)
-                    .map_err(|e| text(&e)),
-            ),
-        },
-        e @ (Effect::PlanCleanup { .. } | Effect::PlanCleanupPart { .. }) => {
-            planned_cleanup(e, aws, session).await
-        }
-        Effect::Rollback { generation, plan } => {
+            place,
+            selection,
+        } => Box::pin(async move {
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::CleanupPartPlanned {
+                    place,
+                    result: plan_cleanup(aws, session, &selection).await,
+                },
+            }
+        }),
+        ActionEffect::PlanCleanup {
+            generation,
+            selection,
+        } => Box::pin(async move {
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::Planned(
+                    plan_cleanup(aws, session, &selection)
+                        .await
+                        .map(Planned::Cleanup),
+                ),
+            }
+        }),
+        ActionEffect::Rollback { generation, plan } => Box::pin(async move {
             let what = plan.summary();
             let result = async {
                 let (m, _) = session.mutator().await?;
@@ -114,72 +88,73 @@ async fn perform_inner(
             .await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
-        }
-        Effect::Redeploy { generation, plan } => {
+        }),
+        ActionEffect::Redeploy { generation, plan } => Box::pin(async move {
             let result = async {
                 let (m, _) = session.mutator().await?;
                 redeploy::execute(m, &plan).await.map_err(|e| text(&e))
             }
             .await;
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
-        }
-        Effect::Restore { generation, plan } => Msg::Dialog {
-            generation,
-            answer: DialogAnswer::Restored(
-                async {
-                    let (m, _) = session.mutator().await?;
-                    restore_user::execute(m, &plan).await.map_err(|e| text(&e))
-                }
-                .await,
-            ),
-        },
-        Effect::Cleanup { generation, plans } => Msg::Dialog {
-            generation,
-            answer: DialogAnswer::CleanupDone(
-                run_cleanup(aws, session, &plans, generation, tx, interrupt).await,
-            ),
-        },
-        other => {
-            tracing::error!("not an action effect: {other:?}");
-            Msg::Dialog {
-                generation: 0,
-                answer: DialogAnswer::Planned(Err(format!("internal: {other:?} is not an action"))),
+        }),
+        ActionEffect::Restore { generation, plan } => Box::pin(async move {
+            let result = async {
+                let (m, _) = session.mutator().await?;
+                restore_user::execute(m, &plan).await.map_err(|e| text(&e))
             }
-        }
+            .await;
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::Restored(result),
+            }
+        }),
+        ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
+            let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::CleanupDone(result),
+            }
+        }),
     }
 }
 
-/// The answer to a cleanup plan request: the dialog's one place, or one place's part.
-async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession) -> Msg {
-    match effect {
-        Effect::PlanCleanupPart {
+/// A plan's answer to its dialog.
+fn planned(generation: u64, result: crate::Result<Planned>) -> Msg {
+    Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Planned(result.map_err(|e| text(&e))),
+    }
+}
+
+/// The rollback picker's choices: the image tags and EBS snapshots first, then the
+/// revisions (their answer moves the picker to its confirmation).
+async fn revisions(
+    aws: &AwsClients,
+    tx: &UnboundedSender<Msg>,
+    generation: u64,
+    (cluster, service): (String, String),
+    current: String,
+) -> Msg {
+    let result = rollback::offer_revisions(aws, &current, rollback::REVISIONS_SHOWN)
+        .await
+        .map_err(|e| text(&e));
+    if let Ok(revisions) = &result {
+        let (tags, ebs) = tokio::join!(
+            rollback::offer_image_tags(aws, revisions),
+            rollback::offer_snapshots(aws, &cluster, &service)
+        );
+        let _ = tx.send(Msg::Dialog {
             generation,
-            place,
-            selection,
-        } => Msg::Dialog {
+            answer: DialogAnswer::ImageTags(tags.map_err(|e| text(&e))),
+        });
+        let _ = tx.send(Msg::Dialog {
             generation,
-            answer: DialogAnswer::CleanupPartPlanned {
-                place,
-                result: plan_cleanup(aws, session, &selection).await,
-            },
-        },
-        Effect::PlanCleanup {
-            generation,
-            selection,
-        } => Msg::Dialog {
-            generation,
-            answer: DialogAnswer::Planned(
-                plan_cleanup(aws, session, &selection)
-                    .await
-                    .map(Planned::Cleanup),
-            ),
-        },
-        other => Msg::Dialog {
-            generation: 0,
-            answer: DialogAnswer::Planned(Err(format!(
-                "internal: {other:?} is not a cleanup plan"
-            ))),
-        },
+            answer: DialogAnswer::EbsSnapshots(ebs.map_err(|e| text(&e))),
+        });
+    }
+    Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Revisions(result),
     }
 }
 

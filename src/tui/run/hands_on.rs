@@ -11,7 +11,7 @@ use crate::ops::scale::{CountVerdict, ScalePlan};
 use crate::ops::session::LazySession;
 use crate::ops::wait::{SystemClock, WaitOptions};
 use crate::ops::{find_service, port_forward, scale, stop_task};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::HandsOnEffect;
 use crate::tui::state::hands_on::{HandsOnAsk, HandsOnDone, HandsOnPlan};
 use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
@@ -21,31 +21,26 @@ fn text(e: &crate::Error) -> String {
 
 /// A hands-on effect's answer (a scale's watch sends its looks through `tx` first).
 pub async fn perform(
-    effect: Effect,
+    effect: HandsOnEffect,
     aws: &AwsClients,
     session: &LazySession,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
-    match effect {
-        Effect::WatchScale { generation, plan } => Msg::Dialog {
+    let (generation, answer) = match effect {
+        HandsOnEffect::WatchScale { generation, plan } => (
             generation,
-            answer: DialogAnswer::ScaleWatched(watch_scale(aws, &plan, generation, tx).await),
-        },
-        Effect::PlanHandsOn { generation, ask } => Msg::Dialog {
+            DialogAnswer::ScaleWatched(watch_scale(aws, &plan, generation, tx).await),
+        ),
+        HandsOnEffect::Plan { generation, ask } => (
             generation,
-            answer: DialogAnswer::Planned(plan(aws, session, ask).await.map(Planned::HandsOn)),
-        },
-        Effect::HandsOn { generation, plan } => Msg::Dialog {
+            DialogAnswer::Planned(plan(aws, session, ask).await.map(Planned::HandsOn)),
+        ),
+        HandsOnEffect::Send { generation, plan } => (
             generation,
-            answer: DialogAnswer::HandsOnDone(run(aws, session, plan).await),
-        },
-        other => Msg::Dialog {
-            generation: 0,
-            answer: DialogAnswer::Planned(Err(format!(
-                "internal: {other:?} is not a hands-on effect"
-            ))),
-        },
-    }
+            DialogAnswer::HandsOnDone(run(aws, session, plan).await),
+        ),
+    };
+    Msg::Dialog { generation, answer }
 }
 
 /// The plan for what was asked.

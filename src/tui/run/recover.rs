@@ -1,42 +1,29 @@
-//! Performs the Orphans pane's own effects on a tokio task: the lineage of a volume or
-//! snapshot (the Orphans detail), the plan of a recover, and a confirmed recover (snapshot
-//! progress as it goes, then the rollout watched like a rollback's).
+//! Performs the recover dialog's effects on a tokio task: the plan of a recover, and a
+//! confirmed recover (snapshot progress as it goes, then the rollout watched like a
+//! rollback's).
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::AwsClients;
-use crate::load;
 use crate::ops::recover::{self, RecoverOptions, RecoverPlan, RecoverProgress};
 use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::RecoverEffect;
 use crate::tui::run::wait::started_then_wait;
-use crate::tui::state::msg::{DialogAnswer, Msg, PaneAnswer, Planned};
+use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
 pub async fn perform(
-    effect: Effect,
+    effect: RecoverEffect,
     aws: &AwsClients,
     session: &LazySession,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
-        Effect::LoadLineage {
-            generation,
-            kind,
-            id,
-        } => Msg::Pane {
-            generation,
-            answer: PaneAnswer::Lineage(
-                load::load_lineage(aws, kind, &id)
-                    .await
-                    .map_err(|e| text(&e)),
-            ),
-        },
-        Effect::PlanRecover { generation, volume } => Msg::Dialog {
+        RecoverEffect::Plan { generation, volume } => Msg::Dialog {
             generation,
             answer: DialogAnswer::Planned(
                 recover::plan(aws, &volume, None, session.account().await)
@@ -45,17 +32,8 @@ pub async fn perform(
                     .map_err(|e| text(&e)),
             ),
         },
-        Effect::Recover { generation, plan } => {
+        RecoverEffect::Recover { generation, plan } => {
             run_recover(aws, session, &plan, generation, tx).await
-        }
-        other => {
-            tracing::error!("not a recover or lineage effect: {other:?}");
-            Msg::Dialog {
-                generation: 0,
-                answer: DialogAnswer::Planned(Err(format!(
-                    "internal: {other:?} is not a recover effect"
-                ))),
-            }
         }
     }
 }

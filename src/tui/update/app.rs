@@ -10,7 +10,7 @@ use crate::analysis::health::Steadiness;
 use crate::model::ResourceKind;
 use crate::tui::action::Action;
 use crate::tui::keymap::{self, Scope};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::{AppState, JumpTarget, Mode};
 use crate::tui::state::list::{ListOps, LoadState, Progress, Row as ListRow};
 use crate::tui::state::modal::{ModalKind, Stage};
@@ -26,7 +26,7 @@ pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
 
 /// The loads to start when the console opens: every pane fills in the background.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
-    let mut effects = vec![Effect::LoadIdentity];
+    let mut effects = vec![Effect::from(Load::Identity)];
     effects.extend(crate::tui::update::route::load_listings(state));
     crate::tui::update::route::route(state, effects)
 }
@@ -220,11 +220,11 @@ fn load_tasks_of(
     if !fresh && !matches!(state.tasks.loader.state, LoadState::Failed { .. }) {
         return Vec::new();
     }
-    vec![Effect::LoadTasks {
+    vec![Effect::from(Load::Tasks {
         generation: state.tasks.loader.start(state.now),
         cluster: target.0,
         service: target.1,
-    }]
+    })]
 }
 
 fn load_detail_of(
@@ -242,12 +242,12 @@ fn load_detail_of(
         ));
         return Vec::new();
     };
-    vec![Effect::LoadDetail {
+    vec![Effect::from(Load::Detail {
         generation: state.detail.loader.start(state.now),
         task_definition: service.task_definition.clone(),
         cluster: target.0,
         service: target.1,
-    }]
+    })]
 }
 
 fn open(state: &mut AppState) -> Vec<Effect> {
@@ -284,11 +284,11 @@ fn open_lineage(state: &mut AppState) -> Vec<Effect> {
     let o = &mut state.orphans;
     o.lineage_for = Some(id.clone());
     o.lineage = None;
-    vec![Effect::LoadLineage {
+    vec![Effect::from(Load::Lineage {
         generation: o.lineage_loader.start(state.now),
         kind,
         id,
-    }]
+    })]
 }
 
 fn open_detail(state: &mut AppState) -> Vec<Effect> {
@@ -506,11 +506,11 @@ fn jump_to(state: &mut AppState, target: JumpTarget) -> Vec<Effect> {
 /// `r`: the services, and whatever the shown pane shows.
 fn refresh(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
-    let mut effects = vec![Effect::LoadServices {
+    let mut effects = vec![Effect::from(Load::Services {
         generation: state.services.loader.start(now),
-    }];
+    })];
     if state.header.account.is_none() {
-        effects.push(Effect::LoadIdentity);
+        effects.push(Effect::from(Load::Identity));
     }
     effects.extend(pane_load(state, state.pane));
     effects
@@ -522,23 +522,23 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
     match pane {
         PaneId::Services => Vec::new(),
         PaneId::Tasks => match state.tasks.target.as_ref().map(ServiceRef::names) {
-            Some((cluster, service)) => vec![Effect::LoadTasks {
+            Some((cluster, service)) => vec![Effect::from(Load::Tasks {
                 generation: state.tasks.loader.start(now),
                 cluster,
                 service,
-            }],
+            })],
             None => Vec::new(),
         },
         PaneId::Detail => match state.detail.target.clone() {
             Some(t) => load_detail_of(state, t.names(), t.place),
             None => Vec::new(),
         },
-        PaneId::Snapshots => vec![Effect::LoadSnapshots {
+        PaneId::Snapshots => vec![Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
-        }],
-        PaneId::Orphans => vec![Effect::LoadOrphans {
+        })],
+        PaneId::Orphans => vec![Effect::from(Load::Orphans {
             generation: state.orphans.loader.start(now),
-        }],
+        })],
     }
 }
 
@@ -555,12 +555,12 @@ fn unique_bytes(state: &mut AppState) -> Vec<Effect> {
         },
     );
     state.snapshots.unique_for = Some(key);
-    vec![Effect::LoadUnique {
+    vec![Effect::from(Load::Unique {
         generation,
         repository,
         mine,
         others,
-    }]
+    })]
 }
 
 /// Whether a loader's last answer is older than `every` (and nothing is in flight).
@@ -579,9 +579,9 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     let every = state.settings.refresh;
     let mut effects = Vec::new();
     if is_due(&state.services.loader.state, now, every) {
-        effects.push(Effect::LoadServices {
+        effects.push(Effect::from(Load::Services {
             generation: state.services.loader.start(now),
-        });
+        }));
     }
     let shown_rolling = |target: Option<&ServiceRef>| {
         target
@@ -675,9 +675,9 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
             if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
                 state.snapshots.set_groups(groups);
                 // The policies are judged against these tags: read them next.
-                return vec![Effect::LoadLifecycle {
+                return vec![Effect::from(Load::Lifecycle {
                     generation: state.snapshots.lifecycle.loader.start(now),
-                }];
+                })];
             }
         }
         Listing::Orphans(result) => {

@@ -3,7 +3,7 @@
 //! the confirmed effect, and each deletion's result.
 
 use crate::ops::cleanup::{CleanupPlan, ItemResult, Selection};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{ActionEffect, Effect, Work};
 use crate::tui::state::app::AppState;
 use crate::tui::state::cleanup::CleanupModal;
 use crate::tui::state::confirm::{ConfirmInput, needed};
@@ -96,10 +96,10 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     }
     let place = places.first().copied();
     let generation = open_at(state, ModalKind::Cleanup(CleanupModal::new(asked)), place);
-    vec![Effect::PlanCleanup {
+    vec![Effect::from(ActionEffect::PlanCleanup {
         generation,
         selection,
-    }]
+    })]
 }
 
 /// `x` on orphans marked in several places: each place plans its own ids (with its own
@@ -153,11 +153,11 @@ fn request_cleanup_across(
     parts
         .into_iter()
         .map(|(place, selection)| {
-            Effect::PlanCleanupPart {
+            Work::Action(ActionEffect::PlanCleanupPart {
                 generation,
                 place,
                 selection,
-            }
+            })
             .at(place)
         })
         .collect()
@@ -206,10 +206,10 @@ pub(crate) fn send(c: &CleanupModal, generation: u64) -> Result<Effect, Option<S
             parts: c.parts(),
         }
     } else {
-        Effect::Cleanup {
+        Effect::from(ActionEffect::Cleanup {
             generation,
             plans: c.plans.clone(),
-        }
+        })
     })
 }
 

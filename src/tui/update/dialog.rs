@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::tui::action::Action;
 use crate::tui::keymap;
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::msg::{DialogAnswer, Planned};
@@ -241,15 +241,15 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
         }
     };
     match reload {
-        Some(Reload::Services) => vec![Effect::LoadServices {
+        Some(Reload::Services) => vec![Effect::from(Load::Services {
             generation: state.services.loader.start(now),
-        }],
-        Some(Reload::Snapshots) => vec![Effect::LoadSnapshots {
+        })],
+        Some(Reload::Snapshots) => vec![Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
-        }],
-        Some(Reload::Orphans) => vec![Effect::LoadOrphans {
+        })],
+        Some(Reload::Orphans) => vec![Effect::from(Load::Orphans {
             generation: state.orphans.loader.start(now),
-        }],
+        })],
         None => Vec::new(),
     }
 }

@@ -4,7 +4,7 @@
 //! handed to the event loop) and a scale's watch.
 
 use crate::ops::confirm::Confirmation;
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, HandsOnEffect, Load};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::hands_on::{
@@ -23,14 +23,14 @@ pub fn request_scale(state: &mut AppState, delta: i32) -> Vec<Effect> {
     };
     let modal = HandsOnModal::new(format!("Scale {cluster}/{service}"));
     let generation = open(state, ModalKind::HandsOn(modal));
-    vec![Effect::PlanHandsOn {
+    vec![Effect::from(HandsOnEffect::Plan {
         generation,
         ask: HandsOnAsk::Scale {
             cluster,
             service,
             delta,
         },
-    }]
+    })]
 }
 
 /// The selected task on the Tasks pane: (cluster, task id), if it is running.
@@ -64,10 +64,10 @@ pub fn request_stop(state: &mut AppState) -> Vec<Effect> {
     };
     let modal = HandsOnModal::new(format!("Stop task {task}"));
     let generation = open(state, ModalKind::HandsOn(modal));
-    vec![Effect::PlanHandsOn {
+    vec![Effect::from(HandsOnEffect::Plan {
         generation,
         ask: HandsOnAsk::Stop { cluster, task },
-    }]
+    })]
 }
 
 /// `e`: plan an exec into each container of the selected task.
@@ -77,10 +77,10 @@ pub fn request_exec(state: &mut AppState) -> Vec<Effect> {
     };
     let modal = HandsOnModal::new(format!("Shell in task {task}"));
     let generation = open(state, ModalKind::HandsOn(modal));
-    vec![Effect::PlanHandsOn {
+    vec![Effect::from(HandsOnEffect::Plan {
         generation,
         ask: HandsOnAsk::Exec { cluster, task },
-    }]
+    })]
 }
 
 /// `p`: ask for the port; the plan follows once it is typed.
@@ -113,14 +113,14 @@ pub(crate) fn port_typed(modal: &mut Modal, enter: bool) -> Option<Vec<Effect>> 
             h.asking_port = None;
             modal.stage = Stage::Planning;
             modal.confirm = ConfirmInput::default();
-            vec![Effect::PlanHandsOn {
+            vec![Effect::from(HandsOnEffect::Plan {
                 generation: modal.generation,
                 ask: HandsOnAsk::Forward {
                     cluster,
                     task,
                     forward,
                 },
-            }]
+            })]
         }
         Err(e) => {
             modal.confirm.error = Some(e);
@@ -168,7 +168,7 @@ pub(crate) fn send(h: &HandsOnModal, generation: u64) -> Result<Effect, Option<S
         Some(p) => p.clone(),
         None => return Err(None),
     };
-    Ok(Effect::HandsOn { generation, plan })
+    Ok(Effect::from(HandsOnEffect::Send { generation, plan }))
 }
 
 /// The plan arrived: show it and ask for the confirmation it needs — or, for an exec
@@ -243,13 +243,13 @@ pub(crate) fn done(state: &mut AppState, result: Result<HandsOnDone, String>) ->
                 h.watch = Some(ScaleWatch::new(desired, running));
                 modal.stage = Stage::Running;
                 return vec![
-                    Effect::LoadServices {
+                    Effect::from(Load::Services {
                         generation: state.services.loader.start(now),
-                    },
-                    Effect::WatchScale {
+                    }),
+                    Effect::from(HandsOnEffect::WatchScale {
                         generation: modal.generation,
                         plan: plan.clone(),
-                    },
+                    }),
                 ];
             }
             false
@@ -262,17 +262,17 @@ pub(crate) fn done(state: &mut AppState, result: Result<HandsOnDone, String>) ->
         }
     };
     modal.stage = Stage::Done;
-    let mut effects = vec![Effect::LoadServices {
+    let mut effects = vec![Effect::from(Load::Services {
         generation: state.services.loader.start(now),
-    }];
+    })];
     if reload_tasks
         && let Some((cluster, service)) = state.tasks.target.as_ref().map(ServiceRef::names)
     {
-        effects.push(Effect::LoadTasks {
+        effects.push(Effect::from(Load::Tasks {
             generation: state.tasks.loader.start(now),
             cluster,
             service,
-        });
+        }));
     }
     effects
 }

@@ -11,7 +11,7 @@ use crossterm::event::KeyEvent;
 use crate::model::LogSource;
 use crate::tui::action::Action;
 use crate::tui::keymap::{self, Scope};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, LogsRead};
 use crate::tui::state::app::{AppState, Mode};
 use crate::tui::state::logs::{LogsView, PageKind, StreamBuffer};
 use crate::tui::state::msg::LogsAnswer;
@@ -38,10 +38,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     state.logs_generation += 1;
     let generation = state.logs_generation;
     state.logs = Some(LogsView::new(cluster, task.clone(), generation));
-    vec![Effect::LoadLogSources {
+    vec![Effect::from(LogsRead::Sources {
         generation,
         task: Box::new(task),
-    }]
+    })]
 }
 
 fn close(state: &mut AppState) -> Vec<Effect> {
@@ -186,14 +186,14 @@ fn request(view: &mut LogsView, container: usize, kind: PageKind) -> Option<Effe
         }
         view.buffers[container].loading = true;
     }
-    Some(Effect::LoadLogPage {
+    Some(Effect::from(LogsRead::Page {
         generation: view.generation,
         container,
         group,
         stream,
         kind,
         token,
-    })
+    }))
 }
 
 /// A follow read when one is due: following, nothing in flight, a second since the last.

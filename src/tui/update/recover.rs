@@ -3,7 +3,7 @@
 //! service's rollout then shows in the wait view).
 
 use crate::ops::recover::{RecoverPlan, RecoverProgress};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, RecoverEffect};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
@@ -19,7 +19,7 @@ pub fn request_recover(state: &mut AppState) -> Vec<Effect> {
     };
     let volume = v.volume.id.clone();
     let generation = open(state, ModalKind::Recover(RecoverModal::new(&volume)));
-    vec![Effect::PlanRecover { generation, volume }]
+    vec![Effect::from(RecoverEffect::Plan { generation, volume })]
 }
 
 /// The plan arrived: show it and ask for the confirmation it needs.
@@ -35,7 +35,7 @@ pub(crate) fn planned(modal: &mut Modal, plan: Box<RecoverPlan>, production: boo
 /// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).
 pub(crate) fn send(r: &RecoverModal, generation: u64) -> Result<Effect, Option<String>> {
     let plan = r.plan.clone().ok_or(None)?;
-    Ok(Effect::Recover { generation, plan })
+    Ok(Effect::from(RecoverEffect::Recover { generation, plan }))
 }
 
 /// The volume's snapshot moved along (started, a poll, the service being updated).

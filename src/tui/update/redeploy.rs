@@ -2,7 +2,7 @@
 //! answer, and the confirmed effect (its rollout then shows in the wait view).
 
 use crate::ops::redeploy::RedeployPlan;
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
@@ -23,11 +23,11 @@ pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
         state,
         ModalKind::Redeploy(RedeployModal::new(&cluster, &service)),
     );
-    vec![Effect::PlanRedeploy {
+    vec![Effect::from(ActionEffect::PlanRedeploy {
         generation,
         cluster,
         service,
-    }]
+    })]
 }
 
 /// The plan arrived: show it and ask for the confirmation it needs.
@@ -43,5 +43,5 @@ pub(crate) fn planned(modal: &mut Modal, plan: RedeployPlan, production: bool) {
 /// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).
 pub(crate) fn send(r: &RedeployModal, generation: u64) -> Result<Effect, Option<String>> {
     let plan = r.plan.clone().ok_or(None)?;
-    Ok(Effect::Redeploy { generation, plan })
+    Ok(Effect::from(ActionEffect::Redeploy { generation, plan }))
 }

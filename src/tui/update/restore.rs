@@ -2,7 +2,7 @@
 //! plan, the plan's answer, the confirmed effect and its outcome.
 
 use crate::ops::restore_user::{RestorePlan, Restored};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
@@ -23,12 +23,12 @@ pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let generation = open(state, ModalKind::Restore(RestoreModal::new(&user, &tag)));
-    vec![Effect::PlanRestore {
+    vec![Effect::from(ActionEffect::PlanRestore {
         generation,
         repository,
         user,
         tag,
-    }]
+    })]
 }
 
 /// The plan arrived: show it and ask for the confirmation it needs.
@@ -50,10 +50,10 @@ pub(crate) fn send(r: &RestoreModal, generation: u64) -> Result<Effect, Option<S
             p.resume_tag, p.tag
         )));
     }
-    Ok(Effect::Restore {
+    Ok(Effect::from(ActionEffect::Restore {
         generation,
         plan: p.clone(),
-    })
+    }))
 }
 
 /// The restore answered: the digests before and after, or why it failed.

@@ -3,7 +3,7 @@
 //! snapshots, revisions) and the confirmed effect (its rollout then shows in the wait view).
 
 use crate::ops::rollback::{EbsChoices, ImageTags, Revision};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
@@ -43,12 +43,12 @@ pub(crate) fn rollback_of(
     }
     let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
     let generation = open_at(state, ModalKind::Rollback(modal), place);
-    vec![Effect::LoadRevisions {
+    vec![Effect::from(ActionEffect::LoadRevisions {
         generation,
         cluster,
         service,
         current,
-    }]
+    })]
 }
 
 /// The revisions arrived (after the image tags and EBS snapshots): the picker asks for
@@ -96,7 +96,7 @@ pub(crate) fn send(r: &RollbackModal, generation: u64) -> Result<Effect, Option<
             r.headline()
         }));
     };
-    Ok(Effect::Rollback { generation, plan })
+    Ok(Effect::from(ActionEffect::Rollback { generation, plan }))
 }
 
 /// What the wait view says was done, once the rollback was sent.

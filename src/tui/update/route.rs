@@ -8,7 +8,7 @@
 //! reconnecting, and reloads the panes.
 use crate::tui::state::pane_id::PaneId;
 
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, Load, LogsRead, Work};
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::Progress;
 use crate::tui::state::msg::Listing;
@@ -21,91 +21,91 @@ pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
     let mut out = Vec::new();
     for effect in effects {
         match effect {
+            Effect::Run(work) => out.extend(route_work(state, work)),
             // A cleanup over several places carries each part's place itself.
             Effect::At { .. }
             | Effect::CancelAction
             | Effect::InterruptCleanup
             | Effect::CancelLogs
             | Effect::CleanupAcross { .. } => out.push(effect),
-            // Every place's identity was asked when it was connected.
-            Effect::LoadIdentity => {}
-            Effect::LoadServices { .. } => out.extend(fan_out(state, PaneId::Services, &effect)),
-            Effect::LoadOrphans { .. } => out.extend(fan_out(state, PaneId::Orphans, &effect)),
-            Effect::LoadSnapshots { .. } => {
-                // Lifecycle policies are shown for one place in view only.
-                let view = state.places.in_view();
-                let one = if let [one] = view[..] {
-                    Some(one)
-                } else {
-                    None
-                };
-                if one != state.snapshots.place {
-                    state.snapshots.lifecycle =
-                        crate::tui::state::lifecycle::LifecyclePane::default();
-                }
-                state.snapshots.place = one;
-                out.extend(fan_out(state, PaneId::Snapshots, &effect));
-            }
-            Effect::LoadLifecycle { .. } if state.snapshots.place.is_none() => {}
-            other => {
-                if let Some(place) = place_for(state, &other) {
-                    out.push(other.at(place));
-                } else {
-                    tracing::warn!("no place to run {other:?} in");
-                    state.message = Some(
-                        "this works on one account and region: select a row, or switch to \
-                         one place with :ctx NAME or :region R"
-                            .into(),
-                    );
-                }
-            }
         }
     }
     out
 }
 
-/// One copy of a pane load per place in view, each with the same generation.
-fn fan_out(state: &mut AppState, pane: PaneId, effect: &Effect) -> Vec<Effect> {
-    let view = state.places.in_view();
-    state.places.expect(pane, &view);
-    view.into_iter().map(|p| effect.clone().at(p)).collect()
+/// The place(s) one piece of work runs in over several places.
+fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
+    match work {
+        // Every place's identity was asked when it was connected.
+        Work::Load(Load::Identity) => Vec::new(),
+        Work::Load(Load::Services { .. }) => fan_out(state, PaneId::Services, &work),
+        Work::Load(Load::Orphans { .. }) => fan_out(state, PaneId::Orphans, &work),
+        Work::Load(Load::Snapshots { .. }) => {
+            // Lifecycle policies are shown for one place in view only.
+            let view = state.places.in_view();
+            let one = if let [one] = view[..] {
+                Some(one)
+            } else {
+                None
+            };
+            if one != state.snapshots.place {
+                state.snapshots.lifecycle = crate::tui::state::lifecycle::LifecyclePane::default();
+            }
+            state.snapshots.place = one;
+            fan_out(state, PaneId::Snapshots, &work)
+        }
+        Work::Load(Load::Lifecycle { .. }) if state.snapshots.place.is_none() => Vec::new(),
+        work @ (Work::Load(
+            Load::Tasks { .. }
+            | Load::Detail { .. }
+            | Load::Lifecycle { .. }
+            | Load::Unique { .. }
+            | Load::Lineage { .. },
+        )
+        | Work::Logs(_)
+        | Work::Action(_)
+        | Work::HandsOn(_)
+        | Work::Recover(_)) => {
+            if let Some(place) = place_for(state, &work) {
+                vec![work.at(place)]
+            } else {
+                tracing::warn!("no place to run {work:?} in");
+                state.message = Some(
+                    "this works on one account and region: select a row, or switch to \
+                     one place with :ctx NAME or :region R"
+                        .into(),
+                );
+                Vec::new()
+            }
+        }
+    }
 }
 
-/// The place an effect is about.
-fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
-    match effect {
-        Effect::LoadTasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
-        Effect::LoadDetail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
-        Effect::LoadLifecycle { .. } => state.snapshots.place,
-        Effect::LoadUnique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
-        Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::LoadLineage { .. } => {
-            state.place_in_view()
-        }
+/// One copy of a pane load per place in view, each with the same generation.
+fn fan_out(state: &mut AppState, pane: PaneId, work: &Work) -> Vec<Effect> {
+    let view = state.places.in_view();
+    state.places.expect(pane, &view);
+    view.into_iter().map(|p| work.clone().at(p)).collect()
+}
+
+/// The place a piece of work is about.
+fn place_for(state: &AppState, work: &Work) -> Option<usize> {
+    match work {
+        Work::Load(load) => match load {
+            Load::Tasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
+            Load::Detail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
+            Load::Lifecycle { .. } => state.snapshots.place,
+            Load::Unique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
+            Load::Lineage { .. } => state.place_in_view(),
+            // Everywhere, or nowhere in particular: as before, the dialog's.
+            Load::Identity
+            | Load::Services { .. }
+            | Load::Snapshots { .. }
+            | Load::Orphans { .. } => state.action_place,
+        },
+        Work::Logs(LogsRead::Sources { .. } | LogsRead::Page { .. }) => state.place_in_view(),
         // The dialogs: where the dialog was opened.
-        Effect::LoadRevisions { .. }
-        | Effect::PlanRedeploy { .. }
-        | Effect::PlanRestore { .. }
-        | Effect::PlanCleanup { .. }
-        | Effect::Rollback { .. }
-        | Effect::Redeploy { .. }
-        | Effect::Restore { .. }
-        | Effect::Cleanup { .. }
-        | Effect::PlanCleanupPart { .. }
-        | Effect::CleanupAcross { .. }
-        | Effect::CancelAction
-        | Effect::InterruptCleanup
-        | Effect::PlanHandsOn { .. }
-        | Effect::HandsOn { .. }
-        | Effect::WatchScale { .. }
-        | Effect::PlanRecover { .. }
-        | Effect::Recover { .. }
-        // Placed already, everywhere, or nowhere in particular: as before, the dialog's.
-        | Effect::At { .. }
-        | Effect::LoadIdentity
-        | Effect::LoadServices { .. }
-        | Effect::LoadSnapshots { .. }
-        | Effect::LoadOrphans { .. }
-        | Effect::CancelLogs => state.action_place,
+        Work::Action(_) | Work::HandsOn(_) | Work::Recover(_) => state.action_place,
     }
 }
 
@@ -150,9 +150,9 @@ pub fn on_placed(
         Listing::Snapshots(Ok(groups)) => {
             state.snapshots.set_place(place, groups);
             if state.snapshots.place == Some(place) {
-                effects.push(Effect::LoadLifecycle {
+                effects.push(Effect::from(Load::Lifecycle {
                     generation: state.snapshots.lifecycle.loader.start(now),
-                });
+                }));
             }
         }
         // A failed place: its line says why (`answered` above); the rest show.
@@ -251,14 +251,14 @@ pub fn switch(
 pub fn load_listings(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
     vec![
-        Effect::LoadServices {
+        Effect::from(Load::Services {
             generation: state.services.loader.start(now),
-        },
-        Effect::LoadSnapshots {
+        }),
+        Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
-        },
-        Effect::LoadOrphans {
+        }),
+        Effect::from(Load::Orphans {
             generation: state.orphans.loader.start(now),
-        },
+        }),
     ]
 }

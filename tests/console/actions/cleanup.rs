@@ -10,7 +10,8 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     let effects = ch(&mut s, 'x');
-    let [Effect::PlanCleanup { selection, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
+    else {
         panic!("{effects:?}");
     };
     let (volumes, snapshots, images) =
@@ -38,7 +39,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if plans[0].items.len() == 2),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if plans[0].items.len() == 2),
         "{effects:?}"
     );
     assert!(
@@ -61,7 +62,10 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
             answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
         },
     );
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    assert!(matches!(
+        ch(&mut s, 'y')[..],
+        [Effect::Run(Work::Action(ActionEffect::Cleanup { .. }))]
+    ));
     let done = ItemResult {
         id: id.clone(),
         kind: ResourceKind::Volume,
@@ -84,7 +88,7 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
         }),
     );
     assert!(
-        matches!(effects[..], [Effect::LoadOrphans { .. }]),
+        matches!(effects[..], [Effect::Run(Work::Load(Load::Orphans { .. }))]),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
@@ -207,7 +211,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if plans[0].snapshot_first),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if plans[0].snapshot_first),
         "{effects:?}"
     );
 
@@ -229,7 +233,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     assert!(render(&s, 140, 40).contains("Snapshot first: off"));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if !plans[0].snapshot_first),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if !plans[0].snapshot_first),
         "{effects:?}"
     );
 }
@@ -258,7 +262,7 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
     assert!(!expected.is_empty());
     let effects = ch(&mut s, 'x');
     assert!(
-        matches!(&effects[..], [Effect::PlanCleanup { selection, .. }] if selection.images == expected && selection.volumes.is_empty()),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] if selection.images == expected && selection.volumes.is_empty()),
         "{effects:?}"
     );
 }

@@ -22,7 +22,10 @@ fn running_cleanup() -> (AppState, u64, String) {
             answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
         },
     );
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    assert!(matches!(
+        ch(&mut s, 'y')[..],
+        [Effect::Run(Work::Action(ActionEffect::Cleanup { .. }))]
+    ));
     (s, g, id)
 }
 

@@ -14,7 +14,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
         ));
     let effects = ch(&mut s, 'D');
     assert!(
-        matches!(&effects[..], [Effect::PlanRedeploy { service, .. }] if service == "worker"),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::PlanRedeploy { service, .. }))] if service == "worker"),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -35,7 +35,10 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     assert!(render(&s, 120, 40).contains("force a new deployment of payments-prod/worker"));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(effects[..], [Effect::Redeploy { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Action(ActionEffect::Redeploy { .. }))]
+        ),
         "{effects:?}"
     );
     deliver(

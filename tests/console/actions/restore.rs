@@ -20,7 +20,8 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     s.pane = PaneId::Snapshots;
     key(&mut s, KeyCode::Enter);
     let effects = ch(&mut s, 't');
-    let [Effect::PlanRestore { user, tag, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::PlanRestore { user, tag, .. }))] = &effects[..]
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(user, "alice");
@@ -42,7 +43,10 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         text.contains("before: sha256:aaa") && text.contains("after:  sha256:bbb"),
         "{text}"
     );
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Restore { .. }]));
+    assert!(matches!(
+        ch(&mut s, 'y')[..],
+        [Effect::Run(Work::Action(ActionEffect::Restore { .. }))]
+    ));
     let done = ecsnap::ops::restore_user::Restored {
         before_digest: Some("sha256:aaa".into()),
         after_digest: "sha256:bbb".into(),
@@ -55,7 +59,10 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         }),
     );
     assert!(
-        matches!(effects[..], [Effect::LoadSnapshots { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Load(Load::Snapshots { .. }))]
+        ),
         "{effects:?}"
     );
     assert!(render(&s, 120, 40).contains("Done: now sha256:bbb (was sha256:aaa)"));

@@ -162,7 +162,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
     assert!(ch(&mut s, 'f').is_empty());
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Rollback { plan, .. }] if plan.summary().contains("to worker:1")),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] if plan.summary().contains("to worker:1")),
         "{effects:?}"
     );
 }
@@ -259,7 +259,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         "{text}"
     );
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     let RollbackChange::Image {
@@ -347,7 +347,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     insta::assert_snapshot!("rollback_ebs_picker_120x40", text);
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     assert_eq!(
