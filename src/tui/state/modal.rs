@@ -65,6 +65,9 @@ pub struct Modal {
     pub confirm: ConfirmInput,
     /// Set when the console is read-only: the dialog shows the plan and refuses.
     pub read_only: Option<String>,
+    /// The place the dialog acts in (a console on several places; `None` with one, and for
+    /// a cleanup over several places, whose parts carry their own).
+    pub place: Option<usize>,
     pub kind: ModalKind,
 }
 
@@ -85,12 +88,18 @@ impl Modal {
         self.kind.offers(action)
     }
 
-    pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {
+    pub fn new(
+        generation: u64,
+        place: Option<usize>,
+        read_only: Option<String>,
+        kind: ModalKind,
+    ) -> Self {
         Self {
             generation,
             stage: Stage::Planning,
             confirm: ConfirmInput::default(),
             read_only,
+            place,
             kind,
         }
     }

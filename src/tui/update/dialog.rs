@@ -70,7 +70,7 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
                     w.task_definition.clone(),
                 );
                 let mut effects = vec![Effect::CancelAction];
-                let place = state.action_place;
+                let place = modal.place;
                 effects.extend(rollback_of(state, (c, s), td, place));
                 effects
             }
@@ -184,7 +184,10 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
 /// Moves the open dialog along; answers for another (closed) dialog are dropped.
 pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Vec<Effect> {
     let now = state.now;
-    let production = state.production_at(state.action_place);
+    let Some(place) = state.modal.as_ref().map(|m| m.place) else {
+        return Vec::new();
+    };
+    let production = state.production_at(place);
     let Some(modal) = state.modal.as_mut() else {
         return Vec::new();
     };

@@ -24,9 +24,8 @@ pub(crate) fn open(state: &mut AppState, kind: ModalKind) -> u64 {
 pub(crate) fn open_at(state: &mut AppState, kind: ModalKind, place: Option<usize>) -> u64 {
     state.action_generation += 1;
     let generation = state.action_generation;
-    state.action_place = place;
-    let read_only = read_only_at(state, state.action_place);
-    state.modal = Some(Modal::new(generation, read_only, kind));
+    let read_only = read_only_at(state, place);
+    state.modal = Some(Modal::new(generation, place, read_only, kind));
     generation
 }
 

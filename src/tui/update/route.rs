@@ -101,12 +101,17 @@ fn place_for(state: &AppState, work: &Work) -> Option<usize> {
             Load::Identity
             | Load::Services { .. }
             | Load::Snapshots { .. }
-            | Load::Orphans { .. } => state.action_place,
+            | Load::Orphans { .. } => dialog_place(state),
         },
         Work::Logs(LogsRead::Sources { .. } | LogsRead::Page { .. }) => state.place_in_view(),
         // The dialogs: where the dialog was opened.
-        Work::Action(_) | Work::HandsOn(_) | Work::Recover(_) => state.action_place,
+        Work::Action(_) | Work::HandsOn(_) | Work::Recover(_) => dialog_place(state),
     }
+}
+
+/// The place the open dialog acts in.
+fn dialog_place(state: &AppState) -> Option<usize> {
+    state.modal.as_ref().and_then(|m| m.place)
 }
 
 /// One place's answer to a pane listing: merged with the other places' answers; the

@@ -47,13 +47,13 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
         ));
     }
     // Over several places: where this acts, first.
-    if let Some(p) = state.action_place.and_then(|i| state.places.all.get(i)) {
+    if let Some(p) = modal.place.and_then(|i| state.places.all.get(i)) {
         out.push(Line::styled(
             format!("In account {}", p.name()),
             theme.bold(),
         ));
     }
-    if state.production_at(state.action_place) {
+    if state.production_at(modal.place) {
         out.push(Line::styled(
             "PRODUCTION — a typed confirmation is asked",
             theme.production(),
