@@ -288,3 +288,70 @@ impl From<RecoverEffect> for Effect {
         Effect::Run(Work::Recover(effect))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(kind: PageKind) -> Effect {
+        Effect::from(LogsRead::Page {
+            generation: 1,
+            container: 0,
+            group: "g".into(),
+            stream: "s".into(),
+            kind,
+            token: None,
+        })
+    }
+
+    #[test]
+    fn the_cancels_share_the_slot_of_what_they_stop() {
+        // Esc on a dialog stops its plan load or rollout watch: the one action slot.
+        let plan = Effect::from(RecoverEffect::Plan {
+            generation: 1,
+            volume: "vol-1".into(),
+        });
+        assert_eq!(plan.slot(), Effect::CancelAction.slot());
+        assert_eq!(
+            Effect::from(HandsOnEffect::WatchScale {
+                generation: 1,
+                plan: crate::ops::scale::ScalePlan {
+                    cluster: "c".into(),
+                    service: "s".into(),
+                    from: 1,
+                    to: 2,
+                    running: 1,
+                },
+            })
+            .slot(),
+            Effect::CancelAction.slot()
+        );
+        // Closing the Logs view stops a page being read back; following has its own slot
+        // (the runner stops it too), so a follow read never cancels a page read.
+        assert_eq!(page(PageKind::Older).slot(), Effect::CancelLogs.slot());
+        assert_eq!(page(PageKind::Newer).slot(), FOLLOW_SLOT);
+        assert_ne!(page(PageKind::Newer).slot(), page(PageKind::Older).slot());
+    }
+
+    #[test]
+    fn work_keeps_its_slot_in_a_place_and_only_listings_are_listings() {
+        let tasks = Load::Tasks {
+            generation: 1,
+            cluster: "c".into(),
+            service: "s".into(),
+        };
+        assert_eq!(
+            Work::Load(tasks.clone()).at(2).slot(),
+            Effect::from(tasks.clone()).slot()
+        );
+        assert_eq!(Effect::from(tasks.clone()).slot(), "tasks");
+        assert!(!tasks.is_listing());
+        for listing in [
+            Load::Services { generation: 1 },
+            Load::Snapshots { generation: 1 },
+            Load::Orphans { generation: 1 },
+        ] {
+            assert!(listing.is_listing(), "{listing:?}");
+        }
+    }
+}
