@@ -58,7 +58,11 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             match &mut modal.kind {
                 ModalKind::Rollback(r) => r.move_by(delta),
                 ModalKind::HandsOn(h) => h.move_by(delta),
-                _ => {}
+                ModalKind::Cleanup(_)
+                | ModalKind::Redeploy(_)
+                | ModalKind::Restore(_)
+                | ModalKind::Recover(_)
+                | ModalKind::Wait(_) => {}
             }
             Vec::new()
         }
@@ -80,7 +84,12 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
                 );
                 Vec::new()
             }
-            _ => Vec::new(),
+            ModalKind::Rollback(_)
+            | ModalKind::Cleanup(_)
+            | ModalKind::Redeploy(_)
+            | ModalKind::Restore(_)
+            | ModalKind::Recover(_)
+            | ModalKind::HandsOn(_) => Vec::new(),
         },
         Action::ModalForce => {
             if let ModalKind::Rollback(r) = &mut modal.kind
