@@ -11,6 +11,7 @@ use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::msg::{DialogAnswer, Planned};
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::Reload;
 use crate::tui::update::rollback::rollback_of;
 use crate::tui::update::{cleanup, hands_on, recover, redeploy, restore, rollback, wait};
@@ -68,14 +69,10 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
         }
         Action::Rollback => match &modal.kind {
             ModalKind::Wait(w) if w.offers_rollback() => {
-                let (c, s, td) = (
-                    w.cluster.clone(),
-                    w.service.clone(),
-                    w.task_definition.clone(),
-                );
+                let target = ServiceRef::new(modal.place, &w.cluster, &w.service);
+                let current = w.task_definition.clone();
                 let mut effects = vec![Effect::CancelAction];
-                let place = modal.place;
-                effects.extend(rollback_of(state, (c, s), td, place));
+                effects.extend(rollback_of(state, target, current));
                 effects
             }
             ModalKind::Wait(_) => {

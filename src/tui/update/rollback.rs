@@ -8,6 +8,7 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::rollback::{PickMode, RollbackModal};
+use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::{open_at, refused_by_controller};
 
 /// `R`: the rollback picker for the service in view.
@@ -27,17 +28,21 @@ pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let place = state.place_in_view();
-    rollback_of(state, (cluster, service), current, place)
+    rollback_of(state, ServiceRef::new(place, cluster, service), current)
 }
 
-/// The rollback picker of `service` in `place` (the selected row's, or the place of the
-/// rollout that failed).
+/// The rollback picker of `target` (the selected row's service, or the service whose
+/// rollout failed), in its place.
 pub(crate) fn rollback_of(
     state: &mut AppState,
-    (cluster, service): (String, String),
+    target: ServiceRef,
     current: String,
-    place: Option<usize>,
 ) -> Vec<Effect> {
+    let ServiceRef {
+        place,
+        cluster,
+        service,
+    } = target;
     if refused_by_controller(state, (&cluster, &service, place), "roll back") {
         return Vec::new();
     }
