@@ -4,7 +4,7 @@
 //! Targets: a frame under 5 ms, a filter keystroke under 10 ms.
 //!
 //! The data is synthetic and deterministic, and reaches the state the way the app's loads
-//! do: `init` starts the loaders, then `Msg::Services` / `Msg::Snapshots` with the matching
+//! do: `init` starts the loaders, then `Listing::Services` / `Listing::Snapshots` with the matching
 //! generation go through `update`. Frames are drawn with `view::draw` into a
 //! `Terminal<TestBackend>` of 200×60 that is reused across iterations, as the app reuses
 //! its terminal (so ratatui's buffer diff is part of the cost, as it is per frame).
@@ -18,7 +18,7 @@
 //!   Each iteration starts from a clone of the same state (cloned outside the timing).
 //! - `filter_keystroke_draw_20000`: the same keystroke, then the frame that shows it.
 //! - `services_part_into_20000`: during a refresh (`r`), one cluster's 50 services arrive
-//!   (`Msg::ServicesPart`) into the pane holding 20,000 — what each cluster costs the UI
+//!   (`Listing::ServicesPart`) into the pane holding 20,000 — what each cluster costs the UI
 //!   while a large account loads cluster by cluster.
 
 #[path = "../tests/common/console_fixtures.rs"]
@@ -34,7 +34,7 @@ use ecsnap::analysis::tags::{TagPattern, group_by_user};
 use ecsnap::config::Settings;
 use ecsnap::model::{Deployment, Image, Service, ServiceEvent};
 use ecsnap::tui::state::app::{AppState, Mode};
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{Event, Listing, Msg};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
@@ -155,9 +155,10 @@ fn loaded_state() -> AppState {
     let generation = s.services.loader.generation;
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation,
-            result: Ok(services()),
+            answer: Listing::Services(Ok(services())),
         },
     );
     let (images, in_use) = images();
@@ -165,9 +166,10 @@ fn loaded_state() -> AppState {
     let generation = s.snapshots.loader.generation;
     deliver(
         &mut s,
-        Msg::Snapshots {
+        Msg::Listing {
+            place: None,
             generation,
-            result: Ok(groups),
+            answer: Listing::Snapshots(Ok(groups)),
         },
     );
     assert_eq!(s.services.list.visible.len(), ROWS, "services delivered");
@@ -218,12 +220,15 @@ fn tui(c: &mut Criterion) {
         .cloned()
         .collect();
     assert_eq!(part.len(), ROWS / 400, "one cluster's services");
-    let msg = Msg::ServicesPart {
+    let msg = Msg::Listing {
+        place: None,
         generation,
-        cluster: "fleet-07".into(),
-        services: part,
-        done: 1,
-        total: 400,
+        answer: Listing::ServicesPart {
+            cluster: "fleet-07".into(),
+            services: part,
+            done: 1,
+            total: 400,
+        },
     };
     c.bench_function("services_part_into_20000", |b| {
         b.iter_batched(

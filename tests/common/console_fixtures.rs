@@ -26,7 +26,7 @@ use ecsnap::ops::cleanup::CleanupItem;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, HeaderInfo};
 use ecsnap::tui::state::detail::DetailData;
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::tasks::TasksData;
 use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
@@ -501,25 +501,28 @@ pub fn loaded_state() -> AppState {
     let g = s.services.loader.generation;
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(services()),
+            answer: Listing::Services(Ok(services())),
         },
     );
     let g = s.snapshots.loader.generation;
     deliver(
         &mut s,
-        Msg::Snapshots {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(snapshot_groups()),
+            answer: Listing::Snapshots(Ok(snapshot_groups())),
         },
     );
     let g = s.orphans.loader.generation;
     deliver(
         &mut s,
-        Msg::Orphans {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(orphan_report()),
+            answer: Listing::Orphans(Ok(orphan_report())),
         },
     );
     let target = ecsnap::tui::state::service_ref::ServiceRef::new(None, "payments-prod", "ledger");
@@ -527,18 +530,18 @@ pub fn loaded_state() -> AppState {
     let g = s.tasks.loader.start(now());
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: g,
-            result: Ok(ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(ledger_tasks())),
         },
     );
     s.detail.retarget(target);
     let g = s.detail.loader.start(now());
     deliver(
         &mut s,
-        Msg::Detail {
+        Msg::Pane {
             generation: g,
-            result: Ok(ledger_detail()),
+            answer: PaneAnswer::Detail(Ok(ledger_detail())),
         },
     );
     s

@@ -11,9 +11,9 @@ use crossterm::event::KeyCode;
 use ecsnap::model::{Deployment, ServiceEvent};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{Event, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -94,9 +94,9 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
 fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    answer(&mut s, |generation| Msg::Started {
-        generation,
-        result: Ok(started(2)),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Started(Ok(started(2))),
     });
     s
 }
@@ -104,9 +104,9 @@ fn wait_view() -> AppState {
 /// The wait view after its first poll, still rolling; the dialog's generation.
 fn rolling() -> (AppState, u64) {
     let mut s = wait_view();
-    let g = answer(&mut s, |generation| Msg::WaitProgress {
-        generation,
-        progress: progress(1, Verdict::InProgress),
+    let g = answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
     });
     (s, g)
 }
@@ -116,9 +116,9 @@ fn fail_rollout(s: &mut AppState, g: u64) {
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
         s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(2, failed),
+            answer: DialogAnswer::WaitProgress(progress(2, failed)),
         },
     );
 }
@@ -151,7 +151,7 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     assert!(text.contains("R rolls back now"), "{text}");
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::CancelAction, Effect::LoadRevisions { current, .. }] if current.ends_with("worker:2")),
+        matches!(&effects[..], [Effect::CancelAction, Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:2")),
         "{effects:?}"
     );
 }
@@ -170,9 +170,9 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
     key(&mut s, KeyCode::Esc);
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: progress(1, Verdict::InProgress),
+            answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
         },
     );
     assert!(s.modal.is_none());
@@ -196,12 +196,15 @@ pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
     for (cluster, service, done) in [("analytics", healthy, 1), ("payments", rolling, 2)] {
         deliver(
             &mut s,
-            Msg::ServicesPart {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                cluster: cluster.into(),
-                services: vec![service],
-                done,
-                total: 2,
+                answer: Listing::ServicesPart {
+                    cluster: cluster.into(),
+                    services: vec![service],
+                    done,
+                    total: 2,
+                },
             },
         );
     }
@@ -212,12 +215,15 @@ pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
 fn once_the_user_moves_the_selection_stays_on_their_service() {
     let mut s = crate::fixtures::empty_state();
     let g = s.services.loader.generation;
-    let part = |cluster: &str, name: &str, done| Msg::ServicesPart {
+    let part = |cluster: &str, name: &str, done| Msg::Listing {
+        place: None,
         generation: g,
-        cluster: cluster.into(),
-        services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
-        done,
-        total: 3,
+        answer: Listing::ServicesPart {
+            cluster: cluster.into(),
+            services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
+            done,
+            total: 3,
+        },
     };
     deliver(&mut s, part("alpha", "api", 1));
     deliver(&mut s, part("beta", "billing", 2));

@@ -12,10 +12,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::aws::Preflight;
 use ecsnap::model::{ResourceKind, Skipped};
 use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::ModalKind;
-use ecsnap::tui::state::msg::{Event, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -65,11 +65,14 @@ fn running_cleanup() -> (AppState, u64, String) {
     let mut s = cleanup_of(&[]);
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+    let g = answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
     });
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Cleanup { .. }]));
+    assert!(matches!(
+        ch(&mut s, 'y')[..],
+        [Effect::Run(Work::Action(ActionEffect::Cleanup { .. }))]
+    ));
     (s, g, id)
 }
 
@@ -82,7 +85,8 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     let effects = ch(&mut s, 'x');
-    let [Effect::PlanCleanup { selection, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
+    else {
         panic!("{effects:?}");
     };
     let (volumes, snapshots, images) =
@@ -93,9 +97,9 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
         v
     });
     assert!(snapshots.is_empty() && images.is_empty());
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     });
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
@@ -106,7 +110,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if plans[0].items.len() == 2),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if plans[0].items.len() == 2),
         "{effects:?}"
     );
     assert!(
@@ -128,20 +132,20 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
     };
     deliver(
         &mut s,
-        Msg::CleanupItem {
+        Msg::Dialog {
             generation: g,
-            result: done.clone(),
+            answer: DialogAnswer::CleanupItem(done.clone()),
         },
     );
     let effects = update(
         &mut s,
-        Event::Msg(Msg::CleanupDone {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(vec![done]),
+            answer: DialogAnswer::CleanupDone(Ok(vec![done])),
         }),
     );
     assert!(
-        matches!(effects[..], [Effect::LoadOrphans { .. }]),
+        matches!(effects[..], [Effect::Run(Work::Load(Load::Orphans { .. }))]),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
@@ -174,9 +178,9 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     });
     let text = render(&s, 120, 40);
     assert!(
@@ -220,9 +224,9 @@ fn late_answers_after_closing_are_dropped() {
     key(&mut s, KeyCode::Esc);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Planned {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![volume_plan(&[&id])])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
         }),
     );
     assert!(effects.is_empty() && s.modal.is_none());
@@ -241,9 +245,9 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Cleanup(vec![plan])),
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
         },
     );
     let text = render(&s, 140, 40);
@@ -260,7 +264,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if plans[0].snapshot_first),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if plans[0].snapshot_first),
         "{effects:?}"
     );
 
@@ -268,9 +272,9 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let one = &refs[..1];
     let mut s = cleanup_of(one);
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(one)])),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
     });
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
@@ -278,7 +282,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     assert!(render(&s, 140, 40).contains("Snapshot first: off"));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Cleanup { plans, .. }] if !plans[0].snapshot_first),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if !plans[0].snapshot_first),
         "{effects:?}"
     );
 }
@@ -307,7 +311,7 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
     assert!(!expected.is_empty());
     let effects = ch(&mut s, 'x');
     assert!(
-        matches!(&effects[..], [Effect::PlanCleanup { selection, .. }] if selection.images == expected && selection.volumes.is_empty()),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] if selection.images == expected && selection.volumes.is_empty()),
         "{effects:?}"
     );
 }
@@ -334,15 +338,15 @@ fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
     // The results still land in the dialog.
     deliver(
         &mut s,
-        Msg::CleanupItem {
+        Msg::Dialog {
             generation: g,
-            result: ItemResult {
+            answer: DialogAnswer::CleanupItem(ItemResult {
                 id: id.clone(),
                 kind: ResourceKind::Volume,
                 status: ItemStatus::Skipped,
                 detail: Some(ecsnap::ops::interrupt::NOT_STARTED.into()),
                 snapshot_id: None,
-            },
+            }),
         },
     );
     let Some(ModalKind::Cleanup(c)) = s.modal.as_ref().map(|m| &m.kind) else {
@@ -362,9 +366,9 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
     let (mut s, g, _) = running_cleanup();
     update(
         &mut s,
-        Event::Msg(Msg::CleanupDone {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(Vec::new()),
+            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
         }),
     );
     assert!(ctrl_c(&mut s).is_empty());
@@ -379,9 +383,9 @@ fn cleanup_confirm() -> AppState {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Cleanup(vec![volume_plan(&refs)])),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     });
     s
 }
@@ -425,9 +429,9 @@ fn cleanup_report_screen() {
     ];
     deliver(
         &mut s,
-        Msg::CleanupDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(results),
+            answer: DialogAnswer::CleanupDone(Ok(results)),
         },
     );
     let text = render(&s, 120, 40);

@@ -11,11 +11,11 @@ use ecsnap::ops::plugin::PluginCall;
 use ecsnap::ops::port_forward::{Forward, PortForwardPlan};
 use ecsnap::ops::scale::ScalePlan;
 use ecsnap::ops::stop_task::StopPlan;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, HandsOnEffect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::{Foreground, HandsOnAsk, HandsOnDone, HandsOnPlan};
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::Event;
+use ecsnap::tui::state::msg::{DialogAnswer, Event};
 use ecsnap::tui::state::msg::{Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
@@ -58,7 +58,7 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     let effects = ch(&mut s, '+');
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. }] if service == "ledger"),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. }))] if service == "ledger"),
         "{effects:?}"
     );
     key(&mut s, KeyCode::Esc);
@@ -71,15 +71,15 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     let effects = ch(&mut s, 'y');
     assert_eq!(
         effects,
-        vec![Effect::HandsOn {
+        vec![Effect::Run(Work::HandsOn(HandsOnEffect::Send {
             generation: g,
             plan: HandsOnPlan::Scale(plan.clone())
-        }]
+        }))]
     );
     let effects = update(&mut s, Event::Msg(scaled(g)));
     // The services reload and the running count is watched, as `scale --wait` does.
     assert!(
-        matches!(&effects[..], [Effect::LoadServices { .. }, Effect::WatchScale { generation, plan: p }]
+        matches!(&effects[..], [Effect::Run(Work::Load(Load::Services { .. })), Effect::Run(Work::HandsOn(HandsOnEffect::WatchScale { generation, plan: p }))]
             if *generation == g && *p == plan),
         "{effects:?}"
     );
@@ -92,32 +92,39 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     assert!(text.contains("Esc stops watching"), "{text}");
     deliver(
         &mut s,
-        Msg::ScaleLook {
+        Msg::Dialog {
             generation: g,
-            running: 2,
-            pending: 1,
+            answer: DialogAnswer::ScaleLook {
+                running: 2,
+                pending: 1,
+            },
         },
     );
     assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
     // A look for another dialog is dropped.
     deliver(
         &mut s,
-        Msg::ScaleLook {
+        Msg::Dialog {
             generation: g + 1,
-            running: 0,
-            pending: 0,
+            answer: DialogAnswer::ScaleLook {
+                running: 0,
+                pending: 0,
+            },
         },
     );
     assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
     let effects = update(
         &mut s,
-        Event::Msg(Msg::ScaleWatched {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok("3 running, as asked (after 0m10s)".into()),
+            answer: DialogAnswer::ScaleWatched(Ok("3 running, as asked (after 0m10s)".into())),
         }),
     );
     assert!(
-        matches!(&effects[..], [Effect::LoadServices { .. }]),
+        matches!(
+            &effects[..],
+            [Effect::Run(Work::Load(Load::Services { .. }))]
+        ),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
@@ -137,10 +144,10 @@ fn minus_plans_one_fewer() {
     assert!(
         matches!(
             &effects[..],
-            [Effect::PlanHandsOn {
+            [Effect::Run(Work::HandsOn(HandsOnEffect::Plan {
                 ask: HandsOnAsk::Scale { delta: -1, .. },
                 ..
-            }]
+            }))]
         ),
         "{effects:?}"
     );
@@ -160,9 +167,9 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     };
     deliver(
         s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone())))),
         },
     );
     (g, plan)
@@ -170,12 +177,12 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
 
 /// UpdateService answered for the dialog `g`: desired 3, 2 running.
 fn scaled(g: u64) -> Msg {
-    Msg::HandsOnDone {
+    Msg::Dialog {
         generation: g,
-        result: Ok(HandsOnDone::Scaled {
+        answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Scaled {
             desired: 3,
             running: 2,
-        }),
+        })),
     }
 }
 
@@ -197,9 +204,11 @@ fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
     deliver(&mut s, scaled(g));
     deliver(
         &mut s,
-        Msg::ScaleWatched {
+        Msg::Dialog {
             generation: g,
-            result: Err("deployment ecs-svc/1 rollout FAILED: tasks failed to start".into()),
+            answer: DialogAnswer::ScaleWatched(Err(
+                "deployment ecs-svc/1 rollout FAILED: tasks failed to start".into(),
+            )),
         },
     );
     let text = render(&s, 120, 40);
@@ -226,12 +235,12 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     s.settings.read_only = true;
     let effects = ch(&mut s, 'K');
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Stop { task, .. }, .. }] if task == TASK),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Stop { task, .. }, .. }))] if task == TASK),
         "{effects:?}"
     );
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
     });
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
@@ -242,28 +251,28 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     // Writable: y sends the plan; the answer reloads services and the tasks.
     let mut s = on_tasks();
     ch(&mut s, 'K');
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan()))),
+    let g = answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
     });
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::HandsOn { plan: HandsOnPlan::Stop(p), .. }] if p.reason.contains("user/ana")),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Stop(p), .. }))] if p.reason.contains("user/ana")),
         "{effects:?}"
     );
     let effects = fixtures_update(
         &mut s,
-        Msg::HandsOnDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(HandsOnDone::Stopped {
+            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Stopped {
                 desired_status: "STOPPED".into(),
-            }),
+            })),
         },
     );
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::LoadTasks { service, .. } if service == "ledger")),
+            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Tasks { service, .. })) if service == "ledger")),
         "{effects:?}"
     );
 }
@@ -292,12 +301,12 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     let mut s = on_tasks();
     let effects = ch(&mut s, 'e');
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task, .. }, .. }] if task == TASK),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task, .. }, .. }))] if task == TASK),
         "{effects:?}"
     );
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+    let g = answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     });
     // The ready container (app) is preselected; the other shows why not.
     insta::assert_snapshot!("exec_picker_120x40", render(&s, 120, 40));
@@ -308,10 +317,10 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     let effects = ch(&mut s, 'y');
     match &effects[..] {
         [
-            Effect::HandsOn {
+            Effect::Run(Work::HandsOn(HandsOnEffect::Send {
                 plan: HandsOnPlan::Exec(plans),
                 ..
-            },
+            })),
         ] => {
             assert_eq!(plans.len(), 1);
             assert_eq!(plans[0].container, "app");
@@ -324,12 +333,12 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     };
     deliver(
         &mut s,
-        Msg::HandsOnDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(HandsOnDone::Exec {
+            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Exec {
                 call: call.clone(),
                 what: format!("app in task {TASK}"),
-            }),
+            })),
         },
     );
     assert!(s.modal.is_none(), "the dialog closes for the shell");
@@ -345,9 +354,9 @@ fn production_exec_needs_the_task_id_typed() {
     let mut s = on_tasks();
     s.settings.production = true;
     ch(&mut s, 'e');
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     });
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
     assert!(
@@ -362,7 +371,7 @@ fn production_exec_needs_the_task_id_typed() {
     }
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::HandsOn { plan: HandsOnPlan::Exec(p), .. }] if p[0].container == "app"),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Exec(p), .. }))] if p[0].container == "app"),
         "{effects:?}"
     );
 }
@@ -404,7 +413,7 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         host: Some("db.internal".into()),
     };
     assert!(
-        matches!(&effects[..], [Effect::PlanHandsOn { ask: HandsOnAsk::Forward { forward: f, task, .. }, .. }] if *f == forward && task == TASK),
+        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Forward { forward: f, task, .. }, .. }))] if *f == forward && task == TASK),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -420,30 +429,30 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
     };
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone()))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone())))),
         },
     );
     let effects = ch(&mut s, 'y');
     assert_eq!(
         effects,
-        vec![Effect::HandsOn {
+        vec![Effect::Run(Work::HandsOn(HandsOnEffect::Send {
             generation: g,
             plan: HandsOnPlan::Forward(plan)
-        }]
+        }))]
     );
     deliver(
         &mut s,
-        Msg::HandsOnDone {
+        Msg::Dialog {
             generation: g,
-            result: Ok(HandsOnDone::Forward {
+            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Forward {
                 call: PluginCall {
                     args: Vec::new(),
                     env: Vec::new(),
                 },
                 route: "localhost:15432 → db.internal:5432".into(),
-            }),
+            })),
         },
     );
     assert!(
@@ -469,9 +478,9 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
     // before the plan: `ops::exec::plan_all_with_plugin`).
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Err(ecsnap::ops::plugin::INSTALL_HINT.to_string()),
+            answer: DialogAnswer::Planned(Err(ecsnap::ops::plugin::INSTALL_HINT.to_string())),
         },
     );
     let screen = render(&s, 120, 40);
@@ -483,7 +492,9 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
     insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
         "{effects:?}"
     );
 }
@@ -499,9 +510,9 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     plans[0].blocker = plans[1].blocker.clone();
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::HandsOn(HandsOnPlan::Exec(plans))),
+            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(plans)))),
         },
     );
     let screen = render(&s, 120, 40);
@@ -513,7 +524,9 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
         "{effects:?}"
     );
 }
@@ -522,14 +535,16 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
 fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     let mut s = on_tasks();
     ch(&mut s, 'e');
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans()))),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     });
     ch(&mut s, 'k'); // envoy: its agent is PENDING
     let effects = ch(&mut s, 'y');
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::HandsOn { .. })),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
         "{effects:?}"
     );
     let screen = render(&s, 120, 40);

@@ -7,7 +7,7 @@ use crate::fixtures::{ago, deliver, ledger_tasks, loaded_state, now, render, ser
 use ecsnap::model::escape::needs_escape;
 use ecsnap::model::{ContainerDef, ServiceEvent, TaskDefinition};
 use ecsnap::tui::state::detail::DetailData;
-use ecsnap::tui::state::msg::Msg;
+use ecsnap::tui::state::msg::{Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 
 const EVENT: &str = "(service ledger) \u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}gnp.exe";
@@ -35,9 +35,10 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
     let g = s.services.loader.start(now());
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(hostile),
+            answer: Listing::Services(Ok(hostile)),
         },
     );
     let td = TaskDefinition {
@@ -77,9 +78,9 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
     let g = s.detail.loader.start(now());
     deliver(
         &mut s,
-        Msg::Detail {
+        Msg::Pane {
             generation: g,
-            result: Ok(DetailData::new(td, &tasks)),
+            answer: PaneAnswer::Detail(Ok(DetailData::new(td, &tasks))),
         },
     );
     s.pane = PaneId::Detail;

@@ -7,9 +7,9 @@ use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::keep::KeptImages;
 use ecsnap::analysis::lifecycle_report::{LifecycleReport, Safety, judge};
 use ecsnap::analysis::tags::TagPattern;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 use ecsnap::tui::view;
@@ -63,9 +63,9 @@ fn with_lifecycle() -> AppState {
     let g = s.snapshots.lifecycle.loader.generation;
     deliver(
         &mut s,
-        Msg::Lifecycle {
+        Msg::Pane {
             generation: g,
-            result: Ok(reports()),
+            answer: PaneAnswer::Lifecycle(Ok(reports())),
         },
     );
     s
@@ -77,14 +77,15 @@ fn the_tags_arriving_ask_for_the_policies() {
     let g = s.snapshots.loader.generation;
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Snapshots {
+        Event::Msg(Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(crate::fixtures::snapshot_groups()),
+            answer: Listing::Snapshots(Ok(crate::fixtures::snapshot_groups())),
         }),
     );
     let want = s.snapshots.lifecycle.loader.generation;
     assert!(
-        matches!(effects[..], [Effect::LoadLifecycle { generation }] if generation == want),
+        matches!(effects[..], [Effect::Run(Work::Load(Load::Lifecycle { generation }))] if generation == want),
         "{effects:?}"
     );
     // Until they are judged, no box (the tags keep the whole pane).

@@ -10,10 +10,10 @@ use ecsnap::load::logs::ContainerLogs;
 use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task, TaskContainer};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, LogsRead, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::logs::PageKind;
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, LogsAnswer, Msg};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -82,40 +82,42 @@ fn logs_view() -> AppState {
     s.pane = PaneId::Tasks;
     let effects = key(&mut s, KeyCode::Char('l'));
     assert!(
-        matches!(&effects[..], [Effect::LoadLogSources { task, .. }] if task.id == TASK),
+        matches!(&effects[..], [Effect::Run(Work::Logs(LogsRead::Sources { task, .. }))] if task.id == TASK),
         "{effects:?}"
     );
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     let effects = update(
         &mut s,
-        Event::Msg(Msg::LogSources {
+        Event::Msg(Msg::Logs {
             generation,
-            result: Ok(containers()),
+            answer: LogsAnswer::Sources(Ok(containers())),
         }),
     );
     assert!(
         matches!(
             &effects[..],
-            [Effect::LoadLogPage {
+            [Effect::Run(Work::Logs(LogsRead::Page {
                 kind: PageKind::Newest,
                 token: None,
                 container: 0,
                 ..
-            }]
+            }))]
         ),
         "{effects:?}"
     );
     deliver(
         &mut s,
-        Msg::LogPage {
+        Msg::Logs {
             generation,
-            container: 0,
-            kind: PageKind::Newest,
-            result: Ok(LogPage {
-                events: ledger_lines(),
-                next_backward_token: Some("b/1".into()),
-                next_forward_token: Some("f/1".into()),
-            }),
+            answer: LogsAnswer::Page {
+                container: 0,
+                kind: PageKind::Newest,
+                result: Ok(LogPage {
+                    events: ledger_lines(),
+                    next_backward_token: Some("b/1".into()),
+                    next_forward_token: Some("f/1".into()),
+                }),
+            },
         },
     );
     key(&mut s, KeyCode::Char('/'));
@@ -196,13 +198,13 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         .expect("worker");
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Started {
+            answer: DialogAnswer::Started(Ok(Started {
                 deployment_id: Some("ecs-svc/new1".into()),
                 task_definition: td_arn("worker", 3),
                 service: worker,
-            }),
+            })),
         },
     );
     let task = oom_task();
@@ -226,9 +228,9 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     s.now = now() + Duration::seconds(60);
     deliver(
         &mut s,
-        Msg::WaitProgress {
+        Msg::Dialog {
             generation: g,
-            progress: WaitProgress {
+            answer: DialogAnswer::WaitProgress(WaitProgress {
                 poll: 12,
                 elapsed: std::time::Duration::from_mins(1),
                 service_status: "ACTIVE".into(),
@@ -240,7 +242,7 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
                     "deployment ecs-svc/new1 (worker:3) rollout FAILED: tasks failed to start"
                         .into(),
                 ),
-            },
+            }),
         },
     );
     let before = render(&s, 120, 40);
@@ -258,13 +260,15 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     .collect();
     deliver(
         &mut s,
-        Msg::LastLines {
+        Msg::Dialog {
             generation: g,
-            task_id: task.id.clone(),
-            result: Ok(vec![LastLines {
-                container: "app".into(),
-                lines: Ok(lines),
-            }]),
+            answer: DialogAnswer::LastLines {
+                task_id: task.id.clone(),
+                result: Ok(vec![LastLines {
+                    container: "app".into(),
+                    lines: Ok(lines),
+                }]),
+            },
         },
     );
     let text = render(&s, 120, 40);
@@ -279,9 +283,10 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadRevisions { .. })),
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Run(Work::Action(ActionEffect::LoadRevisions { .. }))
+        )),
         "R still rolls back from the wait view: {effects:?}"
     );
 }

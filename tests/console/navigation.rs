@@ -4,9 +4,9 @@
 use crate::fixtures::{deliver, key, loaded_state, now, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::{AppState, Mode};
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::service_ref::ServiceRef;
 use ecsnap::tui::state::snapshots::Unique;
@@ -63,13 +63,13 @@ fn navigation_moves_and_drills_in_and_out() {
     assert_eq!(s.pane, PaneId::Tasks);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadTasks { cluster, service, .. }] if cluster == "payments-prod" && service == "api"
+        [Effect::Run(Work::Load(Load::Tasks { cluster, service, .. }))] if cluster == "payments-prod" && service == "api"
     ));
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Detail);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadDetail { task_definition, .. }] if task_definition.ends_with("api:2")
+        [Effect::Run(Work::Load(Load::Detail { task_definition, .. }))] if task_definition.ends_with("api:2")
     ));
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.pane, PaneId::Tasks);
@@ -172,13 +172,14 @@ fn stale_results_are_dropped() {
     let old = s.services.loader.generation;
     let effects = act(&mut s, Action::Refresh);
     let new = s.services.loader.generation;
-    assert!(effects.contains(&Effect::LoadServices { generation: new }));
+    assert!(effects.contains(&Effect::Run(Work::Load(Load::Services { generation: new }))));
     // The answer to the earlier request arrives late: ignored.
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: old,
-            result: Ok(Vec::new()),
+            answer: Listing::Services(Ok(Vec::new())),
         },
     );
     assert_eq!(s.services.list.rows.len(), 8);
@@ -187,9 +188,10 @@ fn stale_results_are_dropped() {
     fewer.truncate(2);
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: new,
-            result: Ok(fewer),
+            answer: Listing::Services(Ok(fewer)),
         },
     );
     assert_eq!(s.services.list.rows.len(), 2);
@@ -204,14 +206,14 @@ fn stale_tasks_of_another_service_are_dropped() {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     let second = key(&mut s, KeyCode::Enter);
     let generation = |e: &[Effect]| match e {
-        [Effect::LoadTasks { generation, .. }] => *generation,
+        [Effect::Run(Work::Load(Load::Tasks { generation, .. }))] => *generation,
         other => panic!("expected one tasks load, got {other:?}"),
     };
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: generation(&first),
-            result: Ok(crate::fixtures::ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
         },
     );
     assert!(
@@ -220,9 +222,9 @@ fn stale_tasks_of_another_service_are_dropped() {
     );
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: generation(&second),
-            result: Ok(crate::fixtures::ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
         },
     );
     assert_eq!(s.tasks.list.rows.len(), 3);
@@ -254,7 +256,7 @@ fn jump_completes_and_lands() {
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::LoadTasks { service, .. }] if service == "api"
+        [Effect::Run(Work::Load(Load::Tasks { service, .. }))] if service == "api"
     ));
     key(&mut s, KeyCode::Char(':'));
     keys(&mut s, "carol");
@@ -316,19 +318,18 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     let effects = key(&mut s, KeyCode::Char('u'));
     let (generation, mine) = match effects.as_slice() {
         [
-            Effect::LoadUnique {
+            Effect::Run(Work::Load(Load::Unique {
                 generation, mine, ..
-            },
+            })),
         ] => (*generation, mine.clone()),
         other => panic!("expected a unique-bytes load, got {other:?}"),
     };
     assert_eq!(mine.len(), 6);
     deliver(
         &mut s,
-        Msg::UniqueProgress {
+        Msg::Pane {
             generation,
-            done: 3,
-            total: 19,
+            answer: PaneAnswer::UniqueProgress { done: 3, total: 19 },
         },
     );
     assert_eq!(
@@ -338,9 +339,9 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     assert!(render(&s, 120, 40).contains("… 3/19"));
     deliver(
         &mut s,
-        Msg::Unique {
+        Msg::Pane {
             generation,
-            result: Ok(1_500_000_000),
+            answer: PaneAnswer::Unique(Ok(1_500_000_000)),
         },
     );
     assert_eq!(
@@ -383,21 +384,21 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
     let g = s.detail.loader.generation;
     deliver(
         &mut s,
-        Msg::Detail {
+        Msg::Pane {
             generation: g,
-            result: Ok(crate::fixtures::ledger_detail()),
+            answer: PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail())),
         },
     );
     let effects = tick(&mut s, 6);
     assert!(
-        matches!(effects.as_slice(), [Effect::LoadDetail { service, .. }] if service == "worker"),
+        matches!(effects.as_slice(), [Effect::Run(Work::Load(Load::Detail { service, .. }))] if service == "worker"),
         "{effects:?}"
     );
     let effects = tick(&mut s, 31);
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::LoadServices { .. })),
+            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
         "{effects:?}"
     );
 }
@@ -474,9 +475,10 @@ fn the_service_acted_on_keeps_the_cursor_when_it_sorts_down_once_steady() {
     let g = s.services.loader.generation;
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(fleet),
+            answer: Listing::Services(Ok(fleet)),
         },
     );
     assert_ne!(service_names(&s)[0], "crawler", "it sorted down");
@@ -490,7 +492,7 @@ fn the_service_acted_on_keeps_the_cursor_when_it_sorts_down_once_steady() {
     assert!(
         effects.iter().any(|e| matches!(
             e,
-            Effect::LoadTasks { cluster, service, .. }
+            Effect::Run(Work::Load(Load::Tasks { cluster, service, .. }))
                 if cluster == "search-staging" && service == "crawler"
         )),
         "{effects:?}"

@@ -12,11 +12,11 @@ use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan};
 use ecsnap::tui::action::Action;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, HandsOnEffect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnAsk;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::places::{PlaceInfo, Places};
 use ecsnap::tui::update::app::{act, init, update};
@@ -68,9 +68,16 @@ fn other_report() -> OrphanReport {
 }
 
 fn placed(place: usize, msg: Msg) -> Msg {
-    Msg::Placed {
-        place,
-        msg: Box::new(msg),
+    let Msg::Listing {
+        generation, answer, ..
+    } = msg
+    else {
+        panic!("only a pane listing is placed: {msg:?}");
+    };
+    Msg::Listing {
+        place: Some(place),
+        generation,
+        answer,
     }
 }
 
@@ -104,9 +111,10 @@ pub(crate) fn loaded() -> AppState {
             &mut s,
             placed(
                 p,
-                Msg::Services {
+                Msg::Listing {
+                    place: None,
                     generation: g,
-                    result: Ok(list),
+                    answer: Listing::Services(Ok(list)),
                 },
             ),
         );
@@ -116,9 +124,10 @@ pub(crate) fn loaded() -> AppState {
         &mut s,
         placed(
             PROD,
-            Msg::Orphans {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(crate::fixtures::orphan_report()),
+                answer: Listing::Orphans(Ok(crate::fixtures::orphan_report())),
             },
         ),
     );
@@ -126,9 +135,10 @@ pub(crate) fn loaded() -> AppState {
         &mut s,
         placed(
             STAGING,
-            Msg::Orphans {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(other_report()),
+                answer: Listing::Orphans(Ok(other_report())),
             },
         ),
     );
@@ -136,13 +146,14 @@ pub(crate) fn loaded() -> AppState {
         &mut s,
         placed(
             STAGING_EU,
-            Msg::Orphans {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Err(
+                answer: Listing::Orphans(Err(
                     "listing volumes in eu-west-1: AccessDenied: not authorized to \
                              perform ec2:DescribeVolumes"
                         .into(),
-                ),
+                )),
             },
         ),
     );
@@ -154,9 +165,10 @@ pub(crate) fn loaded() -> AppState {
             &mut s,
             placed(
                 p,
-                Msg::Snapshots {
+                Msg::Listing {
+                    place: None,
                     generation: g,
-                    result: Ok(list),
+                    answer: Listing::Snapshots(Ok(list)),
                 },
             ),
         );
@@ -170,26 +182,26 @@ fn the_listings_load_in_every_place_with_one_generation() {
     let services: Vec<(usize, u64)> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::At { place, effect } => match effect.as_ref() {
-                Effect::LoadServices { generation } => Some((*place, *generation)),
-                _ => None,
-            },
+            Effect::At {
+                place,
+                work: Work::Load(Load::Services { generation }),
+            } => Some((*place, *generation)),
             _ => None,
         })
         .collect();
     let g = s.services.loader.generation;
     assert_eq!(services, vec![(0, g), (1, g), (2, g)], "{effects:?}");
     assert!(
-        !effects.contains(&Effect::LoadIdentity),
+        !effects.contains(&Effect::Run(Work::Load(Load::Identity))),
         "identities are known"
     );
     for pane in ["snapshots", "orphans"] {
         let n = effects
             .iter()
             .filter(|e| match e {
-                Effect::At { effect, .. } => match effect.as_ref() {
-                    Effect::LoadSnapshots { .. } => pane == "snapshots",
-                    Effect::LoadOrphans { .. } => pane == "orphans",
+                Effect::At { work, .. } => match work {
+                    Work::Load(Load::Snapshots { .. }) => pane == "snapshots",
+                    Work::Load(Load::Orphans { .. }) => pane == "orphans",
                     _ => false,
                 },
                 _ => false,
@@ -215,12 +227,15 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
     let part = |generation, list: Vec<_>| {
         placed(
             STAGING,
-            Msg::ServicesPart {
+            Msg::Listing {
+                place: None,
                 generation,
-                cluster: "payments-prod".into(),
-                services: list,
-                done: 1,
-                total: 2,
+                answer: Listing::ServicesPart {
+                    cluster: "payments-prod".into(),
+                    services: list,
+                    done: 1,
+                    total: 2,
+                },
             },
         )
     };
@@ -255,9 +270,10 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
         &mut s,
         placed(
             STAGING,
-            Msg::Services {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(payments.clone()),
+                answer: Listing::Services(Ok(payments.clone())),
             },
         ),
     );
@@ -266,9 +282,10 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
         &mut s,
         placed(
             PROD,
-            Msg::Services {
+            Msg::Listing {
+                place: None,
                 generation: g,
-                result: Ok(services.clone()),
+                answer: Listing::Services(Ok(services.clone())),
             },
         ),
     );
@@ -284,9 +301,10 @@ fn a_place_answering_late_for_an_older_load_is_dropped() {
         &mut s,
         placed(
             PROD,
-            Msg::Services {
+            Msg::Listing {
+                place: None,
                 generation: old,
-                result: Ok(crate::fixtures::services()),
+                answer: Listing::Services(Ok(crate::fixtures::services())),
             },
         ),
     );
@@ -349,8 +367,8 @@ fn unique_bytes_are_counted_in_the_selected_user_place() {
     assert!(s.snapshots.users.select_key(&user));
     let effects = key(&mut s, KeyCode::Char('u'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::LoadUnique { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Load(Load::Unique { .. }))),
         "{effects:?}"
     );
 }
@@ -372,7 +390,7 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
     let g = s.services.loader.generation;
     assert!(g > before);
     assert!(
-        effects.contains(&Effect::LoadServices { generation: g }.at(STAGING)),
+        effects.contains(&Work::Load(Load::Services { generation: g }).at(STAGING)),
         "{effects:?}"
     );
     assert!(
@@ -402,8 +420,8 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
     assert_eq!(
         effects
             .iter()
-            .filter(|e| matches!(e, Effect::At { effect, .. }
-                if matches!(effect.as_ref(), Effect::LoadServices { .. })))
+            .filter(|e| matches!(e, Effect::At { work, .. }
+                if matches!(work, Work::Load(Load::Services { .. }))))
             .count(),
         3
     );
@@ -450,10 +468,10 @@ fn open_staging_worker_tasks(s: &mut AppState) -> u64 {
         [
             Effect::At {
                 place: STAGING,
-                effect,
+                work,
             },
-        ] => match effect.as_ref() {
-            Effect::LoadTasks { generation, .. } => *generation,
+        ] => match work {
+            Work::Load(Load::Tasks { generation, .. }) => *generation,
             other => panic!("expected a tasks load, got {other:?}"),
         },
         other => panic!("expected a tasks load in staging, got {other:?}"),
@@ -546,12 +564,12 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     let asked: Vec<(usize, Vec<String>)> = effects
         .iter()
         .map(|e| match e {
-            Effect::At { place, effect } => match effect.as_ref() {
-                Effect::PlanCleanupPart {
+            Effect::At { place, work } => match work {
+                Work::Action(ActionEffect::PlanCleanupPart {
                     generation,
                     place: p,
                     selection,
-                } if *generation == g && p == place && selection.snapshots.is_empty() => {
+                }) if *generation == g && p == place && selection.snapshots.is_empty() => {
                     (*place, selection.volumes.iter().cloned().collect())
                 }
                 other => panic!("expected a cleanup part, got {other:?}"),
@@ -567,10 +585,12 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         ]
     );
     assert!(render(&s, 120, 40).contains("Clean up 2 marked orphans in 2 places"));
-    let planned = |place, id| Msg::CleanupPartPlanned {
+    let planned = |place, id| Msg::Dialog {
         generation: g,
-        place,
-        result: Ok(vec![volume_plan(id)]),
+        answer: DialogAnswer::CleanupPartPlanned {
+            place,
+            result: Ok(vec![volume_plan(id)]),
+        },
     };
     deliver(&mut s, planned(STAGING, STAGING_VOLUME));
     assert_eq!(
@@ -606,19 +626,18 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     // The results land; the orphans reload in every place in view.
     let effects = update(
         &mut s,
-        Event::Msg(Msg::CleanupDone {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(Vec::new()),
+            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
         }),
     );
     let reloaded: Vec<usize> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::At { place, effect }
-                if matches!(effect.as_ref(), Effect::LoadOrphans { .. }) =>
-            {
-                Some(*place)
-            }
+            Effect::At {
+                place,
+                work: Work::Load(Load::Orphans { .. }),
+            } => Some(*place),
             _ => None,
         })
         .collect();
@@ -644,18 +663,22 @@ fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that
     let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
     deliver(
         &mut s,
-        Msg::CleanupPartPlanned {
+        Msg::Dialog {
             generation: g,
-            place: PROD,
-            result: Ok(vec![volume_plan(PROD_VOLUME)]),
+            answer: DialogAnswer::CleanupPartPlanned {
+                place: PROD,
+                result: Ok(vec![volume_plan(PROD_VOLUME)]),
+            },
         },
     );
     deliver(
         &mut s,
-        Msg::CleanupPartPlanned {
+        Msg::Dialog {
             generation: g,
-            place: STAGING,
-            result: Err("AccessDenied: ec2:DescribeVolumes".into()),
+            answer: DialogAnswer::CleanupPartPlanned {
+                place: STAGING,
+                result: Err("AccessDenied: ec2:DescribeVolumes".into()),
+            },
         },
     );
     let stage = s.modal.as_ref().map(|m| m.stage.clone());
@@ -678,9 +701,9 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
     // Tasks answer for the one service in view, unplaced.
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation,
-            result: Ok(crate::fixtures::ledger_tasks()),
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
         },
     );
     let task = s
@@ -696,8 +719,8 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
     assert!(s.tasks.list.select_key(&task));
     let effects = key(&mut s, KeyCode::Char('e'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::PlanHandsOn { ask: HandsOnAsk::Exec { task: t, .. }, .. }
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task: t, .. }, .. })
                 if *t == task)),
         "{effects:?}"
     );
@@ -729,8 +752,8 @@ fn scale_and_cleanup_act_in_their_rows_place() {
     );
     let effects = key(&mut s, KeyCode::Char('+'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::PlanHandsOn { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::HandsOn(HandsOnEffect::Plan { .. }))),
         "{effects:?}"
     );
     key(&mut s, KeyCode::Esc);
@@ -740,8 +763,8 @@ fn scale_and_cleanup_act_in_their_rows_place() {
     key(&mut s, KeyCode::Char(' '));
     let effects = key(&mut s, KeyCode::Char('x'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::PlanCleanup { selection, .. }
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Action(ActionEffect::PlanCleanup { selection, .. })
                 if selection.volumes.contains("vol-1c01d00000000005e"))),
         "{effects:?}"
     );

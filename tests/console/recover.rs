@@ -11,11 +11,11 @@ use ecsnap::analysis::lineage::{Lineage, Related};
 use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
 use ecsnap::ops::recover::{ConfigSource, ManagedVolume, RecoverPlan, RecoverProgress};
 use ecsnap::ops::redeploy::Started;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, RecoverEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Msg, PaneAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::tasks::TasksData;
 
@@ -60,9 +60,9 @@ fn planned(s: &mut AppState) {
     let g = generation(s);
     deliver(
         s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Recover(Box::new(plan()))),
+            answer: DialogAnswer::Planned(Ok(Planned::Recover(Box::new(plan())))),
         },
     );
 }
@@ -72,7 +72,7 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     let mut s = on_orphan(VOL);
     let effects = ch(&mut s, 'v');
     assert!(
-        matches!(&effects[..], [Effect::PlanRecover { volume, .. }] if volume == VOL),
+        matches!(&effects[..], [Effect::Run(Work::Recover(RecoverEffect::Plan { volume, .. }))] if volume == VOL),
         "{effects:?}"
     );
     planned(&mut s);
@@ -86,7 +86,8 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     insta::assert_snapshot!("recover_confirm_120x40", text);
 
     let effects = ch(&mut s, 'y');
-    let [Effect::Recover { plan: sent, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Recover(RecoverEffect::Recover { plan: sent, .. }))] = &effects[..]
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(**sent, plan(), "exactly the plan shown is sent");
@@ -102,9 +103,9 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     ] {
         deliver(
             &mut s,
-            Msg::RecoverProgress {
+            Msg::Dialog {
                 generation: g,
-                progress,
+                answer: DialogAnswer::RecoverProgress(progress),
             },
         );
     }
@@ -119,13 +120,13 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
 
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Started {
+            answer: DialogAnswer::Started(Ok(Started {
                 service: crate::fixtures::service("payments-prod", "ledger", 2, 2, 2),
                 deployment_id: Some("ecs-svc/9".into()),
                 task_definition: td_arn("ledger", 2),
-            }),
+            })),
         },
     );
     assert!(matches!(
@@ -173,9 +174,11 @@ fn read_only_shows_the_recover_plan_and_refuses() {
 fn a_refused_plan_shows_its_reason() {
     let mut s = on_orphan(VOL);
     ch(&mut s, 'v');
-    answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Err("refused: cannot recover vol-1: its origin is unknown".into()),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Err(
+            "refused: cannot recover vol-1: its origin is unknown".into()
+        )),
     });
     let text = render(&s, 120, 40);
     assert!(text.contains("its origin is unknown"), "{text}");
@@ -187,11 +190,11 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     let mut s = on_orphan("snap-0aa0000000000001a");
     let effects = key(&mut s, KeyCode::Enter);
     let [
-        Effect::LoadLineage {
+        Effect::Run(Work::Load(Load::Lineage {
             generation,
             kind,
             id,
-        },
+        })),
     ] = &effects[..]
     else {
         panic!("{effects:?}");
@@ -218,9 +221,9 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     let g = *generation;
     deliver(
         &mut s,
-        Msg::Lineage {
+        Msg::Pane {
             generation: g,
-            result: Ok(lineage),
+            answer: PaneAnswer::Lineage(Ok(lineage)),
         },
     );
     let text = render(&s, 120, 40);
@@ -240,9 +243,9 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     // A late answer for the hidden detail is dropped.
     deliver(
         &mut s,
-        Msg::Lineage {
+        Msg::Pane {
             generation: g,
-            result: Err("late".into()),
+            answer: PaneAnswer::Lineage(Err("late".into())),
         },
     );
     assert!(s.orphans.lineage.is_none());
@@ -299,9 +302,9 @@ fn tasks_show_the_selected_tasks_volumes_of_every_kind() {
     let g = s.tasks.loader.start(crate::fixtures::now());
     deliver(
         &mut s,
-        Msg::Tasks {
+        Msg::Pane {
             generation: g,
-            result: Ok(data),
+            answer: PaneAnswer::Tasks(Ok(data)),
         },
     );
     let text = render(&s, 120, 40);
@@ -331,9 +334,9 @@ fn detail_shows_the_task_definitions_volumes() {
     let g = s.detail.loader.start(crate::fixtures::now());
     deliver(
         &mut s,
-        Msg::Detail {
+        Msg::Pane {
             generation: g,
-            result: Ok(data),
+            answer: PaneAnswer::Detail(Ok(data)),
         },
     );
     // Scroll to the end: the volumes come after the containers.

@@ -13,10 +13,10 @@ use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
 use ecsnap::model::ImagePresence;
 use ecsnap::ops::rollback::{ContainerImage, Revision};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{Event, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Msg};
 use ecsnap::tui::update::app::update;
 
 // ---- the picker and its confirmation ----------------------------------------------
@@ -60,9 +60,9 @@ fn answer_revisions(s: &mut AppState, revisions: Vec<Revision>) {
     let g = generation(s);
     deliver(
         s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: g,
-            result: Ok(revisions),
+            answer: DialogAnswer::Revisions(Ok(revisions)),
         },
     );
 }
@@ -71,7 +71,7 @@ pub(crate) fn picker_open() -> AppState {
     let mut s = on_worker();
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::LoadRevisions { current, .. }] if current.ends_with("worker:3")),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:3")),
         "{effects:?}"
     );
     answer_revisions(&mut s, revisions());
@@ -93,20 +93,23 @@ fn rollback_takes_two_keys_to_the_wait_view() {
     );
     // y sends exactly the plan shown: worker:2.
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("y should roll back: {effects:?}");
     };
     assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
     let g = generation(&s);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Started {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(started(2)),
+            answer: DialogAnswer::Started(Ok(started(2))),
         }),
     );
     assert!(
-        matches!(effects[..], [Effect::LoadServices { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Load(Load::Services { .. }))]
+        ),
         "{effects:?}"
     );
     assert!(matches!(
@@ -123,7 +126,7 @@ fn picking_another_revision_changes_the_plan() {
     let mut s = picker_open();
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
@@ -176,7 +179,10 @@ fn production_needs_the_service_name_typed() {
     }
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(effects[..], [Effect::Rollback { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Action(ActionEffect::Rollback { .. }))]
+        ),
         "{effects:?}"
     );
 }
@@ -192,9 +198,9 @@ fn stale_dialog_answers_are_dropped() {
     ch(&mut s, 'R');
     deliver(
         &mut s,
-        Msg::Revisions {
+        Msg::Dialog {
             generation: old,
-            result: Ok(Vec::new()),
+            answer: DialogAnswer::Revisions(Ok(Vec::new())),
         },
     );
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Planning));
@@ -207,7 +213,7 @@ fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
     let mut s = services_in_parts(None);
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::LoadRevisions { cluster, service, .. }]
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::LoadRevisions { cluster, service, .. }))]
             if cluster == "payments" && service == "ledger-api"),
         "{effects:?}"
     );
@@ -371,7 +377,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
     assert!(ch(&mut s, 'f').is_empty());
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Rollback { plan, .. }] if plan.summary().contains("to worker:1")),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] if plan.summary().contains("to worker:1")),
         "{effects:?}"
     );
 }
@@ -404,9 +410,11 @@ fn moving_away_clears_the_override_and_f_elsewhere_says_so() {
 fn a_refused_rollout_shows_in_the_dialog() {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    answer(&mut s, |generation| Msg::Started {
-        generation,
-        result: Err("ecs:UpdateService was denied: lacks ecs:UpdateService".into()),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Started(Err(
+            "ecs:UpdateService was denied: lacks ecs:UpdateService".into()
+        )),
     });
     let text = render(&s, 120, 40);
     assert!(text.contains("lacks ecs:UpdateService"), "{text}");
@@ -434,13 +442,13 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         .collect();
     deliver(
         &mut s,
-        Msg::ImageTags {
+        Msg::Dialog {
             generation: g,
-            result: Ok(ImageTags {
+            answer: DialogAnswer::ImageTags(Ok(ImageTags {
                 container: "app".into(),
                 image: image.into(),
                 tags,
-            }),
+            })),
         },
     );
     answer_revisions(&mut s, revisions());
@@ -456,7 +464,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         "{text}"
     );
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     let RollbackChange::Image {
@@ -478,11 +486,11 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
 #[test]
 fn image_tags_unavailable_say_why() {
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::ImageTags {
-        generation,
-        result: Err(
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::ImageTags(Err(
             "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
-        ),
+        )),
     });
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
@@ -511,9 +519,9 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     };
     deliver(
         &mut s,
-        Msg::EbsSnapshots {
+        Msg::Dialog {
             generation: g,
-            result: Ok(EbsChoices {
+            answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
                 volume: "data".into(),
                 from_snapshot: Some("snap-0new".into()),
                 snapshots: vec![
@@ -521,7 +529,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
                     snapshot("snap-0mid", 1),
                     snapshot("snap-0old", 2),
                 ],
-            }),
+            })),
         },
     );
     ch(&mut s, 'i');
@@ -540,7 +548,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     insta::assert_snapshot!("rollback_ebs_picker_120x40", text);
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    let [Effect::Rollback { plan, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     assert_eq!(
@@ -558,9 +566,9 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
     use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::EbsSnapshots {
-        generation,
-        result: Err("worker has no managed EBS volume".into()),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
     });
     ch(&mut s, 'i');
     ch(&mut s, 'i');
@@ -572,9 +580,9 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     );
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::EbsSnapshots {
-        generation,
-        result: Ok(EbsChoices {
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
             volume: "data".into(),
             from_snapshot: Some("snap-0only".into()),
             snapshots: vec![ecsnap::model::Snapshot {
@@ -582,7 +590,7 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
                 state: "completed".into(),
                 ..ecsnap::model::Snapshot::default()
             }],
-        }),
+        })),
     });
     ch(&mut s, 'i');
     ch(&mut s, 'i');
@@ -621,8 +629,8 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
     );
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::LoadRevisions { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Action(ActionEffect::LoadRevisions { .. }))),
         "{effects:?}"
     );
     answer_revisions(&mut s, place_revisions());
@@ -634,8 +642,8 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
     // staging is not production: y confirms, and the rollback goes to staging.
     let effects = key(&mut s, KeyCode::Char('y'));
     assert!(
-        matches!(&effects[..], [Effect::At { place: STAGING, effect }]
-            if matches!(effect.as_ref(), Effect::Rollback { .. })),
+        matches!(&effects[..], [Effect::At { place: STAGING, work }]
+            if matches!(work, Work::Action(ActionEffect::Rollback { .. }))),
         "{effects:?}"
     );
 }

@@ -5,9 +5,9 @@ use crate::fixtures::{deliver, key, loaded_state, render};
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::Msg;
+use ecsnap::tui::state::msg::{Listing, Msg};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::theme::Theme;
 use ecsnap::tui::update::app::act;
@@ -63,12 +63,15 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
     clusters.dedup();
     assert!(clusters.len() >= 2, "the fixture fleet spans clusters");
     let of = |c: &str| -> Vec<_> { all.iter().filter(|x| x.cluster == c).cloned().collect() };
-    let part = |generation: u64, cluster: &str, done: usize| Msg::ServicesPart {
+    let part = |generation: u64, cluster: &str, done: usize| Msg::Listing {
+        place: None,
         generation,
-        cluster: cluster.to_string(),
-        services: of(cluster),
-        done,
-        total: clusters.len(),
+        answer: Listing::ServicesPart {
+            cluster: cluster.to_string(),
+            services: of(cluster),
+            done,
+            total: clusters.len(),
+        },
     };
     deliver(&mut s, part(g, &clusters[0], 1));
     let first = of(&clusters[0]).len();
@@ -90,9 +93,10 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
     assert_eq!(s.services.list.rows.len(), first + of(&clusters[1]).len());
     deliver(
         &mut s,
-        Msg::Services {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(all.clone()),
+            answer: Listing::Services(Ok(all.clone())),
         },
     );
     assert_eq!(s.services.list.rows.len(), all.len());
@@ -114,19 +118,20 @@ fn a_failed_load_shows_in_its_pane_only() {
     let generation = effects
         .iter()
         .find_map(|e| match e {
-            Effect::LoadOrphans { generation } => Some(*generation),
+            Effect::Run(Work::Load(Load::Orphans { generation })) => Some(*generation),
             _ => None,
         })
         .expect("r refreshes the orphans pane");
     deliver(
         &mut s,
-        Msg::Orphans {
+        Msg::Listing {
+            place: None,
             generation,
-            result: Err(
+            answer: Listing::Orphans(Err(
                 "ec2:DescribeVolumes was denied in us-east-1: the identity in use lacks \
                          the IAM permission `ec2:DescribeVolumes`."
                     .into(),
-            ),
+            )),
         },
     );
     let text = render(&s, 120, 40);

@@ -20,7 +20,7 @@ use ecsnap::load::logs::{ContainerLogs, LAST_LINES, last_lines};
 use ecsnap::model::{LogSource, Task};
 use ecsnap::ops::interrupt::Interrupt;
 use ecsnap::ops::wait::FakeClock;
-use ecsnap::tui::run::effect::Effect;
+use ecsnap::tui::run::effect::{Effect, LogsRead, Work};
 use ecsnap::tui::run::runner::perform_logs_read;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::logs::PageKind;
@@ -142,7 +142,7 @@ fn lines_shown(state: &AppState) -> Vec<String> {
 
 fn page_effect(effects: &[Effect]) -> Option<(PageKind, Option<String>)> {
     effects.iter().find_map(|e| match e {
-        Effect::LoadLogPage { kind, token, .. } => Some((*kind, token.clone())),
+        Effect::Run(Work::Logs(LogsRead::Page { kind, token, .. })) => Some((*kind, token.clone())),
         _ => None,
     })
 }
@@ -185,7 +185,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     s.pane = PaneId::Tasks;
     let opened = key(&mut s, KeyCode::Char('l'));
     assert!(
-        matches!(&opened[..], [Effect::LoadLogSources { task, .. }] if task.id == TASK),
+        matches!(&opened[..], [Effect::Run(Work::Logs(LogsRead::Sources { task, .. }))] if task.id == TASK),
         "{opened:?}"
     );
 
@@ -213,7 +213,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     }
     let pages: Vec<_> = back
         .iter()
-        .filter(|e| matches!(e, Effect::LoadLogPage { .. }))
+        .filter(|e| matches!(e, Effect::Run(Work::Logs(LogsRead::Page { .. }))))
         .collect();
     assert_eq!(pages.len(), 1, "one page at a time: {back:?}");
     assert_eq!(

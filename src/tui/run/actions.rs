@@ -13,8 +13,8 @@ use crate::ops::redeploy;
 use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
 use crate::ops::{restore_user, rollback};
-use crate::tui::run::effect::Effect;
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::run::effect::ActionEffect;
+use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
@@ -22,83 +22,64 @@ fn text(e: &crate::Error) -> String {
 
 /// Boxed so the spawned load task stays `Send` (the streams inside borrow the clients).
 pub fn perform<'a>(
-    effect: Effect,
+    effect: ActionEffect,
     aws: &'a AwsClients,
     session: &'a LazySession,
     tx: &'a UnboundedSender<Msg>,
     interrupt: Interrupt,
 ) -> futures::future::BoxFuture<'a, Msg> {
     match effect {
-        e @ (Effect::PlanHandsOn { .. } | Effect::HandsOn { .. } | Effect::WatchScale { .. }) => {
-            Box::pin(crate::tui::run::hands_on::perform(e, aws, session, tx))
-        }
-        e @ (Effect::LoadLineage { .. } | Effect::PlanRecover { .. } | Effect::Recover { .. }) => {
-            Box::pin(crate::tui::run::recover::perform(e, aws, session, tx))
-        }
-        e => Box::pin(perform_inner(e, aws, session, tx, interrupt)),
-    }
-}
-
-async fn perform_inner(
-    effect: Effect,
-    aws: &AwsClients,
-    session: &LazySession,
-    tx: &UnboundedSender<Msg>,
-    interrupt: Interrupt,
-) -> Msg {
-    match effect {
-        Effect::LoadRevisions {
+        ActionEffect::LoadRevisions {
             generation,
             cluster,
             service,
             current,
-        } => {
-            let result = rollback::offer_revisions(aws, &current, rollback::REVISIONS_SHOWN)
-                .await
-                .map_err(|e| text(&e));
-            if let Ok(revisions) = &result {
-                let (tags, ebs) = tokio::join!(
-                    rollback::offer_image_tags(aws, revisions),
-                    rollback::offer_snapshots(aws, &cluster, &service)
-                );
-                let _ = tx.send(Msg::ImageTags {
-                    generation,
-                    result: tags.map_err(|e| text(&e)),
-                });
-                let _ = tx.send(Msg::EbsSnapshots {
-                    generation,
-                    result: ebs.map_err(|e| text(&e)),
-                });
-            }
-            Msg::Revisions { generation, result }
-        }
-        Effect::PlanRedeploy {
+        } => Box::pin(revisions(aws, tx, generation, (cluster, service), current)),
+        ActionEffect::PlanRedeploy {
             generation,
             cluster,
             service,
-        } => Msg::Planned {
-            generation,
-            result: redeploy::plan(aws, &cluster, &service)
-                .await
-                .map(Planned::Redeploy)
-                .map_err(|e| text(&e)),
-        },
-        Effect::PlanRestore {
+        } => Box::pin(async move {
+            let result = redeploy::plan(aws, &cluster, &service).await;
+            planned(generation, result.map(Planned::Redeploy))
+        }),
+        ActionEffect::PlanRestore {
             generation,
             repository,
             user,
             tag,
-        } => Msg::Planned {
+        } => Box::pin(async move {
+            let result =
+                restore_user::plan(aws, session.settings(), &repository, &user, &tag).await;
+            planned(generation, result.map(Planned::Restore))
+        }),
+        ActionEffect::PlanCleanupPart {
             generation,
-            result: restore_user::plan(aws, session.settings(), &repository, &user, &tag)
-                .await
-                .map(Planned::Restore)
-                .map_err(|e| text(&e)),
-        },
-        e @ (Effect::PlanCleanup { .. } | Effect::PlanCleanupPart { .. }) => {
-            planned_cleanup(e, aws, session).await
-        }
-        Effect::Rollback { generation, plan } => {
+            place,
+            selection,
+        } => Box::pin(async move {
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::CleanupPartPlanned {
+                    place,
+                    result: plan_cleanup(aws, session, &selection).await,
+                },
+            }
+        }),
+        ActionEffect::PlanCleanup {
+            generation,
+            selection,
+        } => Box::pin(async move {
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::Planned(
+                    plan_cleanup(aws, session, &selection)
+                        .await
+                        .map(Planned::Cleanup),
+                ),
+            }
+        }),
+        ActionEffect::Rollback { generation, plan } => Box::pin(async move {
             let what = plan.summary();
             let result = async {
                 let (m, _) = session.mutator().await?;
@@ -107,62 +88,73 @@ async fn perform_inner(
             .await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
-        }
-        Effect::Redeploy { generation, plan } => {
+        }),
+        ActionEffect::Redeploy { generation, plan } => Box::pin(async move {
             let result = async {
                 let (m, _) = session.mutator().await?;
                 redeploy::execute(m, &plan).await.map_err(|e| text(&e))
             }
             .await;
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
-        }
-        Effect::Restore { generation, plan } => Msg::Restored {
-            generation,
-            result: async {
+        }),
+        ActionEffect::Restore { generation, plan } => Box::pin(async move {
+            let result = async {
                 let (m, _) = session.mutator().await?;
                 restore_user::execute(m, &plan).await.map_err(|e| text(&e))
             }
-            .await,
-        },
-        Effect::Cleanup { generation, plans } => Msg::CleanupDone {
-            generation,
-            result: run_cleanup(aws, session, &plans, generation, tx, interrupt).await,
-        },
-        other => {
-            tracing::error!("not an action effect: {other:?}");
-            Msg::Planned {
-                generation: 0,
-                result: Err(format!("internal: {other:?} is not an action")),
+            .await;
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::Restored(result),
             }
-        }
+        }),
+        ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
+            let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;
+            Msg::Dialog {
+                generation,
+                answer: DialogAnswer::CleanupDone(result),
+            }
+        }),
     }
 }
 
-/// The answer to a cleanup plan request: the dialog's one place, or one place's part.
-async fn planned_cleanup(effect: Effect, aws: &AwsClients, session: &LazySession) -> Msg {
-    match effect {
-        Effect::PlanCleanupPart {
+/// A plan's answer to its dialog.
+fn planned(generation: u64, result: crate::Result<Planned>) -> Msg {
+    Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Planned(result.map_err(|e| text(&e))),
+    }
+}
+
+/// The rollback picker's choices: the image tags and EBS snapshots first, then the
+/// revisions (their answer moves the picker to its confirmation).
+async fn revisions(
+    aws: &AwsClients,
+    tx: &UnboundedSender<Msg>,
+    generation: u64,
+    (cluster, service): (String, String),
+    current: String,
+) -> Msg {
+    let result = rollback::offer_revisions(aws, &current, rollback::REVISIONS_SHOWN)
+        .await
+        .map_err(|e| text(&e));
+    if let Ok(revisions) = &result {
+        let (tags, ebs) = tokio::join!(
+            rollback::offer_image_tags(aws, revisions),
+            rollback::offer_snapshots(aws, &cluster, &service)
+        );
+        let _ = tx.send(Msg::Dialog {
             generation,
-            place,
-            selection,
-        } => Msg::CleanupPartPlanned {
+            answer: DialogAnswer::ImageTags(tags.map_err(|e| text(&e))),
+        });
+        let _ = tx.send(Msg::Dialog {
             generation,
-            place,
-            result: plan_cleanup(aws, session, &selection).await,
-        },
-        Effect::PlanCleanup {
-            generation,
-            selection,
-        } => Msg::Planned {
-            generation,
-            result: plan_cleanup(aws, session, &selection)
-                .await
-                .map(Planned::Cleanup),
-        },
-        other => Msg::Planned {
-            generation: 0,
-            result: Err(format!("internal: {other:?} is not a cleanup plan")),
-        },
+            answer: DialogAnswer::EbsSnapshots(ebs.map_err(|e| text(&e))),
+        });
+    }
+    Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Revisions(result),
     }
 }
 
@@ -228,9 +220,9 @@ async fn run_cleanup_plans(
     for (i, plan) in plans.iter().enumerate() {
         let item_tx = tx.clone();
         let mut on_item = move |r: &cleanup::ItemResult| {
-            let _ = item_tx.send(Msg::CleanupItem {
+            let _ = item_tx.send(Msg::Dialog {
                 generation,
-                result: r.clone(),
+                answer: DialogAnswer::CleanupItem(r.clone()),
             });
         };
         match cleanup::execute(aws, m, settings, plan, &clock, &opts, &mut on_item).await {
@@ -295,8 +287,8 @@ pub(crate) async fn run_cleanup_across(
         }
         all.extend(results);
     }
-    Msg::CleanupDone {
+    Msg::Dialog {
         generation,
-        result: Ok(all),
+        answer: DialogAnswer::CleanupDone(Ok(all)),
     }
 }

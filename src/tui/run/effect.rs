@@ -1,6 +1,9 @@
 //! What `update` asks the runners to do: loads, plans and actions, each answered with a
-//! `Msg` carrying its generation. One slot per kind of load: a new load of a slot aborts
-//! the previous one.
+//! `Msg` carrying its generation. The work comes in families, one per runner that takes it
+//! by type (`Load`: `runner`; `LogsRead`: `runner`'s Logs reads; `ActionEffect`:
+//! `actions`; `HandsOnEffect`: `hands_on`; `RecoverEffect`: `recover`), run as it is
+//! (`Effect::Run`) or in one place of several (`Effect::At`: a `Work` cannot hold another
+//! place). One slot per kind of load: a new load of a slot aborts the previous one.
 
 use crate::model::{ResourceKind, Task};
 use crate::ops::cleanup::{CleanupPlan, Selection};
@@ -12,46 +15,106 @@ use crate::tui::state::logs::PageKind;
 
 /// The Logs view's page reads and its follow reads: separate slots, so following does not
 /// cancel a page being read back.
-pub(crate) const LOGS_SLOT: &str = "logs";
+const LOGS_SLOT: &str = "logs";
 pub(crate) const FOLLOW_SLOT: &str = "logs-follow";
+/// The dialogs' plans and actions: one at a time.
+const ACTION_SLOT: &str = "action";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// A console on several places: run `effect` in place `place` (an index into
+    /// Run in the console's one place (over several places `route` turns it into `At`).
+    Run(Work),
+    /// A console on several places: run `work` in place `place` (an index into
     /// `AppState::places.all`, and the runner's client sets) with that place's clients
-    /// and session. A pane load's answer comes back as `Msg::Placed`.
-    At {
-        place: usize,
-        effect: Box<Effect>,
+    /// and session. A pane listing's answer comes back as `Msg::Listing` carrying its place.
+    At { place: usize, work: Work },
+    /// Confirmed over several places: each place's plans (place, plans) through that
+    /// place's own session, one place after another.
+    CleanupAcross {
+        generation: u64,
+        parts: Vec<(usize, Vec<CleanupPlan>)>,
     },
-    LoadIdentity,
-    LoadServices {
+    /// Stop what the dialog had in flight (a plan load, or watching a rollout).
+    CancelAction,
+    /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
+    /// are reported (the rest "not started: interrupted").
+    InterruptCleanup,
+    /// The Logs view closed: stop its reads (follow included).
+    CancelLogs,
+}
+
+/// Something to run in one place, by the runner of its family.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Work {
+    Load(Load),
+    Logs(LogsRead),
+    Action(ActionEffect),
+    HandsOn(HandsOnEffect),
+    Recover(RecoverEffect),
+}
+
+/// The panes' reads (and who the caller is).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    Identity,
+    Services {
         generation: u64,
     },
-    LoadTasks {
+    Tasks {
         generation: u64,
         cluster: String,
         service: String,
     },
-    LoadDetail {
+    Detail {
         generation: u64,
         cluster: String,
         service: String,
         task_definition: String,
     },
-    LoadSnapshots {
+    Snapshots {
         generation: u64,
     },
-    LoadOrphans {
+    Orphans {
         generation: u64,
     },
-    LoadUnique {
+    Unique {
         generation: u64,
         repository: String,
         mine: Vec<String>,
         others: Vec<String>,
     },
-    /// Everything below runs in the one "action" slot: a dialog has one thing in flight.
+    /// Every repository's lifecycle policy, judged (the Snapshots pane).
+    Lifecycle {
+        generation: u64,
+    },
+    /// The Orphans detail: the lineage of one volume or snapshot.
+    Lineage {
+        generation: u64,
+        kind: ResourceKind,
+        id: String,
+    },
+}
+
+/// The Logs view's reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogsRead {
+    /// Where the task's containers log (its task definition).
+    Sources { generation: u64, task: Box<Task> },
+    /// One GetLogEvents page (newest, older by the backward token, newer by the forward
+    /// token).
+    Page {
+        generation: u64,
+        container: usize,
+        group: String,
+        stream: String,
+        kind: PageKind,
+        token: Option<String>,
+    },
+}
+
+/// The rollback, redeploy, restore and cleanup dialogs' plans and confirmed actions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionEffect {
     LoadRevisions {
         generation: u64,
         cluster: String,
@@ -74,6 +137,12 @@ pub enum Effect {
         generation: u64,
         selection: Selection,
     },
+    /// One place's part of a cleanup over several places: plan exactly these ids there.
+    PlanCleanupPart {
+        generation: u64,
+        place: usize,
+        selection: Selection,
+    },
     /// Confirmed: run exactly this plan, then watch the rollout.
     Rollback {
         generation: u64,
@@ -91,51 +160,18 @@ pub enum Effect {
         generation: u64,
         plans: Vec<CleanupPlan>,
     },
-    /// One place's part of a cleanup over several places: plan exactly these ids there.
-    PlanCleanupPart {
-        generation: u64,
-        place: usize,
-        selection: Selection,
-    },
-    /// Confirmed over several places: each place's plans (place, plans) through that
-    /// place's own session, one place after another.
-    CleanupAcross {
-        generation: u64,
-        parts: Vec<(usize, Vec<CleanupPlan>)>,
-    },
-    /// Stop what the dialog had in flight (a plan load, or watching a rollout).
-    CancelAction,
-    /// Ctrl-C during a running cleanup: no new delete starts; those in flight finish and
-    /// are reported (the rest "not started: interrupted").
-    InterruptCleanup,
-    /// Every repository's lifecycle policy, judged (the Snapshots pane).
-    LoadLifecycle {
-        generation: u64,
-    },
-    /// The Logs view: where the task's containers log (its task definition).
-    LoadLogSources {
-        generation: u64,
-        task: Box<Task>,
-    },
-    /// The Logs view: one GetLogEvents page (newest, older by the backward token, newer
-    /// by the forward token).
-    LoadLogPage {
-        generation: u64,
-        container: usize,
-        group: String,
-        stream: String,
-        kind: PageKind,
-        token: Option<String>,
-    },
-    /// The Logs view closed: stop its reads (follow included).
-    CancelLogs,
+}
+
+/// The hands-on dialogs' plans and confirmed actions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandsOnEffect {
     /// Plan a scale, a task stop, an exec or a port forward (reads only).
-    PlanHandsOn {
+    Plan {
         generation: u64,
         ask: crate::tui::state::hands_on::HandsOnAsk,
     },
     /// Confirmed: send exactly this plan (an exec: the container picked).
-    HandsOn {
+    Send {
         generation: u64,
         plan: crate::tui::state::hands_on::HandsOnPlan,
     },
@@ -144,17 +180,13 @@ pub enum Effect {
         generation: u64,
         plan: crate::ops::scale::ScalePlan,
     },
-    /// The Orphans detail: the lineage of one volume or snapshot.
-    LoadLineage {
-        generation: u64,
-        kind: ResourceKind,
-        id: String,
-    },
+}
+
+/// The recover dialog's plan and confirmed action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecoverEffect {
     /// Plan bringing an orphaned volume back into its service.
-    PlanRecover {
-        generation: u64,
-        volume: String,
-    },
+    Plan { generation: u64, volume: String },
     /// Confirmed: snapshot, wait, UpdateService, then watch the rollout.
     Recover {
         generation: u64,
@@ -166,58 +198,160 @@ impl Effect {
     /// Loads of the same slot replace each other.
     pub(crate) fn slot(&self) -> &'static str {
         match self {
-            Effect::At { effect, .. } => effect.slot(),
-            Effect::LoadIdentity => "identity",
-            Effect::LoadServices { .. } => "services",
-            Effect::LoadTasks { .. } => "tasks",
-            Effect::LoadDetail { .. } => "detail",
-            Effect::LoadSnapshots { .. } => "snapshots",
-            Effect::LoadOrphans { .. } => "orphans",
-            Effect::LoadUnique { .. } => "unique",
-            Effect::LoadLifecycle { .. } => "lifecycle",
-            Effect::LoadLogPage {
+            Effect::Run(work) | Effect::At { work, .. } => work.slot(),
+            Effect::CleanupAcross { .. } | Effect::CancelAction | Effect::InterruptCleanup => {
+                ACTION_SLOT
+            }
+            Effect::CancelLogs => LOGS_SLOT,
+        }
+    }
+}
+
+impl Work {
+    /// Loads of the same slot replace each other.
+    pub(crate) fn slot(&self) -> &'static str {
+        match self {
+            Work::Load(load) => match load {
+                Load::Identity => "identity",
+                Load::Services { .. } => "services",
+                Load::Tasks { .. } => "tasks",
+                Load::Detail { .. } => "detail",
+                Load::Snapshots { .. } => "snapshots",
+                Load::Orphans { .. } => "orphans",
+                Load::Unique { .. } => "unique",
+                Load::Lifecycle { .. } => "lifecycle",
+                Load::Lineage { .. } => "lineage",
+            },
+            Work::Logs(LogsRead::Page {
                 kind: PageKind::Newer,
                 ..
-            } => FOLLOW_SLOT,
-            Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::CancelLogs => {
-                LOGS_SLOT
-            }
-            Effect::LoadLineage { .. } => "lineage",
-            // The dialogs' plans and actions: one at a time.
-            Effect::LoadRevisions { .. }
-            | Effect::PlanRedeploy { .. }
-            | Effect::PlanRestore { .. }
-            | Effect::PlanCleanup { .. }
-            | Effect::Rollback { .. }
-            | Effect::Redeploy { .. }
-            | Effect::Restore { .. }
-            | Effect::Cleanup { .. }
-            | Effect::PlanCleanupPart { .. }
-            | Effect::CleanupAcross { .. }
-            | Effect::CancelAction
-            | Effect::InterruptCleanup
-            | Effect::PlanHandsOn { .. }
-            | Effect::HandsOn { .. }
-            | Effect::WatchScale { .. }
-            | Effect::PlanRecover { .. }
-            | Effect::Recover { .. } => "action",
+            }) => FOLLOW_SLOT,
+            Work::Logs(LogsRead::Sources { .. } | LogsRead::Page { .. }) => LOGS_SLOT,
+            Work::Action(_) | Work::HandsOn(_) | Work::Recover(_) => ACTION_SLOT,
         }
     }
 
-    /// A pane's listing (each place loads its own part of it side by side).
-    pub fn is_pane_load(&self) -> bool {
-        matches!(
-            self,
-            Effect::LoadServices { .. } | Effect::LoadSnapshots { .. } | Effect::LoadOrphans { .. }
-        )
-    }
-
-    /// This effect run in place `place`.
+    /// This work run in place `place`.
     #[must_use]
     pub fn at(self, place: usize) -> Effect {
-        Effect::At {
-            place,
-            effect: Box::new(self),
+        Effect::At { place, work: self }
+    }
+}
+
+impl Load {
+    /// A pane's listing (each place loads its own part of it side by side).
+    pub fn is_listing(&self) -> bool {
+        match self {
+            Load::Services { .. } | Load::Snapshots { .. } | Load::Orphans { .. } => true,
+            Load::Identity
+            | Load::Tasks { .. }
+            | Load::Detail { .. }
+            | Load::Unique { .. }
+            | Load::Lifecycle { .. }
+            | Load::Lineage { .. } => false,
+        }
+    }
+}
+
+impl From<Work> for Effect {
+    fn from(work: Work) -> Self {
+        Effect::Run(work)
+    }
+}
+
+impl From<Load> for Effect {
+    fn from(load: Load) -> Self {
+        Effect::Run(Work::Load(load))
+    }
+}
+
+impl From<LogsRead> for Effect {
+    fn from(read: LogsRead) -> Self {
+        Effect::Run(Work::Logs(read))
+    }
+}
+
+impl From<ActionEffect> for Effect {
+    fn from(action: ActionEffect) -> Self {
+        Effect::Run(Work::Action(action))
+    }
+}
+
+impl From<HandsOnEffect> for Effect {
+    fn from(effect: HandsOnEffect) -> Self {
+        Effect::Run(Work::HandsOn(effect))
+    }
+}
+
+impl From<RecoverEffect> for Effect {
+    fn from(effect: RecoverEffect) -> Self {
+        Effect::Run(Work::Recover(effect))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(kind: PageKind) -> Effect {
+        Effect::from(LogsRead::Page {
+            generation: 1,
+            container: 0,
+            group: "g".into(),
+            stream: "s".into(),
+            kind,
+            token: None,
+        })
+    }
+
+    #[test]
+    fn the_cancels_share_the_slot_of_what_they_stop() {
+        // Esc on a dialog stops its plan load or rollout watch: the one action slot.
+        let plan = Effect::from(RecoverEffect::Plan {
+            generation: 1,
+            volume: "vol-1".into(),
+        });
+        assert_eq!(plan.slot(), Effect::CancelAction.slot());
+        assert_eq!(
+            Effect::from(HandsOnEffect::WatchScale {
+                generation: 1,
+                plan: crate::ops::scale::ScalePlan {
+                    cluster: "c".into(),
+                    service: "s".into(),
+                    from: 1,
+                    to: 2,
+                    running: 1,
+                },
+            })
+            .slot(),
+            Effect::CancelAction.slot()
+        );
+        // Closing the Logs view stops a page being read back; following has its own slot
+        // (the runner stops it too), so a follow read never cancels a page read.
+        assert_eq!(page(PageKind::Older).slot(), Effect::CancelLogs.slot());
+        assert_eq!(page(PageKind::Newer).slot(), FOLLOW_SLOT);
+        assert_ne!(page(PageKind::Newer).slot(), page(PageKind::Older).slot());
+    }
+
+    #[test]
+    fn work_keeps_its_slot_in_a_place_and_only_listings_are_listings() {
+        let tasks = Load::Tasks {
+            generation: 1,
+            cluster: "c".into(),
+            service: "s".into(),
+        };
+        assert_eq!(
+            Work::Load(tasks.clone()).at(2).slot(),
+            Effect::from(tasks.clone()).slot()
+        );
+        assert_eq!(Effect::from(tasks.clone()).slot(), "tasks");
+        assert!(!tasks.is_listing());
+        for listing in [
+            Load::Services { generation: 1 },
+            Load::Snapshots { generation: 1 },
+            Load::Orphans { generation: 1 },
+        ] {
+            assert!(listing.is_listing(), "{listing:?}");
         }
     }
 }

@@ -11,9 +11,9 @@ use crate::ops::scale::{CountVerdict, ScalePlan};
 use crate::ops::session::LazySession;
 use crate::ops::wait::{SystemClock, WaitOptions};
 use crate::ops::{find_service, port_forward, scale, stop_task};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::HandsOnEffect;
 use crate::tui::state::hands_on::{HandsOnAsk, HandsOnDone, HandsOnPlan};
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
@@ -21,29 +21,26 @@ fn text(e: &crate::Error) -> String {
 
 /// A hands-on effect's answer (a scale's watch sends its looks through `tx` first).
 pub async fn perform(
-    effect: Effect,
+    effect: HandsOnEffect,
     aws: &AwsClients,
     session: &LazySession,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
-    match effect {
-        Effect::WatchScale { generation, plan } => Msg::ScaleWatched {
+    let (generation, answer) = match effect {
+        HandsOnEffect::WatchScale { generation, plan } => (
             generation,
-            result: watch_scale(aws, &plan, generation, tx).await,
-        },
-        Effect::PlanHandsOn { generation, ask } => Msg::Planned {
+            DialogAnswer::ScaleWatched(watch_scale(aws, &plan, generation, tx).await),
+        ),
+        HandsOnEffect::Plan { generation, ask } => (
             generation,
-            result: plan(aws, session, ask).await.map(Planned::HandsOn),
-        },
-        Effect::HandsOn { generation, plan } => Msg::HandsOnDone {
+            DialogAnswer::Planned(plan(aws, session, ask).await.map(Planned::HandsOn)),
+        ),
+        HandsOnEffect::Send { generation, plan } => (
             generation,
-            result: run(aws, session, plan).await,
-        },
-        other => Msg::Planned {
-            generation: 0,
-            result: Err(format!("internal: {other:?} is not a hands-on effect")),
-        },
-    }
+            DialogAnswer::HandsOnDone(run(aws, session, plan).await),
+        ),
+    };
+    Msg::Dialog { generation, answer }
 }
 
 /// The plan for what was asked.
@@ -177,7 +174,7 @@ pub async fn run(
 }
 
 /// Watches the running count after a scale, as `ecsnap scale --wait` does (the wait's
-/// interval and timeout), each look sent as `Msg::ScaleLook`.
+/// interval and timeout), each look sent as `DialogAnswer::ScaleLook`.
 async fn watch_scale(
     aws: &AwsClients,
     plan: &ScalePlan,
@@ -186,10 +183,12 @@ async fn watch_scale(
 ) -> Result<String, String> {
     let looks = tx.clone();
     let mut progress = move |s: &crate::model::Service| {
-        let _ = looks.send(Msg::ScaleLook {
+        let _ = looks.send(Msg::Dialog {
             generation,
-            running: s.running_count,
-            pending: s.pending_count,
+            answer: DialogAnswer::ScaleLook {
+                running: s.running_count,
+                pending: s.pending_count,
+            },
         });
     };
     let opts = WaitOptions::default();

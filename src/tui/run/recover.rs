@@ -1,55 +1,39 @@
-//! Performs the Orphans pane's own effects on a tokio task: the lineage of a volume or
-//! snapshot (the Orphans detail), the plan of a recover, and a confirmed recover (snapshot
-//! progress as it goes, then the rollout watched like a rollback's).
+//! Performs the recover dialog's effects on a tokio task: the plan of a recover, and a
+//! confirmed recover (snapshot progress as it goes, then the rollout watched like a
+//! rollback's).
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::AwsClients;
-use crate::load;
 use crate::ops::recover::{self, RecoverOptions, RecoverPlan, RecoverProgress};
 use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::RecoverEffect;
 use crate::tui::run::wait::started_then_wait;
-use crate::tui::state::msg::{Msg, Planned};
+use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
 pub async fn perform(
-    effect: Effect,
+    effect: RecoverEffect,
     aws: &AwsClients,
     session: &LazySession,
     tx: &UnboundedSender<Msg>,
 ) -> Msg {
     match effect {
-        Effect::LoadLineage {
+        RecoverEffect::Plan { generation, volume } => Msg::Dialog {
             generation,
-            kind,
-            id,
-        } => Msg::Lineage {
-            generation,
-            result: load::load_lineage(aws, kind, &id)
-                .await
-                .map_err(|e| text(&e)),
+            answer: DialogAnswer::Planned(
+                recover::plan(aws, &volume, None, session.account().await)
+                    .await
+                    .map(|p| Planned::Recover(Box::new(p)))
+                    .map_err(|e| text(&e)),
+            ),
         },
-        Effect::PlanRecover { generation, volume } => Msg::Planned {
-            generation,
-            result: recover::plan(aws, &volume, None, session.account().await)
-                .await
-                .map(|p| Planned::Recover(Box::new(p)))
-                .map_err(|e| text(&e)),
-        },
-        Effect::Recover { generation, plan } => {
+        RecoverEffect::Recover { generation, plan } => {
             run_recover(aws, session, &plan, generation, tx).await
-        }
-        other => {
-            tracing::error!("not a recover or lineage effect: {other:?}");
-            Msg::Planned {
-                generation: 0,
-                result: Err(format!("internal: {other:?} is not a recover effect")),
-            }
         }
     }
 }
@@ -67,9 +51,9 @@ async fn run_recover(
         let opts = RecoverOptions::new(settings.snapshot_retention_days, crate::config::now());
         let progress_tx = tx.clone();
         let mut on_progress = move |p: &RecoverProgress| {
-            let _ = progress_tx.send(Msg::RecoverProgress {
+            let _ = progress_tx.send(Msg::Dialog {
                 generation,
-                progress: p.clone(),
+                answer: DialogAnswer::RecoverProgress(p.clone()),
             });
         };
         let clock = SystemClock::default();

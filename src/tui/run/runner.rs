@@ -17,10 +17,10 @@ use crate::ops::audit::AuditLog;
 use crate::ops::cleanup::CleanupPlan;
 use crate::ops::interrupt::Interrupt;
 use crate::ops::session::LazySession;
-use crate::tui::run::effect::{Effect, FOLLOW_SLOT};
+use crate::tui::run::effect::{ActionEffect, Effect, FOLLOW_SLOT, Load, LogsRead, Work};
 use crate::tui::state::detail::DetailData;
 use crate::tui::state::logs::PageKind;
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::{DialogAnswer, Listing, LogsAnswer, Msg, PaneAnswer};
 use crate::tui::state::tasks::TasksData;
 
 /// One place's clients and its session (its own `Mutator`, marks and identity).
@@ -94,10 +94,14 @@ impl EffectRunner {
         let mut runs = Vec::new();
         for (place, plans) in parts {
             let Some(at) = self.places.get(place) else {
-                tracing::error!("no place {place} for a cleanup part; nothing sent");
-                let _ = self.tx.send(Msg::CleanupDone {
+                let why = format!(
+                    "no place {place}: this console has {} (nothing was deleted)",
+                    places(self.places.len())
+                );
+                tracing::error!("cleanup across places: {why}");
+                let _ = self.tx.send(Msg::Dialog {
                     generation,
-                    result: Err(format!("internal: no place {place} (nothing was deleted)")),
+                    answer: DialogAnswer::CleanupDone(Err(why)),
                 });
                 return;
             };
@@ -124,60 +128,88 @@ impl EffectRunner {
     }
 
     fn run(&mut self, effect: Effect) {
-        let (place, effect) = match effect {
-            Effect::At { place, effect } => (Some(place), *effect),
-            other => (None, other),
-        };
+        // The cancels and a cleanup over several places are not placed: their slot is the
+        // console's own.
+        let slot = (None, effect.slot());
         match effect {
+            Effect::Run(work) => self.work(None, work),
+            Effect::At { place, work } => self.work(Some(place), work),
+            Effect::CleanupAcross { generation, parts } => {
+                self.cleanup_interrupt = Interrupt::new();
+                self.abort(slot);
+                self.cleanup_across(slot, generation, parts);
+            }
+            Effect::CancelAction => self.abort(slot),
             Effect::InterruptCleanup => {
                 self.cleanup_interrupt.trigger();
-                return;
-            }
-            Effect::Cleanup { .. } | Effect::CleanupAcross { .. } => {
-                self.cleanup_interrupt = Interrupt::new();
             }
             Effect::CancelLogs => {
-                if let Some(follow) = self.running.remove(&(None, FOLLOW_SLOT)) {
-                    follow.abort();
-                }
+                self.abort((None, FOLLOW_SLOT));
+                self.abort(slot);
             }
-            _ => {}
         }
-        let placed_load = place.filter(|_| effect.is_pane_load());
-        // A cleanup over several places plans in each place side by side: one slot each.
-        let part_place = place.filter(|_| matches!(effect, Effect::PlanCleanupPart { .. }));
-        let slot = (placed_load.or(part_place), effect.slot());
+    }
+
+    /// Aborts what runs in `slot`, if anything.
+    fn abort(&mut self, slot: (Option<usize>, &'static str)) {
         if let Some(previous) = self.running.remove(&slot) {
             previous.abort();
         }
-        if matches!(effect, Effect::CancelAction | Effect::CancelLogs) {
-            return;
+    }
+
+    /// Runs `work` on a tokio task with the clients and session of `place` (the one place
+    /// of a plain console: `None`), by the runner of its family.
+    fn work(&mut self, place: Option<usize>, work: Work) {
+        if matches!(work, Work::Action(ActionEffect::Cleanup { .. })) {
+            self.cleanup_interrupt = Interrupt::new();
         }
-        if let Effect::CleanupAcross { generation, parts } = effect {
-            self.cleanup_across(slot, generation, parts);
-            return;
-        }
-        let Some(at) = self.places.get(place.unwrap_or(0)) else {
-            tracing::error!("no place {place:?} for {effect:?}");
+        // Over several places each place loads its part of a listing side by side, and
+        // plans its part of a cleanup side by side: one slot each.
+        let listing = matches!(&work, Work::Load(load) if load.is_listing());
+        let part = matches!(work, Work::Action(ActionEffect::PlanCleanupPart { .. }));
+        let placed_listing = place.filter(|_| listing);
+        let slot = (place.filter(|_| listing || part), work.slot());
+        self.abort(slot);
+        let index = place.unwrap_or(0);
+        let Some(at) = self.places.get(index) else {
+            tracing::error!(
+                "place {index} asked for, but this console has {}; not run: {work:?}",
+                places(self.places.len())
+            );
             return;
         };
         let (aws, settings, tx) = (at.aws.clone(), self.settings.clone(), self.tx.clone());
         let session = at.session.clone();
         let interrupt = self.cleanup_interrupt.clone();
         let handle = tokio::spawn(async move {
-            let msg = match placed_load {
-                Some(place) => Msg::Placed {
-                    place,
-                    msg: Box::new(
-                        perform_placed(effect, place, &aws, &session, &settings, &tx).await,
-                    ),
-                },
-                None => perform(effect, &aws, &session, &settings, &tx, interrupt).await,
+            let msg = match work {
+                Work::Load(load) => {
+                    perform_load(load, placed_listing, &aws, &session, &settings, &tx).await
+                }
+                Work::Logs(read) => logs_read(read, &aws).await,
+                Work::Action(action) => {
+                    crate::tui::run::actions::perform(action, &aws, &session, &tx, interrupt).await
+                }
+                Work::HandsOn(effect) => {
+                    crate::tui::run::hands_on::perform(effect, &aws, &session, &tx).await
+                }
+                Work::Recover(effect) => {
+                    crate::tui::run::recover::perform(effect, &aws, &session, &tx).await
+                }
             };
             // The console may have quit; nobody to tell then.
             let _ = tx.send(msg);
         });
         self.running.insert(slot, handle.abort_handle());
+    }
+}
+
+/// "1 place", "3 places".
+fn places(n: usize) -> String {
+    if n == 1 {
+        "1 place".to_string()
+    } else {
+        format!("{n} places")
     }
 }
 
@@ -189,49 +221,48 @@ impl Drop for EffectRunner {
     }
 }
 
-/// Performs one of the Logs view's reads (`LoadLogSources`, `LoadLogPage`) and returns
-/// its answer; `None` for any other effect. The runner does the same on a tokio task; the
-/// tests call this to drive the view against mocked clients.
+/// Performs one of the Logs view's reads and returns its answer; `None` for any other
+/// effect. The runner does the same on a tokio task; the tests call this to drive the view
+/// against mocked clients.
 pub async fn perform_logs_read(effect: Effect, aws: &AwsClients) -> Option<Msg> {
-    let read = matches!(
-        effect,
-        Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }
-    );
-    if read {
-        Some(logs_read(effect, aws).await)
-    } else {
-        None
-    }
+    let (Effect::Run(Work::Logs(read))
+    | Effect::At {
+        work: Work::Logs(read),
+        ..
+    }) = effect
+    else {
+        return None;
+    };
+    Some(logs_read(read, aws).await)
 }
 
-async fn logs_read(effect: Effect, aws: &AwsClients) -> Msg {
-    match effect {
-        Effect::LoadLogSources { generation, task } => Msg::LogSources {
+async fn logs_read(read: LogsRead, aws: &AwsClients) -> Msg {
+    match read {
+        LogsRead::Sources { generation, task } => Msg::Logs {
             generation,
-            result: load::logs::sources_of(aws, &task)
-                .await
-                .map(|t| t.containers)
-                .map_err(|e| text(&e)),
+            answer: LogsAnswer::Sources(
+                load::logs::sources_of(aws, &task)
+                    .await
+                    .map(|t| t.containers)
+                    .map_err(|e| text(&e)),
+            ),
         },
-        Effect::LoadLogPage {
+        LogsRead::Page {
             generation,
             container,
             group,
             stream,
             kind,
             token,
-        } => Msg::LogPage {
+        } => Msg::Logs {
             generation,
-            container,
-            kind,
-            result: log_page(aws, &group, &stream, kind, token.as_deref())
-                .await
-                .map_err(|e| text(&e)),
-        },
-        // Generation 0 answers no view: dropped.
-        other => Msg::LogSources {
-            generation: 0,
-            result: Err(format!("not a Logs view read: {other:?}")),
+            answer: LogsAnswer::Page {
+                container,
+                kind,
+                result: log_page(aws, &group, &stream, kind, token.as_deref())
+                    .await
+                    .map_err(|e| text(&e)),
+            },
         },
     }
 }
@@ -289,126 +320,100 @@ async fn orphans_read(
     .map_err(|e| text(&e))
 }
 
-/// One place's part of a pane's listing. Services arrive cluster by cluster as in one
-/// place, each part sent as `Msg::Placed` so that it lands in `place`'s rows.
-pub async fn perform_placed(
-    effect: Effect,
-    place: usize,
-    aws: &AwsClients,
-    session: &LazySession,
-    settings: &Settings,
-    tx: &UnboundedSender<Msg>,
-) -> Msg {
-    match effect {
-        Effect::LoadServices { generation } => Msg::Services {
-            generation,
-            result: load_services_in_parts(aws, generation, tx, |msg| Msg::Placed {
-                place,
-                msg: Box::new(msg),
-            })
-            .await,
-        },
-        Effect::LoadSnapshots { generation } => Msg::Snapshots {
-            generation,
-            result: load::load_snapshot_groups(aws, settings, None, None)
-                .await
-                .map_err(|e| text(&e)),
-        },
-        Effect::LoadOrphans { generation } => Msg::Orphans {
-            generation,
-            result: orphans_read(aws, session, settings).await,
-        },
-        other => Msg::Planned {
-            generation: 0,
-            result: Err(format!("internal: {other:?} is not a pane load")),
-        },
-    }
-}
-
-/// The services listing, each cluster's rows sent as a `Msg::ServicesPart` (wrapped by
-/// `wrap`: placed over several places) as soon as that cluster answers.
+/// The services listing, each cluster's rows sent as a `Listing::ServicesPart` (of
+/// `place` over several places) as soon as that cluster answers.
 async fn load_services_in_parts(
     aws: &AwsClients,
     generation: u64,
     tx: &UnboundedSender<Msg>,
-    wrap: impl Fn(Msg) -> Msg,
+    place: Option<usize>,
 ) -> Result<Vec<crate::model::Service>, String> {
     load::load_services_progressively(aws, |part| {
-        let _ = tx.send(wrap(Msg::ServicesPart {
+        let _ = tx.send(Msg::Listing {
+            place,
             generation,
-            cluster: part.cluster.to_string(),
-            services: part.services.to_vec(),
-            done: part.done,
-            total: part.total,
-        }));
+            answer: Listing::ServicesPart {
+                cluster: part.cluster.to_string(),
+                services: part.services.to_vec(),
+                done: part.done,
+                total: part.total,
+            },
+        });
     })
     .await
     .map_err(|e| text(&e))
 }
 
-async fn perform(
-    effect: Effect,
+/// A pane's read. A listing's answer carries `place` (over several places: that place's
+/// part of the listing; services arrive cluster by cluster, each part carrying it too).
+async fn perform_load(
+    load: Load,
+    place: Option<usize>,
     aws: &AwsClients,
     session: &LazySession,
     settings: &Settings,
     tx: &UnboundedSender<Msg>,
-    interrupt: Interrupt,
 ) -> Msg {
-    match effect {
-        // The runner takes `At` apart before it gets here.
-        Effect::At { .. } => Msg::Planned {
-            generation: 0,
-            result: Err("internal: a place inside a place".into()),
-        },
-        Effect::LoadIdentity => {
-            Msg::Identity(session.identity().await.cloned().map_err(str::to_string))
-        }
-        Effect::LoadServices { generation } => Msg::Services {
+    let listing = |generation, answer| Msg::Listing {
+        place,
+        generation,
+        answer,
+    };
+    let pane = |generation, answer| Msg::Pane { generation, answer };
+    match load {
+        Load::Identity => Msg::Identity(session.identity().await.cloned().map_err(str::to_string)),
+        Load::Services { generation } => listing(
             generation,
-            result: load_services_in_parts(aws, generation, tx, |msg| msg).await,
-        },
-        Effect::LoadTasks {
+            Listing::Services(load_services_in_parts(aws, generation, tx, place).await),
+        ),
+        Load::Tasks {
             generation,
             cluster,
             service,
-        } => Msg::Tasks {
+        } => pane(
             generation,
-            result: load::load_service_tasks(aws, &cluster, &service)
-                .await
-                .map(|st| TasksData {
-                    tasks: st.tasks,
-                    volumes: st.volumes.map_err(|e| text(&e)),
-                    storage: st.storage.map_err(|e| text(&e)),
-                })
-                .map_err(|e| text(&e)),
-        },
-        Effect::LoadDetail {
+            PaneAnswer::Tasks(
+                load::load_service_tasks(aws, &cluster, &service)
+                    .await
+                    .map(|st| TasksData {
+                        tasks: st.tasks,
+                        volumes: st.volumes.map_err(|e| text(&e)),
+                        storage: st.storage.map_err(|e| text(&e)),
+                    })
+                    .map_err(|e| text(&e)),
+            ),
+        ),
+        Load::Detail {
             generation,
             cluster,
             service,
             task_definition,
-        } => Msg::Detail {
+        } => pane(
             generation,
-            result: load::load_service_detail(aws, &cluster, &service, &task_definition)
-                .await
-                .map(|(td, tasks)| DetailData::new(td, &tasks))
-                .map_err(|e| text(&e)),
-        },
-        Effect::LoadSnapshots { generation } => Msg::Snapshots {
+            PaneAnswer::Detail(
+                load::load_service_detail(aws, &cluster, &service, &task_definition)
+                    .await
+                    .map(|(td, tasks)| DetailData::new(td, &tasks))
+                    .map_err(|e| text(&e)),
+            ),
+        ),
+        Load::Snapshots { generation } => listing(
             generation,
-            result: load::load_snapshot_groups(aws, settings, None, None)
-                .await
-                .map_err(|e| text(&e)),
-        },
-        Effect::LoadLifecycle { generation } => Msg::Lifecycle {
+            Listing::Snapshots(
+                load::load_snapshot_groups(aws, settings, None, None)
+                    .await
+                    .map_err(|e| text(&e)),
+            ),
+        ),
+        Load::Lifecycle { generation } => pane(
             generation,
-            result: lifecycle_reports(aws, settings).await,
-        },
-        Effect::LoadOrphans { generation } => Msg::Orphans {
+            PaneAnswer::Lifecycle(lifecycle_reports(aws, settings).await),
+        ),
+        Load::Orphans { generation } => listing(
             generation,
-            result: orphans_read(aws, session, settings).await,
-        },
-        Effect::LoadUnique {
+            Listing::Orphans(orphans_read(aws, session, settings).await),
+        ),
+        Load::Unique {
             generation,
             repository,
             mine,
@@ -416,22 +421,31 @@ async fn perform(
         } => {
             let progress_tx = tx.clone();
             let mut progress = move |done, total| {
-                let _ = progress_tx.send(Msg::UniqueProgress {
+                let _ = progress_tx.send(Msg::Pane {
                     generation,
-                    done,
-                    total,
+                    answer: PaneAnswer::UniqueProgress { done, total },
                 });
             };
-            Msg::Unique {
+            pane(
                 generation,
-                result: load::load_unique_bytes(aws, &repository, &mine, &others, &mut progress)
+                PaneAnswer::Unique(
+                    load::load_unique_bytes(aws, &repository, &mine, &others, &mut progress)
+                        .await
+                        .map_err(|e| text(&e)),
+                ),
+            )
+        }
+        Load::Lineage {
+            generation,
+            kind,
+            id,
+        } => pane(
+            generation,
+            PaneAnswer::Lineage(
+                load::load_lineage(aws, kind, &id)
                     .await
                     .map_err(|e| text(&e)),
-            }
-        }
-        read @ (Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. }) => {
-            logs_read(read, aws).await
-        }
-        action => crate::tui::run::actions::perform(action, aws, session, tx, interrupt).await,
+            ),
+        ),
     }
 }

@@ -10,7 +10,7 @@ use crate::load;
 use crate::model::Task;
 use crate::ops::redeploy::Started;
 use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress, wait_for_stable};
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::{DialogAnswer, Msg};
 use crate::tui::state::wait::WITH_LINES;
 
 /// Time between polls while the console watches a rollout.
@@ -29,9 +29,17 @@ pub(crate) async fn started_then_wait(
 ) -> Msg {
     let started = match &result {
         Ok(s) => s.clone(),
-        Err(_) => return Msg::Started { generation, result },
+        Err(_) => {
+            return Msg::Dialog {
+                generation,
+                answer: DialogAnswer::Started(result),
+            };
+        }
     };
-    let _ = tx.send(Msg::Started { generation, result });
+    let _ = tx.send(Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Started(result),
+    });
     let opts = WaitOptions {
         interval: WAIT_INTERVAL,
         deployment_id: started.deployment_id.clone(),
@@ -41,9 +49,9 @@ pub(crate) async fn started_then_wait(
     let progress_tx = tx.clone();
     let lines_aws = aws.clone();
     let mut on_progress = move |p: &WaitProgress| {
-        let _ = progress_tx.send(Msg::WaitProgress {
+        let _ = progress_tx.send(Msg::Dialog {
             generation,
-            progress: p.clone(),
+            answer: DialogAnswer::WaitProgress(p.clone()),
         });
         // The view shows the lines of the newest failed tasks only: those of this poll
         // are the newest, so asking for its newest few keeps every shown task covered
@@ -68,9 +76,9 @@ pub(crate) async fn started_then_wait(
         &mut on_progress,
     )
     .await;
-    Msg::WaitDone {
+    Msg::Dialog {
         generation,
-        result: outcome.map_err(|e| text(&e)),
+        answer: DialogAnswer::WaitDone(outcome.map_err(|e| text(&e))),
     }
 }
 
@@ -92,10 +100,12 @@ fn spawn_last_lines(
         let result = load::logs::last_lines(&aws, &task, load::logs::LAST_LINES)
             .await
             .map_err(|e| text(&e));
-        let _ = tx.send(Msg::LastLines {
+        let _ = tx.send(Msg::Dialog {
             generation,
-            task_id: task.id,
-            result,
+            answer: DialogAnswer::LastLines {
+                task_id: task.id,
+                result,
+            },
         });
     });
 }

@@ -127,8 +127,6 @@ pub struct AppState {
     pub forwards: Vec<String>,
     /// The places of a console opened on several accounts or regions (empty otherwise).
     pub places: crate::tui::state::places::Places,
-    /// The place the open dialog acts in (several places only).
-    pub action_place: Option<usize>,
 }
 
 impl AppState {
@@ -175,7 +173,6 @@ impl AppState {
             foreground: None,
             forwards: Vec::new(),
             places: crate::tui::state::places::Places::default(),
-            action_place: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The console's state, one file per feature: the panes (`services`, `tasks`, `detail`,
 //! `snapshots`, `orphans`, `lifecycle`, `logs`; `list` is what the list panes share), the
-//! dialogs (`modal` and one file per kind: `rollback`, `cleanup`, `hands_on`, `simple`,
-//! `wait`, `confirm`), the answers runners send (`msg`), the places (`places`), a service in its place (`service_ref`) and the whole
+//! dialogs (`modal` and one file per kind: `rollback`, `cleanup`, `hands_on`, `redeploy`,
+//! `restore`, `recover`, `wait`, `confirm`), the answers runners send (`msg`), the places (`places`), a service in its place (`service_ref`) and the whole
 //! (`app`: `AppState`). Plain data and its own small rules; only `update` changes it.
 
 pub mod app;
@@ -17,10 +17,12 @@ pub mod msg;
 pub mod orphans;
 pub mod pane_id;
 pub mod places;
+pub mod recover;
+pub mod redeploy;
+pub mod restore;
 pub mod rollback;
 pub mod service_ref;
 pub mod services;
-pub mod simple;
 pub mod snapshots;
 pub mod tasks;
 pub mod wait;

@@ -9,8 +9,10 @@
 
 use crate::tui::state::cleanup::CleanupModal;
 use crate::tui::state::confirm::ConfirmInput;
+use crate::tui::state::recover::RecoverModal;
+use crate::tui::state::redeploy::RedeployModal;
+use crate::tui::state::restore::RestoreModal;
 use crate::tui::state::rollback::RollbackModal;
-use crate::tui::state::simple::SimpleModal;
 use crate::tui::state::wait::WaitView;
 
 /// Where a dialog stands.
@@ -32,8 +34,9 @@ pub enum Stage {
 pub enum ModalKind {
     Rollback(RollbackModal),
     Cleanup(CleanupModal),
-    /// Redeploy and restore-user: one plan, one change.
-    Simple(SimpleModal),
+    Redeploy(RedeployModal),
+    Restore(RestoreModal),
+    Recover(RecoverModal),
     Wait(WaitView),
     /// Scale, stop a task, exec, port forwarding.
     HandsOn(crate::tui::state::hands_on::HandsOnModal),
@@ -62,6 +65,9 @@ pub struct Modal {
     pub confirm: ConfirmInput,
     /// Set when the console is read-only: the dialog shows the plan and refuses.
     pub read_only: Option<String>,
+    /// The place the dialog acts in (a console on several places; `None` with one, and for
+    /// a cleanup over several places, whose parts carry their own).
+    pub place: Option<usize>,
     pub kind: ModalKind,
 }
 
@@ -82,12 +88,18 @@ impl Modal {
         self.kind.offers(action)
     }
 
-    pub fn new(generation: u64, read_only: Option<String>, kind: ModalKind) -> Self {
+    pub fn new(
+        generation: u64,
+        place: Option<usize>,
+        read_only: Option<String>,
+        kind: ModalKind,
+    ) -> Self {
         Self {
             generation,
             stage: Stage::Planning,
             confirm: ConfirmInput::default(),
             read_only,
+            place,
             kind,
         }
     }
@@ -98,7 +110,11 @@ impl Modal {
         match &self.kind {
             ModalKind::Wait(_) => true,
             ModalKind::HandsOn(h) => h.is_watching(),
-            _ => false,
+            ModalKind::Rollback(_)
+            | ModalKind::Cleanup(_)
+            | ModalKind::Redeploy(_)
+            | ModalKind::Restore(_)
+            | ModalKind::Recover(_) => false,
         }
     }
 
@@ -111,7 +127,9 @@ impl Modal {
         match &self.kind {
             ModalKind::Rollback(r) => format!("Roll back {}/{}", r.cluster, r.service),
             ModalKind::Cleanup(c) => c.title(),
-            ModalKind::Simple(s) => s.title(),
+            ModalKind::Redeploy(r) => r.title(),
+            ModalKind::Restore(r) => r.title(),
+            ModalKind::Recover(r) => r.title(),
             ModalKind::Wait(w) => w.title(),
             ModalKind::HandsOn(h) => h.title(),
         }

@@ -1,5 +1,6 @@
 //! What comes back: results of background loads (each with the generation it was asked
-//! for) and the terminal's own events. Errors arrive as display text: the pane shows them.
+//! for, in a family by whose generation that is) and the terminal's own events. Errors
+//! arrive as display text: the pane or dialog shows them.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -31,151 +32,119 @@ pub enum Planned {
     Recover(Box<RecoverPlan>),
 }
 
+/// What comes back from a runner, in families by whose generation it carries: a pane
+/// listing's and a pane load's (the pane loader's), a dialog's (the open dialog's: an
+/// answer for a closed dialog is dropped), the Logs view's (the view's). `update` matches
+/// every family exhaustively: an answer added to a family and forgotten there does not
+/// compile.
 #[derive(Debug, Clone)]
 pub enum Msg {
-    /// A console on several places: one place's answer to a pane's listing.
-    Placed {
-        place: usize,
-        msg: Box<Msg>,
-    },
     Identity(Result<CallerIdentity, String>),
+    /// A pane listing's answer (Services, Snapshots, Orphans); over several places, one
+    /// place's (`place`), merged with the others'.
+    Listing {
+        place: Option<usize>,
+        generation: u64,
+        answer: Listing,
+    },
+    /// Another pane load's answer (`generation`: that pane's loader's).
+    Pane {
+        generation: u64,
+        answer: PaneAnswer,
+    },
+    /// An action dialog's answer (`generation`: the dialog's).
+    Dialog {
+        generation: u64,
+        answer: DialogAnswer,
+    },
+    /// The Logs view's answer (`generation`: the view's).
+    Logs {
+        generation: u64,
+        answer: LogsAnswer,
+    },
+}
+
+/// A pane listing, loaded in every place in view.
+#[derive(Debug, Clone)]
+pub enum Listing {
     /// One cluster's services while the rest are still loading.
     ServicesPart {
-        generation: u64,
         cluster: String,
         services: Vec<Service>,
         done: usize,
         total: usize,
     },
-    Services {
-        generation: u64,
-        result: Result<Vec<Service>, String>,
-    },
-    Tasks {
-        generation: u64,
-        result: Result<TasksData, String>,
-    },
-    Detail {
-        generation: u64,
-        result: Result<DetailData, String>,
-    },
-    Snapshots {
-        generation: u64,
-        result: Result<Vec<UserTags>, String>,
-    },
-    Orphans {
-        generation: u64,
-        result: Result<OrphanReport, String>,
-    },
+    Services(Result<Vec<Service>, String>),
+    Snapshots(Result<Vec<UserTags>, String>),
+    Orphans(Result<OrphanReport, String>),
+}
+
+/// The other pane loads: in the place of what they show.
+#[derive(Debug, Clone)]
+pub enum PaneAnswer {
+    Tasks(Result<TasksData, String>),
+    Detail(Result<DetailData, String>),
+    /// Every repository's lifecycle policy, judged.
+    Lifecycle(Result<Vec<LifecycleReport>, String>),
     UniqueProgress {
-        generation: u64,
         done: usize,
         total: usize,
     },
-    Unique {
-        generation: u64,
-        result: Result<i64, String>,
-    },
-    // Action dialogs: `generation` is the dialog's.
-    Revisions {
-        generation: u64,
-        result: Result<Vec<Revision>, String>,
-    },
+    Unique(Result<i64, String>),
+    /// The Orphans detail: a volume's or snapshot's lineage.
+    Lineage(Result<Lineage, String>),
+}
+
+/// An action dialog's answers.
+#[derive(Debug, Clone)]
+pub enum DialogAnswer {
+    Revisions(Result<Vec<Revision>, String>),
     /// The rollback picker's image-tag choices (sent before `Revisions`).
-    ImageTags {
-        generation: u64,
-        result: Result<ImageTags, String>,
-    },
+    ImageTags(Result<ImageTags, String>),
     /// The rollback picker's EBS snapshot choices (sent before `Revisions`).
-    EbsSnapshots {
-        generation: u64,
-        result: Result<EbsChoices, String>,
-    },
-    Planned {
-        generation: u64,
-        result: Result<Planned, String>,
-    },
-    /// A rollback or redeploy was sent (or refused / failed).
-    Started {
-        generation: u64,
-        result: Result<Started, String>,
-    },
-    WaitProgress {
-        generation: u64,
-        progress: WaitProgress,
-    },
-    WaitDone {
-        generation: u64,
-        result: Result<WaitOutcome, String>,
-    },
+    EbsSnapshots(Result<EbsChoices, String>),
+    Planned(Result<Planned, String>),
     /// One place's plans of a cleanup over several places (or why it could not plan).
     CleanupPartPlanned {
-        generation: u64,
         place: usize,
         result: Result<Vec<CleanupPlan>, String>,
     },
+    /// A rollback, redeploy or recover was sent (or refused / failed).
+    Started(Result<Started, String>),
+    WaitProgress(WaitProgress),
+    WaitDone(Result<WaitOutcome, String>),
+    /// The wait view: the last log lines of a task that stopped.
+    LastLines {
+        task_id: String,
+        result: Result<Vec<LastLines>, String>,
+    },
     /// A scale's watch looked at the service.
     ScaleLook {
-        generation: u64,
         running: i32,
         pending: i32,
     },
     /// A scale's watch ended: reached (`Ok`), or why not (failed, or still moving at the
     /// timeout).
-    ScaleWatched {
-        generation: u64,
-        result: Result<String, String>,
-    },
-    CleanupItem {
-        generation: u64,
-        result: ItemResult,
-    },
-    CleanupDone {
-        generation: u64,
-        result: Result<Vec<ItemResult>, String>,
-    },
-    Restored {
-        generation: u64,
-        result: Result<Restored, String>,
-    },
-    /// Every repository's lifecycle policy, judged.
-    Lifecycle {
-        generation: u64,
-        result: Result<Vec<LifecycleReport>, String>,
-    },
-    /// The wait view: the last log lines of a task that stopped (`generation`: the
-    /// dialog's).
-    LastLines {
-        generation: u64,
-        task_id: String,
-        result: Result<Vec<LastLines>, String>,
-    },
-    /// The Logs view: where the task's containers log (`generation`: the view's).
-    LogSources {
-        generation: u64,
-        result: Result<Vec<ContainerLogs>, String>,
-    },
-    /// The Logs view: one GetLogEvents page of container `container`.
-    LogPage {
-        generation: u64,
+    ScaleWatched(Result<String, String>),
+    CleanupItem(ItemResult),
+    CleanupDone(Result<Vec<ItemResult>, String>),
+    Restored(Result<Restored, String>),
+    /// A scale, stop, exec or port forward was sent (or refused / failed).
+    HandsOnDone(Result<crate::tui::state::hands_on::HandsOnDone, String>),
+    /// A recover's snapshot: started, its state at each poll, completed.
+    RecoverProgress(RecoverProgress),
+}
+
+/// The Logs view's answers.
+#[derive(Debug, Clone)]
+pub enum LogsAnswer {
+    /// Where the task's containers log.
+    Sources(Result<Vec<ContainerLogs>, String>),
+    /// One GetLogEvents page of container `container`.
+    Page {
         container: usize,
         kind: PageKind,
         result: Result<LogPage, String>,
-    },
-    /// A scale, stop, exec or port forward was sent (or refused / failed).
-    HandsOnDone {
-        generation: u64,
-        result: Result<crate::tui::state::hands_on::HandsOnDone, String>,
-    },
-    /// The Orphans detail: a volume's or snapshot's lineage.
-    Lineage {
-        generation: u64,
-        result: Result<Lineage, String>,
-    },
-    /// A recover's snapshot: started, its state at each poll, completed.
-    RecoverProgress {
-        generation: u64,
-        progress: RecoverProgress,
     },
 }
 

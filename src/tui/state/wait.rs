@@ -1,7 +1,8 @@
 //! The wait view: a started rollout watched by `ops::wait::wait_for_stable`, one progress
 //! message per poll — deployments (desired/pending/running, rollout state), elapsed time,
 //! the newest service events, tasks that die with their classified reason, hint and last
-//! log lines (`Msg::LastLines`, loaded as each failed task is reported) — and the verdict.
+//! log lines (`DialogAnswer::LastLines`, loaded as each failed task is reported) — and the
+//! verdict.
 
 use chrono::{DateTime, Utc};
 

@@ -10,16 +10,15 @@ use crate::analysis::health::Steadiness;
 use crate::model::ResourceKind;
 use crate::tui::action::Action;
 use crate::tui::keymap::{self, Scope};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::{AppState, JumpTarget, Mode};
 use crate::tui::state::list::{ListOps, LoadState, Progress, Row as ListRow};
 use crate::tui::state::modal::{ModalKind, Stage};
-use crate::tui::state::msg::{Event, Msg};
+use crate::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::snapshots::Unique;
-use crate::tui::update::flows;
 use crate::tui::update::jump;
 
 /// How often a service that is rolling out is refreshed while shown.
@@ -27,7 +26,7 @@ pub const ROLLING_REFRESH: Duration = Duration::from_secs(5);
 
 /// The loads to start when the console opens: every pane fills in the background.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
-    let mut effects = vec![Effect::LoadIdentity];
+    let mut effects = vec![Effect::from(Load::Identity)];
     effects.extend(crate::tui::update::route::load_listings(state));
     crate::tui::update::route::route(state, effects)
 }
@@ -165,16 +164,16 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::MarkAll => {
             with_active_list(state, |l| l.toggle_mark_visible());
         }
-        Action::Rollback => return flows::request_rollback(state),
-        Action::Redeploy => return flows::request_redeploy(state),
-        Action::Cleanup => return flows::request_cleanup(state),
-        Action::RestoreUser => return flows::request_restore(state),
+        Action::Rollback => return crate::tui::update::rollback::request_rollback(state),
+        Action::Redeploy => return crate::tui::update::redeploy::request_redeploy(state),
+        Action::Cleanup => return crate::tui::update::cleanup::request_cleanup(state),
+        Action::RestoreUser => return crate::tui::update::restore::request_restore(state),
         Action::Exec => return crate::tui::update::hands_on::request_exec(state),
         Action::PortForward => return crate::tui::update::hands_on::request_port_forward(state),
         Action::StopTask => return crate::tui::update::hands_on::request_stop(state),
         Action::ScaleUp => return crate::tui::update::hands_on::request_scale(state, 1),
         Action::ScaleDown => return crate::tui::update::hands_on::request_scale(state, -1),
-        Action::RecoverVolume => return flows::request_recover(state),
+        Action::RecoverVolume => return crate::tui::update::recover::request_recover(state),
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm
@@ -221,11 +220,11 @@ fn load_tasks_of(
     if !fresh && !matches!(state.tasks.loader.state, LoadState::Failed { .. }) {
         return Vec::new();
     }
-    vec![Effect::LoadTasks {
+    vec![Effect::from(Load::Tasks {
         generation: state.tasks.loader.start(state.now),
         cluster: target.0,
         service: target.1,
-    }]
+    })]
 }
 
 fn load_detail_of(
@@ -243,12 +242,12 @@ fn load_detail_of(
         ));
         return Vec::new();
     };
-    vec![Effect::LoadDetail {
+    vec![Effect::from(Load::Detail {
         generation: state.detail.loader.start(state.now),
         task_definition: service.task_definition.clone(),
         cluster: target.0,
         service: target.1,
-    }]
+    })]
 }
 
 fn open(state: &mut AppState) -> Vec<Effect> {
@@ -285,11 +284,11 @@ fn open_lineage(state: &mut AppState) -> Vec<Effect> {
     let o = &mut state.orphans;
     o.lineage_for = Some(id.clone());
     o.lineage = None;
-    vec![Effect::LoadLineage {
+    vec![Effect::from(Load::Lineage {
         generation: o.lineage_loader.start(state.now),
         kind,
         id,
-    }]
+    })]
 }
 
 fn open_detail(state: &mut AppState) -> Vec<Effect> {
@@ -507,11 +506,11 @@ fn jump_to(state: &mut AppState, target: JumpTarget) -> Vec<Effect> {
 /// `r`: the services, and whatever the shown pane shows.
 fn refresh(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
-    let mut effects = vec![Effect::LoadServices {
+    let mut effects = vec![Effect::from(Load::Services {
         generation: state.services.loader.start(now),
-    }];
+    })];
     if state.header.account.is_none() {
-        effects.push(Effect::LoadIdentity);
+        effects.push(Effect::from(Load::Identity));
     }
     effects.extend(pane_load(state, state.pane));
     effects
@@ -523,23 +522,23 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
     match pane {
         PaneId::Services => Vec::new(),
         PaneId::Tasks => match state.tasks.target.as_ref().map(ServiceRef::names) {
-            Some((cluster, service)) => vec![Effect::LoadTasks {
+            Some((cluster, service)) => vec![Effect::from(Load::Tasks {
                 generation: state.tasks.loader.start(now),
                 cluster,
                 service,
-            }],
+            })],
             None => Vec::new(),
         },
         PaneId::Detail => match state.detail.target.clone() {
             Some(t) => load_detail_of(state, t.names(), t.place),
             None => Vec::new(),
         },
-        PaneId::Snapshots => vec![Effect::LoadSnapshots {
+        PaneId::Snapshots => vec![Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
-        }],
-        PaneId::Orphans => vec![Effect::LoadOrphans {
+        })],
+        PaneId::Orphans => vec![Effect::from(Load::Orphans {
             generation: state.orphans.loader.start(now),
-        }],
+        })],
     }
 }
 
@@ -556,12 +555,12 @@ fn unique_bytes(state: &mut AppState) -> Vec<Effect> {
         },
     );
     state.snapshots.unique_for = Some(key);
-    vec![Effect::LoadUnique {
+    vec![Effect::from(Load::Unique {
         generation,
         repository,
         mine,
         others,
-    }]
+    })]
 }
 
 /// Whether a loader's last answer is older than `every` (and nothing is in flight).
@@ -580,9 +579,9 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     let every = state.settings.refresh;
     let mut effects = Vec::new();
     if is_due(&state.services.loader.state, now, every) {
-        effects.push(Effect::LoadServices {
+        effects.push(Effect::from(Load::Services {
             generation: state.services.loader.start(now),
-        });
+        }));
     }
     let shown_rolling = |target: Option<&ServiceRef>| {
         target
@@ -614,23 +613,44 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-#[allow(clippy::too_many_lines, reason = "one dispatch arm per message")]
 fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
-    let now = state.now;
     match msg {
-        Msg::Placed { place, msg } => {
-            return crate::tui::update::route::on_placed(state, place, *msg);
-        }
-        Msg::Identity(result) => match result {
-            Ok(id) => {
-                state.settings.apply_account(&id.account);
-                state.header.account = Some(id.account);
-                state.header.account_error = None;
+        Msg::Identity(result) => {
+            match result {
+                Ok(id) => {
+                    state.settings.apply_account(&id.account);
+                    state.header.account = Some(id.account);
+                    state.header.account_error = None;
+                }
+                Err(e) => state.header.account_error = Some(e),
             }
-            Err(e) => state.header.account_error = Some(e),
-        },
-        Msg::ServicesPart {
+            Vec::new()
+        }
+        Msg::Listing {
+            place: Some(place),
             generation,
+            answer,
+        } => crate::tui::update::route::on_placed(state, place, generation, answer),
+        Msg::Listing {
+            place: None,
+            generation,
+            answer,
+        } => on_listing(state, generation, answer),
+        Msg::Pane { generation, answer } => on_pane(state, generation, answer),
+        Msg::Dialog { generation, answer } => {
+            crate::tui::update::dialog::on_msg(state, generation, answer)
+        }
+        Msg::Logs { generation, answer } => {
+            crate::tui::update::logs::on_msg(state, generation, answer)
+        }
+    }
+}
+
+/// A pane listing's answer, in a console on one place.
+fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Effect> {
+    let now = state.now;
+    match answer {
+        Listing::ServicesPart {
             cluster,
             services,
             done,
@@ -645,32 +665,45 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.services.set_cluster(&cluster, services);
             }
         }
-        Msg::Services { generation, result } => {
+        Listing::Services(result) => {
             if let Some(services) = state.services.loader.finish(generation, result, now) {
                 state.services.set_services(services);
                 state.last_refresh = Some(now);
             }
         }
-        Msg::Tasks { generation, result } => {
+        Listing::Snapshots(result) => {
+            if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
+                state.snapshots.set_groups(groups);
+                // The policies are judged against these tags: read them next.
+                return vec![Effect::from(Load::Lifecycle {
+                    generation: state.snapshots.lifecycle.loader.start(now),
+                })];
+            }
+        }
+        Listing::Orphans(result) => {
+            if let Some(report) = state.orphans.loader.finish(generation, result, now) {
+                state.orphans.set_report(report);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Another pane load's answer (`generation`: that pane's loader's).
+fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Effect> {
+    let now = state.now;
+    match answer {
+        PaneAnswer::Tasks(result) => {
             if let Some(data) = state.tasks.loader.finish(generation, result, now) {
                 state.tasks.set_data(data);
             }
         }
-        Msg::Detail { generation, result } => {
+        PaneAnswer::Detail(result) => {
             if let Some(data) = state.detail.loader.finish(generation, result, now) {
                 state.detail.data = Some(data);
             }
         }
-        Msg::Snapshots { generation, result } => {
-            if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
-                state.snapshots.set_groups(groups);
-                // The policies are judged against these tags: read them next.
-                return vec![Effect::LoadLifecycle {
-                    generation: state.snapshots.lifecycle.loader.start(now),
-                }];
-            }
-        }
-        Msg::Lifecycle { generation, result } => {
+        PaneAnswer::Lifecycle(result) => {
             if let Some(reports) = state
                 .snapshots
                 .lifecycle
@@ -680,27 +713,16 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.snapshots.lifecycle.set_reports(reports);
             }
         }
-        Msg::Orphans { generation, result } => {
-            if let Some(report) = state.orphans.loader.finish(generation, result, now) {
-                state.orphans.set_report(report);
-            }
+        PaneAnswer::UniqueProgress { done, total } => {
+            state.snapshots.unique_progress(generation, done, total);
         }
-        Msg::UniqueProgress {
-            generation,
-            done,
-            total,
-        } => state.snapshots.unique_progress(generation, done, total),
-        Msg::Unique { generation, result } => state.snapshots.unique_done(generation, result, now),
-        logs @ (Msg::LogSources { .. } | Msg::LogPage { .. }) => {
-            return crate::tui::update::logs::on_msg(state, logs);
-        }
-        Msg::Lineage { generation, result } => {
+        PaneAnswer::Unique(result) => state.snapshots.unique_done(generation, result, now),
+        PaneAnswer::Lineage(result) => {
             let o = &mut state.orphans;
             if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {
                 o.lineage = Some(lineage);
             }
         }
-        action => return crate::tui::update::dialog::on_msg(state, action),
     }
     Vec::new()
 }

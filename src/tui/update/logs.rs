@@ -11,10 +11,10 @@ use crossterm::event::KeyEvent;
 use crate::model::LogSource;
 use crate::tui::action::Action;
 use crate::tui::keymap::{self, Scope};
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, LogsRead};
 use crate::tui::state::app::{AppState, Mode};
 use crate::tui::state::logs::{LogsView, PageKind, StreamBuffer};
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::LogsAnswer;
 use crate::tui::state::pane_id::PaneId;
 
 /// Follow reads are at least this far apart.
@@ -38,10 +38,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     state.logs_generation += 1;
     let generation = state.logs_generation;
     state.logs = Some(LogsView::new(cluster, task.clone(), generation));
-    vec![Effect::LoadLogSources {
+    vec![Effect::from(LogsRead::Sources {
         generation,
         task: Box::new(task),
-    }]
+    })]
 }
 
 fn close(state: &mut AppState) -> Vec<Effect> {
@@ -186,14 +186,14 @@ fn request(view: &mut LogsView, container: usize, kind: PageKind) -> Option<Effe
         }
         view.buffers[container].loading = true;
     }
-    Some(Effect::LoadLogPage {
+    Some(Effect::from(LogsRead::Page {
         generation: view.generation,
         container,
         group,
         stream,
         kind,
         token,
-    })
+    }))
 }
 
 /// A follow read when one is due: following, nothing in flight, a second since the last.
@@ -223,13 +223,17 @@ pub fn on_tick(state: &mut AppState) -> Vec<Effect> {
         .collect()
 }
 
-/// An answer for the Logs view; answers for a closed view are dropped.
-pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+/// An answer for the Logs view; answers for a closed view (another generation) are
+/// dropped.
+pub fn on_msg(state: &mut AppState, generation: u64, answer: LogsAnswer) -> Vec<Effect> {
     let Some(view) = state.logs.as_mut() else {
         return Vec::new();
     };
-    match msg {
-        Msg::LogSources { generation, result } if generation == view.generation => match result {
+    if generation != view.generation {
+        return Vec::new();
+    }
+    match answer {
+        LogsAnswer::Sources(result) => match result {
             Ok(containers) => {
                 view.selected = LogsView::first_container(&containers);
                 view.buffers = vec![StreamBuffer::default(); containers.len()];
@@ -238,12 +242,11 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Err(e) => view.error = Some(e),
         },
-        Msg::LogPage {
-            generation,
+        LogsAnswer::Page {
             container,
             kind,
             result,
-        } if generation == view.generation => {
+        } => {
             let shown = container == view.selected;
             let Some(buffer) = view.buffer_mut(container) else {
                 return Vec::new();
@@ -264,7 +267,6 @@ pub fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        _ => {}
     }
     Vec::new()
 }

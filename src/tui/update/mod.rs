@@ -1,12 +1,21 @@
 //! How the console's state changes: `app` takes every event (a key, a runner's answer, a
-//! tick) and returns the `Effect`s to run; one file per feature for the rest (`dialog`:
-//! the dialogs' keys and answers, `flows`: the requests that open them, `hands_on`, `logs`,
-//! `jump`), and `route`, which sends each effect to its place over several places.
+//! tick) and returns the `Effect`s to run; one file per feature for the rest — each
+//! dialog's request, plan, confirmed effect and answers in `rollback`, `cleanup`,
+//! `redeploy`, `restore`, `recover`, `hands_on`, `wait`; the panes' `logs` and `jump` —,
+//! `dialog` (what every open dialog shares: its keys, the confirmation, the answers'
+//! dispatch), `flows` (opening a dialog), and `route`, which sends each effect to its place
+//! over several places.
 
 pub mod app;
+pub(crate) mod cleanup;
 pub(crate) mod dialog;
 pub(crate) mod flows;
 pub(crate) mod hands_on;
 pub mod jump;
 pub(crate) mod logs;
+pub(crate) mod recover;
+pub(crate) mod redeploy;
+pub(crate) mod restore;
+pub(crate) mod rollback;
 pub(crate) mod route;
+pub(crate) mod wait;

@@ -8,10 +8,10 @@
 //! reconnecting, and reloads the panes.
 use crate::tui::state::pane_id::PaneId;
 
-use crate::tui::run::effect::Effect;
+use crate::tui::run::effect::{Effect, Load, LogsRead, Work};
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::Progress;
-use crate::tui::state::msg::Msg;
+use crate::tui::state::msg::Listing;
 
 /// Sends each effect to the place(s) it is about; unchanged with one place.
 pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
@@ -21,157 +21,150 @@ pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
     let mut out = Vec::new();
     for effect in effects {
         match effect {
+            Effect::Run(work) => out.extend(route_work(state, work)),
             // A cleanup over several places carries each part's place itself.
             Effect::At { .. }
             | Effect::CancelAction
             | Effect::InterruptCleanup
             | Effect::CancelLogs
             | Effect::CleanupAcross { .. } => out.push(effect),
-            // Every place's identity was asked when it was connected.
-            Effect::LoadIdentity => {}
-            Effect::LoadServices { .. } => out.extend(fan_out(state, PaneId::Services, &effect)),
-            Effect::LoadOrphans { .. } => out.extend(fan_out(state, PaneId::Orphans, &effect)),
-            Effect::LoadSnapshots { .. } => {
-                // Lifecycle policies are shown for one place in view only.
-                let view = state.places.in_view();
-                let one = if let [one] = view[..] {
-                    Some(one)
-                } else {
-                    None
-                };
-                if one != state.snapshots.place {
-                    state.snapshots.lifecycle =
-                        crate::tui::state::lifecycle::LifecyclePane::default();
-                }
-                state.snapshots.place = one;
-                out.extend(fan_out(state, PaneId::Snapshots, &effect));
-            }
-            Effect::LoadLifecycle { .. } if state.snapshots.place.is_none() => {}
-            other => {
-                if let Some(place) = place_for(state, &other) {
-                    out.push(other.at(place));
-                } else {
-                    tracing::warn!("no place to run {other:?} in");
-                    state.message = Some(
-                        "this works on one account and region: select a row, or switch to \
-                         one place with :ctx NAME or :region R"
-                            .into(),
-                    );
-                }
-            }
         }
     }
     out
 }
 
-/// One copy of a pane load per place in view, each with the same generation.
-fn fan_out(state: &mut AppState, pane: PaneId, effect: &Effect) -> Vec<Effect> {
-    let view = state.places.in_view();
-    state.places.expect(pane, &view);
-    view.into_iter().map(|p| effect.clone().at(p)).collect()
+/// The place(s) one piece of work runs in over several places.
+fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
+    match work {
+        // Every place's identity was asked when it was connected.
+        Work::Load(Load::Identity) => Vec::new(),
+        Work::Load(Load::Services { .. }) => fan_out(state, PaneId::Services, &work),
+        Work::Load(Load::Orphans { .. }) => fan_out(state, PaneId::Orphans, &work),
+        Work::Load(Load::Snapshots { .. }) => {
+            // Lifecycle policies are shown for one place in view only.
+            let view = state.places.in_view();
+            let one = if let [one] = view[..] {
+                Some(one)
+            } else {
+                None
+            };
+            if one != state.snapshots.place {
+                state.snapshots.lifecycle = crate::tui::state::lifecycle::LifecyclePane::default();
+            }
+            state.snapshots.place = one;
+            fan_out(state, PaneId::Snapshots, &work)
+        }
+        Work::Load(Load::Lifecycle { .. }) if state.snapshots.place.is_none() => Vec::new(),
+        work @ (Work::Load(
+            Load::Tasks { .. }
+            | Load::Detail { .. }
+            | Load::Lifecycle { .. }
+            | Load::Unique { .. }
+            | Load::Lineage { .. },
+        )
+        | Work::Logs(_)
+        | Work::Action(_)
+        | Work::HandsOn(_)
+        | Work::Recover(_)) => {
+            if let Some(place) = place_for(state, &work) {
+                vec![work.at(place)]
+            } else {
+                tracing::warn!("no place to run {work:?} in");
+                state.message = Some(
+                    "this works on one account and region: select a row, or switch to \
+                     one place with :ctx NAME or :region R"
+                        .into(),
+                );
+                Vec::new()
+            }
+        }
+    }
 }
 
-/// The place an effect is about.
-fn place_for(state: &AppState, effect: &Effect) -> Option<usize> {
-    match effect {
-        Effect::LoadTasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
-        Effect::LoadDetail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
-        Effect::LoadLifecycle { .. } => state.snapshots.place,
-        Effect::LoadUnique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
-        Effect::LoadLogSources { .. } | Effect::LoadLogPage { .. } | Effect::LoadLineage { .. } => {
-            state.place_in_view()
-        }
+/// One copy of a pane load per place in view, each with the same generation.
+fn fan_out(state: &mut AppState, pane: PaneId, work: &Work) -> Vec<Effect> {
+    let view = state.places.in_view();
+    state.places.expect(pane, &view);
+    view.into_iter().map(|p| work.clone().at(p)).collect()
+}
+
+/// The place a piece of work is about.
+fn place_for(state: &AppState, work: &Work) -> Option<usize> {
+    match work {
+        Work::Load(load) => match load {
+            Load::Tasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
+            Load::Detail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
+            Load::Lifecycle { .. } => state.snapshots.place,
+            Load::Unique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
+            Load::Lineage { .. } => state.place_in_view(),
+            // Everywhere, or nowhere in particular: as before, the dialog's.
+            Load::Identity
+            | Load::Services { .. }
+            | Load::Snapshots { .. }
+            | Load::Orphans { .. } => dialog_place(state),
+        },
+        Work::Logs(LogsRead::Sources { .. } | LogsRead::Page { .. }) => state.place_in_view(),
         // The dialogs: where the dialog was opened.
-        Effect::LoadRevisions { .. }
-        | Effect::PlanRedeploy { .. }
-        | Effect::PlanRestore { .. }
-        | Effect::PlanCleanup { .. }
-        | Effect::Rollback { .. }
-        | Effect::Redeploy { .. }
-        | Effect::Restore { .. }
-        | Effect::Cleanup { .. }
-        | Effect::PlanCleanupPart { .. }
-        | Effect::CleanupAcross { .. }
-        | Effect::CancelAction
-        | Effect::InterruptCleanup
-        | Effect::PlanHandsOn { .. }
-        | Effect::HandsOn { .. }
-        | Effect::WatchScale { .. }
-        | Effect::PlanRecover { .. }
-        | Effect::Recover { .. }
-        // Placed already, everywhere, or nowhere in particular: as before, the dialog's.
-        | Effect::At { .. }
-        | Effect::LoadIdentity
-        | Effect::LoadServices { .. }
-        | Effect::LoadSnapshots { .. }
-        | Effect::LoadOrphans { .. }
-        | Effect::CancelLogs => state.action_place,
+        Work::Action(_) | Work::HandsOn(_) | Work::Recover(_) => dialog_place(state),
     }
+}
+
+/// The place the open dialog acts in.
+fn dialog_place(state: &AppState) -> Option<usize> {
+    state.modal.as_ref().and_then(|m| m.place)
 }
 
 /// One place's answer to a pane listing: merged with the other places' answers; the
 /// pane is loaded when every place asked has answered (a failed place keeps its error
 /// in its own line, the rest show).
-pub fn on_placed(state: &mut AppState, place: usize, msg: Msg) -> Vec<Effect> {
+pub fn on_placed(
+    state: &mut AppState,
+    place: usize,
+    generation: u64,
+    answer: Listing,
+) -> Vec<Effect> {
     let now = state.now;
-    // A cluster of one place's services, before that place's whole answer: shown at once
-    // in that place's rows (the progress still counts places).
-    if let Msg::ServicesPart {
-        generation,
-        cluster,
-        services,
-        ..
-    } = msg
-    {
-        let loader = &state.services.loader;
-        if generation == loader.generation && loader.state.is_loading() {
-            state.services.set_place_cluster(place, &cluster, services);
-        }
-        return Vec::new();
-    }
-    let (pane, generation) = match &msg {
-        Msg::Services { generation, .. } => (PaneId::Services, *generation),
-        Msg::Orphans { generation, .. } => (PaneId::Orphans, *generation),
-        Msg::Snapshots { generation, .. } => (PaneId::Snapshots, *generation),
-        other => {
-            tracing::warn!("not a placed answer: {other:?}");
+    let (pane, error) = match answer {
+        // A cluster of one place's services, before that place's whole answer: shown at
+        // once in that place's rows (the progress still counts places).
+        Listing::ServicesPart {
+            cluster, services, ..
+        } => {
+            let loader = &state.services.loader;
+            if generation == loader.generation && loader.state.is_loading() {
+                state.services.set_place_cluster(place, &cluster, services);
+            }
             return Vec::new();
         }
+        Listing::Services(ref result) => (PaneId::Services, result.as_ref().err().cloned()),
+        Listing::Orphans(ref result) => (PaneId::Orphans, result.as_ref().err().cloned()),
+        Listing::Snapshots(ref result) => (PaneId::Snapshots, result.as_ref().err().cloned()),
     };
     let loader = state.loader_mut(pane);
     if generation != loader.generation || !loader.state.is_loading() {
         tracing::debug!("dropping a stale answer of place {place}");
         return Vec::new();
     }
-    let error = match &msg {
-        Msg::Services { result: Err(e), .. }
-        | Msg::Orphans { result: Err(e), .. }
-        | Msg::Snapshots { result: Err(e), .. } => Some(e.clone()),
-        _ => None,
-    };
     let Some((done, total)) = state.places.answered(pane, place, error) else {
         return Vec::new();
     };
     let mut effects = Vec::new();
-    match msg {
-        Msg::Services {
-            result: Ok(services),
-            ..
-        } => state.services.set_place(place, services),
-        Msg::Orphans {
-            result: Ok(report), ..
-        } => state.orphans.set_place(place, report),
-        Msg::Snapshots {
-            result: Ok(groups), ..
-        } => {
+    match answer {
+        Listing::Services(Ok(services)) => state.services.set_place(place, services),
+        Listing::Orphans(Ok(report)) => state.orphans.set_place(place, report),
+        Listing::Snapshots(Ok(groups)) => {
             state.snapshots.set_place(place, groups);
             if state.snapshots.place == Some(place) {
-                effects.push(Effect::LoadLifecycle {
+                effects.push(Effect::from(Load::Lifecycle {
                     generation: state.snapshots.lifecycle.loader.start(now),
-                });
+                }));
             }
         }
-        _ => {}
+        // A failed place: its line says why (`answered` above); the rest show.
+        Listing::Services(Err(_))
+        | Listing::Orphans(Err(_))
+        | Listing::Snapshots(Err(_))
+        | Listing::ServicesPart { .. } => {}
     }
     if done < total {
         state.loader_mut(pane).part(
@@ -263,14 +256,14 @@ pub fn switch(
 pub fn load_listings(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
     vec![
-        Effect::LoadServices {
+        Effect::from(Load::Services {
             generation: state.services.loader.start(now),
-        },
-        Effect::LoadSnapshots {
+        }),
+        Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
-        },
-        Effect::LoadOrphans {
+        }),
+        Effect::from(Load::Orphans {
             generation: state.orphans.loader.start(now),
-        },
+        }),
     ]
 }

@@ -12,8 +12,10 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::theme::Theme;
 use crate::tui::view::cleanup::cleanup_lines;
+use crate::tui::view::recover::recover_lines;
+use crate::tui::view::redeploy::redeploy_lines;
+use crate::tui::view::restore::restore_lines;
 use crate::tui::view::rollback::rollback_lines;
-use crate::tui::view::simple::simple_lines;
 use crate::tui::view::wait::wait_lines;
 use crate::tui::view::widgets::spinner;
 
@@ -45,13 +47,13 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
         ));
     }
     // Over several places: where this acts, first.
-    if let Some(p) = state.action_place.and_then(|i| state.places.all.get(i)) {
+    if let Some(p) = modal.place.and_then(|i| state.places.all.get(i)) {
         out.push(Line::styled(
             format!("In account {}", p.name()),
             theme.bold(),
         ));
     }
-    if state.production_at(state.action_place) {
+    if state.production_at(modal.place) {
         out.push(Line::styled(
             "PRODUCTION — a typed confirmation is asked",
             theme.production(),
@@ -62,7 +64,9 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
         out.extend(match &modal.kind {
             ModalKind::Rollback(r) => rollback_lines(r, modal, theme),
             ModalKind::Cleanup(c) => cleanup_lines(c, modal, state, theme),
-            ModalKind::Simple(s) => simple_lines(s, modal, state, theme),
+            ModalKind::Redeploy(r) => redeploy_lines(r, modal, state),
+            ModalKind::Restore(r) => restore_lines(r, modal, state, theme),
+            ModalKind::Recover(r) => recover_lines(r, modal, state),
             ModalKind::Wait(w) => wait_lines(w, modal, state, theme),
             ModalKind::HandsOn(h) => crate::tui::view::hands_on::lines(h, modal, theme),
         });
@@ -104,9 +108,9 @@ fn prompt_what(modal: &Modal) -> String {
     match &modal.kind {
         ModalKind::Rollback(r) => format!("Roll back {}", r.headline()),
         ModalKind::Cleanup(c) => format!("Delete {}", c.to_execute()),
-        ModalKind::Simple(s) if s.is_redeploy => "Force the redeploy".into(),
-        ModalKind::Simple(s) if s.recover.is_some() => "Recover".into(),
-        ModalKind::Simple(_) => "Restore".into(),
+        ModalKind::Redeploy(_) => "Force the redeploy".into(),
+        ModalKind::Recover(_) => "Recover".into(),
+        ModalKind::Restore(_) => "Restore".into(),
         ModalKind::Wait(_) => String::new(),
         ModalKind::HandsOn(h) => h.prompt_what(),
     }

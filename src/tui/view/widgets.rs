@@ -1,10 +1,13 @@
-//! Small pieces every view draws with: the spinner and the popup area.
+//! Small pieces every view draws with: the spinner, the popup area and the "sending" line
+//! of the one-change dialogs.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::Clear;
 
 use crate::tui::state::app::AppState;
+use crate::tui::state::modal::{Modal, Stage};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -22,4 +25,9 @@ pub(crate) fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, height: u16) 
         .areas(popup);
     frame.render_widget(Clear, popup);
     popup
+}
+
+/// A one-change dialog's line while its confirmed plan is being sent.
+pub fn sending(modal: &Modal, state: &AppState) -> Option<Line<'static>> {
+    (modal.stage == Stage::Running).then(|| Line::raw(format!("{} sending…", spinner(state))))
 }

@@ -14,7 +14,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
         ));
     let effects = ch(&mut s, 'D');
     assert!(
-        matches!(&effects[..], [Effect::PlanRedeploy { service, .. }] if service == "worker"),
+        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::PlanRedeploy { service, .. }))] if service == "worker"),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -27,22 +27,25 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     };
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Redeploy(plan)),
+            answer: DialogAnswer::Planned(Ok(Planned::Redeploy(plan))),
         },
     );
     assert!(render(&s, 120, 40).contains("force a new deployment of payments-prod/worker"));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(effects[..], [Effect::Redeploy { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Action(ActionEffect::Redeploy { .. }))]
+        ),
         "{effects:?}"
     );
     deliver(
         &mut s,
-        Msg::Started {
+        Msg::Dialog {
             generation: g,
-            result: Ok(started(3)),
+            answer: DialogAnswer::Started(Ok(started(3))),
         },
     );
     let text = render(&s, 120, 40);

@@ -26,35 +26,45 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     s.pane = PaneId::Snapshots;
     key(&mut s, KeyCode::Enter);
     let effects = ch(&mut s, 't');
-    let [Effect::PlanRestore { user, tag, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::PlanRestore { user, tag, .. }))] = &effects[..]
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(user, "alice");
     let selected = s.snapshots.tags.selected_row().map(|r| r.entry.tag.clone());
     assert_eq!(Some(tag.clone()), selected);
-    let g = answer(&mut s, |generation| Msg::Planned {
-        generation,
-        result: Ok(Planned::Restore(restore_plan("sha256:aaa", "sha256:bbb"))),
+    let g = answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
+            "sha256:aaa",
+            "sha256:bbb",
+        )))),
     });
     let text = render(&s, 120, 40);
     assert!(
         text.contains("before: sha256:aaa") && text.contains("after:  sha256:bbb"),
         "{text}"
     );
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Restore { .. }]));
+    assert!(matches!(
+        ch(&mut s, 'y')[..],
+        [Effect::Run(Work::Action(ActionEffect::Restore { .. }))]
+    ));
     let done = ecsnap::ops::restore_user::Restored {
         before_digest: Some("sha256:aaa".into()),
         after_digest: "sha256:bbb".into(),
     };
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Restored {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(done),
+            answer: DialogAnswer::Restored(Ok(done)),
         }),
     );
     assert!(
-        matches!(effects[..], [Effect::LoadSnapshots { .. }]),
+        matches!(
+            effects[..],
+            [Effect::Run(Work::Load(Load::Snapshots { .. }))]
+        ),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
@@ -76,15 +86,17 @@ fn planned_restore(before: &str, after: &str) -> AppState {
     s.pane = PaneId::Snapshots;
     key(&mut s, KeyCode::Enter);
     let effects = ch(&mut s, 't');
-    let [Effect::PlanRestore { tag, .. }] = &effects[..] else {
+    let [Effect::Run(Work::Action(ActionEffect::PlanRestore { tag, .. }))] = &effects[..] else {
         panic!("{effects:?}");
     };
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Planned {
+        Msg::Dialog {
             generation: g,
-            result: Ok(Planned::Restore(restore_plan_to(tag, before, after))),
+            answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan_to(
+                tag, before, after,
+            )))),
         },
     );
     s
@@ -94,16 +106,19 @@ fn planned_restore(before: &str, after: &str) -> AppState {
 fn the_restore_result_fits_at_80x24() {
     let (before, after) = (long_digest('a'), long_digest('b'));
     let mut s = planned_restore(&before, &after);
-    assert!(matches!(ch(&mut s, 'y')[..], [Effect::Restore { .. }]));
+    assert!(matches!(
+        ch(&mut s, 'y')[..],
+        [Effect::Run(Work::Action(ActionEffect::Restore { .. }))]
+    ));
     let g = generation(&s);
     update(
         &mut s,
-        Event::Msg(Msg::Restored {
+        Event::Msg(Msg::Dialog {
             generation: g,
-            result: Ok(ecsnap::ops::restore_user::Restored {
+            answer: DialogAnswer::Restored(Ok(ecsnap::ops::restore_user::Restored {
                 before_digest: Some(before.clone()),
                 after_digest: after.clone(),
-            }),
+            })),
         }),
     );
     let text = render(&s, 80, 24);
@@ -170,9 +185,10 @@ fn the_pane_shows_where_the_resume_tag_points_and_counts_each_image_once() {
     let g = s.snapshots.loader.generation;
     deliver(
         &mut s,
-        Msg::Snapshots {
+        Msg::Listing {
+            place: None,
             generation: g,
-            result: Ok(restored_groups()),
+            answer: Listing::Snapshots(Ok(restored_groups())),
         },
     );
     // The same images, differently tagged: the total does not move.

@@ -23,9 +23,9 @@ fn wait_view_screen() {
 #[test]
 fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     let mut s = fixed(wait_view());
-    answer(&mut s, |generation| Msg::WaitProgress {
-        generation,
-        progress: progress(3, Verdict::Stable),
+    answer(&mut s, |generation| Msg::Dialog {
+        generation: generation,
+        answer: DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
     });
     let at_end = render(&s, 120, 40);
     s.now += chrono::Duration::minutes(2);

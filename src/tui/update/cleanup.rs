@@ -1,0 +1,246 @@
+//! The cleanup dialog (`x` on marked orphans or tags): the request that opens it and asks
+//! for the plan (one per place when the marks span several places), the plans' answers,
+//! the confirmed effect, and each deletion's result.
+
+use crate::ops::cleanup::{CleanupPlan, ItemResult, Selection};
+use crate::tui::run::effect::{ActionEffect, Effect, Work};
+use crate::tui::state::app::AppState;
+use crate::tui::state::cleanup::CleanupModal;
+use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::list::{ListPane, Row};
+use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::orphans::OrphanRow;
+use crate::tui::state::pane_id::PaneId;
+use crate::tui::update::flows::{Reload, open_at};
+
+/// The marked rows' keys, or the selected row's when none is marked.
+fn marked_or_selected<R: Row>(list: &ListPane<R>) -> Vec<String> {
+    let keys: Vec<String> = list
+        .rows
+        .iter()
+        .map(Row::key)
+        .filter(|k| list.marks.contains(k))
+        .collect();
+    if keys.is_empty() {
+        list.selected_key().into_iter().collect()
+    } else {
+        keys
+    }
+}
+
+/// `x`: plan the deletion of the marked orphans, or of the marked tags' images.
+pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
+    let mut selection = Selection::default();
+    match state.pane {
+        PaneId::Orphans => {
+            let list = &state.orphans.list;
+            for key in marked_or_selected(list) {
+                match list.rows.iter().find(|r| r.key() == key) {
+                    Some(OrphanRow::Volume(_)) => selection.volumes.insert(key),
+                    Some(OrphanRow::Snapshot(_)) => selection.snapshots.insert(key),
+                    None => false,
+                };
+            }
+        }
+        PaneId::Snapshots => {
+            let list = &state.snapshots.tags;
+            let keys = if list.marks.is_empty() && !state.snapshots.focus_tags {
+                Vec::new()
+            } else {
+                marked_or_selected(list)
+            };
+            for key in keys {
+                if let Some(r) = list.rows.iter().find(|r| r.key() == key) {
+                    selection
+                        .images
+                        .insert(format!("{}@{}", r.repository, r.entry.digest));
+                }
+            }
+        }
+        _ => {}
+    }
+    let asked = selection.len();
+    if asked == 0 {
+        state.message = Some(
+            match state.pane {
+                PaneId::Snapshots => {
+                    "mark tags with space (Enter moves to the tags) to delete them"
+                }
+                _ => "nothing to delete here",
+            }
+            .into(),
+        );
+        return Vec::new();
+    }
+    // Over several places a cleanup acts in one place: the place of what was marked.
+    let mut places: Vec<usize> = match state.pane {
+        PaneId::Orphans => selection
+            .volumes
+            .iter()
+            .chain(&selection.snapshots)
+            .filter_map(|id| state.orphans.place_of.get(id).copied())
+            .collect(),
+        // The tags list holds the selected user's tags: one place.
+        _ => state
+            .snapshots
+            .users
+            .selected_row()
+            .and_then(|u| u.place)
+            .into_iter()
+            .collect(),
+    };
+    places.sort_unstable();
+    places.dedup();
+    if state.places.is_fleet() && places.len() > 1 {
+        return request_cleanup_across(state, &selection, &places);
+    }
+    let place = places.first().copied();
+    let generation = open_at(state, ModalKind::Cleanup(CleanupModal::new(asked)), place);
+    vec![Effect::from(ActionEffect::PlanCleanup {
+        generation,
+        selection,
+    })]
+}
+
+/// `x` on orphans marked in several places: each place plans its own ids (with its own
+/// rules, DryRun preflight and marks), the dialog shows them under each place's name and
+/// confirms once — typed when any place is production. A read-only account among them
+/// refuses before anything is planned.
+fn request_cleanup_across(
+    state: &mut AppState,
+    selection: &Selection,
+    places: &[usize],
+) -> Vec<Effect> {
+    let info = |p: usize| state.places.all.get(p);
+    if let Some(p) = places
+        .iter()
+        .find(|p| state.read_only_at(Some(**p)))
+        .and_then(|p| info(*p))
+    {
+        state.message = Some(format!(
+            "account {} ({}) is marked read_only: unmark its rows (or leave it with :ctx) \
+             to clean up the rest",
+            p.account, p.account_id
+        ));
+        return Vec::new();
+    }
+    let labels = places
+        .iter()
+        .filter_map(|p| info(*p).map(|i| (*p, i.name())))
+        .collect();
+    let production = places.iter().any(|p| state.production_at(Some(*p)));
+    let of_place = |ids: &std::collections::BTreeSet<String>, place: usize| {
+        ids.iter()
+            .filter(|id| state.orphans.place_of.get(*id) == Some(&place))
+            .cloned()
+            .collect()
+    };
+    let parts: Vec<(usize, Selection)> = places
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                Selection {
+                    volumes: of_place(&selection.volumes, *p),
+                    snapshots: of_place(&selection.snapshots, *p),
+                    ..Selection::default()
+                },
+            )
+        })
+        .collect();
+    let modal = CleanupModal::across(selection.len(), labels, production);
+    let generation = open_at(state, ModalKind::Cleanup(modal), None);
+    parts
+        .into_iter()
+        .map(|(place, selection)| {
+            Work::Action(ActionEffect::PlanCleanupPart {
+                generation,
+                place,
+                selection,
+            })
+            .at(place)
+        })
+        .collect()
+}
+
+/// The plans arrived: show them and ask for the confirmation they need.
+pub(crate) fn planned(modal: &mut Modal, plans: Vec<CleanupPlan>, production: bool) {
+    let ModalKind::Cleanup(c) = &mut modal.kind else {
+        return;
+    };
+    c.plans = plans;
+    modal.confirm = ConfirmInput::new(needed(c.to_execute(), production, &c.single_id()));
+    modal.stage = Stage::Confirm;
+}
+
+/// One place's plans of a cleanup over several places: once every place answered, the
+/// grouped plan asks for one confirmation (typed when any place is production); a place
+/// that could not plan fails the dialog before anything is sent.
+pub(crate) fn part_planned(
+    modal: &mut Modal,
+    place: usize,
+    result: Result<Vec<CleanupPlan>, String>,
+) {
+    let ModalKind::Cleanup(c) = &mut modal.kind else {
+        return;
+    };
+    if !c.part_planned(place, result) {
+        return;
+    }
+    if let Some(why) = c.planning_errors() {
+        modal.stage = Stage::Failed(format!("could not plan in {why} (nothing was deleted)"));
+        return;
+    }
+    modal.confirm = ConfirmInput::new(needed(c.to_execute(), c.production(), &c.single_id()));
+    modal.stage = Stage::Confirm;
+}
+
+/// The effect that deletes what the plan shown can delete, or why nothing can be.
+pub(crate) fn send(c: &CleanupModal, generation: u64) -> Result<Effect, Option<String>> {
+    if c.to_execute() == 0 {
+        return Err(Some("nothing in the plan can be deleted".into()));
+    }
+    Ok(if c.across.is_some() {
+        Effect::CleanupAcross {
+            generation,
+            parts: c.parts(),
+        }
+    } else {
+        Effect::from(ActionEffect::Cleanup {
+            generation,
+            plans: c.plans.clone(),
+        })
+    })
+}
+
+/// One deletion's result.
+pub(crate) fn item(modal: &mut Modal, result: ItemResult) {
+    if let ModalKind::Cleanup(c) = &mut modal.kind {
+        c.record(result);
+    }
+}
+
+/// The cleanup ended: every result, or why it did not start; the list it changed reloads.
+pub(crate) fn done(modal: &mut Modal, result: Result<Vec<ItemResult>, String>) -> Option<Reload> {
+    let ModalKind::Cleanup(c) = &mut modal.kind else {
+        return None;
+    };
+    let images = c
+        .plans
+        .iter()
+        .any(|p| p.target == crate::model::ResourceKind::Image);
+    match result {
+        Ok(results) => {
+            for r in results {
+                c.record(r);
+            }
+            modal.stage = Stage::Done;
+        }
+        Err(e) => modal.stage = Stage::Failed(format!("{e} (nothing was deleted)")),
+    }
+    Some(if images {
+        Reload::Snapshots
+    } else {
+        Reload::Orphans
+    })
+}

@@ -1,0 +1,78 @@
+//! The restore dialog (`t` on a user's tag): the request that opens it and asks for the
+//! plan, the plan's answer, the confirmed effect and its outcome.
+
+use crate::ops::restore_user::{RestorePlan, Restored};
+use crate::tui::run::effect::{ActionEffect, Effect};
+use crate::tui::state::app::AppState;
+use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::restore::RestoreModal;
+use crate::tui::update::flows::{Reload, open};
+
+/// `t`: plan pointing the selected user's resume tag at the selected tag.
+pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
+    let s = &state.snapshots;
+    let user = s.users.selected_row().and_then(|u| u.group.user.clone());
+    let tag = s
+        .tags
+        .selected_row()
+        .map(|t| (t.repository.clone(), t.entry.tag.clone()));
+    let (Some(user), Some((repository, tag))) = (user, tag) else {
+        state.message =
+            Some("select a user's tag to restore (tags under (other) have no user)".into());
+        return Vec::new();
+    };
+    let generation = open(state, ModalKind::Restore(RestoreModal::new(&user, &tag)));
+    vec![Effect::from(ActionEffect::PlanRestore {
+        generation,
+        repository,
+        user,
+        tag,
+    })]
+}
+
+/// The plan arrived: show it and ask for the confirmation it needs.
+pub(crate) fn planned(modal: &mut Modal, plan: RestorePlan, production: bool) {
+    let ModalKind::Restore(r) = &mut modal.kind else {
+        return;
+    };
+    if plan.is_noop() {
+        // The resume tag already points there: say so, ask nothing.
+        r.plan = Some(plan);
+        modal.stage = Stage::Done;
+        return;
+    }
+    r.plan = Some(plan);
+    modal.confirm = ConfirmInput::new(needed(1, production, &r.name()));
+    modal.stage = Stage::Confirm;
+}
+
+/// The effect that sends the plan shown, or why not (`Err(None)`: no plan yet).
+pub(crate) fn send(r: &RestoreModal, generation: u64) -> Result<Effect, Option<String>> {
+    let p = r.plan.as_ref().ok_or(None)?;
+    if let Some(line) = p.nothing_to_do() {
+        return Err(Some(line));
+    }
+    Ok(Effect::from(ActionEffect::Restore {
+        generation,
+        plan: p.clone(),
+    }))
+}
+
+/// The restore answered: the digests before and after, or why it failed.
+pub(crate) fn restored(modal: &mut Modal, result: Result<Restored, String>) -> Option<Reload> {
+    let ModalKind::Restore(r) = &mut modal.kind else {
+        return None;
+    };
+    match result {
+        Ok(done) => {
+            r.restored = Some(done);
+            modal.stage = Stage::Done;
+            Some(Reload::Snapshots)
+        }
+        Err(e) => {
+            modal.stage = Stage::Failed(e);
+            None
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The rollback dialog (`R`, or `R` in a failed rollout's wait view): the request that
+//! opens the picker and asks for the revisions, the picker's answers (image tags, EBS
+//! snapshots, revisions) and the confirmed effect (its rollout then shows in the wait view).
+
+use crate::ops::rollback::{EbsChoices, ImageTags, Revision};
+use crate::tui::run::effect::{ActionEffect, Effect};
+use crate::tui::state::app::AppState;
+use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::rollback::{PickMode, RollbackModal};
+use crate::tui::state::service_ref::ServiceRef;
+use crate::tui::update::flows::{open_at, refused_by_controller};
+
+/// `R`: the rollback picker for the service in view.
+pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
+    let Some((cluster, service)) = state.service_in_view() else {
+        state.message = Some("select a service to roll back".into());
+        return Vec::new();
+    };
+    let Some(current) = state
+        .services
+        .find_at(state.place_in_view(), &cluster, &service)
+        .map(|s| crate::ops::running_task_definition(s).to_string())
+    else {
+        state.message = Some(format!(
+            "{cluster}/{service} is not among the loaded services"
+        ));
+        return Vec::new();
+    };
+    let place = state.place_in_view();
+    rollback_of(state, ServiceRef::new(place, cluster, service), current)
+}
+
+/// The rollback picker of `target` (the selected row's service, or the service whose
+/// rollout failed), in its place.
+pub(crate) fn rollback_of(
+    state: &mut AppState,
+    target: ServiceRef,
+    current: String,
+) -> Vec<Effect> {
+    let ServiceRef {
+        place,
+        cluster,
+        service,
+    } = target;
+    if refused_by_controller(state, (&cluster, &service, place), "roll back") {
+        return Vec::new();
+    }
+    let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
+    let generation = open_at(state, ModalKind::Rollback(modal), place);
+    vec![Effect::from(ActionEffect::LoadRevisions {
+        generation,
+        cluster,
+        service,
+        current,
+    })]
+}
+
+/// The revisions arrived (after the image tags and EBS snapshots): the picker asks for
+/// its confirmation.
+pub(crate) fn revisions(
+    modal: &mut Modal,
+    result: Result<Vec<Revision>, String>,
+    production: bool,
+) {
+    let ModalKind::Rollback(r) = &mut modal.kind else {
+        return;
+    };
+    match result {
+        Ok(revisions) => {
+            r.set_revisions(revisions);
+            modal.confirm = ConfirmInput::new(needed(1, production, &r.service));
+            modal.stage = Stage::Confirm;
+        }
+        Err(e) => modal.stage = Stage::Failed(e),
+    }
+}
+
+/// The picker's image-tag choices.
+pub(crate) fn image_tags(modal: &mut Modal, result: Result<ImageTags, String>) {
+    if let ModalKind::Rollback(r) = &mut modal.kind {
+        r.set_image_tags(result);
+    }
+}
+
+/// The picker's EBS snapshot choices.
+pub(crate) fn ebs_snapshots(modal: &mut Modal, result: Result<EbsChoices, String>) {
+    if let ModalKind::Rollback(r) = &mut modal.kind {
+        r.set_ebs(result);
+    }
+}
+
+/// The effect that sends the target picked, or why there is none to send.
+pub(crate) fn send(r: &RollbackModal, generation: u64) -> Result<Effect, Option<String>> {
+    let Some(plan) = r.plan() else {
+        return Err(Some(if let Some(why) = r.refusal() {
+            format!("{why}; nothing was sent")
+        } else if r.mode == PickMode::Revisions {
+            "pick a revision other than the one running".into()
+        } else {
+            r.headline()
+        }));
+    };
+    Ok(Effect::from(ActionEffect::Rollback { generation, plan }))
+}
+
+/// What the wait view says was done, once the rollback was sent.
+pub(crate) fn started_what(r: &RollbackModal) -> String {
+    format!("rolled back {}", r.headline())
+}
