@@ -298,3 +298,87 @@ fn at_80x24_names_are_whole_and_ids_elided_in_the_middle() {
     assert!(text.contains("vol-0e1d…000004d"), "{text}");
     assert!(text.contains("1000 GiB"), "{text}");
 }
+
+/// The loaded state with ledger's Tasks pane showing `data`.
+fn tasks_showing(data: ecsnap::tui::state::tasks::TasksData) -> AppState {
+    let mut s = state_on(PaneId::Tasks);
+    let g = s.tasks.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Tasks {
+            generation: g,
+            result: Ok(data),
+        },
+    );
+    s
+}
+
+#[test]
+fn a_list_says_how_many_rows_are_hidden_below_and_above() {
+    let mut s = tasks_showing(crate::fixtures::rollout_tasks());
+    assert_eq!(s.tasks.list.visible.len(), 17);
+    let text = render(&s, 80, 24);
+    let shown = text.lines().filter(|l| l.contains("RUNNING/RUNNING")).count();
+    assert!(shown < 17, "80×24 cannot show all 17: {text}");
+    assert!(
+        text.contains(&format!("↓ {} more", 17 - shown)),
+        "the hidden rows are counted: {text}"
+    );
+    insta::assert_snapshot!("tasks_more_below_80x24", text);
+    // At the bottom the rows above are counted instead; in the middle both.
+    for _ in 0..16 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let text = render(&s, 80, 24);
+    let shown = text
+        .lines()
+        .filter(|l| l.contains("RUNNING/RUNNING") || l.contains("STOPPED/STOPPED"))
+        .count();
+    assert!(text.contains(&format!("↑ {} more", 17 - shown)), "{text}");
+    assert!(!text.contains("↓"), "{text}");
+    // Up past the top of the window: it scrolls, one row now hidden below.
+    for _ in 0..shown {
+        key(&mut s, KeyCode::Char('k'));
+    }
+    let text = render(&s, 80, 24);
+    assert!(text.contains("more · ↓ 1 more"), "{text}");
+    // 120×40 shows all 17: no marker.
+    let text = render(&s, 120, 40);
+    assert!(!text.contains(" more"), "{text}");
+    insta::assert_snapshot!("tasks_all_shown_120x40", text);
+}
+
+#[test]
+fn skipped_says_how_many_do_not_fit() {
+    use ecsnap::model::{ResourceKind, Skipped};
+    let mut s = state_on(PaneId::Orphans);
+    let mut report = crate::fixtures::orphan_report();
+    for i in 0..4 {
+        report.skipped.push(Skipped::new(
+            &format!("vol-0ff{i:014}"),
+            ResourceKind::Volume,
+            10.0,
+            "protected by tag ecsnap:keep",
+        ));
+    }
+    let g = s.orphans.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Orphans {
+            generation: g,
+            result: Ok(report),
+        },
+    );
+    assert_eq!(s.orphans.skipped.len(), 6);
+    let text = render(&s, 80, 24);
+    let listed = text.lines().filter(|l| l.contains("ecsnap:keep")).count()
+        + text.lines().filter(|l| l.contains("backs AMI")).count();
+    assert!(listed < 6, "80×24 cannot list all 6 skipped: {text}");
+    assert!(
+        text.contains(&format!("↓ {} more", 6 - listed)),
+        "the skipped rows not listed are counted: {text}"
+    );
+    insta::assert_snapshot!("orphans_skipped_more_80x24", text);
+    let text = render(&s, 120, 40);
+    insta::assert_snapshot!("orphans_skipped_more_120x40", text);
+}

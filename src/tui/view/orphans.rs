@@ -11,7 +11,7 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
-    Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
+    Columns, ListTable, fit_text, lengths, load_area, more_marker, place_failures, title,
 };
 use crate::tui::view::widgets::spinner;
 
@@ -258,7 +258,14 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
     let available = usize::from(block.inner(area).width);
     // The reason gives way first (cut at the end), then the id (elided in the middle).
     let widths = columns.widths(&texts, available);
-    let rows: Vec<Row<'static>> = texts
+    // The rows that fit under the header; when some do not, the last line says how many.
+    let room = usize::from(block.inner(area).height.saturating_sub(1));
+    let fits = if texts.len() > room {
+        room.saturating_sub(1)
+    } else {
+        texts.len()
+    };
+    let rows: Vec<Row<'static>> = texts[..fits]
         .iter()
         .map(|t| {
             Row::new(
@@ -278,8 +285,21 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         .filter(|(_, w)| **w > 0)
         .map(|(h, _)| *h)
         .collect();
+    let inner = block.inner(area);
     let table = Table::new(rows, lengths(&shown))
         .header(Row::new(header).style(theme.table_header()))
         .block(block);
     frame.render_widget(table, area);
+    if let Some(more) = more_marker(0, texts.len() - fits) {
+        let line = Rect {
+            y: inner.bottom().saturating_sub(1),
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(more, theme.dim()))
+                .alignment(ratatui::layout::Alignment::Right),
+            line,
+        );
+    }
 }
