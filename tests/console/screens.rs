@@ -281,7 +281,7 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
 }
 
 #[test]
-fn at_80x24_names_are_whole_and_ids_elided_in_the_middle() {
+fn at_80x24_names_are_whole_and_orphan_ids_too() {
     let s = state_on(PaneId::Services);
     let text = render(&s, 80, 24);
     for name in [
@@ -295,7 +295,9 @@ fn at_80x24_names_are_whole_and_ids_elided_in_the_middle() {
     assert!(text.contains("IN_PROGRESS"), "{text}");
     let s = state_on(PaneId::Orphans);
     let text = render(&s, 80, 24);
-    assert!(text.contains("vol-0e1d…000004d"), "{text}");
+    // Ids and numbers are never cut (the origin gives way instead).
+    assert!(text.contains("vol-0e1d100000000004d"), "{text}");
+    assert!(!text.contains("vol-0e1d…"), "{text}");
     assert!(text.contains("1000 GiB"), "{text}");
 }
 
@@ -381,4 +383,47 @@ fn skipped_says_how_many_do_not_fit() {
     insta::assert_snapshot!("orphans_skipped_more_80x24", text);
     let text = render(&s, 120, 40);
     insta::assert_snapshot!("orphans_skipped_more_120x40", text);
+}
+
+#[test]
+fn orphans_show_money_and_ids_whole_and_name_unattached_as_the_legend_does() {
+    let mut s = state_on(PaneId::Orphans);
+    let mut report = crate::fixtures::orphan_report();
+    // The most expensive rows: a 16 TiB io2 volume costing $8192.00 a month, and one at
+    // $12345.67.
+    let mut big = report.volumes[0].clone();
+    big.volume.id = "vol-0f16000000000b16a".into();
+    big.volume.size_gib = 16384;
+    big.volume.volume_type = "io2".into();
+    big.monthly_cost_usd = 8192.0;
+    let mut bigger = big.clone();
+    bigger.volume.id = "vol-0f17000000000b17b".into();
+    bigger.monthly_cost_usd = 12345.67;
+    report.volumes.extend([big, bigger]);
+    let g = s.orphans.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Orphans {
+            generation: g,
+            result: Ok(report),
+        },
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = render(&s, w, h);
+        for whole in [
+            "8192.00",
+            "12345.67",
+            "vol-0f16000000000b16a",
+            "vol-0f17000000000b17b",
+            "snap-0aa0000000000001a",
+            "vol-0e1d100000000004d",
+            "16384 GiB",
+        ] {
+            assert!(text.contains(whole), "{whole} whole at {w}×{h}:\n{text}");
+        }
+        // One word for days unattached, in the header and in the legend.
+        assert!(text.contains("UNATT."), "{text}");
+        assert!(!text.contains(" UNA "), "{text}");
+        insta::assert_snapshot!(format!("orphans_whole_numbers_{w}x{h}"), text);
+    }
 }

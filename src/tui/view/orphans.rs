@@ -25,13 +25,23 @@ const HEADER: [&str; 8] = [
     "$/MONTH",
     "ORIGIN / REASON",
 ];
-/// What a header shows when its column is narrower than it.
-const SHORT: [&str; 8] = ["KIND", "ID", "SIZE", "TYPE", "AGE", "UNA", "$/MO", "ORIGIN"];
-/// The least useful give way first: the origin (cut at the end), the headers of days
-/// unattached and cost (to their short forms), the id (elided in the middle), the type, age
-/// and kind; the size stays.
+/// What a header shows when its column is narrower than it (`UNATT.` stays: the totals'
+/// legend explains that word).
+const SHORT: [&str; 8] = [
+    "KIND", "ID", "SIZE", "TYPE", "AGE", "UNATT.", "$/MO", "ORIGIN",
+];
+/// The least useful give way first: the origin (cut at the end), the header of the cost
+/// (to its short form), the type and the kind. The id, size, age, days unattached and
+/// cost are never cut (see `WHOLE`); when the origin would be cut, the kind goes (the
+/// id's `vol-`/`snap-` says it).
 const GIVE_ORDER: [usize; 7] = [7, 5, 6, 1, 3, 4, 0];
-const MIN_WIDTHS: [usize; 8] = [4, 12, 7, 3, 3, 3, 5, 16];
+const MIN_WIDTHS: [usize; 8] = [4, 12, 7, 3, 3, 6, 5, 8];
+/// Ids and numbers: shown whole, whatever the width.
+const WHOLE: [usize; 5] = [1, 2, 4, 5, 6];
+const KIND: usize = 0;
+const ORIGIN: usize = 7;
+/// Below this width an origin cut is too short to read: the kind column makes room.
+const ORIGIN_ROOM: usize = 30;
 
 /// An orphan row's texts, in `HEADER` order.
 fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
@@ -39,7 +49,11 @@ fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
         r.kind().to_string(),
         r.id().to_string(),
         format!("{} GiB", r.size_gib()),
-        r.type_label().to_string(),
+        match r {
+            // A snapshot has no volume type: its kind (and id) say what it is.
+            OrphanRow::Snapshot(_) => "-".into(),
+            OrphanRow::Volume(_) => r.type_label().to_string(),
+        },
         r.age_days().map_or_else(|| "-".into(), |d| format!("{d}d")),
         unattached_cell(r, now),
         format!("{:.2}", r.monthly()),
@@ -107,7 +121,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         );
     } else {
         let now = state.now;
-        let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
+        let mut columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
         let row_texts = |r: &OrphanRow| {
             let mut t = Vec::new();
             if placed {
@@ -119,10 +133,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             t.extend(cells(r, now));
             t
         };
-        let texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
+        let mut texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
         // The ListTable's selection symbol, marker and their gap take 3 columns.
         let available = usize::from(list.width).saturating_sub(3);
-        let widths = columns.widths(&texts, available);
+        columns.keep_whole(&WHOLE, &texts);
+        let mut widths = columns.widths(&texts, available);
+        let (kind, origin) = (columns.lead + KIND, columns.lead + ORIGIN);
+        let origin_natural = texts.iter().map(|t| t[origin].chars().count()).max();
+        if origin_natural.is_some_and(|n| widths[origin] < n.min(ORIGIN_ROOM)) {
+            // The origin would be cut short: the kind column goes first (a width of 0
+            // leaves it out of the table).
+            for t in &mut texts {
+                t[kind].clear();
+            }
+            widths = columns.widths(&texts, available);
+        }
         let header = columns.header_texts(&widths);
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let id_col = columns.lead + 1;

@@ -373,6 +373,24 @@ impl Columns {
         }
     }
 
+    /// Numbers and ids are never cut: the columns `cols` (in the table's own order, before
+    /// any place columns) keep at least their widest value (header aside), so only the
+    /// free-text columns give way.
+    pub fn keep_whole(&mut self, cols: &[usize], texts: &[Vec<String>]) {
+        for &c in cols {
+            let i = self.lead + c;
+            let widest = texts
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0);
+            if let Some(m) = self.min.get_mut(i) {
+                *m = (*m).max(widest);
+            }
+        }
+    }
+
     /// The widths of these columns for `texts` (see [`content_widths`]).
     pub fn widths(&self, texts: &[Vec<String>], available: usize) -> Vec<usize> {
         content_widths(&self.header, texts, &self.min, &self.give, available)
