@@ -427,3 +427,33 @@ fn orphans_show_money_and_ids_whole_and_name_unattached_as_the_legend_does() {
         insta::assert_snapshot!(format!("orphans_whole_numbers_{w}x{h}"), text);
     }
 }
+
+#[test]
+fn detail_says_the_circuit_breaker_is_on_when_a_rollout_names_it() {
+    let mut s = state_on(PaneId::Detail);
+    let mut services = crate::fixtures::services();
+    let ledger = services
+        .iter_mut()
+        .find(|x| x.name == "ledger")
+        .expect("ledger");
+    // The description carries no breaker configuration, yet the breaker stopped a rollout.
+    ledger.circuit_breaker = None;
+    ledger.deployments[0].rollout_state = Some("FAILED".into());
+    ledger.deployments[0].rollout_state_reason =
+        Some("ECS deployment circuit breaker: tasks failed to start.".into());
+    let g = s.services.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Services {
+            generation: g,
+            result: Ok(services),
+        },
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = render(&s, w, h);
+        assert!(text.contains("circuit breaker on"), "{text}");
+        assert!(!text.contains("circuit breaker not set"), "{text}");
+        assert!(text.contains("ECS deployment circuit breaker"), "{text}");
+        insta::assert_snapshot!(format!("detail_breaker_fired_{w}x{h}"), text);
+    }
+}
