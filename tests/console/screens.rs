@@ -457,3 +457,34 @@ fn detail_says_the_circuit_breaker_is_on_when_a_rollout_names_it() {
         insta::assert_snapshot!(format!("detail_breaker_fired_{w}x{h}"), text);
     }
 }
+
+#[test]
+fn the_header_shows_the_open_panes_own_refresh_time() {
+    let mut s = state_on(PaneId::Tasks);
+    // A minute on, Tasks reloads (it refreshes on its own); Services does not.
+    s.now += chrono::Duration::seconds(60);
+    let g = s.tasks.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Tasks {
+            generation: g,
+            result: Ok(crate::fixtures::ledger_tasks()),
+        },
+    );
+    s.now += chrono::Duration::seconds(2);
+    let text = render(&s, 120, 40);
+    let header = text.lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("refreshed 12:01:00 (2s ago)"), "{header}");
+    let narrow = render(&s, 80, 24);
+    assert!(narrow.lines().next().unwrap_or_default().contains("↻ 12:01:00"), "{narrow}");
+    insta::assert_snapshot!("tasks_refreshed_80x24", narrow);
+    s.pane = PaneId::Services;
+    let text = render(&s, 120, 40);
+    let header = text.lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("refreshed 12:00:00 (1m ago)"), "{header}");
+    insta::assert_snapshot!("services_refreshed_120x40", text);
+    // A reload in flight keeps the last good time.
+    s.pane = PaneId::Tasks;
+    let _ = s.tasks.loader.start(s.now);
+    assert!(render(&s, 120, 40).contains("refreshed 12:01:00"));
+}

@@ -223,6 +223,18 @@ impl AppState {
         }
     }
 
+    /// When the open pane's listing last loaded successfully (the header's refresh time:
+    /// each pane refreshes on its own schedule).
+    pub fn pane_refreshed(&self) -> Option<DateTime<Utc>> {
+        match self.pane {
+            PaneId::Services => self.services.loader.loaded_at,
+            PaneId::Tasks => self.tasks.loader.loaded_at,
+            PaneId::Detail => self.detail.loader.loaded_at,
+            PaneId::Snapshots => self.snapshots.loader.loaded_at,
+            PaneId::Orphans => self.orphans.loader.loaded_at,
+        }
+    }
+
     /// Load states of every pane, for the "loads in flight" count.
     pub fn load_states(&self) -> [&LoadState; 6] {
         [
