@@ -488,3 +488,23 @@ fn the_header_shows_the_open_panes_own_refresh_time() {
     let _ = s.tasks.loader.start(s.now);
     assert!(render(&s, 120, 40).contains("refreshed 12:01:00"));
 }
+
+#[test]
+fn tasks_show_each_tasks_revision() {
+    let mut s = tasks_showing(crate::fixtures::rollout_tasks());
+    let text = render(&s, 120, 40);
+    let live = |rev: &str| {
+        text.lines()
+            .filter(|l| l.contains("RUNNING/RUNNING") && l.contains(&format!(" {rev} ")))
+            .count()
+    };
+    assert!(text.contains(" REV "), "{text}");
+    assert_eq!((live(":3"), live(":2")), (9, 6), "{text}");
+    // At 80×24 the revision stays whole beside each task.
+    s.tasks.list.select_key("1000000a000000000000000000000a0a");
+    let text = render(&s, 80, 24);
+    assert!(text.contains(" REV "), "{text}");
+    let selected = text.lines().find(|l| l.contains('›')).unwrap_or_default();
+    assert!(selected.contains(" :2 "), "{text}");
+    insta::assert_snapshot!("tasks_revisions_80x24", text);
+}
