@@ -16,9 +16,9 @@ use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
 use ecsnap::tui::state::msg::{Event, Msg, Planned};
-use ecsnap::tui::update::app::update;
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::tasks::TasksData;
+use ecsnap::tui::update::app::update;
 
 const VOL: &str = "vol-0de1e7ed00000003c";
 
@@ -292,9 +292,18 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     );
     assert!(render(&s, 120, 40).contains(&format!("policy of {first}")));
     // j j: the detail is now about the third row, loading; the first one's is gone.
-    assert!(lineage_load(&ch(&mut s, 'j')).is_some(), "j reloads the lineage");
+    assert!(
+        lineage_load(&ch(&mut s, 'j')).is_some(),
+        "j reloads the lineage"
+    );
     let (g2, third) = lineage_load(&ch(&mut s, 'j')).expect("j reloads the lineage");
-    assert_eq!(Some(third.as_str()), s.orphans.list.selected_row().map(|r| r.id()));
+    assert_eq!(
+        Some(third.as_str()),
+        s.orphans
+            .list
+            .selected_row()
+            .map(ecsnap::tui::state::orphans::OrphanRow::id)
+    );
     assert_ne!(third, first);
     let text = render(&s, 120, 40);
     assert!(text.contains(&format!("Lineage of {third}")), "{text}");
@@ -346,9 +355,18 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     );
     let (_, next) = lineage_load(&effects).expect("the refresh reloads the lineage");
     assert_ne!(next, third);
-    assert_eq!(Some(next.as_str()), s.orphans.list.selected_row().map(|r| r.id()));
+    assert_eq!(
+        Some(next.as_str()),
+        s.orphans
+            .list
+            .selected_row()
+            .map(ecsnap::tui::state::orphans::OrphanRow::id)
+    );
     let text = render(&s, 120, 40);
-    assert!(!text.contains(&third), "the deleted row is gone everywhere:\n{text}");
+    assert!(
+        !text.contains(&third),
+        "the deleted row is gone everywhere:\n{text}"
+    );
     assert!(text.contains(&format!("Lineage of {next}")), "{text}");
 }
 

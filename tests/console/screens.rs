@@ -320,7 +320,10 @@ fn a_list_says_how_many_rows_are_hidden_below_and_above() {
     let mut s = tasks_showing(crate::fixtures::rollout_tasks());
     assert_eq!(s.tasks.list.visible.len(), 17);
     let text = render(&s, 80, 24);
-    let shown = text.lines().filter(|l| l.contains("RUNNING/RUNNING")).count();
+    let shown = text
+        .lines()
+        .filter(|l| l.contains("RUNNING/RUNNING"))
+        .count();
     assert!(shown < 17, "80×24 cannot show all 17: {text}");
     assert!(
         text.contains(&format!("↓ {} more", 17 - shown)),
@@ -476,7 +479,14 @@ fn the_header_shows_the_open_panes_own_refresh_time() {
     let header = text.lines().next().unwrap_or_default().to_string();
     assert!(header.contains("refreshed 12:01:00 (2s ago)"), "{header}");
     let narrow = render(&s, 80, 24);
-    assert!(narrow.lines().next().unwrap_or_default().contains("↻ 12:01:00"), "{narrow}");
+    assert!(
+        narrow
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("↻ 12:01:00"),
+        "{narrow}"
+    );
     insta::assert_snapshot!("tasks_refreshed_80x24", narrow);
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);

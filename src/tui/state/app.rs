@@ -118,7 +118,7 @@ pub struct AppState {
     /// The newest dialog's generation (answers for older ones are dropped).
     pub action_generation: u64,
     /// The Logs view of a task, drawn over the panes; it takes every key while open.
-    pub logs: Option<crate::tui::state::logs::LogsView>,
+    pub logs: Option<Box<crate::tui::state::logs::LogsView>>,
     /// The newest Logs view's generation.
     pub logs_generation: u64,
     /// The plugin run the event loop starts next (an exec or a port forward).

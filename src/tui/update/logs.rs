@@ -37,7 +37,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         .map_or_else(|| task.cluster.clone(), |t| t.cluster.clone());
     state.logs_generation += 1;
     let generation = state.logs_generation;
-    state.logs = Some(LogsView::new(cluster, task.clone(), generation));
+    state.logs = Some(Box::new(LogsView::new(cluster, task.clone(), generation)));
     vec![Effect::LoadLogSources {
         generation,
         task: Box::new(task),

@@ -173,23 +173,26 @@ fn deployment_config_line(service: &crate::model::Service, theme: Theme) -> Line
             .as_deref()
             .is_some_and(|r| r.to_lowercase().contains("circuit breaker"))
     });
-    let breaker = service.circuit_breaker.filter(|c| c.enable || !fired).map_or_else(
-        || {
-            if fired {
-                "circuit breaker on (it stopped a rollout; rollback setting not reported)"
-                    .to_string()
-            } else {
-                "circuit breaker not set".to_string()
-            }
-        },
-        |c| {
-            format!(
-                "circuit breaker {} (rollback {})",
-                on(c.enable),
-                on(c.rollback)
-            )
-        },
-    );
+    let breaker = service
+        .circuit_breaker
+        .filter(|c| c.enable || !fired)
+        .map_or_else(
+            || {
+                if fired {
+                    "circuit breaker on (it stopped a rollout; rollback setting not reported)"
+                        .to_string()
+                } else {
+                    "circuit breaker not set".to_string()
+                }
+            },
+            |c| {
+                format!(
+                    "circuit breaker {} (rollback {})",
+                    on(c.enable),
+                    on(c.rollback)
+                )
+            },
+        );
     let alarms = match &service.deployment_alarms {
         Some(a) if !a.names.is_empty() => format!(
             "alarms {} ({}, rollback {})",

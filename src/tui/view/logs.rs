@@ -15,7 +15,6 @@ use crate::tui::state::logs::LogsView;
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::spinner;
 
-
 /// Draws the view over the pane's `body`, and the search being typed over the `status`
 /// line.
 pub fn draw_over(
@@ -233,10 +232,7 @@ fn wrap_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
         let mut text: &str = &span.content;
         while !text.is_empty() {
             let room = width - used;
-            let cut = text
-                .char_indices()
-                .nth(room)
-                .map_or(text.len(), |(i, _)| i);
+            let cut = text.char_indices().nth(room).map_or(text.len(), |(i, _)| i);
             let (head, tail) = text.split_at(cut);
             used += head.chars().count();
             row.push(Span::styled(head.to_string(), span.style));

@@ -120,55 +120,62 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             list,
         );
     } else {
-        let now = state.now;
-        let mut columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
-        let row_texts = |r: &OrphanRow| {
-            let mut t = Vec::new();
-            if placed {
-                let (account, region) = state
-                    .places
-                    .column_label(pane.place_of.get(r.id()).copied());
-                t.extend([account, region]);
-            }
-            t.extend(cells(r, now));
-            t
-        };
-        let mut texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
-        // The ListTable's selection symbol, marker and their gap take 3 columns.
-        let available = usize::from(list.width).saturating_sub(3);
-        columns.keep_whole(&WHOLE, &texts);
-        let mut widths = columns.widths(&texts, available);
-        let (kind, origin) = (columns.lead + KIND, columns.lead + ORIGIN);
-        let origin_natural = texts.iter().map(|t| t[origin].chars().count()).max();
-        if origin_natural.is_some_and(|n| widths[origin] < n.min(ORIGIN_ROOM)) {
-            // The origin would be cut short: the kind column goes first (a width of 0
-            // leaves it out of the table).
-            for t in &mut texts {
-                t[kind].clear();
-            }
-            widths = columns.widths(&texts, available);
-        }
-        let header = columns.header_texts(&widths);
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let id_col = columns.lead + 1;
-        ListTable {
-            list: &pane.list,
-            header: &header,
-            widths: &lengths(&widths),
-            block: Block::default(),
-            focused: true,
-        }
-        .render(frame, list, theme, |r: &OrphanRow| {
-            row_texts(r)
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
-                .collect()
-        });
+        draw_table(frame, list, state, placed, theme);
     }
     if skipped_h > 0 {
         draw_skipped(frame, bottom, state, theme);
     }
+}
+
+/// The orphans table: ids and numbers whole, the origin cut, the kind left out when the
+/// origin would be cut short.
+fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool, theme: Theme) {
+    let pane = &state.orphans;
+    let now = state.now;
+    let mut columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
+    let row_texts = |r: &OrphanRow| {
+        let mut t = Vec::new();
+        if placed {
+            let (account, region) = state
+                .places
+                .column_label(pane.place_of.get(r.id()).copied());
+            t.extend([account, region]);
+        }
+        t.extend(cells(r, now));
+        t
+    };
+    let mut texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
+    // The ListTable's selection symbol, marker and their gap take 3 columns.
+    let available = usize::from(list.width).saturating_sub(3);
+    columns.keep_whole(&WHOLE, &texts);
+    let mut widths = columns.widths(&texts, available);
+    let (kind, origin) = (columns.lead + KIND, columns.lead + ORIGIN);
+    let origin_natural = texts.iter().map(|t| t[origin].chars().count()).max();
+    if origin_natural.is_some_and(|n| widths[origin] < n.min(ORIGIN_ROOM)) {
+        // The origin would be cut short: the kind column goes first (a width of 0
+        // leaves it out of the table).
+        for t in &mut texts {
+            t[kind].clear();
+        }
+        widths = columns.widths(&texts, available);
+    }
+    let header = columns.header_texts(&widths);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let id_col = columns.lead + 1;
+    ListTable {
+        list: &pane.list,
+        header: &header,
+        widths: &lengths(&widths),
+        block: Block::default(),
+        focused: true,
+    }
+    .render(frame, list, theme, |r: &OrphanRow| {
+        row_texts(r)
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
+            .collect()
+    });
 }
 
 /// The totals: over several places one line per account and region in view, then the

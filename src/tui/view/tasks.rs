@@ -209,30 +209,36 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             focused: true,
         }
         .render(frame, table_area, theme, |r| {
-            let text = cells(r, state);
-            let status_style = if r.task.is_live() {
-                theme.good()
-            } else {
-                theme.bad()
-            };
-            let stop_style = match &r.stop {
-                Some(d) if d.class.is_failure() => theme.bad(),
-                _ => theme.dim(),
-            };
-            let [id, rev, status, health, started, stop, vols] = text;
-            vec![
-                Cell::from(elide_middle(&id, widths[0])),
-                Cell::from(rev),
-                Cell::from(Span::styled(status, status_style)),
-                Cell::from(health),
-                Cell::from(started),
-                Cell::from(Span::styled(stop, stop_style)),
-                Cell::from(elide_middle(&vols, widths[6])),
-            ]
+            task_cells(r, state, &widths, theme)
         });
         frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
     }
     draw_volumes(frame, bottom, state, theme);
+}
+
+/// One task row's cells: the id and volumes elided to their widths, status and stop class
+/// coloured.
+fn task_cells(r: &TaskRow, state: &AppState, widths: &[usize], theme: Theme) -> Vec<Cell<'static>> {
+    let text = cells(r, state);
+    let status_style = if r.task.is_live() {
+        theme.good()
+    } else {
+        theme.bad()
+    };
+    let stop_style = match &r.stop {
+        Some(d) if d.class.is_failure() => theme.bad(),
+        _ => theme.dim(),
+    };
+    let [id, rev, status, health, started, stop, vols] = text;
+    vec![
+        Cell::from(elide_middle(&id, widths[0])),
+        Cell::from(rev),
+        Cell::from(Span::styled(status, status_style)),
+        Cell::from(health),
+        Cell::from(started),
+        Cell::from(Span::styled(stop, stop_style)),
+        Cell::from(elide_middle(&vols, widths[6])),
+    ]
 }
 
 /// The selected task's volumes of every kind, when its task definition declares any (or

@@ -285,12 +285,20 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
         },
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("Clean up 1 orphan (the selected row)"), "{text}");
+    assert!(
+        text.contains("Clean up 1 orphan (the selected row)"),
+        "{text}"
+    );
     assert!(!text.contains("marked orphans"), "{text}");
     insta::assert_snapshot!("cleanup_selected_row_80x24", render(&s, 80, 24));
     // Three marked, the plans per kind (volumes by id, then the snapshot): the dialog
     // lists them as the table does.
-    let table: Vec<String> = s.orphans.list.visible_rows().map(|r| r.id().to_string()).collect();
+    let table: Vec<String> = s
+        .orphans
+        .list
+        .visible_rows()
+        .map(|r| r.id().to_string())
+        .collect();
     let chosen = [table[0].clone(), table[3].clone(), table[4].clone()];
     assert!(chosen[1].starts_with("snap-"), "{table:?}");
     let mut s = cleanup_of(&chosen.iter().map(String::as_str).collect::<Vec<_>>());
@@ -314,7 +322,10 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
         let text = render(&s, w, h);
         assert!(text.contains("Clean up 3 marked orphans"), "{text}");
         let rows: Vec<usize> = chosen.iter().map(|id| row_of(&text, id)).collect();
-        assert!(rows[0] < rows[1] && rows[1] < rows[2], "table order {chosen:?}:\n{text}");
+        assert!(
+            rows[0] < rows[1] && rows[1] < rows[2],
+            "table order {chosen:?}:\n{text}"
+        );
         insta::assert_snapshot!(format!("cleanup_table_order_{w}x{h}"), text);
     }
 }
