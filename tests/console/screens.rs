@@ -518,3 +518,36 @@ fn tasks_show_each_tasks_revision() {
     assert!(selected.contains(" :2 "), "{text}");
     insta::assert_snapshot!("tasks_revisions_80x24", text);
 }
+
+#[test]
+fn detail_of_another_service_has_no_refresh_time_until_it_loads() {
+    let mut s = state_on(PaneId::Services);
+    assert!(s.services.list.select_key("payments-prod/api"));
+    s.now += chrono::Duration::seconds(30);
+    let effects = key(&mut s, KeyCode::Char('d'));
+    let g = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadDetail {
+                generation,
+                service,
+                ..
+            } if service == "api" => Some(*generation),
+            _ => None,
+        })
+        .expect("d loads api's detail");
+    let text = render(&s, 120, 40);
+    assert!(text.contains("Detail of payments-prod/api"), "{text}");
+    assert!(
+        !text.contains("refreshed 12:00:00"),
+        "ledger's load time is not api's:\n{text}"
+    );
+    deliver(
+        &mut s,
+        Msg::Detail {
+            generation: g,
+            result: Ok(crate::fixtures::ledger_detail()),
+        },
+    );
+    assert!(render(&s, 120, 40).contains("refreshed 12:00:30 (0s ago)"));
+}
