@@ -256,7 +256,7 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
     const HEADER: [&str; 4] = ["KIND", "ID", "SIZE", "SKIPPED BECAUSE"];
     let skipped: &[Skipped] = &state.orphans.skipped;
     // Over several places ACCOUNT and REGION lead (they give way after the reason and id).
-    let columns = Columns::new(
+    let mut columns = Columns::new(
         &HEADER,
         &HEADER,
         &[4, 12, 6, 20],
@@ -288,7 +288,8 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         theme.bold(),
     ));
     let available = usize::from(block.inner(area).width);
-    // The reason gives way first (cut at the end), then the id (elided in the middle).
+    // The reason gives way (cut at the end); ids and sizes are shown whole.
+    columns.keep_whole(&[1, 2], &texts);
     let widths = columns.widths(&texts, available);
     // The rows that fit under the header; when some do not, the last line says how many.
     let room = usize::from(block.inner(area).height.saturating_sub(1));
