@@ -297,6 +297,25 @@ pub fn ledger_tasks() -> TasksData {
     }
 }
 
+/// Ledger mid-rollout, 17 tasks (more than 80×24 shows): 9 of `ledger:3` and 6 of
+/// `ledger:2` running, 2 of `ledger:3` stopped.
+pub fn rollout_tasks() -> TasksData {
+    let tasks = (0..17u32)
+        .map(|i| {
+            let id = format!("{:08x}{:024x}", 0x1000_0000 + i, u64::from(i) * 0x0101);
+            let mut t = task(&id, "ledger", i < 15, None);
+            let rev = if (9..15).contains(&i) { 2 } else { 3 };
+            t.task_definition = td_arn("ledger", rev);
+            t
+        })
+        .collect();
+    TasksData {
+        tasks,
+        volumes: Ok(Vec::new()),
+        storage: Ok(std::collections::HashMap::new()),
+    }
+}
+
 pub fn ledger_detail() -> DetailData {
     let td = TaskDefinition {
         arn: td_arn("ledger", 2),

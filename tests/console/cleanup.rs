@@ -443,3 +443,73 @@ fn cleanup_report_screen() {
     insta::assert_snapshot!("cleanup_report_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("cleanup_report_80x24", render(&s, 80, 24));
 }
+
+/// Where `id` first appears in the dialog's lines of `text` (after its title).
+fn row_of(text: &str, id: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(id) && !l.contains("Orphans ("))
+        .unwrap_or(usize::MAX)
+}
+
+#[test]
+fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
+    // Nothing marked: the dialog says it acts on the selected row, singular.
+    let mut s = cleanup_of(&[]);
+    let id = s.orphans.list.selected_key().expect("a selected orphan");
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    deliver(
+        &mut s,
+        Msg::Dialog {
+            generation: g,
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        text.contains("Clean up 1 orphan (the selected row)"),
+        "{text}"
+    );
+    assert!(!text.contains("marked orphans"), "{text}");
+    insta::assert_snapshot!("cleanup_selected_row_80x24", render(&s, 80, 24));
+    // Three marked, the plans per kind (volumes by id, then the snapshot): the dialog
+    // lists them as the table does.
+    let table: Vec<String> = s
+        .orphans
+        .list
+        .visible_rows()
+        .map(|r| r.id().to_string())
+        .collect();
+    let chosen = [table[0].clone(), table[3].clone(), table[4].clone()];
+    assert!(chosen[1].starts_with("snap-"), "{table:?}");
+    let mut s = cleanup_of(&chosen.iter().map(String::as_str).collect::<Vec<_>>());
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    let mut volumes = vec![chosen[0].as_str(), chosen[2].as_str()];
+    volumes.sort_unstable();
+    volumes.reverse();
+    let mut snapshots = volume_plan(&[chosen[1].as_str()]);
+    snapshots.target = ResourceKind::Snapshot;
+    snapshots.items[0].kind = ResourceKind::Snapshot;
+    snapshots.skipped.clear();
+    deliver(
+        &mut s,
+        Msg::Dialog {
+            generation: g,
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![
+                volume_plan(&volumes),
+                snapshots,
+            ]))),
+        },
+    );
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = render(&s, w, h);
+        assert!(text.contains("Clean up 3 marked orphans"), "{text}");
+        let rows: Vec<usize> = chosen.iter().map(|id| row_of(&text, id)).collect();
+        assert!(
+            rows[0] < rows[1] && rows[1] < rows[2],
+            "table order {chosen:?}:\n{text}"
+        );
+        insta::assert_snapshot!(format!("cleanup_table_order_{w}x{h}"), text);
+    }
+}

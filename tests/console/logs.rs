@@ -290,3 +290,179 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         "R still rolls back from the wait view: {effects:?}"
     );
 }
+
+/// The Logs view of ledger's first task drawn once at `size` (as the console does while
+/// the page loads), then its newest page: `events`, with `backward` as the older pages'
+/// token. Returns the state and the effects the page's arrival asked for.
+fn logs_with(
+    events: Vec<LogEvent>,
+    backward: Option<&str>,
+    size: (u16, u16),
+) -> (AppState, Vec<Effect>) {
+    let mut s = loaded_state();
+    s.pane = PaneId::Tasks;
+    key(&mut s, KeyCode::Char('l'));
+    let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
+    deliver(
+        &mut s,
+        Msg::Logs {
+            generation: generation,
+            answer: LogsAnswer::Sources(Ok(containers())),
+        },
+    );
+    render(&s, size.0, size.1);
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::Logs {
+            generation: generation,
+            answer: LogsAnswer::Page {
+                container: 0,
+                kind: PageKind::Newest,
+                result: Ok(LogPage {
+                    events,
+                    next_backward_token: backward.map(Into::into),
+                    next_forward_token: Some("f/1".into()),
+                }),
+            },
+        }),
+    );
+    (s, effects)
+}
+
+/// The older page asked for among `effects`, with its token.
+fn older_asked(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|e| match e {
+        Effect::Run(Work::Logs(LogsRead::Page {
+            kind: PageKind::Older,
+            token,
+            ..
+        })) => token.clone(),
+        _ => None,
+    })
+}
+
+/// GetLogEvents at the start of a stream: no events, the same backward token back.
+fn start_reached(s: &mut AppState, token: &str) -> Vec<Effect> {
+    let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
+    update(
+        s,
+        Event::Msg(Msg::Logs {
+            generation: generation,
+            answer: LogsAnswer::Page {
+                container: 0,
+                kind: PageKind::Older,
+                result: Ok(LogPage {
+                    events: Vec::new(),
+                    next_backward_token: Some(token.into()),
+                    next_forward_token: Some("f/0".into()),
+                }),
+            },
+        }),
+    )
+}
+
+fn numbered(n: usize) -> Vec<LogEvent> {
+    (0..n)
+        .map(|i| event((n - i) as i64, &format!("INFO  line {i:03} of the stream")))
+        .collect()
+}
+
+#[test]
+fn home_shows_a_full_screen_from_the_start() {
+    let (mut s, _) = logs_with(numbered(60), Some("b/1"), (80, 24));
+    assert!(render(&s, 80, 24).contains("line 059"));
+    let effects = key(&mut s, KeyCode::Home);
+    assert_eq!(older_asked(&effects).as_deref(), Some("b/1"), "{effects:?}");
+    assert!(older_asked(&start_reached(&mut s, "b/1")).is_none());
+    let text = render(&s, 80, 24);
+    assert!(text.contains("── start of the stream ──"), "{text}");
+    let shown = text
+        .lines()
+        .filter(|l| l.contains("of the stream") && l.contains("line "))
+        .count();
+    let rows = s.logs.as_ref().map(|v| v.height.get()).unwrap_or_default();
+    assert_eq!(
+        shown,
+        rows - 1,
+        "a full screen under the start marker:\n{text}"
+    );
+    assert!(text.contains("line 000") && text.contains(&format!("line {:03}", rows - 2)));
+    insta::assert_snapshot!("logs_home_80x24", text);
+    // One line down from there moves the screen by one line (no dead keys first).
+    key(&mut s, KeyCode::Char('j'));
+    let text = render(&s, 80, 24);
+    assert!(!text.contains("start of the stream"), "{text}");
+    assert!(text.contains(&format!("line {:03}", rows - 1)), "{text}");
+    key(&mut s, KeyCode::Char('g'));
+    let text = render(&s, 120, 40);
+    assert!(text.contains("line 000"), "{text}");
+    let rows = s.logs.as_ref().map(|v| v.height.get()).unwrap_or_default();
+    let shown = text
+        .lines()
+        .filter(|l| l.contains("of the stream") && l.contains("line "))
+        .count();
+    assert_eq!(shown, rows - 1, "a full screen at 120×40 too:\n{text}");
+    insta::assert_snapshot!("logs_home_120x40", text);
+}
+
+#[test]
+fn the_older_lines_banner_shows_only_when_aws_has_older_lines() {
+    // The whole stream fits: the page before it is asked for at once, and its answer
+    // (nothing, the same token) says the stream starts here.
+    let (mut s, effects) = logs_with(numbered(5), Some("b/1"), (120, 40));
+    assert_eq!(older_asked(&effects).as_deref(), Some("b/1"), "{effects:?}");
+    assert!(render(&s, 120, 40).contains("loading older lines"));
+    start_reached(&mut s, "b/1");
+    let text = render(&s, 120, 40);
+    assert!(text.contains("── start of the stream ──"), "{text}");
+    assert!(!text.contains("scroll up"), "{text}");
+    insta::assert_snapshot!("logs_whole_stream_120x40", text);
+    let text = render(&s, 80, 24);
+    assert!(!text.contains("scroll up"), "{text}");
+    insta::assert_snapshot!("logs_whole_stream_80x24", text);
+    // No backward token at all: the start, without a call.
+    let (s, effects) = logs_with(numbered(5), None, (80, 24));
+    assert!(older_asked(&effects).is_none(), "{effects:?}");
+    assert!(render(&s, 80, 24).contains("── start of the stream ──"));
+    // More lines than the screen: nothing is asked until the user scrolls up.
+    let (s, effects) = logs_with(numbered(60), Some("b/1"), (80, 24));
+    assert!(older_asked(&effects).is_none(), "{effects:?}");
+    let text = render(&s, 80, 24);
+    assert!(
+        !text.contains("older lines") && !text.contains("start of the stream"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_very_long_line_wrapped_shows_what_fits_and_scrolls_inside() {
+    let long: String = (0..500)
+        .flat_map(|i| format!("seg{i:04}-..").chars().collect::<Vec<_>>())
+        .collect();
+    assert_eq!(long.chars().count(), 5000);
+    let mut events = numbered(3);
+    events.push(event(0, &long));
+    let (mut s, _) = logs_with(events, None, (80, 24));
+    key(&mut s, KeyCode::Char('w'));
+    let text = render(&s, 80, 24);
+    assert!(text.contains("seg0000"), "the long line's start:\n{text}");
+    let rows = s.logs.as_ref().map(|v| v.height.get()).unwrap_or_default();
+    let body = text.lines().filter(|l| l.contains("seg")).count();
+    assert_eq!(body, rows, "the view is full of the long line:\n{text}");
+    insta::assert_snapshot!("logs_long_line_wrapped_80x24", text);
+    // j reads on inside the line; G back at its start; k leaves it for the line above.
+    for _ in 0..10 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let text = render(&s, 80, 24);
+    assert!(!text.contains("seg0000"), "{text}");
+    assert!(text.contains("seg0080"), "ten rows further:\n{text}");
+    for _ in 0..10 {
+        key(&mut s, KeyCode::Char('k'));
+    }
+    assert!(render(&s, 80, 24).contains("seg0000"));
+    key(&mut s, KeyCode::Char('k'));
+    let text = render(&s, 120, 40);
+    assert!(text.contains("line 002 of the stream"), "{text}");
+    insta::assert_snapshot!("logs_long_line_wrapped_120x40", text);
+}

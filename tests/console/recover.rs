@@ -15,9 +15,10 @@ use ecsnap::tui::run::effect::{Effect, Load, RecoverEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{DialogAnswer, Msg, PaneAnswer, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::tasks::TasksData;
+use ecsnap::tui::update::app::update;
 
 const VOL: &str = "vol-0de1e7ed00000003c";
 
@@ -249,6 +250,122 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
         },
     );
     assert!(s.orphans.lineage.is_none());
+}
+
+/// The lineage of `id` with one fact to tell it by (`managed_by`).
+fn lineage_of(id: &str, kind: ResourceKind) -> Lineage {
+    Lineage {
+        id: id.into(),
+        kind,
+        came_from: None,
+        made: Vec::new(),
+        managed_by: Some(format!("policy of {id}")),
+        ecsnap_note: None,
+    }
+}
+
+/// The one LoadLineage among `effects`: its generation and id.
+fn lineage_load(effects: &[Effect]) -> Option<(u64, String)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Run(Work::Load(Load::Lineage { generation, id, .. })) => {
+            Some((*generation, id.clone()))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
+    let first = "vol-0e1d100000000004d";
+    let mut s = on_orphan(first);
+    let (g0, id) = lineage_load(&key(&mut s, KeyCode::Enter)).expect("Enter loads the lineage");
+    assert_eq!(id, first);
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g0,
+            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        },
+    );
+    assert!(render(&s, 120, 40).contains(&format!("policy of {first}")));
+    // j j: the detail is now about the third row, loading; the first one's is gone.
+    assert!(
+        lineage_load(&ch(&mut s, 'j')).is_some(),
+        "j reloads the lineage"
+    );
+    let (g2, third) = lineage_load(&ch(&mut s, 'j')).expect("j reloads the lineage");
+    assert_eq!(
+        Some(third.as_str()),
+        s.orphans
+            .list
+            .selected_row()
+            .map(ecsnap::tui::state::orphans::OrphanRow::id)
+    );
+    assert_ne!(third, first);
+    let text = render(&s, 120, 40);
+    assert!(text.contains(&format!("Lineage of {third}")), "{text}");
+    assert!(text.contains("loading the lineage"), "{text}");
+    assert!(!text.contains(&format!("policy of {first}")), "{text}");
+    // A late answer of the first row (an older generation) is dropped; so is an answer
+    // naming another id under the current generation.
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g0,
+            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        },
+    );
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g2,
+            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        },
+    );
+    assert!(s.orphans.lineage.is_none());
+    let (g3, again) = lineage_load(&key(&mut s, KeyCode::Down))
+        .and_then(|_| lineage_load(&key(&mut s, KeyCode::Up)))
+        .expect("Down then Up reload");
+    assert_eq!(again, third);
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g3,
+            answer: PaneAnswer::Lineage(Ok(lineage_of(&third, ResourceKind::Volume))),
+        },
+    );
+    let text = render(&s, 120, 40);
+    assert!(text.contains(&format!("policy of {third}")), "{text}");
+    insta::assert_snapshot!("orphans_lineage_follows_120x40", text);
+    insta::assert_snapshot!("orphans_lineage_follows_80x24", render(&s, 80, 24));
+    // The row is deleted (the refresh no longer lists it): the detail moves to the row now
+    // selected, never keeps describing the deleted one.
+    let mut report = crate::fixtures::orphan_report();
+    report.volumes.retain(|v| v.volume.id != third);
+    let g = s.orphans.loader.start(s.now);
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::Listing {
+            place: None,
+            generation: g,
+            answer: Listing::Orphans(Ok(report)),
+        }),
+    );
+    let (_, next) = lineage_load(&effects).expect("the refresh reloads the lineage");
+    assert_ne!(next, third);
+    assert_eq!(
+        Some(next.as_str()),
+        s.orphans
+            .list
+            .selected_row()
+            .map(ecsnap::tui::state::orphans::OrphanRow::id)
+    );
+    let text = render(&s, 120, 40);
+    assert!(
+        !text.contains(&third),
+        "the deleted row is gone everywhere:\n{text}"
+    );
+    assert!(text.contains(&format!("Lineage of {next}")), "{text}");
 }
 
 fn storage() -> TaskStorage {

@@ -7,7 +7,7 @@ use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{Listing, Msg};
+use ecsnap::tui::state::msg::{Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::theme::Theme;
 use ecsnap::tui::update::app::act;
@@ -286,7 +286,7 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
 }
 
 #[test]
-fn at_80x24_names_are_whole_and_ids_elided_in_the_middle() {
+fn at_80x24_names_are_whole_and_orphan_ids_too() {
     let s = state_on(PaneId::Services);
     let text = render(&s, 80, 24);
     for name in [
@@ -300,6 +300,262 @@ fn at_80x24_names_are_whole_and_ids_elided_in_the_middle() {
     assert!(text.contains("IN_PROGRESS"), "{text}");
     let s = state_on(PaneId::Orphans);
     let text = render(&s, 80, 24);
-    assert!(text.contains("vol-0e1d…000004d"), "{text}");
+    // Ids and numbers are never cut (the origin gives way instead).
+    assert!(text.contains("vol-0e1d100000000004d"), "{text}");
+    assert!(!text.contains("vol-0e1d…"), "{text}");
     assert!(text.contains("1000 GiB"), "{text}");
+}
+
+/// The loaded state with ledger's Tasks pane showing `data`.
+fn tasks_showing(data: ecsnap::tui::state::tasks::TasksData) -> AppState {
+    let mut s = state_on(PaneId::Tasks);
+    let g = s.tasks.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g,
+            answer: PaneAnswer::Tasks(Ok(data)),
+        },
+    );
+    s
+}
+
+#[test]
+fn a_list_says_how_many_rows_are_hidden_below_and_above() {
+    let mut s = tasks_showing(crate::fixtures::rollout_tasks());
+    assert_eq!(s.tasks.list.visible.len(), 17);
+    let text = render(&s, 80, 24);
+    let shown = text
+        .lines()
+        .filter(|l| l.contains("RUNNING/RUNNING"))
+        .count();
+    assert!(shown < 17, "80×24 cannot show all 17: {text}");
+    assert!(
+        text.contains(&format!("↓ {} more", 17 - shown)),
+        "the hidden rows are counted: {text}"
+    );
+    insta::assert_snapshot!("tasks_more_below_80x24", text);
+    // At the bottom the rows above are counted instead; in the middle both.
+    for _ in 0..16 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let text = render(&s, 80, 24);
+    let shown = text
+        .lines()
+        .filter(|l| l.contains("RUNNING/RUNNING") || l.contains("STOPPED/STOPPED"))
+        .count();
+    assert!(text.contains(&format!("↑ {} more", 17 - shown)), "{text}");
+    assert!(!text.contains("↓"), "{text}");
+    // Up past the top of the window: it scrolls, one row now hidden below.
+    for _ in 0..shown {
+        key(&mut s, KeyCode::Char('k'));
+    }
+    let text = render(&s, 80, 24);
+    assert!(text.contains("more · ↓ 1 more"), "{text}");
+    // 120×40 shows all 17: no marker.
+    let text = render(&s, 120, 40);
+    assert!(!text.contains(" more"), "{text}");
+    insta::assert_snapshot!("tasks_all_shown_120x40", text);
+}
+
+#[test]
+fn skipped_says_how_many_do_not_fit() {
+    use ecsnap::model::{ResourceKind, Skipped};
+    let mut s = state_on(PaneId::Orphans);
+    let mut report = crate::fixtures::orphan_report();
+    for i in 0..4 {
+        report.skipped.push(Skipped::new(
+            &format!("vol-0ff{i:014}"),
+            ResourceKind::Volume,
+            10.0,
+            "protected by tag ecsnap:keep",
+        ));
+    }
+    let g = s.orphans.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Listing {
+            place: None,
+            generation: g,
+            answer: Listing::Orphans(Ok(report)),
+        },
+    );
+    assert_eq!(s.orphans.skipped.len(), 6);
+    let text = render(&s, 80, 24);
+    let listed = text.lines().filter(|l| l.contains("ecsnap:keep")).count()
+        + text.lines().filter(|l| l.contains("backs AMI")).count();
+    assert!(listed < 6, "80×24 cannot list all 6 skipped: {text}");
+    assert!(
+        text.contains(&format!("↓ {} more", 6 - listed)),
+        "the skipped rows not listed are counted: {text}"
+    );
+    insta::assert_snapshot!("orphans_skipped_more_80x24", text);
+    let text = render(&s, 120, 40);
+    insta::assert_snapshot!("orphans_skipped_more_120x40", text);
+}
+
+#[test]
+fn orphans_show_money_and_ids_whole_and_name_unattached_as_the_legend_does() {
+    let mut s = state_on(PaneId::Orphans);
+    let mut report = crate::fixtures::orphan_report();
+    // The most expensive rows: a 16 TiB io2 volume costing $8192.00 a month, and one at
+    // $12345.67.
+    let mut big = report.volumes[0].clone();
+    big.volume.id = "vol-0f16000000000b16a".into();
+    big.volume.size_gib = 16384;
+    big.volume.volume_type = "io2".into();
+    big.monthly_cost_usd = 8192.0;
+    let mut bigger = big.clone();
+    bigger.volume.id = "vol-0f17000000000b17b".into();
+    bigger.monthly_cost_usd = 12345.67;
+    report.volumes.extend([big, bigger]);
+    let g = s.orphans.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Listing {
+            place: None,
+            generation: g,
+            answer: Listing::Orphans(Ok(report)),
+        },
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = render(&s, w, h);
+        for whole in [
+            "8192.00",
+            "12345.67",
+            "vol-0f16000000000b16a",
+            "vol-0f17000000000b17b",
+            "snap-0aa0000000000001a",
+            "vol-0e1d100000000004d",
+            "16384 GiB",
+        ] {
+            assert!(text.contains(whole), "{whole} whole at {w}×{h}:\n{text}");
+        }
+        // One word for days unattached, in the header and in the legend.
+        assert!(text.contains("UNATT."), "{text}");
+        assert!(!text.contains(" UNA "), "{text}");
+        insta::assert_snapshot!(format!("orphans_whole_numbers_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn detail_says_the_circuit_breaker_is_on_when_a_rollout_names_it() {
+    let mut s = state_on(PaneId::Detail);
+    let mut services = crate::fixtures::services();
+    let ledger = services
+        .iter_mut()
+        .find(|x| x.name == "ledger")
+        .expect("ledger");
+    // The description carries no breaker configuration, yet the breaker stopped a rollout.
+    ledger.circuit_breaker = None;
+    ledger.deployments[0].rollout_state = Some("FAILED".into());
+    ledger.deployments[0].rollout_state_reason =
+        Some("ECS deployment circuit breaker: tasks failed to start.".into());
+    let g = s.services.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Listing {
+            place: None,
+            generation: g,
+            answer: Listing::Services(Ok(services)),
+        },
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = render(&s, w, h);
+        assert!(text.contains("circuit breaker on"), "{text}");
+        assert!(!text.contains("circuit breaker not set"), "{text}");
+        assert!(text.contains("ECS deployment circuit breaker"), "{text}");
+        insta::assert_snapshot!(format!("detail_breaker_fired_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn the_header_shows_the_open_panes_own_refresh_time() {
+    let mut s = state_on(PaneId::Tasks);
+    // A minute on, Tasks reloads (it refreshes on its own); Services does not.
+    s.now += chrono::Duration::seconds(60);
+    let g = s.tasks.loader.start(s.now);
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g,
+            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
+        },
+    );
+    s.now += chrono::Duration::seconds(2);
+    let text = render(&s, 120, 40);
+    let header = text.lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("refreshed 12:01:00 (2s ago)"), "{header}");
+    let narrow = render(&s, 80, 24);
+    assert!(
+        narrow
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("↻ 12:01:00"),
+        "{narrow}"
+    );
+    insta::assert_snapshot!("tasks_refreshed_80x24", narrow);
+    s.pane = PaneId::Services;
+    let text = render(&s, 120, 40);
+    let header = text.lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("refreshed 12:00:00 (1m ago)"), "{header}");
+    insta::assert_snapshot!("services_refreshed_120x40", text);
+    // A reload in flight keeps the last good time.
+    s.pane = PaneId::Tasks;
+    let _ = s.tasks.loader.start(s.now);
+    assert!(render(&s, 120, 40).contains("refreshed 12:01:00"));
+}
+
+#[test]
+fn tasks_show_each_tasks_revision() {
+    let mut s = tasks_showing(crate::fixtures::rollout_tasks());
+    let text = render(&s, 120, 40);
+    let live = |rev: &str| {
+        text.lines()
+            .filter(|l| l.contains("RUNNING/RUNNING") && l.contains(&format!(" {rev} ")))
+            .count()
+    };
+    assert!(text.contains(" REV "), "{text}");
+    assert_eq!((live(":3"), live(":2")), (9, 6), "{text}");
+    // At 80×24 the revision stays whole beside each task.
+    s.tasks.list.select_key("1000000a000000000000000000000a0a");
+    let text = render(&s, 80, 24);
+    assert!(text.contains(" REV "), "{text}");
+    let selected = text.lines().find(|l| l.contains('›')).unwrap_or_default();
+    assert!(selected.contains(" :2 "), "{text}");
+    insta::assert_snapshot!("tasks_revisions_80x24", text);
+}
+
+#[test]
+fn detail_of_another_service_has_no_refresh_time_until_it_loads() {
+    let mut s = state_on(PaneId::Services);
+    assert!(s.services.list.select_key("payments-prod/api"));
+    s.now += chrono::Duration::seconds(30);
+    let effects = key(&mut s, KeyCode::Char('d'));
+    let g = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Run(Work::Load(Load::Detail {
+                generation,
+                service,
+                ..
+            })) if service == "api" => Some(*generation),
+            _ => None,
+        })
+        .expect("d loads api's detail");
+    let text = render(&s, 120, 40);
+    assert!(text.contains("Detail of payments-prod/api"), "{text}");
+    assert!(
+        !text.contains("refreshed 12:00:00"),
+        "ledger's load time is not api's:\n{text}"
+    );
+    deliver(
+        &mut s,
+        Msg::Pane {
+            generation: g,
+            answer: PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail())),
+        },
+    );
+    assert!(render(&s, 120, 40).contains("refreshed 12:00:30 (0s ago)"));
 }

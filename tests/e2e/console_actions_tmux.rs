@@ -114,7 +114,7 @@ fn console_rollback_and_cleanup_in_tmux() {
     tmux.keys(&["x"]);
     tmux.wait("the plan naming the volume", SCREEN, |s| {
         s.contains("Delete 1? y confirm")
-            && s.contains("Clean up 1 marked orphans")
+            && s.contains("Clean up 1 marked orphan ")
             && s.contains(&victim)
     });
     tmux.keys(&["y"]);

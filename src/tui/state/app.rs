@@ -118,7 +118,7 @@ pub struct AppState {
     /// The newest dialog's generation (answers for older ones are dropped).
     pub action_generation: u64,
     /// The Logs view of a task, drawn over the panes; it takes every key while open.
-    pub logs: Option<crate::tui::state::logs::LogsView>,
+    pub logs: Option<Box<crate::tui::state::logs::LogsView>>,
     /// The newest Logs view's generation.
     pub logs_generation: u64,
     /// The plugin run the event loop starts next (an exec or a port forward).
@@ -217,6 +217,18 @@ impl AppState {
             PaneId::Detail => &mut self.detail.loader,
             PaneId::Snapshots => &mut self.snapshots.loader,
             PaneId::Orphans => &mut self.orphans.loader,
+        }
+    }
+
+    /// When the open pane's listing last loaded successfully (the header's refresh time:
+    /// each pane refreshes on its own schedule).
+    pub fn pane_refreshed(&self) -> Option<DateTime<Utc>> {
+        match self.pane {
+            PaneId::Services => self.services.loader.loaded_at,
+            PaneId::Tasks => self.tasks.loader.loaded_at,
+            PaneId::Detail => self.detail.loader.loaded_at,
+            PaneId::Snapshots => self.snapshots.loader.loaded_at,
+            PaneId::Orphans => self.orphans.loader.loaded_at,
         }
     }
 

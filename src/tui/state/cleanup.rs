@@ -35,6 +35,10 @@ pub struct CleanupModal {
     pub results: Vec<ItemResult>,
     /// Over several places (`None`: the dialog's one place).
     pub across: Option<Across>,
+    /// Whether it acts on marked rows (`false`: on the selected row, nothing marked).
+    pub marked: bool,
+    /// The ids in the order of the table they were chosen in: the dialog lists them so.
+    pub order: Vec<String>,
 }
 
 impl CleanupModal {
@@ -44,7 +48,32 @@ impl CleanupModal {
             plans: Vec::new(),
             results: Vec::new(),
             across: None,
+            marked: true,
+            order: Vec::new(),
         }
+    }
+
+    /// What it acts on: the marked rows (`marked`) or the selected one, with the ids in
+    /// the table's order.
+    #[must_use]
+    pub fn chosen(mut self, marked: bool, order: Vec<String>) -> Self {
+        self.marked = marked;
+        self.order = order;
+        self
+    }
+
+    /// `items` in the order of the table they were chosen in (the plans' order for ids
+    /// not in it).
+    fn in_table_order<'a>(&self, mut items: Vec<&'a CleanupItem>) -> Vec<&'a CleanupItem> {
+        if !self.order.is_empty() {
+            items.sort_by_key(|i| {
+                self.order
+                    .iter()
+                    .position(|k| *k == i.id)
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        items
     }
 
     /// A cleanup of `asked` items marked in the `labels` places (index → name).
@@ -132,7 +161,7 @@ impl CleanupModal {
                 );
                 (
                     Some(heading),
-                    plans.iter().flat_map(|p| p.items.iter()).collect(),
+                    self.in_table_order(plans.iter().flat_map(|p| p.items.iter()).collect()),
                 )
             })
             .collect()
@@ -143,18 +172,25 @@ impl CleanupModal {
         self.across.as_ref().is_some_and(|a| a.production)
     }
 
+    /// `Clean up 2 marked orphans`, `Clean up 1 orphan (the selected row)`, … in
+    /// several places.
     pub fn title(&self) -> String {
-        let noun = match self.plans.first().map(|p| p.target) {
-            Some(ResourceKind::Image) => "images",
-            _ => "orphans",
+        let images = self.plans.first().map(|p| p.target) == Some(ResourceKind::Image);
+        let noun = match (images, self.asked == 1) {
+            (true, true) => "image",
+            (true, false) => "images",
+            (false, true) => "orphan",
+            (false, false) => "orphans",
+        };
+        let what = if self.marked {
+            format!("Clean up {} marked {noun}", self.asked)
+        } else {
+            let row = if images { "tag" } else { "row" };
+            format!("Clean up {} {noun} (the selected {row})", self.asked)
         };
         match &self.across {
-            Some(a) => format!(
-                "Clean up {} marked {noun} in {} places",
-                self.asked,
-                a.labels.len()
-            ),
-            None => format!("Clean up {} marked {noun}", self.asked),
+            Some(a) => format!("{what} in {} places", a.labels.len()),
+            None => what,
         }
     }
 
@@ -163,8 +199,10 @@ impl CleanupModal {
         self.plans.iter().map(|p| p.to_execute().count()).sum()
     }
 
+    /// Every item, in the order of the table they were chosen in.
     pub fn items(&self) -> impl Iterator<Item = &CleanupItem> {
-        self.plans.iter().flat_map(|p| p.items.iter())
+        self.in_table_order(self.plans.iter().flat_map(|p| p.items.iter()).collect())
+            .into_iter()
     }
 
     pub fn skipped(&self) -> impl Iterator<Item = &Skipped> {

@@ -108,6 +108,7 @@ impl DetailPane {
             self.scroll.set(0);
             self.loader.state = crate::tui::state::list::LoadState::Idle;
             self.loader.loaded_once = false;
+            self.loader.loaded_at = None;
         }
     }
 }

@@ -46,6 +46,9 @@ pub struct Loader {
     pub loaded_once: bool,
     /// How far the running load is, for loads that arrive in parts.
     pub progress: Option<Progress>,
+    /// When the newest successful load finished (kept while the next one runs): the
+    /// header's refresh time for this pane.
+    pub loaded_at: Option<DateTime<Utc>>,
 }
 
 /// Parts of a load delivered so far, e.g. 3 of 20 clusters.
@@ -94,6 +97,7 @@ impl Loader {
             Ok(v) => {
                 self.state = LoadState::Loaded { at: now };
                 self.loaded_once = true;
+                self.loaded_at = Some(now);
                 Some(v)
             }
             Err(error) => {

@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 use crate::load::logs::ContainerLogs;
 use crate::model::{LogEvent, LogPage, LogSource, Task};
 
+/// `MM-DD HH:MM:SS` and a space: what a line's timestamp takes on screen.
+pub const TIME_WIDTH: usize = 15;
+
 /// Which way a GetLogEvents page reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
@@ -43,15 +46,18 @@ impl StreamBuffer {
         match kind {
             PageKind::Newest => {
                 self.lines = page.events;
+                // No backward token: GetLogEvents has nothing older to page to.
+                self.at_start = added == 0 || page.next_backward_token.is_none();
                 self.backward_token = page.next_backward_token;
                 self.forward_token = page.next_forward_token;
-                self.at_start = added == 0;
                 self.loaded = true;
                 self.loading = false;
             }
             PageKind::Older => {
                 // At the start the same token comes back, with no events.
-                self.at_start = added == 0 || page.next_backward_token.as_deref() == sent;
+                self.at_start = added == 0
+                    || page.next_backward_token.is_none()
+                    || page.next_backward_token.as_deref() == sent;
                 let mut lines = page.events;
                 lines.append(&mut self.lines);
                 self.lines = lines;
@@ -98,6 +104,11 @@ pub struct LogsView {
     pub searching: bool,
     /// Lines the view showed last time it drew (the page size for scrolling).
     pub height: std::cell::Cell<usize>,
+    /// Columns the lines had last time the view drew (for wrapping).
+    pub width: std::cell::Cell<usize>,
+    /// With wrap on, rows scrolled down inside the bottom line when it is taller than
+    /// the view (a very long line is read a screen at a time).
+    pub wrap_row: usize,
 }
 
 impl LogsView {
@@ -117,7 +128,41 @@ impl LogsView {
             search: String::new(),
             searching: false,
             height: std::cell::Cell::new(10),
+            width: std::cell::Cell::new(80),
+            wrap_row: 0,
         }
+    }
+
+    /// Rows a line takes on screen: 1, or with wrap on its timestamp and message wrapped
+    /// at the view's width.
+    pub fn rows_of(&self, line: &LogEvent) -> usize {
+        if self.wrap {
+            (TIME_WIDTH + line.message.chars().count())
+                .div_ceil(self.width.get().max(1))
+                .max(1)
+        } else {
+            1
+        }
+    }
+
+    /// The farthest back `scroll` goes: the oldest line at the top of a full screen (the
+    /// row above it says whether the stream starts there).
+    pub fn max_scroll(&self) -> usize {
+        let Some((_, buffer)) = self.current() else {
+            return 0;
+        };
+        let len = buffer.lines.len();
+        let rows = self.height.get().max(1);
+        let mut used = 1; // the start-of-stream (or older-lines) row
+        let mut fit = 0;
+        for line in &buffer.lines {
+            used += self.rows_of(line);
+            if used > rows {
+                break;
+            }
+            fit += 1;
+        }
+        len.saturating_sub(fit.max(1))
     }
 
     /// The container shown and its buffer.

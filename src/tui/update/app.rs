@@ -32,8 +32,27 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
-    let effects = update_inner(state, event);
+    let mut effects = update_inner(state, event);
+    effects.extend(follow_lineage(state));
     crate::tui::update::route::route(state, effects)
+}
+
+/// The Orphans detail follows the cursor: once the selected row is no longer the one whose
+/// lineage is shown (the cursor moved, a filter or a delete took the row away), the
+/// lineage of the selected row loads (an answer still coming for the old id is dropped by
+/// its generation); with no row left the detail closes.
+fn follow_lineage(state: &mut AppState) -> Vec<Effect> {
+    let Some(shown) = state.orphans.lineage_for.as_deref() else {
+        return Vec::new();
+    };
+    match state.orphans.list.selected_row().map(OrphanRow::id) {
+        Some(id) if id == shown => Vec::new(),
+        Some(_) => open_lineage(state),
+        None => {
+            state.orphans.close_lineage();
+            Vec::new()
+        }
+    }
 }
 
 fn update_inner(state: &mut AppState, event: Event) -> Vec<Effect> {
@@ -720,7 +739,10 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
         PaneAnswer::Lineage(result) => {
             let o = &mut state.orphans;
             if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {
-                o.lineage = Some(lineage);
+                // Only the lineage of the row shown: never another id's late answer.
+                if o.lineage_for.as_deref() == Some(lineage.id.as_str()) {
+                    o.lineage = Some(lineage);
+                }
             }
         }
     }

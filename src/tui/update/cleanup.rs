@@ -31,9 +31,13 @@ fn marked_or_selected<R: Row>(list: &ListPane<R>) -> Vec<String> {
 /// `x`: plan the deletion of the marked orphans, or of the marked tags' images.
 pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     let mut selection = Selection::default();
+    // Whether marks are acted on (else the selected row), and the table's order of ids.
+    let (mut marked, mut order) = (true, Vec::new());
     match state.pane {
         PaneId::Orphans => {
             let list = &state.orphans.list;
+            marked = !list.marks.is_empty();
+            order = list.visible_rows().map(Row::key).collect();
             for key in marked_or_selected(list) {
                 match list.rows.iter().find(|r| r.key() == key) {
                     Some(OrphanRow::Volume(_)) => selection.volumes.insert(key),
@@ -44,6 +48,7 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
         }
         PaneId::Snapshots => {
             let list = &state.snapshots.tags;
+            marked = !list.marks.is_empty();
             let keys = if list.marks.is_empty() && !state.snapshots.focus_tags {
                 Vec::new()
             } else {
@@ -95,7 +100,8 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
         return request_cleanup_across(state, &selection, &places);
     }
     let place = places.first().copied();
-    let generation = open_at(state, ModalKind::Cleanup(CleanupModal::new(asked)), place);
+    let modal = CleanupModal::new(asked).chosen(marked, order);
+    let generation = open_at(state, ModalKind::Cleanup(modal), place);
     vec![Effect::from(ActionEffect::PlanCleanup {
         generation,
         selection,

@@ -37,7 +37,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         .map_or_else(|| task.cluster.clone(), |t| t.cluster.clone());
     state.logs_generation += 1;
     let generation = state.logs_generation;
-    state.logs = Some(LogsView::new(cluster, task.clone(), generation));
+    state.logs = Some(Box::new(LogsView::new(cluster, task.clone(), generation)));
     vec![Effect::from(LogsRead::Sources {
         generation,
         task: Box::new(task),
@@ -80,13 +80,28 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     match action {
         Action::Back => return close(state),
         Action::Help => state.mode = Mode::Help,
+        // With wrap on, a line taller than the view scrolls inside first.
+        Action::Up if view.wrap_row > 0 => view.wrap_row -= 1,
         Action::Up => return scroll_back(view, 1),
         Action::PageUp => return scroll_back(view, page),
         Action::Top => return scroll_back(view, usize::MAX / 2),
-        Action::Down => view.scroll = view.scroll.saturating_sub(1),
-        Action::PageDown => view.scroll = view.scroll.saturating_sub(page),
-        Action::Bottom => view.scroll = 0,
-        Action::LogsWrap => view.wrap = !view.wrap,
+        Action::Down if bottom_rows(view) > view.wrap_row + page => view.wrap_row += 1,
+        Action::Down => {
+            view.wrap_row = 0;
+            view.scroll = view.scroll.saturating_sub(1);
+        }
+        Action::PageDown => {
+            view.wrap_row = 0;
+            view.scroll = view.scroll.saturating_sub(page);
+        }
+        Action::Bottom => {
+            view.wrap_row = 0;
+            view.scroll = 0;
+        }
+        Action::LogsWrap => {
+            view.wrap = !view.wrap;
+            view.wrap_row = 0;
+        }
         Action::Filter => {
             view.searching = true;
             view.search.clear();
@@ -117,7 +132,10 @@ fn scroll_back(view: &mut LogsView, by: usize) -> Vec<Effect> {
     let len = buffer.lines.len();
     let can_page = !buffer.at_start && !buffer.loading && buffer.backward_token.is_some();
     let wanted = view.scroll.saturating_add(by);
-    view.scroll = wanted.min(len.saturating_sub(1));
+    // Never past a full screen from the oldest line (Home shows a screen from the start,
+    // not one line under the start marker).
+    view.scroll = wanted.min(view.max_scroll());
+    view.wrap_row = 0;
     let shown = view.height.get().max(1);
     let top_reached = wanted.saturating_add(shown) >= len;
     if top_reached && can_page {
@@ -126,6 +144,35 @@ fn scroll_back(view: &mut LogsView, by: usize) -> Vec<Effect> {
             .collect();
     }
     Vec::new()
+}
+
+/// Rows the bottom line shown takes (more than the view's height: a very long wrapped
+/// line, scrolled inside).
+fn bottom_rows(view: &LogsView) -> usize {
+    let Some((_, buffer)) = view.current() else {
+        return 0;
+    };
+    let bottom = buffer
+        .lines
+        .len()
+        .checked_sub(1 + view.scroll)
+        .and_then(|i| buffer.lines.get(i));
+    bottom.map_or(0, |l| view.rows_of(l))
+}
+
+/// While the oldest line loaded is on screen and GetLogEvents has not said the stream
+/// starts there, the page before it is read at once: the view then says "start of the
+/// stream" or shows the older lines, never "scroll up" for lines that are not there.
+fn older_if_top_shown(view: &mut LogsView, container: usize) -> Option<Effect> {
+    if container != view.selected {
+        return None;
+    }
+    let (_, buffer) = view.current()?;
+    if buffer.at_start || buffer.loading || buffer.backward_token.is_none() {
+        return None;
+    }
+    let top_shown = view.scroll >= view.max_scroll();
+    top_shown.then(|| request(view, container, PageKind::Older))?
 }
 
 /// Moves to the next line older than the bottom one that matches the search.
@@ -139,6 +186,7 @@ fn next_match(view: &mut LogsView) -> bool {
     match found {
         Some(i) => {
             view.scroll = len - 1 - i;
+            view.wrap_row = 0;
             true
         }
         None => false,
@@ -153,6 +201,7 @@ fn next_container(view: &mut LogsView) -> Vec<Effect> {
     }
     view.selected = (view.selected + 1) % count;
     view.scroll = 0;
+    view.wrap_row = 0;
     first_page(view).into_iter().collect()
 }
 
@@ -258,6 +307,9 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: LogsAnswer) -> Vec<
                     if kind == PageKind::Newer && shown && view.scroll > 0 {
                         // Scrolled back: the lines on screen stay where they are.
                         view.scroll += added;
+                    }
+                    if kind != PageKind::Newer {
+                        return older_if_top_shown(view, container).into_iter().collect();
                     }
                 }
                 Err(e) => {

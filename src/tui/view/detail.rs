@@ -166,16 +166,33 @@ fn stopped_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
 fn deployment_config_line(service: &crate::model::Service, theme: Theme) -> Line<'static> {
     let on = |b: bool| if b { "on" } else { "off" };
     let controller = service.deployment_controller.as_deref().unwrap_or("ECS");
-    let breaker = service.circuit_breaker.map_or_else(
-        || "circuit breaker not set".to_string(),
-        |c| {
-            format!(
-                "circuit breaker {} (rollback {})",
-                on(c.enable),
-                on(c.rollback)
-            )
-        },
-    );
+    // A rollout stopped by the breaker proves it is set, even when the service's
+    // description does not carry its configuration.
+    let fired = service.deployments.iter().any(|d| {
+        d.rollout_state_reason
+            .as_deref()
+            .is_some_and(|r| r.to_lowercase().contains("circuit breaker"))
+    });
+    let breaker = service
+        .circuit_breaker
+        .filter(|c| c.enable || !fired)
+        .map_or_else(
+            || {
+                if fired {
+                    "circuit breaker on (it stopped a rollout; rollback setting not reported)"
+                        .to_string()
+                } else {
+                    "circuit breaker not set".to_string()
+                }
+            },
+            |c| {
+                format!(
+                    "circuit breaker {} (rollback {})",
+                    on(c.enable),
+                    on(c.rollback)
+                )
+            },
+        );
     let alarms = match &service.deployment_alarms {
         Some(a) if !a.names.is_empty() => format!(
             "alarms {} ({}, rollback {})",

@@ -37,7 +37,8 @@ pub fn header_line(state: &AppState, width: u16, theme: Theme) -> Line<'static> 
         spans.push(Span::styled(format!("⇄ {route}"), theme.good()));
     }
     spans.push(sep());
-    match state.last_refresh {
+    // The open pane's own last load: Tasks and Detail refresh more often than Services.
+    match state.pane_refreshed() {
         Some(t) if wide => spans.push(Span::raw(format!(
             "refreshed {} ({} ago)",
             t.format("%H:%M:%S"),

@@ -15,9 +15,6 @@ use crate::tui::state::logs::LogsView;
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::spinner;
 
-/// `MM-DD HH:MM:SS` and a space.
-const TIME_WIDTH: usize = 15;
-
 /// Draws the view over the pane's `body`, and the search being typed over the `status`
 /// line.
 pub fn draw_over(
@@ -45,9 +42,12 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, view: &LogsView, th
     frame.render_widget(status_line(state, view, theme), status);
     let rows = usize::from(body.height).max(1);
     view.height.set(rows);
-    let lines = body_lines(state, view, usize::from(body.width).max(1), rows, theme);
+    let width = usize::from(body.width).max(1);
+    view.width.set(width);
+    let lines = body_lines(state, view, width, rows, theme);
     let mut paragraph = Paragraph::new(lines);
     if view.wrap {
+        // The log lines come cut to the width already (`event_lines`).
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     frame.render_widget(paragraph, body);
@@ -165,33 +165,41 @@ fn body_lines(
 }
 
 /// The lines that fit, bottom-up from the newest shown (`scroll` back from the newest);
-/// above the oldest loaded line, whether older ones exist.
+/// above the oldest loaded line, whether older ones exist. When the oldest line is reached
+/// with room left, the lines after the bottom one fill the screen (Home shows a full
+/// screen from the start). With wrap on each line is cut into rows of `width`: a line
+/// taller than the view shows the rows that fit (from `wrap_row` when it is the bottom
+/// one, its last rows when it is cut at the top).
 fn event_lines(view: &LogsView, width: usize, rows: usize, theme: Theme) -> Vec<Line<'static>> {
     let Some((_, buffer)) = view.current() else {
         return Vec::new();
     };
     let len = buffer.lines.len();
-    let bottom = len.saturating_sub(1).saturating_sub(view.scroll);
-    let mut out: Vec<Line<'static>> = Vec::new();
-    let mut used = 0;
-    let mut index = bottom + 1;
-    while index > 0 {
-        let e = &buffer.lines[index - 1];
-        let height = if view.wrap {
-            (TIME_WIDTH + e.message.chars().count())
-                .div_ceil(width)
-                .max(1)
+    let rows_of = |e: &LogEvent| -> Vec<Line<'static>> {
+        let line = event_line(view, e, theme);
+        if view.wrap {
+            wrap_line(line, width)
         } else {
-            1
-        };
-        if used + height > rows {
-            break;
+            vec![line]
         }
-        used += height;
+    };
+    let bottom = len.saturating_sub(1).saturating_sub(view.scroll);
+    // Bottom-up, one screen row each.
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut index = bottom + 1;
+    while index > 0 && out.len() < rows {
+        let mut wrapped = rows_of(&buffer.lines[index - 1]);
+        if index - 1 == bottom && wrapped.len() > rows {
+            let from = view.wrap_row.min(wrapped.len() - rows);
+            wrapped = wrapped.split_off(from);
+            wrapped.truncate(rows);
+        }
+        let room = rows - out.len();
+        let skip = wrapped.len().saturating_sub(room);
+        out.extend(wrapped.into_iter().skip(skip).rev());
         index -= 1;
-        out.push(event_line(view, e, theme));
     }
-    if index == 0 && used < rows {
+    if index == 0 && out.len() < rows {
         out.push(Line::styled(
             if buffer.at_start {
                 "── start of the stream ──".to_string()
@@ -204,7 +212,41 @@ fn event_lines(view: &LogsView, width: usize, rows: usize, theme: Theme) -> Vec<
         ));
     }
     out.reverse();
+    // Room left below the oldest line: the lines after the bottom one fill it.
+    let mut next = bottom + 1;
+    while out.len() < rows && next < len {
+        let room = rows - out.len();
+        out.extend(rows_of(&buffer.lines[next]).into_iter().take(room));
+        next += 1;
+    }
     out
+}
+
+/// `line` cut into rows of `width` characters (its spans' styles kept).
+fn wrap_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    let mut row: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let mut text: &str = &span.content;
+        while !text.is_empty() {
+            let room = width - used;
+            let cut = text.char_indices().nth(room).map_or(text.len(), |(i, _)| i);
+            let (head, tail) = text.split_at(cut);
+            used += head.chars().count();
+            row.push(Span::styled(head.to_string(), span.style));
+            text = tail;
+            if used == width {
+                rows.push(Line::from(std::mem::take(&mut row)));
+                used = 0;
+            }
+        }
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(Line::from(row));
+    }
+    rows
 }
 
 fn event_line(view: &LogsView, e: &LogEvent, theme: Theme) -> Line<'static> {

@@ -11,7 +11,7 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
-    Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
+    Columns, ListTable, fit_text, lengths, load_area, more_marker, place_failures, title,
 };
 use crate::tui::view::widgets::spinner;
 
@@ -25,13 +25,23 @@ const HEADER: [&str; 8] = [
     "$/MONTH",
     "ORIGIN / REASON",
 ];
-/// What a header shows when its column is narrower than it.
-const SHORT: [&str; 8] = ["KIND", "ID", "SIZE", "TYPE", "AGE", "UNA", "$/MO", "ORIGIN"];
-/// The least useful give way first: the origin (cut at the end), the headers of days
-/// unattached and cost (to their short forms), the id (elided in the middle), the type, age
-/// and kind; the size stays.
+/// What a header shows when its column is narrower than it (`UNATT.` stays: the totals'
+/// legend explains that word).
+const SHORT: [&str; 8] = [
+    "KIND", "ID", "SIZE", "TYPE", "AGE", "UNATT.", "$/MO", "ORIGIN",
+];
+/// The least useful give way first: the origin (cut at the end), the header of the cost
+/// (to its short form), the type and the kind. The id, size, age, days unattached and
+/// cost are never cut (see `WHOLE`); when the origin would be cut, the kind goes (the
+/// id's `vol-`/`snap-` says it).
 const GIVE_ORDER: [usize; 7] = [7, 5, 6, 1, 3, 4, 0];
-const MIN_WIDTHS: [usize; 8] = [4, 12, 7, 3, 3, 3, 5, 16];
+const MIN_WIDTHS: [usize; 8] = [4, 12, 7, 3, 3, 6, 5, 8];
+/// Ids and numbers: shown whole, whatever the width.
+const WHOLE: [usize; 5] = [1, 2, 4, 5, 6];
+const KIND: usize = 0;
+const ORIGIN: usize = 7;
+/// Below this width an origin cut is too short to read: the kind column makes room.
+const ORIGIN_ROOM: usize = 30;
 
 /// An orphan row's texts, in `HEADER` order.
 fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
@@ -39,7 +49,11 @@ fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
         r.kind().to_string(),
         r.id().to_string(),
         format!("{} GiB", r.size_gib()),
-        r.type_label().to_string(),
+        match r {
+            // A snapshot has no volume type: its kind (and id) say what it is.
+            OrphanRow::Snapshot(_) => "-".into(),
+            OrphanRow::Volume(_) => r.type_label().to_string(),
+        },
         r.age_days().map_or_else(|| "-".into(), |d| format!("{d}d")),
         unattached_cell(r, now),
         format!("{:.2}", r.monthly()),
@@ -106,44 +120,62 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             list,
         );
     } else {
-        let now = state.now;
-        let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
-        let row_texts = |r: &OrphanRow| {
-            let mut t = Vec::new();
-            if placed {
-                let (account, region) = state
-                    .places
-                    .column_label(pane.place_of.get(r.id()).copied());
-                t.extend([account, region]);
-            }
-            t.extend(cells(r, now));
-            t
-        };
-        let texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
-        // The ListTable's selection symbol, marker and their gap take 3 columns.
-        let available = usize::from(list.width).saturating_sub(3);
-        let widths = columns.widths(&texts, available);
-        let header = columns.header_texts(&widths);
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let id_col = columns.lead + 1;
-        ListTable {
-            list: &pane.list,
-            header: &header,
-            widths: &lengths(&widths),
-            block: Block::default(),
-            focused: true,
-        }
-        .render(frame, list, theme, |r: &OrphanRow| {
-            row_texts(r)
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
-                .collect()
-        });
+        draw_table(frame, list, state, placed, theme);
     }
     if skipped_h > 0 {
         draw_skipped(frame, bottom, state, theme);
     }
+}
+
+/// The orphans table: ids and numbers whole, the origin cut, the kind left out when the
+/// origin would be cut short.
+fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool, theme: Theme) {
+    let pane = &state.orphans;
+    let now = state.now;
+    let mut columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
+    let row_texts = |r: &OrphanRow| {
+        let mut t = Vec::new();
+        if placed {
+            let (account, region) = state
+                .places
+                .column_label(pane.place_of.get(r.id()).copied());
+            t.extend([account, region]);
+        }
+        t.extend(cells(r, now));
+        t
+    };
+    let mut texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
+    // The ListTable's selection symbol, marker and their gap take 3 columns.
+    let available = usize::from(list.width).saturating_sub(3);
+    columns.keep_whole(&WHOLE, &texts);
+    let mut widths = columns.widths(&texts, available);
+    let (kind, origin) = (columns.lead + KIND, columns.lead + ORIGIN);
+    let origin_natural = texts.iter().map(|t| t[origin].chars().count()).max();
+    if origin_natural.is_some_and(|n| widths[origin] < n.min(ORIGIN_ROOM)) {
+        // The origin would be cut short: the kind column goes first (a width of 0
+        // leaves it out of the table).
+        for t in &mut texts {
+            t[kind].clear();
+        }
+        widths = columns.widths(&texts, available);
+    }
+    let header = columns.header_texts(&widths);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let id_col = columns.lead + 1;
+    ListTable {
+        list: &pane.list,
+        header: &header,
+        widths: &lengths(&widths),
+        block: Block::default(),
+        focused: true,
+    }
+    .render(frame, list, theme, |r: &OrphanRow| {
+        row_texts(r)
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
+            .collect()
+    });
 }
 
 /// The totals: over several places one line per account and region in view, then the
@@ -224,7 +256,7 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
     const HEADER: [&str; 4] = ["KIND", "ID", "SIZE", "SKIPPED BECAUSE"];
     let skipped: &[Skipped] = &state.orphans.skipped;
     // Over several places ACCOUNT and REGION lead (they give way after the reason and id).
-    let columns = Columns::new(
+    let mut columns = Columns::new(
         &HEADER,
         &HEADER,
         &[4, 12, 6, 20],
@@ -256,9 +288,17 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         theme.bold(),
     ));
     let available = usize::from(block.inner(area).width);
-    // The reason gives way first (cut at the end), then the id (elided in the middle).
+    // The reason gives way (cut at the end); ids and sizes are shown whole.
+    columns.keep_whole(&[1, 2], &texts);
     let widths = columns.widths(&texts, available);
-    let rows: Vec<Row<'static>> = texts
+    // The rows that fit under the header; when some do not, the last line says how many.
+    let room = usize::from(block.inner(area).height.saturating_sub(1));
+    let fits = if texts.len() > room {
+        room.saturating_sub(1)
+    } else {
+        texts.len()
+    };
+    let rows: Vec<Row<'static>> = texts[..fits]
         .iter()
         .map(|t| {
             Row::new(
@@ -278,8 +318,21 @@ fn draw_skipped(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Them
         .filter(|(_, w)| **w > 0)
         .map(|(h, _)| *h)
         .collect();
+    let inner = block.inner(area);
     let table = Table::new(rows, lengths(&shown))
         .header(Row::new(header).style(theme.table_header()))
         .block(block);
     frame.render_widget(table, area);
+    if let Some(more) = more_marker(0, texts.len() - fits) {
+        let line = Rect {
+            y: inner.bottom().saturating_sub(1),
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(more, theme.dim()))
+                .alignment(ratatui::layout::Alignment::Right),
+            line,
+        );
+    }
 }

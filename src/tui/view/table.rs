@@ -77,7 +77,11 @@ impl<R: Row> ListTable<'_, R> {
     ) {
         // Only the rows that fit are built: ratatui's Table would skip the rest anyway.
         let len = self.list.visible.len();
-        let height = usize::from(self.block.inner(area).height.saturating_sub(1)).max(1);
+        let inner = self.block.inner(area);
+        let room = usize::from(inner.height.saturating_sub(1)).max(1);
+        // When not every row fits, the last line says how many are hidden above and below.
+        let marker_line = len > room && room > 1;
+        let height = if marker_line { room - 1 } else { room };
         let selected = self.list.selected.min(len.saturating_sub(1));
         let mut offset = self.list.offset.get().min(len.saturating_sub(1));
         if selected >= offset + height {
@@ -143,6 +147,29 @@ impl<R: Row> ListTable<'_, R> {
         }
         frame.render_stateful_widget(table, area, &mut ts);
         self.list.offset.set(offset + ts.offset());
+        if let Some(text) = more_marker(offset, len - end).filter(|_| marker_line) {
+            let line = Rect {
+                y: inner.bottom().saturating_sub(1),
+                height: 1,
+                ..inner
+            };
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(Line::styled(text, theme.dim()))
+                    .alignment(ratatui::layout::Alignment::Right),
+                line,
+            );
+        }
+    }
+}
+
+/// What a list that does not fit says of its hidden rows: `↑ 3 more · ↓ 9 more`; `None`
+/// when every row is shown.
+pub fn more_marker(above: usize, below: usize) -> Option<String> {
+    match (above, below) {
+        (0, 0) => None,
+        (a, 0) => Some(format!("↑ {a} more")),
+        (0, b) => Some(format!("↓ {b} more")),
+        (a, b) => Some(format!("↑ {a} more · ↓ {b} more")),
     }
 }
 
@@ -343,6 +370,24 @@ impl Columns {
             min: [&[4, 9][..], min].concat(),
             give: give_order,
             lead: 2,
+        }
+    }
+
+    /// Numbers and ids are never cut: the columns `cols` (in the table's own order, before
+    /// any place columns) keep at least their widest value (header aside), so only the
+    /// free-text columns give way.
+    pub fn keep_whole(&mut self, cols: &[usize], texts: &[Vec<String>]) {
+        for &c in cols {
+            let i = self.lead + c;
+            let widest = texts
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0);
+            if let Some(m) = self.min.get_mut(i) {
+                *m = (*m).max(widest);
+            }
         }
     }
 

@@ -17,8 +17,9 @@ use crate::tui::view::table::{
     title,
 };
 
-const HEADER: [&str; 6] = [
+const HEADER: [&str; 7] = [
     "TASK",
+    "REV",
     "LAST/DESIRED",
     "HEALTH",
     "STARTED",
@@ -27,16 +28,17 @@ const HEADER: [&str; 6] = [
 ];
 
 /// The least useful columns give way first: volumes, then the id (elided in the middle),
-/// then health and started; status and the stop class stay.
-const GIVE_ORDER: [usize; 4] = [5, 0, 2, 3];
-const MIN_WIDTHS: [usize; 6] = [12, 12, 6, 5, 6, 12];
+/// then health and started; the revision, status and the stop class stay.
+const GIVE_ORDER: [usize; 4] = [6, 0, 3, 4];
+const MIN_WIDTHS: [usize; 7] = [12, 3, 12, 6, 5, 6, 12];
 
 /// A task row's texts, in `HEADER` order.
-fn cells(r: &TaskRow, state: &AppState) -> [String; 6] {
+fn cells(r: &TaskRow, state: &AppState) -> [String; 7] {
     let t = &r.task;
     let vols: Vec<&str> = t.volumes.iter().map(|v| v.volume_id.as_str()).collect();
     [
         t.id.clone(),
+        revision(&t.task_definition),
         format!("{}/{}", t.last_status, t.desired_status),
         t.health_status.clone().unwrap_or_else(|| "-".into()),
         short_age(t.started_at, state.now),
@@ -51,8 +53,16 @@ fn cells(r: &TaskRow, state: &AppState) -> [String; 6] {
     ]
 }
 
+/// A task's revision from its task definition ARN (`…/checkout:3` → `:3`), so tasks of
+/// two revisions differ during a rollout; `-` when the ARN carries none.
+fn revision(task_definition: &str) -> String {
+    crate::model::arn_name(task_definition)
+        .rsplit_once(':')
+        .map_or_else(|| "-".into(), |(_, rev)| format!(":{rev}"))
+}
+
 /// Widths from the rows' content and the pane's width (see `fit_columns`).
-fn task_widths(cells: &[[String; 6]], width: u16) -> Vec<usize> {
+fn task_widths(cells: &[[String; 7]], width: u16) -> Vec<usize> {
     // A column whose every value is `-` (no health checks, no volumes) is dropped.
     let natural: Vec<usize> = (0..HEADER.len())
         .map(|i| {
@@ -185,7 +195,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         let [table_area, why_area] =
             // Up to four lines: the class and hint, then the full reason, each wrapped.
             Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(rest);
-        let texts: Vec<[String; 6]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
+        let texts: Vec<[String; 7]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
         let widths = task_widths(&texts, table_area.width);
         let constraints: Vec<Constraint> = widths
             .iter()
@@ -199,29 +209,36 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             focused: true,
         }
         .render(frame, table_area, theme, |r| {
-            let text = cells(r, state);
-            let status_style = if r.task.is_live() {
-                theme.good()
-            } else {
-                theme.bad()
-            };
-            let stop_style = match &r.stop {
-                Some(d) if d.class.is_failure() => theme.bad(),
-                _ => theme.dim(),
-            };
-            let [id, status, health, started, stop, vols] = text;
-            vec![
-                Cell::from(elide_middle(&id, widths[0])),
-                Cell::from(Span::styled(status, status_style)),
-                Cell::from(health),
-                Cell::from(started),
-                Cell::from(Span::styled(stop, stop_style)),
-                Cell::from(elide_middle(&vols, widths[5])),
-            ]
+            task_cells(r, state, &widths, theme)
         });
         frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
     }
     draw_volumes(frame, bottom, state, theme);
+}
+
+/// One task row's cells: the id and volumes elided to their widths, status and stop class
+/// coloured.
+fn task_cells(r: &TaskRow, state: &AppState, widths: &[usize], theme: Theme) -> Vec<Cell<'static>> {
+    let text = cells(r, state);
+    let status_style = if r.task.is_live() {
+        theme.good()
+    } else {
+        theme.bad()
+    };
+    let stop_style = match &r.stop {
+        Some(d) if d.class.is_failure() => theme.bad(),
+        _ => theme.dim(),
+    };
+    let [id, rev, status, health, started, stop, vols] = text;
+    vec![
+        Cell::from(elide_middle(&id, widths[0])),
+        Cell::from(rev),
+        Cell::from(Span::styled(status, status_style)),
+        Cell::from(health),
+        Cell::from(started),
+        Cell::from(Span::styled(stop, stop_style)),
+        Cell::from(elide_middle(&vols, widths[6])),
+    ]
 }
 
 /// The selected task's volumes of every kind, when its task definition declares any (or
