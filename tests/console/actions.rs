@@ -76,14 +76,14 @@ fn on_worker() -> AppState {
     s
 }
 
-fn generation(s: &AppState) -> u64 {
+pub(crate) fn generation(s: &AppState) -> u64 {
     s.modal
         .as_ref()
         .map(|m| m.generation)
         .expect("a dialog is open")
 }
 
-fn picker_open() -> AppState {
+pub(crate) fn picker_open() -> AppState {
     let mut s = on_worker();
     let effects = ch(&mut s, 'R');
     assert!(
@@ -294,7 +294,7 @@ fn stale_dialog_answers_are_dropped() {
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
 }
 
-fn wait_view() -> AppState {
+pub(crate) fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
     let g = generation(&s);
@@ -380,7 +380,7 @@ fn item(id: &str, gib: f64) -> CleanupItem {
     }
 }
 
-fn volume_plan(ids: &[&str]) -> CleanupPlan {
+pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
     CleanupPlan {
         target: ResourceKind::Volume,
         items: ids.iter().map(|id| item(id, 100.0)).collect(),
@@ -397,7 +397,7 @@ fn volume_plan(ids: &[&str]) -> CleanupPlan {
     }
 }
 
-fn cleanup_of(marks: &[&str]) -> AppState {
+pub(crate) fn cleanup_of(marks: &[&str]) -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Orphans;
     for m in marks {
@@ -406,7 +406,7 @@ fn cleanup_of(marks: &[&str]) -> AppState {
     s
 }
 
-fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
+pub(crate) fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
     s.orphans
         .list
         .rows

@@ -6,14 +6,18 @@
 //! One module per feature: `navigation` (keys, panes, filter, sort, jump, refresh),
 //! `screens` (each pane, help, footer), `actions` (rollback and the wait view; with
 //! `actions::{rollback, redeploy, restore, cleanup, interrupt, screens}`), `hands_on`,
-//! `recover`, `lifecycle`, `logs`, `places` (a console over several places), `hostile`
+//! `recover`, `lifecycle`, `logs`, `confirm_lines` (each dialog's
+//! confirm line names its target), `help` (`?` in every view, scrolled to its end; text
+//! fields), `places` (a console over several places), `hostile`
 //! (what AWS sends, escaped) and `keys` (docs/console.md's key table against the keymap).
 
 #[path = "../common/console_fixtures.rs"]
 mod fixtures;
 
 mod actions;
+mod confirm_lines;
 mod hands_on;
+mod help;
 mod hostile;
 mod keys;
 mod lifecycle;

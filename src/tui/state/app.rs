@@ -129,6 +129,8 @@ pub struct AppState {
     pub places: crate::tui::state::places::Places,
     /// The place the open dialog acts in (several places only).
     pub action_place: Option<usize>,
+    /// The `?` overlay's scroll (open while `mode` is `Help`).
+    pub help: crate::tui::state::help::HelpView,
 }
 
 impl AppState {
@@ -176,6 +178,7 @@ impl AppState {
             forwards: Vec::new(),
             places: crate::tui::state::places::Places::default(),
             action_place: None,
+            help: crate::tui::state::help::HelpView::default(),
         }
     }
 
