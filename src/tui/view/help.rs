@@ -58,13 +58,13 @@ pub fn sections(about: HelpFor) -> Vec<Section> {
                     .filter(|b| b.scope != Scope::Global)
                     .collect(),
             )];
+            out.push(("Everywhere".into(), global));
             if Scope::Lists.applies(pane) {
                 out.push((
                     "While filtering (other keys type into the filter)".into(),
                     bindings_in(Scope::Filter).collect(),
                 ));
             }
-            out.push(("Everywhere".into(), global));
             out.push((
                 "While jumping (other keys type the name)".into(),
                 bindings_in(Scope::Jump).collect(),
