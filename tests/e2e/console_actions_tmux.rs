@@ -120,7 +120,7 @@ fn console_rollback_and_cleanup_in_tmux() {
     tmux.wait("the plan naming the volume", SCREEN, |s| {
         s.contains(&format!("Delete volume {victim} in "))
             && s.contains("? y confirm")
-            && s.contains("Clean up 1 marked orphans")
+            && s.contains("Clean up 1 orphan")
             && s.contains(&victim)
     });
     tmux.keys(&["y"]);

@@ -148,6 +148,10 @@ impl CleanupModal {
             Some(ResourceKind::Image) => "images",
             _ => "orphans",
         };
+        // One: the marked row or, with nothing marked, the selected one — not "1 marked".
+        if self.asked == 1 && self.across.is_none() {
+            return format!("Clean up 1 {}", noun.trim_end_matches('s'));
+        }
         match &self.across {
             Some(a) => format!(
                 "Clean up {} marked {noun} in {} places",
