@@ -74,10 +74,13 @@ impl Action for RestoreUser {
         })
     }
 
-    fn question(&self, s: &Session, _plan: &RestorePlan) -> Option<Question> {
+    fn question(&self, s: &Session, plan: &RestorePlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Restore {} to {}", self.user, self.tag),
+            format!(
+                "Restore {} to {} in {}",
+                self.user, self.tag, plan.repository
+            ),
             &self.user,
         ))
     }
