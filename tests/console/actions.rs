@@ -35,7 +35,7 @@ fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
 }
 
-fn revisions() -> Vec<Revision> {
+pub(crate) fn revisions() -> Vec<Revision> {
     [
         (3, "v1.6.0-rc1", 30),
         (2, "v1.5.2", 3 * 24 * 60),

@@ -445,3 +445,47 @@ fn the_port_field_offers_no_letter_key_and_types_every_letter() {
     let input = s.modal.as_ref().map(|m| m.confirm.input.clone());
     assert_eq!(input.as_deref(), Some("5432 db.internal"));
 }
+
+#[test]
+fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
+    let mut s = loaded_state();
+    s.settings.production = true;
+    assert!(s.services.list.select_key("payments-prod/worker"));
+    ch(&mut s, 'R');
+    let g = crate::actions::generation(&s);
+    deliver(
+        &mut s,
+        Msg::Revisions {
+            generation: g,
+            result: Ok(crate::actions::revisions()),
+        },
+    );
+    let modal = s.modal.as_ref().expect("the picker");
+    assert!(modal.text_field_focused(), "production: the name is typed");
+    let screen = render(&s, 120, 40);
+    let footer = screen.lines().nth(39).unwrap_or_default().to_string();
+    assert_eq!(
+        footer.trim(),
+        "Enter confirm  Esc cancel  ↓ next  ↑ previous  Backspace delete  ? help"
+    );
+    assert!(screen.contains("(↓/↑ to pick)"), "{screen}");
+    assert!(
+        !screen.contains("j/k") && !screen.contains("i lists"),
+        "{screen}"
+    );
+    let selected = |s: &AppState| match &s.modal.as_ref().map(|m| &m.kind) {
+        Some(ecsnap::tui::state::modal::ModalKind::Rollback(r)) => r.selected,
+        _ => panic!("the picker"),
+    };
+    let before = selected(&s);
+    // j and i are letters of the name; ↓ picks.
+    ch(&mut s, 'j');
+    ch(&mut s, 'i');
+    assert_eq!(selected(&s), before, "j did not move the pick");
+    assert_eq!(
+        s.modal.as_ref().map(|m| m.confirm.input.clone()).as_deref(),
+        Some("ji")
+    );
+    key(&mut s, KeyCode::Down);
+    assert_eq!(selected(&s), before + 1, "↓ picks the next revision");
+}

@@ -38,10 +38,13 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
                  snapshot"
             }
         };
-        out.push(Line::styled(
-            format!("i lists {} instead{how}", r.mode.next().label()),
-            theme.dim(),
-        ));
+        // While the service's name is typed (production), `i` is a letter of it.
+        if !modal.text_field_focused() {
+            out.push(Line::styled(
+                format!("i lists {} instead{how}", r.mode.next().label()),
+                theme.dim(),
+            ));
+        }
     }
     if modal.stage == Stage::Running {
         out.push(Line::raw(format!("sending: {}…", r.headline())));
