@@ -40,10 +40,19 @@ pub fn cleanup_lines(
         theme.heading(),
     ));
     out.extend(snapshot_first_line(c, modal, state, theme));
-    for (heading, items) in c.groups() {
+    // In the order the Orphans table shows them (its sort), not the plan's.
+    let shown: std::collections::HashMap<&str, usize> = state
+        .orphans
+        .list
+        .visible_rows()
+        .enumerate()
+        .map(|(i, r)| (r.id(), i))
+        .collect();
+    for (heading, mut items) in c.groups() {
         if let Some(heading) = heading {
             out.push(Line::styled(heading, theme.bold()));
         }
+        items.sort_by_key(|i| shown.get(i.id.as_str()).copied().unwrap_or(usize::MAX));
         for item in items {
             out.push(cleanup_item_line(item, c, modal, state, theme));
         }

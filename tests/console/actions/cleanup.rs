@@ -262,3 +262,44 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn the_plan_lists_its_rows_in_the_tables_order() {
+    let base = loaded_state();
+    // The table's order (its sort: $/month, costliest first), the first three volumes.
+    let shown: Vec<String> = base
+        .orphans
+        .list
+        .visible_rows()
+        .filter(|r| r.kind() == "volume")
+        .take(3)
+        .map(|r| r.id().to_string())
+        .collect();
+    assert_eq!(shown.len(), 3);
+    let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
+    let mut s = cleanup_of(&refs);
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    // The plan arrives in another order (reversed).
+    let reversed: Vec<&str> = refs.iter().rev().copied().collect();
+    deliver(
+        &mut s,
+        Msg::Planned {
+            generation: g,
+            result: Ok(Planned::Cleanup(vec![volume_plan(&reversed)])),
+        },
+    );
+    let screen = render(&s, 120, 40);
+    // The dialog's rows only (the table behind it lists the ids too).
+    let start = screen.find("Plan: delete 3").expect("the plan");
+    let text = &screen[start..];
+    let at = |id: &str| {
+        text.find(id)
+            .unwrap_or_else(|| panic!("{id} not shown:\n{screen}"))
+    };
+    let positions: Vec<usize> = refs.iter().map(|id| at(id)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "rows in the table's order {refs:?}:\n{screen}"
+    );
+}
