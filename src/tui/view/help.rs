@@ -142,7 +142,9 @@ pub fn lines_for(about: HelpFor, width: usize, theme: Theme) -> Vec<Line<'static
         if i > 0 {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(heading, theme.heading()));
+        for row in wrap(&heading, width.max(20)) {
+            lines.push(Line::styled(row, theme.heading()));
+        }
         for b in bindings {
             let label = b.label();
             let pad = KEY_COLUMN.saturating_sub(label.chars().count() + 2).max(1);
