@@ -62,7 +62,10 @@ impl Action for Recover {
     fn question(&self, s: &Session, plan: &RecoverPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Recover {} into {}", plan.volume.id, plan.service),
+            format!(
+                "Recover {} into {}/{}",
+                plan.volume.id, plan.cluster, plan.service
+            ),
             &plan.service,
         ))
     }

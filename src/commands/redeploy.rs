@@ -79,7 +79,7 @@ impl Action for Redeploy {
     fn question(&self, s: &Session, plan: &RedeployPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Redeploy {}", plan.service),
+            format!("Redeploy {}/{}", plan.cluster, plan.service),
             &plan.service,
         ))
     }

@@ -67,10 +67,13 @@ impl Action for RestoreUser {
             .map(|line| Unchanged::said(format!("{line}\n"), RestoreJson::new(plan, dry_run, None)))
     }
 
-    fn question(&self, s: &Session, _plan: &RestorePlan) -> Option<Question> {
+    fn question(&self, s: &Session, plan: &RestorePlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Restore {} to {}", self.user, self.tag),
+            format!(
+                "Restore {} to {} in {}",
+                self.user, self.tag, plan.repository
+            ),
             &self.user,
         ))
     }

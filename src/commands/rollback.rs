@@ -91,7 +91,7 @@ impl Action for Rollback {
     fn question(&self, s: &Session, plan: &RollbackPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Roll back {}", plan.service),
+            format!("Roll back {}/{}", plan.cluster, plan.service),
             &plan.service,
         ))
     }

@@ -70,7 +70,10 @@ impl Action for Scale {
     fn question(&self, s: &Session, plan: &ScalePlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Scale {} from {} to {}", plan.service, plan.from, plan.to),
+            format!(
+                "Scale {}/{} from {} to {}",
+                plan.cluster, plan.service, plan.from, plan.to
+            ),
             &plan.service,
         ))
     }

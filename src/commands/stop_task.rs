@@ -60,7 +60,12 @@ impl Action for StopTask {
     fn question(&self, s: &Session, plan: &StopPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Stop task {}", plan.task_id),
+            match &plan.service {
+                Some(service) => {
+                    format!("Stop task {} of {}/{service}", plan.task_id, plan.cluster)
+                }
+                None => format!("Stop task {} in {}", plan.task_id, plan.cluster),
+            },
             &plan.task_id,
         ))
     }

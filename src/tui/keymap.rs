@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::action::Action;
+use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::pane_id::PaneId;
 
 /// A key as the table names it. Character keys ignore Shift (it is part of the char).
@@ -100,8 +101,12 @@ pub enum Scope {
     Jump,
     /// The `?` overlay (it takes every key).
     Help,
-    /// An open dialog (it takes every key); listed in its own footer and help section.
-    Modal,
+    /// Open dialogs of these kinds (a dialog takes every key); listed in its own footer
+    /// and its `?` help.
+    Dialog(&'static [DialogKind]),
+    /// A text field of a dialog has the focus (a typed confirmation, a port): these keys
+    /// act, and every letter and digit is typed.
+    TextField,
     /// The Logs view of a task (it takes every key but Ctrl-C).
     Logs,
     /// Typing a search in the Logs view: these keys, and every other character is text.
@@ -119,7 +124,8 @@ impl Scope {
             Scope::Filter
             | Scope::Jump
             | Scope::Help
-            | Scope::Modal
+            | Scope::Dialog(_)
+            | Scope::TextField
             | Scope::Logs
             | Scope::LogsSearch => false,
         }
@@ -135,7 +141,15 @@ impl Scope {
             Scope::Filter => "while filtering".into(),
             Scope::Jump => "while jumping".into(),
             Scope::Help => "in the help".into(),
-            Scope::Modal => "in a dialog".into(),
+            Scope::Dialog(ds) if ds.len() == DialogKind::ALL.len() => "in every dialog".into(),
+            Scope::Dialog(ds) if ds == DialogKind::CONFIRMING => {
+                "in every dialog but the wait view".into()
+            }
+            Scope::Dialog(ds) => format!(
+                "in {}",
+                ds.iter().map(|d| d.title()).collect::<Vec<_>>().join(", ")
+            ),
+            Scope::TextField => "while typing in a dialog".into(),
             Scope::Logs => "in the Logs view".into(),
             Scope::LogsSearch => "while searching logs".into(),
         }
@@ -185,7 +199,7 @@ const fn b(
     }
 }
 
-use Scope::{Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Modal, Pane, Panes};
+use Scope::{Dialog, Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Pane, Panes, TextField};
 
 /// The panes that show one service: rollback and redeploy work from each.
 /// The panes whose marks an action uses (the cleanup deletes the marked rows); elsewhere
@@ -193,6 +207,14 @@ use Scope::{Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Modal, Pane, Pa
 const MARK_PANES: &[PaneId] = &[PaneId::Snapshots, PaneId::Orphans];
 
 const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
+
+const ALL_DIALOGS: &[DialogKind] = &DialogKind::ALL;
+const CONFIRMING: &[DialogKind] = DialogKind::CONFIRMING;
+/// The dialogs with a list to pick from: revisions, tags, snapshots; containers.
+pub const PICKERS: &[DialogKind] = &[DialogKind::Rollback, DialogKind::Exec];
+const ROLLBACK: &[DialogKind] = &[DialogKind::Rollback];
+const CLEANUP: &[DialogKind] = &[DialogKind::Cleanup];
+const WAIT: &[DialogKind] = &[DialogKind::Wait];
 
 const ENTER: Key = Key::code(KeyCode::Enter);
 const ESC: Key = Key::code(KeyCode::Esc);
@@ -222,7 +244,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('/')], Lists, Action::Filter, "filter", "filter rows as you type (case-insensitive); Enter keeps it, Esc clears it"),
     b(&[Key::ch('s')], Lists, Action::SortNext, "sort", "sort by the next column"),
     b(&[Key::ch('S')], Lists, Action::SortReverse, "reverse", "reverse the sort order"),
-    b(&[Key::ch(' ')], Panes(MARK_PANES), Action::Mark, "mark", "mark or unmark the selected row, then move down (marked rows are what the cleanup deletes)"),
+    b(&[Key::ch(' ')], Panes(MARK_PANES), Action::Mark, "mark ↓", "mark or unmark the selected row, then move down (marked rows are what the cleanup deletes)"),
     b(&[Key::ch('a')], Panes(MARK_PANES), Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
     b(&[ESC], Global, Action::Back, "back", "clear a message or the filter, or go back one level"),
     b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
@@ -254,16 +276,30 @@ pub const KEYMAP: &[Binding] = &[
     b(&[DOWN], Jump, Action::Down, "next", "highlight the next match"),
     b(&[UP], Jump, Action::Up, "previous", "highlight the previous match"),
     b(&[Key::ch('?'), ESC, Key::ch('q')], Help, Action::Cancel, "close", "close this help"),
-    b(&[Key::ch('y'), ENTER], Modal, Action::Confirm, "confirm", "confirm the plan shown: y when asked y/n; when asked to type the count or a name, type it and press Enter"),
-    b(&[Key::ch('n'), ESC], Modal, Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
-    b(&[Key::ch('j'), DOWN], Modal, Action::ModalDown, "down", "pick the next revision, tag or snapshot"),
-    b(&[Key::ch('k'), UP], Modal, Action::ModalUp, "up", "pick the previous revision, tag or snapshot"),
-    b(&[Key::ch('i')], Modal, Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
-    b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Modal, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
-    b(&[Key::ch('R')], Modal, Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[Key::ch('j'), DOWN], Help, Action::Down, "down", "scroll the help down one line"),
+    b(&[Key::ch('k'), UP], Help, Action::Up, "up", "scroll the help up one line"),
+    b(&[Key::code(KeyCode::PageDown)], Help, Action::PageDown, "page", "scroll the help down one page"),
+    b(&[Key::code(KeyCode::PageUp)], Help, Action::PageUp, "page", "scroll the help up one page"),
+    b(&[Key::ch('g'), Key::code(KeyCode::Home)], Help, Action::Top, "top", "go to the start of the help"),
+    b(&[Key::ch('G'), Key::code(KeyCode::End)], Help, Action::Bottom, "end", "go to the end of the help"),
+    b(&[Key::ch('y'), ENTER], Dialog(CONFIRMING), Action::Confirm, "confirm", "confirm the plan shown: y when asked y/n; when asked to type the count or a name, type it and press Enter"),
+    b(&[Key::ch('n'), ESC], Dialog(ALL_DIALOGS), Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
+    b(&[Key::ch('j'), DOWN], Dialog(PICKERS), Action::ModalDown, "down", "pick the next revision, tag or snapshot (the next container in exec)"),
+    b(&[Key::ch('k'), UP], Dialog(PICKERS), Action::ModalUp, "up", "pick the previous revision, tag or snapshot (the previous container in exec)"),
+    b(&[Key::ch('i')], Dialog(ROLLBACK), Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
+    b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Dialog(CLEANUP), Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
+    b(&[Key::ch('R')], Dialog(WAIT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[Key::ch('f')], Dialog(ROLLBACK), Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
+    b(&[Key::ch('?')], Dialog(ALL_DIALOGS), Action::Help, "help", "show the keys of this dialog"),
+    b(&[Key::code(KeyCode::Tab)], TextField, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume first, on/off"),
+    b(&[ENTER], TextField, Action::Confirm, "confirm", "confirm with what was typed (the count, the name, the port)"),
+    b(&[ESC], TextField, Action::Cancel, "cancel", "cancel: nothing is sent"),
+    b(&[DOWN], TextField, Action::ModalDown, "next", "in the rollback picker and the exec dialog: pick the next one"),
+    b(&[UP], TextField, Action::ModalUp, "previous", "in the rollback picker and the exec dialog: pick the previous one"),
+    b(&[BACKSPACE], TextField, Action::DeleteChar, "delete", "delete the last character typed"),
+    b(&[Key::ch('?')], TextField, Action::Help, "help", "show the keys of this dialog (? is never part of a count, a name or a port)"),
     b(&[ENTER], Pane(PaneId::Orphans), Action::Open, "lineage", "show the selected volume's or snapshot's lineage: where it came from, what was made of it, the DLM or Backup policy; Esc hides it"),
     b(&[Key::ch('v')], Pane(PaneId::Orphans), Action::RecoverVolume, "recover", "bring the selected orphaned volume back: snapshot it, then start its service's EBS volume from that snapshot, then watch it"),
-    b(&[Key::ch('f')], Modal, Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
     b(&[Key::ch('l')], Pane(PaneId::Tasks), Action::Logs, "logs", "open the Logs view of the selected task (running or stopped): its containers' CloudWatch Logs, newest lines first"),
     b(&[ESC, Key::ch('q')], Logs, Action::Back, "back", "close the Logs view (follow stops)"),
     b(&[Key::ch('f')], Logs, Action::LogsFollow, "follow", "follow new lines (read once a second at most), on/off; stops when the view closes"),
@@ -283,7 +319,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[BACKSPACE], LogsSearch, Action::DeleteChar, "delete", "delete the last character of the search"),
 ];
 
-/// The bindings of an input, overlay or dialog scope (`Filter`, `Jump`, `Help`, `Modal`),
+/// The bindings of an input, overlay or dialog scope (`Filter`, `Jump`, `Help`, `TextField`, `Logs`),
 /// in table order.
 pub fn bindings_in(scope: Scope) -> impl Iterator<Item = &'static Binding> {
     KEYMAP.iter().filter(move |b| b.scope == scope)
@@ -294,14 +330,24 @@ pub fn lookup_in(scope: Scope, ev: &KeyEvent) -> Option<Action> {
     bindings_in(scope).find(|b| b.matches(ev)).map(|b| b.action)
 }
 
-/// The keys of an open dialog, in table order.
+/// The keys of every dialog, in table order.
 pub fn modal_bindings() -> impl Iterator<Item = &'static Binding> {
-    bindings_in(Scope::Modal)
+    KEYMAP
+        .iter()
+        .filter(|b| matches!(b.scope, Scope::Dialog(_)))
 }
 
-/// The action a key means in an open dialog, if any.
+/// The keys of one kind of dialog, in table order.
+pub fn dialog_bindings(kind: DialogKind) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP
+        .iter()
+        .filter(move |b| matches!(b.scope, Scope::Dialog(ds) if ds.contains(&kind)))
+}
+
+/// The action a key means in an open dialog, if any (the dialog ignores what it does not
+/// offer; `ModalKind::offers`).
 pub fn lookup_modal(ev: &KeyEvent) -> Option<Action> {
-    lookup_in(Scope::Modal, ev)
+    modal_bindings().find(|b| b.matches(ev)).map(|b| b.action)
 }
 
 /// The bindings that apply in a pane, in table order.
@@ -392,6 +438,20 @@ mod tests {
     }
 
     #[test]
+    fn a_text_field_binds_no_letter_or_digit() {
+        // While a dialog's field has the focus, letters and digits are typed: none acts.
+        for b in bindings_in(Scope::TextField) {
+            for k in b.keys {
+                assert!(
+                    !matches!(k.code, KeyCode::Char(c) if c.is_alphanumeric()) || k.ctrl,
+                    "{} would be typed and act",
+                    b.label()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn inputs_bind_no_plain_character() {
         // Every plain character types text in the filter and a jump.
         for b in bindings_in(Scope::Filter)
@@ -419,7 +479,7 @@ mod tests {
             Scope::Filter,
             Scope::Jump,
             Scope::Help,
-            Scope::Modal,
+            Scope::TextField,
             Scope::Logs,
             Scope::LogsSearch,
         ] {
@@ -429,6 +489,14 @@ mod tests {
                     assert!(!seen.contains(k), "{k:?} bound twice in {scope:?}");
                     seen.push(*k);
                 }
+            }
+        }
+        // A key means one thing in every dialog (the dialog looks it up before its kind).
+        let mut seen: Vec<Key> = Vec::new();
+        for b in modal_bindings() {
+            for k in b.keys {
+                assert!(!seen.contains(k), "{k:?} bound twice in the dialogs");
+                seen.push(*k);
             }
         }
     }

@@ -91,7 +91,7 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
     }
 }
 
-fn wait_view() -> AppState {
+pub(crate) fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
     answer(&mut s, |generation| Msg::Dialog {

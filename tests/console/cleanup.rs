@@ -23,7 +23,7 @@ fn item(id: &str, gib: f64) -> CleanupItem {
     crate::fixtures::cleanup_volume(id, gib, gib * 0.08, Preflight::Allowed)
 }
 
-fn volume_plan(ids: &[&str]) -> CleanupPlan {
+pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
     CleanupPlan {
         target: ResourceKind::Volume,
         items: ids.iter().map(|id| item(id, 100.0)).collect(),
@@ -40,7 +40,7 @@ fn volume_plan(ids: &[&str]) -> CleanupPlan {
     }
 }
 
-fn cleanup_of(marks: &[&str]) -> AppState {
+pub(crate) fn cleanup_of(marks: &[&str]) -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Orphans;
     for m in marks {
@@ -49,7 +49,7 @@ fn cleanup_of(marks: &[&str]) -> AppState {
     s
 }
 
-fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
+pub(crate) fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
     s.orphans
         .list
         .rows
@@ -512,4 +512,45 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
         );
         insta::assert_snapshot!(format!("cleanup_table_order_{w}x{h}"), text);
     }
+}
+
+#[test]
+fn the_plan_lists_its_rows_in_the_tables_order() {
+    let base = loaded_state();
+    // The table's order (its sort: $/month, costliest first), the first three volumes.
+    let shown: Vec<String> = base
+        .orphans
+        .list
+        .visible_rows()
+        .filter(|r| r.kind() == "volume")
+        .take(3)
+        .map(|r| r.id().to_string())
+        .collect();
+    assert_eq!(shown.len(), 3);
+    let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
+    let mut s = cleanup_of(&refs);
+    ch(&mut s, 'x');
+    let g = generation(&s);
+    // The plan arrives in another order (reversed).
+    let reversed: Vec<&str> = refs.iter().rev().copied().collect();
+    deliver(
+        &mut s,
+        Msg::Dialog {
+            generation: g,
+            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&reversed)]))),
+        },
+    );
+    let screen = render(&s, 120, 40);
+    // The dialog's rows only (the table behind it lists the ids too).
+    let start = screen.find("Plan: delete 3").expect("the plan");
+    let text = &screen[start..];
+    let at = |id: &str| {
+        text.find(id)
+            .unwrap_or_else(|| panic!("{id} not shown:\n{screen}"))
+    };
+    let positions: Vec<usize> = refs.iter().map(|id| at(id)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "rows in the table's order {refs:?}:\n{screen}"
+    );
 }

@@ -77,7 +77,7 @@ fn containers() -> Vec<ContainerLogs> {
 }
 
 /// The Logs view of ledger's first task, its newest page loaded, searching "error".
-fn logs_view() -> AppState {
+pub(crate) fn logs_view() -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Tasks;
     let effects = key(&mut s, KeyCode::Char('l'));

@@ -7,15 +7,19 @@
 //! `screens` (each pane, help, footer), `actions` (the wait view, services arriving in
 //! parts; with `actions::{redeploy, restore, screens}`), `rollback` (the picker and its
 //! targets), `cleanup` (the dialog, Ctrl-C while it runs), `hands_on`, `recover`,
-//! `lifecycle`, `logs`, `places` (a console over several places), `hostile` (what AWS
-//! sends, escaped) and `keys` (docs/console.md's key table against the keymap).
+//! `lifecycle`, `logs`, `confirm_lines` (each dialog's confirm line names its target),
+//! `help` (`?` in every view, scrolled to its end; text fields), `places` (a console over
+//! several places), `hostile` (what AWS sends, escaped) and `keys` (docs/console.md's key
+//! table against the keymap).
 
 #[path = "../common/console_fixtures.rs"]
 mod fixtures;
 
 mod actions;
 mod cleanup;
+mod confirm_lines;
 mod hands_on;
+mod help;
 mod hostile;
 mod keys;
 mod lifecycle;

@@ -139,12 +139,46 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
     assert_eq!(s.services.list.sort_label(), "cluster");
     assert_eq!(service_names(&s)[0], "api");
     key(&mut s, KeyCode::Char('S'));
-    assert_eq!(s.services.list.sort_label(), "cluster↑");
+    // Reversed: Z first, and the arrow says so.
+    assert_eq!(s.services.list.sort_label(), "cluster↓");
     assert_eq!(service_names(&s)[0], "workspaces");
     assert_eq!(
         s.services.list.selected_key().as_deref(),
         Some("payments-prod/ledger")
     );
+}
+
+#[test]
+fn a_reversed_sort_labels_the_direction_it_runs() {
+    let mut s = loaded_state();
+    let running = |s: &AppState| -> Vec<i32> {
+        s.services
+            .list
+            .visible_rows()
+            .map(|r| r.service.running_count)
+            .collect()
+    };
+    // s × 3: the running column, fewest first; S: most first, labelled ↓ (not ↑).
+    for _ in 0..3 {
+        key(&mut s, KeyCode::Char('s'));
+    }
+    assert_eq!(s.services.list.sort_label(), "running");
+    let up = running(&s);
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "{up:?}");
+    key(&mut s, KeyCode::Char('S'));
+    let down = running(&s);
+    assert!(down.windows(2).all(|w| w[0] >= w[1]), "{down:?}");
+    assert!(
+        down.first() > down.last(),
+        "the fixture has several counts: {down:?}"
+    );
+    assert_eq!(s.services.list.sort_label(), "running↓");
+    assert!(render(&s, 120, 40).contains("sort running↓"));
+    // The deployed column runs newest first; reversed, oldest (smallest) first: ↑.
+    key(&mut s, KeyCode::Char('s'));
+    assert_eq!(s.services.list.sort_label(), "deployed");
+    key(&mut s, KeyCode::Char('S'));
+    assert_eq!(s.services.list.sort_label(), "deployed↑");
 }
 
 #[test]

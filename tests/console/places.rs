@@ -608,6 +608,17 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         text.contains("staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month"),
         "{text}"
     );
+    // The confirm line names what is deleted and every place it is in.
+    let flat: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("Delete 2 volumes in prod (111111111111) · eu-west-1; staging (222222222222) · us-east-1?"),
+        "{text}"
+    );
+    insta::assert_snapshot!("cleanup_across_confirm_120x40", render(&s, 120, 40));
     // Two items: the count is typed (and prod is production anyway).
     assert!(key(&mut s, KeyCode::Char('y')).is_empty());
     key(&mut s, KeyCode::Backspace);

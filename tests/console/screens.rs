@@ -7,11 +7,13 @@ use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
+use ecsnap::tui::state::dialog_kind::DialogKind;
 use ecsnap::tui::state::msg::{Listing, Msg, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::theme::Theme;
 use ecsnap::tui::update::app::act;
 use ecsnap::tui::view;
+use ecsnap::tui::view::{HelpFor, text_field_offers};
 
 fn state_on(pane: PaneId) -> AppState {
     let mut s = loaded_state();
@@ -182,55 +184,64 @@ fn every_key_is_in_the_help_and_the_footer() {
             );
         }
     }
-    // Every binding applies somewhere; dialog keys are in every help and the dialog footer,
-    // the filter's, the jump's and the help's keys in their own footer and in the help of
-    // every pane where they can open.
-    // Each dialog's footer shows the dialog keys that dialog offers; together, all of them.
-    let dialog_footer = view::scope_footer(Scope::Modal, theme).to_string();
+    // Every binding applies somewhere: the keys of an input, overlay, the Logs view or a
+    // dialog are in their own footer and in the help of every view where they work.
+    let text = |about: HelpFor| -> String {
+        view::help_lines_for(about, usize::MAX, theme)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     for b in KEYMAP {
-        let opens_in = |pane: PaneId| match b.scope {
-            Scope::Modal | Scope::Jump | Scope::Help | Scope::Logs | Scope::LogsSearch => true,
-            Scope::Filter => Scope::Lists.applies(pane),
-            _ => false,
+        let views: Vec<HelpFor> = match b.scope {
+            Scope::Filter => PaneId::ALL
+                .into_iter()
+                .filter(|p| Scope::Lists.applies(*p))
+                .map(HelpFor::Pane)
+                .collect(),
+            Scope::Jump => PaneId::ALL.into_iter().map(HelpFor::Pane).collect(),
+            Scope::Help => PaneId::ALL
+                .into_iter()
+                .map(HelpFor::Pane)
+                .chain([HelpFor::Logs])
+                .chain(DialogKind::ALL.into_iter().map(HelpFor::Dialog))
+                .collect(),
+            Scope::Logs | Scope::LogsSearch => vec![HelpFor::Logs],
+            Scope::Dialog(kinds) => kinds.iter().map(|k| HelpFor::Dialog(*k)).collect(),
+            Scope::TextField => DialogKind::ALL
+                .into_iter()
+                .filter(|k| *k != DialogKind::Wait && text_field_offers(*k, b.action))
+                .map(HelpFor::Dialog)
+                .collect(),
+            _ => {
+                assert!(
+                    PaneId::ALL.iter().any(|p| b.scope.applies(*p)),
+                    "{}",
+                    b.label()
+                );
+                continue;
+            }
         };
-        if matches!(
-            b.scope,
-            Scope::Modal
-                | Scope::Filter
-                | Scope::Jump
-                | Scope::Help
-                | Scope::Logs
-                | Scope::LogsSearch
-        ) {
-            let own_footer = if b.scope == Scope::Modal {
-                dialog_footer.clone()
-            } else {
-                view::scope_footer(b.scope, theme).to_string()
-            };
+        assert!(!views.is_empty(), "{} is in no help", b.label());
+        for about in views {
+            let help = text(about);
+            assert!(
+                help.contains(b.desc),
+                "{about:?}: {} ({}) missing from help",
+                b.label(),
+                b.desc
+            );
+        }
+        if !matches!(b.scope, Scope::Dialog(_)) {
+            let own_footer = view::scope_footer(b.scope, theme).to_string();
             assert!(
                 own_footer.contains(&b.label()),
                 "{} missing from the {:?} footer",
                 b.label(),
                 b.scope
             );
-            for pane in PaneId::ALL.into_iter().filter(|p| opens_in(*p)) {
-                let help: String = view::help_lines(pane, theme)
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                assert!(
-                    help.contains(b.desc),
-                    "{pane:?}: {} missing from help",
-                    b.desc
-                );
-            }
-            continue;
         }
-        assert!(
-            PaneId::ALL.iter().any(|p| b.scope.applies(*p)),
-            "{}",
-            b.label()
-        );
     }
 }
 
@@ -270,9 +281,9 @@ fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
 
 #[test]
 fn a_narrow_footer_keeps_help_visible() {
-    let footer = view::footer_line(PaneId::Services, 60, Theme { color: false }).to_string();
+    let footer = view::footer_line(PaneId::Services, 80, Theme { color: false }).to_string();
     assert!(footer.contains("? help"), "{footer}");
-    assert!(footer.chars().count() <= 60, "{footer}");
+    assert!(footer.chars().count() <= 80, "{footer}");
 }
 
 #[test]

@@ -113,7 +113,8 @@ fn console_rollback_and_cleanup_in_tmux() {
     tmux.wait_for("1 marked", SCREEN);
     tmux.keys(&["x"]);
     tmux.wait("the plan naming the volume", SCREEN, |s| {
-        s.contains("Delete 1? y confirm")
+        s.contains(&format!("Delete volume {victim} in "))
+            && s.contains("? y confirm")
             && s.contains("Clean up 1 marked orphan ")
             && s.contains(&victim)
     });

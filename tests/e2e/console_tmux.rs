@@ -73,13 +73,25 @@ fn console_end_to_end_in_tmux() {
     let screen = tmux.wait_for("Total: 12 volumes, 3 snapshots", SCREEN);
     assert!(screen.contains("$124.80/month"), "{screen}");
 
-    // Help lists every key of the pane.
+    // Help lists every key of the pane: its first page, then (PgDn) the rest.
     // Waits for the whole overlay: a capture can catch a frame half written.
     tmux.keys(&["?"]);
     let keys: Vec<_> = bindings_for(PaneId::Orphans).collect();
-    tmux.wait("the help listing every key of Orphans", SCREEN, |s| {
-        s.contains("Keys in Orphans") && keys.iter().all(|b| s.contains(&b.label()))
+    let first = tmux.wait("the help's first page", SCREEN, |s| {
+        s.contains("Keys in Orphans") && s.contains("more below")
     });
+    tmux.keys(&["NPage"]);
+    let second = tmux.wait("the help's last page", SCREEN, |s| {
+        s.contains("more above") && s.contains("In this help")
+    });
+    let both = format!("{first}\n{second}");
+    for b in &keys {
+        assert!(
+            both.contains(&b.label()),
+            "{} not in the help:\n{both}",
+            b.label()
+        );
+    }
     tmux.keys(&["Escape"]);
     tmux.wait("the help to close", SCREEN, |s| {
         !s.contains("Keys in Orphans")

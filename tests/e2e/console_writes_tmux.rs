@@ -138,7 +138,9 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
         s.contains("Tasks of payments-prod/worker") && s.contains("RUNNING/RUNNING")
     });
     tmux.keys(&["K"]);
-    tmux.wait("the stop plan", SCREEN, |s| s.contains("Stop the task"));
+    tmux.wait("the stop plan naming the task's service", SCREEN, |s| {
+        s.contains("Stop task ") && s.contains("of payments-prod/worker? y confirm")
+    });
     tmux.keys(&["y"]);
     // The reloaded tasks show it stopped by a user: StopTask was sent and answered.
     tmux.wait_for("STOPPED/STOPPED by user", SCREEN);

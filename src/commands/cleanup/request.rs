@@ -89,7 +89,7 @@ impl Action for CleanupRequest {
     fn question(&self, s: &Session, locked: &Locked) -> Option<Question> {
         let n = locked.plan.to_execute().count();
         (n > 0).then(|| Question {
-            what: format!("Delete {n} {}", self.target.noun()),
+            what: format!("Delete {n} {} in {}", self.target.noun(), s.aws.region),
             needed: Confirmation::required(Some(n), s.settings.production, ""),
         })
     }

@@ -127,6 +127,8 @@ pub struct AppState {
     pub forwards: Vec<String>,
     /// The places of a console opened on several accounts or regions (empty otherwise).
     pub places: crate::tui::state::places::Places,
+    /// The `?` overlay's scroll (open while `mode` is `Help`).
+    pub help: crate::tui::state::help::HelpView,
 }
 
 impl AppState {
@@ -173,6 +175,7 @@ impl AppState {
             foreground: None,
             forwards: Vec::new(),
             places: crate::tui::state::places::Places::default(),
+            help: crate::tui::state::help::HelpView::default(),
         }
     }
 

@@ -103,6 +103,8 @@ impl ScaleWatch {
 
 #[derive(Debug, Clone)]
 pub struct HandsOnModal {
+    /// Which hands-on dialog (scale, stop, exec, port forward): its keys and help.
+    pub dialog: crate::tui::state::dialog_kind::DialogKind,
     pub subject: String,
     /// `p`: the port is being typed (the confirmation input holds it).
     pub asking_port: Option<(String, String)>,
@@ -115,8 +117,9 @@ pub struct HandsOnModal {
 }
 
 impl HandsOnModal {
-    pub fn new(subject: String) -> Self {
+    pub fn new(dialog: crate::tui::state::dialog_kind::DialogKind, subject: String) -> Self {
         Self {
+            dialog,
             subject,
             asking_port: None,
             plan: None,
@@ -184,10 +187,29 @@ impl HandsOnModal {
     /// What the confirmation prompt names.
     pub fn prompt_what(&self) -> String {
         match &self.plan {
-            Some(HandsOnPlan::Scale(p)) => format!("Scale to {}", p.to),
-            Some(HandsOnPlan::Stop(_)) => "Stop the task".into(),
-            Some(HandsOnPlan::Exec(_)) => "Open the shell".into(),
-            Some(HandsOnPlan::Forward(_)) => "Start forwarding".into(),
+            Some(HandsOnPlan::Scale(p)) => format!(
+                "Scale {}/{} from {} to {}",
+                p.cluster, p.service, p.from, p.to
+            ),
+            Some(HandsOnPlan::Stop(p)) => match &p.service {
+                Some(service) => format!("Stop task {} of {}/{service}", p.task_id, p.cluster),
+                None => format!("Stop task {} in {}", p.task_id, p.cluster),
+            },
+            Some(HandsOnPlan::Exec(plans)) => match plans.get(self.choice) {
+                Some(p) => format!(
+                    "Open the shell in {} of task {} ({})",
+                    p.container, p.task_id, p.cluster
+                ),
+                None => "Open the shell".into(),
+            },
+            Some(HandsOnPlan::Forward(p)) => format!(
+                "Forward localhost:{} to {}:{} through task {} ({})",
+                p.local_port,
+                p.host.as_deref().unwrap_or("the task"),
+                p.remote_port,
+                p.task_id,
+                p.cluster
+            ),
             None => String::new(),
         }
     }

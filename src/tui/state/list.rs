@@ -117,6 +117,15 @@ pub trait Row {
     fn haystack(&self) -> String;
     /// Orders two rows by sort column `column` (ascending as the column means it).
     fn compare(&self, other: &Self, column: usize) -> Ordering;
+    /// Whether `compare` puts column `column`'s largest values (newest, costliest, most)
+    /// first: the sort label then knows which way a reversed order runs.
+    fn descending(column: usize) -> bool
+    where
+        Self: Sized,
+    {
+        let _ = column;
+        false
+    }
 }
 
 /// A filtered, sorted, selectable list of rows.
@@ -302,9 +311,15 @@ impl<R: Row> ListPane<R> {
         !self.marks.is_empty() && self.marks.contains(&row.key())
     }
 
+    /// The sort column, with an arrow once `S` reversed it: `↑` when the smallest (oldest,
+    /// cheapest, A first) values now come first, `↓` when the largest do.
     pub fn sort_label(&self) -> String {
         let name = self.sort_columns.get(self.sort).copied().unwrap_or("-");
-        format!("{name}{}", if self.reverse { "↑" } else { "" })
+        if !self.reverse {
+            return name.to_string();
+        }
+        let largest_first = !R::descending(self.sort);
+        format!("{name}{}", if largest_first { "↓" } else { "↑" })
     }
 }
 

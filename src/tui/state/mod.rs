@@ -1,14 +1,16 @@
 //! The console's state, one file per feature: the panes (`services`, `tasks`, `detail`,
 //! `snapshots`, `orphans`, `lifecycle`, `logs`; `list` is what the list panes share), the
 //! dialogs (`modal` and one file per kind: `rollback`, `cleanup`, `hands_on`, `redeploy`,
-//! `restore`, `recover`, `wait`, `confirm`), the answers runners send (`msg`), the places (`places`), a service in its place (`service_ref`) and the whole
+//! `restore`, `recover`, `wait`, `confirm`; `dialog_kind` names them), the `?` overlay's scroll (`help`), the answers runners send (`msg`), the places (`places`), a service in its place (`service_ref`) and the whole
 //! (`app`: `AppState`). Plain data and its own small rules; only `update` changes it.
 
 pub mod app;
 pub mod cleanup;
 pub mod confirm;
 pub mod detail;
+pub mod dialog_kind;
 pub mod hands_on;
+pub mod help;
 pub mod lifecycle;
 pub mod list;
 pub mod logs;

@@ -9,6 +9,7 @@
 
 use crate::tui::state::cleanup::CleanupModal;
 use crate::tui::state::confirm::ConfirmInput;
+use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::recover::RecoverModal;
 use crate::tui::state::redeploy::RedeployModal;
 use crate::tui::state::restore::RestoreModal;
@@ -43,17 +44,26 @@ pub enum ModalKind {
 }
 
 impl ModalKind {
-    /// Whether a dialog key means something in this dialog (the footer shows only those).
+    /// Which dialog this is, for its keys and its `?` help.
+    pub fn dialog_kind(&self) -> DialogKind {
+        match self {
+            ModalKind::Rollback(_) => DialogKind::Rollback,
+            ModalKind::Cleanup(_) => DialogKind::Cleanup,
+            ModalKind::Redeploy(_) => DialogKind::Redeploy,
+            ModalKind::Recover(_) => DialogKind::Recover,
+            ModalKind::Restore(_) => DialogKind::Restore,
+            ModalKind::Wait(_) => DialogKind::Wait,
+            ModalKind::HandsOn(h) => h.dialog,
+        }
+    }
+
+    /// Whether a dialog key means something in this dialog (the footer shows only those):
+    /// the keymap binds it for this dialog kind.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action as A;
-        match action {
-            A::ModalUp | A::ModalDown => matches!(self, Self::Rollback(_) | Self::HandsOn(_)),
-            A::ModalSwitch | A::ModalForce => matches!(self, Self::Rollback(_)),
-            A::ModalSnapshotFirst => matches!(self, Self::Cleanup(_)),
-            // Only a failed rollout's wait view offers it (`Modal::offers`).
-            A::Rollback => false,
-            _ => true,
-        }
+        // Only a failed rollout's wait view offers it (`Modal::offers`).
+        action != A::Rollback
+            && crate::tui::keymap::dialog_bindings(self.dialog_kind()).any(|b| b.action == action)
     }
 }
 
@@ -77,6 +87,10 @@ impl Modal {
     /// and offers a rollback once the rollout failed.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action as A;
+        // `?` opens this dialog's help at every stage.
+        if action == A::Help {
+            return true;
+        }
         // Watching confirms nothing: Esc, and R once the rollout failed.
         if self.is_watching() {
             let failed = matches!(&self.kind, ModalKind::Wait(w) if w.offers_rollback());
@@ -121,6 +135,17 @@ impl Modal {
     /// Whether keys type into the confirmation (a typed confirmation is being asked).
     pub fn typing(&self) -> bool {
         self.stage == Stage::Confirm && self.confirm.is_typed()
+    }
+
+    /// Which dialog this is, for its keys and its `?` help.
+    pub fn dialog_kind(&self) -> DialogKind {
+        self.kind.dialog_kind()
+    }
+
+    /// Whether a text field has the focus (a typed confirmation, the port of a forward):
+    /// letters and digits then go to it, and only Tab, Enter, Esc and Backspace act.
+    pub fn text_field_focused(&self) -> bool {
+        self.typing()
     }
 
     pub fn title(&self) -> String {

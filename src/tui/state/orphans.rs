@@ -101,6 +101,10 @@ impl Row for OrphanRow {
             _ => by(self.kind(), o.kind()).then_with(ids),
         }
     }
+
+    fn descending(column: usize) -> bool {
+        matches!(column, 0..=2)
+    }
 }
 
 #[derive(Debug, Clone)]

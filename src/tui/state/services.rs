@@ -89,6 +89,10 @@ impl Row for ServiceRow {
             _ => by(self.task_def(), o.task_def()).then_with(names),
         }
     }
+
+    fn descending(column: usize) -> bool {
+        matches!(column, 4)
+    }
 }
 
 #[derive(Debug, Clone)]

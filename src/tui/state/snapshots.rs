@@ -70,6 +70,10 @@ impl Row for UserRow {
             .then_with(names),
         }
     }
+
+    fn descending(column: usize) -> bool {
+        matches!(column, 1..=3)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +111,10 @@ impl Row for TagRow {
             1 => by(b.size_bytes, a.size_bytes).then_with(newest),
             _ => by(&a.tag, &b.tag),
         }
+    }
+
+    fn descending(column: usize) -> bool {
+        matches!(column, 0 | 1)
     }
 }
 

@@ -60,6 +60,10 @@ impl Row for TaskRow {
             _ => by(&a.health_status, &b.health_status).then_with(ids),
         }
     }
+
+    fn descending(column: usize) -> bool {
+        matches!(column, 0 | 1)
+    }
 }
 
 /// An EBS volume of the service: attached to one of its tasks, or tagged with it.

@@ -106,19 +106,21 @@ fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return Vec::new();
     }
+    // The help, over a pane, the Logs view or a dialog, takes every key until it closes.
+    if state.mode == Mode::Help {
+        return crate::tui::update::help::on_key(state, key);
+    }
     if state.modal.is_some() {
+        if let Some(effects) = crate::tui::update::text_field::on_key(state, key) {
+            return effects;
+        }
         return crate::tui::update::dialog::on_key(state, key);
     }
     if state.logs.is_some() && state.mode != Mode::Help {
         return crate::tui::update::logs::on_key(state, key);
     }
     match state.mode.clone() {
-        Mode::Help => {
-            if keymap::lookup_in(Scope::Help, key) == Some(Action::Cancel) {
-                state.mode = Mode::Normal;
-            }
-            Vec::new()
-        }
+        Mode::Help => Vec::new(),
         Mode::Filter => {
             on_filter_key(state, key);
             Vec::new()

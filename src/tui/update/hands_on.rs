@@ -7,6 +7,7 @@ use crate::ops::confirm::Confirmation;
 use crate::tui::run::effect::{Effect, HandsOnEffect, Load};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::hands_on::{
     Foreground, HandsOnAsk, HandsOnDone, HandsOnModal, HandsOnPlan, ScaleWatch, parse_forward,
 };
@@ -21,7 +22,7 @@ pub fn request_scale(state: &mut AppState, delta: i32) -> Vec<Effect> {
         state.message = Some("select a service to scale".into());
         return Vec::new();
     };
-    let modal = HandsOnModal::new(format!("Scale {cluster}/{service}"));
+    let modal = HandsOnModal::new(DialogKind::Scale, format!("Scale {cluster}/{service}"));
     let generation = open(state, ModalKind::HandsOn(modal));
     vec![Effect::from(HandsOnEffect::Plan {
         generation,
@@ -62,7 +63,7 @@ pub fn request_stop(state: &mut AppState) -> Vec<Effect> {
     let Some((cluster, task)) = selected_live_task(state, "be stopped") else {
         return Vec::new();
     };
-    let modal = HandsOnModal::new(format!("Stop task {task}"));
+    let modal = HandsOnModal::new(DialogKind::StopTask, format!("Stop task {task}"));
     let generation = open(state, ModalKind::HandsOn(modal));
     vec![Effect::from(HandsOnEffect::Plan {
         generation,
@@ -75,7 +76,7 @@ pub fn request_exec(state: &mut AppState) -> Vec<Effect> {
     let Some((cluster, task)) = selected_live_task(state, "take a shell") else {
         return Vec::new();
     };
-    let modal = HandsOnModal::new(format!("Shell in task {task}"));
+    let modal = HandsOnModal::new(DialogKind::Exec, format!("Shell in task {task}"));
     let generation = open(state, ModalKind::HandsOn(modal));
     vec![Effect::from(HandsOnEffect::Plan {
         generation,
@@ -88,7 +89,10 @@ pub fn request_port_forward(state: &mut AppState) -> Vec<Effect> {
     let Some((cluster, task)) = selected_live_task(state, "forward a port") else {
         return Vec::new();
     };
-    let mut modal = HandsOnModal::new(format!("Forward a port to task {task}"));
+    let mut modal = HandsOnModal::new(
+        DialogKind::PortForward,
+        format!("Forward a port to task {task}"),
+    );
     modal.asking_port = Some((cluster, task));
     open(state, ModalKind::HandsOn(modal));
     if let Some(m) = state.modal.as_mut() {

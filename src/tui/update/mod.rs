@@ -1,7 +1,8 @@
 //! How the console's state changes: `app` takes every event (a key, a runner's answer, a
 //! tick) and returns the `Effect`s to run; one file per feature for the rest — each
 //! dialog's request, plan, confirmed effect and answers in `rollback`, `cleanup`,
-//! `redeploy`, `restore`, `recover`, `hands_on`, `wait`; the panes' `logs` and `jump` —,
+//! `redeploy`, `restore`, `recover`, `hands_on`, `wait`; the panes' `logs` and `jump`; the
+//! `?` overlay's scroll (`help`) and a dialog's typed field and its `?` (`text_field`) —,
 //! `dialog` (what every open dialog shares: its keys, the confirmation, the answers'
 //! dispatch), `flows` (opening a dialog), and `route`, which sends each effect to its place
 //! over several places.
@@ -11,6 +12,7 @@ pub(crate) mod cleanup;
 pub(crate) mod dialog;
 pub(crate) mod flows;
 pub(crate) mod hands_on;
+pub(crate) mod help;
 pub mod jump;
 pub(crate) mod logs;
 pub(crate) mod recover;
@@ -18,4 +20,5 @@ pub(crate) mod redeploy;
 pub(crate) mod restore;
 pub(crate) mod rollback;
 pub(crate) mod route;
+pub(crate) mod text_field;
 pub(crate) mod wait;

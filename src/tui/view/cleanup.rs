@@ -40,6 +40,7 @@ pub fn cleanup_lines(
         theme.heading(),
     ));
     out.extend(snapshot_first_line(c, modal, state, theme));
+    // `groups` lists them in the order of the table they were chosen in.
     for (heading, items) in c.groups() {
         if let Some(heading) = heading {
             out.push(Line::styled(heading, theme.bold()));
@@ -145,22 +146,28 @@ fn snapshot_first_line(
     }
     let extra = c.snapshot_monthly(&state.settings.prices);
     let days = state.settings.snapshot_retention_days;
+    // While the count is typed, `s` is a letter of it: only Tab toggles.
+    let keys = if modal.text_field_focused() {
+        "Tab"
+    } else {
+        "s/Tab"
+    };
     Some(if c.snapshot_first() {
         Line::styled(
             format!(
                 "Snapshot first: ON — each volume is snapshotted (kept {days} days) before \
                  it is deleted: +${extra:.2}/month{}",
                 if modal.stage == Stage::Confirm {
-                    "  (s/Tab: off)"
+                    format!("  ({keys}: off)")
                 } else {
-                    ""
+                    String::new()
                 }
             ),
             theme.good(),
         )
     } else {
         Line::raw(format!(
-            "Snapshot first: off  (s/Tab: snapshot each volume first, kept {days} days, \
+            "Snapshot first: off  ({keys}: snapshot each volume first, kept {days} days, \
              +${extra:.2}/month)"
         ))
     })

@@ -5,47 +5,98 @@
 use ratatui::text::{Line, Span};
 
 use crate::tui::action::Action;
-use crate::tui::keymap::{Scope, bindings_for, bindings_in, label_for};
+use crate::tui::keymap::{Binding, Scope, bindings_for, bindings_in, label_for};
 use crate::tui::state::app::{AppState, Mode};
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
 use crate::tui::update::jump;
 
-/// Every key of the pane as `key word`, in table order, as many as fit; `? help` always
-/// stays visible at the end when some had to be left out.
+/// The keys of a pane that the footer never cuts, whatever the width: the way in and the
+/// next step of the pane's job (Tasks: `l` logs), its main action, the filter.
+pub fn essential(pane: PaneId) -> &'static [Action] {
+    match pane {
+        PaneId::Services => &[
+            Action::Open,
+            Action::Detail,
+            Action::Rollback,
+            Action::Redeploy,
+            Action::Filter,
+        ],
+        PaneId::Tasks => &[
+            Action::Open,
+            Action::Logs,
+            Action::Rollback,
+            Action::Exec,
+            Action::Filter,
+        ],
+        PaneId::Detail => &[Action::Rollback, Action::Redeploy, Action::Back],
+        PaneId::Snapshots => &[
+            Action::Open,
+            Action::RestoreUser,
+            Action::Mark,
+            Action::Cleanup,
+        ],
+        PaneId::Orphans => &[
+            Action::Open,
+            Action::Mark,
+            Action::Cleanup,
+            Action::RecoverVolume,
+        ],
+    }
+}
+
+/// The keys of the pane as `key word`: its essential ones always, then the rest in table
+/// order as many as fit, shown in table order; `? help` always last (after `…` when some
+/// were left out).
 pub fn footer_line(pane: PaneId, width: u16, theme: Theme) -> Line<'static> {
-    let items: Vec<(String, &str)> = bindings_for(pane).map(|b| (b.label(), b.short)).collect();
-    fitted(&items, width, theme)
+    fitted(bindings_for(pane).collect(), essential(pane), width, theme)
 }
 
 /// The keys of a scope (the Logs view's), as many as fit, `? help` kept visible.
 pub fn scope_footer_fitted(scope: Scope, width: u16, theme: Theme) -> Line<'static> {
-    let items: Vec<(String, &str)> = bindings_in(scope).map(|b| (b.label(), b.short)).collect();
-    fitted(&items, width, theme)
+    fitted(bindings_in(scope).collect(), &[], width, theme)
 }
 
-fn fitted(items: &[(String, &str)], width: u16, theme: Theme) -> Line<'static> {
+fn fitted(
+    bindings: Vec<&Binding>,
+    essential: &[Action],
+    width: u16,
+    theme: Theme,
+) -> Line<'static> {
     let width = usize::from(width);
-    let tail = "… ? help";
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    let mut help_shown = false;
-    for (i, (label, short)) in items.iter().enumerate() {
-        let w = label.chars().count() + 1 + short.chars().count() + 2;
-        let rest_fits = i + 1 == items.len() || used + w + tail.len() <= width;
-        if used + w > width || !rest_fits {
-            spans.push(Span::styled("…", theme.dim()));
-            if !help_shown {
-                spans.push(Span::raw(" "));
-                spans.push(Span::styled("?", theme.key()));
-                spans.push(Span::raw(" help"));
-            }
-            break;
+    let cost = |b: &Binding| b.label().chars().count() + 1 + b.short.chars().count() + 2;
+    let help = bindings.iter().copied().find(|b| b.action == Action::Help);
+    let rest: Vec<&Binding> = bindings
+        .into_iter()
+        .filter(|b| b.action != Action::Help)
+        .collect();
+    // The leading space, "… " and `? help`.
+    let mut used = 1 + 2 + help.map_or(0, cost);
+    let mut keep = vec![false; rest.len()];
+    for (i, b) in rest.iter().enumerate() {
+        if essential.contains(&b.action) {
+            keep[i] = true;
+            used += cost(b);
         }
-        help_shown |= label == "?";
-        spans.push(Span::styled(label.clone(), theme.key()));
-        spans.push(Span::raw(format!(" {short}  ")));
-        used += w;
+    }
+    for (i, b) in rest.iter().enumerate() {
+        if !keep[i] && used + cost(b) <= width {
+            keep[i] = true;
+            used += cost(b);
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (b, _) in rest.iter().zip(&keep).filter(|(_, k)| **k) {
+        spans.push(Span::styled(b.label(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", b.short)));
+    }
+    if keep.iter().any(|k| !k) {
+        spans.push(Span::styled("…", theme.dim()));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(b) = help {
+        spans.push(Span::styled(b.label(), theme.key()));
+        spans.push(Span::raw(format!(" {}", b.short)));
     }
     Line::from(spans)
 }
@@ -61,8 +112,16 @@ pub fn scope_footer_where(
     keep: impl Fn(Action) -> bool,
     theme: Theme,
 ) -> Line<'static> {
+    bindings_footer(bindings_in(scope).filter(|b| keep(b.action)), theme)
+}
+
+/// These bindings as `key word`, in the order given.
+pub fn bindings_footer<'a>(
+    bindings: impl Iterator<Item = &'a Binding>,
+    theme: Theme,
+) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for b in bindings_in(scope).filter(|b| keep(b.action)) {
+    for b in bindings {
         spans.push(Span::styled(b.label(), theme.key()));
         spans.push(Span::raw(format!(" {}  ", b.short)));
     }
@@ -71,6 +130,9 @@ pub fn scope_footer_where(
 
 /// The footer without a dialog: the keys of the input or overlay open, else the pane's.
 pub fn footer_for(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
+    if state.mode == Mode::Help {
+        return scope_footer(Scope::Help, theme);
+    }
     match &state.logs {
         Some(view) if view.searching => return scope_footer(Scope::LogsSearch, theme),
         Some(_) if state.mode != Mode::Help => {

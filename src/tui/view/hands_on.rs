@@ -32,8 +32,11 @@ pub fn lines(h: &HandsOnModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>
         Some(HandsOnPlan::Exec(plans)) => {
             if let Some(p) = plans.first() {
                 out.push(Line::raw(format!(
-                    "Run {:?} in task {} ({}) — pick the container (j/k):",
-                    p.command, p.task_id, p.cluster
+                    "Run {:?} in task {} ({}) — pick the container ({}):",
+                    p.command,
+                    p.task_id,
+                    p.cluster,
+                    crate::tui::view::rollback::pick_keys(modal)
                 )));
             }
             for (i, p) in plans.iter().enumerate() {

@@ -44,7 +44,9 @@ pub use crate::tui::state::app::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::theme::Theme;
 
 pub use footer::{footer_line, scope_footer};
-pub use help::help_lines;
+pub use help::{
+    HelpFor, help_lines, lines_for as help_lines_for, sections as help_sections, text_field_offers,
+};
 pub use modal::modal_footer;
 
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
@@ -83,14 +85,19 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     if let Some(view) = &state.logs {
         logs::draw_over(frame, body, status, state, view, theme);
     }
+    let help_open = state.mode == crate::tui::state::app::Mode::Help;
     if let Some(m) = &state.modal {
-        frame.render_widget(modal_footer(m, theme), foot);
-        modal::draw(frame, body, state, m, theme);
-    } else {
-        frame.render_widget(footer::footer_for(state, foot.width, theme), foot);
-        if state.mode == crate::tui::state::app::Mode::Help {
-            help::draw(frame, body, state, theme);
+        if !help_open {
+            frame.render_widget(modal_footer(m, theme), foot);
         }
+        modal::draw(frame, body, state, m, theme);
+    }
+    if state.modal.is_none() || help_open {
+        frame.render_widget(footer::footer_for(state, foot.width, theme), foot);
+    }
+    // The help goes over whatever is open: a pane, the Logs view, a dialog.
+    if help_open {
+        help::draw(frame, body, state, theme);
     }
     inert_cells(frame.buffer_mut());
 }

@@ -19,9 +19,22 @@ use crate::tui::view::rollback::rollback_lines;
 use crate::tui::view::wait::wait_lines;
 use crate::tui::view::widgets::spinner;
 
-/// The keys of this dialog as `key word`, from the keymap's dialog section.
+/// The keys of this dialog as `key word`, from the keymap's rows for its kind: while a
+/// text field has the focus, only the keys that act there (letters and digits are typed).
 pub fn modal_footer(modal: &Modal, theme: Theme) -> Line<'static> {
-    crate::tui::view::footer::scope_footer_where(Scope::Modal, |a| modal.offers(a), theme)
+    use crate::tui::view::footer::scope_footer_where;
+    let kind = modal.dialog_kind();
+    if modal.text_field_focused() {
+        return scope_footer_where(
+            Scope::TextField,
+            |a| crate::tui::view::help::text_field_offers(kind, a),
+            theme,
+        );
+    }
+    crate::tui::view::footer::bindings_footer(
+        crate::tui::keymap::dialog_bindings(kind).filter(|b| modal.offers(b.action)),
+        theme,
+    )
 }
 
 fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
@@ -75,11 +88,22 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
     if modal.stage == Stage::Confirm {
         out.push(Line::raw(""));
         out.push(match &modal.kind {
+            // While the name is typed, letters are typed: only the arrows and Esc act.
+            ModalKind::Rollback(r) if r.refusal().is_some() && modal.text_field_focused() => {
+                Line::styled(
+                    "Cannot confirm: an image of this revision was deleted · ↓/↑ pick another · \
+                     Esc cancel",
+                    theme.bold(),
+                )
+            }
             ModalKind::Rollback(r) if r.refusal().is_some() => Line::styled(
                 "Cannot confirm: an image of this revision was deleted · f allows it anyway · \
                  j/k pick another · n/Esc cancel",
                 theme.bold(),
             ),
+            ModalKind::Rollback(r) if r.plan().is_none() && modal.text_field_focused() => {
+                Line::styled("Nothing to confirm here · Esc cancel", theme.dim())
+            }
             ModalKind::Rollback(r) if r.plan().is_none() => Line::styled(
                 format!(
                     "Nothing to confirm here · i lists {} · n/Esc cancel",
@@ -95,7 +119,10 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
                 ),
                 theme.bold(),
             ),
-            _ => Line::styled(modal.confirm.prompt(&prompt_what(modal)), theme.bold()),
+            _ => Line::styled(
+                modal.confirm.prompt(&prompt_what(modal, state)),
+                theme.bold(),
+            ),
         });
     }
     if let Some(e) = &modal.confirm.error {
@@ -104,15 +131,79 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
     out
 }
 
-fn prompt_what(modal: &Modal) -> String {
+/// What the confirmation acts on, named in its line: the cluster/service, or the
+/// resources (ids, or a count per kind with their repositories) and where they are.
+fn prompt_what(modal: &Modal, state: &AppState) -> String {
     match &modal.kind {
-        ModalKind::Rollback(r) => format!("Roll back {}", r.headline()),
-        ModalKind::Cleanup(c) => format!("Delete {}", c.to_execute()),
-        ModalKind::Redeploy(_) => "Force the redeploy".into(),
-        ModalKind::Recover(_) => "Recover".into(),
-        ModalKind::Restore(_) => "Restore".into(),
+        ModalKind::Rollback(r) => {
+            format!("Roll back {}/{}: {}", r.cluster, r.service, r.headline())
+        }
+        ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state)),
+        ModalKind::Redeploy(r) => match &r.plan {
+            Some(p) => format!("Force the redeploy of {}/{}", p.cluster, p.service),
+            None => r.title(),
+        },
+        ModalKind::Recover(r) => match &r.plan {
+            Some(p) => format!("Recover {} into {}/{}", p.volume.id, p.cluster, p.service),
+            None => r.title(),
+        },
+        ModalKind::Restore(r) => match &r.plan {
+            Some(p) => format!(
+                "Point {}'s {} at {} in {}",
+                p.user, p.resume_tag, p.tag, p.repository
+            ),
+            None => r.title(),
+        },
         ModalKind::Wait(_) => String::new(),
         ModalKind::HandsOn(h) => h.prompt_what(),
+    }
+}
+
+/// The cleanup's target for its confirm line: `volume vol-…` when one, else the count
+/// per kind (`2 volumes, 1 snapshot`; images with their repositories), then where: the
+/// region, or each place over several.
+fn cleanup_target(c: &crate::tui::state::cleanup::CleanupModal, state: &AppState) -> String {
+    use crate::model::ResourceKind;
+    let items: Vec<_> = c
+        .plans
+        .iter()
+        .flat_map(crate::ops::cleanup::CleanupPlan::to_execute)
+        .collect();
+    let what = if let [one] = &items[..] {
+        format!("{} {}", one.kind.as_str(), one.id)
+    } else {
+        let mut parts = Vec::new();
+        for kind in [
+            ResourceKind::Volume,
+            ResourceKind::Snapshot,
+            ResourceKind::Image,
+        ] {
+            let of: Vec<_> = items.iter().filter(|i| i.kind == kind).collect();
+            let noun = if of.len() == 1 {
+                kind.as_str()
+            } else {
+                kind.noun()
+            };
+            if of.is_empty() {
+                continue;
+            }
+            let mut part = format!("{} {noun}", of.len());
+            let mut repos: Vec<&str> = of.iter().filter_map(|i| i.repository.as_deref()).collect();
+            repos.sort_unstable();
+            repos.dedup();
+            if !repos.is_empty() {
+                part = format!("{part} of {}", repos.join(", "));
+            }
+            parts.push(part);
+        }
+        parts.join(", ")
+    };
+    match &c.across {
+        Some(a) => format!(
+            "{what} in {}",
+            a.labels.values().cloned().collect::<Vec<_>>().join("; ")
+        ),
+        None => format!("{what} in {}", state.header.region),
     }
 }
 

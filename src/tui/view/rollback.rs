@@ -16,8 +16,8 @@ const DIFF_LINES: usize = 8;
 pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let mut out = match r.mode {
         PickMode::Revisions => revision_lines(r, modal, theme),
-        PickMode::ImageTags => tag_lines(r, theme),
-        PickMode::EbsSnapshots => ebs_lines(r, theme),
+        PickMode::ImageTags => tag_lines(r, modal, theme),
+        PickMode::EbsSnapshots => ebs_lines(r, modal, theme),
     };
     if modal.stage == Stage::Confirm {
         out.extend(diff_lines(r, theme));
@@ -38,10 +38,13 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
                  snapshot"
             }
         };
-        out.push(Line::styled(
-            format!("i lists {} instead{how}", r.mode.next().label()),
-            theme.dim(),
-        ));
+        // While the service's name is typed (production), `i` is a letter of it.
+        if !modal.text_field_focused() {
+            out.push(Line::styled(
+                format!("i lists {} instead{how}", r.mode.next().label()),
+                theme.dim(),
+            ));
+        }
     }
     if modal.stage == Stage::Running {
         out.push(Line::raw(format!("sending: {}…", r.headline())));
@@ -98,6 +101,15 @@ fn image_mark(rev: &crate::ops::rollback::Revision) -> &'static str {
     }
 }
 
+/// The keys that pick: `j/k`, or only the arrows while a name is typed (production).
+pub(crate) fn pick_keys(modal: &Modal) -> &'static str {
+    if modal.text_field_focused() {
+        "↓/↑"
+    } else {
+        "j/k"
+    }
+}
+
 fn picker_line(selected: bool, text: &str, theme: Theme) -> Line<'static> {
     if selected {
         Line::styled(format!("▶ {text}"), theme.selected())
@@ -108,8 +120,9 @@ fn picker_line(selected: bool, text: &str, theme: Theme) -> Line<'static> {
 
 fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::raw(format!(
-        "Runs {}. Revisions of the family, newest first (j/k to pick):",
-        arn_name(&r.current)
+        "Runs {}. Revisions of the family, newest first ({} to pick):",
+        arn_name(&r.current),
+        pick_keys(modal)
     ))];
     if modal.stage == Stage::Confirm && r.revisions.is_empty() {
         out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
@@ -167,14 +180,16 @@ fn loaded<'a, T>(
     }
 }
 
-fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+fn tag_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let t = match loaded(r.image_tags.as_ref(), "image tags", theme) {
         Ok(t) => t,
         Err(lines) => return lines,
     };
     let mut out = vec![Line::raw(format!(
-        "Container {} runs {}. Tags of its repository, newest first (j/k to pick):",
-        t.container, t.image
+        "Container {} runs {}. Tags of its repository, newest first ({} to pick):",
+        t.container,
+        t.image,
+        pick_keys(modal)
     ))];
     let running = t.image.rsplit(':').next().unwrap_or_default();
     let start = r.tag_selected.saturating_sub(PICKER_ROWS - 1);
@@ -190,15 +205,16 @@ fn tag_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
-fn ebs_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+fn ebs_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let c = match loaded(r.ebs.as_ref(), "EBS snapshots", theme) {
         Ok(c) => c,
         Err(lines) => return lines,
     };
     let mut out = vec![Line::raw(format!(
-        "Volume {} starts from {}. Completed snapshots, newest first (j/k to pick):",
+        "Volume {} starts from {}. Completed snapshots, newest first ({} to pick):",
         c.volume,
-        c.from_snapshot.as_deref().unwrap_or("no snapshot")
+        c.from_snapshot.as_deref().unwrap_or("no snapshot"),
+        pick_keys(modal)
     ))];
     let start = r.ebs_selected.saturating_sub(PICKER_ROWS - 1);
     for (i, s) in c.snapshots.iter().enumerate().skip(start).take(PICKER_ROWS) {

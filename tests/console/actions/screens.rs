@@ -42,5 +42,5 @@ fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     assert!(later.contains("Esc closes"), "{later}");
     assert!(!later.contains("Esc stops watching"), "{later}");
     let footer = later.lines().last().unwrap_or_default();
-    assert_eq!(footer.trim(), "n/Esc close", "{later}");
+    assert_eq!(footer.trim(), "n/Esc close  ? help", "{later}");
 }

@@ -1,0 +1,70 @@
+//! The console's dialogs by kind, as the key table, the footer and the `?` help name them
+//! (the rollback picker, the cleanup, each hands-on dialog, the wait view …).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DialogKind {
+    /// `R`: pick a revision, an image tag or an EBS snapshot, then confirm.
+    Rollback,
+    /// `x`/Del: delete the marked orphans or images.
+    Cleanup,
+    /// `D`: force a new deployment.
+    Redeploy,
+    /// `t`: point a user's resume tag at another tag.
+    Restore,
+    /// `v`: bring an orphaned volume back into its service.
+    Recover,
+    /// A rollout being watched (after a rollback, redeploy or recover).
+    Wait,
+    /// `+` / `-`: the desired count, then its watch.
+    Scale,
+    /// `K`: stop a task.
+    StopTask,
+    /// `e`: a shell in a task.
+    Exec,
+    /// `p`: type the port, then confirm the forward.
+    PortForward,
+}
+
+impl DialogKind {
+    pub const ALL: [DialogKind; 10] = [
+        DialogKind::Rollback,
+        DialogKind::Cleanup,
+        DialogKind::Redeploy,
+        DialogKind::Restore,
+        DialogKind::Recover,
+        DialogKind::Wait,
+        DialogKind::Scale,
+        DialogKind::StopTask,
+        DialogKind::Exec,
+        DialogKind::PortForward,
+    ];
+
+    /// The dialogs that ask for a confirmation (all but the wait view, which only watches).
+    pub const CONFIRMING: &'static [DialogKind] = &[
+        DialogKind::Rollback,
+        DialogKind::Cleanup,
+        DialogKind::Redeploy,
+        DialogKind::Restore,
+        DialogKind::Recover,
+        DialogKind::Scale,
+        DialogKind::StopTask,
+        DialogKind::Exec,
+        DialogKind::PortForward,
+    ];
+
+    /// The dialog's name in the help's heading and the key table ("the rollback picker").
+    pub fn title(self) -> &'static str {
+        match self {
+            DialogKind::Rollback => "the rollback picker",
+            DialogKind::Cleanup => "the cleanup dialog",
+            DialogKind::Redeploy => "the redeploy dialog",
+            DialogKind::Restore => "the restore dialog",
+            DialogKind::Recover => "the recover dialog",
+            DialogKind::Wait => "the wait view",
+            DialogKind::Scale => "the scale dialog",
+            DialogKind::StopTask => "the stop-task dialog",
+            DialogKind::Exec => "the exec dialog",
+            DialogKind::PortForward => "the port-forward dialog",
+        }
+    }
+}
