@@ -95,7 +95,7 @@ pub(crate) fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Started(Ok(started(2))),
     });
     s
@@ -105,7 +105,7 @@ pub(crate) fn wait_view() -> AppState {
 fn rolling() -> (AppState, u64) {
     let mut s = wait_view();
     let g = answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
     });
     (s, g)

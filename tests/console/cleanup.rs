@@ -66,7 +66,7 @@ fn running_cleanup() -> (AppState, u64, String) {
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
     let g = answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
     });
     assert!(matches!(
@@ -98,7 +98,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     });
     assert!(snapshots.is_empty() && images.is_empty());
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     });
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
@@ -179,7 +179,7 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     s.settings.read_only = true;
     ch(&mut s, 'x');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     });
     let text = render(&s, 120, 40);
@@ -273,7 +273,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let mut s = cleanup_of(one);
     ch(&mut s, 'x');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
     });
     assert!(ch(&mut s, 's').is_empty());
@@ -384,7 +384,7 @@ fn cleanup_confirm() -> AppState {
     let mut s = cleanup_of(&refs);
     ch(&mut s, 'x');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     });
     s

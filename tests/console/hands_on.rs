@@ -239,7 +239,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
         "{effects:?}"
     );
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
     });
     let effects = ch(&mut s, 'y');
@@ -252,7 +252,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     let mut s = on_tasks();
     ch(&mut s, 'K');
     let g = answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
     });
     let effects = ch(&mut s, 'y');
@@ -305,7 +305,7 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
         "{effects:?}"
     );
     let g = answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     });
     // The ready container (app) is preselected; the other shows why not.
@@ -355,7 +355,7 @@ fn production_exec_needs_the_task_id_typed() {
     s.settings.production = true;
     ch(&mut s, 'e');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     });
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
@@ -536,7 +536,7 @@ fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     let mut s = on_tasks();
     ch(&mut s, 'e');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     });
     ch(&mut s, 'k'); // envoy: its agent is PENDING

@@ -306,7 +306,7 @@ fn logs_with(
     deliver(
         &mut s,
         Msg::Logs {
-            generation: generation,
+            generation,
             answer: LogsAnswer::Sources(Ok(containers())),
         },
     );
@@ -314,7 +314,7 @@ fn logs_with(
     let effects = update(
         &mut s,
         Event::Msg(Msg::Logs {
-            generation: generation,
+            generation,
             answer: LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Newest,
@@ -347,7 +347,7 @@ fn start_reached(s: &mut AppState, token: &str) -> Vec<Effect> {
     update(
         s,
         Event::Msg(Msg::Logs {
-            generation: generation,
+            generation,
             answer: LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Older,

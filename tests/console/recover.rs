@@ -176,7 +176,7 @@ fn a_refused_plan_shows_its_reason() {
     let mut s = on_orphan(VOL);
     ch(&mut s, 'v');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Err(
             "refused: cannot recover vol-1: its origin is unknown".into()
         )),

@@ -411,7 +411,7 @@ fn a_refused_rollout_shows_in_the_dialog() {
     let mut s = picker_open();
     ch(&mut s, 'y');
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Started(Err(
             "ecs:UpdateService was denied: lacks ecs:UpdateService".into()
         )),
@@ -487,7 +487,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
 fn image_tags_unavailable_say_why() {
     let mut s = picker_open();
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::ImageTags(Err(
             "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
         )),
@@ -567,7 +567,7 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
     });
     ch(&mut s, 'i');
@@ -581,7 +581,7 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
             volume: "data".into(),
             from_snapshot: Some("snap-0only".into()),

@@ -34,7 +34,7 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     let selected = s.snapshots.tags.selected_row().map(|r| r.entry.tag.clone());
     assert_eq!(Some(tag.clone()), selected);
     let g = answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
             "sha256:aaa",
             "sha256:bbb",

@@ -24,7 +24,7 @@ fn wait_view_screen() {
 fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     let mut s = fixed(wait_view());
     answer(&mut s, |generation| Msg::Dialog {
-        generation: generation,
+        generation,
         answer: DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
     });
     let at_end = render(&s, 120, 40);
