@@ -114,7 +114,13 @@ fn console_cleanup_with_snapshot_first_reaches_aws_in_tmux() {
             break;
         }
         let selected = selected_line(&screen).unwrap_or_default().to_string();
-        if selected.contains("volume") && !selected.contains('●') {
+        // The row's id says its kind (at 80 columns there is no KIND column; a snapshot's
+        // reason can name its source volume, so only the first id counts).
+        let is_volume = selected
+            .split(|c: char| c.is_whitespace() || c == '│')
+            .find(|w| w.starts_with("vol-") || w.starts_with("snap-"))
+            .is_some_and(|id| id.starts_with("vol-"));
+        if is_volume && !selected.contains('●') {
             tmux.keys(&["Space"]);
             marked += 1;
             screen = tmux.wait_for(&format!("{marked} marked"), SCREEN);
