@@ -143,6 +143,10 @@ pub struct TaskVolumeJson {
     pub driver: Option<String>,
     pub scope: Option<String>,
     pub autoprovision: Option<bool>,
+    /// The zone the volume lives in: the task's (`availabilityZone`) for EBS, bind mounts
+    /// and Docker volumes, which are where the task runs; `null` for regional file systems
+    /// (EFS, FSx) and when ECS does not say.
+    pub availability_zone: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -178,6 +182,7 @@ impl From<&MountedVolume> for TaskVolumeJson {
             driver: None,
             scope: None,
             autoprovision: None,
+            availability_zone: None,
         };
         match &v.source {
             VolumeSource::Efs {
@@ -256,6 +261,12 @@ impl TaskJson {
                     if let Some(a) = v.attachment.as_ref().filter(|a| a.volume_id == v.name) {
                         j.name.clone_from(&a.name);
                     }
+                    if matches!(
+                        v.source,
+                        VolumeSource::Ebs | VolumeSource::Bind { .. } | VolumeSource::Docker { .. }
+                    ) {
+                        j.availability_zone.clone_from(&t.availability_zone);
+                    }
                     j
                 })
                 .collect(),
@@ -320,6 +331,9 @@ pub struct OrphanVolumeJson {
     pub size_gib: i32,
     pub volume_type: String,
     pub state: String,
+    /// The volume's zone (EC2 `AvailabilityZone`): a volume attaches only to an instance or
+    /// task in the same zone.
+    pub availability_zone: Option<String>,
     pub create_time: Option<String>,
     pub age_days: Option<i64>,
     /// When ecsnap first saw it `available` (its own observation across runs, not AWS's);
@@ -369,6 +383,7 @@ impl From<&OrphanReport> for OrphansJson {
                     size_gib: o.volume.size_gib,
                     volume_type: o.volume.volume_type.clone(),
                     state: o.volume.state.to_string(),
+                    availability_zone: o.volume.availability_zone.clone(),
                     create_time: rfc3339(o.volume.create_time),
                     age_days: o.age_days,
                     seen_available_since: rfc3339(o.seen_available_since),

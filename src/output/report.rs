@@ -382,6 +382,10 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 v.account_id.clone().unwrap_or_default(),
                 v.region.clone(),
                 v.item.volume_id.clone(),
+                v.item
+                    .availability_zone
+                    .clone()
+                    .unwrap_or_else(|| "?".into()),
                 format!("{} GiB {}", v.item.size_gib, v.item.volume_type),
                 age(v.item.age_days),
                 format!("{:.2}", v.item.monthly_cost_usd),
@@ -397,6 +401,8 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 s.account_id.clone().unwrap_or_default(),
                 s.region.clone(),
                 s.item.snapshot_id.clone(),
+                // Snapshots are regional: a volume can be made from one in any zone.
+                "regional".into(),
                 format!("{} GiB snapshot", s.item.size_gib),
                 age(s.item.age_days),
                 format!("{:.2}", s.item.monthly_cost_usd),
@@ -414,6 +420,7 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
             "ACCOUNT",
             "REGION",
             "ID",
+            "ZONE",
             "SIZE",
             "AGE",
             "$/MONTH",

@@ -37,3 +37,4 @@ mod logs;
 mod orphan_rules;
 mod recover;
 mod robustness;
+mod zones;
