@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod lifecycle_report;
 pub mod lifecycle_suggest;
 pub mod lineage;
+pub mod locks;
 pub mod logs;
 pub mod orphans;
 pub mod seen;

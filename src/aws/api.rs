@@ -10,7 +10,8 @@ use super::answer::Sent;
 use crate::error::Result;
 use crate::model::{
     Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecyclePolicy, LogPage,
-    Repository, Service, SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
+    Repository, Service, SessionHandle, Snapshot, SnapshotLock, SnapshotState, Task,
+    TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -117,6 +118,10 @@ pub trait Ec2Api: Send + Sync {
     async fn enabled_regions(&self) -> Result<Vec<String>>;
     /// Volumes created from a snapshot (DescribeVolumes, filter `snapshot-id`).
     async fn describe_volumes_from_snapshot(&self, snapshot_id: &str) -> Result<Vec<Volume>>;
+    /// The locks on `snapshot_ids` (DescribeLockedSnapshots, in batches of ids, every
+    /// page); snapshots without a lock are left out. Nothing is asked for no ids.
+    async fn describe_locked_snapshots(&self, snapshot_ids: &[String])
+    -> Result<Vec<SnapshotLock>>;
 }
 
 /// STS: who we are.

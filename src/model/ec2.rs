@@ -32,6 +32,17 @@ pub struct Snapshot {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A snapshot's lock, as DescribeLockedSnapshots reports it: a locked snapshot cannot be
+/// deleted until the lock expires.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapshotLock {
+    pub snapshot_id: String,
+    /// `compliance`, `governance`, `compliance-cooloff` or `expired` (EC2's `LockState`).
+    pub state: String,
+    /// When the lock expires (`LockExpiresOn`), when EC2 says.
+    pub expires_on: Option<DateTime<Utc>>,
+}
+
 /// An AMI owned by the account, with the snapshots its block-device mappings use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ami {

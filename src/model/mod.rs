@@ -11,7 +11,7 @@ mod resource;
 pub mod secret;
 mod state;
 
-pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
+pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, SnapshotLock, Volume};
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
 pub use ecs::{

@@ -37,4 +37,5 @@ mod logs;
 mod orphan_rules;
 mod recover;
 mod robustness;
+mod storage_states;
 mod zones;

@@ -26,4 +26,5 @@ mod outcomes;
 mod recover;
 mod rollback;
 mod safety;
+mod snapshot_locks;
 mod wait;

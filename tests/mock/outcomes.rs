@@ -133,6 +133,7 @@ fn plan(ids: &[&str]) -> CleanupPlan {
         snapshot_first: false,
         keep_newest: 3,
         preflight_done: true,
+        notes: Vec::new(),
     }
 }
 

@@ -290,6 +290,7 @@ fn volume_plan(ids: &[&str]) -> CleanupPlan {
         snapshot_first: false,
         keep_newest: 3,
         preflight_done: true,
+        notes: Vec::new(),
     }
 }
 
