@@ -135,6 +135,15 @@ pub enum Command {
     Audit(AuditArgs),
     /// Stop one task with a reason (its service starts a replacement)
     StopTask(StopTaskArgs),
+    /// Restore an archived EBS snapshot to the standard tier, for N days or permanently
+    /// (RestoreSnapshotTier); a volume cannot be created from it until then
+    #[command(
+        group(clap::ArgGroup::new("how_long").required(true).args(["days", "permanent"])),
+        after_help = "Restoring takes up to 72 hours. A temporary restore keeps the archived \
+        copy (billed as archive) and adds a standard-tier copy until it expires. Exit codes: 0 \
+        done, 1 error, 5 refused (read-only, not archived, already restored, not confirmed)."
+    )]
+    RestoreSnapshot(RestoreSnapshotArgs),
 }
 
 // ---- Shared groups, flattened into the commands that take them ----
@@ -491,6 +500,22 @@ pub struct StopTaskArgs {
     /// Why (default: "stopped with ecsnap by <identity>")
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `restore-snapshot`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreSnapshotArgs {
+    /// The archived snapshot (snap-…)
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub snapshot: String,
+    /// A temporary restore of this many days (1 to 180)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=180))]
+    pub days: Option<u32>,
+    /// Move it back to the standard tier for good
+    #[arg(long, conflicts_with = "days")]
+    pub permanent: bool,
     #[command(flatten)]
     pub confirm: Confirm,
 }

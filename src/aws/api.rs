@@ -122,6 +122,9 @@ pub trait Ec2Api: Send + Sync {
     /// page); snapshots without a lock are left out. Nothing is asked for no ids.
     async fn describe_locked_snapshots(&self, snapshot_ids: &[String])
     -> Result<Vec<SnapshotLock>>;
+    /// One snapshot by id (DescribeSnapshots with `SnapshotIds`); `None` when EC2 does not
+    /// know it.
+    async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>>;
 }
 
 /// STS: who we are.
@@ -290,6 +293,9 @@ pub trait Ec2Ops: Send + Sync {
         description: &str,
         tags: &[(String, String)],
     ) -> Result<String>;
+    /// RestoreSnapshotTier: an archived snapshot back to the standard tier, for `days`
+    /// (a temporary restore) or, with `None`, permanently.
+    async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()>;
     /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>>;
     /// The state of one snapshot and how far along it is (`42%`), `None` if not found.

@@ -61,6 +61,30 @@ const LOCK_PAGE: i32 = 1000;
 
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
+    async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>> {
+        let answer = self
+            .client
+            .describe_snapshots()
+            .snapshot_ids(snapshot_id)
+            .send()
+            .await;
+        match answer {
+            Ok(out) => Ok(out
+                .snapshots()
+                .iter()
+                .find(|s| s.snapshot_id() == Some(snapshot_id))
+                .map(snapshot)),
+            Err(e) => {
+                let e = self.ctx.err("ec2:DescribeSnapshots")(e);
+                if e.code.as_deref() == Some("InvalidSnapshot.NotFound") {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+
     async fn describe_locked_snapshots(
         &self,
         snapshot_ids: &[String],
@@ -300,5 +324,7 @@ fn snapshot(s: &aws_sdk_ec2::types::Snapshot) -> Snapshot {
         owner_id: owned(s.owner_id()),
         description: owned(s.description()),
         tags: ec2_tags(s.tags()),
+        storage_tier: s.storage_tier().map(|t| t.as_str().to_lowercase()),
+        restore_expiry_time: time(s.restore_expiry_time()),
     }
 }

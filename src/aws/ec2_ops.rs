@@ -187,6 +187,18 @@ impl Ec2Ops for Ec2OpsAdapter {
         })
     }
 
+    async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()> {
+        let req = self.client.restore_snapshot_tier().snapshot_id(snapshot_id);
+        let req = match days {
+            Some(d) => req.temporary_restore_days(d),
+            None => req.permanent_restore(true),
+        };
+        req.send()
+            .await
+            .map_err(self.ctx.err("ec2:RestoreSnapshotTier"))?;
+        Ok(())
+    }
+
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>> {
         Ok(self
             .snapshot_progress(snapshot_id)

@@ -25,6 +25,7 @@ mod port_forward;
 mod recover;
 mod redeploy;
 pub mod report;
+mod restore_snapshot;
 mod restore_user;
 mod rollback;
 mod scale;
@@ -81,6 +82,9 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::PortForward(args) => Box::pin(port_forward::run(args, global, settings)).await,
         Command::Scale(args) => Box::pin(scale::run(args, global, settings)).await,
         Command::StopTask(args) => Box::pin(stop_task::run(args, global, settings)).await,
+        Command::RestoreSnapshot(args) => {
+            Box::pin(restore_snapshot::run(args, global, settings)).await
+        }
     }
 }
 
@@ -91,6 +95,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
 fn one_place_only(command: &Command) -> Option<&'static str> {
     match command {
         Command::Diff(_) => Some("diff"),
+        Command::RestoreSnapshot(_) => Some("restore-snapshot"),
         Command::Lifecycle(_) => Some("lifecycle"),
         Command::Logs(_) => Some("logs"),
         Command::Exec(_) | Command::PortForward(_) | Command::Scale(_) | Command::StopTask(_) => {

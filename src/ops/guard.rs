@@ -536,6 +536,24 @@ impl Mutator {
         .await
     }
 
+    /// RestoreSnapshotTier: `days` of a temporary restore, or (`None`) a permanent one.
+    pub async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()> {
+        let ids = vec![snapshot_id.to_string()];
+        self.audited(
+            "ec2:RestoreSnapshotTier",
+            &ids,
+            self.ops.ec2.restore_snapshot_tier(snapshot_id, days),
+            |()| {
+                Some(match days {
+                    Some(d) => format!("temporary restore for {d} days"),
+                    None => "permanent restore".to_string(),
+                })
+            },
+            None,
+        )
+        .await
+    }
+
     pub async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
         let ids = vec![repository.to_string()];
         self.audited(

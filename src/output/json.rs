@@ -13,7 +13,7 @@ use crate::analysis::tags::UserTags;
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
 use crate::model::{Deployment, Service, Task, TaskStorage, VolumeSource};
 
-fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+pub(crate) fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
@@ -354,6 +354,10 @@ pub struct OrphanSnapshotJson {
     pub age_days: Option<i64>,
     pub monthly_cost_usd: f64,
     pub reason: String,
+    /// `standard` or `archive` (EC2 `StorageTier`); `null` when EC2 does not say.
+    pub storage_tier: Option<String>,
+    /// When a temporary restore of an archived snapshot ends; `null` when none.
+    pub restore_expiry_time: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -404,6 +408,8 @@ impl From<&OrphanReport> for OrphansJson {
                     age_days: o.age_days,
                     monthly_cost_usd: cents(o.monthly_cost_usd),
                     reason: o.reason.clone(),
+                    storage_tier: o.snapshot.storage_tier.clone(),
+                    restore_expiry_time: rfc3339(o.snapshot.restore_expiry_time),
                 })
                 .collect(),
             skipped: r

@@ -403,7 +403,16 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 s.item.snapshot_id.clone(),
                 // Snapshots are regional: a volume can be made from one in any zone.
                 "regional".into(),
-                format!("{} GiB snapshot", s.item.size_gib),
+                match s.item.storage_tier.as_deref() {
+                    Some("archive") => match &s.item.restore_expiry_time {
+                        Some(t) => format!(
+                            "{} GiB snapshot (archive, restored until {t})",
+                            s.item.size_gib
+                        ),
+                        None => format!("{} GiB snapshot (archive)", s.item.size_gib),
+                    },
+                    _ => format!("{} GiB snapshot", s.item.size_gib),
+                },
                 age(s.item.age_days),
                 format!("{:.2}", s.item.monthly_cost_usd),
                 s.item.reason.clone(),
