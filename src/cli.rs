@@ -300,6 +300,23 @@ pub struct CleanupArgs {
     /// instead of waiting for it to finish
     #[arg(long)]
     pub no_wait: bool,
+    /// Volumes/snapshots: tag each planned orphan with ecsnap:delete-after (today + --after)
+    /// and ecsnap:owner instead of deleting it
+    #[arg(long, conflicts_with_all = ["marked", "snapshot_first"])]
+    pub mark: bool,
+    /// With --mark: the grace period, e.g. 30d (default 30d)
+    #[arg(long, value_name = "DAYS", requires = "mark", value_parser = grace_days)]
+    pub after: Option<u32>,
+    /// Volumes/snapshots: delete only marked orphans past their date that are still
+    /// orphaned; remove the mark from anything attached or in use again
+    #[arg(long, conflicts_with = "snapshot_first")]
+    pub marked: bool,
+}
+
+/// `--after`: `30d` or `30` (days), 1 to 3650.
+fn grace_days(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    whole("--after", "a number of days", "30d", 1, 3_650)(t.strip_suffix('d').unwrap_or(t))
 }
 
 /// `rollback`.

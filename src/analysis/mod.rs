@@ -16,6 +16,7 @@ pub mod lifecycle_suggest;
 pub mod lineage;
 pub mod locks;
 pub mod logs;
+pub mod marks;
 pub mod orphans;
 pub mod seen;
 pub mod stop;

@@ -293,6 +293,10 @@ pub trait Ec2Ops: Send + Sync {
         description: &str,
         tags: &[(String, String)],
     ) -> Result<String>;
+    /// CreateTags: put `tags` on a volume or snapshot (replacing values of the same keys).
+    async fn create_tags(&self, resource_id: &str, tags: &[(String, String)]) -> Result<()>;
+    /// DeleteTags: remove the tags with `keys` (any value) from a volume or snapshot.
+    async fn delete_tags(&self, resource_id: &str, keys: &[String]) -> Result<()>;
     /// RestoreSnapshotTier: an archived snapshot back to the standard tier, for `days`
     /// (a temporary restore) or, with `None`, permanently.
     async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()>;

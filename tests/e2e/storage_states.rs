@@ -227,3 +227,191 @@ fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audi
     assert_eq!(done["permanent"], true, "{done}");
     assert_eq!(tier_of(&aws.ec2, &snap).0, "standard", "{done}");
 }
+
+/// The tags of a volume, `None` when it is gone.
+fn volume_tags(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let out = block_on(ec2.describe_volumes().send()).expect("volumes");
+    out.volumes()
+        .iter()
+        .find(|v| v.volume_id() == Some(id))
+        .map(|v| {
+            v.tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+}
+
+fn volume_named(ec2: &aws_sdk_ec2::Client, name: Option<&str>) -> String {
+    let mut req = ec2.create_volume().availability_zone("us-east-1a").size(3);
+    if let Some(name) = name {
+        req = req.tag_specifications(
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::Volume)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("Name")
+                        .value(name)
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    block_on(req.send())
+        .expect("volume")
+        .volume_id()
+        .expect("id")
+        .to_string()
+}
+
+// Two runs a month apart with a fake clock; each step reads AWS back.
+#[allow(
+    clippy::too_many_lines,
+    reason = "mark, wait, re-attach, then the due run: one story"
+)]
+#[test]
+fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let aws = sdk(&endpoint);
+    let idle = volume_named(&aws.ec2, None);
+    let scratch = volume_named(&aws.ec2, Some("scratch-bob"));
+    let home = tempfile::tempdir().expect("home");
+    let t0 = "2026-12-06T09:00:00Z";
+
+    // Read-only refuses marking before anything is sent.
+    let out = ecsnap(&endpoint, home.path())
+        .env("ECSNAP_NOW", t0)
+        .args(["--read-only", "cleanup", "--volumes", "--mark", "--yes"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert!(volume_tags(&aws.ec2, &idle).expect("idle").is_empty());
+
+    // Run 1: mark both, 30 days of grace.
+    let marked = json_of(ecsnap(&endpoint, home.path()).env("ECSNAP_NOW", t0).args([
+        "--json",
+        "cleanup",
+        "--volumes",
+        "--mark",
+        "--after",
+        "30d",
+        "--yes",
+    ]));
+    assert_eq!(
+        marked["marks"].as_array().map(Vec::len),
+        Some(2),
+        "{marked}"
+    );
+    let tags = volume_tags(&aws.ec2, &idle).expect("idle");
+    assert_eq!(
+        tags.get("ecsnap:delete-after").map(String::as_str),
+        Some("2027-01-05")
+    );
+    assert_eq!(
+        tags.get("ecsnap:owner").map(String::as_str),
+        Some("unknown")
+    );
+    let tags = volume_tags(&aws.ec2, &scratch).expect("scratch");
+    assert_eq!(
+        tags.get("ecsnap:owner").map(String::as_str),
+        Some("scratch-bob")
+    );
+
+    // Ten days later nothing is due: a dry run lists both as waiting, and deletes nothing.
+    let early = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", "2026-12-16T09:00:00Z")
+            .args(["--json", "cleanup", "--volumes", "--marked", "--dry-run"]),
+    );
+    assert_eq!(
+        early["delete"]["items"].as_array().map(Vec::len),
+        Some(0),
+        "{early}"
+    );
+    let waiting: Vec<&str> = early["delete"]["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .filter_map(|s| s["reason"].as_str())
+        .collect();
+    assert!(
+        waiting
+            .iter()
+            .all(|r| r.starts_with("marked: to be deleted on 2027-01-05")),
+        "{early}"
+    );
+
+    // Meanwhile `scratch` is attached again, and a new orphan appears (never marked).
+    let instance = block_on(
+        aws.ec2
+            .run_instances()
+            .image_id("ami-12345678")
+            .min_count(1)
+            .max_count(1)
+            .send(),
+    )
+    .expect("instance")
+    .instances()
+    .first()
+    .and_then(|i| i.instance_id())
+    .expect("instance id")
+    .to_string();
+    block_on(
+        aws.ec2
+            .attach_volume()
+            .volume_id(&scratch)
+            .instance_id(&instance)
+            .device("/dev/sdf")
+            .send(),
+    )
+    .expect("attached");
+    let fresh = volume_named(&aws.ec2, None);
+
+    // Run 2, past the date: the idle one goes, the attached one is unmarked, the new one
+    // stays untouched.
+    let due = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", "2027-01-06T09:00:00Z")
+            .args(["--json", "cleanup", "--volumes", "--marked", "--yes"]),
+    );
+    let results = due["results"].as_array().expect("results");
+    let result = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("no result for {id}: {due}"))
+    };
+    assert_eq!(result(&idle)["status"], "done", "{due}");
+    assert_eq!(result(&scratch)["status"], "done", "{due}");
+    let detail = result(&scratch)["detail"].as_str().expect("detail");
+    assert!(
+        detail.starts_with(&format!("unmarked: attached to {instance} since the mark")),
+        "{detail}"
+    );
+    assert!(results.iter().all(|r| r["id"] != fresh.as_str()), "{due}");
+    assert!(volume_tags(&aws.ec2, &idle).is_none(), "deleted");
+    let tags = volume_tags(&aws.ec2, &scratch).expect("scratch stays");
+    assert!(!tags.contains_key("ecsnap:delete-after"), "{tags:?}");
+    assert!(!tags.contains_key("ecsnap:owner"), "{tags:?}");
+    assert_eq!(tags.get("Name").map(String::as_str), Some("scratch-bob"));
+    assert!(
+        volume_tags(&aws.ec2, &fresh)
+            .expect("fresh stays")
+            .is_empty()
+    );
+    let audit = crate::emulator::audit_entries(home.path());
+    let actions: std::collections::BTreeSet<&str> =
+        audit.iter().map(|e| e.action.as_str()).collect();
+    for a in ["ec2:CreateTags", "ec2:DeleteTags", "ec2:DeleteVolume"] {
+        assert!(actions.contains(a), "{a} audited: {actions:?}");
+    }
+}

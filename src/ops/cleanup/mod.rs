@@ -9,6 +9,7 @@ pub mod execute;
 pub mod fleet;
 pub mod images;
 mod locks;
+pub mod marks;
 mod plan;
 
 use chrono::{DateTime, Utc};
