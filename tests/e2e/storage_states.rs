@@ -376,6 +376,20 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
     .expect("attached");
     let fresh = volume_named(&aws.ec2, None);
 
+    // Read-only refuses the due run too: nothing deleted, nothing unmarked.
+    let out = ecsnap(&endpoint, home.path())
+        .env("ECSNAP_NOW", "2027-01-06T09:00:00Z")
+        .args(["--read-only", "cleanup", "--volumes", "--marked", "--yes"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    assert!(volume_tags(&aws.ec2, &idle).is_some(), "still there");
+    assert!(
+        volume_tags(&aws.ec2, &scratch)
+            .expect("scratch")
+            .contains_key("ecsnap:delete-after")
+    );
+
     // Run 2, past the date: the idle one goes, the attached one is unmarked, the new one
     // stays untouched.
     let due = json_of(

@@ -21,6 +21,7 @@ mod lifecycle;
 mod lineage;
 mod load;
 mod logs;
+mod marks;
 mod orphan_rules;
 mod outcomes;
 mod recover;
