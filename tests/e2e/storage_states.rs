@@ -326,6 +326,39 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
         Some("scratch-bob")
     );
 
+    // The report groups them by date and owner, ready to paste to a team channel.
+    let report = json_of(ecsnap(&endpoint, home.path()).args(["report", "--json"]));
+    let groups: Vec<(String, String, usize)> = report["marked_for_deletion"]
+        .as_array()
+        .expect("marked_for_deletion")
+        .iter()
+        .map(|g| {
+            (
+                g["delete_after"].as_str().unwrap_or_default().to_string(),
+                g["owner"].as_str().unwrap_or_default().to_string(),
+                g["resources"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("2027-01-05".to_string(), "scratch-bob".to_string(), 1),
+            ("2027-01-05".to_string(), "unknown".to_string(), 1),
+        ],
+        "{report}"
+    );
+    let text = ecsnap(&endpoint, home.path())
+        .args(["report"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("To be deleted on 2027-01-05:\n"), "{text}");
+    assert!(
+        text.contains(&format!("- scratch-bob: 1 (3 GiB): {scratch} (")),
+        "{text}"
+    );
+
     // Ten days later nothing is due: a dry run lists both as waiting, and deletes nothing.
     let early = json_of(
         ecsnap(&endpoint, home.path())
