@@ -149,6 +149,15 @@ pub enum Command {
         out, 5 refused (read-only, nothing awaiting action, the hook expired, not confirmed)."
     )]
     Continue(ContinueArgs),
+    /// Restore an archived EBS snapshot to the standard tier, for N days or permanently
+    /// (RestoreSnapshotTier); a volume cannot be created from it until then
+    #[command(
+        group(clap::ArgGroup::new("how_long").required(true).args(["days", "permanent"])),
+        after_help = "Restoring takes up to 72 hours. A temporary restore keeps the archived \
+        copy (billed as archive) and adds a standard-tier copy until it expires. Exit codes: 0 \
+        done, 1 error, 5 refused (read-only, not archived, already restored, not confirmed)."
+    )]
+    RestoreSnapshot(RestoreSnapshotArgs),
 }
 
 // ---- Shared groups, flattened into the commands that take them ----
@@ -305,6 +314,23 @@ pub struct CleanupArgs {
     /// instead of waiting for it to finish
     #[arg(long)]
     pub no_wait: bool,
+    /// Volumes/snapshots: tag each planned orphan with ecsnap:delete-after (today + --after)
+    /// and ecsnap:owner instead of deleting it
+    #[arg(long, conflicts_with_all = ["marked", "snapshot_first"])]
+    pub mark: bool,
+    /// With --mark: the grace period, e.g. 30d (default 30d)
+    #[arg(long, value_name = "DAYS", requires = "mark", value_parser = grace_days)]
+    pub after: Option<u32>,
+    /// Volumes/snapshots: delete only marked orphans past their date that are still
+    /// orphaned; remove the mark from anything attached or in use again
+    #[arg(long, conflicts_with = "snapshot_first")]
+    pub marked: bool,
+}
+
+/// `--after`: `30d` or `30` (days), 1 to 3650.
+fn grace_days(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    whole("--after", "a number of days", "30d", 1, 3_650)(t.strip_suffix('d').unwrap_or(t))
 }
 
 /// `rollback`.
@@ -530,6 +556,22 @@ pub struct ContinueArgs {
     pub rollback: bool,
     #[command(flatten)]
     pub wait: RolloutWait,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `restore-snapshot`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreSnapshotArgs {
+    /// The archived snapshot (snap-…)
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub snapshot: String,
+    /// A temporary restore of this many days (1 to 180)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=180))]
+    pub days: Option<u32>,
+    /// Move it back to the standard tier for good
+    #[arg(long, conflicts_with = "days")]
+    pub permanent: bool,
     #[command(flatten)]
     pub confirm: Confirm,
 }

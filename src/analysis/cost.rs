@@ -54,6 +54,30 @@ impl Prices {
     }
 }
 
+/// $/GB-month of the EBS snapshot archive tier (us-east-1 list price; a full copy, not
+/// incremental).
+pub const SNAPSHOT_ARCHIVE_PER_GIB: f64 = 0.0125;
+
+/// The archive tier bills every archived snapshot for at least this many days.
+pub const ARCHIVE_MINIMUM_DAYS: u32 = 90;
+
+/// What an archived snapshot of `size_gib` costs a month.
+pub fn archive_monthly(size_gib: i32) -> f64 {
+    SNAPSHOT_ARCHIVE_PER_GIB * f64::from(size_gib.max(0))
+}
+
+/// What deleting an archived snapshot still costs: the rest of its 90-day minimum, at most
+/// the whole of it (DescribeSnapshots does not say when it was archived).
+pub fn archive_minimum_note(size_gib: i32) -> String {
+    let most = archive_monthly(size_gib) * f64::from(ARCHIVE_MINIMUM_DAYS) * 12.0 / 365.0;
+    format!(
+        "archived: the archive tier bills at least {ARCHIVE_MINIMUM_DAYS} days, so deleting it \
+         still costs the rest of that minimum, up to ${:.2} ({size_gib} GiB at \
+         ${SNAPSHOT_ARCHIVE_PER_GIB}/GB-month)",
+        cents(most)
+    )
+}
+
 /// The sum of GiB or dollars, `0.0` for none (`Iterator::sum` of no `f64` is `-0.0`,
 /// which prints as `-0.0 GiB`).
 pub fn total(values: impl IntoIterator<Item = f64>) -> f64 {
@@ -70,6 +94,15 @@ pub fn cents(usd: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_archived_snapshot_s_deletion_names_the_90_day_minimum() {
+        assert!((archive_monthly(100) - 1.25).abs() < 1e-9);
+        // 90 days of 100 GiB at $0.0125: 1.25 × 90 × 12 / 365 = 3.70.
+        let note = archive_minimum_note(100);
+        assert!(note.contains("at least 90 days"), "{note}");
+        assert!(note.contains("up to $3.70"), "{note}");
+    }
 
     #[test]
     fn nothing_costs_zero_not_minus_zero() {

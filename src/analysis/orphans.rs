@@ -12,6 +12,7 @@
 //!   days are listed (`analysis::seen`); the rest are skipped and say so.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -374,12 +375,24 @@ pub fn find_orphans(
             report.skip(&s.id, ResourceKind::Snapshot, s.size_gib, why);
             continue;
         }
-        let reason = match source {
+        let mut reason = match source {
             Some(v) => format!("source volume {v} no longer exists; no AMI uses it"),
             None => "no source volume; no AMI uses it".to_string(),
         };
+        let archived = s.storage_tier.as_deref() == Some("archive");
+        if archived {
+            let _ = write!(
+                reason,
+                "; {}",
+                crate::analysis::cost::archive_minimum_note(s.size_gib)
+            );
+        }
         report.snapshots.push(OrphanSnapshot {
-            monthly_cost_usd: rules.prices.snapshot_monthly(s.size_gib),
+            monthly_cost_usd: if archived {
+                crate::analysis::cost::archive_monthly(s.size_gib)
+            } else {
+                rules.prices.snapshot_monthly(s.size_gib)
+            },
             age_days: age,
             reason,
             snapshot: s.clone(),

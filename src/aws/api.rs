@@ -11,7 +11,8 @@ use crate::error::Result;
 use crate::model::{
     Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecycleHookAction,
     LifecyclePolicy, LogPage, Repository, Service, ServiceDeployment, ServiceDeploymentStatus,
-    ServiceRevision, SessionHandle, Snapshot, SnapshotState, Task, TaskDefinition, Volume,
+    ServiceRevision, SessionHandle, Snapshot, SnapshotLock, SnapshotState, Task, TaskDefinition,
+    Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -141,6 +142,13 @@ pub trait Ec2Api: Send + Sync {
     async fn enabled_regions(&self) -> Result<Vec<String>>;
     /// Volumes created from a snapshot (DescribeVolumes, filter `snapshot-id`).
     async fn describe_volumes_from_snapshot(&self, snapshot_id: &str) -> Result<Vec<Volume>>;
+    /// The locks on `snapshot_ids` (DescribeLockedSnapshots, in batches of ids, every
+    /// page); snapshots without a lock are left out. Nothing is asked for no ids.
+    async fn describe_locked_snapshots(&self, snapshot_ids: &[String])
+    -> Result<Vec<SnapshotLock>>;
+    /// One snapshot by id (DescribeSnapshots with `SnapshotIds`); `None` when EC2 does not
+    /// know it.
+    async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>>;
 }
 
 /// STS: who we are.
@@ -320,6 +328,13 @@ pub trait Ec2Ops: Send + Sync {
         description: &str,
         tags: &[(String, String)],
     ) -> Result<String>;
+    /// CreateTags: put `tags` on a volume or snapshot (replacing values of the same keys).
+    async fn create_tags(&self, resource_id: &str, tags: &[(String, String)]) -> Result<()>;
+    /// DeleteTags: remove the tags with `keys` (any value) from a volume or snapshot.
+    async fn delete_tags(&self, resource_id: &str, keys: &[String]) -> Result<()>;
+    /// RestoreSnapshotTier: an archived snapshot back to the standard tier, for `days`
+    /// (a temporary restore) or, with `None`, permanently.
+    async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()>;
     /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>>;
     /// The state of one snapshot and how far along it is (`42%`), `None` if not found.

@@ -8,7 +8,7 @@ use super::api::{Ec2Api, in_batches};
 use super::classify::CallContext;
 use super::convert::{ec2_tags, owned, text, time};
 use crate::error::Result;
-use crate::model::{Ami, LaunchTemplate, Snapshot, Volume};
+use crate::model::{Ami, LaunchTemplate, Snapshot, SnapshotLock, Volume};
 
 /// The largest page DescribeVolumes / DescribeSnapshots / DescribeImages return.
 const PAGE: i32 = 1000;
@@ -53,8 +53,76 @@ fn filter(name: &str, values: Vec<String>) -> Filter {
         .build()
 }
 
+/// The snapshot ids one DescribeLockedSnapshots request names.
+const LOCK_IDS_MAX: usize = 200;
+
+/// The largest page DescribeLockedSnapshots returns.
+const LOCK_PAGE: i32 = 1000;
+
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
+    async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>> {
+        let answer = self
+            .client
+            .describe_snapshots()
+            .snapshot_ids(snapshot_id)
+            .send()
+            .await;
+        match answer {
+            Ok(out) => Ok(out
+                .snapshots()
+                .iter()
+                .find(|s| s.snapshot_id() == Some(snapshot_id))
+                .map(snapshot)),
+            Err(e) => {
+                let e = self.ctx.err("ec2:DescribeSnapshots")(e);
+                if e.code.as_deref() == Some("InvalidSnapshot.NotFound") {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+
+    async fn describe_locked_snapshots(
+        &self,
+        snapshot_ids: &[String],
+    ) -> Result<Vec<SnapshotLock>> {
+        in_batches(snapshot_ids, LOCK_IDS_MAX, |chunk| async move {
+            // The SDK has no paginator for this call: follow NextToken by hand.
+            let mut locks = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let out = self
+                    .client
+                    .describe_locked_snapshots()
+                    .set_snapshot_ids(Some(chunk.clone()))
+                    .max_results(LOCK_PAGE)
+                    .set_next_token(token.take())
+                    .send()
+                    .await
+                    .map_err(self.ctx.err("ec2:DescribeLockedSnapshots"))?;
+                locks.extend(out.snapshots().iter().map(|l| {
+                    SnapshotLock {
+                        snapshot_id: text(l.snapshot_id()),
+                        state: l
+                            .lock_state()
+                            .map(|s| s.as_str().to_string())
+                            .unwrap_or_default(),
+                        expires_on: time(l.lock_expires_on()),
+                    }
+                }));
+                match out.next_token().filter(|t| !t.is_empty()) {
+                    Some(t) => token = Some(t.to_string()),
+                    None => break,
+                }
+            }
+            Ok(locks)
+        })
+        .await
+    }
+
     async fn enabled_regions(&self) -> Result<Vec<String>> {
         let out = self
             .client
@@ -256,5 +324,7 @@ fn snapshot(s: &aws_sdk_ec2::types::Snapshot) -> Snapshot {
         owner_id: owned(s.owner_id()),
         description: owned(s.description()),
         tags: ec2_tags(s.tags()),
+        storage_tier: s.storage_tier().map(|t| t.as_str().to_lowercase()),
+        restore_expiry_time: time(s.restore_expiry_time()),
     }
 }

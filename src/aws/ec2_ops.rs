@@ -187,6 +187,36 @@ impl Ec2Ops for Ec2OpsAdapter {
         })
     }
 
+    async fn create_tags(&self, resource_id: &str, tags: &[(String, String)]) -> Result<()> {
+        let mut req = self.client.create_tags().resources(resource_id);
+        for (k, v) in tags {
+            req = req.tags(aws_sdk_ec2::types::Tag::builder().key(k).value(v).build());
+        }
+        req.send().await.map_err(self.ctx.err("ec2:CreateTags"))?;
+        Ok(())
+    }
+
+    async fn delete_tags(&self, resource_id: &str, keys: &[String]) -> Result<()> {
+        let mut req = self.client.delete_tags().resources(resource_id);
+        for k in keys {
+            req = req.tags(aws_sdk_ec2::types::Tag::builder().key(k).build());
+        }
+        req.send().await.map_err(self.ctx.err("ec2:DeleteTags"))?;
+        Ok(())
+    }
+
+    async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()> {
+        let req = self.client.restore_snapshot_tier().snapshot_id(snapshot_id);
+        let req = match days {
+            Some(d) => req.temporary_restore_days(d),
+            None => req.permanent_restore(true),
+        };
+        req.send()
+            .await
+            .map_err(self.ctx.err("ec2:RestoreSnapshotTier"))?;
+        Ok(())
+    }
+
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>> {
         Ok(self
             .snapshot_progress(snapshot_id)

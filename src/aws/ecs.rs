@@ -392,6 +392,7 @@ pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
         ephemeral_storage_gib: t
             .ephemeral_storage()
             .map(aws_sdk_ecs::types::EphemeralStorage::size_in_gib),
+        availability_zone: owned(t.availability_zone()),
         arn,
     }
 }

@@ -6,6 +6,7 @@
 //! `cleanup/fleet.rs`.
 
 mod fleet;
+mod marks;
 mod request;
 
 use super::flow::{Ask, run_action};
@@ -26,7 +27,47 @@ pub(super) async fn run(args: CleanupArgs, global: &GlobalArgs, settings: Settin
         dry_run,
         yes,
         no_wait,
+        mark,
+        after,
+        marked,
     } = args;
+    if mark || marked {
+        if super::fleet::is_fleet(global, &settings) {
+            return Err(crate::error::Error::Usage(
+                "--mark and --marked work on one account and region at a time".into(),
+            ));
+        }
+        let target = target_of(what);
+        let what = if mark {
+            "cleanup --mark"
+        } else {
+            "cleanup --marked"
+        };
+        let s = open_session(global, settings, what, dry_run).await?;
+        let ask = Ask {
+            dry_run,
+            yes,
+            json: global.json,
+        };
+        let filter = OrphanFilter::from_days(min_age, unattached_days);
+        return if mark {
+            let req = marks::MarkRequest {
+                target,
+                filter,
+                after_days: after.unwrap_or(30),
+                dry_run,
+                no_wait,
+            };
+            run_action(&s, &req, ask).await
+        } else {
+            let req = marks::MarkedRequest {
+                target,
+                dry_run,
+                no_wait,
+            };
+            run_action(&s, &req, ask).await
+        };
+    }
     let req = CleanupRequest {
         target: target_of(what),
         filter: OrphanFilter::from_days(min_age, unattached_days),

@@ -27,6 +27,7 @@ mod port_forward;
 mod recover;
 mod redeploy;
 pub mod report;
+mod restore_snapshot;
 mod restore_user;
 mod rollback;
 mod scale;
@@ -87,6 +88,9 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::Continue(args) => {
             Box::pin(deployment_action::run_continue(args, global, settings)).await
         }
+        Command::RestoreSnapshot(args) => {
+            Box::pin(restore_snapshot::run(args, global, settings)).await
+        }
     }
 }
 
@@ -97,6 +101,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
 fn one_place_only(command: &Command) -> Option<&'static str> {
     match command {
         Command::Diff(_) => Some("diff"),
+        Command::RestoreSnapshot(_) => Some("restore-snapshot"),
         Command::Lifecycle(_) => Some("lifecycle"),
         Command::Deployments(_) => Some("deployments"),
         Command::Continue(_) => Some("continue"),

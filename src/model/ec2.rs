@@ -30,6 +30,41 @@ pub struct Snapshot {
     pub owner_id: Option<String>,
     pub description: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// `standard` or `archive` (EC2 `StorageTier`); `None` when EC2 does not say.
+    pub storage_tier: Option<String>,
+    /// When a temporary restore of an archived snapshot ends (`RestoreExpiryTime`).
+    pub restore_expiry_time: Option<DateTime<Utc>>,
+}
+
+impl Snapshot {
+    /// In the archive tier and not temporarily restored at `now`: no volume can be
+    /// created from it until it is restored (up to 72 hours).
+    pub fn is_archived(&self, now: DateTime<Utc>) -> bool {
+        self.storage_tier.as_deref() == Some("archive")
+            && self.restore_expiry_time.is_none_or(|t| t <= now)
+    }
+
+    /// `standard`, `archive`, or `restored until 2027-01-31 00:00 UTC` (a temporary restore).
+    pub fn tier_text(&self, now: DateTime<Utc>) -> String {
+        match (self.storage_tier.as_deref(), self.restore_expiry_time) {
+            (Some("archive"), Some(t)) if t > now => {
+                format!("restored until {}", t.format("%Y-%m-%d %H:%M UTC"))
+            }
+            (Some(tier), _) => tier.to_string(),
+            (None, _) => "standard".to_string(),
+        }
+    }
+}
+
+/// A snapshot's lock, as DescribeLockedSnapshots reports it: a locked snapshot cannot be
+/// deleted until the lock expires.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapshotLock {
+    pub snapshot_id: String,
+    /// `compliance`, `governance`, `compliance-cooloff` or `expired` (EC2's `LockState`).
+    pub state: String,
+    /// When the lock expires (`LockExpiresOn`), when EC2 says.
+    pub expires_on: Option<DateTime<Utc>>,
 }
 
 /// An AMI owned by the account, with the snapshots its block-device mappings use.

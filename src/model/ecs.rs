@@ -112,6 +112,9 @@ pub struct Task {
     pub ephemeral_storage_gib: Option<i32>,
     /// What ECS Exec needs to know about the task.
     pub exec: TaskExec,
+    /// The zone the task runs in (`availabilityZone`): where ECS creates and attaches its
+    /// EBS volumes.
+    pub availability_zone: Option<String>,
 }
 
 /// The task's side of ECS Exec: whether it was started with it, and where it runs.

@@ -17,7 +17,7 @@ pub use deploy::{
     RevisionImage, RevisionLoadBalancer, RevisionNetwork, RevisionVolume, ServiceDeployment,
     ServiceRevision,
 };
-pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, Volume};
+pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, SnapshotLock, Volume};
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
 pub use ecs::{

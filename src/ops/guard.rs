@@ -538,6 +538,57 @@ impl Mutator {
         .await
     }
 
+    /// CreateTags on one volume or snapshot (a cleanup mark).
+    pub async fn create_tags(&self, resource_id: &str, tags: &[(String, String)]) -> Result<()> {
+        let ids = vec![resource_id.to_string()];
+        self.audited(
+            "ec2:CreateTags",
+            &ids,
+            self.ops.ec2.create_tags(resource_id, tags),
+            |()| {
+                Some(
+                    tags.iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            },
+            None,
+        )
+        .await
+    }
+
+    /// DeleteTags on one volume or snapshot (a cleanup mark removed).
+    pub async fn delete_tags(&self, resource_id: &str, keys: &[String]) -> Result<()> {
+        let ids = vec![resource_id.to_string()];
+        self.audited(
+            "ec2:DeleteTags",
+            &ids,
+            self.ops.ec2.delete_tags(resource_id, keys),
+            |()| Some(format!("removed {}", keys.join(", "))),
+            None,
+        )
+        .await
+    }
+
+    /// RestoreSnapshotTier: `days` of a temporary restore, or (`None`) a permanent one.
+    pub async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()> {
+        let ids = vec![snapshot_id.to_string()];
+        self.audited(
+            "ec2:RestoreSnapshotTier",
+            &ids,
+            self.ops.ec2.restore_snapshot_tier(snapshot_id, days),
+            |()| {
+                Some(match days {
+                    Some(d) => format!("temporary restore for {d} days"),
+                    None => "permanent restore".to_string(),
+                })
+            },
+            None,
+        )
+        .await
+    }
+
     pub async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
         let ids = vec![repository.to_string()];
         self.audited(

@@ -85,12 +85,15 @@ impl RecoverPlan {
             ),
         };
         format!(
-            "recover {} ({} GiB {}, {}) into {}/{}: snapshot it (kept as a safety snapshot), \
-             wait until completed, then start volume {} from that snapshot (was {}; {config})",
+            "recover {} ({} GiB {}, {}, in {}) into {}/{}: snapshot it (kept as a safety \
+             snapshot), wait until completed, then start volume {} from that snapshot (was \
+             {}; {config}); a snapshot is regional, so ECS creates the new volume in the zone \
+             of each task it starts",
             v.id,
             v.size_gib,
             v.volume_type,
             v.state,
+            v.availability_zone.as_deref().unwrap_or("an unknown zone"),
             self.cluster,
             self.service,
             m.name,

@@ -399,6 +399,13 @@ fn ebs_change(
             snap.id, snap.state
         )));
     }
+    if snap.is_archived(crate::config::now()) {
+        return Err(Error::Refused(format!(
+            "snapshot {} is archived — restore first (up to 72 h): `ecsnap restore-snapshot \
+             --snapshot {}`; a volume cannot be created from an archived snapshot",
+            snap.id, snap.id
+        )));
+    }
     if from_snapshot.as_deref() == Some(snap.id.as_str()) {
         return Err(Error::Usage(format!(
             "volume {volume} already starts from snapshot {}",
@@ -774,6 +781,34 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_archived_snapshot_is_refused_until_it_is_restored() {
+        let snap = |tier: Option<&str>, restored_until: Option<i64>| Snapshot {
+            id: "snap-1".into(),
+            state: SnapshotState::Completed,
+            storage_tier: tier.map(str::to_string),
+            restore_expiry_time: restored_until
+                .map(|d| crate::config::now() + chrono::Days::new(d.unsigned_abs())),
+            ..Snapshot::default()
+        };
+        let archived = ebs_change("data", None, &snap(Some("archive"), None), None);
+        let Err(Error::Refused(why)) = archived else {
+            panic!("an archived snapshot must be refused: {archived:?}");
+        };
+        assert!(
+            why.contains("archived — restore first (up to 72 h)"),
+            "{why}"
+        );
+        assert!(
+            why.contains("ecsnap restore-snapshot --snapshot snap-1"),
+            "{why}"
+        );
+        // Temporarily restored, or in the standard tier: a volume can be made from it.
+        assert!(ebs_change("data", None, &snap(Some("archive"), Some(2)), None).is_ok());
+        assert!(ebs_change("data", None, &snap(Some("standard"), None), None).is_ok());
+        assert!(ebs_change("data", None, &snap(None, None), None).is_ok());
+    }
 
     #[test]
     fn a_rollback_names_what_it_replaces() {

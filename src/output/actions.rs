@@ -24,6 +24,8 @@ pub struct CleanupJson {
     pub snapshot_first: bool,
     pub keep_newest: Option<usize>,
     pub preflight_done: bool,
+    /// What the plan could not check, one line each (e.g. "locks were not checked: …").
+    pub notes: Vec<String>,
     pub items: Vec<CleanupItemJson>,
     pub skipped: Vec<CleanupSkippedJson>,
     pub totals: CleanupTotalsJson,
@@ -149,6 +151,7 @@ impl CleanupJson {
             snapshot_first: plan.snapshot_first,
             keep_newest: (plan.target == ResourceKind::Image).then_some(plan.keep_newest),
             preflight_done: plan.preflight_done,
+            notes: plan.notes.clone(),
             items: plan.items.iter().map(CleanupItemJson::from).collect(),
             skipped: plan.skipped.iter().map(CleanupSkippedJson::from).collect(),
             totals: CleanupTotalsJson {

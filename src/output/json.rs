@@ -13,7 +13,7 @@ use crate::analysis::tags::UserTags;
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
 use crate::model::{Deployment, Service, Task, TaskStorage, VolumeSource};
 
-fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
+pub(crate) fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
@@ -143,6 +143,10 @@ pub struct TaskVolumeJson {
     pub driver: Option<String>,
     pub scope: Option<String>,
     pub autoprovision: Option<bool>,
+    /// The zone the volume lives in: the task's (`availabilityZone`) for EBS, bind mounts
+    /// and Docker volumes, which are where the task runs; `null` for regional file systems
+    /// (EFS, FSx) and when ECS does not say.
+    pub availability_zone: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -178,6 +182,7 @@ impl From<&MountedVolume> for TaskVolumeJson {
             driver: None,
             scope: None,
             autoprovision: None,
+            availability_zone: None,
         };
         match &v.source {
             VolumeSource::Efs {
@@ -256,6 +261,12 @@ impl TaskJson {
                     if let Some(a) = v.attachment.as_ref().filter(|a| a.volume_id == v.name) {
                         j.name.clone_from(&a.name);
                     }
+                    if matches!(
+                        v.source,
+                        VolumeSource::Ebs | VolumeSource::Bind { .. } | VolumeSource::Docker { .. }
+                    ) {
+                        j.availability_zone.clone_from(&t.availability_zone);
+                    }
                     j
                 })
                 .collect(),
@@ -331,6 +342,9 @@ pub struct OrphanVolumeJson {
     pub size_gib: i32,
     pub volume_type: String,
     pub state: String,
+    /// The volume's zone (EC2 `AvailabilityZone`): a volume attaches only to an instance or
+    /// task in the same zone.
+    pub availability_zone: Option<String>,
     pub create_time: Option<String>,
     pub age_days: Option<i64>,
     /// When ecsnap first saw it `available` (its own observation across runs, not AWS's);
@@ -351,6 +365,10 @@ pub struct OrphanSnapshotJson {
     pub age_days: Option<i64>,
     pub monthly_cost_usd: f64,
     pub reason: String,
+    /// `standard` or `archive` (EC2 `StorageTier`); `null` when EC2 does not say.
+    pub storage_tier: Option<String>,
+    /// When a temporary restore of an archived snapshot ends; `null` when none.
+    pub restore_expiry_time: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -380,6 +398,7 @@ impl From<&OrphanReport> for OrphansJson {
                     size_gib: o.volume.size_gib,
                     volume_type: o.volume.volume_type.clone(),
                     state: o.volume.state.to_string(),
+                    availability_zone: o.volume.availability_zone.clone(),
                     create_time: rfc3339(o.volume.create_time),
                     age_days: o.age_days,
                     seen_available_since: rfc3339(o.seen_available_since),
@@ -400,6 +419,8 @@ impl From<&OrphanReport> for OrphansJson {
                     age_days: o.age_days,
                     monthly_cost_usd: cents(o.monthly_cost_usd),
                     reason: o.reason.clone(),
+                    storage_tier: o.snapshot.storage_tier.clone(),
+                    restore_expiry_time: rfc3339(o.snapshot.restore_expiry_time),
                 })
                 .collect(),
             skipped: r

@@ -12,4 +12,5 @@ pub mod json;
 pub mod lifecycle;
 pub mod recover;
 pub mod report;
+pub mod storage;
 pub mod table;

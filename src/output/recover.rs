@@ -14,6 +14,8 @@ pub struct RecoverJson {
     pub volume_id: String,
     pub volume_size_gib: i32,
     pub volume_type: String,
+    /// The orphaned volume's zone (EC2 `AvailabilityZone`).
+    pub volume_availability_zone: Option<String>,
     pub cluster: String,
     pub service: String,
     /// The managed EBS volume configuration's name.
@@ -48,6 +50,7 @@ impl RecoverJson {
             volume_id: plan.volume.id.clone(),
             volume_size_gib: plan.volume.size_gib,
             volume_type: plan.volume.volume_type.clone(),
+            volume_availability_zone: plan.volume.availability_zone.clone(),
             cluster: plan.cluster.clone(),
             service: plan.service.clone(),
             volume_name: plan.managed.name.clone(),

@@ -65,6 +65,65 @@ pub struct ReportJson {
     pub places_not_read: usize,
     /// Reads that failed in places that were otherwise read (their other parts are shown).
     pub reads_failed: usize,
+    /// Orphans marked by `cleanup --mark`, by date then owner: what `cleanup --marked`
+    /// deletes on that date, ready to paste to the owner's channel.
+    pub marked_for_deletion: Vec<MarkedGroupJson>,
+}
+
+/// The orphans one owner will lose on one date.
+#[derive(Debug, Serialize)]
+pub struct MarkedGroupJson {
+    /// `YYYY-MM-DD` as tagged (`ecsnap:delete-after`).
+    pub delete_after: String,
+    /// `ecsnap:owner` as tagged (`unknown` when the tag is missing).
+    pub owner: String,
+    /// `vol-…` / `snap-…` with where each is: `vol-1 (123456789012 us-east-1)`.
+    pub resources: Vec<String>,
+    pub size_gib: i64,
+}
+
+/// The marked orphans of every place, grouped by date and owner.
+fn marked_groups(parts: &[PlaceReport]) -> Vec<MarkedGroupJson> {
+    use crate::analysis::marks::{DELETE_AFTER_TAG, OWNER_TAG};
+    let mut groups: std::collections::BTreeMap<(String, String), MarkedGroupJson> =
+        std::collections::BTreeMap::new();
+    for p in parts {
+        let place = format!(
+            "{} {}",
+            p.at.account_id.as_deref().unwrap_or(&p.at.account),
+            p.at.region
+        );
+        let volumes = p
+            .orphans
+            .volumes
+            .iter()
+            .map(|o| (&o.volume.id, o.volume.size_gib, &o.volume.tags));
+        let snapshots = p
+            .orphans
+            .snapshots
+            .iter()
+            .map(|o| (&o.snapshot.id, o.snapshot.size_gib, &o.snapshot.tags));
+        for (id, size, tags) in volumes.chain(snapshots) {
+            let Some(date) = tags.get(DELETE_AFTER_TAG) else {
+                continue;
+            };
+            let owner = tags
+                .get(OWNER_TAG)
+                .cloned()
+                .unwrap_or_else(|| "unknown".into());
+            let g = groups
+                .entry((date.clone(), owner.clone()))
+                .or_insert_with(|| MarkedGroupJson {
+                    delete_after: date.clone(),
+                    owner,
+                    resources: Vec::new(),
+                    size_gib: 0,
+                });
+            g.resources.push(format!("{id} ({place})"));
+            g.size_gib += i64::from(size.max(0));
+        }
+    }
+    groups.into_values().collect()
 }
 
 /// The services of every place, worst first.
@@ -138,6 +197,7 @@ impl ReportJson {
             failures: failures.iter().map(FailureJson::from).collect(),
             places_not_read: places_not_read(parts, failures),
             reads_failed: failures.len() - places_not_read(parts, failures),
+            marked_for_deletion: marked_groups(parts),
         }
     }
 }
@@ -217,6 +277,35 @@ pub fn report_text(r: &ReportJson, style: Style) -> String {
     out.push_str(&orphan_totals_table(&r.orphans, style));
     out.push('\n');
     out.push_str(&orphans_section(&r.orphans, style));
+    out.push_str(&marked_section(r, style));
+    out
+}
+
+/// "To be deleted on DATE", one line per owner: ready to paste to a team channel.
+fn marked_section(r: &ReportJson, style: Style) -> String {
+    if r.marked_for_deletion.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n");
+    out.push_str(&heading(style, 2, "Marked for deletion (cleanup --marked)"));
+    let mut last_date: Option<&str> = None;
+    for g in &r.marked_for_deletion {
+        if last_date != Some(g.delete_after.as_str()) {
+            let _ = writeln!(out, "To be deleted on {}:", g.delete_after);
+            last_date = Some(g.delete_after.as_str());
+        }
+        let owner = match style {
+            Style::Markdown => markdown_cell(&g.owner),
+            Style::Text => crate::model::escape::escape(&g.owner).into_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "- {owner}: {} ({} GiB): {}",
+            g.resources.len(),
+            g.size_gib,
+            g.resources.join(", ")
+        );
+    }
     out
 }
 
@@ -383,6 +472,10 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 v.account_id.clone().unwrap_or_default(),
                 v.region.clone(),
                 v.item.volume_id.clone(),
+                v.item
+                    .availability_zone
+                    .clone()
+                    .unwrap_or_else(|| "?".into()),
                 format!("{} GiB {}", v.item.size_gib, v.item.volume_type),
                 age(v.item.age_days),
                 format!("{:.2}", v.item.monthly_cost_usd),
@@ -398,7 +491,18 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 s.account_id.clone().unwrap_or_default(),
                 s.region.clone(),
                 s.item.snapshot_id.clone(),
-                format!("{} GiB snapshot", s.item.size_gib),
+                // Snapshots are regional: a volume can be made from one in any zone.
+                "regional".into(),
+                match s.item.storage_tier.as_deref() {
+                    Some("archive") => match &s.item.restore_expiry_time {
+                        Some(t) => format!(
+                            "{} GiB snapshot (archive, restored until {t})",
+                            s.item.size_gib
+                        ),
+                        None => format!("{} GiB snapshot (archive)", s.item.size_gib),
+                    },
+                    _ => format!("{} GiB snapshot", s.item.size_gib),
+                },
                 age(s.item.age_days),
                 format!("{:.2}", s.item.monthly_cost_usd),
                 s.item.reason.clone(),
@@ -415,6 +519,7 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
             "ACCOUNT",
             "REGION",
             "ID",
+            "ZONE",
             "SIZE",
             "AGE",
             "$/MONTH",

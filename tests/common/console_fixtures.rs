@@ -416,6 +416,7 @@ pub fn orphan_report() -> OrphanReport {
             owner_id: Some(ACCOUNT.into()),
             description: Some("pre-upgrade".into()),
             tags: tags(&[("Name", "pre-upgrade")]),
+            ..Snapshot::default()
         },
         Snapshot {
             id: "snap-0bb0000000000002b".into(),
@@ -426,6 +427,7 @@ pub fn orphan_report() -> OrphanReport {
             owner_id: Some(ACCOUNT.into()),
             description: Some("nightly ledger backup".into()),
             tags: BTreeMap::new(),
+            ..Snapshot::default()
         },
         Snapshot {
             id: "snap-0cc0000000000003c".into(),
@@ -436,6 +438,7 @@ pub fn orphan_report() -> OrphanReport {
             owner_id: Some(ACCOUNT.into()),
             description: None,
             tags: BTreeMap::new(),
+            ..Snapshot::default()
         },
     ];
     let amis = vec![Ami {

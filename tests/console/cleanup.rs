@@ -37,6 +37,7 @@ pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
         snapshot_first: false,
         keep_newest: 3,
         preflight_done: true,
+        notes: Vec::new(),
     }
 }
 

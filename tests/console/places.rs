@@ -539,6 +539,7 @@ fn volume_plan(id: &str) -> CleanupPlan {
         snapshot_first: false,
         keep_newest: 3,
         preflight_done: true,
+        notes: Vec::new(),
     }
 }
 

@@ -40,3 +40,5 @@ mod read_only;
 mod recover;
 mod robustness;
 mod rollback;
+mod storage_states;
+mod zones;

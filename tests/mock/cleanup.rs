@@ -73,6 +73,7 @@ pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
         snapshot_first: false,
         keep_newest: 3,
         preflight_done: true,
+        notes: Vec::new(),
     }
 }
 
@@ -147,6 +148,7 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
         snapshot_first: false,
         keep_newest: 3,
         preflight_done: true,
+        notes: Vec::new(),
     };
     let settings = ecsnap::config::Settings::default();
     let clock = FakeClock::default();

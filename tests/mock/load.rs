@@ -423,3 +423,56 @@ async fn the_picker_offers_revisions_newest_first_and_preselects_the_one_before_
         "what runs cannot be chosen"
     );
 }
+
+/// `tasks --json`: a task's EBS volume is in the task's zone (ECS creates and attaches it
+/// there), read from DescribeTasks' `availabilityZone`.
+#[tokio::test]
+async fn a_task_s_ebs_volume_carries_the_task_s_zone_in_tasks_json() {
+    let fleet = ecs_fleet("vol-unused");
+    let describe = mock!(aws_sdk_ecs::Client::describe_tasks).then_output(|| {
+        DescribeTasksOutput::builder()
+            .tasks(
+                EcsTask::builder()
+                    .task_arn(format!("arn:aws:ecs:eu-west-1:1:task/{CLUSTER}/t1"))
+                    .group(format!("service:{SERVICE}"))
+                    .last_status("RUNNING")
+                    .desired_status("RUNNING")
+                    .availability_zone("eu-west-1b")
+                    .attachments(
+                        Attachment::builder()
+                            .r#type("AmazonElasticBlockStorage")
+                            .details(
+                                KeyValuePair::builder()
+                                    .name("volumeId")
+                                    .value("vol-zoned")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let aws = clients(
+        &[&fleet.clusters, &fleet.services, &fleet.tasks, &describe],
+        &[],
+        &[],
+    );
+    let listing = load::load_task_listing(&aws, CLUSTER, Some(SERVICE))
+        .await
+        .expect("tasks");
+    let json = ecsnap::output::fleet::tasks_json(&[(
+        ecsnap::output::fleet::Where {
+            account: "default".into(),
+            account_id: None,
+            region: "eu-west-1".into(),
+        },
+        listing,
+    )]);
+    let v = serde_json::to_value(&json).expect("json");
+    let vols = v[0]["volumes"].as_array().expect("volumes");
+    assert_eq!(vols.len(), 1, "{v}");
+    assert_eq!(vols[0]["volume_id"], "vol-zoned", "{v}");
+    assert_eq!(vols[0]["kind"], "ebs", "{v}");
+    assert_eq!(vols[0]["availability_zone"], "eu-west-1b", "{v}");
+}

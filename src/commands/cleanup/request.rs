@@ -249,6 +249,9 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
             );
         }
     }
+    for note in &plan.notes {
+        let _ = writeln!(out, "Note: {}", escape(note));
+    }
     let blocked = plan.items.iter().filter(|i| i.blocked().is_some()).count();
     if blocked > 0 {
         let _ = writeln!(
@@ -280,4 +283,42 @@ pub fn results_text(results: &[ItemResult]) -> String {
         count(ItemStatus::Skipped),
         count(ItemStatus::Failed)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Skipped;
+
+    #[test]
+    fn the_plan_text_shows_locked_skips_and_what_was_not_checked() {
+        let plan = CleanupPlan {
+            target: ResourceKind::Snapshot,
+            items: Vec::new(),
+            skipped: vec![Skipped::new(
+                "snap-locked",
+                ResourceKind::Snapshot,
+                8.0,
+                "locked in compliance mode until 2027-01-31 00:00 UTC",
+            )],
+            min_age_days: None,
+            snapshot_first: false,
+            keep_newest: 3,
+            preflight_done: false,
+            notes: vec![crate::analysis::locks::not_checked_line(
+                "ec2:DescribeLockedSnapshots was denied",
+            )],
+        };
+        let text = plan_text(&plan);
+        assert!(
+            text.contains(
+                "  snap-locked (snapshot): locked in compliance mode until 2027-01-31 00:00 UTC\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Note: locks were not checked: ec2:DescribeLockedSnapshots was denied"),
+            "{text}"
+        );
+    }
 }

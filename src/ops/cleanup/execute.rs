@@ -177,6 +177,12 @@ async fn recheck(
                 aws.ec2.describe_launch_templates()
             )?;
             let by_id: HashMap<&str, _> = snapshots.iter().map(|s| (s.id.as_str(), s)).collect();
+            // Locked since the plan: skipped. Unreadable locks were noted in the plan; a
+            // locked snapshot then fails at DeleteSnapshot, which deletes nothing.
+            let ids: Vec<String> = plan.items.iter().map(|i| i.id.clone()).collect();
+            let locked = super::locks::locked_now(aws, &ids, now())
+                .await
+                .unwrap_or_default();
             let guards = SnapshotGuards::new(&amis, &templates, protection);
             for item in &plan.items {
                 let why = match by_id.get(item.id.as_str()) {
@@ -184,6 +190,7 @@ async fn recheck(
                     Some(s) => guards
                         .ami(&s.id)
                         .or_else(|| guards.kept(s, now()))
+                        .or_else(|| locked.get(&s.id).cloned())
                         .map(|why| format!("now {why}")),
                 };
                 if let Some(why) = why {
@@ -669,6 +676,7 @@ mod tests {
             snapshot_first: false,
             keep_newest: 3,
             preflight_done: false,
+            notes: Vec::new(),
         }
     }
 

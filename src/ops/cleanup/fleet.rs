@@ -284,6 +284,7 @@ pub(crate) mod tests {
                 snapshot_first: false,
                 keep_newest: 3,
                 preflight_done: true,
+                notes: Vec::new(),
             },
             refused: refused.then(|| "read-only".to_string()),
         }

@@ -458,6 +458,7 @@ mod tests {
             snapshot_first: false,
             keep_newest: 0,
             preflight_done: false,
+            notes: Vec::new(),
         };
         let gib = 4_849.0 * 1_000_000.0 / 1_073_741_824.0;
         assert!(

@@ -8,6 +8,8 @@
 pub mod execute;
 pub mod fleet;
 pub mod images;
+mod locks;
+pub mod marks;
 mod plan;
 
 use chrono::{DateTime, Utc};
@@ -140,6 +142,7 @@ impl Candidates {
             snapshot_first: false,
             keep_newest: settings.keep_newest,
             preflight_done: false,
+            notes: Vec::new(),
         }
     }
 }
@@ -169,6 +172,7 @@ pub async fn plan(
     let candidates = Candidates::load(aws, settings, account, &[target], filter, now).await?;
     let mut plan = candidates.plan(target, settings, min_age_days);
     plan.snapshot_first = snapshot_first;
+    locks::skip_locked(aws, &mut plan, now).await;
     Ok(plan)
 }
 
@@ -222,14 +226,14 @@ pub async fn plan_for(
     }
     let candidates =
         Candidates::load(aws, settings, account, &kinds, OrphanFilter::default(), now).await?;
-    Ok(kinds
-        .into_iter()
-        .map(|kind| {
-            let mut plan = candidates.plan(kind, settings, None);
-            restrict(&mut plan, selection.ids(kind));
-            plan
-        })
-        .collect())
+    let mut plans = Vec::new();
+    for kind in kinds {
+        let mut plan = candidates.plan(kind, settings, None);
+        restrict(&mut plan, selection.ids(kind));
+        locks::skip_locked(aws, &mut plan, now).await;
+        plans.push(plan);
+    }
+    Ok(plans)
 }
 
 /// Narrows a plan to `ids` (see `plan_for`).
@@ -316,6 +320,7 @@ mod tests {
             snapshot_first: false,
             keep_newest: 3,
             preflight_done: false,
+            notes: Vec::new(),
         };
         let ids: BTreeSet<String> = ["vol-a", "vol-keep", "vol-gone"]
             .iter()

@@ -67,6 +67,8 @@ pub struct CleanupPlan {
     pub keep_newest: usize,
     /// Whether the DryRun preflight ran (EC2 targets, not in read-only mode).
     pub preflight_done: bool,
+    /// What the plan could not check, one line each (e.g. "locks were not checked: …").
+    pub notes: Vec<String>,
 }
 
 impl CleanupPlan {

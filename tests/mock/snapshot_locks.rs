@@ -1,0 +1,265 @@
+//! Snapshot locks in a cleanup, against aws-smithy-mocks (moto has no
+//! DescribeLockedSnapshots): the planner skips a locked snapshot with its mode and expiry
+//! and it is never sent to DeleteSnapshot; a lock taken after the plan is caught by the
+//! re-check before execute; a denied DescribeLockedSnapshots keeps the plan and says that
+//! locks were not checked, naming the permission; several pages of locks are all read.
+
+use std::sync::{Arc, Mutex};
+
+use crate::mocked::{MockAws, audited, block_on};
+use aws_sdk_ec2::config::retry::RetryConfig;
+use aws_sdk_ec2::operation::delete_snapshot::DeleteSnapshotOutput;
+use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
+use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
+use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOutput;
+use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
+use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ec2::primitives::DateTime as SdkTime;
+use aws_sdk_ec2::types::{LockState, LockedSnapshotsInfo, Snapshot, SnapshotState};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use chrono::{TimeZone, Utc};
+use ecsnap::analysis::orphans::OrphanFilter;
+use ecsnap::aws::{AwsClients, OpsClients};
+use ecsnap::config::Settings;
+use ecsnap::model::ResourceKind;
+use ecsnap::ops::cleanup::{self, ExecuteOptions, ItemStatus};
+use ecsnap::ops::wait::FakeClock;
+
+const ACCOUNT: &str = "111122223333";
+/// 2027-01-31T00:00:00Z.
+const EXPIRES: i64 = 1_801_353_600;
+
+fn snapshot(id: &str) -> Snapshot {
+    Snapshot::builder()
+        .snapshot_id(id)
+        .volume_id(format!("vol-gone-{id}"))
+        .volume_size(8)
+        .owner_id(ACCOUNT)
+        .state(SnapshotState::Completed)
+        .build()
+}
+
+fn locked(id: &str, state: LockState) -> LockedSnapshotsInfo {
+    LockedSnapshotsInfo::builder()
+        .snapshot_id(id)
+        .owner_id(ACCOUNT)
+        .lock_state(state)
+        .lock_expires_on(SdkTime::from_secs(EXPIRES))
+        .build()
+}
+
+fn denied() -> String {
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
+     <Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this \
+     operation.</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
+        .into()
+}
+
+/// The orphan rules' reads: no volumes, no AMIs, no templates; `snapshots` of gone volumes.
+fn reads(snapshots: &'static [&'static str]) -> Vec<Rule> {
+    vec![
+        mock!(aws_sdk_ec2::Client::describe_volumes)
+            .then_output(|| DescribeVolumesOutput::builder().build()),
+        mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(move || {
+            let mut out = DescribeSnapshotsOutput::builder();
+            for id in snapshots {
+                out = out.snapshots(snapshot(id));
+            }
+            out.build()
+        }),
+        mock!(aws_sdk_ec2::Client::describe_images)
+            .then_output(|| DescribeImagesOutput::builder().build()),
+        mock!(aws_sdk_ec2::Client::describe_launch_templates)
+            .then_output(|| DescribeLaunchTemplatesOutput::builder().build()),
+    ]
+}
+
+/// DeleteSnapshot answering ok, recording every id it was sent.
+fn deletes(sent: &Arc<Mutex<Vec<String>>>) -> Rule {
+    let sent = Arc::clone(sent);
+    mock!(aws_sdk_ec2::Client::delete_snapshot)
+        .match_requests(move |r| {
+            if let Ok(mut s) = sent.lock() {
+                s.push(r.snapshot_id().unwrap_or_default().to_string());
+            }
+            true
+        })
+        .then_output(|| DeleteSnapshotOutput::builder().build())
+}
+
+fn clients(rules: &[&Rule]) -> (AwsClients, OpsClients) {
+    MockAws {
+        ec2: mock_client!(
+            aws_sdk_ec2,
+            RuleMode::MatchAny,
+            rules.iter().copied(),
+            |c| c.retry_config(RetryConfig::disabled())
+        ),
+        ..MockAws::in_region("eu-west-1")
+    }
+    .clients_and_ops()
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0)
+        .single()
+        .expect("now")
+}
+
+async fn plan(aws: &AwsClients) -> cleanup::CleanupPlan {
+    cleanup::plan(
+        aws,
+        &Settings::default(),
+        Some(ACCOUNT),
+        ResourceKind::Snapshot,
+        OrphanFilter::default(),
+        false,
+        now(),
+    )
+    .await
+    .expect("plan")
+}
+
+fn run(aws: &AwsClients, ops: OpsClients, plan: &cleanup::CleanupPlan) -> Vec<cleanup::ItemResult> {
+    let (mutator, _dir, _log) = audited(ops, None);
+    block_on(cleanup::execute(
+        aws,
+        &mutator,
+        &Settings::default(),
+        plan,
+        &FakeClock::default(),
+        &ExecuteOptions::default(),
+        &mut |_| {},
+    ))
+    .expect("executed")
+}
+
+#[test]
+fn a_locked_snapshot_is_skipped_with_mode_and_expiry_and_never_deleted() {
+    let reads = reads(&["snap-locked", "snap-free", "snap-expired"]);
+    let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
+        // The plan asks about every candidate; the re-check about those planned.
+        .match_requests(|r| {
+            let mut ids = r.snapshot_ids().to_vec();
+            ids.sort();
+            ids == ["snap-expired", "snap-free", "snap-locked"]
+                || ids == ["snap-expired", "snap-free"]
+        })
+        .then_output(|| {
+            DescribeLockedSnapshotsOutput::builder()
+                .snapshots(locked("snap-locked", LockState::Compliance))
+                .snapshots(locked("snap-expired", LockState::Expired))
+                .build()
+        });
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let delete = deletes(&sent);
+    let mut rules: Vec<&Rule> = reads.iter().collect();
+    rules.extend([&locks, &delete]);
+    let (aws, ops) = clients(&rules);
+
+    let plan = block_on(plan(&aws));
+    let mut planned: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
+    planned.sort_unstable();
+    assert_eq!(planned, ["snap-expired", "snap-free"]);
+    let skip = plan
+        .skipped
+        .iter()
+        .find(|s| s.id == "snap-locked")
+        .expect("the locked snapshot is skipped");
+    assert_eq!(
+        skip.reason,
+        "locked in compliance mode until 2027-01-31 00:00 UTC"
+    );
+    assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+
+    let results = run(&aws, ops, &plan);
+    assert!(
+        results.iter().all(|r| r.status == ItemStatus::Done),
+        "{results:?}"
+    );
+    let mut deleted = sent.lock().expect("sent").clone();
+    deleted.sort();
+    assert_eq!(deleted, ["snap-expired", "snap-free"], "never snap-locked");
+    assert_eq!(locks.num_calls(), 2, "once to plan, once to re-check");
+}
+
+#[test]
+fn a_lock_taken_after_the_plan_is_caught_by_the_re_check() {
+    let reads = reads(&["snap-a", "snap-b"]);
+    // The plan's question: no locks. The re-check's: snap-b is now locked (governance).
+    let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
+        .sequence()
+        .output(|| DescribeLockedSnapshotsOutput::builder().build())
+        .output(|| {
+            DescribeLockedSnapshotsOutput::builder()
+                .snapshots(locked("snap-b", LockState::Governance))
+                .build()
+        })
+        .build();
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let delete = deletes(&sent);
+    let mut rules: Vec<&Rule> = reads.iter().collect();
+    rules.extend([&locks, &delete]);
+    let (aws, ops) = clients(&rules);
+
+    let plan = block_on(plan(&aws));
+    assert_eq!(plan.items.len(), 2);
+    let results = run(&aws, ops, &plan);
+    let b = results.iter().find(|r| r.id == "snap-b").expect("snap-b");
+    assert_eq!(b.status, ItemStatus::Skipped);
+    assert_eq!(
+        b.detail.as_deref(),
+        Some("now locked in governance mode until 2027-01-31 00:00 UTC (re-checked)")
+    );
+    assert_eq!(*sent.lock().expect("sent"), ["snap-a"]);
+}
+
+#[test]
+fn a_denied_lock_read_keeps_the_plan_and_says_locks_were_not_checked() {
+    let reads = reads(&["snap-a"]);
+    let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
+        .sequence()
+        .http_status(403, Some(denied()))
+        .repeatedly()
+        .build();
+    let mut rules: Vec<&Rule> = reads.iter().collect();
+    rules.push(&locks);
+    let (aws, _ops) = clients(&rules);
+
+    let plan = block_on(plan(&aws));
+    assert_eq!(plan.items.len(), 1, "still offered");
+    assert_eq!(plan.notes.len(), 1, "{:?}", plan.notes);
+    let note = &plan.notes[0];
+    assert!(note.starts_with("locks were not checked: "), "{note}");
+    assert!(note.contains("ec2:DescribeLockedSnapshots"), "{note}");
+    let json = serde_json::to_value(ecsnap::output::actions::CleanupJson::new(&plan, true, None))
+        .expect("json");
+    assert_eq!(json["notes"][0], note.as_str());
+}
+
+#[test]
+fn every_page_of_locks_is_read() {
+    let first = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            DescribeLockedSnapshotsOutput::builder()
+                .snapshots(locked("snap-1", LockState::Compliance))
+                .next_token("p2")
+                .build()
+        });
+    let second = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
+        .match_requests(|r| r.next_token() == Some("p2"))
+        .then_output(|| {
+            DescribeLockedSnapshotsOutput::builder()
+                .snapshots(locked("snap-2", LockState::ComplianceCooloff))
+                .build()
+        });
+    let (aws, _ops) = clients(&[&first, &second]);
+    let ids: Vec<String> = (0..250).map(|i| format!("snap-{i}")).collect();
+    let locks = block_on(aws.ec2.describe_locked_snapshots(&ids)).expect("locks");
+    // 250 ids: two batches (200 + 50), each two pages.
+    assert_eq!(first.num_calls(), 2);
+    assert_eq!(second.num_calls(), 2);
+    assert_eq!(locks.len(), 4);
+    assert!(locks.iter().any(|l| l.state == "compliance-cooloff"));
+}
