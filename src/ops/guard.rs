@@ -39,7 +39,8 @@ pub fn read_only_reason(settings: &Settings) -> Option<ReadOnly> {
                 "read-only mode is on (--read-only, or `read_only = true` for profile {p} or \
                  its account in the config)"
             ),
-            None => "read-only mode is on (--read-only, or `read_only = true` in the config)"
+            None => "read-only mode is on (--read-only, or `read_only = true` under \
+                     [profiles.default] or its [accounts.\"ID\"] in the config)"
                 .to_string(),
         })
     })
