@@ -243,3 +243,32 @@ fn r_and_d_refuse_a_code_deploy_service_and_send_nothing() {
     assert!(ch(&mut s, 'D').is_empty());
     assert!(s.modal.is_none());
 }
+
+#[test]
+fn a_rollback_from_tasks_loads_the_tasks_again_when_it_starts() {
+    let mut s = on_worker();
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.pane, PaneId::Tasks);
+    ch(&mut s, 'R');
+    answer(&mut s, |generation| Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
+    });
+    ch(&mut s, 'y');
+    let g = generation(&s);
+    let effects = update(
+        &mut s,
+        Event::Msg(Msg::Dialog {
+            generation: g,
+            answer: DialogAnswer::Started(Ok(started(2))),
+        }),
+    );
+    // The services and the worker's tasks, not at the Tasks pane's next refresh.
+    assert!(
+        matches!(&effects[..], [
+            Effect::Run(Work::Load(Load::Services { .. })),
+            Effect::Run(Work::Load(Load::Tasks { cluster, service, .. })),
+        ] if cluster == "payments-prod" && service == "worker"),
+        "{effects:?}"
+    );
+}

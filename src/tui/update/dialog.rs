@@ -11,6 +11,7 @@ use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::msg::{DialogAnswer, Planned};
+use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::Reload;
 use crate::tui::update::rollback::rollback_of;
@@ -250,9 +251,23 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
         }
     };
     match reload {
-        Some(Reload::Services) => vec![Effect::from(Load::Services {
-            generation: state.services.loader.start(now),
-        })],
+        Some(Reload::Services) => {
+            let mut effects = vec![Effect::from(Load::Services {
+                generation: state.services.loader.start(now),
+            })];
+            // The Tasks pane in view shows the tasks the action started or stopped: load
+            // it again too, rather than at its next refresh.
+            if state.pane == PaneId::Tasks
+                && let Some((cluster, service)) = state.tasks.target.as_ref().map(ServiceRef::names)
+            {
+                effects.push(Effect::from(Load::Tasks {
+                    generation: state.tasks.loader.start(now),
+                    cluster,
+                    service,
+                }));
+            }
+            effects
+        }
         Some(Reload::Snapshots) => vec![Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
         })],
