@@ -429,8 +429,8 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
 mod tests {
     use super::*;
     use crate::analysis::in_use::InUse;
-    use crate::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
     use crate::analysis::lifecycle::test_images::sized as image;
+    use crate::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
 
     fn place(region: &str) -> PlaceReport {
         let images = [

@@ -86,7 +86,12 @@ pub fn request_exec(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let title = format!("Shell in task {task}");
-    open_and_plan(state, DialogKind::Exec, title, HandsOnAsk::Exec { cluster, task })
+    open_and_plan(
+        state,
+        DialogKind::Exec,
+        title,
+        HandsOnAsk::Exec { cluster, task },
+    )
 }
 
 /// `p`: ask for the port; the plan follows once it is typed.

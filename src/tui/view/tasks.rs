@@ -201,14 +201,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             .iter()
             .map(|&w| Constraint::Length(w as u16))
             .collect();
-        ListTable {
-            list: &pane.list,
-            header: &HEADER,
-            widths: &constraints,
-            block: Block::default(),
-            focused: true,
-        }
-        .render(frame, table_area, theme, |r| {
+        ListTable::plain(&pane.list, &HEADER, &constraints).render(frame, table_area, theme, |r| {
             task_cells(r, state, &widths, theme)
         });
         frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
