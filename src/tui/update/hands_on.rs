@@ -6,7 +6,7 @@
 use crate::ops::confirm::Confirmation;
 use crate::tui::run::effect::{Effect, HandsOnEffect, Load};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::confirm::ConfirmInput;
 use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::hands_on::{
     Foreground, HandsOnAsk, HandsOnDone, HandsOnModal, HandsOnPlan, ScaleWatch, parse_forward,
@@ -199,8 +199,8 @@ pub(crate) fn planned(modal: &mut Modal, plan: HandsOnPlan, production: bool) {
     }
     h.plan = Some(plan);
     h.preselect();
-    modal.confirm = ConfirmInput::new(needed(1, production, &h.name()));
-    modal.stage = Stage::Confirm;
+    let name = h.name();
+    modal.confirm_one(production, &name);
 }
 
 /// A scale's watch looked at the service.
