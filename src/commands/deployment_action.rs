@@ -6,13 +6,10 @@
 //! finishing) or time runs out (4). Refused (exit 5) when nothing is in flight or waiting,
 //! and in read-only mode before any request.
 
-use super::flow::{
-    Action, Ask, emit_json, plan_line, run_action, run_in_session, show, unless_waiting,
-};
+use super::flow::{Action, Ask, emit_json, plan_line, run_action, show, unless_waiting};
 use super::session::{Question, Session};
 use crate::analysis::deployments::{FollowVerdict, Goal};
-use crate::cli::{ContinueArgs, GlobalArgs, RollbackArgs, RolloutWait};
-use crate::config::Settings;
+use crate::cli::{ContinueArgs, RollbackArgs, RolloutWait};
 use crate::error::{Result, exit};
 use crate::model::{LifecycleHookAction, arn_name};
 use crate::ops::continue_deployment::{self, ContinuePlan};
@@ -24,22 +21,6 @@ use crate::output::deployments::{DeploymentActionJson, FollowJson};
 /// `rollback --stop-deployment`, in the session `rollback` opened.
 pub(super) async fn stop(s: &Session, args: &RollbackArgs, ask: Ask) -> Result<i32> {
     run_action(s, &StopDeployment(args), ask).await
-}
-
-/// `continue`.
-pub(super) async fn run_continue(
-    args: ContinueArgs,
-    global: &GlobalArgs,
-    settings: Settings,
-) -> Result<i32> {
-    Box::pin(run_in_session(
-        global,
-        settings,
-        "continue",
-        &args,
-        args.confirm,
-    ))
-    .await
 }
 
 /// `rollback --stop-deployment`: the deployment in flight of the service `rollback` names.

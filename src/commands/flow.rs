@@ -120,16 +120,19 @@ pub(super) async fn run_action<A: Action>(s: &A::At, action: &A, ask: Ask) -> Re
 }
 
 /// An action of one place: its session opened for `command` (refused at once in
-/// read-only mode unless a dry run), then `run_action` in it.
-pub(super) async fn run_in_session<A: Action<At = Session>>(
-    global: &GlobalArgs,
+/// read-only mode unless a dry run), then `run_action` in it. Boxed: the futures of the
+/// action commands are large.
+pub(super) fn run_in_session<'a, A: Action<At = Session>>(
+    global: &'a GlobalArgs,
     settings: Settings,
-    command: &str,
-    action: &A,
+    command: &'a str,
+    action: &'a A,
     confirm: Confirm,
-) -> Result<i32> {
-    let s = open_session(global, settings, command, confirm.dry_run).await?;
-    run_action(&s, action, Ask::new(confirm, global.json)).await
+) -> std::pin::Pin<Box<impl Future<Output = Result<i32>> + 'a>> {
+    Box::pin(async move {
+        let s = open_session(global, settings, command, confirm.dry_run).await?;
+        run_action(&s, action, Ask::new(confirm, global.json)).await
+    })
 }
 
 /// The plan of a single action: the session's header, then `Plan: <summary>`.

@@ -3,30 +3,17 @@
 //! the snapshot, and optionally wait for the rollout — through the one action flow
 //! (`flow::run_action`).
 
-use super::flow::{Action, emit_json, plan_line, run_in_session, show, unless_waiting};
+use super::flow::{Action, emit_json, plan_line, show, unless_waiting};
 use super::session::{Question, Session};
 use super::wait::wait_for_started;
-use crate::cli::{GlobalArgs, RecoverArgs};
-use crate::config::{Settings, now};
+use crate::cli::RecoverArgs;
+use crate::config::now;
 use crate::error::{Result, exit};
 use crate::model::arn_name;
 use crate::ops::recover::{self, RecoverOptions, RecoverPlan, RecoverProgress, Recovered};
 use crate::ops::wait::SystemClock;
 use crate::output::actions::WaitJson;
 use crate::output::recover::RecoverJson;
-
-/// `recover` from its parsed arguments: the session (refused at once in read-only mode),
-/// then the action flow.
-pub(super) async fn run(args: RecoverArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    Box::pin(run_in_session(
-        global,
-        settings,
-        "recover",
-        &args,
-        args.confirm,
-    ))
-    .await
-}
 
 impl Action for RecoverArgs {
     type At = Session;

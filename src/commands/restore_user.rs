@@ -22,14 +22,7 @@ pub(super) async fn run(
                 .into(),
         ));
     }
-    Box::pin(run_in_session(
-        global,
-        settings,
-        "restore-user",
-        &args,
-        args.confirm,
-    ))
-    .await
+    run_in_session(global, settings, "restore-user", &args, args.confirm).await
 }
 
 impl Action for RestoreUserArgs {

@@ -2,27 +2,14 @@
 //! (`flow::run_action`); with `--wait`, until the running count reaches it (exit 3 when
 //! tasks keep stopping, 4 on time out). One place only.
 
-use super::flow::{Action, Unchanged, emit_json, plan_line, run_in_session, show, unless_waiting};
+use super::flow::{Action, Unchanged, emit_json, plan_line, show, unless_waiting};
 use super::session::{Question, Session};
-use crate::cli::{GlobalArgs, ScaleArgs};
-use crate::config::Settings;
+use crate::cli::ScaleArgs;
 use crate::error::{Result, exit};
 use crate::model::Service;
 use crate::ops::scale::{self, CountVerdict, ScalePlan};
 use crate::ops::wait::SystemClock;
 use crate::output::hands_on::{ScaleJson, ScaleWaitJson};
-
-/// `scale`: a new desired count for one service, as asked on the command line.
-pub(super) async fn run(args: ScaleArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    Box::pin(run_in_session(
-        global,
-        settings,
-        "scale",
-        &args,
-        args.confirm,
-    ))
-    .await
-}
 
 impl Action for ScaleArgs {
     type At = Session;

@@ -1,31 +1,15 @@
 //! `ecsnap stop-task`: stop one task with a reason (its service starts a replacement),
 //! through the one action flow (`flow::run_action`). One place only.
 
-use super::flow::{Action, plan_line, reported, run_in_session};
+use super::flow::{Action, plan_line, reported};
 use super::session::{Question, Session};
-use crate::cli::{GlobalArgs, StopTaskArgs};
-use crate::config::Settings;
+use crate::cli::StopTaskArgs;
 use crate::error::Result;
 use crate::model::Task;
 use crate::ops::stop_task::{self, StopPlan};
 use crate::output::hands_on::StopTaskJson;
 
 /// `stop-task`: one task to stop, as asked on the command line.
-pub(super) async fn run(
-    args: StopTaskArgs,
-    global: &GlobalArgs,
-    settings: Settings,
-) -> Result<i32> {
-    Box::pin(run_in_session(
-        global,
-        settings,
-        "stop-task",
-        &args,
-        args.confirm,
-    ))
-    .await
-}
-
 impl Action for StopTaskArgs {
     type At = Session;
     type Plan = StopPlan;
