@@ -189,6 +189,14 @@ fn table(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
     }
 }
 
+/// A second-level section: its heading, the table, a blank line.
+fn section(style: Style, title: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = heading(style, 2, title);
+    out.push_str(&table(style, headers, rows));
+    out.push('\n');
+    out
+}
+
 fn heading(style: Style, level: usize, text: &str) -> String {
     match style {
         Style::Markdown => format!("{} {text}\n\n", "#".repeat(level)),
@@ -264,10 +272,7 @@ fn failures_section(r: &ReportJson, style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = heading(style, 2, "Not read");
-    out.push_str(&table(style, &["ACCOUNT", "REGION", "ERROR"], &rows));
-    out.push('\n');
-    out
+    section(style, "Not read", &["ACCOUNT", "REGION", "ERROR"], &rows)
 }
 
 fn services_section(r: &ReportJson, style: Style) -> String {
@@ -286,16 +291,14 @@ fn services_section(r: &ReportJson, style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = heading(style, 2, "Services (not steady first)");
-    out.push_str(&table(
+    section(
         style,
+        "Services (not steady first)",
         &[
             "STATE", "ACCOUNT", "REGION", "CLUSTER", "SERVICE", "RUN/DES", "ROLLOUT",
         ],
         &rows,
-    ));
-    out.push('\n');
-    out
+    )
 }
 
 fn snapshots_section(r: &ReportJson, style: Style) -> String {
@@ -315,9 +318,9 @@ fn snapshots_section(r: &ReportJson, style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = heading(style, 2, "Snapshot tags per user");
-    out.push_str(&table(
+    section(
         style,
+        "Snapshot tags per user",
         &[
             "ACCOUNT",
             "REGION",
@@ -329,9 +332,7 @@ fn snapshots_section(r: &ReportJson, style: Style) -> String {
             "NEWEST",
         ],
         &rows,
-    ));
-    out.push('\n');
-    out
+    )
 }
 
 /// Orphan totals per place, then the overall line.
