@@ -469,6 +469,15 @@ pub(crate) mod test_images {
             size_bytes: 1,
         }
     }
+
+    /// An image of repository `ws` named by its digest, of `size` bytes, with no push time.
+    pub fn sized(digest: &str, tags: &[&str], size: i64) -> Image {
+        Image {
+            pushed_at: None,
+            size_bytes: size,
+            ..img(digest, tags, 0)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -300,38 +300,32 @@ pub(super) fn clients_from(
         region: region.clone(),
         endpoint: conf.endpoint_url().map(str::to_string),
     };
-    let ops = OpsClients::new(
-        Arc::new(EcsOpsAdapter::new(
-            aws_sdk_ecs::Client::from_conf(
-                aws_sdk_ecs::config::Builder::from(conf)
+    // Each SDK has its own client and config builder types: a macro, not a function.
+    macro_rules! mutation_client {
+        ($sdk:ident) => {
+            $sdk::Client::from_conf(
+                $sdk::config::Builder::from(conf)
                     .retry_config(mutation_retry_config())
                     .build(),
-            ),
+            )
+        };
+    }
+    let ops = OpsClients::new(
+        Arc::new(EcsOpsAdapter::new(
+            mutation_client!(aws_sdk_ecs),
             ctx.clone(),
         )),
         Arc::new(EcrOpsAdapter::new(
-            aws_sdk_ecr::Client::from_conf(
-                aws_sdk_ecr::config::Builder::from(conf)
-                    .retry_config(mutation_retry_config())
-                    .build(),
-            ),
+            mutation_client!(aws_sdk_ecr),
             ctx.clone(),
         )),
         Arc::new(Ec2OpsAdapter::new(
-            aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(conf)
-                    .retry_config(mutation_retry_config())
-                    .build(),
-            ),
+            mutation_client!(aws_sdk_ec2),
             ctx.clone(),
         )),
     )
     .with_ssm(Arc::new(SsmOpsAdapter::new(
-        aws_sdk_ssm::Client::from_conf(
-            aws_sdk_ssm::config::Builder::from(conf)
-                .retry_config(mutation_retry_config())
-                .build(),
-        ),
+        mutation_client!(aws_sdk_ssm),
         ctx.clone(),
     )))
     .with_role_credentials(

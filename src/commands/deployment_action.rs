@@ -6,11 +6,10 @@
 //! finishing) or time runs out (4). Refused (exit 5) when nothing is in flight or waiting,
 //! and in read-only mode before any request.
 
-use super::flow::{Action, Ask, emit_json, plan_line, run_action, show};
-use super::session::{Question, Session, open_session};
+use super::flow::{Action, Ask, emit_json, plan_line, run_action, show, unless_waiting};
+use super::session::{Question, Session};
 use crate::analysis::deployments::{FollowVerdict, Goal};
-use crate::cli::{ContinueArgs, GlobalArgs, RolloutWait, ServiceTarget};
-use crate::config::Settings;
+use crate::cli::{ContinueArgs, RollbackArgs, RolloutWait};
 use crate::error::{Result, exit};
 use crate::model::{LifecycleHookAction, arn_name};
 use crate::ops::continue_deployment::{self, ContinuePlan};
@@ -20,61 +19,28 @@ use crate::ops::wait::SystemClock;
 use crate::output::deployments::{DeploymentActionJson, FollowJson};
 
 /// `rollback --stop-deployment`, in the session `rollback` opened.
-pub(super) async fn stop(
-    s: &Session,
-    cluster: String,
-    service: String,
-    wait: RolloutWait,
-    ask: Ask,
-) -> Result<i32> {
-    let action = StopDeployment {
-        cluster,
-        service,
-        wait,
-    };
-    run_action(s, &action, ask).await
+pub(super) async fn stop(s: &Session, args: &RollbackArgs, ask: Ask) -> Result<i32> {
+    run_action(s, &StopDeployment(args), ask).await
 }
 
-/// `continue`.
-pub(super) async fn run_continue(
-    args: ContinueArgs,
-    global: &GlobalArgs,
-    settings: Settings,
-) -> Result<i32> {
-    let ContinueArgs {
-        target: ServiceTarget { cluster, service },
-        rollback,
-        wait,
-        confirm,
-    } = args;
-    let s = open_session(global, settings, "continue", confirm.dry_run).await?;
-    let action = Continue {
-        cluster,
-        service,
-        action: if rollback {
-            LifecycleHookAction::Rollback
-        } else {
-            LifecycleHookAction::Continue
-        },
-        wait,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
-}
+/// `rollback --stop-deployment`: the deployment in flight of the service `rollback` names.
+struct StopDeployment<'a>(&'a RollbackArgs);
 
-struct StopDeployment {
-    cluster: String,
-    service: String,
-    wait: RolloutWait,
-}
-
-impl Action for StopDeployment {
+impl Action for StopDeployment<'_> {
     type At = Session;
     type Plan = StopDeploymentPlan;
     type Done = String;
     type Json = DeploymentActionJson;
 
     async fn plan(&self, s: &Session) -> Result<StopDeploymentPlan> {
-        stop_deployment::plan(&s.aws, &self.cluster, &self.service, crate::config::now()).await
+        let target = &self.0.target;
+        stop_deployment::plan(
+            &s.aws,
+            &target.cluster,
+            &target.service,
+            crate::config::now(),
+        )
+        .await
     }
 
     fn plan_text(&self, s: &Session, plan: &StopDeploymentPlan) -> String {
@@ -119,18 +85,22 @@ impl Action for StopDeployment {
                 plan.service
             ),
         )?;
-        finish(s, &arn, Goal::RolledBack, None, &self.wait, out, json).await
+        finish(s, &arn, Goal::RolledBack, None, &self.0.wait, out, json).await
     }
 }
 
-struct Continue {
-    cluster: String,
-    service: String,
-    action: LifecycleHookAction,
-    wait: RolloutWait,
+impl ContinueArgs {
+    /// CONTINUE, or ROLLBACK with `--rollback`.
+    fn hook_action(&self) -> LifecycleHookAction {
+        if self.rollback {
+            LifecycleHookAction::Rollback
+        } else {
+            LifecycleHookAction::Continue
+        }
+    }
 }
 
-impl Action for Continue {
+impl Action for ContinueArgs {
     type At = Session;
     type Plan = ContinuePlan;
     type Done = String;
@@ -139,9 +109,9 @@ impl Action for Continue {
     async fn plan(&self, s: &Session) -> Result<ContinuePlan> {
         continue_deployment::plan(
             &s.aws,
-            &self.cluster,
-            &self.service,
-            self.action.clone(),
+            &self.target.cluster,
+            &self.target.service,
+            self.hook_action(),
             crate::config::now(),
         )
         .await
@@ -220,13 +190,8 @@ async fn finish(
     json: bool,
 ) -> Result<i32> {
     out.sent = true;
-    if s.interrupted() || !wait.wait {
-        emit_json(json, &out)?;
-        return Ok(if s.interrupted() {
-            exit::INTERRUPTED
-        } else {
-            exit::OK
-        });
+    if let Some(code) = unless_waiting(s, wait, json, &out)? {
+        return Ok(code);
     }
     let clock = SystemClock::default();
     let mut on_look = |d: &crate::model::ServiceDeployment| {

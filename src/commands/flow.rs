@@ -9,8 +9,9 @@
 use serde::Serialize;
 
 use super::print::{print_json, print_text};
-use super::session::{Question, Session};
-use crate::cli::Confirm;
+use super::session::{Question, Session, open_session};
+use crate::cli::{Confirm, GlobalArgs, RolloutWait};
+use crate::config::Settings;
 use crate::error::{Result, exit};
 
 /// How a run was asked to go: `--dry-run`, `--yes`, `--json`.
@@ -118,6 +119,22 @@ pub(super) async fn run_action<A: Action>(s: &A::At, action: &A, ask: Ask) -> Re
     action.report(s, plan, done, out, ask.json).await
 }
 
+/// An action of one place: its session opened for `command` (refused at once in
+/// read-only mode unless a dry run), then `run_action` in it. Boxed: the futures of the
+/// action commands are large.
+pub(super) fn run_in_session<'a, A: Action<At = Session>>(
+    global: &'a GlobalArgs,
+    settings: Settings,
+    command: &'a str,
+    action: &'a A,
+    confirm: Confirm,
+) -> std::pin::Pin<Box<impl Future<Output = Result<i32>> + 'a>> {
+    Box::pin(async move {
+        let s = open_session(global, settings, command, confirm.dry_run).await?;
+        run_action(&s, action, Ask::new(confirm, global.json)).await
+    })
+}
+
 /// The plan of a single action: the session's header, then `Plan: <summary>`.
 pub(super) fn plan_line(s: &Session, summary: &str) -> String {
     format!("{}\nPlan: {summary}\n", s.header())
@@ -133,6 +150,25 @@ pub(super) fn reported<T: Serialize>(s: &Session, json: bool, text: &str, out: &
     } else {
         code
     })
+}
+
+/// Before a `--wait`: after a Ctrl-C, or when no wait was asked, the run ends here —
+/// the JSON printed, exit 130 or 0. `None`: go on and wait.
+pub(super) fn unless_waiting<T: Serialize>(
+    s: &Session,
+    wait: &RolloutWait,
+    json: bool,
+    out: &T,
+) -> Result<Option<i32>> {
+    if s.interrupted() || !wait.wait {
+        emit_json(json, out)?;
+        return Ok(Some(if s.interrupted() {
+            exit::INTERRUPTED
+        } else {
+            exit::OK
+        }));
+    }
+    Ok(None)
 }
 
 /// Plan text: stdout normally, stderr when stdout carries JSON.

@@ -505,18 +505,8 @@ fn fleet_orphans_text(parts: &[(Where, OrphanReport)]) -> String {
 mod tests {
     use super::*;
     use crate::analysis::in_use::InUse;
+    use crate::analysis::lifecycle::test_images::sized as image;
     use crate::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
-    use crate::model::Image;
-
-    fn image(digest: &str, tags: &[&str], size: i64) -> Image {
-        Image {
-            repository: "ws".into(),
-            digest: digest.into(),
-            tags: tags.iter().map(|t| (*t).to_string()).collect(),
-            pushed_at: None,
-            size_bytes: size,
-        }
-    }
 
     #[test]
     fn the_snapshots_listing_says_where_the_resume_tag_points() {

@@ -40,6 +40,7 @@ use crate::config::{Overrides, Settings};
 use crate::error::{Error, Result, exit};
 
 use connect::{connect_options, console_options};
+use flow::run_in_session;
 
 /// Runs a parsed command line; returns the process exit code.
 pub async fn run(mut cli: Cli) -> Result<i32> {
@@ -76,17 +77,23 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::Redeploy(args) => Box::pin(redeploy::run(args, global, settings)).await,
         Command::Wait(args) => Box::pin(wait::run(args, global, settings)).await,
         Command::RestoreUser(args) => Box::pin(restore_user::run(args, global, settings)).await,
-        Command::Recover(args) => Box::pin(recover::run(args, global, settings)).await,
+        Command::Recover(args) => {
+            run_in_session(global, settings, "recover", &args, args.confirm).await
+        }
         Command::Diff(args) => diff::run(args, global).await,
         Command::Lifecycle(args) => Box::pin(lifecycle::run(args, global, settings)).await,
         Command::Logs(args) => logs::run_command(args, global).await,
         Command::Exec(args) => Box::pin(exec::run(args, global, settings)).await,
         Command::PortForward(args) => Box::pin(port_forward::run(args, global, settings)).await,
-        Command::Scale(args) => Box::pin(scale::run(args, global, settings)).await,
-        Command::StopTask(args) => Box::pin(stop_task::run(args, global, settings)).await,
+        Command::Scale(args) => {
+            run_in_session(global, settings, "scale", &args, args.confirm).await
+        }
+        Command::StopTask(args) => {
+            run_in_session(global, settings, "stop-task", &args, args.confirm).await
+        }
         Command::Deployments(args) => deployments::run(args, global).await,
         Command::Continue(args) => {
-            Box::pin(deployment_action::run_continue(args, global, settings)).await
+            run_in_session(global, settings, "continue", &args, args.confirm).await
         }
         Command::RestoreSnapshot(args) => {
             Box::pin(restore_snapshot::run(args, global, settings)).await

@@ -3,44 +3,19 @@
 //! the snapshot, and optionally wait for the rollout — through the one action flow
 //! (`flow::run_action`).
 
-use super::flow::{Action, Ask, emit_json, plan_line, run_action, show};
-use super::session::{Question, Session, open_session};
-use super::wait::wait_with_progress;
-use crate::cli::{GlobalArgs, RecoverArgs, RolloutWait};
-use crate::config::{Settings, now};
+use super::flow::{Action, emit_json, plan_line, show, unless_waiting};
+use super::session::{Question, Session};
+use super::wait::wait_for_started;
+use crate::cli::RecoverArgs;
+use crate::config::now;
 use crate::error::{Result, exit};
 use crate::model::arn_name;
 use crate::ops::recover::{self, RecoverOptions, RecoverPlan, RecoverProgress, Recovered};
-use crate::ops::wait::{SystemClock, WaitOptions};
+use crate::ops::wait::SystemClock;
 use crate::output::actions::WaitJson;
 use crate::output::recover::RecoverJson;
 
-/// `recover` from its parsed arguments: the session (refused at once in read-only mode),
-/// then the action flow.
-pub(super) async fn run(args: RecoverArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    let RecoverArgs {
-        volume,
-        role_arn,
-        wait,
-        confirm,
-    } = args;
-    let s = open_session(global, settings, "recover", confirm.dry_run).await?;
-    let action = Recover {
-        volume,
-        role_arn,
-        wait,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
-}
-
-/// What `recover` was asked for.
-struct Recover {
-    volume: String,
-    role_arn: Option<String>,
-    wait: RolloutWait,
-}
-
-impl Action for Recover {
+impl Action for RecoverArgs {
     type At = Session;
     type Plan = RecoverPlan;
     type Done = Recovered;
@@ -125,21 +100,11 @@ impl Action for Recover {
                     .unwrap_or_default()
             ),
         )?;
-        if s.interrupted() {
-            emit_json(json, &out)?;
-            return Ok(exit::INTERRUPTED);
+        if let Some(code) = unless_waiting(s, &self.wait, json, &out)? {
+            return Ok(code);
         }
-        if !self.wait.wait {
-            return emit_json(json, &out);
-        }
-        let wait_opts = WaitOptions {
-            timeout: self.wait.timeout,
-            interval: self.wait.interval,
-            deployment_id: started.deployment_id.clone(),
-            target_task_definition: Some(started.task_definition.clone()),
-            ..WaitOptions::default()
-        };
-        let outcome = wait_with_progress(&s.aws, &plan.cluster, &plan.service, &wait_opts).await?;
+        let outcome =
+            wait_for_started(&s.aws, &plan.cluster, &plan.service, started, &self.wait).await?;
         out.wait = Some(WaitJson::new(&plan.cluster, &plan.service, &outcome));
         emit_json(json, &out)?;
         outcome.into_result().map(|_| exit::OK)

@@ -5,7 +5,7 @@
 use super::flow::{Action, Ask, plan_line, run_action};
 use super::session::{Question, Session};
 use super::wait::report_rollout;
-use crate::cli::{GlobalArgs, RedeployArgs, RolloutWait, ServiceTarget};
+use crate::cli::{GlobalArgs, RedeployArgs, ServiceTarget};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::ops::redeploy::{self, RedeployPlan, Started};
@@ -16,42 +16,26 @@ pub(super) async fn run(
     global: &GlobalArgs,
     settings: Settings,
 ) -> Result<i32> {
-    let RedeployArgs {
-        target: ServiceTarget { cluster, service },
-        wait,
-        confirm,
-    } = args;
+    let ServiceTarget { cluster, service } = &args.target;
     let s = Box::pin(super::fleet_service::session_where(
         global,
         settings,
-        [&cluster, &service],
+        [cluster, service],
         "redeploy",
-        confirm.dry_run,
+        args.confirm.dry_run,
     ))
     .await?;
-    let action = Redeploy {
-        cluster,
-        service,
-        wait,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
+    run_action(&s, &args, Ask::new(args.confirm, global.json)).await
 }
 
-/// A redeploy of one service, as asked on the command line.
-struct Redeploy {
-    cluster: String,
-    service: String,
-    wait: RolloutWait,
-}
-
-impl Action for Redeploy {
+impl Action for RedeployArgs {
     type At = Session;
     type Plan = RedeployPlan;
     type Done = Started;
     type Json = RolloutJson;
 
     async fn plan(&self, s: &Session) -> Result<RedeployPlan> {
-        redeploy::plan(&s.aws, &self.cluster, &self.service).await
+        redeploy::plan(&s.aws, &self.target.cluster, &self.target.service).await
     }
 
     fn plan_text(&self, s: &Session, plan: &RedeployPlan) -> String {

@@ -1,8 +1,8 @@
 //! `ecsnap restore-user`: point a user's resume tag at an older snapshot tag (PutImage of
 //! its manifest), through the one action flow (`flow::run_action`). One place only.
 
-use super::flow::{Action, Ask, Unchanged, plan_line, reported, run_action};
-use super::session::{Question, Session, open_session};
+use super::flow::{Action, Unchanged, plan_line, reported, run_in_session};
+use super::session::{Question, Session};
 use crate::cli::{GlobalArgs, RestoreUserArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -14,12 +14,6 @@ pub(super) async fn run(
     global: &GlobalArgs,
     settings: Settings,
 ) -> Result<i32> {
-    let RestoreUserArgs {
-        repository,
-        user,
-        tag,
-        confirm,
-    } = args;
     if super::fleet::is_fleet(global, &settings) {
         return Err(Error::Usage(
             "restore-user works on one account and region for now: give one --profile and \
@@ -28,23 +22,10 @@ pub(super) async fn run(
                 .into(),
         ));
     }
-    let s = open_session(global, settings, "restore-user", confirm.dry_run).await?;
-    let action = RestoreUser {
-        repository,
-        user,
-        tag,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
+    run_in_session(global, settings, "restore-user", &args, args.confirm).await
 }
 
-/// A restore of one user's resume tag, as asked on the command line.
-struct RestoreUser {
-    repository: String,
-    user: String,
-    tag: String,
-}
-
-impl Action for RestoreUser {
+impl Action for RestoreUserArgs {
     type At = Session;
     type Plan = RestorePlan;
     type Done = Restored;

@@ -8,7 +8,7 @@
 use super::flow::{Action, Ask, plan_line, run_action};
 use super::session::{Question, Session};
 use super::wait::report_rollout;
-use crate::cli::{GlobalArgs, RollbackArgs, RollbackTo, RolloutWait, ServiceTarget};
+use crate::cli::{GlobalArgs, RollbackArgs, RollbackTo, ServiceTarget};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::ops::redeploy::Started;
@@ -20,63 +20,39 @@ pub(super) async fn run(
     global: &GlobalArgs,
     settings: Settings,
 ) -> Result<i32> {
-    let RollbackArgs {
-        target: ServiceTarget { cluster, service },
-        to,
-        container,
-        volume,
-        wait,
-        confirm,
-        force,
-    } = args;
+    let ServiceTarget { cluster, service } = &args.target;
     let s = Box::pin(super::fleet_service::session_where(
         global,
         settings,
-        [&cluster, &service],
+        [cluster, service],
         "rollback",
-        confirm.dry_run,
+        args.confirm.dry_run,
     ))
     .await?;
-    if to.stop_deployment {
-        let ask = Ask::new(confirm, global.json);
-        return super::deployment_action::stop(&s, cluster, service, wait, ask).await;
+    let ask = Ask::new(args.confirm, global.json);
+    if args.to.stop_deployment {
+        return super::deployment_action::stop(&s, &args, ask).await;
     }
-    let action = Rollback {
-        cluster,
-        service,
-        target: rollback_target(to, container, volume),
-        force,
-        wait,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
+    run_action(&s, &args, ask).await
 }
 
-/// A rollback of one service, as asked on the command line.
-struct Rollback {
-    cluster: String,
-    service: String,
-    target: RollbackTarget,
-    force: bool,
-    wait: RolloutWait,
-}
-
-impl Action for Rollback {
+impl Action for RollbackArgs {
     type At = Session;
     type Plan = RollbackPlan;
     type Done = Started;
     type Json = RolloutJson;
 
     async fn plan(&self, s: &Session) -> Result<RollbackPlan> {
+        let target = rollback_target(&self.to, self.container.clone(), self.volume.clone());
         rollback::plan_with(
             &s.aws,
-            &self.cluster,
-            &self.service,
-            &self.target,
+            &self.target.cluster,
+            &self.target.service,
+            &target,
             self.force,
         )
         .await
     }
-
     fn plan_text(&self, s: &Session, plan: &RollbackPlan) -> String {
         plan_line(s, &plan.summary())
     }
@@ -117,17 +93,20 @@ impl Action for Rollback {
 }
 
 fn rollback_target(
-    to: RollbackTo,
+    to: &RollbackTo,
     container: Option<String>,
     volume: Option<String>,
 ) -> RollbackTarget {
     if let Some(n) = to.to_revision {
         RollbackTarget::Revision(n)
-    } else if let Some(tag) = to.image_tag {
-        RollbackTarget::ImageTag { tag, container }
-    } else if let Some(snapshot_id) = to.ebs_snapshot {
+    } else if let Some(tag) = &to.image_tag {
+        RollbackTarget::ImageTag {
+            tag: tag.clone(),
+            container,
+        }
+    } else if let Some(snapshot_id) = &to.ebs_snapshot {
         RollbackTarget::EbsSnapshot {
-            snapshot_id,
+            snapshot_id: snapshot_id.clone(),
             volume,
         }
     } else {

@@ -2,49 +2,29 @@
 //! (`flow::run_action`); with `--wait`, until the running count reaches it (exit 3 when
 //! tasks keep stopping, 4 on time out). One place only.
 
-use super::flow::{Action, Ask, Unchanged, emit_json, plan_line, run_action, show};
-use super::session::{Question, Session, open_session};
-use crate::cli::{GlobalArgs, RolloutWait, ScaleArgs, ServiceTarget};
-use crate::config::Settings;
+use super::flow::{Action, Unchanged, emit_json, plan_line, show, unless_waiting};
+use super::session::{Question, Session};
+use crate::cli::ScaleArgs;
 use crate::error::{Result, exit};
 use crate::model::Service;
 use crate::ops::scale::{self, CountVerdict, ScalePlan};
 use crate::ops::wait::SystemClock;
 use crate::output::hands_on::{ScaleJson, ScaleWaitJson};
 
-pub(super) async fn run(args: ScaleArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
-    let ScaleArgs {
-        target: ServiceTarget { cluster, service },
-        desired,
-        wait,
-        confirm,
-    } = args;
-    let s = open_session(global, settings, "scale", confirm.dry_run).await?;
-    let action = Scale {
-        cluster,
-        service,
-        desired,
-        wait,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
-}
-
-/// A new desired count for one service, as asked on the command line.
-struct Scale {
-    cluster: String,
-    service: String,
-    desired: i32,
-    wait: RolloutWait,
-}
-
-impl Action for Scale {
+impl Action for ScaleArgs {
     type At = Session;
     type Plan = ScalePlan;
     type Done = Service;
     type Json = ScaleJson;
 
     async fn plan(&self, s: &Session) -> Result<ScalePlan> {
-        scale::plan(&s.aws, &self.cluster, &self.service, self.desired).await
+        scale::plan(
+            &s.aws,
+            &self.target.cluster,
+            &self.target.service,
+            self.desired,
+        )
+        .await
     }
 
     fn plan_text(&self, s: &Session, plan: &ScalePlan) -> String {
@@ -99,13 +79,8 @@ impl Action for Scale {
                 plan.cluster, plan.service, updated.desired_count, plan.from, updated.running_count
             ),
         )?;
-        if s.interrupted() || !wait.wait {
-            emit_json(json, &out)?;
-            return Ok(if s.interrupted() {
-                exit::INTERRUPTED
-            } else {
-                exit::OK
-            });
+        if let Some(code) = unless_waiting(s, wait, json, &out)? {
+            return Ok(code);
         }
         let clock = SystemClock::default();
         let mut on_look = |svc: &Service| {

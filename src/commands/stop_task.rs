@@ -1,42 +1,16 @@
 //! `ecsnap stop-task`: stop one task with a reason (its service starts a replacement),
 //! through the one action flow (`flow::run_action`). One place only.
 
-use super::flow::{Action, Ask, plan_line, reported, run_action};
-use super::session::{Question, Session, open_session};
-use crate::cli::{GlobalArgs, StopTaskArgs, TaskTarget};
-use crate::config::Settings;
+use super::flow::{Action, plan_line, reported};
+use super::session::{Question, Session};
+use crate::cli::StopTaskArgs;
 use crate::error::Result;
 use crate::model::Task;
 use crate::ops::stop_task::{self, StopPlan};
 use crate::output::hands_on::StopTaskJson;
 
-pub(super) async fn run(
-    args: StopTaskArgs,
-    global: &GlobalArgs,
-    settings: Settings,
-) -> Result<i32> {
-    let StopTaskArgs {
-        target: TaskTarget { cluster, task },
-        reason,
-        confirm,
-    } = args;
-    let s = open_session(global, settings, "stop-task", confirm.dry_run).await?;
-    let action = StopTask {
-        cluster,
-        task,
-        reason,
-    };
-    run_action(&s, &action, Ask::new(confirm, global.json)).await
-}
-
-/// One task to stop, as asked on the command line.
-struct StopTask {
-    cluster: String,
-    task: String,
-    reason: Option<String>,
-}
-
-impl Action for StopTask {
+/// `stop-task`: one task to stop, as asked on the command line.
+impl Action for StopTaskArgs {
     type At = Session;
     type Plan = StopPlan;
     type Done = Task;
@@ -46,7 +20,7 @@ impl Action for StopTask {
         let reason = self.reason.clone().unwrap_or_else(|| {
             stop_task::default_reason(s.identity.as_ref(), s.settings.profile.as_deref())
         });
-        stop_task::plan(&s.aws, &self.cluster, &self.task, reason).await
+        stop_task::plan(&s.aws, &self.target.cluster, &self.target.task, reason).await
     }
 
     fn plan_text(&self, s: &Session, plan: &StopPlan) -> String {

@@ -5,8 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::flow::emit_json;
-use super::flow::show;
+use super::flow::{emit_json, show, unless_waiting};
 use super::session::{At, Session};
 use crate::aws::AwsClients;
 use crate::cli::{GlobalArgs, RolloutWait, ServiceTarget, WaitArgs};
@@ -68,17 +67,27 @@ pub(super) async fn report_rollout(
                 .unwrap_or_default()
         ),
     )?;
-    if s.interrupted() {
-        if wait.wait {
-            show(json, "interrupted: not waiting for the rollout\n")?;
-        }
-        emit_json(json, &out)?;
-        return Ok(exit::INTERRUPTED);
+    if s.interrupted() && wait.wait {
+        show(json, "interrupted: not waiting for the rollout\n")?;
     }
-    if !wait.wait {
-        return emit_json(json, &out);
+    if let Some(code) = unless_waiting(s, wait, json, &out)? {
+        return Ok(code);
     }
-    let aws = &s.aws;
+    let outcome = wait_for_started(&s.aws, &out.cluster, &out.service, started, wait).await?;
+    out.wait = Some(WaitJson::new(&out.cluster, &out.service, &outcome));
+    emit_json(json, &out)?;
+    outcome.into_result().map(|_| exit::OK)
+}
+
+/// `--wait` after a change was sent: until the deployment `started` names runs the task
+/// definition it registered (progress on stderr).
+pub(super) async fn wait_for_started(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+    started: &Started,
+    wait: &RolloutWait,
+) -> Result<WaitOutcome> {
     let opts = WaitOptions {
         timeout: wait.timeout,
         interval: wait.interval,
@@ -86,10 +95,7 @@ pub(super) async fn report_rollout(
         target_task_definition: Some(started.task_definition.clone()),
         ..WaitOptions::default()
     };
-    let outcome = wait_with_progress(aws, &out.cluster, &out.service, &opts).await?;
-    out.wait = Some(WaitJson::new(&out.cluster, &out.service, &outcome));
-    emit_json(json, &out)?;
-    outcome.into_result().map(|_| exit::OK)
+    wait_with_progress(aws, cluster, service, &opts).await
 }
 
 /// Waits with a compact progress line per poll on stderr.

@@ -6,16 +6,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::find_service;
 use super::guard::Mutator;
-use super::stop_deployment::describe_best_effort;
+use super::stop_deployment::{describe_best_effort, service_in_flight};
 use crate::analysis::deployments::{awaiting_action, countdown, expired, stage_words};
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
-use crate::load::load_deployments;
 use crate::model::{
-    LifecycleHookAction, LifecycleHookDetail, ServiceDeployment, ServiceDeploymentStatus,
-    ServiceRevision, arn_name,
+    LifecycleHookAction, LifecycleHookDetail, ServiceDeployment, ServiceRevision, arn_name,
 };
 
 /// What acting on the paused hook does.
@@ -114,18 +111,7 @@ pub async fn plan(
     action: LifecycleHookAction,
     now: DateTime<Utc>,
 ) -> Result<ContinuePlan> {
-    let s = find_service(aws, cluster, service).await?;
-    let live = load_deployments(
-        aws,
-        &s.cluster,
-        &s.name,
-        None,
-        &[
-            ServiceDeploymentStatus::Pending,
-            ServiceDeploymentStatus::InProgress,
-        ],
-    )
-    .await?;
+    let (s, live) = service_in_flight(aws, cluster, service).await?;
     let revisions = match awaiting_action(&live) {
         Some((d, _)) => describe_best_effort(aws, d).await,
         None => Vec::new(),
@@ -147,7 +133,9 @@ pub async fn execute(mutator: &Mutator, plan: &ContinuePlan) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookStatus};
+    use crate::model::{
+        DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookStatus, ServiceDeploymentStatus,
+    };
 
     fn at(secs: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(secs, 0).expect("valid")

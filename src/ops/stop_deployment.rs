@@ -12,7 +12,9 @@ use crate::analysis::deployments::{countdown, in_flight, rollback_source, stage_
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
 use crate::load::load_deployments;
-use crate::model::{ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, arn_name};
+use crate::model::{
+    Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, arn_name,
+};
 
 /// What stopping the deployment in flight does.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +115,21 @@ pub async fn plan(
     service: &str,
     now: DateTime<Utc>,
 ) -> Result<StopDeploymentPlan> {
+    let (s, live) = service_in_flight(aws, cluster, service).await?;
+    let revisions = match in_flight(&live) {
+        Some(d) => describe_best_effort(aws, d).await,
+        None => Vec::new(),
+    };
+    plan_for(&s.cluster, &s.name, &live, &revisions, now)
+}
+
+/// The service (its name checked, close names offered) and its deployments in flight
+/// (PENDING or IN_PROGRESS).
+pub(crate) async fn service_in_flight(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+) -> Result<(Service, Vec<ServiceDeployment>)> {
     let s = find_service(aws, cluster, service).await?;
     let live = load_deployments(
         aws,
@@ -125,11 +142,7 @@ pub async fn plan(
         ],
     )
     .await?;
-    let revisions = match in_flight(&live) {
-        Some(d) => describe_best_effort(aws, d).await,
-        None => Vec::new(),
-    };
-    plan_for(&s.cluster, &s.name, &live, &revisions, now)
+    Ok((s, live))
 }
 
 /// The target and rollback revisions of `d`, or none when they cannot be read.

@@ -249,6 +249,14 @@ fn table(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
     }
 }
 
+/// A second-level section: its heading, the table, a blank line.
+fn section(style: Style, title: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = heading(style, 2, title);
+    out.push_str(&table(style, headers, rows));
+    out.push('\n');
+    out
+}
+
 fn heading(style: Style, level: usize, text: &str) -> String {
     match style {
         Style::Markdown => format!("{} {text}\n\n", "#".repeat(level)),
@@ -353,10 +361,7 @@ fn failures_section(r: &ReportJson, style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = heading(style, 2, "Not read");
-    out.push_str(&table(style, &["ACCOUNT", "REGION", "ERROR"], &rows));
-    out.push('\n');
-    out
+    section(style, "Not read", &["ACCOUNT", "REGION", "ERROR"], &rows)
 }
 
 fn services_section(r: &ReportJson, style: Style) -> String {
@@ -375,16 +380,14 @@ fn services_section(r: &ReportJson, style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = heading(style, 2, "Services (not steady first)");
-    out.push_str(&table(
+    section(
         style,
+        "Services (not steady first)",
         &[
             "STATE", "ACCOUNT", "REGION", "CLUSTER", "SERVICE", "RUN/DES", "ROLLOUT",
         ],
         &rows,
-    ));
-    out.push('\n');
-    out
+    )
 }
 
 fn snapshots_section(r: &ReportJson, style: Style) -> String {
@@ -404,9 +407,9 @@ fn snapshots_section(r: &ReportJson, style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = heading(style, 2, "Snapshot tags per user");
-    out.push_str(&table(
+    section(
         style,
+        "Snapshot tags per user",
         &[
             "ACCOUNT",
             "REGION",
@@ -418,9 +421,7 @@ fn snapshots_section(r: &ReportJson, style: Style) -> String {
             "NEWEST",
         ],
         &rows,
-    ));
-    out.push('\n');
-    out
+    )
 }
 
 /// Orphan totals per place, then the overall line.
@@ -534,18 +535,8 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
 mod tests {
     use super::*;
     use crate::analysis::in_use::InUse;
+    use crate::analysis::lifecycle::test_images::sized as image;
     use crate::analysis::tags::{TagPattern, attach_resume_tags, group_by_user};
-    use crate::model::Image;
-
-    fn image(digest: &str, tags: &[&str], size: i64) -> Image {
-        Image {
-            repository: "ws".into(),
-            digest: digest.into(),
-            tags: tags.iter().map(|t| (*t).to_string()).collect(),
-            pushed_at: None,
-            size_bytes: size,
-        }
-    }
 
     fn place(region: &str) -> PlaceReport {
         let images = [

@@ -30,11 +30,7 @@ impl Theme {
         self.fg(Color::Green)
     }
     pub fn dim(self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new()
-        }
+        self.fg(Color::DarkGray)
     }
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
@@ -55,23 +51,22 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
     pub fn production(self) -> Style {
-        if self.color {
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-        }
+        self.banner(
+            Color::White,
+            Color::Red,
+            Modifier::REVERSED | Modifier::BOLD,
+        )
     }
     pub fn badge(self) -> Style {
+        self.banner(Color::Black, Color::Yellow, Modifier::REVERSED)
+    }
+
+    /// Bold `fg` on `bg`; with colour off, `plain` instead.
+    fn banner(self, fg: Color, bg: Color, plain: Modifier) -> Style {
         if self.color {
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD)
+            Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
         } else {
-            Style::new().add_modifier(Modifier::REVERSED)
+            Style::new().add_modifier(plain)
         }
     }
 

@@ -7,6 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::AwsClients;
 use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
+use crate::ops::guard::Mutator;
 use crate::ops::interrupt::Interrupt;
 use crate::ops::lock::{self, LockKey, WhenHeld};
 use crate::ops::redeploy;
@@ -81,28 +82,16 @@ pub fn perform<'a>(
         }),
         ActionEffect::Rollback { generation, plan } => Box::pin(async move {
             let what = plan.summary();
-            let result = async {
-                let (m, _) = session.mutator().await?;
-                rollback::execute(m, &plan).await.map_err(|e| text(&e))
-            }
-            .await;
+            let result = sent(session, async |m| rollback::execute(m, &plan).await).await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
         }),
         ActionEffect::Redeploy { generation, plan } => Box::pin(async move {
-            let result = async {
-                let (m, _) = session.mutator().await?;
-                redeploy::execute(m, &plan).await.map_err(|e| text(&e))
-            }
-            .await;
+            let result = sent(session, async |m| redeploy::execute(m, &plan).await).await;
             crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
         }),
         ActionEffect::Restore { generation, plan } => Box::pin(async move {
-            let result = async {
-                let (m, _) = session.mutator().await?;
-                restore_user::execute(m, &plan).await.map_err(|e| text(&e))
-            }
-            .await;
+            let result = sent(session, async |m| restore_user::execute(m, &plan).await).await;
             Msg::Dialog {
                 generation,
                 answer: DialogAnswer::Restored(result),
@@ -116,6 +105,15 @@ pub fn perform<'a>(
             }
         }),
     }
+}
+
+/// `send` through the console's guarded `Mutator` (opened on first use); a failure as text.
+async fn sent<T>(
+    session: &LazySession,
+    send: impl AsyncFnOnce(&Mutator) -> crate::Result<T>,
+) -> Result<T, String> {
+    let (m, _) = session.mutator().await?;
+    send(m).await.map_err(|e| text(&e))
 }
 
 /// A plan's answer to its dialog.

@@ -259,34 +259,23 @@ impl From<Work> for Effect {
     }
 }
 
-impl From<Load> for Effect {
-    fn from(load: Load) -> Self {
-        Effect::Run(Work::Load(load))
-    }
+/// `Effect::from` for each family of work: run here, in the one place there is.
+macro_rules! effect_from_work {
+    ($($family:ident => $variant:ident),* $(,)?) => {
+        $(impl From<$family> for Effect {
+            fn from(work: $family) -> Self {
+                Effect::Run(Work::$variant(work))
+            }
+        })*
+    };
 }
 
-impl From<LogsRead> for Effect {
-    fn from(read: LogsRead) -> Self {
-        Effect::Run(Work::Logs(read))
-    }
-}
-
-impl From<ActionEffect> for Effect {
-    fn from(action: ActionEffect) -> Self {
-        Effect::Run(Work::Action(action))
-    }
-}
-
-impl From<HandsOnEffect> for Effect {
-    fn from(effect: HandsOnEffect) -> Self {
-        Effect::Run(Work::HandsOn(effect))
-    }
-}
-
-impl From<RecoverEffect> for Effect {
-    fn from(effect: RecoverEffect) -> Self {
-        Effect::Run(Work::Recover(effect))
-    }
+effect_from_work! {
+    Load => Load,
+    LogsRead => Logs,
+    ActionEffect => Action,
+    HandsOnEffect => HandsOn,
+    RecoverEffect => Recover,
 }
 
 #[cfg(test)]

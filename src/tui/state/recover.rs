@@ -33,12 +33,4 @@ impl RecoverModal {
     pub fn title(&self) -> String {
         format!("Recover {} into its service", self.volume)
     }
-
-    /// The name typed in production: the service.
-    pub fn name(&self) -> String {
-        self.plan
-            .as_ref()
-            .map(|p| p.service.clone())
-            .unwrap_or_default()
-    }
 }

@@ -22,12 +22,4 @@ impl RedeployModal {
     pub fn title(&self) -> String {
         format!("Force a redeploy of {}/{}", self.cluster, self.service)
     }
-
-    /// The name typed in production: the service.
-    pub fn name(&self) -> String {
-        self.plan
-            .as_ref()
-            .map(|p| p.service.clone())
-            .unwrap_or_default()
-    }
 }

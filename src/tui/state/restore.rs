@@ -26,12 +26,4 @@ impl RestoreModal {
     pub fn title(&self) -> String {
         format!("Restore {} to {}", self.user, self.tag)
     }
-
-    /// The name typed in production: the user.
-    pub fn name(&self) -> String {
-        self.plan
-            .as_ref()
-            .map(|p| p.user.clone())
-            .unwrap_or_default()
-    }
 }

@@ -6,7 +6,7 @@
 use crate::ops::confirm::Confirmation;
 use crate::tui::run::effect::{Effect, HandsOnEffect, Load};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::confirm::ConfirmInput;
 use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::hands_on::{
     Foreground, HandsOnAsk, HandsOnDone, HandsOnModal, HandsOnPlan, ScaleWatch, parse_forward,
@@ -22,16 +22,24 @@ pub fn request_scale(state: &mut AppState, delta: i32) -> Vec<Effect> {
         state.message = Some("select a service to scale".into());
         return Vec::new();
     };
-    let modal = HandsOnModal::new(DialogKind::Scale, format!("Scale {cluster}/{service}"));
-    let generation = open(state, ModalKind::HandsOn(modal));
-    vec![Effect::from(HandsOnEffect::Plan {
-        generation,
-        ask: HandsOnAsk::Scale {
-            cluster,
-            service,
-            delta,
-        },
-    })]
+    let title = format!("Scale {cluster}/{service}");
+    let ask = HandsOnAsk::Scale {
+        cluster,
+        service,
+        delta,
+    };
+    open_and_plan(state, DialogKind::Scale, title, ask)
+}
+
+/// Opens the hands-on dialog `kind` titled `title` and asks `ops/` for its plan.
+fn open_and_plan(
+    state: &mut AppState,
+    kind: DialogKind,
+    title: String,
+    ask: HandsOnAsk,
+) -> Vec<Effect> {
+    let generation = open(state, ModalKind::HandsOn(HandsOnModal::new(kind, title)));
+    vec![Effect::from(HandsOnEffect::Plan { generation, ask })]
 }
 
 /// The selected task on the Tasks pane: (cluster, task id), if it is running.
@@ -63,12 +71,13 @@ pub fn request_stop(state: &mut AppState) -> Vec<Effect> {
     let Some((cluster, task)) = selected_live_task(state, "be stopped") else {
         return Vec::new();
     };
-    let modal = HandsOnModal::new(DialogKind::StopTask, format!("Stop task {task}"));
-    let generation = open(state, ModalKind::HandsOn(modal));
-    vec![Effect::from(HandsOnEffect::Plan {
-        generation,
-        ask: HandsOnAsk::Stop { cluster, task },
-    })]
+    let title = format!("Stop task {task}");
+    open_and_plan(
+        state,
+        DialogKind::StopTask,
+        title,
+        HandsOnAsk::Stop { cluster, task },
+    )
 }
 
 /// `e`: plan an exec into each container of the selected task.
@@ -76,12 +85,13 @@ pub fn request_exec(state: &mut AppState) -> Vec<Effect> {
     let Some((cluster, task)) = selected_live_task(state, "take a shell") else {
         return Vec::new();
     };
-    let modal = HandsOnModal::new(DialogKind::Exec, format!("Shell in task {task}"));
-    let generation = open(state, ModalKind::HandsOn(modal));
-    vec![Effect::from(HandsOnEffect::Plan {
-        generation,
-        ask: HandsOnAsk::Exec { cluster, task },
-    })]
+    let title = format!("Shell in task {task}");
+    open_and_plan(
+        state,
+        DialogKind::Exec,
+        title,
+        HandsOnAsk::Exec { cluster, task },
+    )
 }
 
 /// `p`: ask for the port; the plan follows once it is typed.
@@ -189,8 +199,8 @@ pub(crate) fn planned(modal: &mut Modal, plan: HandsOnPlan, production: bool) {
     }
     h.plan = Some(plan);
     h.preselect();
-    modal.confirm = ConfirmInput::new(needed(1, production, &h.name()));
-    modal.stage = Stage::Confirm;
+    let name = h.name();
+    modal.confirm_one(production, &name);
 }
 
 /// A scale's watch looked at the service.

@@ -5,8 +5,7 @@
 use crate::ops::recover::{RecoverPlan, RecoverProgress};
 use crate::tui::run::effect::{Effect, RecoverEffect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
-use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::modal::{Modal, ModalKind};
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::recover::RecoverModal;
 use crate::tui::update::flows::open;
@@ -27,9 +26,9 @@ pub(crate) fn planned(modal: &mut Modal, plan: Box<RecoverPlan>, production: boo
     let ModalKind::Recover(r) = &mut modal.kind else {
         return;
     };
+    let name = plan.service.clone();
     r.plan = Some(plan);
-    modal.confirm = ConfirmInput::new(needed(1, production, &r.name()));
-    modal.stage = Stage::Confirm;
+    modal.confirm_one(production, &name);
 }
 
 /// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).

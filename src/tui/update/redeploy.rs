@@ -4,8 +4,7 @@
 use crate::ops::redeploy::RedeployPlan;
 use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
-use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::modal::{Modal, ModalKind};
 use crate::tui::state::redeploy::RedeployModal;
 use crate::tui::update::flows::{open, refused_by_controller};
 
@@ -35,9 +34,9 @@ pub(crate) fn planned(modal: &mut Modal, plan: RedeployPlan, production: bool) {
     let ModalKind::Redeploy(r) = &mut modal.kind else {
         return;
     };
+    let name = plan.service.clone();
     r.plan = Some(plan);
-    modal.confirm = ConfirmInput::new(needed(1, production, &r.name()));
-    modal.stage = Stage::Confirm;
+    modal.confirm_one(production, &name);
 }
 
 /// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).

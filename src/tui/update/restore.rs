@@ -4,7 +4,6 @@
 use crate::ops::restore_user::{RestorePlan, Restored};
 use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::restore::RestoreModal;
 use crate::tui::update::flows::{Reload, open};
@@ -42,9 +41,9 @@ pub(crate) fn planned(modal: &mut Modal, plan: RestorePlan, production: bool) {
         modal.stage = Stage::Done;
         return;
     }
+    let name = plan.user.clone();
     r.plan = Some(plan);
-    modal.confirm = ConfirmInput::new(needed(1, production, &r.name()));
-    modal.stage = Stage::Confirm;
+    modal.confirm_one(production, &name);
 }
 
 /// The effect that sends the plan shown, or why not (`Err(None)`: no plan yet).

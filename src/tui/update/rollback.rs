@@ -5,7 +5,6 @@
 use crate::ops::rollback::{EbsChoices, ImageTags, Revision};
 use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::rollback::{PickMode, RollbackModal};
 use crate::tui::state::service_ref::ServiceRef;
@@ -69,8 +68,8 @@ pub(crate) fn revisions(
     match result {
         Ok(revisions) => {
             r.set_revisions(revisions);
-            modal.confirm = ConfirmInput::new(needed(1, production, &r.service));
-            modal.stage = Stage::Confirm;
+            let name = r.service.clone();
+            modal.confirm_one(production, &name);
         }
         Err(e) => modal.stage = Stage::Failed(e),
     }

@@ -71,18 +71,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )];
     };
     let now = state.now;
-    let st = steadiness(service);
-    let mut out = vec![Line::from(vec![
-        Span::styled(st.label(), theme.steadiness(st)),
-        Span::raw(format!(
-            "  {}/{} running, {} pending · status {} · task definition {}",
-            service.running_count,
-            service.desired_count,
-            service.pending_count,
-            service.status,
-            arn_name(&service.task_definition)
-        )),
-    ])];
+    let mut out = vec![counts_line(service, theme, true)];
     out.push(deployment_config_line(service, theme));
     out.push(crate::tui::view::exec::service_exec_line(
         state, service, theme,
@@ -337,4 +326,29 @@ fn container_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+/// A service's steadiness and counts: `STEADY  2/2 running, 0 pending · task definition
+/// api:7`, with `· status ACTIVE` before the task definition when `with_status`.
+pub(super) fn counts_line(
+    service: &crate::model::Service,
+    theme: Theme,
+    with_status: bool,
+) -> Line<'static> {
+    let st = steadiness(service);
+    let status = if with_status {
+        format!(" · status {}", service.status)
+    } else {
+        String::new()
+    };
+    Line::from(vec![
+        Span::styled(st.label(), theme.steadiness(st)),
+        Span::raw(format!(
+            "  {}/{} running, {} pending{status} · task definition {}",
+            service.running_count,
+            service.desired_count,
+            service.pending_count,
+            arn_name(&service.task_definition)
+        )),
+    ])
 }

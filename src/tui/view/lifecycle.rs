@@ -66,23 +66,16 @@ fn lines(state: &AppState, theme: Theme) -> Option<(String, Vec<Line<'static>>)>
     }
     let mut detail: Vec<Line<'static>> = Vec::new();
     for w in &judged.warnings {
+        let rule = rule_of(w.rule_priority, w.tag.as_deref());
         detail.push(Line::from(Span::styled(
-            format!(
-                "⚠ rule {} · {}: {}",
-                w.rule_priority,
-                w.tag.as_deref().unwrap_or("<untagged>"),
-                w.why
-            ),
+            format!("⚠ {rule}: {}", w.why),
             theme.bad(),
         )));
     }
     for e in &judged.expires {
+        let rule = rule_of(e.rule_priority, e.tag.as_deref());
         detail.push(Line::from(Span::styled(
-            format!(
-                "✗ expires now · rule {} · {}",
-                e.rule_priority,
-                e.tag.as_deref().unwrap_or("<untagged>")
-            ),
+            format!("✗ expires now · {rule}"),
             theme.warn(),
         )));
     }
@@ -90,12 +83,9 @@ fn lines(state: &AppState, theme: Theme) -> Option<(String, Vec<Line<'static>>)>
         let when =
             e.at.map(|a| a.format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
+        let rule = rule_of(e.rule_priority, e.tag.as_deref());
         detail.push(Line::from(Span::styled(
-            format!(
-                "… expires {when} · rule {} · {}",
-                e.rule_priority,
-                e.tag.as_deref().unwrap_or("<untagged>")
-            ),
+            format!("… expires {when} · {rule}"),
             theme.dim(),
         )));
     }
@@ -130,4 +120,9 @@ pub fn split_off(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: The
     let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.heading()));
     frame.render_widget(Paragraph::new(lines).block(block), bottom);
     rest
+}
+
+/// A lifecycle rule and the tag it judged: `rule 2 · alice-1` (`<untagged>` for none).
+fn rule_of(priority: i64, tag: Option<&str>) -> String {
+    format!("rule {priority} · {}", tag.unwrap_or("<untagged>"))
 }

@@ -162,20 +162,18 @@ fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool,
     let header = columns.header_texts(&widths);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let id_col = columns.lead + 1;
-    ListTable {
-        list: &pane.list,
-        header: &header,
-        widths: &lengths(&widths),
-        block: Block::default(),
-        focused: true,
-    }
-    .render(frame, list, theme, |r: &OrphanRow| {
-        row_texts(r)
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
-            .collect()
-    });
+    ListTable::plain(&pane.list, &header, &lengths(&widths)).render(
+        frame,
+        list,
+        theme,
+        |r: &OrphanRow| {
+            row_texts(r)
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
+                .collect()
+        },
+    );
 }
 
 /// The totals: over several places one line per account and region in view, then the

@@ -127,15 +127,14 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
     if modal.stage == Stage::Confirm && r.revisions.is_empty() {
         out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
     }
-    let start = r.selected.saturating_sub(PICKER_ROWS - 1);
     // As wide as the longest name and mark shown, so the row fits 80 columns.
-    let shown = || r.revisions.iter().skip(start).take(PICKER_ROWS);
+    let shown = || window(&r.revisions, r.selected).map(|(_, v)| v);
     let name_width = shown().map(|v| arn_name(&v.arn).len()).max().unwrap_or(0);
     let mark_width = shown()
         .map(|v| image_mark(v).chars().count())
         .max()
         .unwrap_or(0);
-    for (i, rev) in r.revisions.iter().enumerate().skip(start).take(PICKER_ROWS) {
+    for (i, rev) in window(&r.revisions, r.selected) {
         let images: Vec<String> = rev
             .images
             .iter()
@@ -180,6 +179,13 @@ fn loaded<'a, T>(
     }
 }
 
+/// The rows of a picker shown: at most `PICKER_ROWS`, the selected one among them, each
+/// with its index.
+fn window<T>(items: &[T], selected: usize) -> impl Iterator<Item = (usize, &T)> {
+    let start = selected.saturating_sub(PICKER_ROWS - 1);
+    items.iter().enumerate().skip(start).take(PICKER_ROWS)
+}
+
 fn tag_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
     let t = match loaded(r.image_tags.as_ref(), "image tags", theme) {
         Ok(t) => t,
@@ -192,8 +198,7 @@ fn tag_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static
         pick_keys(modal)
     ))];
     let running = t.image.rsplit(':').next().unwrap_or_default();
-    let start = r.tag_selected.saturating_sub(PICKER_ROWS - 1);
-    for (i, c) in t.tags.iter().enumerate().skip(start).take(PICKER_ROWS) {
+    for (i, c) in window(&t.tags, r.tag_selected) {
         let note = if c.tag == running {
             "  (running now)"
         } else {
@@ -216,8 +221,7 @@ fn ebs_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static
         c.from_snapshot.as_deref().unwrap_or("no snapshot"),
         pick_keys(modal)
     ))];
-    let start = r.ebs_selected.saturating_sub(PICKER_ROWS - 1);
-    for (i, s) in c.snapshots.iter().enumerate().skip(start).take(PICKER_ROWS) {
+    for (i, s) in window(&c.snapshots, r.ebs_selected) {
         let note = if Some(&s.id) == c.from_snapshot.as_ref() {
             "  (in use now)"
         } else {

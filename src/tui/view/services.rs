@@ -101,14 +101,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let header = columns.header_texts(&widths);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let lead = columns.lead;
-    ListTable {
-        list: &pane.list,
-        header: &header,
-        widths: &lengths(&widths),
-        block: Block::default(),
-        focused: true,
-    }
-    .render(frame, rest, theme, |r| {
+    ListTable::plain(&pane.list, &header, &lengths(&widths)).render(frame, rest, theme, |r| {
         let text = row_texts(r);
         let fit = |i: usize, id: bool| fit_text(&text[i + lead], widths[i + lead], id);
         let mut c: Vec<Cell<'static>> = (0..lead)

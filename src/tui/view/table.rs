@@ -67,6 +67,19 @@ pub struct ListTable<'a, R> {
     pub focused: bool,
 }
 
+impl<'a, R> ListTable<'a, R> {
+    /// The one list of a pane, unframed, its selection shown.
+    pub fn plain(list: &'a ListPane<R>, header: &'a [&'a str], widths: &'a [Constraint]) -> Self {
+        Self {
+            list,
+            header,
+            widths,
+            block: Block::default(),
+            focused: true,
+        }
+    }
+}
+
 impl<R: Row> ListTable<'_, R> {
     pub fn render(
         self,

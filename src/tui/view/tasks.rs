@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::analysis::age::short_age;
-use crate::analysis::health::steadiness;
 use crate::model::escape::escape;
 use crate::tui::state::app::AppState;
 use crate::tui::state::service_ref::ServiceRef;
@@ -201,14 +200,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             .iter()
             .map(|&w| Constraint::Length(w as u16))
             .collect();
-        ListTable {
-            list: &pane.list,
-            header: &HEADER,
-            widths: &constraints,
-            block: Block::default(),
-            focused: true,
-        }
-        .render(frame, table_area, theme, |r| {
+        ListTable::plain(&pane.list, &HEADER, &constraints).render(frame, table_area, theme, |r| {
             task_cells(r, state, &widths, theme)
         });
         frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
@@ -274,19 +266,7 @@ fn tasks_title(state: &AppState, target: &ServiceRef) -> String {
 fn summary_line(state: &AppState, target: &ServiceRef, theme: Theme) -> Line<'static> {
     let (cluster, service) = (&target.cluster, &target.service);
     match state.services.find_at(target.place, cluster, service) {
-        Some(s) => {
-            let st = steadiness(s);
-            Line::from(vec![
-                Span::styled(st.label(), theme.steadiness(st)),
-                Span::raw(format!(
-                    "  {}/{} running, {} pending · task definition {}",
-                    s.running_count,
-                    s.desired_count,
-                    s.pending_count,
-                    crate::model::arn_name(&s.task_definition)
-                )),
-            ])
-        }
+        Some(s) => crate::tui::view::detail::counts_line(s, theme, false),
         None => Line::styled("service not in the loaded list", theme.dim()),
     }
 }
