@@ -491,3 +491,31 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
     key(&mut s, KeyCode::Down);
     assert_eq!(selected(&s), before + 1, "↓ picks the next revision");
 }
+
+#[test]
+fn while_a_field_is_typed_the_help_puts_the_typing_keys_first() {
+    // The port of a forward is being typed: its help starts with what acts now.
+    let mut s = dialog(DialogKind::PortForward);
+    assert!(
+        s.modal
+            .as_ref()
+            .is_some_and(ecsnap::tui::state::modal::Modal::text_field_focused)
+    );
+    let rows = collect_help(&mut s, 80, 24);
+    let heading = |what: &str| {
+        rows.iter()
+            .position(|r| r.contains(what))
+            .unwrap_or_else(|| panic!("{what} in {rows:#?}"))
+    };
+    let typing = heading("While typing");
+    let others = heading("not while typing");
+    assert!(typing < others, "{rows:#?}");
+    // The cleanup's count is typed only once the plan is shown: before it, the order is
+    // the usual one (its own keys first).
+    let mut s = dialog(DialogKind::Wait);
+    let rows = collect_help(&mut s, 80, 24);
+    assert!(
+        !rows.iter().any(|r| r.contains("not while typing")),
+        "{rows:#?}"
+    );
+}

@@ -135,10 +135,31 @@ pub fn help_lines(pane: PaneId, theme: Theme) -> Vec<Line<'static>> {
     lines_for(HelpFor::Pane(pane), usize::MAX, theme)
 }
 
+/// `sections(about)`, with the keys that act while typing first when a dialog's text
+/// field has the focus (its other keys wait until the field is done).
+fn sections_while(about: HelpFor, typing: bool) -> Vec<Section> {
+    let mut out = sections(about);
+    if typing
+        && matches!(about, HelpFor::Dialog(_))
+        && out.len() > 1
+        && out[1].0.starts_with("While typing")
+    {
+        let field = out.remove(1);
+        out[0].0 = format!("{} — not while typing", out[0].0);
+        out.insert(0, field);
+    }
+    out
+}
+
 /// The help text for `about`, each description wrapped to `width` columns under its key.
 pub fn lines_for(about: HelpFor, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    lines_while(about, false, width, theme)
+}
+
+/// `lines_for`, with the typing keys first while a dialog's text field has the focus.
+fn lines_while(about: HelpFor, typing: bool, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for (i, (heading, bindings)) in sections(about).into_iter().enumerate() {
+    for (i, (heading, bindings)) in sections_while(about, typing).into_iter().enumerate() {
         if i > 0 {
             lines.push(Line::raw(""));
         }
@@ -195,7 +216,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let width = area.width.saturating_sub(4).min(100);
     let inner = usize::from(width.saturating_sub(2));
-    let lines = lines_for(HelpFor::of(state), inner, theme);
+    let typing = state
+        .modal
+        .as_ref()
+        .is_some_and(crate::tui::state::modal::Modal::text_field_focused);
+    let lines = lines_while(HelpFor::of(state), typing, inner, theme);
     let total = lines.len();
     let height = u16::try_from(total + 2)
         .unwrap_or(u16::MAX)
