@@ -26,7 +26,7 @@ use ecsnap::ops::cleanup::CleanupItem;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, HeaderInfo};
 use ecsnap::tui::state::detail::DetailData;
-use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, LogsAnswer, Msg, PaneAnswer};
 use ecsnap::tui::state::tasks::TasksData;
 use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
@@ -513,56 +513,61 @@ pub fn answer(s: &mut AppState, msg: impl FnOnce(u64) -> Msg) -> u64 {
     g
 }
 
+/// Delivers `answer` to the dialog open now; returns the dialog's generation.
+pub fn reply(s: &mut AppState, answer: DialogAnswer) -> u64 {
+    let g = generation(s);
+    deliver(s, dialog(g, answer));
+    g
+}
+
+/// A dialog's answer as it arrives for the dialog of generation `generation`.
+pub fn dialog(generation: u64, answer: DialogAnswer) -> Msg {
+    Msg::Dialog { generation, answer }
+}
+
+/// A pane listing's answer (one place) as it arrives for loader generation `generation`.
+pub fn listing(generation: u64, answer: Listing) -> Msg {
+    Msg::Listing {
+        place: None,
+        generation,
+        answer,
+    }
+}
+
+/// Delivers the pane listing `answer` (one place) at its pane loader's generation.
+pub fn listed(s: &mut AppState, answer: Listing) {
+    let generation = match &answer {
+        Listing::ServicesPart { .. } | Listing::Services(_) => s.services.loader.generation,
+        Listing::Snapshots(_) => s.snapshots.loader.generation,
+        Listing::Orphans(_) => s.orphans.loader.generation,
+    };
+    deliver(s, listing(generation, answer));
+}
+
+/// Another pane load's answer as it arrives for loader generation `generation`.
+pub fn pane(generation: u64, answer: PaneAnswer) -> Msg {
+    Msg::Pane { generation, answer }
+}
+
+/// The Logs view's answer as it arrives for the view's generation `generation`.
+pub fn logs_msg(generation: u64, answer: LogsAnswer) -> Msg {
+    Msg::Logs { generation, answer }
+}
+
 /// Every pane loaded with the fixture fleet; the Tasks and Detail panes on ledger.
 pub fn loaded_state() -> AppState {
     let mut s = empty_state();
     deliver(&mut s, identity());
-    let g = s.services.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(services())),
-        },
-    );
-    let g = s.snapshots.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Snapshots(Ok(snapshot_groups())),
-        },
-    );
-    let g = s.orphans.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(orphan_report())),
-        },
-    );
+    listed(&mut s, Listing::Services(Ok(services())));
+    listed(&mut s, Listing::Snapshots(Ok(snapshot_groups())));
+    listed(&mut s, Listing::Orphans(Ok(orphan_report())));
     let target = ecsnap::tui::state::service_ref::ServiceRef::new(None, "payments-prod", "ledger");
     s.tasks.retarget(target.clone());
     let g = s.tasks.loader.start(now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(ledger_tasks())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(ledger_tasks()))));
     s.detail.retarget(target);
     let g = s.detail.loader.start(now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(ledger_detail())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Detail(Ok(ledger_detail()))));
     s
 }
 

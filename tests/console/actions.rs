@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, now, render};
+use crate::fixtures::{
+    deliver, dialog, generation, key, listing, loaded_state, now, render, reply,
+};
 use crate::rollback::picker_open;
 use chrono::TimeZone;
 use crossterm::event::KeyCode;
@@ -13,7 +15,7 @@ use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -94,20 +96,17 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
 pub(crate) fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Started(Ok(started(2))),
-    });
+    reply(&mut s, DialogAnswer::Started(Ok(started(2))));
     s
 }
 
 /// The wait view after its first poll, still rolling; the dialog's generation.
 fn rolling() -> (AppState, u64) {
     let mut s = wait_view();
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
-    });
+    let g = reply(
+        &mut s,
+        DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
+    );
     (s, g)
 }
 
@@ -116,10 +115,7 @@ fn fail_rollout(s: &mut AppState, g: u64) {
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
         s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::WaitProgress(progress(2, failed)),
-        },
+        dialog(g, DialogAnswer::WaitProgress(progress(2, failed))),
     );
 }
 
@@ -170,10 +166,10 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
     key(&mut s, KeyCode::Esc);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
-        },
+        dialog(
+            g,
+            DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
+        ),
     );
     assert!(s.modal.is_none());
 }
@@ -196,16 +192,15 @@ pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
     for (cluster, service, done) in [("analytics", healthy, 1), ("payments", rolling, 2)] {
         deliver(
             &mut s,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::ServicesPart {
+            listing(
+                g,
+                Listing::ServicesPart {
                     cluster: cluster.into(),
                     services: vec![service],
                     done,
                     total: 2,
                 },
-            },
+            ),
         );
     }
     s
@@ -215,15 +210,16 @@ pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
 fn once_the_user_moves_the_selection_stays_on_their_service() {
     let mut s = crate::fixtures::empty_state();
     let g = s.services.loader.generation;
-    let part = |cluster: &str, name: &str, done| Msg::Listing {
-        place: None,
-        generation: g,
-        answer: Listing::ServicesPart {
-            cluster: cluster.into(),
-            services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
-            done,
-            total: 3,
-        },
+    let part = |cluster: &str, name: &str, done| {
+        listing(
+            g,
+            Listing::ServicesPart {
+                cluster: cluster.into(),
+                services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
+                done,
+                total: 3,
+            },
+        )
     };
     deliver(&mut s, part("alpha", "api", 1));
     deliver(&mut s, part("beta", "billing", 2));

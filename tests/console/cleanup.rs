@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::actions::{ch, fixed};
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, render};
+use crate::fixtures::{deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::aws::Preflight;
 use ecsnap::model::{ResourceKind, Skipped};
@@ -15,7 +15,7 @@ use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::ModalKind;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -65,10 +65,10 @@ fn running_cleanup() -> (AppState, u64, String) {
     let mut s = cleanup_of(&[]);
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-    });
+    let g = reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+    );
     assert!(matches!(
         ch(&mut s, 'y')[..],
         [Effect::Run(Work::Action(ActionEffect::Cleanup { .. }))]
@@ -97,10 +97,10 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
         v
     });
     assert!(snapshots.is_empty() && images.is_empty());
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
+    );
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "3 is not the count");
@@ -130,19 +130,10 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
         detail: None,
         snapshot_id: None,
     };
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupItem(done.clone()),
-        },
-    );
+    deliver(&mut s, dialog(g, DialogAnswer::CleanupItem(done.clone())));
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(vec![done])),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(vec![done])))),
     );
     assert!(
         matches!(effects[..], [Effect::Run(Work::Load(Load::Orphans { .. }))]),
@@ -178,10 +169,10 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
+    );
     let text = render(&s, 120, 40);
     assert!(
         text.contains("PRODUCTION — a typed confirmation is asked"),
@@ -224,10 +215,10 @@ fn late_answers_after_closing_are_dropped() {
     key(&mut s, KeyCode::Esc);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-        }),
+        Event::Msg(dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+        )),
     );
     assert!(effects.is_empty() && s.modal.is_none());
 }
@@ -245,10 +236,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
-        },
+        dialog(g, DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan])))),
     );
     let text = render(&s, 140, 40);
     assert!(text.contains("Snapshot first: off"), "{text}");
@@ -272,10 +260,10 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let one = &refs[..1];
     let mut s = cleanup_of(one);
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
+    );
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
     ch(&mut s, 's');
@@ -338,16 +326,16 @@ fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
     // The results still land in the dialog.
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupItem(ItemResult {
+        dialog(
+            g,
+            DialogAnswer::CleanupItem(ItemResult {
                 id: id.clone(),
                 kind: ResourceKind::Volume,
                 status: ItemStatus::Skipped,
                 detail: Some(ecsnap::ops::interrupt::NOT_STARTED.into()),
                 snapshot_id: None,
             }),
-        },
+        ),
     );
     let Some(ModalKind::Cleanup(c)) = s.modal.as_ref().map(|m| &m.kind) else {
         panic!("the cleanup dialog stays open");
@@ -366,10 +354,7 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
     let (mut s, g, _) = running_cleanup();
     update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(Vec::new())))),
     );
     assert!(ctrl_c(&mut s).is_empty());
     assert!(s.quit);
@@ -383,10 +368,10 @@ fn cleanup_confirm() -> AppState {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
+    );
     s
 }
 
@@ -427,13 +412,7 @@ fn cleanup_report_screen() {
             snapshot_id: None,
         },
     ];
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(results)),
-        },
-    );
+    deliver(&mut s, dialog(g, DialogAnswer::CleanupDone(Ok(results))));
     let text = render(&s, 120, 40);
     assert!(
         text.contains("Result: 1 done, 0 skipped, 1 failed"),
@@ -460,10 +439,10 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+        ),
     );
     let text = render(&s, 120, 40);
     assert!(
@@ -494,13 +473,10 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     snapshots.skipped.clear();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![
-                volume_plan(&volumes),
-                snapshots,
-            ]))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&volumes), snapshots]))),
+        ),
     );
     for (w, h) in [(120, 40), (80, 24)] {
         let text = render(&s, w, h);
@@ -535,10 +511,10 @@ fn the_plan_lists_its_rows_in_the_tables_order() {
     let reversed: Vec<&str> = refs.iter().rev().copied().collect();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&reversed)]))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&reversed)]))),
+        ),
     );
     let screen = render(&s, 120, 40);
     // The dialog's rows only (the table behind it lists the ids too).

@@ -4,7 +4,7 @@
 //! read off the screen (joined across the rows it wraps over) and checked; the screens of
 //! the dialogs no other test draws are kept as insta snapshots at 80×24 and 120×40.
 
-use crate::fixtures::{deliver, key, loaded_state, render, td_arn};
+use crate::fixtures::{deliver, dialog, key, loaded_state, render, td_arn};
 use crossterm::event::KeyCode;
 use ecsnap::ops::port_forward::PortForwardPlan;
 use ecsnap::ops::redeploy::RedeployPlan;
@@ -14,7 +14,7 @@ use ecsnap::ops::stop_task::StopPlan;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnPlan;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{DialogAnswer, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 
 const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
@@ -42,13 +42,7 @@ fn confirm_line(s: &AppState) -> String {
 
 fn planned(s: &mut AppState, result: Planned) {
     let g = s.modal.as_ref().map(|m| m.generation).expect("a dialog");
-    deliver(
-        s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(result)),
-        },
-    );
+    deliver(s, dialog(g, DialogAnswer::Planned(Ok(result))));
     assert_eq!(
         s.modal.as_ref().map(|m| m.stage.clone()),
         Some(Stage::Confirm),

@@ -4,13 +4,13 @@
 //! Also: the help's screens, its scroll keys, the footer's essential keys, and text fields
 //! that type every letter (no key both typed and a command).
 
-use crate::fixtures::{deliver, key, loaded_state, render};
+use crate::fixtures::{key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::confirm::Confirmation;
 use ecsnap::tui::keymap::{Binding, KEYMAP, Scope, bindings_for, bindings_in, dialog_bindings};
 use ecsnap::tui::state::app::{AppState, Mode};
 use ecsnap::tui::state::dialog_kind::DialogKind;
-use ecsnap::tui::state::msg::{DialogAnswer, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::view::{HelpFor, text_field_offers};
 
@@ -144,15 +144,10 @@ fn dialog(kind: DialogKind) -> AppState {
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
             let mut s = crate::cleanup::cleanup_of(&refs);
             ch(&mut s, 'x');
-            let g = crate::fixtures::generation(&s);
-            deliver(
+            let plan = crate::cleanup::volume_plan(&refs);
+            reply(
                 &mut s,
-                Msg::Dialog {
-                    generation: g,
-                    answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![
-                        crate::cleanup::volume_plan(&refs),
-                    ]))),
-                },
+                DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
             );
             s
         }
@@ -454,13 +449,9 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
     s.settings.production = true;
     assert!(s.services.list.select_key("payments-prod/worker"));
     ch(&mut s, 'R');
-    let g = crate::fixtures::generation(&s);
-    deliver(
+    reply(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
-        },
+        DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
     );
     let modal = s.modal.as_ref().expect("the picker");
     assert!(modal.text_field_focused(), "production: the name is typed");

@@ -2,14 +2,14 @@
 //! they are judged the selected user's expiries, later expiries and warnings show — the
 //! warnings in red with the rule's priority; a repository without a policy says so.
 
-use crate::fixtures::{deliver, loaded_state, now, render};
+use crate::fixtures::{deliver, listing, loaded_state, now, pane, render};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::keep::KeptImages;
 use ecsnap::analysis::lifecycle_report::{LifecycleReport, Safety, judge};
 use ecsnap::analysis::tags::TagPattern;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{Event, Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 use ecsnap::tui::view;
@@ -61,13 +61,7 @@ fn with_lifecycle() -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Snapshots;
     let g = s.snapshots.lifecycle.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Lifecycle(Ok(reports())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Lifecycle(Ok(reports()))));
     s
 }
 
@@ -77,11 +71,10 @@ fn the_tags_arriving_ask_for_the_policies() {
     let g = s.snapshots.loader.generation;
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Snapshots(Ok(crate::fixtures::snapshot_groups())),
-        }),
+        Event::Msg(listing(
+            g,
+            Listing::Snapshots(Ok(crate::fixtures::snapshot_groups())),
+        )),
     );
     let want = s.snapshots.lifecycle.loader.generation;
     assert!(

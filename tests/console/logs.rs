@@ -2,7 +2,7 @@
 //! 120×40, and of the wait view explaining a failed rollout: the stopped task's class,
 //! hint and the last lines of its essential container.
 
-use crate::fixtures::{deliver, key, loaded_state, now, render, td_arn};
+use crate::fixtures::{deliver, dialog, key, loaded_state, logs_msg, now, render, td_arn};
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use ecsnap::analysis::stop::diagnose;
@@ -13,7 +13,7 @@ use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, LogsRead, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::logs::PageKind;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, LogsAnswer, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, LogsAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -88,10 +88,7 @@ pub(crate) fn logs_view() -> AppState {
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Logs {
-            generation,
-            answer: LogsAnswer::Sources(Ok(containers())),
-        }),
+        Event::Msg(logs_msg(generation, LogsAnswer::Sources(Ok(containers())))),
     );
     assert!(
         matches!(
@@ -107,9 +104,9 @@ pub(crate) fn logs_view() -> AppState {
     );
     deliver(
         &mut s,
-        Msg::Logs {
+        logs_msg(
             generation,
-            answer: LogsAnswer::Page {
+            LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Newest,
                 result: Ok(LogPage {
@@ -118,7 +115,7 @@ pub(crate) fn logs_view() -> AppState {
                     next_forward_token: Some("f/1".into()),
                 }),
             },
-        },
+        ),
     );
     key(&mut s, KeyCode::Char('/'));
     for c in "error".chars() {
@@ -198,14 +195,14 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         .expect("worker");
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(Started {
+        dialog(
+            g,
+            DialogAnswer::Started(Ok(Started {
                 deployment_id: Some("ecs-svc/new1".into()),
                 task_definition: td_arn("worker", 3),
                 service: worker,
             })),
-        },
+        ),
     );
     let task = oom_task();
     let stopped = StoppedTask {
@@ -228,9 +225,9 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     s.now = now() + Duration::seconds(60);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::WaitProgress(WaitProgress {
+        dialog(
+            g,
+            DialogAnswer::WaitProgress(WaitProgress {
                 poll: 12,
                 elapsed: std::time::Duration::from_mins(1),
                 service_status: "ACTIVE".into(),
@@ -243,7 +240,7 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
                         .into(),
                 ),
             }),
-        },
+        ),
     );
     let before = render(&s, 120, 40);
     assert!(before.contains("loading its last log lines"), "{before}");
@@ -260,16 +257,16 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     .collect();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::LastLines {
+        dialog(
+            g,
+            DialogAnswer::LastLines {
                 task_id: task.id.clone(),
                 result: Ok(vec![LastLines {
                     container: "app".into(),
                     lines: Ok(lines),
                 }]),
             },
-        },
+        ),
     );
     let text = render(&s, 120, 40);
     assert!(
@@ -305,17 +302,14 @@ fn logs_with(
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     deliver(
         &mut s,
-        Msg::Logs {
-            generation,
-            answer: LogsAnswer::Sources(Ok(containers())),
-        },
+        logs_msg(generation, LogsAnswer::Sources(Ok(containers()))),
     );
     render(&s, size.0, size.1);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Logs {
+        Event::Msg(logs_msg(
             generation,
-            answer: LogsAnswer::Page {
+            LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Newest,
                 result: Ok(LogPage {
@@ -324,7 +318,7 @@ fn logs_with(
                     next_forward_token: Some("f/1".into()),
                 }),
             },
-        }),
+        )),
     );
     (s, effects)
 }
@@ -346,9 +340,9 @@ fn start_reached(s: &mut AppState, token: &str) -> Vec<Effect> {
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     update(
         s,
-        Event::Msg(Msg::Logs {
+        Event::Msg(logs_msg(
             generation,
-            answer: LogsAnswer::Page {
+            LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Older,
                 result: Ok(LogPage {
@@ -357,7 +351,7 @@ fn start_reached(s: &mut AppState, token: &str) -> Vec<Effect> {
                     next_forward_token: Some("f/0".into()),
                 }),
             },
-        }),
+        )),
     )
 }
 

@@ -4,7 +4,7 @@
 //! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
 //! insta snapshots at 120×40 and 80×24.
 
-use crate::fixtures::{deliver, header, key, now, render};
+use crate::fixtures::{deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
 use ecsnap::aws::Preflight;
@@ -107,71 +107,39 @@ pub(crate) fn loaded() -> AppState {
         (STAGING, staging),
         (STAGING_EU, Vec::new()),
     ] {
-        deliver(
-            &mut s,
-            placed(
-                p,
-                Msg::Listing {
-                    place: None,
-                    generation: g,
-                    answer: Listing::Services(Ok(list)),
-                },
-            ),
-        );
+        deliver(&mut s, placed(p, listing(g, Listing::Services(Ok(list)))));
     }
     let g = s.orphans.loader.generation;
     deliver(
         &mut s,
         placed(
             PROD,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Orphans(Ok(crate::fixtures::orphan_report())),
-            },
+            listing(g, Listing::Orphans(Ok(crate::fixtures::orphan_report()))),
         ),
     );
     deliver(
         &mut s,
-        placed(
-            STAGING,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Orphans(Ok(other_report())),
-            },
-        ),
+        placed(STAGING, listing(g, Listing::Orphans(Ok(other_report())))),
     );
     deliver(
         &mut s,
         placed(
             STAGING_EU,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Orphans(Err(
+            listing(
+                g,
+                Listing::Orphans(Err(
                     "listing volumes in eu-west-1: AccessDenied: not authorized to \
                              perform ec2:DescribeVolumes"
                         .into(),
                 )),
-            },
+            ),
         ),
     );
     let g = s.snapshots.loader.generation;
     let groups = crate::fixtures::snapshot_groups();
     let staging: Vec<_> = groups.iter().take(2).cloned().collect();
     for (p, list) in [(PROD, groups), (STAGING, staging), (STAGING_EU, Vec::new())] {
-        deliver(
-            &mut s,
-            placed(
-                p,
-                Msg::Listing {
-                    place: None,
-                    generation: g,
-                    answer: Listing::Snapshots(Ok(list)),
-                },
-            ),
-        );
+        deliver(&mut s, placed(p, listing(g, Listing::Snapshots(Ok(list)))));
     }
     s
 }
@@ -227,16 +195,15 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
     let part = |generation, list: Vec<_>| {
         placed(
             STAGING,
-            Msg::Listing {
-                place: None,
+            listing(
                 generation,
-                answer: Listing::ServicesPart {
+                Listing::ServicesPart {
                     cluster: "payments-prod".into(),
                     services: list,
                     done: 1,
                     total: 2,
                 },
-            },
+            ),
         )
     };
     deliver(&mut s, part(g - 1, payments.clone()));
@@ -268,26 +235,12 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
     // The place's whole answer replaces its parts; the other places follow.
     deliver(
         &mut s,
-        placed(
-            STAGING,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Services(Ok(payments.clone())),
-            },
-        ),
+        placed(STAGING, listing(g, Listing::Services(Ok(payments.clone())))),
     );
     assert_eq!(s.services.list.rows.len(), payments.len());
     deliver(
         &mut s,
-        placed(
-            PROD,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Services(Ok(services.clone())),
-            },
-        ),
+        placed(PROD, listing(g, Listing::Services(Ok(services.clone())))),
     );
     assert_eq!(s.services.list.rows.len(), payments.len() + services.len());
 }
@@ -301,11 +254,7 @@ fn a_place_answering_late_for_an_older_load_is_dropped() {
         &mut s,
         placed(
             PROD,
-            Msg::Listing {
-                place: None,
-                generation: old,
-                answer: Listing::Services(Ok(crate::fixtures::services())),
-            },
+            listing(old, Listing::Services(Ok(crate::fixtures::services()))),
         ),
     );
     assert!(s.services.list.rows.is_empty());
@@ -585,12 +534,14 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         ]
     );
     assert!(render(&s, 120, 40).contains("Clean up 2 marked orphans in 2 places"));
-    let planned = |place, id| Msg::Dialog {
-        generation: g,
-        answer: DialogAnswer::CleanupPartPlanned {
-            place,
-            result: Ok(vec![volume_plan(id)]),
-        },
+    let planned = |place, id| {
+        dialog(
+            g,
+            DialogAnswer::CleanupPartPlanned {
+                place,
+                result: Ok(vec![volume_plan(id)]),
+            },
+        )
     };
     deliver(&mut s, planned(STAGING, STAGING_VOLUME));
     assert_eq!(
@@ -637,10 +588,7 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     // The results land; the orphans reload in every place in view.
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(Vec::new())))),
     );
     let reloaded: Vec<usize> = effects
         .iter()
@@ -674,23 +622,23 @@ fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that
     let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupPartPlanned {
+        dialog(
+            g,
+            DialogAnswer::CleanupPartPlanned {
                 place: PROD,
                 result: Ok(vec![volume_plan(PROD_VOLUME)]),
             },
-        },
+        ),
     );
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupPartPlanned {
+        dialog(
+            g,
+            DialogAnswer::CleanupPartPlanned {
                 place: STAGING,
                 result: Err("AccessDenied: ec2:DescribeVolumes".into()),
             },
-        },
+        ),
     );
     let stage = s.modal.as_ref().map(|m| m.stage.clone());
     assert_eq!(
@@ -712,10 +660,10 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
     // Tasks answer for the one service in view, unplaced.
     deliver(
         &mut s,
-        Msg::Pane {
+        pane(
             generation,
-            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
-        },
+            PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
+        ),
     );
     let task = s
         .tasks

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, render, td_arn};
+use crate::fixtures::{
+    deliver, dialog, generation, key, listing, loaded_state, pane, render, reply, td_arn,
+};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::lineage::{Lineage, Related};
 use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
@@ -15,7 +17,7 @@ use ecsnap::tui::run::effect::{Effect, Load, RecoverEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, PaneAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::tasks::TasksData;
 use ecsnap::tui::update::app::update;
@@ -61,10 +63,10 @@ fn planned(s: &mut AppState) {
     let g = generation(s);
     deliver(
         s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Recover(Box::new(plan())))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Recover(Box::new(plan())))),
+        ),
     );
 }
 
@@ -102,13 +104,7 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
             waited_secs: 10,
         },
     ] {
-        deliver(
-            &mut s,
-            Msg::Dialog {
-                generation: g,
-                answer: DialogAnswer::RecoverProgress(progress),
-            },
-        );
+        deliver(&mut s, dialog(g, DialogAnswer::RecoverProgress(progress)));
     }
     let text = render(&s, 120, 40);
     assert!(
@@ -121,14 +117,14 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
 
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(Started {
+        dialog(
+            g,
+            DialogAnswer::Started(Ok(Started {
                 service: crate::fixtures::service("payments-prod", "ledger", 2, 2, 2),
                 deployment_id: Some("ecs-svc/9".into()),
                 task_definition: td_arn("ledger", 2),
             })),
-        },
+        ),
     );
     assert!(matches!(
         s.modal.as_ref().map(|m| &m.kind),
@@ -175,12 +171,12 @@ fn read_only_shows_the_recover_plan_and_refuses() {
 fn a_refused_plan_shows_its_reason() {
     let mut s = on_orphan(VOL);
     ch(&mut s, 'v');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Err(
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Err(
             "refused: cannot recover vol-1: its origin is unknown".into()
         )),
-    });
+    );
     let text = render(&s, 120, 40);
     assert!(text.contains("its origin is unknown"), "{text}");
     assert!(ch(&mut s, 'y').is_empty());
@@ -220,13 +216,7 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
         ecsnap_note: None,
     };
     let g = *generation;
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Lineage(Ok(lineage)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Lineage(Ok(lineage))));
     let text = render(&s, 120, 40);
     for part in [
         "Lineage of snap-0aa0000000000001a",
@@ -242,13 +232,7 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     assert!(s.orphans.lineage_for.is_none());
     assert!(!render(&s, 120, 40).contains("Lineage of"));
     // A late answer for the hidden detail is dropped.
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Lineage(Err("late".into())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Lineage(Err("late".into()))));
     assert!(s.orphans.lineage.is_none());
 }
 
@@ -282,10 +266,10 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     assert_eq!(id, first);
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g0,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
-        },
+        pane(
+            g0,
+            PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        ),
     );
     assert!(render(&s, 120, 40).contains(&format!("policy of {first}")));
     // j j: the detail is now about the third row, loading; the first one's is gone.
@@ -310,17 +294,17 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     // naming another id under the current generation.
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g0,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
-        },
+        pane(
+            g0,
+            PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        ),
     );
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g2,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
-        },
+        pane(
+            g2,
+            PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        ),
     );
     assert!(s.orphans.lineage.is_none());
     let (g3, again) = lineage_load(&key(&mut s, KeyCode::Down))
@@ -329,10 +313,10 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     assert_eq!(again, third);
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g3,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(&third, ResourceKind::Volume))),
-        },
+        pane(
+            g3,
+            PaneAnswer::Lineage(Ok(lineage_of(&third, ResourceKind::Volume))),
+        ),
     );
     let text = render(&s, 120, 40);
     assert!(text.contains(&format!("policy of {third}")), "{text}");
@@ -343,14 +327,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     let mut report = crate::fixtures::orphan_report();
     report.volumes.retain(|v| v.volume.id != third);
     let g = s.orphans.loader.start(s.now);
-    let effects = update(
-        &mut s,
-        Event::Msg(Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(report)),
-        }),
-    );
+    let effects = update(&mut s, Event::Msg(listing(g, Listing::Orphans(Ok(report)))));
     let (_, next) = lineage_load(&effects).expect("the refresh reloads the lineage");
     assert_ne!(next, third);
     assert_eq!(
@@ -417,13 +394,7 @@ fn tasks_show_the_selected_tasks_volumes_of_every_kind() {
         ..crate::fixtures::ledger_tasks()
     };
     let g = s.tasks.loader.start(crate::fixtures::now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(data)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(data))));
     let text = render(&s, 120, 40);
     for part in [
         "Volumes of task",
@@ -449,13 +420,7 @@ fn detail_shows_the_task_definitions_volumes() {
         &crate::fixtures::ledger_tasks().tasks,
     );
     let g = s.detail.loader.start(crate::fixtures::now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(data)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Detail(Ok(data))));
     // Scroll to the end: the volumes come after the containers.
     for _ in 0..40 {
         key(&mut s, KeyCode::Down);

@@ -7,7 +7,7 @@
 //! 120×40 and 80×24 (insta).
 
 use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
-use crate::fixtures::{answer, deliver, generation, key, now, render};
+use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
 use crate::places::{PROD, STAGING, loaded};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
@@ -16,7 +16,7 @@ use ecsnap::ops::rollback::{ContainerImage, Revision};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event};
 use ecsnap::tui::update::app::update;
 
 // ---- the picker and its confirmation ----------------------------------------------
@@ -57,14 +57,7 @@ pub(crate) fn revisions() -> Vec<Revision> {
 
 /// The picker's revisions arrive, for the dialog open now.
 fn answer_revisions(s: &mut AppState, revisions: Vec<Revision>) {
-    let g = generation(s);
-    deliver(
-        s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Revisions(Ok(revisions)),
-        },
-    );
+    reply(s, DialogAnswer::Revisions(Ok(revisions)));
 }
 
 pub(crate) fn picker_open() -> AppState {
@@ -100,10 +93,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
     let g = generation(&s);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(started(2))),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::Started(Ok(started(2))))),
     );
     assert!(
         matches!(
@@ -196,13 +186,7 @@ fn stale_dialog_answers_are_dropped() {
     assert_eq!(effects, vec![Effect::CancelAction]);
     assert!(s.modal.is_none());
     ch(&mut s, 'R');
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: old,
-            answer: DialogAnswer::Revisions(Ok(Vec::new())),
-        },
-    );
+    deliver(&mut s, dialog(old, DialogAnswer::Revisions(Ok(Vec::new()))));
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Planning));
     answer_revisions(&mut s, revisions());
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
@@ -410,12 +394,12 @@ fn moving_away_clears_the_override_and_f_elsewhere_says_so() {
 fn a_refused_rollout_shows_in_the_dialog() {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Started(Err(
+    reply(
+        &mut s,
+        DialogAnswer::Started(Err(
             "ecs:UpdateService was denied: lacks ecs:UpdateService".into()
         )),
-    });
+    );
     let text = render(&s, 120, 40);
     assert!(text.contains("lacks ecs:UpdateService"), "{text}");
     assert!(matches!(
@@ -442,14 +426,14 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         .collect();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::ImageTags(Ok(ImageTags {
+        dialog(
+            g,
+            DialogAnswer::ImageTags(Ok(ImageTags {
                 container: "app".into(),
                 image: image.into(),
                 tags,
             })),
-        },
+        ),
     );
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
@@ -486,12 +470,12 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
 #[test]
 fn image_tags_unavailable_say_why() {
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::ImageTags(Err(
+    reply(
+        &mut s,
+        DialogAnswer::ImageTags(Err(
             "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
         )),
-    });
+    );
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
@@ -519,9 +503,9 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     };
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
+        dialog(
+            g,
+            DialogAnswer::EbsSnapshots(Ok(EbsChoices {
                 volume: "data".into(),
                 from_snapshot: Some("snap-0new".into()),
                 snapshots: vec![
@@ -530,7 +514,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
                     snapshot("snap-0old", 2),
                 ],
             })),
-        },
+        ),
     );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
@@ -566,10 +550,10 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
     use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
+    );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
@@ -580,9 +564,9 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     );
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
+    reply(
+        &mut s,
+        DialogAnswer::EbsSnapshots(Ok(EbsChoices {
             volume: "data".into(),
             from_snapshot: Some("snap-0only".into()),
             snapshots: vec![ecsnap::model::Snapshot {
@@ -591,7 +575,7 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
                 ..ecsnap::model::Snapshot::default()
             }],
         })),
-    });
+    );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());

@@ -1,14 +1,14 @@
 //! Rendered screens (insta snapshots of a TestBackend at 120×40 and 80×24): the panes, the
 //! help overlay, loading and failure states, and the footer and help against the keymap.
 
-use crate::fixtures::{deliver, key, loaded_state, render};
+use crate::fixtures::{deliver, key, listing, loaded_state, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::dialog_kind::DialogKind;
-use ecsnap::tui::state::msg::{Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::theme::Theme;
 use ecsnap::tui::update::app::act;
@@ -65,15 +65,16 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
     clusters.dedup();
     assert!(clusters.len() >= 2, "the fixture fleet spans clusters");
     let of = |c: &str| -> Vec<_> { all.iter().filter(|x| x.cluster == c).cloned().collect() };
-    let part = |generation: u64, cluster: &str, done: usize| Msg::Listing {
-        place: None,
-        generation,
-        answer: Listing::ServicesPart {
-            cluster: cluster.to_string(),
-            services: of(cluster),
-            done,
-            total: clusters.len(),
-        },
+    let part = |generation: u64, cluster: &str, done: usize| {
+        listing(
+            generation,
+            Listing::ServicesPart {
+                cluster: cluster.to_string(),
+                services: of(cluster),
+                done,
+                total: clusters.len(),
+            },
+        )
     };
     deliver(&mut s, part(g, &clusters[0], 1));
     let first = of(&clusters[0]).len();
@@ -93,14 +94,7 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
     assert_eq!(s.services.list.rows.len(), first);
     deliver(&mut s, part(g, &clusters[1], 2));
     assert_eq!(s.services.list.rows.len(), first + of(&clusters[1]).len());
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(all.clone())),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Services(Ok(all.clone()))));
     assert_eq!(s.services.list.rows.len(), all.len());
     assert!(s.services.loader.progress.is_none());
     deliver(&mut s, part(g, &clusters[0], 1));
@@ -126,15 +120,14 @@ fn a_failed_load_shows_in_its_pane_only() {
         .expect("r refreshes the orphans pane");
     deliver(
         &mut s,
-        Msg::Listing {
-            place: None,
+        listing(
             generation,
-            answer: Listing::Orphans(Err(
+            Listing::Orphans(Err(
                 "ec2:DescribeVolumes was denied in us-east-1: the identity in use lacks \
                          the IAM permission `ec2:DescribeVolumes`."
                     .into(),
             )),
-        },
+        ),
     );
     let text = render(&s, 120, 40);
     assert!(text.contains("lacks the IAM permission"), "{text}");
@@ -321,13 +314,7 @@ fn at_80x24_names_are_whole_and_orphan_ids_too() {
 fn tasks_showing(data: ecsnap::tui::state::tasks::TasksData) -> AppState {
     let mut s = state_on(PaneId::Tasks);
     let g = s.tasks.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(data)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(data))));
     s
 }
 
@@ -383,14 +370,7 @@ fn skipped_says_how_many_do_not_fit() {
         ));
     }
     let g = s.orphans.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(report)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Orphans(Ok(report))));
     assert_eq!(s.orphans.skipped.len(), 6);
     let text = render(&s, 80, 24);
     let listed = text.lines().filter(|l| l.contains("ecsnap:keep")).count()
@@ -421,14 +401,7 @@ fn orphans_show_money_and_ids_whole_and_name_unattached_as_the_legend_does() {
     bigger.monthly_cost_usd = 12345.67;
     report.volumes.extend([big, bigger]);
     let g = s.orphans.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(report)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Orphans(Ok(report))));
     for (w, h) in [(80, 24), (120, 40)] {
         let text = render(&s, w, h);
         for whole in [
@@ -463,14 +436,7 @@ fn detail_says_the_circuit_breaker_is_on_when_a_rollout_names_it() {
     ledger.deployments[0].rollout_state_reason =
         Some("ECS deployment circuit breaker: tasks failed to start.".into());
     let g = s.services.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(services)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Services(Ok(services))));
     for (w, h) in [(80, 24), (120, 40)] {
         let text = render(&s, w, h);
         assert!(text.contains("circuit breaker on"), "{text}");
@@ -488,10 +454,7 @@ fn the_header_shows_the_open_panes_own_refresh_time() {
     let g = s.tasks.loader.start(s.now);
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
-        },
+        pane(g, PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks()))),
     );
     s.now += chrono::Duration::seconds(2);
     let text = render(&s, 120, 40);
@@ -563,10 +526,7 @@ fn detail_of_another_service_has_no_refresh_time_until_it_loads() {
     );
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail())),
-        },
+        pane(g, PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail()))),
     );
     assert!(render(&s, 120, 40).contains("refreshed 12:00:30 (0s ago)"));
 }

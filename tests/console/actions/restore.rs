@@ -3,6 +3,7 @@
 //! sent; the result fits at 80×24.
 
 use super::*;
+use crate::fixtures::{dialog, listed, reply};
 use ecsnap::tui::state::modal::Stage;
 
 fn restore_plan(before: &str, after: &str) -> ecsnap::ops::restore_user::RestorePlan {
@@ -33,13 +34,13 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     assert_eq!(user, "alice");
     let selected = s.snapshots.tags.selected_row().map(|r| r.entry.tag.clone());
     assert_eq!(Some(tag.clone()), selected);
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
+    let g = reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
             "sha256:aaa",
             "sha256:bbb",
         )))),
-    });
+    );
     let text = render(&s, 120, 40);
     assert!(
         text.contains("before: sha256:aaa") && text.contains("after:  sha256:bbb"),
@@ -55,10 +56,7 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     };
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Restored(Ok(done)),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::Restored(Ok(done)))),
     );
     assert!(
         matches!(
@@ -92,12 +90,10 @@ fn planned_restore(before: &str, after: &str) -> AppState {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan_to(
-                tag, before, after,
-            )))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Restore(restore_plan_to(tag, before, after)))),
+        ),
     );
     s
 }
@@ -113,13 +109,13 @@ fn the_restore_result_fits_at_80x24() {
     let g = generation(&s);
     update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Restored(Ok(ecsnap::ops::restore_user::Restored {
+        Event::Msg(dialog(
+            g,
+            DialogAnswer::Restored(Ok(ecsnap::ops::restore_user::Restored {
                 before_digest: Some(before.clone()),
                 after_digest: after.clone(),
             })),
-        }),
+        )),
     );
     let text = render(&s, 80, 24);
     // Every line of the result is whole: the digests (shortened), and the way out.
@@ -182,15 +178,7 @@ fn the_pane_shows_where_the_resume_tag_points_and_counts_each_image_once() {
     let mut s = loaded_state();
     s.pane = PaneId::Snapshots;
     let before = s.snapshots.totals();
-    let g = s.snapshots.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Snapshots(Ok(restored_groups())),
-        },
-    );
+    listed(&mut s, Listing::Snapshots(Ok(restored_groups())));
     // The same images, differently tagged: the total does not move.
     assert_eq!(s.snapshots.totals(), before);
     for (w, h) in [(80, 24), (120, 40)] {

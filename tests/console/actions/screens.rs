@@ -1,6 +1,7 @@
 //! Insta screens of the dialogs at 120×40 and 80×24, from fixtures at a fixed time.
 
 use super::*;
+use crate::fixtures::reply;
 
 #[test]
 fn wait_view_screen() {
@@ -23,10 +24,10 @@ fn wait_view_screen() {
 #[test]
 fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     let mut s = fixed(wait_view());
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
+    );
     let at_end = render(&s, 120, 40);
     s.now += chrono::Duration::minutes(2);
     let later = render(&s, 120, 40);
