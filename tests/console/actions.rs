@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::asserts::assert_has;
 use crate::fixtures::{
     deliver, dialog, generation, key, listing, loaded_state, now, render, reply,
 };
@@ -124,15 +125,15 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     let (mut s, g) = rolling();
     s.now = now() + chrono::Duration::seconds(65);
     let text = render(&s, 120, 40);
-    assert!(text.contains("1m05s elapsed · poll 1 ·"), "{text}");
+    assert_has(&text, "1m05s elapsed · poll 1 ·");
     assert!(
         text.contains("IN_PROGRESS") && text.contains("worker:2"),
         "{text}"
     );
-    assert!(text.contains("has started 1 tasks (poll 1)"), "{text}");
-    assert!(
-        text.contains("task1 (worker:2): Essential container in task exited (OOM)"),
-        "{text}"
+    assert_has(&text, "has started 1 tasks (poll 1)");
+    assert_has(
+        &text,
+        "task1 (worker:2): Essential container in task exited (OOM)",
     );
     assert!(
         ch(&mut s, 'R').is_empty(),
@@ -140,11 +141,8 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     );
     fail_rollout(&mut s, g);
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✗ FAILED: deployment ecs-svc/new1 FAILED"),
-        "{text}"
-    );
-    assert!(text.contains("R rolls back now"), "{text}");
+    assert_has(&text, "✗ FAILED: deployment ecs-svc/new1 FAILED");
+    assert_has(&text, "R rolls back now");
     let effects = ch(&mut s, 'R');
     assert!(
         matches!(&effects[..], [Effect::CancelAction, Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:2")),
@@ -235,7 +233,7 @@ fn r_and_d_refuse_a_code_deploy_service_and_send_nothing() {
     assert!(ch(&mut s, 'R').is_empty());
     assert!(s.modal.is_none());
     let message = s.message.clone().unwrap_or_default();
-    assert!(message.contains("CODE_DEPLOY"), "{message}");
+    assert_has(&message, "CODE_DEPLOY");
     assert!(ch(&mut s, 'D').is_empty());
     assert!(s.modal.is_none());
 }

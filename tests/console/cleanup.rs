@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::actions::{ch, fixed};
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::aws::Preflight;
@@ -140,15 +141,9 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains(&format!("done    volume   {id}")), "{text}");
-    assert!(
-        text.contains("Result: 1 done, 0 skipped, 0 failed"),
-        "{text}"
-    );
-    assert!(
-        text.contains("vol-keep (volume): protected by tag ecsnap:keep"),
-        "{text}"
-    );
+    assert_has(&text, &format!("done    volume   {id}"));
+    assert_has(&text, "Result: 1 done, 0 skipped, 0 failed");
+    assert_has(&text, "vol-keep (volume): protected by tag ecsnap:keep");
 }
 
 #[test]
@@ -174,21 +169,15 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
         DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("PRODUCTION — a typed confirmation is asked"),
-        "{text}"
-    );
-    assert!(text.contains("Type 2 and press Enter"), "{text}");
+    assert_has(&text, "PRODUCTION — a typed confirmation is asked");
+    assert_has(&text, "Type 2 and press Enter");
     ch(&mut s, '2');
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
         "read-only: nothing is sent"
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — refused, nothing was sent"),
-        "{text}"
-    );
+    assert_has(&text, "READ-ONLY — refused, nothing was sent");
 }
 
 #[test]
@@ -239,7 +228,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
         dialog(g, DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan])))),
     );
     let text = render(&s, 140, 40);
-    assert!(text.contains("Snapshot first: off"), "{text}");
+    assert_has(&text, "Snapshot first: off");
     assert!(text.contains(&extra), "{extra}: {text}");
     // Bulk: the count is typed, so `s` is a character there; Tab toggles.
     ch(&mut s, 's');
@@ -247,8 +236,8 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     key(&mut s, KeyCode::Backspace);
     assert!(key(&mut s, KeyCode::Tab).is_empty());
     let text = render(&s, 140, 40);
-    assert!(text.contains("Snapshot first: ON"), "{text}");
-    assert!(text.contains(&extra), "{text}");
+    assert_has(&text, "Snapshot first: ON");
+    assert_has(&text, &extra);
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
@@ -322,7 +311,7 @@ fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
         "the first Ctrl-C does not quit while deletes are in flight"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("interrupted"), "{text}");
+    assert_has(&text, "interrupted");
     // The results still land in the dialog.
     deliver(
         &mut s,
@@ -414,10 +403,7 @@ fn cleanup_report_screen() {
     ];
     deliver(&mut s, dialog(g, DialogAnswer::CleanupDone(Ok(results))));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Result: 1 done, 0 skipped, 1 failed"),
-        "{text}"
-    );
+    assert_has(&text, "Result: 1 done, 0 skipped, 1 failed");
     let s = fixed(s);
     insta::assert_snapshot!("cleanup_report_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("cleanup_report_80x24", render(&s, 80, 24));
@@ -445,11 +431,8 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Clean up 1 orphan (the selected row)"),
-        "{text}"
-    );
-    assert!(!text.contains("marked orphans"), "{text}");
+    assert_has(&text, "Clean up 1 orphan (the selected row)");
+    assert_lacks(&text, "marked orphans");
     insta::assert_snapshot!("cleanup_selected_row_80x24", render(&s, 80, 24));
     // Three marked, the plans per kind (volumes by id, then the snapshot): the dialog
     // lists them as the table does.
@@ -480,7 +463,7 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     );
     for (w, h) in [(120, 40), (80, 24)] {
         let text = render(&s, w, h);
-        assert!(text.contains("Clean up 3 marked orphans"), "{text}");
+        assert_has(&text, "Clean up 3 marked orphans");
         let rows: Vec<usize> = chosen.iter().map(|id| row_of(&text, id)).collect();
         assert!(
             rows[0] < rows[1] && rows[1] < rows[2],

@@ -4,6 +4,7 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::exec::ExecPlan;
@@ -64,10 +65,7 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     key(&mut s, KeyCode::Esc);
     let (g, plan) = ledger_scale_planned(&mut s);
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("scale payments-prod/ledger from 2 to 3 desired"),
-        "{text}"
-    );
+    assert_has(&text, "scale payments-prod/ledger from 2 to 3 desired");
     let effects = ch(&mut s, 'y');
     assert_eq!(
         effects,
@@ -84,12 +82,9 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("desired count is now 3"), "{text}");
-    assert!(
-        text.contains("running 2 of 3 · pending 0 · 0 looks"),
-        "{text}"
-    );
-    assert!(text.contains("Esc stops watching"), "{text}");
+    assert_has(&text, "desired count is now 3");
+    assert_has(&text, "running 2 of 3 · pending 0 · 0 looks");
+    assert_has(&text, "Esc stops watching");
     deliver(
         &mut s,
         dialog(
@@ -128,11 +123,8 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✓ 3 running, as asked (after 0m10s)"),
-        "{text}"
-    );
-    assert!(text.contains("Esc closes"), "{text}");
+    assert_has(&text, "✓ 3 running, as asked (after 0m10s)");
+    assert_has(&text, "Esc closes");
     assert_eq!(s.modal.as_ref().map(|m| m.stage.clone()), Some(Stage::Done));
 }
 
@@ -212,9 +204,9 @@ fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✗ deployment ecs-svc/1 rollout FAILED: tasks failed to start"),
-        "{text}"
+    assert_has(
+        &text,
+        "✗ deployment ecs-svc/1 rollout FAILED: tasks failed to start",
     );
 }
 
@@ -245,7 +237,7 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
     let text = render(&s, 120, 40);
-    assert!(text.contains("READ-ONLY — refused"), "{text}");
+    assert_has(&text, "READ-ONLY — refused");
     insta::assert_snapshot!("stop_task_read_only_120x40", text);
 
     // Writable: y sends the plan; the answer reloads services and the tasks.
@@ -484,11 +476,8 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
         ),
     );
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("session-manager-plugin is not installed"),
-        "{screen}"
-    );
-    assert!(!screen.contains("Open the shell"), "{screen}");
+    assert_has(&screen, "session-manager-plugin is not installed");
+    assert_lacks(&screen, "Open the shell");
     insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
@@ -516,11 +505,8 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
         ),
     );
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("ECS Exec is off (enableExecuteCommand false)"),
-        "{screen}"
-    );
-    assert!(!screen.contains("Open the shell"), "{screen}");
+    assert_has(&screen, "ECS Exec is off (enableExecuteCommand false)");
+    assert_lacks(&screen, "Open the shell");
     insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
@@ -548,8 +534,5 @@ fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
         "{effects:?}"
     );
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("container envoy cannot take a shell"),
-        "{screen}"
-    );
+    assert_has(&screen, "container envoy cannot take a shell");
 }

@@ -4,6 +4,7 @@
 //! Also: the help's screens, its scroll keys, the footer's essential keys, and text fields
 //! that type every letter (no key both typed and a command).
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::confirm::Confirmation;
@@ -211,8 +212,8 @@ fn the_logs_view_shows_its_own_keys_not_the_tasks_ones() {
     let mut s = crate::logs::logs_view();
     let rows = collect_help(&mut s, 80, 24);
     let text = rows.join("\n");
-    assert!(text.contains("Keys in the Logs view"), "{text}");
-    assert!(!text.contains("Keys in Tasks"), "{text}");
+    assert_has(&text, "Keys in the Logs view");
+    assert_lacks(&text, "Keys in Tasks");
     assert_help_has_every_key(HelpFor::Logs, &rows);
     assert!(
         s.logs.is_some(),
@@ -272,7 +273,7 @@ fn the_help_scrolls_with_its_keys_and_says_what_is_hidden() {
         first.contains("↓") && first.contains("more below"),
         "{first}"
     );
-    assert!(!first.contains("more above"), "{first}");
+    assert_lacks(&first, "more above");
     insta::assert_snapshot!("help_tasks_80x24", first);
     key(&mut s, KeyCode::Char('j'));
     assert_eq!(s.help.scroll.get(), 1);
@@ -461,7 +462,7 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
         footer.trim(),
         "Enter confirm  Esc cancel  ↓ next  ↑ previous  Backspace delete  ? help"
     );
-    assert!(screen.contains("(↓/↑ to pick)"), "{screen}");
+    assert_has(&screen, "(↓/↑ to pick)");
     assert!(
         !screen.contains("j/k") && !screen.contains("i lists"),
         "{screen}"

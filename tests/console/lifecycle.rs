@@ -2,6 +2,7 @@
 //! they are judged the selected user's expiries, later expiries and warnings show — the
 //! warnings in red with the rule's priority; a repository without a policy says so.
 
+use crate::asserts::assert_has;
 use crate::fixtures::{deliver, listing, loaded_state, now, pane, render};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::keep::KeptImages;
@@ -127,15 +128,12 @@ fn later_expiries_and_no_policy() {
     s.snapshots.sync_tags();
     let text = render(&s, 120, 40);
     // Seven tags: the newest image also carries bob-latest.
-    assert!(text.contains("0 tags expire now · 7 later"), "{text}");
-    assert!(text.contains("… expires 2026-"), "{text}");
-    assert!(text.contains("rule 2 · bob-20261115T0800"), "{text}");
+    assert_has(&text, "0 tags expire now · 7 later");
+    assert_has(&text, "… expires 2026-");
+    assert_has(&text, "rule 2 · bob-20261115T0800");
     // ledger has no policy: said so, nothing expires.
     assert!(s.snapshots.users.select_key("ledger/(other)"));
     s.snapshots.sync_tags();
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("no lifecycle policy: nothing expires"),
-        "{text}"
-    );
+    assert_has(&text, "no lifecycle policy: nothing expires");
 }

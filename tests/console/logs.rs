@@ -2,6 +2,7 @@
 //! 120×40, and of the wait view explaining a failed rollout: the stopped task's class,
 //! hint and the last lines of its essential container.
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, dialog, key, loaded_state, logs_msg, now, render, td_arn};
 use chrono::Duration;
 use crossterm::event::KeyCode;
@@ -129,11 +130,11 @@ pub(crate) fn logs_view() -> AppState {
 fn logs_view_screens() {
     let s = logs_view();
     let wide = render(&s, 120, 40);
-    assert!(wide.contains("ERROR reconciliation job"), "{wide}");
-    assert!(wide.contains("(2 matches)"), "{wide}");
+    assert_has(&wide, "ERROR reconciliation job");
+    assert_has(&wide, "(2 matches)");
     insta::assert_snapshot!("logs_view_120x40", wide);
     let narrow = render(&s, 80, 24);
-    assert!(narrow.contains("WARN  heap at 87%"), "{narrow}");
+    assert_has(&narrow, "WARN  heap at 87%");
     insta::assert_snapshot!("logs_view_80x24", narrow);
 }
 
@@ -151,14 +152,8 @@ fn logs_view_wraps_and_names_another_driver() {
         "firelens: no read"
     );
     let other = render(&s, 80, 24);
-    assert!(
-        other.contains("log-router logs with the awsfirelens driver"),
-        "{other}"
-    );
-    assert!(
-        other.contains("firelens → its configured output"),
-        "{other}"
-    );
+    assert_has(&other, "log-router logs with the awsfirelens driver");
+    assert_has(&other, "firelens → its configured output");
     assert!(key(&mut s, KeyCode::Char('q')).contains(&Effect::CancelLogs));
     assert!(s.logs.is_none());
     assert_eq!(s.pane, PaneId::Tasks);
@@ -243,7 +238,7 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         ),
     );
     let before = render(&s, 120, 40);
-    assert!(before.contains("loading its last log lines"), "{before}");
+    assert_has(&before, "loading its last log lines");
     let lines = [
         "starting worker v1.6.0-rc1",
         "loading 1.2M ledger entries into the cache",
@@ -269,13 +264,10 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("out of memory: a container ran out of memory"),
-        "{text}"
-    );
-    assert!(text.contains("app — last 5 log lines:"), "{text}");
-    assert!(text.contains("fatal: runtime: out of memory"), "{text}");
-    assert!(text.contains("R rolls back now"), "{text}");
+    assert_has(&text, "out of memory: a container ran out of memory");
+    assert_has(&text, "app — last 5 log lines:");
+    assert_has(&text, "fatal: runtime: out of memory");
+    assert_has(&text, "R rolls back now");
     insta::assert_snapshot!("wait_view_failed_task_120x40", text);
     insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
     let effects = key(&mut s, KeyCode::Char('R'));
@@ -369,7 +361,7 @@ fn home_shows_a_full_screen_from_the_start() {
     assert_eq!(older_asked(&effects).as_deref(), Some("b/1"), "{effects:?}");
     assert!(older_asked(&start_reached(&mut s, "b/1")).is_none());
     let text = render(&s, 80, 24);
-    assert!(text.contains("── start of the stream ──"), "{text}");
+    assert_has(&text, "── start of the stream ──");
     let shown = text
         .lines()
         .filter(|l| l.contains("of the stream") && l.contains("line "))
@@ -385,11 +377,11 @@ fn home_shows_a_full_screen_from_the_start() {
     // One line down from there moves the screen by one line (no dead keys first).
     key(&mut s, KeyCode::Char('j'));
     let text = render(&s, 80, 24);
-    assert!(!text.contains("start of the stream"), "{text}");
-    assert!(text.contains(&format!("line {:03}", rows - 1)), "{text}");
+    assert_lacks(&text, "start of the stream");
+    assert_has(&text, &format!("line {:03}", rows - 1));
     key(&mut s, KeyCode::Char('g'));
     let text = render(&s, 120, 40);
-    assert!(text.contains("line 000"), "{text}");
+    assert_has(&text, "line 000");
     let rows = s.logs.as_ref().map(|v| v.height.get()).unwrap_or_default();
     let shown = text
         .lines()
@@ -408,11 +400,11 @@ fn the_older_lines_banner_shows_only_when_aws_has_older_lines() {
     assert!(render(&s, 120, 40).contains("loading older lines"));
     start_reached(&mut s, "b/1");
     let text = render(&s, 120, 40);
-    assert!(text.contains("── start of the stream ──"), "{text}");
-    assert!(!text.contains("scroll up"), "{text}");
+    assert_has(&text, "── start of the stream ──");
+    assert_lacks(&text, "scroll up");
     insta::assert_snapshot!("logs_whole_stream_120x40", text);
     let text = render(&s, 80, 24);
-    assert!(!text.contains("scroll up"), "{text}");
+    assert_lacks(&text, "scroll up");
     insta::assert_snapshot!("logs_whole_stream_80x24", text);
     // No backward token at all: the start, without a call.
     let (s, effects) = logs_with(numbered(5), None, (80, 24));
@@ -449,7 +441,7 @@ fn a_very_long_line_wrapped_shows_what_fits_and_scrolls_inside() {
         key(&mut s, KeyCode::Char('j'));
     }
     let text = render(&s, 80, 24);
-    assert!(!text.contains("seg0000"), "{text}");
+    assert_lacks(&text, "seg0000");
     assert!(text.contains("seg0080"), "ten rows further:\n{text}");
     for _ in 0..10 {
         key(&mut s, KeyCode::Char('k'));
@@ -457,6 +449,6 @@ fn a_very_long_line_wrapped_shows_what_fits_and_scrolls_inside() {
     assert!(render(&s, 80, 24).contains("seg0000"));
     key(&mut s, KeyCode::Char('k'));
     let text = render(&s, 120, 40);
-    assert!(text.contains("line 002 of the stream"), "{text}");
+    assert_has(&text, "line 002 of the stream");
     insta::assert_snapshot!("logs_long_line_wrapped_120x40", text);
 }

@@ -1,6 +1,7 @@
 //! The behaviour of `update`: navigation, filter, sort, marks, jumps, stale results,
 //! help, quitting and the background refresh.
 
+use crate::asserts::assert_has;
 use crate::fixtures::{deliver, key, listed, listing, loaded_state, now, pane, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
@@ -119,7 +120,7 @@ fn filter_narrows_live_and_esc_clears() {
     assert_eq!(s.mode, Mode::Normal);
     assert_eq!(service_names(&s), ["query"]);
     let text = render(&s, 120, 40);
-    assert!(text.contains("Services (1/8)"), "{text}");
+    assert_has(&text, "Services (1/8)");
     key(&mut s, KeyCode::Esc);
     assert_eq!(service_names(&s).len(), 8);
     assert_eq!(s.pane, PaneId::Services);
@@ -196,8 +197,8 @@ fn space_marks_rows_where_an_action_uses_them_and_nowhere_else() {
     assert_eq!(s.orphans.list.marks.len(), 2);
     assert_eq!(s.orphans.list.selected, 2, "marking moves down");
     let text = render(&s, 120, 40);
-    assert!(text.contains("2 marked"), "{text}");
-    assert!(text.contains("●"), "{text}");
+    assert_has(&text, "2 marked");
+    assert_has(&text, "●");
 }
 
 #[test]

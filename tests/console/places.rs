@@ -4,6 +4,7 @@
 //! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
 //! insta snapshots at 120×40 and 80×24.
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
@@ -266,13 +267,13 @@ fn services_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);
-    assert!(text.contains("2 accounts · 2 regions"), "{text}");
-    assert!(text.contains("PRODUCTION"), "{text}");
+    assert_has(&text, "2 accounts · 2 regions");
+    assert_has(&text, "PRODUCTION");
     assert!(
         text.contains("ACCOUNT") && text.contains("REGION"),
         "{text}"
     );
-    assert!(text.contains("account dev: ExpiredToken"), "{text}");
+    assert_has(&text, "account dev: ExpiredToken");
     insta::assert_snapshot!("services_places_120x40", text);
     insta::assert_snapshot!("services_places_80x24", render(&s, 80, 24));
 }
@@ -282,10 +283,10 @@ fn orphans_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Orphans;
     let text = render(&s, 120, 40);
-    assert!(text.contains("prod · eu-west-1:"), "{text}");
-    assert!(text.contains("staging · us-east-1:"), "{text}");
-    assert!(text.contains("ec2:DescribeVolumes"), "{text}");
-    assert!(text.contains("Total:"), "{text}");
+    assert_has(&text, "prod · eu-west-1:");
+    assert_has(&text, "staging · us-east-1:");
+    assert_has(&text, "ec2:DescribeVolumes");
+    assert_has(&text, "Total:");
     insta::assert_snapshot!("orphans_places_120x40", text);
     insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
 }
@@ -295,9 +296,9 @@ fn snapshots_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Snapshots;
     let text = render(&s, 120, 40);
-    assert!(text.contains("prod · eu-west-1:"), "{text}");
-    assert!(text.contains("staging · us-east-1:"), "{text}");
-    assert!(text.contains("ACCOUNT"), "{text}");
+    assert_has(&text, "prod · eu-west-1:");
+    assert_has(&text, "staging · us-east-1:");
+    assert_has(&text, "ACCOUNT");
     insta::assert_snapshot!("snapshots_places_120x40", text);
 }
 
@@ -357,12 +358,9 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
             .all(|r| r.place == Some(STAGING))
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("staging (222222222222) · us-east-1"),
-        "{text}"
-    );
-    assert!(!text.contains("PRODUCTION"), "{text}");
-    assert!(!text.contains("ACCOUNT"), "{text}");
+    assert_has(&text, "staging (222222222222) · us-east-1");
+    assert_lacks(&text, "PRODUCTION");
+    assert_lacks(&text, "ACCOUNT");
     // And back to all.
     let effects = type_jump(&mut s, "region all");
     assert_eq!(s.places.in_view(), vec![PROD, STAGING, STAGING_EU]);
@@ -389,7 +387,7 @@ fn ctx_completes_account_names_with_tab() {
     assert_eq!(s.places.in_view(), vec![STAGING, STAGING_EU]);
     assert!(!effects.is_empty());
     let text = render(&s, 120, 40);
-    assert!(text.contains("1 account · 2 regions"), "{text}");
+    assert_has(&text, "1 account · 2 regions");
 }
 
 #[test]
@@ -432,9 +430,9 @@ fn tasks_load_from_the_selected_service_place() {
     let mut s = loaded();
     open_staging_worker_tasks(&mut s);
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Tasks of payments-prod/worker in staging · us-east-1"),
-        "{text}"
+    assert_has(
+        &text,
+        "Tasks of payments-prod/worker in staging · us-east-1",
     );
 }
 
@@ -456,7 +454,7 @@ fn a_read_only_account_refuses_in_its_dialog() {
         "{reason:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("READ-ONLY"), "{text}");
+    assert_has(&text, "READ-ONLY");
     // The other account in view is not read-only: its dialog is not refused.
     key(&mut s, KeyCode::Esc);
     assert!(
@@ -551,13 +549,13 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     );
     deliver(&mut s, planned(PROD, PROD_VOLUME));
     let text = render(&s, 140, 40);
-    assert!(
-        text.contains("prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month"),
-        "{text}"
+    assert_has(
+        &text,
+        "prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month",
     );
-    assert!(
-        text.contains("staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month"),
-        "{text}"
+    assert_has(
+        &text,
+        "staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month",
     );
     // The confirm line names what is deleted and every place it is in.
     let flat: String = text
@@ -684,7 +682,7 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("In account staging (222222222222)"), "{text}");
+    assert_has(&text, "In account staging (222222222222)");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{
     deliver, dialog, generation, key, listing, loaded_state, pane, render, reply, td_arn,
 };
@@ -81,11 +82,8 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     planned(&mut s);
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains(&format!("Recover {VOL} into its service")),
-        "{text}"
-    );
-    assert!(text.contains("into payments-prod/ledger"), "{text}");
+    assert_has(&text, &format!("Recover {VOL} into its service"));
+    assert_has(&text, "into payments-prod/ledger");
     insta::assert_snapshot!("recover_confirm_120x40", text);
 
     let effects = ch(&mut s, 'y');
@@ -107,10 +105,7 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
         deliver(&mut s, dialog(g, DialogAnswer::RecoverProgress(progress)));
     }
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("snapshot snap-0fresh: pending 40% (10s)"),
-        "{text}"
-    );
+    assert_has(&text, "snapshot snap-0fresh: pending 40% (10s)");
     // Esc does not abandon a running recover's dialog.
     key(&mut s, KeyCode::Esc);
     assert!(s.modal.is_some());
@@ -131,10 +126,7 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
         Some(ModalKind::Wait(_))
     ));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains(&format!("ecovered {VOL} from snapshot snap-0fresh")),
-        "{text}"
-    );
+    assert_has(&text, &format!("ecovered {VOL} from snapshot snap-0fresh"));
 }
 
 #[test]
@@ -161,10 +153,7 @@ fn read_only_shows_the_recover_plan_and_refuses() {
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — refused, nothing was sent"),
-        "{text}"
-    );
+    assert_has(&text, "READ-ONLY — refused, nothing was sent");
 }
 
 #[test]
@@ -178,7 +167,7 @@ fn a_refused_plan_shows_its_reason() {
         )),
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("its origin is unknown"), "{text}");
+    assert_has(&text, "its origin is unknown");
     assert!(ch(&mut s, 'y').is_empty());
 }
 
@@ -287,9 +276,9 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     );
     assert_ne!(third, first);
     let text = render(&s, 120, 40);
-    assert!(text.contains(&format!("Lineage of {third}")), "{text}");
-    assert!(text.contains("loading the lineage"), "{text}");
-    assert!(!text.contains(&format!("policy of {first}")), "{text}");
+    assert_has(&text, &format!("Lineage of {third}"));
+    assert_has(&text, "loading the lineage");
+    assert_lacks(&text, &format!("policy of {first}"));
     // A late answer of the first row (an older generation) is dropped; so is an answer
     // naming another id under the current generation.
     deliver(
@@ -319,7 +308,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains(&format!("policy of {third}")), "{text}");
+    assert_has(&text, &format!("policy of {third}"));
     insta::assert_snapshot!("orphans_lineage_follows_120x40", text);
     insta::assert_snapshot!("orphans_lineage_follows_80x24", render(&s, 80, 24));
     // The row is deleted (the refresh no longer lists it): the detail moves to the row now
@@ -342,7 +331,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
         !text.contains(&third),
         "the deleted row is gone everywhere:\n{text}"
     );
-    assert!(text.contains(&format!("Lineage of {next}")), "{text}");
+    assert_has(&text, &format!("Lineage of {next}"));
 }
 
 fn storage() -> TaskStorage {

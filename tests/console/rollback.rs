@@ -7,6 +7,7 @@
 //! 120×40 and 80×24 (insta).
 
 use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
+use crate::asserts::assert_has;
 use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
 use crate::places::{PROD, STAGING, loaded};
 use crossterm::event::KeyCode;
@@ -75,7 +76,7 @@ pub(crate) fn picker_open() -> AppState {
 fn rollback_takes_two_keys_to_the_wait_view() {
     let mut s = picker_open();
     let text = render(&s, 120, 40);
-    assert!(text.contains("Roll back payments-prod/worker"), "{text}");
+    assert_has(&text, "Roll back payments-prod/worker");
     assert!(
         text.contains("▶ worker:2"),
         "the previous revision is preselected:\n{text}"
@@ -107,8 +108,8 @@ fn rollback_takes_two_keys_to_the_wait_view() {
         Some(ModalKind::Wait(_))
     ));
     let text = render(&s, 120, 40);
-    assert!(text.contains("Watching payments-prod/worker"), "{text}");
-    assert!(text.contains("0m00s elapsed"), "{text}");
+    assert_has(&text, "Watching payments-prod/worker");
+    assert_has(&text, "0m00s elapsed");
 }
 
 #[test]
@@ -128,10 +129,7 @@ fn the_running_revision_cannot_be_confirmed() {
     ch(&mut s, 'k');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("pick a revision other than the one running"),
-        "{text}"
-    );
+    assert_has(&text, "pick a revision other than the one running");
 }
 
 #[test]
@@ -143,11 +141,8 @@ fn read_only_shows_the_plan_and_refuses_in_the_dialog() {
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — this console sends no changes"),
-        "{text}"
-    );
-    assert!(text.contains("refused, nothing was sent"), "{text}");
+    assert_has(&text, "READ-ONLY — this console sends no changes");
+    assert_has(&text, "refused, nothing was sent");
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
 }
 
@@ -322,18 +317,12 @@ fn checked_picker() -> AppState {
 fn the_picker_shows_what_changes_against_what_runs() {
     let s = checked_picker();
     let text = render(&s, 120, 40);
-    assert!(text.contains("Changes against what runs (4):"), "{text}");
-    assert!(
-        text.contains("app environment -FEATURE_LEDGER_V2 (was on)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("app image: api:v1.6.0-rc1 → api:v1.5.2"),
-        "{text}"
-    );
-    assert!(text.contains("app memory: 1024 → 512"), "{text}");
-    assert!(text.contains("✓ in ECR"), "{text}");
-    assert!(text.contains("✗ image deleted"), "{text}");
+    assert_has(&text, "Changes against what runs (4):");
+    assert_has(&text, "app environment -FEATURE_LEDGER_V2 (was on)");
+    assert_has(&text, "app image: api:v1.6.0-rc1 → api:v1.5.2");
+    assert_has(&text, "app memory: 1024 → 512");
+    assert_has(&text, "✓ in ECR");
+    assert_has(&text, "✗ image deleted");
     insta::assert_snapshot!("rollback_picker_diff_120x40", text);
     insta::assert_snapshot!("rollback_picker_diff_80x24", render(&s, 80, 24));
 }
@@ -343,10 +332,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
     let mut s = checked_picker();
     ch(&mut s, 'j');
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✗ image deleted: api:v1.5.0 (container app)"),
-        "{text}"
-    );
+    assert_has(&text, "✗ image deleted: api:v1.5.0 (container app)");
     insta::assert_snapshot!("rollback_picker_image_deleted_80x24", render(&s, 80, 24));
     // y sends nothing and says why.
     let effects = ch(&mut s, 'y');
@@ -356,7 +342,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
         .as_ref()
         .and_then(|m| m.confirm.error.clone())
         .unwrap_or_default();
-    assert!(error.contains("image deleted"), "{error}");
+    assert_has(&error, "image deleted");
     // f, then y: exactly that revision is sent.
     assert!(ch(&mut s, 'f').is_empty());
     let effects = ch(&mut s, 'y');
@@ -384,10 +370,7 @@ fn moving_away_clears_the_override_and_f_elsewhere_says_so() {
         .as_ref()
         .and_then(|m| m.confirm.error.clone())
         .unwrap_or_default();
-    assert!(
-        error.contains("only a revision whose image was deleted"),
-        "{error}"
-    );
+    assert_has(&error, "only a revision whose image was deleted");
 }
 
 #[test]
@@ -401,7 +384,7 @@ fn a_refused_rollout_shows_in_the_dialog() {
         )),
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("lacks ecs:UpdateService"), "{text}");
+    assert_has(&text, "lacks ecs:UpdateService");
     assert!(matches!(
         s.modal.as_ref().map(|m| &m.stage),
         Some(Stage::Failed(_))
@@ -438,7 +421,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
     let text = render(&s, 120, 40);
-    assert!(text.contains("Tags of its repository"), "{text}");
+    assert_has(&text, "Tags of its repository");
     assert!(
         text.contains("▶ v1.5.2"),
         "the tag before the running one:\n{text}"
@@ -479,10 +462,7 @@ fn image_tags_unavailable_say_why() {
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("No image tags to offer: 2 containers"),
-        "{text}"
-    );
+    assert_has(&text, "No image tags to offer: 2 containers");
 }
 
 #[test]
@@ -519,12 +499,12 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     let text = render(&s, 120, 40);
-    assert!(text.contains("Volume data starts from snap-0new"), "{text}");
+    assert_has(&text, "Volume data starts from snap-0new");
     assert!(
         text.contains("▶ snap-0mid"),
         "the newest snapshot the volume does not start from:\n{text}"
     );
-    assert!(text.contains("(in use now)"), "{text}");
+    assert_has(&text, "(in use now)");
     assert!(
         text.contains("i lists the revisions instead"),
         "the hint names what i shows next:\n{text}"
@@ -558,9 +538,9 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("No EBS snapshots to offer: worker has no managed EBS volume"),
-        "{text}"
+    assert_has(
+        &text,
+        "No EBS snapshots to offer: worker has no managed EBS volume",
     );
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
@@ -580,9 +560,9 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("pick a snapshot other than the one the volume starts from"),
-        "{text}"
+    assert_has(
+        &text,
+        "pick a snapshot other than the one the volume starts from",
     );
 }
 

@@ -5,6 +5,7 @@
 //! "unattached since" and `--unattached-days` filters by it. State is read back through
 //! the SDK.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator};
@@ -279,7 +280,7 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert!(strict["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&strict, vol).expect("skipped with a reason");
-        assert!(why.contains("seen unattached only 10 days"), "{why}");
+        assert_has(&why, "seen unattached only 10 days");
     }
     // A new HOME (no sightings): unknown is not kept, and says so.
     let fresh = tempfile::tempdir().expect("tempdir");
@@ -292,6 +293,6 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&unknown, vol).expect("skipped with a reason");
-        assert!(why.contains("unattached since unknown"), "{why}");
+        assert_has(&why, "unattached since unknown");
     }
 }

@@ -3,6 +3,7 @@
 //! its snapshots are skipped, DLM and AWS Backup snapshots are skipped, and a denied
 //! launch-template read names its IAM action. aws-smithy-mocks, no retries, no waiting.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -274,9 +275,6 @@ async fn a_denied_launch_template_read_names_the_permission() {
         .await
         .expect_err("denied");
     let text = err.to_string();
-    assert!(
-        text.contains("`ec2:DescribeLaunchTemplateVersions`"),
-        "{text}"
-    );
-    assert!(text.contains("eu-west-1"), "{text}");
+    assert_has(&text, "`ec2:DescribeLaunchTemplateVersions`");
+    assert_has(&text, "eu-west-1");
 }

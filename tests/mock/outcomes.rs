@@ -4,6 +4,7 @@
 //! answer", still there is failed, unreadable is unknown — and each is audited as such;
 //! an audit write that fails mid-run sends nothing more and leaves only whole lines.
 
+use crate::asserts::assert_has;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -234,8 +235,8 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
     assert!(err.to_string().contains("InternalError"), "{err}");
     match block_on(m.delete_volume("vol-blind")).expect("settles") {
         Settled::Unknown { lost, reread } => {
-            assert!(lost.contains("InternalError"), "{lost}");
-            assert!(reread.contains("ec2:DescribeVolumes"), "{reread}");
+            assert_has(&lost, "InternalError");
+            assert_has(&reread, "ec2:DescribeVolumes");
         }
         other => panic!("expected unknown, got {other:?}"),
     }
@@ -411,7 +412,7 @@ fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
     for r in &results[1..] {
         assert!(r.was_not_sent(), "{r:?}");
         let d = r.detail.clone().unwrap_or_default();
-        assert!(d.contains("audit log could not be written"), "{d}");
+        assert_has(&d, "audit log could not be written");
     }
     // Only vol-1's delete was sent.
     assert_eq!(deletes.num_calls(), 1);

@@ -6,6 +6,7 @@
 //! configured at launch; and every refusal (unknown origin, service gone, no managed EBS
 //! volume, read-only mode) sends nothing.
 
+use crate::asserts::assert_has;
 use crate::mocked::{MockAws, audited, block_on};
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput;
@@ -366,7 +367,7 @@ fn assert_refused(ecs: &[&Rule], volume_tags: &'static [(&'static str, &'static 
     assert_eq!(err.exit_code(), 5, "{err}");
     let text = err.to_string();
     assert!(text.contains(want), "{want:?} in {text}");
-    assert!(text.contains("Nothing was sent"), "{text}");
+    assert_has(&text, "Nothing was sent");
     assert_eq!(create.num_calls(), 0);
 }
 

@@ -4,6 +4,7 @@
 //! recorded (audit intent + result) while nothing new starts; an audit log that cannot be
 //! written sends nothing.
 
+use crate::asserts::assert_has;
 use std::sync::Arc;
 
 use crate::cleanup::volume_plan;
@@ -252,8 +253,8 @@ async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
     .await
     .expect_err("an incomplete picture plans nothing");
     let text = err.to_string();
-    assert!(text.contains("`ecs:ListTaskDefinitions`"), "{text}");
-    assert!(text.contains("denied"), "{text}");
+    assert_has(&text, "`ecs:ListTaskDefinitions`");
+    assert_has(&text, "denied");
     assert!(rules.last().is_some_and(|r| r.num_calls() >= 1));
 }
 

@@ -28,14 +28,7 @@ pub fn start_emulator() -> Emulator {
     emulator
 }
 
-/// Runs a future to completion on a throwaway runtime (for sync tests and statics).
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(f)
-}
+pub use crate::runtime::block_on;
 
 /// A fresh emulator with the demo fleet seeded.
 pub fn seeded_emulator() -> (Emulator, DemoFleet) {

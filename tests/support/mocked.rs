@@ -164,11 +164,4 @@ pub fn audited(
     (mutator, dir, log)
 }
 
-/// Runs a future to completion on a throwaway current-thread runtime.
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(f)
-}
+pub use crate::runtime::block_on;

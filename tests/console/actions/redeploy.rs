@@ -1,6 +1,7 @@
 //! Redeploy through `update`: `d` plans, `y` sends it and watches the rollout.
 
 use super::*;
+use crate::asserts::assert_has;
 use crate::fixtures::dialog;
 
 #[test]
@@ -41,8 +42,5 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     );
     deliver(&mut s, dialog(g, DialogAnswer::Started(Ok(started(3)))));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Forced a new deployment of worker:3"),
-        "{text}"
-    );
+    assert_has(&text, "Forced a new deployment of worker:3");
 }

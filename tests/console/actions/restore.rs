@@ -3,6 +3,7 @@
 //! sent; the result fits at 80×24.
 
 use super::*;
+use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{dialog, listed, reply};
 use ecsnap::tui::state::modal::Stage;
 
@@ -66,11 +67,11 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Done: alice-latest now points at alice-20261120T0815"),
-        "{text}"
+    assert_has(
+        &text,
+        "Done: alice-latest now points at alice-20261120T0815",
     );
-    assert!(text.contains("now: sha256:bbb  (was sha256:aaa)"), "{text}");
+    assert_has(&text, "now: sha256:bbb  (was sha256:aaa)");
 }
 
 /// A digest as ECR gives it (`sha256:` and 64 hex digits).
@@ -139,16 +140,16 @@ fn restoring_to_the_current_target_says_so_without_asking() {
     let modal = s.modal.as_ref().expect("the dialog stays open");
     assert_eq!(modal.stage, Stage::Done, "nothing to confirm");
     let text = render(&s, 80, 24);
-    assert!(
-        text.contains("alice-latest already points at alice-20261122T0930; nothing to do"),
-        "{text}"
+    assert_has(
+        &text,
+        "alice-latest already points at alice-20261122T0930; nothing to do",
     );
     // No question: neither the y/n prompt nor a typed confirmation.
     assert!(
         !text.contains("y confirm") && !text.contains("Restore? "),
         "{text}"
     );
-    assert!(!text.contains("sending"), "{text}");
+    assert_lacks(&text, "sending");
     insta::assert_snapshot!("restore_nothing_to_do_80x24", text);
     insta::assert_snapshot!("restore_nothing_to_do_120x40", render(&s, 120, 40));
     // `y` sends nothing: it closes the dialog.
@@ -197,7 +198,7 @@ fn the_pane_shows_where_the_resume_tag_points_and_counts_each_image_once() {
             .find(|l| l.contains("workspaces (other)"))
             .unwrap_or_default();
         assert!(other.contains("(other) 1 "), "{text}");
-        assert!(!text.contains("alice-latest"), "{text}");
+        assert_lacks(&text, "alice-latest");
     }
     insta::assert_snapshot!("snapshots_after_restore_80x24", render(&s, 80, 24));
     insta::assert_snapshot!("snapshots_after_restore_120x40", render(&s, 120, 40));
