@@ -554,6 +554,25 @@ pub fn logs_msg(generation: u64, answer: LogsAnswer) -> Msg {
     Msg::Logs { generation, answer }
 }
 
+/// A stopped task of `task_definition` whose essential container, app, was killed for
+/// its memory (exit 137).
+pub fn oom_task(id: &str, task_definition: String) -> Task {
+    Task {
+        id: id.into(),
+        task_definition,
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_reason: Some("Essential container in task exited".into()),
+        containers: vec![TaskContainer {
+            name: "app".into(),
+            exit_code: Some(137),
+            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
+            ..TaskContainer::default()
+        }],
+        ..Task::default()
+    }
+}
+
 /// Every pane loaded with the fixture fleet; the Tasks and Detail panes on ledger.
 pub fn loaded_state() -> AppState {
     let mut s = empty_state();

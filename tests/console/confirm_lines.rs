@@ -5,8 +5,8 @@
 //! the dialogs no other test draws are kept as insta snapshots at 80×24 and 120×40.
 
 use crate::fixtures::{deliver, dialog, key, loaded_state, render, td_arn};
+use crate::hands_on::{TASK, db_forward_plan};
 use crossterm::event::KeyCode;
-use ecsnap::ops::port_forward::PortForwardPlan;
 use ecsnap::ops::redeploy::RedeployPlan;
 use ecsnap::ops::restore_user::RestorePlan;
 use ecsnap::ops::scale::ScalePlan;
@@ -16,8 +16,6 @@ use ecsnap::tui::state::hands_on::HandsOnPlan;
 use ecsnap::tui::state::modal::Stage;
 use ecsnap::tui::state::msg::{DialogAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
-
-const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
 
 /// The dialog's confirm line: from the row that starts it to its `?`-question end, the
 /// rows inside the dialog's borders joined.
@@ -168,16 +166,7 @@ fn port_forward_names_the_route_and_the_task() {
     key(&mut s, KeyCode::Enter);
     planned(
         &mut s,
-        Planned::HandsOn(HandsOnPlan::Forward(PortForwardPlan {
-            cluster: "payments-prod".into(),
-            task_id: TASK.into(),
-            container: "app".into(),
-            runtime_id: format!("{TASK}-app"),
-            remote_port: 5432,
-            local_port: 15432,
-            host: Some("db.internal".into()),
-            blocker: None,
-        })),
+        Planned::HandsOn(HandsOnPlan::Forward(db_forward_plan())),
     );
     assert_eq!(
         confirm_line(&s),

@@ -21,7 +21,22 @@ use ecsnap::tui::state::msg::{Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
-const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
+pub(crate) const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
+
+/// The plan of a port forward from localhost:15432 to db.internal:5432 through ledger's
+/// first task.
+pub(crate) fn db_forward_plan() -> PortForwardPlan {
+    PortForwardPlan {
+        cluster: "payments-prod".into(),
+        task_id: TASK.into(),
+        container: "app".into(),
+        runtime_id: format!("{TASK}-app"),
+        remote_port: 5432,
+        local_port: 15432,
+        host: Some("db.internal".into()),
+        blocker: None,
+    }
+}
 
 fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
@@ -409,16 +424,7 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         "{effects:?}"
     );
     let g = generation(&s);
-    let plan = PortForwardPlan {
-        cluster: "payments-prod".into(),
-        task_id: TASK.into(),
-        container: "app".into(),
-        runtime_id: format!("{TASK}-app"),
-        remote_port: 5432,
-        local_port: 15432,
-        host: Some("db.internal".into()),
-        blocker: None,
-    };
+    let plan = db_forward_plan();
     deliver(
         &mut s,
         dialog(

@@ -8,7 +8,7 @@ use chrono::Duration;
 use crossterm::event::KeyCode;
 use ecsnap::analysis::stop::diagnose;
 use ecsnap::load::logs::ContainerLogs;
-use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task, TaskContainer};
+use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, LogsRead, Work};
@@ -162,19 +162,8 @@ fn logs_view_wraps_and_names_another_driver() {
 /// A task of the new revision that died of an out-of-memory kill.
 fn oom_task() -> Task {
     Task {
-        id: "3b1f0c2d9e8a4f6b8c7d5e4f3a2b1c0d".into(),
-        task_definition: td_arn("worker", 3),
-        last_status: "STOPPED".into(),
-        desired_status: "STOPPED".into(),
-        stopped_reason: Some("Essential container in task exited".into()),
         stop_code: Some("EssentialContainerExited".into()),
-        containers: vec![TaskContainer {
-            name: "app".into(),
-            exit_code: Some(137),
-            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
-            ..TaskContainer::default()
-        }],
-        ..Task::default()
+        ..crate::fixtures::oom_task("3b1f0c2d9e8a4f6b8c7d5e4f3a2b1c0d", td_arn("worker", 3))
     }
 }
 

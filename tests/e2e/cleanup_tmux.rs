@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::emulator::{Aws, audit_entries, block_on, sdk, seeded_emulator};
+use crate::emulator::{Aws, audit_entries, block_on, sdk, seeded_emulator, tag_pairs};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 
 /// A volume as read back: (state, size GiB, tags).
@@ -32,15 +32,7 @@ fn volumes(aws: &Aws) -> BTreeMap<String, VolumeState> {
                         .map(|s| s.as_str().to_string())
                         .unwrap_or_default(),
                     v.size().unwrap_or_default(),
-                    v.tags()
-                        .iter()
-                        .map(|t| {
-                            (
-                                t.key().unwrap_or_default().to_string(),
-                                t.value().unwrap_or_default().to_string(),
-                            )
-                        })
-                        .collect(),
+                    tag_pairs(v.tags()),
                 ),
             )
         })

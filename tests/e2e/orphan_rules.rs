@@ -8,7 +8,7 @@
 use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator};
+use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, tag_pairs};
 use chrono::{Days, Utc};
 use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;
@@ -22,17 +22,7 @@ fn snapshot_tags(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<Vec<(String, Str
     out.snapshots()
         .iter()
         .find(|s| s.snapshot_id() == Some(id))
-        .map(|s| {
-            s.tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
+        .map(|s| tag_pairs(s.tags()))
 }
 
 /// A snapshot of a fresh volume that is then deleted: an orphan but for its tags.

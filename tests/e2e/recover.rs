@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 
 use crate::emulator::{
-    Aws, block_on, ecsnap, json_of, json_rows, result_lines, sdk, start_emulator, stderr_of, text,
+    Aws, block_on, ecsnap, json_of, json_rows, result_lines, sdk, start_emulator, stderr_of,
+    tag_pairs, text,
 };
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
@@ -104,15 +105,7 @@ fn snapshots(aws: &Aws) -> BTreeMap<String, (String, BTreeMap<String, String>)> 
                 s.snapshot_id().unwrap_or_default().to_string(),
                 (
                     s.volume_id().unwrap_or_default().to_string(),
-                    s.tags()
-                        .iter()
-                        .map(|t| {
-                            (
-                                t.key().unwrap_or_default().to_string(),
-                                t.value().unwrap_or_default().to_string(),
-                            )
-                        })
-                        .collect(),
+                    tag_pairs(s.tags()),
                 ),
             )
         })

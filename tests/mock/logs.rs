@@ -595,7 +595,6 @@ fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
 #[test]
 fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
     use ecsnap::analysis::stop::diagnose;
-    use ecsnap::model::TaskContainer;
     use ecsnap::ops::wait::{StoppedTask, Verdict, WaitOutcome};
 
     let td = task_definition();
@@ -603,20 +602,7 @@ fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
         .match_requests(|r| r.limit() == Some(LAST_LINES))
         .then_output(|| page(events(6, 10), "b1", "f1"));
     let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
-    let oom = Task {
-        id: "oom1".into(),
-        task_definition: td_arn("ledger", 2),
-        last_status: "STOPPED".into(),
-        desired_status: "STOPPED".into(),
-        stopped_reason: Some("Essential container in task exited".into()),
-        containers: vec![TaskContainer {
-            name: "app".into(),
-            exit_code: Some(137),
-            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
-            ..TaskContainer::default()
-        }],
-        ..Task::default()
-    };
+    let oom = crate::fixtures::oom_task("oom1", td_arn("ledger", 2));
     let scaled = Task {
         id: "scaled1".into(),
         task_definition: td_arn("ledger", 1),

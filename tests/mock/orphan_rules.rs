@@ -7,7 +7,7 @@ use crate::asserts::assert_has;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::mocked::MockAws;
+use crate::mocked::{MockAws, skip_reasons};
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ec2::operation::describe_launch_template_versions::DescribeLaunchTemplateVersionsOutput;
 use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
@@ -225,11 +225,7 @@ async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
         .map(|s| s.snapshot.id.as_str())
         .collect();
     assert_eq!(orphans, ["snap-plain"]);
-    let skipped: BTreeMap<&str, &str> = report
-        .skipped
-        .iter()
-        .map(|s| (s.id.as_str(), s.reason.as_str()))
-        .collect();
+    let skipped: BTreeMap<&str, &str> = skip_reasons(&report.skipped);
     assert_eq!(
         skipped,
         BTreeMap::from([

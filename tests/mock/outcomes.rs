@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cleanup::volume_plan;
-use crate::mocked::{MockAws, block_on};
+use crate::mocked::{MockAws, block_on, statuses};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::config::{AsyncSleep, SharedAsyncSleep, Sleep};
@@ -153,7 +153,7 @@ fn a_delete_answered_not_found_is_already_gone_not_a_failure() {
     let path = dir.path().join("audit.log");
     let m = mutator(ops, AuditLog::open(&path).expect("log"));
     let results = run(&aws, &m, &["vol-1", "vol-2"]);
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [("vol-1", ItemStatus::Done), ("vol-2", ItemStatus::Skipped)]
@@ -214,7 +214,7 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
 
     // Through the executor: confirmed is done, and the run goes on.
     let results = run(&aws, &m, &["vol-gone", "vol-next"]);
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [
@@ -399,7 +399,7 @@ fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
     // vol-1's intent and result are written; vol-2's intent hits a full disk.
     let m = mutator(ops, AuditLog::open_failing_after(&path, 2).expect("log"));
     let results = run(&aws, &m, &["vol-1", "vol-2", "vol-3", "vol-4"]);
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [

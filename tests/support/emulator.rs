@@ -205,6 +205,18 @@ pub fn snapshot_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<Str
         .collect()
 }
 
+/// EC2 tags as (key, value) pairs, collected as the caller needs (a map, a list).
+pub fn tag_pairs<C: FromIterator<(String, String)>>(tags: &[aws_sdk_ec2::types::Tag]) -> C {
+    tags.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Every tag of repository `repo`'s images.
 pub fn tags_of(ecr: &aws_sdk_ecr::Client, repo: &str) -> std::collections::BTreeSet<String> {
     let out = block_on(ecr.describe_images().repository_name(repo).send()).expect("images");
