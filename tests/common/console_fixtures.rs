@@ -405,38 +405,33 @@ pub fn snapshot_groups() -> Vec<UserTags> {
     )
 }
 
+/// A completed snapshot of the account, `days` old, of `volume`, with no description and
+/// no tags.
+fn snapshot(id: &str, volume: &str, gib: i32, days: i64) -> Snapshot {
+    Snapshot {
+        id: id.into(),
+        volume_id: Some(volume.into()),
+        size_gib: gib,
+        state: "completed".into(),
+        start_time: ago(days * 24 * 60),
+        owner_id: Some(ACCOUNT.into()),
+        description: None,
+        tags: BTreeMap::new(),
+    }
+}
+
 pub fn orphan_report() -> OrphanReport {
     let snapshots = vec![
         Snapshot {
-            id: "snap-0aa0000000000001a".into(),
-            volume_id: Some("vol-0900000000000dead".into()),
-            size_gib: 100,
-            state: "completed".into(),
-            start_time: ago(60 * 24 * 60),
-            owner_id: Some(ACCOUNT.into()),
             description: Some("pre-upgrade".into()),
             tags: tags(&[("Name", "pre-upgrade")]),
+            ..snapshot("snap-0aa0000000000001a", "vol-0900000000000dead", 100, 60)
         },
         Snapshot {
-            id: "snap-0bb0000000000002b".into(),
-            volume_id: Some("vol-0a11ce0000000001a".into()),
-            size_gib: 50,
-            state: "completed".into(),
-            start_time: ago(24 * 60),
-            owner_id: Some(ACCOUNT.into()),
             description: Some("nightly ledger backup".into()),
-            tags: BTreeMap::new(),
+            ..snapshot("snap-0bb0000000000002b", "vol-0a11ce0000000001a", 50, 1)
         },
-        Snapshot {
-            id: "snap-0cc0000000000003c".into(),
-            volume_id: Some("vol-0900000000000beef".into()),
-            size_gib: 15,
-            state: "completed".into(),
-            start_time: ago(30 * 24 * 60),
-            owner_id: Some(ACCOUNT.into()),
-            description: None,
-            tags: BTreeMap::new(),
-        },
+        snapshot("snap-0cc0000000000003c", "vol-0900000000000beef", 15, 30),
     ];
     let amis = vec![Ami {
         id: "ami-0123456789abcdef0".into(),

@@ -39,6 +39,13 @@ fn volumes(aws: &Aws) -> BTreeMap<String, VolumeState> {
         .collect()
 }
 
+/// The resource ids of audit result lines (id, detail), sorted.
+fn sorted_ids(lines: &[(String, Option<String>)]) -> Vec<&String> {
+    let mut ids: Vec<&String> = lines.iter().map(|(id, _)| id).collect();
+    ids.sort();
+    ids
+}
+
 /// Every snapshot of the account: id → the volume it was taken of.
 fn snapshots(aws: &Aws) -> BTreeMap<String, String> {
     block_on(aws.ec2.describe_snapshots().owner_ids("self").send())
@@ -188,18 +195,14 @@ fn console_cleanup_with_snapshot_first_reaches_aws_in_tmux() {
             .collect()
     };
     let deleted = results("ec2:DeleteVolume");
-    let mut deleted_ids: Vec<&String> = deleted.iter().map(|(id, _)| id).collect();
-    deleted_ids.sort();
     assert_eq!(
-        deleted_ids,
+        sorted_ids(&deleted),
         victims.iter().collect::<Vec<_>>(),
         "one DeleteVolume line per volume: {deleted:?}"
     );
     let snapped = results("ec2:CreateSnapshot");
-    let mut snapped_ids: Vec<&String> = snapped.iter().map(|(id, _)| id).collect();
-    snapped_ids.sort();
     assert_eq!(
-        snapped_ids,
+        sorted_ids(&snapped),
         victims.iter().collect::<Vec<_>>(),
         "one CreateSnapshot line per volume: {snapped:?}"
     );

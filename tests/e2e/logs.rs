@@ -335,21 +335,20 @@ fn since_and_container_narrow_the_lines() {
 fn a_missing_log_group_is_named_and_an_unknown_container_lists_the_others() {
     let f = fleet();
     let home = home();
-    let out = ecsnap(&f.emulator.endpoint(), home.path())
-        .args(["logs", "--cluster", CLUSTER, "--task", &f.no_group])
-        .output()
-        .expect("ecsnap runs");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = stderr_of(&out);
+    // `ecsnap logs --cluster CLUSTER <args>` fails (exit 1); its stderr.
+    let failed = |args: &[&str]| {
+        let out = ecsnap(&f.emulator.endpoint(), home.path())
+            .args(["logs", "--cluster", CLUSTER])
+            .args(args)
+            .output()
+            .expect("ecsnap runs");
+        assert_eq!(out.status.code(), Some(1));
+        stderr_of(&out)
+    };
+    let stderr = failed(&["--task", &f.no_group]);
     assert_has(&stderr, "log group `/ecs/never-created` not found");
     assert_has(&stderr, "logs:GetLogEvents");
-    let out = ecsnap(&f.emulator.endpoint(), home.path())
-        .args(["logs", "--cluster", CLUSTER, "--service", SERVICE])
-        .args(["--container", "nope"])
-        .output()
-        .expect("ecsnap runs");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = stderr_of(&out);
+    let stderr = failed(&["--service", SERVICE, "--container", "nope"]);
     assert_has(&stderr, "container `nope` not found");
     assert_has(&stderr, "app, audit");
 }
