@@ -8,14 +8,9 @@
 use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator, tag_pairs};
+use crate::emulator::{Scenario, block_on, ecsnap, json_of, seeded_emulator, tag_pairs};
 use chrono::{Days, Utc};
-use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;
-
-fn ec2(endpoint: &str) -> aws_sdk_ec2::Client {
-    aws_sdk_ec2::Client::new(&block_on(emulator_config(endpoint)))
-}
 
 fn snapshot_tags(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<Vec<(String, String)>> {
     let out = block_on(ec2.describe_snapshots().owner_ids("self").send()).expect("snapshots");
@@ -75,29 +70,23 @@ fn reason_of<'a>(v: &'a Value, id: &str) -> Option<&'a str> {
 )]
 #[test]
 fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let ec2 = ec2(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let t = Scenario::seeded();
+    let ec2 = &t.aws.ec2;
     // One clock for ecsnap and the test (`ECSNAP_NOW`): a run across midnight UTC computes
     // the same retain-until date on both sides.
     let now = Utc::now();
     let clock = now.to_rfc3339();
 
     // 1. Volumes, snapshot first.
-    let volumes = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &clock)
-            .args([
-                "--json",
-                "cleanup",
-                "--volumes",
-                "--snapshot-first",
-                "--yes",
-            ]),
-    );
+    let volumes = json_of(t.ecsnap().env("ECSNAP_NOW", &clock).args([
+        "--json",
+        "cleanup",
+        "--volumes",
+        "--snapshot-first",
+        "--yes",
+    ]));
     let results = volumes["results"].as_array().expect("results");
-    assert_eq!(results.len(), fleet.orphan_volumes.len(), "{volumes}");
+    assert_eq!(results.len(), t.fleet.orphan_volumes.len(), "{volumes}");
     let until = now
         .date_naive()
         .checked_add_days(Days::new(30))
@@ -167,15 +156,16 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     .expect("second version");
 
     // 2. Snapshots.
-    let snapshots = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &clock)
-            .args(["--json", "cleanup", "--snapshots", "--yes"]),
-    );
+    let snapshots = json_of(t.ecsnap().env("ECSNAP_NOW", &clock).args([
+        "--json",
+        "cleanup",
+        "--snapshots",
+        "--yes",
+    ]));
     let planned = ids(&snapshots, "items", "id");
     assert_eq!(
         planned,
-        fleet
+        t.fleet
             .orphan_snapshots
             .iter()
             .cloned()
@@ -206,17 +196,18 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
         assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
         assert_eq!(reason_of(&snapshots, snap), Some(want.as_str()));
     }
-    for snap in &fleet.orphan_snapshots {
+    for snap in &t.fleet.orphan_snapshots {
         assert!(snapshot_tags(&ec2, snap).is_none(), "{snap} was deleted");
     }
 
     // 3. After the retain-until date the safety snapshots are ordinary orphans.
     let later = (now + chrono::Duration::days(31)).to_rfc3339();
-    let after = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "cleanup", "--snapshots", "--dry-run"]),
-    );
+    let after = json_of(t.ecsnap().env("ECSNAP_NOW", &later).args([
+        "--json",
+        "cleanup",
+        "--snapshots",
+        "--dry-run",
+    ]));
     let planned = ids(&after, "items", "id");
     for (snap, _) in &safety {
         assert!(

@@ -38,6 +38,40 @@ pub fn seeded_emulator() -> (Emulator, DemoFleet) {
     (emulator, fleet)
 }
 
+/// A test's own emulator with the demo fleet seeded, the SDK on it and a private HOME for
+/// the binary: what a journey that changes AWS starts from. The emulator runs as long as
+/// this lives.
+pub struct Scenario {
+    /// Kept for its lifetime: the emulator stops when it is dropped.
+    _emulator: Emulator,
+    pub fleet: DemoFleet,
+    pub endpoint: String,
+    pub aws: Aws,
+    pub home: tempfile::TempDir,
+}
+
+impl Scenario {
+    /// A fresh seeded emulator, the SDK clients on it and an empty HOME.
+    pub fn seeded() -> Self {
+        let (emulator, fleet) = seeded_emulator();
+        let endpoint = emulator.endpoint();
+        let aws = sdk(&endpoint);
+        let home = tempfile::tempdir().expect("tempdir");
+        Self {
+            _emulator: emulator,
+            fleet,
+            endpoint,
+            aws,
+            home,
+        }
+    }
+
+    /// The real binary on this emulator with this HOME.
+    pub fn ecsnap(&self) -> Command {
+        ecsnap(&self.endpoint, self.home.path())
+    }
+}
+
 /// One seeded emulator shared by the read-only tests of a test binary. It stops when the
 /// test binary exits (the emulator's supervisor watches its stdin).
 pub fn shared_fleet() -> &'static (Emulator, DemoFleet) {
