@@ -601,6 +601,25 @@ pub fn render(state: &AppState, width: u16, height: u16) -> String {
     out
 }
 
+/// The last line of the screen at `width`×`height` (the footer).
+pub fn footer(state: &AppState, width: u16, height: u16) -> String {
+    render(state, width, height)
+        .lines()
+        .nth(usize::from(height) - 1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Asserts that the console's message (the footer's note) holds `part`.
+#[track_caller]
+pub fn assert_says(state: &AppState, part: &str) {
+    assert!(
+        state.message.as_deref().is_some_and(|m| m.contains(part)),
+        "{part:?} is not in the message {:?}",
+        state.message
+    );
+}
+
 /// One key press without modifiers.
 pub fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
     update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))

@@ -24,10 +24,10 @@ fn item(id: &str, gib: f64) -> CleanupItem {
     crate::fixtures::cleanup_volume(id, gib, gib * 0.08, Preflight::Allowed)
 }
 
-pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
+pub(crate) fn volume_plan<S: AsRef<str>>(ids: &[S]) -> CleanupPlan {
     CleanupPlan {
         target: ResourceKind::Volume,
-        items: ids.iter().map(|id| item(id, 100.0)).collect(),
+        items: ids.iter().map(|id| item(id.as_ref(), 100.0)).collect(),
         skipped: vec![Skipped::new(
             "vol-keep",
             ResourceKind::Volume,
@@ -50,6 +50,13 @@ pub(crate) fn cleanup_of(marks: &[&str]) -> AppState {
     s
 }
 
+/// The Orphans pane with its first `n` volume rows marked, and their ids.
+pub(crate) fn volumes_marked(n: usize) -> (AppState, Vec<String>) {
+    let ids = first_orphan_volumes(&loaded_state(), n);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    (cleanup_of(&refs), ids)
+}
+
 pub(crate) fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
     s.orphans
         .list
@@ -61,11 +68,17 @@ pub(crate) fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// One orphan planned for cleanup and confirmed with y: the deletes are running.
-fn running_cleanup() -> (AppState, u64, String) {
+/// x on the Orphans pane with nothing marked: the cleanup of the selected row, its id.
+fn x_on_the_selected_row() -> (AppState, String) {
     let mut s = cleanup_of(&[]);
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
+    (s, id)
+}
+
+/// One orphan planned for cleanup and confirmed with y: the deletes are running.
+fn running_cleanup() -> (AppState, u64, String) {
+    let (mut s, id) = x_on_the_selected_row();
     let g = reply(
         &mut s,
         DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
@@ -81,10 +94,7 @@ fn running_cleanup() -> (AppState, u64, String) {
 
 #[test]
 fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     let effects = ch(&mut s, 'x');
     let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
     else {
@@ -100,7 +110,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     assert!(snapshots.is_empty() && images.is_empty());
     reply(
         &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
     );
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
@@ -157,16 +167,13 @@ fn a_marks_all_filtered_rows_and_again_unmarks() {
 
 #[test]
 fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
     reply(
         &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
     );
     let text = render(&s, 120, 40);
     assert_has(&text, "PRODUCTION — a typed confirmation is asked");
@@ -197,9 +204,7 @@ fn the_dialog_takes_every_key() {
 
 #[test]
 fn late_answers_after_closing_are_dropped() {
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
+    let (mut s, id) = x_on_the_selected_row();
     let g = generation(&s);
     key(&mut s, KeyCode::Esc);
     let effects = update(
@@ -214,13 +219,10 @@ fn late_answers_after_closing_are_dropped() {
 
 #[test]
 fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     ch(&mut s, 'x');
     let g = generation(&s);
-    let plan = volume_plan(&refs);
+    let plan = volume_plan(&ids);
     let gib: f64 = plan.items.iter().map(|i| i.size_gib).sum();
     let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
     deliver(
@@ -246,12 +248,11 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     );
 
     // One volume: y/n, so `s` itself toggles, on and off again.
-    let one = &refs[..1];
-    let mut s = cleanup_of(one);
+    let (mut s, one) = volumes_marked(1);
     ch(&mut s, 'x');
     reply(
         &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&one)]))),
     );
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
@@ -352,14 +353,11 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
 // ---- screens ----------------------------------------------------------------------
 
 fn cleanup_confirm() -> AppState {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     ch(&mut s, 'x');
     reply(
         &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
     );
     s
 }
@@ -419,9 +417,7 @@ fn row_of(text: &str, id: &str) -> usize {
 #[test]
 fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     // Nothing marked: the dialog says it acts on the selected row, singular.
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
+    let (mut s, id) = x_on_the_selected_row();
     let g = generation(&s);
     deliver(
         &mut s,

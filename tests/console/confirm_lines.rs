@@ -5,12 +5,11 @@
 //! the dialogs no other test draws are kept as insta snapshots at 80×24 and 120×40.
 
 use crate::fixtures::{deliver, dialog, key, loaded_state, render, td_arn};
-use crate::hands_on::{TASK, db_forward_plan};
+use crate::hands_on::{TASK, db_forward_plan, stop_plan};
 use crossterm::event::KeyCode;
 use ecsnap::ops::redeploy::RedeployPlan;
 use ecsnap::ops::restore_user::RestorePlan;
 use ecsnap::ops::scale::ScalePlan;
-use ecsnap::ops::stop_task::StopPlan;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnPlan;
 use ecsnap::tui::state::modal::Stage;
@@ -139,17 +138,7 @@ fn on_task() -> AppState {
 fn stop_task_names_the_task_and_its_service() {
     let mut s = on_task();
     key(&mut s, KeyCode::Char('K'));
-    planned(
-        &mut s,
-        Planned::HandsOn(HandsOnPlan::Stop(StopPlan {
-            cluster: "payments-prod".into(),
-            task_id: TASK.into(),
-            task_arn: format!("arn:aws:ecs:us-east-1:123456789012:task/payments-prod/{TASK}"),
-            service: Some("ledger".into()),
-            last_status: "RUNNING".into(),
-            reason: "stopped with ecsnap by oncall".into(),
-        })),
-    );
+    planned(&mut s, Planned::HandsOn(HandsOnPlan::Stop(stop_plan())));
     assert_eq!(
         confirm_line(&s),
         format!("Stop task {TASK} of payments-prod/ledger")
@@ -177,14 +166,11 @@ fn port_forward_names_the_route_and_the_task() {
 
 #[test]
 fn a_single_cleanup_names_the_volume_and_the_region() {
-    let base = loaded_state();
-    let ids = crate::cleanup::first_orphan_volumes(&base, 1);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = crate::cleanup::cleanup_of(&refs);
+    let (mut s, ids) = crate::cleanup::volumes_marked(1);
     key(&mut s, KeyCode::Char('x'));
     planned(
         &mut s,
-        Planned::Cleanup(vec![crate::cleanup::volume_plan(&refs)]),
+        Planned::Cleanup(vec![crate::cleanup::volume_plan(&ids)]),
     );
     assert_eq!(
         confirm_line(&s),
@@ -202,14 +188,11 @@ fn the_other_dialogs_name_their_target_too() {
         "Roll back payments-prod/worker: worker:3 → worker:2"
     );
     // A bulk cleanup: the count per kind and the region.
-    let base = loaded_state();
-    let ids = crate::cleanup::first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = crate::cleanup::cleanup_of(&refs);
+    let (mut s, ids) = crate::cleanup::volumes_marked(2);
     key(&mut s, KeyCode::Char('x'));
     planned(
         &mut s,
-        Planned::Cleanup(vec![crate::cleanup::volume_plan(&refs)]),
+        Planned::Cleanup(vec![crate::cleanup::volume_plan(&ids)]),
     );
     assert_eq!(confirm_line(&s), "Delete 2 volumes in us-east-1");
 }

@@ -5,7 +5,7 @@
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
 use crate::asserts::{assert_has, assert_lacks};
-use crate::fixtures::{deliver, dialog, generation, key, loaded_state, render, reply};
+use crate::fixtures::{assert_says, deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::exec::ExecPlan;
 use ecsnap::ops::plugin::PluginCall;
@@ -225,7 +225,8 @@ fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
     );
 }
 
-fn stop_plan() -> StopPlan {
+/// The plan of stopping ledger's first task, by user ana.
+pub(crate) fn stop_plan() -> StopPlan {
     StopPlan {
         cluster: "payments-prod".into(),
         task_id: TASK.into(),
@@ -295,11 +296,7 @@ fn stopped_tasks_get_no_dialog() {
     for c in ['K', 'e', 'p'] {
         assert!(ch(&mut s, c).is_empty());
         assert!(s.modal.is_none());
-        assert!(
-            s.message.as_deref().is_some_and(|m| m.contains("STOPPED")),
-            "{:?}",
-            s.message
-        );
+        assert_says(&s, "STOPPED");
     }
 }
 

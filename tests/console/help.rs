@@ -5,7 +5,7 @@
 //! that type every letter (no key both typed and a command).
 
 use crate::asserts::{assert_has, assert_lacks};
-use crate::fixtures::{key, loaded_state, render, reply};
+use crate::fixtures::{footer, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::confirm::Confirmation;
 use ecsnap::tui::keymap::{Binding, KEYMAP, Scope, bindings_for, bindings_in, dialog_bindings};
@@ -140,12 +140,9 @@ fn dialog(kind: DialogKind) -> AppState {
         DialogKind::Wait => crate::actions::wait_view(),
         DialogKind::Cleanup => {
             // Two volumes: the count is typed (a text field has the focus).
-            let base = loaded_state();
-            let ids = crate::cleanup::first_orphan_volumes(&base, 2);
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let mut s = crate::cleanup::cleanup_of(&refs);
+            let (mut s, ids) = crate::cleanup::volumes_marked(2);
             ch(&mut s, 'x');
-            let plan = crate::cleanup::volume_plan(&refs);
+            let plan = crate::cleanup::volume_plan(&ids);
             reply(
                 &mut s,
                 DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
@@ -322,13 +319,6 @@ fn the_logs_help_screens() {
 
 #[test]
 fn the_footer_keeps_each_panes_essential_keys_and_help_at_80_columns() {
-    let footer = |s: &AppState| {
-        render(s, 80, 24)
-            .lines()
-            .nth(23)
-            .unwrap_or_default()
-            .to_string()
-    };
     let essentials: [(PaneId, &[&str]); 5] = [
         (
             PaneId::Services,
@@ -355,14 +345,14 @@ fn the_footer_keeps_each_panes_essential_keys_and_help_at_80_columns() {
         ),
     ];
     for (pane, keys) in essentials {
-        let f = footer(&on(pane));
+        let f = footer(&on(pane), 80, 24);
         for k in keys {
             assert!(f.contains(k), "{pane:?}: {k} cut from the footer: {f}");
         }
         assert!(f.trim_end().ends_with("? help"), "{pane:?}: {f}");
         assert!(f.chars().count() <= 80, "{pane:?}: {f}");
     }
-    let tasks = footer(&on(PaneId::Tasks));
+    let tasks = footer(&on(PaneId::Tasks), 80, 24);
     assert!(tasks.contains('…'), "some keys left out say so: {tasks}");
 }
 

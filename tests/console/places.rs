@@ -5,7 +5,7 @@
 //! insta snapshots at 120×40 and 80×24.
 
 use crate::asserts::{assert_has, assert_lacks};
-use crate::fixtures::{deliver, dialog, header, key, listing, now, pane, render};
+use crate::fixtures::{assert_says, deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
 use ecsnap::aws::Preflight;
@@ -94,6 +94,15 @@ fn opened() -> (AppState, Vec<Effect>) {
 /// Every place answered: prod all the fixture services, staging us-east-1 the
 /// payments-prod ones (same names, another place), staging eu-west-1 none; orphans in
 /// prod and staging us-east-1, staging eu-west-1 denied.
+/// Selects payments-prod/worker of `place` in the Services pane.
+pub(crate) fn select_worker(s: &mut AppState, place: usize) {
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{place}:payments-prod/worker"))
+    );
+}
+
 pub(crate) fn loaded() -> AppState {
     let (mut s, _) = opened();
     let g = s.services.loader.generation;
@@ -405,11 +414,7 @@ fn an_unknown_place_is_refused_and_the_view_stays() {
 
 /// Enter on staging's worker: its tasks load in staging; the load's generation.
 fn open_staging_worker_tasks(s: &mut AppState) -> u64 {
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(s, STAGING);
     let effects = key(s, KeyCode::Enter);
     match &effects[..] {
         [
@@ -440,11 +445,7 @@ fn tasks_load_from_the_selected_service_place() {
 fn a_read_only_account_refuses_in_its_dialog() {
     let mut s = loaded();
     s.places.all[STAGING].read_only = true;
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(&mut s, STAGING);
     key(&mut s, KeyCode::Char('D'));
     let reason = s.modal.as_ref().and_then(|m| m.read_only.clone());
     assert!(
@@ -457,11 +458,7 @@ fn a_read_only_account_refuses_in_its_dialog() {
     assert_has(&text, "READ-ONLY");
     // The other account in view is not read-only: its dialog is not refused.
     key(&mut s, KeyCode::Esc);
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{PROD}:payments-prod/worker"))
-    );
+    select_worker(&mut s, PROD);
     key(&mut s, KeyCode::Char('D'));
     assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
 }
@@ -690,23 +687,13 @@ fn ctx_in_a_console_on_one_place_says_what_it_is_for() {
     let mut s = crate::fixtures::loaded_state();
     let effects = type_jump(&mut s, "ctx prod");
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(
-        s.message
-            .as_deref()
-            .is_some_and(|m| m.contains("opened on several")),
-        "{:?}",
-        s.message
-    );
+    assert_says(&s, "opened on several");
 }
 
 #[test]
 fn scale_and_cleanup_act_in_their_rows_place() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(&mut s, STAGING);
     let effects = key(&mut s, KeyCode::Char('+'));
     assert!(
         matches!(&effects[..], [Effect::At { place: STAGING, work }]

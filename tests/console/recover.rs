@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{
-    deliver, dialog, generation, key, listing, loaded_state, pane, render, reply, td_arn,
+    assert_says, deliver, dialog, generation, key, listing, loaded_state, pane, render, reply,
+    td_arn,
 };
 use crossterm::event::KeyCode;
 use ecsnap::analysis::lineage::{Lineage, Related};
@@ -135,13 +136,7 @@ fn v_on_a_snapshot_says_what_to_select_and_opens_nothing() {
     let effects = ch(&mut s, 'v');
     assert!(effects.is_empty(), "{effects:?}");
     assert!(s.modal.is_none());
-    assert!(
-        s.message
-            .as_deref()
-            .is_some_and(|m| m.contains("select an orphaned volume")),
-        "{:?}",
-        s.message
-    );
+    assert_says(&s, "select an orphaned volume");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
 use crate::asserts::assert_has;
 use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
-use crate::places::{PROD, STAGING, loaded};
+use crate::places::{PROD, STAGING, loaded, select_worker};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
 use ecsnap::model::ImagePresence;
@@ -586,11 +586,7 @@ fn place_revisions() -> Vec<Revision> {
 #[test]
 fn rollback_acts_in_the_place_of_the_selected_row() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(&mut s, STAGING);
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
         matches!(&effects[..], [Effect::At { place: STAGING, work }]
@@ -615,11 +611,7 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
 #[test]
 fn production_place_needs_the_name_typed() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{PROD}:payments-prod/worker"))
-    );
+    select_worker(&mut s, PROD);
     key(&mut s, KeyCode::Char('R'));
     answer_revisions(&mut s, place_revisions());
     assert!(

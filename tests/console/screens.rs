@@ -2,7 +2,7 @@
 //! help overlay, loading and failure states, and the footer and help against the keymap.
 
 use crate::asserts::{assert_has, assert_lacks};
-use crate::fixtures::{deliver, key, listing, loaded_state, pane, render};
+use crate::fixtures::{deliver, footer, key, listing, loaded_state, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
@@ -241,21 +241,14 @@ fn every_key_is_in_the_help_and_the_footer() {
 
 #[test]
 fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
-    let footer = |s: &AppState| {
-        render(s, 120, 40)
-            .lines()
-            .nth(39)
-            .unwrap_or_default()
-            .to_string()
-    };
     let mut s = loaded_state();
-    assert!(footer(&s).contains("s sort"), "{}", footer(&s));
+    assert_has(&footer(&s, 120, 40), "s sort");
     key(&mut s, KeyCode::End);
     assert_eq!(s.services.list.selected, s.services.list.visible.len() - 1);
     key(&mut s, KeyCode::Home);
     assert_eq!(s.services.list.selected, 0);
     key(&mut s, KeyCode::Char('/'));
-    let f = footer(&s);
+    let f = footer(&s, 120, 40);
     assert!(
         f.contains("Enter keep") && f.contains("Esc clear") && f.contains("Backspace delete"),
         "{f}"
@@ -266,11 +259,11 @@ fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
     );
     key(&mut s, KeyCode::Enter);
     key(&mut s, KeyCode::Char(':'));
-    let f = footer(&s);
+    let f = footer(&s, 120, 40);
     assert!(f.contains("Tab complete") && f.contains("Enter go"), "{f}");
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char('?'));
-    assert!(footer(&s).contains("?/Esc/q close"), "{}", footer(&s));
+    assert_has(&footer(&s, 120, 40), "?/Esc/q close");
 }
 
 #[test]
