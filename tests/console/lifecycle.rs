@@ -2,7 +2,7 @@
 //! they are judged the selected user's expiries, later expiries and warnings show — the
 //! warnings in red with the rule's priority; a repository without a policy says so.
 
-use crate::asserts::assert_has;
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, listing, loaded_state, now, pane, render};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::keep::KeptImages;
@@ -91,15 +91,16 @@ fn the_tags_arriving_ask_for_the_policies() {
 fn the_selected_users_expiries_and_warnings_show() {
     let s = with_lifecycle();
     let text = render(&s, 120, 40);
-    for needle in [
-        "Lifecycle policy of workspaces · alice",
-        "2 rules · 4 tags expire now · 0 later · ⚠ 2 warnings",
-        "⚠ rule 1 · alice-20261120T0815: rule 1 expires an image in use",
-        "⚠ rule 1 · alice-20261120T0815: rule 1 expires alice's 3rd newest snapshot tag",
-        "✗ expires now · rule 1 · alice-20261115T0800",
-    ] {
-        assert!(text.contains(needle), "{needle} missing:\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Lifecycle policy of workspaces · alice",
+            "2 rules · 4 tags expire now · 0 later · ⚠ 2 warnings",
+            "⚠ rule 1 · alice-20261120T0815: rule 1 expires an image in use",
+            "⚠ rule 1 · alice-20261120T0815: rule 1 expires alice's 3rd newest snapshot tag",
+            "✗ expires now · rule 1 · alice-20261115T0800",
+        ],
+    );
     insta::assert_snapshot!("snapshots_lifecycle_120x40", text);
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{
     assert_says, deliver, dialog, generation, key, listing, loaded_state, pane, render, reply,
     td_arn,
@@ -202,15 +202,16 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
     let g = *generation;
     deliver(&mut s, pane(g, PaneAnswer::Lineage(Ok(lineage))));
     let text = render(&s, 120, 40);
-    for part in [
-        "Lineage of snap-0aa0000000000001a",
-        "taken of volume vol-0900000000000dead (gone)",
-        "volumes created from it (1):",
-        "vol-0f00000000000abcd (in-use",
-        "managed by DLM policy policy-0abc",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Lineage of snap-0aa0000000000001a",
+            "taken of volume vol-0900000000000dead (gone)",
+            "volumes created from it (1):",
+            "vol-0f00000000000abcd (in-use",
+            "managed by DLM policy policy-0abc",
+        ],
+    );
     insta::assert_snapshot!("orphans_lineage_120x40", text);
     key(&mut s, KeyCode::Esc);
     assert!(s.orphans.lineage_for.is_none());
@@ -380,16 +381,17 @@ fn tasks_show_the_selected_tasks_volumes_of_every_kind() {
     let g = s.tasks.loader.start(crate::fixtures::now());
     deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(data))));
     let text = render(&s, 120, 40);
-    for part in [
-        "Volumes of task",
-        "EBS vol-0a11ce0000000001a (configured at launch; kept after the task)",
-        "EFS fs-0123456789abcdef0, access point fsap-0abc, root /ledger, TLS enabled, IAM enabled",
-        "app:/srv/shared (ro)",
-        "bind mount (no host path: lives as long as the task)",
-        "ephemeral storage 40 GiB",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Volumes of task",
+            "EBS vol-0a11ce0000000001a (configured at launch; kept after the task)",
+            "EFS fs-0123456789abcdef0, access point fsap-0abc, root /ledger, TLS enabled, IAM enabled",
+            "app:/srv/shared (ro)",
+            "bind mount (no host path: lives as long as the task)",
+            "ephemeral storage 40 GiB",
+        ],
+    );
     insta::assert_snapshot!("tasks_volumes_120x40", text);
 }
 
@@ -410,12 +412,13 @@ fn detail_shows_the_task_definitions_volumes() {
         key(&mut s, KeyCode::Down);
     }
     let text = render(&s, 120, 40);
-    for part in [
-        "Volumes (where each container mounts them)",
-        "EBS (configured at launch; no attachment reported)",
-        "app:/var/lib/ledger",
-        "ephemeral storage 40 GiB",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Volumes (where each container mounts them)",
+            "EBS (configured at launch; no attachment reported)",
+            "app:/var/lib/ledger",
+            "ephemeral storage 40 GiB",
+        ],
+    );
 }

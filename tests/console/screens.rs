@@ -1,7 +1,7 @@
 //! Rendered screens (insta snapshots of a TestBackend at 120×40 and 80×24): the panes, the
 //! help overlay, loading and failure states, and the footer and help against the keymap.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, footer, key, listing, loaded_state, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
@@ -287,14 +287,15 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
 fn at_80x24_names_are_whole_and_orphan_ids_too() {
     let s = state_on(PaneId::Services);
     let text = render(&s, 80, 24);
-    for name in [
-        "search-staging",
-        "payments-prod",
-        "workspaces",
-        "workspaces:2",
-    ] {
-        assert!(text.contains(name), "{name} cut at 80×24:\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "search-staging",
+            "payments-prod",
+            "workspaces",
+            "workspaces:2",
+        ],
+    );
     assert_has(&text, "IN_PROGRESS");
     let s = state_on(PaneId::Orphans);
     let text = render(&s, 80, 24);
@@ -398,17 +399,18 @@ fn orphans_show_money_and_ids_whole_and_name_unattached_as_the_legend_does() {
     deliver(&mut s, listing(g, Listing::Orphans(Ok(report))));
     for (w, h) in [(80, 24), (120, 40)] {
         let text = render(&s, w, h);
-        for whole in [
-            "8192.00",
-            "12345.67",
-            "vol-0f16000000000b16a",
-            "vol-0f17000000000b17b",
-            "snap-0aa0000000000001a",
-            "vol-0e1d100000000004d",
-            "16384 GiB",
-        ] {
-            assert!(text.contains(whole), "{whole} whole at {w}×{h}:\n{text}");
-        }
+        assert_has_all(
+            &text,
+            &[
+                "8192.00",
+                "12345.67",
+                "vol-0f16000000000b16a",
+                "vol-0f17000000000b17b",
+                "snap-0aa0000000000001a",
+                "vol-0e1d100000000004d",
+                "16384 GiB",
+            ],
+        );
         // One word for days unattached, in the header and in the legend.
         assert_has(&text, "UNATT.");
         assert_lacks(&text, " UNA ");

@@ -16,3 +16,11 @@ pub fn assert_has(text: &str, part: &str) {
 pub fn assert_lacks(text: &str, part: &str) {
     assert!(!text.contains(part), "{part:?} should not be in:\n{text}");
 }
+
+/// Asserts that `text` holds every one of `parts`; a failure names the first missing.
+#[track_caller]
+pub fn assert_has_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert_has(text, part);
+    }
+}

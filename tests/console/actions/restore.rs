@@ -3,7 +3,7 @@
 //! sent; the result fits at 80×24.
 
 use super::*;
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{dialog, listed, reply};
 use ecsnap::tui::state::modal::Stage;
 
@@ -120,15 +120,16 @@ fn the_restore_result_fits_at_80x24() {
     );
     let text = render(&s, 80, 24);
     // Every line of the result is whole: the digests (shortened), and the way out.
-    for want in [
-        "Done: alice-latest now points at alice-20261122T0930",
-        "now: sha256:bbbbbbbbbbbbbbbb…  (was sha256:aaaaaaaaaaaaaaaa…)",
-        "before: sha256:aaaaaaaaaaaaaaaa…",
-        "after:  sha256:bbbbbbbbbbbbbbbb…",
-        "Esc closes",
-    ] {
-        assert!(text.contains(want), "{want} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Done: alice-latest now points at alice-20261122T0930",
+            "now: sha256:bbbbbbbbbbbbbbbb…  (was sha256:aaaaaaaaaaaaaaaa…)",
+            "before: sha256:aaaaaaaaaaaaaaaa…",
+            "after:  sha256:bbbbbbbbbbbbbbbb…",
+            "Esc closes",
+        ],
+    );
     insta::assert_snapshot!("restore_done_80x24", text);
     insta::assert_snapshot!("restore_done_120x40", render(&s, 120, 40));
 }
