@@ -48,7 +48,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     let t = Scenario::seeded();
     let ecs = &t.aws.ecs;
     let (cluster, service) = t.fleet.services.first().cloned().expect("a service");
-    let before = desired_count(&ecs, &cluster, &service);
+    let before = desired_count(ecs, &cluster, &service);
 
     // Dry run: the plan, nothing sent.
     let plan = json_of(
@@ -60,7 +60,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["from_desired_count"], before);
     assert_eq!(plan["desired_count"], 5);
-    assert_eq!(desired_count(&ecs, &cluster, &service), before);
+    assert_eq!(desired_count(ecs, &cluster, &service), before);
 
     // Read-only: refused with exit 5, desiredCount unchanged, nothing audited.
     let refused = run(t
@@ -74,7 +74,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "{}",
         stderr_of(&refused)
     );
-    assert_eq!(desired_count(&ecs, &cluster, &service), before);
+    assert_eq!(desired_count(ecs, &cluster, &service), before);
 
     // Without --yes and without a terminal: refused, nothing changes.
     let unconfirmed = run(t
@@ -87,7 +87,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "{}",
         stderr_of(&unconfirmed)
     );
-    assert_eq!(desired_count(&ecs, &cluster, &service), before);
+    assert_eq!(desired_count(ecs, &cluster, &service), before);
 
     // Scale for real: read back.
     let done = json_of(
@@ -97,7 +97,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
             .args(["--desired", "5", "--yes"]),
     );
     assert_eq!(done["updated_desired_count"], 5);
-    assert_eq!(desired_count(&ecs, &cluster, &service), 5);
+    assert_eq!(desired_count(ecs, &cluster, &service), 5);
     assert_eq!(
         audit_actions(t.home.path()),
         vec![("ecs:UpdateService".to_string(), "ok".to_string())]
@@ -122,7 +122,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "--yes",
     ]));
     assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
-    assert_eq!(task_state(&ecs, &task_cluster, &task_arn).0, "RUNNING");
+    assert_eq!(task_state(ecs, &task_cluster, &task_arn).0, "RUNNING");
 
     let stopped = json_of(t.ecsnap().args([
         "--json",
@@ -139,7 +139,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "default reason names the identity: {reason}"
     );
     assert_eq!(stopped["service_name"], task_service.as_str());
-    let (desired, stopped_reason) = task_state(&ecs, &task_cluster, &task_arn);
+    let (desired, stopped_reason) = task_state(ecs, &task_cluster, &task_arn);
     assert_eq!(desired, "STOPPED");
     assert_eq!(stopped_reason.as_deref(), Some(reason.as_str()));
 
@@ -157,7 +157,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         ]));
         assert!(out.status.success(), "{}", stderr_of(&out));
         assert_eq!(
-            task_state(&ecs, &c, &arn).1.as_deref(),
+            task_state(ecs, &c, &arn).1.as_deref(),
             Some("bad deploy 2026.11.2")
         );
     }

@@ -268,10 +268,10 @@ fn orphans_json_is_exactly_the_orphans_with_the_rest_skipped() {
         let kind = s["kind"].as_str().unwrap_or_default();
         if fleet.ami_snapshots.iter().any(|a| a == id) {
             assert_eq!(kind, "snapshot");
-            assert_has(&reason, "ami-");
+            assert_has(reason, "ami-");
         } else if id.starts_with("vol-") {
             assert_eq!(kind, "volume");
-            assert_has(&reason, "ecsnap:keep");
+            assert_has(reason, "ecsnap:keep");
         }
     }
     let listed: BTreeSet<String> = strings(&v["volumes"], "volume_id");

@@ -101,7 +101,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
             .expect("a safety snapshot")
             .to_string();
         let vol = r["id"].as_str().expect("volume").to_string();
-        let tags = snapshot_tags(&ec2, &snap).expect("safety snapshot exists");
+        let tags = snapshot_tags(ec2, &snap).expect("safety snapshot exists");
         assert!(
             tags.contains(&("ecsnap:source-volume".to_string(), vol.clone())),
             "{tags:?}"
@@ -114,9 +114,9 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     }
 
     // Snapshots others need, orphaned but for that.
-    let dlm = orphan_snapshot(&ec2, &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")]);
-    let backup = orphan_snapshot(&ec2, &[("aws:backup:source-resource", "vol-0backup")]);
-    let in_template = orphan_snapshot(&ec2, &[]);
+    let dlm = orphan_snapshot(ec2, &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")]);
+    let backup = orphan_snapshot(ec2, &[("aws:backup:source-resource", "vol-0backup")]);
+    let in_template = orphan_snapshot(ec2, &[]);
     let template = block_on(
         ec2.create_launch_template()
             .launch_template_name("ecs-workers")
@@ -173,7 +173,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
         "only the fleet's plain orphans: {snapshots}"
     );
     for (snap, vol) in &safety {
-        assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
+        assert!(snapshot_tags(ec2, snap).is_some(), "{snap} survived");
         assert_eq!(
             reason_of(&snapshots, snap),
             Some(format!("kept until {until}: safety snapshot of {vol}").as_str())
@@ -193,11 +193,11 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
             format!("used by launch template {template_id} (ecs-workers)"),
         ),
     ] {
-        assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
+        assert!(snapshot_tags(ec2, snap).is_some(), "{snap} survived");
         assert_eq!(reason_of(&snapshots, snap), Some(want.as_str()));
     }
     for snap in &t.fleet.orphan_snapshots {
-        assert!(snapshot_tags(&ec2, snap).is_none(), "{snap} was deleted");
+        assert!(snapshot_tags(ec2, snap).is_none(), "{snap} was deleted");
     }
 
     // 3. After the retain-until date the safety snapshots are ordinary orphans.
@@ -261,7 +261,7 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert!(strict["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&strict, vol).expect("skipped with a reason");
-        assert_has(&why, "seen unattached only 10 days");
+        assert_has(why, "seen unattached only 10 days");
     }
     // A new HOME (no sightings): unknown is not kept, and says so.
     let fresh = tempfile::tempdir().expect("tempdir");
@@ -274,6 +274,6 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&unknown, vol).expect("skipped with a reason");
-        assert_has(&why, "unattached since unknown");
+        assert_has(why, "unattached since unknown");
     }
 }
