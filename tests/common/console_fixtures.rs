@@ -500,14 +500,6 @@ pub fn generation(s: &AppState) -> u64 {
     s.modal.as_ref().map(|m| m.generation).expect("a dialog")
 }
 
-/// Delivers the answer `msg` makes for the dialog open now (given its generation);
-/// returns that generation.
-pub fn answer(s: &mut AppState, msg: impl FnOnce(u64) -> Msg) -> u64 {
-    let g = generation(s);
-    deliver(s, msg(g));
-    g
-}
-
 /// Delivers `answer` to the dialog open now; returns the dialog's generation.
 pub fn reply(s: &mut AppState, answer: DialogAnswer) -> u64 {
     let g = generation(s);
