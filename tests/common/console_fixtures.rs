@@ -26,7 +26,7 @@ use ecsnap::ops::cleanup::CleanupItem;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, HeaderInfo};
 use ecsnap::tui::state::detail::DetailData;
-use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, LogsAnswer, Msg, PaneAnswer};
 use ecsnap::tui::state::tasks::TasksData;
 use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
@@ -405,41 +405,34 @@ pub fn snapshot_groups() -> Vec<UserTags> {
     )
 }
 
+/// A completed snapshot of the account, `days` old, of `volume`, with no description and
+/// no tags.
+fn snapshot(id: &str, volume: &str, gib: i32, days: i64) -> Snapshot {
+    Snapshot {
+        id: id.into(),
+        volume_id: Some(volume.into()),
+        size_gib: gib,
+        state: "completed".into(),
+        start_time: ago(days * 24 * 60),
+        owner_id: Some(ACCOUNT.into()),
+        description: None,
+        tags: BTreeMap::new(),
+        ..Snapshot::default()
+    }
+}
+
 pub fn orphan_report() -> OrphanReport {
     let snapshots = vec![
         Snapshot {
-            id: "snap-0aa0000000000001a".into(),
-            volume_id: Some("vol-0900000000000dead".into()),
-            size_gib: 100,
-            state: "completed".into(),
-            start_time: ago(60 * 24 * 60),
-            owner_id: Some(ACCOUNT.into()),
             description: Some("pre-upgrade".into()),
             tags: tags(&[("Name", "pre-upgrade")]),
-            ..Snapshot::default()
+            ..snapshot("snap-0aa0000000000001a", "vol-0900000000000dead", 100, 60)
         },
         Snapshot {
-            id: "snap-0bb0000000000002b".into(),
-            volume_id: Some("vol-0a11ce0000000001a".into()),
-            size_gib: 50,
-            state: "completed".into(),
-            start_time: ago(24 * 60),
-            owner_id: Some(ACCOUNT.into()),
             description: Some("nightly ledger backup".into()),
-            tags: BTreeMap::new(),
-            ..Snapshot::default()
+            ..snapshot("snap-0bb0000000000002b", "vol-0a11ce0000000001a", 50, 1)
         },
-        Snapshot {
-            id: "snap-0cc0000000000003c".into(),
-            volume_id: Some("vol-0900000000000beef".into()),
-            size_gib: 15,
-            state: "completed".into(),
-            start_time: ago(30 * 24 * 60),
-            owner_id: Some(ACCOUNT.into()),
-            description: None,
-            tags: BTreeMap::new(),
-            ..Snapshot::default()
-        },
+        snapshot("snap-0cc0000000000003c", "vol-0900000000000beef", 15, 30),
     ];
     let amis = vec![Ami {
         id: "ami-0123456789abcdef0".into(),
@@ -508,64 +501,80 @@ pub fn generation(s: &AppState) -> u64 {
     s.modal.as_ref().map(|m| m.generation).expect("a dialog")
 }
 
-/// Delivers the answer `msg` makes for the dialog open now (given its generation);
-/// returns that generation.
-pub fn answer(s: &mut AppState, msg: impl FnOnce(u64) -> Msg) -> u64 {
+/// Delivers `answer` to the dialog open now; returns the dialog's generation.
+pub fn reply(s: &mut AppState, answer: DialogAnswer) -> u64 {
     let g = generation(s);
-    deliver(s, msg(g));
+    deliver(s, dialog(g, answer));
     g
+}
+
+/// A dialog's answer as it arrives for the dialog of generation `generation`.
+pub fn dialog(generation: u64, answer: DialogAnswer) -> Msg {
+    Msg::Dialog { generation, answer }
+}
+
+/// A pane listing's answer (one place) as it arrives for loader generation `generation`.
+pub fn listing(generation: u64, answer: Listing) -> Msg {
+    Msg::Listing {
+        place: None,
+        generation,
+        answer,
+    }
+}
+
+/// Delivers the pane listing `answer` (one place) at its pane loader's generation.
+pub fn listed(s: &mut AppState, answer: Listing) {
+    let generation = match &answer {
+        Listing::ServicesPart { .. } | Listing::Services(_) => s.services.loader.generation,
+        Listing::Snapshots(_) => s.snapshots.loader.generation,
+        Listing::Orphans(_) => s.orphans.loader.generation,
+    };
+    deliver(s, listing(generation, answer));
+}
+
+/// Another pane load's answer as it arrives for loader generation `generation`.
+pub fn pane(generation: u64, answer: PaneAnswer) -> Msg {
+    Msg::Pane { generation, answer }
+}
+
+/// The Logs view's answer as it arrives for the view's generation `generation`.
+pub fn logs_msg(generation: u64, answer: LogsAnswer) -> Msg {
+    Msg::Logs { generation, answer }
+}
+
+/// A stopped task of `task_definition` whose essential container, app, was killed for
+/// its memory (exit 137).
+pub fn oom_task(id: &str, task_definition: String) -> Task {
+    Task {
+        id: id.into(),
+        task_definition,
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_reason: Some("Essential container in task exited".into()),
+        containers: vec![TaskContainer {
+            name: "app".into(),
+            exit_code: Some(137),
+            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
+            ..TaskContainer::default()
+        }],
+        ..Task::default()
+    }
 }
 
 /// Every pane loaded with the fixture fleet; the Tasks and Detail panes on ledger.
 pub fn loaded_state() -> AppState {
     let mut s = empty_state();
     deliver(&mut s, identity());
-    let g = s.services.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(services())),
-        },
-    );
-    let g = s.snapshots.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Snapshots(Ok(snapshot_groups())),
-        },
-    );
-    let g = s.orphans.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(orphan_report())),
-        },
-    );
+    listed(&mut s, Listing::Services(Ok(services())));
+    listed(&mut s, Listing::Snapshots(Ok(snapshot_groups())));
+    listed(&mut s, Listing::Orphans(Ok(orphan_report())));
     let target = ecsnap::tui::state::service_ref::ServiceRef::new(None, "payments-prod", "ledger");
     s.tasks.retarget(target.clone());
     let g = s.tasks.loader.start(now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(ledger_tasks())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(ledger_tasks()))));
     s.detail.retarget(target);
     let g = s.detail.loader.start(now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(ledger_detail())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Detail(Ok(ledger_detail()))));
     s
 }
 
@@ -583,6 +592,25 @@ pub fn render(state: &AppState, width: u16, height: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The last line of the screen at `width`×`height` (the footer).
+pub fn footer(state: &AppState, width: u16, height: u16) -> String {
+    render(state, width, height)
+        .lines()
+        .nth(usize::from(height) - 1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Asserts that the console's message (the footer's note) holds `part`.
+#[track_caller]
+pub fn assert_says(state: &AppState, part: &str) {
+    assert!(
+        state.message.as_deref().is_some_and(|m| m.contains(part)),
+        "{part:?} is not in the message {:?}",
+        state.message
+    );
 }
 
 /// One key press without modifiers.

@@ -4,7 +4,10 @@
 
 use std::time::Duration;
 
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, now, render};
+use crate::asserts::assert_has;
+use crate::fixtures::{
+    deliver, dialog, generation, key, listing, loaded_state, now, render, reply,
+};
 use crate::rollback::picker_open;
 use chrono::TimeZone;
 use crossterm::event::KeyCode;
@@ -13,7 +16,7 @@ use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -94,20 +97,17 @@ fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
 pub(crate) fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Started(Ok(started(2))),
-    });
+    reply(&mut s, DialogAnswer::Started(Ok(started(2))));
     s
 }
 
 /// The wait view after its first poll, still rolling; the dialog's generation.
 fn rolling() -> (AppState, u64) {
     let mut s = wait_view();
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
-    });
+    let g = reply(
+        &mut s,
+        DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
+    );
     (s, g)
 }
 
@@ -116,10 +116,7 @@ fn fail_rollout(s: &mut AppState, g: u64) {
     let failed = Verdict::Failed("deployment ecs-svc/new1 FAILED: tasks failed to start".into());
     deliver(
         s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::WaitProgress(progress(2, failed)),
-        },
+        dialog(g, DialogAnswer::WaitProgress(progress(2, failed))),
     );
 }
 
@@ -128,15 +125,15 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     let (mut s, g) = rolling();
     s.now = now() + chrono::Duration::seconds(65);
     let text = render(&s, 120, 40);
-    assert!(text.contains("1m05s elapsed · poll 1 ·"), "{text}");
+    assert_has(&text, "1m05s elapsed · poll 1 ·");
     assert!(
         text.contains("IN_PROGRESS") && text.contains("worker:2"),
         "{text}"
     );
-    assert!(text.contains("has started 1 tasks (poll 1)"), "{text}");
-    assert!(
-        text.contains("task1 (worker:2): Essential container in task exited (OOM)"),
-        "{text}"
+    assert_has(&text, "has started 1 tasks (poll 1)");
+    assert_has(
+        &text,
+        "task1 (worker:2): Essential container in task exited (OOM)",
     );
     assert!(
         ch(&mut s, 'R').is_empty(),
@@ -144,11 +141,8 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     );
     fail_rollout(&mut s, g);
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✗ FAILED: deployment ecs-svc/new1 FAILED"),
-        "{text}"
-    );
-    assert!(text.contains("R rolls back now"), "{text}");
+    assert_has(&text, "✗ FAILED: deployment ecs-svc/new1 FAILED");
+    assert_has(&text, "R rolls back now");
     let effects = ch(&mut s, 'R');
     assert!(
         matches!(&effects[..], [Effect::CancelAction, Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:2")),
@@ -170,10 +164,10 @@ fn progress_after_leaving_the_wait_view_is_dropped() {
     key(&mut s, KeyCode::Esc);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
-        },
+        dialog(
+            g,
+            DialogAnswer::WaitProgress(progress(1, Verdict::InProgress)),
+        ),
     );
     assert!(s.modal.is_none());
 }
@@ -196,16 +190,15 @@ pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
     for (cluster, service, done) in [("analytics", healthy, 1), ("payments", rolling, 2)] {
         deliver(
             &mut s,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::ServicesPart {
+            listing(
+                g,
+                Listing::ServicesPart {
                     cluster: cluster.into(),
                     services: vec![service],
                     done,
                     total: 2,
                 },
-            },
+            ),
         );
     }
     s
@@ -215,15 +208,16 @@ pub(crate) fn services_in_parts(controller: Option<&str>) -> AppState {
 fn once_the_user_moves_the_selection_stays_on_their_service() {
     let mut s = crate::fixtures::empty_state();
     let g = s.services.loader.generation;
-    let part = |cluster: &str, name: &str, done| Msg::Listing {
-        place: None,
-        generation: g,
-        answer: Listing::ServicesPart {
-            cluster: cluster.into(),
-            services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
-            done,
-            total: 3,
-        },
+    let part = |cluster: &str, name: &str, done| {
+        listing(
+            g,
+            Listing::ServicesPart {
+                cluster: cluster.into(),
+                services: vec![crate::fixtures::service(cluster, name, 1, 2, 2)],
+                done,
+                total: 3,
+            },
+        )
     };
     deliver(&mut s, part("alpha", "api", 1));
     deliver(&mut s, part("beta", "billing", 2));
@@ -239,7 +233,7 @@ fn r_and_d_refuse_a_code_deploy_service_and_send_nothing() {
     assert!(ch(&mut s, 'R').is_empty());
     assert!(s.modal.is_none());
     let message = s.message.clone().unwrap_or_default();
-    assert!(message.contains("CODE_DEPLOY"), "{message}");
+    assert_has(&message, "CODE_DEPLOY");
     assert!(ch(&mut s, 'D').is_empty());
     assert!(s.modal.is_none());
 }
@@ -250,18 +244,15 @@ fn a_rollback_from_tasks_loads_the_tasks_again_when_it_starts() {
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Tasks);
     ch(&mut s, 'R');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
+    );
     ch(&mut s, 'y');
     let g = generation(&s);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(started(2))),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::Started(Ok(started(2))))),
     );
     // The services and the worker's tasks, not at the Tasks pane's next refresh.
     assert!(

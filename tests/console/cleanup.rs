@@ -7,7 +7,8 @@
 use std::collections::BTreeSet;
 
 use crate::actions::{ch, fixed};
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, render};
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::{deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::aws::Preflight;
 use ecsnap::model::{ResourceKind, Skipped};
@@ -15,7 +16,7 @@ use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::ModalKind;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -23,10 +24,10 @@ fn item(id: &str, gib: f64) -> CleanupItem {
     crate::fixtures::cleanup_volume(id, gib, gib * 0.08, Preflight::Allowed)
 }
 
-pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
+pub(crate) fn volume_plan<S: AsRef<str>>(ids: &[S]) -> CleanupPlan {
     CleanupPlan {
         target: ResourceKind::Volume,
-        items: ids.iter().map(|id| item(id, 100.0)).collect(),
+        items: ids.iter().map(|id| item(id.as_ref(), 100.0)).collect(),
         skipped: vec![Skipped::new(
             "vol-keep",
             ResourceKind::Volume,
@@ -50,6 +51,13 @@ pub(crate) fn cleanup_of(marks: &[&str]) -> AppState {
     s
 }
 
+/// The Orphans pane with its first `n` volume rows marked, and their ids.
+pub(crate) fn volumes_marked(n: usize) -> (AppState, Vec<String>) {
+    let ids = first_orphan_volumes(&loaded_state(), n);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    (cleanup_of(&refs), ids)
+}
+
 pub(crate) fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
     s.orphans
         .list
@@ -61,15 +69,21 @@ pub(crate) fn first_orphan_volumes(s: &AppState, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// One orphan planned for cleanup and confirmed with y: the deletes are running.
-fn running_cleanup() -> (AppState, u64, String) {
+/// x on the Orphans pane with nothing marked: the cleanup of the selected row, its id.
+fn x_on_the_selected_row() -> (AppState, String) {
     let mut s = cleanup_of(&[]);
     let id = s.orphans.list.selected_key().expect("a selected orphan");
     ch(&mut s, 'x');
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-    });
+    (s, id)
+}
+
+/// One orphan planned for cleanup and confirmed with y: the deletes are running.
+fn running_cleanup() -> (AppState, u64, String) {
+    let (mut s, id) = x_on_the_selected_row();
+    let g = reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+    );
     assert!(matches!(
         ch(&mut s, 'y')[..],
         [Effect::Run(Work::Action(ActionEffect::Cleanup { .. }))]
@@ -81,10 +95,7 @@ fn running_cleanup() -> (AppState, u64, String) {
 
 #[test]
 fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     let effects = ch(&mut s, 'x');
     let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
     else {
@@ -98,10 +109,10 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
         v
     });
     assert!(snapshots.is_empty() && images.is_empty());
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
+    );
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "3 is not the count");
@@ -131,34 +142,19 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
         detail: None,
         snapshot_id: None,
     };
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupItem(done.clone()),
-        },
-    );
+    deliver(&mut s, dialog(g, DialogAnswer::CleanupItem(done.clone())));
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(vec![done])),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(vec![done])))),
     );
     assert!(
         matches!(effects[..], [Effect::Run(Work::Load(Load::Orphans { .. }))]),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains(&format!("done    volume   {id}")), "{text}");
-    assert!(
-        text.contains("Result: 1 done, 0 skipped, 0 failed"),
-        "{text}"
-    );
-    assert!(
-        text.contains("vol-keep (volume): protected by tag ecsnap:keep"),
-        "{text}"
-    );
+    assert_has(&text, &format!("done    volume   {id}"));
+    assert_has(&text, "Result: 1 done, 0 skipped, 0 failed");
+    assert_has(&text, "vol-keep (volume): protected by tag ecsnap:keep");
 }
 
 #[test]
@@ -172,33 +168,24 @@ fn a_marks_all_filtered_rows_and_again_unmarks() {
 
 #[test]
 fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
-    });
-    let text = render(&s, 120, 40);
-    assert!(
-        text.contains("PRODUCTION — a typed confirmation is asked"),
-        "{text}"
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
     );
-    assert!(text.contains("Type 2 and press Enter"), "{text}");
+    let text = render(&s, 120, 40);
+    assert_has(&text, "PRODUCTION — a typed confirmation is asked");
+    assert_has(&text, "Type 2 and press Enter");
     ch(&mut s, '2');
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
         "read-only: nothing is sent"
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — refused, nothing was sent"),
-        "{text}"
-    );
+    assert_has(&text, "READ-ONLY — refused, nothing was sent");
 }
 
 #[test]
@@ -218,41 +205,33 @@ fn the_dialog_takes_every_key() {
 
 #[test]
 fn late_answers_after_closing_are_dropped() {
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
+    let (mut s, id) = x_on_the_selected_row();
     let g = generation(&s);
     key(&mut s, KeyCode::Esc);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-        }),
+        Event::Msg(dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+        )),
     );
     assert!(effects.is_empty() && s.modal.is_none());
 }
 
 #[test]
 fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     ch(&mut s, 'x');
     let g = generation(&s);
-    let plan = volume_plan(&refs);
+    let plan = volume_plan(&ids);
     let gib: f64 = plan.items.iter().map(|i| i.size_gib).sum();
     let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
-        },
+        dialog(g, DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan])))),
     );
     let text = render(&s, 140, 40);
-    assert!(text.contains("Snapshot first: off"), "{text}");
+    assert_has(&text, "Snapshot first: off");
     assert!(text.contains(&extra), "{extra}: {text}");
     // Bulk: the count is typed, so `s` is a character there; Tab toggles.
     ch(&mut s, 's');
@@ -260,8 +239,8 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     key(&mut s, KeyCode::Backspace);
     assert!(key(&mut s, KeyCode::Tab).is_empty());
     let text = render(&s, 140, 40);
-    assert!(text.contains("Snapshot first: ON"), "{text}");
-    assert!(text.contains(&extra), "{text}");
+    assert_has(&text, "Snapshot first: ON");
+    assert_has(&text, &extra);
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
@@ -270,13 +249,12 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     );
 
     // One volume: y/n, so `s` itself toggles, on and off again.
-    let one = &refs[..1];
-    let mut s = cleanup_of(one);
+    let (mut s, one) = volumes_marked(1);
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(one)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&one)]))),
+    );
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
     ch(&mut s, 's');
@@ -335,20 +313,20 @@ fn the_first_ctrl_c_interrupts_a_running_cleanup_and_the_second_quits() {
         "the first Ctrl-C does not quit while deletes are in flight"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("interrupted"), "{text}");
+    assert_has(&text, "interrupted");
     // The results still land in the dialog.
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupItem(ItemResult {
+        dialog(
+            g,
+            DialogAnswer::CleanupItem(ItemResult {
                 id: id.clone(),
                 kind: ResourceKind::Volume,
                 status: ItemStatus::Skipped,
                 detail: Some(ecsnap::ops::interrupt::NOT_STARTED.into()),
                 snapshot_id: None,
             }),
-        },
+        ),
     );
     let Some(ModalKind::Cleanup(c)) = s.modal.as_ref().map(|m| &m.kind) else {
         panic!("the cleanup dialog stays open");
@@ -367,10 +345,7 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
     let (mut s, g, _) = running_cleanup();
     update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(Vec::new())))),
     );
     assert!(ctrl_c(&mut s).is_empty());
     assert!(s.quit);
@@ -379,15 +354,12 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
 // ---- screens ----------------------------------------------------------------------
 
 fn cleanup_confirm() -> AppState {
-    let base = loaded_state();
-    let ids = first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = cleanup_of(&refs);
+    let (mut s, ids) = volumes_marked(2);
     ch(&mut s, 'x');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&refs)]))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
+    );
     s
 }
 
@@ -428,18 +400,9 @@ fn cleanup_report_screen() {
             snapshot_id: None,
         },
     ];
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(results)),
-        },
-    );
+    deliver(&mut s, dialog(g, DialogAnswer::CleanupDone(Ok(results))));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Result: 1 done, 0 skipped, 1 failed"),
-        "{text}"
-    );
+    assert_has(&text, "Result: 1 done, 0 skipped, 1 failed");
     let s = fixed(s);
     insta::assert_snapshot!("cleanup_report_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("cleanup_report_80x24", render(&s, 80, 24));
@@ -455,23 +418,18 @@ fn row_of(text: &str, id: &str) -> usize {
 #[test]
 fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     // Nothing marked: the dialog says it acts on the selected row, singular.
-    let mut s = cleanup_of(&[]);
-    let id = s.orphans.list.selected_key().expect("a selected orphan");
-    ch(&mut s, 'x');
+    let (mut s, id) = x_on_the_selected_row();
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
+        ),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Clean up 1 orphan (the selected row)"),
-        "{text}"
-    );
-    assert!(!text.contains("marked orphans"), "{text}");
+    assert_has(&text, "Clean up 1 orphan (the selected row)");
+    assert_lacks(&text, "marked orphans");
     insta::assert_snapshot!("cleanup_selected_row_80x24", render(&s, 80, 24));
     // Three marked, the plans per kind (volumes by id, then the snapshot): the dialog
     // lists them as the table does.
@@ -495,17 +453,14 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     snapshots.skipped.clear();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![
-                volume_plan(&volumes),
-                snapshots,
-            ]))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&volumes), snapshots]))),
+        ),
     );
     for (w, h) in [(120, 40), (80, 24)] {
         let text = render(&s, w, h);
-        assert!(text.contains("Clean up 3 marked orphans"), "{text}");
+        assert_has(&text, "Clean up 3 marked orphans");
         let rows: Vec<usize> = chosen.iter().map(|id| row_of(&text, id)).collect();
         assert!(
             rows[0] < rows[1] && rows[1] < rows[2],
@@ -536,10 +491,10 @@ fn the_plan_lists_its_rows_in_the_tables_order() {
     let reversed: Vec<&str> = refs.iter().rev().copied().collect();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&reversed)]))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&reversed)]))),
+        ),
     );
     let screen = render(&s, 120, 40);
     // The dialog's rows only (the table behind it lists the ids too).

@@ -4,20 +4,17 @@
 //! read off the screen (joined across the rows it wraps over) and checked; the screens of
 //! the dialogs no other test draws are kept as insta snapshots at 80×24 and 120×40.
 
-use crate::fixtures::{deliver, key, loaded_state, render, td_arn};
+use crate::fixtures::{deliver, dialog, key, loaded_state, render, td_arn};
+use crate::hands_on::{TASK, db_forward_plan, stop_plan};
 use crossterm::event::KeyCode;
-use ecsnap::ops::port_forward::PortForwardPlan;
 use ecsnap::ops::redeploy::RedeployPlan;
 use ecsnap::ops::restore_user::RestorePlan;
 use ecsnap::ops::scale::ScalePlan;
-use ecsnap::ops::stop_task::StopPlan;
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnPlan;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{DialogAnswer, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
-
-const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
 
 /// The dialog's confirm line: from the row that starts it to its `?`-question end, the
 /// rows inside the dialog's borders joined.
@@ -42,13 +39,7 @@ fn confirm_line(s: &AppState) -> String {
 
 fn planned(s: &mut AppState, result: Planned) {
     let g = s.modal.as_ref().map(|m| m.generation).expect("a dialog");
-    deliver(
-        s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(result)),
-        },
-    );
+    deliver(s, dialog(g, DialogAnswer::Planned(Ok(result))));
     assert_eq!(
         s.modal.as_ref().map(|m| m.stage.clone()),
         Some(Stage::Confirm),
@@ -147,17 +138,7 @@ fn on_task() -> AppState {
 fn stop_task_names_the_task_and_its_service() {
     let mut s = on_task();
     key(&mut s, KeyCode::Char('K'));
-    planned(
-        &mut s,
-        Planned::HandsOn(HandsOnPlan::Stop(StopPlan {
-            cluster: "payments-prod".into(),
-            task_id: TASK.into(),
-            task_arn: format!("arn:aws:ecs:us-east-1:123456789012:task/payments-prod/{TASK}"),
-            service: Some("ledger".into()),
-            last_status: "RUNNING".into(),
-            reason: "stopped with ecsnap by oncall".into(),
-        })),
-    );
+    planned(&mut s, Planned::HandsOn(HandsOnPlan::Stop(stop_plan())));
     assert_eq!(
         confirm_line(&s),
         format!("Stop task {TASK} of payments-prod/ledger")
@@ -174,16 +155,7 @@ fn port_forward_names_the_route_and_the_task() {
     key(&mut s, KeyCode::Enter);
     planned(
         &mut s,
-        Planned::HandsOn(HandsOnPlan::Forward(PortForwardPlan {
-            cluster: "payments-prod".into(),
-            task_id: TASK.into(),
-            container: "app".into(),
-            runtime_id: format!("{TASK}-app"),
-            remote_port: 5432,
-            local_port: 15432,
-            host: Some("db.internal".into()),
-            blocker: None,
-        })),
+        Planned::HandsOn(HandsOnPlan::Forward(db_forward_plan())),
     );
     assert_eq!(
         confirm_line(&s),
@@ -194,14 +166,11 @@ fn port_forward_names_the_route_and_the_task() {
 
 #[test]
 fn a_single_cleanup_names_the_volume_and_the_region() {
-    let base = loaded_state();
-    let ids = crate::cleanup::first_orphan_volumes(&base, 1);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = crate::cleanup::cleanup_of(&refs);
+    let (mut s, ids) = crate::cleanup::volumes_marked(1);
     key(&mut s, KeyCode::Char('x'));
     planned(
         &mut s,
-        Planned::Cleanup(vec![crate::cleanup::volume_plan(&refs)]),
+        Planned::Cleanup(vec![crate::cleanup::volume_plan(&ids)]),
     );
     assert_eq!(
         confirm_line(&s),
@@ -219,14 +188,11 @@ fn the_other_dialogs_name_their_target_too() {
         "Roll back payments-prod/worker: worker:3 → worker:2"
     );
     // A bulk cleanup: the count per kind and the region.
-    let base = loaded_state();
-    let ids = crate::cleanup::first_orphan_volumes(&base, 2);
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut s = crate::cleanup::cleanup_of(&refs);
+    let (mut s, ids) = crate::cleanup::volumes_marked(2);
     key(&mut s, KeyCode::Char('x'));
     planned(
         &mut s,
-        Planned::Cleanup(vec![crate::cleanup::volume_plan(&refs)]),
+        Planned::Cleanup(vec![crate::cleanup::volume_plan(&ids)]),
     );
     assert_eq!(confirm_line(&s), "Delete 2 volumes in us-east-1");
 }

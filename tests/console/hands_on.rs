@@ -4,7 +4,8 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, render};
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::{assert_says, deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::exec::ExecPlan;
 use ecsnap::ops::plugin::PluginCall;
@@ -20,7 +21,22 @@ use ecsnap::tui::state::msg::{Msg, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
-const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
+pub(crate) const TASK: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
+
+/// The plan of a port forward from localhost:15432 to db.internal:5432 through ledger's
+/// first task.
+pub(crate) fn db_forward_plan() -> PortForwardPlan {
+    PortForwardPlan {
+        cluster: "payments-prod".into(),
+        task_id: TASK.into(),
+        container: "app".into(),
+        runtime_id: format!("{TASK}-app"),
+        remote_port: 5432,
+        local_port: 15432,
+        host: Some("db.internal".into()),
+        blocker: None,
+    }
+}
 
 fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
@@ -64,10 +80,7 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     key(&mut s, KeyCode::Esc);
     let (g, plan) = ledger_scale_planned(&mut s);
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("scale payments-prod/ledger from 2 to 3 desired"),
-        "{text}"
-    );
+    assert_has(&text, "scale payments-prod/ledger from 2 to 3 desired");
     let effects = ch(&mut s, 'y');
     assert_eq!(
         effects,
@@ -84,41 +97,38 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("desired count is now 3"), "{text}");
-    assert!(
-        text.contains("running 2 of 3 · pending 0 · 0 looks"),
-        "{text}"
-    );
-    assert!(text.contains("Esc stops watching"), "{text}");
+    assert_has(&text, "desired count is now 3");
+    assert_has(&text, "running 2 of 3 · pending 0 · 0 looks");
+    assert_has(&text, "Esc stops watching");
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::ScaleLook {
+        dialog(
+            g,
+            DialogAnswer::ScaleLook {
                 running: 2,
                 pending: 1,
             },
-        },
+        ),
     );
     assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
     // A look for another dialog is dropped.
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g + 1,
-            answer: DialogAnswer::ScaleLook {
+        dialog(
+            g + 1,
+            DialogAnswer::ScaleLook {
                 running: 0,
                 pending: 0,
             },
-        },
+        ),
     );
     assert!(render(&s, 120, 40).contains("running 2 of 3 · pending 1 · 1 look"));
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::ScaleWatched(Ok("3 running, as asked (after 0m10s)".into())),
-        }),
+        Event::Msg(dialog(
+            g,
+            DialogAnswer::ScaleWatched(Ok("3 running, as asked (after 0m10s)".into())),
+        )),
     );
     assert!(
         matches!(
@@ -128,11 +138,8 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✓ 3 running, as asked (after 0m10s)"),
-        "{text}"
-    );
-    assert!(text.contains("Esc closes"), "{text}");
+    assert_has(&text, "✓ 3 running, as asked (after 0m10s)");
+    assert_has(&text, "Esc closes");
     assert_eq!(s.modal.as_ref().map(|m| m.stage.clone()), Some(Stage::Done));
 }
 
@@ -167,23 +174,23 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     };
     deliver(
         s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone())))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone())))),
+        ),
     );
     (g, plan)
 }
 
 /// UpdateService answered for the dialog `g`: desired 3, 2 running.
 fn scaled(g: u64) -> Msg {
-    Msg::Dialog {
-        generation: g,
-        answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Scaled {
+    dialog(
+        g,
+        DialogAnswer::HandsOnDone(Ok(HandsOnDone::Scaled {
             desired: 3,
             running: 2,
         })),
-    }
+    )
 }
 
 /// Esc while a scale's count is watched closes the dialog and stops the watch (the
@@ -204,21 +211,22 @@ fn esc_stops_watching_a_scale_and_a_failed_watch_says_why() {
     deliver(&mut s, scaled(g));
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::ScaleWatched(Err(
+        dialog(
+            g,
+            DialogAnswer::ScaleWatched(Err(
                 "deployment ecs-svc/1 rollout FAILED: tasks failed to start".into(),
             )),
-        },
+        ),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✗ deployment ecs-svc/1 rollout FAILED: tasks failed to start"),
-        "{text}"
+    assert_has(
+        &text,
+        "✗ deployment ecs-svc/1 rollout FAILED: tasks failed to start",
     );
 }
 
-fn stop_plan() -> StopPlan {
+/// The plan of stopping ledger's first task, by user ana.
+pub(crate) fn stop_plan() -> StopPlan {
     StopPlan {
         cluster: "payments-prod".into(),
         task_id: TASK.into(),
@@ -238,23 +246,23 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
         matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Stop { task, .. }, .. }))] if task == TASK),
         "{effects:?}"
     );
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
+    );
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
     let text = render(&s, 120, 40);
-    assert!(text.contains("READ-ONLY — refused"), "{text}");
+    assert_has(&text, "READ-ONLY — refused");
     insta::assert_snapshot!("stop_task_read_only_120x40", text);
 
     // Writable: y sends the plan; the answer reloads services and the tasks.
     let mut s = on_tasks();
     ch(&mut s, 'K');
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
-    });
+    let g = reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
+    );
     let effects = ch(&mut s, 'y');
     assert!(
         matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Stop(p), .. }))] if p.reason.contains("user/ana")),
@@ -262,12 +270,12 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     );
     let effects = fixtures_update(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Stopped {
+        dialog(
+            g,
+            DialogAnswer::HandsOnDone(Ok(HandsOnDone::Stopped {
                 desired_status: "STOPPED".into(),
             })),
-        },
+        ),
     );
     assert!(
         effects
@@ -288,11 +296,7 @@ fn stopped_tasks_get_no_dialog() {
     for c in ['K', 'e', 'p'] {
         assert!(ch(&mut s, c).is_empty());
         assert!(s.modal.is_none());
-        assert!(
-            s.message.as_deref().is_some_and(|m| m.contains("STOPPED")),
-            "{:?}",
-            s.message
-        );
+        assert_says(&s, "STOPPED");
     }
 }
 
@@ -304,10 +308,10 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
         matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task, .. }, .. }))] if task == TASK),
         "{effects:?}"
     );
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
-    });
+    let g = reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
+    );
     // The ready container (app) is preselected; the other shows why not.
     insta::assert_snapshot!("exec_picker_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("exec_picker_80x24", render(&s, 80, 24));
@@ -333,13 +337,13 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     };
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Exec {
+        dialog(
+            g,
+            DialogAnswer::HandsOnDone(Ok(HandsOnDone::Exec {
                 call: call.clone(),
                 what: format!("app in task {TASK}"),
             })),
-        },
+        ),
     );
     assert!(s.modal.is_none(), "the dialog closes for the shell");
     assert!(
@@ -354,10 +358,10 @@ fn production_exec_needs_the_task_id_typed() {
     let mut s = on_tasks();
     s.settings.production = true;
     ch(&mut s, 'e');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
+    );
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
@@ -417,22 +421,13 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         "{effects:?}"
     );
     let g = generation(&s);
-    let plan = PortForwardPlan {
-        cluster: "payments-prod".into(),
-        task_id: TASK.into(),
-        container: "app".into(),
-        runtime_id: format!("{TASK}-app"),
-        remote_port: 5432,
-        local_port: 15432,
-        host: Some("db.internal".into()),
-        blocker: None,
-    };
+    let plan = db_forward_plan();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone())))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone())))),
+        ),
     );
     let effects = ch(&mut s, 'y');
     assert_eq!(
@@ -444,16 +439,16 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
     );
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::HandsOnDone(Ok(HandsOnDone::Forward {
+        dialog(
+            g,
+            DialogAnswer::HandsOnDone(Ok(HandsOnDone::Forward {
                 call: PluginCall {
                     args: Vec::new(),
                     env: Vec::new(),
                 },
                 route: "localhost:15432 → db.internal:5432".into(),
             })),
-        },
+        ),
     );
     assert!(
         matches!(&s.foreground, Some(Foreground::Forward { route, .. }) if route.contains("15432"))
@@ -478,17 +473,14 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
     // before the plan: `ops::exec::plan_all_with_plugin`).
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Err(ecsnap::ops::plugin::INSTALL_HINT.to_string())),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Err(ecsnap::ops::plugin::INSTALL_HINT.to_string())),
+        ),
     );
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("session-manager-plugin is not installed"),
-        "{screen}"
-    );
-    assert!(!screen.contains("Open the shell"), "{screen}");
+    assert_has(&screen, "session-manager-plugin is not installed");
+    assert_lacks(&screen, "Open the shell");
     insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
@@ -510,17 +502,14 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     plans[0].blocker = plans[1].blocker.clone();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(plans)))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(plans)))),
+        ),
     );
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("ECS Exec is off (enableExecuteCommand false)"),
-        "{screen}"
-    );
-    assert!(!screen.contains("Open the shell"), "{screen}");
+    assert_has(&screen, "ECS Exec is off (enableExecuteCommand false)");
+    assert_lacks(&screen, "Open the shell");
     insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
     let effects = ch(&mut s, 'y');
     assert!(
@@ -535,10 +524,10 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
 fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     let mut s = on_tasks();
     ch(&mut s, 'e');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
+    );
     ch(&mut s, 'k'); // envoy: its agent is PENDING
     let effects = ch(&mut s, 'y');
     assert!(
@@ -548,8 +537,5 @@ fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
         "{effects:?}"
     );
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("container envoy cannot take a shell"),
-        "{screen}"
-    );
+    assert_has(&screen, "container envoy cannot take a shell");
 }

@@ -4,13 +4,14 @@
 //! Also: the help's screens, its scroll keys, the footer's essential keys, and text fields
 //! that type every letter (no key both typed and a command).
 
-use crate::fixtures::{deliver, key, loaded_state, render};
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::{footer, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::confirm::Confirmation;
 use ecsnap::tui::keymap::{Binding, KEYMAP, Scope, bindings_for, bindings_in, dialog_bindings};
 use ecsnap::tui::state::app::{AppState, Mode};
 use ecsnap::tui::state::dialog_kind::DialogKind;
-use ecsnap::tui::state::msg::{DialogAnswer, Msg, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::view::{HelpFor, text_field_offers};
 
@@ -139,20 +140,12 @@ fn dialog(kind: DialogKind) -> AppState {
         DialogKind::Wait => crate::actions::wait_view(),
         DialogKind::Cleanup => {
             // Two volumes: the count is typed (a text field has the focus).
-            let base = loaded_state();
-            let ids = crate::cleanup::first_orphan_volumes(&base, 2);
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let mut s = crate::cleanup::cleanup_of(&refs);
+            let (mut s, ids) = crate::cleanup::volumes_marked(2);
             ch(&mut s, 'x');
-            let g = crate::fixtures::generation(&s);
-            deliver(
+            let plan = crate::cleanup::volume_plan(&ids);
+            reply(
                 &mut s,
-                Msg::Dialog {
-                    generation: g,
-                    answer: DialogAnswer::Planned(Ok(Planned::Cleanup(vec![
-                        crate::cleanup::volume_plan(&refs),
-                    ]))),
-                },
+                DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan]))),
             );
             s
         }
@@ -216,8 +209,8 @@ fn the_logs_view_shows_its_own_keys_not_the_tasks_ones() {
     let mut s = crate::logs::logs_view();
     let rows = collect_help(&mut s, 80, 24);
     let text = rows.join("\n");
-    assert!(text.contains("Keys in the Logs view"), "{text}");
-    assert!(!text.contains("Keys in Tasks"), "{text}");
+    assert_has(&text, "Keys in the Logs view");
+    assert_lacks(&text, "Keys in Tasks");
     assert_help_has_every_key(HelpFor::Logs, &rows);
     assert!(
         s.logs.is_some(),
@@ -277,7 +270,7 @@ fn the_help_scrolls_with_its_keys_and_says_what_is_hidden() {
         first.contains("↓") && first.contains("more below"),
         "{first}"
     );
-    assert!(!first.contains("more above"), "{first}");
+    assert_lacks(&first, "more above");
     insta::assert_snapshot!("help_tasks_80x24", first);
     key(&mut s, KeyCode::Char('j'));
     assert_eq!(s.help.scroll.get(), 1);
@@ -326,13 +319,6 @@ fn the_logs_help_screens() {
 
 #[test]
 fn the_footer_keeps_each_panes_essential_keys_and_help_at_80_columns() {
-    let footer = |s: &AppState| {
-        render(s, 80, 24)
-            .lines()
-            .nth(23)
-            .unwrap_or_default()
-            .to_string()
-    };
     let essentials: [(PaneId, &[&str]); 5] = [
         (
             PaneId::Services,
@@ -359,14 +345,14 @@ fn the_footer_keeps_each_panes_essential_keys_and_help_at_80_columns() {
         ),
     ];
     for (pane, keys) in essentials {
-        let f = footer(&on(pane));
+        let f = footer(&on(pane), 80, 24);
         for k in keys {
             assert!(f.contains(k), "{pane:?}: {k} cut from the footer: {f}");
         }
         assert!(f.trim_end().ends_with("? help"), "{pane:?}: {f}");
         assert!(f.chars().count() <= 80, "{pane:?}: {f}");
     }
-    let tasks = footer(&on(PaneId::Tasks));
+    let tasks = footer(&on(PaneId::Tasks), 80, 24);
     assert!(tasks.contains('…'), "some keys left out say so: {tasks}");
 }
 
@@ -454,13 +440,9 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
     s.settings.production = true;
     assert!(s.services.list.select_key("payments-prod/worker"));
     ch(&mut s, 'R');
-    let g = crate::fixtures::generation(&s);
-    deliver(
+    reply(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
-        },
+        DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
     );
     let modal = s.modal.as_ref().expect("the picker");
     assert!(modal.text_field_focused(), "production: the name is typed");
@@ -470,7 +452,7 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
         footer.trim(),
         "Enter confirm  Esc cancel  ↓ next  ↑ previous  Backspace delete  ? help"
     );
-    assert!(screen.contains("(↓/↑ to pick)"), "{screen}");
+    assert_has(&screen, "(↓/↑ to pick)");
     assert!(
         !screen.contains("j/k") && !screen.contains("i lists"),
         "{screen}"

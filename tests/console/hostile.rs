@@ -3,11 +3,14 @@
 //! overrides are shown escaped — no control or bidi character reaches a cell — and secret
 //! values, by name or inside a URL, are masked while `PATH` stays visible.
 
-use crate::fixtures::{ago, deliver, ledger_tasks, loaded_state, now, render, services, td_arn};
+use crate::asserts::assert_has;
+use crate::fixtures::{
+    ago, deliver, ledger_tasks, listing, loaded_state, now, pane, render, services, td_arn,
+};
 use ecsnap::model::escape::needs_escape;
 use ecsnap::model::{ContainerDef, ServiceEvent, TaskDefinition};
 use ecsnap::tui::state::detail::DetailData;
-use ecsnap::tui::state::msg::{Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 
 const EVENT: &str = "(service ledger) \u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}gnp.exe";
@@ -33,14 +36,7 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
         },
     );
     let g = s.services.loader.start(now());
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(hostile)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Services(Ok(hostile))));
     let td = TaskDefinition {
         arn: td_arn("ledger", 2),
         family: "ledger".into(),
@@ -78,10 +74,7 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
     let g = s.detail.loader.start(now());
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(DetailData::new(td, &tasks))),
-        },
+        pane(g, PaneAnswer::Detail(Ok(DetailData::new(td, &tasks)))),
     );
     s.pane = PaneId::Detail;
 
@@ -90,17 +83,11 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
         !text.chars().any(|c| c != '\n' && needs_escape(c)),
         "a control or bidi character reached a cell:\n{text}"
     );
-    assert!(text.contains(EVENT_SHOWN), "{text}");
-    assert!(text.contains(STOP_REASON_SHOWN), "{text}");
-    assert!(
-        text.contains("GREETING=hi\\e]0;pwned\\x07\\u{2066}"),
-        "{text}"
-    );
-    assert!(text.contains("PATH=/usr/local/bin:/usr/bin"), "{text}");
-    assert!(
-        text.contains("DATABASE_URL=postgres://admin:••••@db/x"),
-        "{text}"
-    );
+    assert_has(&text, EVENT_SHOWN);
+    assert_has(&text, STOP_REASON_SHOWN);
+    assert_has(&text, "GREETING=hi\\e]0;pwned\\x07\\u{2066}");
+    assert_has(&text, "PATH=/usr/local/bin:/usr/bin");
+    assert_has(&text, "DATABASE_URL=postgres://admin:••••@db/x");
     for name in ["MYSQL_PWD", "GITHUB_PAT", "SENTRY_DSN"] {
         assert!(text.contains(&format!("{name}=••••")), "{name}:\n{text}");
     }

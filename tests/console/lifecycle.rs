@@ -2,14 +2,15 @@
 //! they are judged the selected user's expiries, later expiries and warnings show — the
 //! warnings in red with the rule's priority; a repository without a policy says so.
 
-use crate::fixtures::{deliver, loaded_state, now, render};
+use crate::asserts::{assert_has, assert_has_all};
+use crate::fixtures::{deliver, listing, loaded_state, now, pane, render};
 use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::keep::KeptImages;
 use ecsnap::analysis::lifecycle_report::{LifecycleReport, Safety, judge};
 use ecsnap::analysis::tags::TagPattern;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
-use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{Event, Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 use ecsnap::tui::view;
@@ -61,13 +62,7 @@ fn with_lifecycle() -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Snapshots;
     let g = s.snapshots.lifecycle.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Lifecycle(Ok(reports())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Lifecycle(Ok(reports()))));
     s
 }
 
@@ -77,11 +72,10 @@ fn the_tags_arriving_ask_for_the_policies() {
     let g = s.snapshots.loader.generation;
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Snapshots(Ok(crate::fixtures::snapshot_groups())),
-        }),
+        Event::Msg(listing(
+            g,
+            Listing::Snapshots(Ok(crate::fixtures::snapshot_groups())),
+        )),
     );
     let want = s.snapshots.lifecycle.loader.generation;
     assert!(
@@ -97,15 +91,16 @@ fn the_tags_arriving_ask_for_the_policies() {
 fn the_selected_users_expiries_and_warnings_show() {
     let s = with_lifecycle();
     let text = render(&s, 120, 40);
-    for needle in [
-        "Lifecycle policy of workspaces · alice",
-        "2 rules · 4 tags expire now · 0 later · ⚠ 2 warnings",
-        "⚠ rule 1 · alice-20261120T0815: rule 1 expires an image in use",
-        "⚠ rule 1 · alice-20261120T0815: rule 1 expires alice's 3rd newest snapshot tag",
-        "✗ expires now · rule 1 · alice-20261115T0800",
-    ] {
-        assert!(text.contains(needle), "{needle} missing:\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Lifecycle policy of workspaces · alice",
+            "2 rules · 4 tags expire now · 0 later · ⚠ 2 warnings",
+            "⚠ rule 1 · alice-20261120T0815: rule 1 expires an image in use",
+            "⚠ rule 1 · alice-20261120T0815: rule 1 expires alice's 3rd newest snapshot tag",
+            "✗ expires now · rule 1 · alice-20261115T0800",
+        ],
+    );
     insta::assert_snapshot!("snapshots_lifecycle_120x40", text);
 }
 
@@ -134,15 +129,12 @@ fn later_expiries_and_no_policy() {
     s.snapshots.sync_tags();
     let text = render(&s, 120, 40);
     // Seven tags: the newest image also carries bob-latest.
-    assert!(text.contains("0 tags expire now · 7 later"), "{text}");
-    assert!(text.contains("… expires 2026-"), "{text}");
-    assert!(text.contains("rule 2 · bob-20261115T0800"), "{text}");
+    assert_has(&text, "0 tags expire now · 7 later");
+    assert_has(&text, "… expires 2026-");
+    assert_has(&text, "rule 2 · bob-20261115T0800");
     // ledger has no policy: said so, nothing expires.
     assert!(s.snapshots.users.select_key("ledger/(other)"));
     s.snapshots.sync_tags();
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("no lifecycle policy: nothing expires"),
-        "{text}"
-    );
+    assert_has(&text, "no lifecycle policy: nothing expires");
 }

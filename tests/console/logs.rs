@@ -2,18 +2,19 @@
 //! 120×40, and of the wait view explaining a failed rollout: the stopped task's class,
 //! hint and the last lines of its essential container.
 
-use crate::fixtures::{deliver, key, loaded_state, now, render, td_arn};
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::{deliver, dialog, key, loaded_state, logs_msg, now, render, td_arn};
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use ecsnap::analysis::stop::diagnose;
 use ecsnap::load::logs::ContainerLogs;
-use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task, TaskContainer};
+use ecsnap::model::{Deployment, LastLines, LogEvent, LogPage, LogSource, Task};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, LogsRead, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::logs::PageKind;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, LogsAnswer, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, LogsAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
@@ -88,10 +89,7 @@ pub(crate) fn logs_view() -> AppState {
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Logs {
-            generation,
-            answer: LogsAnswer::Sources(Ok(containers())),
-        }),
+        Event::Msg(logs_msg(generation, LogsAnswer::Sources(Ok(containers())))),
     );
     assert!(
         matches!(
@@ -107,9 +105,9 @@ pub(crate) fn logs_view() -> AppState {
     );
     deliver(
         &mut s,
-        Msg::Logs {
+        logs_msg(
             generation,
-            answer: LogsAnswer::Page {
+            LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Newest,
                 result: Ok(LogPage {
@@ -118,7 +116,7 @@ pub(crate) fn logs_view() -> AppState {
                     next_forward_token: Some("f/1".into()),
                 }),
             },
-        },
+        ),
     );
     key(&mut s, KeyCode::Char('/'));
     for c in "error".chars() {
@@ -132,11 +130,11 @@ pub(crate) fn logs_view() -> AppState {
 fn logs_view_screens() {
     let s = logs_view();
     let wide = render(&s, 120, 40);
-    assert!(wide.contains("ERROR reconciliation job"), "{wide}");
-    assert!(wide.contains("(2 matches)"), "{wide}");
+    assert_has(&wide, "ERROR reconciliation job");
+    assert_has(&wide, "(2 matches)");
     insta::assert_snapshot!("logs_view_120x40", wide);
     let narrow = render(&s, 80, 24);
-    assert!(narrow.contains("WARN  heap at 87%"), "{narrow}");
+    assert_has(&narrow, "WARN  heap at 87%");
     insta::assert_snapshot!("logs_view_80x24", narrow);
 }
 
@@ -154,14 +152,8 @@ fn logs_view_wraps_and_names_another_driver() {
         "firelens: no read"
     );
     let other = render(&s, 80, 24);
-    assert!(
-        other.contains("log-router logs with the awsfirelens driver"),
-        "{other}"
-    );
-    assert!(
-        other.contains("firelens → its configured output"),
-        "{other}"
-    );
+    assert_has(&other, "log-router logs with the awsfirelens driver");
+    assert_has(&other, "firelens → its configured output");
     assert!(key(&mut s, KeyCode::Char('q')).contains(&Effect::CancelLogs));
     assert!(s.logs.is_none());
     assert_eq!(s.pane, PaneId::Tasks);
@@ -170,19 +162,8 @@ fn logs_view_wraps_and_names_another_driver() {
 /// A task of the new revision that died of an out-of-memory kill.
 fn oom_task() -> Task {
     Task {
-        id: "3b1f0c2d9e8a4f6b8c7d5e4f3a2b1c0d".into(),
-        task_definition: td_arn("worker", 3),
-        last_status: "STOPPED".into(),
-        desired_status: "STOPPED".into(),
-        stopped_reason: Some("Essential container in task exited".into()),
         stop_code: Some("EssentialContainerExited".into()),
-        containers: vec![TaskContainer {
-            name: "app".into(),
-            exit_code: Some(137),
-            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
-            ..TaskContainer::default()
-        }],
-        ..Task::default()
+        ..crate::fixtures::oom_task("3b1f0c2d9e8a4f6b8c7d5e4f3a2b1c0d", td_arn("worker", 3))
     }
 }
 
@@ -198,14 +179,14 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         .expect("worker");
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(Started {
+        dialog(
+            g,
+            DialogAnswer::Started(Ok(Started {
                 deployment_id: Some("ecs-svc/new1".into()),
                 task_definition: td_arn("worker", 3),
                 service: worker,
             })),
-        },
+        ),
     );
     let task = oom_task();
     let stopped = StoppedTask {
@@ -228,9 +209,9 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     s.now = now() + Duration::seconds(60);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::WaitProgress(WaitProgress {
+        dialog(
+            g,
+            DialogAnswer::WaitProgress(WaitProgress {
                 poll: 12,
                 elapsed: std::time::Duration::from_mins(1),
                 service_status: "ACTIVE".into(),
@@ -243,10 +224,10 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
                         .into(),
                 ),
             }),
-        },
+        ),
     );
     let before = render(&s, 120, 40);
-    assert!(before.contains("loading its last log lines"), "{before}");
+    assert_has(&before, "loading its last log lines");
     let lines = [
         "starting worker v1.6.0-rc1",
         "loading 1.2M ledger entries into the cache",
@@ -260,25 +241,22 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     .collect();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::LastLines {
+        dialog(
+            g,
+            DialogAnswer::LastLines {
                 task_id: task.id.clone(),
                 result: Ok(vec![LastLines {
                     container: "app".into(),
                     lines: Ok(lines),
                 }]),
             },
-        },
+        ),
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("out of memory: a container ran out of memory"),
-        "{text}"
-    );
-    assert!(text.contains("app — last 5 log lines:"), "{text}");
-    assert!(text.contains("fatal: runtime: out of memory"), "{text}");
-    assert!(text.contains("R rolls back now"), "{text}");
+    assert_has(&text, "out of memory: a container ran out of memory");
+    assert_has(&text, "app — last 5 log lines:");
+    assert_has(&text, "fatal: runtime: out of memory");
+    assert_has(&text, "R rolls back now");
     insta::assert_snapshot!("wait_view_failed_task_120x40", text);
     insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
     let effects = key(&mut s, KeyCode::Char('R'));
@@ -305,17 +283,14 @@ fn logs_with(
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     deliver(
         &mut s,
-        Msg::Logs {
-            generation,
-            answer: LogsAnswer::Sources(Ok(containers())),
-        },
+        logs_msg(generation, LogsAnswer::Sources(Ok(containers()))),
     );
     render(&s, size.0, size.1);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Logs {
+        Event::Msg(logs_msg(
             generation,
-            answer: LogsAnswer::Page {
+            LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Newest,
                 result: Ok(LogPage {
@@ -324,7 +299,7 @@ fn logs_with(
                     next_forward_token: Some("f/1".into()),
                 }),
             },
-        }),
+        )),
     );
     (s, effects)
 }
@@ -346,9 +321,9 @@ fn start_reached(s: &mut AppState, token: &str) -> Vec<Effect> {
     let generation = s.logs.as_ref().map(|v| v.generation).expect("open");
     update(
         s,
-        Event::Msg(Msg::Logs {
+        Event::Msg(logs_msg(
             generation,
-            answer: LogsAnswer::Page {
+            LogsAnswer::Page {
                 container: 0,
                 kind: PageKind::Older,
                 result: Ok(LogPage {
@@ -357,7 +332,7 @@ fn start_reached(s: &mut AppState, token: &str) -> Vec<Effect> {
                     next_forward_token: Some("f/0".into()),
                 }),
             },
-        }),
+        )),
     )
 }
 
@@ -375,7 +350,7 @@ fn home_shows_a_full_screen_from_the_start() {
     assert_eq!(older_asked(&effects).as_deref(), Some("b/1"), "{effects:?}");
     assert!(older_asked(&start_reached(&mut s, "b/1")).is_none());
     let text = render(&s, 80, 24);
-    assert!(text.contains("── start of the stream ──"), "{text}");
+    assert_has(&text, "── start of the stream ──");
     let shown = text
         .lines()
         .filter(|l| l.contains("of the stream") && l.contains("line "))
@@ -391,11 +366,11 @@ fn home_shows_a_full_screen_from_the_start() {
     // One line down from there moves the screen by one line (no dead keys first).
     key(&mut s, KeyCode::Char('j'));
     let text = render(&s, 80, 24);
-    assert!(!text.contains("start of the stream"), "{text}");
-    assert!(text.contains(&format!("line {:03}", rows - 1)), "{text}");
+    assert_lacks(&text, "start of the stream");
+    assert_has(&text, &format!("line {:03}", rows - 1));
     key(&mut s, KeyCode::Char('g'));
     let text = render(&s, 120, 40);
-    assert!(text.contains("line 000"), "{text}");
+    assert_has(&text, "line 000");
     let rows = s.logs.as_ref().map(|v| v.height.get()).unwrap_or_default();
     let shown = text
         .lines()
@@ -414,11 +389,11 @@ fn the_older_lines_banner_shows_only_when_aws_has_older_lines() {
     assert!(render(&s, 120, 40).contains("loading older lines"));
     start_reached(&mut s, "b/1");
     let text = render(&s, 120, 40);
-    assert!(text.contains("── start of the stream ──"), "{text}");
-    assert!(!text.contains("scroll up"), "{text}");
+    assert_has(&text, "── start of the stream ──");
+    assert_lacks(&text, "scroll up");
     insta::assert_snapshot!("logs_whole_stream_120x40", text);
     let text = render(&s, 80, 24);
-    assert!(!text.contains("scroll up"), "{text}");
+    assert_lacks(&text, "scroll up");
     insta::assert_snapshot!("logs_whole_stream_80x24", text);
     // No backward token at all: the start, without a call.
     let (s, effects) = logs_with(numbered(5), None, (80, 24));
@@ -455,7 +430,7 @@ fn a_very_long_line_wrapped_shows_what_fits_and_scrolls_inside() {
         key(&mut s, KeyCode::Char('j'));
     }
     let text = render(&s, 80, 24);
-    assert!(!text.contains("seg0000"), "{text}");
+    assert_lacks(&text, "seg0000");
     assert!(text.contains("seg0080"), "ten rows further:\n{text}");
     for _ in 0..10 {
         key(&mut s, KeyCode::Char('k'));
@@ -463,6 +438,6 @@ fn a_very_long_line_wrapped_shows_what_fits_and_scrolls_inside() {
     assert!(render(&s, 80, 24).contains("seg0000"));
     key(&mut s, KeyCode::Char('k'));
     let text = render(&s, 120, 40);
-    assert!(text.contains("line 002 of the stream"), "{text}");
+    assert_has(&text, "line 002 of the stream");
     insta::assert_snapshot!("logs_long_line_wrapped_120x40", text);
 }

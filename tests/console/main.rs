@@ -12,6 +12,8 @@
 //! several places), `hostile` (what AWS sends, escaped) and `keys` (docs/console.md's key
 //! table against the keymap).
 
+#[path = "../support/asserts.rs"]
+mod asserts;
 #[path = "../common/console_fixtures.rs"]
 mod fixtures;
 

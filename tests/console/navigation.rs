@@ -1,12 +1,13 @@
 //! The behaviour of `update`: navigation, filter, sort, marks, jumps, stale results,
 //! help, quitting and the background refresh.
 
-use crate::fixtures::{deliver, key, loaded_state, now, render};
+use crate::asserts::assert_has;
+use crate::fixtures::{deliver, key, listed, listing, loaded_state, now, pane, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::{AppState, Mode};
-use ecsnap::tui::state::msg::{Event, Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{Event, Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::service_ref::ServiceRef;
 use ecsnap::tui::state::snapshots::Unique;
@@ -119,7 +120,7 @@ fn filter_narrows_live_and_esc_clears() {
     assert_eq!(s.mode, Mode::Normal);
     assert_eq!(service_names(&s), ["query"]);
     let text = render(&s, 120, 40);
-    assert!(text.contains("Services (1/8)"), "{text}");
+    assert_has(&text, "Services (1/8)");
     key(&mut s, KeyCode::Esc);
     assert_eq!(service_names(&s).len(), 8);
     assert_eq!(s.pane, PaneId::Services);
@@ -196,8 +197,8 @@ fn space_marks_rows_where_an_action_uses_them_and_nowhere_else() {
     assert_eq!(s.orphans.list.marks.len(), 2);
     assert_eq!(s.orphans.list.selected, 2, "marking moves down");
     let text = render(&s, 120, 40);
-    assert!(text.contains("2 marked"), "{text}");
-    assert!(text.contains("●"), "{text}");
+    assert_has(&text, "2 marked");
+    assert_has(&text, "●");
 }
 
 #[test]
@@ -208,26 +209,12 @@ fn stale_results_are_dropped() {
     let new = s.services.loader.generation;
     assert!(effects.contains(&Effect::Run(Work::Load(Load::Services { generation: new }))));
     // The answer to the earlier request arrives late: ignored.
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: old,
-            answer: Listing::Services(Ok(Vec::new())),
-        },
-    );
+    deliver(&mut s, listing(old, Listing::Services(Ok(Vec::new()))));
     assert_eq!(s.services.list.rows.len(), 8);
     assert!(s.services.loader.state.is_loading());
     let mut fewer = crate::fixtures::services();
     fewer.truncate(2);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: new,
-            answer: Listing::Services(Ok(fewer)),
-        },
-    );
+    deliver(&mut s, listing(new, Listing::Services(Ok(fewer))));
     assert_eq!(s.services.list.rows.len(), 2);
 }
 
@@ -245,10 +232,10 @@ fn stale_tasks_of_another_service_are_dropped() {
     };
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: generation(&first),
-            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
-        },
+        pane(
+            generation(&first),
+            PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
+        ),
     );
     assert!(
         s.tasks.list.rows.is_empty(),
@@ -256,10 +243,10 @@ fn stale_tasks_of_another_service_are_dropped() {
     );
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: generation(&second),
-            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
-        },
+        pane(
+            generation(&second),
+            PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
+        ),
     );
     assert_eq!(s.tasks.list.rows.len(), 3);
     assert_eq!(s.tasks.volumes.len(), 3);
@@ -361,10 +348,10 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     assert_eq!(mine.len(), 6);
     deliver(
         &mut s,
-        Msg::Pane {
+        pane(
             generation,
-            answer: PaneAnswer::UniqueProgress { done: 3, total: 19 },
-        },
+            PaneAnswer::UniqueProgress { done: 3, total: 19 },
+        ),
     );
     assert_eq!(
         s.snapshots.unique.get("workspaces/bob"),
@@ -373,10 +360,7 @@ fn snapshots_browse_tags_and_compute_unique_bytes() {
     assert!(render(&s, 120, 40).contains("… 3/19"));
     deliver(
         &mut s,
-        Msg::Pane {
-            generation,
-            answer: PaneAnswer::Unique(Ok(1_500_000_000)),
-        },
+        pane(generation, PaneAnswer::Unique(Ok(1_500_000_000))),
     );
     assert_eq!(
         s.snapshots.unique.get("workspaces/bob"),
@@ -418,10 +402,7 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
     let g = s.detail.loader.generation;
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail())),
-        },
+        pane(g, PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail()))),
     );
     let effects = tick(&mut s, 6);
     assert!(
@@ -506,15 +487,7 @@ fn the_service_acted_on_keeps_the_cursor_when_it_sorts_down_once_steady() {
             *svc = crate::fixtures::service("search-staging", "crawler", 5, 2, 2);
         }
     }
-    let g = s.services.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(fleet)),
-        },
-    );
+    listed(&mut s, Listing::Services(Ok(fleet)));
     assert_ne!(service_names(&s)[0], "crawler", "it sorted down");
     assert_eq!(
         s.services.list.selected_key().as_deref(),

@@ -4,7 +4,8 @@
 //! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
 //! insta snapshots at 120×40 and 80×24.
 
-use crate::fixtures::{deliver, header, key, now, render};
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::{assert_says, deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
 use ecsnap::aws::Preflight;
@@ -93,6 +94,15 @@ fn opened() -> (AppState, Vec<Effect>) {
 /// Every place answered: prod all the fixture services, staging us-east-1 the
 /// payments-prod ones (same names, another place), staging eu-west-1 none; orphans in
 /// prod and staging us-east-1, staging eu-west-1 denied.
+/// Selects payments-prod/worker of `place` in the Services pane.
+pub(crate) fn select_worker(s: &mut AppState, place: usize) {
+    assert!(
+        s.services
+            .list
+            .select_key(&format!("{place}:payments-prod/worker"))
+    );
+}
+
 pub(crate) fn loaded() -> AppState {
     let (mut s, _) = opened();
     let g = s.services.loader.generation;
@@ -107,71 +117,39 @@ pub(crate) fn loaded() -> AppState {
         (STAGING, staging),
         (STAGING_EU, Vec::new()),
     ] {
-        deliver(
-            &mut s,
-            placed(
-                p,
-                Msg::Listing {
-                    place: None,
-                    generation: g,
-                    answer: Listing::Services(Ok(list)),
-                },
-            ),
-        );
+        deliver(&mut s, placed(p, listing(g, Listing::Services(Ok(list)))));
     }
     let g = s.orphans.loader.generation;
     deliver(
         &mut s,
         placed(
             PROD,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Orphans(Ok(crate::fixtures::orphan_report())),
-            },
+            listing(g, Listing::Orphans(Ok(crate::fixtures::orphan_report()))),
         ),
     );
     deliver(
         &mut s,
-        placed(
-            STAGING,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Orphans(Ok(other_report())),
-            },
-        ),
+        placed(STAGING, listing(g, Listing::Orphans(Ok(other_report())))),
     );
     deliver(
         &mut s,
         placed(
             STAGING_EU,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Orphans(Err(
+            listing(
+                g,
+                Listing::Orphans(Err(
                     "listing volumes in eu-west-1: AccessDenied: not authorized to \
                              perform ec2:DescribeVolumes"
                         .into(),
                 )),
-            },
+            ),
         ),
     );
     let g = s.snapshots.loader.generation;
     let groups = crate::fixtures::snapshot_groups();
     let staging: Vec<_> = groups.iter().take(2).cloned().collect();
     for (p, list) in [(PROD, groups), (STAGING, staging), (STAGING_EU, Vec::new())] {
-        deliver(
-            &mut s,
-            placed(
-                p,
-                Msg::Listing {
-                    place: None,
-                    generation: g,
-                    answer: Listing::Snapshots(Ok(list)),
-                },
-            ),
-        );
+        deliver(&mut s, placed(p, listing(g, Listing::Snapshots(Ok(list)))));
     }
     s
 }
@@ -227,16 +205,15 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
     let part = |generation, list: Vec<_>| {
         placed(
             STAGING,
-            Msg::Listing {
-                place: None,
+            listing(
                 generation,
-                answer: Listing::ServicesPart {
+                Listing::ServicesPart {
                     cluster: "payments-prod".into(),
                     services: list,
                     done: 1,
                     total: 2,
                 },
-            },
+            ),
         )
     };
     deliver(&mut s, part(g - 1, payments.clone()));
@@ -268,26 +245,12 @@ fn services_arrive_cluster_by_cluster_in_their_place() {
     // The place's whole answer replaces its parts; the other places follow.
     deliver(
         &mut s,
-        placed(
-            STAGING,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Services(Ok(payments.clone())),
-            },
-        ),
+        placed(STAGING, listing(g, Listing::Services(Ok(payments.clone())))),
     );
     assert_eq!(s.services.list.rows.len(), payments.len());
     deliver(
         &mut s,
-        placed(
-            PROD,
-            Msg::Listing {
-                place: None,
-                generation: g,
-                answer: Listing::Services(Ok(services.clone())),
-            },
-        ),
+        placed(PROD, listing(g, Listing::Services(Ok(services.clone())))),
     );
     assert_eq!(s.services.list.rows.len(), payments.len() + services.len());
 }
@@ -301,11 +264,7 @@ fn a_place_answering_late_for_an_older_load_is_dropped() {
         &mut s,
         placed(
             PROD,
-            Msg::Listing {
-                place: None,
-                generation: old,
-                answer: Listing::Services(Ok(crate::fixtures::services())),
-            },
+            listing(old, Listing::Services(Ok(crate::fixtures::services()))),
         ),
     );
     assert!(s.services.list.rows.is_empty());
@@ -317,13 +276,13 @@ fn services_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);
-    assert!(text.contains("2 accounts · 2 regions"), "{text}");
-    assert!(text.contains("PRODUCTION"), "{text}");
+    assert_has(&text, "2 accounts · 2 regions");
+    assert_has(&text, "PRODUCTION");
     assert!(
         text.contains("ACCOUNT") && text.contains("REGION"),
         "{text}"
     );
-    assert!(text.contains("account dev: ExpiredToken"), "{text}");
+    assert_has(&text, "account dev: ExpiredToken");
     insta::assert_snapshot!("services_places_120x40", text);
     insta::assert_snapshot!("services_places_80x24", render(&s, 80, 24));
 }
@@ -333,10 +292,10 @@ fn orphans_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Orphans;
     let text = render(&s, 120, 40);
-    assert!(text.contains("prod · eu-west-1:"), "{text}");
-    assert!(text.contains("staging · us-east-1:"), "{text}");
-    assert!(text.contains("ec2:DescribeVolumes"), "{text}");
-    assert!(text.contains("Total:"), "{text}");
+    assert_has(&text, "prod · eu-west-1:");
+    assert_has(&text, "staging · us-east-1:");
+    assert_has(&text, "ec2:DescribeVolumes");
+    assert_has(&text, "Total:");
     insta::assert_snapshot!("orphans_places_120x40", text);
     insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
 }
@@ -346,9 +305,9 @@ fn snapshots_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Snapshots;
     let text = render(&s, 120, 40);
-    assert!(text.contains("prod · eu-west-1:"), "{text}");
-    assert!(text.contains("staging · us-east-1:"), "{text}");
-    assert!(text.contains("ACCOUNT"), "{text}");
+    assert_has(&text, "prod · eu-west-1:");
+    assert_has(&text, "staging · us-east-1:");
+    assert_has(&text, "ACCOUNT");
     insta::assert_snapshot!("snapshots_places_120x40", text);
 }
 
@@ -408,12 +367,9 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
             .all(|r| r.place == Some(STAGING))
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("staging (222222222222) · us-east-1"),
-        "{text}"
-    );
-    assert!(!text.contains("PRODUCTION"), "{text}");
-    assert!(!text.contains("ACCOUNT"), "{text}");
+    assert_has(&text, "staging (222222222222) · us-east-1");
+    assert_lacks(&text, "PRODUCTION");
+    assert_lacks(&text, "ACCOUNT");
     // And back to all.
     let effects = type_jump(&mut s, "region all");
     assert_eq!(s.places.in_view(), vec![PROD, STAGING, STAGING_EU]);
@@ -440,7 +396,7 @@ fn ctx_completes_account_names_with_tab() {
     assert_eq!(s.places.in_view(), vec![STAGING, STAGING_EU]);
     assert!(!effects.is_empty());
     let text = render(&s, 120, 40);
-    assert!(text.contains("1 account · 2 regions"), "{text}");
+    assert_has(&text, "1 account · 2 regions");
 }
 
 #[test]
@@ -458,11 +414,7 @@ fn an_unknown_place_is_refused_and_the_view_stays() {
 
 /// Enter on staging's worker: its tasks load in staging; the load's generation.
 fn open_staging_worker_tasks(s: &mut AppState) -> u64 {
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(s, STAGING);
     let effects = key(s, KeyCode::Enter);
     match &effects[..] {
         [
@@ -483,9 +435,9 @@ fn tasks_load_from_the_selected_service_place() {
     let mut s = loaded();
     open_staging_worker_tasks(&mut s);
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Tasks of payments-prod/worker in staging · us-east-1"),
-        "{text}"
+    assert_has(
+        &text,
+        "Tasks of payments-prod/worker in staging · us-east-1",
     );
 }
 
@@ -493,11 +445,7 @@ fn tasks_load_from_the_selected_service_place() {
 fn a_read_only_account_refuses_in_its_dialog() {
     let mut s = loaded();
     s.places.all[STAGING].read_only = true;
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(&mut s, STAGING);
     key(&mut s, KeyCode::Char('D'));
     let reason = s.modal.as_ref().and_then(|m| m.read_only.clone());
     assert!(
@@ -507,14 +455,10 @@ fn a_read_only_account_refuses_in_its_dialog() {
         "{reason:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("READ-ONLY"), "{text}");
+    assert_has(&text, "READ-ONLY");
     // The other account in view is not read-only: its dialog is not refused.
     key(&mut s, KeyCode::Esc);
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{PROD}:payments-prod/worker"))
-    );
+    select_worker(&mut s, PROD);
     key(&mut s, KeyCode::Char('D'));
     assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
 }
@@ -586,12 +530,14 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         ]
     );
     assert!(render(&s, 120, 40).contains("Clean up 2 marked orphans in 2 places"));
-    let planned = |place, id| Msg::Dialog {
-        generation: g,
-        answer: DialogAnswer::CleanupPartPlanned {
-            place,
-            result: Ok(vec![volume_plan(id)]),
-        },
+    let planned = |place, id| {
+        dialog(
+            g,
+            DialogAnswer::CleanupPartPlanned {
+                place,
+                result: Ok(vec![volume_plan(id)]),
+            },
+        )
     };
     deliver(&mut s, planned(STAGING, STAGING_VOLUME));
     assert_eq!(
@@ -601,13 +547,13 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     );
     deliver(&mut s, planned(PROD, PROD_VOLUME));
     let text = render(&s, 140, 40);
-    assert!(
-        text.contains("prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month"),
-        "{text}"
+    assert_has(
+        &text,
+        "prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month",
     );
-    assert!(
-        text.contains("staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month"),
-        "{text}"
+    assert_has(
+        &text,
+        "staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month",
     );
     // The confirm line names what is deleted and every place it is in.
     let flat: String = text
@@ -638,10 +584,7 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     // The results land; the orphans reload in every place in view.
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupDone(Ok(Vec::new())),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(Vec::new())))),
     );
     let reloaded: Vec<usize> = effects
         .iter()
@@ -675,23 +618,23 @@ fn a_cleanup_across_places_refuses_a_read_only_account_and_fails_on_a_place_that
     let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupPartPlanned {
+        dialog(
+            g,
+            DialogAnswer::CleanupPartPlanned {
                 place: PROD,
                 result: Ok(vec![volume_plan(PROD_VOLUME)]),
             },
-        },
+        ),
     );
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::CleanupPartPlanned {
+        dialog(
+            g,
+            DialogAnswer::CleanupPartPlanned {
                 place: STAGING,
                 result: Err("AccessDenied: ec2:DescribeVolumes".into()),
             },
-        },
+        ),
     );
     let stage = s.modal.as_ref().map(|m| m.stage.clone());
     assert_eq!(
@@ -713,10 +656,10 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
     // Tasks answer for the one service in view, unplaced.
     deliver(
         &mut s,
-        Msg::Pane {
+        pane(
             generation,
-            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
-        },
+            PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
+        ),
     );
     let task = s
         .tasks
@@ -737,7 +680,7 @@ fn exec_acts_in_the_place_of_the_tasks_in_view() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("In account staging (222222222222)"), "{text}");
+    assert_has(&text, "In account staging (222222222222)");
 }
 
 #[test]
@@ -745,23 +688,13 @@ fn ctx_in_a_console_on_one_place_says_what_it_is_for() {
     let mut s = crate::fixtures::loaded_state();
     let effects = type_jump(&mut s, "ctx prod");
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(
-        s.message
-            .as_deref()
-            .is_some_and(|m| m.contains("opened on several")),
-        "{:?}",
-        s.message
-    );
+    assert_says(&s, "opened on several");
 }
 
 #[test]
 fn scale_and_cleanup_act_in_their_rows_place() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(&mut s, STAGING);
     let effects = key(&mut s, KeyCode::Char('+'));
     assert!(
         matches!(&effects[..], [Effect::At { place: STAGING, work }]

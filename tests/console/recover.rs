@@ -5,7 +5,11 @@
 
 use std::collections::HashMap;
 
-use crate::fixtures::{answer, deliver, generation, key, loaded_state, render, td_arn};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
+use crate::fixtures::{
+    assert_says, deliver, dialog, generation, key, listing, loaded_state, pane, render, reply,
+    td_arn,
+};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::lineage::{Lineage, Related};
 use ecsnap::model::{ResourceKind, StorageVolume, TaskStorage, Volume, VolumeMount, VolumeSource};
@@ -15,7 +19,7 @@ use ecsnap::tui::run::effect::{Effect, Load, RecoverEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer, Planned};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, PaneAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::tasks::TasksData;
 use ecsnap::tui::update::app::update;
@@ -61,10 +65,10 @@ fn planned(s: &mut AppState) {
     let g = generation(s);
     deliver(
         s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Recover(Box::new(plan())))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Recover(Box::new(plan())))),
+        ),
     );
 }
 
@@ -79,11 +83,8 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
     planned(&mut s);
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains(&format!("Recover {VOL} into its service")),
-        "{text}"
-    );
-    assert!(text.contains("into payments-prod/ledger"), "{text}");
+    assert_has(&text, &format!("Recover {VOL} into its service"));
+    assert_has(&text, "into payments-prod/ledger");
     insta::assert_snapshot!("recover_confirm_120x40", text);
 
     let effects = ch(&mut s, 'y');
@@ -102,43 +103,31 @@ fn v_plans_the_recover_then_y_snapshots_with_progress_and_watches() {
             waited_secs: 10,
         },
     ] {
-        deliver(
-            &mut s,
-            Msg::Dialog {
-                generation: g,
-                answer: DialogAnswer::RecoverProgress(progress),
-            },
-        );
+        deliver(&mut s, dialog(g, DialogAnswer::RecoverProgress(progress)));
     }
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("snapshot snap-0fresh: pending 40% (10s)"),
-        "{text}"
-    );
+    assert_has(&text, "snapshot snap-0fresh: pending 40% (10s)");
     // Esc does not abandon a running recover's dialog.
     key(&mut s, KeyCode::Esc);
     assert!(s.modal.is_some());
 
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(Started {
+        dialog(
+            g,
+            DialogAnswer::Started(Ok(Started {
                 service: crate::fixtures::service("payments-prod", "ledger", 2, 2, 2),
                 deployment_id: Some("ecs-svc/9".into()),
                 task_definition: td_arn("ledger", 2),
             })),
-        },
+        ),
     );
     assert!(matches!(
         s.modal.as_ref().map(|m| &m.kind),
         Some(ModalKind::Wait(_))
     ));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains(&format!("ecovered {VOL} from snapshot snap-0fresh")),
-        "{text}"
-    );
+    assert_has(&text, &format!("ecovered {VOL} from snapshot snap-0fresh"));
 }
 
 #[test]
@@ -147,13 +136,7 @@ fn v_on_a_snapshot_says_what_to_select_and_opens_nothing() {
     let effects = ch(&mut s, 'v');
     assert!(effects.is_empty(), "{effects:?}");
     assert!(s.modal.is_none());
-    assert!(
-        s.message
-            .as_deref()
-            .is_some_and(|m| m.contains("select an orphaned volume")),
-        "{:?}",
-        s.message
-    );
+    assert_says(&s, "select an orphaned volume");
 }
 
 #[test]
@@ -165,24 +148,21 @@ fn read_only_shows_the_recover_plan_and_refuses() {
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — refused, nothing was sent"),
-        "{text}"
-    );
+    assert_has(&text, "READ-ONLY — refused, nothing was sent");
 }
 
 #[test]
 fn a_refused_plan_shows_its_reason() {
     let mut s = on_orphan(VOL);
     ch(&mut s, 'v');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Err(
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Err(
             "refused: cannot recover vol-1: its origin is unknown".into()
         )),
-    });
+    );
     let text = render(&s, 120, 40);
-    assert!(text.contains("its origin is unknown"), "{text}");
+    assert_has(&text, "its origin is unknown");
     assert!(ch(&mut s, 'y').is_empty());
 }
 
@@ -220,35 +200,24 @@ fn enter_shows_the_lineage_and_esc_hides_it() {
         ecsnap_note: None,
     };
     let g = *generation;
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Lineage(Ok(lineage)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Lineage(Ok(lineage))));
     let text = render(&s, 120, 40);
-    for part in [
-        "Lineage of snap-0aa0000000000001a",
-        "taken of volume vol-0900000000000dead (gone)",
-        "volumes created from it (1):",
-        "vol-0f00000000000abcd (in-use",
-        "managed by DLM policy policy-0abc",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Lineage of snap-0aa0000000000001a",
+            "taken of volume vol-0900000000000dead (gone)",
+            "volumes created from it (1):",
+            "vol-0f00000000000abcd (in-use",
+            "managed by DLM policy policy-0abc",
+        ],
+    );
     insta::assert_snapshot!("orphans_lineage_120x40", text);
     key(&mut s, KeyCode::Esc);
     assert!(s.orphans.lineage_for.is_none());
     assert!(!render(&s, 120, 40).contains("Lineage of"));
     // A late answer for the hidden detail is dropped.
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Lineage(Err("late".into())),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Lineage(Err("late".into()))));
     assert!(s.orphans.lineage.is_none());
 }
 
@@ -282,10 +251,10 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     assert_eq!(id, first);
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g0,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
-        },
+        pane(
+            g0,
+            PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        ),
     );
     assert!(render(&s, 120, 40).contains(&format!("policy of {first}")));
     // j j: the detail is now about the third row, loading; the first one's is gone.
@@ -303,24 +272,24 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     );
     assert_ne!(third, first);
     let text = render(&s, 120, 40);
-    assert!(text.contains(&format!("Lineage of {third}")), "{text}");
-    assert!(text.contains("loading the lineage"), "{text}");
-    assert!(!text.contains(&format!("policy of {first}")), "{text}");
+    assert_has(&text, &format!("Lineage of {third}"));
+    assert_has(&text, "loading the lineage");
+    assert_lacks(&text, &format!("policy of {first}"));
     // A late answer of the first row (an older generation) is dropped; so is an answer
     // naming another id under the current generation.
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g0,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
-        },
+        pane(
+            g0,
+            PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        ),
     );
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g2,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
-        },
+        pane(
+            g2,
+            PaneAnswer::Lineage(Ok(lineage_of(first, ResourceKind::Volume))),
+        ),
     );
     assert!(s.orphans.lineage.is_none());
     let (g3, again) = lineage_load(&key(&mut s, KeyCode::Down))
@@ -329,13 +298,13 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     assert_eq!(again, third);
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g3,
-            answer: PaneAnswer::Lineage(Ok(lineage_of(&third, ResourceKind::Volume))),
-        },
+        pane(
+            g3,
+            PaneAnswer::Lineage(Ok(lineage_of(&third, ResourceKind::Volume))),
+        ),
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains(&format!("policy of {third}")), "{text}");
+    assert_has(&text, &format!("policy of {third}"));
     insta::assert_snapshot!("orphans_lineage_follows_120x40", text);
     insta::assert_snapshot!("orphans_lineage_follows_80x24", render(&s, 80, 24));
     // The row is deleted (the refresh no longer lists it): the detail moves to the row now
@@ -343,14 +312,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     let mut report = crate::fixtures::orphan_report();
     report.volumes.retain(|v| v.volume.id != third);
     let g = s.orphans.loader.start(s.now);
-    let effects = update(
-        &mut s,
-        Event::Msg(Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(report)),
-        }),
-    );
+    let effects = update(&mut s, Event::Msg(listing(g, Listing::Orphans(Ok(report)))));
     let (_, next) = lineage_load(&effects).expect("the refresh reloads the lineage");
     assert_ne!(next, third);
     assert_eq!(
@@ -365,7 +327,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
         !text.contains(&third),
         "the deleted row is gone everywhere:\n{text}"
     );
-    assert!(text.contains(&format!("Lineage of {next}")), "{text}");
+    assert_has(&text, &format!("Lineage of {next}"));
 }
 
 fn storage() -> TaskStorage {
@@ -417,24 +379,19 @@ fn tasks_show_the_selected_tasks_volumes_of_every_kind() {
         ..crate::fixtures::ledger_tasks()
     };
     let g = s.tasks.loader.start(crate::fixtures::now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(data)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(data))));
     let text = render(&s, 120, 40);
-    for part in [
-        "Volumes of task",
-        "EBS vol-0a11ce0000000001a (configured at launch; kept after the task)",
-        "EFS fs-0123456789abcdef0, access point fsap-0abc, root /ledger, TLS enabled, IAM enabled",
-        "app:/srv/shared (ro)",
-        "bind mount (no host path: lives as long as the task)",
-        "ephemeral storage 40 GiB",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Volumes of task",
+            "EBS vol-0a11ce0000000001a (configured at launch; kept after the task)",
+            "EFS fs-0123456789abcdef0, access point fsap-0abc, root /ledger, TLS enabled, IAM enabled",
+            "app:/srv/shared (ro)",
+            "bind mount (no host path: lives as long as the task)",
+            "ephemeral storage 40 GiB",
+        ],
+    );
     insta::assert_snapshot!("tasks_volumes_120x40", text);
 }
 
@@ -449,24 +406,19 @@ fn detail_shows_the_task_definitions_volumes() {
         &crate::fixtures::ledger_tasks().tasks,
     );
     let g = s.detail.loader.start(crate::fixtures::now());
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(data)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Detail(Ok(data))));
     // Scroll to the end: the volumes come after the containers.
     for _ in 0..40 {
         key(&mut s, KeyCode::Down);
     }
     let text = render(&s, 120, 40);
-    for part in [
-        "Volumes (where each container mounts them)",
-        "EBS (configured at launch; no attachment reported)",
-        "app:/var/lib/ledger",
-        "ephemeral storage 40 GiB",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Volumes (where each container mounts them)",
+            "EBS (configured at launch; no attachment reported)",
+            "app:/var/lib/ledger",
+            "ephemeral storage 40 GiB",
+        ],
+    );
 }

@@ -7,8 +7,9 @@
 //! 120×40 and 80×24 (insta).
 
 use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
-use crate::fixtures::{answer, deliver, generation, key, now, render};
-use crate::places::{PROD, STAGING, loaded};
+use crate::asserts::assert_has;
+use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
+use crate::places::{PROD, STAGING, loaded, select_worker};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
 use ecsnap::model::ImagePresence;
@@ -16,7 +17,7 @@ use ecsnap::ops::rollback::{ContainerImage, Revision};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Msg};
+use ecsnap::tui::state::msg::{DialogAnswer, Event};
 use ecsnap::tui::update::app::update;
 
 // ---- the picker and its confirmation ----------------------------------------------
@@ -57,14 +58,7 @@ pub(crate) fn revisions() -> Vec<Revision> {
 
 /// The picker's revisions arrive, for the dialog open now.
 fn answer_revisions(s: &mut AppState, revisions: Vec<Revision>) {
-    let g = generation(s);
-    deliver(
-        s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Revisions(Ok(revisions)),
-        },
-    );
+    reply(s, DialogAnswer::Revisions(Ok(revisions)));
 }
 
 pub(crate) fn picker_open() -> AppState {
@@ -82,7 +76,7 @@ pub(crate) fn picker_open() -> AppState {
 fn rollback_takes_two_keys_to_the_wait_view() {
     let mut s = picker_open();
     let text = render(&s, 120, 40);
-    assert!(text.contains("Roll back payments-prod/worker"), "{text}");
+    assert_has(&text, "Roll back payments-prod/worker");
     assert!(
         text.contains("▶ worker:2"),
         "the previous revision is preselected:\n{text}"
@@ -100,10 +94,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
     let g = generation(&s);
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(started(2))),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::Started(Ok(started(2))))),
     );
     assert!(
         matches!(
@@ -117,8 +108,8 @@ fn rollback_takes_two_keys_to_the_wait_view() {
         Some(ModalKind::Wait(_))
     ));
     let text = render(&s, 120, 40);
-    assert!(text.contains("Watching payments-prod/worker"), "{text}");
-    assert!(text.contains("0m00s elapsed"), "{text}");
+    assert_has(&text, "Watching payments-prod/worker");
+    assert_has(&text, "0m00s elapsed");
 }
 
 #[test]
@@ -138,10 +129,7 @@ fn the_running_revision_cannot_be_confirmed() {
     ch(&mut s, 'k');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("pick a revision other than the one running"),
-        "{text}"
-    );
+    assert_has(&text, "pick a revision other than the one running");
 }
 
 #[test]
@@ -153,11 +141,8 @@ fn read_only_shows_the_plan_and_refuses_in_the_dialog() {
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("READ-ONLY — this console sends no changes"),
-        "{text}"
-    );
-    assert!(text.contains("refused, nothing was sent"), "{text}");
+    assert_has(&text, "READ-ONLY — this console sends no changes");
+    assert_has(&text, "refused, nothing was sent");
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
 }
 
@@ -196,13 +181,7 @@ fn stale_dialog_answers_are_dropped() {
     assert_eq!(effects, vec![Effect::CancelAction]);
     assert!(s.modal.is_none());
     ch(&mut s, 'R');
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: old,
-            answer: DialogAnswer::Revisions(Ok(Vec::new())),
-        },
-    );
+    deliver(&mut s, dialog(old, DialogAnswer::Revisions(Ok(Vec::new()))));
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Planning));
     answer_revisions(&mut s, revisions());
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
@@ -338,18 +317,12 @@ fn checked_picker() -> AppState {
 fn the_picker_shows_what_changes_against_what_runs() {
     let s = checked_picker();
     let text = render(&s, 120, 40);
-    assert!(text.contains("Changes against what runs (4):"), "{text}");
-    assert!(
-        text.contains("app environment -FEATURE_LEDGER_V2 (was on)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("app image: api:v1.6.0-rc1 → api:v1.5.2"),
-        "{text}"
-    );
-    assert!(text.contains("app memory: 1024 → 512"), "{text}");
-    assert!(text.contains("✓ in ECR"), "{text}");
-    assert!(text.contains("✗ image deleted"), "{text}");
+    assert_has(&text, "Changes against what runs (4):");
+    assert_has(&text, "app environment -FEATURE_LEDGER_V2 (was on)");
+    assert_has(&text, "app image: api:v1.6.0-rc1 → api:v1.5.2");
+    assert_has(&text, "app memory: 1024 → 512");
+    assert_has(&text, "✓ in ECR");
+    assert_has(&text, "✗ image deleted");
     insta::assert_snapshot!("rollback_picker_diff_120x40", text);
     insta::assert_snapshot!("rollback_picker_diff_80x24", render(&s, 80, 24));
 }
@@ -359,10 +332,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
     let mut s = checked_picker();
     ch(&mut s, 'j');
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("✗ image deleted: api:v1.5.0 (container app)"),
-        "{text}"
-    );
+    assert_has(&text, "✗ image deleted: api:v1.5.0 (container app)");
     insta::assert_snapshot!("rollback_picker_image_deleted_80x24", render(&s, 80, 24));
     // y sends nothing and says why.
     let effects = ch(&mut s, 'y');
@@ -372,7 +342,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
         .as_ref()
         .and_then(|m| m.confirm.error.clone())
         .unwrap_or_default();
-    assert!(error.contains("image deleted"), "{error}");
+    assert_has(&error, "image deleted");
     // f, then y: exactly that revision is sent.
     assert!(ch(&mut s, 'f').is_empty());
     let effects = ch(&mut s, 'y');
@@ -400,24 +370,21 @@ fn moving_away_clears_the_override_and_f_elsewhere_says_so() {
         .as_ref()
         .and_then(|m| m.confirm.error.clone())
         .unwrap_or_default();
-    assert!(
-        error.contains("only a revision whose image was deleted"),
-        "{error}"
-    );
+    assert_has(&error, "only a revision whose image was deleted");
 }
 
 #[test]
 fn a_refused_rollout_shows_in_the_dialog() {
     let mut s = picker_open();
     ch(&mut s, 'y');
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Started(Err(
+    reply(
+        &mut s,
+        DialogAnswer::Started(Err(
             "ecs:UpdateService was denied: lacks ecs:UpdateService".into()
         )),
-    });
+    );
     let text = render(&s, 120, 40);
-    assert!(text.contains("lacks ecs:UpdateService"), "{text}");
+    assert_has(&text, "lacks ecs:UpdateService");
     assert!(matches!(
         s.modal.as_ref().map(|m| &m.stage),
         Some(Stage::Failed(_))
@@ -442,19 +409,19 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         .collect();
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::ImageTags(Ok(ImageTags {
+        dialog(
+            g,
+            DialogAnswer::ImageTags(Ok(ImageTags {
                 container: "app".into(),
                 image: image.into(),
                 tags,
             })),
-        },
+        ),
     );
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
     let text = render(&s, 120, 40);
-    assert!(text.contains("Tags of its repository"), "{text}");
+    assert_has(&text, "Tags of its repository");
     assert!(
         text.contains("▶ v1.5.2"),
         "the tag before the running one:\n{text}"
@@ -486,19 +453,16 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
 #[test]
 fn image_tags_unavailable_say_why() {
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::ImageTags(Err(
+    reply(
+        &mut s,
+        DialogAnswer::ImageTags(Err(
             "2 containers: name one with `ecsnap rollback --image-tag T --container C`".into(),
         )),
-    });
+    );
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("No image tags to offer: 2 containers"),
-        "{text}"
-    );
+    assert_has(&text, "No image tags to offer: 2 containers");
 }
 
 #[test]
@@ -519,9 +483,9 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     };
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
+        dialog(
+            g,
+            DialogAnswer::EbsSnapshots(Ok(EbsChoices {
                 volume: "data".into(),
                 from_snapshot: Some("snap-0new".into()),
                 snapshots: vec![
@@ -530,17 +494,17 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
                     snapshot("snap-0old", 2),
                 ],
             })),
-        },
+        ),
     );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     let text = render(&s, 120, 40);
-    assert!(text.contains("Volume data starts from snap-0new"), "{text}");
+    assert_has(&text, "Volume data starts from snap-0new");
     assert!(
         text.contains("▶ snap-0mid"),
         "the newest snapshot the volume does not start from:\n{text}"
     );
-    assert!(text.contains("(in use now)"), "{text}");
+    assert_has(&text, "(in use now)");
     assert!(
         text.contains("i lists the revisions instead"),
         "the hint names what i shows next:\n{text}"
@@ -566,23 +530,23 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
 fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
     use ecsnap::ops::rollback::EbsChoices;
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
+    );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("No EBS snapshots to offer: worker has no managed EBS volume"),
-        "{text}"
+    assert_has(
+        &text,
+        "No EBS snapshots to offer: worker has no managed EBS volume",
     );
     // Only the snapshot the volume already starts from: nothing to roll back to.
     let mut s = picker_open();
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::EbsSnapshots(Ok(EbsChoices {
+    reply(
+        &mut s,
+        DialogAnswer::EbsSnapshots(Ok(EbsChoices {
             volume: "data".into(),
             from_snapshot: Some("snap-0only".into()),
             snapshots: vec![ecsnap::model::Snapshot {
@@ -591,14 +555,14 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
                 ..ecsnap::model::Snapshot::default()
             }],
         })),
-    });
+    );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("pick a snapshot other than the one the volume starts from"),
-        "{text}"
+    assert_has(
+        &text,
+        "pick a snapshot other than the one the volume starts from",
     );
 }
 
@@ -622,11 +586,7 @@ fn place_revisions() -> Vec<Revision> {
 #[test]
 fn rollback_acts_in_the_place_of_the_selected_row() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{STAGING}:payments-prod/worker"))
-    );
+    select_worker(&mut s, STAGING);
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
         matches!(&effects[..], [Effect::At { place: STAGING, work }]
@@ -651,11 +611,7 @@ fn rollback_acts_in_the_place_of_the_selected_row() {
 #[test]
 fn production_place_needs_the_name_typed() {
     let mut s = loaded();
-    assert!(
-        s.services
-            .list
-            .select_key(&format!("{PROD}:payments-prod/worker"))
-    );
+    select_worker(&mut s, PROD);
     key(&mut s, KeyCode::Char('R'));
     answer_revisions(&mut s, place_revisions());
     assert!(

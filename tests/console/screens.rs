@@ -1,14 +1,15 @@
 //! Rendered screens (insta snapshots of a TestBackend at 120×40 and 80×24): the panes, the
 //! help overlay, loading and failure states, and the footer and help against the keymap.
 
-use crate::fixtures::{deliver, key, loaded_state, render};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
+use crate::fixtures::{deliver, footer, key, listing, loaded_state, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::tui::action::Action;
 use ecsnap::tui::keymap::{KEYMAP, Scope, bindings_for};
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::dialog_kind::DialogKind;
-use ecsnap::tui::state::msg::{Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::theme::Theme;
 use ecsnap::tui::update::app::act;
@@ -51,8 +52,8 @@ fn help_overlay_screen() {
 fn loading_screen_shows_spinners_and_counts() {
     let s = crate::fixtures::empty_state();
     let text = render(&s, 120, 40);
-    assert!(text.contains("loading services…"), "{text}");
-    assert!(text.contains("3 loading"), "{text}");
+    assert_has(&text, "loading services…");
+    assert_has(&text, "3 loading");
     insta::assert_snapshot!("loading_120x40", text);
 }
 
@@ -65,15 +66,16 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
     clusters.dedup();
     assert!(clusters.len() >= 2, "the fixture fleet spans clusters");
     let of = |c: &str| -> Vec<_> { all.iter().filter(|x| x.cluster == c).cloned().collect() };
-    let part = |generation: u64, cluster: &str, done: usize| Msg::Listing {
-        place: None,
-        generation,
-        answer: Listing::ServicesPart {
-            cluster: cluster.to_string(),
-            services: of(cluster),
-            done,
-            total: clusters.len(),
-        },
+    let part = |generation: u64, cluster: &str, done: usize| {
+        listing(
+            generation,
+            Listing::ServicesPart {
+                cluster: cluster.to_string(),
+                services: of(cluster),
+                done,
+                total: clusters.len(),
+            },
+        )
     };
     deliver(&mut s, part(g, &clusters[0], 1));
     let first = of(&clusters[0]).len();
@@ -83,7 +85,7 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
         text.contains(&format!("1/{} clusters", clusters.len())),
         "progress in the title: {text}"
     );
-    assert!(text.contains(&clusters[0]), "{text}");
+    assert_has(&text, &clusters[0]);
     assert!(
         !text.contains("loading services…"),
         "rows shown, not the placeholder: {text}"
@@ -93,14 +95,7 @@ fn services_show_cluster_by_cluster_while_the_rest_load() {
     assert_eq!(s.services.list.rows.len(), first);
     deliver(&mut s, part(g, &clusters[1], 2));
     assert_eq!(s.services.list.rows.len(), first + of(&clusters[1]).len());
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(all.clone())),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Services(Ok(all.clone()))));
     assert_eq!(s.services.list.rows.len(), all.len());
     assert!(s.services.loader.progress.is_none());
     deliver(&mut s, part(g, &clusters[0], 1));
@@ -126,34 +121,33 @@ fn a_failed_load_shows_in_its_pane_only() {
         .expect("r refreshes the orphans pane");
     deliver(
         &mut s,
-        Msg::Listing {
-            place: None,
+        listing(
             generation,
-            answer: Listing::Orphans(Err(
+            Listing::Orphans(Err(
                 "ec2:DescribeVolumes was denied in us-east-1: the identity in use lacks \
                          the IAM permission `ec2:DescribeVolumes`."
                     .into(),
             )),
-        },
+        ),
     );
     let text = render(&s, 120, 40);
-    assert!(text.contains("lacks the IAM permission"), "{text}");
-    assert!(text.contains("`ec2:DescribeVolumes`"), "{text}");
-    assert!(text.contains("load failed"), "{text}");
+    assert_has(&text, "lacks the IAM permission");
+    assert_has(&text, "`ec2:DescribeVolumes`");
+    assert_has(&text, "load failed");
     // The rows it had stay; the other panes are unaffected.
-    assert!(text.contains("vol-0e1d100000000004d"), "{text}");
+    assert_has(&text, "vol-0e1d100000000004d");
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);
-    assert!(!text.contains("DescribeVolumes"), "{text}");
-    assert!(text.contains("ledger"), "{text}");
+    assert_lacks(&text, "DescribeVolumes");
+    assert_has(&text, "ledger");
 }
 
 #[test]
 fn too_small_terminal_says_so() {
     let s = loaded_state();
     let text = render(&s, 70, 20);
-    assert!(text.contains("terminal too small"), "{text}");
-    assert!(text.contains("70×20"), "{text}");
+    assert_has(&text, "terminal too small");
+    assert_has(&text, "70×20");
 }
 
 #[test]
@@ -247,21 +241,14 @@ fn every_key_is_in_the_help_and_the_footer() {
 
 #[test]
 fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
-    let footer = |s: &AppState| {
-        render(s, 120, 40)
-            .lines()
-            .nth(39)
-            .unwrap_or_default()
-            .to_string()
-    };
     let mut s = loaded_state();
-    assert!(footer(&s).contains("s sort"), "{}", footer(&s));
+    assert_has(&footer(&s, 120, 40), "s sort");
     key(&mut s, KeyCode::End);
     assert_eq!(s.services.list.selected, s.services.list.visible.len() - 1);
     key(&mut s, KeyCode::Home);
     assert_eq!(s.services.list.selected, 0);
     key(&mut s, KeyCode::Char('/'));
-    let f = footer(&s);
+    let f = footer(&s, 120, 40);
     assert!(
         f.contains("Enter keep") && f.contains("Esc clear") && f.contains("Backspace delete"),
         "{f}"
@@ -272,17 +259,17 @@ fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
     );
     key(&mut s, KeyCode::Enter);
     key(&mut s, KeyCode::Char(':'));
-    let f = footer(&s);
+    let f = footer(&s, 120, 40);
     assert!(f.contains("Tab complete") && f.contains("Enter go"), "{f}");
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char('?'));
-    assert!(footer(&s).contains("?/Esc/q close"), "{}", footer(&s));
+    assert_has(&footer(&s, 120, 40), "?/Esc/q close");
 }
 
 #[test]
 fn a_narrow_footer_keeps_help_visible() {
     let footer = view::footer_line(PaneId::Services, 80, Theme { color: false }).to_string();
-    assert!(footer.contains("? help"), "{footer}");
+    assert_has(&footer, "? help");
     assert!(footer.chars().count() <= 80, "{footer}");
 }
 
@@ -291,8 +278,8 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
     let mut s = state_on(PaneId::Tasks);
     key(&mut s, KeyCode::End);
     let text = render(&s, 80, 24);
-    assert!(text.contains("out of memory"), "{text}");
-    assert!(text.contains("OutOfMemoryError"), "{text}");
+    assert_has(&text, "out of memory");
+    assert_has(&text, "OutOfMemoryError");
     insta::assert_snapshot!("tasks_stopped_selected_80x24", text);
 }
 
@@ -300,34 +287,29 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
 fn at_80x24_names_are_whole_and_orphan_ids_too() {
     let s = state_on(PaneId::Services);
     let text = render(&s, 80, 24);
-    for name in [
-        "search-staging",
-        "payments-prod",
-        "workspaces",
-        "workspaces:2",
-    ] {
-        assert!(text.contains(name), "{name} cut at 80×24:\n{text}");
-    }
-    assert!(text.contains("IN_PROGRESS"), "{text}");
+    assert_has_all(
+        &text,
+        &[
+            "search-staging",
+            "payments-prod",
+            "workspaces",
+            "workspaces:2",
+        ],
+    );
+    assert_has(&text, "IN_PROGRESS");
     let s = state_on(PaneId::Orphans);
     let text = render(&s, 80, 24);
     // Ids and numbers are never cut (the origin gives way instead).
-    assert!(text.contains("vol-0e1d100000000004d"), "{text}");
-    assert!(!text.contains("vol-0e1d…"), "{text}");
-    assert!(text.contains("1000 GiB"), "{text}");
+    assert_has(&text, "vol-0e1d100000000004d");
+    assert_lacks(&text, "vol-0e1d…");
+    assert_has(&text, "1000 GiB");
 }
 
 /// The loaded state with ledger's Tasks pane showing `data`.
 fn tasks_showing(data: ecsnap::tui::state::tasks::TasksData) -> AppState {
     let mut s = state_on(PaneId::Tasks);
     let g = s.tasks.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(data)),
-        },
-    );
+    deliver(&mut s, pane(g, PaneAnswer::Tasks(Ok(data))));
     s
 }
 
@@ -355,17 +337,17 @@ fn a_list_says_how_many_rows_are_hidden_below_and_above() {
         .lines()
         .filter(|l| l.contains("RUNNING/RUNNING") || l.contains("STOPPED/STOPPED"))
         .count();
-    assert!(text.contains(&format!("↑ {} more", 17 - shown)), "{text}");
-    assert!(!text.contains("↓"), "{text}");
+    assert_has(&text, &format!("↑ {} more", 17 - shown));
+    assert_lacks(&text, "↓");
     // Up past the top of the window: it scrolls, one row now hidden below.
     for _ in 0..shown {
         key(&mut s, KeyCode::Char('k'));
     }
     let text = render(&s, 80, 24);
-    assert!(text.contains("more · ↓ 1 more"), "{text}");
+    assert_has(&text, "more · ↓ 1 more");
     // 120×40 shows all 17: no marker.
     let text = render(&s, 120, 40);
-    assert!(!text.contains(" more"), "{text}");
+    assert_lacks(&text, " more");
     insta::assert_snapshot!("tasks_all_shown_120x40", text);
 }
 
@@ -383,14 +365,7 @@ fn skipped_says_how_many_do_not_fit() {
         ));
     }
     let g = s.orphans.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(report)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Orphans(Ok(report))));
     assert_eq!(s.orphans.skipped.len(), 6);
     let text = render(&s, 80, 24);
     let listed = text.lines().filter(|l| l.contains("ecsnap:keep")).count()
@@ -421,30 +396,24 @@ fn orphans_show_money_and_ids_whole_and_name_unattached_as_the_legend_does() {
     bigger.monthly_cost_usd = 12345.67;
     report.volumes.extend([big, bigger]);
     let g = s.orphans.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Orphans(Ok(report)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Orphans(Ok(report))));
     for (w, h) in [(80, 24), (120, 40)] {
         let text = render(&s, w, h);
-        for whole in [
-            "8192.00",
-            "12345.67",
-            "vol-0f16000000000b16a",
-            "vol-0f17000000000b17b",
-            "snap-0aa0000000000001a",
-            "vol-0e1d100000000004d",
-            "16384 GiB",
-        ] {
-            assert!(text.contains(whole), "{whole} whole at {w}×{h}:\n{text}");
-        }
+        assert_has_all(
+            &text,
+            &[
+                "8192.00",
+                "12345.67",
+                "vol-0f16000000000b16a",
+                "vol-0f17000000000b17b",
+                "snap-0aa0000000000001a",
+                "vol-0e1d100000000004d",
+                "16384 GiB",
+            ],
+        );
         // One word for days unattached, in the header and in the legend.
-        assert!(text.contains("UNATT."), "{text}");
-        assert!(!text.contains(" UNA "), "{text}");
+        assert_has(&text, "UNATT.");
+        assert_lacks(&text, " UNA ");
         insta::assert_snapshot!(format!("orphans_whole_numbers_{w}x{h}"), text);
     }
 }
@@ -463,19 +432,12 @@ fn detail_says_the_circuit_breaker_is_on_when_a_rollout_names_it() {
     ledger.deployments[0].rollout_state_reason =
         Some("ECS deployment circuit breaker: tasks failed to start.".into());
     let g = s.services.loader.start(s.now);
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Services(Ok(services)),
-        },
-    );
+    deliver(&mut s, listing(g, Listing::Services(Ok(services))));
     for (w, h) in [(80, 24), (120, 40)] {
         let text = render(&s, w, h);
-        assert!(text.contains("circuit breaker on"), "{text}");
-        assert!(!text.contains("circuit breaker not set"), "{text}");
-        assert!(text.contains("ECS deployment circuit breaker"), "{text}");
+        assert_has(&text, "circuit breaker on");
+        assert_lacks(&text, "circuit breaker not set");
+        assert_has(&text, "ECS deployment circuit breaker");
         insta::assert_snapshot!(format!("detail_breaker_fired_{w}x{h}"), text);
     }
 }
@@ -488,15 +450,12 @@ fn the_header_shows_the_open_panes_own_refresh_time() {
     let g = s.tasks.loader.start(s.now);
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks())),
-        },
+        pane(g, PaneAnswer::Tasks(Ok(crate::fixtures::ledger_tasks()))),
     );
     s.now += chrono::Duration::seconds(2);
     let text = render(&s, 120, 40);
     let header = text.lines().next().unwrap_or_default().to_string();
-    assert!(header.contains("refreshed 12:01:00 (2s ago)"), "{header}");
+    assert_has(&header, "refreshed 12:01:00 (2s ago)");
     let narrow = render(&s, 80, 24);
     assert!(
         narrow
@@ -510,7 +469,7 @@ fn the_header_shows_the_open_panes_own_refresh_time() {
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);
     let header = text.lines().next().unwrap_or_default().to_string();
-    assert!(header.contains("refreshed 12:00:00 (1m ago)"), "{header}");
+    assert_has(&header, "refreshed 12:00:00 (1m ago)");
     insta::assert_snapshot!("services_refreshed_120x40", text);
     // A reload in flight keeps the last good time.
     s.pane = PaneId::Tasks;
@@ -527,12 +486,12 @@ fn tasks_show_each_tasks_revision() {
             .filter(|l| l.contains("RUNNING/RUNNING") && l.contains(&format!(" {rev} ")))
             .count()
     };
-    assert!(text.contains(" REV "), "{text}");
+    assert_has(&text, " REV ");
     assert_eq!((live(":3"), live(":2")), (9, 6), "{text}");
     // At 80×24 the revision stays whole beside each task.
     s.tasks.list.select_key("1000000a000000000000000000000a0a");
     let text = render(&s, 80, 24);
-    assert!(text.contains(" REV "), "{text}");
+    assert_has(&text, " REV ");
     let selected = text.lines().find(|l| l.contains('›')).unwrap_or_default();
     assert!(selected.contains(" :2 "), "{text}");
     insta::assert_snapshot!("tasks_revisions_80x24", text);
@@ -556,17 +515,14 @@ fn detail_of_another_service_has_no_refresh_time_until_it_loads() {
         })
         .expect("d loads api's detail");
     let text = render(&s, 120, 40);
-    assert!(text.contains("Detail of payments-prod/api"), "{text}");
+    assert_has(&text, "Detail of payments-prod/api");
     assert!(
         !text.contains("refreshed 12:00:00"),
         "ledger's load time is not api's:\n{text}"
     );
     deliver(
         &mut s,
-        Msg::Pane {
-            generation: g,
-            answer: PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail())),
-        },
+        pane(g, PaneAnswer::Detail(Ok(crate::fixtures::ledger_detail()))),
     );
     assert!(render(&s, 120, 40).contains("refreshed 12:00:30 (0s ago)"));
 }

@@ -12,7 +12,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use crate::emulator::{
-    audit_entries, block_on, ecsnap, json_of, oldest_workspace_tags, output_of, sdk,
+    Scenario, audit_entries, block_on, ecsnap, json_of, oldest_workspace_tags, output_of,
     seeded_emulator, snapshot_ids, start_emulator, stderr_of, tags_of, volume_ids,
 };
 use crate::proxy::holding_proxy;
@@ -222,27 +222,22 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
 )]
 #[test]
 fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
-    let volumes_before = volume_ids(&aws.ec2);
-    let snapshots_before = snapshot_ids(&aws.ec2);
+    let t = Scenario::seeded();
+    let volumes_before = volume_ids(&t.aws.ec2);
+    let snapshots_before = snapshot_ids(&t.aws.ec2);
 
     // Dry run: the plan is exactly the orphans, DryRun says allowed, nothing is deleted.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--volumes",
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "cleanup", "--volumes", "--dry-run"]),
+    );
     let planned: BTreeSet<String> = plan["items"]
         .as_array()
         .expect("items")
         .iter()
         .map(|i| i["id"].as_str().expect("id").to_string())
         .collect();
-    let orphans: BTreeSet<String> = fleet.orphan_volumes.iter().cloned().collect();
+    let orphans: BTreeSet<String> = t.fleet.orphan_volumes.iter().cloned().collect();
     assert_eq!(planned, orphans);
     assert!(
         plan["items"]
@@ -253,82 +248,88 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     );
     assert_eq!(
         plan["skipped"][0]["id"],
-        fleet.protected_volumes[0].as_str()
+        t.fleet.protected_volumes[0].as_str()
     );
     assert!(plan["results"].is_null());
     assert_eq!(
-        volume_ids(&aws.ec2),
+        volume_ids(&t.aws.ec2),
         volumes_before,
         "dry run deleted something"
     );
     assert!(
-        audit_entries(home.path()).is_empty(),
+        audit_entries(t.home.path()).is_empty(),
         "dry run wrote the audit log"
     );
 
     // No terminal and no --yes: refused, nothing deleted.
-    let out = output_of(ecsnap(&endpoint, home.path()).args(["cleanup", "--volumes"]));
+    let out = output_of(t.ecsnap().args(["cleanup", "--volumes"]));
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("--yes"));
-    assert_eq!(volume_ids(&aws.ec2), volumes_before);
+    assert_eq!(volume_ids(&t.aws.ec2), volumes_before);
 
     // --yes: exactly the plan goes; protected and in-use volumes stay.
-    let done =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--volumes", "--yes"]));
+    let done = json_of(t.ecsnap().args(["--json", "cleanup", "--volumes", "--yes"]));
     assert_eq!(done["summary"]["done"], orphans.len());
     assert_eq!(done["summary"]["failed"], 0);
-    let after = volume_ids(&aws.ec2);
+    let after = volume_ids(&t.aws.ec2);
     let expected: BTreeSet<String> = volumes_before.difference(&orphans).cloned().collect();
     assert_eq!(after, expected);
-    for keep in fleet.protected_volumes.iter().chain(&fleet.in_use_volumes) {
+    for keep in t
+        .fleet
+        .protected_volumes
+        .iter()
+        .chain(&t.fleet.in_use_volumes)
+    {
         assert!(after.contains(keep), "{keep} was deleted");
     }
 
     // Snapshots: the orphans go; AMI-backed, protected and live-volume snapshots stay.
-    let done =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--snapshots", "--yes"]));
-    assert_eq!(done["summary"]["done"], fleet.orphan_snapshots.len());
-    let snaps = snapshot_ids(&aws.ec2);
-    for gone in &fleet.orphan_snapshots {
+    let done = json_of(
+        t.ecsnap()
+            .args(["--json", "cleanup", "--snapshots", "--yes"]),
+    );
+    assert_eq!(done["summary"]["done"], t.fleet.orphan_snapshots.len());
+    let snaps = snapshot_ids(&t.aws.ec2);
+    for gone in &t.fleet.orphan_snapshots {
         assert!(!snaps.contains(gone), "{gone} survived");
     }
-    for keep in fleet
+    for keep in t
+        .fleet
         .ami_snapshots
         .iter()
-        .chain(&fleet.protected_snapshots)
-        .chain(&fleet.live_volume_snapshots)
+        .chain(&t.fleet.protected_snapshots)
+        .chain(&t.fleet.live_volume_snapshots)
     {
         assert!(snaps.contains(keep), "{keep} was deleted");
     }
     assert_eq!(
         snaps.len(),
-        snapshots_before.len() - fleet.orphan_snapshots.len()
+        snapshots_before.len() - t.fleet.orphan_snapshots.len()
     );
 
     // Images: each user keeps the newest 3 tags, the in-use one and every other tag.
-    let before = tags_of(&aws.ecr, "workspaces");
-    let done =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "cleanup", "--images", "--yes"]));
+    let before = tags_of(&t.aws.ecr, "workspaces");
+    let done = json_of(t.ecsnap().args(["--json", "cleanup", "--images", "--yes"]));
     assert_eq!(done["summary"]["done"], 9, "{done}");
-    let after = tags_of(&aws.ecr, "workspaces");
+    let after = tags_of(&t.aws.ecr, "workspaces");
     let removed: BTreeSet<String> = before.difference(&after).cloned().collect();
     let want = oldest_workspace_tags();
     assert_eq!(removed, want);
-    for (repo, tag) in &fleet.in_use_tags {
+    for (repo, tag) in &t.fleet.in_use_tags {
         assert!(
-            tags_of(&aws.ecr, repo).contains(tag),
+            tags_of(&t.aws.ecr, repo).contains(tag),
             "in-use {repo}:{tag} deleted"
         );
     }
-    for (repo, tag) in &fleet.other_tags {
+    for (repo, tag) in &t.fleet.other_tags {
         assert!(
-            tags_of(&aws.ecr, repo).contains(tag),
+            tags_of(&t.aws.ecr, repo).contains(tag),
             "{repo}:{tag} deleted"
         );
     }
 
     // One audit line per deleted resource, with the fields.
-    let entries = audit_entries(home.path());
+    let entries = audit_entries(t.home.path());
     let deleted_volumes: BTreeSet<String> = entries
         .iter()
         .filter(|e| e.action == "ec2:DeleteVolume" && e.result == "ok")
@@ -340,7 +341,7 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
             .iter()
             .filter(|e| e.action == "ec2:DeleteSnapshot" && e.is_result())
             .count(),
-        fleet.orphan_snapshots.len()
+        t.fleet.orphan_snapshots.len()
     );
     assert_eq!(
         entries
@@ -351,7 +352,7 @@ fn cleanup_deletes_exactly_the_plan_and_never_what_is_protected() {
     );
     let first = &entries[0];
     assert_eq!(first.region, "us-east-1");
-    assert_eq!(first.account.as_deref(), Some(fleet.account.as_str()));
+    assert_eq!(first.account.as_deref(), Some(t.fleet.account.as_str()));
     assert!(
         first
             .identity_arn

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::emulator::{Aws, audit_entries, block_on, sdk, seeded_emulator};
+use crate::emulator::{Aws, audit_entries, block_on, sdk, seeded_emulator, tag_pairs};
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 
 /// A volume as read back: (state, size GiB, tags).
@@ -32,19 +32,18 @@ fn volumes(aws: &Aws) -> BTreeMap<String, VolumeState> {
                         .map(|s| s.as_str().to_string())
                         .unwrap_or_default(),
                     v.size().unwrap_or_default(),
-                    v.tags()
-                        .iter()
-                        .map(|t| {
-                            (
-                                t.key().unwrap_or_default().to_string(),
-                                t.value().unwrap_or_default().to_string(),
-                            )
-                        })
-                        .collect(),
+                    tag_pairs(v.tags()),
                 ),
             )
         })
         .collect()
+}
+
+/// The resource ids of audit result lines (id, detail), sorted.
+fn sorted_ids(lines: &[(String, Option<String>)]) -> Vec<&String> {
+    let mut ids: Vec<&String> = lines.iter().map(|(id, _)| id).collect();
+    ids.sort();
+    ids
 }
 
 /// Every snapshot of the account: id → the volume it was taken of.
@@ -202,18 +201,14 @@ fn console_cleanup_with_snapshot_first_reaches_aws_in_tmux() {
             .collect()
     };
     let deleted = results("ec2:DeleteVolume");
-    let mut deleted_ids: Vec<&String> = deleted.iter().map(|(id, _)| id).collect();
-    deleted_ids.sort();
     assert_eq!(
-        deleted_ids,
+        sorted_ids(&deleted),
         victims.iter().collect::<Vec<_>>(),
         "one DeleteVolume line per volume: {deleted:?}"
     );
     let snapped = results("ec2:CreateSnapshot");
-    let mut snapped_ids: Vec<&String> = snapped.iter().map(|(id, _)| id).collect();
-    snapped_ids.sort();
     assert_eq!(
-        snapped_ids,
+        sorted_ids(&snapped),
         victims.iter().collect::<Vec<_>>(),
         "one CreateSnapshot line per volume: {snapped:?}"
     );

@@ -3,6 +3,7 @@
 //! profile in which file. No emulator: every case is refused before a request is sent (the
 //! endpoint is a closed loopback port), with a private HOME and AWS files.
 
+use crate::asserts::{assert_has, assert_lacks};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -201,7 +202,7 @@ fn an_empty_or_malformed_aws_endpoint_url_is_a_usage_error() {
             .expect("ecsnap runs");
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{value:?}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
+        assert_lacks(&err, "panicked");
         assert!(err.contains(needle), "{value:?}: {err}");
     }
 }
@@ -296,7 +297,7 @@ fn a_syntax_error_in_the_aws_config_names_the_file_and_line() {
         .expect("ecsnap runs");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains(&format!("config file {config}:")), "{err}");
-    assert!(err.contains("on line 3"), "{err}");
-    assert!(!err.contains("no AWS region is set"), "{err}");
+    assert_has(&err, &format!("config file {config}:"));
+    assert_has(&err, "on line 3");
+    assert_lacks(&err, "no AWS region is set");
 }

@@ -7,6 +7,7 @@
 //! never converges, so the wait view keeps showing the rollout in progress: the test checks
 //! what a user sees (the wait view, deployments, elapsed time), not stability.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, seeded_emulator};
@@ -48,31 +49,25 @@ fn console_rollback_and_cleanup_in_tmux() {
     let screen = tmux.wait("the rollback picker", SCREEN, |s| {
         s.contains("Plan: worker:2 → worker:1")
     });
-    assert!(
-        screen.contains("Roll back payments-prod/worker"),
-        "{screen}"
-    );
+    assert_has(&screen, "Roll back payments-prod/worker");
     let picked = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
     assert!(
         picked.contains("worker:1"),
         "worker:1 preselected: {picked}\n{screen}"
     );
-    assert!(screen.contains("(running now)"), "{screen}");
+    assert_has(&screen, "(running now)");
 
     // y: the rollback is sent and the wait view shows the rollout.
     tmux.keys(&["y"]);
     let screen = tmux.wait("the wait view", SCREEN, |s| {
         s.contains("Watching payments-prod/worker") && s.contains("poll 1")
     });
-    assert!(
-        screen.contains("Rolled back worker:2 → worker:1"),
-        "{screen}"
-    );
+    assert_has(&screen, "Rolled back worker:2 → worker:1");
     assert!(
         screen.contains("elapsed") && screen.contains("PRIMARY"),
         "{screen}"
     );
-    assert!(screen.contains("Esc stops watching"), "{screen}");
+    assert_has(&screen, "Esc stops watching");
     tmux.keys(&["Escape"]);
     tmux.wait("the wait view to close", SCREEN, |s| {
         !s.contains("Watching payments-prod")

@@ -7,6 +7,7 @@
 //!
 //! Needs tmux and the emulator's virtualenv (see `console_tmux.rs`).
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::emulator::seeded_emulator;
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 use ecsnap::demo::fleet::emulator_config;
@@ -64,7 +65,7 @@ fn console_on_two_regions_in_tmux() {
     let screen = tmux.wait("eu-west-1 alone", SCREEN, |s| {
         s.contains("· eu-west-1 │") && s.contains("Services (0)")
     });
-    assert!(!screen.contains("REGION"), "{screen}");
+    assert_lacks(&screen, "REGION");
 
     // And back to every region.
     tmux.text(":region all");
@@ -79,10 +80,7 @@ fn console_on_two_regions_in_tmux() {
     let screen = tmux.wait("the rollback picker", SCREEN, |s| {
         s.contains("Plan: worker:2 → worker:1")
     });
-    assert!(
-        screen.contains("In account default (123456789012) · us-east-1"),
-        "{screen}"
-    );
+    assert_has(&screen, "In account default (123456789012) · us-east-1");
     tmux.keys(&["y"]);
     tmux.wait("the wait view", SCREEN, |s| {
         s.contains("Watching payments-prod/worker") && s.contains("Rolled back worker:2 → worker:1")
@@ -136,8 +134,8 @@ fn a_place_that_cannot_be_reached_is_listed_and_the_rest_load() {
     let screen = tmux.wait("the reachable account's services", FIRST_SCREEN, |s| {
         s.contains("1 account · 2 regions") && s.contains("Services (8)")
     });
-    assert!(screen.contains("✗ 1 unreachable"), "{screen}");
-    assert!(screen.contains("✗ account missing"), "{screen}");
+    assert_has(&screen, "✗ 1 unreachable");
+    assert_has(&screen, "✗ account missing");
     tmux.keys(&["q"]);
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 

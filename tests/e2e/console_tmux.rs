@@ -5,6 +5,7 @@
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
 //! use). Without tmux it fails, saying so.
 
+use crate::asserts::{assert_has, assert_lacks};
 use crate::emulator::seeded_emulator;
 use crate::tmux::{SCREEN, console_on_demo_fleet, first_service_row, require_tmux};
 use ecsnap::tui::keymap::bindings_for;
@@ -40,12 +41,12 @@ fn console_end_to_end_in_tmux() {
         s.contains("Tasks of payments-prod/ledger (2)")
             && fleet.in_use_volumes.iter().all(|v| s.contains(v.as_str()))
     });
-    assert!(screen.contains("RUNNING/RUNNING"), "{screen}");
+    assert_has(&screen, "RUNNING/RUNNING");
 
     // Detail: environment with the secret masked.
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("DB_PASSWORD=••••", SCREEN);
-    assert!(!screen.contains("demo-not-a-real-password"), "{screen}");
+    assert_lacks(&screen, "demo-not-a-real-password");
     // One Escape at a time: several sent at once reach the terminal as one escape
     // sequence, which is not what a person pressing Esc three times produces.
     tmux.keys(&["Escape"]);
@@ -71,7 +72,7 @@ fn console_end_to_end_in_tmux() {
     // Orphans: the totals.
     tmux.keys(&["Tab"]);
     let screen = tmux.wait_for("Total: 12 volumes, 3 snapshots", SCREEN);
-    assert!(screen.contains("$124.80/month"), "{screen}");
+    assert_has(&screen, "$124.80/month");
 
     // Help lists every key of the pane: its first page, then (PgDn) the rest.
     // Waits for the whole overlay: a capture can catch a frame half written.

@@ -1,6 +1,7 @@
 //! `ecsnap demo` without a terminal: starts its own emulator (with the rollout dynamics),
 //! seeds the fleet and the failing rollout, prints the listings, and leaves no server behind.
 
+use crate::asserts::assert_has;
 use std::process::Command;
 
 #[test]
@@ -22,7 +23,7 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("seeding the demo fleet"), "{stderr}");
+    assert_has(&stderr, "seeding the demo fleet");
     let services: Vec<&str> = stdout
         .lines()
         .skip_while(|l| !l.starts_with("== Services"))
@@ -40,16 +41,13 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         services[1].contains("worker") && services[1].contains("ROLLING"),
         "{stdout}"
     );
-    assert!(
-        stderr.contains("payments-prod/checkout: checkout:3 will fail; R then rolls it back"),
-        "{stderr}"
+    assert_has(
+        &stderr,
+        "payments-prod/checkout: checkout:3 will fail; R then rolls it back",
     );
     assert!(stdout.contains("workspaces / alice  (6 tags"), "{stdout}");
-    assert!(
-        stdout.contains("12 orphaned volumes, 3 orphaned snapshots"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("backs AMI ami-"), "{stdout}");
+    assert_has(&stdout, "12 orphaned volumes, 3 orphaned snapshots");
+    assert_has(&stdout, "backs AMI ami-");
     let endpoint = stderr
         .split_whitespace()
         .find(|w| w.starts_with("http://127.0.0.1:"))

@@ -9,6 +9,7 @@
 //! Needs tmux and the emulator's virtualenv (`<target dir>/moto-venv`, installed on first
 //! use). Without tmux it fails, saying so.
 
+use crate::asserts::assert_has;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -110,8 +111,8 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     let screen = tmux.wait("the stopped task's logs", SCREEN, |s| {
         s.contains("runtime: out of memory")
     });
-    assert!(screen.contains("/ecs/payments-prod/checkout"), "{screen}");
-    assert!(screen.contains("checkout/app/"), "{screen}");
+    assert_has(&screen, "/ecs/payments-prod/checkout");
+    assert_has(&screen, "checkout/app/");
     tmux.keys(&["Escape"]);
     tmux.wait("back to the tasks", SCREEN, |s| {
         s.contains("Tasks of payments-prod/checkout") && !s.contains("runtime: out of memory")
@@ -122,10 +123,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     let screen = tmux.wait("the rollback picker", SCREEN, |s| {
         s.contains("Plan: checkout:3 → checkout:2")
     });
-    assert!(
-        screen.contains("Roll back payments-prod/checkout"),
-        "{screen}"
-    );
+    assert_has(&screen, "Roll back payments-prod/checkout");
     let picked = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
     assert!(picked.contains("checkout:2"), "{picked}\n{screen}");
 
@@ -136,7 +134,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
             && s.contains("Rolled back checkout:3 → checkout:2")
     });
     let screen = tmux.wait("stable", Duration::from_mins(1), |s| s.contains("✓ stable"));
-    assert!(screen.contains("has reached a steady state"), "{screen}");
+    assert_has(&screen, "has reached a steady state");
     // What the console says, AWS says: the service runs the previous revision.
     let td = service_task_definition(&aws, "payments-prod", "checkout");
     assert!(td.ends_with("task-definition/checkout:2"), "{td}");

@@ -6,6 +6,7 @@
 //! before any request, with no audit log opened. The request and answer shapes are tested
 //! against aws-smithy-mocks (`tests/mock/deployments.rs`).
 
+use crate::asserts::{assert_has, assert_lacks};
 use std::process::{Command, Output};
 
 use crate::emulator::{assert_no_audit_log, ecsnap, shared_fleet, stderr_of};
@@ -31,11 +32,11 @@ fn an_emulator_without_service_deployments_is_named_as_such() {
     ]));
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("ecs:ListServiceDeployments is not supported by the endpoint"),
-        "{err}"
+    assert_has(
+        &err,
+        "ecs:ListServiceDeployments is not supported by the endpoint",
     );
-    assert!(!err.contains("proxy"), "{err}");
+    assert_lacks(&err, "proxy");
 
     let out = run(ecsnap(&endpoint, home.path()).args([
         "rollback",
@@ -48,7 +49,7 @@ fn an_emulator_without_service_deployments_is_named_as_such() {
     ]));
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("is not supported"), "{err}");
+    assert_has(&err, "is not supported");
     // The plan failed before anything was sent: no mutation in the audit log.
     let sent: Vec<_> = crate::emulator::audit_entries(home.path())
         .into_iter()

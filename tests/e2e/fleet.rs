@@ -4,6 +4,7 @@
 //! seeded through the SDK and every listed entry must carry the right `account_id` and
 //! `region`. A profile that cannot be used fails in its own row while the rest list.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
 use crate::emulator::{
@@ -162,9 +163,9 @@ fn markdown_report_lists(endpoint: &str, home: &std::path::Path, config: &str, v
     assert!(markdown.status.success(), "{}", stderr_of(&markdown));
     let text = String::from_utf8_lossy(&markdown.stdout);
     assert!(text.starts_with("# ecsnap report"), "{text}");
-    assert!(
-        text.contains("| ACCOUNT | REGION | VOLUMES | SNAPSHOTS | GiB | $/MONTH |"),
-        "{text}"
+    assert_has(
+        &text,
+        "| ACCOUNT | REGION | VOLUMES | SNAPSHOTS | GiB | $/MONTH |",
     );
     assert!(
         text.lines()
@@ -236,7 +237,7 @@ fn a_profile_that_fails_is_listed_and_the_others_still_load() {
     let failures = json["failures"].as_array().expect("failures");
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert_eq!(failures[0]["account"], "missing");
-    assert!(stderr.contains("account missing"), "{stderr}");
+    assert_has(&stderr, "account missing");
 
     // Every place failing is exit code 1, with each failure named.
     let out = ecsnap_at(&endpoint, home.path())

@@ -5,6 +5,7 @@
 //! needs the typed confirmation and a read-only one is refused. (The rollback over two
 //! regions is in `rollback.rs`.)
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
@@ -301,7 +302,7 @@ fn a_production_account_needs_the_typed_confirmation_and_a_read_only_one_is_refu
             && stdout.contains("!! PRODUCTION !! a production account is in the plan"),
         "{stdout}"
     );
-    assert!(stderr.contains("not confirmed"), "{stderr}");
+    assert_has(&stderr, "not confirmed");
     assert_eq!(state(), before, "a refused confirmation changed something");
     assert!(audit(home.path()).is_empty());
 
@@ -317,7 +318,7 @@ fn a_production_account_needs_the_typed_confirmation_and_a_read_only_one_is_refu
     ]));
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("REFUSED: account home"), "{stderr}");
+    assert_has(&stderr, "REFUSED: account home");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["summary"]["done"], 2, "{json}");
     assert_eq!(json["summary"]["skipped"], 2, "{json}");

@@ -7,13 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::emulator::{
-    block_on, described_service, ecsnap, json_of, on_service, seeded_emulator, stderr_of,
+    Scenario, block_on, described_service, ecsnap, json_of, on_service, stderr_of,
 };
-use ecsnap::demo::fleet::emulator_config;
-
-fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
-    aws_sdk_ecs::Client::new(&block_on(emulator_config(endpoint)))
-}
 
 fn desired_count(ecs: &aws_sdk_ecs::Client, cluster: &str, service: &str) -> i32 {
     described_service(ecs, cluster, service).map_or(-1, |s| s.desired_count())
@@ -50,16 +45,14 @@ fn audit_actions(home: &Path) -> Vec<(String, String)> {
 )]
 #[test]
 fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let ecs = ecs_client(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
-    let (cluster, service) = fleet.services.first().cloned().expect("a service");
-    let before = desired_count(&ecs, &cluster, &service);
+    let t = Scenario::seeded();
+    let ecs = &t.aws.ecs;
+    let (cluster, service) = t.fleet.services.first().cloned().expect("a service");
+    let before = desired_count(ecs, &cluster, &service);
 
     // Dry run: the plan, nothing sent.
     let plan = json_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .arg("--json")
             .args(on_service("scale", &cluster, &service))
             .args(["--desired", "5", "--dry-run"]),
@@ -67,10 +60,11 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["from_desired_count"], before);
     assert_eq!(plan["desired_count"], 5);
-    assert_eq!(desired_count(&ecs, &cluster, &service), before);
+    assert_eq!(desired_count(ecs, &cluster, &service), before);
 
     // Read-only: refused with exit 5, desiredCount unchanged, nothing audited.
-    let refused = run(ecsnap(&endpoint, home.path())
+    let refused = run(t
+        .ecsnap()
         .arg("--read-only")
         .args(on_service("scale", &cluster, &service))
         .args(["--desired", "7", "--yes"]));
@@ -80,10 +74,11 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "{}",
         stderr_of(&refused)
     );
-    assert_eq!(desired_count(&ecs, &cluster, &service), before);
+    assert_eq!(desired_count(ecs, &cluster, &service), before);
 
     // Without --yes and without a terminal: refused, nothing changes.
-    let unconfirmed = run(ecsnap(&endpoint, home.path())
+    let unconfirmed = run(t
+        .ecsnap()
         .args(on_service("scale", &cluster, &service))
         .args(["--desired", "7"]));
     assert_eq!(
@@ -92,31 +87,32 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "{}",
         stderr_of(&unconfirmed)
     );
-    assert_eq!(desired_count(&ecs, &cluster, &service), before);
+    assert_eq!(desired_count(ecs, &cluster, &service), before);
 
     // Scale for real: read back.
     let done = json_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .arg("--json")
             .args(on_service("scale", &cluster, &service))
             .args(["--desired", "5", "--yes"]),
     );
     assert_eq!(done["updated_desired_count"], 5);
-    assert_eq!(desired_count(&ecs, &cluster, &service), 5);
+    assert_eq!(desired_count(ecs, &cluster, &service), 5);
     assert_eq!(
-        audit_actions(home.path()),
+        audit_actions(t.home.path()),
         vec![("ecs:UpdateService".to_string(), "ok".to_string())]
     );
 
     // Stop a live task of the fleet: read-only first (nothing), then for real.
-    let (task_cluster, task_service, task_arn, _) = fleet
+    let (task_cluster, task_service, task_arn, _) = t
+        .fleet
         .tasks
         .iter()
         .find(|t| t.3)
         .cloned()
         .expect("a live task");
     let task_id = task_arn.rsplit('/').next().expect("id").to_string();
-    let refused = run(ecsnap(&endpoint, home.path()).args([
+    let refused = run(t.ecsnap().args([
         "--read-only",
         "stop-task",
         "--cluster",
@@ -126,9 +122,9 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "--yes",
     ]));
     assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
-    assert_eq!(task_state(&ecs, &task_cluster, &task_arn).0, "RUNNING");
+    assert_eq!(task_state(ecs, &task_cluster, &task_arn).0, "RUNNING");
 
-    let stopped = json_of(ecsnap(&endpoint, home.path()).args([
+    let stopped = json_of(t.ecsnap().args([
         "--json",
         "stop-task",
         "--cluster",
@@ -143,13 +139,13 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "default reason names the identity: {reason}"
     );
     assert_eq!(stopped["service_name"], task_service.as_str());
-    let (desired, stopped_reason) = task_state(&ecs, &task_cluster, &task_arn);
+    let (desired, stopped_reason) = task_state(ecs, &task_cluster, &task_arn);
     assert_eq!(desired, "STOPPED");
     assert_eq!(stopped_reason.as_deref(), Some(reason.as_str()));
 
     // A given reason, on another live task.
-    if let Some((c, _, arn, _)) = fleet.tasks.iter().filter(|t| t.3).nth(1).cloned() {
-        let out = run(ecsnap(&endpoint, home.path()).args([
+    if let Some((c, _, arn, _)) = t.fleet.tasks.iter().filter(|t| t.3).nth(1).cloned() {
+        let out = run(t.ecsnap().args([
             "stop-task",
             "--cluster",
             &c,
@@ -161,12 +157,12 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         ]));
         assert!(out.status.success(), "{}", stderr_of(&out));
         assert_eq!(
-            task_state(&ecs, &c, &arn).1.as_deref(),
+            task_state(ecs, &c, &arn).1.as_deref(),
             Some("bad deploy 2026.11.2")
         );
     }
     // Stopping a stopped task again is a usage error, and sends nothing.
-    let again = run(ecsnap(&endpoint, home.path()).args([
+    let again = run(t.ecsnap().args([
         "stop-task",
         "--cluster",
         &task_cluster,
@@ -175,19 +171,17 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         "--yes",
     ]));
     assert_eq!(again.status.code(), Some(2), "{}", stderr_of(&again));
-    let stops = audit_actions(home.path())
+    let stops = audit_actions(t.home.path())
         .into_iter()
         .filter(|(a, _)| a == "ecs:StopTask")
         .count();
     assert_eq!(stops, 2, "one StopTask per real stop");
 
     // tasks --json carries the exec readiness of every task.
-    let tasks = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "tasks",
-        "--cluster",
-        &task_cluster,
-    ]));
+    let tasks = json_of(
+        t.ecsnap()
+            .args(["--json", "tasks", "--cluster", &task_cluster]),
+    );
     let tasks = tasks.as_array().expect("a list");
     assert!(!tasks.is_empty());
     for t in tasks {

@@ -6,6 +6,7 @@
 //! output must hold no ESC, BEL or CR byte, show the escaped form, keep its row counts and
 //! Markdown rows whole; `--json` must carry the exact values; no secret value is printed.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -262,7 +263,7 @@ fn json(args: &[&str]) -> Value {
 fn a_hostile_stop_reason_is_shown_escaped_and_kept_exact_in_json() {
     let h = hostile();
     let (text, _) = run(&["tasks", "--cluster", CLUSTER, "--service", SERVICE]);
-    assert!(text.contains(STOP_REASON_SHOWN), "{text}");
+    assert_has(&text, STOP_REASON_SHOWN);
     let rows: Vec<&str> = text
         .lines()
         .filter(|l| l.contains(&h.stopped_task))
@@ -330,8 +331,8 @@ fn hostile_tags_forge_no_orphan_rows_and_json_keeps_them_exact() {
             "{text}"
         );
     }
-    assert!(text.contains(FORGING_SHOWN), "{text}");
-    assert!(text.contains(&format!("Name={MARKDOWN_NAME}")), "{text}");
+    assert_has(&text, FORGING_SHOWN);
+    assert_has(&text, &format!("Name={MARKDOWN_NAME}"));
 
     let v = json(&["orphans"]);
     let tags: BTreeMap<String, String> = json_rows(&v["volumes"], |vol| {
@@ -352,7 +353,7 @@ fn the_text_report_keeps_one_row_per_orphan() {
     let (text, _) = run(&["report"]);
     let rows: Vec<&str> = text.lines().filter(|l| l.contains("vol-")).collect();
     assert_eq!(rows.len(), h.volumes.len(), "one row per volume:\n{text}");
-    assert!(text.contains(FORGING_SHOWN), "{text}");
+    assert_has(&text, FORGING_SHOWN);
 }
 
 /// How many times `special` appears in Markdown `text` not backslash-escaped.
@@ -398,9 +399,9 @@ fn the_markdown_report_keeps_rows_whole_and_links_and_html_inert() {
             "{text}"
         );
     }
-    assert!(
-        text.contains("\\[click\\](http://evil) \\<img src=x\\> a\\|b \\`x\\`"),
-        "{text}"
+    assert_has(
+        &text,
+        "\\[click\\](http://evil) \\<img src=x\\> a\\|b \\`x\\`",
     );
     for special in ['[', ']', '<', '>', '`'] {
         assert_eq!(
@@ -409,7 +410,7 @@ fn the_markdown_report_keeps_rows_whole_and_links_and_html_inert() {
             "a bare {special:?} in:\n{text}"
         );
     }
-    assert!(text.contains("scratch\\\\nvol-0forged"), "{text}");
+    assert_has(&text, "scratch\\\\nvol-0forged");
 }
 
 #[test]
@@ -428,20 +429,17 @@ fn diff_escapes_values_and_never_prints_a_secret() {
         assert!(!text.contains(secret), "{secret} in:\n{text}");
         assert!(!stderr.contains(secret), "{secret} in:\n{stderr}");
     }
-    assert!(
-        text.contains("GREETING: hello → hello \\e]0;pwned\\x07\\e[2J"),
-        "{text}"
-    );
+    assert_has(&text, "GREETING: hello → hello \\e]0;pwned\\x07\\e[2J");
     assert!(
         text.contains("PATH: /usr/local/bin:/usr/bin → /opt/app/bin:/usr/bin"),
         "PATH stays visible:\n{text}"
     );
-    assert!(
-        text.contains("DATABASE_URL: postgres://admin:••••@db/x → postgres://admin:••••@db/x"),
-        "{text}"
+    assert_has(
+        &text,
+        "DATABASE_URL: postgres://admin:••••@db/x → postgres://admin:••••@db/x",
     );
     for name in ["MYSQL_PWD", "GITHUB_PAT", "SENTRY_DSN"] {
-        assert!(text.contains(&format!("{name}: •••• → ••••")), "{text}");
+        assert_has(&text, &format!("{name}: •••• → ••••"));
     }
 
     let v = json(&args);
@@ -479,5 +477,5 @@ fn an_error_echoing_a_hostile_name_is_printed_escaped() {
     assert!(!out.status.success(), "an unknown cluster is an error");
     assert_inert(&out.stderr, "stderr of the error");
     let stderr = stderr_of(&out);
-    assert!(stderr.contains("nowhere\\e]0;pwned\\x07\\e[2J"), "{stderr}");
+    assert_has(&stderr, "nowhere\\e]0;pwned\\x07\\e[2J");
 }

@@ -5,6 +5,7 @@
 //! read-only mode nothing is sent. (moto's StartLifecyclePolicyPreview answers 500:
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
@@ -244,8 +245,8 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
         .expect("runs");
     assert!(out.status.success(), "{}", stderr_of(&out));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("WARNINGS (5)"), "{text}");
-    assert!(text.contains("alice-latest"), "{text}");
+    assert_has(&text, "WARNINGS (5)");
+    assert_has(&text, "alice-latest");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The listing commands, run as the real binary against moto seeded with the demo fleet:
 //! the ids in their JSON must be exactly the ones the fleet put in each category.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
 use crate::emulator::{ecsnap, json_of, json_rows, on_service, shared_fleet, stderr_of, text};
@@ -267,10 +268,10 @@ fn orphans_json_is_exactly_the_orphans_with_the_rest_skipped() {
         let kind = s["kind"].as_str().unwrap_or_default();
         if fleet.ami_snapshots.iter().any(|a| a == id) {
             assert_eq!(kind, "snapshot");
-            assert!(reason.contains("ami-"), "{reason}");
+            assert_has(reason, "ami-");
         } else if id.starts_with("vol-") {
             assert_eq!(kind, "volume");
-            assert!(reason.contains("ecsnap:keep"), "{reason}");
+            assert_has(reason, "ecsnap:keep");
         }
     }
     let listed: BTreeSet<String> = strings(&v["volumes"], "volume_id");
@@ -443,9 +444,9 @@ fn an_unreachable_endpoint_names_the_url_and_region() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr_of(&out);
-    assert!(err.contains(&url), "{err}");
-    assert!(err.contains("us-east-1"), "{err}");
-    assert!(err.contains("ecs:ListClusters"), "{err}");
+    assert_has(&err, &url);
+    assert_has(&err, "us-east-1");
+    assert_has(&err, "ecs:ListClusters");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! events put: by task, by service (merged by time), one container, since a time; the
 //! sidecar says where its logs go; a missing log group is named.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -327,31 +328,27 @@ fn since_and_container_narrow_the_lines() {
     assert_eq!(seen(&lines), want);
     let (lines, stderr) = logs_json(&["--service", SERVICE, "--container", "audit"]);
     assert!(lines.is_empty(), "{lines:?}");
-    assert!(stderr.contains("splunk"), "{stderr}");
+    assert_has(&stderr, "splunk");
 }
 
 #[test]
 fn a_missing_log_group_is_named_and_an_unknown_container_lists_the_others() {
     let f = fleet();
     let home = home();
-    let out = ecsnap(&f.emulator.endpoint(), home.path())
-        .args(["logs", "--cluster", CLUSTER, "--task", &f.no_group])
-        .output()
-        .expect("ecsnap runs");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = stderr_of(&out);
-    assert!(
-        stderr.contains("log group `/ecs/never-created` not found"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("logs:GetLogEvents"), "{stderr}");
-    let out = ecsnap(&f.emulator.endpoint(), home.path())
-        .args(["logs", "--cluster", CLUSTER, "--service", SERVICE])
-        .args(["--container", "nope"])
-        .output()
-        .expect("ecsnap runs");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = stderr_of(&out);
-    assert!(stderr.contains("container `nope` not found"), "{stderr}");
-    assert!(stderr.contains("app, audit"), "{stderr}");
+    // `ecsnap logs --cluster CLUSTER <args>` fails (exit 1); its stderr.
+    let failed = |args: &[&str]| {
+        let out = ecsnap(&f.emulator.endpoint(), home.path())
+            .args(["logs", "--cluster", CLUSTER])
+            .args(args)
+            .output()
+            .expect("ecsnap runs");
+        assert_eq!(out.status.code(), Some(1));
+        stderr_of(&out)
+    };
+    let stderr = failed(&["--task", &f.no_group]);
+    assert_has(&stderr, "log group `/ecs/never-created` not found");
+    assert_has(&stderr, "logs:GetLogEvents");
+    let stderr = failed(&["--service", SERVICE, "--container", "nope"]);
+    assert_has(&stderr, "container `nope` not found");
+    assert_has(&stderr, "app, audit");
 }

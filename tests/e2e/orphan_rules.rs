@@ -5,33 +5,19 @@
 //! "unattached since" and `--unattached-days` filters by it. State is read back through
 //! the SDK.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, ecsnap, json_of, seeded_emulator};
+use crate::emulator::{Scenario, block_on, ecsnap, json_of, seeded_emulator, tag_pairs};
 use chrono::{Days, Utc};
-use ecsnap::demo::fleet::emulator_config;
 use serde_json::Value;
-
-fn ec2(endpoint: &str) -> aws_sdk_ec2::Client {
-    aws_sdk_ec2::Client::new(&block_on(emulator_config(endpoint)))
-}
 
 fn snapshot_tags(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<Vec<(String, String)>> {
     let out = block_on(ec2.describe_snapshots().owner_ids("self").send()).expect("snapshots");
     out.snapshots()
         .iter()
         .find(|s| s.snapshot_id() == Some(id))
-        .map(|s| {
-            s.tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
+        .map(|s| tag_pairs(s.tags()))
 }
 
 /// A snapshot of a fresh volume that is then deleted: an orphan but for its tags.
@@ -84,29 +70,23 @@ fn reason_of<'a>(v: &'a Value, id: &str) -> Option<&'a str> {
 )]
 #[test]
 fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let ec2 = ec2(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let t = Scenario::seeded();
+    let ec2 = &t.aws.ec2;
     // One clock for ecsnap and the test (`ECSNAP_NOW`): a run across midnight UTC computes
     // the same retain-until date on both sides.
     let now = Utc::now();
     let clock = now.to_rfc3339();
 
     // 1. Volumes, snapshot first.
-    let volumes = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &clock)
-            .args([
-                "--json",
-                "cleanup",
-                "--volumes",
-                "--snapshot-first",
-                "--yes",
-            ]),
-    );
+    let volumes = json_of(t.ecsnap().env("ECSNAP_NOW", &clock).args([
+        "--json",
+        "cleanup",
+        "--volumes",
+        "--snapshot-first",
+        "--yes",
+    ]));
     let results = volumes["results"].as_array().expect("results");
-    assert_eq!(results.len(), fleet.orphan_volumes.len(), "{volumes}");
+    assert_eq!(results.len(), t.fleet.orphan_volumes.len(), "{volumes}");
     let until = now
         .date_naive()
         .checked_add_days(Days::new(30))
@@ -121,7 +101,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
             .expect("a safety snapshot")
             .to_string();
         let vol = r["id"].as_str().expect("volume").to_string();
-        let tags = snapshot_tags(&ec2, &snap).expect("safety snapshot exists");
+        let tags = snapshot_tags(ec2, &snap).expect("safety snapshot exists");
         assert!(
             tags.contains(&("ecsnap:source-volume".to_string(), vol.clone())),
             "{tags:?}"
@@ -134,9 +114,9 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     }
 
     // Snapshots others need, orphaned but for that.
-    let dlm = orphan_snapshot(&ec2, &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")]);
-    let backup = orphan_snapshot(&ec2, &[("aws:backup:source-resource", "vol-0backup")]);
-    let in_template = orphan_snapshot(&ec2, &[]);
+    let dlm = orphan_snapshot(ec2, &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")]);
+    let backup = orphan_snapshot(ec2, &[("aws:backup:source-resource", "vol-0backup")]);
+    let in_template = orphan_snapshot(ec2, &[]);
     let template = block_on(
         ec2.create_launch_template()
             .launch_template_name("ecs-workers")
@@ -176,15 +156,16 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     .expect("second version");
 
     // 2. Snapshots.
-    let snapshots = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &clock)
-            .args(["--json", "cleanup", "--snapshots", "--yes"]),
-    );
+    let snapshots = json_of(t.ecsnap().env("ECSNAP_NOW", &clock).args([
+        "--json",
+        "cleanup",
+        "--snapshots",
+        "--yes",
+    ]));
     let planned = ids(&snapshots, "items", "id");
     assert_eq!(
         planned,
-        fleet
+        t.fleet
             .orphan_snapshots
             .iter()
             .cloned()
@@ -192,7 +173,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
         "only the fleet's plain orphans: {snapshots}"
     );
     for (snap, vol) in &safety {
-        assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
+        assert!(snapshot_tags(ec2, snap).is_some(), "{snap} survived");
         assert_eq!(
             reason_of(&snapshots, snap),
             Some(format!("kept until {until}: safety snapshot of {vol}").as_str())
@@ -212,20 +193,21 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
             format!("used by launch template {template_id} (ecs-workers)"),
         ),
     ] {
-        assert!(snapshot_tags(&ec2, snap).is_some(), "{snap} survived");
+        assert!(snapshot_tags(ec2, snap).is_some(), "{snap} survived");
         assert_eq!(reason_of(&snapshots, snap), Some(want.as_str()));
     }
-    for snap in &fleet.orphan_snapshots {
-        assert!(snapshot_tags(&ec2, snap).is_none(), "{snap} was deleted");
+    for snap in &t.fleet.orphan_snapshots {
+        assert!(snapshot_tags(ec2, snap).is_none(), "{snap} was deleted");
     }
 
     // 3. After the retain-until date the safety snapshots are ordinary orphans.
     let later = (now + chrono::Duration::days(31)).to_rfc3339();
-    let after = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "cleanup", "--snapshots", "--dry-run"]),
-    );
+    let after = json_of(t.ecsnap().env("ECSNAP_NOW", &later).args([
+        "--json",
+        "cleanup",
+        "--snapshots",
+        "--dry-run",
+    ]));
     let planned = ids(&after, "items", "id");
     for (snap, _) in &safety {
         assert!(
@@ -279,7 +261,7 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert!(strict["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&strict, vol).expect("skipped with a reason");
-        assert!(why.contains("seen unattached only 10 days"), "{why}");
+        assert_has(why, "seen unattached only 10 days");
     }
     // A new HOME (no sightings): unknown is not kept, and says so.
     let fresh = tempfile::tempdir().expect("tempdir");
@@ -292,6 +274,6 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
     assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
     for vol in &fleet.orphan_volumes {
         let why = reason_of(&unknown, vol).expect("skipped with a reason");
-        assert!(why.contains("unattached since unknown"), "{why}");
+        assert_has(why, "unattached since unknown");
     }
 }

@@ -9,10 +9,12 @@
 //! a service that reports its configuration is asserted with aws-smithy-mocks
 //! (`tests/recover_mock.rs`).
 
+use crate::asserts::assert_has_all;
 use std::collections::BTreeMap;
 
 use crate::emulator::{
-    Aws, block_on, ecsnap, json_of, json_rows, result_lines, sdk, start_emulator, stderr_of, text,
+    Aws, block_on, ecsnap, json_of, json_rows, result_lines, sdk, start_emulator, stderr_of,
+    tag_pairs, text,
 };
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
@@ -104,15 +106,7 @@ fn snapshots(aws: &Aws) -> BTreeMap<String, (String, BTreeMap<String, String>)> 
                 s.snapshot_id().unwrap_or_default().to_string(),
                 (
                     s.volume_id().unwrap_or_default().to_string(),
-                    s.tags()
-                        .iter()
-                        .map(|t| {
-                            (
-                                t.key().unwrap_or_default().to_string(),
-                                t.value().unwrap_or_default().to_string(),
-                            )
-                        })
-                        .collect(),
+                    tag_pairs(s.tags()),
                 ),
             )
         })
@@ -431,13 +425,14 @@ fn tasks_json_shows_every_kind_of_volume_with_its_mount_points() {
         .expect("ecsnap runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", stderr_of(&out));
-    for part in [
-        "lab:1 volumes (ephemeral storage 64 GiB):",
-        "EFS fs-0123456789abcdef0",
-        "bind mount of host path /var/log/lab",
-        "Docker volume, driver local, scope shared, autoprovisioned",
-        "app:/srv/shared (ro), sidecar:/in",
-    ] {
-        assert!(text.contains(part), "{part:?} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "lab:1 volumes (ephemeral storage 64 GiB):",
+            "EFS fs-0123456789abcdef0",
+            "bind mount of host path /var/log/lab",
+            "Docker volume, driver local, scope shared, autoprovisioned",
+            "app:/srv/shared (ro), sidecar:/in",
+        ],
+    );
 }

@@ -8,6 +8,7 @@
 //! The local servers here (one that never answers, one that answers like a proxy, one that
 //! forwards to moto but fails DescribeVolumes) listen on 127.0.0.1 only.
 
+use crate::asserts::{assert_has, assert_lacks};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
@@ -170,16 +171,16 @@ async fn answers_that_are_not_aws_are_named_by_status_with_a_hint() {
         ] {
             assert!(err.contains(action), "{action}: {err}");
             assert!(err.contains(case.says), "{}: {err}", case.says);
-            assert!(err.contains(ENDPOINT), "{err}");
-            assert!(err.contains("eu-west-1"), "{err}");
-            assert!(err.contains("proxy or captive portal"), "{err}");
-            assert!(err.contains("HTTPS_PROXY"), "{err}");
+            assert_has(&err, ENDPOINT);
+            assert_has(&err, "eu-west-1");
+            assert_has(&err, "proxy or captive portal");
+            assert_has(&err, "HTTPS_PROXY");
             // The page itself is never repeated.
             assert!(
                 !err.contains("guest Wi-Fi") && !err.contains("Forbidden by policy"),
                 "{err}"
             );
-            assert!(!err.contains("unexpected token"), "{err}");
+            assert_lacks(&err, "unexpected token");
         }
     }
 }
@@ -203,7 +204,7 @@ async fn a_real_aws_error_keeps_its_code_and_message() {
         err.contains("InvalidParameterException") && err.contains("bad cluster"),
         "{err}"
     );
-    assert!(!err.contains("captive portal"), "{err}");
+    assert_lacks(&err, "captive portal");
 }
 
 /// One cluster with one service, no tasks: enough for the ECS part of an inventory.
@@ -419,10 +420,10 @@ fn a_proxy_page_or_an_empty_answer_is_named_with_a_hint() {
         let err = crate::emulator::stderr_of(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains(says), "{says}: {err}");
-        assert!(err.contains("ecs:ListClusters"), "{err}");
-        assert!(err.contains(&endpoint), "{err}");
-        assert!(err.contains("proxy or captive portal"), "{err}");
-        assert!(!err.contains("guest Wi-Fi"), "{err}");
+        assert_has(&err, "ecs:ListClusters");
+        assert_has(&err, &endpoint);
+        assert_has(&err, "proxy or captive portal");
+        assert_lacks(&err, "guest Wi-Fi");
     }
 }
 
@@ -440,9 +441,9 @@ fn a_report_over_one_failing_place_says_so_and_fails() {
     let text = String::from_utf8_lossy(&out.stdout);
     let err = crate::emulator::stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{text}\n{err}");
-    assert!(text.contains("1 place(s) not read"), "{text}");
-    assert!(text.contains("Not read"), "{text}");
-    assert!(err.contains(&endpoint), "{err}");
+    assert_has(&text, "1 place(s) not read");
+    assert_has(&text, "Not read");
+    assert_has(&err, &endpoint);
     let out = run(&endpoint, home.path(), &["report", "--json"]);
     assert_eq!(
         out.status.code(),
@@ -505,7 +506,7 @@ fn a_report_keeps_the_services_of_a_place_whose_volumes_failed() {
         text.contains(cluster.as_str()) && text.contains(service.as_str()),
         "the services stay in the report:\n{text}"
     );
-    assert!(text.contains("1 read(s) failed"), "{text}");
+    assert_has(&text, "1 read(s) failed");
     let not_read = text
         .split("\nNot read\n")
         .nth(1)
@@ -517,7 +518,7 @@ fn a_report_keeps_the_services_of_a_place_whose_volumes_failed() {
         not_read.contains("ec2:DescribeVolumes") && not_read.contains("HTTP 503"),
         "the failed read is named:\n{text}"
     );
-    assert!(err.contains("ec2:DescribeVolumes"), "{err}");
+    assert_has(&err, "ec2:DescribeVolumes");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -578,12 +579,9 @@ fn a_panic_restores_the_terminal_logs_the_backtrace_and_exits_101() {
         );
         assert_terminal_restored(&tmux, &screen);
         let logged = std::fs::read_to_string(&log).expect("the log file");
-        assert!(
-            logged.contains(&format!("ECSNAP_TEST_PANIC={place}")),
-            "{logged}"
-        );
-        assert!(logged.contains(needle), "{logged}");
-        assert!(logged.contains("backtrace:"), "{logged}");
+        assert_has(&logged, &format!("ECSNAP_TEST_PANIC={place}"));
+        assert_has(&logged, needle);
+        assert_has(&logged, "backtrace:");
         assert!(
             logged.contains("src/tui/mod.rs"),
             "the place of the panic: {logged}"

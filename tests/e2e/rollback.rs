@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use crate::diff::{CLUSTER, REPO, SERVICE, seeded_shop};
 use crate::emulator::{
-    Aws, audit_entries, block_on, described_service, digest_of, ecsnap,
-    ecsnap_anywhere as ecsnap_at, json_of, on_service, output_of, restore_alice, sdk,
-    seeded_emulator, service_task_definition, start_emulator, stderr_of, tags_of,
+    Aws, Scenario, audit_entries, block_on, described_service, digest_of, ecsnap,
+    ecsnap_anywhere as ecsnap_at, json_of, on_service, output_of, restore_alice,
+    service_task_definition, start_emulator, stderr_of, tags_of,
 };
 use crate::fleet_actions::{EAST, HOME_ACCOUNT, WEST, ecs_in};
 use ecsnap::ops::audit::AuditEntry;
@@ -50,68 +50,68 @@ fn image_of(aws: &Aws, task_definition: &str) -> String {
 )]
 #[test]
 fn rollback_redeploy_wait_and_restore_user() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
-    let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", fleet.account);
+    let t = Scenario::seeded();
+    let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", t.fleet.account);
 
     // Default: the revision before what the service runs.
     let out = json_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .arg("--json")
             .args(on_service("rollback", "payments-prod", "api"))
             .args(["--yes", "--wait", "--timeout", "30s"]),
     );
     assert_eq!(out["wait"]["status"], "stable");
-    let td = service_task_definition(&aws, "payments-prod", "api");
+    let td = service_task_definition(&t.aws, "payments-prod", "api");
     assert!(td.ends_with("task-definition/api:1"), "{td}");
 
     // To a revision by number.
     let out = output_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .args(on_service("rollback", "payments-prod", "api"))
             .args(["--to-revision", "2", "--yes"]),
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
-    let td = service_task_definition(&aws, "payments-prod", "api");
+    let td = service_task_definition(&t.aws, "payments-prod", "api");
     assert!(td.ends_with("task-definition/api:2"), "{td}");
 
     // To an older image tag: a new revision with only the image changed.
     let out = json_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .arg("--json")
             .args(on_service("rollback", "payments-prod", "ledger"))
             .args(["--image-tag", "2026.11.1", "--yes"]),
     );
-    let td = service_task_definition(&aws, "payments-prod", "ledger");
+    let td = service_task_definition(&t.aws, "payments-prod", "ledger");
     assert_eq!(out["registered_task_definition"], td.as_str());
     assert!(td.ends_with("task-definition/ledger:3"), "{td}");
-    assert_eq!(image_of(&aws, &td), format!("{registry}/ledger:2026.11.1"));
+    assert_eq!(
+        image_of(&t.aws, &td),
+        format!("{registry}/ledger:2026.11.1")
+    );
 
     // Redeploy: a new deployment; waiting on a service that never converges times out.
-    let worker_td = service_task_definition(&aws, "payments-prod", "worker");
-    let before = deployment_ids(&aws, "payments-prod", "worker");
+    let worker_td = service_task_definition(&t.aws, "payments-prod", "worker");
+    let before = deployment_ids(&t.aws, "payments-prod", "worker");
     assert!(!before.is_empty(), "worker has a deployment");
     let out = output_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .args(on_service("redeploy", "payments-prod", "worker"))
             .args(["--yes", "--wait", "--timeout", "0s"]),
     );
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     // Read back: a new deployment (moto gives the forced one a new id), same revision.
-    let after = deployment_ids(&aws, "payments-prod", "worker");
+    let after = deployment_ids(&t.aws, "payments-prod", "worker");
     assert!(
         after.first().is_some_and(|id| !before.contains(id)),
         "a new deployment: {before:?} -> {after:?}"
     );
     assert_eq!(
-        service_task_definition(&aws, "payments-prod", "worker"),
+        service_task_definition(&t.aws, "payments-prod", "worker"),
         worker_td,
         "a redeploy keeps the revision"
     );
     let out = output_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .args(on_service("wait", "payments-prod", "notifier"))
             .args(["--timeout", "0"]),
     );
@@ -119,7 +119,8 @@ fn rollback_redeploy_wait_and_restore_user() {
 
     // A deleted service has left ACTIVE: the wait fails with 3.
     block_on(
-        aws.ecs
+        t.aws
+            .ecs
             .delete_service()
             .cluster("search-staging")
             .service("crawler")
@@ -128,17 +129,17 @@ fn rollback_redeploy_wait_and_restore_user() {
     )
     .expect("delete service");
     let out = output_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .args(on_service("wait", "search-staging", "crawler"))
             .args(["--timeout", "0"]),
     );
     assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
 
     // Restore a user: the resume tag now points at the older image.
-    let want = digest_of(&aws, "workspaces", "alice-20261120T0815");
-    assert_ne!(digest_of(&aws, "workspaces", "alice-latest"), want);
+    let want = digest_of(&t.aws, "workspaces", "alice-20261120T0815");
+    assert_ne!(digest_of(&t.aws, "workspaces", "alice-latest"), want);
     let alice = || {
-        json_of(ecsnap(&endpoint, home.path()).args([
+        json_of(t.ecsnap().args([
             "--json",
             "snapshots",
             "--repository",
@@ -151,16 +152,16 @@ fn rollback_redeploy_wait_and_restore_user() {
     let before = alice();
     assert_eq!(before["resume_points_at"], "alice-20261122T0930");
     let out = json_of(
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .arg("--json")
             .args(restore_alice("alice-20261120T0815"))
             .arg("--yes"),
     );
-    assert_eq!(digest_of(&aws, "workspaces", "alice-latest"), want);
+    assert_eq!(digest_of(&t.aws, "workspaces", "alice-latest"), want);
     assert_eq!(out["after_digest"], want.as_deref().unwrap_or_default());
     assert_eq!(out["changed"], true);
     // The older tag itself is still there.
-    assert!(tags_of(&aws.ecr, "workspaces").contains("alice-20261120T0815"));
+    assert!(tags_of(&t.aws.ecr, "workspaces").contains("alice-20261120T0815"));
     // The listing says where the resume tag points now; the same images, the same total
     // (each image once, however it is tagged).
     let after = alice();
@@ -169,7 +170,7 @@ fn rollback_redeploy_wait_and_restore_user() {
     assert_eq!(after["total_bytes"], before["total_bytes"]);
     // Again to the same tag: it says so and exits 0 without asking (no --yes, no terminal)
     // and sends nothing (the audit below has one PutImage).
-    let out = output_of(ecsnap(&endpoint, home.path()).args(restore_alice("alice-20261120T0815")));
+    let out = output_of(t.ecsnap().args(restore_alice("alice-20261120T0815")));
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout)
@@ -177,7 +178,7 @@ fn rollback_redeploy_wait_and_restore_user() {
         "{out:?}"
     );
 
-    let actions: Vec<String> = audit_entries(home.path())
+    let actions: Vec<String> = audit_entries(t.home.path())
         .iter()
         .filter(|e| e.result == "ok")
         .map(|e| e.action.clone())
@@ -193,10 +194,10 @@ fn rollback_redeploy_wait_and_restore_user() {
             "ecr:PutImage",
         ]
     );
-    let last = audit_entries(home.path()).pop().expect("an entry");
+    let last = audit_entries(t.home.path()).pop().expect("an entry");
     assert_eq!(last.resource_ids, ["workspaces:alice-latest"]);
     // The rollbacks' and the restore's lines name what they replaced.
-    let replaced: Vec<String> = audit_entries(home.path())
+    let replaced: Vec<String> = audit_entries(t.home.path())
         .iter()
         .filter(|e| e.result == "ok")
         .filter_map(|e| e.replaced.clone())

@@ -3,6 +3,7 @@
 //! the adaptive retry config, and errors that name the IAM action. aws-smithy-mocks with a
 //! sleep that returns at once and records what it was asked to wait.
 
+use crate::asserts::assert_has;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -368,8 +369,8 @@ async fn access_denied_names_the_missing_permission() {
         .await
         .expect_err("denied");
     let text = err.to_string();
-    assert!(text.contains("`ec2:DescribeSnapshots`"), "{text}");
-    assert!(text.contains("eu-west-1"), "{text}");
+    assert_has(&text, "`ec2:DescribeSnapshots`");
+    assert_has(&text, "eu-west-1");
     assert_eq!(rule.num_calls(), 1, "an access error is not retried");
 }
 
@@ -808,7 +809,7 @@ async fn a_denied_region_list_names_ec2_describe_regions() {
         .await
         .expect_err("denied")
         .to_string();
-    assert!(text.contains("`ec2:DescribeRegions`"), "{text}");
+    assert_has(&text, "`ec2:DescribeRegions`");
 }
 
 /// The inventory describes each task definition a service (current or deployment) or a

@@ -5,7 +5,7 @@
 //! cannot show (it drops services' volume configurations): UpdateService carries the
 //! primary deployment's volume configuration with only the snapshot changed.
 
-use crate::mocked::{MockAws, audited, block_on};
+use crate::mocked::{EBS_ROLE, MockAws, audited, block_on, configures_ebs_from, statuses};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
@@ -167,7 +167,7 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
         &mut |r: &ItemResult| heard.push(r.id.clone()),
     ))
     .expect("executes");
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [
@@ -242,11 +242,10 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
     };
     use ecsnap::ops::rollback::{RollbackChange, RollbackPlan};
 
-    const ROLE: &str = "arn:aws:iam::111122223333:role/ecsInfrastructureRole";
     const TD: &str = "arn:aws:ecs:us-east-1:111122223333:task-definition/workspaces:2";
     fn service(deployment_id: &str, snapshot: &str) -> Service {
         let ebs = ServiceManagedEbsVolumeConfiguration::builder()
-            .role_arn(ROLE)
+            .role_arn(EBS_ROLE)
             .snapshot_id(snapshot)
             .size_in_gib(100)
             .volume_type("gp3")
@@ -282,16 +281,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
     // anything else finds no rule and fails the rollback.
     let updated = mock!(aws_sdk_ecs::Client::update_service)
         .match_requests(|r| {
-            let configs = r.volume_configurations();
-            let ebs = configs.first().and_then(|c| c.managed_ebs_volume());
-            configs.len() == 1
-                && configs[0].name() == "data"
-                && ebs.is_some_and(|e| {
-                    e.snapshot_id() == Some("snap-0new")
-                        && e.role_arn() == ROLE
-                        && e.size_in_gib() == Some(100)
-                        && e.volume_type() == Some("gp3")
-                })
+            configures_ebs_from(r, "snap-0new", 100)
                 && r.task_definition().is_none()
                 && r.force_new_deployment().is_none()
         })

@@ -6,6 +6,7 @@
 //! ContinueServiceDeployment sent with the right fields — or not at all in read-only mode
 //! and when nothing is in flight (the mocks count the requests).
 
+use crate::asserts::assert_has;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -675,18 +676,9 @@ async fn a_hook_awaiting_action_is_continued_or_rolled_back_with_its_hook_id() {
             .await
             .expect("a plan");
         let summary = plan.summary();
-        assert!(
-            summary.contains("hook hook-pause-1 is AWAITING_ACTION"),
-            "{summary}"
-        );
-        assert!(
-            summary.contains("7m00s left, then ROLLBACK by itself"),
-            "{summary}"
-        );
-        assert!(
-            summary.contains("canary · POST_TEST_TRAFFIC_SHIFT"),
-            "{summary}"
-        );
+        assert_has(&summary, "hook hook-pause-1 is AWAITING_ACTION");
+        assert_has(&summary, "7m00s left, then ROLLBACK by itself");
+        assert_has(&summary, "canary · POST_TEST_TRAFFIC_SHIFT");
         assert_eq!(
             plan.target().map(|r| r.images[0].digest.clone()),
             Some(Some("sha256:d9".to_string()))
@@ -723,8 +715,8 @@ async fn an_expired_hook_is_refused_and_nothing_is_sent() {
     .expect_err("expired");
     assert_eq!(err.exit_code(), exit::REFUSED);
     let text = err.to_string();
-    assert!(text.contains("expired 30s ago"), "{text}");
-    assert!(text.contains("ROLLBACK"), "{text}");
+    assert_has(&text, "expired 30s ago");
+    assert_has(&text, "ROLLBACK");
     assert_eq!(rules[5].num_calls(), 0);
 }
 
@@ -808,5 +800,5 @@ async fn denied_revisions_leave_the_history_whole_and_say_why() {
     assert!(why.contains("`ecs:DescribeServiceRevisions`"), "{json}");
     assert!(json["deployments"][0]["target_revision"]["task_definition"].is_null());
     let text = ecsnap::output::deployments::deployments_text("payments", "api", &h, now());
-    assert!(text.contains("service revisions not described"), "{text}");
+    assert_has(&text, "service revisions not described");
 }

@@ -4,6 +4,7 @@
 //! what the AWS CLI passes; read-only mode sends none of these requests (counted at the
 //! mocks) and the audit log records what was sent.
 
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -728,15 +729,16 @@ fn port_forward_to_a_running_task_without_a_runtime_id_says_what_is_missing() {
     let err = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward))
         .expect_err("no runtime id");
     let text = err.to_string();
-    assert!(!text.contains("not running"), "{text}");
-    for w in [
-        "is RUNNING but ECS has not reported a runtime id for its container app",
-        "platform version 1.4.0",
-        "describe-tasks",
-        "runtimeId",
-    ] {
-        assert!(text.contains(w), "{w:?} not in {text:?}");
-    }
+    assert_lacks(&text, "not running");
+    assert_has_all(
+        &text,
+        &[
+            "is RUNNING but ECS has not reported a runtime id for its container app",
+            "platform version 1.4.0",
+            "describe-tasks",
+            "runtimeId",
+        ],
+    );
     assert_eq!(err.exit_code(), 2, "a usage error, as documented");
 
     let reads = reads_of(without_runtime_ids("STOPPED", "STOPPED"));
@@ -744,7 +746,7 @@ fn port_forward_to_a_running_task_without_a_runtime_id_says_what_is_missing() {
     let text = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward))
         .expect_err("stopped")
         .to_string();
-    assert!(text.contains("the task is STOPPED, not running"), "{text}");
+    assert_has(&text, "the task is STOPPED, not running");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! put sends the text as given. (moto's StartLifecyclePolicyPreview answers 500, so
 //! ecsnap never calls it: policies are evaluated locally.)
 
+use crate::asserts::assert_has;
 use aws_sdk_ecr::operation::get_lifecycle_policy::{
     GetLifecyclePolicyError, GetLifecyclePolicyOutput,
 };
@@ -73,8 +74,8 @@ async fn a_denied_read_names_the_permission() {
     };
     assert_eq!(aws.kind, AwsErrorKind::AccessDenied);
     let text = err.to_string();
-    assert!(text.contains("ecr:GetLifecyclePolicy"), "{text}");
-    assert!(text.contains("eu-west-1"), "{text}");
+    assert_has(&text, "ecr:GetLifecyclePolicy");
+    assert_has(&text, "eu-west-1");
 }
 
 #[tokio::test]

@@ -4,20 +4,13 @@
 //! policies named by tags.
 
 use crate::mocked::clients;
+use crate::runtime::block_on;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Snapshot, SnapshotState, Tag, Volume, VolumeState};
 use aws_smithy_mocks::mock;
 use ecsnap::load::load_lineage;
 use ecsnap::model::ResourceKind;
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
 
 fn snapshot(id: &str, volume: &str, tags: &[(&str, &str)]) -> Snapshot {
     let mut s = Snapshot::builder()

@@ -6,8 +6,10 @@
 
 use std::time::Duration;
 
+use crate::asserts::assert_has;
 use crate::fixtures::{key, loaded_state, now, render, td_arn};
 use crate::mocked::clients_with_logs;
+use crate::runtime::block_on;
 use aws_sdk_cloudwatchlogs::operation::get_log_events::{GetLogEventsInput, GetLogEventsOutput};
 use aws_sdk_cloudwatchlogs::types::OutputLogEvent;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
@@ -114,20 +116,12 @@ fn for_stream(r: &GetLogEventsInput) -> bool {
     r.log_group_name() == Some(GROUP) && r.log_stream_name() == Some(stream().as_str())
 }
 
-fn block_on_test<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(f)
-}
-
 /// Runs the Logs view's effects against the clients and feeds the answers back; returns
 /// the effects those answers asked for.
 fn run(state: &mut AppState, aws: &AwsClients, effects: Vec<Effect>) -> Vec<Effect> {
     let mut next = Vec::new();
     for e in effects {
-        if let Some(msg) = block_on_test(perform_logs_read(e, aws)) {
+        if let Some(msg) = block_on(perform_logs_read(e, aws)) {
             next.extend(update(state, Event::Msg(msg)));
         }
     }
@@ -202,8 +196,8 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     assert_eq!(older.num_calls() + follow1.num_calls(), 0);
     assert_eq!(lines_shown(&s).len(), 50);
     let screen = render(&s, 120, 40);
-    assert!(screen.contains("line 150"), "{screen}");
-    assert!(screen.contains("app (2/2)"), "{screen}");
+    assert_has(&screen, "line 150");
+    assert_has(&screen, "app (2/2)");
 
     // Scrolling within what is loaded asks for nothing; reaching the top asks for one page.
     assert!(key(&mut s, KeyCode::Up).is_empty());
@@ -237,7 +231,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     assert_eq!(start.num_calls(), 1);
     assert!(key(&mut s, KeyCode::PageUp).is_empty(), "at the start");
     let screen = render(&s, 120, 40);
-    assert!(screen.contains("start of the stream"), "{screen}");
+    assert_has(&screen, "start of the stream");
 
     // Follow: the forward token at once, then not again within the second.
     let follow = key(&mut s, KeyCode::Char('f'));
@@ -290,11 +284,8 @@ fn a_container_with_another_driver_says_where_its_logs_go() {
     assert!(key(&mut s, KeyCode::Char('c')).is_empty());
     assert_eq!(newest.num_calls(), 1);
     let screen = render(&s, 120, 40);
-    assert!(
-        screen.contains("sidecar logs with the splunk driver"),
-        "{screen}"
-    );
-    assert!(screen.contains("https://splunk.example:8088"), "{screen}");
+    assert_has(&screen, "sidecar logs with the splunk driver");
+    assert_has(&screen, "https://splunk.example:8088");
 }
 
 #[test]
@@ -332,7 +323,7 @@ fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
         }
         Ok(true)
     };
-    block_on_test(ecsnap::commands::logs::follow(
+    block_on(ecsnap::commands::logs::follow(
         &aws,
         &mut streams,
         &mut tokens,
@@ -375,7 +366,7 @@ fn last_lines_read_the_newest_lines_of_each_essential_container() {
         task_definition: td_arn("ledger", 2),
         ..Task::default()
     };
-    let lines = block_on_test(last_lines(&aws, &task, LAST_LINES)).expect("last lines");
+    let lines = block_on(last_lines(&aws, &task, LAST_LINES)).expect("last lines");
     assert_eq!(lines.len(), 1, "the sidecar is not essential: {lines:?}");
     assert_eq!(lines[0].container, "app");
     let got: Vec<String> = lines[0]
@@ -402,7 +393,7 @@ fn failing(body: &str) -> Rule {
 fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
     let read = |rule: &Rule| {
         let aws = clients_with_logs(&[], &[], &[], &[rule]);
-        block_on_test(ecsnap::load::logs::newest_page(&aws, GROUP, &stream(), 10))
+        block_on(ecsnap::load::logs::newest_page(&aws, GROUP, &stream(), 10))
             .expect_err("the read fails")
             .to_string()
     };
@@ -410,14 +401,14 @@ fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
         r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: logs:GetLogEvents"}"#,
     );
     let e = read(&denied);
-    assert!(e.contains("logs:GetLogEvents"), "{e}");
-    assert!(e.contains("eu-west-1"), "{e}");
+    assert_has(&e, "logs:GetLogEvents");
+    assert_has(&e, "eu-west-1");
     let no_group = failing(
         r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#,
     );
     let e = read(&no_group);
-    assert!(e.contains("log group `/ecs/ledger` not found"), "{e}");
-    assert!(e.contains("logs:GetLogEvents"), "{e}");
+    assert_has(&e, "log group `/ecs/ledger` not found");
+    assert_has(&e, "logs:GetLogEvents");
     let no_stream = failing(
         r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#,
     );
@@ -426,7 +417,7 @@ fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
         e.contains(&format!("log stream `{}` not found", stream())),
         "{e}"
     );
-    assert!(e.contains("log group /ecs/ledger"), "{e}");
+    assert_has(&e, "log group /ecs/ledger");
 }
 
 #[test]
@@ -466,7 +457,7 @@ fn following_picks_up_a_stream_once_it_exists() {
         }
         Ok(true)
     };
-    block_on_test(ecsnap::commands::logs::follow(
+    block_on(ecsnap::commands::logs::follow(
         &aws,
         &mut streams,
         &mut tokens,
@@ -530,7 +521,7 @@ fn following_a_service_picks_up_a_task_started_since() {
         Ok(true)
     };
     let clock = FakeClock::default();
-    block_on_test(ecsnap::commands::logs::follow(
+    block_on(ecsnap::commands::logs::follow(
         &aws,
         &mut streams,
         &mut tokens,
@@ -585,7 +576,7 @@ fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
         .output(|| page(Vec::new(), "b1", "f1"))
         .build();
     let aws = clients_with_logs(&[], &[], &[], &[&missing, &present]);
-    let merged = block_on_test(ecsnap::load::logs::merged_since(&aws, &streams, None))
+    let merged = block_on(ecsnap::load::logs::merged_since(&aws, &streams, None))
         .expect("one stream missing is not an error");
     let got: Vec<&str> = merged.events.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(got, ["line 1", "line 2", "line 3"]);
@@ -595,16 +586,15 @@ fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
 
     // Only the late stream asked for: nothing shows the group exists, so it is an error.
     let aws = clients_with_logs(&[], &[], &[], &[&missing]);
-    let e = block_on_test(ecsnap::load::logs::merged_since(&aws, &streams[1..], None))
+    let e = block_on(ecsnap::load::logs::merged_since(&aws, &streams[1..], None))
         .expect_err("the group is not known to exist")
         .to_string();
-    assert!(e.contains("log group `/ecs/ledger` not found"), "{e}");
+    assert_has(&e, "log group `/ecs/ledger` not found");
 }
 
 #[test]
 fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
     use ecsnap::analysis::stop::diagnose;
-    use ecsnap::model::TaskContainer;
     use ecsnap::ops::wait::{StoppedTask, Verdict, WaitOutcome};
 
     let td = task_definition();
@@ -612,20 +602,7 @@ fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
         .match_requests(|r| r.limit() == Some(LAST_LINES))
         .then_output(|| page(events(6, 10), "b1", "f1"));
     let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
-    let oom = Task {
-        id: "oom1".into(),
-        task_definition: td_arn("ledger", 2),
-        last_status: "STOPPED".into(),
-        desired_status: "STOPPED".into(),
-        stopped_reason: Some("Essential container in task exited".into()),
-        containers: vec![TaskContainer {
-            name: "app".into(),
-            exit_code: Some(137),
-            reason: Some("OutOfMemoryError: Container killed due to memory usage".into()),
-            ..TaskContainer::default()
-        }],
-        ..Task::default()
-    };
+    let oom = crate::fixtures::oom_task("oom1", td_arn("ledger", 2));
     let scaled = Task {
         id: "scaled1".into(),
         task_definition: td_arn("ledger", 1),
@@ -648,14 +625,14 @@ fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
         events: Vec::new(),
         stopped_tasks: vec![stopped(&oom), stopped(&scaled)],
     };
-    let text = block_on_test(ecsnap::commands::logs::failed_tasks_last_lines(
+    let text = block_on(ecsnap::commands::logs::failed_tasks_last_lines(
         &aws, &outcome,
     ));
-    assert!(
-        text.contains("task oom1 stopped (out of memory): a container ran out of memory"),
-        "{text}"
+    assert_has(
+        &text,
+        "task oom1 stopped (out of memory): a container ran out of memory",
     );
-    assert!(text.contains("app, last 5 lines:"), "{text}");
+    assert_has(&text, "app, last 5 lines:");
     assert!(
         text.contains(" line 6\n") && text.contains(" line 10\n"),
         "{text}"

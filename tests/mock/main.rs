@@ -5,8 +5,12 @@
 //!
 //! Run one feature with `cargo test --test mock rollback::`.
 
+#[path = "../support/asserts.rs"]
+mod asserts;
 #[path = "../support/mocked.rs"]
 mod mocked;
+#[path = "../support/runtime.rs"]
+mod runtime;
 
 // The Logs view is drawn from a loaded console state, as the console tests draw theirs.
 #[path = "../common/console_fixtures.rs"]

@@ -3,10 +3,11 @@
 //! its snapshots are skipped, DLM and AWS Backup snapshots are skipped, and a denied
 //! launch-template read names its IAM action. aws-smithy-mocks, no retries, no waiting.
 
+use crate::asserts::assert_has;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::mocked::MockAws;
+use crate::mocked::{MockAws, skip_reasons};
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ec2::operation::describe_launch_template_versions::DescribeLaunchTemplateVersionsOutput;
 use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
@@ -224,11 +225,7 @@ async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
         .map(|s| s.snapshot.id.as_str())
         .collect();
     assert_eq!(orphans, ["snap-plain"]);
-    let skipped: BTreeMap<&str, &str> = report
-        .skipped
-        .iter()
-        .map(|s| (s.id.as_str(), s.reason.as_str()))
-        .collect();
+    let skipped: BTreeMap<&str, &str> = skip_reasons(&report.skipped);
     assert_eq!(
         skipped,
         BTreeMap::from([
@@ -274,9 +271,6 @@ async fn a_denied_launch_template_read_names_the_permission() {
         .await
         .expect_err("denied");
     let text = err.to_string();
-    assert!(
-        text.contains("`ec2:DescribeLaunchTemplateVersions`"),
-        "{text}"
-    );
-    assert!(text.contains("eu-west-1"), "{text}");
+    assert_has(&text, "`ec2:DescribeLaunchTemplateVersions`");
+    assert_has(&text, "eu-west-1");
 }

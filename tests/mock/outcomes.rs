@@ -4,11 +4,12 @@
 //! answer", still there is failed, unreadable is unknown — and each is audited as such;
 //! an audit write that fails mid-run sends nothing more and leaves only whole lines.
 
+use crate::asserts::assert_has;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cleanup::volume_plan;
-use crate::mocked::{MockAws, block_on};
+use crate::mocked::{MockAws, block_on, statuses};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::config::{AsyncSleep, SharedAsyncSleep, Sleep};
@@ -152,7 +153,7 @@ fn a_delete_answered_not_found_is_already_gone_not_a_failure() {
     let path = dir.path().join("audit.log");
     let m = mutator(ops, AuditLog::open(&path).expect("log"));
     let results = run(&aws, &m, &["vol-1", "vol-2"]);
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [("vol-1", ItemStatus::Done), ("vol-2", ItemStatus::Skipped)]
@@ -213,7 +214,7 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
 
     // Through the executor: confirmed is done, and the run goes on.
     let results = run(&aws, &m, &["vol-gone", "vol-next"]);
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [
@@ -234,8 +235,8 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
     assert!(err.to_string().contains("InternalError"), "{err}");
     match block_on(m.delete_volume("vol-blind")).expect("settles") {
         Settled::Unknown { lost, reread } => {
-            assert!(lost.contains("InternalError"), "{lost}");
-            assert!(reread.contains("ec2:DescribeVolumes"), "{reread}");
+            assert_has(&lost, "InternalError");
+            assert_has(&reread, "ec2:DescribeVolumes");
         }
         other => panic!("expected unknown, got {other:?}"),
     }
@@ -398,7 +399,7 @@ fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
     // vol-1's intent and result are written; vol-2's intent hits a full disk.
     let m = mutator(ops, AuditLog::open_failing_after(&path, 2).expect("log"));
     let results = run(&aws, &m, &["vol-1", "vol-2", "vol-3", "vol-4"]);
-    let got: Vec<(&str, ItemStatus)> = results.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let got = statuses(&results);
     assert_eq!(
         got,
         [
@@ -411,7 +412,7 @@ fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
     for r in &results[1..] {
         assert!(r.was_not_sent(), "{r:?}");
         let d = r.detail.clone().unwrap_or_default();
-        assert!(d.contains("audit log could not be written"), "{d}");
+        assert_has(&d, "audit log could not be written");
     }
     // Only vol-1's delete was sent.
     assert_eq!(deletes.num_calls(), 1);

@@ -6,7 +6,8 @@
 //! configured at launch; and every refusal (unknown origin, service gone, no managed EBS
 //! volume, read-only mode) sends nothing.
 
-use crate::mocked::{MockAws, audited, block_on};
+use crate::asserts::assert_has;
+use crate::mocked::{EBS_ROLE as ROLE, MockAws, audited, block_on, configures_ebs_from};
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
@@ -28,7 +29,6 @@ use ecsnap::ops::guard::ReadOnly;
 use ecsnap::ops::recover::{self, ConfigSource, RecoverOptions, RecoverProgress};
 use ecsnap::ops::wait::FakeClock;
 
-const ROLE: &str = "arn:aws:iam::111122223333:role/ecsInfrastructureRole";
 const TD: &str = "arn:aws:ecs:us-east-1:111122223333:task-definition/ledger:4";
 const CLUSTER_ARN: &str = "arn:aws:ecs:us-east-1:111122223333:cluster/payments-prod";
 const VOL: &str = "vol-0orphan000000001";
@@ -230,18 +230,9 @@ fn recover_snapshots_the_orphan_then_changes_only_the_snapshot_id() {
     // answered; anything else finds no rule and fails the recover.
     let updated = mock!(aws_sdk_ecs::Client::update_service)
         .match_requests(|r| {
-            let configs = r.volume_configurations();
-            let ebs = configs.first().and_then(|c| c.managed_ebs_volume());
             r.cluster() == Some("payments-prod")
                 && r.service() == Some("ledger")
-                && configs.len() == 1
-                && configs[0].name() == "data"
-                && ebs.is_some_and(|e| {
-                    e.snapshot_id() == Some("snap-0new")
-                        && e.role_arn() == ROLE
-                        && e.size_in_gib() == Some(100)
-                        && e.volume_type() == Some("gp3")
-                })
+                && configures_ebs_from(r, "snap-0new", 100)
                 && r.task_definition().is_none()
                 && r.force_new_deployment().is_none()
         })
@@ -315,18 +306,7 @@ fn a_service_without_a_reported_configuration_gets_one_for_its_launch_volume() {
     let create = create_snapshot_rule();
     let state = snapshot_state_rule();
     let updated = mock!(aws_sdk_ecs::Client::update_service)
-        .match_requests(|r| {
-            let configs = r.volume_configurations();
-            let ebs = configs.first().and_then(|c| c.managed_ebs_volume());
-            configs.len() == 1
-                && configs[0].name() == "data"
-                && ebs.is_some_and(|e| {
-                    e.snapshot_id() == Some("snap-0new")
-                        && e.role_arn() == ROLE
-                        && e.size_in_gib() == Some(50)
-                        && e.volume_type() == Some("gp3")
-                })
-        })
+        .match_requests(|r| configures_ebs_from(r, "snap-0new", 50))
         .then_output(|| {
             UpdateServiceOutput::builder()
                 .service(service("ecs-svc/2", Some(config("snap-0new"))))
@@ -366,7 +346,7 @@ fn assert_refused(ecs: &[&Rule], volume_tags: &'static [(&'static str, &'static 
     assert_eq!(err.exit_code(), 5, "{err}");
     let text = err.to_string();
     assert!(text.contains(want), "{want:?} in {text}");
-    assert!(text.contains("Nothing was sent"), "{text}");
+    assert_has(&text, "Nothing was sent");
     assert_eq!(create.num_calls(), 0);
 }
 

@@ -2,6 +2,7 @@
 //! redeploy refuse at planning, naming the controller and what to do instead, and send no
 //! mutating request (aws-smithy-mocks counts the calls).
 
+use crate::asserts::assert_has;
 use crate::mocked::clients;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
@@ -55,12 +56,12 @@ async fn code_deploy_services_are_refused_before_any_request() {
     let text = err.to_string();
     assert!(matches!(err, Error::Usage(_)), "{err:?}");
     assert_eq!(err.exit_code(), exit::USAGE);
-    assert!(text.contains("CODE_DEPLOY"), "{text}");
+    assert_has(&text, "CODE_DEPLOY");
     assert!(
         text.contains("CodeDeploy"),
         "says what to do instead: {text}"
     );
-    assert!(text.contains("Nothing was sent"), "{text}");
+    assert_has(&text, "Nothing was sent");
     let err = redeploy::plan(&aws, "payments", "ledger")
         .await
         .expect_err("refused");

@@ -4,10 +4,11 @@
 //! recorded (audit intent + result) while nothing new starts; an audit log that cannot be
 //! written sends nothing.
 
+use crate::asserts::assert_has;
 use std::sync::Arc;
 
 use crate::cleanup::volume_plan;
-use crate::mocked::{MockAws, no_retry_client, no_rules};
+use crate::mocked::{MockAws, no_retry_client, no_rules, skip_reasons};
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Volume, VolumeState};
@@ -200,11 +201,7 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
     // Newest 3 kept (a4..a6); of a1..a3, a1 is studio:2's tag and a2 studio:1's digest pin.
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a3"]);
-    let skipped: Vec<(&str, &str)> = plan
-        .skipped
-        .iter()
-        .map(|s| (s.id.as_str(), s.reason.as_str()))
-        .collect();
+    let skipped: Vec<(&str, &str)> = skip_reasons(&plan.skipped);
     assert_eq!(
         skipped,
         [
@@ -252,8 +249,8 @@ async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
     .await
     .expect_err("an incomplete picture plans nothing");
     let text = err.to_string();
-    assert!(text.contains("`ecs:ListTaskDefinitions`"), "{text}");
-    assert!(text.contains("denied"), "{text}");
+    assert_has(&text, "`ecs:ListTaskDefinitions`");
+    assert_has(&text, "denied");
     assert!(rules.last().is_some_and(|r| r.num_calls() >= 1));
 }
 

@@ -28,14 +28,7 @@ pub fn start_emulator() -> Emulator {
     emulator
 }
 
-/// Runs a future to completion on a throwaway runtime (for sync tests and statics).
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(f)
-}
+pub use crate::runtime::block_on;
 
 /// A fresh emulator with the demo fleet seeded.
 pub fn seeded_emulator() -> (Emulator, DemoFleet) {
@@ -43,6 +36,40 @@ pub fn seeded_emulator() -> (Emulator, DemoFleet) {
     let fleet = block_on(seed(&emulator.endpoint()))
         .unwrap_or_else(|e| panic!("seeding the demo fleet: {e}"));
     (emulator, fleet)
+}
+
+/// A test's own emulator with the demo fleet seeded, the SDK on it and a private HOME for
+/// the binary: what a journey that changes AWS starts from. The emulator runs as long as
+/// this lives.
+pub struct Scenario {
+    /// Kept for its lifetime: the emulator stops when it is dropped.
+    _emulator: Emulator,
+    pub fleet: DemoFleet,
+    pub endpoint: String,
+    pub aws: Aws,
+    pub home: tempfile::TempDir,
+}
+
+impl Scenario {
+    /// A fresh seeded emulator, the SDK clients on it and an empty HOME.
+    pub fn seeded() -> Self {
+        let (emulator, fleet) = seeded_emulator();
+        let endpoint = emulator.endpoint();
+        let aws = sdk(&endpoint);
+        let home = tempfile::tempdir().expect("tempdir");
+        Self {
+            _emulator: emulator,
+            fleet,
+            endpoint,
+            aws,
+            home,
+        }
+    }
+
+    /// The real binary on this emulator with this HOME.
+    pub fn ecsnap(&self) -> Command {
+        ecsnap(&self.endpoint, self.home.path())
+    }
 }
 
 /// One seeded emulator shared by the read-only tests of a test binary. It stops when the
@@ -209,6 +236,18 @@ pub fn snapshot_ids(ec2: &aws_sdk_ec2::Client) -> std::collections::BTreeSet<Str
     out.snapshots()
         .iter()
         .filter_map(|s| s.snapshot_id().map(str::to_string))
+        .collect()
+}
+
+/// EC2 tags as (key, value) pairs, collected as the caller needs (a map, a list).
+pub fn tag_pairs<C: FromIterator<(String, String)>>(tags: &[aws_sdk_ec2::types::Tag]) -> C {
+    tags.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
         .collect()
 }
 

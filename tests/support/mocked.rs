@@ -27,6 +27,45 @@ macro_rules! no_retry_client {
 }
 pub(crate) use no_retry_client;
 
+/// The role ECS uses for the mocked services' managed EBS volumes.
+pub const EBS_ROLE: &str = "arn:aws:iam::111122223333:role/ecsInfrastructureRole";
+
+/// Whether UpdateService request `r` configures exactly one managed EBS volume, `data`,
+/// created from `snapshot` with [`EBS_ROLE`], `gib` GiB and gp3.
+pub fn configures_ebs_from(
+    r: &aws_sdk_ecs::operation::update_service::UpdateServiceInput,
+    snapshot: &str,
+    gib: i32,
+) -> bool {
+    let configs = r.volume_configurations();
+    let ebs = configs.first().and_then(|c| c.managed_ebs_volume());
+    configs.len() == 1
+        && configs[0].name() == "data"
+        && ebs.is_some_and(|e| {
+            e.snapshot_id() == Some(snapshot)
+                && e.role_arn() == EBS_ROLE
+                && e.size_in_gib() == Some(gib)
+                && e.volume_type() == Some("gp3")
+        })
+}
+
+/// (id, reason) of each skipped resource, collected as the caller needs (a list, a map).
+pub fn skip_reasons<'a, C: FromIterator<(&'a str, &'a str)>>(
+    skipped: &'a [ecsnap::model::Skipped],
+) -> C {
+    skipped
+        .iter()
+        .map(|s| (s.id.as_str(), s.reason.as_str()))
+        .collect()
+}
+
+/// (id, status) of each cleanup result, in order.
+pub fn statuses(
+    results: &[ecsnap::ops::cleanup::ItemResult],
+) -> Vec<(&str, ecsnap::ops::cleanup::ItemStatus)> {
+    results.iter().map(|r| (r.id.as_str(), r.status)).collect()
+}
+
 /// No rules: a client that answers nothing.
 pub fn no_rules() -> &'static [&'static Rule] {
     &[]
@@ -164,11 +203,4 @@ pub fn audited(
     (mutator, dir, log)
 }
 
-/// Runs a future to completion on a throwaway current-thread runtime.
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(f)
-}
+pub use crate::runtime::block_on;

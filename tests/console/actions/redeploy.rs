@@ -1,6 +1,8 @@
 //! Redeploy through `update`: `d` plans, `y` sends it and watches the rollout.
 
 use super::*;
+use crate::asserts::assert_has;
+use crate::fixtures::dialog;
 
 #[test]
 fn d_plans_a_redeploy_then_y_watches_it() {
@@ -27,10 +29,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     };
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Redeploy(plan))),
-        },
+        dialog(g, DialogAnswer::Planned(Ok(Planned::Redeploy(plan)))),
     );
     assert!(render(&s, 120, 40).contains("force a new deployment of payments-prod/worker"));
     let effects = ch(&mut s, 'y');
@@ -41,16 +40,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
         ),
         "{effects:?}"
     );
-    deliver(
-        &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Started(Ok(started(3))),
-        },
-    );
+    deliver(&mut s, dialog(g, DialogAnswer::Started(Ok(started(3)))));
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Forced a new deployment of worker:3"),
-        "{text}"
-    );
+    assert_has(&text, "Forced a new deployment of worker:3");
 }

@@ -3,6 +3,8 @@
 //! sent; the result fits at 80×24.
 
 use super::*;
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
+use crate::fixtures::{dialog, listed, reply};
 use ecsnap::tui::state::modal::Stage;
 
 fn restore_plan(before: &str, after: &str) -> ecsnap::ops::restore_user::RestorePlan {
@@ -33,13 +35,13 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     assert_eq!(user, "alice");
     let selected = s.snapshots.tags.selected_row().map(|r| r.entry.tag.clone());
     assert_eq!(Some(tag.clone()), selected);
-    let g = answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
+    let g = reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Restore(restore_plan(
             "sha256:aaa",
             "sha256:bbb",
         )))),
-    });
+    );
     let text = render(&s, 120, 40);
     assert!(
         text.contains("before: sha256:aaa") && text.contains("after:  sha256:bbb"),
@@ -55,10 +57,7 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     };
     let effects = update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Restored(Ok(done)),
-        }),
+        Event::Msg(dialog(g, DialogAnswer::Restored(Ok(done)))),
     );
     assert!(
         matches!(
@@ -68,11 +67,11 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert!(
-        text.contains("Done: alice-latest now points at alice-20261120T0815"),
-        "{text}"
+    assert_has(
+        &text,
+        "Done: alice-latest now points at alice-20261120T0815",
     );
-    assert!(text.contains("now: sha256:bbb  (was sha256:aaa)"), "{text}");
+    assert_has(&text, "now: sha256:bbb  (was sha256:aaa)");
 }
 
 /// A digest as ECR gives it (`sha256:` and 64 hex digits).
@@ -92,12 +91,10 @@ fn planned_restore(before: &str, after: &str) -> AppState {
     let g = generation(&s);
     deliver(
         &mut s,
-        Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Planned(Ok(Planned::Restore(restore_plan_to(
-                tag, before, after,
-            )))),
-        },
+        dialog(
+            g,
+            DialogAnswer::Planned(Ok(Planned::Restore(restore_plan_to(tag, before, after)))),
+        ),
     );
     s
 }
@@ -113,25 +110,26 @@ fn the_restore_result_fits_at_80x24() {
     let g = generation(&s);
     update(
         &mut s,
-        Event::Msg(Msg::Dialog {
-            generation: g,
-            answer: DialogAnswer::Restored(Ok(ecsnap::ops::restore_user::Restored {
+        Event::Msg(dialog(
+            g,
+            DialogAnswer::Restored(Ok(ecsnap::ops::restore_user::Restored {
                 before_digest: Some(before.clone()),
                 after_digest: after.clone(),
             })),
-        }),
+        )),
     );
     let text = render(&s, 80, 24);
     // Every line of the result is whole: the digests (shortened), and the way out.
-    for want in [
-        "Done: alice-latest now points at alice-20261122T0930",
-        "now: sha256:bbbbbbbbbbbbbbbb…  (was sha256:aaaaaaaaaaaaaaaa…)",
-        "before: sha256:aaaaaaaaaaaaaaaa…",
-        "after:  sha256:bbbbbbbbbbbbbbbb…",
-        "Esc closes",
-    ] {
-        assert!(text.contains(want), "{want} in\n{text}");
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Done: alice-latest now points at alice-20261122T0930",
+            "now: sha256:bbbbbbbbbbbbbbbb…  (was sha256:aaaaaaaaaaaaaaaa…)",
+            "before: sha256:aaaaaaaaaaaaaaaa…",
+            "after:  sha256:bbbbbbbbbbbbbbbb…",
+            "Esc closes",
+        ],
+    );
     insta::assert_snapshot!("restore_done_80x24", text);
     insta::assert_snapshot!("restore_done_120x40", render(&s, 120, 40));
 }
@@ -143,16 +141,16 @@ fn restoring_to_the_current_target_says_so_without_asking() {
     let modal = s.modal.as_ref().expect("the dialog stays open");
     assert_eq!(modal.stage, Stage::Done, "nothing to confirm");
     let text = render(&s, 80, 24);
-    assert!(
-        text.contains("alice-latest already points at alice-20261122T0930; nothing to do"),
-        "{text}"
+    assert_has(
+        &text,
+        "alice-latest already points at alice-20261122T0930; nothing to do",
     );
     // No question: neither the y/n prompt nor a typed confirmation.
     assert!(
         !text.contains("y confirm") && !text.contains("Restore? "),
         "{text}"
     );
-    assert!(!text.contains("sending"), "{text}");
+    assert_lacks(&text, "sending");
     insta::assert_snapshot!("restore_nothing_to_do_80x24", text);
     insta::assert_snapshot!("restore_nothing_to_do_120x40", render(&s, 120, 40));
     // `y` sends nothing: it closes the dialog.
@@ -182,15 +180,7 @@ fn the_pane_shows_where_the_resume_tag_points_and_counts_each_image_once() {
     let mut s = loaded_state();
     s.pane = PaneId::Snapshots;
     let before = s.snapshots.totals();
-    let g = s.snapshots.loader.generation;
-    deliver(
-        &mut s,
-        Msg::Listing {
-            place: None,
-            generation: g,
-            answer: Listing::Snapshots(Ok(restored_groups())),
-        },
-    );
+    listed(&mut s, Listing::Snapshots(Ok(restored_groups())));
     // The same images, differently tagged: the total does not move.
     assert_eq!(s.snapshots.totals(), before);
     for (w, h) in [(80, 24), (120, 40)] {
@@ -209,7 +199,7 @@ fn the_pane_shows_where_the_resume_tag_points_and_counts_each_image_once() {
             .find(|l| l.contains("workspaces (other)"))
             .unwrap_or_default();
         assert!(other.contains("(other) 1 "), "{text}");
-        assert!(!text.contains("alice-latest"), "{text}");
+        assert_lacks(&text, "alice-latest");
     }
     insta::assert_snapshot!("snapshots_after_restore_80x24", render(&s, 80, 24));
     insta::assert_snapshot!("snapshots_after_restore_120x40", render(&s, 120, 40));

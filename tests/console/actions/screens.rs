@@ -1,6 +1,8 @@
 //! Insta screens of the dialogs at 120×40 and 80×24, from fixtures at a fixed time.
 
 use super::*;
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::reply;
 
 #[test]
 fn wait_view_screen() {
@@ -12,10 +14,7 @@ fn wait_view_screen() {
     insta::assert_snapshot!("wait_view_80x24", render(&s, 80, 24));
     s.now += chrono::Duration::minutes(5);
     let later = render(&s, 120, 40);
-    assert!(
-        later.contains("1m30s elapsed · poll 2 · ✗ FAILED"),
-        "{later}"
-    );
+    assert_has(&later, "1m30s elapsed · poll 2 · ✗ FAILED");
 }
 
 /// A rollout that reached steady state: the clock stops, Esc closes (nothing left to
@@ -23,10 +22,10 @@ fn wait_view_screen() {
 #[test]
 fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     let mut s = fixed(wait_view());
-    answer(&mut s, |generation| Msg::Dialog {
-        generation,
-        answer: DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
-    });
+    reply(
+        &mut s,
+        DialogAnswer::WaitProgress(progress(3, Verdict::Stable)),
+    );
     let at_end = render(&s, 120, 40);
     s.now += chrono::Duration::minutes(2);
     let later = render(&s, 120, 40);
@@ -39,8 +38,8 @@ fn a_stable_wait_view_stops_its_clock_and_only_closes() {
     };
     assert!(elapsed(&at_end).is_some(), "{at_end}");
     assert_eq!(elapsed(&at_end), elapsed(&later), "{later}");
-    assert!(later.contains("Esc closes"), "{later}");
-    assert!(!later.contains("Esc stops watching"), "{later}");
+    assert_has(&later, "Esc closes");
+    assert_lacks(&later, "Esc stops watching");
     let footer = later.lines().last().unwrap_or_default();
     assert_eq!(footer.trim(), "n/Esc close  ? help", "{later}");
 }
