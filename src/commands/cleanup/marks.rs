@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::request::{plan_text, results_text, take_cleanup_locks};
+use super::request::{plan_text, push_table_and_skipped, results_text, take_cleanup_locks};
 use crate::analysis::orphans::OrphanFilter;
 use crate::commands::flow::{Action, Unchanged, reported};
 use crate::commands::session::{Question, Session};
@@ -73,21 +73,7 @@ pub(super) fn mark_text(plan: &MarkPlan) -> String {
             m.owner.clone(),
         ]);
     }
-    if !t.is_empty() {
-        out.push_str(&t.render());
-    }
-    if !plan.skipped.is_empty() {
-        out.push_str("Skipped:\n");
-        for sk in &plan.skipped {
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                escape(&sk.id),
-                sk.kind.as_str(),
-                escape(&sk.reason)
-            );
-        }
-    }
+    push_table_and_skipped(&mut out, &t, &plan.skipped);
     out
 }
 

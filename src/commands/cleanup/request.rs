@@ -234,21 +234,7 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
             i.reason.clone(),
         ]);
     }
-    if !t.is_empty() {
-        out.push_str(&t.render());
-    }
-    if !plan.skipped.is_empty() {
-        out.push_str("Skipped:\n");
-        for sk in &plan.skipped {
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                escape(&sk.id),
-                sk.kind.as_str(),
-                escape(&sk.reason)
-            );
-        }
-    }
+    push_table_and_skipped(&mut out, &t, &plan.skipped);
     for note in &plan.notes {
         let _ = writeln!(out, "Note: {}", escape(note));
     }
@@ -283,6 +269,29 @@ pub fn results_text(results: &[ItemResult]) -> String {
         count(ItemStatus::Skipped),
         count(ItemStatus::Failed)
     )
+}
+
+/// A plan's table (when it has rows), then what was skipped and why, one line each.
+pub(super) fn push_table_and_skipped(
+    out: &mut String,
+    table: &crate::output::table::Table,
+    skipped: &[crate::model::Skipped],
+) {
+    if !table.is_empty() {
+        out.push_str(&table.render());
+    }
+    if !skipped.is_empty() {
+        out.push_str("Skipped:\n");
+        for sk in skipped {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                escape(&sk.id),
+                sk.kind.as_str(),
+                escape(&sk.reason)
+            );
+        }
+    }
 }
 
 #[cfg(test)]
