@@ -44,6 +44,16 @@ pub fn merge_seen<'a>(
     update
 }
 
+/// The starts known before `run_start`: a volume first seen during this run (a console
+/// refreshing) keeps an unknown start, as on a first run, rather than reading "0 days".
+pub fn seen_before<S: std::hash::BuildHasher>(
+    mut since: HashMap<String, DateTime<Utc>, S>,
+    run_start: DateTime<Utc>,
+) -> HashMap<String, DateTime<Utc>, S> {
+    since.retain(|_, first| *first < run_start);
+    since
+}
+
 /// Whether a volume seen unattached since `since` passes `--unattached-days N`; `Err` says
 /// why not. Unknown never passes.
 pub fn unattached_long_enough(
@@ -141,5 +151,18 @@ mod tests {
             short.contains("only 6 days") && short.contains("2026-11-14"),
             "{short}"
         );
+    }
+
+    #[test]
+    fn a_volume_first_seen_during_this_run_keeps_an_unknown_start() {
+        // Run 1 (day 1) saw vol-a; this run started on day 5 and its first refresh saw
+        // vol-b: on its second refresh (day 5 too) only vol-a's start is known.
+        let run1 = merge_seen(&SeenMap::new(), ["vol-a"], day(1));
+        let refresh1 = merge_seen(&run1.keep, ["vol-a", "vol-b"], day(5));
+        let refresh2 = merge_seen(&refresh1.keep, ["vol-a", "vol-b"], day(5));
+        assert_eq!(refresh2.since.len(), 2, "merge_seen alone knows both");
+        let known = seen_before(refresh2.since, day(5));
+        assert_eq!(known.get("vol-a"), Some(&day(1)));
+        assert!(!known.contains_key("vol-b"), "{known:?}");
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::seen::{SeenScope, record};
 use crate::analysis::orphans::{OrphanFilter, OrphanReport, OrphanRules, find_orphans};
+use crate::analysis::seen::seen_before;
 use crate::aws::AwsClients;
 use crate::config::Settings;
 use crate::error::Result;
@@ -82,8 +83,14 @@ fn record_sightings(
 ) -> Option<HashMap<String, DateTime<Utc>>> {
     let file = settings.volumes_seen_file.as_deref()?;
     let scope = SeenScope::new(file, aws.endpoint.as_deref(), account, &aws.region);
-    Some(record(&scope, volumes, now))
+    let since = record(&scope, volumes, now);
+    // A console refreshes within one run: a volume this run saw first is still "first seen
+    // now" (its start unknown), not "0 days", as the command line says on a first run.
+    Some(seen_before(since, *RUN_START.get_or_init(|| now)))
 }
+
+/// When this process first recorded sightings: the start of this run.
+static RUN_START: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
 
 /// The orphan rules as the settings set them.
 pub(super) fn orphan_rules<'a>(
