@@ -23,8 +23,15 @@ const HEADER: [&str; 7] = [
     "DEPLOYED",
 ];
 /// What a header shows when its column is narrower than it.
+/// The counts' short forms keep `(P)` over the pending count `(0)` as narrow as its values.
 const SHORT: [&str; 7] = [
-    "STATE", "CLUSTER", "SERVICE", "RUN/DES", "ROLLOUT", "TASK DEF", "AGE",
+    "STATE",
+    "CLUSTER",
+    "SERVICE",
+    "RUN/DES(P)|RUN/D (P)|R/D (P)",
+    "ROLLOUT",
+    "TASK DEF",
+    "AGE",
 ];
 /// The least useful give way first: when it was deployed, the counts' header (to
 /// `RUN/DES`), the task definition, the rollout state, then the names; the state never does.

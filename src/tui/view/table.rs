@@ -320,13 +320,18 @@ pub fn content_widths(
     fit_columns(&natural, min, give_order, available, 1)
 }
 
-/// The header of a column `width` wide: `long` when it fits, else `short` (cut to fit).
+/// The header of a column `width` wide: `long` when it fits, else the first of the short
+/// forms (`short`, alternatives longest first, separated by `|`) that fits, else the last
+/// one cut to fit.
 pub fn header_for(long: &str, short: &str, width: usize) -> String {
     if long.chars().count() <= width {
-        long.to_string()
-    } else {
-        clip(short, width)
+        return long.to_string();
     }
+    let forms: Vec<&str> = short.split('|').collect();
+    forms
+        .iter()
+        .find(|f| f.chars().count() <= width)
+        .map_or_else(|| clip(forms[forms.len() - 1], width), |f| (*f).to_string())
 }
 
 /// `text` made to fit `width`: ids cut in the middle, other text at the end (`…`).
@@ -510,6 +515,13 @@ mod fit_tests {
             vec![8, 7, 0, 3]
         );
         assert_eq!(header_for("RUN/DES(PEND)", "RUN/DES", 7), "RUN/DES");
+        // Short forms longest first: the first that fits, else the last one cut.
+        let forms = "RUN/DES(P)|RUN/D (P)|R/D (P)";
+        assert_eq!(header_for("RUN/DES(PEND)", forms, 13), "RUN/DES(PEND)");
+        assert_eq!(header_for("RUN/DES(PEND)", forms, 11), "RUN/DES(P)");
+        assert_eq!(header_for("RUN/DES(PEND)", forms, 9), "RUN/D (P)");
+        assert_eq!(header_for("RUN/DES(PEND)", forms, 7), "R/D (P)");
+        assert_eq!(header_for("RUN/DES(PEND)", forms, 5), "R/D …");
         assert_eq!(header_for("DEPLOYED", "AGE", 3), "AGE");
         assert_eq!(header_for("DEPLOYED", "AGE", 8), "DEPLOYED");
         // 14 + 7 + 3 + 2 = 26 > 20: then the values, in order, down to the minima.
