@@ -106,7 +106,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         return;
     };
     let placed = state.places.many_in_view();
-    let lines = totals_lines(state, placed, theme);
+    let lines = totals_lines(state, placed, usize::from(rest.width), theme);
     let totals_h = u16::try_from(lines.len()).unwrap_or(1).max(1);
     let [totals, list] =
         Layout::vertical([Constraint::Length(totals_h), Constraint::Fill(1)]).areas(rest);
@@ -178,19 +178,28 @@ fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool,
 
 /// The totals: over several places one line per account and region in view, then the
 /// overall line.
-fn totals_lines(state: &AppState, placed: bool, theme: Theme) -> Vec<Line<'static>> {
+fn totals_lines(state: &AppState, placed: bool, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = if placed {
         place_totals_lines(state, theme)
     } else {
         Vec::new()
     };
     if let Some(t) = state.orphans.totals {
+        let total = format!(
+            "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month",
+            t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
+        );
+        // The legend as long as it fits whole: a legend cut short says nothing.
+        let legend = [
+            " · UNATT. = seen unattached by ecsnap (? = first seen now)",
+            " · UNATT.: ? = first seen now",
+            "",
+        ]
+        .into_iter()
+        .find(|l| total.chars().count() + l.chars().count() <= width)
+        .unwrap_or_default();
         lines.push(Line::from(vec![Span::styled(
-            format!(
-                "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month · UNATT. = seen \
-                 unattached by ecsnap (? = first seen now)",
-                t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
-            ),
+            format!("{total}{legend}"),
             theme.bold(),
         )]));
     }
