@@ -221,6 +221,7 @@ const ESC: Key = Key::code(KeyCode::Esc);
 const UP: Key = Key::code(KeyCode::Up);
 const DOWN: Key = Key::code(KeyCode::Down);
 const BACKSPACE: Key = Key::code(KeyCode::Backspace);
+const RIGHT: Key = Key::code(KeyCode::Right);
 
 /// Pane-specific keys first: they win over global ones and lead the footer.
 #[rustfmt::skip]
@@ -286,7 +287,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('n'), ESC], Dialog(ALL_DIALOGS), Action::Cancel, "close", "cancel, or close the report; in the wait view stop watching (the deployment goes on in ECS)"),
     b(&[Key::ch('j'), DOWN], Dialog(PICKERS), Action::ModalDown, "down", "pick the next revision, tag or snapshot (the next container in exec)"),
     b(&[Key::ch('k'), UP], Dialog(PICKERS), Action::ModalUp, "up", "pick the previous revision, tag or snapshot (the previous container in exec)"),
-    b(&[Key::ch('i')], Dialog(ROLLBACK), Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
+    b(&[Key::ch('i'), RIGHT], Dialog(ROLLBACK), Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Dialog(CLEANUP), Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
     b(&[Key::ch('R')], Dialog(WAIT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
     b(&[Key::ch('f')], Dialog(ROLLBACK), Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
@@ -296,6 +297,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[ESC], TextField, Action::Cancel, "cancel", "cancel: nothing is sent"),
     b(&[DOWN], TextField, Action::ModalDown, "next", "in the rollback picker and the exec dialog: pick the next one"),
     b(&[UP], TextField, Action::ModalUp, "previous", "in the rollback picker and the exec dialog: pick the previous one"),
+    b(&[RIGHT], TextField, Action::ModalSwitch, "tags/EBS", "in the rollback picker (the name typed in production): the next list — revisions, image tags, EBS snapshots"),
     b(&[BACKSPACE], TextField, Action::DeleteChar, "delete", "delete the last character typed"),
     b(&[Key::ch('?')], TextField, Action::Help, "help", "show the keys of this dialog (? is never part of a count, a name or a port)"),
     b(&[ENTER], Pane(PaneId::Orphans), Action::Open, "lineage", "show the selected volume's or snapshot's lineage: where it came from, what was made of it, the DLM or Backup policy; Esc hides it"),

@@ -450,9 +450,10 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
     let footer = screen.lines().nth(39).unwrap_or_default().to_string();
     assert_eq!(
         footer.trim(),
-        "Enter confirm  Esc cancel  ↓ next  ↑ previous  Backspace delete  ? help"
+        "Enter confirm  Esc cancel  ↓ next  ↑ previous  → tags/EBS  Backspace delete  ? help"
     );
     assert_has(&screen, "(↓/↑ to pick)");
+    assert_has(&screen, "→ lists the container's image tags instead");
     assert!(
         !screen.contains("j/k") && !screen.contains("i lists"),
         "{screen}"
@@ -472,6 +473,18 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
     );
     key(&mut s, KeyCode::Down);
     assert_eq!(selected(&s), before + 1, "↓ picks the next revision");
+    // → switches to the image tags (i could not: it is typed), and the name stays.
+    let mode = |s: &AppState| match &s.modal.as_ref().map(|m| &m.kind) {
+        Some(ecsnap::tui::state::modal::ModalKind::Rollback(r)) => r.mode,
+        _ => panic!("the picker"),
+    };
+    assert_eq!(mode(&s), ecsnap::tui::state::rollback::PickMode::Revisions);
+    key(&mut s, KeyCode::Right);
+    assert_eq!(mode(&s), ecsnap::tui::state::rollback::PickMode::ImageTags);
+    assert_eq!(
+        s.modal.as_ref().map(|m| m.confirm.input.clone()).as_deref(),
+        Some("ji")
+    );
 }
 
 #[test]

@@ -120,11 +120,12 @@ pub fn sections(about: HelpFor) -> Vec<Section> {
     }
 }
 
-/// Whether a text-field key acts in this kind of dialog: Tab in the cleanup, the arrows
-/// in the pickers, the rest everywhere.
+/// Whether a text-field key acts in this kind of dialog: Tab in the cleanup, → in the
+/// rollback picker, the arrows in the pickers, the rest everywhere.
 pub fn text_field_offers(kind: DialogKind, action: Action) -> bool {
     match action {
         Action::ModalSnapshotFirst => kind == DialogKind::Cleanup,
+        Action::ModalSwitch => kind == DialogKind::Rollback,
         Action::ModalDown | Action::ModalUp => crate::tui::keymap::PICKERS.contains(&kind),
         _ => true,
     }

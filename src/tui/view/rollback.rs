@@ -38,13 +38,16 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
                  snapshot"
             }
         };
-        // While the service's name is typed (production), `i` is a letter of it.
-        if !modal.text_field_focused() {
-            out.push(Line::styled(
-                format!("i lists {} instead{how}", r.mode.next().label()),
-                theme.dim(),
-            ));
-        }
+        // While the service's name is typed (production), `i` is a letter of it: → then.
+        let key = if modal.text_field_focused() {
+            "→"
+        } else {
+            "i"
+        };
+        out.push(Line::styled(
+            format!("{key} lists {} instead{how}", r.mode.next().label()),
+            theme.dim(),
+        ));
     }
     if modal.stage == Stage::Running {
         out.push(Line::raw(format!("sending: {}…", r.headline())));
