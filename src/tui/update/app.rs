@@ -19,6 +19,7 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::snapshots::Unique;
+use crate::tui::update::flows::load_tasks_again;
 use crate::tui::update::jump;
 
 /// How often a service that is rolling out is refreshed while shown.
@@ -542,14 +543,7 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
     let now = state.now;
     match pane {
         PaneId::Services => Vec::new(),
-        PaneId::Tasks => match state.tasks.target.as_ref().map(ServiceRef::names) {
-            Some((cluster, service)) => vec![Effect::from(Load::Tasks {
-                generation: state.tasks.loader.start(now),
-                cluster,
-                service,
-            })],
-            None => Vec::new(),
-        },
+        PaneId::Tasks => load_tasks_again(state).into_iter().collect(),
         PaneId::Detail => match state.detail.target.clone() {
             Some(t) => load_detail_of(state, t.names(), t.place),
             None => Vec::new(),

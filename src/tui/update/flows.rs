@@ -5,8 +5,10 @@
 //! `hands_on`); the dialog's keys and the answers' dispatch in `dialog`.
 
 use crate::ops::guard::read_only_reason;
+use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind};
+use crate::tui::state::service_ref::ServiceRef;
 
 /// Which list to load again once a dialog's action changed it.
 pub(crate) enum Reload {
@@ -63,4 +65,15 @@ pub(crate) fn refused_by_controller(
         }
         None => false,
     }
+}
+
+/// A fresh load of the service the Tasks pane shows (a new generation of its loader), if
+/// it shows one.
+pub(crate) fn load_tasks_again(state: &mut AppState) -> Option<Effect> {
+    let (cluster, service) = state.tasks.target.as_ref().map(ServiceRef::names)?;
+    Some(Effect::from(Load::Tasks {
+        generation: state.tasks.loader.start(state.now),
+        cluster,
+        service,
+    }))
 }

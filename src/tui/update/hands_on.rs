@@ -13,8 +13,7 @@ use crate::tui::state::hands_on::{
 };
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::pane_id::PaneId;
-use crate::tui::state::service_ref::ServiceRef;
-use crate::tui::update::flows::{Reload, open};
+use crate::tui::update::flows::{Reload, load_tasks_again, open};
 
 /// `+` / `-`: plan the service in view's desired count changed by `delta`.
 pub fn request_scale(state: &mut AppState, delta: i32) -> Vec<Effect> {
@@ -279,14 +278,8 @@ pub(crate) fn done(state: &mut AppState, result: Result<HandsOnDone, String>) ->
     let mut effects = vec![Effect::from(Load::Services {
         generation: state.services.loader.start(now),
     })];
-    if reload_tasks
-        && let Some((cluster, service)) = state.tasks.target.as_ref().map(ServiceRef::names)
-    {
-        effects.push(Effect::from(Load::Tasks {
-            generation: state.tasks.loader.start(now),
-            cluster,
-            service,
-        }));
+    if reload_tasks {
+        effects.extend(load_tasks_again(state));
     }
     effects
 }
