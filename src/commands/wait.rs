@@ -91,9 +91,7 @@ pub(super) async fn wait_for_started(
     let opts = WaitOptions {
         timeout: wait.timeout,
         interval: wait.interval,
-        deployment_id: started.deployment_id.clone(),
-        target_task_definition: Some(started.task_definition.clone()),
-        ..WaitOptions::default()
+        ..WaitOptions::after(started)
     };
     wait_with_progress(aws, cluster, service, &opts).await
 }

@@ -100,6 +100,9 @@ pub struct WaitOptions {
     pub watch_tasks: bool,
     /// Polls that may fail in a row (throttling, network) before the wait gives up.
     pub max_poll_errors: u32,
+    /// The ids of the service events there were before the action (from its answer):
+    /// every other event is new. `None`: those of the first poll (a wait with no action).
+    pub known_events: Option<HashSet<String>>,
 }
 
 impl Default for WaitOptions {
@@ -111,6 +114,29 @@ impl Default for WaitOptions {
             target_task_definition: None,
             watch_tasks: true,
             max_poll_errors: 5,
+            known_events: None,
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The wait that follows an action: its deployment, the task definition it ends on,
+    /// and the events the service had when it was sent (an event written between the
+    /// action and the first poll — a fast rollout's "steady state" — is new, not a
+    /// baseline).
+    pub fn after(started: &crate::ops::redeploy::Started) -> Self {
+        Self {
+            deployment_id: started.deployment_id.clone(),
+            target_task_definition: Some(started.task_definition.clone()),
+            known_events: Some(
+                started
+                    .service
+                    .events
+                    .iter()
+                    .map(|e| e.id.clone())
+                    .collect(),
+            ),
+            ..Self::default()
         }
     }
 }
@@ -393,9 +419,12 @@ impl<'a> Watch<'a> {
             ));
             return Ok(());
         };
-        let seen = self
-            .seen_events
-            .get_or_insert_with(|| service.events.iter().map(|e| e.id.clone()).collect());
+        let seen = self.seen_events.get_or_insert_with(|| {
+            self.opts
+                .known_events
+                .clone()
+                .unwrap_or_else(|| service.events.iter().map(|e| e.id.clone()).collect())
+        });
         let fresh: Vec<ServiceEvent> = service
             .events
             .iter()

@@ -425,3 +425,48 @@ fn stopped_reasons_of_tasks_that_die_are_reported() {
     assert!(run.progress[2].new_stopped_tasks.is_empty());
     assert_eq!(described.num_calls(), 1);
 }
+
+/// A rollout so fast that it completed before the first poll: the events written since
+/// the action (known from its answer) are new, not the first poll's baseline.
+#[test]
+fn events_written_between_the_action_and_the_first_poll_are_reported() {
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(|| {
+            answer(
+                "ACTIVE",
+                vec![dep(
+                    "d2",
+                    "PRIMARY",
+                    TD2,
+                    DeploymentRolloutState::Completed,
+                    2,
+                )],
+                &[
+                    ("e2", "(service api) has reached a steady state."),
+                    ("e1", "(service api) (deployment d2) deployment completed."),
+                    ("e0", "(service api) has started 2 tasks."),
+                ],
+            )
+        })
+        .build();
+    let tasks = no_tasks();
+    // The action's answer had e0 only.
+    let known = WaitOptions {
+        known_events: Some(["e0".to_string()].into_iter().collect()),
+        ..opts(600)
+    };
+    let run = wait(&adapter(&[&polls, &tasks]), &known);
+    let outcome = run.outcome.expect("no error");
+    assert_eq!(outcome.verdict.word(), "stable");
+    let ids: Vec<&str> = outcome.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e2", "e1"]);
+    // A wait with no action takes the first poll as the baseline: nothing is new.
+    let polls = mock!(Client::describe_services)
+        .sequence()
+        .output(completed)
+        .build();
+    let tasks = no_tasks();
+    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    assert!(run.outcome.expect("no error").events.is_empty());
+}

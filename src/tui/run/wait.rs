@@ -42,9 +42,7 @@ pub(crate) async fn started_then_wait(
     });
     let opts = WaitOptions {
         interval: WAIT_INTERVAL,
-        deployment_id: started.deployment_id.clone(),
-        target_task_definition: Some(started.task_definition.clone()),
-        ..WaitOptions::default()
+        ..WaitOptions::after(&started)
     };
     let progress_tx = tx.clone();
     let lines_aws = aws.clone();
