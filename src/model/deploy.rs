@@ -5,6 +5,7 @@
 //! balancers).
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::state::{
     DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookAction, LifecycleHookStatus,
@@ -92,7 +93,7 @@ pub struct RevisionCount {
 }
 
 /// The circuit breaker of one deployment: how many tasks failed against the threshold.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CircuitBreakerState {
     pub status: RollbackMonitorStatus,
     pub failure_count: i32,
@@ -100,24 +101,27 @@ pub struct CircuitBreakerState {
 }
 
 /// The CloudWatch alarms of one deployment, and those that went off.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AlarmState {
     pub status: RollbackMonitorStatus,
+    #[serde(rename = "alarm_names")]
     pub names: Vec<String>,
+    #[serde(rename = "triggered_alarm_names")]
     pub triggered: Vec<String>,
 }
 
 /// Why and where a deployment was rolled back.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeploymentRollback {
     pub reason: Option<String>,
+    #[serde(serialize_with = "super::json::time")]
     pub started_at: Option<DateTime<Utc>>,
     /// The service revision it rolled back to.
     pub service_revision_arn: Option<String>,
 }
 
 /// One lifecycle hook as the deployment reports it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LifecycleHookDetail {
     /// What ContinueServiceDeployment names (`hookId`).
     pub hook_id: Option<String>,
@@ -126,6 +130,7 @@ pub struct LifecycleHookDetail {
     pub target_arn: Option<String>,
     pub status: LifecycleHookStatus,
     /// When a hook awaiting action gives up and `timeout_action` fires by itself.
+    #[serde(serialize_with = "super::json::time")]
     pub expires_at: Option<DateTime<Utc>>,
     pub timeout_action: Option<LifecycleHookAction>,
 }
@@ -151,7 +156,7 @@ pub struct ServiceRevision {
 
 /// A container's image in a revision: the reference as written and the digest it was
 /// resolved to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RevisionImage {
     pub container: String,
     pub image: String,
@@ -159,17 +164,19 @@ pub struct RevisionImage {
 }
 
 /// A managed EBS volume configuration of a revision.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RevisionVolume {
     pub name: String,
     pub snapshot_id: Option<String>,
     pub size_gib: Option<i32>,
     pub volume_type: Option<String>,
+    /// Not in the JSON output.
+    #[serde(skip)]
     pub role_arn: Option<String>,
 }
 
 /// A load balancer (target group) of a revision.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RevisionLoadBalancer {
     pub target_group_arn: Option<String>,
     pub load_balancer_name: Option<String>,

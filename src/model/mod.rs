@@ -6,6 +6,7 @@ mod ec2;
 mod ecr;
 mod ecs;
 pub mod escape;
+pub mod json;
 mod logs;
 pub mod region;
 mod resource;

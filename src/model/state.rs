@@ -62,6 +62,13 @@ macro_rules! aws_state {
             }
         }
 
+        /// As AWS spells it, in the JSON outputs.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
         /// As the string AWS sent, so debug output reads as it did when this was a `String`.
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

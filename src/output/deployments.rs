@@ -4,13 +4,18 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analysis::deployments::{FollowVerdict, countdown, stage_words};
 use crate::load::DeploymentHistory;
 use crate::model::escape::escape_text;
-use crate::model::{RevisionCount, ServiceDeployment, ServiceRevision, arn_name};
+use crate::model::json::rfc3339;
+use crate::model::{
+    AlarmState, CircuitBreakerState, DeploymentRollback, LifecycleHookDetail, RevisionCount,
+    RevisionImage, RevisionLoadBalancer, RevisionVolume, ServiceDeployment, ServiceRevision,
+    arn_name,
+};
 use crate::ops::continue_deployment::ContinuePlan;
 use crate::ops::follow_deployment::FollowOutcome;
 use crate::ops::stop_deployment::StopDeploymentPlan;
@@ -20,10 +25,6 @@ use super::table::Table;
 /// AWS text for a line of its own (a table escapes its cells itself).
 fn e(s: &str) -> String {
     escape_text(s).into_owned()
-}
-
-fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
-    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
 /// `ecsnap deployments --json`.
@@ -51,10 +52,10 @@ pub struct ServiceDeploymentJson {
     pub lifecycle_stage: Option<String>,
     pub source_revisions: Vec<RevisionJson>,
     pub target_revision: Option<RevisionJson>,
-    pub circuit_breaker: Option<CircuitBreakerJson>,
-    pub alarms: Option<AlarmsJson>,
-    pub rollback: Option<RollbackJson>,
-    pub lifecycle_hooks: Vec<HookJson>,
+    pub circuit_breaker: Option<CircuitBreakerState>,
+    pub alarms: Option<AlarmState>,
+    pub rollback: Option<DeploymentRollback>,
+    pub lifecycle_hooks: Vec<LifecycleHookDetail>,
     /// The hook awaiting action, if the deployment waits for a person.
     pub awaiting_action: bool,
     pub created_at: Option<String>,
@@ -75,64 +76,10 @@ pub struct RevisionJson {
     /// From DescribeServiceRevisions; `null` when the revision was not described.
     pub task_definition: Option<String>,
     /// Each container's image with the digest it resolved to.
-    pub images: Vec<ImageJson>,
+    pub images: Vec<RevisionImage>,
     /// Managed EBS volumes: the snapshot each starts from.
-    pub volumes: Vec<VolumeJson>,
-    pub load_balancers: Vec<LoadBalancerJson>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ImageJson {
-    pub container: String,
-    pub image: String,
-    pub digest: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct VolumeJson {
-    pub name: String,
-    pub snapshot_id: Option<String>,
-    pub size_gib: Option<i32>,
-    pub volume_type: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct LoadBalancerJson {
-    pub target_group_arn: Option<String>,
-    pub load_balancer_name: Option<String>,
-    pub container_name: Option<String>,
-    pub container_port: Option<i32>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CircuitBreakerJson {
-    pub status: String,
-    pub failure_count: i32,
-    pub threshold: i32,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AlarmsJson {
-    pub status: String,
-    pub alarm_names: Vec<String>,
-    pub triggered_alarm_names: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RollbackJson {
-    pub reason: Option<String>,
-    pub started_at: Option<String>,
-    pub service_revision_arn: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct HookJson {
-    pub hook_id: Option<String>,
-    pub target_type: Option<String>,
-    pub target_arn: Option<String>,
-    pub status: String,
-    pub expires_at: Option<String>,
-    pub timeout_action: Option<String>,
+    pub volumes: Vec<RevisionVolume>,
+    pub load_balancers: Vec<RevisionLoadBalancer>,
 }
 
 impl RevisionJson {
@@ -145,43 +92,10 @@ impl RevisionJson {
             requested_test_traffic_weight: count.test_traffic_weight,
             requested_production_traffic_weight: count.production_traffic_weight,
             task_definition: described.map(|r| r.task_definition.clone()),
-            images: described
-                .map(|r| {
-                    r.images
-                        .iter()
-                        .map(|i| ImageJson {
-                            container: i.container.clone(),
-                            image: i.image.clone(),
-                            digest: i.digest.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            volumes: described
-                .map(|r| {
-                    r.volumes
-                        .iter()
-                        .map(|v| VolumeJson {
-                            name: v.name.clone(),
-                            snapshot_id: v.snapshot_id.clone(),
-                            size_gib: v.size_gib,
-                            volume_type: v.volume_type.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            images: described.map(|r| r.images.clone()).unwrap_or_default(),
+            volumes: described.map(|r| r.volumes.clone()).unwrap_or_default(),
             load_balancers: described
-                .map(|r| {
-                    r.load_balancers
-                        .iter()
-                        .map(|lb| LoadBalancerJson {
-                            target_group_arn: lb.target_group_arn.clone(),
-                            load_balancer_name: lb.load_balancer_name.clone(),
-                            container_name: lb.container_name.clone(),
-                            container_port: lb.container_port,
-                        })
-                        .collect()
-                })
+                .map(|r| r.load_balancers.clone())
                 .unwrap_or_default(),
         }
     }
@@ -208,33 +122,10 @@ impl ServiceDeploymentJson {
                 .target_revision
                 .as_ref()
                 .map(|r| RevisionJson::new(r, revision(&r.arn))),
-            circuit_breaker: d.circuit_breaker.as_ref().map(|c| CircuitBreakerJson {
-                status: c.status.to_string(),
-                failure_count: c.failure_count,
-                threshold: c.threshold,
-            }),
-            alarms: d.alarms.as_ref().map(|a| AlarmsJson {
-                status: a.status.to_string(),
-                alarm_names: a.names.clone(),
-                triggered_alarm_names: a.triggered.clone(),
-            }),
-            rollback: d.rollback.as_ref().map(|r| RollbackJson {
-                reason: r.reason.clone(),
-                started_at: rfc3339(r.started_at),
-                service_revision_arn: r.service_revision_arn.clone(),
-            }),
-            lifecycle_hooks: d
-                .hooks
-                .iter()
-                .map(|h| HookJson {
-                    hook_id: h.hook_id.clone(),
-                    target_type: h.target_type.clone(),
-                    target_arn: h.target_arn.clone(),
-                    status: h.status.to_string(),
-                    expires_at: rfc3339(h.expires_at),
-                    timeout_action: h.timeout_action.as_ref().map(ToString::to_string),
-                })
-                .collect(),
+            circuit_breaker: d.circuit_breaker.clone(),
+            alarms: d.alarms.clone(),
+            rollback: d.rollback.clone(),
+            lifecycle_hooks: d.hooks.clone(),
             awaiting_action: d.status.is_in_flight() && d.awaiting_hook().is_some(),
             created_at: rfc3339(d.created_at),
             started_at: rfc3339(d.started_at),
@@ -621,6 +512,7 @@ mod tests {
             volumes: vec![RevisionVolume {
                 name: "data".into(),
                 snapshot_id: Some("snap-08".into()),
+                role_arn: Some("arn:aws:iam::1:role/ecs-infra".into()),
                 ..RevisionVolume::default()
             }],
             ..ServiceRevision::default()
@@ -682,5 +574,24 @@ mod tests {
         assert_eq!(old["alarms"]["triggered_alarm_names"][0], "5xx");
         assert_eq!(old["rollback"]["reason"], "circuit breaker");
         assert!(json["revisions_error"].is_null());
+    }
+
+    /// The model types serialized as they stand keep the contract's keys, in its order.
+    #[test]
+    fn the_nested_objects_keep_their_keys_and_order() {
+        let text =
+            serde_json::to_string(&DeploymentsJson::new("prod", "api", &history())).expect("json");
+        let objects = [
+            r#"{"container":"app","image":"1.dkr.ecr.eu-west-1.amazonaws.com/api:v8","digest":"sha256:88"}"#,
+            r#"{"name":"data","snapshot_id":"snap-08","size_gib":null,"volume_type":null}"#,
+            r#""circuit_breaker":{"status":"TRIGGERED","failure_count":3,"threshold":3}"#,
+            r#""alarms":{"status":"TRIGGERED","alarm_names":["5xx"],"triggered_alarm_names":["5xx"]}"#,
+            r#""rollback":{"reason":"circuit breaker","started_at":null,"service_revision_arn":"arn:aws:ecs:eu-west-1:1:service-revision/prod/api/r1"}"#,
+            r#""lifecycle_hooks":[{"hook_id":"hook-1","target_type":"PAUSE","target_arn":null,"status":"AWAITING_ACTION","expires_at":"1970-01-01T00:16:40Z","timeout_action":"ROLLBACK"}]"#,
+        ];
+        for object in objects {
+            assert!(text.contains(object), "{object} not in {text}");
+        }
+        assert!(!text.contains("role_arn"), "{text}");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use serde::Serialize;
 
 use crate::analysis::cost::cents;
@@ -13,9 +13,7 @@ use crate::analysis::tags::UserTags;
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
 use crate::model::{Deployment, Service, Task, TaskStorage, VolumeSource};
 
-pub(crate) fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
-    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-}
+pub(crate) use crate::model::json::rfc3339;
 
 #[derive(Debug, Serialize)]
 pub struct ServiceJson {

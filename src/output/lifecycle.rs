@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analysis::age::short_age;
@@ -14,9 +14,7 @@ use crate::ops::lifecycle::LifecyclePlan;
 
 use super::table::Table;
 
-fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
-    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-}
+use crate::model::json::rfc3339;
 
 #[derive(Debug, Serialize)]
 pub struct LifecycleRuleJson {
