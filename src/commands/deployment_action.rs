@@ -27,7 +27,6 @@ pub(super) async fn stop(s: &Session, args: &RollbackArgs, ask: Ask) -> Result<i
 struct StopDeployment<'a>(&'a RollbackArgs);
 
 impl Action for StopDeployment<'_> {
-    type At = Session;
     type Plan = StopDeploymentPlan;
     type Done = String;
     type Json = DeploymentActionJson;
@@ -101,7 +100,6 @@ impl ContinueArgs {
 }
 
 impl Action for ContinueArgs {
-    type At = Session;
     type Plan = ContinuePlan;
     type Done = String;
     type Json = DeploymentActionJson;

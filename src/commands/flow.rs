@@ -51,10 +51,10 @@ impl<J> Unchanged<J> {
     }
 }
 
-/// One action command, step by step; `run_action` calls the steps in order.
-pub(super) trait Action {
-    /// Where it runs: one place's `Session`, or every place's (`cleanup` over several).
-    type At;
+/// One action command, step by step; `run_action` calls the steps in order. `At` is
+/// where it runs: one place's `Session` (the default), or every place's (`cleanup` over
+/// several).
+pub(super) trait Action<At = Session> {
     /// What was planned (reads only).
     type Plan;
     /// What executing the plan gave.
@@ -63,11 +63,11 @@ pub(super) trait Action {
     type Json: Serialize;
 
     /// Plans: reads only, nothing is sent.
-    async fn plan(&self, s: &Self::At) -> Result<Self::Plan>;
+    async fn plan(&self, s: &At) -> Result<Self::Plan>;
     /// The plan as printed (usually `plan_line`).
-    fn plan_text(&self, s: &Self::At, plan: &Self::Plan) -> String;
+    fn plan_text(&self, s: &At, plan: &Self::Plan) -> String;
     /// The JSON of the run before anything is executed (a dry run prints it as it is).
-    fn json(&self, s: &Self::At, plan: &Self::Plan, dry_run: bool) -> Self::Json;
+    fn json(&self, s: &At, plan: &Self::Plan, dry_run: bool) -> Self::Json;
     /// When there is nothing to do: what is printed instead, and the exit code.
     fn nothing_to_do(&self, _plan: &Self::Plan, _dry_run: bool) -> Option<Unchanged<Self::Json>> {
         None
@@ -81,13 +81,13 @@ pub(super) trait Action {
         Ok(())
     }
     /// The question before anything is sent; `None`: nothing to ask.
-    fn question(&self, s: &Self::At, plan: &Self::Plan) -> Option<Question>;
+    fn question(&self, s: &At, plan: &Self::Plan) -> Option<Question>;
     /// Executes the plan through the guarded `Mutator`.
-    async fn execute(&self, s: &Self::At, plan: &Self::Plan) -> Result<Self::Done>;
+    async fn execute(&self, s: &At, plan: &Self::Plan) -> Result<Self::Done>;
     /// Says what was done, prints the JSON, waits when asked; the exit code.
     async fn report(
         &self,
-        s: &Self::At,
+        s: &At,
         plan: Self::Plan,
         done: Self::Done,
         out: Self::Json,
@@ -96,7 +96,7 @@ pub(super) trait Action {
 }
 
 /// Plan → show → nothing to do → dry run → check → question → execute → report.
-pub(super) async fn run_action<A: Action>(s: &A::At, action: &A, ask: Ask) -> Result<i32> {
+pub(super) async fn run_action<At, A: Action<At>>(s: &At, action: &A, ask: Ask) -> Result<i32> {
     let plan = action.plan(s).await?;
     show(ask.json, &action.plan_text(s, &plan))?;
     if let Some(unchanged) = action.nothing_to_do(&plan, ask.dry_run) {
@@ -122,7 +122,7 @@ pub(super) async fn run_action<A: Action>(s: &A::At, action: &A, ask: Ask) -> Re
 /// An action of one place: its session opened for `command` (refused at once in
 /// read-only mode unless a dry run), then `run_action` in it. Boxed: the futures of the
 /// action commands are large.
-pub(super) fn run_in_session<'a, A: Action<At = Session>>(
+pub(super) fn run_in_session<'a, A: Action>(
     global: &'a GlobalArgs,
     settings: Settings,
     command: &'a str,

@@ -77,7 +77,6 @@ struct Apply {
 }
 
 impl Action for Apply {
-    type At = Session;
     /// The plan, and when it was made (the preview's "now").
     type Plan = (LifecyclePlan, chrono::DateTime<chrono::Utc>);
     type Done = ();

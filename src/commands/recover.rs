@@ -16,7 +16,6 @@ use crate::output::actions::WaitJson;
 use crate::output::recover::RecoverJson;
 
 impl Action for RecoverArgs {
-    type At = Session;
     type Plan = RecoverPlan;
     type Done = Recovered;
     type Json = RecoverJson;

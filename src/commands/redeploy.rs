@@ -29,7 +29,6 @@ pub(super) async fn run(
 }
 
 impl Action for RedeployArgs {
-    type At = Session;
     type Plan = RedeployPlan;
     type Done = Started;
     type Json = RolloutJson;

@@ -38,7 +38,6 @@ struct RestoreSnapshot {
 }
 
 impl Action for RestoreSnapshot {
-    type At = Session;
     type Plan = RestoreSnapshotPlan;
     type Done = Option<Snapshot>;
     type Json = RestoreSnapshotJson;

@@ -26,7 +26,6 @@ pub(super) async fn run(
 }
 
 impl Action for RestoreUserArgs {
-    type At = Session;
     type Plan = RestorePlan;
     type Done = Restored;
     type Json = RestoreJson;

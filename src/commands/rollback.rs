@@ -37,7 +37,6 @@ pub(super) async fn run(
 }
 
 impl Action for RollbackArgs {
-    type At = Session;
     type Plan = RollbackPlan;
     type Done = Started;
     type Json = RolloutJson;

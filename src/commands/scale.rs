@@ -12,7 +12,6 @@ use crate::ops::wait::SystemClock;
 use crate::output::hands_on::{ScaleJson, ScaleWaitJson};
 
 impl Action for ScaleArgs {
-    type At = Session;
     type Plan = ScalePlan;
     type Done = Service;
     type Json = ScaleJson;

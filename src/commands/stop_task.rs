@@ -11,7 +11,6 @@ use crate::output::hands_on::StopTaskJson;
 
 /// `stop-task`: one task to stop, as asked on the command line.
 impl Action for StopTaskArgs {
-    type At = Session;
     type Plan = StopPlan;
     type Done = Task;
     type Json = StopTaskJson;

@@ -92,8 +92,7 @@ impl Planned {
     }
 }
 
-impl Action for Across {
-    type At = Places;
+impl Action<Places> for Across {
     type Plan = Planned;
     type Done = Vec<Vec<ItemResult>>;
     type Json = FleetCleanupJson;

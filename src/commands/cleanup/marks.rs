@@ -78,7 +78,6 @@ pub(super) fn mark_text(plan: &MarkPlan) -> String {
 }
 
 impl Action for MarkRequest {
-    type At = Session;
     type Plan = Held<MarkPlan>;
     type Done = Vec<ItemResult>;
     type Json = MarkJson;
@@ -173,7 +172,6 @@ pub(super) fn marked_text(plan: &MarkedPlan) -> String {
 }
 
 impl Action for MarkedRequest {
-    type At = Session;
     type Plan = Held<MarkedPlan>;
     type Done = Vec<ItemResult>;
     type Json = MarkedJson;

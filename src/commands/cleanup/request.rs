@@ -35,7 +35,6 @@ pub(super) struct Locked {
 }
 
 impl Action for CleanupRequest {
-    type At = Session;
     type Plan = Locked;
     type Done = Vec<ItemResult>;
     type Json = CleanupJson;
