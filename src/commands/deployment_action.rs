@@ -6,7 +6,7 @@
 //! finishing) or time runs out (4). Refused (exit 5) when nothing is in flight or waiting,
 //! and in read-only mode before any request.
 
-use super::flow::{Action, Ask, emit_json, plan_line, run_action, show, unless_waiting};
+use super::flow::{Action, Ask, Ran, emit_json, plan_line, run_action, show, unless_waiting};
 use super::session::{Question, Session};
 use crate::analysis::deployments::{FollowVerdict, Goal};
 use crate::cli::{ContinueArgs, RollbackArgs, RolloutWait};
@@ -66,25 +66,27 @@ impl Action for StopDeployment<'_> {
         s.mutating(stop_deployment::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: StopDeploymentPlan,
-        arn: String,
-        out: DeploymentActionJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
         show(
-            json,
+            ran.json,
             &format!(
                 "Stopped deployment {} of {}/{}: ECS rolls it back (ROLLBACK_REQUESTED → \
                  ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL)\n",
-                arn_name(&arn),
-                plan.cluster,
-                plan.service
+                arn_name(&ran.done),
+                ran.plan.cluster,
+                ran.plan.service
             ),
         )?;
-        finish(s, &arn, Goal::RolledBack, None, &self.0.wait, out, json).await
+        finish(
+            s,
+            &ran.done,
+            Goal::RolledBack,
+            None,
+            &self.0.wait,
+            ran.out,
+            ran.json,
+        )
+        .await
     }
 }
 
@@ -145,33 +147,27 @@ impl Action for ContinueArgs {
             .await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: ContinuePlan,
-        arn: String,
-        out: DeploymentActionJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        let plan = &ran.plan;
         show(
-            json,
+            ran.json,
             &format!(
                 "Sent {} for hook {} of deployment {} ({}/{})\n",
                 plan.action,
                 plan.hook.hook_id.as_deref().unwrap_or("-"),
-                arn_name(&arn),
+                arn_name(&ran.done),
                 plan.cluster,
                 plan.service
             ),
         )?;
         finish(
             s,
-            &arn,
+            &ran.done,
             Goal::of(&plan.action),
             plan.hook.hook_id.as_deref(),
             &self.wait,
-            out,
-            json,
+            ran.out,
+            ran.json,
         )
         .await
     }

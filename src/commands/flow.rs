@@ -85,14 +85,16 @@ pub(super) trait Action<At = Session> {
     /// Executes the plan through the guarded `Mutator`.
     async fn execute(&self, s: &At, plan: &Self::Plan) -> Result<Self::Done>;
     /// Says what was done, prints the JSON, waits when asked; the exit code.
-    async fn report(
-        &self,
-        s: &At,
-        plan: Self::Plan,
-        done: Self::Done,
-        out: Self::Json,
-        json: bool,
-    ) -> Result<i32>;
+    async fn report(&self, s: &At, ran: Ran<Self, At>) -> Result<i32>;
+}
+
+/// What an action's `report` is given: its plan, what executing it gave, the JSON built
+/// before executing, and whether stdout carries JSON.
+pub(super) struct Ran<A: Action<At> + ?Sized, At = Session> {
+    pub(super) plan: A::Plan,
+    pub(super) done: A::Done,
+    pub(super) out: A::Json,
+    pub(super) json: bool,
 }
 
 /// Plan → show → nothing to do → dry run → check → question → execute → report.
@@ -116,7 +118,13 @@ pub(super) async fn run_action<At, A: Action<At>>(s: &At, action: &A, ask: Ask) 
         question.ask(ask.yes)?;
     }
     let done = action.execute(s, &plan).await?;
-    action.report(s, plan, done, out, ask.json).await
+    let ran = Ran {
+        plan,
+        done,
+        out,
+        json: ask.json,
+    };
+    action.report(s, ran).await
 }
 
 /// An action of one place: its session opened for `command` (refused at once in

@@ -3,7 +3,7 @@
 //! the suggested policy put through the action path (read-only refusal before any
 //! request, plan, confirmation, `Mutator` with its audit line: `flow::run_action`).
 
-use super::flow::{Action, Ask, Unchanged, emit_json, reported, run_action};
+use super::flow::{Action, Ask, Ran, Unchanged, emit_json, reported, run_action};
 use super::session::{Question, Session, open_session};
 use crate::cli::{GlobalArgs, LifecycleArgs};
 use crate::config::{Settings, now};
@@ -137,19 +137,13 @@ impl Action for Apply {
         s.mutating(lifecycle::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        (plan, _): Self::Plan,
-        (): (),
-        _out: SuggestJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        let (plan, _) = ran.plan;
         let text = format!(
             "Lifecycle policy put on {} ({} rules). ECR applies it within 24 hours.\n",
             self.repository,
             plan.suggestion.rules.len()
         );
-        reported(s, json, &text, &SuggestJson::new(&plan, true))
+        reported(s, ran.json, &text, &SuggestJson::new(&plan, true))
     }
 }

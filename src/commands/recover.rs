@@ -3,7 +3,7 @@
 //! the snapshot, and optionally wait for the rollout — through the one action flow
 //! (`flow::run_action`).
 
-use super::flow::{Action, emit_json, plan_line, show, unless_waiting};
+use super::flow::{Action, Ran, emit_json, plan_line, show, unless_waiting};
 use super::session::{Question, Session};
 use super::wait::wait_for_started;
 use crate::cli::RecoverArgs;
@@ -71,26 +71,21 @@ impl Action for RecoverArgs {
         done
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: RecoverPlan,
-        recovered: Recovered,
-        mut out: RecoverJson,
-        json: bool,
-    ) -> Result<i32> {
-        let started = &recovered.started;
-        out.snapshot_id = Some(recovered.snapshot_id.clone());
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        let plan = &ran.plan;
+        let mut out = ran.out;
+        let started = &ran.done.started;
+        out.snapshot_id = Some(ran.done.snapshot_id.clone());
         out.deployment_id.clone_from(&started.deployment_id);
         out.task_definition.clone_from(&started.task_definition);
         show(
-            json,
+            ran.json,
             &format!(
                 "Updated {}/{}: volume {} now starts from snapshot {} (runs {}{})\n",
                 plan.cluster,
                 plan.service,
                 plan.managed.name,
-                recovered.snapshot_id,
+                ran.done.snapshot_id,
                 arn_name(&started.task_definition),
                 started
                     .deployment_id
@@ -99,13 +94,13 @@ impl Action for RecoverArgs {
                     .unwrap_or_default()
             ),
         )?;
-        if let Some(code) = unless_waiting(s, &self.wait, json, &out)? {
+        if let Some(code) = unless_waiting(s, &self.wait, ran.json, &out)? {
             return Ok(code);
         }
         let outcome =
             wait_for_started(&s.aws, &plan.cluster, &plan.service, started, &self.wait).await?;
         out.wait = Some(WaitJson::new(&plan.cluster, &plan.service, &outcome));
-        emit_json(json, &out)?;
+        emit_json(ran.json, &out)?;
         outcome.into_result().map(|_| exit::OK)
     }
 }

@@ -2,7 +2,7 @@
 //! through the one action flow (`flow::run_action`); with `--wait`, until the rollout
 //! ends. Over several places it acts where the service lives (`fleet_service::locate`).
 
-use super::flow::{Action, Ask, plan_line, run_action};
+use super::flow::{Action, Ask, Ran, plan_line, run_action};
 use super::session::{Question, Session};
 use super::wait::report_rollout;
 use crate::cli::{GlobalArgs, RedeployArgs, ServiceTarget};
@@ -71,14 +71,7 @@ impl Action for RedeployArgs {
         s.mutating(redeploy::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        _plan: RedeployPlan,
-        started: Started,
-        out: RolloutJson,
-        json: bool,
-    ) -> Result<i32> {
-        report_rollout(s, out, &started, &self.wait, json).await
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        report_rollout(s, ran.out, &ran.done, &self.wait, ran.json).await
     }
 }

@@ -3,7 +3,7 @@
 //! (`flow::run_action`): plan, confirm, one audited request, then the tier and restore
 //! expiry read back. One place only.
 
-use super::flow::{Action, Ask, plan_line, reported, run_action};
+use super::flow::{Action, Ask, Ran, plan_line, reported, run_action};
 use super::session::{Question, Session, open_session};
 use crate::cli::{GlobalArgs, RestoreSnapshotArgs};
 use crate::config::{Settings, now};
@@ -74,31 +74,24 @@ impl Action for RestoreSnapshot {
             .await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: RestoreSnapshotPlan,
-        after: Option<Snapshot>,
-        _out: RestoreSnapshotJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
         let now = now();
-        let text = match &after {
+        let text = match &ran.done {
             Some(snap) => format!(
                 "Restore of {} started; EC2 now reports: {}\n",
-                plan.snapshot.id,
+                ran.plan.snapshot.id,
                 snap.tier_text(now)
             ),
             None => format!(
                 "Restore of {} started; the snapshot could not be read back\n",
-                plan.snapshot.id
+                ran.plan.snapshot.id
             ),
         };
         reported(
             s,
-            json,
+            ran.json,
             &text,
-            &RestoreSnapshotJson::new(&plan, false, after.as_ref()),
+            &RestoreSnapshotJson::new(&ran.plan, false, ran.done.as_ref()),
         )
     }
 }

@@ -1,7 +1,7 @@
 //! `ecsnap restore-user`: point a user's resume tag at an older snapshot tag (PutImage of
 //! its manifest), through the one action flow (`flow::run_action`). One place only.
 
-use super::flow::{Action, Unchanged, plan_line, reported, run_in_session};
+use super::flow::{Action, Ran, Unchanged, plan_line, reported, run_in_session};
 use super::session::{Question, Session};
 use crate::cli::{GlobalArgs, RestoreUserArgs};
 use crate::config::Settings;
@@ -62,22 +62,15 @@ impl Action for RestoreUserArgs {
         s.mutating(restore_user::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: RestorePlan,
-        done: Restored,
-        _out: RestoreJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
         let text = format!(
             "{}:{} now points at {} (was {})\n",
-            plan.repository,
-            plan.resume_tag,
-            done.after_digest,
-            done.before_digest.as_deref().unwrap_or("nothing")
+            ran.plan.repository,
+            ran.plan.resume_tag,
+            ran.done.after_digest,
+            ran.done.before_digest.as_deref().unwrap_or("nothing")
         );
-        let out = RestoreJson::new(&plan, false, Some(done.after_digest.as_str()));
-        reported(s, json, &text, &out)
+        let out = RestoreJson::new(&ran.plan, false, Some(ran.done.after_digest.as_str()));
+        reported(s, ran.json, &text, &out)
     }
 }

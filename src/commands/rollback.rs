@@ -5,7 +5,7 @@
 //! (`deployment_action.rs`). Over several places it acts where the service lives
 //! (`fleet_service::locate`).
 
-use super::flow::{Action, Ask, plan_line, run_action};
+use super::flow::{Action, Ask, Ran, plan_line, run_action};
 use super::session::{Question, Session};
 use super::wait::report_rollout;
 use crate::cli::{GlobalArgs, RollbackArgs, RollbackTo, ServiceTarget};
@@ -75,19 +75,13 @@ impl Action for RollbackArgs {
         s.mutating(rollback::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: RollbackPlan,
-        started: Started,
-        mut out: RolloutJson,
-        json: bool,
-    ) -> Result<i32> {
-        out.registered_task_definition = match &plan.change {
-            rollback::RollbackChange::Image { .. } => Some(started.task_definition.clone()),
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        let mut out = ran.out;
+        out.registered_task_definition = match &ran.plan.change {
+            rollback::RollbackChange::Image { .. } => Some(ran.done.task_definition.clone()),
             _ => None,
         };
-        report_rollout(s, out, &started, &self.wait, json).await
+        report_rollout(s, out, &ran.done, &self.wait, ran.json).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! (`flow::run_action`); with `--wait`, until the running count reaches it (exit 3 when
 //! tasks keep stopping, 4 on time out). One place only.
 
-use super::flow::{Action, Unchanged, emit_json, plan_line, show, unless_waiting};
+use super::flow::{Action, Ran, Unchanged, emit_json, plan_line, show, unless_waiting};
 use super::session::{Question, Session};
 use crate::cli::ScaleArgs;
 use crate::error::{Result, exit};
@@ -61,24 +61,23 @@ impl Action for ScaleArgs {
         s.mutating(scale::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: ScalePlan,
-        updated: Service,
-        mut out: ScaleJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        let plan = &ran.plan;
+        let mut out = ran.out;
         let wait = &self.wait;
-        out.updated_desired_count = Some(updated.desired_count);
+        out.updated_desired_count = Some(ran.done.desired_count);
         show(
-            json,
+            ran.json,
             &format!(
                 "Updated {}/{}: desired count {} (was {}), {} running\n",
-                plan.cluster, plan.service, updated.desired_count, plan.from, updated.running_count
+                plan.cluster,
+                plan.service,
+                ran.done.desired_count,
+                plan.from,
+                ran.done.running_count
             ),
         )?;
-        if let Some(code) = unless_waiting(s, wait, json, &out)? {
+        if let Some(code) = unless_waiting(s, wait, ran.json, &out)? {
             return Ok(code);
         }
         let clock = SystemClock::default();
@@ -95,7 +94,7 @@ impl Action for ScaleArgs {
         let outcome = scale::wait_for_count(
             s.aws.ecs.as_ref(),
             &clock,
-            &plan,
+            plan,
             wait.timeout,
             wait.interval,
             &mut on_look,
@@ -113,7 +112,7 @@ impl Action for ScaleArgs {
             outcome.summary(plan.to)
         );
         out.wait = Some(ScaleWaitJson::new(&outcome));
-        emit_json(json, &out)?;
+        emit_json(ran.json, &out)?;
         Ok(code)
     }
 }

@@ -1,7 +1,7 @@
 //! `ecsnap stop-task`: stop one task with a reason (its service starts a replacement),
 //! through the one action flow (`flow::run_action`). One place only.
 
-use super::flow::{Action, plan_line, reported};
+use super::flow::{Action, Ran, plan_line, reported};
 use super::session::{Question, Session};
 use crate::cli::StopTaskArgs;
 use crate::error::Result;
@@ -47,29 +47,23 @@ impl Action for StopTaskArgs {
         s.mutating(stop_task::execute(&s.mutator, plan)).await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        plan: StopPlan,
-        stopped: Task,
-        _out: StopTaskJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
         let text = format!(
             "Stopped task {} (desired {}, last {}){}\n",
-            plan.task_id,
-            stopped.desired_status,
-            stopped.last_status,
-            plan.service
+            ran.plan.task_id,
+            ran.done.desired_status,
+            ran.done.last_status,
+            ran.plan
+                .service
                 .as_deref()
                 .map(|svc| format!("; service {svc} starts a replacement"))
                 .unwrap_or_default()
         );
         reported(
             s,
-            json,
+            ran.json,
             &text,
-            &StopTaskJson::new(&plan, false, Some(&stopped)),
+            &StopTaskJson::new(&ran.plan, false, Some(&ran.done)),
         )
     }
 }

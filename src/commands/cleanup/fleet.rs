@@ -16,7 +16,7 @@ use super::request::{CleanupRequest, after_grace, plan_text, results_text, take_
 use crate::aws::fleet::{FleetTarget, PlaceFailure};
 use crate::cli::GlobalArgs;
 use crate::commands::fleet::{connect_places, failure_line};
-use crate::commands::flow::{Action, Ask, Unchanged, emit_json, run_action, show};
+use crate::commands::flow::{Action, Ask, Ran, Unchanged, emit_json, run_action, show};
 use crate::commands::session::{Question, Session, watched_interrupt};
 use crate::config::{Settings, now};
 use crate::error::{Result, exit};
@@ -211,22 +211,18 @@ impl Action<Places> for Across {
         Ok(execute_all(plan, &planned.runnable(), &group_sessions, &s.interrupt).await)
     }
 
-    async fn report(
-        &self,
-        s: &Places,
-        planned: Planned,
-        results: Vec<Vec<ItemResult>>,
-        _out: FleetCleanupJson,
-        json: bool,
-    ) -> Result<i32> {
-        let plan = &planned.plan;
-        show(json, &fleet_results_text(plan, &results))?;
-        emit_json(json, &FleetCleanupJson::new(plan, false, Some(&results)))?;
+    async fn report(&self, s: &Places, ran: Ran<Self, Places>) -> Result<i32> {
+        let plan = &ran.plan.plan;
+        show(ran.json, &fleet_results_text(plan, &ran.done))?;
+        emit_json(
+            ran.json,
+            &FleetCleanupJson::new(plan, false, Some(&ran.done)),
+        )?;
         Ok(exit_code(
             plan,
-            &results,
+            &ran.done,
             s.interrupt.is_triggered(),
-            planned.read,
+            ran.plan.read,
         ))
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::request::{plan_text, push_table_and_skipped, results_text, take_cleanup_locks};
 use crate::analysis::orphans::OrphanFilter;
-use crate::commands::flow::{Action, Unchanged, reported};
+use crate::commands::flow::{Action, Ran, Unchanged, reported};
 use crate::commands::session::{Question, Session};
 use crate::config::now;
 use crate::error::{Result, exit};
@@ -131,21 +131,14 @@ impl Action for MarkRequest {
             .await
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        held: Held<MarkPlan>,
-        results: Vec<ItemResult>,
-        _out: MarkJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
         reported(
             s,
-            json,
-            &results_text(&results),
-            &MarkJson::new(&held.plan, false, Some(&results)),
+            ran.json,
+            &results_text(&ran.done),
+            &MarkJson::new(&ran.plan.plan, false, Some(&ran.done)),
         )?;
-        Ok(exit_code(s, &results))
+        Ok(exit_code(s, &ran.done))
     }
 }
 
@@ -243,20 +236,13 @@ impl Action for MarkedRequest {
         Ok(results)
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        held: Held<MarkedPlan>,
-        results: Vec<ItemResult>,
-        _out: MarkedJson,
-        json: bool,
-    ) -> Result<i32> {
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
         reported(
             s,
-            json,
-            &results_text(&results),
-            &MarkedJson::new(&held.plan, false, Some(&results)),
+            ran.json,
+            &results_text(&ran.done),
+            &MarkedJson::new(&ran.plan.plan, false, Some(&ran.done)),
         )?;
-        Ok(exit_code(s, &results))
+        Ok(exit_code(s, &ran.done))
     }
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::orphans::OrphanFilter;
-use crate::commands::flow::{Action, Unchanged, emit_json, show};
+use crate::commands::flow::{Action, Ran, Unchanged, emit_json, show};
 use crate::commands::session::{Question, Session};
 use crate::config::now;
 use crate::error::{Result, exit};
@@ -131,19 +131,15 @@ impl Action for CleanupRequest {
         }
     }
 
-    async fn report(
-        &self,
-        s: &Session,
-        locked: Locked,
-        results: Vec<ItemResult>,
-        _out: CleanupJson,
-        json: bool,
-    ) -> Result<i32> {
-        show(json, &results_text(&results))?;
-        emit_json(json, &CleanupJson::new(&locked.plan, false, Some(&results)))?;
+    async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
+        show(ran.json, &results_text(&ran.done))?;
+        emit_json(
+            ran.json,
+            &CleanupJson::new(&ran.plan.plan, false, Some(&ran.done)),
+        )?;
         Ok(if s.interrupted() {
             exit::INTERRUPTED
-        } else if results.iter().any(|r| r.status == ItemStatus::Failed) {
+        } else if ran.done.iter().any(|r| r.status == ItemStatus::Failed) {
             exit::ERROR
         } else {
             exit::OK
