@@ -2,6 +2,7 @@
 //! definitions with their containers.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::state::{AgentStatus, DeploymentStatus, RolloutState, ServiceStatus, TaskStatus};
 
@@ -58,7 +59,9 @@ impl Service {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One of a service's deployments; its JSON (`services --json`, a wait's) leaves out the
+/// failed-task count, the rollout state's reason and the times.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Deployment {
     pub id: String,
     pub status: DeploymentStatus,
@@ -66,16 +69,23 @@ pub struct Deployment {
     pub desired_count: i32,
     pub running_count: i32,
     pub pending_count: i32,
+    #[serde(skip)]
     pub failed_tasks: i32,
     pub rollout_state: Option<RolloutState>,
+    #[serde(skip)]
     pub rollout_state_reason: Option<String>,
+    #[serde(skip)]
     pub created_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A service event; its JSON (a wait's) is the time and the message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ServiceEvent {
+    #[serde(skip)]
     pub id: String,
+    #[serde(serialize_with = "super::json::time")]
     pub created_at: Option<DateTime<Utc>>,
     pub message: String,
 }

@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::json::DeploymentJson;
 use crate::aws::Preflight;
-use crate::model::{ResourceKind, Skipped};
+use crate::model::{Deployment, ResourceKind, ServiceEvent, Skipped};
 use crate::ops::cleanup::execute::ItemResult;
 use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemStatus};
 use crate::ops::restore_user::RestorePlan;
@@ -177,15 +176,10 @@ pub struct WaitJson {
     pub polls: u32,
     pub service_status: Option<String>,
     pub task_definition: Option<String>,
-    pub deployments: Vec<DeploymentJson>,
-    pub events: Vec<EventJson>,
+    pub deployments: Vec<Deployment>,
+    /// The newest 20.
+    pub events: Vec<ServiceEvent>,
     pub stopped_tasks: Vec<StoppedTaskJson>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct EventJson {
-    pub created_at: Option<String>,
-    pub message: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -225,19 +219,9 @@ impl WaitJson {
             deployments: o
                 .service
                 .as_ref()
-                .map(|s| s.deployments.iter().map(DeploymentJson::from).collect())
+                .map(|s| s.deployments.clone())
                 .unwrap_or_default(),
-            events: o
-                .events
-                .iter()
-                .take(20)
-                .map(|e| EventJson {
-                    created_at: e
-                        .created_at
-                        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-                    message: e.message.clone(),
-                })
-                .collect(),
+            events: o.events.iter().take(20).cloned().collect(),
             stopped_tasks: o.stopped_tasks.iter().map(StoppedTaskJson::from).collect(),
         }
     }
@@ -317,5 +301,69 @@ impl RestoreJson {
             before_digest: plan.before_digest.clone(),
             after_digest: after.unwrap_or(&plan.digest).to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::model::{DeploymentStatus, RolloutState, Service};
+    use crate::ops::wait::Verdict;
+
+    /// The model's deployments and events, serialized as they are, keep the wait JSON's
+    /// keys in its order and leave out what it never showed.
+    #[test]
+    fn a_waits_deployments_and_events_keep_their_keys() {
+        let deployment = Deployment {
+            id: "ecs-svc/1".into(),
+            status: DeploymentStatus::Primary,
+            task_definition: "api:8".into(),
+            desired_count: 2,
+            running_count: 1,
+            pending_count: 1,
+            failed_tasks: 3,
+            rollout_state: Some(RolloutState::InProgress),
+            rollout_state_reason: Some("starting".into()),
+            created_at: Utc.timestamp_opt(100, 0).single(),
+            updated_at: Utc.timestamp_opt(200, 0).single(),
+        };
+        let event = |id: &str, at: Option<i64>| ServiceEvent {
+            id: id.into(),
+            created_at: at.and_then(|t| Utc.timestamp_opt(t, 500).single()),
+            message: format!("event {id}"),
+        };
+        let outcome = WaitOutcome {
+            verdict: Verdict::Stable,
+            elapsed: Duration::from_secs(30),
+            polls: 3,
+            service: Some(Service {
+                task_definition: "api:8".into(),
+                deployments: vec![deployment],
+                ..Service::default()
+            }),
+            events: (0..25)
+                .map(|i| event(&i.to_string(), (i == 0).then_some(1_000)))
+                .collect(),
+            stopped_tasks: Vec::new(),
+        };
+        let text =
+            serde_json::to_string(&WaitJson::new("prod", "api", &outcome)).unwrap_or_default();
+        assert!(
+            text.contains(
+                r#""deployments":[{"id":"ecs-svc/1","status":"PRIMARY","task_definition":"api:8","desired_count":2,"running_count":1,"pending_count":1,"rollout_state":"IN_PROGRESS"}]"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#""events":[{"created_at":"1970-01-01T00:16:40Z","message":"event 0"},{"created_at":null,"message":"event 1"},"#
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches(r#"{"created_at""#).count(), 20, "{text}");
     }
 }

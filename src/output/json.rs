@@ -31,32 +31,7 @@ pub struct ServiceJson {
     /// The same with its symbol, for text output (`✓ steady`); not in JSON.
     #[serde(skip)]
     pub steadiness_label: &'static str,
-    pub deployments: Vec<DeploymentJson>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DeploymentJson {
-    pub id: String,
-    pub status: String,
-    pub task_definition: String,
-    pub desired_count: i32,
-    pub running_count: i32,
-    pub pending_count: i32,
-    pub rollout_state: Option<String>,
-}
-
-impl From<&Deployment> for DeploymentJson {
-    fn from(d: &Deployment) -> Self {
-        Self {
-            id: d.id.clone(),
-            status: d.status.to_string(),
-            task_definition: d.task_definition.clone(),
-            desired_count: d.desired_count,
-            running_count: d.running_count,
-            pending_count: d.pending_count,
-            rollout_state: d.rollout_state.as_ref().map(ToString::to_string),
-        }
-    }
+    pub deployments: Vec<Deployment>,
 }
 
 impl From<&Service> for ServiceJson {
@@ -76,7 +51,7 @@ impl From<&Service> for ServiceJson {
             steady: health.is_steady(),
             steadiness: health.as_str(),
             steadiness_label: health.label(),
-            deployments: s.deployments.iter().map(DeploymentJson::from).collect(),
+            deployments: s.deployments.clone(),
         }
     }
 }
