@@ -48,6 +48,26 @@ where
     Ok(pages.into_iter().flatten().collect())
 }
 
+/// Every page of a call the SDK has no paginator for: `page` is sent with each NextToken
+/// in turn (`None` first) and gives that page's items and the next token; the pages end at
+/// a missing or empty token, or one that comes back unchanged.
+pub(crate) async fn by_token<T, F, Fut>(page: F) -> Result<Vec<T>>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>)>>,
+{
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let (items, next) = page(token.clone()).await?;
+        all.extend(items);
+        match next {
+            Some(t) if !t.is_empty() && token.as_deref() != Some(t.as_str()) => token = Some(t),
+            _ => return Ok(all),
+        }
+    }
+}
+
 /// Which tasks `EcsApi::list_tasks` lists: those meant to run, or those stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskStatusFilter {
@@ -402,4 +422,48 @@ pub trait SsmOps: Send + Sync {
     ) -> Result<SessionHandle>;
     /// TerminateSession: ends a session nobody will connect to.
     async fn terminate_session(&self, session_id: &str) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::by_token;
+
+    /// Pages are followed until the token is missing, empty, or comes back unchanged; each
+    /// request carries the previous page's token.
+    #[tokio::test]
+    async fn by_token_follows_next_tokens_to_the_end() {
+        for (pages, want_items, want_sent) in [
+            (
+                vec![(1, Some("a")), (2, Some("b")), (3, None)],
+                vec![1, 2, 3],
+                3,
+            ),
+            (vec![(1, Some("a")), (2, Some(""))], vec![1, 2], 2),
+            (
+                vec![(1, Some("a")), (2, Some("a")), (3, None)],
+                vec![1, 2],
+                2,
+            ),
+        ] {
+            let sent: Mutex<Vec<Option<String>>> = Mutex::new(Vec::new());
+            let got = by_token(|token| {
+                let n = {
+                    let mut sent = sent.lock().expect("lock");
+                    sent.push(token);
+                    sent.len() - 1
+                };
+                let (item, next) = pages[n];
+                async move { Ok((vec![item], next.map(str::to_string))) }
+            })
+            .await
+            .expect("pages");
+            assert_eq!(got, want_items);
+            let sent = sent.into_inner().expect("lock");
+            assert_eq!(sent.len(), want_sent);
+            assert_eq!(sent[0], None);
+            assert_eq!(sent.get(1).cloned().flatten().as_deref(), Some("a"));
+        }
+    }
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Filter;
 
-use super::api::{Ec2Api, in_batches};
+use super::api::{Ec2Api, by_token, in_batches};
 use super::classify::CallContext;
 use super::convert::{ec2_tags, owned, text, time};
 use crate::error::Result;
@@ -90,35 +90,35 @@ impl Ec2Api for Ec2Adapter {
         snapshot_ids: &[String],
     ) -> Result<Vec<SnapshotLock>> {
         in_batches(snapshot_ids, LOCK_IDS_MAX, |chunk| async move {
-            // The SDK has no paginator for this call: follow NextToken by hand.
-            let mut locks = Vec::new();
-            let mut token: Option<String> = None;
-            loop {
-                let out = self
-                    .client
-                    .describe_locked_snapshots()
-                    .set_snapshot_ids(Some(chunk.clone()))
-                    .max_results(LOCK_PAGE)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(self.ctx.err("ec2:DescribeLockedSnapshots"))?;
-                locks.extend(out.snapshots().iter().map(|l| {
-                    SnapshotLock {
-                        snapshot_id: text(l.snapshot_id()),
-                        state: l
-                            .lock_state()
-                            .map(|s| s.as_str().to_string())
-                            .unwrap_or_default(),
-                        expires_on: time(l.lock_expires_on()),
-                    }
-                }));
-                match out.next_token().filter(|t| !t.is_empty()) {
-                    Some(t) => token = Some(t.to_string()),
-                    None => break,
+            // The SDK has no paginator for this call.
+            by_token(|token| {
+                let chunk = chunk.clone();
+                async move {
+                    let out = self
+                        .client
+                        .describe_locked_snapshots()
+                        .set_snapshot_ids(Some(chunk))
+                        .max_results(LOCK_PAGE)
+                        .set_next_token(token)
+                        .send()
+                        .await
+                        .map_err(self.ctx.err("ec2:DescribeLockedSnapshots"))?;
+                    let locks = out
+                        .snapshots()
+                        .iter()
+                        .map(|l| SnapshotLock {
+                            snapshot_id: text(l.snapshot_id()),
+                            state: l
+                                .lock_state()
+                                .map(|s| s.as_str().to_string())
+                                .unwrap_or_default(),
+                            expires_on: time(l.lock_expires_on()),
+                        })
+                        .collect();
+                    Ok((locks, out.next_token().map(str::to_string)))
                 }
-            }
-            Ok(locks)
+            })
+            .await
         })
         .await
     }

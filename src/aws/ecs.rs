@@ -7,7 +7,7 @@ use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionStatus};
 
 use super::api::{
     DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX, EcsApi, TaskStatusFilter,
-    in_batches,
+    by_token, in_batches,
 };
 use super::classify::CallContext;
 use super::convert::{owned, text, time};
@@ -141,34 +141,30 @@ impl EcsApi for EcsAdapter {
                 .after(aws_sdk_ecs::primitives::DateTime::from_secs(t.timestamp()))
                 .build()
         });
-        let mut arns = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .client
-                .list_service_deployments()
-                .cluster(cluster)
-                .service(service)
-                .set_created_at(created.clone())
-                .set_status(statuses.clone())
-                .max_results(100)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(self.ctx.err_newer("ecs:ListServiceDeployments"))?;
-            arns.extend(
-                out.service_deployments()
+        by_token(|token| {
+            let (created, statuses) = (created.clone(), statuses.clone());
+            async move {
+                let out = self
+                    .client
+                    .list_service_deployments()
+                    .cluster(cluster)
+                    .service(service)
+                    .set_created_at(created)
+                    .set_status(statuses)
+                    .max_results(100)
+                    .set_next_token(token)
+                    .send()
+                    .await
+                    .map_err(self.ctx.err_newer("ecs:ListServiceDeployments"))?;
+                let arns = out
+                    .service_deployments()
                     .iter()
-                    .filter_map(|d| d.service_deployment_arn().map(str::to_string)),
-            );
-            match out.next_token() {
-                Some(t) if !t.is_empty() && token.as_deref() != Some(t) => {
-                    token = Some(t.to_string());
-                }
-                _ => break,
+                    .filter_map(|d| d.service_deployment_arn().map(str::to_string))
+                    .collect();
+                Ok((arns, out.next_token().map(str::to_string)))
             }
-        }
-        Ok(arns)
+        })
+        .await
     }
 
     async fn describe_service_deployments(

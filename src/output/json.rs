@@ -92,7 +92,7 @@ pub struct TaskJson {
 /// One volume of a task. `volume_id`, `name` and `delete_on_termination` are the EBS
 /// attachment's (as before `kind` existed); the other fields belong to their kind and are
 /// `null` for the rest.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct TaskVolumeJson {
     /// The EBS volume id of the attachment; `null` for other kinds.
     pub volume_id: Option<String>,
@@ -145,17 +145,7 @@ impl From<&MountedVolume> for TaskVolumeJson {
                     read_only: m.read_only,
                 })
                 .collect(),
-            file_system_id: None,
-            root_directory: None,
-            access_point_id: None,
-            transit_encryption: None,
-            iam: None,
-            domain: None,
-            host_path: None,
-            driver: None,
-            scope: None,
-            autoprovision: None,
-            availability_zone: None,
+            ..Self::default()
         };
         match &v.source {
             VolumeSource::Efs {
