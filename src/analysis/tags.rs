@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use regex::Regex;
+use serde::Serialize;
 
 use super::in_use::InUse;
 use crate::model::Image;
@@ -66,12 +67,15 @@ pub fn parse_compact_time(s: &str) -> Option<NaiveDateTime> {
     date.and_hms_opt(hour, min, sec)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One snapshot tag of a user; its JSON (`snapshots --json`) leaves out `tag_time`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagEntry {
     pub tag: String,
     pub digest: String,
+    #[serde(serialize_with = "crate::model::json::time")]
     pub pushed_at: Option<DateTime<Utc>>,
     /// The time encoded in the tag, when the pattern has a `ts` group.
+    #[serde(skip)]
     pub tag_time: Option<NaiveDateTime>,
     pub size_bytes: i64,
     pub in_use: bool,

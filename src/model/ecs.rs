@@ -332,10 +332,12 @@ impl VolumeSource {
     }
 }
 
-/// Where a container mounts a task-definition volume (`mountPoints`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where a container mounts a task-definition volume (`mountPoints`); its JSON (a task's
+/// volume's `mount_points`) leaves out the volume, named by the object it is in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VolumeMount {
     pub container: String,
+    #[serde(skip)]
     pub source_volume: String,
     pub container_path: String,
     pub read_only: bool,

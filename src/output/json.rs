@@ -9,9 +9,9 @@ use serde::Serialize;
 use crate::analysis::cost::cents;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::OrphanReport;
-use crate::analysis::tags::UserTags;
+use crate::analysis::tags::{TagEntry, UserTags};
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
-use crate::model::{Deployment, Service, Task, TaskStorage, VolumeSource};
+use crate::model::{Deployment, Service, Task, TaskStorage, VolumeMount, VolumeSource};
 
 pub(crate) use crate::model::json::rfc3339;
 
@@ -100,7 +100,7 @@ pub struct TaskVolumeJson {
     pub delete_on_termination: Option<bool>,
     /// `ebs`, `efs`, `fsx_windows`, `bind` or `docker`.
     pub kind: String,
-    pub mount_points: Vec<MountPointJson>,
+    pub mount_points: Vec<VolumeMount>,
     /// EFS and FSx for Windows.
     pub file_system_id: Option<String>,
     pub root_directory: Option<String>,
@@ -122,13 +122,6 @@ pub struct TaskVolumeJson {
     pub availability_zone: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct MountPointJson {
-    pub container: String,
-    pub container_path: String,
-    pub read_only: bool,
-}
-
 impl From<&MountedVolume> for TaskVolumeJson {
     fn from(v: &MountedVolume) -> Self {
         let mut j = Self {
@@ -136,15 +129,7 @@ impl From<&MountedVolume> for TaskVolumeJson {
             name: Some(v.name.clone()),
             delete_on_termination: v.attachment.as_ref().and_then(|a| a.delete_on_termination),
             kind: v.kind().to_string(),
-            mount_points: v
-                .mounts
-                .iter()
-                .map(|m| MountPointJson {
-                    container: m.container.clone(),
-                    container_path: m.container_path.clone(),
-                    read_only: m.read_only,
-                })
-                .collect(),
+            mount_points: v.mounts.clone(),
             ..Self::default()
         };
         match &v.source {
@@ -248,7 +233,7 @@ pub struct UserTagsJson {
     pub user: Option<String>,
     /// Each image once, the resume tag's included.
     pub total_bytes: i64,
-    pub tags: Vec<TagJson>,
+    pub tags: Vec<TagEntry>,
     /// The user's resume tag (`alice-latest`), `null` without one.
     pub resume_tag: Option<String>,
     /// The digest the resume tag points at.
@@ -258,32 +243,13 @@ pub struct UserTagsJson {
     pub resume_points_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct TagJson {
-    pub tag: String,
-    pub digest: String,
-    pub pushed_at: Option<String>,
-    pub size_bytes: i64,
-    pub in_use: bool,
-}
-
 impl From<&UserTags> for UserTagsJson {
     fn from(g: &UserTags) -> Self {
         Self {
             repository: g.repository.clone(),
             user: g.user.clone(),
             total_bytes: g.total_bytes(),
-            tags: g
-                .tags
-                .iter()
-                .map(|t| TagJson {
-                    tag: t.tag.clone(),
-                    digest: t.digest.clone(),
-                    pushed_at: rfc3339(t.pushed_at),
-                    size_bytes: t.size_bytes,
-                    in_use: t.in_use,
-                })
-                .collect(),
+            tags: g.tags.clone(),
             resume_tag: g.resume.as_ref().map(|r| r.tag.clone()),
             resume_digest: g.resume.as_ref().map(|r| r.digest.clone()),
             resume_points_at: g.resume_points_at().map(|t| t.tag.clone()),
@@ -423,5 +389,57 @@ impl From<&crate::model::LogEvent> for LogLineJson {
             container: e.container.clone(),
             message: e.message.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::*;
+
+    /// The analysis and model types serialized as they are keep the keys and order the
+    /// contract had, and leave out what it never showed.
+    #[test]
+    fn tags_and_mount_points_keep_their_keys() {
+        let tag = TagEntry {
+            tag: "alice-20261120T0815".into(),
+            digest: "sha256:a".into(),
+            pushed_at: Utc.timestamp_opt(1_000, 999).single(),
+            tag_time: NaiveDate::from_ymd_opt(2026, 11, 20).and_then(|d| d.and_hms_opt(8, 15, 0)),
+            size_bytes: 300,
+            in_use: true,
+        };
+        let tags = UserTags {
+            repository: "ws".into(),
+            user: Some("alice".into()),
+            tags: vec![tag],
+            resume: None,
+        };
+        let text = serde_json::to_string(&UserTagsJson::from(&tags)).unwrap_or_default();
+        assert!(
+            text.contains(
+                r#""tags":[{"tag":"alice-20261120T0815","digest":"sha256:a","pushed_at":"1970-01-01T00:16:40Z","size_bytes":300,"in_use":true}]"#
+            ),
+            "{text}"
+        );
+        let volume = MountedVolume {
+            name: "data".into(),
+            source: VolumeSource::Bind { host_path: None },
+            mounts: vec![VolumeMount {
+                container: "app".into(),
+                source_volume: "data".into(),
+                container_path: "/data".into(),
+                read_only: true,
+            }],
+            attachment: None,
+        };
+        let text = serde_json::to_string(&TaskVolumeJson::from(&volume)).unwrap_or_default();
+        assert!(
+            text.contains(
+                r#""mount_points":[{"container":"app","container_path":"/data","read_only":true}]"#
+            ),
+            "{text}"
+        );
     }
 }
