@@ -42,21 +42,7 @@ impl Action for RedeployArgs {
     }
 
     fn json(&self, s: &Session, plan: &RedeployPlan, dry_run: bool) -> RolloutJson {
-        RolloutJson {
-            account_id: s.account_id(),
-            region: Some(s.aws.region.clone()),
-            action: "redeploy",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
-            dry_run,
-            summary: plan.summary(),
-            from_task_definition: plan.task_definition.clone(),
-            task_definition: Some(plan.task_definition.clone()),
-            registered_task_definition: None,
-            ebs_snapshot_id: None,
-            deployment_id: None,
-            wait: None,
-        }
+        RolloutJson::redeploy(plan, dry_run).at(s.account_id(), &s.aws.region)
     }
 
     fn question(&self, s: &Session, plan: &RedeployPlan) -> Option<Question> {

@@ -57,10 +57,7 @@ impl Action for RollbackArgs {
     }
 
     fn json(&self, s: &Session, plan: &RollbackPlan, dry_run: bool) -> RolloutJson {
-        let mut out = RolloutJson::rollback(plan, dry_run);
-        out.account_id = s.account_id();
-        out.region = Some(s.aws.region.clone());
-        out
+        RolloutJson::rollback(plan, dry_run).at(s.account_id(), &s.aws.region)
     }
 
     fn question(&self, s: &Session, plan: &RollbackPlan) -> Option<Question> {

@@ -7,6 +7,7 @@ use crate::aws::Preflight;
 use crate::model::{Deployment, ResourceKind, ServiceEvent, Skipped};
 use crate::ops::cleanup::execute::ItemResult;
 use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemStatus};
+use crate::ops::redeploy::RedeployPlan;
 use crate::ops::restore_user::RestorePlan;
 use crate::ops::rollback::{RollbackChange, RollbackPlan};
 use crate::ops::wait::{StoppedTask, WaitOutcome};
@@ -228,7 +229,7 @@ impl WaitJson {
 }
 
 /// `rollback` and `redeploy`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct RolloutJson {
     /// Where it acted: the account (`null` when STS could not say) and region.
     pub account_id: Option<String>,
@@ -260,8 +261,6 @@ impl RolloutJson {
             }
         };
         Self {
-            account_id: None,
-            region: None,
             action: "rollback",
             cluster: plan.cluster.clone(),
             service: plan.service.clone(),
@@ -269,10 +268,32 @@ impl RolloutJson {
             summary: plan.summary(),
             from_task_definition: plan.current.clone(),
             task_definition,
-            registered_task_definition: None,
             ebs_snapshot_id: ebs,
-            deployment_id: None,
-            wait: None,
+            ..Self::default()
+        }
+    }
+
+    /// `redeploy`: the task definition it runs, again.
+    pub fn redeploy(plan: &RedeployPlan, dry_run: bool) -> Self {
+        Self {
+            action: "redeploy",
+            cluster: plan.cluster.clone(),
+            service: plan.service.clone(),
+            dry_run,
+            summary: plan.summary(),
+            from_task_definition: plan.task_definition.clone(),
+            task_definition: Some(plan.task_definition.clone()),
+            ..Self::default()
+        }
+    }
+
+    /// Where it acts: the account (`None` when STS could not say) and region.
+    #[must_use]
+    pub fn at(self, account_id: Option<String>, region: &str) -> Self {
+        Self {
+            account_id,
+            region: Some(region.to_string()),
+            ..self
         }
     }
 }
