@@ -91,6 +91,11 @@ pub fn cents(usd: f64) -> f64 {
     if c == 0.0 { 0.0 } else { c }
 }
 
+/// `#[serde(serialize_with = "…")]` of an amount the JSON shows to two decimals: `cents`.
+pub fn cents_json<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(cents(*x))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +147,15 @@ mod tests {
             );
         }
         assert!((p.snapshot_monthly(20) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn amounts_in_json_are_cents() {
+        #[derive(serde::Serialize)]
+        struct Amount(#[serde(serialize_with = "cents_json")] f64);
+        let json = |x| serde_json::to_string(&Amount(x)).unwrap_or_default();
+        assert_eq!(json(1.234_9), "1.23");
+        assert_eq!(json(-0.001), "0.0");
     }
 
     #[test]

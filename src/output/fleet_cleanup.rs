@@ -11,7 +11,7 @@ use super::actions::{
 use super::fleet::{FailureJson, Located, Where, located};
 use crate::model::ResourceKind;
 use crate::ops::cleanup::ItemResult;
-use crate::ops::cleanup::fleet::{FleetCleanupPlan, PlaceGroup};
+use crate::ops::cleanup::fleet::{AccountCount, FleetCleanupPlan, PlaceGroup};
 
 /// The plan and (after executing) the results of one place.
 #[derive(Debug, Serialize)]
@@ -28,19 +28,6 @@ pub struct PlaceCleanupJson {
     pub summary: Option<ResultSummaryJson>,
 }
 
-/// One account's share of the plan.
-#[derive(Debug, Serialize)]
-pub struct AccountCleanupJson {
-    pub account: String,
-    pub account_id: String,
-    pub production: bool,
-    pub read_only: bool,
-    pub places: usize,
-    pub to_execute: usize,
-    pub size_gib: f64,
-    pub monthly_cost_usd: f64,
-}
-
 #[derive(Debug, Serialize)]
 pub struct FleetCleanupJson {
     pub target: &'static str,
@@ -52,7 +39,8 @@ pub struct FleetCleanupJson {
     pub skipped: Vec<Located<CleanupSkippedJson>>,
     pub totals: CleanupTotalsJson,
     pub totals_by_place: Vec<PlaceCleanupJson>,
-    pub totals_by_account: Vec<AccountCleanupJson>,
+    /// One account's share of the plan each.
+    pub totals_by_account: Vec<AccountCount>,
     /// Per-resource results of every place; `null` when nothing was executed.
     pub results: Option<Vec<Located<ItemResultJson>>>,
     pub summary: Option<ResultSummaryJson>,
@@ -101,20 +89,7 @@ impl FleetCleanupJson {
                 monthly_cost_usd: plan.total_monthly_usd(),
             },
             totals_by_place: Vec::new(),
-            totals_by_account: plan
-                .by_account()
-                .into_iter()
-                .map(|a| AccountCleanupJson {
-                    account: a.account,
-                    account_id: a.account_id,
-                    production: a.production,
-                    read_only: a.read_only,
-                    places: a.places,
-                    to_execute: a.to_execute,
-                    size_gib: round2(a.size_gib),
-                    monthly_cost_usd: crate::analysis::cost::cents(a.monthly_cost_usd),
-                })
-                .collect(),
+            totals_by_account: plan.by_account(),
             results: results.map(|_| Vec::new()),
             summary: results.map(|r| ResultSummaryJson::of(&r.concat())),
             failures: plan.failures.iter().map(FailureJson::from).collect(),
@@ -183,6 +158,24 @@ mod tests {
         assert_eq!(json["totals_by_place"][2]["production"], true);
         assert_eq!(json["totals_by_place"][3]["refused"], "read-only");
         assert_eq!(json["totals_by_account"][1]["account_id"], "111122223333");
+        let text = serde_json::to_string(&FleetCleanupJson::new(&plan, false, Some(&results)))
+            .expect("json");
+        let account = &text[text.find(r#""totals_by_account":[{"#).expect("accounts")..];
+        let keys = [
+            "account",
+            "account_id",
+            "production",
+            "read_only",
+            "places",
+            "to_execute",
+            "size_gib",
+            "monthly_cost_usd",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| account.find(&format!("\"{k}\":")).expect(k))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{account}");
         assert_eq!(json["summary"]["done"], 6);
         assert_eq!(json["failures"][0]["region"], "ap-south-2");
         let dry = serde_json::to_value(FleetCleanupJson::new(&plan, true, None)).expect("json");

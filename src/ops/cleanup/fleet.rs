@@ -7,8 +7,10 @@
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
+use serde::Serialize;
 
 use super::{CleanupPlan, ItemResult, ItemStatus, plan, preflight};
+use crate::analysis::cost::cents_json;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::AwsClients;
 use crate::aws::fleet::{Place, PlaceFailure};
@@ -88,8 +90,9 @@ pub struct FleetCleanupPlan {
     pub failures: Vec<PlaceFailure>,
 }
 
-/// What one account contributes to the plan (the confirmation's per-account counts).
-#[derive(Debug, Clone, PartialEq)]
+/// What one account contributes to the plan (the confirmation's per-account counts, and
+/// `totals_by_account` in the JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AccountCount {
     pub account: String,
     pub account_id: String,
@@ -98,7 +101,9 @@ pub struct AccountCount {
     /// Places (regions) of the account in the plan.
     pub places: usize,
     pub to_execute: usize,
+    #[serde(serialize_with = "cents_json")]
     pub size_gib: f64,
+    #[serde(serialize_with = "cents_json")]
     pub monthly_cost_usd: f64,
 }
 
