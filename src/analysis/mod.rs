@@ -24,3 +24,4 @@ pub mod stop;
 pub mod tags;
 pub mod unique;
 pub mod volumes;
+pub mod why;

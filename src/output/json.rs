@@ -11,6 +11,7 @@ use crate::analysis::health::steadiness;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
+use crate::analysis::why::Why;
 use crate::model::{Deployment, Service, Task, TaskStorage, VolumeSource};
 
 pub(crate) fn rfc3339(t: Option<DateTime<Utc>>) -> Option<String> {
@@ -34,6 +35,74 @@ pub struct ServiceJson {
     #[serde(skip)]
     pub steadiness_label: &'static str,
     pub deployments: Vec<DeploymentJson>,
+    /// Why the service is not steady; `null` when it is steady. Left out where the
+    /// listing did not judge it (the weekly report's services).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<Option<WhyJson>>,
+}
+
+/// [`Why`] in JSON.
+#[derive(Debug, Serialize)]
+pub struct WhyJson {
+    /// Both lines of the console's why, as one.
+    pub summary: String,
+    /// The failed stops of the last 15 minutes, by class, the most frequent first.
+    pub stopped: Vec<StopCountJson>,
+    /// ECS's word on the rollout (the circuit breaker's verdict), when in progress or failed.
+    pub verdict: Option<String>,
+    pub last_event: Option<WhyEventJson>,
+    /// Why the stopped tasks could not be read, when they could not.
+    pub stopped_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StopCountJson {
+    /// As `tasks --json` `stop_class`.
+    pub class: &'static str,
+    pub count: usize,
+    pub exit_code: Option<i32>,
+    /// The oldest of them.
+    pub since: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WhyEventJson {
+    pub created_at: Option<String>,
+    pub message: String,
+}
+
+impl WhyJson {
+    pub fn new(why: &Why, now: DateTime<Utc>) -> Self {
+        Self {
+            summary: why.summary(now),
+            stopped: why
+                .stops
+                .iter()
+                .map(|s| StopCountJson {
+                    class: s.class.code(),
+                    count: s.count,
+                    exit_code: s.exit_code,
+                    since: rfc3339(Some(s.since)).unwrap_or_default(),
+                })
+                .collect(),
+            verdict: why.verdict.clone(),
+            last_event: why.last_event.as_ref().map(|e| WhyEventJson {
+                created_at: rfc3339(e.created_at),
+                message: e.message.clone(),
+            }),
+            stopped_error: why.stops_error.clone(),
+        }
+    }
+}
+
+impl ServiceJson {
+    /// The service as a listing that judged it shows it: with its `why` (`null` when it
+    /// has none: steady).
+    #[must_use]
+    pub fn judged(mut self, why: Option<&Why>, now: DateTime<Utc>) -> Self {
+        self.why = Some(why.map(|w| WhyJson::new(w, now)));
+        self
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -79,6 +148,7 @@ impl From<&Service> for ServiceJson {
             steadiness: health.as_str(),
             steadiness_label: health.label(),
             deployments: s.deployments.iter().map(DeploymentJson::from).collect(),
+            why: None,
         }
     }
 }

@@ -686,6 +686,11 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
                 state.last_refresh = Some(now);
             }
         }
+        Listing::ServicesWhy(whys) => {
+            if generation == state.services.loader.generation {
+                state.services.set_whys(None, whys);
+            }
+        }
         Listing::Snapshots(result) => {
             if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
                 state.snapshots.set_groups(groups);

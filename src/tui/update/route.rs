@@ -136,6 +136,13 @@ pub fn on_placed(
             }
             return Vec::new();
         }
+        // After that place's services: why those not steady are not.
+        Listing::ServicesWhy(whys) => {
+            if generation == state.services.loader.generation {
+                state.services.set_whys(Some(place), whys);
+            }
+            return Vec::new();
+        }
         Listing::Services(ref result) => (PaneId::Services, result.as_ref().err().cloned()),
         Listing::Orphans(ref result) => (PaneId::Orphans, result.as_ref().err().cloned()),
         Listing::Snapshots(ref result) => (PaneId::Snapshots, result.as_ref().err().cloned()),
@@ -164,7 +171,8 @@ pub fn on_placed(
         Listing::Services(Err(_))
         | Listing::Orphans(Err(_))
         | Listing::Snapshots(Err(_))
-        | Listing::ServicesPart { .. } => {}
+        | Listing::ServicesPart { .. }
+        | Listing::ServicesWhy(_) => {}
     }
     if done < total {
         state.loader_mut(pane).part(
