@@ -29,7 +29,7 @@ pub async fn load_services_listing(
     cluster: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ServicesListing> {
-    let services = super::load_services(aws, cluster).await?;
+    let services = super::ecs::load_services(aws, cluster).await?;
     let whys = load_whys(aws, &services, now).await;
     Ok(ServicesListing { services, whys })
 }
