@@ -7,6 +7,7 @@ pub mod age;
 pub mod cost;
 pub mod deployments;
 pub mod diff;
+pub mod events;
 pub mod exec;
 pub mod health;
 pub mod in_use;

@@ -133,6 +133,7 @@ pub fn on_placed(
             let loader = &state.services.loader;
             if generation == loader.generation && loader.state.is_loading() {
                 state.services.set_place_cluster(place, &cluster, services);
+                state.events.rebuild(&state.services);
             }
             return Vec::new();
         }
@@ -157,7 +158,10 @@ pub fn on_placed(
     };
     let mut effects = Vec::new();
     match answer {
-        Listing::Services(Ok(services)) => state.services.set_place(place, services),
+        Listing::Services(Ok(services)) => {
+            state.services.set_place(place, services);
+            state.events.rebuild(&state.services);
+        }
         Listing::Orphans(Ok(report)) => state.orphans.set_place(place, report),
         Listing::Snapshots(Ok(groups)) => {
             state.snapshots.set_place(place, groups);
