@@ -64,6 +64,9 @@ pub struct GlobalArgs {
 pub enum Command {
     /// List ECS services with their steadiness and deployments
     Services(ServicesArgs),
+    /// One feed of every service's events, newest first, each naming its service
+    /// (DescribeServices keeps a service's latest 100)
+    Events(EventsArgs),
     /// List the tasks of a cluster (or one service) with their EBS volumes
     Tasks(TasksArgs),
     /// List per-user snapshot tags in ECR, newest first, with sizes and in-use markers
@@ -222,6 +225,21 @@ pub struct ServicesArgs {
     /// Only this cluster
     #[arg(long)]
     pub cluster: Option<String>,
+}
+
+/// `events`.
+#[derive(Debug, Clone, Args)]
+pub struct EventsArgs {
+    /// Only this cluster's services
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Only events this recent or newer, e.g. 30m, 1h, 2d (default: every event ECS keeps)
+    #[arg(long, value_name = "DUR", value_parser = since("--since"))]
+    pub since: Option<Duration>,
+    /// Only events whose message, cluster or service holds this text (any case), e.g.
+    /// "unable to place"
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
 }
 
 /// `tasks`.

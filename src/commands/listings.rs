@@ -20,10 +20,13 @@ use crate::aws::fleet::PlaceFailure;
 use crate::cli::{GlobalArgs, OrphansArgs, ServicesArgs, SnapshotsArgs, TasksArgs};
 use crate::config::{Settings, now};
 use crate::error::Result;
-use crate::load;
 use crate::load::fleet::{Across, across};
+use crate::load::{self, ServicesListing};
+use crate::model::escape::escape_text;
 use crate::model::{Service, Task, TaskStorage, arn_name};
-use crate::output::fleet::{FleetOrphansJson, Where, services_json, snapshots_json, tasks_json};
+use crate::output::fleet::{
+    FleetOrphansJson, Where, judged_services_json, snapshots_json, tasks_json,
+};
 use crate::output::report::{Style, orphan_totals_table};
 use crate::output::table::Table;
 
@@ -38,17 +41,41 @@ pub(super) async fn services(
         return services_in_places(cluster.as_deref(), global, settings).await;
     }
     let aws = connect_from(global).await?;
+    let listing = load::load_services_listing(&aws, cluster.as_deref(), now());
     if global.json {
-        let (services, at) = tokio::join!(
-            load::load_services(&aws, cluster.as_deref()),
-            here(&aws, settings)
-        );
-        print_json(&services_json(&[(at, services?)]))
+        let (listing, at) = tokio::join!(listing, here(&aws, settings));
+        print_json(&judged_services_json(&[(at, listing?)], now()))
     } else {
-        print_text(&services_table(
-            &load::load_services(&aws, cluster.as_deref()).await?,
-        ))
+        print_text(&services_listing_text(&listing.await?))
     }
+}
+
+/// The services table, then a line or two for each service not steady: why.
+fn services_listing_text(listing: &ServicesListing) -> String {
+    let now = now();
+    let mut text = services_table(&listing.services);
+    let mut judged: Vec<&Service> = listing
+        .services
+        .iter()
+        .filter(|s| listing.whys.contains_key(&s.arn))
+        .collect();
+    judged.sort_by_key(|s| (steadiness(s), s.cluster.clone(), s.name.clone()));
+    for service in judged {
+        let Some(why) = listing.whys.get(&service.arn) else {
+            continue;
+        };
+        let _ = write!(
+            text,
+            "\n{}/{}: {}\n",
+            service.cluster,
+            service.name,
+            escape_text(&why.headline(now))
+        );
+        if let Some(detail) = why.detail(now) {
+            let _ = writeln!(text, "  {}", escape_text(&detail));
+        }
+    }
+    text
 }
 
 /// `tasks`: on the one place the flags name, or over every place.
@@ -418,14 +445,14 @@ async fn services_in_places(
 ) -> Result<i32> {
     let (targets, failed) = connect_places(global, settings).await;
     let got = across(&targets, &failed, |aws, _| {
-        load::load_services(aws, cluster)
+        load::load_services_listing(aws, cluster, now())
     })
     .await;
     print_placed(
         got,
         global.json,
-        |p, _| services_json(p),
-        |p| sections(p, |s| services_table(s)),
+        |p, _| judged_services_json(p, now()),
+        |p| sections(p, services_listing_text),
     )
 }
 

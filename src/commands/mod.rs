@@ -15,6 +15,7 @@ mod demo;
 mod deployment_action;
 mod deployments;
 mod diff;
+mod events;
 mod exec;
 mod fleet;
 mod fleet_service;
@@ -92,6 +93,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
             run_in_session(global, settings, "stop-task", &args, args.confirm).await
         }
         Command::Deployments(args) => deployments::run(args, global).await,
+        Command::Events(args) => events::run(args, global).await,
         Command::Continue(args) => {
             run_in_session(global, settings, "continue", &args, args.confirm).await
         }
@@ -111,6 +113,7 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
         Command::RestoreSnapshot(_) => Some("restore-snapshot"),
         Command::Lifecycle(_) => Some("lifecycle"),
         Command::Deployments(_) => Some("deployments"),
+        Command::Events(_) => Some("events"),
         Command::Continue(_) => Some("continue"),
         Command::Logs(_) => Some("logs"),
         Command::Exec(_) | Command::PortForward(_) | Command::Scale(_) | Command::StopTask(_) => {

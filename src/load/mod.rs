@@ -19,6 +19,7 @@ mod service;
 mod snapshots;
 mod storage;
 mod unique;
+mod why;
 
 pub use deployments::{DeploymentHistory, load_deployment_history, load_deployments, newest_first};
 pub use ecs::{
@@ -38,5 +39,6 @@ pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, loa
 pub use snapshots::{load_all_images, load_snapshot_groups};
 pub use storage::{TaskListing, load_task_listing, load_task_storage};
 pub use unique::load_unique_bytes;
+pub use why::{ServicesListing, Whys, load_services_listing, load_whys};
 mod task;
 pub use task::{TaskInCluster, load_task};

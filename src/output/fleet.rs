@@ -2,13 +2,14 @@
 //! `account_id` and `region` it came from (one place or many), the orphans totals are
 //! given overall and per place, and a place that failed is listed with its error.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson};
 use crate::analysis::orphans::{OrphanKey, OrphanReport, OrphanSort, OrphanTotals};
 use crate::analysis::tags::UserTags;
 use crate::aws::fleet::PlaceFailure;
-use crate::load::TaskListing;
+use crate::load::{ServicesListing, TaskListing};
 use crate::model::Service;
 
 /// Where an entry came from: the account id (`None` when STS could not say) and region.
@@ -40,6 +41,24 @@ pub fn services_json(parts: &[(Where, Vec<Service>)]) -> Vec<Located<ServiceJson
     parts
         .iter()
         .flat_map(|(at, services)| services.iter().map(|s| located(at, ServiceJson::from(s))))
+        .collect()
+}
+
+/// `services --json`: every service judged (its `why`).
+pub fn judged_services_json(
+    parts: &[(Where, ServicesListing)],
+    now: DateTime<Utc>,
+) -> Vec<Located<ServiceJson>> {
+    parts
+        .iter()
+        .flat_map(|(at, listing)| {
+            listing.services.iter().map(move |s| {
+                located(
+                    at,
+                    ServiceJson::from(s).judged(listing.whys.get(&s.arn), now),
+                )
+            })
+        })
         .collect()
 }
 

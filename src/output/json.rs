@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::SecondsFormat;
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::analysis::cost::cents;
@@ -11,7 +11,10 @@ use crate::analysis::health::steadiness;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::{TagEntry, UserTags};
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
-use crate::model::{Deployment, Service, Task, TaskStorage, VolumeMount, VolumeSource};
+use crate::analysis::why::Why;
+use crate::model::{
+    Deployment, Service, ServiceEvent, Task, TaskStorage, VolumeMount, VolumeSource,
+};
 
 pub(crate) use crate::model::json::rfc3339;
 
@@ -32,6 +35,65 @@ pub struct ServiceJson {
     #[serde(skip)]
     pub steadiness_label: &'static str,
     pub deployments: Vec<Deployment>,
+    /// Why the service is not steady; `null` when it is steady. Left out where the
+    /// listing did not judge it (the weekly report's services).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<Option<WhyJson>>,
+}
+
+/// [`Why`] in JSON.
+#[derive(Debug, Serialize)]
+pub struct WhyJson {
+    /// Both lines of the console's why, as one.
+    pub summary: String,
+    /// The failed stops of the last 15 minutes, by class, the most frequent first.
+    pub stopped: Vec<StopCountJson>,
+    /// ECS's word on the rollout (the circuit breaker's verdict), when in progress or failed.
+    pub verdict: Option<String>,
+    pub last_event: Option<ServiceEvent>,
+    /// Why the stopped tasks could not be read, when they could not.
+    pub stopped_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StopCountJson {
+    /// As `tasks --json` `stop_class`.
+    pub class: &'static str,
+    pub count: usize,
+    pub exit_code: Option<i32>,
+    /// The oldest of them.
+    pub since: String,
+}
+
+impl WhyJson {
+    pub fn new(why: &Why, now: DateTime<Utc>) -> Self {
+        Self {
+            summary: why.summary(now),
+            stopped: why
+                .stops
+                .iter()
+                .map(|s| StopCountJson {
+                    class: s.class.code(),
+                    count: s.count,
+                    exit_code: s.exit_code,
+                    since: rfc3339(Some(s.since)).unwrap_or_default(),
+                })
+                .collect(),
+            verdict: why.verdict.clone(),
+            last_event: why.last_event.clone(),
+            stopped_error: why.stops_error.clone(),
+        }
+    }
+}
+
+impl ServiceJson {
+    /// The service as a listing that judged it shows it: with its `why` (`null` when it
+    /// has none: steady).
+    #[must_use]
+    pub fn judged(mut self, why: Option<&Why>, now: DateTime<Utc>) -> Self {
+        self.why = Some(why.map(|w| WhyJson::new(w, now)));
+        self
+    }
 }
 
 impl From<&Service> for ServiceJson {
@@ -52,6 +114,7 @@ impl From<&Service> for ServiceJson {
             steadiness: health.as_str(),
             steadiness_label: health.label(),
             deployments: s.deployments.clone(),
+            why: None,
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit;
 pub mod deployments;
 pub mod diff;
+pub mod events;
 pub mod fleet;
 pub mod fleet_cleanup;
 pub mod hands_on;

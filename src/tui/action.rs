@@ -19,6 +19,8 @@ pub enum Action {
     /// Back out one level, or clear the filter first.
     Back,
     Detail,
+    /// Open the Events pane: every service's events in one feed.
+    Events,
     Filter,
     SortNext,
     SortReverse,
@@ -104,6 +106,7 @@ impl Action {
             | Action::NextPane
             | Action::PrevPane
             | Action::GoPane(_)
+            | Action::Events
             | Action::Up
             | Action::Down
             | Action::PageUp

@@ -228,6 +228,8 @@ const RIGHT: Key = Key::code(KeyCode::Right);
 pub const KEYMAP: &[Binding] = &[
     b(&[ENTER], Pane(PaneId::Services), Action::Open, "tasks", "open the tasks and volumes of the selected service"),
     b(&[Key::ch('d')], Pane(PaneId::Services), Action::Detail, "detail", "show the selected service's deployments, events, containers and environment"),
+    b(&[Key::ch('E')], Pane(PaneId::Services), Action::Events, "events", "every service's events in one feed, newest first, each naming its service; / filters it (e.g. unable to place), Enter opens the event's service"),
+    b(&[ENTER], Pane(PaneId::Events), Action::Open, "tasks", "open the tasks of the event's service"),
     b(&[ENTER], Pane(PaneId::Tasks), Action::Open, "detail", "show the service's deployments, events, containers and environment"),
     b(&[Key::ch('d')], Pane(PaneId::Tasks), Action::Detail, "detail", "show the service's detail"),
     b(&[ENTER], Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),

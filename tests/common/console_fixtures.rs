@@ -525,7 +525,9 @@ pub fn listing(generation: u64, answer: Listing) -> Msg {
 /// Delivers the pane listing `answer` (one place) at its pane loader's generation.
 pub fn listed(s: &mut AppState, answer: Listing) {
     let generation = match &answer {
-        Listing::ServicesPart { .. } | Listing::Services(_) => s.services.loader.generation,
+        Listing::ServicesPart { .. } | Listing::Services(_) | Listing::ServicesWhy(_) => {
+            s.services.loader.generation
+        }
         Listing::Snapshots(_) => s.snapshots.loader.generation,
         Listing::Orphans(_) => s.orphans.loader.generation,
     };

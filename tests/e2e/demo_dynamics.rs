@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, moto_venv};
+use crate::emulator::{block_on, ecsnap, json_of, moto_venv};
 use aws_sdk_ecs::types::{DesiredStatus, Service, Task};
 use chrono::{DateTime, Utc};
 use ecsnap::demo::ages::backdate;
@@ -175,6 +175,49 @@ fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
                 Some("OutOfMemoryError: Container killed due to memory usage")
             );
         }
+
+        // ecsnap agrees: `services --json` says why (the OOM kills counted, exit 137, the
+        // verdict), and `events` finds the failure event among every service's.
+        let home = tempfile::tempdir().expect("home");
+        let listed = json_of(ecsnap(&emulator.endpoint(), home.path()).args([
+            "services",
+            "--cluster",
+            CLUSTER,
+            "--json",
+        ]));
+        let checkout = listed
+            .as_array()
+            .and_then(|l| l.iter().find(|s| s["service_name"] == SERVICE))
+            .cloned()
+            .expect("checkout listed");
+        let why = &checkout["why"];
+        let recent_oom = oom
+            .iter()
+            .filter(|t| {
+                t.stopped_at()
+                    .is_some_and(|at| at.secs() >= Utc::now().timestamp() - 15 * 60)
+            })
+            .count();
+        assert_eq!(why["stopped"][0]["class"], "out_of_memory", "{why}");
+        assert_eq!(why["stopped"][0]["count"], recent_oom, "{why}");
+        assert_eq!(why["stopped"][0]["exit_code"], 137, "{why}");
+        assert_eq!(
+            why["verdict"].as_str(),
+            failed.rollout_state_reason(),
+            "{why}"
+        );
+        let feed = json_of(ecsnap(&emulator.endpoint(), home.path()).args([
+            "events",
+            "--grep",
+            "DEPLOYMENT FAILED",
+            "--json",
+        ]));
+        let first = feed.as_array().and_then(|l| l.first()).expect("an event");
+        assert_eq!(first["service_name"], SERVICE);
+        assert_eq!(
+            first["message"].as_str(),
+            s.events().first().and_then(|e| e.message())
+        );
 
         // Each task logged to its awslogs stream, the last lines before the kill included.
         let id = oom[0]

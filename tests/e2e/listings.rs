@@ -55,6 +55,28 @@ fn services_json_lists_every_service_and_marks_the_not_steady_one() {
         );
         assert_eq!(s["steady"] == Value::Bool(true), word == "steady", "{s}");
     }
+    // `why`: null for a steady service, an object for one that is not (read through the
+    // same emulator: its stopped tasks, none of them failed here).
+    for s in v.as_array().expect("array") {
+        let why = s.get("why").expect("services --json always carries why");
+        if s["steady"] == Value::Bool(true) {
+            assert!(why.is_null(), "{s}");
+        } else {
+            assert!(
+                why["summary"].as_str().is_some_and(|t| !t.is_empty()),
+                "{s}"
+            );
+            assert!(why["stopped"].is_array(), "{s}");
+        }
+    }
+    assert!(
+        report["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .all(|s| s.get("why").is_none()),
+        "the report does not judge services: no why key"
+    );
     for s in v.as_array().expect("array") {
         let deployments = s["deployments"].as_array().expect("deployments");
         assert!(!deployments.is_empty(), "{s}");

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use crate::analysis::health::steadiness;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
@@ -344,6 +345,24 @@ async fn load_services_in_parts(
     .map_err(|e| text(&e))
 }
 
+/// The services listing's last answers: the services, then — when some are not steady —
+/// why those are not (their stopped tasks: one more read, never holding up the rows).
+async fn judge_services(
+    aws: &AwsClients,
+    services: Result<Vec<crate::model::Service>, String>,
+    listing: &(dyn Fn(Listing) -> Msg + Sync),
+    tx: &UnboundedSender<Msg>,
+) -> Msg {
+    match services {
+        Ok(services) if services.iter().any(|s| !steadiness(s).is_steady()) => {
+            let _ = tx.send(listing(Listing::Services(Ok(services.clone()))));
+            let whys = load::load_whys(aws, &services, crate::config::now()).await;
+            listing(Listing::ServicesWhy(whys))
+        }
+        answer => listing(Listing::Services(answer)),
+    }
+}
+
 /// A pane's read. A listing's answer carries `place` (over several places: that place's
 /// part of the listing; services arrive cluster by cluster, each part carrying it too).
 async fn perform_load(
@@ -362,10 +381,10 @@ async fn perform_load(
     let pane = |generation, answer| Msg::Pane { generation, answer };
     match load {
         Load::Identity => Msg::Identity(session.identity().await.cloned().map_err(str::to_string)),
-        Load::Services { generation } => listing(
-            generation,
-            Listing::Services(load_services_in_parts(aws, generation, tx, place).await),
-        ),
+        Load::Services { generation } => {
+            let services = load_services_in_parts(aws, generation, tx, place).await;
+            judge_services(aws, services, &|answer| listing(generation, answer), tx).await
+        }
         Load::Tasks {
             generation,
             cluster,

@@ -92,6 +92,8 @@ pub struct AppState {
     pub detail_from: PaneId,
     pub mode: Mode,
     pub services: ServicesPane,
+    /// Every service's events, one feed (built from `services`).
+    pub events: crate::tui::state::events::EventsPane,
     pub tasks: TasksPane,
     pub detail: DetailPane,
     pub snapshots: SnapshotsPane,
@@ -143,6 +145,11 @@ impl AppState {
                 .map(|r| (r.service.cluster.clone(), r.service.name.clone())),
             PaneId::Tasks => self.tasks.target.as_ref().map(ServiceRef::names),
             PaneId::Detail => self.detail.target.as_ref().map(ServiceRef::names),
+            PaneId::Events => self
+                .events
+                .list
+                .selected_row()
+                .map(|r| (r.event.cluster.clone(), r.event.service.clone())),
             PaneId::Snapshots | PaneId::Orphans => None,
         }
     }
@@ -153,6 +160,7 @@ impl AppState {
             detail_from: PaneId::Services,
             mode: Mode::Normal,
             services: ServicesPane::default(),
+            events: crate::tui::state::events::EventsPane::default(),
             tasks: TasksPane::default(),
             detail: DetailPane::default(),
             snapshots: SnapshotsPane::default(),
@@ -192,6 +200,7 @@ impl AppState {
                 .selected_row()
                 .and_then(|r| self.orphans.place_of.get(r.id()).copied()),
             PaneId::Snapshots => self.snapshots.users.selected_row().and_then(|u| u.place),
+            PaneId::Events => self.events.list.selected_row().and_then(|r| r.place),
         }
     }
 
@@ -215,7 +224,8 @@ impl AppState {
     /// here until it has one.
     pub fn loader_mut(&mut self, pane: PaneId) -> &mut Loader {
         match pane {
-            PaneId::Services => &mut self.services.loader,
+            // The feed is the services' events: their loader is its.
+            PaneId::Services | PaneId::Events => &mut self.services.loader,
             PaneId::Tasks => &mut self.tasks.loader,
             PaneId::Detail => &mut self.detail.loader,
             PaneId::Snapshots => &mut self.snapshots.loader,
@@ -227,7 +237,7 @@ impl AppState {
     /// each pane refreshes on its own schedule).
     pub fn pane_refreshed(&self) -> Option<DateTime<Utc>> {
         match self.pane {
-            PaneId::Services => self.services.loader.loaded_at,
+            PaneId::Services | PaneId::Events => self.services.loader.loaded_at,
             PaneId::Tasks => self.tasks.loader.loaded_at,
             PaneId::Detail => self.detail.loader.loaded_at,
             PaneId::Snapshots => self.snapshots.loader.loaded_at,
@@ -260,6 +270,7 @@ impl AppState {
             PaneId::Snapshots if self.snapshots.focus_tags => &self.snapshots.tags,
             PaneId::Snapshots => &self.snapshots.users,
             PaneId::Orphans => &self.orphans.list,
+            PaneId::Events => &self.events.list,
             PaneId::Detail => return None,
         })
     }
@@ -272,6 +283,7 @@ impl AppState {
             PaneId::Snapshots if self.snapshots.focus_tags => &mut self.snapshots.tags,
             PaneId::Snapshots => &mut self.snapshots.users,
             PaneId::Orphans => &mut self.orphans.list,
+            PaneId::Events => &mut self.events.list,
             PaneId::Detail => return None,
         })
     }

@@ -9,6 +9,7 @@ pub mod cleanup;
 pub mod confirm;
 pub mod detail;
 pub mod dialog_kind;
+pub mod events;
 pub mod hands_on;
 pub mod help;
 pub mod lifecycle;

@@ -9,6 +9,7 @@ use crate::analysis::lifecycle_report::LifecycleReport;
 use crate::analysis::lineage::Lineage;
 use crate::analysis::orphans::OrphanReport;
 use crate::analysis::tags::UserTags;
+use crate::load::Whys;
 use crate::load::logs::ContainerLogs;
 use crate::model::{CallerIdentity, LastLines, LogPage, Service};
 use crate::ops::cleanup::{CleanupPlan, ItemResult};
@@ -75,6 +76,8 @@ pub enum Listing {
         total: usize,
     },
     Services(Result<Vec<Service>, String>),
+    /// Why the services not steady are not, read after the listing (same generation).
+    ServicesWhy(Whys),
     Snapshots(Result<Vec<UserTags>, String>),
     Orphans(Result<OrphanReport, String>),
 }

@@ -7,21 +7,25 @@ pub enum PaneId {
     Detail,
     Snapshots,
     Orphans,
+    /// Every service's events in one feed (under the Services tab).
+    Events,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 5] = [
+    pub const ALL: [PaneId; 6] = [
         PaneId::Services,
         PaneId::Tasks,
         PaneId::Detail,
         PaneId::Snapshots,
         PaneId::Orphans,
+        PaneId::Events,
     ];
 
-    /// The tab a pane belongs to (Detail sits under Tasks), numbered 1–4.
+    /// The tab a pane belongs to (Detail sits under Tasks, Events under Services),
+    /// numbered 1–4.
     pub fn tab(self) -> usize {
         match self {
-            PaneId::Services => 0,
+            PaneId::Services | PaneId::Events => 0,
             PaneId::Tasks | PaneId::Detail => 1,
             PaneId::Snapshots => 2,
             PaneId::Orphans => 3,
@@ -42,6 +46,7 @@ impl PaneId {
             PaneId::Detail => "Detail",
             PaneId::Snapshots => "Snapshots",
             PaneId::Orphans => "Orphans",
+            PaneId::Events => "Events",
         }
     }
 }

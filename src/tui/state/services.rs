@@ -1,8 +1,11 @@
 //! Services pane state: every service of every cluster (or one cluster), steadiness first.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use crate::analysis::health::{Steadiness, steadiness};
+use crate::analysis::why::Why;
+use crate::load::Whys;
 use crate::model::{Service, arn_name};
 use crate::tui::state::list::{ListPane, Loader, Row, by};
 
@@ -107,6 +110,9 @@ pub struct ServicesPane {
     pub placed: std::collections::BTreeMap<usize, Vec<Service>>,
     /// Show one cluster only (set with `:` jump).
     pub cluster_scope: Option<String>,
+    /// Why each service not steady is not, by place and service ARN: read after the
+    /// listing, kept across refreshes until the next answer replaces them.
+    pub whys: HashMap<(Option<usize>, String), Why>,
 }
 
 impl Default for ServicesPane {
@@ -118,6 +124,7 @@ impl Default for ServicesPane {
             all_at: Vec::new(),
             placed: std::collections::BTreeMap::new(),
             cluster_scope: None,
+            whys: HashMap::new(),
         }
     }
 }
@@ -184,6 +191,21 @@ impl ServicesPane {
             .map(|(s, p)| ServiceRow::at(s.clone(), *p))
             .collect();
         self.list.set_rows(rows);
+    }
+
+    /// A place's answer of whys (`None`: the one place): replaces that place's.
+    pub fn set_whys(&mut self, place: Option<usize>, whys: Whys) {
+        self.whys.retain(|(p, _), _| *p != place);
+        self.whys
+            .extend(whys.into_iter().map(|(arn, why)| ((place, arn), why)));
+    }
+
+    /// Why the service of `row` is not steady, when it is not and its why was read.
+    pub fn why_of(&self, row: &ServiceRow) -> Option<&Why> {
+        if row.steadiness.is_steady() {
+            return None;
+        }
+        self.whys.get(&(row.place, row.service.arn.clone()))
     }
 
     pub fn find(&self, cluster: &str, name: &str) -> Option<&Service> {

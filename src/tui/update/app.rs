@@ -171,6 +171,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Bottom => move_by(state, isize::MAX / 2),
         Action::Open => return open(state),
         Action::Detail => return open_detail(state),
+        Action::Events => open_events(state),
         Action::Back => back(state),
         Action::Filter => state.mode = Mode::Filter,
         Action::SortNext | Action::SortReverse => sort(state, action == Action::SortNext),
@@ -290,8 +291,24 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             Vec::new()
         }
         PaneId::Orphans => open_lineage(state),
+        PaneId::Events => {
+            // The event's service: its tasks, as Enter on Services opens them.
+            let Some(row) = state.events.list.selected_row() else {
+                return Vec::new();
+            };
+            let target = (row.event.cluster.clone(), row.event.service.clone());
+            let place = row.place;
+            state.pane = PaneId::Tasks;
+            load_tasks_of(state, target, place)
+        }
         PaneId::Detail => Vec::new(),
     }
+}
+
+/// `E`: the Events pane, the feed built afresh from the services loaded.
+fn open_events(state: &mut AppState) {
+    state.events.rebuild(&state.services);
+    state.pane = PaneId::Events;
 }
 
 /// Enter in Orphans: the lineage of the selected volume or snapshot.
@@ -334,7 +351,7 @@ fn back(state: &mut AppState) {
     }
     match state.pane {
         PaneId::Detail => state.pane = state.detail_from,
-        PaneId::Tasks => state.pane = PaneId::Services,
+        PaneId::Tasks | PaneId::Events => state.pane = PaneId::Services,
         PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.focus_tags = false,
         PaneId::Orphans if state.orphans.lineage_for.is_some() => state.orphans.close_lineage(),
         _ => state.message = Some("press q to quit".into()),
@@ -542,7 +559,8 @@ fn refresh(state: &mut AppState) -> Vec<Effect> {
 fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
     let now = state.now;
     match pane {
-        PaneId::Services => Vec::new(),
+        // The feed is the services' events: `refresh` loads them.
+        PaneId::Services | PaneId::Events => Vec::new(),
         PaneId::Tasks => load_tasks_again(state).into_iter().collect(),
         PaneId::Detail => match state.detail.target.clone() {
             Some(t) => load_detail_of(state, t.names(), t.place),
@@ -605,7 +623,8 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
     };
     let pane = state.pane;
     let (loader, fast) = match pane {
-        PaneId::Services => return effects,
+        // The services' refresh above is the feed's.
+        PaneId::Services | PaneId::Events => return effects,
         PaneId::Tasks => (
             &state.tasks.loader.state,
             shown_rolling(state.tasks.target.as_ref()),
@@ -678,12 +697,19 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
             };
             if state.services.loader.part(generation, progress) {
                 state.services.set_cluster(&cluster, services);
+                state.events.rebuild(&state.services);
             }
         }
         Listing::Services(result) => {
             if let Some(services) = state.services.loader.finish(generation, result, now) {
                 state.services.set_services(services);
+                state.events.rebuild(&state.services);
                 state.last_refresh = Some(now);
+            }
+        }
+        Listing::ServicesWhy(whys) => {
+            if generation == state.services.loader.generation {
+                state.services.set_whys(None, whys);
             }
         }
         Listing::Snapshots(result) => {

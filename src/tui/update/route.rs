@@ -133,6 +133,14 @@ pub fn on_placed(
             let loader = &state.services.loader;
             if generation == loader.generation && loader.state.is_loading() {
                 state.services.set_place_cluster(place, &cluster, services);
+                state.events.rebuild(&state.services);
+            }
+            return Vec::new();
+        }
+        // After that place's services: why those not steady are not.
+        Listing::ServicesWhy(whys) => {
+            if generation == state.services.loader.generation {
+                state.services.set_whys(Some(place), whys);
             }
             return Vec::new();
         }
@@ -150,7 +158,10 @@ pub fn on_placed(
     };
     let mut effects = Vec::new();
     match answer {
-        Listing::Services(Ok(services)) => state.services.set_place(place, services),
+        Listing::Services(Ok(services)) => {
+            state.services.set_place(place, services);
+            state.events.rebuild(&state.services);
+        }
         Listing::Orphans(Ok(report)) => state.orphans.set_place(place, report),
         Listing::Snapshots(Ok(groups)) => {
             state.snapshots.set_place(place, groups);
@@ -164,7 +175,8 @@ pub fn on_placed(
         Listing::Services(Err(_))
         | Listing::Orphans(Err(_))
         | Listing::Snapshots(Err(_))
-        | Listing::ServicesPart { .. } => {}
+        | Listing::ServicesPart { .. }
+        | Listing::ServicesWhy(_) => {}
     }
     if done < total {
         state.loader_mut(pane).part(

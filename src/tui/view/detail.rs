@@ -71,7 +71,9 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )];
     };
     let now = state.now;
-    let mut out = vec![counts_line(service, theme, true)];
+    let judged = state.services.whys.get(&(*place, service.arn.clone()));
+    let mut out = crate::tui::view::services::why_lines(service, judged, now, theme);
+    out.push(counts_line(service, theme, true));
     out.push(deployment_config_line(service, theme));
     out.push(crate::tui::view::exec::service_exec_line(
         state, service, theme,

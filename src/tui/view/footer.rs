@@ -30,6 +30,7 @@ pub fn essential(pane: PaneId) -> &'static [Action] {
             Action::Filter,
         ],
         PaneId::Detail => &[Action::Rollback, Action::Redeploy, Action::Back],
+        PaneId::Events => &[Action::Open, Action::Filter, Action::Back],
         PaneId::Snapshots => &[
             Action::Open,
             Action::RestoreUser,

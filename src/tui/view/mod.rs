@@ -11,6 +11,7 @@
 
 mod cleanup;
 mod detail;
+mod events;
 mod exec;
 mod footer;
 mod hands_on;
@@ -80,6 +81,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Detail => detail::draw(frame, body, state, theme),
         PaneId::Snapshots => snapshots::draw(frame, body, state, theme),
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
+        PaneId::Events => events::draw(frame, body, state, theme),
     }
     frame.render_widget(footer::status_line(state, theme), status);
     if let Some(view) = &state.logs {
@@ -125,6 +127,9 @@ fn tabs_line(state: &AppState, theme: Theme) -> Line<'static> {
         let mut label = format!(" {} {} ", i + 1, pane.title());
         if *pane == PaneId::Tasks && state.pane == PaneId::Detail {
             label = format!(" {} Tasks › Detail ", i + 1);
+        }
+        if *pane == PaneId::Services && state.pane == PaneId::Events {
+            label = format!(" {} Services › Events ", i + 1);
         }
         if pane.tab() == state.pane.tab() {
             spans.push(Span::styled(

@@ -2,16 +2,22 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Cell};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph};
 
 use crate::analysis::age::short_age;
+use crate::analysis::health::steadiness;
+use crate::analysis::why::{Why, steady_line, why};
+use crate::model::Service;
+use crate::model::escape::escape_text;
 use crate::tui::state::app::AppState;
 use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
     Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
 };
+use chrono::{DateTime, Utc};
 
 const HEADER: [&str; 7] = [
     "STATE",
@@ -89,6 +95,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     ) else {
         return;
     };
+    let (rest, why_area) = split_why(rest);
+    if let Some(area) = why_area {
+        draw_why(frame, area, state, theme);
+    }
     let now = state.now;
     let placed = state.places.many_in_view();
     let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
@@ -125,4 +135,64 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         ]);
         c
     });
+}
+
+/// The table's area and, below it, two lines for the selected service's why (when the
+/// pane is tall enough to spare them).
+fn split_why(area: Rect) -> (Rect, Option<Rect>) {
+    if area.height < 8 {
+        return (area, None);
+    }
+    let [table, why] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(area);
+    (table, Some(why))
+}
+
+/// The selected service's why, below the table.
+fn draw_why(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+    let pane = &state.services;
+    let Some(row) = pane.list.selected_row() else {
+        return;
+    };
+    let lines = why_lines(&row.service, pane.why_of(row), state.now, theme);
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A service in a line or two: why it is not steady (its failed stops, ECS's verdict, its
+/// last event; `judged` when its stopped tasks were read), or its last deployment when it
+/// is. Below the Services table and at the head of Detail.
+pub fn why_lines(
+    service: &Service,
+    judged: Option<&Why>,
+    now: DateTime<Utc>,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let health = steadiness(service);
+    let name = Span::styled(format!("{}: ", service.name), theme.bold());
+    if health.is_steady() {
+        return vec![Line::from(vec![
+            name,
+            Span::styled(steady_line(service, now), theme.dim()),
+        ])];
+    }
+    let state_word = Span::styled(format!("{} · ", health.label()), theme.steadiness(health));
+    let (headline, detail) = match judged {
+        Some(w) => (w.headline(now), w.detail(now)),
+        // Its stopped tasks are still being read: what the service itself says.
+        None => (
+            "reading its stopped tasks…".to_string(),
+            why(service, &[], now).and_then(|w| w.detail(now)),
+        ),
+    };
+    let mut lines = vec![Line::from(vec![
+        name,
+        state_word,
+        Span::raw(escape_text(&headline).into_owned()),
+    ])];
+    if let Some(detail) = detail {
+        lines.push(Line::styled(
+            format!("  {}", escape_text(&detail)),
+            theme.dim(),
+        ));
+    }
+    lines
 }

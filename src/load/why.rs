@@ -1,0 +1,82 @@
+//! Why each service that is not steady is where it is: its recently stopped tasks, read
+//! for those services only (a steady fleet costs no call), and judged by
+//! [`crate::analysis::why`]. The Services listing, its JSON and the console use it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use futures::{StreamExt, stream};
+
+use crate::analysis::health::steadiness;
+use crate::analysis::why::{Why, why};
+use crate::aws::{AwsClients, MAX_CONCURRENCY, TaskStatusFilter};
+use crate::error::Result;
+use crate::model::{Service, Task};
+
+/// The judgement of every service not steady, by service ARN.
+pub type Whys = HashMap<String, Why>;
+
+/// The services of a listing and why those not steady are not.
+#[derive(Debug, Clone, Default)]
+pub struct ServicesListing {
+    pub services: Vec<Service>,
+    pub whys: Whys,
+}
+
+/// The services (of one cluster or all) and the why of each one not steady.
+pub async fn load_services_listing(
+    aws: &AwsClients,
+    cluster: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ServicesListing> {
+    let services = super::ecs::load_services(aws, cluster).await?;
+    let whys = load_whys(aws, &services, now).await;
+    Ok(ServicesListing { services, whys })
+}
+
+/// For every service in `services` that is not steady: its stopped tasks (one ListTasks
+/// and one DescribeTasks, the services read side by side), judged. A service whose tasks
+/// cannot be read is judged without them, and its why says why they are missing.
+pub async fn load_whys(aws: &AwsClients, services: &[Service], now: DateTime<Utc>) -> Whys {
+    // Owned, so the futures borrow nothing but the clients (a stream of futures over
+    // borrowed items does not satisfy the console's spawned task).
+    let not_steady: Vec<Service> = services
+        .iter()
+        .filter(|s| !steadiness(s).is_steady())
+        .cloned()
+        .collect();
+    let judged: Vec<Option<(String, Why)>> = stream::iter(not_steady)
+        .map(|service| judge(aws, service, now))
+        .buffer_unordered(MAX_CONCURRENCY)
+        .collect()
+        .await;
+    judged.into_iter().flatten().collect()
+}
+
+/// One service judged, by its ARN (`None` when it turns out steady).
+async fn judge(aws: &AwsClients, service: Service, now: DateTime<Utc>) -> Option<(String, Why)> {
+    let judged = match stopped_tasks(aws, &service).await {
+        Ok(tasks) => why(&service, &tasks, now),
+        Err(e) => why(&service, &[], now).map(|mut w| {
+            w.stops_error = Some(e.to_string());
+            w
+        }),
+    };
+    judged.map(|w| (service.arn, w))
+}
+
+/// The service's recently stopped tasks (ECS keeps them about an hour).
+async fn stopped_tasks(aws: &AwsClients, service: &Service) -> Result<Vec<Task>> {
+    let arns = aws
+        .ecs
+        .list_tasks(
+            &service.cluster,
+            Some(&service.name),
+            TaskStatusFilter::Stopped,
+        )
+        .await?;
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    aws.ecs.describe_tasks(&service.cluster, &arns).await
+}
