@@ -123,10 +123,9 @@ async fn show(aws: &AwsClients, settings: &Settings) -> Result<()> {
 /// status line until the first key, where the user is looking.
 fn story(bad_revision: &str) -> String {
     format!(
-        "{CLUSTER}/{SERVICE}: {bad_revision} will fail; R then rolls it back. {}/{}: a canary \
-         waits for you ({} min, then it rolls back)",
+        "{CLUSTER}/{SERVICE}: {bad_revision} will fail; R then rolls it back · {}/{}: a \
+         canary waits for you",
         canary::CLUSTER,
         canary::SERVICE,
-        canary::HOOK_TIMEOUT_MINUTES
     )
 }

@@ -34,3 +34,4 @@ mod rollback;
 mod safety;
 mod snapshot_locks;
 mod wait;
+mod wait_stage;
