@@ -24,6 +24,7 @@ use crate::load;
 use crate::load::fleet::{Across, across};
 use crate::model::{Service, Task, TaskStorage, arn_name};
 use crate::output::fleet::{FleetOrphansJson, Where, services_json, snapshots_json, tasks_json};
+use crate::output::json::mark_awaiting;
 use crate::output::report::{Style, orphan_totals_table};
 use crate::output::table::Table;
 
@@ -43,7 +44,11 @@ pub(super) async fn services(
             load::load_services(&aws, cluster.as_deref()),
             here(&aws, settings)
         );
-        print_json(&services_json(&[(at, services?)]))
+        let services = services?;
+        let awaiting = load::load_awaiting_action(&aws, &services).await;
+        let mut json = services_json(&[(at, services)]);
+        mark_awaiting(json.iter_mut().map(|s| &mut s.item), &awaiting, now());
+        print_json(&json)
     } else {
         print_text(&services_table(
             &load::load_services(&aws, cluster.as_deref()).await?,
@@ -417,15 +422,33 @@ async fn services_in_places(
     settings: &Settings,
 ) -> Result<i32> {
     let (targets, failed) = connect_places(global, settings).await;
-    let got = across(&targets, &failed, |aws, _| {
-        load::load_services(aws, cluster)
+    let json = global.json;
+    let got = across(&targets, &failed, |aws, _| async move {
+        let services = load::load_services(aws, cluster).await?;
+        // Only the JSON says which deployments await action (the text table stays as is).
+        let awaiting = if json {
+            load::load_awaiting_action(aws, &services).await
+        } else {
+            Vec::new()
+        };
+        Ok::<_, crate::error::Error>((services, awaiting))
     })
     .await;
     print_placed(
         got,
-        global.json,
-        |p, _| services_json(p),
-        |p| sections(p, |s| services_table(s)),
+        json,
+        |p, _| {
+            let parts: Vec<(Where, Vec<Service>)> = p
+                .iter()
+                .map(|(at, (s, _))| (at.clone(), s.clone()))
+                .collect();
+            let awaiting: Vec<load::AwaitingAction> =
+                p.iter().flat_map(|(_, (_, a))| a.iter().cloned()).collect();
+            let mut out = services_json(&parts);
+            mark_awaiting(out.iter_mut().map(|s| &mut s.item), &awaiting, now());
+            out
+        },
+        |p| sections(p, |(s, _)| services_table(s)),
     )
 }
 

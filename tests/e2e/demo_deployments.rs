@@ -216,6 +216,32 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     );
     assert_eq!(text(&json["deployments"][1], "status"), "SUCCESSFUL");
 
+    // services --json and report --json list it as awaiting action.
+    let services = json_of(canary.ecsnap().args(["--json", "services"]));
+    let gateway = services
+        .as_array()
+        .and_then(|l| l.iter().find(|s| s["service_name"] == SERVICE))
+        .cloned()
+        .unwrap_or_else(|| panic!("gateway listed: {services}"));
+    let awaiting = &gateway["awaiting_action"];
+    assert_eq!(text(awaiting, "service_deployment_arn"), arn, "{gateway}");
+    assert_eq!(
+        text(awaiting, "lifecycle_stage"),
+        "PRODUCTION_TRAFFIC_SHIFT"
+    );
+    assert_eq!(text(awaiting, "hook_id"), hook_id);
+    assert_eq!(text(awaiting, "timeout_action"), "ROLLBACK");
+    assert_eq!(text(awaiting, "expires_at"), text(shown, "expires_at"));
+    let report = json_of(canary.ecsnap().args(["--json", "report"]));
+    let listed = report["awaiting_action"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed.len(), 1, "{report}");
+    assert_eq!(text(&listed[0], "service"), SERVICE);
+    assert_eq!(text(&listed[0], "hook_id"), hook_id);
+    assert_eq!(text(&listed[0], "region"), "us-east-1");
+
     // Read-only: refused before anything is sent.
     let out = canary.run(&[
         "--read-only",
@@ -288,6 +314,14 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     assert_eq!(sent[0]["action"], "CONTINUE");
     assert!(canary.sent("StopServiceDeployment").is_empty());
 
+    // Nothing awaits action any more.
+    let services = json_of(canary.ecsnap().args(["--json", "services"]));
+    assert!(
+        services
+            .as_array()
+            .is_some_and(|l| l.iter().all(|s| s["awaiting_action"].is_null())),
+        "{services}"
+    );
     // `wait` returned: ECS says SUCCESSFUL (no polling needed).
     let done = canary.deployments().first().cloned().expect("the canary");
     assert_eq!(done.status().map(|s| s.as_str()), Some("SUCCESSFUL"));
