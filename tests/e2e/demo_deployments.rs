@@ -98,7 +98,12 @@ impl Canary {
                 .expect("DescribeServiceDeployments")
                 .service_deployments()
                 .to_vec();
-            found.sort_by_key(|d| std::cmp::Reverse(d.created_at().map(|t| t.as_nanos())));
+            found.sort_by_key(|d| {
+                std::cmp::Reverse(
+                    d.created_at()
+                        .map(aws_sdk_ecs::primitives::DateTime::as_nanos),
+                )
+            });
             found
         })
     }
@@ -163,6 +168,12 @@ impl Canary {
     }
 }
 
+// One journey, step by step: each step depends on the one before.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one paused canary followed from the listings through continue to SUCCESSFUL, \
+              each step read back"
+)]
 #[test]
 fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     let canary = Canary::start(None);
@@ -324,11 +335,16 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     );
     // `wait` returned: ECS says SUCCESSFUL (no polling needed).
     let done = canary.deployments().first().cloned().expect("the canary");
-    assert_eq!(done.status().map(|s| s.as_str()), Some("SUCCESSFUL"));
+    assert_eq!(
+        done.status()
+            .map(aws_sdk_ecs::types::ServiceDeploymentStatus::as_str),
+        Some("SUCCESSFUL")
+    );
     assert_eq!(done.service_deployment_arn(), Some(arn.as_str()));
     assert_eq!(
-        done.target_service_revision()
-            .and_then(|r| r.requested_production_traffic_weight()),
+        done.target_service_revision().and_then(
+            aws_sdk_ecs::types::ServiceRevisionSummary::requested_production_traffic_weight
+        ),
         Some(100.0)
     );
     assert_eq!(
@@ -457,7 +473,11 @@ fn an_expired_hook_rolls_the_canary_back_by_itself() {
             .is_some_and(|s| s.as_str() == "ROLLBACK_SUCCESSFUL")
     });
     let hook = &done.lifecycle_hook_details()[0];
-    assert_eq!(hook.status().map(|s| s.as_str()), Some("TIMED_OUT"));
+    assert_eq!(
+        hook.status()
+            .map(aws_sdk_ecs::types::DeploymentLifecycleHookStatus::as_str),
+        Some("TIMED_OUT")
+    );
     assert!(
         done.rollback()
             .and_then(|r| r.reason())
