@@ -39,6 +39,23 @@ How it works
   counts are recounted from the tasks ListTasks/DescribeTasks return at every step (moto
   itself sets runningCount to the new desired count at once). Services never touched keep
   moto's counts, so the demo's story (a service not steady) stays as seeded.
+* Service deployments and service revisions, which moto lacks: the helper answers
+  ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions,
+  StopServiceDeployment and ContinueServiceDeployment itself (the request's X-Amz-Target,
+  before moto sees it) from the records it keeps: a first SUCCESSFUL deployment at
+  CreateService, one more at every UpdateService that starts a deployment, each with a
+  service revision (images by digest from this account's ECR, the managed EBS volume
+  configuration). ROLLING ones follow the rollout (SCALE_UP, BAKE_TIME for ``bake``
+  seconds, CLEAN_UP, SUCCESSFUL, or STOPPED by the circuit breaker); CANARY, LINEAR and
+  BLUE_GREEN ones pass ECS's lifecycle stages, shift traffic, and stop at a PAUSE
+  lifecycle hook until ContinueServiceDeployment or its ``expiresAt`` (``hook_timeout``
+  seconds if set, else the hook's own timeout) when its ``timeoutAction`` fires. A
+  rollback (StopServiceDeployment ROLLBACK, Continue ROLLBACK, a timeout) returns the
+  service to the source revision: ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS,
+  ROLLBACK_SUCCESSFUL. See "service deployments" below.
+* ``GET /ecsnap-demo/calls`` answers the ECS operations received, in order, with the
+  bodies of the deployment operations, CreateService and UpdateService: tests read back
+  what ecsnap sent (and that a refusal sent nothing).
 * ``POST /ecsnap-demo/backdate`` (a private path no AWS API uses, answered before moto
   sees the request) sets the creation times moto stamps "now": volumes' CreateTime,
   snapshots' StartTime and ECR images' imagePushedAt, from a JSON map of id (or
@@ -784,6 +801,14 @@ class Dynamics:
             else:
                 self.move_staged(record, clock)
 
+    def staged_in_flight(self, service):
+        """True while a canary, linear or blue/green deployment of `service` moves it."""
+        return any(
+            r["_kind"] == "staged" and r["status"] not in (
+                "SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
+            for r in getattr(service, "ecsnap_deployments", None) or []
+        )
+
     def pace(self, record):
         """Seconds to the next stage: a staged deployment reaches its first hook quickly
         (the demo opens with the canary already waiting), then moves a ``step`` a stage."""
@@ -1220,8 +1245,8 @@ class Dynamics:
             if s.backend.services.get(key) is not s.service or s.service.status != "ACTIVE":
                 continue  # the service is gone (deleted, or the emulator was reset)
             kept.append(s)
-            if self.rollout_of(s.service) is not None:
-                continue  # the rollout moves the service
+            if self.rollout_of(s.service) is not None or self.staged_in_flight(s.service):
+                continue  # the rollout (or the lifecycle stages) move the service
             if clock - s.last_step >= self.config["step"]:
                 s.last_step = clock
                 self.schedule(s)

@@ -4,7 +4,9 @@
 //! and `rollback --stop-deployment`; every outcome is read back through the SDK from the
 //! same endpoint, and the requests ecsnap sent are read back from the helper's record
 //! (`GET /ecsnap-demo/calls`): the read-only refusals send nothing, the actions send
-//! exactly one request with the deployment's ARN and the hook's id.
+//! exactly one request with the deployment's ARN and the hook's id. A rolling deployment
+//! (the failing `checkout` rollout) is stopped and rolled back by ECS, and a redeploy joins
+//! the history.
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -516,4 +518,138 @@ fn an_unknown_stage_is_a_usage_error_naming_the_valid_ones() {
             && err.contains("BAKE_TIME, CLEAN_UP"),
         "{err}"
     );
+}
+
+/// A rolling deployment in the history: the demo's failing `checkout` rollout (here it
+/// would fail an hour later) is IN_PROGRESS at SCALE_UP; ECS's own rollback returns it to
+/// the good revision (ROLLBACK_SUCCESSFUL, DescribeServices agrees); a redeploy through
+/// UpdateService is one more deployment in the history, SUCCESSFUL after its bake.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one rolling deployment followed through ECS's rollback and a redeploy, each \
+              step read back"
+)]
+#[test]
+fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
+    use ecsnap::demo::failing::{self, seed_failing_rollout};
+    let dynamics = Dynamics {
+        step: Duration::from_millis(500),
+        bake: Duration::from_secs(1),
+        fail_after: Duration::from_hours(1),
+        ..Dynamics::default()
+    };
+    let emulator = Emulator::start_with(
+        &moto_venv(),
+        &mut |m: &str| eprintln!("{m}"),
+        Some(&dynamics),
+    )
+    .expect("the demo emulator starts");
+    emulator.pin_task_status().expect("task status pinned");
+    let endpoint = emulator.endpoint();
+    let (ecs, seeded) = block_on(async {
+        let conf = emulator_config(&endpoint).await;
+        let ecs = aws_sdk_ecs::Client::new(&conf);
+        ecs.create_cluster()
+            .cluster_name(failing::CLUSTER)
+            .send()
+            .await
+            .expect("cluster");
+        let seeded = seed_failing_rollout(&endpoint).await.expect("the rollout");
+        (ecs, seeded)
+    });
+    let home = tempfile::tempdir().expect("tempdir");
+    let on = ["--cluster", failing::CLUSTER, "--service", failing::SERVICE];
+    let history = || {
+        json_of(
+            ecsnap(&endpoint, home.path())
+                .args(["deployments", "--json"])
+                .args(on),
+        )["deployments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let listed = history();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(text(&listed[0], "status"), "IN_PROGRESS");
+    assert_eq!(text(&listed[0], "strategy"), "ROLLING");
+    assert_eq!(text(&listed[0], "lifecycle_stage"), "SCALE_UP");
+    assert_eq!(
+        text(&listed[0]["target_revision"], "task_definition"),
+        seeded.bad()
+    );
+    assert_eq!(
+        text(&listed[0]["source_revisions"][0], "task_definition"),
+        seeded.good()
+    );
+    assert_eq!(text(&listed[1], "status"), "SUCCESSFUL");
+
+    let out = ecsnap(&endpoint, home.path())
+        .args([
+            "rollback",
+            "--stop-deployment",
+            "--yes",
+            "--wait",
+            "--interval",
+            "1s",
+        ])
+        .args(on)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let listed = history();
+    assert_eq!(
+        text(&listed[0], "status"),
+        "ROLLBACK_SUCCESSFUL",
+        "{listed:?}"
+    );
+    let service = block_on(
+        ecs.describe_services()
+            .cluster(failing::CLUSTER)
+            .services(failing::SERVICE)
+            .send(),
+    )
+    .expect("DescribeServices");
+    assert_eq!(service.services()[0].task_definition(), Some(seeded.good()));
+
+    let out = ecsnap(&endpoint, home.path())
+        .args([
+            "redeploy",
+            "--yes",
+            "--wait",
+            "--interval",
+            "1s",
+            "--timeout",
+            "60s",
+        ])
+        .args(on)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // `wait` saw the rollout COMPLETED; ECS's verdict follows its bake.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let listed = loop {
+        let listed = history();
+        if text(&listed[0], "status") == "SUCCESSFUL" || Instant::now() > deadline {
+            break listed;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert_eq!(text(&listed[0], "status"), "SUCCESSFUL", "{listed:?}");
+    assert_eq!(
+        text(&listed[0]["target_revision"], "task_definition"),
+        seeded.good()
+    );
+    assert_eq!(text(&listed[1], "status"), "ROLLBACK_SUCCESSFUL");
+    let updates = emulator.demo_calls().expect("the helper's record");
+    let sent: Vec<_> = updates
+        .iter()
+        .filter(|c| c["operation"] == "UpdateService")
+        .collect();
+    // The seed's rollout and the redeploy; ECS's rollback sent none.
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[1]["request"]["forceNewDeployment"], true);
 }
