@@ -609,6 +609,7 @@ class Dynamics:
         record.update({
             "status": "SUCCESSFUL",
             "statusReason": "ECS deployment completed.",
+            "lifecycleStage": "CLEAN_UP",
             "finishedAt": at,
         })
         record["targetServiceRevision"]["runningTaskCount"] = service.desired_count
@@ -721,8 +722,8 @@ class Dynamics:
             "_next": 0.0,
             "_hooked": [],
         }
-        if kind == "staged":
-            record["lifecycleStage"] = STAGED[0]
+        # A stage from the start (a listing right after UpdateService shows one).
+        record["lifecycleStage"] = STAGED[0] if kind == "staged" else "SCALE_UP"
         self.records[record["serviceDeploymentArn"]] = record
         history = getattr(service, "ecsnap_deployments", None)
         if history is None:
