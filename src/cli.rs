@@ -410,6 +410,21 @@ pub struct WaitArgs {
     /// Time between polls (1s to 1h)
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = interval("--interval"))]
     pub interval: Duration,
+    /// Wait until the newest service deployment reaches this lifecycle stage instead
+    /// (RECONCILE_SERVICE … PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP); exit 3 if it
+    /// rolls back or stops first
+    #[arg(long, value_name = "STAGE", value_parser = lifecycle_stage)]
+    pub until: Option<crate::model::DeploymentLifecycleStage>,
+}
+
+/// `--until`: one of ECS's lifecycle stages, named in the error when it is not.
+fn lifecycle_stage(text: &str) -> Result<crate::model::DeploymentLifecycleStage, String> {
+    crate::analysis::stages::parse_stage(text).ok_or_else(|| {
+        format!(
+            "--until {text:?} is not a lifecycle stage; one of: {}",
+            crate::analysis::stages::stage_names()
+        )
+    })
 }
 
 /// `logs`.

@@ -21,6 +21,7 @@ pub mod logs;
 pub mod marks;
 pub mod orphans;
 pub mod seen;
+pub mod stages;
 pub mod stop;
 pub mod tags;
 pub mod unique;

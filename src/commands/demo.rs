@@ -1,5 +1,6 @@
 //! `ecsnap demo`: start the local emulator (with its rollout dynamics unless
-//! `ECSNAP_DEMO_DYNAMICS=off`), seed the demo fleet and the failing `checkout` rollout, and
+//! `ECSNAP_DEMO_DYNAMICS=off`), seed the demo fleet, the failing `checkout` rollout and the
+//! `gateway` canary deployment paused at a lifecycle hook, and
 //! open the console on it (or, when stdin/stdout are not terminals, print the listings); the
 //! emulator is stopped on exit and on Ctrl-C.
 
@@ -10,6 +11,7 @@ use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::{Settings, now};
 use crate::demo::ages::backdate;
+use crate::demo::canary::{self, seed_paused_canary};
 use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
 use crate::demo::fleet::{REGION, emulator_credentials};
 use crate::demo::{Dynamics, Emulator, seed};
@@ -45,6 +47,13 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             // the helper can set realistic ages (moto stamps everything "now").
             let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
             backdate(&emulator, &fleet, Some(&rollout))?;
+            // The ledger's nightly snapshot seeds the gateway's managed EBS volume.
+            let snapshot = fleet
+                .live_volume_snapshots
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            seed_paused_canary(&emulator.endpoint(), &snapshot).await?;
             let story = story(crate::model::arn_name(rollout.bad()));
             eprintln_escaped!("ecsnap demo: {story}");
             greeting = Some(story);
@@ -113,5 +122,10 @@ async fn show(aws: &AwsClients, settings: &Settings) -> Result<()> {
 /// The demo's 3am story in one line: printed before the console opens and shown on its
 /// status line until the first key, where the user is looking.
 fn story(bad_revision: &str) -> String {
-    format!("{CLUSTER}/{SERVICE}: {bad_revision} will fail; R then rolls it back")
+    format!(
+        "{CLUSTER}/{SERVICE}: {bad_revision} will fail; R then rolls it back · {}/{}: a \
+         canary waits for you",
+        canary::CLUSTER,
+        canary::SERVICE,
+    )
 }

@@ -41,7 +41,8 @@ pub(super) async fn services(
         return services_in_places(cluster.as_deref(), global, settings).await;
     }
     let aws = connect_from(global).await?;
-    let listing = load::load_services_listing(&aws, cluster.as_deref(), now());
+    // Only the JSON says which deployments await action (the text table stays as is).
+    let listing = load::load_services_listing(&aws, cluster.as_deref(), now(), global.json);
     if global.json {
         let (listing, at) = tokio::join!(listing, here(&aws, settings));
         print_json(&judged_services_json(&[(at, listing?)], now()))
@@ -445,7 +446,7 @@ async fn services_in_places(
 ) -> Result<i32> {
     let (targets, failed) = connect_places(global, settings).await;
     let got = across(&targets, &failed, |aws, _| {
-        load::load_services_listing(aws, cluster, now())
+        load::load_services_listing(aws, cluster, now(), global.json)
     })
     .await;
     print_placed(

@@ -1,6 +1,7 @@
 //! `ecsnap report [--json | --markdown]`: the weekly inventory of every place in one
 //! process — each place's inventory is loaded once (one ECS listing serves the services
-//! and the in-use rule of the snapshot tags) and all places load side by side.
+//! and the in-use rule of the snapshot tags) and all places load side by side. The
+//! deployments awaiting action are looked for among the services still deploying.
 
 use chrono::{DateTime, Utc};
 
@@ -49,14 +50,15 @@ pub async fn load_report(
     now: DateTime<Utc>,
 ) -> (ReportJson, Vec<PlaceFailure>) {
     let got = across(targets, failed, |aws, place| async {
-        Ok::<_, Error>(
-            load::load_inventory_parts(aws, settings, now, Some(place.account_id.clone())).await,
-        )
+        let parts =
+            load::load_inventory_parts(aws, settings, now, Some(place.account_id.clone())).await;
+        let awaiting = load::load_awaiting_action(aws, &parts.inventory.services).await;
+        Ok::<_, Error>((parts, awaiting))
     })
     .await;
     let mut failures = got.failures();
     let mut parts: Vec<PlaceReport> = Vec::new();
-    for (place, got) in got.answers {
+    for (place, (got, awaiting)) in got.answers {
         failures.extend(got.failed.iter().map(|e| PlaceFailure {
             account: place.account.clone(),
             account_id: Some(place.account_id.clone()),
@@ -70,6 +72,7 @@ pub async fn load_report(
             services: inv.services,
             snapshot_groups: inv.snapshot_groups,
             orphans: inv.orphans,
+            awaiting,
         });
     }
     (ReportJson::new(&parts, &failures, now), failures)

@@ -1,45 +1,152 @@
 //! `ecsnap wait`, and the waiting every rollout action shares: `wait_with_progress` (one
 //! progress line per poll on stderr, the failed tasks' last log lines at the end) and
 //! `report_rollout` (what `rollback` and `redeploy` print once the change is sent, then
-//! `--wait`). Over several places `wait` looks where the service lives.
+//! `--wait`). Over several places `wait` looks where the service lives. `wait` follows a
+//! blue/green, linear or canary deployment to SUCCESSFUL once the counts settle;
+//! `wait --until STAGE` waits for a lifecycle stage instead.
 
 use std::fmt::Write as _;
 
 use super::flow::{emit_json, show, unless_waiting};
 use super::session::{At, Session};
+use crate::analysis::deployments::stage_words;
+use crate::analysis::stages::StageVerdict;
 use crate::aws::AwsClients;
 use crate::cli::{GlobalArgs, RolloutWait, ServiceTarget, WaitArgs};
 use crate::config::Settings;
-use crate::error::{Result, exit};
-use crate::model::arn_name;
+use crate::error::{Error, Result, exit};
 use crate::model::escape::escape;
+use crate::model::{DeploymentLifecycleStage, arn_name};
 use crate::ops::find_service;
 use crate::ops::redeploy::Started;
-use crate::ops::wait::{SystemClock, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable};
-use crate::output::actions::{RolloutJson, WaitJson};
+use crate::ops::wait::{
+    Clock as _, SystemClock, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable,
+};
+use crate::ops::wait_stage::{follow_staged, staged_in_flight, wait_for_stage};
+use crate::output::actions::{RolloutJson, StageWaitJson, WaitJson};
 
 pub(super) async fn run(args: WaitArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
     let WaitArgs {
         target: ServiceTarget { cluster, service },
         timeout,
         interval,
+        until,
     } = args;
     let place =
         super::fleet_service::locate(global, &settings, [&cluster, &service], "wait", true).await?;
     let at = place.as_ref().map_or(At::Flags(global), At::Place);
     let aws = at.clients().await?;
     let svc = find_service(&aws, &cluster, &service).await?;
+    if let Some(stage) = until {
+        return wait_until_stage(
+            &aws,
+            (&svc.cluster, &svc.name),
+            &stage,
+            (timeout, interval),
+            global.json,
+        )
+        .await;
+    }
     let opts = WaitOptions {
         timeout,
         interval,
         ..WaitOptions::default()
     };
-    let outcome = wait_with_progress(&aws, &svc.cluster, &svc.name, &opts).await?;
+    let clock = SystemClock::default();
+    let mut outcome = wait_with_progress(&aws, &svc.cluster, &svc.name, &opts).await?;
+    // Settled counts are not the end of a blue/green, linear or canary deployment: ECS
+    // still shifts traffic or bakes; only its SUCCESSFUL says it is done.
+    if outcome.verdict == crate::ops::wait::Verdict::Stable
+        && let Some(d) = staged_in_flight(&aws, &svc.cluster, &svc.name).await
+    {
+        eprintln_escaped!(
+            "{}/{}: the counts are settled, but ECS is still deploying ({} {}, {}): waiting \
+             for SUCCESSFUL",
+            svc.cluster,
+            svc.name,
+            arn_name(&d.arn),
+            d.status,
+            stage_words(&d)
+        );
+        let left = timeout.saturating_sub(outcome.elapsed);
+        let mut last = String::new();
+        let mut note = |x: &crate::model::ServiceDeployment| {
+            let line = format!("{} {} ({})", arn_name(&x.arn), x.status, stage_words(x));
+            if line != last {
+                eprintln_escaped!("  {line}");
+                last = line;
+            }
+        };
+        outcome.verdict = follow_staged(&aws, &clock, &d, (left, interval), &mut note).await?;
+        outcome.elapsed += clock.elapsed();
+        match &outcome.verdict {
+            crate::ops::wait::Verdict::Stable => eprintln_escaped!(
+                "{}/{}: deployment {} is SUCCESSFUL",
+                svc.cluster,
+                svc.name,
+                arn_name(&d.arn)
+            ),
+            v => eprintln_escaped!(
+                "{}/{}: {} — {}",
+                svc.cluster,
+                svc.name,
+                v.word(),
+                v.reason().unwrap_or_default()
+            ),
+        }
+    }
     emit_json(
         global.json,
         &WaitJson::new(&svc.cluster, &svc.name, &outcome),
     )?;
     outcome.into_result().map(|_| exit::OK)
+}
+
+/// `wait --until STAGE`: one line per change of the followed deployment on stderr; exit 0
+/// at the stage, 3 when it rolls back or stops first, 4 when time runs out.
+async fn wait_until_stage(
+    aws: &AwsClients,
+    (cluster, service): (&str, &str),
+    stage: &DeploymentLifecycleStage,
+    (timeout, interval): (std::time::Duration, std::time::Duration),
+    json: bool,
+) -> Result<i32> {
+    let clock = SystemClock::default();
+    let mut last = String::new();
+    let mut note = |d: &crate::model::ServiceDeployment| {
+        let line = format!("{} {} ({})", arn_name(&d.arn), d.status, stage_words(d));
+        if line != last {
+            eprintln_escaped!("{cluster}/{service}: {line}");
+            last = line;
+        }
+    };
+    let outcome = wait_for_stage(
+        aws,
+        &clock,
+        (cluster, service),
+        stage,
+        (timeout, interval),
+        &mut note,
+    )
+    .await?;
+    let out = StageWaitJson::new(cluster, service, stage, &outcome);
+    let result = match &outcome.verdict {
+        StageVerdict::Reached => {
+            eprintln_escaped!("{cluster}/{service}: reached {stage}");
+            Ok(exit::OK)
+        }
+        StageVerdict::Failed(why) => Err(Error::RolloutFailed(why.clone())),
+        StageVerdict::Moving => Err(Error::TimedOut(format!(
+            "{cluster}/{service} did not reach {stage} within {}s (at {})",
+            outcome.elapsed.as_secs(),
+            outcome
+                .deployment
+                .as_ref()
+                .map_or_else(|| "-".to_string(), stage_words)
+        ))),
+    };
+    emit_json(json, &out)?;
+    result
 }
 
 /// After a rollback or redeploy was sent: what runs now, then (with `--wait`) the wait for

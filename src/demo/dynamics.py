@@ -39,6 +39,23 @@ How it works
   counts are recounted from the tasks ListTasks/DescribeTasks return at every step (moto
   itself sets runningCount to the new desired count at once). Services never touched keep
   moto's counts, so the demo's story (a service not steady) stays as seeded.
+* Service deployments and service revisions, which moto lacks: the helper answers
+  ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions,
+  StopServiceDeployment and ContinueServiceDeployment itself (the request's X-Amz-Target,
+  before moto sees it) from the records it keeps: a first SUCCESSFUL deployment at
+  CreateService, one more at every UpdateService that starts a deployment, each with a
+  service revision (images by digest from this account's ECR, the managed EBS volume
+  configuration). ROLLING ones follow the rollout (SCALE_UP, BAKE_TIME for ``bake``
+  seconds, CLEAN_UP, SUCCESSFUL, or STOPPED by the circuit breaker); CANARY, LINEAR and
+  BLUE_GREEN ones pass ECS's lifecycle stages, shift traffic, and stop at a PAUSE
+  lifecycle hook until ContinueServiceDeployment or its ``expiresAt`` (``hook_timeout``
+  seconds if set, else the hook's own timeout) when its ``timeoutAction`` fires. A
+  rollback (StopServiceDeployment ROLLBACK, Continue ROLLBACK, a timeout) returns the
+  service to the source revision: ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS,
+  ROLLBACK_SUCCESSFUL. See "service deployments" below.
+* ``GET /ecsnap-demo/calls`` answers the ECS operations received, in order, with the
+  bodies of the deployment operations, CreateService and UpdateService: tests read back
+  what ecsnap sent (and that a refusal sent nothing).
 * ``POST /ecsnap-demo/backdate`` (a private path no AWS API uses, answered before moto
   sees the request) sets the creation times moto stamps "now": volumes' CreateTime,
   snapshots' StartTime and ECR images' imagePushedAt, from a JSON map of id (or
@@ -55,6 +72,8 @@ step tries again, so ``POST /moto-api/reset`` or an odd request cannot stop the 
 """
 
 import datetime
+import hashlib
+import io
 import json
 import os
 import random
@@ -68,10 +87,37 @@ DEFAULTS = {
     "oom_after": 6.0,
     "fail_after": 60.0,
     "working_set_mib": 300,
+    "bake": 6.0,
+    "hook_timeout": None,
 }
 
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 BACKDATE_PATH = "/ecsnap-demo/backdate"
+CALLS_PATH = "/ecsnap-demo/calls"
+ECS_TARGET = "AmazonEC2ContainerServiceV20141113."
+DEPLOYMENT_OPS = (
+    "ListServiceDeployments",
+    "DescribeServiceDeployments",
+    "DescribeServiceRevisions",
+    "StopServiceDeployment",
+    "ContinueServiceDeployment",
+)
+# ECS requests whose body the helper reads too (moto keeps no deploymentConfiguration).
+PEEKED_OPS = DEPLOYMENT_OPS + ("CreateService", "UpdateService")
+IN_FLIGHT = ("PENDING", "IN_PROGRESS")
+# The stages a canary, linear or blue/green deployment passes, in order (ECS's names).
+STAGED = (
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+    "BAKE_TIME",
+    "CLEAN_UP",
+)
 LIVE = ("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING")
 LOCK = threading.RLock()
 
@@ -95,6 +141,76 @@ def naive_utc(text):
 def log_err(what, err):
     sys.stderr.write(f"ecsnap dynamics: {what}: {type(err).__name__}: {err}\n")
     sys.stderr.flush()
+
+
+AMZ_JSON = "application/x-amz-json-1.1"
+
+
+class ApiError(Exception):
+    """An ECS error answer: ``{"__type": code, "message": message}`` with HTTP 400."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def wire(value):
+    """JSON for the AWS JSON protocol: times as epoch seconds."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def default_config():
+    return {
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+        "strategy": "ROLLING",
+    }
+
+
+def cb_status(config, done):
+    breaker = config.get("deploymentCircuitBreaker") or {}
+    if not breaker.get("enable"):
+        return "DISABLED"
+    return "MONITORING_COMPLETE" if done else "MONITORING"
+
+
+def first_weight(config):
+    """The production traffic a staged deployment shifts first, in percent."""
+    strategy = config.get("strategy")
+    if strategy == "CANARY":
+        return float((config.get("canaryConfiguration") or {}).get("canaryPercent") or 10)
+    if strategy == "LINEAR":
+        return float((config.get("linearConfiguration") or {}).get("stepPercent") or 10)
+    return 100.0
+
+
+def summary(revision, requested, running, pending):
+    return {
+        "arn": revision["serviceRevisionArn"],
+        "requestedTaskCount": requested,
+        "runningTaskCount": running,
+        "pendingTaskCount": pending,
+    }
+
+
+def public(record):
+    """A record as DescribeServiceDeployments answers it (the helper's own keys dropped)."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def brief(record):
+    """A record as ListServiceDeployments answers it."""
+    keys = ("serviceDeploymentArn", "serviceArn", "clusterArn", "startedAt", "createdAt",
+            "finishedAt", "status", "statusReason")
+    out = {k: record[k] for k in keys if k in record}
+    out["targetServiceRevisionArn"] = record["targetServiceRevision"]["arn"]
+    return out
 
 
 class Rollout:
@@ -144,6 +260,12 @@ class Dynamics:
         self.rollouts = []
         self.schedulers = []
         self.log_streams = set()
+        # Service deployments and revisions (ECS's records; moto keeps none).
+        self.records = {}  # service deployment ARN -> record (see new_record)
+        self.revisions = {}  # service revision ARN -> revision
+        self.internal = None  # the record whose rollback runs an UpdateService now
+        self.calls = []  # the ECS operations received, in order (GET /ecsnap-demo/calls)
+        self.request = threading.local()
 
     # ---- the moto side -------------------------------------------------------------
 
@@ -161,7 +283,13 @@ class Dynamics:
         def update_service(backend, service_properties):
             force = bool(service_properties.get("force_new_deployment"))
             scaled = service_properties.get("desired_count") is not None
+            before = dynamics.config_before(backend, service_properties)
             service = original(backend, service_properties)
+            try:
+                with LOCK:
+                    dynamics.keep_config(service, before)
+            except Exception as err:
+                log_err("keeping the deployment configuration", err)
             try:
                 with LOCK:
                     dynamics.on_update(backend, service, force, scaled)
@@ -188,7 +316,38 @@ class Dynamics:
         def call(app, environ, start_response):
             if environ.get("PATH_INFO") == BACKDATE_PATH:
                 return dynamics.serve_backdate(environ, start_response)
-            return original_call(app, environ, start_response)
+            if environ.get("PATH_INFO") == CALLS_PATH:
+                with LOCK:
+                    calls = list(dynamics.calls)
+                return dynamics.answer(start_response, 200, {"calls": calls})
+            target = environ.get("HTTP_X_AMZ_TARGET") or ""
+            if not target.startswith(ECS_TARGET):
+                return original_call(app, environ, start_response)
+            op = target[len(ECS_TARGET):]
+            body = None
+            if op in PEEKED_OPS:
+                size = int(environ.get("CONTENT_LENGTH") or 0)
+                raw = environ["wsgi.input"].read(size) if size else b""
+                environ["wsgi.input"] = io.BytesIO(raw)
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = {}
+            dynamics.record(op, body)
+            if op in DEPLOYMENT_OPS:
+                return dynamics.serve_deployments(op, body or {}, environ, start_response)
+            dynamics.request.body = body
+            try:
+                answer = original_call(app, environ, start_response)
+            finally:
+                dynamics.request.body = None
+            if op == "CreateService":
+                try:
+                    with LOCK:
+                        dynamics.on_created(environ, body or {})
+                except Exception as err:
+                    log_err("recording a created service", err)
+            return answer
 
         EC2ContainerServiceBackend.update_service = update_service
         EC2ContainerServiceBackend.stop_task = stop_task
@@ -234,7 +393,9 @@ class Dynamics:
         for r in self.rollouts:
             if r.service is service:
                 r.done = True
-        self.rollouts.append(Rollout(backend, service, deployment))
+        kind = self.on_deployment(service, deployment)
+        if kind == "rolling":
+            self.rollouts.append(Rollout(backend, service, deployment))
         self.sync_counts(service)
 
     def rollout_of(self, service):
@@ -330,12 +491,13 @@ class Dynamics:
             log_err("backdating", err)
             return self.answer(start_response, 400, {"error": f"{type(err).__name__}: {err}"})
 
-    def answer(self, start_response, status, body):
-        text = json.dumps(body).encode()
-        reason = {200: "OK", 400: "Bad Request", 405: "Method Not Allowed"}[status]
+    def answer(self, start_response, status, body, content_type="application/json"):
+        text = json.dumps(body, default=wire).encode()
+        reason = {200: "OK", 400: "Bad Request", 405: "Method Not Allowed",
+                  500: "Internal Server Error"}[status]
         start_response(
             f"{status} {reason}",
-            [("Content-Type", "application/json"), ("Content-Length", str(len(text)))],
+            [("Content-Type", content_type), ("Content-Length", str(len(text)))],
         )
         return [text]
 
@@ -378,6 +540,679 @@ class Dynamics:
             setattr(obj, attr, value)
         return 200, {"backdated": len(changes)}
 
+    # ---- service deployments and service revisions (moto has none) -------------------
+    #
+    # ECS keeps a record per deployment (ListServiceDeployments, DescribeServiceDeployments)
+    # and a service revision per deployment target (DescribeServiceRevisions). The helper
+    # keeps them for every service created while it runs: CreateService records a first
+    # SUCCESSFUL deployment; every UpdateService that starts a deployment records one more.
+    # A ROLLING deployment follows the rollout the loop moves (SCALE_UP while the tasks
+    # start, BAKE_TIME for ``bake`` seconds once COMPLETED, CLEAN_UP, SUCCESSFUL; STOPPED
+    # when the circuit breaker fails it). A CANARY, LINEAR or BLUE_GREEN deployment goes
+    # through ECS's lifecycle stages one ``step`` at a time, starts the new tasks beside the
+    # old ones, shifts test then production traffic (the canary or linear step first) and
+    # stops at a PAUSE lifecycle hook (``lifecycleHooks`` with ``targetType`` PAUSE) until
+    # ContinueServiceDeployment — or until ``expiresAt``, when ``timeoutAction`` fires.
+    # StopServiceDeployment ROLLBACK (or Continue ROLLBACK) returns the service to the
+    # source revision: ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL.
+
+    def record(self, op, body):
+        with LOCK:
+            self.calls.append({"operation": op, "request": body, "at": time.time()})
+            del self.calls[:-5000]
+
+    def config_before(self, backend, props):
+        """The service's deployment configuration before an UpdateService (moto replaces
+        it whole with the request's; ECS merges)."""
+        try:
+            cluster = backend._get_cluster(props.get("cluster", "default"))
+            name = (props.get("service") or "").split("/")[-1]
+            service = backend.services.get(f"{cluster.name}:{name}")
+        except Exception:
+            return None
+        if service is None:
+            return None
+        return (getattr(service, "deployment_configuration", None),
+                getattr(service, "ecsnap_volumes", None))
+
+    def keep_config(self, service, before):
+        config, volumes = before if before else (None, None)
+        body = getattr(self.request, "body", None) or {}
+        merged = dict(config or default_config())
+        merged.update(body.get("deploymentConfiguration") or {})
+        merged.setdefault("strategy", "ROLLING")
+        service.deployment_configuration = merged
+        if "volumeConfigurations" in body:
+            service.ecsnap_volumes = body.get("volumeConfigurations") or []
+        elif volumes is not None:
+            service.ecsnap_volumes = volumes
+        if hasattr(service, "volume_configurations"):
+            del service.volume_configurations
+
+    def on_created(self, environ, body):
+        backend = self.ecs_backend(environ)
+        cluster = backend._get_cluster(body.get("cluster") or "default")
+        service = backend.services.get(f"{cluster.name}:{body.get('serviceName')}")
+        if service is None or getattr(service, "ecsnap_deployments", None) is not None:
+            return
+        config = dict(default_config())
+        config.update(body.get("deploymentConfiguration") or {})
+        config.setdefault("strategy", "ROLLING")
+        service.deployment_configuration = config
+        service.ecsnap_volumes = body.get("volumeConfigurations") or []
+        service.ecsnap_deployments = []
+        if not service.task_definition:
+            return
+        at = now()
+        revision = self.new_revision(service, at)
+        record = self.new_record(service, [], revision, "rolling", at)
+        record.update({
+            "status": "SUCCESSFUL",
+            "statusReason": "ECS deployment completed.",
+            "lifecycleStage": "CLEAN_UP",
+            "finishedAt": at,
+        })
+        record["targetServiceRevision"]["runningTaskCount"] = service.desired_count
+        record["deploymentCircuitBreaker"]["status"] = cb_status(config, done=True)
+        service.ecsnap_current = revision["serviceRevisionArn"]
+
+    def ecs_backend(self, environ):
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+        from moto.ecs.models import ecs_backends
+
+        region = "us-east-1"
+        auth = environ.get("HTTP_AUTHORIZATION") or ""
+        if "Credential=" in auth:
+            scope = auth.split("Credential=", 1)[1].split(",")[0].split("/")
+            if len(scope) >= 3 and scope[2]:
+                region = scope[2]
+        return ecs_backends[DEFAULT_ACCOUNT_ID][region]
+
+    def arn(self, service, kind, ident):
+        backend = service._backend
+        return (f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:{kind}/"
+                f"{service.cluster_name}/{service.name}/{ident}")
+
+    def digest_of(self, backend, image):
+        """The digest an image resolves to now: ECR's for this account's repositories (a
+        tag pushed again later resolves to another), else one derived from the name."""
+        if "@" in image:
+            return image.split("@", 1)[1]
+        prefix = f"{backend.account_id}.dkr.ecr.{backend.region_name}.amazonaws.com/"
+        if image.startswith(prefix):
+            repo, _, tag = image[len(prefix):].partition(":")
+            try:
+                from moto.ecr.models import ecr_backends
+
+                ecr = ecr_backends[backend.account_id][backend.region_name]
+                found = ecr.repositories.get(repo)
+                for i in (found.images if found else []):
+                    if (tag or "latest") in (i.image_tags or []):
+                        return i.get_image_digest()
+            except Exception as err:
+                log_err(f"resolving {image}", err)
+        return "sha256:" + hashlib.sha256(image.encode()).hexdigest()
+
+    def new_revision(self, service, at, task_definition=None):
+        """A service revision of what `service` is asked to run now."""
+        backend = service._backend
+        td_arn = task_definition or service.task_definition
+        images = []
+        try:
+            td = backend.describe_task_definition(td_arn)
+            for c in td.container_definitions:
+                image = c.get("image") or ""
+                images.append({
+                    "containerName": c.get("name"),
+                    "image": image,
+                    "imageDigest": self.digest_of(backend, image),
+                })
+        except Exception as err:
+            log_err(f"describing {td_arn}", err)
+        ident = random.randint(10**18, 10**19 - 1)
+        revision = {
+            "serviceRevisionArn": self.arn(service, "service-revision", ident),
+            "serviceArn": service.arn,
+            "clusterArn": service.cluster_arn,
+            "taskDefinition": td_arn,
+            "capacityProviderStrategy": [],
+            "launchType": service.launch_type or "FARGATE",
+            "loadBalancers": list(service.load_balancers or []),
+            "serviceRegistries": list(service.service_registries or []),
+            "containerImages": images,
+            "guardDutyEnabled": False,
+            "volumeConfigurations": list(getattr(service, "ecsnap_volumes", None) or []),
+            "createdAt": at,
+        }
+        if service.platform_version:
+            revision["platformVersion"] = service.platform_version
+        if service.network_configuration:
+            revision["networkConfiguration"] = service.network_configuration
+        self.revisions[revision["serviceRevisionArn"]] = revision
+        return revision
+
+    def new_record(self, service, sources, target, kind, at):
+        """A service deployment of `service` from the revisions `sources` to `target`, in
+        flight, newest first in its history."""
+        config = dict(getattr(service, "deployment_configuration", None) or default_config())
+        ident = uuid.uuid4().hex[:22]
+        record = {
+            "serviceDeploymentArn": self.arn(service, "service-deployment", ident),
+            "serviceArn": service.arn,
+            "clusterArn": service.cluster_arn,
+            "createdAt": at,
+            "startedAt": at,
+            "updatedAt": at,
+            "sourceServiceRevisions": [
+                summary(r, service.desired_count, 0, 0) for r in sources
+            ],
+            "targetServiceRevision": summary(target, service.desired_count, 0, 0),
+            "status": "IN_PROGRESS",
+            "statusReason": "ECS deployment in progress.",
+            "deploymentConfiguration": config,
+            "deploymentCircuitBreaker": {
+                "status": cb_status(config, done=False),
+                "failureCount": 0,
+                "threshold": max(3, min(200, service.desired_count // 2)),
+            },
+            "alarms": {"status": "DISABLED", "alarmNames": [], "triggeredAlarmNames": []},
+            "lifecycleHookDetails": [],
+            "_kind": kind,
+            "_service": service,
+            "_next": 0.0,
+            "_hooked": [],
+        }
+        # A stage from the start (a listing right after UpdateService shows one).
+        record["lifecycleStage"] = STAGED[0] if kind == "staged" else "SCALE_UP"
+        self.records[record["serviceDeploymentArn"]] = record
+        history = getattr(service, "ecsnap_deployments", None)
+        if history is None:
+            history = service.ecsnap_deployments = []
+        history.insert(0, record)
+        return record
+
+    def on_deployment(self, service, deployment):
+        """UpdateService started `deployment` (moto's): its service deployment. Returns
+        "rolling" when the loop's rollout moves the tasks, "staged" when the lifecycle
+        stages do, "rollback" for the UpdateService of a rollback in progress."""
+        if self.internal is not None:
+            self.internal["_ecs_id"] = deployment["id"]
+            return "rolling" if self.internal["_kind"] == "rolling" else "rollback"
+        at = now()
+        history = getattr(service, "ecsnap_deployments", None) or []
+        for old in history:
+            if old["status"] in IN_FLIGHT + ("ROLLBACK_REQUESTED", "STOP_REQUESTED"):
+                self.finish(old, "STOPPED", at,
+                            "ECS deployment stopped: a newer deployment of the service "
+                            "started.")
+        current = self.revisions.get(getattr(service, "ecsnap_current", None) or "")
+        sources = [current] if current else []
+        target = self.new_revision(service, at)
+        config = getattr(service, "deployment_configuration", None) or {}
+        staged = config.get("strategy") in ("CANARY", "LINEAR", "BLUE_GREEN") and sources
+        record = self.new_record(service, sources, target, "staged" if staged else "rolling",
+                                 at)
+        record["_ecs_id"] = deployment["id"]
+        return record["_kind"]
+
+    def finish(self, record, status, at, reason):
+        self.count(record)
+        record["status"] = status
+        record["statusReason"] = reason
+        record["updatedAt"] = at
+        record["finishedAt"] = at
+        if status in ("STOPPED", "ROLLBACK_FAILED", "ROLLBACK_SUCCESSFUL"):
+            record["stoppedAt"] = at
+        for hook in record["lifecycleHookDetails"]:
+            if hook["status"] == "AWAITING_ACTION":
+                hook["status"] = "FAILED"
+        breaker = record["deploymentCircuitBreaker"]
+        if breaker["status"] == "MONITORING":
+            breaker["status"] = "MONITORING_COMPLETE"
+
+    def moto_deployment(self, record):
+        service = record["_service"]
+        return next((d for d in service.deployments if d.get("id") == record.get("_ecs_id")),
+                    None)
+
+    def move_deployments(self, clock):
+        for record in list(self.records.values()):
+            service = record["_service"]
+            key = f"{service.cluster_name}:{service.name}"
+            if service._backend.services.get(key) is not service:
+                del self.records[record["serviceDeploymentArn"]]
+                continue
+            status = record["status"]
+            if status not in IN_FLIGHT + ("ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS",
+                                          "STOP_REQUESTED"):
+                continue
+            self.count(record)
+            self.expire_hooks(record)
+            if clock < record["_next"]:
+                continue
+            record["_next"] = clock + self.pace(record)
+            if status == "STOP_REQUESTED":
+                self.abort(record)
+            elif status == "ROLLBACK_REQUESTED":
+                self.start_rollback(record)
+            elif status == "ROLLBACK_IN_PROGRESS":
+                self.move_rollback(record)
+            elif record["_kind"] == "rolling":
+                self.move_rolling(record, clock)
+            else:
+                self.move_staged(record, clock)
+
+    def staged_in_flight(self, service):
+        """True while a canary, linear or blue/green deployment of `service` moves it."""
+        return any(
+            r["_kind"] == "staged" and r["status"] not in (
+                "SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
+            for r in getattr(service, "ecsnap_deployments", None) or []
+        )
+
+    def pace(self, record):
+        """Seconds to the next stage: a staged deployment reaches its first hook quickly
+        (the demo opens with the canary already waiting), then moves a ``step`` a stage."""
+        if record["_kind"] == "staged" and record["status"] == "IN_PROGRESS" and not record[
+                "_hooked"]:
+            return min(self.config["step"], 0.5)
+        return self.config["step"]
+
+    def count(self, record):
+        """The target's and the sources' task counts, from the tasks that run."""
+        service = record["_service"]
+        target_td = self.revisions[record["targetServiceRevision"]["arn"]]["taskDefinition"]
+        mine = self.moto_deployment(record)
+        running = pending = old_running = old_pending = 0
+        rolling_back = record["status"] == "ROLLBACK_IN_PROGRESS"
+        for d in service.deployments:
+            if rolling_back:
+                to_target = d is not mine and d.get("taskDefinition") == target_td
+            elif mine is not None:
+                to_target = d is mine
+            else:
+                to_target = d.get("taskDefinition") == target_td
+            if to_target:
+                running += d.get("runningCount", 0)
+                pending += d.get("pendingCount", 0)
+            else:
+                old_running += d.get("runningCount", 0)
+                old_pending += d.get("pendingCount", 0)
+        target = record["targetServiceRevision"]
+        target["runningTaskCount"], target["pendingTaskCount"] = running, pending
+        target["requestedTaskCount"] = service.desired_count
+        for source in record["sourceServiceRevisions"]:
+            source["runningTaskCount"], source["pendingTaskCount"] = old_running, old_pending
+        if mine is not None:
+            record["deploymentCircuitBreaker"]["failureCount"] = mine.get("failedTasks", 0)
+
+    def move_rolling(self, record, clock):
+        at = now()
+        stage = record.get("lifecycleStage")
+        mine = self.moto_deployment(record)
+        if stage is None:
+            record["lifecycleStage"] = "SCALE_UP"
+        elif stage == "SCALE_UP":
+            state = mine.get("rolloutState") if mine else "FAILED"
+            if state == "COMPLETED":
+                record["lifecycleStage"] = "BAKE_TIME"
+                record["_next"] = clock + self.config["bake"]
+            elif state == "FAILED":
+                reason = (mine or {}).get("rolloutStateReason") or "ECS deployment failed."
+                record["deploymentCircuitBreaker"]["status"] = "TRIGGERED"
+                self.finish(record, "STOPPED", at, reason)
+                return
+        elif stage == "BAKE_TIME":
+            record["lifecycleStage"] = "CLEAN_UP"
+        elif stage == "CLEAN_UP":
+            self.succeed(record, at)
+            return
+        record["updatedAt"] = at
+
+    def succeed(self, record, at):
+        self.finish(record, "SUCCESSFUL", at, "ECS deployment completed.")
+        record["_service"].ecsnap_current = record["targetServiceRevision"]["arn"]
+
+    def move_staged(self, record, clock):
+        """One lifecycle stage on (or the stage's own work), or stay at a paused hook."""
+        if any(h["status"] == "AWAITING_ACTION" for h in record["lifecycleHookDetails"]):
+            return
+        at = now()
+        service = record["_service"]
+        mine = self.moto_deployment(record)
+        stage = record["lifecycleStage"]
+        target = record["targetServiceRevision"]
+        config = record["deploymentConfiguration"]
+        if stage == "SCALE_UP" and mine is not None and not record.get("_launched"):
+            record["_launched"] = True
+            for _ in range(service.desired_count):
+                self.launch(service._backend, service, mine, "PENDING")
+            self.recount(service)
+            return
+        if stage == "SCALE_UP" and mine is not None:
+            view = Rollout(service._backend, service, mine)
+            waiting = [t for t in self.live_tasks(service)
+                       if t.started_by == mine["id"] and t.last_status != "RUNNING"]
+            for t in waiting:
+                t.last_status = "RUNNING"
+                t.started_at = at
+                for c in t.containers:
+                    c.last_status = "RUNNING"
+                self.write_logs(view, t, self.startup_lines(view, t))
+            if waiting:
+                self.service_event(service, "has started {} tasks: {}.".format(
+                    len(waiting), " ".join(f"(task {t.id})" for t in waiting)))
+                self.recount(service)
+                return
+        if stage == "PRODUCTION_TRAFFIC_SHIFT" and not record.get("_shifted"):
+            first = first_weight(config)
+            if target.get("requestedProductionTrafficWeight", 0) < first:
+                self.weigh(record, first)
+                record["_next"] = clock + self.config["bake"]
+                if self.pause(record, stage, at):
+                    return
+                if first < 100:
+                    return
+            record["_shifted"] = True
+            self.weigh(record, 100)
+            return
+        if stage == "BAKE_TIME" and not record.get("_baked"):
+            record["_baked"] = True
+            record["_next"] = clock + self.config["bake"]
+            return
+        if stage == "CLEAN_UP":
+            self.clean_up(record, mine)
+            self.succeed(record, at)
+            return
+        following = STAGED[STAGED.index(stage) + 1]
+        record["lifecycleStage"] = following
+        record["updatedAt"] = at
+        if following == "TEST_TRAFFIC_SHIFT":
+            target["requestedTestTrafficWeight"] = 100.0
+        if following != "PRODUCTION_TRAFFIC_SHIFT":
+            self.pause(record, following, at)
+
+    def weigh(self, record, weight):
+        record["targetServiceRevision"]["requestedProductionTrafficWeight"] = float(weight)
+        for source in record["sourceServiceRevisions"]:
+            source["requestedProductionTrafficWeight"] = float(100 - weight)
+        record["updatedAt"] = now()
+
+    def pause(self, record, stage, at):
+        """Stops at a PAUSE hook configured for `stage` (once per hook). True if paused."""
+        hooks = record["deploymentConfiguration"].get("lifecycleHooks") or []
+        for i, hook in enumerate(hooks):
+            if hook.get("targetType") not in (None, "PAUSE") or hook.get("hookTargetArn"):
+                continue
+            if stage not in (hook.get("lifecycleStages") or []) or i in record["_hooked"]:
+                continue
+            record["_hooked"].append(i)
+            timeout = hook.get("timeoutConfiguration") or {}
+            seconds = self.config.get("hook_timeout")
+            if seconds is None:
+                seconds = float(timeout.get("timeoutInMinutes") or 60) * 60
+            record["lifecycleHookDetails"].append({
+                "hookId": f"pause-{uuid.uuid4().hex[:12]}",
+                "targetType": "PAUSE",
+                "status": "AWAITING_ACTION",
+                "expiresAt": at + datetime.timedelta(seconds=seconds),
+                "timeoutAction": timeout.get("action") or "ROLLBACK",
+            })
+            record["statusReason"] = (f"ECS deployment paused at the {stage} lifecycle hook, "
+                                      "awaiting action.")
+            record["updatedAt"] = at
+            self.service_event(record["_service"],
+                               f"deployment paused at lifecycle stage {stage}: awaiting action.")
+            return True
+        return False
+
+    def expire_hooks(self, record):
+        at = now()
+        for hook in record["lifecycleHookDetails"]:
+            if hook["status"] != "AWAITING_ACTION" or hook["expiresAt"] > at:
+                continue
+            hook["status"] = "TIMED_OUT"
+            if hook.get("timeoutAction") == "CONTINUE":
+                self.resume(record)
+            else:
+                self.request_rollback(record, f"Lifecycle hook {hook['hookId']} timed out.")
+
+    def resume(self, record):
+        record["statusReason"] = "ECS deployment in progress."
+        record["_next"] = 0.0
+        record["updatedAt"] = now()
+
+    def request_rollback(self, record, reason):
+        at = now()
+        source = record["sourceServiceRevisions"][0]["arn"] if record[
+            "sourceServiceRevisions"] else None
+        record["status"] = "ROLLBACK_REQUESTED"
+        record["statusReason"] = reason
+        for hook in record["lifecycleHookDetails"]:
+            if hook["status"] == "AWAITING_ACTION":
+                hook["status"] = "FAILED"  # no longer waits: the deployment rolls back
+        record["rollback"] = {"reason": reason, "startedAt": at}
+        if source:
+            record["rollback"]["serviceRevisionArn"] = source
+        record["updatedAt"] = at
+        record["_next"] = time.monotonic() + self.config["step"]
+
+    def start_rollback(self, record):
+        """ROLLBACK_REQUESTED → ROLLBACK_IN_PROGRESS: the service is asked to run the
+        source revision again."""
+        at = now()
+        service = record["_service"]
+        record["status"] = "ROLLBACK_IN_PROGRESS"
+        record["updatedAt"] = at
+        source = self.revisions.get((record.get("rollback") or {}).get("serviceRevisionArn", ""))
+        if source is None:
+            self.finish(record, "ROLLBACK_FAILED", at, "No service revision to roll back to.")
+            return
+        if record["_kind"] == "rolling":
+            from moto.ecs.models import EC2ContainerServiceBackend
+
+            self.internal = record
+            try:
+                EC2ContainerServiceBackend.update_service(service._backend, {
+                    "cluster": service.cluster_name,
+                    "service": service.name,
+                    "task_definition": source["taskDefinition"],
+                    "force_new_deployment": source["taskDefinition"] == service.task_definition,
+                })
+            finally:
+                self.internal = None
+            return
+        # Staged: traffic goes back to the source, the new tasks stop, the old ones serve.
+        self.weigh(record, 0)
+        record["targetServiceRevision"]["requestedTestTrafficWeight"] = 0.0
+        mine = self.moto_deployment(record)
+        victims = [t for t in self.live_tasks(service)
+                   if mine is not None and t.started_by == mine["id"]]
+        for t in victims:
+            self.stop_task(None, t, f"Scaling activity initiated by (deployment {mine['id']})",
+                           "ServiceSchedulerInitiated", exit_code=0)
+        if victims:
+            self.service_event(service, self.stopped_message(victims))
+        service.task_definition = source["taskDefinition"]
+        service.deployments = [d for d in service.deployments if d is not mine]
+        if service.deployments:
+            primary = service.deployments[0]
+            primary["status"] = "PRIMARY"
+            primary["rolloutState"] = "COMPLETED"
+            primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
+            primary["updatedAt"] = at
+        self.recount(service)
+
+    def move_rollback(self, record):
+        at = now()
+        service = record["_service"]
+        if record["_kind"] == "rolling":
+            mine = self.moto_deployment(record)
+            state = mine.get("rolloutState") if mine else "FAILED"
+            if state == "IN_PROGRESS":
+                return
+            if state == "FAILED":
+                self.finish(record, "ROLLBACK_FAILED", at, "ECS rollback failed.")
+                return
+        self.finish(record, "ROLLBACK_SUCCESSFUL", at, "ECS deployment rolled back.")
+        service.ecsnap_current = record["rollback"].get("serviceRevisionArn")
+        self.service_event(service, "has reached a steady state.")
+
+    def abort(self, record):
+        """StopServiceDeployment ABORT: the deployment stops where it is."""
+        for r in self.rollouts:
+            if r.deployment is self.moto_deployment(record):
+                r.done = True
+        self.finish(record, "STOPPED", now(), "ECS deployment stopped by "
+                    "StopServiceDeployment (ABORT).")
+
+    def clean_up(self, record, mine):
+        """The old revision's tasks stop; the new deployment is the only one, COMPLETED."""
+        service = record["_service"]
+        victims = [t for t in self.live_tasks(service)
+                   if mine is None or t.started_by != mine["id"]]
+        reason = f"Scaling activity initiated by (deployment {mine['id'] if mine else '-'})"
+        for t in victims:
+            self.stop_task(None, t, reason, "ServiceSchedulerInitiated", exit_code=0)
+        if victims:
+            self.service_event(service, self.stopped_message(victims))
+        if mine is not None:
+            service.deployments = [mine]
+            mine["rolloutState"] = "COMPLETED"
+            mine["rolloutStateReason"] = f"ECS deployment {mine['id']} completed."
+            mine["updatedAt"] = now()
+            self.service_event(service, f"(deployment {mine['id']}) deployment completed.")
+        self.recount(service)
+        self.service_event(service, "has reached a steady state.")
+
+    # ---- the five operations -------------------------------------------------------
+
+    def serve_deployments(self, op, body, environ, start_response):
+        try:
+            with LOCK:
+                backend = self.ecs_backend(environ)
+                result = getattr(self, "op_" + op)(backend, body)
+            return self.answer(start_response, 200, result, AMZ_JSON)
+        except ApiError as err:
+            return self.answer(start_response, 400,
+                               {"__type": err.code, "message": err.message}, AMZ_JSON)
+        except Exception as err:
+            log_err(op, err)
+            return self.answer(start_response, 500,
+                               {"__type": "ServerException", "message": str(err)}, AMZ_JSON)
+
+    def service_of(self, backend, body):
+        try:
+            cluster = backend._get_cluster(body.get("cluster") or "default")
+        except Exception:
+            raise ApiError("ClusterNotFoundException", "Cluster not found.")
+        name = (body.get("service") or "").split("/")[-1]
+        service = backend.services.get(f"{cluster.name}:{name}")
+        if service is None:
+            raise ApiError("ServiceNotFoundException", "Service not found.")
+        return service
+
+    def op_ListServiceDeployments(self, backend, body):
+        service = self.service_of(backend, body)
+        statuses = body.get("status") or []
+        created = body.get("createdAt") or {}
+        found = []
+        for record in getattr(service, "ecsnap_deployments", None) or []:
+            if statuses and record["status"] not in statuses:
+                continue
+            when = record["createdAt"].timestamp()
+            if "after" in created and when < float(created["after"]):
+                continue
+            if "before" in created and when > float(created["before"]):
+                continue
+            found.append(brief(record))
+        size = int(body.get("maxResults") or 20)
+        if not 1 <= size <= 100:
+            raise ApiError("InvalidParameterException", "maxResults must be between 1 and 100.")
+        start = int(body.get("nextToken") or 0)
+        answer = {"serviceDeployments": found[start:start + size]}
+        if start + size < len(found):
+            answer["nextToken"] = str(start + size)
+        return answer
+
+    def op_DescribeServiceDeployments(self, backend, body):
+        arns = body.get("serviceDeploymentArns") or []
+        if not 1 <= len(arns) <= 20:
+            raise ApiError("InvalidParameterException",
+                           "serviceDeploymentArns must hold 1 to 20 ARNs.")
+        found, failures = [], []
+        for arn in arns:
+            record = self.records.get(arn)
+            if record is None:
+                failures.append({"arn": arn, "reason": "MISSING"})
+            else:
+                found.append(public(record))
+        return {"serviceDeployments": found, "failures": failures}
+
+    def op_DescribeServiceRevisions(self, backend, body):
+        arns = body.get("serviceRevisionArns") or []
+        if not 1 <= len(arns) <= 20:
+            raise ApiError("InvalidParameterException",
+                           "serviceRevisionArns must hold 1 to 20 ARNs.")
+        found, failures = [], []
+        for arn in arns:
+            revision = self.revisions.get(arn)
+            if revision is None:
+                failures.append({"arn": arn, "reason": "MISSING"})
+            else:
+                found.append(revision)
+        return {"serviceRevisions": found, "failures": failures}
+
+    def in_flight(self, body):
+        arn = body.get("serviceDeploymentArn") or ""
+        record = self.records.get(arn)
+        if record is None:
+            raise ApiError("ServiceDeploymentNotFoundException",
+                           f"The service deployment {arn} does not exist.")
+        if record["status"] not in IN_FLIGHT:
+            raise ApiError("ConflictException",
+                           f"The service deployment is {record['status']}, not in progress.")
+        return record
+
+    def op_StopServiceDeployment(self, backend, body):
+        stop_type = body.get("stopType") or "ROLLBACK"
+        if stop_type not in ("ROLLBACK", "ABORT"):
+            raise ApiError("InvalidParameterException",
+                           f"stopType {stop_type} is not one of ROLLBACK, ABORT.")
+        record = self.in_flight(body)
+        if stop_type == "ABORT":
+            record["status"] = "STOP_REQUESTED"
+            record["statusReason"] = "StopServiceDeployment (ABORT) requested."
+            record["updatedAt"] = now()
+            record["_next"] = time.monotonic() + self.config["step"]
+        else:
+            self.request_rollback(record, "Service deployment stopped by "
+                                  "StopServiceDeployment (ROLLBACK).")
+        return {"serviceDeploymentArn": record["serviceDeploymentArn"]}
+
+    def op_ContinueServiceDeployment(self, backend, body):
+        action = body.get("action") or "CONTINUE"
+        if action not in ("CONTINUE", "ROLLBACK"):
+            raise ApiError("InvalidParameterException",
+                           f"action {action} is not one of CONTINUE, ROLLBACK.")
+        record = self.in_flight(body)
+        hook_id = body.get("hookId")
+        hook = next((h for h in record["lifecycleHookDetails"]
+                     if h["status"] == "AWAITING_ACTION"
+                     and (hook_id is None or h["hookId"] == hook_id)), None)
+        if hook is None:
+            raise ApiError("InvalidParameterException",
+                           f"No lifecycle hook {hook_id or ''} of this service deployment is "
+                           "awaiting action.".replace("  ", " "))
+        if action == "CONTINUE":
+            hook["status"] = "SUCCEEDED"
+            self.resume(record)
+        else:
+            hook["status"] = "FAILED"
+            self.request_rollback(record, f"Rolled back at lifecycle hook {hook['hookId']} by "
+                                  "ContinueServiceDeployment (ROLLBACK).")
+        return {"serviceDeploymentArn": record["serviceDeploymentArn"]}
+
     # ---- the loop ------------------------------------------------------------------
 
     def run(self):
@@ -404,14 +1239,15 @@ class Dynamics:
                     self.step(r, clock)
             live.append(r)
         self.rollouts = live
+        self.move_deployments(clock)
         kept = []
         for s in self.schedulers:
             key = f"{s.service.cluster_name}:{s.service.name}"
             if s.backend.services.get(key) is not s.service or s.service.status != "ACTIVE":
                 continue  # the service is gone (deleted, or the emulator was reset)
             kept.append(s)
-            if self.rollout_of(s.service) is not None:
-                continue  # the rollout moves the service
+            if self.rollout_of(s.service) is not None or self.staged_in_flight(s.service):
+                continue  # the rollout (or the lifecycle stages) move the service
             if clock - s.last_step >= self.config["step"]:
                 s.last_step = clock
                 self.schedule(s)

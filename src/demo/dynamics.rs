@@ -14,6 +14,8 @@
 //! | `ECSNAP_DEMO_STEP` | 2 | seconds between two steps of a rollout or of the scheduler (a task starts, runs, an old one drains) |
 //! | `ECSNAP_DEMO_OOM_AFTER` | 6 | seconds a task of an out-of-memory revision runs before it is killed |
 //! | `ECSNAP_DEMO_FAIL_AFTER` | 60 | seconds without a healthy task before the circuit breaker marks the rollout FAILED |
+//! | `ECSNAP_DEMO_BAKE` | 6 | seconds a deployment bakes (BAKE_TIME, and a canary's first traffic step without a hook) before ECS calls it SUCCESSFUL |
+//! | `ECSNAP_DEMO_HOOK_TIMEOUT` | the hook's | seconds a PAUSE lifecycle hook waits before its `timeoutAction` fires (default: the hook's own `timeoutInMinutes`, 15 minutes in the demo) |
 //! | `ECSNAP_DEMO_DYNAMICS` | on | `off` runs the demo on plain moto (nothing moves) |
 
 use std::time::Duration;
@@ -34,6 +36,10 @@ pub struct Dynamics {
     pub oom_after: Duration,
     pub fail_after: Duration,
     pub working_set_mib: u32,
+    /// How long a service deployment bakes before it is SUCCESSFUL.
+    pub bake: Duration,
+    /// How long a PAUSE lifecycle hook waits for a person (`None`: the hook's own timeout).
+    pub hook_timeout: Option<Duration>,
 }
 
 impl Default for Dynamics {
@@ -45,6 +51,8 @@ impl Default for Dynamics {
             oom_after: Duration::from_secs(6),
             fail_after: Duration::from_mins(1),
             working_set_mib: WORKING_SET_MIB,
+            bake: Duration::from_secs(6),
+            hook_timeout: None,
         }
     }
 }
@@ -66,6 +74,7 @@ impl Dynamics {
             ("ECSNAP_DEMO_STEP", &mut d.step),
             ("ECSNAP_DEMO_OOM_AFTER", &mut d.oom_after),
             ("ECSNAP_DEMO_FAIL_AFTER", &mut d.fail_after),
+            ("ECSNAP_DEMO_BAKE", &mut d.bake),
         ] {
             if let Some(text) = get(name).filter(|v| !v.trim().is_empty()) {
                 *field = seconds(&text).ok_or_else(|| {
@@ -74,6 +83,13 @@ impl Dynamics {
                     ))
                 })?;
             }
+        }
+        if let Some(text) = get("ECSNAP_DEMO_HOOK_TIMEOUT").filter(|v| !v.trim().is_empty()) {
+            d.hook_timeout = Some(seconds(&text).ok_or_else(|| {
+                crate::error::Error::Usage(format!(
+                    "ECSNAP_DEMO_HOOK_TIMEOUT={text:?} is not a number of seconds (e.g. 900)"
+                ))
+            })?);
         }
         Ok(Some(d))
     }
@@ -85,6 +101,8 @@ impl Dynamics {
             "oom_after": self.oom_after.as_secs_f64(),
             "fail_after": self.fail_after.as_secs_f64(),
             "working_set_mib": self.working_set_mib,
+            "bake": self.bake.as_secs_f64(),
+            "hook_timeout": self.hook_timeout.map(|t| t.as_secs_f64()),
         })
         .to_string()
     }
@@ -126,6 +144,13 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("ECSNAP_DEMO_STEP"), "{err}");
         assert!(from(&[("ECSNAP_DEMO_OOM_AFTER", "-1")]).is_err());
+        let d = from(&[("ECSNAP_DEMO_BAKE", "1"), ("ECSNAP_DEMO_HOOK_TIMEOUT", "4")])
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        assert_eq!(d.bake, Duration::from_secs(1));
+        assert_eq!(d.hook_timeout, Some(Duration::from_secs(4)));
+        assert!(from(&[("ECSNAP_DEMO_HOOK_TIMEOUT", "soon")]).is_err());
     }
 
     #[test]
@@ -135,6 +160,14 @@ mod tests {
         assert_eq!(json["step"], 2.0);
         assert_eq!(json["fail_after"], 60.0);
         assert_eq!(json["working_set_mib"], 300);
+        assert_eq!(json["bake"], 6.0);
+        assert!(json["hook_timeout"].is_null());
+        let quick = Dynamics {
+            hook_timeout: Some(Duration::from_secs(3)),
+            ..Dynamics::default()
+        };
+        let json: serde_json::Value = serde_json::from_str(&quick.to_json()).unwrap_or_default();
+        assert_eq!(json["hook_timeout"], 3.0);
         assert!(SCRIPT.contains("ThreadedMotoServer") && SCRIPT.contains(CONFIG_ENV));
     }
 }

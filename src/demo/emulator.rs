@@ -163,6 +163,20 @@ impl Emulator {
         )
     }
 
+    /// The ECS operations the demo's helper received, oldest first (`GET
+    /// /ecsnap-demo/calls`: `[{"operation", "request", "at"}]`, `request` the JSON body of
+    /// the service-deployment operations, CreateService and UpdateService, else null).
+    /// Only with the dynamics; tests read back what was sent.
+    pub fn demo_calls(&self) -> Result<Vec<serde_json::Value>> {
+        let path = "/ecsnap-demo/calls";
+        let response = http(self.port, "GET", path, "")
+            .map_err(|e| Error::Emulator(format!("GET {path}: {e}")))?;
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        let value: serde_json::Value = serde_json::from_str(body)
+            .map_err(|e| Error::Emulator(format!("GET {path}: {e}: {body:.200}")))?;
+        Ok(value["calls"].as_array().cloned().unwrap_or_default())
+    }
+
     /// POSTs `body` to `path`; an answer other than 2xx is an error with its status line
     /// and body.
     pub(crate) fn post(&self, path: &str, body: &str) -> Result<()> {

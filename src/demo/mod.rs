@@ -1,8 +1,9 @@
 //! The local AWS emulator (moto) and the seeded demo fleet, used by `ecsnap demo` and by
 //! the end-to-end tests; for the demo, the emulator's rollout dynamics and the failing
-//! rollout they act out.
+//! rollout and the paused canary deployment they act out.
 
 pub mod ages;
+pub mod canary;
 pub mod dynamics;
 pub mod emulator;
 pub mod failing;

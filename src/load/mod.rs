@@ -1,6 +1,7 @@
 //! Loaders: what the listing commands and the console panes need, assembled from the
 //! adapters with bounded concurrency. Both front ends call these, so they always agree.
 
+mod awaiting;
 mod deployments;
 mod ecs;
 
@@ -21,6 +22,7 @@ mod storage;
 mod unique;
 mod why;
 
+pub use awaiting::{AwaitingAction, load_awaiting_action};
 pub use deployments::{DeploymentHistory, load_deployment_history, load_deployments, newest_first};
 pub use ecs::{
     ClusterServices, load_in_use, load_services, load_services_progressively,

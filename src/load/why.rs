@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
+use super::awaiting::{AwaitingAction, load_awaiting_action};
 use crate::analysis::health::steadiness;
 use crate::analysis::why::{Why, why};
 use crate::aws::{AwsClients, MAX_CONCURRENCY, TaskStatusFilter};
@@ -16,22 +17,36 @@ use crate::model::{Service, Task};
 /// The judgement of every service not steady, by service ARN.
 pub type Whys = HashMap<String, Why>;
 
-/// The services of a listing and why those not steady are not.
+/// The services of a listing, why those not steady are not, and (when asked) the
+/// deployments among them waiting for a person.
 #[derive(Debug, Clone, Default)]
 pub struct ServicesListing {
     pub services: Vec<Service>,
     pub whys: Whys,
+    pub awaiting: Vec<AwaitingAction>,
 }
 
-/// The services (of one cluster or all) and the why of each one not steady.
+/// The services (of one cluster or all), the why of each one not steady and, with
+/// `awaiting`, the deployments awaiting action (read side by side with the whys).
 pub async fn load_services_listing(
     aws: &AwsClients,
     cluster: Option<&str>,
     now: DateTime<Utc>,
+    awaiting: bool,
 ) -> Result<ServicesListing> {
     let services = super::ecs::load_services(aws, cluster).await?;
-    let whys = load_whys(aws, &services, now).await;
-    Ok(ServicesListing { services, whys })
+    let (whys, awaiting) = tokio::join!(load_whys(aws, &services, now), async {
+        if awaiting {
+            load_awaiting_action(aws, &services).await
+        } else {
+            Vec::new()
+        }
+    });
+    Ok(ServicesListing {
+        services,
+        whys,
+        awaiting,
+    })
 }
 
 /// For every service in `services` that is not steady: its stopped tasks (one ListTasks

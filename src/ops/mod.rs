@@ -34,6 +34,7 @@ pub mod session;
 pub mod stop_deployment;
 pub mod stop_task;
 pub mod wait;
+pub mod wait_stage;
 
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};

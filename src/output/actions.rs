@@ -325,6 +325,53 @@ impl RestoreJson {
     }
 }
 
+/// `wait --until STAGE --json`.
+#[derive(Debug, Serialize)]
+pub struct StageWaitJson {
+    pub cluster: String,
+    pub service: String,
+    pub until: String,
+    /// `reached`, `failed` or `timed_out`.
+    pub status: &'static str,
+    pub reason: Option<String>,
+    pub service_deployment_arn: Option<String>,
+    pub deployment_status: Option<String>,
+    pub lifecycle_stage: Option<String>,
+    pub elapsed_secs: u64,
+    pub polls: u32,
+}
+
+impl StageWaitJson {
+    pub fn new(
+        cluster: &str,
+        service: &str,
+        stage: &crate::model::DeploymentLifecycleStage,
+        o: &crate::ops::wait_stage::StageOutcome,
+    ) -> Self {
+        use crate::analysis::stages::StageVerdict;
+        let (status, reason) = match &o.verdict {
+            StageVerdict::Reached => ("reached", None),
+            StageVerdict::Failed(why) => ("failed", Some(why.clone())),
+            StageVerdict::Moving => ("timed_out", None),
+        };
+        let d = o.deployment.as_ref();
+        Self {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            until: stage.to_string(),
+            status,
+            reason,
+            service_deployment_arn: d.map(|d| d.arn.clone()),
+            deployment_status: d.map(|d| d.status.to_string()),
+            lifecycle_stage: d
+                .and_then(|d| d.lifecycle_stage.as_ref())
+                .map(ToString::to_string),
+            elapsed_secs: o.elapsed.as_secs(),
+            polls: o.polls,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson};
+use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson, mark_awaiting};
 use crate::analysis::orphans::{OrphanKey, OrphanReport, OrphanSort, OrphanTotals};
 use crate::analysis::tags::UserTags;
 use crate::aws::fleet::PlaceFailure;
@@ -53,10 +53,9 @@ pub fn judged_services_json(
         .iter()
         .flat_map(|(at, listing)| {
             listing.services.iter().map(move |s| {
-                located(
-                    at,
-                    ServiceJson::from(s).judged(listing.whys.get(&s.arn), now),
-                )
+                let mut json = ServiceJson::from(s).judged(listing.whys.get(&s.arn), now);
+                mark_awaiting(std::iter::once(&mut json), &listing.awaiting, now);
+                located(at, json)
             })
         })
         .collect()

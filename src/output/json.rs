@@ -39,6 +39,56 @@ pub struct ServiceJson {
     /// listing did not judge it (the weekly report's services).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<Option<WhyJson>>,
+    /// A deployment paused at a lifecycle hook waiting for a person (`null`: none, or not
+    /// looked for — the listings look among the services still deploying).
+    pub awaiting_action: Option<AwaitingActionJson>,
+    /// For matching what was loaded apart (the awaiting deployments); not in JSON.
+    #[serde(skip)]
+    pub service_arn: String,
+}
+
+/// A deployment waiting for a person: `continue` or `rollback --stop-deployment` before
+/// `expires_at`, when ECS takes `timeout_action` by itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct AwaitingActionJson {
+    pub cluster: String,
+    pub service: String,
+    pub service_deployment_arn: String,
+    pub lifecycle_stage: Option<String>,
+    pub hook_id: Option<String>,
+    pub expires_at: Option<String>,
+    pub timeout_action: Option<String>,
+    /// `12m30s left` / `expired 5s ago` at the listing's time, for text; not in JSON.
+    #[serde(skip)]
+    pub countdown: String,
+}
+
+impl AwaitingActionJson {
+    pub fn new(a: &crate::load::AwaitingAction, now: DateTime<Utc>) -> Self {
+        Self {
+            cluster: a.cluster.clone(),
+            service: a.service.clone(),
+            service_deployment_arn: a.deployment_arn.clone(),
+            lifecycle_stage: a.stage.as_ref().map(ToString::to_string),
+            hook_id: a.hook.hook_id.clone(),
+            expires_at: rfc3339(a.hook.expires_at),
+            timeout_action: a.hook.timeout_action.as_ref().map(ToString::to_string),
+            countdown: crate::analysis::deployments::countdown(a.hook.expires_at, now),
+        }
+    }
+}
+
+/// Sets `awaiting_action` of the services that have one (matched by service ARN).
+pub fn mark_awaiting<'a>(
+    services: impl IntoIterator<Item = &'a mut ServiceJson>,
+    awaiting: &[crate::load::AwaitingAction],
+    now: DateTime<Utc>,
+) {
+    for s in services {
+        if let Some(a) = awaiting.iter().find(|a| a.service_arn == s.service_arn) {
+            s.awaiting_action = Some(AwaitingActionJson::new(a, now));
+        }
+    }
 }
 
 /// [`Why`] in JSON.
@@ -115,6 +165,8 @@ impl From<&Service> for ServiceJson {
             steadiness_label: health.label(),
             deployments: s.deployments.clone(),
             why: None,
+            awaiting_action: None,
+            service_arn: s.arn.clone(),
         }
     }
 }

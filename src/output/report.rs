@@ -9,7 +9,7 @@ use humansize::{BINARY, format_size};
 use serde::Serialize;
 
 use super::fleet::{FailureJson, FleetOrphansJson, Located, Where, services_json};
-use super::json::ServiceJson;
+use super::json::{AwaitingActionJson, ServiceJson};
 use super::table::Table;
 use crate::analysis::health::steadiness;
 use crate::analysis::orphans::{OrphanReport, OrphanSort};
@@ -27,6 +27,8 @@ pub struct PlaceReport {
     pub services: Vec<Service>,
     pub snapshot_groups: Vec<UserTags>,
     pub orphans: OrphanReport,
+    /// Deployments paused at a hook waiting for a person.
+    pub awaiting: Vec<crate::load::AwaitingAction>,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,6 +59,9 @@ pub struct ReportJson {
     /// Not steady first (failed, rolling, degraded), then by account, region, cluster, name.
     pub services: Vec<Located<ServiceJson>>,
     pub services_not_steady: usize,
+    /// Deployments paused at a lifecycle hook until someone continues or rolls them back
+    /// (also under each service's `awaiting_action`).
+    pub awaiting_action: Vec<Located<AwaitingActionJson>>,
     pub snapshots: Vec<Located<UserTotalsJson>>,
     pub snapshots_total_bytes: i64,
     pub orphans: FleetOrphansJson,
@@ -161,7 +166,22 @@ fn user_totals(g: &UserTags) -> UserTotalsJson {
 
 impl ReportJson {
     pub fn new(parts: &[PlaceReport], failures: &[PlaceFailure], now: DateTime<Utc>) -> Self {
-        let services = services_json(&sorted_services(parts));
+        let mut services = services_json(&sorted_services(parts));
+        let awaiting: Vec<crate::load::AwaitingAction> = parts
+            .iter()
+            .flat_map(|p| p.awaiting.iter().cloned())
+            .collect();
+        super::json::mark_awaiting(services.iter_mut().map(|s| &mut s.item), &awaiting, now);
+        let awaiting_action: Vec<Located<AwaitingActionJson>> = services
+            .iter()
+            .filter_map(|s| {
+                s.item.awaiting_action.clone().map(|a| Located {
+                    account_id: s.account_id.clone(),
+                    region: s.region.clone(),
+                    item: a,
+                })
+            })
+            .collect();
         let snapshots: Vec<Located<UserTotalsJson>> = parts
             .iter()
             .flat_map(|p| {
@@ -189,6 +209,7 @@ impl ReportJson {
                 })
                 .collect(),
             services_not_steady: services.iter().filter(|s| !s.item.steady).count(),
+            awaiting_action,
             services,
             // Each image once (a resume tag shares its image with a snapshot tag).
             snapshots_total_bytes: parts.iter().map(|p| groups_bytes(&p.snapshot_groups)).sum(),
@@ -279,6 +300,7 @@ pub fn report_text(r: &ReportJson, style: Style) -> String {
     let mut out = heading(style, 1, &format!("ecsnap report · {}", r.generated_at));
     out.push_str(&summary(r));
     out.push_str(&failures_section(r, style));
+    out.push_str(&awaiting_section(r, style));
     out.push_str(&services_section(r, style));
     out.push_str(&snapshots_section(r, style));
     out.push_str(&heading(style, 2, "Orphans per account and region"));
@@ -362,6 +384,41 @@ fn failures_section(r: &ReportJson, style: Style) -> String {
         })
         .collect();
     section(style, "Not read", &["ACCOUNT", "REGION", "ERROR"], &rows)
+}
+
+/// The deployments waiting for a person, first: what happens by itself and when.
+fn awaiting_section(r: &ReportJson, style: Style) -> String {
+    let rows: Vec<Vec<String>> = r
+        .awaiting_action
+        .iter()
+        .map(|a| {
+            let i = &a.item;
+            vec![
+                a.account_id.clone().unwrap_or_default(),
+                a.region.clone(),
+                i.cluster.clone(),
+                i.service.clone(),
+                i.lifecycle_stage.clone().unwrap_or_else(|| "-".into()),
+                i.hook_id.clone().unwrap_or_else(|| "-".into()),
+                format!(
+                    "{}, then {}",
+                    i.countdown,
+                    i.timeout_action.as_deref().unwrap_or("-")
+                ),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    section(
+        style,
+        "Deployments awaiting action (ecsnap continue / rollback --stop-deployment)",
+        &[
+            "ACCOUNT", "REGION", "CLUSTER", "SERVICE", "STAGE", "HOOK", "EXPIRES",
+        ],
+        &rows,
+    )
 }
 
 fn services_section(r: &ReportJson, style: Style) -> String {
@@ -559,6 +616,7 @@ mod tests {
                 "{user}-latest",
             ),
             orphans: OrphanReport::default(),
+            awaiting: Vec::new(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! `ecsnap demo` without a terminal: starts its own emulator (with the rollout dynamics),
-//! seeds the fleet and the failing rollout, prints the listings, and leaves no server behind.
+//! seeds the fleet, the failing rollout and the paused canary, prints the listings, and leaves no server behind.
 
 use crate::asserts::assert_has;
 use std::process::Command;
@@ -30,20 +30,16 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         .skip(2)
         .take_while(|l| !l.is_empty())
         .collect();
-    // The demo fleet's eight services and the demo's failing `checkout` rollout, on top
-    // (still rolling: it fails an hour later here).
-    assert_eq!(services.len(), 9, "{stdout}");
-    assert!(
-        services[0].contains("checkout") && services[0].contains("ROLLING"),
-        "{stdout}"
-    );
-    assert!(
-        services[1].contains("worker") && services[1].contains("ROLLING"),
-        "{stdout}"
-    );
+    // The demo fleet's eight services, the demo's failing `checkout` rollout, on top
+    // (still rolling: it fails an hour later here), and the `gateway` canary deploying.
+    assert_eq!(services.len(), 10, "{stdout}");
+    for (row, name) in services.iter().zip(["checkout", "gateway", "worker"]) {
+        assert!(row.contains(name) && row.contains("ROLLING"), "{stdout}");
+    }
     assert_has(
         &stderr,
-        "payments-prod/checkout: checkout:3 will fail; R then rolls it back",
+        "payments-prod/checkout: checkout:3 will fail; R then rolls it back · \
+         payments-prod/gateway: a canary waits for you",
     );
     assert!(stdout.contains("workspaces / alice  (6 tags"), "{stdout}");
     assert_has(&stdout, "12 orphaned volumes, 3 orphaned snapshots");

@@ -75,7 +75,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     // The demo fleet plus the failing service; it turns FAILED and sorts on top.
     // The 3am story is told inside the console, where the user looks, until the first key.
     tmux.wait("the services and the demo's story", FIRST_SCREEN, |s| {
-        s.contains("Services (9)")
+        s.contains("Services (10)")
             && s.contains("payments-prod/checkout: checkout:3 will fail; R then rolls it back")
     });
     let screen = refresh_until(

@@ -27,6 +27,7 @@ mod console_tmux;
 mod console_writes_tmux;
 mod credentials;
 mod demo;
+mod demo_deployments;
 mod demo_dynamics;
 mod demo_tmux;
 mod deployments;

@@ -34,4 +34,5 @@ mod rollback;
 mod safety;
 mod snapshot_locks;
 mod wait;
+mod wait_stage;
 mod why;

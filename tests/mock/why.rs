@@ -128,7 +128,7 @@ async fn only_the_failing_service_is_read_and_its_stops_are_counted_by_class() {
         &[],
     );
     let now = Utc.timestamp_opt(NOW, 0).single().expect("valid time");
-    let listing = load::load_services_listing(&aws, None, now)
+    let listing = load::load_services_listing(&aws, None, now, false)
         .await
         .expect("listing");
     assert_eq!(listing.services.len(), 2);
@@ -206,7 +206,7 @@ async fn a_service_whose_tasks_cannot_be_read_says_so_in_its_why() {
         .build();
     let aws = clients(&[&clusters, &services, &described, &denied], &[], &[]);
     let now = Utc.timestamp_opt(NOW, 0).single().expect("valid time");
-    let listing = load::load_services_listing(&aws, None, now)
+    let listing = load::load_services_listing(&aws, None, now, false)
         .await
         .expect("the services still list");
     let why = listing

@@ -1,0 +1,189 @@
+//! The demo's deployment waiting for a person: `payments-prod/gateway` deploys the 2026
+//! way — a CANARY deployment (10 % of production traffic first) with a PAUSE lifecycle hook
+//! at PRODUCTION_TRAFFIC_SHIFT that waits 15 minutes, then rolls back by itself
+//! (`timeoutAction` ROLLBACK). Its service revisions carry the images by digest and a
+//! managed EBS volume started from a snapshot. With the emulator's dynamics on (see
+//! [`super::dynamics`]) the deployment goes through its lifecycle stages in a few seconds
+//! and stops at the hook: ContinueServiceDeployment CONTINUE finishes it (traffic shift,
+//! bake, clean-up, SUCCESSFUL); CONTINUE with ROLLBACK, StopServiceDeployment ROLLBACK or
+//! the hook's timeout return the service to the running revision (ROLLBACK_SUCCESSFUL).
+//!
+//! Seeded only by `ecsnap demo` (and its end-to-end tests), on top of the demo fleet.
+
+use aws_sdk_ecs::types::{
+    CanaryConfiguration, ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration,
+    DeploymentLifecycleHook, DeploymentLifecycleHookAction, DeploymentLifecycleHookStage,
+    DeploymentLifecycleHookTargetType, DeploymentLifecycleHookTimeoutConfiguration,
+    DeploymentStrategy, LaunchType, NetworkMode, ServiceManagedEbsVolumeConfiguration,
+    ServiceVolumeConfiguration,
+};
+
+use super::fleet::{REGION, emulator_config, manifest, sdk, seed_err};
+use crate::error::Result;
+
+pub const CLUSTER: &str = "payments-prod";
+pub const SERVICE: &str = "gateway";
+pub const REPOSITORY: &str = "gateway";
+/// The image tag of each revision, oldest first: the service runs the first and deploys
+/// the second as a canary.
+pub const TAGS: [&str; 2] = ["2026.12.1", "2026.12.2"];
+/// The share of production traffic the canary takes first, in percent.
+pub const CANARY_PERCENT: f64 = 10.0;
+/// How long the PAUSE hook waits for a person before it rolls the deployment back.
+pub const HOOK_TIMEOUT_MINUTES: i32 = 15;
+/// The managed EBS volume's name in the service's volume configuration.
+pub const VOLUME: &str = "route-cache";
+/// The role ECS would use to manage the volume (the emulator does not check it).
+const INFRASTRUCTURE_ROLE: &str = "role/ecsInfrastructureRole";
+const DESIRED: i32 = 2;
+
+/// What was seeded: the revisions' task-definition ARNs (oldest first) and the snapshot
+/// the service's managed EBS volume starts from.
+#[derive(Debug, Clone, Default)]
+pub struct PausedCanary {
+    pub revisions: Vec<String>,
+    pub snapshot: String,
+}
+
+impl PausedCanary {
+    /// The revision the service runs (and a rollback returns to).
+    pub fn running(&self) -> &str {
+        self.revisions.first().map_or("", String::as_str)
+    }
+
+    /// The revision the canary deploys.
+    pub fn canary(&self) -> &str {
+        self.revisions.last().map_or("", String::as_str)
+    }
+}
+
+fn deployment_configuration() -> DeploymentConfiguration {
+    let pause = DeploymentLifecycleHook::builder()
+        .target_type(DeploymentLifecycleHookTargetType::Pause)
+        .lifecycle_stages(DeploymentLifecycleHookStage::ProductionTrafficShift)
+        .timeout_configuration(
+            DeploymentLifecycleHookTimeoutConfiguration::builder()
+                .timeout_in_minutes(HOOK_TIMEOUT_MINUTES)
+                .action(DeploymentLifecycleHookAction::Rollback)
+                .build(),
+        )
+        .build();
+    DeploymentConfiguration::builder()
+        .strategy(DeploymentStrategy::Canary)
+        .canary_configuration(
+            CanaryConfiguration::builder()
+                .canary_percent(CANARY_PERCENT)
+                .canary_bake_time_in_minutes(5)
+                .build(),
+        )
+        .bake_time_in_minutes(10)
+        .lifecycle_hooks(pause)
+        .deployment_circuit_breaker(
+            DeploymentCircuitBreaker::builder()
+                .enable(true)
+                .rollback(true)
+                .build(),
+        )
+        .build()
+}
+
+/// Seeds the canary into an emulator that holds the demo fleet (the cluster exists) and
+/// starts it: the last step is the UpdateService the dynamics pick up. `snapshot` is the
+/// EBS snapshot the service's managed volume starts from.
+pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<PausedCanary> {
+    let conf = emulator_config(endpoint).await;
+    let ecs = aws_sdk_ecs::Client::new(&conf);
+    let ecr = aws_sdk_ecr::Client::new(&conf);
+    let sts = aws_sdk_sts::Client::new(&conf);
+    let account = sdk!("sts", sts.get_caller_identity().send())
+        .account()
+        .unwrap_or("123456789012")
+        .to_string();
+    let registry = format!("{account}.dkr.ecr.{REGION}.amazonaws.com");
+    sdk!(
+        "ecr repository",
+        ecr.create_repository().repository_name(REPOSITORY).send()
+    );
+    let mut canary = PausedCanary {
+        snapshot: snapshot.to_string(),
+        ..PausedCanary::default()
+    };
+    for (i, tag) in TAGS.iter().enumerate() {
+        sdk!(
+            "ecr gateway tag",
+            ecr.put_image()
+                .repository_name(REPOSITORY)
+                .image_tag(*tag)
+                .image_manifest(manifest(
+                    &format!("gateway-{tag}"),
+                    64_000_000 + i as i64 * 1_000_000
+                ))
+                .send()
+        );
+        let out = sdk!(
+            "ecs gateway task definition",
+            ecs.register_task_definition()
+                .family(SERVICE)
+                .network_mode(NetworkMode::Bridge)
+                .container_definitions(
+                    ContainerDefinition::builder()
+                        .name("app")
+                        .image(format!("{registry}/{REPOSITORY}:{tag}"))
+                        .memory(512)
+                        .essential(true)
+                        .build()
+                )
+                .send()
+        );
+        canary.revisions.push(
+            out.task_definition()
+                .and_then(|t| t.task_definition_arn())
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    let volume = ServiceVolumeConfiguration::builder()
+        .name(VOLUME)
+        .managed_ebs_volume(
+            ServiceManagedEbsVolumeConfiguration::builder()
+                .role_arn(format!("arn:aws:iam::{account}:{INFRASTRUCTURE_ROLE}"))
+                .snapshot_id(snapshot)
+                .size_in_gib(50)
+                .volume_type("gp3")
+                .build()
+                .map_err(|e| seed_err("gateway volume")(e.to_string()))?,
+        )
+        .build()
+        .map_err(|e| seed_err("gateway volume")(e.to_string()))?;
+    sdk!(
+        "ecs gateway service",
+        ecs.create_service()
+            .cluster(CLUSTER)
+            .service_name(SERVICE)
+            .task_definition(canary.running())
+            .desired_count(DESIRED)
+            .deployment_configuration(deployment_configuration())
+            .volume_configurations(volume)
+            .send()
+    );
+    sdk!(
+        "ecs gateway tasks",
+        ecs.run_task()
+            .cluster(CLUSTER)
+            .task_definition(canary.running())
+            .launch_type(LaunchType::Fargate)
+            .group(format!("service:{SERVICE}"))
+            .started_by("ecs-svc/demo")
+            .count(DESIRED)
+            .send()
+    );
+    sdk!(
+        "ecs gateway canary",
+        ecs.update_service()
+            .cluster(CLUSTER)
+            .service(SERVICE)
+            .task_definition(canary.canary())
+            .send()
+    );
+    Ok(canary)
+}
