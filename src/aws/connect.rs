@@ -131,6 +131,7 @@ fn task_definition_cache(
 pub(super) async fn sdk_config(opts: &ConnectOptions) -> aws_config::SdkConfig {
     let loader = || {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(super::budget::place_http_client())
             .retry_config(retry_config())
             .timeout_config(timeout_config(&opts.timeouts));
         if let Some(profile) = &opts.profile {
@@ -157,10 +158,95 @@ pub(super) async fn sdk_config(opts: &ConnectOptions) -> aws_config::SdkConfig {
     if let Some(id) = &role.external_id {
         provider = provider.external_id(id.clone());
     }
-    loader()
-        .credentials_provider(provider.build().await)
-        .load()
-        .await
+    let held = HeldRoleCredentials {
+        inner: provider.build().await,
+        held: tokio::sync::Mutex::new(None),
+    };
+    loader().credentials_provider(held).load().await
+}
+
+/// An assumed role's credentials, asked of STS once and kept until they are about to
+/// expire (then asked again). The SDK clients resolve credentials on their own; with this
+/// the first of them to ask waits for the one AssumeRole and the rest take its answer —
+/// and the fleet reads the account id from that same answer (`AssumedRoleUser.Arn`, which
+/// the SDK keeps as the credentials' account id) instead of asking GetCallerIdentity.
+#[derive(Debug)]
+struct HeldRoleCredentials {
+    inner: aws_config::sts::AssumeRoleProvider,
+    held: tokio::sync::Mutex<Option<aws_credential_types::Credentials>>,
+}
+
+/// Credentials this close to their expiry are renewed before use.
+const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+
+impl aws_credential_types::provider::ProvideCredentials for HeldRoleCredentials {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            // Held across the call: concurrent first requests make one AssumeRole.
+            let mut held = self.held.lock().await;
+            let fresh = |c: &aws_credential_types::Credentials| {
+                c.expiry().is_none_or(|at| {
+                    at.duration_since(std::time::SystemTime::now())
+                        .is_ok_and(|left| left > RENEW_BEFORE_EXPIRY)
+                })
+            };
+            if let Some(c) = held.as_ref().filter(|c| fresh(c)) {
+                return Ok(c.clone());
+            }
+            let c = self.inner.provide_credentials().await?;
+            *held = Some(c.clone());
+            Ok(c)
+        })
+    }
+}
+
+/// The account and ARN of the role `conf`'s credentials assume, from AssumeRole's own
+/// answer (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`): no GetCallerIdentity.
+pub(super) async fn assumed_identity(
+    conf: &aws_config::SdkConfig,
+    role: &AssumeRole,
+) -> std::result::Result<crate::model::CallerIdentity, String> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let refused = |why: String| {
+        format!(
+            "the role {} could not be assumed (sts:AssumeRole): {why}",
+            role.role_arn
+        )
+    };
+    let provider = conf
+        .credentials_provider()
+        .ok_or_else(|| refused("no credentials to assume it with".into()))?;
+    let creds = provider.provide_credentials().await.map_err(|e| {
+        refused(
+            aws_sdk_sts::error::DisplayErrorContext(&e)
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    })?;
+    let account = creds
+        .account_id()
+        .map(|a| a.as_str().to_string())
+        .ok_or_else(|| refused("its answer named no account".into()))?;
+    Ok(crate::model::CallerIdentity {
+        arn: assumed_role_arn(&role.role_arn, &account, role.session_name.as_deref()),
+        account,
+    })
+}
+
+/// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`, what AssumeRole answers as the
+/// assumed role user for `role_arn` (`arn:PARTITION:iam::ACCOUNT:role/PATH/ROLE`).
+fn assumed_role_arn(role_arn: &str, account: &str, session: Option<&str>) -> String {
+    let partition = role_arn.split(':').nth(1).unwrap_or("aws");
+    let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
+    let session = session.unwrap_or("ecsnap");
+    format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}")
 }
 
 /// Resolves credentials and region once and builds every read adapter.
@@ -285,6 +371,12 @@ pub(super) fn clients_from(
     conf: &aws_config::SdkConfig,
     opts: &ConnectOptions,
 ) -> Result<(AwsClients, OpsClients)> {
+    // One place, one set of clients: their requests share the place's bound (and the
+    // process-wide budget); its adaptive retries slow this place alone when throttled.
+    let conf = &conf
+        .to_builder()
+        .http_client(super::budget::place_http_client())
+        .build();
     let Some(region) = conf.region().map(ToString::to_string) else {
         return Err(AwsError {
             action: "config",

@@ -4,6 +4,7 @@
 
 mod answer;
 mod api;
+pub mod budget;
 mod classify;
 mod connect;
 mod convert;
