@@ -366,6 +366,21 @@ pub async fn check_profile_files(opts: &ConnectOptions) -> Result<()> {
     })
 }
 
+/// A retry partition of one place's client of `service`, its own. The SDK keeps the
+/// adaptive retries' rate limiter and the retry token bucket per partition, process-wide,
+/// and names the default one by service and region: every account's ECS client in
+/// us-east-1 would share one, and one throttled account would slow (and drain the retry
+/// tokens of) every other account there. AWS throttles each account in each region on its
+/// own; with a partition per client, a throttled place slows down alone.
+pub fn place_retry_partition(
+    service: &str,
+    region: &str,
+) -> aws_sdk_ecs::config::retry::RetryPartition {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    aws_sdk_ecs::config::retry::RetryPartition::new(format!("{service}-{region}-{n}"))
+}
+
 /// Every adapter over one resolved SDK configuration (its region and credentials).
 pub(super) fn clients_from(
     conf: &aws_config::SdkConfig,
@@ -392,12 +407,22 @@ pub(super) fn clients_from(
         region: region.clone(),
         endpoint: conf.endpoint_url().map(str::to_string),
     };
-    // Each SDK has its own client and config builder types: a macro, not a function.
+    // Each SDK has its own client and config builder types: macros, not functions.
+    macro_rules! read_client {
+        ($sdk:ident, $name:literal) => {
+            $sdk::Client::from_conf(
+                $sdk::config::Builder::from(conf)
+                    .retry_partition(place_retry_partition($name, &region))
+                    .build(),
+            )
+        };
+    }
     macro_rules! mutation_client {
         ($sdk:ident) => {
             $sdk::Client::from_conf(
                 $sdk::config::Builder::from(conf)
                     .retry_config(mutation_retry_config())
+                    .retry_partition(place_retry_partition(stringify!($sdk), &region))
                     .build(),
             )
         };
@@ -426,12 +451,24 @@ pub(super) fn clients_from(
             .and_then(|_| conf.credentials_provider()),
     );
     let clients = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(aws_sdk_ecs::Client::new(conf), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(aws_sdk_ecr::Client::new(conf), ctx.clone())),
-        ec2: Arc::new(Ec2Adapter::new(aws_sdk_ec2::Client::new(conf), ctx.clone())),
-        sts: Arc::new(StsAdapter::new(aws_sdk_sts::Client::new(conf), ctx.clone())),
+        ecs: Arc::new(EcsAdapter::new(
+            read_client!(aws_sdk_ecs, "ecs"),
+            ctx.clone(),
+        )),
+        ecr: Arc::new(EcrAdapter::new(
+            read_client!(aws_sdk_ecr, "ecr"),
+            ctx.clone(),
+        )),
+        ec2: Arc::new(Ec2Adapter::new(
+            read_client!(aws_sdk_ec2, "ec2"),
+            ctx.clone(),
+        )),
+        sts: Arc::new(StsAdapter::new(
+            read_client!(aws_sdk_sts, "sts"),
+            ctx.clone(),
+        )),
         logs: Arc::new(LogsAdapter::new(
-            aws_sdk_cloudwatchlogs::Client::new(conf),
+            read_client!(aws_sdk_cloudwatchlogs, "logs"),
             ctx.clone(),
         )),
         task_definitions: task_definition_cache(opts, ctx.endpoint.as_deref()),
