@@ -156,6 +156,21 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
         at.opts.runs
     );
     let four = race(at, accounts)?;
+    // Every place's services, or the figures measure an emptier fleet than they say.
+    for (run, n) in [
+        (&four.all, places),
+        (&four.one, 1),
+        (&four.boto3_all, places),
+    ] {
+        let want = (at.fleet.services * n) as u64;
+        if run.out["services"].as_u64() != Some(want) {
+            return Err(format!(
+                "a run loaded {} services, not {want}: {}",
+                run.out["services"], run.out
+            )
+            .into());
+        }
+    }
     let dir = at.state_dir.join("timelines");
     std::fs::create_dir_all(&dir)?;
     let contenders = [
