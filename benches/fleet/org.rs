@@ -18,7 +18,7 @@ use ecsnap::commands::report::load_report;
 use ecsnap::config::{Marks, Settings, now};
 use ecsnap::demo::fleet::emulator_credentials;
 
-use crate::critical::{describe, longest_chain, write_timeline};
+use crate::critical::{describe, longest_chain, longest_place_chain, write_timeline};
 use crate::report::{Meter, Run, pick, run_child, secs, total};
 use crate::{AnyResult, At, REGIONS, benches_dir, runtime, vm_hwm_kib};
 
@@ -72,15 +72,36 @@ pub fn child_org(endpoint: &str, accounts: &str, regions: &str) -> AnyResult<()>
         .into());
     }
     println!(
-        "{{\"ms\": {}, \"places\": {}, \"services\": {}, \"orphan_volumes\": {}, \
-         \"json_bytes\": {bytes}, \"vmhwm_kib\": {}}}",
+        "{{\"ms\": {}, \"cpu_ms\": {}, \"places\": {}, \"services\": {}, \
+         \"orphan_volumes\": {}, \"json_bytes\": {bytes}, \"vmhwm_kib\": {}}}",
         start.elapsed().as_millis(),
+        cpu_ms(),
         report.places.len(),
         report.services.len(),
         report.orphans.volumes.len(),
         vm_hwm_kib()
     );
     Ok(())
+}
+
+/// CPU time (user + system) this process has used, in ms.
+fn cpu_ms() -> u64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0;
+    };
+    // After the parenthesised command name: utime and stime are the 12th and 13th fields,
+    // in ticks of 10 ms (USER_HZ 100 on Linux).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (tick(11) + tick(12)) * 10
 }
 
 // The race.
@@ -199,8 +220,9 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
         s,
         "\n### Organisation: {} accounts × {} regions = {places} places, fleet `tiny` per \
          place, {} ms added per call\n\n\
-         | contender | places | wall time | API calls | round trips on the critical path | \
-         peak RSS | moto CPU | loaded |\n|---|---|---|---|---|---|---|---|",
+         | contender | places | wall time | API calls | round trips: whole run / longest \
+         place's own | peak RSS | client CPU | moto CPU | loaded |\n\
+         |---|---|---|---|---|---|---|---|---|",
         accounts.len(),
         at.opts.regions,
         at.latency_ms
@@ -208,11 +230,15 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
     for (name, n, run, file) in contenders {
         writeln!(
             s,
-            "| {name} | {n} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {n} | {} | {} | {} / {} | {} | {} | {} | {} |",
             secs(run.wall),
             total(&run.calls),
             longest_chain(&run.exchanges).len(),
+            longest_place_chain(&run.exchanges).map_or(0, |(_, c)| c.len()),
             rss_mb(run).map_or_else(|| "–".into(), |m| format!("{m:.1} MB")),
+            run.out["cpu_ms"]
+                .as_f64()
+                .map_or_else(|| "–".into(), |ms| format!("{:.2} s", ms / 1000.0)),
             run.server_cpu
                 .map_or_else(|| "–".into(), |c| format!("{c:.2} s")),
             run.out
@@ -222,12 +248,25 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
             &run.exchanges,
         )?;
     }
-    writeln!(s, "\nCritical paths:\n")?;
+    writeln!(
+        s,
+        "\nCritical paths (the whole run's: calls of any places each sent after the previous \
+         one's answer; the longest place's own: its calls and its account's AssumeRole):\n"
+    )?;
     for (name, _, run, _) in contenders {
         writeln!(s, "- {name}: {}", describe(&longest_chain(&run.exchanges)))?;
+        if let Some((place, chain)) = longest_place_chain(&run.exchanges) {
+            writeln!(s, "  - place {place}: {}", describe(&chain))?;
+        }
     }
+    write_targets(&mut s, &four)?;
+    Ok(s)
+}
+
+/// The issue's targets, measured side by side in this run.
+fn write_targets(s: &mut String, four: &Four) -> std::fmt::Result {
     let scale = ratio(&four.all, &four.one);
-    let goal = if places > 48 { 1.6 } else { 1.3 };
+    let goal = if four.places > 48 { 1.6 } else { 1.3 };
     let vs = ratio(&four.all, &four.boto3_all);
     writeln!(
         s,
@@ -241,6 +280,5 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
         rss_mb(&four.all).map_or_else(|| "–".into(), |m| format!("{m:.1} MB")),
         mark(rss_mb(&four.all).is_some_and(|m| m <= 200.0)),
         ratio(&four.boto3_all, &four.boto3_one)
-    )?;
-    Ok(s)
+    )
 }

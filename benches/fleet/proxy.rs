@@ -28,6 +28,9 @@ pub struct Exchange {
     pub start: Instant,
     /// The whole answer had been passed back to the client.
     pub end: Instant,
+    /// The place of an assumed role's request: `ACCOUNT REGION`, or `ACCOUNT *` for the
+    /// AssumeRole itself (it serves every region of the account); `None` otherwise.
+    pub place: Option<String>,
 }
 
 /// What the proxy counts and logs, and the latency it adds; shared with the driver.
@@ -120,8 +123,8 @@ fn xml_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     Some(&xml[start..end])
 }
 
-/// Remembers the keys and account an AssumeRole answer gives.
-fn remember_role(keys: &RoleKeys, answer: &[u8]) {
+/// Remembers the keys and account an AssumeRole answer gives; the account.
+fn remember_role(keys: &RoleKeys, answer: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(answer);
     let key = xml_text(&text, "AccessKeyId");
     let account = xml_text(&text, "AssumedRoleUser")
@@ -130,6 +133,7 @@ fn remember_role(keys: &RoleKeys, answer: &[u8]) {
     if let (Some(key), Some(account), Ok(mut map)) = (key, account, keys.lock()) {
         map.insert(key.to_string(), account.to_string());
     }
+    account.map(str::to_string)
 }
 
 /// The request with `x-moto-account-id` added when its keys are an assumed role's.
@@ -181,6 +185,10 @@ async fn relay(
             Parsed::Unframed { op, region } => (None, op, region, None),
         };
         let addr = upstreams.for_region(region.as_deref());
+        let account = key
+            .as_deref()
+            .and_then(|k| keys.lock().ok()?.get(k).cloned());
+        let mut place = account.map(|a| format!("{a} {}", region.as_deref().unwrap_or("?")));
         let server = match servers.entry(addr) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -204,7 +212,7 @@ async fn relay(
         let assume = op == "sts:AssumeRole";
         let (answer, bytes) = pass_answer(server, &mut client, &mut chunk, assume).await?;
         if assume {
-            remember_role(keys, &bytes);
+            place = remember_role(keys, &bytes).map(|a| format!("{a} *"));
         }
         if answer == Answer::Unframed {
             tokio::io::copy_bidirectional(&mut client, server).await?;
@@ -214,6 +222,7 @@ async fn relay(
             op,
             start,
             end: Instant::now(),
+            place,
         });
         if answer == Answer::Close {
             // The server closes after this answer: so does the client's connection, as it

@@ -177,7 +177,7 @@ struct HeldRoleCredentials {
 }
 
 /// Credentials this close to their expiry are renewed before use.
-const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+const RENEW_BEFORE_EXPIRY: Duration = Duration::from_mins(5);
 
 impl aws_credential_types::provider::ProvideCredentials for HeldRoleCredentials {
     fn provide_credentials<'a>(

@@ -101,6 +101,10 @@ fn account_id(n: usize) -> String {
     format!("{n:012}")
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one place's every answer, read top to bottom: ECS, ECR, EC2, then the clients"
+)]
 fn mock_place(n: usize, mode: Mode) -> MockPlace {
     let id = account_id(n);
     let cluster_arn = format!("arn:aws:ecs:{REGION}:{id}:cluster/c{n}");
