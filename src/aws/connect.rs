@@ -503,6 +503,26 @@ mod tests {
     }
 
     #[test]
+    fn an_assumed_role_is_named_as_assume_role_answers_it() {
+        assert_eq!(
+            assumed_role_arn(
+                "arn:aws:iam::111122223333:role/ops/ecsnap-read",
+                "111122223333",
+                None
+            ),
+            "arn:aws:sts::111122223333:assumed-role/ecsnap-read/ecsnap"
+        );
+        assert_eq!(
+            assumed_role_arn(
+                "arn:aws-cn:iam::444455556666:role/reader",
+                "444455556666",
+                Some("weekly")
+            ),
+            "arn:aws-cn:sts::444455556666:assumed-role/reader/weekly"
+        );
+    }
+
+    #[test]
     fn the_task_definition_cache_is_only_used_against_real_aws() {
         let on = ConnectOptions {
             cache_task_definitions: true,
