@@ -1,6 +1,10 @@
 """Baseline: the ecsnap inventory and weekly report by a plain, well-threaded boto3 script.
 
-Usage: baseline_boto3.py ENDPOINT [REGION,REGION,...]   (default us-east-1)
+Usage: baseline_boto3.py ENDPOINT [REGION,REGION,... [ACCOUNT,ACCOUNT,...]]   (default us-east-1)
+
+With ACCOUNTS (the organisation bench): each account's role
+`arn:aws:iam::ACCOUNT:role/ecsnap-read` is assumed once (its account is in the answer),
+and every place (account × region) loads side by side, each with its own 8 threads.
 
 Per region, with its own pool of 8 threads (several regions load side by side, one thread
 each driving its region's pool, as ecsnap loads its places side by side), it loads what
@@ -38,10 +42,9 @@ def chunks(items, n):
     return [items[i : i + n] for i in range(0, len(items), n)]
 
 
-def clients(endpoint, region):
-    session = boto3.session.Session(
-        aws_access_key_id="test", aws_secret_access_key="test", region_name=region
-    )
+def clients(endpoint, region, keys=None):
+    keys = keys or {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    session = boto3.session.Session(region_name=region, **keys)
     cfg = Config(max_pool_connections=THREADS * 2, retries={"mode": "standard"})
     return (session.client(n, endpoint_url=endpoint, config=cfg) for n in ("ecs", "ecr", "ec2"))
 
@@ -151,8 +154,8 @@ def orphans(account, volumes, snapshots, amis, template_snapshots):
     return vols, snaps
 
 
-def load_region(endpoint, region, account):
-    ecs, ecr, ec2 = clients(endpoint, region)
+def load_region(endpoint, region, account, keys=None):
+    ecs, ecr, ec2 = clients(endpoint, region, keys)
     pool = ThreadPoolExecutor(THREADS)
     volumes = pool.submit(pages, ec2, "describe_volumes", "Volumes")
     # The owner-id filter as ecsnap sends it (moto ignores OwnerIds and would send its stock
@@ -190,9 +193,38 @@ def load_region(endpoint, region, account):
     }
 
 
+def assumed(endpoint, region, account):
+    """The role's keys, and its account from AssumeRole's answer (no GetCallerIdentity)."""
+    out = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name=region
+    ).client("sts", endpoint_url=endpoint).assume_role(
+        RoleArn="arn:aws:iam::%s:role/ecsnap-read" % account, RoleSessionName="baseline"
+    )
+    c = out["Credentials"]
+    keys = {
+        "aws_access_key_id": c["AccessKeyId"],
+        "aws_secret_access_key": c["SecretAccessKey"],
+        "aws_session_token": c["SessionToken"],
+    }
+    return keys, out["AssumedRoleUser"]["Arn"].split(":")[4]
+
+
+def organisation(endpoint, regions, accounts):
+    """Every account assumed at once, then every place side by side (8 threads each)."""
+    with ThreadPoolExecutor(len(accounts)) as pool:
+        roles = list(pool.map(lambda a: assumed(endpoint, regions[0], a), accounts))
+    places = [(keys, account, region) for keys, account in roles for region in regions]
+    with ThreadPoolExecutor(len(places)) as pool:
+        loaded = list(pool.map(lambda p: load_region(endpoint, p[2], p[1], p[0]), places))
+    totals = {k: sum(l[k] for l in loaded) for k in loaded[0]}
+    print(json.dumps(dict(totals, regions=len(regions), places=len(places))))
+
+
 def main():
     endpoint = sys.argv[1]
     regions = (sys.argv[2] if len(sys.argv) > 2 else "us-east-1").split(",")
+    if len(sys.argv) > 3:
+        return organisation(endpoint, regions, sys.argv[3].split(","))
     sts = boto3.session.Session(
         aws_access_key_id="test", aws_secret_access_key="test", region_name=regions[0]
     ).client("sts", endpoint_url=endpoint)

@@ -1,9 +1,12 @@
 """Seeds a benchmark fleet into a moto server, concurrently (8 threads).
 
-Usage: fleet_seed.py ENDPOINT CLUSTERS SERVICES IMAGES VOLUMES REPOS USERS [REGION]
+Usage: fleet_seed.py ENDPOINT CLUSTERS SERVICES IMAGES VOLUMES REPOS USERS [REGION [ACCOUNTS]]
 
 REGION (default us-east-1): the region to seed; the multi-region bench seeds each region
-into a server of its own, as AWS serves each region apart.
+into a server of its own, as AWS serves each region apart. ACCOUNTS (comma-separated
+12-digit ids): seed the same fleet into each of those accounts instead of the default
+one, one after another, through AssumeRole of `arn:aws:iam::ACCOUNT:role/ecsnap-read`
+(moto keeps an assumed role's resources in the role's account).
 
 Deterministic: the same arguments give the same names, tags and sizes. Each service gets
 its own task-definition family and one live task (FARGATE launch type with a bridge task
@@ -24,10 +27,20 @@ from botocore.config import Config
 THREADS = 8
 
 
-def clients(endpoint, region):
-    session = boto3.session.Session(
-        aws_access_key_id="test", aws_secret_access_key="test", region_name=region
-    )
+def clients(endpoint, region, account=None):
+    keys = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    if account:
+        creds = boto3.session.Session(region_name=region, **keys).client(
+            "sts", endpoint_url=endpoint
+        ).assume_role(
+            RoleArn="arn:aws:iam::%s:role/ecsnap-read" % account, RoleSessionName="seed"
+        )["Credentials"]
+        keys = {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+    session = boto3.session.Session(region_name=region, **keys)
     cfg = Config(max_pool_connections=THREADS * 2, retries={"max_attempts": 5, "mode": "standard"})
     return {
         name: session.client(name, endpoint_url=endpoint, config=cfg)
@@ -60,9 +73,16 @@ def tag_of(user, i):
 
 def main():
     endpoint = sys.argv[1]
-    n_clusters, n_services, n_images, n_volumes, n_repos, n_users = map(int, sys.argv[2:8])
+    sizes = tuple(map(int, sys.argv[2:8]))
     region = sys.argv[8] if len(sys.argv) > 8 else "us-east-1"
-    c = clients(endpoint, region)
+    accounts = [a for a in (sys.argv[9] if len(sys.argv) > 9 else "").split(",") if a]
+    for account in accounts or [None]:
+        seed(endpoint, sizes, region, account)
+
+
+def seed(endpoint, sizes, region, account):
+    n_clusters, n_services, n_images, n_volumes, n_repos, n_users = sizes
+    c = clients(endpoint, region, account)
     ecs, ecr, ec2 = c["ecs"], c["ecr"], c["ec2"]
     account = c["sts"].get_caller_identity()["Account"]
     registry = "%s.dkr.ecr.%s.amazonaws.com" % (account, region)
@@ -145,8 +165,8 @@ def main():
     run_all(volume, range(n_volumes))
     t_ebs = time.time()
     print(
-        "seeded %s: ecr %.1fs, ecs %.1fs, ebs %.1fs"
-        % (region, t_ecr - t0, t_ecs - t_ecr, t_ebs - t_ecs),
+        "seeded %s %s: ecr %.1fs, ecs %.1fs, ebs %.1fs"
+        % (account, region, t_ecr - t0, t_ecs - t_ecr, t_ebs - t_ecs),
         file=sys.stderr,
     )
 

@@ -20,6 +20,9 @@
 //! - `services_part_into_20000`: during a refresh (`r`), one cluster's 50 services arrive
 //!   (`Listing::ServicesPart`) into the pane holding 20,000 — what each cluster costs the UI
 //!   while a large account loads cluster by cluster.
+//! - `places_192_…` / `render_services_192_places…`: the console over 192 places (48
+//!   accounts × 4 regions, 3 services each) while every place's services arrive as it
+//!   answers (see `places_192`), and the memory the state takes.
 
 #[path = "../tests/common/console_fixtures.rs"]
 mod fixtures;
@@ -36,6 +39,7 @@ use ecsnap::model::{Deployment, Image, Service, ServiceEvent};
 use ecsnap::tui::state::app::{AppState, Mode};
 use ecsnap::tui::state::msg::{Event, Listing, Msg};
 use ecsnap::tui::state::pane_id::PaneId;
+use ecsnap::tui::state::places::{PlaceInfo, Places};
 use ecsnap::tui::update::app::{init, update};
 use ecsnap::tui::view;
 use fixtures::{REGISTRY, ago, deliver, now};
@@ -272,9 +276,169 @@ fn tui(c: &mut Criterion) {
     });
 }
 
+/// Places of the organisation-scale case: 48 accounts × 4 regions.
+const PLACES: usize = 192;
+const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"];
+
+/// Resident set of this process, in KiB (`VmRSS`).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The console opened on 192 places before any answered (the Services load started in
+/// every place, one generation).
+fn opened_on_places() -> AppState {
+    let mut s = AppState::new(Settings::default(), fixtures::header("org"), false, now());
+    let _ = update(
+        &mut s,
+        Event::Resize {
+            width: WIDTH,
+            height: HEIGHT,
+        },
+    );
+    s.places = Places {
+        all: (0..PLACES)
+            .map(|i| PlaceInfo {
+                account: format!("acct-{:02}", i / REGIONS.len()),
+                account_id: format!("{:012}", 100_000_000_000 + i / REGIONS.len()),
+                region: REGIONS[i % REGIONS.len()].into(),
+                production: i % 12 == 0,
+                read_only: false,
+            })
+            .collect(),
+        ..Places::default()
+    };
+    let _ = init(&mut s);
+    s
+}
+
+/// Place `place`'s answer as the runner sends it: its one cluster's three services as a
+/// part (shown at once), then the place's whole listing.
+fn place_answers(place: usize, generation: u64) -> [Msg; 2] {
+    let cluster = format!("c{place:03}");
+    let rows: Vec<Service> = ["api", "web", "worker"]
+        .iter()
+        .enumerate()
+        .map(|(k, name)| fixtures::service(&cluster, name, 1 + k as i32, 2, 2))
+        .collect();
+    [
+        Msg::Listing {
+            place: Some(place),
+            generation,
+            answer: Listing::ServicesPart {
+                cluster,
+                services: rows.clone(),
+                done: 1,
+                total: 1,
+            },
+        },
+        Msg::Listing {
+            place: Some(place),
+            generation,
+            answer: Listing::Services(Ok(rows)),
+        },
+    ]
+}
+
+/// Delivers the answers of places `range` (in a scrambled order, as they would come).
+fn answer_places(s: &mut AppState, range: std::ops::Range<usize>) {
+    let generation = s.services.loader.generation;
+    for i in range {
+        let place = (i * 37) % PLACES;
+        for m in place_answers(place, generation) {
+            deliver(s, m);
+        }
+    }
+}
+
+/// The console over 192 places (issue 29): every place's services arrive as it answers.
+///
+/// - `places_192_all_answer`: from the opened console, all 192 places' answers (a part and
+///   the whole listing each, 3 services per place) through `update`;
+/// - `place_answer_into_191`: the last place's answer arriving into the other 191's rows;
+/// - `render_services_192_places_half`: a frame while 96 of 192 have answered (the
+///   pane's progress counts places in);
+/// - `render_services_192_places`: a frame with every place's 576 rows.
+///
+/// Memory: the resident set grown while building the 192-place states, printed once (this
+/// group runs first, so the 20,000-row fixtures of `tui` have not been built yet).
+fn places_192(c: &mut Criterion) {
+    let before = rss_kib();
+    let opened = opened_on_places();
+    let mut half = opened.clone();
+    answer_places(&mut half, 0..PLACES / 2);
+    let mut all = opened.clone();
+    answer_places(&mut all, 0..PLACES);
+    let after = rss_kib();
+    assert_eq!(
+        all.services.list.visible.len(),
+        3 * PLACES,
+        "every place's rows"
+    );
+    assert_eq!(half.services.list.visible.len(), 3 * PLACES / 2);
+    assert!(
+        half.services.loader.state.is_loading(),
+        "half the places still loading"
+    );
+    assert!(
+        !all.services.loader.state.is_loading(),
+        "every place answered"
+    );
+    eprintln!(
+        "places_192: three console states (opened, half, all answered) grew the resident \
+         set by {} KiB (now {} KiB)",
+        after.saturating_sub(before),
+        after
+    );
+
+    c.bench_function("places_192_all_answer", |b| {
+        b.iter_batched(
+            || opened.clone(),
+            |mut s| {
+                answer_places(&mut s, 0..PLACES);
+                s
+            },
+            BatchSize::LargeInput,
+        );
+    });
+
+    let mut all_but_one = opened.clone();
+    answer_places(&mut all_but_one, 0..PLACES - 1);
+    let generation = all_but_one.services.loader.generation;
+    let last = (PLACES - 1) * 37 % PLACES;
+    c.bench_function("place_answer_into_191", |b| {
+        b.iter_batched(
+            || (all_but_one.clone(), place_answers(last, generation)),
+            |(mut s, msgs)| {
+                for m in msgs {
+                    deliver(&mut s, m);
+                }
+                s
+            },
+            BatchSize::LargeInput,
+        );
+    });
+
+    let mut term = terminal();
+    c.bench_function("render_services_192_places_half", |b| {
+        b.iter(|| draw(&mut term, black_box(&half)));
+    });
+    let mut term = terminal();
+    c.bench_function("render_services_192_places", |b| {
+        b.iter(|| draw(&mut term, black_box(&all)));
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = tui
+    targets = places_192, tui
 }
 criterion_main!(benches);

@@ -14,7 +14,37 @@ use crate::proxy::Exchange;
 /// of the earliest answer to end, then the earliest-ending one sent after it, and so on
 /// (that greedy is optimal for the most non-overlapping intervals).
 pub fn longest_chain(exchanges: &[Exchange]) -> Vec<&Exchange> {
-    let mut by_end: Vec<&Exchange> = exchanges.iter().collect();
+    longest_chain_of(exchanges, |_| true)
+}
+
+/// The longest of the places' own critical paths: for each place (`ACCOUNT REGION`, see
+/// `Exchange::place`), the longest chain of its own calls and its account's AssumeRole —
+/// what one place waits for, whatever the other places' calls overlap with. `None` when
+/// no exchange names its place (no assumed role).
+pub fn longest_place_chain(exchanges: &[Exchange]) -> Option<(String, Vec<&Exchange>)> {
+    let mut places: Vec<&str> = exchanges
+        .iter()
+        .filter_map(|e| e.place.as_deref())
+        .filter(|p| !p.ends_with(" *"))
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    places
+        .into_iter()
+        .map(|place| {
+            let account = place.split(' ').next().unwrap_or_default();
+            let assumed = format!("{account} *");
+            let chain = longest_chain_of(exchanges, |e| {
+                e.place.as_deref() == Some(place) || e.place.as_deref() == Some(assumed.as_str())
+            });
+            (place.to_string(), chain)
+        })
+        .max_by_key(|(_, chain)| chain.len())
+}
+
+/// `longest_chain` over the exchanges `keep` keeps.
+fn longest_chain_of(exchanges: &[Exchange], keep: impl Fn(&Exchange) -> bool) -> Vec<&Exchange> {
+    let mut by_end: Vec<&Exchange> = exchanges.iter().filter(|e| keep(e)).collect();
     by_end.sort_by_key(|e| e.end);
     let mut chain: Vec<&Exchange> = Vec::new();
     for e in by_end {

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo bench --bench fleet -- small medium large [--runs N] [--keep] [--skip-awscli]
 //!     [--latency-ms 0,50] [--regions N]
+//! cargo bench --bench fleet -- --accounts A --regions R --latency-ms 300 [--runs N]
 //! ```
 //!
 //! For each fleet it starts moto (from `target/moto-venv`; one server per region, as AWS
@@ -27,6 +28,11 @@
 //!   the JSON), first run and cache warm, against `baseline_boto3.py ENDPOINT REGIONS`,
 //!   over one region and over all `--regions N` seeded regions (`report_race.rs`).
 //!
+//! - the organisation (issue 29, `org.rs`): with `--accounts A`, the `tiny` fleet is seeded
+//!   into A accounts × `--regions R` places and the weekly report over every place races
+//!   the report over one place alone and `baseline_boto3.py` over both (8 threads per
+//!   place); wall time, calls, round trips on the critical path, peak RSS.
+//!
 //! `--latency-ms 0,50` (or repeated) measures everything once per latency: the proxy holds
 //! each request that long before forwarding it, as a network round trip would.
 //!
@@ -49,6 +55,7 @@ use ecsnap::demo::fleet::emulator_credentials;
 use ecsnap::load::{load_inventory, load_services_progressively};
 
 mod critical;
+mod org;
 mod proxy;
 mod report;
 mod report_race;
@@ -72,7 +79,17 @@ struct Fleet {
     users: usize,
 }
 
-const FLEETS: [Fleet; 3] = [
+const FLEETS: [Fleet; 4] = [
+    // One place of the organisation bench (`--accounts`).
+    Fleet {
+        name: "tiny",
+        clusters: 1,
+        services: 3,
+        images: 4,
+        volumes: 4,
+        repositories: 1,
+        users: 2,
+    },
     Fleet {
         name: "small",
         clusters: 3,
@@ -114,6 +131,10 @@ fn main() -> ExitCode {
         (Some("report"), Some(endpoint)) => {
             report_race::child_report(endpoint, args.get(2), args.get(3))
         }
+        (Some("org"), Some(endpoint)) => match (args.get(2), args.get(3)) {
+            (Some(accounts), Some(regions)) => org::child_org(endpoint, accounts, regions),
+            _ => Err("org ENDPOINT ACCOUNTS REGIONS".into()),
+        },
         _ => driver(&args),
     };
     match result {
@@ -223,7 +244,13 @@ struct Options {
     latencies_ms: Vec<u64>,
     /// Regions the fleet is seeded into (the report runs over 1 and over all of them).
     regions: usize,
+    /// `--accounts N`: the organisation bench (`org.rs`) over N accounts × the regions,
+    /// the `tiny` fleet in each place.
+    accounts: usize,
 }
+
+/// The proxy's listen backlog (see `driver`).
+const PROXY_BACKLOG: u32 = 4096;
 
 /// The regions a fleet is seeded into, in order; `--regions N` takes the first N.
 pub const REGIONS: [&str; 8] = [
@@ -257,6 +284,7 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
         seed_only: false,
         latencies_ms: Vec::new(),
         regions: 1,
+        accounts: 0,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -282,20 +310,31 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
                     .filter(|n| (1..=REGIONS.len()).contains(n))
                     .ok_or("--regions wants a number from 1 to 8")?;
             }
+            "--accounts" => {
+                opts.accounts = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("--accounts wants a positive number")?;
+            }
             name => {
                 let fleet = FLEETS.iter().find(|f| f.name == name).ok_or_else(|| {
                     format!(
-                        "unknown argument {name:?}; fleets are small, medium, large; \
+                        "unknown argument {name:?}; fleets are tiny, small, medium, large; \
                          flags --runs N, --keep, --skip-awscli, --seed-only, \
-                         --latency-ms N[,N…], --regions N"
+                         --latency-ms N[,N…], --regions N, --accounts N"
                     )
                 })?;
                 opts.fleets.push(*fleet);
             }
         }
     }
+    if opts.accounts > 0 {
+        // The organisation bench: the tiny fleet in every place.
+        opts.fleets = vec![FLEETS[0]];
+    }
     if opts.fleets.is_empty() {
-        opts.fleets.push(FLEETS[0]);
+        opts.fleets.push(FLEETS[1]);
     }
     if opts.latencies_ms.is_empty() {
         opts.latencies_ms.push(0);
@@ -379,9 +418,11 @@ fn driver(args: &[String]) -> AnyResult<()> {
     let rt = runtime()?;
     let mut report = String::new();
     for fleet in &opts.fleets {
+        let accounts = org::account_ids(opts.accounts);
         let server = Server::get(
             fleet,
             opts.regions,
+            &accounts,
             &moto_python,
             &venv,
             &state_dir,
@@ -403,7 +444,15 @@ fn driver(args: &[String]) -> AnyResult<()> {
                 })
                 .collect(),
         };
-        let listener = rt.block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))?;
+        // A large listen backlog: under a burst of hundreds of connections a small one
+        // (Python's default is 5) drops SYNs, and TCP's retransmit timers (1 s, 3 s…) then
+        // decide the figures (issue 29). The kernel caps it at net.core.somaxconn.
+        let listener = {
+            let _in_runtime = rt.enter();
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
+            socket.listen(PROXY_BACKLOG)?
+        };
         let proxy_port = listener.local_addr()?.port();
         let proxy = rt.spawn(serve_proxy(listener, upstreams, counts.clone()));
         let endpoint = format!("http://127.0.0.1:{proxy_port}");
@@ -419,8 +468,13 @@ fn driver(args: &[String]) -> AnyResult<()> {
                 latency_ms: latency,
                 state_dir: &state_dir,
             };
-            let mut section = measure(&at)?;
-            section.push_str(&report_race::measure_report(&at)?);
+            let section = if opts.accounts > 0 {
+                org::measure_org(&at, &accounts)?
+            } else {
+                let mut section = measure(&at)?;
+                section.push_str(&report_race::measure_report(&at)?);
+                section
+            };
             print!("{section}");
             report.push_str(&section);
         }

@@ -5,6 +5,12 @@
 //! kept-alive connection waits again), and logs when each request arrived and when its
 //! answer had been passed back, for the critical path. Each request goes to the server of
 //! the region it is signed for (one moto per region, as AWS serves each region apart).
+//!
+//! An assumed role's keys are known only to the server that answered its AssumeRole (STS
+//! is global on AWS, per server on moto), and moto takes a request's account from its
+//! keys: the proxy remembers each AssumeRole answer's keys and account, and tells every
+//! other server the account of a request signed with them (`x-moto-account-id`, a header
+//! outside the signature that moto reads first).
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -22,6 +28,9 @@ pub struct Exchange {
     pub start: Instant,
     /// The whole answer had been passed back to the client.
     pub end: Instant,
+    /// The place of an assumed role's request: `ACCOUNT REGION`, or `ACCOUNT *` for the
+    /// AssumeRole itself (it serves every region of the account); `None` otherwise.
+    pub place: Option<String>,
 }
 
 /// What the proxy counts and logs, and the latency it adds; shared with the driver.
@@ -90,15 +99,55 @@ impl Upstreams {
     }
 }
 
+/// Assumed roles' access keys and their accounts, from the AssumeRole answers seen.
+type RoleKeys = Arc<Mutex<HashMap<String, String>>>;
+
 pub async fn serve_proxy(listener: tokio::net::TcpListener, upstreams: Upstreams, counts: Counts) {
     let upstreams = Arc::new(upstreams);
+    let keys = RoleKeys::default();
     while let Ok((client, _)) = listener.accept().await {
         let counts = counts.clone();
         let upstreams = upstreams.clone();
+        let keys = keys.clone();
         tokio::spawn(async move {
-            let _ = relay(client, &upstreams, counts).await;
+            let _ = relay(client, &upstreams, counts, &keys).await;
         });
     }
+}
+
+/// The text between `<tag>` and `</tag>`, first occurrence.
+fn xml_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{tag}>"))?;
+    Some(&xml[start..end])
+}
+
+/// Remembers the keys and account an AssumeRole answer gives; the account.
+fn remember_role(keys: &RoleKeys, answer: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(answer);
+    let key = xml_text(&text, "AccessKeyId");
+    let account = xml_text(&text, "AssumedRoleUser")
+        .and_then(|u| xml_text(u, "Arn"))
+        .and_then(|arn| arn.split(':').nth(4));
+    if let (Some(key), Some(account), Ok(mut map)) = (key, account, keys.lock()) {
+        map.insert(key.to_string(), account.to_string());
+    }
+    account.map(str::to_string)
+}
+
+/// The request with `x-moto-account-id` added when its keys are an assumed role's.
+fn with_account(request: &[u8], key: Option<&str>, keys: &RoleKeys) -> Vec<u8> {
+    let account = key.and_then(|k| keys.lock().ok()?.get(k).cloned());
+    let (Some(account), Some(line_end)) = (account, request.windows(2).position(|w| w == b"\r\n"))
+    else {
+        return request.to_vec();
+    };
+    let mut out = Vec::with_capacity(request.len() + 40);
+    out.extend_from_slice(&request[..line_end + 2]);
+    out.extend_from_slice(format!("x-moto-account-id: {account}\r\n").as_bytes());
+    out.extend_from_slice(&request[line_end + 2..]);
+    out
 }
 
 /// One client connection. Clients send a request and wait for its answer before the next
@@ -111,6 +160,7 @@ async fn relay(
     mut client: tokio::net::TcpStream,
     upstreams: &Upstreams,
     counts: Counts,
+    keys: &RoleKeys,
 ) -> std::io::Result<()> {
     client.set_nodelay(true)?;
     let mut servers: HashMap<SocketAddr, tokio::net::TcpStream> = HashMap::new();
@@ -125,11 +175,20 @@ async fn relay(
             pending.extend_from_slice(&chunk[..n]);
             continue;
         };
-        let (len, op, region) = match parsed {
-            Parsed::Complete { len, op, region } => (Some(len), op, region),
-            Parsed::Unframed { op, region } => (None, op, region),
+        let (len, op, region, key) = match parsed {
+            Parsed::Complete {
+                len,
+                op,
+                region,
+                key,
+            } => (Some(len), op, region, key),
+            Parsed::Unframed { op, region } => (None, op, region, None),
         };
         let addr = upstreams.for_region(region.as_deref());
+        let account = key
+            .as_deref()
+            .and_then(|k| keys.lock().ok()?.get(k).cloned());
+        let mut place = account.map(|a| format!("{a} {}", region.as_deref().unwrap_or("?")));
         let server = match servers.entry(addr) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -144,9 +203,17 @@ async fn relay(
             tokio::io::copy_bidirectional(&mut client, server).await?;
             return Ok(());
         };
-        server.write_all(&pending[..len]).await?;
+        server
+            .write_all(&with_account(&pending[..len], key.as_deref(), keys))
+            .await?;
         pending.drain(..len);
-        let answer = pass_answer(server, &mut client, &mut chunk).await?;
+        // An AssumeRole answer is held until read whole and its keys remembered, so the
+        // client cannot use them before the proxy knows their account.
+        let assume = op == "sts:AssumeRole";
+        let (answer, bytes) = pass_answer(server, &mut client, &mut chunk, assume).await?;
+        if assume {
+            place = remember_role(keys, &bytes).map(|a| format!("{a} *"));
+        }
         if answer == Answer::Unframed {
             tokio::io::copy_bidirectional(&mut client, server).await?;
             return Ok(());
@@ -155,6 +222,7 @@ async fn relay(
             op,
             start,
             end: Instant::now(),
+            place,
         });
         if answer == Answer::Close {
             // The server closes after this answer: so does the client's connection, as it
@@ -186,23 +254,30 @@ enum Answer {
     Unframed,
 }
 
-/// Passes one answer back as its bytes arrive.
+/// Passes one answer back as its bytes arrive (`hold`: once whole); returns its bytes.
 async fn pass_answer(
     server: &mut tokio::net::TcpStream,
     client: &mut tokio::net::TcpStream,
     chunk: &mut [u8],
-) -> std::io::Result<Answer> {
+    hold: bool,
+) -> std::io::Result<(Answer, Vec<u8>)> {
     let mut buf: Vec<u8> = Vec::new();
     loop {
         let n = server.read(chunk).await?;
         if n == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        client.write_all(&chunk[..n]).await?;
+        if !hold {
+            client.write_all(&chunk[..n]).await?;
+        }
         buf.extend_from_slice(&chunk[..n]);
-        match answer_len(&buf) {
+        let framing = answer_len(&buf);
+        if hold && !matches!(framing, Framing::Partial) {
+            client.write_all(&buf).await?;
+        }
+        match framing {
             Framing::Partial => {}
-            Framing::Unframed => return Ok(Answer::Unframed),
+            Framing::Unframed => return Ok((Answer::Unframed, buf)),
             Framing::Complete(len) => {
                 let answer = &buf[..len];
                 let head_end = answer
@@ -214,11 +289,12 @@ async fn pass_answer(
                     l.split_once(':')
                         .is_some_and(|(n, v)| n.trim() == "connection" && v.contains("close"))
                 });
-                return Ok(if close {
+                let answer = if close {
                     Answer::Close
                 } else {
                     Answer::KeepAlive
-                });
+                };
+                return Ok((answer, buf));
             }
         }
     }
@@ -286,6 +362,8 @@ enum Parsed {
         len: usize,
         op: String,
         region: Option<String>,
+        /// The access key the request is signed with.
+        key: Option<String>,
     },
     Unframed {
         op: String,
@@ -304,6 +382,7 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
     let mut target = None;
     let mut service = None;
     let mut region = None;
+    let mut key = None;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -325,6 +404,7 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
                             .collect()
                     })
                     .unwrap_or_default();
+                key = scope.first().map(ToString::to_string);
                 region = scope.get(2).map(ToString::to_string);
                 service = scope.get(3).map(ToString::to_string);
             }
@@ -358,5 +438,6 @@ fn parse_request(buf: &[u8]) -> Option<Parsed> {
         len: head_end + length,
         op: format!("{service}:{op}"),
         region,
+        key,
     })
 }

@@ -28,18 +28,21 @@ pub struct Server {
 }
 
 impl Server {
+    /// `accounts`: seed the fleet into each of these accounts (through AssumeRole) instead
+    /// of the default one.
     pub fn get(
         fleet: &Fleet,
         regions: usize,
+        accounts: &[String],
         moto_python: &Path,
         venv: &Path,
         state_dir: &Path,
         keep: bool,
     ) -> AnyResult<Self> {
-        let state = state_dir.join(if regions == 1 {
-            format!("{}.moto", fleet.name)
-        } else {
-            format!("{}-{regions}r.moto", fleet.name)
+        let state = state_dir.join(match (regions, accounts.len()) {
+            (1, 0) => format!("{}.moto", fleet.name),
+            (_, 0) => format!("{}-{regions}r.moto", fleet.name),
+            (_, a) => format!("{}-{a}a-{regions}r.moto", fleet.name),
         });
         if keep && let Some(server) = Self::reuse(&state, regions) {
             eprintln!(
@@ -95,7 +98,7 @@ impl Server {
             fleet.name, fleet.clusters, fleet.services, fleet.images, fleet.volumes
         );
         let start = Instant::now();
-        seed(fleet, &server.ports(), venv, &REGIONS[..regions])?;
+        seed(fleet, &server.ports(), venv, &REGIONS[..regions], accounts)?;
         server.seed_secs = start.elapsed().as_secs_f64();
         eprintln!("[{}] seeded in {:.1} s", fleet.name, server.seed_secs);
         if keep {
@@ -172,8 +175,14 @@ impl Drop for Server {
 }
 
 /// Seeds the fleet into each region's server, the regions side by side (one seeding
-/// process each).
-fn seed(fleet: &Fleet, ports: &[u16], venv: &Path, regions: &[&str]) -> AnyResult<()> {
+/// process each, which seeds every account of `accounts` one after another).
+fn seed(
+    fleet: &Fleet,
+    ports: &[u16],
+    venv: &Path,
+    regions: &[&str],
+    accounts: &[String],
+) -> AnyResult<()> {
     let children: Vec<Child> = regions
         .iter()
         .zip(ports)
@@ -193,6 +202,7 @@ fn seed(fleet: &Fleet, ports: &[u16], venv: &Path, regions: &[&str]) -> AnyResul
                     .map(|n| n.to_string()),
                 )
                 .arg(region)
+                .args((!accounts.is_empty()).then(|| accounts.join(",")))
                 .spawn()
         })
         .collect::<Result<_, _>>()?;

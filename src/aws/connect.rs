@@ -131,6 +131,7 @@ fn task_definition_cache(
 pub(super) async fn sdk_config(opts: &ConnectOptions) -> aws_config::SdkConfig {
     let loader = || {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(super::budget::place_http_client())
             .retry_config(retry_config())
             .timeout_config(timeout_config(&opts.timeouts));
         if let Some(profile) = &opts.profile {
@@ -157,10 +158,95 @@ pub(super) async fn sdk_config(opts: &ConnectOptions) -> aws_config::SdkConfig {
     if let Some(id) = &role.external_id {
         provider = provider.external_id(id.clone());
     }
-    loader()
-        .credentials_provider(provider.build().await)
-        .load()
-        .await
+    let held = HeldRoleCredentials {
+        inner: provider.build().await,
+        held: tokio::sync::Mutex::new(None),
+    };
+    loader().credentials_provider(held).load().await
+}
+
+/// An assumed role's credentials, asked of STS once and kept until they are about to
+/// expire (then asked again). The SDK clients resolve credentials on their own; with this
+/// the first of them to ask waits for the one AssumeRole and the rest take its answer —
+/// and the fleet reads the account id from that same answer (`AssumedRoleUser.Arn`, which
+/// the SDK keeps as the credentials' account id) instead of asking GetCallerIdentity.
+#[derive(Debug)]
+struct HeldRoleCredentials {
+    inner: aws_config::sts::AssumeRoleProvider,
+    held: tokio::sync::Mutex<Option<aws_credential_types::Credentials>>,
+}
+
+/// Credentials this close to their expiry are renewed before use.
+const RENEW_BEFORE_EXPIRY: Duration = Duration::from_mins(5);
+
+impl aws_credential_types::provider::ProvideCredentials for HeldRoleCredentials {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            // Held across the call: concurrent first requests make one AssumeRole.
+            let mut held = self.held.lock().await;
+            let fresh = |c: &aws_credential_types::Credentials| {
+                c.expiry().is_none_or(|at| {
+                    at.duration_since(std::time::SystemTime::now())
+                        .is_ok_and(|left| left > RENEW_BEFORE_EXPIRY)
+                })
+            };
+            if let Some(c) = held.as_ref().filter(|c| fresh(c)) {
+                return Ok(c.clone());
+            }
+            let c = self.inner.provide_credentials().await?;
+            *held = Some(c.clone());
+            Ok(c)
+        })
+    }
+}
+
+/// The account and ARN of the role `conf`'s credentials assume, from AssumeRole's own
+/// answer (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`): no GetCallerIdentity.
+pub(super) async fn assumed_identity(
+    conf: &aws_config::SdkConfig,
+    role: &AssumeRole,
+) -> std::result::Result<crate::model::CallerIdentity, String> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let refused = |why: String| {
+        format!(
+            "the role {} could not be assumed (sts:AssumeRole): {why}",
+            role.role_arn
+        )
+    };
+    let provider = conf
+        .credentials_provider()
+        .ok_or_else(|| refused("no credentials to assume it with".into()))?;
+    let creds = provider.provide_credentials().await.map_err(|e| {
+        refused(
+            aws_sdk_sts::error::DisplayErrorContext(&e)
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    })?;
+    let account = creds
+        .account_id()
+        .map(|a| a.as_str().to_string())
+        .ok_or_else(|| refused("its answer named no account".into()))?;
+    Ok(crate::model::CallerIdentity {
+        arn: assumed_role_arn(&role.role_arn, &account, role.session_name.as_deref()),
+        account,
+    })
+}
+
+/// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`, what AssumeRole answers as the
+/// assumed role user for `role_arn` (`arn:PARTITION:iam::ACCOUNT:role/PATH/ROLE`).
+fn assumed_role_arn(role_arn: &str, account: &str, session: Option<&str>) -> String {
+    let partition = role_arn.split(':').nth(1).unwrap_or("aws");
+    let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
+    let session = session.unwrap_or("ecsnap");
+    format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}")
 }
 
 /// Resolves credentials and region once and builds every read adapter.
@@ -280,11 +366,32 @@ pub async fn check_profile_files(opts: &ConnectOptions) -> Result<()> {
     })
 }
 
+/// A retry partition of one place's client of `service`, its own. The SDK keeps the
+/// adaptive retries' rate limiter and the retry token bucket per partition, process-wide,
+/// and names the default one by service and region: every account's ECS client in
+/// us-east-1 would share one, and one throttled account would slow (and drain the retry
+/// tokens of) every other account there. AWS throttles each account in each region on its
+/// own; with a partition per client, a throttled place slows down alone.
+pub fn place_retry_partition(
+    service: &str,
+    region: &str,
+) -> aws_sdk_ecs::config::retry::RetryPartition {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    aws_sdk_ecs::config::retry::RetryPartition::new(format!("{service}-{region}-{n}"))
+}
+
 /// Every adapter over one resolved SDK configuration (its region and credentials).
 pub(super) fn clients_from(
     conf: &aws_config::SdkConfig,
     opts: &ConnectOptions,
 ) -> Result<(AwsClients, OpsClients)> {
+    // One place, one set of clients: their requests share the place's bound (and the
+    // process-wide budget); its adaptive retries slow this place alone when throttled.
+    let conf = &conf
+        .to_builder()
+        .http_client(super::budget::place_http_client())
+        .build();
     let Some(region) = conf.region().map(ToString::to_string) else {
         return Err(AwsError {
             action: "config",
@@ -300,12 +407,22 @@ pub(super) fn clients_from(
         region: region.clone(),
         endpoint: conf.endpoint_url().map(str::to_string),
     };
-    // Each SDK has its own client and config builder types: a macro, not a function.
+    // Each SDK has its own client and config builder types: macros, not functions.
+    macro_rules! read_client {
+        ($sdk:ident, $name:literal) => {
+            $sdk::Client::from_conf(
+                $sdk::config::Builder::from(conf)
+                    .retry_partition(place_retry_partition($name, &region))
+                    .build(),
+            )
+        };
+    }
     macro_rules! mutation_client {
         ($sdk:ident) => {
             $sdk::Client::from_conf(
                 $sdk::config::Builder::from(conf)
                     .retry_config(mutation_retry_config())
+                    .retry_partition(place_retry_partition(stringify!($sdk), &region))
                     .build(),
             )
         };
@@ -334,12 +451,24 @@ pub(super) fn clients_from(
             .and_then(|_| conf.credentials_provider()),
     );
     let clients = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(aws_sdk_ecs::Client::new(conf), ctx.clone())),
-        ecr: Arc::new(EcrAdapter::new(aws_sdk_ecr::Client::new(conf), ctx.clone())),
-        ec2: Arc::new(Ec2Adapter::new(aws_sdk_ec2::Client::new(conf), ctx.clone())),
-        sts: Arc::new(StsAdapter::new(aws_sdk_sts::Client::new(conf), ctx.clone())),
+        ecs: Arc::new(EcsAdapter::new(
+            read_client!(aws_sdk_ecs, "ecs"),
+            ctx.clone(),
+        )),
+        ecr: Arc::new(EcrAdapter::new(
+            read_client!(aws_sdk_ecr, "ecr"),
+            ctx.clone(),
+        )),
+        ec2: Arc::new(Ec2Adapter::new(
+            read_client!(aws_sdk_ec2, "ec2"),
+            ctx.clone(),
+        )),
+        sts: Arc::new(StsAdapter::new(
+            read_client!(aws_sdk_sts, "sts"),
+            ctx.clone(),
+        )),
         logs: Arc::new(LogsAdapter::new(
-            aws_sdk_cloudwatchlogs::Client::new(conf),
+            read_client!(aws_sdk_cloudwatchlogs, "logs"),
             ctx.clone(),
         )),
         task_definitions: task_definition_cache(opts, ctx.endpoint.as_deref()),
@@ -370,6 +499,26 @@ mod tests {
         assert_eq!(
             timeout_config(&short).operation_timeout(),
             Some(Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn an_assumed_role_is_named_as_assume_role_answers_it() {
+        assert_eq!(
+            assumed_role_arn(
+                "arn:aws:iam::111122223333:role/ops/ecsnap-read",
+                "111122223333",
+                None
+            ),
+            "arn:aws:sts::111122223333:assumed-role/ecsnap-read/ecsnap"
+        );
+        assert_eq!(
+            assumed_role_arn(
+                "arn:aws-cn:iam::444455556666:role/reader",
+                "444455556666",
+                Some("weekly")
+            ),
+            "arn:aws-cn:sts::444455556666:assumed-role/reader/weekly"
         );
     }
 

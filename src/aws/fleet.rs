@@ -1,19 +1,20 @@
-//! Several accounts and regions in one run: each account's credentials are resolved once
-//! (a profile, or a role assumed with the default credentials), its identity asked once,
+//! Several accounts and regions in one run, every account at once: each account's
+//! credentials are resolved once (a profile, or a role assumed with the default
+//! credentials), its identity known once (an assumed role's from AssumeRole's answer, a
+//! profile's from GetCallerIdentity),
 //! its regions listed (`all`: DescribeRegions), and one client set built per region from
 //! the same credentials. A place that cannot be reached is a [`PlaceFailure`], never the
 //! end of the run.
 
 use aws_config::Region;
-use futures::{StreamExt, stream};
+use futures::future::join_all;
 
 use super::api::{AwsClients, OpsClients};
-use super::connect::{ConnectOptions, check_profile_files, clients_from, sdk_config};
+use super::connect::{
+    ConnectOptions, assumed_identity, check_profile_files, clients_from, sdk_config,
+};
 use crate::config::Marks;
 use crate::model::CallerIdentity;
-
-/// Accounts connected at once (each then loads its regions side by side).
-const ACCOUNTS_AT_ONCE: usize = 8;
 
 /// Where `--region all` asks who the account is and which regions it has enabled when no
 /// region is configured (no `--region` home, AWS_REGION or profile region): the first
@@ -113,11 +114,10 @@ pub struct PlaceFailure {
 /// Connects every account and region asked for. Targets come back sorted by account name
 /// and region; failures likewise.
 pub async fn connect_fleet(specs: &[AccountSpec]) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
-    let per_account: Vec<(Vec<FleetTarget>, Vec<PlaceFailure>)> = stream::iter(specs)
-        .map(connect_account)
-        .buffer_unordered(ACCOUNTS_AT_ONCE)
-        .collect()
-        .await;
+    // Every account at once: what bounds them is each place's requests and the
+    // process-wide budget (`aws::budget`), not a count of accounts.
+    let per_account: Vec<(Vec<FleetTarget>, Vec<PlaceFailure>)> =
+        join_all(specs.iter().map(connect_account)).await;
     let mut targets = Vec::new();
     let mut failures = Vec::new();
     for (t, f) in per_account {
@@ -167,9 +167,17 @@ async fn connect_account(spec: &AccountSpec) -> (Vec<FleetTarget>, Vec<PlaceFail
         Ok(clients) => clients,
         Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
     };
-    let identity = match home.0.sts.caller_identity().await {
-        Ok(id) => id,
-        Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
+    // An assumed role's account is in AssumeRole's answer; only a profile's or the
+    // default chain's credentials need GetCallerIdentity to say whose they are.
+    let identity = match &spec.connect.assume_role {
+        Some(role) => match assumed_identity(&conf, role).await {
+            Ok(id) => id,
+            Err(e) => return (Vec::new(), vec![fail(None, None, e)]),
+        },
+        None => match home.0.sts.caller_identity().await {
+            Ok(id) => id,
+            Err(e) => return (Vec::new(), vec![fail(None, None, e.to_string())]),
+        },
     };
     let account_id = identity.account.clone();
     let regions = match &spec.regions {

@@ -4,6 +4,7 @@
 
 mod answer;
 mod api;
+pub mod budget;
 mod classify;
 mod connect;
 mod convert;
@@ -29,7 +30,7 @@ pub use api::{
 pub use classify::CallContext;
 pub use connect::{
     AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,
-    retry_config,
+    place_retry_partition, retry_config,
 };
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;

@@ -1,15 +1,13 @@
 //! One read over every place of the fleet at once: each account and region loads side by
-//! side (each client set bounds its own requests), and a place that fails keeps its error
+//! side (each place's clients bound its own requests, under one process-wide budget; no
+//! count of places at a time), and a place that fails keeps its error
 //! in its own entry while the rest load.
 
-use futures::{StreamExt, stream};
+use futures::future::join_all;
 
 use crate::aws::AwsClients;
 use crate::aws::fleet::{FleetTarget, Place, PlaceFailure};
 use crate::error::{Error, Result};
-
-/// Places loaded at once.
-const PLACES_AT_ONCE: usize = 16;
 
 /// What one read gave over the fleet: the answer of each place that answered and the
 /// error of each that did not (both in the targets' order), and the places that could
@@ -50,20 +48,13 @@ where
     F: Fn(&'a AwsClients, &'a Place) -> Fut,
     Fut: Future<Output = Result<T>> + 'a,
 {
-    let results: Vec<(usize, Result<T>)> = stream::iter(targets.iter().enumerate())
-        .map(|(i, t)| {
-            let fut = load(&t.aws, &t.place);
-            async move { (i, fut.await) }
-        })
-        .buffer_unordered(PLACES_AT_ONCE)
-        .collect()
-        .await;
-    let mut results = results;
-    results.sort_by_key(|(i, _)| *i);
+    // Every place at once, in the targets' order: each place's clients bound its own
+    // requests and share the process-wide budget (`aws::budget`).
+    let results: Vec<Result<T>> = join_all(targets.iter().map(|t| load(&t.aws, &t.place))).await;
     let mut answers = Vec::new();
     let mut errors = Vec::new();
-    for (i, result) in results {
-        let place = targets[i].place.clone();
+    for (t, result) in targets.iter().zip(results) {
+        let place = t.place.clone();
         match result {
             Ok(v) => answers.push((place, v)),
             Err(e) => errors.push((place, e)),

@@ -714,3 +714,48 @@ fn scale_and_cleanup_act_in_their_rows_place() {
         "{effects:?}"
     );
 }
+
+/// Over many places the Services pane never waits for the slowest (issue 29): each
+/// place's rows are on screen as that place answers, and the title counts places in.
+#[test]
+fn the_services_pane_shows_each_place_as_it_answers_and_counts_places_in() {
+    let (mut s, _) = opened();
+    let g = s.services.loader.generation;
+    let services = crate::fixtures::services();
+    deliver(
+        &mut s,
+        placed(PROD, listing(g, Listing::Services(Ok(services.clone())))),
+    );
+    let screen = render(&s, 120, 40);
+    assert_has(&screen, "1/3 places");
+    assert_eq!(
+        s.services.list.rows.len(),
+        services.len(),
+        "prod's rows, at once"
+    );
+    assert_has(&screen, &services[0].name);
+    deliver(
+        &mut s,
+        placed(
+            STAGING,
+            listing(g, Listing::Services(Ok(services[..1].to_vec()))),
+        ),
+    );
+    let screen = render(&s, 120, 40);
+    assert_has(&screen, "2/3 places");
+    assert_eq!(s.services.list.rows.len(), services.len() + 1);
+    assert!(
+        s.services.loader.state.is_loading(),
+        "staging eu-west-1 has not answered: still loading, the others shown"
+    );
+    deliver(
+        &mut s,
+        placed(STAGING_EU, listing(g, Listing::Services(Ok(Vec::new())))),
+    );
+    let screen = render(&s, 120, 40);
+    assert_lacks(&screen, "places ·");
+    assert!(
+        !s.services.loader.state.is_loading(),
+        "every place answered"
+    );
+}

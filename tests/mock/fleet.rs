@@ -40,9 +40,7 @@ async fn an_account_whose_role_cannot_be_assumed_fails_alone() {
         .collect();
     assert_eq!(names, [("dev", None), ("prod", None)]);
     assert!(
-        failures
-            .iter()
-            .all(|f| f.error.contains("sts:GetCallerIdentity")),
+        failures.iter().all(|f| f.error.contains("sts:AssumeRole")),
         "{failures:?}"
     );
 }

@@ -20,6 +20,7 @@ mod adapters;
 mod cleanup;
 mod deployments;
 mod fleet;
+mod fleet_scale;
 mod hands_on;
 mod image_check;
 mod lifecycle;

@@ -6,7 +6,6 @@
 //! cannot be read is a failure; the others go on.
 
 use chrono::{DateTime, Utc};
-use futures::{StreamExt, stream};
 use serde::Serialize;
 
 use super::{CleanupPlan, ItemResult, ItemStatus, plan, preflight};
@@ -18,9 +17,6 @@ use crate::config::Settings;
 use crate::model::ResourceKind;
 use crate::ops::confirm::Confirmation;
 use crate::ops::guard::Mutator;
-
-/// Places planned at once (each bounds its own requests).
-const PLACES_AT_ONCE: usize = 8;
 
 /// One place to clean up: where, how to read it, and its own guarded mutator.
 pub struct PlaceCleanup<'a> {
@@ -182,14 +178,14 @@ impl FleetCleanupPlan {
 
 /// Plans and preflights every place side by side (reads and DryRun checks only).
 pub async fn plan_places(places: &[PlaceCleanup<'_>], ask: CleanupAsk) -> FleetCleanupPlan {
-    let answers: Vec<(usize, crate::error::Result<PlaceGroup>)> =
-        stream::iter(places.iter().enumerate())
-            .map(|(i, p)| async move { (i, plan_place(p, ask).await) })
-            .buffer_unordered(PLACES_AT_ONCE)
-            .collect()
-            .await;
-    let mut answers = answers;
-    answers.sort_by_key(|(i, _)| *i);
+    // Every place at once: each place's clients bound its own requests (`aws::budget`).
+    let answers: Vec<(usize, crate::error::Result<PlaceGroup>)> = futures::future::join_all(
+        places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| async move { (i, plan_place(p, ask).await) }),
+    )
+    .await;
     let mut groups = Vec::new();
     let mut failures = Vec::new();
     for (i, answer) in answers {
