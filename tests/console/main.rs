@@ -31,3 +31,4 @@ mod places;
 mod recover;
 mod rollback;
 mod screens;
+mod themes;

@@ -51,7 +51,7 @@ pub use modal::modal_footer;
 
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     let area = frame.area();
-    let theme = Theme { color: state.color };
+    let theme = Theme::new(state.color, &state.settings.theme);
     if !fits(area.width, area.height) {
         let text = vec![
             Line::styled("terminal too small", theme.bad()),
