@@ -34,6 +34,9 @@ pub struct ServiceJson {
     #[serde(skip)]
     pub steadiness_label: &'static str,
     pub deployments: Vec<DeploymentJson>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -79,6 +82,7 @@ impl From<&Service> for ServiceJson {
             steadiness: health.as_str(),
             steadiness_label: health.label(),
             deployments: s.deployments.iter().map(DeploymentJson::from).collect(),
+            console_url: None,
         }
     }
 }
@@ -114,6 +118,9 @@ pub struct TaskJson {
     /// The task's ephemeral storage in GiB (the task's, else its definition's); `null`
     /// when neither says (the platform default).
     pub ephemeral_storage_gib: Option<i32>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 /// One volume of a task. `volume_id`, `name` and `delete_on_termination` are the EBS
@@ -275,6 +282,7 @@ impl TaskJson {
             ephemeral_storage_gib: t
                 .ephemeral_storage_gib
                 .or(storage.and_then(|s| s.ephemeral_storage_gib)),
+            console_url: None,
         }
     }
 }
@@ -302,6 +310,9 @@ pub struct TagJson {
     pub pushed_at: Option<String>,
     pub size_bytes: i64,
     pub in_use: bool,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 impl From<&UserTags> for UserTagsJson {
@@ -319,6 +330,7 @@ impl From<&UserTags> for UserTagsJson {
                     pushed_at: rfc3339(t.pushed_at),
                     size_bytes: t.size_bytes,
                     in_use: t.in_use,
+                    console_url: None,
                 })
                 .collect(),
             resume_tag: g.resume.as_ref().map(|r| r.tag.clone()),
@@ -354,6 +366,9 @@ pub struct OrphanVolumeJson {
     pub reason: String,
     pub origin: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -369,6 +384,9 @@ pub struct OrphanSnapshotJson {
     pub storage_tier: Option<String>,
     /// When a temporary restore of an archived snapshot ends; `null` when none.
     pub restore_expiry_time: Option<String>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -406,6 +424,7 @@ impl From<&OrphanReport> for OrphansJson {
                     reason: o.reason.clone(),
                     origin: o.origin.clone(),
                     tags: o.volume.tags.clone(),
+                    console_url: None,
                 })
                 .collect(),
             snapshots: r
@@ -421,6 +440,7 @@ impl From<&OrphanReport> for OrphansJson {
                     reason: o.reason.clone(),
                     storage_tier: o.snapshot.storage_tier.clone(),
                     restore_expiry_time: rfc3339(o.snapshot.restore_expiry_time),
+                    console_url: None,
                 })
                 .collect(),
             skipped: r

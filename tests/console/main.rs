@@ -27,6 +27,7 @@ mod keys;
 mod lifecycle;
 mod logs;
 mod navigation;
+mod open_copy;
 mod places;
 mod recover;
 mod rollback;

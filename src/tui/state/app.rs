@@ -103,6 +103,9 @@ pub struct AppState {
     /// A one-line note for the user (jump misses, hints).
     pub message: Option<String>,
     pub color: bool,
+    /// The program `b` opens a URL with (`open`, `xdg-open`); `None`: no display, the URL
+    /// is only shown.
+    pub opener: Option<&'static str>,
     /// Rows a page moves (from the terminal height).
     pub page: usize,
     /// Drives the spinner.
@@ -149,6 +152,7 @@ impl AppState {
 
     pub fn new(settings: Settings, header: HeaderInfo, color: bool, now: DateTime<Utc>) -> Self {
         Self {
+            opener: None,
             pane: PaneId::Services,
             detail_from: PaneId::Services,
             mode: Mode::Normal,

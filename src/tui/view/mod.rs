@@ -64,11 +64,21 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
+    // A message longer than the width (a console URL from `b`) takes up to four status
+    // lines, wrapped, so all of it can be read and selected.
+    let status_line = footer::status_line(state, theme);
+    let status_rows = if state.message.is_some() && area.width > 0 {
+        u16::try_from(status_line.width().div_ceil(usize::from(area.width)))
+            .unwrap_or(u16::MAX)
+            .clamp(1, 4)
+    } else {
+        1
+    };
     let [head, tabs, body, status, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -81,7 +91,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Snapshots => snapshots::draw(frame, body, state, theme),
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
     }
-    frame.render_widget(footer::status_line(state, theme), status);
+    if status_rows > 1 {
+        frame.render_widget(
+            Paragraph::new(status_line).wrap(Wrap { trim: false }),
+            status,
+        );
+    } else {
+        frame.render_widget(status_line, status);
+    }
     if let Some(view) = &state.logs {
         logs::draw_over(frame, body, status, state, view, theme);
     }
