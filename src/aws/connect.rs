@@ -299,6 +299,10 @@ pub(super) fn clients_from(
     let ctx = CallContext {
         region: region.clone(),
         endpoint: conf.endpoint_url().map(str::to_string),
+        profile: opts
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
     };
     // Each SDK has its own client and config builder types: a macro, not a function.
     macro_rules! mutation_client {

@@ -8,6 +8,7 @@ mod classify;
 mod connect;
 mod convert;
 mod convert_deploy;
+pub mod credentials;
 mod ec2;
 mod ec2_ops;
 mod ecr;
@@ -28,8 +29,8 @@ pub use api::{
 };
 pub use classify::CallContext;
 pub use connect::{
-    AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,
-    retry_config,
+    AssumeRole, ConnectOptions, Timeouts, aws_profile_paths, connect, connect_with_ops,
+    mutation_retry_config, retry_config,
 };
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;

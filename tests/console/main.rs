@@ -20,6 +20,7 @@ mod fixtures;
 mod actions;
 mod cleanup;
 mod confirm_lines;
+mod credentials;
 mod hands_on;
 mod help;
 mod hostile;

@@ -183,6 +183,24 @@ impl AppState {
         }
     }
 
+    /// A pane whose newest load failed for missing or expired credentials: its error, and
+    /// since when the panes show older data (the oldest of their last good loads).
+    pub fn credentials_failure(&self) -> Option<(&str, Option<DateTime<Utc>>)> {
+        let loaders = [
+            &self.services.loader,
+            &self.tasks.loader,
+            &self.detail.loader,
+            &self.snapshots.loader,
+            &self.orphans.loader,
+        ];
+        let error = loaders
+            .iter()
+            .filter_map(|l| l.state.error())
+            .find(|e| crate::error::is_credentials_error(e))?;
+        let since = loaders.iter().filter_map(|l| l.loaded_at).min();
+        Some((error, since))
+    }
+
     /// The place of what the shown pane is about: the selected row's (Services, Orphans,
     /// Snapshots), the shown service's (Tasks, Detail). `None` with one place.
     pub fn place_in_view(&self) -> Option<usize> {

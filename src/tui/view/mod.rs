@@ -67,7 +67,8 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     // A message longer than the width (a console URL from `b`) takes up to four status
     // lines, wrapped, so all of it can be read and selected.
     let status_line = footer::status_line(state, theme);
-    let status_rows = if state.message.is_some() && area.width > 0 {
+    let banner = state.message.is_none() && state.credentials_failure().is_some();
+    let status_rows = if (state.message.is_some() || banner) && area.width > 0 {
         u16::try_from(status_line.width().div_ceil(usize::from(area.width)))
             .unwrap_or(u16::MAX)
             .clamp(1, 4)
