@@ -12,6 +12,25 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use sha1::Digest as _;
 
+/// The AWS config and credentials files the SDK reads: `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and `~/.aws/credentials`.
+pub fn aws_profile_paths() -> (String, String) {
+    let home = std::env::var("HOME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "~".into());
+    let file = |var: &str, default: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| format!("{home}/.aws/{default}"))
+    };
+    (
+        file("AWS_CONFIG_FILE", "config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    )
+}
+
 /// How a profile gets its credentials, as far as its advice goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
@@ -153,7 +172,7 @@ fn expiry_words(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 pub fn advice(profile: Option<&str>, now: DateTime<Utc>) -> Option<String> {
     let named = profile.is_some();
     let name = profile.unwrap_or("default");
-    let (config_path, _) = crate::aws::aws_profile_paths();
+    let (config_path, _) = aws_profile_paths();
     let config = std::fs::read_to_string(&config_path).ok()?;
     let home = std::env::var_os("HOME").map(PathBuf::from)?;
     advice_for(name, named, &sign_in_of(name, &config, &home), now)

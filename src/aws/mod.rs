@@ -29,9 +29,10 @@ pub use api::{
 };
 pub use classify::CallContext;
 pub use connect::{
-    AssumeRole, ConnectOptions, Timeouts, aws_profile_paths, connect, connect_with_ops,
-    mutation_retry_config, retry_config,
+    AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,
+    retry_config,
 };
+pub use credentials::aws_profile_paths;
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;
 pub use ecr::{BATCH_GET_IMAGE_MAX, EcrAdapter};
