@@ -161,6 +161,24 @@ pub enum Command {
         done, 1 error, 5 refused (read-only, not archived, already restored, not confirmed)."
     )]
     RestoreSnapshot(RestoreSnapshotArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout
+    #[command(
+        after_help = "bash: `source <(ecsnap completions bash)` (or save it in \
+        ~/.local/share/bash-completion/completions/ecsnap); zsh: `ecsnap completions zsh > \
+        ~/.zfunc/_ecsnap` with ~/.zfunc on fpath; fish: `ecsnap completions fish > \
+        ~/.config/fish/completions/ecsnap.fish`. Needs no AWS access and no config."
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `ecsnap man > ecsnap.1; man -l ecsnap.1`
+    Man,
+}
+
+/// `completions`: the shell to write a script for.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 // ---- Shared groups, flattened into the commands that take them ----

@@ -35,6 +35,112 @@ struct FileConfig {
     accounts: BTreeMap<String, MarkSection>,
     fleet: FleetSection,
     network: NetworkSection,
+    theme: ThemeSection,
+}
+
+/// `[theme]`: a built-in palette by name, and colours per role over it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ThemeSection {
+    name: Option<String>,
+    colors: BTreeMap<String, String>,
+}
+
+/// The built-in themes, by their config names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ThemeName {
+    /// ANSI colours for a dark terminal.
+    #[default]
+    Default,
+    /// Darker colours that read on a light background.
+    Light,
+    /// Bright colours, and the selection on a solid background.
+    HighContrast,
+    /// No colour at all: bold, reverse and underline (as with NO_COLOR).
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 4] = [
+        ThemeName::Default,
+        ThemeName::Light,
+        ThemeName::HighContrast,
+        ThemeName::Mono,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeName::Default => "default",
+            ThemeName::Light => "light",
+            ThemeName::HighContrast => "high-contrast",
+            ThemeName::Mono => "mono",
+        }
+    }
+}
+
+/// The colour roles `[theme.colors]` may set (`tui::theme` has the palette).
+pub const THEME_ROLES: [&str; 12] = [
+    "ok",
+    "warn",
+    "bad",
+    "dim",
+    "key",
+    "header",
+    "selected_fg",
+    "selected_bg",
+    "production_fg",
+    "production_bg",
+    "badge_fg",
+    "badge_bg",
+];
+
+/// `[theme]` as read: the built-in palette and the colours set over it, by role (one of
+/// [`THEME_ROLES`]). NO_COLOR and `--no-color` win over both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeSettings {
+    pub name: ThemeName,
+    pub colors: BTreeMap<String, ratatui::style::Color>,
+}
+
+impl ThemeSection {
+    fn settings(&self) -> std::result::Result<ThemeSettings, String> {
+        let names = || {
+            ThemeName::ALL
+                .iter()
+                .map(|n| format!("{:?}", n.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let name = match self.name.as_deref() {
+            None => ThemeName::Default,
+            Some(given) => ThemeName::ALL
+                .into_iter()
+                .find(|n| n.as_str() == given)
+                .ok_or_else(|| {
+                    format!(
+                        "key `theme.name`: unknown theme {given:?}; expected one of {}",
+                        names()
+                    )
+                })?,
+        };
+        let mut colors = BTreeMap::new();
+        for (role, value) in &self.colors {
+            if !THEME_ROLES.contains(&role.as_str()) {
+                return Err(format!(
+                    "key `theme.colors.{role}`: no such colour role; expected one of {}",
+                    THEME_ROLES.join(", ")
+                ));
+            }
+            let color = value.parse::<ratatui::style::Color>().map_err(|_| {
+                format!(
+                    "key `theme.colors.{role}`: {value:?} is not a colour; expected a name \
+                     (red, lightgreen, darkgray, …), a 256-colour index (0-255) or \"#rrggbb\""
+                )
+            })?;
+            colors.insert(role.clone(), color);
+        }
+        Ok(ThemeSettings { name, colors })
+    }
 }
 
 /// `[fleet]`: the regions and accounts one run looks at.
@@ -229,6 +335,8 @@ pub struct Settings {
     pub fleet: FleetSettings,
     /// `[network]`: when to give up on an endpoint that does not answer.
     pub network: NetworkSettings,
+    /// `[theme]`: the console's colours.
+    pub theme: ThemeSettings,
 }
 
 impl Default for Settings {
@@ -251,6 +359,7 @@ impl Default for Settings {
             profile_marks: BTreeMap::new(),
             fleet: FleetSettings::default(),
             network: NetworkSettings::default(),
+            theme: ThemeSettings::default(),
         }
     }
 }
@@ -374,6 +483,7 @@ impl Settings {
             accounts: file.fleet.accounts,
         };
         s.network = file.network.settings().map_err(bad)?;
+        s.theme = file.theme.settings().map_err(bad)?;
         Ok(s)
     }
 
@@ -828,12 +938,52 @@ mod tests {
                 "safety.snapshot_retention_days",
             ),
             ("not toml at all", "expected"),
+            ("[theme]\nname = \"solarized\"", "theme.name"),
+            ("[theme]\ncolour = \"red\"", "colour"),
+            ("[theme.colors]\nok = \"greenish\"", "theme.colors.ok"),
+            ("[theme.colors]\nfailing = \"red\"", "theme.colors.failing"),
         ];
         for (text, needle) in cases {
             let err = parse(text, None).expect_err(text).to_string();
             assert!(err.starts_with("config file /tmp/ecsnap.toml: "), "{err}");
             assert!(err.contains(needle), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn an_unknown_theme_is_named_with_the_valid_ones() {
+        let err = parse("[theme]\nname = \"solarized\"", None)
+            .expect_err("unknown theme")
+            .to_string();
+        assert!(err.contains("unknown theme \"solarized\""), "{err}");
+        for name in ["\"default\"", "\"light\"", "\"high-contrast\"", "\"mono\""] {
+            assert!(err.contains(name), "{err}");
+        }
+        let err = parse("[theme.colors]\nfailing = \"red\"", None)
+            .expect_err("unknown role")
+            .to_string();
+        assert!(err.contains("ok, warn, bad"), "{err}");
+    }
+
+    #[test]
+    fn a_theme_and_its_colours_are_read() {
+        use ratatui::style::Color;
+        let s = parse(
+            "[theme]\nname = \"high-contrast\"\n[theme.colors]\nok = \"blue\"\nbadge_bg = \"#102030\"\ndim = \"244\"",
+            None,
+        )
+        .expect("valid");
+        assert_eq!(s.theme.name, ThemeName::HighContrast);
+        assert_eq!(s.theme.colors.get("ok"), Some(&Color::Blue));
+        assert_eq!(
+            s.theme.colors.get("badge_bg"),
+            Some(&Color::Rgb(0x10, 0x20, 0x30))
+        );
+        assert_eq!(s.theme.colors.get("dim"), Some(&Color::Indexed(244)));
+        assert_eq!(
+            parse("", None).expect("empty").theme,
+            ThemeSettings::default()
+        );
     }
 
     /// Every way a config file can be there but unreadable is an error naming the path:

@@ -87,6 +87,18 @@ impl Error {
     }
 }
 
+/// Whether an error, as shown, says the credentials are missing or expired (the console's
+/// panes keep errors as text; these are the phrases `AwsError` writes for those kinds).
+pub fn is_credentials_error(text: &str) -> bool {
+    [
+        "no AWS credentials found",
+        "no usable AWS credentials",
+        "the AWS credentials are expired or invalid",
+    ]
+    .iter()
+    .any(|p| text.contains(p))
+}
+
 /// What kind of AWS failure this is; decides the advice printed with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AwsErrorKind {
@@ -115,7 +127,30 @@ pub struct AwsError {
     pub kind: AwsErrorKind,
     /// The service's error code, when it sent one.
     pub code: Option<String>,
+    /// For missing or expired credentials, what exactly to do for the profile in use
+    /// (`aws::credentials`) may lead it, split from the cause by [`HINT_SEPARATOR`]
+    /// (`AwsError::with_hint`; kept in the message so `Error` stays small).
     pub message: String,
+}
+
+/// Splits a credential error's advice from its cause in `AwsError::message` (a control
+/// character: never in an AWS message as shown, which is escaped).
+pub const HINT_SEPARATOR: char = '\u{1f}';
+
+impl AwsError {
+    /// The message led by `hint` (what to do, replacing the generic advice).
+    #[must_use]
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        if let Some(h) = hint {
+            self.message = format!("{h}{HINT_SEPARATOR}{}", self.message);
+        }
+        self
+    }
+
+    /// The advice and the cause, when a hint leads the message.
+    pub fn hint(&self) -> Option<(&str, &str)> {
+        self.message.split_once(HINT_SEPARATOR)
+    }
 }
 
 impl std::error::Error for AwsError {}
@@ -133,6 +168,21 @@ impl fmt::Display for AwsError {
         } else {
             format!(" ({})", self.message)
         };
+        if let (Some((hint, why)), AwsErrorKind::NoCredentials | AwsErrorKind::ExpiredCredentials) =
+            (self.hint(), self.kind)
+        {
+            let what = if self.kind == AwsErrorKind::NoCredentials {
+                "no usable AWS credentials"
+            } else {
+                "the AWS credentials are expired or invalid"
+            };
+            let why = if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({why})")
+            };
+            return write!(f, "{action} in {region}: {what}: {hint}{why}");
+        }
         match self.kind {
             AwsErrorKind::AccessDenied => write!(
                 f,

@@ -11,6 +11,8 @@ use crate::error::{AwsError, AwsErrorKind};
 pub struct CallContext {
     pub region: String,
     pub endpoint: Option<String>,
+    /// The AWS profile named (`--profile`, `AWS_PROFILE`): a credential error names it.
+    pub profile: Option<String>,
 }
 
 impl CallContext {
@@ -100,6 +102,14 @@ where
             (kind, None, root_cause(&chain))
         }
     };
+    // Missing or expired credentials: the profile, how it signs in, when its token
+    // expires and the command to run, from the config file and the token caches.
+    let hint = matches!(
+        kind,
+        AwsErrorKind::NoCredentials | AwsErrorKind::ExpiredCredentials
+    )
+    .then(|| super::credentials::advice(ctx.profile.as_deref(), crate::config::now()))
+    .flatten();
     AwsError {
         action,
         region: ctx.region.clone(),
@@ -108,6 +118,7 @@ where
         code,
         message,
     }
+    .with_hint(hint)
 }
 
 /// An emulator's page instead of an answer to an operation it does not implement.

@@ -261,32 +261,13 @@ pub async fn connect_with_ops(opts: &ConnectOptions) -> Result<(AwsClients, OpsC
     clients_from(&sdk_config(opts).await, opts)
 }
 
-/// The AWS config and credentials files the SDK reads: `AWS_CONFIG_FILE` and
-/// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and `~/.aws/credentials`.
-pub fn aws_profile_paths() -> (String, String) {
-    let home = std::env::var("HOME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "~".into());
-    let file = |var: &str, default: &str| {
-        std::env::var(var)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| format!("{home}/.aws/{default}"))
-    };
-    (
-        file("AWS_CONFIG_FILE", "config"),
-        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-    )
-}
-
 /// Reads the AWS profile files as the SDK will, so that what goes wrong there is said as
 /// itself instead of as its consequence ("no AWS region is set", "no AWS credentials"):
 /// a syntax error names the file and the line; a `--profile` that is in neither file names
 /// both files and the profiles they have. A syntax error is only tolerated (logged) when
 /// nothing needs the files: no profile named, the region and the keys in the environment.
 pub async fn check_profile_files(opts: &ConnectOptions) -> Result<()> {
-    let (config, credentials) = aws_profile_paths();
+    let (config, credentials) = super::credentials::aws_profile_paths();
     #[allow(
         clippy::default_trait_access,
         reason = "the default `ProfileFiles`, whose type lives in a crate ecsnap does not name"
@@ -406,6 +387,10 @@ pub(super) fn clients_from(
     let ctx = CallContext {
         region: region.clone(),
         endpoint: conf.endpoint_url().map(str::to_string),
+        profile: opts
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
     };
     // Each SDK has its own client and config builder types: macros, not functions.
     macro_rules! read_client {

@@ -9,6 +9,7 @@ mod classify;
 mod connect;
 mod convert;
 mod convert_deploy;
+pub mod credentials;
 mod ec2;
 mod ec2_ops;
 mod ecr;
@@ -32,6 +33,7 @@ pub use connect::{
     AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,
     place_retry_partition, retry_config,
 };
+pub use credentials::aws_profile_paths;
 pub use ec2::Ec2Adapter;
 pub use ec2_ops::Ec2OpsAdapter;
 pub use ecr::{BATCH_GET_IMAGE_MAX, EcrAdapter};

@@ -34,6 +34,7 @@ mod rollback;
 mod scale;
 mod session;
 mod stop_task;
+pub mod terminal;
 pub mod wait;
 
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -45,6 +46,13 @@ use flow::run_in_session;
 
 /// Runs a parsed command line; returns the process exit code.
 pub async fn run(mut cli: Cli) -> Result<i32> {
+    // Completions and the man page need no config and no AWS: a broken config file must
+    // not stop the shell from loading its completions.
+    match &cli.command {
+        Some(Command::Completions(args)) => return terminal::completions(args.shell),
+        Some(Command::Man) => return terminal::man(),
+        _ => {}
+    }
     let settings = Settings::load(&Overrides {
         config: cli.global.config.clone(),
         profile: cli.global.profile.clone(),
@@ -100,6 +108,8 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::RestoreSnapshot(args) => {
             Box::pin(restore_snapshot::run(args, global, settings)).await
         }
+        Command::Completions(args) => terminal::completions(args.shell),
+        Command::Man => terminal::man(),
     }
 }
 
@@ -131,7 +141,9 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
         | Command::Redeploy(_)
         | Command::Wait(_)
         | Command::RestoreUser(_)
-        | Command::Recover(_) => None,
+        | Command::Recover(_)
+        | Command::Completions(_)
+        | Command::Man => None,
     }
 }
 

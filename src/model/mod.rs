@@ -1,6 +1,7 @@
 //! Plain data the rest of ecsnap works with. No SDK types cross this line: the adapters in
 //! `aws/` translate into these, and `analysis/`, the commands and the console read them.
 
+pub mod console_url;
 mod deploy;
 mod ec2;
 mod ecr;

@@ -2,6 +2,7 @@
 //! `account_id` and `region` it came from (one place or many), the orphans totals are
 //! given overall and per place, and a place that failed is listed with its error.
 
+use crate::model::console_url::{ConsoleTarget, console_url};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -37,10 +38,33 @@ pub(crate) fn located<T: Serialize>(at: &Where, item: T) -> Located<T> {
     }
 }
 
+/// The console URL of `target` at `at`; `None` when the URL needs the account and it is
+/// unknown (only an image's does).
+fn url_at(at: &Where, target: &ConsoleTarget) -> Option<String> {
+    let account = at.account_id.as_deref().unwrap_or_default();
+    if account.is_empty() && matches!(target, ConsoleTarget::Image { .. }) {
+        return None;
+    }
+    Some(console_url(target, &at.region, account))
+}
+
+/// A service's JSON with its console URL at `at`.
+fn service_json_at(at: &Where, s: &Service) -> ServiceJson {
+    let mut json = ServiceJson::from(s);
+    json.console_url = url_at(
+        at,
+        &ConsoleTarget::Service {
+            cluster: s.cluster.clone(),
+            service: s.name.clone(),
+        },
+    );
+    json
+}
+
 pub fn services_json(parts: &[(Where, Vec<Service>)]) -> Vec<Located<ServiceJson>> {
     parts
         .iter()
-        .flat_map(|(at, services)| services.iter().map(|s| located(at, ServiceJson::from(s))))
+        .flat_map(|(at, services)| services.iter().map(|s| located(at, service_json_at(at, s))))
         .collect()
 }
 
@@ -53,7 +77,7 @@ pub fn judged_services_json(
         .iter()
         .flat_map(|(at, listing)| {
             listing.services.iter().map(move |s| {
-                let mut json = ServiceJson::from(s).judged(listing.whys.get(&s.arn), now);
+                let mut json = service_json_at(at, s).judged(listing.whys.get(&s.arn), now);
                 mark_awaiting(std::iter::once(&mut json), &listing.awaiting, now);
                 located(at, json)
             })
@@ -65,9 +89,17 @@ pub fn tasks_json(parts: &[(Where, TaskListing)]) -> Vec<Located<TaskJson>> {
     parts
         .iter()
         .flat_map(|(at, l)| {
-            l.tasks
-                .iter()
-                .map(|t| located(at, TaskJson::new(t, l.storage.get(&t.task_definition))))
+            l.tasks.iter().map(|t| {
+                let mut json = TaskJson::new(t, l.storage.get(&t.task_definition));
+                json.console_url = url_at(
+                    at,
+                    &ConsoleTarget::Task {
+                        cluster: t.cluster.clone(),
+                        task_id: t.id.clone(),
+                    },
+                );
+                located(at, json)
+            })
         })
         .collect()
 }
@@ -75,7 +107,21 @@ pub fn tasks_json(parts: &[(Where, TaskListing)]) -> Vec<Located<TaskJson>> {
 pub fn snapshots_json(parts: &[(Where, Vec<UserTags>)]) -> Vec<Located<UserTagsJson>> {
     parts
         .iter()
-        .flat_map(|(at, groups)| groups.iter().map(|g| located(at, UserTagsJson::from(g))))
+        .flat_map(|(at, groups)| {
+            groups.iter().map(|g| {
+                let mut json = UserTagsJson::from(g);
+                for tag in &mut json.tags {
+                    tag.console_url = url_at(
+                        at,
+                        &ConsoleTarget::Image {
+                            repository: json.repository.clone(),
+                            digest: tag.tag.digest.clone(),
+                        },
+                    );
+                }
+                located(at, json)
+            })
+        })
         .collect()
 }
 
@@ -155,10 +201,24 @@ impl FleetOrphansJson {
                 totals: totals_json(&t),
             });
             let one = OrphansJson::from(report);
-            out.volumes
-                .extend(one.volumes.into_iter().map(|v| located(at, v)));
-            out.snapshots
-                .extend(one.snapshots.into_iter().map(|s| located(at, s)));
+            out.volumes.extend(one.volumes.into_iter().map(|mut v| {
+                v.console_url = url_at(
+                    at,
+                    &ConsoleTarget::Volume {
+                        id: v.volume_id.clone(),
+                    },
+                );
+                located(at, v)
+            }));
+            out.snapshots.extend(one.snapshots.into_iter().map(|mut s| {
+                s.console_url = url_at(
+                    at,
+                    &ConsoleTarget::Snapshot {
+                        id: s.snapshot_id.clone(),
+                    },
+                );
+                located(at, s)
+            }));
             out.skipped
                 .extend(one.skipped.into_iter().map(|s| located(at, s)));
         }
@@ -191,5 +251,48 @@ impl FleetOrphansJson {
         self.snapshots
             .sort_by(|a, b| by.compare(&snapshot(a), &snapshot(b)));
         self
+    }
+}
+
+#[cfg(test)]
+mod console_url_tests {
+    use super::*;
+    use crate::model::Task;
+
+    fn at(account_id: Option<&str>) -> Where {
+        Where {
+            account: "prod".into(),
+            account_id: account_id.map(str::to_string),
+            region: "eu-west-1".into(),
+        }
+    }
+
+    #[test]
+    fn listings_carry_the_console_url_of_their_place() {
+        let service = Service {
+            cluster: "shop".into(),
+            name: "web".into(),
+            ..Service::default()
+        };
+        let json =
+            serde_json::to_value(services_json(&[(at(Some("111111111111")), vec![service])]))
+                .expect("json");
+        assert_eq!(
+            json[0]["console_url"],
+            "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/shop/services/web/health?region=eu-west-1"
+        );
+        let listing = TaskListing {
+            tasks: vec![Task {
+                id: "abc".into(),
+                cluster: "shop".into(),
+                ..Task::default()
+            }],
+            ..TaskListing::default()
+        };
+        let json = serde_json::to_value(tasks_json(&[(at(None), listing)])).expect("json");
+        assert_eq!(
+            json[0]["console_url"],
+            "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/shop/tasks/abc/configuration?region=eu-west-1"
+        );
     }
 }

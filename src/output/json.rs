@@ -35,6 +35,9 @@ pub struct ServiceJson {
     #[serde(skip)]
     pub steadiness_label: &'static str,
     pub deployments: Vec<Deployment>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
     /// Why the service is not steady; `null` when it is steady. Left out where the
     /// listing did not judge it (the weekly report's services).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -164,6 +167,7 @@ impl From<&Service> for ServiceJson {
             steadiness: health.as_str(),
             steadiness_label: health.label(),
             deployments: s.deployments.clone(),
+            console_url: None,
             why: None,
             awaiting_action: None,
             service_arn: s.arn.clone(),
@@ -202,6 +206,9 @@ pub struct TaskJson {
     /// The task's ephemeral storage in GiB (the task's, else its definition's); `null`
     /// when neither says (the platform default).
     pub ephemeral_storage_gib: Option<i32>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 /// One volume of a task. `volume_id`, `name` and `delete_on_termination` are the EBS
@@ -338,6 +345,7 @@ impl TaskJson {
             ephemeral_storage_gib: t
                 .ephemeral_storage_gib
                 .or(storage.and_then(|s| s.ephemeral_storage_gib)),
+            console_url: None,
         }
     }
 }
@@ -348,7 +356,7 @@ pub struct UserTagsJson {
     pub user: Option<String>,
     /// Each image once, the resume tag's included.
     pub total_bytes: i64,
-    pub tags: Vec<TagEntry>,
+    pub tags: Vec<TagJson>,
     /// The user's resume tag (`alice-latest`), `null` without one.
     pub resume_tag: Option<String>,
     /// The digest the resume tag points at.
@@ -358,13 +366,30 @@ pub struct UserTagsJson {
     pub resume_points_at: Option<String>,
 }
 
+/// A tag as the model serializes it, and where it is in the AWS console.
+#[derive(Debug, Serialize)]
+pub struct TagJson {
+    #[serde(flatten)]
+    pub tag: TagEntry,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
+}
+
 impl From<&UserTags> for UserTagsJson {
     fn from(g: &UserTags) -> Self {
         Self {
             repository: g.repository.clone(),
             user: g.user.clone(),
             total_bytes: g.total_bytes(),
-            tags: g.tags.clone(),
+            tags: g
+                .tags
+                .iter()
+                .map(|t| TagJson {
+                    tag: t.clone(),
+                    console_url: None,
+                })
+                .collect(),
             resume_tag: g.resume.as_ref().map(|r| r.tag.clone()),
             resume_digest: g.resume.as_ref().map(|r| r.digest.clone()),
             resume_points_at: g.resume_points_at().map(|t| t.tag.clone()),
@@ -398,6 +423,9 @@ pub struct OrphanVolumeJson {
     pub reason: String,
     pub origin: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -413,6 +441,9 @@ pub struct OrphanSnapshotJson {
     pub storage_tier: Option<String>,
     /// When a temporary restore of an archived snapshot ends; `null` when none.
     pub restore_expiry_time: Option<String>,
+    /// The resource in the AWS console (its account and region); `null` when the account
+    /// a URL needs is unknown.
+    pub console_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -450,6 +481,7 @@ impl From<&OrphanReport> for OrphansJson {
                     reason: o.reason.clone(),
                     origin: o.origin.clone(),
                     tags: o.volume.tags.clone(),
+                    console_url: None,
                 })
                 .collect(),
             snapshots: r
@@ -465,6 +497,7 @@ impl From<&OrphanReport> for OrphansJson {
                     reason: o.reason.clone(),
                     storage_tier: o.snapshot.storage_tier.clone(),
                     restore_expiry_time: rfc3339(o.snapshot.restore_expiry_time),
+                    console_url: None,
                 })
                 .collect(),
             skipped: r
@@ -534,7 +567,7 @@ mod tests {
         let text = serde_json::to_string(&UserTagsJson::from(&tags)).unwrap_or_default();
         assert!(
             text.contains(
-                r#""tags":[{"tag":"alice-20261120T0815","digest":"sha256:a","pushed_at":"1970-01-01T00:16:40Z","size_bytes":300,"in_use":true}]"#
+                r#""tags":[{"tag":"alice-20261120T0815","digest":"sha256:a","pushed_at":"1970-01-01T00:16:40Z","size_bytes":300,"in_use":true,"console_url":null}]"#
             ),
             "{text}"
         );

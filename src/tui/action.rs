@@ -79,6 +79,12 @@ pub enum Action {
     /// Desired count of the service in view +1 / -1.
     ScaleUp,
     ScaleDown,
+    /// Open the selected resource in the AWS console (or show its URL).
+    OpenConsole,
+    /// Copy the selected resource's id (OSC 52).
+    CopyId,
+    /// Copy the selected resource's ARN, or its console URL when it has none.
+    CopyArn,
 }
 
 impl Action {
@@ -101,7 +107,10 @@ impl Action {
             | Action::PortForward
             | Action::StopTask
             | Action::ScaleUp
-            | Action::ScaleDown => true,
+            | Action::ScaleDown
+            | Action::OpenConsole
+            | Action::CopyId
+            | Action::CopyArn => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane

@@ -189,6 +189,7 @@ pub async fn run(
         endpoint: aws.endpoint.clone(),
     };
     let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
+    state.opener = run::terminal::opener_here();
     state.message.clone_from(&opts.greeting);
     let guard = TerminalGuard::enter()?;
     let (tx, rx) = mpsc::unbounded_channel();
@@ -213,6 +214,7 @@ pub async fn run_places(
         endpoint: targets.first().and_then(|t| t.aws.endpoint.clone()),
     };
     let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
+    state.opener = run::terminal::opener_here();
     state.places = state::places::Places {
         all: targets
             .iter()

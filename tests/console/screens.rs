@@ -152,7 +152,7 @@ fn too_small_terminal_says_so() {
 
 #[test]
 fn every_key_is_in_the_help_and_the_footer() {
-    let theme = Theme { color: false };
+    let theme = Theme::plain();
     for pane in PaneId::ALL {
         let help: String = view::help_lines(pane, theme)
             .iter()
@@ -268,7 +268,7 @@ fn the_footer_shows_the_keys_of_the_mode_and_home_end_move() {
 
 #[test]
 fn a_narrow_footer_keeps_help_visible() {
-    let footer = view::footer_line(PaneId::Services, 80, Theme { color: false }).to_string();
+    let footer = view::footer_line(PaneId::Services, 80, Theme::plain()).to_string();
     assert_has(&footer, "? help");
     assert!(footer.chars().count() <= 80, "{footer}");
 }

@@ -88,3 +88,109 @@ fn no_credentials_with_imds_refusing_says_so() {
         cmd
     });
 }
+
+/// A temporary HOME whose AWS config has an SSO profile (`oncall`, session `corp`), an
+/// `aws login` profile (`console`) and nothing else; the SSO token cache as given.
+fn signed_in_home(sso_expires_at: Option<&str>) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("tempdir");
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).expect("mkdir");
+    std::fs::write(
+        aws.join("config"),
+        "[profile oncall]\nsso_session = corp\nsso_account_id = 111111111111\n\
+         sso_role_name = OnCall\nregion = us-east-1\n\n[sso-session corp]\n\
+         sso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\
+         sso_registration_scopes = sso:account:access\n\n[profile console]\n\
+         login_session = arn:aws:iam::111111111111:user/alice\nregion = us-east-1\n",
+    )
+    .expect("config");
+    std::fs::write(aws.join("credentials"), "").expect("credentials");
+    if let Some(at) = sso_expires_at {
+        // The AWS CLI names the file after the SHA-1 of the session name.
+        let name = sha1_hex("corp");
+        std::fs::write(
+            aws.join(format!("sso/cache/{name}.json")),
+            format!(
+                "{{\"startUrl\":\"https://corp.awsapps.com/start\",\"region\":\"us-east-1\",\
+                 \"accessToken\":\"expired\",\"expiresAt\":\"{at}\"}}"
+            ),
+        )
+        .expect("token");
+    }
+    home
+}
+
+/// SHA-1 as the `sha1sum` tool prints it.
+fn sha1_hex(text: &str) -> String {
+    let out = Command::new("sh")
+        .args(["-c", &format!("printf %s '{text}' | sha1sum")])
+        .output()
+        .expect("sha1sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a digest")
+        .to_string()
+}
+
+fn ecsnap_in(home: &Path, profile: &str, args: &[&str]) -> std::process::Output {
+    crate::emulator::isolated_ecsnap(home)
+        .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--profile", profile, "--endpoint-url", "http://127.0.0.1:1"])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("ecsnap runs")
+}
+
+#[test]
+fn an_expired_sso_token_names_profile_session_expiry_and_the_command() {
+    let home = signed_in_home(Some("2026-01-01T03:00:00Z"));
+    let out = ecsnap_in(home.path(), "oncall", &["services"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for part in [
+        "profile `oncall`",
+        "SSO session `corp` (https://corp.awsapps.com/start)",
+        "its token expired at 2026-01-01 03:00 UTC",
+        "Run `aws sso login --profile oncall`",
+    ] {
+        assert!(stderr.contains(part), "says {part}: {stderr}");
+    }
+    // --profile was passed: never asked for again.
+    assert!(!stderr.contains("Pass --profile"), "{stderr}");
+}
+
+#[test]
+fn a_login_session_profile_says_aws_login() {
+    let home = signed_in_home(None);
+    let out = ecsnap_in(home.path(), "console", &["services"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for part in [
+        "profile `console`",
+        "login_session arn:aws:iam::111111111111:user/alice",
+        "not logged in on this machine",
+        "Run `aws login --profile console`",
+    ] {
+        assert!(stderr.contains(part), "says {part}: {stderr}");
+    }
+    assert!(!stderr.contains("Pass --profile"), "{stderr}");
+}
+
+#[test]
+fn a_missing_profile_is_named_with_the_ones_there() {
+    let home = signed_in_home(None);
+    let out = ecsnap_in(home.path(), "oncal", &["services"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for part in [
+        "the profile `oncal` is not in",
+        "console, oncall",
+        "Did you mean `oncall`?",
+    ] {
+        assert!(stderr.contains(part), "says {part}: {stderr}");
+    }
+}

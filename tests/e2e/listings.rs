@@ -44,6 +44,15 @@ fn services_json_lists_every_service_and_marks_the_not_steady_one() {
         })
         .collect();
     assert_eq!(not_steady, fleet.not_steady.iter().cloned().collect());
+    // Each service links to its page in the AWS console of its region.
+    for s in v.as_array().expect("array") {
+        let url = format!(
+            "https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/{}/services/{}/health?region=us-east-1",
+            text(s, "cluster"),
+            text(s, "service_name")
+        );
+        assert_eq!(s["console_url"], Value::String(url), "{s}");
+    }
     // `steadiness` is a plain word, no symbol, and agrees with `steady`; so in `report`.
     let report = json_of(ecsnap(&emu.endpoint(), home.path()).args(["report", "--json"]));
     let listed = v.as_array().expect("array").iter();
@@ -138,6 +147,15 @@ fn tasks_json_lists_live_and_stopped_tasks_of_one_service() {
         .collect();
     assert_eq!(want.len(), 3, "two live, one stopped");
     assert_eq!(strings(&v, "task_arn"), want);
+    for t in v.as_array().expect("array") {
+        let url = text(t, "console_url");
+        assert!(
+            url.starts_with(
+                "https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/payments-prod/tasks/"
+            ) && url.contains(&text(t, "task_id")),
+            "{url}"
+        );
+    }
     let stopped: Vec<&Value> = v
         .as_array()
         .expect("array")

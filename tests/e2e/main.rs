@@ -46,4 +46,5 @@ mod recover;
 mod robustness;
 mod rollback;
 mod storage_states;
+mod terminal;
 mod zones;

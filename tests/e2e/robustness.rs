@@ -70,6 +70,7 @@ fn ctx() -> CallContext {
     CallContext {
         region: "eu-west-1".into(),
         endpoint: Some(ENDPOINT.into()),
+        profile: None,
     }
 }
 

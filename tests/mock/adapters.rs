@@ -68,6 +68,7 @@ fn ctx() -> CallContext {
     CallContext {
         region: "eu-west-1".into(),
         endpoint: None,
+        profile: None,
     }
 }
 

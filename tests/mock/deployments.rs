@@ -230,6 +230,7 @@ fn place(rules: &[&Rule], endpoint: Option<&str>) -> (AwsClients, OpsClients) {
         ctx: CallContext {
             region: "eu-west-1".into(),
             endpoint: endpoint.map(str::to_string),
+            profile: None,
         },
         ..MockAws::in_region("eu-west-1")
     }

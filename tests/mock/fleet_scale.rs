@@ -218,6 +218,7 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
     let ctx = CallContext {
         region: REGION.into(),
         endpoint: None,
+        profile: None,
     };
     let ecs = place_client!(
         aws_sdk_ecs,

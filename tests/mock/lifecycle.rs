@@ -17,6 +17,7 @@ fn ctx() -> CallContext {
     CallContext {
         region: "eu-west-1".into(),
         endpoint: None,
+        profile: None,
     }
 }
 

@@ -94,6 +94,7 @@ fn clients(rules: &[&Rule]) -> AwsClients {
         ctx: CallContext {
             region: "eu-west-1".into(),
             endpoint: None,
+            profile: None,
         },
         ..MockAws::in_region("eu-west-1")
     }

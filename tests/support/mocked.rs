@@ -119,6 +119,7 @@ impl MockAws {
             ctx: CallContext {
                 region: region.into(),
                 endpoint: None,
+                profile: None,
             },
             region: region.into(),
             ..Self::default()

@@ -41,6 +41,10 @@ pub enum Effect {
     InterruptCleanup,
     /// The Logs view closed: stop its reads (follow included).
     CancelLogs,
+    /// `b`: open this URL with the platform's opener (when there is one).
+    OpenUrl(String),
+    /// `c`/`C`: put this text on the clipboard through the terminal (OSC 52).
+    Copy(String),
 }
 
 /// Something to run in one place, by the runner of its family.
@@ -203,6 +207,7 @@ impl Effect {
                 ACTION_SLOT
             }
             Effect::CancelLogs => LOGS_SLOT,
+            Effect::OpenUrl(_) | Effect::Copy(_) => "terminal",
         }
     }
 }

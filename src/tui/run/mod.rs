@@ -9,4 +9,5 @@ pub(crate) mod hands_on;
 pub(crate) mod plugin;
 pub(crate) mod recover;
 pub mod runner;
+pub mod terminal;
 pub(crate) mod wait;

@@ -148,6 +148,8 @@ impl EffectRunner {
                 self.abort((None, FOLLOW_SLOT));
                 self.abort(slot);
             }
+            Effect::OpenUrl(url) => crate::tui::run::terminal::open_url(&url),
+            Effect::Copy(text) => crate::tui::run::terminal::copy_to_clipboard(&text),
         }
     }
 

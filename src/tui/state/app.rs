@@ -105,6 +105,9 @@ pub struct AppState {
     /// A one-line note for the user (jump misses, hints).
     pub message: Option<String>,
     pub color: bool,
+    /// The program `b` opens a URL with (`open`, `xdg-open`); `None`: no display, the URL
+    /// is only shown.
+    pub opener: Option<&'static str>,
     /// Rows a page moves (from the terminal height).
     pub page: usize,
     /// Drives the spinner.
@@ -156,6 +159,7 @@ impl AppState {
 
     pub fn new(settings: Settings, header: HeaderInfo, color: bool, now: DateTime<Utc>) -> Self {
         Self {
+            opener: None,
             pane: PaneId::Services,
             detail_from: PaneId::Services,
             mode: Mode::Normal,
@@ -185,6 +189,24 @@ impl AppState {
             places: crate::tui::state::places::Places::default(),
             help: crate::tui::state::help::HelpView::default(),
         }
+    }
+
+    /// A pane whose newest load failed for missing or expired credentials: its error, and
+    /// since when the panes show older data (the oldest of their last good loads).
+    pub fn credentials_failure(&self) -> Option<(&str, Option<DateTime<Utc>>)> {
+        let loaders = [
+            &self.services.loader,
+            &self.tasks.loader,
+            &self.detail.loader,
+            &self.snapshots.loader,
+            &self.orphans.loader,
+        ];
+        let error = loaders
+            .iter()
+            .filter_map(|l| l.state.error())
+            .find(|e| crate::error::is_credentials_error(e))?;
+        let since = loaders.iter().filter_map(|l| l.loaded_at).min();
+        Some((error, since))
     }
 
     /// The place of what the shown pane is about: the selected row's (Services, Orphans,

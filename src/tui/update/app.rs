@@ -213,6 +213,9 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::LogsContainer
         | Action::LogsNextMatch => {}
         Action::Logs => return crate::tui::update::logs::open(state),
+        Action::OpenConsole => return crate::tui::update::open_copy::open_in_console(state),
+        Action::CopyId => return crate::tui::update::open_copy::copy(state, false),
+        Action::CopyArn => return crate::tui::update::open_copy::copy(state, true),
     }
     Vec::new()
 }

@@ -119,6 +119,8 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             }
         }
         Action::LogsContainer => return next_container(view),
+        Action::OpenConsole => return crate::tui::update::open_copy::open_in_console(state),
+        Action::CopyArn => return crate::tui::update::open_copy::copy(state, true),
         _ => {}
     }
     Vec::new()

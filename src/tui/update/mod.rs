@@ -15,6 +15,7 @@ pub(crate) mod hands_on;
 pub(crate) mod help;
 pub mod jump;
 pub(crate) mod logs;
+pub mod open_copy;
 pub(crate) mod recover;
 pub(crate) mod redeploy;
 pub(crate) mod restore;

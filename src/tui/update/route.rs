@@ -27,6 +27,8 @@ pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
             | Effect::CancelAction
             | Effect::InterruptCleanup
             | Effect::CancelLogs
+            | Effect::OpenUrl(_)
+            | Effect::Copy(_)
             | Effect::CleanupAcross { .. } => out.push(effect),
         }
     }

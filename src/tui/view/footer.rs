@@ -178,6 +178,7 @@ pub fn status_line(state: &AppState, theme: Theme) -> Line<'static> {
         }
         Mode::Normal | Mode::Help => match &state.message {
             Some(m) => Line::styled(format!(" {m}"), theme.warn()),
+            None if state.credentials_failure().is_some() => credentials_banner(state, theme),
             None => match state.active_filter() {
                 Some(f) if !f.is_empty() => {
                     let clear = label_for(state.pane, Action::Back).unwrap_or_default();
@@ -191,4 +192,28 @@ pub fn status_line(state: &AppState, theme: Theme) -> Line<'static> {
             },
         },
     }
+}
+
+/// The banner while credentials are missing or expired: what to run (the error's own
+/// advice), that the panes show their last data and how old it is, and that `r` retries.
+pub fn credentials_banner(state: &AppState, theme: Theme) -> Line<'static> {
+    let Some((error, since)) = state.credentials_failure() else {
+        return Line::raw("");
+    };
+    // The advice after "ACTION in REGION: ".
+    let advice = error.split_once(": ").map_or(error, |(_, rest)| rest);
+    let stale = match since {
+        Some(at) => format!(
+            "panes show data from {} ago (stale)",
+            crate::analysis::age::short_age(Some(at), state.now)
+        ),
+        None => "nothing loaded yet".to_string(),
+    };
+    Line::from(vec![
+        Span::styled(" ⚠ credentials: ", theme.production()),
+        Span::styled(
+            format!(" {advice} — {stale}; r retries once you have logged in"),
+            theme.bad(),
+        ),
+    ])
 }

@@ -52,7 +52,7 @@ pub use modal::modal_footer;
 
 pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     let area = frame.area();
-    let theme = Theme { color: state.color };
+    let theme = Theme::new(state.color, &state.settings.theme);
     if !fits(area.width, area.height) {
         let text = vec![
             Line::styled("terminal too small", theme.bad()),
@@ -65,11 +65,22 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
+    // A message longer than the width (a console URL from `b`) takes up to four status
+    // lines, wrapped, so all of it can be read and selected.
+    let status_line = footer::status_line(state, theme);
+    let banner = state.message.is_none() && state.credentials_failure().is_some();
+    let status_rows = if (state.message.is_some() || banner) && area.width > 0 {
+        u16::try_from(status_line.width().div_ceil(usize::from(area.width)))
+            .unwrap_or(u16::MAX)
+            .clamp(1, 4)
+    } else {
+        1
+    };
     let [head, tabs, body, status, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -83,7 +94,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
         PaneId::Events => events::draw(frame, body, state, theme),
     }
-    frame.render_widget(footer::status_line(state, theme), status);
+    if status_rows > 1 {
+        frame.render_widget(
+            Paragraph::new(status_line).wrap(Wrap { trim: false }),
+            status,
+        );
+    } else {
+        frame.render_widget(status_line, status);
+    }
     if let Some(view) = &state.logs {
         logs::draw_over(frame, body, status, state, view, theme);
     }

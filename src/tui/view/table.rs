@@ -40,7 +40,19 @@ pub fn title<R: Row>(
             ),
             theme.warn(),
         )),
-        LoadState::Failed { .. } => spans.push(Span::styled(" ✗ load failed", theme.bad())),
+        LoadState::Failed { .. } => {
+            spans.push(Span::styled(" ✗ load failed", theme.bad()));
+            // The rows still shown are the last good load's: say how old.
+            if let Some(at) = loader.loaded_at.filter(|_| total > 0) {
+                spans.push(Span::styled(
+                    format!(
+                        " · stale, from {} ago",
+                        crate::analysis::age::short_age(Some(at), state.now)
+                    ),
+                    theme.warn(),
+                ));
+            }
+        }
         LoadState::Idle | LoadState::Loaded { .. } => {}
     }
     if !list.filter.is_empty() {
