@@ -77,6 +77,10 @@ pub enum Action {
     /// Desired count of the service in view +1 / -1.
     ScaleUp,
     ScaleDown,
+    /// Open the Deployments pane of the service in view.
+    Deployments,
+    /// Continue the deployment of the service in view paused at a hook.
+    ContinueDeployment,
 }
 
 impl Action {
@@ -99,7 +103,9 @@ impl Action {
             | Action::PortForward
             | Action::StopTask
             | Action::ScaleUp
-            | Action::ScaleDown => true,
+            | Action::ScaleDown
+            | Action::Deployments
+            | Action::ContinueDeployment => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane

@@ -90,7 +90,7 @@ pub fn typed_char(ev: &KeyEvent) -> Option<char> {
 pub enum Scope {
     /// Every pane.
     Global,
-    /// Every pane that shows a list of rows (all but Detail).
+    /// Every pane that shows a list of rows (all but Detail and Deployments).
     Lists,
     Pane(PaneId),
     /// Several panes.
@@ -118,7 +118,7 @@ impl Scope {
     pub fn applies(self, pane: PaneId) -> bool {
         match self {
             Scope::Global => true,
-            Scope::Lists => pane != PaneId::Detail,
+            Scope::Lists => !matches!(pane, PaneId::Detail | PaneId::Deployments),
             Scope::Pane(p) => p == pane,
             Scope::Panes(ps) => ps.contains(&pane),
             Scope::Filter
@@ -206,7 +206,14 @@ use Scope::{Dialog, Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Pane, P
 /// a mark would do nothing, so none is offered.
 const MARK_PANES: &[PaneId] = &[PaneId::Snapshots, PaneId::Orphans];
 
-const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
+const SERVICE_PANES: &[PaneId] = &[
+    PaneId::Services,
+    PaneId::Tasks,
+    PaneId::Detail,
+    PaneId::Deployments,
+];
+/// The panes the Deployments pane opens from.
+const HISTORY_FROM: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
 
 const ALL_DIALOGS: &[DialogKind] = &DialogKind::ALL;
 const CONFIRMING: &[DialogKind] = DialogKind::CONFIRMING;
@@ -232,7 +239,9 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('d')], Pane(PaneId::Tasks), Action::Detail, "detail", "show the service's detail"),
     b(&[ENTER], Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),
     b(&[Key::ch('u')], Pane(PaneId::Snapshots), Action::UniqueBytes, "unique", "compute the selected user's unique bytes (layers no other image shares)"),
-    b(&[Key::ch('R')], Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
+    b(&[Key::ch('R')], Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: while a deployment is in flight ECS's own rollback comes first and is preselected (stop it, or roll back at its paused hook); else pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
+    b(&[Key::ch('h')], Panes(HISTORY_FROM), Action::Deployments, "history", "show the service's deployments as ECS records them, newest first: status, stage, revisions, counts, circuit breaker, alarms, rollback; Esc returns"),
+    b(&[Key::ch('o')], Panes(SERVICE_PANES), Action::ContinueDeployment, "continue", "continue the service's deployment paused at a lifecycle hook (AWAITING_ACTION): plan with its stage and hook, confirm, ContinueServiceDeployment CONTINUE, then follow it (R rolls it back instead)"),
     b(&[Key::ch('D')], Panes(SERVICE_PANES), Action::Redeploy, "redeploy", "force a new deployment of the service (same task definition, fresh tasks), then watch it"),
     b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Orphans), Action::Cleanup, "delete", "delete the marked orphans (or the selected one): plan, confirm, a result per resource"),
     b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Snapshots), Action::Cleanup, "delete", "delete the images of the marked tags (keeps each user's newest and images in use): plan, confirm, report"),

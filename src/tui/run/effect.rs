@@ -87,6 +87,12 @@ pub enum Load {
     Lifecycle {
         generation: u64,
     },
+    /// The Deployments pane: one service's deployment history.
+    Deployments {
+        generation: u64,
+        cluster: String,
+        service: String,
+    },
     /// The Orphans detail: the lineage of one volume or snapshot.
     Lineage {
         generation: u64,
@@ -160,6 +166,18 @@ pub enum ActionEffect {
         generation: u64,
         plans: Vec<CleanupPlan>,
     },
+    /// Plan CONTINUE or ROLLBACK on the hook a deployment of the service is paused at.
+    PlanHook {
+        generation: u64,
+        cluster: String,
+        service: String,
+        action: crate::model::LifecycleHookAction,
+    },
+    /// Confirmed: send exactly this ECS action, then follow the deployment.
+    Ecs {
+        generation: u64,
+        plan: Box<crate::tui::state::deployment_action::EcsAct>,
+    },
 }
 
 /// The hands-on dialogs' plans and confirmed actions.
@@ -221,6 +239,7 @@ impl Work {
                 Load::Unique { .. } => "unique",
                 Load::Lifecycle { .. } => "lifecycle",
                 Load::Lineage { .. } => "lineage",
+                Load::Deployments { .. } => "deployments",
             },
             Work::Logs(LogsRead::Page {
                 kind: PageKind::Newer,
@@ -248,6 +267,7 @@ impl Load {
             | Load::Detail { .. }
             | Load::Unique { .. }
             | Load::Lifecycle { .. }
+            | Load::Deployments { .. }
             | Load::Lineage { .. } => false,
         }
     }

@@ -435,6 +435,14 @@ async fn perform_load(
                 ),
             )
         }
+        Load::Deployments {
+            generation,
+            cluster,
+            service,
+        } => pane(
+            generation,
+            PaneAnswer::Deployments(deployment_history(aws, &cluster, &service).await),
+        ),
         Load::Lineage {
             generation,
             kind,
@@ -447,5 +455,41 @@ async fn perform_load(
                     .map_err(|e| text(&e)),
             ),
         ),
+    }
+}
+
+/// The Deployments pane's read: the history with its revisions, or a line saying why not
+/// — an endpoint without service deployments (an older one, moto) says so in words.
+async fn deployment_history(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+) -> Result<crate::tui::state::deployments::DeploymentsData, String> {
+    let history = load::load_deployment_history(aws, cluster, service, None)
+        .await
+        .map_err(|e| unsupported_or(&e, "this endpoint does not support service deployments"))?;
+    let (revisions, revisions_note) = match history.revisions {
+        Ok(found) => (found, None),
+        Err(e) => (
+            HashMap::new(),
+            Some(unsupported_or(
+                &e,
+                "this endpoint does not describe service revisions",
+            )),
+        ),
+    };
+    Ok(crate::tui::state::deployments::DeploymentsData {
+        deployments: history.deployments,
+        revisions,
+        revisions_note,
+    })
+}
+
+/// An error as text; an operation the endpoint does not know leads with `what`.
+fn unsupported_or(e: &crate::Error, what: &str) -> String {
+    if crate::aws::is_unsupported(e) {
+        format!("{what} ({e})")
+    } else {
+        text(e)
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::tui::state::cleanup::CleanupModal;
 use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::deployment_action::DeploymentActionModal;
 use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::recover::RecoverModal;
 use crate::tui::state::redeploy::RedeployModal;
@@ -41,6 +42,9 @@ pub enum ModalKind {
     Wait(WaitView),
     /// Scale, stop a task, exec, port forwarding.
     HandsOn(crate::tui::state::hands_on::HandsOnModal),
+    /// ECS's own action on a deployment in flight (stop and roll back, continue or roll
+    /// back at a paused hook), then following it.
+    DeploymentAction(DeploymentActionModal),
 }
 
 impl ModalKind {
@@ -54,6 +58,7 @@ impl ModalKind {
             ModalKind::Restore(_) => DialogKind::Restore,
             ModalKind::Wait(_) => DialogKind::Wait,
             ModalKind::HandsOn(h) => h.dialog,
+            ModalKind::DeploymentAction(_) => DialogKind::Deployment,
         }
     }
 
@@ -131,6 +136,7 @@ impl Modal {
         match &self.kind {
             ModalKind::Wait(_) => true,
             ModalKind::HandsOn(h) => h.is_watching(),
+            ModalKind::DeploymentAction(d) => d.is_following(),
             ModalKind::Rollback(_)
             | ModalKind::Cleanup(_)
             | ModalKind::Redeploy(_)
@@ -164,6 +170,7 @@ impl Modal {
             ModalKind::Recover(r) => r.title(),
             ModalKind::Wait(w) => w.title(),
             ModalKind::HandsOn(h) => h.title(),
+            ModalKind::DeploymentAction(d) => d.title(),
         }
     }
 }

@@ -5,24 +5,27 @@ pub enum PaneId {
     Services,
     Tasks,
     Detail,
+    /// One service's deployments as ECS records them (opened with `h`).
+    Deployments,
     Snapshots,
     Orphans,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 5] = [
+    pub const ALL: [PaneId; 6] = [
         PaneId::Services,
         PaneId::Tasks,
         PaneId::Detail,
+        PaneId::Deployments,
         PaneId::Snapshots,
         PaneId::Orphans,
     ];
 
-    /// The tab a pane belongs to (Detail sits under Tasks), numbered 1–4.
+    /// The tab a pane belongs to (Detail and Deployments sit under Tasks), numbered 1–4.
     pub fn tab(self) -> usize {
         match self {
             PaneId::Services => 0,
-            PaneId::Tasks | PaneId::Detail => 1,
+            PaneId::Tasks | PaneId::Detail | PaneId::Deployments => 1,
             PaneId::Snapshots => 2,
             PaneId::Orphans => 3,
         }
@@ -40,6 +43,7 @@ impl PaneId {
             PaneId::Services => "Services",
             PaneId::Tasks => "Tasks",
             PaneId::Detail => "Detail",
+            PaneId::Deployments => "Deployments",
             PaneId::Snapshots => "Snapshots",
             PaneId::Orphans => "Orphans",
         }

@@ -196,6 +196,10 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ScaleUp => return crate::tui::update::hands_on::request_scale(state, 1),
         Action::ScaleDown => return crate::tui::update::hands_on::request_scale(state, -1),
         Action::RecoverVolume => return crate::tui::update::recover::request_recover(state),
+        Action::Deployments => return crate::tui::update::deployments::open(state),
+        Action::ContinueDeployment => {
+            return crate::tui::update::deployment_action::request_continue(state);
+        }
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm
@@ -290,7 +294,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             Vec::new()
         }
         PaneId::Orphans => open_lineage(state),
-        PaneId::Detail => Vec::new(),
+        PaneId::Detail | PaneId::Deployments => Vec::new(),
     }
 }
 
@@ -334,6 +338,7 @@ fn back(state: &mut AppState) {
     }
     match state.pane {
         PaneId::Detail => state.pane = state.detail_from,
+        PaneId::Deployments => state.pane = state.deployments.from,
         PaneId::Tasks => state.pane = PaneId::Services,
         PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.focus_tags = false,
         PaneId::Orphans if state.orphans.lineage_for.is_some() => state.orphans.close_lineage(),
@@ -360,6 +365,10 @@ fn move_by(state: &mut AppState, delta: isize) {
         let s = &state.detail.scroll;
         let v = i64::from(s.get()).saturating_add(delta as i64);
         s.set(u16::try_from(v.clamp(0, i64::from(u16::MAX))).unwrap_or(0));
+        return;
+    }
+    if state.pane == PaneId::Deployments {
+        state.deployments.move_by(delta);
         return;
     }
     with_active_list(state, |l| l.move_by(delta));
@@ -548,6 +557,9 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
             Some(t) => load_detail_of(state, t.names(), t.place),
             None => Vec::new(),
         },
+        PaneId::Deployments => crate::tui::update::deployments::load(state)
+            .into_iter()
+            .collect(),
         PaneId::Snapshots => vec![Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
         })],
@@ -613,6 +625,10 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
         PaneId::Detail => (
             &state.detail.loader.state,
             shown_rolling(state.detail.target.as_ref()),
+        ),
+        PaneId::Deployments => (
+            &state.deployments.loader.state,
+            crate::tui::update::deployments::in_flight(state),
         ),
         PaneId::Snapshots => (&state.snapshots.loader.state, false),
         PaneId::Orphans => (&state.orphans.loader.state, false),
@@ -732,6 +748,9 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
             state.snapshots.unique_progress(generation, done, total);
         }
         PaneAnswer::Unique(result) => state.snapshots.unique_done(generation, result, now),
+        PaneAnswer::Deployments(result) => {
+            crate::tui::update::deployments::loaded(state, generation, result);
+        }
         PaneAnswer::Lineage(result) => {
             let o = &mut state.orphans;
             if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {

@@ -60,6 +60,7 @@ fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
             | Load::Detail { .. }
             | Load::Lifecycle { .. }
             | Load::Unique { .. }
+            | Load::Deployments { .. }
             | Load::Lineage { .. },
         )
         | Work::Logs(_)
@@ -94,6 +95,7 @@ fn place_for(state: &AppState, work: &Work) -> Option<usize> {
         Work::Load(load) => match load {
             Load::Tasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
             Load::Detail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
+            Load::Deployments { .. } => state.deployments.target.as_ref().and_then(|t| t.place),
             Load::Lifecycle { .. } => state.snapshots.place,
             Load::Unique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
             Load::Lineage { .. } => state.place_in_view(),
@@ -245,7 +247,10 @@ pub fn switch(
         crate::tui::state::places::count(accounts, "account"),
         crate::tui::state::places::count(regions, "region")
     ));
-    if state.pane == PaneId::Tasks || state.pane == PaneId::Detail {
+    if matches!(
+        state.pane,
+        PaneId::Tasks | PaneId::Detail | PaneId::Deployments
+    ) {
         state.pane = PaneId::Services;
     }
     load_listings(state)

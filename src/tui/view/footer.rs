@@ -18,6 +18,7 @@ pub fn essential(pane: PaneId) -> &'static [Action] {
         PaneId::Services => &[
             Action::Open,
             Action::Detail,
+            Action::Deployments,
             Action::Rollback,
             Action::Redeploy,
             Action::Filter,
@@ -29,7 +30,13 @@ pub fn essential(pane: PaneId) -> &'static [Action] {
             Action::Exec,
             Action::Filter,
         ],
-        PaneId::Detail => &[Action::Rollback, Action::Redeploy, Action::Back],
+        PaneId::Detail => &[
+            Action::Rollback,
+            Action::Redeploy,
+            Action::Deployments,
+            Action::Back,
+        ],
+        PaneId::Deployments => &[Action::Rollback, Action::ContinueDeployment, Action::Back],
         PaneId::Snapshots => &[
             Action::Open,
             Action::RestoreUser,
