@@ -143,13 +143,7 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
 fn prompt_what(modal: &Modal, state: &AppState) -> String {
     match &modal.kind {
         ModalKind::Rollback(r) => match r.ecs_chosen() {
-            Some(act) => format!(
-                "{} of {}/{} ({})",
-                act.label(),
-                r.cluster,
-                r.service,
-                act.call()
-            ),
+            Some(act) => format!("{} of {}/{}", act.label(), r.cluster, r.service),
             None => format!("Roll back {}/{}: {}", r.cluster, r.service, r.headline()),
         },
         ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state)),
@@ -171,7 +165,7 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
         ModalKind::Wait(_) => String::new(),
         ModalKind::HandsOn(h) => h.prompt_what(),
         ModalKind::DeploymentAction(d) => match &d.plan {
-            Some(p) => format!("{} ({})", p.label(), p.call()),
+            Some(p) => format!("{} of {}/{}", p.label(), d.cluster, d.service),
             None => d.title(),
         },
     }
