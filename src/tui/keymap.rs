@@ -212,6 +212,8 @@ const SERVICE_PANES: &[PaneId] = &[
     PaneId::Detail,
     PaneId::Deployments,
 ];
+/// The panes that offer continuing a deployment paused at a hook.
+const CONTINUE_PANES: &[PaneId] = &[PaneId::Detail, PaneId::Deployments];
 /// The panes the Deployments pane opens from.
 const HISTORY_FROM: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
 
@@ -240,8 +242,6 @@ pub const KEYMAP: &[Binding] = &[
     b(&[ENTER], Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),
     b(&[Key::ch('u')], Pane(PaneId::Snapshots), Action::UniqueBytes, "unique", "compute the selected user's unique bytes (layers no other image shares)"),
     b(&[Key::ch('R')], Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: while a deployment is in flight ECS's own rollback comes first and is preselected (stop it, or roll back at its paused hook); else pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
-    b(&[Key::ch('h')], Panes(HISTORY_FROM), Action::Deployments, "history", "show the service's deployments as ECS records them, newest first: status, stage, revisions, counts, circuit breaker, alarms, rollback; Esc returns"),
-    b(&[Key::ch('o')], Panes(SERVICE_PANES), Action::ContinueDeployment, "continue", "continue the service's deployment paused at a lifecycle hook (AWAITING_ACTION): plan with its stage and hook, confirm, ContinueServiceDeployment CONTINUE, then follow it (R rolls it back instead)"),
     b(&[Key::ch('D')], Panes(SERVICE_PANES), Action::Redeploy, "redeploy", "force a new deployment of the service (same task definition, fresh tasks), then watch it"),
     b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Orphans), Action::Cleanup, "delete", "delete the marked orphans (or the selected one): plan, confirm, a result per resource"),
     b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Snapshots), Action::Cleanup, "delete", "delete the images of the marked tags (keeps each user's newest and images in use): plan, confirm, report"),
@@ -256,6 +256,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('S')], Lists, Action::SortReverse, "reverse", "reverse the sort order"),
     b(&[Key::ch(' ')], Panes(MARK_PANES), Action::Mark, "mark ↓", "mark or unmark the selected row, then move down (marked rows are what the cleanup deletes)"),
     b(&[Key::ch('a')], Panes(MARK_PANES), Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
+    b(&[Key::ch('h')], Panes(HISTORY_FROM), Action::Deployments, "history", "show the service's deployments as ECS records them, newest first: status, stage, revisions, counts, circuit breaker, alarms, rollback; Esc returns"),
+    b(&[Key::ch('o')], Panes(CONTINUE_PANES), Action::ContinueDeployment, "continue", "continue the service's deployment paused at a lifecycle hook (AWAITING_ACTION): plan with its stage and hook, confirm, ContinueServiceDeployment CONTINUE, then follow it (R rolls it back instead)"),
     b(&[ESC], Global, Action::Back, "back", "clear a message or the filter, or go back one level"),
     b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
     b(&[Key::ch('r')], Global, Action::Refresh, "refresh", "refresh this pane and the services now"),

@@ -160,7 +160,7 @@ fn dialog(kind: DialogKind) -> AppState {
             s
         }
         DialogKind::Deployment => {
-            let mut s = loaded_state();
+            let mut s = on(PaneId::Detail);
             ch(&mut s, 'o');
             s
         }

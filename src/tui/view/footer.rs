@@ -18,7 +18,6 @@ pub fn essential(pane: PaneId) -> &'static [Action] {
         PaneId::Services => &[
             Action::Open,
             Action::Detail,
-            Action::Deployments,
             Action::Rollback,
             Action::Redeploy,
             Action::Filter,
