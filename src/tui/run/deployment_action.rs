@@ -29,7 +29,7 @@ fn text(e: &crate::Error) -> String {
 /// waits at one, else stop the deployment in flight and roll back; `None` when none is in
 /// flight. An endpoint without service deployments (older, moto) or a denied listing is
 /// an `Err` with the reason (the picker says why the row is missing).
-pub(crate) async fn ecs_offer(
+pub async fn ecs_offer(
     aws: &AwsClients,
     cluster: &str,
     service: &str,
@@ -84,7 +84,7 @@ pub(crate) async fn plan_hook(
 /// Confirmed: the call through the console's `Mutator` (read-only refusal, audit line),
 /// then the deployment followed until it got where it was sent, ended elsewhere, paused
 /// again, or the console stopped following.
-pub(crate) async fn send_and_follow(
+pub async fn send_and_follow(
     aws: &AwsClients,
     session: &LazySession,
     generation: u64,

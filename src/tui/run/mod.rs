@@ -4,7 +4,7 @@
 //! foreground `session-manager-plugin`; `wait`, the rollout watch they share), each answering with `Msg`s.
 
 pub(crate) mod actions;
-pub(crate) mod deployment_action;
+pub mod deployment_action;
 pub mod effect;
 pub(crate) mod hands_on;
 pub(crate) mod plugin;
