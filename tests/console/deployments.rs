@@ -414,3 +414,96 @@ fn r_without_service_deployments_says_why_ecs_rollback_is_not_offered() {
         "the revision preselected as before: {effects:?}"
     );
 }
+
+// ---- Services: the stage of a deployment in flight, a person awaited on top ---------
+
+/// The services listed on a fresh console, and the effects that answer asks for.
+fn services_listed() -> (AppState, Vec<Effect>) {
+    let mut s = crate::fixtures::empty_state();
+    deliver(&mut s, crate::fixtures::identity());
+    let g = s.services.loader.generation;
+    let effects = update(
+        &mut s,
+        Event::Msg(crate::fixtures::listing(
+            g,
+            ecsnap::tui::state::msg::Listing::Services(Ok(crate::fixtures::services())),
+        )),
+    );
+    (s, effects)
+}
+
+fn in_flight(s: &mut AppState, answer: Result<Vec<(String, String, ServiceDeployment)>, String>) {
+    let g = s.services.live_loader.generation;
+    deliver(s, pane(g, PaneAnswer::InFlight(answer)));
+}
+
+#[test]
+fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
+    let (mut s, effects) = services_listed();
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Run(Work::Load(Load::InFlight { services, .. }))]
+                if services == &[("payments-prod".to_string(), "worker".to_string())]
+        ),
+        "only the rolling service is asked about: {effects:?}"
+    );
+    in_flight(
+        &mut s,
+        Ok(vec![(
+            "payments-prod".into(),
+            "worker".into(),
+            paused_canary(),
+        )]),
+    );
+    let text = render(&s, 120, 40);
+    assert_has(&text, "◆ AWAITING");
+    assert_has(&text, "ROLLBACK in 6m40s");
+    let worker = text.find("worker").expect("worker listed");
+    let crawler = text.find("crawler").expect("crawler listed");
+    assert!(
+        worker < crawler,
+        "the service waiting for a person is above the failed one:\n{text}"
+    );
+    insta::assert_snapshot!("services_awaiting_120x40", text);
+    insta::assert_snapshot!("services_awaiting_80x24", render(&s, 80, 24));
+    let _ = update(&mut s, Event::Tick(now() + chrono::Duration::seconds(40)));
+    assert_has(&render(&s, 80, 24), "ROLLBACK in 6m00s");
+}
+
+#[test]
+fn a_baking_deployment_shows_the_bake_time_left() {
+    let (mut s, _) = services_listed();
+    let baking = ServiceDeployment {
+        hooks: Vec::new(),
+        lifecycle_stage: Some("BAKE_TIME".into()),
+        updated_at: Some(now() - chrono::Duration::seconds(348)),
+        ..paused_canary()
+    };
+    in_flight(&mut s, Ok(vec![("payments-prod".into(), "worker".into(), baking)]));
+    assert_has(&render(&s, 120, 40), "canary 10% · bake 4m12s left");
+}
+
+#[test]
+fn an_endpoint_without_service_deployments_is_not_asked_again() {
+    let (mut s, _) = services_listed();
+    in_flight(
+        &mut s,
+        Err(format!(
+            "{} (ecs:ListServiceDeployments is not supported)",
+            ecsnap::tui::state::services::UNSUPPORTED
+        )),
+    );
+    assert!(s.services.live_unsupported);
+    let g = s.services.loader.start(now());
+    let effects = update(
+        &mut s,
+        Event::Msg(crate::fixtures::listing(
+            g,
+            ecsnap::tui::state::msg::Listing::Services(Ok(crate::fixtures::services())),
+        )),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    // The rollout state shows as before.
+    assert_has(&render(&s, 120, 40), "IN_PROGRESS");
+}

@@ -87,6 +87,12 @@ pub enum Load {
     Lifecycle {
         generation: u64,
     },
+    /// The Services pane: ECS's deployments in flight of the rolling services (their stage,
+    /// a hook waiting for a person).
+    InFlight {
+        generation: u64,
+        services: Vec<(String, String)>,
+    },
     /// The Deployments pane: one service's deployment history.
     Deployments {
         generation: u64,
@@ -240,6 +246,7 @@ impl Work {
                 Load::Lifecycle { .. } => "lifecycle",
                 Load::Lineage { .. } => "lineage",
                 Load::Deployments { .. } => "deployments",
+                Load::InFlight { .. } => "in-flight",
             },
             Work::Logs(LogsRead::Page {
                 kind: PageKind::Newer,
@@ -268,6 +275,7 @@ impl Load {
             | Load::Unique { .. }
             | Load::Lifecycle { .. }
             | Load::Deployments { .. }
+            | Load::InFlight { .. }
             | Load::Lineage { .. } => false,
         }
     }

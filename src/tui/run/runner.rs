@@ -435,6 +435,13 @@ async fn perform_load(
                 ),
             )
         }
+        Load::InFlight {
+            generation,
+            services,
+        } => pane(
+            generation,
+            PaneAnswer::InFlight(in_flight(aws, services).await),
+        ),
         Load::Deployments {
             generation,
             cluster,
@@ -467,7 +474,7 @@ async fn deployment_history(
 ) -> Result<crate::tui::state::deployments::DeploymentsData, String> {
     let history = load::load_deployment_history(aws, cluster, service, None)
         .await
-        .map_err(|e| unsupported_or(&e, "this endpoint does not support service deployments"))?;
+        .map_err(|e| unsupported_or(&e, crate::tui::state::services::UNSUPPORTED))?;
     let (revisions, revisions_note) = match history.revisions {
         Ok(found) => (found, None),
         Err(e) => (
@@ -492,4 +499,34 @@ fn unsupported_or(e: &crate::Error, what: &str) -> String {
     } else {
         text(e)
     }
+}
+
+/// The Services pane's stage text: each rolling service's deployment in flight (PENDING,
+/// IN_PROGRESS), four services at a time. An endpoint without service deployments or a
+/// denied listing answers for all of them.
+async fn in_flight(
+    aws: &AwsClients,
+    services: Vec<(String, String)>,
+) -> Result<Vec<(String, String, crate::model::ServiceDeployment)>, String> {
+    use futures::{StreamExt, TryStreamExt};
+    let statuses = [
+        crate::model::ServiceDeploymentStatus::Pending,
+        crate::model::ServiceDeploymentStatus::InProgress,
+    ];
+    let statuses = &statuses;
+    let found: Vec<Option<(String, String, crate::model::ServiceDeployment)>> =
+        futures::stream::iter(services)
+            .map(|(cluster, service)| async move {
+                let live = load::load_deployments(aws, &cluster, &service, None, statuses).await?;
+                Ok::<_, crate::Error>(
+                    live.into_iter()
+                        .next()
+                        .map(|d| (cluster, service, d)),
+                )
+            })
+            .buffer_unordered(4)
+            .try_collect()
+            .await
+            .map_err(|e| unsupported_or(&e, crate::tui::state::services::UNSUPPORTED))?;
+    Ok(found.into_iter().flatten().collect())
 }

@@ -95,6 +95,9 @@ pub enum PaneAnswer {
     Unique(Result<i64, String>),
     /// The Orphans detail: a volume's or snapshot's lineage.
     Lineage(Result<Lineage, String>),
+    /// The rolling services' deployments in flight (cluster, service, deployment), for the
+    /// Services pane's stage text; `Err` when they cannot be read.
+    InFlight(Result<Vec<(String, String, crate::model::ServiceDeployment)>, String>),
     /// The Deployments pane: the service's deployment history.
     Deployments(Result<crate::tui::state::deployments::DeploymentsData, String>),
 }

@@ -700,6 +700,7 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
             if let Some(services) = state.services.loader.finish(generation, result, now) {
                 state.services.set_services(services);
                 state.last_refresh = Some(now);
+                return read_in_flight(state);
             }
         }
         Listing::Snapshots(result) => {
@@ -718,6 +719,25 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
         }
     }
     Vec::new()
+}
+
+/// After a listing on one place: ECS's deployments in flight of the rolling services, for
+/// their stage in the Services pane (not asked again once the endpoint said it has none).
+fn read_in_flight(state: &mut AppState) -> Vec<Effect> {
+    let services = state.services.rolling();
+    if state.places.is_fleet() || state.services.live_unsupported {
+        return Vec::new();
+    }
+    if services.is_empty() {
+        if !state.services.live.is_empty() {
+            state.services.set_live(Vec::new());
+        }
+        return Vec::new();
+    }
+    vec![Effect::from(Load::InFlight {
+        generation: state.services.live_loader.start(state.now),
+        services,
+    })]
 }
 
 /// Another pane load's answer (`generation`: that pane's loader's).
@@ -748,6 +768,14 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
             state.snapshots.unique_progress(generation, done, total);
         }
         PaneAnswer::Unique(result) => state.snapshots.unique_done(generation, result, now),
+        PaneAnswer::InFlight(result) => {
+            let unsupported = matches!(&result, Err(e) if e.starts_with(crate::tui::state::services::UNSUPPORTED));
+            if let Some(live) = state.services.live_loader.finish(generation, result, now) {
+                state.services.set_live(live);
+            } else if unsupported {
+                state.services.live_unsupported = true;
+            }
+        }
         PaneAnswer::Deployments(result) => {
             crate::tui::update::deployments::loaded(state, generation, result);
         }

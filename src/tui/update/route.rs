@@ -61,6 +61,7 @@ fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
             | Load::Lifecycle { .. }
             | Load::Unique { .. }
             | Load::Deployments { .. }
+            | Load::InFlight { .. }
             | Load::Lineage { .. },
         )
         | Work::Logs(_)
@@ -100,7 +101,9 @@ fn place_for(state: &AppState, work: &Work) -> Option<usize> {
             Load::Unique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
             Load::Lineage { .. } => state.place_in_view(),
             // Everywhere, or nowhere in particular: as before, the dialog's.
+            // Asked only in a console on one place.
             Load::Identity
+            | Load::InFlight { .. }
             | Load::Services { .. }
             | Load::Snapshots { .. }
             | Load::Orphans { .. } => dialog_place(state),
