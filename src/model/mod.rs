@@ -21,7 +21,7 @@ pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, SnapshotLock, Volum
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
 pub use ecs::{
-    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
+    CircuitBreaker, ContainerDef, DeploySettings, Deployment, DeploymentAlarms, HealthCheck, MountPoint, ServiceLifecycleHook,
     PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
     TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeMount, VolumeSource,
 };

@@ -96,6 +96,7 @@ pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) 
         created_at: ago(30 * 24 * 60),
         volume_configurations: Vec::new(),
         enable_execute_command: true,
+        deploy_settings: None,
     }
 }
 

@@ -507,3 +507,41 @@ fn an_endpoint_without_service_deployments_is_not_asked_again() {
     // The rollout state shows as before.
     assert_has(&render(&s, 120, 40), "IN_PROGRESS");
 }
+
+// ---- Detail: how ECS deploys the service --------------------------------------------
+
+#[test]
+fn detail_shows_the_strategy_bake_time_and_hooks() {
+    let mut s = on_worker();
+    let worker = s
+        .services
+        .all
+        .iter_mut()
+        .find(|x| x.name == "worker")
+        .expect("worker loaded");
+    worker.deploy_settings = Some(ecsnap::model::DeploySettings {
+        strategy: Some("CANARY".into()),
+        bake_time_minutes: Some(10),
+        step_percent: Some(10.0),
+        step_bake_minutes: Some(5),
+        hooks: vec![ecsnap::model::ServiceLifecycleHook {
+            target_type: Some("PAUSE".into()),
+            target_arn: None,
+            stages: vec!["POST_TEST_TRAFFIC_SHIFT".into()],
+        }],
+    });
+    ch(&mut s, 'd');
+    let text = render(&s, 120, 40);
+    assert_has(
+        &text,
+        "strategy CANARY · 10% a step, 5m each · bake 10m · hooks: PAUSE at POST_TEST_TRAFFIC_SHIFT",
+    );
+    // A service DescribeServices reports no strategy for: rolling, said so.
+    key(&mut s, KeyCode::Esc);
+    assert!(s.services.list.select_key("payments-prod/api"));
+    ch(&mut s, 'd');
+    assert_has(
+        &render(&s, 120, 40),
+        "strategy ROLLING (no strategy, bake time or hooks reported)",
+    );
+}
