@@ -989,3 +989,56 @@ async fn the_rollback_pickers_ecs_row_rolls_back_at_the_paused_hook() {
     assert_eq!(p.action, LifecycleHookAction::Rollback);
     assert_eq!(p.hook.hook_id.as_deref(), Some("hook-pause-1"));
 }
+
+#[tokio::test]
+async fn describe_services_reads_the_strategy_bake_time_and_hooks_for_detail() {
+    let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        DescribeServicesOutput::builder()
+            .services(
+                sdk::Service::builder()
+                    .service_arn(SERVICE_ARN)
+                    .cluster_arn(CLUSTER_ARN)
+                    .service_name("api")
+                    .status("ACTIVE")
+                    .deployment_configuration(
+                        sdk::DeploymentConfiguration::builder()
+                            .strategy(sdk::DeploymentStrategy::Canary)
+                            .bake_time_in_minutes(10)
+                            .canary_configuration(
+                                sdk::CanaryConfiguration::builder()
+                                    .canary_percent(10.0)
+                                    .canary_bake_time_in_minutes(5)
+                                    .build(),
+                            )
+                            .lifecycle_hooks(
+                                sdk::DeploymentLifecycleHook::builder()
+                                    .target_type(sdk::DeploymentLifecycleHookTargetType::from(
+                                        "PAUSE",
+                                    ))
+                                    .lifecycle_stages(
+                                        sdk::DeploymentLifecycleHookStage::PostTestTrafficShift,
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let (aws, _ops) = place(&[&services], None);
+    let found = aws
+        .ecs
+        .describe_services("payments", &["api".to_string()])
+        .await
+        .expect("described");
+    let d = found[0].deploy_settings.as_ref().expect("deploy settings");
+    assert_eq!(d.strategy.as_ref().map(|s| s.as_str()), Some("CANARY"));
+    assert_eq!(
+        (d.bake_time_minutes, d.step_percent, d.step_bake_minutes),
+        (Some(10), Some(10.0), Some(5))
+    );
+    assert_eq!(d.hooks.len(), 1);
+    assert_eq!(d.hooks[0].target_type.as_deref(), Some("PAUSE"));
+    assert_eq!(d.hooks[0].stages, ["POST_TEST_TRAFFIC_SHIFT"]);
+}
