@@ -545,3 +545,35 @@ fn detail_shows_the_strategy_bake_time_and_hooks() {
         "strategy ROLLING (no strategy, bake time or hooks reported)",
     );
 }
+
+#[test]
+fn paused_again_at_another_hook_o_continues_and_r_rolls_back_from_the_dialog() {
+    let mut s = history_of(paused_canary());
+    continue_planned(&mut s);
+    ch(&mut s, 'y');
+    reply(&mut s, DialogAnswer::DeploymentSent(Ok(paused_canary().arn)));
+    let mut again = paused_canary();
+    again.hooks[0].hook_id = Some("hook-pause-2".into());
+    again.lifecycle_stage = Some("POST_PRODUCTION_TRAFFIC_SHIFT".into());
+    reply(&mut s, DialogAnswer::DeploymentLook(Box::new(again)));
+    reply(
+        &mut s,
+        DialogAnswer::DeploymentFollowed(Ok(
+            "awaiting action again at hook hook-pause-2 (IN_PROGRESS)".into(),
+        )),
+    );
+    let text = render(&s, 120, 40);
+    assert_has(&text, "waiting for you: o continues, R rolls back");
+    assert_has(&text, "hook hook-pause-2 PAUSE AWAITING_ACTION");
+    let effects = ch(&mut s, 'R');
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Run(Work::Action(ActionEffect::PlanHook { action, .. }))]
+                if *action == LifecycleHookAction::Rollback
+        ),
+        "{effects:?}"
+    );
+    let text = render(&s, 120, 40);
+    assert_has(&text, "Roll back the paused deployment of payments-prod/worker");
+}

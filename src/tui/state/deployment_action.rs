@@ -142,6 +142,17 @@ impl DeploymentActionModal {
         }
     }
 
+    /// Following ended with the deployment paused at a hook again: `o` continues it, `R`
+    /// rolls it back there.
+    pub fn paused_again(&self) -> bool {
+        self.following.as_ref().is_some_and(|f| {
+            f.outcome.is_some()
+                && f.last
+                    .as_ref()
+                    .is_some_and(|d| d.status.is_in_flight() && d.awaiting_hook().is_some())
+        })
+    }
+
     /// Sent and not yet ended: Esc stops following (the deployment goes on in ECS).
     pub fn is_following(&self) -> bool {
         self.following.as_ref().is_some_and(|f| f.outcome.is_none())

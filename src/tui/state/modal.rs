@@ -66,8 +66,9 @@ impl ModalKind {
     /// the keymap binds it for this dialog kind.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action as A;
-        // Only a failed rollout's wait view offers it (`Modal::offers`).
-        action != A::Rollback
+        // Only a failed rollout's wait view, or a deployment paused again, offers them
+        // (`Modal::offers`).
+        !matches!(action, A::Rollback | A::ContinueDeployment)
             && crate::tui::keymap::dialog_bindings(self.dialog_kind()).any(|b| b.action == action)
     }
 }
@@ -109,7 +110,9 @@ impl Modal {
             return action == A::Cancel || (action == A::Rollback && failed);
         }
         if matches!(self.stage, Stage::Done | Stage::Failed(_)) {
-            return action == A::Cancel;
+            let paused = matches!(&self.kind, ModalKind::DeploymentAction(d) if d.paused_again());
+            return action == A::Cancel
+                || (paused && matches!(action, A::ContinueDeployment | A::Rollback));
         }
         self.kind.offers(action)
     }

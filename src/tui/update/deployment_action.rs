@@ -8,7 +8,8 @@ use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
 use crate::tui::state::deployment_action::{DeploymentActionModal, EcsAct, Following};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
-use crate::tui::update::flows::{Reload, open, refused_by_controller};
+use crate::tui::state::service_ref::ServiceRef;
+use crate::tui::update::flows::{Reload, open_at, refused_by_controller};
 
 /// `o`: plan continuing the service in view's deployment paused at a hook.
 pub fn request_continue(state: &mut AppState) -> Vec<Effect> {
@@ -20,14 +21,33 @@ pub fn request_continue(state: &mut AppState) -> Vec<Effect> {
     if refused_by_controller(state, (&cluster, &service, place), "continue") {
         return Vec::new();
     }
-    let action = LifecycleHookAction::Continue;
-    let generation = open(
+    request_hook(
+        state,
+        ServiceRef::new(place, cluster, service),
+        LifecycleHookAction::Continue,
+    )
+}
+
+/// The dialog planning `action` on the hook `target`'s deployment is paused at (in its
+/// place).
+pub(crate) fn request_hook(
+    state: &mut AppState,
+    target: ServiceRef,
+    action: LifecycleHookAction,
+) -> Vec<Effect> {
+    let ServiceRef {
+        place,
+        cluster,
+        service,
+    } = target;
+    let generation = open_at(
         state,
         ModalKind::DeploymentAction(DeploymentActionModal::new(
             &cluster,
             &service,
             Some(action.clone()),
         )),
+        place,
     );
     vec![Effect::from(ActionEffect::PlanHook {
         generation,

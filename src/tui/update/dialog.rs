@@ -71,6 +71,10 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::ContinueDeployment => hook_again(state, crate::model::LifecycleHookAction::Continue),
+        Action::Rollback if matches!(modal.kind, ModalKind::DeploymentAction(_)) => {
+            hook_again(state, crate::model::LifecycleHookAction::Rollback)
+        }
         Action::Rollback => match &modal.kind {
             ModalKind::Wait(w) if w.offers_rollback() => {
                 let target = ServiceRef::new(modal.place, &w.cluster, &w.service);
@@ -113,6 +117,21 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             Vec::new()
         }
         Action::Confirm => confirm(state, enter),
+        _ => Vec::new(),
+    }
+}
+
+/// `o` / `R` in the deployment dialog once the deployment paused at a hook again: a new
+/// plan of CONTINUE / ROLLBACK on that hook.
+fn hook_again(state: &mut AppState, action: crate::model::LifecycleHookAction) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    match &modal.kind {
+        ModalKind::DeploymentAction(d) if d.paused_again() => {
+            let target = ServiceRef::new(modal.place, &d.cluster, &d.service);
+            deployment_action::request_hook(state, target, action)
+        }
         _ => Vec::new(),
     }
 }

@@ -71,6 +71,13 @@ pub fn lines(
             ),
             theme.dim(),
         )),
+        Some(Ok(summary)) if d.paused_again() => out.push(Line::styled(
+            format!(
+                "{} — waiting for you: o continues, R rolls back",
+                escape(summary)
+            ),
+            theme.warn(),
+        )),
         Some(Ok(summary)) => out.push(Line::styled(
             format!("✓ {}", escape(summary)),
             theme.good(),
