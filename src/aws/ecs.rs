@@ -325,12 +325,12 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
 fn deploy_settings(
     c: &aws_sdk_ecs::types::DeploymentConfiguration,
 ) -> Option<crate::model::DeploySettings> {
-    let (step_percent, step_bake_minutes) = match (c.canary_configuration(), c.linear_configuration())
-    {
-        (Some(k), _) => (k.canary_percent(), k.canary_bake_time_in_minutes()),
-        (None, Some(l)) => (l.step_percent(), l.step_bake_time_in_minutes()),
-        (None, None) => (None, None),
-    };
+    let (step_percent, step_bake_minutes) =
+        match (c.canary_configuration(), c.linear_configuration()) {
+            (Some(k), _) => (k.canary_percent(), k.canary_bake_time_in_minutes()),
+            (None, Some(l)) => (l.step_percent(), l.step_bake_time_in_minutes()),
+            (None, None) => (None, None),
+        };
     let settings = crate::model::DeploySettings {
         strategy: c.strategy().map(|s| s.as_str().into()),
         bake_time_minutes: c.bake_time_in_minutes(),

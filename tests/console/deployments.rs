@@ -71,7 +71,10 @@ fn h_shows_the_history_newest_first_with_stage_revisions_and_the_countdown() {
     assert_has(&text, "images: app worker:v1.3.0@sha256:");
     assert_has(&text, "circuit breaker MONITORING 0/3");
     assert_has(&text, "hook hook-pause-1 PAUSE AWAITING_ACTION");
-    assert_has(&text, "waiting for you: 6m40s left, then ROLLBACK by itself");
+    assert_has(
+        &text,
+        "waiting for you: 6m40s left, then ROLLBACK by itself",
+    );
     assert_has(&text, "✓ SUCCESSFUL");
     assert_has(&text, "(first deployment) → worker:2 (3/3)");
     insta::assert_snapshot!("deployments_paused_canary_120x40", text);
@@ -198,7 +201,10 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
     let mut s = history_of(paused_canary());
     continue_planned(&mut s);
     let text = render(&s, 120, 40);
-    assert_has(&text, "Continue the paused deployment of payments-prod/worker");
+    assert_has(
+        &text,
+        "Continue the paused deployment of payments-prod/worker",
+    );
     assert_has(&text, "hook hook-pause-1 is AWAITING_ACTION (6m40s left");
     assert_has(
         &text,
@@ -215,7 +221,10 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
     };
     assert_eq!(p.hook.hook_id.as_deref(), Some("hook-pause-1"));
     assert_eq!(p.action, LifecycleHookAction::Continue);
-    reply(&mut s, DialogAnswer::DeploymentSent(Ok(paused_canary().arn)));
+    reply(
+        &mut s,
+        DialogAnswer::DeploymentSent(Ok(paused_canary().arn)),
+    );
     let mut moved = looked("IN_PROGRESS");
     moved.hooks.clear();
     moved.lifecycle_stage = Some("BAKE_TIME".into());
@@ -224,7 +233,10 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
     assert_has(&watching, "ECS took it. Deployment d-canary: IN_PROGRESS");
     assert_has(&watching, "canary 10% · BAKE_TIME");
     assert_has(&watching, "Esc stops following");
-    reply(&mut s, DialogAnswer::DeploymentLook(Box::new(looked("SUCCESSFUL"))));
+    reply(
+        &mut s,
+        DialogAnswer::DeploymentLook(Box::new(looked("SUCCESSFUL"))),
+    );
     reply(
         &mut s,
         DialogAnswer::DeploymentFollowed(Ok("SUCCESSFUL".into())),
@@ -297,8 +309,7 @@ fn stop_plan() -> EcsAct {
     d.rollback = None;
     d.arn = crate::fixtures::deployment_arn("d-live");
     EcsAct::Stop(
-        stop_deployment::plan_for("payments-prod", "worker", &[d], &[], now())
-            .expect("in flight"),
+        stop_deployment::plan_for("payments-prod", "worker", &[d], &[], now()).expect("in flight"),
     )
 }
 
@@ -318,7 +329,10 @@ fn picker_with(offer: EcsAct) -> AppState {
 fn r_preselects_ecs_rollback_of_the_deployment_in_flight_and_follows_it() {
     let mut s = picker_with(stop_plan());
     let text = render(&s, 120, 40);
-    assert_has(&text, "▶ stop this deployment and roll back (ECS) — deployment d-live");
+    assert_has(
+        &text,
+        "▶ stop this deployment and roll back (ECS) — deployment d-live",
+    );
     assert_has(&text, "StopServiceDeployment stopType=ROLLBACK");
     insta::assert_snapshot!("deployment_ecs_rollback_picker_120x40", text);
     insta::assert_snapshot!("deployment_ecs_rollback_picker_80x24", render(&s, 80, 24));
@@ -334,9 +348,19 @@ fn r_preselects_ecs_rollback_of_the_deployment_in_flight_and_follows_it() {
         ),
         "the dialog follows the deployment"
     );
-    reply(&mut s, DialogAnswer::DeploymentSent(Ok(crate::fixtures::deployment_arn("d-live"))));
-    for status in ["ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL"] {
-        reply(&mut s, DialogAnswer::DeploymentLook(Box::new(looked(status))));
+    reply(
+        &mut s,
+        DialogAnswer::DeploymentSent(Ok(crate::fixtures::deployment_arn("d-live"))),
+    );
+    for status in [
+        "ROLLBACK_REQUESTED",
+        "ROLLBACK_IN_PROGRESS",
+        "ROLLBACK_SUCCESSFUL",
+    ] {
+        reply(
+            &mut s,
+            DialogAnswer::DeploymentLook(Box::new(looked(status))),
+        );
     }
     reply(
         &mut s,
@@ -363,7 +387,10 @@ fn r_on_a_paused_deployment_rolls_back_at_its_hook_and_a_revision_stays_pickable
     // j moves to the revisions (the first is what runs; the next one is a rollback):
     // the task-definition rollback as before.
     ch(&mut s, 'j');
-    assert!(ch(&mut s, 'y').is_empty(), "what runs is not a rollback target");
+    assert!(
+        ch(&mut s, 'y').is_empty(),
+        "what runs is not a rollback target"
+    );
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
     assert!(
@@ -404,7 +431,10 @@ fn r_without_service_deployments_says_why_ecs_rollback_is_not_offered() {
         DialogAnswer::Revisions(Ok(crate::rollback::revisions())),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "ECS's own rollback not offered: ecs:ListServiceDeployments");
+    assert_has(
+        &text,
+        "ECS's own rollback not offered: ecs:ListServiceDeployments",
+    );
     let effects = ch(&mut s, 'y');
     assert!(
         matches!(
@@ -480,7 +510,10 @@ fn a_baking_deployment_shows_the_bake_time_left() {
         updated_at: Some(now() - chrono::Duration::seconds(348)),
         ..paused_canary()
     };
-    in_flight(&mut s, Ok(vec![("payments-prod".into(), "worker".into(), baking)]));
+    in_flight(
+        &mut s,
+        Ok(vec![("payments-prod".into(), "worker".into(), baking)]),
+    );
     assert_has(&render(&s, 120, 40), "canary 10% · bake 4m12s left");
 }
 
@@ -551,7 +584,10 @@ fn paused_again_at_another_hook_o_continues_and_r_rolls_back_from_the_dialog() {
     let mut s = history_of(paused_canary());
     continue_planned(&mut s);
     ch(&mut s, 'y');
-    reply(&mut s, DialogAnswer::DeploymentSent(Ok(paused_canary().arn)));
+    reply(
+        &mut s,
+        DialogAnswer::DeploymentSent(Ok(paused_canary().arn)),
+    );
     let mut again = paused_canary();
     again.hooks[0].hook_id = Some("hook-pause-2".into());
     again.lifecycle_stage = Some("POST_PRODUCTION_TRAFFIC_SHIFT".into());
@@ -575,5 +611,8 @@ fn paused_again_at_another_hook_o_continues_and_r_rolls_back_from_the_dialog() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "Roll back the paused deployment of payments-prod/worker");
+    assert_has(
+        &text,
+        "Roll back the paused deployment of payments-prod/worker",
+    );
 }

@@ -863,7 +863,11 @@ async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then
     let cont = continue_rule(sdk::DeploymentLifecycleHookAction::Continue);
     // ECS has got where each was sent by the first look (no wait between looks).
     let desc = described(vec![
-        deployment("d-live", sdk::ServiceDeploymentStatus::RollbackSuccessful, 60),
+        deployment(
+            "d-live",
+            sdk::ServiceDeploymentStatus::RollbackSuccessful,
+            60,
+        ),
         deployment("d-paused", sdk::ServiceDeploymentStatus::Successful, 60),
     ]);
     let (aws, ops) = place(&[&stop, &cont, &desc], None);
@@ -1033,7 +1037,12 @@ async fn describe_services_reads_the_strategy_bake_time_and_hooks_for_detail() {
         .await
         .expect("described");
     let d = found[0].deploy_settings.as_ref().expect("deploy settings");
-    assert_eq!(d.strategy.as_ref().map(|s| s.as_str()), Some("CANARY"));
+    assert_eq!(
+        d.strategy
+            .as_ref()
+            .map(ecsnap::model::DeploymentStrategy::as_str),
+        Some("CANARY")
+    );
     assert_eq!(
         (d.bake_time_minutes, d.step_percent, d.step_bake_minutes),
         (Some(10), Some(10.0), Some(5))

@@ -19,7 +19,7 @@ use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 /// Time between looks while the console follows a deployment.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_secs(5);
 /// How long the console follows one (ECS's bake times and hooks can be long).
-pub const FOLLOW_TIMEOUT: Duration = Duration::from_mins(60);
+pub const FOLLOW_TIMEOUT: Duration = Duration::from_hours(1);
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
@@ -100,7 +100,11 @@ pub async fn send_and_follow(
         .map_err(|e| text(&e)),
         Err(e) => Err(e),
     };
-    tracing::info!("console deployment action: {}: {:?}", plan.summary(), sent.as_ref().err());
+    tracing::info!(
+        "console deployment action: {}: {:?}",
+        plan.summary(),
+        sent.as_ref().err()
+    );
     let arn = match sent {
         Ok(arn) => arn,
         Err(e) => return answer(DialogAnswer::DeploymentSent(Err(e))),

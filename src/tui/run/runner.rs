@@ -346,6 +346,10 @@ async fn load_services_in_parts(
 
 /// A pane's read. A listing's answer carries `place` (over several places: that place's
 /// part of the listing; services arrive cluster by cluster, each part carrying it too).
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per kind of load, each a call: the dispatch reads as a table"
+)]
 async fn perform_load(
     load: Load,
     place: Option<usize>,
@@ -518,11 +522,7 @@ async fn in_flight(
         futures::stream::iter(services)
             .map(|(cluster, service)| async move {
                 let live = load::load_deployments(aws, &cluster, &service, None, statuses).await?;
-                Ok::<_, crate::Error>(
-                    live.into_iter()
-                        .next()
-                        .map(|d| (cluster, service, d)),
-                )
+                Ok::<_, crate::Error>(live.into_iter().next().map(|d| (cluster, service, d)))
             })
             .buffer_unordered(4)
             .try_collect()

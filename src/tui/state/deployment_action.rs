@@ -10,6 +10,10 @@ use crate::ops::stop_deployment::StopDeploymentPlan;
 
 /// What ECS is asked to do, as `ops` planned it: exactly what the confirmation sends.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "stored and sent boxed (Box<EcsAct>, a boxed dialog): the variants' sizes cost nothing"
+)]
 pub enum EcsAct {
     /// StopServiceDeployment ROLLBACK.
     Stop(StopDeploymentPlan),

@@ -7,9 +7,9 @@
 pub mod app;
 pub mod cleanup;
 pub mod confirm;
-pub mod detail;
 pub mod deployment_action;
 pub mod deployments;
+pub mod detail;
 pub mod dialog_kind;
 pub mod hands_on;
 pub mod help;

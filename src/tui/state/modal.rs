@@ -44,7 +44,7 @@ pub enum ModalKind {
     HandsOn(crate::tui::state::hands_on::HandsOnModal),
     /// ECS's own action on a deployment in flight (stop and roll back, continue or roll
     /// back at a paused hook), then following it.
-    DeploymentAction(DeploymentActionModal),
+    DeploymentAction(Box<DeploymentActionModal>),
 }
 
 impl ModalKind {

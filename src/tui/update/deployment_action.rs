@@ -42,11 +42,11 @@ pub(crate) fn request_hook(
     } = target;
     let generation = open_at(
         state,
-        ModalKind::DeploymentAction(DeploymentActionModal::new(
+        ModalKind::DeploymentAction(Box::new(DeploymentActionModal::new(
             &cluster,
             &service,
             Some(action.clone()),
-        )),
+        ))),
         place,
     );
     vec![Effect::from(ActionEffect::PlanHook {
@@ -82,8 +82,8 @@ pub(crate) fn start_following(modal: &mut Modal) {
         ModalKind::DeploymentAction(d) => d.following = Some(Following::default()),
         ModalKind::Rollback(r) => {
             if let Some(act) = r.ecs_chosen() {
-                modal.kind = ModalKind::DeploymentAction(DeploymentActionModal::sent_from_picker(
-                    act.clone(),
+                modal.kind = ModalKind::DeploymentAction(Box::new(
+                    DeploymentActionModal::sent_from_picker(act.clone()),
                 ));
             }
         }

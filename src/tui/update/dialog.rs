@@ -71,7 +71,9 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::ContinueDeployment => hook_again(state, crate::model::LifecycleHookAction::Continue),
+        Action::ContinueDeployment => {
+            hook_again(state, crate::model::LifecycleHookAction::Continue)
+        }
         Action::Rollback if matches!(modal.kind, ModalKind::DeploymentAction(_)) => {
             hook_again(state, crate::model::LifecycleHookAction::Rollback)
         }

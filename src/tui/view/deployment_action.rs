@@ -78,10 +78,7 @@ pub fn lines(
             ),
             theme.warn(),
         )),
-        Some(Ok(summary)) => out.push(Line::styled(
-            format!("✓ {}", escape(summary)),
-            theme.good(),
-        )),
+        Some(Ok(summary)) => out.push(Line::styled(format!("✓ {}", escape(summary)), theme.good())),
         Some(Err(why)) => out.push(Line::styled(format!("✗ {}", escape(why)), theme.bad())),
     }
     out

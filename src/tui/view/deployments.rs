@@ -4,6 +4,8 @@
 //! and ages. A denied listing or an endpoint without service deployments says so in a
 //! line instead. Scrolls with j/k, the cursor on one deployment (what `o` and `R` act on).
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,7 +36,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             state.places.suffix(t.place)
         )
     });
-    let mut title = vec![Span::styled(format!(" Deployments of {name}"), theme.bold())];
+    let mut title = vec![Span::styled(
+        format!(" Deployments of {name}"),
+        theme.bold(),
+    )];
     if let LoadState::Loading { .. } = pane.loader.state {
         title.push(Span::styled(
             format!(" {} loading", spinner(state)),
@@ -131,10 +136,7 @@ pub fn lines(state: &AppState, theme: Theme) -> (Vec<Line<'static>>, Option<usiz
 /// endpoint without the operation says so.
 fn failed_lines(error: &str, theme: Theme) -> Vec<Line<'static>> {
     vec![
-        Line::styled(
-            "The deployment history could not be read:",
-            theme.bad(),
-        ),
+        Line::styled("The deployment history could not be read:", theme.bad()),
         Line::raw(escape(error).into_owned()),
         Line::raw(""),
         Line::styled(
@@ -229,7 +231,11 @@ pub fn deployment_lines(
             sources.join(" + ")
         }
     )));
-    for r in d.target_revision.iter().filter_map(|r| data.revision(&r.arn)) {
+    for r in d
+        .target_revision
+        .iter()
+        .filter_map(|r| data.revision(&r.arn))
+    {
         let images = images_text(r);
         if !images.is_empty() {
             out.push(Line::styled(format!("{pad}images: {images}"), theme.dim()));
@@ -254,10 +260,7 @@ pub fn deployment_lines(
         }
     }
     if !guards.is_empty() {
-        let triggered = d
-            .alarms
-            .as_ref()
-            .is_some_and(|a| !a.triggered.is_empty());
+        let triggered = d.alarms.as_ref().is_some_and(|a| !a.triggered.is_empty());
         let style = if triggered { theme.bad() } else { Style::new() };
         out.push(Line::styled(format!("{pad}{}", guards.join(" · ")), style));
     }
@@ -283,7 +286,12 @@ pub fn deployment_lines(
 }
 
 /// One hook: `hook h-1 PAUSE AWAITING_ACTION · 6m40s left, then ROLLBACK`.
-pub fn hook_line(h: &LifecycleHookDetail, now: DateTime<Utc>, theme: Theme, pad: &str) -> Line<'static> {
+pub fn hook_line(
+    h: &LifecycleHookDetail,
+    now: DateTime<Utc>,
+    theme: Theme,
+    pad: &str,
+) -> Line<'static> {
     let waiting = h.status == LifecycleHookStatus::AwaitingAction;
     let mut text = format!(
         "{pad}hook {} {} {}",
@@ -292,14 +300,15 @@ pub fn hook_line(h: &LifecycleHookDetail, now: DateTime<Utc>, theme: Theme, pad:
         h.status
     );
     if waiting {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             " · waiting for you: {}{}",
             countdown(h.expires_at, now),
             h.timeout_action
                 .as_ref()
                 .map(|a| format!(", then {a} by itself"))
                 .unwrap_or_default()
-        ));
+        );
     }
     let style = match h.status {
         LifecycleHookStatus::AwaitingAction => theme.warn(),
