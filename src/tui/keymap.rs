@@ -223,8 +223,8 @@ const CONFIRMING: &[DialogKind] = DialogKind::CONFIRMING;
 pub const PICKERS: &[DialogKind] = &[DialogKind::Rollback, DialogKind::Exec];
 const ROLLBACK: &[DialogKind] = &[DialogKind::Rollback];
 const CLEANUP: &[DialogKind] = &[DialogKind::Cleanup];
-const WAIT: &[DialogKind] = &[DialogKind::Wait];
 const DEPLOYMENT: &[DialogKind] = &[DialogKind::Deployment];
+const WAIT_AND_DEPLOYMENT: &[DialogKind] = &[DialogKind::Wait, DialogKind::Deployment];
 
 const ENTER: Key = Key::code(KeyCode::Enter);
 const ESC: Key = Key::code(KeyCode::Esc);
@@ -301,9 +301,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('k'), UP], Dialog(PICKERS), Action::ModalUp, "up", "pick the previous revision, tag or snapshot (the previous container in exec)"),
     b(&[Key::ch('i'), RIGHT], Dialog(ROLLBACK), Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Dialog(CLEANUP), Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
-    b(&[Key::ch('R')], Dialog(WAIT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[Key::ch('R')], Dialog(WAIT_AND_DEPLOYMENT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed; in the deployment dialog, once the deployment paused at a hook again: roll it back there (plan, confirm, ContinueServiceDeployment ROLLBACK)"),
     b(&[Key::ch('o')], Dialog(DEPLOYMENT), Action::ContinueDeployment, "continue", "in the deployment dialog, once the deployment paused at a hook again: continue it (plan, confirm, ContinueServiceDeployment CONTINUE)"),
-    b(&[Key::ch('R')], Dialog(DEPLOYMENT), Action::Rollback, "roll back", "in the deployment dialog, once the deployment paused at a hook again: roll it back there (plan, confirm, ContinueServiceDeployment ROLLBACK)"),
     b(&[Key::ch('f')], Dialog(ROLLBACK), Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
     b(&[Key::ch('?')], Dialog(ALL_DIALOGS), Action::Help, "help", "show the keys of this dialog"),
     b(&[Key::code(KeyCode::Tab)], TextField, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume first, on/off"),
