@@ -60,7 +60,7 @@ fn h_shows_the_history_newest_first_with_stage_revisions_and_the_countdown() {
     let s = history_of(paused_canary());
     let text = render(&s, 120, 40);
     assert_has(&text, "Deployments of payments-prod/worker");
-    assert_has(&text, "2 deployments, newest first");
+    assert_has(&text, "2 deployments, newest first · R rolls back");
     let canary = text.find("d-canary").expect("the canary listed");
     let first = text.find("d-first").expect("the first deployment listed");
     assert!(canary < first, "newest first:\n{text}");
@@ -69,6 +69,7 @@ fn h_shows_the_history_newest_first_with_stage_revisions_and_the_countdown() {
     assert_has(&text, "worker:2 (3/3) → worker:3 (1/1)");
     // Images by digest, shortened to 12 hex digits.
     assert_has(&text, "images: app worker:v1.3.0@sha256:");
+    assert_has(&text, "images before: app worker:v1.2.0@sha256:");
     assert_has(&text, "circuit breaker MONITORING 0/3");
     assert_has(&text, "hook hook-pause-1 PAUSE AWAITING_ACTION");
     assert_has(

@@ -103,7 +103,7 @@ pub fn lines(state: &AppState, theme: Theme) -> (Vec<Line<'static>>, Option<usiz
     }
     let mut out = vec![Line::styled(
         format!(
-            "{} deployment{}, newest first · j/k move · R rolls back · o continues a paused one",
+            "{} deployment{}, newest first · R rolls back · o continues a paused one",
             data.deployments.len(),
             if data.deployments.len() == 1 { "" } else { "s" }
         ),
@@ -231,15 +231,27 @@ pub fn deployment_lines(
             sources.join(" + ")
         }
     )));
-    for r in d
-        .target_revision
+    // What ran before and what it moves to, by digest (the same 12 hex digits).
+    let described = |r: &RevisionCount| data.revision(&r.arn).map(images_text);
+    let before: Vec<String> = d
+        .source_revisions
         .iter()
-        .filter_map(|r| data.revision(&r.arn))
+        .filter_map(described)
+        .filter(|t| !t.is_empty())
+        .collect();
+    if !before.is_empty() {
+        out.push(Line::styled(
+            format!("{pad}images before: {}", before.join(" + ")),
+            theme.dim(),
+        ));
+    }
+    if let Some(images) = d
+        .target_revision
+        .as_ref()
+        .and_then(described)
+        .filter(|t| !t.is_empty())
     {
-        let images = images_text(r);
-        if !images.is_empty() {
-            out.push(Line::styled(format!("{pad}images: {images}"), theme.dim()));
-        }
+        out.push(Line::styled(format!("{pad}images: {images}"), theme.dim()));
     }
     let mut guards = Vec::new();
     if let Some(cb) = &d.circuit_breaker {
