@@ -253,29 +253,7 @@ pub fn deployment_lines(
     {
         out.push(Line::styled(format!("{pad}images: {images}"), theme.dim()));
     }
-    let mut guards = Vec::new();
-    if let Some(cb) = &d.circuit_breaker {
-        guards.push(format!(
-            "circuit breaker {} {}/{}",
-            cb.status, cb.failure_count, cb.threshold
-        ));
-    }
-    if let Some(a) = &d.alarms {
-        if a.triggered.is_empty() {
-            guards.push(format!("alarms {}", a.status));
-        } else {
-            guards.push(format!(
-                "alarms {} (triggered: {})",
-                a.status,
-                escape(&a.triggered.join(", "))
-            ));
-        }
-    }
-    if !guards.is_empty() {
-        let triggered = d.alarms.as_ref().is_some_and(|a| !a.triggered.is_empty());
-        let style = if triggered { theme.bad() } else { Style::new() };
-        out.push(Line::styled(format!("{pad}{}", guards.join(" · ")), style));
-    }
+    out.extend(guards_line(d, theme, pad));
     for h in &d.hooks {
         out.push(hook_line(h, now, theme, pad));
     }
@@ -295,6 +273,35 @@ pub fn deployment_lines(
         ));
     }
     out
+}
+
+/// The circuit breaker (status, failures/threshold) and the alarms (triggered names, red
+/// when one went off), when ECS reports them.
+fn guards_line(d: &ServiceDeployment, theme: Theme, pad: &str) -> Option<Line<'static>> {
+    let mut guards = Vec::new();
+    if let Some(cb) = &d.circuit_breaker {
+        guards.push(format!(
+            "circuit breaker {} {}/{}",
+            cb.status, cb.failure_count, cb.threshold
+        ));
+    }
+    if let Some(a) = &d.alarms {
+        if a.triggered.is_empty() {
+            guards.push(format!("alarms {}", a.status));
+        } else {
+            guards.push(format!(
+                "alarms {} (triggered: {})",
+                a.status,
+                escape(&a.triggered.join(", "))
+            ));
+        }
+    }
+    if guards.is_empty() {
+        return None;
+    }
+    let triggered = d.alarms.as_ref().is_some_and(|a| !a.triggered.is_empty());
+    let style = if triggered { theme.bad() } else { Style::new() };
+    Some(Line::styled(format!("{pad}{}", guards.join(" · ")), style))
 }
 
 /// One hook: `hook h-1 PAUSE AWAITING_ACTION · 6m40s left, then ROLLBACK`.
