@@ -312,7 +312,41 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
                 rollback: a.rollback(),
             }),
         enable_execute_command: s.enable_execute_command(),
+        deploy_settings: s.deployment_configuration().and_then(deploy_settings),
     }
+}
+
+/// The strategy part of a service's `deploymentConfiguration`; `None` when it has none of
+/// it (a rolling service described by an older endpoint).
+fn deploy_settings(
+    c: &aws_sdk_ecs::types::DeploymentConfiguration,
+) -> Option<crate::model::DeploySettings> {
+    let (step_percent, step_bake_minutes) =
+        match (c.canary_configuration(), c.linear_configuration()) {
+            (Some(k), _) => (k.canary_percent(), k.canary_bake_time_in_minutes()),
+            (None, Some(l)) => (l.step_percent(), l.step_bake_time_in_minutes()),
+            (None, None) => (None, None),
+        };
+    let settings = crate::model::DeploySettings {
+        strategy: c.strategy().map(|s| s.as_str().into()),
+        bake_time_minutes: c.bake_time_in_minutes(),
+        step_percent,
+        step_bake_minutes,
+        hooks: c
+            .lifecycle_hooks()
+            .iter()
+            .map(|h| crate::model::ServiceLifecycleHook {
+                target_type: h.target_type().map(|t| t.as_str().to_string()),
+                target_arn: h.hook_target_arn().map(str::to_string),
+                stages: h
+                    .lifecycle_stages()
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
+            })
+            .collect(),
+    };
+    (settings != crate::model::DeploySettings::default()).then_some(settings)
 }
 
 fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {

@@ -71,7 +71,8 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
         .await?;
         if console {
             // The emulator is dropped (and stopped) when this returns.
-            crate::tui::run(
+            // Boxed: the console's state is large for a future on the stack.
+            Box::pin(crate::tui::run(
                 aws,
                 ops,
                 settings.clone(),
@@ -79,7 +80,7 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
                     greeting,
                     ..super::connect::console_options(global)
                 },
-            )
+            ))
             .await?;
             return Ok(exit::OK);
         }

@@ -156,10 +156,23 @@ async fn console(global: &GlobalArgs, settings: Settings) -> Result<i32> {
             // Nothing to show: say why for every place, exit 1.
             return Ok(fleet::finish(0, &failed));
         }
-        crate::tui::run_places(targets, failed, settings, &console_options(global)).await?;
+        // Boxed: the console's state is large for a future on the stack.
+        Box::pin(crate::tui::run_places(
+            targets,
+            failed,
+            settings,
+            &console_options(global),
+        ))
+        .await?;
         return Ok(exit::OK);
     }
     let (aws, ops) = crate::aws::connect_with_ops(&connect_options(global)).await?;
-    crate::tui::run(aws, ops, settings, &console_options(global)).await?;
+    Box::pin(crate::tui::run(
+        aws,
+        ops,
+        settings,
+        &console_options(global),
+    ))
+    .await?;
     Ok(exit::OK)
 }

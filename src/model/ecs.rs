@@ -31,6 +31,31 @@ pub struct Service {
     pub deployment_alarms: Option<DeploymentAlarms>,
     /// `enableExecuteCommand`: tasks the service starts can be reached with ECS Exec.
     pub enable_execute_command: bool,
+    /// How ECS deploys it (`deploymentConfiguration`: strategy, bake time, canary or
+    /// linear steps, lifecycle hooks); `None` when DescribeServices says nothing of it.
+    pub deploy_settings: Option<DeploySettings>,
+}
+
+/// A service's deployment strategy as DescribeServices reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeploySettings {
+    pub strategy: Option<super::state::DeploymentStrategy>,
+    /// `bakeTimeInMinutes`: how long the new revision serves before the old one goes.
+    pub bake_time_minutes: Option<i32>,
+    /// Canary or linear: the share of traffic each step shifts (percent), and its bake.
+    pub step_percent: Option<f64>,
+    pub step_bake_minutes: Option<i32>,
+    pub hooks: Vec<ServiceLifecycleHook>,
+}
+
+/// A lifecycle hook a service's deployments run (`deploymentConfiguration.lifecycleHooks`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceLifecycleHook {
+    /// `LAMBDA`, `PAUSE` …
+    pub target_type: Option<String>,
+    pub target_arn: Option<String>,
+    /// The lifecycle stages it runs at (`PRE_SCALE_UP`, `POST_TEST_TRAFFIC_SHIFT` …).
+    pub stages: Vec<String>,
 }
 
 /// The deployment circuit breaker: stop a rollout whose tasks keep failing, and roll it

@@ -23,9 +23,10 @@ pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, SnapshotLock, Volum
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
 pub use ecs::{
-    CircuitBreaker, ContainerDef, Deployment, DeploymentAlarms, HealthCheck, MountPoint,
-    PortMapping, Service, ServiceEvent, ServiceVolumeConfig, StorageVolume, Task, TaskContainer,
-    TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume, VolumeMount, VolumeSource,
+    CircuitBreaker, ContainerDef, DeploySettings, Deployment, DeploymentAlarms, HealthCheck,
+    MountPoint, PortMapping, Service, ServiceEvent, ServiceLifecycleHook, ServiceVolumeConfig,
+    StorageVolume, Task, TaskContainer, TaskDefVolume, TaskDefinition, TaskStorage, TaskVolume,
+    VolumeMount, VolumeSource,
 };
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use resource::{ResourceKind, Skipped};

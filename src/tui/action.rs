@@ -85,6 +85,10 @@ pub enum Action {
     CopyId,
     /// Copy the selected resource's ARN, or its console URL when it has none.
     CopyArn,
+    /// Open the Deployments pane of the service in view.
+    Deployments,
+    /// Continue the deployment of the service in view paused at a hook.
+    ContinueDeployment,
 }
 
 impl Action {
@@ -110,7 +114,9 @@ impl Action {
             | Action::ScaleDown
             | Action::OpenConsole
             | Action::CopyId
-            | Action::CopyArn => true,
+            | Action::CopyArn
+            | Action::Deployments
+            | Action::ContinueDeployment => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane

@@ -90,7 +90,7 @@ pub fn typed_char(ev: &KeyEvent) -> Option<char> {
 pub enum Scope {
     /// Every pane.
     Global,
-    /// Every pane that shows a list of rows (all but Detail).
+    /// Every pane that shows a list of rows (all but Detail and Deployments).
     Lists,
     Pane(PaneId),
     /// Several panes.
@@ -118,7 +118,7 @@ impl Scope {
     pub fn applies(self, pane: PaneId) -> bool {
         match self {
             Scope::Global => true,
-            Scope::Lists => pane != PaneId::Detail,
+            Scope::Lists => !matches!(pane, PaneId::Detail | PaneId::Deployments),
             Scope::Pane(p) => p == pane,
             Scope::Panes(ps) => ps.contains(&pane),
             Scope::Filter
@@ -206,7 +206,16 @@ use Scope::{Dialog, Filter, Global, Help, Jump, Lists, Logs, LogsSearch, Pane, P
 /// a mark would do nothing, so none is offered.
 const MARK_PANES: &[PaneId] = &[PaneId::Snapshots, PaneId::Orphans];
 
-const SERVICE_PANES: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
+const SERVICE_PANES: &[PaneId] = &[
+    PaneId::Services,
+    PaneId::Tasks,
+    PaneId::Detail,
+    PaneId::Deployments,
+];
+/// The panes that offer continuing a deployment paused at a hook.
+const CONTINUE_PANES: &[PaneId] = &[PaneId::Detail, PaneId::Deployments];
+/// The panes the Deployments pane opens from.
+const HISTORY_FROM: &[PaneId] = &[PaneId::Services, PaneId::Tasks, PaneId::Detail];
 
 const ALL_DIALOGS: &[DialogKind] = &DialogKind::ALL;
 const CONFIRMING: &[DialogKind] = DialogKind::CONFIRMING;
@@ -214,7 +223,8 @@ const CONFIRMING: &[DialogKind] = DialogKind::CONFIRMING;
 pub const PICKERS: &[DialogKind] = &[DialogKind::Rollback, DialogKind::Exec];
 const ROLLBACK: &[DialogKind] = &[DialogKind::Rollback];
 const CLEANUP: &[DialogKind] = &[DialogKind::Cleanup];
-const WAIT: &[DialogKind] = &[DialogKind::Wait];
+const DEPLOYMENT: &[DialogKind] = &[DialogKind::Deployment];
+const WAIT_AND_DEPLOYMENT: &[DialogKind] = &[DialogKind::Wait, DialogKind::Deployment];
 
 const ENTER: Key = Key::code(KeyCode::Enter);
 const ESC: Key = Key::code(KeyCode::Esc);
@@ -234,7 +244,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('d')], Pane(PaneId::Tasks), Action::Detail, "detail", "show the service's detail"),
     b(&[ENTER], Pane(PaneId::Snapshots), Action::Open, "tags", "move between the users list and the selected user's tags"),
     b(&[Key::ch('u')], Pane(PaneId::Snapshots), Action::UniqueBytes, "unique", "compute the selected user's unique bytes (layers no other image shares)"),
-    b(&[Key::ch('R')], Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
+    b(&[Key::ch('R')], Panes(SERVICE_PANES), Action::Rollback, "rollback", "roll the service back: while a deployment is in flight ECS's own rollback comes first and is preselected (stop it, or roll back at its paused hook); else pick a task-definition revision (the one before what runs is preselected), y, then watch it"),
     b(&[Key::ch('D')], Panes(SERVICE_PANES), Action::Redeploy, "redeploy", "force a new deployment of the service (same task definition, fresh tasks), then watch it"),
     b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Orphans), Action::Cleanup, "delete", "delete the marked orphans (or the selected one): plan, confirm, a result per resource"),
     b(&[Key::ch('x'), Key::code(KeyCode::Delete)], Pane(PaneId::Snapshots), Action::Cleanup, "delete", "delete the images of the marked tags (keeps each user's newest and images in use): plan, confirm, report"),
@@ -249,6 +259,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('S')], Lists, Action::SortReverse, "reverse", "reverse the sort order"),
     b(&[Key::ch(' ')], Panes(MARK_PANES), Action::Mark, "mark ↓", "mark or unmark the selected row, then move down (marked rows are what the cleanup deletes)"),
     b(&[Key::ch('a')], Panes(MARK_PANES), Action::MarkAll, "mark all", "mark every row the filter shows (again: unmark them)"),
+    b(&[Key::ch('h')], Panes(HISTORY_FROM), Action::Deployments, "history", "show the service's deployments as ECS records them, newest first: status, stage, revisions, counts, circuit breaker, alarms, rollback; Esc returns"),
+    b(&[Key::ch('o')], Panes(CONTINUE_PANES), Action::ContinueDeployment, "continue", "continue the service's deployment paused at a lifecycle hook (AWAITING_ACTION): plan with its stage and hook, confirm, ContinueServiceDeployment CONTINUE, then follow it (R rolls it back instead)"),
     b(&[ESC], Global, Action::Back, "back", "clear a message or the filter, or go back one level"),
     b(&[Key::ch(':')], Global, Action::Jump, "jump", "jump to a cluster, service or user by name (Tab completes)"),
     b(&[Key::ch('r')], Global, Action::Refresh, "refresh", "refresh this pane and the services now"),
@@ -294,7 +306,8 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('k'), UP], Dialog(PICKERS), Action::ModalUp, "up", "pick the previous revision, tag or snapshot (the previous container in exec)"),
     b(&[Key::ch('i'), RIGHT], Dialog(ROLLBACK), Action::ModalSwitch, "tags/EBS", "in the rollback picker: list task-definition revisions, then the container's image tags, then the managed EBS volume's snapshots"),
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Dialog(CLEANUP), Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
-    b(&[Key::ch('R')], Dialog(WAIT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed"),
+    b(&[Key::ch('R')], Dialog(WAIT_AND_DEPLOYMENT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed; in the deployment dialog, once the deployment paused at a hook again: roll it back there (plan, confirm, ContinueServiceDeployment ROLLBACK)"),
+    b(&[Key::ch('o')], Dialog(DEPLOYMENT), Action::ContinueDeployment, "continue", "in the deployment dialog, once the deployment paused at a hook again: continue it (plan, confirm, ContinueServiceDeployment CONTINUE)"),
     b(&[Key::ch('f')], Dialog(ROLLBACK), Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); again: no longer"),
     b(&[Key::ch('?')], Dialog(ALL_DIALOGS), Action::Help, "help", "show the keys of this dialog"),
     b(&[Key::code(KeyCode::Tab)], TextField, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume first, on/off"),

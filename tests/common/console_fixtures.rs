@@ -19,12 +19,16 @@ use ecsnap::aws::Preflight;
 use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::model::{
-    Ami, CallerIdentity, ContainerDef, Deployment, Image, Service, ServiceEvent, Snapshot, Task,
-    TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
+    AlarmState, Ami, CallerIdentity, CircuitBreakerState, ContainerDef, Deployment,
+    DeploymentLifecycleStage, DeploymentRollback, DeploymentStrategy, Image, LifecycleHookAction,
+    LifecycleHookDetail, LifecycleHookStatus, RevisionCount, RevisionImage, RollbackMonitorStatus,
+    Service, ServiceDeployment, ServiceDeploymentStatus, ServiceEvent, ServiceRevision, Snapshot,
+    Task, TaskContainer, TaskDefinition, TaskExec, TaskVolume, Volume,
 };
 use ecsnap::ops::cleanup::CleanupItem;
 use ecsnap::tui::run::effect::Effect;
 use ecsnap::tui::state::app::{AppState, HeaderInfo};
+use ecsnap::tui::state::deployments::DeploymentsData;
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, LogsAnswer, Msg, PaneAnswer};
 use ecsnap::tui::state::tasks::TasksData;
@@ -92,6 +96,7 @@ pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) 
         created_at: ago(30 * 24 * 60),
         volume_configurations: Vec::new(),
         enable_execute_command: true,
+        deploy_settings: None,
     }
 }
 
@@ -618,4 +623,137 @@ pub fn assert_says(state: &AppState, part: &str) {
 /// One key press without modifiers.
 pub fn key(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
     update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+// ---- service deployments (the Deployments pane, ECS's own rollback and continue) ------
+
+pub fn deployment_arn(id: &str) -> String {
+    format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service-deployment/payments-prod/worker/{id}")
+}
+
+pub fn revision_arn(id: &str) -> String {
+    format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service-revision/payments-prod/worker/{id}")
+}
+
+fn revision_count(id: &str, running: i32, requested: i32, weight: Option<f64>) -> RevisionCount {
+    RevisionCount {
+        arn: revision_arn(id),
+        requested,
+        running,
+        pending: requested - running,
+        test_traffic_weight: weight,
+        production_traffic_weight: weight,
+    }
+}
+
+/// worker's canary deployment d-canary (worker:2 → worker:3), 10% of the traffic shifted,
+/// paused at the PAUSE hook hook-pause-1 that expires 6m40s after `now()` and then rolls
+/// back by itself.
+pub fn paused_canary() -> ServiceDeployment {
+    ServiceDeployment {
+        arn: deployment_arn("d-canary"),
+        status: ServiceDeploymentStatus::InProgress,
+        strategy: Some(DeploymentStrategy::Canary),
+        bake_time_minutes: Some(10),
+        lifecycle_stage: Some(DeploymentLifecycleStage::PostTestTrafficShift),
+        source_revisions: vec![revision_count("r-2", 3, 3, Some(90.0))],
+        target_revision: Some(revision_count("r-3", 1, 1, Some(10.0))),
+        circuit_breaker: Some(CircuitBreakerState {
+            status: RollbackMonitorStatus::Monitoring,
+            failure_count: 0,
+            threshold: 3,
+        }),
+        alarms: Some(AlarmState {
+            status: RollbackMonitorStatus::Monitoring,
+            names: vec!["worker-5xx".into()],
+            triggered: Vec::new(),
+        }),
+        hooks: vec![LifecycleHookDetail {
+            hook_id: Some("hook-pause-1".into()),
+            target_type: Some("PAUSE".into()),
+            status: LifecycleHookStatus::AwaitingAction,
+            expires_at: Some(now() + Duration::seconds(400)),
+            timeout_action: Some(LifecycleHookAction::Rollback),
+            ..LifecycleHookDetail::default()
+        }],
+        created_at: ago(4),
+        started_at: ago(4),
+        ..ServiceDeployment::default()
+    }
+}
+
+/// worker's rolling deployment d-bad (worker:2 → worker:3), rolling back after its
+/// circuit breaker and an alarm went off.
+pub fn rolling_back() -> ServiceDeployment {
+    ServiceDeployment {
+        arn: deployment_arn("d-bad"),
+        status: ServiceDeploymentStatus::RollbackInProgress,
+        status_reason: Some("ECS deployment circuit breaker: tasks failed to start.".into()),
+        strategy: Some(DeploymentStrategy::Rolling),
+        lifecycle_stage: Some(DeploymentLifecycleStage::ScaleUp),
+        source_revisions: vec![revision_count("r-2", 2, 3, None)],
+        target_revision: Some(revision_count("r-3", 0, 3, None)),
+        circuit_breaker: Some(CircuitBreakerState {
+            status: RollbackMonitorStatus::Triggered,
+            failure_count: 3,
+            threshold: 3,
+        }),
+        alarms: Some(AlarmState {
+            status: RollbackMonitorStatus::Triggered,
+            names: vec!["worker-5xx".into()],
+            triggered: vec!["worker-5xx".into()],
+        }),
+        rollback: Some(DeploymentRollback {
+            reason: Some("circuit breaker triggered".into()),
+            started_at: ago(1),
+            service_revision_arn: Some(revision_arn("r-2")),
+        }),
+        created_at: ago(30),
+        started_at: ago(30),
+        ..ServiceDeployment::default()
+    }
+}
+
+/// worker's first, finished deployment d-first (→ worker:2).
+pub fn successful_deployment() -> ServiceDeployment {
+    ServiceDeployment {
+        arn: deployment_arn("d-first"),
+        status: ServiceDeploymentStatus::Successful,
+        strategy: Some(DeploymentStrategy::Rolling),
+        target_revision: Some(revision_count("r-2", 3, 3, None)),
+        created_at: ago(3 * 24 * 60),
+        started_at: ago(3 * 24 * 60),
+        finished_at: ago(3 * 24 * 60 - 6),
+        ..ServiceDeployment::default()
+    }
+}
+
+/// A service revision of worker: its task definition and the app image by digest.
+pub fn worker_revision(id: &str, td_rev: i32, digest_seed: &str) -> ServiceRevision {
+    ServiceRevision {
+        arn: revision_arn(id),
+        task_definition: td_arn("worker", td_rev),
+        images: vec![RevisionImage {
+            container: "app".into(),
+            image: format!("{REGISTRY}/worker:v1.{td_rev}.0"),
+            digest: Some(digest(digest_seed)),
+        }],
+        ..ServiceRevision::default()
+    }
+}
+
+/// worker's history: `first` newest, then d-first; with revisions r-2 and r-3 described.
+pub fn deployment_history(first: ServiceDeployment) -> DeploymentsData {
+    let revisions = [
+        worker_revision("r-2", 2, "worker-2"),
+        worker_revision("r-3", 3, "worker-3"),
+    ]
+    .into_iter()
+    .map(|r| (r.arn.clone(), r))
+    .collect();
+    DeploymentsData {
+        deployments: vec![first, successful_deployment()],
+        revisions,
+        revisions_note: None,
+    }
 }

@@ -159,6 +159,11 @@ fn dialog(kind: DialogKind) -> AppState {
             ch(&mut s, '+');
             s
         }
+        DialogKind::Deployment => {
+            let mut s = on(PaneId::Detail);
+            ch(&mut s, 'o');
+            s
+        }
         DialogKind::Restore => {
             let mut s = on(PaneId::Snapshots);
             key(&mut s, KeyCode::Enter);

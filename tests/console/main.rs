@@ -7,7 +7,8 @@
 //! `screens` (each pane, help, footer), `actions` (the wait view, services arriving in
 //! parts; with `actions::{redeploy, restore, screens}`), `rollback` (the picker and its
 //! targets), `cleanup` (the dialog, Ctrl-C while it runs), `hands_on`, `recover`,
-//! `lifecycle`, `logs`, `confirm_lines` (each dialog's confirm line names its target),
+//! `lifecycle`, `logs`, `deployments` (the Deployments pane, ECS's own rollback and continue),
+//! `confirm_lines` (each dialog's confirm line names its target),
 //! `help` (`?` in every view, scrolled to its end; text fields), `places` (a console over
 //! several places), `hostile` (what AWS sends, escaped) and `keys` (docs/console.md's key
 //! table against the keymap).
@@ -21,6 +22,7 @@ mod actions;
 mod cleanup;
 mod confirm_lines;
 mod credentials;
+mod deployments;
 mod events;
 mod hands_on;
 mod help;

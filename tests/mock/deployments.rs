@@ -803,3 +803,252 @@ async fn denied_revisions_leave_the_history_whole_and_say_why() {
     let text = ecsnap::output::deployments::deployments_text("payments", "api", &h, now());
     assert_has(&text, "service revisions not described");
 }
+
+// ---- the console's deployment dialog, as its runner sends it -----------------------
+
+/// A console session over `ops` writing its audit log in `dir` (read-only or not).
+fn console_session(
+    aws: &AwsClients,
+    ops: OpsClients,
+    read_only: bool,
+    dir: &std::path::Path,
+) -> ecsnap::ops::session::LazySession {
+    let settings = ecsnap::config::Settings {
+        read_only,
+        ..ecsnap::config::Settings::default()
+    };
+    ecsnap::ops::session::LazySession::new(aws.clone(), ops, settings, dir.join("audit.log"))
+        .with_identity(ecsnap::model::CallerIdentity {
+            account: "123456789012".into(),
+            arn: "arn:aws:iam::123456789012:user/ana".into(),
+        })
+}
+
+/// The model deployment `id` in flight, paused at hook-pause-1 when `paused`.
+fn live(id: &str, paused: bool) -> ecsnap::model::ServiceDeployment {
+    ecsnap::model::ServiceDeployment {
+        arn: deployment_arn(id),
+        status: ServiceDeploymentStatus::InProgress,
+        hooks: if paused {
+            vec![ecsnap::model::LifecycleHookDetail {
+                hook_id: Some("hook-pause-1".into()),
+                target_type: Some("PAUSE".into()),
+                status: ecsnap::model::LifecycleHookStatus::AwaitingAction,
+                expires_at: Some(now() + chrono::Duration::minutes(10)),
+                timeout_action: Some(LifecycleHookAction::Rollback),
+                target_arn: None,
+            }]
+        } else {
+            Vec::new()
+        },
+        ..ecsnap::model::ServiceDeployment::default()
+    }
+}
+
+fn last_answer(msg: ecsnap::tui::state::msg::Msg) -> ecsnap::tui::state::msg::DialogAnswer {
+    match msg {
+        ecsnap::tui::state::msg::Msg::Dialog { generation, answer } => {
+            assert_eq!(generation, 7, "the dialog's generation");
+            answer
+        }
+        other => panic!("a dialog answer: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then_follows() {
+    use ecsnap::tui::run::deployment_action::send_and_follow;
+    use ecsnap::tui::state::deployment_action::EcsAct;
+    use ecsnap::tui::state::msg::DialogAnswer;
+    let stop = stop_rule();
+    let cont = continue_rule(sdk::DeploymentLifecycleHookAction::Continue);
+    // ECS has got where each was sent by the first look (no wait between looks).
+    let desc = described(vec![
+        deployment(
+            "d-live",
+            sdk::ServiceDeploymentStatus::RollbackSuccessful,
+            60,
+        ),
+        deployment("d-paused", sdk::ServiceDeploymentStatus::Successful, 60),
+    ]);
+    let (aws, ops) = place(&[&stop, &cont, &desc], None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = console_session(&aws, ops, false, dir.path());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+
+    let plan = EcsAct::Stop(
+        stop_deployment::plan_for("payments", "api", &[live("d-live", false)], &[], now())
+            .expect("in flight"),
+    );
+    let last = last_answer(send_and_follow(&aws, &session, 7, &plan, &tx).await);
+    assert!(
+        matches!(&last, DialogAnswer::DeploymentFollowed(Ok(s)) if s == "ROLLBACK_SUCCESSFUL"),
+        "{last:?}"
+    );
+    assert_eq!(stop.num_calls(), 1, "one StopServiceDeployment ROLLBACK");
+    assert_eq!(cont.num_calls(), 0);
+
+    let plan = EcsAct::Hook(
+        continue_deployment::plan_for(
+            "payments",
+            "api",
+            &[live("d-paused", true)],
+            LifecycleHookAction::Continue,
+            Vec::new(),
+            now(),
+        )
+        .expect("paused"),
+    );
+    let last = last_answer(send_and_follow(&aws, &session, 7, &plan, &tx).await);
+    assert!(
+        matches!(&last, DialogAnswer::DeploymentFollowed(Ok(s)) if s == "SUCCESSFUL"),
+        "{last:?}"
+    );
+    assert_eq!(
+        cont.num_calls(),
+        1,
+        "one ContinueServiceDeployment CONTINUE naming hook-pause-1"
+    );
+    assert_eq!(stop.num_calls(), 1);
+    // Sent, then a look, for each.
+    let mut sent = 0;
+    while let Ok(msg) = rx.try_recv() {
+        if matches!(last_answer(msg), DialogAnswer::DeploymentSent(Ok(_))) {
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, 2);
+    let entries = read_entries(&dir.path().join("audit.log")).expect("audit");
+    let actions: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.result == "ok")
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["ecs:StopServiceDeployment", "ecs:ContinueServiceDeployment"]
+    );
+}
+
+#[tokio::test]
+async fn the_console_in_read_only_sends_neither_stop_nor_continue() {
+    use ecsnap::tui::run::deployment_action::send_and_follow;
+    use ecsnap::tui::state::deployment_action::EcsAct;
+    use ecsnap::tui::state::msg::DialogAnswer;
+    let stop = stop_rule();
+    let cont = continue_rule(sdk::DeploymentLifecycleHookAction::Rollback);
+    let desc = described(Vec::new());
+    let (aws, ops) = place(&[&stop, &cont, &desc], None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = console_session(&aws, ops, true, dir.path());
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let plans = [
+        EcsAct::Stop(
+            stop_deployment::plan_for("payments", "api", &[live("d-live", false)], &[], now())
+                .expect("in flight"),
+        ),
+        EcsAct::Hook(
+            continue_deployment::plan_for(
+                "payments",
+                "api",
+                &[live("d-paused", true)],
+                LifecycleHookAction::Rollback,
+                Vec::new(),
+                now(),
+            )
+            .expect("paused"),
+        ),
+    ];
+    for plan in &plans {
+        let last = last_answer(send_and_follow(&aws, &session, 7, plan, &tx).await);
+        assert!(
+            matches!(&last, DialogAnswer::DeploymentSent(Err(e)) if e.contains("read-only")),
+            "{last:?}"
+        );
+    }
+    assert_eq!(
+        (stop.num_calls(), cont.num_calls(), desc.num_calls()),
+        (0, 0, 0),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn the_rollback_pickers_ecs_row_rolls_back_at_the_paused_hook() {
+    use ecsnap::tui::state::deployment_action::EcsAct;
+    let [clusters, services] = service_rules();
+    let list = listed(&["d-paused"]);
+    // The offer is planned at the clock's now: a hook that expires in a year is live.
+    let desc = described(vec![paused("d-paused", 365 * 24 * 3600)]);
+    let revs = revisions_rule();
+    let (aws, _ops) = place(&[&clusters, &services, &list, &desc, &revs], None);
+    let offer = ecsnap::tui::run::deployment_action::ecs_offer(&aws, "payments", "api")
+        .await
+        .expect("offered");
+    let Some(act) = offer else {
+        panic!("a deployment is paused: ECS's row is offered");
+    };
+    let EcsAct::Hook(p) = act.as_ref() else {
+        panic!("at a paused hook, ROLLBACK on the hook: {act:?}");
+    };
+    assert_eq!(p.action, LifecycleHookAction::Rollback);
+    assert_eq!(p.hook.hook_id.as_deref(), Some("hook-pause-1"));
+}
+
+#[tokio::test]
+async fn describe_services_reads_the_strategy_bake_time_and_hooks_for_detail() {
+    let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        DescribeServicesOutput::builder()
+            .services(
+                sdk::Service::builder()
+                    .service_arn(SERVICE_ARN)
+                    .cluster_arn(CLUSTER_ARN)
+                    .service_name("api")
+                    .status("ACTIVE")
+                    .deployment_configuration(
+                        sdk::DeploymentConfiguration::builder()
+                            .strategy(sdk::DeploymentStrategy::Canary)
+                            .bake_time_in_minutes(10)
+                            .canary_configuration(
+                                sdk::CanaryConfiguration::builder()
+                                    .canary_percent(10.0)
+                                    .canary_bake_time_in_minutes(5)
+                                    .build(),
+                            )
+                            .lifecycle_hooks(
+                                sdk::DeploymentLifecycleHook::builder()
+                                    .target_type(sdk::DeploymentLifecycleHookTargetType::from(
+                                        "PAUSE",
+                                    ))
+                                    .lifecycle_stages(
+                                        sdk::DeploymentLifecycleHookStage::PostTestTrafficShift,
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let (aws, _ops) = place(&[&services], None);
+    let found = aws
+        .ecs
+        .describe_services("payments", &["api".to_string()])
+        .await
+        .expect("described");
+    let d = found[0].deploy_settings.as_ref().expect("deploy settings");
+    assert_eq!(
+        d.strategy
+            .as_ref()
+            .map(ecsnap::model::DeploymentStrategy::as_str),
+        Some("CANARY")
+    );
+    assert_eq!(
+        (d.bake_time_minutes, d.step_percent, d.step_bake_minutes),
+        (Some(10), Some(10.0), Some(5))
+    );
+    assert_eq!(d.hooks.len(), 1);
+    assert_eq!(d.hooks[0].target_type.as_deref(), Some("PAUSE"));
+    assert_eq!(d.hooks[0].stages, ["POST_TEST_TRAFFIC_SHIFT"]);
+}

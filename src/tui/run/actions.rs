@@ -97,6 +97,21 @@ pub fn perform<'a>(
                 answer: DialogAnswer::Restored(result),
             }
         }),
+        ActionEffect::PlanHook {
+            generation,
+            cluster,
+            service,
+            action,
+        } => Box::pin(crate::tui::run::deployment_action::plan_hook(
+            aws,
+            generation,
+            (cluster, service),
+            action,
+        )),
+        ActionEffect::Ecs { generation, plan } => Box::pin(async move {
+            crate::tui::run::deployment_action::send_and_follow(aws, session, generation, &plan, tx)
+                .await
+        }),
         ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
             let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;
             Msg::Dialog {
@@ -137,10 +152,15 @@ async fn revisions(
         .await
         .map_err(|e| text(&e));
     if let Ok(revisions) = &result {
-        let (tags, ebs) = tokio::join!(
+        let (tags, ebs, ecs) = tokio::join!(
             rollback::offer_image_tags(aws, revisions),
-            rollback::offer_snapshots(aws, &cluster, &service)
+            rollback::offer_snapshots(aws, &cluster, &service),
+            crate::tui::run::deployment_action::ecs_offer(aws, &cluster, &service)
         );
+        let _ = tx.send(Msg::Dialog {
+            generation,
+            answer: DialogAnswer::EcsOffer(ecs),
+        });
         let _ = tx.send(Msg::Dialog {
             generation,
             answer: DialogAnswer::ImageTags(tags.map_err(|e| text(&e))),

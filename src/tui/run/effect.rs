@@ -91,6 +91,18 @@ pub enum Load {
     Lifecycle {
         generation: u64,
     },
+    /// The Services pane: ECS's deployments in flight of the rolling services (their stage,
+    /// a hook waiting for a person).
+    InFlight {
+        generation: u64,
+        services: Vec<(String, String)>,
+    },
+    /// The Deployments pane: one service's deployment history.
+    Deployments {
+        generation: u64,
+        cluster: String,
+        service: String,
+    },
     /// The Orphans detail: the lineage of one volume or snapshot.
     Lineage {
         generation: u64,
@@ -164,6 +176,18 @@ pub enum ActionEffect {
         generation: u64,
         plans: Vec<CleanupPlan>,
     },
+    /// Plan CONTINUE or ROLLBACK on the hook a deployment of the service is paused at.
+    PlanHook {
+        generation: u64,
+        cluster: String,
+        service: String,
+        action: crate::model::LifecycleHookAction,
+    },
+    /// Confirmed: send exactly this ECS action, then follow the deployment.
+    Ecs {
+        generation: u64,
+        plan: Box<crate::tui::state::deployment_action::EcsAct>,
+    },
 }
 
 /// The hands-on dialogs' plans and confirmed actions.
@@ -226,6 +250,8 @@ impl Work {
                 Load::Unique { .. } => "unique",
                 Load::Lifecycle { .. } => "lifecycle",
                 Load::Lineage { .. } => "lineage",
+                Load::Deployments { .. } => "deployments",
+                Load::InFlight { .. } => "in-flight",
             },
             Work::Logs(LogsRead::Page {
                 kind: PageKind::Newer,
@@ -253,6 +279,8 @@ impl Load {
             | Load::Detail { .. }
             | Load::Unique { .. }
             | Load::Lifecycle { .. }
+            | Load::Deployments { .. }
+            | Load::InFlight { .. }
             | Load::Lineage { .. } => false,
         }
     }

@@ -1,9 +1,10 @@
 //! Running what `update` asks for: `effect` (the `Effect`s), `runner` (loads on tokio tasks,
 //! one slot per kind), and one runner per action family that calls `ops` and `load`
-//! (`actions`: rollback, cleanup, redeploy, restore; `recover`; `hands_on`; `plugin`, the
+//! (`actions`: rollback, cleanup, redeploy, restore; `deployment_action`: ECS's own stop, continue and rollback of a deployment, followed; `recover`; `hands_on`; `plugin`, the
 //! foreground `session-manager-plugin`; `wait`, the rollout watch they share), each answering with `Msg`s.
 
 pub(crate) mod actions;
+pub mod deployment_action;
 pub mod effect;
 pub(crate) mod hands_on;
 pub(crate) mod plugin;

@@ -367,6 +367,10 @@ async fn judge_services(
 
 /// A pane's read. A listing's answer carries `place` (over several places: that place's
 /// part of the listing; services arrive cluster by cluster, each part carrying it too).
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per kind of load, each a call: the dispatch reads as a table"
+)]
 async fn perform_load(
     load: Load,
     place: Option<usize>,
@@ -456,6 +460,21 @@ async fn perform_load(
                 ),
             )
         }
+        Load::InFlight {
+            generation,
+            services,
+        } => pane(
+            generation,
+            PaneAnswer::InFlight(in_flight(aws, services).await),
+        ),
+        Load::Deployments {
+            generation,
+            cluster,
+            service,
+        } => pane(
+            generation,
+            PaneAnswer::Deployments(deployment_history(aws, &cluster, &service).await),
+        ),
         Load::Lineage {
             generation,
             kind,
@@ -469,4 +488,66 @@ async fn perform_load(
             ),
         ),
     }
+}
+
+/// The Deployments pane's read: the history with its revisions, or a line saying why not
+/// — an endpoint without service deployments (an older one, moto) says so in words.
+async fn deployment_history(
+    aws: &AwsClients,
+    cluster: &str,
+    service: &str,
+) -> Result<crate::tui::state::deployments::DeploymentsData, String> {
+    let history = load::load_deployment_history(aws, cluster, service, None)
+        .await
+        .map_err(|e| unsupported_or(&e, crate::tui::state::services::UNSUPPORTED))?;
+    let (revisions, revisions_note) = match history.revisions {
+        Ok(found) => (found, None),
+        Err(e) => (
+            HashMap::new(),
+            Some(unsupported_or(
+                &e,
+                "this endpoint does not describe service revisions",
+            )),
+        ),
+    };
+    Ok(crate::tui::state::deployments::DeploymentsData {
+        deployments: history.deployments,
+        revisions,
+        revisions_note,
+    })
+}
+
+/// An error as text; an operation the endpoint does not know leads with `what`.
+fn unsupported_or(e: &crate::Error, what: &str) -> String {
+    if crate::aws::is_unsupported(e) {
+        format!("{what} ({e})")
+    } else {
+        text(e)
+    }
+}
+
+/// The Services pane's stage text: each rolling service's deployment in flight (PENDING,
+/// IN_PROGRESS), four services at a time. An endpoint without service deployments or a
+/// denied listing answers for all of them.
+async fn in_flight(
+    aws: &AwsClients,
+    services: Vec<(String, String)>,
+) -> Result<Vec<(String, String, crate::model::ServiceDeployment)>, String> {
+    use futures::{StreamExt, TryStreamExt};
+    let statuses = [
+        crate::model::ServiceDeploymentStatus::Pending,
+        crate::model::ServiceDeploymentStatus::InProgress,
+    ];
+    let statuses = &statuses;
+    let found: Vec<Option<(String, String, crate::model::ServiceDeployment)>> =
+        futures::stream::iter(services)
+            .map(|(cluster, service)| async move {
+                let live = load::load_deployments(aws, &cluster, &service, None, statuses).await?;
+                Ok::<_, crate::Error>(live.into_iter().next().map(|d| (cluster, service, d)))
+            })
+            .buffer_unordered(4)
+            .try_collect()
+            .await
+            .map_err(|e| unsupported_or(&e, crate::tui::state::services::UNSUPPORTED))?;
+    Ok(found.into_iter().flatten().collect())
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
+use crate::tui::state::deployments::DeploymentsPane;
 use crate::tui::state::detail::DetailPane;
 use crate::tui::state::list::{ListOps, LoadState, Loader};
 use crate::tui::state::orphans::OrphansPane;
@@ -96,6 +97,7 @@ pub struct AppState {
     pub events: crate::tui::state::events::EventsPane,
     pub tasks: TasksPane,
     pub detail: DetailPane,
+    pub deployments: DeploymentsPane,
     pub snapshots: SnapshotsPane,
     pub orphans: OrphansPane,
     pub header: HeaderInfo,
@@ -153,6 +155,7 @@ impl AppState {
                 .list
                 .selected_row()
                 .map(|r| (r.event.cluster.clone(), r.event.service.clone())),
+            PaneId::Deployments => self.deployments.target.as_ref().map(ServiceRef::names),
             PaneId::Snapshots | PaneId::Orphans => None,
         }
     }
@@ -167,6 +170,7 @@ impl AppState {
             events: crate::tui::state::events::EventsPane::default(),
             tasks: TasksPane::default(),
             detail: DetailPane::default(),
+            deployments: DeploymentsPane::default(),
             snapshots: SnapshotsPane::default(),
             orphans: OrphansPane::default(),
             header,
@@ -216,6 +220,7 @@ impl AppState {
             PaneId::Services => self.services.list.selected_row().and_then(|r| r.place),
             PaneId::Tasks => self.tasks.target.as_ref().and_then(|t| t.place),
             PaneId::Detail => self.detail.target.as_ref().and_then(|t| t.place),
+            PaneId::Deployments => self.deployments.target.as_ref().and_then(|t| t.place),
             PaneId::Orphans => self
                 .orphans
                 .list
@@ -250,6 +255,7 @@ impl AppState {
             PaneId::Services | PaneId::Events => &mut self.services.loader,
             PaneId::Tasks => &mut self.tasks.loader,
             PaneId::Detail => &mut self.detail.loader,
+            PaneId::Deployments => &mut self.deployments.loader,
             PaneId::Snapshots => &mut self.snapshots.loader,
             PaneId::Orphans => &mut self.orphans.loader,
         }
@@ -262,17 +268,19 @@ impl AppState {
             PaneId::Services | PaneId::Events => self.services.loader.loaded_at,
             PaneId::Tasks => self.tasks.loader.loaded_at,
             PaneId::Detail => self.detail.loader.loaded_at,
+            PaneId::Deployments => self.deployments.loader.loaded_at,
             PaneId::Snapshots => self.snapshots.loader.loaded_at,
             PaneId::Orphans => self.orphans.loader.loaded_at,
         }
     }
 
     /// Load states of every pane, for the "loads in flight" count.
-    pub fn load_states(&self) -> [&LoadState; 6] {
+    pub fn load_states(&self) -> [&LoadState; 7] {
         [
             &self.services.loader.state,
             &self.tasks.loader.state,
             &self.detail.loader.state,
+            &self.deployments.loader.state,
             &self.snapshots.loader.state,
             &self.orphans.loader.state,
             &self.snapshots.unique_loader.state,
@@ -284,7 +292,7 @@ impl AppState {
     }
 
     /// The list the keys act on: the shown pane's, or on Snapshots the users or the tags
-    /// (whichever has the focus); `None` on Detail, which has no list.
+    /// (whichever has the focus); `None` on Detail and Deployments, which have no list.
     pub fn active_list(&self) -> Option<&dyn ListOps> {
         Some(match self.pane {
             PaneId::Services => &self.services.list,
@@ -293,7 +301,7 @@ impl AppState {
             PaneId::Snapshots => &self.snapshots.users,
             PaneId::Orphans => &self.orphans.list,
             PaneId::Events => &self.events.list,
-            PaneId::Detail => return None,
+            PaneId::Detail | PaneId::Deployments => return None,
         })
     }
 
@@ -306,7 +314,7 @@ impl AppState {
             PaneId::Snapshots => &mut self.snapshots.users,
             PaneId::Orphans => &mut self.orphans.list,
             PaneId::Events => &mut self.events.list,
-            PaneId::Detail => return None,
+            PaneId::Detail | PaneId::Deployments => return None,
         })
     }
 

@@ -23,10 +23,13 @@ pub enum DialogKind {
     Exec,
     /// `p`: type the port, then confirm the forward.
     PortForward,
+    /// `o`, or the rollback picker's ECS row: ECS's own action on a deployment in flight,
+    /// then following it.
+    Deployment,
 }
 
 impl DialogKind {
-    pub const ALL: [DialogKind; 10] = [
+    pub const ALL: [DialogKind; 11] = [
         DialogKind::Rollback,
         DialogKind::Cleanup,
         DialogKind::Redeploy,
@@ -37,6 +40,7 @@ impl DialogKind {
         DialogKind::StopTask,
         DialogKind::Exec,
         DialogKind::PortForward,
+        DialogKind::Deployment,
     ];
 
     /// The dialogs that ask for a confirmation (all but the wait view, which only watches).
@@ -50,6 +54,7 @@ impl DialogKind {
         DialogKind::StopTask,
         DialogKind::Exec,
         DialogKind::PortForward,
+        DialogKind::Deployment,
     ];
 
     /// The dialog's name in the help's heading and the key table ("the rollback picker").
@@ -65,6 +70,7 @@ impl DialogKind {
             DialogKind::StopTask => "the stop-task dialog",
             DialogKind::Exec => "the exec dialog",
             DialogKind::PortForward => "the port-forward dialog",
+            DialogKind::Deployment => "the deployment dialog",
         }
     }
 }

@@ -7,6 +7,8 @@
 pub mod app;
 pub mod cleanup;
 pub mod confirm;
+pub mod deployment_action;
+pub mod deployments;
 pub mod detail;
 pub mod dialog_kind;
 pub mod events;

@@ -9,6 +9,7 @@
 
 use crate::tui::state::cleanup::CleanupModal;
 use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::deployment_action::DeploymentActionModal;
 use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::recover::RecoverModal;
 use crate::tui::state::redeploy::RedeployModal;
@@ -41,6 +42,9 @@ pub enum ModalKind {
     Wait(WaitView),
     /// Scale, stop a task, exec, port forwarding.
     HandsOn(crate::tui::state::hands_on::HandsOnModal),
+    /// ECS's own action on a deployment in flight (stop and roll back, continue or roll
+    /// back at a paused hook), then following it.
+    DeploymentAction(Box<DeploymentActionModal>),
 }
 
 impl ModalKind {
@@ -54,6 +58,7 @@ impl ModalKind {
             ModalKind::Restore(_) => DialogKind::Restore,
             ModalKind::Wait(_) => DialogKind::Wait,
             ModalKind::HandsOn(h) => h.dialog,
+            ModalKind::DeploymentAction(_) => DialogKind::Deployment,
         }
     }
 
@@ -61,8 +66,9 @@ impl ModalKind {
     /// the keymap binds it for this dialog kind.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action as A;
-        // Only a failed rollout's wait view offers it (`Modal::offers`).
-        action != A::Rollback
+        // Only a failed rollout's wait view, or a deployment paused again, offers them
+        // (`Modal::offers`).
+        !matches!(action, A::Rollback | A::ContinueDeployment)
             && crate::tui::keymap::dialog_bindings(self.dialog_kind()).any(|b| b.action == action)
     }
 }
@@ -104,7 +110,9 @@ impl Modal {
             return action == A::Cancel || (action == A::Rollback && failed);
         }
         if matches!(self.stage, Stage::Done | Stage::Failed(_)) {
-            return action == A::Cancel;
+            let paused = matches!(&self.kind, ModalKind::DeploymentAction(d) if d.paused_again());
+            return action == A::Cancel
+                || (paused && matches!(action, A::ContinueDeployment | A::Rollback));
         }
         self.kind.offers(action)
     }
@@ -131,6 +139,7 @@ impl Modal {
         match &self.kind {
             ModalKind::Wait(_) => true,
             ModalKind::HandsOn(h) => h.is_watching(),
+            ModalKind::DeploymentAction(d) => d.is_following(),
             ModalKind::Rollback(_)
             | ModalKind::Cleanup(_)
             | ModalKind::Redeploy(_)
@@ -164,6 +173,7 @@ impl Modal {
             ModalKind::Recover(r) => r.title(),
             ModalKind::Wait(w) => w.title(),
             ModalKind::HandsOn(h) => h.title(),
+            ModalKind::DeploymentAction(d) => d.title(),
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum Planned {
     Cleanup(Vec<CleanupPlan>),
     HandsOn(crate::tui::state::hands_on::HandsOnPlan),
     Recover(Box<RecoverPlan>),
+    /// ECS's own action on a deployment in flight.
+    Deployment(Box<crate::tui::state::deployment_action::EcsAct>),
 }
 
 /// What comes back from a runner, in families by whose generation it carries: a pane
@@ -96,6 +98,11 @@ pub enum PaneAnswer {
     Unique(Result<i64, String>),
     /// The Orphans detail: a volume's or snapshot's lineage.
     Lineage(Result<Lineage, String>),
+    /// The rolling services' deployments in flight (cluster, service, deployment), for the
+    /// Services pane's stage text; `Err` when they cannot be read.
+    InFlight(Result<Vec<(String, String, crate::model::ServiceDeployment)>, String>),
+    /// The Deployments pane: the service's deployment history.
+    Deployments(Result<crate::tui::state::deployments::DeploymentsData, String>),
 }
 
 /// An action dialog's answers.
@@ -136,6 +143,17 @@ pub enum DialogAnswer {
     HandsOnDone(Result<crate::tui::state::hands_on::HandsOnDone, String>),
     /// A recover's snapshot: started, its state at each poll, completed.
     RecoverProgress(RecoverProgress),
+    /// The rollback picker's first row: ECS's own rollback of the deployment in flight
+    /// (`Ok(None)`: none is in flight; `Err`: why it could not be offered). Sent before
+    /// `Revisions`.
+    EcsOffer(Result<Option<Box<crate::tui::state::deployment_action::EcsAct>>, String>),
+    /// StopServiceDeployment / ContinueServiceDeployment answered (the deployment's ARN),
+    /// or was refused / failed.
+    DeploymentSent(Result<String, String>),
+    /// One look at the deployment being followed.
+    DeploymentLook(Box<crate::model::ServiceDeployment>),
+    /// Following ended: where it was sent (its summary), or why not.
+    DeploymentFollowed(Result<String, String>),
 }
 
 /// The Logs view's answers.

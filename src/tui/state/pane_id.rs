@@ -5,6 +5,8 @@ pub enum PaneId {
     Services,
     Tasks,
     Detail,
+    /// One service's deployments as ECS records them (opened with `h`).
+    Deployments,
     Snapshots,
     Orphans,
     /// Every service's events in one feed (under the Services tab).
@@ -12,21 +14,22 @@ pub enum PaneId {
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 6] = [
+    pub const ALL: [PaneId; 7] = [
         PaneId::Services,
         PaneId::Tasks,
         PaneId::Detail,
+        PaneId::Deployments,
         PaneId::Snapshots,
         PaneId::Orphans,
         PaneId::Events,
     ];
 
-    /// The tab a pane belongs to (Detail sits under Tasks, Events under Services),
-    /// numbered 1–4.
+    /// The tab a pane belongs to (Detail and Deployments sit under Tasks, Events under
+    /// Services), numbered 1–4.
     pub fn tab(self) -> usize {
         match self {
             PaneId::Services | PaneId::Events => 0,
-            PaneId::Tasks | PaneId::Detail => 1,
+            PaneId::Tasks | PaneId::Detail | PaneId::Deployments => 1,
             PaneId::Snapshots => 2,
             PaneId::Orphans => 3,
         }
@@ -44,6 +47,7 @@ impl PaneId {
             PaneId::Services => "Services",
             PaneId::Tasks => "Tasks",
             PaneId::Detail => "Detail",
+            PaneId::Deployments => "Deployments",
             PaneId::Snapshots => "Snapshots",
             PaneId::Orphans => "Orphans",
             PaneId::Events => "Events",

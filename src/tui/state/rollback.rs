@@ -7,6 +7,7 @@
 use crate::analysis::diff::{ChangeKind, FieldChange, diff_snapshots};
 use crate::model::arn_name;
 use crate::ops::rollback::{self, EbsChoices, ImageTags, Offered, Revision, RollbackPlan};
+use crate::tui::state::deployment_action::EcsAct;
 
 /// What the picker lists; `i` moves to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,12 @@ pub struct RollbackModal {
     /// `f` pressed on the highlighted row: a revision whose image was deleted may be
     /// confirmed. Moving or switching lists clears it.
     pub force: bool,
+    /// ECS's own rollback of the deployment in flight (the first row, above the
+    /// revisions), once asked: `Ok(None)` when none is in flight, `Err` why it is not
+    /// offered (an endpoint without service deployments, a denied listing).
+    pub ecs: Option<Result<Option<Box<EcsAct>>, String>>,
+    /// The ECS row is highlighted (preselected when offered).
+    pub on_ecs: bool,
 }
 
 impl RollbackModal {
@@ -73,7 +80,30 @@ impl RollbackModal {
             ebs: None,
             ebs_selected: 0,
             force: false,
+            ecs: None,
+            on_ecs: false,
         }
+    }
+
+    /// ECS's own rollback, offered first and preselected when a deployment is in flight.
+    pub fn set_ecs(&mut self, offer: Result<Option<Box<EcsAct>>, String>) {
+        self.on_ecs = matches!(offer, Ok(Some(_)));
+        self.ecs = Some(offer);
+    }
+
+    /// The ECS row's action, when offered.
+    pub fn ecs_offer(&self) -> Option<&EcsAct> {
+        match &self.ecs {
+            Some(Ok(Some(act))) => Some(act),
+            _ => None,
+        }
+    }
+
+    /// The ECS row is highlighted (in the revisions list) and offered: confirming sends it.
+    pub fn ecs_chosen(&self) -> Option<&EcsAct> {
+        (self.on_ecs && self.mode == PickMode::Revisions)
+            .then(|| self.ecs_offer())
+            .flatten()
     }
 
     /// Fills the picker and preselects the default rollback target.
@@ -118,6 +148,20 @@ impl RollbackModal {
 
     pub fn move_by(&mut self, delta: isize) {
         self.force = false;
+        // The ECS row sits above the first revision.
+        if self.mode == PickMode::Revisions && self.ecs_offer().is_some() {
+            if self.on_ecs && delta > 0 {
+                self.on_ecs = false;
+                self.selected = usize::try_from(delta - 1)
+                    .unwrap_or(0)
+                    .min(self.revisions.len().saturating_sub(1));
+                return;
+            }
+            if self.on_ecs || (self.selected == 0 && delta < 0) {
+                self.on_ecs = true;
+                return;
+            }
+        }
         let (len, at) = match self.mode {
             PickMode::Revisions => (self.revisions.len(), &mut self.selected),
             PickMode::ImageTags => (
@@ -150,6 +194,9 @@ impl RollbackModal {
 
     /// The highlighted row of the current mode, once its list is there.
     fn highlighted(&self) -> Option<Offered<'_>> {
+        if self.ecs_chosen().is_some() {
+            return None;
+        }
         match self.mode {
             PickMode::Revisions => self.revisions.get(self.selected).map(Offered::Revision),
             PickMode::ImageTags => {
@@ -191,7 +238,7 @@ impl RollbackModal {
     /// The highlighted revision names an image deleted from ECR and `f` was not pressed:
     /// why it cannot be confirmed.
     pub fn refusal(&self) -> Option<String> {
-        if self.mode != PickMode::Revisions || self.force {
+        if self.mode != PickMode::Revisions || self.force || self.ecs_chosen().is_some() {
             return None;
         }
         let r = self.revisions.get(self.selected)?;
@@ -237,6 +284,9 @@ impl RollbackModal {
     /// `worker:2 → worker:1` (or `app → …:v1.5.0`), or why nothing can be chosen.
     pub fn headline(&self) -> String {
         use crate::ops::rollback::RollbackChange;
+        if let Some(act) = self.ecs_chosen() {
+            return act.summary();
+        }
         let Some(plan) = self.plan() else {
             if let Some(why) = self.refusal() {
                 return why;

@@ -6,12 +6,16 @@ use std::collections::HashMap;
 use crate::analysis::health::{Steadiness, steadiness};
 use crate::analysis::why::Why;
 use crate::load::Whys;
-use crate::model::{Service, arn_name};
+use crate::model::{Service, ServiceDeployment, arn_name};
 use crate::tui::state::list::{ListPane, Loader, Row, by};
 
 pub const SORT_COLUMNS: &[&str] = &[
     "state", "cluster", "service", "running", "deployed", "task def",
 ];
+
+/// How an endpoint without service deployments is named in a read's error (the Services
+/// pane then stops asking; the Deployments pane says it).
+pub const UNSUPPORTED: &str = "this endpoint does not support service deployments";
 
 #[derive(Debug, Clone)]
 pub struct ServiceRow {
@@ -22,6 +26,9 @@ pub struct ServiceRow {
     key: String,
     /// The place it was loaded from (a console on several places).
     pub place: Option<usize>,
+    /// ECS's deployment of it in flight (service deployments), when read: its stage, and
+    /// whether it waits for a person at a hook.
+    pub live: Option<ServiceDeployment>,
 }
 
 impl ServiceRow {
@@ -40,7 +47,15 @@ impl ServiceRow {
             },
             place,
             service,
+            live: None,
         }
+    }
+
+    /// Paused at a lifecycle hook, waiting for a person (sorts to the top).
+    pub fn awaiting(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|d| d.awaiting_hook().is_some())
     }
 
     /// When the newest deployment started (or the service was created).
@@ -83,7 +98,10 @@ impl Row for ServiceRow {
     fn compare(&self, o: &Self, column: usize) -> Ordering {
         let names = || by(&self.key, &o.key);
         match column {
-            0 => by(self.steadiness, o.steadiness).then_with(names),
+            // A deployment waiting for a person first, then by steadiness.
+            0 => by(!self.awaiting(), !o.awaiting())
+                .then_with(|| by(self.steadiness, o.steadiness))
+                .then_with(names),
             1 => names(),
             2 => by(&self.service.name, &o.service.name).then_with(names),
             3 => by(self.service.running_count, o.service.running_count).then_with(names),
@@ -113,6 +131,14 @@ pub struct ServicesPane {
     /// Why each service not steady is not, by place and service ARN: read after the
     /// listing, kept across refreshes until the next answer replaces them.
     pub whys: HashMap<(Option<usize>, String), Why>,
+    /// ECS's deployments in flight of the rolling services, by `cluster/service` (a
+    /// console on one place), read after each listing.
+    pub live: std::collections::HashMap<String, ServiceDeployment>,
+    /// Their read.
+    pub live_loader: Loader,
+    /// The endpoint does not know service deployments (an older one, moto): not asked
+    /// again this run.
+    pub live_unsupported: bool,
 }
 
 impl Default for ServicesPane {
@@ -125,6 +151,9 @@ impl Default for ServicesPane {
             placed: std::collections::BTreeMap::new(),
             cluster_scope: None,
             whys: HashMap::new(),
+            live: std::collections::HashMap::new(),
+            live_loader: Loader::default(),
+            live_unsupported: false,
         }
     }
 }
@@ -174,7 +203,11 @@ impl ServicesPane {
     pub fn set_cluster(&mut self, cluster: &str, services: Vec<Service>) {
         self.all.retain(|s| s.cluster != cluster);
         if self.cluster_scope.as_ref().is_none_or(|c| c == cluster) {
-            let rows = services.iter().cloned().map(ServiceRow::new).collect();
+            let rows = services
+                .iter()
+                .cloned()
+                .map(|s| self.row(s, None))
+                .collect();
             self.list
                 .replace_rows(|r| r.service.cluster == cluster, rows);
         }
@@ -188,7 +221,7 @@ impl ServicesPane {
             .iter()
             .zip(&self.all_at)
             .filter(|(s, _)| self.cluster_scope.as_ref().is_none_or(|c| &s.cluster == c))
-            .map(|(s, p)| ServiceRow::at(s.clone(), *p))
+            .map(|(s, p)| self.row(s.clone(), *p))
             .collect();
         self.list.set_rows(rows);
     }
@@ -206,6 +239,37 @@ impl ServicesPane {
             return None;
         }
         self.whys.get(&(row.place, row.service.arn.clone()))
+    }
+
+    /// A row with ECS's deployment in flight attached (one place only).
+    fn row(&self, service: Service, place: Option<usize>) -> ServiceRow {
+        let mut row = ServiceRow::at(service, place);
+        if place.is_none() {
+            row.live = self
+                .live
+                .get(&format!("{}/{}", row.service.cluster, row.service.name))
+                .cloned();
+        }
+        row
+    }
+
+    /// The deployments in flight arrived: the rows show their stage, and those waiting
+    /// for a person sort first.
+    pub fn set_live(&mut self, live: Vec<(String, String, ServiceDeployment)>) {
+        self.live = live
+            .into_iter()
+            .map(|(c, s, d)| (format!("{c}/{s}"), d))
+            .collect();
+        self.apply_scope();
+    }
+
+    /// The rolling services whose deployments in flight are worth reading.
+    pub fn rolling(&self) -> Vec<(String, String)> {
+        self.all
+            .iter()
+            .filter(|s| steadiness(s) == Steadiness::Rolling)
+            .map(|s| (s.cluster.clone(), s.name.clone()))
+            .collect()
     }
 
     pub fn find(&self, cluster: &str, name: &str) -> Option<&Service> {

@@ -197,6 +197,10 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ScaleUp => return crate::tui::update::hands_on::request_scale(state, 1),
         Action::ScaleDown => return crate::tui::update::hands_on::request_scale(state, -1),
         Action::RecoverVolume => return crate::tui::update::recover::request_recover(state),
+        Action::Deployments => return crate::tui::update::deployments::open(state),
+        Action::ContinueDeployment => {
+            return crate::tui::update::deployment_action::request_continue(state);
+        }
         // Dialog, filter and jump keys are handled where those read them; nothing to do
         // in a pane.
         Action::Confirm
@@ -304,7 +308,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             state.pane = PaneId::Tasks;
             load_tasks_of(state, target, place)
         }
-        PaneId::Detail => Vec::new(),
+        PaneId::Detail | PaneId::Deployments => Vec::new(),
     }
 }
 
@@ -354,6 +358,7 @@ fn back(state: &mut AppState) {
     }
     match state.pane {
         PaneId::Detail => state.pane = state.detail_from,
+        PaneId::Deployments => state.pane = state.deployments.from,
         PaneId::Tasks | PaneId::Events => state.pane = PaneId::Services,
         PaneId::Snapshots if state.snapshots.focus_tags => state.snapshots.focus_tags = false,
         PaneId::Orphans if state.orphans.lineage_for.is_some() => state.orphans.close_lineage(),
@@ -380,6 +385,10 @@ fn move_by(state: &mut AppState, delta: isize) {
         let s = &state.detail.scroll;
         let v = i64::from(s.get()).saturating_add(delta as i64);
         s.set(u16::try_from(v.clamp(0, i64::from(u16::MAX))).unwrap_or(0));
+        return;
+    }
+    if state.pane == PaneId::Deployments {
+        state.deployments.move_by(delta);
         return;
     }
     with_active_list(state, |l| l.move_by(delta));
@@ -569,6 +578,9 @@ fn pane_load(state: &mut AppState, pane: PaneId) -> Vec<Effect> {
             Some(t) => load_detail_of(state, t.names(), t.place),
             None => Vec::new(),
         },
+        PaneId::Deployments => crate::tui::update::deployments::load(state)
+            .into_iter()
+            .collect(),
         PaneId::Snapshots => vec![Effect::from(Load::Snapshots {
             generation: state.snapshots.loader.start(now),
         })],
@@ -635,6 +647,10 @@ fn due_refreshes(state: &mut AppState) -> Vec<Effect> {
         PaneId::Detail => (
             &state.detail.loader.state,
             shown_rolling(state.detail.target.as_ref()),
+        ),
+        PaneId::Deployments => (
+            &state.deployments.loader.state,
+            crate::tui::update::deployments::in_flight(state),
         ),
         PaneId::Snapshots => (&state.snapshots.loader.state, false),
         PaneId::Orphans => (&state.orphans.loader.state, false),
@@ -708,6 +724,7 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
                 state.services.set_services(services);
                 state.events.rebuild(&state.services);
                 state.last_refresh = Some(now);
+                return read_in_flight(state);
             }
         }
         Listing::ServicesWhy(whys) => {
@@ -731,6 +748,25 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
         }
     }
     Vec::new()
+}
+
+/// After a listing on one place: ECS's deployments in flight of the rolling services, for
+/// their stage in the Services pane (not asked again once the endpoint said it has none).
+fn read_in_flight(state: &mut AppState) -> Vec<Effect> {
+    let services = state.services.rolling();
+    if state.places.is_fleet() || state.services.live_unsupported {
+        return Vec::new();
+    }
+    if services.is_empty() {
+        if !state.services.live.is_empty() {
+            state.services.set_live(Vec::new());
+        }
+        return Vec::new();
+    }
+    vec![Effect::from(Load::InFlight {
+        generation: state.services.live_loader.start(state.now),
+        services,
+    })]
 }
 
 /// Another pane load's answer (`generation`: that pane's loader's).
@@ -761,6 +797,17 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
             state.snapshots.unique_progress(generation, done, total);
         }
         PaneAnswer::Unique(result) => state.snapshots.unique_done(generation, result, now),
+        PaneAnswer::InFlight(result) => {
+            let unsupported = matches!(&result, Err(e) if e.starts_with(crate::tui::state::services::UNSUPPORTED));
+            if let Some(live) = state.services.live_loader.finish(generation, result, now) {
+                state.services.set_live(live);
+            } else if unsupported {
+                state.services.live_unsupported = true;
+            }
+        }
+        PaneAnswer::Deployments(result) => {
+            crate::tui::update::deployments::loaded(state, generation, result);
+        }
         PaneAnswer::Lineage(result) => {
             let o = &mut state.orphans;
             if let Some(lineage) = o.lineage_loader.finish(generation, result, now) {

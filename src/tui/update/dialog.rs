@@ -15,7 +15,9 @@ use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::Reload;
 use crate::tui::update::rollback::rollback_of;
-use crate::tui::update::{cleanup, hands_on, recover, redeploy, restore, rollback, wait};
+use crate::tui::update::{
+    cleanup, deployment_action, hands_on, recover, redeploy, restore, rollback, wait,
+};
 
 /// A key while a dialog is open: it takes every key.
 pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -64,9 +66,16 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
                 | ModalKind::Redeploy(_)
                 | ModalKind::Restore(_)
                 | ModalKind::Recover(_)
-                | ModalKind::Wait(_) => {}
+                | ModalKind::Wait(_)
+                | ModalKind::DeploymentAction(_) => {}
             }
             Vec::new()
+        }
+        Action::ContinueDeployment => {
+            hook_again(state, crate::model::LifecycleHookAction::Continue)
+        }
+        Action::Rollback if matches!(modal.kind, ModalKind::DeploymentAction(_)) => {
+            hook_again(state, crate::model::LifecycleHookAction::Rollback)
         }
         Action::Rollback => match &modal.kind {
             ModalKind::Wait(w) if w.offers_rollback() => {
@@ -87,7 +96,8 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             | ModalKind::Redeploy(_)
             | ModalKind::Restore(_)
             | ModalKind::Recover(_)
-            | ModalKind::HandsOn(_) => Vec::new(),
+            | ModalKind::HandsOn(_)
+            | ModalKind::DeploymentAction(_) => Vec::new(),
         },
         Action::ModalForce => {
             if let ModalKind::Rollback(r) = &mut modal.kind
@@ -109,6 +119,21 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             Vec::new()
         }
         Action::Confirm => confirm(state, enter),
+        _ => Vec::new(),
+    }
+}
+
+/// `o` / `R` in the deployment dialog once the deployment paused at a hook again: a new
+/// plan of CONTINUE / ROLLBACK on that hook.
+fn hook_again(state: &mut AppState, action: crate::model::LifecycleHookAction) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    match &modal.kind {
+        ModalKind::DeploymentAction(d) if d.paused_again() => {
+            let target = ServiceRef::new(modal.place, &d.cluster, &d.service);
+            deployment_action::request_hook(state, target, action)
+        }
         _ => Vec::new(),
     }
 }
@@ -170,6 +195,7 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
         ModalKind::Restore(r) => restore::send(r, generation),
         ModalKind::Recover(r) => recover::send(r, generation),
         ModalKind::HandsOn(h) => hands_on::send(h, generation),
+        ModalKind::DeploymentAction(d) => deployment_action::send(d, generation),
         ModalKind::Wait(_) => Err(None),
     };
     let effect = match effect {
@@ -183,6 +209,14 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
     };
     modal.stage = Stage::Running;
     modal.confirm.error = None;
+    if matches!(
+        &effect,
+        Effect::Run(crate::tui::run::effect::Work::Action(
+            crate::tui::run::effect::ActionEffect::Ecs { .. }
+        ))
+    ) {
+        deployment_action::start_following(modal);
+    }
     vec![effect]
 }
 
@@ -249,6 +283,16 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
             recover::progress(modal, progress);
             None
         }
+        DialogAnswer::EcsOffer(offer) => {
+            rollback::ecs_offer(modal, offer);
+            None
+        }
+        DialogAnswer::DeploymentSent(result) => deployment_action::sent(modal, result),
+        DialogAnswer::DeploymentLook(d) => {
+            deployment_action::look(modal, *d);
+            None
+        }
+        DialogAnswer::DeploymentFollowed(result) => deployment_action::followed(modal, result),
     };
     match reload {
         Some(Reload::Services) => {
@@ -286,6 +330,7 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
         Ok(Planned::Restore(p)) => restore::planned(modal, p, production),
         Ok(Planned::HandsOn(p)) => hands_on::planned(modal, p, production),
         Ok(Planned::Recover(p)) => recover::planned(modal, p, production),
+        Ok(Planned::Deployment(p)) => deployment_action::planned(modal, *p, production),
         Err(e) => modal.stage = Stage::Failed(e),
     }
 }

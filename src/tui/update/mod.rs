@@ -1,7 +1,8 @@
 //! How the console's state changes: `app` takes every event (a key, a runner's answer, a
 //! tick) and returns the `Effect`s to run; one file per feature for the rest — each
 //! dialog's request, plan, confirmed effect and answers in `rollback`, `cleanup`,
-//! `redeploy`, `restore`, `recover`, `hands_on`, `wait`; the panes' `logs` and `jump`; the
+//! `redeploy`, `restore`, `recover`, `hands_on`, `wait`, `deployment_action` (ECS's own
+//! stop, continue and rollback of a deployment); the panes' `logs`, `deployments` and `jump`; the
 //! `?` overlay's scroll (`help`) and a dialog's typed field and its `?` (`text_field`) —,
 //! `dialog` (what every open dialog shares: its keys, the confirmation, the answers'
 //! dispatch), `flows` (opening a dialog), and `route`, which sends each effect to its place
@@ -9,6 +10,8 @@
 
 pub mod app;
 pub(crate) mod cleanup;
+pub(crate) mod deployment_action;
+pub(crate) mod deployments;
 pub(crate) mod dialog;
 pub(crate) mod flows;
 pub(crate) mod hands_on;

@@ -147,6 +147,28 @@ fn task_picked(state: &AppState) -> Result<Picked, String> {
 }
 
 /// Detail: the service's PRIMARY deployment (else its first; else the service).
+/// The deployment under the Deployments pane's cursor: ECS's service deployment, its ARN.
+fn service_deployment_picked(state: &AppState) -> Result<Picked, String> {
+    let pane = &state.deployments;
+    let target = pane.target.as_ref().ok_or_else(|| nothing("a service"))?;
+    let d = pane
+        .data
+        .as_ref()
+        .and_then(|data| data.deployments.get(pane.selected))
+        .ok_or_else(|| nothing("a deployment"))?;
+    let id = crate::model::arn_name(&d.arn).to_string();
+    Ok((
+        ConsoleTarget::Deployment {
+            cluster: target.cluster.clone(),
+            service: target.service.clone(),
+            id: id.clone(),
+        },
+        id,
+        Some(d.arn.clone()).filter(|a| !a.is_empty()),
+        target.place,
+    ))
+}
+
 fn deployment_picked(state: &AppState) -> Result<Picked, String> {
     let target = state
         .detail
@@ -234,6 +256,7 @@ fn selected_in(state: &AppState) -> Result<Selected, String> {
         PaneId::Snapshots => image_picked(state)?,
         PaneId::Orphans => orphan_picked(state)?,
         PaneId::Events => event_picked(state)?,
+        PaneId::Deployments => service_deployment_picked(state)?,
     };
     let (mut region, mut account) = place_of(state, place);
     // An ARN says where the resource is, whatever the header says.

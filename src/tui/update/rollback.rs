@@ -89,8 +89,24 @@ pub(crate) fn ebs_snapshots(modal: &mut Modal, result: Result<EbsChoices, String
     }
 }
 
+/// The picker's ECS row: offered (and preselected) when a deployment is in flight.
+pub(crate) fn ecs_offer(
+    modal: &mut Modal,
+    offer: Result<Option<Box<crate::tui::state::deployment_action::EcsAct>>, String>,
+) {
+    if let ModalKind::Rollback(r) = &mut modal.kind {
+        r.set_ecs(offer);
+    }
+}
+
 /// The effect that sends the target picked, or why there is none to send.
 pub(crate) fn send(r: &RollbackModal, generation: u64) -> Result<Effect, Option<String>> {
+    if let Some(act) = r.ecs_chosen() {
+        return Ok(Effect::from(ActionEffect::Ecs {
+            generation,
+            plan: Box::new(act.clone()),
+        }));
+    }
     let Some(plan) = r.plan() else {
         return Err(Some(if let Some(why) = r.refusal() {
             format!("{why}; nothing was sent")

@@ -62,6 +62,8 @@ fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
             | Load::Detail { .. }
             | Load::Lifecycle { .. }
             | Load::Unique { .. }
+            | Load::Deployments { .. }
+            | Load::InFlight { .. }
             | Load::Lineage { .. },
         )
         | Work::Logs(_)
@@ -96,11 +98,14 @@ fn place_for(state: &AppState, work: &Work) -> Option<usize> {
         Work::Load(load) => match load {
             Load::Tasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
             Load::Detail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
+            Load::Deployments { .. } => state.deployments.target.as_ref().and_then(|t| t.place),
             Load::Lifecycle { .. } => state.snapshots.place,
             Load::Unique { .. } => state.snapshots.users.selected_row().and_then(|u| u.place),
             Load::Lineage { .. } => state.place_in_view(),
             // Everywhere, or nowhere in particular: as before, the dialog's.
+            // Asked only in a console on one place.
             Load::Identity
+            | Load::InFlight { .. }
             | Load::Services { .. }
             | Load::Snapshots { .. }
             | Load::Orphans { .. } => dialog_place(state),
@@ -259,7 +264,10 @@ pub fn switch(
         crate::tui::state::places::count(accounts, "account"),
         crate::tui::state::places::count(regions, "region")
     ));
-    if state.pane == PaneId::Tasks || state.pane == PaneId::Detail {
+    if matches!(
+        state.pane,
+        PaneId::Tasks | PaneId::Detail | PaneId::Deployments
+    ) {
         state.pane = PaneId::Services;
     }
     load_listings(state)

@@ -33,7 +33,8 @@ pub(crate) fn started(
         | ModalKind::Restore(_)
         | ModalKind::Cleanup(_)
         | ModalKind::Wait(_)
-        | ModalKind::HandsOn(_) => format!(
+        | ModalKind::HandsOn(_)
+        | ModalKind::DeploymentAction(_) => format!(
             "forced a new deployment of {}",
             arn_name(&started.task_definition)
         ),

@@ -75,6 +75,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let mut out = crate::tui::view::services::why_lines(service, judged, now, theme);
     out.push(counts_line(service, theme, true));
     out.push(deployment_config_line(service, theme));
+    out.push(deploy_settings_line(service, theme));
     out.push(crate::tui::view::exec::service_exec_line(
         state, service, theme,
     ));
@@ -154,6 +155,56 @@ fn stopped_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
 
 /// Who deploys the service and what stops a bad rollout: the deployment controller, the
 /// circuit breaker (enabled, rollback) and the deployment alarms.
+/// How ECS deploys the service: strategy, steps, bake time and lifecycle hooks (from
+/// DescribeServices' `deploymentConfiguration`); `h` shows its deployments.
+fn deploy_settings_line(service: &crate::model::Service, theme: Theme) -> Line<'static> {
+    let Some(d) = &service.deploy_settings else {
+        return Line::styled(
+            "strategy ROLLING (no strategy, bake time or hooks reported) · h history",
+            theme.dim(),
+        );
+    };
+    let mut parts = vec![format!(
+        "strategy {}",
+        d.strategy
+            .as_ref()
+            .map_or("ROLLING", crate::model::DeploymentStrategy::as_str)
+    )];
+    if let Some(p) = d.step_percent {
+        parts.push(format!(
+            "{p:.0}% a step{}",
+            d.step_bake_minutes
+                .map(|m| format!(", {m}m each"))
+                .unwrap_or_default()
+        ));
+    }
+    parts.push(match d.bake_time_minutes {
+        Some(m) => format!("bake {m}m"),
+        None => "no bake time".to_string(),
+    });
+    if d.hooks.is_empty() {
+        parts.push("no lifecycle hooks".to_string());
+    } else {
+        let hooks: Vec<String> = d
+            .hooks
+            .iter()
+            .map(|h| {
+                let target = h.target_arn.as_deref().map(arn_name).unwrap_or_default();
+                format!(
+                    "{}{}{} at {}",
+                    h.target_type.as_deref().unwrap_or("-"),
+                    if target.is_empty() { "" } else { " " },
+                    target,
+                    h.stages.join(", ")
+                )
+            })
+            .collect();
+        parts.push(format!("hooks: {}", hooks.join("; ")));
+    }
+    parts.push("h history".to_string());
+    Line::raw(escape(&parts.join(" · ")).into_owned())
+}
+
 fn deployment_config_line(service: &crate::model::Service, theme: Theme) -> Line<'static> {
     let on = |b: bool| if b { "on" } else { "off" };
     let controller = service.deployment_controller.as_deref().unwrap_or("ECS");

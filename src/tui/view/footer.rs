@@ -29,7 +29,13 @@ pub fn essential(pane: PaneId) -> &'static [Action] {
             Action::Exec,
             Action::Filter,
         ],
-        PaneId::Detail => &[Action::Rollback, Action::Redeploy, Action::Back],
+        PaneId::Detail => &[
+            Action::Rollback,
+            Action::Redeploy,
+            Action::Deployments,
+            Action::Back,
+        ],
+        PaneId::Deployments => &[Action::Rollback, Action::ContinueDeployment, Action::Back],
         PaneId::Events => &[Action::Open, Action::Filter, Action::Back],
         PaneId::Snapshots => &[
             Action::Open,

@@ -10,6 +10,8 @@
 //! ```
 
 mod cleanup;
+mod deployment_action;
+mod deployments;
 mod detail;
 mod events;
 mod exec;
@@ -90,6 +92,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Services => services::draw(frame, body, state, theme),
         PaneId::Tasks => tasks::draw(frame, body, state, theme),
         PaneId::Detail => detail::draw(frame, body, state, theme),
+        PaneId::Deployments => deployments::draw(frame, body, state, theme),
         PaneId::Snapshots => snapshots::draw(frame, body, state, theme),
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
         PaneId::Events => events::draw(frame, body, state, theme),
@@ -148,6 +151,9 @@ fn tabs_line(state: &AppState, theme: Theme) -> Line<'static> {
         }
         if *pane == PaneId::Services && state.pane == PaneId::Events {
             label = format!(" {} Services › Events ", i + 1);
+        }
+        if *pane == PaneId::Tasks && state.pane == PaneId::Deployments {
+            label = format!(" {} Tasks › Deployments ", i + 1);
         }
         if pane.tab() == state.pane.tab() {
             spans.push(Span::styled(

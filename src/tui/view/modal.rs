@@ -82,6 +82,9 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
             ModalKind::Recover(r) => recover_lines(r, modal, state),
             ModalKind::Wait(w) => wait_lines(w, modal, state, theme),
             ModalKind::HandsOn(h) => crate::tui::view::hands_on::lines(h, modal, theme),
+            ModalKind::DeploymentAction(d) => {
+                crate::tui::view::deployment_action::lines(d, modal, state, theme)
+            }
         });
     }
     out.extend(early);
@@ -89,6 +92,10 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
         out.push(Line::raw(""));
         out.push(match &modal.kind {
             // While the name is typed, letters are typed: only the arrows and Esc act.
+            ModalKind::Rollback(r) if r.ecs_chosen().is_some() => Line::styled(
+                modal.confirm.prompt(&prompt_what(modal, state)),
+                theme.bold(),
+            ),
             ModalKind::Rollback(r) if r.refusal().is_some() && modal.text_field_focused() => {
                 Line::styled(
                     "Cannot confirm: an image of this revision was deleted · ↓/↑ pick another · \
@@ -135,9 +142,10 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
 /// resources (ids, or a count per kind with their repositories) and where they are.
 fn prompt_what(modal: &Modal, state: &AppState) -> String {
     match &modal.kind {
-        ModalKind::Rollback(r) => {
-            format!("Roll back {}/{}: {}", r.cluster, r.service, r.headline())
-        }
+        ModalKind::Rollback(r) => match r.ecs_chosen() {
+            Some(act) => format!("{} of {}/{}", act.label(), r.cluster, r.service),
+            None => format!("Roll back {}/{}: {}", r.cluster, r.service, r.headline()),
+        },
         ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state)),
         ModalKind::Redeploy(r) => match &r.plan {
             Some(p) => format!("Force the redeploy of {}/{}", p.cluster, p.service),
@@ -156,6 +164,10 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
         },
         ModalKind::Wait(_) => String::new(),
         ModalKind::HandsOn(h) => h.prompt_what(),
+        ModalKind::DeploymentAction(d) => match &d.plan {
+            Some(p) => format!("{} of {}/{}", p.label(), d.cluster, d.service),
+            None => d.title(),
+        },
     }
 }
 

@@ -21,7 +21,10 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
     };
     if modal.stage == Stage::Confirm {
         out.extend(diff_lines(r, theme));
-        if let Some(why) = r.refusal() {
+        if let Some(act) = r.ecs_chosen() {
+            out.push(Line::raw(format!("Plan: {}", act.summary())));
+            out.push(Line::styled(format!("Sends: {}", act.call()), theme.dim()));
+        } else if let Some(why) = r.refusal() {
             out.push(Line::styled(why, theme.bad()));
         } else if r.plan().is_some() {
             out.push(Line::raw(format!("Plan: {}", r.headline())));
@@ -127,6 +130,7 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
         arn_name(&r.current),
         pick_keys(modal)
     ))];
+    out.extend(ecs_lines(r, theme));
     if modal.stage == Stage::Confirm && r.revisions.is_empty() {
         out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
     }
@@ -152,14 +156,41 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
             mark,
             images.join(", ")
         );
-        let line = picker_line(i == r.selected, &text, theme);
-        out.push(if i != r.selected && mark.starts_with('✗') {
+        let here = i == r.selected && r.ecs_chosen().is_none();
+        let line = picker_line(here, &text, theme);
+        out.push(if !here && mark.starts_with('✗') {
             line.style(theme.bad())
         } else {
             line
         });
     }
     out
+}
+
+/// The first row while a deployment is in flight: ECS's own rollback (stop it, or roll
+/// back at its paused hook), above the revisions; or why it is not offered.
+fn ecs_lines(r: &RollbackModal, theme: Theme) -> Vec<Line<'static>> {
+    match &r.ecs {
+        Some(Ok(Some(act))) => {
+            let d = act.deployment();
+            let text = format!(
+                "{} — deployment {} {}, {}",
+                act.label(),
+                arn_name(&d.arn),
+                d.status,
+                crate::analysis::deployments::stage_words(d)
+            );
+            vec![picker_line(r.on_ecs, &text, theme)]
+        }
+        Some(Err(why)) => vec![Line::styled(
+            format!(
+                "ECS's own rollback not offered: {}",
+                crate::model::escape::escape(why)
+            ),
+            theme.dim(),
+        )],
+        Some(Ok(None)) | None => Vec::new(),
+    }
 }
 
 fn date(at: Option<chrono::DateTime<chrono::Utc>>) -> String {

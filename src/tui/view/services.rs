@@ -7,10 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph};
 
 use crate::analysis::age::short_age;
+use crate::analysis::deployments::{countdown, stage_words};
 use crate::analysis::health::steadiness;
 use crate::analysis::why::{Why, steady_line, why};
 use crate::model::Service;
 use crate::model::escape::escape_text;
+use crate::model::{DeploymentLifecycleStage, ServiceDeployment};
 use crate::tui::state::app::AppState;
 use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
@@ -48,17 +50,53 @@ const MIN_WIDTHS: [usize; 7] = [10, 8, 8, 7, 9, 8, 3];
 fn cells(r: &ServiceRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     let s = &r.service;
     vec![
-        r.steadiness.label().to_string(),
+        if r.awaiting() {
+            AWAITING.to_string()
+        } else {
+            r.steadiness.label().to_string()
+        },
         s.cluster.clone(),
         s.name.clone(),
         format!(
             "{}/{} ({})",
             s.running_count, s.desired_count, s.pending_count
         ),
-        r.rollout().to_string(),
+        r.live
+            .as_ref()
+            .map_or_else(|| r.rollout().to_string(), |d| live_text(d, now)),
         r.task_def().to_string(),
         short_age(r.deployed_at(), now),
     ]
+}
+
+/// The state of a service whose deployment waits for a person at a lifecycle hook.
+const AWAITING: &str = "◆ AWAITING";
+
+/// ECS's deployment in flight in a few words, in place of the rollout state: at a paused
+/// hook what happens by itself and when (`ROLLBACK in 6m40s`; the state says `◆ AWAITING`
+/// you), `canary 10% · bake 4m12s left` while baking, else the strategy, traffic and stage.
+pub fn live_text(d: &ServiceDeployment, now: chrono::DateTime<chrono::Utc>) -> String {
+    if let Some(h) = d.awaiting_hook() {
+        let left = countdown(h.expires_at, now);
+        let when = left.strip_suffix(" left");
+        return match (when, h.timeout_action.as_ref()) {
+            (Some(t), Some(action)) => format!("{action} in {t}"),
+            _ => left,
+        };
+    }
+    let words = stage_words(d);
+    // The bake started when the deployment last moved (its stage changed to BAKE_TIME).
+    match (&d.lifecycle_stage, d.bake_time_minutes, d.updated_at) {
+        (Some(DeploymentLifecycleStage::BakeTime), Some(m), Some(at)) => {
+            let ends = at + chrono::Duration::minutes(i64::from(m));
+            let bake = format!("bake {}", countdown(Some(ends), now));
+            match words.rsplit_once(" · ") {
+                Some((head, _)) => format!("{head} · {bake}"),
+                None => bake,
+            }
+        }
+        _ => words,
+    }
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
@@ -125,11 +163,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             .map(|i| Cell::from(fit_text(&text[i], widths[i], false)))
             .collect();
         c.extend([
-            Cell::from(Span::styled(fit(0, false), theme.steadiness(r.steadiness))),
+            Cell::from(Span::styled(
+                fit(0, false),
+                if r.awaiting() {
+                    theme.warn()
+                } else {
+                    theme.steadiness(r.steadiness)
+                },
+            )),
             Cell::from(fit(1, true)),
             Cell::from(fit(2, true)),
             Cell::from(fit(3, false)),
-            Cell::from(fit(4, false)),
+            if r.awaiting() {
+                Cell::from(Span::styled(fit(4, false), theme.warn()))
+            } else {
+                Cell::from(fit(4, false))
+            },
             Cell::from(fit(5, true)),
             Cell::from(fit(6, false)),
         ]);
