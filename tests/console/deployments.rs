@@ -490,6 +490,12 @@ fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
     let text = render(&s, 120, 40);
     assert_has(&text, "◆ AWAITING");
     assert_has(&text, "ROLLBACK in 6m40s");
+    // Selected first, its line under the table says it waits for the user, and how to act.
+    assert_has(
+        &text,
+        "worker: ◆ AWAITING · ROLLBACK in 6m40s · its deployment waits for you at",
+    );
+    assert_has(&text, "R rolls it back now · o continues it");
     let worker = text.find("worker").expect("worker listed");
     let crawler = text.find("crawler").expect("crawler listed");
     assert!(

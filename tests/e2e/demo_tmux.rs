@@ -43,6 +43,13 @@ fn demo_command(home: &Path) -> String {
     )
 }
 
+/// The second row of the Services table.
+fn second_service_row(screen: &str) -> Option<&str> {
+    let mut lines = screen.lines();
+    lines.find(|l| l.contains("STATE") && l.contains("CLUSTER"))?;
+    lines.nth(1)
+}
+
 /// Refreshes (`r`) until the top row of Services satisfies `ok`: the console does not poll
 /// the pane by itself.
 fn refresh_until(tmux: &Tmux, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
@@ -78,14 +85,35 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
         s.contains("Services (10)")
             && s.contains("payments-prod/checkout: checkout:3 will fail; R then rolls it back")
     });
+    // The canary paused at a hook, waiting for the user, sorts first (its line under the
+    // table says so); the failed checkout right below it.
     let screen = refresh_until(
         &tmux,
-        "checkout FAILED on top",
+        "checkout FAILED below the paused gateway",
         Duration::from_mins(1),
-        |top| top.contains("FAILED") && top.contains("payments-prod") && top.contains("checkout"),
+        |top| top.contains("AWAITING") && top.contains("gateway"),
     );
-    let top = first_service_row(&screen).unwrap_or_default();
-    assert!(top.contains("checkout:3"), "{screen}");
+    let screen = if second_service_row(&screen).is_some_and(|r| r.contains("FAILED")) {
+        screen
+    } else {
+        refresh_until(
+            &tmux,
+            "checkout FAILED second",
+            Duration::from_mins(1),
+            |_| {
+                second_service_row(&tmux.capture())
+                    .is_some_and(|r| r.contains("FAILED") && r.contains("checkout"))
+            },
+        )
+    };
+    assert_has(&screen, "gateway: ◆ AWAITING · ROLLBACK in");
+    let second = second_service_row(&screen).unwrap_or_default();
+    assert!(second.contains("checkout:3"), "{screen}");
+    // j: checkout selected, its why under the table: the out-of-memory kills counted.
+    tmux.keys(&["j"]);
+    tmux.wait("checkout's why", SCREEN, |s| {
+        s.contains("checkout: ✗ FAILED ·") && s.contains("out of memory (exit 137)")
+    });
     // What every service runs before anything is sent (checkout: the failed checkout:3).
     let aws = sdk(&demo_endpoint(home.path()));
     let before = all_task_definitions(&aws);
@@ -149,9 +177,14 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
         !s.contains("Watching payments-prod")
     });
     tmux.keys(&["1"]);
-    let screen = refresh_until(&tmux, "checkout steady", SCREEN, |top| {
-        !top.contains("checkout")
+    let steady_checkout = |s: &str| {
+        s.lines()
+            .any(|l| l.contains("checkout") && l.contains("steady") && l.contains("checkout:2"))
+    };
+    refresh_until(&tmux, "checkout steady", SCREEN, |_| {
+        steady_checkout(&tmux.capture())
     });
+    let screen = tmux.wait("checkout steady on screen", SCREEN, steady_checkout);
     assert!(
         screen
             .lines()

@@ -202,8 +202,39 @@ fn draw_why(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let Some(row) = pane.list.selected_row() else {
         return;
     };
-    let lines = why_lines(&row.service, pane.why_of(row), state.now, theme);
+    let lines = match row.live.as_ref().filter(|_| row.awaiting()) {
+        Some(d) => awaiting_lines(&row.service, d, state.now, theme),
+        None => why_lines(&row.service, pane.why_of(row), state.now, theme),
+    };
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A service whose deployment waits for a person at a lifecycle hook: where, what happens
+/// by itself and when, and the keys that act.
+fn awaiting_lines(
+    service: &Service,
+    d: &ServiceDeployment,
+    now: DateTime<Utc>,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let stage = d
+        .lifecycle_stage
+        .as_ref()
+        .map_or_else(|| "a lifecycle hook".to_string(), ToString::to_string);
+    vec![
+        Line::from(vec![
+            Span::styled(format!("{}: ", service.name), theme.bold()),
+            Span::styled(format!("{AWAITING} · "), theme.warn()),
+            Span::raw(format!(
+                "{} · its deployment waits for you at {stage}",
+                live_text(d, now)
+            )),
+        ]),
+        Line::styled(
+            "  R rolls it back now · o continues it (in Detail d or the history h)",
+            theme.dim(),
+        ),
+    ]
 }
 
 /// A service in a line or two: why it is not steady (its failed stops, ECS's verdict, its
