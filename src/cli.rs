@@ -171,6 +171,21 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout: `ecsnap man > ecsnap.1; man -l ecsnap.1`
     Man,
+    /// The cluster or service names last listed, one a line, for the completion scripts
+    /// (reads the on-disk list only, never AWS)
+    #[command(name = "__names", hide = true)]
+    Names(NamesArgs),
+}
+
+/// `__names`: which names.
+#[derive(Debug, Clone, Args)]
+pub struct NamesArgs {
+    /// `clusters` or `services`
+    #[arg(value_parser = ["clusters", "services"])]
+    pub kind: String,
+    /// Only this cluster's services
+    #[arg(long)]
+    pub cluster: Option<String>,
 }
 
 /// `completions`: the shell to write a script for.

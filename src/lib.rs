@@ -15,6 +15,7 @@ pub mod error;
 pub mod json_file;
 pub mod load;
 pub mod model;
+pub mod name_cache;
 pub mod ops;
 pub mod output;
 pub mod tui;

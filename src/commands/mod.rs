@@ -51,6 +51,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
     match &cli.command {
         Some(Command::Completions(args)) => return terminal::completions(args.shell),
         Some(Command::Man) => return terminal::man(),
+        Some(Command::Names(args)) => return terminal::names(args),
         _ => {}
     }
     let settings = Settings::load(&Overrides {
@@ -110,6 +111,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         }
         Command::Completions(args) => terminal::completions(args.shell),
         Command::Man => terminal::man(),
+        Command::Names(args) => terminal::names(&args),
     }
 }
 
@@ -143,7 +145,8 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
         | Command::RestoreUser(_)
         | Command::Recover(_)
         | Command::Completions(_)
-        | Command::Man => None,
+        | Command::Man
+        | Command::Names(_) => None,
     }
 }
 

@@ -55,7 +55,9 @@ pub async fn load_services(aws: &AwsClients, cluster: Option<&str>) -> Result<Ve
         Some(c) => vec![resolve_cluster(aws, c).await?],
         None => cluster_names(aws).await?,
     };
-    services_in(aws, &clusters).await
+    let services = services_in(aws, &clusters).await?;
+    crate::name_cache::record(&services, aws.task_definitions.is_some());
+    Ok(services)
 }
 
 /// One cluster's services, as `load_services_progressively` hands them over.
@@ -105,6 +107,7 @@ pub async fn load_services_progressively(
         deliver(&cluster, services, &mut all);
     }
     sort_by_cluster_and_name(&mut all);
+    crate::name_cache::record(&all, aws.task_definitions.is_some());
     Ok(all)
 }
 

@@ -170,3 +170,113 @@ fn man_page_has_its_sections_and_renders_with_man() {
     }
     assert!(!text.contains(".TH"), "{text}");
 }
+
+/// The names last listed, as a listing of a real account leaves them in HOME's cache.
+fn listed_names(home: &std::path::Path) {
+    let service = |cluster: &str, name: &str| ecsnap::model::Service {
+        cluster: cluster.into(),
+        name: name.into(),
+        ..ecsnap::model::Service::default()
+    };
+    ecsnap::name_cache::record_in(
+        &home.join("cache").join("ecsnap").join("names.json"),
+        &[
+            service("payments-prod", "checkout"),
+            service("payments-prod", "ledger"),
+            service("search-staging", "crawler"),
+            // A name no ECS would allow: never offered to the shell.
+            service("bad\u{1b}[31m", "x;rm"),
+        ],
+    );
+}
+
+#[test]
+fn cluster_and_service_names_complete_from_the_names_last_listed() {
+    if !installed("bash") {
+        eprintln!("skipped: bash is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().expect("tempdir");
+    listed_names(home.path());
+    assert_eq!(
+        ecsnap_stdout(
+            home.path(),
+            &["__names", "services", "--cluster", "payments-prod"]
+        ),
+        "checkout\nledger\n"
+    );
+    let script = home.path().join("ecsnap.bash");
+    std::fs::write(
+        &script,
+        ecsnap_stdout(home.path(), &["completions", "bash"]),
+    )
+    .expect("write");
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_ecsnap"))
+        .parent()
+        .expect("the binary's folder")
+        .to_path_buf();
+    let probe = format!(
+        "source {s} && \
+         COMP_WORDS=(ecsnap rollback --cluster pay) COMP_CWORD=3 && \
+         _ecsnap ecsnap pay --cluster && echo \"CLUSTERS: ${{COMPREPLY[*]}}\" && \
+         COMP_WORDS=(ecsnap rollback --cluster payments-prod --service '') COMP_CWORD=5 && \
+         _ecsnap ecsnap '' --service && echo \"SERVICES: ${{COMPREPLY[*]}}\" && \
+         COMP_WORDS=(ecsnap ser) COMP_CWORD=1 && \
+         _ecsnap ecsnap ser ecsnap && echo \"COMMANDS: ${{COMPREPLY[*]}}\" && \
+         COMP_WORDS=(ecsnap __) COMP_CWORD=1 && \
+         _ecsnap ecsnap __ ecsnap && echo \"HIDDEN: ${{COMPREPLY[*]}}\"",
+        s = script.display()
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &probe])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("CLUSTERS: payments-prod\n"), "{stdout}");
+    assert!(
+        stdout.contains("SERVICES: checkout crawler ledger\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("COMMANDS: services"), "{stdout}");
+    assert!(
+        stdout.contains("HIDDEN: \n"),
+        "__names is not offered: {stdout}"
+    );
+}
+
+#[test]
+fn an_emulators_names_are_not_kept_for_completion() {
+    let (emu, _) = crate::emulator::shared_fleet();
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = crate::emulator::ecsnap(&emu.endpoint(), home.path())
+        .args(["services", "--json"])
+        .output()
+        .expect("ecsnap runs");
+    assert!(out.status.success());
+    assert!(
+        !home
+            .path()
+            .join("cache")
+            .join("ecsnap")
+            .join("names.json")
+            .exists(),
+        "the demo's names would be offered for real accounts"
+    );
+    assert_eq!(ecsnap_stdout(home.path(), &["__names", "clusters"]), "");
+}
