@@ -218,3 +218,100 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     tmux.keys(&["q"]);
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 }
+
+/// The newest service deployment of `cluster/service` as ECS lists it: its status.
+fn newest_deployment_status(aws: &crate::emulator::Aws, cluster: &str, service: &str) -> String {
+    let listed = crate::emulator::block_on(
+        aws.ecs
+            .list_service_deployments()
+            .cluster(cluster)
+            .service(service)
+            .send(),
+    )
+    .expect("list service deployments");
+    listed
+        .service_deployments()
+        .iter()
+        .max_by_key(|d| d.created_at().map(|t| t.as_nanos()))
+        .and_then(|d| d.status())
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// The demo's gateway canary waits for the user: on top of Services with its countdown;
+/// `h`, `o`, `y` continue it to SUCCESSFUL, and ECS (the demo's helper) says so too.
+#[test]
+fn demo_paused_canary_is_continued_from_the_console_in_tmux() {
+    require_tmux("the demo end-to-end test");
+    let home = tempfile::tempdir().expect("temp home");
+    let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
+    tmux.wait("the services", FIRST_SCREEN, |s| {
+        s.contains("Services (10)")
+    });
+    let screen = refresh_until(
+        &tmux,
+        "gateway awaiting on top",
+        Duration::from_mins(1),
+        |top| top.contains("◆ AWAITING") && top.contains("gateway") && top.contains("ROLLBACK in"),
+    );
+    assert_has(&screen, "gateway: ◆ AWAITING · ROLLBACK in");
+    tmux.keys(&["h"]);
+    tmux.wait("gateway's deployments", SCREEN, |s| {
+        s.contains("Deployments of payments-prod/gateway") && s.contains("AWAITING_ACTION")
+    });
+    tmux.keys(&["o"]);
+    tmux.wait("the continue plan", SCREEN, |s| {
+        s.contains("Sends: ContinueServiceDeployment hookId=") && s.contains("action=CONTINUE")
+    });
+    tmux.keys(&["y"]);
+    tmux.wait("SUCCESSFUL", Duration::from_mins(1), |s| {
+        s.contains("→ SUCCESSFUL")
+    });
+    let aws = sdk(&demo_endpoint(home.path()));
+    assert_eq!(
+        newest_deployment_status(&aws, "payments-prod", "gateway"),
+        "SUCCESSFUL"
+    );
+    let td = service_task_definition(&aws, "payments-prod", "gateway");
+    assert!(td.ends_with("task-definition/gateway:2"), "{td}");
+    tmux.keys(&["Escape", "q"]);
+}
+
+/// The same canary rolled back instead: `R` preselects ECS's own rollback, `y` sends it,
+/// the dialog follows it to ROLLBACK_SUCCESSFUL, and the service runs gateway:1 again.
+#[test]
+fn demo_paused_canary_is_rolled_back_by_ecs_from_the_console_in_tmux() {
+    require_tmux("the demo end-to-end test");
+    let home = tempfile::tempdir().expect("temp home");
+    let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
+    tmux.wait("the services", FIRST_SCREEN, |s| {
+        s.contains("Services (10)")
+    });
+    refresh_until(
+        &tmux,
+        "gateway awaiting on top",
+        Duration::from_mins(1),
+        |top| top.contains("◆ AWAITING") && top.contains("gateway"),
+    );
+    tmux.keys(&["R"]);
+    let screen = tmux.wait("the rollback picker with ECS's row", SCREEN, |s| {
+        s.contains("Roll back payments-prod/gateway") && s.contains("(ECS)")
+    });
+    let picked = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
+    assert!(
+        picked.contains("(ECS)"),
+        "ECS's rollback is preselected: {picked}\n{screen}"
+    );
+    tmux.keys(&["y"]);
+    tmux.wait("ROLLBACK_SUCCESSFUL", Duration::from_mins(1), |s| {
+        s.contains("ROLLBACK_SUCCESSFUL")
+    });
+    let aws = sdk(&demo_endpoint(home.path()));
+    assert_eq!(
+        newest_deployment_status(&aws, "payments-prod", "gateway"),
+        "ROLLBACK_SUCCESSFUL"
+    );
+    let td = service_task_definition(&aws, "payments-prod", "gateway");
+    assert!(td.ends_with("task-definition/gateway:1"), "{td}");
+    tmux.keys(&["Escape", "q"]);
+}
