@@ -232,7 +232,10 @@ fn newest_deployment_status(aws: &crate::emulator::Aws, cluster: &str, service: 
     listed
         .service_deployments()
         .iter()
-        .max_by_key(|d| d.created_at().map(|t| t.as_nanos()))
+        .max_by_key(|d| {
+            d.created_at()
+                .map(aws_sdk_ecs::primitives::DateTime::as_nanos)
+        })
         .and_then(|d| d.status())
         .map(|s| s.as_str().to_string())
         .unwrap_or_default()
