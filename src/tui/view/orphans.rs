@@ -11,7 +11,8 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
-    Columns, ListTable, fit_text, lengths, load_area, more_marker, place_failures, title,
+    Columns, ListTable, fit_text, lengths, load_area, more_marker, place_failures, placed_row,
+    title,
 };
 use crate::tui::view::widgets::spinner;
 
@@ -134,21 +135,16 @@ fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool,
     let now = state.now;
     let mut columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
     let row_texts = |r: &OrphanRow| {
-        let mut t = Vec::new();
-        if placed {
-            let (account, region) = state
-                .places
-                .column_label(pane.place_of.get(r.id()).copied());
-            t.extend([account, region]);
-        }
-        t.extend(cells(r, now));
-        t
+        placed_row(
+            state,
+            placed,
+            pane.place_of.get(r.id()).copied(),
+            cells(r, now),
+        )
     };
     let mut texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
-    // The ListTable's selection symbol, marker and their gap take 3 columns.
-    let available = usize::from(list.width).saturating_sub(3);
     columns.keep_whole(&WHOLE, &texts);
-    let mut widths = columns.widths(&texts, available);
+    let mut widths = columns.list_widths(&texts, list.width);
     let (kind, origin) = (columns.lead + KIND, columns.lead + ORIGIN);
     let origin_natural = texts.iter().map(|t| t[origin].chars().count()).max();
     if origin_natural.is_some_and(|n| widths[origin] < n.min(ORIGIN_ROOM)) {
@@ -157,7 +153,7 @@ fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool,
         for t in &mut texts {
             t[kind].clear();
         }
-        widths = columns.widths(&texts, available);
+        widths = columns.list_widths(&texts, list.width);
     }
     let header = columns.header_texts(&widths);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();

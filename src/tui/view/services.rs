@@ -140,19 +140,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let now = state.now;
     let placed = state.places.many_in_view();
     let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
-    let row_texts = |r: &ServiceRow| {
-        let mut t = Vec::new();
-        if placed {
-            let (account, region) = state.places.column_label(r.place);
-            t.extend([account, region]);
-        }
-        t.extend(cells(r, now));
-        t
-    };
+    let row_texts = |r: &ServiceRow| columns.row(state, r.place, cells(r, now));
     let texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
-    // The ListTable's selection symbol, marker and their gap take 3 columns.
-    let available = usize::from(rest.width).saturating_sub(3);
-    let widths = columns.widths(&texts, available);
+    let widths = columns.list_widths(&texts, rest.width);
     let header = columns.header_texts(&widths);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let lead = columns.lead;

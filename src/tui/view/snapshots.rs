@@ -169,19 +169,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         &[5, 0, 6, 4, 3, 2],
         placed,
     );
-    let row_texts = |u: &UserRow| {
-        let mut t = Vec::new();
-        if placed {
-            let (account, region) = state.places.column_label(u.place);
-            t.extend([account, region]);
-        }
-        t.extend(user_cells(u, pane));
-        t
-    };
+    let row_texts = |u: &UserRow| columns.row(state, u.place, user_cells(u, pane));
     let texts: Vec<Vec<String>> = pane.users.visible_rows().map(row_texts).collect();
-    // The ListTable's selection symbol, marker and their gap take 3 columns.
-    let available = usize::from(list.width).saturating_sub(3);
-    let widths = columns.widths(&texts, available);
+    let widths = columns.list_widths(&texts, list.width);
     let lead = columns.lead;
     ListTable {
         list: &pane.users,

@@ -363,6 +363,22 @@ pub fn lengths(widths: &[usize]) -> Vec<Constraint> {
         .collect()
 }
 
+/// A row's texts: with `placed`, its place's account and region first, then `cells`.
+pub fn placed_row(
+    state: &AppState,
+    placed: bool,
+    place: Option<usize>,
+    cells: Vec<String>,
+) -> Vec<String> {
+    let mut texts = Vec::with_capacity(2 + cells.len());
+    if placed {
+        let (account, region) = state.places.column_label(place);
+        texts.extend([account, region]);
+    }
+    texts.extend(cells);
+    texts
+}
+
 /// A table's columns, with ACCOUNT and REGION in front when more than one place is in
 /// view (they give way after the table's first few columns do, never before).
 pub struct Columns {
@@ -424,6 +440,17 @@ impl Columns {
     /// The widths of these columns for `texts` (see [`content_widths`]).
     pub fn widths(&self, texts: &[Vec<String>], available: usize) -> Vec<usize> {
         content_widths(&self.header, texts, &self.min, &self.give, available)
+    }
+
+    /// A row's texts: its place's account and region first when they lead, then `cells`.
+    pub fn row(&self, state: &AppState, place: Option<usize>, cells: Vec<String>) -> Vec<String> {
+        placed_row(state, self.lead > 0, place, cells)
+    }
+
+    /// The widths for `texts` in a list `width` columns wide (the ListTable's selection
+    /// symbol, marker and their gap take 3 of them).
+    pub fn list_widths(&self, texts: &[Vec<String>], width: u16) -> Vec<usize> {
+        self.widths(texts, usize::from(width).saturating_sub(3))
     }
 
     /// The header texts for `widths` (short forms where narrow).
