@@ -108,3 +108,21 @@ fn detail_opens_with_the_same_why() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_failing_services_reason_stays_on_screen_when_another_row_is_selected() {
+    let mut s = loaded_state();
+    let generation = s.services.loader.generation;
+    judged(&mut s, generation);
+    // worker (rolling) selected: its lines first, then a line for each other service
+    // not steady — crawler's reason among them.
+    key(&mut s, KeyCode::Down);
+    let screen = render(&s, 80, 24);
+    assert_has(&screen, "worker: ◐ ROLLING · reading its stopped tasks…");
+    assert_has(
+        &screen,
+        "crawler: ✗ FAILED · 2 tasks out of memory (exit 137) in 4m",
+    );
+    assert_has(&screen, "query: ! DEGRADED");
+    assert_lacks(&screen, "api: ");
+}

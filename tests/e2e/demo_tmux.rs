@@ -107,6 +107,10 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
         )
     };
     assert_has(&screen, "gateway: ◆ AWAITING · ROLLBACK in");
+    // Without a key: the failing checkout's reason is on the first screen too.
+    tmux.wait("checkout's reason under the table", SCREEN, |s| {
+        s.contains("checkout: ✗ FAILED ·") && s.contains("out of memory (exit 137)")
+    });
     let second = second_service_row(&screen).unwrap_or_default();
     assert!(second.contains("checkout:3"), "{screen}");
     // j: checkout selected, its why under the table: the out-of-memory kills counted.
@@ -127,11 +131,25 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     tmux.wait("checkout's tasks", SCREEN, |s| {
         s.contains("Tasks of payments-prod/checkout") && s.contains("out of memory")
     });
-    tmux.keys(&["End"]);
-    tmux.wait("the stopped task's reason", SCREEN, |s| {
+    // End: the oldest stopped task. The demo keeps killing tasks, and a refresh that no
+    // longer lists the selected one puts the selection back on top: press End again then.
+    let reason = |s: &str| {
         s.contains("app: OutOfMemoryError: Container killed")
             && s.contains("EssentialContainerExited")
-    });
+    };
+    let deadline = Instant::now() + SCREEN;
+    loop {
+        tmux.keys(&["End"]);
+        std::thread::sleep(Duration::from_secs(1));
+        if reason(&tmux.capture()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the stopped task's reason; the screen was:\n{}",
+            tmux.capture()
+        );
+    }
 
     // l: the stopped task's logs, newest lines on the first screen — the demo's dynamics
     // wrote the out-of-memory lines to /ecs/payments-prod/checkout.

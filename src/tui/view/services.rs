@@ -14,6 +14,7 @@ use crate::model::Service;
 use crate::model::escape::escape_text;
 use crate::model::{DeploymentLifecycleStage, ServiceDeployment};
 use crate::tui::state::app::AppState;
+use crate::tui::state::list::Row as _;
 use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
@@ -133,9 +134,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     ) else {
         return;
     };
-    let (rest, why_area) = split_why(rest);
+    let why = why_area_lines(state, theme);
+    let (rest, why_area) = split_why(rest, &why, pane.list.visible.len());
     if let Some(area) = why_area {
-        draw_why(frame, area, state, theme);
+        frame.render_widget(Paragraph::new(why), area);
     }
     let now = state.now;
     let placed = state.places.many_in_view();
@@ -176,27 +178,59 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     });
 }
 
-/// The table's area and, below it, two lines for the selected service's why (when the
-/// pane is tall enough to spare them).
-fn split_why(area: Rect) -> (Rect, Option<Rect>) {
-    if area.height < 8 {
+/// Other services not steady the why area names after the selected one, at the most.
+const MORE_WHYS: usize = 4;
+
+/// The table's area and, below it, the why lines (`lines`): the selected service's two
+/// always (when the pane is tall enough to spare them), the others' only where the
+/// table's `rows` (and its header) still fit above them.
+fn split_why(area: Rect, lines: &[Line<'_>], rows: usize) -> (Rect, Option<Rect>) {
+    if area.height < 8 || lines.is_empty() {
         return (area, None);
     }
-    let [table, why] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(area);
+    let table_needs = u16::try_from(rows + 1).unwrap_or(u16::MAX);
+    let spare = area.height.saturating_sub(table_needs);
+    let wanted = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let height = wanted.min(spare).max(2);
+    let [table, why] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(area);
     (table, Some(why))
 }
 
-/// The selected service's why, below the table.
-fn draw_why(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+/// The why area's lines: the selected service in two (why it is not steady, or waits for
+/// a person, or its last deployment), then a line for each other service not steady, in
+/// the table's order — so the failing service's reason is on the first screen even when
+/// another row is selected.
+fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let pane = &state.services;
-    let Some(row) = pane.list.selected_row() else {
-        return;
+    let Some(selected) = pane.list.selected_row() else {
+        return Vec::new();
     };
-    let lines = match row.live.as_ref().filter(|_| row.awaiting()) {
-        Some(d) => awaiting_lines(&row.service, d, state.now, theme),
-        None => why_lines(&row.service, pane.why_of(row), state.now, theme),
+    let now = state.now;
+    let mut lines = match selected.live.as_ref().filter(|_| selected.awaiting()) {
+        Some(d) => awaiting_lines(&selected.service, d, now, theme),
+        None => why_lines(&selected.service, pane.why_of(selected), now, theme),
     };
-    frame.render_widget(Paragraph::new(lines), area);
+    if lines.len() < 2 {
+        lines.push(Line::raw(""));
+    }
+    let others = pane
+        .list
+        .visible_rows()
+        .filter(|r| r.key() != selected.key() && (!r.steadiness.is_steady() || r.awaiting()))
+        .take(MORE_WHYS);
+    for r in others {
+        let what = match (r.live.as_ref().filter(|_| r.awaiting()), pane.why_of(r)) {
+            (Some(d), _) => format!("{AWAITING} · {}", live_text(d, now)),
+            (None, Some(w)) => format!("{} · {}", r.steadiness.label(), w.headline(now)),
+            (None, None) => r.steadiness.label().to_string(),
+        };
+        lines.push(Line::styled(
+            format!("{}: {}", r.service.name, escape_text(&what)),
+            theme.dim(),
+        ));
+    }
+    lines
 }
 
 /// A service whose deployment waits for a person at a lifecycle hook: where, what happens
