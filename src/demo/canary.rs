@@ -14,11 +14,12 @@ use aws_sdk_ecs::types::{
     CanaryConfiguration, ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration,
     DeploymentLifecycleHook, DeploymentLifecycleHookAction, DeploymentLifecycleHookStage,
     DeploymentLifecycleHookTargetType, DeploymentLifecycleHookTimeoutConfiguration,
-    DeploymentStrategy, LaunchType, NetworkMode, ServiceManagedEbsVolumeConfiguration,
-    ServiceVolumeConfiguration,
+    DeploymentStrategy, ServiceManagedEbsVolumeConfiguration, ServiceVolumeConfiguration,
 };
 
-use super::fleet::{REGION, emulator_config, manifest, sdk, seed_err};
+use super::fleet::{
+    REGION, emulator_config, manifest, register_container, run_tasks, sdk, seed_err,
+};
 use crate::error::Result;
 
 pub const CLUSTER: &str = "payments-prod";
@@ -120,26 +121,14 @@ pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<Paused
                 ))
                 .send()
         );
-        let out = sdk!(
-            "ecs gateway task definition",
-            ecs.register_task_definition()
-                .family(SERVICE)
-                .network_mode(NetworkMode::Bridge)
-                .container_definitions(
-                    ContainerDefinition::builder()
-                        .name("app")
-                        .image(format!("{registry}/{REPOSITORY}:{tag}"))
-                        .memory(512)
-                        .essential(true)
-                        .build()
-                )
-                .send()
-        );
+        let container = ContainerDefinition::builder()
+            .name("app")
+            .image(format!("{registry}/{REPOSITORY}:{tag}"))
+            .memory(512)
+            .essential(true)
+            .build();
         canary.revisions.push(
-            out.task_definition()
-                .and_then(|t| t.task_definition_arn())
-                .unwrap_or_default()
-                .to_string(),
+            register_container(&ecs, "ecs gateway task definition", SERVICE, container).await?,
         );
     }
     let volume = ServiceVolumeConfiguration::builder()
@@ -166,17 +155,14 @@ pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<Paused
             .volume_configurations(volume)
             .send()
     );
-    sdk!(
-        "ecs gateway tasks",
-        ecs.run_task()
-            .cluster(CLUSTER)
-            .task_definition(canary.running())
-            .launch_type(LaunchType::Fargate)
-            .group(format!("service:{SERVICE}"))
-            .started_by("ecs-svc/demo")
-            .count(DESIRED)
-            .send()
-    );
+    run_tasks(
+        &ecs,
+        CLUSTER,
+        canary.running(),
+        &format!("service:{SERVICE}"),
+        DESIRED,
+    )
+    .await?;
     sdk!(
         "ecs gateway canary",
         ecs.update_service()

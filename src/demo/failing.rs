@@ -9,12 +9,14 @@
 
 use aws_sdk_ecs::types::{
     ContainerDefinition, DeploymentCircuitBreaker, DeploymentConfiguration, KeyValuePair,
-    LaunchType, LogConfiguration, LogDriver, NetworkMode,
+    LogConfiguration, LogDriver,
 };
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::fleet::{REGION, emulator_config, manifest, sdk, seed_err};
+use super::fleet::{
+    REGION, emulator_config, manifest, register_container, run_tasks, sdk, seed_err,
+};
 use crate::error::Result;
 
 pub const CLUSTER: &str = "payments-prod";
@@ -132,19 +134,14 @@ pub async fn seed_failing_rollout(endpoint: &str) -> Result<FailingRollout> {
         ..FailingRollout::default()
     };
     for (tag, memory) in REVISIONS {
-        let out = sdk!(
-            "ecs checkout task definition",
-            ecs.register_task_definition()
-                .family(SERVICE)
-                .network_mode(NetworkMode::Bridge)
-                .container_definitions(container(&registry, tag, memory)?)
-                .send()
-        );
         rollout.revisions.push(
-            out.task_definition()
-                .and_then(|t| t.task_definition_arn())
-                .unwrap_or_default()
-                .to_string(),
+            register_container(
+                &ecs,
+                "ecs checkout task definition",
+                SERVICE,
+                container(&registry, tag, memory)?,
+            )
+            .await?,
         );
     }
     let breaker = DeploymentCircuitBreaker::builder()
@@ -165,22 +162,14 @@ pub async fn seed_failing_rollout(endpoint: &str) -> Result<FailingRollout> {
             )
             .send()
     );
-    let out = sdk!(
-        "ecs checkout tasks",
-        ecs.run_task()
-            .cluster(CLUSTER)
-            .task_definition(rollout.good())
-            .launch_type(LaunchType::Fargate)
-            .group(format!("service:{SERVICE}"))
-            .started_by("ecs-svc/demo")
-            .count(DESIRED)
-            .send()
-    );
-    rollout.tasks = out
-        .tasks()
-        .iter()
-        .filter_map(|t| t.task_arn().map(str::to_string))
-        .collect();
+    rollout.tasks = run_tasks(
+        &ecs,
+        CLUSTER,
+        rollout.good(),
+        &format!("service:{SERVICE}"),
+        DESIRED,
+    )
+    .await?;
     sdk!(
         "ecs checkout rollout",
         ecs.update_service()

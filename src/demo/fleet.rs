@@ -366,12 +366,23 @@ async fn register(
                 .build(),
         );
     }
+    register_container(ecs, "ecs task definition", family, container.build()).await
+}
+
+/// Registers a task definition of one container in `family` (bridge network, as every
+/// demo task runs); its ARN. `step` names it in a seeding error.
+pub(super) async fn register_container(
+    ecs: &aws_sdk_ecs::Client,
+    step: &str,
+    family: &str,
+    container: ContainerDefinition,
+) -> Result<String> {
     let out = sdk!(
-        "ecs task definition",
+        step,
         ecs.register_task_definition()
             .family(family)
             .network_mode(NetworkMode::Bridge)
-            .container_definitions(container.build())
+            .container_definitions(container)
             .send()
     );
     Ok(out
@@ -381,7 +392,9 @@ async fn register(
         .to_string())
 }
 
-async fn run_tasks(
+/// Starts `count` tasks of `task_definition` in `group` (`service:NAME` for a service's,
+/// as ECS's scheduler starts them: `started_by` its deployment); their ARNs.
+pub(super) async fn run_tasks(
     ecs: &aws_sdk_ecs::Client,
     cluster: &str,
     task_definition: &str,
