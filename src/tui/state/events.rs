@@ -75,6 +75,15 @@ impl Default for EventsPane {
 }
 
 impl EventsPane {
+    /// The services changed: rebuilt when the pane is `open` (it follows them live); else
+    /// left for [`EventsPane::rebuild`] when it opens — a large account's listing, arriving
+    /// cluster by cluster, rebuilds no feed nobody looks at.
+    pub fn follow(&mut self, services: &ServicesPane, open: bool) {
+        if open {
+            self.rebuild(services);
+        }
+    }
+
     /// The feed of every service loaded (in the Services pane's cluster scope); the
     /// selection, filter and sort stay.
     pub fn rebuild(&mut self, services: &ServicesPane) {

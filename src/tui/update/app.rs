@@ -716,13 +716,15 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
             };
             if state.services.loader.part(generation, progress) {
                 state.services.set_cluster(&cluster, services);
-                state.events.rebuild(&state.services);
+                let open = state.pane == PaneId::Events;
+                state.events.follow(&state.services, open);
             }
         }
         Listing::Services(result) => {
             if let Some(services) = state.services.loader.finish(generation, result, now) {
                 state.services.set_services(services);
-                state.events.rebuild(&state.services);
+                let open = state.pane == PaneId::Events;
+                state.events.follow(&state.services, open);
                 state.last_refresh = Some(now);
                 return read_in_flight(state);
             }

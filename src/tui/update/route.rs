@@ -140,7 +140,8 @@ pub fn on_placed(
             let loader = &state.services.loader;
             if generation == loader.generation && loader.state.is_loading() {
                 state.services.set_place_cluster(place, &cluster, services);
-                state.events.rebuild(&state.services);
+                let open = state.pane == PaneId::Events;
+                state.events.follow(&state.services, open);
             }
             return Vec::new();
         }
@@ -167,7 +168,8 @@ pub fn on_placed(
     match answer {
         Listing::Services(Ok(services)) => {
             state.services.set_place(place, services);
-            state.events.rebuild(&state.services);
+            let open = state.pane == PaneId::Events;
+            state.events.follow(&state.services, open);
         }
         Listing::Orphans(Ok(report)) => state.orphans.set_place(place, report),
         Listing::Snapshots(Ok(groups)) => {
