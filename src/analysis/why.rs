@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::age::short_age;
-use super::health::{Steadiness, steadiness};
+use super::health::steadiness;
 use super::stop::{StopClass, classify};
 use crate::model::{RolloutState, Service, ServiceEvent, Task, arn_name};
 
@@ -29,7 +29,6 @@ pub struct StopCount {
 /// Why a service that is not steady is where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Why {
-    pub steadiness: Steadiness,
     /// Failed stops of the last [`WINDOW_MINUTES`], by class, the most frequent first.
     pub stops: Vec<StopCount>,
     /// ECS's word on the newest deployment's rollout (the circuit breaker's verdict when it
@@ -44,8 +43,7 @@ pub struct Why {
 /// Why `service` is not steady, from its `tasks` (running and recently stopped, as
 /// `load_tasks` returns them); `None` for a steady service.
 pub fn why(service: &Service, tasks: &[Task], now: DateTime<Utc>) -> Option<Why> {
-    let health = steadiness(service);
-    if health.is_steady() {
+    if steadiness(service).is_steady() {
         return None;
     }
     let primary = service.primary();
@@ -59,7 +57,6 @@ pub fn why(service: &Service, tasks: &[Task], now: DateTime<Utc>) -> Option<Why>
         .and_then(|d| d.rollout_state_reason.clone())
         .filter(|r| !r.trim().is_empty());
     Some(Why {
-        steadiness: health,
         stops: failed_stops(service, tasks, now),
         verdict,
         last_event: service.events.first().cloned(),

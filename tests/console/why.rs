@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{ago, deliver, key, listing, loaded_state, now, render};
 use crossterm::event::KeyCode;
-use ecsnap::analysis::health::Steadiness;
 use ecsnap::analysis::stop::StopClass;
 use ecsnap::analysis::why::{StopCount, Why};
 use ecsnap::model::ServiceEvent;
@@ -20,7 +19,6 @@ const CRAWLER: &str = "arn:aws:ecs:us-east-1:123456789012:service/search-staging
 /// crawler (FAILED, selected first) judged: two out-of-memory stops, the oldest 4m ago.
 fn crawler_why() -> Why {
     Why {
-        steadiness: Steadiness::Failed,
         stops: vec![StopCount {
             class: StopClass::OutOfMemory,
             count: 2,
