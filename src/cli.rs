@@ -822,6 +822,16 @@ fn interval(
 }
 
 /// How far back logs go: 1 s to 10 years (CloudWatch Logs keeps 10 years at most).
+/// The time a `--since DUR` flag reaches back to from `now` (`None` without the flag).
+pub fn since_time(
+    since: Option<Duration>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    since
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .map(|d| now - d)
+}
+
 fn since(
     flag: &'static str,
 ) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {

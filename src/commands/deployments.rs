@@ -17,9 +17,7 @@ pub(super) async fn run(args: DeploymentsArgs, global: &GlobalArgs) -> Result<i3
     } = args;
     let aws = super::connect::connect_from(global).await?;
     let now = crate::config::now();
-    let since = since
-        .and_then(|d| chrono::Duration::from_std(d).ok())
-        .map(|d| now - d);
+    let since = crate::cli::since_time(since, now);
     let s = find_service(&aws, &cluster, &service).await?;
     let history = load_deployment_history(&aws, &s.cluster, &s.name, since).await?;
     if global.json {

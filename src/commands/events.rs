@@ -18,9 +18,7 @@ pub(super) async fn run(args: EventsArgs, global: &GlobalArgs) -> Result<i32> {
     let aws = super::connect::connect_from(global).await?;
     let now = crate::config::now();
     let filter = FeedFilter {
-        since: since
-            .and_then(|d| chrono::Duration::from_std(d).ok())
-            .map(|d| now - d),
+        since: crate::cli::since_time(since, now),
         grep,
     };
     let services = load_services(&aws, cluster.as_deref()).await?;
