@@ -196,6 +196,18 @@ pub trait LogsApi: Send + Sync {
     ) -> Result<LogPage>;
 }
 
+/// CloudWatch reads: metrics and alarms (issue 27).
+#[async_trait]
+pub trait CloudWatchApi: Send + Sync {}
+
+/// Load-balancer reads: target health (issue 27).
+#[async_trait]
+pub trait ElbApi: Send + Sync {}
+
+/// Recycle Bin reads: retention rules (issue 26).
+#[async_trait]
+pub trait RecycleBinApi: Send + Sync {}
+
 /// One handle to every adapter, cheap to clone into background tasks.
 #[derive(Clone)]
 pub struct AwsClients {
@@ -204,6 +216,9 @@ pub struct AwsClients {
     pub ec2: Arc<dyn Ec2Api>,
     pub sts: Arc<dyn IdentityApi>,
     pub logs: Arc<dyn LogsApi>,
+    pub cloudwatch: Arc<dyn CloudWatchApi>,
+    pub elb: Arc<dyn ElbApi>,
+    pub rbin: Arc<dyn RecycleBinApi>,
     pub region: String,
     pub endpoint: Option<String>,
     /// Task-definition images already known (revisions never change); `None`: always ask.

@@ -10,13 +10,16 @@ use aws_config::{BehaviorVersion, Region};
 
 use super::api::{AwsClients, OpsClients};
 use super::classify::CallContext;
+use super::cloudwatch::CloudWatchAdapter;
 use super::ec2::Ec2Adapter;
 use super::ec2_ops::Ec2OpsAdapter;
 use super::ecr::EcrAdapter;
 use super::ecr_ops::EcrOpsAdapter;
 use super::ecs::EcsAdapter;
 use super::ecs_ops::EcsOpsAdapter;
+use super::elb::ElbAdapter;
 use super::logs::LogsAdapter;
+use super::rbin::RecycleBinAdapter;
 use super::ssm_ops::SsmOpsAdapter;
 use super::sts::StsAdapter;
 use crate::cache::TaskDefinitionCache;
@@ -402,6 +405,11 @@ pub(super) fn clients_from(
             )
         };
     }
+    macro_rules! read_adapter {
+        ($adapter:ident, $sdk:ident, $name:literal) => {
+            Arc::new($adapter::new(read_client!($sdk, $name), ctx.clone()))
+        };
+    }
     macro_rules! mutation_client {
         ($sdk:ident) => {
             $sdk::Client::from_conf(
@@ -436,26 +444,14 @@ pub(super) fn clients_from(
             .and_then(|_| conf.credentials_provider()),
     );
     let clients = AwsClients {
-        ecs: Arc::new(EcsAdapter::new(
-            read_client!(aws_sdk_ecs, "ecs"),
-            ctx.clone(),
-        )),
-        ecr: Arc::new(EcrAdapter::new(
-            read_client!(aws_sdk_ecr, "ecr"),
-            ctx.clone(),
-        )),
-        ec2: Arc::new(Ec2Adapter::new(
-            read_client!(aws_sdk_ec2, "ec2"),
-            ctx.clone(),
-        )),
-        sts: Arc::new(StsAdapter::new(
-            read_client!(aws_sdk_sts, "sts"),
-            ctx.clone(),
-        )),
-        logs: Arc::new(LogsAdapter::new(
-            read_client!(aws_sdk_cloudwatchlogs, "logs"),
-            ctx.clone(),
-        )),
+        ecs: read_adapter!(EcsAdapter, aws_sdk_ecs, "ecs"),
+        ecr: read_adapter!(EcrAdapter, aws_sdk_ecr, "ecr"),
+        ec2: read_adapter!(Ec2Adapter, aws_sdk_ec2, "ec2"),
+        sts: read_adapter!(StsAdapter, aws_sdk_sts, "sts"),
+        logs: read_adapter!(LogsAdapter, aws_sdk_cloudwatchlogs, "logs"),
+        cloudwatch: read_adapter!(CloudWatchAdapter, aws_sdk_cloudwatch, "cloudwatch"),
+        elb: read_adapter!(ElbAdapter, aws_sdk_elasticloadbalancingv2, "elb"),
+        rbin: read_adapter!(RecycleBinAdapter, aws_sdk_rbin, "rbin"),
         task_definitions: task_definition_cache(opts, ctx.endpoint.as_deref()),
         region,
         endpoint: ctx.endpoint,

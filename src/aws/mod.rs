@@ -6,6 +6,7 @@ mod answer;
 mod api;
 pub mod budget;
 mod classify;
+mod cloudwatch;
 mod connect;
 mod convert;
 mod convert_deploy;
@@ -16,19 +17,22 @@ mod ecr;
 mod ecr_ops;
 mod ecs;
 mod ecs_ops;
+mod elb;
 pub mod fleet;
 mod logs;
+mod rbin;
 mod ssm_ops;
 mod sts;
 
 pub use answer::{Attempts, Sent, answer_lost, is_not_found, is_unsupported, outcome_unknown};
 pub use api::{
-    AwsClients, DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX,
+    AwsClients, CloudWatchApi, DESCRIBE_SERVICE_DEPLOYMENTS_MAX, DESCRIBE_SERVICE_REVISIONS_MAX,
     DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api, Ec2Ops, EcrApi, EcrOps, EcsApi,
-    EcsOps, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients, Preflight,
-    ServiceChange, SsmOps, TaskStatusFilter,
+    EcsOps, ElbApi, IdentityApi, LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients, Preflight,
+    RecycleBinApi, ServiceChange, SsmOps, TaskStatusFilter,
 };
 pub use classify::CallContext;
+pub use cloudwatch::CloudWatchAdapter;
 pub use connect::{
     AssumeRole, ConnectOptions, Timeouts, connect, connect_with_ops, mutation_retry_config,
     place_retry_partition, retry_config,
@@ -40,6 +44,8 @@ pub use ecr::{BATCH_GET_IMAGE_MAX, EcrAdapter};
 pub use ecr_ops::{BATCH_DELETE_IMAGE_MAX, EcrOpsAdapter};
 pub use ecs::{EcsAdapter, family_of, revision_of};
 pub use ecs_ops::EcsOpsAdapter;
+pub use elb::ElbAdapter;
 pub use logs::{GET_LOG_EVENTS_MAX, LogsAdapter};
+pub use rbin::RecycleBinAdapter;
 pub use ssm_ops::SsmOpsAdapter;
 pub use sts::StsAdapter;

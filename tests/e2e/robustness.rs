@@ -106,6 +106,18 @@ fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
             client!(aws_sdk_cloudwatchlogs, sleep, none),
             ctx(),
         )),
+        cloudwatch: Arc::new(ecsnap::aws::CloudWatchAdapter::new(
+            client!(aws_sdk_cloudwatch, sleep, none),
+            ctx(),
+        )),
+        elb: Arc::new(ecsnap::aws::ElbAdapter::new(
+            client!(aws_sdk_elasticloadbalancingv2, sleep, none),
+            ctx(),
+        )),
+        rbin: Arc::new(ecsnap::aws::RecycleBinAdapter::new(
+            client!(aws_sdk_rbin, sleep, none),
+            ctx(),
+        )),
         region: "eu-west-1".into(),
         endpoint: Some(ENDPOINT.into()),
         task_definitions: None,

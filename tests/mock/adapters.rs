@@ -110,6 +110,18 @@ fn clients(ecs_a: EcsAdapter, ecr_a: EcrAdapter, ec2_a: Ec2Adapter) -> AwsClient
             client!(aws_sdk_cloudwatchlogs, sleep, no_rules),
             ctx(),
         )),
+        cloudwatch: Arc::new(ecsnap::aws::CloudWatchAdapter::new(
+            client!(aws_sdk_cloudwatch, sleep, no_rules),
+            ctx(),
+        )),
+        elb: Arc::new(ecsnap::aws::ElbAdapter::new(
+            client!(aws_sdk_elasticloadbalancingv2, sleep, no_rules),
+            ctx(),
+        )),
+        rbin: Arc::new(ecsnap::aws::RecycleBinAdapter::new(
+            client!(aws_sdk_rbin, sleep, no_rules),
+            ctx(),
+        )),
         region: "eu-west-1".into(),
         endpoint: None,
         task_definitions: None,

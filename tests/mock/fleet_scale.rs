@@ -245,13 +245,16 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
         account: id.clone(),
         arn: format!("arn:aws:sts::{id}:assumed-role/ecsnap-read/ecsnap"),
     };
-    let (_, ops) = MockAws::in_region(REGION).clients_and_ops();
+    let (idle, ops) = MockAws::in_region(REGION).clients_and_ops();
     let aws = AwsClients {
         ecs: Arc::new(EcsAdapter::new(ecs, ctx.clone())),
         ecr: Arc::new(EcrAdapter::new(ecr, ctx.clone())),
         ec2: Arc::new(Ec2Adapter::new(ec2, ctx.clone())),
         sts: Arc::new(FixedIdentity(identity.clone())),
         logs: Arc::new(LogsAdapter::new(logs, ctx)),
+        cloudwatch: idle.cloudwatch,
+        elb: idle.elb,
+        rbin: idle.rbin,
         region: REGION.into(),
         endpoint: None,
         task_definitions: None,

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use aws_smithy_mocks::{Rule, RuleMode, mock_client};
 use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, Ec2OpsAdapter, EcrAdapter, EcrOpsAdapter, EcsAdapter,
-    EcsOpsAdapter, IdentityApi, LogsAdapter, OpsClients, SsmOpsAdapter, StsAdapter,
+    AwsClients, CallContext, CloudWatchAdapter, Ec2Adapter, Ec2OpsAdapter, EcrAdapter,
+    EcrOpsAdapter, EcsAdapter, EcsOpsAdapter, ElbAdapter, IdentityApi, LogsAdapter, OpsClients,
+    RecycleBinAdapter, SsmOpsAdapter, StsAdapter,
 };
 use ecsnap::model::CallerIdentity;
 use ecsnap::ops::audit::{Actor, AuditLog};
@@ -87,6 +88,9 @@ pub struct MockAws {
     pub ecr: aws_sdk_ecr::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub rbin: aws_sdk_rbin::Client,
     pub ssm: Option<aws_sdk_ssm::Client>,
     pub sts: Arc<dyn IdentityApi>,
     /// The adapters' call context (labels their errors).
@@ -104,6 +108,13 @@ impl Default for MockAws {
             ecr: mock_client!(aws_sdk_ecr, RuleMode::MatchAny, no_rules()),
             ec2: mock_client!(aws_sdk_ec2, RuleMode::MatchAny, no_rules()),
             logs: mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, no_rules()),
+            cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, no_rules()),
+            elb: mock_client!(
+                aws_sdk_elasticloadbalancingv2,
+                RuleMode::MatchAny,
+                no_rules()
+            ),
+            rbin: mock_client!(aws_sdk_rbin, RuleMode::MatchAny, no_rules()),
             ssm: None,
             sts: Arc::new(FixedIdentity(CallerIdentity::default())),
             ctx: CallContext::default(),
@@ -135,6 +146,9 @@ impl MockAws {
             ec2: Arc::new(Ec2Adapter::new(self.ec2.clone(), ctx.clone())),
             sts: self.sts,
             logs: Arc::new(LogsAdapter::new(self.logs, ctx.clone())),
+            cloudwatch: Arc::new(CloudWatchAdapter::new(self.cloudwatch, ctx.clone())),
+            elb: Arc::new(ElbAdapter::new(self.elb, ctx.clone())),
+            rbin: Arc::new(RecycleBinAdapter::new(self.rbin, ctx.clone())),
             region: self.region,
             endpoint: None,
             task_definitions: None,
