@@ -453,8 +453,8 @@ fn driver(args: &[String]) -> AnyResult<()> {
         ORG_TABLE
             .iter()
             .map(|&(accounts, regions)| Options {
-                accounts,
                 regions,
+                accounts,
                 ..opts.clone()
             })
             .collect()
