@@ -4,7 +4,8 @@
 //! ```text
 //! cargo bench --bench fleet -- small medium large [--runs N] [--keep] [--skip-awscli]
 //!     [--latency-ms 0,50] [--regions N]
-//! cargo bench --bench fleet -- --accounts A --regions R --latency-ms 300 [--runs N]
+//! cargo bench --bench fleet -- --accounts A --regions R --latency-ms 300 [--runs N] [--live]
+//! cargo bench --bench fleet -- --org-table   # 1, 16, 48, 192 places at 300 ms, one report
 //! ```
 //!
 //! For each fleet it starts moto (from `target/moto-venv`; one server per region, as AWS
@@ -31,7 +32,10 @@
 //! - the organisation (issue 29, `org.rs`): with `--accounts A`, the `tiny` fleet is seeded
 //!   into A accounts × `--regions R` places and the weekly report over every place races
 //!   the report over one place alone and `baseline_boto3.py` over both (8 threads per
-//!   place); wall time, calls, round trips on the critical path, peak RSS.
+//!   place); wall time, calls, round trips on the critical path, peak RSS. One run of each
+//!   contender through moto records its answers, and the measured runs are answered from
+//!   that recording by the proxy (`proxy.rs`), so they measure the client and the added
+//!   latency, not moto's single core per region (`--live`: through moto).
 //!
 //! `--latency-ms 0,50` (or repeated) measures everything once per latency: the proxy holds
 //! each request that long before forwarding it, as a network round trip would.
@@ -167,6 +171,26 @@ async fn clients(endpoint: &str) -> AnyResult<ecsnap::aws::AwsClients> {
     .await?)
 }
 
+/// CPU time (user + system) this process has used, in ms.
+pub fn cpu_ms() -> u64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0;
+    };
+    // After the parenthesised command name: utime and stime are the 12th and 13th fields,
+    // in ticks of 10 ms (USER_HZ 100 on Linux).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (tick(11) + tick(12)) * 10
+}
+
 /// Peak resident set of this process, in KiB.
 fn vm_hwm_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -234,6 +258,7 @@ fn child_first_screen(endpoint: &str) -> AnyResult<()> {
 
 // The driver.
 
+#[derive(Clone)]
 struct Options {
     fleets: Vec<Fleet>,
     runs: usize,
@@ -247,7 +272,16 @@ struct Options {
     /// `--accounts N`: the organisation bench (`org.rs`) over N accounts × the regions,
     /// the `tiny` fleet in each place.
     accounts: usize,
+    /// `--live`: the organisation bench's measured runs go to the emulator too, instead of
+    /// being answered from the proxy's recording of it (see `proxy`).
+    live: bool,
+    /// `--org-table`: the organisation bench over each of `ORG_TABLE`'s shapes in turn, at
+    /// 300 ms unless `--latency-ms` says otherwise (the performance doc's table).
+    org_table: bool,
 }
+
+/// The places of the performance doc's organisation table: (accounts, regions).
+const ORG_TABLE: [(usize, usize); 4] = [(1, 1), (4, 4), (12, 4), (48, 4)];
 
 /// The proxy's listen backlog (see `driver`).
 const PROXY_BACKLOG: u32 = 4096;
@@ -285,11 +319,15 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
         latencies_ms: Vec::new(),
         regions: 1,
         accounts: 0,
+        live: false,
+        org_table: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--keep" => opts.keep = true,
+            "--live" => opts.live = true,
+            "--org-table" => opts.org_table = true,
             "--skip-awscli" => opts.skip_awscli = true,
             "--seed-only" => {
                 opts.seed_only = true;
@@ -322,14 +360,17 @@ fn parse_options(args: &[String]) -> AnyResult<Options> {
                     format!(
                         "unknown argument {name:?}; fleets are tiny, small, medium, large; \
                          flags --runs N, --keep, --skip-awscli, --seed-only, \
-                         --latency-ms N[,N…], --regions N, --accounts N"
+                         --latency-ms N[,N…], --regions N, --accounts N, --live, --org-table"
                     )
                 })?;
                 opts.fleets.push(*fleet);
             }
         }
     }
-    if opts.accounts > 0 {
+    if opts.org_table && opts.latencies_ms.is_empty() {
+        opts.latencies_ms.push(300);
+    }
+    if opts.accounts > 0 || opts.org_table {
         // The organisation bench: the tiny fleet in every place.
         opts.fleets = vec![FLEETS[0]];
     }
@@ -408,6 +449,32 @@ struct At<'a> {
 
 fn driver(args: &[String]) -> AnyResult<()> {
     let opts = parse_options(args)?;
+    let shapes: Vec<Options> = if opts.org_table {
+        ORG_TABLE
+            .iter()
+            .map(|&(accounts, regions)| Options {
+                regions,
+                accounts,
+                ..opts.clone()
+            })
+            .collect()
+    } else {
+        vec![opts]
+    };
+    let mut report = String::new();
+    for opts in &shapes {
+        report.push_str(&drive(opts)?);
+    }
+    if !report.is_empty() {
+        let path = target_dir()?.join("bench-fleet").join("report.md");
+        std::fs::write(&path, &report)?;
+        eprintln!("report written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Everything `opts` asks for, over one shape of fleet; the report's sections.
+fn drive(opts: &Options) -> AnyResult<String> {
     let target = target_dir()?;
     let moto_python = Emulator::ensure_installed(&target.join("moto-venv"), &mut |m| {
         eprintln!("{m}");
@@ -464,7 +531,7 @@ fn driver(args: &[String]) -> AnyResult<()> {
                 endpoint: &endpoint,
                 counts: &counts,
                 venv: &venv,
-                opts: &opts,
+                opts,
                 latency_ms: latency,
                 state_dir: &state_dir,
             };
@@ -483,10 +550,5 @@ fn driver(args: &[String]) -> AnyResult<()> {
             drop(server);
         }
     }
-    if !report.is_empty() {
-        let path = state_dir.join("report.md");
-        std::fs::write(&path, &report)?;
-        eprintln!("report written to {}", path.display());
-    }
-    Ok(())
+    Ok(report)
 }

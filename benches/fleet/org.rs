@@ -20,7 +20,7 @@ use ecsnap::demo::fleet::emulator_credentials;
 
 use crate::critical::{describe, longest_chain, longest_place_chain, write_timeline};
 use crate::report::{Meter, Run, pick, run_child, secs, total};
-use crate::{AnyResult, At, REGIONS, benches_dir, runtime, vm_hwm_kib};
+use crate::{AnyResult, At, REGIONS, benches_dir, cpu_ms, runtime, vm_hwm_kib};
 
 /// The accounts of `--accounts N`: 12-digit ids, the same every run.
 pub fn account_ids(n: usize) -> Vec<String> {
@@ -84,26 +84,6 @@ pub fn child_org(endpoint: &str, accounts: &str, regions: &str) -> AnyResult<()>
     Ok(())
 }
 
-/// CPU time (user + system) this process has used, in ms.
-fn cpu_ms() -> u64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0;
-    };
-    // After the parenthesised command name: utime and stime are the 12th and 13th fields,
-    // in ticks of 10 ms (USER_HZ 100 on Linux).
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let tick = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    (tick(11) + tick(12)) * 10
-}
-
 // The race.
 
 /// The medians of the four contenders.
@@ -136,18 +116,42 @@ fn race(at: &At<'_>, accounts: &[String]) -> AnyResult<Four> {
             .args([at.endpoint, regions, accounts]);
         b
     };
-    for _ in 0..at.opts.runs {
-        one.push(run_child(
-            Command::new(&exe).args(["org", at.endpoint, one_account, one_region]),
-            meter,
-        )?);
-        all.push(run_child(
-            Command::new(&exe).args(["org", at.endpoint, &all_accounts, &regions]),
-            meter,
-        )?);
-        b_one.push(run_child(&mut boto3(one_region, one_account), meter)?);
-        b_all.push(run_child(&mut boto3(&regions, &all_accounts), meter)?);
+    let one_cmd = || {
+        let mut c = Command::new(&exe);
+        c.args(["org", at.endpoint, one_account, one_region]);
+        c
+    };
+    let all_cmd = || {
+        let mut c = Command::new(&exe);
+        c.args(["org", at.endpoint, &all_accounts, &regions]);
+        c
+    };
+    if !at.opts.live {
+        // One run of each contender through the emulator records its answers; the
+        // measured runs are answered from the recording (see `proxy`), as AWS answers
+        // each place apart.
+        eprintln!("[org] recording the emulator's answers: one run of each contender");
+        for mut cmd in [
+            one_cmd(),
+            all_cmd(),
+            boto3(one_region, one_account),
+            boto3(&regions, &all_accounts),
+        ] {
+            run_child(&mut cmd, meter)?;
+        }
+        at.counts.set_replay(true);
     }
+    let measured: AnyResult<()> = (|| {
+        for _ in 0..at.opts.runs {
+            one.push(run_child(&mut one_cmd(), meter)?);
+            all.push(run_child(&mut all_cmd(), meter)?);
+            b_one.push(run_child(&mut boto3(one_region, one_account), meter)?);
+            b_all.push(run_child(&mut boto3(&regions, &all_accounts), meter)?);
+        }
+        Ok(())
+    })();
+    at.counts.set_replay(false);
+    measured?;
     Ok(Four {
         places: accounts.len() * at.opts.regions,
         all: pick(all),
@@ -220,9 +224,9 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
         s,
         "\n### Organisation: {} accounts × {} regions = {places} places, fleet `tiny` per \
          place, {} ms added per call\n\n\
-         | contender | places | wall time | API calls | round trips: whole run / longest \
-         place's own | peak RSS | client CPU | moto CPU | loaded |\n\
-         |---|---|---|---|---|---|---|---|---|",
+         | contender | places | wall time | API calls | to the emulator | round trips: whole \
+         run / longest place's own | peak RSS | client CPU | moto CPU | proxy CPU | loaded |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|",
         accounts.len(),
         at.opts.regions,
         at.latency_ms
@@ -230,9 +234,10 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
     for (name, n, run, file) in contenders {
         writeln!(
             s,
-            "| {name} | {n} | {} | {} | {} / {} | {} | {} | {} | {} |",
+            "| {name} | {n} | {} | {} | {} | {} / {} | {} | {} | {} | {:.2} s | {} |",
             secs(run.wall),
             total(&run.calls),
+            run.forwarded,
             longest_chain(&run.exchanges).len(),
             longest_place_chain(&run.exchanges).map_or(0, |(_, c)| c.len()),
             rss_mb(run).map_or_else(|| "–".into(), |m| format!("{m:.1} MB")),
@@ -241,6 +246,7 @@ pub fn measure_org(at: &At<'_>, accounts: &[String]) -> AnyResult<String> {
                 .map_or_else(|| "–".into(), |ms| format!("{:.2} s", ms / 1000.0)),
             run.server_cpu
                 .map_or_else(|| "–".into(), |c| format!("{c:.2} s")),
+            run.proxy_cpu,
             run.out
         )?;
         write_timeline(

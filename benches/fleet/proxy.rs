@@ -11,10 +11,19 @@
 //! keys: the proxy remembers each AssumeRole answer's keys and account, and tells every
 //! other server the account of a request signed with them (`x-moto-account-id`, a header
 //! outside the signature that moto reads first).
+//!
+//! Replay (the organisation bench): every answer of 200 the emulator gave is recorded under
+//! its request (who signed it — the account of an assumed role's keys, else the keys —, the
+//! region, the request line and body); with replay on, a request recorded before is
+//! answered from the recording after the added latency, without the emulator. Real AWS
+//! serves each account in each region apart, so a place's answer does not wait on the
+//! other places' work; one moto process per region on a 2-core machine makes every place's
+//! calls queue for the same cores, and a run then measures moto's CPU instead of the
+//! client (issue 29). Requests not recorded still go to the emulator, and are counted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,6 +48,12 @@ pub struct Counts {
     calls: Arc<Mutex<BTreeMap<String, u64>>>,
     exchanges: Arc<Mutex<Vec<Exchange>>>,
     latency_ms: Arc<AtomicU64>,
+    /// Recorded answers, by request (`replay_key`).
+    recorded: Arc<Mutex<HashMap<String, Arc<Vec<u8>>>>>,
+    /// Recorded requests are answered from the recording.
+    replay: Arc<AtomicBool>,
+    /// Requests that reached the emulator since the last `take`.
+    forwarded: Arc<AtomicU64>,
 }
 
 impl Counts {
@@ -54,9 +69,11 @@ impl Counts {
         }
     }
 
-    /// The calls counted since the last `take`, by operation; clears the log too.
+    /// The calls counted since the last `take`, by operation; clears the log and the
+    /// count of forwarded requests too.
     pub fn take(&self) -> BTreeMap<String, u64> {
         self.take_exchanges();
+        self.take_forwarded();
         self.calls
             .lock()
             .map(|mut m| std::mem::take(&mut *m))
@@ -69,6 +86,32 @@ impl Counts {
             .lock()
             .map(|mut l| std::mem::take(&mut *l))
             .unwrap_or_default()
+    }
+
+    /// Requests that reached the emulator (not answered from the recording) since the
+    /// last `take`.
+    pub fn take_forwarded(&self) -> u64 {
+        self.forwarded.swap(0, Ordering::Relaxed)
+    }
+
+    /// From now on, answer every recorded request from the recording.
+    pub fn set_replay(&self, on: bool) {
+        self.replay.store(on, Ordering::Relaxed);
+    }
+
+    fn replayed(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+        if !self.replay.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.recorded.lock().ok()?.get(key).cloned()
+    }
+
+    fn record(&self, key: String, answer: &[u8]) {
+        if answer.starts_with(b"HTTP/1.1 200")
+            && let Ok(mut r) = self.recorded.lock()
+        {
+            r.entry(key).or_insert_with(|| Arc::new(answer.to_vec()));
+        }
     }
 
     /// Every request from now on waits this long before it is forwarded.
@@ -188,7 +231,34 @@ async fn relay(
         let account = key
             .as_deref()
             .and_then(|k| keys.lock().ok()?.get(k).cloned());
+        let replay_key = len.map(|len| {
+            replay_key(
+                &pending[..len],
+                &op,
+                account.as_deref().or(key.as_deref()),
+                region.as_deref(),
+            )
+        });
         let mut place = account.map(|a| format!("{a} {}", region.as_deref().unwrap_or("?")));
+        let assume = op == "sts:AssumeRole";
+        let start = arrive(&counts, op.clone()).await;
+        if let (Some(len), Some(answer)) =
+            (len, replay_key.as_deref().and_then(|k| counts.replayed(k)))
+        {
+            pending.drain(..len);
+            client.write_all(&answer).await?;
+            if assume {
+                place = remember_role(keys, &answer).map(|a| format!("{a} *"));
+            }
+            counts.log(Exchange {
+                op,
+                start,
+                end: Instant::now(),
+                place,
+            });
+            continue;
+        }
+        counts.forwarded.fetch_add(1, Ordering::Relaxed);
         let server = match servers.entry(addr) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -197,7 +267,6 @@ async fn relay(
                 e.insert(s)
             }
         };
-        let start = arrive(&counts, op.clone()).await;
         let Some(len) = len else {
             server.write_all(&pending).await?;
             tokio::io::copy_bidirectional(&mut client, server).await?;
@@ -209,7 +278,6 @@ async fn relay(
         pending.drain(..len);
         // An AssumeRole answer is held until read whole and its keys remembered, so the
         // client cannot use them before the proxy knows their account.
-        let assume = op == "sts:AssumeRole";
         let (answer, bytes) = pass_answer(server, &mut client, &mut chunk, assume).await?;
         if assume {
             place = remember_role(keys, &bytes).map(|a| format!("{a} *"));
@@ -217,6 +285,9 @@ async fn relay(
         if answer == Answer::Unframed {
             tokio::io::copy_bidirectional(&mut client, server).await?;
             return Ok(());
+        }
+        if let Some(k) = replay_key {
+            counts.record(k, &bytes);
         }
         counts.log(Exchange {
             op,
@@ -231,6 +302,24 @@ async fn relay(
             return Ok(());
         }
     }
+}
+
+/// What a request is recorded under: its operation (ECS and ECR name it in a header, not
+/// the body), who signed it, the region it is signed for, its request line and its body (the headers carry the signature and its time, different
+/// every run).
+fn replay_key(request: &[u8], op: &str, signer: Option<&str>, region: Option<&str>) -> String {
+    let line_end = request.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+    let body = request
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(&[][..], |p| &request[p + 4..]);
+    format!(
+        "{op} {} {} {}\n{}",
+        signer.unwrap_or("-"),
+        region.unwrap_or("-"),
+        String::from_utf8_lossy(&request[..line_end]),
+        String::from_utf8_lossy(body)
+    )
 }
 
 /// A whole request has arrived: count it, wait the added latency; when it arrived.

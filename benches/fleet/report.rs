@@ -16,6 +16,11 @@ pub struct Run {
     pub calls: BTreeMap<String, u64>,
     /// Every request with its answer, as the proxy saw them.
     pub exchanges: Vec<Exchange>,
+    /// Requests that reached the emulator (the rest were answered from the proxy's
+    /// recording; all of them unless replay is on).
+    pub forwarded: u64,
+    /// CPU seconds this process (the proxy; the driver only waits meanwhile) spent.
+    pub proxy_cpu: f64,
     pub out: serde_json::Value,
 }
 
@@ -30,6 +35,7 @@ pub fn run_child(cmd: &mut Command, meter: Meter<'_>) -> AnyResult<Run> {
     let counts = meter.counts;
     counts.take();
     let cpu_before = meter.server.cpu_secs();
+    let proxy_before = crate::cpu_ms();
     let start = Instant::now();
     let output = cmd.stderr(Stdio::inherit()).output()?;
     let wall = start.elapsed();
@@ -45,11 +51,16 @@ pub fn run_child(cmd: &mut Command, meter: Meter<'_>) -> AnyResult<Run> {
         .zip(cpu_before)
         .map(|(after, before)| after - before);
     let exchanges = counts.take_exchanges();
+    let forwarded = counts.take_forwarded();
+    let proxy_cpu =
+        Duration::from_millis(crate::cpu_ms().saturating_sub(proxy_before)).as_secs_f64();
     Ok(Run {
         wall,
         server_cpu,
         calls: counts.take(),
         exchanges,
+        forwarded,
+        proxy_cpu,
         out,
     })
 }

@@ -20,17 +20,69 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// the ECS, ECR and EC2 reads together (up to 48) queue here instead of bursting.
 pub const PER_PLACE: usize = 32;
 
-/// Requests the whole process has in flight at most. Each holds one HTTP connection (a
-/// socket, and hyper's and rustls' buffers: tens of KB) until its answer's head is in:
-/// 256 stays well under the usual soft limit of 1,024 open files with the idle pool and
-/// the terminal beside it, and under ~20 MB of connection state, while 200 places' first
-/// waves (5–6 independent reads each, the dependency chain is 5 deep) are admitted in
-/// about five turns instead of waiting for places in waves. A place waits for its own
-/// bound first, so a throttled place holds at most `PER_PLACE` of the budget.
-pub const GLOBAL: usize = 256;
+/// Requests the whole process has in flight at most, when the open-file limit allows it.
+/// Each holds one HTTP connection (a socket, and hyper's and rustls' buffers: tens of KB)
+/// until its answer's head is in; an idle connection is one a finished request gave back,
+/// so the process holds about as many sockets as it ever had requests in flight. 1,024
+/// lets 200 places send their first reads (6 each, the dependency chain is 5 deep) all
+/// at once: a smaller budget brings the waves back (256 made 192 places' 3,120 calls take
+/// at least 12 turns of one round trip), and 1,024 connections' state is tens of MB.
+pub const GLOBAL_MAX: usize = 1_024;
 
-/// The process-wide budget every place's requests take from.
-static GLOBAL_BUDGET: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(GLOBAL)));
+/// The fewest requests the process keeps in flight, however low the open-file limit.
+pub const GLOBAL_MIN: usize = 32;
+
+/// Open files left for everything besides requests in flight: the terminal, config,
+/// cache and log files, connections being closed.
+const FILES_KEPT: u64 = 128;
+
+/// The process-wide budget for a soft open-file limit (`None`: unlimited): every file the
+/// limit allows but `FILES_KEPT`, at most `GLOBAL_MAX`, at least `GLOBAL_MIN`.
+pub fn global_size(open_files: Option<u64>) -> usize {
+    open_files.map_or(GLOBAL_MAX, |n| {
+        usize::try_from(n.saturating_sub(FILES_KEPT))
+            .unwrap_or(GLOBAL_MAX)
+            .clamp(GLOBAL_MIN, GLOBAL_MAX)
+    })
+}
+
+/// The soft open-file limit, raised first towards what `GLOBAL_MAX` needs when the hard
+/// limit allows (as Go's runtime does: many systems start processes at a soft 1,024, or
+/// 256 on macOS, under a hard limit far higher). `None`: unlimited.
+#[cfg(unix)]
+fn open_file_limit() -> Option<u64> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let want = GLOBAL_MAX as u64 + FILES_KEPT;
+    let soft = limit.current?;
+    if soft >= want {
+        return Some(soft);
+    }
+    let raised = limit.maximum.map_or(want, |hard| hard.min(want));
+    if raised > soft
+        && setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(raised),
+                maximum: limit.maximum,
+            },
+        )
+        .is_ok()
+    {
+        return Some(raised);
+    }
+    Some(soft)
+}
+
+/// Elsewhere the limit is not read: the budget assumes the usual one.
+#[cfg(not(unix))]
+fn open_file_limit() -> Option<u64> {
+    Some(1_024)
+}
+
+/// The process-wide budget every place's requests take from, sized once.
+static GLOBAL_BUDGET: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(global_size(open_file_limit()))));
 
 /// One place's bound and the budget it shares.
 #[derive(Debug, Clone)]
@@ -204,6 +256,19 @@ mod tests {
                 tokio::task::yield_now().await;
             }
         }
+    }
+
+    #[test]
+    fn the_global_budget_is_sized_to_the_open_file_limit() {
+        assert_eq!(global_size(None), GLOBAL_MAX, "unlimited");
+        assert_eq!(global_size(Some(20_000)), GLOBAL_MAX);
+        assert_eq!(
+            global_size(Some(1_024)),
+            896,
+            "a soft 1,024 keeps 128 files"
+        );
+        assert_eq!(global_size(Some(256)), 128, "macOS's default");
+        assert_eq!(global_size(Some(100)), GLOBAL_MIN);
     }
 
     #[tokio::test(flavor = "current_thread")]

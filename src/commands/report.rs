@@ -12,7 +12,7 @@ use crate::cli::{GlobalArgs, ReportArgs};
 use crate::config::{Settings, now};
 use crate::error::{Error, Result};
 use crate::load;
-use crate::load::fleet::across;
+use crate::load::fleet::{across, on_own_task};
 use crate::output::report::{PlaceReport, ReportJson, Style, report_text};
 
 pub async fn run(args: ReportArgs, global: &GlobalArgs, settings: &Settings) -> Result<i32> {
@@ -49,11 +49,16 @@ pub async fn load_report(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> (ReportJson, Vec<PlaceFailure>) {
-    let got = across(targets, failed, |aws, place| async {
-        let parts =
-            load::load_inventory_parts(aws, settings, now, Some(place.account_id.clone())).await;
-        let awaiting = load::load_awaiting_action(aws, &parts.inventory.services).await;
-        Ok::<_, Error>((parts, awaiting))
+    // Each place on a task of its own (`on_own_task`): the places' client work spreads
+    // over the runtime's threads.
+    let shared = std::sync::Arc::new(settings.clone());
+    let got = across(targets, failed, |aws, place| {
+        let (aws, settings, account) = (aws.clone(), shared.clone(), place.account_id.clone());
+        on_own_task(async move {
+            let parts = load::load_inventory_parts(&aws, &settings, now, Some(account)).await;
+            let awaiting = load::load_awaiting_action(&aws, &parts.inventory.services).await;
+            Ok::<_, Error>((parts, awaiting))
+        })
     })
     .await;
     let mut failures = got.failures();

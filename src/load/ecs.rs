@@ -284,8 +284,10 @@ pub(super) async fn services_tasks_in_use(
         Ok::<_, Error>(services)
     };
     let tasks = async {
-        let per_cluster: Vec<Vec<Task>> = stream::iter(clusters.iter())
-            .map(|c| tasks_of(aws, c, None))
+        // Owned names (as for the services): a closure over borrowed ones makes the
+        // whole load not provably `Send`, and a place's report runs on a task of its own.
+        let per_cluster: Vec<Vec<Task>> = stream::iter(clusters.iter().cloned())
+            .map(|c| async move { tasks_of(aws, &c, None).await })
             .buffered(MAX_CONCURRENCY)
             .inspect_ok(|tasks| name(task_definitions_needed(&[], tasks)))
             .try_collect()

@@ -1,7 +1,8 @@
 //! One read over every place of the fleet at once: each account and region loads side by
 //! side (each place's clients bound its own requests, under one process-wide budget; no
 //! count of places at a time), and a place that fails keeps its error
-//! in its own entry while the rest load.
+//! in its own entry while the rest load. A load that owns what it reads can run on a task
+//! of its own ([`on_own_task`]), so 200 places' CPU work spreads over the runtime's threads.
 
 use futures::future::join_all;
 
@@ -64,5 +65,56 @@ where
         answers,
         errors,
         unreachable: failed.to_vec(),
+    }
+}
+
+/// Runs one place's load on a task of its own, started now, and waits for it. `across`
+/// awaits every place from one task, and a task runs on one thread at a time: with 200
+/// places the requests' signing, serialising and parsing (every place's client work) would
+/// queue on one core while the others idle. Spawned when called, not when first polled:
+/// `join_all` polls its futures 32 at a time between yields, and the first 32 places'
+/// work would then run before the next 32 were started. A panic in the load is raised
+/// where it is awaited.
+pub fn on_own_task<T, Fut>(load: Fut) -> impl Future<Output = Result<T>>
+where
+    T: Send + 'static,
+    Fut: Future<Output = Result<T>> + Send + 'static,
+{
+    let task = tokio::spawn(load);
+    async move {
+        match task.await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Error::Interrupted(format!(
+                "a place's load was cancelled: {e}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_load_on_its_own_task_gives_its_answer_or_its_error() {
+        let answer = on_own_task(async { Ok::<_, Error>(vec![1, 2, 3]) }).await;
+        assert_eq!(answer.ok(), Some(vec![1, 2, 3]));
+        let refused = on_own_task(async { Err::<u8, _>(Error::Refused("no".into())) }).await;
+        assert_eq!(
+            refused.err().map(|e| e.to_string()).as_deref(),
+            Some("refused: no")
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[should_panic(expected = "a place's load panicked")]
+    async fn a_panic_in_a_place_s_load_is_raised_where_it_is_awaited() {
+        let places: Vec<u8> = vec![];
+        let _ = on_own_task(async move {
+            assert!(!places.is_empty(), "a place's load panicked");
+            Ok::<u8, Error>(0)
+        })
+        .await;
     }
 }
