@@ -18,6 +18,7 @@ pub mod lifecycle_suggest;
 pub mod lineage;
 pub mod locks;
 pub mod logs;
+pub mod metrics;
 pub mod marks;
 pub mod orphans;
 pub mod seen;
