@@ -20,6 +20,7 @@ mod hands_on;
 mod header;
 mod help;
 mod lifecycle;
+mod metrics;
 mod logs;
 mod modal;
 mod orphans;
