@@ -310,11 +310,11 @@ pub fn chart(
             columns
                 .iter()
                 .map(|c| match c {
-                    None => ' ',
                     Some(e) if *e >= (row + 1) * 8 => '█',
                     Some(e) if *e > row * 8 => BLOCKS[*e - row * 8 - 1],
                     Some(_) if row == 0 => BLOCKS[0],
-                    Some(_) => ' ',
+                    // No point in the slice, or below this row.
+                    _ => ' ',
                 })
                 .collect()
         })
@@ -383,9 +383,19 @@ mod tests {
 
     #[test]
     fn periods_follow_the_span() {
-        let cases = [(60, 60), (60 * 60, 60), (3 * 3600, 60), (6 * 3600, 120), (86_400, 480)];
+        let cases = [
+            (60, 60),
+            (60 * 60, 60),
+            (3 * 3600, 60),
+            (6 * 3600, 120),
+            (86_400, 480),
+        ];
         for (secs, period) in cases {
-            assert_eq!(period_for(chrono::Duration::seconds(secs)), period, "{secs}");
+            assert_eq!(
+                period_for(chrono::Duration::seconds(secs)),
+                period,
+                "{secs}"
+            );
         }
     }
 

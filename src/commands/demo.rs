@@ -41,6 +41,7 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             emulator.endpoint()
         );
         let fleet = seed(&emulator.endpoint()).await?;
+        crate::demo::metrics::seed_metrics(&emulator.endpoint(), &fleet.services, now()).await?;
         let mut greeting = None;
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move, and only

@@ -22,6 +22,10 @@ pub async fn load_metrics(
         return Ok(Vec::new());
     }
     let period = period_for(end - start);
+    // Periods from a whole multiple of the period, as CloudWatch stores them.
+    let secs = start.timestamp();
+    let start =
+        DateTime::from_timestamp(secs - secs.rem_euclid(i64::from(period)), 0).unwrap_or(start);
     let per_service: Vec<_> = services
         .iter()
         .enumerate()

@@ -2,6 +2,8 @@
 //! percent series with min/avg/max and the limit, and every metric as CloudWatch answered
 //! it) and as a table of sparklines, with the clusters where Container Insights is off.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use super::json::rfc3339;
@@ -165,11 +167,12 @@ pub fn metrics_text(metrics: &[ServiceMetrics], window: Window) -> String {
     }
     let mut out = t.render();
     for cluster in clusters_without_insights(metrics) {
-        out.push_str(&format!(
+        let _ = writeln!(
+            out,
             "Container Insights is off in {cluster} (AWS/ECS percentages only, no EBS \
-             filesystem); turn it on with: {}\n",
+             filesystem); turn it on with: {}",
             enable_insights_command(&cluster)
-        ));
+        );
     }
     out
 }

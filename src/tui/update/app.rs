@@ -809,7 +809,9 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
                 state.services.live_unsupported = true;
             }
         }
-        PaneAnswer::Metrics(result) => crate::tui::update::metrics::loaded(state, generation, result),
+        PaneAnswer::Metrics(result) => {
+            crate::tui::update::metrics::loaded(state, generation, result)
+        }
         PaneAnswer::Deployments(result) => {
             crate::tui::update::deployments::loaded(state, generation, result);
         }

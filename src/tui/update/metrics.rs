@@ -29,11 +29,7 @@ pub fn request(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// The read answered (or failed: the loader keeps the error for the note).
-pub fn loaded(
-    state: &mut AppState,
-    generation: u64,
-    result: Result<Vec<ServiceMetrics>, String>,
-) {
+pub fn loaded(state: &mut AppState, generation: u64, result: Result<Vec<ServiceMetrics>, String>) {
     let now = state.now;
     if let Some(metrics) = state
         .services

@@ -222,7 +222,10 @@ fn chart_lines(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<
     };
     let mut out = vec![Line::from(vec![
         Span::styled(format!("  {label}: "), theme.bold()),
-        Span::styled(format!("now {}", percent(u.last())), level_style(u.last(), theme)),
+        Span::styled(
+            format!("now {}", percent(u.last())),
+            level_style(u.last(), theme),
+        ),
         Span::raw(format!(
             " · min {} · avg {} · max {}{limit}",
             percent(u.min()),
@@ -235,8 +238,10 @@ fn chart_lines(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<
         return out;
     }
     let style = level_style(u.max(), theme);
+    // A column per point at most: sparse points leave no blank columns between them.
+    let width = u.points.len().clamp(1, CHART_WIDTH);
     out.extend(
-        chart(u, (m.start, m.end), CHART_WIDTH, CHART_HEIGHT)
+        chart(u, (m.start, m.end), width, CHART_HEIGHT)
             .into_iter()
             .map(|row| Line::from(vec![Span::raw("    "), Span::styled(row, style)])),
     );

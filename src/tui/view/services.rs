@@ -151,7 +151,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let used = natural.iter().sum::<usize>() + shown.saturating_sub(1) + 3;
     let sparks = spark_columns(state, usize::from(rest.width).saturating_sub(used));
     let spark_room: usize = sparks.iter().map(|(_, w)| w + 1).sum();
-    let table_width = rest.width.saturating_sub(u16::try_from(spark_room).unwrap_or(0));
+    let table_width = rest
+        .width
+        .saturating_sub(u16::try_from(spark_room).unwrap_or(0));
     let mut widths = columns.list_widths(&texts, table_width);
     let mut header = columns.header_texts(&widths);
     for (which, w) in &sparks {
