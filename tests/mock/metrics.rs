@@ -59,14 +59,22 @@ async fn container_insights_ebs_filesystem_is_a_percent_of_its_size() {
                 && q.iter().all(|q| {
                     let m = q.metric_stat().and_then(|s| s.metric());
                     let dims: Vec<_> = m
-                        .map(|m| m.dimensions().iter().map(|d| (d.name(), d.value())).collect())
+                        .map(|m| {
+                            m.dimensions()
+                                .iter()
+                                .map(|d| (d.name(), d.value()))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     dims == [
                         (Some("ClusterName"), Some("payments-prod")),
                         (Some("ServiceName"), Some("ledger")),
                     ]
                 })
-                && q[4].metric_stat().and_then(|s| s.metric()).and_then(|m| m.namespace())
+                && q[4]
+                    .metric_stat()
+                    .and_then(|s| s.metric())
+                    .and_then(|m| m.namespace())
                     == Some(INSIGHTS)
         })
         .then_output(|| {
@@ -166,7 +174,11 @@ async fn every_page_of_an_answer_is_read() {
         .expect("read");
     assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
     let m = &metrics[0];
-    assert_eq!(m.source, MetricSource::Basic, "AWS/ECS only: no Container Insights");
+    assert_eq!(
+        m.source,
+        MetricSource::Basic,
+        "AWS/ECS only: no Container Insights"
+    );
     let cpu: Vec<f64> = m.cpu.points.iter().map(|p| p.value).collect();
     assert_eq!(cpu, vec![11.0, 13.0]);
 }

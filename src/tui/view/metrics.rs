@@ -101,7 +101,8 @@ fn usage_spans(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<
     vec![
         Span::styled(format!("{label} "), theme.dim()),
         Span::styled(
-            sparkline(u, (m.start, m.end), LINE_SPARK),
+            // A cell per point at most: sparse points leave no blanks between them.
+            sparkline(u, (m.start, m.end), u.points.len().clamp(1, LINE_SPARK)),
             level_style(u.last(), theme),
         ),
         Span::raw(format!(" {}{of}", percent(u.last()))),
@@ -148,13 +149,11 @@ fn first_line(text: &str) -> &str {
 
 /// Detail's Metrics section: a chart per utilisation with min/avg/max and the limit, the
 /// EBS filesystem for a service with managed EBS volumes, and the notes (Container
-/// Insights off and how to turn it on; a failed read). Nothing while none was asked
-/// (over several places it is not: that says so).
+/// Insights off and how to turn it on; a failed read). Nothing before the first read
+/// answered (the section fills in when it does; over several places none is read).
 pub fn detail_lines(state: &AppState, service: &Service, theme: Theme) -> Vec<Line<'static>> {
     let metrics = &state.services.metrics;
-    let never_asked = metrics.loader.state == crate::tui::state::list::LoadState::Idle
-        && !metrics.loader.loaded_once;
-    if never_asked && !state.places.is_fleet() {
+    if !metrics.loader.loaded_once && metrics.error().is_none() {
         return Vec::new();
     }
     let mut out = vec![Line::styled(
@@ -169,12 +168,10 @@ pub fn detail_lines(state: &AppState, service: &Service, theme: Theme) -> Vec<Li
         return out;
     }
     let Some(m) = metrics.of(&service.cluster, &service.name) else {
-        let what = if state.places.is_fleet() {
-            "  not read over several places: open this account and region alone"
-        } else if metrics.loader.state.is_loading() {
+        let what = if metrics.loader.state.is_loading() {
             "  reading CloudWatch…"
         } else {
-            "  not read yet"
+            "  not read yet (the service arrived after the last read)"
         };
         out.push(Line::styled(what, theme.dim()));
         return out;
@@ -204,12 +201,15 @@ pub fn detail_lines(state: &AppState, service: &Service, theme: Theme) -> Vec<Li
         out.push(Line::styled(
             format!(
                 "  Container Insights is off in {}: CPU and memory from AWS/ECS only, no \
-                 EBS filesystem. Turn it on: {}",
+                 EBS filesystem. Turn it on with",
                 m.cluster,
-                enable_insights_command(&m.cluster)
             ),
             theme.warn(),
         ));
+        out.push(Line::raw(format!(
+            "    {}",
+            enable_insights_command(&m.cluster)
+        )));
     }
     out
 }
@@ -248,7 +248,8 @@ fn chart_lines(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<
     out
 }
 
-/// Under the table, once: the clusters where Container Insights is off.
+/// Under the table, once: the clusters where Container Insights is off (Detail has the
+/// command that turns it on: it does not fit here).
 pub fn insights_note(state: &AppState, theme: Theme) -> Option<Line<'static>> {
     let off = &state.services.metrics.insights_off;
     let first = off.first()?;
@@ -259,8 +260,8 @@ pub fn insights_note(state: &AppState, theme: Theme) -> Option<Line<'static>> {
     };
     Some(Line::styled(
         format!(
-            "  Container Insights is off in {first}{more}: {}",
-            enable_insights_command(first)
+            "  Container Insights is off in {first}{more}: no EBS filesystem; Detail (d) says \
+             how to turn it on"
         ),
         theme.dim(),
     ))
