@@ -810,7 +810,7 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
             }
         }
         PaneAnswer::Metrics(result) => {
-            crate::tui::update::metrics::loaded(state, generation, result)
+            crate::tui::update::metrics::loaded(state, generation, result);
         }
         PaneAnswer::Deployments(result) => {
             crate::tui::update::deployments::loaded(state, generation, result);
