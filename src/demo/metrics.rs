@@ -45,7 +45,15 @@ fn checkout_memory(minutes_ago: i64) -> (f64, f64) {
     ((150.0 + phase as f64 * 18.0).min(256.0), 256.0)
 }
 
-fn datum(name: &str, cluster: &str, service: &str, at: DateTime<Utc>, value: f64) -> MetricDatum {
+/// One point of a service's metric (dimensions ClusterName, ServiceName), for PutMetricData
+/// (the end-to-end tests seed theirs with it too).
+pub fn datum(
+    name: &str,
+    cluster: &str,
+    service: &str,
+    at: DateTime<Utc>,
+    value: f64,
+) -> MetricDatum {
     MetricDatum::builder()
         .metric_name(name)
         .dimensions(

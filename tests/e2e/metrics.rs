@@ -5,14 +5,13 @@
 //! put, and the sparkline's points as the percent of the limit — with the cluster without
 //! Container Insights named with the command that turns it on.
 
-use aws_sdk_cloudwatch::primitives::DateTime as SdkTime;
-use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
 use crate::asserts::assert_has;
 use crate::emulator::{block_on, ecsnap, json_of, start_emulator};
 use ecsnap::demo::fleet::emulator_config;
+use ecsnap::demo::metrics::datum;
 
 const INSIGHTS_CLUSTER: &str = "metrics-insights-e2e";
 const BASIC_CLUSTER: &str = "metrics-basic-e2e";
@@ -23,26 +22,6 @@ const MINUTES_AGO: [i64; 5] = [50, 40, 30, 20, 10];
 const MEMORY_USED: [f64; 5] = [128.0, 256.0, 384.0, 448.0, 512.0];
 const EBS_USED: [f64; 5] = [5.0, 6.0, 7.5, 9.0, 10.0];
 const BASIC_CPU: [f64; 5] = [12.5, 20.0, 33.0, 41.0, 8.0];
-
-fn datum(name: &str, cluster: &str, service: &str, at: DateTime<Utc>, value: f64) -> MetricDatum {
-    MetricDatum::builder()
-        .metric_name(name)
-        .dimensions(
-            Dimension::builder()
-                .name("ClusterName")
-                .value(cluster)
-                .build(),
-        )
-        .dimensions(
-            Dimension::builder()
-                .name("ServiceName")
-                .value(service)
-                .build(),
-        )
-        .timestamp(SdkTime::from_secs(at.timestamp()))
-        .value(value)
-        .build()
-}
 
 /// The seeded times: whole minutes, oldest first.
 fn times(now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
