@@ -253,6 +253,17 @@ pub fn clusters_without_insights(metrics: &[ServiceMetrics]) -> Vec<String> {
     off
 }
 
+impl ServiceMetrics {
+    /// The span a chart of `usage` draws: from the window's start to its newest point's
+    /// period (CloudWatch publishes a minute or more late: no blank tail for that).
+    pub fn drawn(&self, usage: &Usage) -> (DateTime<Utc>, DateTime<Utc>) {
+        let end = usage.points.last().map_or(self.end, |p| {
+            (p.timestamp + chrono::Duration::seconds(i64::from(self.period_secs))).min(self.end)
+        });
+        (self.start, end.max(self.start))
+    }
+}
+
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// The highest percent of each of `width` equal slices of `start..end` (`None`: no point

@@ -143,6 +143,11 @@ fn services_show_sparklines_and_the_selected_services_utilisation() {
     assert_has(&narrow, "mem ▃▄▄▅▅▆▇▇▇███ 98%");
     assert_has(&narrow, "search-staging crawler");
     insta::assert_snapshot!("metrics_services_80x24", narrow);
+    // Another row selected: the failing service's line under the table starts with its
+    // memory, so its climb stays on the first screen.
+    key(&mut s, KeyCode::Down);
+    let other = render(&s, 80, 24);
+    assert_has(&other, "crawler: mem ▄▄▅▆▇▇██ 98% · ✗ FAILED");
 }
 
 #[test]

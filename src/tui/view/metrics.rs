@@ -85,7 +85,7 @@ pub fn spark_cell(
     let m = state.services.metrics.of(&service.cluster, &service.name);
     match m.map(|m| (m, which.of(m))) {
         Some((m, u)) if !u.points.is_empty() => Span::styled(
-            sparkline(u, (m.start, m.end), width),
+            sparkline(u, m.drawn(u), width),
             level_style(u.last(), theme),
         ),
         _ => Span::styled("-", theme.dim()),
@@ -102,7 +102,7 @@ fn usage_spans(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<
         Span::styled(format!("{label} "), theme.dim()),
         Span::styled(
             // A cell per point at most: sparse points leave no blanks between them.
-            sparkline(u, (m.start, m.end), u.points.len().clamp(1, LINE_SPARK)),
+            sparkline(u, m.drawn(u), u.points.len().clamp(1, LINE_SPARK)),
             level_style(u.last(), theme),
         ),
         Span::raw(format!(" {}{of}", percent(u.last()))),
@@ -142,6 +142,26 @@ pub fn selected_line(state: &AppState, service: &Service, theme: Theme) -> Optio
     }
     Some(Line::from(spans))
 }
+
+/// The memory of a service not steady, for its line under the table: `mem ▃▆█ 100% · `
+/// (nothing without points), so a climb to the limit shows even when it is not selected.
+pub fn memory_prefix(state: &AppState, service: &Service) -> String {
+    let Some(m) = state.services.metrics.of(&service.cluster, &service.name) else {
+        return String::new();
+    };
+    let u = &m.memory;
+    if u.points.is_empty() {
+        return String::new();
+    }
+    format!(
+        "mem {} {} · ",
+        sparkline(u, m.drawn(u), u.points.len().clamp(1, OTHER_SPARK)),
+        percent(u.last())
+    )
+}
+
+/// The memory sparkline on another service's line.
+const OTHER_SPARK: usize = 8;
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
@@ -241,7 +261,7 @@ fn chart_lines(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<
     // A column per point at most: sparse points leave no blank columns between them.
     let width = u.points.len().clamp(1, CHART_WIDTH);
     out.extend(
-        chart(u, (m.start, m.end), width, CHART_HEIGHT)
+        chart(u, m.drawn(u), width, CHART_HEIGHT)
             .into_iter()
             .map(|row| Line::from(vec![Span::raw("    "), Span::styled(row, style)])),
     );

@@ -250,7 +250,12 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             (None, None) => r.steadiness.label().to_string(),
         };
         lines.push(Line::styled(
-            format!("{}: {}", r.service.name, escape_text(&what)),
+            format!(
+                "{}: {}{}",
+                r.service.name,
+                crate::tui::view::metrics::memory_prefix(state, &r.service),
+                escape_text(&what)
+            ),
             theme.dim(),
         ));
     }
