@@ -67,6 +67,9 @@ pub enum Command {
     /// One feed of every service's events, newest first, each naming its service
     /// (DescribeServices keeps a service's latest 100)
     Events(EventsArgs),
+    /// CPU, memory and EBS-filesystem utilisation of a cluster's services (or one) over
+    /// the last hour, from CloudWatch (Container Insights, else AWS/ECS)
+    Metrics(MetricsArgs),
     /// List the tasks of a cluster (or one service) with their EBS volumes
     Tasks(TasksArgs),
     /// List per-user snapshot tags in ECR, newest first, with sizes and in-use markers
@@ -273,6 +276,20 @@ pub struct EventsArgs {
     /// "unable to place"
     #[arg(long, value_name = "TEXT")]
     pub grep: Option<String>,
+}
+
+/// `metrics`.
+#[derive(Debug, Clone, Args)]
+pub struct MetricsArgs {
+    #[arg(long)]
+    pub cluster: String,
+    /// Only this service
+    #[arg(long)]
+    pub service: Option<String>,
+    /// How far back, e.g. 30m, 6h, 2d (default 1h; CloudWatch keeps 1-minute points 15
+    /// days)
+    #[arg(long, value_name = "DUR", value_parser = since("--since"))]
+    pub since: Option<Duration>,
 }
 
 /// `tasks`.

@@ -19,6 +19,7 @@ pub mod lineage;
 pub mod locks;
 pub mod logs;
 pub mod marks;
+pub mod metrics;
 pub mod orphans;
 pub mod seen;
 pub mod stages;

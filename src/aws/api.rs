@@ -198,7 +198,21 @@ pub trait LogsApi: Send + Sync {
 
 /// CloudWatch reads: metrics and alarms (issue 27).
 #[async_trait]
-pub trait CloudWatchApi: Send + Sync {}
+pub trait CloudWatchApi: Send + Sync {
+    /// Every query's points between `start` and `end`, oldest first, one series per query
+    /// (in the queries' order; a query without data has no points). Sent in as few
+    /// GetMetricData calls as its limit allows ([`GET_METRIC_DATA_MAX_QUERIES`] a call),
+    /// every page of each read.
+    async fn get_metric_data(
+        &self,
+        queries: &[crate::model::MetricQuery],
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<crate::model::MetricSeries>>;
+}
+
+/// GetMetricData takes at most 500 queries a call.
+pub const GET_METRIC_DATA_MAX_QUERIES: usize = 500;
 
 /// Load-balancer reads: target health (issue 27).
 #[async_trait]

@@ -41,6 +41,13 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             emulator.endpoint()
         );
         let fleet = seed(&emulator.endpoint()).await?;
+        // The sparklines are decoration: a failed put leaves them empty, not the demo.
+        if let Err(e) =
+            crate::demo::metrics::seed_metrics(&emulator.endpoint(), &fleet.services, now()).await
+        {
+            tracing::warn!("demo metrics not seeded: {e}");
+            eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
+        }
         let mut greeting = None;
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move, and only

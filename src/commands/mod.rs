@@ -24,6 +24,7 @@ mod interrupts;
 mod lifecycle;
 mod listings;
 pub mod logs;
+mod metrics;
 mod port_forward;
 mod recover;
 mod redeploy;
@@ -103,6 +104,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         }
         Command::Deployments(args) => deployments::run(args, global).await,
         Command::Events(args) => events::run(args, global).await,
+        Command::Metrics(args) => metrics::run(args, global).await,
         Command::Continue(args) => {
             run_in_session(global, settings, "continue", &args, args.confirm).await
         }
@@ -126,6 +128,7 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
         Command::Lifecycle(_) => Some("lifecycle"),
         Command::Deployments(_) => Some("deployments"),
         Command::Events(_) => Some("events"),
+        Command::Metrics(_) => Some("metrics"),
         Command::Continue(_) => Some("continue"),
         Command::Logs(_) => Some("logs"),
         Command::Exec(_) | Command::PortForward(_) | Command::Scale(_) | Command::StopTask(_) => {

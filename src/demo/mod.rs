@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod failing;
 pub mod fleet;
 pub mod install;
+pub mod metrics;
 
 pub use dynamics::Dynamics;
 pub use emulator::{Emulator, MOTO_VERSION};

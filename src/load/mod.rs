@@ -11,6 +11,7 @@ mod inventory;
 mod lifecycle;
 mod lineage;
 pub mod logs;
+mod metrics;
 mod names;
 mod orphans;
 mod revisions;
@@ -33,6 +34,7 @@ pub use inventory::{
 };
 pub use lifecycle::{LifecycleState, RepositoryLifecycle, load_lifecycle};
 pub use lineage::load_lineage;
+pub use metrics::load_metrics;
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use revisions::{RevisionDiff, load_image_presence, load_revision_diff, load_task_definitions};

@@ -18,6 +18,11 @@ pub fn time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::
     }
 }
 
+/// `#[serde(serialize_with = "…")]` of a time that is always there: `rfc3339`.
+pub fn at<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    time(&Some(*t), s)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

@@ -9,6 +9,7 @@ mod ecs;
 pub mod escape;
 pub mod json;
 mod logs;
+mod metrics;
 pub mod region;
 mod resource;
 pub mod secret;
@@ -29,6 +30,7 @@ pub use ecs::{
     VolumeMount, VolumeSource,
 };
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
+pub use metrics::{MetricPoint, MetricQuery, MetricSeries};
 pub use resource::{ResourceKind, Skipped};
 pub use state::{
     AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy,

@@ -11,6 +11,7 @@ pub mod fleet_cleanup;
 pub mod hands_on;
 pub mod json;
 pub mod lifecycle;
+pub mod metrics;
 pub mod recover;
 pub mod report;
 pub mod storage;

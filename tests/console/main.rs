@@ -30,6 +30,7 @@ mod hostile;
 mod keys;
 mod lifecycle;
 mod logs;
+mod metrics;
 mod navigation;
 mod open_copy;
 mod places;

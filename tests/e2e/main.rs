@@ -40,6 +40,7 @@ mod hostile;
 mod lifecycle;
 mod listings;
 mod logs;
+mod metrics;
 mod orphan_rules;
 mod read_only;
 mod recover;

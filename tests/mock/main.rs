@@ -28,6 +28,7 @@ mod lineage;
 mod load;
 mod logs;
 mod marks;
+mod metrics;
 mod orphan_rules;
 mod outcomes;
 mod recover;

@@ -97,6 +97,14 @@ pub enum Load {
         generation: u64,
         services: Vec<(String, String)>,
     },
+    /// The Services pane: every service's CPU, memory and EBS-filesystem utilisation
+    /// ((cluster, service) pairs) from `start` to `end`.
+    Metrics {
+        generation: u64,
+        services: Vec<(String, String)>,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    },
     /// The Deployments pane: one service's deployment history.
     Deployments {
         generation: u64,
@@ -252,6 +260,7 @@ impl Work {
                 Load::Lineage { .. } => "lineage",
                 Load::Deployments { .. } => "deployments",
                 Load::InFlight { .. } => "in-flight",
+                Load::Metrics { .. } => "metrics",
             },
             Work::Logs(LogsRead::Page {
                 kind: PageKind::Newer,
@@ -281,6 +290,7 @@ impl Load {
             | Load::Lifecycle { .. }
             | Load::Deployments { .. }
             | Load::InFlight { .. }
+            | Load::Metrics { .. }
             | Load::Lineage { .. } => false,
         }
     }

@@ -460,6 +460,19 @@ async fn perform_load(
                 ),
             )
         }
+        Load::Metrics {
+            generation,
+            services,
+            start,
+            end,
+        } => pane(
+            generation,
+            PaneAnswer::Metrics(
+                load::load_metrics(aws, &services, start, end)
+                    .await
+                    .map_err(|e| text(&e)),
+            ),
+        ),
         Load::InFlight {
             generation,
             services,

@@ -17,6 +17,7 @@ pub mod help;
 pub mod lifecycle;
 pub mod list;
 pub mod logs;
+pub mod metrics;
 pub mod modal;
 pub mod msg;
 pub mod orphans;

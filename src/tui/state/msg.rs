@@ -100,6 +100,8 @@ pub enum PaneAnswer {
     Lineage(Result<Lineage, String>),
     /// The rolling services' deployments in flight (cluster, service, deployment), for the
     /// Services pane's stage text; `Err` when they cannot be read.
+    /// Every service's utilisation (`Load::Metrics`).
+    Metrics(Result<Vec<crate::analysis::metrics::ServiceMetrics>, String>),
     InFlight(Result<Vec<(String, String, crate::model::ServiceDeployment)>, String>),
     /// The Deployments pane: the service's deployment history.
     Deployments(Result<crate::tui::state::deployments::DeploymentsData, String>),

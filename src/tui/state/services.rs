@@ -139,6 +139,8 @@ pub struct ServicesPane {
     /// The endpoint does not know service deployments (an older one, moto): not asked
     /// again this run.
     pub live_unsupported: bool,
+    /// Every service's CPU, memory and EBS-filesystem utilisation (a console on one place).
+    pub metrics: crate::tui::state::metrics::MetricsState,
 }
 
 impl Default for ServicesPane {
@@ -154,6 +156,7 @@ impl Default for ServicesPane {
             live: std::collections::HashMap::new(),
             live_loader: Loader::default(),
             live_unsupported: false,
+            metrics: crate::tui::state::metrics::MetricsState::default(),
         }
     }
 }

@@ -726,7 +726,9 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
                 let open = state.pane == PaneId::Events;
                 state.events.follow(&state.services, open);
                 state.last_refresh = Some(now);
-                return read_in_flight(state);
+                let mut effects = read_in_flight(state);
+                effects.extend(crate::tui::update::metrics::request(state));
+                return effects;
             }
         }
         Listing::ServicesWhy(whys) => {
@@ -806,6 +808,9 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
             } else if unsupported {
                 state.services.live_unsupported = true;
             }
+        }
+        PaneAnswer::Metrics(result) => {
+            crate::tui::update::metrics::loaded(state, generation, result);
         }
         PaneAnswer::Deployments(result) => {
             crate::tui::update::deployments::loaded(state, generation, result);

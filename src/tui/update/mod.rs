@@ -2,7 +2,7 @@
 //! tick) and returns the `Effect`s to run; one file per feature for the rest — each
 //! dialog's request, plan, confirmed effect and answers in `rollback`, `cleanup`,
 //! `redeploy`, `restore`, `recover`, `hands_on`, `wait`, `deployment_action` (ECS's own
-//! stop, continue and rollback of a deployment); the panes' `logs`, `deployments` and `jump`; the
+//! stop, continue and rollback of a deployment); the panes' `logs`, `deployments`, `metrics` and `jump`; the
 //! `?` overlay's scroll (`help`) and a dialog's typed field and its `?` (`text_field`) —,
 //! `dialog` (what every open dialog shares: its keys, the confirmation, the answers'
 //! dispatch), `flows` (opening a dialog), and `route`, which sends each effect to its place
@@ -18,6 +18,7 @@ pub(crate) mod hands_on;
 pub(crate) mod help;
 pub mod jump;
 pub(crate) mod logs;
+pub(crate) mod metrics;
 pub mod open_copy;
 pub(crate) mod recover;
 pub(crate) mod redeploy;

@@ -64,6 +64,7 @@ fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
             | Load::Unique { .. }
             | Load::Deployments { .. }
             | Load::InFlight { .. }
+            | Load::Metrics { .. }
             | Load::Lineage { .. },
         )
         | Work::Logs(_)
@@ -106,6 +107,7 @@ fn place_for(state: &AppState, work: &Work) -> Option<usize> {
             // Asked only in a console on one place.
             Load::Identity
             | Load::InFlight { .. }
+            | Load::Metrics { .. }
             | Load::Services { .. }
             | Load::Snapshots { .. }
             | Load::Orphans { .. } => dialog_place(state),

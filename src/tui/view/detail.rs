@@ -79,6 +79,11 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     out.push(crate::tui::view::exec::service_exec_line(
         state, service, theme,
     ));
+    let metrics = crate::tui::view::metrics::detail_lines(state, service, theme);
+    if !metrics.is_empty() {
+        out.push(Line::raw(""));
+        out.extend(metrics);
+    }
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));

@@ -21,6 +21,7 @@ mod header;
 mod help;
 mod lifecycle;
 mod logs;
+mod metrics;
 mod modal;
 mod orphans;
 mod recover;

@@ -17,6 +17,7 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::list::Row as _;
 use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
+use crate::tui::view::metrics::{spark_cell, spark_columns};
 use crate::tui::view::table::{
     Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
 };
@@ -144,8 +145,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let columns = Columns::new(&HEADER, &SHORT, &MIN_WIDTHS, &GIVE_ORDER, placed);
     let row_texts = |r: &ServiceRow| columns.row(state, r.place, cells(r, now));
     let texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
-    let widths = columns.list_widths(&texts, rest.width);
-    let header = columns.header_texts(&widths);
+    // The sparklines take only the room the other columns leave at their full width.
+    let natural = columns.list_widths(&texts, u16::MAX);
+    let shown = natural.iter().filter(|w| **w > 0).count();
+    let used = natural.iter().sum::<usize>() + shown.saturating_sub(1) + 3;
+    let sparks = spark_columns(state, usize::from(rest.width).saturating_sub(used));
+    let spark_room: usize = sparks.iter().map(|(_, w)| w + 1).sum();
+    let table_width = rest
+        .width
+        .saturating_sub(u16::try_from(spark_room).unwrap_or(0));
+    let mut widths = columns.list_widths(&texts, table_width);
+    let mut header = columns.header_texts(&widths);
+    for (which, w) in &sparks {
+        widths.push(*w);
+        header.push(which.header().to_string());
+    }
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let lead = columns.lead;
     ListTable::plain(&pane.list, &header, &lengths(&widths)).render(frame, rest, theme, |r| {
@@ -174,6 +188,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             Cell::from(fit(5, true)),
             Cell::from(fit(6, false)),
         ]);
+        c.extend(
+            sparks
+                .iter()
+                .map(|(which, w)| Cell::from(spark_cell(state, &r.service, *which, *w, theme))),
+        );
         c
     });
 }
@@ -211,6 +230,11 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         Some(d) => awaiting_lines(&selected.service, d, now, theme),
         None => why_lines(&selected.service, pane.why_of(selected), now, theme),
     };
+    lines.extend(crate::tui::view::metrics::selected_line(
+        state,
+        &selected.service,
+        theme,
+    ));
     if lines.len() < 2 {
         lines.push(Line::raw(""));
     }
@@ -226,10 +250,16 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             (None, None) => r.steadiness.label().to_string(),
         };
         lines.push(Line::styled(
-            format!("{}: {}", r.service.name, escape_text(&what)),
+            format!(
+                "{}: {}{}",
+                r.service.name,
+                crate::tui::view::metrics::memory_prefix(state, &r.service),
+                escape_text(&what)
+            ),
             theme.dim(),
         ));
     }
+    lines.extend(crate::tui::view::metrics::insights_note(state, theme));
     lines
 }
 
