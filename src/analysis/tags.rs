@@ -297,6 +297,7 @@ mod tests {
             tags: tags.iter().map(|t| (*t).to_string()).collect(),
             pushed_at: Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).single(),
             size_bytes: size,
+            ..Default::default()
         }
     }
 

@@ -10,9 +10,9 @@ use super::answer::Sent;
 use crate::error::Result;
 use crate::model::{
     Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecycleHookAction,
-    LifecyclePolicy, LogPage, Repository, Service, ServiceDeployment, ServiceDeploymentStatus,
-    ServiceRevision, SessionHandle, Snapshot, SnapshotLock, SnapshotState, Task, TaskDefinition,
-    Volume,
+    LifecyclePolicy, LogPage, Repository, RetentionRule, Service, ServiceDeployment,
+    ServiceDeploymentStatus, ServiceRevision, SessionHandle, Snapshot, SnapshotLock, SnapshotState,
+    Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -206,7 +206,11 @@ pub trait ElbApi: Send + Sync {}
 
 /// Recycle Bin reads: retention rules (issue 26).
 #[async_trait]
-pub trait RecycleBinApi: Send + Sync {}
+pub trait RecycleBinApi: Send + Sync {
+    /// The region's retention rules for one resource type (`EBS_SNAPSHOT`, `EBS_VOLUME`,
+    /// `EC2_IMAGE`): ListRules, every page, then GetRule for each rule's tags and status.
+    async fn list_rules(&self, resource_type: &str) -> Result<Vec<RetentionRule>>;
+}
 
 /// One handle to every adapter, cheap to clone into background tasks.
 #[derive(Clone)]

@@ -9,6 +9,7 @@ mod ecs;
 pub mod escape;
 pub mod json;
 mod logs;
+mod rbin;
 pub mod region;
 mod resource;
 pub mod secret;
@@ -29,9 +30,10 @@ pub use ecs::{
     VolumeMount, VolumeSource,
 };
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
+pub use rbin::{RBIN_EBS_SNAPSHOT, RBIN_EBS_VOLUME, RBIN_EC2_IMAGE, RetentionRule, RuleTag};
 pub use resource::{ResourceKind, Skipped};
 pub use state::{
-    AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy,
+    AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy, ImageStatus,
     LifecycleHookAction, LifecycleHookStatus, RollbackMonitorStatus, RolloutState,
     ServiceDeploymentStatus, ServiceStatus, SnapshotState, TaskStatus, VolumeState,
 };

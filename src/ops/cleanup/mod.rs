@@ -7,6 +7,7 @@
 
 pub mod execute;
 pub mod fleet;
+mod image_units;
 pub mod images;
 mod locks;
 pub mod marks;

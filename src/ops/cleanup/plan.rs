@@ -1,6 +1,7 @@
 //! The cleanup plan: the resources it deletes and what is shown, confirmed and then
 //! executed exactly. The planners in `mod.rs` and `images.rs` build it; `execute.rs` runs it.
 
+use crate::analysis::recycle_bin::Recovery;
 use crate::aws::Preflight;
 use crate::model::ResourceKind;
 use crate::model::Skipped;
@@ -21,6 +22,12 @@ pub struct CleanupItem {
     pub reason: String,
     /// The DryRun answer (EC2 only), once the preflight ran.
     pub preflight: Option<Preflight>,
+    /// Digests deleted in the same call (an image index's children, untagged referrers):
+    /// one unit with the item, its size included in the item's.
+    pub with_digests: Vec<String>,
+    /// Whether a Recycle Bin rule keeps the deleted resource recoverable (EBS snapshots
+    /// and volumes); `None` when not checked or not applicable (images).
+    pub recycle_bin: Option<Recovery>,
 }
 
 impl CleanupItem {
@@ -44,6 +51,8 @@ impl CleanupItem {
             monthly_cost_usd,
             reason: reason.to_string(),
             preflight: None,
+            with_digests: Vec::new(),
+            recycle_bin: None,
         }
     }
 
