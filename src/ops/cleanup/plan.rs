@@ -32,7 +32,7 @@ pub struct CleanupItem {
 
 impl CleanupItem {
     /// An orphaned EBS volume or snapshot (no repository, digest or tags).
-    pub(super) fn ebs(
+    pub fn ebs(
         kind: ResourceKind,
         id: &str,
         size_gib: i32,
@@ -84,6 +84,15 @@ impl CleanupPlan {
     /// The items that will be sent (not blocked by the preflight).
     pub fn to_execute(&self) -> impl Iterator<Item = &CleanupItem> {
         self.items.iter().filter(|i| i.blocked().is_none())
+    }
+
+    /// How many of the items that will be sent no Recycle Bin rule covers (deleted for
+    /// good); when the rules were not read, every EBS item counts (a plan note says so).
+    pub fn permanent_count(&self) -> usize {
+        self.to_execute()
+            .filter(|i| i.kind != ResourceKind::Image)
+            .filter(|i| i.recycle_bin.as_ref().is_none_or(Recovery::is_permanent))
+            .count()
     }
 
     pub fn total_gib(&self) -> f64 {

@@ -209,6 +209,20 @@ impl CleanupModal {
         self.plans.iter().flat_map(|p| p.skipped.iter())
     }
 
+    /// What the plans could not check, one line each (Recycle Bin, locks).
+    pub fn notes(&self) -> impl Iterator<Item = &String> {
+        self.plans.iter().flat_map(|p| p.notes.iter())
+    }
+
+    /// The EBS deletions no Recycle Bin rule covers (deleted for good); `None` when no
+    /// plan deletes EBS resources.
+    pub fn permanent(&self) -> Option<usize> {
+        self.plans
+            .iter()
+            .any(|p| p.target != crate::model::ResourceKind::Image && !p.items.is_empty())
+            .then(|| self.plans.iter().map(CleanupPlan::permanent_count).sum())
+    }
+
     pub fn total_gib(&self) -> f64 {
         crate::analysis::cost::total(self.plans.iter().map(CleanupPlan::total_gib))
     }
