@@ -13,5 +13,6 @@ pub mod json;
 pub mod lifecycle;
 pub mod recover;
 pub mod report;
+pub mod restore_image;
 pub mod storage;
 pub mod table;

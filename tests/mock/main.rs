@@ -22,6 +22,7 @@ mod deployments;
 mod fleet;
 mod fleet_scale;
 mod hands_on;
+mod image_archive;
 mod image_check;
 mod image_index;
 mod lifecycle;
