@@ -278,7 +278,7 @@ pub fn cleanup_volume(
         reason: "available (attached to nothing)".into(),
         preflight: Some(preflight),
         with_digests: Vec::new(),
-        recycle_bin: None,
+        recycle_bin: Some(ecsnap::analysis::recycle_bin::Recovery::Permanent),
     }
 }
 

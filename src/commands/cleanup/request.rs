@@ -264,7 +264,7 @@ pub(crate) fn permanent_words(plan: &CleanupPlan) -> String {
     if plan.target == ResourceKind::Image {
         return String::new();
     }
-    if plan.to_execute().any(|i| i.recycle_bin.is_none()) {
+    if !plan.recycle_bin_checked() {
         return " (Recycle Bin not checked: count them as permanent)".into();
     }
     format!(

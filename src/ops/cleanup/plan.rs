@@ -95,6 +95,13 @@ impl CleanupPlan {
             .count()
     }
 
+    /// Whether every EBS item that will be sent had its Recycle Bin rules read.
+    pub fn recycle_bin_checked(&self) -> bool {
+        self.to_execute()
+            .filter(|i| i.kind != ResourceKind::Image)
+            .all(|i| i.recycle_bin.is_some())
+    }
+
     pub fn total_gib(&self) -> f64 {
         crate::analysis::cost::total(self.items.iter().map(|i| i.size_gib))
     }

@@ -214,13 +214,21 @@ impl CleanupModal {
         self.plans.iter().flat_map(|p| p.notes.iter())
     }
 
-    /// The EBS deletions no Recycle Bin rule covers (deleted for good); `None` when no
-    /// plan deletes EBS resources.
-    pub fn permanent(&self) -> Option<usize> {
-        self.plans
+    /// What the Recycle Bin keeps of the EBS deletions: how many are permanent, or that
+    /// the rules were not read; `None` when no plan deletes EBS resources.
+    pub fn permanent_words(&self) -> Option<String> {
+        let ebs = self
+            .plans
             .iter()
-            .any(|p| p.target != crate::model::ResourceKind::Image && !p.items.is_empty())
-            .then(|| self.plans.iter().map(CleanupPlan::permanent_count).sum())
+            .any(|p| p.target != crate::model::ResourceKind::Image && !p.items.is_empty());
+        if !ebs {
+            return None;
+        }
+        if !self.plans.iter().all(CleanupPlan::recycle_bin_checked) {
+            return Some("Recycle Bin not checked: count them as permanent".into());
+        }
+        let n: usize = self.plans.iter().map(CleanupPlan::permanent_count).sum();
+        Some(format!("{n} permanent (no Recycle Bin rule)"))
     }
 
     pub fn total_gib(&self) -> f64 {

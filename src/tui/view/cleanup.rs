@@ -37,8 +37,8 @@ pub fn cleanup_lines(
             c.items().count(),
             c.total_gib(),
             c.total_monthly(),
-            c.permanent()
-                .map(|n| format!(" — {n} permanent (no Recycle Bin rule)"))
+            c.permanent_words()
+                .map(|w| format!(" — {w}"))
                 .unwrap_or_default()
         ),
         theme.heading(),
