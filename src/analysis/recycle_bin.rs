@@ -111,6 +111,8 @@ mod tests {
         }
     }
 
+    type Tags = &'static [(&'static str, &'static str)];
+
     fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
@@ -136,28 +138,28 @@ mod tests {
             } => format!("{rule}:{retention_days}"),
             Recovery::Permanent => "permanent".into(),
         };
-        let cases: &[(&[RetentionRule], &[(&str, &str)], &str)] = &[
-            (&[], &[("team", "data")], "permanent"),
-            (&[team.clone()], &[("team", "data")], "team:14"),
-            (&[team.clone()], &[("team", "web")], "permanent"),
-            (&[any_env.clone()], &[("env", "prod")], "env:3"),
-            (&[region.clone()], &[], "region:7"),
-            (&[region.clone()], &[("scratch", "yes")], "permanent"),
-            (&[region.clone()], &[("scratch", "no")], "region:7"),
+        let cases: Vec<(Vec<RetentionRule>, Tags, &str)> = vec![
+            (vec![], &[("team", "data")], "permanent"),
+            (vec![team.clone()], &[("team", "data")], "team:14"),
+            (vec![team.clone()], &[("team", "web")], "permanent"),
+            (vec![any_env], &[("env", "prod")], "env:3"),
+            (vec![region.clone()], &[], "region:7"),
+            (vec![region.clone()], &[("scratch", "yes")], "permanent"),
+            (vec![region.clone()], &[("scratch", "no")], "region:7"),
             (
-                &[region.clone(), team.clone()],
+                vec![region.clone(), team.clone()],
                 &[("team", "data")],
                 "team:14",
             ),
             (
-                &[region.clone(), team],
+                vec![region.clone(), team],
                 &[("scratch", "yes"), ("team", "data")],
                 "team:14",
             ),
-            (&[pending], &[], "permanent"),
+            (vec![pending], &[], "permanent"),
         ];
         for (rules, t, want) in cases {
-            assert_eq!(days(rules, t), *want, "{t:?}");
+            assert_eq!(days(&rules, t), want, "{t:?}");
         }
         // Another resource type's rule covers nothing here.
         let mut volume_rule = region;

@@ -13,6 +13,7 @@ use aws_sdk_ecr::operation::update_image_storage_class::UpdateImageStorageClassO
 use aws_sdk_ecr::primitives::DateTime as SdkTime;
 use aws_sdk_ecr::types::{ImageDetail, ImageStatus as SdkStatus, Repository, TargetStorageClass};
 use aws_smithy_mocks::{Rule, mock};
+use ecsnap::analysis::in_use::InUse;
 use ecsnap::analysis::tags::{TagPattern, group_by_user};
 use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::config::Settings;
@@ -104,7 +105,7 @@ async fn each_tag_carries_its_storage_class_and_last_pull() {
     let sent = Arc::new(Mutex::new(Vec::new()));
     let (aws, _ops) = clients(&[SdkStatus::Archived], &sent);
     let images = aws.ecr.list_images("ws").await.expect("listed");
-    let groups = group_by_user(&images, &TagPattern::default(), &Default::default());
+    let groups = group_by_user(&images, &TagPattern::default(), &InUse::default());
     let json = serde_json::to_value(&groups[0].tags).expect("json");
     let by_tag = |tag: &str| {
         json.as_array()
@@ -209,7 +210,7 @@ async fn restore_image_sends_standard_and_waits_until_pullable() {
         &plan,
         &clock,
         Duration::from_secs(10),
-        Duration::from_secs(600),
+        Duration::from_mins(10),
         &mut |s| seen.push(s.storage_class().to_string()),
     )
     .await

@@ -140,8 +140,15 @@ fn ecr(deleted: &Arc<Mutex<Vec<String>>>, asked_any: &Arc<Mutex<bool>>) -> aws_s
     };
     let new_index = manifest("sha256:inew", index_of(&["sha256:amd", "sha256:arm"]));
     let old_index = manifest("sha256:iold", index_of(&["sha256:c1", "sha256:c2"]));
+    let delete = deletes(deleted);
+    let rules: [&Rule; 5] = [&repos, &images, &new_index, &old_index, &delete];
+    no_retry_client!(aws_sdk_ecr, rules)
+}
+
+/// BatchDeleteImage answering ok for the old unit, recording every digest it was sent.
+fn deletes(deleted: &Arc<Mutex<Vec<String>>>) -> Rule {
     let deleted = Arc::clone(deleted);
-    let delete = mock!(aws_sdk_ecr::Client::batch_delete_image)
+    mock!(aws_sdk_ecr::Client::batch_delete_image)
         .match_requests(move |r| {
             if let Ok(mut d) = deleted.lock() {
                 d.extend(
@@ -163,9 +170,7 @@ fn ecr(deleted: &Arc<Mutex<Vec<String>>>, asked_any: &Arc<Mutex<bool>>) -> aws_s
                 .image_ids(ImageIdentifier::builder().image_digest("sha256:c2").build())
                 .image_ids(ImageIdentifier::builder().image_digest("sha256:s1").build())
                 .build()
-        });
-    let rules: [&Rule; 5] = [&repos, &images, &new_index, &old_index, &delete];
-    no_retry_client!(aws_sdk_ecr, rules)
+        })
 }
 
 #[tokio::test]

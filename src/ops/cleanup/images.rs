@@ -232,19 +232,31 @@ pub fn plan_images(
             recycle_bin: None,
         });
     }
+    finish(images, in_use, rules, &mut items, &mut skipped);
+    (items, skipped)
+}
+
+/// Index-safe units (what a kept index or referrer keeps is skipped; an index goes with its
+/// untagged manifests and referrers), then oldest first.
+fn finish(
+    images: &[Image],
+    in_use: &InUse,
+    rules: &ImageRules<'_>,
+    items: &mut Vec<CleanupItem>,
+    skipped: &mut Vec<Skipped>,
+) {
     Units {
         images,
         links: rules.links,
         in_use,
         price_per_gb_month: rules.price_per_gb_month,
     }
-    .apply(&mut items, &mut skipped);
+    .apply(items, skipped);
     items.sort_by(|a, b| {
         b.age_days
             .cmp(&a.age_days)
             .then_with(|| a.tags.cmp(&b.tags))
     });
-    (items, skipped)
 }
 
 #[cfg(test)]
