@@ -90,6 +90,7 @@ pub fn not_checked_line(error: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::marks::tests::tags;
     use crate::model::{RBIN_EBS_SNAPSHOT, RBIN_EBS_VOLUME};
 
     fn tag(key: &str, value: Option<&str>) -> RuleTag {
@@ -112,13 +113,6 @@ mod tests {
     }
 
     type Tags = &'static [(&'static str, &'static str)];
-
-    fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect()
-    }
 
     #[test]
     fn rules_decide_recoverable_or_permanent() {

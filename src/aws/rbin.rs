@@ -1,6 +1,6 @@
 //! Recycle Bin adapter: the region's retention rules (ListRules, then GetRule for each
 //! rule's tags, exclusions and status), which say whether a deletion can be recovered and
-//! for how long.
+//! for how long. An emulator without Recycle Bin answers `Unsupported`.
 
 use async_trait::async_trait;
 use aws_sdk_rbin::Client;
@@ -32,7 +32,7 @@ impl RecycleBinAdapter {
             .identifier(id)
             .send()
             .await
-            .map_err(self.ctx.err("rbin:GetRule"))?;
+            .map_err(self.ctx.err_newer("rbin:GetRule"))?;
         Ok(RetentionRule {
             id: text(out.identifier()),
             description: out
@@ -81,7 +81,7 @@ impl RecycleBinApi for RecycleBinAdapter {
             .send()
             .try_collect()
             .await
-            .map_err(self.ctx.err("rbin:ListRules"))?;
+            .map_err(self.ctx.err_newer("rbin:ListRules"))?;
         let ids: Vec<String> = summaries
             .iter()
             .filter_map(|s| s.identifier().map(str::to_string))

@@ -18,16 +18,13 @@ use aws_sdk_rbin::types::{
     ResourceTag, ResourceType, RetentionPeriod, RetentionPeriodUnit, RuleStatus, RuleSummary,
 };
 use aws_smithy_mocks::{Rule, mock};
-use chrono::{TimeZone, Utc};
-use ecsnap::analysis::orphans::OrphanFilter;
 use ecsnap::analysis::recycle_bin::Recovery;
 use ecsnap::aws::AwsClients;
-use ecsnap::config::Settings;
-use ecsnap::model::ResourceKind;
-use ecsnap::ops::cleanup::{self, CleanupPlan};
+use ecsnap::ops::cleanup::CleanupPlan;
 use ecsnap::output::actions::CleanupJson;
 
 use crate::mocked::{MockAws, no_retry_client};
+use crate::snapshot_locks::plan;
 
 const ACCOUNT: &str = "111122223333";
 
@@ -139,22 +136,6 @@ fn clients(rbin: aws_sdk_rbin::Client) -> AwsClients {
     }
     .clients_and_ops()
     .0
-}
-
-async fn plan(aws: &AwsClients) -> CleanupPlan {
-    cleanup::plan(
-        aws,
-        &Settings::default(),
-        Some(ACCOUNT),
-        ResourceKind::Snapshot,
-        OrphanFilter::default(),
-        false,
-        Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0)
-            .single()
-            .expect("now"),
-    )
-    .await
-    .expect("plan")
 }
 
 fn recovery_of<'a>(plan: &'a CleanupPlan, id: &str) -> Option<&'a Recovery> {
