@@ -96,6 +96,7 @@ fn image_fixture() -> (Vec<Image>, InUse) {
             )],
             pushed_at: ago(i % 90),
             size_bytes: 100_000_000 + (i as i64 % 977) * 1_000_000,
+            ..Default::default()
         })
         .collect();
     let mut in_use = InUse::default();

@@ -134,6 +134,7 @@ fn images() -> (Vec<Image>, InUse) {
                 tags: vec![tag],
                 pushed_at: Some(at + Duration::minutes(3)),
                 size_bytes: 200_000_000 + (i as i64 % 977) * 1_500_000,
+                ..Default::default()
             }
         })
         .collect();

@@ -164,6 +164,15 @@ pub enum Command {
         done, 1 error, 5 refused (read-only, not archived, already restored, not confirmed)."
     )]
     RestoreSnapshot(RestoreSnapshotArgs),
+    /// Restore an archived ECR image to the standard storage class
+    /// (UpdateImageStorageClass); a task cannot pull it until then
+    #[command(
+        after_help = "Restoring takes minutes; --wait polls until ECR reports the image ACTIVE \
+        (pullable). ECR archive storage costs the same per GB as standard below a large \
+        threshold. Exit codes: 0 done, 1 error, 4 timed out waiting, 5 refused (read-only, \
+        not archived, not confirmed)."
+    )]
+    RestoreImage(RestoreImageArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout
     #[command(
         after_help = "bash: `source <(ecsnap completions bash)` (or save it in \
@@ -655,6 +664,25 @@ pub struct RestoreSnapshotArgs {
     /// Move it back to the standard tier for good
     #[arg(long, conflicts_with = "days")]
     pub permanent: bool,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// `restore-image`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreImageArgs {
+    /// The ECR repository
+    #[arg(long, value_name = "REPOSITORY")]
+    pub repository: String,
+    /// The archived image's tag
+    #[arg(long, value_name = "TAG")]
+    pub tag: String,
+    /// Wait until the image can be pulled again (exit 4 when it cannot within --timeout)
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits, e.g. 90s, 10m, 1h (at most 7d)
+    #[arg(long, value_name = "DUR", default_value = "30m", value_parser = timeout("--timeout"))]
+    pub timeout: Duration,
     #[command(flatten)]
     pub confirm: Confirm,
 }

@@ -467,6 +467,7 @@ pub(crate) mod test_images {
             tags: tags.iter().map(|t| (*t).to_string()).collect(),
             pushed_at: Some(now() - Duration::days(days)),
             size_bytes: 1,
+            ..Default::default()
         }
     }
 

@@ -44,10 +44,11 @@ pub fn is_marked(tags: &BTreeMap<String, String>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    /// Tags from pairs (also `recycle_bin`'s fixture).
+    pub(in crate::analysis) fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))

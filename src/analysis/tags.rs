@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::in_use::InUse;
-use crate::model::Image;
+use crate::model::{Image, ImageStatus};
 
 pub const DEFAULT_TAG_PATTERN: &str = r"^(?P<user>[A-Za-z0-9._]+)-(?P<ts>\d{8}T?\d{4,6}Z?)$";
 
@@ -79,6 +79,17 @@ pub struct TagEntry {
     pub tag_time: Option<NaiveDateTime>,
     pub size_bytes: i64,
     pub in_use: bool,
+    /// `standard`, `archive` or `restoring` in the JSON (`imageStatus`): an archived
+    /// image cannot be pulled until it is restored.
+    #[serde(rename = "storage_class", serialize_with = "storage_class")]
+    pub status: ImageStatus,
+    /// When ECR last recorded a pull (`lastRecordedPullTime`; refreshed at least daily).
+    #[serde(serialize_with = "crate::model::json::time")]
+    pub last_pulled_at: Option<DateTime<Utc>>,
+}
+
+fn storage_class<S: serde::Serializer>(status: &ImageStatus, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(status.storage_class())
 }
 
 /// The tags of one user in one repository (`user: None` gathers tags that don't match).
@@ -176,6 +187,8 @@ pub fn group_by_user(images: &[Image], pattern: &TagPattern, in_use: &InUse) -> 
                     tag_time,
                     size_bytes: image.size_bytes,
                     in_use: image_in_use,
+                    status: image.status.clone(),
+                    last_pulled_at: image.last_pulled_at,
                 });
         }
     }
@@ -297,6 +310,7 @@ mod tests {
             tags: tags.iter().map(|t| (*t).to_string()).collect(),
             pushed_at: Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).single(),
             size_bytes: size,
+            ..Default::default()
         }
     }
 
@@ -362,6 +376,8 @@ mod tests {
             tag_time: None,
             size_bytes: size,
             in_use: false,
+            status: ImageStatus::default(),
+            last_pulled_at: None,
         }
     }
 

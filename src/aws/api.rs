@@ -9,10 +9,10 @@ use async_trait::async_trait;
 use super::answer::Sent;
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, ExecSession, Image, ImageLookup, LaunchTemplate, LifecycleHookAction,
-    LifecyclePolicy, LogPage, Repository, Service, ServiceDeployment, ServiceDeploymentStatus,
-    ServiceRevision, SessionHandle, Snapshot, SnapshotLock, SnapshotState, Task, TaskDefinition,
-    Volume,
+    Ami, CallerIdentity, ExecSession, Image, ImageLookup, ImageStatus, LaunchTemplate,
+    LifecycleHookAction, LifecyclePolicy, LogPage, Repository, RetentionRule, Service,
+    ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, SessionHandle, Snapshot,
+    SnapshotLock, SnapshotState, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -220,7 +220,11 @@ pub trait ElbApi: Send + Sync {}
 
 /// Recycle Bin reads: retention rules (issue 26).
 #[async_trait]
-pub trait RecycleBinApi: Send + Sync {}
+pub trait RecycleBinApi: Send + Sync {
+    /// The region's retention rules for one resource type (`EBS_SNAPSHOT`, `EBS_VOLUME`,
+    /// `EC2_IMAGE`): ListRules, every page, then GetRule for each rule's tags and status.
+    async fn list_rules(&self, resource_type: &str) -> Result<Vec<RetentionRule>>;
+}
 
 /// One handle to every adapter, cheap to clone into background tasks.
 #[derive(Clone)]
@@ -354,6 +358,9 @@ pub trait EcrOps: Send + Sync {
     /// Which of `digests` still exist in the repository (BatchGetImage): the re-read
     /// after a delete whose answer was lost.
     async fn images_present(&self, repository: &str, digests: &[String]) -> Result<Vec<String>>;
+    /// Moves an image back from ECR archive to standard (UpdateImageStorageClass with
+    /// `STANDARD`); the status ECR answers (`ACTIVATING` while it restores).
+    async fn restore_image(&self, repository: &str, digest: &str) -> Result<ImageStatus>;
 }
 
 /// EC2 calls only actions need: DryRun checks, deletes, snapshots.

@@ -2,13 +2,13 @@
 
 use async_trait::async_trait;
 use aws_sdk_ecr::Client;
-use aws_sdk_ecr::types::ImageIdentifier;
+use aws_sdk_ecr::types::{DescribeImagesFilter, ImageIdentifier, ImageStatusFilter};
 
 use super::api::{EcrApi, in_batches};
 use super::classify::CallContext;
 use super::convert::{text, time};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::model::{Image, ImageLookup, LifecyclePolicy, Repository};
+use crate::model::{Image, ImageLookup, ImageStatus, LifecyclePolicy, Repository};
 
 /// BatchGetImage takes at most 100 image ids per call.
 pub const BATCH_GET_IMAGE_MAX: usize = 100;
@@ -52,6 +52,12 @@ impl EcrApi for EcrAdapter {
             .client
             .describe_images()
             .repository_name(repository)
+            // Without a filter ECR lists only ACTIVE images: archived and restoring ones too.
+            .filter(
+                DescribeImagesFilter::builder()
+                    .image_status(ImageStatusFilter::Any)
+                    .build(),
+            )
             .max_results(1000)
             .into_paginator()
             .items()
@@ -67,6 +73,16 @@ impl EcrApi for EcrAdapter {
                 tags: d.image_tags().to_vec(),
                 pushed_at: time(d.image_pushed_at()),
                 size_bytes: d.image_size_in_bytes().unwrap_or_default(),
+                media_type: d.image_manifest_media_type().map(str::to_string),
+                artifact_media_type: d.artifact_media_type().map(str::to_string),
+                subject: d.subject_manifest_digest().map(str::to_string),
+                status: d
+                    .image_status()
+                    .map(|s| ImageStatus::from(s.as_str()))
+                    .unwrap_or_default(),
+                last_pulled_at: time(d.last_recorded_pull_time()),
+                last_archived_at: time(d.last_archived_at()),
+                last_activated_at: time(d.last_activated_at()),
             })
             .collect())
     }

@@ -5,12 +5,13 @@
 
 use async_trait::async_trait;
 use aws_sdk_ecr::Client;
-use aws_sdk_ecr::types::ImageIdentifier;
+use aws_sdk_ecr::types::{ImageIdentifier, TargetStorageClass};
 
 use super::answer::{Attempts, answer_lost};
 use super::api::{DeleteOutcome, EcrOps};
 use super::classify::CallContext;
 use crate::error::Result;
+use crate::model::ImageStatus;
 
 /// BatchDeleteImage takes at most 100 image ids per call.
 pub const BATCH_DELETE_IMAGE_MAX: usize = 100;
@@ -229,5 +230,21 @@ impl EcrOps for EcrOpsAdapter {
             .await
             .map_err(self.ctx.err("ecr:PutLifecyclePolicy"))?;
         Ok(())
+    }
+
+    async fn restore_image(&self, repository: &str, digest: &str) -> Result<ImageStatus> {
+        let out = self
+            .client
+            .update_image_storage_class()
+            .repository_name(repository)
+            .image_id(ImageIdentifier::builder().image_digest(digest).build())
+            .target_storage_class(TargetStorageClass::Standard)
+            .send()
+            .await
+            .map_err(self.ctx.err("ecr:UpdateImageStorageClass"))?;
+        Ok(out
+            .image_status()
+            .map(|s| ImageStatus::from(s.as_str()))
+            .unwrap_or_default())
     }
 }

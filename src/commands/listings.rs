@@ -312,7 +312,9 @@ pub fn snapshots_text(groups: &[UserTags]) -> String {
                 .map(|r| format!(", {r}"))
                 .unwrap_or_default(),
         );
-        let mut t = Table::new(["  TAG", "PUSHED", "SIZE", "IN USE", "DIGEST"]);
+        let mut t = Table::new([
+            "  TAG", "PUSHED", "PULLED", "SIZE", "CLASS", "IN USE", "DIGEST",
+        ]);
         let points_at = g.resume_points_at().map(|t| t.tag.as_str());
         for tag in &g.tags {
             t.row(vec![
@@ -323,7 +325,10 @@ pub fn snapshots_text(groups: &[UserTags]) -> String {
                     _ => format!("  {}", tag.tag),
                 },
                 short_age(tag.pushed_at, now),
+                tag.last_pulled_at
+                    .map_or_else(|| "-".into(), |p| short_age(Some(p), now)),
                 format_size(tag.size_bytes.max(0).unsigned_abs(), BINARY),
+                tag.status.storage_class().to_string(),
                 if tag.in_use {
                     "● in use".into()
                 } else {

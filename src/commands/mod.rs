@@ -29,6 +29,7 @@ mod port_forward;
 mod recover;
 mod redeploy;
 pub mod report;
+mod restore_image;
 mod restore_snapshot;
 mod restore_user;
 mod rollback;
@@ -111,6 +112,7 @@ pub async fn run(mut cli: Cli) -> Result<i32> {
         Command::RestoreSnapshot(args) => {
             Box::pin(restore_snapshot::run(args, global, settings)).await
         }
+        Command::RestoreImage(args) => Box::pin(restore_image::run(args, global, settings)).await,
         Command::Completions(args) => terminal::completions(args.shell),
         Command::Man => terminal::man(),
         Command::Names(args) => terminal::names(&args),
@@ -125,6 +127,7 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
     match command {
         Command::Diff(_) => Some("diff"),
         Command::RestoreSnapshot(_) => Some("restore-snapshot"),
+        Command::RestoreImage(_) => Some("restore-image"),
         Command::Lifecycle(_) => Some("lifecycle"),
         Command::Deployments(_) => Some("deployments"),
         Command::Events(_) => Some("events"),

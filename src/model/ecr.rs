@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::state::ImageStatus;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Repository {
     pub name: String,
@@ -16,8 +18,23 @@ pub struct Image {
     pub digest: String,
     pub tags: Vec<String>,
     pub pushed_at: Option<DateTime<Utc>>,
-    /// Compressed size as ECR reports it (`imageSizeInBytes`).
+    /// Compressed size as ECR reports it (`imageSizeInBytes`; for an image index, the
+    /// largest of its manifests).
     pub size_bytes: i64,
+    /// The manifest's media type (`imageManifestMediaType`), when ECR says.
+    pub media_type: Option<String>,
+    /// The artifact's media type (`artifactMediaType`: a signature, an SBOM, a SOCI index).
+    pub artifact_media_type: Option<String>,
+    /// For a referrer: the digest of the manifest it refers to (`subjectManifestDigest`).
+    pub subject: Option<String>,
+    /// Standard, archived or being restored (`imageStatus`).
+    pub status: ImageStatus,
+    /// When ECR last recorded a pull (`lastRecordedPullTime`, refreshed at least daily).
+    pub last_pulled_at: Option<DateTime<Utc>>,
+    /// When it last went to ECR archive (`lastArchivedAt`).
+    pub last_archived_at: Option<DateTime<Utc>>,
+    /// When it was last restored from archive (`lastActivatedAt`).
+    pub last_activated_at: Option<DateTime<Utc>>,
 }
 
 /// Whether an image a task definition names still exists (ECR `BatchGetImage`).

@@ -10,6 +10,7 @@ pub mod escape;
 pub mod json;
 mod logs;
 mod metrics;
+mod rbin;
 pub mod region;
 mod resource;
 pub mod secret;
@@ -31,9 +32,10 @@ pub use ecs::{
 };
 pub use logs::{LastLines, LogConfiguration, LogEvent, LogPage, LogSource};
 pub use metrics::{MetricPoint, MetricQuery, MetricSeries};
+pub use rbin::{RBIN_EBS_SNAPSHOT, RBIN_EBS_VOLUME, RBIN_EC2_IMAGE, RetentionRule, RuleTag};
 pub use resource::{ResourceKind, Skipped};
 pub use state::{
-    AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy,
+    AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy, ImageStatus,
     LifecycleHookAction, LifecycleHookStatus, RollbackMonitorStatus, RolloutState,
     ServiceDeploymentStatus, ServiceStatus, SnapshotState, TaskStatus, VolumeState,
 };

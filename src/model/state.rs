@@ -270,6 +270,35 @@ aws_state! {
 }
 
 aws_state! {
+    /// An ECR image's storage class (`imageStatus`): pullable (`ACTIVE`, ECR standard),
+    /// in ECR archive (`ARCHIVED`: a pull fails until it is restored), or being restored
+    /// (`ACTIVATING`). An endpoint that does not report it (no archive) reads as standard.
+    ImageStatus {
+        Active = "ACTIVE",
+        Archived = "ARCHIVED",
+        Activating = "ACTIVATING",
+    }
+}
+
+impl ImageStatus {
+    /// The storage class in words: `standard`, `archive`, `restoring`.
+    pub fn storage_class(&self) -> &str {
+        match self {
+            Self::Archived => "archive",
+            Self::Activating => "restoring",
+            Self::Active => "standard",
+            Self::Other(s) if s.is_empty() => "standard",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// A pull of this image fails now (archived, or still being restored).
+    pub fn is_unpullable(&self) -> bool {
+        matches!(self, Self::Archived | Self::Activating)
+    }
+}
+
+aws_state! {
     /// The state of a deployment's circuit breaker or alarms (`status` of
     /// `deploymentCircuitBreaker` / `alarms` in a service deployment).
     RollbackMonitorStatus {

@@ -590,6 +590,23 @@ impl Mutator {
         .await
     }
 
+    /// UpdateImageStorageClass to STANDARD: an archived image back to pullable.
+    pub async fn restore_image(
+        &self,
+        repository: &str,
+        digest: &str,
+    ) -> Result<crate::model::ImageStatus> {
+        let ids = vec![format!("{repository}@{digest}")];
+        self.audited(
+            "ecr:UpdateImageStorageClass",
+            &ids,
+            self.ops.ecr.restore_image(repository, digest),
+            |status: &crate::model::ImageStatus| Some(format!("to STANDARD; ECR answers {status}")),
+            None,
+        )
+        .await
+    }
+
     pub async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
         let ids = vec![repository.to_string()];
         self.audited(

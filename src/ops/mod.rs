@@ -26,6 +26,7 @@ mod plugin_credentials;
 pub mod port_forward;
 pub mod recover;
 pub mod redeploy;
+pub mod restore_image;
 pub mod restore_snapshot;
 pub mod restore_user;
 pub mod rollback;

@@ -102,6 +102,13 @@ pub async fn plan(
             close: close_names(tag, users_tags),
         });
     };
+    if image.status.is_unpullable() {
+        return Err(super::restore_image::archived_refusal(
+            repository,
+            tag,
+            &image.status,
+        ));
+    }
     let before_digest = images
         .iter()
         .find(|i| i.tags.contains(&resume_tag))

@@ -12,6 +12,8 @@
 //! What the service runs is read from its `taskDefinition` (what UpdateService last set),
 //! which is also right where the PRIMARY deployment lags behind.
 
+use super::restore_image::archived_refusal;
+use crate::model::ImageStatus;
 use chrono::{DateTime, Utc};
 
 use super::guard::Mutator;
@@ -131,6 +133,8 @@ fn refuse_deleted(name: &str, images: &[ContainerImage], force: bool) -> Result<
 pub struct TagChoice {
     pub tag: String,
     pub pushed_at: Option<DateTime<Utc>>,
+    /// Its image's storage class: an archived one is refused until restored.
+    pub status: ImageStatus,
 }
 
 /// The single container whose image can be swapped, and the tags of its ECR repository.
@@ -251,6 +255,7 @@ pub async fn offer_image_tags(aws: &AwsClients, revisions: &[Revision]) -> Resul
             i.tags.iter().map(|t| TagChoice {
                 tag: t.clone(),
                 pushed_at: i.pushed_at,
+                status: i.status.clone(),
             })
         })
         .collect();
@@ -356,7 +361,13 @@ pub fn plan_offered_with(
                 images: r.images.clone(),
             }
         }
-        Offered::ImageTag(t, choice) => image_change(&t.container, &t.image, &choice.tag)?,
+        Offered::ImageTag(t, choice) => {
+            if choice.status.is_unpullable() {
+                let repository = parse_image_ref(&t.image).repository;
+                return Err(archived_refusal(&repository, &choice.tag, &choice.status));
+            }
+            image_change(&t.container, &t.image, &choice.tag)?
+        }
         Offered::Snapshot(c, snap) => ebs_change(&c.volume, c.from_snapshot.clone(), snap, None)?,
     };
     Ok(RollbackPlan {
@@ -577,6 +588,8 @@ pub async fn plan_with(
                 let mut all: Vec<&mut ContainerImage> = images.iter_mut().collect();
                 check_images(aws, &mut all).await;
                 refuse_deleted(arn_name(to), images, force)?;
+                let refs: Vec<&str> = images.iter().map(|c| c.image.as_str()).collect();
+                refuse_archived(aws, &refs).await?;
             }
             change
         }
@@ -708,6 +721,31 @@ pub fn with_tag(image: &str, tag: &str) -> String {
 }
 
 /// When the image lives in this account's ECR, the tag must exist there.
+/// Refuses when an ECR image of this region among `images` (`repo:tag` or `repo@digest`)
+/// is archived or still being restored: a task could not pull it. A repository that cannot
+/// be listed leaves that image unchecked (the existence check speaks for it).
+async fn refuse_archived(aws: &AwsClients, images: &[&str]) -> Result<()> {
+    let here = format!(".dkr.ecr.{}.", aws.region);
+    for image in images {
+        let r = parse_image_ref(image);
+        if !r.registry.as_deref().is_some_and(|reg| reg.contains(&here)) {
+            continue;
+        }
+        let Ok(listed) = aws.ecr.list_images(&r.repository).await else {
+            continue;
+        };
+        let found = listed.iter().find(|i| {
+            r.digest.as_deref() == Some(i.digest.as_str())
+                || r.tag.as_ref().is_some_and(|t| i.tags.contains(t))
+        });
+        if let Some(i) = found.filter(|i| i.status.is_unpullable()) {
+            let name = r.tag.clone().unwrap_or_else(|| i.digest.clone());
+            return Err(archived_refusal(&r.repository, &name, &i.status));
+        }
+    }
+    Ok(())
+}
+
 async fn check_tag_exists(aws: &AwsClients, image: &str, tag: &str) -> Result<()> {
     let r = parse_image_ref(image);
     if !is_ecr(&r) {
@@ -718,7 +756,10 @@ async fn check_tag_exists(aws: &AwsClients, image: &str, tag: &str) -> Result<()
         Err(Error::Aws(a)) if a.kind == AwsErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
-    if images.iter().any(|i| i.tags.iter().any(|t| t == tag)) {
+    if let Some(found) = images.iter().find(|i| i.tags.iter().any(|t| t == tag)) {
+        if found.status.is_unpullable() {
+            return Err(archived_refusal(&r.repository, tag, &found.status));
+        }
         return Ok(());
     }
     let tags: Vec<&str> = images

@@ -1,6 +1,7 @@
 //! The JSON contract of the action commands (`cleanup`, `rollback`, `redeploy`, `wait`,
 //! `restore-user`): snake_case keys, ids as AWS prints them, sizes in GiB as named.
 
+use crate::analysis::recycle_bin::Recovery;
 use serde::Serialize;
 
 use crate::aws::Preflight;
@@ -48,6 +49,11 @@ pub struct CleanupItemJson {
     /// `allowed`, `denied`, `failed`, or `null` when not checked.
     pub preflight: Option<&'static str>,
     pub preflight_error: Option<String>,
+    /// `{rule, retention_days}` when a Recycle Bin rule keeps it recoverable; `null` when
+    /// the deletion is permanent (or the rules were not read: see `notes`).
+    pub recycle_bin: Option<Recovery>,
+    /// Digests deleted with this image as one unit (an index's children, its referrers).
+    pub with_digests: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,6 +67,8 @@ pub struct CleanupSkippedJson {
 pub struct CleanupTotalsJson {
     pub count: usize,
     pub to_execute: usize,
+    /// How many of those no Recycle Bin rule covers (deleted for good).
+    pub permanent: usize,
     pub size_gib: f64,
     pub monthly_cost_usd: f64,
 }
@@ -116,6 +124,8 @@ impl From<&CleanupItem> for CleanupItemJson {
             reason: i.reason.clone(),
             preflight,
             preflight_error,
+            recycle_bin: i.recycle_bin.clone().filter(|r| !r.is_permanent()),
+            with_digests: i.with_digests.clone(),
         }
     }
 }
@@ -157,6 +167,7 @@ impl CleanupJson {
             totals: CleanupTotalsJson {
                 count: plan.items.len(),
                 to_execute: plan.to_execute().count(),
+                permanent: plan.permanent_count(),
                 size_gib: round2(plan.total_gib()),
                 monthly_cost_usd: plan.total_monthly_usd(),
             },

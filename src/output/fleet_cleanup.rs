@@ -59,6 +59,7 @@ fn totals_of(g: &PlaceGroup) -> CleanupTotalsJson {
     CleanupTotalsJson {
         count: g.plan.items.len(),
         to_execute: g.to_execute(),
+        permanent: g.plan.permanent_count(),
         size_gib: round2(g.plan.total_gib()),
         monthly_cost_usd: g.plan.total_monthly_usd(),
     }
@@ -85,6 +86,7 @@ impl FleetCleanupJson {
             totals: CleanupTotalsJson {
                 count: plan.items(),
                 to_execute: plan.to_execute(),
+                permanent: plan.groups.iter().map(|g| g.plan.permanent_count()).sum(),
                 size_gib: round2(plan.total_gib()),
                 monthly_cost_usd: plan.total_monthly_usd(),
             },

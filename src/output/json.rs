@@ -557,6 +557,8 @@ mod tests {
             tag_time: NaiveDate::from_ymd_opt(2026, 11, 20).and_then(|d| d.and_hms_opt(8, 15, 0)),
             size_bytes: 300,
             in_use: true,
+            status: crate::model::ImageStatus::Archived,
+            last_pulled_at: Utc.timestamp_opt(2_000, 0).single(),
         };
         let tags = UserTags {
             repository: "ws".into(),
@@ -567,7 +569,7 @@ mod tests {
         let text = serde_json::to_string(&UserTagsJson::from(&tags)).unwrap_or_default();
         assert!(
             text.contains(
-                r#""tags":[{"tag":"alice-20261120T0815","digest":"sha256:a","pushed_at":"1970-01-01T00:16:40Z","size_bytes":300,"in_use":true,"console_url":null}]"#
+                r#""tags":[{"tag":"alice-20261120T0815","digest":"sha256:a","pushed_at":"1970-01-01T00:16:40Z","size_bytes":300,"in_use":true,"storage_class":"archive","last_pulled_at":"1970-01-01T00:33:20Z","console_url":null}]"#
             ),
             "{text}"
         );

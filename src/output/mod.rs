@@ -14,5 +14,6 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod recover;
 pub mod report;
+pub mod restore_image;
 pub mod storage;
 pub mod table;

@@ -277,6 +277,8 @@ pub fn cleanup_volume(
         monthly_cost_usd,
         reason: "available (attached to nothing)".into(),
         preflight: Some(preflight),
+        with_digests: Vec::new(),
+        recycle_bin: Some(ecsnap::analysis::recycle_bin::Recovery::Permanent),
     }
 }
 
@@ -377,6 +379,7 @@ pub fn images() -> Vec<Image> {
                 tags,
                 pushed_at: ago((8 - ti as i64) * 24 * 60 + ui as i64 * 7),
                 size_bytes: 310_000_000 + ui as i64 * 97_000_000 + ti as i64 * 23_500_000,
+                ..Default::default()
             });
         }
     }
@@ -386,6 +389,7 @@ pub fn images() -> Vec<Image> {
         tags: vec!["base-2026.11".into()],
         pushed_at: ago(20 * 24 * 60),
         size_bytes: 250_000_000,
+        ..Default::default()
     });
     for (i, tag) in ["2026.11.1", "2026.11.2"].iter().enumerate() {
         out.push(Image {
@@ -394,6 +398,7 @@ pub fn images() -> Vec<Image> {
             tags: vec![(*tag).to_string()],
             pushed_at: ago((10 - i as i64 * 5) * 24 * 60),
             size_bytes: 140_000_000,
+            ..Default::default()
         });
     }
     out

@@ -477,6 +477,8 @@ fn volume_plan(id: &str) -> CleanupPlan {
             monthly_cost_usd: 8.0,
             reason: "available (attached to nothing)".into(),
             preflight: Some(Preflight::Allowed),
+            with_digests: Vec::new(),
+            recycle_bin: None,
         }],
         skipped: Vec::new(),
         min_age_days: None,

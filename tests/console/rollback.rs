@@ -405,6 +405,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         .map(|(i, t)| TagChoice {
             tag: (*t).into(),
             pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
+            status: ecsnap::model::ImageStatus::default(),
         })
         .collect();
     deliver(

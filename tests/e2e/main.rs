@@ -37,6 +37,7 @@ mod fleet;
 mod fleet_actions;
 mod hands_on;
 mod hostile;
+mod image_index;
 mod lifecycle;
 mod listings;
 mod logs;

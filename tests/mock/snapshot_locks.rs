@@ -106,7 +106,8 @@ fn now() -> chrono::DateTime<Utc> {
         .expect("now")
 }
 
-async fn plan(aws: &AwsClients) -> cleanup::CleanupPlan {
+/// The snapshot cleanup plan at [`now`] (also the Recycle Bin tests').
+pub(crate) async fn plan(aws: &AwsClients) -> cleanup::CleanupPlan {
     cleanup::plan(
         aws,
         &Settings::default(),

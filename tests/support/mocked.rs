@@ -72,6 +72,14 @@ pub fn no_rules() -> &'static [&'static Rule] {
     &[]
 }
 
+/// A Recycle Bin with no retention rules (ListRules answers none): every EBS deletion a
+/// plan makes reads as permanent. The default of [`MockAws`].
+pub fn no_retention_rules() -> aws_sdk_rbin::Client {
+    let none = aws_smithy_mocks::mock!(aws_sdk_rbin::Client::list_rules)
+        .then_output(|| aws_sdk_rbin::operation::list_rules::ListRulesOutput::builder().build());
+    mock_client!(aws_sdk_rbin, RuleMode::MatchAny, [&none])
+}
+
 /// An identity that answers `identity` without a request (the STS side of the tests).
 pub struct FixedIdentity(pub CallerIdentity);
 
@@ -100,7 +108,7 @@ pub struct MockAws {
 }
 
 impl Default for MockAws {
-    /// Every service answers nothing; the identity is the default one (no account); the
+    /// Every service answers nothing (Recycle Bin: no rules); the identity is the default one (no account); the
     /// adapters carry no region and the clients say `us-east-1`.
     fn default() -> Self {
         Self {
@@ -114,7 +122,7 @@ impl Default for MockAws {
                 RuleMode::MatchAny,
                 no_rules()
             ),
-            rbin: mock_client!(aws_sdk_rbin, RuleMode::MatchAny, no_rules()),
+            rbin: no_retention_rules(),
             ssm: None,
             sts: Arc::new(FixedIdentity(CallerIdentity::default())),
             ctx: CallContext::default(),

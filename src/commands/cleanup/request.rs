@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::orphans::OrphanFilter;
+use crate::analysis::recycle_bin::Recovery;
 use crate::commands::flow::{Action, Ran, Unchanged, emit_json, show};
 use crate::commands::session::{Question, Session};
 use crate::config::now;
@@ -88,7 +89,12 @@ impl Action for CleanupRequest {
     fn question(&self, s: &Session, locked: &Locked) -> Option<Question> {
         let n = locked.plan.to_execute().count();
         (n > 0).then(|| Question {
-            what: format!("Delete {n} {} in {}", self.target.noun(), s.aws.region),
+            what: format!(
+                "Delete {n} {} in {}{}",
+                self.target.noun(),
+                s.aws.region,
+                permanent_words(&locked.plan)
+            ),
             needed: Confirmation::required(Some(n), s.settings.production, ""),
         })
     }
@@ -206,8 +212,15 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
             ""
         }
     );
-    let mut t =
-        crate::output::table::Table::new(["ID", "SIZE", "AGE", "$/MONTH", "PREFLIGHT", "WHY"]);
+    let mut t = crate::output::table::Table::new([
+        "ID",
+        "SIZE",
+        "AGE",
+        "$/MONTH",
+        "PREFLIGHT",
+        "RECYCLE BIN",
+        "WHY",
+    ]);
     for i in &plan.items {
         t.row(vec![
             match (&i.repository, &i.digest) {
@@ -226,6 +239,9 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
                 (Some(_), None) => "ok".into(),
                 (Some(_), Some(why)) => format!("BLOCKED: {why}"),
             },
+            i.recycle_bin
+                .as_ref()
+                .map_or_else(|| "-".into(), Recovery::describe),
             i.reason.clone(),
         ]);
     }
@@ -241,6 +257,20 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
         );
     }
     out
+}
+
+/// ` (3 permanent: no Recycle Bin rule)` for a question, or nothing for images.
+pub(crate) fn permanent_words(plan: &CleanupPlan) -> String {
+    if plan.target == ResourceKind::Image {
+        return String::new();
+    }
+    if !plan.recycle_bin_checked() {
+        return " (Recycle Bin not checked: count them as permanent)".into();
+    }
+    format!(
+        " ({} permanent: no Recycle Bin rule covers them)",
+        plan.permanent_count()
+    )
 }
 
 pub fn results_text(results: &[ItemResult]) -> String {
@@ -323,6 +353,54 @@ mod tests {
         assert!(
             text.contains("Note: locks were not checked: ec2:DescribeLockedSnapshots was denied"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn the_plan_text_and_question_say_what_the_recycle_bin_keeps() {
+        let item = |id: &str, recycle_bin: Option<Recovery>| {
+            let mut i = crate::ops::cleanup::CleanupItem::ebs(
+                ResourceKind::Snapshot,
+                id,
+                8,
+                Some(40),
+                0.4,
+                "orphaned",
+            );
+            i.recycle_bin = recycle_bin;
+            i
+        };
+        let mut plan = CleanupPlan {
+            target: ResourceKind::Snapshot,
+            items: vec![
+                item(
+                    "snap-kept",
+                    Some(Recovery::Recoverable {
+                        rule: "abc".into(),
+                        retention_days: 7,
+                    }),
+                ),
+                item("snap-gone", Some(Recovery::Permanent)),
+            ],
+            skipped: Vec::new(),
+            min_age_days: None,
+            snapshot_first: false,
+            keep_newest: 3,
+            preflight_done: false,
+            notes: Vec::new(),
+        };
+        let text = plan_text(&plan);
+        assert!(text.contains("RECYCLE BIN"), "{text}");
+        assert!(text.contains("recoverable for 7 days (rule abc)"), "{text}");
+        assert!(text.contains("permanent"), "{text}");
+        assert_eq!(
+            permanent_words(&plan),
+            " (1 permanent: no Recycle Bin rule covers them)"
+        );
+        plan.items[0].recycle_bin = None;
+        assert_eq!(
+            permanent_words(&plan),
+            " (Recycle Bin not checked: count them as permanent)"
         );
     }
 }

@@ -561,9 +561,13 @@ async fn run_images(
     }
     let mut stopped: Option<String> = None;
     for (repo, indexes) in by_repo {
+        // Each item with the digests of its unit (an index's children, its referrers).
         let digests: Vec<String> = indexes
             .iter()
-            .filter_map(|&i| plan.items[i].digest.clone())
+            .flat_map(|&i| {
+                let item = &plan.items[i];
+                item.digest.iter().chain(&item.with_digests).cloned()
+            })
             .collect();
         if let Some(why) = mutator.audit_broken() {
             for &i in &indexes {
@@ -669,6 +673,8 @@ mod tests {
                     monthly_cost_usd: 0.64,
                     reason: "available (attached to nothing)".into(),
                     preflight: None,
+                    with_digests: Vec::new(),
+                    recycle_bin: None,
                 })
                 .collect(),
             skipped: Vec::new(),

@@ -9,12 +9,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
+use futures::{StreamExt, TryStreamExt, stream};
+
+use super::image_units::Units;
 use super::plan::CleanupItem;
 use crate::analysis::age::age_days;
+use crate::analysis::image_links::{ImageLinks, is_index};
 use crate::analysis::in_use::InUse;
 use crate::analysis::keep::KeptImages;
 use crate::analysis::tags::{TagEntry, TagPattern, group_by_user};
-use crate::aws::AwsClients;
+use crate::aws::{AwsClients, MAX_CONCURRENCY};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::load::{load_all_images, load_in_use, load_rollback_targets};
@@ -33,6 +37,8 @@ pub struct ImageRules<'a> {
     pub resume_tag: &'a str,
     /// ECR storage, USD per GB-month (`settings.prices.ecr`).
     pub price_per_gb_month: f64,
+    /// Image indexes' children and referrers' subjects (index-safe cleanup).
+    pub links: &'a ImageLinks,
 }
 
 /// What the image rules judge: every image, what is in use, the rollback targets.
@@ -40,6 +46,7 @@ pub(crate) struct ImageState {
     pub images: Vec<Image>,
     pub in_use: InUse,
     pub kept: KeptImages,
+    pub links: ImageLinks,
 }
 
 impl ImageState {
@@ -51,10 +58,12 @@ impl ImageState {
             load_in_use(aws),
             load_rollback_targets(aws, settings.keep_revisions)
         )?;
+        let links = ImageLinks::new(&images, &index_manifests(aws, &images).await?);
         Ok(Self {
             images,
             in_use,
             kept,
+            links,
         })
     }
 
@@ -74,12 +83,38 @@ impl ImageState {
             kept: &self.kept,
             resume_tag: &settings.resume_tag,
             price_per_gb_month: settings.prices.ecr,
+            links: &self.links,
         }
     }
 
     pub fn plan(&self, rules: &ImageRules<'_>) -> (Vec<CleanupItem>, Vec<Skipped>) {
         plan_images(&self.images, &self.in_use, rules)
     }
+}
+
+/// The manifests of the image indexes (BatchGetImage, a few at a time): the children they
+/// list, and a subject any of them names.
+async fn index_manifests(
+    aws: &AwsClients,
+    images: &[Image],
+) -> Result<HashMap<(String, String), String>> {
+    let wanted: Vec<(String, String)> = images
+        .iter()
+        .filter(|i| is_index(i))
+        .map(|i| (i.repository.clone(), i.digest.clone()))
+        .collect();
+    let found: Vec<Option<((String, String), String)>> = stream::iter(wanted)
+        .map(|(repo, digest)| {
+            let ecr = aws.ecr.clone();
+            async move {
+                let text = ecr.get_manifest(&repo, &digest).await?;
+                Ok::<_, crate::error::Error>(text.map(|t| ((repo, digest), t)))
+            }
+        })
+        .buffer_unordered(MAX_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// The image's compressed size in GiB.
@@ -193,19 +228,41 @@ pub fn plan_images(
                 rules.keep_newest
             ),
             preflight: None,
+            with_digests: Vec::new(),
+            recycle_bin: None,
         });
     }
+    finish(images, in_use, rules, &mut items, &mut skipped);
+    (items, skipped)
+}
+
+/// Index-safe units (what a kept index or referrer keeps is skipped; an index goes with its
+/// untagged manifests and referrers), then oldest first.
+fn finish(
+    images: &[Image],
+    in_use: &InUse,
+    rules: &ImageRules<'_>,
+    items: &mut Vec<CleanupItem>,
+    skipped: &mut Vec<Skipped>,
+) {
+    Units {
+        images,
+        links: rules.links,
+        in_use,
+        price_per_gb_month: rules.price_per_gb_month,
+    }
+    .apply(items, skipped);
     items.sort_by(|a, b| {
         b.age_days
             .cmp(&a.age_days)
             .then_with(|| a.tags.cmp(&b.tags))
     });
-    (items, skipped)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::image_links::OCI_INDEX;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
@@ -221,11 +278,14 @@ mod tests {
             tags: tags.iter().map(|t| (*t).to_string()).collect(),
             pushed_at: Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).single(),
             size_bytes: 1_073_741_824,
+            ..Default::default()
         }
     }
 
     static NOTHING_KEPT: std::sync::LazyLock<KeptImages> =
         std::sync::LazyLock::new(KeptImages::default);
+    static NO_LINKS: std::sync::LazyLock<ImageLinks> =
+        std::sync::LazyLock::new(ImageLinks::default);
 
     fn rules(pattern: &TagPattern, min_age: Option<i64>) -> ImageRules<'_> {
         ImageRules {
@@ -236,6 +296,7 @@ mod tests {
             kept: &NOTHING_KEPT,
             resume_tag: "{user}-latest",
             price_per_gb_month: crate::analysis::cost::Prices::default().ecr,
+            links: &NO_LINKS,
         }
     }
 
@@ -471,5 +532,117 @@ mod tests {
             "{}",
             plan.total_monthly_usd()
         );
+    }
+
+    /// An image listed with the index and referrer fields ECR reports.
+    fn linked(
+        digest: &str,
+        tags: &[&str],
+        day: u32,
+        media: Option<&str>,
+        subject: Option<&str>,
+    ) -> Image {
+        Image {
+            media_type: media.map(str::to_string),
+            subject: subject.map(str::to_string),
+            artifact_media_type: subject
+                .map(|_| "application/vnd.dev.cosign.artifact.sig.v1+json".into()),
+            ..image(digest, tags, day)
+        }
+    }
+
+    fn index_text(children: &[&str]) -> String {
+        let manifests: Vec<String> = children
+            .iter()
+            .map(|c| format!(r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{c}","size":1}}"#))
+            .collect();
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#,
+            manifests.join(",")
+        )
+    }
+
+    #[test]
+    fn index_children_and_referrer_subjects_stay_with_what_keeps_them() {
+        let images = vec![
+            // alice's newest two are kept; her newest is an index whose arm64 manifest
+            // also carries an old tag of hers.
+            linked(
+                "sha256:i3",
+                &["alice-20261103T0800"],
+                3,
+                Some(OCI_INDEX),
+                None,
+            ),
+            image("sha256:a2", &["alice-20261102T0800"], 2),
+            image("sha256:c3", &["alice-20261101T0800"], 1),
+            image("sha256:c4", &[], 1),
+            // bob's old index with two untagged children and an untagged signature: one unit.
+            linked(
+                "sha256:i1",
+                &["bob-20261101T0800"],
+                1,
+                Some(OCI_INDEX),
+                None,
+            ),
+            image("sha256:c1", &[], 1),
+            image("sha256:c2", &[], 1),
+            linked("sha256:s1", &[], 1, None, Some("sha256:i1")),
+            image("sha256:b2", &["bob-20261110T0800"], 10),
+            image("sha256:b3", &["bob-20261111T0800"], 11),
+            // carol's old image is the subject of a tagged (kept) SBOM.
+            image("sha256:k1", &["carol-20261101T0800"], 1),
+            linked("sha256:sb", &["sbom-k1"], 1, None, Some("sha256:k1")),
+            image("sha256:k2", &["carol-20261110T0800"], 10),
+            image("sha256:k3", &["carol-20261111T0800"], 11),
+        ];
+        let manifests = HashMap::from([
+            (
+                ("ws".to_string(), "sha256:i3".to_string()),
+                index_text(&["sha256:c3", "sha256:c4"]),
+            ),
+            (
+                ("ws".to_string(), "sha256:i1".to_string()),
+                index_text(&["sha256:c1", "sha256:c2"]),
+            ),
+        ]);
+        let links = ImageLinks::new(&images, &manifests);
+        let pattern = TagPattern::default();
+        let r = ImageRules {
+            links: &links,
+            ..rules(&pattern, None)
+        };
+        let (items, skipped) = plan_images(&images, &InUse::default(), &r);
+        let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["ws@sha256:i1"]);
+        let unit = &items[0];
+        assert_eq!(unit.with_digests, ["sha256:c1", "sha256:c2", "sha256:s1"]);
+        // The children's sizes and the signature's, not the index's own (its largest child).
+        assert!((unit.size_gib - 3.0).abs() < 1e-9, "{}", unit.size_gib);
+        assert!(
+            unit.reason
+                .contains("deleted with 2 manifest(s) of the index and 1 untagged referrer(s)"),
+            "{}",
+            unit.reason
+        );
+        let why = |id: &str| {
+            skipped
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.reason.clone())
+        };
+        assert_eq!(
+            why("ws@sha256:c3").as_deref(),
+            Some("a manifest of image index ws@sha256:i3 (alice-20261103T0800) which is kept")
+        );
+        assert_eq!(
+            why("ws@sha256:k1").as_deref(),
+            Some(
+                "the subject of referrer ws@sha256:sb (sbom-k1), application/vnd.dev.cosign.artifact.sig.v1+json which is kept"
+            )
+        );
+        // Without the links (an endpoint that lists no media types) both would be deleted.
+        let (plain, _) = plan_images(&images, &InUse::default(), &rules(&pattern, None));
+        assert_eq!(plain.len(), 3);
     }
 }

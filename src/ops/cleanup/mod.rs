@@ -7,6 +7,7 @@
 
 pub mod execute;
 pub mod fleet;
+mod image_units;
 pub mod images;
 mod locks;
 pub mod marks;
@@ -18,14 +19,15 @@ use futures::{StreamExt, stream};
 pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute, not_sent};
 pub use plan::{CleanupItem, CleanupPlan};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
+use crate::analysis::recycle_bin::{Recovery, not_checked_line as recycle_not_checked, recovery};
 use crate::aws::{AwsClients, Preflight};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::load::load_orphans;
-use crate::model::{ResourceKind, Skipped};
+use crate::load::{load_orphans, load_retention_rules, rbin_type};
+use crate::model::{ResourceKind, RetentionRule, Skipped};
 
 use super::guard::Mutator;
 use images::ImageState;
@@ -44,6 +46,8 @@ fn skipped_of(report: &OrphanReport, kind: ResourceKind) -> Vec<Skipped> {
 struct Candidates {
     orphans: Option<OrphanReport>,
     images: Option<(Vec<CleanupItem>, Vec<Skipped>)>,
+    /// The Recycle Bin rules for the EBS kinds, or why they could not be read.
+    recycle: std::result::Result<Vec<RetentionRule>, String>,
 }
 
 impl Candidates {
@@ -81,8 +85,13 @@ impl Candidates {
                 now,
             ))))
         };
-        let (orphans, images) = futures::try_join!(orphans, images)?;
-        Ok(Self { orphans, images })
+        let rules = async { Ok(load_retention_rules(aws, kinds).await) };
+        let (orphans, images, recycle) = futures::try_join!(orphans, images, rules)?;
+        Ok(Self {
+            orphans,
+            images,
+            recycle: recycle.map_err(|e| e.to_string()),
+        })
     }
 
     /// The items and skipped entries of one kind.
@@ -93,14 +102,16 @@ impl Candidates {
                     .volumes
                     .iter()
                     .map(|o| {
-                        CleanupItem::ebs(
+                        let mut item = CleanupItem::ebs(
                             ResourceKind::Volume,
                             &o.volume.id,
                             o.volume.size_gib,
                             o.age_days,
                             o.monthly_cost_usd,
                             &o.reason,
-                        )
+                        );
+                        item.recycle_bin = self.recovery(ResourceKind::Volume, &o.volume.tags);
+                        item
                     })
                     .collect(),
                 skipped_of(report, ResourceKind::Volume),
@@ -110,14 +121,16 @@ impl Candidates {
                     .snapshots
                     .iter()
                     .map(|o| {
-                        CleanupItem::ebs(
+                        let mut item = CleanupItem::ebs(
                             ResourceKind::Snapshot,
                             &o.snapshot.id,
                             o.snapshot.size_gib,
                             o.age_days,
                             o.monthly_cost_usd,
                             &o.reason,
-                        )
+                        );
+                        item.recycle_bin = self.recovery(ResourceKind::Snapshot, &o.snapshot.tags);
+                        item
                     })
                     .collect(),
                 skipped_of(report, ResourceKind::Snapshot),
@@ -127,6 +140,12 @@ impl Candidates {
         }
     }
 
+    /// What deleting a resource of `kind` with `tags` does, when the rules were read.
+    fn recovery(&self, kind: ResourceKind, tags: &BTreeMap<String, String>) -> Option<Recovery> {
+        let rules = self.recycle.as_ref().ok()?;
+        Some(recovery(rules, rbin_type(kind)?, tags))
+    }
+
     fn plan(
         &self,
         kind: ResourceKind,
@@ -134,6 +153,10 @@ impl Candidates {
         min_age_days: Option<i64>,
     ) -> CleanupPlan {
         let (items, skipped) = self.of(kind);
+        let notes = match &self.recycle {
+            Err(e) if rbin_type(kind).is_some() => vec![recycle_not_checked(e)],
+            _ => Vec::new(),
+        };
         CleanupPlan {
             target: kind,
             items,
@@ -142,7 +165,7 @@ impl Candidates {
             snapshot_first: false,
             keep_newest: settings.keep_newest,
             preflight_done: false,
-            notes: Vec::new(),
+            notes,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The cleanup plan: the resources it deletes and what is shown, confirmed and then
 //! executed exactly. The planners in `mod.rs` and `images.rs` build it; `execute.rs` runs it.
 
+use crate::analysis::recycle_bin::Recovery;
 use crate::aws::Preflight;
 use crate::model::ResourceKind;
 use crate::model::Skipped;
@@ -21,11 +22,17 @@ pub struct CleanupItem {
     pub reason: String,
     /// The DryRun answer (EC2 only), once the preflight ran.
     pub preflight: Option<Preflight>,
+    /// Digests deleted in the same call (an image index's children, untagged referrers):
+    /// one unit with the item, its size included in the item's.
+    pub with_digests: Vec<String>,
+    /// Whether a Recycle Bin rule keeps the deleted resource recoverable (EBS snapshots
+    /// and volumes); `None` when not checked or not applicable (images).
+    pub recycle_bin: Option<Recovery>,
 }
 
 impl CleanupItem {
     /// An orphaned EBS volume or snapshot (no repository, digest or tags).
-    pub(super) fn ebs(
+    pub fn ebs(
         kind: ResourceKind,
         id: &str,
         size_gib: i32,
@@ -44,6 +51,8 @@ impl CleanupItem {
             monthly_cost_usd,
             reason: reason.to_string(),
             preflight: None,
+            with_digests: Vec::new(),
+            recycle_bin: None,
         }
     }
 
@@ -75,6 +84,22 @@ impl CleanupPlan {
     /// The items that will be sent (not blocked by the preflight).
     pub fn to_execute(&self) -> impl Iterator<Item = &CleanupItem> {
         self.items.iter().filter(|i| i.blocked().is_none())
+    }
+
+    /// How many of the items that will be sent no Recycle Bin rule covers (deleted for
+    /// good); when the rules were not read, every EBS item counts (a plan note says so).
+    pub fn permanent_count(&self) -> usize {
+        self.to_execute()
+            .filter(|i| i.kind != ResourceKind::Image)
+            .filter(|i| i.recycle_bin.as_ref().is_none_or(Recovery::is_permanent))
+            .count()
+    }
+
+    /// Whether every EBS item that will be sent had its Recycle Bin rules read.
+    pub fn recycle_bin_checked(&self) -> bool {
+        self.to_execute()
+            .filter(|i| i.kind != ResourceKind::Image)
+            .all(|i| i.recycle_bin.is_some())
     }
 
     pub fn total_gib(&self) -> f64 {

@@ -209,6 +209,28 @@ impl CleanupModal {
         self.plans.iter().flat_map(|p| p.skipped.iter())
     }
 
+    /// What the plans could not check, one line each (Recycle Bin, locks).
+    pub fn notes(&self) -> impl Iterator<Item = &String> {
+        self.plans.iter().flat_map(|p| p.notes.iter())
+    }
+
+    /// What the Recycle Bin keeps of the EBS deletions: how many are permanent, or that
+    /// the rules were not read; `None` when no plan deletes EBS resources.
+    pub fn permanent_words(&self) -> Option<String> {
+        let ebs = self
+            .plans
+            .iter()
+            .any(|p| p.target != crate::model::ResourceKind::Image && !p.items.is_empty());
+        if !ebs {
+            return None;
+        }
+        if !self.plans.iter().all(CleanupPlan::recycle_bin_checked) {
+            return Some("Recycle Bin not checked: count them as permanent".into());
+        }
+        let n: usize = self.plans.iter().map(CleanupPlan::permanent_count).sum();
+        Some(format!("{n} permanent (no Recycle Bin rule)"))
+    }
+
     pub fn total_gib(&self) -> f64 {
         crate::analysis::cost::total(self.plans.iter().map(CleanupPlan::total_gib))
     }

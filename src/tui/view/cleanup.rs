@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use ratatui::text::Line;
 
+use crate::model::escape::escape;
 use crate::ops::cleanup::ItemStatus;
 use crate::tui::state::app::AppState;
 use crate::tui::state::cleanup::CleanupModal;
@@ -32,13 +33,22 @@ pub fn cleanup_lines(
     }
     out.push(Line::styled(
         format!(
-            "Plan: delete {} ({:.1} GiB, saves ${:.2}/month)",
+            "Plan: delete {} ({:.1} GiB, saves ${:.2}/month){}",
             c.items().count(),
             c.total_gib(),
-            c.total_monthly()
+            c.total_monthly(),
+            c.permanent_words()
+                .map(|w| format!(" — {w}"))
+                .unwrap_or_default()
         ),
         theme.heading(),
     ));
+    for note in c.notes() {
+        out.push(Line::styled(
+            format!("Note: {}", escape(note)),
+            theme.warn(),
+        ));
+    }
     out.extend(snapshot_first_line(c, modal, state, theme));
     // `groups` lists them in the order of the table they were chosen in.
     for (heading, items) in c.groups() {
@@ -111,6 +121,9 @@ fn cleanup_item_line(
         item.monthly_cost_usd,
         item.reason
     );
+    if let Some(r) = &item.recycle_bin {
+        let _ = write!(text, "  [{}]", escape(&r.describe()));
+    }
     if let Some(why) = item.blocked() {
         let _ = write!(text, "  BLOCKED by DryRun: {why}");
     }

@@ -26,7 +26,9 @@ const USER_HEADER: [&str; 7] = [
     "UNIQUE",
     "RESUME",
 ];
-const TAG_HEADER: [&str; 6] = ["TAG", "PUSHED", "SIZE", "", "IN USE", "DIGEST"];
+const TAG_HEADER: [&str; 8] = [
+    "TAG", "PUSHED", "PULLED", "SIZE", "", "CLASS", "IN USE", "DIGEST",
+];
 const BAR: usize = 12;
 
 pub fn size(bytes: i64) -> String {
@@ -74,8 +76,11 @@ fn tag_cells(t: &TagRow, max: i64, now: chrono::DateTime<chrono::Utc>) -> Vec<St
             None => e.tag.clone(),
         },
         short_age(e.pushed_at, now),
+        e.last_pulled_at
+            .map_or_else(|| "-".into(), |t| short_age(Some(t), now)),
         size(e.size_bytes),
         bar(e.size_bytes, max),
+        e.status.storage_class().to_string(),
         if e.in_use { "● in use" } else { "-" }.to_string(),
         e.digest.clone(),
     ]
@@ -223,12 +228,12 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
         .collect();
     // Borders and the ListTable's selection symbol, marker and gap take 5 columns.
     let available = usize::from(area.width).saturating_sub(5);
-    // The digest gives way first (elided in the middle), then the bar, the push age.
+    // The digest gives way first (elided in the middle), then the bar, the pull and push ages.
     let widths = content_widths(
         &TAG_HEADER,
         &texts,
-        &[12, 3, 8, 3, 8, 15],
-        &[5, 3, 1, 0],
+        &[12, 3, 3, 8, 3, 7, 8, 15],
+        &[7, 4, 2, 1, 0],
         available,
     );
     ListTable {
@@ -240,7 +245,7 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
     }
     .render(frame, area, theme, |t| {
         let text = tag_cells(t, max, now);
-        let fit = |i: usize| fit_text(&text[i], widths[i], i == 0 || i == 5);
+        let fit = |i: usize| fit_text(&text[i], widths[i], i == 0 || i == 7);
         vec![
             if t.resume.is_some() {
                 Cell::from(Span::styled(fit(0), theme.bold()))
@@ -249,13 +254,19 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
             },
             Cell::from(fit(1)),
             Cell::from(fit(2)),
-            Cell::from(Span::styled(fit(3), theme.dim())),
-            if t.entry.in_use {
-                Cell::from(Span::styled(fit(4), theme.good()))
+            Cell::from(fit(3)),
+            Cell::from(Span::styled(fit(4), theme.dim())),
+            if t.entry.status.is_unpullable() {
+                Cell::from(Span::styled(fit(5), theme.warn()))
             } else {
-                Cell::from(fit(4))
+                Cell::from(Span::styled(fit(5), theme.dim()))
             },
-            Cell::from(fit(5)),
+            if t.entry.in_use {
+                Cell::from(Span::styled(fit(6), theme.good()))
+            } else {
+                Cell::from(fit(6))
+            },
+            Cell::from(fit(7)),
         ]
     });
 }
