@@ -15,3 +15,4 @@ pub mod recover;
 pub mod report;
 pub mod storage;
 pub mod table;
+pub mod targets;
