@@ -28,7 +28,7 @@ impl CloudWatchApi for CloudWatchAdapter {
 /// DescribeAlarms: every metric and composite alarm, page by page.
 mod alarms {
     use aws_sdk_cloudwatch::Client;
-    use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm};
+    use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, StateValue};
 
     use super::super::api::{DESCRIBE_ALARMS_MAX, by_token};
     use super::super::classify::CallContext;
@@ -70,31 +70,40 @@ mod alarms {
                 .map(|d| (text(d.name()), text(d.value()))),
         );
         Alarm {
-            name: text(a.alarm_name()),
-            state: a
-                .state_value()
-                .map(aws_sdk_cloudwatch::types::StateValue::as_str)
-                .unwrap_or_default()
-                .into(),
-            reason: owned(a.state_reason()),
             namespace: owned(a.namespace()),
             dimensions,
-            updated_at: time(a.state_updated_timestamp()),
+            ..alarm(
+                a.alarm_name(),
+                a.state_value(),
+                a.state_reason(),
+                a.state_updated_timestamp(),
+            )
         }
     }
 
     fn composite_alarm(a: &CompositeAlarm) -> Alarm {
+        alarm(
+            a.alarm_name(),
+            a.state_value(),
+            a.state_reason(),
+            a.state_updated_timestamp(),
+        )
+    }
+
+    /// What every alarm kind reports: name, state and its reason (no metric).
+    fn alarm(
+        name: Option<&str>,
+        state: Option<&StateValue>,
+        reason: Option<&str>,
+        updated: Option<&aws_sdk_cloudwatch::primitives::DateTime>,
+    ) -> Alarm {
         Alarm {
-            name: text(a.alarm_name()),
-            state: a
-                .state_value()
-                .map(aws_sdk_cloudwatch::types::StateValue::as_str)
-                .unwrap_or_default()
-                .into(),
-            reason: owned(a.state_reason()),
+            name: text(name),
+            state: state.map(StateValue::as_str).unwrap_or_default().into(),
+            reason: owned(reason),
             namespace: None,
             dimensions: Vec::new(),
-            updated_at: time(a.state_updated_timestamp()),
+            updated_at: time(updated),
         }
     }
 }
