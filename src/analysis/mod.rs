@@ -4,6 +4,7 @@
 //! tested from tables.
 
 pub mod age;
+pub mod alarms;
 pub mod cost;
 pub mod deployments;
 pub mod diff;
@@ -27,6 +28,7 @@ pub mod seen;
 pub mod stages;
 pub mod stop;
 pub mod tags;
+pub mod targets;
 pub mod unique;
 pub mod volumes;
 pub mod why;

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::age::short_age;
+use super::alarms::firing_line;
 use super::health::steadiness;
 use super::stop::{StopClass, classify};
-use crate::model::{RolloutState, Service, ServiceEvent, Task, arn_name};
+use crate::model::{Alarm, RolloutState, Service, ServiceEvent, Task, arn_name};
 
 /// How far back the failed stops are counted.
 pub const WINDOW_MINUTES: i64 = 15;
@@ -38,6 +39,10 @@ pub struct Why {
     pub last_event: Option<ServiceEvent>,
     /// Why its stopped tasks could not be read (then `stops` is empty for that reason).
     pub stops_error: Option<String>,
+    /// Its CloudWatch alarms in ALARM (deployment alarms and those on its ECS dimensions).
+    pub alarms: Vec<Alarm>,
+    /// Whether the service itself is steady: then only its alarms are the why.
+    pub steady: bool,
 }
 
 /// Why `service` is not steady, from its `tasks` (running and recently stopped, as
@@ -61,7 +66,30 @@ pub fn why(service: &Service, tasks: &[Task], now: DateTime<Utc>) -> Option<Why>
         verdict,
         last_event: service.events.first().cloned(),
         stops_error: None,
+        alarms: Vec::new(),
+        steady: false,
     })
+}
+
+/// `judged` (the service's why, `None` when steady) with the service's `alarms` in ALARM
+/// added: a steady service with an alarm in ALARM gets a why of its alarms alone.
+pub fn with_alarms(judged: Option<Why>, service: &Service, alarms: &[Alarm]) -> Option<Why> {
+    let firing: Vec<Alarm> = alarms.iter().filter(|a| a.is_firing()).cloned().collect();
+    match judged {
+        Some(mut why) => {
+            why.alarms = firing;
+            Some(why)
+        }
+        None if firing.is_empty() => None,
+        None => Some(Why {
+            stops: Vec::new(),
+            verdict: None,
+            last_event: service.events.first().cloned(),
+            stops_error: None,
+            alarms: firing,
+            steady: true,
+        }),
+    }
 }
 
 /// The service's failed stops since `now - WINDOW_MINUTES`, counted by class.
@@ -141,6 +169,16 @@ impl Why {
     /// The first line: the stops (the most frequent class, then how many more classes),
     /// else the verdict, else the last event, else the steadiness alone.
     pub fn headline(&self, now: DateTime<Utc>) -> String {
+        let judged = self.judged_headline(now);
+        match firing_line(&self.alarms) {
+            Some(alarms) if self.steady => format!("steady · {alarms}"),
+            Some(alarms) => format!("{alarms} · {judged}"),
+            None => judged,
+        }
+    }
+
+    /// The headline without the alarms.
+    fn judged_headline(&self, now: DateTime<Utc>) -> String {
         if let Some(first) = self.stops.first() {
             let mut line = first.line(now);
             for more in self.stops.iter().skip(1) {
@@ -162,6 +200,10 @@ impl Why {
     /// The second line: the verdict (when the headline did not carry it) and the last event
     /// with its age.
     pub fn detail(&self, now: DateTime<Utc>) -> Option<String> {
+        if self.steady {
+            // The alarm's own reason says more than the last event of a steady service.
+            return self.alarms.first().and_then(|a| a.reason.clone());
+        }
         let verdict = self.verdict.as_ref().filter(|_| !self.stops.is_empty());
         let event = self
             .last_event

@@ -9,10 +9,10 @@ use async_trait::async_trait;
 use super::answer::Sent;
 use crate::error::Result;
 use crate::model::{
-    Ami, CallerIdentity, ExecSession, Image, ImageLookup, ImageStatus, LaunchTemplate,
-    LifecycleHookAction, LifecyclePolicy, LogPage, Repository, RetentionRule, Service,
-    ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, SessionHandle, Snapshot,
-    SnapshotLock, SnapshotState, Task, TaskDefinition, Volume,
+    Alarm, Ami, CallerIdentity, ContainerInstance, ExecSession, Image, ImageLookup, ImageStatus,
+    LaunchTemplate, LifecycleHookAction, LifecyclePolicy, LogPage, Repository, RetentionRule,
+    Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, SessionHandle,
+    Snapshot, SnapshotLock, SnapshotState, TargetHealth, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.
@@ -93,6 +93,9 @@ pub trait EcsApi: Send + Sync {
     ) -> Result<Vec<String>>;
     /// Tasks by ARN, batched by 100.
     async fn describe_tasks(&self, cluster: &str, tasks: &[String]) -> Result<Vec<Task>>;
+    /// The cluster's container instances with their EC2 instance ids
+    /// (ListContainerInstances, then DescribeContainerInstances in batches of 100).
+    async fn describe_container_instances(&self, cluster: &str) -> Result<Vec<ContainerInstance>>;
     async fn describe_task_definition(&self, task_definition: &str) -> Result<TaskDefinition>;
     /// ARNs of the ACTIVE revisions of a task-definition family, newest first.
     async fn list_revisions(&self, family: &str) -> Result<Vec<String>>;
@@ -209,14 +212,26 @@ pub trait CloudWatchApi: Send + Sync {
         start: chrono::DateTime<chrono::Utc>,
         end: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<crate::model::MetricSeries>>;
+
+    // --- alarms ---
+    /// Every metric and composite alarm of the account and region (DescribeAlarms, every
+    /// page of [`DESCRIBE_ALARMS_MAX`]): one listing a refresh filters for each service,
+    /// fewer calls than DescribeAlarmsForMetric per service and metric.
+    async fn describe_alarms(&self) -> Result<Vec<Alarm>>;
 }
 
 /// GetMetricData takes at most 500 queries a call.
 pub const GET_METRIC_DATA_MAX_QUERIES: usize = 500;
 
+/// DescribeAlarms answers at most 100 alarms a page.
+pub const DESCRIBE_ALARMS_MAX: i32 = 100;
+
 /// Load-balancer reads: target health (issue 27).
 #[async_trait]
-pub trait ElbApi: Send + Sync {}
+pub trait ElbApi: Send + Sync {
+    /// Every registered target of a target group with its health (DescribeTargetHealth).
+    async fn describe_target_health(&self, target_group_arn: &str) -> Result<Vec<TargetHealth>>;
+}
 
 /// Recycle Bin reads: retention rules (issue 26).
 #[async_trait]

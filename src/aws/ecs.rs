@@ -18,12 +18,14 @@ use crate::model::{
     TaskContainer, TaskDefVolume, TaskDefinition, TaskExec, TaskStorage, TaskVolume, VolumeMount,
     VolumeSource, arn_name,
 };
-use crate::model::{LogConfiguration, ServiceDeployment, ServiceRevision};
+use crate::model::{ContainerInstance, LogConfiguration, ServiceDeployment, ServiceRevision};
 
 /// DescribeServices takes at most 10 services per call.
 pub const DESCRIBE_SERVICES_MAX: usize = 10;
 /// DescribeTasks takes at most 100 tasks per call.
 pub const DESCRIBE_TASKS_MAX: usize = 100;
+/// DescribeContainerInstances takes at most 100 instances per call.
+const DESCRIBE_CONTAINER_INSTANCES_MAX: usize = 100;
 
 pub struct EcsAdapter {
     client: Client,
@@ -221,6 +223,43 @@ impl EcsApi for EcsAdapter {
         .await
     }
 
+    async fn describe_container_instances(&self, cluster: &str) -> Result<Vec<ContainerInstance>> {
+        let arns: Vec<String> = self
+            .client
+            .list_container_instances()
+            .cluster(cluster)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(self.ctx.err("ecs:ListContainerInstances"))?;
+        in_batches(
+            &arns,
+            DESCRIBE_CONTAINER_INSTANCES_MAX,
+            |chunk| async move {
+                let out = self
+                    .client
+                    .describe_container_instances()
+                    .cluster(cluster)
+                    .set_container_instances(Some(chunk))
+                    .send()
+                    .await
+                    .map_err(self.ctx.err("ecs:DescribeContainerInstances"))?;
+                Ok(out
+                    .container_instances()
+                    .iter()
+                    .map(|c| ContainerInstance {
+                        arn: text(c.container_instance_arn()),
+                        ec2_instance_id: owned(c.ec2_instance_id()),
+                    })
+                    .collect())
+            },
+        )
+        .await
+    }
+
     async fn describe_task_definition(&self, task_definition: &str) -> Result<TaskDefinition> {
         let out = self
             .client
@@ -313,6 +352,16 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
             }),
         enable_execute_command: s.enable_execute_command(),
         deploy_settings: s.deployment_configuration().and_then(deploy_settings),
+        load_balancers: s
+            .load_balancers()
+            .iter()
+            .map(|lb| crate::model::ServiceLoadBalancer {
+                target_group_arn: owned(lb.target_group_arn()),
+                load_balancer_name: owned(lb.load_balancer_name()),
+                container_name: owned(lb.container_name()),
+                container_port: lb.container_port(),
+            })
+            .collect(),
     }
 }
 
@@ -411,6 +460,11 @@ pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
                     })
                     .and_then(|a| owned(a.last_status()))
                     .map(Into::into),
+                network_bindings: c
+                    .network_bindings()
+                    .iter()
+                    .filter_map(|b| Some((b.container_port()?, b.host_port()?)))
+                    .collect(),
             })
             .collect(),
         volumes: t.attachments().iter().filter_map(ebs_attachment).collect(),
@@ -423,8 +477,20 @@ pub(super) fn task(t: &aws_sdk_ecs::types::Task) -> Task {
             .ephemeral_storage()
             .map(aws_sdk_ecs::types::EphemeralStorage::size_in_gib),
         availability_zone: owned(t.availability_zone()),
+        private_ip: eni_private_ip(t),
+        container_instance_arn: owned(t.container_instance_arn()),
         arn,
     }
+}
+
+/// The `privateIPv4Address` of the task's `ElasticNetworkInterface` attachment.
+fn eni_private_ip(t: &aws_sdk_ecs::types::Task) -> Option<String> {
+    t.attachments()
+        .iter()
+        .filter(|a| a.r#type() == Some("ElasticNetworkInterface"))
+        .flat_map(aws_sdk_ecs::types::Attachment::details)
+        .find(|kv| kv.name() == Some("privateIPv4Address"))
+        .and_then(|kv| owned(kv.value()))
 }
 
 /// An `AmazonElasticBlockStorage` attachment's details → the volume it names.

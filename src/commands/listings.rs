@@ -45,9 +45,20 @@ pub(super) async fn services(
     let listing = load::load_services_listing(&aws, cluster.as_deref(), now(), global.json);
     if global.json {
         let (listing, at) = tokio::join!(listing, here(&aws, settings));
-        print_json(&judged_services_json(&[(at, listing?)], now()))
+        let listing = listing?;
+        warn_alarms(&listing);
+        print_json(&judged_services_json(&[(at, listing)], now()))
     } else {
-        print_text(&services_listing_text(&listing.await?))
+        let listing = listing.await?;
+        warn_alarms(&listing);
+        print_text(&services_listing_text(&listing))
+    }
+}
+
+/// One line on stderr when the alarms could not be read (it names `cloudwatch:DescribeAlarms`).
+fn warn_alarms(listing: &ServicesListing) {
+    if let Err(e) = &listing.alarms {
+        eprintln_escaped!("warning: {e}");
     }
 }
 
@@ -251,6 +262,9 @@ pub fn tasks_table(tasks: &[Task]) -> String {
 pub fn warn_storage(listing: &load::TaskListing) {
     if let Some(e) = &listing.storage_error {
         eprintln_escaped!("warning: task-definition volumes not shown: {e}");
+    }
+    if let Some(e) = listing.targets.error_line() {
+        eprintln_escaped!("warning: load-balancer target health not shown: {e}");
     }
 }
 

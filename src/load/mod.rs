@@ -1,6 +1,7 @@
 //! Loaders: what the listing commands and the console panes need, assembled from the
 //! adapters with bounded concurrency. Both front ends call these, so they always agree.
 
+pub mod alarms;
 mod awaiting;
 mod deployments;
 mod ecs;
@@ -21,6 +22,7 @@ pub mod seen;
 mod service;
 mod snapshots;
 mod storage;
+pub mod targets;
 mod unique;
 mod why;
 

@@ -27,6 +27,8 @@ pub struct ServiceTasks {
     /// The storage of the task definitions the tasks run (every volume kind, mount
     /// points), by ARN; may fail alone.
     pub storage: Result<HashMap<String, TaskStorage>>,
+    /// What the load balancers say of the service's tasks (its target groups).
+    pub targets: super::targets::ServiceTargets,
 }
 
 /// Loads the tasks and, at the same time, the volumes tagged with the service; then only
@@ -37,9 +39,10 @@ pub async fn load_service_tasks(
     service: &str,
 ) -> Result<ServiceTasks> {
     let tags = service_tags(cluster, service);
-    let (tasks, tagged) = tokio::join!(
+    let (tasks, tagged, targets) = tokio::join!(
         load_tasks(aws, cluster, Some(service)),
-        aws.ec2.describe_volumes_matching(&[], &tags)
+        aws.ec2.describe_volumes_matching(&[], &tags),
+        super::targets::load_cluster_targets(aws, cluster, Some(service))
     );
     let tasks = tasks?;
     let volumes = match tagged {
@@ -67,6 +70,7 @@ pub async fn load_service_tasks(
         tasks,
         volumes,
         storage,
+        targets,
     })
 }
 
@@ -89,16 +93,17 @@ pub async fn load_service_detail(
     cluster: &str,
     service: &str,
     task_definition: &str,
-) -> Result<(TaskDefinition, Vec<Task>)> {
-    let (td, tasks) = tokio::join!(
+) -> Result<(TaskDefinition, Vec<Task>, super::targets::ServiceTargets)> {
+    let (td, tasks, targets) = tokio::join!(
         aws.ecs.describe_task_definition(task_definition),
-        load_tasks(aws, cluster, Some(service))
+        load_tasks(aws, cluster, Some(service)),
+        super::targets::load_cluster_targets(aws, cluster, Some(service))
     );
     let tasks = tasks.unwrap_or_else(|e| {
         tracing::warn!("detail of {cluster}/{service}: tasks unavailable: {e}");
         Vec::new()
     });
-    Ok((td?, tasks))
+    Ok((td?, tasks, targets))
 }
 
 /// Completed snapshots of the service's managed EBS volumes (tagged by ECS with the

@@ -39,6 +39,8 @@ pub struct TaskListing {
     pub storage: HashMap<String, TaskStorage>,
     /// Why the storage is missing, to warn about.
     pub storage_error: Option<String>,
+    /// What the load balancers say of the tasks (their services' target groups).
+    pub targets: super::targets::ServiceTargets,
 }
 
 /// The tasks of a cluster (or one service of it) with their definitions' storage.
@@ -47,7 +49,12 @@ pub async fn load_task_listing(
     cluster: &str,
     service: Option<&str>,
 ) -> Result<TaskListing> {
-    let tasks = super::ecs::load_tasks(aws, cluster, service).await?;
+    // The target health needs the services, not the tasks: read side by side.
+    let (tasks, targets) = tokio::join!(
+        super::ecs::load_tasks(aws, cluster, service),
+        super::targets::load_cluster_targets(aws, cluster, service)
+    );
+    let tasks = tasks?;
     let (storage, storage_error) = match load_task_storage(aws, &tasks).await {
         Ok(s) => (s, None),
         Err(e) => (HashMap::new(), Some(e.to_string())),
@@ -56,5 +63,6 @@ pub async fn load_task_listing(
         tasks,
         storage,
         storage_error,
+        targets,
     })
 }

@@ -7,23 +7,27 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
+use super::alarms::{ServiceAlarms, alarms_by_service, load_alarms};
 use super::awaiting::{AwaitingAction, load_awaiting_action};
 use crate::analysis::health::steadiness;
-use crate::analysis::why::{Why, why};
+use crate::analysis::why::{Why, why, with_alarms};
 use crate::aws::{AwsClients, MAX_CONCURRENCY, TaskStatusFilter};
 use crate::error::Result;
-use crate::model::{Service, Task};
+use crate::model::{Alarm, Service, Task};
 
 /// The judgement of every service not steady, by service ARN.
 pub type Whys = HashMap<String, Why>;
 
 /// The services of a listing, why those not steady are not, and (when asked) the
 /// deployments among them waiting for a person.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServicesListing {
     pub services: Vec<Service>,
+    /// The judgement of every service not steady or with an alarm in ALARM.
     pub whys: Whys,
     pub awaiting: Vec<AwaitingAction>,
+    /// Each service's CloudWatch alarms, or why they could not be read.
+    pub alarms: ServiceAlarms,
 }
 
 /// The services (of one cluster or all), the why of each one not steady and, with
@@ -34,7 +38,10 @@ pub async fn load_services_listing(
     now: DateTime<Utc>,
     awaiting: bool,
 ) -> Result<ServicesListing> {
-    let services = super::ecs::load_services(aws, cluster).await?;
+    // The alarms are the place's, not the services': listed while the services are.
+    let (services, all_alarms) =
+        tokio::join!(super::ecs::load_services(aws, cluster), load_alarms(aws));
+    let services = services?;
     let (whys, awaiting) = tokio::join!(load_whys(aws, &services, now), async {
         if awaiting {
             load_awaiting_action(aws, &services).await
@@ -42,11 +49,35 @@ pub async fn load_services_listing(
             Vec::new()
         }
     });
+    let alarms = all_alarms.map(|all| alarms_by_service(&services, &all));
     Ok(ServicesListing {
+        whys: whys_with_alarms(whys, &services, alarms.as_ref().ok()),
         services,
-        whys,
         awaiting,
+        alarms,
     })
+}
+
+/// `whys` with each service's alarms in ALARM added (a steady service with one gets a why
+/// of its own).
+pub fn whys_with_alarms(
+    mut whys: Whys,
+    services: &[Service],
+    alarms: Option<&HashMap<String, Vec<Alarm>>>,
+) -> Whys {
+    let Some(alarms) = alarms else {
+        return whys;
+    };
+    for service in services {
+        let Some(mine) = alarms.get(&service.arn) else {
+            continue;
+        };
+        let judged = with_alarms(whys.remove(&service.arn), service, mine);
+        if let Some(judged) = judged {
+            whys.insert(service.arn.clone(), judged);
+        }
+    }
+    whys
 }
 
 /// For every service in `services` that is not steady: its stopped tasks (one ListTasks

@@ -34,6 +34,8 @@ pub struct Service {
     /// How ECS deploys it (`deploymentConfiguration`: strategy, bake time, canary or
     /// linear steps, lifecycle hooks); `None` when DescribeServices says nothing of it.
     pub deploy_settings: Option<DeploySettings>,
+    /// The target groups ECS registers the service's tasks in (`loadBalancers`).
+    pub load_balancers: Vec<super::targets::ServiceLoadBalancer>,
 }
 
 /// A service's deployment strategy as DescribeServices reports it.
@@ -150,6 +152,11 @@ pub struct Task {
     /// The zone the task runs in (`availabilityZone`): where ECS creates and attaches its
     /// EBS volumes.
     pub availability_zone: Option<String>,
+    /// The private IPv4 address of the task's ENI (awsvpc network mode): an `ip` target.
+    pub private_ip: Option<String>,
+    /// The container instance it runs on (EC2 launch type): its EC2 instance is an
+    /// `instance` target.
+    pub container_instance_arn: Option<String>,
 }
 
 /// The task's side of ECS Exec: whether it was started with it, and where it runs.
@@ -187,6 +194,8 @@ pub struct TaskContainer {
     pub runtime_id: Option<String>,
     /// `lastStatus` of the `ExecuteCommandAgent` managed agent (`RUNNING` …), when present.
     pub exec_agent: Option<AgentStatus>,
+    /// The container's (container port, host port) bindings (bridge and host modes).
+    pub network_bindings: Vec<(i32, i32)>,
 }
 
 /// An EBS volume attached to a task (`AmazonElasticBlockStorage` attachment).

@@ -1,6 +1,7 @@
 //! Plain data the rest of ecsnap works with. No SDK types cross this line: the adapters in
 //! `aws/` translate into these, and `analysis/`, the commands and the console read them.
 
+mod alarms;
 pub mod console_url;
 mod deploy;
 mod ec2;
@@ -15,7 +16,9 @@ pub mod region;
 mod resource;
 pub mod secret;
 mod state;
+mod targets;
 
+pub use alarms::Alarm;
 pub use deploy::{
     AlarmState, CircuitBreakerState, DeploymentRollback, LifecycleHookDetail, RevisionCount,
     RevisionImage, RevisionLoadBalancer, RevisionNetwork, RevisionVolume, ServiceDeployment,
@@ -36,9 +39,12 @@ pub use rbin::{RBIN_EBS_SNAPSHOT, RBIN_EBS_VOLUME, RBIN_EC2_IMAGE, RetentionRule
 pub use resource::{ResourceKind, Skipped};
 pub use state::{
     AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy, ImageStatus,
+    AgentStatus, AlarmStateValue, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy,
     LifecycleHookAction, LifecycleHookStatus, RollbackMonitorStatus, RolloutState,
-    ServiceDeploymentStatus, ServiceStatus, SnapshotState, TaskStatus, VolumeState,
+    ServiceDeploymentStatus, ServiceStatus, SnapshotState, TargetHealthState, TaskStatus,
+    VolumeState,
 };
+pub use targets::{ContainerInstance, ServiceLoadBalancer, TargetHealth};
 
 /// The last path segment of an ARN (`arn:...:service/cluster/name` → `name`).
 pub fn arn_name(arn: &str) -> &str {

@@ -107,6 +107,30 @@ macro_rules! aws_state {
 }
 
 aws_state! {
+    /// A load-balancer target's health (`TargetHealth.State`).
+    TargetHealthState {
+        Healthy = "healthy",
+        Unhealthy = "unhealthy",
+        Draining = "draining",
+        Initial = "initial",
+        /// Not registered with a target group in use, or in a zone the balancer skips.
+        Unused = "unused",
+        /// Health checks are off for the target group.
+        Unavailable = "unavailable",
+        UnhealthyDraining = "unhealthy.draining",
+    }
+}
+
+aws_state! {
+    /// A CloudWatch alarm's `StateValue`.
+    AlarmStateValue {
+        Ok = "OK",
+        Alarm = "ALARM",
+        InsufficientData = "INSUFFICIENT_DATA",
+    }
+}
+
+aws_state! {
     /// A service's `status`.
     ServiceStatus {
         Active = "ACTIVE",

@@ -6,6 +6,11 @@ use crate::model::console_url::{ConsoleTarget, console_url};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::targets::TargetHealthJson;
+use crate::analysis::stop::{StopClass, StopDiagnosis};
+use crate::analysis::targets::{targets_by_task, with_target_reason};
+use crate::model::TargetHealth;
+
 use super::json::{OrphansJson, ServiceJson, TaskJson, TotalsJson, UserTagsJson, mark_awaiting};
 use crate::analysis::orphans::{OrphanKey, OrphanReport, OrphanSort, OrphanTotals};
 use crate::analysis::tags::UserTags;
@@ -77,7 +82,9 @@ pub fn judged_services_json(
         .iter()
         .flat_map(|(at, listing)| {
             listing.services.iter().map(move |s| {
-                let mut json = service_json_at(at, s).judged(listing.whys.get(&s.arn), now);
+                let mut json = service_json_at(at, s)
+                    .judged(listing.whys.get(&s.arn), now)
+                    .with_alarms(listing.alarms.as_ref());
                 mark_awaiting(std::iter::once(&mut json), &listing.awaiting, now);
                 located(at, json)
             })
@@ -89,8 +96,13 @@ pub fn tasks_json(parts: &[(Where, TaskListing)]) -> Vec<Located<TaskJson>> {
     parts
         .iter()
         .flat_map(|(at, l)| {
-            l.tasks.iter().map(|t| {
+            let by_task = targets_by_task(&l.targets.targets, &l.tasks, &l.targets.instances);
+            // Every group unread: unknown (`null`); otherwise what was read.
+            let unread = l.targets.targets.is_empty() && !l.targets.errors.is_empty();
+            l.tasks.iter().map(move |t| {
                 let mut json = TaskJson::new(t, l.storage.get(&t.task_definition));
+                let mine = by_task.get(&t.arn).map_or(&[][..], Vec::as_slice);
+                set_target_health(&mut json, (!unread).then_some(mine));
                 json.console_url = url_at(
                     at,
                     &ConsoleTarget::Task {
@@ -251,6 +263,26 @@ impl FleetOrphansJson {
         self.snapshots
             .sort_by(|a, b| by.compare(&snapshot(a), &snapshot(b)));
         self
+    }
+}
+
+/// Sets the task's `target_health` (`None`: the targets could not be read → `null`) and
+/// pairs a failed-ELB-health-check stop hint with its target's reason.
+fn set_target_health(json: &mut TaskJson, targets: Option<&[&TargetHealth]>) {
+    json.target_health =
+        Some(targets.map(|ts| ts.iter().map(|t| TargetHealthJson::from(*t)).collect()));
+    let (Some(targets), Some(hint)) = (targets, json.stop_hint.as_ref()) else {
+        return;
+    };
+    if json.stop_class == Some(StopClass::LoadBalancerHealthCheck.code()) {
+        let paired = with_target_reason(
+            StopDiagnosis {
+                class: StopClass::LoadBalancerHealthCheck,
+                hint: hint.clone(),
+            },
+            targets,
+        );
+        json.stop_hint = Some(paired.hint);
     }
 }
 

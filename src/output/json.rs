@@ -42,6 +42,12 @@ pub struct ServiceJson {
     /// listing did not judge it (the weekly report's services).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<Option<WhyJson>>,
+    /// The service's CloudWatch alarms (its deployment alarms and those on its
+    /// `ClusterName`/`ServiceName` dimensions), in ALARM first: `name`, `state`, `reason`;
+    /// `null` when the alarms could not be read. Left out where the listing did not read
+    /// them (the weekly report's services).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Option<Vec<crate::model::Alarm>>>,
     /// A deployment paused at a lifecycle hook waiting for a person (`null`: none, or not
     /// looked for — the listings look among the services still deploying).
     pub awaiting_action: Option<AwaitingActionJson>,
@@ -106,6 +112,8 @@ pub struct WhyJson {
     pub last_event: Option<ServiceEvent>,
     /// Why the stopped tasks could not be read, when they could not.
     pub stopped_error: Option<String>,
+    /// The service's alarms in ALARM (as `alarms`).
+    pub alarms: Vec<crate::model::Alarm>,
 }
 
 #[derive(Debug, Serialize)]
@@ -135,6 +143,7 @@ impl WhyJson {
             verdict: why.verdict.clone(),
             last_event: why.last_event.clone(),
             stopped_error: why.stops_error.clone(),
+            alarms: why.alarms.clone(),
         }
     }
 }
@@ -145,6 +154,19 @@ impl ServiceJson {
     #[must_use]
     pub fn judged(mut self, why: Option<&Why>, now: DateTime<Utc>) -> Self {
         self.why = Some(why.map(|w| WhyJson::new(w, now)));
+        self
+    }
+
+    /// With its `alarms` (`all`: every service's by ARN, or `Err` when unreadable).
+    #[must_use]
+    pub fn with_alarms(
+        mut self,
+        all: Result<&std::collections::HashMap<String, Vec<crate::model::Alarm>>, &String>,
+    ) -> Self {
+        self.alarms = Some(
+            all.ok()
+                .map(|all| all.get(&self.service_arn).cloned().unwrap_or_default()),
+        );
         self
     }
 }
@@ -169,6 +191,7 @@ impl From<&Service> for ServiceJson {
             deployments: s.deployments.clone(),
             console_url: None,
             why: None,
+            alarms: None,
             awaiting_action: None,
             service_arn: s.arn.clone(),
         }
@@ -196,6 +219,11 @@ pub struct TaskJson {
     pub stop_hint: Option<String>,
     /// False for normal stops (scaling in, replaced by a deployment, by a user).
     pub stop_is_failure: Option<bool>,
+    /// The load-balancer targets that stand for the task (`output::targets`): `[]` in no
+    /// target group, `null` when the target health could not be read. Left out where the
+    /// output did not read it (a stop-task's answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_health: Option<Option<Vec<super::targets::TargetHealthJson>>>,
     /// Every volume of the task: the task definition's (each kind) with their mount
     /// points, and the EBS volumes ECS attached.
     pub volumes: Vec<TaskVolumeJson>,
@@ -323,6 +351,7 @@ impl TaskJson {
             stop_class: stop.as_ref().map(|d| d.class.code()),
             stop_hint: stop.as_ref().map(|d| d.hint.clone()),
             stop_is_failure: stop.as_ref().map(|d| d.class.is_failure()),
+            target_health: None,
             volumes: mounted_volumes(storage_or_none, &t.volumes)
                 .iter()
                 .map(|v| {

@@ -17,3 +17,4 @@ pub mod report;
 pub mod restore_image;
 pub mod storage;
 pub mod table;
+pub mod targets;

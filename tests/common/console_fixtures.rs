@@ -97,6 +97,7 @@ pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) 
         volume_configurations: Vec::new(),
         enable_execute_command: true,
         deploy_settings: None,
+        load_balancers: Vec::new(),
     }
 }
 
@@ -162,6 +163,7 @@ fn task(id: &str, service: &str, live: bool, volume: Option<&str>) -> Task {
             reason: None,
             runtime_id: Some(format!("{id}-app-0123456789")),
             exec_agent: live.then(|| "RUNNING".into()),
+            network_bindings: Vec::new(),
         }],
         volumes: volume
             .map(|v| TaskVolume {
@@ -301,6 +303,7 @@ pub fn ledger_tasks() -> TasksData {
         ],
         volumes: Ok(volumes()),
         storage: Ok(std::collections::HashMap::new()),
+        targets: ecsnap::load::targets::ServiceTargets::default(),
     }
 }
 
@@ -320,6 +323,7 @@ pub fn rollout_tasks() -> TasksData {
         tasks,
         volumes: Ok(Vec::new()),
         storage: Ok(std::collections::HashMap::new()),
+        targets: ecsnap::load::targets::ServiceTargets::default(),
     }
 }
 
@@ -535,9 +539,10 @@ pub fn listing(generation: u64, answer: Listing) -> Msg {
 /// Delivers the pane listing `answer` (one place) at its pane loader's generation.
 pub fn listed(s: &mut AppState, answer: Listing) {
     let generation = match &answer {
-        Listing::ServicesPart { .. } | Listing::Services(_) | Listing::ServicesWhy(_) => {
-            s.services.loader.generation
-        }
+        Listing::ServicesPart { .. }
+        | Listing::Services(_)
+        | Listing::ServicesWhy(_)
+        | Listing::ServicesAlarms(_) => s.services.loader.generation,
         Listing::Snapshots(_) => s.snapshots.loader.generation,
         Listing::Orphans(_) => s.orphans.loader.generation,
     };

@@ -25,6 +25,7 @@ mod credentials;
 mod deployments;
 mod events;
 mod hands_on;
+mod health;
 mod help;
 mod hostile;
 mod keys;

@@ -32,6 +32,8 @@ fn crawler_why() -> Why {
             message: "(service crawler) has reached a steady state.".into(),
         }),
         stops_error: None,
+        alarms: Vec::new(),
+        steady: false,
     }
 }
 

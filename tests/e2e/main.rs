@@ -36,6 +36,7 @@ mod exec;
 mod fleet;
 mod fleet_actions;
 mod hands_on;
+mod health;
 mod hostile;
 mod image_index;
 mod lifecycle;

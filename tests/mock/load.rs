@@ -57,6 +57,8 @@ struct EcsFleet {
     services: Rule,
     tasks: Rule,
     describe: Rule,
+    /// DescribeServices (for its target groups: none).
+    described: Rule,
 }
 
 fn ecs_fleet(attached: &'static str) -> EcsFleet {
@@ -78,6 +80,13 @@ fn ecs_fleet(attached: &'static str) -> EcsFleet {
                 .task_arns(format!("arn:aws:ecs:eu-west-1:1:task/{CLUSTER}/t1"))
                 .build()
         }),
+        described: mock!(aws_sdk_ecs::Client::describe_services)
+            .sequence()
+            .output(|| {
+                aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder().build()
+            })
+            .repeatedly()
+            .build(),
         describe: mock!(aws_sdk_ecs::Client::describe_tasks).then_output(move || {
             DescribeTasksOutput::builder()
                 .tasks(
@@ -136,6 +145,7 @@ async fn service_volumes_are_read_by_tags_and_ids_never_the_whole_account() {
             &fleet.services,
             &fleet.tasks,
             &fleet.describe,
+            &fleet.described,
         ],
         &[],
         &[&tagged, &by_id, &everything],
@@ -186,6 +196,7 @@ async fn an_attached_volume_the_tags_found_costs_no_second_query() {
             &fleet.services,
             &fleet.tasks,
             &fleet.describe,
+            &fleet.described,
         ],
         &[],
         &[&tagged, &other],
@@ -454,7 +465,13 @@ async fn a_task_s_ebs_volume_carries_the_task_s_zone_in_tasks_json() {
             .build()
     });
     let aws = clients(
-        &[&fleet.clusters, &fleet.services, &fleet.tasks, &describe],
+        &[
+            &fleet.clusters,
+            &fleet.services,
+            &fleet.tasks,
+            &describe,
+            &fleet.described,
+        ],
         &[],
         &[],
     );

@@ -23,6 +23,7 @@ mod fleet;
 mod fleet_scale;
 mod hands_on;
 mod image_archive;
+mod health;
 mod image_check;
 mod image_index;
 mod lifecycle;

@@ -203,10 +203,24 @@ pub fn clients_with_logs(
             logs.iter().copied()
         ),
         sts: Arc::new(sts),
+        cloudwatch: no_alarms(),
         ..place
     }
     .clients_and_ops()
     .0
+}
+
+/// A CloudWatch client whose DescribeAlarms answers no alarm, however often it is asked
+/// (the listings read the place's alarms beside the services).
+pub fn no_alarms() -> aws_sdk_cloudwatch::Client {
+    let none = aws_smithy_mocks::mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .sequence()
+        .output(|| {
+            aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput::builder().build()
+        })
+        .repeatedly()
+        .build();
+    mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&none])
 }
 
 /// A `Mutator` over `ops` writing its audit log into a temporary directory (kept alive by

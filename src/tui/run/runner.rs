@@ -388,8 +388,16 @@ async fn perform_load(
     match load {
         Load::Identity => Msg::Identity(session.identity().await.cloned().map_err(str::to_string)),
         Load::Services { generation } => {
-            let services = load_services_in_parts(aws, generation, tx, place).await;
-            judge_services(aws, services, &|answer| listing(generation, answer), tx).await
+            // The place's alarms are read beside the listing, never before its rows.
+            let services = async {
+                let services = load_services_in_parts(aws, generation, tx, place).await;
+                let judged =
+                    judge_services(aws, services, &|answer| listing(generation, answer), tx).await;
+                let _ = tx.send(judged);
+            };
+            let alarms = load::alarms::load_alarms(aws);
+            let ((), alarms) = tokio::join!(services, alarms);
+            listing(generation, Listing::ServicesAlarms(alarms))
         }
         Load::Tasks {
             generation,
@@ -404,6 +412,7 @@ async fn perform_load(
                         tasks: st.tasks,
                         volumes: st.volumes.map_err(|e| text(&e)),
                         storage: st.storage.map_err(|e| text(&e)),
+                        targets: st.targets,
                     })
                     .map_err(|e| text(&e)),
             ),
@@ -418,7 +427,11 @@ async fn perform_load(
             PaneAnswer::Detail(
                 load::load_service_detail(aws, &cluster, &service, &task_definition)
                     .await
-                    .map(|(td, tasks)| DetailData::new(td, &tasks))
+                    .map(|(td, tasks, targets)| {
+                        let mut data = DetailData::new(td, &tasks);
+                        data.set_targets(targets, &tasks);
+                        data
+                    })
                     .map_err(|e| text(&e)),
             ),
         ),

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::analysis::stop::{StopClass, diagnose};
-use crate::model::{Task, TaskDefinition};
+use crate::analysis::targets::{target_rank, targets_by_task, task_of, with_target_reason};
+use crate::load::targets::ServiceTargets;
+use crate::model::{TargetHealth, Task, TaskDefinition};
 use crate::tui::state::list::Loader;
 use crate::tui::state::service_ref::ServiceRef;
 
@@ -29,6 +31,17 @@ pub struct DetailData {
     pub digests: Vec<(String, String)>,
     /// The service's recently stopped tasks, newest first, at most [`STOPPED_SHOWN`].
     pub stopped: Vec<StoppedTask>,
+    /// Its target groups' health, read beside the tasks (boxed: most services have none).
+    pub health: Box<DetailTargets>,
+}
+
+/// The target health Detail shows.
+#[derive(Debug, Clone, Default)]
+pub struct DetailTargets {
+    pub targets: ServiceTargets,
+    /// Each target with the id of the task it stands for (when one of the tasks does),
+    /// the worst first.
+    pub target_tasks: Vec<(TargetHealth, Option<String>)>,
 }
 
 impl DetailData {
@@ -45,7 +58,38 @@ impl DetailData {
             task_definition,
             digests,
             stopped: stopped_tasks(tasks),
+            health: Box::default(),
         }
+    }
+
+    /// The target health read beside `tasks`: each target with its task, and the stopped
+    /// tasks' failed-ELB-health-check hints paired with their target's reason.
+    pub fn set_targets(&mut self, targets: ServiceTargets, tasks: &[Task]) {
+        let by_task = targets_by_task(&targets.targets, tasks, &targets.instances);
+        for stopped in &mut self.stopped {
+            let Some(task) = tasks.iter().find(|t| t.id == stopped.id) else {
+                continue;
+            };
+            let mine = by_task.get(&task.arn).map_or(&[][..], Vec::as_slice);
+            if let Some(d) = diagnose(task) {
+                stopped.hint = with_target_reason(d, mine).console_hint();
+            }
+        }
+        let mut rows: Vec<(TargetHealth, Option<String>)> = targets
+            .targets
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    task_of(t, tasks, &targets.instances).map(|x| x.id.clone()),
+                )
+            })
+            .collect();
+        rows.sort_by_key(|(t, _)| target_rank(t));
+        *self.health = DetailTargets {
+            targets,
+            target_tasks: rows,
+        };
     }
 
     pub fn digest_of(&self, container: &str) -> Option<&str> {

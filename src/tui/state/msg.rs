@@ -80,6 +80,9 @@ pub enum Listing {
     Services(Result<Vec<Service>, String>),
     /// Why the services not steady are not, read after the listing (same generation).
     ServicesWhy(Whys),
+    /// Every CloudWatch alarm of the place, read beside the listing (same generation), or
+    /// why they could not be read.
+    ServicesAlarms(Result<Vec<crate::model::Alarm>, String>),
     Snapshots(Result<Vec<UserTags>, String>),
     Orphans(Result<OrphanReport, String>),
 }

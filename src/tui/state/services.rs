@@ -3,10 +3,11 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use crate::analysis::alarms::{any_firing, service_alarms};
 use crate::analysis::health::{Steadiness, steadiness};
-use crate::analysis::why::Why;
+use crate::analysis::why::{Why, with_alarms};
 use crate::load::Whys;
-use crate::model::{Service, ServiceDeployment, arn_name};
+use crate::model::{Alarm, Service, ServiceDeployment, arn_name};
 use crate::tui::state::list::{ListPane, Loader, Row, by};
 
 pub const SORT_COLUMNS: &[&str] = &[
@@ -29,6 +30,8 @@ pub struct ServiceRow {
     /// ECS's deployment of it in flight (service deployments), when read: its stage, and
     /// whether it waits for a person at a hook.
     pub live: Option<ServiceDeployment>,
+    /// Its CloudWatch alarms (in ALARM first), once the place's alarms are read.
+    pub alarms: Vec<Alarm>,
 }
 
 impl ServiceRow {
@@ -48,7 +51,13 @@ impl ServiceRow {
             place,
             service,
             live: None,
+            alarms: Vec::new(),
         }
+    }
+
+    /// One of its alarms is in ALARM (sorts it up, and its why says so).
+    pub fn firing(&self) -> bool {
+        any_firing(&self.alarms)
     }
 
     /// Paused at a lifecycle hook, waiting for a person (sorts to the top).
@@ -100,6 +109,7 @@ impl Row for ServiceRow {
         match column {
             // A deployment waiting for a person first, then by steadiness.
             0 => by(!self.awaiting(), !o.awaiting())
+                .then_with(|| by(!self.firing(), !o.firing()))
                 .then_with(|| by(self.steadiness, o.steadiness))
                 .then_with(names),
             1 => names(),
@@ -136,6 +146,9 @@ pub struct ServicesPane {
     pub live: std::collections::HashMap<String, ServiceDeployment>,
     /// Their read.
     pub live_loader: Loader,
+    /// Every CloudWatch alarm of each place (`None`: the one place), or why they could
+    /// not be read; each row picks its own.
+    pub alarms: HashMap<Option<usize>, Result<Vec<Alarm>, String>>,
     /// The endpoint does not know service deployments (an older one, moto): not asked
     /// again this run.
     pub live_unsupported: bool,
@@ -157,6 +170,7 @@ impl Default for ServicesPane {
             live_loader: Loader::default(),
             live_unsupported: false,
             metrics: crate::tui::state::metrics::MetricsState::default(),
+            alarms: HashMap::new(),
         }
     }
 }
@@ -236,17 +250,50 @@ impl ServicesPane {
             .extend(whys.into_iter().map(|(arn, why)| ((place, arn), why)));
     }
 
-    /// Why the service of `row` is not steady, when it is not and its why was read.
-    pub fn why_of(&self, row: &ServiceRow) -> Option<&Why> {
-        if row.steadiness.is_steady() {
-            return None;
+    /// A place's alarms (`None`: the one place): the rows pick theirs.
+    pub fn set_alarms(&mut self, place: Option<usize>, alarms: Result<Vec<Alarm>, String>) {
+        self.alarms.insert(place, alarms);
+        self.apply_scope();
+    }
+
+    /// Why the alarms of the service's place could not be read (naming
+    /// `cloudwatch:DescribeAlarms`), when they could not.
+    pub fn alarms_error(&self, place: Option<usize>) -> Option<&str> {
+        self.alarms.get(&place)?.as_ref().err().map(String::as_str)
+    }
+
+    /// Why the service of `row` is not steady (when its why was read), or which of its
+    /// alarms is in ALARM.
+    pub fn why_of(&self, row: &ServiceRow) -> Option<Why> {
+        self.why_with(row.place, &row.service, &row.alarms)
+    }
+
+    /// [`Self::why_of`] for a service of `place` (Detail's).
+    pub fn why_for(&self, place: Option<usize>, service: &Service) -> Option<Why> {
+        self.why_with(place, service, &self.alarms_for(place, service))
+    }
+
+    fn why_with(&self, place: Option<usize>, service: &Service, alarms: &[Alarm]) -> Option<Why> {
+        let judged = if steadiness(service).is_steady() {
+            None
+        } else {
+            Some(self.whys.get(&(place, service.arn.clone()))?.clone())
+        };
+        with_alarms(judged, service, alarms)
+    }
+
+    /// The alarms of a service of `place` (none until they are read).
+    pub fn alarms_for(&self, place: Option<usize>, service: &Service) -> Vec<Alarm> {
+        match self.alarms.get(&place) {
+            Some(Ok(all)) => service_alarms(service, all),
+            _ => Vec::new(),
         }
-        self.whys.get(&(row.place, row.service.arn.clone()))
     }
 
     /// A row with ECS's deployment in flight attached (one place only).
     fn row(&self, service: Service, place: Option<usize>) -> ServiceRow {
         let mut row = ServiceRow::at(service, place);
+        row.alarms = self.alarms_for(place, &row.service);
         if place.is_none() {
             row.live = self
                 .live

@@ -5,8 +5,10 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::analysis::stop::{StopDiagnosis, diagnose};
+use crate::analysis::targets::{targets_by_task, with_target_reason, worst};
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
-use crate::model::{Task, TaskStorage, Volume};
+use crate::load::targets::ServiceTargets;
+use crate::model::{TargetHealth, TargetHealthState, Task, TaskStorage, Volume};
 use crate::tui::state::list::{ListPane, Loader, Row, by};
 
 pub const SORT_COLUMNS: &[&str] = &["status", "started", "task", "health"];
@@ -19,12 +21,45 @@ pub struct TaskRow {
     pub task: Task,
     /// Why it stopped, classified once when the row is made; `None` while it runs.
     pub stop: Option<StopDiagnosis>,
+    /// The load-balancer targets that stand for it, the worst first.
+    pub targets: Vec<TargetHealth>,
 }
 
 impl TaskRow {
     pub fn new(task: Task) -> Self {
         let stop = diagnose(&task);
-        Self { task, stop }
+        Self {
+            task,
+            stop,
+            targets: Vec::new(),
+        }
+    }
+
+    /// With its targets: a stop for failed ELB health checks gets the target's reason.
+    #[must_use]
+    pub fn with_targets(mut self, targets: &[&TargetHealth]) -> Self {
+        self.stop = self.stop.map(|d| with_target_reason(d, targets));
+        let mut targets: Vec<&TargetHealth> = targets.to_vec();
+        if let Some(w) = worst(&targets) {
+            targets.retain(|t| *t != w);
+            targets.insert(0, w);
+        }
+        self.targets = targets.into_iter().cloned().collect();
+        self
+    }
+
+    /// The TG column: the worst target's state, with its reason code
+    /// (`unhealthy ResponseCodeMismatch`); `-` in no target group.
+    pub fn target_cell(&self) -> String {
+        self.targets.first().map_or_else(
+            || "-".to_string(),
+            |t| match t.reason.as_deref() {
+                Some(r) if t.state != TargetHealthState::Healthy => {
+                    format!("{} {}", t.state, r.trim_start_matches("Target."))
+                }
+                _ => t.state.to_string(),
+            },
+        )
     }
 }
 
@@ -137,6 +172,8 @@ pub struct TasksData {
     pub volumes: Result<Vec<Volume>, String>,
     /// The task definitions' storage by ARN (may fail alone).
     pub storage: Result<HashMap<String, TaskStorage>, String>,
+    /// What the load balancers say of the tasks (read beside them).
+    pub targets: ServiceTargets,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +186,9 @@ pub struct TasksPane {
     /// The task definitions' volumes (every kind) and mount points, by ARN.
     pub storage: HashMap<String, TaskStorage>,
     pub storage_error: Option<String>,
+    /// Why the target health could not be read (naming
+    /// `elasticloadbalancing:DescribeTargetHealth`), when it could not.
+    pub targets_error: Option<String>,
 }
 
 impl Default for TasksPane {
@@ -161,6 +201,7 @@ impl Default for TasksPane {
             volumes_error: None,
             storage: HashMap::new(),
             storage_error: None,
+            targets_error: None,
         }
     }
 }
@@ -220,8 +261,18 @@ impl TasksPane {
             }
             Err(e) => self.storage_error = Some(e),
         }
-        self.list
-            .set_rows(data.tasks.into_iter().map(TaskRow::new).collect());
+        self.targets_error = data.targets.error_line();
+        let targets = &data.targets;
+        let by_task = targets_by_task(&targets.targets, &data.tasks, &targets.instances);
+        let rows = data
+            .tasks
+            .iter()
+            .map(|t| {
+                let mine = by_task.get(&t.arn).map_or(&[][..], Vec::as_slice);
+                TaskRow::new(t.clone()).with_targets(mine)
+            })
+            .collect();
+        self.list.set_rows(rows);
     }
 }
 

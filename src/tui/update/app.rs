@@ -736,6 +736,11 @@ fn on_listing(state: &mut AppState, generation: u64, answer: Listing) -> Vec<Eff
                 state.services.set_whys(None, whys);
             }
         }
+        Listing::ServicesAlarms(alarms) => {
+            if generation == state.services.loader.generation {
+                state.services.set_alarms(None, alarms);
+            }
+        }
         Listing::Snapshots(result) => {
             if let Some(groups) = state.snapshots.loader.finish(generation, result, now) {
                 state.snapshots.set_groups(groups);

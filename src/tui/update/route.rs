@@ -154,6 +154,13 @@ pub fn on_placed(
             }
             return Vec::new();
         }
+        // Beside that place's services: its alarms.
+        Listing::ServicesAlarms(alarms) => {
+            if generation == state.services.loader.generation {
+                state.services.set_alarms(Some(place), alarms);
+            }
+            return Vec::new();
+        }
         Listing::Services(ref result) => (PaneId::Services, result.as_ref().err().cloned()),
         Listing::Orphans(ref result) => (PaneId::Orphans, result.as_ref().err().cloned()),
         Listing::Snapshots(ref result) => (PaneId::Snapshots, result.as_ref().err().cloned()),
@@ -187,7 +194,8 @@ pub fn on_placed(
         | Listing::Orphans(Err(_))
         | Listing::Snapshots(Err(_))
         | Listing::ServicesPart { .. }
-        | Listing::ServicesWhy(_) => {}
+        | Listing::ServicesWhy(_)
+        | Listing::ServicesAlarms(_) => {}
     }
     if done < total {
         state.loader_mut(pane).part(

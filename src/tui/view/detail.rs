@@ -71,8 +71,8 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         )];
     };
     let now = state.now;
-    let judged = state.services.whys.get(&(*place, service.arn.clone()));
-    let mut out = crate::tui::view::services::why_lines(service, judged, now, theme);
+    let judged = state.services.why_for(*place, service);
+    let mut out = crate::tui::view::services::why_lines(service, judged.as_ref(), now, theme);
     out.push(counts_line(service, theme, true));
     out.push(deployment_config_line(service, theme));
     out.push(deploy_settings_line(service, theme));
@@ -84,6 +84,10 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         out.push(Line::raw(""));
         out.extend(metrics);
     }
+    out.extend(crate::tui::view::health::target_lines(state, theme));
+    out.extend(crate::tui::view::health::alarm_lines(
+        state, *place, service, theme,
+    ));
     out.push(Line::raw(""));
     out.extend(deployment_lines(service, now, theme));
     out.push(Line::raw(""));

@@ -18,6 +18,7 @@ mod exec;
 mod footer;
 mod hands_on;
 mod header;
+mod health;
 mod help;
 mod lifecycle;
 mod logs;

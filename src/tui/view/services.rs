@@ -228,7 +228,12 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let now = state.now;
     let mut lines = match selected.live.as_ref().filter(|_| selected.awaiting()) {
         Some(d) => awaiting_lines(&selected.service, d, now, theme),
-        None => why_lines(&selected.service, pane.why_of(selected), now, theme),
+        None => why_lines(
+            &selected.service,
+            pane.why_of(selected).as_ref(),
+            now,
+            theme,
+        ),
     };
     lines.extend(crate::tui::view::metrics::selected_line(
         state,
@@ -241,10 +246,13 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let others = pane
         .list
         .visible_rows()
-        .filter(|r| r.key() != selected.key() && (!r.steadiness.is_steady() || r.awaiting()))
+        .filter(|r| {
+            r.key() != selected.key() && (!r.steadiness.is_steady() || r.awaiting() || r.firing())
+        })
         .take(MORE_WHYS);
     for r in others {
         let what = match (r.live.as_ref().filter(|_| r.awaiting()), pane.why_of(r)) {
+            (None, Some(w)) if w.steady => w.headline(now),
             (Some(d), _) => format!("{AWAITING} · {}", live_text(d, now)),
             (None, Some(w)) => format!("{} · {}", r.steadiness.label(), w.headline(now)),
             (None, None) => r.steadiness.label().to_string(),
@@ -302,6 +310,20 @@ pub fn why_lines(
 ) -> Vec<Line<'static>> {
     let health = steadiness(service);
     let name = Span::styled(format!("{}: ", service.name), theme.bold());
+    if let Some(w) = judged.filter(|w| w.steady) {
+        // Steady, but an alarm of it is in ALARM: the alarm and CloudWatch's reason.
+        let mut lines = vec![Line::from(vec![
+            name,
+            Span::styled(escape_text(&w.headline(now)).into_owned(), theme.warn()),
+        ])];
+        if let Some(detail) = w.detail(now) {
+            lines.push(Line::styled(
+                format!("  {}", escape_text(&detail)),
+                theme.dim(),
+            ));
+        }
+        return lines;
+    }
     if health.is_steady() {
         return vec![Line::from(vec![
             name,

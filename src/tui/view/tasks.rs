@@ -16,7 +16,7 @@ use crate::tui::view::table::{
     title,
 };
 
-const HEADER: [&str; 7] = [
+const HEADER: [&str; 8] = [
     "TASK",
     "REV",
     "LAST/DESIRED",
@@ -24,15 +24,16 @@ const HEADER: [&str; 7] = [
     "STARTED",
     "STOP",
     "VOLUMES",
+    "TG",
 ];
 
 /// The least useful columns give way first: volumes, then the id (elided in the middle),
 /// then health and started; the revision, status and the stop class stay.
-const GIVE_ORDER: [usize; 4] = [6, 0, 3, 4];
-const MIN_WIDTHS: [usize; 7] = [12, 3, 12, 6, 5, 6, 12];
+const GIVE_ORDER: [usize; 5] = [6, 0, 3, 4, 7];
+const MIN_WIDTHS: [usize; 8] = [12, 3, 12, 6, 5, 6, 12, 9];
 
 /// A task row's texts, in `HEADER` order.
-fn cells(r: &TaskRow, state: &AppState) -> [String; 7] {
+fn cells(r: &TaskRow, state: &AppState) -> [String; 8] {
     let t = &r.task;
     let vols: Vec<&str> = t.volumes.iter().map(|v| v.volume_id.as_str()).collect();
     [
@@ -49,7 +50,27 @@ fn cells(r: &TaskRow, state: &AppState) -> [String; 7] {
         } else {
             vols.join(" ")
         },
+        r.target_cell(),
     ]
+}
+
+/// The selected task's load-balancer target: group, address, state and AWS's reason.
+fn target_line(row: &TaskRow, theme: Theme) -> Option<Line<'static>> {
+    let t = row.targets.first()?;
+    let at = t
+        .port
+        .map_or_else(|| t.target_id.clone(), |p| format!("{}:{p}", t.target_id));
+    let healthy = t.state == crate::model::TargetHealthState::Healthy;
+    let mut text = format!(
+        "target {} {at}: {}",
+        crate::analysis::targets::target_group_name(&t.target_group_arn),
+        t.state
+    );
+    if let Some(reason) = t.reason_line() {
+        text = format!("{text} — {reason}");
+    }
+    let style = if healthy { theme.dim() } else { theme.bad() };
+    Some(Line::styled(escape(&text).into_owned(), style))
 }
 
 /// A task's revision from its task definition ARN (`…/checkout:3` → `:3`), so tasks of
@@ -61,7 +82,7 @@ fn revision(task_definition: &str) -> String {
 }
 
 /// Widths from the rows' content and the pane's width (see `fit_columns`).
-fn task_widths(cells: &[[String; 7]], width: u16) -> Vec<usize> {
+fn task_widths(cells: &[[String; 8]], width: u16) -> Vec<usize> {
     // A column whose every value is `-` (no health checks, no volumes) is dropped.
     let natural: Vec<usize> = (0..HEADER.len())
         .map(|i| {
@@ -85,16 +106,25 @@ fn task_widths(cells: &[[String; 7]], width: u16) -> Vec<usize> {
 
 /// Below the table: the selected task's class and hint, then its full stopped reason
 /// (wrapped, so nothing is cut at 80 columns).
-fn why_lines(row: Option<&TaskRow>, theme: Theme) -> Paragraph<'static> {
+fn why_lines(
+    row: Option<&TaskRow>,
+    targets_error: Option<&str>,
+    theme: Theme,
+) -> Paragraph<'static> {
     let Some(row) = row else {
         return Paragraph::new("");
     };
     let Some(d) = &row.stop else {
-        return Paragraph::new(vec![
-            Line::styled(format!("task {} is running", row.task.id), theme.dim()),
-            crate::tui::view::exec::task_exec_line(&row.task, theme),
-        ])
-        .wrap(ratatui::widgets::Wrap { trim: false });
+        let mut lines = vec![Line::styled(
+            format!("task {} is running", row.task.id),
+            theme.dim(),
+        )];
+        lines.extend(target_line(row, theme));
+        if let Some(e) = targets_error {
+            lines.push(Line::styled(format!("✗ {}", escape(e)), theme.bad()));
+        }
+        lines.push(crate::tui::view::exec::task_exec_line(&row.task, theme));
+        return Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
     };
     let style = if d.class.is_failure() {
         theme.bad()
@@ -194,7 +224,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         let [table_area, why_area] =
             // Up to four lines: the class and hint, then the full reason, each wrapped.
             Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(rest);
-        let texts: Vec<[String; 7]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
+        let texts: Vec<[String; 8]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
         let widths = task_widths(&texts, table_area.width);
         let constraints: Vec<Constraint> = widths
             .iter()
@@ -203,7 +233,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         ListTable::plain(&pane.list, &HEADER, &constraints).render(frame, table_area, theme, |r| {
             task_cells(r, state, &widths, theme)
         });
-        frame.render_widget(why_lines(pane.list.selected_row(), theme), why_area);
+        frame.render_widget(
+            why_lines(
+                pane.list.selected_row(),
+                pane.targets_error.as_deref(),
+                theme,
+            ),
+            why_area,
+        );
     }
     draw_volumes(frame, bottom, state, theme);
 }
@@ -221,7 +258,12 @@ fn task_cells(r: &TaskRow, state: &AppState, widths: &[usize], theme: Theme) -> 
         Some(d) if d.class.is_failure() => theme.bad(),
         _ => theme.dim(),
     };
-    let [id, rev, status, health, started, stop, vols] = text;
+    let [id, rev, status, health, started, stop, vols, tg] = text;
+    let tg_style = match r.targets.first() {
+        Some(t) if t.state == crate::model::TargetHealthState::Healthy => theme.good(),
+        Some(_) => theme.bad(),
+        None => theme.dim(),
+    };
     vec![
         Cell::from(elide_middle(&id, widths[0])),
         Cell::from(rev),
@@ -230,6 +272,7 @@ fn task_cells(r: &TaskRow, state: &AppState, widths: &[usize], theme: Theme) -> 
         Cell::from(started),
         Cell::from(Span::styled(stop, stop_style)),
         Cell::from(elide_middle(&vols, widths[6])),
+        Cell::from(Span::styled(tg, tg_style)),
     ]
 }
 
@@ -265,10 +308,15 @@ fn tasks_title(state: &AppState, target: &ServiceRef) -> String {
 
 fn summary_line(state: &AppState, target: &ServiceRef, theme: Theme) -> Line<'static> {
     let (cluster, service) = (&target.cluster, &target.service);
-    match state.services.find_at(target.place, cluster, service) {
+    let mut line = match state.services.find_at(target.place, cluster, service) {
         Some(s) => crate::tui::view::detail::counts_line(s, theme, false),
         None => Line::styled("service not in the loaded list", theme.dim()),
+    };
+    if let Some(e) = &state.tasks.targets_error {
+        line.spans
+            .push(Span::styled(format!(" · ✗ {}", escape(e)), theme.bad()));
     }
+    line
 }
 
 const VOLUME_HEADER: [&str; 6] = [
