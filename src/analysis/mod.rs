@@ -20,6 +20,7 @@ pub mod locks;
 pub mod logs;
 pub mod marks;
 pub mod orphans;
+pub mod revision_diff;
 pub mod seen;
 pub mod stages;
 pub mod stop;

@@ -29,6 +29,7 @@ pub mod redeploy;
 pub mod restore_snapshot;
 pub mod restore_user;
 pub mod rollback;
+pub mod rollback_revision;
 pub mod scale;
 pub mod session;
 pub mod stop_deployment;

@@ -33,6 +33,7 @@ mod outcomes;
 mod recover;
 mod rollback;
 mod safety;
+mod service_revisions;
 mod snapshot_locks;
 mod wait;
 mod wait_stage;

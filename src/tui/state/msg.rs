@@ -113,6 +113,9 @@ pub enum DialogAnswer {
     ImageTags(Result<ImageTags, String>),
     /// The rollback picker's EBS snapshot choices (sent before `Revisions`).
     EbsSnapshots(Result<EbsChoices, String>),
+    /// The rollback picker's service revisions, or why they are not offered (sent before
+    /// `Revisions`).
+    ServiceRevisions(Result<Vec<crate::ops::rollback_revision::RevisionChoice>, String>),
     Planned(Result<Planned, String>),
     /// One place's plans of a cleanup over several places (or why it could not plan).
     CleanupPartPlanned {
