@@ -36,5 +36,6 @@ mod places;
 mod recover;
 mod rollback;
 mod screens;
+mod service_revisions;
 mod themes;
 mod why;

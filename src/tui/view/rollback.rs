@@ -41,9 +41,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
                 " · the service is updated; tasks it starts get a volume created from the \
                  snapshot"
             }
-            PickMode::ServiceRevisions => {
-                " · its task definition and managed EBS volume configuration together"
-            }
+            PickMode::ServiceRevisions => " · task definition and EBS volume together",
         };
         // While the service's name is typed (production), `i` is a letter of it: → then.
         let key = if modal.text_field_focused() {
@@ -302,7 +300,7 @@ fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec
         Err(lines) => return lines,
     };
     let mut out = vec![Line::raw(format!(
-        "Service revisions ECS recorded, newest first ({} to pick):",
+        "ECS's service revisions, newest first ({} to pick):",
         pick_keys(modal)
     ))];
     let id_width = window(choices, r.service_selected)
@@ -316,7 +314,7 @@ fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec
         } else if c.moved.is_empty() {
             ""
         } else {
-            "  ⚠ tag pushed again"
+            "  ⚠ tag pushed again (f pins)"
         };
         let text = format!(
             "{id:<id_width$} {:<16} {}{note}",
@@ -340,10 +338,6 @@ fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec
             }
         })
         .collect();
-    out.push(Line::styled(
-        format!("  images: {}", escape(&images.join(", "))),
-        theme.dim(),
-    ));
     let mut parts: Vec<String> = c
         .revision
         .volumes
@@ -371,20 +365,14 @@ fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec
     if let Some(n) = &c.revision.network {
         parts.push(format!("subnets {}", n.subnets.join(",")));
     }
-    if !parts.is_empty() {
+    parts.splice(0..0, images);
+    out.push(Line::styled(
+        format!("  {}", escape(&parts.join(" · "))),
+        theme.dim(),
+    ));
+    if r.pin && !c.current {
         out.push(Line::styled(
-            format!("  {}", escape(&parts.join(" · "))),
-            theme.dim(),
-        ));
-    }
-    if !c.moved.is_empty() && !c.current {
-        let what = if r.pin {
-            "pinned: a copy of its task definition is registered with image@digest (f: no longer)"
-        } else {
-            "tasks would pull the newer image; f pins the digest it ran"
-        };
-        out.push(Line::styled(
-            format!("  ⚠ tag pushed again — {what}"),
+            "  ⚠ pinned: a copy of its task definition is registered with image@digest",
             theme.warn(),
         ));
     }
