@@ -5,6 +5,7 @@
 
 pub mod age;
 pub mod cost;
+pub mod deploy_progress;
 pub mod deployments;
 pub mod diff;
 pub mod events;

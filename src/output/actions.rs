@@ -434,6 +434,7 @@ mod tests {
                 .map(|i| event(&i.to_string(), (i == 0).then_some(1_000)))
                 .collect(),
             stopped_tasks: Vec::new(),
+            deployment: None,
         };
         let text =
             serde_json::to_string(&WaitJson::new("prod", "api", &outcome)).unwrap_or_default();

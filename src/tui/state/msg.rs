@@ -153,7 +153,8 @@ pub enum DialogAnswer {
     /// StopServiceDeployment / ContinueServiceDeployment answered (the deployment's ARN),
     /// or was refused / failed.
     DeploymentSent(Result<String, String>),
-    /// One look at the deployment being followed.
+    /// One look at the deployment being followed (the deployment dialog's, or a watched
+    /// rollout's in the wait view: stage, traffic, bake, hooks).
     DeploymentLook(Box<crate::model::ServiceDeployment>),
     /// Following ended: where it was sent (its summary), or why not.
     DeploymentFollowed(Result<String, String>),

@@ -301,7 +301,7 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
         }
         DialogAnswer::DeploymentSent(result) => deployment_action::sent(modal, result),
         DialogAnswer::DeploymentLook(d) => {
-            deployment_action::look(modal, *d);
+            wait::deployment_look(modal, *d);
             None
         }
         DialogAnswer::DeploymentFollowed(result) => deployment_action::followed(modal, result),
