@@ -38,4 +38,5 @@ mod rollback;
 mod screens;
 mod service_revisions;
 mod themes;
+mod wait_deployment;
 mod why;

@@ -36,5 +36,6 @@ mod safety;
 mod service_revisions;
 mod snapshot_locks;
 mod wait;
+mod wait_deployment;
 mod wait_stage;
 mod why;
