@@ -102,7 +102,7 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
         &mut s,
         DialogAnswer::WaitDone(Ok(WaitOutcome {
             verdict: Verdict::Stable,
-            elapsed: std::time::Duration::from_secs(60),
+            elapsed: std::time::Duration::from_mins(1),
             polls: 3,
             service: None,
             events: Vec::new(),
