@@ -134,6 +134,12 @@ pub enum FollowVerdict {
 /// `deployment ARN is STATUS at stage STAGE: ECS's reason` (the stage and the reason when
 /// ECS gives them): where and why a deployment ended.
 pub fn status_words(d: &ServiceDeployment) -> String {
+    format!("deployment {} is {}{}", d.arn, d.status, where_and_why(d))
+}
+
+/// ` at stage STAGE: ECS's reason` (each part when ECS gives it; the rollback's reason
+/// when there is no status reason).
+pub fn where_and_why(d: &ServiceDeployment) -> String {
     let stage = d
         .lifecycle_stage
         .as_ref()
@@ -145,7 +151,7 @@ pub fn status_words(d: &ServiceDeployment) -> String {
         .or_else(|| d.rollback.as_ref().and_then(|r| r.reason.as_deref()))
         .map(|r| format!(": {r}"))
         .unwrap_or_default();
-    format!("deployment {} is {}{stage}{reason}", d.arn, d.status)
+    format!("{stage}{reason}")
 }
 
 /// Judges one look at the deployment being followed; `acted_on` is the hook just

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use super::diff::{ChangeKind, FieldChange};
 use super::in_use::parse_image_ref;
-use crate::model::{RevisionImage, ServiceRevision, ServiceVolumeConfig, arn_name};
+use crate::model::{
+    RevisionImage, RevisionLoadBalancer, ServiceRevision, ServiceVolumeConfig, arn_name,
+};
 
 /// What runs now, as far as a service revision can be compared with it.
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +116,20 @@ fn change(
     })
 }
 
+/// `target-group→container:port` of a revision's load balancer.
+pub fn lb_words(lb: &RevisionLoadBalancer) -> String {
+    format!(
+        "{}→{}:{}",
+        lb.target_group_arn
+            .as_deref()
+            .or(lb.load_balancer_name.as_deref())
+            .map_or("-", arn_name),
+        lb.container_name.as_deref().unwrap_or("-"),
+        lb.container_port
+            .map_or_else(|| "-".into(), |p| p.to_string())
+    )
+}
+
 /// `repo:tag@sha256:0123456789ab` for a revision's image (the digest it ran, when known).
 fn by_digest(i: &RevisionImage) -> String {
     let short = parse_image_ref(&i.image);
@@ -183,22 +199,7 @@ pub fn diff_revision(
     }
     if let Some(cur) = now.revision {
         let lbs = |r: &ServiceRevision| {
-            let mut v: Vec<String> = r
-                .load_balancers
-                .iter()
-                .map(|lb| {
-                    format!(
-                        "{}→{}:{}",
-                        lb.target_group_arn
-                            .as_deref()
-                            .or(lb.load_balancer_name.as_deref())
-                            .map_or("-", arn_name),
-                        lb.container_name.as_deref().unwrap_or("-"),
-                        lb.container_port
-                            .map_or_else(|| "-".into(), |p| p.to_string())
-                    )
-                })
-                .collect();
+            let mut v: Vec<String> = r.load_balancers.iter().map(lb_words).collect();
             v.sort();
             (!v.is_empty()).then(|| v.join(", "))
         };
@@ -220,7 +221,7 @@ pub fn diff_revision(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{RevisionLoadBalancer, RevisionVolume};
+    use crate::model::RevisionVolume;
 
     const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api";
 

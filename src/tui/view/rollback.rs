@@ -352,14 +352,8 @@ fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec
         .collect();
     for lb in &c.revision.load_balancers {
         parts.push(format!(
-            "LB {}→{}:{}",
-            lb.target_group_arn
-                .as_deref()
-                .or(lb.load_balancer_name.as_deref())
-                .map_or("-", arn_name),
-            lb.container_name.as_deref().unwrap_or("-"),
-            lb.container_port
-                .map_or_else(|| "-".into(), |p| p.to_string())
+            "LB {}",
+            crate::analysis::revision_diff::lb_words(lb)
         ));
     }
     if let Some(n) = &c.revision.network {
