@@ -423,6 +423,11 @@ pub struct RollbackArgs {
     /// The managed EBS volume --ebs-snapshot changes (needed when there are several)
     #[arg(long, requires = "ebs_snapshot")]
     pub volume: Option<String>,
+    /// With --service-revision: where a tag was pushed again since the revision ran,
+    /// register a copy of its task definition with the image pinned to the digest it ran
+    /// (`image@sha256:…`) and run that
+    #[arg(long, requires = "service_revision")]
+    pub pin_digests: bool,
     #[command(flatten)]
     pub wait: RolloutWait,
     #[command(flatten)]
@@ -726,6 +731,12 @@ pub struct RollbackTo {
     /// This completed EBS snapshot for the service's managed volume
     #[arg(long, value_name = "SNAPSHOT_ID")]
     pub ebs_snapshot: Option<String>,
+    /// This service revision of the deployment history (ECS's record of what a deployment
+    /// ran): its ARN or id, or N — the Nth back, newest first, not counting what runs (1:
+    /// the one before). Restores its task definition and managed EBS volume configuration
+    /// together. Unavailable before 2024-10-25 or where the calls are denied (exit 2)
+    #[arg(long, value_name = "ARN|N")]
+    pub service_revision: Option<String>,
     /// Stop the deployment in flight and let ECS roll it back to the last good service
     /// revision (StopServiceDeployment ROLLBACK: task definition, volumes, network and load
     /// balancers together); refused (exit 5) when no deployment is in flight. With --wait,

@@ -131,24 +131,34 @@ pub enum FollowVerdict {
     AwaitingAction(String),
 }
 
+/// `deployment ARN is STATUS at stage STAGE: ECS's reason` (the stage and the reason when
+/// ECS gives them): where and why a deployment ended.
+pub fn status_words(d: &ServiceDeployment) -> String {
+    format!("deployment {} is {}{}", d.arn, d.status, where_and_why(d))
+}
+
+/// ` at stage STAGE: ECS's reason` (each part when ECS gives it; the rollback's reason
+/// when there is no status reason).
+pub fn where_and_why(d: &ServiceDeployment) -> String {
+    let stage = d
+        .lifecycle_stage
+        .as_ref()
+        .map(|s| format!(" at stage {s}"))
+        .unwrap_or_default();
+    let reason = d
+        .status_reason
+        .as_deref()
+        .or_else(|| d.rollback.as_ref().and_then(|r| r.reason.as_deref()))
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    format!("{stage}{reason}")
+}
+
 /// Judges one look at the deployment being followed; `acted_on` is the hook just
 /// continued (a pause at another hook is news, the same one not yet).
 pub fn follow(d: &ServiceDeployment, goal: Goal, acted_on: Option<&str>) -> FollowVerdict {
     use ServiceDeploymentStatus as S;
-    let why = || {
-        let stage = d
-            .lifecycle_stage
-            .as_ref()
-            .map(|s| format!(" at stage {s}"))
-            .unwrap_or_default();
-        let reason = d
-            .status_reason
-            .as_deref()
-            .or_else(|| d.rollback.as_ref().and_then(|r| r.reason.as_deref()))
-            .map(|r| format!(": {r}"))
-            .unwrap_or_default();
-        format!("deployment {} is {}{stage}{reason}", d.arn, d.status)
-    };
+    let why = || status_words(d);
     match (&d.status, goal) {
         (S::RollbackSuccessful, Goal::RolledBack) | (S::Successful, Goal::Finished) => {
             FollowVerdict::Reached

@@ -6,6 +6,7 @@
 pub mod age;
 pub mod alarms;
 pub mod cost;
+pub mod deploy_progress;
 pub mod deployments;
 pub mod diff;
 pub mod events;
@@ -24,6 +25,7 @@ pub mod marks;
 pub mod metrics;
 pub mod orphans;
 pub mod recycle_bin;
+pub mod revision_diff;
 pub mod seen;
 pub mod stages;
 pub mod stop;

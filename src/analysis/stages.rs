@@ -65,23 +65,11 @@ pub fn reached(d: &ServiceDeployment, stage: &DeploymentLifecycleStage) -> Stage
                 _ => StageVerdict::Moving,
             }
         }
-        other => {
-            let at = d
-                .lifecycle_stage
-                .as_ref()
-                .map(|s| format!(" at stage {s}"))
-                .unwrap_or_default();
-            let reason = d
-                .status_reason
-                .as_deref()
-                .or_else(|| d.rollback.as_ref().and_then(|r| r.reason.as_deref()))
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default();
-            StageVerdict::Failed(format!(
-                "deployment {} is {other}{at}{reason}, before reaching {stage}",
-                crate::model::arn_name(&d.arn)
-            ))
-        }
+        other => StageVerdict::Failed(format!(
+            "deployment {} is {other}{}, before reaching {stage}",
+            crate::model::arn_name(&d.arn),
+            super::deployments::where_and_why(d)
+        )),
     }
 }
 

@@ -268,6 +268,13 @@ pub enum ServiceChange {
     /// Create the managed EBS volume `volume` from `snapshot_id` (the rest of the volume
     /// configuration is kept).
     EbsSnapshot { volume: String, snapshot_id: String },
+    /// Run this task definition with these managed EBS volume configurations (a service
+    /// revision's: each volume's snapshot — none clears it —, and its size and type when
+    /// given; the rest of each configuration is kept).
+    Revision {
+        task_definition: String,
+        volumes: Vec<crate::model::RevisionVolume>,
+    },
     /// Set the desired count.
     DesiredCount(i32),
     /// Give the service a managed EBS volume configuration it does not report: `volume`
@@ -318,12 +325,12 @@ pub enum DeleteOutcome {
 /// ECS mutations: registering a revision and UpdateService.
 #[async_trait]
 pub trait EcsOps: Send + Sync {
-    /// Registers a new revision copying `source` with `container`'s image replaced.
-    async fn register_with_image(
+    /// Registers a new revision copying `source` with each named container's image
+    /// replaced (`images`: container, image).
+    async fn register_with_images(
         &self,
         source: &str,
-        container: &str,
-        image: &str,
+        images: &[(String, String)],
     ) -> Result<TaskDefinition>;
     async fn update_service(
         &self,

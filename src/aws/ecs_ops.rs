@@ -1,5 +1,6 @@
-//! ECS actions: registering a copy of a revision with one image changed, and UpdateService (force a redeploy, switch the task definition,
-//! or point a managed EBS volume at a snapshot). Only `ops::guard::Mutator` calls the
+//! ECS actions: registering a copy of a revision with images changed, and UpdateService
+//! (force a redeploy, switch the task definition, point a managed EBS volume at a snapshot,
+//! or both at once for a service revision). Only `ops::guard::Mutator` calls the
 //! mutating methods.
 
 use async_trait::async_trait;
@@ -12,7 +13,7 @@ use super::convert::{owned, text};
 use super::ecs::{is_primary, service, task, task_definition_of};
 use crate::error::Result;
 use crate::model::{
-    ExecSession, LifecycleHookAction, Service, SessionHandle, Task, TaskDefinition,
+    ExecSession, LifecycleHookAction, RevisionVolume, Service, SessionHandle, Task, TaskDefinition,
 };
 
 pub struct EcsOpsAdapter {
@@ -25,14 +26,14 @@ impl EcsOpsAdapter {
         Self { client, ctx }
     }
 
-    /// The managed EBS volume configurations the PRIMARY deployment runs with, with
-    /// `volume`'s snapshot replaced. Errors when the service has no such volume.
-    async fn volume_configs_with_snapshot(
+    /// The managed EBS volume configurations the PRIMARY deployment runs with, each of
+    /// `wanted` applied to the configuration of its name (its snapshot — `None` clears it
+    /// —, and its size and type when given). Errors when the service has no such volume.
+    async fn volume_configs_with(
         &self,
         cluster: &str,
         service_name: &str,
-        volume: &str,
-        snapshot_id: &str,
+        wanted: &[RevisionVolume],
     ) -> Result<Vec<aws_sdk_ecs::types::ServiceVolumeConfiguration>> {
         let out = self
             .client
@@ -48,26 +49,31 @@ impl EcsOpsAdapter {
             .and_then(|s| s.deployments().iter().find(|d| is_primary(d)))
             .map(|d| d.volume_configurations().to_vec())
             .unwrap_or_default();
-        let mut found = false;
-        for c in &mut configs {
-            if c.name == volume
-                && let Some(ebs) = c.managed_ebs_volume.as_mut()
-            {
-                ebs.snapshot_id = Some(snapshot_id.to_string());
-                found = true;
+        for w in wanted {
+            let Some(ebs) = configs
+                .iter_mut()
+                .filter(|c| c.name == w.name)
+                .find_map(|c| c.managed_ebs_volume.as_mut())
+            else {
+                return Err(self
+                    .ctx
+                    .odd_answer(
+                        "ecs:UpdateService",
+                        format!(
+                            "service {service_name} in {cluster} has no managed EBS volume \
+                             configuration named {}",
+                            w.name
+                        ),
+                    )
+                    .into());
+            };
+            ebs.snapshot_id.clone_from(&w.snapshot_id);
+            if let Some(size) = w.size_gib {
+                ebs.size_in_gib = Some(size);
             }
-        }
-        if !found {
-            return Err(self
-                .ctx
-                .odd_answer(
-                    "ecs:UpdateService",
-                    format!(
-                        "service {service_name} in {cluster} has no managed EBS volume \
-                         configuration named {volume}"
-                    ),
-                )
-                .into());
+            if let Some(t) = &w.volume_type {
+                ebs.volume_type = Some(t.clone());
+            }
         }
         Ok(configs)
     }
@@ -107,11 +113,10 @@ fn vec_or_none<T>(v: Vec<T>) -> Option<Vec<T>> {
 
 #[async_trait]
 impl EcsOps for EcsOpsAdapter {
-    async fn register_with_image(
+    async fn register_with_images(
         &self,
         source: &str,
-        container: &str,
-        image: &str,
+        images: &[(String, String)],
     ) -> Result<TaskDefinition> {
         let out = self
             .client
@@ -131,21 +136,20 @@ impl EcsOps for EcsOpsAdapter {
                 .into());
         };
         let mut containers = td.container_definitions().to_vec();
-        let mut changed = false;
-        for c in &mut containers {
-            if c.name.as_deref() == Some(container) {
-                c.image = Some(image.to_string());
-                changed = true;
-            }
-        }
-        if !changed {
-            return Err(self
-                .ctx
-                .odd_answer(
-                    "ecs:RegisterTaskDefinition",
-                    format!("{source} has no container named {container}"),
-                )
-                .into());
+        for (container, image) in images {
+            let Some(c) = containers
+                .iter_mut()
+                .find(|c| c.name.as_deref() == Some(container.as_str()))
+            else {
+                return Err(self
+                    .ctx
+                    .odd_answer(
+                        "ecs:RegisterTaskDefinition",
+                        format!("{source} has no container named {container}"),
+                    )
+                    .into());
+            };
+            c.image = Some(image.clone());
         }
         let registered = self
             .client
@@ -202,10 +206,29 @@ impl EcsOps for EcsOpsAdapter {
                 volume,
                 snapshot_id,
             } => {
+                let wanted = RevisionVolume {
+                    name: volume.clone(),
+                    snapshot_id: Some(snapshot_id.clone()),
+                    ..RevisionVolume::default()
+                };
                 let configs = self
-                    .volume_configs_with_snapshot(cluster, service_name, volume, snapshot_id)
+                    .volume_configs_with(cluster, service_name, std::slice::from_ref(&wanted))
                     .await?;
                 req.set_volume_configurations(Some(configs))
+            }
+            ServiceChange::Revision {
+                task_definition,
+                volumes,
+            } => {
+                let req = req.task_definition(task_definition);
+                if volumes.is_empty() {
+                    req
+                } else {
+                    let configs = self
+                        .volume_configs_with(cluster, service_name, volumes)
+                        .await?;
+                    req.set_volume_configurations(Some(configs))
+                }
             }
             ServiceChange::NewEbsVolume(new) => {
                 req.volume_configurations(self.new_volume_config(service_name, new)?)

@@ -42,7 +42,12 @@ impl Action for RollbackArgs {
     type Json = RolloutJson;
 
     async fn plan(&self, s: &Session) -> Result<RollbackPlan> {
-        let target = rollback_target(&self.to, self.container.clone(), self.volume.clone());
+        let target = rollback_target(
+            &self.to,
+            self.container.clone(),
+            self.volume.clone(),
+            self.pin_digests,
+        );
         rollback::plan_with(
             &s.aws,
             &self.target.cluster,
@@ -76,6 +81,9 @@ impl Action for RollbackArgs {
         let mut out = ran.out;
         out.registered_task_definition = match &ran.plan.change {
             rollback::RollbackChange::Image { .. } => Some(ran.done.task_definition.clone()),
+            rollback::RollbackChange::ServiceRevision(r) if !r.pins().is_empty() => {
+                Some(ran.done.task_definition.clone())
+            }
             _ => None,
         };
         report_rollout(s, out, &ran.done, &self.wait, ran.json).await
@@ -86,6 +94,7 @@ fn rollback_target(
     to: &RollbackTo,
     container: Option<String>,
     volume: Option<String>,
+    pin_digests: bool,
 ) -> RollbackTarget {
     if let Some(n) = to.to_revision {
         RollbackTarget::Revision(n)
@@ -93,6 +102,11 @@ fn rollback_target(
         RollbackTarget::ImageTag {
             tag: tag.clone(),
             container,
+        }
+    } else if let Some(which) = &to.service_revision {
+        RollbackTarget::ServiceRevision {
+            which: which.clone(),
+            pin: pin_digests,
         }
     } else if let Some(snapshot_id) = &to.ebs_snapshot {
         RollbackTarget::EbsSnapshot {

@@ -19,10 +19,8 @@ use crate::model::escape::escape;
 use crate::model::{DeploymentLifecycleStage, arn_name};
 use crate::ops::find_service;
 use crate::ops::redeploy::Started;
-use crate::ops::wait::{
-    Clock as _, SystemClock, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable,
-};
-use crate::ops::wait_stage::{follow_staged, staged_in_flight, wait_for_stage};
+use crate::ops::wait::{SystemClock, WaitOptions, WaitOutcome, WaitProgress};
+use crate::ops::wait_stage::{wait_following, wait_for_stage};
 use crate::output::actions::{RolloutJson, StageWaitJson, WaitJson};
 
 pub(super) async fn run(args: WaitArgs, global: &GlobalArgs, settings: Settings) -> Result<i32> {
@@ -52,49 +50,7 @@ pub(super) async fn run(args: WaitArgs, global: &GlobalArgs, settings: Settings)
         interval,
         ..WaitOptions::default()
     };
-    let clock = SystemClock::default();
-    let mut outcome = wait_with_progress(&aws, &svc.cluster, &svc.name, &opts).await?;
-    // Settled counts are not the end of a blue/green, linear or canary deployment: ECS
-    // still shifts traffic or bakes; only its SUCCESSFUL says it is done.
-    if outcome.verdict == crate::ops::wait::Verdict::Stable
-        && let Some(d) = staged_in_flight(&aws, &svc.cluster, &svc.name).await
-    {
-        eprintln_escaped!(
-            "{}/{}: the counts are settled, but ECS is still deploying ({} {}, {}): waiting \
-             for SUCCESSFUL",
-            svc.cluster,
-            svc.name,
-            arn_name(&d.arn),
-            d.status,
-            stage_words(&d)
-        );
-        let left = timeout.saturating_sub(outcome.elapsed);
-        let mut last = String::new();
-        let mut note = |x: &crate::model::ServiceDeployment| {
-            let line = format!("{} {} ({})", arn_name(&x.arn), x.status, stage_words(x));
-            if line != last {
-                eprintln_escaped!("  {line}");
-                last = line;
-            }
-        };
-        outcome.verdict = follow_staged(&aws, &clock, &d, (left, interval), &mut note).await?;
-        outcome.elapsed += clock.elapsed();
-        match &outcome.verdict {
-            crate::ops::wait::Verdict::Stable => eprintln_escaped!(
-                "{}/{}: deployment {} is SUCCESSFUL",
-                svc.cluster,
-                svc.name,
-                arn_name(&d.arn)
-            ),
-            v => eprintln_escaped!(
-                "{}/{}: {} — {}",
-                svc.cluster,
-                svc.name,
-                v.word(),
-                v.reason().unwrap_or_default()
-            ),
-        }
-    }
+    let outcome = wait_with_progress(&aws, &svc.cluster, &svc.name, &opts).await?;
     emit_json(
         global.json,
         &WaitJson::new(&svc.cluster, &svc.name, &outcome),
@@ -212,13 +168,26 @@ pub(super) async fn wait_with_progress(
 ) -> Result<WaitOutcome> {
     let clock = SystemClock::default();
     let mut on_progress = |p: &WaitProgress| eprint_escaped!("{}", progress_text(p));
-    let outcome = wait_for_stable(
-        aws.ecs.as_ref(),
+    let mut shown: Vec<String> = Vec::new();
+    let mut on_look = |d: &crate::model::ServiceDeployment| {
+        let now = crate::config::now();
+        let lines = crate::analysis::deploy_progress::progress_lines(d, now);
+        // A countdown changes every look: print when anything else does.
+        let key: Vec<String> = lines.iter().map(|l| without_countdown(l)).collect();
+        if key != shown {
+            for line in &lines {
+                eprintln_escaped!("  ECS: {line}");
+            }
+            shown = key;
+        }
+    };
+    let outcome = wait_following(
+        aws,
         &clock,
-        cluster,
-        service,
+        (cluster, service),
         opts,
         &mut on_progress,
+        &mut on_look,
     )
     .await?;
     match &outcome.verdict {
@@ -239,6 +208,21 @@ pub(super) async fn wait_with_progress(
         }
     }
     Ok(outcome)
+}
+
+/// A progress line without its countdowns (`bake ≈4m12s left` → `bake ≈ left`), to tell
+/// a new look from the same one a few seconds later.
+fn without_countdown(line: &str) -> String {
+    line.split(' ')
+        .map(|w| {
+            let clock = !w.is_empty()
+                && w.trim_start_matches('≈')
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, 'h' | 'm' | 's'));
+            if clock { "" } else { w }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn progress_text(p: &WaitProgress) -> String {

@@ -12,6 +12,7 @@
 //! such (`ok` with the lost answer in `error`, `failed`, `unknown`, `gone`). Other
 //! mutations whose answer was lost are audited `unknown` (not `failed`).
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::aws::{
@@ -378,6 +379,21 @@ impl Mutator {
                         volume,
                         snapshot_id,
                     } => format!("volume {volume} from snapshot {snapshot_id}"),
+                    ServiceChange::Revision {
+                        task_definition,
+                        volumes,
+                    } => {
+                        let mut text = format!("task definition {task_definition}");
+                        for v in volumes {
+                            let _ = write!(
+                                text,
+                                ", volume {} from snapshot {}",
+                                v.name,
+                                v.snapshot_id.as_deref().unwrap_or("(none)")
+                            );
+                        }
+                        text
+                    }
                     ServiceChange::DesiredCount(n) => {
                         format!("desired count {n} (now {} running)", s.running_count)
                     }
@@ -398,12 +414,24 @@ impl Mutator {
         container: &str,
         image: &str,
     ) -> Result<TaskDefinition> {
+        self.register_with_images(source, &[(container.to_string(), image.to_string())])
+            .await
+    }
+
+    /// Registers a copy of `source` with each container's image replaced (`images`:
+    /// container, image) — an image-tag rollback's one, or a service revision's digests.
+    pub async fn register_with_images(
+        &self,
+        source: &str,
+        images: &[(String, String)],
+    ) -> Result<TaskDefinition> {
         let ids = vec![source.to_string()];
+        let with: Vec<String> = images.iter().map(|(c, i)| format!("{c}={i}")).collect();
         self.audited(
             "ecs:RegisterTaskDefinition",
             &ids,
-            self.ops.ecs.register_with_image(source, container, image),
-            |td| Some(format!("registered {} with {container}={image}", td.arn)),
+            self.ops.ecs.register_with_images(source, images),
+            |td| Some(format!("registered {} with {}", td.arn, with.join(", "))),
             None,
         )
         .await

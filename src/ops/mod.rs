@@ -30,6 +30,7 @@ pub mod restore_image;
 pub mod restore_snapshot;
 pub mod restore_user;
 pub mod rollback;
+pub mod rollback_revision;
 pub mod scale;
 pub mod session;
 pub mod stop_deployment;

@@ -1,8 +1,10 @@
 //! Roll a service back: to an older task-definition revision (default: the one before
 //! what it runs), to an older image tag for one container (a new revision copying the
 //! current one with only that image changed), or — for a service with a managed EBS
-//! volume — to an older completed EBS snapshot of its volume. Then UpdateService; the
-//! caller may wait for stability.
+//! volume — to an older completed EBS snapshot of its volume; or to a service revision
+//! of its deployment history (`rollback_revision`: task definition and managed EBS volume
+//! configuration together, digests pinned when asked). Then UpdateService; the caller may
+//! wait for stability.
 //!
 //! The one planner for the command line and the console: `plan` for a target named on the
 //! command line; `offer_*` for what the console's picker lists (with `default_*` for what
@@ -12,12 +14,16 @@
 //! What the service runs is read from its `taskDefinition` (what UpdateService last set),
 //! which is also right where the PRIMARY deployment lags behind.
 
+use std::fmt::Write as _;
+
 use super::restore_image::archived_refusal;
 use crate::model::ImageStatus;
+
 use chrono::{DateTime, Utc};
 
 use super::guard::Mutator;
 use super::redeploy::Started;
+use super::rollback_revision::{self, RevisionChoice, RevisionRollback, offer_service_revisions};
 use super::{find_service, running_task_definition};
 use crate::analysis::diff::{FieldChange, diff_task_definitions};
 use crate::analysis::in_use::parse_image_ref;
@@ -45,6 +51,13 @@ pub enum RollbackTarget {
     EbsSnapshot {
         snapshot_id: String,
         volume: Option<String>,
+    },
+    /// A service revision of the deployment history (its ARN, its id, or `N` back), its
+    /// task definition and managed EBS volume configuration together; `pin`: tags pushed
+    /// again since are pinned to the digests it ran (a new revision is registered).
+    ServiceRevision {
+        which: String,
+        pin: bool,
     },
 }
 
@@ -327,6 +340,8 @@ pub enum Offered<'a> {
     Revision(&'a Revision),
     ImageTag(&'a ImageTags, &'a TagChoice),
     Snapshot(&'a EbsChoices, &'a Snapshot),
+    /// A service revision; `bool`: pin the tags pushed again since.
+    ServiceRevision(&'a RevisionChoice, bool),
 }
 
 /// The plan for an offered target: exactly what confirming sends, with the same checks as
@@ -369,6 +384,9 @@ pub fn plan_offered_with(
             image_change(&t.container, &t.image, &choice.tag)?
         }
         Offered::Snapshot(c, snap) => ebs_change(&c.volume, c.from_snapshot.clone(), snap, None)?,
+        Offered::ServiceRevision(choice, pin) => RollbackChange::ServiceRevision(Box::new(
+            RevisionRollback::of(choice, (cluster, service), pin)?,
+        )),
     };
     Ok(RollbackPlan {
         cluster: cluster.to_string(),
@@ -459,6 +477,9 @@ pub enum RollbackChange {
         to_snapshot: String,
         note: Option<String>,
     },
+    /// UpdateService to a service revision's task definition (or a copy of it with the
+    /// digests it ran pinned) and managed EBS volume configuration together.
+    ServiceRevision(Box<RevisionRollback>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -495,6 +516,18 @@ impl RollbackPlan {
                     self.current
                 ),
             },
+            RollbackChange::ServiceRevision(r) => {
+                let mut text = format!("task definition {}", self.current);
+                for v in &r.volumes {
+                    let _ = write!(
+                        text,
+                        ", volume {} from snapshot {}",
+                        v.volume.name,
+                        v.from_snapshot.as_deref().unwrap_or("(none)")
+                    );
+                }
+                text
+            }
         }
     }
 
@@ -533,6 +566,9 @@ impl RollbackPlan {
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default()
             ),
+            RollbackChange::ServiceRevision(r) => {
+                format!("roll {target} back from {from} to {}", r.summary())
+            }
         }
     }
 }
@@ -611,6 +647,15 @@ pub async fn plan_with(
             snapshot_id,
             volume,
         } => snapshot_change(aws, &s, snapshot_id, volume.as_deref()).await?,
+        RollbackTarget::ServiceRevision { which, pin } => {
+            let choices = offer_service_revisions(aws, &s).await?;
+            let choice = rollback_revision::pick(&choices, which)?;
+            RollbackChange::ServiceRevision(Box::new(RevisionRollback::of(
+                choice,
+                (&s.cluster, &s.name),
+                *pin,
+            )?))
+        }
     };
     Ok(RollbackPlan {
         cluster: s.cluster.clone(),
@@ -798,6 +843,17 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
             },
             None,
         ),
+        RollbackChange::ServiceRevision(r) => {
+            let pins = r.pins();
+            if pins.is_empty() {
+                (r.service_change(r.task_definition.clone()), None)
+            } else {
+                let td = mutator
+                    .register_with_images(&r.task_definition, &pins)
+                    .await?;
+                (r.service_change(td.arn.clone()), Some(td.arn))
+            }
+        }
     };
     let service = mutator
         .update_service_replacing(
@@ -809,7 +865,14 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
         .await?;
     let task_definition = match (&change, registered) {
         (_, Some(arn)) => arn,
-        (ServiceChange::TaskDefinition(td), None) => td.clone(),
+        (
+            ServiceChange::TaskDefinition(td)
+            | ServiceChange::Revision {
+                task_definition: td,
+                ..
+            },
+            None,
+        ) => td.clone(),
         _ => running_task_definition(&service).to_string(),
     };
     Ok(Started {

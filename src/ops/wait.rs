@@ -208,6 +208,9 @@ pub struct WaitOutcome {
     /// Events seen during the wait, newest first.
     pub events: Vec<ServiceEvent>,
     pub stopped_tasks: Vec<StoppedTask>,
+    /// ECS's service deployment followed beside the counts (`wait_stage::wait_following`),
+    /// at the last look.
+    pub deployment: Option<Box<crate::model::ServiceDeployment>>,
 }
 
 impl WaitOutcome {
@@ -397,6 +400,7 @@ impl<'a> Watch<'a> {
                 service: None,
                 events: Vec::new(),
                 stopped_tasks: Vec::new(),
+                deployment: None,
             },
         }
     }

@@ -258,6 +258,10 @@ pub struct RolloutJson {
     /// A revision registered for an image-tag rollback.
     pub registered_task_definition: Option<String>,
     pub ebs_snapshot_id: Option<String>,
+    /// The service revision a rollback goes to (`--service-revision`).
+    pub service_revision_arn: Option<String>,
+    /// The images pinned by digest in the revision registered for it (`--pin-digests`).
+    pub pinned_images: Vec<String>,
     pub deployment_id: Option<String>,
     pub wait: Option<WaitJson>,
 }
@@ -270,6 +274,17 @@ impl RolloutJson {
             RollbackChange::EbsSnapshot { to_snapshot, .. } => {
                 (Some(plan.current.clone()), Some(to_snapshot.clone()))
             }
+            RollbackChange::ServiceRevision(r) => (
+                r.pins().is_empty().then(|| r.task_definition.clone()),
+                r.volumes.first().and_then(|v| v.volume.snapshot_id.clone()),
+            ),
+        };
+        let (service_revision_arn, pinned_images) = match &plan.change {
+            RollbackChange::ServiceRevision(r) => (
+                Some(r.revision_arn.clone()),
+                r.pins().into_iter().map(|(_, image)| image).collect(),
+            ),
+            _ => (None, Vec::new()),
         };
         Self {
             action: "rollback",
@@ -280,6 +295,8 @@ impl RolloutJson {
             from_task_definition: plan.current.clone(),
             task_definition,
             ebs_snapshot_id: ebs,
+            service_revision_arn,
+            pinned_images,
             ..Self::default()
         }
     }
@@ -428,6 +445,7 @@ mod tests {
                 .map(|i| event(&i.to_string(), (i == 0).then_some(1_000)))
                 .collect(),
             stopped_tasks: Vec::new(),
+            deployment: None,
         };
         let text =
             serde_json::to_string(&WaitJson::new("prod", "api", &outcome)).unwrap_or_default();

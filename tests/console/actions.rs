@@ -59,7 +59,7 @@ pub(crate) fn started(td_rev: i32) -> Started {
     }
 }
 
-fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
+pub(crate) fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
     let mut d = Deployment {
         id: "ecs-svc/new1".into(),
         status: "PRIMARY".into(),

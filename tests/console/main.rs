@@ -38,5 +38,7 @@ mod places;
 mod recover;
 mod rollback;
 mod screens;
+mod service_revisions;
 mod themes;
+mod wait_deployment;
 mod why;

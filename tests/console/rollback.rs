@@ -507,7 +507,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     );
     assert_has(&text, "(in use now)");
     assert!(
-        text.contains("i lists the revisions instead"),
+        text.contains("i lists ECS's service revisions instead"),
         "the hint names what i shows next:\n{text}"
     );
     insta::assert_snapshot!("rollback_ebs_picker_120x40", text);

@@ -624,6 +624,7 @@ fn a_failed_wait_prints_the_failed_tasks_class_and_last_lines() {
         service: None,
         events: Vec::new(),
         stopped_tasks: vec![stopped(&oom), stopped(&scaled)],
+        deployment: None,
     };
     let text = block_on(ecsnap::commands::logs::failed_tasks_last_lines(
         &aws, &outcome,

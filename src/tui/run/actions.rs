@@ -13,7 +13,7 @@ use crate::ops::lock::{self, LockKey, WhenHeld};
 use crate::ops::redeploy;
 use crate::ops::session::LazySession;
 use crate::ops::wait::SystemClock;
-use crate::ops::{restore_user, rollback};
+use crate::ops::{restore_user, rollback, rollback_revision};
 use crate::tui::run::effect::ActionEffect;
 use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 
@@ -152,11 +152,18 @@ async fn revisions(
         .await
         .map_err(|e| text(&e));
     if let Ok(revisions) = &result {
-        let (tags, ebs, ecs) = tokio::join!(
+        let (tags, ebs, ecs, service_revisions) = tokio::join!(
             rollback::offer_image_tags(aws, revisions),
             rollback::offer_snapshots(aws, &cluster, &service),
-            crate::tui::run::deployment_action::ecs_offer(aws, &cluster, &service)
+            crate::tui::run::deployment_action::ecs_offer(aws, &cluster, &service),
+            rollback_revision::offer_for(aws, &cluster, &service)
         );
+        let _ = tx.send(Msg::Dialog {
+            generation,
+            answer: DialogAnswer::ServiceRevisions(
+                service_revisions.map_err(|e| rollback_revision::why_unavailable(&e)),
+            ),
+        });
         let _ = tx.send(Msg::Dialog {
             generation,
             answer: DialogAnswer::EcsOffer(ecs),

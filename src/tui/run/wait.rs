@@ -1,5 +1,6 @@
-//! Watching a rollout the console started (rollback, redeploy, recover): the wait polls
-//! and the last lines of tasks that stopped, each sent as a `Msg` as it happens.
+//! Watching a rollout the console started (rollback, redeploy, recover): the wait polls,
+//! the looks at ECS's service deployment (stage, traffic, bake, hooks) and the last lines
+//! of tasks that stopped, each sent as a `Msg` as it happens.
 
 use std::time::Duration;
 
@@ -9,7 +10,8 @@ use crate::aws::AwsClients;
 use crate::load;
 use crate::model::Task;
 use crate::ops::redeploy::Started;
-use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress, wait_for_stable};
+use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress};
+use crate::ops::wait_stage::wait_following;
 use crate::tui::state::msg::{DialogAnswer, Msg};
 use crate::tui::state::wait::WITH_LINES;
 
@@ -63,15 +65,22 @@ pub(crate) async fn started_then_wait(
             spawn_last_lines(&lines_aws, generation, t, &progress_tx);
         }
     };
+    let look_tx = tx.clone();
+    let mut on_look = move |d: &crate::model::ServiceDeployment| {
+        let _ = look_tx.send(Msg::Dialog {
+            generation,
+            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
+        });
+    };
     let clock = SystemClock::default();
     let s = &started.service;
-    let outcome = wait_for_stable(
-        aws.ecs.as_ref(),
+    let outcome = wait_following(
+        aws,
         &clock,
-        &s.cluster,
-        &s.name,
+        (&s.cluster, &s.name),
         &opts,
         &mut on_progress,
+        &mut on_look,
     )
     .await;
     Msg::Dialog {

@@ -118,6 +118,9 @@ pub enum DialogAnswer {
     ImageTags(Result<ImageTags, String>),
     /// The rollback picker's EBS snapshot choices (sent before `Revisions`).
     EbsSnapshots(Result<EbsChoices, String>),
+    /// The rollback picker's service revisions, or why they are not offered (sent before
+    /// `Revisions`).
+    ServiceRevisions(Result<Vec<crate::ops::rollback_revision::RevisionChoice>, String>),
     Planned(Result<Planned, String>),
     /// One place's plans of a cleanup over several places (or why it could not plan).
     CleanupPartPlanned {
@@ -155,7 +158,8 @@ pub enum DialogAnswer {
     /// StopServiceDeployment / ContinueServiceDeployment answered (the deployment's ARN),
     /// or was refused / failed.
     DeploymentSent(Result<String, String>),
-    /// One look at the deployment being followed.
+    /// One look at the deployment being followed (the deployment dialog's, or a watched
+    /// rollout's in the wait view: stage, traffic, bake, hooks).
     DeploymentLook(Box<crate::model::ServiceDeployment>),
     /// Following ended: where it was sent (its summary), or why not.
     DeploymentFollowed(Result<String, String>),

@@ -1,12 +1,15 @@
 //! The rollback picker: the family's revisions newest first, each with its images and
 //! registration date, the one before what the service runs preselected; `i` switches to
 //! the container's image tags, then to the completed snapshots of the service's managed
-//! EBS volume. What is listed, what is preselected and the plan of the highlighted row
+//! EBS volume, then to ECS's service revisions of the deployment history (task
+//! definition and volume configuration together; `f` pins digests where a tag was pushed
+//! again). What is listed, what is preselected and the plan of the highlighted row
 //! all come from `ops::rollback`; confirming runs exactly that plan.
 
 use crate::analysis::diff::{ChangeKind, FieldChange, diff_snapshots};
 use crate::model::arn_name;
 use crate::ops::rollback::{self, EbsChoices, ImageTags, Offered, Revision, RollbackPlan};
+use crate::ops::rollback_revision::RevisionChoice;
 use crate::tui::state::deployment_action::EcsAct;
 
 /// What the picker lists; `i` moves to the next.
@@ -15,6 +18,8 @@ pub enum PickMode {
     Revisions,
     ImageTags,
     EbsSnapshots,
+    /// ECS's service revisions of the deployment history.
+    ServiceRevisions,
 }
 
 impl PickMode {
@@ -23,7 +28,8 @@ impl PickMode {
         match self {
             PickMode::Revisions => PickMode::ImageTags,
             PickMode::ImageTags => PickMode::EbsSnapshots,
-            PickMode::EbsSnapshots => PickMode::Revisions,
+            PickMode::EbsSnapshots => PickMode::ServiceRevisions,
+            PickMode::ServiceRevisions => PickMode::Revisions,
         }
     }
 
@@ -33,6 +39,7 @@ impl PickMode {
             PickMode::Revisions => "the revisions",
             PickMode::ImageTags => "the container's image tags",
             PickMode::EbsSnapshots => "the EBS volume's snapshots",
+            PickMode::ServiceRevisions => "ECS's service revisions",
         }
     }
 }
@@ -64,6 +71,13 @@ pub struct RollbackModal {
     pub ecs: Option<Result<Option<Box<EcsAct>>, String>>,
     /// The ECS row is highlighted (preselected when offered).
     pub on_ecs: bool,
+    /// The service revisions of the deployment history once loaded, or why there are
+    /// none (denied, an endpoint without them, revisions before 2024-10-25).
+    pub service_revisions: Option<Result<Vec<RevisionChoice>, String>>,
+    /// Index into the service revisions.
+    pub service_selected: usize,
+    /// `f` on a service revision whose tag was pushed again: pin the digests it ran.
+    pub pin: bool,
 }
 
 impl RollbackModal {
@@ -82,7 +96,37 @@ impl RollbackModal {
             force: false,
             ecs: None,
             on_ecs: false,
+            service_revisions: None,
+            service_selected: 0,
+            pin: false,
         }
+    }
+
+    /// Fills the service-revision choices, preselecting the newest one that does not run.
+    pub fn set_service_revisions(&mut self, choices: Result<Vec<RevisionChoice>, String>) {
+        if let Ok(c) = &choices {
+            self.service_selected = c.iter().position(|c| !c.current).unwrap_or(0);
+        }
+        self.service_revisions = Some(choices);
+    }
+
+    /// The highlighted service revision, in that list.
+    fn service_choice(&self) -> Option<&RevisionChoice> {
+        if self.mode != PickMode::ServiceRevisions {
+            return None;
+        }
+        let Some(Ok(c)) = &self.service_revisions else {
+            return None;
+        };
+        c.get(self.service_selected)
+    }
+
+    /// `f` on a service revision: pin (or no longer pin) the digests it ran where its tags
+    /// were pushed again. Says whether there was anything to pin.
+    pub fn toggle_pin(&mut self) -> bool {
+        let moved = self.service_choice().is_some_and(|c| !c.moved.is_empty());
+        self.pin = moved && !self.pin;
+        moved
     }
 
     /// ECS's own rollback, offered first and preselected when a deployment is in flight.
@@ -132,6 +176,7 @@ impl RollbackModal {
     pub fn toggle_mode(&mut self) {
         self.mode = self.mode.next();
         self.force = false;
+        self.pin = false;
     }
 
     /// `f`: allow (or no longer allow) the highlighted revision although an image of it
@@ -148,6 +193,7 @@ impl RollbackModal {
 
     pub fn move_by(&mut self, delta: isize) {
         self.force = false;
+        self.pin = false;
         // The ECS row sits above the first revision.
         if self.mode == PickMode::Revisions && self.ecs_offer().is_some() {
             if self.on_ecs && delta > 0 {
@@ -178,6 +224,13 @@ impl RollbackModal {
                     .map_or(0, |c| c.snapshots.len()),
                 &mut self.ebs_selected,
             ),
+            PickMode::ServiceRevisions => (
+                self.service_revisions
+                    .as_ref()
+                    .and_then(|c| c.as_ref().ok())
+                    .map_or(0, Vec::len),
+                &mut self.service_selected,
+            ),
         };
         *at = at.saturating_add_signed(delta).min(len.saturating_sub(1));
     }
@@ -189,6 +242,12 @@ impl RollbackModal {
             PickMode::Revisions => None,
             PickMode::ImageTags => self.image_tags.as_ref()?.as_ref().err().map(String::as_str),
             PickMode::EbsSnapshots => self.ebs.as_ref()?.as_ref().err().map(String::as_str),
+            PickMode::ServiceRevisions => self
+                .service_revisions
+                .as_ref()?
+                .as_ref()
+                .err()
+                .map(String::as_str),
         }
     }
 
@@ -215,6 +274,9 @@ impl RollbackModal {
                     .get(self.ebs_selected)
                     .map(|s| Offered::Snapshot(c, s))
             }
+            PickMode::ServiceRevisions => self
+                .service_choice()
+                .map(|c| Offered::ServiceRevision(c, self.pin)),
         }
     }
 
@@ -277,6 +339,7 @@ impl RollbackModal {
                     .and_then(|id| c.snapshots.iter().find(|s| s.id == id));
                 diff_snapshots(&c.volume, c.from_snapshot.as_deref(), from, snap)
             }
+            Some(Offered::ServiceRevision(c, _)) => c.changes.clone(),
             None => Vec::new(),
         }
     }
@@ -296,6 +359,9 @@ impl RollbackModal {
                     "pick a snapshot other than the one the volume starts from".into()
                 }
                 PickMode::ImageTags => "pick an image tag other than the one running".into(),
+                PickMode::ServiceRevisions => {
+                    "pick a service revision other than the one running".into()
+                }
                 PickMode::Revisions => format!(
                     "{} is what runs; pick another revision",
                     arn_name(&self.current)
@@ -323,6 +389,15 @@ impl RollbackModal {
             ),
             RollbackChange::Revision { to, .. } => {
                 format!("{} → {}", arn_name(&self.current), arn_name(to))
+            }
+            RollbackChange::ServiceRevision(r) => {
+                let pinned = if r.pin { " (digests pinned)" } else { "" };
+                format!(
+                    "{} → service revision {} ({}){pinned}",
+                    arn_name(&self.current),
+                    arn_name(&r.revision_arn),
+                    arn_name(&r.task_definition)
+                )
             }
         }
     }

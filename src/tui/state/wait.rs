@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Deployment, LastLines, ServiceEvent};
+use crate::model::{Deployment, LastLines, ServiceDeployment, ServiceEvent};
 use crate::ops::redeploy::Started;
 use crate::ops::wait::{StoppedTask, Verdict, WaitOutcome, WaitProgress};
 
@@ -37,6 +37,9 @@ pub struct WaitView {
     pub verdict: Verdict,
     /// The watch itself failed (service gone, too many poll errors).
     pub error: Option<String>,
+    /// ECS's service deployment of the rollout at the last look (stage, traffic, bake,
+    /// hooks), when the endpoint has them.
+    pub deployment: Option<Box<ServiceDeployment>>,
 }
 
 impl WaitView {
@@ -60,7 +63,21 @@ impl WaitView {
             poll_error: None,
             verdict: Verdict::InProgress,
             error: None,
+            deployment: None,
         }
+    }
+
+    /// A look at ECS's service deployment of the rollout.
+    pub fn look(&mut self, d: ServiceDeployment) {
+        self.deployment = Some(Box::new(d));
+    }
+
+    /// A blue/green, linear or canary deployment ECS has not finished: the counts settling
+    /// does not make it stable.
+    pub fn staged_in_flight(&self) -> bool {
+        self.deployment
+            .as_ref()
+            .is_some_and(|d| d.status.is_in_flight() && crate::analysis::stages::is_staged(d))
     }
 
     pub fn title(&self) -> String {
@@ -79,7 +96,11 @@ impl WaitView {
         }
         self.events.truncate(EVENTS_KEPT);
         self.stopped.extend(p.new_stopped_tasks.iter().cloned());
-        self.verdict = p.verdict.clone();
+        self.verdict = if p.verdict == Verdict::Stable && self.staged_in_flight() {
+            Verdict::InProgress
+        } else {
+            p.verdict.clone()
+        };
     }
 
     /// The last lines of a stopped task arrived.

@@ -12,6 +12,7 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::msg::{DialogAnswer, Planned};
 use crate::tui::state::pane_id::PaneId;
+use crate::tui::state::rollback::PickMode;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::Reload;
 use crate::tui::update::rollback::rollback_of;
@@ -103,8 +104,15 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             if let ModalKind::Rollback(r) = &mut modal.kind
                 && modal.stage == Stage::Confirm
             {
-                modal.confirm.error = (!r.toggle_force()).then(|| {
-                    "f overrides only a revision whose image was deleted from ECR".to_string()
+                let acted = if r.mode == PickMode::ServiceRevisions {
+                    r.toggle_pin()
+                } else {
+                    r.toggle_force()
+                };
+                modal.confirm.error = (!acted).then(|| {
+                    "f overrides only a revision whose image was deleted from ECR, or pins a \
+                     service revision's digests where a tag was pushed again"
+                        .to_string()
                 });
             }
             Vec::new()
@@ -250,6 +258,10 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
             rollback::ebs_snapshots(modal, result);
             None
         }
+        DialogAnswer::ServiceRevisions(result) => {
+            rollback::service_revisions(modal, result);
+            None
+        }
         DialogAnswer::Planned(result) => {
             planned(modal, result, production);
             None
@@ -289,7 +301,7 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
         }
         DialogAnswer::DeploymentSent(result) => deployment_action::sent(modal, result),
         DialogAnswer::DeploymentLook(d) => {
-            deployment_action::look(modal, *d);
+            wait::deployment_look(modal, *d);
             None
         }
         DialogAnswer::DeploymentFollowed(result) => deployment_action::followed(modal, result),

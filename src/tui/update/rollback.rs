@@ -89,6 +89,16 @@ pub(crate) fn ebs_snapshots(modal: &mut Modal, result: Result<EbsChoices, String
     }
 }
 
+/// The picker's service revisions, or why they are not offered.
+pub(crate) fn service_revisions(
+    modal: &mut Modal,
+    result: Result<Vec<crate::ops::rollback_revision::RevisionChoice>, String>,
+) {
+    if let ModalKind::Rollback(r) = &mut modal.kind {
+        r.set_service_revisions(result);
+    }
+}
+
 /// The picker's ECS row: offered (and preselected) when a deployment is in flight.
 pub(crate) fn ecs_offer(
     modal: &mut Modal,

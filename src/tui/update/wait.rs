@@ -51,9 +51,19 @@ pub(crate) fn progress(modal: &mut Modal, progress: &WaitProgress, now: DateTime
         return;
     };
     w.apply(progress);
-    if progress.verdict.is_done() {
+    if w.verdict.is_done() {
         w.end(now);
         modal.stage = Stage::Done;
+    }
+}
+
+/// A look at ECS's service deployment: of the rollout the wait view watches, else of the
+/// deployment dialog's.
+pub(crate) fn deployment_look(modal: &mut Modal, d: crate::model::ServiceDeployment) {
+    if let ModalKind::Wait(w) = &mut modal.kind {
+        w.look(d);
+    } else {
+        crate::tui::update::deployment_action::look(modal, d);
     }
 }
 

@@ -18,6 +18,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
         PickMode::Revisions => revision_lines(r, modal, theme),
         PickMode::ImageTags => tag_lines(r, modal, theme),
         PickMode::EbsSnapshots => ebs_lines(r, modal, theme),
+        PickMode::ServiceRevisions => service_revision_lines(r, modal, theme),
     };
     if modal.stage == Stage::Confirm {
         out.extend(diff_lines(r, theme));
@@ -40,6 +41,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
                 " · the service is updated; tasks it starts get a volume created from the \
                  snapshot"
             }
+            PickMode::ServiceRevisions => " · task definition and EBS volume together",
         };
         // While the service's name is typed (production), `i` is a letter of it: → then.
         let key = if modal.text_field_focused() {
@@ -131,6 +133,15 @@ fn revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'s
         pick_keys(modal)
     ))];
     out.extend(ecs_lines(r, theme));
+    if let Some(Err(why)) = &r.service_revisions {
+        out.push(Line::styled(
+            format!(
+                "Service revisions not offered: {}",
+                crate::model::escape::escape(why)
+            ),
+            theme.dim(),
+        ));
+    }
     if modal.stage == Stage::Confirm && r.revisions.is_empty() {
         out.push(Line::styled("no ACTIVE revisions found", theme.warn()));
     }
@@ -274,6 +285,90 @@ fn ebs_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static
             s.description.as_deref().unwrap_or("")
         );
         out.push(picker_line(i == r.ebs_selected, &text, theme));
+    }
+    out
+}
+
+/// ECS's service revisions, newest deployment first: id, when deployed, task definition,
+/// a mark where a tag was pushed again; then the highlighted one's images by digest,
+/// volume snapshots, load balancers and network.
+fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static>> {
+    use crate::analysis::revision_diff::short_digest;
+    use crate::model::escape::escape;
+    let choices = match loaded(r.service_revisions.as_ref(), "service revisions", theme) {
+        Ok(c) => c,
+        Err(lines) => return lines,
+    };
+    let mut out = vec![Line::raw(format!(
+        "ECS's service revisions, newest first ({} to pick):",
+        pick_keys(modal)
+    ))];
+    let id_width = window(choices, r.service_selected)
+        .map(|(_, c)| c.id().chars().count().min(24))
+        .max()
+        .unwrap_or(0);
+    for (i, c) in window(choices, r.service_selected) {
+        let id: String = c.id().chars().take(24).collect();
+        let note = if c.current {
+            "  (running now)"
+        } else if c.moved.is_empty() {
+            ""
+        } else {
+            "  ⚠ tag pushed again (f pins)"
+        };
+        let text = format!(
+            "{id:<id_width$} {:<16} {}{note}",
+            date(c.deployed_at),
+            escape(arn_name(&c.revision.task_definition))
+        );
+        out.push(picker_line(i == r.service_selected, &text, theme));
+    }
+    let Some(c) = choices.get(r.service_selected) else {
+        return out;
+    };
+    let images: Vec<String> = c
+        .revision
+        .images
+        .iter()
+        .map(|i| {
+            let name = i.image.rsplit('/').next().unwrap_or(&i.image);
+            match &i.digest {
+                Some(d) => format!("{}={name}@{}", i.container, short_digest(d)),
+                None => format!("{}={name} (no digest)", i.container),
+            }
+        })
+        .collect();
+    let mut parts: Vec<String> = c
+        .revision
+        .volumes
+        .iter()
+        .map(|v| {
+            format!(
+                "volume {} from {}",
+                v.name,
+                v.snapshot_id.as_deref().unwrap_or("no snapshot")
+            )
+        })
+        .collect();
+    for lb in &c.revision.load_balancers {
+        parts.push(format!(
+            "LB {}",
+            crate::analysis::revision_diff::lb_words(lb)
+        ));
+    }
+    if let Some(n) = &c.revision.network {
+        parts.push(format!("subnets {}", n.subnets.join(",")));
+    }
+    parts.splice(0..0, images);
+    out.push(Line::styled(
+        format!("  {}", escape(&parts.join(" · "))),
+        theme.dim(),
+    ));
+    if r.pin && !c.current {
+        out.push(Line::styled(
+            "  ⚠ pinned: a copy of its task definition is registered with image@digest",
+            theme.warn(),
+        ));
     }
     out
 }

@@ -22,6 +22,13 @@ pub fn wait_lines(
     let elapsed = w.elapsed_text(state.now);
     let (verdict, style) = match (&w.verdict, &w.error) {
         (_, Some(e)) => (format!("✗ watch failed: {e}"), theme.bad()),
+        (Verdict::InProgress, _) if w.staged_in_flight() => (
+            format!(
+                "{} rolling out, waiting for ECS to mark the deployment SUCCESSFUL",
+                spinner(state)
+            ),
+            theme.warn(),
+        ),
         (Verdict::InProgress, _) => (
             format!("{} rolling out, waiting for steady state", spinner(state)),
             theme.warn(),
@@ -48,6 +55,7 @@ pub fn wait_lines(
             theme.bold(),
         ));
     }
+    out.extend(deployment_lines(w, state, theme));
     out.extend([
         Line::raw(""),
         Line::styled(
@@ -199,4 +207,20 @@ fn last_lines(w: &WaitView, task_id: &str, theme: Theme) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+/// ECS's service deployment of the rollout at the last look: status and stage, traffic,
+/// the bake countdown (≈), each hook, and where it failed.
+fn deployment_lines(w: &WaitView, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    let Some(d) = &w.deployment else {
+        return Vec::new();
+    };
+    crate::analysis::deploy_progress::progress_lines(d, state.now)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let head = if i == 0 { "ECS: " } else { "     " };
+            Line::styled(format!("{head}{}", escape(&line)), theme.dim())
+        })
+        .collect()
 }
