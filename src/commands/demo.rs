@@ -48,6 +48,10 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             tracing::warn!("demo metrics not seeded: {e}");
             eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
         }
+        if let Err(e) = crate::demo::metrics::seed_alarms(&emulator.endpoint()).await {
+            tracing::warn!("demo alarms not seeded: {e}");
+            eprintln_escaped!("ecsnap demo: no alarms ({e})");
+        }
         let mut greeting = None;
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move, and only

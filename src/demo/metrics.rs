@@ -3,7 +3,8 @@
 //! (utilised against reserved, EBS filesystems for `ledger` and `gateway`), where
 //! `checkout`'s memory climbs to its limit before each out-of-memory kill since its bad
 //! revision rolled out; `search-staging` has only ECS's basic percentages, so the console
-//! says Container Insights is off there and how to turn it on.
+//! says Container Insights is off there and how to turn it on. Two alarms on ECS dimensions
+//! go with them: checkout's memory alarm in ALARM, ledger's in OK.
 //!
 //! A point every two minutes: moto scans every stored point for each period of each query,
 //! so a denser hour would slow each refresh of the demo down.
@@ -141,6 +142,60 @@ pub async fn seed_metrics(
                     .send()
             );
         }
+    }
+    Ok(())
+}
+
+/// The demo's alarms on ECS dimensions: `checkout`'s memory alarm in ALARM (its memory
+/// at the limit before each kill) and `ledger`'s, quiet, in OK.
+pub async fn seed_alarms(endpoint: &str) -> Result<()> {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+    let conf = emulator_config(endpoint).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&conf);
+    let alarms = [
+        (
+            OOM_SERVICE,
+            StateValue::Alarm,
+            "Threshold Crossed: 3 out of the last 3 datapoints were greater than the \
+             threshold (240.0). The most recent datapoints which crossed the threshold: \
+             [256.0, 256.0, 252.0].",
+        ),
+        (
+            "ledger",
+            StateValue::Ok,
+            "Threshold Crossed: no datapoints were greater than the threshold (240.0).",
+        ),
+    ];
+    for (service, state, reason) in alarms {
+        let name = format!("{service}-memory-high");
+        sdk!(
+            "cloudwatch put metric alarm",
+            cw.put_metric_alarm()
+                .alarm_name(&name)
+                .namespace(INSIGHTS)
+                .metric_name("MemoryUtilized")
+                .dimensions(
+                    Dimension::builder()
+                        .name("ClusterName")
+                        .value(INSIGHTS_CLUSTER)
+                        .build(),
+                )
+                .dimensions(Dimension::builder().name("ServiceName").value(service).build())
+                .statistic(Statistic::Maximum)
+                .period(60)
+                .evaluation_periods(3)
+                .threshold(240.0)
+                .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+                .send()
+        );
+        sdk!(
+            "cloudwatch set alarm state",
+            cw.set_alarm_state()
+                .alarm_name(&name)
+                .state_value(state)
+                .state_reason(reason)
+                .send()
+        );
     }
     Ok(())
 }
