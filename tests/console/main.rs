@@ -36,5 +36,6 @@ mod places;
 mod recover;
 mod rollback;
 mod screens;
+mod storage;
 mod themes;
 mod why;

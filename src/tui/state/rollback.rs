@@ -218,6 +218,14 @@ impl RollbackModal {
         }
     }
 
+    /// The highlighted EBS snapshot (the picker lists the EBS snapshots).
+    pub fn highlighted_snapshot(&self) -> Option<&crate::model::Snapshot> {
+        match self.highlighted()? {
+            Offered::Snapshot(_, s) => Some(s),
+            Offered::Revision(_) | Offered::ImageTag(..) => None,
+        }
+    }
+
     /// The plan ops makes of the highlighted row: exactly what confirming sends. `None`
     /// when nothing can be chosen (it is what runs, or the list is not there).
     pub fn plan(&self) -> Option<RollbackPlan> {
@@ -233,6 +241,18 @@ impl RollbackModal {
             offered,
             self.force,
         ))
+    }
+
+    /// The highlighted EBS snapshot is archived (not restored): why it cannot be confirmed.
+    pub fn archived(&self) -> Option<String> {
+        let s = self.highlighted_snapshot()?;
+        s.is_archived(crate::config::now()).then(|| {
+            format!(
+                "✗ {} is archived — restore first (up to 72 h): t starts the restore \
+                 (RestoreSnapshotTier), or ecsnap restore-snapshot --snapshot {}",
+                s.id, s.id
+            )
+        })
     }
 
     /// The highlighted revision names an image deleted from ECR and `f` was not pressed:
