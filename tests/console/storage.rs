@@ -333,3 +333,49 @@ fn t_on_a_standard_snapshot_or_the_revisions_says_why_and_sends_nothing() {
         "nothing to restore among revisions"
     );
 }
+
+#[test]
+fn tasks_name_the_zone_of_ebs_volumes_and_show_s3_files_volumes() {
+    use ecsnap::model::{StorageVolume, VolumeSource};
+    use ecsnap::tui::state::msg::PaneAnswer;
+    use ecsnap::tui::state::tasks::TasksData;
+    use std::collections::HashMap;
+    let mut s = loaded_state();
+    s.pane = PaneId::Tasks;
+    let mut storage = crate::recover::storage();
+    storage.volumes.push(StorageVolume {
+        name: "lake".into(),
+        source: VolumeSource::S3Files {
+            file_system_arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0lake".into(),
+            access_point_arn: None,
+            root_directory: Some("/models".into()),
+            transit_encryption_port: None,
+        },
+    });
+    let mut data = TasksData {
+        storage: Ok(HashMap::from([(
+            crate::fixtures::td_arn("ledger", 2),
+            storage,
+        )])),
+        ..crate::fixtures::ledger_tasks()
+    };
+    for t in &mut data.tasks {
+        t.availability_zone = Some("us-east-1b".into());
+    }
+    let g = s.tasks.loader.start(now());
+    deliver(
+        &mut s,
+        crate::fixtures::pane(g, PaneAnswer::Tasks(Ok(data))),
+    );
+    let text = render(&s, 120, 40);
+    assert_has(
+        &text,
+        "EBS vol-0a11ce0000000001a (configured at launch; kept after the task) in zone us-east-1b",
+    );
+    assert_has(
+        &text,
+        "s3files     S3 Files arn:aws:s3files:us-east-1:123456789012:file-system/fs-0lake, root /models",
+    );
+    // The EFS file system is regional: no zone on its line.
+    assert!(!text.contains("IAM enabled in zone"), "{text}");
+}
