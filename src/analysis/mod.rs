@@ -10,6 +10,7 @@ pub mod diff;
 pub mod events;
 pub mod exec;
 pub mod health;
+pub mod hydration;
 pub mod in_use;
 pub mod keep;
 pub mod lifecycle;

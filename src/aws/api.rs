@@ -234,7 +234,13 @@ pub enum ServiceChange {
     TaskDefinition(String),
     /// Create the managed EBS volume `volume` from `snapshot_id` (the rest of the volume
     /// configuration is kept).
-    EbsSnapshot { volume: String, snapshot_id: String },
+    /// `initialization_rate`: the volume's `volumeInitializationRate` in MiB/s (`None`:
+    /// left as configured; without one the volume hydrates lazily from S3).
+    EbsSnapshot {
+        volume: String,
+        snapshot_id: String,
+        initialization_rate: Option<i32>,
+    },
     /// Set the desired count.
     DesiredCount(i32),
     /// Give the service a managed EBS volume configuration it does not report: `volume`
@@ -251,6 +257,8 @@ pub struct NewEbsVolume {
     pub volume_type: String,
     /// The ECS infrastructure role that manages the volume.
     pub role_arn: String,
+    /// `volumeInitializationRate` in MiB/s; `None`: the volume hydrates lazily from S3.
+    pub initialization_rate: Option<i32>,
 }
 
 /// What an EC2 DryRun call said about one resource.

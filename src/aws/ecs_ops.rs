@@ -31,8 +31,8 @@ impl EcsOpsAdapter {
         &self,
         cluster: &str,
         service_name: &str,
-        volume: &str,
-        snapshot_id: &str,
+        (volume, snapshot_id): (&str, &str),
+        initialization_rate: Option<i32>,
     ) -> Result<Vec<aws_sdk_ecs::types::ServiceVolumeConfiguration>> {
         let out = self
             .client
@@ -54,6 +54,9 @@ impl EcsOpsAdapter {
                 && let Some(ebs) = c.managed_ebs_volume.as_mut()
             {
                 ebs.snapshot_id = Some(snapshot_id.to_string());
+                if initialization_rate.is_some() {
+                    ebs.volume_initialization_rate = initialization_rate;
+                }
                 found = true;
             }
         }
@@ -91,6 +94,7 @@ impl EcsOpsAdapter {
             .snapshot_id(&new.snapshot_id)
             .size_in_gib(new.size_gib)
             .volume_type(&new.volume_type)
+            .set_volume_initialization_rate(new.initialization_rate)
             .build()
             .map_err(odd)?;
         Ok(aws_sdk_ecs::types::ServiceVolumeConfiguration::builder()
@@ -201,9 +205,15 @@ impl EcsOps for EcsOpsAdapter {
             ServiceChange::EbsSnapshot {
                 volume,
                 snapshot_id,
+                initialization_rate,
             } => {
                 let configs = self
-                    .volume_configs_with_snapshot(cluster, service_name, volume, snapshot_id)
+                    .volume_configs_with_snapshot(
+                        cluster,
+                        service_name,
+                        (volume, snapshot_id),
+                        *initialization_rate,
+                    )
                     .await?;
                 req.set_volume_configurations(Some(configs))
             }

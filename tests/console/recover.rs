@@ -58,6 +58,7 @@ fn plan() -> RecoverPlan {
             source: ConfigSource::Service,
         },
         region: "us-east-1".into(),
+        initialization_rate: None,
     }
 }
 

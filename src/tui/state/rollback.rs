@@ -64,6 +64,9 @@ pub struct RollbackModal {
     pub ecs: Option<Result<Option<Box<EcsAct>>, String>>,
     /// The ECS row is highlighted (preselected when offered).
     pub on_ecs: bool,
+    /// The initialization rate (MiB/s) of a volume an EBS-snapshot rollback creates
+    /// (`[safety] initialization_rate`); `None`: it hydrates lazily from S3.
+    pub initialization_rate: Option<i32>,
 }
 
 impl RollbackModal {
@@ -75,6 +78,7 @@ impl RollbackModal {
             revisions: Vec::new(),
             selected: 0,
             mode: PickMode::Revisions,
+            initialization_rate: None,
             image_tags: None,
             tag_selected: 0,
             ebs: None,
@@ -234,13 +238,16 @@ impl RollbackModal {
 
     fn plan_result(&self) -> Option<crate::Result<RollbackPlan>> {
         let offered = self.highlighted()?;
-        Some(rollback::plan_offered_with(
-            &self.cluster,
-            &self.service,
-            &self.current,
-            offered,
-            self.force,
-        ))
+        Some(
+            rollback::plan_offered_with(
+                &self.cluster,
+                &self.service,
+                &self.current,
+                offered,
+                self.force,
+            )
+            .map(|p| p.with_initialization_rate(self.initialization_rate)),
+        )
     }
 
     /// The highlighted EBS snapshot is archived (not restored): why it cannot be confirmed.
