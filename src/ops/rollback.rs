@@ -864,6 +864,36 @@ mod tests {
     }
 
     #[test]
+    fn an_ebs_snapshot_rollback_plan_says_how_the_volume_initializes() {
+        let change = RollbackChange::EbsSnapshot {
+            volume: "data".into(),
+            from_snapshot: None,
+            to_snapshot: "snap-1".into(),
+            note: None,
+        };
+        let plan = RollbackPlan {
+            cluster: "c".into(),
+            service: "s".into(),
+            current: "api:7".into(),
+            change,
+            initialization: Some(Initialization::of(100)),
+        };
+        assert!(
+            plan.summary().contains("hydrates lazily from S3"),
+            "{}",
+            plan.summary()
+        );
+        let rated = plan.with_initialization_rate(Some(300));
+        assert!(
+            rated
+                .summary()
+                .contains("initializes at 300 MiB/s: about 6 min for 100 GiB"),
+            "{}",
+            rated.summary()
+        );
+    }
+
+    #[test]
     fn a_rollback_names_what_it_replaces() {
         let plan = |change| RollbackPlan {
             cluster: "c".into(),
