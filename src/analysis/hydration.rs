@@ -47,6 +47,39 @@ pub fn plan_line(size_gib: i32, rate_mibps: Option<i32>) -> String {
     }
 }
 
+/// One volume's initialization in words: `vol-… initializing at the set rate: 45%, about
+/// 3 min left`, `vol-… hydrating lazily from S3 (no rate set): 12% — first reads are
+/// slow`, `vol-… initialized`; `None` (EC2 reported nothing): `initialization not
+/// reported`.
+pub fn progress_line(
+    volume_id: &str,
+    status: Option<&crate::model::VolumeInitialization>,
+) -> String {
+    let Some(s) = status else {
+        return format!("{volume_id}: initialization not reported");
+    };
+    if s.progress.is_some_and(|p| p >= 100) {
+        return format!("{volume_id}: initialized");
+    }
+    let pct = s
+        .progress
+        .map_or_else(|| "?%".to_string(), |p| format!("{p}%"));
+    let left = s
+        .estimated_seconds_left
+        .map(|t| format!(", {} left", duration_words(t)))
+        .unwrap_or_default();
+    match s.initialization_type.as_deref() {
+        Some("provisioned-rate") => {
+            format!("{volume_id}: initializing at the set rate: {pct}{left}")
+        }
+        Some("default") | None => format!(
+            "{volume_id}: hydrating lazily from S3 (no initialization rate set): {pct}{left} — \
+             first reads are slow"
+        ),
+        Some(other) => format!("{volume_id}: initializing ({other}): {pct}{left}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +97,36 @@ mod tests {
             assert_eq!(duration_words(secs), words);
         }
         assert_eq!(duration_words(7200), "about 2 h");
+    }
+
+    #[test]
+    fn progress_says_the_percent_the_estimate_and_how() {
+        use crate::model::VolumeInitialization as V;
+        let v = |t: Option<&str>, p: Option<i64>, left: Option<i64>| V {
+            volume_id: "vol-1".into(),
+            initialization_type: t.map(Into::into),
+            progress: p,
+            estimated_seconds_left: left,
+        };
+        let cases = [
+            (
+                Some(v(Some("provisioned-rate"), Some(45), Some(180))),
+                "vol-1: initializing at the set rate: 45%, about 3 min left",
+            ),
+            (
+                Some(v(Some("default"), Some(12), None)),
+                "vol-1: hydrating lazily from S3 (no initialization rate set): 12% — first \
+                 reads are slow",
+            ),
+            (
+                Some(v(Some("provisioned-rate"), Some(100), Some(0))),
+                "vol-1: initialized",
+            ),
+            (None, "vol-1: initialization not reported"),
+        ];
+        for (status, want) in cases {
+            assert_eq!(progress_line("vol-1", status.as_ref()), want);
+        }
     }
 
     #[test]

@@ -166,6 +166,13 @@ pub trait Ec2Api: Send + Sync {
     /// page); snapshots without a lock are left out. Nothing is asked for no ids.
     async fn describe_locked_snapshots(&self, snapshot_ids: &[String])
     -> Result<Vec<SnapshotLock>>;
+    /// How far each of `volume_ids` has initialized from its snapshot (DescribeVolumeStatus,
+    /// every page); a volume EC2 reports no initialization for is left out. An endpoint
+    /// without the call answers `AwsErrorKind::Unsupported` (callers say "not reported").
+    async fn describe_volume_initialization(
+        &self,
+        volume_ids: &[String],
+    ) -> Result<Vec<crate::model::VolumeInitialization>>;
     /// One snapshot by id (DescribeSnapshots with `SnapshotIds`); `None` when EC2 does not
     /// know it.
     async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>>;

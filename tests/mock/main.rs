@@ -22,6 +22,7 @@ mod deployments;
 mod fleet;
 mod fleet_scale;
 mod hands_on;
+mod hydration;
 mod image_check;
 mod lifecycle;
 mod lineage;
