@@ -3,14 +3,11 @@
 //! highlighted archived snapshot from the archive tier). The request that opens it and
 //! asks ops for the plan, the plan's answer, the confirmed effect and the result.
 
-use crate::ops::cleanup::Selection;
 use crate::ops::restore_snapshot::RestoreFor;
 use crate::tui::run::effect::{Effect, StorageEffect};
 use crate::tui::state::app::AppState;
 use crate::tui::state::confirm::{ConfirmInput, needed};
-use crate::tui::state::list::Row;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
-use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::rollback::PickMode;
 use crate::tui::state::storage::{
     MARK_AFTER_DAYS, RESTORE_DAYS, StorageAsk, StorageDone, StorageModal, StoragePlan,
@@ -20,24 +17,7 @@ use crate::tui::update::flows::{Reload, open_at};
 /// `m` in Orphans: plan marks for the marked orphans (or the selected one). Over several
 /// places it acts where they are; marks spanning places are refused (mark one place's).
 pub fn request_mark(state: &mut AppState) -> Vec<Effect> {
-    let list = &state.orphans.list;
-    let mut keys: Vec<String> = list
-        .rows
-        .iter()
-        .map(Row::key)
-        .filter(|k| list.marks.contains(k))
-        .collect();
-    if keys.is_empty() {
-        keys.extend(list.selected_key());
-    }
-    let mut selection = Selection::default();
-    for key in keys {
-        match list.rows.iter().find(|r| r.key() == key) {
-            Some(OrphanRow::Volume(_)) => selection.volumes.insert(key),
-            Some(OrphanRow::Snapshot(_)) => selection.snapshots.insert(key),
-            None => false,
-        };
-    }
+    let selection = crate::tui::update::cleanup::orphan_selection(&state.orphans.list);
     if selection.volumes.is_empty() && selection.snapshots.is_empty() {
         state.message = Some("nothing to mark here".into());
         return Vec::new();
