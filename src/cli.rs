@@ -436,6 +436,11 @@ pub struct RollbackArgs {
     /// exit 5: its tasks could not pull it)
     #[arg(long)]
     pub force: bool,
+    /// With --ebs-snapshot: load the new volume at this rate, 100-300 MiB/s (EBS volume
+    /// initialization rate; default: [safety] initialization_rate). Without one the volume
+    /// hydrates lazily from S3 and its first reads are slow
+    #[arg(long, value_name = "MIBPS", requires = "ebs_snapshot", value_parser = whole::<i32>("--initialization-rate", "MiB/s", "300", 100, 300))]
+    pub initialization_rate: Option<i32>,
 }
 
 /// `restore-user`.
@@ -532,6 +537,11 @@ pub struct RecoverArgs {
     /// no volume configuration (default: the account's ecsInfrastructureRole)
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
+    /// Load the new volume at this rate, 100-300 MiB/s (EBS volume initialization rate;
+    /// default: [safety] initialization_rate). Without one the volume hydrates lazily from
+    /// S3 and its first reads are slow
+    #[arg(long, value_name = "MIBPS", value_parser = whole::<i32>("--initialization-rate", "MiB/s", "300", 100, 300))]
+    pub initialization_rate: Option<i32>,
     #[command(flatten)]
     pub wait: RolloutWait,
     #[command(flatten)]

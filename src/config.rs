@@ -192,6 +192,7 @@ struct SafetySection {
     protection_tag: Option<String>,
     keep_revisions: Option<usize>,
     snapshot_retention_days: Option<u32>,
+    initialization_rate: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -320,6 +321,10 @@ pub struct Settings {
     /// A snapshot taken by `cleanup --volumes --snapshot-first` is tagged to be kept this
     /// many days (`ecsnap:retain-until`); cleanup skips it until then.
     pub snapshot_retention_days: u32,
+    /// The EBS volume initialization rate (MiB/s) a volume created by an EBS-snapshot
+    /// rollback or `recover` loads at (`[safety] initialization_rate`, the flag
+    /// `--initialization-rate` wins); `None`: it hydrates lazily from S3.
+    pub initialization_rate: Option<i32>,
     /// Where ecsnap keeps when it first saw each volume `available` ("unattached since");
     /// `None`: not kept (the default for library use; `load` sets the state dir's file).
     pub volumes_seen_file: Option<PathBuf>,
@@ -350,6 +355,7 @@ impl Default for Settings {
             protection_tag: DEFAULT_PROTECTION_TAG.to_string(),
             keep_revisions: DEFAULT_KEEP_REVISIONS,
             snapshot_retention_days: DEFAULT_SNAPSHOT_RETENTION_DAYS,
+            initialization_rate: None,
             volumes_seen_file: None,
             prices: Prices::default(),
             refresh: Duration::from_secs(DEFAULT_REFRESH_SECS),
@@ -428,6 +434,9 @@ impl Settings {
         }
         if let Some(n) = file.snapshots.keep_newest {
             s.keep_newest = n;
+        }
+        if let Some(r) = file.safety.initialization_rate {
+            s.initialization_rate = i32::try_from(r).ok();
         }
         if let Some(t) = &file.safety.protection_tag {
             if t.trim().is_empty() {
@@ -625,6 +634,12 @@ const BOUNDS: &[(&str, u64, u64, &str)] = &[
         3600,
         "seconds between refreshes (at most an hour)",
     ),
+    (
+        "safety.initialization_rate",
+        100,
+        300,
+        "MiB/s (the EBS volume initialization rate)",
+    ),
 ];
 
 fn wide(n: usize) -> u64 {
@@ -663,6 +678,10 @@ fn validate_file(file: &FileConfig) -> std::result::Result<(), String> {
             file.safety.snapshot_retention_days.map(u64::from),
         ),
         ("console.refresh_secs", file.console.refresh_secs),
+        (
+            "safety.initialization_rate",
+            file.safety.initialization_rate.map(u64::from),
+        ),
     ];
     for (key, value) in numbers {
         if let Some(v) = value {

@@ -24,6 +24,15 @@ pub fn lock_reason(lock: &SnapshotLock, now: DateTime<Utc>) -> Option<String> {
     })
 }
 
+/// A lock in a few words for a table cell: `locked until 2027-03-01`, or `locked` when EC2
+/// does not say until when.
+pub fn lock_short(lock: &SnapshotLock) -> String {
+    match lock.expires_on {
+        Some(t) => format!("locked until {}", t.format("%Y-%m-%d")),
+        None => "locked".to_string(),
+    }
+}
+
 /// The plan's line when the locks could not be read: the snapshots are still offered, and
 /// a locked one will fail at DeleteSnapshot.
 pub fn not_checked_line(why: &str) -> String {

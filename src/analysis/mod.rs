@@ -13,6 +13,7 @@ pub mod events;
 pub mod exec;
 pub mod health;
 pub mod image_links;
+pub mod hydration;
 pub mod in_use;
 pub mod keep;
 pub mod lifecycle;

@@ -251,6 +251,10 @@ pub struct OrphanReport {
     pub volumes: Vec<OrphanVolume>,
     pub snapshots: Vec<OrphanSnapshot>,
     pub skipped: Vec<Skipped>,
+    /// The locks that keep orphaned snapshots from being deleted now, by snapshot id:
+    /// filled by the console's read (DescribeLockedSnapshots); empty when not asked or
+    /// when the account could not answer.
+    pub locks: std::collections::BTreeMap<String, crate::model::SnapshotLock>,
 }
 
 impl OrphanReport {
@@ -942,6 +946,7 @@ mod tests {
             ("vol-f", 2.0, 300, Some(90)),
         ];
         let report = OrphanReport {
+            locks: std::collections::BTreeMap::new(),
             volumes: rows
                 .iter()
                 .map(|&(id, cost, size, age)| OrphanVolume {

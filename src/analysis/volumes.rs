@@ -121,6 +121,22 @@ pub fn source_text(source: &VolumeSource, attachment: Option<&TaskVolume>) -> St
             }));
             parts.join(", ")
         }
+        VolumeSource::S3Files {
+            file_system_arn,
+            access_point_arn,
+            root_directory,
+            transit_encryption_port,
+        } => {
+            let mut parts = vec![format!("S3 Files {file_system_arn}")];
+            parts.extend(
+                access_point_arn
+                    .as_ref()
+                    .map(|a| format!("access point {a}")),
+            );
+            parts.extend(root_directory.as_ref().map(|r| format!("root {r}")));
+            parts.extend(transit_encryption_port.map(|p| format!("TLS port {p}")));
+            parts.join(", ")
+        }
         VolumeSource::Other(kind) => format!("{kind} volume"),
     }
 }
@@ -327,5 +343,18 @@ mod tests {
         );
         let ebs = source_text(&VolumeSource::Ebs, None);
         assert!(ebs.contains("no attachment"), "{ebs}");
+        let s3 = source_text(
+            &VolumeSource::S3Files {
+                file_system_arn: "arn:aws:s3files:us-east-1:1:file-system/fs-0lake".into(),
+                access_point_arn: None,
+                root_directory: Some("/models".into()),
+                transit_encryption_port: Some(20049),
+            },
+            None,
+        );
+        assert_eq!(
+            s3,
+            "S3 Files arn:aws:s3files:us-east-1:1:file-system/fs-0lake, root /models, TLS port 20049"
+        );
     }
 }

@@ -169,6 +169,13 @@ pub trait Ec2Api: Send + Sync {
     /// page); snapshots without a lock are left out. Nothing is asked for no ids.
     async fn describe_locked_snapshots(&self, snapshot_ids: &[String])
     -> Result<Vec<SnapshotLock>>;
+    /// How far each of `volume_ids` has initialized from its snapshot (DescribeVolumeStatus,
+    /// every page); a volume EC2 reports no initialization for is left out. An endpoint
+    /// without the call answers `AwsErrorKind::Unsupported` (callers say "not reported").
+    async fn describe_volume_initialization(
+        &self,
+        volume_ids: &[String],
+    ) -> Result<Vec<crate::model::VolumeInitialization>>;
     /// One snapshot by id (DescribeSnapshots with `SnapshotIds`); `None` when EC2 does not
     /// know it.
     async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>>;
@@ -267,7 +274,13 @@ pub enum ServiceChange {
     TaskDefinition(String),
     /// Create the managed EBS volume `volume` from `snapshot_id` (the rest of the volume
     /// configuration is kept).
-    EbsSnapshot { volume: String, snapshot_id: String },
+    /// `initialization_rate`: the volume's `volumeInitializationRate` in MiB/s (`None`:
+    /// left as configured; without one the volume hydrates lazily from S3).
+    EbsSnapshot {
+        volume: String,
+        snapshot_id: String,
+        initialization_rate: Option<i32>,
+    },
     /// Run this task definition with these managed EBS volume configurations (a service
     /// revision's: each volume's snapshot — none clears it —, and its size and type when
     /// given; the rest of each configuration is kept).
@@ -291,6 +304,8 @@ pub struct NewEbsVolume {
     pub volume_type: String,
     /// The ECS infrastructure role that manages the volume.
     pub role_arn: String,
+    /// `volumeInitializationRate` in MiB/s; `None`: the volume hydrates lazily from S3.
+    pub initialization_rate: Option<i32>,
 }
 
 /// What an EC2 DryRun call said about one resource.

@@ -123,6 +123,42 @@ impl Ec2Api for Ec2Adapter {
         .await
     }
 
+    async fn describe_volume_initialization(
+        &self,
+        volume_ids: &[String],
+    ) -> Result<Vec<crate::model::VolumeInitialization>> {
+        if volume_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        by_token(|token| async move {
+            let out = self
+                .client
+                .describe_volume_status()
+                .set_volume_ids(Some(volume_ids.to_vec()))
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(self.ctx.err("ec2:DescribeVolumeStatus"))?;
+            let found = out
+                .volume_statuses()
+                .iter()
+                .filter_map(|s| {
+                    let d = s.initialization_status_details()?;
+                    Some(crate::model::VolumeInitialization {
+                        volume_id: text(s.volume_id()),
+                        initialization_type: d
+                            .initialization_type()
+                            .map(|t| t.as_str().to_string()),
+                        progress: d.progress(),
+                        estimated_seconds_left: d.estimated_time_to_complete_in_seconds(),
+                    })
+                })
+                .collect();
+            Ok((found, out.next_token().map(str::to_string)))
+        })
+        .await
+    }
+
     async fn enabled_regions(&self) -> Result<Vec<String>> {
         let out = self
             .client

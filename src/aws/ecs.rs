@@ -618,6 +618,12 @@ fn task_def_volume(v: &aws_sdk_ecs::types::Volume) -> TaskDefVolume {
         )
     } else if let Some(fsx) = v.fsx_windows_file_server_volume_configuration() {
         format!("fsx {}", fsx.file_system_id())
+    } else if let Some(s3) = v.s3files_volume_configuration() {
+        format!(
+            "s3files {}:{}",
+            s3.file_system_arn(),
+            s3.root_directory().unwrap_or("/")
+        )
     } else if let Some(path) = v.host().and_then(|h| h.source_path()) {
         format!("host {path}")
     } else {
@@ -692,8 +698,13 @@ fn volume_source(v: &aws_sdk_ecs::types::Volume) -> VolumeSource {
             autoprovision: docker.autoprovision(),
         };
     }
-    if v.s3files_volume_configuration().is_some() {
-        return VolumeSource::Other("s3_files".into());
+    if let Some(s3) = v.s3files_volume_configuration() {
+        return VolumeSource::S3Files {
+            file_system_arn: s3.file_system_arn().to_string(),
+            access_point_arn: owned(s3.access_point_arn()),
+            root_directory: owned(s3.root_directory()),
+            transit_encryption_port: s3.transit_encryption_port(),
+        };
     }
     VolumeSource::Bind {
         host_path: v.host().and_then(|h| owned(h.source_path())),
@@ -967,6 +978,19 @@ mod tests {
                     )
                     .build(),
             )
+            .volumes(
+                Volume::builder()
+                    .name("lake")
+                    .s3files_volume_configuration(
+                        aws_sdk_ecs::types::S3FilesVolumeConfiguration::builder()
+                            .file_system_arn(S3FILES_FS)
+                            .access_point_arn(S3FILES_AP)
+                            .transit_encryption_port(20049)
+                            .build()
+                            .expect("s3files"),
+                    )
+                    .build(),
+            )
             .ephemeral_storage(EphemeralStorage::builder().size_in_gib(21).build())
             .container_definitions(
                 ContainerDefinition::builder()
@@ -982,6 +1006,10 @@ mod tests {
             )
             .build()
     }
+
+    const S3FILES_FS: &str = "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0lake";
+    const S3FILES_AP: &str =
+        "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0lake/access-point/fsap-0ro";
 
     #[test]
     fn task_definition_volumes_of_every_kind_are_converted() {
@@ -1018,8 +1046,18 @@ mod tests {
                         autoprovision: None,
                     }
                 ),
+                (
+                    "lake",
+                    &VolumeSource::S3Files {
+                        file_system_arn: S3FILES_FS.into(),
+                        access_point_arn: Some(S3FILES_AP.into()),
+                        root_directory: None,
+                        transit_encryption_port: Some(20049),
+                    }
+                ),
             ]
         );
+        assert_eq!(storage.volumes[5].source.kind(), "s3files");
         assert_eq!(storage.ephemeral_storage_gib, Some(21));
         assert_eq!(
             storage.mount_points,

@@ -34,6 +34,7 @@ impl EcsOpsAdapter {
         cluster: &str,
         service_name: &str,
         wanted: &[RevisionVolume],
+        initialization_rate: Option<i32>,
     ) -> Result<Vec<aws_sdk_ecs::types::ServiceVolumeConfiguration>> {
         let out = self
             .client
@@ -71,6 +72,9 @@ impl EcsOpsAdapter {
             if let Some(size) = w.size_gib {
                 ebs.size_in_gib = Some(size);
             }
+            if initialization_rate.is_some() {
+                ebs.volume_initialization_rate = initialization_rate;
+            }
             if let Some(t) = &w.volume_type {
                 ebs.volume_type = Some(t.clone());
             }
@@ -97,6 +101,7 @@ impl EcsOpsAdapter {
             .snapshot_id(&new.snapshot_id)
             .size_in_gib(new.size_gib)
             .volume_type(&new.volume_type)
+            .set_volume_initialization_rate(new.initialization_rate)
             .build()
             .map_err(odd)?;
         Ok(aws_sdk_ecs::types::ServiceVolumeConfiguration::builder()
@@ -205,6 +210,7 @@ impl EcsOps for EcsOpsAdapter {
             ServiceChange::EbsSnapshot {
                 volume,
                 snapshot_id,
+                initialization_rate,
             } => {
                 let wanted = RevisionVolume {
                     name: volume.clone(),
@@ -212,7 +218,12 @@ impl EcsOps for EcsOpsAdapter {
                     ..RevisionVolume::default()
                 };
                 let configs = self
-                    .volume_configs_with(cluster, service_name, std::slice::from_ref(&wanted))
+                    .volume_configs_with(
+                        cluster,
+                        service_name,
+                        std::slice::from_ref(&wanted),
+                        *initialization_rate,
+                    )
                     .await?;
                 req.set_volume_configurations(Some(configs))
             }
@@ -225,7 +236,7 @@ impl EcsOps for EcsOpsAdapter {
                     req
                 } else {
                     let configs = self
-                        .volume_configs_with(cluster, service_name, volumes)
+                        .volume_configs_with(cluster, service_name, volumes, None)
                         .await?;
                     req.set_volume_configurations(Some(configs))
                 }

@@ -22,7 +22,10 @@ impl Action for RecoverArgs {
 
     async fn plan(&self, s: &Session) -> Result<RecoverPlan> {
         let account = s.identity.as_ref().map(|i| i.account.as_str());
-        recover::plan(&s.aws, &self.volume, self.role_arn.as_deref(), account).await
+        let mut plan =
+            recover::plan(&s.aws, &self.volume, self.role_arn.as_deref(), account).await?;
+        plan.initialization_rate = self.initialization_rate.or(s.settings.initialization_rate);
+        Ok(plan)
     }
 
     fn plan_text(&self, s: &Session, plan: &RecoverPlan) -> String {

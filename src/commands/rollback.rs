@@ -56,6 +56,9 @@ impl Action for RollbackArgs {
             self.force,
         )
         .await
+        .map(|p| {
+            p.with_initialization_rate(self.initialization_rate.or(s.settings.initialization_rate))
+        })
     }
     fn plan_text(&self, s: &Session, plan: &RollbackPlan) -> String {
         plan_line(s, &plan.summary())

@@ -41,6 +41,7 @@ pub use metrics::load_metrics;
 pub use names::close_names;
 pub use orphans::load_orphans;
 pub use recycle_bin::{load_retention_rules, rbin_type};
+pub use orphans::{load_orphans, load_orphans_with_locks};
 pub use revisions::{RevisionDiff, load_image_presence, load_revision_diff, load_task_definitions};
 pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};

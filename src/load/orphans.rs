@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::seen::{SeenScope, record};
+use crate::analysis::locks::lock_reason;
 use crate::analysis::orphans::{OrphanFilter, OrphanReport, OrphanRules, find_orphans};
 use crate::analysis::seen::seen_before;
 use crate::aws::AwsClients;
@@ -49,6 +50,38 @@ pub async fn load_orphans(
 ) -> Result<OrphanReport> {
     let state = load_ec2_state(aws, account).await?;
     Ok(orphans_of(aws, settings, account, filter, now, &state))
+}
+
+/// The Orphans pane's read: the orphans, with why each orphaned snapshot is locked
+/// (DescribeLockedSnapshots). Locks are an addition: when the account cannot answer (no
+/// `ec2:DescribeLockedSnapshots`, an endpoint without the call) the orphans show without
+/// them.
+pub async fn load_orphans_with_locks(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OrphanReport> {
+    let mut report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
+    let ids: Vec<String> = report
+        .snapshots
+        .iter()
+        .map(|s| s.snapshot.id.clone())
+        .collect();
+    if ids.is_empty() {
+        return Ok(report);
+    }
+    match aws.ec2.describe_locked_snapshots(&ids).await {
+        Ok(locks) => {
+            report.locks = locks
+                .iter()
+                .filter(|l| lock_reason(l, now).is_some())
+                .map(|l| (l.snapshot_id.clone(), l.clone()))
+                .collect();
+        }
+        Err(e) => tracing::warn!("snapshot locks not read for the Orphans pane: {e}"),
+    }
+    Ok(report)
 }
 
 /// Records the sightings and applies the rules to loaded state.

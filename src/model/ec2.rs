@@ -67,6 +67,20 @@ pub struct SnapshotLock {
     pub expires_on: Option<DateTime<Utc>>,
 }
 
+/// How far a volume created from a snapshot has initialized (EC2 DescribeVolumeStatus
+/// `InitializationStatusDetails`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumeInitialization {
+    pub volume_id: String,
+    /// `default` (lazily from S3), `provisioned-rate` (at the volume initialization rate),
+    /// `volume-copy`, as EC2 spells it; `None` when EC2 does not say.
+    pub initialization_type: Option<String>,
+    /// Percent loaded (0-100); `None` when EC2 does not say (done, or not reported).
+    pub progress: Option<i64>,
+    /// EC2's estimate of the seconds left (a provisioned rate only).
+    pub estimated_seconds_left: Option<i64>,
+}
+
 /// An AMI owned by the account, with the snapshots its block-device mappings use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ami {

@@ -348,12 +348,21 @@ pub enum VolumeSource {
         scope: Option<String>,
         autoprovision: Option<bool>,
     },
-    /// Amazon S3 Files, or a kind this ecsnap does not know yet.
+    /// An Amazon S3 Files file system (`s3filesVolumeConfiguration`).
+    S3Files {
+        file_system_arn: String,
+        access_point_arn: Option<String>,
+        root_directory: Option<String>,
+        /// The port the S3 Files mount helper sends encrypted data on, when set.
+        transit_encryption_port: Option<i32>,
+    },
+    /// A kind this ecsnap does not know yet.
     Other(String),
 }
 
 impl VolumeSource {
-    /// `ebs`, `efs`, `fsx_windows`, `bind`, `docker` (JSON, tables), else the other kind.
+    /// `ebs`, `efs`, `fsx_windows`, `bind`, `docker`, `s3files` (JSON, tables), else the
+    /// other kind.
     pub fn kind(&self) -> &str {
         match self {
             VolumeSource::Ebs => "ebs",
@@ -361,6 +370,7 @@ impl VolumeSource {
             VolumeSource::FsxWindows { .. } => "fsx_windows",
             VolumeSource::Bind { .. } => "bind",
             VolumeSource::Docker { .. } => "docker",
+            VolumeSource::S3Files { .. } => "s3files",
             VolumeSource::Other(kind) => kind,
         }
     }

@@ -24,7 +24,9 @@ pub use deploy::{
     RevisionImage, RevisionLoadBalancer, RevisionNetwork, RevisionVolume, ServiceDeployment,
     ServiceRevision,
 };
-pub use ec2::{Ami, CallerIdentity, LaunchTemplate, Snapshot, SnapshotLock, Volume};
+pub use ec2::{
+    Ami, CallerIdentity, LaunchTemplate, Snapshot, SnapshotLock, Volume, VolumeInitialization,
+};
 pub use ecr::{Image, ImageLookup, ImagePresence, LifecyclePolicy, Repository};
 pub use ecs::TaskExec;
 pub use ecs::{

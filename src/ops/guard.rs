@@ -378,7 +378,13 @@ impl Mutator {
                     ServiceChange::EbsSnapshot {
                         volume,
                         snapshot_id,
-                    } => format!("volume {volume} from snapshot {snapshot_id}"),
+                        initialization_rate,
+                    } => format!(
+                        "volume {volume} from snapshot {snapshot_id}{}",
+                        initialization_rate
+                            .map(|r| format!(" (initialization rate {r} MiB/s)"))
+                            .unwrap_or_default()
+                    ),
                     ServiceChange::Revision {
                         task_definition,
                         volumes,

@@ -65,6 +65,9 @@ pub struct RecoverPlan {
     pub task_definition: String,
     pub managed: ManagedVolume,
     pub region: String,
+    /// The new volume's `volumeInitializationRate` in MiB/s (`--initialization-rate`, or
+    /// `[safety] initialization_rate`); `None`: it hydrates lazily from S3.
+    pub initialization_rate: Option<i32>,
 }
 
 impl RecoverPlan {
@@ -88,7 +91,7 @@ impl RecoverPlan {
             "recover {} ({} GiB {}, {}, in {}) into {}/{}: snapshot it (kept as a safety \
              snapshot), wait until completed, then start volume {} from that snapshot (was \
              {}; {config}); a snapshot is regional, so ECS creates the new volume in the zone \
-             of each task it starts",
+             of each task it starts; {}",
             v.id,
             v.size_gib,
             v.volume_type,
@@ -98,6 +101,7 @@ impl RecoverPlan {
             self.service,
             m.name,
             m.from_snapshot.as_deref().unwrap_or("no snapshot"),
+            crate::analysis::hydration::plan_line(v.size_gib, self.initialization_rate),
         )
     }
 }
@@ -201,6 +205,7 @@ pub async fn plan(
         managed,
         volume,
         region: aws.region.clone(),
+        initialization_rate: None,
     })
 }
 
@@ -406,6 +411,10 @@ pub async fn execute(
                     to_snapshot: snapshot_id.clone(),
                     note: Some(format!("recovering {}", plan.volume.id)),
                 },
+                initialization: Some(super::rollback::Initialization {
+                    size_gib: plan.volume.size_gib,
+                    rate_mibps: plan.initialization_rate,
+                }),
             };
             rollback::execute(mutator, &rollback).await
         }
@@ -420,6 +429,7 @@ pub async fn execute(
                     .clone()
                     .unwrap_or_else(|| plan.volume.volume_type.clone()),
                 role_arn: role_arn.clone(),
+                initialization_rate: plan.initialization_rate,
             });
             mutator
                 .update_service(&plan.cluster, &plan.service, &change)
@@ -524,6 +534,7 @@ mod tests {
                 source: ConfigSource::Service,
             },
             region: "us-east-1".into(),
+            initialization_rate: None,
         }
     }
 

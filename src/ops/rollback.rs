@@ -388,11 +388,16 @@ pub fn plan_offered_with(
             RevisionRollback::of(choice, (cluster, service), pin)?,
         )),
     };
+    let initialization = match offered {
+        Offered::Snapshot(_, snap) => Some(Initialization::of(snap.size_gib)),
+        Offered::Revision(_) | Offered::ImageTag(..) | Offered::ServiceRevision(..) => None,
+    };
     Ok(RollbackPlan {
         cluster: cluster.to_string(),
         service: service.to_string(),
         current: current.to_string(),
         change,
+        initialization,
     })
 }
 
@@ -489,9 +494,44 @@ pub struct RollbackPlan {
     /// What the service runs now.
     pub current: String,
     pub change: RollbackChange,
+    /// An EBS-snapshot rollback: how the new volume initializes (`None` for the others).
+    pub initialization: Option<Initialization>,
+}
+
+/// How a volume created from a snapshot initializes: at a set rate, or lazily from S3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Initialization {
+    /// The snapshot's size: what the volume loads.
+    pub size_gib: i32,
+    /// `volumeInitializationRate` in MiB/s; `None`: lazily from S3.
+    pub rate_mibps: Option<i32>,
+}
+
+impl Initialization {
+    /// A volume from a snapshot of `size_gib`, without a rate yet.
+    pub fn of(size_gib: i32) -> Self {
+        Self {
+            size_gib,
+            rate_mibps: None,
+        }
+    }
+
+    pub fn line(&self) -> String {
+        crate::analysis::hydration::plan_line(self.size_gib, self.rate_mibps)
+    }
 }
 
 impl RollbackPlan {
+    /// Sets the new volume's initialization rate (an EBS-snapshot rollback; the others
+    /// create no volume and are left as they are).
+    #[must_use]
+    pub fn with_initialization_rate(mut self, rate_mibps: Option<i32>) -> Self {
+        if let Some(i) = self.initialization.as_mut() {
+            i.rate_mibps = rate_mibps;
+        }
+        self
+    }
+
     /// What the rollback replaces, for its audit line: the task definition the service
     /// ran (with the image, for an image rollback), or the volume's snapshot.
     pub fn replaced(&self) -> String {
@@ -560,10 +600,13 @@ impl RollbackPlan {
                 to_snapshot,
                 note,
             } => format!(
-                "roll {target} back: volume {volume} from snapshot {} -> {to_snapshot}{}",
+                "roll {target} back: volume {volume} from snapshot {} -> {to_snapshot}{}{}",
                 from_snapshot.as_deref().unwrap_or("(none)"),
                 note.as_deref()
                     .map(|n| format!(" ({n})"))
+                    .unwrap_or_default(),
+                self.initialization
+                    .map(|i| format!("; {}", i.line()))
                     .unwrap_or_default()
             ),
             RollbackChange::ServiceRevision(r) => {
@@ -617,6 +660,7 @@ pub async fn plan_with(
         return Err(refusal);
     }
     let current = running_task_definition(&s).to_string();
+    let mut initialization = None;
     let change = match target {
         RollbackTarget::Previous | RollbackTarget::Revision(_) => {
             let mut change = revision_change(aws, &s, &current, target).await?;
@@ -646,7 +690,11 @@ pub async fn plan_with(
         RollbackTarget::EbsSnapshot {
             snapshot_id,
             volume,
-        } => snapshot_change(aws, &s, snapshot_id, volume.as_deref()).await?,
+        } => {
+            let (change, size_gib) =
+                snapshot_change(aws, &s, snapshot_id, volume.as_deref()).await?;
+            initialization = Some(Initialization::of(size_gib));
+            change
         RollbackTarget::ServiceRevision { which, pin } => {
             let choices = offer_service_revisions(aws, &s).await?;
             let choice = rollback_revision::pick(&choices, which)?;
@@ -662,6 +710,7 @@ pub async fn plan_with(
         service: s.name.clone(),
         current,
         change,
+        initialization,
     })
 }
 
@@ -711,13 +760,14 @@ async fn revision_change(
     })
 }
 
-/// `--ebs-snapshot ID [--volume NAME]`: the snapshot must exist and be completed.
+/// `--ebs-snapshot ID [--volume NAME]`: the snapshot must exist and be completed. With the
+/// snapshot's size (what the new volume loads).
 async fn snapshot_change(
     aws: &AwsClients,
     s: &Service,
     snapshot_id: &str,
     volume: Option<&str>,
-) -> Result<RollbackChange> {
+) -> Result<(RollbackChange, i32)> {
     let names: Vec<&str> = s
         .volume_configurations
         .iter()
@@ -748,12 +798,13 @@ async fn snapshot_change(
         .iter()
         .find(|v| v.name == volume)
         .and_then(|v| v.snapshot_id.clone());
-    ebs_change(
+    let change = ebs_change(
         volume,
         from_snapshot,
         snap,
         (!linked).then(|| "its tags do not tie it to this service's volume".to_string()),
-    )
+    )?;
+    Ok((change, snap.size_gib))
 }
 
 /// `registry/repo:old@sha` with tag `tag` → `registry/repo:tag`.
@@ -840,6 +891,7 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
             ServiceChange::EbsSnapshot {
                 volume: volume.clone(),
                 snapshot_id: to_snapshot.clone(),
+                initialization_rate: plan.initialization.and_then(|i| i.rate_mibps),
             },
             None,
         ),
@@ -915,12 +967,43 @@ mod tests {
     }
 
     #[test]
+    fn an_ebs_snapshot_rollback_plan_says_how_the_volume_initializes() {
+        let change = RollbackChange::EbsSnapshot {
+            volume: "data".into(),
+            from_snapshot: None,
+            to_snapshot: "snap-1".into(),
+            note: None,
+        };
+        let plan = RollbackPlan {
+            cluster: "c".into(),
+            service: "s".into(),
+            current: "api:7".into(),
+            change,
+            initialization: Some(Initialization::of(100)),
+        };
+        assert!(
+            plan.summary().contains("hydrates lazily from S3"),
+            "{}",
+            plan.summary()
+        );
+        let rated = plan.with_initialization_rate(Some(300));
+        assert!(
+            rated
+                .summary()
+                .contains("initializes at 300 MiB/s: about 6 min for 100 GiB"),
+            "{}",
+            rated.summary()
+        );
+    }
+
+    #[test]
     fn a_rollback_names_what_it_replaces() {
         let plan = |change| RollbackPlan {
             cluster: "c".into(),
             service: "s".into(),
             current: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
             change,
+            initialization: None,
         };
         let cases = [
             (

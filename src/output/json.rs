@@ -248,7 +248,7 @@ pub struct TaskVolumeJson {
     pub volume_id: Option<String>,
     pub name: Option<String>,
     pub delete_on_termination: Option<bool>,
-    /// `ebs`, `efs`, `fsx_windows`, `bind` or `docker`.
+    /// `ebs`, `efs`, `fsx_windows`, `bind`, `docker` or `s3files`.
     pub kind: String,
     pub mount_points: Vec<VolumeMount>,
     /// EFS and FSx for Windows.
@@ -262,6 +262,11 @@ pub struct TaskVolumeJson {
     pub domain: Option<String>,
     /// Bind mounts: the host path (`null`: none, the volume lives as long as the task).
     pub host_path: Option<String>,
+    /// S3 Files: the file system's ARN, the access point's ARN and the port of the
+    /// mount helper's encrypted traffic (its root directory is `root_directory`).
+    pub file_system_arn: Option<String>,
+    pub access_point_arn: Option<String>,
+    pub transit_encryption_port: Option<i32>,
     /// Docker volumes.
     pub driver: Option<String>,
     pub scope: Option<String>,
@@ -314,6 +319,17 @@ impl From<&MountedVolume> for TaskVolumeJson {
                 j.driver.clone_from(driver);
                 j.scope.clone_from(scope);
                 j.autoprovision = *autoprovision;
+            }
+            VolumeSource::S3Files {
+                file_system_arn,
+                access_point_arn,
+                root_directory,
+                transit_encryption_port,
+            } => {
+                j.file_system_arn = Some(file_system_arn.clone());
+                j.access_point_arn.clone_from(access_point_arn);
+                j.root_directory.clone_from(root_directory);
+                j.transit_encryption_port = *transit_encryption_port;
             }
             VolumeSource::Ebs | VolumeSource::Other(_) => {}
         }
@@ -620,5 +636,25 @@ mod tests {
             ),
             "{text}"
         );
+        let s3 = MountedVolume {
+            name: "lake".into(),
+            source: VolumeSource::S3Files {
+                file_system_arn: "arn:fs".into(),
+                access_point_arn: Some("arn:ap".into()),
+                root_directory: None,
+                transit_encryption_port: Some(20049),
+            },
+            mounts: Vec::new(),
+            attachment: None,
+        };
+        let text = serde_json::to_string(&TaskVolumeJson::from(&s3)).unwrap_or_default();
+        for part in [
+            r#""kind":"s3files""#,
+            r#""file_system_arn":"arn:fs""#,
+            r#""access_point_arn":"arn:ap""#,
+            r#""transit_encryption_port":20049"#,
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
     }
 }

@@ -39,6 +39,11 @@ pub enum Action {
     Cleanup,
     /// Point the selected user's resume tag at the selected tag.
     RestoreUser,
+    /// Orphans: mark the marked orphans (or the selected one) for deletion after the grace
+    /// period (the `ecsnap:delete-after` tag).
+    MarkForDeletion,
+    /// Rollback picker: restore the highlighted archived EBS snapshot from the archive tier.
+    ModalRestoreTier,
     // In a dialog, and in the filter, jump and help (Confirm: Enter keeps the filter or
     // jumps; Cancel: Esc leaves them).
     Confirm,
@@ -137,6 +142,8 @@ impl Action {
             | Action::Help
             | Action::MarkAll
             | Action::Cleanup
+            | Action::MarkForDeletion
+            | Action::ModalRestoreTier
             | Action::Confirm
             | Action::Cancel
             | Action::ModalUp

@@ -154,6 +154,11 @@ fn dialog(kind: DialogKind) -> AppState {
             ch(&mut s, 'D');
             s
         }
+        DialogKind::Storage => {
+            let mut s = on(PaneId::Orphans);
+            ch(&mut s, 'm');
+            s
+        }
         DialogKind::Scale => {
             let mut s = loaded_state();
             ch(&mut s, '+');

@@ -39,6 +39,7 @@ mod recover;
 mod rollback;
 mod screens;
 mod service_revisions;
+mod storage;
 mod themes;
 mod wait_deployment;
 mod why;

@@ -58,6 +58,7 @@ fn plan() -> RecoverPlan {
             source: ConfigSource::Service,
         },
         region: "us-east-1".into(),
+        initialization_rate: None,
     }
 }
 
@@ -330,7 +331,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     assert_has(&text, &format!("Lineage of {next}"));
 }
 
-fn storage() -> TaskStorage {
+pub(crate) fn storage() -> TaskStorage {
     TaskStorage {
         volumes: vec![
             StorageVolume {

@@ -5,7 +5,9 @@
 //! cannot show (it drops services' volume configurations): UpdateService carries the
 //! primary deployment's volume configuration with only the snapshot changed.
 
-use crate::mocked::{EBS_ROLE, MockAws, audited, block_on, configures_ebs_from, statuses};
+use crate::mocked::{
+    EBS_ROLE, MockAws, audited, block_on, configures_ebs_from, initializes_at, statuses,
+};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
@@ -282,6 +284,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
     let updated = mock!(aws_sdk_ecs::Client::update_service)
         .match_requests(|r| {
             configures_ebs_from(r, "snap-0new", 100)
+                && initializes_at(r, 300)
                 && r.task_definition().is_none()
                 && r.force_new_deployment().is_none()
         })
@@ -308,7 +311,12 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
             to_snapshot: "snap-0new".into(),
             note: None,
         },
+        initialization: Some(ecsnap::ops::rollback::Initialization {
+            size_gib: 100,
+            rate_mibps: Some(300),
+        }),
     };
+
     let started = block_on(ecsnap::ops::rollback::execute(&mutator, &plan)).expect("rolled back");
     assert_eq!(updated.num_calls(), 1);
     assert_eq!(started.deployment_id.as_deref(), Some("ecs-svc/2"));

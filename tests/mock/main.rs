@@ -24,6 +24,7 @@ mod fleet_scale;
 mod hands_on;
 mod image_archive;
 mod health;
+mod hydration;
 mod image_check;
 mod image_index;
 mod lifecycle;

@@ -50,6 +50,20 @@ pub fn configures_ebs_from(
         })
 }
 
+/// Whether the UpdateService request sets the first volume's initialization rate to `rate`.
+pub fn initializes_at(
+    r: &aws_sdk_ecs::operation::update_service::UpdateServiceInput,
+    rate: i32,
+) -> bool {
+    r.volume_configurations()
+        .first()
+        .and_then(|c| c.managed_ebs_volume())
+        .and_then(
+            aws_sdk_ecs::types::ServiceManagedEbsVolumeConfiguration::volume_initialization_rate,
+        )
+        == Some(rate)
+}
+
 /// (id, reason) of each skipped resource, collected as the caller needs (a list, a map).
 pub fn skip_reasons<'a, C: FromIterator<(&'a str, &'a str)>>(
     skipped: &'a [ecsnap::model::Skipped],

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
+use super::Selection;
 use super::execute::{ItemResult, ItemStatus};
 use super::plan::{CleanupItem, CleanupPlan};
 use crate::analysis::marks::{DELETE_AFTER_TAG, OWNER_TAG, delete_after, is_marked, owner_of};
@@ -102,6 +103,53 @@ pub async fn plan_mark(
 ) -> Result<MarkPlan> {
     ebs_only(target)?;
     let report = load_orphans(aws, settings, account, filter, now).await?;
+    mark_plan_of(&report, target, after_days, now)
+}
+
+/// The console's `m`: a plan per kind marking exactly the `selection`'s volumes and
+/// snapshots for deletion `after_days` from today; a selected id that is no longer an
+/// orphan (or is already marked) is skipped with why. Reads only.
+pub async fn plan_mark_selected(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    selection: &Selection,
+    after_days: u32,
+    now: DateTime<Utc>,
+) -> Result<Vec<MarkPlan>> {
+    let report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
+    let mut plans = Vec::new();
+    for target in [ResourceKind::Volume, ResourceKind::Snapshot] {
+        let ids = selection.ids(target);
+        if ids.is_empty() {
+            continue;
+        }
+        let mut plan = mark_plan_of(&report, target, after_days, now)?;
+        plan.marks.retain(|m| ids.contains(&m.id));
+        plan.skipped.retain(|s| ids.contains(&s.id));
+        for id in ids {
+            let planned = plan.marks.iter().any(|m| &m.id == id);
+            if !planned && !plan.skipped.iter().any(|s| &s.id == id) {
+                plan.skipped.push(Skipped::new(
+                    id,
+                    target,
+                    0.0,
+                    "no longer an orphan (attached, in use or gone since the list was read)",
+                ));
+            }
+        }
+        plans.push(plan);
+    }
+    Ok(plans)
+}
+
+/// The `--mark` plan of `target` from a loaded report.
+fn mark_plan_of(
+    report: &OrphanReport,
+    target: ResourceKind,
+    after_days: u32,
+    now: DateTime<Utc>,
+) -> Result<MarkPlan> {
     let date = now
         .date_naive()
         .checked_add_days(Days::new(u64::from(after_days)))
@@ -117,7 +165,7 @@ pub async fn plan_mark(
             .cloned()
             .collect(),
     };
-    for (id, size, tags) in orphans_of(&report, target) {
+    for (id, size, tags) in orphans_of(report, target) {
         if is_marked(tags) {
             let when = tags.get(DELETE_AFTER_TAG).cloned().unwrap_or_default();
             plan.skipped.push(Skipped::new(

@@ -112,6 +112,9 @@ pub fn perform<'a>(
             crate::tui::run::deployment_action::send_and_follow(aws, session, generation, &plan, tx)
                 .await
         }),
+        ActionEffect::Storage(effect) => {
+            Box::pin(crate::tui::run::storage::perform(effect, aws, session))
+        }
         ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
             let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;
             Msg::Dialog {

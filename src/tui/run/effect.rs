@@ -184,6 +184,8 @@ pub enum ActionEffect {
         generation: u64,
         plans: Vec<CleanupPlan>,
     },
+    /// The storage dialog's plan and confirmed action.
+    Storage(StorageEffect),
     /// Plan CONTINUE or ROLLBACK on the hook a deployment of the service is paused at.
     PlanHook {
         generation: u64,
@@ -196,6 +198,27 @@ pub enum ActionEffect {
         generation: u64,
         plan: Box<crate::tui::state::deployment_action::EcsAct>,
     },
+}
+
+/// The storage dialog's plan and confirmed action (marks, a snapshot's restore).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StorageEffect {
+    /// Plan (reads only): marks, or a snapshot's restore.
+    Plan {
+        generation: u64,
+        ask: crate::tui::state::storage::StorageAsk,
+    },
+    /// Confirmed: tag exactly these marks, or send exactly this restore.
+    Send {
+        generation: u64,
+        plan: crate::tui::state::storage::StoragePlan,
+    },
+}
+
+impl From<StorageEffect> for Effect {
+    fn from(e: StorageEffect) -> Self {
+        Effect::from(ActionEffect::Storage(e))
+    }
 }
 
 /// The hands-on dialogs' plans and confirmed actions.

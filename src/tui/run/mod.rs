@@ -1,6 +1,6 @@
 //! Running what `update` asks for: `effect` (the `Effect`s), `runner` (loads on tokio tasks,
 //! one slot per kind), and one runner per action family that calls `ops` and `load`
-//! (`actions`: rollback, cleanup, redeploy, restore; `deployment_action`: ECS's own stop, continue and rollback of a deployment, followed; `recover`; `hands_on`; `plugin`, the
+//! (`actions`: rollback, cleanup, redeploy, restore; `deployment_action`: ECS's own stop, continue and rollback of a deployment, followed; `recover`; `hands_on`; `storage`, marks and a snapshot's restore; `plugin`, the
 //! foreground `session-manager-plugin`; `wait`, the rollout watch they share), each answering with `Msg`s.
 
 pub(crate) mod actions;
@@ -10,5 +10,6 @@ pub(crate) mod hands_on;
 pub(crate) mod plugin;
 pub(crate) mod recover;
 pub mod runner;
+pub(crate) mod storage;
 pub mod terminal;
 pub(crate) mod wait;

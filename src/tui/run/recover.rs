@@ -28,7 +28,10 @@ pub async fn perform(
             answer: DialogAnswer::Planned(
                 recover::plan(aws, &volume, None, session.account().await)
                     .await
-                    .map(|p| Planned::Recover(Box::new(p)))
+                    .map(|mut p| {
+                        p.initialization_rate = session.settings().initialization_rate;
+                        Planned::Recover(Box::new(p))
+                    })
                     .map_err(|e| text(&e)),
             ),
         },

@@ -9,7 +9,6 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use crate::analysis::health::steadiness;
-use crate::analysis::orphans::OrphanFilter;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
 use crate::load;
@@ -302,7 +301,8 @@ async fn lifecycle_reports(
         .map_err(|e| text(&e))
 }
 
-/// The Orphans pane's read, narrowed to the caller's account when STS said who that is.
+/// The Orphans pane's read (with the snapshots' locks), narrowed to the caller's account
+/// when STS said who that is.
 async fn orphans_read(
     aws: &AwsClients,
     session: &LazySession,
@@ -312,15 +312,9 @@ async fn orphans_read(
     if account.is_none() {
         tracing::warn!("caller identity unknown, snapshots not narrowed to the account");
     }
-    load::load_orphans(
-        aws,
-        settings,
-        account,
-        OrphanFilter::default(),
-        crate::config::now(),
-    )
-    .await
-    .map_err(|e| text(&e))
+    load::load_orphans_with_locks(aws, settings, account, crate::config::now())
+        .await
+        .map_err(|e| text(&e))
 }
 
 /// The services listing, each cluster's rows sent as a `Listing::ServicesPart` (of

@@ -26,10 +26,13 @@ pub enum DialogKind {
     /// `o`, or the rollback picker's ECS row: ECS's own action on a deployment in flight,
     /// then following it.
     Deployment,
+    /// `m` in Orphans, `t` in the rollback picker: mark orphans for deletion after a grace
+    /// period, restore an archived snapshot.
+    Storage,
 }
 
 impl DialogKind {
-    pub const ALL: [DialogKind; 11] = [
+    pub const ALL: [DialogKind; 12] = [
         DialogKind::Rollback,
         DialogKind::Cleanup,
         DialogKind::Redeploy,
@@ -41,6 +44,7 @@ impl DialogKind {
         DialogKind::Exec,
         DialogKind::PortForward,
         DialogKind::Deployment,
+        DialogKind::Storage,
     ];
 
     /// The dialogs that ask for a confirmation (all but the wait view, which only watches).
@@ -55,6 +59,7 @@ impl DialogKind {
         DialogKind::Exec,
         DialogKind::PortForward,
         DialogKind::Deployment,
+        DialogKind::Storage,
     ];
 
     /// The dialog's name in the help's heading and the key table ("the rollback picker").
@@ -71,6 +76,7 @@ impl DialogKind {
             DialogKind::Exec => "the exec dialog",
             DialogKind::PortForward => "the port-forward dialog",
             DialogKind::Deployment => "the deployment dialog",
+            DialogKind::Storage => "the storage dialog",
         }
     }
 }

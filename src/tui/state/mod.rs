@@ -30,5 +30,6 @@ pub mod rollback;
 pub mod service_ref;
 pub mod services;
 pub mod snapshots;
+pub mod storage;
 pub mod tasks;
 pub mod wait;

@@ -45,6 +45,8 @@ pub enum ModalKind {
     /// ECS's own action on a deployment in flight (stop and roll back, continue or roll
     /// back at a paused hook), then following it.
     DeploymentAction(Box<DeploymentActionModal>),
+    /// Marking orphans for deletion, restoring an archived snapshot.
+    Storage(crate::tui::state::storage::StorageModal),
 }
 
 impl ModalKind {
@@ -59,6 +61,7 @@ impl ModalKind {
             ModalKind::Wait(_) => DialogKind::Wait,
             ModalKind::HandsOn(h) => h.dialog,
             ModalKind::DeploymentAction(_) => DialogKind::Deployment,
+            ModalKind::Storage(_) => DialogKind::Storage,
         }
     }
 
@@ -114,6 +117,17 @@ impl Modal {
             return action == A::Cancel
                 || (paused && matches!(action, A::ContinueDeployment | A::Rollback));
         }
+        // `t` restores the highlighted snapshot: only while the picker lists snapshots;
+        // `f` overrides a revision's deleted image: only while it lists revisions.
+        if matches!(action, A::ModalRestoreTier | A::ModalForce) {
+            use crate::tui::state::rollback::PickMode;
+            let listing = if action == A::ModalRestoreTier {
+                PickMode::EbsSnapshots
+            } else {
+                PickMode::Revisions
+            };
+            return matches!(&self.kind, ModalKind::Rollback(r) if r.mode == listing);
+        }
         self.kind.offers(action)
     }
 
@@ -144,7 +158,8 @@ impl Modal {
             | ModalKind::Cleanup(_)
             | ModalKind::Redeploy(_)
             | ModalKind::Restore(_)
-            | ModalKind::Recover(_) => false,
+            | ModalKind::Recover(_)
+            | ModalKind::Storage(_) => false,
         }
     }
 
@@ -174,6 +189,7 @@ impl Modal {
             ModalKind::Wait(w) => w.title(),
             ModalKind::HandsOn(h) => h.title(),
             ModalKind::DeploymentAction(d) => d.title(),
+            ModalKind::Storage(s) => s.title(),
         }
     }
 }

@@ -33,6 +33,8 @@ pub enum Planned {
     Recover(Box<RecoverPlan>),
     /// ECS's own action on a deployment in flight.
     Deployment(Box<crate::tui::state::deployment_action::EcsAct>),
+    /// Marks, or a snapshot's restore.
+    Storage(crate::tui::state::storage::StoragePlan),
 }
 
 /// What comes back from a runner, in families by whose generation it carries: a pane
@@ -146,6 +148,8 @@ pub enum DialogAnswer {
     ScaleWatched(Result<String, String>),
     CleanupItem(ItemResult),
     CleanupDone(Result<Vec<ItemResult>, String>),
+    /// The storage dialog's action ended (or was refused before it sent anything).
+    StorageDone(Result<crate::tui::state::storage::StorageDone, String>),
     Restored(Result<Restored, String>),
     /// A scale, stop, exec or port forward was sent (or refused / failed).
     HandsOnDone(Result<crate::tui::state::hands_on::HandsOnDone, String>),

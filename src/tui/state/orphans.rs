@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::analysis::lineage::Lineage;
+use crate::analysis::marks::{DELETE_AFTER_TAG, delete_after, is_marked};
 use crate::analysis::orphans::{OrphanReport, OrphanSnapshot, OrphanTotals, OrphanVolume};
 use crate::model::Skipped;
 use crate::model::escape::escape;
@@ -62,6 +63,39 @@ impl OrphanRow {
             OrphanRow::Snapshot(s) => s.monthly_cost_usd,
         }
     }
+    /// The volume's availability zone (snapshots are regional: `None`).
+    pub fn zone(&self) -> Option<&str> {
+        match self {
+            OrphanRow::Volume(v) => v.volume.availability_zone.as_deref(),
+            OrphanRow::Snapshot(_) => None,
+        }
+    }
+    /// A snapshot's storage tier (`standard`, `archive`, `restored until …`); `None` for
+    /// volumes.
+    pub fn tier(&self, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+        match self {
+            OrphanRow::Volume(_) => None,
+            OrphanRow::Snapshot(s) => Some(s.snapshot.tier_text(now)),
+        }
+    }
+    fn tags(&self) -> &std::collections::BTreeMap<String, String> {
+        match self {
+            OrphanRow::Volume(v) => &v.volume.tags,
+            OrphanRow::Snapshot(s) => &s.snapshot.tags,
+        }
+    }
+    /// Its cleanup mark (`ecsnap:delete-after`): the date it may be deleted on, the tag's
+    /// text when it is not a date; `None` when not marked.
+    pub fn mark(&self) -> Option<String> {
+        let tags = self.tags();
+        if !is_marked(tags) {
+            return None;
+        }
+        Some(delete_after(tags).map_or_else(
+            || escape(tags.get(DELETE_AFTER_TAG).map_or("", String::as_str)).into_owned(),
+            |d| d.format("%Y-%m-%d").to_string(),
+        ))
+    }
     /// Where it came from (volumes, when tags say) or why it is listed.
     pub fn origin(&self) -> String {
         match self {
@@ -78,10 +112,12 @@ impl Row for OrphanRow {
 
     fn haystack(&self) -> String {
         format!(
-            "{} {} {} {}",
+            "{} {} {} {} {} {}",
             self.id(),
             self.kind(),
             self.type_label(),
+            self.zone().unwrap_or_default(),
+            self.mark().map_or("", |_| "marked"),
             self.origin()
         )
         .to_lowercase()
@@ -121,6 +157,9 @@ pub struct OrphansPane {
     /// each orphan's (and skipped resource's) id.
     pub placed: std::collections::BTreeMap<usize, OrphanReport>,
     pub place_of: std::collections::BTreeMap<String, usize>,
+    /// The locks that keep snapshots from being deleted now, by id (see
+    /// `OrphanReport::locks`).
+    pub locks: std::collections::BTreeMap<String, crate::model::SnapshotLock>,
 }
 
 impl Default for OrphansPane {
@@ -135,6 +174,7 @@ impl Default for OrphansPane {
             lineage_loader: Loader::default(),
             placed: std::collections::BTreeMap::new(),
             place_of: std::collections::BTreeMap::new(),
+            locks: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -181,6 +221,8 @@ impl OrphansPane {
             all.volumes.extend(r.volumes.iter().cloned());
             all.snapshots.extend(r.snapshots.iter().cloned());
             all.skipped.extend(r.skipped.iter().cloned());
+            all.locks
+                .extend(r.locks.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         self.set_report(all);
     }
@@ -188,6 +230,7 @@ impl OrphansPane {
     pub fn set_report(&mut self, report: OrphanReport) {
         self.totals = Some(report.totals());
         self.skipped = report.skipped;
+        self.locks = report.locks;
         let rows = report
             .volumes
             .into_iter()

@@ -78,6 +78,9 @@ pub struct RollbackModal {
     pub service_selected: usize,
     /// `f` on a service revision whose tag was pushed again: pin the digests it ran.
     pub pin: bool,
+    /// The initialization rate (MiB/s) of a volume an EBS-snapshot rollback creates
+    /// (`[safety] initialization_rate`); `None`: it hydrates lazily from S3.
+    pub initialization_rate: Option<i32>,
 }
 
 impl RollbackModal {
@@ -89,6 +92,7 @@ impl RollbackModal {
             revisions: Vec::new(),
             selected: 0,
             mode: PickMode::Revisions,
+            initialization_rate: None,
             image_tags: None,
             tag_selected: 0,
             ebs: None,
@@ -280,6 +284,14 @@ impl RollbackModal {
         }
     }
 
+    /// The highlighted EBS snapshot (the picker lists the EBS snapshots).
+    pub fn highlighted_snapshot(&self) -> Option<&crate::model::Snapshot> {
+        match self.highlighted()? {
+            Offered::Snapshot(_, s) => Some(s),
+            Offered::Revision(_) | Offered::ImageTag(..) => None,
+        }
+    }
+
     /// The plan ops makes of the highlighted row: exactly what confirming sends. `None`
     /// when nothing can be chosen (it is what runs, or the list is not there).
     pub fn plan(&self) -> Option<RollbackPlan> {
@@ -288,13 +300,28 @@ impl RollbackModal {
 
     fn plan_result(&self) -> Option<crate::Result<RollbackPlan>> {
         let offered = self.highlighted()?;
-        Some(rollback::plan_offered_with(
-            &self.cluster,
-            &self.service,
-            &self.current,
-            offered,
-            self.force,
-        ))
+        Some(
+            rollback::plan_offered_with(
+                &self.cluster,
+                &self.service,
+                &self.current,
+                offered,
+                self.force,
+            )
+            .map(|p| p.with_initialization_rate(self.initialization_rate)),
+        )
+    }
+
+    /// The highlighted EBS snapshot is archived (not restored): why it cannot be confirmed.
+    pub fn archived(&self) -> Option<String> {
+        let s = self.highlighted_snapshot()?;
+        s.is_archived(crate::config::now()).then(|| {
+            format!(
+                "✗ {} is archived — restore first (up to 72 h): t starts the restore \
+                 (RestoreSnapshotTier), or ecsnap restore-snapshot --snapshot {}",
+                s.id, s.id
+            )
+        })
     }
 
     /// The highlighted revision names an image deleted from ECR and `f` was not pressed:

@@ -191,6 +191,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Redeploy => return crate::tui::update::redeploy::request_redeploy(state),
         Action::Cleanup => return crate::tui::update::cleanup::request_cleanup(state),
         Action::RestoreUser => return crate::tui::update::restore::request_restore(state),
+        Action::MarkForDeletion => return crate::tui::update::storage::request_mark(state),
         Action::Exec => return crate::tui::update::hands_on::request_exec(state),
         Action::PortForward => return crate::tui::update::hands_on::request_port_forward(state),
         Action::StopTask => return crate::tui::update::hands_on::request_stop(state),
@@ -209,6 +210,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::ModalDown
         | Action::ModalSwitch
         | Action::ModalSnapshotFirst
+        | Action::ModalRestoreTier
         | Action::DeleteChar
         | Action::Complete
         | Action::ModalForce

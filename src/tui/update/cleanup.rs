@@ -13,6 +13,19 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::update::flows::{Reload, open_at};
 
+/// The marked orphans (or the selected one when none is marked) by kind.
+pub(crate) fn orphan_selection(list: &ListPane<OrphanRow>) -> Selection {
+    let mut selection = Selection::default();
+    for key in marked_or_selected(list) {
+        match list.rows.iter().find(|r| r.key() == key) {
+            Some(OrphanRow::Volume(_)) => selection.volumes.insert(key),
+            Some(OrphanRow::Snapshot(_)) => selection.snapshots.insert(key),
+            None => false,
+        };
+    }
+    selection
+}
+
 /// The marked rows' keys, or the selected row's when none is marked.
 fn marked_or_selected<R: Row>(list: &ListPane<R>) -> Vec<String> {
     let keys: Vec<String> = list
@@ -38,13 +51,7 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
             let list = &state.orphans.list;
             marked = !list.marks.is_empty();
             order = list.visible_rows().map(Row::key).collect();
-            for key in marked_or_selected(list) {
-                match list.rows.iter().find(|r| r.key() == key) {
-                    Some(OrphanRow::Volume(_)) => selection.volumes.insert(key),
-                    Some(OrphanRow::Snapshot(_)) => selection.snapshots.insert(key),
-                    None => false,
-                };
-            }
+            selection = orphan_selection(list);
         }
         PaneId::Snapshots => {
             let list = &state.snapshots.tags;

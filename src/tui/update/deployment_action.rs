@@ -92,7 +92,8 @@ pub(crate) fn start_following(modal: &mut Modal) {
         | ModalKind::Restore(_)
         | ModalKind::Recover(_)
         | ModalKind::Wait(_)
-        | ModalKind::HandsOn(_) => {}
+        | ModalKind::HandsOn(_)
+        | ModalKind::Storage(_) => {}
     }
 }
 

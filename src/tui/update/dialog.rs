@@ -17,7 +17,7 @@ use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::Reload;
 use crate::tui::update::rollback::rollback_of;
 use crate::tui::update::{
-    cleanup, deployment_action, hands_on, recover, redeploy, restore, rollback, wait,
+    cleanup, deployment_action, hands_on, recover, redeploy, restore, rollback, storage, wait,
 };
 
 /// A key while a dialog is open: it takes every key.
@@ -68,7 +68,8 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
                 | ModalKind::Restore(_)
                 | ModalKind::Recover(_)
                 | ModalKind::Wait(_)
-                | ModalKind::DeploymentAction(_) => {}
+                | ModalKind::DeploymentAction(_)
+                | ModalKind::Storage(_) => {}
             }
             Vec::new()
         }
@@ -98,8 +99,16 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             | ModalKind::Restore(_)
             | ModalKind::Recover(_)
             | ModalKind::HandsOn(_)
-            | ModalKind::DeploymentAction(_) => Vec::new(),
+            | ModalKind::DeploymentAction(_)
+            | ModalKind::Storage(_) => Vec::new(),
         },
+        Action::ModalRestoreTier => {
+            if modal.stage == Stage::Confirm && matches!(modal.kind, ModalKind::Rollback(_)) {
+                storage::request_restore_tier(state)
+            } else {
+                Vec::new()
+            }
+        }
         Action::ModalForce => {
             if let ModalKind::Rollback(r) = &mut modal.kind
                 && modal.stage == Stage::Confirm
@@ -204,6 +213,7 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
         ModalKind::Recover(r) => recover::send(r, generation),
         ModalKind::HandsOn(h) => hands_on::send(h, generation),
         ModalKind::DeploymentAction(d) => deployment_action::send(d, generation),
+        ModalKind::Storage(s) => storage::send(s, generation),
         ModalKind::Wait(_) => Err(None),
     };
     let effect = match effect {
@@ -290,6 +300,7 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
             None
         }
         DialogAnswer::CleanupDone(result) => cleanup::done(modal, result),
+        DialogAnswer::StorageDone(result) => storage::done(modal, result),
         DialogAnswer::Restored(result) => restore::restored(modal, result),
         DialogAnswer::RecoverProgress(progress) => {
             recover::progress(modal, progress);
@@ -343,6 +354,7 @@ fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool)
         Ok(Planned::HandsOn(p)) => hands_on::planned(modal, p, production),
         Ok(Planned::Recover(p)) => recover::planned(modal, p, production),
         Ok(Planned::Deployment(p)) => deployment_action::planned(modal, *p, production),
+        Ok(Planned::Storage(p)) => storage::planned(modal, p, production),
         Err(e) => modal.stage = Stage::Failed(e),
     }
 }

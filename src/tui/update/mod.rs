@@ -25,5 +25,6 @@ pub(crate) mod redeploy;
 pub(crate) mod restore;
 pub(crate) mod rollback;
 pub(crate) mod route;
+pub(crate) mod storage;
 pub(crate) mod text_field;
 pub(crate) mod wait;

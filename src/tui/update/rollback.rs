@@ -45,7 +45,8 @@ pub(crate) fn rollback_of(
     if refused_by_controller(state, (&cluster, &service, place), "roll back") {
         return Vec::new();
     }
-    let modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
+    let mut modal = RollbackModal::new(cluster.clone(), service.clone(), current.clone());
+    modal.initialization_rate = state.settings.initialization_rate;
     let generation = open_at(state, ModalKind::Rollback(modal), place);
     vec![Effect::from(ActionEffect::LoadRevisions {
         generation,

@@ -34,7 +34,8 @@ pub(crate) fn started(
         | ModalKind::Cleanup(_)
         | ModalKind::Wait(_)
         | ModalKind::HandsOn(_)
-        | ModalKind::DeploymentAction(_) => format!(
+        | ModalKind::DeploymentAction(_)
+        | ModalKind::Storage(_) => format!(
             "forced a new deployment of {}",
             arn_name(&started.task_definition)
         ),

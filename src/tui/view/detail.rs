@@ -121,6 +121,7 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             &mounted_volumes(storage, &[]),
             storage.ephemeral_storage_gib,
             &service.volume_configurations,
+            None,
             theme,
         ));
     }

@@ -64,6 +64,16 @@ pub fn scope_footer_fitted(scope: Scope, width: u16, theme: Theme) -> Line<'stat
     fitted(bindings_in(scope).collect(), &[], width, theme)
 }
 
+/// `bindings` as `key word`, as many as fit `width` (`essential` always), `? help` last.
+pub fn bindings_footer_fitted(
+    bindings: Vec<&Binding>,
+    essential: &[Action],
+    width: u16,
+    theme: Theme,
+) -> Line<'static> {
+    fitted(bindings, essential, width, theme)
+}
+
 fn fitted(
     bindings: Vec<&Binding>,
     essential: &[Action],
@@ -77,7 +87,11 @@ fn fitted(
         .into_iter()
         .filter(|b| b.action != Action::Help)
         .collect();
-    // The leading space, "… " and `? help`.
+    // The leading space, "… " (unless every key fits) and `? help`.
+    let all = 1 + help.map_or(0, cost) + rest.iter().map(|b| cost(b)).sum::<usize>();
+    if all <= width + 2 {
+        return bindings_footer(rest.into_iter().chain(help), theme);
+    }
     let mut used = 1 + 2 + help.map_or(0, cost);
     let mut keep = vec![false; rest.len()];
     for (i, b) in rest.iter().enumerate() {

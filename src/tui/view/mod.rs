@@ -31,6 +31,7 @@ mod restore;
 mod rollback;
 mod services;
 mod snapshots;
+mod storage;
 mod table;
 mod tasks;
 mod volumes;
@@ -113,7 +114,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
     let help_open = state.mode == crate::tui::state::app::Mode::Help;
     if let Some(m) = &state.modal {
         if !help_open {
-            frame.render_widget(modal_footer(m, theme), foot);
+            frame.render_widget(modal_footer(m, foot.width, theme), foot);
         }
         modal::draw(frame, body, state, m, theme);
     }

@@ -21,7 +21,8 @@ use crate::tui::view::widgets::spinner;
 
 /// The keys of this dialog as `key word`, from the keymap's rows for its kind: while a
 /// text field has the focus, only the keys that act there (letters and digits are typed).
-pub fn modal_footer(modal: &Modal, theme: Theme) -> Line<'static> {
+/// As many as fit `width`: confirming, closing and restoring a snapshot never give way.
+pub fn modal_footer(modal: &Modal, width: u16, theme: Theme) -> Line<'static> {
     use crate::tui::view::footer::scope_footer_where;
     let kind = modal.dialog_kind();
     if modal.text_field_focused() {
@@ -31,8 +32,16 @@ pub fn modal_footer(modal: &Modal, theme: Theme) -> Line<'static> {
             theme,
         );
     }
-    crate::tui::view::footer::bindings_footer(
-        crate::tui::keymap::dialog_bindings(kind).filter(|b| modal.offers(b.action)),
+    crate::tui::view::footer::bindings_footer_fitted(
+        crate::tui::keymap::dialog_bindings(kind)
+            .filter(|b| modal.offers(b.action))
+            .collect(),
+        &[
+            crate::tui::action::Action::Confirm,
+            crate::tui::action::Action::Cancel,
+            crate::tui::action::Action::ModalRestoreTier,
+        ],
+        width,
         theme,
     )
 }
@@ -85,6 +94,7 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
             ModalKind::DeploymentAction(d) => {
                 crate::tui::view::deployment_action::lines(d, modal, state, theme)
             }
+            ModalKind::Storage(s) => crate::tui::view::storage::lines(s, modal, state, theme),
         });
     }
     out.extend(early);
@@ -94,6 +104,17 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
             // While the name is typed, letters are typed: only the arrows and Esc act.
             ModalKind::Rollback(r) if r.ecs_chosen().is_some() => Line::styled(
                 modal.confirm.prompt(&prompt_what(modal, state)),
+                theme.bold(),
+            ),
+            ModalKind::Rollback(r) if r.archived().is_some() && modal.text_field_focused() => {
+                Line::styled(
+                    "Cannot confirm: the snapshot is archived · ↓/↑ pick another · Esc cancel",
+                    theme.bold(),
+                )
+            }
+            ModalKind::Rollback(r) if r.archived().is_some() => Line::styled(
+                "Cannot confirm: the snapshot is archived · t restores it (up to 72 h) · j/k \
+                 pick another · n/Esc cancel",
                 theme.bold(),
             ),
             ModalKind::Rollback(r) if r.refusal().is_some() && modal.text_field_focused() => {
@@ -168,6 +189,7 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
             Some(p) => format!("{} of {}/{}", p.label(), d.cluster, d.service),
             None => d.title(),
         },
+        ModalKind::Storage(s) => s.prompt_what(),
     }
 }
 

@@ -5,7 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
+use crate::analysis::locks::lock_short;
 use crate::model::Skipped;
+use crate::model::escape::escape;
 use crate::tui::state::app::AppState;
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
@@ -16,36 +18,52 @@ use crate::tui::view::table::{
 };
 use crate::tui::view::widgets::spinner;
 
-const HEADER: [&str; 8] = [
+const HEADER: [&str; 11] = [
     "KIND",
     "ID",
     "SIZE",
     "TYPE",
+    "AZ",
     "AGE",
     "UNATT.",
+    "TIER",
+    "DELETE ON",
     "$/MONTH",
     "ORIGIN / REASON",
 ];
 /// What a header shows when its column is narrower than it (`UNATT.` stays: the totals'
 /// legend explains that word).
-const SHORT: [&str; 8] = [
-    "KIND", "ID", "SIZE", "TYPE", "AGE", "UNATT.", "$/MO", "ORIGIN",
+const SHORT: [&str; 11] = [
+    "KIND", "ID", "SIZE", "TYPE", "AZ", "AGE", "UNATT.", "TIER", "MARK", "$/MO", "ORIGIN",
 ];
 /// The least useful give way first: the origin (cut at the end), the header of the cost
-/// (to its short form), the type and the kind. The id, size, age, days unattached and
-/// cost are never cut (see `WHOLE`); when the origin would be cut, the kind goes (the
-/// id's `vol-`/`snap-` says it).
-const GIVE_ORDER: [usize; 7] = [7, 5, 6, 1, 3, 4, 0];
-const MIN_WIDTHS: [usize; 8] = [4, 12, 7, 3, 3, 6, 5, 8];
-/// Ids and numbers: shown whole, whatever the width.
-const WHOLE: [usize; 5] = [1, 2, 4, 5, 6];
+/// (to its short form), the type, the zone (cut in the middle, its letter stays), the
+/// tier and the kind. The id, size, age, days unattached, mark date and cost are never
+/// cut (see `WHOLE`); when the origin would be cut, the kind goes (the id's
+/// `vol-`/`snap-` says it), then the tier, then the zone (`MAKE_ROOM`). A column with
+/// nothing in it (no volume has a zone, no snapshot is listed, nothing is marked) is
+/// left out.
+const GIVE_ORDER: [usize; 10] = [10, 6, 9, 1, 3, 4, 7, 5, 8, 0];
+const MIN_WIDTHS: [usize; 11] = [4, 12, 7, 3, 6, 3, 6, 7, 4, 5, 8];
+/// Ids, numbers and dates: shown whole, whatever the width.
+const WHOLE: [usize; 6] = [1, 2, 5, 6, 8, 9];
 const KIND: usize = 0;
-const ORIGIN: usize = 7;
+const TIER: usize = 7;
+/// What leaves the table, in order, while the origin would be cut too short to read.
+const MAKE_ROOM: [usize; 3] = [KIND, TIER, ZONE];
+/// Cut in the middle like an id: `us-…t-1a` keeps the zone's letter.
+const ZONE: usize = 4;
+const ORIGIN: usize = 10;
 /// Below this width an origin cut is too short to read: the kind column makes room.
-const ORIGIN_ROOM: usize = 30;
+const ORIGIN_ROOM: usize = 24;
 
 /// An orphan row's texts, in `HEADER` order.
-fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+/// `lock`: the lock that keeps the snapshot (it leads the reason: `locked until …`).
+fn cells(
+    r: &OrphanRow,
+    now: chrono::DateTime<chrono::Utc>,
+    lock: Option<&crate::model::SnapshotLock>,
+) -> Vec<String> {
     vec![
         r.kind().to_string(),
         r.id().to_string(),
@@ -55,10 +73,17 @@ fn cells(r: &OrphanRow, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
             OrphanRow::Snapshot(_) => "-".into(),
             OrphanRow::Volume(_) => r.type_label().to_string(),
         },
+        r.zone()
+            .map_or_else(|| "-".into(), |z| escape(z).into_owned()),
         r.age_days().map_or_else(|| "-".into(), |d| format!("{d}d")),
         unattached_cell(r, now),
+        r.tier(now).unwrap_or_else(|| "-".into()),
+        r.mark().unwrap_or_else(|| "-".into()),
         format!("{:.2}", r.monthly()),
-        r.origin(),
+        match lock {
+            Some(l) => format!("{} · {}", lock_short(l), r.origin()),
+            None => r.origin(),
+        },
     ]
 }
 
@@ -139,25 +164,29 @@ fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool,
             state,
             placed,
             pane.place_of.get(r.id()).copied(),
-            cells(r, now),
+            cells(r, now, pane.locks.get(r.id())),
         )
     };
     let mut texts: Vec<Vec<String>> = pane.list.visible_rows().map(row_texts).collect();
     columns.keep_whole(&WHOLE, &texts);
     let mut widths = columns.list_widths(&texts, list.width);
-    let (kind, origin) = (columns.lead + KIND, columns.lead + ORIGIN);
+    let origin = columns.lead + ORIGIN;
     let origin_natural = texts.iter().map(|t| t[origin].chars().count()).max();
-    if origin_natural.is_some_and(|n| widths[origin] < n.min(ORIGIN_ROOM)) {
-        // The origin would be cut short: the kind column goes first (a width of 0
-        // leaves it out of the table).
+    for col in MAKE_ROOM {
+        if origin_natural.is_none_or(|n| widths[origin] >= n.min(ORIGIN_ROOM)) {
+            break;
+        }
+        // The origin would be cut short: the kind column goes first, then the tier, then
+        // the zone (an empty column is left out of the table).
         for t in &mut texts {
-            t[kind].clear();
+            t[columns.lead + col].clear();
         }
         widths = columns.list_widths(&texts, list.width);
     }
     let header = columns.header_texts(&widths);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let id_col = columns.lead + 1;
+    let zone_col = columns.lead + ZONE;
     ListTable::plain(&pane.list, &header, &lengths(&widths)).render(
         frame,
         list,
@@ -166,7 +195,7 @@ fn draw_table(frame: &mut Frame<'_>, list: Rect, state: &AppState, placed: bool,
             row_texts(r)
                 .iter()
                 .enumerate()
-                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col)))
+                .map(|(i, t)| Cell::from(fit_text(t, widths[i], i == id_col || i == zone_col)))
                 .collect()
         },
     );

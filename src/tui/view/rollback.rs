@@ -25,7 +25,7 @@ pub fn rollback_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Lin
         if let Some(act) = r.ecs_chosen() {
             out.push(Line::raw(format!("Plan: {}", act.summary())));
             out.push(Line::styled(format!("Sends: {}", act.call()), theme.dim()));
-        } else if let Some(why) = r.refusal() {
+        } else if let Some(why) = r.archived().or_else(|| r.refusal()) {
             out.push(Line::styled(why, theme.bad()));
         } else if r.plan().is_some() {
             out.push(Line::raw(format!("Plan: {}", r.headline())));
@@ -272,10 +272,15 @@ fn ebs_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static
         } else {
             ""
         };
-        let state = if s.state == "completed" {
-            "✓ completed".to_string()
-        } else {
+        let now = crate::config::now();
+        let state = if s.state != "completed" {
             format!("✗ {}", s.state)
+        } else if s.is_archived(now) {
+            "✗ archived — restore first (up to 72 h)".to_string()
+        } else if s.storage_tier.as_deref() == Some("archive") {
+            format!("✓ {}", s.tier_text(now))
+        } else {
+            "✓ completed".to_string()
         };
         let text = format!(
             "{:<24} {}  {:>5} GiB  {state}  {}{note}",

@@ -294,9 +294,13 @@ fn selected_task_volumes(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         .get(&row.task.task_definition)
         .is_some_and(|s| !s.volumes.is_empty() || s.ephemeral_storage_gib.is_some());
     match pane.selected_volumes() {
-        Some((vols, ephemeral)) if declared => {
-            crate::tui::view::volumes::mounted_lines(&vols, ephemeral, &[], theme)
-        }
+        Some((vols, ephemeral)) if declared => crate::tui::view::volumes::mounted_lines(
+            &vols,
+            ephemeral,
+            &[],
+            row.task.availability_zone.as_deref(),
+            theme,
+        ),
         _ => Vec::new(),
     }
 }

@@ -11,17 +11,23 @@ use crate::model::ServiceVolumeConfig;
 use crate::tui::theme::Theme;
 
 /// One line per volume: `name  kind  what backs it → container:path, …`; then the
-/// ephemeral storage. `configs` (Detail) add the service's size, type and snapshot to EBS.
+/// ephemeral storage. `configs` (Detail) add the service's size, type and snapshot to EBS;
+/// `zone` (Tasks: the task's zone, where ECS created and attached its EBS volumes) is
+/// named on each EBS line.
 pub fn mounted_lines(
     vols: &[MountedVolume],
     ephemeral_gib: Option<i32>,
     configs: &[ServiceVolumeConfig],
+    zone: Option<&str>,
     theme: Theme,
 ) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = vols
         .iter()
         .map(|v| {
             let mut source = v.source_text();
+            if let Some(z) = zone.filter(|_| v.kind() == "ebs") {
+                let _ = write!(source, " in zone {}", crate::model::escape::escape(z));
+            }
             if let Some(c) = configs.iter().find(|c| c.name == v.name) {
                 let _ = write!(
                     source,

@@ -1,0 +1,133 @@
+//! The storage dialog: `m` in Orphans (mark the marked orphans, or the selected one, for
+//! deletion after the grace period) and `t` in the rollback picker (restore the
+//! highlighted archived snapshot from the archive tier). The request that opens it and
+//! asks ops for the plan, the plan's answer, the confirmed effect and the result.
+
+use crate::ops::restore_snapshot::RestoreFor;
+use crate::tui::run::effect::{Effect, StorageEffect};
+use crate::tui::state::app::AppState;
+use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::rollback::PickMode;
+use crate::tui::state::storage::{
+    MARK_AFTER_DAYS, RESTORE_DAYS, StorageAsk, StorageDone, StorageModal, StoragePlan,
+};
+use crate::tui::update::flows::{Reload, open_at};
+
+/// `m` in Orphans: plan marks for the marked orphans (or the selected one). Over several
+/// places it acts where they are; marks spanning places are refused (mark one place's).
+pub fn request_mark(state: &mut AppState) -> Vec<Effect> {
+    let selection = crate::tui::update::cleanup::orphan_selection(&state.orphans.list);
+    if selection.volumes.is_empty() && selection.snapshots.is_empty() {
+        state.message = Some("nothing to mark here".into());
+        return Vec::new();
+    }
+    let mut places: Vec<usize> = selection
+        .volumes
+        .iter()
+        .chain(&selection.snapshots)
+        .filter_map(|id| state.orphans.place_of.get(id).copied())
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    if places.len() > 1 {
+        state.message =
+            Some("the marked orphans are in several places: mark one place's at a time".into());
+        return Vec::new();
+    }
+    let ask = StorageAsk::Mark {
+        selection,
+        after_days: MARK_AFTER_DAYS,
+    };
+    let place = places.first().copied();
+    let generation = open_at(
+        state,
+        ModalKind::Storage(StorageModal::new(ask.clone())),
+        place,
+    );
+    vec![Effect::from(StorageEffect::Plan { generation, ask })]
+}
+
+/// `t` in the rollback picker's EBS snapshots: plan the restore of the highlighted
+/// snapshot from the archive tier (for `RESTORE_DAYS` days); the picker closes.
+pub(crate) fn request_restore_tier(state: &mut AppState) -> Vec<Effect> {
+    let Some(modal) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    let ModalKind::Rollback(r) = &modal.kind else {
+        return Vec::new();
+    };
+    if r.mode != PickMode::EbsSnapshots {
+        modal.confirm.error =
+            Some("t restores an archived snapshot: i lists the EBS snapshots first".into());
+        return Vec::new();
+    }
+    let Some(snap) = r.highlighted_snapshot() else {
+        return Vec::new();
+    };
+    if snap.storage_tier.as_deref() != Some("archive") {
+        modal.confirm.error = Some(format!(
+            "{} is in the standard tier: nothing to restore",
+            snap.id
+        ));
+        return Vec::new();
+    }
+    let ask = StorageAsk::RestoreTier {
+        snapshot_id: snap.id.clone(),
+        restore: RestoreFor::Days(RESTORE_DAYS),
+    };
+    let place = modal.place;
+    let generation = open_at(
+        state,
+        ModalKind::Storage(StorageModal::new(ask.clone())),
+        place,
+    );
+    vec![
+        Effect::CancelAction,
+        Effect::from(StorageEffect::Plan { generation, ask }),
+    ]
+}
+
+/// The plan arrived: show it and ask for the confirmation it needs (the count of marks
+/// typed in production, or the snapshot id).
+pub(crate) fn planned(modal: &mut Modal, plan: StoragePlan, production: bool) {
+    let ModalKind::Storage(s) = &mut modal.kind else {
+        return;
+    };
+    let single = match &plan {
+        StoragePlan::Mark(plans) => plans
+            .iter()
+            .flat_map(|p| p.marks.iter())
+            .map(|m| m.id.clone())
+            .next()
+            .unwrap_or_default(),
+        StoragePlan::RestoreTier(p) => p.snapshot.id.clone(),
+    };
+    modal.confirm = ConfirmInput::new(needed(plan.to_send(), production, &single));
+    s.plan = Some(plan);
+    modal.stage = Stage::Confirm;
+}
+
+/// The effect that sends the plan shown, or why nothing can be sent.
+pub(crate) fn send(s: &StorageModal, generation: u64) -> Result<Effect, Option<String>> {
+    let plan = s.plan.clone().ok_or(None)?;
+    if plan.to_send() == 0 {
+        return Err(Some("nothing in the plan can be marked".into()));
+    }
+    Ok(Effect::from(StorageEffect::Send { generation, plan }))
+}
+
+/// The action ended: its results, or why it sent nothing; marks reload the Orphans.
+pub(crate) fn done(modal: &mut Modal, result: Result<StorageDone, String>) -> Option<Reload> {
+    let ModalKind::Storage(s) = &mut modal.kind else {
+        return None;
+    };
+    match result {
+        Ok(d) => {
+            s.done = Some(d);
+            modal.stage = Stage::Done;
+        }
+        Err(e) => modal.stage = Stage::Failed(format!("{e} (nothing was sent)")),
+    }
+    Some(Reload::Orphans)
+}

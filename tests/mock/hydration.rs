@@ -1,0 +1,114 @@
+//! Volume initialization (hydration) read through DescribeVolumeStatus, against
+//! aws-smithy-mocks (moto answers that call with HTTP 500): the progress sequence of a
+//! volume initializing at a set rate read back as EC2 reports it, down to done; a volume
+//! EC2 reports no initialization for is left out; an endpoint without the call is
+//! `Unsupported` and reads as "initialization not reported".
+
+use crate::mocked::{MockAws, block_on};
+use aws_sdk_ec2::config::retry::RetryConfig;
+use aws_sdk_ec2::operation::describe_volume_status::DescribeVolumeStatusOutput;
+use aws_sdk_ec2::types::{InitializationStatusDetails, InitializationType, VolumeStatusItem};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use ecsnap::analysis::hydration::progress_line;
+use ecsnap::aws::AwsClients;
+
+fn clients(rules: &[&Rule]) -> AwsClients {
+    MockAws {
+        ec2: mock_client!(
+            aws_sdk_ec2,
+            RuleMode::MatchAny,
+            rules.iter().copied(),
+            |c| c.retry_config(RetryConfig::disabled())
+        ),
+        ..MockAws::in_region("us-east-1")
+    }
+    .clients_and_ops()
+    .0
+}
+
+fn status(id: &str, progress: i64, left: i64) -> VolumeStatusItem {
+    VolumeStatusItem::builder()
+        .volume_id(id)
+        .initialization_status_details(
+            InitializationStatusDetails::builder()
+                .initialization_type(InitializationType::ProvisionedRate)
+                .progress(progress)
+                .estimated_time_to_complete_in_seconds(left)
+                .build(),
+        )
+        .build()
+}
+
+#[test]
+fn initialization_progress_is_read_until_done() {
+    let polls = mock!(aws_sdk_ec2::Client::describe_volume_status)
+        .match_requests(|r| r.volume_ids() == ["vol-new"])
+        .sequence()
+        .output(|| {
+            DescribeVolumeStatusOutput::builder()
+                .volume_statuses(status("vol-new", 10, 540))
+                // A volume without initialization details is left out.
+                .volume_statuses(VolumeStatusItem::builder().volume_id("vol-other").build())
+                .build()
+        })
+        .output(|| {
+            DescribeVolumeStatusOutput::builder()
+                .volume_statuses(status("vol-new", 60, 180))
+                .build()
+        })
+        .output(|| {
+            DescribeVolumeStatusOutput::builder()
+                .volume_statuses(status("vol-new", 100, 0))
+                .build()
+        })
+        .build();
+    let aws = clients(&[&polls]);
+    let ids = vec!["vol-new".to_string()];
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let read = block_on(aws.ec2.describe_volume_initialization(&ids)).expect("read");
+        assert_eq!(read.len(), 1, "{read:?}");
+        assert_eq!(
+            read[0].initialization_type.as_deref(),
+            Some("provisioned-rate")
+        );
+        lines.push(progress_line("vol-new", read.first()));
+    }
+    assert_eq!(
+        lines,
+        [
+            "vol-new: initializing at the set rate: 10%, about 9 min left",
+            "vol-new: initializing at the set rate: 60%, about 3 min left",
+            "vol-new: initialized",
+        ]
+    );
+    assert_eq!(polls.num_calls(), 3);
+}
+
+#[test]
+fn an_endpoint_without_volume_status_reads_as_not_reported() {
+    // moto's answer: an HTTP 500 page.
+    let broken = mock!(aws_sdk_ec2::Client::describe_volume_status)
+        .sequence()
+        .http_status(500, Some("<html>internal error</html>".into()))
+        .repeatedly()
+        .build();
+    let aws = clients(&[&broken]);
+    let err = block_on(
+        aws.ec2
+            .describe_volume_initialization(&["vol-new".to_string()]),
+    )
+    .expect_err("500");
+    assert!(
+        err.to_string().contains("ec2:DescribeVolumeStatus"),
+        "{err}"
+    );
+    assert_eq!(
+        progress_line("vol-new", None),
+        "vol-new: initialization not reported"
+    );
+    // No ids: nothing is asked.
+    let none = block_on(aws.ec2.describe_volume_initialization(&[])).expect("empty");
+    assert!(none.is_empty());
+    assert_eq!(broken.num_calls(), 1);
+}
