@@ -11,8 +11,8 @@ use crate::error::Result;
 use crate::model::{
     Alarm, Ami, CallerIdentity, ContainerInstance, ExecSession, Image, ImageLookup, ImageStatus,
     LaunchTemplate, LifecycleHookAction, LifecyclePolicy, LogPage, Repository, RetentionRule,
-    Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, SessionHandle,
-    Snapshot, SnapshotLock, SnapshotState, TargetHealth, Task, TaskDefinition, Volume,
+    Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, SessionHandle, Snapshot,
+    SnapshotLock, SnapshotState, TargetHealth, Task, TaskDefinition, Volume,
 };
 
 /// How many requests one adapter keeps in flight at once.

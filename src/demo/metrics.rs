@@ -180,7 +180,12 @@ pub async fn seed_alarms(endpoint: &str) -> Result<()> {
                         .value(INSIGHTS_CLUSTER)
                         .build(),
                 )
-                .dimensions(Dimension::builder().name("ServiceName").value(service).build())
+                .dimensions(
+                    Dimension::builder()
+                        .name("ServiceName")
+                        .value(service)
+                        .build()
+                )
                 .statistic(Statistic::Maximum)
                 .period(60)
                 .evaluation_periods(3)

@@ -40,9 +40,8 @@ pub use metrics::{MetricPoint, MetricQuery, MetricSeries};
 pub use rbin::{RBIN_EBS_SNAPSHOT, RBIN_EBS_VOLUME, RBIN_EC2_IMAGE, RetentionRule, RuleTag};
 pub use resource::{ResourceKind, Skipped};
 pub use state::{
-    AgentStatus, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy, ImageStatus,
     AgentStatus, AlarmStateValue, DeploymentLifecycleStage, DeploymentStatus, DeploymentStrategy,
-    LifecycleHookAction, LifecycleHookStatus, RollbackMonitorStatus, RolloutState,
+    ImageStatus, LifecycleHookAction, LifecycleHookStatus, RollbackMonitorStatus, RolloutState,
     ServiceDeploymentStatus, ServiceStatus, SnapshotState, TargetHealthState, TaskStatus,
     VolumeState,
 };

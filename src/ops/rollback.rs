@@ -695,6 +695,7 @@ pub async fn plan_with(
                 snapshot_change(aws, &s, snapshot_id, volume.as_deref()).await?;
             initialization = Some(Initialization::of(size_gib));
             change
+        }
         RollbackTarget::ServiceRevision { which, pin } => {
             let choices = offer_service_revisions(aws, &s).await?;
             let choice = rollback_revision::pick(&choices, which)?;

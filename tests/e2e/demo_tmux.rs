@@ -108,16 +108,13 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     };
     assert_has(&screen, "gateway: ◆ AWAITING · ROLLBACK in");
     // Without a key: the failing checkout's reason is on the first screen too.
-    tmux.wait("checkout's reason under the table", SCREEN, |s| {
-        s.contains("checkout: ✗ FAILED ·") && s.contains("out of memory (exit 137)")
-    });
+    // (Its memory sparkline may lead the line: `checkout: mem ▄▆██ 100% · ✗ FAILED · …`.)
+    tmux.wait("checkout's reason under the table", SCREEN, checkout_why);
     let second = second_service_row(&screen).unwrap_or_default();
     assert!(second.contains("checkout:3"), "{screen}");
     // j: checkout selected, its why under the table: the out-of-memory kills counted.
     tmux.keys(&["j"]);
-    tmux.wait("checkout's why", SCREEN, |s| {
-        s.contains("checkout: ✗ FAILED ·") && s.contains("out of memory (exit 137)")
-    });
+    tmux.wait("checkout's why", SCREEN, checkout_why);
     // What every service runs before anything is sent (checkout: the failed checkout:3).
     let aws = sdk(&demo_endpoint(home.path()));
     let before = all_task_definitions(&aws);
@@ -335,4 +332,14 @@ fn demo_paused_canary_is_rolled_back_by_ecs_from_the_console_in_tmux() {
     let td = service_task_definition(&aws, "payments-prod", "gateway");
     assert!(td.ends_with("task-definition/gateway:1"), "{td}");
     tmux.keys(&["Escape", "q"]);
+}
+
+/// Whether `screen` has checkout's why line under the table: FAILED, its out-of-memory
+/// kills counted, whatever comes first on the line (a sparkline, when metrics are in).
+fn checkout_why(screen: &str) -> bool {
+    screen.lines().any(|l| {
+        l.contains("│checkout: ")
+            && l.contains("✗ FAILED ·")
+            && l.contains("out of memory (exit 137)")
+    })
 }

@@ -118,15 +118,16 @@ impl Modal {
                 || (paused && matches!(action, A::ContinueDeployment | A::Rollback));
         }
         // `t` restores the highlighted snapshot: only while the picker lists snapshots;
-        // `f` overrides a revision's deleted image: only while it lists revisions.
+        // `f` overrides a revision's deleted image, or pins a service revision's digests:
+        // only while it lists task-definition or service revisions.
         if matches!(action, A::ModalRestoreTier | A::ModalForce) {
             use crate::tui::state::rollback::PickMode;
-            let listing = if action == A::ModalRestoreTier {
-                PickMode::EbsSnapshots
+            let listing: &[PickMode] = if action == A::ModalRestoreTier {
+                &[PickMode::EbsSnapshots]
             } else {
-                PickMode::Revisions
+                &[PickMode::Revisions, PickMode::ServiceRevisions]
             };
-            return matches!(&self.kind, ModalKind::Rollback(r) if r.mode == listing);
+            return matches!(&self.kind, ModalKind::Rollback(r) if listing.contains(&r.mode));
         }
         self.kind.offers(action)
     }

@@ -288,7 +288,7 @@ impl RollbackModal {
     pub fn highlighted_snapshot(&self) -> Option<&crate::model::Snapshot> {
         match self.highlighted()? {
             Offered::Snapshot(_, s) => Some(s),
-            Offered::Revision(_) | Offered::ImageTag(..) => None,
+            Offered::Revision(_) | Offered::ImageTag(..) | Offered::ServiceRevision(..) => None,
         }
     }
 

@@ -43,6 +43,28 @@ pub fn cleanup_lines(
         ),
         theme.heading(),
     ));
+    // How the run goes, right under the plan: a long plan (notes, many places) never
+    // pushes the result out of the dialog.
+    match modal.stage {
+        Stage::Running => out.push(Line::raw(format!(
+            "{} deleting… {} of {} landed",
+            spinner(state),
+            c.results.len(),
+            c.items().count()
+        ))),
+        Stage::Done => {
+            out.push(Line::styled(
+                format!(
+                    "Result: {} done, {} skipped, {} failed — Esc closes",
+                    c.count(ItemStatus::Done),
+                    c.count(ItemStatus::Skipped),
+                    c.count(ItemStatus::Failed)
+                ),
+                theme.bold(),
+            ));
+        }
+        _ => {}
+    }
     for note in c.notes() {
         out.push(Line::styled(
             format!("Note: {}", escape(note)),
@@ -70,26 +92,6 @@ pub fn cleanup_lines(
                 s.reason
             )));
         }
-    }
-    match modal.stage {
-        Stage::Running => out.push(Line::raw(format!(
-            "{} deleting… {} of {} landed",
-            spinner(state),
-            c.results.len(),
-            c.items().count()
-        ))),
-        Stage::Done => {
-            out.push(Line::styled(
-                format!(
-                    "Result: {} done, {} skipped, {} failed — Esc closes",
-                    c.count(ItemStatus::Done),
-                    c.count(ItemStatus::Skipped),
-                    c.count(ItemStatus::Failed)
-                ),
-                theme.bold(),
-            ));
-        }
-        _ => {}
     }
     out
 }
