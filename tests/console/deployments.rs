@@ -514,6 +514,18 @@ fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
     insta::assert_snapshot!("services_awaiting_80x24", render(&s, 80, 24));
     let _ = update(&mut s, Event::Tick(now() + chrono::Duration::seconds(40)));
     assert_has(&render(&s, 80, 24), "ROLLBACK in 6m00s");
+    // Detail heads with the same line: it waits for the user, not "rolling".
+    key(&mut s, KeyCode::Char('d'));
+    let detail = render(&s, 120, 40);
+    let head = detail
+        .lines()
+        .skip_while(|l| !l.contains("Detail of"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        head.contains("worker: ◆ AWAITING · ROLLBACK in 6m00s"),
+        "Detail's first line: {head}\n{detail}"
+    );
 }
 
 #[test]

@@ -313,6 +313,13 @@ impl ServicesPane {
         self.apply_scope();
     }
 
+    /// `service`'s deployment in flight when it waits for a person at a lifecycle hook.
+    pub fn awaiting_of(&self, service: &Service) -> Option<&ServiceDeployment> {
+        self.live
+            .get(&format!("{}/{}", service.cluster, service.name))
+            .filter(|d| d.awaiting_hook().is_some())
+    }
+
     /// The rolling services whose deployments in flight are worth reading.
     pub fn rolling(&self) -> Vec<(String, String)> {
         self.all

@@ -72,7 +72,13 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     };
     let now = state.now;
     let judged = state.services.why_for(*place, service);
-    let mut out = crate::tui::view::services::why_lines(service, judged.as_ref(), now, theme);
+    let mut out = crate::tui::view::services::head_lines(
+        service,
+        state.services.awaiting_of(service),
+        judged.as_ref(),
+        now,
+        theme,
+    );
     out.push(counts_line(service, theme, true));
     out.push(deployment_config_line(service, theme));
     out.push(deploy_settings_line(service, theme));

@@ -226,15 +226,13 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         return Vec::new();
     };
     let now = state.now;
-    let mut lines = match selected.live.as_ref().filter(|_| selected.awaiting()) {
-        Some(d) => awaiting_lines(&selected.service, d, now, theme),
-        None => why_lines(
-            &selected.service,
-            pane.why_of(selected).as_ref(),
-            now,
-            theme,
-        ),
-    };
+    let mut lines = head_lines(
+        &selected.service,
+        selected.live.as_ref().filter(|_| selected.awaiting()),
+        pane.why_of(selected).as_ref(),
+        now,
+        theme,
+    );
     lines.extend(crate::tui::view::metrics::selected_line(
         state,
         &selected.service,
@@ -269,6 +267,21 @@ fn why_area_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     }
     lines.extend(crate::tui::view::metrics::insights_note(state, theme));
     lines
+}
+
+/// A service's state in a line or two, under the Services table and at the head of
+/// Detail: waiting for a person at a hook (`awaiting`), else its why.
+pub fn head_lines(
+    service: &Service,
+    awaiting: Option<&ServiceDeployment>,
+    judged: Option<&Why>,
+    now: DateTime<Utc>,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    match awaiting {
+        Some(d) => awaiting_lines(service, d, now, theme),
+        None => why_lines(service, judged, now, theme),
+    }
 }
 
 /// A service whose deployment waits for a person at a lifecycle hook: where, what happens
