@@ -228,12 +228,18 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
         .collect();
     // Borders and the ListTable's selection symbol, marker and gap take 5 columns.
     let available = usize::from(area.width).saturating_sub(5);
-    // The digest gives way first (elided in the middle), then the bar, the pull and push ages.
+    // The digest gives way first (elided in the middle), then the bar, the pull age, the
+    // storage class and the push age; the tag, an id, is never cut.
+    let widest_tag = texts
+        .iter()
+        .map(|row| row[0].chars().count())
+        .max()
+        .unwrap_or(0);
     let widths = content_widths(
         &TAG_HEADER,
         &texts,
-        &[12, 3, 3, 8, 3, 7, 8, 15],
-        &[7, 4, 2, 1, 0],
+        &[widest_tag.max(3), 3, 3, 8, 3, 8, 8, 15],
+        &[7, 4, 2, 5, 1],
         available,
     );
     ListTable {
