@@ -4,26 +4,15 @@
 //! EC2 reports no initialization for is left out; an endpoint without the call is
 //! `Unsupported` and reads as "initialization not reported".
 
-use crate::mocked::{MockAws, block_on};
-use aws_sdk_ec2::config::retry::RetryConfig;
+use crate::mocked::{block_on, ec2_only};
 use aws_sdk_ec2::operation::describe_volume_status::DescribeVolumeStatusOutput;
 use aws_sdk_ec2::types::{InitializationStatusDetails, InitializationType, VolumeStatusItem};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use ecsnap::analysis::hydration::progress_line;
 use ecsnap::aws::AwsClients;
 
 fn clients(rules: &[&Rule]) -> AwsClients {
-    MockAws {
-        ec2: mock_client!(
-            aws_sdk_ec2,
-            RuleMode::MatchAny,
-            rules.iter().copied(),
-            |c| c.retry_config(RetryConfig::disabled())
-        ),
-        ..MockAws::in_region("us-east-1")
-    }
-    .clients_and_ops()
-    .0
+    ec2_only("us-east-1", rules).0
 }
 
 fn status(id: &str, progress: i64, left: i64) -> VolumeStatusItem {

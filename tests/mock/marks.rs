@@ -4,8 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::mocked::{MockAws, audited, block_on};
-use aws_sdk_ec2::config::retry::RetryConfig;
+use crate::mocked::{audited, block_on, ec2_only};
 use aws_sdk_ec2::operation::delete_snapshot::DeleteSnapshotOutput;
 use aws_sdk_ec2::operation::delete_tags::DeleteTagsOutput;
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
@@ -14,7 +13,7 @@ use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOu
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{BlockDeviceMapping, EbsBlockDevice, Image, Snapshot, SnapshotState, Tag};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use chrono::{TimeZone, Utc};
 use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::config::Settings;
@@ -81,16 +80,7 @@ fn rules() -> Vec<Rule> {
 }
 
 fn clients(rules: &[&Rule]) -> (AwsClients, OpsClients) {
-    MockAws {
-        ec2: mock_client!(
-            aws_sdk_ec2,
-            RuleMode::MatchAny,
-            rules.iter().copied(),
-            |c| c.retry_config(RetryConfig::disabled())
-        ),
-        ..MockAws::in_region("eu-west-1")
-    }
-    .clients_and_ops()
+    ec2_only("eu-west-1", rules)
 }
 
 fn plan(aws: &AwsClients) -> marks::MarkedPlan {

@@ -6,8 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::mocked::{MockAws, audited, block_on};
-use aws_sdk_ec2::config::retry::RetryConfig;
+use crate::mocked::{audited, block_on, ec2_only};
 use aws_sdk_ec2::operation::delete_snapshot::DeleteSnapshotOutput;
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
@@ -16,7 +15,7 @@ use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::primitives::DateTime as SdkTime;
 use aws_sdk_ec2::types::{LockState, LockedSnapshotsInfo, Snapshot, SnapshotState};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use chrono::{TimeZone, Utc};
 use ecsnap::analysis::orphans::OrphanFilter;
 use ecsnap::aws::{AwsClients, OpsClients};
@@ -88,16 +87,7 @@ fn deletes(sent: &Arc<Mutex<Vec<String>>>) -> Rule {
 }
 
 fn clients(rules: &[&Rule]) -> (AwsClients, OpsClients) {
-    MockAws {
-        ec2: mock_client!(
-            aws_sdk_ec2,
-            RuleMode::MatchAny,
-            rules.iter().copied(),
-            |c| c.retry_config(RetryConfig::disabled())
-        ),
-        ..MockAws::in_region("eu-west-1")
-    }
-    .clients_and_ops()
+    ec2_only("eu-west-1", rules)
 }
 
 fn now() -> chrono::DateTime<Utc> {

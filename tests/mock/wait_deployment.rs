@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::mocked::{MockAws, no_retry_client};
+use crate::mocked::ecs_only;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
@@ -16,7 +16,7 @@ use aws_sdk_ecs::primitives::DateTime;
 use aws_sdk_ecs::types as sdk;
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::analysis::deploy_progress::progress_lines;
-use ecsnap::aws::{AwsClients, CallContext};
+use ecsnap::aws::AwsClients;
 use ecsnap::model::ServiceDeployment;
 use ecsnap::ops::wait::{FakeClock, Verdict, WaitOptions, WaitProgress};
 use ecsnap::ops::wait_stage::wait_following;
@@ -119,17 +119,7 @@ fn no_tasks() -> Rule {
 }
 
 fn clients(rules: &[&Rule]) -> AwsClients {
-    MockAws {
-        ecs: no_retry_client!(aws_sdk_ecs, rules.iter().copied()),
-        ctx: CallContext {
-            region: "eu-west-1".into(),
-            endpoint: None,
-            profile: None,
-        },
-        ..MockAws::in_region("eu-west-1")
-    }
-    .clients_and_ops()
-    .0
+    ecs_only("eu-west-1", rules).0
 }
 
 fn opts() -> WaitOptions {

@@ -8,14 +8,14 @@
 
 use std::time::Duration;
 
-use crate::mocked::{MockAws, no_retry_client};
+use crate::mocked::ecs_only;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
 use aws_sdk_ecs::primitives::DateTime;
 use aws_sdk_ecs::types as sdk;
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::analysis::stages::StageVerdict;
-use ecsnap::aws::{AwsClients, CallContext};
+use ecsnap::aws::AwsClients;
 use ecsnap::model::DeploymentLifecycleStage;
 use ecsnap::ops::wait::{FakeClock, Verdict};
 use ecsnap::ops::wait_stage::{follow_staged, staged_in_flight, wait_for_stage};
@@ -89,17 +89,7 @@ fn looks(steps: &[(&'static str, Option<&'static str>)]) -> Rule {
 }
 
 fn clients(rules: &[&Rule]) -> AwsClients {
-    MockAws {
-        ecs: no_retry_client!(aws_sdk_ecs, rules.iter().copied()),
-        ctx: CallContext {
-            region: "eu-west-1".into(),
-            endpoint: None,
-            profile: None,
-        },
-        ..MockAws::in_region("eu-west-1")
-    }
-    .clients_and_ops()
-    .0
+    ecs_only("eu-west-1", rules).0
 }
 
 #[tokio::test]

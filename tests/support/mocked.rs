@@ -188,6 +188,26 @@ impl MockAws {
     }
 }
 
+/// Both sides' clients in `region` where only ECS answers, by `rules` (any order,
+/// retries off: an error rule is answered once).
+pub fn ecs_only(region: &str, rules: &[&Rule]) -> (AwsClients, OpsClients) {
+    MockAws {
+        ecs: no_retry_client!(aws_sdk_ecs, rules.iter().copied()),
+        ..MockAws::in_region(region)
+    }
+    .clients_and_ops()
+}
+
+/// Both sides' clients in `region` where only EC2 answers, by `rules` (any order,
+/// retries off: an error rule is answered once).
+pub fn ec2_only(region: &str, rules: &[&Rule]) -> (AwsClients, OpsClients) {
+    MockAws {
+        ec2: no_retry_client!(aws_sdk_ec2, rules.iter().copied()),
+        ..MockAws::in_region(region)
+    }
+    .clients_and_ops()
+}
+
 /// Read-side clients in eu-west-1 answered by the `ecs`, `ecr` and `ec2` rules (STS
 /// answers nothing).
 pub fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
