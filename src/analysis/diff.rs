@@ -24,6 +24,16 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// How a field went from `from` to `to`; `None` when it did not change.
+    pub fn between<T: PartialEq>(from: Option<&T>, to: Option<&T>) -> Option<Self> {
+        match (from, to) {
+            (a, b) if a == b => None,
+            (None, Some(_)) => Some(ChangeKind::Added),
+            (Some(_), None) => Some(ChangeKind::Removed),
+            _ => Some(ChangeKind::Changed),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
@@ -105,12 +115,7 @@ fn scalar(
     from: Option<String>,
     to: Option<String>,
 ) -> Option<FieldChange> {
-    let kind = match (&from, &to) {
-        (a, b) if a == b => return None,
-        (None, Some(_)) => ChangeKind::Added,
-        (Some(_), None) => ChangeKind::Removed,
-        _ => ChangeKind::Changed,
-    };
+    let kind = ChangeKind::between(from.as_ref(), to.as_ref())?;
     let shown = |v: Option<String>| v.map(|v| mask_value(&v).into_owned());
     Some(FieldChange {
         container: container.map(str::to_string),
@@ -138,13 +143,7 @@ fn keyed(
     keys.into_iter()
         .filter_map(|k| {
             let (a, b) = (from.get(k), to.get(k));
-            let kind = match (a, b) {
-                (Some(a), Some(b)) if a == b => return None,
-                (None, None) => return None,
-                (None, Some(_)) => ChangeKind::Added,
-                (Some(_), None) => ChangeKind::Removed,
-                (Some(_), Some(_)) => ChangeKind::Changed,
-            };
+            let kind = ChangeKind::between(a, b)?;
             Some(FieldChange {
                 container: container.map(str::to_string),
                 field,

@@ -100,12 +100,7 @@ fn change(
     from: Option<String>,
     to: Option<String>,
 ) -> Option<FieldChange> {
-    let kind = match (&from, &to) {
-        (a, b) if a == b => return None,
-        (None, Some(_)) => ChangeKind::Added,
-        (Some(_), None) => ChangeKind::Removed,
-        _ => ChangeKind::Changed,
-    };
+    let kind = ChangeKind::between(from.as_ref(), to.as_ref())?;
     Some(FieldChange {
         container: container.map(str::to_string),
         field,
