@@ -46,6 +46,21 @@ fn checkout_memory(minutes_ago: i64) -> (f64, f64) {
     ((150.0 + phase as f64 * 18.0).min(256.0), 256.0)
 }
 
+/// A service's metric dimensions as ECS reports them: ClusterName and ServiceName (the
+/// end-to-end tests' alarms use them too).
+pub fn service_dimensions(cluster: &str, service: &str) -> Vec<Dimension> {
+    vec![
+        Dimension::builder()
+            .name("ClusterName")
+            .value(cluster)
+            .build(),
+        Dimension::builder()
+            .name("ServiceName")
+            .value(service)
+            .build(),
+    ]
+}
+
 /// One point of a service's metric (dimensions ClusterName, ServiceName), for PutMetricData
 /// (the end-to-end tests seed theirs with it too).
 pub fn datum(
@@ -57,18 +72,7 @@ pub fn datum(
 ) -> MetricDatum {
     MetricDatum::builder()
         .metric_name(name)
-        .dimensions(
-            Dimension::builder()
-                .name("ClusterName")
-                .value(cluster)
-                .build(),
-        )
-        .dimensions(
-            Dimension::builder()
-                .name("ServiceName")
-                .value(service)
-                .build(),
-        )
+        .set_dimensions(Some(service_dimensions(cluster, service)))
         .timestamp(SdkTime::from_secs(at.timestamp()))
         .value(value)
         .build()
@@ -174,18 +178,7 @@ pub async fn seed_alarms(endpoint: &str) -> Result<()> {
                 .alarm_name(&name)
                 .namespace(INSIGHTS)
                 .metric_name("MemoryUtilized")
-                .dimensions(
-                    Dimension::builder()
-                        .name("ClusterName")
-                        .value(INSIGHTS_CLUSTER)
-                        .build(),
-                )
-                .dimensions(
-                    Dimension::builder()
-                        .name("ServiceName")
-                        .value(service)
-                        .build()
-                )
+                .set_dimensions(Some(service_dimensions(INSIGHTS_CLUSTER, service)))
                 .statistic(Statistic::Maximum)
                 .period(60)
                 .evaluation_periods(3)

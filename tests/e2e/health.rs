@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType,
     LoadBalancer, NetworkConfiguration, NetworkMode, PortMapping,
@@ -198,18 +198,9 @@ fn alarms_in_alarm_come_back_in_services_json_and_the_why() {
                 .alarm_name(name)
                 .namespace("AWS/ECS")
                 .metric_name("CPUUtilization")
-                .dimensions(
-                    Dimension::builder()
-                        .name("ClusterName")
-                        .value(CLUSTER)
-                        .build(),
-                )
-                .dimensions(
-                    Dimension::builder()
-                        .name("ServiceName")
-                        .value(service)
-                        .build(),
-                )
+                .set_dimensions(Some(ecsnap::demo::metrics::service_dimensions(
+                    CLUSTER, service,
+                )))
                 .statistic(Statistic::Average)
                 .period(60)
                 .evaluation_periods(1)
