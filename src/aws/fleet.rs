@@ -7,7 +7,7 @@
 //! end of the run.
 
 use aws_config::Region;
-use futures::future::join_all;
+use futures::stream::{FuturesUnordered, Stream, StreamExt};
 
 use super::api::{AwsClients, OpsClients};
 use super::connect::{
@@ -111,13 +111,49 @@ pub struct PlaceFailure {
     pub error: String,
 }
 
+/// One account's places (its regions), connected, and the places of it that failed.
+pub type AccountPlaces = (Vec<FleetTarget>, Vec<PlaceFailure>);
+
+/// News of a fleet connecting, for the console that opens before every account has
+/// answered.
+pub enum Connecting {
+    /// One account answered: its places not read already (their marks provisional) and
+    /// its places that failed; `accounts`: (answered so far, asked).
+    Joined {
+        targets: Vec<FleetTarget>,
+        failed: Vec<PlaceFailure>,
+        accounts: (usize, usize),
+    },
+    /// Every account answered: the final marks of every place joined, in the order they
+    /// joined (entries into one account combined to the strictest), and a note per
+    /// account whose entries disagreed.
+    Settled {
+        marks: Vec<Marks>,
+        notes: Vec<String>,
+    },
+}
+
+impl PlaceFailure {
+    /// `account prod (123456789012) · eu-west-1: what went wrong`
+    pub fn line(&self) -> String {
+        let id = self
+            .account_id
+            .as_ref()
+            .map(|id| format!(" ({id})"))
+            .unwrap_or_default();
+        let region = self
+            .region
+            .as_ref()
+            .map(|r| format!(" · {r}"))
+            .unwrap_or_default();
+        format!("account {}{id}{region}: {}", self.account, self.error)
+    }
+}
+
 /// Connects every account and region asked for. Targets come back sorted by account name
 /// and region; failures likewise.
 pub async fn connect_fleet(specs: &[AccountSpec]) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
-    // Every account at once: what bounds them is each place's requests and the
-    // process-wide budget (`aws::budget`), not a count of accounts.
-    let per_account: Vec<(Vec<FleetTarget>, Vec<PlaceFailure>)> =
-        join_all(specs.iter().map(connect_account)).await;
+    let per_account: Vec<AccountPlaces> = connect_each(specs).collect().await;
     let mut targets = Vec::new();
     let mut failures = Vec::new();
     for (t, f) in per_account {
@@ -129,6 +165,17 @@ pub async fn connect_fleet(specs: &[AccountSpec]) -> (Vec<FleetTarget>, Vec<Plac
     });
     failures.sort_by(|a, b| (&a.account, &a.region).cmp(&(&b.account, &b.region)));
     (targets, failures)
+}
+
+/// Every account at once, each account's places as soon as that account has answered
+/// (the fastest first): what bounds them is each place's requests and the process-wide
+/// budget (`aws::budget`), not a count of accounts. The console opens on this stream, so
+/// no place waits for the slowest account's credentials.
+pub fn connect_each(specs: &[AccountSpec]) -> impl Stream<Item = AccountPlaces> + '_ {
+    specs
+        .iter()
+        .map(connect_account)
+        .collect::<FuturesUnordered<_>>()
 }
 
 /// The region the environment or the profile sets (`AWS_REGION`, the profile's `region`).

@@ -5,11 +5,12 @@
 //! that fails is reported and the rest still print; the exit code is 1 only when every
 //! place failed.
 
-use std::fmt::Write as _;
-
 use super::connect::connect_options;
+use futures::StreamExt;
+
 use crate::aws::fleet::{
-    AccountSpec, FleetTarget, Place, PlaceFailure, RegionChoice, connect_fleet,
+    AccountPlaces, AccountSpec, Connecting, FleetTarget, Place, PlaceFailure, RegionChoice,
+    connect_each, connect_fleet,
 };
 use crate::aws::{AssumeRole, ConnectOptions};
 use crate::cli::GlobalArgs;
@@ -132,45 +133,175 @@ pub(crate) fn is_fleet(global: &GlobalArgs, settings: &Settings) -> bool {
 }
 
 /// Connects every place the flags and config ask for; `[accounts."ID"]` marks join each
-/// place's own once its account id is known.
+/// place's own once its account id is known. Waits for every account: the listings and
+/// the report answer once, at the end.
 pub(crate) async fn connect_places(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> (Vec<FleetTarget>, Vec<PlaceFailure>) {
     let specs = account_specs(global, settings);
-    let (mut targets, failed) = connect_fleet(&specs).await;
-    for note in combine_marks(&specs, &mut targets) {
+    let (targets, failed) = connect_fleet(&specs).await;
+    let mut joining = Joining::new(specs, settings);
+    let (mut targets, failed) = joining.join((targets, failed));
+    let (marks, notes) = joining.settle();
+    for note in notes {
         eprintln_escaped!("note: {note}");
         tracing::warn!("{note}");
     }
-    // Two profiles (or roles) may reach the same account: each place is read once.
-    let mut seen = std::collections::BTreeSet::new();
-    targets.retain(|t| {
-        let first = seen.insert((t.place.account_id.clone(), t.place.region.clone()));
-        if !first {
-            tracing::warn!(
-                "{} reaches account {} in {} like an earlier one: read once",
-                t.place.account,
-                t.place.account_id,
-                t.place.region
-            );
-        }
-        first
-    });
-    for t in &mut targets {
-        if let Some(m) = settings.accounts.get(&t.place.account_id) {
-            t.place.marks.production |= m.production;
-            t.place.marks.read_only |= m.read_only;
-        }
+    for (t, m) in targets.iter_mut().zip(marks) {
+        t.place.marks = m;
     }
     (targets, failed)
+}
+
+/// Connects every place the flags and config ask for, and sends each account's places as
+/// soon as that account has answered (the console opens on them), then the settled marks.
+/// Returns the receiver and how many accounts are connecting.
+pub(crate) fn connect_places_streamed(
+    global: &GlobalArgs,
+    settings: &Settings,
+) -> (tokio::sync::mpsc::UnboundedReceiver<Connecting>, usize) {
+    let specs = account_specs(global, settings);
+    let accounts = specs.len();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut joining = Joining::new(specs.clone(), settings);
+    tokio::spawn(async move {
+        let mut each = std::pin::pin!(connect_each(&specs));
+        let mut connected = 0;
+        while let Some(answer) = each.next().await {
+            connected += 1;
+            let (targets, failed) = joining.join(answer);
+            let joined = Connecting::Joined {
+                targets,
+                failed,
+                accounts: (connected, accounts),
+            };
+            if tx.send(joined).is_err() {
+                return; // the console closed
+            }
+        }
+        let (marks, notes) = joining.settle();
+        let _ = tx.send(Connecting::Settled { marks, notes });
+    });
+    (rx, accounts)
+}
+
+/// Waits for the first account with a place to show: the news so far (that account's
+/// last), or — when every account answered and none had a place — every failure.
+pub(crate) async fn first_places(
+    connecting: &mut tokio::sync::mpsc::UnboundedReceiver<Connecting>,
+) -> std::result::Result<Vec<Connecting>, Vec<PlaceFailure>> {
+    let mut first = Vec::new();
+    let mut failures = Vec::new();
+    loop {
+        // Settled (or the sender gone) before any place: none could be reached.
+        let Some(news @ Connecting::Joined { .. }) = connecting.recv().await else {
+            return Err(failures);
+        };
+        if let Connecting::Joined {
+            targets, failed, ..
+        } = &news
+        {
+            failures.extend(failed.iter().cloned());
+            let some = !targets.is_empty();
+            first.push(news);
+            if some {
+                return Ok(first);
+            }
+        }
+    }
+}
+
+/// Places joining as their accounts connect. Each place is read once (two entries that
+/// reach the same account and region: the first to connect is kept); its marks are final
+/// only once every account has answered (`settle`), because an entry still connecting may
+/// reach the same account with stricter marks.
+pub(crate) struct Joining {
+    specs: Vec<AccountSpec>,
+    /// `[accounts."ID"]` marks.
+    by_id: std::collections::BTreeMap<String, Marks>,
+    seen: std::collections::BTreeSet<(String, String)>,
+    /// Every connected entry's place, the ones read once included (their marks combine).
+    entries: Vec<Place>,
+    /// The places kept, in the order they joined.
+    kept: Vec<Place>,
+}
+
+impl Joining {
+    pub(crate) fn new(specs: Vec<AccountSpec>, settings: &Settings) -> Self {
+        Self {
+            specs,
+            by_id: settings.accounts.clone(),
+            seen: std::collections::BTreeSet::new(),
+            entries: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    /// One account's places: the ones not read already, with the marks known so far.
+    pub(crate) fn join(&mut self, (targets, failed): AccountPlaces) -> AccountPlaces {
+        let mut kept = Vec::new();
+        for mut t in targets {
+            if self.admit(&mut t.place) {
+                kept.push(t);
+            }
+        }
+        (kept, failed)
+    }
+
+    /// Whether a connected place is read (not read already through another entry), with
+    /// the marks known so far.
+    fn admit(&mut self, place: &mut Place) -> bool {
+        self.entries.push(place.clone());
+        let key = (place.account_id.clone(), place.region.clone());
+        if !self.seen.insert(key) {
+            tracing::warn!(
+                "{} reaches account {} in {} like an earlier one: read once",
+                place.account,
+                place.account_id,
+                place.region
+            );
+            return false;
+        }
+        place.marks = self.with_account_marks(&place.account_id, place.marks);
+        self.kept.push(place.clone());
+        true
+    }
+
+    /// Every account has answered: the kept places' final marks (in the order they
+    /// joined), the strictest of every entry into the same account, and one note per
+    /// account whose entries disagreed.
+    pub(crate) fn settle(&self) -> (Vec<Marks>, Vec<String>) {
+        let mut entries = self.entries.clone();
+        let notes = combine_marks(&self.specs, &mut entries);
+        let marks = self
+            .kept
+            .iter()
+            .map(|place| {
+                let combined = entries
+                    .iter()
+                    .find(|e| e.account_id == place.account_id)
+                    .map_or(place.marks, |e| e.marks);
+                self.with_account_marks(&place.account_id, combined)
+            })
+            .collect();
+        (marks, notes)
+    }
+
+    fn with_account_marks(&self, account_id: &str, marks: Marks) -> Marks {
+        let by_id = self.by_id.get(account_id).copied().unwrap_or_default();
+        Marks {
+            production: marks.production || by_id.production,
+            read_only: marks.read_only || by_id.read_only,
+        }
+    }
 }
 
 /// Entries (profiles or `[fleet]` roles) that reach the same account share its marks, the
 /// strictest of them: read-only and production win. An entry's account is known from its
 /// role ARN before connecting (so an entry that failed to connect still marks the account)
 /// and from STS once connected. Returns one note per account whose entries disagreed.
-pub(crate) fn combine_marks(specs: &[AccountSpec], targets: &mut [FleetTarget]) -> Vec<String> {
+pub(crate) fn combine_marks(specs: &[AccountSpec], places: &mut [Place]) -> Vec<String> {
     type Entries = std::collections::BTreeMap<String, Marks>;
     let mut by_account: std::collections::BTreeMap<String, Entries> =
         std::collections::BTreeMap::new();
@@ -193,8 +324,8 @@ pub(crate) fn combine_marks(specs: &[AccountSpec], targets: &mut [FleetTarget]) 
             add(account, &spec.name, spec.marks);
         }
     }
-    for t in targets.iter() {
-        add(&t.place.account_id, &t.place.account, t.place.marks);
+    for p in places.iter() {
+        add(&p.account_id, &p.account, p.marks);
     }
     let strictest = |entries: &Entries| {
         entries.values().fold(Marks::default(), |a, m| Marks {
@@ -202,9 +333,9 @@ pub(crate) fn combine_marks(specs: &[AccountSpec], targets: &mut [FleetTarget]) 
             production: a.production || m.production,
         })
     };
-    for t in targets.iter_mut() {
-        if let Some(entries) = by_account.get(&t.place.account_id) {
-            t.place.marks = strictest(entries);
+    for p in places.iter_mut() {
+        if let Some(entries) = by_account.get(&p.account_id) {
+            p.marks = strictest(entries);
         }
     }
     by_account
@@ -280,15 +411,7 @@ pub(super) fn finish(answered: usize, failures: &[PlaceFailure]) -> i32 {
 
 /// `account prod (123456789012) · eu-west-1: what went wrong`
 pub(crate) fn failure_line(f: &PlaceFailure) -> String {
-    let mut line = format!("account {}", f.account);
-    if let Some(id) = &f.account_id {
-        let _ = write!(line, " ({id})");
-    }
-    if let Some(r) = &f.region {
-        let _ = write!(line, " · {r}");
-    }
-    let _ = write!(line, ": {}", f.error);
-    line
+    f.line()
 }
 
 #[cfg(test)]
@@ -408,5 +531,54 @@ mod tests {
               read-only there (the marks of entries into one account combine to the strictest)"
             ]
         );
+    }
+
+    fn place(account: &str, id: &str, region: &str, read_only: bool) -> Place {
+        Place {
+            account: account.into(),
+            account_id: id.into(),
+            region: region.into(),
+            marks: Marks {
+                production: false,
+                read_only,
+            },
+        }
+    }
+
+    /// Places join as their accounts answer: a place reached again through another entry
+    /// is read once (the first to connect), marks are provisional while joining (the
+    /// entry's and `[accounts."ID"]`'s), and once every account has answered each place
+    /// gets the strictest marks of every entry into its account.
+    #[test]
+    fn joining_places_read_each_once_and_settle_to_the_strictest_marks() {
+        let mut settings = Settings::default();
+        settings.accounts.insert(
+            "333333333333".into(),
+            Marks {
+                production: true,
+                read_only: false,
+            },
+        );
+        let mut joining = Joining::new(Vec::new(), &settings);
+        let mut ops = place("ops", "111111111111", "us-east-1", false);
+        let mut dev = place("dev", "333333333333", "us-east-1", false);
+        assert!(joining.admit(&mut ops));
+        assert!(joining.admit(&mut dev));
+        assert!(
+            !ops.marks.read_only,
+            "provisional: only its own entry so far"
+        );
+        assert!(dev.marks.production, "[accounts.\"ID\"] applies at once");
+        // `audit` reaches ops's account, read-only: not read again, but its mark counts.
+        let mut audit = place("audit", "111111111111", "us-east-1", true);
+        assert!(!joining.admit(&mut audit));
+        let mut audit_eu = place("audit", "111111111111", "eu-west-1", true);
+        assert!(joining.admit(&mut audit_eu), "a region not read yet");
+        let (marks, notes) = joining.settle();
+        let read_only: Vec<bool> = marks.iter().map(|m| m.read_only).collect();
+        assert_eq!(read_only, [true, false, true], "ops, dev, audit eu-west-1");
+        assert!(marks[1].production);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("`audit` and `ops`"), "{notes:?}");
     }
 }

@@ -160,15 +160,19 @@ fn one_place_only(command: &Command) -> Option<&'static str> {
 /// (each connected as the listings do; a place that fails is listed in the panes).
 async fn console(global: &GlobalArgs, settings: Settings) -> Result<i32> {
     if fleet::is_fleet(global, &settings) {
-        let (targets, failed) = fleet::connect_places(global, &settings).await;
-        if targets.is_empty() {
-            // Nothing to show: say why for every place, exit 1.
-            return Ok(fleet::finish(0, &failed));
-        }
+        // The console opens as soon as one account has places to show; the others' join
+        // as each answers. When none can be reached it does not open: each place is
+        // named, exit 1.
+        let (mut connecting, accounts) = fleet::connect_places_streamed(global, &settings);
+        let first = match fleet::first_places(&mut connecting).await {
+            Ok(first) => first,
+            Err(failed) => return Ok(fleet::finish(0, &failed)),
+        };
         // Boxed: the console's state is large for a future on the stack.
         Box::pin(crate::tui::run_places(
-            targets,
-            failed,
+            (first, connecting),
+            accounts,
+            global.endpoint_url.clone(),
             settings,
             &console_options(global),
         ))

@@ -193,16 +193,30 @@ pub async fn run(
     state.message.clone_from(&opts.greeting);
     let guard = TerminalGuard::enter()?;
     let (tx, rx) = mpsc::unbounded_channel();
-    let runner = EffectRunner::new(aws, ops, settings, tx);
-    drive(state, guard, runner, rx).await
+    let runner = EffectRunner::new(aws, ops, settings.clone(), tx);
+    drive(
+        state,
+        guard,
+        runner,
+        rx,
+        run::places::PlacesJoining::none(settings),
+    )
+    .await
 }
 
-/// Opens the console on several places (`--region a,b|all`, `--profile a,b`, `[fleet]`):
-/// every connected place with its clients, its account name, id and region and its
-/// marks; `failed` are the places that could not be connected (each pane lists them).
+/// Opens the console on several places (`--region a,b|all`, `--profile a,b`, `[fleet]`)
+/// once one account has a place to show (`connecting.0`, the news so far), before the
+/// others have answered: `connecting.1` brings each account's places
+/// (with its clients, its account name, id and region and its marks) as that account
+/// answers, and the places that could not be connected (each pane lists them); then the
+/// settled marks. Actions wait until every account has answered.
 pub async fn run_places(
-    targets: Vec<crate::aws::fleet::FleetTarget>,
-    failed: Vec<crate::aws::fleet::PlaceFailure>,
+    connecting: (
+        Vec<crate::aws::fleet::Connecting>,
+        mpsc::UnboundedReceiver<crate::aws::fleet::Connecting>,
+    ),
+    accounts: usize,
+    endpoint: Option<String>,
     settings: Settings,
     opts: &ConsoleOptions,
 ) -> Result<()> {
@@ -211,50 +225,16 @@ pub async fn run_places(
         region: String::new(),
         account: None,
         account_error: None,
-        endpoint: targets.first().and_then(|t| t.aws.endpoint.clone()),
+        endpoint,
     };
     let mut state = AppState::new(settings.clone(), header, opts.color(), crate::config::now());
     state.opener = run::terminal::opener_here();
-    state.places = state::places::Places {
-        all: targets
-            .iter()
-            .map(|t| state::places::PlaceInfo {
-                account: t.place.account.clone(),
-                account_id: t.place.account_id.clone(),
-                region: t.place.region.clone(),
-                production: t.place.marks.production,
-                read_only: t.place.marks.read_only,
-            })
-            .collect(),
-        failed: failed.iter().map(failure_line).collect(),
-        ..state::places::Places::default()
-    };
-    let runs = targets
-        .iter()
-        .map(|t| {
-            let s = crate::ops::session::place_settings(&settings, t);
-            (t.aws.clone(), t.ops.clone(), s, Some(t.identity.clone()))
-        })
-        .collect();
+    state.places.connecting = Some((0, accounts));
     let guard = TerminalGuard::enter()?;
     let (tx, rx) = mpsc::unbounded_channel();
-    let runner = EffectRunner::for_places(runs, settings, tx);
-    drive(state, guard, runner, rx).await
-}
-
-/// `account prod (123456789012) · eu-west-1: what went wrong`
-fn failure_line(f: &crate::aws::fleet::PlaceFailure) -> String {
-    let id = f
-        .account_id
-        .as_ref()
-        .map(|id| format!(" ({id})"))
-        .unwrap_or_default();
-    let region = f
-        .region
-        .as_ref()
-        .map(|r| format!(" · {r}"))
-        .unwrap_or_default();
-    format!("account {}{id}{region}: {}", f.account, f.error)
+    let runner = EffectRunner::for_places(Vec::new(), settings.clone(), tx);
+    let joining = run::places::PlacesJoining::new(connecting, settings);
+    drive(state, guard, runner, rx, joining).await
 }
 
 /// Runs the console until the user quits: the first loads, then the event loop.
@@ -263,6 +243,7 @@ async fn drive(
     mut guard: TerminalGuard,
     mut runner: EffectRunner,
     mut rx: mpsc::UnboundedReceiver<state::msg::Msg>,
+    mut joining: run::places::PlacesJoining,
 ) -> Result<()> {
     if let Ok(size) = guard.terminal.size() {
         update::app::update(
@@ -286,6 +267,7 @@ async fn drive(
         &mut rx,
         &mut input_rx,
         &mut plugins,
+        &mut joining,
     )
     .await;
     stop.store(true, Ordering::Relaxed);
@@ -322,6 +304,7 @@ async fn event_loop(
     rx: &mut mpsc::UnboundedReceiver<state::msg::Msg>,
     input_rx: &mut InputRx,
     plugins: &mut run::plugin::PluginRuns,
+    joining: &mut run::places::PlacesJoining,
 ) -> Result<()> {
     let draw_err = |e| Error::io("drawing the console", e);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -338,6 +321,7 @@ async fn event_loop(
                 Some(Ok(_)) => continue,
             },
             Some(m) = rx.recv() => Event::Msg(m),
+            news = joining.next() => Event::Msg(joining.apply(news, runner)),
             _ = tick.tick() => Event::Tick(crate::config::now()),
             name = quit_signals.next() => {
                 tracing::warn!("{name}: closing the console");

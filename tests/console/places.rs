@@ -17,7 +17,7 @@ use ecsnap::tui::run::effect::{ActionEffect, Effect, HandsOnEffect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::hands_on::HandsOnAsk;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer};
+use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Msg, PaneAnswer, PlacesNews};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::places::{PlaceInfo, Places};
 use ecsnap::tui::update::app::{act, init, update};
@@ -760,4 +760,139 @@ fn the_services_pane_shows_each_place_as_it_answers_and_counts_places_in() {
         !s.services.loader.state.is_loading(),
         "every place answered"
     );
+}
+
+/// The effects that load `pane`'s listing, as (place, generation).
+fn listing_loads(effects: &[Effect]) -> Vec<(&'static str, usize, u64)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::At {
+                place,
+                work: Work::Load(load),
+            } => match load {
+                Load::Services { generation } => Some(("services", *place, *generation)),
+                Load::Snapshots { generation } => Some(("snapshots", *place, *generation)),
+                Load::Orphans { generation } => Some(("orphans", *place, *generation)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn joined(places: Vec<PlaceInfo>, failed: &[&str], accounts: (usize, usize)) -> Event {
+    Event::Msg(Msg::Places(PlacesNews::Joined {
+        places,
+        failed: failed.iter().map(|f| (*f).to_string()).collect(),
+        accounts,
+    }))
+}
+
+/// The console opens before every account has answered (issue 29): each account's
+/// places join as it answers and are asked for every listing still loading, with that
+/// listing's generation, so their rows show beside the others' at once; the header counts
+/// the accounts in; a listing is loaded only once every account has answered; and every
+/// action waits until then, because an entry still connecting may reach the same account
+/// with stricter marks. Settled, the final marks apply.
+#[test]
+fn places_join_as_their_accounts_answer_and_actions_wait_for_the_last() {
+    let mut s = AppState::new(Settings::default(), header("prod,staging"), false, now());
+    s.page = 10;
+    s.places.connecting = Some((0, 2));
+    let effects = init(&mut s);
+    assert_eq!(listing_loads(&effects), [], "no place yet: {effects:?}");
+    let g = s.services.loader.generation;
+    let (gs, go) = (s.snapshots.loader.generation, s.orphans.loader.generation);
+    assert!(s.services.loader.state.is_loading());
+
+    // prod answers first: asked at once for all three listings, with their generations.
+    let effects = update(
+        &mut s,
+        joined(
+            vec![place("prod", "111111111111", "eu-west-1", false)],
+            &[],
+            (1, 2),
+        ),
+    );
+    assert_eq!(
+        listing_loads(&effects),
+        [("services", 0, g), ("snapshots", 0, gs), ("orphans", 0, go)]
+    );
+    deliver(
+        &mut s,
+        placed(
+            0,
+            listing(g, Listing::Services(Ok(crate::fixtures::services()))),
+        ),
+    );
+    let text = render(&s, 120, 40);
+    assert_has(&text, "connecting 1/2 accounts");
+    assert_has(&text, "payments-prod");
+    assert!(
+        s.services.loader.state.is_loading(),
+        "staging has not answered yet: the listing is not complete"
+    );
+    // An action waits: the marks are not final.
+    select_worker(&mut s, 0);
+    key(&mut s, KeyCode::Char('D'));
+    let reason = s.modal.as_ref().and_then(|m| m.read_only.clone());
+    assert!(
+        reason
+            .as_deref()
+            .is_some_and(|r| r.contains("1 of 2 accounts still connecting")),
+        "{reason:?}"
+    );
+    key(&mut s, KeyCode::Esc);
+
+    // staging answers with two regions, and dev could not be reached.
+    let effects = update(
+        &mut s,
+        joined(
+            vec![
+                place("staging", "222222222222", "us-east-1", false),
+                place("staging", "222222222222", "eu-west-1", false),
+            ],
+            &["account dev: ExpiredToken: the security token included in the request is expired"],
+            (2, 2),
+        ),
+    );
+    let services: Vec<_> = listing_loads(&effects)
+        .into_iter()
+        .filter(|(pane, ..)| *pane == "services")
+        .collect();
+    assert_eq!(services, [("services", 1, g), ("services", 2, g)]);
+    for p in [1, 2] {
+        deliver(
+            &mut s,
+            placed(p, listing(g, Listing::Services(Ok(Vec::new())))),
+        );
+    }
+    assert!(
+        s.services.loader.state.is_loading(),
+        "every place answered, but the accounts have not all said their marks"
+    );
+
+    // Settled: prod is production, staging eu-west-1 read-only (its account's config).
+    update(
+        &mut s,
+        Event::Msg(Msg::Places(PlacesNews::Settled {
+            marks: vec![(true, false), (false, true), (false, true)],
+            notes: Vec::new(),
+        })),
+    );
+    assert!(
+        !s.services.loader.state.is_loading(),
+        "every place answered"
+    );
+    assert_eq!(s.places.connecting, None);
+    assert!(s.places.all[0].production);
+    assert!(s.places.all[2].read_only);
+    let text = render(&s, 120, 40);
+    assert_lacks(&text, "connecting");
+    assert_has(&text, "✗ 1 unreachable");
+    assert_says(&s, "every account answered: 3 places");
+    select_worker(&mut s, 0);
+    key(&mut s, KeyCode::Char('D'));
+    assert_eq!(s.modal.as_ref().and_then(|m| m.read_only.clone()), None);
 }

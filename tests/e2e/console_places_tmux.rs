@@ -5,10 +5,14 @@
 //! rollback from the top row acts in that row's region, and orphans marked in both
 //! regions are cleaned up with one confirmation, read back from AWS region by region.
 //!
+//! The console also opens before the slowest account has answered: one profile's identity
+//! is held at a proxy while the other's services show.
+//!
 //! Needs tmux and the emulator's virtualenv (see `console_tmux.rs`).
 
 use crate::asserts::{assert_has, assert_lacks};
 use crate::emulator::seeded_emulator;
+use crate::proxy::holding_proxy;
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 use ecsnap::demo::fleet::emulator_config;
 
@@ -232,4 +236,59 @@ fn clean_up_in_both_regions(
             "{audit}"
         );
     }
+}
+
+/// The console opens on the accounts that have answered (issue 29): `slow`'s identity
+/// (GetCallerIdentity) is held at a proxy; `fast`'s services show at once with the header
+/// counting accounts in and every action waiting; let through, `slow`'s region joins and
+/// the count goes. Each profile reaches the emulator through its own `endpoint_url`.
+#[test]
+fn the_console_opens_before_the_slowest_account_answers() {
+    require_tmux("the console while an account is still connecting");
+    let (emulator, _fleet) = seeded_emulator();
+    let (proxy, gate) = holding_proxy(&emulator.endpoint(), |request| {
+        request.contains("Action=GetCallerIdentity")
+    });
+    let home = tempfile::tempdir().expect("temp home");
+    std::fs::write(
+        home.path().join("aws-config"),
+        format!(
+            "[profile fast]\nregion = us-east-1\nendpoint_url = {}\n\n\
+             [profile slow]\nregion = eu-west-1\nendpoint_url = {proxy}\n",
+            emulator.endpoint()
+        ),
+    )
+    .expect("aws config");
+    std::fs::write(
+        home.path().join("aws-credentials"),
+        "[fast]\naws_access_key_id = test\naws_secret_access_key = test\n\n\
+         [slow]\naws_access_key_id = test\naws_secret_access_key = test\n",
+    )
+    .expect("credentials");
+    let command = console_command(&emulator.endpoint(), home.path(), "")
+        .replace("AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test ", "")
+        .replace(
+            &format!("--region us-east-1 --endpoint-url {} ", emulator.endpoint()),
+            "--profile fast,slow ",
+        );
+    let tmux = Tmux::start(&command, 120, 40);
+    let screen = tmux.wait("fast's services while slow connects", FIRST_SCREEN, |s| {
+        s.contains("Services (8)") && s.contains("connecting 1/2 accounts")
+    });
+    assert_eq!(gate.held(), 1, "slow's identity is still held");
+    assert_lacks(&screen, "2 regions");
+    // An action waits for every account: the marks are not final yet.
+    tmux.keys(&["D"]);
+    tmux.wait("the dialog held read-only", SCREEN, |s| {
+        s.contains("still connecting")
+    });
+    tmux.keys(&["Escape"]);
+
+    gate.open();
+    let screen = tmux.wait("slow's region joined", SCREEN, |s| {
+        s.contains("2 accounts · 2 regions") && !s.contains("connecting 1/2")
+    });
+    assert_has(&screen, "Services (8)");
+    tmux.keys(&["q"]);
+    tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 }

@@ -29,6 +29,22 @@ struct PlaceRun {
     session: Arc<LazySession>,
 }
 
+/// What a place is run with: its clients, the settings it acts with (its profile and
+/// marks) and its identity when already known.
+pub type PlaceSetup = (AwsClients, OpsClients, Settings, Option<CallerIdentity>);
+
+fn place_run((aws, ops, settings, identity): PlaceSetup) -> PlaceRun {
+    let session = LazySession::new(aws.clone(), ops, settings, AuditLog::default_path());
+    let session = match identity {
+        Some(id) => session.with_identity(id),
+        None => session,
+    };
+    PlaceRun {
+        session: Arc::new(session),
+        aws,
+    }
+}
+
 pub struct EffectRunner {
     /// The places, in `AppState::places.all` order; the one place of a plain console
     /// is the first. Each session (who we are, the guarded mutator) is asked for and
@@ -56,30 +72,32 @@ impl EffectRunner {
     /// A runner over several places: each with its clients and the settings it acts with
     /// (its profile and marks).
     pub fn for_places(
-        places: Vec<(AwsClients, OpsClients, Settings, Option<CallerIdentity>)>,
+        places: Vec<PlaceSetup>,
         settings: Settings,
         tx: UnboundedSender<Msg>,
     ) -> Self {
-        let places = places
-            .into_iter()
-            .map(|(aws, ops, s, identity)| {
-                let session = LazySession::new(aws.clone(), ops, s, AuditLog::default_path());
-                let session = match identity {
-                    Some(id) => session.with_identity(id),
-                    None => session,
-                };
-                PlaceRun {
-                    session: Arc::new(session),
-                    aws,
-                }
-            })
-            .collect();
+        let places = places.into_iter().map(place_run).collect();
         Self {
             places,
             settings: Arc::new(settings),
             tx,
             running: HashMap::new(),
             cleanup_interrupt: Interrupt::new(),
+        }
+    }
+
+    /// Places that joined (their account answered), after the ones already here: an
+    /// effect's place indexes them in the order they joined.
+    pub fn add_places(&mut self, places: Vec<PlaceSetup>) {
+        self.places.extend(places.into_iter().map(place_run));
+    }
+
+    /// Every account answered: each place's session opens again with its final settings
+    /// (`places` in the runner's order). Nothing has acted through the sessions replaced:
+    /// they were held read-only until now.
+    pub fn settle_places(&mut self, places: Vec<PlaceSetup>) {
+        for (run, setup) in self.places.iter_mut().zip(places) {
+            *run = place_run(setup);
         }
     }
 

@@ -240,7 +240,12 @@ impl AppState {
     }
 
     /// The read-only mark of where an action would act: the place's, or the settings'.
+    /// While accounts are still connecting every place is held read-only (its marks are
+    /// not final yet).
     pub fn read_only_at(&self, place: Option<usize>) -> bool {
+        if self.places.connecting.is_some() {
+            return true;
+        }
         match place.and_then(|i| self.places.all.get(i)) {
             Some(p) => p.read_only || self.settings.read_only,
             None => self.settings.read_only,

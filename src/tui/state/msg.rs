@@ -67,6 +67,27 @@ pub enum Msg {
         generation: u64,
         answer: LogsAnswer,
     },
+    /// A console opened on several places: accounts answering one by one (no generation:
+    /// the places of a console run only ever join).
+    Places(PlacesNews),
+}
+
+/// Accounts of a console opened on several places, as they connect.
+#[derive(Debug, Clone)]
+pub enum PlacesNews {
+    /// One account answered: its places (marks provisional), its places that failed
+    /// (`account prod · eu-west-1: why`), and (accounts answered so far, asked).
+    Joined {
+        places: Vec<crate::tui::state::places::PlaceInfo>,
+        failed: Vec<String>,
+        accounts: (usize, usize),
+    },
+    /// Every account answered: each place's final (production, read-only) marks, in the
+    /// places' order, and the notes on entries into one account that disagreed.
+    Settled {
+        marks: Vec<(bool, bool)>,
+        notes: Vec<String>,
+    },
 }
 
 /// A pane listing, loaded in every place in view.

@@ -44,12 +44,28 @@ pub struct Places {
     pub awaiting: BTreeMap<PaneId, (BTreeSet<usize>, usize)>,
     /// The newest load of a pane: the places that failed it, and why.
     pub errors: BTreeMap<(PaneId, usize), String>,
+    /// While accounts are still connecting: (answered, asked). Places join as their
+    /// account answers; until every account has, their marks are not final (an entry
+    /// still connecting may reach the same account with stricter ones) and every action
+    /// waits.
+    pub connecting: Option<(usize, usize)>,
 }
 
 impl Places {
     /// The console was opened on several places (even if one is in view now).
     pub fn is_fleet(&self) -> bool {
-        !self.all.is_empty()
+        !self.all.is_empty() || !self.failed.is_empty() || self.connecting.is_some()
+    }
+
+    /// Why actions wait, while accounts are still connecting.
+    pub fn connecting_reason(&self) -> Option<String> {
+        self.connecting.map(|(answered, asked)| {
+            format!(
+                "{} of {asked} accounts still connecting: the marks of entries into one \
+                 account combine once every account has answered, so actions wait until then",
+                asked - answered
+            )
+        })
     }
 
     /// Indices of the places in view.
@@ -127,6 +143,20 @@ impl Places {
         }
         let (account, region) = self.label(i);
         format!(" in {account} · {region}")
+    }
+
+    /// Places that joined while `pane`'s newest load runs are asked too.
+    pub fn also_expect(&mut self, pane: PaneId, places: &[usize]) {
+        let (waiting, asked) = self.awaiting.entry(pane).or_default();
+        waiting.extend(places.iter().copied());
+        *asked += places.len();
+    }
+
+    /// `pane`'s newest load: (answered, asked), when it asked any place.
+    pub fn progress(&self, pane: PaneId) -> Option<(usize, usize)> {
+        self.awaiting
+            .get(&pane)
+            .map(|(waiting, asked)| (*asked - waiting.len(), *asked))
     }
 
     /// A new load of `pane` asks these places; their earlier errors are forgotten.

@@ -698,6 +698,7 @@ fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Logs { generation, answer } => {
             crate::tui::update::logs::on_msg(state, generation, answer)
         }
+        Msg::Places(news) => crate::tui::update::route::on_places(state, news),
     }
 }
 

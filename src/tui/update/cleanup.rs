@@ -124,6 +124,10 @@ fn request_cleanup_across(
     selection: &Selection,
     places: &[usize],
 ) -> Vec<Effect> {
+    if let Some(why) = state.places.connecting_reason() {
+        state.message = Some(why);
+        return Vec::new();
+    }
     let info = |p: usize| state.places.all.get(p);
     if let Some(p) = places
         .iter()

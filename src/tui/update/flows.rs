@@ -37,6 +37,9 @@ fn read_only_at(state: &AppState, place: Option<usize>) -> Option<String> {
     let mut settings = state.settings.clone();
     settings.read_only = state.read_only_at(place);
     let reason = read_only_reason(&settings).map(|r| r.0);
+    if let Some(why) = state.places.connecting_reason() {
+        return Some(why);
+    }
     match place.and_then(|i| state.places.all.get(i)) {
         Some(p) if p.read_only && !state.settings.read_only => Some(format!(
             "account {} ({}) is marked read_only in the config",

@@ -11,7 +11,7 @@ use crate::tui::state::pane_id::PaneId;
 use crate::tui::run::effect::{Effect, Load, LogsRead, Work};
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::Progress;
-use crate::tui::state::msg::Listing;
+use crate::tui::state::msg::{Listing, PlacesNews};
 
 /// Sends each effect to the place(s) it is about; unchanged with one place.
 pub fn route(state: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
@@ -44,12 +44,7 @@ fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
         Work::Load(Load::Orphans { .. }) => fan_out(state, PaneId::Orphans, &work),
         Work::Load(Load::Snapshots { .. }) => {
             // Lifecycle policies are shown for one place in view only.
-            let view = state.places.in_view();
-            let one = if let [one] = view[..] {
-                Some(one)
-            } else {
-                None
-            };
+            let one = one_in_view(state);
             if one != state.snapshots.place {
                 state.snapshots.lifecycle = crate::tui::state::lifecycle::LifecyclePane::default();
             }
@@ -197,7 +192,21 @@ pub fn on_placed(
         | Listing::ServicesWhy(_)
         | Listing::ServicesAlarms(_) => {}
     }
-    if done < total {
+    settle_listing(state, pane, generation, (done, total));
+    effects
+}
+
+/// A pane listing's progress over the places asked: loaded once every place asked has
+/// answered and no account is still connecting (a place yet to join would be asked too),
+/// even if some failed (their lines say so); when all failed, the pane says so too.
+fn settle_listing(
+    state: &mut AppState,
+    pane: PaneId,
+    generation: u64,
+    (done, total): (usize, usize),
+) {
+    let now = state.now;
+    if done < total || state.places.connecting.is_some() {
         state.loader_mut(pane).part(
             generation,
             Progress {
@@ -206,10 +215,8 @@ pub fn on_placed(
                 unit: "places",
             },
         );
-        return effects;
+        return;
     }
-    // Every place answered: loaded, even if some failed (their lines say so). When all
-    // failed, the pane says so too.
     let all_failed = state
         .places
         .errors
@@ -226,7 +233,103 @@ pub fn on_placed(
     if finished.is_some() && pane == PaneId::Services {
         state.last_refresh = Some(now);
     }
+}
+
+/// A listing's load, given its generation.
+type ListingLoad = fn(u64) -> Load;
+
+/// The listing panes, each loaded in every place in view, with their load.
+const LISTINGS: [(PaneId, ListingLoad); 3] = [
+    (PaneId::Services, |generation| Load::Services { generation }),
+    (PaneId::Snapshots, |generation| Load::Snapshots {
+        generation,
+    }),
+    (PaneId::Orphans, |generation| Load::Orphans { generation }),
+];
+
+/// Accounts of a console opened on several places, answering one by one: a joined
+/// account's places in view are asked for every listing still loading (with its
+/// generation: their rows arrive beside the others'); once every account has answered,
+/// the places' final marks apply and listings whose places have all answered are loaded.
+pub fn on_places(state: &mut AppState, news: PlacesNews) -> Vec<Effect> {
+    match news {
+        PlacesNews::Joined {
+            places,
+            failed,
+            accounts,
+        } => on_joined(state, places, failed, accounts),
+        PlacesNews::Settled { marks, notes } => {
+            for (place, (production, read_only)) in state.places.all.iter_mut().zip(marks) {
+                place.production = production;
+                place.read_only = read_only;
+            }
+            state.places.connecting = None;
+            for (pane, _) in LISTINGS {
+                let generation = state.loader_mut(pane).generation;
+                if state.loader_mut(pane).state.is_loading()
+                    && let Some(progress) = state.places.progress(pane)
+                {
+                    settle_listing(state, pane, generation, progress);
+                }
+            }
+            state.message = Some(if state.places.all.is_empty() {
+                "no place could be reached: each pane lists why".to_string()
+            } else if notes.is_empty() {
+                format!(
+                    "every account answered: {}",
+                    crate::tui::state::places::count(state.places.all.len(), "place")
+                )
+            } else {
+                notes.join("; ")
+            });
+            Vec::new()
+        }
+    }
+}
+
+fn on_joined(
+    state: &mut AppState,
+    places: Vec<crate::tui::state::places::PlaceInfo>,
+    failed: Vec<String>,
+    accounts: (usize, usize),
+) -> Vec<Effect> {
+    let first = state.places.all.len();
+    state.places.all.extend(places);
+    state.places.failed.extend(failed);
+    state.places.connecting = Some(accounts);
+    let joined: Vec<usize> = (first..state.places.all.len())
+        .filter(|&i| state.places.shows(i))
+        .collect();
+    // Lifecycle policies show for one place in view only.
+    let one = one_in_view(state);
+    if one != state.snapshots.place {
+        state.snapshots.lifecycle = crate::tui::state::lifecycle::LifecyclePane::default();
+        state.snapshots.place = one;
+    }
+    let mut effects = Vec::new();
+    for (pane, load) in LISTINGS {
+        let loader = state.loader_mut(pane);
+        if !loader.state.is_loading() || joined.is_empty() {
+            continue;
+        }
+        let generation = loader.generation;
+        state.places.also_expect(pane, &joined);
+        if let Some(progress) = state.places.progress(pane) {
+            settle_listing(state, pane, generation, progress);
+        }
+        let work = Work::Load(load(generation));
+        effects.extend(joined.iter().map(|&p| work.clone().at(p)));
+    }
     effects
+}
+
+/// The one place in view, if only one is.
+fn one_in_view(state: &AppState) -> Option<usize> {
+    if let [one] = state.places.in_view()[..] {
+        Some(one)
+    } else {
+        None
+    }
 }
 
 /// `:ctx NAME` / `:region R` (`all`: every one): narrows or widens the places in view,

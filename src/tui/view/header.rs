@@ -73,6 +73,13 @@ fn places_spans(state: &AppState, spans: &mut Vec<Span<'static>>, theme: Theme) 
             crate::tui::state::places::count(regions, "region")
         )));
     }
+    if let Some((answered, asked)) = p.connecting {
+        spans.push(Span::styled(" │ ", theme.dim()));
+        spans.push(Span::styled(
+            format!("{} connecting {answered}/{asked} accounts", spinner(state)),
+            theme.warn(),
+        ));
+    }
     if !p.failed.is_empty() {
         spans.push(Span::styled(" │ ", theme.dim()));
         spans.push(Span::styled(
