@@ -829,6 +829,8 @@ fn places_join_as_their_accounts_answer_and_actions_wait_for_the_last() {
     let text = render(&s, 120, 40);
     assert_has(&text, "connecting 1/2 accounts");
     assert_has(&text, "payments-prod");
+    let narrow = render(&s, 80, 24);
+    assert_has(&narrow, "connecting 1/2 accounts");
     assert!(
         s.services.loader.state.is_loading(),
         "staging has not answered yet: the listing is not complete"
