@@ -214,7 +214,10 @@ pub fn revision_images(revisions: &[ServiceRevision]) -> HashMap<String, Vec<Str
 
 /// The task definitions of `needed` that `covered` (by service revisions) does not answer
 /// for: these are described, so no definition in use goes unread.
-pub fn not_covered(needed: Vec<String>, covered: &HashMap<String, Vec<String>>) -> Vec<String> {
+pub fn not_covered<S: std::hash::BuildHasher>(
+    needed: Vec<String>,
+    covered: &HashMap<String, Vec<String>, S>,
+) -> Vec<String> {
     needed
         .into_iter()
         .filter(|arn| !covered.contains_key(arn))
@@ -445,10 +448,22 @@ pub(super) mod tests {
         ];
         assert_eq!(current_revisions_needed(&services), vec!["rev-1", "rev-2"]);
         let covered = revision_images(&[
-            revision("rev-1", "td-a:1", &[("reg.example.com/ws:alice-1", Some("sha256:a1"))]),
+            revision(
+                "rev-1",
+                "td-a:1",
+                &[("reg.example.com/ws:alice-1", Some("sha256:a1"))],
+            ),
             // The same definition resolved later, after the tag moved.
-            revision("rev-3", "td-a:1", &[("reg.example.com/ws:alice-1", Some("sha256:a2"))]),
-            revision("rev-2", "td-b:1", &[("reg.example.com/ws@sha256:b", Some("sha256:b"))]),
+            revision(
+                "rev-3",
+                "td-a:1",
+                &[("reg.example.com/ws:alice-1", Some("sha256:a2"))],
+            ),
+            revision(
+                "rev-2",
+                "td-b:1",
+                &[("reg.example.com/ws@sha256:b", Some("sha256:b"))],
+            ),
             revision("rev-4", "td-c:1", &[]),
         ]);
         assert_eq!(

@@ -146,7 +146,7 @@ fn studio_ecs(deny_revisions: bool) -> (aws_sdk_ecs::Client, Vec<Rule>) {
 }
 
 /// Alice's six snapshot tags in `ws` (one image each), plus `alice-latest` on the newest.
-fn workspaces_ecr() -> aws_sdk_ecr::Client {
+pub(crate) fn workspaces_ecr() -> aws_sdk_ecr::Client {
     let repos = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
         DescribeRepositoriesOutput::builder()
             .repositories(Repository::builder().repository_name("ws").build())

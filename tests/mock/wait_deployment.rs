@@ -288,7 +288,8 @@ async fn an_endpoint_without_service_deployments_is_asked_once_and_the_counts_de
     assert!(outcome.deployment.is_none());
     let json = serde_json::to_value(WaitJson::new("payments", "api", &outcome)).expect("json");
     assert!(
-        json.get("deployment").is_some_and(serde_json::Value::is_null),
+        json.get("deployment")
+            .is_some_and(serde_json::Value::is_null),
         "the key is there, null: {json}"
     );
 }
