@@ -175,13 +175,20 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
     out
 }
 
-/// The current service revisions in-use detection asks for: those of every ACTIVE /
-/// DRAINING service (`currentServiceRevisions`), each once.
-pub fn current_revisions_needed(services: &[Service]) -> Vec<String> {
+/// The current service revisions in-use detection asks for: those
+/// (`currentServiceRevisions`) of every ACTIVE / DRAINING service that runs a task
+/// definition whose images are not `known` yet (the on-disk cache), each once. A service
+/// whose definitions are all known costs nothing.
+pub fn current_revisions_needed(services: &[Service], known: impl Fn(&str) -> bool) -> Vec<String> {
     let mut seen = HashSet::new();
     services
         .iter()
         .filter(|s| counts_for_in_use(&s.status))
+        .filter(|s| {
+            !std::iter::once(&s.task_definition)
+                .chain(s.deployments.iter().map(|d| &d.task_definition))
+                .all(|arn| known(arn))
+        })
         .flat_map(|s| s.current_revisions.iter())
         .filter(|arn| seen.insert(arn.as_str()))
         .cloned()
@@ -446,7 +453,12 @@ pub(super) mod tests {
                 ..Service::default()
             },
         ];
-        assert_eq!(current_revisions_needed(&services), vec!["rev-1", "rev-2"]);
+        assert_eq!(
+            current_revisions_needed(&services, |_| false),
+            vec!["rev-1", "rev-2"]
+        );
+        // Definitions the cache knows need no revision.
+        assert!(current_revisions_needed(&services, |_| true).is_empty());
         let covered = revision_images(&[
             revision(
                 "rev-1",

@@ -42,17 +42,16 @@ fn revision_arn(cluster: &str, name: &str) -> String {
 }
 
 /// The image a service's definition names: `studio:3` runs alice's oldest tag (`a1` in
-/// `workspaces_ecr`), `studio:4` pins `a2` by digest, any other `svcN:1` its own tag.
+/// `workspaces_ecr`), `studio:4` pins `a2` by digest, any other `svcN:1` its own tag
+/// (`app:svcN-1`).
 fn image_of(task_definition: &str) -> String {
     if task_definition.ends_with("/studio:3") {
         format!("{REGISTRY}/ws:alice-20261101T0800")
     } else if task_definition.ends_with("/studio:4") {
         format!("{REGISTRY}/ws@sha256:a2")
     } else {
-        format!(
-            "{REGISTRY}/app:{}",
-            task_definition.rsplit('/').next().unwrap_or_default()
-        )
+        let name = task_definition.rsplit('/').next().unwrap_or_default();
+        format!("{REGISTRY}/app:{}", name.replace(':', "-"))
     }
 }
 
@@ -244,6 +243,41 @@ async fn a_denied_place_is_asked_once_however_many_ask_at_once() {
         place.describe_service_revisions.num_calls(),
         1,
         "one failed call"
+    );
+}
+
+#[tokio::test]
+async fn what_the_revisions_said_is_cached_and_the_next_run_asks_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("task-definitions.json");
+    let cached = |aws: &mut AwsClients| {
+        aws.task_definitions = Some(std::sync::Arc::new(
+            ecsnap::cache::TaskDefinitionCache::open(path.clone(), now()),
+        ));
+    };
+    let first = Place::new(&["c1"], 10, Revisions::Answered);
+    let mut aws = first.clients(no_retry_client!(aws_sdk_ecr, no_rules()));
+    cached(&mut aws);
+    ecsnap::load::load_in_use(&aws).await.expect("in use");
+    assert_eq!(first.calls()[4..], [1, 0], "one DescribeServiceRevisions");
+    // The next run (a new process: new clients, the cache read back from disk).
+    let next = Place::new(&["c1"], 10, Revisions::Answered);
+    let mut aws = next.clients(no_retry_client!(aws_sdk_ecr, no_rules()));
+    cached(&mut aws);
+    let in_use = ecsnap::load::load_in_use(&aws).await.expect("in use");
+    assert_eq!(
+        next.calls()[4..],
+        [0, 0],
+        "every definition known: nothing asked"
+    );
+    let pinned = Image {
+        repository: "app".into(),
+        digest: "sha256:a1".into(),
+        ..Image::default()
+    };
+    assert!(
+        in_use.image_in_use(&pinned),
+        "the digest pin came back from the cache"
     );
 }
 
