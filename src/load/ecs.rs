@@ -256,8 +256,9 @@ async fn task_definition_images_of(
 /// its services arrive, and each task definition they do not cover is described as soon
 /// as its cluster's services have named it, while the other clusters are still being
 /// read: the describes do not wait for the slowest cluster. The definitions live tasks run
-/// that no revision covers are described once every cluster has answered. Every task
-/// definition [`in_use_of`] would describe is described (once), and no other.
+/// that no revision covers are described once every cluster has answered (a task's
+/// definition is nearly always one its service's revisions cover). Every task definition
+/// [`in_use_of`] would describe is described, each once.
 pub(super) async fn services_tasks_in_use(
     aws: &AwsClients,
     clusters: &[String],

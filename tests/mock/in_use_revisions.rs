@@ -7,7 +7,7 @@
 //! images from service revisions").
 
 use crate::mocked::{MockAws, no_retry_client, no_rules, skip_reasons};
-use crate::safety::workspaces_ecr;
+use crate::safety::{plan_images, workspaces_ecr};
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
@@ -18,7 +18,7 @@ use aws_sdk_ecs::types as sdk;
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::aws::AwsClients;
 use ecsnap::config::Settings;
-use ecsnap::model::{Image, ResourceKind};
+use ecsnap::model::Image;
 use ecsnap::ops::cleanup;
 
 const REGISTRY: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
@@ -148,17 +148,7 @@ async fn plan_studio(aws: &AwsClients) -> cleanup::CleanupPlan {
         keep_revisions: 0,
         ..Settings::default()
     };
-    cleanup::plan(
-        aws,
-        &settings,
-        None,
-        ResourceKind::Image,
-        ecsnap::analysis::orphans::OrphanFilter::default(),
-        false,
-        now(),
-    )
-    .await
-    .expect("plans")
+    plan_images(aws, &settings).await.expect("plans")
 }
 
 #[tokio::test]
