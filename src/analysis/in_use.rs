@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Image, Service, ServiceStatus, Task};
+use crate::model::{Image, Service, ServiceRevision, ServiceStatus, Task};
 
 /// A container image reference split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +173,62 @@ pub fn task_definitions_needed(services: &[Service], tasks: &[Task]) -> Vec<Stri
         }
     }
     out
+}
+
+/// The current service revisions in-use detection asks for: those
+/// (`currentServiceRevisions`) of every ACTIVE / DRAINING service that runs a task
+/// definition whose images are not `known` yet (the on-disk cache), each once. A service
+/// whose definitions are all known costs nothing.
+pub fn current_revisions_needed(services: &[Service], known: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut seen = HashSet::new();
+    services
+        .iter()
+        .filter(|s| counts_for_in_use(&s.status))
+        .filter(|s| {
+            !std::iter::once(&s.task_definition)
+                .chain(s.deployments.iter().map(|d| &d.task_definition))
+                .all(|arn| known(arn))
+        })
+        .flat_map(|s| s.current_revisions.iter())
+        .filter(|arn| seen.insert(arn.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// What service revisions say their task definitions run, by task-definition ARN: each
+/// container's image, pinned to the digest ECS resolved it to (`repo:tag@sha256:…`, so
+/// the tag and the digest are both kept). Revisions of the same definition are merged. A
+/// revision that names no image covers nothing: its definition is described instead.
+pub fn revision_images(revisions: &[ServiceRevision]) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for r in revisions
+        .iter()
+        .filter(|r| !r.task_definition.is_empty() && !r.images.is_empty())
+    {
+        let images = out.entry(r.task_definition.clone()).or_default();
+        for i in &r.images {
+            let pinned = match &i.digest {
+                Some(d) if !i.image.contains('@') => format!("{}@{d}", i.image),
+                _ => i.image.clone(),
+            };
+            if !images.contains(&pinned) {
+                images.push(pinned);
+            }
+        }
+    }
+    out
+}
+
+/// The task definitions of `needed` that `covered` (by service revisions) does not answer
+/// for: these are described, so no definition in use goes unread.
+pub fn not_covered<S: std::hash::BuildHasher>(
+    needed: Vec<String>,
+    covered: &HashMap<String, Vec<String>, S>,
+) -> Vec<String> {
+    needed
+        .into_iter()
+        .filter(|arn| !covered.contains_key(arn))
+        .collect()
 }
 
 #[cfg(test)]
@@ -362,5 +418,93 @@ pub(super) mod tests {
         // The task's own images count as in use too.
         let set = InUse::build(&services, |_| None, &tasks);
         assert!(set.image_in_use(&image("ws", "sha256:x", &["alice-1"])));
+    }
+
+    #[test]
+    fn revisions_cover_their_definitions_pinned_to_digests() {
+        use crate::model::RevisionImage;
+        let revision = |arn: &str, td: &str, images: &[(&str, Option<&str>)]| ServiceRevision {
+            arn: arn.into(),
+            task_definition: td.into(),
+            images: images
+                .iter()
+                .map(|(image, digest)| RevisionImage {
+                    container: "app".into(),
+                    image: (*image).into(),
+                    digest: digest.map(str::to_string),
+                })
+                .collect(),
+            ..ServiceRevision::default()
+        };
+        let services = [
+            Service {
+                status: ServiceStatus::Active,
+                current_revisions: vec!["rev-1".into(), "rev-2".into()],
+                ..Service::default()
+            },
+            Service {
+                status: ServiceStatus::Active,
+                current_revisions: vec!["rev-2".into()],
+                ..Service::default()
+            },
+            Service {
+                status: ServiceStatus::Inactive,
+                current_revisions: vec!["rev-gone".into()],
+                ..Service::default()
+            },
+        ];
+        assert_eq!(
+            current_revisions_needed(&services, |_| false),
+            vec!["rev-1", "rev-2"]
+        );
+        // Definitions the cache knows need no revision.
+        assert!(current_revisions_needed(&services, |_| true).is_empty());
+        let covered = revision_images(&[
+            revision(
+                "rev-1",
+                "td-a:1",
+                &[("reg.example.com/ws:alice-1", Some("sha256:a1"))],
+            ),
+            // The same definition resolved later, after the tag moved.
+            revision(
+                "rev-3",
+                "td-a:1",
+                &[("reg.example.com/ws:alice-1", Some("sha256:a2"))],
+            ),
+            revision(
+                "rev-2",
+                "td-b:1",
+                &[("reg.example.com/ws@sha256:b", Some("sha256:b"))],
+            ),
+            revision("rev-4", "td-c:1", &[]),
+        ]);
+        assert_eq!(
+            covered.get("td-a:1").map(Vec::as_slice),
+            Some(
+                &[
+                    "reg.example.com/ws:alice-1@sha256:a1".to_string(),
+                    "reg.example.com/ws:alice-1@sha256:a2".to_string()
+                ][..]
+            )
+        );
+        assert_eq!(
+            covered.get("td-b:1").map(Vec::as_slice),
+            Some(&["reg.example.com/ws@sha256:b".to_string()][..])
+        );
+        assert!(!covered.contains_key("td-c:1"), "no image: not covered");
+        let needed = vec!["td-a:1".to_string(), "td-c:1".into(), "td-d:1".into()];
+        assert_eq!(not_covered(needed, &covered), vec!["td-c:1", "td-d:1"]);
+        // Tag and digest both protect.
+        let set = InUse::build(
+            &[Service {
+                status: ServiceStatus::Active,
+                task_definition: "td-a:1".into(),
+                ..Service::default()
+            }],
+            |arn| covered.get(arn).map(Vec::as_slice),
+            &[],
+        );
+        assert!(set.image_in_use(&image("ws", "sha256:zz", &["alice-1"])));
+        assert!(set.image_in_use(&image("ws", "sha256:a2", &[])));
     }
 }

@@ -30,11 +30,33 @@ const DESCRIBE_CONTAINER_INSTANCES_MAX: usize = 100;
 pub struct EcsAdapter {
     client: Client,
     ctx: CallContext,
+    /// Whether this place answers DescribeServiceRevisions, learnt once for the run.
+    revisions: super::revisions_gate::RevisionsGate,
 }
 
 impl EcsAdapter {
     pub fn new(client: Client, ctx: CallContext) -> Self {
-        Self { client, ctx }
+        Self {
+            client,
+            ctx,
+            revisions: super::revisions_gate::RevisionsGate::default(),
+        }
+    }
+
+    /// One DescribeServiceRevisions call (at most 20 ARNs).
+    async fn describe_revisions_once(&self, chunk: Vec<String>) -> Result<Vec<ServiceRevision>> {
+        let out = self
+            .client
+            .describe_service_revisions()
+            .set_service_revision_arns(Some(chunk))
+            .send()
+            .await
+            .map_err(self.ctx.err_newer("ecs:DescribeServiceRevisions"))?;
+        Ok(out
+            .service_revisions()
+            .iter()
+            .map(super::convert_deploy::service_revision)
+            .collect())
     }
 }
 
@@ -191,21 +213,20 @@ impl EcsApi for EcsAdapter {
     }
 
     async fn describe_service_revisions(&self, arns: &[String]) -> Result<Vec<ServiceRevision>> {
-        in_batches(arns, DESCRIBE_SERVICE_REVISIONS_MAX, |chunk| async move {
-            let out = self
-                .client
-                .describe_service_revisions()
-                .set_service_revision_arns(Some(chunk))
-                .send()
-                .await
-                .map_err(self.ctx.err_newer("ecs:DescribeServiceRevisions"))?;
-            Ok(out
-                .service_revisions()
-                .iter()
-                .map(super::convert_deploy::service_revision)
-                .collect())
-        })
-        .await
+        if arns.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.revisions.refusal()?;
+        let each = |chunk| self.describe_revisions_once(chunk);
+        if self.revisions.answered() {
+            return in_batches(arns, DESCRIBE_SERVICE_REVISIONS_MAX, each).await;
+        }
+        // The first call of the run is sent alone: an endpoint that does not know the
+        // operation, or a role denied it, costs this place one failed call.
+        let (first, rest) = arns.split_at(arns.len().min(DESCRIBE_SERVICE_REVISIONS_MAX));
+        let mut found = self.revisions.probe(each(first.to_vec())).await?;
+        found.extend(in_batches(rest, DESCRIBE_SERVICE_REVISIONS_MAX, each).await?);
+        Ok(found)
     }
 
     async fn describe_tasks(&self, cluster: &str, tasks: &[String]) -> Result<Vec<Task>> {
@@ -361,6 +382,13 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
                 container_name: owned(lb.container_name()),
                 container_port: lb.container_port(),
             })
+            .collect(),
+        current_revisions: s
+            .current_service_revisions()
+            .iter()
+            .filter_map(|r| r.arn())
+            .filter(|arn| !arn.is_empty())
+            .map(str::to_string)
             .collect(),
     }
 }

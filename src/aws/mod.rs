@@ -21,6 +21,7 @@ mod elb;
 pub mod fleet;
 mod logs;
 mod rbin;
+mod revisions_gate;
 mod ssm_ops;
 mod sts;
 

@@ -272,7 +272,7 @@ class Dynamics:
     def install(self):
         """Wraps moto's UpdateService and StopTask so a change starts a deployment or hands
         the service to the scheduler at once, and serves the backdate endpoint."""
-        from moto.ecs.models import EC2ContainerServiceBackend
+        from moto.ecs.models import EC2ContainerServiceBackend, Service
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
         original = EC2ContainerServiceBackend.update_service
@@ -349,9 +349,18 @@ class Dynamics:
                     log_err("recording a created service", err)
             return answer
 
+        def current_service_revisions(service):
+            try:
+                return dynamics.current_revisions(service)
+            except Exception as err:
+                log_err("listing a service's current revisions", err)
+                return []
+
         EC2ContainerServiceBackend.update_service = update_service
         EC2ContainerServiceBackend.stop_task = stop_task
         DomainDispatcherApplication.__call__ = call
+        # DescribeServices' currentServiceRevisions (moto serializes the attribute).
+        Service.current_service_revisions = property(current_service_revisions)
 
     def on_update(self, backend, service, force, scaled):
         primary = next((d for d in service.deployments if d.get("status") == "PRIMARY"), None)
@@ -690,6 +699,33 @@ class Dynamics:
             revision["networkConfiguration"] = service.network_configuration
         self.revisions[revision["serviceRevisionArn"]] = revision
         return revision
+
+    def current_revisions(self, service):
+        """`currentServiceRevisions` as DescribeServices answers it: the revision the
+        service runs and, while a deployment moves (forward or back), its source and target
+        revisions with their task counts. Empty for a service the helper did not see
+        created."""
+        with LOCK:
+            out = []
+            moving = IN_FLIGHT + ("ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "STOP_REQUESTED")
+            for record in getattr(service, "ecsnap_deployments", None) or []:
+                if record["status"] in moving:
+                    out.extend(record["sourceServiceRevisions"])
+                    out.append(record["targetServiceRevision"])
+            current = getattr(service, "ecsnap_current", None)
+            if current and all(r["arn"] != current for r in out):
+                out.insert(0, {
+                    "arn": current,
+                    "requestedTaskCount": service.desired_count,
+                    "runningTaskCount": service.running_count,
+                    "pendingTaskCount": service.pending_count,
+                })
+            seen = set()
+            return [
+                {k: r[k] for k in ("arn", "requestedTaskCount", "runningTaskCount",
+                                   "pendingTaskCount") if k in r}
+                for r in out if not (r["arn"] in seen or seen.add(r["arn"]))
+            ]
 
     def new_record(self, service, sources, target, kind, at):
         """A service deployment of `service` from the revisions `sources` to `target`, in

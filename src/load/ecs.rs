@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::names::close_names;
-use crate::analysis::in_use::{InUse, task_definitions_needed};
+use super::revision_images::{current_revision_images, merge};
+use crate::analysis::in_use::{InUse, not_covered, task_definitions_needed};
 use crate::aws::{
     AwsClients, DESCRIBE_TASK_DEFINITION_CONCURRENCY, MAX_CONCURRENCY, TaskStatusFilter,
 };
@@ -251,10 +252,13 @@ async fn task_definition_images_of(
 
 /// Every service and task (running and recently stopped) of `clusters`, and the in-use
 /// images of what they run — the same as [`services_in`], [`tasks_of`] per cluster and
-/// [`in_use_of`], but each task definition a service or live task runs is described as
-/// soon as its cluster's services or tasks have named it, while the other clusters are
-/// still being read: the describes do not wait for the slowest cluster. Every task
-/// definition [`in_use_of`] would describe is described (once), and no other.
+/// [`in_use_of`], but each cluster's current service revisions are described as soon as
+/// its services arrive, and each task definition they do not cover is described as soon
+/// as its cluster's services have named it, while the other clusters are still being
+/// read: the describes do not wait for the slowest cluster. The definitions live tasks run
+/// that no revision covers are described once every cluster has answered (a task's
+/// definition is nearly always one its service's revisions cover). Every task definition
+/// [`in_use_of`] would describe is described, each once.
 pub(super) async fn services_tasks_in_use(
     aws: &AwsClients,
     clusters: &[String],
@@ -273,15 +277,27 @@ pub(super) async fn services_tasks_in_use(
         }
     };
     let services = async {
-        let per_cluster: Vec<Vec<Service>> = stream::iter(clusters.iter().cloned())
-            .map(|c| async move { services_of(aws, &c).await })
-            .buffer_unordered(MAX_CONCURRENCY)
-            .inspect_ok(|services| name(task_definitions_needed(services, &[])))
-            .try_collect()
-            .await?;
-        let mut services: Vec<Service> = per_cluster.into_iter().flatten().collect();
+        let per_cluster: Vec<(Vec<Service>, RevisionImages)> =
+            stream::iter(clusters.iter().cloned())
+                .map(|c| async move {
+                    let services = services_of(aws, &c).await?;
+                    let covered = current_revision_images(aws, &services).await;
+                    Ok::<_, Error>((services, covered))
+                })
+                .buffer_unordered(MAX_CONCURRENCY)
+                .inspect_ok(|(services, covered)| {
+                    name(not_covered(task_definitions_needed(services, &[]), covered));
+                })
+                .try_collect()
+                .await?;
+        let mut services = Vec::new();
+        let mut covered = RevisionImages::new();
+        for (some, more) in per_cluster {
+            services.extend(some);
+            merge(&mut covered, more);
+        }
         sort_by_cluster_and_name(&mut services);
-        Ok::<_, Error>(services)
+        Ok::<_, Error>((services, covered))
     };
     let tasks = async {
         // Owned names (as for the services): a closure over borrowed ones makes the
@@ -289,21 +305,39 @@ pub(super) async fn services_tasks_in_use(
         let per_cluster: Vec<Vec<Task>> = stream::iter(clusters.iter().cloned())
             .map(|c| async move { tasks_of(aws, &c, None).await })
             .buffered(MAX_CONCURRENCY)
-            .inspect_ok(|tasks| name(task_definitions_needed(&[], tasks)))
             .try_collect()
             .await?;
         Ok::<_, Error>(per_cluster.into_iter().flatten().collect::<Vec<Task>>())
     };
     let read = async {
-        let read = futures::try_join!(services, tasks);
+        let ((services, covered), tasks) = futures::try_join!(services, tasks)?;
+        // A live task's definition may be one no service revision covers (a task started
+        // by hand, a revision ECS did not describe).
+        name(not_covered(task_definitions_needed(&[], &tasks), &covered));
         // Every ARN has been named: the describes end with the last one.
         found.close_channel();
-        read
+        Ok::<_, Error>((services, covered, tasks))
     };
-    let ((services, tasks), images) =
+    let ((services, covered, tasks), described) =
         futures::try_join!(read, task_definition_images_of(aws, arns))?;
-    let in_use = InUse::build(&services, |arn| images.get(arn).map(Vec::as_slice), &tasks);
+    let in_use = InUse::build(&services, images_from(&covered, &described), &tasks);
     Ok((services, tasks, in_use))
+}
+
+/// Task-definition images by ARN, from service revisions or described.
+type RevisionImages = HashMap<String, Vec<String>>;
+
+/// The images of a definition: what its service revisions ran, else what it names.
+fn images_from<'a>(
+    covered: &'a RevisionImages,
+    described: &'a HashMap<String, Vec<String>>,
+) -> impl Fn(&str) -> Option<&'a [String]> {
+    |arn| {
+        covered
+            .get(arn)
+            .or_else(|| described.get(arn))
+            .map(Vec::as_slice)
+    }
 }
 
 fn container_images(td: &TaskDefinition) -> Vec<String> {
@@ -339,17 +373,20 @@ pub async fn load_in_use(aws: &AwsClients) -> Result<InUse> {
 }
 
 /// In-use images from services and tasks already loaded: the images of every task
-/// definition they run (described, or from the cache), plus what live tasks report.
+/// definition they run (from the services' current revisions where the place answers
+/// DescribeServiceRevisions, else described or from the cache), plus what live tasks
+/// report.
 pub(super) async fn in_use_of(
     aws: &AwsClients,
     services: &[Service],
     tasks: &[Task],
 ) -> Result<InUse> {
-    let needed = task_definitions_needed(services, tasks);
-    let images = load_task_definition_images(aws, &needed).await?;
+    let covered = current_revision_images(aws, services).await;
+    let needed = not_covered(task_definitions_needed(services, tasks), &covered);
+    let described = load_task_definition_images(aws, &needed).await?;
     Ok(InUse::build(
         services,
-        |arn| images.get(arn).map(Vec::as_slice),
+        images_from(&covered, &described),
         tasks,
     ))
 }

@@ -16,6 +16,7 @@ mod metrics;
 mod names;
 mod orphans;
 mod recycle_bin;
+mod revision_images;
 mod revisions;
 mod rollback_targets;
 pub mod seen;

@@ -36,6 +36,10 @@ pub struct Service {
     pub deploy_settings: Option<DeploySettings>,
     /// The target groups ECS registers the service's tasks in (`loadBalancers`).
     pub load_balancers: Vec<super::targets::ServiceLoadBalancer>,
+    /// The service revisions its tasks run now (`currentServiceRevisions[].arn`): what
+    /// in-use detection describes, 20 per DescribeServiceRevisions call. Empty where ECS
+    /// records none (no deployment since 2024-10-25, an emulator).
+    pub current_revisions: Vec<String>,
 }
 
 /// A service's deployment strategy as DescribeServices reports it.

@@ -192,6 +192,43 @@ pub struct WaitJson {
     /// The newest 20.
     pub events: Vec<ServiceEvent>,
     pub stopped_tasks: Vec<StoppedTaskJson>,
+    /// ECS's service deployment the wait followed, at the last look; `None` when there
+    /// was none in flight or the account cannot answer (no service deployments, denied).
+    pub deployment: Option<FollowedDeploymentJson>,
+}
+
+/// The service deployment a wait followed, as ECS last described it.
+#[derive(Debug, Serialize)]
+pub struct FollowedDeploymentJson {
+    pub arn: String,
+    /// The ARN's last part, as the console and the deployments listing show it.
+    pub id: String,
+    pub status: String,
+    pub lifecycle_stage: Option<String>,
+    /// `ROLLING`, `BLUE_GREEN`, `LINEAR`, `CANARY`.
+    pub strategy: Option<String>,
+    /// The target revision's share of production and test traffic (percent), when ECS
+    /// reports it (blue/green, linear, canary).
+    pub production_traffic_percent: Option<f64>,
+    pub test_traffic_percent: Option<f64>,
+    /// ECS's `statusReason`.
+    pub reason: Option<String>,
+}
+
+impl From<&crate::model::ServiceDeployment> for FollowedDeploymentJson {
+    fn from(d: &crate::model::ServiceDeployment) -> Self {
+        let target = d.target_revision.as_ref();
+        Self {
+            arn: d.arn.clone(),
+            id: crate::model::arn_name(&d.arn).to_string(),
+            status: d.status.to_string(),
+            lifecycle_stage: d.lifecycle_stage.as_ref().map(ToString::to_string),
+            strategy: d.strategy.as_ref().map(ToString::to_string),
+            production_traffic_percent: target.and_then(|t| t.production_traffic_weight),
+            test_traffic_percent: target.and_then(|t| t.test_traffic_weight),
+            reason: d.status_reason.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -235,6 +272,7 @@ impl WaitJson {
                 .unwrap_or_default(),
             events: o.events.iter().take(20).cloned().collect(),
             stopped_tasks: o.stopped_tasks.iter().map(StoppedTaskJson::from).collect(),
+            deployment: o.deployment.as_deref().map(FollowedDeploymentJson::from),
         }
     }
 }

@@ -27,6 +27,7 @@ mod hydration;
 mod image_archive;
 mod image_check;
 mod image_index;
+mod in_use_revisions;
 mod lifecycle;
 mod lineage;
 mod load;

@@ -146,7 +146,7 @@ fn studio_ecs(deny_revisions: bool) -> (aws_sdk_ecs::Client, Vec<Rule>) {
 }
 
 /// Alice's six snapshot tags in `ws` (one image each), plus `alice-latest` on the newest.
-fn workspaces_ecr() -> aws_sdk_ecr::Client {
+pub(crate) fn workspaces_ecr() -> aws_sdk_ecr::Client {
     let repos = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
         DescribeRepositoriesOutput::builder()
             .repositories(Repository::builder().repository_name("ws").build())
@@ -178,6 +178,23 @@ fn workspaces_ecr() -> aws_sdk_ecr::Client {
     no_retry_client!(aws_sdk_ecr, &[&repos, &images])
 }
 
+/// The image cleanup plan of `aws` under `settings` (no age filter), at `now`.
+pub(crate) async fn plan_images(
+    aws: &AwsClients,
+    settings: &Settings,
+) -> ecsnap::Result<cleanup::CleanupPlan> {
+    cleanup::plan(
+        aws,
+        settings,
+        None,
+        ResourceKind::Image,
+        ecsnap::analysis::orphans::OrphanFilter::default(),
+        false,
+        now(),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn images_of_older_revisions_are_kept_as_rollback_targets() {
     let (ecs, _rules) = studio_ecs(false);
@@ -187,17 +204,7 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         no_retry_client!(aws_sdk_ec2, no_rules()),
     );
     let settings = Settings::default();
-    let plan = cleanup::plan(
-        &aws,
-        &settings,
-        None,
-        ResourceKind::Image,
-        ecsnap::analysis::orphans::OrphanFilter::default(),
-        false,
-        now(),
-    )
-    .await
-    .expect("plans");
+    let plan = plan_images(&aws, &settings).await.expect("plans");
     // Newest 3 kept (a4..a6); of a1..a3, a1 is studio:2's tag and a2 studio:1's digest pin.
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a3"]);
@@ -214,17 +221,7 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         keep_revisions: 2,
         ..Settings::default()
     };
-    let plan = cleanup::plan(
-        &aws,
-        &settings,
-        None,
-        ResourceKind::Image,
-        ecsnap::analysis::orphans::OrphanFilter::default(),
-        false,
-        now(),
-    )
-    .await
-    .expect("plans");
+    let plan = plan_images(&aws, &settings).await.expect("plans");
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a2", "ws@sha256:a3"]);
 }
@@ -237,17 +234,9 @@ async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
         workspaces_ecr(),
         no_retry_client!(aws_sdk_ec2, no_rules()),
     );
-    let err = cleanup::plan(
-        &aws,
-        &Settings::default(),
-        None,
-        ResourceKind::Image,
-        ecsnap::analysis::orphans::OrphanFilter::default(),
-        false,
-        now(),
-    )
-    .await
-    .expect_err("an incomplete picture plans nothing");
+    let err = plan_images(&aws, &Settings::default())
+        .await
+        .expect_err("an incomplete picture plans nothing");
     let text = err.to_string();
     assert_has(&text, "`ecs:ListTaskDefinitions`");
     assert_has(&text, "denied");

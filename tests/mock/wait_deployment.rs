@@ -3,7 +3,8 @@
 //! a poll shows the stage, the traffic shift, the bake countdown and each hook; a canary
 //! whose counts settle is not stable before ECS marks it SUCCESSFUL; a rollout that fails
 //! in a late stage names the stage and ECS's reason; an endpoint without service
-//! deployments is asked once and the counts decide.
+//! deployments is asked once and the counts decide. `wait --json` names the deployment
+//! it followed (`deployment`), `null` when there was none to follow.
 
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ use ecsnap::aws::AwsClients;
 use ecsnap::model::ServiceDeployment;
 use ecsnap::ops::wait::{FakeClock, Verdict, WaitOptions, WaitProgress};
 use ecsnap::ops::wait_stage::wait_following;
+use ecsnap::output::actions::WaitJson;
 
 const TD: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/api:2";
 const ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:service-deployment/payments/api/d9";
@@ -188,6 +190,21 @@ async fn a_canary_shows_stage_traffic_bake_and_hook_and_is_stable_only_when_succ
         lines[2][0].starts_with("deployment d9 SUCCESSFUL"),
         "{lines:?}"
     );
+    // `wait --json` names the deployment it followed, as ECS last described it.
+    let json = serde_json::to_value(WaitJson::new("payments", "api", &outcome)).expect("json");
+    assert_eq!(
+        json["deployment"],
+        serde_json::json!({
+            "arn": ARN,
+            "id": "d9",
+            "status": "SUCCESSFUL",
+            "lifecycle_stage": "CLEAN_UP",
+            "strategy": "CANARY",
+            "production_traffic_percent": 100.0,
+            "test_traffic_percent": null,
+            "reason": "alarm api-5xx went off",
+        })
+    );
     assert_eq!(
         outcome.deployment.map(|d| d.status.to_string()).as_deref(),
         Some("SUCCESSFUL")
@@ -269,4 +286,10 @@ async fn an_endpoint_without_service_deployments_is_asked_once_and_the_counts_de
     assert_eq!(looks, 0);
     assert_eq!(unknown.num_calls(), 1, "asked once, not at every poll");
     assert!(outcome.deployment.is_none());
+    let json = serde_json::to_value(WaitJson::new("payments", "api", &outcome)).expect("json");
+    assert!(
+        json.get("deployment")
+            .is_some_and(serde_json::Value::is_null),
+        "the key is there, null: {json}"
+    );
 }
