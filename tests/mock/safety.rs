@@ -28,7 +28,7 @@ use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::ops::audit::unanswered;
 use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
-use ecsnap::ops::cleanup::{self, ExecuteOptions, ItemResult, ItemStatus};
+use ecsnap::ops::cleanup::{self, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus};
 use ecsnap::ops::guard::Mutator;
 use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
 use ecsnap::ops::wait::FakeClock;
@@ -178,18 +178,22 @@ fn workspaces_ecr() -> aws_sdk_ecr::Client {
     no_retry_client!(aws_sdk_ecr, &[&repos, &images])
 }
 
-#[tokio::test]
-async fn images_of_older_revisions_are_kept_as_rollback_targets() {
-    let (ecs, _rules) = studio_ecs(false);
+/// The studio's ECS (`studio_ecs`) and workspaces ECR, and the ECS rules to count calls.
+fn studio_clients(deny_revisions: bool) -> (AwsClients, Vec<Rule>) {
+    let (ecs, rules) = studio_ecs(deny_revisions);
     let (aws, _ops) = clients(
         ecs,
         workspaces_ecr(),
         no_retry_client!(aws_sdk_ec2, no_rules()),
     );
-    let settings = Settings::default();
-    let plan = cleanup::plan(
-        &aws,
-        &settings,
+    (aws, rules)
+}
+
+/// The image cleanup plan, as `cleanup --images` makes it (no account, no filter).
+async fn image_plan(aws: &AwsClients, settings: &Settings) -> ecsnap::error::Result<CleanupPlan> {
+    cleanup::plan(
+        aws,
+        settings,
         None,
         ResourceKind::Image,
         ecsnap::analysis::orphans::OrphanFilter::default(),
@@ -197,7 +201,13 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         now(),
     )
     .await
-    .expect("plans");
+}
+
+#[tokio::test]
+async fn images_of_older_revisions_are_kept_as_rollback_targets() {
+    let (aws, _rules) = studio_clients(false);
+    let settings = Settings::default();
+    let plan = image_plan(&aws, &settings).await.expect("plans");
     // Newest 3 kept (a4..a6); of a1..a3, a1 is studio:2's tag and a2 studio:1's digest pin.
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a3"]);
@@ -214,40 +224,17 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
         keep_revisions: 2,
         ..Settings::default()
     };
-    let plan = cleanup::plan(
-        &aws,
-        &settings,
-        None,
-        ResourceKind::Image,
-        ecsnap::analysis::orphans::OrphanFilter::default(),
-        false,
-        now(),
-    )
-    .await
-    .expect("plans");
+    let plan = image_plan(&aws, &settings).await.expect("plans");
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["ws@sha256:a2", "ws@sha256:a3"]);
 }
 
 #[tokio::test]
 async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
-    let (ecs, rules) = studio_ecs(true);
-    let (aws, _ops) = clients(
-        ecs,
-        workspaces_ecr(),
-        no_retry_client!(aws_sdk_ec2, no_rules()),
-    );
-    let err = cleanup::plan(
-        &aws,
-        &Settings::default(),
-        None,
-        ResourceKind::Image,
-        ecsnap::analysis::orphans::OrphanFilter::default(),
-        false,
-        now(),
-    )
-    .await
-    .expect_err("an incomplete picture plans nothing");
+    let (aws, rules) = studio_clients(true);
+    let err = image_plan(&aws, &Settings::default())
+        .await
+        .expect_err("an incomplete picture plans nothing");
     let text = err.to_string();
     assert_has(&text, "`ecs:ListTaskDefinitions`");
     assert_has(&text, "denied");
