@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::failing::{UNKNOWN_OPERATION, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
@@ -405,28 +406,19 @@ const DENIED: &str = r#"{"__type":"AccessDeniedException","message":"User: arn:a
 
 #[tokio::test]
 async fn access_denied_names_each_iam_action() {
-    let deny = |status: u16, body: &str| (status, Some(body.to_string()));
-    let (s, b) = deny(400, DENIED);
-    let list = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let describe = mock!(aws_sdk_ecs::Client::describe_service_deployments)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let revisions = mock!(aws_sdk_ecs::Client::describe_service_revisions)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let stop = mock!(aws_sdk_ecs::Client::stop_service_deployment)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let cont = mock!(aws_sdk_ecs::Client::continue_service_deployment)
-        .sequence()
-        .http_status(s, b)
-        .build();
+    let list = failing!(aws_sdk_ecs::Client::list_service_deployments, 400, DENIED);
+    let describe = failing!(
+        aws_sdk_ecs::Client::describe_service_deployments,
+        400,
+        DENIED
+    );
+    let revisions = failing!(aws_sdk_ecs::Client::describe_service_revisions, 400, DENIED);
+    let stop = failing!(aws_sdk_ecs::Client::stop_service_deployment, 400, DENIED);
+    let cont = failing!(
+        aws_sdk_ecs::Client::continue_service_deployment,
+        400,
+        DENIED
+    );
     let (aws, ops) = place(&[&list, &describe, &revisions, &stop, &cont], None);
     let arn = [deployment_arn("d1")];
     let errors: Vec<(&str, Error)> = vec![
@@ -481,13 +473,11 @@ async fn access_denied_names_each_iam_action() {
 #[tokio::test]
 async fn an_endpoint_without_the_operations_answers_unsupported() {
     // An older endpoint's JSON answer.
-    let unknown = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"UnknownOperationException"}"#.to_string()),
-        )
-        .build();
+    let unknown = failing!(
+        aws_sdk_ecs::Client::list_service_deployments,
+        400,
+        UNKNOWN_OPERATION
+    );
     let (aws, _) = place(&[&unknown], None);
     let err = aws
         .ecs

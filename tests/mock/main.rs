@@ -7,6 +7,8 @@
 
 #[path = "../support/asserts.rs"]
 mod asserts;
+#[path = "../support/failing.rs"]
+mod failing;
 #[path = "../support/mocked.rs"]
 mod mocked;
 #[path = "../support/runtime.rs"]
