@@ -9,6 +9,8 @@
 mod asserts;
 #[path = "../support/emulator.rs"]
 mod emulator;
+#[path = "../support/instant_sleep.rs"]
+mod instant_sleep;
 #[path = "../support/proxy.rs"]
 mod proxy;
 #[path = "../support/runtime.rs"]

@@ -5,64 +5,18 @@
 
 use crate::asserts::assert_has;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
-
-use aws_smithy_async::time::TimeSource;
 
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
-use aws_sdk_ecs::config::{AsyncSleep, SharedAsyncSleep, Sleep};
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use ecsnap::aws::{
     AwsClients, CallContext, Ec2Adapter, Ec2Api, EcrAdapter, EcrApi, EcsAdapter, EcsApi,
-    StsAdapter, retry_config,
+    retry_config,
 };
 use ecsnap::error::{AwsErrorKind, Error};
 
-/// A fake clock: sleeping returns at once and moves the clock forward by the delay, so
-/// backoff and the adaptive rate limiter see time pass without any real waiting. It
-/// remembers every requested delay so tests can see backoff happened.
-#[derive(Debug, Clone)]
-struct InstantSleep {
-    slept: Arc<Mutex<Vec<Duration>>>,
-    now: Arc<Mutex<SystemTime>>,
-}
-
-impl Default for InstantSleep {
-    fn default() -> Self {
-        Self {
-            slept: Arc::default(),
-            now: Arc::new(Mutex::new(
-                SystemTime::UNIX_EPOCH + Duration::from_hours(500_000),
-            )),
-        }
-    }
-}
-
-impl AsyncSleep for InstantSleep {
-    fn sleep(&self, duration: Duration) -> Sleep {
-        if let Ok(mut v) = self.slept.lock() {
-            v.push(duration);
-        }
-        if let Ok(mut now) = self.now.lock() {
-            *now += duration;
-        }
-        Sleep::new(std::future::ready(()))
-    }
-}
-
-impl TimeSource for InstantSleep {
-    fn now(&self) -> SystemTime {
-        self.now.lock().map_or(SystemTime::UNIX_EPOCH, |n| *n)
-    }
-}
-
-impl InstantSleep {
-    fn count(&self) -> usize {
-        self.slept.lock().map(|v| v.len()).unwrap_or_default()
-    }
-}
+use crate::instant_sleep::{InstantSleep, instant_client, with_nothing_else};
 
 fn ctx() -> CallContext {
     CallContext {
@@ -72,60 +26,29 @@ fn ctx() -> CallContext {
     }
 }
 
-macro_rules! client {
-    ($krate:ident, $sleep:expr, $rules:expr) => {{
-        let sleep = $sleep.clone();
-        mock_client!($krate, RuleMode::MatchAny, $rules, move |c| c
-            .retry_config(retry_config())
-            .region($krate::config::Region::new("eu-west-1"))
-            .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
-            .time_source(sleep.clone()))
-    }};
-}
-
 fn ecs(rules: &[&Rule], sleep: &InstantSleep) -> EcsAdapter {
-    EcsAdapter::new(client!(aws_sdk_ecs, sleep, rules.iter().copied()), ctx())
+    EcsAdapter::new(
+        instant_client!(aws_sdk_ecs, sleep, rules.iter().copied()),
+        ctx(),
+    )
 }
 
 fn ec2(rules: &[&Rule], sleep: &InstantSleep) -> Ec2Adapter {
-    Ec2Adapter::new(client!(aws_sdk_ec2, sleep, rules.iter().copied()), ctx())
+    Ec2Adapter::new(
+        instant_client!(aws_sdk_ec2, sleep, rules.iter().copied()),
+        ctx(),
+    )
 }
 
 fn ecr(rules: &[&Rule], sleep: &InstantSleep) -> EcrAdapter {
-    EcrAdapter::new(client!(aws_sdk_ecr, sleep, rules.iter().copied()), ctx())
+    EcrAdapter::new(
+        instant_client!(aws_sdk_ecr, sleep, rules.iter().copied()),
+        ctx(),
+    )
 }
 
 fn clients(ecs_a: EcsAdapter, ecr_a: EcrAdapter, ec2_a: Ec2Adapter) -> AwsClients {
-    let sleep = InstantSleep::default();
-    let no_rules: [&Rule; 0] = [];
-    AwsClients {
-        ecs: Arc::new(ecs_a),
-        ecr: Arc::new(ecr_a),
-        ec2: Arc::new(ec2_a),
-        sts: Arc::new(StsAdapter::new(
-            client!(aws_sdk_sts, sleep, no_rules),
-            ctx(),
-        )),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            client!(aws_sdk_cloudwatchlogs, sleep, no_rules),
-            ctx(),
-        )),
-        cloudwatch: Arc::new(ecsnap::aws::CloudWatchAdapter::new(
-            client!(aws_sdk_cloudwatch, sleep, no_rules),
-            ctx(),
-        )),
-        elb: Arc::new(ecsnap::aws::ElbAdapter::new(
-            client!(aws_sdk_elasticloadbalancingv2, sleep, no_rules),
-            ctx(),
-        )),
-        rbin: Arc::new(ecsnap::aws::RecycleBinAdapter::new(
-            client!(aws_sdk_rbin, sleep, no_rules),
-            ctx(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    }
+    with_nothing_else((ecs_a, ecr_a, ec2_a), &ctx())
 }
 
 const ECS_THROTTLE: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;

@@ -9,6 +9,8 @@
 mod asserts;
 #[path = "../support/failing.rs"]
 mod failing;
+#[path = "../support/instant_sleep.rs"]
+mod instant_sleep;
 #[path = "../support/mocked.rs"]
 mod mocked;
 #[path = "../support/runtime.rs"]
