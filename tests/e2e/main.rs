@@ -5,6 +5,8 @@
 //!
 //! Run one feature with `cargo test --test e2e rollback::`. tmux must be installed.
 
+#[path = "../support/answers.rs"]
+mod answers;
 #[path = "../support/asserts.rs"]
 mod asserts;
 #[path = "../support/emulator.rs"]

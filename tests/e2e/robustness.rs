@@ -15,6 +15,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::answers::{no_other_ec2, no_repositories};
 use crate::instant_sleep::{InstantSleep, instant_client, with_nothing_else};
 use crate::proxy::{forward, read_request};
 use crate::tmux::{SCREEN, Tmux, require_tmux};
@@ -185,21 +186,10 @@ fn ecs_with_one_service() -> Vec<Rule> {
 #[tokio::test]
 async fn a_place_whose_volumes_cannot_be_read_keeps_its_services() {
     let ecs = ecs_with_one_service();
-    let repositories = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
-        aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput::builder().build()
-    });
+    let repositories = no_repositories();
     let volumes =
         mock!(aws_sdk_ec2::Client::describe_volumes).then_http_response(|| answer(503, PORTAL));
-    let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
-        aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder().build()
-    });
-    let amis = mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
-        aws_sdk_ec2::operation::describe_images::DescribeImagesOutput::builder().build()
-    });
-    let templates = mock!(aws_sdk_ec2::Client::describe_launch_templates).then_output(|| {
-        aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
-            .build()
-    });
+    let [snapshots, amis, templates] = no_other_ec2();
     let ecs_rules: Vec<&Rule> = ecs.iter().collect();
     let aws = clients(
         &ecs_rules,

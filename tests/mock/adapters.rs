@@ -16,6 +16,7 @@ use ecsnap::aws::{
 };
 use ecsnap::error::{AwsErrorKind, Error};
 
+use crate::answers::{no_other_ec2, no_repositories};
 use crate::instant_sleep::{InstantSleep, instant_client, with_nothing_else};
 
 fn ctx() -> CallContext {
@@ -862,21 +863,10 @@ async fn the_inventory_describes_every_task_definition_in_use_once() {
             )
             .build()
         });
-    let repositories = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
-        aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput::builder().build()
-    });
+    let repositories = no_repositories();
     let volumes = mock!(aws_sdk_ec2::Client::describe_volumes)
         .then_output(|| DescribeVolumesOutput::builder().build());
-    let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
-        aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder().build()
-    });
-    let amis = mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
-        aws_sdk_ec2::operation::describe_images::DescribeImagesOutput::builder().build()
-    });
-    let templates = mock!(aws_sdk_ec2::Client::describe_launch_templates).then_output(|| {
-        aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
-            .build()
-    });
+    let [snapshots, amis, templates] = no_other_ec2();
     let sleep = InstantSleep::default();
     let aws = clients(
         ecs(

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::failing::{UNKNOWN_OPERATION, failing};
+use crate::answers::{UNKNOWN_OPERATION, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;

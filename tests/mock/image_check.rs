@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::failing::failing;
+use crate::answers::failing;
 use crate::mocked::clients;
 use aws_sdk_ecr::operation::batch_get_image::BatchGetImageOutput;
 use aws_sdk_ecr::types::{Image as EcrImage, ImageFailure, ImageFailureCode, ImageIdentifier};

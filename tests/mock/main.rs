@@ -5,10 +5,10 @@
 //!
 //! Run one feature with `cargo test --test mock rollback::`.
 
+#[path = "../support/answers.rs"]
+mod answers;
 #[path = "../support/asserts.rs"]
 mod asserts;
-#[path = "../support/failing.rs"]
-mod failing;
 #[path = "../support/instant_sleep.rs"]
 mod instant_sleep;
 #[path = "../support/mocked.rs"]

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::failing::{UNKNOWN_OPERATION, failing};
+use crate::answers::{UNKNOWN_OPERATION, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;

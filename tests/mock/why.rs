@@ -17,7 +17,7 @@ use chrono::{TimeZone, Utc};
 use ecsnap::load;
 use ecsnap::output::fleet::{Where, judged_services_json};
 
-use crate::failing::failing;
+use crate::answers::failing;
 use crate::mocked::clients;
 
 const CLUSTER: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/payments-prod";
