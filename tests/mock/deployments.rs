@@ -488,21 +488,24 @@ async fn an_endpoint_without_the_operations_answers_unsupported() {
     assert!(err.to_string().contains("is not supported"), "{err}");
     // moto's answer to an operation it lacks: an HTML 500 page, from an --endpoint-url.
     let page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n";
-    let moto = mock!(aws_sdk_ecs::Client::describe_service_revisions)
-        .sequence()
-        .http_response(move || {
-            aws_sdk_ecs::config::http::HttpResponse::new(
-                500u16.try_into().expect("a status code"),
-                page.into(),
-            )
-        })
-        .build();
-    let (emulated, _) = place(&[&moto], Some("http://127.0.0.1:5000"));
-    let err = emulated
-        .ecs
-        .describe_service_revisions(&[revision_arn("r1")])
-        .await
-        .expect_err("500");
+    // DescribeServiceRevisions answered by that page, at `endpoint`.
+    let page_from = async |endpoint| {
+        let rule = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+            .sequence()
+            .http_response(move || {
+                aws_sdk_ecs::config::http::HttpResponse::new(
+                    500u16.try_into().expect("a status code"),
+                    page.into(),
+                )
+            })
+            .build();
+        let (aws, _) = place(&[&rule], endpoint);
+        aws.ecs
+            .describe_service_revisions(&[revision_arn("r1")])
+            .await
+            .expect_err("500")
+    };
+    let err = page_from(Some("http://127.0.0.1:5000")).await;
     assert!(is_unsupported(&err), "{err:?}");
     assert!(
         err.to_string().contains("ecs:DescribeServiceRevisions"),
@@ -515,21 +518,7 @@ async fn an_endpoint_without_the_operations_answers_unsupported() {
     );
     assert!(!err.to_string().contains("proxy"), "{err}");
     // The same page from AWS itself (no --endpoint-url) stays a strange answer: a proxy's.
-    let proxied = mock!(aws_sdk_ecs::Client::describe_service_revisions)
-        .sequence()
-        .http_response(move || {
-            aws_sdk_ecs::config::http::HttpResponse::new(
-                500u16.try_into().expect("a status code"),
-                page.into(),
-            )
-        })
-        .build();
-    let (aws_itself, _) = place(&[&proxied], None);
-    let err = aws_itself
-        .ecs
-        .describe_service_revisions(&[revision_arn("r1")])
-        .await
-        .expect_err("500");
+    let err = page_from(None).await;
     assert!(!is_unsupported(&err), "{err:?}");
 }
 
