@@ -319,34 +319,26 @@ fn manifest(layers: &[(&str, i64)]) -> String {
     )
 }
 
+/// BatchGetImage of `digest` answered by a manifest of these layers (digest, size).
+fn manifest_rule(digest: &'static str, layers: &'static [(&'static str, i64)]) -> Rule {
+    mock!(aws_sdk_ecr::Client::batch_get_image)
+        .match_requests(move |r| {
+            r.image_ids().first().and_then(|i| i.image_digest()) == Some(digest)
+        })
+        .then_output(move || {
+            BatchGetImageOutput::builder()
+                .images(EcrImage::builder().image_manifest(manifest(layers)).build())
+                .build()
+        })
+}
+
 #[tokio::test]
 async fn unique_bytes_count_the_layers_no_other_image_shares() {
-    let mine = mock!(aws_sdk_ecr::Client::batch_get_image)
-        .match_requests(|r| {
-            r.image_ids().first().and_then(|i| i.image_digest()) == Some("sha256:mine")
-        })
-        .then_output(|| {
-            BatchGetImageOutput::builder()
-                .images(
-                    EcrImage::builder()
-                        .image_manifest(manifest(&[("sha256:base", 1000), ("sha256:own", 300)]))
-                        .build(),
-                )
-                .build()
-        });
-    let theirs = mock!(aws_sdk_ecr::Client::batch_get_image)
-        .match_requests(|r| {
-            r.image_ids().first().and_then(|i| i.image_digest()) == Some("sha256:theirs")
-        })
-        .then_output(|| {
-            BatchGetImageOutput::builder()
-                .images(
-                    EcrImage::builder()
-                        .image_manifest(manifest(&[("sha256:base", 1000), ("sha256:other", 50)]))
-                        .build(),
-                )
-                .build()
-        });
+    let mine = manifest_rule("sha256:mine", &[("sha256:base", 1000), ("sha256:own", 300)]);
+    let theirs = manifest_rule(
+        "sha256:theirs",
+        &[("sha256:base", 1000), ("sha256:other", 50)],
+    );
     let aws = clients(&[], &[&mine, &theirs], &[]);
     let mut seen = Vec::new();
     let bytes = load::load_unique_bytes(

@@ -261,6 +261,19 @@ fn described() -> Rule {
     })
 }
 
+/// Clients where EC2 describes the volumes (`described`) and answers DeleteVolume with
+/// `deletes`; ECS and ECR answer nothing.
+fn deleting(deletes: &[&Rule]) -> (AwsClients, OpsClients) {
+    let described = described();
+    let mut ec2: Vec<&Rule> = vec![&described];
+    ec2.extend(deletes);
+    clients(
+        no_retry_client!(aws_sdk_ecs, no_rules()),
+        no_retry_client!(aws_sdk_ecr, no_rules()),
+        no_retry_client!(aws_sdk_ec2, ec2),
+    )
+}
+
 #[tokio::test]
 async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new() {
     let interrupt = Interrupt::new();
@@ -278,11 +291,7 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
     let others = mock!(aws_sdk_ec2::Client::delete_volume)
         .match_requests(|r| r.volume_id() != Some("vol-1"))
         .then_output(|| DeleteVolumeOutput::builder().build());
-    let described = described();
-    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &first, &others]);
-    let ecs = no_retry_client!(aws_sdk_ecs, no_rules());
-    let ecr = no_retry_client!(aws_sdk_ecr, no_rules());
-    let (aws, ops) = clients(ecs, ecr, ec2);
+    let (aws, ops) = deleting(&[&first, &others]);
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("audit.log");
     let mutator = Mutator::new(
@@ -355,13 +364,7 @@ async fn an_unwritable_audit_log_sends_nothing() {
         .expect("/dev/full opens (every write to it fails with ENOSPC)");
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
-    let described = described();
-    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
-    let (aws, ops) = clients(
-        no_retry_client!(aws_sdk_ecs, no_rules()),
-        no_retry_client!(aws_sdk_ecr, no_rules()),
-        ec2,
-    );
+    let (aws, ops) = deleting(&[&delete]);
     let mutator = Mutator::new(ops, None, Arc::new(audit), Actor::default());
     let results = cleanup::execute(
         &aws,
@@ -389,13 +392,7 @@ async fn an_unwritable_audit_log_sends_nothing() {
 async fn an_interrupt_before_the_first_delete_sends_nothing() {
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
-    let described = described();
-    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
-    let (aws, ops) = clients(
-        no_retry_client!(aws_sdk_ecs, no_rules()),
-        no_retry_client!(aws_sdk_ecr, no_rules()),
-        ec2,
-    );
+    let (aws, ops) = deleting(&[&delete]);
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("audit.log");
     let interrupt = Interrupt::new();
