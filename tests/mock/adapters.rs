@@ -16,7 +16,7 @@ use ecsnap::aws::{
 };
 use ecsnap::error::{AwsErrorKind, Error};
 
-use crate::answers::{no_other_ec2, no_repositories};
+use crate::answers::{clusters_listed, no_other_ec2, no_repositories};
 use crate::instant_sleep::{InstantSleep, instant_client, with_nothing_else};
 
 fn ctx() -> CallContext {
@@ -361,12 +361,10 @@ async fn a_known_account_narrows_snapshots_on_the_server() {
 
 #[tokio::test]
 async fn loaders_batch_across_clusters_and_join_services() {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/payments-prod")
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/search-staging")
-            .build()
-    });
+    let clusters = clusters_listed(&[
+        "arn:aws:ecs:eu-west-1:1:cluster/payments-prod",
+        "arn:aws:ecs:eu-west-1:1:cluster/search-staging",
+    ]);
     let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(|r| {
         let cluster = r.cluster().unwrap_or_default().to_string();
         let n = if cluster == "payments-prod" { 12 } else { 3 };
@@ -449,12 +447,10 @@ async fn loaders_batch_across_clusters_and_join_services() {
 #[tokio::test]
 async fn odd_aws_data_loads_without_panicking() {
     // Every optional field missing, an empty cluster, an image with no tags.
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/odd")
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/empty")
-            .build()
-    });
+    let clusters = clusters_listed(&[
+        "arn:aws:ecs:eu-west-1:1:cluster/odd",
+        "arn:aws:ecs:eu-west-1:1:cluster/empty",
+    ]);
     let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(|r| {
         let mut out = aws_sdk_ecs::operation::list_services::ListServicesOutput::builder();
         if r.cluster() == Some("odd") {
@@ -568,11 +564,7 @@ async fn task_definitions_are_described_once_then_read_from_the_cache() {
     let td_arn = |family: &str, rev: u32| {
         format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{family}:{rev}")
     };
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns("arn:aws:ecs:eu-west-1:111122223333:cluster/prod")
-            .build()
-    });
+    let clusters = clusters_listed(&["arn:aws:ecs:eu-west-1:111122223333:cluster/prod"]);
     let list_services = mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
         aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
             .service_arns("arn:aws:ecs:eu-west-1:111122223333:service/prod/api")

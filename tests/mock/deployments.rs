@@ -11,13 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::answers::{UNKNOWN_OPERATION, failing};
+use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
-use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::stop_service_deployment::StopServiceDeploymentOutput;
 use aws_sdk_ecs::primitives::DateTime;
@@ -130,11 +129,7 @@ fn revision(arn: &str) -> sdk::ServiceRevision {
 }
 
 fn service_rules() -> [Rule; 2] {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns(CLUSTER_ARN)
-            .build()
-    });
+    let clusters = clusters_listed(&[CLUSTER_ARN]);
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(

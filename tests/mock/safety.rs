@@ -4,6 +4,7 @@
 //! recorded (audit intent + result) while nothing new starts; an audit log that cannot be
 //! written sends nothing.
 
+use crate::answers::clusters_listed;
 use crate::asserts::assert_has;
 use std::sync::Arc;
 
@@ -17,7 +18,6 @@ use aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput;
 use aws_sdk_ecr::types::{ImageDetail, Repository};
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
-use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_services::ListServicesOutput;
 use aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput;
 use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
@@ -68,11 +68,7 @@ fn studio_ecs(deny_revisions: bool) -> (aws_sdk_ecs::Client, Vec<Rule>) {
         }
     };
     let mut rules = vec![
-        mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-            ListClustersOutput::builder()
-                .cluster_arns("arn:aws:ecs:us-east-1:123456789012:cluster/c1")
-                .build()
-        }),
+        clusters_listed(&["arn:aws:ecs:us-east-1:123456789012:cluster/c1"]),
         mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
             ListServicesOutput::builder()
                 .service_arns("arn:aws:ecs:us-east-1:123456789012:service/c1/studio")

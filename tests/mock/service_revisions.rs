@@ -7,14 +7,13 @@
 
 use std::collections::HashMap;
 
-use crate::answers::{UNKNOWN_OPERATION, failing};
+use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
-use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
@@ -137,11 +136,7 @@ fn deployment(id: &str, from: &str, to: &str, age: i64) -> sdk::ServiceDeploymen
 /// The ECS reads: the cluster, the service, its history and its revisions (`described`:
 /// whether DescribeServiceRevisions answers them or reports them all as failures).
 fn reads(described: bool) -> Vec<Rule> {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns(CLUSTER_ARN)
-            .build()
-    });
+    let clusters = clusters_listed(&[CLUSTER_ARN]);
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(service())

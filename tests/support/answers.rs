@@ -32,6 +32,16 @@ pub(crate) use failing;
 /// An older endpoint's answer to an operation it does not have.
 pub const UNKNOWN_OPERATION: &str = r#"{"__type":"UnknownOperationException"}"#;
 
+/// ListClusters answering these cluster ARNs (one page).
+pub fn clusters_listed(arns: &[&str]) -> Rule {
+    let arns: Vec<String> = arns.iter().map(|a| (*a).to_string()).collect();
+    mock!(aws_sdk_ecs::Client::list_clusters).then_output(move || {
+        aws_sdk_ecs::operation::list_clusters::ListClustersOutput::builder()
+            .set_cluster_arns(Some(arns.clone()))
+            .build()
+    })
+}
+
 /// ECR with no repositories.
 pub fn no_repositories() -> Rule {
     mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
