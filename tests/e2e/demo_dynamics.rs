@@ -612,14 +612,18 @@ fn ids(set: &[(String, DateTime<Utc>)]) -> Vec<String> {
 }
 
 /// Every resource the seed set a time for was read back (`read`: id, seconds) with it.
-fn assert_times_as_set(read: &[(&str, Option<i64>)], set: &[(String, DateTime<Utc>)]) {
+fn assert_times_as_set<'a>(
+    read: impl Iterator<Item = (&'a str, Option<i64>)>,
+    set: &[(String, DateTime<Utc>)],
+) {
+    let read: Vec<(&str, Option<i64>)> = read.collect();
     assert_eq!(read.len(), set.len());
     for (id, got) in read {
         let want = set
             .iter()
             .find(|(i, _)| i == id)
             .map(|(_, t)| t.timestamp());
-        assert_eq!(*got, want, "{id}");
+        assert_eq!(got, want, "{id}");
     }
 }
 
@@ -649,12 +653,11 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
             .send()
             .await
             .expect("describe volumes");
-        let read: Vec<(&str, Option<i64>)> = out
+        let read = out
             .volumes()
             .iter()
-            .map(|v| (v.volume_id().unwrap_or_default(), seconds(v.create_time())))
-            .collect();
-        assert_times_as_set(&read, &times.volumes);
+            .map(|v| (v.volume_id().unwrap_or_default(), seconds(v.create_time())));
+        assert_times_as_set(read, &times.volumes);
         let orphan_days: Vec<i64> = times
             .volumes
             .iter()
@@ -671,12 +674,11 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
             .send()
             .await
             .expect("describe snapshots");
-        let read: Vec<(&str, Option<i64>)> = out
+        let read = out
             .snapshots()
             .iter()
-            .map(|s| (s.snapshot_id().unwrap_or_default(), seconds(s.start_time())))
-            .collect();
-        assert_times_as_set(&read, &times.snapshots);
+            .map(|s| (s.snapshot_id().unwrap_or_default(), seconds(s.start_time())));
+        assert_times_as_set(read, &times.snapshots);
 
         // Tags: pushed when set; a user's tag when its name says.
         let pushed = times.images.iter().chain(rollout.pushed.iter());

@@ -92,30 +92,24 @@ pub fn with_nothing_else(
 ) -> AwsClients {
     let sleep = InstantSleep::default();
     let none: [&Rule; 0] = [];
+    // An adapter of crate `$krate` whose client answers nothing.
+    macro_rules! answering_nothing {
+        ($adapter:ident, $krate:ident) => {
+            Arc::new($adapter::new(
+                instant_client!($krate, sleep, none),
+                ctx.clone(),
+            ))
+        };
+    }
     AwsClients {
         ecs: Arc::new(ecs),
         ecr: Arc::new(ecr),
         ec2: Arc::new(ec2),
-        sts: Arc::new(StsAdapter::new(
-            instant_client!(aws_sdk_sts, sleep, none),
-            ctx.clone(),
-        )),
-        logs: Arc::new(LogsAdapter::new(
-            instant_client!(aws_sdk_cloudwatchlogs, sleep, none),
-            ctx.clone(),
-        )),
-        cloudwatch: Arc::new(CloudWatchAdapter::new(
-            instant_client!(aws_sdk_cloudwatch, sleep, none),
-            ctx.clone(),
-        )),
-        elb: Arc::new(ElbAdapter::new(
-            instant_client!(aws_sdk_elasticloadbalancingv2, sleep, none),
-            ctx.clone(),
-        )),
-        rbin: Arc::new(RecycleBinAdapter::new(
-            instant_client!(aws_sdk_rbin, sleep, none),
-            ctx.clone(),
-        )),
+        sts: answering_nothing!(StsAdapter, aws_sdk_sts),
+        logs: answering_nothing!(LogsAdapter, aws_sdk_cloudwatchlogs),
+        cloudwatch: answering_nothing!(CloudWatchAdapter, aws_sdk_cloudwatch),
+        elb: answering_nothing!(ElbAdapter, aws_sdk_elasticloadbalancingv2),
+        rbin: answering_nothing!(RecycleBinAdapter, aws_sdk_rbin),
         region: ctx.region.clone(),
         endpoint: ctx.endpoint.clone(),
         task_definitions: None,
