@@ -128,18 +128,20 @@ fn revision(arn: &str) -> sdk::ServiceRevision {
         .build()
 }
 
+/// The ACTIVE `api` service, as DescribeServices starts describing it.
+fn api_service() -> sdk::builders::ServiceBuilder {
+    sdk::Service::builder()
+        .service_arn(SERVICE_ARN)
+        .cluster_arn(CLUSTER_ARN)
+        .service_name("api")
+        .status("ACTIVE")
+}
+
 fn service_rules() -> [Rule; 2] {
     let clusters = clusters_listed(&[CLUSTER_ARN]);
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
-            .services(
-                sdk::Service::builder()
-                    .service_arn(SERVICE_ARN)
-                    .cluster_arn(CLUSTER_ARN)
-                    .service_name("api")
-                    .status("ACTIVE")
-                    .build(),
-            )
+            .services(api_service().build())
             .build()
     });
     [clusters, services]
@@ -974,11 +976,7 @@ async fn describe_services_reads_the_strategy_bake_time_and_hooks_for_detail() {
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(
-                sdk::Service::builder()
-                    .service_arn(SERVICE_ARN)
-                    .cluster_arn(CLUSTER_ARN)
-                    .service_name("api")
-                    .status("ACTIVE")
+                api_service()
                     .deployment_configuration(
                         sdk::DeploymentConfiguration::builder()
                             .strategy(sdk::DeploymentStrategy::Canary)
