@@ -43,6 +43,50 @@ pub enum ConsoleTarget {
 }
 
 impl ConsoleTarget {
+    pub fn service(cluster: &str, service: &str) -> Self {
+        Self::Service {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+        }
+    }
+
+    pub fn task(cluster: &str, task_id: &str) -> Self {
+        Self::Task {
+            cluster: cluster.to_string(),
+            task_id: task_id.to_string(),
+        }
+    }
+
+    pub fn deployment(cluster: &str, service: &str, id: &str) -> Self {
+        Self::Deployment {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            id: id.to_string(),
+        }
+    }
+
+    pub fn log_stream(group: &str, stream: &str) -> Self {
+        Self::LogStream {
+            group: group.to_string(),
+            stream: stream.to_string(),
+        }
+    }
+
+    pub fn volume(id: &str) -> Self {
+        Self::Volume { id: id.to_string() }
+    }
+
+    pub fn snapshot(id: &str) -> Self {
+        Self::Snapshot { id: id.to_string() }
+    }
+
+    pub fn image(repository: &str, digest: &str) -> Self {
+        Self::Image {
+            repository: repository.to_string(),
+            digest: digest.to_string(),
+        }
+    }
+
     /// What it is, as a message names it.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -176,79 +220,61 @@ mod tests {
     const ACCOUNT: &str = "123456789012";
 
     #[test]
-    fn service_and_task_urls_name_region_cluster_and_id() {
-        let s = ConsoleTarget::Service {
-            cluster: "payments-prod".into(),
-            service: "ledger".into(),
-        };
-        assert_eq!(
-            console_url(&s, "eu-west-1", ACCOUNT),
-            "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/payments-prod/services/ledger/health?region=eu-west-1"
-        );
-        let t = ConsoleTarget::Task {
-            cluster: "payments-prod".into(),
-            task_id: "0f3c2a1b".into(),
-        };
-        assert_eq!(
-            console_url(&t, "us-east-1", ACCOUNT),
-            "https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/payments-prod/tasks/0f3c2a1b/configuration?region=us-east-1"
-        );
-    }
-
-    #[test]
-    fn deployment_url_names_the_service_and_deployment() {
-        let d = ConsoleTarget::Deployment {
-            cluster: "c".into(),
-            service: "api".into(),
-            id: "ecs-svc/123".into(),
-        };
-        assert_eq!(
-            console_url(&d, "us-west-2", ACCOUNT),
-            "https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/c/services/api/deployments/ecs-svc%2F123?region=us-west-2"
-        );
-    }
-
-    #[test]
-    fn log_stream_url_uses_cloudwatch_encoding() {
-        let l = ConsoleTarget::LogStream {
-            group: "/ecs/ledger".into(),
-            stream: "ecs/app/0f3c".into(),
-        };
-        assert_eq!(
-            console_url(&l, "ap-southeast-2", ACCOUNT),
-            "https://ap-southeast-2.console.aws.amazon.com/cloudwatch/home?region=ap-southeast-2#logsV2:log-groups/log-group/$252Fecs$252Fledger/log-events/ecs$252Fapp$252F0f3c"
-        );
-    }
-
-    #[test]
-    fn volume_snapshot_and_image_urls() {
-        let v = ConsoleTarget::Volume {
-            id: "vol-0abc".into(),
-        };
-        assert_eq!(
-            console_url(&v, "eu-central-1", ACCOUNT),
-            "https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1#VolumeDetails:volumeId=vol-0abc"
-        );
-        let s = ConsoleTarget::Snapshot {
-            id: "snap-0def".into(),
-        };
-        assert_eq!(
-            console_url(&s, "us-east-2", ACCOUNT),
-            "https://us-east-2.console.aws.amazon.com/ec2/home?region=us-east-2#SnapshotDetails:snapshotId=snap-0def"
-        );
-        let i = ConsoleTarget::Image {
-            repository: "team/workspaces".into(),
-            digest: "sha256:ab12".into(),
-        };
-        assert_eq!(
-            console_url(&i, "us-east-1", "210987654321"),
-            "https://us-east-1.console.aws.amazon.com/ecr/repositories/private/210987654321/team%2Fworkspaces/_/image/sha256%3Aab12/details?region=us-east-1"
-        );
+    fn each_kind_has_its_page_with_region_names_and_ids_encoded() {
+        // (target, region, account, URL)
+        let cases = [
+            (
+                ConsoleTarget::service("payments-prod", "ledger"),
+                "eu-west-1",
+                ACCOUNT,
+                "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/payments-prod/services/ledger/health?region=eu-west-1",
+            ),
+            (
+                ConsoleTarget::task("payments-prod", "0f3c2a1b"),
+                "us-east-1",
+                ACCOUNT,
+                "https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/payments-prod/tasks/0f3c2a1b/configuration?region=us-east-1",
+            ),
+            (
+                ConsoleTarget::deployment("c", "api", "ecs-svc/123"),
+                "us-west-2",
+                ACCOUNT,
+                "https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/c/services/api/deployments/ecs-svc%2F123?region=us-west-2",
+            ),
+            // CloudWatch's own encoding.
+            (
+                ConsoleTarget::log_stream("/ecs/ledger", "ecs/app/0f3c"),
+                "ap-southeast-2",
+                ACCOUNT,
+                "https://ap-southeast-2.console.aws.amazon.com/cloudwatch/home?region=ap-southeast-2#logsV2:log-groups/log-group/$252Fecs$252Fledger/log-events/ecs$252Fapp$252F0f3c",
+            ),
+            (
+                ConsoleTarget::volume("vol-0abc"),
+                "eu-central-1",
+                ACCOUNT,
+                "https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1#VolumeDetails:volumeId=vol-0abc",
+            ),
+            (
+                ConsoleTarget::snapshot("snap-0def"),
+                "us-east-2",
+                ACCOUNT,
+                "https://us-east-2.console.aws.amazon.com/ec2/home?region=us-east-2#SnapshotDetails:snapshotId=snap-0def",
+            ),
+            (
+                ConsoleTarget::image("team/workspaces", "sha256:ab12"),
+                "us-east-1",
+                "210987654321",
+                "https://us-east-1.console.aws.amazon.com/ecr/repositories/private/210987654321/team%2Fworkspaces/_/image/sha256%3Aab12/details?region=us-east-1",
+            ),
+        ];
+        for (target, region, account, want) in &cases {
+            assert_eq!(console_url(target, region, account), *want, "{target:?}");
+        }
     }
 
     #[test]
     fn other_partitions_have_their_own_console() {
-        let v = ConsoleTarget::Volume { id: "vol-1".into() };
+        let v = ConsoleTarget::volume("vol-1");
         assert!(
             console_url(&v, "cn-north-1", ACCOUNT)
                 .starts_with("https://cn-north-1.console.amazonaws.cn/")
@@ -269,10 +295,7 @@ mod tests {
 
     #[test]
     fn hostile_names_cannot_leave_their_segment() {
-        let s = ConsoleTarget::Service {
-            cluster: "a/../b?x=1#y".into(),
-            service: "s p".into(),
-        };
+        let s = ConsoleTarget::service("a/../b?x=1#y", "s p");
         let url = console_url(&s, "us-east-1", ACCOUNT);
         assert!(
             url.contains("/clusters/a%2F..%2Fb%3Fx%3D1%23y/services/s%20p/"),

@@ -56,13 +56,7 @@ fn url_at(at: &Where, target: &ConsoleTarget) -> Option<String> {
 /// A service's JSON with its console URL at `at`.
 fn service_json_at(at: &Where, s: &Service) -> ServiceJson {
     let mut json = ServiceJson::from(s);
-    json.console_url = url_at(
-        at,
-        &ConsoleTarget::Service {
-            cluster: s.cluster.clone(),
-            service: s.name.clone(),
-        },
-    );
+    json.console_url = url_at(at, &ConsoleTarget::service(&s.cluster, &s.name));
     json
 }
 
@@ -103,13 +97,7 @@ pub fn tasks_json(parts: &[(Where, TaskListing)]) -> Vec<Located<TaskJson>> {
                 let mut json = TaskJson::new(t, l.storage.get(&t.task_definition));
                 let mine = by_task.get(&t.arn).map_or(&[][..], Vec::as_slice);
                 set_target_health(&mut json, (!unread).then_some(mine));
-                json.console_url = url_at(
-                    at,
-                    &ConsoleTarget::Task {
-                        cluster: t.cluster.clone(),
-                        task_id: t.id.clone(),
-                    },
-                );
+                json.console_url = url_at(at, &ConsoleTarget::task(&t.cluster, &t.id));
                 located(at, json)
             })
         })
@@ -123,13 +111,8 @@ pub fn snapshots_json(parts: &[(Where, Vec<UserTags>)]) -> Vec<Located<UserTagsJ
             groups.iter().map(|g| {
                 let mut json = UserTagsJson::from(g);
                 for tag in &mut json.tags {
-                    tag.console_url = url_at(
-                        at,
-                        &ConsoleTarget::Image {
-                            repository: json.repository.clone(),
-                            digest: tag.tag.digest.clone(),
-                        },
-                    );
+                    tag.console_url =
+                        url_at(at, &ConsoleTarget::image(&json.repository, &tag.tag.digest));
                 }
                 located(at, json)
             })
@@ -214,21 +197,11 @@ impl FleetOrphansJson {
             });
             let one = OrphansJson::from(report);
             out.volumes.extend(one.volumes.into_iter().map(|mut v| {
-                v.console_url = url_at(
-                    at,
-                    &ConsoleTarget::Volume {
-                        id: v.volume_id.clone(),
-                    },
-                );
+                v.console_url = url_at(at, &ConsoleTarget::volume(&v.volume_id));
                 located(at, v)
             }));
             out.snapshots.extend(one.snapshots.into_iter().map(|mut s| {
-                s.console_url = url_at(
-                    at,
-                    &ConsoleTarget::Snapshot {
-                        id: s.snapshot_id.clone(),
-                    },
-                );
+                s.console_url = url_at(at, &ConsoleTarget::snapshot(&s.snapshot_id));
                 located(at, s)
             }));
             out.skipped

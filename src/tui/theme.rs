@@ -259,15 +259,20 @@ mod tests {
         assert!(t.selected().add_modifier.contains(Modifier::REVERSED));
     }
 
-    #[test]
-    fn mono_has_no_colour_and_keeps_the_modifiers() {
-        let t = Theme::new(
+    /// Theme `name` in colour, with no overrides.
+    fn named(name: ThemeName) -> Theme {
+        Theme::new(
             true,
             &ThemeSettings {
-                name: ThemeName::Mono,
+                name,
                 colors: BTreeMap::new(),
             },
-        );
+        )
+    }
+
+    #[test]
+    fn mono_has_no_colour_and_keeps_the_modifiers() {
+        let t = named(ThemeName::Mono);
         assert_eq!(t.good().fg, None);
         assert_eq!(t.production().bg, None);
         assert!(t.production().add_modifier.contains(Modifier::REVERSED));
@@ -275,13 +280,7 @@ mod tests {
 
     #[test]
     fn high_contrast_selects_on_a_solid_background() {
-        let t = Theme::new(
-            true,
-            &ThemeSettings {
-                name: ThemeName::HighContrast,
-                colors: BTreeMap::new(),
-            },
-        );
+        let t = named(ThemeName::HighContrast);
         assert_eq!(t.selected().bg, Some(Color::LightYellow));
         assert_eq!(t.selected().fg, Some(Color::Black));
     }

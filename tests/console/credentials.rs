@@ -6,12 +6,24 @@ use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
+use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::Listing;
 
 const EXPIRED: &str = "ecs:ListClusters in us-east-1: no usable AWS credentials: the \
     credentials of profile `oncall` come from the SSO session `corp`: its token expired at \
     2026-12-06 11:50 UTC (10m ago). Run `aws sso login --profile oncall`, then retry (r in \
     the console)";
+
+/// `r` asks for the Services pane again.
+fn assert_r_reloads_services(s: &mut AppState) {
+    let effects = key(s, KeyCode::Char('r'));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
+        "{effects:?}"
+    );
+}
 
 #[test]
 fn expired_credentials_show_a_banner_keep_stale_rows_and_r_recovers() {
@@ -20,13 +32,7 @@ fn expired_credentials_show_a_banner_keep_stale_rows_and_r_recovers() {
     assert!(rows > 0);
     // Twelve minutes later the token has expired: the next refresh fails.
     s.now += chrono::Duration::minutes(12);
-    let effects = key(&mut s, KeyCode::Char('r'));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
-        "{effects:?}"
-    );
+    assert_r_reloads_services(&mut s);
     listed(&mut s, Listing::Services(Err(EXPIRED.into())));
     assert_eq!(s.services.list.rows.len(), rows, "the last rows are kept");
     let screen = render(&s, 120, 40);
@@ -38,13 +44,7 @@ fn expired_credentials_show_a_banner_keep_stale_rows_and_r_recovers() {
     assert_has(&screen, "crawler");
     insta::assert_snapshot!("credentials_expired_120x40", screen);
     // Logged in in another terminal: r loads again, and the answer clears the banner.
-    let effects = key(&mut s, KeyCode::Char('r'));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
-        "{effects:?}"
-    );
+    assert_r_reloads_services(&mut s);
     listed(&mut s, Listing::Services(Ok(services())));
     let screen = render(&s, 120, 40);
     assert_lacks(&screen, "⚠ credentials:");

@@ -42,6 +42,17 @@ fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
 }
 
+/// `y` in the dialog: no call is handed to the event loop.
+fn assert_y_sends_nothing(s: &mut AppState) {
+    let effects = ch(s, 'y');
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
+        "{effects:?}"
+    );
+}
+
 fn on_tasks() -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Tasks;
@@ -482,13 +493,7 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
     assert_has(&screen, "session-manager-plugin is not installed");
     assert_lacks(&screen, "Open the shell");
     insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
-    let effects = ch(&mut s, 'y');
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
-        "{effects:?}"
-    );
+    assert_y_sends_nothing(&mut s);
 }
 
 #[test]
@@ -511,13 +516,7 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     assert_has(&screen, "ECS Exec is off (enableExecuteCommand false)");
     assert_lacks(&screen, "Open the shell");
     insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
-    let effects = ch(&mut s, 'y');
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
-        "{effects:?}"
-    );
+    assert_y_sends_nothing(&mut s);
 }
 
 #[test]
@@ -529,13 +528,7 @@ fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
         DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     );
     ch(&mut s, 'k'); // envoy: its agent is PENDING
-    let effects = ch(&mut s, 'y');
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::HandsOn(HandsOnEffect::Send { .. })))),
-        "{effects:?}"
-    );
+    assert_y_sends_nothing(&mut s);
     let screen = render(&s, 120, 40);
     assert_has(&screen, "container envoy cannot take a shell");
 }

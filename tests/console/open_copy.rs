@@ -19,6 +19,24 @@ fn press(s: &mut AppState, c: char) -> Vec<Effect> {
     key(s, KeyCode::Char(c))
 }
 
+/// What `c` or `C` copies: the one effect the key must return.
+fn copied(s: &mut AppState, c: char) -> String {
+    match press(s, c).as_slice() {
+        [Effect::Copy(text)] => text.clone(),
+        other => panic!("{c}: {other:?}"),
+    }
+}
+
+/// The id of the orphan under the cursor.
+fn orphan_id(s: &AppState) -> String {
+    s.orphans
+        .list
+        .selected_row()
+        .expect("an orphan")
+        .id()
+        .to_string()
+}
+
 #[test]
 fn c_on_a_task_copies_its_id_and_says_so() {
     let mut s = on(PaneId::Tasks);
@@ -82,26 +100,17 @@ fn b_with_a_display_opens_the_url() {
 #[test]
 fn orphans_copy_a_volume_arn_with_the_account_and_open_it_in_ec2() {
     let mut s = on(PaneId::Orphans);
-    let id = s
-        .orphans
-        .list
-        .selected_row()
-        .expect("an orphan")
-        .id()
-        .to_string();
+    let id = orphan_id(&s);
     let kind = if id.starts_with("vol-") {
         "volume"
     } else {
         "snapshot"
     };
-    let effects = press(&mut s, 'C');
-    let [Effect::Copy(arn)] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
+    let arn = copied(&mut s, 'C');
     if kind == "volume" {
-        assert_eq!(arn, &format!("arn:aws:ec2:us-east-1:{ACCOUNT}:volume/{id}"));
+        assert_eq!(arn, format!("arn:aws:ec2:us-east-1:{ACCOUNT}:volume/{id}"));
     } else {
-        assert_eq!(arn, &format!("arn:aws:ec2:us-east-1::snapshot/{id}"));
+        assert_eq!(arn, format!("arn:aws:ec2:us-east-1::snapshot/{id}"));
     }
     s.opener = None;
     press(&mut s, 'b');
@@ -130,10 +139,7 @@ fn snapshots_open_the_image_by_digest_in_its_account() {
         ),
     );
     // An image has no ARN: C copies its console URL.
-    let effects = press(&mut s, 'C');
-    let [Effect::Copy(text)] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
+    let text = copied(&mut s, 'C');
     assert!(
         text.starts_with("https://us-east-1.console.aws.amazon.com/ecr/"),
         "{text}"
@@ -145,10 +151,7 @@ fn snapshots_open_the_image_by_digest_in_its_account() {
 fn detail_opens_the_primary_deployment() {
     let mut s = on(PaneId::Detail);
     s.opener = None;
-    let c = press(&mut s, 'c');
-    let [Effect::Copy(id)] = c.as_slice() else {
-        panic!("{c:?}");
-    };
+    let id = copied(&mut s, 'c');
     assert!(!id.is_empty());
     assert_says(&s, "copied the deployment's id");
     press(&mut s, 'b');
@@ -162,13 +165,7 @@ fn detail_opens_the_primary_deployment() {
 fn a_row_of_another_place_opens_in_its_own_region_and_account() {
     use ecsnap::tui::state::places::PlaceInfo;
     let mut s = on(PaneId::Orphans);
-    let id = s
-        .orphans
-        .list
-        .selected_row()
-        .expect("an orphan")
-        .id()
-        .to_string();
+    let id = orphan_id(&s);
     s.places.all = vec![PlaceInfo {
         account: "prod".into(),
         account_id: "111111111111".into(),
@@ -183,9 +180,6 @@ fn a_row_of_another_place_opens_in_its_own_region_and_account() {
         &s,
         "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#",
     );
-    let effects = press(&mut s, 'C');
-    let [Effect::Copy(arn)] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
+    let arn = copied(&mut s, 'C');
     assert!(arn.starts_with("arn:aws:ec2:eu-west-1:"), "{arn}");
 }

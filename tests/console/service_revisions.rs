@@ -17,6 +17,7 @@ use ecsnap::model::{
 use ecsnap::ops::rollback::RollbackChange;
 use ecsnap::ops::rollback_revision::{RevisionChoice, VolumeRestore};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Work};
+use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::DialogAnswer;
 
 const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/worker";
@@ -116,8 +117,8 @@ fn choices() -> Vec<RevisionChoice> {
         .collect()
 }
 
-#[test]
-fn service_revisions_sit_beside_the_revisions_and_f_pins_the_digest() {
+/// The picker with the service revisions loaded, on their tab (`i` three times).
+fn on_service_revisions() -> AppState {
     let mut s = picker_open();
     let g = generation(&s);
     deliver(
@@ -127,6 +128,12 @@ fn service_revisions_sit_beside_the_revisions_and_f_pins_the_digest() {
     for _ in 0..3 {
         ch(&mut s, 'i');
     }
+    s
+}
+
+#[test]
+fn service_revisions_sit_beside_the_revisions_and_f_pins_the_digest() {
+    let mut s = on_service_revisions();
     let text = render(&s, 120, 40);
     assert_has(&text, "ECS's service revisions, newest first");
     assert!(
@@ -171,15 +178,7 @@ fn service_revisions_sit_beside_the_revisions_and_f_pins_the_digest() {
 
 #[test]
 fn f_on_a_revision_whose_tags_did_not_move_says_so_and_what_runs_is_refused() {
-    let mut s = picker_open();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        dialog(g, DialogAnswer::ServiceRevisions(Ok(choices()))),
-    );
-    for _ in 0..3 {
-        ch(&mut s, 'i');
-    }
+    let mut s = on_service_revisions();
     ch(&mut s, 'j');
     ch(&mut s, 'f');
     let text = render(&s, 120, 40);

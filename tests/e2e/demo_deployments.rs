@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use aws_sdk_ecs::types::ServiceDeployment;
 use chrono::{DateTime, Utc};
 
-use crate::emulator::{assert_no_audit_log, block_on, ecsnap, json_of, moto_venv, stderr_of, text};
+use crate::emulator::{
+    assert_no_audit_log, block_on, ecsnap, json_of, moving_emulator, stderr_of, text,
+};
 use ecsnap::demo::canary::{CLUSTER, PausedCanary, SERVICE, seed_paused_canary};
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Dynamics, Emulator};
@@ -37,13 +39,7 @@ impl Canary {
             hook_timeout,
             ..Dynamics::default()
         };
-        let emulator = Emulator::start_with(
-            &moto_venv(),
-            &mut |m: &str| eprintln!("{m}"),
-            Some(&dynamics),
-        )
-        .expect("the demo emulator starts");
-        emulator.pin_task_status().expect("task status pinned");
+        let emulator = moving_emulator(&dynamics);
         let (ecs, seeded) = block_on(async {
             let conf = emulator_config(&emulator.endpoint()).await;
             let ecs = aws_sdk_ecs::Client::new(&conf);
@@ -538,13 +534,7 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
         fail_after: Duration::from_hours(1),
         ..Dynamics::default()
     };
-    let emulator = Emulator::start_with(
-        &moto_venv(),
-        &mut |m: &str| eprintln!("{m}"),
-        Some(&dynamics),
-    )
-    .expect("the demo emulator starts");
-    emulator.pin_task_status().expect("task status pinned");
+    let emulator = moving_emulator(&dynamics);
     let endpoint = emulator.endpoint();
     let (ecs, seeded) = block_on(async {
         let conf = emulator_config(&endpoint).await;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, ecsnap, json_of, moto_venv};
+use crate::emulator::{block_on, ecsnap, json_of, moving_emulator};
 use aws_sdk_ecs::types::{DesiredStatus, Service, Task};
 use chrono::{DateTime, Utc};
 use ecsnap::demo::ages::backdate;
@@ -93,10 +93,7 @@ fn rollout(s: &Service) -> Vec<(String, String, String)> {
 )]
 #[test]
 fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
-    let emulator =
-        Emulator::start_with(&moto_venv(), &mut |m: &str| eprintln!("{m}"), Some(&fast()))
-            .expect("the demo emulator starts");
-    emulator.pin_task_status().expect("task status pinned");
+    let emulator = moving_emulator(&fast());
     block_on(async {
         seed(&emulator.endpoint()).await.expect("demo fleet");
         let seeded = seed_failing_rollout(&emulator.endpoint())
@@ -338,13 +335,7 @@ fn seconds(t: Option<&aws_sdk_ec2::primitives::DateTime>) -> Option<i64> {
 
 /// One demo emulator with fast dynamics and the fleet seeded.
 fn moving_fleet(step: Duration) -> (Emulator, ecsnap::demo::DemoFleet) {
-    let emulator = Emulator::start_with(
-        &moto_venv(),
-        &mut |m: &str| eprintln!("{m}"),
-        Some(&Dynamics { step, ..fast() }),
-    )
-    .expect("the demo emulator starts");
-    emulator.pin_task_status().expect("task status pinned");
+    let emulator = moving_emulator(&Dynamics { step, ..fast() });
     let fleet = block_on(seed(&emulator.endpoint())).expect("demo fleet");
     (emulator, fleet)
 }
@@ -615,6 +606,27 @@ fn age_days(t: DateTime<Utc>) -> i64 {
     (Utc::now() - t).num_days()
 }
 
+/// The ids the seed set times for.
+fn ids(set: &[(String, DateTime<Utc>)]) -> Vec<String> {
+    set.iter().map(|(id, _)| id.clone()).collect()
+}
+
+/// Every resource the seed set a time for was read back (`read`: id, seconds) with it.
+fn assert_times_as_set<'a>(
+    read: impl Iterator<Item = (&'a str, Option<i64>)>,
+    set: &[(String, DateTime<Utc>)],
+) {
+    let read: Vec<(&str, Option<i64>)> = read.collect();
+    assert_eq!(read.len(), set.len());
+    for (id, got) in read {
+        let want = set
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, t)| t.timestamp());
+        assert_eq!(got, want, "{id}");
+    }
+}
+
 #[allow(
     clippy::too_many_lines,
     reason = "every seeded resource's time read back, then the listing that uses them"
@@ -637,22 +649,15 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
         // Volumes: CreateTime as set, orphans from days to months old.
         let out = ec2
             .describe_volumes()
-            .set_volume_ids(Some(
-                times.volumes.iter().map(|(id, _)| id.clone()).collect(),
-            ))
+            .set_volume_ids(Some(ids(&times.volumes)))
             .send()
             .await
             .expect("describe volumes");
-        assert_eq!(out.volumes().len(), times.volumes.len());
-        for v in out.volumes() {
-            let id = v.volume_id().unwrap_or_default();
-            let want = times.volumes.iter().find(|(i, _)| i == id).map(|(_, t)| t);
-            assert_eq!(
-                seconds(v.create_time()),
-                want.map(DateTime::timestamp),
-                "{id}"
-            );
-        }
+        let read = out
+            .volumes()
+            .iter()
+            .map(|v| (v.volume_id().unwrap_or_default(), seconds(v.create_time())));
+        assert_times_as_set(read, &times.volumes);
         let orphan_days: Vec<i64> = times
             .volumes
             .iter()
@@ -665,26 +670,15 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
         // Snapshots: StartTime as set.
         let out = ec2
             .describe_snapshots()
-            .set_snapshot_ids(Some(
-                times.snapshots.iter().map(|(id, _)| id.clone()).collect(),
-            ))
+            .set_snapshot_ids(Some(ids(&times.snapshots)))
             .send()
             .await
             .expect("describe snapshots");
-        assert_eq!(out.snapshots().len(), times.snapshots.len());
-        for s in out.snapshots() {
-            let id = s.snapshot_id().unwrap_or_default();
-            let want = times
-                .snapshots
-                .iter()
-                .find(|(i, _)| i == id)
-                .map(|(_, t)| t);
-            assert_eq!(
-                seconds(s.start_time()),
-                want.map(DateTime::timestamp),
-                "{id}"
-            );
-        }
+        let read = out
+            .snapshots()
+            .iter()
+            .map(|s| (s.snapshot_id().unwrap_or_default(), seconds(s.start_time())));
+        assert_times_as_set(read, &times.snapshots);
 
         // Tags: pushed when set; a user's tag when its name says.
         let pushed = times.images.iter().chain(rollout.pushed.iter());

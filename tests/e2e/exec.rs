@@ -195,15 +195,21 @@ fn path_with(bin: &Path) -> String {
     )
 }
 
+/// `ecsnap` against `endpoint` with the stand-in plugin's folder `bin` first on PATH,
+/// stdin closed.
+fn with_plugin(endpoint: &str, home: &Path, bin: &Path) -> std::process::Command {
+    let mut command = ecsnap(endpoint, home);
+    command.env("PATH", path_with(bin)).stdin(Stdio::null());
+    command
+}
+
 #[test]
 fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
     let (endpoint, seen) = start_server();
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let out = ecsnap(&endpoint, home.path())
-        .env("PATH", path_with(&bin))
+    let out = with_plugin(&endpoint, home.path(), &bin)
         .args(["exec", "--cluster", "prod", "--task", TASK])
-        .stdin(Stdio::null())
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -251,10 +257,8 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
 
     // Read-only: nothing reaches the server, the plugin never runs.
     let before = seen.len();
-    let refused = ecsnap(&endpoint, home.path())
-        .env("PATH", path_with(&bin))
+    let refused = with_plugin(&endpoint, home.path(), &bin)
         .args(["--read-only", "exec", "--cluster", "prod", "--task", TASK])
-        .stdin(Stdio::null())
         .output()
         .expect("runs");
     assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
@@ -278,8 +282,7 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
         "[ops]\naws_access_key_id = test\naws_secret_access_key = test\n",
     )
     .expect("aws credentials");
-    let out = ecsnap(&endpoint, home.path())
-        .env("PATH", path_with(&bin))
+    let out = with_plugin(&endpoint, home.path(), &bin)
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
             home.path().join("aws-credentials"),
@@ -300,7 +303,6 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
             "db.internal",
         ])
         .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
-        .stdin(Stdio::null())
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -387,10 +389,8 @@ fn exec_into_a_container_that_is_not_ready_is_refused_before_asking_or_sending()
     let (endpoint, seen) = start_server_with("PENDING");
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let out = ecsnap(&endpoint, home.path())
-        .env("PATH", path_with(&bin))
+    let out = with_plugin(&endpoint, home.path(), &bin)
         .args(["exec", "--cluster", "prod", "--task", TASK])
-        .stdin(Stdio::null())
         .output()
         .expect("runs");
     let err = stderr_of(&out);

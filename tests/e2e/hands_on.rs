@@ -112,27 +112,24 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         .cloned()
         .expect("a live task");
     let task_id = task_arn.rsplit('/').next().expect("id").to_string();
-    let refused = run(t.ecsnap().args([
-        "--read-only",
-        "stop-task",
-        "--cluster",
-        &task_cluster,
-        "--task",
-        &task_id,
-        "--yes",
-    ]));
+    // `ecsnap [FLAG] stop-task` of that task, confirmed.
+    let stop_it = |flag: Option<&str>| {
+        let mut command = t.ecsnap();
+        command.args(flag).args([
+            "stop-task",
+            "--cluster",
+            &task_cluster,
+            "--task",
+            &task_id,
+            "--yes",
+        ]);
+        command
+    };
+    let refused = run(&mut stop_it(Some("--read-only")));
     assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
     assert_eq!(task_state(ecs, &task_cluster, &task_arn).0, "RUNNING");
 
-    let stopped = json_of(t.ecsnap().args([
-        "--json",
-        "stop-task",
-        "--cluster",
-        &task_cluster,
-        "--task",
-        &task_id,
-        "--yes",
-    ]));
+    let stopped = json_of(&mut stop_it(Some("--json")));
     let reason = stopped["reason"].as_str().expect("reason").to_string();
     assert!(
         reason.starts_with("stopped with ecsnap by arn:aws:"),
@@ -162,14 +159,7 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
         );
     }
     // Stopping a stopped task again is a usage error, and sends nothing.
-    let again = run(t.ecsnap().args([
-        "stop-task",
-        "--cluster",
-        &task_cluster,
-        "--task",
-        &task_id,
-        "--yes",
-    ]));
+    let again = run(&mut stop_it(None));
     assert_eq!(again.status.code(), Some(2), "{}", stderr_of(&again));
     let stops = audit_actions(t.home.path())
         .into_iter()

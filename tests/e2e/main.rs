@@ -5,10 +5,14 @@
 //!
 //! Run one feature with `cargo test --test e2e rollback::`. tmux must be installed.
 
+#[path = "../support/answers.rs"]
+mod answers;
 #[path = "../support/asserts.rs"]
 mod asserts;
 #[path = "../support/emulator.rs"]
 mod emulator;
+#[path = "../support/instant_sleep.rs"]
+mod instant_sleep;
 #[path = "../support/proxy.rs"]
 mod proxy;
 #[path = "../support/runtime.rs"]

@@ -13,56 +13,22 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
+use crate::answers::{no_other_ec2, no_repositories};
+use crate::instant_sleep::{InstantSleep, instant_client, with_nothing_else};
 use crate::proxy::{forward, read_request};
 use crate::tmux::{SCREEN, Tmux, require_tmux};
 use aws_sdk_ecs::config::http::HttpResponse;
-use aws_sdk_ecs::config::{AsyncSleep, SharedAsyncSleep, Sleep};
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
-use aws_smithy_async::time::TimeSource;
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{
-    AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter, StsAdapter, retry_config,
-};
+use aws_smithy_mocks::{Rule, mock};
+use ecsnap::aws::{AwsClients, CallContext, Ec2Adapter, EcrAdapter, EcsAdapter};
 
 /// Generous: the process must end, not be fast (the timeouts under test are 1–3 s).
 const WATCHDOG: Duration = Duration::from_secs(90);
 
 // ---------------------------------------------------------------------------------------
 // aws-smithy-mocks: the classification of answers that are not AWS's.
-
-/// A fake clock: sleeping returns at once and moves the clock forward.
-#[derive(Debug, Clone)]
-struct InstantSleep {
-    now: Arc<Mutex<SystemTime>>,
-}
-
-impl Default for InstantSleep {
-    fn default() -> Self {
-        Self {
-            now: Arc::new(Mutex::new(
-                SystemTime::UNIX_EPOCH + Duration::from_hours(500_000),
-            )),
-        }
-    }
-}
-
-impl AsyncSleep for InstantSleep {
-    fn sleep(&self, duration: Duration) -> Sleep {
-        if let Ok(mut now) = self.now.lock() {
-            *now += duration;
-        }
-        Sleep::new(std::future::ready(()))
-    }
-}
-
-impl TimeSource for InstantSleep {
-    fn now(&self) -> SystemTime {
-        self.now.lock().map_or(SystemTime::UNIX_EPOCH, |n| *n)
-    }
-}
 
 const ENDPOINT: &str = "https://proxy.example.internal";
 
@@ -74,54 +40,23 @@ fn ctx() -> CallContext {
     }
 }
 
-macro_rules! client {
-    ($krate:ident, $sleep:expr, $rules:expr) => {{
-        let sleep = $sleep.clone();
-        mock_client!($krate, RuleMode::MatchAny, $rules, move |c| c
-            .retry_config(retry_config())
-            .region($krate::config::Region::new("eu-west-1"))
-            .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
-            .time_source(sleep.clone()))
-    }};
-}
-
 fn clients(ecs: &[&Rule], ecr: &[&Rule], ec2: &[&Rule]) -> AwsClients {
     let sleep = InstantSleep::default();
-    let none: [&Rule; 0] = [];
-    AwsClients {
-        ecs: Arc::new(EcsAdapter::new(
-            client!(aws_sdk_ecs, sleep, ecs.iter().copied()),
+    let adapters = (
+        EcsAdapter::new(
+            instant_client!(aws_sdk_ecs, sleep, ecs.iter().copied()),
             ctx(),
-        )),
-        ecr: Arc::new(EcrAdapter::new(
-            client!(aws_sdk_ecr, sleep, ecr.iter().copied()),
+        ),
+        EcrAdapter::new(
+            instant_client!(aws_sdk_ecr, sleep, ecr.iter().copied()),
             ctx(),
-        )),
-        ec2: Arc::new(Ec2Adapter::new(
-            client!(aws_sdk_ec2, sleep, ec2.iter().copied()),
+        ),
+        Ec2Adapter::new(
+            instant_client!(aws_sdk_ec2, sleep, ec2.iter().copied()),
             ctx(),
-        )),
-        sts: Arc::new(StsAdapter::new(client!(aws_sdk_sts, sleep, none), ctx())),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            client!(aws_sdk_cloudwatchlogs, sleep, none),
-            ctx(),
-        )),
-        cloudwatch: Arc::new(ecsnap::aws::CloudWatchAdapter::new(
-            client!(aws_sdk_cloudwatch, sleep, none),
-            ctx(),
-        )),
-        elb: Arc::new(ecsnap::aws::ElbAdapter::new(
-            client!(aws_sdk_elasticloadbalancingv2, sleep, none),
-            ctx(),
-        )),
-        rbin: Arc::new(ecsnap::aws::RecycleBinAdapter::new(
-            client!(aws_sdk_rbin, sleep, none),
-            ctx(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: Some(ENDPOINT.into()),
-        task_definitions: None,
-    }
+        ),
+    );
+    with_nothing_else(adapters, &ctx())
 }
 
 fn answer(status: u16, body: &'static str) -> HttpResponse {
@@ -251,21 +186,10 @@ fn ecs_with_one_service() -> Vec<Rule> {
 #[tokio::test]
 async fn a_place_whose_volumes_cannot_be_read_keeps_its_services() {
     let ecs = ecs_with_one_service();
-    let repositories = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
-        aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput::builder().build()
-    });
+    let repositories = no_repositories();
     let volumes =
         mock!(aws_sdk_ec2::Client::describe_volumes).then_http_response(|| answer(503, PORTAL));
-    let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
-        aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder().build()
-    });
-    let amis = mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
-        aws_sdk_ec2::operation::describe_images::DescribeImagesOutput::builder().build()
-    });
-    let templates = mock!(aws_sdk_ec2::Client::describe_launch_templates).then_output(|| {
-        aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
-            .build()
-    });
+    let [snapshots, amis, templates] = no_other_ec2();
     let ecs_rules: Vec<&Rule> = ecs.iter().collect();
     let aws = clients(
         &ecs_rules,

@@ -25,19 +25,42 @@ fn installed(program: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Whether `shell` is missing (the test is then skipped, saying so).
+fn missing(shell: &str) -> bool {
+    let missing = !installed(shell);
+    if missing {
+        eprintln!("skipped: {shell} is not installed");
+    }
+    missing
+}
+
+/// Writes `ecsnap completions SHELL`'s script at `path` (its folder made).
+fn write_completion(home: &std::path::Path, shell: &str, path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(path, ecsnap_stdout(home, &["completions", shell])).expect("write");
+}
+
+/// The stdout of a run that must succeed (its stderr shown when it did not).
+fn stdout_of_success(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn bash_completion_loads_and_completes_subcommands_and_flags() {
-    if !installed("bash") {
-        eprintln!("skipped: bash is not installed");
+    if missing("bash") {
         return;
     }
     let home = tempfile::tempdir().expect("tempdir");
     let script = home.path().join("ecsnap.bash");
-    std::fs::write(
-        &script,
-        ecsnap_stdout(home.path(), &["completions", "bash"]),
-    )
-    .expect("write");
+    write_completion(home.path(), "bash", &script);
     // Load it, show the registration, then ask for the words after `ecsnap ser` and after
     // `ecsnap services --`, as bash's programmable completion would.
     let probe = format!(
@@ -52,12 +75,7 @@ fn bash_completion_loads_and_completes_subcommands_and_flags() {
         .args(["--norc", "--noprofile", "-c", &probe])
         .output()
         .expect("bash runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = stdout_of_success(&out);
     assert!(
         stdout
             .lines()
@@ -70,18 +88,12 @@ fn bash_completion_loads_and_completes_subcommands_and_flags() {
 
 #[test]
 fn zsh_completion_loads_when_zsh_is_installed() {
-    if !installed("zsh") {
-        eprintln!("skipped: zsh is not installed on this machine");
+    if missing("zsh") {
         return;
     }
     let home = tempfile::tempdir().expect("tempdir");
     let dir = home.path().join("zfunc");
-    std::fs::create_dir(&dir).expect("mkdir");
-    std::fs::write(
-        dir.join("_ecsnap"),
-        ecsnap_stdout(home.path(), &["completions", "zsh"]),
-    )
-    .expect("write");
+    write_completion(home.path(), "zsh", &dir.join("_ecsnap"));
     let probe = format!(
         "fpath=({d} $fpath); autoload -Uz compinit; compinit -u -D; \
          autoload -Uz _ecsnap; print -r -- ${{_comps[ecsnap]}}",
@@ -158,12 +170,7 @@ fn man_page_has_its_sections_and_renders_with_man() {
         .env("LANG", "C.UTF-8")
         .output()
         .expect("man runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = stdout_of_success(&out);
     // What a reader sees: the headings and the commands, not roff requests.
     for seen in ["NAME", "SYNOPSIS", "ecsnap-services(1)", "--profile"] {
         assert!(text.contains(seen), "man shows {seen}:\n{text}");
@@ -192,8 +199,7 @@ fn listed_names(home: &std::path::Path) {
 
 #[test]
 fn cluster_and_service_names_complete_from_the_names_last_listed() {
-    if !installed("bash") {
-        eprintln!("skipped: bash is not installed");
+    if missing("bash") {
         return;
     }
     let home = tempfile::tempdir().expect("tempdir");
@@ -206,11 +212,7 @@ fn cluster_and_service_names_complete_from_the_names_last_listed() {
         "checkout\nledger\n"
     );
     let script = home.path().join("ecsnap.bash");
-    std::fs::write(
-        &script,
-        ecsnap_stdout(home.path(), &["completions", "bash"]),
-    )
-    .expect("write");
+    write_completion(home.path(), "bash", &script);
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_ecsnap"))
         .parent()
         .expect("the binary's folder")
@@ -242,12 +244,7 @@ fn cluster_and_service_names_complete_from_the_names_last_listed() {
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .output()
         .expect("bash runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = stdout_of_success(&out);
     assert!(stdout.contains("CLUSTERS: payments-prod\n"), "{stdout}");
     assert!(
         stdout.contains("SERVICES: checkout crawler ledger\n"),

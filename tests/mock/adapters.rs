@@ -5,64 +5,19 @@
 
 use crate::asserts::assert_has;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
-
-use aws_smithy_async::time::TimeSource;
 
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
-use aws_sdk_ecs::config::{AsyncSleep, SharedAsyncSleep, Sleep};
 use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use ecsnap::aws::{
     AwsClients, CallContext, Ec2Adapter, Ec2Api, EcrAdapter, EcrApi, EcsAdapter, EcsApi,
-    StsAdapter, retry_config,
+    retry_config,
 };
 use ecsnap::error::{AwsErrorKind, Error};
 
-/// A fake clock: sleeping returns at once and moves the clock forward by the delay, so
-/// backoff and the adaptive rate limiter see time pass without any real waiting. It
-/// remembers every requested delay so tests can see backoff happened.
-#[derive(Debug, Clone)]
-struct InstantSleep {
-    slept: Arc<Mutex<Vec<Duration>>>,
-    now: Arc<Mutex<SystemTime>>,
-}
-
-impl Default for InstantSleep {
-    fn default() -> Self {
-        Self {
-            slept: Arc::default(),
-            now: Arc::new(Mutex::new(
-                SystemTime::UNIX_EPOCH + Duration::from_hours(500_000),
-            )),
-        }
-    }
-}
-
-impl AsyncSleep for InstantSleep {
-    fn sleep(&self, duration: Duration) -> Sleep {
-        if let Ok(mut v) = self.slept.lock() {
-            v.push(duration);
-        }
-        if let Ok(mut now) = self.now.lock() {
-            *now += duration;
-        }
-        Sleep::new(std::future::ready(()))
-    }
-}
-
-impl TimeSource for InstantSleep {
-    fn now(&self) -> SystemTime {
-        self.now.lock().map_or(SystemTime::UNIX_EPOCH, |n| *n)
-    }
-}
-
-impl InstantSleep {
-    fn count(&self) -> usize {
-        self.slept.lock().map(|v| v.len()).unwrap_or_default()
-    }
-}
+use crate::answers::{clusters_listed, no_other_ec2, no_repositories};
+use crate::instant_sleep::{InstantSleep, instant_client, with_nothing_else};
 
 fn ctx() -> CallContext {
     CallContext {
@@ -72,60 +27,29 @@ fn ctx() -> CallContext {
     }
 }
 
-macro_rules! client {
-    ($krate:ident, $sleep:expr, $rules:expr) => {{
-        let sleep = $sleep.clone();
-        mock_client!($krate, RuleMode::MatchAny, $rules, move |c| c
-            .retry_config(retry_config())
-            .region($krate::config::Region::new("eu-west-1"))
-            .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
-            .time_source(sleep.clone()))
-    }};
-}
-
 fn ecs(rules: &[&Rule], sleep: &InstantSleep) -> EcsAdapter {
-    EcsAdapter::new(client!(aws_sdk_ecs, sleep, rules.iter().copied()), ctx())
+    EcsAdapter::new(
+        instant_client!(aws_sdk_ecs, sleep, rules.iter().copied()),
+        ctx(),
+    )
 }
 
 fn ec2(rules: &[&Rule], sleep: &InstantSleep) -> Ec2Adapter {
-    Ec2Adapter::new(client!(aws_sdk_ec2, sleep, rules.iter().copied()), ctx())
+    Ec2Adapter::new(
+        instant_client!(aws_sdk_ec2, sleep, rules.iter().copied()),
+        ctx(),
+    )
 }
 
 fn ecr(rules: &[&Rule], sleep: &InstantSleep) -> EcrAdapter {
-    EcrAdapter::new(client!(aws_sdk_ecr, sleep, rules.iter().copied()), ctx())
+    EcrAdapter::new(
+        instant_client!(aws_sdk_ecr, sleep, rules.iter().copied()),
+        ctx(),
+    )
 }
 
 fn clients(ecs_a: EcsAdapter, ecr_a: EcrAdapter, ec2_a: Ec2Adapter) -> AwsClients {
-    let sleep = InstantSleep::default();
-    let no_rules: [&Rule; 0] = [];
-    AwsClients {
-        ecs: Arc::new(ecs_a),
-        ecr: Arc::new(ecr_a),
-        ec2: Arc::new(ec2_a),
-        sts: Arc::new(StsAdapter::new(
-            client!(aws_sdk_sts, sleep, no_rules),
-            ctx(),
-        )),
-        logs: Arc::new(ecsnap::aws::LogsAdapter::new(
-            client!(aws_sdk_cloudwatchlogs, sleep, no_rules),
-            ctx(),
-        )),
-        cloudwatch: Arc::new(ecsnap::aws::CloudWatchAdapter::new(
-            client!(aws_sdk_cloudwatch, sleep, no_rules),
-            ctx(),
-        )),
-        elb: Arc::new(ecsnap::aws::ElbAdapter::new(
-            client!(aws_sdk_elasticloadbalancingv2, sleep, no_rules),
-            ctx(),
-        )),
-        rbin: Arc::new(ecsnap::aws::RecycleBinAdapter::new(
-            client!(aws_sdk_rbin, sleep, no_rules),
-            ctx(),
-        )),
-        region: "eu-west-1".into(),
-        endpoint: None,
-        task_definitions: None,
-    }
+    with_nothing_else((ecs_a, ecr_a, ec2_a), &ctx())
 }
 
 const ECS_THROTTLE: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
@@ -437,12 +361,10 @@ async fn a_known_account_narrows_snapshots_on_the_server() {
 
 #[tokio::test]
 async fn loaders_batch_across_clusters_and_join_services() {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/payments-prod")
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/search-staging")
-            .build()
-    });
+    let clusters = clusters_listed(&[
+        "arn:aws:ecs:eu-west-1:1:cluster/payments-prod",
+        "arn:aws:ecs:eu-west-1:1:cluster/search-staging",
+    ]);
     let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(|r| {
         let cluster = r.cluster().unwrap_or_default().to_string();
         let n = if cluster == "payments-prod" { 12 } else { 3 };
@@ -525,12 +447,10 @@ async fn loaders_batch_across_clusters_and_join_services() {
 #[tokio::test]
 async fn odd_aws_data_loads_without_panicking() {
     // Every optional field missing, an empty cluster, an image with no tags.
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/odd")
-            .cluster_arns("arn:aws:ecs:eu-west-1:1:cluster/empty")
-            .build()
-    });
+    let clusters = clusters_listed(&[
+        "arn:aws:ecs:eu-west-1:1:cluster/odd",
+        "arn:aws:ecs:eu-west-1:1:cluster/empty",
+    ]);
     let list_services = mock!(aws_sdk_ecs::Client::list_services).then_compute_output(|r| {
         let mut out = aws_sdk_ecs::operation::list_services::ListServicesOutput::builder();
         if r.cluster() == Some("odd") {
@@ -644,11 +564,7 @@ async fn task_definitions_are_described_once_then_read_from_the_cache() {
     let td_arn = |family: &str, rev: u32| {
         format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{family}:{rev}")
     };
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns("arn:aws:ecs:eu-west-1:111122223333:cluster/prod")
-            .build()
-    });
+    let clusters = clusters_listed(&["arn:aws:ecs:eu-west-1:111122223333:cluster/prod"]);
     let list_services = mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
         aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
             .service_arns("arn:aws:ecs:eu-west-1:111122223333:service/prod/api")
@@ -939,21 +855,10 @@ async fn the_inventory_describes_every_task_definition_in_use_once() {
             )
             .build()
         });
-    let repositories = mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
-        aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput::builder().build()
-    });
+    let repositories = no_repositories();
     let volumes = mock!(aws_sdk_ec2::Client::describe_volumes)
         .then_output(|| DescribeVolumesOutput::builder().build());
-    let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
-        aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput::builder().build()
-    });
-    let amis = mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
-        aws_sdk_ec2::operation::describe_images::DescribeImagesOutput::builder().build()
-    });
-    let templates = mock!(aws_sdk_ec2::Client::describe_launch_templates).then_output(|| {
-        aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
-            .build()
-    });
+    let [snapshots, amis, templates] = no_other_ec2();
     let sleep = InstantSleep::default();
     let aws = clients(
         ecs(

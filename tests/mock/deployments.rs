@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
-use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::stop_service_deployment::StopServiceDeploymentOutput;
 use aws_sdk_ecs::primitives::DateTime;
@@ -128,22 +128,20 @@ fn revision(arn: &str) -> sdk::ServiceRevision {
         .build()
 }
 
+/// The ACTIVE `api` service, as DescribeServices starts describing it.
+fn api_service() -> sdk::builders::ServiceBuilder {
+    sdk::Service::builder()
+        .service_arn(SERVICE_ARN)
+        .cluster_arn(CLUSTER_ARN)
+        .service_name("api")
+        .status("ACTIVE")
+}
+
 fn service_rules() -> [Rule; 2] {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns(CLUSTER_ARN)
-            .build()
-    });
+    let clusters = clusters_listed(&[CLUSTER_ARN]);
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
-            .services(
-                sdk::Service::builder()
-                    .service_arn(SERVICE_ARN)
-                    .cluster_arn(CLUSTER_ARN)
-                    .service_name("api")
-                    .status("ACTIVE")
-                    .build(),
-            )
+            .services(api_service().build())
             .build()
     });
     [clusters, services]
@@ -405,28 +403,19 @@ const DENIED: &str = r#"{"__type":"AccessDeniedException","message":"User: arn:a
 
 #[tokio::test]
 async fn access_denied_names_each_iam_action() {
-    let deny = |status: u16, body: &str| (status, Some(body.to_string()));
-    let (s, b) = deny(400, DENIED);
-    let list = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let describe = mock!(aws_sdk_ecs::Client::describe_service_deployments)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let revisions = mock!(aws_sdk_ecs::Client::describe_service_revisions)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let stop = mock!(aws_sdk_ecs::Client::stop_service_deployment)
-        .sequence()
-        .http_status(s, b.clone())
-        .build();
-    let cont = mock!(aws_sdk_ecs::Client::continue_service_deployment)
-        .sequence()
-        .http_status(s, b)
-        .build();
+    let list = failing!(aws_sdk_ecs::Client::list_service_deployments, 400, DENIED);
+    let describe = failing!(
+        aws_sdk_ecs::Client::describe_service_deployments,
+        400,
+        DENIED
+    );
+    let revisions = failing!(aws_sdk_ecs::Client::describe_service_revisions, 400, DENIED);
+    let stop = failing!(aws_sdk_ecs::Client::stop_service_deployment, 400, DENIED);
+    let cont = failing!(
+        aws_sdk_ecs::Client::continue_service_deployment,
+        400,
+        DENIED
+    );
     let (aws, ops) = place(&[&list, &describe, &revisions, &stop, &cont], None);
     let arn = [deployment_arn("d1")];
     let errors: Vec<(&str, Error)> = vec![
@@ -481,13 +470,11 @@ async fn access_denied_names_each_iam_action() {
 #[tokio::test]
 async fn an_endpoint_without_the_operations_answers_unsupported() {
     // An older endpoint's JSON answer.
-    let unknown = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"UnknownOperationException"}"#.to_string()),
-        )
-        .build();
+    let unknown = failing!(
+        aws_sdk_ecs::Client::list_service_deployments,
+        400,
+        UNKNOWN_OPERATION
+    );
     let (aws, _) = place(&[&unknown], None);
     let err = aws
         .ecs
@@ -498,21 +485,24 @@ async fn an_endpoint_without_the_operations_answers_unsupported() {
     assert!(err.to_string().contains("is not supported"), "{err}");
     // moto's answer to an operation it lacks: an HTML 500 page, from an --endpoint-url.
     let page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n";
-    let moto = mock!(aws_sdk_ecs::Client::describe_service_revisions)
-        .sequence()
-        .http_response(move || {
-            aws_sdk_ecs::config::http::HttpResponse::new(
-                500u16.try_into().expect("a status code"),
-                page.into(),
-            )
-        })
-        .build();
-    let (emulated, _) = place(&[&moto], Some("http://127.0.0.1:5000"));
-    let err = emulated
-        .ecs
-        .describe_service_revisions(&[revision_arn("r1")])
-        .await
-        .expect_err("500");
+    // DescribeServiceRevisions answered by that page, at `endpoint`.
+    let page_from = async |endpoint| {
+        let rule = mock!(aws_sdk_ecs::Client::describe_service_revisions)
+            .sequence()
+            .http_response(move || {
+                aws_sdk_ecs::config::http::HttpResponse::new(
+                    500u16.try_into().expect("a status code"),
+                    page.into(),
+                )
+            })
+            .build();
+        let (aws, _) = place(&[&rule], endpoint);
+        aws.ecs
+            .describe_service_revisions(&[revision_arn("r1")])
+            .await
+            .expect_err("500")
+    };
+    let err = page_from(Some("http://127.0.0.1:5000")).await;
     assert!(is_unsupported(&err), "{err:?}");
     assert!(
         err.to_string().contains("ecs:DescribeServiceRevisions"),
@@ -525,21 +515,7 @@ async fn an_endpoint_without_the_operations_answers_unsupported() {
     );
     assert!(!err.to_string().contains("proxy"), "{err}");
     // The same page from AWS itself (no --endpoint-url) stays a strange answer: a proxy's.
-    let proxied = mock!(aws_sdk_ecs::Client::describe_service_revisions)
-        .sequence()
-        .http_response(move || {
-            aws_sdk_ecs::config::http::HttpResponse::new(
-                500u16.try_into().expect("a status code"),
-                page.into(),
-            )
-        })
-        .build();
-    let (aws_itself, _) = place(&[&proxied], None);
-    let err = aws_itself
-        .ecs
-        .describe_service_revisions(&[revision_arn("r1")])
-        .await
-        .expect_err("500");
+    let err = page_from(None).await;
     assert!(!is_unsupported(&err), "{err:?}");
 }
 
@@ -1000,11 +976,7 @@ async fn describe_services_reads_the_strategy_bake_time_and_hooks_for_detail() {
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(
-                sdk::Service::builder()
-                    .service_arn(SERVICE_ARN)
-                    .cluster_arn(CLUSTER_ARN)
-                    .service_name("api")
-                    .status("ACTIVE")
+                api_service()
                     .deployment_configuration(
                         sdk::DeploymentConfiguration::builder()
                             .strategy(sdk::DeploymentStrategy::Canary)

@@ -149,7 +149,7 @@ impl Harness {
 /// A stand-in `session-manager-plugin`: prints a version for `--version`, and records
 /// each other call's arguments (one per line, NUL-separated calls) and the response
 /// environment variable.
-fn stand_in_plugin(dir: &Path, version: &str) -> (PathBuf, PathBuf) {
+fn stand_in_plugin(dir: &Path, version: &str) -> (Plugin, PathBuf) {
     let record = dir.join("plugin-calls");
     let script = dir.join("session-manager-plugin");
     let text = format!(
@@ -168,7 +168,20 @@ fn stand_in_plugin(dir: &Path, version: &str) -> (PathBuf, PathBuf) {
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
             .expect("chmod the stand-in");
     }
-    (script, record)
+    let plugin = Plugin {
+        program: script.into_os_string(),
+    };
+    (plugin, record)
+}
+
+/// What the plugin is given for a port forward: the `ops` profile, SSM in eu-west-1.
+fn ssm_context(mutator: &Mutator) -> ecsnap::Result<PluginContext> {
+    block_on(PluginContext::for_session(
+        mutator,
+        "eu-west-1",
+        "ops".into(),
+        endpoint_url("ssm", "eu-west-1", None),
+    ))
 }
 
 /// The recorded calls: each the argument list and the env line.
@@ -248,10 +261,7 @@ fn exec_sends_execute_command_and_hands_the_session_to_the_plugin_like_the_aws_c
     let h = harness(&ecs, &[]);
     let mutator = h.mutator(false);
     let dir = tempfile::tempdir().expect("tempdir");
-    let (script, record) = stand_in_plugin(dir.path(), "1.2.707.0");
-    let plugin = Plugin {
-        program: script.into_os_string(),
-    };
+    let (plugin, record) = stand_in_plugin(dir.path(), "1.2.707.0");
 
     // Two containers: the plan needs one named.
     let ambiguous = block_on(exec::plan(&h.aws, "prod", TASK_ID, None, "/bin/bash"));
@@ -374,18 +384,9 @@ fn port_forwarding_starts_the_session_and_passes_it_by_environment() {
     assert_eq!(start.num_calls(), 1);
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let (script, record) = stand_in_plugin(dir.path(), "1.2.707.0");
-    let plugin = Plugin {
-        program: script.into_os_string(),
-    };
+    let (plugin, record) = stand_in_plugin(dir.path(), "1.2.707.0");
     let version = plugin.version().expect("version");
-    let ctx = block_on(PluginContext::for_session(
-        &mutator,
-        "eu-west-1",
-        "ops".into(),
-        endpoint_url("ssm", "eu-west-1", None),
-    ))
-    .expect("no role: nothing to resolve");
+    let ctx = ssm_context(&mutator).expect("no role: nothing to resolve");
     let call = port_forward::plugin_call(&ctx, &plan, &session, &version);
     assert!(plugin.run(&call).expect("runs").success());
     let calls = recorded_calls(&record);
@@ -412,10 +413,7 @@ fn port_forwarding_starts_the_session_and_passes_it_by_environment() {
     );
 
     // An old plugin gets the answer as its first argument instead.
-    let (old_script, old_record) = stand_in_plugin(dir.path(), "1.2.497.0");
-    let old = Plugin {
-        program: old_script.into_os_string(),
-    };
+    let (old, old_record) = stand_in_plugin(dir.path(), "1.2.497.0");
     let call = port_forward::plugin_call(&ctx, &plan, &session, &old.version().expect("v"));
     // (the same record file: the second call is the old plugin's)
     assert!(old.run(&call).expect("runs").success());
@@ -445,13 +443,7 @@ fn an_assumed_role_hands_the_plugin_its_credentials_instead_of_a_profile() {
     });
     let mut h = harness(&ecs, &[&start]);
     let plain = h.mutator(false);
-    let no_role = block_on(PluginContext::for_session(
-        &plain,
-        "eu-west-1",
-        "ops".into(),
-        endpoint_url("ssm", "eu-west-1", None),
-    ))
-    .expect("no role");
+    let no_role = ssm_context(&plain).expect("no role");
     assert_eq!(no_role.profile, "ops");
     assert!(no_role.credentials.is_empty());
 
@@ -471,13 +463,7 @@ fn an_assumed_role_hands_the_plugin_its_credentials_instead_of_a_profile() {
         host: None,
     };
     let plan = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward)).expect("plan");
-    let ctx = block_on(PluginContext::for_session(
-        &mutator,
-        "eu-west-1",
-        "ops".into(),
-        endpoint_url("ssm", "eu-west-1", None),
-    ))
-    .expect("the role's credentials");
+    let ctx = ssm_context(&mutator).expect("the role's credentials");
     assert_eq!(ctx.profile, "", "no profile names the role's credentials");
     // The secrets stay out of Debug.
     let shown = format!("{ctx:?}");
@@ -488,10 +474,7 @@ fn an_assumed_role_hands_the_plugin_its_credentials_instead_of_a_profile() {
     let session = block_on(port_forward::start(&mutator, &plan)).expect("StartSession");
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let (script, record) = stand_in_plugin(dir.path(), "1.2.707.0");
-    let plugin = Plugin {
-        program: script.into_os_string(),
-    };
+    let (plugin, record) = stand_in_plugin(dir.path(), "1.2.707.0");
     let call = port_forward::plugin_call(&ctx, &plan, &session, &plugin.version().expect("v"));
     assert!(plugin.run(&call).expect("runs").success());
     let calls = recorded_calls(&record);
@@ -794,10 +777,7 @@ fn without_the_plugin_exec_and_port_forward_plan_nothing_and_send_nothing() {
     assert_eq!(execute.num_calls(), 0);
     assert_eq!(start.num_calls(), 0);
 
-    let (script, _record) = stand_in_plugin(dir.path(), "1.2.707.0");
-    let present = Plugin {
-        program: script.into_os_string(),
-    };
+    let (present, _record) = stand_in_plugin(dir.path(), "1.2.707.0");
     let plans = block_on(exec::plan_all_with_plugin(
         &h.aws, "prod", TASK_ID, "/bin/sh", &present,
     ))

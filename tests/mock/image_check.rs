@@ -6,6 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::answers::failing;
 use crate::mocked::clients;
 use aws_sdk_ecr::operation::batch_get_image::BatchGetImageOutput;
 use aws_sdk_ecr::types::{Image as EcrImage, ImageFailure, ImageFailureCode, ImageIdentifier};
@@ -86,17 +87,12 @@ async fn images_are_checked_in_batches_of_at_most_100() {
 
 #[tokio::test]
 async fn a_repository_that_is_gone_means_every_image_of_it_is_deleted() {
-    let rule = mock!(aws_sdk_ecr::Client::batch_get_image)
-        .sequence()
-        .http_status(
-            400,
-            Some(
-                r#"{"__type":"RepositoryNotFoundException","message":"The repository with name 'shop' does not exist"}"#
-                    .to_string(),
-            ),
-        )
-        .repeatedly()
-        .build();
+    let rule = failing!(
+        aws_sdk_ecr::Client::batch_get_image,
+        400,
+        r#"{"__type":"RepositoryNotFoundException","message":"The repository with name 'shop' does not exist"}"#,
+        repeatedly
+    );
     let aws = clients(&[], &[&rule], &[]);
     let images = [format!("{REGISTRY}/shop:v1"), format!("{REGISTRY}/shop:v2")];
     let found = load_image_presence(&aws, &images).await;
@@ -111,17 +107,12 @@ async fn a_repository_that_is_gone_means_every_image_of_it_is_deleted() {
 
 #[tokio::test]
 async fn a_check_that_is_denied_does_not_block_and_names_the_permission() {
-    let rule = mock!(aws_sdk_ecr::Client::batch_get_image)
-        .sequence()
-        .http_status(
-            400,
-            Some(
-                r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: ecr:BatchGetImage"}"#
-                    .to_string(),
-            ),
-        )
-        .repeatedly()
-        .build();
+    let rule = failing!(
+        aws_sdk_ecr::Client::batch_get_image,
+        400,
+        r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: ecr:BatchGetImage"}"#,
+        repeatedly
+    );
     let aws = clients(&[], &[&rule], &[]);
     let image = format!("{REGISTRY}/shop:v1");
     let found = load_image_presence(&aws, std::slice::from_ref(&image)).await;

@@ -61,6 +61,39 @@ struct EcsFleet {
     described: Rule,
 }
 
+impl EcsFleet {
+    /// The clients of this fleet's ECS and of `ec2` (ECR answers nothing).
+    fn clients(&self, ec2: &[&Rule]) -> ecsnap::aws::AwsClients {
+        clients(
+            &[
+                &self.clusters,
+                &self.services,
+                &self.tasks,
+                &self.describe,
+                &self.described,
+            ],
+            &[],
+            ec2,
+        )
+    }
+}
+
+/// The ids of the volumes `load_service_tasks` found for the service, sorted, and how
+/// many tasks it listed.
+async fn service_volume_ids(aws: &ecsnap::aws::AwsClients) -> (usize, Vec<String>) {
+    let st = load::load_service_tasks(aws, CLUSTER, SERVICE)
+        .await
+        .expect("tasks and volumes");
+    let mut ids: Vec<String> = st
+        .volumes
+        .expect("volumes")
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    ids.sort();
+    (st.tasks.len(), ids)
+}
+
 fn ecs_fleet(attached: &'static str) -> EcsFleet {
     EcsFleet {
         clusters: mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
@@ -139,28 +172,9 @@ async fn service_volumes_are_read_by_tags_and_ids_never_the_whole_account() {
     let everything = mock!(aws_sdk_ec2::Client::describe_volumes)
         .match_requests(|r| r.filters().is_empty())
         .then_output(|| DescribeVolumesOutput::builder().build());
-    let aws = clients(
-        &[
-            &fleet.clusters,
-            &fleet.services,
-            &fleet.tasks,
-            &fleet.describe,
-            &fleet.described,
-        ],
-        &[],
-        &[&tagged, &by_id, &everything],
-    );
-    let st = load::load_service_tasks(&aws, CLUSTER, SERVICE)
-        .await
-        .expect("tasks and volumes");
-    assert_eq!(st.tasks.len(), 1);
-    let mut ids: Vec<String> = st
-        .volumes
-        .expect("volumes")
-        .into_iter()
-        .map(|v| v.id)
-        .collect();
-    ids.sort();
+    let aws = fleet.clients(&[&tagged, &by_id, &everything]);
+    let (tasks, ids) = service_volume_ids(&aws).await;
+    assert_eq!(tasks, 1);
     assert_eq!(ids, ["vol-attached", "vol-tagged"]);
     assert_eq!(tagged.num_calls(), 1, "one query by the service's tags");
     assert_eq!(
@@ -190,26 +204,8 @@ async fn an_attached_volume_the_tags_found_costs_no_second_query() {
         });
     let other = mock!(aws_sdk_ec2::Client::describe_volumes)
         .then_output(|| DescribeVolumesOutput::builder().build());
-    let aws = clients(
-        &[
-            &fleet.clusters,
-            &fleet.services,
-            &fleet.tasks,
-            &fleet.describe,
-            &fleet.described,
-        ],
-        &[],
-        &[&tagged, &other],
-    );
-    let st = load::load_service_tasks(&aws, CLUSTER, SERVICE)
-        .await
-        .expect("tasks and volumes");
-    let ids: Vec<String> = st
-        .volumes
-        .expect("volumes")
-        .into_iter()
-        .map(|v| v.id)
-        .collect();
+    let aws = fleet.clients(&[&tagged, &other]);
+    let (_, ids) = service_volume_ids(&aws).await;
     assert_eq!(ids, ["vol-tagged"]);
     assert_eq!(tagged.num_calls(), 1);
     assert_eq!(other.num_calls(), 0);
@@ -323,34 +319,26 @@ fn manifest(layers: &[(&str, i64)]) -> String {
     )
 }
 
+/// BatchGetImage of `digest` answered by a manifest of these layers (digest, size).
+fn manifest_rule(digest: &'static str, layers: &'static [(&'static str, i64)]) -> Rule {
+    mock!(aws_sdk_ecr::Client::batch_get_image)
+        .match_requests(move |r| {
+            r.image_ids().first().and_then(|i| i.image_digest()) == Some(digest)
+        })
+        .then_output(move || {
+            BatchGetImageOutput::builder()
+                .images(EcrImage::builder().image_manifest(manifest(layers)).build())
+                .build()
+        })
+}
+
 #[tokio::test]
 async fn unique_bytes_count_the_layers_no_other_image_shares() {
-    let mine = mock!(aws_sdk_ecr::Client::batch_get_image)
-        .match_requests(|r| {
-            r.image_ids().first().and_then(|i| i.image_digest()) == Some("sha256:mine")
-        })
-        .then_output(|| {
-            BatchGetImageOutput::builder()
-                .images(
-                    EcrImage::builder()
-                        .image_manifest(manifest(&[("sha256:base", 1000), ("sha256:own", 300)]))
-                        .build(),
-                )
-                .build()
-        });
-    let theirs = mock!(aws_sdk_ecr::Client::batch_get_image)
-        .match_requests(|r| {
-            r.image_ids().first().and_then(|i| i.image_digest()) == Some("sha256:theirs")
-        })
-        .then_output(|| {
-            BatchGetImageOutput::builder()
-                .images(
-                    EcrImage::builder()
-                        .image_manifest(manifest(&[("sha256:base", 1000), ("sha256:other", 50)]))
-                        .build(),
-                )
-                .build()
-        });
+    let mine = manifest_rule("sha256:mine", &[("sha256:base", 1000), ("sha256:own", 300)]);
+    let theirs = manifest_rule(
+        "sha256:theirs",
+        &[("sha256:base", 1000), ("sha256:other", 50)],
+    );
     let aws = clients(&[], &[&mine, &theirs], &[]);
     let mut seen = Vec::new();
     let bytes = load::load_unique_bytes(
@@ -464,17 +452,8 @@ async fn a_task_s_ebs_volume_carries_the_task_s_zone_in_tasks_json() {
             )
             .build()
     });
-    let aws = clients(
-        &[
-            &fleet.clusters,
-            &fleet.services,
-            &fleet.tasks,
-            &describe,
-            &fleet.described,
-        ],
-        &[],
-        &[],
-    );
+    let fleet = EcsFleet { describe, ..fleet };
+    let aws = fleet.clients(&[]);
     let listing = load::load_task_listing(&aws, CLUSTER, Some(SERVICE))
         .await
         .expect("tasks");

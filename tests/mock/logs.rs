@@ -297,16 +297,7 @@ fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
         .match_requests(|r| r.next_token() == Some("f2") && r.start_from_head() == Some(true))
         .then_output(|| page(events(3, 3), "b3", "f3"));
     let aws = clients_with_logs(&[], &[], &[], &[&follow1, &follow2]);
-    let mut streams = vec![ContainerLogs {
-        task_id: TASK.into(),
-        container: "app".into(),
-        essential: true,
-        source: LogSource::Awslogs {
-            group: GROUP.into(),
-            stream: stream(),
-            region: "eu-west-1".into(),
-        },
-    }];
+    let mut streams = vec![awslogs_app(TASK, stream())];
     let mut tokens = vec![Some("f1".to_string())];
     let clock = FakeClock::default();
     let stop = Interrupt::new();
@@ -435,16 +426,7 @@ fn following_picks_up_a_stream_once_it_exists() {
         .output(|| page(events(1, 2), "b1", "f1"))
         .build();
     let aws = clients_with_logs(&[], &[], &[], &[&rule]);
-    let mut streams = vec![ContainerLogs {
-        task_id: TASK.into(),
-        container: "app".into(),
-        essential: true,
-        source: LogSource::Awslogs {
-            group: GROUP.into(),
-            stream: stream(),
-            region: "eu-west-1".into(),
-        },
-    }];
+    let mut streams = vec![awslogs_app(TASK, stream())];
     let mut tokens = vec![None];
     let clock = FakeClock::default();
     let stop = Interrupt::new();

@@ -5,8 +5,12 @@
 //!
 //! Run one feature with `cargo test --test mock rollback::`.
 
+#[path = "../support/answers.rs"]
+mod answers;
 #[path = "../support/asserts.rs"]
 mod asserts;
+#[path = "../support/instant_sleep.rs"]
+mod instant_sleep;
 #[path = "../support/mocked.rs"]
 mod mocked;
 #[path = "../support/runtime.rs"]

@@ -4,6 +4,7 @@
 //! recorded (audit intent + result) while nothing new starts; an audit log that cannot be
 //! written sends nothing.
 
+use crate::answers::clusters_listed;
 use crate::asserts::assert_has;
 use std::sync::Arc;
 
@@ -17,7 +18,6 @@ use aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput;
 use aws_sdk_ecr::types::{ImageDetail, Repository};
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
-use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_services::ListServicesOutput;
 use aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput;
 use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
@@ -28,7 +28,7 @@ use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::ops::audit::unanswered;
 use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
-use ecsnap::ops::cleanup::{self, ExecuteOptions, ItemResult, ItemStatus};
+use ecsnap::ops::cleanup::{self, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus};
 use ecsnap::ops::guard::Mutator;
 use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
 use ecsnap::ops::wait::FakeClock;
@@ -68,11 +68,7 @@ fn studio_ecs(deny_revisions: bool) -> (aws_sdk_ecs::Client, Vec<Rule>) {
         }
     };
     let mut rules = vec![
-        mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-            ListClustersOutput::builder()
-                .cluster_arns("arn:aws:ecs:us-east-1:123456789012:cluster/c1")
-                .build()
-        }),
+        clusters_listed(&["arn:aws:ecs:us-east-1:123456789012:cluster/c1"]),
         mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
             ListServicesOutput::builder()
                 .service_arns("arn:aws:ecs:us-east-1:123456789012:service/c1/studio")
@@ -178,11 +174,22 @@ pub(crate) fn workspaces_ecr() -> aws_sdk_ecr::Client {
     no_retry_client!(aws_sdk_ecr, &[&repos, &images])
 }
 
-/// The image cleanup plan of `aws` under `settings` (no age filter), at `now`.
+/// The studio's ECS (`studio_ecs`) and workspaces ECR, and the ECS rules to count calls.
+fn studio_clients(deny_revisions: bool) -> (AwsClients, Vec<Rule>) {
+    let (ecs, rules) = studio_ecs(deny_revisions);
+    let (aws, _ops) = clients(
+        ecs,
+        workspaces_ecr(),
+        no_retry_client!(aws_sdk_ec2, no_rules()),
+    );
+    (aws, rules)
+}
+
+/// The image cleanup plan, as `cleanup --images` makes it (no account, no filter).
 pub(crate) async fn plan_images(
     aws: &AwsClients,
     settings: &Settings,
-) -> ecsnap::Result<cleanup::CleanupPlan> {
+) -> ecsnap::error::Result<CleanupPlan> {
     cleanup::plan(
         aws,
         settings,
@@ -197,12 +204,7 @@ pub(crate) async fn plan_images(
 
 #[tokio::test]
 async fn images_of_older_revisions_are_kept_as_rollback_targets() {
-    let (ecs, _rules) = studio_ecs(false);
-    let (aws, _ops) = clients(
-        ecs,
-        workspaces_ecr(),
-        no_retry_client!(aws_sdk_ec2, no_rules()),
-    );
+    let (aws, _rules) = studio_clients(false);
     let settings = Settings::default();
     let plan = plan_images(&aws, &settings).await.expect("plans");
     // Newest 3 kept (a4..a6); of a1..a3, a1 is studio:2's tag and a2 studio:1's digest pin.
@@ -228,12 +230,7 @@ async fn images_of_older_revisions_are_kept_as_rollback_targets() {
 
 #[tokio::test]
 async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
-    let (ecs, rules) = studio_ecs(true);
-    let (aws, _ops) = clients(
-        ecs,
-        workspaces_ecr(),
-        no_retry_client!(aws_sdk_ec2, no_rules()),
-    );
+    let (aws, rules) = studio_clients(true);
     let err = plan_images(&aws, &Settings::default())
         .await
         .expect_err("an incomplete picture plans nothing");
@@ -263,6 +260,19 @@ fn described() -> Rule {
     })
 }
 
+/// Clients where EC2 describes the volumes (`described`) and answers DeleteVolume with
+/// `deletes`; ECS and ECR answer nothing.
+fn deleting(deletes: &[&Rule]) -> (AwsClients, OpsClients) {
+    let described = described();
+    let mut ec2: Vec<&Rule> = vec![&described];
+    ec2.extend(deletes);
+    clients(
+        no_retry_client!(aws_sdk_ecs, no_rules()),
+        no_retry_client!(aws_sdk_ecr, no_rules()),
+        no_retry_client!(aws_sdk_ec2, ec2),
+    )
+}
+
 #[tokio::test]
 async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new() {
     let interrupt = Interrupt::new();
@@ -280,11 +290,7 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
     let others = mock!(aws_sdk_ec2::Client::delete_volume)
         .match_requests(|r| r.volume_id() != Some("vol-1"))
         .then_output(|| DeleteVolumeOutput::builder().build());
-    let described = described();
-    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &first, &others]);
-    let ecs = no_retry_client!(aws_sdk_ecs, no_rules());
-    let ecr = no_retry_client!(aws_sdk_ecr, no_rules());
-    let (aws, ops) = clients(ecs, ecr, ec2);
+    let (aws, ops) = deleting(&[&first, &others]);
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("audit.log");
     let mutator = Mutator::new(
@@ -357,13 +363,7 @@ async fn an_unwritable_audit_log_sends_nothing() {
         .expect("/dev/full opens (every write to it fails with ENOSPC)");
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
-    let described = described();
-    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
-    let (aws, ops) = clients(
-        no_retry_client!(aws_sdk_ecs, no_rules()),
-        no_retry_client!(aws_sdk_ecr, no_rules()),
-        ec2,
-    );
+    let (aws, ops) = deleting(&[&delete]);
     let mutator = Mutator::new(ops, None, Arc::new(audit), Actor::default());
     let results = cleanup::execute(
         &aws,
@@ -391,13 +391,7 @@ async fn an_unwritable_audit_log_sends_nothing() {
 async fn an_interrupt_before_the_first_delete_sends_nothing() {
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
-    let described = described();
-    let ec2 = no_retry_client!(aws_sdk_ec2, &[&described, &delete]);
-    let (aws, ops) = clients(
-        no_retry_client!(aws_sdk_ecs, no_rules()),
-        no_retry_client!(aws_sdk_ecr, no_rules()),
-        ec2,
-    );
+    let (aws, ops) = deleting(&[&delete]);
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("audit.log");
     let interrupt = Interrupt::new();

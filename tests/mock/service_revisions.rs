@@ -7,13 +7,13 @@
 
 use std::collections::HashMap;
 
+use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
-use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
@@ -136,11 +136,7 @@ fn deployment(id: &str, from: &str, to: &str, age: i64) -> sdk::ServiceDeploymen
 /// The ECS reads: the cluster, the service, its history and its revisions (`described`:
 /// whether DescribeServiceRevisions answers them or reports them all as failures).
 fn reads(described: bool) -> Vec<Rule> {
-    let clusters = mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
-        ListClustersOutput::builder()
-            .cluster_arns(CLUSTER_ARN)
-            .build()
-    });
+    let clusters = clusters_listed(&[CLUSTER_ARN]);
     let services = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(service())
@@ -455,19 +451,20 @@ async fn what_runs_is_refused_and_an_unknown_revision_lists_the_ones_there_are()
 #[tokio::test]
 async fn denied_unsupported_or_undescribed_revisions_say_why() {
     // ListServiceDeployments denied: the line names the IAM action.
-    let denied = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(400, Some(DENIED.to_string()))
-        .build();
     let ecs = reads(true);
-    let mut rules: Vec<&Rule> = vec![&denied];
-    rules.extend(
-        ecs.iter()
-            .enumerate()
-            .filter(|(i, _)| *i != 2)
-            .map(|(_, r)| r),
-    );
-    let (aws, _) = place(&rules, &[]);
+    // The reads with `first` in place of their ListServiceDeployments answer (the third).
+    let instead = |first| {
+        let mut rules: Vec<&Rule> = vec![first];
+        rules.extend(
+            ecs.iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 2)
+                .map(|(_, r)| r),
+        );
+        place(&rules, &[]).0
+    };
+    let denied = failing!(aws_sdk_ecs::Client::list_service_deployments, 400, DENIED);
+    let aws = instead(&denied);
     let err = offer_for(&aws, "payments", "api")
         .await
         .expect_err("denied");
@@ -475,21 +472,12 @@ async fn denied_unsupported_or_undescribed_revisions_say_why() {
     assert!(why.contains("ecs:ListServiceDeployments"), "{why}");
     assert!(why.contains("task-definition revisions only"), "{why}");
     // An endpoint without the operation.
-    let unknown = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"UnknownOperationException"}"#.to_string()),
-        )
-        .build();
-    let mut rules: Vec<&Rule> = vec![&unknown];
-    rules.extend(
-        ecs.iter()
-            .enumerate()
-            .filter(|(i, _)| *i != 2)
-            .map(|(_, r)| r),
+    let unknown = failing!(
+        aws_sdk_ecs::Client::list_service_deployments,
+        400,
+        UNKNOWN_OPERATION
     );
-    let (aws, _) = place(&rules, &[]);
+    let aws = instead(&unknown);
     let err = offer_for(&aws, "payments", "api")
         .await
         .expect_err("unsupported");

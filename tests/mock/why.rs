@@ -17,6 +17,7 @@ use chrono::{TimeZone, Utc};
 use ecsnap::load;
 use ecsnap::output::fleet::{Where, judged_services_json};
 
+use crate::answers::failing;
 use crate::mocked::clients;
 
 const CLUSTER: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/payments-prod";
@@ -197,13 +198,11 @@ async fn a_service_whose_tasks_cannot_be_read_says_so_in_its_why() {
             .services(service("checkout", DeploymentRolloutState::Failed, 0))
             .build()
     });
-    let denied = mock!(Client::list_tasks)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: ecs:ListTasks"}"#.to_string()),
-        )
-        .build();
+    let denied = failing!(
+        Client::list_tasks,
+        400,
+        r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: ecs:ListTasks"}"#
+    );
     let aws = clients(&[&clusters, &services, &described, &denied], &[], &[]);
     let now = Utc.timestamp_opt(NOW, 0).single().expect("valid time");
     let listing = load::load_services_listing(&aws, None, now, false)

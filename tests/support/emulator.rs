@@ -28,6 +28,19 @@ pub fn start_emulator() -> Emulator {
     emulator
 }
 
+/// A fresh emulator whose demo services move on their own as `dynamics` says (steps,
+/// bake, failures), task status pinned.
+pub fn moving_emulator(dynamics: &ecsnap::demo::Dynamics) -> Emulator {
+    let emulator = Emulator::start_with(
+        &moto_venv(),
+        &mut |m: &str| eprintln!("{m}"),
+        Some(dynamics),
+    )
+    .expect("the demo emulator starts");
+    emulator.pin_task_status().expect("task status pinned");
+    emulator
+}
+
 pub use crate::runtime::block_on;
 
 /// A fresh emulator with the demo fleet seeded.

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::model::{ServiceDeployment, ServiceRevision};
-use crate::tui::state::list::{LoadState, Loader};
+use crate::tui::state::list::Loader;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::service_ref::ServiceRef;
 
@@ -56,18 +56,11 @@ impl Default for DeploymentsPane {
 impl DeploymentsPane {
     /// Points the pane at another service; the same service keeps what it shows.
     pub fn retarget(&mut self, target: ServiceRef) {
-        let same = self
-            .target
-            .as_ref()
-            .is_some_and(|t| t.is_service(&target.cluster, &target.service));
-        self.target = Some(target);
-        if !same {
+        if target.replace_in(&mut self.target) {
             self.data = None;
             self.selected = 0;
             self.scroll.set(0);
-            self.loader.state = LoadState::Idle;
-            self.loader.loaded_once = false;
-            self.loader.loaded_at = None;
+            self.loader.forget();
         }
     }
 

@@ -142,17 +142,10 @@ impl DetailPane {
     /// Points the pane at another service; the same service keeps what it shows (only its
     /// place is updated).
     pub fn retarget(&mut self, target: ServiceRef) {
-        let same = self
-            .target
-            .as_ref()
-            .is_some_and(|t| t.is_service(&target.cluster, &target.service));
-        self.target = Some(target);
-        if !same {
+        if target.replace_in(&mut self.target) {
             self.data = None;
             self.scroll.set(0);
-            self.loader.state = crate::tui::state::list::LoadState::Idle;
-            self.loader.loaded_once = false;
-            self.loader.loaded_at = None;
+            self.loader.forget();
         }
     }
 }

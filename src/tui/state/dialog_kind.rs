@@ -48,19 +48,21 @@ impl DialogKind {
     ];
 
     /// The dialogs that ask for a confirmation (all but the wait view, which only watches).
-    pub const CONFIRMING: &'static [DialogKind] = &[
-        DialogKind::Rollback,
-        DialogKind::Cleanup,
-        DialogKind::Redeploy,
-        DialogKind::Restore,
-        DialogKind::Recover,
-        DialogKind::Scale,
-        DialogKind::StopTask,
-        DialogKind::Exec,
-        DialogKind::PortForward,
-        DialogKind::Deployment,
-        DialogKind::Storage,
-    ];
+    pub const CONFIRMING: &'static [DialogKind] = &Self::all_but(DialogKind::Wait);
+
+    /// `ALL` without `skip`, in the same order.
+    const fn all_but(skip: DialogKind) -> [DialogKind; 11] {
+        let mut out = [skip; 11];
+        let (mut i, mut n) = (0, 0);
+        while i < Self::ALL.len() {
+            if Self::ALL[i] as u8 != skip as u8 {
+                out[n] = Self::ALL[i];
+                n += 1;
+            }
+            i += 1;
+        }
+        out
+    }
 
     /// The dialog's name in the help's heading and the key table ("the rollback picker").
     pub fn title(self) -> &'static str {
@@ -78,5 +80,22 @@ impl DialogKind {
             DialogKind::Deployment => "the deployment dialog",
             DialogKind::Storage => "the storage dialog",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DialogKind;
+
+    #[test]
+    fn every_dialog_but_the_wait_view_confirms_in_the_order_of_all() {
+        let want: Vec<DialogKind> = DialogKind::ALL
+            .into_iter()
+            .filter(|k| *k != DialogKind::Wait)
+            .collect();
+        assert_eq!(DialogKind::CONFIRMING, want.as_slice());
+        assert_eq!(DialogKind::CONFIRMING.len(), 11);
+        assert_eq!(DialogKind::CONFIRMING[0], DialogKind::Rollback);
+        assert_eq!(DialogKind::CONFIRMING[10], DialogKind::Storage);
     }
 }

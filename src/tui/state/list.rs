@@ -68,6 +68,14 @@ impl Loader {
         self.generation
     }
 
+    /// Forgets what was loaded (the pane shows another thing now); the generation stays,
+    /// so an answer to a request still running is dropped as stale.
+    pub fn forget(&mut self) {
+        self.state = LoadState::Idle;
+        self.loaded_once = false;
+        self.loaded_at = None;
+    }
+
     /// Accepts one part of the newest request (recording how far it is); `false` for a
     /// part of a stale one, which the caller drops.
     pub fn part(&mut self, generation: u64, progress: Progress) -> bool {

@@ -26,6 +26,16 @@ impl ServiceRef {
         self.cluster == cluster && self.service == service
     }
 
+    /// Puts this service in a pane's `slot`; whether it names another service than the
+    /// slot held (the pane then forgets what it showed; the same service only moves place).
+    pub fn replace_in(self, slot: &mut Option<ServiceRef>) -> bool {
+        let other = !slot
+            .as_ref()
+            .is_some_and(|t| t.is_service(&self.cluster, &self.service));
+        *slot = Some(self);
+        other
+    }
+
     /// Cluster and service, as the effects and `service_in_view` carry them.
     pub fn names(&self) -> (String, String) {
         (self.cluster.clone(), self.service.clone())

@@ -65,31 +65,39 @@ fn selected_live_task(state: &mut AppState, what: &str) -> Option<(String, Strin
     Some((cluster, row.task.id.clone()))
 }
 
-/// `K`: plan stopping the selected task.
-pub fn request_stop(state: &mut AppState) -> Vec<Effect> {
-    let Some((cluster, task)) = selected_live_task(state, "be stopped") else {
+/// Opens `kind`'s dialog on the selected live task (titled `title` and its id) and plans
+/// `ask` of it (cluster, task); nothing when no live task is selected (`to`: what it
+/// would be for, as the status line says).
+fn on_selected_task(
+    state: &mut AppState,
+    kind: DialogKind,
+    (to, title): (&str, &str),
+    ask: fn(String, String) -> HandsOnAsk,
+) -> Vec<Effect> {
+    let Some((cluster, task)) = selected_live_task(state, to) else {
         return Vec::new();
     };
-    let title = format!("Stop task {task}");
-    open_and_plan(
+    let title = format!("{title} {task}");
+    open_and_plan(state, kind, title, ask(cluster, task))
+}
+
+/// `K`: plan stopping the selected task.
+pub fn request_stop(state: &mut AppState) -> Vec<Effect> {
+    on_selected_task(
         state,
         DialogKind::StopTask,
-        title,
-        HandsOnAsk::Stop { cluster, task },
+        ("be stopped", "Stop task"),
+        |cluster, task| HandsOnAsk::Stop { cluster, task },
     )
 }
 
 /// `e`: plan an exec into each container of the selected task.
 pub fn request_exec(state: &mut AppState) -> Vec<Effect> {
-    let Some((cluster, task)) = selected_live_task(state, "take a shell") else {
-        return Vec::new();
-    };
-    let title = format!("Shell in task {task}");
-    open_and_plan(
+    on_selected_task(
         state,
         DialogKind::Exec,
-        title,
-        HandsOnAsk::Exec { cluster, task },
+        ("take a shell", "Shell in task"),
+        |cluster, task| HandsOnAsk::Exec { cluster, task },
     )
 }
 

@@ -69,10 +69,7 @@ fn log_stream(
             crate::model::console_url::partition(region)
         )
     });
-    let target = ConsoleTarget::LogStream {
-        group: group.clone(),
-        stream: stream.clone(),
-    };
+    let target = ConsoleTarget::log_stream(group, stream);
     Ok(Selected {
         url: console_url(&target, region, &account),
         target,
@@ -89,10 +86,7 @@ fn service_picked(state: &AppState) -> Result<Picked, String> {
         .ok_or_else(|| nothing("a service"))?;
     let s = &row.service;
     Ok((
-        ConsoleTarget::Service {
-            cluster: s.cluster.clone(),
-            service: s.name.clone(),
-        },
+        ConsoleTarget::service(&s.cluster, &s.name),
         s.name.clone(),
         Some(s.arn.clone()).filter(|a| !a.is_empty()),
         row.place,
@@ -113,10 +107,7 @@ fn event_picked(state: &AppState) -> Result<Picked, String> {
         .map(|s| s.arn.clone())
         .filter(|a| !a.is_empty());
     Ok((
-        ConsoleTarget::Service {
-            cluster: e.cluster.clone(),
-            service: e.service.clone(),
-        },
+        ConsoleTarget::service(&e.cluster, &e.service),
         e.service.clone(),
         arn,
         row.place,
@@ -134,12 +125,9 @@ fn task_picked(state: &AppState) -> Result<Picked, String> {
         .tasks
         .target
         .as_ref()
-        .map_or_else(|| t.cluster.clone(), |x| x.cluster.clone());
+        .map_or(t.cluster.as_str(), |x| x.cluster.as_str());
     Ok((
-        ConsoleTarget::Task {
-            cluster,
-            task_id: t.id.clone(),
-        },
+        ConsoleTarget::task(cluster, &t.id),
         t.id.clone(),
         Some(t.arn.clone()).filter(|a| !a.is_empty()),
         state.tasks.target.as_ref().and_then(|x| x.place),
@@ -158,11 +146,7 @@ fn service_deployment_picked(state: &AppState) -> Result<Picked, String> {
         .ok_or_else(|| nothing("a deployment"))?;
     let id = crate::model::arn_name(&d.arn).to_string();
     Ok((
-        ConsoleTarget::Deployment {
-            cluster: target.cluster.clone(),
-            service: target.service.clone(),
-            id: id.clone(),
-        },
+        ConsoleTarget::deployment(&target.cluster, &target.service, &id),
         id,
         Some(d.arn.clone()).filter(|a| !a.is_empty()),
         target.place,
@@ -186,20 +170,13 @@ fn deployment_picked(state: &AppState) -> Result<Picked, String> {
     });
     Ok(match deployment {
         Some(d) => (
-            ConsoleTarget::Deployment {
-                cluster: target.cluster.clone(),
-                service: target.service.clone(),
-                id: d.id.clone(),
-            },
+            ConsoleTarget::deployment(&target.cluster, &target.service, &d.id),
             d.id.clone(),
             None,
             target.place,
         ),
         None => (
-            ConsoleTarget::Service {
-                cluster: target.cluster.clone(),
-                service: target.service.clone(),
-            },
+            ConsoleTarget::service(&target.cluster, &target.service),
             target.service.clone(),
             service.map(|s| s.arn.clone()).filter(|a| !a.is_empty()),
             target.place,
@@ -217,10 +194,7 @@ fn image_picked(state: &AppState) -> Result<Picked, String> {
         .selected_row()
         .ok_or_else(|| nothing("a tag"))?;
     Ok((
-        ConsoleTarget::Image {
-            repository: row.repository.clone(),
-            digest: row.entry.digest.clone(),
-        },
+        ConsoleTarget::image(&row.repository, &row.entry.digest),
         row.entry.digest.clone(),
         None,
         row.place,
@@ -235,12 +209,8 @@ fn orphan_picked(state: &AppState) -> Result<Picked, String> {
         .ok_or_else(|| nothing("a volume or snapshot"))?;
     let place = state.orphans.place_of.get(row.id()).copied();
     let target = match row {
-        OrphanRow::Volume(v) => ConsoleTarget::Volume {
-            id: v.volume.id.clone(),
-        },
-        OrphanRow::Snapshot(s) => ConsoleTarget::Snapshot {
-            id: s.snapshot.id.clone(),
-        },
+        OrphanRow::Volume(v) => ConsoleTarget::volume(&v.volume.id),
+        OrphanRow::Snapshot(s) => ConsoleTarget::snapshot(&s.snapshot.id),
     };
     Ok((target, row.id().to_string(), None, place))
 }

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Cell};
+use ratatui::widgets::Cell;
 
 use crate::analysis::age::short_age;
 use crate::model::escape::escape_text;
@@ -11,9 +11,7 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::events::EventRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
-use crate::tui::view::table::{
-    Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
-};
+use crate::tui::view::table::{Columns, ListTable, PaneBox, fit_text, lengths, title};
 
 const HEADER: [&str; 4] = ["TIME", "AGE", "SERVICE", "MESSAGE"];
 const SHORT: [&str; 4] = ["TIME", "AGE", "SERVICE", "MESSAGE"];
@@ -39,22 +37,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         Some(c) => format!("Events of the services in {c}"),
         None => "Events of every service".to_string(),
     };
-    let block = Block::bordered().title(title(&name, &pane.list, loader, state, theme));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let inner = place_failures(frame, inner, state, PaneId::Services, theme);
-    let Some(rest) = load_area(
-        frame,
-        inner,
+    let Some(rest) = PaneBox::new(
+        title(&name, &pane.list, loader, state, theme),
+        PaneId::Services,
         loader,
+    )
+    .rows(
         !pane.list.rows.is_empty(),
-        (
-            "services",
-            "no service events (ECS keeps each service's latest 100)",
-        ),
-        state,
-        theme,
-    ) else {
+        "services",
+        "no service events (ECS keeps each service's latest 100)",
+    )
+    .draw(frame, area, state, theme) else {
         return;
     };
     let now = state.now;

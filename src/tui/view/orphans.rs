@@ -13,8 +13,7 @@ use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
-    Columns, ListTable, fit_text, lengths, load_area, more_marker, place_failures, placed_row,
-    title,
+    Columns, ListTable, PaneBox, fit_text, lengths, more_marker, placed_row, title,
 };
 use crate::tui::view::widgets::spinner;
 
@@ -116,19 +115,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             detail,
         );
     }
-    let block = Block::bordered().title(title("Orphans", &pane.list, &pane.loader, state, theme));
-    let inner = block.inner(top);
-    frame.render_widget(block, top);
-    let inner = place_failures(frame, inner, state, PaneId::Orphans, theme);
-    let Some(rest) = load_area(
-        frame,
-        inner,
-        &pane.loader,
-        pane.totals.is_some(),
-        ("orphans", ""),
-        state,
-        theme,
-    ) else {
+    let title = title("Orphans", &pane.list, &pane.loader, state, theme);
+    let Some(rest) = PaneBox::new(title, PaneId::Orphans, &pane.loader)
+        .rows(pane.totals.is_some(), "orphans", "")
+        .draw(frame, top, state, theme)
+    else {
         return;
     };
     let placed = state.places.many_in_view();

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph};
+use ratatui::widgets::{Cell, Paragraph};
 
 use crate::analysis::age::short_age;
 use crate::analysis::deployments::{countdown, stage_words};
@@ -15,12 +15,11 @@ use crate::model::escape::escape_text;
 use crate::model::{DeploymentLifecycleStage, ServiceDeployment};
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::Row as _;
+use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
 use crate::tui::view::metrics::{spark_cell, spark_columns};
-use crate::tui::view::table::{
-    Columns, ListTable, fit_text, lengths, load_area, place_failures, title,
-};
+use crate::tui::view::table::{Columns, ListTable, PaneBox, fit_text, lengths, title};
 use chrono::{DateTime, Utc};
 
 const HEADER: [&str; 7] = [
@@ -107,32 +106,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     if let Some(c) = &pane.cluster_scope {
         name = format!("Services in {c}");
     }
-    let block = Block::bordered().title(title(&name, &pane.list, &pane.loader, state, theme));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let inner = place_failures(
-        frame,
-        inner,
-        state,
-        crate::tui::state::pane_id::PaneId::Services,
-        theme,
-    );
-    let Some(rest) = load_area(
-        frame,
-        inner,
-        &pane.loader,
-        !pane.list.rows.is_empty(),
-        (
-            "services",
-            if state.places.many_in_view() {
-                "no services in these accounts and regions"
-            } else {
-                "no services in this account and region"
-            },
-        ),
-        state,
-        theme,
-    ) else {
+    let empty = if state.places.many_in_view() {
+        "no services in these accounts and regions"
+    } else {
+        "no services in this account and region"
+    };
+    let title = title(&name, &pane.list, &pane.loader, state, theme);
+    let Some(rest) = PaneBox::new(title, PaneId::Services, &pane.loader)
+        .rows(!pane.list.rows.is_empty(), "services", empty)
+        .draw(frame, area, state, theme)
+    else {
         return;
     };
     let why = why_area_lines(state, theme);

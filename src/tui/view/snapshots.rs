@@ -11,10 +11,11 @@ use ratatui::widgets::{Block, Cell, Paragraph};
 use crate::analysis::age::short_age;
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::Row;
+use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::snapshots::{SnapshotsPane, TagRow, Unique, UserRow, user_key};
 use crate::tui::theme::Theme;
 use crate::tui::view::table::{
-    Columns, ListTable, content_widths, fit_text, lengths, load_area, place_failures, title,
+    Columns, ListTable, PaneBox, content_widths, fit_text, lengths, title,
 };
 
 const USER_HEADER: [&str; 7] = [
@@ -129,7 +130,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let width = usize::from(area.width.saturating_sub(2)).max(1);
     let failed: usize = state
         .places
-        .failure_lines(crate::tui::state::pane_id::PaneId::Snapshots)
+        .failure_lines(PaneId::Snapshots)
         .iter()
         .map(|f| (f.chars().count() + 2).div_ceil(width).min(2))
         .sum();
@@ -140,25 +141,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    let block = Block::bordered().title(title("Users", &pane.users, &pane.loader, state, theme));
-    let inner = block.inner(top);
-    frame.render_widget(block, top);
-    let inner = place_failures(
-        frame,
-        inner,
-        state,
-        crate::tui::state::pane_id::PaneId::Snapshots,
-        theme,
-    );
-    let Some(rest) = load_area(
-        frame,
-        inner,
-        &pane.loader,
-        !pane.users.rows.is_empty(),
-        ("snapshot tags", "no ECR images in this account and region"),
-        state,
-        theme,
-    ) else {
+    let title = title("Users", &pane.users, &pane.loader, state, theme);
+    let Some(rest) = PaneBox::new(title, PaneId::Snapshots, &pane.loader)
+        .rows(
+            !pane.users.rows.is_empty(),
+            "snapshot tags",
+            "no ECR images in this account and region",
+        )
+        .draw(frame, top, state, theme)
+    else {
         return;
     };
     let totals_h = u16::try_from(totals_text.len()).unwrap_or(1);

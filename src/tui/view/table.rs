@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Row as TableRow, Table, TableState};
 
 use crate::tui::state::app::AppState;
 use crate::tui::state::list::{ListPane, LoadState, Loader, Row};
+use crate::tui::state::pane_id::PaneId;
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::spinner;
 
@@ -249,6 +250,61 @@ pub fn load_area(
     Some(rest)
 }
 
+/// A placed list pane's box: its bordered title, the places whose part of the pane
+/// failed, then what the load state says before any rows (`load_area`).
+pub struct PaneBox<'a> {
+    title: Line<'static>,
+    pane: PaneId,
+    loader: &'a Loader,
+    has_rows: bool,
+    /// What loads ("services") and what an empty load says, as `load_area` takes them.
+    says: (&'a str, &'a str),
+}
+
+impl<'a> PaneBox<'a> {
+    pub fn new(title: Line<'static>, pane: PaneId, loader: &'a Loader) -> Self {
+        Self {
+            title,
+            pane,
+            loader,
+            has_rows: false,
+            says: ("", ""),
+        }
+    }
+
+    /// Whether there are rows to show, what loads and what an empty load says.
+    pub fn rows(self, has_rows: bool, what: &'a str, empty: &'a str) -> Self {
+        Self {
+            has_rows,
+            says: (what, empty),
+            ..self
+        }
+    }
+
+    /// Draws the box in `area`; returns the area left for the rows, if any.
+    pub fn draw(
+        self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        state: &AppState,
+        theme: Theme,
+    ) -> Option<Rect> {
+        let block = Block::bordered().title(self.title);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let inner = place_failures(frame, inner, state, self.pane, theme);
+        load_area(
+            frame,
+            inner,
+            self.loader,
+            self.has_rows,
+            self.says,
+            state,
+            theme,
+        )
+    }
+}
+
 /// `text` cut to `max` characters in the middle (`abcd…wxyz`), for ids whose both ends
 /// matter.
 pub fn elide_middle(text: &str, max: usize) -> String {
@@ -467,7 +523,7 @@ pub fn place_failures(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &AppState,
-    pane: crate::tui::state::pane_id::PaneId,
+    pane: PaneId,
     theme: Theme,
 ) -> Rect {
     use ratatui::layout::Layout;
