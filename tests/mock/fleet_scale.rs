@@ -5,11 +5,10 @@
 //! their adaptive-retry state apart (`aws::place_retry_partition`) — the throttled place
 //! is read whole after its retries, and the report lists the two failures by place.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
-use aws_sdk_ecs::config::{AsyncSleep, SharedAsyncSleep, Sleep};
-use aws_smithy_async::time::TimeSource;
+use aws_sdk_ecs::config::SharedAsyncSleep;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use ecsnap::aws::fleet::{FleetTarget, Place, PlaceFailure};
 use ecsnap::aws::{
@@ -19,49 +18,18 @@ use ecsnap::aws::{
 use ecsnap::config::{Marks, Settings};
 use ecsnap::model::CallerIdentity;
 
+use crate::instant_sleep::InstantSleep;
 use crate::mocked::{FixedIdentity, MockAws};
 
-/// A fake clock per place: sleeping returns at once, moves the clock and is counted.
-#[derive(Debug, Clone)]
-struct FakeClock {
-    slept: Arc<Mutex<Vec<Duration>>>,
-    now: Arc<Mutex<SystemTime>>,
-}
+/// A fake clock per place (`InstantSleep`: sleeping returns at once, moves the clock and
+/// is counted).
+type FakeClock = InstantSleep;
 
-impl FakeClock {
-    fn new() -> Self {
-        Self {
-            slept: Arc::default(),
-            now: Arc::new(Mutex::new(
-                SystemTime::UNIX_EPOCH + Duration::from_hours(500_000),
-            )),
-        }
-    }
-
-    /// What the place's clients were asked to wait, sorted.
-    fn slept(&self) -> Vec<Duration> {
-        let mut v = self.slept.lock().map(|v| v.clone()).unwrap_or_default();
-        v.sort();
-        v
-    }
-}
-
-impl AsyncSleep for FakeClock {
-    fn sleep(&self, duration: Duration) -> Sleep {
-        if let Ok(mut v) = self.slept.lock() {
-            v.push(duration);
-        }
-        if let Ok(mut now) = self.now.lock() {
-            *now += duration;
-        }
-        Sleep::new(std::future::ready(()))
-    }
-}
-
-impl TimeSource for FakeClock {
-    fn now(&self) -> SystemTime {
-        self.now.lock().map_or(SystemTime::UNIX_EPOCH, |n| *n)
-    }
+/// What the place's clients were asked to wait, sorted.
+fn slept(clock: &FakeClock) -> Vec<Duration> {
+    let mut v = clock.slept.lock().map(|v| v.clone()).unwrap_or_default();
+    v.sort();
+    v
 }
 
 const REGION: &str = "eu-west-1";
@@ -214,7 +182,7 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
         aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput::builder()
             .build()
     });
-    let clock = FakeClock::new();
+    let clock = FakeClock::default();
     let ctx = CallContext {
         region: REGION.into(),
         endpoint: None,
@@ -361,8 +329,8 @@ async fn a_throttled_place_slows_alone_and_a_refused_one_is_listed_while_the_res
     // asked for exactly what a quiet place's is (its calls' timeouts), nothing more: no
     // place waited for another's throttling.
     assert_eq!(places[THROTTLED_PLACE].list_clusters.num_calls(), 4);
-    let quiet = places[0].clock.slept();
-    let backoffs = places[THROTTLED_PLACE].clock.slept();
+    let quiet = slept(&places[0].clock);
+    let backoffs = slept(&places[THROTTLED_PLACE].clock);
     assert!(
         backoffs.len() >= quiet.len() + 3,
         "backed off before each retry: {backoffs:?} against {quiet:?}"
@@ -371,7 +339,7 @@ async fn a_throttled_place_slows_alone_and_a_refused_one_is_listed_while_the_res
         if n == THROTTLED_PLACE || n == DENIED_PLACE {
             continue;
         }
-        assert_eq!(p.clock.slept(), quiet, "place {n} waited only for itself");
+        assert_eq!(slept(&p.clock), quiet, "place {n} waited only for itself");
         assert_eq!(
             p.list_clusters.num_calls(),
             1,
