@@ -532,9 +532,15 @@ async fn a_revision_whose_image_is_archived_is_refused_with_the_restore_offered(
     rules.push(&update);
     let (aws, _ops) = place(&rules, &[&ecr]);
     let choices = offer_for(&aws, "payments", "api").await.expect("offered");
-    let archived = choices[1].archived.as_ref().expect("r1's image is archived");
+    let archived = choices[1]
+        .archived
+        .as_ref()
+        .expect("r1's image is archived");
     assert_eq!(archived.repository, "api");
-    assert_eq!(archived.reference, "sha256:aaaaaaaaaaaaaaaa", "the digest it ran");
+    assert_eq!(
+        archived.reference, "sha256:aaaaaaaaaaaaaaaa",
+        "the digest it ran"
+    );
     assert!(choices[0].archived.is_none() && choices[2].archived.is_none());
     let target = RollbackTarget::ServiceRevision {
         which: "1".into(),
