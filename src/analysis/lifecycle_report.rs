@@ -27,6 +27,24 @@ pub struct Safety<'a> {
     pub kept: &'a KeptImages,
 }
 
+#[cfg(test)]
+impl<'a> Safety<'a> {
+    /// The tests' safety: the resume tag `{user}-latest`, the newest `keep_newest` kept.
+    pub(crate) fn for_tests(
+        pattern: &'a TagPattern,
+        (in_use, kept): (&'a InUse, &'a KeptImages),
+        keep_newest: usize,
+    ) -> Self {
+        Self {
+            pattern,
+            resume_tag: "{user}-latest",
+            keep_newest,
+            in_use,
+            kept,
+        }
+    }
+}
+
 /// One tag (or an untagged image) the policy expires or archives, or will at `at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagExpiry {
@@ -437,13 +455,7 @@ mod tests {
             for (r, why) in case.kept {
                 kept.add(r, why);
             }
-            let safety = Safety {
-                pattern: &pattern,
-                resume_tag: "{user}-latest",
-                keep_newest: 2,
-                in_use: &in_use,
-                kept: &kept,
-            };
+            let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
             let report = judge("ws", case.policy, &fleet(), &safety, now());
             assert_eq!(
                 report.policy_present,
@@ -477,13 +489,7 @@ mod tests {
     fn untagged_entries_upcoming_dates_and_unparsable_policies() {
         let pattern = TagPattern::default();
         let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety {
-            pattern: &pattern,
-            resume_tag: "{user}-latest",
-            keep_newest: 3,
-            in_use: &in_use,
-            kept: &kept,
-        };
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 3);
         let text = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged",
             "countType":"sinceImagePushed","countUnit":"days","countNumber":30},
             "action":{"type":"expire"}},{"rulePriority":2,"selection":{"tagStatus":"tagged",
@@ -522,13 +528,7 @@ mod tests {
         in_use.add_reference("123.dkr.ecr.us-east-1.amazonaws.com/ws:bob-20261105T0800");
         let mut kept = KeptImages::default();
         kept.add("ws:alice-20261120T0800", "rollback target: worker:3");
-        let safety = Safety {
-            pattern: &pattern,
-            resume_tag: "{user}-latest",
-            keep_newest: 2,
-            in_use: &in_use,
-            kept: &kept,
-        };
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
         let mut images = fleet();
         // a3 was pulled 2 days ago: it stays.
         images[2].last_pulled_at = Some(now() - Duration::days(2));

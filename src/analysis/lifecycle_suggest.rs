@@ -409,13 +409,7 @@ mod tests {
         assert_eq!(json["rules"][4]["action"]["type"], "expire");
         // Evaluated: alice keeps a4, a3 and the resume target a2; a1 goes; nothing else.
         let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety {
-            pattern: &pattern,
-            resume_tag: "{user}-latest",
-            keep_newest: 2,
-            in_use: &in_use,
-            kept: &kept,
-        };
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
         let report = judge("ws", Some(&s.policy_text()), &images, &safety, now());
         let tags: Vec<&str> = report
             .expires
@@ -527,13 +521,7 @@ mod tests {
         // Evaluated: a1 (40 days unpulled) is archived; a2 is the resume target (kept);
         // a3 is too recent; a0 has been archived 120 days, more than 100: expired.
         let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety {
-            pattern: &pattern,
-            resume_tag: "{user}-latest",
-            keep_newest: 3,
-            in_use: &in_use,
-            kept: &kept,
-        };
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 3);
         let report = judge("ws", Some(&s.policy_text()), &images, &safety, now());
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         let archived: Vec<&str> = report
