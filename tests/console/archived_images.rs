@@ -8,6 +8,7 @@
 use crate::actions::{ch, on_worker};
 use crate::asserts::assert_has;
 use crate::fixtures::{deliver, dialog, generation, loaded_state, now, render, reply};
+use crate::storage::sends_on_y;
 use ecsnap::model::ImageStatus;
 use ecsnap::ops::restore_image::{ArchivedImage, RestoreImagePlan};
 use ecsnap::ops::rollback::{ImageTags, TagChoice};
@@ -117,16 +118,11 @@ fn the_picker_refuses_an_archived_image_tag_and_t_restores_it_until_pullable() {
     let text = render(&s, 80, 24);
     assert_has(&text, "Restore app:v1.5.2 from ECR archive");
     insta::assert_snapshot!("restore_image_confirm_80x24", text);
-    let effects = ch(&mut s, 'y');
-    let [
-        Effect::Run(Work::Action(ActionEffect::Storage(StorageEffect::Send {
-            plan: sent, ..
-        }))),
-    ] = &effects[..]
-    else {
-        panic!("y sends exactly the restore shown: {effects:?}");
-    };
-    assert_eq!(sent, &plan);
+    assert_eq!(
+        sends_on_y(&mut s),
+        plan,
+        "y sends exactly the restore shown"
+    );
     reply(
         &mut s,
         DialogAnswer::StorageProgress(ImageStatus::Activating),
