@@ -404,6 +404,17 @@ pub struct CleanupArgs {
     pub marked: bool,
 }
 
+/// `--archive-after`, `--expire-archived-after`: `30d` or `30` (days), `low` to 3650.
+fn archive_days(
+    flag: &'static str,
+    low: i64,
+) -> impl Fn(&str) -> Result<u32, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let t = text.trim();
+        whole(flag, "a number of days", "90d", low, 3_650)(t.strip_suffix('d').unwrap_or(t))
+    }
+}
+
 /// `--after`: `30d` or `30` (days), 1 to 3650.
 fn grace_days(text: &str) -> Result<u32, String> {
     let t = text.trim();
@@ -572,6 +583,15 @@ pub struct LifecycleArgs {
     /// Snapshot tags per user the suggested policy keeps (default: [snapshots] keep_newest)
     #[arg(long, value_name = "N", requires = "suggest", value_parser = whole::<usize>("--keep", "a whole number of tags", "5", 1, 1000))]
     pub keep: Option<usize>,
+    /// With --suggest: archive each user's snapshot tags nobody pulled for this long
+    /// (a transition to ECR archive, sinceImagePulled) instead of keeping the newest N,
+    /// e.g. 30d
+    #[arg(long, value_name = "DAYS", requires = "suggest", value_parser = archive_days("--archive-after", 1))]
+    pub archive_after: Option<u32>,
+    /// With --archive-after: expire archived snapshot tags this long after archiving
+    /// (sinceImageTransitioned; ECR's minimum and the default: 90d)
+    #[arg(long, value_name = "DAYS", requires = "archive_after", value_parser = archive_days("--expire-archived-after", 90))]
+    pub expire_archived_after: Option<u32>,
     /// Put the suggested policy (PutLifecyclePolicy) after showing its preview
     #[arg(long, requires = "suggest")]
     pub apply: bool,

@@ -8,25 +8,33 @@
 //!   selects an image when *every* entry of its `tagPrefixList` is a prefix of one of the
 //!   image's tags, or every entry of its `tagPatternList` (`*` matches any run of
 //!   characters, the rest literally, the whole tag) matches one of its tags;
+//! - a rule selects only images of its `storageClass` (`standard` when omitted; `archive`
+//!   for the images in ECR archive); an image being restored (`ACTIVATING`) is selected by
+//!   no rule here;
 //! - `imageCountMoreThan N` sorts the selected images newest first (push time) and marks
-//!   those after the first N; `sinceImagePushed` with `countUnit: days` marks those pushed
-//!   more than N days before `now`;
-//! - an image is expired by at most one rule: an image expired by a rule is not seen by
-//!   lower-priority rules, and an image that matched a higher-priority rule's selection
-//!   (and was kept by it) still counts for a lower-priority rule but is never expired by it.
+//!   those after the first N; with `countUnit: days`, `sinceImagePushed` marks those pushed
+//!   more than N days before `now`, `sinceImagePulled` those last pulled more than N days
+//!   before (`lastRecordedPullTime`; an image never pulled counts from its push), and
+//!   `sinceImageTransitioned` those that went to archive more than N days before;
+//! - the action is `expire` (the image is deleted) or `transition` with
+//!   `targetStorageClass: archive` (the image goes to ECR archive: kept, not pullable);
+//! - an image is acted on by at most one rule: an image expired or archived by a rule is
+//!   not seen by lower-priority rules, and an image that matched a higher-priority rule's
+//!   selection (and was kept by it) still counts for a lower-priority rule but is never
+//!   acted on by it.
 //!
 //! The last point reconciles the guide's statements with every worked example in it (the
 //! "all images" example: rule 3 counts images that rules 1 and 2 selected, and expires only
-//! the one no earlier rule selected). Count types and actions ecsnap does not evaluate
-//! (`sinceImagePulled`, `transition` …) are reported as problems and expire nothing here,
-//! though the images they select are still protected from lower-priority rules.
+//! the one no earlier rule selected). Count types, units and actions ECR does not document
+//! are reported as problems and act on nothing here, though the images they select are
+//! still protected from lower-priority rules.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
-use crate::model::Image;
+use crate::model::{Image, ImageStatus};
 
 /// Which images a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +54,92 @@ impl TagStatus {
     }
 }
 
-/// When a selected image is expired.
+/// When a selected image is acted on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CountRule {
-    /// Keep the newest N, expire the rest (`imageCountMoreThan`).
+    /// Keep the newest N, act on the rest (`imageCountMoreThan`).
     MoreThan(u32),
-    /// Expire those pushed more than N days ago (`sinceImagePushed`, `days`).
+    /// Those pushed more than N days ago (`sinceImagePushed`, `days`).
     SinceDays(u32),
-    /// A count type (or unit) ecsnap does not evaluate: expires nothing here.
+    /// Those last pulled (else pushed) more than N days ago (`sinceImagePulled`, `days`).
+    SincePulled(u32),
+    /// Those archived more than N days ago (`sinceImageTransitioned`, `days`).
+    SinceTransitioned(u32),
+    /// A count type (or unit) ecsnap does not evaluate: acts on nothing here.
     Unsupported(String),
+}
+
+impl CountRule {
+    /// The days of an age count (pushed, pulled, transitioned); `None` for a count.
+    pub fn days(&self) -> Option<u32> {
+        match self {
+            Self::SinceDays(d) | Self::SincePulled(d) | Self::SinceTransitioned(d) => Some(*d),
+            Self::MoreThan(_) | Self::Unsupported(_) => None,
+        }
+    }
+
+    /// The `countType` as ECR spells it.
+    pub fn count_type(&self) -> &str {
+        match self {
+            Self::MoreThan(_) => "imageCountMoreThan",
+            Self::SinceDays(_) => "sinceImagePushed",
+            Self::SincePulled(_) => "sinceImagePulled",
+            Self::SinceTransitioned(_) => "sinceImageTransitioned",
+            Self::Unsupported(what) => what,
+        }
+    }
+}
+
+/// The storage class a rule selects (`selection.storageClass`), and an image is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageClass {
+    Standard,
+    Archive,
+}
+
+impl StorageClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Archive => "archive",
+        }
+    }
+
+    /// The class of `image`; `None` while it is being restored (no rule selects it).
+    pub fn of(image: &Image) -> Option<Self> {
+        match image.status {
+            ImageStatus::Archived => Some(Self::Archive),
+            ImageStatus::Activating => None,
+            ImageStatus::Active | ImageStatus::Other(_) => Some(Self::Standard),
+        }
+    }
+}
+
+/// What a rule does to the images it marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Act {
+    /// `expire`: the image is deleted.
+    Expire,
+    /// `transition` to `archive`: the image is kept in ECR archive, and cannot be pulled
+    /// until it is restored.
+    Archive,
+}
+
+impl Act {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Expire => "expire",
+            Self::Archive => "archive",
+        }
+    }
+
+    /// The verb in a sentence: `expires`, `archives`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Expire => "expires",
+            Self::Archive => "archives",
+        }
+    }
 }
 
 /// One rule of a policy, as parsed.
@@ -66,13 +151,18 @@ pub struct Rule {
     pub prefixes: Vec<String>,
     pub patterns: Vec<String>,
     pub count: CountRule,
-    /// `expire` (the only action evaluated) or what the policy says.
+    /// The images it takes: standard (the default) or archived ones.
+    pub storage_class: StorageClass,
+    /// `expire`, `transition`, or what the policy says.
     pub action: String,
 }
 
 impl Rule {
-    /// Whether the rule's selection takes `image`.
+    /// Whether the rule's selection takes `image` (its tags and its storage class).
     pub fn selects(&self, image: &Image) -> bool {
+        if StorageClass::of(image) != Some(self.storage_class) {
+            return false;
+        }
         match self.tag_status {
             TagStatus::Any => true,
             TagStatus::Untagged => image.tags.is_empty(),
@@ -93,9 +183,16 @@ impl Rule {
         }
     }
 
-    /// Whether this rule can expire anything here (an `expire` action, a known count).
-    fn evaluated(&self) -> bool {
-        self.action == "expire" && !matches!(self.count, CountRule::Unsupported(_))
+    /// What the rule does, when ecsnap evaluates it (a known action and count).
+    pub fn act(&self) -> Option<Act> {
+        if matches!(self.count, CountRule::Unsupported(_)) {
+            return None;
+        }
+        match self.action.as_str() {
+            "expire" => Some(Act::Expire),
+            "transition" => Some(Act::Archive),
+            _ => None,
+        }
     }
 
     /// What the rule selects, in words: `tagged alice-*`, `untagged`, `any`.
@@ -107,6 +204,9 @@ impl Rule {
         if !self.prefixes.is_empty() {
             parts.push(format!("prefix {}", self.prefixes.join(" & ")));
         }
+        if self.storage_class == StorageClass::Archive {
+            parts.push("(archived)".into());
+        }
         parts.join(" ")
     }
 
@@ -115,6 +215,8 @@ impl Rule {
         match &self.count {
             CountRule::MoreThan(n) => format!("keep newest {n}"),
             CountRule::SinceDays(d) => format!("older than {d} days"),
+            CountRule::SincePulled(d) => format!("unpulled for {d} days"),
+            CountRule::SinceTransitioned(d) => format!("archived for {d} days"),
             CountRule::Unsupported(what) => format!("{what} (not evaluated)"),
         }
     }
@@ -184,9 +286,11 @@ struct RawSelection {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RawAction {
     #[serde(rename = "type")]
     kind: String,
+    target_storage_class: Option<String>,
 }
 
 impl Policy {
@@ -275,6 +379,8 @@ fn rule_of(r: RawRule, problems: &mut Vec<String>) -> Rule {
     let count = match (sel.count_type.as_str(), sel.count_unit.as_deref()) {
         ("imageCountMoreThan", _) => CountRule::MoreThan(number),
         ("sinceImagePushed", Some("days") | None) => CountRule::SinceDays(number),
+        ("sinceImagePulled", Some("days") | None) => CountRule::SincePulled(number),
+        ("sinceImageTransitioned", Some("days") | None) => CountRule::SinceTransitioned(number),
         (kind, unit) => {
             let what = match unit {
                 Some(u) => format!("{kind} in {u}"),
@@ -284,17 +390,27 @@ fn rule_of(r: RawRule, problems: &mut Vec<String>) -> Rule {
             CountRule::Unsupported(what)
         }
     };
-    if let Some(class) = sel.storage_class.as_deref().filter(|c| *c != "standard") {
-        problems.push(format!(
-            "rule {p}: storageClass {class} is not evaluated (images are taken as standard)"
-        ));
-    }
-    let action = r.action.map_or_else(|| "expire".to_string(), |a| a.kind);
-    if action != "expire" {
-        problems.push(format!(
-            "rule {p}: action {action} is not evaluated; only expire is"
-        ));
-    }
+    let storage_class = match sel.storage_class.as_deref() {
+        None | Some("standard") => StorageClass::Standard,
+        Some("archive") => StorageClass::Archive,
+        Some(other) => {
+            problems.push(format!(
+                "rule {p}: storageClass {other:?} is not standard or archive; taken as standard"
+            ));
+            StorageClass::Standard
+        }
+    };
+    let action = r
+        .action
+        .as_ref()
+        .map_or_else(|| "expire".to_string(), |a| a.kind.clone());
+    problems.extend(action_problems(
+        p,
+        &action,
+        r.action.and_then(|a| a.target_storage_class).as_deref(),
+        &count,
+        storage_class,
+    ));
     let (prefixes, patterns) = if tag_status == TagStatus::Tagged {
         (sel.tag_prefix_list, sel.tag_pattern_list)
     } else {
@@ -307,31 +423,95 @@ fn rule_of(r: RawRule, problems: &mut Vec<String>) -> Rule {
         prefixes,
         patterns,
         count,
+        storage_class,
         action,
     }
 }
 
-/// One image the policy expires now.
+/// What ECR would refuse or ecsnap cannot evaluate in a rule's action with its count and
+/// storage class (the "Lifecycle policy properties" of the ECR user guide).
+fn action_problems(
+    p: i64,
+    action: &str,
+    target: Option<&str>,
+    count: &CountRule,
+    class: StorageClass,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    match action {
+        "expire" => {}
+        "transition" => {
+            if !matches!(target, Some("archive" | "ARCHIVE")) {
+                problems.push(format!(
+                    "rule {p}: a transition needs targetStorageClass archive (the only one)"
+                ));
+            }
+            if class == StorageClass::Archive {
+                problems.push(format!(
+                    "rule {p}: a transition selects standard images (archived ones are \
+                     already in archive)"
+                ));
+            }
+        }
+        other => problems.push(format!(
+            "rule {p}: action {other} is not evaluated; only expire and transition are"
+        )),
+    }
+    match (count, class) {
+        (CountRule::SinceTransitioned(_), StorageClass::Standard) => problems.push(format!(
+            "rule {p}: sinceImageTransitioned needs storageClass archive"
+        )),
+        (
+            CountRule::MoreThan(_) | CountRule::SinceDays(_) | CountRule::SincePulled(_),
+            StorageClass::Archive,
+        ) => {
+            problems.push(format!(
+                "rule {p}: with storageClass archive ECR takes sinceImageTransitioned only"
+            ));
+        }
+        _ => {}
+    }
+    if let (CountRule::SinceTransitioned(d), "expire") = (count, action)
+        && *d < ARCHIVE_MINIMUM_DAYS
+    {
+        problems.push(format!(
+            "rule {p}: ECR does not let a lifecycle policy expire an image archived less than \
+             {ARCHIVE_MINIMUM_DAYS} days (its minimum storage duration); countNumber {d} is \
+             below it"
+        ));
+    }
+    problems
+}
+
+/// ECR archive's minimum storage duration, in days.
+pub const ARCHIVE_MINIMUM_DAYS: u32 = 90;
+
+/// One image the policy expires or archives now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expiry {
     pub digest: String,
     pub rule_priority: i64,
+    pub act: Act,
     pub reason: String,
 }
 
-/// One image an age rule will expire later, if nothing else changes.
+/// One image an age rule will expire or archive later, if nothing else changes (a pull
+/// puts a `sinceImagePulled` rule's date back).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upcoming {
     pub digest: String,
     pub rule_priority: i64,
+    pub act: Act,
     pub at: DateTime<Utc>,
 }
 
 /// What a policy does to a repository's images at `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Evaluation {
-    /// In the order the rules expire them (by priority, then oldest first).
+    /// Expired now, in the order the rules expire them (by priority, then oldest first).
     pub expired: Vec<Expiry>,
+    /// Archived now (transition rules), in the same order.
+    pub archived: Vec<Expiry>,
     /// Soonest first.
     pub upcoming: Vec<Upcoming>,
     /// For each rule (by priority), how many images its selection took.
@@ -344,6 +524,14 @@ impl Evaluation {
         self.expired.iter().find(|e| e.digest == digest)
     }
 
+    /// What the policy does to `digest` now (expires or archives it), if anything.
+    pub fn acted(&self, digest: &str) -> Option<&Expiry> {
+        self.expired
+            .iter()
+            .chain(&self.archived)
+            .find(|e| e.digest == digest)
+    }
+
     /// How many images `priority` expires.
     pub fn expired_by(&self, priority: i64) -> usize {
         self.expired
@@ -351,10 +539,73 @@ impl Evaluation {
             .filter(|e| e.rule_priority == priority)
             .count()
     }
+
+    /// How many images `priority` archives.
+    pub fn archived_by(&self, priority: i64) -> usize {
+        self.archived
+            .iter()
+            .filter(|e| e.rule_priority == priority)
+            .count()
+    }
 }
 
-fn days_ago(pushed: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    (now - pushed).num_days()
+fn days_ago(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - at).num_days()
+}
+
+/// The time an age count runs from, and its words: the push, the last recorded pull (the
+/// push when never pulled), the move to archive. `None`: ECR gave no such time.
+fn age_start(count: &CountRule, image: &Image) -> Option<(DateTime<Utc>, &'static str)> {
+    match count {
+        CountRule::SinceDays(_) => image.pushed_at.map(|t| (t, "pushed")),
+        CountRule::SincePulled(_) => match image.last_pulled_at {
+            Some(t) => Some((t, "last pulled")),
+            None => image.pushed_at.map(|t| (t, "never pulled, pushed")),
+        },
+        CountRule::SinceTransitioned(_) => image.last_archived_at.map(|t| (t, "archived")),
+        CountRule::MoreThan(_) | CountRule::Unsupported(_) => None,
+    }
+}
+
+/// The images `rule` marks among `selected` (newest first), each with why.
+fn marks<'a>(rule: &Rule, selected: &[&'a Image], now: DateTime<Utc>) -> Vec<(&'a Image, String)> {
+    if let CountRule::MoreThan(n) = &rule.count {
+        return selected
+            .iter()
+            .skip(usize::try_from(*n).unwrap_or(usize::MAX))
+            .map(|i| {
+                (
+                    *i,
+                    format!(
+                        "rule {}: beyond the newest {n} of {} ({} selected)",
+                        rule.priority,
+                        rule.selection_text(),
+                        selected.len()
+                    ),
+                )
+            })
+            .collect();
+    }
+    let Some(d) = rule.count.days() else {
+        return Vec::new();
+    };
+    selected
+        .iter()
+        .filter_map(|i| {
+            let (since, what) = age_start(&rule.count, i)?;
+            (now - since > Duration::days(i64::from(d))).then(|| {
+                (
+                    *i,
+                    format!(
+                        "rule {}: {} {what} {} days ago, more than {d}",
+                        rule.priority,
+                        rule.selection_text(),
+                        days_ago(since, now)
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Evaluates `policy` over the images of one repository at `now`.
@@ -362,7 +613,7 @@ pub fn evaluate(policy: &Policy, images: &[Image], now: DateTime<Utc>) -> Evalua
     // Newest first; equal push times: the image listed later counts as newer.
     let mut order: Vec<&Image> = images.iter().rev().collect();
     order.sort_by_key(|i| std::cmp::Reverse(i.pushed_at));
-    let mut expired: HashSet<&str> = HashSet::new();
+    let mut acted: HashSet<&str> = HashSet::new();
     let mut matched: HashSet<&str> = HashSet::new();
     let mut out = Evaluation::default();
     let mut upcoming_seen: HashSet<&str> = HashSet::new();
@@ -370,71 +621,42 @@ pub fn evaluate(policy: &Policy, images: &[Image], now: DateTime<Utc>) -> Evalua
         let selected: Vec<&Image> = order
             .iter()
             .copied()
-            .filter(|i| !expired.contains(i.digest.as_str()) && rule.selects(i))
+            .filter(|i| !acted.contains(i.digest.as_str()) && rule.selects(i))
             .collect();
         out.selected.push((rule.priority, selected.len()));
-        if rule.evaluated() {
-            let marks: Vec<(&Image, String)> = match &rule.count {
-                CountRule::MoreThan(n) => selected
-                    .iter()
-                    .skip(usize::try_from(*n).unwrap_or(usize::MAX))
-                    .map(|i| {
-                        (
-                            *i,
-                            format!(
-                                "rule {}: beyond the newest {n} of {} ({} selected)",
-                                rule.priority,
-                                rule.selection_text(),
-                                selected.len()
-                            ),
-                        )
-                    })
-                    .collect(),
-                CountRule::SinceDays(d) => selected
-                    .iter()
-                    .filter_map(|i| {
-                        let pushed = i.pushed_at?;
-                        (now - pushed > Duration::days(i64::from(*d))).then(|| {
-                            (
-                                *i,
-                                format!(
-                                    "rule {}: {} pushed {} days ago, more than {d}",
-                                    rule.priority,
-                                    rule.selection_text(),
-                                    days_ago(pushed, now)
-                                ),
-                            )
-                        })
-                    })
-                    .collect(),
-                CountRule::Unsupported(_) => Vec::new(),
-            };
-            // Oldest first within a rule, as ECR expires them.
-            for (image, reason) in marks.into_iter().rev() {
+        if let Some(act) = rule.act() {
+            // Oldest first within a rule, as ECR acts on them.
+            for (image, reason) in marks(rule, &selected, now).into_iter().rev() {
                 if matched.contains(image.digest.as_str()) {
                     continue;
                 }
-                expired.insert(image.digest.as_str());
-                out.expired.push(Expiry {
+                acted.insert(image.digest.as_str());
+                let done = Expiry {
                     digest: image.digest.clone(),
                     rule_priority: rule.priority,
+                    act,
                     reason,
-                });
+                };
+                match act {
+                    Act::Expire => out.expired.push(done),
+                    Act::Archive => out.archived.push(done),
+                }
             }
-            if let CountRule::SinceDays(d) = rule.count {
+            if let Some(d) = rule.count.days() {
                 for image in &selected {
                     let digest = image.digest.as_str();
-                    if expired.contains(digest)
+                    if acted.contains(digest)
                         || matched.contains(digest)
                         || !upcoming_seen.insert(digest)
                     {
                         continue;
                     }
-                    if let Some(pushed) = image.pushed_at {
+                    if let Some((since, _)) = age_start(&rule.count, image) {
                         out.upcoming.push(Upcoming {
                             digest: digest.to_string(),
                             rule_priority: rule.priority,
-                            at: pushed + Duration::days(i64::from(d)),
+                            act,
+                            at: since + Duration::days(i64::from(d)),
                         });
                     }
                 }
@@ -764,7 +986,7 @@ mod tests {
         let p = policy(&[
             rule(1, "any", (PREFIX, &[]), (COUNT, 3)),
             rule(2, "untagged", (PREFIX, &[]), (COUNT, 1)),
-            rule(2, "untagged", (PREFIX, &[]), ("sinceImagePulled", 4)),
+            rule(2, "untagged", (PREFIX, &[]), ("sinceImageRebuilt", 4)),
             rule(4, "tagged", (PREFIX, &[]), (COUNT, 0)),
         ]);
         let all = p.problems.join("\n");
@@ -772,7 +994,7 @@ mod tests {
             "rule 2: rulePriority used twice",
             "rule 1: a tagStatus `any` rule must have the highest rulePriority",
             "more than one rule selects untagged",
-            "rule 2: sinceImagePulled is not evaluated",
+            "rule 2: sinceImageRebuilt is not evaluated",
             "rule 4: tagged without tagPrefixList or tagPatternList",
             "rule 4: countNumber 0",
         ] {
@@ -781,5 +1003,138 @@ mod tests {
         assert!(Policy::parse("{not json").is_err());
         assert!(Policy::parse(r#"{"rules":[{"rulePriority":1}]}"#).is_err());
         assert_eq!(Policy::parse(r#"{"rules":[]}"#), Ok(Policy::default()));
+    }
+
+    /// An image of `ws` in `status`, pushed `days` ago, last pulled / archived some days ago.
+    fn stored(
+        digest: &str,
+        tag: &str,
+        days: i64,
+        status: ImageStatus,
+        pulled: Option<i64>,
+        archived: Option<i64>,
+    ) -> Image {
+        Image {
+            status,
+            last_pulled_at: pulled.map(|d| now() - Duration::days(d)),
+            last_archived_at: archived.map(|d| now() - Duration::days(d)),
+            ..img(digest, &[tag], days)
+        }
+    }
+
+    const ARCHIVE_THEN_EXPIRE: &str = r#"{"rules":[
+        {"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["alice-*"],
+         "countType":"sinceImagePulled","countUnit":"days","countNumber":30},
+         "action":{"type":"transition","targetStorageClass":"archive"}},
+        {"rulePriority":2,"selection":{"tagStatus":"tagged","tagPatternList":["alice-*"],
+         "storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days",
+         "countNumber":90},"action":{"type":"expire"}}]}"#;
+
+    #[test]
+    fn transitions_archive_by_pull_age_and_archived_images_expire_by_time_in_archive() {
+        use ImageStatus::{Activating, Active, Archived};
+        let images = vec![
+            // Pulled 5 days ago: stays; archived in 25 days unless pulled again.
+            stored("p1", "alice-1", 60, Active, Some(5), None),
+            // Never pulled: the push counts, 60 days > 30.
+            stored("p2", "alice-2", 60, Active, None, None),
+            // Last pulled 35 days ago.
+            stored("p3", "alice-3", 40, Active, Some(35), None),
+            // Never pulled, pushed 10 days ago: archived in 20 days.
+            stored("p7", "alice-7", 10, Active, None, None),
+            // In archive for 100 days: expired by rule 2.
+            stored("p4", "alice-4", 200, Archived, Some(150), Some(100)),
+            // In archive for 10 days: expired in 80 days.
+            stored("p5", "alice-5", 200, Archived, None, Some(10)),
+            // Being restored: no rule selects it.
+            stored("p6", "alice-6", 300, Activating, None, Some(200)),
+            // Not alice's.
+            stored("b1", "bob-1", 90, Active, None, None),
+        ];
+        let p = Policy::parse(ARCHIVE_THEN_EXPIRE).expect("valid");
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.rules[0].act(), Some(Act::Archive));
+        assert_eq!(p.rules[1].storage_class, StorageClass::Archive);
+        let eval = evaluate(&p, &images, now());
+        let ids = |v: &[Expiry]| -> Vec<(String, i64)> {
+            v.iter()
+                .map(|e| (e.digest.clone(), e.rule_priority))
+                .collect()
+        };
+        // Oldest first: p2 (pushed 60 days ago) before p3.
+        assert_eq!(ids(&eval.archived), want(&[("p2", 1), ("p3", 1)]));
+        assert_eq!(ids(&eval.expired), want(&[("p4", 2)]));
+        assert_eq!(eval.selected, [(1, 4), (2, 2)]);
+        assert!(
+            eval.archived[0]
+                .reason
+                .contains("never pulled, pushed 60 days ago")
+        );
+        assert!(eval.archived[1].reason.contains("last pulled 35 days ago"));
+        assert!(eval.expired[0].reason.contains("archived 100 days ago"));
+        let upcoming: Vec<(&str, Act, DateTime<Utc>)> = eval
+            .upcoming
+            .iter()
+            .map(|u| (u.digest.as_str(), u.act, u.at))
+            .collect();
+        assert_eq!(
+            upcoming,
+            [
+                ("p7", Act::Archive, now() + Duration::days(20)),
+                ("p1", Act::Archive, now() + Duration::days(25)),
+                ("p5", Act::Expire, now() + Duration::days(80)),
+            ]
+        );
+        assert_eq!(eval.acted("p3").map(|e| e.act), Some(Act::Archive));
+        assert!(eval.acted("p6").is_none() && eval.acted("b1").is_none());
+    }
+
+    #[test]
+    fn rules_see_only_their_storage_class() {
+        use ImageStatus::{Active, Archived};
+        // Keep the newest standard image: the archived one, newer, is not counted.
+        let images = vec![
+            stored("a", "v1", 3, Active, None, None),
+            stored("b", "v2", 2, Active, None, None),
+            stored("c", "v3", 1, Archived, None, Some(1)),
+        ];
+        let p = policy(&[rule(1, "any", (PREFIX, &[]), (COUNT, 1))]);
+        assert_eq!(expired(&p, &images), want(&[("a", 1)]));
+        // Archived images only: imageCountMoreThan is not ECR's for archive, but said so.
+        let text = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any",
+            "storageClass":"archive","countType":"imageCountMoreThan","countNumber":1},
+            "action":{"type":"expire"}}]}"#;
+        let p = Policy::parse(text).expect("valid");
+        assert!(
+            p.problems[0].contains("sinceImageTransitioned only"),
+            "{:?}",
+            p.problems
+        );
+        assert_eq!(evaluate(&p, &images, now()).selected, [(1, 1)]);
+    }
+
+    #[test]
+    fn transition_problems_are_named() {
+        let text = r#"{"rules":[
+            {"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePulled",
+             "countUnit":"days","countNumber":30},"action":{"type":"transition"}},
+            {"rulePriority":2,"selection":{"tagStatus":"untagged","storageClass":"archive",
+             "countType":"sinceImageTransitioned","countUnit":"days","countNumber":30},
+             "action":{"type":"transition","targetStorageClass":"archive"}},
+            {"rulePriority":3,"selection":{"tagStatus":"tagged","tagPrefixList":["x"],
+             "countType":"sinceImageTransitioned","countUnit":"days","countNumber":30},
+             "action":{"type":"expire"}},
+            {"rulePriority":4,"selection":{"tagStatus":"tagged","tagPrefixList":["y"],
+             "storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days",
+             "countNumber":30},"action":{"type":"expire"}}]}"#;
+        let all = Policy::parse(text).expect("valid").problems.join("\n");
+        for needle in [
+            "rule 1: a transition needs targetStorageClass archive",
+            "rule 2: a transition selects standard images",
+            "rule 3: sinceImageTransitioned needs storageClass archive",
+            "rule 4: ECR does not let a lifecycle policy expire an image archived less than 90",
+        ] {
+            assert!(all.contains(needle), "{needle} missing in:\n{all}");
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! A repository's lifecycle policy judged against the per-user snapshot pattern (pure):
-//! each tag the policy expires, with its user, rule and reason; what age rules will expire
-//! later and when; and a warning wherever an expiry hurts — an image in use, the target of
-//! a user's resume tag, one of a user's newest N snapshot tags, or a rollback target (an
-//! image in use is not also warned about as a rollback target).
+//! each tag the policy expires and each it archives (transition rules), with its user,
+//! rule and reason; what age rules will expire or archive later and when; and a warning
+//! wherever an expiry or an archive hurts — an image in use, the target of a user's resume
+//! tag, one of a user's newest N snapshot tags, or a rollback target (an image in use is
+//! not also warned about as a rollback target). An archived image cannot be pulled until
+//! it is restored (minutes), so archiving one of those breaks the next task that needs it.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -10,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::in_use::InUse;
 use super::keep::KeptImages;
-use super::lifecycle::{Evaluation, Policy, Rule, evaluate};
+use super::lifecycle::{Act, Evaluation, Policy, Rule, evaluate};
 use super::tags::{TagPattern, UserTags, group_by_user};
 use crate::model::Image;
 
@@ -25,7 +27,25 @@ pub struct Safety<'a> {
     pub kept: &'a KeptImages,
 }
 
-/// One tag (or an untagged image) the policy expires, or will expire at `at`.
+#[cfg(test)]
+impl<'a> Safety<'a> {
+    /// The tests' safety: the resume tag `{user}-latest`, the newest `keep_newest` kept.
+    pub(crate) fn for_tests(
+        pattern: &'a TagPattern,
+        (in_use, kept): (&'a InUse, &'a KeptImages),
+        keep_newest: usize,
+    ) -> Self {
+        Self {
+            pattern,
+            resume_tag: "{user}-latest",
+            keep_newest,
+            in_use,
+            kept,
+        }
+    }
+}
+
+/// One tag (or an untagged image) the policy expires or archives, or will at `at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagExpiry {
     /// `None`: the image has no tag.
@@ -33,6 +53,8 @@ pub struct TagExpiry {
     pub digest: String,
     pub user: Option<String>,
     pub rule_priority: i64,
+    /// Expired or archived.
+    pub act: Act,
     pub reason: String,
     pub pushed_at: Option<DateTime<Utc>>,
     /// For an upcoming expiry: when the age rule reaches it.
@@ -65,6 +87,8 @@ pub struct ExpiryWarning {
     pub digest: String,
     pub user: Option<String>,
     pub rule_priority: i64,
+    /// What the rule does to it (expire or archive).
+    pub act: Act,
     pub kind: WarningKind,
     pub why: String,
 }
@@ -76,13 +100,15 @@ pub struct LifecycleReport {
     pub policy_present: bool,
     /// The parsed rules, by priority (empty without a policy or when it does not parse).
     pub rules: Vec<Rule>,
-    /// Per rule (by priority): images selected, images expired.
-    pub rule_counts: Vec<(i64, usize, usize)>,
+    /// Per rule (by priority): images selected, images expired, images archived.
+    pub rule_counts: Vec<(i64, usize, usize, usize)>,
     /// What is wrong with the policy or not evaluated; a policy that does not parse.
     pub problems: Vec<String>,
     /// Expired now, per tag: by user, oldest first.
     pub expires: Vec<TagExpiry>,
-    /// Expired later by age rules, soonest first.
+    /// Archived now (transition rules), per tag: by user, oldest first.
+    pub archives: Vec<TagExpiry>,
+    /// Expired or archived later by age rules, soonest first.
     pub upcoming: Vec<TagExpiry>,
     pub warnings: Vec<ExpiryWarning>,
 }
@@ -126,7 +152,7 @@ pub fn judge(
     report.rule_counts = eval
         .selected
         .iter()
-        .map(|(p, n)| (*p, *n, eval.expired_by(*p)))
+        .map(|(p, n)| (*p, *n, eval.expired_by(*p), eval.archived_by(*p)))
         .collect();
     report.problems.clone_from(&policy.problems);
     report.rules = policy.rules;
@@ -138,27 +164,29 @@ fn fill(report: &mut LifecycleReport, eval: &Evaluation, images: &[Image], safet
     let by_digest: HashMap<&str, &Image> = images.iter().map(|i| (i.digest.as_str(), i)).collect();
     let groups = group_by_user(images, safety.pattern, safety.in_use);
     let users: BTreeSet<String> = groups.iter().filter_map(|g| g.user.clone()).collect();
-    let entries = |digest: &str, priority: i64, reason: &str, at: Option<DateTime<Utc>>| {
-        let Some(image) = by_digest.get(digest) else {
-            return Vec::new();
+    let entries =
+        |digest: &str, (priority, act): (i64, Act), reason: &str, at: Option<DateTime<Utc>>| {
+            let Some(image) = by_digest.get(digest) else {
+                return Vec::new();
+            };
+            let tags: Vec<Option<&String>> = if image.tags.is_empty() {
+                vec![None]
+            } else {
+                image.tags.iter().map(Some).collect()
+            };
+            tags.into_iter()
+                .map(|tag| TagExpiry {
+                    tag: tag.cloned(),
+                    digest: digest.to_string(),
+                    user: tag.and_then(|t| user_of(t, safety, &users)),
+                    rule_priority: priority,
+                    act,
+                    reason: reason.to_string(),
+                    pushed_at: image.pushed_at,
+                    at,
+                })
+                .collect()
         };
-        let tags: Vec<Option<&String>> = if image.tags.is_empty() {
-            vec![None]
-        } else {
-            image.tags.iter().map(Some).collect()
-        };
-        tags.into_iter()
-            .map(|tag| TagExpiry {
-                tag: tag.cloned(),
-                digest: digest.to_string(),
-                user: tag.and_then(|t| user_of(t, safety, &users)),
-                rule_priority: priority,
-                reason: reason.to_string(),
-                pushed_at: image.pushed_at,
-                at,
-            })
-            .collect()
-    };
     let order = |a: &TagExpiry, b: &TagExpiry| {
         a.user
             .is_none()
@@ -167,18 +195,22 @@ fn fill(report: &mut LifecycleReport, eval: &Evaluation, images: &[Image], safet
             .then_with(|| a.pushed_at.cmp(&b.pushed_at))
             .then_with(|| a.tag.cmp(&b.tag))
     };
-    report.expires = eval
-        .expired
-        .iter()
-        .flat_map(|e| entries(&e.digest, e.rule_priority, &e.reason, None))
-        .collect();
-    report.expires.sort_by(order);
+    let now_entries = |done: &[super::lifecycle::Expiry]| {
+        let mut out: Vec<TagExpiry> = done
+            .iter()
+            .flat_map(|e| entries(&e.digest, (e.rule_priority, e.act), &e.reason, None))
+            .collect();
+        out.sort_by(order);
+        out
+    };
+    report.expires = now_entries(&eval.expired);
+    report.archives = now_entries(&eval.archived);
     report.upcoming = eval
         .upcoming
         .iter()
         .flat_map(|u| {
             let reason = format!("rule {}: age limit reached", u.rule_priority);
-            entries(&u.digest, u.rule_priority, &reason, Some(u.at))
+            entries(&u.digest, (u.rule_priority, u.act), &reason, Some(u.at))
         })
         .collect();
     report
@@ -207,7 +239,7 @@ fn image_warnings(
     users: &BTreeSet<String>,
 ) -> Vec<ExpiryWarning> {
     let mut warnings = Vec::new();
-    for e in &eval.expired {
+    for e in eval.expired.iter().chain(&eval.archived) {
         let Some(image) = by_digest.get(e.digest.as_str()) else {
             continue;
         };
@@ -223,16 +255,19 @@ fn image_warnings(
                 digest: e.digest.clone(),
                 user: user.clone(),
                 rule_priority: e.rule_priority,
+                act: e.act,
                 kind,
                 why,
             });
         };
+        let verb = e.act.verb();
+        let after = archived_consequence(e.act);
         let in_use = safety.in_use.image_in_use(image);
         if in_use {
             warn(
                 WarningKind::InUse,
                 format!(
-                    "rule {} expires an image in use by a service or a running task",
+                    "rule {} {verb} an image in use by a service or a running task{after}",
                     e.rule_priority
                 ),
             );
@@ -241,7 +276,7 @@ fn image_warnings(
         if let Some(why) = safety.kept.reason(image).filter(|_| !in_use) {
             warn(
                 WarningKind::RollbackTarget,
-                format!("rule {} expires a {why}", e.rule_priority),
+                format!("rule {} {verb} a {why}{after}", e.rule_priority),
             );
         }
     }
@@ -259,19 +294,22 @@ fn tag_warnings(
     for g in groups {
         let Some(user) = &g.user else { continue };
         for (i, entry) in g.tags.iter().enumerate().take(safety.keep_newest) {
-            if let Some(e) = eval.expiry(&entry.digest) {
+            if let Some(e) = eval.acted(&entry.digest) {
                 warnings.push(ExpiryWarning {
                     tag: Some(entry.tag.clone()),
                     digest: entry.digest.clone(),
                     user: Some(user.clone()),
                     rule_priority: e.rule_priority,
+                    act: e.act,
                     kind: WarningKind::NewestTag,
                     why: format!(
-                        "rule {} expires {user}'s {} newest snapshot tag (ecsnap keeps the \
-                         newest {})",
+                        "rule {} {} {user}'s {} newest snapshot tag (ecsnap keeps the \
+                         newest {}){}",
                         e.rule_priority,
+                        e.act.verb(),
                         ordinal(i + 1),
-                        safety.keep_newest
+                        safety.keep_newest,
+                        archived_consequence(e.act)
                     ),
                 });
             }
@@ -280,23 +318,37 @@ fn tag_warnings(
         if let Some(image) = images
             .iter()
             .find(|i| i.repository == g.repository && i.tags.contains(&resume))
-            && let Some(e) = eval.expiry(&image.digest)
+            && let Some(e) = eval.acted(&image.digest)
         {
+            let then = match e.act {
+                Act::Expire => "has nothing to resume from",
+                Act::Archive => "cannot start until it is restored (minutes)",
+            };
             warnings.push(ExpiryWarning {
                 tag: Some(resume.clone()),
                 digest: image.digest.clone(),
                 user: Some(user.clone()),
                 rule_priority: e.rule_priority,
+                act: e.act,
                 kind: WarningKind::ResumeTarget,
                 why: format!(
-                    "rule {} expires the image {user}'s resume tag {resume} points at: \
-                     {user}'s next session has nothing to resume from",
-                    e.rule_priority
+                    "rule {} {} the image {user}'s resume tag {resume} points at: \
+                     {user}'s next session {then}",
+                    e.rule_priority,
+                    e.act.verb()
                 ),
             });
         }
     }
     warnings
+}
+
+/// What an archive adds to a warning: a task cannot pull the image until it is restored.
+fn archived_consequence(act: Act) -> &'static str {
+    match act {
+        Act::Expire => "",
+        Act::Archive => " (archived: a task cannot pull it until it is restored, minutes)",
+    }
 }
 
 fn ordinal(n: usize) -> String {
@@ -403,13 +455,7 @@ mod tests {
             for (r, why) in case.kept {
                 kept.add(r, why);
             }
-            let safety = Safety {
-                pattern: &pattern,
-                resume_tag: "{user}-latest",
-                keep_newest: 2,
-                in_use: &in_use,
-                kept: &kept,
-            };
+            let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
             let report = judge("ws", case.policy, &fleet(), &safety, now());
             assert_eq!(
                 report.policy_present,
@@ -443,13 +489,7 @@ mod tests {
     fn untagged_entries_upcoming_dates_and_unparsable_policies() {
         let pattern = TagPattern::default();
         let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety {
-            pattern: &pattern,
-            resume_tag: "{user}-latest",
-            keep_newest: 3,
-            in_use: &in_use,
-            kept: &kept,
-        };
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 3);
         let text = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged",
             "countType":"sinceImagePushed","countUnit":"days","countNumber":30},
             "action":{"type":"expire"}},{"rulePriority":2,"selection":{"tagStatus":"tagged",
@@ -471,9 +511,91 @@ mod tests {
                 ("bob-20261129T0800", now() + Duration::days(28)),
             ]
         );
-        assert_eq!(report.rule_counts, [(1, 1, 1), (2, 2, 0)]);
+        assert_eq!(report.rule_counts, [(1, 1, 1, 0), (2, 2, 0, 0)]);
         let bad = judge("ws", Some("{"), &fleet(), &safety, now());
         assert!(bad.policy_present && bad.expires.is_empty());
         assert!(bad.problems[0].contains("not valid policy JSON"));
+    }
+
+    #[test]
+    fn archives_per_user_with_the_warnings_an_expiry_would_get() {
+        // Archive alice's and bob's tags unpulled for 10 days (never pulled: push time).
+        let text = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged",
+            "tagPatternList":["*T0800"],"countType":"sinceImagePulled","countUnit":"days",
+            "countNumber":10},"action":{"type":"transition","targetStorageClass":"archive"}}]}"#;
+        let pattern = TagPattern::default();
+        let mut in_use = InUse::default();
+        in_use.add_reference("123.dkr.ecr.us-east-1.amazonaws.com/ws:bob-20261105T0800");
+        let mut kept = KeptImages::default();
+        kept.add("ws:alice-20261120T0800", "rollback target: worker:3");
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
+        let mut images = fleet();
+        // a3 was pulled 2 days ago: it stays.
+        images[2].last_pulled_at = Some(now() - Duration::days(2));
+        let report = judge("ws", Some(text), &images, &safety, now());
+        assert!(report.expires.is_empty(), "{:?}", report.expires);
+        let archived: Vec<(&str, Option<&str>)> = report
+            .archives
+            .iter()
+            .map(|e| (e.tag.as_deref().unwrap_or("-"), e.user.as_deref()))
+            .collect();
+        assert_eq!(
+            archived,
+            [
+                ("alice-20261101T0800", Some("alice")),
+                ("alice-20261110T0800", Some("alice")),
+                ("alice-latest", Some("alice")),
+                ("bob-20261105T0800", Some("bob")),
+            ]
+        );
+        assert!(report.archives.iter().all(|e| e.act == Act::Archive));
+        assert_eq!(report.rule_counts, [(1, 6, 0, 3)]);
+        let warnings: Vec<(&str, WarningKind, Act)> = report
+            .warnings
+            .iter()
+            .map(|w| (w.tag.as_deref().unwrap_or("-"), w.kind, w.act))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                ("alice-latest", WarningKind::ResumeTarget, Act::Archive),
+                ("bob-20261105T0800", WarningKind::InUse, Act::Archive),
+                ("bob-20261105T0800", WarningKind::NewestTag, Act::Archive),
+            ]
+        );
+        assert!(
+            report.warnings[0]
+                .why
+                .contains("cannot start until it is restored")
+        );
+        assert!(report.warnings[1].why.contains("archives an image in use"));
+        // The rest are archived later; a3 counts from its pull.
+        let later: Vec<(&str, Act, DateTime<Utc>)> = report
+            .upcoming
+            .iter()
+            .map(|u| {
+                (
+                    u.tag.as_deref().unwrap_or("-"),
+                    u.act,
+                    u.at.expect("a date"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            later,
+            [
+                (
+                    "alice-20261128T0800",
+                    Act::Archive,
+                    now() + Duration::days(7)
+                ),
+                (
+                    "alice-20261120T0800",
+                    Act::Archive,
+                    now() + Duration::days(8)
+                ),
+                ("bob-20261129T0800", Act::Archive, now() + Duration::days(8)),
+            ]
+        );
     }
 }

@@ -10,12 +10,17 @@
 //! - Each user's resume tag gets a rule of its own first (exact tag, keep 1): an image
 //!   that matched a higher-priority rule is never expired by a lower one, so the image the
 //!   resume tag points at survives even when it is older than the newest N.
+//! - With an archive age (`--archive-after D`), each user's rule archives instead
+//!   (`transition` to `archive`, `sinceImagePulled` D days: a tag nobody pulled for D days
+//!   goes to ECR archive), and a second rule on the user's archived images expires them
+//!   once archived for E days (`storageClass: archive`, `sinceImageTransitioned`; ECR's
+//!   minimum is 90). The two select different storage classes, so each acts on its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::lifecycle::glob_matches;
+use super::lifecycle::{ARCHIVE_MINIMUM_DAYS, glob_matches};
 use super::tags::TagPattern;
 use crate::model::Image;
 
@@ -28,29 +33,98 @@ pub enum Purpose {
     User { user: String },
 }
 
+/// What a suggested rule does to the tags its pattern selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Keep the newest N (standard images), expire the rest.
+    KeepNewest(u32),
+    /// Archive those nobody pulled for D days (pushed D days ago when never pulled).
+    ArchiveUnpulled(u32),
+    /// Expire archived images once archived for E days.
+    ExpireArchived(u32),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SuggestedRule {
     pub priority: i64,
     pub pattern: String,
-    pub count: u32,
+    pub kind: RuleKind,
     pub purpose: Purpose,
 }
 
 impl SuggestedRule {
     pub fn description(&self) -> String {
-        match &self.purpose {
-            Purpose::ResumeTag { user } => format!("ecsnap: keep {user}'s resume tag"),
-            Purpose::User { user } => {
-                format!("ecsnap: keep {user}'s newest {} snapshots", self.count)
+        let user = match &self.purpose {
+            Purpose::ResumeTag { user } => return format!("ecsnap: keep {user}'s resume tag"),
+            Purpose::User { user } => user,
+        };
+        match self.kind {
+            RuleKind::KeepNewest(n) => format!("ecsnap: keep {user}'s newest {n} snapshots"),
+            RuleKind::ArchiveUnpulled(d) => {
+                format!("ecsnap: archive {user}'s snapshots unpulled for {d} days")
+            }
+            RuleKind::ExpireArchived(d) => {
+                format!("ecsnap: expire {user}'s snapshots archived for {d} days")
             }
         }
     }
+
+    /// The rule's `countNumber`.
+    pub fn number(&self) -> u32 {
+        match self.kind {
+            RuleKind::KeepNewest(n)
+            | RuleKind::ArchiveUnpulled(n)
+            | RuleKind::ExpireArchived(n) => n,
+        }
+    }
+
+    /// The rule as ECR takes it.
+    fn json(&self) -> Value {
+        let mut selection = json!({
+            "tagStatus": "tagged",
+            "tagPatternList": [self.pattern],
+        });
+        let (count, action) = match self.kind {
+            RuleKind::KeepNewest(n) => (
+                json!({"countType": "imageCountMoreThan", "countNumber": n}),
+                json!({"type": "expire"}),
+            ),
+            RuleKind::ArchiveUnpulled(d) => (
+                json!({"countType": "sinceImagePulled", "countUnit": "days", "countNumber": d}),
+                json!({"type": "transition", "targetStorageClass": "archive"}),
+            ),
+            RuleKind::ExpireArchived(d) => (
+                json!({"storageClass": "archive", "countType": "sinceImageTransitioned",
+                       "countUnit": "days", "countNumber": d}),
+                json!({"type": "expire"}),
+            ),
+        };
+        if let (Some(sel), Some(extra)) = (selection.as_object_mut(), count.as_object()) {
+            sel.extend(extra.clone());
+        }
+        json!({
+            "rulePriority": self.priority,
+            "description": self.description(),
+            "selection": selection,
+            "action": action,
+        })
+    }
+}
+
+/// Archive instead of keeping the newest N: after `after_days` unpulled, expire once
+/// archived for `expire_days` (at least ECR's 90).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArchiveAges {
+    pub after_days: u32,
+    pub expire_days: u32,
 }
 
 /// The suggested policy and what it leaves unsaid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
     pub keep: u32,
+    /// Set when the policy archives by pull age instead of keeping the newest N.
+    pub archive: Option<ArchiveAges>,
     pub rules: Vec<SuggestedRule>,
     /// Users who get no rule, with the reason.
     pub skipped_users: Vec<(String, String)>,
@@ -61,23 +135,7 @@ pub struct Suggestion {
 impl Suggestion {
     /// The policy as ECR takes it.
     pub fn policy_json(&self) -> Value {
-        let rules: Vec<Value> = self
-            .rules
-            .iter()
-            .map(|r| {
-                json!({
-                    "rulePriority": r.priority,
-                    "description": r.description(),
-                    "selection": {
-                        "tagStatus": "tagged",
-                        "tagPatternList": [r.pattern],
-                        "countType": "imageCountMoreThan",
-                        "countNumber": r.count,
-                    },
-                    "action": {"type": "expire"},
-                })
-            })
-            .collect();
+        let rules: Vec<Value> = self.rules.iter().map(SuggestedRule::json).collect();
         json!({ "rules": rules })
     }
 
@@ -142,21 +200,14 @@ fn user_pattern(user: &str, own: &[&str], others: &[&str]) -> Result<String, Vec
     Err(first)
 }
 
-/// Suggests a policy for one repository's images.
+/// Suggests a policy for one repository's images: keep each user's newest `keep`.
 pub fn suggest(images: &[Image], pattern: &TagPattern, resume_tag: &str, keep: u32) -> Suggestion {
-    let mut by_user: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    let mut all_tags: BTreeSet<&str> = BTreeSet::new();
-    for image in images {
-        for tag in &image.tags {
-            all_tags.insert(tag);
-            if let Some((user, _)) = pattern.parse(tag) {
-                by_user.entry(user).or_default().push(tag);
-            }
-        }
-    }
-    let mut rules = Vec::new();
-    let mut skipped_users = Vec::new();
-    let mut cannot_express = vec![
+    suggest_with(images, pattern, resume_tag, keep, None)
+}
+
+/// What ECR's rules cannot express about keeping each user's newest N.
+fn count_notes(keep: u32) -> Vec<String> {
+    vec![
         format!(
             "an age limit on top of the count (keep the newest {keep} and also expire those \
              older than D days): an ECR rule either counts or ages, and a second rule on the \
@@ -169,13 +220,70 @@ pub fn suggest(images: &[Image], pattern: &TagPattern, resume_tag: &str, keep: u
         "tags pushed later that match a user's pattern without being that user's snapshot \
          tags are counted and expired like them"
             .to_string(),
-    ];
+    ]
+}
+
+/// What the archive variant says about itself: the newest N are not kept apart, and the
+/// price is not a promise.
+fn archive_notes(keep: u32, a: ArchiveAges) -> Vec<String> {
+    vec![
+        format!(
+            "keeping each user's newest {keep} in standard while archiving by pull age: a \
+             second rule on the same tags and storage class never acts on what the first \
+             selected, so a user's newest snapshot tags are archived too once nobody pulled \
+             them for {} days (the preview warns about each)",
+            a.after_days
+        ),
+        "ECR archive is billed per GB like standard storage below a large threshold: this \
+         policy moves unpulled snapshots out of the way (a pull fails until `ecsnap \
+         restore-image` restores them, minutes) rather than promising a saving"
+            .to_string(),
+        format!(
+            "an archived image is billed for at least {ARCHIVE_MINIMUM_DAYS} days, and ECR \
+             lets a lifecycle policy expire it only after that"
+        ),
+    ]
+}
+
+/// A user's rules: keep the newest N, or archive by pull age then expire in archive.
+fn user_kinds(keep: u32, archive: Option<ArchiveAges>) -> Vec<RuleKind> {
+    match archive {
+        None => vec![RuleKind::KeepNewest(keep)],
+        Some(a) => vec![
+            RuleKind::ArchiveUnpulled(a.after_days),
+            RuleKind::ExpireArchived(a.expire_days.max(ARCHIVE_MINIMUM_DAYS)),
+        ],
+    }
+}
+
+/// `suggest`, or with `archive` set: archive each user's tags unpulled for D days and
+/// expire them once archived for E days.
+pub fn suggest_with(
+    images: &[Image],
+    pattern: &TagPattern,
+    resume_tag: &str,
+    keep: u32,
+    archive: Option<ArchiveAges>,
+) -> Suggestion {
+    let mut by_user: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut all_tags: BTreeSet<&str> = BTreeSet::new();
+    for image in images {
+        for tag in &image.tags {
+            all_tags.insert(tag);
+            if let Some((user, _)) = pattern.parse(tag) {
+                by_user.entry(user).or_default().push(tag);
+            }
+        }
+    }
+    let mut rules = Vec::new();
+    let mut skipped_users = Vec::new();
+    let mut cannot_express = count_notes(keep);
     let mut priority = 1;
     for user in by_user.keys() {
         rules.push(SuggestedRule {
             priority,
             pattern: resume_tag.replace("{user}", user),
-            count: 1,
+            kind: RuleKind::KeepNewest(1),
             purpose: Purpose::ResumeTag { user: user.clone() },
         });
         priority += 1;
@@ -206,13 +314,15 @@ pub fn suggest(images: &[Image], pattern: &TagPattern, resume_tag: &str, keep: u
                         taken.join(", ")
                     ));
                 }
-                rules.push(SuggestedRule {
-                    priority,
-                    pattern: p,
-                    count: keep,
-                    purpose: Purpose::User { user: user.clone() },
-                });
-                priority += 1;
+                for kind in user_kinds(keep, archive) {
+                    rules.push(SuggestedRule {
+                        priority,
+                        pattern: p.clone(),
+                        kind,
+                        purpose: Purpose::User { user: user.clone() },
+                    });
+                    priority += 1;
+                }
             }
             Err(clashes) => {
                 let shown: Vec<&str> = clashes.iter().take(3).map(String::as_str).collect();
@@ -238,8 +348,12 @@ pub fn suggest(images: &[Image], pattern: &TagPattern, resume_tag: &str, keep: u
                 .into(),
         );
     }
+    if let Some(a) = archive {
+        cannot_express.extend(archive_notes(keep, a));
+    }
     Suggestion {
         keep,
+        archive,
         rules,
         skipped_users,
         cannot_express,
@@ -257,7 +371,7 @@ mod tests {
     fn patterns(s: &Suggestion) -> Vec<(i64, &str, u32)> {
         s.rules
             .iter()
-            .map(|r| (r.priority, r.pattern.as_str(), r.count))
+            .map(|r| (r.priority, r.pattern.as_str(), r.number()))
             .collect()
     }
 
@@ -295,13 +409,7 @@ mod tests {
         assert_eq!(json["rules"][4]["action"]["type"], "expire");
         // Evaluated: alice keeps a4, a3 and the resume target a2; a1 goes; nothing else.
         let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety {
-            pattern: &pattern,
-            resume_tag: "{user}-latest",
-            keep_newest: 2,
-            in_use: &in_use,
-            kept: &kept,
-        };
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
         let report = judge("ws", Some(&s.policy_text()), &images, &safety, now());
         let tags: Vec<&str> = report
             .expires
@@ -362,5 +470,79 @@ mod tests {
         let s = suggest(&images, &TagPattern::default(), "{user}-latest", 3);
         assert!(s.rules.is_empty() && !s.has_user_rules());
         assert!(s.cannot_express.iter().any(|c| c.contains("no tag")));
+    }
+
+    #[test]
+    fn archive_after_days_unpulled_then_expire_in_archive() {
+        use crate::analysis::lifecycle::Act;
+        let mut images = vec![
+            img("a1", &["alice-20261101T0800"], 40),
+            img("a2", &["alice-20261102T0800", "alice-latest"], 39),
+            img("a3", &["alice-20261103T0800"], 5),
+            img("x1", &["base-2026.11"], 90),
+        ];
+        // alice's oldest went to archive 120 days ago (pushed long before).
+        images.push(crate::model::Image {
+            status: crate::model::ImageStatus::Archived,
+            last_archived_at: Some(now() - chrono::Duration::days(120)),
+            ..img("a0", &["alice-20260101T0800"], 330)
+        });
+        let pattern = TagPattern::default();
+        let ages = ArchiveAges {
+            after_days: 30,
+            expire_days: 100,
+        };
+        let s = suggest_with(&images, &pattern, "{user}-latest", 3, Some(ages));
+        assert_eq!(
+            patterns(&s),
+            [
+                (1, "alice-latest", 1),
+                (2, "alice-*", 30),
+                (3, "alice-*", 100)
+            ]
+        );
+        let json = s.policy_json();
+        assert_eq!(json["rules"][1]["action"]["type"], "transition");
+        assert_eq!(json["rules"][1]["action"]["targetStorageClass"], "archive");
+        assert_eq!(
+            json["rules"][1]["selection"]["countType"],
+            "sinceImagePulled"
+        );
+        assert_eq!(json["rules"][1]["selection"]["countUnit"], "days");
+        assert_eq!(json["rules"][2]["selection"]["storageClass"], "archive");
+        assert_eq!(
+            json["rules"][2]["selection"]["countType"],
+            "sinceImageTransitioned"
+        );
+        assert_eq!(json["rules"][2]["action"]["type"], "expire");
+        let said = s.cannot_express.join("\n");
+        assert!(said.contains("billed per GB like standard"), "{said}");
+        assert!(!said.contains("saving") || said.contains("rather than promising a saving"));
+        // Evaluated: a1 (40 days unpulled) is archived; a2 is the resume target (kept);
+        // a3 is too recent; a0 has been archived 120 days, more than 100: expired.
+        let (in_use, kept) = (InUse::default(), KeptImages::default());
+        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 3);
+        let report = judge("ws", Some(&s.policy_text()), &images, &safety, now());
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let archived: Vec<&str> = report
+            .archives
+            .iter()
+            .filter_map(|e| e.tag.as_deref())
+            .collect();
+        assert_eq!(archived, ["alice-20261101T0800"]);
+        let expired: Vec<&str> = report
+            .expires
+            .iter()
+            .filter_map(|e| e.tag.as_deref())
+            .collect();
+        assert_eq!(expired, ["alice-20260101T0800"]);
+        assert!(
+            report
+                .warnings
+                .iter()
+                .all(|w| w.act == Act::Archive && w.tag.as_deref() == Some("alice-20261101T0800")),
+            "{:?}",
+            report.warnings
+        );
     }
 }

@@ -1,10 +1,13 @@
-//! `ecsnap lifecycle --repository R [--suggest [--keep N] [--apply [--yes]]]`: the policy
+//! `ecsnap lifecycle --repository R [--suggest [--keep N | --archive-after D
+//! [--expire-archived-after E]] [--apply [--yes]]]`: the policy
 //! in place judged per user (a read); the suggested policy with its preview (a read); or
 //! the suggested policy put through the action path (read-only refusal before any
 //! request, plan, confirmation, `Mutator` with its audit line: `flow::run_action`).
 
 use super::flow::{Action, Ask, Ran, Unchanged, emit_json, reported, run_action};
 use super::session::{Question, Session, open_session};
+use crate::analysis::lifecycle::ARCHIVE_MINIMUM_DAYS;
+use crate::analysis::lifecycle_suggest::ArchiveAges;
 use crate::cli::{GlobalArgs, LifecycleArgs};
 use crate::config::{Settings, now};
 use crate::error::{Error, Result};
@@ -21,11 +24,17 @@ pub(super) async fn run(
         repository,
         suggest,
         keep,
+        archive_after,
+        expire_archived_after,
         apply,
         yes,
     } = args;
     let json = global.json;
     let keep = keep.unwrap_or(settings.keep_newest);
+    let archive = archive_after.map(|after_days| ArchiveAges {
+        after_days,
+        expire_days: expire_archived_after.unwrap_or(ARCHIVE_MINIMUM_DAYS),
+    });
     if apply {
         let s = open_session(global, settings, "lifecycle --apply", false).await?;
         let ask = Ask {
@@ -33,12 +42,17 @@ pub(super) async fn run(
             yes,
             json,
         };
-        return run_action(&s, &Apply { repository, keep }, ask).await;
+        let apply = Apply {
+            repository,
+            keep,
+            archive,
+        };
+        return run_action(&s, &apply, ask).await;
     }
     let aws = super::connect::connect_from(global).await?;
     let now = now();
     if suggest {
-        let plan = lifecycle::plan(&aws, &settings, &repository, keep, now).await?;
+        let plan = lifecycle::plan(&aws, &settings, &repository, keep, archive, now).await?;
         if json {
             return emit_json(true, &SuggestJson::new(&plan, false));
         }
@@ -74,6 +88,7 @@ fn notes_text(plan: &LifecyclePlan, now: chrono::DateTime<chrono::Utc>) -> Strin
 struct Apply {
     repository: String,
     keep: usize,
+    archive: Option<ArchiveAges>,
 }
 
 impl Action for Apply {
@@ -84,7 +99,15 @@ impl Action for Apply {
 
     async fn plan(&self, s: &Session) -> Result<Self::Plan> {
         let now = now();
-        let plan = lifecycle::plan(&s.aws, &s.settings, &self.repository, self.keep, now).await?;
+        let plan = lifecycle::plan(
+            &s.aws,
+            &s.settings,
+            &self.repository,
+            self.keep,
+            self.archive,
+            now,
+        )
+        .await?;
         Ok((plan, now))
     }
 

@@ -53,6 +53,9 @@ How it works
   rollback (StopServiceDeployment ROLLBACK, Continue ROLLBACK, a timeout) returns the
   service to the source revision: ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS,
   ROLLBACK_SUCCESSFUL. See "service deployments" below.
+* moto's ECR lifecycle-policy check is widened to ECR's current schema (``transition``
+  to ``archive``, ``sinceImagePulled``, ``sinceImageTransitioned``, ``storageClass``), so
+  a policy with transition rules can be put and read back.
 * ``GET /ecsnap-demo/calls`` answers the ECS operations received, in order, with the
   bodies of the deployment operations, CreateService and UpdateService: tests read back
   what ecsnap sent (and that a refusal sent nothing).
@@ -136,6 +139,26 @@ def naive_utc(text):
     if at.tzinfo is not None:
         at = at.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     return at
+
+
+def widen_lifecycle_schema():
+    """moto's ECR lifecycle-policy check predates ECR archive: it rejects a ``transition``
+    action (``targetStorageClass``), the ``sinceImagePulled`` and ``sinceImageTransitioned``
+    count types and ``storageClass`` selection, all of which ECR takes. Widen its schema to
+    ECR's so a policy with transition rules can be put and read back (moto only stores it)."""
+    try:
+        from moto.ecr import policy_validation as pv
+
+        pv.VALID_ACTION_TYPE_VALUES = set(pv.VALID_ACTION_TYPE_VALUES) | {"transition"}
+        # A new set: the required properties stay {"type"}.
+        pv.VALID_ACTION_PROPERTIES = set(pv.REQUIRED_ACTION_PROPERTIES) | {"targetStorageClass"}
+        pv.VALID_SELECTION_PROPERTIES = set(pv.VALID_SELECTION_PROPERTIES) | {"storageClass"}
+        pv.VALID_SELECTION_COUNT_TYPE_VALUES = set(pv.VALID_SELECTION_COUNT_TYPE_VALUES) | {
+            "sinceImagePulled",
+            "sinceImageTransitioned",
+        }
+    except Exception as err:  # another moto: leave its check as it is
+        log_err("widening the lifecycle policy schema", err)
 
 
 def log_err(what, err):
@@ -361,6 +384,7 @@ class Dynamics:
         DomainDispatcherApplication.__call__ = call
         # DescribeServices' currentServiceRevisions (moto serializes the attribute).
         Service.current_service_revisions = property(current_service_revisions)
+        widen_lifecycle_schema()
 
     def on_update(self, backend, service, force, scaled):
         primary = next((d for d in service.deployments if d.get("status") == "PRIMARY"), None)

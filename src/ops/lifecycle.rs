@@ -1,5 +1,6 @@
 //! Put a suggested lifecycle policy on a repository: the plan is the suggestion for the
-//! repository's users (one rule per user keeping the newest N snapshot tags) with the
+//! repository's users (one rule per user keeping the newest N snapshot tags, or archiving
+//! those unpulled for D days and expiring them after E days in archive) with the
 //! preview of what it would expire and the warnings; `execute` puts it (PutLifecyclePolicy)
 //! through the `Mutator` (read-only refusal, audit line).
 
@@ -7,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::guard::Mutator;
 use crate::analysis::lifecycle_report::LifecycleReport;
-use crate::analysis::lifecycle_suggest::{Suggestion, suggest};
+use crate::analysis::lifecycle_suggest::{ArchiveAges, Suggestion, suggest_with};
 use crate::aws::AwsClients;
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -42,6 +43,7 @@ pub async fn plan(
     settings: &Settings,
     repository: &str,
     keep: usize,
+    archive: Option<ArchiveAges>,
     now: DateTime<Utc>,
 ) -> Result<LifecyclePlan> {
     let keep = u32::try_from(keep).ok().filter(|k| *k > 0).ok_or_else(|| {
@@ -54,11 +56,12 @@ pub async fn plan(
         .repositories
         .first()
         .ok_or_else(|| Error::Usage(format!("repository {repository}: nothing was read")))?;
-    let suggestion = suggest(
+    let suggestion = suggest_with(
         &repo.images,
         &settings.tag_pattern,
         &settings.resume_tag,
         keep,
+        archive,
     );
     let policy_text = suggestion.policy_text();
     let preview = state.preview(settings, repository, &policy_text, now);

@@ -62,12 +62,33 @@ pub fn archived_refusal(repository: &str, tag: &str, status: &ImageStatus) -> Er
     ))
 }
 
-/// The image `tag` names in `repository`, from the listing.
-fn tagged<'a>(images: &'a [Image], tag: &str) -> Option<&'a Image> {
-    images.iter().find(|i| i.tags.iter().any(|t| t == tag))
+/// An image a rollback or a resume-tag restore would start tasks from, found archived (or
+/// being restored): the picker marks it and offers its restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedImage {
+    pub repository: String,
+    /// The tag, or the digest where the target names the image by digest (or its tag was
+    /// pushed again since): what the restore looks up.
+    pub reference: String,
+    pub status: ImageStatus,
 }
 
-/// The plan for restoring `repository:tag`. Reads only.
+impl ArchivedImage {
+    /// The refusal a rollback to it gets, with the restore offered.
+    pub fn refusal(&self) -> Error {
+        archived_refusal(&self.repository, &self.reference, &self.status)
+    }
+}
+
+/// The image `reference` (a tag or a digest) names in `repository`, from the listing.
+fn tagged<'a>(images: &'a [Image], reference: &str) -> Option<&'a Image> {
+    images
+        .iter()
+        .find(|i| i.digest == reference || i.tags.iter().any(|t| t == reference))
+}
+
+/// The plan for restoring `repository:tag` (`tag` may also be the image's digest). Reads
+/// only.
 pub async fn plan(aws: &AwsClients, repository: &str, tag: &str) -> Result<RestoreImagePlan> {
     let images = aws.ecr.list_images(repository).await?;
     let image = tagged(&images, tag).ok_or_else(|| Error::NotFound {
@@ -83,6 +104,12 @@ pub async fn plan(aws: &AwsClients, repository: &str, tag: &str) -> Result<Resto
             image.status.storage_class()
         )));
     }
+    // By digest: named by its first tag when it has one.
+    let tag = if image.digest == tag {
+        image.tags.first().map_or(tag, String::as_str)
+    } else {
+        tag
+    };
     Ok(RestoreImagePlan {
         repository: repository.to_string(),
         tag: tag.to_string(),

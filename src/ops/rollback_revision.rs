@@ -22,7 +22,8 @@ use crate::analysis::revision_diff::{
 use crate::aws::{AwsClients, MAX_CONCURRENCY, ServiceChange};
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::load::load_deployment_history;
-use crate::model::{RevisionVolume, Service, ServiceRevision, arn_name};
+use crate::model::{Image, RevisionVolume, Service, ServiceRevision, arn_name};
+use crate::ops::restore_image::ArchivedImage;
 
 /// One service revision the picker offers.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +39,9 @@ pub struct RevisionChoice {
     pub changes: Vec<FieldChange>,
     /// The revision's volumes the service has, with the snapshot each starts from now.
     pub restores: Vec<VolumeRestore>,
+    /// An image of it in ECR archive (or being restored): tasks could not pull it, so a
+    /// rollback to it is refused until it is restored.
+    pub archived: Option<ArchivedImage>,
 }
 
 impl RevisionChoice {
@@ -98,7 +102,8 @@ pub async fn offer_service_revisions(aws: &AwsClients, s: &Service) -> Result<Ve
             s.cluster, s.name
         )));
     }
-    let tag_digests = load_tag_digests(aws, ordered.iter().map(|(r, _)| r)).await;
+    let listed = load_repo_images(aws, ordered.iter().map(|(r, _)| r)).await;
+    let tag_digests = tag_digests(&listed);
     let running = crate::ops::running_task_definition(s);
     let current_at = ordered.iter().position(|(r, _)| runs_now(s, running, r));
     let now = RunsNow {
@@ -114,6 +119,7 @@ pub async fn offer_service_revisions(aws: &AwsClients, s: &Service) -> Result<Ve
             moved: moved_tags(r, &tag_digests),
             changes: diff_revision(now, r, &tag_digests),
             restores: restores(s, r),
+            archived: archived_in(r, &listed),
             deployed_at: *at,
             revision: r.clone(),
         })
@@ -145,20 +151,19 @@ fn runs_now(s: &Service, running: &str, r: &ServiceRevision) -> bool {
         })
 }
 
-/// `repository:tag` → the digest the tag points at now, for the ECR images of this
-/// region the revisions name by tag. A repository that cannot be listed is left out (no
-/// tag of it is then said to have moved).
-async fn load_tag_digests<'a>(
+/// The images of this region's ECR repositories the revisions name, by repository. A
+/// repository that cannot be listed is left out (no tag of it is then said to have moved,
+/// no image of it said archived).
+async fn load_repo_images<'a>(
     aws: &AwsClients,
     revisions: impl Iterator<Item = &'a ServiceRevision>,
-) -> BTreeMap<String, String> {
+) -> BTreeMap<String, Vec<Image>> {
+    let here = format!(".dkr.ecr.{}.", aws.region);
     let repos: BTreeSet<String> = revisions
         .flat_map(|r| r.images.iter())
         .filter_map(|i| {
             let r = parse_image_ref(&i.image);
-            let registry = r.registry?;
-            let in_region = registry.contains(&format!(".dkr.ecr.{}.", aws.region));
-            (in_region && r.tag.is_some() && r.digest.is_none()).then_some(r.repository)
+            r.registry?.contains(&here).then_some(r.repository)
         })
         .collect();
     let listed: Vec<_> = stream::iter(repos)
@@ -170,16 +175,50 @@ async fn load_tag_digests<'a>(
     for (images, repo) in listed {
         match images {
             Ok(images) => {
-                for i in images {
-                    for t in &i.tags {
-                        out.insert(tag_key(&repo, t), i.digest.clone());
-                    }
-                }
+                out.insert(repo, images);
             }
-            Err(e) => tracing::warn!("tags of repository {repo} not read: {e}"),
+            Err(e) => tracing::warn!("images of repository {repo} not read: {e}"),
         }
     }
     out
+}
+
+/// `repository:tag` → the digest the tag points at now.
+fn tag_digests(listed: &BTreeMap<String, Vec<Image>>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (repo, images) in listed {
+        for i in images {
+            for t in &i.tags {
+                out.insert(tag_key(repo, t), i.digest.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The first image of `r` that ECR holds in archive (or is restoring): by the digest the
+/// revision ran, else by its tag.
+fn archived_in(
+    r: &ServiceRevision,
+    listed: &BTreeMap<String, Vec<Image>>,
+) -> Option<ArchivedImage> {
+    r.images.iter().find_map(|ri| {
+        let reference = parse_image_ref(&ri.image);
+        let images = listed.get(&reference.repository)?;
+        let digest = ri.digest.as_deref().or(reference.digest.as_deref());
+        let found = images.iter().find(|i| match digest {
+            Some(d) => i.digest == d,
+            None => reference.tag.as_ref().is_some_and(|t| i.tags.contains(t)),
+        })?;
+        found.status.is_unpullable().then(|| ArchivedImage {
+            repository: reference.repository.clone(),
+            reference: match (&reference.tag, digest) {
+                (Some(t), _) if found.tags.contains(t) => t.clone(),
+                _ => found.digest.clone(),
+            },
+            status: found.status.clone(),
+        })
+    })
 }
 
 /// The revision `which` names: its ARN (or the ARN's last part), or `N` — the Nth
@@ -245,6 +284,9 @@ impl RevisionRollback {
                 "{cluster}/{service} already runs service revision {}",
                 choice.id()
             )));
+        }
+        if let Some(a) = &choice.archived {
+            return Err(a.refusal());
         }
         Ok(Self {
             revision_arn: choice.revision.arn.clone(),

@@ -1,5 +1,5 @@
 //! What `ecsnap lifecycle` prints: the JSON (`{repository, policy_present, rules, expires,
-//! upcoming, warnings, problems}`; with `--suggest` the policy, what ECR cannot express and
+//! archives, upcoming, warnings, problems}`; with `--suggest` the policy, what ECR cannot express and
 //! the preview) and the text tables.
 
 use std::fmt::Write as _;
@@ -26,37 +26,43 @@ pub struct LifecycleRuleJson {
     pub count_type: String,
     pub count_unit: Option<&'static str>,
     pub count_number: Option<u32>,
+    /// `standard` or `archive`: the images the rule selects.
+    pub storage_class: &'static str,
     pub action: String,
     /// Images the rule's selection takes now.
     pub selected: usize,
     /// Images it expires now.
     pub expires: usize,
+    /// Images it archives now (a transition rule).
+    pub archives: usize,
 }
 
 impl LifecycleRuleJson {
     fn new(rule: &Rule, report: &LifecycleReport) -> Self {
-        let (count_type, count_unit, count_number) = match &rule.count {
-            CountRule::MoreThan(n) => ("imageCountMoreThan".to_string(), None, Some(*n)),
-            CountRule::SinceDays(d) => ("sinceImagePushed".to_string(), Some("days"), Some(*d)),
-            CountRule::Unsupported(what) => (what.clone(), None, None),
+        let (count_unit, count_number) = match &rule.count {
+            CountRule::MoreThan(n) => (None, Some(*n)),
+            CountRule::Unsupported(_) => (None, None),
+            days => (Some("days"), days.days()),
         };
-        let (selected, expires) = report
+        let (selected, expires, archives) = report
             .rule_counts
             .iter()
-            .find(|(p, _, _)| *p == rule.priority)
-            .map_or((0, 0), |(_, s, e)| (*s, *e));
+            .find(|(p, ..)| *p == rule.priority)
+            .map_or((0, 0, 0), |(_, s, e, a)| (*s, *e, *a));
         Self {
             rule_priority: rule.priority,
             description: rule.description.clone(),
             tag_status: rule.tag_status.as_str(),
             tag_prefix_list: rule.prefixes.clone(),
             tag_pattern_list: rule.patterns.clone(),
-            count_type,
+            count_type: rule.count.count_type().to_string(),
             count_unit,
             count_number,
+            storage_class: rule.storage_class.as_str(),
             action: rule.action.clone(),
             selected,
             expires,
+            archives,
         }
     }
 }
@@ -68,9 +74,11 @@ pub struct LifecycleExpiryJson {
     pub digest: String,
     pub user: Option<String>,
     pub rule_priority: i64,
+    /// `expire` or `archive` (a transition rule).
+    pub action: &'static str,
     pub reason: String,
     pub pushed_at: Option<String>,
-    /// For `upcoming`: when the age rule reaches the image.
+    /// For `upcoming`: when the age rule reaches the image (and does `action`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
@@ -82,6 +90,7 @@ impl From<&TagExpiry> for LifecycleExpiryJson {
             digest: e.digest.clone(),
             user: e.user.clone(),
             rule_priority: e.rule_priority,
+            action: e.act.as_str(),
             reason: e.reason.clone(),
             pushed_at: rfc3339(e.pushed_at),
             expires_at: rfc3339(e.at),
@@ -95,6 +104,8 @@ pub struct LifecycleWarningJson {
     pub digest: String,
     pub user: Option<String>,
     pub rule_priority: i64,
+    /// What the rule does to the image: `expire` or `archive`.
+    pub action: &'static str,
     /// `in_use`, `resume_target`, `newest_tag` or `rollback_target`.
     pub kind: &'static str,
     pub why: String,
@@ -107,6 +118,7 @@ impl From<&ExpiryWarning> for LifecycleWarningJson {
             digest: w.digest.clone(),
             user: w.user.clone(),
             rule_priority: w.rule_priority,
+            action: w.act.as_str(),
             kind: w.kind.as_str(),
             why: w.why.clone(),
         }
@@ -120,6 +132,8 @@ pub struct LifecycleJson {
     pub policy_present: bool,
     pub rules: Vec<LifecycleRuleJson>,
     pub expires: Vec<LifecycleExpiryJson>,
+    /// What transition rules move to ECR archive now, per tag.
+    pub archives: Vec<LifecycleExpiryJson>,
     pub upcoming: Vec<LifecycleExpiryJson>,
     pub warnings: Vec<LifecycleWarningJson>,
     pub problems: Vec<String>,
@@ -136,6 +150,7 @@ impl From<&LifecycleReport> for LifecycleJson {
                 .map(|rule| LifecycleRuleJson::new(rule, r))
                 .collect(),
             expires: r.expires.iter().map(Into::into).collect(),
+            archives: r.archives.iter().map(Into::into).collect(),
             upcoming: r.upcoming.iter().map(Into::into).collect(),
             warnings: r.warnings.iter().map(Into::into).collect(),
             problems: r.problems.clone(),
@@ -154,6 +169,11 @@ pub struct SkippedUserJson {
 pub struct SuggestJson {
     pub repository: String,
     pub keep: u32,
+    /// `--archive-after`: days unpulled before a user's tag is archived (`null`: the
+    /// policy keeps the newest N instead).
+    pub archive_after_days: Option<u32>,
+    /// `--expire-archived-after`: days in archive before it is expired.
+    pub expire_archived_after_days: Option<u32>,
     /// The policy, as ECR takes it.
     pub policy: serde_json::Value,
     pub cannot_express: Vec<String>,
@@ -170,6 +190,8 @@ impl SuggestJson {
         Self {
             repository: plan.repository.clone(),
             keep: plan.suggestion.keep,
+            archive_after_days: plan.suggestion.archive.map(|a| a.after_days),
+            expire_archived_after_days: plan.suggestion.archive.map(|a| a.expire_days),
             policy: plan.suggestion.policy_json(),
             cannot_express: plan.suggestion.cannot_express.clone(),
             skipped_users: plan
@@ -211,7 +233,9 @@ pub fn lifecycle_text(r: &LifecycleReport, now: DateTime<Utc>) -> String {
         r.rules.len()
     );
     if !r.rules.is_empty() {
-        let mut t = Table::new(["RULE", "SELECTS", "COUNT", "ACTION", "SELECTED", "EXPIRES"]);
+        let mut t = Table::new([
+            "RULE", "SELECTS", "COUNT", "ACTION", "SELECTED", "EXPIRES", "ARCHIVES",
+        ]);
         for rule in &r.rules {
             let j = LifecycleRuleJson::new(rule, r);
             t.row(vec![
@@ -221,6 +245,7 @@ pub fn lifecycle_text(r: &LifecycleReport, now: DateTime<Utc>) -> String {
                 rule.action.clone(),
                 j.selected.to_string(),
                 j.expires.to_string(),
+                j.archives.to_string(),
             ]);
         }
         out.push_str(&t.render());
@@ -228,22 +253,9 @@ pub fn lifecycle_text(r: &LifecycleReport, now: DateTime<Utc>) -> String {
     for p in &r.problems {
         let _ = writeln!(out, "problem: {p}");
     }
-    if r.expires.is_empty() {
-        out.push_str("Expires now: nothing.\n");
-    } else {
-        let _ = writeln!(out, "\nExpires now ({} tags):", r.expires.len());
-        let mut t = Table::new(["USER", "TAG", "DIGEST", "PUSHED", "RULE", "WHY"]);
-        for e in &r.expires {
-            t.row(vec![
-                e.user.clone().unwrap_or_else(|| "-".into()),
-                e.tag.clone().unwrap_or_else(|| "<untagged>".into()),
-                short_digest(&e.digest),
-                short_age(e.pushed_at, now),
-                e.rule_priority.to_string(),
-                e.reason.clone(),
-            ]);
-        }
-        out.push_str(&t.render());
+    now_table(&mut out, "Expires now", &r.expires, now);
+    if !r.archives.is_empty() || r.rules.iter().any(|rule| rule.action == "transition") {
+        now_table(&mut out, "Archived now", &r.archives, now);
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(out, "\nWARNINGS ({}):", r.warnings.len());
@@ -260,11 +272,12 @@ pub fn lifecycle_text(r: &LifecycleReport, now: DateTime<Utc>) -> String {
     }
     if !r.upcoming.is_empty() {
         let _ = writeln!(out, "\nLater, by age ({} tags):", r.upcoming.len());
-        let mut t = Table::new(["USER", "TAG", "EXPIRES", "RULE"]);
+        let mut t = Table::new(["USER", "TAG", "ACTION", "WHEN", "RULE"]);
         for e in &r.upcoming {
             t.row(vec![
                 e.user.clone().unwrap_or_else(|| "-".into()),
                 e.tag.clone().unwrap_or_else(|| "<untagged>".into()),
+                e.act.as_str().to_string(),
                 e.at.map(|a| a.format("%Y-%m-%d %H:%M UTC").to_string())
                     .unwrap_or_default(),
                 e.rule_priority.to_string(),
@@ -275,12 +288,41 @@ pub fn lifecycle_text(r: &LifecycleReport, now: DateTime<Utc>) -> String {
     out
 }
 
+/// `Expires now` / `Archived now`: the tags, or `nothing`.
+fn now_table(out: &mut String, title: &str, tags: &[TagExpiry], now: DateTime<Utc>) {
+    if tags.is_empty() {
+        let _ = writeln!(out, "{title}: nothing.");
+        return;
+    }
+    let _ = writeln!(out, "\n{title} ({} tags):", tags.len());
+    let mut t = Table::new(["USER", "TAG", "DIGEST", "PUSHED", "RULE", "WHY"]);
+    for e in tags {
+        t.row(vec![
+            e.user.clone().unwrap_or_else(|| "-".into()),
+            e.tag.clone().unwrap_or_else(|| "<untagged>".into()),
+            short_digest(&e.digest),
+            short_age(e.pushed_at, now),
+            e.rule_priority.to_string(),
+            e.reason.clone(),
+        ]);
+    }
+    out.push_str(&t.render());
+}
+
 /// The suggested policy, what ECR cannot express, and the preview.
 pub fn suggest_text(plan: &LifecyclePlan, now: DateTime<Utc>) -> String {
     let s = &plan.suggestion;
+    let what = match s.archive {
+        None => format!("keep each user's newest {} snapshot tags", s.keep),
+        Some(a) => format!(
+            "archive each user's snapshot tags unpulled for {} days, expire them {} days \
+             after archiving",
+            a.after_days, a.expire_days
+        ),
+    };
     let mut out = format!(
-        "Suggested lifecycle policy for {} (keep each user's newest {} snapshot tags):\n{}\n",
-        plan.repository, s.keep, plan.policy_text
+        "Suggested lifecycle policy for {} ({what}):\n{}\n",
+        plan.repository, plan.policy_text
     );
     if plan.current_policy.is_some() {
         out.push_str("It replaces the policy in place.\n");

@@ -222,6 +222,7 @@ const CONFIRMING: &[DialogKind] = DialogKind::CONFIRMING;
 /// The dialogs with a list to pick from: revisions, tags, snapshots; containers.
 pub const PICKERS: &[DialogKind] = &[DialogKind::Rollback, DialogKind::Exec];
 const ROLLBACK: &[DialogKind] = &[DialogKind::Rollback];
+const ROLLBACK_AND_RESTORE: &[DialogKind] = &[DialogKind::Rollback, DialogKind::Restore];
 const CLEANUP: &[DialogKind] = &[DialogKind::Cleanup];
 const DEPLOYMENT: &[DialogKind] = &[DialogKind::Deployment];
 const WAIT_AND_DEPLOYMENT: &[DialogKind] = &[DialogKind::Wait, DialogKind::Deployment];
@@ -309,7 +310,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('s'), Key::code(KeyCode::Tab)], Dialog(CLEANUP), Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume before deleting it, on/off (Tab while typing the count); shows the snapshots' extra $/month"),
     b(&[Key::ch('R')], Dialog(WAIT_AND_DEPLOYMENT), Action::Rollback, "roll back", "in the wait view: roll the service back (opens the picker) — offered when the rollout failed; in the deployment dialog, once the deployment paused at a hook again: roll it back there (plan, confirm, ContinueServiceDeployment ROLLBACK)"),
     b(&[Key::ch('o')], Dialog(DEPLOYMENT), Action::ContinueDeployment, "continue", "in the deployment dialog, once the deployment paused at a hook again: continue it (plan, confirm, ContinueServiceDeployment CONTINUE)"),
-    b(&[Key::ch('t')], Dialog(ROLLBACK), Action::ModalRestoreTier, "restore", "in the rollback picker's EBS snapshots: restore the highlighted archived snapshot from the archive tier for 7 days (RestoreSnapshotTier: plan, confirm, audit); a volume can be created from it once restored, up to 72 h later"),
+    b(&[Key::ch('t')], Dialog(ROLLBACK_AND_RESTORE), Action::ModalRestoreTier, "restore", "in the rollback picker's EBS snapshots: restore the highlighted archived snapshot from the archive tier for 7 days (RestoreSnapshotTier: plan, confirm, audit; a volume can be created from it up to 72 h later); on an archived image tag or service revision, or in the resume-tag restore of an archived tag: restore the image from ECR archive (UpdateImageStorageClass: plan, confirm, audit), then follow it until it can be pulled (minutes)"),
     b(&[Key::ch('f')], Dialog(ROLLBACK), Action::ModalForce, "force", "in the rollback picker: allow the highlighted revision although an image of it was deleted from ECR (its tasks will fail to pull it); on a service revision whose tag was pushed again: pin the digest it ran (a new revision is registered); again: no longer"),
     b(&[Key::ch('?')], Dialog(ALL_DIALOGS), Action::Help, "help", "show the keys of this dialog"),
     b(&[Key::code(KeyCode::Tab)], TextField, Action::ModalSnapshotFirst, "snapshot first", "in the cleanup dialog for volumes: snapshot each volume first, on/off"),

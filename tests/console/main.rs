@@ -19,6 +19,7 @@ mod asserts;
 mod fixtures;
 
 mod actions;
+mod archived_images;
 mod cleanup;
 mod confirm_lines;
 mod credentials;

@@ -52,7 +52,7 @@ fn revision(id: &str, n: u32, tag: &str, digest: &str, snapshot: &str) -> Servic
 
 /// 4417… runs (worker:3); 3301… ran worker:2 with v1.5.2, a tag pushed again since;
 /// 2209… ran worker:1.
-fn choices() -> Vec<RevisionChoice> {
+pub(crate) fn choices() -> Vec<RevisionChoice> {
     let revisions = [
         revision(
             "4417920135",
@@ -109,6 +109,7 @@ fn choices() -> Vec<RevisionChoice> {
             current: i == 0,
             moved: moved_tags(r, &tags),
             changes: diff_revision(runs, r, &tags),
+            archived: None,
             restores: vec![VolumeRestore {
                 volume: r.volumes[0].clone(),
                 from_snapshot: Some("snap-0new".into()),

@@ -21,6 +21,17 @@ use ecsnap::tui::state::msg::{DialogAnswer, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::storage::{StorageAsk, StorageDone, StoragePlan};
 
+/// `y` on the storage dialog: the plan it sends.
+pub(crate) fn sends_on_y(s: &mut AppState) -> StoragePlan {
+    let effects = ch(s, 'y');
+    let [Effect::Run(Work::Action(ActionEffect::Storage(StorageEffect::Send { plan, .. })))] =
+        &effects[..]
+    else {
+        panic!("y sends the plan shown: {effects:?}");
+    };
+    plan.clone()
+}
+
 const MARKED: &str = "vol-0c01d00000000005e";
 const ARCHIVED: &str = "snap-0aa0000000000001a";
 
@@ -164,16 +175,7 @@ fn m_marks_the_marked_orphans_through_plan_confirm_and_send() {
     assert_has(&text, "already marked: to be deleted on 2027-01-05");
     insta::assert_snapshot!("storage_mark_confirm_120x40", text);
     insta::assert_snapshot!("storage_mark_confirm_80x24", render(&s, 80, 24));
-    let effects = ch(&mut s, 'y');
-    let [
-        Effect::Run(Work::Action(ActionEffect::Storage(StorageEffect::Send {
-            plan: sent, ..
-        }))),
-    ] = &effects[..]
-    else {
-        panic!("y sends exactly the plan shown: {effects:?}");
-    };
-    assert_eq!(sent, &plan);
+    assert_eq!(sends_on_y(&mut s), plan, "y sends exactly the plan shown");
     let g = generation(&s);
     let done = ItemResult {
         id: "vol-0e1d100000000004d".into(),
@@ -308,16 +310,7 @@ fn the_picker_refuses_an_archived_snapshot_and_t_restores_it() {
     let text = render(&s, 120, 40);
     assert_has(&text, "Restore snapshot snap-0cold from the archive tier");
     assert_has(&text, "from the archive tier for 7 days");
-    let effects = ch(&mut s, 'y');
-    let [
-        Effect::Run(Work::Action(ActionEffect::Storage(StorageEffect::Send {
-            plan: sent, ..
-        }))),
-    ] = &effects[..]
-    else {
-        panic!("y sends exactly the restore shown: {effects:?}");
-    };
-    assert_eq!(sent, &plan);
+    assert_eq!(sends_on_y(&mut s), plan, "y sends exactly the plan shown");
 }
 
 #[test]

@@ -419,3 +419,133 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
         .collect();
     assert!(!puts.is_empty(), "no audit line for the put");
 }
+
+/// `--suggest --archive-after 30d --apply`: a transition rule per user ("archive after 30
+/// days unpulled"), then an expire rule on the archived ones, put through the SDK and read
+/// back; the preview says what it archives, 40 days on. Plain moto rejects transition
+/// rules, so this runs on the demo's emulator, whose helper widens moto's policy schema to
+/// ECR's.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one policy's story: suggested, previewed, put, read back, previewed in place"
+)]
+#[test]
+fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
+    let emulator = ecsnap::demo::Emulator::start_with(
+        &crate::emulator::moto_venv(),
+        &mut |m: &str| eprintln!("{m}"),
+        Some(&ecsnap::demo::Dynamics::default()),
+    )
+    .expect("the demo's emulator");
+    let endpoint = emulator.endpoint();
+    let fleet = seed(&endpoint);
+    let home = tempfile::tempdir().expect("tempdir");
+    let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let v = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &later)
+            .args([
+                "--json",
+                "lifecycle",
+                "--repository",
+                REPO,
+                "--suggest",
+                "--archive-after",
+                "30d",
+                "--apply",
+                "--yes",
+            ]),
+    );
+    assert_eq!(v["applied"], true, "{v}");
+    assert_eq!(v["archive_after_days"], 30);
+    assert_eq!(v["expire_archived_after_days"], 90);
+    let rules: Vec<(String, String, String, i64)> = json_rows(&v["policy"]["rules"], |r| {
+        (
+            r["selection"]["tagPatternList"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            r["selection"]["countType"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            r["action"]["type"].as_str().unwrap_or_default().to_string(),
+            r["selection"]["countNumber"].as_i64().unwrap_or_default(),
+        )
+    });
+    let rule = |p: &str, c: &str, a: &str, n: i64| (p.to_string(), c.to_string(), a.to_string(), n);
+    assert_eq!(
+        rules,
+        [
+            rule("alice-latest", "imageCountMoreThan", "expire", 1),
+            rule("bob-latest", "imageCountMoreThan", "expire", 1),
+            rule("alice-*", "sinceImagePulled", "transition", 30),
+            rule("alice-*", "sinceImageTransitioned", "expire", 90),
+            rule("bob-*", "sinceImagePulled", "transition", 30),
+            rule("bob-*", "sinceImageTransitioned", "expire", 90),
+        ]
+    );
+    assert!(
+        v["cannot_express"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|c| c
+                .as_str()
+                .unwrap_or_default()
+                .contains("billed per GB like standard")),
+        "{v}"
+    );
+    // Never pulled, pushed 40 days before: every snapshot tag but alice's resume target.
+    assert_eq!(
+        tags_in(&v["preview"], "archives"),
+        [
+            "alice-20261101T0800",
+            "alice-20261103T0800",
+            "alice-20261104T0800",
+            "bob-20261101T0800",
+            "bob-20261102T0800",
+        ]
+        .iter()
+        .map(|t| (*t).to_string())
+        .collect()
+    );
+    assert!(tags_in(&v["preview"], "expires").is_empty());
+    let warned: Vec<(String, String)> = json_rows(&v["preview"]["warnings"], |w| {
+        (
+            w["tag"].as_str().unwrap_or_default().to_string(),
+            format!(
+                "{}/{}",
+                w["action"].as_str().unwrap_or_default(),
+                w["kind"].as_str().unwrap_or_default()
+            ),
+        )
+    });
+    assert!(
+        warned.contains(&("alice-20261101T0800".into(), "archive/in_use".into())),
+        "alicesvc runs it: {warned:?}"
+    );
+
+    // Read back through the SDK: ECR holds the policy printed, transition rules included.
+    let stored = policy_of(&fleet, REPO).expect("a policy is in place");
+    let stored: Value = serde_json::from_str(&stored).expect("stored policy is JSON");
+    assert_eq!(stored, v["policy"]);
+    assert_eq!(
+        stored["rules"][2]["action"]["targetStorageClass"],
+        "archive"
+    );
+    assert_eq!(stored["rules"][3]["selection"]["storageClass"], "archive");
+    // ecsnap's preview of the policy in place evaluates the transitions (nothing is "not
+    // evaluated").
+    let now = json_of(
+        ecsnap(&endpoint, home.path())
+            .env("ECSNAP_NOW", &later)
+            .args(["--json", "lifecycle", "--repository", REPO]),
+    );
+    assert_eq!(
+        tags_in(&now, "archives"),
+        tags_in(&v["preview"], "archives")
+    );
+    assert_eq!(now["problems"], serde_json::json!([]), "{now}");
+    assert_eq!(now["rules"][2]["archives"], 3, "{now}");
+}

@@ -489,3 +489,60 @@ async fn denied_unsupported_or_undescribed_revisions_say_why() {
     let err = offer_for(&aws, "payments", "api").await.expect_err("none");
     assert!(why_unavailable(&err).contains("since 2024-10-25"), "{err}");
 }
+
+/// ECR: the digest r1 ran (aaaa…, its tag v1 pushed again since) went to ECR archive.
+fn ecr_images_r1_archived() -> Rule {
+    mock!(aws_sdk_ecr::Client::describe_images).then_output(|| {
+        let image = |tag: Option<&str>, digest: &str, status: &str| {
+            aws_sdk_ecr::types::ImageDetail::builder()
+                .repository_name("api")
+                .set_image_tags(tag.map(|t| vec![t.to_string()]))
+                .image_digest(digest)
+                .image_status(aws_sdk_ecr::types::ImageStatus::from(status))
+                .build()
+        };
+        DescribeImagesOutput::builder()
+            .image_details(image(Some("v2"), "sha256:cccccccccccccccc", "ACTIVE"))
+            .image_details(image(Some("v1"), "sha256:bbbbbbbbbbbbbbbb", "ACTIVE"))
+            .image_details(image(None, "sha256:aaaaaaaaaaaaaaaa", "ARCHIVED"))
+            .image_details(image(Some("v0"), "sha256:0000000000000000", "ACTIVE"))
+            .build()
+    })
+}
+
+#[tokio::test]
+async fn a_revision_whose_image_is_archived_is_refused_with_the_restore_offered() {
+    let ecs = reads(true);
+    let ecr = ecr_images_r1_archived();
+    let td6: &'static str = Box::leak(td("api:6").into_boxed_str());
+    let update = update_rule(td6, "snap-old");
+    let mut rules: Vec<&Rule> = ecs.iter().collect();
+    rules.push(&update);
+    let (aws, _ops) = place(&rules, &[&ecr]);
+    let choices = offer_for(&aws, "payments", "api").await.expect("offered");
+    let archived = choices[1]
+        .archived
+        .as_ref()
+        .expect("r1's image is archived");
+    assert_eq!(archived.repository, "api");
+    assert_eq!(
+        archived.reference, "sha256:aaaaaaaaaaaaaaaa",
+        "the digest it ran"
+    );
+    assert!(choices[0].archived.is_none() && choices[2].archived.is_none());
+    let target = RollbackTarget::ServiceRevision {
+        which: "1".into(),
+        pin: false,
+    };
+    let err = rollback::plan(&aws, "payments", "api", &target)
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::Refused(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("api:sha256:aaaaaaaaaaaaaaaa is in ECR archive")
+            && text.contains("ecsnap restore-image --repository api"),
+        "{text}"
+    );
+    assert_eq!(update.num_calls(), 0, "nothing was sent");
+}

@@ -113,7 +113,7 @@ pub fn perform<'a>(
                 .await
         }),
         ActionEffect::Storage(effect) => {
-            Box::pin(crate::tui::run::storage::perform(effect, aws, session))
+            Box::pin(crate::tui::run::storage::perform(effect, aws, session, tx))
         }
         ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
             let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;

@@ -117,9 +117,17 @@ impl Modal {
             return action == A::Cancel
                 || (paused && matches!(action, A::ContinueDeployment | A::Rollback));
         }
-        // `t` restores the highlighted snapshot: only while the picker lists snapshots;
-        // `f` overrides a revision's deleted image, or pins a service revision's digests:
-        // only while it lists task-definition or service revisions.
+        // `t` restores the highlighted snapshot or image: only while the picker lists
+        // snapshots or highlights an archived image, or the resume-tag restore's tag is
+        // archived; `f` overrides a revision's deleted image, or pins a service revision's
+        // digests: only while it lists task-definition or service revisions.
+        if action == A::ModalRestoreTier {
+            match &self.kind {
+                ModalKind::Restore(r) => return r.archived.is_some(),
+                ModalKind::Rollback(r) if r.archived_image().is_some() => return true,
+                _ => {}
+            }
+        }
         if matches!(action, A::ModalRestoreTier | A::ModalForce) {
             use crate::tui::state::rollback::PickMode;
             let listing: &[PickMode] = if action == A::ModalRestoreTier {

@@ -171,6 +171,9 @@ pub enum DialogAnswer {
     CleanupDone(Result<Vec<ItemResult>, String>),
     /// The storage dialog's action ended (or was refused before it sent anything).
     StorageDone(Result<crate::tui::state::storage::StorageDone, String>),
+    /// An image restore's poll: the storage class ECR reports now (`restoring` until it can
+    /// be pulled).
+    StorageProgress(crate::model::ImageStatus),
     Restored(Result<Restored, String>),
     /// A scale, stop, exec or port forward was sent (or refused / failed).
     HandsOnDone(Result<crate::tui::state::hands_on::HandsOnDone, String>),

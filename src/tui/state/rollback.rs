@@ -7,7 +7,9 @@
 //! all come from `ops::rollback`; confirming runs exactly that plan.
 
 use crate::analysis::diff::{ChangeKind, FieldChange, diff_snapshots};
-use crate::model::arn_name;
+use crate::analysis::in_use::parse_image_ref;
+use crate::model::{ImageStatus, arn_name};
+use crate::ops::restore_image::ArchivedImage;
 use crate::ops::rollback::{self, EbsChoices, ImageTags, Offered, Revision, RollbackPlan};
 use crate::ops::rollback_revision::RevisionChoice;
 use crate::tui::state::deployment_action::EcsAct;
@@ -312,8 +314,50 @@ impl RollbackModal {
         )
     }
 
-    /// The highlighted EBS snapshot is archived (not restored): why it cannot be confirmed.
+    /// The highlighted image tag, or an image of the highlighted service revision, is in
+    /// ECR archive (or being restored): a task could not pull it.
+    pub fn archived_image(&self) -> Option<ArchivedImage> {
+        match self.highlighted()? {
+            Offered::ImageTag(t, c) => c.status.is_unpullable().then(|| ArchivedImage {
+                repository: parse_image_ref(&t.image).repository,
+                reference: c.tag.clone(),
+                status: c.status.clone(),
+            }),
+            Offered::ServiceRevision(c, _) => c.archived.clone(),
+            Offered::Revision(_) | Offered::Snapshot(..) => None,
+        }
+    }
+
+    /// What is archived in the highlighted row and how long its restore takes, for the
+    /// confirmation line: `("the snapshot", "up to 72 h")`, `("the image", "minutes")`.
+    pub fn archived_what(&self) -> Option<(&'static str, &'static str)> {
+        if self.archived_image().is_some() {
+            return Some(("the image", "minutes"));
+        }
+        let s = self.highlighted_snapshot()?;
+        s.is_archived(crate::config::now())
+            .then_some(("the snapshot", "up to 72 h"))
+    }
+
+    /// The highlighted EBS snapshot is archived (not restored), or the highlighted image
+    /// tag or service revision names an image in ECR archive: why it cannot be confirmed.
     pub fn archived(&self) -> Option<String> {
+        if let Some(a) = self.archived_image() {
+            let name = format!("{}:{}", a.repository, a.reference);
+            return Some(if a.status == ImageStatus::Activating {
+                format!(
+                    "✗ {name} is being restored from ECR archive — it can be pulled in \
+                     minutes; pick it again then"
+                )
+            } else {
+                format!(
+                    "✗ {name} is archived — restore first (minutes): t starts the restore \
+                     (UpdateImageStorageClass), or ecsnap restore-image --repository {} \
+                     --tag {}",
+                    a.repository, a.reference
+                )
+            });
+        }
         let s = self.highlighted_snapshot()?;
         s.is_archived(crate::config::now()).then(|| {
             format!(
@@ -378,7 +422,7 @@ impl RollbackModal {
             return act.summary();
         }
         let Some(plan) = self.plan() else {
-            if let Some(why) = self.refusal() {
+            if let Some(why) = self.archived().or_else(|| self.refusal()) {
                 return why;
             }
             return match self.mode {

@@ -1,12 +1,14 @@
 //! The storage dialog: marking orphans for deletion after a grace period (`m` in Orphans:
-//! the `ecsnap:delete-after` and `ecsnap:owner` tags) and restoring an archived EBS
-//! snapshot (RestoreSnapshotTier, from the rollback picker). The plans are ops's, the same
-//! the CLI's `cleanup --mark` and `restore-snapshot` show.
+//! the `ecsnap:delete-after` and `ecsnap:owner` tags), restoring an archived EBS snapshot
+//! (RestoreSnapshotTier) and an archived ECR image (UpdateImageStorageClass, then the
+//! polls until it can be pulled), both from the rollback picker. The plans are ops's, the
+//! same the CLI's `cleanup --mark`, `restore-snapshot` and `restore-image` show.
 
-use crate::model::Snapshot;
+use crate::model::{ImageStatus, Snapshot};
 use crate::ops::cleanup::ItemResult;
 use crate::ops::cleanup::Selection;
 use crate::ops::cleanup::marks::MarkPlan;
+use crate::ops::restore_image::RestoreImagePlan;
 use crate::ops::restore_snapshot::{RestoreFor, RestoreSnapshotPlan};
 
 /// Days a mark from the console gives before deletion (the CLI's `--after` default).
@@ -27,6 +29,11 @@ pub enum StorageAsk {
         snapshot_id: String,
         restore: RestoreFor,
     },
+    /// Restore this archived ECR image (`reference`: its tag, or its digest).
+    RestoreImage {
+        repository: String,
+        reference: String,
+    },
 }
 
 /// The plan ops made: exactly what confirming sends.
@@ -34,6 +41,7 @@ pub enum StorageAsk {
 pub enum StoragePlan {
     Mark(Vec<MarkPlan>),
     RestoreTier(Box<RestoreSnapshotPlan>),
+    RestoreImage(RestoreImagePlan),
 }
 
 impl StoragePlan {
@@ -42,6 +50,8 @@ impl StoragePlan {
         match self {
             StoragePlan::Mark(plans) => plans.iter().map(|p| p.marks.len()).sum(),
             StoragePlan::RestoreTier(_) => 1,
+            // A restore already running sends nothing; the dialog only waits.
+            StoragePlan::RestoreImage(p) => usize::from(!p.already_restoring()),
         }
     }
 }
@@ -53,6 +63,8 @@ pub enum StorageDone {
     Marked(Vec<ItemResult>),
     /// The snapshot read back after RestoreSnapshotTier (`None`: it could not be read).
     Restored(Option<Snapshot>),
+    /// The image's storage class once ECR reported it pullable (or the wait gave up: why).
+    ImageRestored(Result<ImageStatus, String>),
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +72,8 @@ pub struct StorageModal {
     pub ask: StorageAsk,
     pub plan: Option<StoragePlan>,
     pub done: Option<StorageDone>,
+    /// An image restore's polls so far, and the storage class ECR reported last.
+    pub progress: Option<(u32, ImageStatus)>,
 }
 
 impl StorageModal {
@@ -68,6 +82,7 @@ impl StorageModal {
             ask,
             plan: None,
             done: None,
+            progress: None,
         }
     }
 
@@ -81,6 +96,9 @@ impl StorageModal {
             }
             Some(StoragePlan::RestoreTier(p)) => {
                 format!("Restore {} from the archive tier", p.snapshot.id)
+            }
+            Some(StoragePlan::RestoreImage(p)) => {
+                format!("Restore {}:{} from ECR archive", p.repository, p.tag)
             }
             None => self.title(),
         }
@@ -99,6 +117,10 @@ impl StorageModal {
             StorageAsk::RestoreTier { snapshot_id, .. } => {
                 format!("Restore snapshot {snapshot_id} from the archive tier")
             }
+            StorageAsk::RestoreImage {
+                repository,
+                reference,
+            } => format!("Restore image {repository}:{reference} from ECR archive"),
         }
     }
 }

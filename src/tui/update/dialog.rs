@@ -102,13 +102,16 @@ fn act(state: &mut AppState, action: Action, enter: bool) -> Vec<Effect> {
             | ModalKind::DeploymentAction(_)
             | ModalKind::Storage(_) => Vec::new(),
         },
-        Action::ModalRestoreTier => {
-            if modal.stage == Stage::Confirm && matches!(modal.kind, ModalKind::Rollback(_)) {
+        Action::ModalRestoreTier => match &modal.kind {
+            ModalKind::Rollback(_) if modal.stage == Stage::Confirm => {
                 storage::request_restore_tier(state)
-            } else {
-                Vec::new()
             }
-        }
+            ModalKind::Restore(r) if modal.stage == Stage::Confirm => match r.archived.clone() {
+                Some(a) => storage::request_restore_image(state, a),
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
         Action::ModalForce => {
             if let ModalKind::Rollback(r) = &mut modal.kind
                 && modal.stage == Stage::Confirm
@@ -301,6 +304,7 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
         }
         DialogAnswer::CleanupDone(result) => cleanup::done(modal, result),
         DialogAnswer::StorageDone(result) => storage::done(modal, result),
+        DialogAnswer::StorageProgress(status) => storage::progress(modal, status),
         DialogAnswer::Restored(result) => restore::restored(modal, result),
         DialogAnswer::RecoverProgress(progress) => {
             recover::progress(modal, progress);

@@ -1,6 +1,7 @@
 //! The restore dialog (`t` on a user's tag): the request that opens it and asks for the
 //! plan, the plan's answer, the confirmed effect and its outcome.
 
+use crate::ops::restore_image::ArchivedImage;
 use crate::ops::restore_user::{RestorePlan, Restored};
 use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
@@ -12,16 +13,33 @@ use crate::tui::update::flows::{Reload, open};
 pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
     let s = &state.snapshots;
     let user = s.users.selected_row().and_then(|u| u.group.user.clone());
-    let tag = s
-        .tags
-        .selected_row()
-        .map(|t| (t.repository.clone(), t.entry.tag.clone()));
-    let (Some(user), Some((repository, tag))) = (user, tag) else {
+    let tag = s.tags.selected_row().map(|t| {
+        (
+            t.repository.clone(),
+            t.entry.tag.clone(),
+            t.entry.status.clone(),
+        )
+    });
+    let (Some(user), Some((repository, tag, status))) = (user, tag) else {
         state.message =
             Some("select a user's tag to restore (tags under (other) have no user)".into());
         return Vec::new();
     };
-    let generation = open(state, ModalKind::Restore(RestoreModal::new(&user, &tag)));
+    let mut modal = RestoreModal::new(&user, &tag);
+    if status.is_unpullable() {
+        // Refused before any plan: a session could not pull it. `t` offers the restore.
+        modal.archived = Some(ArchivedImage {
+            repository,
+            reference: tag,
+            status,
+        });
+        open(state, ModalKind::Restore(modal));
+        if let Some(m) = state.modal.as_mut() {
+            m.stage = Stage::Confirm;
+        }
+        return Vec::new();
+    }
+    let generation = open(state, ModalKind::Restore(modal));
     vec![Effect::from(ActionEffect::PlanRestore {
         generation,
         repository,
@@ -48,6 +66,9 @@ pub(crate) fn planned(modal: &mut Modal, plan: RestorePlan, production: bool) {
 
 /// The effect that sends the plan shown, or why not (`Err(None)`: no plan yet).
 pub(crate) fn send(r: &RestoreModal, generation: u64) -> Result<Effect, Option<String>> {
+    if let Some(why) = r.archived_refusal() {
+        return Err(Some(format!("{why}; nothing was sent")));
+    }
     let p = r.plan.as_ref().ok_or(None)?;
     if let Some(line) = p.nothing_to_do() {
         return Err(Some(line));

@@ -119,13 +119,15 @@ pub(crate) fn send(r: &RollbackModal, generation: u64) -> Result<Effect, Option<
         }));
     }
     let Some(plan) = r.plan() else {
-        return Err(Some(if let Some(why) = r.refusal() {
-            format!("{why}; nothing was sent")
-        } else if r.mode == PickMode::Revisions {
-            "pick a revision other than the one running".into()
-        } else {
-            r.headline()
-        }));
+        return Err(Some(
+            if let Some(why) = r.archived().or_else(|| r.refusal()) {
+                format!("{why}; nothing was sent")
+            } else if r.mode == PickMode::Revisions {
+                "pick a revision other than the one running".into()
+            } else {
+                r.headline()
+            },
+        ));
     };
     Ok(Effect::from(ActionEffect::Rollback { generation, plan }))
 }

@@ -1,8 +1,10 @@
 //! The storage dialog: `m` in Orphans (mark the marked orphans, or the selected one, for
 //! deletion after the grace period) and `t` in the rollback picker (restore the
-//! highlighted archived snapshot from the archive tier). The request that opens it and
+//! highlighted archived snapshot from the archive tier, or the highlighted image tag's or
+//! service revision's archived ECR image). The request that opens it and
 //! asks ops for the plan, the plan's answer, the confirmed effect and the result.
 
+use crate::ops::restore_image::ArchivedImage;
 use crate::ops::restore_snapshot::RestoreFor;
 use crate::tui::run::effect::{Effect, StorageEffect};
 use crate::tui::state::app::AppState;
@@ -48,8 +50,9 @@ pub fn request_mark(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::from(StorageEffect::Plan { generation, ask })]
 }
 
-/// `t` in the rollback picker's EBS snapshots: plan the restore of the highlighted
-/// snapshot from the archive tier (for `RESTORE_DAYS` days); the picker closes.
+/// `t` in the rollback picker: plan the restore of the highlighted archived snapshot
+/// from the archive tier (for `RESTORE_DAYS` days), or of the highlighted image tag's or
+/// service revision's archived image; the picker closes.
 pub(crate) fn request_restore_tier(state: &mut AppState) -> Vec<Effect> {
     let Some(modal) = state.modal.as_mut() else {
         return Vec::new();
@@ -57,9 +60,15 @@ pub(crate) fn request_restore_tier(state: &mut AppState) -> Vec<Effect> {
     let ModalKind::Rollback(r) = &modal.kind else {
         return Vec::new();
     };
+    if let Some(a) = r.archived_image() {
+        return request_restore_image(state, a);
+    }
     if r.mode != PickMode::EbsSnapshots {
-        modal.confirm.error =
-            Some("t restores an archived snapshot: i lists the EBS snapshots first".into());
+        modal.confirm.error = Some(
+            "t restores an archived snapshot or image: highlight one (i lists the image tags, \
+             the EBS snapshots, the service revisions)"
+                .into(),
+        );
         return Vec::new();
     }
     let Some(snap) = r.highlighted_snapshot() else {
@@ -76,7 +85,22 @@ pub(crate) fn request_restore_tier(state: &mut AppState) -> Vec<Effect> {
         snapshot_id: snap.id.clone(),
         restore: RestoreFor::Days(RESTORE_DAYS),
     };
-    let place = modal.place;
+    open_restore(state, ask)
+}
+
+/// `t` on an archived image (the picker's image tag or service revision, the resume-tag
+/// restore's tag): plan its restore from ECR archive; the dialog it came from closes.
+pub(crate) fn request_restore_image(state: &mut AppState, a: ArchivedImage) -> Vec<Effect> {
+    let ask = StorageAsk::RestoreImage {
+        repository: a.repository,
+        reference: a.reference,
+    };
+    open_restore(state, ask)
+}
+
+/// Closes the picker and opens the restore `ask` in its place; ops plans it.
+fn open_restore(state: &mut AppState, ask: StorageAsk) -> Vec<Effect> {
+    let place = state.modal.as_ref().and_then(|m| m.place);
     let generation = open_at(
         state,
         ModalKind::Storage(StorageModal::new(ask.clone())),
@@ -102,6 +126,7 @@ pub(crate) fn planned(modal: &mut Modal, plan: StoragePlan, production: bool) {
             .next()
             .unwrap_or_default(),
         StoragePlan::RestoreTier(p) => p.snapshot.id.clone(),
+        StoragePlan::RestoreImage(p) => p.tag.clone(),
     };
     modal.confirm = ConfirmInput::new(needed(plan.to_send(), production, &single));
     s.plan = Some(plan);
@@ -111,10 +136,21 @@ pub(crate) fn planned(modal: &mut Modal, plan: StoragePlan, production: bool) {
 /// The effect that sends the plan shown, or why nothing can be sent.
 pub(crate) fn send(s: &StorageModal, generation: u64) -> Result<Effect, Option<String>> {
     let plan = s.plan.clone().ok_or(None)?;
-    if plan.to_send() == 0 {
+    // A restore already running sends nothing but is still followed until pullable.
+    let waits = matches!(&plan, StoragePlan::RestoreImage(_));
+    if plan.to_send() == 0 && !waits {
         return Err(Some("nothing in the plan can be marked".into()));
     }
     Ok(Effect::from(StorageEffect::Send { generation, plan }))
+}
+
+/// An image restore's poll: the storage class ECR reports now (nothing to reload yet).
+pub(crate) fn progress(modal: &mut Modal, status: crate::model::ImageStatus) -> Option<Reload> {
+    if let ModalKind::Storage(s) = &mut modal.kind {
+        let polls = s.progress.as_ref().map_or(0, |(n, _)| *n);
+        s.progress = Some((polls + 1, status));
+    }
+    None
 }
 
 /// The action ended: its results, or why it sent nothing; marks reload the Orphans.

@@ -60,6 +60,29 @@ fn stage_lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'stati
     }
 }
 
+/// The confirmation line of a picker row or a resume-tag restore whose snapshot or image is
+/// archived: it cannot be confirmed, `t` restores it.
+fn archived_line(kind: &ModalKind, modal: &Modal) -> Option<String> {
+    match kind {
+        ModalKind::Restore(r) if r.archived.is_some() => Some(
+            "Cannot confirm: the image is archived · t restores it (minutes) · n/Esc cancel".into(),
+        ),
+        ModalKind::Rollback(r) if r.archived().is_some() => {
+            let (what, takes) = r.archived_what().unwrap_or(("it", "a while"));
+            // While the name is typed, letters are typed: only the arrows and Esc act.
+            Some(if modal.text_field_focused() {
+                format!("Cannot confirm: {what} is archived · ↓/↑ pick another · Esc cancel")
+            } else {
+                format!(
+                    "Cannot confirm: {what} is archived · t restores it ({takes}) · j/k pick \
+                     another · n/Esc cancel"
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
 pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if let Some(reason) = &modal.read_only {
@@ -106,17 +129,9 @@ pub fn lines(modal: &Modal, state: &AppState, theme: Theme) -> Vec<Line<'static>
                 modal.confirm.prompt(&prompt_what(modal, state)),
                 theme.bold(),
             ),
-            ModalKind::Rollback(r) if r.archived().is_some() && modal.text_field_focused() => {
-                Line::styled(
-                    "Cannot confirm: the snapshot is archived · ↓/↑ pick another · Esc cancel",
-                    theme.bold(),
-                )
+            kind if archived_line(kind, modal).is_some() => {
+                Line::styled(archived_line(kind, modal).unwrap_or_default(), theme.bold())
             }
-            ModalKind::Rollback(r) if r.archived().is_some() => Line::styled(
-                "Cannot confirm: the snapshot is archived · t restores it (up to 72 h) · j/k \
-                 pick another · n/Esc cancel",
-                theme.bold(),
-            ),
             ModalKind::Rollback(r) if r.refusal().is_some() && modal.text_field_focused() => {
                 Line::styled(
                     "Cannot confirm: an image of this revision was deleted · ↓/↑ pick another · \

@@ -27,6 +27,9 @@ pub fn restore_lines(
     theme: Theme,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    if let Some(why) = r.archived_refusal() {
+        out.push(Line::styled(why, theme.bad()));
+    }
     if let Some(p) = &r.plan {
         if let Some(line) = p.nothing_to_do() {
             // Nothing was asked: say so, with the digest it already points at.

@@ -246,6 +246,10 @@ fn tag_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static
     for (i, c) in window(&t.tags, r.tag_selected) {
         let note = if c.tag == running {
             "  (running now)"
+        } else if c.status == crate::model::ImageStatus::Activating {
+            "  ✗ being restored — pullable in minutes"
+        } else if c.status.is_unpullable() {
+            "  ✗ archived — restore first (minutes)"
         } else {
             ""
         };
@@ -316,6 +320,8 @@ fn service_revision_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec
         let id: String = c.id().chars().take(24).collect();
         let note = if c.current {
             "  (running now)"
+        } else if c.archived.is_some() {
+            "  ✗ archived — restore first (minutes)"
         } else if c.moved.is_empty() {
             ""
         } else {

@@ -1,6 +1,6 @@
 //! The storage dialog drawn: the marks ops planned (id, owner, date; what is skipped and
-//! why) or the snapshot's restore (cost each way, up to 72 h), the confirmation, and the
-//! results.
+//! why), the snapshot's restore (cost each way, up to 72 h) or the image's (minutes, then
+//! each poll until it can be pulled), the confirmation, and the results.
 
 use ratatui::text::Line;
 
@@ -58,9 +58,30 @@ pub fn lines(
         Some(StoragePlan::RestoreTier(p)) => {
             out.push(Line::raw(format!("Plan: {}", p.summary())));
         }
+        Some(StoragePlan::RestoreImage(p)) => {
+            out.push(Line::raw(format!("Plan: {}", escape(&p.summary()))));
+            out.push(Line::styled(
+                "Sends: ecr:UpdateImageStorageClass (to STANDARD), then polls until it can be \
+                 pulled",
+                theme.dim(),
+            ));
+        }
         None => {}
     }
     out.extend(sending(modal, state));
+    if let Some((polls, status)) = &s.progress {
+        out.push(Line::raw(format!(
+            "Waiting until it can be pulled: ECR reports {} (poll {polls})",
+            status.storage_class()
+        )));
+    }
+    out.extend(done_lines(s, theme));
+    out
+}
+
+/// What the action did: the marks, the snapshot read back, the image pullable again.
+fn done_lines(s: &StorageModal, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
     match &s.done {
         Some(StorageDone::Marked(results)) => {
             let done = results
@@ -95,6 +116,21 @@ pub fn lines(
                     None => "Done: restore started (the snapshot could not be read back)".into(),
                 },
                 theme.good(),
+            ));
+        }
+        Some(StorageDone::ImageRestored(Ok(status))) => {
+            out.push(Line::styled(
+                format!(
+                    "Done: the image is {} again and can be pulled; roll back or resume now",
+                    status.storage_class()
+                ),
+                theme.good(),
+            ));
+        }
+        Some(StorageDone::ImageRestored(Err(why))) => {
+            out.push(Line::styled(
+                format!("Restore sent; not pullable yet: {}", escape(why)),
+                theme.warn(),
             ));
         }
         None => {}
