@@ -1,6 +1,7 @@
 //! `ecsnap demo`: start the local emulator (with its rollout dynamics unless
 //! `ECSNAP_DEMO_DYNAMICS=off`), seed the demo fleet, the failing `checkout` rollout and the
-//! `gateway` canary deployment paused at a lifecycle hook, and
+//! `gateway` canary deployment paused at a lifecycle hook, the load-balanced `storefront` with
+//! one unhealthy target, and
 //! open the console on it (or, when stdin/stdout are not terminals, print the listings); the
 //! emulator is stopped on exit and on Ctrl-C.
 
@@ -11,6 +12,7 @@ use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::{Settings, now};
 use crate::demo::ages::backdate;
+use crate::demo::balanced::{self, report_unhealthy, seed_balanced_service};
 use crate::demo::canary::{self, seed_paused_canary};
 use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
 use crate::demo::fleet::{REGION, emulator_credentials};
@@ -41,9 +43,12 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             emulator.endpoint()
         );
         let fleet = seed(&emulator.endpoint()).await?;
+        let balanced = seed_balanced_service(&emulator.endpoint()).await?;
+        let mut measured = fleet.services.clone();
+        measured.push((balanced::CLUSTER.into(), balanced::SERVICE.into()));
         // The sparklines are decoration: a failed put leaves them empty, not the demo.
         if let Err(e) =
-            crate::demo::metrics::seed_metrics(&emulator.endpoint(), &fleet.services, now()).await
+            crate::demo::metrics::seed_metrics(&emulator.endpoint(), &measured, now()).await
         {
             tracing::warn!("demo metrics not seeded: {e}");
             eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
@@ -58,6 +63,8 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             // the helper can set realistic ages (moto stamps everything "now").
             let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
             backdate(&emulator, &fleet, Some(&rollout))?;
+            // Only the helper can say a target is unhealthy (moto reads them all healthy).
+            report_unhealthy(&emulator, &balanced)?;
             // The ledger's nightly snapshot seeds the gateway's managed EBS volume.
             let snapshot = fleet
                 .live_volume_snapshots
