@@ -53,6 +53,21 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             tracing::warn!("demo metrics not seeded: {e}");
             eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
         }
+        let storefront: Vec<String> = balanced
+            .tasks
+            .iter()
+            .map(|(arn, _)| crate::model::arn_name(arn).to_string())
+            .collect();
+        if let Err(e) = crate::demo::metrics::seed_task_metrics(
+            &emulator.endpoint(),
+            (balanced::CLUSTER, balanced::SERVICE),
+            &storefront,
+            now(),
+        )
+        .await
+        {
+            tracing::warn!("demo task metrics not seeded: {e}");
+        }
         if let Err(e) = crate::demo::metrics::seed_alarms(&emulator.endpoint()).await {
             tracing::warn!("demo alarms not seeded: {e}");
             eprintln_escaped!("ecsnap demo: no alarms ({e})");
