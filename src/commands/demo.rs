@@ -44,34 +44,7 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
         );
         let fleet = seed(&emulator.endpoint()).await?;
         let balanced = seed_balanced_service(&emulator.endpoint()).await?;
-        let mut measured = fleet.services.clone();
-        measured.push((balanced::CLUSTER.into(), balanced::SERVICE.into()));
-        // The sparklines are decoration: a failed put leaves them empty, not the demo.
-        if let Err(e) =
-            crate::demo::metrics::seed_metrics(&emulator.endpoint(), &measured, now()).await
-        {
-            tracing::warn!("demo metrics not seeded: {e}");
-            eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
-        }
-        let storefront: Vec<String> = balanced
-            .tasks
-            .iter()
-            .map(|(arn, _)| crate::model::arn_name(arn).to_string())
-            .collect();
-        if let Err(e) = crate::demo::metrics::seed_task_metrics(
-            &emulator.endpoint(),
-            (balanced::CLUSTER, balanced::SERVICE),
-            &storefront,
-            now(),
-        )
-        .await
-        {
-            tracing::warn!("demo task metrics not seeded: {e}");
-        }
-        if let Err(e) = crate::demo::metrics::seed_alarms(&emulator.endpoint()).await {
-            tracing::warn!("demo alarms not seeded: {e}");
-            eprintln_escaped!("ecsnap demo: no alarms ({e})");
-        }
+        seed_decoration(&emulator.endpoint(), &fleet.services, &balanced).await;
         let mut greeting = None;
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move, and only
@@ -135,6 +108,40 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             eprintln_escaped!("\necsnap demo: stopping the emulator");
             Ok(exit::OK)
         }
+    }
+}
+
+/// The metrics (services' and the storefront's tasks'), and the alarms: decoration, so a
+/// failed put leaves the sparklines empty, not the demo.
+async fn seed_decoration(
+    endpoint: &str,
+    services: &[(String, String)],
+    balanced: &crate::demo::balanced::BalancedService,
+) {
+    let mut measured = services.to_vec();
+    measured.push((balanced::CLUSTER.into(), balanced::SERVICE.into()));
+    if let Err(e) = crate::demo::metrics::seed_metrics(endpoint, &measured, now()).await {
+        tracing::warn!("demo metrics not seeded: {e}");
+        eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
+    }
+    let storefront: Vec<String> = balanced
+        .tasks
+        .iter()
+        .map(|(arn, _)| crate::model::arn_name(arn).to_string())
+        .collect();
+    if let Err(e) = crate::demo::metrics::seed_task_metrics(
+        endpoint,
+        (balanced::CLUSTER, balanced::SERVICE),
+        &storefront,
+        now(),
+    )
+    .await
+    {
+        tracing::warn!("demo task metrics not seeded: {e}");
+    }
+    if let Err(e) = crate::demo::metrics::seed_alarms(endpoint).await {
+        tracing::warn!("demo alarms not seeded: {e}");
+        eprintln_escaped!("ecsnap demo: no alarms ({e})");
     }
 }
 

@@ -243,16 +243,16 @@ fn tasks_text(metrics: &[ServiceMetrics], tasks: &[Vec<TaskMetrics>], window: Wi
     if !all.iter().any(|t| any_task_data(std::slice::from_ref(*t))) {
         let mut clusters: Vec<&str> = metrics.iter().map(|m| m.cluster.as_str()).collect();
         clusters.dedup();
-        return clusters
-            .iter()
-            .map(|c| {
-                format!(
-                    "no task-level metrics in {c}: Container Insights with enhanced \
-                     observability is off; turn it on with: {}\n",
-                    enable_insights_command(c)
-                )
-            })
-            .collect();
+        let mut out = String::new();
+        for c in clusters {
+            let _ = writeln!(
+                out,
+                "no task-level metrics in {c}: Container Insights with enhanced \
+                 observability is off; turn it on with: {}",
+                enable_insights_command(c)
+            );
+        }
+        return out;
     }
     let mut t = Table::new(["TASK", "SERVICE", "CPU", "MEMORY", "EBS FS"]);
     for (m, of_it) in metrics.iter().zip(tasks) {
