@@ -195,3 +195,22 @@ fn a_stale_answer_is_dropped_and_a_failed_read_is_one_line() {
     assert_lacks(&screen, " MEM");
     assert_has(&screen, FIRST);
 }
+
+#[test]
+fn detail_of_the_same_service_lists_each_tasks_own_line() {
+    let mut s = tasks_pane();
+    let g = s.tasks.metrics.loader.generation;
+    answer(
+        &mut s,
+        g,
+        Ok(vec![task(FIRST, Some(&CLIMB)), task(SECOND, None)]),
+    );
+    s.pane = PaneId::Detail;
+    let screen = render(&s, 120, 40);
+    assert_has(
+        &screen,
+        "Tasks' own metrics (enhanced observability, last hour)",
+    );
+    assert_has(&screen, &format!("{FIRST} mem ▃▄▄▅▅▆▇▇▇███ 98% of 512 MiB"));
+    assert_lacks(&screen, &format!("{SECOND} mem"));
+}
