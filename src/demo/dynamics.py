@@ -504,16 +504,21 @@ class Dynamics:
         ``{"account", "region", "volumes": {id: time}, "snapshots": {id: time},
         "images": [{"repository", "tag", "pushedAt": time}]}`` with RFC 3339 times. Answers
         200 with what was set, or 400 naming what does not exist (nothing is set then)."""
+        return self.serve_post(environ, start_response, "backdating", self.backdate)
+
+    def serve_post(self, environ, start_response, what, handle):
+        """A private POST: its JSON body to ``handle`` (under the lock), whose (status,
+        answer) is sent; a bad request is a 400 naming the error."""
         try:
             if environ.get("REQUEST_METHOD") != "POST":
                 return self.answer(start_response, 405, {"error": "POST only"})
             size = int(environ.get("CONTENT_LENGTH") or 0)
             body = json.loads(environ["wsgi.input"].read(size) or b"{}")
             with LOCK:
-                status, answer = self.backdate(body)
+                status, answer = handle(body)
             return self.answer(start_response, status, answer)
         except Exception as err:
-            log_err("backdating", err)
+            log_err(what, err)
             return self.answer(start_response, 400, {"error": f"{type(err).__name__}: {err}"})
 
     # ---- target health (moto reads every registered target healthy) -----------------
@@ -521,17 +526,8 @@ class Dynamics:
     def serve_target_health(self, environ, start_response):
         """``POST /ecsnap-demo/target-health``: what the load balancer says of one target
         from now on. Answers 200, or 400 when the target group or the target is unknown."""
-        try:
-            if environ.get("REQUEST_METHOD") != "POST":
-                return self.answer(start_response, 405, {"error": "POST only"})
-            size = int(environ.get("CONTENT_LENGTH") or 0)
-            body = json.loads(environ["wsgi.input"].read(size) or b"{}")
-            with LOCK:
-                status, answer = self.set_target_health(body)
-            return self.answer(start_response, status, answer)
-        except Exception as err:
-            log_err("setting target health", err)
-            return self.answer(start_response, 400, {"error": f"{type(err).__name__}: {err}"})
+        return self.serve_post(
+            environ, start_response, "setting target health", self.set_target_health)
 
     def set_target_health(self, body):
         from moto.core.models import DEFAULT_ACCOUNT_ID

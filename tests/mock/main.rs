@@ -41,7 +41,6 @@ mod rollback;
 mod safety;
 mod service_revisions;
 mod snapshot_locks;
-mod task_metrics;
 mod wait;
 mod wait_deployment;
 mod wait_stage;
