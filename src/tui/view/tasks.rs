@@ -149,8 +149,10 @@ fn why_lines(
         if let Some(e) = targets_error {
             lines.push(Line::styled(format!("✗ {}", escape(e)), theme.bad()));
         }
-        lines.extend(task_line(state, &row.task.id, theme));
+        // Exec readiness before the metrics: at 80 columns the metrics line wraps, and
+        // its tail is what the pane's four lines cut.
         lines.push(crate::tui::view::exec::task_exec_line(&row.task, theme));
+        lines.extend(task_line(state, &row.task.id, theme));
         return Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
     };
     let style = if d.class.is_failure() {
