@@ -299,6 +299,10 @@ pub struct MetricsArgs {
     /// days)
     #[arg(long, value_name = "DUR", value_parser = since("--since"))]
     pub since: Option<Duration>,
+    /// Also each task's own CPU, memory and EBS filesystem (Container Insights with
+    /// enhanced observability; one more GetMetricData call per 83 tasks)
+    #[arg(long)]
+    pub tasks: bool,
 }
 
 /// `tasks`.

@@ -45,6 +45,12 @@ pub fn period_for(span: chrono::Duration) -> i32 {
     i32::try_from(minutes * 60).unwrap_or(i32::MAX)
 }
 
+/// `start` moved back to a whole multiple of `period_secs`, as CloudWatch stores periods.
+pub fn period_start(start: DateTime<Utc>, period_secs: i32) -> DateTime<Utc> {
+    let secs = start.timestamp();
+    DateTime::from_timestamp(secs - secs.rem_euclid(i64::from(period_secs)), 0).unwrap_or(start)
+}
+
 /// The queries of one service, ids `s{index}_{metric}` (its index among the services asked).
 pub fn service_queries(
     index: usize,

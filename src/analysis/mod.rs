@@ -32,6 +32,7 @@ pub mod stages;
 pub mod stop;
 pub mod tags;
 pub mod targets;
+pub mod task_metrics;
 pub mod unique;
 pub mod volumes;
 pub mod why;

@@ -29,8 +29,9 @@ pub use answer::{Attempts, Sent, answer_lost, is_not_found, is_unsupported, outc
 pub use api::{
     AwsClients, CloudWatchApi, DESCRIBE_ALARMS_MAX, DESCRIBE_SERVICE_DEPLOYMENTS_MAX,
     DESCRIBE_SERVICE_REVISIONS_MAX, DESCRIBE_TASK_DEFINITION_CONCURRENCY, DeleteOutcome, Ec2Api,
-    Ec2Ops, EcrApi, EcrOps, EcsApi, EcsOps, ElbApi, IdentityApi, LogsApi, MAX_CONCURRENCY,
-    NewEbsVolume, OpsClients, Preflight, RecycleBinApi, ServiceChange, SsmOps, TaskStatusFilter,
+    Ec2Ops, EcrApi, EcrOps, EcsApi, EcsOps, ElbApi, GET_METRIC_DATA_MAX_QUERIES, IdentityApi,
+    LogsApi, MAX_CONCURRENCY, NewEbsVolume, OpsClients, Preflight, RecycleBinApi, ServiceChange,
+    SsmOps, TaskStatusFilter,
 };
 pub use classify::CallContext;
 pub use cloudwatch::CloudWatchAdapter;

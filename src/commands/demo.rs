@@ -1,6 +1,7 @@
 //! `ecsnap demo`: start the local emulator (with its rollout dynamics unless
 //! `ECSNAP_DEMO_DYNAMICS=off`), seed the demo fleet, the failing `checkout` rollout and the
-//! `gateway` canary deployment paused at a lifecycle hook, and
+//! `gateway` canary deployment paused at a lifecycle hook, the load-balanced `storefront` with
+//! one unhealthy target, and
 //! open the console on it (or, when stdin/stdout are not terminals, print the listings); the
 //! emulator is stopped on exit and on Ctrl-C.
 
@@ -11,6 +12,7 @@ use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::{Settings, now};
 use crate::demo::ages::backdate;
+use crate::demo::balanced::{self, report_unhealthy, seed_balanced_service};
 use crate::demo::canary::{self, seed_paused_canary};
 use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
 use crate::demo::fleet::{REGION, emulator_credentials};
@@ -41,23 +43,16 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             emulator.endpoint()
         );
         let fleet = seed(&emulator.endpoint()).await?;
-        // The sparklines are decoration: a failed put leaves them empty, not the demo.
-        if let Err(e) =
-            crate::demo::metrics::seed_metrics(&emulator.endpoint(), &fleet.services, now()).await
-        {
-            tracing::warn!("demo metrics not seeded: {e}");
-            eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
-        }
-        if let Err(e) = crate::demo::metrics::seed_alarms(&emulator.endpoint()).await {
-            tracing::warn!("demo alarms not seeded: {e}");
-            eprintln_escaped!("ecsnap demo: no alarms ({e})");
-        }
+        let balanced = seed_balanced_service(&emulator.endpoint()).await?;
+        seed_decoration(&emulator.endpoint(), &fleet.services, &balanced).await;
         let mut greeting = None;
         if moving {
             // Only with the dynamics: on plain moto the rollout would never move, and only
             // the helper can set realistic ages (moto stamps everything "now").
             let rollout = seed_failing_rollout(&emulator.endpoint()).await?;
             backdate(&emulator, &fleet, Some(&rollout))?;
+            // Only the helper can say a target is unhealthy (moto reads them all healthy).
+            report_unhealthy(&emulator, &balanced)?;
             // The ledger's nightly snapshot seeds the gateway's managed EBS volume.
             let snapshot = fleet
                 .live_volume_snapshots
@@ -113,6 +108,40 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
             eprintln_escaped!("\necsnap demo: stopping the emulator");
             Ok(exit::OK)
         }
+    }
+}
+
+/// The metrics (services' and the storefront's tasks'), and the alarms: decoration, so a
+/// failed put leaves the sparklines empty, not the demo.
+async fn seed_decoration(
+    endpoint: &str,
+    services: &[(String, String)],
+    balanced: &crate::demo::balanced::BalancedService,
+) {
+    let mut measured = services.to_vec();
+    measured.push((balanced::CLUSTER.into(), balanced::SERVICE.into()));
+    if let Err(e) = crate::demo::metrics::seed_metrics(endpoint, &measured, now()).await {
+        tracing::warn!("demo metrics not seeded: {e}");
+        eprintln_escaped!("ecsnap demo: no metrics for the sparklines ({e})");
+    }
+    let storefront: Vec<String> = balanced
+        .tasks
+        .iter()
+        .map(|(arn, _)| crate::model::arn_name(arn).to_string())
+        .collect();
+    if let Err(e) = crate::demo::metrics::seed_task_metrics(
+        endpoint,
+        (balanced::CLUSTER, balanced::SERVICE),
+        &storefront,
+        now(),
+    )
+    .await
+    {
+        tracing::warn!("demo task metrics not seeded: {e}");
+    }
+    if let Err(e) = crate::demo::metrics::seed_alarms(endpoint).await {
+        tracing::warn!("demo alarms not seeded: {e}");
+        eprintln_escaped!("ecsnap demo: no alarms ({e})");
     }
 }
 

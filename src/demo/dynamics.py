@@ -64,6 +64,12 @@ How it works
   snapshots' StartTime and ECR images' imagePushedAt, from a JSON map of id (or
   repository and tag) to an RFC 3339 time. The demo calls it once, right after seeding,
   so the fleet has realistic ages; ecsnap reads them back through the ordinary APIs.
+* ``POST /ecsnap-demo/target-health`` (private, like the backdate) sets what a load
+  balancer says of one registered target: moto reads every registered target ``healthy``,
+  so ``ELBv2Backend.describe_target_health`` is wrapped to answer the state, reason code and
+  description set for it (``{"account", "region", "targetGroupArn", "targetId", "state",
+  "reason", "description"}``; 400 when the group or the target is not registered). The demo
+  sets one target of ``payments-prod/storefront`` unhealthy (``Target.ResponseCodeMismatch``).
 * Containers with the ``awslogs`` driver get log lines in CloudWatch Logs (moto serves it
   on the same port): group ``awslogs-group``, stream ``prefix/container/task-id``, for
   every task of a service the loop drives.
@@ -97,6 +103,7 @@ DEFAULTS = {
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 BACKDATE_PATH = "/ecsnap-demo/backdate"
 CALLS_PATH = "/ecsnap-demo/calls"
+TARGET_HEALTH_PATH = "/ecsnap-demo/target-health"
 ECS_TARGET = "AmazonEC2ContainerServiceV20141113."
 DEPLOYMENT_OPS = (
     "ListServiceDeployments",
@@ -288,6 +295,8 @@ class Dynamics:
         self.revisions = {}  # service revision ARN -> revision
         self.internal = None  # the record whose rollback runs an UpdateService now
         self.calls = []  # the ECS operations received, in order (GET /ecsnap-demo/calls)
+        # (account, region, target group ARN, target id) -> (state, reason, description)
+        self.target_health = {}
         self.request = threading.local()
 
     # ---- the moto side -------------------------------------------------------------
@@ -296,11 +305,13 @@ class Dynamics:
         """Wraps moto's UpdateService and StopTask so a change starts a deployment or hands
         the service to the scheduler at once, and serves the backdate endpoint."""
         from moto.ecs.models import EC2ContainerServiceBackend, Service
+        from moto.elbv2.models import ELBv2Backend
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
         original = EC2ContainerServiceBackend.update_service
         original_stop = EC2ContainerServiceBackend.stop_task
         original_call = DomainDispatcherApplication.__call__
+        original_health = ELBv2Backend.describe_target_health
         dynamics = self
 
         def update_service(backend, service_properties):
@@ -336,9 +347,22 @@ class Dynamics:
                 log_err("replacing a stopped task", err)
             return task
 
+        def describe_target_health(backend, target_group_arn, targets):
+            statuses = original_health(backend, target_group_arn, targets)
+            with LOCK:
+                for status in statuses:
+                    key = (backend.account_id, backend.region_name, target_group_arn,
+                           status.instance_id)
+                    if key in dynamics.target_health:
+                        status.status, status.reason, status.description = (
+                            dynamics.target_health[key])
+            return statuses
+
         def call(app, environ, start_response):
             if environ.get("PATH_INFO") == BACKDATE_PATH:
                 return dynamics.serve_backdate(environ, start_response)
+            if environ.get("PATH_INFO") == TARGET_HEALTH_PATH:
+                return dynamics.serve_target_health(environ, start_response)
             if environ.get("PATH_INFO") == CALLS_PATH:
                 with LOCK:
                     calls = list(dynamics.calls)
@@ -381,6 +405,7 @@ class Dynamics:
 
         EC2ContainerServiceBackend.update_service = update_service
         EC2ContainerServiceBackend.stop_task = stop_task
+        ELBv2Backend.describe_target_health = describe_target_health
         DomainDispatcherApplication.__call__ = call
         # DescribeServices' currentServiceRevisions (moto serializes the attribute).
         Service.current_service_revisions = property(current_service_revisions)
@@ -512,17 +537,49 @@ class Dynamics:
         ``{"account", "region", "volumes": {id: time}, "snapshots": {id: time},
         "images": [{"repository", "tag", "pushedAt": time}]}`` with RFC 3339 times. Answers
         200 with what was set, or 400 naming what does not exist (nothing is set then)."""
+        return self.serve_post(environ, start_response, "backdating", self.backdate)
+
+    def serve_post(self, environ, start_response, what, handle):
+        """A private POST: its JSON body to ``handle`` (under the lock), whose (status,
+        answer) is sent; a bad request is a 400 naming the error."""
         try:
             if environ.get("REQUEST_METHOD") != "POST":
                 return self.answer(start_response, 405, {"error": "POST only"})
             size = int(environ.get("CONTENT_LENGTH") or 0)
             body = json.loads(environ["wsgi.input"].read(size) or b"{}")
             with LOCK:
-                status, answer = self.backdate(body)
+                status, answer = handle(body)
             return self.answer(start_response, status, answer)
         except Exception as err:
-            log_err("backdating", err)
+            log_err(what, err)
             return self.answer(start_response, 400, {"error": f"{type(err).__name__}: {err}"})
+
+    # ---- target health (moto reads every registered target healthy) -----------------
+
+    def serve_target_health(self, environ, start_response):
+        """``POST /ecsnap-demo/target-health``: what the load balancer says of one target
+        from now on. Answers 200, or 400 when the target group or the target is unknown."""
+        return self.serve_post(
+            environ, start_response, "setting target health", self.set_target_health)
+
+    def set_target_health(self, body):
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+        from moto.elbv2.models import elbv2_backends
+
+        account = body.get("account") or DEFAULT_ACCOUNT_ID
+        region = body["region"]
+        arn, target = body["targetGroupArn"], body["targetId"]
+        group = elbv2_backends[account][region].target_groups.get(arn)
+        if group is None:
+            return 400, {"error": "target group not found", "missing": [arn]}
+        if target not in group.targets:
+            return 400, {"error": "target not registered", "missing": [target]}
+        self.target_health[(account, region, arn, target)] = (
+            body.get("state") or "unhealthy",
+            body.get("reason"),
+            body.get("description"),
+        )
+        return 200, {"set": target}
 
     def answer(self, start_response, status, body, content_type="application/json"):
         text = json.dumps(body, default=wire).encode()

@@ -371,7 +371,7 @@ async fn register(
 
 /// Registers a task definition of one container in `family` (bridge network, as every
 /// demo task runs); its ARN. `step` names it in a seeding error.
-pub(super) async fn register_container(
+pub async fn register_container(
     ecs: &aws_sdk_ecs::Client,
     step: &str,
     family: &str,
@@ -394,7 +394,7 @@ pub(super) async fn register_container(
 
 /// Starts `count` tasks of `task_definition` in `group` (`service:NAME` for a service's,
 /// as ECS's scheduler starts them: `started_by` its deployment); their ARNs.
-pub(super) async fn run_tasks(
+pub async fn run_tasks(
     ecs: &aws_sdk_ecs::Client,
     cluster: &str,
     task_definition: &str,

@@ -4,7 +4,8 @@
 //! `checkout`'s memory climbs to its limit before each out-of-memory kill since its bad
 //! revision rolled out; `search-staging` has only ECS's basic percentages, so the console
 //! says Container Insights is off there and how to turn it on. Two alarms on ECS dimensions
-//! go with them: checkout's memory alarm in ALARM, ledger's in OK.
+//! go with them: checkout's memory alarm in ALARM, ledger's in OK. The load-balanced
+//! `storefront`'s two tasks have their own (task-level) CPU and memory as well.
 //!
 //! A point every two minutes: moto scans every stored point for each period of each query,
 //! so a denser hour would slow each refresh of the demo down.
@@ -70,12 +71,74 @@ pub fn datum(
     at: DateTime<Utc>,
     value: f64,
 ) -> MetricDatum {
+    point(name, service_dimensions(cluster, service), at, value)
+}
+
+/// One point of a task's metric as Container Insights with enhanced observability
+/// publishes it (dimensions ClusterName, TaskDefinitionFamily, TaskId).
+pub fn task_datum(
+    name: &str,
+    (cluster, family, task_id): (&str, &str, &str),
+    at: DateTime<Utc>,
+    value: f64,
+) -> MetricDatum {
+    let dimensions = [
+        ("ClusterName", cluster),
+        ("TaskDefinitionFamily", family),
+        ("TaskId", task_id),
+    ]
+    .into_iter()
+    .map(|(n, v)| Dimension::builder().name(n).value(v).build())
+    .collect();
+    point(name, dimensions, at, value)
+}
+
+fn point(name: &str, dimensions: Vec<Dimension>, at: DateTime<Utc>, value: f64) -> MetricDatum {
     MetricDatum::builder()
         .metric_name(name)
-        .set_dimensions(Some(service_dimensions(cluster, service)))
+        .set_dimensions(Some(dimensions))
         .timestamp(SdkTime::from_secs(at.timestamp()))
         .value(value)
         .build()
+}
+
+/// The last hour of each of `task_ids`' own CPU and memory (enhanced observability) in
+/// `cluster`, tasks of `family`: the storefront's two, the second busier than the first.
+/// Only a few tasks: every stored point slows each of moto's GetMetricData answers.
+pub async fn seed_task_metrics(
+    endpoint: &str,
+    (cluster, family): (&str, &str),
+    task_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let conf = emulator_config(endpoint).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&conf);
+    let now = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0)
+        .unwrap_or(now);
+    let mut data = Vec::new();
+    for (seed, id) in task_ids.iter().enumerate() {
+        for i in 0..POINTS {
+            let at = now - chrono::Duration::minutes((POINTS - i) * STEP);
+            let (cpu, mem) = steady_levels(seed * 3 + 1, i);
+            let d = |name: &str, v: f64| task_datum(name, (cluster, family, id), at, v);
+            data.extend([
+                d("CpuUtilized", 256.0 * cpu / 100.0),
+                d("CpuReserved", 256.0),
+                d("MemoryUtilized", 512.0 * mem / 100.0),
+                d("MemoryReserved", 512.0),
+            ]);
+        }
+    }
+    for chunk in data.chunks(1000) {
+        sdk!(
+            "cloudwatch put task metric data",
+            cw.put_metric_data()
+                .namespace(INSIGHTS)
+                .set_metric_data(Some(chunk.to_vec()))
+                .send()
+        );
+    }
+    Ok(())
 }
 
 /// One service's hour: Container Insights metrics in `payments-prod`, ECS's basic ones

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::analysis::metrics::{ServiceMetrics, judge, period_for, service_queries};
+use crate::analysis::metrics::{ServiceMetrics, judge, period_for, period_start, service_queries};
 use crate::aws::AwsClients;
 use crate::error::Result;
 
@@ -22,10 +22,7 @@ pub async fn load_metrics(
         return Ok(Vec::new());
     }
     let period = period_for(end - start);
-    // Periods from a whole multiple of the period, as CloudWatch stores them.
-    let secs = start.timestamp();
-    let start =
-        DateTime::from_timestamp(secs - secs.rem_euclid(i64::from(period)), 0).unwrap_or(start);
+    let start = period_start(start, period);
     let per_service: Vec<_> = services
         .iter()
         .enumerate()

@@ -24,6 +24,7 @@ mod service;
 mod snapshots;
 mod storage;
 pub mod targets;
+pub mod task_metrics;
 mod unique;
 mod why;
 
@@ -47,6 +48,7 @@ pub use rollback_targets::load_rollback_targets;
 pub use service::{ServiceTasks, load_service_detail, load_service_snapshots, load_service_tasks};
 pub use snapshots::{load_all_images, load_snapshot_groups};
 pub use storage::{TaskListing, load_task_listing, load_task_storage};
+pub use task_metrics::load_task_metrics;
 pub use unique::load_unique_bytes;
 pub use why::{ServicesListing, Whys, load_services_listing, load_whys};
 mod task;

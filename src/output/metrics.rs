@@ -11,6 +11,7 @@ use super::table::Table;
 use crate::analysis::metrics::{
     ServiceMetrics, Usage, clusters_without_insights, enable_insights_command, percent, sparkline,
 };
+use crate::analysis::task_metrics::{TaskMetrics, any_task_data};
 use crate::model::MetricPoint;
 
 /// `metrics --json`: one object.
@@ -36,6 +37,26 @@ pub struct ClusterInsightsJson {
 pub struct ServiceMetricsJson {
     pub cluster: String,
     pub service_name: String,
+    #[serde(flatten)]
+    pub usage: MeasuredJson,
+    /// With `--tasks`: each task's own metrics (Container Insights with enhanced
+    /// observability); absent without the flag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<TaskMetricsJson>>,
+}
+
+/// One task's metrics (`metrics --tasks`).
+#[derive(Debug, Serialize)]
+pub struct TaskMetricsJson {
+    pub task_id: String,
+    pub task_definition_family: String,
+    #[serde(flatten)]
+    pub usage: MeasuredJson,
+}
+
+/// What was measured of a service or a task.
+#[derive(Debug, Serialize)]
+pub struct MeasuredJson {
     /// `container_insights`, `aws_ecs` or `none`.
     pub source: &'static str,
     pub cpu: UsageJson,
@@ -88,6 +109,25 @@ impl From<&ServiceMetrics> for ServiceMetricsJson {
         Self {
             cluster: m.cluster.clone(),
             service_name: m.service.clone(),
+            usage: MeasuredJson::from(m),
+            tasks: None,
+        }
+    }
+}
+
+impl From<&TaskMetrics> for TaskMetricsJson {
+    fn from(t: &TaskMetrics) -> Self {
+        Self {
+            task_id: t.task.task_id.clone(),
+            task_definition_family: t.task.family.clone(),
+            usage: MeasuredJson::from(&t.metrics),
+        }
+    }
+}
+
+impl From<&ServiceMetrics> for MeasuredJson {
+    fn from(m: &ServiceMetrics) -> Self {
+        Self {
             source: m.source.as_str(),
             cpu: UsageJson::from(&m.cpu),
             memory: UsageJson::from(&m.memory),
@@ -107,12 +147,24 @@ impl From<&ServiceMetrics> for ServiceMetricsJson {
 }
 
 impl MetricsJson {
-    pub fn new(metrics: &[ServiceMetrics], window: Window) -> Self {
+    /// `tasks`: with `--tasks`, the tasks' metrics of each service (in `metrics`' order).
+    pub fn new(
+        metrics: &[ServiceMetrics],
+        tasks: Option<&[Vec<TaskMetrics>]>,
+        window: Window,
+    ) -> Self {
+        let mut services: Vec<ServiceMetricsJson> =
+            metrics.iter().map(ServiceMetricsJson::from).collect();
+        if let Some(tasks) = tasks {
+            for (service, of_it) in services.iter_mut().zip(tasks) {
+                service.tasks = Some(of_it.iter().map(TaskMetricsJson::from).collect());
+            }
+        }
         Self {
             start: rfc3339(Some(window.start)),
             end: rfc3339(Some(window.end)),
             period_seconds: window.period_secs,
-            services: metrics.iter().map(ServiceMetricsJson::from).collect(),
+            services,
             container_insights_off: clusters_without_insights(metrics)
                 .into_iter()
                 .map(|cluster| ClusterInsightsJson {
@@ -148,8 +200,13 @@ fn usage_cell(u: &Usage, window: Window) -> String {
     )
 }
 
-/// The table: a row per service, then a line for each cluster without Container Insights.
-pub fn metrics_text(metrics: &[ServiceMetrics], window: Window) -> String {
+/// The table: a row per service, then (with `--tasks`) a row per task, then a line for each
+/// cluster without Container Insights.
+pub fn metrics_text(
+    metrics: &[ServiceMetrics],
+    tasks: Option<&[Vec<TaskMetrics>]>,
+    window: Window,
+) -> String {
     if metrics.is_empty() {
         return "no services\n".into();
     }
@@ -166,6 +223,9 @@ pub fn metrics_text(metrics: &[ServiceMetrics], window: Window) -> String {
         ]);
     }
     let mut out = t.render();
+    if let Some(tasks) = tasks {
+        out.push_str(&tasks_text(metrics, tasks, window));
+    }
     for cluster in clusters_without_insights(metrics) {
         let _ = writeln!(
             out,
@@ -175,4 +235,39 @@ pub fn metrics_text(metrics: &[ServiceMetrics], window: Window) -> String {
         );
     }
     out
+}
+
+/// `--tasks`: a row per task with points; without any, why (enhanced observability off).
+fn tasks_text(metrics: &[ServiceMetrics], tasks: &[Vec<TaskMetrics>], window: Window) -> String {
+    let all: Vec<&TaskMetrics> = tasks.iter().flatten().collect();
+    if !all.iter().any(|t| any_task_data(std::slice::from_ref(*t))) {
+        let mut clusters: Vec<&str> = metrics.iter().map(|m| m.cluster.as_str()).collect();
+        clusters.dedup();
+        let mut out = String::new();
+        for c in clusters {
+            let _ = writeln!(
+                out,
+                "no task-level metrics in {c}: Container Insights with enhanced \
+                 observability is off; turn it on with: {}",
+                enable_insights_command(c)
+            );
+        }
+        return out;
+    }
+    let mut t = Table::new(["TASK", "SERVICE", "CPU", "MEMORY", "EBS FS"]);
+    for (m, of_it) in metrics.iter().zip(tasks) {
+        for task in of_it {
+            let u = &task.metrics;
+            t.row(vec![
+                task.task.task_id.clone(),
+                format!("{}/{}", m.cluster, m.service),
+                usage_cell(&u.cpu, window),
+                usage_cell(&u.memory, window),
+                u.ebs
+                    .as_ref()
+                    .map_or_else(|| "-".into(), |e| usage_cell(e, window)),
+            ]);
+        }
+    }
+    format!("\n{}", t.render())
 }

@@ -41,6 +41,7 @@ mod rollback;
 mod screens;
 mod service_revisions;
 mod storage;
+mod task_metrics;
 mod themes;
 mod wait_deployment;
 mod why;

@@ -1,5 +1,5 @@
 //! `ecsnap demo` without a terminal: starts its own emulator (with the rollout dynamics),
-//! seeds the fleet, the failing rollout and the paused canary, prints the listings, and leaves no server behind.
+//! seeds the fleet, the failing rollout, the paused canary and the load-balanced storefront, prints the listings, and leaves no server behind.
 
 use crate::asserts::assert_has;
 use std::process::Command;
@@ -31,8 +31,13 @@ fn demo_prints_the_seeded_fleet_and_stops_its_emulator() {
         .take_while(|l| !l.is_empty())
         .collect();
     // The demo fleet's eight services, the demo's failing `checkout` rollout, on top
-    // (still rolling: it fails an hour later here), and the `gateway` canary deploying.
-    assert_eq!(services.len(), 10, "{stdout}");
+    // (still rolling: it fails an hour later here), the `gateway` canary deploying and the
+    // load-balanced `storefront`.
+    assert_eq!(services.len(), 11, "{stdout}");
+    assert!(
+        services.iter().any(|r| r.contains("storefront")),
+        "{stdout}"
+    );
     for (row, name) in services.iter().zip(["checkout", "gateway", "worker"]) {
         assert!(row.contains(name) && row.contains("ROLLING"), "{stdout}");
     }

@@ -82,7 +82,7 @@ fn demo_failing_rollout_is_rolled_back_to_stable_in_tmux() {
     // The demo fleet plus the failing service; it turns FAILED and sorts on top.
     // The 3am story is told inside the console, where the user looks, until the first key.
     tmux.wait("the services and the demo's story", FIRST_SCREEN, |s| {
-        s.contains("Services (10)")
+        s.contains("Services (11)")
             && s.contains("payments-prod/checkout: checkout:3 will fail; R then rolls it back")
     });
     // The canary paused at a hook, waiting for the user, sorts first (its line under the
@@ -264,7 +264,7 @@ fn demo_paused_canary_is_continued_from_the_console_in_tmux() {
     let home = tempfile::tempdir().expect("temp home");
     let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
     tmux.wait("the services", FIRST_SCREEN, |s| {
-        s.contains("Services (10)")
+        s.contains("Services (11)")
     });
     let screen = refresh_until(
         &tmux,
@@ -303,7 +303,7 @@ fn demo_paused_canary_is_rolled_back_by_ecs_from_the_console_in_tmux() {
     let home = tempfile::tempdir().expect("temp home");
     let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
     tmux.wait("the services", FIRST_SCREEN, |s| {
-        s.contains("Services (10)")
+        s.contains("Services (11)")
     });
     refresh_until(
         &tmux,
@@ -342,4 +342,38 @@ fn checkout_why(screen: &str) -> bool {
             && l.contains("✗ FAILED ·")
             && l.contains("out of memory (exit 137)")
     })
+}
+
+/// The demo's load-balanced storefront: its Tasks show one task's target unhealthy with
+/// the load balancer's reason and the other healthy; Detail counts the target group and
+/// names the reason.
+#[test]
+fn demo_storefront_shows_its_unhealthy_target_in_tmux() {
+    require_tmux("the demo end-to-end test");
+    let home = tempfile::tempdir().expect("temp home");
+    let tmux = Tmux::start(&demo_command(home.path()), 120, 40);
+    tmux.wait("the services", FIRST_SCREEN, |s| {
+        s.contains("Services (11)") && s.contains("storefront")
+    });
+    tmux.keys(&["/"]);
+    tmux.text("storefront");
+    tmux.keys(&["Enter"]);
+    tmux.wait("storefront alone", SCREEN, |s| {
+        s.contains("storefront") && !s.contains("checkout")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait("storefront's tasks with their targets", SCREEN, |s| {
+        s.contains("Tasks of payments-prod/storefront")
+            && s.contains("unhealthy ResponseCodeMismatch")
+            && s.lines()
+                .any(|l| l.contains("RUNNING") && l.contains(" healthy"))
+    });
+    assert_has(&screen, "TG");
+    tmux.keys(&["d"]);
+    tmux.wait("storefront's target group in Detail", SCREEN, |s| {
+        s.contains("storefront-tg  1 healthy · 1 unhealthy")
+            && s.contains("unhealthy — Target.ResponseCodeMismatch: Health")
+            && s.contains("codes: [503]")
+    });
+    tmux.keys(&["q"]);
 }

@@ -3,7 +3,8 @@
 //! (group, IP, port, state) in `tasks --json` `target_health`; alarms put through the SDK
 //! on the service's ECS dimensions, one set to ALARM with SetAlarmState, come back in
 //! `services --json` `alarms` with their state and reason, and the one in ALARM in `why`.
-//! moto reads every registered target `healthy`: the unhealthy reasons are the mock tests'.
+//! moto reads every registered target `healthy`: the unhealthy reasons are the mock tests',
+//! and the demo's `storefront`, whose one failing target the demo's helper reports.
 
 use std::collections::BTreeMap;
 
@@ -273,4 +274,76 @@ fn alarms_in_alarm_come_back_in_services_json_and_the_why() {
     assert_eq!(why["alarms"][0]["name"], "web-cpu-high", "{why}");
     let summary = why["summary"].as_str().expect("summary");
     assert!(summary.contains("alarm web-cpu-high in ALARM"), "{summary}");
+}
+
+/// The demo's load-balanced `payments-prod/storefront` (on the demo's emulator helper, the
+/// fleet seeded first): `tasks --json` maps both targets to their tasks, the one the helper
+/// fails `unhealthy` with its reason and description, the other `healthy`.
+#[test]
+fn demo_storefront_reads_one_unhealthy_target_with_its_reason() {
+    use ecsnap::demo::balanced::{
+        self, UNHEALTHY_DESCRIPTION, UNHEALTHY_REASON, report_unhealthy, seed_balanced_service,
+    };
+    use ecsnap::demo::{Dynamics, Emulator, seed};
+
+    let emulator = Emulator::start_with(
+        &crate::emulator::moto_venv(),
+        &mut |m: &str| eprintln!("{m}"),
+        Some(&Dynamics::default()),
+    )
+    .expect("the demo emulator starts");
+    emulator.pin_task_status().expect("task status pinned");
+    let endpoint = emulator.endpoint();
+    block_on(seed(&endpoint)).expect("demo fleet");
+    let seeded = block_on(seed_balanced_service(&endpoint)).expect("the storefront");
+    assert_eq!(seeded.tasks.len(), 2, "{seeded:?}");
+    report_unhealthy(&emulator, &seeded).expect("one target failed");
+    let (sick_task, sick_ip) = seeded.unhealthy().cloned().expect("a task");
+
+    let home = tempfile::tempdir().expect("home");
+    let tasks = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "tasks",
+        "--cluster",
+        balanced::CLUSTER,
+        "--service",
+        balanced::SERVICE,
+    ]));
+    let rows = tasks.as_array().expect("tasks");
+    assert_eq!(rows.len(), 2, "{tasks}");
+    let mut states = BTreeMap::new();
+    for row in rows {
+        let arn = row["task_arn"].as_str().expect("arn");
+        let targets = row["target_health"].as_array().expect("target_health");
+        assert_eq!(targets.len(), 1, "{row}");
+        let t = &targets[0];
+        assert_eq!(t["target_group"], balanced::TARGET_GROUP, "{t}");
+        assert_eq!(t["port"], balanced::PORT, "{t}");
+        assert_eq!(
+            t["target_group_arn"],
+            Value::from(seeded.target_group_arn.as_str())
+        );
+        if arn == sick_task {
+            assert_eq!(t["target_id"], Value::from(sick_ip.as_str()), "{t}");
+            assert_eq!(t["reason"], UNHEALTHY_REASON, "{t}");
+            assert_eq!(t["description"], UNHEALTHY_DESCRIPTION, "{t}");
+        } else {
+            assert!(t["reason"].is_null(), "{t}");
+        }
+        states.insert(
+            arn.to_string(),
+            t["state"].as_str().unwrap_or("").to_string(),
+        );
+    }
+    let unhealthy: Vec<&String> = states
+        .iter()
+        .filter(|(_, s)| s.as_str() == "unhealthy")
+        .map(|(arn, _)| arn)
+        .collect();
+    assert_eq!(unhealthy, vec![&sick_task], "{states:?}");
+    assert_eq!(
+        states.values().filter(|s| s.as_str() == "healthy").count(),
+        1,
+        "{states:?}"
+    );
 }

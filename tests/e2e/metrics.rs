@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::asserts::assert_has;
 use crate::emulator::{block_on, ecsnap, json_of, start_emulator};
 use ecsnap::demo::fleet::emulator_config;
-use ecsnap::demo::metrics::datum;
+use ecsnap::demo::metrics::{datum, task_datum};
 
 const INSIGHTS_CLUSTER: &str = "metrics-insights-e2e";
 const BASIC_CLUSTER: &str = "metrics-basic-e2e";
@@ -215,6 +215,138 @@ fn metric_data_put_through_the_sdk_reads_back_as_the_sparklines_points() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert_has(&text, &format!("{INSIGHTS_CLUSTER}/{LEDGER}"));
+    assert_has(&text, "100% (max 100%)");
+    drop(emulator);
+}
+
+/// The task-metrics test's cluster and its service (two tasks).
+const CLUSTER: &str = "metrics-tasks-e2e";
+const SERVICE: &str = "shop-m";
+
+/// [`SERVICE`] with two tasks, only the first with task-level metrics at `at`: the task ids.
+async fn seed_shop(endpoint: &str, at: &[DateTime<Utc>]) -> Vec<String> {
+    let conf = emulator_config(endpoint).await;
+    let ecs = aws_sdk_ecs::Client::new(&conf);
+    ecs.create_cluster()
+        .cluster_name(CLUSTER)
+        .send()
+        .await
+        .expect("cluster");
+    let td = ecsnap::demo::fleet::register_container(
+        &ecs,
+        "shop task definition",
+        SERVICE,
+        aws_sdk_ecs::types::ContainerDefinition::builder()
+            .name("app")
+            .image("registry.example/shop:1")
+            .memory(512)
+            .build(),
+    )
+    .await
+    .expect("task definition");
+    ecs.create_service()
+        .cluster(CLUSTER)
+        .service_name(SERVICE)
+        .task_definition(&td)
+        .desired_count(2)
+        .send()
+        .await
+        .expect("service");
+    let arns = ecsnap::demo::fleet::run_tasks(&ecs, CLUSTER, &td, &format!("service:{SERVICE}"), 2)
+        .await
+        .expect("tasks");
+    let ids: Vec<String> = arns
+        .iter()
+        .map(|a| ecsnap::model::arn_name(a).to_string())
+        .collect();
+    let data: Vec<_> = at
+        .iter()
+        .zip(MEMORY_USED)
+        .flat_map(|(t, used)| {
+            let d = |name: &str, v: f64| task_datum(name, (CLUSTER, SERVICE, &ids[0]), *t, v);
+            [
+                d("CpuUtilized", 128.0),
+                d("CpuReserved", 256.0),
+                d("MemoryUtilized", used),
+                d("MemoryReserved", 512.0),
+            ]
+        })
+        .collect();
+    aws_sdk_cloudwatch::Client::new(&conf)
+        .put_metric_data()
+        .namespace("ECS/ContainerInsights")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .expect("put metric data");
+    ids
+}
+
+/// `metrics --tasks`: a service's two tasks, only the first with task-level metrics
+/// (Container Insights with enhanced observability: ClusterName, TaskDefinitionFamily,
+/// TaskId) put through the SDK; `--json` gives each task its own series, the other one
+/// `none`.
+#[test]
+fn task_metrics_put_through_the_sdk_read_back_per_task() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let at = times(Utc::now());
+    let ids = block_on(seed_shop(&endpoint, &at));
+    let home = tempfile::tempdir().expect("tempdir");
+    let json = json_of(ecsnap(&endpoint, home.path()).args([
+        "metrics",
+        "--cluster",
+        CLUSTER,
+        "--service",
+        SERVICE,
+        "--tasks",
+        "--json",
+    ]));
+    let tasks = json["services"][0]["tasks"].as_array().expect("tasks");
+    assert_eq!(tasks.len(), 2, "{json}");
+    let of = |id: &str| {
+        tasks
+            .iter()
+            .find(|t| t["task_id"] == id)
+            .unwrap_or_else(|| panic!("task {id} missing from {json}"))
+    };
+    let measured = of(&ids[0]);
+    assert_eq!(measured["task_definition_family"], SERVICE);
+    assert_eq!(measured["source"], "container_insights");
+    assert_eq!(
+        points(raw(measured, "MemoryUtilized")),
+        expected(&at, &MEMORY_USED)
+    );
+    assert_eq!(
+        points(&measured["memory"]["points"]),
+        expected(&at, &[25.0, 50.0, 75.0, 87.5, 100.0])
+    );
+    assert_eq!(
+        points(&measured["cpu"]["points"]),
+        expected(&at, &[50.0; 5])
+    );
+    assert_eq!(measured["ebs_filesystem"], Value::Null);
+    let quiet = of(&ids[1]);
+    assert_eq!(quiet["source"], "none", "{quiet}");
+    assert_eq!(quiet["memory"]["points"], serde_json::json!([]));
+    // Without --tasks, no `tasks` key.
+    let plain = json_of(ecsnap(&endpoint, home.path()).args([
+        "metrics",
+        "--cluster",
+        CLUSTER,
+        "--service",
+        SERVICE,
+        "--json",
+    ]));
+    assert!(plain["services"][0].get("tasks").is_none(), "{plain}");
+    // As text: a row per task.
+    let out = ecsnap(&endpoint, home.path())
+        .args(["metrics", "--cluster", CLUSTER, "--tasks"])
+        .output()
+        .expect("ecsnap runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert_has(&text, &ids[0]);
     assert_has(&text, "100% (max 100%)");
     drop(emulator);
 }

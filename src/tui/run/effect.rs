@@ -105,6 +105,15 @@ pub enum Load {
         start: chrono::DateTime<chrono::Utc>,
         end: chrono::DateTime<chrono::Utc>,
     },
+    /// The Tasks pane: its tasks' own CPU, memory and EBS-filesystem utilisation
+    /// (enhanced observability) from `start` to `end`, one GetMetricData call.
+    TaskMetrics {
+        generation: u64,
+        cluster: String,
+        tasks: Vec<crate::analysis::task_metrics::TaskKey>,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    },
     /// The Deployments pane: one service's deployment history.
     Deployments {
         generation: u64,
@@ -284,6 +293,7 @@ impl Work {
                 Load::Deployments { .. } => "deployments",
                 Load::InFlight { .. } => "in-flight",
                 Load::Metrics { .. } => "metrics",
+                Load::TaskMetrics { .. } => "task-metrics",
             },
             Work::Logs(LogsRead::Page {
                 kind: PageKind::Newer,
@@ -314,6 +324,7 @@ impl Load {
             | Load::Deployments { .. }
             | Load::InFlight { .. }
             | Load::Metrics { .. }
+            | Load::TaskMetrics { .. }
             | Load::Lineage { .. } => false,
         }
     }

@@ -498,6 +498,20 @@ async fn perform_load(
                     .map_err(|e| text(&e)),
             ),
         ),
+        Load::TaskMetrics {
+            generation,
+            cluster,
+            tasks,
+            start,
+            end,
+        } => pane(
+            generation,
+            PaneAnswer::TaskMetrics(
+                load::load_task_metrics(aws, &cluster, &tasks, start, end)
+                    .await
+                    .map_err(|e| text(&e)),
+            ),
+        ),
         Load::InFlight {
             generation,
             services,

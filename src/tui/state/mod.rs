@@ -31,5 +31,6 @@ pub mod service_ref;
 pub mod services;
 pub mod snapshots;
 pub mod storage;
+pub mod task_metrics;
 pub mod tasks;
 pub mod wait;

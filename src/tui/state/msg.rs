@@ -128,6 +128,8 @@ pub enum PaneAnswer {
     /// Services pane's stage text; `Err` when they cannot be read.
     /// Every service's utilisation (`Load::Metrics`).
     Metrics(Result<Vec<crate::analysis::metrics::ServiceMetrics>, String>),
+    /// The Tasks pane's tasks' own utilisation (`Load::TaskMetrics`).
+    TaskMetrics(Result<Vec<crate::analysis::task_metrics::TaskMetrics>, String>),
     InFlight(Result<Vec<(String, String, crate::model::ServiceDeployment)>, String>),
     /// The Deployments pane: the service's deployment history.
     Deployments(Result<crate::tui::state::deployments::DeploymentsData, String>),

@@ -189,6 +189,8 @@ pub struct TasksPane {
     /// Why the target health could not be read (naming
     /// `elasticloadbalancing:DescribeTargetHealth`), when it could not.
     pub targets_error: Option<String>,
+    /// Each task's own utilisation (enhanced observability), a load of its own.
+    pub metrics: crate::tui::state::task_metrics::TaskMetricsState,
 }
 
 impl Default for TasksPane {
@@ -202,6 +204,7 @@ impl Default for TasksPane {
             storage: HashMap::new(),
             storage_error: None,
             targets_error: None,
+            metrics: crate::tui::state::task_metrics::TaskMetricsState::default(),
         }
     }
 }
@@ -229,6 +232,7 @@ impl TasksPane {
         {
             self.target = Some(target);
         } else {
+            let metrics_generation = self.metrics.loader.generation;
             *self = Self {
                 target: Some(target),
                 loader: Loader {
@@ -237,6 +241,8 @@ impl TasksPane {
                 },
                 ..Self::default()
             };
+            // Generations only grow: an answer about the service before is never taken.
+            self.metrics.loader.generation = metrics_generation;
         }
     }
 

@@ -788,6 +788,7 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
         PaneAnswer::Tasks(result) => {
             if let Some(data) = state.tasks.loader.finish(generation, result, now) {
                 state.tasks.set_data(data);
+                return crate::tui::update::task_metrics::request(state);
             }
         }
         PaneAnswer::Detail(result) => {
@@ -819,6 +820,9 @@ fn on_pane(state: &mut AppState, generation: u64, answer: PaneAnswer) -> Vec<Eff
         }
         PaneAnswer::Metrics(result) => {
             crate::tui::update::metrics::loaded(state, generation, result);
+        }
+        PaneAnswer::TaskMetrics(result) => {
+            crate::tui::update::task_metrics::loaded(state, generation, result);
         }
         PaneAnswer::Deployments(result) => {
             crate::tui::update::deployments::loaded(state, generation, result);

@@ -26,5 +26,6 @@ pub(crate) mod restore;
 pub(crate) mod rollback;
 pub(crate) mod route;
 pub(crate) mod storage;
+pub(crate) mod task_metrics;
 pub(crate) mod text_field;
 pub(crate) mod wait;

@@ -60,6 +60,7 @@ fn route_work(state: &mut AppState, work: Work) -> Vec<Effect> {
             | Load::Deployments { .. }
             | Load::InFlight { .. }
             | Load::Metrics { .. }
+            | Load::TaskMetrics { .. }
             | Load::Lineage { .. },
         )
         | Work::Logs(_)
@@ -92,7 +93,9 @@ fn fan_out(state: &mut AppState, pane: PaneId, work: &Work) -> Vec<Effect> {
 fn place_for(state: &AppState, work: &Work) -> Option<usize> {
     match work {
         Work::Load(load) => match load {
-            Load::Tasks { .. } => state.tasks.target.as_ref().and_then(|t| t.place),
+            Load::Tasks { .. } | Load::TaskMetrics { .. } => {
+                state.tasks.target.as_ref().and_then(|t| t.place)
+            }
             Load::Detail { .. } => state.detail.target.as_ref().and_then(|t| t.place),
             Load::Deployments { .. } => state.deployments.target.as_ref().and_then(|t| t.place),
             Load::Lifecycle { .. } => state.snapshots.place,

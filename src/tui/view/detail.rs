@@ -90,6 +90,9 @@ pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
         out.push(Line::raw(""));
         out.extend(metrics);
     }
+    out.extend(crate::tui::view::task_metrics::detail_lines(
+        state, service, theme,
+    ));
     out.extend(crate::tui::view::health::target_lines(state, theme));
     out.extend(crate::tui::view::health::alarm_lines(
         state, *place, service, theme,

@@ -50,7 +50,12 @@ impl Which {
 /// CPU and MEM, or MEM alone, or none; each as wide as the room allows up to its most.
 /// None before the first read answered.
 pub fn spark_columns(state: &AppState, slack: usize) -> Vec<(Which, usize)> {
-    if !state.services.metrics.loader.loaded_once {
+    spark_fit(state.services.metrics.loader.loaded_once, slack)
+}
+
+/// As [`spark_columns`], for any table: none unless `shown`.
+pub fn spark_fit(shown: bool, slack: usize) -> Vec<(Which, usize)> {
+    if !shown {
         return Vec::new();
     }
     let both = slack.saturating_sub(2) / 2;
@@ -82,7 +87,22 @@ pub fn spark_cell(
     width: usize,
     theme: Theme,
 ) -> Span<'static> {
-    let m = state.services.metrics.of(&service.cluster, &service.name);
+    spark_span(
+        state.services.metrics.of(&service.cluster, &service.name),
+        which,
+        width,
+        theme,
+    )
+}
+
+/// A table cell from a service's or a task's metrics: the sparkline `width` wide, `-`
+/// without points.
+pub fn spark_span(
+    m: Option<&ServiceMetrics>,
+    which: Which,
+    width: usize,
+    theme: Theme,
+) -> Span<'static> {
     match m.map(|m| (m, which.of(m))) {
         Some((m, u)) if !u.points.is_empty() => Span::styled(
             sparkline(u, m.drawn(u), width),
@@ -93,7 +113,12 @@ pub fn spark_cell(
 }
 
 /// `mem ▁▂▄█ 98% of 512 MiB`: a utilisation in a few words.
-fn usage_spans(label: &str, m: &ServiceMetrics, u: &Usage, theme: Theme) -> Vec<Span<'static>> {
+pub(super) fn usage_spans(
+    label: &str,
+    m: &ServiceMetrics,
+    u: &Usage,
+    theme: Theme,
+) -> Vec<Span<'static>> {
     let of = match u.limit {
         Some(l) => format!(" of {l:.0} {}", u.unit),
         None => String::new(),
@@ -163,7 +188,7 @@ pub fn memory_prefix(state: &AppState, service: &Service) -> String {
 /// The memory sparkline on another service's line.
 const OTHER_SPARK: usize = 8;
 
-fn first_line(text: &str) -> &str {
+pub(super) fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
 

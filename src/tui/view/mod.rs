@@ -33,6 +33,7 @@ mod services;
 mod snapshots;
 mod storage;
 mod table;
+mod task_metrics;
 mod tasks;
 mod volumes;
 mod wait;

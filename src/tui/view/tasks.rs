@@ -1,4 +1,5 @@
-//! Tasks pane: the tasks of one service, then the service's EBS volumes.
+//! Tasks pane: the tasks of one service (with narrow CPU and MEM sparkline columns of each
+//! task's own metrics where the row has room), then the service's EBS volumes.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,10 +12,12 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::state::tasks::TaskRow;
 use crate::tui::theme::Theme;
+use crate::tui::view::metrics::{Which, spark_fit, spark_span};
 use crate::tui::view::table::{
     ListTable, content_widths, elide_middle, fit_columns, fit_text, header_for, lengths, load_area,
     title,
 };
+use crate::tui::view::task_metrics::task_line;
 
 const HEADER: [&str; 8] = [
     "TASK",
@@ -83,8 +86,33 @@ fn revision(task_definition: &str) -> String {
 
 /// Widths from the rows' content and the pane's width (see `fit_columns`).
 fn task_widths(cells: &[[String; 8]], width: u16) -> Vec<usize> {
-    // A column whose every value is `-` (no health checks, no volumes) is dropped.
-    let natural: Vec<usize> = (0..HEADER.len())
+    let natural = natural_widths(cells);
+    // The ListTable's selection symbol, marker and their gap take 3 columns.
+    let available = usize::from(width).saturating_sub(3);
+    fit_columns(&natural, &MIN_WIDTHS, &GIVE_ORDER, available, 1)
+}
+
+/// The sparkline columns the row has room for once every other column has its full width
+/// (they never take an id's room), and the table width left for the others.
+fn task_sparks(state: &AppState, cells: &[[String; 8]], width: u16) -> (Vec<(Which, usize)>, u16) {
+    let natural = natural_widths(cells);
+    let shown = natural.iter().filter(|w| **w > 0).count();
+    let used = natural.iter().sum::<usize>() + shown.saturating_sub(1) + 3;
+    let sparks = spark_fit(
+        state.tasks.metrics.shown(),
+        usize::from(width).saturating_sub(used),
+    );
+    let room: usize = sparks.iter().map(|(_, w)| w + 1).sum();
+    (
+        sparks,
+        width.saturating_sub(u16::try_from(room).unwrap_or(0)),
+    )
+}
+
+/// Each column's widest text (a column whose every value is `-` — no health checks, no
+/// volumes — is dropped).
+fn natural_widths(cells: &[[String; 8]]) -> Vec<usize> {
+    (0..HEADER.len())
         .map(|i| {
             let widest = cells
                 .iter()
@@ -98,10 +126,7 @@ fn task_widths(cells: &[[String; 8]], width: u16) -> Vec<usize> {
                 widest.max(HEADER[i].chars().count())
             }
         })
-        .collect();
-    // The ListTable's selection symbol, marker and their gap take 3 columns.
-    let available = usize::from(width).saturating_sub(3);
-    fit_columns(&natural, &MIN_WIDTHS, &GIVE_ORDER, available, 1)
+        .collect()
 }
 
 /// Below the table: the selected task's class and hint, then its full stopped reason
@@ -109,6 +134,7 @@ fn task_widths(cells: &[[String; 8]], width: u16) -> Vec<usize> {
 fn why_lines(
     row: Option<&TaskRow>,
     targets_error: Option<&str>,
+    state: &AppState,
     theme: Theme,
 ) -> Paragraph<'static> {
     let Some(row) = row else {
@@ -123,7 +149,10 @@ fn why_lines(
         if let Some(e) = targets_error {
             lines.push(Line::styled(format!("✗ {}", escape(e)), theme.bad()));
         }
+        // Exec readiness before the metrics: at 80 columns the metrics line wraps, and
+        // its tail is what the pane's four lines cut.
         lines.push(crate::tui::view::exec::task_exec_line(&row.task, theme));
+        lines.extend(task_line(state, &row.task.id, theme));
         return Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
     };
     let style = if d.class.is_failure() {
@@ -225,18 +254,30 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
             // Up to four lines: the class and hint, then the full reason, each wrapped.
             Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(rest);
         let texts: Vec<[String; 8]> = pane.list.visible_rows().map(|r| cells(r, state)).collect();
-        let widths = task_widths(&texts, table_area.width);
-        let constraints: Vec<Constraint> = widths
-            .iter()
-            .map(|&w| Constraint::Length(w as u16))
-            .collect();
-        ListTable::plain(&pane.list, &HEADER, &constraints).render(frame, table_area, theme, |r| {
-            task_cells(r, state, &widths, theme)
-        });
+        let (sparks, table_width) = task_sparks(state, &texts, table_area.width);
+        let mut widths = task_widths(&texts, table_width);
+        let mut header: Vec<&str> = HEADER.to_vec();
+        for (which, w) in &sparks {
+            widths.push(*w);
+            header.push(which.header());
+        }
+        ListTable::plain(&pane.list, &header, &lengths(&widths)).render(
+            frame,
+            table_area,
+            theme,
+            |r| {
+                let mut c = task_cells(r, state, &widths, theme);
+                c.extend(sparks.iter().map(|(which, w)| {
+                    Cell::from(spark_span(pane.metrics.of(&r.task.id), *which, *w, theme))
+                }));
+                c
+            },
+        );
         frame.render_widget(
             why_lines(
                 pane.list.selected_row(),
                 pane.targets_error.as_deref(),
+                state,
                 theme,
             ),
             why_area,

@@ -1,0 +1,46 @@
+//! The tasks' own CPU, memory and EBS-filesystem utilisation over a window (Container
+//! Insights with enhanced observability): one GetMetricData read for up to
+//! [`TASKS_PER_CALL`] tasks of a cluster, judged by [`crate::analysis::task_metrics`]. The
+//! console's Tasks pane and `ecsnap metrics --tasks` use it.
+
+use chrono::{DateTime, Utc};
+
+use crate::analysis::metrics::{period_for, period_start};
+use crate::analysis::task_metrics::{
+    QUERIES_PER_TASK, TaskKey, TaskMetrics, judge_task, task_queries,
+};
+use crate::aws::{AwsClients, GET_METRIC_DATA_MAX_QUERIES};
+use crate::error::Result;
+
+/// The most tasks one GetMetricData call covers (its query limit over a task's queries).
+pub const TASKS_PER_CALL: usize = GET_METRIC_DATA_MAX_QUERIES / QUERIES_PER_TASK;
+
+/// The metrics of `tasks` of `cluster` from `start` to `end`, in the same order: one
+/// GetMetricData call per [`TASKS_PER_CALL`] tasks (more only when its points overflow a
+/// page). A task without enhanced observability comes back with source `NoData`.
+pub async fn load_task_metrics(
+    aws: &AwsClients,
+    cluster: &str,
+    tasks: &[TaskKey],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<TaskMetrics>> {
+    if tasks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let period = period_for(end - start);
+    let start = period_start(start, period);
+    let per_task: Vec<_> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| task_queries(i, cluster, t, period))
+        .collect();
+    let all: Vec<_> = per_task.iter().flatten().cloned().collect();
+    let series = aws.cloudwatch.get_metric_data(&all, start, end).await?;
+    Ok(tasks
+        .iter()
+        .zip(&per_task)
+        .zip(series.chunks(QUERIES_PER_TASK))
+        .map(|((task, queries), answers)| judge_task(cluster, task, queries, answers, (start, end)))
+        .collect())
+}

@@ -1,0 +1,103 @@
+//! The Tasks pane's metrics drawn: the selected task's own memory and CPU (Container
+//! Insights with enhanced observability) in one line under the table, or — when no task
+//! had a point — one line saying enhanced observability is off (the setting to turn on); a
+//! failed read is one line too, never a pane error. Detail of the same service lists each
+//! task's line once the Tasks pane read them. The table's sparkline columns come from
+//! [`super::metrics::spark_fit`] and [`super::metrics::spark_span`].
+
+use ratatui::text::{Line, Span};
+
+use super::metrics::{first_line, usage_spans};
+use crate::analysis::metrics::MetricSource;
+use crate::model::Service;
+use crate::model::escape::escape_text;
+use crate::tui::state::app::AppState;
+use crate::tui::theme::Theme;
+
+/// The line for task `task_id` under the table; `None` before the first read answered.
+pub fn task_line(state: &AppState, task_id: &str, theme: Theme) -> Option<Line<'static>> {
+    let metrics = &state.tasks.metrics;
+    if let Some(error) = metrics.error() {
+        return Some(Line::styled(
+            format!("task metrics: {}", escape_text(first_line(error))),
+            theme.dim(),
+        ));
+    }
+    if !metrics.loader.loaded_once {
+        return None;
+    }
+    if !metrics.any_data {
+        let cluster = state
+            .tasks
+            .target
+            .as_ref()
+            .map(|t| t.cluster.clone())
+            .unwrap_or_default();
+        return Some(Line::styled(
+            format!(
+                "task metrics: none — Container Insights' enhanced observability is off in \
+                 {} (containerInsights=enhanced)",
+                escape_text(&cluster)
+            ),
+            theme.dim(),
+        ));
+    }
+    let Some(m) = metrics
+        .of(task_id)
+        .filter(|m| m.source != MetricSource::NoData)
+    else {
+        return Some(Line::styled(
+            "task metrics: no CPU or memory data for this task in the last hour",
+            theme.dim(),
+        ));
+    };
+    Some(usage_line(Span::styled("task ", theme.dim()), m, theme))
+}
+
+/// `lead` then the memory, CPU (and EBS filesystem) of one task.
+fn usage_line(
+    lead: Span<'static>,
+    m: &crate::analysis::metrics::ServiceMetrics,
+    theme: Theme,
+) -> Line<'static> {
+    let mut spans = vec![lead];
+    spans.extend(usage_spans("mem", m, &m.memory, theme));
+    spans.push(Span::styled(" · ", theme.dim()));
+    spans.extend(usage_spans("cpu", m, &m.cpu, theme));
+    if let Some(ebs) = &m.ebs {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.extend(usage_spans("ebs", m, ebs, theme));
+    }
+    Line::from(spans)
+}
+
+/// Detail's per-task lines: each task of `service` with points, as the Tasks pane read
+/// them (nothing until it has, or when no task had any).
+pub fn detail_lines(state: &AppState, service: &Service, theme: Theme) -> Vec<Line<'static>> {
+    let pane = &state.tasks;
+    let same = pane
+        .target
+        .as_ref()
+        .is_some_and(|t| t.is_service(&service.cluster, &service.name));
+    if !same || !pane.metrics.shown() {
+        return Vec::new();
+    }
+    let mut out = vec![Line::styled(
+        "Tasks' own metrics (enhanced observability, last hour)",
+        theme.heading(),
+    )];
+    for row in pane.list.rows.iter().take(DETAIL_TASKS) {
+        if let Some(m) = pane
+            .metrics
+            .of(&row.task.id)
+            .filter(|m| m.source != MetricSource::NoData)
+        {
+            let lead = Span::styled(format!("  {} ", row.task.id), theme.dim());
+            out.push(usage_line(lead, m, theme));
+        }
+    }
+    out
+}
+
+/// The most tasks Detail lists.
+const DETAIL_TASKS: usize = 10;
