@@ -56,6 +56,10 @@ How it works
 * moto's ECR lifecycle-policy check is widened to ECR's current schema (``transition``
   to ``archive``, ``sinceImagePulled``, ``sinceImageTransitioned``, ``storageClass``), so
   a policy with transition rules can be put and read back.
+* DescribeServices answers each deployment's ``volumeConfigurations`` (the managed EBS
+  volume configuration CreateService / UpdateService gave the service when the deployment
+  started; moto keeps none), where ECS answers it: the PRIMARY deployment carries the
+  service's, older ones keep theirs, and a rollback returns to the source revision's.
 * ``GET /ecsnap-demo/calls`` answers the ECS operations received, in order, with the
   bodies of the deployment operations, CreateService and UpdateService: tests read back
   what ecsnap sent (and that a refusal sent nothing).
@@ -329,6 +333,11 @@ class Dynamics:
                     dynamics.on_update(backend, service, force, scaled)
             except Exception as err:  # keep moto's answer whatever happens here
                 log_err("starting a deployment", err)
+            try:
+                with LOCK:
+                    dynamics.stamp_volumes(service)
+            except Exception as err:
+                log_err("recording the volume configuration", err)
             return service
 
         def stop_task(backend, cluster_str, task_str, reason):
@@ -679,6 +688,15 @@ class Dynamics:
         if hasattr(service, "volume_configurations"):
             del service.volume_configurations
 
+    def stamp_volumes(self, service):
+        """The PRIMARY deployment carries the service's managed EBS volume configurations
+        (``volumeConfigurations``, as CreateService / UpdateService set them): DescribeServices
+        answers them on the deployment, where ECS does and moto has none. Older deployments
+        keep the ones they were started with."""
+        primary = next((d for d in service.deployments if d.get("status") == "PRIMARY"), None)
+        if primary is not None:
+            primary["volumeConfigurations"] = list(getattr(service, "ecsnap_volumes", None) or [])
+
     def on_created(self, environ, body):
         backend = self.ecs_backend(environ)
         cluster = backend._get_cluster(body.get("cluster") or "default")
@@ -690,6 +708,7 @@ class Dynamics:
         config.setdefault("strategy", "ROLLING")
         service.deployment_configuration = config
         service.ecsnap_volumes = body.get("volumeConfigurations") or []
+        self.stamp_volumes(service)
         service.ecsnap_deployments = []
         if not service.task_definition:
             return
@@ -1125,6 +1144,7 @@ class Dynamics:
         if source is None:
             self.finish(record, "ROLLBACK_FAILED", at, "No service revision to roll back to.")
             return
+        service.ecsnap_volumes = list(source.get("volumeConfigurations") or [])
         if record["_kind"] == "rolling":
             from moto.ecs.models import EC2ContainerServiceBackend
 
@@ -1158,6 +1178,7 @@ class Dynamics:
             primary["rolloutState"] = "COMPLETED"
             primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
             primary["updatedAt"] = at
+        self.stamp_volumes(service)
         self.recount(service)
 
     def move_rollback(self, record):

@@ -7,7 +7,9 @@
 //! and is COMPLETED with running == desired. Scaling and StopTask move tasks as ECS's
 //! service scheduler does (started, replaced, the surplus stopped with the scheduler's
 //! stop code), with counts that agree with the tasks listed; the demo fleet's volumes,
-//! snapshots and image tags read back with the ages the demo sets.
+//! snapshots and image tags read back with the ages the demo sets. DescribeServices
+//! answers the managed EBS volume configuration on the PRIMARY deployment as CreateService
+//! and UpdateService set it (moto drops it).
 
 use std::time::{Duration, Instant};
 
@@ -785,4 +787,44 @@ fn the_demo_fleet_has_realistic_ages_read_back_through_the_apis() {
         listed("snapshots", "snapshot_id"),
         oldest_first(&fleet.orphan_snapshots, &times.snapshots)
     );
+}
+
+#[test]
+fn describe_services_answers_the_volume_configuration_as_created_and_updated() {
+    use crate::archived_snapshot_tmux::{primary_snapshots, volume_from};
+    use crate::emulator::{described_service, sdk};
+    let emulator = moving_emulator(&Dynamics::default());
+    let aws = sdk(&emulator.endpoint());
+    let read = || described_service(&aws.ecs, "vault-prod", "ledger").expect("the service");
+    crate::recover::seed_service_with(&aws.ecs, "vault-prod", Some(volume_from("snap-0aaa")));
+    assert_eq!(primary_snapshots(&read()), ["snap-0aaa"]);
+
+    // A new configuration: the new PRIMARY carries it, in UpdateService's answer already.
+    let out = block_on(
+        aws.ecs
+            .update_service()
+            .cluster("vault-prod")
+            .service("ledger")
+            .volume_configurations(volume_from("snap-0bbb"))
+            .force_new_deployment(true)
+            .send(),
+    )
+    .expect("update service");
+    assert_eq!(
+        primary_snapshots(out.service().expect("the service")),
+        ["snap-0bbb"]
+    );
+    assert_eq!(primary_snapshots(&read()), ["snap-0bbb"]);
+
+    // An update that does not name the volumes keeps them (ECS keeps what it was given).
+    block_on(
+        aws.ecs
+            .update_service()
+            .cluster("vault-prod")
+            .service("ledger")
+            .desired_count(2)
+            .send(),
+    )
+    .expect("scale");
+    assert_eq!(primary_snapshots(&read()), ["snap-0bbb"]);
 }

@@ -9,6 +9,8 @@
 mod answers;
 #[path = "../support/asserts.rs"]
 mod asserts;
+#[path = "../support/ecs_volumes.rs"]
+mod ecs_volumes;
 #[path = "../support/emulator.rs"]
 mod emulator;
 #[path = "../support/instant_sleep.rs"]
@@ -20,6 +22,7 @@ mod runtime;
 #[path = "../support/tmux.rs"]
 mod tmux;
 
+mod archived_snapshot_tmux;
 mod audit;
 mod cleanup;
 mod cleanup_tmux;

@@ -20,7 +20,8 @@ use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
     ContainerDefinition, DockerVolumeConfiguration, EfsAuthorizationConfig,
     EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
-    HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, Volume,
+    HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, ServiceVolumeConfiguration,
+    Volume,
 };
 
 fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
@@ -41,11 +42,19 @@ fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
     c.build()
 }
 
-/// A cluster with the service `ledger`, whose task definition has a volume `data`
-/// configured at launch; returns the task definition's ARN.
 /// The cluster `cluster` with a service `ledger` whose task definition has a volume
 /// configured at launch (`data`); the task definition's ARN.
 pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
+    seed_service_with(ecs, cluster, None)
+}
+
+/// [`seed_service`], the service given `volume` as its managed EBS volume configuration
+/// when there is one.
+pub(crate) fn seed_service_with(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    volume: Option<ServiceVolumeConfiguration>,
+) -> String {
     block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
     let td = block_on(
         ecs.register_task_definition()
@@ -72,6 +81,7 @@ pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
             .service_name("ledger")
             .task_definition(&arn)
             .desired_count(1)
+            .set_volume_configurations(volume.map(|v| vec![v]))
             .send(),
     )
     .expect("service");

@@ -9,6 +9,8 @@
 mod answers;
 #[path = "../support/asserts.rs"]
 mod asserts;
+#[path = "../support/ecs_volumes.rs"]
+mod ecs_volumes;
 #[path = "../support/instant_sleep.rs"]
 mod instant_sleep;
 #[path = "../support/mocked.rs"]

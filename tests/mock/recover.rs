@@ -7,6 +7,7 @@
 //! volume, read-only mode) sends nothing.
 
 use crate::asserts::assert_has;
+use crate::ecs_volumes::managed_ebs_volume;
 use crate::mocked::{EBS_ROLE as ROLE, MockAws, audited, block_on, configures_ebs_from};
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput;
@@ -19,8 +20,8 @@ use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
 use aws_sdk_ecs::operation::list_services::ListServicesOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{
-    ContainerDefinition, Deployment, MountPoint, Service, ServiceManagedEbsVolumeConfiguration,
-    ServiceVolumeConfiguration, TaskDefinition,
+    ContainerDefinition, Deployment, MountPoint, Service, ServiceVolumeConfiguration,
+    TaskDefinition,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use ecsnap::aws::{AwsClients, OpsClients};
@@ -74,18 +75,7 @@ const ECS_TAGS: &[(&str, &str)] = &[
 ];
 
 fn config(snapshot: &str) -> ServiceVolumeConfiguration {
-    let ebs = ServiceManagedEbsVolumeConfiguration::builder()
-        .role_arn(ROLE)
-        .snapshot_id(snapshot)
-        .size_in_gib(100)
-        .volume_type("gp3")
-        .build()
-        .expect("managed EBS volume");
-    ServiceVolumeConfiguration::builder()
-        .name("data")
-        .managed_ebs_volume(ebs)
-        .build()
-        .expect("volume configuration")
+    managed_ebs_volume(ROLE, snapshot, 100)
 }
 
 fn service(deployment: &str, volume: Option<ServiceVolumeConfiguration>) -> Service {
