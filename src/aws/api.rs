@@ -406,6 +406,8 @@ pub trait Ec2Ops: Send + Sync {
     async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight;
     async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight;
     async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight;
+    /// DryRun ModifySnapshotTier (to the archive tier).
+    async fn preflight_archive_snapshot(&self, snapshot_id: &str) -> Preflight;
     /// DeleteVolume, with the number of attempts the SDK made.
     async fn delete_volume(&self, volume_id: &str) -> Sent<()>;
     /// DeleteSnapshot, with the number of attempts the SDK made.
@@ -428,6 +430,8 @@ pub trait Ec2Ops: Send + Sync {
     /// RestoreSnapshotTier: an archived snapshot back to the standard tier, for `days`
     /// (a temporary restore) or, with `None`, permanently.
     async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()>;
+    /// ModifySnapshotTier to the archive tier; EC2 answers at once and archives over hours.
+    async fn archive_snapshot(&self, snapshot_id: &str) -> Result<()>;
     /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>>;
     /// The state of one snapshot and how far along it is (`42%`), `None` if not found.

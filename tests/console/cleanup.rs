@@ -26,6 +26,7 @@ fn item(id: &str, gib: f64) -> CleanupItem {
 
 pub(crate) fn volume_plan<S: AsRef<str>>(ids: &[S]) -> CleanupPlan {
     CleanupPlan {
+        archive: false,
         target: ResourceKind::Volume,
         items: ids.iter().map(|id| item(id.as_ref(), 100.0)).collect(),
         skipped: vec![Skipped::new(

@@ -72,7 +72,7 @@ fn a_snapshot_cleanup_where_locks_cannot_be_read_says_so() {
 }
 
 /// (tier, restore expiry set) of a snapshot, as DescribeSnapshots answers.
-fn tier_of(ec2: &aws_sdk_ec2::Client, id: &str) -> (String, bool) {
+pub(crate) fn tier_of(ec2: &aws_sdk_ec2::Client, id: &str) -> (String, bool) {
     let out = block_on(ec2.describe_snapshots().snapshot_ids(id).send()).expect("snapshot");
     let s = out.snapshots().first().expect("one snapshot");
     (
@@ -83,7 +83,7 @@ fn tier_of(ec2: &aws_sdk_ec2::Client, id: &str) -> (String, bool) {
     )
 }
 
-fn archive(ec2: &aws_sdk_ec2::Client, id: &str) {
+pub(crate) fn archive(ec2: &aws_sdk_ec2::Client, id: &str) {
     block_on(
         ec2.modify_snapshot_tier()
             .snapshot_id(id)
