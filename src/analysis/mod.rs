@@ -5,6 +5,7 @@
 
 pub mod age;
 pub mod alarms;
+pub mod archive;
 pub mod cost;
 pub mod deploy_progress;
 pub mod deployments;
@@ -35,3 +36,4 @@ pub mod targets;
 pub mod unique;
 pub mod volumes;
 pub mod why;
+pub mod zones;

@@ -179,6 +179,8 @@ pub trait Ec2Api: Send + Sync {
     /// One snapshot by id (DescribeSnapshots with `SnapshotIds`); `None` when EC2 does not
     /// know it.
     async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>>;
+    /// The zone of each of `subnet_ids` (DescribeSubnets, one call), as (subnet, zone).
+    async fn describe_subnet_zones(&self, subnet_ids: &[String]) -> Result<Vec<(String, String)>>;
 }
 
 /// STS: who we are.

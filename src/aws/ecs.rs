@@ -362,6 +362,11 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
                 container_port: lb.container_port(),
             })
             .collect(),
+        subnets: s
+            .network_configuration()
+            .and_then(aws_sdk_ecs::types::NetworkConfiguration::awsvpc_configuration)
+            .map(|a| a.subnets().to_vec())
+            .unwrap_or_default(),
     }
 }
 

@@ -25,6 +25,7 @@ mod storage;
 pub mod targets;
 mod unique;
 mod why;
+mod zones;
 
 pub use awaiting::{AwaitingAction, load_awaiting_action};
 pub use deployments::{DeploymentHistory, load_deployment_history, load_deployments, newest_first};
@@ -48,5 +49,6 @@ pub use snapshots::{load_all_images, load_snapshot_groups};
 pub use storage::{TaskListing, load_task_listing, load_task_storage};
 pub use unique::load_unique_bytes;
 pub use why::{ServicesListing, Whys, load_services_listing, load_whys};
+pub use zones::load_zone_check;
 mod task;
 pub use task::{TaskInCluster, load_task};

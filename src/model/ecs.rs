@@ -36,6 +36,9 @@ pub struct Service {
     pub deploy_settings: Option<DeploySettings>,
     /// The target groups ECS registers the service's tasks in (`loadBalancers`).
     pub load_balancers: Vec<super::targets::ServiceLoadBalancer>,
+    /// The awsvpc subnets its tasks run in (`networkConfiguration.awsvpcConfiguration`);
+    /// empty for bridge and host networking.
+    pub subnets: Vec<String>,
 }
 
 /// A service's deployment strategy as DescribeServices reports it.

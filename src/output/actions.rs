@@ -288,6 +288,9 @@ pub struct RolloutJson {
     /// The images pinned by digest in the revision registered for it (`--pin-digests`).
     pub pinned_images: Vec<String>,
     pub deployment_id: Option<String>,
+    /// An EBS-snapshot rollback: the service's subnets' zones (as in `recover --json`);
+    /// `null` for the others.
+    pub zones: Option<super::zones::ZonesJson>,
     pub wait: Option<WaitJson>,
 }
 
@@ -322,6 +325,7 @@ impl RolloutJson {
             ebs_snapshot_id: ebs,
             service_revision_arn,
             pinned_images,
+            zones: plan.zones.as_ref().map(Into::into),
             ..Self::default()
         }
     }

@@ -18,3 +18,4 @@ pub mod restore_image;
 pub mod storage;
 pub mod table;
 pub mod targets;
+pub mod zones;

@@ -98,6 +98,7 @@ pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) 
         enable_execute_command: true,
         deploy_settings: None,
         load_balancers: Vec::new(),
+        subnets: Vec::new(),
     }
 }
 

@@ -23,7 +23,7 @@ use aws_sdk_ecs::types::{
     HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, Volume,
 };
 
-fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
+pub(crate) fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
     let mut c = ContainerDefinition::builder()
         .name(name)
         .image(format!("public.ecr.aws/docker/library/{name}:1"))

@@ -317,6 +317,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
             size_gib: 100,
             rate_mibps: Some(300),
         }),
+        zones: None,
     };
 
     let started = block_on(ecsnap::ops::rollback::execute(&mutator, &plan)).expect("rolled back");

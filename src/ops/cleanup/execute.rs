@@ -187,7 +187,7 @@ async fn recheck(
             for item in &plan.items {
                 let why = match by_id.get(item.id.as_str()) {
                     None => Some("no longer exists".to_string()),
-                    Some(s) if plan.archive => super::archive::not_archivable(s, now())
+                    Some(s) if plan.archive => crate::analysis::archive::not_archivable(s, now())
                         .or_else(|| guards.ami(&s.id))
                         .or_else(|| locked.get(&s.id).cloned())
                         .map(|why| format!("now {why}")),
