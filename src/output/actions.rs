@@ -292,6 +292,9 @@ pub struct RolloutJson {
     /// `null` for the others.
     pub zones: Option<super::zones::ZonesJson>,
     pub wait: Option<WaitJson>,
+    /// An EBS-snapshot rollback with `--wait`, once stable: each new volume's last
+    /// initialization progress and estimate; `null` otherwise.
+    pub hydration: Option<Vec<super::hydration::HydrationJson>>,
 }
 
 impl RolloutJson {

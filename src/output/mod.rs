@@ -9,6 +9,7 @@ pub mod events;
 pub mod fleet;
 pub mod fleet_cleanup;
 pub mod hands_on;
+pub mod hydration;
 pub mod json;
 pub mod lifecycle;
 pub mod metrics;

@@ -38,6 +38,9 @@ pub struct RecoverJson {
     /// not among them.
     pub zones: ZonesJson,
     pub wait: Option<WaitJson>,
+    /// With `--wait`, once stable: each new volume's last initialization progress and
+    /// estimate; `null` otherwise.
+    pub hydration: Option<Vec<super::hydration::HydrationJson>>,
 }
 
 impl RecoverJson {
@@ -69,6 +72,7 @@ impl RecoverJson {
             deployment_id: None,
             zones: ZonesJson::from(&plan.zones),
             wait: None,
+            hydration: None,
         }
     }
 }
