@@ -23,7 +23,7 @@ use aws_sdk_ecs::types::{
     HostVolumeProperties, LaunchType, MountPoint, NetworkMode, Scope, Volume,
 };
 
-pub(crate) fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
+fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
     let mut c = ContainerDefinition::builder()
         .name(name)
         .image(format!("public.ecr.aws/docker/library/{name}:1"))
@@ -46,11 +46,22 @@ pub(crate) fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerD
 /// The cluster `cluster` with a service `ledger` whose task definition has a volume
 /// configured at launch (`data`); the task definition's ARN.
 pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
+    seed_service_in(ecs, cluster, NetworkMode::Bridge, None)
+}
+
+/// The `ledger` service in `cluster` with its task definition's `mode`, and (awsvpc) its
+/// network configuration; the task definition's ARN.
+pub(crate) fn seed_service_in(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    mode: NetworkMode,
+    network: Option<aws_sdk_ecs::types::NetworkConfiguration>,
+) -> String {
     block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
     let td = block_on(
         ecs.register_task_definition()
             .family("ledger")
-            .network_mode(NetworkMode::Bridge)
+            .network_mode(mode)
             .volumes(
                 Volume::builder()
                     .name("data")
@@ -72,6 +83,7 @@ pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
             .service_name("ledger")
             .task_definition(&arn)
             .desired_count(1)
+            .set_network_configuration(network)
             .send(),
     )
     .expect("service");

@@ -149,30 +149,7 @@ fn seed_awsvpc_service(
     cluster: &str,
     (subnets, group): &(Vec<String>, String),
 ) {
-    use aws_sdk_ecs::types::{AwsVpcConfiguration, NetworkConfiguration, NetworkMode, Volume};
-    block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
-    let td = block_on(
-        ecs.register_task_definition()
-            .family("ledger")
-            .network_mode(NetworkMode::Awsvpc)
-            .volumes(
-                Volume::builder()
-                    .name("data")
-                    .configured_at_launch(true)
-                    .build(),
-            )
-            .container_definitions(crate::recover::container(
-                "app",
-                &[("data", "/var/lib/ledger", false)],
-            ))
-            .send(),
-    )
-    .expect("task definition");
-    let arn = td
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("arn")
-        .to_string();
+    use aws_sdk_ecs::types::{AwsVpcConfiguration, NetworkConfiguration, NetworkMode};
     let network = NetworkConfiguration::builder()
         .awsvpc_configuration(
             AwsVpcConfiguration::builder()
@@ -182,16 +159,7 @@ fn seed_awsvpc_service(
                 .expect("awsvpc"),
         )
         .build();
-    block_on(
-        ecs.create_service()
-            .cluster(cluster)
-            .service_name("ledger")
-            .task_definition(&arn)
-            .desired_count(1)
-            .network_configuration(network)
-            .send(),
-    )
-    .expect("service");
+    crate::recover::seed_service_in(ecs, cluster, NetworkMode::Awsvpc, Some(network));
 }
 
 #[test]

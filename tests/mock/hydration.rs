@@ -28,17 +28,20 @@ fn status(id: &str, progress: i64, left: i64) -> VolumeStatusItem {
         .build()
 }
 
-#[test]
-fn initialization_progress_is_read_until_done() {
-    let polls = mock!(aws_sdk_ec2::Client::describe_volume_status)
+/// DescribeVolumeStatus for `vol-new` at a set rate: 10 %, then 60 %, then done.
+fn ten_sixty_done(with_other: bool) -> Rule {
+    mock!(aws_sdk_ec2::Client::describe_volume_status)
         .match_requests(|r| r.volume_ids() == ["vol-new"])
         .sequence()
-        .output(|| {
-            DescribeVolumeStatusOutput::builder()
-                .volume_statuses(status("vol-new", 10, 540))
+        .output(move || {
+            let mut out =
+                DescribeVolumeStatusOutput::builder().volume_statuses(status("vol-new", 10, 540));
+            if with_other {
                 // A volume without initialization details is left out.
-                .volume_statuses(VolumeStatusItem::builder().volume_id("vol-other").build())
-                .build()
+                out =
+                    out.volume_statuses(VolumeStatusItem::builder().volume_id("vol-other").build());
+            }
+            out.build()
         })
         .output(|| {
             DescribeVolumeStatusOutput::builder()
@@ -50,7 +53,12 @@ fn initialization_progress_is_read_until_done() {
                 .volume_statuses(status("vol-new", 100, 0))
                 .build()
         })
-        .build();
+        .build()
+}
+
+#[test]
+fn initialization_progress_is_read_until_done() {
+    let polls = ten_sixty_done(true);
     let aws = clients(&[&polls]);
     let ids = vec!["vol-new".to_string()];
     let mut lines = Vec::new();
@@ -144,25 +152,7 @@ fn after_the_rollout_the_new_volume_is_followed_10_60_done_with_the_wait_clock()
     use ecsnap::ops::wait::{Clock, FakeClock};
     use std::time::Duration;
     let volumes = service_volumes();
-    let polls = mock!(aws_sdk_ec2::Client::describe_volume_status)
-        .match_requests(|r| r.volume_ids() == ["vol-new"])
-        .sequence()
-        .output(|| {
-            DescribeVolumeStatusOutput::builder()
-                .volume_statuses(status("vol-new", 10, 540))
-                .build()
-        })
-        .output(|| {
-            DescribeVolumeStatusOutput::builder()
-                .volume_statuses(status("vol-new", 60, 180))
-                .build()
-        })
-        .output(|| {
-            DescribeVolumeStatusOutput::builder()
-                .volume_statuses(status("vol-new", 100, 0))
-                .build()
-        })
-        .build();
+    let polls = ten_sixty_done(false);
     let aws = clients(&[&volumes, &polls]);
     let clock = FakeClock::default();
     let opts = HydrationOptions {

@@ -207,6 +207,9 @@ pub struct Selection {
     pub volumes: BTreeSet<String>,
     pub snapshots: BTreeSet<String>,
     pub images: BTreeSet<String>,
+    /// Archive the snapshots (ModifySnapshotTier) instead of deleting anything: the
+    /// console's `A` in Orphans (volumes and images are then left out).
+    pub archive: bool,
 }
 
 impl Selection {
@@ -238,6 +241,14 @@ pub async fn plan_for(
     selection: &Selection,
     now: DateTime<Utc>,
 ) -> Result<Vec<CleanupPlan>> {
+    if selection.archive {
+        if selection.snapshots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = Some(&selection.snapshots);
+        let plan = archive::plan(aws, settings, account, OrphanFilter::default(), ids, now);
+        return Ok(vec![plan.await?]);
+    }
     let kinds: Vec<ResourceKind> = [
         ResourceKind::Volume,
         ResourceKind::Snapshot,
