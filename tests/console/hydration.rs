@@ -3,11 +3,11 @@
 //! 10 % → 60 % → initialized —, first saying plainly when no initialization rate was set.
 //! Screens at 120×40 and 80×24 (insta).
 
-use crate::actions::{progress, wait_view};
+use crate::actions::{progress, stable_outcome, wait_view};
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{render, reply};
 use ecsnap::analysis::hydration::NO_RATE_LINE;
-use ecsnap::ops::wait::{Verdict, WaitOutcome};
+use ecsnap::ops::wait::Verdict;
 use ecsnap::tui::state::msg::DialogAnswer;
 
 fn look(lines: &[&str], ended: bool) -> DialogAnswer {
@@ -24,18 +24,7 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
         &mut s,
         DialogAnswer::WaitProgress(progress(1, Verdict::Stable)),
     );
-    reply(
-        &mut s,
-        DialogAnswer::WaitDone(Ok(WaitOutcome {
-            verdict: Verdict::Stable,
-            elapsed: std::time::Duration::from_mins(1),
-            polls: 3,
-            service: None,
-            events: Vec::new(),
-            stopped_tasks: Vec::new(),
-            deployment: None,
-        })),
-    );
+    reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
     assert_lacks(&render(&s, 120, 40), "Volume initialization");
     reply(
         &mut s,

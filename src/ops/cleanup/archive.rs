@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::plan::CleanupPlan;
-use super::{Candidates, locks, restrict};
+use super::{Candidates, Selection, locks, restrict};
 use crate::analysis::archive::not_archivable;
 use crate::analysis::cost::{archive_monthly, archive_plan_note};
 use crate::analysis::orphans::OrphanFilter;
@@ -84,4 +84,21 @@ pub async fn plan(
         plan.notes.push(archive_plan_note(gib));
     }
     Ok(plan)
+}
+
+/// The console's `A`: the archive plan of exactly the selection's snapshots (none when it
+/// has none). Reads only.
+pub async fn plan_selected(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    selection: &Selection,
+    now: DateTime<Utc>,
+) -> Result<Vec<CleanupPlan>> {
+    if selection.snapshots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = Some(&selection.snapshots);
+    let plan = plan(aws, settings, account, OrphanFilter::default(), ids, now).await?;
+    Ok(vec![plan])
 }

@@ -208,7 +208,8 @@ pub struct Selection {
     pub snapshots: BTreeSet<String>,
     pub images: BTreeSet<String>,
     /// Archive the snapshots (ModifySnapshotTier) instead of deleting anything: the
-    /// console's `A` in Orphans (volumes and images are then left out).
+    /// console's `A` in Orphans, planned by `archive::plan_selected` (volumes and images
+    /// are then left out).
     pub archive: bool,
 }
 
@@ -241,14 +242,6 @@ pub async fn plan_for(
     selection: &Selection,
     now: DateTime<Utc>,
 ) -> Result<Vec<CleanupPlan>> {
-    if selection.archive {
-        if selection.snapshots.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = Some(&selection.snapshots);
-        let plan = archive::plan(aws, settings, account, OrphanFilter::default(), ids, now);
-        return Ok(vec![plan.await?]);
-    }
     let kinds: Vec<ResourceKind> = [
         ResourceKind::Volume,
         ResourceKind::Snapshot,

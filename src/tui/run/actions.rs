@@ -195,9 +195,13 @@ async fn plan_cleanup(
 ) -> Result<Vec<CleanupPlan>, String> {
     let (m, settings) = session.mutator().await?;
     let account = session.account().await;
-    let mut plans = cleanup::plan_for(aws, settings, account, selection, crate::config::now())
-        .await
-        .map_err(|e| text(&e))?;
+    let now = crate::config::now();
+    let planned = if selection.archive {
+        cleanup::archive::plan_selected(aws, settings, account, selection, now).await
+    } else {
+        cleanup::plan_for(aws, settings, account, selection, now).await
+    };
+    let mut plans = planned.map_err(|e| text(&e))?;
     for plan in &mut plans {
         cleanup::preflight(m, plan).await;
     }
