@@ -406,6 +406,10 @@ pub struct CleanupArgs {
     /// orphaned; remove the mark from anything attached or in use again
     #[arg(long, conflicts_with = "snapshot_first")]
     pub marked: bool,
+    /// Snapshots: move each planned orphan to the archive tier (ModifySnapshotTier) instead
+    /// of deleting it — cheaper per GB, billed at least 90 days, up to 72 h to restore
+    #[arg(long, conflicts_with_all = ["mark", "marked", "snapshot_first"])]
+    pub archive: bool,
 }
 
 /// `--archive-after`, `--expire-archived-after`: `30d` or `30` (days), `low` to 3650.

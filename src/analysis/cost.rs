@@ -66,10 +66,29 @@ pub fn archive_monthly(size_gib: i32) -> f64 {
     SNAPSHOT_ARCHIVE_PER_GIB * f64::from(size_gib.max(0))
 }
 
+/// What the archive tier's 90-day minimum costs for `size_gib` (archived snapshots are
+/// billed this much even when deleted or restored sooner).
+pub fn archive_minimum_cost(size_gib: i32) -> f64 {
+    archive_monthly(size_gib) * f64::from(ARCHIVE_MINIMUM_DAYS) * 12.0 / 365.0
+}
+
+/// What a plan that archives `size_gib` in all commits to: the 90-day minimum, and that
+/// the archive holds a full copy while the standard figure is an upper bound.
+pub fn archive_plan_note(size_gib: i32) -> String {
+    format!(
+        "the archive tier bills each snapshot for at least {ARCHIVE_MINIMUM_DAYS} days: \
+         deleting or permanently restoring them sooner still costs that minimum (${:.2} for \
+         these {size_gib} GiB). An archived snapshot is a full copy (a standard one is \
+         incremental, so its $/month is an upper bound), and restoring one takes up to 72 h \
+         before a volume can be created from it",
+        cents(archive_minimum_cost(size_gib))
+    )
+}
+
 /// What deleting an archived snapshot still costs: the rest of its 90-day minimum, at most
 /// the whole of it (DescribeSnapshots does not say when it was archived).
 pub fn archive_minimum_note(size_gib: i32) -> String {
-    let most = archive_monthly(size_gib) * f64::from(ARCHIVE_MINIMUM_DAYS) * 12.0 / 365.0;
+    let most = archive_minimum_cost(size_gib);
     format!(
         "archived: the archive tier bills at least {ARCHIVE_MINIMUM_DAYS} days, so deleting it \
          still costs the rest of that minimum, up to ${:.2} ({size_gib} GiB at \
@@ -107,6 +126,16 @@ mod tests {
         let note = archive_minimum_note(100);
         assert!(note.contains("at least 90 days"), "{note}");
         assert!(note.contains("up to $3.70"), "{note}");
+    }
+
+    #[test]
+    fn an_archive_plan_names_the_90_day_minimum_of_its_size() {
+        // 200 GiB at $0.0125 = $2.50/month; 90 days = $7.40 (to the cent).
+        assert!((archive_minimum_cost(200) - 7.397_260_273_972_603).abs() < 1e-9);
+        let note = archive_plan_note(200);
+        assert!(note.contains("at least 90 days"), "{note}");
+        assert!(note.contains("$7.40 for these 200 GiB"), "{note}");
+        assert!(note.contains("full copy"), "{note}");
     }
 
     #[test]

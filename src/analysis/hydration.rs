@@ -31,6 +31,10 @@ pub fn duration_words(secs: i64) -> String {
     }
 }
 
+/// What the wait after a rollout says first when no initialization rate was set.
+pub const NO_RATE_LINE: &str = "no initialization rate: blocks load from S3 on first read; the \
+                                first reads of each block are slow";
+
 /// What a plan says about the new volume's initialization: the rate and the estimate for
 /// the snapshot's size, or that it hydrates lazily.
 pub fn plan_line(size_gib: i32, rate_mibps: Option<i32>) -> String {

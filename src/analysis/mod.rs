@@ -5,6 +5,7 @@
 
 pub mod age;
 pub mod alarms;
+pub mod archive;
 pub mod cost;
 pub mod deploy_progress;
 pub mod deployments;
@@ -36,3 +37,4 @@ pub mod task_metrics;
 pub mod unique;
 pub mod volumes;
 pub mod why;
+pub mod zones;

@@ -179,6 +179,8 @@ pub trait Ec2Api: Send + Sync {
     /// One snapshot by id (DescribeSnapshots with `SnapshotIds`); `None` when EC2 does not
     /// know it.
     async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>>;
+    /// The zone of each of `subnet_ids` (DescribeSubnets, one call), as (subnet, zone).
+    async fn describe_subnet_zones(&self, subnet_ids: &[String]) -> Result<Vec<(String, String)>>;
 }
 
 /// STS: who we are.
@@ -406,6 +408,8 @@ pub trait Ec2Ops: Send + Sync {
     async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight;
     async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight;
     async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight;
+    /// DryRun ModifySnapshotTier (to the archive tier).
+    async fn preflight_archive_snapshot(&self, snapshot_id: &str) -> Preflight;
     /// DeleteVolume, with the number of attempts the SDK made.
     async fn delete_volume(&self, volume_id: &str) -> Sent<()>;
     /// DeleteSnapshot, with the number of attempts the SDK made.
@@ -428,6 +432,8 @@ pub trait Ec2Ops: Send + Sync {
     /// RestoreSnapshotTier: an archived snapshot back to the standard tier, for `days`
     /// (a temporary restore) or, with `None`, permanently.
     async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()>;
+    /// ModifySnapshotTier to the archive tier; EC2 answers at once and archives over hours.
+    async fn archive_snapshot(&self, snapshot_id: &str) -> Result<()>;
     /// The state of one snapshot (`pending`, `completed`, `error`), `None` if not found.
     async fn snapshot_state(&self, snapshot_id: &str) -> Result<Option<SnapshotState>>;
     /// The state of one snapshot and how far along it is (`42%`), `None` if not found.

@@ -159,6 +159,29 @@ impl Ec2Api for Ec2Adapter {
         .await
     }
 
+    async fn describe_subnet_zones(&self, subnet_ids: &[String]) -> Result<Vec<(String, String)>> {
+        if subnet_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = self
+            .client
+            .describe_subnets()
+            .set_subnet_ids(Some(subnet_ids.to_vec()))
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:DescribeSubnets"))?;
+        Ok(out
+            .subnets()
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.subnet_id()?.to_string(),
+                    s.availability_zone()?.to_string(),
+                ))
+            })
+            .collect())
+    }
+
     async fn enabled_regions(&self) -> Result<Vec<String>> {
         let out = self
             .client

@@ -1,10 +1,10 @@
-//! EC2 actions: DryRun permission checks, DeleteVolume, DeleteSnapshot, CreateSnapshot and
+//! EC2 actions: DryRun permission checks, DeleteVolume, DeleteSnapshot, CreateSnapshot, the snapshot tier and
 //! the state of one snapshot. Only `ops::guard::Mutator` calls the mutating methods.
 
 use async_trait::async_trait;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, TargetStorageTier};
 
 use super::answer::{Attempts, Sent, is_not_found};
 use super::api::{Ec2Ops, Preflight};
@@ -91,6 +91,18 @@ impl Ec2Ops for Ec2OpsAdapter {
             .send()
             .await;
         preflight_of(&self.ctx, "ec2:CreateSnapshot", r)
+    }
+
+    async fn preflight_archive_snapshot(&self, snapshot_id: &str) -> Preflight {
+        let r = self
+            .client
+            .modify_snapshot_tier()
+            .snapshot_id(snapshot_id)
+            .storage_tier(TargetStorageTier::Archive)
+            .dry_run(true)
+            .send()
+            .await;
+        preflight_of(&self.ctx, "ec2:ModifySnapshotTier", r)
     }
 
     async fn delete_volume(&self, volume_id: &str) -> Sent<()> {
@@ -214,6 +226,17 @@ impl Ec2Ops for Ec2OpsAdapter {
         req.send()
             .await
             .map_err(self.ctx.err("ec2:RestoreSnapshotTier"))?;
+        Ok(())
+    }
+
+    async fn archive_snapshot(&self, snapshot_id: &str) -> Result<()> {
+        self.client
+            .modify_snapshot_tier()
+            .snapshot_id(snapshot_id)
+            .storage_tier(TargetStorageTier::Archive)
+            .send()
+            .await
+            .map_err(self.ctx.err("ec2:ModifySnapshotTier"))?;
         Ok(())
     }
 

@@ -390,6 +390,11 @@ pub(super) fn service(s: &aws_sdk_ecs::types::Service) -> Service {
             .filter(|arn| !arn.is_empty())
             .map(str::to_string)
             .collect(),
+        subnets: s
+            .network_configuration()
+            .and_then(aws_sdk_ecs::types::NetworkConfiguration::awsvpc_configuration)
+            .map(|a| a.subnets().to_vec())
+            .unwrap_or_default(),
     }
 }
 

@@ -30,7 +30,15 @@ pub(super) async fn run(args: CleanupArgs, global: &GlobalArgs, settings: Settin
         mark,
         after,
         marked,
+        archive,
     } = args;
+    if archive && !what.snapshots {
+        return Err(crate::error::Error::Usage(
+            "--archive applies to --snapshots (ModifySnapshotTier moves snapshots to the \
+             archive tier)"
+                .into(),
+        ));
+    }
     if mark || marked {
         if super::fleet::is_fleet(global, &settings) {
             return Err(crate::error::Error::Usage(
@@ -68,10 +76,16 @@ pub(super) async fn run(args: CleanupArgs, global: &GlobalArgs, settings: Settin
             run_action(&s, &req, ask).await
         };
     }
+    if archive && super::fleet::is_fleet(global, &settings) {
+        return Err(crate::error::Error::Usage(
+            "--archive works on one account and region at a time".into(),
+        ));
+    }
     let req = CleanupRequest {
         target: target_of(what),
         filter: OrphanFilter::from_days(min_age, unattached_days),
         snapshot_first,
+        archive,
         dry_run,
         yes,
         no_wait,
@@ -79,7 +93,11 @@ pub(super) async fn run(args: CleanupArgs, global: &GlobalArgs, settings: Settin
     if super::fleet::is_fleet(global, &settings) {
         return fleet::run(global, settings, req, global.json).await;
     }
-    let what = format!("cleanup --{}", req.target.noun());
+    let what = if archive {
+        "cleanup --snapshots --archive".to_string()
+    } else {
+        format!("cleanup --{}", req.target.noun())
+    };
     let s = open_session(global, settings, &what, req.dry_run).await?;
     let ask = Ask {
         dry_run,

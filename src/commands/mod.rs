@@ -20,6 +20,7 @@ mod exec;
 mod fleet;
 mod fleet_service;
 mod flow;
+mod hydration;
 mod interrupts;
 mod lifecycle;
 mod listings;

@@ -103,6 +103,17 @@ impl Action for RecoverArgs {
         let outcome =
             wait_for_started(&s.aws, &plan.cluster, &plan.service, started, &self.wait).await?;
         out.wait = Some(WaitJson::new(&plan.cluster, &plan.service, &outcome));
+        if matches!(outcome.verdict, crate::ops::wait::Verdict::Stable) && !s.interrupted() {
+            out.hydration = Some(
+                super::hydration::follow_after_rollout(
+                    &s.aws,
+                    (&plan.cluster, &plan.service),
+                    plan.initialization_rate,
+                    &self.wait,
+                )
+                .await,
+            );
+        }
         emit_json(ran.json, &out)?;
         outcome.into_result().map(|_| exit::OK)
     }

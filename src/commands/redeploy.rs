@@ -58,6 +58,6 @@ impl Action for RedeployArgs {
     }
 
     async fn report(&self, s: &Session, ran: Ran<Self>) -> Result<i32> {
-        report_rollout(s, ran.out, &ran.done, &self.wait, ran.json).await
+        report_rollout(s, ran.out, &ran.done, &self.wait, ran.json, None).await
     }
 }

@@ -89,7 +89,8 @@ impl Action for RollbackArgs {
             }
             _ => None,
         };
-        report_rollout(s, out, &ran.done, &self.wait, ran.json).await
+        let hydrate = ran.plan.initialization;
+        report_rollout(s, out, &ran.done, &self.wait, ran.json, hydrate).await
     }
 }
 

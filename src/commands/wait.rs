@@ -106,13 +106,16 @@ async fn wait_until_stage(
 }
 
 /// After a rollback or redeploy was sent: what runs now, then (with `--wait`) the wait for
-/// the new deployment; the JSON, and the exit code (130 interrupted, 3 failed, 4 timed out).
+/// the new deployment — and, for an EBS-snapshot rollback (`hydrate`: how its volume
+/// initializes), the new volumes' initialization once it is stable; the JSON, and the exit code
+/// (130 interrupted, 3 failed, 4 timed out).
 pub(super) async fn report_rollout(
     s: &Session,
     mut out: RolloutJson,
     started: &Started,
     wait: &RolloutWait,
     json: bool,
+    hydrate: Option<crate::ops::rollback::Initialization>,
 ) -> Result<i32> {
     out.task_definition = Some(started.task_definition.clone());
     out.deployment_id.clone_from(&started.deployment_id);
@@ -138,6 +141,20 @@ pub(super) async fn report_rollout(
     }
     let outcome = wait_for_started(&s.aws, &out.cluster, &out.service, started, wait).await?;
     out.wait = Some(WaitJson::new(&out.cluster, &out.service, &outcome));
+    if let Some(init) = hydrate
+        && matches!(outcome.verdict, crate::ops::wait::Verdict::Stable)
+        && !s.interrupted()
+    {
+        out.hydration = Some(
+            super::hydration::follow_after_rollout(
+                &s.aws,
+                (&out.cluster, &out.service),
+                init.rate_mibps,
+                wait,
+            )
+            .await,
+        );
+    }
     emit_json(json, &out)?;
     outcome.into_result().map(|_| exit::OK)
 }

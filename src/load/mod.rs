@@ -27,6 +27,7 @@ pub mod targets;
 pub mod task_metrics;
 mod unique;
 mod why;
+mod zones;
 
 pub use awaiting::{AwaitingAction, load_awaiting_action};
 pub use deployments::{DeploymentHistory, load_deployment_history, load_deployments, newest_first};
@@ -51,5 +52,6 @@ pub use storage::{TaskListing, load_task_listing, load_task_storage};
 pub use task_metrics::load_task_metrics;
 pub use unique::load_unique_bytes;
 pub use why::{ServicesListing, Whys, load_services_listing, load_whys};
+pub use zones::load_zone_check;
 mod task;
 pub use task::{TaskInCluster, load_task};

@@ -40,6 +40,9 @@ pub struct Service {
     /// in-use detection describes, 20 per DescribeServiceRevisions call. Empty where ECS
     /// records none (no deployment since 2024-10-25, an emulator).
     pub current_revisions: Vec<String>,
+    /// The awsvpc subnets its tasks run in (`networkConfiguration.awsvpcConfiguration`);
+    /// empty for bridge and host networking.
+    pub subnets: Vec<String>,
 }
 
 /// A service's deployment strategy as DescribeServices reports it.

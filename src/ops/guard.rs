@@ -343,6 +343,13 @@ impl Mutator {
         }
     }
 
+    pub async fn preflight_archive_snapshot(&self, id: &str) -> Preflight {
+        match &self.read_only {
+            Some(r) => Preflight::Failed(format!("not checked: {}", r.0)),
+            None => self.ops.ec2.preflight_archive_snapshot(id).await,
+        }
+    }
+
     // Mutations.
 
     pub async fn update_service(
@@ -619,6 +626,19 @@ impl Mutator {
                     None => "permanent restore".to_string(),
                 })
             },
+            None,
+        )
+        .await
+    }
+
+    /// ModifySnapshotTier to the archive tier (cleanup's `--archive`).
+    pub async fn archive_snapshot(&self, snapshot_id: &str) -> Result<()> {
+        let ids = vec![snapshot_id.to_string()];
+        self.audited(
+            "ec2:ModifySnapshotTier",
+            &ids,
+            self.ops.ec2.archive_snapshot(snapshot_id),
+            |()| Some("to the archive tier".to_string()),
             None,
         )
         .await

@@ -18,6 +18,7 @@ pub mod continue_deployment;
 pub mod exec;
 pub mod follow_deployment;
 pub mod guard;
+pub mod hydration;
 pub mod interrupt;
 pub mod lifecycle;
 pub mod lock;

@@ -21,8 +21,10 @@ pub use crate::analysis::lineage::RECOVER_FOR_TAG;
 use crate::analysis::orphans::{
     RETAIN_UNTIL_TAG, retain_until, safety_snapshot_tags, volume_origin,
 };
+use crate::analysis::zones::ZoneCheck;
 use crate::aws::{AwsClients, NewEbsVolume, ServiceChange};
 use crate::error::{AwsError, AwsErrorKind, Error, Result};
+use crate::load::load_zone_check;
 use crate::model::{Service, ServiceStatus, SnapshotState, Volume, VolumeSource, VolumeState};
 use crate::ops::wait::Clock;
 
@@ -68,6 +70,8 @@ pub struct RecoverPlan {
     /// The new volume's `volumeInitializationRate` in MiB/s (`--initialization-rate`, or
     /// `[safety] initialization_rate`); `None`: it hydrates lazily from S3.
     pub initialization_rate: Option<i32>,
+    /// The service's subnets' zones against the volume's.
+    pub zones: ZoneCheck,
 }
 
 impl RecoverPlan {
@@ -102,7 +106,7 @@ impl RecoverPlan {
             m.name,
             m.from_snapshot.as_deref().unwrap_or("no snapshot"),
             crate::analysis::hydration::plan_line(v.size_gib, self.initialization_rate),
-        )
+        ) + &super::rollback::zone_words(Some(&self.zones))
     }
 }
 
@@ -198,7 +202,9 @@ pub async fn plan(
             ),
         ));
     }
+    let zones = load_zone_check(aws, &s, volume.availability_zone.as_deref()).await;
     Ok(RecoverPlan {
+        zones,
         cluster: s.cluster.clone(),
         service: s.name.clone(),
         task_definition,
@@ -415,6 +421,7 @@ pub async fn execute(
                     size_gib: plan.volume.size_gib,
                     rate_mibps: plan.initialization_rate,
                 }),
+                zones: Some(plan.zones.clone()),
             };
             rollback::execute(mutator, &rollback).await
         }
@@ -535,6 +542,7 @@ mod tests {
             },
             region: "us-east-1".into(),
             initialization_rate: None,
+            zones: ZoneCheck::NoSubnets { volume_zone: None },
         }
     }
 

@@ -27,9 +27,12 @@ use super::rollback_revision::{self, RevisionChoice, RevisionRollback, offer_ser
 use super::{find_service, running_task_definition};
 use crate::analysis::diff::{FieldChange, diff_task_definitions};
 use crate::analysis::in_use::parse_image_ref;
+use crate::analysis::zones::ZoneCheck;
 use crate::aws::{AwsClients, ServiceChange, family_of, revision_of};
 use crate::error::{AwsErrorKind, Error, Result};
-use crate::load::{load_image_presence, load_service_snapshots, load_task_definitions};
+use crate::load::{
+    load_image_presence, load_service_snapshots, load_task_definitions, load_zone_check,
+};
 use crate::model::{ImagePresence, Service, Snapshot, SnapshotState, TaskDefinition, arn_name};
 
 /// Revisions the picker shows at most.
@@ -168,6 +171,8 @@ pub struct EbsChoices {
     pub from_snapshot: Option<String>,
     /// Newest first.
     pub snapshots: Vec<Snapshot>,
+    /// The service's subnets' zones (the plan states them); `None` when not read.
+    pub zones: Option<ZoneCheck>,
 }
 
 /// The revisions a rollback can go to: the ACTIVE revisions of the family of `current`
@@ -318,10 +323,12 @@ pub async fn offer_snapshots(aws: &AwsClients, cluster: &str, service: &str) -> 
         )));
     }
     snapshots.truncate(REVISIONS_SHOWN);
+    let zones = load_zone_check(aws, &s, None).await;
     Ok(EbsChoices {
         volume: config.name.clone(),
         from_snapshot: config.snapshot_id.clone(),
         snapshots,
+        zones: Some(zones),
     })
 }
 
@@ -388,9 +395,9 @@ pub fn plan_offered_with(
             RevisionRollback::of(choice, (cluster, service), pin)?,
         )),
     };
-    let initialization = match offered {
-        Offered::Snapshot(_, snap) => Some(Initialization::of(snap.size_gib)),
-        Offered::Revision(_) | Offered::ImageTag(..) | Offered::ServiceRevision(..) => None,
+    let (initialization, zones) = match offered {
+        Offered::Snapshot(c, snap) => (Some(Initialization::of(snap.size_gib)), c.zones.clone()),
+        Offered::Revision(_) | Offered::ImageTag(..) | Offered::ServiceRevision(..) => (None, None),
     };
     Ok(RollbackPlan {
         cluster: cluster.to_string(),
@@ -398,6 +405,7 @@ pub fn plan_offered_with(
         current: current.to_string(),
         change,
         initialization,
+        zones,
     })
 }
 
@@ -496,6 +504,9 @@ pub struct RollbackPlan {
     pub change: RollbackChange,
     /// An EBS-snapshot rollback: how the new volume initializes (`None` for the others).
     pub initialization: Option<Initialization>,
+    /// An EBS-snapshot rollback: the service's subnets' zones against the volume's
+    /// (`None` for the others, or when not read).
+    pub zones: Option<ZoneCheck>,
 }
 
 /// How a volume created from a snapshot initializes: at a set rate, or lazily from S3.
@@ -599,21 +610,36 @@ impl RollbackPlan {
                 from_snapshot,
                 to_snapshot,
                 note,
-            } => format!(
-                "roll {target} back: volume {volume} from snapshot {} -> {to_snapshot}{}{}",
-                from_snapshot.as_deref().unwrap_or("(none)"),
-                note.as_deref()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default(),
-                self.initialization
-                    .map(|i| format!("; {}", i.line()))
-                    .unwrap_or_default()
-            ),
+            } => {
+                format!(
+                    "roll {target} back: volume {volume} from snapshot {} -> {to_snapshot}{}{}",
+                    from_snapshot.as_deref().unwrap_or("(none)"),
+                    note.as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default(),
+                    self.initialization
+                        .map(|i| format!("; {}", i.line()))
+                        .unwrap_or_default(),
+                ) + &zone_words(self.zones.as_ref())
+            }
             RollbackChange::ServiceRevision(r) => {
                 format!("roll {target} back from {from} to {}", r.summary())
             }
         }
     }
+}
+
+/// `; the service's subnets are in …` (and the warning), or nothing when not read.
+pub fn zone_words(zones: Option<&ZoneCheck>) -> String {
+    zones
+        .map(|z| {
+            z.lines()
+                .iter()
+                .map(|l| format!("; {l}"))
+                .collect::<Vec<_>>()
+                .concat()
+        })
+        .unwrap_or_default()
 }
 
 fn pick_one<'a>(what: &str, wanted: Option<&str>, names: &[&'a str]) -> Result<&'a str> {
@@ -661,6 +687,7 @@ pub async fn plan_with(
     }
     let current = running_task_definition(&s).to_string();
     let mut initialization = None;
+    let mut zones = None;
     let change = match target {
         RollbackTarget::Previous | RollbackTarget::Revision(_) => {
             let mut change = revision_change(aws, &s, &current, target).await?;
@@ -691,9 +718,11 @@ pub async fn plan_with(
             snapshot_id,
             volume,
         } => {
-            let (change, size_gib) =
+            let (change, size_gib, source) =
                 snapshot_change(aws, &s, snapshot_id, volume.as_deref()).await?;
             initialization = Some(Initialization::of(size_gib));
+            let zone = source_volume_zone(aws, source.as_deref()).await;
+            zones = Some(load_zone_check(aws, &s, zone.as_deref()).await);
             change
         }
         RollbackTarget::ServiceRevision { which, pin } => {
@@ -712,6 +741,7 @@ pub async fn plan_with(
         current,
         change,
         initialization,
+        zones,
     })
 }
 
@@ -768,7 +798,7 @@ async fn snapshot_change(
     s: &Service,
     snapshot_id: &str,
     volume: Option<&str>,
-) -> Result<(RollbackChange, i32)> {
+) -> Result<(RollbackChange, i32, Option<String>)> {
     let names: Vec<&str> = s
         .volume_configurations
         .iter()
@@ -805,7 +835,14 @@ async fn snapshot_change(
         snap,
         (!linked).then(|| "its tags do not tie it to this service's volume".to_string()),
     )?;
-    Ok((change, snap.size_gib))
+    Ok((change, snap.size_gib, snap.volume_id.clone()))
+}
+
+/// The zone of the volume a snapshot was taken of, while that volume still exists.
+async fn source_volume_zone(aws: &AwsClients, volume_id: Option<&str>) -> Option<String> {
+    let id = volume_id?.to_string();
+    let volumes = aws.ec2.describe_volumes_matching(&[id], &[]).await.ok()?;
+    volumes.into_iter().find_map(|v| v.availability_zone)
 }
 
 /// `registry/repo:old@sha` with tag `tag` → `registry/repo:tag`.
@@ -981,6 +1018,7 @@ mod tests {
             current: "api:7".into(),
             change,
             initialization: Some(Initialization::of(100)),
+            zones: None,
         };
         assert!(
             plan.summary().contains("hydrates lazily from S3"),
@@ -1005,6 +1043,7 @@ mod tests {
             current: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
             change,
             initialization: None,
+            zones: None,
         };
         let cases = [
             (

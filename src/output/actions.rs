@@ -19,6 +19,8 @@ pub(crate) fn round2(x: f64) -> f64 {
 
 #[derive(Debug, Serialize)]
 pub struct CleanupJson {
+    /// `delete`, or `archive` (`cleanup --snapshots --archive`: ModifySnapshotTier).
+    pub action: &'static str,
     pub target: &'static str,
     pub dry_run: bool,
     pub min_age_days: Option<i64>,
@@ -45,6 +47,9 @@ pub struct CleanupItemJson {
     pub size_gib: f64,
     pub age_days: Option<i64>,
     pub monthly_cost_usd: f64,
+    /// `archive` plans: what the snapshot costs a month in the archive tier (`null` when
+    /// deleting).
+    pub archive_monthly_usd: Option<f64>,
     pub reason: String,
     /// `allowed`, `denied`, `failed`, or `null` when not checked.
     pub preflight: Option<&'static str>,
@@ -71,6 +76,8 @@ pub struct CleanupTotalsJson {
     pub permanent: usize,
     pub size_gib: f64,
     pub monthly_cost_usd: f64,
+    /// `archive` plans: the items' $/month in the archive tier (`null` when deleting).
+    pub archive_monthly_usd: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,6 +128,7 @@ impl From<&CleanupItem> for CleanupItemJson {
             size_gib: round2(i.size_gib),
             age_days: i.age_days,
             monthly_cost_usd: round2(i.monthly_cost_usd),
+            archive_monthly_usd: None,
             reason: i.reason.clone(),
             preflight,
             preflight_error,
@@ -154,7 +162,21 @@ impl From<&ItemResult> for ItemResultJson {
 
 impl CleanupJson {
     pub fn new(plan: &CleanupPlan, dry_run: bool, results: Option<&[ItemResult]>) -> Self {
+        let items = plan
+            .items
+            .iter()
+            .map(|i| {
+                let mut json = CleanupItemJson::from(i);
+                if plan.archive {
+                    json.archive_monthly_usd = Some(round2(
+                        crate::ops::cleanup::archive::item_archive_monthly(i.size_gib),
+                    ));
+                }
+                json
+            })
+            .collect();
         Self {
+            action: if plan.archive { "archive" } else { "delete" },
             target: plan.target.noun(),
             dry_run,
             min_age_days: plan.min_age_days,
@@ -162,7 +184,7 @@ impl CleanupJson {
             keep_newest: (plan.target == ResourceKind::Image).then_some(plan.keep_newest),
             preflight_done: plan.preflight_done,
             notes: plan.notes.clone(),
-            items: plan.items.iter().map(CleanupItemJson::from).collect(),
+            items,
             skipped: plan.skipped.iter().map(CleanupSkippedJson::from).collect(),
             totals: CleanupTotalsJson {
                 count: plan.items.len(),
@@ -170,6 +192,9 @@ impl CleanupJson {
                 permanent: plan.permanent_count(),
                 size_gib: round2(plan.total_gib()),
                 monthly_cost_usd: plan.total_monthly_usd(),
+                archive_monthly_usd: plan
+                    .archive
+                    .then(|| crate::ops::cleanup::archive::archive_monthly_total(plan)),
             },
             results: results.map(|r| r.iter().map(ItemResultJson::from).collect()),
             summary: results.map(ResultSummaryJson::of),
@@ -301,7 +326,13 @@ pub struct RolloutJson {
     /// The images pinned by digest in the revision registered for it (`--pin-digests`).
     pub pinned_images: Vec<String>,
     pub deployment_id: Option<String>,
+    /// An EBS-snapshot rollback: the service's subnets' zones (as in `recover --json`);
+    /// `null` for the others.
+    pub zones: Option<super::zones::ZonesJson>,
     pub wait: Option<WaitJson>,
+    /// An EBS-snapshot rollback with `--wait`, once stable: each new volume's last
+    /// initialization progress and estimate; `null` otherwise.
+    pub hydration: Option<Vec<super::hydration::HydrationJson>>,
 }
 
 impl RolloutJson {
@@ -335,6 +366,7 @@ impl RolloutJson {
             ebs_snapshot_id: ebs,
             service_revision_arn,
             pinned_images,
+            zones: plan.zones.as_ref().map(Into::into),
             ..Self::default()
         }
     }

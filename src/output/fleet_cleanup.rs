@@ -62,6 +62,7 @@ fn totals_of(g: &PlaceGroup) -> CleanupTotalsJson {
         permanent: g.plan.permanent_count(),
         size_gib: round2(g.plan.total_gib()),
         monthly_cost_usd: g.plan.total_monthly_usd(),
+        archive_monthly_usd: None,
     }
 }
 
@@ -89,6 +90,7 @@ impl FleetCleanupJson {
                 permanent: plan.groups.iter().map(|g| g.plan.permanent_count()).sum(),
                 size_gib: round2(plan.total_gib()),
                 monthly_cost_usd: plan.total_monthly_usd(),
+                archive_monthly_usd: None,
             },
             totals_by_place: Vec::new(),
             totals_by_account: plan.by_account(),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::actions::WaitJson;
+use super::zones::ZonesJson;
 use crate::ops::recover::{ConfigSource, RecoverPlan};
 
 #[derive(Debug, Serialize)]
@@ -32,7 +33,14 @@ pub struct RecoverJson {
     /// The snapshot taken of the volume (`null` for a dry run, or when it failed).
     pub snapshot_id: Option<String>,
     pub deployment_id: Option<String>,
+    /// The service's subnets' zones against the volume's (`status`: `checked`,
+    /// `no_subnets`, `not_checked` with `error`), and the warning when the volume's zone is
+    /// not among them.
+    pub zones: ZonesJson,
     pub wait: Option<WaitJson>,
+    /// With `--wait`, once stable: each new volume's last initialization progress and
+    /// estimate; `null` otherwise.
+    pub hydration: Option<Vec<super::hydration::HydrationJson>>,
 }
 
 impl RecoverJson {
@@ -62,7 +70,9 @@ impl RecoverJson {
             task_definition: plan.task_definition.clone(),
             snapshot_id: None,
             deployment_id: None,
+            zones: ZonesJson::from(&plan.zones),
             wait: None,
+            hydration: None,
         }
     }
 }

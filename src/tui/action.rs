@@ -42,6 +42,9 @@ pub enum Action {
     /// Orphans: mark the marked orphans (or the selected one) for deletion after the grace
     /// period (the `ecsnap:delete-after` tag).
     MarkForDeletion,
+    /// Orphans: archive the marked snapshots (or the selected one) instead of deleting
+    /// them (ModifySnapshotTier), through the cleanup dialog.
+    ArchiveSnapshots,
     /// Rollback picker: restore the highlighted archived EBS snapshot from the archive tier.
     ModalRestoreTier,
     // In a dialog, and in the filter, jump and help (Confirm: Enter keeps the filter or
@@ -143,6 +146,7 @@ impl Action {
             | Action::MarkAll
             | Action::Cleanup
             | Action::MarkForDeletion
+            | Action::ArchiveSnapshots
             | Action::ModalRestoreTier
             | Action::Confirm
             | Action::Cancel

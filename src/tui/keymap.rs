@@ -323,6 +323,7 @@ pub const KEYMAP: &[Binding] = &[
     b(&[Key::ch('?')], TextField, Action::Help, "help", "show the keys of this dialog (? is never part of a count, a name or a port)"),
     b(&[ENTER], Pane(PaneId::Orphans), Action::Open, "lineage", "show the selected volume's or snapshot's lineage: where it came from, what was made of it, the DLM or Backup policy; Esc hides it"),
     b(&[Key::ch('v')], Pane(PaneId::Orphans), Action::RecoverVolume, "recover", "bring the selected orphaned volume back: snapshot it, then start its service's EBS volume from that snapshot, then watch it"),
+    b(&[Key::ch('A')], Pane(PaneId::Orphans), Action::ArchiveSnapshots, "archive", "archive the marked snapshots (or the selected one) instead of deleting them: ModifySnapshotTier, cheaper per GB, billed at least 90 days, up to 72 h to restore (plan with $/month each way, confirm, audit)"),
     b(&[Key::ch('l')], Pane(PaneId::Tasks), Action::Logs, "logs", "open the Logs view of the selected task (running or stopped): its containers' CloudWatch Logs, newest lines first"),
     b(&[ESC, Key::ch('q')], Logs, Action::Back, "back", "close the Logs view (follow stops)"),
     b(&[Key::ch('f')], Logs, Action::LogsFollow, "follow", "follow new lines (read once a second at most), on/off; stops when the view closes"),

@@ -99,6 +99,7 @@ pub fn service(cluster: &str, name: &str, rev: i32, desired: i32, running: i32) 
         deploy_settings: None,
         load_balancers: Vec::new(),
         current_revisions: Vec::new(),
+        subnets: Vec::new(),
     }
 }
 

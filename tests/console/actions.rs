@@ -94,6 +94,19 @@ pub(crate) fn progress(poll: u32, verdict: Verdict) -> WaitProgress {
     }
 }
 
+/// A watch that ended stable after three polls.
+pub(crate) fn stable_outcome() -> ecsnap::ops::wait::WaitOutcome {
+    ecsnap::ops::wait::WaitOutcome {
+        verdict: Verdict::Stable,
+        elapsed: Duration::from_mins(1),
+        polls: 3,
+        service: None,
+        events: Vec::new(),
+        stopped_tasks: Vec::new(),
+        deployment: None,
+    }
+}
+
 pub(crate) fn wait_view() -> AppState {
     let mut s = picker_open();
     ch(&mut s, 'y');

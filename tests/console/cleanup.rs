@@ -26,6 +26,7 @@ fn item(id: &str, gib: f64) -> CleanupItem {
 
 pub(crate) fn volume_plan<S: AsRef<str>>(ids: &[S]) -> CleanupPlan {
     CleanupPlan {
+        archive: false,
         target: ResourceKind::Volume,
         items: ids.iter().map(|id| item(id.as_ref(), 100.0)).collect(),
         skipped: vec![Skipped::new(
@@ -508,5 +509,98 @@ fn the_plan_lists_its_rows_in_the_tables_order() {
     assert!(
         positions.windows(2).all(|w| w[0] < w[1]),
         "rows in the table's order {refs:?}:\n{screen}"
+    );
+}
+
+// ---- archive instead of delete (A) ---------------------------------------------------
+
+fn first_orphan_snapshot(s: &AppState) -> String {
+    s.orphans
+        .list
+        .rows
+        .iter()
+        .find(|r| r.kind() == "snapshot")
+        .map(|r| r.id().to_string())
+        .expect("an orphaned snapshot row")
+}
+
+fn archive_plan(id: &str) -> CleanupPlan {
+    let mut snapshot = item(id, 200.0);
+    snapshot.kind = ResourceKind::Snapshot;
+    snapshot.monthly_cost_usd = 10.0;
+    snapshot.recycle_bin = None;
+    CleanupPlan {
+        archive: true,
+        target: ResourceKind::Snapshot,
+        items: vec![snapshot],
+        skipped: vec![Skipped::new(
+            "snap-0cold",
+            ResourceKind::Snapshot,
+            50.0,
+            "already archived",
+        )],
+        min_age_days: None,
+        snapshot_first: false,
+        keep_newest: 3,
+        preflight_done: true,
+        notes: vec![ecsnap::analysis::cost::archive_plan_note(200)],
+    }
+}
+
+#[test]
+fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs() {
+    let snap = first_orphan_snapshot(&loaded_state());
+    let volume = first_orphan_volumes(&loaded_state(), 1);
+    let mut s = cleanup_of(&[snap.as_str(), volume[0].as_str()]);
+    let effects = ch(&mut s, 'A');
+    let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert!(selection.archive, "{selection:?}");
+    assert_eq!(
+        selection
+            .snapshots
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        [snap.as_str()]
+    );
+    assert!(
+        selection.volumes.is_empty(),
+        "volumes are never archived: {selection:?}"
+    );
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![archive_plan(&snap)]))),
+    );
+    let screen = render(&s, 120, 40);
+    assert_has(
+        &screen,
+        "Plan: archive 1 instead of deleting (200.0 GiB): up to $10.00/month standard now, \
+         $2.50/month archived",
+    );
+    assert_has(&screen, "→ $2.50/mo");
+    assert_has(&screen, "already archived");
+    assert_lacks(&screen, "no Recycle Bin rule");
+    let s = fixed(s);
+    insta::assert_snapshot!("cleanup_archive_confirm_120x40", render(&s, 120, 40));
+    let mut s = s;
+    let sent = ch(&mut s, 'y');
+    let [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] = &sent[..] else {
+        panic!("{sent:?}");
+    };
+    assert!(plans.iter().all(|p| p.archive), "{plans:?}");
+}
+
+#[test]
+fn capital_a_on_volumes_only_says_only_snapshots_can_be_archived() {
+    let volume = first_orphan_volumes(&loaded_state(), 1);
+    let mut s = cleanup_of(&[volume[0].as_str()]);
+    assert!(ch(&mut s, 'A').is_empty());
+    assert!(s.modal.is_none());
+    assert_eq!(
+        s.message.as_deref(),
+        Some("only snapshots can be archived: mark snapshots to archive")
     );
 }

@@ -29,6 +29,7 @@ mod hands_on;
 mod health;
 mod help;
 mod hostile;
+mod hydration;
 mod keys;
 mod lifecycle;
 mod logs;

@@ -465,6 +465,7 @@ fn a_read_only_account_refuses_in_its_dialog() {
 
 fn volume_plan(id: &str) -> CleanupPlan {
     CleanupPlan {
+        archive: false,
         target: ResourceKind::Volume,
         items: vec![CleanupItem {
             id: id.into(),

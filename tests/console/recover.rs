@@ -3,6 +3,7 @@
 //! every kind in Tasks (the selected task) and Detail (the task definition); screens with
 //! insta at 120×40.
 
+use ecsnap::analysis::zones::ZoneCheck;
 use std::collections::HashMap;
 
 use crate::asserts::{assert_has, assert_has_all, assert_lacks};
@@ -45,6 +46,7 @@ fn plan() -> RecoverPlan {
             size_gib: 100,
             volume_type: "gp3".into(),
             state: "available".into(),
+            availability_zone: Some("us-east-1c".into()),
             ..Volume::default()
         },
         cluster: "payments-prod".into(),
@@ -59,6 +61,10 @@ fn plan() -> RecoverPlan {
         },
         region: "us-east-1".into(),
         initialization_rate: None,
+        zones: ZoneCheck::Checked {
+            volume_zone: Some("us-east-1c".into()),
+            subnet_zones: vec!["us-east-1a".into(), "us-east-1b".into()],
+        },
     }
 }
 

@@ -494,6 +494,10 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
                     snapshot("snap-0mid", 1),
                     snapshot("snap-0old", 2),
                 ],
+                zones: Some(ecsnap::analysis::zones::ZoneCheck::Checked {
+                    volume_zone: None,
+                    subnet_zones: vec!["us-east-1a".into(), "us-east-1b".into()],
+                }),
             })),
         ),
     );
@@ -555,6 +559,7 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
                 state: "completed".into(),
                 ..ecsnap::model::Snapshot::default()
             }],
+            zones: None,
         })),
     );
     ch(&mut s, 'i');

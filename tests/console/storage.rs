@@ -255,6 +255,7 @@ fn picker_on_archived() -> AppState {
                     ebs_snapshot("snap-0cold", 120, Some("archive")),
                     ebs_snapshot("snap-0old", 200, Some("standard")),
                 ],
+                zones: None,
             })),
         ),
     );

@@ -3,14 +3,14 @@
 //! canary ECS has not finished keep it rolling ("waiting for ECS to mark the deployment
 //! SUCCESSFUL") until the watch ends. Screens at 120×40 and 80×24 (insta).
 
-use crate::actions::{progress, wait_view};
+use crate::actions::{progress, stable_outcome, wait_view};
 use crate::asserts::assert_has;
 use crate::fixtures::{render, reply};
 use ecsnap::model::{
     DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail,
     LifecycleHookStatus, RevisionCount, ServiceDeployment, ServiceDeploymentStatus,
 };
-use ecsnap::ops::wait::{Verdict, WaitOutcome};
+use ecsnap::ops::wait::Verdict;
 use ecsnap::tui::state::msg::DialogAnswer;
 
 fn canary(
@@ -98,18 +98,7 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
     );
     done.status = ServiceDeploymentStatus::Successful;
     reply(&mut s, DialogAnswer::DeploymentLook(Box::new(done)));
-    reply(
-        &mut s,
-        DialogAnswer::WaitDone(Ok(WaitOutcome {
-            verdict: Verdict::Stable,
-            elapsed: std::time::Duration::from_mins(1),
-            polls: 3,
-            service: None,
-            events: Vec::new(),
-            stopped_tasks: Vec::new(),
-            deployment: None,
-        })),
-    );
+    reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
     let text = render(&s, 120, 40);
     assert_has(&text, "✓ stable");
     assert_has(&text, "ECS: deployment dep9 SUCCESSFUL");

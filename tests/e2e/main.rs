@@ -55,6 +55,7 @@ mod read_only;
 mod recover;
 mod robustness;
 mod rollback;
+mod snapshot_archive;
 mod storage_states;
 mod terminal;
 mod zones;

@@ -45,7 +45,7 @@ fn container(name: &str, mounts: &[(&str, &str, bool)]) -> ContainerDefinition {
 /// The cluster `cluster` with a service `ledger` whose task definition has a volume
 /// configured at launch (`data`); the task definition's ARN.
 pub(crate) fn seed_service(ecs: &aws_sdk_ecs::Client, cluster: &str) -> String {
-    seed_service_with(ecs, cluster, None)
+    seed_ledger(ecs, cluster, NetworkMode::Bridge, None, None)
 }
 
 /// [`seed_service`], the service given `volume` as its managed EBS volume configuration
@@ -55,11 +55,34 @@ pub(crate) fn seed_service_with(
     cluster: &str,
     volume: Option<ServiceVolumeConfiguration>,
 ) -> String {
+    seed_ledger(ecs, cluster, NetworkMode::Bridge, None, volume)
+}
+
+/// The `ledger` service in `cluster` with its task definition's `mode`, and (awsvpc) its
+/// network configuration; the task definition's ARN.
+pub(crate) fn seed_service_in(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    mode: NetworkMode,
+    network: Option<aws_sdk_ecs::types::NetworkConfiguration>,
+) -> String {
+    seed_ledger(ecs, cluster, mode, network, None)
+}
+
+/// The `ledger` service: its task definition's network `mode`, its network
+/// configuration and its managed EBS volume configuration, each when given.
+fn seed_ledger(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    mode: NetworkMode,
+    network: Option<aws_sdk_ecs::types::NetworkConfiguration>,
+    volume: Option<ServiceVolumeConfiguration>,
+) -> String {
     block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
     let td = block_on(
         ecs.register_task_definition()
             .family("ledger")
-            .network_mode(NetworkMode::Bridge)
+            .network_mode(mode)
             .volumes(
                 Volume::builder()
                     .name("data")
@@ -82,6 +105,7 @@ pub(crate) fn seed_service_with(
             .task_definition(&arn)
             .desired_count(1)
             .set_volume_configurations(volume.map(|v| vec![v]))
+            .set_network_configuration(network)
             .send(),
     )
     .expect("service");

@@ -107,3 +107,137 @@ fn orphans_report_and_recover_name_each_volume_s_zone() {
         "{summary}"
     );
 }
+
+/// Subnets in us-east-1a and us-east-1b, and a security group of their VPC.
+fn two_zone_subnets(ec2: &aws_sdk_ec2::Client) -> (Vec<String>, String) {
+    let vpc = block_on(ec2.create_vpc().cidr_block("10.9.0.0/16").send()).expect("vpc");
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).expect("vpc id");
+    let group = block_on(
+        ec2.create_security_group()
+            .group_name("ledger")
+            .description("ledger tasks")
+            .vpc_id(vpc_id)
+            .send(),
+    )
+    .expect("security group")
+    .group_id()
+    .expect("group id")
+    .to_string();
+    let subnets = [("10.9.1.0/24", "us-east-1a"), ("10.9.2.0/24", "us-east-1b")]
+        .iter()
+        .map(|(cidr, az)| {
+            block_on(
+                ec2.create_subnet()
+                    .vpc_id(vpc_id)
+                    .cidr_block(*cidr)
+                    .availability_zone(*az)
+                    .send(),
+            )
+            .expect("subnet")
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .expect("subnet id")
+            .to_string()
+        })
+        .collect();
+    (subnets, group)
+}
+
+/// An awsvpc `ledger` service in `cluster` running in `subnets`.
+fn seed_awsvpc_service(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    (subnets, group): &(Vec<String>, String),
+) {
+    use aws_sdk_ecs::types::{AwsVpcConfiguration, NetworkConfiguration, NetworkMode};
+    let network = NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .set_subnets(Some(subnets.clone()))
+                .security_groups(group)
+                .build()
+                .expect("awsvpc"),
+        )
+        .build();
+    crate::recover::seed_service_in(ecs, cluster, NetworkMode::Awsvpc, Some(network));
+}
+
+#[test]
+fn recover_states_the_subnets_zones_and_warns_about_a_volume_in_a_third() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let aws = sdk(&endpoint);
+    let subnets = two_zone_subnets(&aws.ec2);
+    seed_awsvpc_service(&aws.ecs, "subnet-prod", &subnets);
+    let tags = [
+        ("AmazonECSCreated", "true"),
+        ("aws:ecs:clusterName", "subnet-prod"),
+        ("aws:ecs:serviceName", "ledger"),
+    ];
+    let mut spec = aws_sdk_ec2::types::TagSpecification::builder()
+        .resource_type(aws_sdk_ec2::types::ResourceType::Volume);
+    for (k, v) in tags {
+        spec = spec.tags(aws_sdk_ec2::types::Tag::builder().key(k).value(v).build());
+    }
+    let far = block_on(
+        aws.ec2
+            .create_volume()
+            .availability_zone("us-east-1c")
+            .size(8)
+            .tag_specifications(spec.build())
+            .send(),
+    )
+    .expect("volume")
+    .volume_id()
+    .expect("id")
+    .to_string();
+    let near = orphan(&aws.ec2, &tags);
+    let home = tempfile::tempdir().expect("home");
+
+    let plan = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "recover",
+        "--volume",
+        &far,
+        "--dry-run",
+    ]));
+    assert_eq!(plan["zones"]["status"], "checked", "{plan}");
+    assert_eq!(plan["zones"]["volume_zone"], "us-east-1c", "{plan}");
+    assert_eq!(
+        plan["zones"]["subnet_zones"],
+        serde_json::json!(["us-east-1a", "us-east-1b"]),
+        "{plan}"
+    );
+    let warning = plan["zones"]["warning"].as_str().expect("a warning");
+    assert!(
+        warning.starts_with(
+            "warning: the volume's zone us-east-1c is not among the service's subnets' zones \
+             (us-east-1a, us-east-1b)"
+        ),
+        "{warning}"
+    );
+    let out = ecsnap(&endpoint, home.path())
+        .args(["recover", "--volume", &far, "--dry-run"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("the service's subnets are in us-east-1a, us-east-1b; a snapshot-based restore lets ECS create the volume in each task's zone"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: the volume's zone us-east-1c"),
+        "{text}"
+    );
+
+    // A volume in one of the subnets' zones: the zones, no warning.
+    let plan = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "recover",
+        "--volume",
+        &near,
+        "--dry-run",
+    ]));
+    assert_eq!(plan["zones"]["volume_zone"], "us-east-1a", "{plan}");
+    assert_eq!(plan["zones"]["warning"], serde_json::Value::Null, "{plan}");
+}

@@ -65,6 +65,7 @@ fn volume_item(id: &str, preflight: Preflight) -> CleanupItem {
 /// A plan deleting these 10 GiB volumes, each allowed by the preflight.
 pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
     CleanupPlan {
+        archive: false,
         target: ResourceKind::Volume,
         items: ids
             .iter()
@@ -133,6 +134,7 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
     let (aws, ops) = clients(ec2_client(&[&described, &deleted_ok, &throttled]));
     let (mutator, _dir, log) = audited(ops, None);
     let plan = CleanupPlan {
+        archive: false,
         target: ResourceKind::Volume,
         items: vec![
             volume_item("vol-1", Preflight::Allowed),
@@ -315,6 +317,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
             size_gib: 100,
             rate_mibps: Some(300),
         }),
+        zones: None,
     };
 
     let started = block_on(ecsnap::ops::rollback::execute(&mutator, &plan)).expect("rolled back");

@@ -24,6 +24,8 @@ pub(super) struct CleanupRequest {
     pub(super) target: ResourceKind,
     pub(super) filter: OrphanFilter,
     pub(super) snapshot_first: bool,
+    /// Snapshots: archive (ModifySnapshotTier) instead of delete.
+    pub(super) archive: bool,
     pub(super) dry_run: bool,
     pub(super) yes: bool,
     pub(super) no_wait: bool,
@@ -50,16 +52,20 @@ impl Action for CleanupRequest {
             self.no_wait,
         )
         .await?;
-        let mut plan = cleanup::plan(
-            &s.aws,
-            &s.settings,
-            account,
-            self.target,
-            self.filter,
-            self.snapshot_first,
-            now(),
-        )
-        .await?;
+        let mut plan = if self.archive {
+            cleanup::archive::plan(&s.aws, &s.settings, account, self.filter, None, now()).await?
+        } else {
+            cleanup::plan(
+                &s.aws,
+                &s.settings,
+                account,
+                self.target,
+                self.filter,
+                self.snapshot_first,
+                now(),
+            )
+            .await?
+        };
         cleanup::preflight(&s.mutator, &mut plan).await;
         Ok(Locked {
             plan,
@@ -79,7 +85,11 @@ impl Action for CleanupRequest {
     fn nothing_to_do(&self, locked: &Locked, dry_run: bool) -> Option<Unchanged<CleanupJson>> {
         (!dry_run && locked.plan.items.is_empty()).then(|| {
             Unchanged::said(
-                "Nothing to delete.\n",
+                if locked.plan.archive {
+                    "Nothing to archive.\n"
+                } else {
+                    "Nothing to delete.\n"
+                },
                 CleanupJson::new(&locked.plan, false, Some(&[])),
             )
         })
@@ -89,12 +99,7 @@ impl Action for CleanupRequest {
     fn question(&self, s: &Session, locked: &Locked) -> Option<Question> {
         let n = locked.plan.to_execute().count();
         (n > 0).then(|| Question {
-            what: format!(
-                "Delete {n} {} in {}{}",
-                self.target.noun(),
-                s.aws.region,
-                permanent_words(&locked.plan)
-            ),
+            what: question_words(&locked.plan, n, &s.aws.region),
             needed: Confirmation::required(Some(n), s.settings.production, ""),
         })
     }
@@ -200,6 +205,9 @@ pub(super) fn after_grace(plan: &CleanupPlan, landed: &[ItemResult]) -> Vec<Item
 }
 
 pub fn plan_text(plan: &CleanupPlan) -> String {
+    if plan.archive {
+        return archive_text(plan);
+    }
     let mut out = format!(
         "Plan: delete {} {} ({:.1} GiB, saves ${:.2}/month){}\n",
         plan.items.len(),
@@ -234,11 +242,7 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
             format!("{:.1} GiB", i.size_gib),
             i.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
             format!("{:.2}", i.monthly_cost_usd),
-            match (&i.preflight, i.blocked()) {
-                (None, _) => "-".into(),
-                (Some(_), None) => "ok".into(),
-                (Some(_), Some(why)) => format!("BLOCKED: {why}"),
-            },
+            preflight_cell(i),
             i.recycle_bin
                 .as_ref()
                 .map_or_else(|| "-".into(), Recovery::describe),
@@ -246,6 +250,57 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
         ]);
     }
     push_table_and_skipped(&mut out, &t, &plan.skipped);
+    push_notes_and_blocked(&mut out, plan);
+    out
+}
+
+/// An `--archive` plan: each snapshot's monthly cost in the standard tier now and in the
+/// archive tier, the preflight, and the notes (the 90-day minimum).
+fn archive_text(plan: &CleanupPlan) -> String {
+    let standard = plan.total_monthly_usd();
+    let archive = cleanup::archive::archive_monthly_total(plan);
+    let mut out = format!(
+        "Plan: archive {} {} ({:.1} GiB) instead of deleting: up to ${standard:.2}/month in the \
+         standard tier now, ${archive:.2}/month in the archive tier\n",
+        plan.items.len(),
+        plan.target.noun(),
+        plan.total_gib(),
+    );
+    let mut t = crate::output::table::Table::new([
+        "ID",
+        "SIZE",
+        "AGE",
+        "STANDARD $/MO",
+        "ARCHIVE $/MO",
+        "PREFLIGHT",
+        "WHY",
+    ]);
+    for i in &plan.items {
+        t.row(vec![
+            i.id.clone(),
+            format!("{:.1} GiB", i.size_gib),
+            i.age_days.map_or_else(|| "-".into(), |d| format!("{d}d")),
+            format!("{:.2}", i.monthly_cost_usd),
+            format!("{:.2}", cleanup::archive::item_archive_monthly(i.size_gib)),
+            preflight_cell(i),
+            i.reason.clone(),
+        ]);
+    }
+    push_table_and_skipped(&mut out, &t, &plan.skipped);
+    push_notes_and_blocked(&mut out, plan);
+    out
+}
+
+fn preflight_cell(i: &cleanup::CleanupItem) -> String {
+    match (&i.preflight, i.blocked()) {
+        (None, _) => "-".into(),
+        (Some(_), None) => "ok".into(),
+        (Some(_), Some(why)) => format!("BLOCKED: {why}"),
+    }
+}
+
+/// The plan's notes, then how many the preflight blocked.
+fn push_notes_and_blocked(out: &mut String, plan: &CleanupPlan) {
     for note in &plan.notes {
         let _ = writeln!(out, "Note: {}", escape(note));
     }
@@ -256,7 +311,21 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
             "{blocked} blocked by the DryRun preflight: they will not be sent (see PREFLIGHT)"
         );
     }
-    out
+}
+
+/// What the confirmation asks: `Delete 3 snapshots in R (2 permanent …)`, or `Archive …`.
+pub(crate) fn question_words(plan: &CleanupPlan, n: usize, region: &str) -> String {
+    if plan.archive {
+        return format!(
+            "Archive {n} {} in {region} (ModifySnapshotTier; billed at least 90 days)",
+            plan.target.noun()
+        );
+    }
+    format!(
+        "Delete {n} {} in {region}{}",
+        plan.target.noun(),
+        permanent_words(plan)
+    )
 }
 
 /// ` (3 permanent: no Recycle Bin rule)` for a question, or nothing for images.
@@ -327,6 +396,7 @@ mod tests {
     #[test]
     fn the_plan_text_shows_locked_skips_and_what_was_not_checked() {
         let plan = CleanupPlan {
+            archive: false,
             target: ResourceKind::Snapshot,
             items: Vec::new(),
             skipped: vec![Skipped::new(
@@ -371,6 +441,7 @@ mod tests {
             i
         };
         let mut plan = CleanupPlan {
+            archive: false,
             target: ResourceKind::Snapshot,
             items: vec![
                 item(

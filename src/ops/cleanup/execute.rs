@@ -187,6 +187,10 @@ async fn recheck(
             for item in &plan.items {
                 let why = match by_id.get(item.id.as_str()) {
                     None => Some("no longer exists".to_string()),
+                    Some(s) if plan.archive => crate::analysis::archive::not_archivable(s, now())
+                        .or_else(|| guards.ami(&s.id))
+                        .or_else(|| locked.get(&s.id).cloned())
+                        .map(|why| format!("now {why}")),
                     Some(s) => guards
                         .ami(&s.id)
                         .or_else(|| guards.kept(s, now()))
@@ -386,7 +390,16 @@ fn refused_by_interrupt(e: &Error) -> bool {
     matches!(e, Error::Interrupted(_))
 }
 
-/// Deletes one EC2 resource; the result, and whether its failure was transient.
+/// The result of a snapshot EC2 accepted to archive.
+fn archiving(mutator: &Mutator, item: &CleanupItem) -> ItemResult {
+    let detail = "archiving: EC2 accepted ModifySnapshotTier; the move to the archive tier \
+                  takes hours"
+        .to_string();
+    ItemResult::new(item, ItemStatus::Done, unrecorded(mutator, Some(detail)))
+}
+
+/// Deletes (or archives) one EC2 resource; the result, and whether its failure was
+/// transient.
 async fn run_ec2_item(
     mutator: &Mutator,
     plan: &CleanupPlan,
@@ -457,6 +470,10 @@ async fn run_ec2_item(
                 let detail = unrecorded(mutator, detail);
                 (ItemResult::new(item, status, detail), transient)
             }
+            Err(e) => failed("", &e),
+        },
+        ResourceKind::Snapshot if plan.archive => match mutator.archive_snapshot(&item.id).await {
+            Ok(()) => (archiving(mutator, item), false),
             Err(e) => failed("", &e),
         },
         ResourceKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
@@ -659,6 +676,7 @@ mod tests {
 
     fn plan(ids: &[&str]) -> CleanupPlan {
         CleanupPlan {
+            archive: false,
             target: ResourceKind::Volume,
             items: ids
                 .iter()

@@ -260,6 +260,7 @@ pub(crate) mod tests {
         PlaceGroup {
             place,
             plan: CleanupPlan {
+                archive: false,
                 target: ResourceKind::Volume,
                 items: ids
                     .iter()

@@ -512,6 +512,7 @@ mod tests {
                 .all(|i| i.monthly_cost_usd > 0.0 && i.monthly_cost_usd < 0.005)
         );
         let plan = super::super::plan::CleanupPlan {
+            archive: false,
             target: ResourceKind::Image,
             items,
             skipped,

@@ -295,6 +295,7 @@ pub async fn plan_marked(
     let report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
     let today = now.date_naive();
     let mut delete = CleanupPlan {
+        archive: false,
         target,
         items: Vec::new(),
         skipped: Vec::new(),

@@ -5,6 +5,7 @@
 //! re-checks each resource's safety against fresh state first and returns a result per
 //! resource: done / skipped (why) / failed (error).
 
+pub mod archive;
 pub mod execute;
 pub mod fleet;
 mod image_units;
@@ -158,6 +159,7 @@ impl Candidates {
             _ => Vec::new(),
         };
         CleanupPlan {
+            archive: false,
             target: kind,
             items,
             skipped,
@@ -205,6 +207,10 @@ pub struct Selection {
     pub volumes: BTreeSet<String>,
     pub snapshots: BTreeSet<String>,
     pub images: BTreeSet<String>,
+    /// Archive the snapshots (ModifySnapshotTier) instead of deleting anything: the
+    /// console's `A` in Orphans, planned by `archive::plan_selected` (volumes and images
+    /// are then left out).
+    pub archive: bool,
 }
 
 impl Selection {
@@ -286,6 +292,7 @@ pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
         return;
     }
     let snapshot_first = plan.snapshot_first;
+    let archive = plan.archive;
     // Owned ids, so the future stays `Send` when the console spawns it.
     let jobs: Vec<(usize, String, ResourceKind)> = plan
         .items
@@ -304,6 +311,7 @@ pub async fn preflight(mutator: &Mutator, plan: &mut CleanupPlan) {
                         delete
                     }
                 }
+                ResourceKind::Snapshot if archive => mutator.preflight_archive_snapshot(&id).await,
                 ResourceKind::Snapshot => mutator.preflight_delete_snapshot(&id).await,
                 ResourceKind::Image => Preflight::Allowed,
             };
@@ -331,6 +339,7 @@ mod tests {
     #[test]
     fn restrict_keeps_only_marked_ids_and_explains_the_rest() {
         let mut plan = CleanupPlan {
+            archive: false,
             target: ResourceKind::Volume,
             items: vec![volume("vol-a"), volume("vol-b")],
             skipped: vec![Skipped::new(

@@ -1,4 +1,5 @@
-//! The cleanup plan: the resources it deletes and what is shown, confirmed and then
+//! The cleanup plan: the resources it deletes (or, `archive`, moves to the snapshot archive
+//! tier) and what is shown, confirmed and then
 //! executed exactly. The planners in `mod.rs` and `images.rs` build it; `execute.rs` runs it.
 
 use crate::analysis::recycle_bin::Recovery;
@@ -69,6 +70,9 @@ impl CleanupItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CleanupPlan {
     pub target: ResourceKind,
+    /// Snapshots only (`--archive`): each item is moved to the archive tier
+    /// (ModifySnapshotTier) instead of deleted.
+    pub archive: bool,
     pub items: Vec<CleanupItem>,
     pub skipped: Vec<Skipped>,
     pub min_age_days: Option<i64>,

@@ -84,11 +84,12 @@ pub fn perform<'a>(
             let what = plan.summary();
             let result = sent(session, async |m| rollback::execute(m, &plan).await).await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
-            crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
+            let hydrate = plan.initialization;
+            crate::tui::run::wait::started_then_wait(aws, generation, result, tx, hydrate).await
         }),
         ActionEffect::Redeploy { generation, plan } => Box::pin(async move {
             let result = sent(session, async |m| redeploy::execute(m, &plan).await).await;
-            crate::tui::run::wait::started_then_wait(aws, generation, result, tx).await
+            crate::tui::run::wait::started_then_wait(aws, generation, result, tx, None).await
         }),
         ActionEffect::Restore { generation, plan } => Box::pin(async move {
             let result = sent(session, async |m| restore_user::execute(m, &plan).await).await;
@@ -194,9 +195,13 @@ async fn plan_cleanup(
 ) -> Result<Vec<CleanupPlan>, String> {
     let (m, settings) = session.mutator().await?;
     let account = session.account().await;
-    let mut plans = cleanup::plan_for(aws, settings, account, selection, crate::config::now())
-        .await
-        .map_err(|e| text(&e))?;
+    let now = crate::config::now();
+    let planned = if selection.archive {
+        cleanup::archive::plan_selected(aws, settings, account, selection, now).await
+    } else {
+        cleanup::plan_for(aws, settings, account, selection, now).await
+    };
+    let mut plans = planned.map_err(|e| text(&e))?;
     for plan in &mut plans {
         cleanup::preflight(m, plan).await;
     }

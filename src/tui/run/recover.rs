@@ -71,5 +71,9 @@ async fn run_recover(
         plan.summary(),
         result.as_ref().err()
     );
-    started_then_wait(aws, generation, result, tx).await
+    let hydrate = crate::ops::rollback::Initialization {
+        size_gib: plan.volume.size_gib,
+        rate_mibps: plan.initialization_rate,
+    };
+    started_then_wait(aws, generation, result, tx, Some(hydrate)).await
 }

@@ -1,15 +1,19 @@
 //! Watching a rollout the console started (rollback, redeploy, recover): the wait polls,
 //! the looks at ECS's service deployment (stage, traffic, bake, hooks) and the last lines
-//! of tasks that stopped, each sent as a `Msg` as it happens.
+//! of tasks that stopped, each sent as a `Msg` as it happens; after a stable EBS-snapshot
+//! rollout, the new volumes' initialization.
 
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::analysis::hydration::NO_RATE_LINE;
 use crate::aws::AwsClients;
 use crate::load;
 use crate::model::Task;
+use crate::ops::hydration::{HydrationOptions, VolumeHydration, follow_hydration};
 use crate::ops::redeploy::Started;
+use crate::ops::rollback::Initialization;
 use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress};
 use crate::ops::wait_stage::wait_following;
 use crate::tui::state::msg::{DialogAnswer, Msg};
@@ -17,17 +21,22 @@ use crate::tui::state::wait::WITH_LINES;
 
 /// Time between polls while the console watches a rollout.
 pub const WAIT_INTERVAL: Duration = Duration::from_secs(5);
+/// How long the console follows the new volumes' initialization after a rollout.
+pub const HYDRATION_TIMEOUT: Duration = Duration::from_hours(1);
 
 fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
-/// Sends `Started`; when the change went out, watches the rollout (one message per poll).
+/// Sends `Started`; when the change went out, watches the rollout (one message per poll);
+/// after an EBS-snapshot rollout (`hydrate`: how its volume initializes) that became
+/// stable, follows the new volumes' initialization (one message per look).
 pub(crate) async fn started_then_wait(
     aws: &AwsClients,
     generation: u64,
     result: Result<Started, String>,
     tx: &UnboundedSender<Msg>,
+    hydrate: Option<Initialization>,
 ) -> Msg {
     let started = match &result {
         Ok(s) => s.clone(),
@@ -83,9 +92,66 @@ pub(crate) async fn started_then_wait(
         &mut on_look,
     )
     .await;
-    Msg::Dialog {
+    let stable = outcome
+        .as_ref()
+        .is_ok_and(|o| matches!(o.verdict, crate::ops::wait::Verdict::Stable));
+    let done = Msg::Dialog {
         generation,
         answer: DialogAnswer::WaitDone(outcome.map_err(|e| text(&e))),
+    };
+    let Some(init) = hydrate.filter(|_| stable) else {
+        return done;
+    };
+    let _ = tx.send(done);
+    follow_hydration_of(aws, generation, (&s.cluster, &s.name), init, tx).await
+}
+
+/// Follows the new volumes' initialization with the wait's clock and interval; the last
+/// look (or why it could not be read) is the answer.
+async fn follow_hydration_of(
+    aws: &AwsClients,
+    generation: u64,
+    (cluster, service): (&str, &str),
+    init: Initialization,
+    tx: &UnboundedSender<Msg>,
+) -> Msg {
+    let first: Vec<String> = if init.rate_mibps.is_none() {
+        vec![NO_RATE_LINE.to_string()]
+    } else {
+        Vec::new()
+    };
+    let look_tx = tx.clone();
+    let head = first.clone();
+    let mut on_look = move |looked: &[VolumeHydration]| {
+        let mut lines = head.clone();
+        lines.extend(looked.iter().map(VolumeHydration::line));
+        let _ = look_tx.send(Msg::Dialog {
+            generation,
+            answer: DialogAnswer::Hydration {
+                lines,
+                ended: false,
+            },
+        });
+    };
+    let opts = HydrationOptions {
+        timeout: HYDRATION_TIMEOUT,
+        interval: WAIT_INTERVAL,
+    };
+    let clock = SystemClock::default();
+    let mut lines = first;
+    match follow_hydration(aws, &clock, (cluster, service), opts, &mut on_look).await {
+        Ok(outcome) => {
+            lines.extend(outcome.volumes.iter().map(VolumeHydration::line));
+            lines.extend(outcome.note);
+            if outcome.timed_out {
+                lines.push("still initializing: reads stay slow until it is done".into());
+            }
+        }
+        Err(e) => lines.push(format!("the new volumes could not be read: {}", text(&e))),
+    }
+    Msg::Dialog {
+        generation,
+        answer: DialogAnswer::Hydration { lines, ended: true },
     }
 }
 

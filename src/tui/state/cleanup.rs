@@ -216,7 +216,24 @@ impl CleanupModal {
 
     /// What the Recycle Bin keeps of the EBS deletions: how many are permanent, or that
     /// the rules were not read; `None` when no plan deletes EBS resources.
+    /// Whether the plans archive snapshots (`A`) instead of deleting.
+    pub fn archives(&self) -> bool {
+        !self.plans.is_empty() && self.plans.iter().all(|p| p.archive)
+    }
+
+    /// What the archive tier costs a month for every planned snapshot.
+    pub fn archive_monthly(&self) -> f64 {
+        crate::analysis::cost::total(
+            self.plans
+                .iter()
+                .map(crate::ops::cleanup::archive::archive_monthly_total),
+        )
+    }
+
     pub fn permanent_words(&self) -> Option<String> {
+        if self.archives() {
+            return None;
+        }
         let ebs = self
             .plans
             .iter()

@@ -156,6 +156,12 @@ pub enum DialogAnswer {
     Started(Result<Started, String>),
     WaitProgress(WaitProgress),
     WaitDone(Result<WaitOutcome, String>),
+    /// After an EBS-snapshot rollout was stable: the new volumes' initialization at one
+    /// look, in words (`ops::hydration`), and whether following it ended.
+    Hydration {
+        lines: Vec<String>,
+        ended: bool,
+    },
     /// The wait view: the last log lines of a task that stopped.
     LastLines {
         task_id: String,

@@ -40,6 +40,11 @@ pub struct WaitView {
     /// ECS's service deployment of the rollout at the last look (stage, traffic, bake,
     /// hooks), when the endpoint has them.
     pub deployment: Option<Box<ServiceDeployment>>,
+    /// After a stable EBS-snapshot rollout: each new volume's initialization in words (and
+    /// first, when no rate was set, that reads are slow); empty until followed.
+    pub hydration: Vec<String>,
+    /// Following the initialization ended (done, timed out, or not reported).
+    pub hydration_ended: bool,
 }
 
 impl WaitView {
@@ -64,6 +69,8 @@ impl WaitView {
             verdict: Verdict::InProgress,
             error: None,
             deployment: None,
+            hydration: Vec::new(),
+            hydration_ended: false,
         }
     }
 

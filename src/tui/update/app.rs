@@ -192,6 +192,7 @@ pub fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Cleanup => return crate::tui::update::cleanup::request_cleanup(state),
         Action::RestoreUser => return crate::tui::update::restore::request_restore(state),
         Action::MarkForDeletion => return crate::tui::update::storage::request_mark(state),
+        Action::ArchiveSnapshots => return crate::tui::update::cleanup::request_archive(state),
         Action::Exec => return crate::tui::update::hands_on::request_exec(state),
         Action::PortForward => return crate::tui::update::hands_on::request_port_forward(state),
         Action::StopTask => return crate::tui::update::hands_on::request_stop(state),

@@ -115,6 +115,43 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
     })]
 }
 
+/// `A` in Orphans: plan archiving the marked snapshots (or the selected one) instead of
+/// deleting them; the cleanup dialog shows the plan, confirms and reports as for `x`.
+pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
+    if state.pane != PaneId::Orphans {
+        return Vec::new();
+    }
+    let list = &state.orphans.list;
+    let marked = !list.marks.is_empty();
+    let order: Vec<String> = list.visible_rows().map(Row::key).collect();
+    let selection = Selection {
+        snapshots: orphan_selection(list).snapshots,
+        archive: true,
+        ..Selection::default()
+    };
+    if selection.snapshots.is_empty() {
+        state.message = Some("only snapshots can be archived: mark snapshots to archive".into());
+        return Vec::new();
+    }
+    let mut places: Vec<usize> = selection
+        .snapshots
+        .iter()
+        .filter_map(|id| state.orphans.place_of.get(id).copied())
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    if places.len() > 1 {
+        state.message = Some("archive snapshots of one place at a time".into());
+        return Vec::new();
+    }
+    let modal = CleanupModal::new(selection.snapshots.len()).chosen(marked, order);
+    let generation = open_at(state, ModalKind::Cleanup(modal), places.first().copied());
+    vec![Effect::from(ActionEffect::PlanCleanup {
+        generation,
+        selection,
+    })]
+}
+
 /// `x` on orphans marked in several places: each place plans its own ids (with its own
 /// rules, DryRun preflight and marks), the dialog shows them under each place's name and
 /// confirms once — typed when any place is production. A read-only account among them

@@ -293,6 +293,7 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
             None
         }
         DialogAnswer::WaitDone(result) => wait::done(modal, result, now),
+        DialogAnswer::Hydration { lines, ended } => wait::hydration(modal, lines, ended),
         DialogAnswer::ScaleLook { running, pending } => {
             hands_on::scale_look(modal, running, pending);
             None

@@ -79,6 +79,16 @@ pub(crate) fn last_lines(
     }
 }
 
+/// A look at the new volumes' initialization after a stable EBS-snapshot rollout (no list
+/// to reload).
+pub(crate) fn hydration(modal: &mut Modal, lines: Vec<String>, ended: bool) -> Option<Reload> {
+    if let ModalKind::Wait(w) = &mut modal.kind {
+        w.hydration = lines;
+        w.hydration_ended = ended;
+    }
+    None
+}
+
 /// The watch ended.
 pub(crate) fn done(
     modal: &mut Modal,

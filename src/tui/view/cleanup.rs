@@ -31,7 +31,16 @@ pub fn cleanup_lines(
     if modal.stage == Stage::Planning {
         return out;
     }
-    out.push(Line::styled(
+    let heading = if c.archives() {
+        format!(
+            "Plan: archive {} instead of deleting ({:.1} GiB): up to ${:.2}/month standard now, \
+             ${:.2}/month archived",
+            c.items().count(),
+            c.total_gib(),
+            c.total_monthly(),
+            c.archive_monthly()
+        )
+    } else {
         format!(
             "Plan: delete {} ({:.1} GiB, saves ${:.2}/month){}",
             c.items().count(),
@@ -40,15 +49,20 @@ pub fn cleanup_lines(
             c.permanent_words()
                 .map(|w| format!(" — {w}"))
                 .unwrap_or_default()
-        ),
-        theme.heading(),
-    ));
+        )
+    };
+    out.push(Line::styled(heading, theme.heading()));
     // How the run goes, right under the plan: a long plan (notes, many places) never
     // pushes the result out of the dialog.
     match modal.stage {
         Stage::Running => out.push(Line::raw(format!(
-            "{} deleting… {} of {} landed",
+            "{} {}… {} of {} landed",
             spinner(state),
+            if c.archives() {
+                "archiving"
+            } else {
+                "deleting"
+            },
             c.results.len(),
             c.items().count()
         ))),
@@ -125,6 +139,13 @@ fn cleanup_item_line(
     );
     if let Some(r) = &item.recycle_bin {
         let _ = write!(text, "  [{}]", escape(&r.describe()));
+    }
+    if c.archives() {
+        let _ = write!(
+            text,
+            "  → ${:.2}/mo archived",
+            crate::ops::cleanup::archive::item_archive_monthly(item.size_gib)
+        );
     }
     if let Some(why) = item.blocked() {
         let _ = write!(text, "  BLOCKED by DryRun: {why}");

@@ -182,6 +182,7 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
             Some(act) => format!("{} of {}/{}", act.label(), r.cluster, r.service),
             None => format!("Roll back {}/{}: {}", r.cluster, r.service, r.headline()),
         },
+        ModalKind::Cleanup(c) if c.archives() => format!("Archive {}", cleanup_target(c, state)),
         ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state)),
         ModalKind::Redeploy(r) => match &r.plan {
             Some(p) => format!("Force the redeploy of {}/{}", p.cluster, p.service),

@@ -90,6 +90,7 @@ pub fn wait_lines(
         ));
     }
     out.extend(stopped_lines(w, theme));
+    out.extend(hydration_lines(w, state, theme));
     out.push(Line::styled("Events (newest first):", theme.heading()));
     if w.events.is_empty() {
         out.push(Line::styled("  (none yet)", theme.dim()));
@@ -113,6 +114,25 @@ pub fn wait_lines(
         ));
     }
     out
+}
+
+/// The new volumes' initialization after a stable EBS-snapshot rollout, once followed.
+fn hydration_lines(w: &WaitView, state: &AppState, theme: Theme) -> Vec<Line<'static>> {
+    if w.hydration.is_empty() {
+        return Vec::new();
+    }
+    let heading = if w.hydration_ended {
+        "Volume initialization:".to_string()
+    } else {
+        format!("{} Volume initialization (following):", spinner(state))
+    };
+    std::iter::once(Line::styled(heading, theme.heading()))
+        .chain(
+            w.hydration
+                .iter()
+                .map(|l| Line::raw(format!("  {}", escape(l)))),
+        )
+        .collect()
 }
 
 fn capitalise(s: &str) -> String {

@@ -1,0 +1,104 @@
+//! Cleanup's `--archive`: orphaned snapshots moved to the EBS snapshot archive tier
+//! (ModifySnapshotTier) instead of deleted — kept cheaply, at the archive's 90-day minimum.
+//! The plan is a `CleanupPlan` with `archive` set, so it takes the same path as a deletion:
+//! the DryRun preflight (ModifySnapshotTier), one confirmation, the re-check and the
+//! per-resource results, every request through the `Mutator`. Snapshots already archived,
+//! temporarily restored, not completed, locked or backing an AMI are skipped with why.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use super::plan::CleanupPlan;
+use super::{Candidates, Selection, locks, restrict};
+use crate::analysis::archive::not_archivable;
+use crate::analysis::cost::{archive_monthly, archive_plan_note};
+use crate::analysis::orphans::OrphanFilter;
+use crate::aws::AwsClients;
+use crate::config::Settings;
+use crate::error::Result;
+use crate::model::{ResourceKind, Skipped, Snapshot};
+
+/// What archiving every planned snapshot costs a month, in the archive tier.
+pub fn archive_monthly_total(plan: &CleanupPlan) -> f64 {
+    crate::analysis::cost::cents(crate::analysis::cost::total(
+        plan.items.iter().map(|i| item_archive_monthly(i.size_gib)),
+    ))
+}
+
+/// One item's $/month in the archive tier.
+pub fn item_archive_monthly(size_gib: f64) -> f64 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "EBS sizes are whole GiB well inside i32"
+    )]
+    archive_monthly(size_gib.round() as i32)
+}
+
+/// The `--archive` plan: the orphaned snapshots the rules offer (narrowed to `selection`
+/// when the console picked some), minus those that cannot be archived now, with the
+/// 90-day minimum noted. Reads only.
+pub async fn plan(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    filter: OrphanFilter,
+    selection: Option<&BTreeSet<String>>,
+    now: DateTime<Utc>,
+) -> Result<CleanupPlan> {
+    let kinds = [ResourceKind::Snapshot];
+    let candidates = Candidates::load(aws, settings, account, &kinds, filter, now).await?;
+    let mut plan = candidates.plan(ResourceKind::Snapshot, settings, filter.min_age_days);
+    plan.archive = true;
+    // Nothing is deleted: the Recycle Bin does not apply.
+    plan.notes.clear();
+    let snapshots: Vec<&Snapshot> = candidates
+        .orphans
+        .iter()
+        .flat_map(|r| r.snapshots.iter().map(|o| &o.snapshot))
+        .collect();
+    let items = std::mem::take(&mut plan.items);
+    for mut item in items {
+        item.recycle_bin = None;
+        let why = snapshots
+            .iter()
+            .find(|s| s.id == item.id)
+            .and_then(|s| not_archivable(s, now));
+        match why {
+            Some(why) => plan
+                .skipped
+                .push(Skipped::new(&item.id, item.kind, item.size_gib, why)),
+            None => plan.items.push(item),
+        }
+    }
+    if let Some(ids) = selection {
+        restrict(&mut plan, ids);
+    }
+    locks::skip_locked(aws, &mut plan, now).await;
+    if !plan.items.is_empty() {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a sum of whole GiB sizes well inside i32"
+        )]
+        let gib = plan.total_gib().round() as i32;
+        plan.notes.push(archive_plan_note(gib));
+    }
+    Ok(plan)
+}
+
+/// The console's `A`: the archive plan of exactly the selection's snapshots (none when it
+/// has none). Reads only.
+pub async fn plan_selected(
+    aws: &AwsClients,
+    settings: &Settings,
+    account: Option<&str>,
+    selection: &Selection,
+    now: DateTime<Utc>,
+) -> Result<Vec<CleanupPlan>> {
+    if selection.snapshots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = Some(&selection.snapshots);
+    let plan = plan(aws, settings, account, OrphanFilter::default(), ids, now).await?;
+    Ok(vec![plan])
+}

@@ -1,0 +1,69 @@
+//! The wait view after a stable EBS-snapshot rollout: the new volumes' initialization
+//! (DescribeVolumeStatus, followed by the runner) under the verdict, one look at a time —
+//! 10 % → 60 % → initialized —, first saying plainly when no initialization rate was set.
+//! Screens at 120×40 and 80×24 (insta).
+
+use crate::actions::{progress, stable_outcome, wait_view};
+use crate::asserts::{assert_has, assert_lacks};
+use crate::fixtures::{render, reply};
+use ecsnap::analysis::hydration::NO_RATE_LINE;
+use ecsnap::ops::wait::Verdict;
+use ecsnap::tui::state::msg::DialogAnswer;
+
+fn look(lines: &[&str], ended: bool) -> DialogAnswer {
+    DialogAnswer::Hydration {
+        lines: lines.iter().map(|l| (*l).to_string()).collect(),
+        ended,
+    }
+}
+
+#[test]
+fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout() {
+    let mut s = wait_view();
+    reply(
+        &mut s,
+        DialogAnswer::WaitProgress(progress(1, Verdict::Stable)),
+    );
+    reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
+    assert_lacks(&render(&s, 120, 40), "Volume initialization");
+    reply(
+        &mut s,
+        look(
+            &[
+                NO_RATE_LINE,
+                "vol-0new: hydrating lazily from S3 (no initialization rate set): 10% — first \
+                 reads are slow",
+            ],
+            false,
+        ),
+    );
+    let text = render(&s, 120, 40);
+    assert_has(&text, "✓ stable");
+    assert_has(&text, "Volume initialization (following):");
+    assert_has(
+        &text,
+        "no initialization rate: blocks load from S3 on first read",
+    );
+    assert_has(&text, "10% — first reads are slow");
+    reply(
+        &mut s,
+        look(
+            &[
+                NO_RATE_LINE,
+                "vol-0new: hydrating lazily from S3 (no initialization rate set): 60% — first \
+                 reads are slow",
+            ],
+            false,
+        ),
+    );
+    let text = render(&s, 120, 40);
+    assert_has(&text, "60% — first reads are slow");
+    assert_lacks(&text, "10% —");
+    insta::assert_snapshot!("wait_view_hydration_120x40", text);
+    insta::assert_snapshot!("wait_view_hydration_80x24", render(&s, 80, 24));
+    reply(&mut s, look(&[NO_RATE_LINE, "vol-0new: initialized"], true));
+    let text = render(&s, 120, 40);
+    assert_has(&text, "Volume initialization:");
+    assert_has(&text, "vol-0new: initialized");
+    assert_lacks(&text, "(following)");
+}
