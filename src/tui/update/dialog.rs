@@ -322,6 +322,12 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
         }
         DialogAnswer::DeploymentFollowed(result) => deployment_action::followed(modal, result),
     };
+    reload_after(state, reload.as_ref())
+}
+
+/// What a finished action changed, loaded again.
+fn reload_after(state: &mut AppState, reload: Option<&Reload>) -> Vec<Effect> {
+    let now = state.now;
     match reload {
         Some(Reload::Services) => {
             let mut effects = vec![Effect::from(Load::Services {
