@@ -162,10 +162,11 @@ fn the_picker_refuses_an_archived_snapshot_in_tmux_and_sends_nothing() {
 
     // t offers the restore (RestoreSnapshotTier), planned, not sent.
     tmux.keys(&["t"]);
-    let screen = tmux.wait_for(
-        &format!("Restore snapshot {cold} from the archive tier"),
-        SCREEN,
-    );
+    // The title shows at once; the plan once it is built (reads only).
+    let title = format!("Restore snapshot {cold} from the archive tier");
+    let screen = tmux.wait("the restore plan", SCREEN, |s| {
+        s.contains(&title) && !s.contains("building the plan")
+    });
     assert_has(&screen, "up to 72 h");
     tmux.keys(&["Escape"]);
     tmux.wait("the restore plan to close", SCREEN, |s| {
