@@ -67,3 +67,31 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
     assert_has(&text, "vol-0new: initialized");
     assert_lacks(&text, "(following)");
 }
+
+/// Closing the wait view while it still follows the new volumes' initialization stops
+/// that following (the action's task is cancelled), so nothing polls DescribeVolumeStatus
+/// for the hour after; once it ended, closing cancels nothing.
+#[test]
+fn closing_the_wait_view_stops_following_the_initialization() {
+    use crossterm::event::KeyCode;
+    use ecsnap::tui::run::effect::Effect;
+    use ecsnap::tui::state::msg::Event;
+    use ecsnap::tui::update::app::update;
+    let esc = || Event::Key(crossterm::event::KeyEvent::from(KeyCode::Esc));
+    let mut s = wait_view();
+    reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
+    reply(
+        &mut s,
+        look(&["vol-0new: initializing at 300 MiB/s: 40%"], false),
+    );
+    let effects = update(&mut s, esc());
+    assert!(s.modal.is_none());
+    assert!(effects.contains(&Effect::CancelAction), "{effects:?}");
+
+    let mut s = wait_view();
+    reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
+    reply(&mut s, look(&["vol-0new: initialized"], true));
+    let effects = update(&mut s, esc());
+    assert!(s.modal.is_none());
+    assert!(!effects.contains(&Effect::CancelAction), "{effects:?}");
+}

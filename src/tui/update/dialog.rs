@@ -169,8 +169,11 @@ fn close(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     let in_flight = matches!(modal.stage, Stage::Planning | Stage::Running);
+    // A wait view may still follow the new volumes' initialization after the rollout is
+    // done: closing it stops that too.
+    let following = matches!(&modal.kind, ModalKind::Wait(w) if !w.hydration_ended);
     state.modal = None;
-    if in_flight {
+    if in_flight || following {
         vec![Effect::CancelAction]
     } else {
         Vec::new()
