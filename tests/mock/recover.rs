@@ -410,3 +410,75 @@ fn read_only_mode_sends_nothing() {
     assert_eq!(updated.num_calls(), 0);
     assert!(read_entries(&log).expect("audit").is_empty());
 }
+
+/// DescribeServices answering the service with awsvpc subnets (and its volume).
+fn awsvpc_services_rule() -> Rule {
+    mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        let mut s = service("ecs-svc/1", Some(config("snap-0previous")));
+        s.network_configuration = Some(
+            aws_sdk_ecs::types::NetworkConfiguration::builder()
+                .awsvpc_configuration(
+                    aws_sdk_ecs::types::AwsVpcConfiguration::builder()
+                        .subnets("subnet-a")
+                        .subnets("subnet-b")
+                        .build()
+                        .expect("awsvpc"),
+                )
+                .build(),
+        );
+        DescribeServicesOutput::builder().services(s).build()
+    })
+}
+
+/// The zones of the service's subnets in the plan (issue 26, item 6): one DescribeSubnets
+/// call naming the service's subnets; a volume outside those zones is warned about; a
+/// denied DescribeSubnets leaves a plan that says zones were not checked, naming the
+/// permission, and the plan is still made.
+#[test]
+fn recover_states_the_subnets_zones_or_that_they_were_not_checked() {
+    let volumes = volumes_rule(ECS_TAGS);
+    let clusters = clusters_rule();
+    let described = awsvpc_services_rule();
+    let subnets = mock!(aws_sdk_ec2::Client::describe_subnets)
+        .match_requests(|r| r.subnet_ids() == ["subnet-a", "subnet-b"])
+        .then_output(|| {
+            let subnet = |id: &str, zone: &str| {
+                aws_sdk_ec2::types::Subnet::builder()
+                    .subnet_id(id)
+                    .availability_zone(zone)
+                    .build()
+            };
+            aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput::builder()
+                .subnets(subnet("subnet-a", "us-east-1a"))
+                .subnets(subnet("subnet-b", "us-east-1b"))
+                .build()
+        });
+    let (aws, _ops) = clients(&[&clusters, &described], &[&volumes, &subnets]);
+    let plan = block_on(recover::plan(&aws, VOL, None, Some("111122223333"))).expect("plan");
+    assert_eq!(subnets.num_calls(), 1);
+    let ecsnap::analysis::zones::ZoneCheck::Checked { subnet_zones, .. } = &plan.zones else {
+        panic!("zones checked: {:?}", plan.zones);
+    };
+    assert_eq!(subnet_zones, &["us-east-1a", "us-east-1b"]);
+
+    let denied = crate::answers::failing!(
+        aws_sdk_ec2::Client::describe_subnets,
+        403,
+        "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not \
+         authorized to perform this operation. User is not authorized to perform: \
+         ec2:DescribeSubnets</Message></Error></Errors></Response>"
+    );
+    let (aws, _ops) = clients(&[&clusters, &described], &[&volumes, &denied]);
+    let plan = block_on(recover::plan(&aws, VOL, None, Some("111122223333"))).expect("plan");
+    let text = plan.zones.lines().join("\n");
+    assert!(
+        matches!(
+            plan.zones,
+            ecsnap::analysis::zones::ZoneCheck::NotChecked { .. }
+        ),
+        "{:?}",
+        plan.zones
+    );
+    assert_has(&text, "zones were not checked");
+    assert_has(&text, "ec2:DescribeSubnets");
+}
