@@ -583,6 +583,8 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
     assert_has(&screen, "→ $2.50/mo");
     assert_has(&screen, "already archived");
     assert_lacks(&screen, "no Recycle Bin rule");
+    // Snapshot first is for volumes being deleted: an archive plan does not offer it.
+    assert_lacks(&screen, "snapshot first");
     let s = fixed(s);
     insta::assert_snapshot!("cleanup_archive_confirm_120x40", render(&s, 120, 40));
     let mut s = s;

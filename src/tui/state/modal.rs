@@ -128,6 +128,12 @@ impl Modal {
                 _ => {}
             }
         }
+        // Snapshot first applies to volumes being deleted: not to an archive plan.
+        if action == A::ModalSnapshotFirst
+            && matches!(&self.kind, ModalKind::Cleanup(c) if c.archives())
+        {
+            return false;
+        }
         if matches!(action, A::ModalRestoreTier | A::ModalForce) {
             use crate::tui::state::rollback::PickMode;
             let listing: &[PickMode] = if action == A::ModalRestoreTier {
