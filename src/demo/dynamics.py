@@ -60,6 +60,10 @@ How it works
   volume configuration CreateService / UpdateService gave the service when the deployment
   started; moto keeps none), where ECS answers it: the PRIMARY deployment carries the
   service's, older ones keep theirs, and a rollback returns to the source revision's.
+* EC2's DescribeLockedSnapshots and Recycle Bin's ListRules, which moto lacks (it answers
+  an HTML error page): the helper answers that no snapshot is locked and that the region
+  has no retention rule, as AWS does in an account without either, so the demo's cleanup
+  plans check both (every deletion is then "permanent") rather than saying they could not.
 * ``GET /ecsnap-demo/calls`` answers the ECS operations received, in order, with the
   bodies of the deployment operations, CreateService and UpdateService: tests read back
   what ecsnap sent (and that a refusal sent nothing).
@@ -93,6 +97,7 @@ import random
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 
 DEFAULTS = {
@@ -108,6 +113,8 @@ OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 BACKDATE_PATH = "/ecsnap-demo/backdate"
 CALLS_PATH = "/ecsnap-demo/calls"
 TARGET_HEALTH_PATH = "/ecsnap-demo/target-health"
+# Recycle Bin's ListRules (REST-JSON), which moto lacks.
+RBIN_LIST_RULES = "/list-rules"
 ECS_TARGET = "AmazonEC2ContainerServiceV20141113."
 DEPLOYMENT_OPS = (
     "ListServiceDeployments",
@@ -288,6 +295,31 @@ class Scheduler:
         self.steady = False
 
 
+def peek_form(environ):
+    """A form-encoded (query protocol) request's fields, the body put back for moto."""
+    if not (environ.get("CONTENT_TYPE") or "").startswith("application/x-www-form-urlencoded"):
+        return {}
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(size) if size else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+
+
+def answer_no_locks(start_response):
+    """EC2's answer to DescribeLockedSnapshots in an account where no snapshot is locked."""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<DescribeLockedSnapshotsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        "<requestId>ecsnap-demo-no-locks</requestId><snapshotSet/>"
+        "</DescribeLockedSnapshotsResponse>"
+    ).encode()
+    start_response(
+        "200 OK",
+        [("Content-Type", "text/xml;charset=UTF-8"), ("Content-Length", str(len(text)))],
+    )
+    return [text]
+
+
 class Dynamics:
     def __init__(self, config):
         self.config = {**DEFAULTS, **config}
@@ -377,6 +409,12 @@ class Dynamics:
                     calls = list(dynamics.calls)
                 return dynamics.answer(start_response, 200, {"calls": calls})
             target = environ.get("HTTP_X_AMZ_TARGET") or ""
+            if environ.get("PATH_INFO") == RBIN_LIST_RULES:
+                return dynamics.answer(start_response, 200, {"Rules": []})
+            if not target and environ.get("REQUEST_METHOD") == "POST":
+                query = peek_form(environ)
+                if query.get("Action") == ["DescribeLockedSnapshots"]:
+                    return answer_no_locks(start_response)
             if not target.startswith(ECS_TARGET):
                 return original_call(app, environ, start_response)
             op = target[len(ECS_TARGET):]

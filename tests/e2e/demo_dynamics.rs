@@ -828,3 +828,41 @@ fn describe_services_answers_the_volume_configuration_as_created_and_updated() {
     .expect("scale");
     assert_eq!(primary_snapshots(&read()), ["snap-0bbb"]);
 }
+
+/// The helper answers what moto lacks for a cleanup plan, as AWS does in an account
+/// without either: no snapshot is locked (DescribeLockedSnapshots) and the region has no
+/// Recycle Bin rule (ListRules), read through the SDK; so the demo's cleanup plan checks
+/// both — no "not checked" note, every planned deletion permanent.
+#[test]
+fn the_demo_answers_no_snapshot_locks_and_no_recycle_bin_rules() {
+    let (emulator, _fleet) = moving_fleet(Duration::from_hours(1));
+    let endpoint = emulator.endpoint();
+    block_on(async {
+        let conf = emulator_config(&endpoint).await;
+        let locked = aws_sdk_ec2::Client::new(&conf)
+            .describe_locked_snapshots()
+            .send()
+            .await
+            .expect("DescribeLockedSnapshots answers");
+        assert!(locked.snapshots().is_empty(), "{locked:?}");
+        let rules = aws_sdk_rbin::Client::new(&conf)
+            .list_rules()
+            .resource_type(aws_sdk_rbin::types::ResourceType::EbsSnapshot)
+            .send()
+            .await
+            .expect("ListRules answers");
+        assert!(rules.rules().is_empty(), "{rules:?}");
+    });
+    let home = tempfile::tempdir().expect("home");
+    let plan = json_of(ecsnap(&endpoint, home.path()).args([
+        "--json",
+        "cleanup",
+        "--snapshots",
+        "--dry-run",
+    ]));
+    let notes = plan["notes"].to_string();
+    assert!(!notes.contains("not checked"), "{notes}");
+    let items = plan["items"].as_array().map_or(0, Vec::len);
+    assert!(items > 0, "{plan}");
+    assert_eq!(plan["totals"]["permanent"], items, "{plan}");
+}
