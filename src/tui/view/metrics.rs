@@ -157,7 +157,16 @@ pub fn selected_line(state: &AppState, service: &Service, theme: Theme) -> Optio
             theme.dim(),
         ));
     };
-    let mut spans = vec![Span::raw("  ")];
+    Some(usage_line(Span::raw("  "), m, theme))
+}
+
+/// `lead` then the memory, CPU (and EBS filesystem) of one service or task.
+pub(super) fn usage_line(
+    lead: Span<'static>,
+    m: &crate::analysis::metrics::ServiceMetrics,
+    theme: Theme,
+) -> Line<'static> {
+    let mut spans = vec![lead];
     spans.extend(usage_spans("mem", m, &m.memory, theme));
     spans.push(Span::styled(" · ", theme.dim()));
     spans.extend(usage_spans("cpu", m, &m.cpu, theme));
@@ -165,7 +174,7 @@ pub fn selected_line(state: &AppState, service: &Service, theme: Theme) -> Optio
         spans.push(Span::styled(" · ", theme.dim()));
         spans.extend(usage_spans("ebs", m, ebs, theme));
     }
-    Some(Line::from(spans))
+    Line::from(spans)
 }
 
 /// The memory of a service not steady, for its line under the table: `mem ▃▆█ 100% · `

@@ -7,7 +7,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::metrics::{first_line, usage_spans};
+use super::metrics::{first_line, usage_line};
 use crate::analysis::metrics::MetricSource;
 use crate::model::Service;
 use crate::model::escape::escape_text;
@@ -52,23 +52,6 @@ pub fn task_line(state: &AppState, task_id: &str, theme: Theme) -> Option<Line<'
         ));
     };
     Some(usage_line(Span::styled("task ", theme.dim()), m, theme))
-}
-
-/// `lead` then the memory, CPU (and EBS filesystem) of one task.
-fn usage_line(
-    lead: Span<'static>,
-    m: &crate::analysis::metrics::ServiceMetrics,
-    theme: Theme,
-) -> Line<'static> {
-    let mut spans = vec![lead];
-    spans.extend(usage_spans("mem", m, &m.memory, theme));
-    spans.push(Span::styled(" · ", theme.dim()));
-    spans.extend(usage_spans("cpu", m, &m.cpu, theme));
-    if let Some(ebs) = &m.ebs {
-        spans.push(Span::styled(" · ", theme.dim()));
-        spans.extend(usage_spans("ebs", m, ebs, theme));
-    }
-    Line::from(spans)
 }
 
 /// Detail's per-task lines: each task of `service` with points, as the Tasks pane read
