@@ -295,14 +295,22 @@ class Scheduler:
         self.steady = False
 
 
-def peek_form(environ):
-    """A form-encoded (query protocol) request's fields, the body put back for moto."""
-    if not (environ.get("CONTENT_TYPE") or "").startswith("application/x-www-form-urlencoded"):
-        return {}
+def peek_body(environ):
+    """A request's body, read and put back for moto to read again."""
     size = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(size) if size else b""
     environ["wsgi.input"] = io.BytesIO(raw)
-    return urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+    return raw
+
+
+def peek_ec2_form(environ):
+    """An EC2 (query protocol) request's fields, the body put back for moto; other
+    services' requests are not read (their signature's scope names the service)."""
+    if "/ec2/aws4_request" not in (environ.get("HTTP_AUTHORIZATION") or ""):
+        return {}
+    if not (environ.get("CONTENT_TYPE") or "").startswith("application/x-www-form-urlencoded"):
+        return {}
+    return urllib.parse.parse_qs(peek_body(environ).decode("utf-8", "replace"))
 
 
 def answer_no_locks(start_response):
@@ -409,10 +417,11 @@ class Dynamics:
                     calls = list(dynamics.calls)
                 return dynamics.answer(start_response, 200, {"calls": calls})
             target = environ.get("HTTP_X_AMZ_TARGET") or ""
-            if environ.get("PATH_INFO") == RBIN_LIST_RULES:
+            if (environ.get("PATH_INFO") == RBIN_LIST_RULES
+                    and "/rbin/aws4_request" in (environ.get("HTTP_AUTHORIZATION") or "")):
                 return dynamics.answer(start_response, 200, {"Rules": []})
             if not target and environ.get("REQUEST_METHOD") == "POST":
-                query = peek_form(environ)
+                query = peek_ec2_form(environ)
                 if query.get("Action") == ["DescribeLockedSnapshots"]:
                     return answer_no_locks(start_response)
             if not target.startswith(ECS_TARGET):
@@ -420,9 +429,7 @@ class Dynamics:
             op = target[len(ECS_TARGET):]
             body = None
             if op in PEEKED_OPS:
-                size = int(environ.get("CONTENT_LENGTH") or 0)
-                raw = environ["wsgi.input"].read(size) if size else b""
-                environ["wsgi.input"] = io.BytesIO(raw)
+                raw = peek_body(environ)
                 try:
                     body = json.loads(raw or b"{}")
                 except ValueError:
