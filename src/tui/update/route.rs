@@ -268,10 +268,9 @@ pub fn on_places(state: &mut AppState, news: PlacesNews) -> Vec<Effect> {
             }
             state.places.connecting = None;
             for (pane, _) in LISTINGS {
-                let generation = state.loader_mut(pane).generation;
-                if state.loader_mut(pane).state.is_loading()
-                    && let Some(progress) = state.places.progress(pane)
-                {
+                let loader = state.loader_mut(pane);
+                let (generation, loading) = (loader.generation, loader.state.is_loading());
+                if loading && let Some(progress) = state.places.progress(pane) {
                     settle_listing(state, pane, generation, progress);
                 }
             }
