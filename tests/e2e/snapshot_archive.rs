@@ -68,6 +68,8 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     assert_eq!(item["preflight"], "allowed", "{item}");
     assert_eq!(item["recycle_bin"], serde_json::Value::Null, "{item}");
     assert_eq!(plan["totals"]["archive_monthly_usd"], 0.05, "{plan}");
+    // Archiving deletes nothing: no deletion is counted permanent.
+    assert_eq!(plan["totals"]["permanent"], 0, "{plan}");
     assert_eq!(reason_of(&plan, &archived), "already archived");
     assert!(
         reason_of(&plan, &restoring).starts_with("in a temporary restore until"),

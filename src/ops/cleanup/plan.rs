@@ -92,7 +92,11 @@ impl CleanupPlan {
 
     /// How many of the items that will be sent no Recycle Bin rule covers (deleted for
     /// good); when the rules were not read, every EBS item counts (a plan note says so).
+    /// An archive plan deletes nothing: none.
     pub fn permanent_count(&self) -> usize {
+        if self.archive {
+            return 0;
+        }
         self.to_execute()
             .filter(|i| i.kind != ResourceKind::Image)
             .filter(|i| i.recycle_bin.as_ref().is_none_or(Recovery::is_permanent))
