@@ -26,13 +26,14 @@ pub fn archive_monthly_total(plan: &CleanupPlan) -> f64 {
     ))
 }
 
-/// One item's $/month in the archive tier.
+/// One item's $/month in the archive tier, to the cent (half up), as the plan table, the
+/// console and the JSON all show it: a row and the total never round one amount two ways.
 pub fn item_archive_monthly(size_gib: f64) -> f64 {
     #[expect(
         clippy::cast_possible_truncation,
         reason = "EBS sizes are whole GiB well inside i32"
     )]
-    archive_monthly(size_gib.round() as i32)
+    crate::analysis::cost::cents(archive_monthly(size_gib.round() as i32))
 }
 
 /// The `--archive` plan: the orphaned snapshots the rules offer (narrowed to `selection`
@@ -101,4 +102,18 @@ pub async fn plan_selected(
     let ids = Some(&selection.snapshots);
     let plan = plan(aws, settings, account, OrphanFilter::default(), ids, now).await?;
     Ok(vec![plan])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 250 GiB in the archive tier is $3.125 a month: shown as $3.13 everywhere — the row
+    /// (`{:.2}` alone would print the exact half as 3.12) and a total of that one row.
+    #[test]
+    fn an_item_s_archive_cost_is_rounded_to_the_cent_once() {
+        assert!((item_archive_monthly(250.0) - 3.13).abs() < 1e-9);
+        assert_eq!(format!("{:.2}", item_archive_monthly(250.0)), "3.13");
+        assert!((item_archive_monthly(4.0) - 0.05).abs() < 1e-9);
+    }
 }
