@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
+use crate::answers::{clusters_listed, failing, no_service_deployments_operation};
 use crate::mocked::{MockAws, audited, no_retry_client};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
@@ -470,11 +470,7 @@ async fn access_denied_names_each_iam_action() {
 #[tokio::test]
 async fn an_endpoint_without_the_operations_answers_unsupported() {
     // An older endpoint's JSON answer.
-    let unknown = failing!(
-        aws_sdk_ecs::Client::list_service_deployments,
-        400,
-        UNKNOWN_OPERATION
-    );
+    let unknown = no_service_deployments_operation();
     let (aws, _) = place(&[&unknown], None);
     let err = aws
         .ecs

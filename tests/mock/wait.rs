@@ -4,13 +4,15 @@
 
 use std::time::Duration;
 
+use crate::answers::{in_turn, no_tasks};
+use crate::mocked::no_retry_client;
+use crate::runtime::block_on;
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::config::retry::RetryConfig;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
 use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::types::{Deployment, DeploymentRolloutState, Service, ServiceEvent, Task};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use ecsnap::aws::{CallContext, EcsAdapter};
 use ecsnap::ops::wait::{FakeClock, WaitOptions, WaitProgress, wait_for_stable};
 
@@ -77,29 +79,37 @@ fn in_progress(run: i32) -> DescribeServicesOutput {
     )
 }
 
-fn completed() -> DescribeServicesOutput {
+/// An ACTIVE service whose one deployment, the PRIMARY d2 on [`TD2`], is in `rollout`
+/// with `run` tasks running, and whose newest events are `events`.
+fn primary_only(
+    rollout: DeploymentRolloutState,
+    run: i32,
+    events: &[(&str, &str)],
+) -> DescribeServicesOutput {
     answer(
         "ACTIVE",
-        vec![dep(
-            "d2",
-            "PRIMARY",
-            TD2,
-            DeploymentRolloutState::Completed,
-            2,
-        )],
+        vec![dep("d2", "PRIMARY", TD2, rollout, run)],
+        events,
+    )
+}
+
+fn completed() -> DescribeServicesOutput {
+    primary_only(
+        DeploymentRolloutState::Completed,
+        2,
         &[("e0", "(service api) has reached a steady state.")],
     )
 }
 
-const THROTTLED: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
-
-fn no_tasks() -> Rule {
-    mock!(Client::list_tasks).then_output(|| ListTasksOutput::builder().build())
+/// DescribeServices answering `answers`, one a poll, in order.
+fn answering(answers: impl IntoIterator<Item = DescribeServicesOutput>) -> Rule {
+    in_turn(mock!(Client::describe_services), answers)
 }
 
+const THROTTLED: &str = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+
 fn adapter(rules: &[&Rule]) -> EcsAdapter {
-    let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, rules, |c| c
-        .retry_config(RetryConfig::disabled()));
+    let client = no_retry_client!(aws_sdk_ecs, rules.iter().copied());
     EcsAdapter::new(client, CallContext::default())
 }
 
@@ -119,21 +129,23 @@ struct Run {
     sleeps: Vec<Duration>,
 }
 
+/// The wait over a service polled by `polls`, whose tasks never change (none listed).
+fn wait_polled(polls: &Rule, opts: &WaitOptions) -> Run {
+    let tasks = no_tasks();
+    wait(&adapter(&[polls, &tasks]), opts)
+}
+
 fn wait(adapter: &EcsAdapter, opts: &WaitOptions) -> Run {
     let clock = FakeClock::default();
     let mut progress = Vec::new();
-    let outcome = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(wait_for_stable(
-            adapter,
-            &clock,
-            "payments-prod",
-            "api",
-            opts,
-            &mut |p: &WaitProgress| progress.push(p.clone()),
-        ));
+    let outcome = block_on(wait_for_stable(
+        adapter,
+        &clock,
+        "payments-prod",
+        "api",
+        opts,
+        &mut |p: &WaitProgress| progress.push(p.clone()),
+    ));
     Run {
         outcome,
         progress,
@@ -143,14 +155,8 @@ fn wait(adapter: &EcsAdapter, opts: &WaitOptions) -> Run {
 
 #[test]
 fn becomes_stable_when_the_primary_completes() {
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| in_progress(0))
-        .output(|| in_progress(1))
-        .output(completed)
-        .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let polls = answering([in_progress(0), in_progress(1), completed()]);
+    let run = wait_polled(&polls, &opts(600));
     let outcome = run.outcome.expect("no error");
     assert_eq!(outcome.verdict.word(), "stable");
     assert_eq!(outcome.polls, 3);
@@ -168,15 +174,9 @@ fn becomes_stable_when_the_primary_completes() {
 #[test]
 fn after_a_scale_out_a_completed_rollout_waits_for_the_running_count() {
     let scaled = |running: i32| {
-        let mut out = answer(
-            "ACTIVE",
-            vec![dep(
-                "d2",
-                "PRIMARY",
-                TD2,
-                DeploymentRolloutState::Completed,
-                running,
-            )],
+        let mut out = primary_only(
+            DeploymentRolloutState::Completed,
+            running,
             &[("e0", "(service api) has reached a steady state.")],
         );
         if let Some(s) = out.services.as_mut().and_then(|v| v.first_mut()) {
@@ -184,19 +184,13 @@ fn after_a_scale_out_a_completed_rollout_waits_for_the_running_count() {
         }
         out
     };
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(move || scaled(2))
-        .output(move || scaled(3))
-        .output(move || scaled(4))
-        .build();
-    let tasks = no_tasks();
+    let polls = answering([scaled(2), scaled(3), scaled(4)]);
     let watch_nothing = WaitOptions {
         deployment_id: None,
         target_task_definition: None,
         ..opts(600)
     };
-    let run = wait(&adapter(&[&polls, &tasks]), &watch_nothing);
+    let run = wait_polled(&polls, &watch_nothing);
     let outcome = run.outcome.expect("no error");
     assert_eq!(outcome.verdict.word(), "stable");
     assert_eq!(outcome.polls, 3, "2/4 and 3/4 are not stable");
@@ -206,19 +200,11 @@ fn after_a_scale_out_a_completed_rollout_waits_for_the_running_count() {
 
 #[test]
 fn a_failed_rollout_fails_with_its_reason_and_exit_3() {
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| in_progress(0))
-        .output(|| {
-            answer(
-                "ACTIVE",
-                vec![dep("d2", "PRIMARY", TD2, DeploymentRolloutState::Failed, 0)],
-                &[],
-            )
-        })
-        .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let polls = answering([
+        in_progress(0),
+        primary_only(DeploymentRolloutState::Failed, 0, &[]),
+    ]);
+    let run = wait_polled(&polls, &opts(600));
     let outcome = run.outcome.expect("no error");
     assert_eq!(outcome.verdict.word(), "failed");
     assert!(
@@ -236,22 +222,18 @@ fn a_failed_rollout_fails_with_its_reason_and_exit_3() {
 #[test]
 fn circuit_breaker_rollback_is_a_failure() {
     // A newer deployment took over with the old task definition.
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| in_progress(0))
-        .output(|| {
-            answer(
-                "ACTIVE",
-                vec![
-                    dep("d3", "PRIMARY", TD1, DeploymentRolloutState::InProgress, 1),
-                    dep("d2", "ACTIVE", TD2, DeploymentRolloutState::InProgress, 0),
-                ],
-                &[],
-            )
-        })
-        .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let polls = answering([
+        in_progress(0),
+        answer(
+            "ACTIVE",
+            vec![
+                dep("d3", "PRIMARY", TD1, DeploymentRolloutState::InProgress, 1),
+                dep("d2", "ACTIVE", TD2, DeploymentRolloutState::InProgress, 0),
+            ],
+            &[],
+        ),
+    ]);
+    let run = wait_polled(&polls, &opts(600));
     let verdict = run.outcome.expect("no error").verdict;
     assert_eq!(verdict.word(), "failed");
     assert!(
@@ -261,28 +243,18 @@ fn circuit_breaker_rollback_is_a_failure() {
     );
 
     // Or only the events say so.
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| in_progress(0))
-        .output(|| {
-            answer(
-                "ACTIVE",
-                vec![dep(
-                    "d2",
-                    "PRIMARY",
-                    TD2,
-                    DeploymentRolloutState::InProgress,
-                    0,
-                )],
-                &[
-                    ("e2", "(service api) rolling back to deployment d1."),
-                    ("e0", "(service api) has reached a steady state."),
-                ],
-            )
-        })
-        .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let polls = answering([
+        in_progress(0),
+        primary_only(
+            DeploymentRolloutState::InProgress,
+            0,
+            &[
+                ("e2", "(service api) rolling back to deployment d1."),
+                ("e0", "(service api) has reached a steady state."),
+            ],
+        ),
+    ]);
+    let run = wait_polled(&polls, &opts(600));
     let outcome = run.outcome.expect("no error");
     assert_eq!(outcome.verdict.word(), "failed");
     assert_eq!(run.progress[1].new_events.len(), 1, "only the new event");
@@ -296,8 +268,7 @@ fn times_out_at_the_deadline_with_exit_4() {
         .output(|| in_progress(1))
         .repeatedly()
         .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(60));
+    let run = wait_polled(&polls, &opts(60));
     let outcome = run.outcome.expect("no error");
     assert_eq!(outcome.verdict.word(), "timed_out");
     assert_eq!(outcome.polls, 13, "a poll at 0, 5, ..., 60 s");
@@ -314,8 +285,7 @@ fn throttled_polls_are_retried_by_the_loop_not_fatal() {
         .http_status(500, None)
         .output(completed)
         .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let run = wait_polled(&polls, &opts(600));
     let outcome = run.outcome.expect("recovers");
     assert_eq!(outcome.verdict.word(), "stable");
     assert_eq!(polls.num_calls(), 4);
@@ -340,8 +310,7 @@ fn endless_throttling_gives_up_after_a_few_polls() {
         .http_status(400, Some(THROTTLED.into()))
         .repeatedly()
         .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let run = wait_polled(&polls, &opts(600));
     let err = run.outcome.expect_err("gives up");
     assert!(err.to_string().contains("throttled"), "{err}");
     assert_eq!(polls.num_calls(), 5, "max_poll_errors, no storm");
@@ -350,25 +319,21 @@ fn endless_throttling_gives_up_after_a_few_polls() {
 
 #[test]
 fn a_draining_service_fails_the_wait() {
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| in_progress(1))
-        .output(|| {
-            answer(
-                "DRAINING",
-                vec![dep(
-                    "d2",
-                    "PRIMARY",
-                    TD2,
-                    DeploymentRolloutState::InProgress,
-                    1,
-                )],
-                &[],
-            )
-        })
-        .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let polls = answering([
+        in_progress(1),
+        answer(
+            "DRAINING",
+            vec![dep(
+                "d2",
+                "PRIMARY",
+                TD2,
+                DeploymentRolloutState::InProgress,
+                1,
+            )],
+            &[],
+        ),
+    ]);
+    let run = wait_polled(&polls, &opts(600));
     let verdict = run.outcome.expect("no error").verdict;
     assert_eq!(verdict.word(), "failed");
     assert!(verdict.reason().is_some_and(|r| r.contains("DRAINING")));
@@ -376,12 +341,7 @@ fn a_draining_service_fails_the_wait() {
 
 #[test]
 fn stopped_reasons_of_tasks_that_die_are_reported() {
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| in_progress(0))
-        .output(|| in_progress(1))
-        .output(completed)
-        .build();
+    let polls = answering([in_progress(0), in_progress(1), completed()]);
     let old = "arn:aws:ecs:us-east-1:123456789012:task/payments-prod/old";
     let died = "arn:aws:ecs:us-east-1:123456789012:task/payments-prod/died";
     let listed = mock!(Client::list_tasks)
@@ -430,43 +390,27 @@ fn stopped_reasons_of_tasks_that_die_are_reported() {
 /// the action (known from its answer) are new, not the first poll's baseline.
 #[test]
 fn events_written_between_the_action_and_the_first_poll_are_reported() {
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(|| {
-            answer(
-                "ACTIVE",
-                vec![dep(
-                    "d2",
-                    "PRIMARY",
-                    TD2,
-                    DeploymentRolloutState::Completed,
-                    2,
-                )],
-                &[
-                    ("e2", "(service api) has reached a steady state."),
-                    ("e1", "(service api) (deployment d2) deployment completed."),
-                    ("e0", "(service api) has started 2 tasks."),
-                ],
-            )
-        })
-        .build();
-    let tasks = no_tasks();
+    let polls = answering([primary_only(
+        DeploymentRolloutState::Completed,
+        2,
+        &[
+            ("e2", "(service api) has reached a steady state."),
+            ("e1", "(service api) (deployment d2) deployment completed."),
+            ("e0", "(service api) has started 2 tasks."),
+        ],
+    )]);
     // The action's answer had e0 only.
     let known = WaitOptions {
         known_events: Some(["e0".to_string()].into_iter().collect()),
         ..opts(600)
     };
-    let run = wait(&adapter(&[&polls, &tasks]), &known);
+    let run = wait_polled(&polls, &known);
     let outcome = run.outcome.expect("no error");
     assert_eq!(outcome.verdict.word(), "stable");
     let ids: Vec<&str> = outcome.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["e2", "e1"]);
     // A wait with no action takes the first poll as the baseline: nothing is new.
-    let polls = mock!(Client::describe_services)
-        .sequence()
-        .output(completed)
-        .build();
-    let tasks = no_tasks();
-    let run = wait(&adapter(&[&polls, &tasks]), &opts(600));
+    let polls = answering([completed()]);
+    let run = wait_polled(&polls, &opts(600));
     assert!(run.outcome.expect("no error").events.is_empty());
 }

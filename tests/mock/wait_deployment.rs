@@ -8,18 +8,17 @@
 
 use std::time::Duration;
 
+use crate::answers::{in_turn, no_service_deployments_operation, no_tasks};
 use crate::mocked::ecs_only;
+use crate::wait_stage::listing;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
-use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
-use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::primitives::DateTime;
 use aws_sdk_ecs::types as sdk;
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::analysis::deploy_progress::progress_lines;
-use ecsnap::aws::AwsClients;
 use ecsnap::model::ServiceDeployment;
-use ecsnap::ops::wait::{FakeClock, Verdict, WaitOptions, WaitProgress};
+use ecsnap::ops::wait::{FakeClock, Verdict, WaitOptions, WaitOutcome, WaitProgress};
 use ecsnap::ops::wait_stage::wait_following;
 use ecsnap::output::actions::WaitJson;
 
@@ -92,36 +91,50 @@ fn canary(status: &str, stage: &str, traffic: f64, updated: i64) -> sdk::Service
 }
 
 fn listed() -> Rule {
-    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(|| {
-        ListServiceDeploymentsOutput::builder()
-            .service_deployments(
-                sdk::ServiceDeploymentBrief::builder()
-                    .service_deployment_arn(ARN)
-                    .build(),
-            )
-            .build()
-    })
+    listing(&[ARN])
 }
 
 /// DescribeServiceDeployments answering each look in turn.
 fn looks(steps: Vec<sdk::ServiceDeployment>) -> Rule {
-    let mut seq = mock!(aws_sdk_ecs::Client::describe_service_deployments).sequence();
-    for d in steps {
-        seq = seq.output(move || {
+    in_turn(
+        mock!(aws_sdk_ecs::Client::describe_service_deployments),
+        steps.into_iter().map(|d| {
             DescribeServiceDeploymentsOutput::builder()
-                .service_deployments(d.clone())
+                .service_deployments(d)
                 .build()
-        });
-    }
-    seq.build()
+        }),
+    )
 }
 
-fn no_tasks() -> Rule {
-    mock!(aws_sdk_ecs::Client::list_tasks).then_output(|| ListTasksOutput::builder().build())
+/// DescribeServices answering a poll at each (running tasks, rollout) in turn.
+fn polls(steps: &[(i32, sdk::DeploymentRolloutState)]) -> Rule {
+    in_turn(
+        mock!(aws_sdk_ecs::Client::describe_services),
+        steps
+            .iter()
+            .map(|(run, rollout)| service(*run, rollout.clone())),
+    )
 }
 
-fn clients(rules: &[&Rule]) -> AwsClients {
-    ecs_only("eu-west-1", rules).0
+/// `wait_following` on payments/api answered by `rules` (no task listed), with a fake
+/// clock; each look at the service deployment goes to `on_look`.
+async fn follow(
+    rules: &[&Rule],
+    on_look: &mut (dyn FnMut(&ServiceDeployment) + Send),
+) -> WaitOutcome {
+    let tasks = no_tasks();
+    let rules: Vec<&Rule> = rules.iter().copied().chain([&tasks]).collect();
+    let aws = ecs_only("eu-west-1", &rules).0;
+    wait_following(
+        &aws,
+        &FakeClock::default(),
+        ("payments", "api"),
+        &opts(),
+        &mut |_: &WaitProgress| {},
+        on_look,
+    )
+    .await
+    .expect("waited")
 }
 
 fn opts() -> WaitOptions {
@@ -140,30 +153,19 @@ fn at(secs: i64) -> chrono::DateTime<chrono::Utc> {
 
 #[tokio::test]
 async fn a_canary_shows_stage_traffic_bake_and_hook_and_is_stable_only_when_successful() {
-    let polls = mock!(aws_sdk_ecs::Client::describe_services)
-        .sequence()
-        .output(|| service(1, sdk::DeploymentRolloutState::InProgress))
-        .output(|| service(2, sdk::DeploymentRolloutState::Completed))
-        .build();
+    use sdk::DeploymentRolloutState::{Completed, InProgress};
+    let polls = polls(&[(1, InProgress), (2, Completed)]);
     let describe = looks(vec![
         canary("IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", 10.0, NOW - 60),
         canary("IN_PROGRESS", "BAKE_TIME", 100.0, NOW - 48),
         canary("SUCCESSFUL", "CLEAN_UP", 100.0, NOW),
     ]);
-    let (list, tasks) = (listed(), no_tasks());
-    let aws = clients(&[&polls, &list, &describe, &tasks]);
-    let clock = FakeClock::default();
+    let list = listed();
     let mut seen: Vec<ServiceDeployment> = Vec::new();
-    let outcome = wait_following(
-        &aws,
-        &clock,
-        ("payments", "api"),
-        &opts(),
-        &mut |_: &WaitProgress| {},
-        &mut |d: &ServiceDeployment| seen.push(d.clone()),
-    )
-    .await
-    .expect("waited");
+    let outcome = follow(&[&polls, &list, &describe], &mut |d: &ServiceDeployment| {
+        seen.push(d.clone());
+    })
+    .await;
     assert_eq!(outcome.verdict, Verdict::Stable);
     assert_eq!(
         seen.len(),
@@ -213,11 +215,8 @@ async fn a_canary_shows_stage_traffic_bake_and_hook_and_is_stable_only_when_succ
 
 #[tokio::test]
 async fn a_late_stage_failure_names_the_stage_and_ecs_reason() {
-    let polls = mock!(aws_sdk_ecs::Client::describe_services)
-        .sequence()
-        .output(|| service(1, sdk::DeploymentRolloutState::InProgress))
-        .output(|| service(1, sdk::DeploymentRolloutState::Failed))
-        .build();
+    use sdk::DeploymentRolloutState::{Failed, InProgress};
+    let polls = polls(&[(1, InProgress), (1, Failed)]);
     let describe = looks(vec![
         canary("IN_PROGRESS", "BAKE_TIME", 100.0, NOW - 30),
         canary(
@@ -227,19 +226,8 @@ async fn a_late_stage_failure_names_the_stage_and_ecs_reason() {
             NOW,
         ),
     ]);
-    let (list, tasks) = (listed(), no_tasks());
-    let aws = clients(&[&polls, &list, &describe, &tasks]);
-    let clock = FakeClock::default();
-    let outcome = wait_following(
-        &aws,
-        &clock,
-        ("payments", "api"),
-        &opts(),
-        &mut |_: &WaitProgress| {},
-        &mut |_: &ServiceDeployment| {},
-    )
-    .await
-    .expect("waited");
+    let list = listed();
+    let outcome = follow(&[&polls, &list, &describe], &mut |_: &ServiceDeployment| {}).await;
     let Verdict::Failed(why) = &outcome.verdict else {
         panic!("failed: {:?}", outcome.verdict);
     };
@@ -255,33 +243,11 @@ async fn a_late_stage_failure_names_the_stage_and_ecs_reason() {
 
 #[tokio::test]
 async fn an_endpoint_without_service_deployments_is_asked_once_and_the_counts_decide() {
-    let polls = mock!(aws_sdk_ecs::Client::describe_services)
-        .sequence()
-        .output(|| service(1, sdk::DeploymentRolloutState::InProgress))
-        .output(|| service(1, sdk::DeploymentRolloutState::InProgress))
-        .output(|| service(2, sdk::DeploymentRolloutState::Completed))
-        .build();
-    let unknown = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"UnknownOperationException"}"#.to_string()),
-        )
-        .build();
-    let tasks = no_tasks();
-    let aws = clients(&[&polls, &unknown, &tasks]);
-    let clock = FakeClock::default();
+    use sdk::DeploymentRolloutState::{Completed, InProgress};
+    let polls = polls(&[(1, InProgress), (1, InProgress), (2, Completed)]);
+    let unknown = no_service_deployments_operation();
     let mut looks = 0;
-    let outcome = wait_following(
-        &aws,
-        &clock,
-        ("payments", "api"),
-        &opts(),
-        &mut |_: &WaitProgress| {},
-        &mut |_: &ServiceDeployment| looks += 1,
-    )
-    .await
-    .expect("waited");
+    let outcome = follow(&[&polls, &unknown], &mut |_: &ServiceDeployment| looks += 1).await;
     assert_eq!(outcome.verdict, Verdict::Stable);
     assert_eq!(looks, 0);
     assert_eq!(unknown.num_calls(), 1, "asked once, not at every poll");

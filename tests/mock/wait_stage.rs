@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use crate::answers::{in_turn, no_service_deployments_operation};
 use crate::mocked::ecs_only;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
@@ -51,41 +52,42 @@ fn canary(status: &str, stage: Option<&str>) -> sdk::ServiceDeployment {
     d.build()
 }
 
-/// ListServiceDeployments: d9 (newest, in flight) and d8 (an old one).
-fn listed() -> Rule {
-    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(|| {
+/// ListServiceDeployments answering `arns` (newest first).
+pub fn listing(arns: &'static [&'static str]) -> Rule {
+    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(move || {
+        let briefs = arns.iter().map(|arn| {
+            sdk::ServiceDeploymentBrief::builder()
+                .service_deployment_arn(*arn)
+                .build()
+        });
         ListServiceDeploymentsOutput::builder()
-            .service_deployments(
-                sdk::ServiceDeploymentBrief::builder()
-                    .service_deployment_arn(ARN)
-                    .build(),
-            )
-            .service_deployments(
-                sdk::ServiceDeploymentBrief::builder()
-                    .service_deployment_arn(OLD)
-                    .build(),
-            )
+            .set_service_deployments(Some(briefs.collect()))
             .build()
     })
 }
 
+/// ListServiceDeployments: d9 (newest, in flight) and d8 (an old one).
+fn listed() -> Rule {
+    listing(&[ARN, OLD])
+}
+
 /// DescribeServiceDeployments answering d9 at each (status, stage) in turn, d8 SUCCESSFUL.
 fn looks(steps: &[(&'static str, Option<&'static str>)]) -> Rule {
-    let mut seq = mock!(aws_sdk_ecs::Client::describe_service_deployments).sequence();
-    for (status, stage) in steps.iter().copied() {
-        seq = seq.output(move || {
-            let old = sdk::ServiceDeployment::builder()
-                .service_deployment_arn(OLD)
-                .status(sdk::ServiceDeploymentStatus::Successful)
-                .created_at(DateTime::from_secs(1_796_900_000))
-                .build();
-            DescribeServiceDeploymentsOutput::builder()
-                .service_deployments(canary(status, stage))
-                .service_deployments(old)
-                .build()
-        });
-    }
-    seq.build()
+    let old = sdk::ServiceDeployment::builder()
+        .service_deployment_arn(OLD)
+        .status(sdk::ServiceDeploymentStatus::Successful)
+        .created_at(DateTime::from_secs(1_796_900_000))
+        .build();
+    let answers = steps.iter().map(|(status, stage)| {
+        DescribeServiceDeploymentsOutput::builder()
+            .service_deployments(canary(status, *stage))
+            .service_deployments(old.clone())
+            .build()
+    });
+    in_turn(
+        mock!(aws_sdk_ecs::Client::describe_service_deployments),
+        answers,
+    )
 }
 
 fn clients(rules: &[&Rule]) -> AwsClients {
@@ -228,13 +230,7 @@ async fn a_canary_with_settled_counts_is_followed_through_its_pause_to_successfu
 
 #[tokio::test]
 async fn without_the_operations_the_counts_decide() {
-    let unsupported = mock!(aws_sdk_ecs::Client::list_service_deployments)
-        .sequence()
-        .http_status(
-            400,
-            Some(r#"{"__type":"UnknownOperationException"}"#.to_string()),
-        )
-        .build();
+    let unsupported = no_service_deployments_operation();
     let aws = clients(&[&unsupported]);
     assert!(staged_in_flight(&aws, "payments", "api").await.is_none());
     assert_eq!(unsupported.num_calls(), 1);

@@ -1,6 +1,6 @@
 //! Mocked AWS answers several tests share: a rule that answers an operation with an HTTP
-//! error and a JSON body (once or every time), the error bodies, and the empty answers of
-//! the reads a test does not look at.
+//! error and a JSON body (once or every time), one answering prepared outputs in turn, the
+//! error bodies, and the empty answers of the reads a test does not look at.
 #![allow(
     dead_code,
     unused_macros,
@@ -8,7 +8,7 @@
     reason = "each harness uses a part: the e2e one only the empty answers"
 )]
 
-use aws_smithy_mocks::{Rule, mock};
+use aws_smithy_mocks::{Rule, RuleBuilder, mock};
 
 /// A rule answering operation `$op` (`aws_sdk_ecs::Client::list_tasks`) with HTTP
 /// `$status` and the error `$body`, once — or every time, with `repeatedly` last.
@@ -29,8 +29,33 @@ macro_rules! failing {
 }
 pub(crate) use failing;
 
+/// `rule` answering `outputs` in turn, one a call (the last answer given, the rule is
+/// spent): `in_turn(mock!(Client::describe_services), [rolling(), settled()])`.
+pub fn in_turn<I, O, E>(rule: RuleBuilder<I, O, E>, outputs: impl IntoIterator<Item = O>) -> Rule
+where
+    I: std::fmt::Debug + Send + Sync + 'static,
+    O: Clone + std::fmt::Debug + Send + Sync + 'static,
+    E: std::error::Error + std::fmt::Debug + Send + Sync + 'static,
+{
+    outputs
+        .into_iter()
+        .fold(rule.sequence(), |seq, output| {
+            seq.output(move || output.clone())
+        })
+        .build()
+}
+
 /// An older endpoint's answer to an operation it does not have.
 pub const UNKNOWN_OPERATION: &str = r#"{"__type":"UnknownOperationException"}"#;
+
+/// ListServiceDeployments answered once as an older endpoint without the operation does.
+pub fn no_service_deployments_operation() -> Rule {
+    failing!(
+        aws_sdk_ecs::Client::list_service_deployments,
+        400,
+        UNKNOWN_OPERATION
+    )
+}
 
 /// ListClusters answering these cluster ARNs (one page).
 pub fn clusters_listed(arns: &[&str]) -> Rule {
@@ -40,6 +65,12 @@ pub fn clusters_listed(arns: &[&str]) -> Rule {
             .set_cluster_arns(Some(arns.clone()))
             .build()
     })
+}
+
+/// ListTasks answering no task (a service whose tasks are not looked at).
+pub fn no_tasks() -> Rule {
+    mock!(aws_sdk_ecs::Client::list_tasks)
+        .then_output(|| aws_sdk_ecs::operation::list_tasks::ListTasksOutput::builder().build())
 }
 
 /// ECR with no repositories.
