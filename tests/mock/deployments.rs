@@ -11,8 +11,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::answers::{clusters_listed, failing, no_service_deployments_operation};
-use crate::mocked::{MockAws, audited, no_retry_client};
+use crate::answers::{
+    clusters_listed, failing, in_turn, no_service_deployments_operation, service_deployments_page,
+};
+use crate::mocked::{MockAws, audited, no_retry_client, ok_entry};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
@@ -31,6 +33,9 @@ use ecsnap::ops::audit::read_entries;
 use ecsnap::ops::guard::ReadOnly;
 use ecsnap::ops::wait::FakeClock;
 use ecsnap::ops::{continue_deployment, follow_deployment, stop_deployment};
+use ecsnap::tui::run::deployment_action::send_and_follow;
+use ecsnap::tui::state::deployment_action::EcsAct;
+use ecsnap::tui::state::msg::DialogAnswer;
 
 const CLUSTER_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:cluster/payments";
 const SERVICE_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:service/payments/api";
@@ -149,17 +154,12 @@ fn service_rules() -> [Rule; 2] {
 
 /// ListServiceDeployments answering `ids`, one page.
 fn listed(ids: &'static [&'static str]) -> Rule {
-    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(move || {
-        let mut out = ListServiceDeploymentsOutput::builder();
-        for id in ids {
-            out = out.service_deployments(
-                sdk::ServiceDeploymentBrief::builder()
-                    .service_deployment_arn(deployment_arn(id))
-                    .build(),
-            );
-        }
-        out.build()
-    })
+    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(move || page(ids, None))
+}
+
+/// A ListServiceDeployments page of deployments `ids`, pointing to page `next` if any.
+fn page(ids: &[&str], next: Option<&str>) -> ListServiceDeploymentsOutput {
+    service_deployments_page(ids.iter().map(|id| deployment_arn(id)), next)
 }
 
 /// DescribeServiceDeployments answering from `known` (by ARN), in the order asked.
@@ -333,27 +333,10 @@ async fn list_service_deployments_follows_next_token_and_sends_since() {
                 && r.cluster() == Some("payments")
                 && r.service() == Some("api")
         })
-        .then_output(|| {
-            ListServiceDeploymentsOutput::builder()
-                .service_deployments(
-                    sdk::ServiceDeploymentBrief::builder()
-                        .service_deployment_arn(deployment_arn("a"))
-                        .build(),
-                )
-                .next_token("page-2")
-                .build()
-        });
+        .then_output(|| page(&["a"], Some("page-2")));
     let second = mock!(aws_sdk_ecs::Client::list_service_deployments)
         .match_requests(|r| r.next_token() == Some("page-2"))
-        .then_output(|| {
-            ListServiceDeploymentsOutput::builder()
-                .service_deployments(
-                    sdk::ServiceDeploymentBrief::builder()
-                        .service_deployment_arn(deployment_arn("b"))
-                        .build(),
-                )
-                .build()
-        });
+        .then_output(|| page(&["b"], None));
     let (aws, _) = place(&[&first, &second], None);
     let arns = aws
         .ecs
@@ -526,15 +509,7 @@ async fn stop_deployment_rolls_back_the_one_in_flight_and_is_audited() {
                     sdk::ServiceDeploymentStatus::InProgress,
                 ]
         })
-        .then_output(|| {
-            ListServiceDeploymentsOutput::builder()
-                .service_deployments(
-                    sdk::ServiceDeploymentBrief::builder()
-                        .service_deployment_arn(deployment_arn("d7"))
-                        .build(),
-                )
-                .build()
-        });
+        .then_output(|| page(&["d7"], None));
     let describe = described(vec![deployment(
         "d7",
         sdk::ServiceDeploymentStatus::InProgress,
@@ -566,11 +541,7 @@ async fn stop_deployment_rolls_back_the_one_in_flight_and_is_audited() {
         .expect("stopped");
     assert_eq!(arn, deployment_arn("d7"));
     assert_eq!(stop.num_calls(), 1);
-    let entries = read_entries(&log).expect("audit");
-    let result = entries
-        .iter()
-        .find(|e| e.action == "ecs:StopServiceDeployment" && e.result == "ok")
-        .expect("a result line");
+    let result = ok_entry(&log, "ecs:StopServiceDeployment");
     assert_eq!(result.resource_ids, [deployment_arn("d7")]);
     assert_eq!(result.detail.as_deref(), Some("stopType ROLLBACK"));
 }
@@ -586,15 +557,9 @@ async fn nothing_in_flight_and_read_only_send_no_stop_or_continue() {
         .await
         .expect_err("nothing in flight");
     assert_eq!(err.exit_code(), exit::REFUSED, "{err}");
-    let err = continue_deployment::plan(
-        &aws,
-        "payments",
-        "api",
-        LifecycleHookAction::Continue,
-        now(),
-    )
-    .await
-    .expect_err("nothing awaits");
+    let err = plan_continue(&aws, LifecycleHookAction::Continue)
+        .await
+        .expect_err("nothing awaits");
     assert_eq!(err.exit_code(), exit::REFUSED, "{err}");
     // Read-only: the Mutator refuses before anything is sent.
     let (mutator, _dir, log) = audited(ops, Some(ReadOnly("read-only mode is on".into())));
@@ -615,6 +580,14 @@ async fn nothing_in_flight_and_read_only_send_no_stop_or_continue() {
     assert_eq!((stop.num_calls(), cont.num_calls()), (0, 0));
     let entries = read_entries(&log).unwrap_or_default();
     assert!(entries.is_empty(), "{entries:?}");
+}
+
+/// The plan to answer the hook awaiting action on payments/api with `action`, now.
+async fn plan_continue(
+    aws: &AwsClients,
+    action: LifecycleHookAction,
+) -> ecsnap::Result<continue_deployment::ContinuePlan> {
+    continue_deployment::plan(aws, "payments", "api", action, now()).await
 }
 
 fn paused_place(
@@ -645,9 +618,7 @@ async fn a_hook_awaiting_action_is_continued_or_rolled_back_with_its_hook_id() {
         ),
     ] {
         let (aws, ops, rules) = paused_place(420, sdk_action);
-        let plan = continue_deployment::plan(&aws, "payments", "api", action.clone(), now())
-            .await
-            .expect("a plan");
+        let plan = plan_continue(&aws, action.clone()).await.expect("a plan");
         let summary = plan.summary();
         assert_has(&summary, "hook hook-pause-1 is AWAITING_ACTION");
         assert_has(&summary, "7m00s left, then ROLLBACK by itself");
@@ -677,15 +648,9 @@ async fn a_hook_awaiting_action_is_continued_or_rolled_back_with_its_hook_id() {
 #[tokio::test]
 async fn an_expired_hook_is_refused_and_nothing_is_sent() {
     let (aws, _ops, rules) = paused_place(-30, sdk::DeploymentLifecycleHookAction::Continue);
-    let err = continue_deployment::plan(
-        &aws,
-        "payments",
-        "api",
-        LifecycleHookAction::Continue,
-        now(),
-    )
-    .await
-    .expect_err("expired");
+    let err = plan_continue(&aws, LifecycleHookAction::Continue)
+        .await
+        .expect_err("expired");
     assert_eq!(err.exit_code(), exit::REFUSED);
     let text = err.to_string();
     assert_has(&text, "expired 30s ago");
@@ -695,18 +660,18 @@ async fn an_expired_hook_is_refused_and_nothing_is_sent() {
 
 /// DescribeServiceDeployments answering `statuses` in turn for deployment d7.
 fn followed(statuses: Vec<sdk::ServiceDeploymentStatus>) -> Rule {
-    let mut seq = mock!(aws_sdk_ecs::Client::describe_service_deployments).sequence();
-    for s in statuses {
+    let looks = statuses.into_iter().map(|s| {
         let mut d = deployment("d7", s, 60);
         d.status_reason = Some("tasks failed their health checks".into());
         d.lifecycle_stage = Some(sdk::ServiceDeploymentLifecycleStage::ScaleUp);
-        seq = seq.output(move || {
-            DescribeServiceDeploymentsOutput::builder()
-                .service_deployments(d.clone())
-                .build()
-        });
-    }
-    seq.build()
+        DescribeServiceDeploymentsOutput::builder()
+            .service_deployments(d)
+            .build()
+    });
+    in_turn(
+        mock!(aws_sdk_ecs::Client::describe_service_deployments),
+        looks,
+    )
 }
 
 #[tokio::test]
@@ -778,22 +743,70 @@ async fn denied_revisions_leave_the_history_whole_and_say_why() {
 
 // ---- the console's deployment dialog, as its runner sends it -----------------------
 
-/// A console session over `ops` writing its audit log in `dir` (read-only or not).
-fn console_session(
-    aws: &AwsClients,
-    ops: OpsClients,
+/// The console's deployment runner at payments: StopServiceDeployment (ROLLBACK) and
+/// ContinueServiceDeployment (`hook_action` on hook-pause-1) answered, deployments described
+/// from `known`, and a session (read-only or not) auditing into `dir`.
+struct ConsoleRig {
+    stop: Rule,
+    cont: Rule,
+    desc: Rule,
+    aws: AwsClients,
+    session: ecsnap::ops::session::LazySession,
+    dir: tempfile::TempDir,
+}
+
+fn console_rig(
+    hook_action: sdk::DeploymentLifecycleHookAction,
+    known: Vec<sdk::ServiceDeployment>,
     read_only: bool,
-    dir: &std::path::Path,
-) -> ecsnap::ops::session::LazySession {
+) -> ConsoleRig {
+    let (stop, cont, desc) = (stop_rule(), continue_rule(hook_action), described(known));
+    let (aws, ops) = place(&[&stop, &cont, &desc], None);
+    let dir = tempfile::tempdir().expect("tempdir");
     let settings = ecsnap::config::Settings {
         read_only,
         ..ecsnap::config::Settings::default()
     };
-    ecsnap::ops::session::LazySession::new(aws.clone(), ops, settings, dir.join("audit.log"))
-        .with_identity(ecsnap::model::CallerIdentity {
-            account: "123456789012".into(),
-            arn: "arn:aws:iam::123456789012:user/ana".into(),
-        })
+    let session = ecsnap::ops::session::LazySession::new(
+        aws.clone(),
+        ops,
+        settings,
+        dir.path().join("audit.log"),
+    )
+    .with_identity(ecsnap::model::CallerIdentity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/ana".into(),
+    });
+    ConsoleRig {
+        stop,
+        cont,
+        desc,
+        aws,
+        session,
+        dir,
+    }
+}
+
+/// The console's two acts on payments/api: stop deployment d-live (in flight), and
+/// `action` at the paused hook of d-paused.
+fn console_acts(action: LifecycleHookAction) -> [EcsAct; 2] {
+    [
+        EcsAct::Stop(
+            stop_deployment::plan_for("payments", "api", &[live("d-live", false)], &[], now())
+                .expect("in flight"),
+        ),
+        EcsAct::Hook(
+            continue_deployment::plan_for(
+                "payments",
+                "api",
+                &[live("d-paused", true)],
+                action,
+                Vec::new(),
+                now(),
+            )
+            .expect("paused"),
+        ),
+    ]
 }
 
 /// The model deployment `id` in flight, paused at hook-pause-1 when `paused`.
@@ -829,30 +842,24 @@ fn last_answer(msg: ecsnap::tui::state::msg::Msg) -> ecsnap::tui::state::msg::Di
 
 #[tokio::test]
 async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then_follows() {
-    use ecsnap::tui::run::deployment_action::send_and_follow;
-    use ecsnap::tui::state::deployment_action::EcsAct;
-    use ecsnap::tui::state::msg::DialogAnswer;
-    let stop = stop_rule();
-    let cont = continue_rule(sdk::DeploymentLifecycleHookAction::Continue);
     // ECS has got where each was sent by the first look (no wait between looks).
-    let desc = described(vec![
-        deployment(
-            "d-live",
-            sdk::ServiceDeploymentStatus::RollbackSuccessful,
-            60,
-        ),
-        deployment("d-paused", sdk::ServiceDeploymentStatus::Successful, 60),
-    ]);
-    let (aws, ops) = place(&[&stop, &cont, &desc], None);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let session = console_session(&aws, ops, false, dir.path());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-
-    let plan = EcsAct::Stop(
-        stop_deployment::plan_for("payments", "api", &[live("d-live", false)], &[], now())
-            .expect("in flight"),
+    let rig = console_rig(
+        sdk::DeploymentLifecycleHookAction::Continue,
+        vec![
+            deployment(
+                "d-live",
+                sdk::ServiceDeploymentStatus::RollbackSuccessful,
+                60,
+            ),
+            deployment("d-paused", sdk::ServiceDeploymentStatus::Successful, 60),
+        ],
+        false,
     );
-    let last = last_answer(send_and_follow(&aws, &session, 7, &plan, &tx).await);
+    let (stop, cont) = (&rig.stop, &rig.cont);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let [stop_plan, hook_plan] = console_acts(LifecycleHookAction::Continue);
+
+    let last = last_answer(send_and_follow(&rig.aws, &rig.session, 7, &stop_plan, &tx).await);
     assert!(
         matches!(&last, DialogAnswer::DeploymentFollowed(Ok(s)) if s == "ROLLBACK_SUCCESSFUL"),
         "{last:?}"
@@ -860,18 +867,7 @@ async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then
     assert_eq!(stop.num_calls(), 1, "one StopServiceDeployment ROLLBACK");
     assert_eq!(cont.num_calls(), 0);
 
-    let plan = EcsAct::Hook(
-        continue_deployment::plan_for(
-            "payments",
-            "api",
-            &[live("d-paused", true)],
-            LifecycleHookAction::Continue,
-            Vec::new(),
-            now(),
-        )
-        .expect("paused"),
-    );
-    let last = last_answer(send_and_follow(&aws, &session, 7, &plan, &tx).await);
+    let last = last_answer(send_and_follow(&rig.aws, &rig.session, 7, &hook_plan, &tx).await);
     assert!(
         matches!(&last, DialogAnswer::DeploymentFollowed(Ok(s)) if s == "SUCCESSFUL"),
         "{last:?}"
@@ -890,7 +886,7 @@ async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then
         }
     }
     assert_eq!(sent, 2);
-    let entries = read_entries(&dir.path().join("audit.log")).expect("audit");
+    let entries = read_entries(&rig.dir.path().join("audit.log")).expect("audit");
     let actions: Vec<&str> = entries
         .iter()
         .filter(|e| e.result == "ok")
@@ -904,42 +900,25 @@ async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then
 
 #[tokio::test]
 async fn the_console_in_read_only_sends_neither_stop_nor_continue() {
-    use ecsnap::tui::run::deployment_action::send_and_follow;
-    use ecsnap::tui::state::deployment_action::EcsAct;
-    use ecsnap::tui::state::msg::DialogAnswer;
-    let stop = stop_rule();
-    let cont = continue_rule(sdk::DeploymentLifecycleHookAction::Rollback);
-    let desc = described(Vec::new());
-    let (aws, ops) = place(&[&stop, &cont, &desc], None);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let session = console_session(&aws, ops, true, dir.path());
+    let rig = console_rig(
+        sdk::DeploymentLifecycleHookAction::Rollback,
+        Vec::new(),
+        true,
+    );
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let plans = [
-        EcsAct::Stop(
-            stop_deployment::plan_for("payments", "api", &[live("d-live", false)], &[], now())
-                .expect("in flight"),
-        ),
-        EcsAct::Hook(
-            continue_deployment::plan_for(
-                "payments",
-                "api",
-                &[live("d-paused", true)],
-                LifecycleHookAction::Rollback,
-                Vec::new(),
-                now(),
-            )
-            .expect("paused"),
-        ),
-    ];
-    for plan in &plans {
-        let last = last_answer(send_and_follow(&aws, &session, 7, plan, &tx).await);
+    for plan in &console_acts(LifecycleHookAction::Rollback) {
+        let last = last_answer(send_and_follow(&rig.aws, &rig.session, 7, plan, &tx).await);
         assert!(
             matches!(&last, DialogAnswer::DeploymentSent(Err(e)) if e.contains("read-only")),
             "{last:?}"
         );
     }
     assert_eq!(
-        (stop.num_calls(), cont.num_calls(), desc.num_calls()),
+        (
+            rig.stop.num_calls(),
+            rig.cont.num_calls(),
+            rig.desc.num_calls()
+        ),
         (0, 0, 0),
         "nothing was sent"
     );
@@ -947,7 +926,6 @@ async fn the_console_in_read_only_sends_neither_stop_nor_continue() {
 
 #[tokio::test]
 async fn the_rollback_pickers_ecs_row_rolls_back_at_the_paused_hook() {
-    use ecsnap::tui::state::deployment_action::EcsAct;
     let [clusters, services] = service_rules();
     let list = listed(&["d-paused"]);
     // The offer is planned at the clock's now: a hook that expires in a year is live.

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
-use crate::mocked::{MockAws, audited, no_retry_client};
+use crate::mocked::{MockAws, audited, no_retry_client, ok_entry};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
@@ -312,11 +312,7 @@ async fn a_rollback_restores_the_task_definition_and_the_volume_in_one_update() 
     assert_eq!(started.task_definition, td6);
     assert_eq!(update.num_calls(), 1);
     assert_eq!(register.num_calls(), 0);
-    let entries = read_entries(&log).expect("audit");
-    let done = entries
-        .iter()
-        .find(|e| e.action == "ecs:UpdateService" && e.result == "ok")
-        .expect("audited");
+    let done = ok_entry(&log, "ecs:UpdateService");
     let detail = done.detail.as_deref().unwrap_or_default();
     assert!(
         detail.contains("volume data from snapshot snap-old"),

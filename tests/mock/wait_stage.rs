@@ -8,10 +8,9 @@
 
 use std::time::Duration;
 
-use crate::answers::{in_turn, no_service_deployments_operation};
+use crate::answers::{in_turn, no_service_deployments_operation, service_deployments_page};
 use crate::mocked::ecs_only;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
-use aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput;
 use aws_sdk_ecs::primitives::DateTime;
 use aws_sdk_ecs::types as sdk;
 use aws_smithy_mocks::{Rule, mock};
@@ -54,16 +53,8 @@ fn canary(status: &str, stage: Option<&str>) -> sdk::ServiceDeployment {
 
 /// ListServiceDeployments answering `arns` (newest first).
 pub fn listing(arns: &'static [&'static str]) -> Rule {
-    mock!(aws_sdk_ecs::Client::list_service_deployments).then_output(move || {
-        let briefs = arns.iter().map(|arn| {
-            sdk::ServiceDeploymentBrief::builder()
-                .service_deployment_arn(*arn)
-                .build()
-        });
-        ListServiceDeploymentsOutput::builder()
-            .set_service_deployments(Some(briefs.collect()))
-            .build()
-    })
+    mock!(aws_sdk_ecs::Client::list_service_deployments)
+        .then_output(move || service_deployments_page(arns.iter().copied(), None))
 }
 
 /// ListServiceDeployments: d9 (newest, in flight) and d8 (an old one).

@@ -67,6 +67,22 @@ pub fn clusters_listed(arns: &[&str]) -> Rule {
     })
 }
 
+/// A ListServiceDeployments page of `arns`, pointing to page `next` when there is one.
+pub fn service_deployments_page<S: Into<String>>(
+    arns: impl IntoIterator<Item = S>,
+    next: Option<&str>,
+) -> aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput {
+    let briefs = arns.into_iter().map(|arn| {
+        aws_sdk_ecs::types::ServiceDeploymentBrief::builder()
+            .service_deployment_arn(arn)
+            .build()
+    });
+    aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput::builder()
+        .set_service_deployments(Some(briefs.collect()))
+        .set_next_token(next.map(str::to_string))
+        .build()
+}
+
 /// ListTasks answering no task (a service whose tasks are not looked at).
 pub fn no_tasks() -> Rule {
     mock!(aws_sdk_ecs::Client::list_tasks)

@@ -4,7 +4,7 @@
 //! [`audited`] the one guarded `Mutator` writing its audit log into a temporary directory.
 //! A service given no client answers nothing (any call to it fails: no rule matches).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -15,7 +15,7 @@ use ecsnap::aws::{
     RecycleBinAdapter, SsmOpsAdapter, StsAdapter,
 };
 use ecsnap::model::CallerIdentity;
-use ecsnap::ops::audit::{Actor, AuditLog};
+use ecsnap::ops::audit::{Actor, AuditEntry, AuditLog, read_entries};
 use ecsnap::ops::guard::{Mutator, ReadOnly};
 
 /// A mocked SDK client of crate `$krate` answering `$rules` (any order), with retries off so
@@ -272,6 +272,18 @@ pub fn audited(
         Actor::default(),
     );
     (mutator, dir, log)
+}
+
+/// The first `ok` result line of `action` in the audit log at `log` (fails the test
+/// when there is none).
+#[track_caller]
+pub fn ok_entry(log: &Path, action: &str) -> AuditEntry {
+    let entries = read_entries(log).expect("audit");
+    entries
+        .iter()
+        .find(|e| e.action == action && e.result == "ok")
+        .cloned()
+        .unwrap_or_else(|| panic!("no ok {action} in the audit log: {entries:?}"))
 }
 
 pub use crate::runtime::block_on;
