@@ -4,6 +4,7 @@
 //! `startFromHead` (at least a second apart) and stops when the view closes; the command's
 //! follow loop sleeps a second between reads and stops when interrupted.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::asserts::assert_has;
@@ -17,9 +18,9 @@ use aws_sdk_ecs::types::{ContainerDefinition, LogConfiguration, LogDriver, TaskD
 use aws_smithy_mocks::{Rule, mock};
 use crossterm::event::KeyCode;
 use ecsnap::aws::AwsClients;
-use ecsnap::commands::logs::{FollowOptions, REDISCOVER_EVERY};
+use ecsnap::commands::logs::{Discover, FollowOptions, REDISCOVER_EVERY, follow};
 use ecsnap::load::logs::{ContainerLogs, LAST_LINES, last_lines};
-use ecsnap::model::{LogSource, Task};
+use ecsnap::model::{LogEvent, LogSource, Task};
 use ecsnap::ops::interrupt::Interrupt;
 use ecsnap::ops::wait::FakeClock;
 use ecsnap::tui::run::effect::{Effect, LogsRead, Work};
@@ -29,6 +30,7 @@ use ecsnap::tui::state::logs::PageKind;
 use ecsnap::tui::state::msg::Event;
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
+use futures::future::BoxFuture;
 
 const GROUP: &str = "/ecs/ledger";
 /// The first task of the fixture's ledger service.
@@ -141,6 +143,86 @@ fn page_effect(effects: &[Effect]) -> Option<(PageKind, Option<String>)> {
     })
 }
 
+/// Asserts that `effects` ask for the `kind` page from `token`, then runs them; returns
+/// the effects their answers asked for.
+#[track_caller]
+fn read_page(
+    state: &mut AppState,
+    aws: &AwsClients,
+    effects: Vec<Effect>,
+    (kind, token): (PageKind, &str),
+) -> Vec<Effect> {
+    assert_eq!(
+        page_effect(&effects),
+        Some((kind, Some(token.to_string()))),
+        "{effects:?}"
+    );
+    run(state, aws, effects)
+}
+
+/// The fixture's console on the Tasks pane with `l` pressed: the Logs view opening, and
+/// the effects it asked for.
+fn logs_opened() -> (AppState, Vec<Effect>) {
+    let mut s = loaded_state();
+    s.pane = PaneId::Tasks;
+    let opened = key(&mut s, KeyCode::Char('l'));
+    (s, opened)
+}
+
+/// Read-side clients where only CloudWatch Logs answers, by `rules`.
+fn logs_only(rules: &[&Rule]) -> AwsClients {
+    clients_with_logs(&[], &[], &[], rules)
+}
+
+/// What `logs --follow` saw: the events in order, the fake clock's sleeps, and how
+/// often it looked for new streams.
+struct Followed {
+    events: Vec<LogEvent>,
+    sleeps: Vec<Duration>,
+    looks: usize,
+}
+
+/// `logs --follow` over `streams` from `tokens` (both kept up to date by the loop),
+/// polling every `interval`, interrupted once `enough` events were seen; with `found`,
+/// each look for the service's streams finds those.
+fn follow_until(
+    aws: &AwsClients,
+    streams: &mut Vec<ContainerLogs>,
+    tokens: &mut Vec<Option<String>>,
+    interval: Duration,
+    found: Option<&[ContainerLogs]>,
+    enough: usize,
+) -> ecsnap::Result<Followed> {
+    let clock = FakeClock::default();
+    let stop = Interrupt::new();
+    let stopper = stop.clone();
+    let mut seen: Vec<LogEvent> = Vec::new();
+    let mut on_events = |events: &[LogEvent]| {
+        seen.extend_from_slice(events);
+        if seen.len() >= enough {
+            stopper.trigger();
+        }
+        Ok(true)
+    };
+    let looks = AtomicUsize::new(0);
+    let discover = || -> BoxFuture<'_, ecsnap::Result<Vec<ContainerLogs>>> {
+        looks.fetch_add(1, Ordering::SeqCst);
+        let found = found.unwrap_or_default().to_vec();
+        Box::pin(async move { Ok(found) })
+    };
+    let opts = FollowOptions {
+        interval,
+        stop: &stop,
+        discover: found.is_some().then_some(&discover as Discover<'_>),
+    };
+    block_on(follow(aws, streams, tokens, &clock, opts, &mut on_events))?;
+    Ok(Followed {
+        events: seen,
+        sleeps: clock.sleeps(),
+        looks: looks.load(Ordering::SeqCst),
+    })
+}
+
 #[allow(
     clippy::too_many_lines,
     reason = "one journey through the view reads best in one piece"
@@ -175,9 +257,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
         &[],
         &[&newest, &older, &start, &follow1, &follow2],
     );
-    let mut s = loaded_state();
-    s.pane = PaneId::Tasks;
-    let opened = key(&mut s, KeyCode::Char('l'));
+    let (mut s, opened) = logs_opened();
     assert!(
         matches!(&opened[..], [Effect::Run(Work::Logs(LogsRead::Sources { task, .. }))] if task.id == TASK),
         "{opened:?}"
@@ -210,11 +290,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
         .filter(|e| matches!(e, Effect::Run(Work::Logs(LogsRead::Page { .. }))))
         .collect();
     assert_eq!(pages.len(), 1, "one page at a time: {back:?}");
-    assert_eq!(
-        page_effect(&back),
-        Some((PageKind::Older, Some("b1".into())))
-    );
-    assert!(run(&mut s, &aws, back).is_empty());
+    assert!(read_page(&mut s, &aws, back, (PageKind::Older, "b1")).is_empty());
     assert_eq!(older.num_calls(), 1);
     let lines = lines_shown(&s);
     assert_eq!(lines.len(), 100);
@@ -223,11 +299,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
 
     // Past the start: the same token comes back with no events, and nothing more is asked.
     let top = key(&mut s, KeyCode::Home);
-    assert_eq!(
-        page_effect(&top),
-        Some((PageKind::Older, Some("b0".into())))
-    );
-    run(&mut s, &aws, top);
+    read_page(&mut s, &aws, top, (PageKind::Older, "b0"));
     assert_eq!(start.num_calls(), 1);
     assert!(key(&mut s, KeyCode::PageUp).is_empty(), "at the start");
     let screen = render(&s, 120, 40);
@@ -235,11 +307,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
 
     // Follow: the forward token at once, then not again within the second.
     let follow = key(&mut s, KeyCode::Char('f'));
-    assert_eq!(
-        page_effect(&follow),
-        Some((PageKind::Newer, Some("f1".into())))
-    );
-    run(&mut s, &aws, follow);
+    read_page(&mut s, &aws, follow, (PageKind::Newer, "f1"));
     assert_eq!(follow1.num_calls(), 1);
     assert_eq!(lines_shown(&s).last().map(String::as_str), Some("line 152"));
     let tick = |s: &mut AppState, ms: i64| {
@@ -248,11 +316,7 @@ fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     let early = tick(&mut s, 500);
     assert!(page_effect(&early).is_none(), "{early:?}");
     let due = tick(&mut s, 1000);
-    assert_eq!(
-        page_effect(&due),
-        Some((PageKind::Newer, Some("f2".into())))
-    );
-    run(&mut s, &aws, due);
+    read_page(&mut s, &aws, due, (PageKind::Newer, "f2"));
     assert_eq!(follow2.num_calls(), 1);
     assert_eq!(lines_shown(&s).last().map(String::as_str), Some("line 153"));
 
@@ -275,9 +339,7 @@ fn a_container_with_another_driver_says_where_its_logs_go() {
     let newest = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
         .then_output(|| page(events(1, 3), "b1", "f1"));
     let aws = clients_with_logs(&[&td], &[], &[], &[&newest]);
-    let mut s = loaded_state();
-    s.pane = PaneId::Tasks;
-    let opened = key(&mut s, KeyCode::Char('l'));
+    let (mut s, opened) = logs_opened();
     let first = run(&mut s, &aws, opened);
     run(&mut s, &aws, first);
     // `c` shows the splunk sidecar: no read, the driver and its URL instead.
@@ -296,37 +358,17 @@ fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
     let follow2 = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
         .match_requests(|r| r.next_token() == Some("f2") && r.start_from_head() == Some(true))
         .then_output(|| page(events(3, 3), "b3", "f3"));
-    let aws = clients_with_logs(&[], &[], &[], &[&follow1, &follow2]);
+    let aws = logs_only(&[&follow1, &follow2]);
     let mut streams = vec![awslogs_app(TASK, stream())];
     let mut tokens = vec![Some("f1".to_string())];
-    let clock = FakeClock::default();
-    let stop = Interrupt::new();
-    let mut seen: Vec<String> = Vec::new();
-    let stop_after_two = stop.clone();
-    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
-        seen.extend(
-            events
-                .iter()
-                .map(|e| format!("{}/{} {}", e.task_id, e.container, e.message)),
-        );
-        if seen.len() >= 3 {
-            stop_after_two.trigger();
-        }
-        Ok(true)
-    };
-    block_on(ecsnap::commands::logs::follow(
-        &aws,
-        &mut streams,
-        &mut tokens,
-        &clock,
-        FollowOptions {
-            interval: Duration::from_millis(10),
-            stop: &stop,
-            discover: None,
-        },
-        &mut on_events,
-    ))
-    .expect("follows");
+    let interval = Duration::from_millis(10);
+    let followed =
+        follow_until(&aws, &mut streams, &mut tokens, interval, None, 3).expect("follows");
+    let seen: Vec<String> = followed
+        .events
+        .iter()
+        .map(|e| format!("{}/{} {}", e.task_id, e.container, e.message))
+        .collect();
     assert_eq!(
         seen,
         [
@@ -339,7 +381,7 @@ fn the_follow_loop_sleeps_a_second_between_reads_and_stops_when_interrupted() {
     assert_eq!(follow1.num_calls(), 1);
     assert_eq!(follow2.num_calls(), 1);
     assert_eq!(
-        clock.sleeps(),
+        followed.sleeps,
         [Duration::from_secs(1), Duration::from_secs(1)],
         "never faster than once a second"
     );
@@ -371,6 +413,12 @@ fn last_lines_read_the_newest_lines_of_each_essential_container() {
     assert_eq!(newest.num_calls(), 1);
 }
 
+/// CloudWatch Logs' answer for a log group that is not there.
+const NO_GROUP: &str =
+    r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#;
+/// CloudWatch Logs' answer for a log stream that is not there (yet).
+const NO_STREAM: &str = r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#;
+
 fn failing(body: &str) -> Rule {
     let body = body.to_string();
     mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
@@ -383,7 +431,7 @@ fn failing(body: &str) -> Rule {
 #[test]
 fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
     let read = |rule: &Rule| {
-        let aws = clients_with_logs(&[], &[], &[], &[rule]);
+        let aws = logs_only(&[rule]);
         block_on(ecsnap::load::logs::newest_page(&aws, GROUP, &stream(), 10))
             .expect_err("the read fails")
             .to_string()
@@ -394,15 +442,11 @@ fn denied_and_missing_reads_name_the_permission_the_group_and_the_stream() {
     let e = read(&denied);
     assert_has(&e, "logs:GetLogEvents");
     assert_has(&e, "eu-west-1");
-    let no_group = failing(
-        r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#,
-    );
+    let no_group = failing(NO_GROUP);
     let e = read(&no_group);
     assert_has(&e, "log group `/ecs/ledger` not found");
     assert_has(&e, "logs:GetLogEvents");
-    let no_stream = failing(
-        r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#,
-    );
+    let no_stream = failing(NO_STREAM);
     let e = read(&no_stream);
     assert!(
         e.contains(&format!("log stream `{}` not found", stream())),
@@ -416,43 +460,16 @@ fn following_picks_up_a_stream_once_it_exists() {
     let rule = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
         .match_requests(|r| r.next_token().is_none() && r.start_from_head() == Some(true))
         .sequence()
-        .http_status(
-            400,
-            Some(
-                r#"{"__type":"ResourceNotFoundException","message":"The specified log stream does not exist."}"#
-                    .to_string(),
-            ),
-        )
+        .http_status(400, Some(NO_STREAM.to_string()))
         .output(|| page(events(1, 2), "b1", "f1"))
         .build();
-    let aws = clients_with_logs(&[], &[], &[], &[&rule]);
+    let aws = logs_only(&[&rule]);
     let mut streams = vec![awslogs_app(TASK, stream())];
     let mut tokens = vec![None];
-    let clock = FakeClock::default();
-    let stop = Interrupt::new();
-    let stopper = stop.clone();
-    let mut seen = 0;
-    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
-        seen += events.len();
-        if seen > 0 {
-            stopper.trigger();
-        }
-        Ok(true)
-    };
-    block_on(ecsnap::commands::logs::follow(
-        &aws,
-        &mut streams,
-        &mut tokens,
-        &clock,
-        FollowOptions {
-            interval: Duration::from_secs(1),
-            stop: &stop,
-            discover: None,
-        },
-        &mut on_events,
-    ))
-    .expect("a missing stream is not an error while following");
-    assert_eq!(seen, 2);
+    let interval = Duration::from_secs(1);
+    let followed = follow_until(&aws, &mut streams, &mut tokens, interval, None, 1)
+        .expect("a missing stream is not an error while following");
+    assert_eq!(followed.events.len(), 2);
     assert_eq!(tokens, [Some("f1".to_string())]);
     assert_eq!(rule.num_calls(), 2);
 }
@@ -475,52 +492,24 @@ fn following_a_service_picks_up_a_task_started_since() {
                 && r.start_from_head() == Some(true)
         })
         .then_output(|| page(events(1, 2), "nb", "nf"));
-    let aws = clients_with_logs(&[], &[], &[], &[&old, &new_from_head]);
+    let aws = logs_only(&[&old, &new_from_head]);
     let mut streams = vec![awslogs_app(TASK, stream())];
     let mut tokens = vec![Some("f1".to_string())];
-    let looks = std::sync::atomic::AtomicUsize::new(0);
-    let found = vec![
-        awslogs_app(TASK, stream()),
-        awslogs_app(NEW, new_stream.clone()),
-    ];
-    let discover = || -> futures::future::BoxFuture<'_, ecsnap::Result<Vec<ContainerLogs>>> {
-        looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let found = found.clone();
-        Box::pin(async move { Ok(found) })
-    };
-    let stop = Interrupt::new();
-    let stopper = stop.clone();
-    let mut seen: Vec<String> = Vec::new();
-    let mut on_events = |events: &[ecsnap::model::LogEvent]| {
-        seen.extend(
-            events
-                .iter()
-                .map(|e| format!("{} {}", e.task_id, e.message)),
-        );
-        if !seen.is_empty() {
-            stopper.trigger();
-        }
-        Ok(true)
-    };
-    let clock = FakeClock::default();
-    block_on(ecsnap::commands::logs::follow(
-        &aws,
-        &mut streams,
-        &mut tokens,
-        &clock,
-        FollowOptions {
-            interval: Duration::from_secs(1),
-            stop: &stop,
-            discover: Some(&discover),
-        },
-        &mut on_events,
-    ))
-    .expect("follows");
+    // Each look finds the followed task and the new one.
+    let found = [awslogs_app(TASK, stream()), awslogs_app(NEW, new_stream)];
+    let interval = Duration::from_secs(1);
+    let followed =
+        follow_until(&aws, &mut streams, &mut tokens, interval, Some(&found), 1).expect("follows");
+    let seen: Vec<String> = followed
+        .events
+        .iter()
+        .map(|e| format!("{} {}", e.task_id, e.message))
+        .collect();
     assert_eq!(seen, [format!("{NEW} line 1"), format!("{NEW} line 2")]);
-    let followed: Vec<&str> = streams.iter().map(|s| s.task_id.as_str()).collect();
-    assert_eq!(followed, [TASK, NEW]);
+    let tasks: Vec<&str> = streams.iter().map(|s| s.task_id.as_str()).collect();
+    assert_eq!(tasks, [TASK, NEW]);
     assert_eq!(tokens, [Some("f1".to_string()), Some("nf".to_string())]);
-    assert_eq!(looks.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(followed.looks, 1);
     // The old stream was read on every poll; the new one once, from its start.
     assert_eq!(old.num_calls(), REDISCOVER_EVERY as usize);
     assert_eq!(new_from_head.num_calls(), 1);
@@ -542,13 +531,7 @@ fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
     let missing = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
         .match_requests(move |r| r.log_stream_name() == Some(late.as_str()))
         .sequence()
-        .http_status(
-            400,
-            Some(
-                r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#
-                    .to_string(),
-            ),
-        )
+        .http_status(400, Some(NO_GROUP.to_string()))
         .repeatedly()
         .build();
     let present = mock!(aws_sdk_cloudwatchlogs::Client::get_log_events)
@@ -557,7 +540,7 @@ fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
         .output(|| page(events(1, 3), "b1", "f1"))
         .output(|| page(Vec::new(), "b1", "f1"))
         .build();
-    let aws = clients_with_logs(&[], &[], &[], &[&missing, &present]);
+    let aws = logs_only(&[&missing, &present]);
     let merged = block_on(ecsnap::load::logs::merged_since(&aws, &streams, None))
         .expect("one stream missing is not an error");
     let got: Vec<&str> = merged.events.iter().map(|e| e.message.as_str()).collect();
@@ -567,7 +550,7 @@ fn merging_a_service_skips_a_stream_that_does_not_exist_yet() {
     assert!(merged.missing[0].contains(LATE), "{:?}", merged.missing);
 
     // Only the late stream asked for: nothing shows the group exists, so it is an error.
-    let aws = clients_with_logs(&[], &[], &[], &[&missing]);
+    let aws = logs_only(&[&missing]);
     let e = block_on(ecsnap::load::logs::merged_since(&aws, &streams[1..], None))
         .expect_err("the group is not known to exist")
         .to_string();
