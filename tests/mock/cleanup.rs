@@ -6,55 +6,99 @@
 //! primary deployment's volume configuration with only the snapshot changed.
 
 use crate::mocked::{
-    EBS_ROLE, MockAws, audited, block_on, configures_ebs_from, initializes_at, statuses,
+    EBS_ROLE, audited, block_on, configures_ebs_from, ec2_only, ecs_only, initializes_at, statuses,
 };
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{Volume, VolumeState};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use ecsnap::aws::{AwsClients, OpsClients, Preflight};
+use aws_smithy_mocks::mock;
+use ecsnap::aws::{AwsClients, Preflight};
 use ecsnap::model::ResourceKind;
-use ecsnap::ops::audit::read_entries;
+use ecsnap::ops::audit::{read_entries, read_log};
 use ecsnap::ops::cleanup::{
     CleanupItem, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus, execute,
 };
-use ecsnap::ops::guard::ReadOnly;
+use ecsnap::ops::guard::{Mutator, ReadOnly};
 use ecsnap::ops::wait::FakeClock;
 
 const THROTTLED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
     <Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error>\
     </Errors><RequestID>r-1</RequestID></Response>";
 
-fn clients(ec2: Client) -> (AwsClients, OpsClients) {
-    MockAws {
-        ec2,
-        ..MockAws::default()
-    }
-    .clients_and_ops()
-}
-
-fn clients_with(ecs: aws_sdk_ecs::Client, ec2: Client) -> (AwsClients, OpsClients) {
-    MockAws {
-        ecs,
-        ec2,
-        ..MockAws::default()
-    }
-    .clients_and_ops()
-}
-
-fn ec2_client(rules: &[&Rule]) -> Client {
-    mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
-        .retry_config(RetryConfig::disabled()))
-}
-
-fn volume(id: &str, state: VolumeState) -> Volume {
+/// A 10 GiB volume `id` in `state`, as DescribeVolumes answers it.
+pub(crate) fn volume(id: &str, state: VolumeState) -> Volume {
     Volume::builder()
         .volume_id(id)
         .size(10)
         .state(state)
         .build()
+}
+
+/// DescribeVolumes' answer listing 10 GiB volumes `ids`, every one available.
+pub(crate) fn available(ids: &[&str]) -> DescribeVolumesOutput {
+    DescribeVolumesOutput::builder()
+        .set_volumes(Some(
+            ids.iter()
+                .map(|id| volume(id, VolumeState::Available))
+                .collect(),
+        ))
+        .build()
+}
+
+/// Cleanup `plan` executed through `mutator` with the default settings, a fake clock and
+/// `opts`; each result goes to `heard` as it comes.
+pub(crate) async fn execute_plan(
+    aws: &AwsClients,
+    mutator: &Mutator,
+    plan: &CleanupPlan,
+    opts: &ExecuteOptions,
+    heard: &mut (dyn FnMut(&ItemResult) + Send),
+) -> Vec<ItemResult> {
+    let settings = ecsnap::config::Settings::default();
+    execute(
+        aws,
+        mutator,
+        &settings,
+        plan,
+        &FakeClock::default(),
+        opts,
+        heard,
+    )
+    .await
+    .expect("executes")
+}
+
+/// Execution options sending one request at a time.
+pub(crate) fn one_at_a_time() -> ExecuteOptions {
+    ExecuteOptions {
+        concurrency: 1,
+        ..ExecuteOptions::default()
+    }
+}
+
+/// (ids, phase, result) of every audit line at `path` (all of which parse).
+pub(crate) fn audit_lines(path: &std::path::Path) -> Vec<(String, String, String)> {
+    let (entries, bad) = read_log(path).expect("audit log");
+    assert_eq!(bad, 0, "every audit line parses");
+    entries
+        .into_iter()
+        .map(|e| (e.resource_ids.join(","), e.phase, e.result))
+        .collect()
+}
+
+/// The audit lines of requests sent one at a time: for each (id, result), its intent
+/// line (`pending`) and then its result line.
+pub(crate) fn paired(results: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    results
+        .iter()
+        .flat_map(|(id, result)| [line(id, "intent", "pending"), line(id, "result", result)])
+        .collect()
+}
+
+/// An expected audit line of [`audit_lines`].
+pub(crate) fn line(id: &str, phase: &str, result: &str) -> (String, String, String) {
+    (id.into(), phase.into(), result.into())
 }
 
 /// A 10 GiB available volume of a cleanup plan, with `preflight`'s answer.
@@ -82,32 +126,11 @@ pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
 
 /// An intent line before each of the three requests, its result after (one at a time).
 fn assert_paired_audit(log: &std::path::Path) {
-    let entries = read_entries(log).expect("audit");
-    // An intent line before each request, its result after (one at a time here).
-    let lines: Vec<(String, &str, &str)> = entries
-        .iter()
-        .map(|e| {
-            (
-                e.resource_ids.join(","),
-                e.phase.as_str(),
-                e.result.as_str(),
-            )
-        })
-        .collect();
-    let line =
-        |id: &str, phase: &'static str, result: &'static str| (id.to_string(), phase, result);
     assert_eq!(
-        lines,
-        [
-            line("vol-1", "intent", "pending"),
-            line("vol-1", "result", "ok"),
-            line("vol-2", "intent", "pending"),
-            line("vol-2", "result", "ok"),
-            line("vol-3", "intent", "pending"),
-            line("vol-3", "result", "failed"),
-        ]
+        audit_lines(log),
+        paired(&[("vol-1", "ok"), ("vol-2", "ok"), ("vol-3", "failed")])
     );
-    assert!(ecsnap::ops::audit::unanswered(&entries).is_empty());
+    assert!(ecsnap::ops::audit::unanswered(&read_entries(log).expect("audit")).is_empty());
 }
 
 #[test]
@@ -131,46 +154,21 @@ fn a_throttled_delete_mid_bulk_stops_new_deletes_and_reports_each_resource() {
         .http_status(503, Some(THROTTLED.into()))
         .repeatedly()
         .build();
-    let (aws, ops) = clients(ec2_client(&[&described, &deleted_ok, &throttled]));
+    let (aws, ops) = ec2_only("us-east-1", &[&described, &deleted_ok, &throttled]);
     let (mutator, _dir, log) = audited(ops, None);
-    let plan = CleanupPlan {
-        archive: false,
-        target: ResourceKind::Volume,
-        items: vec![
-            volume_item("vol-1", Preflight::Allowed),
-            volume_item("vol-2", Preflight::Allowed),
-            volume_item("vol-3", Preflight::Allowed),
-            volume_item("vol-4", Preflight::Allowed),
-            volume_item("vol-5", Preflight::Allowed),
-            volume_item(
-                "vol-6",
-                Preflight::Denied("not allowed to ec2:DeleteVolume".into()),
-            ),
-        ],
-        skipped: Vec::new(),
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: 3,
-        preflight_done: true,
-        notes: Vec::new(),
-    };
-    let settings = ecsnap::config::Settings::default();
-    let clock = FakeClock::default();
-    let opts = ExecuteOptions {
-        concurrency: 1,
-        ..ExecuteOptions::default()
-    };
+    let mut plan = volume_plan(&["vol-1", "vol-2", "vol-3", "vol-4", "vol-5"]);
+    plan.items.push(volume_item(
+        "vol-6",
+        Preflight::Denied("not allowed to ec2:DeleteVolume".into()),
+    ));
     let mut heard = Vec::new();
-    let results = block_on(execute(
+    let results = block_on(execute_plan(
         &aws,
         &mutator,
-        &settings,
         &plan,
-        &clock,
-        &opts,
+        &one_at_a_time(),
         &mut |r: &ItemResult| heard.push(r.id.clone()),
-    ))
-    .expect("executes");
+    ));
     let got = statuses(&results);
     assert_eq!(
         got,
@@ -209,7 +207,7 @@ fn read_only_mode_sends_no_mutating_request() {
     let snapshot = mock!(Client::create_snapshot).then_output(|| {
         aws_sdk_ec2::operation::create_snapshot::CreateSnapshotOutput::builder().build()
     });
-    let (_aws, ops) = clients(ec2_client(&[&delete, &snapshot]));
+    let (_aws, ops) = ec2_only("us-east-1", &[&delete, &snapshot]);
     let (mutator, _dir, log) = audited(
         ops,
         Some(ReadOnly("read-only mode is on (--read-only)".into())),
@@ -295,13 +293,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
                 .service(service("ecs-svc/2", "snap-0new"))
                 .build()
         });
-    let ecs = mock_client!(
-        aws_sdk_ecs,
-        RuleMode::MatchAny,
-        &[&described, &updated],
-        |c| c.retry_config(aws_sdk_ecs::config::retry::RetryConfig::disabled())
-    );
-    let (_aws, ops) = clients_with(ecs, ec2_client(&[]));
+    let (_aws, ops) = ecs_only("us-east-1", &[&described, &updated]);
     let (mutator, _dir, log) = audited(ops, None);
     let plan = RollbackPlan {
         cluster: "search-staging".into(),

@@ -8,20 +8,24 @@ use crate::asserts::assert_has;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cleanup::volume_plan;
-use crate::mocked::{MockAws, block_on, statuses};
+use crate::cleanup::{
+    audit_lines, available, execute_plan, line, one_at_a_time, paired, volume_plan,
+};
+use crate::mocked::{MockAws, audited, block_on, ec2_only, no_retry_client, statuses};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::config::{AsyncSleep, SharedAsyncSleep, Sleep};
-use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
-use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
-use aws_sdk_ec2::types::{Volume, VolumeState};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_sdk_ec2::operation::delete_volume::{
+    DeleteVolumeError, DeleteVolumeInput, DeleteVolumeOutput,
+};
+use aws_sdk_ec2::operation::describe_volumes::{
+    DescribeVolumesError, DescribeVolumesInput, DescribeVolumesOutput,
+};
+use aws_smithy_mocks::{Rule, RuleBuilder, RuleMode, mock, mock_client};
 use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::ops::audit::{Actor, AuditLog, read_log};
-use ecsnap::ops::cleanup::{ExecuteOptions, ItemResult, ItemStatus, execute};
+use ecsnap::ops::cleanup::{ItemResult, ItemStatus};
 use ecsnap::ops::guard::{Mutator, Settled};
-use ecsnap::ops::wait::FakeClock;
 
 fn ec2_error(code: &str) -> String {
     format!(
@@ -41,103 +45,48 @@ impl AsyncSleep for NoSleep {
     }
 }
 
-fn ec2_client(rules: &[&Rule], retries: bool) -> Client {
-    if retries {
-        mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
-            .sleep_impl(SharedAsyncSleep::new(NoSleep)))
-    } else {
-        mock_client!(aws_sdk_ec2, RuleMode::MatchAny, rules, |c| c
-            .retry_config(RetryConfig::disabled()))
-    }
-}
-
-fn clients(ec2: Client, ecr: aws_sdk_ecr::Client) -> (AwsClients, OpsClients) {
+/// A place where EC2 (retrying with no wait) and ECR answer by their rules, nothing else.
+fn retrying(ec2: &[&Rule], ecr: &[&Rule]) -> (AwsClients, OpsClients) {
     MockAws {
-        ecr,
-        ec2,
+        ec2: mock_client!(aws_sdk_ec2, RuleMode::MatchAny, ec2, |c| c
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .sleep_impl(SharedAsyncSleep::new(NoSleep))),
+        ecr: no_retry_client!(aws_sdk_ecr, ecr.iter().copied()),
         ..MockAws::default()
     }
     .clients_and_ops()
-}
-
-fn no_ecr() -> aws_sdk_ecr::Client {
-    mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[] as &[&Rule])
-}
-
-fn mutator(ops: OpsClients, log: AuditLog) -> Mutator {
-    Mutator::new(ops, None, Arc::new(log), Actor::default())
 }
 
 /// The listing the executor re-checks against: every id `available`.
 fn listed(ids: &'static [&'static str]) -> Rule {
     mock!(Client::describe_volumes)
         .match_requests(|r| r.volume_ids().is_empty())
-        .then_output(move || {
-            let mut out = DescribeVolumesOutput::builder();
-            for id in ids {
-                out = out.volumes(
-                    Volume::builder()
-                        .volume_id(*id)
-                        .size(10)
-                        .state(VolumeState::Available)
-                        .build(),
-                );
-            }
-            out.build()
-        })
+        .then_output(move || available(ids))
 }
 
 /// The re-read of one volume after a lost answer.
 fn reread(
     id: &'static str,
-) -> aws_smithy_mocks::RuleBuilder<
-    aws_sdk_ec2::operation::describe_volumes::DescribeVolumesInput,
-    DescribeVolumesOutput,
-    aws_sdk_ec2::operation::describe_volumes::DescribeVolumesError,
-> {
+) -> RuleBuilder<DescribeVolumesInput, DescribeVolumesOutput, DescribeVolumesError> {
     mock!(Client::describe_volumes).match_requests(move |r| r.volume_ids() == [id.to_string()])
 }
 
+/// The delete of one volume.
 fn delete(
     id: &'static str,
-) -> aws_smithy_mocks::RuleBuilder<
-    aws_sdk_ec2::operation::delete_volume::DeleteVolumeInput,
-    DeleteVolumeOutput,
-    aws_sdk_ec2::operation::delete_volume::DeleteVolumeError,
-> {
+) -> RuleBuilder<DeleteVolumeInput, DeleteVolumeOutput, DeleteVolumeError> {
     mock!(Client::delete_volume).match_requests(move |r| r.volume_id() == Some(id))
 }
 
+/// The plan deleting `ids`, executed one at a time.
 fn run(aws: &AwsClients, m: &Mutator, ids: &[&str]) -> Vec<ItemResult> {
-    let opts = ExecuteOptions {
-        concurrency: 1,
-        ..ExecuteOptions::default()
-    };
-    block_on(execute(
+    block_on(execute_plan(
         aws,
         m,
-        &ecsnap::config::Settings::default(),
         &volume_plan(ids),
-        &FakeClock::default(),
-        &opts,
+        &one_at_a_time(),
         &mut |_: &ItemResult| {},
     ))
-    .expect("executes")
-}
-
-/// (id, phase, result) of every audit line.
-fn audit_lines(path: &std::path::Path) -> Vec<(String, String, String)> {
-    let (entries, bad) = read_log(path).expect("audit log");
-    assert_eq!(bad, 0, "every audit line parses");
-    entries
-        .into_iter()
-        .map(|e| (e.resource_ids.join(","), e.phase, e.result))
-        .collect()
-}
-
-fn line(id: &str, phase: &str, result: &str) -> (String, String, String) {
-    (id.into(), phase.into(), result.into())
 }
 
 #[test]
@@ -148,10 +97,8 @@ fn a_delete_answered_not_found_is_already_gone_not_a_failure() {
         .sequence()
         .http_status(400, Some(ec2_error("InvalidVolume.NotFound")))
         .build();
-    let (aws, ops) = clients(ec2_client(&[&listing, &ok, &gone], false), no_ecr());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("audit.log");
-    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let (aws, ops) = ec2_only("us-east-1", &[&listing, &ok, &gone]);
+    let (m, _dir, path) = audited(ops, None);
     let results = run(&aws, &m, &["vol-1", "vol-2"]);
     let got = statuses(&results);
     assert_eq!(
@@ -166,12 +113,7 @@ fn a_delete_answered_not_found_is_already_gone_not_a_failure() {
     assert!(results.iter().all(|r| r.status != ItemStatus::Failed));
     assert_eq!(
         audit_lines(&path),
-        [
-            line("vol-1", "intent", "pending"),
-            line("vol-1", "result", "ok"),
-            line("vol-2", "intent", "pending"),
-            line("vol-2", "result", "gone"),
-        ]
+        paired(&[("vol-1", "ok"), ("vol-2", "gone")])
     );
 }
 
@@ -189,28 +131,17 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
         .sequence()
         .http_status(400, Some(ec2_error("InvalidVolume.NotFound")))
         .build();
-    let there = reread("vol-there").then_output(|| {
-        DescribeVolumesOutput::builder()
-            .volumes(
-                Volume::builder()
-                    .volume_id("vol-there")
-                    .state(VolumeState::Available)
-                    .build(),
-            )
-            .build()
-    });
+    let there = reread("vol-there").then_output(|| available(&["vol-there"]));
     let blind = reread("vol-blind")
         .sequence()
         .http_status(403, Some(ec2_error("UnauthorizedOperation")))
         .repeatedly()
         .build();
-    let (aws, ops) = clients(
-        ec2_client(&[&listing, &lost, &next, &gone, &there, &blind], false),
-        no_ecr(),
+    let (aws, ops) = ec2_only(
+        "us-east-1",
+        &[&listing, &lost, &next, &gone, &there, &blind],
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("audit.log");
-    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let (m, _dir, path) = audited(ops, None);
 
     // Through the executor: confirmed is done, and the run goes on.
     let results = run(&aws, &m, &["vol-gone", "vol-next"]);
@@ -242,16 +173,12 @@ fn a_lost_answer_is_re_read_gone_is_done_there_is_failed_unreadable_is_unknown()
     }
     assert_eq!(
         audit_lines(&path),
-        [
-            line("vol-gone", "intent", "pending"),
-            line("vol-gone", "result", "ok"),
-            line("vol-next", "intent", "pending"),
-            line("vol-next", "result", "ok"),
-            line("vol-there", "intent", "pending"),
-            line("vol-there", "result", "failed"),
-            line("vol-blind", "intent", "pending"),
-            line("vol-blind", "result", "unknown"),
-        ]
+        paired(&[
+            ("vol-gone", "ok"),
+            ("vol-next", "ok"),
+            ("vol-there", "failed"),
+            ("vol-blind", "unknown")
+        ])
     );
     let (entries, _) = read_log(&path).expect("log");
     let confirmed = &entries[1];
@@ -285,13 +212,8 @@ fn an_unknown_outcome_stops_new_deletes() {
         .build();
     let listing = listed(&["vol-blind", "vol-after"]);
     let after = delete("vol-after").then_output(|| DeleteVolumeOutput::builder().build());
-    let (aws, ops) = clients(
-        ec2_client(&[&listing, &lost, &blind, &after], false),
-        no_ecr(),
-    );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("audit.log");
-    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let (aws, ops) = ec2_only("us-east-1", &[&listing, &lost, &blind, &after]);
+    let (m, _dir, path) = audited(ops, None);
     let results = run(&aws, &m, &["vol-blind", "vol-after"]);
     assert_eq!(results[0].status, ItemStatus::Failed);
     assert!(
@@ -304,13 +226,7 @@ fn an_unknown_outcome_stops_new_deletes() {
     );
     assert_eq!(results[1].status, ItemStatus::Skipped);
     assert_eq!(after.num_calls(), 0);
-    assert_eq!(
-        audit_lines(&path),
-        [
-            line("vol-blind", "intent", "pending"),
-            line("vol-blind", "result", "unknown"),
-        ]
-    );
+    assert_eq!(audit_lines(&path), paired(&[("vol-blind", "unknown")]));
 }
 
 #[test]
@@ -323,23 +239,15 @@ fn a_retried_delete_answered_not_found_is_confirmed_by_a_re_read() {
         .http_status(400, Some(ec2_error("InvalidVolume.NotFound")))
         .build();
     let gone = reread("vol-1").then_output(|| DescribeVolumesOutput::builder().build());
-    let (_aws, ops) = clients(ec2_client(&[&retried, &gone], true), no_ecr());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("audit.log");
-    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let (_aws, ops) = retrying(&[&retried, &gone], &[]);
+    let (m, _dir, path) = audited(ops, None);
     match block_on(m.delete_volume("vol-1")).expect("settles") {
         Settled::Confirmed { lost } => assert!(lost.contains("after a retry"), "{lost}"),
         other => panic!("expected confirmed, got {other:?}"),
     }
     assert_eq!(retried.num_calls(), 2);
     assert_eq!(gone.num_calls(), 1);
-    assert_eq!(
-        audit_lines(&path),
-        [
-            line("vol-1", "intent", "pending"),
-            line("vol-1", "result", "ok")
-        ]
-    );
+    assert_eq!(audit_lines(&path), paired(&[("vol-1", "ok")]));
 }
 
 #[test]
@@ -358,12 +266,8 @@ fn an_image_already_gone_is_not_a_failure() {
             )
             .build()
     });
-    let ecr = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, &[&deleted], |c| c
-        .retry_config(aws_sdk_ecr::config::retry::RetryConfig::disabled()));
-    let (_aws, ops) = clients(ec2_client(&[], false), ecr);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("audit.log");
-    let m = mutator(ops, AuditLog::open(&path).expect("log"));
+    let (_aws, ops) = retrying(&[], &[&deleted]);
+    let (m, _dir, path) = audited(ops, None);
     let got =
         block_on(m.delete_images("ws", &["sha256:a".into(), "sha256:b".into()])).expect("answers");
     assert_eq!(
@@ -393,11 +297,12 @@ fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
     let listing = listed(&["vol-1", "vol-2", "vol-3", "vol-4"]);
     let deletes =
         mock!(Client::delete_volume).then_output(|| DeleteVolumeOutput::builder().build());
-    let (aws, ops) = clients(ec2_client(&[&listing, &deletes], false), no_ecr());
+    let (aws, ops) = ec2_only("us-east-1", &[&listing, &deletes]);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("audit.log");
     // vol-1's intent and result are written; vol-2's intent hits a full disk.
-    let m = mutator(ops, AuditLog::open_failing_after(&path, 2).expect("log"));
+    let log = AuditLog::open_failing_after(&path, 2).expect("log");
+    let m = Mutator::new(ops, None, Arc::new(log), Actor::default());
     let results = run(&aws, &m, &["vol-1", "vol-2", "vol-3", "vol-4"]);
     let got = statuses(&results);
     assert_eq!(
@@ -419,11 +324,5 @@ fn a_failed_audit_write_mid_run_sends_nothing_more_and_leaves_whole_lines() {
     // The half line the full disk left was cut: two whole lines remain.
     let text = std::fs::read_to_string(&path).expect("reads");
     assert!(text.ends_with('\n'), "{text:?}");
-    assert_eq!(
-        audit_lines(&path),
-        [
-            line("vol-1", "intent", "pending"),
-            line("vol-1", "result", "ok")
-        ]
-    );
+    assert_eq!(audit_lines(&path), paired(&[("vol-1", "ok")]));
 }

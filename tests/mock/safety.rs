@@ -8,11 +8,9 @@ use crate::answers::clusters_listed;
 use crate::asserts::assert_has;
 use std::sync::Arc;
 
-use crate::cleanup::volume_plan;
-use crate::mocked::{MockAws, no_retry_client, no_rules, skip_reasons};
+use crate::cleanup::{audit_lines, available, execute_plan, paired, volume_plan};
+use crate::mocked::{MockAws, audited, no_retry_client, no_rules, skip_reasons};
 use aws_sdk_ec2::operation::delete_volume::DeleteVolumeOutput;
-use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
-use aws_sdk_ec2::types::{Volume, VolumeState};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesOutput;
 use aws_sdk_ecr::types::{ImageDetail, Repository};
@@ -31,7 +29,6 @@ use ecsnap::ops::audit::{Actor, AuditLog, read_entries};
 use ecsnap::ops::cleanup::{self, CleanupPlan, ExecuteOptions, ItemResult, ItemStatus};
 use ecsnap::ops::guard::Mutator;
 use ecsnap::ops::interrupt::{Interrupt, NOT_STARTED};
-use ecsnap::ops::wait::FakeClock;
 
 fn clients(
     ecs: aws_sdk_ecs::Client,
@@ -240,24 +237,10 @@ async fn a_denied_revision_listing_stops_the_plan_and_names_the_permission() {
     assert!(rules.last().is_some_and(|r| r.num_calls() >= 1));
 }
 
-fn volume(id: &str) -> Volume {
-    Volume::builder()
-        .volume_id(id)
-        .size(10)
-        .state(VolumeState::Available)
-        .build()
-}
-
 const VOLUMES: [&str; 4] = ["vol-1", "vol-2", "vol-3", "vol-4"];
 
 fn described() -> Rule {
-    mock!(aws_sdk_ec2::Client::describe_volumes).then_output(|| {
-        let mut out = DescribeVolumesOutput::builder();
-        for id in VOLUMES {
-            out = out.volumes(volume(id));
-        }
-        out.build()
-    })
+    mock!(aws_sdk_ec2::Client::describe_volumes).then_output(|| available(&VOLUMES))
 }
 
 /// Clients where EC2 describes the volumes (`described`) and answers DeleteVolume with
@@ -291,32 +274,22 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
         .match_requests(|r| r.volume_id() != Some("vol-1"))
         .then_output(|| DeleteVolumeOutput::builder().build());
     let (aws, ops) = deleting(&[&first, &others]);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
-    let mutator = Mutator::new(
-        ops,
-        None,
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
-    )
-    .with_interrupt(interrupt.clone());
+    let (mutator, _dir, log) = audited(ops, None);
+    let mutator = mutator.with_interrupt(interrupt.clone());
     let opts = ExecuteOptions {
         concurrency: 1,
         interrupt: interrupt.clone(),
         ..ExecuteOptions::default()
     };
     let mut heard = Vec::new();
-    let results = cleanup::execute(
+    let results = execute_plan(
         &aws,
         &mutator,
-        &Settings::default(),
         &volume_plan(&VOLUMES),
-        &FakeClock::default(),
         &opts,
         &mut |r: &ItemResult| heard.push(r.id.clone()),
     )
-    .await
-    .expect("executes");
+    .await;
     let got: Vec<(&str, ItemStatus, &str)> = results
         .iter()
         .map(|r| (r.id.as_str(), r.status, r.detail.as_deref().unwrap_or("")))
@@ -336,21 +309,8 @@ async fn an_interrupt_lets_the_request_in_flight_finish_and_starts_nothing_new()
     assert_eq!(interrupt.in_flight(), 0);
     assert!(!interrupt.is_mutating(), "the mutation phase ended");
     // The audit log has the intent and the result of the one request sent, paired.
+    assert_eq!(audit_lines(&log), paired(&[("vol-1", "ok")]));
     let entries = read_entries(&log).expect("audit");
-    let lines: Vec<(&str, &str, &str)> = entries
-        .iter()
-        .map(|e| {
-            (
-                e.resource_ids[0].as_str(),
-                e.phase.as_str(),
-                e.result.as_str(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        lines,
-        [("vol-1", "intent", "pending"), ("vol-1", "result", "ok")]
-    );
     assert_eq!(entries[0].op, entries[1].op);
     assert!(entries[0].op.is_some());
     assert!(unanswered(&entries).is_empty());
@@ -365,17 +325,14 @@ async fn an_unwritable_audit_log_sends_nothing() {
         .then_output(|| DeleteVolumeOutput::builder().build());
     let (aws, ops) = deleting(&[&delete]);
     let mutator = Mutator::new(ops, None, Arc::new(audit), Actor::default());
-    let results = cleanup::execute(
+    let results = execute_plan(
         &aws,
         &mutator,
-        &Settings::default(),
         &volume_plan(&["vol-1", "vol-2"]),
-        &FakeClock::default(),
         &ExecuteOptions::default(),
         &mut |_: &ItemResult| {},
     )
-    .await
-    .expect("executes");
+    .await;
     assert_eq!(delete.num_calls(), 0, "no intent line, no request");
     for r in &results {
         assert_eq!(r.status, ItemStatus::Failed, "{r:?}");
@@ -392,29 +349,19 @@ async fn an_interrupt_before_the_first_delete_sends_nothing() {
     let delete = mock!(aws_sdk_ec2::Client::delete_volume)
         .then_output(|| DeleteVolumeOutput::builder().build());
     let (aws, ops) = deleting(&[&delete]);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = dir.path().join("audit.log");
     let interrupt = Interrupt::new();
     interrupt.trigger();
     // Only the Mutator knows the interrupt: it refuses, and execute reports "not started".
-    let mutator = Mutator::new(
-        ops,
-        None,
-        Arc::new(AuditLog::open(&log).expect("audit log")),
-        Actor::default(),
-    )
-    .with_interrupt(interrupt);
-    let results = cleanup::execute(
+    let (mutator, _dir, log) = audited(ops, None);
+    let mutator = mutator.with_interrupt(interrupt);
+    let results = execute_plan(
         &aws,
         &mutator,
-        &Settings::default(),
         &volume_plan(&VOLUMES),
-        &FakeClock::default(),
         &ExecuteOptions::default(),
         &mut |_: &ItemResult| {},
     )
-    .await
-    .expect("executes");
+    .await;
     assert!(
         results
             .iter()
