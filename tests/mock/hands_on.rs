@@ -7,7 +7,9 @@
 use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::answers::in_turn;
 use crate::mocked::{FixedIdentity, MockAws, block_on, no_retry_client, no_rules};
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
@@ -45,10 +47,16 @@ fn identity() -> CallerIdentity {
 
 /// A RUNNING task of service `api` with two containers; only `app` runs the exec agent.
 fn described_task() -> aws_sdk_ecs::types::Task {
-    let agent = |status: &str| {
-        ManagedAgent::builder()
-            .name(ManagedAgentName::ExecuteCommandAgent)
-            .last_status(status)
+    let container = |name: &str, runtime: &str, agent: &str| {
+        Container::builder()
+            .name(name)
+            .runtime_id(format!("{TASK_ID}-{runtime}"))
+            .managed_agents(
+                ManagedAgent::builder()
+                    .name(ManagedAgentName::ExecuteCommandAgent)
+                    .last_status(agent)
+                    .build(),
+            )
             .build()
     };
     aws_sdk_ecs::types::Task::builder()
@@ -60,21 +68,20 @@ fn described_task() -> aws_sdk_ecs::types::Task {
         .enable_execute_command(true)
         .launch_type(aws_sdk_ecs::types::LaunchType::Fargate)
         .platform_version("1.4.0")
-        .containers(
-            Container::builder()
-                .name("app")
-                .runtime_id(format!("{TASK_ID}-1527056392"))
-                .managed_agents(agent("RUNNING"))
-                .build(),
-        )
-        .containers(
-            Container::builder()
-                .name("envoy")
-                .runtime_id(format!("{TASK_ID}-3395411148"))
-                .managed_agents(agent("PENDING"))
-                .build(),
-        )
+        .containers(container("app", "1527056392", "RUNNING"))
+        .containers(container("envoy", "3395411148", "PENDING"))
         .build()
+}
+
+/// The ACTIVE service `api` in cluster prod with `running` of `desired` tasks, as
+/// DescribeServices starts describing it.
+fn api_service(desired: i32, running: i32) -> aws_sdk_ecs::types::builders::ServiceBuilder {
+    aws_sdk_ecs::types::Service::builder()
+        .service_name("api")
+        .cluster_arn(CLUSTER_ARN)
+        .status("ACTIVE")
+        .desired_count(desired)
+        .running_count(running)
 }
 
 fn read_rules() -> Vec<Rule> {
@@ -93,16 +100,7 @@ fn read_rules() -> Vec<Rule> {
             }),
         mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
             DescribeServicesOutput::builder()
-                .services(
-                    aws_sdk_ecs::types::Service::builder()
-                        .service_name("api")
-                        .cluster_arn(CLUSTER_ARN)
-                        .status("ACTIVE")
-                        .desired_count(2)
-                        .running_count(2)
-                        .enable_execute_command(true)
-                        .build(),
-                )
+                .services(api_service(2, 2).enable_execute_command(true).build())
                 .build()
         }),
     ]
@@ -606,17 +604,42 @@ fn read_only_mode_sends_no_exec_session_scale_or_stop() {
     assert!(read_entries(&h.audit).unwrap_or_default().is_empty());
 }
 
+/// What `scale --wait` saw: its outcome, the running count at each look, the sleeps.
+struct Watched {
+    outcome: scale::CountOutcome,
+    seen: Vec<i32>,
+    sleeps: Vec<Duration>,
+}
+
+/// `scale --wait` for `plan` over the service described by `looks`, for at most `timeout`
+/// (a look every 5 s, a fake clock).
+fn watch_count(looks: &Rule, plan: &scale::ScalePlan, timeout: Duration) -> Watched {
+    let h = harness(&[looks], &[]);
+    let clock = ecsnap::ops::wait::FakeClock::default();
+    let mut seen = Vec::new();
+    let mut on_look = |s: &ecsnap::model::Service| seen.push(s.running_count);
+    let outcome = block_on(scale::wait_for_count(
+        h.aws.ecs.as_ref(),
+        &clock,
+        plan,
+        timeout,
+        Duration::from_secs(5),
+        &mut on_look,
+    ))
+    .expect("watch");
+    Watched {
+        outcome,
+        seen,
+        sleeps: clock.sleeps(),
+    }
+}
+
 #[test]
 fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
     let svc = |running: i32, pending: i32| {
         DescribeServicesOutput::builder()
             .services(
-                aws_sdk_ecs::types::Service::builder()
-                    .service_name("api")
-                    .cluster_arn(CLUSTER_ARN)
-                    .status("ACTIVE")
-                    .desired_count(5)
-                    .running_count(running)
+                api_service(5, running)
                     .pending_count(pending)
                     // Scaling starts no deployment: the one PRIMARY stays COMPLETED.
                     .deployments(
@@ -632,13 +655,10 @@ fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
             )
             .build()
     };
-    let looks = mock!(aws_sdk_ecs::Client::describe_services)
-        .sequence()
-        .output(move || svc(2, 3))
-        .output(move || svc(4, 1))
-        .output(move || svc(5, 0))
-        .build();
-    let h = harness(&[&looks], &[]);
+    let looks = in_turn(
+        mock!(aws_sdk_ecs::Client::describe_services),
+        [svc(2, 3), svc(4, 1), svc(5, 0)],
+    );
     let plan = scale::ScalePlan {
         cluster: "prod".into(),
         service: "api".into(),
@@ -646,39 +666,19 @@ fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
         to: 5,
         running: 2,
     };
-    let clock = ecsnap::ops::wait::FakeClock::default();
-    let mut seen = Vec::new();
-    let mut on_look = |s: &ecsnap::model::Service| seen.push(s.running_count);
-    let outcome = block_on(scale::wait_for_count(
-        h.aws.ecs.as_ref(),
-        &clock,
-        &plan,
-        std::time::Duration::from_mins(1),
-        std::time::Duration::from_secs(5),
-        &mut on_look,
-    ))
-    .expect("watch");
+    let watched = watch_count(&looks, &plan, Duration::from_mins(1));
+    let outcome = watched.outcome;
     assert_eq!(outcome.verdict, scale::CountVerdict::Reached);
     assert_eq!((outcome.polls, outcome.running), (3, 5));
-    assert_eq!(seen, vec![2, 4, 5]);
-    assert_eq!(clock.sleeps(), vec![std::time::Duration::from_secs(5); 2]);
+    assert_eq!(watched.seen, vec![2, 4, 5]);
+    assert_eq!(watched.sleeps, vec![Duration::from_secs(5); 2]);
 
     // Never reaching it: timed out at the deadline, no real waiting.
     let stuck = mock!(aws_sdk_ecs::Client::describe_services).then_output(move || svc(3, 0));
-    let h = harness(&[&stuck], &[]);
-    let clock = ecsnap::ops::wait::FakeClock::default();
-    let outcome = block_on(scale::wait_for_count(
-        h.aws.ecs.as_ref(),
-        &clock,
-        &plan,
-        std::time::Duration::from_secs(30),
-        std::time::Duration::from_secs(5),
-        &mut |_: &ecsnap::model::Service| {},
-    ))
-    .expect("watch");
+    let outcome = watch_count(&stuck, &plan, Duration::from_secs(30)).outcome;
     assert_eq!(outcome.verdict, scale::CountVerdict::Moving);
     assert_eq!(outcome.running, 3);
-    assert!(outcome.elapsed <= std::time::Duration::from_secs(30));
+    assert!(outcome.elapsed <= Duration::from_secs(30));
 }
 
 /// The DescribeTasks answer for `task` (and the service's reads), for a plan's read.
