@@ -94,6 +94,32 @@ async fn service_volume_ids(aws: &ecsnap::aws::AwsClients) -> (usize, Vec<String
     (st.tasks.len(), ids)
 }
 
+/// Task t1 of the service, RUNNING with EBS volume `volume` attached.
+fn running_with_ebs(volume: &str) -> aws_sdk_ecs::types::builders::TaskBuilder {
+    EcsTask::builder()
+        .task_arn(format!("arn:aws:ecs:eu-west-1:1:task/{CLUSTER}/t1"))
+        .group(format!("service:{SERVICE}"))
+        .last_status("RUNNING")
+        .desired_status("RUNNING")
+        .attachments(
+            Attachment::builder()
+                .r#type("AmazonElasticBlockStorage")
+                .details(
+                    KeyValuePair::builder()
+                        .name("volumeId")
+                        .value(volume)
+                        .build(),
+                )
+                .build(),
+        )
+}
+
+/// DescribeTasks answering `task`.
+fn tasks_described(task: EcsTask) -> Rule {
+    mock!(aws_sdk_ecs::Client::describe_tasks)
+        .then_output(move || DescribeTasksOutput::builder().tasks(task.clone()).build())
+}
+
 fn ecs_fleet(attached: &'static str) -> EcsFleet {
     EcsFleet {
         clusters: mock!(aws_sdk_ecs::Client::list_clusters).then_output(|| {
@@ -120,29 +146,7 @@ fn ecs_fleet(attached: &'static str) -> EcsFleet {
             })
             .repeatedly()
             .build(),
-        describe: mock!(aws_sdk_ecs::Client::describe_tasks).then_output(move || {
-            DescribeTasksOutput::builder()
-                .tasks(
-                    EcsTask::builder()
-                        .task_arn(format!("arn:aws:ecs:eu-west-1:1:task/{CLUSTER}/t1"))
-                        .group(format!("service:{SERVICE}"))
-                        .last_status("RUNNING")
-                        .desired_status("RUNNING")
-                        .attachments(
-                            Attachment::builder()
-                                .r#type("AmazonElasticBlockStorage")
-                                .details(
-                                    KeyValuePair::builder()
-                                        .name("volumeId")
-                                        .value(attached)
-                                        .build(),
-                                )
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        }),
+        describe: tasks_described(running_with_ebs(attached).build()),
     }
 }
 
@@ -428,30 +432,11 @@ async fn the_picker_offers_revisions_newest_first_and_preselects_the_one_before_
 #[tokio::test]
 async fn a_task_s_ebs_volume_carries_the_task_s_zone_in_tasks_json() {
     let fleet = ecs_fleet("vol-unused");
-    let describe = mock!(aws_sdk_ecs::Client::describe_tasks).then_output(|| {
-        DescribeTasksOutput::builder()
-            .tasks(
-                EcsTask::builder()
-                    .task_arn(format!("arn:aws:ecs:eu-west-1:1:task/{CLUSTER}/t1"))
-                    .group(format!("service:{SERVICE}"))
-                    .last_status("RUNNING")
-                    .desired_status("RUNNING")
-                    .availability_zone("eu-west-1b")
-                    .attachments(
-                        Attachment::builder()
-                            .r#type("AmazonElasticBlockStorage")
-                            .details(
-                                KeyValuePair::builder()
-                                    .name("volumeId")
-                                    .value("vol-zoned")
-                                    .build(),
-                            )
-                            .build(),
-                    )
-                    .build(),
-            )
-            .build()
-    });
+    let describe = tasks_described(
+        running_with_ebs("vol-zoned")
+            .availability_zone("eu-west-1b")
+            .build(),
+    );
     let fleet = EcsFleet { describe, ..fleet };
     let aws = fleet.clients(&[]);
     let listing = load::load_task_listing(&aws, CLUSTER, Some(SERVICE))
