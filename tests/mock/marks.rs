@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::answers::{ami_from, orphaned_snapshot};
 use crate::mocked::{audited, block_on, ec2_only};
 use aws_sdk_ec2::operation::delete_snapshot::DeleteSnapshotOutput;
 use aws_sdk_ec2::operation::delete_tags::DeleteTagsOutput;
@@ -12,7 +13,7 @@ use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOu
 use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
-use aws_sdk_ec2::types::{BlockDeviceMapping, EbsBlockDevice, Image, Snapshot, SnapshotState, Tag};
+use aws_sdk_ec2::types::Snapshot;
 use aws_smithy_mocks::{Rule, mock};
 use chrono::{TimeZone, Utc};
 use ecsnap::aws::{AwsClients, OpsClients};
@@ -25,26 +26,12 @@ use ecsnap::ops::wait::FakeClock;
 
 const ACCOUNT: &str = "111122223333";
 
+/// An orphaned snapshot marked for deletion after `date`, owned by team-data.
 fn marked(id: &str, date: &str) -> Snapshot {
-    Snapshot::builder()
-        .snapshot_id(id)
-        .volume_id(format!("vol-gone-{id}"))
-        .volume_size(8)
-        .owner_id(ACCOUNT)
-        .state(SnapshotState::Completed)
-        .tags(
-            Tag::builder()
-                .key("ecsnap:delete-after")
-                .value(date)
-                .build(),
-        )
-        .tags(
-            Tag::builder()
-                .key("ecsnap:owner")
-                .value("team-data")
-                .build(),
-        )
-        .build()
+    orphaned_snapshot(
+        id,
+        &[("ecsnap:delete-after", date), ("ecsnap:owner", "team-data")],
+    )
 }
 
 fn rules() -> Vec<Rule> {
@@ -60,16 +47,7 @@ fn rules() -> Vec<Rule> {
         }),
         mock!(aws_sdk_ec2::Client::describe_images).then_output(|| {
             DescribeImagesOutput::builder()
-                .images(
-                    Image::builder()
-                        .image_id("ami-0golden")
-                        .block_device_mappings(
-                            BlockDeviceMapping::builder()
-                                .ebs(EbsBlockDevice::builder().snapshot_id("snap-ami").build())
-                                .build(),
-                        )
-                        .build(),
-                )
+                .images(ami_from("ami-0golden", "snap-ami").build())
                 .build()
         }),
         mock!(aws_sdk_ec2::Client::describe_launch_templates)

@@ -7,6 +7,7 @@ use crate::asserts::assert_has;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::answers::{ami_from, orphaned_snapshot};
 use crate::mocked::{MockAws, skip_reasons};
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ec2::operation::describe_launch_template_versions::DescribeLaunchTemplateVersionsOutput;
@@ -14,8 +15,8 @@ use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOu
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::types::{
-    BlockDeviceMapping, EbsBlockDevice, Image, LaunchTemplate, LaunchTemplateBlockDeviceMapping,
-    LaunchTemplateEbsBlockDevice, LaunchTemplateVersion, ResponseLaunchTemplateData, Snapshot, Tag,
+    LaunchTemplate, LaunchTemplateBlockDeviceMapping, LaunchTemplateEbsBlockDevice,
+    LaunchTemplateVersion, ResponseLaunchTemplateData,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use ecsnap::analysis::orphans::OrphanFilter;
@@ -57,19 +58,6 @@ fn clients(ec2: &[&Rule]) -> AwsClients {
     .0
 }
 
-fn snapshot(id: &str, tags: &[(&str, &str)]) -> Snapshot {
-    let mut b = Snapshot::builder()
-        .snapshot_id(id)
-        .volume_id(format!("vol-gone-{id}"))
-        .volume_size(8)
-        .owner_id("111122223333")
-        .state(aws_sdk_ec2::types::SnapshotState::Completed);
-    for (k, v) in tags {
-        b = b.tags(Tag::builder().key(*k).value(*v).build());
-    }
-    b.build()
-}
-
 fn version(template: &str, n: i64, snapshots: &[&str]) -> LaunchTemplateVersion {
     let mut data = ResponseLaunchTemplateData::builder();
     for s in snapshots {
@@ -99,15 +87,9 @@ fn images_rule() -> Rule {
         .then_output(|| {
             DescribeImagesOutput::builder()
                 .images(
-                    Image::builder()
-                        .image_id("ami-0disabled")
+                    ami_from("ami-0disabled", "snap-ami")
                         .name("old-golden")
                         .state(aws_sdk_ec2::types::ImageState::Disabled)
-                        .block_device_mappings(
-                            BlockDeviceMapping::builder()
-                                .ebs(EbsBlockDevice::builder().snapshot_id("snap-ami").build())
-                                .build(),
-                        )
                         .build(),
                 )
                 .build()
@@ -139,15 +121,15 @@ async fn snapshots_a_template_dlm_backup_or_disabled_ami_needs_are_skipped() {
         .then_output(|| DescribeVolumesOutput::builder().build());
     let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
         DescribeSnapshotsOutput::builder()
-            .snapshots(snapshot("snap-plain", &[]))
-            .snapshots(snapshot("snap-ami", &[]))
-            .snapshots(snapshot("snap-lt-latest", &[]))
-            .snapshots(snapshot("snap-lt-v1", &[]))
-            .snapshots(snapshot(
+            .snapshots(orphaned_snapshot("snap-plain", &[]))
+            .snapshots(orphaned_snapshot("snap-ami", &[]))
+            .snapshots(orphaned_snapshot("snap-lt-latest", &[]))
+            .snapshots(orphaned_snapshot("snap-lt-v1", &[]))
+            .snapshots(orphaned_snapshot(
                 "snap-dlm",
                 &[("aws:dlm:lifecycle-policy-id", "policy-0abc1234")],
             ))
-            .snapshots(snapshot(
+            .snapshots(orphaned_snapshot(
                 "snap-backup",
                 &[(
                     "aws:backup:source-resource",

@@ -11,7 +11,6 @@ use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOu
 use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
-use aws_sdk_ec2::types::{Snapshot, SnapshotState, Tag};
 use aws_sdk_rbin::operation::get_rule::GetRuleOutput;
 use aws_sdk_rbin::operation::list_rules::ListRulesOutput;
 use aws_sdk_rbin::types::{
@@ -23,23 +22,9 @@ use ecsnap::aws::AwsClients;
 use ecsnap::ops::cleanup::CleanupPlan;
 use ecsnap::output::actions::CleanupJson;
 
+use crate::answers::orphaned_snapshot;
 use crate::mocked::{MockAws, no_retry_client};
 use crate::snapshot_locks::plan;
-
-const ACCOUNT: &str = "111122223333";
-
-fn snapshot(id: &str, tags: &[(&str, &str)]) -> Snapshot {
-    let mut s = Snapshot::builder()
-        .snapshot_id(id)
-        .volume_id(format!("vol-gone-{id}"))
-        .volume_size(8)
-        .owner_id(ACCOUNT)
-        .state(SnapshotState::Completed);
-    for (k, v) in tags {
-        s = s.tags(Tag::builder().key(*k).value(*v).build());
-    }
-    s.build()
-}
 
 /// Three orphaned snapshots: one of team data, one marked scratch, one plain; no locks.
 fn ec2() -> aws_sdk_ec2::Client {
@@ -48,9 +33,9 @@ fn ec2() -> aws_sdk_ec2::Client {
             .then_output(|| DescribeVolumesOutput::builder().build()),
         mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(|| {
             DescribeSnapshotsOutput::builder()
-                .snapshots(snapshot("snap-team", &[("team", "data")]))
-                .snapshots(snapshot("snap-scratch", &[("scratch", "yes")]))
-                .snapshots(snapshot("snap-plain", &[]))
+                .snapshots(orphaned_snapshot("snap-team", &[("team", "data")]))
+                .snapshots(orphaned_snapshot("snap-scratch", &[("scratch", "yes")]))
+                .snapshots(orphaned_snapshot("snap-plain", &[]))
                 .build()
         }),
         mock!(aws_sdk_ec2::Client::describe_images)

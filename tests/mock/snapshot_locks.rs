@@ -6,6 +6,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::answers::orphaned_snapshot;
+use crate::cleanup::execute_plan;
 use crate::mocked::{audited, block_on, ec2_only};
 use aws_sdk_ec2::operation::delete_snapshot::DeleteSnapshotOutput;
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
@@ -14,7 +16,7 @@ use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOu
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::primitives::DateTime as SdkTime;
-use aws_sdk_ec2::types::{LockState, LockedSnapshotsInfo, Snapshot, SnapshotState};
+use aws_sdk_ec2::types::{LockState, LockedSnapshotsInfo};
 use aws_smithy_mocks::{Rule, mock};
 use chrono::{TimeZone, Utc};
 use ecsnap::analysis::orphans::OrphanFilter;
@@ -22,21 +24,10 @@ use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::config::Settings;
 use ecsnap::model::ResourceKind;
 use ecsnap::ops::cleanup::{self, ExecuteOptions, ItemStatus};
-use ecsnap::ops::wait::FakeClock;
 
 const ACCOUNT: &str = "111122223333";
 /// 2027-01-31T00:00:00Z.
 const EXPIRES: i64 = 1_801_353_600;
-
-fn snapshot(id: &str) -> Snapshot {
-    Snapshot::builder()
-        .snapshot_id(id)
-        .volume_id(format!("vol-gone-{id}"))
-        .volume_size(8)
-        .owner_id(ACCOUNT)
-        .state(SnapshotState::Completed)
-        .build()
-}
 
 fn locked(id: &str, state: LockState) -> LockedSnapshotsInfo {
     LockedSnapshotsInfo::builder()
@@ -62,7 +53,7 @@ fn reads(snapshots: &'static [&'static str]) -> Vec<Rule> {
         mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(move || {
             let mut out = DescribeSnapshotsOutput::builder();
             for id in snapshots {
-                out = out.snapshots(snapshot(id));
+                out = out.snapshots(orphaned_snapshot(id, &[]));
             }
             out.build()
         }),
@@ -86,8 +77,22 @@ fn deletes(sent: &Arc<Mutex<Vec<String>>>) -> Rule {
         .then_output(|| DeleteSnapshotOutput::builder().build())
 }
 
-fn clients(rules: &[&Rule]) -> (AwsClients, OpsClients) {
-    ec2_only("eu-west-1", rules)
+/// A place where EC2 answers the orphan reads of `snapshots`, DescribeLockedSnapshots by
+/// `locks` and DeleteSnapshot (recording each id in `sent`).
+struct Place {
+    aws: AwsClients,
+    ops: OpsClients,
+    sent: Arc<Mutex<Vec<String>>>,
+}
+
+fn place(snapshots: &'static [&'static str], locks: &Rule) -> Place {
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let delete = deletes(&sent);
+    let reads = reads(snapshots);
+    let mut rules: Vec<&Rule> = reads.iter().collect();
+    rules.extend([locks, &delete]);
+    let (aws, ops) = ec2_only("eu-west-1", &rules);
+    Place { aws, ops, sent }
 }
 
 fn now() -> chrono::DateTime<Utc> {
@@ -113,21 +118,18 @@ pub(crate) async fn plan(aws: &AwsClients) -> cleanup::CleanupPlan {
 
 fn run(aws: &AwsClients, ops: OpsClients, plan: &cleanup::CleanupPlan) -> Vec<cleanup::ItemResult> {
     let (mutator, _dir, _log) = audited(ops, None);
-    block_on(cleanup::execute(
+    block_on(execute_plan(
         aws,
         &mutator,
-        &Settings::default(),
         plan,
-        &FakeClock::default(),
         &ExecuteOptions::default(),
         &mut |_| {},
     ))
-    .expect("executed")
 }
 
 #[test]
 fn a_locked_snapshot_is_skipped_with_mode_and_expiry_and_never_deleted() {
-    let reads = reads(&["snap-locked", "snap-free", "snap-expired"]);
+    const SNAPSHOTS: &[&str] = &["snap-locked", "snap-free", "snap-expired"];
     let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
         // The plan asks about every candidate; the re-check about those planned.
         .match_requests(|r| {
@@ -142,11 +144,7 @@ fn a_locked_snapshot_is_skipped_with_mode_and_expiry_and_never_deleted() {
                 .snapshots(locked("snap-expired", LockState::Expired))
                 .build()
         });
-    let sent = Arc::new(Mutex::new(Vec::new()));
-    let delete = deletes(&sent);
-    let mut rules: Vec<&Rule> = reads.iter().collect();
-    rules.extend([&locks, &delete]);
-    let (aws, ops) = clients(&rules);
+    let Place { aws, ops, sent } = place(SNAPSHOTS, &locks);
 
     let plan = block_on(plan(&aws));
     let mut planned: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
@@ -176,7 +174,7 @@ fn a_locked_snapshot_is_skipped_with_mode_and_expiry_and_never_deleted() {
 
 #[test]
 fn a_lock_taken_after_the_plan_is_caught_by_the_re_check() {
-    let reads = reads(&["snap-a", "snap-b"]);
+    const SNAPSHOTS: &[&str] = &["snap-a", "snap-b"];
     // The plan's question: no locks. The re-check's: snap-b is now locked (governance).
     let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
         .sequence()
@@ -187,11 +185,7 @@ fn a_lock_taken_after_the_plan_is_caught_by_the_re_check() {
                 .build()
         })
         .build();
-    let sent = Arc::new(Mutex::new(Vec::new()));
-    let delete = deletes(&sent);
-    let mut rules: Vec<&Rule> = reads.iter().collect();
-    rules.extend([&locks, &delete]);
-    let (aws, ops) = clients(&rules);
+    let Place { aws, ops, sent } = place(SNAPSHOTS, &locks);
 
     let plan = block_on(plan(&aws));
     assert_eq!(plan.items.len(), 2);
@@ -207,15 +201,12 @@ fn a_lock_taken_after_the_plan_is_caught_by_the_re_check() {
 
 #[test]
 fn a_denied_lock_read_keeps_the_plan_and_says_locks_were_not_checked() {
-    let reads = reads(&["snap-a"]);
     let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
         .sequence()
         .http_status(403, Some(denied()))
         .repeatedly()
         .build();
-    let mut rules: Vec<&Rule> = reads.iter().collect();
-    rules.push(&locks);
-    let (aws, _ops) = clients(&rules);
+    let Place { aws, sent, .. } = place(&["snap-a"], &locks);
 
     let plan = block_on(plan(&aws));
     assert_eq!(plan.items.len(), 1, "still offered");
@@ -226,6 +217,7 @@ fn a_denied_lock_read_keeps_the_plan_and_says_locks_were_not_checked() {
     let json = serde_json::to_value(ecsnap::output::actions::CleanupJson::new(&plan, true, None))
         .expect("json");
     assert_eq!(json["notes"][0], note.as_str());
+    assert!(sent.lock().expect("sent").is_empty());
 }
 
 #[test]
@@ -245,7 +237,7 @@ fn every_page_of_locks_is_read() {
                 .snapshots(locked("snap-2", LockState::ComplianceCooloff))
                 .build()
         });
-    let (aws, _ops) = clients(&[&first, &second]);
+    let (aws, _ops) = ec2_only("eu-west-1", &[&first, &second]);
     let ids: Vec<String> = (0..250).map(|i| format!("snap-{i}")).collect();
     let locks = block_on(aws.ec2.describe_locked_snapshots(&ids)).expect("locks");
     // 250 ids: two batches (200 + 50), each two pages.

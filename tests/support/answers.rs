@@ -89,6 +89,37 @@ pub fn no_tasks() -> Rule {
         .then_output(|| aws_sdk_ecs::operation::list_tasks::ListTasksOutput::builder().build())
 }
 
+/// A completed 8 GiB snapshot `id` of account 111122223333 whose volume is gone (an
+/// orphan), tagged `tags`.
+pub fn orphaned_snapshot(id: &str, tags: &[(&str, &str)]) -> aws_sdk_ec2::types::Snapshot {
+    let tags = tags
+        .iter()
+        .map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(*k).value(*v).build());
+    aws_sdk_ec2::types::Snapshot::builder()
+        .snapshot_id(id)
+        .volume_id(format!("vol-gone-{id}"))
+        .volume_size(8)
+        .owner_id("111122223333")
+        .state(aws_sdk_ec2::types::SnapshotState::Completed)
+        .set_tags(Some(tags.collect()))
+        .build()
+}
+
+/// AMI `id` whose one EBS block device comes from snapshot `snapshot`.
+pub fn ami_from(id: &str, snapshot: &str) -> aws_sdk_ec2::types::builders::ImageBuilder {
+    aws_sdk_ec2::types::Image::builder()
+        .image_id(id)
+        .block_device_mappings(
+            aws_sdk_ec2::types::BlockDeviceMapping::builder()
+                .ebs(
+                    aws_sdk_ec2::types::EbsBlockDevice::builder()
+                        .snapshot_id(snapshot)
+                        .build(),
+                )
+                .build(),
+        )
+}
+
 /// ECR with no repositories.
 pub fn no_repositories() -> Rule {
     mock!(aws_sdk_ecr::Client::describe_repositories).then_output(|| {
