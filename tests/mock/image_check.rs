@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::answers::failing;
 use crate::mocked::clients;
+use crate::service_revisions::change_lines;
 use aws_sdk_ecr::operation::batch_get_image::BatchGetImageOutput;
 use aws_sdk_ecr::types::{Image as EcrImage, ImageFailure, ImageFailureCode, ImageIdentifier};
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
@@ -187,11 +188,7 @@ async fn the_picker_marks_deleted_images_and_diffs_each_revision_against_what_ru
         "what runs has nothing to change"
     );
     assert!(by_rev(2).deleted_images().is_empty());
-    let lines: Vec<String> = by_rev(2)
-        .changes
-        .iter()
-        .map(ecsnap::analysis::diff::FieldChange::line)
-        .collect();
+    let lines = change_lines(&by_rev(2).changes);
     assert_eq!(
         lines,
         [

@@ -3,6 +3,7 @@
 //! put sends the text as given. (moto's StartLifecyclePolicyPreview answers 500, so
 //! ecsnap never calls it: policies are evaluated locally.)
 
+use crate::answers::failing;
 use crate::asserts::assert_has;
 use aws_sdk_ecr::operation::get_lifecycle_policy::{
     GetLifecyclePolicyError, GetLifecyclePolicyOutput,
@@ -61,10 +62,7 @@ async fn a_missing_policy_is_none_and_a_present_one_is_its_text() {
 #[tokio::test]
 async fn a_denied_read_names_the_permission() {
     let body = r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: ecr:GetLifecyclePolicy"}"#;
-    let denied = mock!(aws_sdk_ecr::Client::get_lifecycle_policy)
-        .sequence()
-        .http_status(400, Some(body.to_string()))
-        .build();
+    let denied = failing!(aws_sdk_ecr::Client::get_lifecycle_policy, 400, body);
     let client = mock_client!(aws_sdk_ecr, RuleMode::MatchAny, [&denied]);
     let err = EcrAdapter::new(client, ctx())
         .get_lifecycle_policy("ws")

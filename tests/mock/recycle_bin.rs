@@ -11,7 +11,7 @@ use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOu
 use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
 use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
-use aws_sdk_rbin::operation::get_rule::GetRuleOutput;
+use aws_sdk_rbin::operation::get_rule::{GetRuleOutput, builders::GetRuleOutputBuilder};
 use aws_sdk_rbin::operation::list_rules::ListRulesOutput;
 use aws_sdk_rbin::types::{
     ResourceTag, ResourceType, RetentionPeriod, RetentionPeriodUnit, RuleStatus, RuleSummary,
@@ -22,7 +22,7 @@ use ecsnap::aws::AwsClients;
 use ecsnap::ops::cleanup::CleanupPlan;
 use ecsnap::output::actions::CleanupJson;
 
-use crate::answers::orphaned_snapshot;
+use crate::answers::{failing, orphaned_snapshot};
 use crate::mocked::{MockAws, no_retry_client};
 use crate::snapshot_locks::plan;
 
@@ -65,6 +65,23 @@ fn days(n: i32) -> RetentionPeriod {
         .expect("period")
 }
 
+/// An available retention rule `id` keeping EBS snapshots `retention_days` days.
+fn snapshot_rule(id: &str, retention_days: i32) -> GetRuleOutputBuilder {
+    GetRuleOutput::builder()
+        .identifier(id)
+        .resource_type(ResourceType::EbsSnapshot)
+        .retention_period(days(retention_days))
+        .status(RuleStatus::Available)
+}
+
+/// GetRule answering `rule` when asked for its identifier.
+fn rule_read(rule: GetRuleOutput) -> Rule {
+    let id = rule.identifier().unwrap_or_default().to_string();
+    mock!(aws_sdk_rbin::Client::get_rule)
+        .match_requests(move |r| r.identifier() == Some(id.as_str()))
+        .then_output(move || rule.clone())
+}
+
 /// ListRules for snapshots (recording the resource type asked for) naming `ids`, and
 /// GetRule answering a tag-level rule `team-data` (14 days) and a region-level rule
 /// `region-all` (7 days) that excludes `scratch=yes`.
@@ -88,28 +105,16 @@ fn rbin(ids: &'static [&'static str], asked: &Arc<Mutex<Vec<String>>>) -> aws_sd
             }
             out.build()
         });
-    let team = mock!(aws_sdk_rbin::Client::get_rule)
-        .match_requests(|r| r.identifier() == Some("team-data"))
-        .then_output(|| {
-            GetRuleOutput::builder()
-                .identifier("team-data")
-                .resource_type(ResourceType::EbsSnapshot)
-                .retention_period(days(14))
-                .resource_tags(tag("team", "data"))
-                .status(RuleStatus::Available)
-                .build()
-        });
-    let region = mock!(aws_sdk_rbin::Client::get_rule)
-        .match_requests(|r| r.identifier() == Some("region-all"))
-        .then_output(|| {
-            GetRuleOutput::builder()
-                .identifier("region-all")
-                .resource_type(ResourceType::EbsSnapshot)
-                .retention_period(days(7))
-                .exclude_resource_tags(tag("scratch", "yes"))
-                .status(RuleStatus::Available)
-                .build()
-        });
+    let team = rule_read(
+        snapshot_rule("team-data", 14)
+            .resource_tags(tag("team", "data"))
+            .build(),
+    );
+    let region = rule_read(
+        snapshot_rule("region-all", 7)
+            .exclude_resource_tags(tag("scratch", "yes"))
+            .build(),
+    );
     no_retry_client!(aws_sdk_rbin, &[&list, &team, &region])
 }
 
@@ -194,11 +199,7 @@ async fn no_rule_makes_every_deletion_permanent() {
 #[tokio::test]
 async fn a_denied_list_rules_keeps_the_plan_and_names_the_permission() {
     let body = r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: rbin:ListRules"}"#;
-    let denied = mock!(aws_sdk_rbin::Client::list_rules)
-        .sequence()
-        .http_status(400, Some(body.to_string()))
-        .repeatedly()
-        .build();
+    let denied = failing!(aws_sdk_rbin::Client::list_rules, 400, body, repeatedly);
     let aws = clients(no_retry_client!(aws_sdk_rbin, &[&denied]));
     let plan = plan(&aws).await;
     assert_eq!(plan.items.len(), 3, "the plan stands");

@@ -210,6 +210,14 @@ fn place(ecs: &[&Rule], ecr: &[&Rule]) -> (AwsClients, OpsClients) {
     .clients_and_ops()
 }
 
+/// The one-line description of each change, in order.
+pub(crate) fn change_lines(changes: &[ecsnap::analysis::diff::FieldChange]) -> Vec<String> {
+    changes
+        .iter()
+        .map(ecsnap::analysis::diff::FieldChange::line)
+        .collect()
+}
+
 #[tokio::test]
 async fn the_revisions_of_the_history_are_offered_with_their_diff_and_a_moved_tag() {
     let ecs = reads(true);
@@ -232,11 +240,7 @@ async fn the_revisions_of_the_history_are_offered_with_their_diff_and_a_moved_ta
         format!("{REPO}@sha256:aaaaaaaaaaaaaaaa")
     );
     assert!(choices[2].moved.is_empty(), "v0 points where it did");
-    let lines: Vec<String> = r1
-        .changes
-        .iter()
-        .map(ecsnap::analysis::diff::FieldChange::line)
-        .collect();
+    let lines = change_lines(&r1.changes);
     assert_eq!(
         lines,
         [
@@ -255,6 +259,36 @@ async fn the_revisions_of_the_history_are_offered_with_their_diff_and_a_moved_ta
     assert_eq!(ecr.num_calls(), 1);
 }
 
+/// Revision `n` of task definition family `api`.
+fn api_revision(n: i32) -> sdk::builders::TaskDefinitionBuilder {
+    sdk::TaskDefinition::builder()
+        .family("api")
+        .revision(n)
+        .task_definition_arn(td(&format!("api:{n}")))
+}
+
+/// The rollback plan of payments/api to service revision `which`, pinning digests or not.
+async fn plan_revision(
+    aws: &AwsClients,
+    which: &str,
+    pin: bool,
+) -> ecsnap::Result<rollback::RollbackPlan> {
+    let target = RollbackTarget::ServiceRevision {
+        which: which.into(),
+        pin,
+    };
+    rollback::plan(aws, "payments", "api", &target).await
+}
+
+/// Both sides' clients over the history's reads (`reads(true)`) and `extra` ECS rules,
+/// ECR answering by `ecr`.
+fn history_place(ecr: &Rule, extra: &[&Rule]) -> (AwsClients, OpsClients) {
+    let ecs = reads(true);
+    let mut rules: Vec<&Rule> = ecs.iter().collect();
+    rules.extend(extra);
+    place(&rules, &[ecr])
+}
+
 /// UpdateService must carry `task_definition` and volume `data` from `snapshot`.
 fn update_rule(task_definition: &'static str, snapshot: &'static str) -> Rule {
     mock!(aws_sdk_ecs::Client::update_service)
@@ -271,22 +305,13 @@ fn update_rule(task_definition: &'static str, snapshot: &'static str) -> Rule {
 
 #[tokio::test]
 async fn a_rollback_restores_the_task_definition_and_the_volume_in_one_update() {
-    let ecs = reads(true);
     let ecr = ecr_images();
     let td6: &'static str = Box::leak(td("api:6").into_boxed_str());
     let update = update_rule(td6, "snap-old");
     let register = mock!(aws_sdk_ecs::Client::register_task_definition)
         .then_output(|| RegisterTaskDefinitionOutput::builder().build());
-    let mut rules: Vec<&Rule> = ecs.iter().collect();
-    rules.extend([&update, &register]);
-    let (aws, ops) = place(&rules, &[&ecr]);
-    let target = RollbackTarget::ServiceRevision {
-        which: "1".into(),
-        pin: false,
-    };
-    let plan = rollback::plan(&aws, "payments", "api", &target)
-        .await
-        .expect("planned");
+    let (aws, ops) = history_place(&ecr, &[&update, &register]);
+    let plan = plan_revision(&aws, "1", false).await.expect("planned");
     let RollbackChange::ServiceRevision(r) = &plan.change else {
         panic!("a service-revision rollback: {plan:?}");
     };
@@ -322,17 +347,13 @@ async fn a_rollback_restores_the_task_definition_and_the_volume_in_one_update() 
 
 #[tokio::test]
 async fn pinning_registers_a_copy_with_the_digest_the_revision_ran() {
-    let ecs = reads(true);
     let ecr = ecr_images();
     let describe_td = mock!(aws_sdk_ecs::Client::describe_task_definition)
         .match_requests(|r| r.task_definition() == Some(td("api:6").as_str()))
         .then_output(|| {
             DescribeTaskDefinitionOutput::builder()
                 .task_definition(
-                    sdk::TaskDefinition::builder()
-                        .family("api")
-                        .revision(6)
-                        .task_definition_arn(td("api:6"))
+                    api_revision(6)
                         .container_definitions(
                             sdk::ContainerDefinition::builder()
                                 .name("app")
@@ -353,25 +374,13 @@ async fn pinning_registers_a_copy_with_the_digest_the_revision_ran() {
         })
         .then_output(|| {
             RegisterTaskDefinitionOutput::builder()
-                .task_definition(
-                    sdk::TaskDefinition::builder()
-                        .family("api")
-                        .revision(8)
-                        .task_definition_arn(td("api:8"))
-                        .build(),
-                )
+                .task_definition(api_revision(8).build())
                 .build()
         });
     let td8: &'static str = Box::leak(td("api:8").into_boxed_str());
     let update = update_rule(td8, "snap-old");
-    let mut rules: Vec<&Rule> = ecs.iter().collect();
-    rules.extend([&describe_td, &register, &update]);
-    let (aws, ops) = place(&rules, &[&ecr]);
-    let target = RollbackTarget::ServiceRevision {
-        which: rev_arn("r1"),
-        pin: true,
-    };
-    let plan = rollback::plan(&aws, "payments", "api", &target)
+    let (aws, ops) = history_place(&ecr, &[&describe_td, &register, &update]);
+    let plan = plan_revision(&aws, &rev_arn("r1"), true)
         .await
         .expect("planned");
     assert!(
@@ -419,28 +428,16 @@ async fn pinning_registers_a_copy_with_the_digest_the_revision_ran() {
 
 #[tokio::test]
 async fn what_runs_is_refused_and_an_unknown_revision_lists_the_ones_there_are() {
-    let ecs = reads(true);
     let ecr = ecr_images();
-    let rules: Vec<&Rule> = ecs.iter().collect();
-    let (aws, _) = place(&rules, &[&ecr]);
-    let runs = RollbackTarget::ServiceRevision {
-        which: "r2".into(),
-        pin: false,
-    };
-    let err = rollback::plan(&aws, "payments", "api", &runs)
+    let (aws, _) = history_place(&ecr, &[]);
+    let err = plan_revision(&aws, "r2", false)
         .await
         .expect_err("runs already");
     assert!(
         err.to_string().contains("already runs service revision r2"),
         "{err}"
     );
-    let unknown = RollbackTarget::ServiceRevision {
-        which: "7".into(),
-        pin: false,
-    };
-    let err = rollback::plan(&aws, "payments", "api", &unknown)
-        .await
-        .expect_err("no 7th");
+    let err = plan_revision(&aws, "7", false).await.expect_err("no 7th");
     assert!(err.to_string().contains("1 (r1), 2 (r0)"), "{err}");
 }
 
@@ -508,13 +505,10 @@ fn ecr_images_r1_archived() -> Rule {
 
 #[tokio::test]
 async fn a_revision_whose_image_is_archived_is_refused_with_the_restore_offered() {
-    let ecs = reads(true);
     let ecr = ecr_images_r1_archived();
     let td6: &'static str = Box::leak(td("api:6").into_boxed_str());
     let update = update_rule(td6, "snap-old");
-    let mut rules: Vec<&Rule> = ecs.iter().collect();
-    rules.push(&update);
-    let (aws, _ops) = place(&rules, &[&ecr]);
+    let (aws, _ops) = history_place(&ecr, &[&update]);
     let choices = offer_for(&aws, "payments", "api").await.expect("offered");
     let archived = choices[1]
         .archived
@@ -526,13 +520,7 @@ async fn a_revision_whose_image_is_archived_is_refused_with_the_restore_offered(
         "the digest it ran"
     );
     assert!(choices[0].archived.is_none() && choices[2].archived.is_none());
-    let target = RollbackTarget::ServiceRevision {
-        which: "1".into(),
-        pin: false,
-    };
-    let err = rollback::plan(&aws, "payments", "api", &target)
-        .await
-        .expect_err("refused");
+    let err = plan_revision(&aws, "1", false).await.expect_err("refused");
     assert!(matches!(err, Error::Refused(_)), "{err:?}");
     let text = err.to_string();
     assert!(
