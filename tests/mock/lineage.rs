@@ -6,9 +6,11 @@
 use crate::mocked::clients;
 use crate::runtime::block_on;
 use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
-use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
+use aws_sdk_ec2::operation::describe_volumes::{
+    DescribeVolumesError, DescribeVolumesInput, DescribeVolumesOutput,
+};
 use aws_sdk_ec2::types::{Snapshot, SnapshotState, Tag, Volume, VolumeState};
-use aws_smithy_mocks::mock;
+use aws_smithy_mocks::{RuleBuilder, mock};
 use ecsnap::load::load_lineage;
 use ecsnap::model::ResourceKind;
 
@@ -52,29 +54,30 @@ fn volume(id: &str, from: Option<&str>, state: VolumeState) -> Volume {
         .build()
 }
 
+/// DescribeVolumes asked with filter `name` = `value` (and nothing else).
+fn volumes_where(
+    name: &'static str,
+    value: &'static str,
+) -> RuleBuilder<DescribeVolumesInput, DescribeVolumesOutput, DescribeVolumesError> {
+    mock!(aws_sdk_ec2::Client::describe_volumes).match_requests(move |r| {
+        r.filters()
+            .iter()
+            .any(|f| f.name() == Some(name) && f.values() == [value])
+    })
+}
+
 #[test]
 fn a_snapshot_lists_its_gone_volume_and_the_volumes_made_from_it() {
     let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(own_snapshots);
     // Only the `snapshot-id` filter is answered with the volumes made from it.
-    let made = mock!(aws_sdk_ec2::Client::describe_volumes)
-        .match_requests(|r| {
-            r.filters()
-                .iter()
-                .any(|f| f.name() == Some("snapshot-id") && f.values() == ["snap-0dlm"])
-        })
-        .then_output(|| {
-            DescribeVolumesOutput::builder()
-                .volumes(volume("vol-0a", Some("snap-0dlm"), VolumeState::InUse))
-                .volumes(volume("vol-0b", Some("snap-0dlm"), VolumeState::Available))
-                .build()
-        });
+    let made = volumes_where("snapshot-id", "snap-0dlm").then_output(|| {
+        DescribeVolumesOutput::builder()
+            .volumes(volume("vol-0a", Some("snap-0dlm"), VolumeState::InUse))
+            .volumes(volume("vol-0b", Some("snap-0dlm"), VolumeState::Available))
+            .build()
+    });
     // The source volume is gone: the `volume-id` filter finds nothing.
-    let source = mock!(aws_sdk_ec2::Client::describe_volumes)
-        .match_requests(|r| {
-            r.filters()
-                .iter()
-                .any(|f| f.name() == Some("volume-id") && f.values() == ["vol-0gone"])
-        })
+    let source = volumes_where("volume-id", "vol-0gone")
         .then_output(|| DescribeVolumesOutput::builder().build());
     let aws = clients(&[], &[], &[&snapshots, &made, &source]);
     let lineage =
@@ -99,21 +102,15 @@ fn a_snapshot_lists_its_gone_volume_and_the_volumes_made_from_it() {
 #[test]
 fn a_volume_lists_its_origin_snapshot_and_the_snapshots_taken_of_it() {
     let snapshots = mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(own_snapshots);
-    let this = mock!(aws_sdk_ec2::Client::describe_volumes)
-        .match_requests(|r| {
-            r.filters()
-                .iter()
-                .any(|f| f.name() == Some("volume-id") && f.values() == ["vol-0live"])
-        })
-        .then_output(|| {
-            DescribeVolumesOutput::builder()
-                .volumes(volume(
-                    "vol-0live",
-                    Some("snap-0dlm"),
-                    VolumeState::Available,
-                ))
-                .build()
-        });
+    let this = volumes_where("volume-id", "vol-0live").then_output(|| {
+        DescribeVolumesOutput::builder()
+            .volumes(volume(
+                "vol-0live",
+                Some("snap-0dlm"),
+                VolumeState::Available,
+            ))
+            .build()
+    });
     let aws = clients(&[], &[], &[&snapshots, &this]);
     let lineage = block_on(load_lineage(&aws, ResourceKind::Volume, "vol-0live")).expect("lineage");
     let lines = lineage.lines();

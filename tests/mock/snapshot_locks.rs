@@ -29,12 +29,20 @@ const ACCOUNT: &str = "111122223333";
 /// 2027-01-31T00:00:00Z.
 const EXPIRES: i64 = 1_801_353_600;
 
-fn locked(id: &str, state: LockState) -> LockedSnapshotsInfo {
-    LockedSnapshotsInfo::builder()
-        .snapshot_id(id)
-        .owner_id(ACCOUNT)
-        .lock_state(state)
-        .lock_expires_on(SdkTime::from_secs(EXPIRES))
+/// A DescribeLockedSnapshots page: each (snapshot, lock state) of this account's, locked
+/// until [`EXPIRES`], and the token of the next page if there is one.
+fn locks(locked: &[(&str, LockState)], next: Option<&str>) -> DescribeLockedSnapshotsOutput {
+    let infos = locked.iter().map(|(id, state)| {
+        LockedSnapshotsInfo::builder()
+            .snapshot_id(*id)
+            .owner_id(ACCOUNT)
+            .lock_state(state.clone())
+            .lock_expires_on(SdkTime::from_secs(EXPIRES))
+            .build()
+    });
+    DescribeLockedSnapshotsOutput::builder()
+        .set_snapshots(Some(infos.collect()))
+        .set_next_token(next.map(str::to_string))
         .build()
 }
 
@@ -139,10 +147,13 @@ fn a_locked_snapshot_is_skipped_with_mode_and_expiry_and_never_deleted() {
                 || ids == ["snap-expired", "snap-free"]
         })
         .then_output(|| {
-            DescribeLockedSnapshotsOutput::builder()
-                .snapshots(locked("snap-locked", LockState::Compliance))
-                .snapshots(locked("snap-expired", LockState::Expired))
-                .build()
+            locks(
+                &[
+                    ("snap-locked", LockState::Compliance),
+                    ("snap-expired", LockState::Expired),
+                ],
+                None,
+            )
         });
     let Place { aws, ops, sent } = place(SNAPSHOTS, &locks);
 
@@ -178,12 +189,8 @@ fn a_lock_taken_after_the_plan_is_caught_by_the_re_check() {
     // The plan's question: no locks. The re-check's: snap-b is now locked (governance).
     let locks = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
         .sequence()
-        .output(|| DescribeLockedSnapshotsOutput::builder().build())
-        .output(|| {
-            DescribeLockedSnapshotsOutput::builder()
-                .snapshots(locked("snap-b", LockState::Governance))
-                .build()
-        })
+        .output(|| locks(&[], None))
+        .output(|| locks(&[("snap-b", LockState::Governance)], None))
         .build();
     let Place { aws, ops, sent } = place(SNAPSHOTS, &locks);
 
@@ -224,19 +231,10 @@ fn a_denied_lock_read_keeps_the_plan_and_says_locks_were_not_checked() {
 fn every_page_of_locks_is_read() {
     let first = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
         .match_requests(|r| r.next_token().is_none())
-        .then_output(|| {
-            DescribeLockedSnapshotsOutput::builder()
-                .snapshots(locked("snap-1", LockState::Compliance))
-                .next_token("p2")
-                .build()
-        });
+        .then_output(|| locks(&[("snap-1", LockState::Compliance)], Some("p2")));
     let second = mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
         .match_requests(|r| r.next_token() == Some("p2"))
-        .then_output(|| {
-            DescribeLockedSnapshotsOutput::builder()
-                .snapshots(locked("snap-2", LockState::ComplianceCooloff))
-                .build()
-        });
+        .then_output(|| locks(&[("snap-2", LockState::ComplianceCooloff)], None));
     let (aws, _ops) = ec2_only("eu-west-1", &[&first, &second]);
     let ids: Vec<String> = (0..250).map(|i| format!("snap-{i}")).collect();
     let locks = block_on(aws.ec2.describe_locked_snapshots(&ids)).expect("locks");

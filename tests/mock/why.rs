@@ -12,7 +12,7 @@ use aws_sdk_ecs::primitives::DateTime as SdkTime;
 use aws_sdk_ecs::types::{
     Container, Deployment, DeploymentRolloutState, DesiredStatus, Service, ServiceEvent, Task,
 };
-use aws_smithy_mocks::mock;
+use aws_smithy_mocks::{Rule, mock};
 use chrono::{TimeZone, Utc};
 use ecsnap::load;
 use ecsnap::output::fleet::{Where, judged_services_json};
@@ -73,16 +73,24 @@ fn stopped(id: &str, seconds_ago: i64, reason: &str, exit: Option<i32>) -> Task 
         .build()
 }
 
-#[tokio::test]
-async fn only_the_failing_service_is_read_and_its_stops_are_counted_by_class() {
+/// ListClusters answering the one cluster, ListServices its services `names`.
+fn services_listed(names: &'static [&'static str]) -> [Rule; 2] {
     let clusters = mock!(Client::list_clusters)
         .then_output(|| ListClustersOutput::builder().cluster_arns(CLUSTER).build());
-    let services = mock!(Client::list_services).then_output(|| {
+    let services = mock!(Client::list_services).then_output(move || {
+        let arns = names
+            .iter()
+            .map(|name| format!("arn:aws:ecs:us-east-1:123456789012:service/payments-prod/{name}"));
         ListServicesOutput::builder()
-            .service_arns("arn:aws:ecs:us-east-1:123456789012:service/payments-prod/checkout")
-            .service_arns("arn:aws:ecs:us-east-1:123456789012:service/payments-prod/ledger")
+            .set_service_arns(Some(arns.collect()))
             .build()
     });
+    [clusters, services]
+}
+
+#[tokio::test]
+async fn only_the_failing_service_is_read_and_its_stops_are_counted_by_class() {
+    let [clusters, services] = services_listed(&["checkout", "ledger"]);
     let described = mock!(Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(service("checkout", DeploymentRolloutState::Failed, 0))
@@ -186,13 +194,7 @@ fn assert_oom_why(why: &serde_json::Value) {
 
 #[tokio::test]
 async fn a_service_whose_tasks_cannot_be_read_says_so_in_its_why() {
-    let clusters = mock!(Client::list_clusters)
-        .then_output(|| ListClustersOutput::builder().cluster_arns(CLUSTER).build());
-    let services = mock!(Client::list_services).then_output(|| {
-        ListServicesOutput::builder()
-            .service_arns("arn:aws:ecs:us-east-1:123456789012:service/payments-prod/checkout")
-            .build()
-    });
+    let [clusters, services] = services_listed(&["checkout"]);
     let described = mock!(Client::describe_services).then_output(|| {
         DescribeServicesOutput::builder()
             .services(service("checkout", DeploymentRolloutState::Failed, 0))
