@@ -26,7 +26,7 @@ use aws_sdk_ecs::types::{
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use ecsnap::aws::{AwsClients, OpsClients};
 use ecsnap::ops::audit::read_entries;
-use ecsnap::ops::guard::ReadOnly;
+use ecsnap::ops::guard::{Mutator, ReadOnly};
 use ecsnap::ops::recover::{self, ConfigSource, RecoverOptions, RecoverProgress};
 use ecsnap::ops::wait::FakeClock;
 
@@ -209,6 +209,32 @@ fn now() -> chrono::DateTime<chrono::Utc> {
         .to_utc()
 }
 
+/// What executing a recovery did: its result, the progress it reported, and the fake
+/// clock's sleeps.
+struct Recovery {
+    result: ecsnap::Result<recover::Recovered>,
+    seen: Vec<RecoverProgress>,
+    sleeps: Vec<std::time::Duration>,
+}
+
+/// `plan` executed through `mutator`, waiting at most 30 minutes on a fake clock.
+fn recover_through(mutator: &Mutator, plan: &recover::RecoverPlan) -> Recovery {
+    let clock = FakeClock::default();
+    let mut seen = Vec::new();
+    let result = block_on(recover::execute(
+        mutator,
+        plan,
+        &clock,
+        &RecoverOptions::new(30, now()),
+        &mut |p| seen.push(p.clone()),
+    ));
+    Recovery {
+        result,
+        seen,
+        sleeps: clock.sleeps(),
+    }
+}
+
 #[test]
 fn recover_snapshots_the_orphan_then_changes_only_the_snapshot_id() {
     let volumes = volumes_rule(ECS_TAGS);
@@ -249,23 +275,19 @@ fn recover_snapshots_the_orphan_then_changes_only_the_snapshot_id() {
     assert_eq!(create.num_calls(), 0, "planning sends nothing");
 
     let (mutator, _dir, log) = audited(ops, None);
-    let clock = FakeClock::default();
-    let mut seen: Vec<RecoverProgress> = Vec::new();
-    let done = block_on(recover::execute(
-        &mutator,
-        &plan,
-        &clock,
-        &RecoverOptions::new(30, now()),
-        &mut |p| seen.push(p.clone()),
-    ))
-    .expect("recovered");
+    let Recovery {
+        result,
+        seen,
+        sleeps,
+    } = recover_through(&mutator, &plan);
+    let done = result.expect("recovered");
     assert_eq!(done.snapshot_id, "snap-0new");
     assert_eq!(done.started.deployment_id.as_deref(), Some("ecs-svc/2"));
     assert_eq!(create.num_calls(), 1);
     assert_eq!(state.num_calls(), 3, "pending, pending, completed");
     assert_eq!(updated.num_calls(), 1);
     // Waited with the fake clock: two polls' worth of sleep, no real time.
-    assert_eq!(clock.sleeps().len(), 2);
+    assert_eq!(sleeps.len(), 2);
     let texts: Vec<String> = seen.iter().map(RecoverProgress::text).collect();
     assert_eq!(texts[0], "snapshot snap-0new started");
     assert!(texts[1].contains("pending 40%"), "{texts:?}");
@@ -315,14 +337,7 @@ fn a_service_without_a_reported_configuration_gets_one_for_its_launch_volume() {
     );
     assert_eq!(plan.managed.size_gib, Some(50), "the orphan's size");
     let (mutator, _dir, _log) = audited(ops, None);
-    let done = block_on(recover::execute(
-        &mutator,
-        &plan,
-        &FakeClock::default(),
-        &RecoverOptions::new(30, now()),
-        &mut |_| {},
-    ))
-    .expect("recovered");
+    let done = recover_through(&mutator, &plan).result.expect("recovered");
     assert_eq!(done.snapshot_id, "snap-0new");
     assert_eq!(updated.num_calls(), 1);
 }
@@ -397,14 +412,9 @@ fn read_only_mode_sends_nothing() {
     let (aws, ops) = clients(&[&clusters, &described, &updated], &[&volumes, &create]);
     let plan = block_on(recover::plan(&aws, VOL, None, None)).expect("plan");
     let (mutator, _dir, log) = audited(ops, Some(ReadOnly("read-only mode is on".into())));
-    let err = block_on(recover::execute(
-        &mutator,
-        &plan,
-        &FakeClock::default(),
-        &RecoverOptions::new(30, now()),
-        &mut |_| {},
-    ))
-    .expect_err("refused");
+    let err = recover_through(&mutator, &plan)
+        .result
+        .expect_err("refused");
     assert_eq!(err.exit_code(), 5, "{err}");
     assert_eq!(create.num_calls(), 0);
     assert_eq!(updated.num_calls(), 0);
