@@ -750,17 +750,27 @@ fn messages(path: &str, text: &str) -> Vec<String> {
     check(path, text).iter().map(ToString::to_string).collect()
 }
 
+/// Asserts that `found` is one message for each of `starts`, in order, each starting so.
+#[track_caller]
+fn assert_reports(found: &[String], starts: &[&str]) {
+    assert_eq!(found.len(), starts.len(), "{found:?}");
+    for (message, start) in found.iter().zip(starts) {
+        assert!(
+            message.starts_with(start),
+            "{message:?} should start with {start:?}"
+        );
+    }
+}
+
 #[test]
 fn a_planted_forbidden_import_is_reported_with_file_and_line() {
     let found = messages(
         "src/analysis/x.rs",
         "//! Pure.\n\nuse crate::model::Volume;\nuse crate::aws::Ec2Api;\n",
     );
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert!(
-        found[0]
-            .starts_with("src/analysis/x.rs:4: analysis must not use aws (`crate::aws::Ec2Api`)"),
-        "{found:?}"
+    assert_reports(
+        &found,
+        &["src/analysis/x.rs:4: analysis must not use aws (`crate::aws::Ec2Api`)"],
     );
 }
 
@@ -769,15 +779,14 @@ fn groups_multi_line_uses_and_renames_are_followed() {
     let text = "use crate::{\n    model::Volume,\n    load::{self, load_orphans as lo},\n};\n\
                 use crate::{error::Result, ops::guard::Mutator};\n";
     let found = messages("src/analysis/orphans.rs", text);
-    assert_eq!(found.len(), 3, "{found:?}");
-    assert!(
-        found[0]
-            .starts_with("src/analysis/orphans.rs:3: analysis must not use load (`crate::load`)")
+    assert_reports(
+        &found,
+        &[
+            "src/analysis/orphans.rs:3: analysis must not use load (`crate::load`)",
+            "src/analysis/orphans.rs:3: analysis must not use load (`crate::load::load_orphans`)",
+            "src/analysis/orphans.rs:5: analysis must not use ops",
+        ],
     );
-    assert!(found[1].starts_with(
-        "src/analysis/orphans.rs:3: analysis must not use load (`crate::load::load_orphans`)"
-    ));
-    assert!(found[2].starts_with("src/analysis/orphans.rs:5: analysis must not use ops"));
 }
 
 #[test]
@@ -786,9 +795,13 @@ fn paths_in_code_and_super_out_of_the_part_are_caught() {
     let text = "use super::table::row;\nfn f() {\n    let c = crate::aws::family_of(\"x\");\n    \
                 super::super::super::load::load_orphans();\n}\n";
     let found = messages("src/tui/view/x.rs", text);
-    assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].starts_with("src/tui/view/x.rs:3: tui view must not use aws"));
-    assert!(found[1].starts_with("src/tui/view/x.rs:4: tui view must not use load"));
+    assert_reports(
+        &found,
+        &[
+            "src/tui/view/x.rs:3: tui view must not use aws",
+            "src/tui/view/x.rs:4: tui view must not use load",
+        ],
+    );
     // `super` at a part's root module leaves the part.
     let found = messages("src/analysis/mod.rs", "use super::aws::Ec2Api;\n");
     assert_eq!(found.len(), 1, "{found:?}");
@@ -833,9 +846,13 @@ fn model_may_use_nothing_else_in_the_crate() {
         "src/model/ec2.rs",
         "use super::arn_name;\nuse crate::error::Error;\nuse crate::Result;\n",
     );
-    assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].starts_with("src/model/ec2.rs:2: model must not use error"));
-    assert!(found[1].starts_with("src/model/ec2.rs:3: model must not use Result"));
+    assert_reports(
+        &found,
+        &[
+            "src/model/ec2.rs:2: model must not use error",
+            "src/model/ec2.rs:3: model must not use Result",
+        ],
+    );
 }
 
 fn planted_cycles(sources: &[(&str, &str)]) -> Vec<String> {
@@ -895,10 +912,9 @@ fn a_parent_and_child_that_use_each_other_are_a_cycle_but_tests_inside_a_file_ar
         ),
     ];
     let found = planted_cycles(&sources);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert!(
-        found[0].starts_with("cycle between src/tui/view/header.rs, src/tui/view/mod.rs:"),
-        "{found:?}"
+    assert_reports(
+        &found,
+        &["cycle between src/tui/view/header.rs, src/tui/view/mod.rs:"],
     );
     // Two separate cycles are two reports.
     let two = [
@@ -909,7 +925,11 @@ fn a_parent_and_child_that_use_each_other_are_a_cycle_but_tests_inside_a_file_ar
         ("src/e.rs", "use crate::a::x;\n"),
     ];
     let found = planted_cycles(&two);
-    assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].starts_with("cycle between src/a.rs, src/b.rs:"));
-    assert!(found[1].starts_with("cycle between src/c.rs, src/d.rs:"));
+    assert_reports(
+        &found,
+        &[
+            "cycle between src/a.rs, src/b.rs:",
+            "cycle between src/c.rs, src/d.rs:",
+        ],
+    );
 }

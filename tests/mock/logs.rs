@@ -40,20 +40,29 @@ fn stream() -> String {
     format!("ecs/app/{TASK}")
 }
 
+/// A container's log configuration: `driver` with `options`.
+fn logging(driver: LogDriver, options: &[(&str, &str)]) -> LogConfiguration {
+    options
+        .iter()
+        .fold(
+            LogConfiguration::builder().log_driver(driver),
+            |b, (k, v)| b.options(*k, *v),
+        )
+        .build()
+        .expect("a log configuration")
+}
+
 /// The ledger task definition: `app` logs to CloudWatch Logs, `sidecar` to splunk.
 fn task_definition() -> Rule {
     mock!(aws_sdk_ecs::Client::describe_task_definition).then_output(|| {
-        let awslogs = LogConfiguration::builder()
-            .log_driver(LogDriver::Awslogs)
-            .options("awslogs-group", GROUP)
-            .options("awslogs-stream-prefix", "ecs")
-            .build()
-            .expect("a log configuration");
-        let splunk = LogConfiguration::builder()
-            .log_driver(LogDriver::Splunk)
-            .options("splunk-url", "https://splunk.example:8088")
-            .build()
-            .expect("a log configuration");
+        let awslogs = logging(
+            LogDriver::Awslogs,
+            &[("awslogs-group", GROUP), ("awslogs-stream-prefix", "ecs")],
+        );
+        let splunk = logging(
+            LogDriver::Splunk,
+            &[("splunk-url", "https://splunk.example:8088")],
+        );
         DescribeTaskDefinitionOutput::builder()
             .task_definition(
                 TaskDefinition::builder()
