@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::answers::{
     clusters_listed, failing, in_turn, no_service_deployments_operation, service_deployments_page,
 };
-use crate::mocked::{MockAws, audited, no_retry_client, ok_entry};
+use crate::mocked::{MockAws, audited, no_retry_client, ok_actions, ok_entry};
 use aws_sdk_ecs::operation::continue_service_deployment::ContinueServiceDeploymentOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
@@ -886,14 +886,8 @@ async fn the_console_sends_exactly_stop_rollback_and_continue_with_its_hook_then
         }
     }
     assert_eq!(sent, 2);
-    let entries = read_entries(&rig.dir.path().join("audit.log")).expect("audit");
-    let actions: Vec<&str> = entries
-        .iter()
-        .filter(|e| e.result == "ok")
-        .map(|e| e.action.as_str())
-        .collect();
     assert_eq!(
-        actions,
+        ok_actions(&rig.dir.path().join("audit.log")),
         ["ecs:StopServiceDeployment", "ecs:ContinueServiceDeployment"]
     );
 }

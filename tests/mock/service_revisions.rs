@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
-use crate::mocked::{MockAws, audited, no_retry_client, ok_entry};
+use crate::mocked::{MockAws, audited, no_retry_client, ok_actions, ok_entry};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
 use aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput;
@@ -22,7 +22,6 @@ use aws_sdk_ecs::types as sdk;
 use aws_smithy_mocks::{Rule, mock};
 use ecsnap::aws::{AwsClients, CallContext, OpsClients};
 use ecsnap::error::Error;
-use ecsnap::ops::audit::read_entries;
 use ecsnap::ops::guard::ReadOnly;
 use ecsnap::ops::rollback::{self, RollbackChange, RollbackTarget};
 use ecsnap::ops::rollback_revision::{offer_for, why_unavailable};
@@ -411,18 +410,9 @@ async fn pinning_registers_a_copy_with_the_digest_the_revision_ran() {
         "then one UpdateService to it, with the volume"
     );
     assert_eq!(started.task_definition, td8);
-    let actions: Vec<(String, String)> = read_entries(&log)
-        .expect("audit")
-        .into_iter()
-        .map(|e| (e.action, e.result))
-        .filter(|(_, r)| r == "ok")
-        .collect();
     assert_eq!(
-        actions,
-        [
-            ("ecs:RegisterTaskDefinition".to_string(), "ok".to_string()),
-            ("ecs:UpdateService".to_string(), "ok".to_string()),
-        ]
+        ok_actions(&log),
+        ["ecs:RegisterTaskDefinition", "ecs:UpdateService"]
     );
 }
 

@@ -286,4 +286,14 @@ pub fn ok_entry(log: &Path, action: &str) -> AuditEntry {
         .unwrap_or_else(|| panic!("no ok {action} in the audit log: {entries:?}"))
 }
 
+/// The actions of the audit log's `ok` result lines at `log`, in order.
+pub fn ok_actions(log: &Path) -> Vec<String> {
+    read_entries(log)
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.is_result() && e.result == "ok")
+        .map(|e| e.action)
+        .collect()
+}
+
 pub use crate::runtime::block_on;
