@@ -286,13 +286,7 @@ fn exec_sends_execute_command_and_hands_the_session_to_the_plugin_like_the_aws_c
         "/bin/bash",
     ))
     .expect("plan");
-    assert!(
-        envoy
-            .blocker
-            .as_deref()
-            .is_some_and(|b| b.contains("PENDING")),
-        "{envoy:?}"
-    );
+    assert_has(envoy.blocker.as_deref().unwrap_or_default(), "PENDING");
 
     plugin.check_installed().expect("the stand-in is installed");
     let session = block_on(exec::start(&mutator, &plan)).expect("ExecuteCommand");

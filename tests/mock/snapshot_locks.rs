@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::answers::orphaned_snapshot;
 use crate::cleanup::execute_plan;
-use crate::mocked::{audited, block_on, ec2_only};
+use crate::mocked::{audited, block_on, ec2_only, skip_reason};
 use aws_sdk_ec2::operation::delete_snapshot::DeleteSnapshotOutput;
 use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
@@ -161,13 +161,8 @@ fn a_locked_snapshot_is_skipped_with_mode_and_expiry_and_never_deleted() {
     let mut planned: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     planned.sort_unstable();
     assert_eq!(planned, ["snap-expired", "snap-free"]);
-    let skip = plan
-        .skipped
-        .iter()
-        .find(|s| s.id == "snap-locked")
-        .expect("the locked snapshot is skipped");
     assert_eq!(
-        skip.reason,
+        skip_reason(&plan.skipped, "snap-locked"),
         "locked in compliance mode until 2027-01-31 00:00 UTC"
     );
     assert!(plan.notes.is_empty(), "{:?}", plan.notes);
