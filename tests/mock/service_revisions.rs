@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::answers::{UNKNOWN_OPERATION, clusters_listed, failing};
+use crate::asserts::{assert_has, assert_has_all};
 use crate::mocked::{MockAws, audited, no_retry_client, ok_actions, ok_entry};
 use aws_sdk_ecr::operation::describe_images::DescribeImagesOutput;
 use aws_sdk_ecs::operation::describe_service_deployments::DescribeServiceDeploymentsOutput;
@@ -315,14 +316,14 @@ async fn a_rollback_restores_the_task_definition_and_the_volume_in_one_update() 
         panic!("a service-revision rollback: {plan:?}");
     };
     assert_eq!(r.revision_arn, rev_arn("r1"));
-    let summary = plan.summary();
-    assert!(
-        summary.contains("volume data from snapshot snap-new -> snap-old"),
-        "{summary}"
-    );
-    assert!(
-        summary.contains("tag v1 was pushed again") && summary.contains("--pin-digests"),
-        "the plan says the tag moved and offers to pin: {summary}"
+    // The plan says the tag moved and offers to pin.
+    assert_has_all(
+        &plan.summary(),
+        &[
+            "volume data from snapshot snap-new -> snap-old",
+            "tag v1 was pushed again",
+            "--pin-digests",
+        ],
     );
     // Read-only: refused before any request.
     let (m, _dir, _log) = audited(ops.clone(), Some(ReadOnly("read-only mode is on".into())));
@@ -338,10 +339,7 @@ async fn a_rollback_restores_the_task_definition_and_the_volume_in_one_update() 
     assert_eq!(register.num_calls(), 0);
     let done = ok_entry(&log, "ecs:UpdateService");
     let detail = done.detail.as_deref().unwrap_or_default();
-    assert!(
-        detail.contains("volume data from snapshot snap-old"),
-        "{detail}"
-    );
+    assert_has(detail, "volume data from snapshot snap-old");
 }
 
 #[tokio::test]
@@ -452,8 +450,13 @@ async fn denied_unsupported_or_undescribed_revisions_say_why() {
         .await
         .expect_err("denied");
     let why = why_unavailable(&err);
-    assert!(why.contains("ecs:ListServiceDeployments"), "{why}");
-    assert!(why.contains("task-definition revisions only"), "{why}");
+    assert_has_all(
+        &why,
+        &[
+            "ecs:ListServiceDeployments",
+            "task-definition revisions only",
+        ],
+    );
     // An endpoint without the operation.
     let unknown = failing!(
         aws_sdk_ecs::Client::list_service_deployments,
