@@ -232,10 +232,6 @@ fn follow_until(
     })
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one journey through the view reads best in one piece"
-)]
 #[test]
 fn the_logs_view_pages_back_by_token_and_follows_until_closed() {
     let td = task_definition();

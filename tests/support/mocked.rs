@@ -77,11 +77,10 @@ pub fn skip_reasons<'a, C: FromIterator<(&'a str, &'a str)>>(
 /// Why resource `id` was skipped (fails the test when it was not).
 #[track_caller]
 pub fn skip_reason<'a>(skipped: &'a [ecsnap::model::Skipped], id: &str) -> &'a str {
-    skipped
-        .iter()
-        .find(|s| s.id == id)
-        .map(|s| s.reason.as_str())
-        .unwrap_or_else(|| panic!("{id} is not skipped: {skipped:?}"))
+    skipped.iter().find(|s| s.id == id).map_or_else(
+        || panic!("{id} is not skipped: {skipped:?}"),
+        |s| s.reason.as_str(),
+    )
 }
 
 /// (id, status) of each cleanup result, in order.
