@@ -683,15 +683,23 @@ fn reads_of(task: aws_sdk_ecs::types::Task) -> Vec<Rule> {
     rules
 }
 
-/// `described_task` with its containers reporting no runtime id, in `last`/`desired`.
-fn without_runtime_ids(last: &str, desired: &str) -> aws_sdk_ecs::types::Task {
+/// `described_task` with its containers reporting no runtime id, last and desired
+/// `status`.
+fn without_runtime_ids(status: &str) -> aws_sdk_ecs::types::Task {
     let mut task = described_task();
-    task.last_status = Some(last.into());
-    task.desired_status = Some(desired.into());
+    task.last_status = Some(status.into());
+    task.desired_status = Some(status.into());
     for c in task.containers.iter_mut().flatten() {
         c.runtime_id = None;
     }
     task
+}
+
+/// Why planning `forward` to the task, `status` and reporting no runtime id, fails.
+fn forward_refused(status: &str, forward: &Forward) -> ecsnap::Error {
+    let reads = reads_of(without_runtime_ids(status));
+    let h = harness(&reads.iter().collect::<Vec<_>>(), &[]);
+    block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, forward)).expect_err("refused")
 }
 
 #[test]
@@ -701,10 +709,7 @@ fn port_forward_to_a_running_task_without_a_runtime_id_says_what_is_missing() {
         local_port: None,
         host: None,
     };
-    let reads = reads_of(without_runtime_ids("RUNNING", "RUNNING"));
-    let h = harness(&reads.iter().collect::<Vec<_>>(), &[]);
-    let err = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward))
-        .expect_err("no runtime id");
+    let err = forward_refused("RUNNING", &forward);
     let text = err.to_string();
     assert_lacks(&text, "not running");
     assert_has_all(
@@ -718,11 +723,7 @@ fn port_forward_to_a_running_task_without_a_runtime_id_says_what_is_missing() {
     );
     assert_eq!(err.exit_code(), 2, "a usage error, as documented");
 
-    let reads = reads_of(without_runtime_ids("STOPPED", "STOPPED"));
-    let h = harness(&reads.iter().collect::<Vec<_>>(), &[]);
-    let text = block_on(port_forward::plan(&h.aws, "prod", TASK_ID, None, &forward))
-        .expect_err("stopped")
-        .to_string();
+    let text = forward_refused("STOPPED", &forward).to_string();
     assert_has(&text, "the task is STOPPED, not running");
 }
 
