@@ -1,6 +1,8 @@
 //! Mocked AWS answers several tests share: a rule that answers an operation with an HTTP
 //! error and a JSON body (once or every time), one answering prepared outputs in turn, the
-//! error bodies, and the empty answers of the reads a test does not look at.
+//! error bodies, the answers several features read (ListServiceDeployments pages, an
+//! orphaned snapshot, an AMI of a snapshot), and the empty answers of the reads a test
+//! does not look at.
 #![allow(
     dead_code,
     unused_macros,

@@ -1,7 +1,8 @@
 //! Clients whose every call is answered by aws-smithy-mocks rules, for the `mock` test
 //! binary: [`MockAws`] builds the read side (`AwsClients`) and the write side
 //! (`OpsClients`) from the same SDK clients in one place ([`MockAws::clients_and_ops`]),
-//! [`audited`] the one guarded `Mutator` writing its audit log into a temporary directory.
+//! [`audited`] the one guarded `Mutator` writing its audit log into a temporary directory
+//! ([`ok_entry`] and [`ok_actions`] read that log back).
 //! A service given no client answers nothing (any call to it fails: no rule matches).
 
 use std::path::{Path, PathBuf};
