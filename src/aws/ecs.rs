@@ -304,12 +304,11 @@ impl EcsApi for EcsAdapter {
                     err.into()
                 }
             })?;
-        let td = out.task_definition().ok_or_else(|| {
-            self.ctx.odd_answer(
-                "ecs:DescribeTaskDefinition",
-                format!("no task definition returned for {task_definition}"),
-            )
-        })?;
+        let td = self.ctx.present(
+            "ecs:DescribeTaskDefinition",
+            out.task_definition(),
+            format!("no task definition returned for {task_definition}"),
+        )?;
         Ok(task_definition_of(td))
     }
 }
