@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::Filter;
 use super::api::{Ec2Api, by_token, in_batches};
 use super::classify::CallContext;
 use super::convert::{ec2_tags, owned, text, time};
-use crate::error::Result;
+use crate::error::{AwsError, Result};
 use crate::model::{Ami, LaunchTemplate, Snapshot, SnapshotLock, Volume};
 
 /// The largest page DescribeVolumes / DescribeSnapshots / DescribeImages return.
@@ -40,6 +40,25 @@ impl Ec2Adapter {
     }
 }
 
+/// The snapshot `snapshot_id` as DescribeSnapshots answers it (`None`: the answer does not
+/// hold it). The reads and the actions (`ec2_ops`) both ask this way.
+pub(super) async fn snapshot_by_id(
+    client: &Client,
+    ctx: &CallContext,
+    snapshot_id: &str,
+) -> std::result::Result<Option<aws_sdk_ec2::types::Snapshot>, AwsError> {
+    let out = client
+        .describe_snapshots()
+        .snapshot_ids(snapshot_id)
+        .send()
+        .await
+        .map_err(ctx.err("ec2:DescribeSnapshots"))?;
+    let mut snapshots = out.snapshots().iter();
+    Ok(snapshots
+        .find(|s| s.snapshot_id() == Some(snapshot_id))
+        .cloned())
+}
+
 /// The largest page DescribeLaunchTemplates / DescribeLaunchTemplateVersions return.
 const TEMPLATE_PAGE: i32 = 200;
 
@@ -62,26 +81,10 @@ const LOCK_PAGE: i32 = 1000;
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
     async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>> {
-        let answer = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send()
-            .await;
-        match answer {
-            Ok(out) => Ok(out
-                .snapshots()
-                .iter()
-                .find(|s| s.snapshot_id() == Some(snapshot_id))
-                .map(snapshot)),
-            Err(e) => {
-                let e = self.ctx.err("ec2:DescribeSnapshots")(e);
-                if e.code.as_deref() == Some("InvalidSnapshot.NotFound") {
-                    Ok(None)
-                } else {
-                    Err(e.into())
-                }
-            }
+        match snapshot_by_id(&self.client, &self.ctx, snapshot_id).await {
+            Ok(found) => Ok(found.as_ref().map(snapshot)),
+            Err(e) if e.code.as_deref() == Some("InvalidSnapshot.NotFound") => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 

@@ -9,6 +9,7 @@ use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, TargetStorageTier}
 use super::answer::{Attempts, Sent};
 use super::api::{Ec2Ops, Preflight};
 use super::classify::CallContext;
+use super::ec2::snapshot_by_id;
 use crate::error::{AwsError, AwsErrorKind, Result};
 use crate::model::SnapshotState;
 
@@ -24,16 +25,18 @@ impl Ec2OpsAdapter {
 }
 
 /// What a DryRun call's answer means: `DryRunOperation` is "would have succeeded",
-/// `UnauthorizedOperation` is "not allowed"; anything else is reported as it is.
-fn preflight_of<O, E, R>(
+/// `UnauthorizedOperation` is "not allowed"; anything else is reported as it is. `call`
+/// is the request sent with `dry_run(true)`.
+async fn preflight_of<O, E, R>(
     ctx: &CallContext,
     action: &'static str,
-    result: std::result::Result<O, SdkError<E, R>>,
+    call: impl std::future::Future<Output = std::result::Result<O, SdkError<E, R>>>,
 ) -> Preflight
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    let result = call.await;
     match result {
         // A server that ignores DryRun would have done it: still "allowed".
         Ok(_) => Preflight::Allowed,
@@ -92,48 +95,28 @@ fn tag_spec(kind: ResourceType, tags: &[(String, String)]) -> TagSpecification {
 #[async_trait]
 impl Ec2Ops for Ec2OpsAdapter {
     async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight {
-        let r = self
-            .client
-            .delete_volume()
-            .volume_id(volume_id)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:DeleteVolume", r)
+        let request = self.client.delete_volume().volume_id(volume_id);
+        let dry_run = request.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:DeleteVolume", dry_run).await
     }
 
     async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight {
-        let r = self
-            .client
-            .delete_snapshot()
-            .snapshot_id(snapshot_id)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:DeleteSnapshot", r)
+        let request = self.client.delete_snapshot().snapshot_id(snapshot_id);
+        let dry_run = request.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:DeleteSnapshot", dry_run).await
     }
 
     async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight {
-        let r = self
-            .client
-            .create_snapshot()
-            .volume_id(volume_id)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:CreateSnapshot", r)
+        let request = self.client.create_snapshot().volume_id(volume_id);
+        let dry_run = request.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:CreateSnapshot", dry_run).await
     }
 
     async fn preflight_archive_snapshot(&self, snapshot_id: &str) -> Preflight {
-        let r = self
-            .client
-            .modify_snapshot_tier()
-            .snapshot_id(snapshot_id)
-            .storage_tier(TargetStorageTier::Archive)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:ModifySnapshotTier", r)
+        let request = self.client.modify_snapshot_tier().snapshot_id(snapshot_id);
+        let archive = request.storage_tier(TargetStorageTier::Archive);
+        let dry_run = archive.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:ModifySnapshotTier", dry_run).await
     }
 
     async fn delete_volume(&self, volume_id: &str) -> Sent<()> {
@@ -158,16 +141,8 @@ impl Ec2Ops for Ec2OpsAdapter {
     }
 
     async fn snapshot_exists(&self, snapshot_id: &str) -> Result<bool> {
-        let answer = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send();
-        let found = answer.await.map(|out| {
-            let mut ids = out.snapshots().iter().map(|s| s.snapshot_id());
-            ids.any(|id| id == Some(snapshot_id))
-        });
-        exists(found.map_err(self.ctx.err("ec2:DescribeSnapshots")))
+        let found = snapshot_by_id(&self.client, &self.ctx, snapshot_id).await;
+        exists(found.map(|s| s.is_some()))
     }
 
     async fn create_snapshot(
@@ -242,20 +217,10 @@ impl Ec2Ops for Ec2OpsAdapter {
         &self,
         snapshot_id: &str,
     ) -> Result<Option<(SnapshotState, Option<String>)>> {
-        let out = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send()
-            .await
-            .map_err(self.ctx.err("ec2:DescribeSnapshots"))?;
-        Ok(out
-            .snapshots()
-            .iter()
-            .find(|s| s.snapshot_id() == Some(snapshot_id))
-            .and_then(|s| {
-                let state = SnapshotState::from(s.state()?.as_str());
-                Some((state, s.progress().map(str::to_string)))
-            }))
+        let found = snapshot_by_id(&self.client, &self.ctx, snapshot_id).await?;
+        Ok(found.and_then(|s| {
+            let state = SnapshotState::from(s.state()?.as_str());
+            Some((state, s.progress().map(str::to_string)))
+        }))
     }
 }

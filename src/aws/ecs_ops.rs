@@ -112,6 +112,11 @@ impl EcsOpsAdapter {
     }
 }
 
+/// The deployment an answer names, or the one asked about when the answer names none.
+fn deployment_named(answered: Option<&str>, asked: &str) -> String {
+    answered.unwrap_or(asked).to_string()
+}
+
 fn vec_or_none<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
@@ -305,10 +310,10 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err_newer("ecs:StopServiceDeployment"))?;
-        Ok(out
-            .service_deployment_arn()
-            .unwrap_or(deployment_arn)
-            .to_string())
+        Ok(deployment_named(
+            out.service_deployment_arn(),
+            deployment_arn,
+        ))
     }
 
     async fn continue_service_deployment(
@@ -328,9 +333,9 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err_newer("ecs:ContinueServiceDeployment"))?;
-        Ok(out
-            .service_deployment_arn()
-            .unwrap_or(deployment_arn)
-            .to_string())
+        Ok(deployment_named(
+            out.service_deployment_arn(),
+            deployment_arn,
+        ))
     }
 }
