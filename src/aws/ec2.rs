@@ -285,19 +285,7 @@ impl Ec2Api for Ec2Adapter {
             .try_collect()
             .await
             .map_err(self.ctx.err("ec2:DescribeImages"))?;
-        Ok(images
-            .iter()
-            .map(|i| Ami {
-                id: text(i.image_id()),
-                name: owned(i.name()),
-                state: i.state().map(|s| s.as_str().to_string()),
-                snapshot_ids: i
-                    .block_device_mappings()
-                    .iter()
-                    .filter_map(|m| m.ebs()?.snapshot_id().map(str::to_string))
-                    .collect(),
-            })
-            .collect())
+        Ok(images.iter().map(ami).collect())
     }
 
     async fn describe_launch_templates(&self) -> Result<Vec<LaunchTemplate>> {
@@ -372,6 +360,19 @@ fn volume(v: &aws_sdk_ec2::types::Volume) -> Volume {
             .attachments()
             .iter()
             .filter_map(|a| owned(a.instance_id()).or_else(|| owned(a.associated_resource())))
+            .collect(),
+    }
+}
+
+fn ami(i: &aws_sdk_ec2::types::Image) -> Ami {
+    Ami {
+        id: text(i.image_id()),
+        name: owned(i.name()),
+        state: i.state().map(|s| s.as_str().to_string()),
+        snapshot_ids: i
+            .block_device_mappings()
+            .iter()
+            .filter_map(|m| m.ebs()?.snapshot_id().map(str::to_string))
             .collect(),
     }
 }
