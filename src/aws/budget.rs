@@ -84,6 +84,18 @@ fn open_file_limit() -> Option<u64> {
 static GLOBAL_BUDGET: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(global_size(open_file_limit()))));
 
+/// Waits for a permit of `semaphore`. Neither semaphore of a budget is ever closed.
+#[allow(
+    clippy::expect_used,
+    reason = "the semaphores live as long as the budget and are never closed"
+)]
+async fn permit(semaphore: &Arc<Semaphore>) -> OwnedSemaphorePermit {
+    Arc::clone(semaphore)
+        .acquire_owned()
+        .await
+        .expect("a budget's semaphore is never closed")
+}
+
 /// One place's bound and the budget it shares.
 #[derive(Debug, Clone)]
 pub struct Budget {
@@ -115,23 +127,8 @@ impl Budget {
     /// Waits for the place's own bound, then for the process-wide budget (in that order:
     /// a place waiting on itself holds nothing of the others').
     pub async fn admit(&self) -> Admission {
-        // Neither semaphore is ever closed.
-        #[allow(
-            clippy::expect_used,
-            reason = "the semaphores live as long as the budget and are never closed"
-        )]
-        let place = Arc::clone(&self.place)
-            .acquire_owned()
-            .await
-            .expect("a place's semaphore is never closed");
-        #[allow(
-            clippy::expect_used,
-            reason = "the semaphores live as long as the budget and are never closed"
-        )]
-        let global = Arc::clone(&self.global)
-            .acquire_owned()
-            .await
-            .expect("the global semaphore is never closed");
+        let place = permit(&self.place).await;
+        let global = permit(&self.global).await;
         Admission {
             _place: place,
             _global: global,

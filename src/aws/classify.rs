@@ -41,6 +41,17 @@ impl CallContext {
         move |e| unsupported_by_emulator(classify(action, self, &e))
     }
 
+    /// What an answer of `action` was expected to hold: `value`, or (when the answer
+    /// lacks it) an [`Self::odd_answer`] error saying `missing`.
+    pub fn present<T>(
+        &self,
+        action: &'static str,
+        value: Option<T>,
+        missing: impl Into<String>,
+    ) -> crate::error::Result<T> {
+        value.ok_or_else(|| self.odd_answer(action, missing).into())
+    }
+
     /// An error for a call that returned something ecsnap cannot use.
     pub fn odd_answer(&self, action: &'static str, message: impl Into<String>) -> AwsError {
         AwsError {

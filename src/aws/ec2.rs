@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::Filter;
 use super::api::{Ec2Api, by_token, in_batches};
 use super::classify::CallContext;
 use super::convert::{ec2_tags, owned, text, time};
-use crate::error::Result;
+use crate::error::{AwsError, Result};
 use crate::model::{Ami, LaunchTemplate, Snapshot, SnapshotLock, Volume};
 
 /// The largest page DescribeVolumes / DescribeSnapshots / DescribeImages return.
@@ -40,6 +40,25 @@ impl Ec2Adapter {
     }
 }
 
+/// The snapshot `snapshot_id` as DescribeSnapshots answers it (`None`: the answer does not
+/// hold it). The reads and the actions (`ec2_ops`) both ask this way.
+pub(super) async fn snapshot_by_id(
+    client: &Client,
+    ctx: &CallContext,
+    snapshot_id: &str,
+) -> std::result::Result<Option<aws_sdk_ec2::types::Snapshot>, AwsError> {
+    let out = client
+        .describe_snapshots()
+        .snapshot_ids(snapshot_id)
+        .send()
+        .await
+        .map_err(ctx.err("ec2:DescribeSnapshots"))?;
+    let mut snapshots = out.snapshots().iter();
+    Ok(snapshots
+        .find(|s| s.snapshot_id() == Some(snapshot_id))
+        .cloned())
+}
+
 /// The largest page DescribeLaunchTemplates / DescribeLaunchTemplateVersions return.
 const TEMPLATE_PAGE: i32 = 200;
 
@@ -62,26 +81,10 @@ const LOCK_PAGE: i32 = 1000;
 #[async_trait]
 impl Ec2Api for Ec2Adapter {
     async fn describe_snapshot(&self, snapshot_id: &str) -> Result<Option<Snapshot>> {
-        let answer = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send()
-            .await;
-        match answer {
-            Ok(out) => Ok(out
-                .snapshots()
-                .iter()
-                .find(|s| s.snapshot_id() == Some(snapshot_id))
-                .map(snapshot)),
-            Err(e) => {
-                let e = self.ctx.err("ec2:DescribeSnapshots")(e);
-                if e.code.as_deref() == Some("InvalidSnapshot.NotFound") {
-                    Ok(None)
-                } else {
-                    Err(e.into())
-                }
-            }
+        match snapshot_by_id(&self.client, &self.ctx, snapshot_id).await {
+            Ok(found) => Ok(found.as_ref().map(snapshot)),
+            Err(e) if e.code.as_deref() == Some("InvalidSnapshot.NotFound") => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -282,19 +285,7 @@ impl Ec2Api for Ec2Adapter {
             .try_collect()
             .await
             .map_err(self.ctx.err("ec2:DescribeImages"))?;
-        Ok(images
-            .iter()
-            .map(|i| Ami {
-                id: text(i.image_id()),
-                name: owned(i.name()),
-                state: i.state().map(|s| s.as_str().to_string()),
-                snapshot_ids: i
-                    .block_device_mappings()
-                    .iter()
-                    .filter_map(|m| m.ebs()?.snapshot_id().map(str::to_string))
-                    .collect(),
-            })
-            .collect())
+        Ok(images.iter().map(ami).collect())
     }
 
     async fn describe_launch_templates(&self) -> Result<Vec<LaunchTemplate>> {
@@ -369,6 +360,19 @@ fn volume(v: &aws_sdk_ec2::types::Volume) -> Volume {
             .attachments()
             .iter()
             .filter_map(|a| owned(a.instance_id()).or_else(|| owned(a.associated_resource())))
+            .collect(),
+    }
+}
+
+fn ami(i: &aws_sdk_ec2::types::Image) -> Ami {
+    Ami {
+        id: text(i.image_id()),
+        name: owned(i.name()),
+        state: i.state().map(|s| s.as_str().to_string()),
+        snapshot_ids: i
+            .block_device_mappings()
+            .iter()
+            .filter_map(|m| m.ebs()?.snapshot_id().map(str::to_string))
             .collect(),
     }
 }

@@ -6,10 +6,11 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, TargetStorageTier};
 
-use super::answer::{Attempts, Sent, is_not_found};
+use super::answer::{Attempts, Sent};
 use super::api::{Ec2Ops, Preflight};
 use super::classify::CallContext;
-use crate::error::Result;
+use super::ec2::snapshot_by_id;
+use crate::error::{AwsError, AwsErrorKind, Result};
 use crate::model::SnapshotState;
 
 pub struct Ec2OpsAdapter {
@@ -24,16 +25,18 @@ impl Ec2OpsAdapter {
 }
 
 /// What a DryRun call's answer means: `DryRunOperation` is "would have succeeded",
-/// `UnauthorizedOperation` is "not allowed"; anything else is reported as it is.
-fn preflight_of<O, E, R>(
+/// `UnauthorizedOperation` is "not allowed"; anything else is reported as it is. `call`
+/// is the request sent with `dry_run(true)`.
+async fn preflight_of<O, E, R>(
     ctx: &CallContext,
     action: &'static str,
-    result: std::result::Result<O, SdkError<E, R>>,
+    call: impl std::future::Future<Output = std::result::Result<O, SdkError<E, R>>>,
 ) -> Preflight
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    let result = call.await;
     match result {
         // A server that ignores DryRun would have done it: still "allowed".
         Ok(_) => Preflight::Allowed,
@@ -50,6 +53,37 @@ where
     }
 }
 
+/// Sends a mutation counting its attempts (`send` adds the counter to the request) and
+/// labels its error with `action`.
+async fn counted<O, E, R, F>(
+    ctx: &CallContext,
+    action: &'static str,
+    send: impl FnOnce(Attempts) -> F,
+) -> Sent<()>
+where
+    F: std::future::Future<Output = std::result::Result<O, SdkError<E, R>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let attempts = Attempts::default();
+    let result = send(attempts.clone())
+        .await
+        .map(|_| ())
+        .map_err(|e| ctx.err(action)(e).into());
+    Sent {
+        result,
+        attempts: attempts.count(),
+    }
+}
+
+/// Whether a Describe* by id found its resource: AWS's NotFound for the id is `false`.
+fn exists(found: std::result::Result<bool, AwsError>) -> Result<bool> {
+    match found {
+        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(false),
+        other => Ok(other?),
+    }
+}
+
 fn tag_spec(kind: ResourceType, tags: &[(String, String)]) -> TagSpecification {
     let mut spec = TagSpecification::builder().resource_type(kind);
     for (k, v) in tags {
@@ -61,120 +95,54 @@ fn tag_spec(kind: ResourceType, tags: &[(String, String)]) -> TagSpecification {
 #[async_trait]
 impl Ec2Ops for Ec2OpsAdapter {
     async fn preflight_delete_volume(&self, volume_id: &str) -> Preflight {
-        let r = self
-            .client
-            .delete_volume()
-            .volume_id(volume_id)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:DeleteVolume", r)
+        let request = self.client.delete_volume().volume_id(volume_id);
+        let dry_run = request.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:DeleteVolume", dry_run).await
     }
 
     async fn preflight_delete_snapshot(&self, snapshot_id: &str) -> Preflight {
-        let r = self
-            .client
-            .delete_snapshot()
-            .snapshot_id(snapshot_id)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:DeleteSnapshot", r)
+        let request = self.client.delete_snapshot().snapshot_id(snapshot_id);
+        let dry_run = request.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:DeleteSnapshot", dry_run).await
     }
 
     async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight {
-        let r = self
-            .client
-            .create_snapshot()
-            .volume_id(volume_id)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:CreateSnapshot", r)
+        let request = self.client.create_snapshot().volume_id(volume_id);
+        let dry_run = request.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:CreateSnapshot", dry_run).await
     }
 
     async fn preflight_archive_snapshot(&self, snapshot_id: &str) -> Preflight {
-        let r = self
-            .client
-            .modify_snapshot_tier()
-            .snapshot_id(snapshot_id)
-            .storage_tier(TargetStorageTier::Archive)
-            .dry_run(true)
-            .send()
-            .await;
-        preflight_of(&self.ctx, "ec2:ModifySnapshotTier", r)
+        let request = self.client.modify_snapshot_tier().snapshot_id(snapshot_id);
+        let archive = request.storage_tier(TargetStorageTier::Archive);
+        let dry_run = archive.dry_run(true).send();
+        preflight_of(&self.ctx, "ec2:ModifySnapshotTier", dry_run).await
     }
 
     async fn delete_volume(&self, volume_id: &str) -> Sent<()> {
-        let attempts = Attempts::default();
-        let result = self
-            .client
-            .delete_volume()
-            .volume_id(volume_id)
-            .customize()
-            .interceptor(attempts.clone())
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.ctx.err("ec2:DeleteVolume")(e).into());
-        Sent {
-            result,
-            attempts: attempts.count(),
-        }
+        let request = self.client.delete_volume().volume_id(volume_id);
+        let send = |counter| request.customize().interceptor(counter).send();
+        counted(&self.ctx, "ec2:DeleteVolume", send).await
     }
 
     async fn delete_snapshot(&self, snapshot_id: &str) -> Sent<()> {
-        let attempts = Attempts::default();
-        let result = self
-            .client
-            .delete_snapshot()
-            .snapshot_id(snapshot_id)
-            .customize()
-            .interceptor(attempts.clone())
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.ctx.err("ec2:DeleteSnapshot")(e).into());
-        Sent {
-            result,
-            attempts: attempts.count(),
-        }
+        let request = self.client.delete_snapshot().snapshot_id(snapshot_id);
+        let send = |counter| request.customize().interceptor(counter).send();
+        counted(&self.ctx, "ec2:DeleteSnapshot", send).await
     }
 
     async fn volume_exists(&self, volume_id: &str) -> Result<bool> {
-        let answer = self
-            .client
-            .describe_volumes()
-            .volume_ids(volume_id)
-            .send()
-            .await
-            .map_err(|e| crate::Error::from(self.ctx.err("ec2:DescribeVolumes")(e)));
-        match answer {
-            Ok(out) => Ok(out
-                .volumes()
-                .iter()
-                .any(|v| v.volume_id() == Some(volume_id))),
-            Err(e) if is_not_found(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        let answer = self.client.describe_volumes().volume_ids(volume_id).send();
+        let found = answer.await.map(|out| {
+            let mut ids = out.volumes().iter().map(|v| v.volume_id());
+            ids.any(|id| id == Some(volume_id))
+        });
+        exists(found.map_err(self.ctx.err("ec2:DescribeVolumes")))
     }
 
     async fn snapshot_exists(&self, snapshot_id: &str) -> Result<bool> {
-        let answer = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send()
-            .await
-            .map_err(|e| crate::Error::from(self.ctx.err("ec2:DescribeSnapshots")(e)));
-        match answer {
-            Ok(out) => Ok(out
-                .snapshots()
-                .iter()
-                .any(|s| s.snapshot_id() == Some(snapshot_id))),
-            Err(e) if is_not_found(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
+        let found = snapshot_by_id(&self.client, &self.ctx, snapshot_id).await;
+        exists(found.map(|s| s.is_some()))
     }
 
     async fn create_snapshot(
@@ -192,11 +160,9 @@ impl Ec2Ops for Ec2OpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err("ec2:CreateSnapshot"))?;
-        out.snapshot_id().map(str::to_string).ok_or_else(|| {
-            self.ctx
-                .odd_answer("ec2:CreateSnapshot", "no snapshot id in the answer")
-                .into()
-        })
+        let id = out.snapshot_id().map(str::to_string);
+        self.ctx
+            .present("ec2:CreateSnapshot", id, "no snapshot id in the answer")
     }
 
     async fn create_tags(&self, resource_id: &str, tags: &[(String, String)]) -> Result<()> {
@@ -251,20 +217,10 @@ impl Ec2Ops for Ec2OpsAdapter {
         &self,
         snapshot_id: &str,
     ) -> Result<Option<(SnapshotState, Option<String>)>> {
-        let out = self
-            .client
-            .describe_snapshots()
-            .snapshot_ids(snapshot_id)
-            .send()
-            .await
-            .map_err(self.ctx.err("ec2:DescribeSnapshots"))?;
-        Ok(out
-            .snapshots()
-            .iter()
-            .find(|s| s.snapshot_id() == Some(snapshot_id))
-            .and_then(|s| {
-                let state = SnapshotState::from(s.state()?.as_str());
-                Some((state, s.progress().map(str::to_string)))
-            }))
+        let found = snapshot_by_id(&self.client, &self.ctx, snapshot_id).await?;
+        Ok(found.and_then(|s| {
+            let state = SnapshotState::from(s.state()?.as_str());
+            Some((state, s.progress().map(str::to_string)))
+        }))
     }
 }

@@ -37,14 +37,7 @@ impl EcrApi for EcrAdapter {
             .try_collect()
             .await
             .map_err(self.ctx.err("ecr:DescribeRepositories"))?;
-        Ok(repos
-            .iter()
-            .map(|r| Repository {
-                name: text(r.repository_name()),
-                arn: text(r.repository_arn()),
-                uri: text(r.repository_uri()),
-            })
-            .collect())
+        Ok(repos.iter().map(repository).collect())
     }
 
     async fn list_images(&self, repository: &str) -> Result<Vec<Image>> {
@@ -65,26 +58,7 @@ impl EcrApi for EcrAdapter {
             .try_collect()
             .await
             .map_err(self.ctx.err("ecr:DescribeImages"))?;
-        Ok(details
-            .iter()
-            .map(|d| Image {
-                repository: d.repository_name().unwrap_or(repository).to_string(),
-                digest: text(d.image_digest()),
-                tags: d.image_tags().to_vec(),
-                pushed_at: time(d.image_pushed_at()),
-                size_bytes: d.image_size_in_bytes().unwrap_or_default(),
-                media_type: d.image_manifest_media_type().map(str::to_string),
-                artifact_media_type: d.artifact_media_type().map(str::to_string),
-                subject: d.subject_manifest_digest().map(str::to_string),
-                status: d
-                    .image_status()
-                    .map(|s| ImageStatus::from(s.as_str()))
-                    .unwrap_or_default(),
-                last_pulled_at: time(d.last_recorded_pull_time()),
-                last_archived_at: time(d.last_archived_at()),
-                last_activated_at: time(d.last_activated_at()),
-            })
-            .collect())
+        Ok(details.iter().map(|d| image(repository, d)).collect())
     }
 
     async fn get_manifest(&self, repository: &str, digest: &str) -> Result<Option<String>> {
@@ -198,6 +172,35 @@ impl EcrApi for EcrAdapter {
             }
             Err(e) => Err(self.ctx.err("ecr:GetLifecyclePolicy")(e).into()),
         }
+    }
+}
+
+fn repository(r: &aws_sdk_ecr::types::Repository) -> Repository {
+    Repository {
+        name: text(r.repository_name()),
+        arn: text(r.repository_arn()),
+        uri: text(r.repository_uri()),
+    }
+}
+
+/// An image of `repository` as DescribeImages lists it.
+fn image(repository: &str, d: &aws_sdk_ecr::types::ImageDetail) -> Image {
+    Image {
+        repository: d.repository_name().unwrap_or(repository).to_string(),
+        digest: text(d.image_digest()),
+        tags: d.image_tags().to_vec(),
+        pushed_at: time(d.image_pushed_at()),
+        size_bytes: d.image_size_in_bytes().unwrap_or_default(),
+        media_type: d.image_manifest_media_type().map(str::to_string),
+        artifact_media_type: d.artifact_media_type().map(str::to_string),
+        subject: d.subject_manifest_digest().map(str::to_string),
+        status: d
+            .image_status()
+            .map(|s| ImageStatus::from(s.as_str()))
+            .unwrap_or_default(),
+        last_pulled_at: time(d.last_recorded_pull_time()),
+        last_archived_at: time(d.last_archived_at()),
+        last_activated_at: time(d.last_activated_at()),
     }
 }
 

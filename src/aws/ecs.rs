@@ -271,10 +271,7 @@ impl EcsApi for EcsAdapter {
                 Ok(out
                     .container_instances()
                     .iter()
-                    .map(|c| ContainerInstance {
-                        arn: text(c.container_instance_arn()),
-                        ec2_instance_id: owned(c.ec2_instance_id()),
-                    })
+                    .map(container_instance)
                     .collect())
             },
         )
@@ -304,12 +301,11 @@ impl EcsApi for EcsAdapter {
                     err.into()
                 }
             })?;
-        let td = out.task_definition().ok_or_else(|| {
-            self.ctx.odd_answer(
-                "ecs:DescribeTaskDefinition",
-                format!("no task definition returned for {task_definition}"),
-            )
-        })?;
+        let td = self.ctx.present(
+            "ecs:DescribeTaskDefinition",
+            out.task_definition(),
+            format!("no task definition returned for {task_definition}"),
+        )?;
         Ok(task_definition_of(td))
     }
 }
@@ -429,6 +425,13 @@ fn deploy_settings(
             .collect(),
     };
     (settings != crate::model::DeploySettings::default()).then_some(settings)
+}
+
+fn container_instance(c: &aws_sdk_ecs::types::ContainerInstance) -> ContainerInstance {
+    ContainerInstance {
+        arn: text(c.container_instance_arn()),
+        ec2_instance_id: owned(c.ec2_instance_id()),
+    }
 }
 
 fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {

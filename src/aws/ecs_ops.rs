@@ -112,6 +112,11 @@ impl EcsOpsAdapter {
     }
 }
 
+/// The deployment an answer names, or the one asked about when the answer names none.
+fn deployment_named(answered: Option<&str>, asked: &str) -> String {
+    answered.unwrap_or(asked).to_string()
+}
+
 fn vec_or_none<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
@@ -131,15 +136,11 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err("ecs:DescribeTaskDefinition"))?;
-        let Some(td) = out.task_definition() else {
-            return Err(self
-                .ctx
-                .odd_answer(
-                    "ecs:DescribeTaskDefinition",
-                    format!("no task definition returned for {source}"),
-                )
-                .into());
-        };
+        let td = self.ctx.present(
+            "ecs:DescribeTaskDefinition",
+            out.task_definition(),
+            format!("no task definition returned for {source}"),
+        )?;
         let mut containers = td.container_definitions().to_vec();
         for (container, image) in images {
             let Some(c) = containers
@@ -179,17 +180,11 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err("ecs:RegisterTaskDefinition"))?;
-        registered
-            .task_definition()
-            .map(task_definition_of)
-            .ok_or_else(|| {
-                self.ctx
-                    .odd_answer(
-                        "ecs:RegisterTaskDefinition",
-                        "no task definition in the answer",
-                    )
-                    .into()
-            })
+        self.ctx.present(
+            "ecs:RegisterTaskDefinition",
+            registered.task_definition().map(task_definition_of),
+            "no task definition in the answer",
+        )
     }
 
     async fn update_service(
@@ -249,11 +244,9 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err("ecs:UpdateService"))?;
-        out.service().map(service).ok_or_else(|| {
-            self.ctx
-                .odd_answer("ecs:UpdateService", "no service in the answer")
-                .into()
-        })
+        let updated = out.service().map(service);
+        self.ctx
+            .present("ecs:UpdateService", updated, "no service in the answer")
     }
 
     async fn execute_command(
@@ -274,12 +267,11 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err("ecs:ExecuteCommand"))?;
-        let Some(session) = out.session() else {
-            return Err(self
-                .ctx
-                .odd_answer("ecs:ExecuteCommand", "no session in the answer")
-                .into());
-        };
+        let session = self.ctx.present(
+            "ecs:ExecuteCommand",
+            out.session(),
+            "no session in the answer",
+        )?;
         Ok(ExecSession {
             cluster_arn: text(out.cluster_arn()),
             task_arn: text(out.task_arn()),
@@ -304,11 +296,9 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err("ecs:StopTask"))?;
-        out.task().map(task).ok_or_else(|| {
-            self.ctx
-                .odd_answer("ecs:StopTask", "no task in the answer")
-                .into()
-        })
+        let stopped = out.task().map(task);
+        self.ctx
+            .present("ecs:StopTask", stopped, "no task in the answer")
     }
 
     async fn stop_service_deployment_rollback(&self, deployment_arn: &str) -> Result<String> {
@@ -320,10 +310,10 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err_newer("ecs:StopServiceDeployment"))?;
-        Ok(out
-            .service_deployment_arn()
-            .unwrap_or(deployment_arn)
-            .to_string())
+        Ok(deployment_named(
+            out.service_deployment_arn(),
+            deployment_arn,
+        ))
     }
 
     async fn continue_service_deployment(
@@ -343,9 +333,9 @@ impl EcsOps for EcsOpsAdapter {
             .send()
             .await
             .map_err(self.ctx.err_newer("ecs:ContinueServiceDeployment"))?;
-        Ok(out
-            .service_deployment_arn()
-            .unwrap_or(deployment_arn)
-            .to_string())
+        Ok(deployment_named(
+            out.service_deployment_arn(),
+            deployment_arn,
+        ))
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::analysis::metrics::{ServiceMetrics, judge, period_for, period_start, service_queries};
 use crate::aws::AwsClients;
 use crate::error::Result;
+use crate::model::{MetricQuery, MetricSeries};
 
 /// The metrics of `services` ((cluster, service name) pairs) from `start` to `end`, in the
 /// same order. GetMetricData calls: ⌈8 × services ÷ 500⌉ (more only when one call's
@@ -18,24 +19,47 @@ pub async fn load_metrics(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<ServiceMetrics>> {
-    if services.is_empty() {
+    read_and_judge(
+        aws,
+        services,
+        (start, end),
+        crate::analysis::metrics::QUERIES_PER_SERVICE,
+        |i, (cluster, service), period| service_queries(i, cluster, service, period),
+        |(cluster, service), queries, answers, window| {
+            judge(cluster, service, queries, answers, window)
+        },
+    )
+    .await
+}
+
+/// One GetMetricData read of every subject's queries (`queries` gives the `per_subject`
+/// queries of the subject at an index, for a period) over `window`, its start moved back to
+/// a whole period; then `judge` takes each subject with its queries, their answers and the
+/// window read, in the subjects' order.
+pub(crate) async fn read_and_judge<S, J>(
+    aws: &AwsClients,
+    subjects: &[S],
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    per_subject: usize,
+    queries: impl Fn(usize, &S, i32) -> Vec<MetricQuery>,
+    judge: impl Fn(&S, &[MetricQuery], &[MetricSeries], (DateTime<Utc>, DateTime<Utc>)) -> J,
+) -> Result<Vec<J>> {
+    if subjects.is_empty() {
         return Ok(Vec::new());
     }
     let period = period_for(end - start);
     let start = period_start(start, period);
-    let per_service: Vec<_> = services
+    let per: Vec<_> = subjects
         .iter()
         .enumerate()
-        .map(|(i, (cluster, service))| service_queries(i, cluster, service, period))
+        .map(|(i, s)| queries(i, s, period))
         .collect();
-    let all: Vec<_> = per_service.iter().flatten().cloned().collect();
+    let all: Vec<_> = per.iter().flatten().cloned().collect();
     let series = aws.cloudwatch.get_metric_data(&all, start, end).await?;
-    Ok(services
+    Ok(subjects
         .iter()
-        .zip(&per_service)
-        .zip(series.chunks(crate::analysis::metrics::QUERIES_PER_SERVICE))
-        .map(|(((cluster, service), queries), answers)| {
-            judge(cluster, service, queries, answers, (start, end))
-        })
+        .zip(&per)
+        .zip(series.chunks(per_subject))
+        .map(|((s, queries), answers)| judge(s, queries, answers, (start, end)))
         .collect())
 }

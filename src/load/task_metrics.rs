@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::analysis::metrics::{period_for, period_start};
 use crate::analysis::task_metrics::{
     QUERIES_PER_TASK, TaskKey, TaskMetrics, judge_task, task_queries,
 };
@@ -25,22 +24,13 @@ pub async fn load_task_metrics(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<TaskMetrics>> {
-    if tasks.is_empty() {
-        return Ok(Vec::new());
-    }
-    let period = period_for(end - start);
-    let start = period_start(start, period);
-    let per_task: Vec<_> = tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| task_queries(i, cluster, t, period))
-        .collect();
-    let all: Vec<_> = per_task.iter().flatten().cloned().collect();
-    let series = aws.cloudwatch.get_metric_data(&all, start, end).await?;
-    Ok(tasks
-        .iter()
-        .zip(&per_task)
-        .zip(series.chunks(QUERIES_PER_TASK))
-        .map(|((task, queries), answers)| judge_task(cluster, task, queries, answers, (start, end)))
-        .collect())
+    super::metrics::read_and_judge(
+        aws,
+        tasks,
+        (start, end),
+        QUERIES_PER_TASK,
+        |i, t, period| task_queries(i, cluster, t, period),
+        |task, queries, answers, window| judge_task(cluster, task, queries, answers, window),
+    )
+    .await
 }
