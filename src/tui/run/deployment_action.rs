@@ -25,6 +25,21 @@ fn text(e: &crate::Error) -> String {
     e.to_string()
 }
 
+/// What a follow does with each look at the deployment: sends it to the dialog of
+/// `generation`.
+pub(crate) fn deployment_looks(
+    tx: &UnboundedSender<Msg>,
+    generation: u64,
+) -> impl FnMut(&crate::model::ServiceDeployment) + use<> {
+    let tx = tx.clone();
+    move |d| {
+        let _ = tx.send(Msg::Dialog {
+            generation,
+            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
+        });
+    }
+}
+
 /// The picker's ECS row for the service: roll back at the paused hook when a deployment
 /// waits at one, else stop the deployment in flight and roll back; `None` when none is in
 /// flight. An endpoint without service deployments (older, moto) or a denied listing is
@@ -116,13 +131,7 @@ pub async fn send_and_follow(
     } else {
         arn
     };
-    let look_tx = tx.clone();
-    let mut on_look = move |d: &crate::model::ServiceDeployment| {
-        let _ = look_tx.send(Msg::Dialog {
-            generation,
-            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
-        });
-    };
+    let mut on_look = deployment_looks(tx, generation);
     let clock = SystemClock::default();
     let outcome = follow_deployment::follow_deployment(
         aws.ecs.as_ref(),

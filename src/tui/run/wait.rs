@@ -74,13 +74,7 @@ pub(crate) async fn started_then_wait(
             spawn_last_lines(&lines_aws, generation, t, &progress_tx);
         }
     };
-    let look_tx = tx.clone();
-    let mut on_look = move |d: &crate::model::ServiceDeployment| {
-        let _ = look_tx.send(Msg::Dialog {
-            generation,
-            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
-        });
-    };
+    let mut on_look = super::deployment_action::deployment_looks(tx, generation);
     let clock = SystemClock::default();
     let s = &started.service;
     let outcome = wait_following(
