@@ -21,7 +21,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use serde_json::json;
 
 use super::Emulator;
-use super::fleet::{REGION, emulator_account, emulator_config, first_id, sdk, seed_err};
+use super::fleet::{
+    REGION, emulator_account, emulator_config, first_id, registered_arn, sdk, seed_err,
+};
 use crate::error::Result;
 
 pub const CLUSTER: &str = "payments-prod";
@@ -166,11 +168,7 @@ async fn register_storefront(ecs: &aws_sdk_ecs::Client) -> Result<String> {
             .container_definitions(container)
             .send()
     );
-    Ok(out
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap_or_default()
-        .to_string())
+    Ok(registered_arn(&out))
 }
 
 /// Seeds the storefront into an emulator that holds the demo fleet (the cluster exists):

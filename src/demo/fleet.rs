@@ -158,6 +158,16 @@ pub(super) async fn create_repository(
     Ok(registry(account))
 }
 
+/// The ARN of the task definition a RegisterTaskDefinition answered with (empty when none).
+pub(super) fn registered_arn(
+    out: &aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput,
+) -> String {
+    out.task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The id (or ARN) `id` reads off the first of `items` a create call answered with; empty
 /// when it answered none.
 pub(super) fn first_id<T>(items: &[T], id: impl Fn(&T) -> Option<&str>) -> String {
@@ -414,11 +424,7 @@ pub async fn register_container(
             .container_definitions(container)
             .send()
     );
-    Ok(out
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap_or_default()
-        .to_string())
+    Ok(registered_arn(&out))
 }
 
 /// Starts `count` tasks of `task_definition` in `group` (`service:NAME` for a service's,
