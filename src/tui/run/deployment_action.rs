@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::text;
 use crate::analysis::deployments::{FollowVerdict, awaiting_action, in_flight};
 use crate::aws::AwsClients;
 use crate::model::LifecycleHookAction;
@@ -20,10 +21,6 @@ use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
 pub const FOLLOW_INTERVAL: Duration = Duration::from_secs(5);
 /// How long the console follows one (ECS's bake times and hooks can be long).
 pub const FOLLOW_TIMEOUT: Duration = Duration::from_hours(1);
-
-fn text(e: &crate::Error) -> String {
-    e.to_string()
-}
 
 /// What a follow does with each look at the deployment: sends it to the dialog of
 /// `generation`.
