@@ -118,7 +118,10 @@ async fn load_balancer(
             .set_subnets(Some(subnets.to_vec()))
             .send()
     );
-    let lb_arn = first_id(lb.load_balancers(), |l| l.load_balancer_arn());
+    let lb_arn = first_id(
+        lb.load_balancers(),
+        aws_sdk_elasticloadbalancingv2::types::LoadBalancer::load_balancer_arn,
+    );
     let tg = sdk!(
         "elb target group",
         elb.create_target_group()
@@ -130,7 +133,10 @@ async fn load_balancer(
             .health_check_path("/healthz")
             .send()
     );
-    let tg_arn = first_id(tg.target_groups(), |t| t.target_group_arn());
+    let tg_arn = first_id(
+        tg.target_groups(),
+        aws_sdk_elasticloadbalancingv2::types::TargetGroup::target_group_arn,
+    );
     sdk!(
         "elb listener",
         elb.create_listener()

@@ -587,7 +587,7 @@ async fn seed_ebs(
             .max_count(1)
             .send()
     );
-    let instance = first_id(run.instances(), |i| i.instance_id());
+    let instance = first_id(run.instances(), aws_sdk_ec2::types::Instance::instance_id);
     // ECS-managed volumes of the ledger tasks, attached and in use.
     let ecs_tags = [
         ("AmazonECSCreated", "true"),
