@@ -217,24 +217,15 @@ impl RollbackModal {
         let (len, at) = match self.mode {
             PickMode::Revisions => (self.revisions.len(), &mut self.selected),
             PickMode::ImageTags => (
-                self.image_tags
-                    .as_ref()
-                    .and_then(|t| t.as_ref().ok())
-                    .map_or(0, |t| t.tags.len()),
+                loaded_len(self.image_tags.as_ref(), |t| t.tags.len()),
                 &mut self.tag_selected,
             ),
             PickMode::EbsSnapshots => (
-                self.ebs
-                    .as_ref()
-                    .and_then(|c| c.as_ref().ok())
-                    .map_or(0, |c| c.snapshots.len()),
+                loaded_len(self.ebs.as_ref(), |c| c.snapshots.len()),
                 &mut self.ebs_selected,
             ),
             PickMode::ServiceRevisions => (
-                self.service_revisions
-                    .as_ref()
-                    .and_then(|c| c.as_ref().ok())
-                    .map_or(0, Vec::len),
+                loaded_len(self.service_revisions.as_ref(), Vec::len),
                 &mut self.service_selected,
             ),
         };
@@ -477,4 +468,9 @@ impl RollbackModal {
 /// `registry/repo:tag` → `repo:tag` (the registry is the same on both sides).
 fn short_image(image: &str) -> &str {
     image.rsplit('/').next().unwrap_or(image)
+}
+
+/// How many rows a list the picker loads has: 0 before it answered, or when it failed.
+fn loaded_len<T>(list: Option<&Result<T, String>>, len: impl Fn(&T) -> usize) -> usize {
+    list.and_then(|l| l.as_ref().ok()).map_or(0, len)
 }
