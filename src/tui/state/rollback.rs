@@ -121,10 +121,7 @@ impl RollbackModal {
         if self.mode != PickMode::ServiceRevisions {
             return None;
         }
-        let Some(Ok(c)) = &self.service_revisions else {
-            return None;
-        };
-        c.get(self.service_selected)
+        loaded(self.service_revisions.as_ref())?.get(self.service_selected)
     }
 
     /// `f` on a service revision: pin (or no longer pin) the digests it ran where its tags
@@ -217,15 +214,15 @@ impl RollbackModal {
         let (len, at) = match self.mode {
             PickMode::Revisions => (self.revisions.len(), &mut self.selected),
             PickMode::ImageTags => (
-                loaded_len(self.image_tags.as_ref(), |t| t.tags.len()),
+                loaded(self.image_tags.as_ref()).map_or(0, |t| t.tags.len()),
                 &mut self.tag_selected,
             ),
             PickMode::EbsSnapshots => (
-                loaded_len(self.ebs.as_ref(), |c| c.snapshots.len()),
+                loaded(self.ebs.as_ref()).map_or(0, |c| c.snapshots.len()),
                 &mut self.ebs_selected,
             ),
             PickMode::ServiceRevisions => (
-                loaded_len(self.service_revisions.as_ref(), Vec::len),
+                loaded(self.service_revisions.as_ref()).map_or(0, Vec::len),
                 &mut self.service_selected,
             ),
         };
@@ -255,22 +252,16 @@ impl RollbackModal {
         }
         match self.mode {
             PickMode::Revisions => self.revisions.get(self.selected).map(Offered::Revision),
-            PickMode::ImageTags => {
-                let Some(Ok(t)) = &self.image_tags else {
-                    return None;
-                };
+            PickMode::ImageTags => loaded(self.image_tags.as_ref()).and_then(|t| {
                 t.tags
                     .get(self.tag_selected)
                     .map(|c| Offered::ImageTag(t, c))
-            }
-            PickMode::EbsSnapshots => {
-                let Some(Ok(c)) = &self.ebs else {
-                    return None;
-                };
+            }),
+            PickMode::EbsSnapshots => loaded(self.ebs.as_ref()).and_then(|c| {
                 c.snapshots
                     .get(self.ebs_selected)
                     .map(|s| Offered::Snapshot(c, s))
-            }
+            }),
             PickMode::ServiceRevisions => self
                 .service_choice()
                 .map(|c| Offered::ServiceRevision(c, self.pin)),
@@ -470,7 +461,7 @@ fn short_image(image: &str) -> &str {
     image.rsplit('/').next().unwrap_or(image)
 }
 
-/// How many rows a list the picker loads has: 0 before it answered, or when it failed.
-fn loaded_len<T>(list: Option<&Result<T, String>>, len: impl Fn(&T) -> usize) -> usize {
-    list.and_then(|l| l.as_ref().ok()).map_or(0, len)
+/// A list the picker loads, once it answered (`None` before, or when it failed).
+fn loaded<T>(list: Option<&Result<T, String>>) -> Option<&T> {
+    list.and_then(|l| l.as_ref().ok())
 }
