@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use humansize::{BINARY, format_size};
+use serde::Serialize;
 
 use super::connect::connect_from;
 use super::fleet::{connect_places, finish, is_fleet, located};
@@ -43,15 +44,42 @@ pub(super) async fn services(
     let aws = connect_from(global).await?;
     // Only the JSON says which deployments await action (the text table stays as is).
     let listing = load::load_services_listing(&aws, cluster.as_deref(), now(), global.json);
-    if global.json {
-        let (listing, at) = tokio::join!(listing, here(&aws, settings));
-        let listing = listing?;
-        warn_alarms(&listing);
-        print_json(&judged_services_json(&[(at, listing)], now()))
-    } else {
-        let listing = listing.await?;
-        warn_alarms(&listing);
-        print_text(&services_listing_text(&listing))
+    let printed = Printed {
+        warn: warn_alarms,
+        json: |parts: &[(Where, ServicesListing)]| judged_services_json(parts, now()),
+        text: services_listing_text,
+    };
+    printed.print(&aws, settings, global.json, listing).await
+}
+
+/// How a listing of the one place the flags name is printed: `warn` says on stderr what it
+/// could not read, then `json` (with `--json`, the listing beside the place it is of) or
+/// `text`.
+struct Printed<T, J> {
+    warn: fn(&T),
+    json: J,
+    text: fn(&T) -> String,
+}
+
+impl<T, O: Serialize, J: FnOnce(&[(Where, T)]) -> O> Printed<T, J> {
+    /// Waits for `listing` (with `--json` beside [`here`]) and prints it.
+    async fn print(
+        self,
+        aws: &AwsClients,
+        settings: &Settings,
+        json: bool,
+        listing: impl Future<Output = Result<T>>,
+    ) -> Result<i32> {
+        if json {
+            let (listing, at) = tokio::join!(listing, here(aws, settings));
+            let listing = listing?;
+            (self.warn)(&listing);
+            print_json(&(self.json)(&[(at, listing)]))
+        } else {
+            let listing = listing.await?;
+            (self.warn)(&listing);
+            print_text(&(self.text)(&listing))
+        }
     }
 }
 
@@ -102,16 +130,12 @@ pub(super) async fn tasks(
     }
     let aws = connect_from(global).await?;
     let listing = load::load_task_listing(&aws, &cluster, service.as_deref());
-    if global.json {
-        let (listing, at) = tokio::join!(listing, here(&aws, settings));
-        let listing = listing?;
-        warn_storage(&listing);
-        print_json(&tasks_json(&[(at, listing)]))
-    } else {
-        let listing = listing.await?;
-        warn_storage(&listing);
-        print_text(&task_listing_text(&listing))
-    }
+    let printed = Printed {
+        warn: warn_storage,
+        json: tasks_json,
+        text: task_listing_text,
+    };
+    printed.print(&aws, settings, global.json, listing).await
 }
 
 /// `snapshots`: on the one place the flags name, or over every place.
@@ -126,12 +150,12 @@ pub(super) async fn snapshots(
     }
     let aws = connect_from(global).await?;
     let load = load::load_snapshot_groups(&aws, settings, repository.as_deref(), user.as_deref());
-    if global.json {
-        let (groups, at) = tokio::join!(load, here(&aws, settings));
-        print_json(&snapshots_json(&[(at, groups?)]))
-    } else {
-        print_text(&snapshots_text(&load.await?))
-    }
+    let printed = Printed {
+        warn: |_: &Vec<UserTags>| {},
+        json: snapshots_json,
+        text: |groups: &Vec<UserTags>| snapshots_text(groups),
+    };
+    printed.print(&aws, settings, global.json, load).await
 }
 
 /// `orphans`: on the one place the flags name, or over every place.

@@ -21,7 +21,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use serde_json::json;
 
 use super::Emulator;
-use super::fleet::{REGION, emulator_config, sdk, seed_err};
+use super::fleet::{
+    REGION, emulator_account, emulator_config, first_id, registered_arn, sdk, seed_err,
+};
 use crate::error::Result;
 
 pub const CLUSTER: &str = "payments-prod";
@@ -116,12 +118,10 @@ async fn load_balancer(
             .set_subnets(Some(subnets.to_vec()))
             .send()
     );
-    let lb_arn = lb
-        .load_balancers()
-        .first()
-        .and_then(|l| l.load_balancer_arn())
-        .unwrap_or_default()
-        .to_string();
+    let lb_arn = first_id(
+        lb.load_balancers(),
+        aws_sdk_elasticloadbalancingv2::types::LoadBalancer::load_balancer_arn,
+    );
     let tg = sdk!(
         "elb target group",
         elb.create_target_group()
@@ -133,12 +133,10 @@ async fn load_balancer(
             .health_check_path("/healthz")
             .send()
     );
-    let tg_arn = tg
-        .target_groups()
-        .first()
-        .and_then(|t| t.target_group_arn())
-        .unwrap_or_default()
-        .to_string();
+    let tg_arn = first_id(
+        tg.target_groups(),
+        aws_sdk_elasticloadbalancingv2::types::TargetGroup::target_group_arn,
+    );
     sdk!(
         "elb listener",
         elb.create_listener()
@@ -176,11 +174,7 @@ async fn register_storefront(ecs: &aws_sdk_ecs::Client) -> Result<String> {
             .container_definitions(container)
             .send()
     );
-    Ok(out
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap_or_default()
-        .to_string())
+    Ok(registered_arn(&out))
 }
 
 /// Seeds the storefront into an emulator that holds the demo fleet (the cluster exists):
@@ -191,11 +185,7 @@ pub async fn seed_balanced_service(endpoint: &str) -> Result<BalancedService> {
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-    let sts = aws_sdk_sts::Client::new(&conf);
-    let account = sdk!("sts", sts.get_caller_identity().send())
-        .account()
-        .unwrap_or("123456789012")
-        .to_string();
+    let account = emulator_account(&conf).await?;
     let (vpc, subnets, group) = network(&ec2).await?;
     let target_group_arn = load_balancer(&elb, &vpc, &subnets).await?;
     let task_definition = register_storefront(&ecs).await?;

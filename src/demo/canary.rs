@@ -18,7 +18,8 @@ use aws_sdk_ecs::types::{
 };
 
 use super::fleet::{
-    REGION, emulator_config, manifest, register_container, run_tasks, sdk, seed_err,
+    create_repository, emulator_account, emulator_config, manifest, register_container, run_tasks,
+    sdk, seed_err,
 };
 use crate::error::Result;
 
@@ -95,16 +96,8 @@ pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<Paused
     let conf = emulator_config(endpoint).await;
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let ecr = aws_sdk_ecr::Client::new(&conf);
-    let sts = aws_sdk_sts::Client::new(&conf);
-    let account = sdk!("sts", sts.get_caller_identity().send())
-        .account()
-        .unwrap_or("123456789012")
-        .to_string();
-    let registry = format!("{account}.dkr.ecr.{REGION}.amazonaws.com");
-    sdk!(
-        "ecr repository",
-        ecr.create_repository().repository_name(REPOSITORY).send()
-    );
+    let account = emulator_account(&conf).await?;
+    let registry = create_repository(&ecr, &account, REPOSITORY).await?;
     let mut canary = PausedCanary {
         snapshot: snapshot.to_string(),
         ..PausedCanary::default()

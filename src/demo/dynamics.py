@@ -245,6 +245,32 @@ def public(record):
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
+def one_of(body, key, allowed):
+    """The parameter `key` (the first of `allowed` when absent); refused unless one of
+    `allowed`."""
+    value = body.get(key) or allowed[0]
+    if value not in allowed:
+        raise ApiError("InvalidParameterException",
+                       f"{key} {value} is not one of {', '.join(allowed)}.")
+    return value
+
+
+def described(body, arns_key, answer_key, table, shown):
+    """A Describe call by ARNs (1 to 20, named by `arns_key`): those `table` holds, as
+    `shown` answers them, under `answer_key`; the others as MISSING failures."""
+    arns = body.get(arns_key) or []
+    if not 1 <= len(arns) <= 20:
+        raise ApiError("InvalidParameterException", f"{arns_key} must hold 1 to 20 ARNs.")
+    found, failures = [], []
+    for arn in arns:
+        item = table.get(arn)
+        if item is None:
+            failures.append({"arn": arn, "reason": "MISSING"})
+        else:
+            found.append(shown(item))
+    return {answer_key: found, "failures": failures}
+
+
 def brief(record):
     """A record as ListServiceDeployments answers it."""
     keys = ("serviceDeploymentArn", "serviceArn", "clusterArn", "startedAt", "createdAt",
@@ -655,19 +681,16 @@ class Dynamics:
         ec2 = ec2_backends[account][region]
         ecr = ecr_backends[account][region]
         changes, missing = [], []
-        for vid, at in (body.get("volumes") or {}).items():
-            volume = ec2.volumes.get(vid)
-            if volume is None:
-                missing.append(vid)
-            else:
-                # moto keeps EC2 times as naive UTC datetimes.
-                changes.append((volume, "create_time", naive_utc(at)))
-        for sid, at in (body.get("snapshots") or {}).items():
-            snapshot = ec2.snapshots.get(sid)
-            if snapshot is None:
-                missing.append(sid)
-            else:
-                changes.append((snapshot, "start_time", naive_utc(at)))
+        ec2_times = (("volumes", ec2.volumes, "create_time"),
+                     ("snapshots", ec2.snapshots, "start_time"))
+        for key, table, attr in ec2_times:
+            for oid, at in (body.get(key) or {}).items():
+                found = table.get(oid)
+                if found is None:
+                    missing.append(oid)
+                else:
+                    # moto keeps EC2 times as naive UTC datetimes.
+                    changes.append((found, attr, naive_utc(at)))
         for entry in body.get("images") or []:
             repo = ecr.repositories.get(entry["repository"])
             image = None
@@ -1319,32 +1342,12 @@ class Dynamics:
         return answer
 
     def op_DescribeServiceDeployments(self, backend, body):
-        arns = body.get("serviceDeploymentArns") or []
-        if not 1 <= len(arns) <= 20:
-            raise ApiError("InvalidParameterException",
-                           "serviceDeploymentArns must hold 1 to 20 ARNs.")
-        found, failures = [], []
-        for arn in arns:
-            record = self.records.get(arn)
-            if record is None:
-                failures.append({"arn": arn, "reason": "MISSING"})
-            else:
-                found.append(public(record))
-        return {"serviceDeployments": found, "failures": failures}
+        return described(body, "serviceDeploymentArns", "serviceDeployments",
+                         self.records, public)
 
     def op_DescribeServiceRevisions(self, backend, body):
-        arns = body.get("serviceRevisionArns") or []
-        if not 1 <= len(arns) <= 20:
-            raise ApiError("InvalidParameterException",
-                           "serviceRevisionArns must hold 1 to 20 ARNs.")
-        found, failures = [], []
-        for arn in arns:
-            revision = self.revisions.get(arn)
-            if revision is None:
-                failures.append({"arn": arn, "reason": "MISSING"})
-            else:
-                found.append(revision)
-        return {"serviceRevisions": found, "failures": failures}
+        return described(body, "serviceRevisionArns", "serviceRevisions",
+                         self.revisions, lambda revision: revision)
 
     def in_flight(self, body):
         arn = body.get("serviceDeploymentArn") or ""
@@ -1358,10 +1361,7 @@ class Dynamics:
         return record
 
     def op_StopServiceDeployment(self, backend, body):
-        stop_type = body.get("stopType") or "ROLLBACK"
-        if stop_type not in ("ROLLBACK", "ABORT"):
-            raise ApiError("InvalidParameterException",
-                           f"stopType {stop_type} is not one of ROLLBACK, ABORT.")
+        stop_type = one_of(body, "stopType", ("ROLLBACK", "ABORT"))
         record = self.in_flight(body)
         if stop_type == "ABORT":
             record["status"] = "STOP_REQUESTED"
@@ -1374,10 +1374,7 @@ class Dynamics:
         return {"serviceDeploymentArn": record["serviceDeploymentArn"]}
 
     def op_ContinueServiceDeployment(self, backend, body):
-        action = body.get("action") or "CONTINUE"
-        if action not in ("CONTINUE", "ROLLBACK"):
-            raise ApiError("InvalidParameterException",
-                           f"action {action} is not one of CONTINUE, ROLLBACK.")
+        action = one_of(body, "action", ("CONTINUE", "ROLLBACK"))
         record = self.in_flight(body)
         hook_id = body.get("hookId")
         hook = next((h for h in record["lifecycleHookDetails"]

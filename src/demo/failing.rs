@@ -15,7 +15,8 @@ use aws_sdk_ecs::types::{
 use chrono::{DateTime, Duration, Utc};
 
 use super::fleet::{
-    REGION, emulator_config, manifest, register_container, run_tasks, sdk, seed_err,
+    REGION, create_repository, emulator_account, emulator_config, manifest, register_container,
+    run_tasks, sdk, seed_err,
 };
 use crate::error::Result;
 
@@ -102,16 +103,8 @@ pub async fn seed_failing_rollout(endpoint: &str) -> Result<FailingRollout> {
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let ecr = aws_sdk_ecr::Client::new(&conf);
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
-    let sts = aws_sdk_sts::Client::new(&conf);
-    let account = sdk!("sts", sts.get_caller_identity().send())
-        .account()
-        .unwrap_or("123456789012")
-        .to_string();
-    let registry = format!("{account}.dkr.ecr.{REGION}.amazonaws.com");
-    sdk!(
-        "ecr repository",
-        ecr.create_repository().repository_name(REPOSITORY).send()
-    );
+    let account = emulator_account(&conf).await?;
+    let registry = create_repository(&ecr, &account, REPOSITORY).await?;
     for (i, (tag, _)) in REVISIONS.iter().enumerate() {
         sdk!(
             "ecr checkout tag",

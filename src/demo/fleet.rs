@@ -131,6 +131,49 @@ macro_rules! sdk {
 }
 pub(super) use sdk;
 
+/// The account the emulator answers as (moto's default when it names none).
+pub(super) async fn emulator_account(conf: &aws_config::SdkConfig) -> Result<String> {
+    let sts = aws_sdk_sts::Client::new(conf);
+    Ok(sdk!("sts", sts.get_caller_identity().send())
+        .account()
+        .unwrap_or("123456789012")
+        .to_string())
+}
+
+/// The ECR registry host of `account` in the emulator's region.
+pub(super) fn registry(account: &str) -> String {
+    format!("{account}.dkr.ecr.{REGION}.amazonaws.com")
+}
+
+/// Creates the ECR repository `name`; the registry host of `account` it is in.
+pub(super) async fn create_repository(
+    ecr: &aws_sdk_ecr::Client,
+    account: &str,
+    name: &str,
+) -> Result<String> {
+    sdk!(
+        "ecr repository",
+        ecr.create_repository().repository_name(name).send()
+    );
+    Ok(registry(account))
+}
+
+/// The ARN of the task definition a RegisterTaskDefinition answered with (empty when none).
+pub(super) fn registered_arn(
+    out: &aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput,
+) -> String {
+    out.task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The id (or ARN) `id` reads off the first of `items` a create call answered with; empty
+/// when it answered none.
+pub(super) fn first_id<T>(items: &[T], id: impl Fn(&T) -> Option<&str>) -> String {
+    items.first().and_then(id).unwrap_or_default().to_string()
+}
+
 fn tags(pairs: &[(&str, &str)], kind: ResourceType) -> TagSpecification {
     let mut spec = TagSpecification::builder().resource_type(kind);
     for (k, v) in pairs {
@@ -162,15 +205,11 @@ pub async fn seed(endpoint: &str) -> Result<DemoFleet> {
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let ecr = aws_sdk_ecr::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let sts = aws_sdk_sts::Client::new(&conf);
     let mut fleet = DemoFleet {
-        account: sdk!("sts", sts.get_caller_identity().send())
-            .account()
-            .unwrap_or("123456789012")
-            .to_string(),
+        account: emulator_account(&conf).await?,
         ..DemoFleet::default()
     };
-    let registry = format!("{}.dkr.ecr.{REGION}.amazonaws.com", fleet.account);
+    let registry = registry(&fleet.account);
     let now = Utc::now();
     seed_images(&ecr, &mut fleet, now).await?;
     seed_ecs(&ecs, &registry, &mut fleet).await?;
@@ -385,11 +424,7 @@ pub async fn register_container(
             .container_definitions(container)
             .send()
     );
-    Ok(out
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap_or_default()
-        .to_string())
+    Ok(registered_arn(&out))
 }
 
 /// Starts `count` tasks of `task_definition` in `group` (`service:NAME` for a service's,
@@ -552,12 +587,7 @@ async fn seed_ebs(
             .max_count(1)
             .send()
     );
-    let instance = run
-        .instances()
-        .first()
-        .and_then(|i| i.instance_id())
-        .unwrap_or_default()
-        .to_string();
+    let instance = first_id(run.instances(), aws_sdk_ec2::types::Instance::instance_id);
     // ECS-managed volumes of the ledger tasks, attached and in use.
     let ecs_tags = [
         ("AmazonECSCreated", "true"),

@@ -5,6 +5,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::text;
 use crate::aws::AwsClients;
 use crate::ops::cleanup::{self, CleanupPlan, ExecuteOptions, Selection};
 use crate::ops::guard::Mutator;
@@ -16,10 +17,6 @@ use crate::ops::wait::SystemClock;
 use crate::ops::{restore_user, rollback, rollback_revision};
 use crate::tui::run::effect::ActionEffect;
 use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
-
-fn text(e: &crate::Error) -> String {
-    e.to_string()
-}
 
 /// Boxed so the spawned load task stays `Send` (the streams inside borrow the clients).
 pub fn perform<'a>(

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::text;
 use crate::analysis::deployments::{FollowVerdict, awaiting_action, in_flight};
 use crate::aws::AwsClients;
 use crate::model::LifecycleHookAction;
@@ -21,8 +22,19 @@ pub const FOLLOW_INTERVAL: Duration = Duration::from_secs(5);
 /// How long the console follows one (ECS's bake times and hooks can be long).
 pub const FOLLOW_TIMEOUT: Duration = Duration::from_hours(1);
 
-fn text(e: &crate::Error) -> String {
-    e.to_string()
+/// What a follow does with each look at the deployment: sends it to the dialog of
+/// `generation`.
+pub(crate) fn deployment_looks(
+    tx: &UnboundedSender<Msg>,
+    generation: u64,
+) -> impl FnMut(&crate::model::ServiceDeployment) + use<> {
+    let tx = tx.clone();
+    move |d| {
+        let _ = tx.send(Msg::Dialog {
+            generation,
+            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
+        });
+    }
 }
 
 /// The picker's ECS row for the service: roll back at the paused hook when a deployment
@@ -116,13 +128,7 @@ pub async fn send_and_follow(
     } else {
         arn
     };
-    let look_tx = tx.clone();
-    let mut on_look = move |d: &crate::model::ServiceDeployment| {
-        let _ = look_tx.send(Msg::Dialog {
-            generation,
-            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
-        });
-    };
+    let mut on_look = deployment_looks(tx, generation);
     let clock = SystemClock::default();
     let outcome = follow_deployment::follow_deployment(
         aws.ecs.as_ref(),

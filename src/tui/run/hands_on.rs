@@ -4,6 +4,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::text;
 use crate::aws::AwsClients;
 use crate::ops::exec::{self, DEFAULT_COMMAND};
 use crate::ops::plugin::{Plugin, PluginContext, endpoint_url};
@@ -14,10 +15,6 @@ use crate::ops::{find_service, port_forward, scale, stop_task};
 use crate::tui::run::effect::HandsOnEffect;
 use crate::tui::state::hands_on::{HandsOnAsk, HandsOnDone, HandsOnPlan};
 use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
-
-fn text(e: &crate::Error) -> String {
-    e.to_string()
-}
 
 /// A hands-on effect's answer (a scale's watch sends its looks through `tx` first).
 pub async fn perform(

@@ -14,3 +14,8 @@ pub mod runner;
 pub(crate) mod storage;
 pub mod terminal;
 pub(crate) mod wait;
+
+/// An error as the dialogs and panes show it.
+fn text(e: &crate::Error) -> String {
+    e.to_string()
+}

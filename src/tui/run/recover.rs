@@ -4,6 +4,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::text;
 use crate::aws::AwsClients;
 use crate::ops::recover::{self, RecoverOptions, RecoverPlan, RecoverProgress};
 use crate::ops::session::LazySession;
@@ -11,10 +12,6 @@ use crate::ops::wait::SystemClock;
 use crate::tui::run::effect::RecoverEffect;
 use crate::tui::run::wait::started_then_wait;
 use crate::tui::state::msg::{DialogAnswer, Msg, Planned};
-
-fn text(e: &crate::Error) -> String {
-    e.to_string()
-}
 
 pub async fn perform(
     effect: RecoverEffect,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use super::text;
 use crate::analysis::health::steadiness;
 use crate::aws::{AwsClients, OpsClients};
 use crate::config::Settings;
@@ -302,10 +303,6 @@ async fn log_page(
         (PageKind::Newer, Some(t)) => load::logs::newer_lines(aws, group, stream, t).await,
         _ => load::logs::newest_page(aws, group, stream, load::logs::FIRST_PAGE).await,
     }
-}
-
-fn text(e: &crate::Error) -> String {
-    e.to_string()
 }
 
 /// Every repository's lifecycle policy, judged now.

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::text;
 use crate::analysis::hydration::NO_RATE_LINE;
 use crate::aws::AwsClients;
 use crate::load;
@@ -23,10 +24,6 @@ use crate::tui::state::wait::WITH_LINES;
 pub const WAIT_INTERVAL: Duration = Duration::from_secs(5);
 /// How long the console follows the new volumes' initialization after a rollout.
 pub const HYDRATION_TIMEOUT: Duration = Duration::from_hours(1);
-
-fn text(e: &crate::Error) -> String {
-    e.to_string()
-}
 
 /// Sends `Started`; when the change went out, watches the rollout (one message per poll);
 /// after an EBS-snapshot rollout (`hydrate`: how its volume initializes) that became
@@ -74,13 +71,7 @@ pub(crate) async fn started_then_wait(
             spawn_last_lines(&lines_aws, generation, t, &progress_tx);
         }
     };
-    let look_tx = tx.clone();
-    let mut on_look = move |d: &crate::model::ServiceDeployment| {
-        let _ = look_tx.send(Msg::Dialog {
-            generation,
-            answer: DialogAnswer::DeploymentLook(Box::new(d.clone())),
-        });
-    };
+    let mut on_look = super::deployment_action::deployment_looks(tx, generation);
     let clock = SystemClock::default();
     let s = &started.service;
     let outcome = wait_following(

@@ -121,10 +121,7 @@ impl RollbackModal {
         if self.mode != PickMode::ServiceRevisions {
             return None;
         }
-        let Some(Ok(c)) = &self.service_revisions else {
-            return None;
-        };
-        c.get(self.service_selected)
+        loaded(self.service_revisions.as_ref())?.get(self.service_selected)
     }
 
     /// `f` on a service revision: pin (or no longer pin) the digests it ran where its tags
@@ -217,24 +214,15 @@ impl RollbackModal {
         let (len, at) = match self.mode {
             PickMode::Revisions => (self.revisions.len(), &mut self.selected),
             PickMode::ImageTags => (
-                self.image_tags
-                    .as_ref()
-                    .and_then(|t| t.as_ref().ok())
-                    .map_or(0, |t| t.tags.len()),
+                loaded(self.image_tags.as_ref()).map_or(0, |t| t.tags.len()),
                 &mut self.tag_selected,
             ),
             PickMode::EbsSnapshots => (
-                self.ebs
-                    .as_ref()
-                    .and_then(|c| c.as_ref().ok())
-                    .map_or(0, |c| c.snapshots.len()),
+                loaded(self.ebs.as_ref()).map_or(0, |c| c.snapshots.len()),
                 &mut self.ebs_selected,
             ),
             PickMode::ServiceRevisions => (
-                self.service_revisions
-                    .as_ref()
-                    .and_then(|c| c.as_ref().ok())
-                    .map_or(0, Vec::len),
+                loaded(self.service_revisions.as_ref()).map_or(0, Vec::len),
                 &mut self.service_selected,
             ),
         };
@@ -264,22 +252,16 @@ impl RollbackModal {
         }
         match self.mode {
             PickMode::Revisions => self.revisions.get(self.selected).map(Offered::Revision),
-            PickMode::ImageTags => {
-                let Some(Ok(t)) = &self.image_tags else {
-                    return None;
-                };
+            PickMode::ImageTags => loaded(self.image_tags.as_ref()).and_then(|t| {
                 t.tags
                     .get(self.tag_selected)
                     .map(|c| Offered::ImageTag(t, c))
-            }
-            PickMode::EbsSnapshots => {
-                let Some(Ok(c)) = &self.ebs else {
-                    return None;
-                };
+            }),
+            PickMode::EbsSnapshots => loaded(self.ebs.as_ref()).and_then(|c| {
                 c.snapshots
                     .get(self.ebs_selected)
                     .map(|s| Offered::Snapshot(c, s))
-            }
+            }),
             PickMode::ServiceRevisions => self
                 .service_choice()
                 .map(|c| Offered::ServiceRevision(c, self.pin)),
@@ -477,4 +459,9 @@ impl RollbackModal {
 /// `registry/repo:tag` → `repo:tag` (the registry is the same on both sides).
 fn short_image(image: &str) -> &str {
     image.rsplit('/').next().unwrap_or(image)
+}
+
+/// A list the picker loads, once it answered (`None` before, or when it failed).
+fn loaded<T>(list: Option<&Result<T, String>>) -> Option<&T> {
+    list.and_then(|l| l.as_ref().ok())
 }

@@ -286,13 +286,13 @@ fn load_detail_of(
 fn open(state: &mut AppState) -> Vec<Effect> {
     match state.pane {
         PaneId::Services => {
-            let Some(row) = state.services.list.selected_row() else {
-                return Vec::new();
-            };
-            let target = (row.service.cluster.clone(), row.service.name.clone());
-            let place = row.place;
-            state.pane = PaneId::Tasks;
-            load_tasks_of(state, target, place)
+            let picked = state.services.list.selected_row().map(|row| {
+                (
+                    (row.service.cluster.clone(), row.service.name.clone()),
+                    row.place,
+                )
+            });
+            open_tasks_of(state, picked)
         }
         PaneId::Tasks => open_detail(state),
         PaneId::Snapshots => {
@@ -303,16 +303,29 @@ fn open(state: &mut AppState) -> Vec<Effect> {
         PaneId::Orphans => open_lineage(state),
         PaneId::Events => {
             // The event's service: its tasks, as Enter on Services opens them.
-            let Some(row) = state.events.list.selected_row() else {
-                return Vec::new();
-            };
-            let target = (row.event.cluster.clone(), row.event.service.clone());
-            let place = row.place;
-            state.pane = PaneId::Tasks;
-            load_tasks_of(state, target, place)
+            let picked = state.events.list.selected_row().map(|row| {
+                (
+                    (row.event.cluster.clone(), row.event.service.clone()),
+                    row.place,
+                )
+            });
+            open_tasks_of(state, picked)
         }
         PaneId::Detail | PaneId::Deployments => Vec::new(),
     }
+}
+
+/// Enter on a service (or on an event: its service): the Tasks pane, loading that
+/// service's tasks in its place; nothing without a selected row.
+fn open_tasks_of(
+    state: &mut AppState,
+    picked: Option<((String, String), Option<usize>)>,
+) -> Vec<Effect> {
+    let Some((target, place)) = picked else {
+        return Vec::new();
+    };
+    state.pane = PaneId::Tasks;
+    load_tasks_of(state, target, place)
 }
 
 /// `E`: the Events pane, the feed built afresh from the services loaded.

@@ -11,7 +11,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::analysis::age::short_age;
 use crate::analysis::deployments::{countdown, stage_words};
@@ -24,30 +23,17 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::deployments::DeploymentsData;
 use crate::tui::state::list::LoadState;
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::spinner;
+use crate::tui::view::widgets::{draw_scrolled, service_pane_block, spinner};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.deployments;
-    let name = pane.target.as_ref().map_or_else(String::new, |t| {
-        format!(
-            "{}/{}{}",
-            t.cluster,
-            t.service,
-            state.places.suffix(t.place)
-        )
-    });
-    let mut title = vec![Span::styled(
-        format!(" Deployments of {name}"),
-        theme.bold(),
-    )];
-    if let LoadState::Loading { .. } = pane.loader.state {
-        title.push(Span::styled(
-            format!(" {} loading", spinner(state)),
-            theme.warn(),
-        ));
-    }
-    title.push(Span::raw(" "));
-    let block = Block::bordered().title(Line::from(title));
+    let block = service_pane_block(
+        "Deployments",
+        pane.target.as_ref(),
+        &pane.loader,
+        state,
+        theme,
+    );
     let inner = block.inner(area);
     let (lines, selected_at) = lines(state, theme);
     // Keep the selected deployment's first line in sight.
@@ -66,13 +52,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
         .saturating_sub(height);
     let scroll = scroll.min(max);
     pane.scroll.set(scroll);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
-    );
+    draw_scrolled(frame, area, block, lines, scroll);
 }
 
 /// The pane's lines, and the line the selected deployment starts at.

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
@@ -17,41 +16,19 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::list::LoadState;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::spinner;
+use crate::tui::view::widgets::{draw_scrolled, service_pane_block, spinner};
 
 const MAX_EVENTS: usize = 8;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let pane = &state.detail;
-    let name = pane.target.as_ref().map_or_else(String::new, |t| {
-        format!(
-            "{}/{}{}",
-            t.cluster,
-            t.service,
-            state.places.suffix(t.place)
-        )
-    });
-    let mut title = vec![Span::styled(format!(" Detail of {name}"), theme.bold())];
-    if let LoadState::Loading { .. } = pane.loader.state {
-        title.push(Span::styled(
-            format!(" {} loading", spinner(state)),
-            theme.warn(),
-        ));
-    }
-    title.push(Span::raw(" "));
-    let block = Block::bordered().title(Line::from(title));
+    let block = service_pane_block("Detail", pane.target.as_ref(), &pane.loader, state, theme);
     let inner = block.inner(area);
     let lines = lines(state, theme);
     let max = (lines.len() as u16).saturating_sub(inner.height);
     let scroll = pane.scroll.get().min(max);
     pane.scroll.set(scroll);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
-    );
+    draw_scrolled(frame, area, block, lines, scroll);
 }
 
 pub fn lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
