@@ -5,6 +5,7 @@
 //! `cleanup --volumes` stops new deletes, lets those in flight finish, records every one of
 //! them in the audit log and exits 130. Checked by reading AWS back with the SDK.
 
+use crate::harness::{create_service, registered};
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
@@ -26,18 +27,12 @@ fn register(ecs: &aws_sdk_ecs::Client, family: &str, image: &str) -> String {
         .memory(512)
         .essential(true)
         .build();
-    let out = block_on(
+    block_on(registered(
         ecs.register_task_definition()
             .family(family)
             .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
-            .container_definitions(container)
-            .send(),
-    )
-    .expect("register");
-    out.task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap_or_default()
-        .to_string()
+            .container_definitions(container),
+    ))
 }
 
 #[test]
@@ -56,15 +51,13 @@ fn cleanup_images_keeps_what_a_service_can_roll_back_to() {
         "studio",
         &format!("{registry}/workspaces:alice-20261122T0930"),
     );
-    block_on(
-        ecs.create_service()
-            .cluster("search-staging")
-            .service_name("studio")
-            .task_definition(&current)
-            .desired_count(1)
-            .send(),
-    )
-    .expect("service");
+    block_on(create_service(
+        &ecs,
+        "search-staging",
+        "studio",
+        &current,
+        1,
+    ));
     let home = tempfile::tempdir().expect("tempdir");
     let before = tags_of(&ecr, "workspaces");
     assert!(before.contains(old));

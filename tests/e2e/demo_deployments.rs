@@ -8,6 +8,7 @@
 //! (the failing `checkout` rollout) is stopped and rolled back by ECS, and a redeploy joins
 //! the history.
 
+use crate::harness::create_cluster;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -43,11 +44,7 @@ impl Canary {
         let (ecs, seeded) = block_on(async {
             let conf = emulator_config(&emulator.endpoint()).await;
             let ecs = aws_sdk_ecs::Client::new(&conf);
-            ecs.create_cluster()
-                .cluster_name(CLUSTER)
-                .send()
-                .await
-                .expect("cluster");
+            create_cluster(&ecs, CLUSTER).await;
             let seeded = seed_paused_canary(&emulator.endpoint(), SNAPSHOT)
                 .await
                 .expect("the canary is seeded");
@@ -539,11 +536,7 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
     let (ecs, seeded) = block_on(async {
         let conf = emulator_config(&endpoint).await;
         let ecs = aws_sdk_ecs::Client::new(&conf);
-        ecs.create_cluster()
-            .cluster_name(failing::CLUSTER)
-            .send()
-            .await
-            .expect("cluster");
+        create_cluster(&ecs, failing::CLUSTER).await;
         let seeded = seed_failing_rollout(&endpoint).await.expect("the rollout");
         (ecs, seeded)
     });

@@ -7,6 +7,7 @@
 //! Markdown rows whole; `--json` must carry the exact values; no secret value is printed.
 
 use crate::asserts::assert_has;
+use crate::harness::{create_cluster, create_service, registered};
 use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -95,17 +96,13 @@ async fn register(ecs: &aws_sdk_ecs::Client, env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c = c.environment(KeyValuePair::builder().name(*k).value(*v).build());
     }
-    ecs.register_task_definition()
-        .family(SERVICE)
-        .network_mode(NetworkMode::Bridge)
-        .container_definitions(c.build())
-        .send()
-        .await
-        .expect("register the task definition")
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("an arn")
-        .to_string()
+    registered(
+        ecs.register_task_definition()
+            .family(SERVICE)
+            .network_mode(NetworkMode::Bridge)
+            .container_definitions(c.build()),
+    )
+    .await
 }
 
 async fn seed(endpoint: &str) -> (String, BTreeMap<String, String>) {
@@ -113,21 +110,10 @@ async fn seed(endpoint: &str) -> (String, BTreeMap<String, String>) {
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    ecs.create_cluster()
-        .cluster_name(CLUSTER)
-        .send()
-        .await
-        .expect("cluster");
+    create_cluster(&ecs, CLUSTER).await;
     let td1 = register(&ecs, ENV1).await;
     register(&ecs, ENV2).await;
-    ecs.create_service()
-        .cluster(CLUSTER)
-        .service_name(SERVICE)
-        .task_definition(&td1)
-        .desired_count(1)
-        .send()
-        .await
-        .expect("service");
+    create_service(&ecs, CLUSTER, SERVICE, &td1, 1).await;
     let task = ecs
         .run_task()
         .cluster(CLUSTER)

@@ -6,6 +6,7 @@
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
 use crate::asserts::assert_has;
+use crate::harness::{create_cluster, create_service, registered};
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
@@ -85,48 +86,33 @@ fn seed(endpoint: &str) -> Fleet {
         {
             registry = uri.rsplit_once('/').map_or(uri, |(r, _)| r).to_string();
         }
-        ecs.create_cluster()
-            .cluster_name("lifecycle-c1")
-            .send()
-            .await
-            .expect("create cluster");
+        create_cluster(&ecs, "lifecycle-c1").await;
         // alicesvc runs alice's oldest snapshot; bobsvc's revision 2 runs bob's newest, so
         // his older one is a rollback target (revision 1), not in use.
         let register = |family: &'static str, tag: &'static str| {
             let image = format!("{registry}/{REPO}:{tag}");
             let ecs = ecs.clone();
             async move {
-                ecs.register_task_definition()
-                    .family(family)
-                    .network_mode(NetworkMode::Bridge)
-                    .container_definitions(
-                        ContainerDefinition::builder()
-                            .name("main")
-                            .image(image)
-                            .memory(256)
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .expect("register task definition")
-                    .task_definition()
-                    .and_then(|t| t.task_definition_arn())
-                    .expect("task definition arn")
-                    .to_string()
+                registered(
+                    ecs.register_task_definition()
+                        .family(family)
+                        .network_mode(NetworkMode::Bridge)
+                        .container_definitions(
+                            ContainerDefinition::builder()
+                                .name("main")
+                                .image(image)
+                                .memory(256)
+                                .build(),
+                        ),
+                )
+                .await
             }
         };
         let alice = register("alicesvc", "alice-20261101T0800").await;
         register("bobsvc", "bob-20261101T0800").await;
         let bob = register("bobsvc", "bob-20261102T0800").await;
         for (name, td) in [("alicesvc", alice), ("bobsvc", bob)] {
-            ecs.create_service()
-                .cluster("lifecycle-c1")
-                .service_name(name)
-                .task_definition(td)
-                .desired_count(1)
-                .send()
-                .await
-                .expect("create service");
+            create_service(&ecs, "lifecycle-c1", name, &td, 1).await;
         }
     });
     Fleet { ecr }

@@ -10,6 +10,7 @@
 //! (`tests/recover_mock.rs`).
 
 use crate::asserts::assert_has_all;
+use crate::harness::{create_cluster, create_service, registered};
 use std::collections::BTreeMap;
 
 use crate::emulator::{
@@ -78,8 +79,8 @@ fn seed_ledger(
     network: Option<aws_sdk_ecs::types::NetworkConfiguration>,
     volume: Option<ServiceVolumeConfiguration>,
 ) -> String {
-    block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
-    let td = block_on(
+    block_on(create_cluster(&ecs, cluster));
+    let arn = block_on(registered(
         ecs.register_task_definition()
             .family("ledger")
             .network_mode(mode)
@@ -89,15 +90,8 @@ fn seed_ledger(
                     .configured_at_launch(true)
                     .build(),
             )
-            .container_definitions(container("app", &[("data", "/var/lib/ledger", false)]))
-            .send(),
-    )
-    .expect("task definition");
-    let arn = td
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("arn")
-        .to_string();
+            .container_definitions(container("app", &[("data", "/var/lib/ledger", false)])),
+    ));
     block_on(
         ecs.create_service()
             .cluster(cluster)
@@ -238,30 +232,15 @@ fn recover_refusals_send_nothing() {
     let aws = sdk(&endpoint);
     seed_service(&aws.ecs, "vault-prod");
     // A cluster whose service has no volume configured at launch.
-    block_on(aws.ecs.create_cluster().cluster_name("plain-dev").send()).expect("cluster");
-    let td = block_on(
+    block_on(create_cluster(&aws.ecs, "plain-dev"));
+    let td = block_on(registered(
         aws.ecs
             .register_task_definition()
             .family("web")
             .network_mode(NetworkMode::Bridge)
-            .container_definitions(container("web", &[]))
-            .send(),
-    )
-    .expect("task definition");
-    block_on(
-        aws.ecs
-            .create_service()
-            .cluster("plain-dev")
-            .service_name("web")
-            .task_definition(
-                td.task_definition()
-                    .and_then(|t| t.task_definition_arn())
-                    .unwrap_or_default(),
-            )
-            .desired_count(1)
-            .send(),
-    )
-    .expect("service");
+            .container_definitions(container("web", &[])),
+    ));
+    block_on(create_service(&aws.ecs, "plain-dev", "web", &td, 1));
     let ecs_tags = |cluster: &'static str, service: &'static str| {
         vec![
             ("AmazonECSCreated", "true"),
@@ -310,7 +289,7 @@ fn recover_refusals_send_nothing() {
 /// bind mount with and one without a host path, and a Docker volume, mounted by two
 /// containers, and 64 GiB of ephemeral storage.
 fn seed_storage_lab(aws: &Aws) {
-    block_on(aws.ecs.create_cluster().cluster_name("storage-lab").send()).expect("cluster");
+    block_on(create_cluster(&aws.ecs, "storage-lab"));
     let efs = EfsVolumeConfiguration::builder()
         .file_system_id("fs-0123456789abcdef0")
         .root_directory("/shared")
@@ -323,7 +302,7 @@ fn seed_storage_lab(aws: &Aws) {
         )
         .build()
         .expect("efs");
-    let td = block_on(
+    let arn = block_on(registered(
         aws.ecs
             .register_task_definition()
             .family("lab")
@@ -366,15 +345,8 @@ fn seed_storage_lab(aws: &Aws) {
                     ("cache", "/cache", false),
                 ],
             ))
-            .container_definitions(container("sidecar", &[("shared", "/in", false)]))
-            .send(),
-    )
-    .expect("task definition");
-    let arn = td
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("arn")
-        .to_string();
+            .container_definitions(container("sidecar", &[("shared", "/in", false)])),
+    ));
     block_on(
         aws.ecs
             .run_task()
