@@ -209,7 +209,7 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one cleanup journey: plan, dry run, delete, read AWS back"
 )]

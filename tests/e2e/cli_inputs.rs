@@ -28,7 +28,7 @@ fn stderr(out: &Output) -> String {
 const CLOSED: &str = "http://127.0.0.1:1";
 
 #[test]
-#[allow(clippy::too_many_lines, reason = "one table of cases")]
+#[expect(clippy::too_many_lines, reason = "one table of cases")]
 fn malformed_flags_are_usage_errors_naming_the_flag() {
     let home = tempfile::tempdir().expect("home");
     let cases: &[(&[&str], &[&str])] = &[

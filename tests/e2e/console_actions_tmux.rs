@@ -22,7 +22,7 @@ fn first_orphan_row(screen: &str) -> Option<&str> {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one tmux session driven through two actions, AWS read back after each"
 )]

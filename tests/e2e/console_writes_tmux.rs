@@ -77,7 +77,7 @@ fn close(tmux: &Tmux, gone: &str) {
 }
 
 // One scenario on one emulator: each step reads back what it changed.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one console session: each step reads back what the one before left"
 )]

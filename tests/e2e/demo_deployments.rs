@@ -164,7 +164,7 @@ impl Canary {
 }
 
 // One journey, step by step: each step depends on the one before.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one paused canary followed from the listings through continue to SUCCESSFUL, \
               each step read back"
@@ -517,7 +517,7 @@ fn an_unknown_stage_is_a_usage_error_naming_the_valid_ones() {
 /// would fail an hour later) is IN_PROGRESS at SCALE_UP; ECS's own rollback returns it to
 /// the good revision (ROLLBACK_SUCCESSFUL, DescribeServices agrees); a redeploy through
 /// UpdateService is one more deployment in the history, SUCCESSFUL after its bake.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one rolling deployment followed through ECS's rollback and a redeploy, each \
               step read back"

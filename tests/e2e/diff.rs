@@ -200,7 +200,7 @@ fn row(
 }
 
 // An end-to-end scenario with one table of the expected changes; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one table of changed fields, each asserted in the JSON"
 )]

@@ -39,7 +39,7 @@ fn audit_actions(home: &Path) -> Vec<(String, String)> {
 }
 
 // One scenario on one emulator: each step reads back what the one before left.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "scale and stop then the read-only refusals, each read back"
 )]

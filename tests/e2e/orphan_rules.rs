@@ -51,7 +51,7 @@ fn cleanup_at(t: &Scenario, now: &str, args: &[&str]) -> Value {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one weekly pair of runs, each kept snapshot asserted"
 )]

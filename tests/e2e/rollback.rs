@@ -45,7 +45,7 @@ fn image_of(aws: &Aws, task_definition: &str) -> String {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "the actions in sequence on one fleet, each read back through the SDK"
 )]

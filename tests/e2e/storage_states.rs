@@ -99,10 +99,6 @@ pub(crate) fn archive(ec2: &aws_sdk_ec2::Client, id: &str) {
 }
 
 // One archived snapshot through the listing, the report and every restore outcome.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one snapshot's story: listed, refused, dry run, restored, read back"
-)]
 #[test]
 fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audit() {
     let t = Fresh::start();
@@ -223,7 +219,7 @@ fn volume_named(ec2: &aws_sdk_ec2::Client, name: Option<&str>) -> String {
 }
 
 // Two runs a month apart with a fake clock; each step reads AWS back.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "mark, wait, re-attach, then the due run: one story"
 )]
