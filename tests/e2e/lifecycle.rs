@@ -10,11 +10,14 @@ use crate::harness::{create_cluster, create_service, registered};
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
+use crate::harness::{output_at_exit, stderr_at_exit};
 use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
 use chrono::{Duration, SecondsFormat, Utc};
+use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::ops::audit::read_entries;
 use serde_json::Value;
+use std::process::Command;
 
 const REPO: &str = "ws";
 
@@ -33,14 +36,51 @@ fn manifest(seed: &str) -> String {
     )
 }
 
+/// A test's own emulator with the repository seeded, and a private HOME for the binary.
 struct Fleet {
+    /// Kept for its lifetime: the emulator stops when it is dropped.
+    _emulator: Emulator,
+    endpoint: String,
     ecr: aws_sdk_ecr::Client,
+    home: tempfile::TempDir,
 }
 
+impl Fleet {
+    /// A fresh emulator, seeded.
+    fn start() -> Self {
+        seed(start_emulator())
+    }
+
+    /// The real binary on this emulator with this HOME.
+    fn ecsnap(&self) -> Command {
+        ecsnap(&self.endpoint, self.home.path())
+    }
+}
+
+/// `--json lifecycle --repository REPO` then `args`, run by `cmd`; its JSON.
+fn lifecycle_json(cmd: &mut Command, args: &[&str]) -> Value {
+    json_of(
+        cmd.args(["--json", "lifecycle", "--repository", REPO])
+            .args(args),
+    )
+}
+
+/// The read-only apply of a suggested policy, refused before any request.
+const READ_ONLY_APPLY: [&str; 7] = [
+    "--read-only",
+    "lifecycle",
+    "--repository",
+    REPO,
+    "--suggest",
+    "--apply",
+    "--yes",
+];
+
 /// Pushes alice's four snapshots (the resume tag on her 2nd oldest), bob's two (a service
-/// runs the older one) and a tag of no user, oldest first.
-fn seed(endpoint: &str) -> Fleet {
-    let conf = block_on(emulator_config(endpoint));
+/// runs the older one) and a tag of no user, oldest first, into `emulator`.
+fn seed(emulator: Emulator) -> Fleet {
+    let endpoint = emulator.endpoint();
+    let conf = block_on(emulator_config(&endpoint));
     let ecr = aws_sdk_ecr::Client::new(&conf);
     let ecs = aws_sdk_ecs::Client::new(&conf);
     block_on(async {
@@ -115,7 +155,12 @@ fn seed(endpoint: &str) -> Fleet {
             create_service(&ecs, "lifecycle-c1", name, &td, 1).await;
         }
     });
-    Fleet { ecr }
+    Fleet {
+        _emulator: emulator,
+        endpoint,
+        ecr,
+        home: tempfile::tempdir().expect("tempdir"),
+    }
 }
 
 fn put_policy(fleet: &Fleet, repo: &str, text: &str) {
@@ -161,21 +206,16 @@ const POLICY: &str = r#"{"rules":[
 
 #[test]
 fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
 
     // No policy yet: a state, not an error.
-    let none =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let none = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert_eq!(none["repository"], REPO);
     assert_eq!(none["policy_present"], false);
     assert!(none["expires"].as_array().is_some_and(Vec::is_empty));
 
     put_policy(&fleet, REPO, POLICY);
-    let v =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let v = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert_eq!(v["policy_present"], true);
     assert_eq!(v["rules"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["rules"][0]["tag_pattern_list"][0], "alice-*");
@@ -225,11 +265,7 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
     assert_eq!(warnings, want, "{v:#}");
 
     // The text form says the same, warnings included.
-    let out = ecsnap(&endpoint, home.path())
-        .args(["lifecycle", "--repository", REPO])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = output_at_exit(fleet.ecsnap().args(["lifecycle", "--repository", REPO]), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_has(&text, "WARNINGS (5)");
     assert_has(&text, "alice-latest");
@@ -237,10 +273,7 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
 
 #[test]
 fn age_rules_expire_by_the_tool_clock() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
     // Nothing is old by moto's clock (pushes are "now"); 40 days on, bob's are.
     put_policy(
         &fleet,
@@ -249,8 +282,7 @@ fn age_rules_expire_by_the_tool_clock() {
         "tagPatternList":["bob-*"],"countType":"sinceImagePushed","countUnit":"days",
         "countNumber":30},"action":{"type":"expire"}}]}"#,
     );
-    let today =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let today = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert!(today["expires"].as_array().is_some_and(Vec::is_empty));
     assert_eq!(
         tags_in(&today, "upcoming"),
@@ -260,11 +292,7 @@ fn age_rules_expire_by_the_tool_clock() {
             .collect()
     );
     let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let aged = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "lifecycle", "--repository", REPO]),
-    );
+    let aged = lifecycle_json(fleet.ecsnap().env("ECSNAP_NOW", &later), &[]);
     assert_eq!(
         tags_in(&aged, "expires"),
         ["bob-20261101T0800", "bob-20261102T0800"]
@@ -277,63 +305,35 @@ fn age_rules_expire_by_the_tool_clock() {
 
 #[test]
 fn read_only_refuses_apply_before_any_request() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
     // Read-only: refused (exit 5) before any request, nothing put.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "--read-only",
-            "lifecycle",
-            "--repository",
-            REPO,
-            "--suggest",
-            "--apply",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("read-only"), "{}", stderr_of(&out));
+    let stderr = stderr_at_exit(fleet.ecsnap().args(READ_ONLY_APPLY), 5);
+    assert!(stderr.contains("read-only"), "{stderr}");
     assert_eq!(policy_of(&fleet, REPO), None);
     // Not even a connection: the same refusal against an endpoint nobody listens on.
-    let dead = ecsnap("http://127.0.0.1:9", home.path())
-        .args([
-            "--read-only",
-            "lifecycle",
-            "--repository",
-            REPO,
-            "--suggest",
-            "--apply",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(dead.status.code(), Some(5), "{}", stderr_of(&dead));
-    assert!(!home.path().join("state/ecsnap/audit.log").exists());
+    output_at_exit(
+        ecsnap("http://127.0.0.1:9", fleet.home.path()).args(READ_ONLY_APPLY),
+        5,
+    );
+    assert!(!fleet.home.path().join("state/ecsnap/audit.log").exists());
 }
 
 #[test]
 fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
 
     // Suggest alone prints the policy on stdout and changes nothing.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
+    let out = output_at_exit(
+        fleet.ecsnap().args([
             "lifecycle",
             "--repository",
             REPO,
             "--suggest",
             "--keep",
             "2",
-        ])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        ]),
+        0,
+    );
     let printed: Value = serde_json::from_slice(&out.stdout).expect("the policy is JSON");
     assert!(
         stderr_of(&out).contains("cannot express"),
@@ -342,17 +342,10 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     );
     assert_eq!(policy_of(&fleet, REPO), None);
 
-    let v = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "lifecycle",
-        "--repository",
-        REPO,
-        "--suggest",
-        "--keep",
-        "2",
-        "--apply",
-        "--yes",
-    ]));
+    let v = lifecycle_json(
+        &mut fleet.ecsnap(),
+        &["--suggest", "--keep", "2", "--apply", "--yes"],
+    );
     assert_eq!(v["applied"], true);
     assert_eq!(v["policy"], printed);
     let patterns: Vec<(&str, i64)> = json_rows(&v["policy"]["rules"], |r| {
@@ -391,13 +384,13 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     let stored: Value = serde_json::from_str(&stored).expect("stored policy is JSON");
     assert_eq!(stored, v["policy"]);
     // And ecsnap's own preview of what is in place agrees.
-    let now =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let now = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert_eq!(
         tags_in(&now, "expires"),
         ["alice-20261101T0800".to_string()].into_iter().collect()
     );
-    let entries = read_entries(&home.path().join("state/ecsnap/audit.log")).expect("audit log");
+    let entries =
+        read_entries(&fleet.home.path().join("state/ecsnap/audit.log")).expect("audit log");
     let puts: Vec<&str> = entries
         .iter()
         .filter(|e| e.action == "ecr:PutLifecyclePolicy")
@@ -423,24 +416,11 @@ fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
         Some(&ecsnap::demo::Dynamics::default()),
     )
     .expect("the demo's emulator");
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = seed(emulator);
     let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let v = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args([
-                "--json",
-                "lifecycle",
-                "--repository",
-                REPO,
-                "--suggest",
-                "--archive-after",
-                "30d",
-                "--apply",
-                "--yes",
-            ]),
+    let v = lifecycle_json(
+        fleet.ecsnap().env("ECSNAP_NOW", &later),
+        &["--suggest", "--archive-after", "30d", "--apply", "--yes"],
     );
     assert_eq!(v["applied"], true, "{v}");
     assert_eq!(v["archive_after_days"], 30);
@@ -523,11 +503,7 @@ fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
     assert_eq!(stored["rules"][3]["selection"]["storageClass"], "archive");
     // ecsnap's preview of the policy in place evaluates the transitions (nothing is "not
     // evaluated").
-    let now = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "lifecycle", "--repository", REPO]),
-    );
+    let now = lifecycle_json(fleet.ecsnap().env("ECSNAP_NOW", &later), &[]);
     assert_eq!(
         tags_in(&now, "archives"),
         tags_in(&v["preview"], "archives")
