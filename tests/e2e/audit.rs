@@ -4,6 +4,7 @@
 //! and `ecsnap audit --since 1d --json` lists those deletes; a delete whose answer a proxy
 //! drops (after forwarding it) is reported and audited as done, confirmed by a re-read.
 
+use crate::harness::{output_at_exit, stderr_at_exit};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -120,18 +121,17 @@ fn audit_command_reads_back(
     log: &std::path::Path,
     created: &BTreeSet<String>,
 ) {
-    let out = ecsnap(endpoint, home)
-        .args([
+    let out = output_at_exit(
+        ecsnap(endpoint, home).args([
             "--json",
             "audit",
             "--since",
             "1d",
             "--action",
             "DeleteVolume",
-        ])
-        .output()
-        .expect("audit runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        ]),
+        0,
+    );
     assert!(
         stderr_of(&out).contains(&log.display().to_string()),
         "the path is named: {}",
@@ -343,12 +343,10 @@ fn a_held_lock_makes_cleanup_refuse_with_no_wait_or_wait_for_it_saying_for_whom(
     .expect("lock");
 
     // --no-wait: refused, naming the holder; nothing deleted.
-    let out = ecsnap(&endpoint, home.path())
-        .args(["cleanup", "--volumes", "--yes", "--no-wait"])
-        .output()
-        .expect("ecsnap runs");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    let stderr = stderr_at_exit(
+        ecsnap(&endpoint, home.path()).args(["cleanup", "--volumes", "--yes", "--no-wait"]),
+        5,
+    );
     assert!(
         stderr.contains("another cleanup is running")
             && stderr.contains(&format!("pid {}", std::process::id())),

@@ -4,6 +4,7 @@
 //! endpoint is a closed loopback port), with a private HOME and AWS files.
 
 use crate::asserts::{assert_has, assert_lacks};
+use crate::harness::{home_file, stderr_at_exit};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -224,18 +225,16 @@ fn well_formed_regions_and_lists_still_parse() {
 #[test]
 fn an_unknown_profile_names_the_files_and_the_profiles_there() {
     let home = tempfile::tempdir().expect("home");
-    std::fs::write(
-        home.path().join("aws-config"),
+    let config = home_file(
+        home.path(),
+        "aws-config",
         "[profile prod]\nregion = eu-west-1\n[profile dev]\nregion = us-east-1\n",
-    )
-    .expect("config");
-    std::fs::write(
-        home.path().join("aws-credentials"),
+    );
+    let credentials = home_file(
+        home.path(),
+        "aws-credentials",
         "[ci]\naws_access_key_id = x\naws_secret_access_key = y\n",
-    )
-    .expect("credentials");
-    let config = home.path().join("aws-config").display().to_string();
-    let credentials = home.path().join("aws-credentials").display().to_string();
+    );
     let out = run(
         home.path(),
         &["--endpoint-url", CLOSED, "--profile", "nope", "services"],
@@ -244,7 +243,9 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&format!(
-            "the profile `nope` is not in {config} or {credentials} (the profiles there: ci, dev, prod)"
+            "the profile `nope` is not in {} or {} (the profiles there: ci, dev, prod)",
+            config.display(),
+            credentials.display()
         )),
         "{err}"
     );
@@ -283,21 +284,19 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
 #[test]
 fn a_syntax_error_in_the_aws_config_names_the_file_and_line() {
     let home = tempfile::tempdir().expect("home");
-    std::fs::write(
-        home.path().join("aws-config"),
+    let config = home_file(
+        home.path(),
+        "aws-config",
         "[default]\nregion = us-east-1\n[profile other\nregion = eu-west-1\n",
-    )
-    .expect("config");
-    let config = home.path().join("aws-config").display().to_string();
-    let out = bare(home.path())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .args(["--endpoint-url", CLOSED, "services"])
-        .output()
-        .expect("ecsnap runs");
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_has(&err, &format!("config file {config}:"));
+    );
+    let err = stderr_at_exit(
+        bare(home.path())
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .args(["--endpoint-url", CLOSED, "services"]),
+        1,
+    );
+    assert_has(&err, &format!("config file {}:", config.display()));
     assert_has(&err, "on line 3");
     assert_lacks(&err, "no AWS region is set");
 }

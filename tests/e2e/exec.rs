@@ -4,6 +4,7 @@
 //! plugin's arguments (and environment) are compared with what the AWS CLI passes; the
 //! requests the server received are checked too.
 
+use crate::harness::{home_file, output_at_exit, stderr_at_exit};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -208,11 +209,16 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
     let (endpoint, seen) = start_server();
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let out = with_plugin(&endpoint, home.path(), &bin)
-        .args(["exec", "--cluster", "prod", "--task", TASK])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    output_at_exit(
+        with_plugin(&endpoint, home.path(), &bin).args([
+            "exec",
+            "--cluster",
+            "prod",
+            "--task",
+            TASK,
+        ]),
+        0,
+    );
     let recorded = calls(&record);
     assert_eq!(
         recorded.len(),
@@ -257,11 +263,17 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
 
     // Read-only: nothing reaches the server, the plugin never runs.
     let before = seen.len();
-    let refused = with_plugin(&endpoint, home.path(), &bin)
-        .args(["--read-only", "exec", "--cluster", "prod", "--task", TASK])
-        .output()
-        .expect("runs");
-    assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
+    output_at_exit(
+        with_plugin(&endpoint, home.path(), &bin).args([
+            "--read-only",
+            "exec",
+            "--cluster",
+            "prod",
+            "--task",
+            TASK,
+        ]),
+        5,
+    );
     assert_eq!(calls(&record).len(), 2, "the plugin did not run again");
     assert_eq!(before, seen.len());
 }
@@ -272,40 +284,40 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
     // A profile named on the command line is handed to the plugin; the SDK reads it.
-    std::fs::write(
-        home.path().join("aws-config"),
+    home_file(
+        home.path(),
+        "aws-config",
         "[profile ops]\nregion = us-east-1\n",
-    )
-    .expect("aws config");
-    std::fs::write(
-        home.path().join("aws-credentials"),
+    );
+    home_file(
+        home.path(),
+        "aws-credentials",
         "[ops]\naws_access_key_id = test\naws_secret_access_key = test\n",
-    )
-    .expect("aws credentials");
-    let out = with_plugin(&endpoint, home.path(), &bin)
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("aws-credentials"),
-        )
-        .args([
-            "--profile",
-            "ops",
-            "port-forward",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-            "--remote-port",
-            "5432",
-            "--local-port",
-            "15432",
-            "--host",
-            "db.internal",
-        ])
-        .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    );
+    output_at_exit(
+        with_plugin(&endpoint, home.path(), &bin)
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.path().join("aws-credentials"),
+            )
+            .args([
+                "--profile",
+                "ops",
+                "port-forward",
+                "--cluster",
+                "prod",
+                "--task",
+                TASK,
+                "--remote-port",
+                "5432",
+                "--local-port",
+                "15432",
+                "--host",
+                "db.internal",
+            ])
+            .env("AWS_CONFIG_FILE", home.path().join("aws-config")),
+        0,
+    );
     let recorded = calls(&record);
     assert_eq!(
         recorded.len(),
@@ -389,12 +401,16 @@ fn exec_into_a_container_that_is_not_ready_is_refused_before_asking_or_sending()
     let (endpoint, seen) = start_server_with("PENDING");
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let out = with_plugin(&endpoint, home.path(), &bin)
-        .args(["exec", "--cluster", "prod", "--task", TASK])
-        .output()
-        .expect("runs");
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = stderr_at_exit(
+        with_plugin(&endpoint, home.path(), &bin).args([
+            "exec",
+            "--cluster",
+            "prod",
+            "--task",
+            TASK,
+        ]),
+        5,
+    );
     assert!(
         err.contains("ExecuteCommandAgent is PENDING") && err.contains("ssmmessages"),
         "{err}"

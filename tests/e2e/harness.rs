@@ -135,3 +135,11 @@ pub fn orphan_snapshot_in(ec2: &aws_sdk_ec2::Client, az: &str, tags: &[(&str, &s
     block_on(ec2.delete_volume().volume_id(&vol).send()).expect("delete volume");
     snap.snapshot_id().expect("snapshot id").to_string()
 }
+
+/// Writes `text` as the file `name` in a test's HOME (its `aws-config` or
+/// `aws-credentials`); the file's path.
+pub fn home_file(home: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = home.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    path
+}

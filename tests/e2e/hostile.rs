@@ -7,7 +7,7 @@
 //! Markdown rows whole; `--json` must carry the exact values; no secret value is printed.
 
 use crate::asserts::assert_has;
-use crate::harness::{create_cluster, create_service, registered};
+use crate::harness::{create_cluster, create_service, output_at_exit, registered};
 use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -280,18 +280,17 @@ fn a_hostile_log_line_stays_one_escaped_line_and_exact_in_json() {
     );
 
     let home = tempfile::tempdir().expect("a temp dir");
-    let out = ecsnap(&h.emulator.endpoint(), home.path())
-        .args([
+    let out = output_at_exit(
+        ecsnap(&h.emulator.endpoint(), home.path()).args([
             "--json",
             "logs",
             "--cluster",
             CLUSTER,
             "--task",
             &h.stopped_task,
-        ])
-        .output()
-        .expect("ecsnap runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        ]),
+        0,
+    );
     assert_inert(&out.stdout, "logs --json");
     let json_lines = String::from_utf8_lossy(&out.stdout);
     let messages: Vec<String> = json_lines

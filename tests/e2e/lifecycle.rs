@@ -6,11 +6,10 @@
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
 use crate::asserts::assert_has;
-use crate::harness::{create_cluster, create_service, registered};
+use crate::harness::{create_cluster, create_service, output_at_exit, registered, stderr_at_exit};
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
-use crate::harness::{output_at_exit, stderr_at_exit};
 use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
 use chrono::{Duration, SecondsFormat, Utc};
 use ecsnap::demo::Emulator;

@@ -10,7 +10,7 @@
 //! (`tests/recover_mock.rs`).
 
 use crate::asserts::assert_has_all;
-use crate::harness::{create_cluster, create_service, registered};
+use crate::harness::{create_cluster, create_service, registered, stderr_at_exit};
 use std::collections::BTreeMap;
 
 use crate::emulator::{
@@ -216,12 +216,7 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
 
 /// Runs `recover` and expects a refusal (exit 5) whose message has `want`.
 fn refused(endpoint: &str, home: &std::path::Path, args: &[&str], want: &str) {
-    let out = ecsnap(endpoint, home)
-        .args(args)
-        .output()
-        .expect("ecsnap runs");
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = stderr_at_exit(ecsnap(endpoint, home).args(args), 5);
     assert!(err.contains(want), "{want:?} in {err}");
 }
 

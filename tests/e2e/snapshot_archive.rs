@@ -4,7 +4,8 @@
 //! archived and temporarily restored snapshots are skipped with why; read-only refuses
 //! before any request. Tiers are read back through the SDK.
 
-use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator};
+use crate::harness::output_at_exit;
 use crate::storage_states::{archive, orphan_snapshot, tier_of};
 
 fn ids(v: &serde_json::Value) -> Vec<String> {
@@ -95,17 +96,16 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     assert!(text.contains("ARCHIVE $/MO"), "{text}");
 
     // Read-only refuses before any request: the tier is unchanged.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
+    output_at_exit(
+        ecsnap(&endpoint, home.path()).args([
             "--read-only",
             "cleanup",
             "--snapshots",
             "--archive",
             "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+        ]),
+        5,
+    );
     assert_eq!(tier_of(&aws.ec2, &standard).0, "standard");
 
     // Confirmed: archived, audited, every snapshot still there.
@@ -161,10 +161,14 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
 #[test]
 fn archive_applies_to_snapshots_only() {
     let home = tempfile::tempdir().expect("home");
-    let out = ecsnap("http://127.0.0.1:9", home.path())
-        .args(["cleanup", "--volumes", "--archive", "--dry-run"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    output_at_exit(
+        ecsnap("http://127.0.0.1:9", home.path()).args([
+            "cleanup",
+            "--volumes",
+            "--archive",
+            "--dry-run",
+        ]),
+        2,
+    );
     crate::emulator::assert_no_audit_log(home.path());
 }

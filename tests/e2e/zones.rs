@@ -3,9 +3,10 @@
 //! report's ZONE column; `recover`'s plan names the orphan's zone and says that ECS creates
 //! the new volume in each task's zone. The zones are compared with DescribeVolumes.
 
+use crate::harness::output_at_exit;
 use std::collections::BTreeMap;
 
-use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator};
 use crate::recover::{orphan, seed_service};
 use serde_json::Value;
 
@@ -67,11 +68,7 @@ fn orphans_report_and_recover_name_each_volume_s_zone() {
     let report = json_of(ecsnap(&endpoint, home.path()).args(["report", "--json"]));
     assert_eq!(zones_listed(&report["orphans"]), want, "{report}");
 
-    let out = ecsnap(&endpoint, home.path())
-        .args(["report"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = output_at_exit(ecsnap(&endpoint, home.path()).args(["report"]), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("ZONE"), "{text}");
     for (id, az) in &want {
