@@ -5,7 +5,7 @@
 //! `cleanup --volumes` stops new deletes, lets those in flight finish, records every one of
 //! them in the audit log and exits 130. Checked by reading AWS back with the SDK.
 
-use crate::harness::{create_service, registered};
+use crate::harness::{Fresh, create_service, registered};
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::emulator::{
     Scenario, audit_entries, block_on, ecsnap, json_of, oldest_workspace_tags, output_of,
-    seeded_emulator, snapshot_ids, start_emulator, stderr_of, tags_of, volume_ids,
+    seeded_emulator, snapshot_ids, stderr_of, tags_of, volume_ids,
 };
 use crate::proxy::holding_proxy;
 use ecsnap::demo::fleet::emulator_config;
@@ -110,10 +110,8 @@ fn stderr_lines(
 
 #[test]
 fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let conf = block_on(emulator_config(&endpoint));
-    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let t = Fresh::start();
+    let ec2 = &t.aws.ec2;
     let mut created = BTreeSet::new();
     for _ in 0..40 {
         let out = block_on(
@@ -126,13 +124,12 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
         created.insert(out.volume_id().unwrap_or_default().to_string());
     }
     assert_eq!(created.len(), 40);
-    let home = tempfile::tempdir().expect("tempdir");
-    let log = home.path().join("state/ecsnap/audit.log");
+    let log = t.home.path().join("state/ecsnap/audit.log");
 
     // The deletes are held before moto until the interrupt is seen: no race between
     // Ctrl-C and 40 fast deletes.
-    let (proxy, gate) = holding_proxy(&endpoint, is_delete);
-    let mut child = ecsnap(&proxy, home.path())
+    let (proxy, gate) = holding_proxy(&t.endpoint, is_delete);
+    let mut child = ecsnap(&proxy, t.home.path())
         .args(["--json", "cleanup", "--volumes", "--yes"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -4,8 +4,8 @@
 //! archived and temporarily restored snapshots are skipped with why; read-only refuses
 //! before any request. Tiers are read back through the SDK.
 
-use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator};
-use crate::harness::output_at_exit;
+use crate::emulator::{block_on, ecsnap, json_of};
+use crate::harness::{Fresh, output_at_exit};
 use crate::storage_states::{archive, orphan_snapshot, tier_of};
 
 fn ids(v: &serde_json::Value) -> Vec<String> {
@@ -32,32 +32,28 @@ fn reason_of<'a>(plan: &'a serde_json::Value, id: &str) -> &'a str {
 )]
 #[test]
 fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let standard = orphan_snapshot(&aws.ec2);
-    let archived = orphan_snapshot(&aws.ec2);
-    let restoring = orphan_snapshot(&aws.ec2);
-    archive(&aws.ec2, &archived);
-    archive(&aws.ec2, &restoring);
+    let t = Fresh::start();
+    let standard = orphan_snapshot(&t.aws.ec2);
+    let archived = orphan_snapshot(&t.aws.ec2);
+    let restoring = orphan_snapshot(&t.aws.ec2);
+    archive(&t.aws.ec2, &archived);
+    archive(&t.aws.ec2, &restoring);
     block_on(
-        aws.ec2
+        t.aws
+            .ec2
             .restore_snapshot_tier()
             .snapshot_id(&restoring)
             .temporary_restore_days(5)
             .send(),
     )
     .expect("temporary restore");
-    let home = tempfile::tempdir().expect("home");
 
     // The plan: only the standard snapshot, both costs, the 90-day minimum, the preflight.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--archive",
-        "--dry-run",
-    ]));
+    let plan =
+        json_of(
+            t.ecsnap()
+                .args(["--json", "cleanup", "--snapshots", "--archive", "--dry-run"]),
+        );
     assert_eq!(plan["action"], "archive", "{plan}");
     assert_eq!(ids(&plan["items"]), [standard.as_str()], "{plan}");
     let item = &plan["items"][0];
@@ -84,7 +80,8 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     );
 
     // The text plan shows the cost each way.
-    let out = ecsnap(&endpoint, home.path())
+    let out = t
+        .ecsnap()
         .args(["cleanup", "--snapshots", "--archive", "--dry-run"])
         .output()
         .expect("runs");
@@ -97,7 +94,7 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
 
     // Read-only refuses before any request: the tier is unchanged.
     output_at_exit(
-        ecsnap(&endpoint, home.path()).args([
+        t.ecsnap().args([
             "--read-only",
             "cleanup",
             "--snapshots",
@@ -106,30 +103,27 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
         ]),
         5,
     );
-    assert_eq!(tier_of(&aws.ec2, &standard).0, "standard");
+    assert_eq!(tier_of(&t.aws.ec2, &standard).0, "standard");
 
     // Confirmed: archived, audited, every snapshot still there.
-    let done = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--archive",
-        "--yes",
-    ]));
+    let done = json_of(
+        t.ecsnap()
+            .args(["--json", "cleanup", "--snapshots", "--archive", "--yes"]),
+    );
     let results = done["results"].as_array().expect("results");
     assert_eq!(results.len(), 1, "{done}");
     assert_eq!(results[0]["id"], standard.as_str(), "{done}");
     assert_eq!(results[0]["status"], "done", "{done}");
-    assert_eq!(tier_of(&aws.ec2, &standard).0, "archive");
+    assert_eq!(tier_of(&t.aws.ec2, &standard).0, "archive");
     for id in [&standard, &archived, &restoring] {
-        let left = block_on(aws.ec2.describe_snapshots().snapshot_ids(id).send());
+        let left = block_on(t.aws.ec2.describe_snapshots().snapshot_ids(id).send());
         assert_eq!(
             left.map(|o| o.snapshots().len()).ok(),
             Some(1),
             "{id} still there"
         );
     }
-    let audit = crate::emulator::audit_entries(home.path());
+    let audit = crate::emulator::audit_entries(t.home.path());
     let archived_lines: Vec<_> = audit
         .iter()
         .filter(|e| e.action == "ec2:ModifySnapshotTier")
@@ -147,7 +141,8 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     );
 
     // Nothing left to archive.
-    let out = ecsnap(&endpoint, home.path())
+    let out = t
+        .ecsnap()
         .args(["cleanup", "--snapshots", "--archive", "--yes"])
         .output()
         .expect("runs");
