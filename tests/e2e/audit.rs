@@ -50,7 +50,7 @@ fn audit_objects(log: &std::path::Path) -> Vec<serde_json::Value> {
 fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
     let t = Fresh::start();
     let ec2 = &t.aws.ec2;
-    let created = create_volumes(&ec2, 30);
+    let created = create_volumes(ec2, 30);
     assert_eq!(created.len(), 30);
     let log = t.home.path().join("state/ecsnap/audit.log");
 
@@ -72,7 +72,7 @@ fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr_of(out));
     }
     // Every planned volume is gone, read back through the SDK.
-    let remaining = volume_ids(&ec2);
+    let remaining = volume_ids(ec2);
     assert!(
         created.is_disjoint(&remaining),
         "left: {:?}",
@@ -265,7 +265,7 @@ fn lossy_proxy(upstream: String) -> (String, Arc<AtomicUsize>) {
 fn a_delete_whose_answer_is_lost_is_reported_done_confirmed_by_a_re_read() {
     let t = Fresh::start();
     let ec2 = &t.aws.ec2;
-    let created = create_volumes(&ec2, 1);
+    let created = create_volumes(ec2, 1);
     let volume = created.iter().next().expect("a volume").clone();
     let upstream = t
         .endpoint
@@ -295,7 +295,7 @@ fn a_delete_whose_answer_is_lost_is_reported_done_confirmed_by_a_re_read() {
             .is_some_and(|d| d.starts_with("done (confirmed after a lost answer")),
         "{report}"
     );
-    assert!(volume_ids(&ec2).is_empty(), "AWS no longer has the volume");
+    assert!(volume_ids(ec2).is_empty(), "AWS no longer has the volume");
 
     let lines = audit_objects(&t.home.path().join("state/ecsnap/audit.log"));
     let results: Vec<&serde_json::Value> = lines

@@ -160,7 +160,7 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
         "{stderr}"
     );
 
-    let remaining = volume_ids(&ec2);
+    let remaining = volume_ids(ec2);
     let gone: BTreeSet<String> = created.difference(&remaining).cloned().collect();
     let entries = read_entries(&log).expect("audit log");
     let done: BTreeSet<String> = entries

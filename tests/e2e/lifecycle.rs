@@ -403,10 +403,6 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
 /// back; the preview says what it archives, 40 days on. Plain moto rejects transition
 /// rules, so this runs on the demo's emulator, whose helper widens moto's policy schema to
 /// ECR's.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one policy's story: suggested, previewed, put, read back, previewed in place"
-)]
 #[test]
 fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
     let emulator = ecsnap::demo::Emulator::start_with(

@@ -78,7 +78,7 @@ fn seed_ledger(
     network: Option<aws_sdk_ecs::types::NetworkConfiguration>,
     volume: Option<ServiceVolumeConfiguration>,
 ) -> String {
-    block_on(create_cluster(&ecs, cluster));
+    block_on(create_cluster(ecs, cluster));
     let arn = block_on(registered(
         ecs.register_task_definition()
             .family("ledger")

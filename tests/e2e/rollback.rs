@@ -300,10 +300,10 @@ fn register(ecs: &aws_sdk_ecs::Client, image: &str) -> String {
 
 /// Cluster `fleetshop` with service `web` running revision 2 of `fleetweb`.
 fn seed_service(ecs: &aws_sdk_ecs::Client) -> (String, String) {
-    block_on(create_cluster(&ecs, "fleetshop"));
+    block_on(create_cluster(ecs, "fleetshop"));
     let first = register(ecs, "public.ecr.aws/nginx/nginx:1.26");
     let second = register(ecs, "public.ecr.aws/nginx/nginx:1.27");
-    block_on(create_service(&ecs, "fleetshop", "web", &second, 1));
+    block_on(create_service(ecs, "fleetshop", "web", &second, 1));
     (first, second)
 }
 
