@@ -5,10 +5,13 @@
 
 use std::process::{Command, Output};
 
+use crate::tmux::{Tmux, console_on_demo_fleet, require_tmux};
 use aws_sdk_ecs::operation::register_task_definition::builders::RegisterTaskDefinitionFluentBuilder;
 use ecsnap::demo::Emulator;
 
-use crate::emulator::{Aws, block_on, ecsnap, ecsnap_anywhere, sdk, start_emulator, stderr_of};
+use crate::emulator::{
+    Aws, Scenario, block_on, ecsnap, ecsnap_anywhere, sdk, start_emulator, stderr_of,
+};
 
 /// A test's own empty emulator, the SDK on it and a private HOME for the binary. The
 /// emulator runs as long as this lives.
@@ -142,4 +145,14 @@ pub fn home_file(home: &std::path::Path, name: &str, text: &str) -> std::path::P
     let path = home.join(name);
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     path
+}
+
+/// A seeded scenario with the console open on it in tmux at 120×40, its services listed, for
+/// the test `what` (which fails saying what to install when tmux is missing): the tmux
+/// session and the first screen.
+pub fn console_on_scenario(what: &str) -> (Scenario, Tmux, String) {
+    require_tmux(what);
+    let t = Scenario::seeded();
+    let (tmux, screen) = console_on_demo_fleet(&t.endpoint, t.home.path());
+    (t, tmux, screen)
 }
