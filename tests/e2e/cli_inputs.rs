@@ -235,12 +235,10 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
         "aws-credentials",
         "[ci]\naws_access_key_id = x\naws_secret_access_key = y\n",
     );
-    let out = run(
-        home.path(),
-        &["--endpoint-url", CLOSED, "--profile", "nope", "services"],
+    let err = stderr_at_exit(
+        bare(home.path()).args(&["--endpoint-url", CLOSED, "--profile", "nope", "services"]),
+        1,
     );
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&format!(
             "the profile `nope` is not in {} or {} (the profiles there: ci, dev, prod)",
@@ -261,9 +259,8 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
         stderr(&out)
     );
     // Over several profiles, the missing one fails in its own row, naming the file.
-    let out = run(
-        home.path(),
-        &[
+    let err = stderr_at_exit(
+        bare(home.path()).args(&[
             "--endpoint-url",
             CLOSED,
             "--profile",
@@ -271,10 +268,9 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
             "--region",
             "us-east-1",
             "orphans",
-        ],
+        ]),
+        1,
     );
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("account nope: config file") && err.contains("the profile `nope` is not in"),
         "{err}"

@@ -4,7 +4,7 @@
 //! plugin's arguments (and environment) are compared with what the AWS CLI passes; the
 //! requests the server received are checked too.
 
-use crate::harness::{home_file, output_at_exit, stderr_at_exit};
+use crate::harness::{home_file, output_at_exit, stand_in_plugin, stderr_at_exit};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,6 +15,16 @@ use std::sync::{Arc, Mutex};
 use crate::emulator::{ecsnap, stderr_of};
 
 const TASK: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b";
+/// A port forward to the database port of [`TASK`].
+const PORT_FORWARD: [&str; 7] = [
+    "port-forward",
+    "--cluster",
+    "prod",
+    "--task",
+    TASK,
+    "--remote-port",
+    "5432",
+];
 const RUNTIME: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b-2531612879";
 const TOKEN: &str = "AAEAAb1KX2iE/token+value==";
 const STREAM: &str = "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ecs-execute-command-0f1e?role=publish_subscribe";
@@ -145,27 +155,15 @@ fn start_server_with(agent: &'static str) -> (String, Seen) {
 /// A recording stand-in plugin in `dir/bin`: `--version` prints `version`; every other
 /// call appends its arguments (one per line) and the response variable, NUL-terminated.
 fn stand_in(dir: &Path, version: &str) -> (PathBuf, PathBuf) {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    let record = dir.join("calls");
-    let script = bin.join("session-manager-plugin");
-    std::fs::write(
-        &script,
+    stand_in_plugin(dir, "calls", |record| {
         format!(
             "#!/bin/sh\n\
              if [ \"$1\" = --version ]; then echo '{version}'; exit 0; fi\n\
              {{ for a in \"$@\"; do printf 'arg=%s\\n' \"$a\"; done; \
              printf 'env=%s\\n' \"${{AWS_SSM_START_SESSION_RESPONSE:-}}\"; printf '\\0'; }} >> '{}'\n",
             record.display()
-        ),
-    )
-    .expect("write");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    (bin, record)
+        )
+    })
 }
 
 fn calls(record: &Path) -> Vec<(Vec<String>, String)> {
@@ -300,21 +298,9 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
                 "AWS_SHARED_CREDENTIALS_FILE",
                 home.path().join("aws-credentials"),
             )
-            .args([
-                "--profile",
-                "ops",
-                "port-forward",
-                "--cluster",
-                "prod",
-                "--task",
-                TASK,
-                "--remote-port",
-                "5432",
-                "--local-port",
-                "15432",
-                "--host",
-                "db.internal",
-            ])
+            .args(["--profile", "ops"])
+            .args(PORT_FORWARD)
+            .args(["--local-port", "15432", "--host", "db.internal"])
             .env("AWS_CONFIG_FILE", home.path().join("aws-config")),
         0,
     );
@@ -369,15 +355,7 @@ fn without_the_plugin_exec_and_port_forward_send_nothing() {
     std::fs::create_dir_all(&empty).expect("mkdir");
     for args in [
         vec!["exec", "--cluster", "prod", "--task", TASK],
-        vec![
-            "port-forward",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-            "--remote-port",
-            "5432",
-        ],
+        PORT_FORWARD.to_vec(),
     ] {
         let out = ecsnap(&endpoint, home.path())
             .env("PATH", &empty)

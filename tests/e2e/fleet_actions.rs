@@ -13,7 +13,7 @@ use std::process::Output;
 use crate::emulator::{
     block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
 };
-use crate::harness::{new_volume, orphan_snapshot_in};
+use crate::harness::{new_volume, orphan_snapshot_in, output_at_exit};
 use ecsnap::ops::audit::AuditEntry;
 use serde_json::Value;
 
@@ -156,16 +156,18 @@ fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
     );
 
     // The cleanup: exactly the two orphans go, the protected ones stay.
-    let out = run(ecsnap_at(&endpoint, home.path()).args([
-        "--region",
-        &regions,
-        "cleanup",
-        "--volumes",
-        "--yes",
-        "--json",
-    ]));
+    let out = output_at_exit(
+        ecsnap_at(&endpoint, home.path()).args([
+            "--region",
+            &regions,
+            "cleanup",
+            "--volumes",
+            "--yes",
+            "--json",
+        ]),
+        0,
+    );
     let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains(&format!("── default ({HOME_ACCOUNT}) · {WEST} ──")),
         "{stderr}"
@@ -280,16 +282,18 @@ fn a_production_account_needs_the_typed_confirmation_and_a_read_only_one_is_refu
 
     // The home account read-only: its places are refused, the other account's cleaned.
     let config = fleet_config(home.path(), ", read_only = true", ", production = true");
-    let out = run(ecsnap_at(&endpoint, home.path()).args([
-        "--config",
-        &config,
-        "cleanup",
-        "--volumes",
-        "--yes",
-        "--json",
-    ]));
+    let out = output_at_exit(
+        ecsnap_at(&endpoint, home.path()).args([
+            "--config",
+            &config,
+            "cleanup",
+            "--volumes",
+            "--yes",
+            "--json",
+        ]),
+        5,
+    );
     let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert_has(&stderr, "REFUSED: account home");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["summary"]["done"], 2, "{json}");

@@ -156,3 +156,23 @@ pub fn console_on_scenario(what: &str) -> (Scenario, Tmux, String) {
     let (tmux, screen) = console_on_demo_fleet(&t.endpoint, t.home.path());
     (t, tmux, screen)
 }
+
+/// Writes an executable stand-in `session-manager-plugin` into `dir/bin`, the shell script
+/// `script` makes from the file it records to (`dir/<record>`): (the bin folder, that file).
+pub fn stand_in_plugin(
+    dir: &std::path::Path,
+    record: &str,
+    script: impl FnOnce(&std::path::Path) -> String,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let record = dir.join(record);
+    let plugin = bin.join("session-manager-plugin");
+    std::fs::write(&plugin, script(&record)).expect("write the stand-in");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    (bin, record)
+}

@@ -186,6 +186,11 @@ fn policy_of(fleet: &Fleet, repo: &str) -> Option<String> {
     .and_then(|o| o.lifecycle_policy_text().map(str::to_string))
 }
 
+/// `tags` as the set [`tags_in`] reads.
+fn tag_set(tags: &[&str]) -> BTreeSet<String> {
+    tags.iter().map(|t| (*t).to_string()).collect()
+}
+
 fn tags_in(v: &Value, key: &str) -> BTreeSet<String> {
     v[key]
         .as_array()
@@ -220,15 +225,12 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
     assert_eq!(v["rules"][0]["tag_pattern_list"][0], "alice-*");
     assert_eq!(v["rules"][0]["expires"], 2);
     assert_eq!(v["rules"][1]["expires"], 1);
-    let expected: BTreeSet<String> = [
+    let expected: BTreeSet<String> = tag_set(&[
         "alice-20261101T0800",
         "alice-20261102T0800",
         "alice-latest",
         "bob-20261101T0800",
-    ]
-    .iter()
-    .map(|t| (*t).to_string())
-    .collect();
+    ]);
     assert_eq!(tags_in(&v, "expires"), expected, "{v:#}");
     for e in v["expires"].as_array().expect("expires") {
         let user = if e["tag"].as_str().is_some_and(|t| t.starts_with("bob")) {
@@ -285,19 +287,13 @@ fn age_rules_expire_by_the_tool_clock() {
     assert!(today["expires"].as_array().is_some_and(Vec::is_empty));
     assert_eq!(
         tags_in(&today, "upcoming"),
-        ["bob-20261101T0800", "bob-20261102T0800"]
-            .iter()
-            .map(|t| (*t).to_string())
-            .collect()
+        tag_set(&["bob-20261101T0800", "bob-20261102T0800"])
     );
     let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let aged = lifecycle_json(fleet.ecsnap().env("ECSNAP_NOW", &later), &[]);
     assert_eq!(
         tags_in(&aged, "expires"),
-        ["bob-20261101T0800", "bob-20261102T0800"]
-            .iter()
-            .map(|t| (*t).to_string())
-            .collect()
+        tag_set(&["bob-20261101T0800", "bob-20261102T0800"])
     );
     assert!(aged["upcoming"].as_array().is_some_and(Vec::is_empty));
 }
@@ -367,7 +363,7 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     // The preview shown first: alice's oldest goes; her resume target is kept by its rule.
     assert_eq!(
         tags_in(&v["preview"], "expires"),
-        ["alice-20261101T0800".to_string()].into_iter().collect()
+        tag_set(&["alice-20261101T0800"])
     );
     // … and alicesvc runs it: the one warning, shown before anything is put.
     let warnings: Vec<(&str, &str)> = json_rows(&v["preview"]["warnings"], |w| {
@@ -384,10 +380,7 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     assert_eq!(stored, v["policy"]);
     // And ecsnap's own preview of what is in place agrees.
     let now = lifecycle_json(&mut fleet.ecsnap(), &[]);
-    assert_eq!(
-        tags_in(&now, "expires"),
-        ["alice-20261101T0800".to_string()].into_iter().collect()
-    );
+    assert_eq!(tags_in(&now, "expires"), tag_set(&["alice-20261101T0800"]));
     let entries =
         read_entries(&fleet.home.path().join("state/ecsnap/audit.log")).expect("audit log");
     let puts: Vec<&str> = entries
@@ -460,16 +453,13 @@ fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
     // Never pulled, pushed 40 days before: every snapshot tag but alice's resume target.
     assert_eq!(
         tags_in(&v["preview"], "archives"),
-        [
+        tag_set(&[
             "alice-20261101T0800",
             "alice-20261103T0800",
             "alice-20261104T0800",
             "bob-20261101T0800",
             "bob-20261102T0800",
-        ]
-        .iter()
-        .map(|t| (*t).to_string())
-        .collect()
+        ])
     );
     assert!(tags_in(&v["preview"], "expires").is_empty());
     let warned: Vec<(String, String)> = json_rows(&v["preview"]["warnings"], |w| {

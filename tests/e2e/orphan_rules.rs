@@ -197,6 +197,15 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     assert!(!planned.contains(&dlm) && !planned.contains(&in_template));
 }
 
+/// An `orphans --json` listing that keeps no volume, each of `volumes` skipped saying `why`.
+fn none_kept(listing: &Value, volumes: &[String], why: &str) {
+    assert!(listing["volumes"].as_array().expect("volumes").is_empty());
+    for vol in volumes {
+        let reason = reason_of(listing, vol).expect("skipped with a reason");
+        assert_has(reason, why);
+    }
+}
+
 #[test]
 fn orphans_json_shows_unattached_since_and_filters_by_it() {
     let t = Scenario::seeded();
@@ -238,11 +247,11 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
         "--unattached-days",
         "30",
     ]));
-    assert!(strict["volumes"].as_array().expect("volumes").is_empty());
-    for vol in &fleet.orphan_volumes {
-        let why = reason_of(&strict, vol).expect("skipped with a reason");
-        assert_has(why, "seen unattached only 10 days");
-    }
+    none_kept(
+        &strict,
+        &fleet.orphan_volumes,
+        "seen unattached only 10 days",
+    );
     // A new HOME (no sightings): unknown is not kept, and says so.
     let fresh = tempfile::tempdir().expect("tempdir");
     let unknown = json_of(ecsnap(&t.endpoint, fresh.path()).args([
@@ -251,9 +260,5 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
         "--unattached-days",
         "1",
     ]));
-    assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
-    for vol in &fleet.orphan_volumes {
-        let why = reason_of(&unknown, vol).expect("skipped with a reason");
-        assert_has(why, "unattached since unknown");
-    }
+    none_kept(&unknown, &fleet.orphan_volumes, "unattached since unknown");
 }
