@@ -236,7 +236,7 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
         "[ci]\naws_access_key_id = x\naws_secret_access_key = y\n",
     );
     let err = stderr_at_exit(
-        bare(home.path()).args(&["--endpoint-url", CLOSED, "--profile", "nope", "services"]),
+        bare(home.path()).args(["--endpoint-url", CLOSED, "--profile", "nope", "services"]),
         1,
     );
     assert!(
@@ -260,7 +260,7 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
     );
     // Over several profiles, the missing one fails in its own row, naming the file.
     let err = stderr_at_exit(
-        bare(home.path()).args(&[
+        bare(home.path()).args([
             "--endpoint-url",
             CLOSED,
             "--profile",

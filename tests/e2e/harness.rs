@@ -61,6 +61,11 @@ pub fn stderr_at_exit(cmd: &mut Command, code: i32) -> String {
     stderr_of(&output_at_exit(cmd, code))
 }
 
+/// Like [`output_at_exit`], for a test that reads what the binary printed on stdout.
+pub fn stdout_at_exit(cmd: &mut Command, code: i32) -> String {
+    String::from_utf8_lossy(&output_at_exit(cmd, code).stdout).into_owned()
+}
+
 /// Creates the ECS cluster `name`.
 pub async fn create_cluster(ecs: &aws_sdk_ecs::Client, name: &str) {
     ecs.create_cluster()

@@ -5,7 +5,7 @@
 //! before any request. Tiers are read back through the SDK.
 
 use crate::emulator::{block_on, ecsnap, json_of};
-use crate::harness::{Fresh, output_at_exit};
+use crate::harness::{Fresh, output_at_exit, stdout_at_exit};
 use crate::storage_states::{archive, orphan_snapshot, tier_of};
 
 fn ids(v: &serde_json::Value) -> Vec<String> {
@@ -26,10 +26,15 @@ fn reason_of<'a>(plan: &'a serde_json::Value, id: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{id} skipped: {plan}"))
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one fleet's story: planned, refused read-only, archived, read back, nothing left"
-)]
+/// `cleanup --snapshots --archive <how>` (`--dry-run` or `--yes`) after the global flags
+/// `global`.
+fn archive_cleanup(t: &Fresh, global: &[&str], how: &str) -> std::process::Command {
+    let mut cmd = t.ecsnap();
+    cmd.args(global)
+        .args(["cleanup", "--snapshots", "--archive", how]);
+    cmd
+}
+
 #[test]
 fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     let t = Fresh::start();
@@ -49,11 +54,7 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     .expect("temporary restore");
 
     // The plan: only the standard snapshot, both costs, the 90-day minimum, the preflight.
-    let plan =
-        json_of(
-            t.ecsnap()
-                .args(["--json", "cleanup", "--snapshots", "--archive", "--dry-run"]),
-        );
+    let plan = json_of(&mut archive_cleanup(&t, &["--json"], "--dry-run"));
     assert_eq!(plan["action"], "archive", "{plan}");
     assert_eq!(ids(&plan["items"]), [standard.as_str()], "{plan}");
     let item = &plan["items"][0];
@@ -80,12 +81,7 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     );
 
     // The text plan shows the cost each way.
-    let out = t
-        .ecsnap()
-        .args(["cleanup", "--snapshots", "--archive", "--dry-run"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_at_exit(&mut archive_cleanup(&t, &[], "--dry-run"), 0);
     assert!(
         text.contains("Plan: archive 1 snapshots (4.0 GiB) instead of deleting: up to $0.20/month in the standard tier now, $0.05/month in the archive tier"),
         "{text}"
@@ -93,23 +89,11 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     assert!(text.contains("ARCHIVE $/MO"), "{text}");
 
     // Read-only refuses before any request: the tier is unchanged.
-    output_at_exit(
-        t.ecsnap().args([
-            "--read-only",
-            "cleanup",
-            "--snapshots",
-            "--archive",
-            "--yes",
-        ]),
-        5,
-    );
+    output_at_exit(&mut archive_cleanup(&t, &["--read-only"], "--yes"), 5);
     assert_eq!(tier_of(&t.aws.ec2, &standard).0, "standard");
 
     // Confirmed: archived, audited, every snapshot still there.
-    let done = json_of(
-        t.ecsnap()
-            .args(["--json", "cleanup", "--snapshots", "--archive", "--yes"]),
-    );
+    let done = json_of(&mut archive_cleanup(&t, &["--json"], "--yes"));
     let results = done["results"].as_array().expect("results");
     assert_eq!(results.len(), 1, "{done}");
     assert_eq!(results[0]["id"], standard.as_str(), "{done}");
@@ -141,16 +125,8 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     );
 
     // Nothing left to archive.
-    let out = t
-        .ecsnap()
-        .args(["cleanup", "--snapshots", "--archive", "--yes"])
-        .output()
-        .expect("runs");
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Nothing to archive"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let text = stdout_at_exit(&mut archive_cleanup(&t, &[], "--yes"), 0);
+    assert!(text.contains("Nothing to archive"), "{text}");
 }
 
 #[test]
