@@ -23,6 +23,15 @@ use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Dynamics, Emulator};
 
 const SNAPSHOT: &str = "snap-0123456789abcdef0";
+/// Continues the canary's paused deployment.
+const CONTINUE: [&str; 6] = [
+    "continue",
+    "--cluster",
+    CLUSTER,
+    "--service",
+    SERVICE,
+    "--yes",
+];
 
 /// The demo's emulator with the canary seeded (no fleet: only its cluster), fast steps.
 struct Canary {
@@ -255,18 +264,7 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     assert_eq!(text(&listed[0], "region"), "us-east-1");
 
     // Read-only: refused before anything is sent.
-    canary.run(
-        &[
-            "--read-only",
-            "continue",
-            "--cluster",
-            CLUSTER,
-            "--service",
-            SERVICE,
-            "--yes",
-        ],
-        5,
-    );
+    canary.run(&[&["--read-only"][..], &CONTINUE].concat(), 5);
     assert!(canary.sent("ContinueServiceDeployment").is_empty());
     assert_no_audit_log(canary.home.path());
 
@@ -291,17 +289,7 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     canary.run(&[&["wait", "--timeout", "2s"][..], &on_service].concat(), 4);
 
     // continue: one ContinueServiceDeployment for the hook, then the deployment finishes.
-    canary.run(
-        &[
-            "continue",
-            "--cluster",
-            CLUSTER,
-            "--service",
-            SERVICE,
-            "--yes",
-        ],
-        0,
-    );
+    canary.run(&CONTINUE, 0);
     let json = json_of(
         canary.ecsnap().args(
             [

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 use crate::emulator::{ecsnap, stderr_of};
 
 const TASK: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b";
+/// A shell in [`TASK`].
+const EXEC: [&str; 5] = ["exec", "--cluster", "prod", "--task", TASK];
 /// A port forward to the database port of [`TASK`].
 const PORT_FORWARD: [&str; 7] = [
     "port-forward",
@@ -207,16 +209,7 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
     let (endpoint, seen) = start_server();
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    output_at_exit(
-        with_plugin(&endpoint, home.path(), &bin).args([
-            "exec",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-        ]),
-        0,
-    );
+    output_at_exit(with_plugin(&endpoint, home.path(), &bin).args(EXEC), 0);
     let recorded = calls(&record);
     assert_eq!(
         recorded.len(),
@@ -262,14 +255,9 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
     // Read-only: nothing reaches the server, the plugin never runs.
     let before = seen.len();
     output_at_exit(
-        with_plugin(&endpoint, home.path(), &bin).args([
-            "--read-only",
-            "exec",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-        ]),
+        with_plugin(&endpoint, home.path(), &bin)
+            .arg("--read-only")
+            .args(EXEC),
         5,
     );
     assert_eq!(calls(&record).len(), 2, "the plugin did not run again");
@@ -353,10 +341,7 @@ fn without_the_plugin_exec_and_port_forward_send_nothing() {
     let home = tempfile::tempdir().expect("tempdir");
     let empty = home.path().join("empty-bin");
     std::fs::create_dir_all(&empty).expect("mkdir");
-    for args in [
-        vec!["exec", "--cluster", "prod", "--task", TASK],
-        PORT_FORWARD.to_vec(),
-    ] {
+    for args in [EXEC.to_vec(), PORT_FORWARD.to_vec()] {
         let out = ecsnap(&endpoint, home.path())
             .env("PATH", &empty)
             .args(&args)
@@ -379,16 +364,7 @@ fn exec_into_a_container_that_is_not_ready_is_refused_before_asking_or_sending()
     let (endpoint, seen) = start_server_with("PENDING");
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let err = stderr_at_exit(
-        with_plugin(&endpoint, home.path(), &bin).args([
-            "exec",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-        ]),
-        5,
-    );
+    let err = stderr_at_exit(with_plugin(&endpoint, home.path(), &bin).args(EXEC), 5);
     assert!(
         err.contains("ExecuteCommandAgent is PENDING") && err.contains("ssmmessages"),
         "{err}"
