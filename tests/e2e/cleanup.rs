@@ -5,7 +5,7 @@
 //! `cleanup --volumes` stops new deletes, lets those in flight finish, records every one of
 //! them in the audit log and exits 130. Checked by reading AWS back with the SDK.
 
-use crate::harness::{Fresh, create_service, registered};
+use crate::harness::{Fresh, create_service, register_bridge};
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
@@ -27,12 +27,7 @@ fn register(ecs: &aws_sdk_ecs::Client, family: &str, image: &str) -> String {
         .memory(512)
         .essential(true)
         .build();
-    block_on(registered(
-        ecs.register_task_definition()
-            .family(family)
-            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
-            .container_definitions(container),
-    ))
+    block_on(register_bridge(&ecs, family, container))
 }
 
 #[test]

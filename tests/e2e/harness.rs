@@ -181,3 +181,18 @@ pub fn stand_in_plugin(
     }
     (bin, record)
 }
+
+/// Registers a revision of `family` with bridge networking that runs `container`; its ARN.
+pub async fn register_bridge(
+    ecs: &aws_sdk_ecs::Client,
+    family: &str,
+    container: aws_sdk_ecs::types::ContainerDefinition,
+) -> String {
+    registered(
+        ecs.register_task_definition()
+            .family(family)
+            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
+            .container_definitions(container),
+    )
+    .await
+}

@@ -7,7 +7,7 @@
 //! Markdown rows whole; `--json` must carry the exact values; no secret value is printed.
 
 use crate::asserts::assert_has;
-use crate::harness::{create_cluster, create_service, output_at_exit, registered};
+use crate::harness::{create_cluster, create_service, output_at_exit, register_bridge};
 use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -16,7 +16,7 @@ use crate::emulator::{block_on, ecsnap, json_rows, start_emulator, stderr_of};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use aws_sdk_ecs::types::{
-    ContainerDefinition, KeyValuePair, LaunchType, LogConfiguration, LogDriver, NetworkMode,
+    ContainerDefinition, KeyValuePair, LaunchType, LogConfiguration, LogDriver,
 };
 use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
@@ -96,13 +96,7 @@ async fn register(ecs: &aws_sdk_ecs::Client, env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c = c.environment(KeyValuePair::builder().name(*k).value(*v).build());
     }
-    registered(
-        ecs.register_task_definition()
-            .family(SERVICE)
-            .network_mode(NetworkMode::Bridge)
-            .container_definitions(c.build()),
-    )
-    .await
+    register_bridge(&ecs, SERVICE, c.build()).await
 }
 
 async fn seed(endpoint: &str) -> (String, BTreeMap<String, String>) {

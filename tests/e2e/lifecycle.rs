@@ -6,11 +6,13 @@
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
 use crate::asserts::assert_has;
-use crate::harness::{create_cluster, create_service, output_at_exit, registered, stderr_at_exit};
+use crate::harness::{
+    create_cluster, create_service, output_at_exit, register_bridge, stderr_at_exit,
+};
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
-use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
+use aws_sdk_ecs::types::ContainerDefinition;
 use chrono::{Duration, SecondsFormat, Utc};
 use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
@@ -132,17 +134,14 @@ fn seed(emulator: Emulator) -> Fleet {
             let image = format!("{registry}/{REPO}:{tag}");
             let ecs = ecs.clone();
             async move {
-                registered(
-                    ecs.register_task_definition()
-                        .family(family)
-                        .network_mode(NetworkMode::Bridge)
-                        .container_definitions(
-                            ContainerDefinition::builder()
-                                .name("main")
-                                .image(image)
-                                .memory(256)
-                                .build(),
-                        ),
+                register_bridge(
+                    &ecs,
+                    family,
+                    ContainerDefinition::builder()
+                        .name("main")
+                        .image(image)
+                        .memory(256)
+                        .build(),
                 )
                 .await
             }

@@ -10,7 +10,9 @@
 //! (`tests/recover_mock.rs`).
 
 use crate::asserts::assert_has_all;
-use crate::harness::{Fresh, create_cluster, create_service, registered, stderr_at_exit};
+use crate::harness::{
+    Fresh, create_cluster, create_service, register_bridge, registered, stderr_at_exit,
+};
 use std::collections::BTreeMap;
 
 use crate::emulator::{
@@ -220,14 +222,7 @@ fn recover_refusals_send_nothing() {
     seed_service(&t.aws.ecs, "vault-prod");
     // A cluster whose service has no volume configured at launch.
     block_on(create_cluster(&t.aws.ecs, "plain-dev"));
-    let td = block_on(registered(
-        t.aws
-            .ecs
-            .register_task_definition()
-            .family("web")
-            .network_mode(NetworkMode::Bridge)
-            .container_definitions(container("web", &[])),
-    ));
+    let td = block_on(register_bridge(&t.aws.ecs, "web", container("web", &[])));
     block_on(create_service(&t.aws.ecs, "plain-dev", "web", &td, 1));
     let ecs_tags = |cluster: &'static str, service: &'static str| {
         vec![

@@ -5,7 +5,7 @@
 //! the image named, the service left as it was) unless `--force`; and a rollback over two
 //! regions acting in the one that has the service and refusing when both have it.
 
-use crate::harness::{create_cluster, create_service, registered};
+use crate::harness::{create_cluster, create_service, register_bridge};
 use serde_json::Value;
 
 use crate::diff::{CLUSTER, REPO, SERVICE, seeded_shop};
@@ -290,12 +290,7 @@ fn register(ecs: &aws_sdk_ecs::Client, image: &str) -> String {
         .image(image)
         .memory(128)
         .build();
-    block_on(registered(
-        ecs.register_task_definition()
-            .family("fleetweb")
-            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
-            .container_definitions(container),
-    ))
+    block_on(register_bridge(&ecs, "fleetweb", container))
 }
 
 /// Cluster `fleetshop` with service `web` running revision 2 of `fleetweb`.
