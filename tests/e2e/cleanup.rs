@@ -27,7 +27,7 @@ fn register(ecs: &aws_sdk_ecs::Client, family: &str, image: &str) -> String {
         .memory(512)
         .essential(true)
         .build();
-    block_on(register_bridge(&ecs, family, container))
+    block_on(register_bridge(ecs, family, container))
 }
 
 #[test]

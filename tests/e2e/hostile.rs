@@ -96,7 +96,7 @@ async fn register(ecs: &aws_sdk_ecs::Client, env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c = c.environment(KeyValuePair::builder().name(*k).value(*v).build());
     }
-    register_bridge(&ecs, SERVICE, c.build()).await
+    register_bridge(ecs, SERVICE, c.build()).await
 }
 
 async fn seed(endpoint: &str) -> (String, BTreeMap<String, String>) {

@@ -290,7 +290,7 @@ fn register(ecs: &aws_sdk_ecs::Client, image: &str) -> String {
         .image(image)
         .memory(128)
         .build();
-    block_on(register_bridge(&ecs, "fleetweb", container))
+    block_on(register_bridge(ecs, "fleetweb", container))
 }
 
 /// Cluster `fleetshop` with service `web` running revision 2 of `fleetweb`.
