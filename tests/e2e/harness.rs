@@ -1,7 +1,8 @@
 //! What many e2e tests share: an empty emulator with the SDK and a private HOME (the
-//! unseeded twin of `Scenario`), running the binary to the exit code a test expects, and
-//! the SDK calls that seed what a test reads (a cluster, a task definition, a service, a
-//! volume).
+//! unseeded twin of `Scenario`), the console opened on a seeded scenario in tmux, running
+//! the binary to the exit code a test expects, the files a test writes (AWS config and
+//! credentials, a stand-in session-manager-plugin), and the SDK calls that seed what a
+//! test reads (a cluster, a task definition, a service, a volume, an orphaned snapshot).
 
 use std::process::{Command, Output};
 
@@ -50,6 +51,7 @@ impl Fresh {
 
 /// Runs `cmd` (nothing on stdin) and asserts it exits with `code`, showing its stderr
 /// when not; its output.
+#[track_caller]
 pub fn output_at_exit(cmd: &mut Command, code: i32) -> Output {
     let out = cmd.output().expect("runs");
     assert_eq!(out.status.code(), Some(code), "{}", stderr_of(&out));
@@ -57,11 +59,13 @@ pub fn output_at_exit(cmd: &mut Command, code: i32) -> Output {
 }
 
 /// Like [`output_at_exit`], for a test that reads only what the binary said on stderr.
+#[track_caller]
 pub fn stderr_at_exit(cmd: &mut Command, code: i32) -> String {
     stderr_of(&output_at_exit(cmd, code))
 }
 
 /// Like [`output_at_exit`], for a test that reads what the binary printed on stdout.
+#[track_caller]
 pub fn stdout_at_exit(cmd: &mut Command, code: i32) -> String {
     String::from_utf8_lossy(&output_at_exit(cmd, code).stdout).into_owned()
 }
