@@ -4,6 +4,7 @@
 //! and `ecsnap audit --since 1d --json` lists those deletes; a delete whose answer a proxy
 //! drops (after forwarding it) is reported and audited as done, confirmed by a re-read.
 
+use crate::harness::{Fresh, output_at_exit, stderr_at_exit};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -47,17 +48,14 @@ fn audit_objects(log: &std::path::Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let conf = block_on(emulator_config(&endpoint));
-    let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let created = create_volumes(&ec2, 30);
+    let t = Fresh::start();
+    let ec2 = &t.aws.ec2;
+    let created = create_volumes(ec2, 30);
     assert_eq!(created.len(), 30);
-    let home = tempfile::tempdir().expect("tempdir");
-    let log = home.path().join("state/ecsnap/audit.log");
+    let log = t.home.path().join("state/ecsnap/audit.log");
 
     let spawn = || {
-        ecsnap(&endpoint, home.path())
+        t.ecsnap()
             .args(["--json", "cleanup", "--volumes", "--yes"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -74,7 +72,7 @@ fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr_of(out));
     }
     // Every planned volume is gone, read back through the SDK.
-    let remaining = volume_ids(&ec2);
+    let remaining = volume_ids(ec2);
     assert!(
         created.is_disjoint(&remaining),
         "left: {:?}",
@@ -110,7 +108,7 @@ fn two_cleanups_at_once_take_turns_and_the_audit_command_reads_them_back() {
     }
     assert_eq!(intents.keys().cloned().collect::<BTreeSet<_>>(), created);
     assert!(intents.values().all(|n| *n == 1), "{intents:?}");
-    audit_command_reads_back(&endpoint, home.path(), &log, &created);
+    audit_command_reads_back(&t.endpoint, t.home.path(), &log, &created);
 }
 
 /// `ecsnap audit` reads the deletes back, with ids and outcomes.
@@ -120,18 +118,17 @@ fn audit_command_reads_back(
     log: &std::path::Path,
     created: &BTreeSet<String>,
 ) {
-    let out = ecsnap(endpoint, home)
-        .args([
+    let out = output_at_exit(
+        ecsnap(endpoint, home).args([
             "--json",
             "audit",
             "--since",
             "1d",
             "--action",
             "DeleteVolume",
-        ])
-        .output()
-        .expect("audit runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        ]),
+        0,
+    );
     assert!(
         stderr_of(&out).contains(&log.display().to_string()),
         "the path is named: {}",
@@ -266,20 +263,18 @@ fn lossy_proxy(upstream: String) -> (String, Arc<AtomicUsize>) {
 
 #[test]
 fn a_delete_whose_answer_is_lost_is_reported_done_confirmed_by_a_re_read() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let conf = block_on(emulator_config(&endpoint));
-    let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let created = create_volumes(&ec2, 1);
+    let t = Fresh::start();
+    let ec2 = &t.aws.ec2;
+    let created = create_volumes(ec2, 1);
     let volume = created.iter().next().expect("a volume").clone();
-    let upstream = endpoint
+    let upstream = t
+        .endpoint
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
     let (proxy, dropped) = lossy_proxy(upstream);
-    let home = tempfile::tempdir().expect("tempdir");
 
-    let out = ecsnap(&proxy, home.path())
+    let out = ecsnap(&proxy, t.home.path())
         .args(["--json", "cleanup", "--volumes", "--yes"])
         .output()
         .expect("ecsnap runs");
@@ -300,9 +295,9 @@ fn a_delete_whose_answer_is_lost_is_reported_done_confirmed_by_a_re_read() {
             .is_some_and(|d| d.starts_with("done (confirmed after a lost answer")),
         "{report}"
     );
-    assert!(volume_ids(&ec2).is_empty(), "AWS no longer has the volume");
+    assert!(volume_ids(ec2).is_empty(), "AWS no longer has the volume");
 
-    let lines = audit_objects(&home.path().join("state/ecsnap/audit.log"));
+    let lines = audit_objects(&t.home.path().join("state/ecsnap/audit.log"));
     let results: Vec<&serde_json::Value> = lines
         .iter()
         .filter(|l| l["phase"] == "result" && l["action"] == "ec2:DeleteVolume")
@@ -343,12 +338,10 @@ fn a_held_lock_makes_cleanup_refuse_with_no_wait_or_wait_for_it_saying_for_whom(
     .expect("lock");
 
     // --no-wait: refused, naming the holder; nothing deleted.
-    let out = ecsnap(&endpoint, home.path())
-        .args(["cleanup", "--volumes", "--yes", "--no-wait"])
-        .output()
-        .expect("ecsnap runs");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    let stderr = stderr_at_exit(
+        ecsnap(&endpoint, home.path()).args(["cleanup", "--volumes", "--yes", "--no-wait"]),
+        5,
+    );
     assert!(
         stderr.contains("another cleanup is running")
             && stderr.contains(&format!("pid {}", std::process::id())),

@@ -5,6 +5,7 @@
 //! `cleanup --volumes` stops new deletes, lets those in flight finish, records every one of
 //! them in the audit log and exits 130. Checked by reading AWS back with the SDK.
 
+use crate::harness::{Fresh, create_service, register_bridge};
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use crate::emulator::{
     Scenario, audit_entries, block_on, ecsnap, json_of, oldest_workspace_tags, output_of,
-    seeded_emulator, snapshot_ids, start_emulator, stderr_of, tags_of, volume_ids,
+    seeded_emulator, snapshot_ids, stderr_of, tags_of, volume_ids,
 };
 use crate::proxy::holding_proxy;
 use ecsnap::demo::fleet::emulator_config;
@@ -26,18 +27,7 @@ fn register(ecs: &aws_sdk_ecs::Client, family: &str, image: &str) -> String {
         .memory(512)
         .essential(true)
         .build();
-    let out = block_on(
-        ecs.register_task_definition()
-            .family(family)
-            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
-            .container_definitions(container)
-            .send(),
-    )
-    .expect("register");
-    out.task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap_or_default()
-        .to_string()
+    block_on(register_bridge(ecs, family, container))
 }
 
 #[test]
@@ -56,15 +46,13 @@ fn cleanup_images_keeps_what_a_service_can_roll_back_to() {
         "studio",
         &format!("{registry}/workspaces:alice-20261122T0930"),
     );
-    block_on(
-        ecs.create_service()
-            .cluster("search-staging")
-            .service_name("studio")
-            .task_definition(&current)
-            .desired_count(1)
-            .send(),
-    )
-    .expect("service");
+    block_on(create_service(
+        &ecs,
+        "search-staging",
+        "studio",
+        &current,
+        1,
+    ));
     let home = tempfile::tempdir().expect("tempdir");
     let before = tags_of(&ecr, "workspaces");
     assert!(before.contains(old));
@@ -117,10 +105,8 @@ fn stderr_lines(
 
 #[test]
 fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let conf = block_on(emulator_config(&endpoint));
-    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let t = Fresh::start();
+    let ec2 = &t.aws.ec2;
     let mut created = BTreeSet::new();
     for _ in 0..40 {
         let out = block_on(
@@ -133,13 +119,12 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
         created.insert(out.volume_id().unwrap_or_default().to_string());
     }
     assert_eq!(created.len(), 40);
-    let home = tempfile::tempdir().expect("tempdir");
-    let log = home.path().join("state/ecsnap/audit.log");
+    let log = t.home.path().join("state/ecsnap/audit.log");
 
     // The deletes are held before moto until the interrupt is seen: no race between
     // Ctrl-C and 40 fast deletes.
-    let (proxy, gate) = holding_proxy(&endpoint, is_delete);
-    let mut child = ecsnap(&proxy, home.path())
+    let (proxy, gate) = holding_proxy(&t.endpoint, is_delete);
+    let mut child = ecsnap(&proxy, t.home.path())
         .args(["--json", "cleanup", "--volumes", "--yes"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -170,7 +155,7 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
         "{stderr}"
     );
 
-    let remaining = volume_ids(&ec2);
+    let remaining = volume_ids(ec2);
     let gone: BTreeSet<String> = created.difference(&remaining).cloned().collect();
     let entries = read_entries(&log).expect("audit log");
     let done: BTreeSet<String> = entries
@@ -216,7 +201,7 @@ fn sigint_during_a_bulk_delete_waits_for_what_is_in_flight_and_exits_130() {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one cleanup journey: plan, dry run, delete, read AWS back"
 )]

@@ -83,7 +83,7 @@ fn planned_volumes(screen: &str) -> BTreeSet<String> {
 }
 
 // One console session, each step waiting for what the one before showed.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one tmux session driven through a cleanup, AWS and the audit log read back"
 )]

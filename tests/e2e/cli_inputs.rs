@@ -4,6 +4,7 @@
 //! endpoint is a closed loopback port), with a private HOME and AWS files.
 
 use crate::asserts::{assert_has, assert_lacks};
+use crate::harness::{home_file, stderr_at_exit};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -28,7 +29,7 @@ fn stderr(out: &Output) -> String {
 const CLOSED: &str = "http://127.0.0.1:1";
 
 #[test]
-#[allow(clippy::too_many_lines, reason = "one table of cases")]
+#[expect(clippy::too_many_lines, reason = "one table of cases")]
 fn malformed_flags_are_usage_errors_naming_the_flag() {
     let home = tempfile::tempdir().expect("home");
     let cases: &[(&[&str], &[&str])] = &[
@@ -224,27 +225,25 @@ fn well_formed_regions_and_lists_still_parse() {
 #[test]
 fn an_unknown_profile_names_the_files_and_the_profiles_there() {
     let home = tempfile::tempdir().expect("home");
-    std::fs::write(
-        home.path().join("aws-config"),
-        "[profile prod]\nregion = eu-west-1\n[profile dev]\nregion = us-east-1\n",
-    )
-    .expect("config");
-    std::fs::write(
-        home.path().join("aws-credentials"),
-        "[ci]\naws_access_key_id = x\naws_secret_access_key = y\n",
-    )
-    .expect("credentials");
-    let config = home.path().join("aws-config").display().to_string();
-    let credentials = home.path().join("aws-credentials").display().to_string();
-    let out = run(
+    let config = home_file(
         home.path(),
-        &["--endpoint-url", CLOSED, "--profile", "nope", "services"],
+        "aws-config",
+        "[profile prod]\nregion = eu-west-1\n[profile dev]\nregion = us-east-1\n",
     );
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let credentials = home_file(
+        home.path(),
+        "aws-credentials",
+        "[ci]\naws_access_key_id = x\naws_secret_access_key = y\n",
+    );
+    let err = stderr_at_exit(
+        bare(home.path()).args(["--endpoint-url", CLOSED, "--profile", "nope", "services"]),
+        1,
+    );
     assert!(
         err.contains(&format!(
-            "the profile `nope` is not in {config} or {credentials} (the profiles there: ci, dev, prod)"
+            "the profile `nope` is not in {} or {} (the profiles there: ci, dev, prod)",
+            config.display(),
+            credentials.display()
         )),
         "{err}"
     );
@@ -260,9 +259,8 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
         stderr(&out)
     );
     // Over several profiles, the missing one fails in its own row, naming the file.
-    let out = run(
-        home.path(),
-        &[
+    let err = stderr_at_exit(
+        bare(home.path()).args([
             "--endpoint-url",
             CLOSED,
             "--profile",
@@ -270,10 +268,9 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
             "--region",
             "us-east-1",
             "orphans",
-        ],
+        ]),
+        1,
     );
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("account nope: config file") && err.contains("the profile `nope` is not in"),
         "{err}"
@@ -283,21 +280,19 @@ fn an_unknown_profile_names_the_files_and_the_profiles_there() {
 #[test]
 fn a_syntax_error_in_the_aws_config_names_the_file_and_line() {
     let home = tempfile::tempdir().expect("home");
-    std::fs::write(
-        home.path().join("aws-config"),
+    let config = home_file(
+        home.path(),
+        "aws-config",
         "[default]\nregion = us-east-1\n[profile other\nregion = eu-west-1\n",
-    )
-    .expect("config");
-    let config = home.path().join("aws-config").display().to_string();
-    let out = bare(home.path())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .args(["--endpoint-url", CLOSED, "services"])
-        .output()
-        .expect("ecsnap runs");
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_has(&err, &format!("config file {config}:"));
+    );
+    let err = stderr_at_exit(
+        bare(home.path())
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .args(["--endpoint-url", CLOSED, "services"]),
+        1,
+    );
+    assert_has(&err, &format!("config file {}:", config.display()));
     assert_has(&err, "on line 3");
     assert_lacks(&err, "no AWS region is set");
 }

@@ -4,6 +4,7 @@
 //! ["all"]` with no region configured reads every enabled region as `--region all` does.
 //! What AWS still holds is read back with the SDK.
 
+use crate::harness::stderr_at_exit;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
@@ -144,14 +145,13 @@ fn two_fleet_entries_into_one_account_take_the_strictest_marks() {
         ),
     )
     .expect("config");
-    let out = ecsnap_anywhere(&endpoint, home.path())
-        .args(["--config", config.to_str().expect("utf-8")])
-        .args(["cleanup", "--volumes", "--yes"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("ecsnap runs");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    let stderr = stderr_at_exit(
+        ecsnap_anywhere(&endpoint, home.path())
+            .args(["--config", config.to_str().expect("utf-8")])
+            .args(["cleanup", "--volumes", "--yes"])
+            .stdin(std::process::Stdio::null()),
+        5,
+    );
     let notes: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("reach the same account"))

@@ -8,10 +8,11 @@
 //! what a user sees (the wait view, deployments, elapsed time), not stability.
 
 use crate::asserts::assert_has;
+use crate::harness::console_on_scenario;
 use std::collections::BTreeSet;
 
-use crate::emulator::{block_on, seeded_emulator};
-use crate::tmux::{SCREEN, console_on_demo_fleet, first_service_row, require_tmux};
+use crate::emulator::block_on;
+use crate::tmux::{SCREEN, first_service_row};
 use ecsnap::demo::fleet::emulator_config;
 
 /// The first data row of the Orphans table.
@@ -22,25 +23,21 @@ fn first_orphan_row(screen: &str) -> Option<&str> {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one tmux session driven through two actions, AWS read back after each"
 )]
 #[test]
 fn console_rollback_and_cleanup_in_tmux() {
-    require_tmux("the console actions end-to-end test");
-    let (emulator, fleet) = seeded_emulator();
-    let home = tempfile::tempdir().expect("temp home");
-
     // 3am: the not-steady service is on top and selected.
-    let (tmux, screen) = console_on_demo_fleet(&emulator.endpoint(), home.path());
+    let (t, tmux, screen) = console_on_scenario("the console actions end-to-end test");
     let top = first_service_row(&screen).unwrap_or_default();
     assert!(
         top.contains("worker") && top.contains("payments-prod") && top.contains("worker:2"),
         "payments-prod/worker (running worker:2) should be on top:\n{screen}"
     );
     assert_eq!(
-        fleet.not_steady[0],
+        t.fleet.not_steady[0],
         ("payments-prod".into(), "worker".into())
     );
 
@@ -76,7 +73,7 @@ fn console_rollback_and_cleanup_in_tmux() {
     // Cleanup from Orphans: mark the top orphaned volume, x, y.
     tmux.keys(&["4"]);
     // Whole frames only: a capture can catch one half written.
-    let protected = &fleet.protected_volumes[0];
+    let protected = &t.fleet.protected_volumes[0];
     let screen = tmux.wait("the orphans and what is skipped", SCREEN, |s| {
         s.contains("Total: 12 volumes, 3 snapshots") && s.contains(protected.as_str())
     });
@@ -87,7 +84,7 @@ fn console_rollback_and_cleanup_in_tmux() {
         .unwrap_or_else(|| panic!("a volume on top of Orphans:\n{screen}"))
         .to_string();
     assert!(
-        fleet.orphan_volumes.contains(&victim),
+        t.fleet.orphan_volumes.contains(&victim),
         "{victim} is an orphan"
     );
     let list_rows: Vec<&str> = screen
@@ -128,7 +125,7 @@ fn console_rollback_and_cleanup_in_tmux() {
     tmux.wait_for("ECSNAP-EXITED-0", SCREEN);
 
     // Read back through the SDK.
-    let conf = block_on(emulator_config(&emulator.endpoint()));
+    let conf = block_on(emulator_config(&t.endpoint));
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let out = block_on(
         ecs.describe_services()
@@ -155,7 +152,7 @@ fn console_rollback_and_cleanup_in_tmux() {
     assert!(volumes.contains(protected), "{protected} is still there");
 
     // Both went through the guarded door: the audit log has them.
-    let audit = std::fs::read_to_string(home.path().join("state/ecsnap/audit.log"))
+    let audit = std::fs::read_to_string(t.home.path().join("state/ecsnap/audit.log"))
         .expect("the console wrote the audit log");
     assert!(
         audit

@@ -12,6 +12,7 @@
 
 use crate::asserts::{assert_has, assert_lacks};
 use crate::emulator::seeded_emulator;
+use crate::harness::home_file;
 use crate::proxy::holding_proxy;
 use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, require_tmux};
 use ecsnap::demo::fleet::emulator_config;
@@ -123,11 +124,11 @@ fn a_place_that_cannot_be_reached_is_listed_and_the_rest_load() {
     let (emulator, _fleet) = seeded_emulator();
     let home = tempfile::tempdir().expect("temp home");
     // Credentials come from the profiles only (the environment's would serve every one).
-    std::fs::write(
-        home.path().join("aws-credentials"),
+    home_file(
+        home.path(),
+        "aws-credentials",
         "[good]\naws_access_key_id = test\naws_secret_access_key = test\n",
-    )
-    .expect("credentials");
+    );
     let command = console_command(&emulator.endpoint(), home.path(), "")
         .replace("AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test ", "")
         .replace(
@@ -250,15 +251,15 @@ fn the_console_opens_before_the_slowest_account_answers() {
         request.contains("Action=GetCallerIdentity")
     });
     let home = tempfile::tempdir().expect("temp home");
-    std::fs::write(
-        home.path().join("aws-config"),
-        format!(
+    home_file(
+        home.path(),
+        "aws-config",
+        &format!(
             "[profile fast]\nregion = us-east-1\nendpoint_url = {}\n\n\
              [profile slow]\nregion = eu-west-1\nendpoint_url = {proxy}\n",
             emulator.endpoint()
         ),
-    )
-    .expect("aws config");
+    );
     std::fs::write(
         home.path().join("aws-credentials"),
         "[fast]\naws_access_key_id = test\naws_secret_access_key = test\n\n\

@@ -6,21 +6,17 @@
 //! use). Without tmux it fails, saying so.
 
 use crate::asserts::{assert_has, assert_lacks};
-use crate::emulator::seeded_emulator;
-use crate::tmux::{SCREEN, console_on_demo_fleet, first_service_row, require_tmux};
+use crate::harness::console_on_scenario;
+use crate::tmux::{SCREEN, first_service_row};
 use ecsnap::tui::keymap::bindings_for;
 use ecsnap::tui::state::pane_id::PaneId;
 
 #[test]
 fn console_end_to_end_in_tmux() {
-    require_tmux("the console end-to-end test");
-    let (emulator, fleet) = seeded_emulator();
-    let home = tempfile::tempdir().expect("temp home");
-
     // Services: the not-steady service on top.
-    let (tmux, screen) = console_on_demo_fleet(&emulator.endpoint(), home.path());
+    let (t, tmux, screen) = console_on_scenario("the console end-to-end test");
     let top = first_service_row(&screen).unwrap_or_default();
-    let (cluster, service) = &fleet.not_steady[0];
+    let (cluster, service) = &t.fleet.not_steady[0];
     assert!(
         top.contains(service.as_str()) && top.contains(cluster.as_str()) && !top.contains("steady"),
         "the not-steady service {cluster}/{service} should be on top:\n{screen}"
@@ -39,7 +35,10 @@ fn console_end_to_end_in_tmux() {
     tmux.keys(&["Enter"]);
     let screen = tmux.wait("ledger's tasks and volumes", SCREEN, |s| {
         s.contains("Tasks of payments-prod/ledger (2)")
-            && fleet.in_use_volumes.iter().all(|v| s.contains(v.as_str()))
+            && t.fleet
+                .in_use_volumes
+                .iter()
+                .all(|v| s.contains(v.as_str()))
     });
     assert_has(&screen, "RUNNING/RUNNING");
 

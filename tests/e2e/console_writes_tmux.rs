@@ -5,15 +5,13 @@
 //!
 //! Needs tmux and the emulator's virtualenv (see `console_tmux.rs`).
 
+use crate::harness::console_on_scenario;
 use std::collections::BTreeMap;
 
 use crate::emulator::{
-    Aws, block_on, described_service, digest_of, result_lines, sdk, seeded_emulator, start_emulator,
+    Aws, block_on, described_service, digest_of, result_lines, sdk, start_emulator,
 };
-use crate::tmux::{
-    FIRST_SCREEN, SCREEN, Tmux, console_command, console_on_demo_fleet, first_service_row,
-    require_tmux,
-};
+use crate::tmux::{FIRST_SCREEN, SCREEN, Tmux, console_command, first_service_row, require_tmux};
 
 fn service(aws: &Aws, cluster: &str, name: &str) -> aws_sdk_ecs::types::Service {
     described_service(&aws.ecs, cluster, name).expect("the service")
@@ -77,17 +75,13 @@ fn close(tmux: &Tmux, gone: &str) {
 }
 
 // One scenario on one emulator: each step reads back what it changed.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one console session: each step reads back what the one before left"
 )]
 #[test]
 fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
-    require_tmux("the console writes end-to-end test");
-    let (emulator, _fleet) = seeded_emulator();
-    let aws = sdk(&emulator.endpoint());
-    let home = tempfile::tempdir().expect("temp home");
-    let (tmux, screen) = console_on_demo_fleet(&emulator.endpoint(), home.path());
+    let (t, tmux, screen) = console_on_scenario("the console writes end-to-end test");
     let top = first_service_row(&screen).unwrap_or_default();
     assert!(
         top.contains("payments-prod") && top.contains("worker"),
@@ -95,7 +89,7 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
     );
 
     // Scale: + plans one more, y sends it; ECS has the new desired count.
-    let before = service(&aws, "payments-prod", "worker");
+    let before = service(&t.aws, "payments-prod", "worker");
     let from = before.desired_count();
     tmux.keys(&["+"]);
     tmux.wait_for(
@@ -105,20 +99,20 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
     tmux.keys(&["y"]);
     tmux.wait_for(&format!("desired count is now {}", from + 1), SCREEN);
     assert_eq!(
-        service(&aws, "payments-prod", "worker").desired_count(),
+        service(&t.aws, "payments-prod", "worker").desired_count(),
         from + 1
     );
     close(&tmux, "desired count is now");
 
     // Redeploy: D, y; ECS has a new deployment of the same revision.
-    let before = service(&aws, "payments-prod", "worker");
+    let before = service(&t.aws, "payments-prod", "worker");
     tmux.keys(&["D"]);
     tmux.wait("the redeploy plan", SCREEN, |s| {
         s.contains("Force a redeploy of payments-prod/worker") && s.contains("Plan: ")
     });
     tmux.keys(&["y"]);
     tmux.wait_for("Watching payments-prod/worker", SCREEN);
-    let after = service(&aws, "payments-prod", "worker");
+    let after = service(&t.aws, "payments-prod", "worker");
     assert!(
         deployment_ids(&after)
             .first()
@@ -132,7 +126,7 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
 
     // Stop task: the service's tasks, K on the selected one, y; ECS has it stopped with
     // ecsnap's reason, and only that one.
-    let running_before = tasks(&aws, "payments-prod");
+    let running_before = tasks(&t.aws, "payments-prod");
     tmux.keys(&["Enter"]);
     tmux.wait("the service's tasks", SCREEN, |s| {
         s.contains("Tasks of payments-prod/worker") && s.contains("RUNNING/RUNNING")
@@ -144,7 +138,7 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
     tmux.keys(&["y"]);
     // The reloaded tasks show it stopped by a user: StopTask was sent and answered.
     tmux.wait_for("STOPPED/STOPPED by user", SCREEN);
-    let stopped: Vec<String> = tasks(&aws, "payments-prod")
+    let stopped: Vec<String> = tasks(&t.aws, "payments-prod")
         .into_iter()
         .filter(|(arn, (status, reason))| {
             status == "STOPPED"
@@ -161,9 +155,9 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
     tmux.wait_for("Services (", SCREEN);
 
     // Restore: alice's older tag picked in Snapshots, t, y; the resume tag points at it.
-    let want = digest_of(&aws, "workspaces", "alice-20261120T0815").expect("the older tag");
+    let want = digest_of(&t.aws, "workspaces", "alice-20261120T0815").expect("the older tag");
     assert_ne!(
-        digest_of(&aws, "workspaces", "alice-latest").as_deref(),
+        digest_of(&t.aws, "workspaces", "alice-latest").as_deref(),
         Some(want.as_str())
     );
     tmux.keys(&["3"]);
@@ -198,7 +192,7 @@ fn console_scale_redeploy_stop_task_and_restore_reach_aws_in_tmux() {
         SCREEN,
     );
     assert_eq!(
-        digest_of(&aws, "workspaces", "alice-latest").as_deref(),
+        digest_of(&t.aws, "workspaces", "alice-latest").as_deref(),
         Some(want.as_str())
     );
     close(&tmux, "Done: alice-latest now points");

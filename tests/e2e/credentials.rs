@@ -2,6 +2,7 @@
 //! never "cannot reach AWS". Nothing leaves the machine: the endpoint is a closed loopback
 //! port, IMDS is disabled or pointed at a loopback stand-in, and the environment is cleared.
 
+use crate::asserts::{assert_has_all, assert_lacks};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -145,52 +146,57 @@ fn ecsnap_in(home: &Path, profile: &str, args: &[&str]) -> std::process::Output 
         .expect("ecsnap runs")
 }
 
+/// `services` on `profile` in a signed-in HOME (with an SSO token expired at
+/// `sso_expires_at`, if any) fails with exit 1 saying each of `parts`; its stderr.
+fn services_fail_on(profile: &str, sso_expires_at: Option<&str>, parts: &[&str]) -> String {
+    let home = signed_in_home(sso_expires_at);
+    let out = ecsnap_in(home.path(), profile, &["services"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_has_all(&stderr, parts);
+    stderr
+}
+
 #[test]
 fn an_expired_sso_token_names_profile_session_expiry_and_the_command() {
-    let home = signed_in_home(Some("2026-01-01T03:00:00Z"));
-    let out = ecsnap_in(home.path(), "oncall", &["services"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    for part in [
-        "profile `oncall`",
-        "SSO session `corp` (https://corp.awsapps.com/start)",
-        "its token expired at 2026-01-01 03:00 UTC",
-        "Run `aws sso login --profile oncall`",
-    ] {
-        assert!(stderr.contains(part), "says {part}: {stderr}");
-    }
+    let stderr = services_fail_on(
+        "oncall",
+        Some("2026-01-01T03:00:00Z"),
+        &[
+            "profile `oncall`",
+            "SSO session `corp` (https://corp.awsapps.com/start)",
+            "its token expired at 2026-01-01 03:00 UTC",
+            "Run `aws sso login --profile oncall`",
+        ],
+    );
     // --profile was passed: never asked for again.
-    assert!(!stderr.contains("Pass --profile"), "{stderr}");
+    assert_lacks(&stderr, "Pass --profile");
 }
 
 #[test]
 fn a_login_session_profile_says_aws_login() {
-    let home = signed_in_home(None);
-    let out = ecsnap_in(home.path(), "console", &["services"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    for part in [
-        "profile `console`",
-        "login_session arn:aws:iam::111111111111:user/alice",
-        "not logged in on this machine",
-        "Run `aws login --profile console`",
-    ] {
-        assert!(stderr.contains(part), "says {part}: {stderr}");
-    }
-    assert!(!stderr.contains("Pass --profile"), "{stderr}");
+    let stderr = services_fail_on(
+        "console",
+        None,
+        &[
+            "profile `console`",
+            "login_session arn:aws:iam::111111111111:user/alice",
+            "not logged in on this machine",
+            "Run `aws login --profile console`",
+        ],
+    );
+    assert_lacks(&stderr, "Pass --profile");
 }
 
 #[test]
 fn a_missing_profile_is_named_with_the_ones_there() {
-    let home = signed_in_home(None);
-    let out = ecsnap_in(home.path(), "oncal", &["services"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    for part in [
-        "the profile `oncal` is not in",
-        "console, oncall",
-        "Did you mean `oncall`?",
-    ] {
-        assert!(stderr.contains(part), "says {part}: {stderr}");
-    }
+    services_fail_on(
+        "oncal",
+        None,
+        &[
+            "the profile `oncal` is not in",
+            "console, oncall",
+            "Did you mean `oncall`?",
+        ],
+    );
 }

@@ -8,6 +8,7 @@
 //! (the failing `checkout` rollout) is stopped and rolled back by ECS, and a redeploy joins
 //! the history.
 
+use crate::harness::{create_cluster, output_at_exit, stderr_at_exit};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,15 @@ use ecsnap::demo::fleet::emulator_config;
 use ecsnap::demo::{Dynamics, Emulator};
 
 const SNAPSHOT: &str = "snap-0123456789abcdef0";
+/// Continues the canary's paused deployment.
+const CONTINUE: [&str; 6] = [
+    "continue",
+    "--cluster",
+    CLUSTER,
+    "--service",
+    SERVICE,
+    "--yes",
+];
 
 /// The demo's emulator with the canary seeded (no fleet: only its cluster), fast steps.
 struct Canary {
@@ -43,11 +53,7 @@ impl Canary {
         let (ecs, seeded) = block_on(async {
             let conf = emulator_config(&emulator.endpoint()).await;
             let ecs = aws_sdk_ecs::Client::new(&conf);
-            ecs.create_cluster()
-                .cluster_name(CLUSTER)
-                .send()
-                .await
-                .expect("cluster");
+            create_cluster(&ecs, CLUSTER).await;
             let seeded = seed_paused_canary(&emulator.endpoint(), SNAPSHOT)
                 .await
                 .expect("the canary is seeded");
@@ -67,8 +73,21 @@ impl Canary {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        self.ecsnap().args(args).output().expect("ecsnap runs")
+    /// Runs the binary with `args`, asserting it exits with `code`; its output.
+    fn run(&self, args: &[&str], code: i32) -> Output {
+        output_at_exit(self.ecsnap().args(args), code)
+    }
+
+    /// `deployments --json` of the canary's service.
+    fn history(&self) -> serde_json::Value {
+        json_of(self.ecsnap().args([
+            "deployments",
+            "--cluster",
+            CLUSTER,
+            "--service",
+            SERVICE,
+            "--json",
+        ]))
     }
 
     /// The service's deployments newest first, as the SDK reads them.
@@ -167,7 +186,7 @@ impl Canary {
 }
 
 // One journey, step by step: each step depends on the one before.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one paused canary followed from the listings through continue to SUCCESSFUL, \
               each step read back"
@@ -184,14 +203,7 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     let hook_id = hook.hook_id().unwrap_or_default().to_string();
 
     // deployments --json: the paused canary first, with its stage, hook and countdown.
-    let json = json_of(canary.ecsnap().args([
-        "deployments",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--json",
-    ]));
+    let json = canary.history();
     let newest = &json["deployments"][0];
     assert_eq!(text(newest, "service_deployment_arn"), arn, "{json}");
     assert_eq!(text(newest, "status"), "IN_PROGRESS");
@@ -252,16 +264,7 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
     assert_eq!(text(&listed[0], "region"), "us-east-1");
 
     // Read-only: refused before anything is sent.
-    let out = canary.run(&[
-        "--read-only",
-        "continue",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--yes",
-    ]);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    canary.run(&[&["--read-only"][..], &CONTINUE].concat(), 5);
     assert!(canary.sent("ContinueServiceDeployment").is_empty());
     assert_no_audit_log(canary.home.path());
 
@@ -275,28 +278,18 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
         "--interval",
         "1s",
     ];
-    let out = canary.run(
+    canary.run(
         &[
             &["wait", "--until", "BAKE_TIME", "--timeout", "2s"][..],
             &on_service,
         ]
         .concat(),
+        4,
     );
-    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
-    let out = canary.run(&[&["wait", "--timeout", "2s"][..], &on_service].concat());
-    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    canary.run(&[&["wait", "--timeout", "2s"][..], &on_service].concat(), 4);
 
     // continue: one ContinueServiceDeployment for the hook, then the deployment finishes.
-    let out = canary.run(&[
-        "continue",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--yes",
-    ]);
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    canary.run(&CONTINUE, 0);
     let json = json_of(
         canary.ecsnap().args(
             [
@@ -314,8 +307,10 @@ fn deployments_json_shows_the_paused_canary_and_continue_finishes_it() {
             || text(&json, "deployment_status") == "SUCCESSFUL",
         "{json}"
     );
-    let out = canary.run(&[&["wait", "--timeout", "60s"][..], &on_service].concat());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    canary.run(
+        &[&["wait", "--timeout", "60s"][..], &on_service].concat(),
+        0,
+    );
     let sent = canary.sent("ContinueServiceDeployment");
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0]["serviceDeploymentArn"], arn.as_str());
@@ -377,24 +372,17 @@ fn rollback_stop_deployment_returns_the_service_to_its_running_revision() {
         "--yes",
     ];
 
-    let out = canary
-        .ecsnap()
-        .arg("--read-only")
-        .args(stop)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+    output_at_exit(canary.ecsnap().arg("--read-only").args(stop), 5);
     assert!(canary.sent("StopServiceDeployment").is_empty());
     assert_no_audit_log(canary.home.path());
 
-    let out = canary
-        .ecsnap()
-        .args(stop)
-        .args(["--wait", "--interval", "1s", "--timeout", "60s"])
-        .output()
-        .expect("runs");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    output_at_exit(
+        canary
+            .ecsnap()
+            .args(stop)
+            .args(["--wait", "--interval", "1s", "--timeout", "60s"]),
+        0,
+    );
     let sent = canary.sent("StopServiceDeployment");
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0]["serviceDeploymentArn"], arn.as_str());
@@ -434,28 +422,22 @@ fn rollback_stop_deployment_returns_the_service_to_its_running_revision() {
     );
 
     // The history says so too.
-    let json = json_of(canary.ecsnap().args([
-        "deployments",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--json",
-    ]));
+    let json = canary.history();
     let newest = &json["deployments"][0];
     assert_eq!(text(newest, "status"), "ROLLBACK_SUCCESSFUL", "{json}");
     // It never reaches BAKE_TIME: `wait --until` fails (exit 3) naming ECS's verdict.
-    let out = canary.run(&[
-        "wait",
-        "--cluster",
-        CLUSTER,
-        "--service",
-        SERVICE,
-        "--until",
-        "BAKE_TIME",
-    ]);
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(3), "{err}");
+    let err = stderr_of(&canary.run(
+        &[
+            "wait",
+            "--cluster",
+            CLUSTER,
+            "--service",
+            SERVICE,
+            "--until",
+            "BAKE_TIME",
+        ],
+        3,
+    ));
     assert!(
         err.contains("ROLLBACK_SUCCESSFUL") && err.contains("before reaching BAKE_TIME"),
         "{err}"
@@ -491,8 +473,8 @@ fn an_expired_hook_rolls_the_canary_back_by_itself() {
 #[test]
 fn an_unknown_stage_is_a_usage_error_naming_the_valid_ones() {
     let home = tempfile::tempdir().expect("tempdir");
-    let out = crate::emulator::isolated_ecsnap(home.path())
-        .args([
+    let err = stderr_at_exit(
+        crate::emulator::isolated_ecsnap(home.path()).args([
             "wait",
             "--cluster",
             "c",
@@ -500,11 +482,9 @@ fn an_unknown_stage_is_a_usage_error_naming_the_valid_ones() {
             "s",
             "--until",
             "HALFWAY",
-        ])
-        .output()
-        .expect("runs");
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+        ]),
+        2,
+    );
     assert!(
         err.contains("--until \"HALFWAY\" is not a lifecycle stage"),
         "{err}"
@@ -520,7 +500,7 @@ fn an_unknown_stage_is_a_usage_error_naming_the_valid_ones() {
 /// would fail an hour later) is IN_PROGRESS at SCALE_UP; ECS's own rollback returns it to
 /// the good revision (ROLLBACK_SUCCESSFUL, DescribeServices agrees); a redeploy through
 /// UpdateService is one more deployment in the history, SUCCESSFUL after its bake.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one rolling deployment followed through ECS's rollback and a redeploy, each \
               step read back"
@@ -539,11 +519,7 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
     let (ecs, seeded) = block_on(async {
         let conf = emulator_config(&endpoint).await;
         let ecs = aws_sdk_ecs::Client::new(&conf);
-        ecs.create_cluster()
-            .cluster_name(failing::CLUSTER)
-            .send()
-            .await
-            .expect("cluster");
+        create_cluster(&ecs, failing::CLUSTER).await;
         let seeded = seed_failing_rollout(&endpoint).await.expect("the rollout");
         (ecs, seeded)
     });
@@ -574,20 +550,20 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
     );
     assert_eq!(text(&listed[1], "status"), "SUCCESSFUL");
 
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "rollback",
-            "--stop-deployment",
-            "--yes",
-            "--wait",
-            "--interval",
-            "1s",
-        ])
-        .args(on)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    output_at_exit(
+        ecsnap(&endpoint, home.path())
+            .args([
+                "rollback",
+                "--stop-deployment",
+                "--yes",
+                "--wait",
+                "--interval",
+                "1s",
+            ])
+            .args(on)
+            .stdin(std::process::Stdio::null()),
+        0,
+    );
     let listed = history();
     assert_eq!(
         text(&listed[0], "status"),
@@ -603,21 +579,21 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
     .expect("DescribeServices");
     assert_eq!(service.services()[0].task_definition(), Some(seeded.good()));
 
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "redeploy",
-            "--yes",
-            "--wait",
-            "--interval",
-            "1s",
-            "--timeout",
-            "60s",
-        ])
-        .args(on)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    output_at_exit(
+        ecsnap(&endpoint, home.path())
+            .args([
+                "redeploy",
+                "--yes",
+                "--wait",
+                "--interval",
+                "1s",
+                "--timeout",
+                "60s",
+            ])
+            .args(on)
+            .stdin(std::process::Stdio::null()),
+        0,
+    );
     // `wait` saw the rollout COMPLETED; ECS's verdict follows its bake.
     let deadline = Instant::now() + Duration::from_secs(30);
     let listed = loop {

@@ -89,7 +89,7 @@ fn rollout(s: &Service) -> Vec<(String, String, String)> {
 }
 
 // One scenario, step by step: each step depends on the one before.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one rollout followed from failure to rollback, each step read back"
 )]
@@ -442,7 +442,7 @@ fn messages(s: &Service) -> Vec<String> {
 }
 
 // One scenario, step by step: each step depends on the one before.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "scale up, stop, scale down in one run of the emulator, each step read back"
 )]
@@ -629,7 +629,7 @@ fn assert_times_as_set<'a>(
     }
 }
 
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "every seeded resource's time read back, then the listing that uses them"
 )]

@@ -69,7 +69,7 @@ fn refresh_until(tmux: &Tmux, what: &str, timeout: Duration, ok: impl Fn(&str) -
 }
 
 // One console session, the 3am job from the first screen to the service read back.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one tmux session driven through the 3am job, AWS read back at the end"
 )]

@@ -2,6 +2,7 @@
 //! revisions differ in (secret-looking values masked). The seeded shop serves
 //! `rollback.rs` too (a rollback to a revision whose image was deleted).
 
+use crate::harness::{create_cluster, create_service, registered};
 use std::collections::BTreeSet;
 
 use crate::emulator::{Aws, block_on, ecsnap, json_of, on_service, sdk, start_emulator};
@@ -100,7 +101,7 @@ fn seed(aws: &Aws) -> String {
         )
         .expect("put image");
     }
-    block_on(aws.ecs.create_cluster().cluster_name(CLUSTER).send()).expect("create cluster");
+    block_on(create_cluster(&aws.ecs, CLUSTER));
     let mut arn = String::new();
     for rev in [REV1, REV2] {
         let mut c = ContainerDefinition::builder()
@@ -127,33 +128,17 @@ fn seed(aws: &Aws) -> String {
         for word in rev.command {
             c = c.command(*word);
         }
-        let out = block_on(
+        arn = block_on(registered(
             aws.ecs
                 .register_task_definition()
                 .family(SERVICE)
                 .network_mode(NetworkMode::Bridge)
                 .task_role_arn(rev.role)
                 .execution_role_arn("arn:aws:iam::123456789012:role/exec")
-                .container_definitions(c.build())
-                .send(),
-        )
-        .expect("register task definition");
-        arn = out
-            .task_definition()
-            .and_then(|t| t.task_definition_arn())
-            .unwrap_or_default()
-            .to_string();
+                .container_definitions(c.build()),
+        ));
     }
-    block_on(
-        aws.ecs
-            .create_service()
-            .cluster(CLUSTER)
-            .service_name(SERVICE)
-            .task_definition(&arn)
-            .desired_count(1)
-            .send(),
-    )
-    .expect("create service");
+    block_on(create_service(&aws.ecs, CLUSTER, SERVICE, &arn, 1));
     uri
 }
 
@@ -215,7 +200,7 @@ fn row(
 }
 
 // An end-to-end scenario with one table of the expected changes; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one table of changed fields, each asserted in the JSON"
 )]

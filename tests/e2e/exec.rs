@@ -4,6 +4,7 @@
 //! plugin's arguments (and environment) are compared with what the AWS CLI passes; the
 //! requests the server received are checked too.
 
+use crate::harness::{home_file, output_at_exit, stand_in_plugin, stderr_at_exit};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -14,6 +15,18 @@ use std::sync::{Arc, Mutex};
 use crate::emulator::{ecsnap, stderr_of};
 
 const TASK: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b";
+/// A shell in [`TASK`].
+const EXEC: [&str; 5] = ["exec", "--cluster", "prod", "--task", TASK];
+/// A port forward to the database port of [`TASK`].
+const PORT_FORWARD: [&str; 7] = [
+    "port-forward",
+    "--cluster",
+    "prod",
+    "--task",
+    TASK,
+    "--remote-port",
+    "5432",
+];
 const RUNTIME: &str = "5b2e4f0a9c8d4e1f8a7b6c5d4e3f2a1b-2531612879";
 const TOKEN: &str = "AAEAAb1KX2iE/token+value==";
 const STREAM: &str = "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ecs-execute-command-0f1e?role=publish_subscribe";
@@ -144,27 +157,15 @@ fn start_server_with(agent: &'static str) -> (String, Seen) {
 /// A recording stand-in plugin in `dir/bin`: `--version` prints `version`; every other
 /// call appends its arguments (one per line) and the response variable, NUL-terminated.
 fn stand_in(dir: &Path, version: &str) -> (PathBuf, PathBuf) {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    let record = dir.join("calls");
-    let script = bin.join("session-manager-plugin");
-    std::fs::write(
-        &script,
+    stand_in_plugin(dir, "calls", |record| {
         format!(
             "#!/bin/sh\n\
              if [ \"$1\" = --version ]; then echo '{version}'; exit 0; fi\n\
              {{ for a in \"$@\"; do printf 'arg=%s\\n' \"$a\"; done; \
              printf 'env=%s\\n' \"${{AWS_SSM_START_SESSION_RESPONSE:-}}\"; printf '\\0'; }} >> '{}'\n",
             record.display()
-        ),
-    )
-    .expect("write");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    (bin, record)
+        )
+    })
 }
 
 fn calls(record: &Path) -> Vec<(Vec<String>, String)> {
@@ -208,11 +209,7 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
     let (endpoint, seen) = start_server();
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let out = with_plugin(&endpoint, home.path(), &bin)
-        .args(["exec", "--cluster", "prod", "--task", TASK])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    output_at_exit(with_plugin(&endpoint, home.path(), &bin).args(EXEC), 0);
     let recorded = calls(&record);
     assert_eq!(
         recorded.len(),
@@ -257,11 +254,12 @@ fn exec_hands_the_session_to_the_plugin_on_path_as_the_aws_cli_does() {
 
     // Read-only: nothing reaches the server, the plugin never runs.
     let before = seen.len();
-    let refused = with_plugin(&endpoint, home.path(), &bin)
-        .args(["--read-only", "exec", "--cluster", "prod", "--task", TASK])
-        .output()
-        .expect("runs");
-    assert_eq!(refused.status.code(), Some(5), "{}", stderr_of(&refused));
+    output_at_exit(
+        with_plugin(&endpoint, home.path(), &bin)
+            .arg("--read-only")
+            .args(EXEC),
+        5,
+    );
     assert_eq!(calls(&record).len(), 2, "the plugin did not run again");
     assert_eq!(before, seen.len());
 }
@@ -272,40 +270,28 @@ fn port_forward_starts_a_session_and_passes_it_like_aws_ssm_start_session() {
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
     // A profile named on the command line is handed to the plugin; the SDK reads it.
-    std::fs::write(
-        home.path().join("aws-config"),
+    home_file(
+        home.path(),
+        "aws-config",
         "[profile ops]\nregion = us-east-1\n",
-    )
-    .expect("aws config");
-    std::fs::write(
-        home.path().join("aws-credentials"),
+    );
+    home_file(
+        home.path(),
+        "aws-credentials",
         "[ops]\naws_access_key_id = test\naws_secret_access_key = test\n",
-    )
-    .expect("aws credentials");
-    let out = with_plugin(&endpoint, home.path(), &bin)
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("aws-credentials"),
-        )
-        .args([
-            "--profile",
-            "ops",
-            "port-forward",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-            "--remote-port",
-            "5432",
-            "--local-port",
-            "15432",
-            "--host",
-            "db.internal",
-        ])
-        .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    );
+    output_at_exit(
+        with_plugin(&endpoint, home.path(), &bin)
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.path().join("aws-credentials"),
+            )
+            .args(["--profile", "ops"])
+            .args(PORT_FORWARD)
+            .args(["--local-port", "15432", "--host", "db.internal"])
+            .env("AWS_CONFIG_FILE", home.path().join("aws-config")),
+        0,
+    );
     let recorded = calls(&record);
     assert_eq!(
         recorded.len(),
@@ -355,18 +341,7 @@ fn without_the_plugin_exec_and_port_forward_send_nothing() {
     let home = tempfile::tempdir().expect("tempdir");
     let empty = home.path().join("empty-bin");
     std::fs::create_dir_all(&empty).expect("mkdir");
-    for args in [
-        vec!["exec", "--cluster", "prod", "--task", TASK],
-        vec![
-            "port-forward",
-            "--cluster",
-            "prod",
-            "--task",
-            TASK,
-            "--remote-port",
-            "5432",
-        ],
-    ] {
+    for args in [EXEC.to_vec(), PORT_FORWARD.to_vec()] {
         let out = ecsnap(&endpoint, home.path())
             .env("PATH", &empty)
             .args(&args)
@@ -389,12 +364,7 @@ fn exec_into_a_container_that_is_not_ready_is_refused_before_asking_or_sending()
     let (endpoint, seen) = start_server_with("PENDING");
     let home = tempfile::tempdir().expect("tempdir");
     let (bin, record) = stand_in(home.path(), "1.2.707.0");
-    let out = with_plugin(&endpoint, home.path(), &bin)
-        .args(["exec", "--cluster", "prod", "--task", TASK])
-        .output()
-        .expect("runs");
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = stderr_at_exit(with_plugin(&endpoint, home.path(), &bin).args(EXEC), 5);
     assert!(
         err.contains("ExecuteCommandAgent is PENDING") && err.contains("ssmmessages"),
         "{err}"

@@ -7,28 +7,18 @@
 use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
-use crate::emulator::{
-    block_on, ecsnap_anywhere as ecsnap_at, json_of, json_rows, restore_alice, sdk_config_in,
-    start_emulator, stderr_of, text,
-};
+use crate::emulator::{json_of, json_rows, restore_alice, sdk_config_in, stderr_of, text};
+use crate::harness::{Fresh, new_volume, output_at_exit, stderr_at_exit};
 use serde_json::Value;
 
 const HOME_ACCOUNT: &str = "123456789012";
 const OTHER_ACCOUNT: &str = "111122223333";
 
-/// An EC2 client for `region`, in the emulator's home account or, with `role`, in the
-/// account of the role (assumed through STS as ecsnap does).
-fn ec2_in(endpoint: &str, region: &str, role: Option<&str>) -> aws_sdk_ec2::Client {
-    aws_sdk_ec2::Client::new(&sdk_config_in(endpoint, region, role))
-}
-
-/// An available (orphaned) volume; returns its id.
-fn orphan_volume(ec2: &aws_sdk_ec2::Client, az: &str) -> String {
-    block_on(ec2.create_volume().availability_zone(az).size(3).send())
-        .expect("volume")
-        .volume_id()
-        .expect("id")
-        .to_string()
+/// An available (orphaned) volume in `az` of `region`, in the emulator's home account or,
+/// with `role`, in the account of the role (assumed through STS as ecsnap does); its id.
+fn orphan_in(t: &Fresh, region: &str, role: Option<&str>, az: &str) -> String {
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config_in(&t.endpoint, region, role));
+    new_volume(&ec2, az, 3, &[])
 }
 
 /// The ids of the orphaned volumes listed, in order.
@@ -57,34 +47,49 @@ fn placed_volumes(orphans: &Value) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
+/// Writes `text` to `~/.aws/<name>` in the test's HOME.
+fn aws_file(t: &Fresh, name: &str, text: &str) {
+    let dir = t.home.path().join(".aws");
+    std::fs::create_dir_all(&dir).expect("aws dir");
+    std::fs::write(dir.join(name), text).expect("aws file");
+}
+
+/// `command --json` over `profiles` in us-east-1, the credentials from the profiles only
+/// (the environment's would serve every one).
+fn on_profiles_only(t: &Fresh, profiles: &str, command: &str) -> std::process::Command {
+    let mut cmd = t.anywhere();
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args([
+            "--profile",
+            profiles,
+            "--region",
+            "us-east-1",
+            command,
+            "--json",
+        ]);
+    cmd
+}
+
 fn role(account: &str) -> String {
     format!("arn:aws:iam::{account}:role/ecsnap-read")
 }
 
 #[test]
 fn regions_and_accounts_list_in_one_run_each_entry_placed() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("home");
-    let east = orphan_volume(&ec2_in(&endpoint, "us-east-1", None), "us-east-1a");
-    let west = orphan_volume(&ec2_in(&endpoint, "eu-west-1", None), "eu-west-1a");
+    let t = Fresh::start();
+    let east = orphan_in(&t, "us-east-1", None, "us-east-1a");
+    let west = orphan_in(&t, "eu-west-1", None, "eu-west-1a");
     let other_role = role(OTHER_ACCOUNT);
-    let other_east = orphan_volume(
-        &ec2_in(&endpoint, "us-east-1", Some(&other_role)),
-        "us-east-1b",
-    );
-    let other_west = orphan_volume(
-        &ec2_in(&endpoint, "eu-west-1", Some(&other_role)),
-        "eu-west-1b",
-    );
+    let other_east = orphan_in(&t, "us-east-1", Some(&other_role), "us-east-1b");
+    let other_west = orphan_in(&t, "eu-west-1", Some(&other_role), "eu-west-1b");
 
     // Two regions of the default account: exactly its two volumes, each placed.
-    let two_regions = json_of(ecsnap_at(&endpoint, home.path()).args([
-        "--region",
-        "us-east-1,eu-west-1",
-        "orphans",
-        "--json",
-    ]));
+    let two_regions =
+        json_of(
+            t.anywhere()
+                .args(["--region", "us-east-1,eu-west-1", "orphans", "--json"]),
+        );
     let want: BTreeSet<(String, String, String)> = [
         (
             HOME_ACCOUNT.to_string(),
@@ -108,7 +113,7 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
     assert_eq!(two_regions["failures"].as_array().map(Vec::len), Some(0));
 
     // Two accounts (one assumed) × two regions from the config: all four, each placed.
-    let config = home.path().join("fleet.toml");
+    let config = t.home.path().join("fleet.toml");
     std::fs::write(
         &config,
         format!(
@@ -120,8 +125,7 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
     )
     .expect("config");
     let config = config.to_str().expect("utf-8 path");
-    let fleet =
-        json_of(ecsnap_at(&endpoint, home.path()).args(["--config", config, "orphans", "--json"]));
+    let fleet = json_of(t.anywhere().args(["--config", config, "orphans", "--json"]));
     let mut want4 = want.clone();
     want4.insert((OTHER_ACCOUNT.into(), "us-east-1".into(), other_east.clone()));
     want4.insert((OTHER_ACCOUNT.into(), "eu-west-1".into(), other_west.clone()));
@@ -129,8 +133,7 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
     assert_eq!(fleet["totals"]["volumes"], 4);
 
     // The report: the same four orphans, the places with the production mark kept.
-    let report =
-        json_of(ecsnap_at(&endpoint, home.path()).args(["--config", config, "report", "--json"]));
+    let report = json_of(t.anywhere().args(["--config", config, "report", "--json"]));
     assert_eq!(placed_volumes(&report["orphans"]), want4);
     let places: BTreeSet<(String, String, bool)> = json_rows(&report["places"], |p| {
         (
@@ -150,17 +153,17 @@ fn regions_and_accounts_list_in_one_run_each_entry_placed() {
         .into_iter()
         .collect()
     );
-    markdown_report_lists(&endpoint, home.path(), config, &other_west);
+    markdown_report_lists(&t, config, &other_west);
 }
 
 /// `report --markdown` over the fleet config: the per-place totals table, and `volume`'s
 /// row with its ORIGIN / REASON as every listing shows it (no tags: why it is listed).
-fn markdown_report_lists(endpoint: &str, home: &std::path::Path, config: &str, volume: &str) {
-    let markdown = ecsnap_at(endpoint, home)
-        .args(["--config", config, "report", "--markdown"])
-        .output()
-        .expect("runs");
-    assert!(markdown.status.success(), "{}", stderr_of(&markdown));
+fn markdown_report_lists(t: &Fresh, config: &str, volume: &str) {
+    let markdown = output_at_exit(
+        t.anywhere()
+            .args(["--config", config, "report", "--markdown"]),
+        0,
+    );
     let text = String::from_utf8_lossy(&markdown.stdout);
     assert!(text.starts_with("# ecsnap report"), "{text}");
     assert_has(
@@ -179,13 +182,11 @@ fn markdown_report_lists(endpoint: &str, home: &std::path::Path, config: &str, v
 /// of two regions come back placed.
 #[test]
 fn region_all_without_a_configured_region_asks_us_east_1() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("home");
-    let east = orphan_volume(&ec2_in(&endpoint, "us-east-1", None), "us-east-1a");
-    let west = orphan_volume(&ec2_in(&endpoint, "eu-west-1", None), "eu-west-1a");
+    let t = Fresh::start();
+    let east = orphan_in(&t, "us-east-1", None, "us-east-1a");
+    let west = orphan_in(&t, "eu-west-1", None, "eu-west-1a");
     let all = json_of(
-        ecsnap_at(&endpoint, home.path())
+        t.anywhere()
             .env_remove("AWS_REGION")
             .args(["--region", "all", "orphans", "--json"]),
     );
@@ -206,32 +207,15 @@ fn region_all_without_a_configured_region_asks_us_east_1() {
 
 #[test]
 fn a_profile_that_fails_is_listed_and_the_others_still_load() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("home");
-    let vol = orphan_volume(&ec2_in(&endpoint, "us-east-1", None), "us-east-1a");
-    std::fs::create_dir_all(home.path().join(".aws")).expect("aws dir");
-    std::fs::write(
-        home.path().join(".aws/credentials"),
+    let t = Fresh::start();
+    let vol = orphan_in(&t, "us-east-1", None, "us-east-1a");
+    aws_file(
+        &t,
+        "credentials",
         "[good]\naws_access_key_id = test\naws_secret_access_key = test\n",
-    )
-    .expect("credentials");
-    // Credentials come from the profiles only (the environment's would serve every one).
-    let out = ecsnap_at(&endpoint, home.path())
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .args([
-            "--profile",
-            "good,missing",
-            "--region",
-            "us-east-1",
-            "orphans",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    );
+    let out = output_at_exit(&mut on_profiles_only(&t, "good,missing", "orphans"), 0);
     let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(volume_ids(&json), [vol.as_str()]);
     let failures = json["failures"].as_array().expect("failures");
@@ -240,21 +224,7 @@ fn a_profile_that_fails_is_listed_and_the_others_still_load() {
     assert_has(&stderr, "account missing");
 
     // Every place failing is exit code 1, with each failure named.
-    let out = ecsnap_at(&endpoint, home.path())
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .args([
-            "--profile",
-            "missing,absent",
-            "--region",
-            "us-east-1",
-            "services",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = stderr_at_exit(&mut on_profiles_only(&t, "missing,absent", "services"), 1);
     assert!(
         stderr.contains("account missing") && stderr.contains("account absent"),
         "{stderr}"
@@ -263,19 +233,16 @@ fn a_profile_that_fails_is_listed_and_the_others_still_load() {
 
 #[test]
 fn two_profiles_of_one_account_list_it_once() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("home");
-    let vol = orphan_volume(&ec2_in(&endpoint, "us-east-1", None), "us-east-1a");
+    let t = Fresh::start();
+    let vol = orphan_in(&t, "us-east-1", None, "us-east-1a");
     // Both profiles resolve to the environment's credentials: one account, one region.
     // (A profile must exist in the AWS config to be named: both are, with no keys.)
-    std::fs::create_dir_all(home.path().join(".aws")).expect("aws dir");
-    std::fs::write(
-        home.path().join(".aws/config"),
+    aws_file(
+        &t,
+        "config",
         "[profile a]\nregion = us-east-1\n[profile b]\nregion = us-east-1\n",
-    )
-    .expect("aws config");
-    let json = json_of(ecsnap_at(&endpoint, home.path()).args([
+    );
+    let json = json_of(t.anywhere().args([
         "--profile",
         "a,b",
         "--region",
@@ -289,27 +256,23 @@ fn two_profiles_of_one_account_list_it_once() {
 
 #[test]
 fn a_single_place_listing_carries_its_account_and_region() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("home");
-    let vol = orphan_volume(&ec2_in(&endpoint, "eu-west-1", None), "eu-west-1a");
-    let json = json_of(ecsnap_at(&endpoint, home.path()).args([
-        "--region",
-        "eu-west-1",
-        "orphans",
-        "--json",
-    ]));
+    let t = Fresh::start();
+    let vol = orphan_in(&t, "eu-west-1", None, "eu-west-1a");
+    let json = json_of(
+        t.anywhere()
+            .args(["--region", "eu-west-1", "orphans", "--json"]),
+    );
     let want: BTreeSet<(String, String, String)> = [(HOME_ACCOUNT.into(), "eu-west-1".into(), vol)]
         .into_iter()
         .collect();
     assert_eq!(placed_volumes(&json), want);
     // An action that works on one place refuses several before it sends anything.
-    let out = ecsnap_at(&endpoint, home.path())
-        .args(["--region", "all"])
-        .args(restore_alice("alice-20261120T0815"))
-        .arg("--dry-run")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("one account and region"));
+    let stderr = stderr_at_exit(
+        t.anywhere()
+            .args(["--region", "all"])
+            .args(restore_alice("alice-20261120T0815"))
+            .arg("--dry-run"),
+        2,
+    );
+    assert!(stderr.contains("one account and region"));
 }

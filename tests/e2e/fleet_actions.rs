@@ -13,6 +13,7 @@ use std::process::Output;
 use crate::emulator::{
     block_on, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator, stderr_of,
 };
+use crate::harness::{new_volume, orphan_snapshot_in, output_at_exit};
 use ecsnap::ops::audit::AuditEntry;
 use serde_json::Value;
 
@@ -35,37 +36,8 @@ pub(crate) fn ecs_in(endpoint: &str, region: &str) -> aws_sdk_ecs::Client {
 
 /// An available volume, protected with `ecsnap:keep` when asked; returns its id.
 fn volume(ec2: &aws_sdk_ec2::Client, az: &str, keep: bool) -> String {
-    let mut req = ec2.create_volume().availability_zone(az).size(4);
-    if keep {
-        req = req.tag_specifications(
-            aws_sdk_ec2::types::TagSpecification::builder()
-                .resource_type(aws_sdk_ec2::types::ResourceType::Volume)
-                .tags(
-                    aws_sdk_ec2::types::Tag::builder()
-                        .key("ecsnap:keep")
-                        .value("yes")
-                        .build(),
-                )
-                .build(),
-        );
-    }
-    block_on(req.send())
-        .expect("volume")
-        .volume_id()
-        .expect("id")
-        .to_string()
-}
-
-/// An orphaned snapshot: taken of a volume that is then deleted.
-fn orphan_snapshot(ec2: &aws_sdk_ec2::Client, az: &str) -> String {
-    let vol = volume(ec2, az, false);
-    let snap = block_on(ec2.create_snapshot().volume_id(&vol).send())
-        .expect("snapshot")
-        .snapshot_id()
-        .expect("id")
-        .to_string();
-    block_on(ec2.delete_volume().volume_id(&vol).send()).expect("delete volume");
-    snap
+    let tags: &[(&str, &str)] = if keep { &[("ecsnap:keep", "yes")] } else { &[] };
+    new_volume(ec2, az, 4, tags)
 }
 
 fn volumes(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
@@ -154,8 +126,8 @@ fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
     let west_vol = volume(&west, "eu-west-1a", false);
     let east_kept = volume(&east, "us-east-1a", true);
     let west_kept = volume(&west, "eu-west-1a", true);
-    let east_snap = orphan_snapshot(&east, "us-east-1a");
-    let west_snap = orphan_snapshot(&west, "eu-west-1a");
+    let east_snap = orphan_snapshot_in(&east, "us-east-1a", &[]);
+    let west_snap = orphan_snapshot_in(&west, "eu-west-1a", &[]);
     let regions = format!("{EAST},{WEST}");
 
     // The dry run: one plan, both places, nothing sent, no audit line.
@@ -184,16 +156,18 @@ fn cleanup_across_two_regions_deletes_exactly_their_orphans() {
     );
 
     // The cleanup: exactly the two orphans go, the protected ones stay.
-    let out = run(ecsnap_at(&endpoint, home.path()).args([
-        "--region",
-        &regions,
-        "cleanup",
-        "--volumes",
-        "--yes",
-        "--json",
-    ]));
+    let out = output_at_exit(
+        ecsnap_at(&endpoint, home.path()).args([
+            "--region",
+            &regions,
+            "cleanup",
+            "--volumes",
+            "--yes",
+            "--json",
+        ]),
+        0,
+    );
     let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains(&format!("── default ({HOME_ACCOUNT}) · {WEST} ──")),
         "{stderr}"
@@ -308,16 +282,18 @@ fn a_production_account_needs_the_typed_confirmation_and_a_read_only_one_is_refu
 
     // The home account read-only: its places are refused, the other account's cleaned.
     let config = fleet_config(home.path(), ", read_only = true", ", production = true");
-    let out = run(ecsnap_at(&endpoint, home.path()).args([
-        "--config",
-        &config,
-        "cleanup",
-        "--volumes",
-        "--yes",
-        "--json",
-    ]));
+    let out = output_at_exit(
+        ecsnap_at(&endpoint, home.path()).args([
+            "--config",
+            &config,
+            "cleanup",
+            "--volumes",
+            "--yes",
+            "--json",
+        ]),
+        5,
+    );
     let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert_has(&stderr, "REFUSED: account home");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["summary"]["done"], 2, "{json}");

@@ -3,6 +3,7 @@
 //! the stopped task and its reason); read-only mode changes nothing; `exec` refuses before
 //! any request or plugin run when read-only, and says how to install a missing plugin.
 
+use crate::harness::stand_in_plugin;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -39,7 +40,7 @@ fn audit_actions(home: &Path) -> Vec<(String, String)> {
 }
 
 // One scenario on one emulator: each step reads back what the one before left.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "scale and stop then the read-only refusals, each read back"
 )]
@@ -187,21 +188,10 @@ fn scale_and_stop_task_change_aws_and_read_only_changes_nothing() {
 
 /// A directory with a stand-in `session-manager-plugin` that records that it ran.
 fn stand_in_dir(dir: &Path) -> std::path::PathBuf {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin dir");
-    let record = dir.join("ran");
-    let script = bin.join("session-manager-plugin");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display()),
-    )
-    .expect("write the stand-in");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    bin
+    stand_in_plugin(dir, "ran", |record| {
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display())
+    })
+    .0
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! moto reads every registered target `healthy`: the unhealthy reasons are the mock tests',
 //! and the demo's `storefront`, whose one failing target the demo's helper reports.
 
+use crate::harness::{create_cluster, registered};
 use std::collections::BTreeMap;
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
@@ -40,7 +41,7 @@ fn web_target_group(elb: &aws_sdk_elasticloadbalancingv2::Client, vpc: &str) -> 
 
 /// The Fargate task definition `web` (awsvpc, port 8080): its ARN.
 fn register_web(ecs: &aws_sdk_ecs::Client) -> String {
-    block_on(
+    block_on(registered(
         ecs.register_task_definition()
             .family("web")
             .network_mode(NetworkMode::Awsvpc)
@@ -54,14 +55,8 @@ fn register_web(ecs: &aws_sdk_ecs::Client) -> String {
                     .memory(256)
                     .port_mappings(PortMapping::builder().container_port(8080).build())
                     .build(),
-            )
-            .send(),
-    )
-    .expect("task definition")
-    .task_definition()
-    .and_then(|t| t.task_definition_arn())
-    .expect("td arn")
-    .to_string()
+            ),
+    ))
 }
 
 /// A service `web` in [`CLUSTER`] behind a new `ip` target group, with `tasks` awsvpc tasks
@@ -87,7 +82,7 @@ fn seed_web(conf: &aws_config::SdkConfig, tasks: i32) -> (String, BTreeMap<Strin
         .expect("group id")
         .to_string();
     let tg = web_target_group(&elb, &vpc);
-    block_on(ecs.create_cluster().cluster_name(CLUSTER).send()).expect("cluster");
+    block_on(create_cluster(&ecs, CLUSTER));
     let td = register_web(&ecs);
     let network = NetworkConfiguration::builder()
         .awsvpc_configuration(

@@ -7,6 +7,7 @@
 //! Markdown rows whole; `--json` must carry the exact values; no secret value is printed.
 
 use crate::asserts::assert_has;
+use crate::harness::{create_cluster, create_service, output_at_exit, register_bridge};
 use std::collections::BTreeMap;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -15,7 +16,7 @@ use crate::emulator::{block_on, ecsnap, json_rows, start_emulator, stderr_of};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use aws_sdk_ecs::types::{
-    ContainerDefinition, KeyValuePair, LaunchType, LogConfiguration, LogDriver, NetworkMode,
+    ContainerDefinition, KeyValuePair, LaunchType, LogConfiguration, LogDriver,
 };
 use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
@@ -95,17 +96,7 @@ async fn register(ecs: &aws_sdk_ecs::Client, env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c = c.environment(KeyValuePair::builder().name(*k).value(*v).build());
     }
-    ecs.register_task_definition()
-        .family(SERVICE)
-        .network_mode(NetworkMode::Bridge)
-        .container_definitions(c.build())
-        .send()
-        .await
-        .expect("register the task definition")
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("an arn")
-        .to_string()
+    register_bridge(ecs, SERVICE, c.build()).await
 }
 
 async fn seed(endpoint: &str) -> (String, BTreeMap<String, String>) {
@@ -113,21 +104,10 @@ async fn seed(endpoint: &str) -> (String, BTreeMap<String, String>) {
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    ecs.create_cluster()
-        .cluster_name(CLUSTER)
-        .send()
-        .await
-        .expect("cluster");
+    create_cluster(&ecs, CLUSTER).await;
     let td1 = register(&ecs, ENV1).await;
     register(&ecs, ENV2).await;
-    ecs.create_service()
-        .cluster(CLUSTER)
-        .service_name(SERVICE)
-        .task_definition(&td1)
-        .desired_count(1)
-        .send()
-        .await
-        .expect("service");
+    create_service(&ecs, CLUSTER, SERVICE, &td1, 1).await;
     let task = ecs
         .run_task()
         .cluster(CLUSTER)
@@ -294,18 +274,17 @@ fn a_hostile_log_line_stays_one_escaped_line_and_exact_in_json() {
     );
 
     let home = tempfile::tempdir().expect("a temp dir");
-    let out = ecsnap(&h.emulator.endpoint(), home.path())
-        .args([
+    let out = output_at_exit(
+        ecsnap(&h.emulator.endpoint(), home.path()).args([
             "--json",
             "logs",
             "--cluster",
             CLUSTER,
             "--task",
             &h.stopped_task,
-        ])
-        .output()
-        .expect("ecsnap runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        ]),
+        0,
+    );
     assert_inert(&out.stdout, "logs --json");
     let json_lines = String::from_utf8_lossy(&out.stdout);
     let messages: Vec<String> = json_lines

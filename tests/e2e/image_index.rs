@@ -3,9 +3,9 @@
 //! it lists, even when that manifest carries an old tag of the user's own; `cleanup
 //! --images --dry-run` skips it naming the index, and plans the user's other old tags.
 
-use crate::emulator::{block_on, ecsnap, json_of, start_emulator};
+use crate::emulator::{block_on, json_of};
+use crate::harness::Fresh;
 use ecsnap::analysis::image_links::OCI_INDEX;
-use ecsnap::demo::fleet::emulator_config;
 
 const REPO: &str = "ws-index";
 
@@ -21,10 +21,8 @@ fn manifest(seed: u8) -> String {
 
 #[test]
 fn a_kept_index_keeps_the_manifest_it_lists() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let conf = block_on(emulator_config(&endpoint));
-    let ecr = aws_sdk_ecr::Client::new(&conf);
+    let t = Fresh::start();
+    let ecr = &t.aws.ecr;
     let digest_of = |tag: &str| {
         let out = block_on(
             ecr.describe_images()
@@ -74,13 +72,10 @@ fn a_kept_index_keeps_the_manifest_it_lists() {
     )
     .expect("put index");
 
-    let home = tempfile::tempdir().expect("home");
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--images",
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "cleanup", "--images", "--dry-run"]),
+    );
     let skipped = plan["skipped"].as_array().expect("skipped");
     let amd_id = format!("{REPO}@{amd}");
     let why = skipped

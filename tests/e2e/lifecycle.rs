@@ -6,14 +6,19 @@
 //! ecsnap evaluates policies itself. Push times are "now": age rules use ECSNAP_NOW.)
 
 use crate::asserts::assert_has;
+use crate::harness::{
+    create_cluster, create_service, output_at_exit, register_bridge, stderr_at_exit,
+};
 use std::collections::BTreeSet;
 
 use crate::emulator::{block_on, ecsnap, json_of, json_rows, start_emulator, stderr_of, text};
-use aws_sdk_ecs::types::{ContainerDefinition, NetworkMode};
+use aws_sdk_ecs::types::ContainerDefinition;
 use chrono::{Duration, SecondsFormat, Utc};
+use ecsnap::demo::Emulator;
 use ecsnap::demo::fleet::emulator_config;
 use ecsnap::ops::audit::read_entries;
 use serde_json::Value;
+use std::process::Command;
 
 const REPO: &str = "ws";
 
@@ -32,14 +37,51 @@ fn manifest(seed: &str) -> String {
     )
 }
 
+/// A test's own emulator with the repository seeded, and a private HOME for the binary.
 struct Fleet {
+    /// Kept for its lifetime: the emulator stops when it is dropped.
+    _emulator: Emulator,
+    endpoint: String,
     ecr: aws_sdk_ecr::Client,
+    home: tempfile::TempDir,
 }
 
+impl Fleet {
+    /// A fresh emulator, seeded.
+    fn start() -> Self {
+        seed(start_emulator())
+    }
+
+    /// The real binary on this emulator with this HOME.
+    fn ecsnap(&self) -> Command {
+        ecsnap(&self.endpoint, self.home.path())
+    }
+}
+
+/// `--json lifecycle --repository REPO` then `args`, run by `cmd`; its JSON.
+fn lifecycle_json(cmd: &mut Command, args: &[&str]) -> Value {
+    json_of(
+        cmd.args(["--json", "lifecycle", "--repository", REPO])
+            .args(args),
+    )
+}
+
+/// The read-only apply of a suggested policy, refused before any request.
+const READ_ONLY_APPLY: [&str; 7] = [
+    "--read-only",
+    "lifecycle",
+    "--repository",
+    REPO,
+    "--suggest",
+    "--apply",
+    "--yes",
+];
+
 /// Pushes alice's four snapshots (the resume tag on her 2nd oldest), bob's two (a service
-/// runs the older one) and a tag of no user, oldest first.
-fn seed(endpoint: &str) -> Fleet {
-    let conf = block_on(emulator_config(endpoint));
+/// runs the older one) and a tag of no user, oldest first, into `emulator`.
+fn seed(emulator: Emulator) -> Fleet {
+    let endpoint = emulator.endpoint();
+    let conf = block_on(emulator_config(&endpoint));
     let ecr = aws_sdk_ecr::Client::new(&conf);
     let ecs = aws_sdk_ecs::Client::new(&conf);
     block_on(async {
@@ -85,51 +127,38 @@ fn seed(endpoint: &str) -> Fleet {
         {
             registry = uri.rsplit_once('/').map_or(uri, |(r, _)| r).to_string();
         }
-        ecs.create_cluster()
-            .cluster_name("lifecycle-c1")
-            .send()
-            .await
-            .expect("create cluster");
+        create_cluster(&ecs, "lifecycle-c1").await;
         // alicesvc runs alice's oldest snapshot; bobsvc's revision 2 runs bob's newest, so
         // his older one is a rollback target (revision 1), not in use.
         let register = |family: &'static str, tag: &'static str| {
             let image = format!("{registry}/{REPO}:{tag}");
             let ecs = ecs.clone();
             async move {
-                ecs.register_task_definition()
-                    .family(family)
-                    .network_mode(NetworkMode::Bridge)
-                    .container_definitions(
-                        ContainerDefinition::builder()
-                            .name("main")
-                            .image(image)
-                            .memory(256)
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .expect("register task definition")
-                    .task_definition()
-                    .and_then(|t| t.task_definition_arn())
-                    .expect("task definition arn")
-                    .to_string()
+                register_bridge(
+                    &ecs,
+                    family,
+                    ContainerDefinition::builder()
+                        .name("main")
+                        .image(image)
+                        .memory(256)
+                        .build(),
+                )
+                .await
             }
         };
         let alice = register("alicesvc", "alice-20261101T0800").await;
         register("bobsvc", "bob-20261101T0800").await;
         let bob = register("bobsvc", "bob-20261102T0800").await;
         for (name, td) in [("alicesvc", alice), ("bobsvc", bob)] {
-            ecs.create_service()
-                .cluster("lifecycle-c1")
-                .service_name(name)
-                .task_definition(td)
-                .desired_count(1)
-                .send()
-                .await
-                .expect("create service");
+            create_service(&ecs, "lifecycle-c1", name, &td, 1).await;
         }
     });
-    Fleet { ecr }
+    Fleet {
+        _emulator: emulator,
+        endpoint,
+        ecr,
+        home: tempfile::tempdir().expect("tempdir"),
+    }
 }
 
 fn put_policy(fleet: &Fleet, repo: &str, text: &str) {
@@ -156,6 +185,11 @@ fn policy_of(fleet: &Fleet, repo: &str) -> Option<String> {
     .and_then(|o| o.lifecycle_policy_text().map(str::to_string))
 }
 
+/// `tags` as the set [`tags_in`] reads.
+fn tag_set(tags: &[&str]) -> BTreeSet<String> {
+    tags.iter().map(|t| (*t).to_string()).collect()
+}
+
 fn tags_in(v: &Value, key: &str) -> BTreeSet<String> {
     v[key]
         .as_array()
@@ -175,35 +209,27 @@ const POLICY: &str = r#"{"rules":[
 
 #[test]
 fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
 
     // No policy yet: a state, not an error.
-    let none =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let none = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert_eq!(none["repository"], REPO);
     assert_eq!(none["policy_present"], false);
     assert!(none["expires"].as_array().is_some_and(Vec::is_empty));
 
     put_policy(&fleet, REPO, POLICY);
-    let v =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let v = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert_eq!(v["policy_present"], true);
     assert_eq!(v["rules"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["rules"][0]["tag_pattern_list"][0], "alice-*");
     assert_eq!(v["rules"][0]["expires"], 2);
     assert_eq!(v["rules"][1]["expires"], 1);
-    let expected: BTreeSet<String> = [
+    let expected: BTreeSet<String> = tag_set(&[
         "alice-20261101T0800",
         "alice-20261102T0800",
         "alice-latest",
         "bob-20261101T0800",
-    ]
-    .iter()
-    .map(|t| (*t).to_string())
-    .collect();
+    ]);
     assert_eq!(tags_in(&v, "expires"), expected, "{v:#}");
     for e in v["expires"].as_array().expect("expires") {
         let user = if e["tag"].as_str().is_some_and(|t| t.starts_with("bob")) {
@@ -239,11 +265,7 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
     assert_eq!(warnings, want, "{v:#}");
 
     // The text form says the same, warnings included.
-    let out = ecsnap(&endpoint, home.path())
-        .args(["lifecycle", "--repository", REPO])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = output_at_exit(fleet.ecsnap().args(["lifecycle", "--repository", REPO]), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_has(&text, "WARNINGS (5)");
     assert_has(&text, "alice-latest");
@@ -251,10 +273,7 @@ fn the_preview_names_exactly_the_expiring_tags_and_the_warnings() {
 
 #[test]
 fn age_rules_expire_by_the_tool_clock() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
     // Nothing is old by moto's clock (pushes are "now"); 40 days on, bob's are.
     put_policy(
         &fleet,
@@ -263,91 +282,52 @@ fn age_rules_expire_by_the_tool_clock() {
         "tagPatternList":["bob-*"],"countType":"sinceImagePushed","countUnit":"days",
         "countNumber":30},"action":{"type":"expire"}}]}"#,
     );
-    let today =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
+    let today = lifecycle_json(&mut fleet.ecsnap(), &[]);
     assert!(today["expires"].as_array().is_some_and(Vec::is_empty));
     assert_eq!(
         tags_in(&today, "upcoming"),
-        ["bob-20261101T0800", "bob-20261102T0800"]
-            .iter()
-            .map(|t| (*t).to_string())
-            .collect()
+        tag_set(&["bob-20261101T0800", "bob-20261102T0800"])
     );
     let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let aged = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "lifecycle", "--repository", REPO]),
-    );
+    let aged = lifecycle_json(fleet.ecsnap().env("ECSNAP_NOW", &later), &[]);
     assert_eq!(
         tags_in(&aged, "expires"),
-        ["bob-20261101T0800", "bob-20261102T0800"]
-            .iter()
-            .map(|t| (*t).to_string())
-            .collect()
+        tag_set(&["bob-20261101T0800", "bob-20261102T0800"])
     );
     assert!(aged["upcoming"].as_array().is_some_and(Vec::is_empty));
 }
 
 #[test]
 fn read_only_refuses_apply_before_any_request() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
     // Read-only: refused (exit 5) before any request, nothing put.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "--read-only",
-            "lifecycle",
-            "--repository",
-            REPO,
-            "--suggest",
-            "--apply",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("read-only"), "{}", stderr_of(&out));
+    let stderr = stderr_at_exit(fleet.ecsnap().args(READ_ONLY_APPLY), 5);
+    assert!(stderr.contains("read-only"), "{stderr}");
     assert_eq!(policy_of(&fleet, REPO), None);
     // Not even a connection: the same refusal against an endpoint nobody listens on.
-    let dead = ecsnap("http://127.0.0.1:9", home.path())
-        .args([
-            "--read-only",
-            "lifecycle",
-            "--repository",
-            REPO,
-            "--suggest",
-            "--apply",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(dead.status.code(), Some(5), "{}", stderr_of(&dead));
-    assert!(!home.path().join("state/ecsnap/audit.log").exists());
+    output_at_exit(
+        ecsnap("http://127.0.0.1:9", fleet.home.path()).args(READ_ONLY_APPLY),
+        5,
+    );
+    assert!(!fleet.home.path().join("state/ecsnap/audit.log").exists());
 }
 
 #[test]
 fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = Fleet::start();
 
     // Suggest alone prints the policy on stdout and changes nothing.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
+    let out = output_at_exit(
+        fleet.ecsnap().args([
             "lifecycle",
             "--repository",
             REPO,
             "--suggest",
             "--keep",
             "2",
-        ])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+        ]),
+        0,
+    );
     let printed: Value = serde_json::from_slice(&out.stdout).expect("the policy is JSON");
     assert!(
         stderr_of(&out).contains("cannot express"),
@@ -356,17 +336,10 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     );
     assert_eq!(policy_of(&fleet, REPO), None);
 
-    let v = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "lifecycle",
-        "--repository",
-        REPO,
-        "--suggest",
-        "--keep",
-        "2",
-        "--apply",
-        "--yes",
-    ]));
+    let v = lifecycle_json(
+        &mut fleet.ecsnap(),
+        &["--suggest", "--keep", "2", "--apply", "--yes"],
+    );
     assert_eq!(v["applied"], true);
     assert_eq!(v["policy"], printed);
     let patterns: Vec<(&str, i64)> = json_rows(&v["policy"]["rules"], |r| {
@@ -389,7 +362,7 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     // The preview shown first: alice's oldest goes; her resume target is kept by its rule.
     assert_eq!(
         tags_in(&v["preview"], "expires"),
-        ["alice-20261101T0800".to_string()].into_iter().collect()
+        tag_set(&["alice-20261101T0800"])
     );
     // … and alicesvc runs it: the one warning, shown before anything is put.
     let warnings: Vec<(&str, &str)> = json_rows(&v["preview"]["warnings"], |w| {
@@ -405,13 +378,10 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
     let stored: Value = serde_json::from_str(&stored).expect("stored policy is JSON");
     assert_eq!(stored, v["policy"]);
     // And ecsnap's own preview of what is in place agrees.
-    let now =
-        json_of(ecsnap(&endpoint, home.path()).args(["--json", "lifecycle", "--repository", REPO]));
-    assert_eq!(
-        tags_in(&now, "expires"),
-        ["alice-20261101T0800".to_string()].into_iter().collect()
-    );
-    let entries = read_entries(&home.path().join("state/ecsnap/audit.log")).expect("audit log");
+    let now = lifecycle_json(&mut fleet.ecsnap(), &[]);
+    assert_eq!(tags_in(&now, "expires"), tag_set(&["alice-20261101T0800"]));
+    let entries =
+        read_entries(&fleet.home.path().join("state/ecsnap/audit.log")).expect("audit log");
     let puts: Vec<&str> = entries
         .iter()
         .filter(|e| e.action == "ecr:PutLifecyclePolicy")
@@ -425,10 +395,6 @@ fn suggest_apply_puts_the_policy_the_sdk_reads_back() {
 /// back; the preview says what it archives, 40 days on. Plain moto rejects transition
 /// rules, so this runs on the demo's emulator, whose helper widens moto's policy schema to
 /// ECR's.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one policy's story: suggested, previewed, put, read back, previewed in place"
-)]
 #[test]
 fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
     let emulator = ecsnap::demo::Emulator::start_with(
@@ -437,24 +403,11 @@ fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
         Some(&ecsnap::demo::Dynamics::default()),
     )
     .expect("the demo's emulator");
-    let endpoint = emulator.endpoint();
-    let fleet = seed(&endpoint);
-    let home = tempfile::tempdir().expect("tempdir");
+    let fleet = seed(emulator);
     let later = (Utc::now() + Duration::days(40)).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let v = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args([
-                "--json",
-                "lifecycle",
-                "--repository",
-                REPO,
-                "--suggest",
-                "--archive-after",
-                "30d",
-                "--apply",
-                "--yes",
-            ]),
+    let v = lifecycle_json(
+        fleet.ecsnap().env("ECSNAP_NOW", &later),
+        &["--suggest", "--archive-after", "30d", "--apply", "--yes"],
     );
     assert_eq!(v["applied"], true, "{v}");
     assert_eq!(v["archive_after_days"], 30);
@@ -499,16 +452,13 @@ fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
     // Never pulled, pushed 40 days before: every snapshot tag but alice's resume target.
     assert_eq!(
         tags_in(&v["preview"], "archives"),
-        [
+        tag_set(&[
             "alice-20261101T0800",
             "alice-20261103T0800",
             "alice-20261104T0800",
             "bob-20261101T0800",
             "bob-20261102T0800",
-        ]
-        .iter()
-        .map(|t| (*t).to_string())
-        .collect()
+        ])
     );
     assert!(tags_in(&v["preview"], "expires").is_empty());
     let warned: Vec<(String, String)> = json_rows(&v["preview"]["warnings"], |w| {
@@ -537,11 +487,7 @@ fn suggest_archive_after_puts_transition_rules_the_sdk_reads_back() {
     assert_eq!(stored["rules"][3]["selection"]["storageClass"], "archive");
     // ecsnap's preview of the policy in place evaluates the transitions (nothing is "not
     // evaluated").
-    let now = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "lifecycle", "--repository", REPO]),
-    );
+    let now = lifecycle_json(fleet.ecsnap().env("ECSNAP_NOW", &later), &[]);
     assert_eq!(
         tags_in(&now, "archives"),
         tags_in(&v["preview"], "archives")

@@ -2,6 +2,7 @@
 //! the ids in their JSON must be exactly the ones the fleet put in each category.
 
 use crate::asserts::assert_has;
+use crate::harness::output_at_exit;
 use std::collections::BTreeSet;
 
 use crate::emulator::{ecsnap, json_of, json_rows, on_service, shared_fleet, stderr_of, text};
@@ -115,11 +116,7 @@ fn services_json_lists_every_service_and_marks_the_not_steady_one() {
 fn services_table_puts_the_not_steady_service_on_top() {
     let (emu, fleet) = shared_fleet();
     let home = home();
-    let out = ecsnap(&emu.endpoint(), home.path())
-        .arg("services")
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = output_at_exit(ecsnap(&emu.endpoint(), home.path()).arg("services"), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     let first_row = text.lines().nth(1).expect("a data row");
     let (_, service) = &fleet.not_steady[0];

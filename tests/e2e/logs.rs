@@ -5,6 +5,7 @@
 //! sidecar says where its logs go; a missing log group is named.
 
 use crate::asserts::assert_has;
+use crate::harness::{create_cluster, create_service, registered};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -54,35 +55,30 @@ async fn register(ecs: &aws_sdk_ecs::Client, family: &str, group: &str) -> Strin
         .options("splunk-url", "https://splunk.example:8088")
         .build()
         .expect("log configuration");
-    let out = ecs
-        .register_task_definition()
-        .family(family)
-        .network_mode(NetworkMode::Bridge)
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("registry.example/ledger:1")
-                .memory(256)
-                .essential(true)
-                .log_configuration(awslogs)
-                .build(),
-        )
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("audit")
-                .image("registry.example/audit:1")
-                .memory(64)
-                .essential(false)
-                .log_configuration(splunk)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("register the task definition");
-    out.task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("an arn")
-        .to_string()
+    registered(
+        ecs.register_task_definition()
+            .family(family)
+            .network_mode(NetworkMode::Bridge)
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("app")
+                    .image("registry.example/ledger:1")
+                    .memory(256)
+                    .essential(true)
+                    .log_configuration(awslogs)
+                    .build(),
+            )
+            .container_definitions(
+                ContainerDefinition::builder()
+                    .name("audit")
+                    .image("registry.example/audit:1")
+                    .memory(64)
+                    .essential(false)
+                    .log_configuration(splunk)
+                    .build(),
+            ),
+    )
+    .await
 }
 
 async fn run_tasks(ecs: &aws_sdk_ecs::Client, td: &str, group: &str, count: i32) -> Vec<String> {
@@ -105,20 +101,9 @@ async fn seed(endpoint: &str) -> (Vec<String>, String, String, Vec<Seeded>, i64)
     let conf = emulator_config(endpoint).await;
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
-    ecs.create_cluster()
-        .cluster_name(CLUSTER)
-        .send()
-        .await
-        .expect("cluster");
+    create_cluster(&ecs, CLUSTER).await;
     let td = register(&ecs, "ledger-logs", GROUP).await;
-    ecs.create_service()
-        .cluster(CLUSTER)
-        .service_name(SERVICE)
-        .task_definition(&td)
-        .desired_count(2)
-        .send()
-        .await
-        .expect("service");
+    create_service(&ecs, CLUSTER, SERVICE, &td, 2).await;
     let service_tasks = run_tasks(&ecs, &td, &format!("service:{SERVICE}"), 2).await;
     assert_eq!(service_tasks.len(), 2);
     let standalone = run_tasks(&ecs, &td, "family:ledger-logs", 1)

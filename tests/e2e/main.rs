@@ -43,6 +43,7 @@ mod exec;
 mod fleet;
 mod fleet_actions;
 mod hands_on;
+mod harness;
 mod health;
 mod hostile;
 mod image_index;

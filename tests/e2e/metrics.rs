@@ -5,6 +5,7 @@
 //! put, and the sparkline's points as the percent of the limit — with the cluster without
 //! Container Insights named with the command that turns it on.
 
+use crate::harness::{create_cluster, create_service, registered};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
@@ -37,37 +38,20 @@ async fn seed(endpoint: &str, at: &[DateTime<Utc>]) {
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let cw = aws_sdk_cloudwatch::Client::new(&conf);
     for (cluster, service) in [(INSIGHTS_CLUSTER, LEDGER), (BASIC_CLUSTER, API)] {
-        ecs.create_cluster()
-            .cluster_name(cluster)
-            .send()
-            .await
-            .expect("cluster");
-        let td = ecs
-            .register_task_definition()
-            .family(service)
-            .container_definitions(
-                aws_sdk_ecs::types::ContainerDefinition::builder()
-                    .name("app")
-                    .image("registry.example/app:1")
-                    .memory(512)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("task definition");
-        let arn = td
-            .task_definition()
-            .and_then(|t| t.task_definition_arn())
-            .expect("arn")
-            .to_string();
-        ecs.create_service()
-            .cluster(cluster)
-            .service_name(service)
-            .task_definition(arn)
-            .desired_count(1)
-            .send()
-            .await
-            .expect("service");
+        create_cluster(&ecs, cluster).await;
+        let arn = registered(
+            ecs.register_task_definition()
+                .family(service)
+                .container_definitions(
+                    aws_sdk_ecs::types::ContainerDefinition::builder()
+                        .name("app")
+                        .image("registry.example/app:1")
+                        .memory(512)
+                        .build(),
+                ),
+        )
+        .await;
+        create_service(&ecs, cluster, service, &arn, 1).await;
     }
     let mut insights = Vec::new();
     let mut basic = Vec::new();
@@ -227,11 +211,7 @@ const SERVICE: &str = "shop-m";
 async fn seed_shop(endpoint: &str, at: &[DateTime<Utc>]) -> Vec<String> {
     let conf = emulator_config(endpoint).await;
     let ecs = aws_sdk_ecs::Client::new(&conf);
-    ecs.create_cluster()
-        .cluster_name(CLUSTER)
-        .send()
-        .await
-        .expect("cluster");
+    create_cluster(&ecs, CLUSTER).await;
     let td = ecsnap::demo::fleet::register_container(
         &ecs,
         "shop task definition",
@@ -244,14 +224,7 @@ async fn seed_shop(endpoint: &str, at: &[DateTime<Utc>]) -> Vec<String> {
     )
     .await
     .expect("task definition");
-    ecs.create_service()
-        .cluster(CLUSTER)
-        .service_name(SERVICE)
-        .task_definition(&td)
-        .desired_count(2)
-        .send()
-        .await
-        .expect("service");
+    create_service(&ecs, CLUSTER, SERVICE, &td, 2).await;
     let arns = ecsnap::demo::fleet::run_tasks(&ecs, CLUSTER, &td, &format!("service:{SERVICE}"), 2)
         .await
         .expect("tasks");

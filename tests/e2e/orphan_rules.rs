@@ -8,7 +8,8 @@
 use crate::asserts::assert_has;
 use std::collections::BTreeSet;
 
-use crate::emulator::{Scenario, block_on, ecsnap, json_of, seeded_emulator, tag_pairs};
+use crate::emulator::{Scenario, block_on, ecsnap, json_of, tag_pairs};
+use crate::harness::orphan_snapshot_in;
 use chrono::{Days, Utc};
 use serde_json::Value;
 
@@ -18,30 +19,6 @@ fn snapshot_tags(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<Vec<(String, Str
         .iter()
         .find(|s| s.snapshot_id() == Some(id))
         .map(|s| tag_pairs(s.tags()))
-}
-
-/// A snapshot of a fresh volume that is then deleted: an orphan but for its tags.
-fn orphan_snapshot(ec2: &aws_sdk_ec2::Client, tags: &[(&str, &str)]) -> String {
-    let vol = block_on(
-        ec2.create_volume()
-            .availability_zone("us-east-1a")
-            .size(4)
-            .send(),
-    )
-    .expect("volume");
-    let vol_id = vol.volume_id().expect("volume id").to_string();
-    let mut req = ec2.create_snapshot().volume_id(&vol_id);
-    if !tags.is_empty() {
-        let mut spec = aws_sdk_ec2::types::TagSpecification::builder()
-            .resource_type(aws_sdk_ec2::types::ResourceType::Snapshot);
-        for (k, v) in tags {
-            spec = spec.tags(aws_sdk_ec2::types::Tag::builder().key(*k).value(*v).build());
-        }
-        req = req.tag_specifications(spec.build());
-    }
-    let snap = block_on(req.send()).expect("snapshot");
-    block_on(ec2.delete_volume().volume_id(&vol_id).send()).expect("volume deleted");
-    snap.snapshot_id().expect("snapshot id").to_string()
 }
 
 fn ids(v: &Value, key: &str, id: &str) -> BTreeSet<String> {
@@ -63,8 +40,18 @@ fn reason_of<'a>(v: &'a Value, id: &str) -> Option<&'a str> {
         .and_then(|s| s["reason"].as_str())
 }
 
+/// `cleanup --json` with `args`, the clock at `now`.
+fn cleanup_at(t: &Scenario, now: &str, args: &[&str]) -> Value {
+    json_of(
+        t.ecsnap()
+            .env("ECSNAP_NOW", now)
+            .args(["--json", "cleanup"])
+            .args(args),
+    )
+}
+
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "one weekly pair of runs, each kept snapshot asserted"
 )]
@@ -78,13 +65,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     let clock = now.to_rfc3339();
 
     // 1. Volumes, snapshot first.
-    let volumes = json_of(t.ecsnap().env("ECSNAP_NOW", &clock).args([
-        "--json",
-        "cleanup",
-        "--volumes",
-        "--snapshot-first",
-        "--yes",
-    ]));
+    let volumes = cleanup_at(&t, &clock, &["--volumes", "--snapshot-first", "--yes"]);
     let results = volumes["results"].as_array().expect("results");
     assert_eq!(results.len(), t.fleet.orphan_volumes.len(), "{volumes}");
     let until = now
@@ -114,9 +95,17 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     }
 
     // Snapshots others need, orphaned but for that.
-    let dlm = orphan_snapshot(ec2, &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")]);
-    let backup = orphan_snapshot(ec2, &[("aws:backup:source-resource", "vol-0backup")]);
-    let in_template = orphan_snapshot(ec2, &[]);
+    let dlm = orphan_snapshot_in(
+        ec2,
+        "us-east-1a",
+        &[("aws:dlm:lifecycle-policy-id", "policy-0123abcd")],
+    );
+    let backup = orphan_snapshot_in(
+        ec2,
+        "us-east-1a",
+        &[("aws:backup:source-resource", "vol-0backup")],
+    );
+    let in_template = orphan_snapshot_in(ec2, "us-east-1a", &[]);
     let template = block_on(
         ec2.create_launch_template()
             .launch_template_name("ecs-workers")
@@ -156,12 +145,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     .expect("second version");
 
     // 2. Snapshots.
-    let snapshots = json_of(t.ecsnap().env("ECSNAP_NOW", &clock).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--yes",
-    ]));
+    let snapshots = cleanup_at(&t, &clock, &["--snapshots", "--yes"]);
     let planned = ids(&snapshots, "items", "id");
     assert_eq!(
         planned,
@@ -202,12 +186,7 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
 
     // 3. After the retain-until date the safety snapshots are ordinary orphans.
     let later = (now + chrono::Duration::days(31)).to_rfc3339();
-    let after = json_of(t.ecsnap().env("ECSNAP_NOW", &later).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--dry-run",
-    ]));
+    let after = cleanup_at(&t, &later, &["--snapshots", "--dry-run"]);
     let planned = ids(&after, "items", "id");
     for (snap, _) in &safety {
         assert!(
@@ -218,12 +197,20 @@ fn the_weekly_pair_keeps_safety_snapshots_and_what_others_need() {
     assert!(!planned.contains(&dlm) && !planned.contains(&in_template));
 }
 
+/// An `orphans --json` listing that keeps no volume, each of `volumes` skipped saying `why`.
+fn none_kept(listing: &Value, volumes: &[String], why: &str) {
+    assert!(listing["volumes"].as_array().expect("volumes").is_empty());
+    for vol in volumes {
+        let reason = reason_of(listing, vol).expect("skipped with a reason");
+        assert_has(reason, why);
+    }
+}
+
 #[test]
 fn orphans_json_shows_unattached_since_and_filters_by_it() {
-    let (emulator, fleet) = seeded_emulator();
-    let endpoint = emulator.endpoint();
-    let home = tempfile::tempdir().expect("tempdir");
-    let first = json_of(ecsnap(&endpoint, home.path()).args(["--json", "orphans"]));
+    let t = Scenario::seeded();
+    let fleet = &t.fleet;
+    let first = json_of(t.ecsnap().args(["--json", "orphans"]));
     let vols = first["volumes"].as_array().expect("volumes");
     assert_eq!(vols.len(), fleet.orphan_volumes.len());
     for v in vols {
@@ -234,17 +221,18 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
         );
     }
     // The sightings are kept in the emulator's own file, apart from real data.
-    let state = home.path().join("state/ecsnap");
+    let state = t.home.path().join("state/ecsnap");
     assert!(state.join("volumes-seen-emulator.json").exists());
     assert!(!state.join("volumes-seen.json").exists());
 
     // Ten days later: known since the first run; --unattached-days 7 keeps them all.
     let later = (Utc::now() + chrono::Duration::days(10)).to_rfc3339();
-    let second = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "orphans", "--unattached-days", "7"]),
-    );
+    let second = json_of(t.ecsnap().env("ECSNAP_NOW", &later).args([
+        "--json",
+        "orphans",
+        "--unattached-days",
+        "7",
+    ]));
     let vols = second["volumes"].as_array().expect("volumes");
     assert_eq!(vols.len(), fleet.orphan_volumes.len(), "{second}");
     for v in vols {
@@ -253,27 +241,24 @@ fn orphans_json_shows_unattached_since_and_filters_by_it() {
         assert!((Utc::now() - since.with_timezone(&Utc)).num_minutes() < 10);
     }
     // --unattached-days 30: none is kept, and each says why.
-    let strict = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", &later)
-            .args(["--json", "orphans", "--unattached-days", "30"]),
+    let strict = json_of(t.ecsnap().env("ECSNAP_NOW", &later).args([
+        "--json",
+        "orphans",
+        "--unattached-days",
+        "30",
+    ]));
+    none_kept(
+        &strict,
+        &fleet.orphan_volumes,
+        "seen unattached only 10 days",
     );
-    assert!(strict["volumes"].as_array().expect("volumes").is_empty());
-    for vol in &fleet.orphan_volumes {
-        let why = reason_of(&strict, vol).expect("skipped with a reason");
-        assert_has(why, "seen unattached only 10 days");
-    }
     // A new HOME (no sightings): unknown is not kept, and says so.
     let fresh = tempfile::tempdir().expect("tempdir");
-    let unknown = json_of(ecsnap(&endpoint, fresh.path()).args([
+    let unknown = json_of(ecsnap(&t.endpoint, fresh.path()).args([
         "--json",
         "orphans",
         "--unattached-days",
         "1",
     ]));
-    assert!(unknown["volumes"].as_array().expect("volumes").is_empty());
-    for vol in &fleet.orphan_volumes {
-        let why = reason_of(&unknown, vol).expect("skipped with a reason");
-        assert_has(why, "unattached since unknown");
-    }
+    none_kept(&unknown, &fleet.orphan_volumes, "unattached since unknown");
 }

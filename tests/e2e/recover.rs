@@ -10,11 +10,13 @@
 //! (`tests/recover_mock.rs`).
 
 use crate::asserts::assert_has_all;
+use crate::harness::{
+    Fresh, create_cluster, create_service, register_bridge, registered, stderr_at_exit,
+};
 use std::collections::BTreeMap;
 
 use crate::emulator::{
-    Aws, block_on, ecsnap, json_of, json_rows, result_lines, sdk, start_emulator, stderr_of,
-    tag_pairs, text,
+    Aws, block_on, ecsnap, json_of, json_rows, result_lines, stderr_of, tag_pairs, text,
 };
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, VolumeType};
 use aws_sdk_ecs::types::{
@@ -78,8 +80,8 @@ fn seed_ledger(
     network: Option<aws_sdk_ecs::types::NetworkConfiguration>,
     volume: Option<ServiceVolumeConfiguration>,
 ) -> String {
-    block_on(ecs.create_cluster().cluster_name(cluster).send()).expect("cluster");
-    let td = block_on(
+    block_on(create_cluster(ecs, cluster));
+    let arn = block_on(registered(
         ecs.register_task_definition()
             .family("ledger")
             .network_mode(mode)
@@ -89,15 +91,8 @@ fn seed_ledger(
                     .configured_at_launch(true)
                     .build(),
             )
-            .container_definitions(container("app", &[("data", "/var/lib/ledger", false)]))
-            .send(),
-    )
-    .expect("task definition");
-    let arn = td
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("arn")
-        .to_string();
+            .container_definitions(container("app", &[("data", "/var/lib/ledger", false)])),
+    ));
     block_on(
         ecs.create_service()
             .cluster(cluster)
@@ -149,39 +144,34 @@ fn snapshots(aws: &Aws) -> BTreeMap<String, (String, BTreeMap<String, String>)> 
 
 #[test]
 fn recover_snapshots_an_ecs_orphan_for_its_service() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    seed_service(&aws.ecs, "vault-prod");
+    let t = Fresh::start();
+    seed_service(&t.aws.ecs, "vault-prod");
     let vol = orphan(
-        &aws.ec2,
+        &t.aws.ec2,
         &[
             ("AmazonECSCreated", "true"),
             ("aws:ecs:clusterName", "vault-prod"),
             ("aws:ecs:serviceName", "ledger"),
         ],
     );
-    let home = tempfile::tempdir().expect("home");
-    let before = snapshots(&aws);
+    let before = snapshots(&t.aws);
 
     // A dry run shows the plan and sends nothing.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "recover",
-        "--volume",
-        &vol,
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "recover", "--volume", &vol, "--dry-run"]),
+    );
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["cluster"], "vault-prod");
     assert_eq!(plan["service"], "ledger");
     assert_eq!(plan["volume_name"], "data");
     assert_eq!(plan["config_source"], "task_definition");
     assert_eq!(plan["size_gib"], 30);
-    assert_eq!(snapshots(&aws), before);
+    assert_eq!(snapshots(&t.aws), before);
 
     let out = json_of(
-        ecsnap(&endpoint, home.path()).args(["--json", "recover", "--volume", &vol, "--yes"]),
+        t.ecsnap()
+            .args(["--json", "recover", "--volume", &vol, "--yes"]),
     );
     let snap = out["snapshot_id"]
         .as_str()
@@ -190,7 +180,7 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
     assert!(snap.starts_with("snap-"), "{out}");
     assert_eq!(out["volume_id"], vol.as_str());
     // Read back from EC2: one new snapshot, of that volume, tagged as kept for the service.
-    let after = snapshots(&aws);
+    let after = snapshots(&t.aws);
     assert_eq!(after.len(), before.len() + 1);
     let (source, tags) = after.get(&snap).expect("the snapshot exists");
     assert_eq!(source, &vol);
@@ -201,7 +191,7 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
     );
     assert!(tags.contains_key("ecsnap:retain-until"), "{tags:?}");
     // The audit log has the snapshot and the UpdateService, both ok.
-    let log = home.path().join("state/ecsnap/audit.log");
+    let log = t.home.path().join("state/ecsnap/audit.log");
     let entries = ecsnap::ops::audit::read_entries(&log).expect("audit log");
     let done = result_lines(&entries);
     assert_eq!(
@@ -210,8 +200,8 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
     );
     // The snapshot is kept: even once the volume is gone, cleanup skips it until its
     // retain-until date.
-    block_on(aws.ec2.delete_volume().volume_id(&vol).send()).expect("delete the volume");
-    let orphans = json_of(ecsnap(&endpoint, home.path()).args(["--json", "orphans"]));
+    block_on(t.aws.ec2.delete_volume().volume_id(&vol).send()).expect("delete the volume");
+    let orphans = json_of(t.ecsnap().args(["--json", "orphans"]));
     let skipped = orphans["skipped"].as_array().expect("skipped");
     assert!(
         skipped.iter().any(|s| s["id"] == snap.as_str()
@@ -222,46 +212,18 @@ fn recover_snapshots_an_ecs_orphan_for_its_service() {
 
 /// Runs `recover` and expects a refusal (exit 5) whose message has `want`.
 fn refused(endpoint: &str, home: &std::path::Path, args: &[&str], want: &str) {
-    let out = ecsnap(endpoint, home)
-        .args(args)
-        .output()
-        .expect("ecsnap runs");
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(5), "{err}");
+    let err = stderr_at_exit(ecsnap(endpoint, home).args(args), 5);
     assert!(err.contains(want), "{want:?} in {err}");
 }
 
 #[test]
 fn recover_refusals_send_nothing() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    seed_service(&aws.ecs, "vault-prod");
+    let t = Fresh::start();
+    seed_service(&t.aws.ecs, "vault-prod");
     // A cluster whose service has no volume configured at launch.
-    block_on(aws.ecs.create_cluster().cluster_name("plain-dev").send()).expect("cluster");
-    let td = block_on(
-        aws.ecs
-            .register_task_definition()
-            .family("web")
-            .network_mode(NetworkMode::Bridge)
-            .container_definitions(container("web", &[]))
-            .send(),
-    )
-    .expect("task definition");
-    block_on(
-        aws.ecs
-            .create_service()
-            .cluster("plain-dev")
-            .service_name("web")
-            .task_definition(
-                td.task_definition()
-                    .and_then(|t| t.task_definition_arn())
-                    .unwrap_or_default(),
-            )
-            .desired_count(1)
-            .send(),
-    )
-    .expect("service");
+    block_on(create_cluster(&t.aws.ecs, "plain-dev"));
+    let td = block_on(register_bridge(&t.aws.ecs, "web", container("web", &[])));
+    block_on(create_service(&t.aws.ecs, "plain-dev", "web", &td, 1));
     let ecs_tags = |cluster: &'static str, service: &'static str| {
         vec![
             ("AmazonECSCreated", "true"),
@@ -269,39 +231,38 @@ fn recover_refusals_send_nothing() {
             ("aws:ecs:serviceName", service),
         ]
     };
-    let good = orphan(&aws.ec2, &ecs_tags("vault-prod", "ledger"));
-    let unknown = orphan(&aws.ec2, &[("Name", "db-scratch")]);
-    let gone = orphan(&aws.ec2, &ecs_tags("vault-prod", "ledger-old"));
-    let plain = orphan(&aws.ec2, &ecs_tags("plain-dev", "web"));
-    let home = tempfile::tempdir().expect("home");
-    let h = home.path();
-    let before = snapshots(&aws);
+    let good = orphan(&t.aws.ec2, &ecs_tags("vault-prod", "ledger"));
+    let unknown = orphan(&t.aws.ec2, &[("Name", "db-scratch")]);
+    let gone = orphan(&t.aws.ec2, &ecs_tags("vault-prod", "ledger-old"));
+    let plain = orphan(&t.aws.ec2, &ecs_tags("plain-dev", "web"));
+    let h = t.home.path();
+    let before = snapshots(&t.aws);
 
     refused(
-        &endpoint,
+        &t.endpoint,
         h,
         &["--read-only", "recover", "--volume", &good, "--yes"],
         "read-only",
     );
     refused(
-        &endpoint,
+        &t.endpoint,
         h,
         &["recover", "--volume", &unknown, "--yes"],
         "origin is unknown",
     );
     refused(
-        &endpoint,
+        &t.endpoint,
         h,
         &["recover", "--volume", &gone, "--yes"],
         "no longer exists",
     );
     refused(
-        &endpoint,
+        &t.endpoint,
         h,
         &["recover", "--volume", &plain, "--yes"],
         "has no managed EBS volume",
     );
-    assert_eq!(snapshots(&aws), before, "no snapshot was taken");
+    assert_eq!(snapshots(&t.aws), before, "no snapshot was taken");
     let entries = crate::emulator::audit_entries(h);
     assert!(entries.is_empty(), "nothing was sent: {entries:?}");
 }
@@ -310,7 +271,7 @@ fn recover_refusals_send_nothing() {
 /// bind mount with and one without a host path, and a Docker volume, mounted by two
 /// containers, and 64 GiB of ephemeral storage.
 fn seed_storage_lab(aws: &Aws) {
-    block_on(aws.ecs.create_cluster().cluster_name("storage-lab").send()).expect("cluster");
+    block_on(create_cluster(&aws.ecs, "storage-lab"));
     let efs = EfsVolumeConfiguration::builder()
         .file_system_id("fs-0123456789abcdef0")
         .root_directory("/shared")
@@ -323,7 +284,7 @@ fn seed_storage_lab(aws: &Aws) {
         )
         .build()
         .expect("efs");
-    let td = block_on(
+    let arn = block_on(registered(
         aws.ecs
             .register_task_definition()
             .family("lab")
@@ -366,15 +327,8 @@ fn seed_storage_lab(aws: &Aws) {
                     ("cache", "/cache", false),
                 ],
             ))
-            .container_definitions(container("sidecar", &[("shared", "/in", false)]))
-            .send(),
-    )
-    .expect("task definition");
-    let arn = td
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .expect("arn")
-        .to_string();
+            .container_definitions(container("sidecar", &[("shared", "/in", false)])),
+    ));
     block_on(
         aws.ecs
             .run_task()
@@ -390,17 +344,12 @@ fn seed_storage_lab(aws: &Aws) {
 
 #[test]
 fn tasks_json_shows_every_kind_of_volume_with_its_mount_points() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    seed_storage_lab(&aws);
-    let home = tempfile::tempdir().expect("home");
-    let tasks = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "tasks",
-        "--cluster",
-        "storage-lab",
-    ]));
+    let t = Fresh::start();
+    seed_storage_lab(&t.aws);
+    let tasks = json_of(
+        t.ecsnap()
+            .args(["--json", "tasks", "--cluster", "storage-lab"]),
+    );
     let task = &tasks.as_array().expect("tasks")[0];
     assert_eq!(task["ephemeral_storage_gib"], 64);
     let volumes = task["volumes"].as_array().expect("volumes");
@@ -453,7 +402,8 @@ fn tasks_json_shows_every_kind_of_volume_with_its_mount_points() {
     assert_eq!(cache["autoprovision"], true);
 
     // The text listing names them too.
-    let out = ecsnap(&endpoint, home.path())
+    let out = t
+        .ecsnap()
         .args(["tasks", "--cluster", "storage-lab"])
         .output()
         .expect("ecsnap runs");

@@ -5,6 +5,7 @@
 //! the image named, the service left as it was) unless `--force`; and a rollback over two
 //! regions acting in the one that has the service and refusing when both have it.
 
+use crate::harness::{create_cluster, create_service, register_bridge};
 use serde_json::Value;
 
 use crate::diff::{CLUSTER, REPO, SERVICE, seeded_shop};
@@ -44,7 +45,7 @@ fn image_of(aws: &Aws, task_definition: &str) -> String {
 }
 
 // An end-to-end scenario: each step depends on the one before; it reads top to bottom.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "the actions in sequence on one fleet, each read back through the SDK"
 )]
@@ -289,34 +290,15 @@ fn register(ecs: &aws_sdk_ecs::Client, image: &str) -> String {
         .image(image)
         .memory(128)
         .build();
-    block_on(
-        ecs.register_task_definition()
-            .family("fleetweb")
-            .network_mode(aws_sdk_ecs::types::NetworkMode::Bridge)
-            .container_definitions(container)
-            .send(),
-    )
-    .expect("register")
-    .task_definition()
-    .and_then(|t| t.task_definition_arn())
-    .expect("arn")
-    .to_string()
+    block_on(register_bridge(ecs, "fleetweb", container))
 }
 
 /// Cluster `fleetshop` with service `web` running revision 2 of `fleetweb`.
 fn seed_service(ecs: &aws_sdk_ecs::Client) -> (String, String) {
-    block_on(ecs.create_cluster().cluster_name("fleetshop").send()).expect("cluster");
+    block_on(create_cluster(ecs, "fleetshop"));
     let first = register(ecs, "public.ecr.aws/nginx/nginx:1.26");
     let second = register(ecs, "public.ecr.aws/nginx/nginx:1.27");
-    block_on(
-        ecs.create_service()
-            .cluster("fleetshop")
-            .service_name("web")
-            .task_definition(&second)
-            .desired_count(1)
-            .send(),
-    )
-    .expect("service");
+    block_on(create_service(ecs, "fleetshop", "web", &second, 1));
     (first, second)
 }
 

@@ -4,7 +4,8 @@
 //! archived and temporarily restored snapshots are skipped with why; read-only refuses
 //! before any request. Tiers are read back through the SDK.
 
-use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{block_on, ecsnap, json_of};
+use crate::harness::{Fresh, output_at_exit, stdout_at_exit};
 use crate::storage_states::{archive, orphan_snapshot, tier_of};
 
 fn ids(v: &serde_json::Value) -> Vec<String> {
@@ -25,38 +26,35 @@ fn reason_of<'a>(plan: &'a serde_json::Value, id: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{id} skipped: {plan}"))
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one fleet's story: planned, refused read-only, archived, read back, nothing left"
-)]
+/// `cleanup --snapshots --archive <how>` (`--dry-run` or `--yes`) after the global flags
+/// `global`.
+fn archive_cleanup(t: &Fresh, global: &[&str], how: &str) -> std::process::Command {
+    let mut cmd = t.ecsnap();
+    cmd.args(global)
+        .args(["cleanup", "--snapshots", "--archive", how]);
+    cmd
+}
+
 #[test]
 fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let standard = orphan_snapshot(&aws.ec2);
-    let archived = orphan_snapshot(&aws.ec2);
-    let restoring = orphan_snapshot(&aws.ec2);
-    archive(&aws.ec2, &archived);
-    archive(&aws.ec2, &restoring);
+    let t = Fresh::start();
+    let standard = orphan_snapshot(&t.aws.ec2);
+    let archived = orphan_snapshot(&t.aws.ec2);
+    let restoring = orphan_snapshot(&t.aws.ec2);
+    archive(&t.aws.ec2, &archived);
+    archive(&t.aws.ec2, &restoring);
     block_on(
-        aws.ec2
+        t.aws
+            .ec2
             .restore_snapshot_tier()
             .snapshot_id(&restoring)
             .temporary_restore_days(5)
             .send(),
     )
     .expect("temporary restore");
-    let home = tempfile::tempdir().expect("home");
 
     // The plan: only the standard snapshot, both costs, the 90-day minimum, the preflight.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--archive",
-        "--dry-run",
-    ]));
+    let plan = json_of(&mut archive_cleanup(&t, &["--json"], "--dry-run"));
     assert_eq!(plan["action"], "archive", "{plan}");
     assert_eq!(ids(&plan["items"]), [standard.as_str()], "{plan}");
     let item = &plan["items"][0];
@@ -83,11 +81,7 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     );
 
     // The text plan shows the cost each way.
-    let out = ecsnap(&endpoint, home.path())
-        .args(["cleanup", "--snapshots", "--archive", "--dry-run"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_at_exit(&mut archive_cleanup(&t, &[], "--dry-run"), 0);
     assert!(
         text.contains("Plan: archive 1 snapshots (4.0 GiB) instead of deleting: up to $0.20/month in the standard tier now, $0.05/month in the archive tier"),
         "{text}"
@@ -95,41 +89,25 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     assert!(text.contains("ARCHIVE $/MO"), "{text}");
 
     // Read-only refuses before any request: the tier is unchanged.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "--read-only",
-            "cleanup",
-            "--snapshots",
-            "--archive",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert_eq!(tier_of(&aws.ec2, &standard).0, "standard");
+    output_at_exit(&mut archive_cleanup(&t, &["--read-only"], "--yes"), 5);
+    assert_eq!(tier_of(&t.aws.ec2, &standard).0, "standard");
 
     // Confirmed: archived, audited, every snapshot still there.
-    let done = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--archive",
-        "--yes",
-    ]));
+    let done = json_of(&mut archive_cleanup(&t, &["--json"], "--yes"));
     let results = done["results"].as_array().expect("results");
     assert_eq!(results.len(), 1, "{done}");
     assert_eq!(results[0]["id"], standard.as_str(), "{done}");
     assert_eq!(results[0]["status"], "done", "{done}");
-    assert_eq!(tier_of(&aws.ec2, &standard).0, "archive");
+    assert_eq!(tier_of(&t.aws.ec2, &standard).0, "archive");
     for id in [&standard, &archived, &restoring] {
-        let left = block_on(aws.ec2.describe_snapshots().snapshot_ids(id).send());
+        let left = block_on(t.aws.ec2.describe_snapshots().snapshot_ids(id).send());
         assert_eq!(
             left.map(|o| o.snapshots().len()).ok(),
             Some(1),
             "{id} still there"
         );
     }
-    let audit = crate::emulator::audit_entries(home.path());
+    let audit = crate::emulator::audit_entries(t.home.path());
     let archived_lines: Vec<_> = audit
         .iter()
         .filter(|e| e.action == "ec2:ModifySnapshotTier")
@@ -147,24 +125,21 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     );
 
     // Nothing left to archive.
-    let out = ecsnap(&endpoint, home.path())
-        .args(["cleanup", "--snapshots", "--archive", "--yes"])
-        .output()
-        .expect("runs");
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Nothing to archive"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let text = stdout_at_exit(&mut archive_cleanup(&t, &[], "--yes"), 0);
+    assert!(text.contains("Nothing to archive"), "{text}");
 }
 
 #[test]
 fn archive_applies_to_snapshots_only() {
     let home = tempfile::tempdir().expect("home");
-    let out = ecsnap("http://127.0.0.1:9", home.path())
-        .args(["cleanup", "--volumes", "--archive", "--dry-run"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    output_at_exit(
+        ecsnap("http://127.0.0.1:9", home.path()).args([
+            "cleanup",
+            "--volumes",
+            "--archive",
+            "--dry-run",
+        ]),
+        2,
+    );
     crate::emulator::assert_no_audit_log(home.path());
 }

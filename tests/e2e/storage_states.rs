@@ -2,36 +2,40 @@
 //! DescribeLockedSnapshots, like an older endpoint: a snapshot cleanup still plans and says
 //! that locks were not checked, naming the permission. State is read back through the SDK.
 
-use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{block_on, json_of};
+use crate::harness::{Fresh, new_volume, orphan_snapshot_in, output_at_exit, stderr_at_exit};
 
-/// A snapshot of a volume that is then deleted: an orphaned snapshot.
+/// An untagged orphaned snapshot in us-east-1a.
 pub(crate) fn orphan_snapshot(ec2: &aws_sdk_ec2::Client) -> String {
-    let vol = block_on(
-        ec2.create_volume()
-            .availability_zone("us-east-1a")
-            .size(4)
-            .send(),
-    )
-    .expect("volume");
-    let vol_id = vol.volume_id().expect("volume id").to_string();
-    let snap = block_on(ec2.create_snapshot().volume_id(&vol_id).send()).expect("snapshot");
-    block_on(ec2.delete_volume().volume_id(&vol_id).send()).expect("volume deleted");
-    snap.snapshot_id().expect("snapshot id").to_string()
+    orphan_snapshot_in(ec2, "us-east-1a", &[])
+}
+
+/// `restore-snapshot --snapshot <snap>` then `how` (the days, the confirmation).
+fn restore<'a>(snap: &'a str, how: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["restore-snapshot", "--snapshot", snap];
+    args.extend(how);
+    args
+}
+
+/// The entry of snapshot `id` in an `orphans --json` listing.
+fn listed_snapshot(orphans: &serde_json::Value, id: &str) -> serde_json::Value {
+    orphans["snapshots"]
+        .as_array()
+        .expect("snapshots")
+        .iter()
+        .find(|s| s["snapshot_id"] == id)
+        .expect("listed")
+        .clone()
 }
 
 #[test]
 fn a_snapshot_cleanup_where_locks_cannot_be_read_says_so() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let snap = orphan_snapshot(&aws.ec2);
-    let home = tempfile::tempdir().expect("home");
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "cleanup",
-        "--snapshots",
-        "--dry-run",
-    ]));
+    let t = Fresh::start();
+    let snap = orphan_snapshot(&t.aws.ec2);
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "cleanup", "--snapshots", "--dry-run"]),
+    );
     let items: Vec<&str> = plan["items"]
         .as_array()
         .expect("items")
@@ -63,7 +67,7 @@ fn a_snapshot_cleanup_where_locks_cannot_be_read_says_so() {
         "{plan}"
     );
     // A dry run: the snapshot is still there.
-    let left = block_on(aws.ec2.describe_snapshots().owner_ids("self").send()).expect("read");
+    let left = block_on(t.aws.ec2.describe_snapshots().owner_ids("self").send()).expect("read");
     assert!(
         left.snapshots()
             .iter()
@@ -95,30 +99,17 @@ pub(crate) fn archive(ec2: &aws_sdk_ec2::Client, id: &str) {
 }
 
 // One archived snapshot through the listing, the report and every restore outcome.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one snapshot's story: listed, refused, dry run, restored, read back"
-)]
 #[test]
 fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audit() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let snap = orphan_snapshot(&aws.ec2);
-    let plain = orphan_snapshot(&aws.ec2);
-    archive(&aws.ec2, &snap);
-    assert_eq!(tier_of(&aws.ec2, &snap), ("archive".to_string(), false));
-    let home = tempfile::tempdir().expect("home");
+    let t = Fresh::start();
+    let snap = orphan_snapshot(&t.aws.ec2);
+    let plain = orphan_snapshot(&t.aws.ec2);
+    archive(&t.aws.ec2, &snap);
+    assert_eq!(tier_of(&t.aws.ec2, &snap), ("archive".to_string(), false));
 
     // Listed with its tier, at the archive price, with the 90-day minimum.
-    let orphans = json_of(ecsnap(&endpoint, home.path()).args(["--json", "orphans"]));
-    let listed = orphans["snapshots"]
-        .as_array()
-        .expect("snapshots")
-        .iter()
-        .find(|s| s["snapshot_id"] == snap.as_str())
-        .expect("listed")
-        .clone();
+    let orphans = json_of(t.ecsnap().args(["--json", "orphans"]));
+    let listed = listed_snapshot(&orphans, &snap);
     assert_eq!(listed["storage_tier"], "archive", "{listed}");
     assert_eq!(
         listed["monthly_cost_usd"], 0.05,
@@ -126,18 +117,9 @@ fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audi
     );
     let reason = listed["reason"].as_str().expect("reason");
     assert!(reason.contains("bills at least 90 days"), "{reason}");
-    let other = orphans["snapshots"]
-        .as_array()
-        .expect("snapshots")
-        .iter()
-        .find(|s| s["snapshot_id"] == plain.as_str())
-        .expect("listed")
-        .clone();
+    let other = listed_snapshot(&orphans, &plain);
     assert_eq!(other["storage_tier"], "standard", "{other}");
-    let report = ecsnap(&endpoint, home.path())
-        .args(["report"])
-        .output()
-        .expect("runs");
+    let report = t.ecsnap().args(["report"]).output().expect("runs");
     let text = String::from_utf8_lossy(&report.stdout);
     let row = text
         .lines()
@@ -146,49 +128,27 @@ fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audi
     assert!(row.contains("snapshot (archive)"), "{row}");
 
     // Read-only refuses before anything is sent.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "--read-only",
-            "restore-snapshot",
-            "--snapshot",
-            &snap,
-            "--days",
-            "3",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert_eq!(tier_of(&aws.ec2, &snap), ("archive".to_string(), false));
+    output_at_exit(
+        t.ecsnap()
+            .arg("--read-only")
+            .args(restore(&snap, &["--days", "3", "--yes"])),
+        5,
+    );
+    assert_eq!(tier_of(&t.aws.ec2, &snap), ("archive".to_string(), false));
 
     // A snapshot in the standard tier has nothing to restore.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "restore-snapshot",
-            "--snapshot",
-            &plain,
-            "--permanent",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(
-        stderr_of(&out).contains("not archived"),
-        "{}",
-        stderr_of(&out)
+    let stderr = stderr_at_exit(
+        t.ecsnap().args(restore(&plain, &["--permanent", "--yes"])),
+        5,
     );
+    assert!(stderr.contains("not archived"), "{stderr}");
 
     // A dry run plans and sends nothing.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "restore-snapshot",
-        "--snapshot",
-        &snap,
-        "--days",
-        "3",
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .arg("--json")
+            .args(restore(&snap, &["--days", "3", "--dry-run"])),
+    );
     assert_eq!(plan["dry_run"], true);
     assert_eq!(plan["days"], 3);
     assert!(
@@ -197,21 +157,17 @@ fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audi
             .is_some_and(|s| s.contains("up to 72 h")),
         "{plan}"
     );
-    assert_eq!(tier_of(&aws.ec2, &snap), ("archive".to_string(), false));
+    assert_eq!(tier_of(&t.aws.ec2, &snap), ("archive".to_string(), false));
 
     // For 3 days: EC2 reports a restore expiry (moto keeps the tier `archive`).
-    let done = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "restore-snapshot",
-        "--snapshot",
-        &snap,
-        "--days",
-        "3",
-        "--yes",
-    ]));
+    let done = json_of(
+        t.ecsnap()
+            .arg("--json")
+            .args(restore(&snap, &["--days", "3", "--yes"])),
+    );
     assert!(done["restore_expiry_time"].is_string(), "{done}");
-    assert!(tier_of(&aws.ec2, &snap).1, "restore expiry read back");
-    let audit = crate::emulator::audit_entries(home.path());
+    assert!(tier_of(&t.aws.ec2, &snap).1, "restore expiry read back");
+    let audit = crate::emulator::audit_entries(t.home.path());
     assert!(
         audit
             .iter()
@@ -220,33 +176,18 @@ fn an_archived_snapshot_is_listed_as_such_and_restored_through_plan_confirm_audi
     );
 
     // Restored now: a second temporary restore is refused; a permanent one goes through.
-    let out = ecsnap(&endpoint, home.path())
-        .args([
-            "restore-snapshot",
-            "--snapshot",
-            &snap,
-            "--days",
-            "5",
-            "--yes",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(
-        stderr_of(&out).contains("already restored until"),
-        "{}",
-        stderr_of(&out)
+    let stderr = stderr_at_exit(
+        t.ecsnap().args(restore(&snap, &["--days", "5", "--yes"])),
+        5,
     );
-    let done = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "restore-snapshot",
-        "--snapshot",
-        &snap,
-        "--permanent",
-        "--yes",
-    ]));
+    assert!(stderr.contains("already restored until"), "{stderr}");
+    let done = json_of(
+        t.ecsnap()
+            .arg("--json")
+            .args(restore(&snap, &["--permanent", "--yes"])),
+    );
     assert_eq!(done["permanent"], true, "{done}");
-    assert_eq!(tier_of(&aws.ec2, &snap).0, "standard", "{done}");
+    assert_eq!(tier_of(&t.aws.ec2, &snap).0, "standard", "{done}");
 }
 
 /// The tags of a volume, `None` when it is gone.
@@ -271,54 +212,39 @@ fn volume_tags(
         })
 }
 
+/// A 3 GiB volume in us-east-1a, named when `name` is given; its id.
 fn volume_named(ec2: &aws_sdk_ec2::Client, name: Option<&str>) -> String {
-    let mut req = ec2.create_volume().availability_zone("us-east-1a").size(3);
-    if let Some(name) = name {
-        req = req.tag_specifications(
-            aws_sdk_ec2::types::TagSpecification::builder()
-                .resource_type(aws_sdk_ec2::types::ResourceType::Volume)
-                .tags(
-                    aws_sdk_ec2::types::Tag::builder()
-                        .key("Name")
-                        .value(name)
-                        .build(),
-                )
-                .build(),
-        );
-    }
-    block_on(req.send())
-        .expect("volume")
-        .volume_id()
-        .expect("id")
-        .to_string()
+    let tags: Vec<(&str, &str)> = name.map(|n| ("Name", n)).into_iter().collect();
+    new_volume(ec2, "us-east-1a", 3, &tags)
 }
 
 // Two runs a month apart with a fake clock; each step reads AWS back.
-#[allow(
+#[expect(
     clippy::too_many_lines,
     reason = "mark, wait, re-attach, then the due run: one story"
 )]
 #[test]
 fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let idle = volume_named(&aws.ec2, None);
-    let scratch = volume_named(&aws.ec2, Some("scratch-bob"));
-    let home = tempfile::tempdir().expect("home");
+    let t = Fresh::start();
+    let idle = volume_named(&t.aws.ec2, None);
+    let scratch = volume_named(&t.aws.ec2, Some("scratch-bob"));
     let t0 = "2026-12-06T09:00:00Z";
 
     // Read-only refuses marking before anything is sent.
-    let out = ecsnap(&endpoint, home.path())
-        .env("ECSNAP_NOW", t0)
-        .args(["--read-only", "cleanup", "--volumes", "--mark", "--yes"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(volume_tags(&aws.ec2, &idle).expect("idle").is_empty());
+    output_at_exit(
+        t.ecsnap().env("ECSNAP_NOW", t0).args([
+            "--read-only",
+            "cleanup",
+            "--volumes",
+            "--mark",
+            "--yes",
+        ]),
+        5,
+    );
+    assert!(volume_tags(&t.aws.ec2, &idle).expect("idle").is_empty());
 
     // Run 1: mark both, 30 days of grace.
-    let marked = json_of(ecsnap(&endpoint, home.path()).env("ECSNAP_NOW", t0).args([
+    let marked = json_of(t.ecsnap().env("ECSNAP_NOW", t0).args([
         "--json",
         "cleanup",
         "--volumes",
@@ -332,7 +258,7 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
         Some(2),
         "{marked}"
     );
-    let tags = volume_tags(&aws.ec2, &idle).expect("idle");
+    let tags = volume_tags(&t.aws.ec2, &idle).expect("idle");
     assert_eq!(
         tags.get("ecsnap:delete-after").map(String::as_str),
         Some("2027-01-05")
@@ -341,14 +267,14 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
         tags.get("ecsnap:owner").map(String::as_str),
         Some("unknown")
     );
-    let tags = volume_tags(&aws.ec2, &scratch).expect("scratch");
+    let tags = volume_tags(&t.aws.ec2, &scratch).expect("scratch");
     assert_eq!(
         tags.get("ecsnap:owner").map(String::as_str),
         Some("scratch-bob")
     );
 
     // The report groups them by date and owner, ready to paste to a team channel.
-    let report = json_of(ecsnap(&endpoint, home.path()).args(["report", "--json"]));
+    let report = json_of(t.ecsnap().args(["report", "--json"]));
     let groups: Vec<(String, String, usize)> = report["marked_for_deletion"]
         .as_array()
         .expect("marked_for_deletion")
@@ -369,10 +295,7 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
         ],
         "{report}"
     );
-    let text = ecsnap(&endpoint, home.path())
-        .args(["report"])
-        .output()
-        .expect("runs");
+    let text = t.ecsnap().args(["report"]).output().expect("runs");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("To be deleted on 2027-01-05:\n"), "{text}");
     assert!(
@@ -381,11 +304,13 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
     );
 
     // Ten days later nothing is due: a dry run lists both as waiting, and deletes nothing.
-    let early = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", "2026-12-16T09:00:00Z")
-            .args(["--json", "cleanup", "--volumes", "--marked", "--dry-run"]),
-    );
+    let early = json_of(t.ecsnap().env("ECSNAP_NOW", "2026-12-16T09:00:00Z").args([
+        "--json",
+        "cleanup",
+        "--volumes",
+        "--marked",
+        "--dry-run",
+    ]));
     assert_eq!(
         early["delete"]["items"].as_array().map(Vec::len),
         Some(0),
@@ -406,7 +331,8 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
 
     // Meanwhile `scratch` is attached again, and a new orphan appears (never marked).
     let instance = block_on(
-        aws.ec2
+        t.aws
+            .ec2
             .run_instances()
             .image_id("ami-12345678")
             .min_count(1)
@@ -420,7 +346,8 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
     .expect("instance id")
     .to_string();
     block_on(
-        aws.ec2
+        t.aws
+            .ec2
             .attach_volume()
             .volume_id(&scratch)
             .instance_id(&instance)
@@ -428,29 +355,35 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
             .send(),
     )
     .expect("attached");
-    let fresh = volume_named(&aws.ec2, None);
+    let fresh = volume_named(&t.aws.ec2, None);
 
     // Read-only refuses the due run too: nothing deleted, nothing unmarked.
-    let out = ecsnap(&endpoint, home.path())
-        .env("ECSNAP_NOW", "2027-01-06T09:00:00Z")
-        .args(["--read-only", "cleanup", "--volumes", "--marked", "--yes"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(volume_tags(&aws.ec2, &idle).is_some(), "still there");
+    output_at_exit(
+        t.ecsnap().env("ECSNAP_NOW", "2027-01-06T09:00:00Z").args([
+            "--read-only",
+            "cleanup",
+            "--volumes",
+            "--marked",
+            "--yes",
+        ]),
+        5,
+    );
+    assert!(volume_tags(&t.aws.ec2, &idle).is_some(), "still there");
     assert!(
-        volume_tags(&aws.ec2, &scratch)
+        volume_tags(&t.aws.ec2, &scratch)
             .expect("scratch")
             .contains_key("ecsnap:delete-after")
     );
 
     // Run 2, past the date: the idle one goes, the attached one is unmarked, the new one
     // stays untouched.
-    let due = json_of(
-        ecsnap(&endpoint, home.path())
-            .env("ECSNAP_NOW", "2027-01-06T09:00:00Z")
-            .args(["--json", "cleanup", "--volumes", "--marked", "--yes"]),
-    );
+    let due = json_of(t.ecsnap().env("ECSNAP_NOW", "2027-01-06T09:00:00Z").args([
+        "--json",
+        "cleanup",
+        "--volumes",
+        "--marked",
+        "--yes",
+    ]));
     let results = due["results"].as_array().expect("results");
     let result = |id: &str| {
         results
@@ -466,17 +399,17 @@ fn marked_orphans_are_deleted_after_their_date_and_reattached_ones_unmarked() {
         "{detail}"
     );
     assert!(results.iter().all(|r| r["id"] != fresh.as_str()), "{due}");
-    assert!(volume_tags(&aws.ec2, &idle).is_none(), "deleted");
-    let tags = volume_tags(&aws.ec2, &scratch).expect("scratch stays");
+    assert!(volume_tags(&t.aws.ec2, &idle).is_none(), "deleted");
+    let tags = volume_tags(&t.aws.ec2, &scratch).expect("scratch stays");
     assert!(!tags.contains_key("ecsnap:delete-after"), "{tags:?}");
     assert!(!tags.contains_key("ecsnap:owner"), "{tags:?}");
     assert_eq!(tags.get("Name").map(String::as_str), Some("scratch-bob"));
     assert!(
-        volume_tags(&aws.ec2, &fresh)
+        volume_tags(&t.aws.ec2, &fresh)
             .expect("fresh stays")
             .is_empty()
     );
-    let audit = crate::emulator::audit_entries(home.path());
+    let audit = crate::emulator::audit_entries(t.home.path());
     let actions: std::collections::BTreeSet<&str> =
         audit.iter().map(|e| e.action.as_str()).collect();
     for a in ["ec2:CreateTags", "ec2:DeleteTags", "ec2:DeleteVolume"] {

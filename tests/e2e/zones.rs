@@ -3,9 +3,10 @@
 //! report's ZONE column; `recover`'s plan names the orphan's zone and says that ECS creates
 //! the new volume in each task's zone. The zones are compared with DescribeVolumes.
 
+use crate::harness::{Fresh, output_at_exit};
 use std::collections::BTreeMap;
 
-use crate::emulator::{block_on, ecsnap, json_of, sdk, start_emulator, stderr_of};
+use crate::emulator::{block_on, json_of};
 use crate::recover::{orphan, seed_service};
 use serde_json::Value;
 
@@ -34,20 +35,25 @@ fn zones_listed(v: &Value) -> BTreeMap<String, String> {
 
 #[test]
 fn orphans_report_and_recover_name_each_volume_s_zone() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
+    let t = Fresh::start();
     let mut want: BTreeMap<String, String> = BTreeMap::new();
     for az in ["us-east-1a", "us-east-1b", "us-east-1b"] {
-        let id = block_on(aws.ec2.create_volume().availability_zone(az).size(2).send())
-            .expect("volume")
-            .volume_id()
-            .expect("id")
-            .to_string();
+        let id = block_on(
+            t.aws
+                .ec2
+                .create_volume()
+                .availability_zone(az)
+                .size(2)
+                .send(),
+        )
+        .expect("volume")
+        .volume_id()
+        .expect("id")
+        .to_string();
         want.insert(id, az.to_string());
     }
     // What the AWS CLI would answer (`aws ec2 describe-volumes`): the same zones.
-    let described: BTreeMap<String, String> = block_on(aws.ec2.describe_volumes().send())
+    let described: BTreeMap<String, String> = block_on(t.aws.ec2.describe_volumes().send())
         .expect("describe")
         .volumes()
         .iter()
@@ -59,19 +65,14 @@ fn orphans_report_and_recover_name_each_volume_s_zone() {
         })
         .collect();
     assert_eq!(described, want);
-    let home = tempfile::tempdir().expect("home");
 
-    let orphans = json_of(ecsnap(&endpoint, home.path()).args(["--json", "orphans"]));
+    let orphans = json_of(t.ecsnap().args(["--json", "orphans"]));
     assert_eq!(zones_listed(&orphans), want, "{orphans}");
 
-    let report = json_of(ecsnap(&endpoint, home.path()).args(["report", "--json"]));
+    let report = json_of(t.ecsnap().args(["report", "--json"]));
     assert_eq!(zones_listed(&report["orphans"]), want, "{report}");
 
-    let out = ecsnap(&endpoint, home.path())
-        .args(["report"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = output_at_exit(t.ecsnap().args(["report"]), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("ZONE"), "{text}");
     for (id, az) in &want {
@@ -83,22 +84,19 @@ fn orphans_report_and_recover_name_each_volume_s_zone() {
     }
 
     // recover's plan: the orphan's zone, and where ECS puts the new volume.
-    seed_service(&aws.ecs, "zoned-prod");
+    seed_service(&t.aws.ecs, "zoned-prod");
     let vol = orphan(
-        &aws.ec2,
+        &t.aws.ec2,
         &[
             ("AmazonECSCreated", "true"),
             ("aws:ecs:clusterName", "zoned-prod"),
             ("aws:ecs:serviceName", "ledger"),
         ],
     );
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "recover",
-        "--volume",
-        &vol,
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "recover", "--volume", &vol, "--dry-run"]),
+    );
     assert_eq!(plan["volume_availability_zone"], "us-east-1a", "{plan}");
     let summary = plan["summary"].as_str().expect("summary");
     assert!(summary.contains("in us-east-1a"), "{summary}");
@@ -164,11 +162,9 @@ fn seed_awsvpc_service(
 
 #[test]
 fn recover_states_the_subnets_zones_and_warns_about_a_volume_in_a_third() {
-    let emulator = start_emulator();
-    let endpoint = emulator.endpoint();
-    let aws = sdk(&endpoint);
-    let subnets = two_zone_subnets(&aws.ec2);
-    seed_awsvpc_service(&aws.ecs, "subnet-prod", &subnets);
+    let t = Fresh::start();
+    let subnets = two_zone_subnets(&t.aws.ec2);
+    seed_awsvpc_service(&t.aws.ecs, "subnet-prod", &subnets);
     let tags = [
         ("AmazonECSCreated", "true"),
         ("aws:ecs:clusterName", "subnet-prod"),
@@ -180,7 +176,8 @@ fn recover_states_the_subnets_zones_and_warns_about_a_volume_in_a_third() {
         spec = spec.tags(aws_sdk_ec2::types::Tag::builder().key(k).value(v).build());
     }
     let far = block_on(
-        aws.ec2
+        t.aws
+            .ec2
             .create_volume()
             .availability_zone("us-east-1c")
             .size(8)
@@ -191,16 +188,12 @@ fn recover_states_the_subnets_zones_and_warns_about_a_volume_in_a_third() {
     .volume_id()
     .expect("id")
     .to_string();
-    let near = orphan(&aws.ec2, &tags);
-    let home = tempfile::tempdir().expect("home");
+    let near = orphan(&t.aws.ec2, &tags);
 
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "recover",
-        "--volume",
-        &far,
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "recover", "--volume", &far, "--dry-run"]),
+    );
     assert_eq!(plan["zones"]["status"], "checked", "{plan}");
     assert_eq!(plan["zones"]["volume_zone"], "us-east-1c", "{plan}");
     assert_eq!(
@@ -216,7 +209,8 @@ fn recover_states_the_subnets_zones_and_warns_about_a_volume_in_a_third() {
         ),
         "{warning}"
     );
-    let out = ecsnap(&endpoint, home.path())
+    let out = t
+        .ecsnap()
         .args(["recover", "--volume", &far, "--dry-run"])
         .output()
         .expect("runs");
@@ -231,13 +225,10 @@ fn recover_states_the_subnets_zones_and_warns_about_a_volume_in_a_third() {
     );
 
     // A volume in one of the subnets' zones: the zones, no warning.
-    let plan = json_of(ecsnap(&endpoint, home.path()).args([
-        "--json",
-        "recover",
-        "--volume",
-        &near,
-        "--dry-run",
-    ]));
+    let plan = json_of(
+        t.ecsnap()
+            .args(["--json", "recover", "--volume", &near, "--dry-run"]),
+    );
     assert_eq!(plan["zones"]["volume_zone"], "us-east-1a", "{plan}");
     assert_eq!(plan["zones"]["warning"], serde_json::Value::Null, "{plan}");
 }
