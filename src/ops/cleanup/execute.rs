@@ -421,6 +421,14 @@ async fn run_ec2_item(
             is_transient(e),
         )
     };
+    let deleted = |answer: Result<Settled>| match answer {
+        Ok(settled) => {
+            let (status, detail, transient) = settled_status(&settled);
+            let detail = unrecorded(mutator, detail);
+            (ItemResult::new(item, status, detail), transient)
+        }
+        Err(e) => failed("", &e),
+    };
     match item.kind {
         ResourceKind::Volume if plan.snapshot_first => {
             let snapshot = match mutator
@@ -464,26 +472,12 @@ async fn run_ec2_item(
             r.snapshot_id = Some(snapshot);
             (r, transient)
         }
-        ResourceKind::Volume => match mutator.delete_volume(&item.id).await {
-            Ok(settled) => {
-                let (status, detail, transient) = settled_status(&settled);
-                let detail = unrecorded(mutator, detail);
-                (ItemResult::new(item, status, detail), transient)
-            }
-            Err(e) => failed("", &e),
-        },
+        ResourceKind::Volume => deleted(mutator.delete_volume(&item.id).await),
         ResourceKind::Snapshot if plan.archive => match mutator.archive_snapshot(&item.id).await {
             Ok(()) => (archiving(mutator, item), false),
             Err(e) => failed("", &e),
         },
-        ResourceKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
-            Ok(settled) => {
-                let (status, detail, transient) = settled_status(&settled);
-                let detail = unrecorded(mutator, detail);
-                (ItemResult::new(item, status, detail), transient)
-            }
-            Err(e) => failed("", &e),
-        },
+        ResourceKind::Snapshot => deleted(mutator.delete_snapshot(&item.id).await),
         ResourceKind::Image => (
             ItemResult::new(
                 item,
