@@ -34,6 +34,8 @@ pub mod stop;
 pub mod tags;
 pub mod targets;
 pub mod task_metrics;
+#[cfg(test)]
+pub(crate) mod test_time;
 pub mod unique;
 pub mod volumes;
 pub mod why;

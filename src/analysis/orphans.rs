@@ -507,7 +507,7 @@ impl OrphanReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::analysis::test_time::utc;
 
     #[test]
     fn origin_text_prefers_the_origin_then_the_name_then_the_reason() {
@@ -528,9 +528,7 @@ mod tests {
     }
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-            .single()
-            .expect("valid")
+        utc(2026, 11, 23, 12, 0)
     }
 
     fn days_ago(d: i64) -> Option<DateTime<Utc>> {
@@ -846,11 +844,7 @@ mod tests {
             ..s
         };
         let guards = SnapshotGuards::new(&[], &[], "ecsnap:keep");
-        let on = |d: u32| {
-            Utc.with_ymd_and_hms(2026, 12, d, 23, 59, 0)
-                .single()
-                .expect("valid")
-        };
+        let on = |d: u32| utc(2026, 12, d, 23, 59);
         assert_eq!(
             guards.kept(&s, on(23)).as_deref(),
             Some("kept until 2026-12-23: safety snapshot of vol-0abc")

@@ -263,12 +263,11 @@ fn finish(
 mod tests {
     use super::*;
     use crate::analysis::image_links::OCI_INDEX;
+    use crate::analysis::test_time::utc;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-            .single()
-            .expect("valid")
+        utc(2026, 11, 23, 12, 0)
     }
 
     fn image(digest: &str, tags: &[&str], day: u32) -> Image {
