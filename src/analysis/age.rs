@@ -24,7 +24,7 @@ pub fn short_age(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::utc;
 
     fn at(d: u32, h: u32) -> DateTime<Utc> {
         utc(2026, 11, d, h, 0)

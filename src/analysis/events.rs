@@ -80,7 +80,7 @@ pub fn newest_first(a: &FeedEvent, b: &FeedEvent) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::utc;
     use crate::model::ServiceEvent;
     use chrono::Duration;
 

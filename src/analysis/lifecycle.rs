@@ -671,7 +671,7 @@ pub fn evaluate(policy: &Policy, images: &[Image], now: DateTime<Utc>) -> Evalua
 /// The lifecycle tests' images: one repository, a fixed now, pushes some days before it.
 #[cfg(test)]
 pub(crate) mod test_images {
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::utc;
     use chrono::{DateTime, Duration, Utc};
 
     use crate::model::Image;

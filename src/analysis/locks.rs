@@ -45,7 +45,7 @@ pub fn not_checked_line(why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::utc;
 
     /// A lock state, its expiry, and the reason wanted.
     type Case<'a> = (&'a str, Option<DateTime<Utc>>, Option<&'a str>);

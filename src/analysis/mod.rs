@@ -12,6 +12,8 @@ pub mod deployments;
 pub mod diff;
 pub mod events;
 pub mod exec;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod health;
 pub mod hydration;
 pub mod image_links;
@@ -34,8 +36,6 @@ pub mod stop;
 pub mod tags;
 pub mod targets;
 pub mod task_metrics;
-#[cfg(test)]
-pub(crate) mod test_time;
 pub mod unique;
 pub mod volumes;
 pub mod why;

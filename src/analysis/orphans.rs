@@ -507,16 +507,12 @@ impl OrphanReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::{pairs, utc};
 
     #[test]
     fn origin_text_prefers_the_origin_then_the_name_then_the_reason() {
-        let tags = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect()
-        };
+        let tags =
+            |kv: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> { pairs(kv) };
         let why = "available (attached to nothing)";
         let named = tags(&[("Name", "db-scratch")]);
         assert_eq!(
@@ -542,10 +538,7 @@ mod tests {
             volume_type: "gp3".into(),
             state: state.into(),
             create_time: days_ago(age),
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect(),
+            tags: pairs(tags),
             ..Volume::default()
         }
     }
@@ -558,10 +551,7 @@ mod tests {
             state: "completed".into(),
             start_time: days_ago(10),
             owner_id: Some(owner.into()),
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect(),
+            tags: pairs(tags),
             ..Snapshot::default()
         }
     }
@@ -907,12 +897,7 @@ mod tests {
 
     #[test]
     fn origin_from_tags() {
-        let t = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect()
-        };
+        let t = |kv: &[(&str, &str)]| -> BTreeMap<String, String> { pairs(kv) };
         assert_eq!(
             volume_origin(&t(&[("AmazonECSManaged", "true")])).as_deref(),
             Some("created by ECS")

@@ -81,7 +81,7 @@ pub fn unattached_long_enough(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::utc;
 
     fn day(d: u32) -> DateTime<Utc> {
         utc(2026, 11, d, 8, 0)

@@ -245,7 +245,7 @@ pub fn steady_line(service: &Service, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::test_time::utc;
+    use crate::analysis::fixtures::utc;
     use crate::model::{Deployment, TaskContainer};
 
     fn now() -> DateTime<Utc> {

@@ -262,8 +262,8 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::utc;
     use crate::analysis::image_links::OCI_INDEX;
-    use crate::analysis::test_time::utc;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
