@@ -669,33 +669,20 @@ mod tests {
     use super::*;
 
     fn plan(ids: &[&str]) -> CleanupPlan {
-        CleanupPlan {
-            archive: false,
-            target: ResourceKind::Volume,
-            items: ids
-                .iter()
-                .map(|id| CleanupItem {
-                    kind: ResourceKind::Volume,
-                    id: (*id).into(),
-                    repository: None,
-                    digest: None,
-                    tags: Vec::new(),
-                    size_gib: 8.0,
-                    age_days: Some(30),
-                    monthly_cost_usd: 0.64,
-                    reason: "available (attached to nothing)".into(),
-                    preflight: None,
-                    with_digests: Vec::new(),
-                    recycle_bin: None,
-                })
-                .collect(),
-            skipped: Vec::new(),
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 3,
-            preflight_done: false,
-            notes: Vec::new(),
-        }
+        let items = ids
+            .iter()
+            .map(|id| {
+                CleanupItem::ebs(
+                    ResourceKind::Volume,
+                    id,
+                    8,
+                    Some(30),
+                    0.64,
+                    "available (attached to nothing)",
+                )
+            })
+            .collect();
+        CleanupPlan::new(ResourceKind::Volume, items, 3)
     }
 
     #[test]

@@ -511,15 +511,8 @@ mod tests {
                 .all(|i| i.monthly_cost_usd > 0.0 && i.monthly_cost_usd < 0.005)
         );
         let plan = super::super::plan::CleanupPlan {
-            archive: false,
-            target: ResourceKind::Image,
-            items,
             skipped,
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 0,
-            preflight_done: false,
-            notes: Vec::new(),
+            ..super::super::plan::CleanupPlan::new(ResourceKind::Image, items, 0)
         };
         let gib = 4_849.0 * 1_000_000.0 / 1_073_741_824.0;
         assert!(

@@ -294,17 +294,7 @@ pub async fn plan_marked(
     ebs_only(target)?;
     let report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
     let today = now.date_naive();
-    let mut delete = CleanupPlan {
-        archive: false,
-        target,
-        items: Vec::new(),
-        skipped: Vec::new(),
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: settings.keep_newest,
-        preflight_done: false,
-        notes: Vec::new(),
-    };
+    let mut delete = CleanupPlan::new(target, Vec::new(), settings.keep_newest);
     let mut unmark = Vec::new();
     let marked = marked_resources(aws, account, target).await?;
     let orphans = orphans_of(&report, target);

@@ -159,15 +159,10 @@ impl Candidates {
             _ => Vec::new(),
         };
         CleanupPlan {
-            archive: false,
-            target: kind,
-            items,
             skipped,
             min_age_days,
-            snapshot_first: false,
-            keep_newest: settings.keep_newest,
-            preflight_done: false,
             notes,
+            ..CleanupPlan::new(kind, items, settings.keep_newest)
         }
     }
 }
@@ -339,20 +334,17 @@ mod tests {
     #[test]
     fn restrict_keeps_only_marked_ids_and_explains_the_rest() {
         let mut plan = CleanupPlan {
-            archive: false,
-            target: ResourceKind::Volume,
-            items: vec![volume("vol-a"), volume("vol-b")],
             skipped: vec![Skipped::new(
                 "vol-keep",
                 ResourceKind::Volume,
                 8.0,
                 "protected by tag ecsnap:keep",
             )],
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 3,
-            preflight_done: false,
-            notes: Vec::new(),
+            ..CleanupPlan::new(
+                ResourceKind::Volume,
+                vec![volume("vol-a"), volume("vol-b")],
+                3,
+            )
         };
         let ids: BTreeSet<String> = ["vol-a", "vol-keep", "vol-gone"]
             .iter()
