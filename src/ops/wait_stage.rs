@@ -176,11 +176,12 @@ pub async fn wait_for_stage(
                     .find(|d| d.status.is_in_flight())
                     .or_else(|| all.first())
                     .cloned();
-                Some(newest.ok_or_else(|| Error::NotFound {
-                    kind: "service deployment",
-                    name: format!("{cluster}/{service}"),
-                    scope: Some("ListServiceDeployments".into()),
-                    close: Vec::new(),
+                Some(newest.ok_or_else(|| {
+                    super::not_found(
+                        "service deployment",
+                        format!("{cluster}/{service}"),
+                        "ListServiceDeployments",
+                    )
                 })?)
             }
             Some(d) => aws
