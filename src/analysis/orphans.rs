@@ -257,7 +257,68 @@ pub struct OrphanReport {
     pub locks: std::collections::BTreeMap<String, crate::model::SnapshotLock>,
 }
 
+/// An orphaned volume or snapshot as plans see it, whatever its kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EbsOrphan<'a> {
+    pub id: &'a str,
+    pub size_gib: i32,
+    pub tags: &'a BTreeMap<String, String>,
+    pub age_days: Option<i64>,
+    pub monthly_cost_usd: f64,
+    pub reason: &'a str,
+}
+
+impl<'a> EbsOrphan<'a> {
+    fn new(
+        (id, size_gib, tags): (&'a str, i32, &'a BTreeMap<String, String>),
+        age_days: Option<i64>,
+        monthly_cost_usd: f64,
+        reason: &'a str,
+    ) -> Self {
+        Self {
+            id,
+            size_gib,
+            tags,
+            age_days,
+            monthly_cost_usd,
+            reason,
+        }
+    }
+}
+
 impl OrphanReport {
+    /// The orphans of `kind` in the report's order: its volumes or its snapshots (none
+    /// for images).
+    pub fn ebs(&self, kind: ResourceKind) -> Vec<EbsOrphan<'_>> {
+        match kind {
+            ResourceKind::Volume => self
+                .volumes
+                .iter()
+                .map(|o| {
+                    EbsOrphan::new(
+                        o.volume.ebs_key(),
+                        o.age_days,
+                        o.monthly_cost_usd,
+                        &o.reason,
+                    )
+                })
+                .collect(),
+            ResourceKind::Snapshot => self
+                .snapshots
+                .iter()
+                .map(|o| {
+                    EbsOrphan::new(
+                        o.snapshot.ebs_key(),
+                        o.age_days,
+                        o.monthly_cost_usd,
+                        &o.reason,
+                    )
+                })
+                .collect(),
+            ResourceKind::Image => Vec::new(),
+        }
+    }
+
     /// Records a resource the rules leave alone, with why.
     fn skip(&mut self, id: &str, kind: ResourceKind, size_gib: i32, why: impl Into<String>) {
         self.skipped

@@ -98,43 +98,24 @@ impl Candidates {
     /// The items and skipped entries of one kind.
     fn of(&self, kind: ResourceKind) -> (Vec<CleanupItem>, Vec<Skipped>) {
         match (kind, &self.orphans, &self.images) {
-            (ResourceKind::Volume, Some(report), _) => (
+            (ResourceKind::Volume | ResourceKind::Snapshot, Some(report), _) => (
                 report
-                    .volumes
-                    .iter()
+                    .ebs(kind)
+                    .into_iter()
                     .map(|o| {
                         let mut item = CleanupItem::ebs(
-                            ResourceKind::Volume,
-                            &o.volume.id,
-                            o.volume.size_gib,
+                            kind,
+                            o.id,
+                            o.size_gib,
                             o.age_days,
                             o.monthly_cost_usd,
-                            &o.reason,
+                            o.reason,
                         );
-                        item.recycle_bin = self.recovery(ResourceKind::Volume, &o.volume.tags);
+                        item.recycle_bin = self.recovery(kind, o.tags);
                         item
                     })
                     .collect(),
-                skipped_of(report, ResourceKind::Volume),
-            ),
-            (ResourceKind::Snapshot, Some(report), _) => (
-                report
-                    .snapshots
-                    .iter()
-                    .map(|o| {
-                        let mut item = CleanupItem::ebs(
-                            ResourceKind::Snapshot,
-                            &o.snapshot.id,
-                            o.snapshot.size_gib,
-                            o.age_days,
-                            o.monthly_cost_usd,
-                            &o.reason,
-                        );
-                        item.recycle_bin = self.recovery(ResourceKind::Snapshot, &o.snapshot.tags);
-                        item
-                    })
-                    .collect(),
-                skipped_of(report, ResourceKind::Snapshot),
+                skipped_of(report, kind),
             ),
             (ResourceKind::Image, _, Some((items, skipped))) => (items.clone(), skipped.clone()),
             _ => (Vec::new(), Vec::new()),
