@@ -24,12 +24,10 @@ pub fn short_age(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::analysis::fixtures::utc;
 
     fn at(d: u32, h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0)
-            .single()
-            .expect("valid date")
+        utc(2026, 11, d, h, 0)
     }
 
     #[test]

@@ -361,6 +361,7 @@ pub fn diff_snapshots(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::pairs;
     use crate::model::secret::MASK;
     use crate::model::{HealthCheck, MountPoint, PortMapping, TaskDefVolume};
     use chrono::TimeZone;
@@ -424,11 +425,8 @@ mod tests {
         }
     }
 
-    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect()
+    fn env(kv: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs(kv)
     }
 
     #[test]

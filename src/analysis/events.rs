@@ -80,13 +80,12 @@ pub fn newest_first(a: &FeedEvent, b: &FeedEvent) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::utc;
     use crate::model::ServiceEvent;
-    use chrono::{Duration, TimeZone};
+    use chrono::Duration;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 6, 3, 0, 0)
-            .single()
-            .expect("valid date")
+        utc(2026, 12, 6, 3, 0)
     }
 
     fn service(cluster: &str, name: &str, events: &[(&str, i64, &str)]) -> Service {

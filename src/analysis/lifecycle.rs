@@ -671,14 +671,13 @@ pub fn evaluate(policy: &Policy, images: &[Image], now: DateTime<Utc>) -> Evalua
 /// The lifecycle tests' images: one repository, a fixed now, pushes some days before it.
 #[cfg(test)]
 pub(crate) mod test_images {
-    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use crate::analysis::fixtures::utc;
+    use chrono::{DateTime, Duration, Utc};
 
     use crate::model::Image;
 
     pub fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
-            .single()
-            .expect("valid")
+        utc(2026, 12, 1, 12, 0)
     }
 
     /// An image of repository `ws` named by its digest, pushed `days` days before now.

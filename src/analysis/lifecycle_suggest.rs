@@ -366,7 +366,25 @@ mod tests {
     use crate::analysis::in_use::InUse;
     use crate::analysis::keep::KeptImages;
     use crate::analysis::lifecycle::test_images::{img, now};
-    use crate::analysis::lifecycle_report::{Safety, judge};
+    use crate::analysis::lifecycle_report::{LifecycleReport, Safety, TagExpiry, judge};
+
+    /// The report on `s`'s policy over `images`: nothing in use or kept but the newest
+    /// `keep_newest`.
+    fn judged(
+        s: &Suggestion,
+        images: &[Image],
+        pattern: &TagPattern,
+        keep_newest: usize,
+    ) -> LifecycleReport {
+        let (in_use, kept) = (InUse::default(), KeptImages::default());
+        let safety = Safety::for_tests(pattern, (&in_use, &kept), keep_newest);
+        judge("ws", Some(&s.policy_text()), images, &safety, now())
+    }
+
+    /// The tags of the entries (untagged ones left out).
+    fn tags_of(entries: &[TagExpiry]) -> Vec<&str> {
+        entries.iter().filter_map(|e| e.tag.as_deref()).collect()
+    }
 
     fn patterns(s: &Suggestion) -> Vec<(i64, &str, u32)> {
         s.rules
@@ -408,14 +426,8 @@ mod tests {
         assert_eq!(json["rules"][4]["selection"]["countNumber"], 2);
         assert_eq!(json["rules"][4]["action"]["type"], "expire");
         // Evaluated: alice keeps a4, a3 and the resume target a2; a1 goes; nothing else.
-        let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 2);
-        let report = judge("ws", Some(&s.policy_text()), &images, &safety, now());
-        let tags: Vec<&str> = report
-            .expires
-            .iter()
-            .filter_map(|e| e.tag.as_deref())
-            .collect();
+        let report = judged(&s, &images, &pattern, 2);
+        let tags = tags_of(&report.expires);
         assert_eq!(tags, ["alice-20261101T0800"]);
         assert!(report.warnings.is_empty(), "{:?}", report.warnings);
         assert!(report.problems.is_empty(), "{:?}", report.problems);
@@ -520,21 +532,11 @@ mod tests {
         assert!(!said.contains("saving") || said.contains("rather than promising a saving"));
         // Evaluated: a1 (40 days unpulled) is archived; a2 is the resume target (kept);
         // a3 is too recent; a0 has been archived 120 days, more than 100: expired.
-        let (in_use, kept) = (InUse::default(), KeptImages::default());
-        let safety = Safety::for_tests(&pattern, (&in_use, &kept), 3);
-        let report = judge("ws", Some(&s.policy_text()), &images, &safety, now());
+        let report = judged(&s, &images, &pattern, 3);
         assert!(report.problems.is_empty(), "{:?}", report.problems);
-        let archived: Vec<&str> = report
-            .archives
-            .iter()
-            .filter_map(|e| e.tag.as_deref())
-            .collect();
+        let archived = tags_of(&report.archives);
         assert_eq!(archived, ["alice-20261101T0800"]);
-        let expired: Vec<&str> = report
-            .expires
-            .iter()
-            .filter_map(|e| e.tag.as_deref())
-            .collect();
+        let expired = tags_of(&report.expires);
         assert_eq!(expired, ["alice-20260101T0800"]);
         assert!(
             report

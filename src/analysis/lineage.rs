@@ -196,6 +196,7 @@ impl Lineage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::pairs;
 
     fn at(day: u32) -> Option<DateTime<Utc>> {
         chrono::NaiveDate::from_ymd_opt(2026, 11, day)
@@ -209,10 +210,7 @@ mod tests {
             volume_id: Some(volume.into()),
             state: "completed".into(),
             start_time: at(day),
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect(),
+            tags: pairs(tags),
             ..Snapshot::default()
         }
     }

@@ -45,15 +45,13 @@ pub fn not_checked_line(why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::analysis::fixtures::utc;
 
     /// A lock state, its expiry, and the reason wanted.
     type Case<'a> = (&'a str, Option<DateTime<Utc>>, Option<&'a str>);
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
-            .single()
-            .expect("date")
+        utc(y, m, d, 0, 0)
     }
 
     fn lock(state: &str, expires: Option<DateTime<Utc>>) -> SnapshotLock {

@@ -82,14 +82,12 @@ fn other(driver: &str, where_: &str) -> LogSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::pairs;
 
     fn conf(driver: &str, options: &[(&str, &str)]) -> LogConfiguration {
         LogConfiguration {
             driver: driver.into(),
-            options: options
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect(),
+            options: pairs(options),
         }
     }
 

@@ -46,13 +46,11 @@ pub fn is_marked(tags: &BTreeMap<String, String>) -> bool {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::analysis::fixtures::pairs;
 
     /// Tags from pairs (also `recycle_bin`'s fixture).
-    pub(in crate::analysis) fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect()
+    pub(in crate::analysis) fn tags(kv: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs(kv)
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub mod deployments;
 pub mod diff;
 pub mod events;
 pub mod exec;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod health;
 pub mod hydration;
 pub mod image_links;

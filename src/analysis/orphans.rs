@@ -257,7 +257,68 @@ pub struct OrphanReport {
     pub locks: std::collections::BTreeMap<String, crate::model::SnapshotLock>,
 }
 
+/// An orphaned volume or snapshot as plans see it, whatever its kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EbsOrphan<'a> {
+    pub id: &'a str,
+    pub size_gib: i32,
+    pub tags: &'a BTreeMap<String, String>,
+    pub age_days: Option<i64>,
+    pub monthly_cost_usd: f64,
+    pub reason: &'a str,
+}
+
+impl<'a> EbsOrphan<'a> {
+    fn new(
+        (id, size_gib, tags): (&'a str, i32, &'a BTreeMap<String, String>),
+        age_days: Option<i64>,
+        monthly_cost_usd: f64,
+        reason: &'a str,
+    ) -> Self {
+        Self {
+            id,
+            size_gib,
+            tags,
+            age_days,
+            monthly_cost_usd,
+            reason,
+        }
+    }
+}
+
 impl OrphanReport {
+    /// The orphans of `kind` in the report's order: its volumes or its snapshots (none
+    /// for images).
+    pub fn ebs(&self, kind: ResourceKind) -> Vec<EbsOrphan<'_>> {
+        match kind {
+            ResourceKind::Volume => self
+                .volumes
+                .iter()
+                .map(|o| {
+                    EbsOrphan::new(
+                        o.volume.ebs_key(),
+                        o.age_days,
+                        o.monthly_cost_usd,
+                        &o.reason,
+                    )
+                })
+                .collect(),
+            ResourceKind::Snapshot => self
+                .snapshots
+                .iter()
+                .map(|o| {
+                    EbsOrphan::new(
+                        o.snapshot.ebs_key(),
+                        o.age_days,
+                        o.monthly_cost_usd,
+                        &o.reason,
+                    )
+                })
+                .collect(),
+            ResourceKind::Image => Vec::new(),
+        }
+    }
+
     /// Records a resource the rules leave alone, with why.
     fn skip(&mut self, id: &str, kind: ResourceKind, size_gib: i32, why: impl Into<String>) {
         self.skipped
@@ -507,16 +568,12 @@ impl OrphanReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::analysis::fixtures::{pairs, utc};
 
     #[test]
     fn origin_text_prefers_the_origin_then_the_name_then_the_reason() {
-        let tags = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect()
-        };
+        let tags =
+            |kv: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> { pairs(kv) };
         let why = "available (attached to nothing)";
         let named = tags(&[("Name", "db-scratch")]);
         assert_eq!(
@@ -528,9 +585,7 @@ mod tests {
     }
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-            .single()
-            .expect("valid")
+        utc(2026, 11, 23, 12, 0)
     }
 
     fn days_ago(d: i64) -> Option<DateTime<Utc>> {
@@ -544,10 +599,7 @@ mod tests {
             volume_type: "gp3".into(),
             state: state.into(),
             create_time: days_ago(age),
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect(),
+            tags: pairs(tags),
             ..Volume::default()
         }
     }
@@ -560,10 +612,7 @@ mod tests {
             state: "completed".into(),
             start_time: days_ago(10),
             owner_id: Some(owner.into()),
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect(),
+            tags: pairs(tags),
             ..Snapshot::default()
         }
     }
@@ -846,11 +895,7 @@ mod tests {
             ..s
         };
         let guards = SnapshotGuards::new(&[], &[], "ecsnap:keep");
-        let on = |d: u32| {
-            Utc.with_ymd_and_hms(2026, 12, d, 23, 59, 0)
-                .single()
-                .expect("valid")
-        };
+        let on = |d: u32| utc(2026, 12, d, 23, 59);
         assert_eq!(
             guards.kept(&s, on(23)).as_deref(),
             Some("kept until 2026-12-23: safety snapshot of vol-0abc")
@@ -913,12 +958,7 @@ mod tests {
 
     #[test]
     fn origin_from_tags() {
-        let t = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                .collect()
-        };
+        let t = |kv: &[(&str, &str)]| -> BTreeMap<String, String> { pairs(kv) };
         assert_eq!(
             volume_origin(&t(&[("AmazonECSManaged", "true")])).as_deref(),
             Some("created by ECS")

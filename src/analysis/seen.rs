@@ -81,12 +81,10 @@ pub fn unattached_long_enough(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::analysis::fixtures::utc;
 
     fn day(d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, d, 8, 0, 0)
-            .single()
-            .expect("valid")
+        utc(2026, 11, d, 8, 0)
     }
 
     #[test]

@@ -54,6 +54,16 @@ fn on_off(word: &str, value: Option<&str>) -> Option<String> {
     value.map(|v| format!("{word} {}", v.to_lowercase()))
 }
 
+/// `access point …` and `root …` of a file system volume (EFS, S3 Files), those set.
+fn access_point_and_root(
+    access_point: Option<&String>,
+    root_directory: Option<&String>,
+) -> impl Iterator<Item = String> {
+    let access_point = access_point.map(|a| format!("access point {a}"));
+    let root = root_directory.map(|r| format!("root {r}"));
+    access_point.into_iter().chain(root)
+}
+
 /// What backs a volume, in one line.
 pub fn source_text(source: &VolumeSource, attachment: Option<&TaskVolume>) -> String {
     match source {
@@ -77,12 +87,10 @@ pub fn source_text(source: &VolumeSource, attachment: Option<&TaskVolume>) -> St
             iam,
         } => {
             let mut parts = vec![format!("EFS {file_system_id}")];
-            parts.extend(
-                access_point_id
-                    .as_ref()
-                    .map(|a| format!("access point {a}")),
-            );
-            parts.extend(root_directory.as_ref().map(|r| format!("root {r}")));
+            parts.extend(access_point_and_root(
+                access_point_id.as_ref(),
+                root_directory.as_ref(),
+            ));
             parts.extend(on_off("TLS", transit_encryption.as_deref()));
             parts.extend(on_off("IAM", iam.as_deref()));
             parts.join(", ")
@@ -128,12 +136,10 @@ pub fn source_text(source: &VolumeSource, attachment: Option<&TaskVolume>) -> St
             transit_encryption_port,
         } => {
             let mut parts = vec![format!("S3 Files {file_system_arn}")];
-            parts.extend(
-                access_point_arn
-                    .as_ref()
-                    .map(|a| format!("access point {a}")),
-            );
-            parts.extend(root_directory.as_ref().map(|r| format!("root {r}")));
+            parts.extend(access_point_and_root(
+                access_point_arn.as_ref(),
+                root_directory.as_ref(),
+            ));
             parts.extend(transit_encryption_port.map(|p| format!("TLS port {p}")));
             parts.join(", ")
         }
@@ -286,22 +292,20 @@ mod tests {
         );
         assert_eq!(vols[1].mounts_text(), "app:/srv/shared (ro), sidecar:/in");
         assert_eq!(vols[2].mounts_text(), "not mounted");
-        assert_eq!(
-            vols[1].source_text(),
-            "EFS fs-1, access point fsap-9, root /, TLS enabled, IAM enabled"
-        );
-        assert_eq!(
-            vols[2].source_text(),
-            "bind mount of host path /mnt/scratch"
-        );
-        assert_eq!(
-            vols[3].source_text(),
-            "Docker volume, driver local, scope shared, autoprovisioned"
-        );
-        assert_eq!(
-            vols[0].source_text(),
-            "EBS vol-1 (configured at launch; kept after the task)"
-        );
+        for (i, want) in [
+            (
+                1,
+                "EFS fs-1, access point fsap-9, root /, TLS enabled, IAM enabled",
+            ),
+            (2, "bind mount of host path /mnt/scratch"),
+            (
+                3,
+                "Docker volume, driver local, scope shared, autoprovisioned",
+            ),
+            (0, "EBS vol-1 (configured at launch; kept after the task)"),
+        ] {
+            assert_eq!(vols[i].source_text(), want, "volume {i}");
+        }
     }
 
     #[test]

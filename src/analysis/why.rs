@@ -245,13 +245,11 @@ pub fn steady_line(service: &Service, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::utc;
     use crate::model::{Deployment, TaskContainer};
-    use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 6, 3, 0, 0)
-            .single()
-            .expect("valid date")
+        utc(2026, 12, 6, 3, 0)
     }
 
     fn service(rollout: &str, running: i32) -> Service {

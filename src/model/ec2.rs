@@ -20,6 +20,13 @@ pub struct Volume {
     pub attached_to: Vec<String>,
 }
 
+impl Volume {
+    /// Its id, size and tags: what a cleanup plan names it by.
+    pub fn ebs_key(&self) -> (&str, i32, &BTreeMap<String, String>) {
+        (&self.id, self.size_gib, &self.tags)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
     pub id: String,
@@ -37,6 +44,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Its id, size and tags: what a cleanup plan names it by.
+    pub fn ebs_key(&self) -> (&str, i32, &BTreeMap<String, String>) {
+        (&self.id, self.size_gib, &self.tags)
+    }
+
     /// In the archive tier and not temporarily restored at `now`: no volume can be
     /// created from it until it is restored (up to 72 hours).
     pub fn is_archived(&self, now: DateTime<Utc>) -> bool {

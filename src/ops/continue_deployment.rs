@@ -159,17 +159,18 @@ mod tests {
         }
     }
 
+    /// prod/api's plan for `action` over `deployments`, `secs` after the epoch.
+    fn plan_at(
+        deployments: &[ServiceDeployment],
+        action: LifecycleHookAction,
+        secs: i64,
+    ) -> Result<ContinuePlan> {
+        plan_for("prod", "api", deployments, action, Vec::new(), at(secs))
+    }
+
     #[test]
     fn a_paused_deployment_is_continued_with_its_hook() {
-        let p = plan_for(
-            "prod",
-            "api",
-            &[paused(1000)],
-            LifecycleHookAction::Continue,
-            Vec::new(),
-            at(580),
-        )
-        .expect("a plan");
+        let p = plan_at(&[paused(1000)], LifecycleHookAction::Continue, 580).expect("a plan");
         assert_eq!(p.hook.hook_id.as_deref(), Some("hook-pause"));
         assert_eq!(
             p.summary(),
@@ -181,26 +182,11 @@ mod tests {
 
     #[test]
     fn an_expired_hook_and_no_paused_deployment_are_refused() {
-        let err = plan_for(
-            "prod",
-            "api",
-            &[paused(1000)],
-            LifecycleHookAction::Rollback,
-            Vec::new(),
-            at(1060),
-        )
-        .expect_err("expired");
+        let err =
+            plan_at(&[paused(1000)], LifecycleHookAction::Rollback, 1060).expect_err("expired");
         assert!(matches!(err, Error::Refused(_)));
         assert!(err.to_string().contains("expired 1m00s ago"), "{err}");
-        let none = plan_for(
-            "prod",
-            "api",
-            &[],
-            LifecycleHookAction::Continue,
-            Vec::new(),
-            at(0),
-        )
-        .expect_err("nothing waits");
+        let none = plan_at(&[], LifecycleHookAction::Continue, 0).expect_err("nothing waits");
         assert!(none.to_string().contains("AWAITING_ACTION"), "{none}");
     }
 }

@@ -11,16 +11,43 @@ use crate::aws::EcsApi;
 use crate::error::{AwsErrorKind, Error, Result};
 use crate::model::ServiceDeployment;
 
-/// How following ended.
+/// How polling one service deployment ended, `V` the verdict of the last look.
 #[derive(Debug, Clone)]
-pub struct FollowOutcome {
+pub struct DeploymentPoll<V> {
     /// `Moving` when the timeout passed first.
-    pub verdict: FollowVerdict,
+    pub verdict: V,
     /// The last look at the deployment.
     pub deployment: Option<ServiceDeployment>,
     pub polls: u32,
     pub elapsed: Duration,
 }
+
+impl<V: PartialEq> DeploymentPoll<V> {
+    /// Before the first look: `moving`, nothing seen.
+    pub(crate) fn start(moving: V) -> Self {
+        Self {
+            verdict: moving,
+            deployment: None,
+            polls: 0,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// After a look, `elapsed` since polling began: whether polling is over (the verdict
+    /// is no longer `moving`, or another `interval` would pass `timeout`).
+    pub(crate) fn over(
+        &mut self,
+        elapsed: Duration,
+        moving: &V,
+        (timeout, interval): (Duration, Duration),
+    ) -> bool {
+        self.elapsed = elapsed;
+        self.verdict != *moving || elapsed + interval > timeout
+    }
+}
+
+/// How following ended.
+pub type FollowOutcome = DeploymentPoll<FollowVerdict>;
 
 impl FollowOutcome {
     /// In words: `ROLLBACK_SUCCESSFUL`, `failed: why`, `timed out after 600s at
@@ -56,12 +83,7 @@ pub async fn follow_deployment(
     progress: &mut (dyn FnMut(&ServiceDeployment) + Send),
 ) -> Result<FollowOutcome> {
     let start = clock.elapsed();
-    let mut outcome = FollowOutcome {
-        verdict: FollowVerdict::Moving,
-        deployment: None,
-        polls: 0,
-        elapsed: Duration::ZERO,
-    };
+    let mut outcome = FollowOutcome::start(FollowVerdict::Moving);
     loop {
         outcome.polls += 1;
         match ecs.describe_service_deployments(&[arn.to_string()]).await {
@@ -86,8 +108,8 @@ pub async fn follow_deployment(
             }
             Err(e) => return Err(e),
         }
-        outcome.elapsed = clock.elapsed().saturating_sub(start);
-        if outcome.verdict != FollowVerdict::Moving || outcome.elapsed + interval > timeout {
+        let elapsed = clock.elapsed().saturating_sub(start);
+        if outcome.over(elapsed, &FollowVerdict::Moving, (timeout, interval)) {
             return Ok(outcome);
         }
         clock.sleep(interval).await;

@@ -189,6 +189,17 @@ impl Mutator {
         result
     }
 
+    /// `audited` for one resource and nothing replaced: most mutations.
+    async fn audited_one<T>(
+        &self,
+        action: &str,
+        id: String,
+        call: impl Future<Output = Result<T>>,
+        detail: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T> {
+        self.audited(action, &[id], call, detail, None).await
+    }
+
     /// `record`, naming what the change replaced (a rollback's before).
     fn record_replacing<T>(
         &self,
@@ -322,32 +333,33 @@ impl Mutator {
     // DryRun checks: they change nothing, but they name mutating actions, so read-only
     // mode does not send them.
 
-    pub async fn preflight_delete_volume(&self, id: &str) -> Preflight {
+    /// Runs a DryRun `check` unless read-only mode is on (then it is never polled, so
+    /// nothing is sent).
+    async fn preflight(&self, check: impl Future<Output = Preflight>) -> Preflight {
         match &self.read_only {
             Some(r) => Preflight::Failed(format!("not checked: {}", r.0)),
-            None => self.ops.ec2.preflight_delete_volume(id).await,
+            None => check.await,
         }
+    }
+
+    pub async fn preflight_delete_volume(&self, id: &str) -> Preflight {
+        self.preflight(self.ops.ec2.preflight_delete_volume(id))
+            .await
     }
 
     pub async fn preflight_delete_snapshot(&self, id: &str) -> Preflight {
-        match &self.read_only {
-            Some(r) => Preflight::Failed(format!("not checked: {}", r.0)),
-            None => self.ops.ec2.preflight_delete_snapshot(id).await,
-        }
+        self.preflight(self.ops.ec2.preflight_delete_snapshot(id))
+            .await
     }
 
     pub async fn preflight_create_snapshot(&self, volume_id: &str) -> Preflight {
-        match &self.read_only {
-            Some(r) => Preflight::Failed(format!("not checked: {}", r.0)),
-            None => self.ops.ec2.preflight_create_snapshot(volume_id).await,
-        }
+        self.preflight(self.ops.ec2.preflight_create_snapshot(volume_id))
+            .await
     }
 
     pub async fn preflight_archive_snapshot(&self, id: &str) -> Preflight {
-        match &self.read_only {
-            Some(r) => Preflight::Failed(format!("not checked: {}", r.0)),
-            None => self.ops.ec2.preflight_archive_snapshot(id).await,
-        }
+        self.preflight(self.ops.ec2.preflight_archive_snapshot(id))
+            .await
     }
 
     // Mutations.
@@ -569,23 +581,20 @@ impl Mutator {
         description: &str,
         tags: &[(String, String)],
     ) -> Result<String> {
-        let ids = vec![volume_id.to_string()];
-        self.audited(
+        self.audited_one(
             "ec2:CreateSnapshot",
-            &ids,
+            volume_id.to_string(),
             self.ops.ec2.create_snapshot(volume_id, description, tags),
             |s| Some(format!("created {s}")),
-            None,
         )
         .await
     }
 
     /// CreateTags on one volume or snapshot (a cleanup mark).
     pub async fn create_tags(&self, resource_id: &str, tags: &[(String, String)]) -> Result<()> {
-        let ids = vec![resource_id.to_string()];
-        self.audited(
+        self.audited_one(
             "ec2:CreateTags",
-            &ids,
+            resource_id.to_string(),
             self.ops.ec2.create_tags(resource_id, tags),
             |()| {
                 Some(
@@ -595,30 +604,26 @@ impl Mutator {
                         .join(", "),
                 )
             },
-            None,
         )
         .await
     }
 
     /// DeleteTags on one volume or snapshot (a cleanup mark removed).
     pub async fn delete_tags(&self, resource_id: &str, keys: &[String]) -> Result<()> {
-        let ids = vec![resource_id.to_string()];
-        self.audited(
+        self.audited_one(
             "ec2:DeleteTags",
-            &ids,
+            resource_id.to_string(),
             self.ops.ec2.delete_tags(resource_id, keys),
             |()| Some(format!("removed {}", keys.join(", "))),
-            None,
         )
         .await
     }
 
     /// RestoreSnapshotTier: `days` of a temporary restore, or (`None`) a permanent one.
     pub async fn restore_snapshot_tier(&self, snapshot_id: &str, days: Option<i32>) -> Result<()> {
-        let ids = vec![snapshot_id.to_string()];
-        self.audited(
+        self.audited_one(
             "ec2:RestoreSnapshotTier",
-            &ids,
+            snapshot_id.to_string(),
             self.ops.ec2.restore_snapshot_tier(snapshot_id, days),
             |()| {
                 Some(match days {
@@ -626,20 +631,17 @@ impl Mutator {
                     None => "permanent restore".to_string(),
                 })
             },
-            None,
         )
         .await
     }
 
     /// ModifySnapshotTier to the archive tier (cleanup's `--archive`).
     pub async fn archive_snapshot(&self, snapshot_id: &str) -> Result<()> {
-        let ids = vec![snapshot_id.to_string()];
-        self.audited(
+        self.audited_one(
             "ec2:ModifySnapshotTier",
-            &ids,
+            snapshot_id.to_string(),
             self.ops.ec2.archive_snapshot(snapshot_id),
             |()| Some("to the archive tier".to_string()),
-            None,
         )
         .await
     }
@@ -650,25 +652,21 @@ impl Mutator {
         repository: &str,
         digest: &str,
     ) -> Result<crate::model::ImageStatus> {
-        let ids = vec![format!("{repository}@{digest}")];
-        self.audited(
+        self.audited_one(
             "ecr:UpdateImageStorageClass",
-            &ids,
+            format!("{repository}@{digest}"),
             self.ops.ecr.restore_image(repository, digest),
             |status: &crate::model::ImageStatus| Some(format!("to STANDARD; ECR answers {status}")),
-            None,
         )
         .await
     }
 
     pub async fn put_lifecycle_policy(&self, repository: &str, policy_text: &str) -> Result<()> {
-        let ids = vec![repository.to_string()];
-        self.audited(
+        self.audited_one(
             "ecr:PutLifecyclePolicy",
-            &ids,
+            repository.to_string(),
             self.ops.ecr.put_lifecycle_policy(repository, policy_text),
             |()| Some(format!("{} bytes of policy text", policy_text.len())),
-            None,
         )
         .await
     }
@@ -682,13 +680,12 @@ impl Mutator {
         container: Option<&str>,
         command: &str,
     ) -> Result<ExecSession> {
-        let ids = vec![format!(
-            "{cluster}/{task}{}",
-            container.map(|c| format!("/{c}")).unwrap_or_default()
-        )];
-        self.audited(
+        self.audited_one(
             "ecs:ExecuteCommand",
-            &ids,
+            format!(
+                "{cluster}/{task}{}",
+                container.map(|c| format!("/{c}")).unwrap_or_default()
+            ),
             self.ops
                 .ecs
                 .execute_command(cluster, task, container, command),
@@ -699,17 +696,15 @@ impl Mutator {
                     s.session.session_id.as_deref().unwrap_or("-")
                 ))
             },
-            None,
         )
         .await
     }
 
     /// ECS StopTask with a reason.
     pub async fn stop_task(&self, cluster: &str, task: &str, reason: &str) -> Result<Task> {
-        let ids = vec![format!("{cluster}/{task}")];
-        self.audited(
+        self.audited_one(
             "ecs:StopTask",
-            &ids,
+            format!("{cluster}/{task}"),
             self.ops.ecs.stop_task(cluster, task, reason),
             |t| {
                 Some(format!(
@@ -717,7 +712,6 @@ impl Mutator {
                     t.desired_status
                 ))
             },
-            None,
         )
         .await
     }
@@ -725,15 +719,13 @@ impl Mutator {
     /// ECS StopServiceDeployment with `stopType` ROLLBACK: ECS rolls the in-flight
     /// deployment back to the last good service revision.
     pub async fn stop_service_deployment_rollback(&self, deployment_arn: &str) -> Result<String> {
-        let ids = vec![deployment_arn.to_string()];
-        self.audited(
+        self.audited_one(
             "ecs:StopServiceDeployment",
-            &ids,
+            deployment_arn.to_string(),
             self.ops
                 .ecs
                 .stop_service_deployment_rollback(deployment_arn),
             |_| Some("stopType ROLLBACK".to_string()),
-            None,
         )
         .await
     }
@@ -745,10 +737,9 @@ impl Mutator {
         hook_id: Option<&str>,
         action: &LifecycleHookAction,
     ) -> Result<String> {
-        let ids = vec![deployment_arn.to_string()];
-        self.audited(
+        self.audited_one(
             "ecs:ContinueServiceDeployment",
-            &ids,
+            deployment_arn.to_string(),
             self.ops
                 .ecs
                 .continue_service_deployment(deployment_arn, hook_id, action),
@@ -758,7 +749,6 @@ impl Mutator {
                     hook_id.map(|h| format!(", hook {h}")).unwrap_or_default()
                 ))
             },
-            None,
         )
         .await
     }
@@ -816,16 +806,14 @@ impl Mutator {
 
     /// SSM TerminateSession: ends a session that was started but cannot be used.
     pub async fn terminate_session(&self, session_id: &str) -> Result<()> {
-        let ids = vec![session_id.to_string()];
         let Some(ssm) = self.ops.ssm.clone() else {
             return Ok(());
         };
-        self.audited(
+        self.audited_one(
             "ssm:TerminateSession",
-            &ids,
+            session_id.to_string(),
             ssm.terminate_session(session_id),
             |()| None,
-            None,
         )
         .await
     }

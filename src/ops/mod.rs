@@ -64,6 +64,21 @@ pub async fn find_service(aws: &AwsClients, cluster: &str, name: &str) -> Result
     Err(unknown_service(aws, &cluster, name, &names))
 }
 
+/// `NotFound` for `name` (a `kind`) in `scope` (the region, `cluster c`, `repository r`),
+/// with no close names to offer.
+pub(crate) fn not_found(
+    kind: &'static str,
+    name: impl Into<String>,
+    scope: impl Into<String>,
+) -> Error {
+    Error::NotFound {
+        kind,
+        name: name.into(),
+        scope: Some(scope.into()),
+        close: Vec::new(),
+    }
+}
+
 /// Why UpdateService must not roll back or redeploy `service`: another deployment
 /// controller (CodeDeploy, an external one) owns its deployments, and a task-definition or
 /// force-new-deployment change through ECS would fail or fight it. `None` for ECS.

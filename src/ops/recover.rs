@@ -129,12 +129,7 @@ pub async fn plan(
         .await?
         .into_iter()
         .find(|v| v.id == volume_id)
-        .ok_or_else(|| Error::NotFound {
-            kind: "volume",
-            name: volume_id.to_string(),
-            scope: Some(aws.region.clone()),
-            close: Vec::new(),
-        })?;
+        .ok_or_else(|| super::not_found("volume", volume_id, &aws.region))?;
     if volume.state != VolumeState::Available {
         let to = if volume.attached_to.is_empty() {
             String::new()

@@ -91,12 +91,8 @@ fn tagged<'a>(images: &'a [Image], reference: &str) -> Option<&'a Image> {
 /// only.
 pub async fn plan(aws: &AwsClients, repository: &str, tag: &str) -> Result<RestoreImagePlan> {
     let images = aws.ecr.list_images(repository).await?;
-    let image = tagged(&images, tag).ok_or_else(|| Error::NotFound {
-        kind: "tag",
-        name: tag.to_string(),
-        scope: Some(format!("repository {repository}")),
-        close: Vec::new(),
-    })?;
+    let image = tagged(&images, tag)
+        .ok_or_else(|| super::not_found("tag", tag, format!("repository {repository}")))?;
     if !image.status.is_unpullable() {
         return Err(Error::Refused(format!(
             "cannot restore {repository}:{tag}: it is in the {} storage class, not archived; \

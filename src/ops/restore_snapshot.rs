@@ -90,12 +90,7 @@ pub async fn plan(
         .ec2
         .describe_snapshot(snapshot_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
-            kind: "snapshot",
-            name: snapshot_id.to_string(),
-            scope: Some(aws.region.clone()),
-            close: Vec::new(),
-        })?;
+        .ok_or_else(|| super::not_found("snapshot", snapshot_id, &aws.region))?;
     if snapshot.storage_tier.as_deref() != Some("archive") {
         return Err(refused(
             snapshot_id,

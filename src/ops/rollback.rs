@@ -813,12 +813,7 @@ async fn snapshot_change(
     let volume = pick_one("EBS volume", volume, &names)?;
     let snapshots = aws.ec2.describe_own_snapshots(None).await?;
     let Some(snap) = snapshots.iter().find(|x| x.id == snapshot_id) else {
-        return Err(Error::NotFound {
-            kind: "snapshot",
-            name: snapshot_id.to_string(),
-            scope: Some(aws.region.clone()),
-            close: Vec::new(),
-        });
+        return Err(super::not_found("snapshot", snapshot_id, &aws.region));
     };
     let linked = load_service_snapshots(aws, &s.cluster, &s.name)
         .await?

@@ -162,11 +162,12 @@ pub async fn wait_for_count(
             .await?
             .into_iter()
             .find(|s| s.name == plan.service)
-            .ok_or_else(|| Error::NotFound {
-                kind: "service",
-                name: plan.service.clone(),
-                scope: Some(format!("cluster {}", plan.cluster)),
-                close: Vec::new(),
+            .ok_or_else(|| {
+                super::not_found(
+                    "service",
+                    &plan.service,
+                    format!("cluster {}", plan.cluster),
+                )
             })?;
         progress(&service);
         let verdict = count_verdict(&service, plan.to);

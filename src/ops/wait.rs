@@ -410,12 +410,11 @@ impl<'a> Watch<'a> {
     fn observe(&mut self, found: Option<Service>, report: &mut WaitProgress) -> Result<()> {
         let Some(service) = found else {
             if self.outcome.service.is_none() {
-                return Err(Error::NotFound {
-                    kind: "service",
-                    name: self.service_name.to_string(),
-                    scope: Some(format!("cluster {}", self.cluster)),
-                    close: Vec::new(),
-                });
+                return Err(super::not_found(
+                    "service",
+                    self.service_name,
+                    format!("cluster {}", self.cluster),
+                ));
             }
             report.verdict = Verdict::Failed(format!(
                 "service {} no longer exists in {}",

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::follow_deployment::follow_deployment;
+use super::follow_deployment::{DeploymentPoll, follow_deployment};
 use super::wait::{Clock, Verdict, WaitOptions, WaitOutcome, WaitProgress, wait_for_stable};
 use crate::analysis::deploy_progress::ended_badly;
 use crate::analysis::deployments::{FollowVerdict, Goal, stage_words};
@@ -138,15 +138,7 @@ pub async fn wait_following(
 }
 
 /// How `wait --until` ended.
-#[derive(Debug, Clone)]
-pub struct StageOutcome {
-    /// `Moving` when the timeout passed first.
-    pub verdict: StageVerdict,
-    /// The deployment followed, at the last look.
-    pub deployment: Option<ServiceDeployment>,
-    pub polls: u32,
-    pub elapsed: Duration,
-}
+pub type StageOutcome = DeploymentPoll<StageVerdict>;
 
 /// Polls the newest deployment of `service` in flight (the newest one when none is)
 /// until it reaches `stage`, will not reach it, or `timeout` passes; `progress` hears every
@@ -160,12 +152,7 @@ pub async fn wait_for_stage(
     progress: &mut (dyn FnMut(&ServiceDeployment) + Send),
 ) -> Result<StageOutcome> {
     let start = clock.elapsed();
-    let mut outcome = StageOutcome {
-        verdict: StageVerdict::Moving,
-        deployment: None,
-        polls: 0,
-        elapsed: Duration::ZERO,
-    };
+    let mut outcome = StageOutcome::start(StageVerdict::Moving);
     loop {
         outcome.polls += 1;
         let look = match &outcome.deployment {
@@ -176,11 +163,12 @@ pub async fn wait_for_stage(
                     .find(|d| d.status.is_in_flight())
                     .or_else(|| all.first())
                     .cloned();
-                Some(newest.ok_or_else(|| Error::NotFound {
-                    kind: "service deployment",
-                    name: format!("{cluster}/{service}"),
-                    scope: Some("ListServiceDeployments".into()),
-                    close: Vec::new(),
+                Some(newest.ok_or_else(|| {
+                    super::not_found(
+                        "service deployment",
+                        format!("{cluster}/{service}"),
+                        "ListServiceDeployments",
+                    )
                 })?)
             }
             Some(d) => aws
@@ -195,8 +183,8 @@ pub async fn wait_for_stage(
             outcome.verdict = reached(&d, stage);
             outcome.deployment = Some(d);
         }
-        outcome.elapsed = clock.elapsed().saturating_sub(start);
-        if outcome.verdict != StageVerdict::Moving || outcome.elapsed + interval > timeout {
+        let elapsed = clock.elapsed().saturating_sub(start);
+        if outcome.over(elapsed, &StageVerdict::Moving, (timeout, interval)) {
             return Ok(outcome);
         }
         clock.sleep(interval).await;

@@ -421,6 +421,14 @@ async fn run_ec2_item(
             is_transient(e),
         )
     };
+    let deleted = |answer: Result<Settled>| match answer {
+        Ok(settled) => {
+            let (status, detail, transient) = settled_status(&settled);
+            let detail = unrecorded(mutator, detail);
+            (ItemResult::new(item, status, detail), transient)
+        }
+        Err(e) => failed("", &e),
+    };
     match item.kind {
         ResourceKind::Volume if plan.snapshot_first => {
             let snapshot = match mutator
@@ -464,26 +472,12 @@ async fn run_ec2_item(
             r.snapshot_id = Some(snapshot);
             (r, transient)
         }
-        ResourceKind::Volume => match mutator.delete_volume(&item.id).await {
-            Ok(settled) => {
-                let (status, detail, transient) = settled_status(&settled);
-                let detail = unrecorded(mutator, detail);
-                (ItemResult::new(item, status, detail), transient)
-            }
-            Err(e) => failed("", &e),
-        },
+        ResourceKind::Volume => deleted(mutator.delete_volume(&item.id).await),
         ResourceKind::Snapshot if plan.archive => match mutator.archive_snapshot(&item.id).await {
             Ok(()) => (archiving(mutator, item), false),
             Err(e) => failed("", &e),
         },
-        ResourceKind::Snapshot => match mutator.delete_snapshot(&item.id).await {
-            Ok(settled) => {
-                let (status, detail, transient) = settled_status(&settled);
-                let detail = unrecorded(mutator, detail);
-                (ItemResult::new(item, status, detail), transient)
-            }
-            Err(e) => failed("", &e),
-        },
+        ResourceKind::Snapshot => deleted(mutator.delete_snapshot(&item.id).await),
         ResourceKind::Image => (
             ItemResult::new(
                 item,
@@ -675,33 +669,20 @@ mod tests {
     use super::*;
 
     fn plan(ids: &[&str]) -> CleanupPlan {
-        CleanupPlan {
-            archive: false,
-            target: ResourceKind::Volume,
-            items: ids
-                .iter()
-                .map(|id| CleanupItem {
-                    kind: ResourceKind::Volume,
-                    id: (*id).into(),
-                    repository: None,
-                    digest: None,
-                    tags: Vec::new(),
-                    size_gib: 8.0,
-                    age_days: Some(30),
-                    monthly_cost_usd: 0.64,
-                    reason: "available (attached to nothing)".into(),
-                    preflight: None,
-                    with_digests: Vec::new(),
-                    recycle_bin: None,
-                })
-                .collect(),
-            skipped: Vec::new(),
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 3,
-            preflight_done: false,
-            notes: Vec::new(),
-        }
+        let items = ids
+            .iter()
+            .map(|id| {
+                CleanupItem::ebs(
+                    ResourceKind::Volume,
+                    id,
+                    8,
+                    Some(30),
+                    0.64,
+                    "available (attached to nothing)",
+                )
+            })
+            .collect();
+        CleanupPlan::new(ResourceKind::Volume, items, 3)
     }
 
     #[test]

@@ -260,33 +260,29 @@ pub(crate) mod tests {
         PlaceGroup {
             place,
             plan: CleanupPlan {
-                archive: false,
-                target: ResourceKind::Volume,
-                items: ids
-                    .iter()
-                    .map(|id| {
-                        let mut item = CleanupItem::ebs(
-                            ResourceKind::Volume,
-                            id,
-                            10,
-                            Some(40),
-                            0.8,
-                            "available",
-                        );
-                        item.preflight = Some(if id.ends_with("denied") {
-                            Preflight::Denied("ec2:DeleteVolume denied".into())
-                        } else {
-                            Preflight::Allowed
-                        });
-                        item
-                    })
-                    .collect(),
-                skipped: Vec::new(),
-                min_age_days: None,
-                snapshot_first: false,
-                keep_newest: 3,
                 preflight_done: true,
-                notes: Vec::new(),
+                ..CleanupPlan::new(
+                    ResourceKind::Volume,
+                    ids.iter()
+                        .map(|id| {
+                            let mut item = CleanupItem::ebs(
+                                ResourceKind::Volume,
+                                id,
+                                10,
+                                Some(40),
+                                0.8,
+                                "available",
+                            );
+                            item.preflight = Some(if id.ends_with("denied") {
+                                Preflight::Denied("ec2:DeleteVolume denied".into())
+                            } else {
+                                Preflight::Allowed
+                            });
+                            item
+                        })
+                        .collect(),
+                    3,
+                )
             },
             refused: refused.then(|| "read-only".to_string()),
         }

@@ -262,13 +262,12 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::utc;
     use crate::analysis::image_links::OCI_INDEX;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-            .single()
-            .expect("valid")
+        utc(2026, 11, 23, 12, 0)
     }
 
     fn image(digest: &str, tags: &[&str], day: u32) -> Image {
@@ -512,15 +511,8 @@ mod tests {
                 .all(|i| i.monthly_cost_usd > 0.0 && i.monthly_cost_usd < 0.005)
         );
         let plan = super::super::plan::CleanupPlan {
-            archive: false,
-            target: ResourceKind::Image,
-            items,
             skipped,
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 0,
-            preflight_done: false,
-            notes: Vec::new(),
+            ..super::super::plan::CleanupPlan::new(ResourceKind::Image, items, 0)
         };
         let gib = 4_849.0 * 1_000_000.0 / 1_073_741_824.0;
         assert!(

@@ -12,7 +12,7 @@ use super::Selection;
 use super::execute::{ItemResult, ItemStatus};
 use super::plan::{CleanupItem, CleanupPlan};
 use crate::analysis::marks::{DELETE_AFTER_TAG, OWNER_TAG, delete_after, is_marked, owner_of};
-use crate::analysis::orphans::{OrphanFilter, OrphanReport};
+use crate::analysis::orphans::{EbsOrphan, OrphanFilter, OrphanReport};
 use crate::aws::AwsClients;
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -63,31 +63,6 @@ fn ebs_only(target: ResourceKind) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// (id, size, tags) of the report's orphans of `target`.
-fn orphans_of(
-    report: &OrphanReport,
-    target: ResourceKind,
-) -> Vec<(&str, i32, &BTreeMap<String, String>)> {
-    match target {
-        ResourceKind::Volume => report
-            .volumes
-            .iter()
-            .map(|o| (o.volume.id.as_str(), o.volume.size_gib, &o.volume.tags))
-            .collect(),
-        _ => report
-            .snapshots
-            .iter()
-            .map(|o| {
-                (
-                    o.snapshot.id.as_str(),
-                    o.snapshot.size_gib,
-                    &o.snapshot.tags,
-                )
-            })
-            .collect(),
-    }
 }
 
 /// The plan for `--mark`: every orphan of `target` the rules offer, marked for deletion
@@ -165,7 +140,13 @@ fn mark_plan_of(
             .cloned()
             .collect(),
     };
-    for (id, size, tags) in orphans_of(report, target) {
+    for EbsOrphan {
+        id,
+        size_gib: size,
+        tags,
+        ..
+    } in report.ebs(target)
+    {
         if is_marked(tags) {
             let when = tags.get(DELETE_AFTER_TAG).cloned().unwrap_or_default();
             plan.skipped.push(Skipped::new(
@@ -294,20 +275,10 @@ pub async fn plan_marked(
     ebs_only(target)?;
     let report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
     let today = now.date_naive();
-    let mut delete = CleanupPlan {
-        archive: false,
-        target,
-        items: Vec::new(),
-        skipped: Vec::new(),
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: settings.keep_newest,
-        preflight_done: false,
-        notes: Vec::new(),
-    };
+    let mut delete = CleanupPlan::new(target, Vec::new(), settings.keep_newest);
     let mut unmark = Vec::new();
     let marked = marked_resources(aws, account, target).await?;
-    let orphans = orphans_of(&report, target);
+    let orphans = report.ebs(target);
     for Marked {
         id,
         size_gib: size,
@@ -315,8 +286,7 @@ pub async fn plan_marked(
         in_use,
     } in marked
     {
-        let orphan = orphans.iter().find(|(o, _, _)| *o == id);
-        let Some((_, _, _)) = orphan else {
+        let Some(orphan) = orphans.iter().find(|o| o.id == id) else {
             let why = in_use.unwrap_or_else(|| {
                 report.skipped.iter().find(|s| s.id == id).map_or_else(
                     || "in use again since the mark (no longer an orphan)".to_string(),
@@ -336,28 +306,15 @@ pub async fn plan_marked(
             .unwrap_or_else(|| owner_of(&tags));
         match delete_after(&tags) {
             Some(date) if date <= today => {
-                let source = report
-                    .volumes
-                    .iter()
-                    .find(|o| o.volume.id == id)
-                    .map(|o| (o.age_days, o.monthly_cost_usd, o.reason.clone()))
-                    .or_else(|| {
-                        report
-                            .snapshots
-                            .iter()
-                            .find(|o| o.snapshot.id == id)
-                            .map(|o| (o.age_days, o.monthly_cost_usd, o.reason.clone()))
-                    })
-                    .unwrap_or((None, 0.0, String::new()));
                 delete.items.push(CleanupItem::ebs(
                     target,
                     &id,
                     size,
-                    source.0,
-                    source.1,
+                    orphan.age_days,
+                    orphan.monthly_cost_usd,
                     &format!(
                         "marked for {date} (owner {owner}), still orphaned: {}",
-                        source.2
+                        orphan.reason
                     ),
                 ));
             }

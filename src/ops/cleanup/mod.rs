@@ -98,43 +98,24 @@ impl Candidates {
     /// The items and skipped entries of one kind.
     fn of(&self, kind: ResourceKind) -> (Vec<CleanupItem>, Vec<Skipped>) {
         match (kind, &self.orphans, &self.images) {
-            (ResourceKind::Volume, Some(report), _) => (
+            (ResourceKind::Volume | ResourceKind::Snapshot, Some(report), _) => (
                 report
-                    .volumes
-                    .iter()
+                    .ebs(kind)
+                    .into_iter()
                     .map(|o| {
                         let mut item = CleanupItem::ebs(
-                            ResourceKind::Volume,
-                            &o.volume.id,
-                            o.volume.size_gib,
+                            kind,
+                            o.id,
+                            o.size_gib,
                             o.age_days,
                             o.monthly_cost_usd,
-                            &o.reason,
+                            o.reason,
                         );
-                        item.recycle_bin = self.recovery(ResourceKind::Volume, &o.volume.tags);
+                        item.recycle_bin = self.recovery(kind, o.tags);
                         item
                     })
                     .collect(),
-                skipped_of(report, ResourceKind::Volume),
-            ),
-            (ResourceKind::Snapshot, Some(report), _) => (
-                report
-                    .snapshots
-                    .iter()
-                    .map(|o| {
-                        let mut item = CleanupItem::ebs(
-                            ResourceKind::Snapshot,
-                            &o.snapshot.id,
-                            o.snapshot.size_gib,
-                            o.age_days,
-                            o.monthly_cost_usd,
-                            &o.reason,
-                        );
-                        item.recycle_bin = self.recovery(ResourceKind::Snapshot, &o.snapshot.tags);
-                        item
-                    })
-                    .collect(),
-                skipped_of(report, ResourceKind::Snapshot),
+                skipped_of(report, kind),
             ),
             (ResourceKind::Image, _, Some((items, skipped))) => (items.clone(), skipped.clone()),
             _ => (Vec::new(), Vec::new()),
@@ -159,15 +140,10 @@ impl Candidates {
             _ => Vec::new(),
         };
         CleanupPlan {
-            archive: false,
-            target: kind,
-            items,
             skipped,
             min_age_days,
-            snapshot_first: false,
-            keep_newest: settings.keep_newest,
-            preflight_done: false,
             notes,
+            ..CleanupPlan::new(kind, items, settings.keep_newest)
         }
     }
 }
@@ -339,20 +315,17 @@ mod tests {
     #[test]
     fn restrict_keeps_only_marked_ids_and_explains_the_rest() {
         let mut plan = CleanupPlan {
-            archive: false,
-            target: ResourceKind::Volume,
-            items: vec![volume("vol-a"), volume("vol-b")],
             skipped: vec![Skipped::new(
                 "vol-keep",
                 ResourceKind::Volume,
                 8.0,
                 "protected by tag ecsnap:keep",
             )],
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 3,
-            preflight_done: false,
-            notes: Vec::new(),
+            ..CleanupPlan::new(
+                ResourceKind::Volume,
+                vec![volume("vol-a"), volume("vol-b")],
+                3,
+            )
         };
         let ids: BTreeSet<String> = ["vol-a", "vol-keep", "vol-gone"]
             .iter()

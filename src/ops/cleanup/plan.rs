@@ -85,6 +85,23 @@ pub struct CleanupPlan {
 }
 
 impl CleanupPlan {
+    /// A delete plan of `items` (all of kind `target`) and nothing more: nothing skipped,
+    /// no age floor, no safety snapshots, not preflighted, no notes; `keep_newest` as the
+    /// settings planned it.
+    pub fn new(target: ResourceKind, items: Vec<CleanupItem>, keep_newest: usize) -> Self {
+        Self {
+            target,
+            archive: false,
+            items,
+            skipped: Vec::new(),
+            min_age_days: None,
+            snapshot_first: false,
+            keep_newest,
+            preflight_done: false,
+            notes: Vec::new(),
+        }
+    }
+
     /// The items that will be sent (not blocked by the preflight).
     pub fn to_execute(&self) -> impl Iterator<Item = &CleanupItem> {
         self.items.iter().filter(|i| i.blocked().is_none())
