@@ -108,19 +108,13 @@ fn volume_item(id: &str, preflight: Preflight) -> CleanupItem {
 
 /// A plan deleting these 10 GiB volumes, each allowed by the preflight.
 pub(crate) fn volume_plan(ids: &[&str]) -> CleanupPlan {
+    let items = ids
+        .iter()
+        .map(|id| volume_item(id, Preflight::Allowed))
+        .collect();
     CleanupPlan {
-        archive: false,
-        target: ResourceKind::Volume,
-        items: ids
-            .iter()
-            .map(|id| volume_item(id, Preflight::Allowed))
-            .collect(),
-        skipped: Vec::new(),
-        min_age_days: None,
-        snapshot_first: false,
-        keep_newest: 3,
         preflight_done: true,
-        notes: Vec::new(),
+        ..CleanupPlan::new(ResourceKind::Volume, items, 3)
     }
 }
 

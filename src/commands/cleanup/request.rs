@@ -396,22 +396,16 @@ mod tests {
     #[test]
     fn the_plan_text_shows_locked_skips_and_what_was_not_checked() {
         let plan = CleanupPlan {
-            archive: false,
-            target: ResourceKind::Snapshot,
-            items: Vec::new(),
             skipped: vec![Skipped::new(
                 "snap-locked",
                 ResourceKind::Snapshot,
                 8.0,
                 "locked in compliance mode until 2027-01-31 00:00 UTC",
             )],
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 3,
-            preflight_done: false,
             notes: vec![crate::analysis::locks::not_checked_line(
                 "ec2:DescribeLockedSnapshots was denied",
             )],
+            ..CleanupPlan::new(ResourceKind::Snapshot, Vec::new(), 3)
         };
         let text = plan_text(&plan);
         assert!(
@@ -440,26 +434,17 @@ mod tests {
             i.recycle_bin = recycle_bin;
             i
         };
-        let mut plan = CleanupPlan {
-            archive: false,
-            target: ResourceKind::Snapshot,
-            items: vec![
-                item(
-                    "snap-kept",
-                    Some(Recovery::Recoverable {
-                        rule: "abc".into(),
-                        retention_days: 7,
-                    }),
-                ),
-                item("snap-gone", Some(Recovery::Permanent)),
-            ],
-            skipped: Vec::new(),
-            min_age_days: None,
-            snapshot_first: false,
-            keep_newest: 3,
-            preflight_done: false,
-            notes: Vec::new(),
-        };
+        let items = vec![
+            item(
+                "snap-kept",
+                Some(Recovery::Recoverable {
+                    rule: "abc".into(),
+                    retention_days: 7,
+                }),
+            ),
+            item("snap-gone", Some(Recovery::Permanent)),
+        ];
+        let mut plan = CleanupPlan::new(ResourceKind::Snapshot, items, 3);
         let text = plan_text(&plan);
         assert!(text.contains("RECYCLE BIN"), "{text}");
         assert!(text.contains("recoverable for 7 days (rule abc)"), "{text}");
