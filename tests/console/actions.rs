@@ -30,6 +30,19 @@ pub(crate) fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
 }
 
+/// Types `text` into whatever has the keyboard: a filter, a prompt, a typed confirmation.
+pub(crate) fn type_text(state: &mut AppState, text: &str) {
+    for c in text.chars() {
+        ch(state, c);
+    }
+}
+
+/// Types `text` and presses Enter: the Enter's effects.
+pub(crate) fn submit(state: &mut AppState, text: &str) -> Vec<Effect> {
+    type_text(state, text);
+    key(state, KeyCode::Enter)
+}
+
 /// The worker service selected in Services.
 pub(crate) fn on_worker() -> AppState {
     let mut s = loaded_state();

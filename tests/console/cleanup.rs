@@ -4,6 +4,7 @@
 //! no new deletes, the results still land; the second — or one when nothing runs —
 //! quits); and the confirm and report screens at 120×40 and 80×24 (insta).
 
+use crate::storage::orphan_ids;
 use std::collections::BTreeSet;
 
 use crate::actions::{ch, fixed};
@@ -434,12 +435,7 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     insta::assert_snapshot!("cleanup_selected_row_80x24", render(&s, 80, 24));
     // Three marked, the plans per kind (volumes by id, then the snapshot): the dialog
     // lists them as the table does.
-    let table: Vec<String> = s
-        .orphans
-        .list
-        .visible_rows()
-        .map(|r| r.id().to_string())
-        .collect();
+    let table = orphan_ids(&s);
     let chosen = [table[0].clone(), table[3].clone(), table[4].clone()];
     assert!(chosen[1].starts_with("snap-"), "{table:?}");
     let mut s = cleanup_of(&chosen.iter().map(String::as_str).collect::<Vec<_>>());

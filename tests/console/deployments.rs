@@ -9,7 +9,7 @@
 //! ROLLBACK_REQUESTED → ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL. Screens at 120×40 and
 //! 80×24 (insta).
 
-use crate::actions::{ch, on_worker};
+use crate::actions::{ch, on_worker, submit};
 use crate::asserts::assert_has;
 use crate::fixtures::{
     deliver, deployment_history, key, now, pane, paused_canary, render, reply, rolling_back,
@@ -267,10 +267,7 @@ fn o_in_production_needs_the_service_name_typed() {
     continue_planned(&mut s);
     assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
     key(&mut s, KeyCode::Backspace);
-    for c in "worker".chars() {
-        ch(&mut s, c);
-    }
-    let effects = key(&mut s, KeyCode::Enter);
+    let effects = submit(&mut s, "worker");
     assert!(
         matches!(
             effects[..],

@@ -2,6 +2,7 @@
 //! first, each naming its service; it follows the services as they are loaded again,
 //! `/` filters it across every service, Enter opens the event's service, Esc goes back.
 
+use crate::actions::submit;
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{ago, key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
@@ -64,10 +65,7 @@ fn the_feed_follows_the_services_and_filters_across_them() {
     let top = s.events.list.selected_row().expect("a row");
     assert_eq!(top.event.id, "query-e2", "the new event leads");
     key(&mut s, KeyCode::Char('/'));
-    for c in "unable to place".chars() {
-        key(&mut s, KeyCode::Char(c));
-    }
-    key(&mut s, KeyCode::Enter);
+    submit(&mut s, "unable to place");
     assert_eq!(s.events.list.visible_rows().count(), 1);
     let screen = render(&s, 120, 40);
     assert_has(&screen, "search-staging/query");

@@ -6,6 +6,7 @@
 
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, ledger_detail, ledger_tasks, listed, loaded_state, pane, render};
+use crate::navigation::service_names;
 use ecsnap::load::targets::ServiceTargets;
 use ecsnap::model::{Alarm, TargetHealth};
 use ecsnap::tui::state::app::AppState;
@@ -138,12 +139,7 @@ fn detail_lists_target_groups_targets_with_their_tasks_and_alarms() {
 #[test]
 fn an_alarm_in_alarm_sorts_its_service_up_and_is_its_why() {
     let mut s = loaded_state();
-    let before: Vec<String> = s
-        .services
-        .list
-        .visible_rows()
-        .map(|r| r.service.name.clone())
-        .collect();
+    let before = service_names(&s);
     assert_ne!(before[0], "ledger", "{before:?}");
     ledger_alarms(&mut s);
     let first = s.services.list.visible_rows().next().expect("a row");

@@ -4,6 +4,7 @@
 //! Also: the help's screens, its scroll keys, the footer's essential keys, and text fields
 //! that type every letter (no key both typed and a command).
 
+use crate::actions::type_text;
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{footer, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
@@ -424,9 +425,7 @@ fn the_port_field_offers_no_letter_key_and_types_every_letter() {
         "Enter confirm  Esc cancel  Backspace delete  ? help",
         "{screen}"
     );
-    for c in "5432 db.internal".chars() {
-        ch(&mut s, c);
-    }
+    type_text(&mut s, "5432 db.internal");
     key(&mut s, KeyCode::Down);
     let input = s.modal.as_ref().map(|m| m.confirm.input.clone());
     assert_eq!(

@@ -2,6 +2,7 @@
 //! 120×40, and of the wait view explaining a failed rollout: the stopped task's class,
 //! hint and the last lines of its essential container.
 
+use crate::actions::submit;
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, dialog, key, loaded_state, logs_msg, now, render, td_arn};
 use chrono::Duration;
@@ -119,10 +120,7 @@ pub(crate) fn logs_view() -> AppState {
         ),
     );
     key(&mut s, KeyCode::Char('/'));
-    for c in "error".chars() {
-        key(&mut s, KeyCode::Char(c));
-    }
-    key(&mut s, KeyCode::Enter);
+    submit(&mut s, "error");
     s
 }
 

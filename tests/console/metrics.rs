@@ -17,7 +17,7 @@ use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
 /// A series of `values`, one every 5 minutes of the last hour.
-fn usage(values: &[f64], limit: Option<f64>, unit: &'static str) -> Usage {
+pub(crate) fn usage(values: &[f64], limit: Option<f64>, unit: &'static str) -> Usage {
     let start = now() - Duration::hours(1);
     Usage {
         points: values

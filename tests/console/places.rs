@@ -4,6 +4,7 @@
 //! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
 //! insta snapshots at 120×40 and 80×24.
 
+use crate::actions::{submit, type_text};
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
@@ -334,10 +335,7 @@ fn unique_bytes_are_counted_in_the_selected_user_place() {
 
 fn type_jump(s: &mut AppState, text: &str) -> Vec<Effect> {
     key(s, KeyCode::Char(':'));
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
-    key(s, KeyCode::Enter)
+    submit(s, text)
 }
 
 #[test]
@@ -387,9 +385,7 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
 fn ctx_completes_account_names_with_tab() {
     let mut s = loaded();
     key(&mut s, KeyCode::Char(':'));
-    for c in "ctx st".chars() {
-        key(&mut s, KeyCode::Char(c));
-    }
+    type_text(&mut s, "ctx st");
     key(&mut s, KeyCode::Tab);
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.places.account.as_deref(), Some("staging"));

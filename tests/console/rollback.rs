@@ -6,7 +6,7 @@
 //! (`i` twice) pickers; a rollback acting in the selected row's place; and the screens at
 //! 120×40 and 80×24 (insta).
 
-use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
+use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started, submit};
 use crate::asserts::assert_has;
 use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
 use crate::places::{PROD, STAGING, loaded, select_worker};
@@ -159,10 +159,7 @@ fn production_needs_the_service_name_typed() {
     );
     assert!(render(&s, 120, 40).contains("does not match"));
     key(&mut s, KeyCode::Backspace);
-    for c in "worker".chars() {
-        ch(&mut s, c);
-    }
-    let effects = key(&mut s, KeyCode::Enter);
+    let effects = submit(&mut s, "worker");
     assert!(
         matches!(
             effects[..],

@@ -32,6 +32,15 @@ pub(crate) fn sends_on_y(s: &mut AppState) -> StoragePlan {
     plan.clone()
 }
 
+/// The ids of the Orphans pane's rows, as the table shows them (filter and order).
+pub(crate) fn orphan_ids(s: &AppState) -> Vec<String> {
+    s.orphans
+        .list
+        .visible_rows()
+        .map(|r| r.id().to_string())
+        .collect()
+}
+
 const MARKED: &str = "vol-0c01d00000000005e";
 const ARCHIVED: &str = "snap-0aa0000000000001a";
 
@@ -88,21 +97,9 @@ fn orphans_show_the_zone_the_tier_the_lock_and_the_mark() {
 fn the_filter_finds_marked_orphans_and_a_zone() {
     let mut s = orphans_in_every_state();
     s.orphans.list.set_filter("marked".into());
-    let shown: Vec<String> = s
-        .orphans
-        .list
-        .visible_rows()
-        .map(|r| r.id().into())
-        .collect();
-    assert_eq!(shown, vec![MARKED.to_string()]);
+    assert_eq!(orphan_ids(&s), vec![MARKED.to_string()]);
     s.orphans.list.set_filter("us-east-1c".into());
-    let shown: Vec<String> = s
-        .orphans
-        .list
-        .visible_rows()
-        .map(|r| r.id().into())
-        .collect();
-    assert_eq!(shown, vec![MARKED.to_string()]);
+    assert_eq!(orphan_ids(&s), vec![MARKED.to_string()]);
 }
 
 fn mark_plan(ids: &[&str]) -> MarkPlan {

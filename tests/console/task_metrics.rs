@@ -7,10 +7,10 @@
 
 use crate::asserts::{assert_has, assert_lacks};
 use crate::fixtures::{deliver, ledger_tasks, loaded_state, now, pane, render};
+use crate::metrics::usage;
 use chrono::Duration;
 use ecsnap::analysis::metrics::{MetricSource, ServiceMetrics, Usage};
 use ecsnap::analysis::task_metrics::{TaskKey, TaskMetrics};
-use ecsnap::model::MetricPoint;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::{Event, PaneAnswer};
@@ -20,29 +20,13 @@ use ecsnap::tui::update::app::update;
 const FIRST: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
 const SECOND: &str = "fa7455586348f4d6ea9a40b352c396df";
 
-fn usage(values: &[f64], limit: f64, unit: &'static str) -> Usage {
-    let start = now() - Duration::hours(1);
-    Usage {
-        points: values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| MetricPoint {
-                timestamp: start + Duration::minutes(5 * i64::try_from(i).unwrap_or(0)),
-                value: *v,
-            })
-            .collect(),
-        limit: Some(limit),
-        unit,
-    }
-}
-
 /// A ledger task's metrics: `memory` percents of 512 MiB, CPU flat at a quarter.
 fn task(id: &str, memory: Option<&[f64]>) -> TaskMetrics {
     let (source, memory, cpu) = match memory {
         Some(m) => (
             MetricSource::ContainerInsights,
-            usage(m, 512.0, "MiB"),
-            usage(&[25.0; 12], 256.0, "CPU units"),
+            usage(m, Some(512.0), "MiB"),
+            usage(&[25.0; 12], Some(256.0), "CPU units"),
         ),
         None => (MetricSource::NoData, Usage::default(), Usage::default()),
     };
