@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::asserts::assert_has;
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{
     deliver, dialog, generation, key, listing, loaded_state, now, render, reply,
 };
@@ -41,6 +41,36 @@ pub(crate) fn type_text(state: &mut AppState, text: &str) {
 pub(crate) fn submit(state: &mut AppState, text: &str) -> Vec<Effect> {
     type_text(state, text);
     key(state, KeyCode::Enter)
+}
+
+/// The one action `effects` run; any other effects fail the test, showing them.
+pub(crate) fn only_action(effects: &[Effect]) -> &ActionEffect {
+    match effects {
+        [Effect::Run(Work::Action(action))] => action,
+        other => panic!("expected one action, got {other:?}"),
+    }
+}
+
+/// The one load `effects` run; any other effects fail the test, showing them.
+pub(crate) fn only_load(effects: &[Effect]) -> &Load {
+    match effects {
+        [Effect::Run(Work::Load(load))] => load,
+        other => panic!("expected one load, got {other:?}"),
+    }
+}
+
+/// `y` on a dialog in read-only mode: nothing is sent, and the dialog says it refused.
+pub(crate) fn assert_y_refused_in_read_only(s: &mut AppState) {
+    let effects = ch(s, 'y');
+    assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
+    let text = render(s, 120, 40);
+    assert_has_all(
+        &text,
+        &[
+            "READ-ONLY — this console sends no changes",
+            "refused, nothing was sent",
+        ],
+    );
 }
 
 /// The worker service selected in Services.
@@ -156,10 +186,12 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
         text.contains("IN_PROGRESS") && text.contains("worker:2"),
         "{text}"
     );
-    assert_has(&text, "has started 1 tasks (poll 1)");
-    assert_has(
+    assert_has_all(
         &text,
-        "task1 (worker:2): Essential container in task exited (OOM)",
+        &[
+            "has started 1 tasks (poll 1)",
+            "task1 (worker:2): Essential container in task exited (OOM)",
+        ],
     );
     assert!(
         ch(&mut s, 'R').is_empty(),
@@ -167,8 +199,13 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     );
     fail_rollout(&mut s, g);
     let text = render(&s, 120, 40);
-    assert_has(&text, "✗ FAILED: deployment ecs-svc/new1 FAILED");
-    assert_has(&text, "R rolls back now");
+    assert_has_all(
+        &text,
+        &[
+            "✗ FAILED: deployment ecs-svc/new1 FAILED",
+            "R rolls back now",
+        ],
+    );
     let effects = ch(&mut s, 'R');
     assert!(
         matches!(&effects[..], [Effect::CancelAction, Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:2")),

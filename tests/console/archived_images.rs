@@ -6,7 +6,7 @@
 //! Screens at 80×24 (insta).
 
 use crate::actions::{ch, on_worker};
-use crate::asserts::assert_has;
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, dialog, generation, loaded_state, now, render, reply};
 use crate::storage::sends_on_y;
 use ecsnap::model::ImageStatus;
@@ -86,11 +86,13 @@ fn the_picker_refuses_an_archived_image_tag_and_t_restores_it_until_pullable() {
     let mut s = picker_on_archived_tag();
     let text = render(&s, 120, 40);
     assert!(text.contains("▶ v1.5.2"), "{text}");
-    assert_has(&text, "✗ archived — restore first (minutes)");
-    assert_has(&text, "app:v1.5.2 is archived — restore first (minutes)");
-    assert_has(
+    assert_has_all(
         &text,
-        "Cannot confirm: the image is archived · t restores it (minutes)",
+        &[
+            "✗ archived — restore first (minutes)",
+            "app:v1.5.2 is archived — restore first (minutes)",
+            "Cannot confirm: the image is archived · t restores it (minutes)",
+        ],
     );
     insta::assert_snapshot!("picker_archived_tag_80x24", render(&s, 80, 24));
     assert!(

@@ -2,7 +2,7 @@
 //! its age, a banner says what to run (the profile's own advice), and `r` after logging in
 //! elsewhere loads again and clears it — no restart.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has_all, assert_lacks};
 use crate::fixtures::{key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
@@ -36,12 +36,17 @@ fn expired_credentials_show_a_banner_keep_stale_rows_and_r_recovers() {
     listed(&mut s, Listing::Services(Err(EXPIRED.into())));
     assert_eq!(s.services.list.rows.len(), rows, "the last rows are kept");
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "⚠ credentials:");
-    assert_has(&screen, "aws sso login --profile oncall");
-    assert_has(&screen, "panes show data from 12m ago (stale)");
-    assert_has(&screen, "r retries once you have logged in");
-    assert_has(&screen, "✗ load failed · stale, from 12m ago");
-    assert_has(&screen, "crawler");
+    assert_has_all(
+        &screen,
+        &[
+            "⚠ credentials:",
+            "aws sso login --profile oncall",
+            "panes show data from 12m ago (stale)",
+            "r retries once you have logged in",
+            "✗ load failed · stale, from 12m ago",
+            "crawler",
+        ],
+    );
     insta::assert_snapshot!("credentials_expired_120x40", screen);
     // Logged in in another terminal: r loads again, and the answer clears the banner.
     assert_r_reloads_services(&mut s);

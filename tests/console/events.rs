@@ -3,7 +3,7 @@
 //! `/` filters it across every service, Enter opens the event's service, Esc goes back.
 
 use crate::actions::submit;
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has_all, assert_lacks};
 use crate::fixtures::{ago, key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
 use ecsnap::model::ServiceEvent;
@@ -52,8 +52,7 @@ fn every_services_events_in_one_feed_newest_first() {
     assert_eq!(order.len(), 9, "{order:?}");
     assert_eq!(order[0], "worker/worker-e2");
     let screen = render(&s, 80, 24);
-    assert_has(&screen, "1 Services › Events");
-    assert_has(&screen, "payments-prod/worker");
+    assert_has_all(&screen, &["1 Services › Events", "payments-prod/worker"]);
     insta::assert_snapshot!("events_80x24", screen);
     insta::assert_snapshot!("events_120x40", render(&s, 120, 40));
 }
@@ -68,8 +67,13 @@ fn the_feed_follows_the_services_and_filters_across_them() {
     submit(&mut s, "unable to place");
     assert_eq!(s.events.list.visible_rows().count(), 1);
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "search-staging/query");
-    assert_has(&screen, "was unable to place a task \\e[31mred");
+    assert_has_all(
+        &screen,
+        &[
+            "search-staging/query",
+            "was unable to place a task \\e[31mred",
+        ],
+    );
     assert_lacks(&screen, "has reached a steady state");
 }
 

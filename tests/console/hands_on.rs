@@ -4,8 +4,8 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
-use crate::actions::{submit, type_text};
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::{only_load, submit, type_text};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::exec::ExecPlan;
@@ -109,9 +109,14 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "desired count is now 3");
-    assert_has(&text, "running 2 of 3 · pending 0 · 0 looks");
-    assert_has(&text, "Esc stops watching");
+    assert_has_all(
+        &text,
+        &[
+            "desired count is now 3",
+            "running 2 of 3 · pending 0 · 0 looks",
+            "Esc stops watching",
+        ],
+    );
     deliver(
         &mut s,
         dialog(
@@ -143,15 +148,14 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         )),
     );
     assert!(
-        matches!(
-            &effects[..],
-            [Effect::Run(Work::Load(Load::Services { .. }))]
-        ),
+        matches!(only_load(&effects), Load::Services { .. }),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "✓ 3 running, as asked (after 0m10s)");
-    assert_has(&text, "Esc closes");
+    assert_has_all(
+        &text,
+        &["✓ 3 running, as asked (after 0m10s)", "Esc closes"],
+    );
     assert_eq!(s.modal.as_ref().map(|m| m.stage.clone()), Some(Stage::Done));
 }
 

@@ -5,7 +5,7 @@
 //! that type every letter (no key both typed and a command).
 
 use crate::actions::type_text;
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{footer, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::confirm::Confirmation;
@@ -461,8 +461,13 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
         footer.trim(),
         "Enter confirm  Esc cancel  ↓ next  ↑ previous  → tags/EBS  Backspace delete  ? help"
     );
-    assert_has(&screen, "(↓/↑ to pick)");
-    assert_has(&screen, "→ lists the container's image tags instead");
+    assert_has_all(
+        &screen,
+        &[
+            "(↓/↑ to pick)",
+            "→ lists the container's image tags instead",
+        ],
+    );
     assert!(
         !screen.contains("j/k") && !screen.contains("i lists"),
         "{screen}"

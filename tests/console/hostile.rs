@@ -3,7 +3,7 @@
 //! overrides are shown escaped — no control or bidi character reaches a cell — and secret
 //! values, by name or inside a URL, are masked while `PATH` stays visible.
 
-use crate::asserts::assert_has;
+use crate::asserts::assert_has_all;
 use crate::fixtures::{
     ago, deliver, ledger_tasks, listing, loaded_state, now, pane, render, services, td_arn,
 };
@@ -83,11 +83,16 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
         !text.chars().any(|c| c != '\n' && needs_escape(c)),
         "a control or bidi character reached a cell:\n{text}"
     );
-    assert_has(&text, EVENT_SHOWN);
-    assert_has(&text, STOP_REASON_SHOWN);
-    assert_has(&text, "GREETING=hi\\e]0;pwned\\x07\\u{2066}");
-    assert_has(&text, "PATH=/usr/local/bin:/usr/bin");
-    assert_has(&text, "DATABASE_URL=postgres://admin:••••@db/x");
+    assert_has_all(
+        &text,
+        &[
+            EVENT_SHOWN,
+            STOP_REASON_SHOWN,
+            "GREETING=hi\\e]0;pwned\\x07\\u{2066}",
+            "PATH=/usr/local/bin:/usr/bin",
+            "DATABASE_URL=postgres://admin:••••@db/x",
+        ],
+    );
     for name in ["MYSQL_PWD", "GITHUB_PAT", "SENTRY_DSN"] {
         assert!(text.contains(&format!("{name}=••••")), "{name}:\n{text}");
     }

@@ -4,7 +4,7 @@
 //! Screens at 120×40 and 80×24 (insta).
 
 use crate::actions::{progress, stable_outcome, wait_view};
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{render, reply};
 use ecsnap::analysis::hydration::NO_RATE_LINE;
 use ecsnap::ops::wait::Verdict;
@@ -38,13 +38,15 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
         ),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "✓ stable");
-    assert_has(&text, "Volume initialization (following):");
-    assert_has(
+    assert_has_all(
         &text,
-        "no initialization rate: blocks load from S3 on first read",
+        &[
+            "✓ stable",
+            "Volume initialization (following):",
+            "no initialization rate: blocks load from S3 on first read",
+            "10% — first reads are slow",
+        ],
     );
-    assert_has(&text, "10% — first reads are slow");
     reply(
         &mut s,
         look(
@@ -63,8 +65,7 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
     insta::assert_snapshot!("wait_view_hydration_80x24", render(&s, 80, 24));
     reply(&mut s, look(&[NO_RATE_LINE, "vol-0new: initialized"], true));
     let text = render(&s, 120, 40);
-    assert_has(&text, "Volume initialization:");
-    assert_has(&text, "vol-0new: initialized");
+    assert_has_all(&text, &["Volume initialization:", "vol-0new: initialized"]);
     assert_lacks(&text, "(following)");
 }
 

@@ -3,7 +3,7 @@
 //! hint and the last lines of its essential container.
 
 use crate::actions::submit;
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, dialog, key, loaded_state, logs_msg, now, render, td_arn};
 use chrono::Duration;
 use crossterm::event::KeyCode;
@@ -128,8 +128,7 @@ pub(crate) fn logs_view() -> AppState {
 fn logs_view_screens() {
     let s = logs_view();
     let wide = render(&s, 120, 40);
-    assert_has(&wide, "ERROR reconciliation job");
-    assert_has(&wide, "(2 matches)");
+    assert_has_all(&wide, &["ERROR reconciliation job", "(2 matches)"]);
     insta::assert_snapshot!("logs_view_120x40", wide);
     let narrow = render(&s, 80, 24);
     assert_has(&narrow, "WARN  heap at 87%");
@@ -150,8 +149,13 @@ fn logs_view_wraps_and_names_another_driver() {
         "firelens: no read"
     );
     let other = render(&s, 80, 24);
-    assert_has(&other, "log-router logs with the awsfirelens driver");
-    assert_has(&other, "firelens → its configured output");
+    assert_has_all(
+        &other,
+        &[
+            "log-router logs with the awsfirelens driver",
+            "firelens → its configured output",
+        ],
+    );
     assert!(key(&mut s, KeyCode::Char('q')).contains(&Effect::CancelLogs));
     assert!(s.logs.is_none());
     assert_eq!(s.pane, PaneId::Tasks);
@@ -251,10 +255,15 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "out of memory: a container ran out of memory");
-    assert_has(&text, "app — last 5 log lines:");
-    assert_has(&text, "fatal: runtime: out of memory");
-    assert_has(&text, "R rolls back now");
+    assert_has_all(
+        &text,
+        &[
+            "out of memory: a container ran out of memory",
+            "app — last 5 log lines:",
+            "fatal: runtime: out of memory",
+            "R rolls back now",
+        ],
+    );
     insta::assert_snapshot!("wait_view_failed_task_120x40", text);
     insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
     let effects = key(&mut s, KeyCode::Char('R'));

@@ -1,8 +1,8 @@
 //! The behaviour of `update`: navigation, filter, sort, marks, jumps, stale results,
 //! help, quitting and the background refresh.
 
-use crate::actions::type_text;
-use crate::asserts::assert_has;
+use crate::actions::{only_load, type_text};
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, key, listed, listing, loaded_state, now, pane, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
@@ -58,14 +58,14 @@ fn navigation_moves_and_drills_in_and_out() {
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Tasks);
     assert!(matches!(
-        effects.as_slice(),
-        [Effect::Run(Work::Load(Load::Tasks { cluster, service, .. }))] if cluster == "payments-prod" && service == "api"
+        only_load(&effects),
+        Load::Tasks { cluster, service, .. } if cluster == "payments-prod" && service == "api"
     ));
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Detail);
     assert!(matches!(
-        effects.as_slice(),
-        [Effect::Run(Work::Load(Load::Detail { task_definition, .. }))] if task_definition.ends_with("api:2")
+        only_load(&effects),
+        Load::Detail { task_definition, .. } if task_definition.ends_with("api:2")
     ));
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.pane, PaneId::Tasks);
@@ -192,8 +192,7 @@ fn space_marks_rows_where_an_action_uses_them_and_nowhere_else() {
     assert_eq!(s.orphans.list.marks.len(), 2);
     assert_eq!(s.orphans.list.selected, 2, "marking moves down");
     let text = render(&s, 120, 40);
-    assert_has(&text, "2 marked");
-    assert_has(&text, "●");
+    assert_has_all(&text, &["2 marked", "●"]);
 }
 
 #[test]
@@ -271,8 +270,8 @@ fn jump_completes_and_lands() {
     type_text(&mut s, "api");
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
-        effects.as_slice(),
-        [Effect::Run(Work::Load(Load::Tasks { service, .. }))] if service == "api"
+        only_load(&effects),
+        Load::Tasks { service, .. } if service == "api"
     ));
     key(&mut s, KeyCode::Char(':'));
     type_text(&mut s, "carol");
@@ -401,7 +400,7 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
     );
     let effects = tick(&mut s, 6);
     assert!(
-        matches!(effects.as_slice(), [Effect::Run(Work::Load(Load::Detail { service, .. }))] if service == "worker"),
+        matches!(only_load(&effects), Load::Detail { service, .. } if service == "worker"),
         "{effects:?}"
     );
     let effects = tick(&mut s, 31);

@@ -5,7 +5,7 @@
 //! insta snapshots at 120×40 and 80×24.
 
 use crate::actions::{submit, type_text};
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
@@ -277,8 +277,7 @@ fn services_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);
-    assert_has(&text, "2 accounts · 2 regions");
-    assert_has(&text, "PRODUCTION");
+    assert_has_all(&text, &["2 accounts · 2 regions", "PRODUCTION"]);
     assert!(
         text.contains("ACCOUNT") && text.contains("REGION"),
         "{text}"
@@ -293,10 +292,15 @@ fn orphans_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Orphans;
     let text = render(&s, 120, 40);
-    assert_has(&text, "prod · eu-west-1:");
-    assert_has(&text, "staging · us-east-1:");
-    assert_has(&text, "ec2:DescribeVolumes");
-    assert_has(&text, "Total:");
+    assert_has_all(
+        &text,
+        &[
+            "prod · eu-west-1:",
+            "staging · us-east-1:",
+            "ec2:DescribeVolumes",
+            "Total:",
+        ],
+    );
     insta::assert_snapshot!("orphans_places_120x40", text);
     insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
 }
@@ -306,9 +310,10 @@ fn snapshots_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Snapshots;
     let text = render(&s, 120, 40);
-    assert_has(&text, "prod · eu-west-1:");
-    assert_has(&text, "staging · us-east-1:");
-    assert_has(&text, "ACCOUNT");
+    assert_has_all(
+        &text,
+        &["prod · eu-west-1:", "staging · us-east-1:", "ACCOUNT"],
+    );
     insta::assert_snapshot!("snapshots_places_120x40", text);
 }
 
@@ -546,13 +551,12 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     );
     deliver(&mut s, planned(PROD, PROD_VOLUME));
     let text = render(&s, 140, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month",
-    );
-    assert_has(
-        &text,
-        "staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month",
+        &[
+            "prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month",
+            "staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month",
+        ],
     );
     // The confirm line names what is deleted and every place it is in.
     let flat: String = text
@@ -824,8 +828,7 @@ fn places_join_as_their_accounts_answer_and_actions_wait_for_the_last() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "connecting 1/2 accounts");
-    assert_has(&text, "payments-prod");
+    assert_has_all(&text, &["connecting 1/2 accounts", "payments-prod"]);
     let narrow = render(&s, 80, 24);
     assert_has(&narrow, "connecting 1/2 accounts");
     assert!(

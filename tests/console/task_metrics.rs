@@ -5,7 +5,7 @@
 //! enhanced observability, no column and one line saying how to turn it on; a stale
 //! answer is dropped and a failed read is one line.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, ledger_tasks, loaded_state, now, pane, render};
 use crate::metrics::usage;
 use chrono::Duration;
@@ -116,9 +116,7 @@ fn tasks_show_each_tasks_sparklines_and_the_selected_tasks_line() {
         ]),
     );
     let wide = render(&s, 120, 40);
-    assert_has(&wide, " CPU ");
-    assert_has(&wide, " MEM");
-    assert_has(&wide, FIRST);
+    assert_has_all(&wide, &[" CPU ", " MEM", FIRST]);
     let selected = s
         .tasks
         .list
