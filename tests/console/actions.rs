@@ -73,6 +73,13 @@ pub(crate) fn assert_y_refused_in_read_only(s: &mut AppState) {
     );
 }
 
+/// Whether `effects` load the services again (among whatever else they run).
+pub(crate) fn reloads_services(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. }))))
+}
+
 /// The worker service selected in Services.
 pub(crate) fn on_worker() -> AppState {
     let mut s = loaded_state();

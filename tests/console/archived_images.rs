@@ -7,11 +7,11 @@
 
 use crate::actions::{ch, on_worker};
 use crate::asserts::{assert_has, assert_has_all};
-use crate::fixtures::{deliver, dialog, generation, loaded_state, now, render, reply};
+use crate::fixtures::{deliver, dialog, generation, loaded_state, render, reply};
+use crate::rollback::answer_image_tags;
 use crate::storage::sends_on_y;
 use ecsnap::model::ImageStatus;
 use ecsnap::ops::restore_image::{ArchivedImage, RestoreImagePlan};
-use ecsnap::ops::rollback::{ImageTags, TagChoice};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, StorageEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::Stage;
@@ -27,29 +27,15 @@ fn picker_on_archived_tag() -> AppState {
     let mut s = on_worker();
     ch(&mut s, 'R');
     let g = generation(&s);
-    let tags = [
-        ("v1.6.0-rc1", ImageStatus::Active),
-        ("v1.5.2", ImageStatus::Archived),
-        ("v1.5.0", ImageStatus::Active),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(i, (t, status))| TagChoice {
-        tag: t.into(),
-        pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
-        status,
-    })
-    .collect();
-    deliver(
+    answer_image_tags(
         &mut s,
-        dialog(
-            g,
-            DialogAnswer::ImageTags(Ok(ImageTags {
-                container: "app".into(),
-                image: IMAGE.into(),
-                tags,
-            })),
-        ),
+        g,
+        IMAGE,
+        &[
+            ("v1.6.0-rc1", ImageStatus::Active),
+            ("v1.5.2", ImageStatus::Archived),
+            ("v1.5.0", ImageStatus::Active),
+        ],
     );
     reply(
         &mut s,

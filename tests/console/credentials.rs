@@ -2,10 +2,10 @@
 //! its age, a banner says what to run (the profile's own advice), and `r` after logging in
 //! elsewhere loads again and clears it — no restart.
 
+use crate::actions::reloads_services;
 use crate::asserts::{assert_has_all, assert_lacks};
 use crate::fixtures::{key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
-use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::Listing;
 
@@ -17,12 +17,7 @@ const EXPIRED: &str = "ecs:ListClusters in us-east-1: no usable AWS credentials:
 /// `r` asks for the Services pane again.
 fn assert_r_reloads_services(s: &mut AppState) {
     let effects = key(s, KeyCode::Char('r'));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
-        "{effects:?}"
-    );
+    assert!(reloads_services(&effects), "{effects:?}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::actions::submit;
 use crate::asserts::{assert_has_all, assert_lacks};
 use crate::fixtures::{ago, key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
-use ecsnap::model::ServiceEvent;
+use ecsnap::model::{Service, ServiceEvent};
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::Listing;
@@ -19,21 +19,31 @@ fn on_events() -> AppState {
     s
 }
 
+/// The fixture fleet with a new event of a minute ago at the head of `service`'s events.
+pub(crate) fn services_with_event(service: &str, id: &str, message: &str) -> Vec<Service> {
+    let mut fleet = services();
+    let found = fleet
+        .iter_mut()
+        .find(|x| x.name == service)
+        .expect("the service in the fixture");
+    found.events.insert(
+        0,
+        ServiceEvent {
+            id: id.into(),
+            created_at: ago(1),
+            message: message.into(),
+        },
+    );
+    fleet
+}
+
 /// The fleet again, `query` now unable to place a task (an event with a control sequence
 /// in it, as AWS text can hold).
 fn query_cannot_place(s: &mut AppState) {
-    let mut fleet = services();
-    let query = fleet
-        .iter_mut()
-        .find(|x| x.name == "query")
-        .expect("query in the fixture");
-    query.events.insert(
-        0,
-        ServiceEvent {
-            id: "query-e2".into(),
-            created_at: ago(1),
-            message: "(service query) was unable to place a task \u{1b}[31mred".into(),
-        },
+    let fleet = services_with_event(
+        "query",
+        "query-e2",
+        "(service query) was unable to place a task \u{1b}[31mred",
     );
     s.services.loader.start(s.now);
     listed(s, Listing::Services(Ok(fleet)));

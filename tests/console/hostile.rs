@@ -4,11 +4,12 @@
 //! values, by name or inside a URL, are masked while `PATH` stays visible.
 
 use crate::asserts::assert_has_all;
+use crate::events::services_with_event;
 use crate::fixtures::{
-    ago, deliver, ledger_tasks, listing, loaded_state, now, pane, render, services, td_arn,
+    ago, deliver, ledger_tasks, listing, loaded_state, now, pane, render, td_arn,
 };
 use ecsnap::model::escape::needs_escape;
-use ecsnap::model::{ContainerDef, ServiceEvent, TaskDefinition};
+use ecsnap::model::{ContainerDef, TaskDefinition};
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::msg::{Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
@@ -22,19 +23,7 @@ const STOP_REASON_SHOWN: &str = "OutOfMemoryError \\e]0;pwned\\x07\\r\\nforged";
 #[test]
 fn detail_shows_hostile_values_escaped_and_secrets_masked() {
     let mut s = loaded_state();
-    let mut hostile = services();
-    let ledger = hostile
-        .iter_mut()
-        .find(|x| x.name == "ledger")
-        .expect("the ledger service");
-    ledger.events.insert(
-        0,
-        ServiceEvent {
-            id: "ledger-hostile".into(),
-            created_at: ago(1),
-            message: EVENT.into(),
-        },
-    );
+    let hostile = services_with_event("ledger", "ledger-hostile", EVENT);
     let g = s.services.loader.start(now());
     deliver(&mut s, listing(g, Listing::Services(Ok(hostile))));
     let td = TaskDefinition {

@@ -1,7 +1,7 @@
 //! The behaviour of `update`: navigation, filter, sort, marks, jumps, stale results,
 //! help, quitting and the background refresh.
 
-use crate::actions::{only_load, type_text};
+use crate::actions::{only_load, reloads_services, type_text};
 use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, key, listed, listing, loaded_state, now, pane, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -404,12 +404,7 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
         "{effects:?}"
     );
     let effects = tick(&mut s, 31);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
-        "{effects:?}"
-    );
+    assert!(reloads_services(&effects), "{effects:?}");
 }
 
 #[test]

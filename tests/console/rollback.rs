@@ -15,8 +15,8 @@ use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
 use crate::places::{PROD, STAGING, loaded, select_worker};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
-use ecsnap::model::ImagePresence;
-use ecsnap::ops::rollback::{ContainerImage, Revision};
+use ecsnap::model::{ImagePresence, ImageStatus};
+use ecsnap::ops::rollback::{ContainerImage, ImageTags, Revision, TagChoice};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
@@ -62,6 +62,36 @@ pub(crate) fn revisions() -> Vec<Revision> {
 /// The picker's revisions arrive, for the dialog open now.
 fn answer_revisions(s: &mut AppState, revisions: Vec<Revision>) {
     reply(s, DialogAnswer::Revisions(Ok(revisions)));
+}
+
+/// The image-tag picker's answer for the dialog of generation `g`: `tags` newest first, one
+/// pushed a day before the other.
+pub(crate) fn answer_image_tags(
+    s: &mut AppState,
+    g: u64,
+    image: &str,
+    tags: &[(&str, ImageStatus)],
+) {
+    let tags = tags
+        .iter()
+        .enumerate()
+        .map(|(i, (tag, status))| TagChoice {
+            tag: (*tag).into(),
+            pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
+            status: status.clone(),
+        })
+        .collect();
+    deliver(
+        s,
+        dialog(
+            g,
+            DialogAnswer::ImageTags(Ok(ImageTags {
+                container: "app".into(),
+                image: image.into(),
+                tags,
+            })),
+        ),
+    );
 }
 
 pub(crate) fn picker_open() -> AppState {
@@ -388,30 +418,19 @@ fn a_refused_rollout_shows_in_the_dialog() {
 #[test]
 fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
     use ecsnap::ops::rollback::RollbackChange;
-    use ecsnap::ops::rollback::{ImageTags, TagChoice};
     let mut s = on_worker();
     ch(&mut s, 'R');
     let g = generation(&s);
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.6.0-rc1";
-    let tags = ["v1.6.0-rc1", "v1.5.2", "v1.5.0"]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| TagChoice {
-            tag: (*t).into(),
-            pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
-            status: ecsnap::model::ImageStatus::default(),
-        })
-        .collect();
-    deliver(
+    answer_image_tags(
         &mut s,
-        dialog(
-            g,
-            DialogAnswer::ImageTags(Ok(ImageTags {
-                container: "app".into(),
-                image: image.into(),
-                tags,
-            })),
-        ),
+        g,
+        image,
+        &[
+            ("v1.6.0-rc1", ImageStatus::default()),
+            ("v1.5.2", ImageStatus::default()),
+            ("v1.5.0", ImageStatus::default()),
+        ],
     );
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
