@@ -92,8 +92,7 @@ fn h_shows_the_history_newest_first_with_stage_revisions_and_the_countdown() {
             "(first deployment) → worker:2 (3/3)",
         ],
     );
-    insta::assert_snapshot!("deployments_paused_canary_120x40", text);
-    insta::assert_snapshot!("deployments_paused_canary_80x24", render(&s, 80, 24));
+    assert_screens!("deployments_paused_canary", text, s);
 }
 
 #[test]
@@ -120,8 +119,7 @@ fn a_rollback_in_progress_shows_the_breaker_the_alarm_and_where_it_returns() {
             "rolled back to worker:2: circuit breaker triggered",
         ],
     );
-    insta::assert_snapshot!("deployments_rolling_back_120x40", text);
-    insta::assert_snapshot!("deployments_rolling_back_80x24", render(&s, 80, 24));
+    assert_screens!("deployments_rolling_back", text, s);
 }
 
 #[test]
@@ -231,8 +229,7 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
             "ContinueServiceDeployment hookId=hook-pause-1 action=CONTINUE",
         ],
     );
-    insta::assert_snapshot!("deployment_continue_confirm_120x40", text);
-    insta::assert_snapshot!("deployment_continue_confirm_80x24", render(&s, 80, 24));
+    assert_screens!("deployment_continue_confirm", text, s);
     let effects = ch(&mut s, 'y');
     let ActionEffect::Ecs { plan, .. } = only_action(&effects) else {
         panic!("the confirmed plan is sent: {effects:?}");
@@ -351,8 +348,7 @@ fn r_preselects_ecs_rollback_of_the_deployment_in_flight_and_follows_it() {
             "StopServiceDeployment stopType=ROLLBACK",
         ],
     );
-    insta::assert_snapshot!("deployment_ecs_rollback_picker_120x40", text);
-    insta::assert_snapshot!("deployment_ecs_rollback_picker_80x24", render(&s, 80, 24));
+    assert_screens!("deployment_ecs_rollback_picker", text, s);
     let effects = ch(&mut s, 'y');
     let ActionEffect::Ecs { plan, .. } = only_action(&effects) else {
         panic!("ECS's rollback is sent: {effects:?}");
@@ -388,8 +384,7 @@ fn r_preselects_ecs_rollback_of_the_deployment_in_flight_and_follows_it() {
         &text,
         "ROLLBACK_REQUESTED → ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL",
     );
-    insta::assert_snapshot!("deployment_rolled_back_120x40", text);
-    insta::assert_snapshot!("deployment_rolled_back_80x24", render(&s, 80, 24));
+    assert_screens!("deployment_rolled_back", text, s);
 }
 
 #[test]
@@ -523,8 +518,7 @@ fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
         worker < crawler,
         "the service waiting for a person is above the failed one:\n{text}"
     );
-    insta::assert_snapshot!("services_awaiting_120x40", text);
-    insta::assert_snapshot!("services_awaiting_80x24", render(&s, 80, 24));
+    assert_screens!("services_awaiting", text, s);
     let _ = update(&mut s, Event::Tick(now() + chrono::Duration::seconds(40)));
     assert_has(&render(&s, 80, 24), "ROLLBACK in 6m00s");
     // Detail heads with the same line: it waits for the user, not "rolling".

@@ -104,8 +104,7 @@ fn tasks_show_each_tasks_target_health_in_the_tg_column() {
         &screen,
         &["TG", "unhealthy ResponseCodeMismatch", "healthy"],
     );
-    insta::assert_snapshot!("health_tasks_120x40", screen);
-    insta::assert_snapshot!("health_tasks_80x24", render(&s, 80, 24));
+    assert_screens!("health_tasks", screen, s);
 }
 
 #[test]
@@ -135,8 +134,7 @@ fn detail_lists_target_groups_targets_with_their_tasks_and_alarms() {
     );
     // Steady, but its alarm is in ALARM: that is its why, at the head of Detail.
     assert_has(&screen, "ledger: steady · alarm ledger-5xx in ALARM");
-    insta::assert_snapshot!("health_detail_120x40", screen);
-    insta::assert_snapshot!("health_detail_80x24", render(&s, 80, 24));
+    assert_screens!("health_detail", screen, s);
 }
 
 #[test]

@@ -61,8 +61,7 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
     let text = render(&s, 120, 40);
     assert_has(&text, "60% — first reads are slow");
     assert_lacks(&text, "10% —");
-    insta::assert_snapshot!("wait_view_hydration_120x40", text);
-    insta::assert_snapshot!("wait_view_hydration_80x24", render(&s, 80, 24));
+    assert_screens!("wait_view_hydration", text, s);
     reply(&mut s, look(&[NO_RATE_LINE, "vol-0new: initialized"], true));
     let text = render(&s, 120, 40);
     assert_has_all(&text, &["Volume initialization:", "vol-0new: initialized"]);

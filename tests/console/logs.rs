@@ -264,8 +264,7 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
             "R rolls back now",
         ],
     );
-    insta::assert_snapshot!("wait_view_failed_task_120x40", text);
-    insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
+    assert_screens!("wait_view_failed_task", text, s);
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
         effects.iter().any(|e| matches!(

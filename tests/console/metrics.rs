@@ -171,8 +171,7 @@ fn detail_charts_memory_cpu_and_the_ebs_filesystem_with_their_limits() {
         ],
     );
     assert_lacks(&screen, "Container Insights is off");
-    insta::assert_snapshot!("metrics_detail_120x40", screen);
-    insta::assert_snapshot!("metrics_detail_80x24", render(&s, 80, 24));
+    assert_screens!("metrics_detail", screen, s);
 }
 
 #[test]

@@ -283,8 +283,7 @@ fn services_over_several_places_screen() {
         "{text}"
     );
     assert_has(&text, "account dev: ExpiredToken");
-    insta::assert_snapshot!("services_places_120x40", text);
-    insta::assert_snapshot!("services_places_80x24", render(&s, 80, 24));
+    assert_screens!("services_places", text, s);
 }
 
 #[test]
@@ -301,8 +300,7 @@ fn orphans_over_several_places_screen() {
             "Total:",
         ],
     );
-    insta::assert_snapshot!("orphans_places_120x40", text);
-    insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
+    assert_screens!("orphans_places", text, s);
 }
 
 #[test]

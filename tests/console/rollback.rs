@@ -347,8 +347,7 @@ fn the_picker_shows_what_changes_against_what_runs() {
             "✗ image deleted",
         ],
     );
-    insta::assert_snapshot!("rollback_picker_diff_120x40", text);
-    insta::assert_snapshot!("rollback_picker_diff_80x24", render(&s, 80, 24));
+    assert_screens!("rollback_picker_diff", text, s);
 }
 
 #[test]

@@ -152,8 +152,7 @@ fn service_revisions_sit_beside_the_revisions_and_f_pins_the_digest() {
             "snapshot_id data: snap-0new → snap-0mid",
         ],
     );
-    insta::assert_snapshot!("rollback_service_revisions_120x40", text);
-    insta::assert_snapshot!("rollback_service_revisions_80x24", render(&s, 80, 24));
+    assert_screens!("rollback_service_revisions", text, s);
     ch(&mut s, 'f');
     let text = render(&s, 120, 40);
     assert_has(&text, "digests pinned");

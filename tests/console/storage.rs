@@ -175,8 +175,7 @@ fn m_marks_the_marked_orphans_through_plan_confirm_and_send() {
             "already marked: to be deleted on 2027-01-05",
         ],
     );
-    insta::assert_snapshot!("storage_mark_confirm_120x40", text);
-    insta::assert_snapshot!("storage_mark_confirm_80x24", render(&s, 80, 24));
+    assert_screens!("storage_mark_confirm", text, s);
     assert_eq!(sends_on_y(&mut s), plan, "y sends exactly the plan shown");
     let g = generation(&s);
     let done = ItemResult {
@@ -277,8 +276,7 @@ fn the_picker_refuses_an_archived_snapshot_and_t_restores_it() {
             "Cannot confirm: the snapshot is archived · t restores it",
         ],
     );
-    insta::assert_snapshot!("picker_archived_120x40", text);
-    insta::assert_snapshot!("picker_archived_80x24", render(&s, 80, 24));
+    assert_screens!("picker_archived", text, s);
     assert!(
         ch(&mut s, 'y').is_empty(),
         "an archived snapshot is not confirmed"

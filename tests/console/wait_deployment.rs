@@ -92,8 +92,7 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
         ],
     );
     assert!(!text.contains("✓ stable"), "{text}");
-    insta::assert_snapshot!("wait_view_canary_bake_120x40", text);
-    insta::assert_snapshot!("wait_view_canary_bake_80x24", render(&s, 80, 24));
+    assert_screens!("wait_view_canary_bake", text, s);
     let mut done = canary(
         now,
         DeploymentLifecycleStage::CleanUp,
