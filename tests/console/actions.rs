@@ -80,6 +80,17 @@ pub(crate) fn reloads_services(effects: &[Effect]) -> bool {
         .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. }))))
 }
 
+/// A confirmation that asks for `name` typed: `y` is only typed, Enter on it sends nothing
+/// and the dialog says it does not match; erased, `name` typed and Enter: that Enter's
+/// effects.
+pub(crate) fn confirm_by_typing(s: &mut AppState, name: &str) -> Vec<Effect> {
+    assert!(ch(s, 'y').is_empty(), "y is typed, not a confirmation");
+    assert!(key(s, KeyCode::Enter).is_empty(), "\"y\" is not {name}");
+    assert_has(&render(s, 120, 40), "does not match");
+    key(s, KeyCode::Backspace);
+    submit(s, name)
+}
+
 /// The worker service selected in Services.
 pub(crate) fn on_worker() -> AppState {
     let mut s = loaded_state();

@@ -10,7 +10,7 @@
 //! 80×24 (insta).
 
 use crate::actions::{
-    assert_y_refused_in_read_only, ch, on_worker, only_action, only_load, submit,
+    assert_y_refused_in_read_only, ch, confirm_by_typing, on_worker, only_action, only_load,
 };
 use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{
@@ -282,9 +282,7 @@ fn o_in_production_needs_the_service_name_typed() {
     let mut s = history_of(paused_canary());
     s.settings.production = true;
     continue_planned(&mut s);
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
-    key(&mut s, KeyCode::Backspace);
-    let effects = submit(&mut s, "worker");
+    let effects = confirm_by_typing(&mut s, "worker");
     assert!(
         matches!(only_action(&effects), ActionEffect::Ecs { .. }),
         "{effects:?}"

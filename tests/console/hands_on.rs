@@ -4,7 +4,7 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
-use crate::actions::{only_load, submit, type_text};
+use crate::actions::{confirm_by_typing, only_load, type_text};
 use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
@@ -378,15 +378,7 @@ fn production_exec_needs_the_task_id_typed() {
         &mut s,
         DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     );
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
-    assert!(
-        key(&mut s, KeyCode::Enter).is_empty(),
-        "\"y\" is not the id"
-    );
-    for _ in 0..1 {
-        key(&mut s, KeyCode::Backspace);
-    }
-    let effects = submit(&mut s, TASK);
+    let effects = confirm_by_typing(&mut s, TASK);
     assert!(
         matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Exec(p), .. }))] if p[0].container == "app"),
         "{effects:?}"

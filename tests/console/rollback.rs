@@ -7,8 +7,8 @@
 //! 120×40 and 80×24 (insta).
 
 use crate::actions::{
-    TD, assert_y_refused_in_read_only, ch, fixed, on_worker, only_action, only_load,
-    services_in_parts, started, submit,
+    TD, assert_y_refused_in_read_only, ch, confirm_by_typing, fixed, on_worker, only_action,
+    only_load, services_in_parts, started,
 };
 use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
@@ -177,14 +177,7 @@ fn production_needs_the_service_name_typed() {
     s.settings.production = true;
     ch(&mut s, 'R');
     answer_revisions(&mut s, revisions());
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
-    assert!(
-        key(&mut s, KeyCode::Enter).is_empty(),
-        "\"y\" is not the name"
-    );
-    assert!(render(&s, 120, 40).contains("does not match"));
-    key(&mut s, KeyCode::Backspace);
-    let effects = submit(&mut s, "worker");
+    let effects = confirm_by_typing(&mut s, "worker");
     assert!(
         matches!(only_action(&effects), ActionEffect::Rollback { .. }),
         "{effects:?}"
