@@ -17,6 +17,15 @@ fn look(lines: &[&str], ended: bool) -> DialogAnswer {
     }
 }
 
+/// A look while vol-0new still hydrates lazily, `percent` done, no initialization rate set.
+fn lazy_look(percent: u8) -> DialogAnswer {
+    let line = format!(
+        "vol-0new: hydrating lazily from S3 (no initialization rate set): {percent}% — first \
+         reads are slow"
+    );
+    look(&[NO_RATE_LINE, &line], false)
+}
+
 #[test]
 fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout() {
     let mut s = wait_view();
@@ -26,17 +35,7 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
     );
     reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
     assert_lacks(&render(&s, 120, 40), "Volume initialization");
-    reply(
-        &mut s,
-        look(
-            &[
-                NO_RATE_LINE,
-                "vol-0new: hydrating lazily from S3 (no initialization rate set): 10% — first \
-                 reads are slow",
-            ],
-            false,
-        ),
-    );
+    reply(&mut s, lazy_look(10));
     let text = render(&s, 120, 40);
     assert_has_all(
         &text,
@@ -47,17 +46,7 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
             "10% — first reads are slow",
         ],
     );
-    reply(
-        &mut s,
-        look(
-            &[
-                NO_RATE_LINE,
-                "vol-0new: hydrating lazily from S3 (no initialization rate set): 60% — first \
-                 reads are slow",
-            ],
-            false,
-        ),
-    );
+    reply(&mut s, lazy_look(60));
     let text = render(&s, 120, 40);
     assert_has(&text, "60% — first reads are slow");
     assert_lacks(&text, "10% —");

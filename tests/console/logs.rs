@@ -169,6 +169,35 @@ fn oom_task() -> Task {
     }
 }
 
+/// The wait dialog's (generation `g`) answer for `task_id`'s last log lines: the app
+/// container's five, running out of memory at the end.
+fn answer_last_lines(s: &mut AppState, g: u64, task_id: &str) {
+    let lines = [
+        "starting worker v1.6.0-rc1",
+        "loading 1.2M ledger entries into the cache",
+        "cache at 410 MiB",
+        "cache at 498 MiB",
+        "fatal: runtime: out of memory",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, m)| event(60 - i as i64 * 10, m))
+    .collect();
+    deliver(
+        s,
+        dialog(
+            g,
+            DialogAnswer::LastLines {
+                task_id: task_id.into(),
+                result: Ok(vec![LastLines {
+                    container: "app".into(),
+                    lines: Ok(lines),
+                }]),
+            },
+        ),
+    );
+}
+
 #[test]
 fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     let mut s = loaded_state();
@@ -230,30 +259,7 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     );
     let before = render(&s, 120, 40);
     assert_has(&before, "loading its last log lines");
-    let lines = [
-        "starting worker v1.6.0-rc1",
-        "loading 1.2M ledger entries into the cache",
-        "cache at 410 MiB",
-        "cache at 498 MiB",
-        "fatal: runtime: out of memory",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, m)| event(60 - i as i64 * 10, m))
-    .collect();
-    deliver(
-        &mut s,
-        dialog(
-            g,
-            DialogAnswer::LastLines {
-                task_id: task.id.clone(),
-                result: Ok(vec![LastLines {
-                    container: "app".into(),
-                    lines: Ok(lines),
-                }]),
-            },
-        ),
-    );
+    answer_last_lines(&mut s, g, &task.id);
     let text = render(&s, 120, 40);
     assert_has_all(
         &text,
