@@ -10,12 +10,13 @@ use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, dialog, generation, loaded_state, render, reply};
 use crate::rollback::answer_image_tags;
 use crate::storage::sends_on_y;
+use crate::storage::storage_planned;
 use ecsnap::model::ImageStatus;
 use ecsnap::ops::restore_image::{ArchivedImage, RestoreImagePlan};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, StorageEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{DialogAnswer, Planned};
+use ecsnap::tui::state::msg::DialogAnswer;
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::storage::{StorageAsk, StorageDone, StoragePlan};
 
@@ -99,10 +100,7 @@ fn the_picker_refuses_an_archived_image_tag_and_t_restores_it_until_pullable() {
         }
     );
     let plan = StoragePlan::RestoreImage(restore_plan("v1.5.2", ImageStatus::Archived));
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(plan.clone()))),
-    );
+    storage_planned(&mut s, plan.clone());
     let text = render(&s, 80, 24);
     assert_has(&text, "Restore app:v1.5.2 from ECR archive");
     insta::assert_snapshot!("restore_image_confirm_80x24", text);
@@ -212,11 +210,9 @@ fn read_only_refuses_the_image_restore_and_sends_nothing() {
     let mut s = picker_on_archived_tag();
     s.settings.read_only = true;
     restore_asked(&ch(&mut s, 't'));
-    reply(
+    storage_planned(
         &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(StoragePlan::RestoreImage(
-            restore_plan("v1.5.2", ImageStatus::Archived),
-        )))),
+        StoragePlan::RestoreImage(restore_plan("v1.5.2", ImageStatus::Archived)),
     );
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");

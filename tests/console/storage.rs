@@ -39,6 +39,11 @@ pub(crate) fn orphan_ids(s: &AppState) -> Vec<String> {
         .collect()
 }
 
+/// Ops's plan for the storage dialog arrives.
+pub(crate) fn storage_planned(s: &mut AppState, plan: StoragePlan) {
+    reply(s, DialogAnswer::Planned(Ok(Planned::Storage(plan))));
+}
+
 const MARKED: &str = "vol-0c01d00000000005e";
 const ARCHIVED: &str = "snap-0aa0000000000001a";
 
@@ -161,10 +166,7 @@ fn m_marks_the_marked_orphans_through_plan_confirm_and_send() {
     );
     assert!(selection.snapshots.is_empty());
     let plan = StoragePlan::Mark(vec![mark_plan(&["vol-0e1d100000000004d"])]);
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(plan.clone()))),
-    );
+    storage_planned(&mut s, plan.clone());
     let text = render(&s, 120, 40);
     assert_has_all(
         &text,
@@ -214,12 +216,7 @@ fn m_on_the_selected_row_alone_and_read_only_refuses() {
         selection.volumes.iter().collect::<Vec<_>>(),
         vec![&selected]
     );
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(StoragePlan::Mark(vec![mark_plan(&[
-            &selected,
-        ])])))),
-    );
+    storage_planned(&mut s, StoragePlan::Mark(vec![mark_plan(&[&selected])]));
     assert_y_refused_in_read_only(&mut s);
 }
 
@@ -302,10 +299,7 @@ fn the_picker_refuses_an_archived_snapshot_and_t_restores_it() {
         standard_monthly_usd: 5.0,
         archive_monthly_usd: 1.25,
     }));
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(plan.clone()))),
-    );
+    storage_planned(&mut s, plan.clone());
     let text = render(&s, 120, 40);
     assert_has_all(
         &text,
