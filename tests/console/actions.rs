@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::asserts::assert_has;
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{
     deliver, dialog, generation, key, listing, loaded_state, now, render, reply,
 };
@@ -28,6 +28,67 @@ pub(crate) const TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/
 
 pub(crate) fn ch(state: &mut AppState, c: char) -> Vec<Effect> {
     key(state, KeyCode::Char(c))
+}
+
+/// Types `text` into whatever has the keyboard: a filter, a prompt, a typed confirmation.
+pub(crate) fn type_text(state: &mut AppState, text: &str) {
+    for c in text.chars() {
+        ch(state, c);
+    }
+}
+
+/// Types `text` and presses Enter: the Enter's effects.
+pub(crate) fn submit(state: &mut AppState, text: &str) -> Vec<Effect> {
+    type_text(state, text);
+    key(state, KeyCode::Enter)
+}
+
+/// The one action `effects` run; any other effects fail the test, showing them.
+pub(crate) fn only_action(effects: &[Effect]) -> &ActionEffect {
+    match effects {
+        [Effect::Run(Work::Action(action))] => action,
+        other => panic!("expected one action, got {other:?}"),
+    }
+}
+
+/// The one load `effects` run; any other effects fail the test, showing them.
+pub(crate) fn only_load(effects: &[Effect]) -> &Load {
+    match effects {
+        [Effect::Run(Work::Load(load))] => load,
+        other => panic!("expected one load, got {other:?}"),
+    }
+}
+
+/// `y` on a dialog in read-only mode: nothing is sent, and the dialog says it refused.
+pub(crate) fn assert_y_refused_in_read_only(s: &mut AppState) {
+    let effects = ch(s, 'y');
+    assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
+    let text = render(s, 120, 40);
+    assert_has_all(
+        &text,
+        &[
+            "READ-ONLY — this console sends no changes",
+            "refused, nothing was sent",
+        ],
+    );
+}
+
+/// Whether `effects` load the services again (among whatever else they run).
+pub(crate) fn reloads_services(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. }))))
+}
+
+/// A confirmation that asks for `name` typed: `y` is only typed, Enter on it sends nothing
+/// and the dialog says it does not match; erased, `name` typed and Enter: that Enter's
+/// effects.
+pub(crate) fn confirm_by_typing(s: &mut AppState, name: &str) -> Vec<Effect> {
+    assert!(ch(s, 'y').is_empty(), "y is typed, not a confirmation");
+    assert!(key(s, KeyCode::Enter).is_empty(), "\"y\" is not {name}");
+    assert_has(&render(s, 120, 40), "does not match");
+    key(s, KeyCode::Backspace);
+    submit(s, name)
 }
 
 /// The worker service selected in Services.
@@ -143,10 +204,12 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
         text.contains("IN_PROGRESS") && text.contains("worker:2"),
         "{text}"
     );
-    assert_has(&text, "has started 1 tasks (poll 1)");
-    assert_has(
+    assert_has_all(
         &text,
-        "task1 (worker:2): Essential container in task exited (OOM)",
+        &[
+            "has started 1 tasks (poll 1)",
+            "task1 (worker:2): Essential container in task exited (OOM)",
+        ],
     );
     assert!(
         ch(&mut s, 'R').is_empty(),
@@ -154,8 +217,13 @@ fn wait_progress_updates_the_view_and_failure_offers_rollback() {
     );
     fail_rollout(&mut s, g);
     let text = render(&s, 120, 40);
-    assert_has(&text, "✗ FAILED: deployment ecs-svc/new1 FAILED");
-    assert_has(&text, "R rolls back now");
+    assert_has_all(
+        &text,
+        &[
+            "✗ FAILED: deployment ecs-svc/new1 FAILED",
+            "R rolls back now",
+        ],
+    );
     let effects = ch(&mut s, 'R');
     assert!(
         matches!(&effects[..], [Effect::CancelAction, Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:2")),

@@ -6,16 +6,17 @@
 //! Screens at 80×24 (insta).
 
 use crate::actions::{ch, on_worker};
-use crate::asserts::assert_has;
-use crate::fixtures::{deliver, dialog, generation, loaded_state, now, render, reply};
+use crate::asserts::{assert_has, assert_has_all};
+use crate::fixtures::{deliver, dialog, generation, loaded_state, render, reply};
+use crate::rollback::answer_image_tags;
 use crate::storage::sends_on_y;
+use crate::storage::storage_planned;
 use ecsnap::model::ImageStatus;
 use ecsnap::ops::restore_image::{ArchivedImage, RestoreImagePlan};
-use ecsnap::ops::rollback::{ImageTags, TagChoice};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, StorageEffect, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::Stage;
-use ecsnap::tui::state::msg::{DialogAnswer, Planned};
+use ecsnap::tui::state::msg::DialogAnswer;
 use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::state::storage::{StorageAsk, StorageDone, StoragePlan};
 
@@ -27,29 +28,15 @@ fn picker_on_archived_tag() -> AppState {
     let mut s = on_worker();
     ch(&mut s, 'R');
     let g = generation(&s);
-    let tags = [
-        ("v1.6.0-rc1", ImageStatus::Active),
-        ("v1.5.2", ImageStatus::Archived),
-        ("v1.5.0", ImageStatus::Active),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(i, (t, status))| TagChoice {
-        tag: t.into(),
-        pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
-        status,
-    })
-    .collect();
-    deliver(
+    answer_image_tags(
         &mut s,
-        dialog(
-            g,
-            DialogAnswer::ImageTags(Ok(ImageTags {
-                container: "app".into(),
-                image: IMAGE.into(),
-                tags,
-            })),
-        ),
+        g,
+        IMAGE,
+        &[
+            ("v1.6.0-rc1", ImageStatus::Active),
+            ("v1.5.2", ImageStatus::Archived),
+            ("v1.5.0", ImageStatus::Active),
+        ],
     );
     reply(
         &mut s,
@@ -86,11 +73,13 @@ fn the_picker_refuses_an_archived_image_tag_and_t_restores_it_until_pullable() {
     let mut s = picker_on_archived_tag();
     let text = render(&s, 120, 40);
     assert!(text.contains("▶ v1.5.2"), "{text}");
-    assert_has(&text, "✗ archived — restore first (minutes)");
-    assert_has(&text, "app:v1.5.2 is archived — restore first (minutes)");
-    assert_has(
+    assert_has_all(
         &text,
-        "Cannot confirm: the image is archived · t restores it (minutes)",
+        &[
+            "✗ archived — restore first (minutes)",
+            "app:v1.5.2 is archived — restore first (minutes)",
+            "Cannot confirm: the image is archived · t restores it (minutes)",
+        ],
     );
     insta::assert_snapshot!("picker_archived_tag_80x24", render(&s, 80, 24));
     assert!(
@@ -111,10 +100,7 @@ fn the_picker_refuses_an_archived_image_tag_and_t_restores_it_until_pullable() {
         }
     );
     let plan = StoragePlan::RestoreImage(restore_plan("v1.5.2", ImageStatus::Archived));
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(plan.clone()))),
-    );
+    storage_planned(&mut s, plan.clone());
     let text = render(&s, 80, 24);
     assert_has(&text, "Restore app:v1.5.2 from ECR archive");
     insta::assert_snapshot!("restore_image_confirm_80x24", text);
@@ -224,11 +210,9 @@ fn read_only_refuses_the_image_restore_and_sends_nothing() {
     let mut s = picker_on_archived_tag();
     s.settings.read_only = true;
     restore_asked(&ch(&mut s, 't'));
-    reply(
+    storage_planned(
         &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(StoragePlan::RestoreImage(
-            restore_plan("v1.5.2", ImageStatus::Archived),
-        )))),
+        StoragePlan::RestoreImage(restore_plan("v1.5.2", ImageStatus::Archived)),
     );
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");

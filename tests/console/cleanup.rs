@@ -4,16 +4,17 @@
 //! no new deletes, the results still land; the second — or one when nothing runs —
 //! quits); and the confirm and report screens at 120×40 and 80×24 (insta).
 
+use crate::storage::orphan_ids;
 use std::collections::BTreeSet;
 
-use crate::actions::{ch, fixed};
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::{ch, fixed, only_action, only_load};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::aws::Preflight;
 use ecsnap::model::{ResourceKind, Skipped};
 use ecsnap::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
-use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
+use ecsnap::tui::run::effect::{ActionEffect, Effect, Load};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::ModalKind;
 use ecsnap::tui::state::msg::{DialogAnswer, Event, Planned};
@@ -86,8 +87,8 @@ fn running_cleanup() -> (AppState, u64, String) {
         DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
     );
     assert!(matches!(
-        ch(&mut s, 'y')[..],
-        [Effect::Run(Work::Action(ActionEffect::Cleanup { .. }))]
+        only_action(&ch(&mut s, 'y')),
+        ActionEffect::Cleanup { .. }
     ));
     (s, g, id)
 }
@@ -98,8 +99,7 @@ fn running_cleanup() -> (AppState, u64, String) {
 fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     let (mut s, ids) = volumes_marked(2);
     let effects = ch(&mut s, 'x');
-    let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
-    else {
+    let ActionEffect::PlanCleanup { selection, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     let (volumes, snapshots, images) =
@@ -123,7 +123,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if plans[0].items.len() == 2),
+        matches!(only_action(&effects), ActionEffect::Cleanup { plans, .. } if plans[0].items.len() == 2),
         "{effects:?}"
     );
     assert!(
@@ -149,13 +149,18 @@ fn one_resource_needs_only_y_and_results_refresh_the_pane() {
         Event::Msg(dialog(g, DialogAnswer::CleanupDone(Ok(vec![done])))),
     );
     assert!(
-        matches!(effects[..], [Effect::Run(Work::Load(Load::Orphans { .. }))]),
+        matches!(only_load(&effects), Load::Orphans { .. }),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
     assert_has(&text, &format!("done    volume   {id}"));
-    assert_has(&text, "Result: 1 done, 0 skipped, 0 failed");
-    assert_has(&text, "vol-keep (volume): protected by tag ecsnap:keep");
+    assert_has_all(
+        &text,
+        &[
+            "Result: 1 done, 0 skipped, 0 failed",
+            "vol-keep (volume): protected by tag ecsnap:keep",
+        ],
+    );
 }
 
 #[test]
@@ -178,8 +183,13 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
         DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "PRODUCTION — a typed confirmation is asked");
-    assert_has(&text, "Type 2 and press Enter");
+    assert_has_all(
+        &text,
+        &[
+            "PRODUCTION — a typed confirmation is asked",
+            "Type 2 and press Enter",
+        ],
+    );
     ch(&mut s, '2');
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
@@ -245,7 +255,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     ch(&mut s, '2');
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if plans[0].snapshot_first),
+        matches!(only_action(&effects), ActionEffect::Cleanup { plans, .. } if plans[0].snapshot_first),
         "{effects:?}"
     );
 
@@ -262,7 +272,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     assert!(render(&s, 140, 40).contains("Snapshot first: off"));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] if !plans[0].snapshot_first),
+        matches!(only_action(&effects), ActionEffect::Cleanup { plans, .. } if !plans[0].snapshot_first),
         "{effects:?}"
     );
 }
@@ -291,7 +301,7 @@ fn x_on_snapshots_plans_the_marked_tags_images() {
     assert!(!expected.is_empty());
     let effects = ch(&mut s, 'x');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] if selection.images == expected && selection.volumes.is_empty()),
+        matches!(only_action(&effects), ActionEffect::PlanCleanup { selection, .. } if selection.images == expected && selection.volumes.is_empty()),
         "{effects:?}"
     );
 }
@@ -434,12 +444,7 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     insta::assert_snapshot!("cleanup_selected_row_80x24", render(&s, 80, 24));
     // Three marked, the plans per kind (volumes by id, then the snapshot): the dialog
     // lists them as the table does.
-    let table: Vec<String> = s
-        .orphans
-        .list
-        .visible_rows()
-        .map(|r| r.id().to_string())
-        .collect();
+    let table = orphan_ids(&s);
     let chosen = [table[0].clone(), table[3].clone(), table[4].clone()];
     assert!(chosen[1].starts_with("snap-"), "{table:?}");
     let mut s = cleanup_of(&chosen.iter().map(String::as_str).collect::<Vec<_>>());
@@ -553,8 +558,7 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
     let volume = first_orphan_volumes(&loaded_state(), 1);
     let mut s = cleanup_of(&[snap.as_str(), volume[0].as_str()]);
     let effects = ch(&mut s, 'A');
-    let [Effect::Run(Work::Action(ActionEffect::PlanCleanup { selection, .. }))] = &effects[..]
-    else {
+    let ActionEffect::PlanCleanup { selection, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     assert!(selection.archive, "{selection:?}");
@@ -575,13 +579,15 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
         DialogAnswer::Planned(Ok(Planned::Cleanup(vec![archive_plan(&snap)]))),
     );
     let screen = render(&s, 120, 40);
-    assert_has(
+    assert_has_all(
         &screen,
-        "Plan: archive 1 instead of deleting (200.0 GiB): up to $10.00/month standard now, \
+        &[
+            "Plan: archive 1 instead of deleting (200.0 GiB): up to $10.00/month standard now, \
          $2.50/month archived",
+            "→ $2.50/mo",
+            "already archived",
+        ],
     );
-    assert_has(&screen, "→ $2.50/mo");
-    assert_has(&screen, "already archived");
     assert_lacks(&screen, "no Recycle Bin rule");
     // Snapshot first is for volumes being deleted: an archive plan does not offer it.
     assert_lacks(&screen, "snapshot first");
@@ -589,7 +595,7 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
     insta::assert_snapshot!("cleanup_archive_confirm_120x40", render(&s, 120, 40));
     let mut s = s;
     let sent = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Cleanup { plans, .. }))] = &sent[..] else {
+    let ActionEffect::Cleanup { plans, .. } = only_action(&sent) else {
         panic!("{sent:?}");
     };
     assert!(plans.iter().all(|p| p.archive), "{plans:?}");

@@ -4,6 +4,7 @@
 //! read off the screen (joined across the rows it wraps over) and checked; the screens of
 //! the dialogs no other test draws are kept as insta snapshots at 80×24 and 120×40.
 
+use crate::actions::submit;
 use crate::fixtures::{deliver, dialog, key, loaded_state, render, td_arn};
 use crate::hands_on::{TASK, db_forward_plan, stop_plan};
 use crossterm::event::KeyCode;
@@ -149,10 +150,7 @@ fn stop_task_names_the_task_and_its_service() {
 fn port_forward_names_the_route_and_the_task() {
     let mut s = on_task();
     key(&mut s, KeyCode::Char('p'));
-    for c in "5432 15432 db.internal".chars() {
-        key(&mut s, KeyCode::Char(c));
-    }
-    key(&mut s, KeyCode::Enter);
+    submit(&mut s, "5432 15432 db.internal");
     planned(
         &mut s,
         Planned::HandsOn(HandsOnPlan::Forward(db_forward_plan())),

@@ -2,10 +2,10 @@
 //! its age, a banner says what to run (the profile's own advice), and `r` after logging in
 //! elsewhere loads again and clears it — no restart.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::reloads_services;
+use crate::asserts::{assert_has_all, assert_lacks};
 use crate::fixtures::{key, listed, loaded_state, render, services};
 use crossterm::event::KeyCode;
-use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::Listing;
 
@@ -17,12 +17,7 @@ const EXPIRED: &str = "ecs:ListClusters in us-east-1: no usable AWS credentials:
 /// `r` asks for the Services pane again.
 fn assert_r_reloads_services(s: &mut AppState) {
     let effects = key(s, KeyCode::Char('r'));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
-        "{effects:?}"
-    );
+    assert!(reloads_services(&effects), "{effects:?}");
 }
 
 #[test]
@@ -36,12 +31,17 @@ fn expired_credentials_show_a_banner_keep_stale_rows_and_r_recovers() {
     listed(&mut s, Listing::Services(Err(EXPIRED.into())));
     assert_eq!(s.services.list.rows.len(), rows, "the last rows are kept");
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "⚠ credentials:");
-    assert_has(&screen, "aws sso login --profile oncall");
-    assert_has(&screen, "panes show data from 12m ago (stale)");
-    assert_has(&screen, "r retries once you have logged in");
-    assert_has(&screen, "✗ load failed · stale, from 12m ago");
-    assert_has(&screen, "crawler");
+    assert_has_all(
+        &screen,
+        &[
+            "⚠ credentials:",
+            "aws sso login --profile oncall",
+            "panes show data from 12m ago (stale)",
+            "r retries once you have logged in",
+            "✗ load failed · stale, from 12m ago",
+            "crawler",
+        ],
+    );
     insta::assert_snapshot!("credentials_expired_120x40", screen);
     // Logged in in another terminal: r loads again, and the answer clears the banner.
     assert_r_reloads_services(&mut s);

@@ -9,8 +9,10 @@
 //! ROLLBACK_REQUESTED → ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL. Screens at 120×40 and
 //! 80×24 (insta).
 
-use crate::actions::{ch, on_worker};
-use crate::asserts::assert_has;
+use crate::actions::{
+    assert_y_refused_in_read_only, ch, confirm_by_typing, on_worker, only_action, only_load,
+};
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{
     deliver, deployment_history, key, now, pane, paused_canary, render, reply, rolling_back,
 };
@@ -32,8 +34,8 @@ fn history_of(first: ServiceDeployment) -> AppState {
     let effects = ch(&mut s, 'h');
     assert!(
         matches!(
-            &effects[..],
-            [Effect::Run(Work::Load(Load::Deployments { cluster, service, .. }))]
+            only_load(&effects),
+            Load::Deployments { cluster, service, .. }
                 if cluster == "payments-prod" && service == "worker"
         ),
         "{effects:?}"
@@ -59,27 +61,38 @@ fn failed_listing(error: &str) -> AppState {
 fn h_shows_the_history_newest_first_with_stage_revisions_and_the_countdown() {
     let s = history_of(paused_canary());
     let text = render(&s, 120, 40);
-    assert_has(&text, "Deployments of payments-prod/worker");
-    assert_has(&text, "2 deployments, newest first · R rolls back");
+    assert_has_all(
+        &text,
+        &[
+            "Deployments of payments-prod/worker",
+            "2 deployments, newest first · R rolls back",
+        ],
+    );
     let canary = text.find("d-canary").expect("the canary listed");
     let first = text.find("d-first").expect("the first deployment listed");
     assert!(canary < first, "newest first:\n{text}");
-    assert_has(&text, "↻ IN_PROGRESS");
-    assert_has(&text, "canary 10% · POST_TEST_TRAFFIC_SHIFT");
-    assert_has(&text, "worker:2 (3/3) → worker:3 (1/1)");
-    // Images by digest, shortened to 12 hex digits.
-    assert_has(&text, "images: app worker:v1.3.0@sha256:");
-    assert_has(&text, "images before: app worker:v1.2.0@sha256:");
-    assert_has(&text, "circuit breaker MONITORING 0/3");
-    assert_has(&text, "hook hook-pause-1 PAUSE AWAITING_ACTION");
-    assert_has(
+    assert_has_all(
         &text,
-        "waiting for you: 6m40s left, then ROLLBACK by itself",
+        &[
+            "↻ IN_PROGRESS",
+            "canary 10% · POST_TEST_TRAFFIC_SHIFT",
+            "worker:2 (3/3) → worker:3 (1/1)",
+        ],
     );
-    assert_has(&text, "✓ SUCCESSFUL");
-    assert_has(&text, "(first deployment) → worker:2 (3/3)");
-    insta::assert_snapshot!("deployments_paused_canary_120x40", text);
-    insta::assert_snapshot!("deployments_paused_canary_80x24", render(&s, 80, 24));
+    // Images by digest, shortened to 12 hex digits.
+    assert_has_all(
+        &text,
+        &[
+            "images: app worker:v1.3.0@sha256:",
+            "images before: app worker:v1.2.0@sha256:",
+            "circuit breaker MONITORING 0/3",
+            "hook hook-pause-1 PAUSE AWAITING_ACTION",
+            "waiting for you: 6m40s left, then ROLLBACK by itself",
+            "✓ SUCCESSFUL",
+            "(first deployment) → worker:2 (3/3)",
+        ],
+    );
+    assert_screens!("deployments_paused_canary", text, s);
 }
 
 #[test]
@@ -96,16 +109,17 @@ fn the_paused_hook_counts_down_with_the_console_clock() {
 fn a_rollback_in_progress_shows_the_breaker_the_alarm_and_where_it_returns() {
     let s = history_of(rolling_back());
     let text = render(&s, 120, 40);
-    assert_has(&text, "↩ ROLLBACK_IN_PROGRESS");
-    assert_has(
+    assert_has_all(
         &text,
-        "reason: ECS deployment circuit breaker: tasks failed to start.",
+        &[
+            "↩ ROLLBACK_IN_PROGRESS",
+            "reason: ECS deployment circuit breaker: tasks failed to start.",
+            "circuit breaker TRIGGERED 3/3",
+            "alarms TRIGGERED (triggered: worker-5xx)",
+            "rolled back to worker:2: circuit breaker triggered",
+        ],
     );
-    assert_has(&text, "circuit breaker TRIGGERED 3/3");
-    assert_has(&text, "alarms TRIGGERED (triggered: worker-5xx)");
-    assert_has(&text, "rolled back to worker:2: circuit breaker triggered");
-    insta::assert_snapshot!("deployments_rolling_back_120x40", text);
-    insta::assert_snapshot!("deployments_rolling_back_80x24", render(&s, 80, 24));
+    assert_screens!("deployments_rolling_back", text, s);
 }
 
 #[test]
@@ -115,8 +129,13 @@ fn a_denied_listing_names_the_permission_instead_of_the_view() {
          IAM permission `ecs:ListServiceDeployments`.",
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "The deployment history could not be read:");
-    assert_has(&text, "ecs:ListServiceDeployments was denied in us-east-1");
+    assert_has_all(
+        &text,
+        &[
+            "The deployment history could not be read:",
+            "ecs:ListServiceDeployments was denied in us-east-1",
+        ],
+    );
     insta::assert_snapshot!("deployments_denied_80x24", render(&s, 80, 24));
 }
 
@@ -171,8 +190,8 @@ fn continue_planned(s: &mut AppState) {
     let effects = ch(s, 'o');
     assert!(
         matches!(
-            &effects[..],
-            [Effect::Run(Work::Action(ActionEffect::PlanHook { service, action, .. }))]
+            only_action(&effects),
+            ActionEffect::PlanHook { service, action, .. }
                 if service == "worker" && *action == LifecycleHookAction::Continue
         ),
         "{effects:?}"
@@ -202,19 +221,17 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
     let mut s = history_of(paused_canary());
     continue_planned(&mut s);
     let text = render(&s, 120, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "Continue the paused deployment of payments-prod/worker",
+        &[
+            "Continue the paused deployment of payments-prod/worker",
+            "hook hook-pause-1 is AWAITING_ACTION (6m40s left",
+            "ContinueServiceDeployment hookId=hook-pause-1 action=CONTINUE",
+        ],
     );
-    assert_has(&text, "hook hook-pause-1 is AWAITING_ACTION (6m40s left");
-    assert_has(
-        &text,
-        "ContinueServiceDeployment hookId=hook-pause-1 action=CONTINUE",
-    );
-    insta::assert_snapshot!("deployment_continue_confirm_120x40", text);
-    insta::assert_snapshot!("deployment_continue_confirm_80x24", render(&s, 80, 24));
+    assert_screens!("deployment_continue_confirm", text, s);
     let effects = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Ecs { plan, .. }))] = &effects[..] else {
+    let ActionEffect::Ecs { plan, .. } = only_action(&effects) else {
         panic!("the confirmed plan is sent: {effects:?}");
     };
     let EcsAct::Hook(p) = plan.as_ref() else {
@@ -231,9 +248,14 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
     moved.lifecycle_stage = Some("BAKE_TIME".into());
     reply(&mut s, DialogAnswer::DeploymentLook(Box::new(moved)));
     let watching = render(&s, 120, 40);
-    assert_has(&watching, "ECS took it. Deployment d-canary: IN_PROGRESS");
-    assert_has(&watching, "canary 10% · BAKE_TIME");
-    assert_has(&watching, "Esc stops following");
+    assert_has_all(
+        &watching,
+        &[
+            "ECS took it. Deployment d-canary: IN_PROGRESS",
+            "canary 10% · BAKE_TIME",
+            "Esc stops following",
+        ],
+    );
     reply(
         &mut s,
         DialogAnswer::DeploymentLook(Box::new(looked("SUCCESSFUL"))),
@@ -243,8 +265,7 @@ fn o_plans_continue_on_the_hook_then_sends_it_and_follows_the_deployment() {
         DialogAnswer::DeploymentFollowed(Ok("SUCCESSFUL".into())),
     );
     let done = render(&s, 120, 40);
-    assert_has(&done, "IN_PROGRESS → SUCCESSFUL");
-    assert_has(&done, "✓ SUCCESSFUL");
+    assert_has_all(&done, &["IN_PROGRESS → SUCCESSFUL", "✓ SUCCESSFUL"]);
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Done));
 }
 
@@ -253,11 +274,7 @@ fn o_in_read_only_shows_the_plan_and_sends_nothing() {
     let mut s = history_of(paused_canary());
     s.settings.read_only = true;
     continue_planned(&mut s);
-    let effects = ch(&mut s, 'y');
-    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
-    let text = render(&s, 120, 40);
-    assert_has(&text, "READ-ONLY — this console sends no changes");
-    assert_has(&text, "refused, nothing was sent");
+    assert_y_refused_in_read_only(&mut s);
 }
 
 #[test]
@@ -265,17 +282,9 @@ fn o_in_production_needs_the_service_name_typed() {
     let mut s = history_of(paused_canary());
     s.settings.production = true;
     continue_planned(&mut s);
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
-    key(&mut s, KeyCode::Backspace);
-    for c in "worker".chars() {
-        ch(&mut s, c);
-    }
-    let effects = key(&mut s, KeyCode::Enter);
+    let effects = confirm_by_typing(&mut s, "worker");
     assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Action(ActionEffect::Ecs { .. }))]
-        ),
+        matches!(only_action(&effects), ActionEffect::Ecs { .. }),
         "{effects:?}"
     );
 }
@@ -330,15 +339,16 @@ fn picker_with(offer: EcsAct) -> AppState {
 fn r_preselects_ecs_rollback_of_the_deployment_in_flight_and_follows_it() {
     let mut s = picker_with(stop_plan());
     let text = render(&s, 120, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "▶ stop this deployment and roll back (ECS) — deployment d-live",
+        &[
+            "▶ stop this deployment and roll back (ECS) — deployment d-live",
+            "StopServiceDeployment stopType=ROLLBACK",
+        ],
     );
-    assert_has(&text, "StopServiceDeployment stopType=ROLLBACK");
-    insta::assert_snapshot!("deployment_ecs_rollback_picker_120x40", text);
-    insta::assert_snapshot!("deployment_ecs_rollback_picker_80x24", render(&s, 80, 24));
+    assert_screens!("deployment_ecs_rollback_picker", text, s);
     let effects = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Ecs { plan, .. }))] = &effects[..] else {
+    let ActionEffect::Ecs { plan, .. } = only_action(&effects) else {
         panic!("ECS's rollback is sent: {effects:?}");
     };
     assert!(matches!(plan.as_ref(), EcsAct::Stop(p) if p.deployment.arn.ends_with("/d-live")));
@@ -372,18 +382,19 @@ fn r_preselects_ecs_rollback_of_the_deployment_in_flight_and_follows_it() {
         &text,
         "ROLLBACK_REQUESTED → ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL",
     );
-    insta::assert_snapshot!("deployment_rolled_back_120x40", text);
-    insta::assert_snapshot!("deployment_rolled_back_80x24", render(&s, 80, 24));
+    assert_screens!("deployment_rolled_back", text, s);
 }
 
 #[test]
 fn r_on_a_paused_deployment_rolls_back_at_its_hook_and_a_revision_stays_pickable() {
     let mut s = picker_with(continue_plan(LifecycleHookAction::Rollback));
     let text = render(&s, 120, 40);
-    assert_has(&text, "roll back at the paused hook hook-pause-1 (ECS)");
-    assert_has(
+    assert_has_all(
         &text,
-        "ContinueServiceDeployment hookId=hook-pause-1 action=ROLLBACK",
+        &[
+            "roll back at the paused hook hook-pause-1 (ECS)",
+            "ContinueServiceDeployment hookId=hook-pause-1 action=ROLLBACK",
+        ],
     );
     // j moves to the revisions (the first is what runs; the next one is a rollback):
     // the task-definition rollback as before.
@@ -395,10 +406,7 @@ fn r_on_a_paused_deployment_rolls_back_at_its_hook_and_a_revision_stays_pickable
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Action(ActionEffect::Rollback { .. }))]
-        ),
+        matches!(only_action(&effects), ActionEffect::Rollback { .. }),
         "{effects:?}"
     );
 }
@@ -438,10 +446,7 @@ fn r_without_service_deployments_says_why_ecs_rollback_is_not_offered() {
     );
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Action(ActionEffect::Rollback { .. }))]
-        ),
+        matches!(only_action(&effects), ActionEffect::Rollback { .. }),
         "the revision preselected as before: {effects:?}"
     );
 }
@@ -481,8 +486,8 @@ fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
     let (mut s, effects) = services_listed();
     assert!(
         matches!(
-            &effects[..],
-            [Effect::Run(Work::Load(Load::InFlight { services, .. }))]
+            only_load(&effects),
+            Load::InFlight { services, .. }
                 if services == &[("payments-prod".to_string(), "worker".to_string())]
         ),
         "only the rolling service is asked about: {effects:?}"
@@ -496,22 +501,22 @@ fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
         )]),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "◆ AWAITING");
-    assert_has(&text, "ROLLBACK in 6m40s");
+    assert_has_all(&text, &["◆ AWAITING", "ROLLBACK in 6m40s"]);
     // Selected first, its line under the table says it waits for the user, and how to act.
-    assert_has(
+    assert_has_all(
         &text,
-        "worker: ◆ AWAITING · ROLLBACK in 6m40s · its deployment waits for you at",
+        &[
+            "worker: ◆ AWAITING · ROLLBACK in 6m40s · its deployment waits for you at",
+            "R rolls it back now · o continues it",
+        ],
     );
-    assert_has(&text, "R rolls it back now · o continues it");
     let worker = text.find("worker").expect("worker listed");
     let crawler = text.find("crawler").expect("crawler listed");
     assert!(
         worker < crawler,
         "the service waiting for a person is above the failed one:\n{text}"
     );
-    insta::assert_snapshot!("services_awaiting_120x40", text);
-    insta::assert_snapshot!("services_awaiting_80x24", render(&s, 80, 24));
+    assert_screens!("services_awaiting", text, s);
     let _ = update(&mut s, Event::Tick(now() + chrono::Duration::seconds(40)));
     assert_has(&render(&s, 80, 24), "ROLLBACK in 6m00s");
     // Detail heads with the same line: it waits for the user, not "rolling".
@@ -627,13 +632,18 @@ fn paused_again_at_another_hook_o_continues_and_r_rolls_back_from_the_dialog() {
         )),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "waiting for you: o continues, R rolls back");
-    assert_has(&text, "hook hook-pause-2 PAUSE AWAITING_ACTION");
+    assert_has_all(
+        &text,
+        &[
+            "waiting for you: o continues, R rolls back",
+            "hook hook-pause-2 PAUSE AWAITING_ACTION",
+        ],
+    );
     let effects = ch(&mut s, 'R');
     assert!(
         matches!(
-            &effects[..],
-            [Effect::Run(Work::Action(ActionEffect::PlanHook { action, .. }))]
+            only_action(&effects),
+            ActionEffect::PlanHook { action, .. }
                 if *action == LifecycleHookAction::Rollback
         ),
         "{effects:?}"

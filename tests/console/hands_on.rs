@@ -4,7 +4,8 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::{confirm_by_typing, only_load, type_text};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::exec::ExecPlan;
@@ -108,9 +109,14 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "desired count is now 3");
-    assert_has(&text, "running 2 of 3 · pending 0 · 0 looks");
-    assert_has(&text, "Esc stops watching");
+    assert_has_all(
+        &text,
+        &[
+            "desired count is now 3",
+            "running 2 of 3 · pending 0 · 0 looks",
+            "Esc stops watching",
+        ],
+    );
     deliver(
         &mut s,
         dialog(
@@ -142,15 +148,14 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
         )),
     );
     assert!(
-        matches!(
-            &effects[..],
-            [Effect::Run(Work::Load(Load::Services { .. }))]
-        ),
+        matches!(only_load(&effects), Load::Services { .. }),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "✓ 3 running, as asked (after 0m10s)");
-    assert_has(&text, "Esc closes");
+    assert_has_all(
+        &text,
+        &["✓ 3 running, as asked (after 0m10s)", "Esc closes"],
+    );
     assert_eq!(s.modal.as_ref().map(|m| m.stage.clone()), Some(Stage::Done));
 }
 
@@ -373,18 +378,7 @@ fn production_exec_needs_the_task_id_typed() {
         &mut s,
         DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
     );
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
-    assert!(
-        key(&mut s, KeyCode::Enter).is_empty(),
-        "\"y\" is not the id"
-    );
-    for _ in 0..1 {
-        key(&mut s, KeyCode::Backspace);
-    }
-    for c in TASK.chars() {
-        ch(&mut s, c);
-    }
-    let effects = key(&mut s, KeyCode::Enter);
+    let effects = confirm_by_typing(&mut s, TASK);
     assert!(
         matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Exec(p), .. }))] if p[0].container == "app"),
         "{effects:?}"
@@ -402,24 +396,18 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         s.modal.as_ref().map(|m| (&m.stage, &m.kind)),
         Some((Stage::Confirm, ModalKind::HandsOn(_)))
     ));
-    for c in "5432 x".chars() {
-        ch(&mut s, c);
-    }
+    type_text(&mut s, "5432 x");
     // "x" is taken as a host: a fine spec. Type a bad one first.
     for _ in 0..6 {
         key(&mut s, KeyCode::Backspace);
     }
-    for c in "99999".chars() {
-        ch(&mut s, c);
-    }
+    type_text(&mut s, "99999");
     assert!(key(&mut s, KeyCode::Enter).is_empty());
     assert!(render(&s, 120, 40).contains("is not a port"));
     for _ in 0..5 {
         key(&mut s, KeyCode::Backspace);
     }
-    for c in "5432 15432 db.internal".chars() {
-        ch(&mut s, c);
-    }
+    type_text(&mut s, "5432 15432 db.internal");
     insta::assert_snapshot!("port_prompt_80x24", render(&s, 80, 24));
     let effects = key(&mut s, KeyCode::Enter);
     let forward = Forward {

@@ -4,8 +4,9 @@
 //! alarms; an alarm in ALARM sorts its service up and is its why; alarms that cannot be
 //! read say so in one line naming `cloudwatch:DescribeAlarms`.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, ledger_detail, ledger_tasks, listed, loaded_state, pane, render};
+use crate::navigation::service_names;
 use ecsnap::load::targets::ServiceTargets;
 use ecsnap::model::{Alarm, TargetHealth};
 use ecsnap::tui::state::app::AppState;
@@ -99,11 +100,11 @@ fn tasks_show_each_tasks_target_health_in_the_tg_column() {
     with_targets(&mut s);
     s.pane = PaneId::Tasks;
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "TG");
-    assert_has(&screen, "unhealthy ResponseCodeMismatch");
-    assert_has(&screen, "healthy");
-    insta::assert_snapshot!("health_tasks_120x40", screen);
-    insta::assert_snapshot!("health_tasks_80x24", render(&s, 80, 24));
+    assert_has_all(
+        &screen,
+        &["TG", "unhealthy ResponseCodeMismatch", "healthy"],
+    );
+    assert_screens!("health_tasks", screen, s);
 }
 
 #[test]
@@ -120,37 +121,38 @@ fn detail_lists_target_groups_targets_with_their_tasks_and_alarms() {
     ledger_alarms(&mut s);
     s.pane = PaneId::Detail;
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "ledger-tg  1 healthy · 1 unhealthy");
-    assert_has(
+    assert_has_all(
         &screen,
-        "10.0.1.6:8080 (task fa7455586348f4d6ea9a40b352c396df) unhealthy — \
+        &[
+            "ledger-tg  1 healthy · 1 unhealthy",
+            "10.0.1.6:8080 (task fa7455586348f4d6ea9a40b352c396df) unhealthy — \
          Target.ResponseCodeMismatch: Health checks",
+            "failed with these codes: [503]",
+            "ALARM             ledger-5xx",
+            "OK                ledger-cpu-high",
+        ],
     );
-    assert_has(&screen, "failed with these codes: [503]");
-    assert_has(&screen, "ALARM             ledger-5xx");
-    assert_has(&screen, "OK                ledger-cpu-high");
     // Steady, but its alarm is in ALARM: that is its why, at the head of Detail.
     assert_has(&screen, "ledger: steady · alarm ledger-5xx in ALARM");
-    insta::assert_snapshot!("health_detail_120x40", screen);
-    insta::assert_snapshot!("health_detail_80x24", render(&s, 80, 24));
+    assert_screens!("health_detail", screen, s);
 }
 
 #[test]
 fn an_alarm_in_alarm_sorts_its_service_up_and_is_its_why() {
     let mut s = loaded_state();
-    let before: Vec<String> = s
-        .services
-        .list
-        .visible_rows()
-        .map(|r| r.service.name.clone())
-        .collect();
+    let before = service_names(&s);
     assert_ne!(before[0], "ledger", "{before:?}");
     ledger_alarms(&mut s);
     let first = s.services.list.visible_rows().next().expect("a row");
     assert_eq!(first.service.name, "ledger");
     let screen = render(&s, 80, 24);
-    assert_has(&screen, "ledger: steady · alarm ledger-5xx in ALARM");
-    assert_has(&screen, "Threshold Crossed: 1 datapoint [42.0]");
+    assert_has_all(
+        &screen,
+        &[
+            "ledger: steady · alarm ledger-5xx in ALARM",
+            "Threshold Crossed: 1 datapoint [42.0]",
+        ],
+    );
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! Also: the help's screens, its scroll keys, the footer's essential keys, and text fields
 //! that type every letter (no key both typed and a command).
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::type_text;
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{footer, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
 use ecsnap::ops::confirm::Confirmation;
@@ -424,9 +425,7 @@ fn the_port_field_offers_no_letter_key_and_types_every_letter() {
         "Enter confirm  Esc cancel  Backspace delete  ? help",
         "{screen}"
     );
-    for c in "5432 db.internal".chars() {
-        ch(&mut s, c);
-    }
+    type_text(&mut s, "5432 db.internal");
     key(&mut s, KeyCode::Down);
     let input = s.modal.as_ref().map(|m| m.confirm.input.clone());
     assert_eq!(
@@ -462,8 +461,13 @@ fn the_production_rollback_picker_types_the_name_and_picks_with_the_arrows() {
         footer.trim(),
         "Enter confirm  Esc cancel  ↓ next  ↑ previous  → tags/EBS  Backspace delete  ? help"
     );
-    assert_has(&screen, "(↓/↑ to pick)");
-    assert_has(&screen, "→ lists the container's image tags instead");
+    assert_has_all(
+        &screen,
+        &[
+            "(↓/↑ to pick)",
+            "→ lists the container's image tags instead",
+        ],
+    );
     assert!(
         !screen.contains("j/k") && !screen.contains("i lists"),
         "{screen}"

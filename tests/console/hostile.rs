@@ -3,12 +3,13 @@
 //! overrides are shown escaped — no control or bidi character reaches a cell — and secret
 //! values, by name or inside a URL, are masked while `PATH` stays visible.
 
-use crate::asserts::assert_has;
+use crate::asserts::assert_has_all;
+use crate::events::services_with_event;
 use crate::fixtures::{
-    ago, deliver, ledger_tasks, listing, loaded_state, now, pane, render, services, td_arn,
+    ago, deliver, ledger_tasks, listing, loaded_state, now, pane, render, td_arn,
 };
 use ecsnap::model::escape::needs_escape;
-use ecsnap::model::{ContainerDef, ServiceEvent, TaskDefinition};
+use ecsnap::model::{ContainerDef, TaskDefinition};
 use ecsnap::tui::state::detail::DetailData;
 use ecsnap::tui::state::msg::{Listing, PaneAnswer};
 use ecsnap::tui::state::pane_id::PaneId;
@@ -22,19 +23,7 @@ const STOP_REASON_SHOWN: &str = "OutOfMemoryError \\e]0;pwned\\x07\\r\\nforged";
 #[test]
 fn detail_shows_hostile_values_escaped_and_secrets_masked() {
     let mut s = loaded_state();
-    let mut hostile = services();
-    let ledger = hostile
-        .iter_mut()
-        .find(|x| x.name == "ledger")
-        .expect("the ledger service");
-    ledger.events.insert(
-        0,
-        ServiceEvent {
-            id: "ledger-hostile".into(),
-            created_at: ago(1),
-            message: EVENT.into(),
-        },
-    );
+    let hostile = services_with_event("ledger", "ledger-hostile", EVENT);
     let g = s.services.loader.start(now());
     deliver(&mut s, listing(g, Listing::Services(Ok(hostile))));
     let td = TaskDefinition {
@@ -83,11 +72,16 @@ fn detail_shows_hostile_values_escaped_and_secrets_masked() {
         !text.chars().any(|c| c != '\n' && needs_escape(c)),
         "a control or bidi character reached a cell:\n{text}"
     );
-    assert_has(&text, EVENT_SHOWN);
-    assert_has(&text, STOP_REASON_SHOWN);
-    assert_has(&text, "GREETING=hi\\e]0;pwned\\x07\\u{2066}");
-    assert_has(&text, "PATH=/usr/local/bin:/usr/bin");
-    assert_has(&text, "DATABASE_URL=postgres://admin:••••@db/x");
+    assert_has_all(
+        &text,
+        &[
+            EVENT_SHOWN,
+            STOP_REASON_SHOWN,
+            "GREETING=hi\\e]0;pwned\\x07\\u{2066}",
+            "PATH=/usr/local/bin:/usr/bin",
+            "DATABASE_URL=postgres://admin:••••@db/x",
+        ],
+    );
     for name in ["MYSQL_PWD", "GITHUB_PAT", "SENTRY_DSN"] {
         assert!(text.contains(&format!("{name}=••••")), "{name}:\n{text}");
     }

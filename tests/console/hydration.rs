@@ -4,7 +4,7 @@
 //! Screens at 120×40 and 80×24 (insta).
 
 use crate::actions::{progress, stable_outcome, wait_view};
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{render, reply};
 use ecsnap::analysis::hydration::NO_RATE_LINE;
 use ecsnap::ops::wait::Verdict;
@@ -17,6 +17,15 @@ fn look(lines: &[&str], ended: bool) -> DialogAnswer {
     }
 }
 
+/// A look while vol-0new still hydrates lazily, `percent` done, no initialization rate set.
+fn lazy_look(percent: u8) -> DialogAnswer {
+    let line = format!(
+        "vol-0new: hydrating lazily from S3 (no initialization rate set): {percent}% — first \
+         reads are slow"
+    );
+    look(&[NO_RATE_LINE, &line], false)
+}
+
 #[test]
 fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout() {
     let mut s = wait_view();
@@ -26,45 +35,25 @@ fn the_wait_view_follows_the_new_volumes_initialization_after_a_stable_rollout()
     );
     reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
     assert_lacks(&render(&s, 120, 40), "Volume initialization");
-    reply(
-        &mut s,
-        look(
-            &[
-                NO_RATE_LINE,
-                "vol-0new: hydrating lazily from S3 (no initialization rate set): 10% — first \
-                 reads are slow",
-            ],
-            false,
-        ),
-    );
+    reply(&mut s, lazy_look(10));
     let text = render(&s, 120, 40);
-    assert_has(&text, "✓ stable");
-    assert_has(&text, "Volume initialization (following):");
-    assert_has(
+    assert_has_all(
         &text,
-        "no initialization rate: blocks load from S3 on first read",
+        &[
+            "✓ stable",
+            "Volume initialization (following):",
+            "no initialization rate: blocks load from S3 on first read",
+            "10% — first reads are slow",
+        ],
     );
-    assert_has(&text, "10% — first reads are slow");
-    reply(
-        &mut s,
-        look(
-            &[
-                NO_RATE_LINE,
-                "vol-0new: hydrating lazily from S3 (no initialization rate set): 60% — first \
-                 reads are slow",
-            ],
-            false,
-        ),
-    );
+    reply(&mut s, lazy_look(60));
     let text = render(&s, 120, 40);
     assert_has(&text, "60% — first reads are slow");
     assert_lacks(&text, "10% —");
-    insta::assert_snapshot!("wait_view_hydration_120x40", text);
-    insta::assert_snapshot!("wait_view_hydration_80x24", render(&s, 80, 24));
+    assert_screens!("wait_view_hydration", text, s);
     reply(&mut s, look(&[NO_RATE_LINE, "vol-0new: initialized"], true));
     let text = render(&s, 120, 40);
-    assert_has(&text, "Volume initialization:");
-    assert_has(&text, "vol-0new: initialized");
+    assert_has_all(&text, &["Volume initialization:", "vol-0new: initialized"]);
     assert_lacks(&text, "(following)");
 }
 

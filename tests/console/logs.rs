@@ -2,7 +2,8 @@
 //! 120×40, and of the wait view explaining a failed rollout: the stopped task's class,
 //! hint and the last lines of its essential container.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::submit;
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, dialog, key, loaded_state, logs_msg, now, render, td_arn};
 use chrono::Duration;
 use crossterm::event::KeyCode;
@@ -119,10 +120,7 @@ pub(crate) fn logs_view() -> AppState {
         ),
     );
     key(&mut s, KeyCode::Char('/'));
-    for c in "error".chars() {
-        key(&mut s, KeyCode::Char(c));
-    }
-    key(&mut s, KeyCode::Enter);
+    submit(&mut s, "error");
     s
 }
 
@@ -130,8 +128,7 @@ pub(crate) fn logs_view() -> AppState {
 fn logs_view_screens() {
     let s = logs_view();
     let wide = render(&s, 120, 40);
-    assert_has(&wide, "ERROR reconciliation job");
-    assert_has(&wide, "(2 matches)");
+    assert_has_all(&wide, &["ERROR reconciliation job", "(2 matches)"]);
     insta::assert_snapshot!("logs_view_120x40", wide);
     let narrow = render(&s, 80, 24);
     assert_has(&narrow, "WARN  heap at 87%");
@@ -152,8 +149,13 @@ fn logs_view_wraps_and_names_another_driver() {
         "firelens: no read"
     );
     let other = render(&s, 80, 24);
-    assert_has(&other, "log-router logs with the awsfirelens driver");
-    assert_has(&other, "firelens → its configured output");
+    assert_has_all(
+        &other,
+        &[
+            "log-router logs with the awsfirelens driver",
+            "firelens → its configured output",
+        ],
+    );
     assert!(key(&mut s, KeyCode::Char('q')).contains(&Effect::CancelLogs));
     assert!(s.logs.is_none());
     assert_eq!(s.pane, PaneId::Tasks);
@@ -165,6 +167,35 @@ fn oom_task() -> Task {
         stop_code: Some("EssentialContainerExited".into()),
         ..crate::fixtures::oom_task("3b1f0c2d9e8a4f6b8c7d5e4f3a2b1c0d", td_arn("worker", 3))
     }
+}
+
+/// The wait dialog's (generation `g`) answer for `task_id`'s last log lines: the app
+/// container's five, running out of memory at the end.
+fn answer_last_lines(s: &mut AppState, g: u64, task_id: &str) {
+    let lines = [
+        "starting worker v1.6.0-rc1",
+        "loading 1.2M ledger entries into the cache",
+        "cache at 410 MiB",
+        "cache at 498 MiB",
+        "fatal: runtime: out of memory",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, m)| event(60 - i as i64 * 10, m))
+    .collect();
+    deliver(
+        s,
+        dialog(
+            g,
+            DialogAnswer::LastLines {
+                task_id: task_id.into(),
+                result: Ok(vec![LastLines {
+                    container: "app".into(),
+                    lines: Ok(lines),
+                }]),
+            },
+        ),
+    );
 }
 
 #[test]
@@ -228,37 +259,18 @@ fn the_wait_view_shows_the_failed_task_its_class_hint_and_last_lines() {
     );
     let before = render(&s, 120, 40);
     assert_has(&before, "loading its last log lines");
-    let lines = [
-        "starting worker v1.6.0-rc1",
-        "loading 1.2M ledger entries into the cache",
-        "cache at 410 MiB",
-        "cache at 498 MiB",
-        "fatal: runtime: out of memory",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, m)| event(60 - i as i64 * 10, m))
-    .collect();
-    deliver(
-        &mut s,
-        dialog(
-            g,
-            DialogAnswer::LastLines {
-                task_id: task.id.clone(),
-                result: Ok(vec![LastLines {
-                    container: "app".into(),
-                    lines: Ok(lines),
-                }]),
-            },
-        ),
-    );
+    answer_last_lines(&mut s, g, &task.id);
     let text = render(&s, 120, 40);
-    assert_has(&text, "out of memory: a container ran out of memory");
-    assert_has(&text, "app — last 5 log lines:");
-    assert_has(&text, "fatal: runtime: out of memory");
-    assert_has(&text, "R rolls back now");
-    insta::assert_snapshot!("wait_view_failed_task_120x40", text);
-    insta::assert_snapshot!("wait_view_failed_task_80x24", render(&s, 80, 24));
+    assert_has_all(
+        &text,
+        &[
+            "out of memory: a container ran out of memory",
+            "app — last 5 log lines:",
+            "fatal: runtime: out of memory",
+            "R rolls back now",
+        ],
+    );
+    assert_screens!("wait_view_failed_task", text, s);
     let effects = key(&mut s, KeyCode::Char('R'));
     assert!(
         effects.iter().any(|e| matches!(

@@ -13,6 +13,16 @@
 //! several places), `hostile` (what AWS sends, escaped) and `keys` (docs/console.md's key
 //! table against the keymap).
 
+/// The screen at both sizes as insta snapshots: `NAME_120x40` of `text` (already drawn at
+/// 120×40) and `NAME_80x24` of `state` drawn at 80×24 (`render` in the caller's scope). A
+/// macro, not a fn: insta names a snapshot's file after the module that asserts it.
+macro_rules! assert_screens {
+    ($name:literal, $text:expr, $state:ident) => {
+        insta::assert_snapshot!(concat!($name, "_120x40"), $text);
+        insta::assert_snapshot!(concat!($name, "_80x24"), render(&$state, 80, 24));
+    };
+}
+
 #[path = "../support/asserts.rs"]
 mod asserts;
 #[path = "../common/console_fixtures.rs"]

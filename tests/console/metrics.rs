@@ -4,7 +4,7 @@
 //! the Container Insights note, a missing permission as one line, and the read asked after
 //! every services listing with its own generation.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, key, listing, loaded_state, now, render, services};
 use chrono::Duration;
 use crossterm::event::KeyCode;
@@ -17,7 +17,7 @@ use ecsnap::tui::state::pane_id::PaneId;
 use ecsnap::tui::update::app::update;
 
 /// A series of `values`, one every 5 minutes of the last hour.
-fn usage(values: &[f64], limit: Option<f64>, unit: &'static str) -> Usage {
+pub(crate) fn usage(values: &[f64], limit: Option<f64>, unit: &'static str) -> Usage {
     let start = now() - Duration::hours(1);
     Usage {
         points: values
@@ -128,20 +128,20 @@ fn services_show_sparklines_and_the_selected_services_utilisation() {
     assert_has(&before, "crawler");
     answer(&mut s, Ok(fleet_metrics()));
     let wide = render(&s, 120, 40);
-    assert_has(&wide, " CPU ");
-    assert_has(&wide, " MEM");
+    assert_has_all(&wide, &[" CPU ", " MEM"]);
     // crawler (selected) climbs to 98% of its memory.
-    assert_has(&wide, "mem ▃▄▄▅▅▆▇▇▇███ 98%");
-    assert_has(
+    assert_has_all(
         &wide,
-        "Container Insights is off in search-staging: no EBS filesystem; Detail (d) says how \
+        &[
+            "mem ▃▄▄▅▅▆▇▇▇███ 98%",
+            "Container Insights is off in search-staging: no EBS filesystem; Detail (d) says how \
          to turn it on",
+        ],
     );
     insta::assert_snapshot!("metrics_services_120x40", wide);
     // At 80 columns the names keep their width; the selected service's line stays.
     let narrow = render(&s, 80, 24);
-    assert_has(&narrow, "mem ▃▄▄▅▅▆▇▇▇███ 98%");
-    assert_has(&narrow, "search-staging crawler");
+    assert_has_all(&narrow, &["mem ▃▄▄▅▅▆▇▇▇███ 98%", "search-staging crawler"]);
     insta::assert_snapshot!("metrics_services_80x24", narrow);
     // Another row selected: the failing service's line under the table starts with its
     // memory, so its climb stays on the first screen.
@@ -161,19 +161,17 @@ fn detail_charts_memory_cpu_and_the_ebs_filesystem_with_their_limits() {
     key(&mut s, KeyCode::Char('d'));
     assert_eq!(s.pane, PaneId::Detail);
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "Detail of payments-prod/ledger");
-    assert_has(
+    assert_has_all(
         &screen,
-        "Memory: now 21% · min 20% · avg 22% · max 24% · limit 512 MiB",
-    );
-    assert_has(&screen, "CPU: now 21%");
-    assert_has(
-        &screen,
-        "EBS filesystem: now 55% · min 55% · avg 55% · max 55% · limit 20 GB",
+        &[
+            "Detail of payments-prod/ledger",
+            "Memory: now 21% · min 20% · avg 22% · max 24% · limit 512 MiB",
+            "CPU: now 21%",
+            "EBS filesystem: now 55% · min 55% · avg 55% · max 55% · limit 20 GB",
+        ],
     );
     assert_lacks(&screen, "Container Insights is off");
-    insta::assert_snapshot!("metrics_detail_120x40", screen);
-    insta::assert_snapshot!("metrics_detail_80x24", render(&s, 80, 24));
+    assert_screens!("metrics_detail", screen, s);
 }
 
 #[test]
@@ -182,14 +180,16 @@ fn detail_of_a_service_without_container_insights_says_how_to_turn_it_on() {
     answer(&mut s, Ok(fleet_metrics()));
     key(&mut s, KeyCode::Char('d'));
     let screen = render(&s, 120, 40);
-    assert_has(&screen, "Detail of search-staging/crawler");
-    assert_has(&screen, "Memory: now 98% · min 40%");
-    assert_has(&screen, "Container Insights is off in search-staging");
-    assert_has(&screen, "no EBS filesystem. Turn it on with");
-    assert_has(
+    assert_has_all(
         &screen,
-        "    aws ecs update-cluster-settings --cluster search-staging --settings \
+        &[
+            "Detail of search-staging/crawler",
+            "Memory: now 98% · min 40%",
+            "Container Insights is off in search-staging",
+            "no EBS filesystem. Turn it on with",
+            "    aws ecs update-cluster-settings --cluster search-staging --settings \
          name=containerInsights,value=enhanced",
+        ],
     );
 }
 
@@ -210,8 +210,7 @@ fn a_missing_permission_is_one_line_and_blocks_nothing() {
         "metrics: access denied: `cloudwatch:GetMetricData`",
     );
     assert_lacks(&screen, "add it to the policy");
-    assert_has(&screen, "crawler: ✗ FAILED");
-    assert_has(&screen, "search-staging indexer");
+    assert_has_all(&screen, &["crawler: ✗ FAILED", "search-staging indexer"]);
 }
 
 #[test]

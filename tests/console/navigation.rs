@@ -1,7 +1,8 @@
 //! The behaviour of `update`: navigation, filter, sort, marks, jumps, stale results,
 //! help, quitting and the background refresh.
 
-use crate::asserts::assert_has;
+use crate::actions::{only_load, reloads_services, type_text};
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, key, listed, listing, loaded_state, now, pane, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ecsnap::tui::action::Action;
@@ -13,13 +14,7 @@ use ecsnap::tui::state::service_ref::ServiceRef;
 use ecsnap::tui::state::snapshots::Unique;
 use ecsnap::tui::update::app::{act, update};
 
-fn keys(state: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key(state, KeyCode::Char(c));
-    }
-}
-
-fn service_names(state: &AppState) -> Vec<String> {
+pub(crate) fn service_names(state: &AppState) -> Vec<String> {
     state
         .services
         .list
@@ -63,14 +58,14 @@ fn navigation_moves_and_drills_in_and_out() {
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Tasks);
     assert!(matches!(
-        effects.as_slice(),
-        [Effect::Run(Work::Load(Load::Tasks { cluster, service, .. }))] if cluster == "payments-prod" && service == "api"
+        only_load(&effects),
+        Load::Tasks { cluster, service, .. } if cluster == "payments-prod" && service == "api"
     ));
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Detail);
     assert!(matches!(
-        effects.as_slice(),
-        [Effect::Run(Work::Load(Load::Detail { task_definition, .. }))] if task_definition.ends_with("api:2")
+        only_load(&effects),
+        Load::Detail { task_definition, .. } if task_definition.ends_with("api:2")
     ));
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.pane, PaneId::Tasks);
@@ -107,12 +102,12 @@ fn filter_narrows_live_and_esc_clears() {
     let mut s = loaded_state();
     key(&mut s, KeyCode::Char('/'));
     assert_eq!(s.mode, Mode::Filter);
-    keys(&mut s, "LEDG");
+    type_text(&mut s, "LEDG");
     assert_eq!(service_names(&s), ["ledger"]);
     for _ in 0..4 {
         key(&mut s, KeyCode::Backspace);
     }
-    keys(&mut s, "que");
+    type_text(&mut s, "que");
     assert_eq!(service_names(&s), ["query"]);
     // q while typing is text, not quit.
     assert!(!s.quit);
@@ -126,7 +121,7 @@ fn filter_narrows_live_and_esc_clears() {
     assert_eq!(s.pane, PaneId::Services);
     // Esc while typing clears too.
     key(&mut s, KeyCode::Char('/'));
-    keys(&mut s, "zzz");
+    type_text(&mut s, "zzz");
     assert!(service_names(&s).is_empty());
     key(&mut s, KeyCode::Esc);
     assert_eq!(service_names(&s).len(), 8);
@@ -197,8 +192,7 @@ fn space_marks_rows_where_an_action_uses_them_and_nowhere_else() {
     assert_eq!(s.orphans.list.marks.len(), 2);
     assert_eq!(s.orphans.list.selected, 2, "marking moves down");
     let text = render(&s, 120, 40);
-    assert_has(&text, "2 marked");
-    assert_has(&text, "●");
+    assert_has_all(&text, &["2 marked", "●"]);
 }
 
 #[test]
@@ -256,7 +250,7 @@ fn stale_tasks_of_another_service_are_dropped() {
 fn jump_completes_and_lands() {
     let mut s = loaded_state();
     key(&mut s, KeyCode::Char(':'));
-    keys(&mut s, "ledg");
+    type_text(&mut s, "ledg");
     key(&mut s, KeyCode::Tab);
     assert_eq!(
         s.mode,
@@ -273,14 +267,14 @@ fn jump_completes_and_lands() {
     );
     assert!(effects.is_empty(), "ledger's tasks are loaded already");
     key(&mut s, KeyCode::Char(':'));
-    keys(&mut s, "api");
+    type_text(&mut s, "api");
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
-        effects.as_slice(),
-        [Effect::Run(Work::Load(Load::Tasks { service, .. }))] if service == "api"
+        only_load(&effects),
+        Load::Tasks { service, .. } if service == "api"
     ));
     key(&mut s, KeyCode::Char(':'));
-    keys(&mut s, "carol");
+    type_text(&mut s, "carol");
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Snapshots);
     assert_eq!(
@@ -295,12 +289,12 @@ fn jump_completes_and_lands() {
             .all(|t| t.entry.tag.starts_with("carol-"))
     );
     key(&mut s, KeyCode::Char(':'));
-    keys(&mut s, "search-staging");
+    type_text(&mut s, "search-staging");
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.pane, PaneId::Services);
     assert_eq!(service_names(&s).len(), 4);
     key(&mut s, KeyCode::Char(':'));
-    keys(&mut s, "nosuch");
+    type_text(&mut s, "nosuch");
     key(&mut s, KeyCode::Enter);
     assert!(s.message.as_deref().is_some_and(|m| m.contains("nosuch")));
 }
@@ -406,16 +400,11 @@ fn background_refresh_runs_on_the_interval_and_faster_when_rolling() {
     );
     let effects = tick(&mut s, 6);
     assert!(
-        matches!(effects.as_slice(), [Effect::Run(Work::Load(Load::Detail { service, .. }))] if service == "worker"),
+        matches!(only_load(&effects), Load::Detail { service, .. } if service == "worker"),
         "{effects:?}"
     );
     let effects = tick(&mut s, 31);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Run(Work::Load(Load::Services { .. })))),
-        "{effects:?}"
-    );
+    assert!(reloads_services(&effects), "{effects:?}");
 }
 
 #[test]

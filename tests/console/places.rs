@@ -4,7 +4,8 @@
 //! `:ctx` narrowing the view; actions acting in the selected row's place. Screens are
 //! insta snapshots at 120×40 and 80×24.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::actions::{submit, type_text};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, header, key, listing, now, pane, render};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::orphans::OrphanReport;
@@ -276,15 +277,13 @@ fn services_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Services;
     let text = render(&s, 120, 40);
-    assert_has(&text, "2 accounts · 2 regions");
-    assert_has(&text, "PRODUCTION");
+    assert_has_all(&text, &["2 accounts · 2 regions", "PRODUCTION"]);
     assert!(
         text.contains("ACCOUNT") && text.contains("REGION"),
         "{text}"
     );
     assert_has(&text, "account dev: ExpiredToken");
-    insta::assert_snapshot!("services_places_120x40", text);
-    insta::assert_snapshot!("services_places_80x24", render(&s, 80, 24));
+    assert_screens!("services_places", text, s);
 }
 
 #[test]
@@ -292,12 +291,16 @@ fn orphans_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Orphans;
     let text = render(&s, 120, 40);
-    assert_has(&text, "prod · eu-west-1:");
-    assert_has(&text, "staging · us-east-1:");
-    assert_has(&text, "ec2:DescribeVolumes");
-    assert_has(&text, "Total:");
-    insta::assert_snapshot!("orphans_places_120x40", text);
-    insta::assert_snapshot!("orphans_places_80x24", render(&s, 80, 24));
+    assert_has_all(
+        &text,
+        &[
+            "prod · eu-west-1:",
+            "staging · us-east-1:",
+            "ec2:DescribeVolumes",
+            "Total:",
+        ],
+    );
+    assert_screens!("orphans_places", text, s);
 }
 
 #[test]
@@ -305,9 +308,10 @@ fn snapshots_over_several_places_screen() {
     let mut s = loaded();
     s.pane = PaneId::Snapshots;
     let text = render(&s, 120, 40);
-    assert_has(&text, "prod · eu-west-1:");
-    assert_has(&text, "staging · us-east-1:");
-    assert_has(&text, "ACCOUNT");
+    assert_has_all(
+        &text,
+        &["prod · eu-west-1:", "staging · us-east-1:", "ACCOUNT"],
+    );
     insta::assert_snapshot!("snapshots_places_120x40", text);
 }
 
@@ -334,10 +338,7 @@ fn unique_bytes_are_counted_in_the_selected_user_place() {
 
 fn type_jump(s: &mut AppState, text: &str) -> Vec<Effect> {
     key(s, KeyCode::Char(':'));
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
-    key(s, KeyCode::Enter)
+    submit(s, text)
 }
 
 #[test]
@@ -387,9 +388,7 @@ fn region_narrows_the_view_and_reloads_with_new_generations() {
 fn ctx_completes_account_names_with_tab() {
     let mut s = loaded();
     key(&mut s, KeyCode::Char(':'));
-    for c in "ctx st".chars() {
-        key(&mut s, KeyCode::Char(c));
-    }
+    type_text(&mut s, "ctx st");
     key(&mut s, KeyCode::Tab);
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(s.places.account.as_deref(), Some("staging"));
@@ -550,13 +549,12 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
     );
     deliver(&mut s, planned(PROD, PROD_VOLUME));
     let text = render(&s, 140, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month",
-    );
-    assert_has(
-        &text,
-        "staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month",
+        &[
+            "prod (111111111111) · eu-west-1: 1 to delete, 100.0 GiB, $8.00/month",
+            "staging (222222222222) · us-east-1: 1 to delete, 100.0 GiB, $8.00/month",
+        ],
     );
     // The confirm line names what is deleted and every place it is in.
     let flat: String = text
@@ -828,8 +826,7 @@ fn places_join_as_their_accounts_answer_and_actions_wait_for_the_last() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "connecting 1/2 accounts");
-    assert_has(&text, "payments-prod");
+    assert_has_all(&text, &["connecting 1/2 accounts", "payments-prod"]);
     let narrow = render(&s, 80, 24);
     assert_has(&narrow, "connecting 1/2 accounts");
     assert!(

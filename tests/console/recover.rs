@@ -312,8 +312,7 @@ fn the_lineage_follows_the_cursor_and_leaves_a_deleted_row() {
     );
     let text = render(&s, 120, 40);
     assert_has(&text, &format!("policy of {third}"));
-    insta::assert_snapshot!("orphans_lineage_follows_120x40", text);
-    insta::assert_snapshot!("orphans_lineage_follows_80x24", render(&s, 80, 24));
+    assert_screens!("orphans_lineage_follows", text, s);
     // The row is deleted (the refresh no longer lists it): the detail moves to the row now
     // selected, never keeps describing the deleted one.
     let mut report = crate::fixtures::orphan_report();

@@ -6,14 +6,17 @@
 //! (`i` twice) pickers; a rollback acting in the selected row's place; and the screens at
 //! 120×40 and 80×24 (insta).
 
-use crate::actions::{TD, ch, fixed, on_worker, services_in_parts, started};
-use crate::asserts::assert_has;
+use crate::actions::{
+    TD, assert_y_refused_in_read_only, ch, confirm_by_typing, fixed, on_worker, only_action,
+    only_load, services_in_parts, started,
+};
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, dialog, generation, key, now, render, reply};
 use crate::places::{PROD, STAGING, loaded, select_worker};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
-use ecsnap::model::ImagePresence;
-use ecsnap::ops::rollback::{ContainerImage, Revision};
+use ecsnap::model::{ImagePresence, ImageStatus};
+use ecsnap::ops::rollback::{ContainerImage, ImageTags, Revision, TagChoice};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
@@ -61,11 +64,41 @@ fn answer_revisions(s: &mut AppState, revisions: Vec<Revision>) {
     reply(s, DialogAnswer::Revisions(Ok(revisions)));
 }
 
+/// The image-tag picker's answer for the dialog of generation `g`: `tags` newest first, one
+/// pushed a day before the other.
+pub(crate) fn answer_image_tags(
+    s: &mut AppState,
+    g: u64,
+    image: &str,
+    tags: &[(&str, ImageStatus)],
+) {
+    let tags = tags
+        .iter()
+        .enumerate()
+        .map(|(i, (tag, status))| TagChoice {
+            tag: (*tag).into(),
+            pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
+            status: status.clone(),
+        })
+        .collect();
+    deliver(
+        s,
+        dialog(
+            g,
+            DialogAnswer::ImageTags(Ok(ImageTags {
+                container: "app".into(),
+                image: image.into(),
+                tags,
+            })),
+        ),
+    );
+}
+
 pub(crate) fn picker_open() -> AppState {
     let mut s = on_worker();
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::LoadRevisions { current, .. }))] if current.ends_with("worker:3")),
+        matches!(only_action(&effects), ActionEffect::LoadRevisions { current, .. } if current.ends_with("worker:3")),
         "{effects:?}"
     );
     answer_revisions(&mut s, revisions());
@@ -87,7 +120,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
     );
     // y sends exactly the plan shown: worker:2.
     let effects = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
+    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
         panic!("y should roll back: {effects:?}");
     };
     assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
@@ -97,10 +130,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
         Event::Msg(dialog(g, DialogAnswer::Started(Ok(started(2))))),
     );
     assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Load(Load::Services { .. }))]
-        ),
+        matches!(only_load(&effects), Load::Services { .. }),
         "{effects:?}"
     );
     assert!(matches!(
@@ -108,8 +138,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
         Some(ModalKind::Wait(_))
     ));
     let text = render(&s, 120, 40);
-    assert_has(&text, "Watching payments-prod/worker");
-    assert_has(&text, "0m00s elapsed");
+    assert_has_all(&text, &["Watching payments-prod/worker", "0m00s elapsed"]);
 }
 
 #[test]
@@ -117,7 +146,7 @@ fn picking_another_revision_changes_the_plan() {
     let mut s = picker_open();
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
+    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
@@ -138,11 +167,7 @@ fn read_only_shows_the_plan_and_refuses_in_the_dialog() {
     s.settings.read_only = true;
     ch(&mut s, 'R');
     answer_revisions(&mut s, revisions());
-    let effects = ch(&mut s, 'y');
-    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
-    let text = render(&s, 120, 40);
-    assert_has(&text, "READ-ONLY — this console sends no changes");
-    assert_has(&text, "refused, nothing was sent");
+    assert_y_refused_in_read_only(&mut s);
     assert_eq!(s.modal.as_ref().map(|m| &m.stage), Some(&Stage::Confirm));
 }
 
@@ -152,22 +177,9 @@ fn production_needs_the_service_name_typed() {
     s.settings.production = true;
     ch(&mut s, 'R');
     answer_revisions(&mut s, revisions());
-    assert!(ch(&mut s, 'y').is_empty(), "y is typed, not a confirmation");
+    let effects = confirm_by_typing(&mut s, "worker");
     assert!(
-        key(&mut s, KeyCode::Enter).is_empty(),
-        "\"y\" is not the name"
-    );
-    assert!(render(&s, 120, 40).contains("does not match"));
-    key(&mut s, KeyCode::Backspace);
-    for c in "worker".chars() {
-        ch(&mut s, c);
-    }
-    let effects = key(&mut s, KeyCode::Enter);
-    assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Action(ActionEffect::Rollback { .. }))]
-        ),
+        matches!(only_action(&effects), ActionEffect::Rollback { .. }),
         "{effects:?}"
     );
 }
@@ -192,7 +204,7 @@ fn a_rollback_right_after_the_parts_arrive_acts_on_the_failing_service() {
     let mut s = services_in_parts(None);
     let effects = ch(&mut s, 'R');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::LoadRevisions { cluster, service, .. }))]
+        matches!(only_action(&effects), ActionEffect::LoadRevisions { cluster, service, .. }
             if cluster == "payments" && service == "ledger-api"),
         "{effects:?}"
     );
@@ -317,14 +329,18 @@ fn checked_picker() -> AppState {
 fn the_picker_shows_what_changes_against_what_runs() {
     let s = checked_picker();
     let text = render(&s, 120, 40);
-    assert_has(&text, "Changes against what runs (4):");
-    assert_has(&text, "app environment -FEATURE_LEDGER_V2 (was on)");
-    assert_has(&text, "app image: api:v1.6.0-rc1 → api:v1.5.2");
-    assert_has(&text, "app memory: 1024 → 512");
-    assert_has(&text, "✓ in ECR");
-    assert_has(&text, "✗ image deleted");
-    insta::assert_snapshot!("rollback_picker_diff_120x40", text);
-    insta::assert_snapshot!("rollback_picker_diff_80x24", render(&s, 80, 24));
+    assert_has_all(
+        &text,
+        &[
+            "Changes against what runs (4):",
+            "app environment -FEATURE_LEDGER_V2 (was on)",
+            "app image: api:v1.6.0-rc1 → api:v1.5.2",
+            "app memory: 1024 → 512",
+            "✓ in ECR",
+            "✗ image deleted",
+        ],
+    );
+    assert_screens!("rollback_picker_diff", text, s);
 }
 
 #[test]
@@ -347,7 +363,7 @@ fn a_revision_whose_image_was_deleted_needs_the_override_key() {
     assert!(ch(&mut s, 'f').is_empty());
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] if plan.summary().contains("to worker:1")),
+        matches!(only_action(&effects), ActionEffect::Rollback { plan, .. } if plan.summary().contains("to worker:1")),
         "{effects:?}"
     );
 }
@@ -394,30 +410,19 @@ fn a_refused_rollout_shows_in_the_dialog() {
 #[test]
 fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
     use ecsnap::ops::rollback::RollbackChange;
-    use ecsnap::ops::rollback::{ImageTags, TagChoice};
     let mut s = on_worker();
     ch(&mut s, 'R');
     let g = generation(&s);
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.6.0-rc1";
-    let tags = ["v1.6.0-rc1", "v1.5.2", "v1.5.0"]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| TagChoice {
-            tag: (*t).into(),
-            pushed_at: Some(now() - chrono::Duration::days(i64::try_from(i).unwrap_or(0))),
-            status: ecsnap::model::ImageStatus::default(),
-        })
-        .collect();
-    deliver(
+    answer_image_tags(
         &mut s,
-        dialog(
-            g,
-            DialogAnswer::ImageTags(Ok(ImageTags {
-                container: "app".into(),
-                image: image.into(),
-                tags,
-            })),
-        ),
+        g,
+        image,
+        &[
+            ("v1.6.0-rc1", ImageStatus::default()),
+            ("v1.5.2", ImageStatus::default()),
+            ("v1.5.0", ImageStatus::default()),
+        ],
     );
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
@@ -432,7 +437,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         "{text}"
     );
     let effects = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
+    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     let RollbackChange::Image {
@@ -517,7 +522,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     insta::assert_snapshot!("rollback_ebs_picker_120x40", text);
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Rollback { plan, .. }))] = &effects[..] else {
+    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     assert_eq!(

@@ -52,8 +52,7 @@ fn help_overlay_screen() {
 fn loading_screen_shows_spinners_and_counts() {
     let s = crate::fixtures::empty_state();
     let text = render(&s, 120, 40);
-    assert_has(&text, "loading services…");
-    assert_has(&text, "3 loading");
+    assert_has_all(&text, &["loading services…", "3 loading"]);
     insta::assert_snapshot!("loading_120x40", text);
 }
 
@@ -131,9 +130,14 @@ fn a_failed_load_shows_in_its_pane_only() {
         ),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "lacks the IAM permission");
-    assert_has(&text, "`ec2:DescribeVolumes`");
-    assert_has(&text, "load failed");
+    assert_has_all(
+        &text,
+        &[
+            "lacks the IAM permission",
+            "`ec2:DescribeVolumes`",
+            "load failed",
+        ],
+    );
     // The rows it had stay; the other panes are unaffected.
     assert_has(&text, "vol-0e1d100000000004d");
     s.pane = PaneId::Services;
@@ -146,8 +150,7 @@ fn a_failed_load_shows_in_its_pane_only() {
 fn too_small_terminal_says_so() {
     let s = loaded_state();
     let text = render(&s, 70, 20);
-    assert_has(&text, "terminal too small");
-    assert_has(&text, "70×20");
+    assert_has_all(&text, &["terminal too small", "70×20"]);
 }
 
 #[test]
@@ -278,8 +281,7 @@ fn the_selected_stopped_task_shows_its_class_hint_and_full_reason() {
     let mut s = state_on(PaneId::Tasks);
     key(&mut s, KeyCode::End);
     let text = render(&s, 80, 24);
-    assert_has(&text, "out of memory");
-    assert_has(&text, "OutOfMemoryError");
+    assert_has_all(&text, &["out of memory", "OutOfMemoryError"]);
     insta::assert_snapshot!("tasks_stopped_selected_80x24", text);
 }
 

@@ -4,8 +4,8 @@
 //! confirm it, and `t` starting its restore through the same plan → confirm → send. Screens
 //! at 120×40 and 80×24 (insta).
 
-use crate::actions::{ch, on_worker};
-use crate::asserts::assert_has;
+use crate::actions::{assert_y_refused_in_read_only, ch, on_worker, only_action};
+use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, dialog, generation, loaded_state, now, render, reply};
 use chrono::NaiveDate;
 use ecsnap::analysis::marks::DELETE_AFTER_TAG;
@@ -24,12 +24,24 @@ use ecsnap::tui::state::storage::{StorageAsk, StorageDone, StoragePlan};
 /// `y` on the storage dialog: the plan it sends.
 pub(crate) fn sends_on_y(s: &mut AppState) -> StoragePlan {
     let effects = ch(s, 'y');
-    let [Effect::Run(Work::Action(ActionEffect::Storage(StorageEffect::Send { plan, .. })))] =
-        &effects[..]
-    else {
+    let ActionEffect::Storage(StorageEffect::Send { plan, .. }) = only_action(&effects) else {
         panic!("y sends the plan shown: {effects:?}");
     };
     plan.clone()
+}
+
+/// The ids of the Orphans pane's rows, as the table shows them (filter and order).
+pub(crate) fn orphan_ids(s: &AppState) -> Vec<String> {
+    s.orphans
+        .list
+        .visible_rows()
+        .map(|r| r.id().to_string())
+        .collect()
+}
+
+/// Ops's plan for the storage dialog arrives.
+pub(crate) fn storage_planned(s: &mut AppState, plan: StoragePlan) {
+    reply(s, DialogAnswer::Planned(Ok(Planned::Storage(plan))));
 }
 
 const MARKED: &str = "vol-0c01d00000000005e";
@@ -70,17 +82,21 @@ fn orphans_in_every_state() -> AppState {
 fn orphans_show_the_zone_the_tier_the_lock_and_the_mark() {
     let s = orphans_in_every_state();
     let text = render(&s, 120, 40);
-    assert_has(&text, "AZ");
-    assert_has(&text, "us-east-1c");
-    assert_has(&text, "us-east-1a");
-    assert_has(&text, "archive");
-    assert_has(&text, "locked until 2027-");
-    assert_has(&text, "2027-01-05");
+    assert_has_all(
+        &text,
+        &[
+            "AZ",
+            "us-east-1c",
+            "us-east-1a",
+            "archive",
+            "locked until 2027-",
+            "2027-01-05",
+        ],
+    );
     insta::assert_snapshot!("orphans_storage_states_120x40", text);
     let narrow = render(&s, 80, 24);
     // Narrow: ids, money and the mark's date stay whole.
-    assert_has(&narrow, "2027-01-05");
-    assert_has(&narrow, ARCHIVED);
+    assert_has_all(&narrow, &["2027-01-05", ARCHIVED]);
     insta::assert_snapshot!("orphans_storage_states_80x24", narrow);
 }
 
@@ -88,21 +104,9 @@ fn orphans_show_the_zone_the_tier_the_lock_and_the_mark() {
 fn the_filter_finds_marked_orphans_and_a_zone() {
     let mut s = orphans_in_every_state();
     s.orphans.list.set_filter("marked".into());
-    let shown: Vec<String> = s
-        .orphans
-        .list
-        .visible_rows()
-        .map(|r| r.id().into())
-        .collect();
-    assert_eq!(shown, vec![MARKED.to_string()]);
+    assert_eq!(orphan_ids(&s), vec![MARKED.to_string()]);
     s.orphans.list.set_filter("us-east-1c".into());
-    let shown: Vec<String> = s
-        .orphans
-        .list
-        .visible_rows()
-        .map(|r| r.id().into())
-        .collect();
-    assert_eq!(shown, vec![MARKED.to_string()]);
+    assert_eq!(orphan_ids(&s), vec![MARKED.to_string()]);
 }
 
 fn mark_plan(ids: &[&str]) -> MarkPlan {
@@ -131,9 +135,7 @@ fn mark_plan(ids: &[&str]) -> MarkPlan {
 /// `m` on the Orphans pane with `marks` marked: the plan asked of ops, its selection.
 fn press_m(s: &mut AppState) -> StorageAsk {
     let effects = ch(s, 'm');
-    let [Effect::Run(Work::Action(ActionEffect::Storage(StorageEffect::Plan { ask, .. })))] =
-        &effects[..]
-    else {
+    let ActionEffect::Storage(StorageEffect::Plan { ask, .. }) = only_action(&effects) else {
         panic!("m asks ops for the plan: {effects:?}");
     };
     ask.clone()
@@ -164,17 +166,18 @@ fn m_marks_the_marked_orphans_through_plan_confirm_and_send() {
     );
     assert!(selection.snapshots.is_empty());
     let plan = StoragePlan::Mark(vec![mark_plan(&["vol-0e1d100000000004d"])]);
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(plan.clone()))),
-    );
+    storage_planned(&mut s, plan.clone());
     let text = render(&s, 120, 40);
-    assert_has(&text, "Mark 2 orphans for deletion in 30 days");
-    assert_has(&text, "tag 1 orphan with ecsnap:delete-after");
-    assert_has(&text, "delete on 2027-01-05  owner payments-prod/ledger");
-    assert_has(&text, "already marked: to be deleted on 2027-01-05");
-    insta::assert_snapshot!("storage_mark_confirm_120x40", text);
-    insta::assert_snapshot!("storage_mark_confirm_80x24", render(&s, 80, 24));
+    assert_has_all(
+        &text,
+        &[
+            "Mark 2 orphans for deletion in 30 days",
+            "tag 1 orphan with ecsnap:delete-after",
+            "delete on 2027-01-05  owner payments-prod/ledger",
+            "already marked: to be deleted on 2027-01-05",
+        ],
+    );
+    assert_screens!("storage_mark_confirm", text, s);
     assert_eq!(sends_on_y(&mut s), plan, "y sends exactly the plan shown");
     let g = generation(&s);
     let done = ItemResult {
@@ -213,17 +216,8 @@ fn m_on_the_selected_row_alone_and_read_only_refuses() {
         selection.volumes.iter().collect::<Vec<_>>(),
         vec![&selected]
     );
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(StoragePlan::Mark(vec![mark_plan(&[
-            &selected,
-        ])])))),
-    );
-    let effects = ch(&mut s, 'y');
-    assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
-    let text = render(&s, 120, 40);
-    assert_has(&text, "READ-ONLY — this console sends no changes");
-    assert_has(&text, "refused, nothing was sent");
+    storage_planned(&mut s, StoragePlan::Mark(vec![mark_plan(&[&selected])]));
+    assert_y_refused_in_read_only(&mut s);
 }
 
 fn ebs_snapshot(id: &str, days: i64, tier: Option<&str>) -> Snapshot {
@@ -272,13 +266,14 @@ fn the_picker_refuses_an_archived_snapshot_and_t_restores_it() {
         text.contains("▶ snap-0cold"),
         "the newest snapshot the volume does not start from:\n{text}"
     );
-    assert_has(&text, "✗ archived — restore first (up to 72 h)");
-    assert_has(
+    assert_has_all(
         &text,
-        "Cannot confirm: the snapshot is archived · t restores it",
+        &[
+            "✗ archived — restore first (up to 72 h)",
+            "Cannot confirm: the snapshot is archived · t restores it",
+        ],
     );
-    insta::assert_snapshot!("picker_archived_120x40", text);
-    insta::assert_snapshot!("picker_archived_80x24", render(&s, 80, 24));
+    assert_screens!("picker_archived", text, s);
     assert!(
         ch(&mut s, 'y').is_empty(),
         "an archived snapshot is not confirmed"
@@ -304,13 +299,15 @@ fn the_picker_refuses_an_archived_snapshot_and_t_restores_it() {
         standard_monthly_usd: 5.0,
         archive_monthly_usd: 1.25,
     }));
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Storage(plan.clone()))),
-    );
+    storage_planned(&mut s, plan.clone());
     let text = render(&s, 120, 40);
-    assert_has(&text, "Restore snapshot snap-0cold from the archive tier");
-    assert_has(&text, "from the archive tier for 7 days");
+    assert_has_all(
+        &text,
+        &[
+            "Restore snapshot snap-0cold from the archive tier",
+            "from the archive tier for 7 days",
+        ],
+    );
     assert_eq!(sends_on_y(&mut s), plan, "y sends exactly the plan shown");
 }
 
@@ -362,13 +359,12 @@ fn tasks_name_the_zone_of_ebs_volumes_and_show_s3_files_volumes() {
         crate::fixtures::pane(g, PaneAnswer::Tasks(Ok(data))),
     );
     let text = render(&s, 120, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "EBS vol-0a11ce0000000001a (configured at launch; kept after the task) in zone us-east-1b",
-    );
-    assert_has(
-        &text,
-        "s3files     S3 Files arn:aws:s3files:us-east-1:123456789012:file-system/fs-0lake, root /models",
+        &[
+            "EBS vol-0a11ce0000000001a (configured at launch; kept after the task) in zone us-east-1b",
+            "s3files     S3 Files arn:aws:s3files:us-east-1:123456789012:file-system/fs-0lake, root /models",
+        ],
     );
     // The EFS file system is regional: no zone on its line.
     assert!(!text.contains("IAM enabled in zone"), "{text}");

@@ -5,12 +5,12 @@
 //! enhanced observability, no column and one line saying how to turn it on; a stale
 //! answer is dropped and a failed read is one line.
 
-use crate::asserts::{assert_has, assert_lacks};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, ledger_tasks, loaded_state, now, pane, render};
+use crate::metrics::usage;
 use chrono::Duration;
 use ecsnap::analysis::metrics::{MetricSource, ServiceMetrics, Usage};
 use ecsnap::analysis::task_metrics::{TaskKey, TaskMetrics};
-use ecsnap::model::MetricPoint;
 use ecsnap::tui::run::effect::{Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::{Event, PaneAnswer};
@@ -20,29 +20,13 @@ use ecsnap::tui::update::app::update;
 const FIRST: &str = "9c8be533c3fe4aaf8a67e7452bdf15ff";
 const SECOND: &str = "fa7455586348f4d6ea9a40b352c396df";
 
-fn usage(values: &[f64], limit: f64, unit: &'static str) -> Usage {
-    let start = now() - Duration::hours(1);
-    Usage {
-        points: values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| MetricPoint {
-                timestamp: start + Duration::minutes(5 * i64::try_from(i).unwrap_or(0)),
-                value: *v,
-            })
-            .collect(),
-        limit: Some(limit),
-        unit,
-    }
-}
-
 /// A ledger task's metrics: `memory` percents of 512 MiB, CPU flat at a quarter.
 fn task(id: &str, memory: Option<&[f64]>) -> TaskMetrics {
     let (source, memory, cpu) = match memory {
         Some(m) => (
             MetricSource::ContainerInsights,
-            usage(m, 512.0, "MiB"),
-            usage(&[25.0; 12], 256.0, "CPU units"),
+            usage(m, Some(512.0), "MiB"),
+            usage(&[25.0; 12], Some(256.0), "CPU units"),
         ),
         None => (MetricSource::NoData, Usage::default(), Usage::default()),
     };
@@ -132,9 +116,7 @@ fn tasks_show_each_tasks_sparklines_and_the_selected_tasks_line() {
         ]),
     );
     let wide = render(&s, 120, 40);
-    assert_has(&wide, " CPU ");
-    assert_has(&wide, " MEM");
-    assert_has(&wide, FIRST);
+    assert_has_all(&wide, &[" CPU ", " MEM", FIRST]);
     let selected = s
         .tasks
         .list

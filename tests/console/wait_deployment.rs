@@ -4,7 +4,7 @@
 //! SUCCESSFUL") until the watch ends. Screens at 120×40 and 80×24 (insta).
 
 use crate::actions::{progress, stable_outcome, wait_view};
-use crate::asserts::assert_has;
+use crate::asserts::assert_has_all;
 use crate::fixtures::{render, reply};
 use ecsnap::model::{
     DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail,
@@ -61,14 +61,13 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
         ))),
     );
     let text = render(&s, 120, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "ECS: deployment dep9 IN_PROGRESS · canary 10% · PRODUCTION_TRAFFIC_SHIFT",
-    );
-    assert_has(&text, "traffic to the new revision: production 10%");
-    assert_has(
-        &text,
-        "hook hook-pause-1 (PAUSE): AWAITING_ACTION · 6m40s left, then ROLLBACK",
+        &[
+            "ECS: deployment dep9 IN_PROGRESS · canary 10% · PRODUCTION_TRAFFIC_SHIFT",
+            "traffic to the new revision: production 10%",
+            "hook hook-pause-1 (PAUSE): AWAITING_ACTION · 6m40s left, then ROLLBACK",
+        ],
     );
     reply(
         &mut s,
@@ -85,11 +84,15 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
         DialogAnswer::WaitProgress(progress(2, Verdict::Stable)),
     );
     let text = render(&s, 120, 40);
-    assert_has(&text, "waiting for ECS to mark the deployment SUCCESSFUL");
-    assert_has(&text, "bake ≈4m12s left (of 5 min, from the stage's start)");
+    assert_has_all(
+        &text,
+        &[
+            "waiting for ECS to mark the deployment SUCCESSFUL",
+            "bake ≈4m12s left (of 5 min, from the stage's start)",
+        ],
+    );
     assert!(!text.contains("✓ stable"), "{text}");
-    insta::assert_snapshot!("wait_view_canary_bake_120x40", text);
-    insta::assert_snapshot!("wait_view_canary_bake_80x24", render(&s, 80, 24));
+    assert_screens!("wait_view_canary_bake", text, s);
     let mut done = canary(
         now,
         DeploymentLifecycleStage::CleanUp,
@@ -100,6 +103,5 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
     reply(&mut s, DialogAnswer::DeploymentLook(Box::new(done)));
     reply(&mut s, DialogAnswer::WaitDone(Ok(stable_outcome())));
     let text = render(&s, 120, 40);
-    assert_has(&text, "✓ stable");
-    assert_has(&text, "ECS: deployment dep9 SUCCESSFUL");
+    assert_has_all(&text, &["✓ stable", "ECS: deployment dep9 SUCCESSFUL"]);
 }

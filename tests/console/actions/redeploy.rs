@@ -16,7 +16,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
         ));
     let effects = ch(&mut s, 'D');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::Action(ActionEffect::PlanRedeploy { service, .. }))] if service == "worker"),
+        matches!(only_action(&effects), ActionEffect::PlanRedeploy { service, .. } if service == "worker"),
         "{effects:?}"
     );
     let g = generation(&s);
@@ -34,10 +34,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     assert!(render(&s, 120, 40).contains("force a new deployment of payments-prod/worker"));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Action(ActionEffect::Redeploy { .. }))]
-        ),
+        matches!(only_action(&effects), ActionEffect::Redeploy { .. }),
         "{effects:?}"
     );
     deliver(&mut s, dialog(g, DialogAnswer::Started(Ok(started(3)))));

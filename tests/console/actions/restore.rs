@@ -28,8 +28,7 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
     s.pane = PaneId::Snapshots;
     key(&mut s, KeyCode::Enter);
     let effects = ch(&mut s, 't');
-    let [Effect::Run(Work::Action(ActionEffect::PlanRestore { user, tag, .. }))] = &effects[..]
-    else {
+    let ActionEffect::PlanRestore { user, tag, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     assert_eq!(user, "alice");
@@ -48,8 +47,8 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         "{text}"
     );
     assert!(matches!(
-        ch(&mut s, 'y')[..],
-        [Effect::Run(Work::Action(ActionEffect::Restore { .. }))]
+        only_action(&ch(&mut s, 'y')),
+        ActionEffect::Restore { .. }
     ));
     let done = ecsnap::ops::restore_user::Restored {
         before_digest: Some("sha256:aaa".into()),
@@ -60,18 +59,17 @@ fn t_restores_a_user_showing_the_digests_before_and_after() {
         Event::Msg(dialog(g, DialogAnswer::Restored(Ok(done)))),
     );
     assert!(
-        matches!(
-            effects[..],
-            [Effect::Run(Work::Load(Load::Snapshots { .. }))]
-        ),
+        matches!(only_load(&effects), Load::Snapshots { .. }),
         "{effects:?}"
     );
     let text = render(&s, 120, 40);
-    assert_has(
+    assert_has_all(
         &text,
-        "Done: alice-latest now points at alice-20261120T0815",
+        &[
+            "Done: alice-latest now points at alice-20261120T0815",
+            "now: sha256:bbb  (was sha256:aaa)",
+        ],
     );
-    assert_has(&text, "now: sha256:bbb  (was sha256:aaa)");
 }
 
 /// A digest as ECR gives it (`sha256:` and 64 hex digits).
@@ -85,7 +83,7 @@ fn planned_restore(before: &str, after: &str) -> AppState {
     s.pane = PaneId::Snapshots;
     key(&mut s, KeyCode::Enter);
     let effects = ch(&mut s, 't');
-    let [Effect::Run(Work::Action(ActionEffect::PlanRestore { tag, .. }))] = &effects[..] else {
+    let ActionEffect::PlanRestore { tag, .. } = only_action(&effects) else {
         panic!("{effects:?}");
     };
     let g = generation(&s);
@@ -104,8 +102,8 @@ fn the_restore_result_fits_at_80x24() {
     let (before, after) = (long_digest('a'), long_digest('b'));
     let mut s = planned_restore(&before, &after);
     assert!(matches!(
-        ch(&mut s, 'y')[..],
-        [Effect::Run(Work::Action(ActionEffect::Restore { .. }))]
+        only_action(&ch(&mut s, 'y')),
+        ActionEffect::Restore { .. }
     ));
     let g = generation(&s);
     update(
