@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::actions::{
-    CleanupItemJson, CleanupSkippedJson, CleanupTotalsJson, ItemResultJson, ResultSummaryJson,
-    round2,
+    CleanupItemJson, CleanupTotalsJson, ItemResultJson, ResultSummaryJson, round2,
 };
 use super::fleet::{FailureJson, Located, Where, located};
+use super::json::SkippedJson;
 use crate::model::ResourceKind;
 use crate::ops::cleanup::ItemResult;
 use crate::ops::cleanup::fleet::{AccountCount, FleetCleanupPlan, PlaceGroup};
@@ -36,7 +36,7 @@ pub struct FleetCleanupJson {
     pub snapshot_first: bool,
     pub keep_newest: Option<usize>,
     pub items: Vec<Located<CleanupItemJson>>,
-    pub skipped: Vec<Located<CleanupSkippedJson>>,
+    pub skipped: Vec<Located<SkippedJson>>,
     pub totals: CleanupTotalsJson,
     pub totals_by_place: Vec<PlaceCleanupJson>,
     /// One account's share of the plan each.
@@ -121,7 +121,7 @@ impl FleetCleanupJson {
                 g.plan
                     .skipped
                     .iter()
-                    .map(|s| located(&at, CleanupSkippedJson::from(s))),
+                    .map(|s| located(&at, SkippedJson::from(s))),
             );
             if let (Some(all), Some(done)) = (out.results.as_mut(), done) {
                 all.extend(done.iter().map(|r| located(&at, ItemResultJson::from(r))));

@@ -13,7 +13,7 @@ use crate::analysis::tags::{TagEntry, UserTags};
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
 use crate::analysis::why::Why;
 use crate::model::{
-    Deployment, Service, ServiceEvent, Task, TaskStorage, VolumeMount, VolumeSource,
+    Deployment, Service, ServiceEvent, Skipped, Task, TaskStorage, VolumeMount, VolumeSource,
 };
 
 pub(crate) use crate::model::json::rfc3339;
@@ -491,11 +491,22 @@ pub struct OrphanSnapshotJson {
     pub console_url: Option<String>,
 }
 
+/// A resource a plan or listing leaves alone, and why (`orphans`, `cleanup`).
 #[derive(Debug, Serialize)]
 pub struct SkippedJson {
     pub id: String,
     pub kind: &'static str,
     pub reason: String,
+}
+
+impl From<&Skipped> for SkippedJson {
+    fn from(s: &Skipped) -> Self {
+        Self {
+            id: s.id.clone(),
+            kind: s.kind.as_str(),
+            reason: s.reason.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -545,15 +556,7 @@ impl From<&OrphanReport> for OrphansJson {
                     console_url: None,
                 })
                 .collect(),
-            skipped: r
-                .skipped
-                .iter()
-                .map(|s| SkippedJson {
-                    id: s.id.clone(),
-                    kind: s.kind.as_str(),
-                    reason: s.reason.clone(),
-                })
-                .collect(),
+            skipped: r.skipped.iter().map(SkippedJson::from).collect(),
             totals: TotalsJson {
                 volumes: totals.volumes,
                 snapshots: totals.snapshots,

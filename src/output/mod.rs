@@ -13,6 +13,7 @@ pub mod hydration;
 pub mod json;
 pub mod lifecycle;
 pub mod metrics;
+pub mod parts;
 pub mod recover;
 pub mod report;
 pub mod restore_image;
