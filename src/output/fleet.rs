@@ -35,6 +35,19 @@ pub struct Located<T: Serialize> {
     pub item: T,
 }
 
+impl<T: Serialize> Located<T> {
+    /// A table row: the place (account id, region) in front of `cells`.
+    pub fn row(&self, cells: impl IntoIterator<Item = String>) -> Vec<String> {
+        [
+            self.account_id.clone().unwrap_or_default(),
+            self.region.clone(),
+        ]
+        .into_iter()
+        .chain(cells)
+        .collect()
+    }
+}
+
 pub(crate) fn located<T: Serialize>(at: &Where, item: T) -> Located<T> {
     Located {
         account_id: at.account_id.clone(),

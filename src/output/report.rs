@@ -393,9 +393,7 @@ fn awaiting_section(r: &ReportJson, style: Style) -> String {
         .iter()
         .map(|a| {
             let i = &a.item;
-            vec![
-                a.account_id.clone().unwrap_or_default(),
-                a.region.clone(),
+            a.row([
                 i.cluster.clone(),
                 i.service.clone(),
                 i.lifecycle_stage.clone().unwrap_or_else(|| "-".into()),
@@ -405,7 +403,7 @@ fn awaiting_section(r: &ReportJson, style: Style) -> String {
                     i.countdown,
                     i.timeout_action.as_deref().unwrap_or("-")
                 ),
-            ]
+            ])
         })
         .collect();
     if rows.is_empty() {
@@ -452,16 +450,14 @@ fn snapshots_section(r: &ReportJson, style: Style) -> String {
         .snapshots
         .iter()
         .map(|s| {
-            vec![
-                s.account_id.clone().unwrap_or_default(),
-                s.region.clone(),
+            s.row([
                 s.item.repository.clone(),
                 s.item.user.clone().unwrap_or_else(|| "(other)".into()),
                 s.item.tags.to_string(),
                 format_size(s.item.total_bytes.max(0).unsigned_abs(), BINARY),
                 s.item.in_use.to_string(),
                 s.item.newest_tag.clone().unwrap_or_default(),
-            ]
+            ])
         })
         .collect();
     section(
@@ -526,9 +522,7 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
         .volumes
         .iter()
         .map(|v| {
-            vec![
-                v.account_id.clone().unwrap_or_default(),
-                v.region.clone(),
+            v.row([
                 v.item.volume_id.clone(),
                 v.item
                     .availability_zone
@@ -542,12 +536,10 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                     &v.item.tags,
                     &v.item.reason,
                 ),
-            ]
+            ])
         })
         .chain(o.snapshots.iter().map(|s| {
-            vec![
-                s.account_id.clone().unwrap_or_default(),
-                s.region.clone(),
+            s.row([
                 s.item.snapshot_id.clone(),
                 // Snapshots are regional: a volume can be made from one in any zone.
                 "regional".into(),
@@ -564,7 +556,7 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 age(s.item.age_days),
                 format!("{:.2}", s.item.monthly_cost_usd),
                 s.item.reason.clone(),
-            ]
+            ])
         }))
         .collect();
     if rows.is_empty() {
