@@ -19,7 +19,8 @@ use crate::load::{ServicesListing, TaskListing};
 use crate::model::Service;
 
 /// Where an entry came from: the account id (`None` when STS could not say) and region.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In JSON (flattened into a place's object): `account`, `account_id`, `region`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Where {
     pub account: String,
     pub account_id: Option<String>,
@@ -157,9 +158,8 @@ impl From<&PlaceFailure> for FailureJson {
 /// The orphan totals of one place.
 #[derive(Debug, Serialize)]
 pub struct PlaceTotalsJson {
-    pub account: String,
-    pub account_id: Option<String>,
-    pub region: String,
+    #[serde(flatten)]
+    pub at: Where,
     #[serde(flatten)]
     pub totals: TotalsJson,
 }
@@ -203,9 +203,7 @@ impl FleetOrphansJson {
             all.size_gib += t.size_gib;
             all.monthly_cost_usd += t.monthly_cost_usd;
             out.totals_by_place.push(PlaceTotalsJson {
-                account: at.account.clone(),
-                account_id: at.account_id.clone(),
-                region: at.region.clone(),
+                at: at.clone(),
                 totals: totals_json(&t),
             });
             let one = OrphansJson::from(report);

@@ -16,9 +16,9 @@ use crate::ops::cleanup::fleet::{AccountCount, FleetCleanupPlan, PlaceGroup};
 /// The plan and (after executing) the results of one place.
 #[derive(Debug, Serialize)]
 pub struct PlaceCleanupJson {
-    pub account: String,
-    pub account_id: String,
-    pub region: String,
+    /// The account id is always known here (`account_id` is never `null`).
+    #[serde(flatten)]
+    pub at: Where,
     pub production: bool,
     /// Why nothing was sent here (a read-only account), or `null`.
     pub refused: Option<String>,
@@ -102,9 +102,7 @@ impl FleetCleanupJson {
             let at = where_of(g);
             let done = results.and_then(|r| r.get(i));
             out.totals_by_place.push(PlaceCleanupJson {
-                account: g.place.account.clone(),
-                account_id: g.place.account_id.clone(),
-                region: g.place.region.clone(),
+                at: at.clone(),
                 production: g.place.marks.production,
                 refused: g.refused.clone(),
                 preflight_done: g.plan.preflight_done,

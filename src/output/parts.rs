@@ -201,4 +201,32 @@ mod tests {
             r#"{"tag":null,"digest":"sha256:b","user":null,"rule_priority":1,"action":"expire","kind":"in_use","why":"a task runs it"}"#
         );
     }
+
+    /// A place's fields (`account`, `account_id`, `region`) stay first in every per-place
+    /// total, in that order.
+    #[test]
+    fn place_fields_stay_first_in_the_per_place_totals() {
+        let at = crate::output::fleet::Where {
+            account: "prod".into(),
+            account_id: Some("111122223333".into()),
+            region: "eu-west-1".into(),
+        };
+        let orphans = crate::output::fleet::FleetOrphansJson::new(
+            &[(at, crate::analysis::orphans::OrphanReport::default())],
+            &[],
+        );
+        assert_eq!(
+            text(&orphans.totals_by_place),
+            r#"[{"account":"prod","account_id":"111122223333","region":"eu-west-1","volumes":0,"snapshots":0,"size_gib":0,"monthly_cost_usd":0.0}]"#
+        );
+        let plan = crate::ops::cleanup::fleet::tests::sample();
+        let cleanup = crate::output::fleet_cleanup::FleetCleanupJson::new(&plan, true, None);
+        let first = text(&cleanup.totals_by_place);
+        assert!(
+            first.starts_with(
+                r#"[{"account":"dev","account_id":"123456789012","region":"eu-west-1","production":false,"refused":null,"#
+            ),
+            "{first}"
+        );
+    }
 }

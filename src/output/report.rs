@@ -33,9 +33,8 @@ pub struct PlaceReport {
 
 #[derive(Debug, Serialize)]
 pub struct PlaceJson {
-    pub account: String,
-    pub account_id: Option<String>,
-    pub region: String,
+    #[serde(flatten)]
+    pub at: Where,
     pub production: bool,
     pub read_only: bool,
 }
@@ -201,9 +200,7 @@ impl ReportJson {
             places: parts
                 .iter()
                 .map(|p| PlaceJson {
-                    account: p.at.account.clone(),
-                    account_id: p.at.account_id.clone(),
-                    region: p.at.region.clone(),
+                    at: p.at.clone(),
                     production: p.marks.production,
                     read_only: p.marks.read_only,
                 })
@@ -341,9 +338,9 @@ fn marked_section(r: &ReportJson, style: Style) -> String {
 
 fn summary(r: &ReportJson) -> String {
     let accounts: std::collections::BTreeSet<&str> =
-        r.places.iter().map(|p| p.account.as_str()).collect();
+        r.places.iter().map(|p| p.at.account.as_str()).collect();
     let regions: std::collections::BTreeSet<&str> =
-        r.places.iter().map(|p| p.region.as_str()).collect();
+        r.places.iter().map(|p| p.at.region.as_str()).collect();
     let mut failed = String::new();
     if r.places_not_read > 0 {
         let _ = write!(failed, "; {} place(s) not read", r.places_not_read);
@@ -484,8 +481,8 @@ pub fn orphan_totals_table(o: &FleetOrphansJson, style: Style) -> String {
         .iter()
         .map(|t| {
             vec![
-                place_name(&t.account, t.account_id.as_deref()),
-                t.region.clone(),
+                place_name(&t.at.account, t.at.account_id.as_deref()),
+                t.at.region.clone(),
                 t.totals.volumes.to_string(),
                 t.totals.snapshots.to_string(),
                 t.totals.size_gib.to_string(),
