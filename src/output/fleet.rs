@@ -164,15 +164,6 @@ pub struct PlaceTotalsJson {
     pub totals: TotalsJson,
 }
 
-fn totals_json(t: &OrphanTotals) -> TotalsJson {
-    TotalsJson {
-        volumes: t.volumes,
-        snapshots: t.snapshots,
-        size_gib: t.size_gib,
-        monthly_cost_usd: crate::analysis::cost::cents(t.monthly_cost_usd),
-    }
-}
-
 /// `orphans --json`: the single-place shape (`volumes`, `snapshots`, `skipped`, `totals`)
 /// with the place on every entry, plus `totals_by_place` and `failures`.
 #[derive(Debug, Serialize)]
@@ -191,7 +182,7 @@ impl FleetOrphansJson {
             volumes: Vec::new(),
             snapshots: Vec::new(),
             skipped: Vec::new(),
-            totals: totals_json(&OrphanTotals::default()),
+            totals: TotalsJson::from(&OrphanTotals::default()),
             totals_by_place: Vec::new(),
             failures: failures.iter().map(FailureJson::from).collect(),
         };
@@ -204,7 +195,7 @@ impl FleetOrphansJson {
             all.monthly_cost_usd += t.monthly_cost_usd;
             out.totals_by_place.push(PlaceTotalsJson {
                 at: at.clone(),
-                totals: totals_json(&t),
+                totals: TotalsJson::from(&t),
             });
             let one = OrphansJson::from(report);
             out.volumes.extend(one.volumes.into_iter().map(|mut v| {
@@ -218,7 +209,7 @@ impl FleetOrphansJson {
             out.skipped
                 .extend(one.skipped.into_iter().map(|s| located(at, s)));
         }
-        out.totals = totals_json(&all);
+        out.totals = TotalsJson::from(&all);
         out
     }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::analysis::cost::cents;
 use crate::analysis::health::steadiness;
-use crate::analysis::orphans::OrphanReport;
+use crate::analysis::orphans::{OrphanReport, OrphanTotals};
 use crate::analysis::tags::{TagEntry, UserTags};
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
 use crate::analysis::why::Why;
@@ -517,9 +517,19 @@ pub struct TotalsJson {
     pub monthly_cost_usd: f64,
 }
 
+impl From<&OrphanTotals> for TotalsJson {
+    fn from(t: &OrphanTotals) -> Self {
+        Self {
+            volumes: t.volumes,
+            snapshots: t.snapshots,
+            size_gib: t.size_gib,
+            monthly_cost_usd: cents(t.monthly_cost_usd),
+        }
+    }
+}
+
 impl From<&OrphanReport> for OrphansJson {
     fn from(r: &OrphanReport) -> Self {
-        let totals = r.totals();
         Self {
             volumes: r
                 .volumes
@@ -557,12 +567,7 @@ impl From<&OrphanReport> for OrphansJson {
                 })
                 .collect(),
             skipped: r.skipped.iter().map(SkippedJson::from).collect(),
-            totals: TotalsJson {
-                volumes: totals.volumes,
-                snapshots: totals.snapshots,
-                size_gib: totals.size_gib,
-                monthly_cost_usd: cents(totals.monthly_cost_usd),
-            },
+            totals: TotalsJson::from(&r.totals()),
         }
     }
 }
