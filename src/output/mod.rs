@@ -6,6 +6,8 @@ pub mod audit;
 pub mod deployments;
 pub mod diff;
 pub mod events;
+#[cfg(test)]
+mod flatten_tests;
 pub mod fleet;
 pub mod fleet_cleanup;
 pub mod hands_on;
