@@ -4,8 +4,10 @@
 use crate::analysis::recycle_bin::Recovery;
 use serde::Serialize;
 
+use super::json::SkippedJson;
+use super::parts::{EndJson, PollsJson};
 use crate::aws::Preflight;
-use crate::model::{Deployment, ResourceKind, ServiceEvent, Skipped};
+use crate::model::{Deployment, ResourceKind, ServiceEvent};
 use crate::ops::cleanup::execute::ItemResult;
 use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemStatus};
 use crate::ops::redeploy::RedeployPlan;
@@ -30,7 +32,7 @@ pub struct CleanupJson {
     /// What the plan could not check, one line each (e.g. "locks were not checked: …").
     pub notes: Vec<String>,
     pub items: Vec<CleanupItemJson>,
-    pub skipped: Vec<CleanupSkippedJson>,
+    pub skipped: Vec<SkippedJson>,
     pub totals: CleanupTotalsJson,
     /// Per-resource results; `null` when nothing was executed (dry run, nothing to do).
     pub results: Option<Vec<ItemResultJson>>,
@@ -59,13 +61,6 @@ pub struct CleanupItemJson {
     pub recycle_bin: Option<Recovery>,
     /// Digests deleted with this image as one unit (an index's children, its referrers).
     pub with_digests: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CleanupSkippedJson {
-    pub id: String,
-    pub kind: &'static str,
-    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -138,16 +133,6 @@ impl From<&CleanupItem> for CleanupItemJson {
     }
 }
 
-impl From<&Skipped> for CleanupSkippedJson {
-    fn from(s: &Skipped) -> Self {
-        Self {
-            id: s.id.clone(),
-            kind: s.kind.as_str(),
-            reason: s.reason.clone(),
-        }
-    }
-}
-
 impl From<&ItemResult> for ItemResultJson {
     fn from(r: &ItemResult) -> Self {
         Self {
@@ -185,7 +170,7 @@ impl CleanupJson {
             preflight_done: plan.preflight_done,
             notes: plan.notes.clone(),
             items,
-            skipped: plan.skipped.iter().map(CleanupSkippedJson::from).collect(),
+            skipped: plan.skipped.iter().map(SkippedJson::from).collect(),
             totals: CleanupTotalsJson {
                 count: plan.items.len(),
                 to_execute: plan.to_execute().count(),
@@ -206,11 +191,11 @@ impl CleanupJson {
 pub struct WaitJson {
     pub cluster: String,
     pub service: String,
-    /// `stable`, `failed` or `timed_out`.
-    pub status: &'static str,
-    pub reason: Option<String>,
-    pub elapsed_secs: u64,
-    pub polls: u32,
+    /// `status`: `stable`, `failed` or `timed_out`.
+    #[serde(flatten)]
+    pub end: EndJson,
+    #[serde(flatten)]
+    pub polled: PollsJson,
     pub service_status: Option<String>,
     pub task_definition: Option<String>,
     pub deployments: Vec<Deployment>,
@@ -284,10 +269,11 @@ impl WaitJson {
         Self {
             cluster: cluster.to_string(),
             service: service.to_string(),
-            status: o.verdict.word(),
-            reason: o.verdict.reason().map(str::to_string),
-            elapsed_secs: o.elapsed.as_secs(),
-            polls: o.polls,
+            end: EndJson {
+                status: o.verdict.word(),
+                reason: o.verdict.reason().map(str::to_string),
+            },
+            polled: PollsJson::new(o.elapsed, o.polls),
             service_status: o.service.as_ref().map(|s| s.status.to_string()),
             task_definition: o.service.as_ref().map(|s| s.task_definition.clone()),
             deployments: o
@@ -429,14 +415,14 @@ pub struct StageWaitJson {
     pub cluster: String,
     pub service: String,
     pub until: String,
-    /// `reached`, `failed` or `timed_out`.
-    pub status: &'static str,
-    pub reason: Option<String>,
+    /// `status`: `reached`, `failed` or `timed_out`.
+    #[serde(flatten)]
+    pub end: EndJson,
     pub service_deployment_arn: Option<String>,
     pub deployment_status: Option<String>,
     pub lifecycle_stage: Option<String>,
-    pub elapsed_secs: u64,
-    pub polls: u32,
+    #[serde(flatten)]
+    pub polled: PollsJson,
 }
 
 impl StageWaitJson {
@@ -447,25 +433,22 @@ impl StageWaitJson {
         o: &crate::ops::wait_stage::StageOutcome,
     ) -> Self {
         use crate::analysis::stages::StageVerdict;
-        let (status, reason) = match &o.verdict {
-            StageVerdict::Reached => ("reached", None),
-            StageVerdict::Failed(why) => ("failed", Some(why.clone())),
-            StageVerdict::Moving => ("timed_out", None),
-        };
         let d = o.deployment.as_ref();
         Self {
             cluster: cluster.to_string(),
             service: service.to_string(),
             until: stage.to_string(),
-            status,
-            reason,
+            end: match &o.verdict {
+                StageVerdict::Reached => EndJson::new("reached", None),
+                StageVerdict::Failed(why) => EndJson::new("failed", Some(why)),
+                StageVerdict::Moving => EndJson::new("timed_out", None),
+            },
             service_deployment_arn: d.map(|d| d.arn.clone()),
             deployment_status: d.map(|d| d.status.to_string()),
             lifecycle_stage: d
                 .and_then(|d| d.lifecycle_stage.as_ref())
                 .map(ToString::to_string),
-            elapsed_secs: o.elapsed.as_secs(),
-            polls: o.polls,
+            polled: PollsJson::new(o.elapsed, o.polls),
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::ops::continue_deployment::ContinuePlan;
 use crate::ops::follow_deployment::FollowOutcome;
 use crate::ops::stop_deployment::StopDeploymentPlan;
 
+use super::parts::{EndJson, PollsJson, ServiceActionJson};
 use super::table::Table;
 
 /// AWS text for a line of its own (a table escapes its cells itself).
@@ -341,11 +342,9 @@ fn hook_lines(d: &ServiceDeployment, now: DateTime<Utc>) -> String {
 /// `rollback --stop-deployment` and `continue` with `--json`.
 #[derive(Debug, Serialize)]
 pub struct DeploymentActionJson {
-    /// `stop-deployment` or `continue-deployment`.
-    pub action: &'static str,
-    pub cluster: String,
-    pub service: String,
-    pub dry_run: bool,
+    /// `action`: `stop-deployment` or `continue-deployment`.
+    #[serde(flatten)]
+    pub on: ServiceActionJson,
     pub service_deployment_arn: String,
     /// The deployment's status when planned.
     pub status: String,
@@ -363,73 +362,65 @@ pub struct DeploymentActionJson {
 
 #[derive(Debug, Serialize)]
 pub struct FollowJson {
-    /// `reached`, `failed`, `awaiting_action` or `timed_out`.
-    pub status: &'static str,
-    pub reason: Option<String>,
+    /// `status`: `reached`, `failed`, `awaiting_action` or `timed_out`.
+    #[serde(flatten)]
+    pub end: EndJson,
     /// The deployment's last status.
     pub deployment_status: Option<String>,
-    pub elapsed_secs: u64,
-    pub polls: u32,
+    #[serde(flatten)]
+    pub polled: PollsJson,
 }
 
 impl FollowJson {
     pub fn new(o: &FollowOutcome) -> Self {
-        let (status, reason) = match &o.verdict {
-            FollowVerdict::Reached => ("reached", None),
-            FollowVerdict::Failed(why) => ("failed", Some(why.clone())),
-            FollowVerdict::AwaitingAction(hook) => ("awaiting_action", Some(hook.clone())),
-            FollowVerdict::Moving => ("timed_out", None),
-        };
         Self {
-            status,
-            reason,
+            end: match &o.verdict {
+                FollowVerdict::Reached => EndJson::new("reached", None),
+                FollowVerdict::Failed(why) => EndJson::new("failed", Some(why)),
+                FollowVerdict::AwaitingAction(hook) => EndJson::new("awaiting_action", Some(hook)),
+                FollowVerdict::Moving => EndJson::new("timed_out", None),
+            },
             deployment_status: o.deployment.as_ref().map(|d| d.status.to_string()),
-            elapsed_secs: o.elapsed.as_secs(),
-            polls: o.polls,
+            polled: PollsJson::new(o.elapsed, o.polls),
         }
     }
 }
 
 impl DeploymentActionJson {
-    pub fn stop(plan: &StopDeploymentPlan, dry_run: bool) -> Self {
+    /// The fields both actions share: where, and the deployment as planned.
+    fn new(
+        action: &'static str,
+        (cluster, service): (&str, &str),
+        deployment: &ServiceDeployment,
+        dry_run: bool,
+    ) -> Self {
         Self {
-            action: "stop-deployment",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
-            dry_run,
-            service_deployment_arn: plan.deployment.arn.clone(),
-            status: plan.deployment.status.to_string(),
-            lifecycle_stage: plan
-                .deployment
-                .lifecycle_stage
-                .as_ref()
-                .map(ToString::to_string),
+            on: ServiceActionJson::new(action, cluster, service, dry_run),
+            service_deployment_arn: deployment.arn.clone(),
+            status: deployment.status.to_string(),
+            lifecycle_stage: deployment.lifecycle_stage.as_ref().map(ToString::to_string),
             hook_id: None,
             hook_action: None,
-            rollback_to_service_revision: plan.back_to.clone(),
+            rollback_to_service_revision: None,
             sent: false,
             wait: None,
         }
     }
 
-    pub fn continued(plan: &ContinuePlan, dry_run: bool) -> Self {
+    pub fn stop(plan: &StopDeploymentPlan, dry_run: bool) -> Self {
+        let target = (plan.cluster.as_str(), plan.service.as_str());
         Self {
-            action: "continue-deployment",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
-            dry_run,
-            service_deployment_arn: plan.deployment.arn.clone(),
-            status: plan.deployment.status.to_string(),
-            lifecycle_stage: plan
-                .deployment
-                .lifecycle_stage
-                .as_ref()
-                .map(ToString::to_string),
+            rollback_to_service_revision: plan.back_to.clone(),
+            ..Self::new("stop-deployment", target, &plan.deployment, dry_run)
+        }
+    }
+
+    pub fn continued(plan: &ContinuePlan, dry_run: bool) -> Self {
+        let target = (plan.cluster.as_str(), plan.service.as_str());
+        Self {
             hook_id: plan.hook.hook_id.clone(),
             hook_action: Some(plan.action.to_string()),
-            rollback_to_service_revision: None,
-            sent: false,
-            wait: None,
+            ..Self::new("continue-deployment", target, &plan.deployment, dry_run)
         }
     }
 }

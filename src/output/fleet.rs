@@ -19,7 +19,8 @@ use crate::load::{ServicesListing, TaskListing};
 use crate::model::Service;
 
 /// Where an entry came from: the account id (`None` when STS could not say) and region.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In JSON (flattened into a place's object): `account`, `account_id`, `region`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Where {
     pub account: String,
     pub account_id: Option<String>,
@@ -33,6 +34,19 @@ pub struct Located<T: Serialize> {
     pub region: String,
     #[serde(flatten)]
     pub item: T,
+}
+
+impl<T: Serialize> Located<T> {
+    /// A table row: the place (account id, region) in front of `cells`.
+    pub fn row(&self, cells: impl IntoIterator<Item = String>) -> Vec<String> {
+        [
+            self.account_id.clone().unwrap_or_default(),
+            self.region.clone(),
+        ]
+        .into_iter()
+        .chain(cells)
+        .collect()
+    }
 }
 
 pub(crate) fn located<T: Serialize>(at: &Where, item: T) -> Located<T> {
@@ -144,20 +158,10 @@ impl From<&PlaceFailure> for FailureJson {
 /// The orphan totals of one place.
 #[derive(Debug, Serialize)]
 pub struct PlaceTotalsJson {
-    pub account: String,
-    pub account_id: Option<String>,
-    pub region: String,
+    #[serde(flatten)]
+    pub at: Where,
     #[serde(flatten)]
     pub totals: TotalsJson,
-}
-
-fn totals_json(t: &OrphanTotals) -> TotalsJson {
-    TotalsJson {
-        volumes: t.volumes,
-        snapshots: t.snapshots,
-        size_gib: t.size_gib,
-        monthly_cost_usd: crate::analysis::cost::cents(t.monthly_cost_usd),
-    }
 }
 
 /// `orphans --json`: the single-place shape (`volumes`, `snapshots`, `skipped`, `totals`)
@@ -178,7 +182,7 @@ impl FleetOrphansJson {
             volumes: Vec::new(),
             snapshots: Vec::new(),
             skipped: Vec::new(),
-            totals: totals_json(&OrphanTotals::default()),
+            totals: TotalsJson::from(&OrphanTotals::default()),
             totals_by_place: Vec::new(),
             failures: failures.iter().map(FailureJson::from).collect(),
         };
@@ -190,10 +194,8 @@ impl FleetOrphansJson {
             all.size_gib += t.size_gib;
             all.monthly_cost_usd += t.monthly_cost_usd;
             out.totals_by_place.push(PlaceTotalsJson {
-                account: at.account.clone(),
-                account_id: at.account_id.clone(),
-                region: at.region.clone(),
-                totals: totals_json(&t),
+                at: at.clone(),
+                totals: TotalsJson::from(&t),
             });
             let one = OrphansJson::from(report);
             out.volumes.extend(one.volumes.into_iter().map(|mut v| {
@@ -207,7 +209,7 @@ impl FleetOrphansJson {
             out.skipped
                 .extend(one.skipped.into_iter().map(|s| located(at, s)));
         }
-        out.totals = totals_json(&all);
+        out.totals = TotalsJson::from(&all);
         out
     }
 

@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::actions::{
-    CleanupItemJson, CleanupSkippedJson, CleanupTotalsJson, ItemResultJson, ResultSummaryJson,
-    round2,
+    CleanupItemJson, CleanupTotalsJson, ItemResultJson, ResultSummaryJson, round2,
 };
 use super::fleet::{FailureJson, Located, Where, located};
+use super::json::SkippedJson;
 use crate::model::ResourceKind;
 use crate::ops::cleanup::ItemResult;
 use crate::ops::cleanup::fleet::{AccountCount, FleetCleanupPlan, PlaceGroup};
@@ -16,9 +16,9 @@ use crate::ops::cleanup::fleet::{AccountCount, FleetCleanupPlan, PlaceGroup};
 /// The plan and (after executing) the results of one place.
 #[derive(Debug, Serialize)]
 pub struct PlaceCleanupJson {
-    pub account: String,
-    pub account_id: String,
-    pub region: String,
+    /// The account id is always known here (`account_id` is never `null`).
+    #[serde(flatten)]
+    pub at: Where,
     pub production: bool,
     /// Why nothing was sent here (a read-only account), or `null`.
     pub refused: Option<String>,
@@ -36,7 +36,7 @@ pub struct FleetCleanupJson {
     pub snapshot_first: bool,
     pub keep_newest: Option<usize>,
     pub items: Vec<Located<CleanupItemJson>>,
-    pub skipped: Vec<Located<CleanupSkippedJson>>,
+    pub skipped: Vec<Located<SkippedJson>>,
     pub totals: CleanupTotalsJson,
     pub totals_by_place: Vec<PlaceCleanupJson>,
     /// One account's share of the plan each.
@@ -102,9 +102,7 @@ impl FleetCleanupJson {
             let at = where_of(g);
             let done = results.and_then(|r| r.get(i));
             out.totals_by_place.push(PlaceCleanupJson {
-                account: g.place.account.clone(),
-                account_id: g.place.account_id.clone(),
-                region: g.place.region.clone(),
+                at: at.clone(),
                 production: g.place.marks.production,
                 refused: g.refused.clone(),
                 preflight_done: g.plan.preflight_done,
@@ -121,7 +119,7 @@ impl FleetCleanupJson {
                 g.plan
                     .skipped
                     .iter()
-                    .map(|s| located(&at, CleanupSkippedJson::from(s))),
+                    .map(|s| located(&at, SkippedJson::from(s))),
             );
             if let (Some(all), Some(done)) = (out.results.as_mut(), done) {
                 all.extend(done.iter().map(|r| located(&at, ItemResultJson::from(r))));

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::parts::{EndJson, PollsJson, ServiceActionJson};
+
 use crate::model::Task;
 use crate::ops::port_forward::PortForwardPlan;
 use crate::ops::scale::ScalePlan;
@@ -11,10 +13,8 @@ use crate::ops::stop_task::StopPlan;
 
 #[derive(Debug, Serialize)]
 pub struct ScaleJson {
-    pub action: &'static str,
-    pub cluster: String,
-    pub service: String,
-    pub dry_run: bool,
+    #[serde(flatten)]
+    pub on: ServiceActionJson,
     pub from_desired_count: i32,
     pub desired_count: i32,
     pub running_count: i32,
@@ -26,29 +26,26 @@ pub struct ScaleJson {
 
 #[derive(Debug, Serialize)]
 pub struct ScaleWaitJson {
-    /// `reached`, `failed` or `timed_out`.
-    pub status: &'static str,
-    pub reason: Option<String>,
+    /// `status`: `reached`, `failed` or `timed_out`.
+    #[serde(flatten)]
+    pub end: EndJson,
     pub running_count: i32,
     pub pending_count: i32,
-    pub elapsed_secs: u64,
-    pub polls: u32,
+    #[serde(flatten)]
+    pub polled: PollsJson,
 }
 
 impl ScaleWaitJson {
     pub fn new(o: &CountOutcome) -> Self {
-        let (status, reason) = match &o.verdict {
-            CountVerdict::Reached => ("reached", None),
-            CountVerdict::Failed(why) => ("failed", Some(why.clone())),
-            CountVerdict::Moving => ("timed_out", None),
-        };
         Self {
-            status,
-            reason,
+            end: match &o.verdict {
+                CountVerdict::Reached => EndJson::new("reached", None),
+                CountVerdict::Failed(why) => EndJson::new("failed", Some(why)),
+                CountVerdict::Moving => EndJson::new("timed_out", None),
+            },
             running_count: o.running,
             pending_count: o.pending,
-            elapsed_secs: o.elapsed.as_secs(),
-            polls: o.polls,
+            polled: PollsJson::new(o.elapsed, o.polls),
         }
     }
 }
@@ -56,10 +53,7 @@ impl ScaleWaitJson {
 impl ScaleJson {
     pub fn new(plan: &ScalePlan, dry_run: bool) -> Self {
         Self {
-            action: "scale",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
-            dry_run,
+            on: ServiceActionJson::new("scale", &plan.cluster, &plan.service, dry_run),
             from_desired_count: plan.from,
             desired_count: plan.to,
             running_count: plan.running,

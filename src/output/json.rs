@@ -8,12 +8,12 @@ use serde::Serialize;
 
 use crate::analysis::cost::cents;
 use crate::analysis::health::steadiness;
-use crate::analysis::orphans::OrphanReport;
+use crate::analysis::orphans::{OrphanReport, OrphanTotals};
 use crate::analysis::tags::{TagEntry, UserTags};
 use crate::analysis::volumes::{MountedVolume, mounted_volumes};
 use crate::analysis::why::Why;
 use crate::model::{
-    Deployment, Service, ServiceEvent, Task, TaskStorage, VolumeMount, VolumeSource,
+    Deployment, Service, ServiceEvent, Skipped, Task, TaskStorage, VolumeMount, VolumeSource,
 };
 
 pub(crate) use crate::model::json::rfc3339;
@@ -491,11 +491,22 @@ pub struct OrphanSnapshotJson {
     pub console_url: Option<String>,
 }
 
+/// A resource a plan or listing leaves alone, and why (`orphans`, `cleanup`).
 #[derive(Debug, Serialize)]
 pub struct SkippedJson {
     pub id: String,
     pub kind: &'static str,
     pub reason: String,
+}
+
+impl From<&Skipped> for SkippedJson {
+    fn from(s: &Skipped) -> Self {
+        Self {
+            id: s.id.clone(),
+            kind: s.kind.as_str(),
+            reason: s.reason.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -506,9 +517,19 @@ pub struct TotalsJson {
     pub monthly_cost_usd: f64,
 }
 
+impl From<&OrphanTotals> for TotalsJson {
+    fn from(t: &OrphanTotals) -> Self {
+        Self {
+            volumes: t.volumes,
+            snapshots: t.snapshots,
+            size_gib: t.size_gib,
+            monthly_cost_usd: cents(t.monthly_cost_usd),
+        }
+    }
+}
+
 impl From<&OrphanReport> for OrphansJson {
     fn from(r: &OrphanReport) -> Self {
-        let totals = r.totals();
         Self {
             volumes: r
                 .volumes
@@ -545,21 +566,8 @@ impl From<&OrphanReport> for OrphansJson {
                     console_url: None,
                 })
                 .collect(),
-            skipped: r
-                .skipped
-                .iter()
-                .map(|s| SkippedJson {
-                    id: s.id.clone(),
-                    kind: s.kind.as_str(),
-                    reason: s.reason.clone(),
-                })
-                .collect(),
-            totals: TotalsJson {
-                volumes: totals.volumes,
-                snapshots: totals.snapshots,
-                size_gib: totals.size_gib,
-                monthly_cost_usd: cents(totals.monthly_cost_usd),
-            },
+            skipped: r.skipped.iter().map(SkippedJson::from).collect(),
+            totals: TotalsJson::from(&r.totals()),
         }
     }
 }

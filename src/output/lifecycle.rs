@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analysis::age::short_age;
-use crate::analysis::lifecycle::{CountRule, Rule};
+use crate::analysis::lifecycle::{Act, CountRule, Rule};
 use crate::analysis::lifecycle_report::{ExpiryWarning, LifecycleReport, TagExpiry};
 use crate::ops::lifecycle::LifecyclePlan;
 
@@ -67,15 +67,40 @@ impl LifecycleRuleJson {
     }
 }
 
+/// An image and the rule that acts on it: the first keys of an expiry and of a warning.
 #[derive(Debug, Serialize)]
-pub struct LifecycleExpiryJson {
+pub struct RuleOnImageJson {
     /// `null` for an untagged image.
     pub tag: Option<String>,
     pub digest: String,
     pub user: Option<String>,
     pub rule_priority: i64,
-    /// `expire` or `archive` (a transition rule).
+    /// What the rule does to the image: `expire` or `archive` (a transition rule).
     pub action: &'static str,
+}
+
+impl RuleOnImageJson {
+    fn new(
+        tag: Option<&str>,
+        digest: &str,
+        user: Option<&str>,
+        rule_priority: i64,
+        act: Act,
+    ) -> Self {
+        Self {
+            tag: tag.map(str::to_string),
+            digest: digest.to_string(),
+            user: user.map(str::to_string),
+            rule_priority,
+            action: act.as_str(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LifecycleExpiryJson {
+    #[serde(flatten)]
+    pub image: RuleOnImageJson,
     pub reason: String,
     pub pushed_at: Option<String>,
     /// For `upcoming`: when the age rule reaches the image (and does `action`).
@@ -86,11 +111,13 @@ pub struct LifecycleExpiryJson {
 impl From<&TagExpiry> for LifecycleExpiryJson {
     fn from(e: &TagExpiry) -> Self {
         Self {
-            tag: e.tag.clone(),
-            digest: e.digest.clone(),
-            user: e.user.clone(),
-            rule_priority: e.rule_priority,
-            action: e.act.as_str(),
+            image: RuleOnImageJson::new(
+                e.tag.as_deref(),
+                &e.digest,
+                e.user.as_deref(),
+                e.rule_priority,
+                e.act,
+            ),
             reason: e.reason.clone(),
             pushed_at: rfc3339(e.pushed_at),
             expires_at: rfc3339(e.at),
@@ -100,12 +127,8 @@ impl From<&TagExpiry> for LifecycleExpiryJson {
 
 #[derive(Debug, Serialize)]
 pub struct LifecycleWarningJson {
-    pub tag: Option<String>,
-    pub digest: String,
-    pub user: Option<String>,
-    pub rule_priority: i64,
-    /// What the rule does to the image: `expire` or `archive`.
-    pub action: &'static str,
+    #[serde(flatten)]
+    pub image: RuleOnImageJson,
     /// `in_use`, `resume_target`, `newest_tag` or `rollback_target`.
     pub kind: &'static str,
     pub why: String,
@@ -114,11 +137,13 @@ pub struct LifecycleWarningJson {
 impl From<&ExpiryWarning> for LifecycleWarningJson {
     fn from(w: &ExpiryWarning) -> Self {
         Self {
-            tag: w.tag.clone(),
-            digest: w.digest.clone(),
-            user: w.user.clone(),
-            rule_priority: w.rule_priority,
-            action: w.act.as_str(),
+            image: RuleOnImageJson::new(
+                w.tag.as_deref(),
+                &w.digest,
+                w.user.as_deref(),
+                w.rule_priority,
+                w.act,
+            ),
             kind: w.kind.as_str(),
             why: w.why.clone(),
         }

@@ -6,6 +6,8 @@ pub mod audit;
 pub mod deployments;
 pub mod diff;
 pub mod events;
+#[cfg(test)]
+mod flatten_tests;
 pub mod fleet;
 pub mod fleet_cleanup;
 pub mod hands_on;
@@ -13,6 +15,7 @@ pub mod hydration;
 pub mod json;
 pub mod lifecycle;
 pub mod metrics;
+pub mod parts;
 pub mod recover;
 pub mod report;
 pub mod restore_image;

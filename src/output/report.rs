@@ -33,9 +33,8 @@ pub struct PlaceReport {
 
 #[derive(Debug, Serialize)]
 pub struct PlaceJson {
-    pub account: String,
-    pub account_id: Option<String>,
-    pub region: String,
+    #[serde(flatten)]
+    pub at: Where,
     pub production: bool,
     pub read_only: bool,
 }
@@ -201,9 +200,7 @@ impl ReportJson {
             places: parts
                 .iter()
                 .map(|p| PlaceJson {
-                    account: p.at.account.clone(),
-                    account_id: p.at.account_id.clone(),
-                    region: p.at.region.clone(),
+                    at: p.at.clone(),
                     production: p.marks.production,
                     read_only: p.marks.read_only,
                 })
@@ -341,9 +338,9 @@ fn marked_section(r: &ReportJson, style: Style) -> String {
 
 fn summary(r: &ReportJson) -> String {
     let accounts: std::collections::BTreeSet<&str> =
-        r.places.iter().map(|p| p.account.as_str()).collect();
+        r.places.iter().map(|p| p.at.account.as_str()).collect();
     let regions: std::collections::BTreeSet<&str> =
-        r.places.iter().map(|p| p.region.as_str()).collect();
+        r.places.iter().map(|p| p.at.region.as_str()).collect();
     let mut failed = String::new();
     if r.places_not_read > 0 {
         let _ = write!(failed, "; {} place(s) not read", r.places_not_read);
@@ -393,9 +390,7 @@ fn awaiting_section(r: &ReportJson, style: Style) -> String {
         .iter()
         .map(|a| {
             let i = &a.item;
-            vec![
-                a.account_id.clone().unwrap_or_default(),
-                a.region.clone(),
+            a.row([
                 i.cluster.clone(),
                 i.service.clone(),
                 i.lifecycle_stage.clone().unwrap_or_else(|| "-".into()),
@@ -405,7 +400,7 @@ fn awaiting_section(r: &ReportJson, style: Style) -> String {
                     i.countdown,
                     i.timeout_action.as_deref().unwrap_or("-")
                 ),
-            ]
+            ])
         })
         .collect();
     if rows.is_empty() {
@@ -452,16 +447,14 @@ fn snapshots_section(r: &ReportJson, style: Style) -> String {
         .snapshots
         .iter()
         .map(|s| {
-            vec![
-                s.account_id.clone().unwrap_or_default(),
-                s.region.clone(),
+            s.row([
                 s.item.repository.clone(),
                 s.item.user.clone().unwrap_or_else(|| "(other)".into()),
                 s.item.tags.to_string(),
                 format_size(s.item.total_bytes.max(0).unsigned_abs(), BINARY),
                 s.item.in_use.to_string(),
                 s.item.newest_tag.clone().unwrap_or_default(),
-            ]
+            ])
         })
         .collect();
     section(
@@ -488,8 +481,8 @@ pub fn orphan_totals_table(o: &FleetOrphansJson, style: Style) -> String {
         .iter()
         .map(|t| {
             vec![
-                place_name(&t.account, t.account_id.as_deref()),
-                t.region.clone(),
+                place_name(&t.at.account, t.at.account_id.as_deref()),
+                t.at.region.clone(),
                 t.totals.volumes.to_string(),
                 t.totals.snapshots.to_string(),
                 t.totals.size_gib.to_string(),
@@ -526,9 +519,7 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
         .volumes
         .iter()
         .map(|v| {
-            vec![
-                v.account_id.clone().unwrap_or_default(),
-                v.region.clone(),
+            v.row([
                 v.item.volume_id.clone(),
                 v.item
                     .availability_zone
@@ -542,12 +533,10 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                     &v.item.tags,
                     &v.item.reason,
                 ),
-            ]
+            ])
         })
         .chain(o.snapshots.iter().map(|s| {
-            vec![
-                s.account_id.clone().unwrap_or_default(),
-                s.region.clone(),
+            s.row([
                 s.item.snapshot_id.clone(),
                 // Snapshots are regional: a volume can be made from one in any zone.
                 "regional".into(),
@@ -564,7 +553,7 @@ fn orphans_section(o: &FleetOrphansJson, style: Style) -> String {
                 age(s.item.age_days),
                 format!("{:.2}", s.item.monthly_cost_usd),
                 s.item.reason.clone(),
-            ]
+            ])
         }))
         .collect();
     if rows.is_empty() {

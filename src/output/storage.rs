@@ -54,7 +54,7 @@ pub struct MarkJson {
     pub dry_run: bool,
     pub after_days: u32,
     pub marks: Vec<MarkItemJson>,
-    pub skipped: Vec<super::actions::CleanupSkippedJson>,
+    pub skipped: Vec<super::json::SkippedJson>,
     /// Per-resource results; `null` when nothing was sent.
     pub results: Option<Vec<super::actions::ItemResultJson>>,
 }
