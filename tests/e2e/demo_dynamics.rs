@@ -151,12 +151,21 @@ fn the_failing_rollout_fails_with_oom_and_logs_then_a_rollback_completes() {
             .send()
             .await
             .expect("describe tasks");
-        let oom: Vec<_> = tasks
+        let (oom, never_started): (Vec<_>, Vec<_>) = tasks
             .tasks()
             .iter()
             .filter(|t| t.task_definition_arn() == Some(seeded.bad()))
-            .collect();
-        assert!(!oom.is_empty(), "tasks of the bad revision stopped");
+            .partition(|t| t.started_at().is_some());
+        assert!(!oom.is_empty(), "tasks of the bad revision ran and stopped");
+        // A replacement still PENDING when the circuit breaker trips is stopped by the
+        // scheduler, as ECS does; how many there are depends on the emulator's clock.
+        for t in &never_started {
+            assert_eq!(t.stopped_reason(), Some("Deployment failed"), "{t:?}");
+            assert_eq!(
+                t.stop_code().map(aws_sdk_ecs::types::TaskStopCode::as_str),
+                Some("ServiceSchedulerInitiated")
+            );
+        }
         for t in &oom {
             assert_eq!(t.group(), Some("service:checkout"));
             assert_eq!(
