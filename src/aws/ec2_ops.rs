@@ -6,11 +6,11 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification, TargetStorageTier};
 
-use super::answer::{Attempts, Sent};
+use super::answer::{Attempts, Sent, is_not_found};
 use super::api::{Ec2Ops, Preflight};
 use super::classify::CallContext;
 use super::ec2::snapshot_by_id;
-use crate::error::{AwsError, AwsErrorKind, Result};
+use crate::error::{AwsError, Result};
 use crate::model::SnapshotState;
 
 pub struct Ec2OpsAdapter {
@@ -78,9 +78,9 @@ where
 
 /// Whether a Describe* by id found its resource: AWS's NotFound for the id is `false`.
 fn exists(found: std::result::Result<bool, AwsError>) -> Result<bool> {
-    match found {
-        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(false),
-        other => Ok(other?),
+    match found.map_err(crate::Error::from) {
+        Err(e) if is_not_found(&e) => Ok(false),
+        other => other,
     }
 }
 
