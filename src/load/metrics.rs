@@ -23,7 +23,6 @@ pub async fn load_metrics(
         aws,
         services,
         (start, end),
-        crate::analysis::metrics::QUERIES_PER_SERVICE,
         |i, (cluster, service), period| service_queries(i, cluster, service, period),
         |(cluster, service), queries, answers, window| {
             judge(cluster, service, queries, answers, window)
@@ -32,15 +31,15 @@ pub async fn load_metrics(
     .await
 }
 
-/// One GetMetricData read of every subject's queries (`queries` gives the `per_subject`
-/// queries of the subject at an index, for a period) over `window`, its start moved back to
-/// a whole period; then `judge` takes each subject with its queries, their answers and the
-/// window read, in the subjects' order.
+/// One GetMetricData read of every subject's queries (`queries` gives the queries of the
+/// subject at an index, for a period) over `window`, its start moved back to a whole
+/// period; then `judge` takes each subject with its queries, their answers (one series per
+/// query, in the order asked: every subject asks as many) and the window read, in the
+/// subjects' order.
 pub(crate) async fn read_and_judge<S, J>(
     aws: &AwsClients,
     subjects: &[S],
     (start, end): (DateTime<Utc>, DateTime<Utc>),
-    per_subject: usize,
     queries: impl Fn(usize, &S, i32) -> Vec<MetricQuery>,
     judge: impl Fn(&S, &[MetricQuery], &[MetricSeries], (DateTime<Utc>, DateTime<Utc>)) -> J,
 ) -> Result<Vec<J>> {
@@ -56,6 +55,8 @@ pub(crate) async fn read_and_judge<S, J>(
         .collect();
     let all: Vec<_> = per.iter().flatten().cloned().collect();
     let series = aws.cloudwatch.get_metric_data(&all, start, end).await?;
+    // Every subject asks the same number of queries (its module's constant).
+    let per_subject = per.first().map_or(1, Vec::len).max(1);
     Ok(subjects
         .iter()
         .zip(&per)

@@ -28,7 +28,6 @@ pub async fn load_task_metrics(
         aws,
         tasks,
         (start, end),
-        QUERIES_PER_TASK,
         |i, t, period| task_queries(i, cluster, t, period),
         |task, queries, answers, window| judge_task(cluster, task, queries, answers, window),
     )
