@@ -572,16 +572,14 @@ mod tests {
 
     #[test]
     fn origin_text_prefers_the_origin_then_the_name_then_the_reason() {
-        let tags =
-            |kv: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> { pairs(kv) };
         let why = "available (attached to nothing)";
-        let named = tags(&[("Name", "db-scratch")]);
+        let named = pairs(&[("Name", "db-scratch")]);
         assert_eq!(
             origin_text(Some("managed by terraform"), &named, why),
             "managed by terraform"
         );
         assert_eq!(origin_text(None, &named, why), "Name=db-scratch");
-        assert_eq!(origin_text(None, &tags(&[]), why), why);
+        assert_eq!(origin_text(None, &pairs(&[]), why), why);
     }
 
     fn now() -> DateTime<Utc> {
@@ -958,20 +956,19 @@ mod tests {
 
     #[test]
     fn origin_from_tags() {
-        let t = |kv: &[(&str, &str)]| -> BTreeMap<String, String> { pairs(kv) };
         assert_eq!(
-            volume_origin(&t(&[("AmazonECSManaged", "true")])).as_deref(),
+            volume_origin(&pairs(&[("AmazonECSManaged", "true")])).as_deref(),
             Some("created by ECS")
         );
         assert_eq!(
-            volume_origin(&t(&[("managed-by", "terraform")])).as_deref(),
+            volume_origin(&pairs(&[("managed-by", "terraform")])).as_deref(),
             Some("managed by terraform")
         );
         assert_eq!(
-            volume_origin(&t(&[("aws:ecs:clusterName", "c")])).as_deref(),
+            volume_origin(&pairs(&[("aws:ecs:clusterName", "c")])).as_deref(),
             Some("ECS cluster c")
         );
-        assert_eq!(volume_origin(&t(&[("Name", "x")])), None);
+        assert_eq!(volume_origin(&pairs(&[("Name", "x")])), None);
     }
 
     #[test]
