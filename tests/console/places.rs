@@ -489,6 +489,14 @@ fn volume_plan(id: &str) -> CleanupPlan {
     }
 }
 
+/// A rendered dialog's lines without their borders, joined: a line that wraps reads whole.
+fn flattened(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 const PROD_VOLUME: &str = "vol-0c01d00000000005e";
 const STAGING_VOLUME: &str = "vol-1c01d00000000005e";
 
@@ -557,11 +565,7 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         ],
     );
     // The confirm line names what is deleted and every place it is in.
-    let flat: String = text
-        .lines()
-        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = flattened(&text);
     assert!(
         flat.contains("Delete 2 volumes in prod (111111111111) · eu-west-1; staging (222222222222) · us-east-1?"),
         "{text}"
@@ -672,11 +676,7 @@ fn archive_of_snapshots_marked_in_two_places_plans_in_each_and_confirms_once() {
             "staging (222222222222) · us-east-1: 1 to archive",
         ],
     );
-    let flat: String = text
-        .lines()
-        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = flattened(&text);
     assert!(
         flat.contains("Archive 2 snapshots in prod (111111111111) · eu-west-1; staging"),
         "{text}"

@@ -6,13 +6,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::answers::orphaned_snapshot;
 use crate::mocked::{block_on, ec2_only};
-use aws_sdk_ec2::operation::describe_images::DescribeImagesOutput;
-use aws_sdk_ec2::operation::describe_launch_templates::DescribeLaunchTemplatesOutput;
+use crate::snapshot_locks::{denied, reads};
 use aws_sdk_ec2::operation::describe_locked_snapshots::DescribeLockedSnapshotsOutput;
-use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
-use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
 use aws_sdk_ec2::operation::modify_snapshot_tier::ModifySnapshotTierOutput;
 use aws_smithy_mocks::{Rule, mock};
 use chrono::{TimeZone, Utc};
@@ -31,13 +27,6 @@ use ecsnap::output::fleet_cleanup::FleetCleanupJson;
 const ACCOUNT: &str = "111122223333";
 const EAST: &str = "us-east-1";
 const WEST: &str = "eu-west-1";
-
-fn denied() -> String {
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
-     <Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this \
-     operation.</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
-        .into()
-}
 
 /// What a place's ModifySnapshotTier does with a request that is not a DryRun.
 #[derive(Clone, Copy)]
@@ -90,25 +79,13 @@ fn mock_place(
             .repeatedly()
             .build(),
     };
-    let rules: Vec<Rule> = vec![
-        mock!(aws_sdk_ec2::Client::describe_volumes)
-            .then_output(|| DescribeVolumesOutput::builder().build()),
-        mock!(aws_sdk_ec2::Client::describe_snapshots).then_output(move || {
-            let mut out = DescribeSnapshotsOutput::builder();
-            for id in snapshots {
-                out = out.snapshots(orphaned_snapshot(id, &[]));
-            }
-            out.build()
-        }),
-        mock!(aws_sdk_ec2::Client::describe_images)
-            .then_output(|| DescribeImagesOutput::builder().build()),
-        mock!(aws_sdk_ec2::Client::describe_launch_templates)
-            .then_output(|| DescribeLaunchTemplatesOutput::builder().build()),
+    let mut rules: Vec<Rule> = reads(snapshots);
+    rules.extend([
         mock!(aws_sdk_ec2::Client::describe_locked_snapshots)
             .then_output(|| DescribeLockedSnapshotsOutput::builder().build()),
         dry_run,
         real,
-    ];
+    ]);
     let (aws, ops) = ec2_only(region, &rules.iter().collect::<Vec<_>>());
     let identity = CallerIdentity {
         account: ACCOUNT.into(),
