@@ -23,6 +23,7 @@ mod runtime;
 mod fixtures;
 
 mod adapters;
+mod archive_fleet;
 mod cleanup;
 mod deployments;
 mod fleet;

@@ -116,7 +116,8 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// `A` in Orphans: plan archiving the marked snapshots (or the selected one) instead of
-/// deleting them; the cleanup dialog shows the plan, confirms and reports as for `x`.
+/// deleting them; the cleanup dialog shows the plan, confirms and reports as for `x` —
+/// over several places too, each place planning its own snapshots.
 pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
     if state.pane != PaneId::Orphans {
         return Vec::new();
@@ -140,9 +141,8 @@ pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
         .collect();
     places.sort_unstable();
     places.dedup();
-    if places.len() > 1 {
-        state.message = Some("archive snapshots of one place at a time".into());
-        return Vec::new();
+    if state.places.is_fleet() && places.len() > 1 {
+        return request_cleanup_across(state, &selection, &places);
     }
     let modal = CleanupModal::new(selection.snapshots.len()).chosen(marked, order);
     let generation = open_at(state, ModalKind::Cleanup(modal), places.first().copied());
@@ -152,7 +152,7 @@ pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
     })]
 }
 
-/// `x` on orphans marked in several places: each place plans its own ids (with its own
+/// `x` (or `A`) on orphans marked in several places: each place plans its own ids (with its own
 /// rules, DryRun preflight and marks), the dialog shows them under each place's name and
 /// confirms once — typed when any place is production. A read-only account among them
 /// refuses before anything is planned.
@@ -197,6 +197,7 @@ fn request_cleanup_across(
                 Selection {
                     volumes: of_place(&selection.volumes, *p),
                     snapshots: of_place(&selection.snapshots, *p),
+                    archive: selection.archive,
                     ..Selection::default()
                 },
             )
