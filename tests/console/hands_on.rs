@@ -54,6 +54,16 @@ fn assert_y_sends_nothing(s: &mut AppState) {
     );
 }
 
+/// The exec dialog says `why` it cannot open a shell and offers no confirmation (its
+/// 80×24 screen is the snapshot `snapshot`); `y` sends nothing.
+fn assert_exec_refused(s: &mut AppState, why: &str, snapshot: &str) {
+    let screen = render(s, 120, 40);
+    assert_has(&screen, why);
+    assert_lacks(&screen, "Open the shell");
+    insta::assert_snapshot!(snapshot, render(s, 80, 24));
+    assert_y_sends_nothing(s);
+}
+
 fn on_tasks() -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Tasks;
@@ -454,11 +464,11 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
             DialogAnswer::Planned(Err(ecsnap::ops::plugin::INSTALL_HINT.to_string())),
         ),
     );
-    let screen = render(&s, 120, 40);
-    assert_has(&screen, "session-manager-plugin is not installed");
-    assert_lacks(&screen, "Open the shell");
-    insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
-    assert_y_sends_nothing(&mut s);
+    assert_exec_refused(
+        &mut s,
+        "session-manager-plugin is not installed",
+        "exec_without_plugin_80x24",
+    );
 }
 
 #[test]
@@ -470,11 +480,11 @@ fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
         Some("ECS Exec is off (enableExecuteCommand false): enable it on service ledger".into());
     plans[0].blocker = plans[1].blocker.clone();
     planned(&mut s, HandsOnPlan::Exec(plans));
-    let screen = render(&s, 120, 40);
-    assert_has(&screen, "ECS Exec is off (enableExecuteCommand false)");
-    assert_lacks(&screen, "Open the shell");
-    insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
-    assert_y_sends_nothing(&mut s);
+    assert_exec_refused(
+        &mut s,
+        "ECS Exec is off (enableExecuteCommand false)",
+        "exec_not_ready_80x24",
+    );
 }
 
 #[test]
