@@ -16,7 +16,7 @@ use crate::places::{PROD, STAGING, loaded, select_worker};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
 use ecsnap::model::{ImagePresence, ImageStatus};
-use ecsnap::ops::rollback::{ContainerImage, ImageTags, Revision, TagChoice};
+use ecsnap::ops::rollback::{ContainerImage, ImageTags, Revision, RollbackPlan, TagChoice};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
@@ -105,6 +105,16 @@ pub(crate) fn picker_open() -> AppState {
     s
 }
 
+/// `y` in the picker: the rollback it sends (any other effects fail the test, showing
+/// them).
+pub(crate) fn y_rolls_back(s: &mut AppState) -> RollbackPlan {
+    let effects = ch(s, 'y');
+    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
+        panic!("y should roll back: {effects:?}");
+    };
+    plan.clone()
+}
+
 #[test]
 fn rollback_takes_two_keys_to_the_wait_view() {
     let mut s = picker_open();
@@ -119,10 +129,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
         "{text}"
     );
     // y sends exactly the plan shown: worker:2.
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("y should roll back: {effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
     let g = generation(&s);
     let effects = update(
@@ -145,10 +152,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
 fn picking_another_revision_changes_the_plan() {
     let mut s = picker_open();
     ch(&mut s, 'j');
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
 }
 
@@ -436,10 +440,7 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
         text.contains("v1.6.0-rc1") && text.contains("(running now)"),
         "{text}"
     );
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     let RollbackChange::Image {
         container,
         from_image,
@@ -521,10 +522,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     );
     insta::assert_snapshot!("rollback_ebs_picker_120x40", text);
     ch(&mut s, 'j');
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     assert_eq!(
         plan.change,
         RollbackChange::EbsSnapshot {
