@@ -140,7 +140,7 @@ pub(super) fn usage_spans(
 /// Insights is off in its cluster). `None` before the first read answered.
 pub fn selected_line(state: &AppState, service: &Service, theme: Theme) -> Option<Line<'static>> {
     let metrics = &state.services.metrics;
-    if let Some(note) = read_note(&metrics.loader, "  metrics", theme) {
+    if let Err(note) = read_note(&metrics.loader, "  metrics", theme) {
         return note;
     }
     Some(usage_or(
@@ -151,20 +151,24 @@ pub fn selected_line(state: &AppState, service: &Service, theme: Theme) -> Optio
     ))
 }
 
-/// A metrics read's line before its data: its failure, in one dim line (`{label}: why`),
-/// or no line before its first answer; `None` once it answered (the caller draws it).
+/// `Ok` once a metrics read answered (the caller draws its data); else the line in its
+/// place: its failure, in one dim line (`{label}: why`), or none before its first answer.
 pub(super) fn read_note(
     loader: &Loader,
     label: &str,
     theme: Theme,
-) -> Option<Option<Line<'static>>> {
+) -> Result<(), Option<Line<'static>>> {
     if let Some(error) = loader.state.error() {
-        return Some(Some(Line::styled(
+        return Err(Some(Line::styled(
             format!("{label}: {}", escape_text(first_line(error))),
             theme.dim(),
         )));
     }
-    (!loader.loaded_once).then_some(None)
+    if loader.loaded_once {
+        Ok(())
+    } else {
+        Err(None)
+    }
 }
 
 /// `lead` then the memory, CPU (and EBS filesystem) of `m`, or the dim line `none` when

@@ -17,7 +17,7 @@ use crate::tui::theme::Theme;
 /// The line for task `task_id` under the table; `None` before the first read answered.
 pub fn task_line(state: &AppState, task_id: &str, theme: Theme) -> Option<Line<'static>> {
     let metrics = &state.tasks.metrics;
-    if let Some(note) = read_note(&metrics.loader, "task metrics", theme) {
+    if let Err(note) = read_note(&metrics.loader, "task metrics", theme) {
         return note;
     }
     if !metrics.any_data {
