@@ -115,18 +115,25 @@ pub(crate) fn y_rolls_back(s: &mut AppState) -> RollbackPlan {
     plan.clone()
 }
 
+/// The picker's screen `text`: its `heading`, `picked` preselected (`why` it should be)
+/// and `running` marked as what runs now.
+fn assert_picker(text: &str, heading: &str, (picked, why): (&str, &str), running: &str) {
+    assert_has(text, heading);
+    assert!(text.contains(&format!("▶ {picked}")), "{why}:\n{text}");
+    assert!(
+        text.contains(running) && text.contains("(running now)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn rollback_takes_two_keys_to_the_wait_view() {
     let mut s = picker_open();
-    let text = render(&s, 120, 40);
-    assert_has(&text, "Roll back payments-prod/worker");
-    assert!(
-        text.contains("▶ worker:2"),
-        "the previous revision is preselected:\n{text}"
-    );
-    assert!(
-        text.contains("app:v1.5.2") && text.contains("(running now)"),
-        "{text}"
+    assert_picker(
+        &render(&s, 120, 40),
+        "Roll back payments-prod/worker",
+        ("worker:2", "the previous revision is preselected"),
+        "app:v1.5.2",
     );
     // y sends exactly the plan shown: worker:2.
     let plan = y_rolls_back(&mut s);
@@ -430,15 +437,11 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
     );
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
-    let text = render(&s, 120, 40);
-    assert_has(&text, "Tags of its repository");
-    assert!(
-        text.contains("▶ v1.5.2"),
-        "the tag before the running one:\n{text}"
-    );
-    assert!(
-        text.contains("v1.6.0-rc1") && text.contains("(running now)"),
-        "{text}"
+    assert_picker(
+        &render(&s, 120, 40),
+        "Tags of its repository",
+        ("v1.5.2", "the tag before the running one"),
+        "v1.6.0-rc1",
     );
     let plan = y_rolls_back(&mut s);
     let RollbackChange::Image {
