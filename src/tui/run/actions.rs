@@ -114,10 +114,10 @@ pub fn perform<'a>(
             Box::pin(crate::tui::run::storage::perform(effect, aws, session, tx))
         }
         ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
-            let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;
+            let ran = run_cleanup_plans(aws, session, &plans, generation, tx, interrupt).await;
             Msg::Dialog {
                 generation,
-                answer: DialogAnswer::CleanupDone(result),
+                answer: DialogAnswer::CleanupDone(cleanup_outcome(ran)),
             }
         }),
     }
@@ -267,20 +267,15 @@ async fn run_cleanup_plans(
     (all, None)
 }
 
-/// One place's cleanup: an error before anything was sent is the dialog's error
-/// ("nothing was deleted"); after some of it, the results say which items were not sent.
-async fn run_cleanup(
-    aws: &AwsClients,
-    session: &LazySession,
-    plans: &[CleanupPlan],
-    generation: u64,
-    tx: &UnboundedSender<Msg>,
-    interrupt: Interrupt,
+/// One place's cleanup as the dialog takes it: an error before anything was sent is the
+/// dialog's error ("nothing was deleted"); after some of it, the results say which items
+/// were not sent.
+fn cleanup_outcome(
+    (results, error): (Vec<cleanup::ItemResult>, Option<String>),
 ) -> Result<Vec<cleanup::ItemResult>, String> {
-    let sent_before = |results: &[cleanup::ItemResult]| results.iter().any(|r| !r.was_not_sent());
-    match run_cleanup_plans(aws, session, plans, generation, tx, interrupt).await {
-        (results, Some(e)) if !sent_before(&results) => Err(e),
-        (results, _) => Ok(results),
+    match error {
+        Some(e) if results.iter().all(cleanup::ItemResult::was_not_sent) => Err(e),
+        _ => Ok(results),
     }
 }
 

@@ -8,7 +8,7 @@
 //! dialog that was closed are dropped.
 
 use crate::tui::state::cleanup::CleanupModal;
-use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::confirm::ConfirmInput;
 use crate::tui::state::deployment_action::DeploymentActionModal;
 use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::recover::RecoverModal;
@@ -91,13 +91,6 @@ pub struct Modal {
 }
 
 impl Modal {
-    /// A single item's plan is shown: ask for its confirmation (in production, `name`
-    /// typed back).
-    pub fn confirm_one(&mut self, production: bool, name: &str) {
-        self.confirm = ConfirmInput::new(needed(1, production, name));
-        self.stage = Stage::Confirm;
-    }
-
     /// Whether the dialog, at its stage, answers `action` (its footer shows only those): a
     /// report or a failure only closes; watching (a rollout, a scale's count) only stops,
     /// and offers a rollback once the rollout failed.
