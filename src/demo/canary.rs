@@ -165,8 +165,13 @@ pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<Paused
     )
     .await?;
     let tasks = usize::try_from(DESIRED).unwrap_or_default();
-    canary.route_cache =
-        seed_route_cache(&aws_sdk_ec2::Client::new(&conf), tasks, VOLUME_GIB).await?;
+    canary.route_cache = seed_route_cache(
+        &aws_sdk_ec2::Client::new(&conf),
+        (CLUSTER, SERVICE),
+        tasks,
+        VOLUME_GIB,
+    )
+    .await?;
     sdk!(
         "ecs gateway canary",
         ecs.update_service()

@@ -7,7 +7,6 @@
 //!
 //! Seeded with the canary (`super::canary`), which creates the gateway.
 
-use super::canary::{CLUSTER, SERVICE};
 use super::fleet::{container_host, create_snapshot, in_use_volume};
 use crate::error::Result;
 
@@ -21,17 +20,18 @@ pub struct RouteCache {
     pub snapshot: String,
 }
 
-/// Seeds the gateway's volumes (`tasks` of them, `size_gib` each) and the snapshot.
+/// Seeds the service's volumes (`tasks` of them, `size_gib` each) and the snapshot.
 pub async fn seed_route_cache(
     ec2: &aws_sdk_ec2::Client,
+    (cluster, service): (&str, &str),
     tasks: usize,
     size_gib: i32,
 ) -> Result<RouteCache> {
     let host = container_host(ec2).await?;
     let tags = [
         ("AmazonECSCreated", "true"),
-        ("aws:ecs:clusterName", CLUSTER),
-        ("aws:ecs:serviceName", SERVICE),
+        ("aws:ecs:clusterName", cluster),
+        ("aws:ecs:serviceName", service),
     ];
     let mut volumes = Vec::new();
     for device in ["/dev/sdh", "/dev/sdi", "/dev/sdj", "/dev/sdk"]
