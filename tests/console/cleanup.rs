@@ -563,6 +563,42 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
     assert!(plans.iter().all(|p| p.archive), "{plans:?}");
 }
 
+/// The footer's last line (the dialog's keys).
+fn footer(screen: &str) -> &str {
+    screen.trim_end().lines().last().unwrap_or_default()
+}
+
+/// The archive dialog's footer lists only keys that act there: snapshot first (`s`/Tab,
+/// the cleanup dialog's toggle for volumes) acts in no archive dialog — not while it plans,
+/// not at a y/n confirmation, not while the name is typed in production.
+#[test]
+fn the_archive_dialog_footer_offers_only_keys_that_act_there() {
+    let snap = first_orphan_snapshot(&loaded_state());
+    let mut s = cleanup_of(&[snap.as_str()]);
+    s.settings.production = true;
+    ch(&mut s, 'A');
+    let planning = render(&s, 120, 40);
+    assert_has(footer(&planning), "n/Esc close");
+    assert_lacks(footer(&planning), "snapshot first");
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![archive_plan(&snap)]))),
+    );
+    let s = fixed(s);
+    let screen = render(&s, 120, 40);
+    assert_has(&screen, "PRODUCTION — a typed confirmation is asked");
+    assert_eq!(
+        footer(&screen).trim(),
+        "Enter confirm  Esc cancel  Backspace delete  ? help"
+    );
+    assert_lacks(&render(&s, 80, 24), "Tab");
+    assert_screens!("cleanup_archive_typed", screen, s);
+    // Tab there does nothing but say so.
+    let mut s = s;
+    assert!(key(&mut s, KeyCode::Tab).is_empty());
+    assert!(!render(&s, 120, 40).contains("Snapshot first: ON"));
+}
+
 #[test]
 fn capital_a_on_volumes_only_says_only_snapshots_can_be_archived() {
     let volume = first_orphan_volumes(&loaded_state(), 1);

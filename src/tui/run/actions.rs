@@ -82,11 +82,15 @@ pub fn perform<'a>(
             let result = sent(session, async |m| rollback::execute(m, &plan).await).await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
             let hydrate = plan.initialization;
-            crate::tui::run::wait::started_then_wait(aws, generation, result, tx, hydrate).await
+            let clock = SystemClock::default();
+            crate::tui::run::wait::started_then_wait(aws, &clock, generation, result, tx, hydrate)
+                .await
         }),
         ActionEffect::Redeploy { generation, plan } => Box::pin(async move {
             let result = sent(session, async |m| redeploy::execute(m, &plan).await).await;
-            crate::tui::run::wait::started_then_wait(aws, generation, result, tx, None).await
+            let clock = SystemClock::default();
+            crate::tui::run::wait::started_then_wait(aws, &clock, generation, result, tx, None)
+                .await
         }),
         ActionEffect::Restore { generation, plan } => Box::pin(async move {
             let result = sent(session, async |m| restore_user::execute(m, &plan).await).await;

@@ -121,11 +121,11 @@ impl Modal {
                 _ => {}
             }
         }
-        // Snapshot first applies to volumes being deleted: not to an archive plan.
-        if action == A::ModalSnapshotFirst
-            && matches!(&self.kind, ModalKind::Cleanup(c) if c.archives())
-        {
-            return false;
+        // Snapshot first applies to volumes about to be deleted: only while their plan is
+        // confirmed, never to a plan of snapshots only (an archive plan).
+        if action == A::ModalSnapshotFirst {
+            return self.stage == Stage::Confirm
+                && matches!(&self.kind, ModalKind::Cleanup(c) if c.has_volumes() && !c.archives());
         }
         if matches!(action, A::ModalRestoreTier | A::ModalForce) {
             use crate::tui::state::rollback::PickMode;
