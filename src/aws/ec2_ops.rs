@@ -43,14 +43,21 @@ where
         Err(e) => match e.code() {
             Some("DryRunOperation") => Preflight::Allowed,
             Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
-                Preflight::Denied(format!(
-                    "not allowed to {action}: add the IAM permission `{action}` ({})",
-                    e.message().unwrap_or("UnauthorizedOperation")
+                Preflight::Denied(denied(
+                    action,
+                    &ctx.region,
+                    e.message().unwrap_or("UnauthorizedOperation"),
                 ))
             }
             _ => Preflight::Failed(ctx.err(action)(e).to_string()),
         },
     }
+}
+
+/// Why a DryRun was denied, as the plan's BLOCKED line shows it: the IAM action, the
+/// region it was denied in and AWS's own words.
+fn denied(action: &str, region: &str, message: &str) -> String {
+    format!("not allowed to {action} in {region}: add the IAM permission `{action}` ({message})")
 }
 
 /// Sends a mutation counting its attempts (`send` adds the counter to the request) and
@@ -222,5 +229,23 @@ impl Ec2Ops for Ec2OpsAdapter {
             let state = SnapshotState::from(s.state()?.as_str());
             Some((state, s.progress().map(str::to_string)))
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::denied;
+
+    #[test]
+    fn a_denied_dry_run_names_the_action_and_the_region() {
+        assert_eq!(
+            denied(
+                "ec2:ModifySnapshotTier",
+                "eu-west-1",
+                "You are not authorized"
+            ),
+            "not allowed to ec2:ModifySnapshotTier in eu-west-1: add the IAM permission \
+             `ec2:ModifySnapshotTier` (You are not authorized)"
+        );
     }
 }

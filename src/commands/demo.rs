@@ -11,7 +11,7 @@ use crate::analysis::orphans::{OrphanFilter, OrphanSort};
 use crate::aws::{AwsClients, ConnectOptions, connect_with_ops};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::{Settings, now};
-use crate::demo::ages::backdate;
+use crate::demo::ages::{backdate, backdate_route_cache};
 use crate::demo::balanced::{self, report_unhealthy, seed_balanced_service};
 use crate::demo::canary::{self, seed_paused_canary};
 use crate::demo::failing::{CLUSTER, SERVICE, seed_failing_rollout};
@@ -59,7 +59,9 @@ pub(super) async fn run(args: DemoArgs, global: &GlobalArgs, settings: &Settings
                 .first()
                 .cloned()
                 .unwrap_or_default();
-            seed_paused_canary(&emulator.endpoint(), &snapshot).await?;
+            let canary = seed_paused_canary(&emulator.endpoint(), &snapshot).await?;
+            // Seeded after the fleet's times were set: a day old too, not "now".
+            backdate_route_cache(&emulator, &fleet, &canary.route_cache)?;
             let story = story(crate::model::arn_name(rollout.bad()));
             eprintln_escaped!("ecsnap demo: {story}");
             greeting = Some(story);

@@ -4,7 +4,8 @@
 //! answers one private request, `POST /ecsnap-demo/backdate`, that sets volumes'
 //! CreateTime, snapshots' StartTime and ECR images' imagePushedAt in moto's backend from a
 //! map of resource id (or repository and tag) to a time. The demo sends it once, right
-//! after seeding, with the times the seeding chose ([`super::fleet::SeedTimes`]).
+//! after seeding, with the times the seeding chose ([`super::fleet::SeedTimes`]), and once
+//! more for the gateway's route-cache snapshot, seeded with the canary after that.
 //!
 //! Why a private request rather than a tag the helper reads: it is applied before the
 //! first listing (the call returns when done, no race with a background loop), it leaves
@@ -20,6 +21,7 @@ use serde_json::{Map, Value, json};
 use super::Emulator;
 use super::failing::FailingRollout;
 use super::fleet::{DemoFleet, REGION};
+use super::route_cache::RouteCache;
 use crate::error::Result;
 
 /// The private path the helper answers (never an AWS API's).
@@ -56,6 +58,46 @@ pub fn backdate_body(fleet: &DemoFleet, rollout: Option<&FailingRollout>) -> Str
     .to_string()
 }
 
+/// The request body for the gateway's route-cache snapshot (seeded with the canary, after
+/// the fleet's times were set): taken with the ledger's nightly snapshot, a day ago.
+/// `None` when no snapshot was seeded.
+pub fn route_cache_body(fleet: &DemoFleet, route_cache: &RouteCache) -> Option<String> {
+    if route_cache.snapshot.is_empty() {
+        return None;
+    }
+    let nightly = fleet.live_volume_snapshots.first();
+    let at = fleet
+        .times
+        .snapshots
+        .iter()
+        .find(|(id, _)| Some(id) == nightly)
+        .map_or_else(
+            || crate::config::now() - chrono::Duration::days(1),
+            |(_, t)| *t,
+        );
+    Some(
+        json!({
+            "account": fleet.account,
+            "region": REGION,
+            "snapshots": {route_cache.snapshot.as_str(): rfc3339(&at)},
+        })
+        .to_string(),
+    )
+}
+
+/// Backdates the gateway's route-cache snapshot in the demo's emulator (see
+/// [`route_cache_body`]).
+pub fn backdate_route_cache(
+    emulator: &Emulator,
+    fleet: &DemoFleet,
+    route_cache: &RouteCache,
+) -> Result<()> {
+    match route_cache_body(fleet, route_cache) {
+        Some(body) => emulator.post(BACKDATE_PATH, &body),
+        None => Ok(()),
+    }
+}
+
 /// Sets the seeded resources' times in the demo's emulator (which must run the helper).
 pub fn backdate(
     emulator: &Emulator,
@@ -89,5 +131,30 @@ mod tests {
         assert_eq!(body["images"][0]["tag"], "alice-20261115T0800");
         assert_eq!(body["region"], REGION);
         assert!(super::super::dynamics::SCRIPT.contains(BACKDATE_PATH));
+    }
+
+    #[test]
+    fn the_route_cache_snapshot_is_as_old_as_the_ledgers_nightly() {
+        let at = tag_time("alice-20261115T0800").unwrap_or_default();
+        let fleet = DemoFleet {
+            account: "123456789012".into(),
+            times: SeedTimes {
+                snapshots: vec![("snap-ledger".into(), at)],
+                ..SeedTimes::default()
+            },
+            live_volume_snapshots: vec!["snap-ledger".into()],
+            ..DemoFleet::default()
+        };
+        let route_cache = RouteCache {
+            volumes: vec!["vol-gw".into()],
+            snapshot: "snap-gw".into(),
+        };
+        let body: Value =
+            serde_json::from_str(&route_cache_body(&fleet, &route_cache).unwrap_or_default())
+                .unwrap_or_default();
+        assert_eq!(body["snapshots"]["snap-gw"], "2026-11-15T08:00:00Z");
+        assert_eq!(body["region"], REGION);
+        assert_eq!(body["account"], "123456789012");
+        assert!(route_cache_body(&fleet, &RouteCache::default()).is_none());
     }
 }

@@ -81,7 +81,7 @@ fn x_on_the_selected_row() -> (AppState, String) {
 
 /// One orphan planned for cleanup and confirmed with y: the deletes are running.
 /// The cleanup plans `plans` arrived for the open dialog: its generation.
-fn cleanup_planned(s: &mut AppState, plans: Vec<CleanupPlan>) -> u64 {
+pub(crate) fn cleanup_planned(s: &mut AppState, plans: Vec<CleanupPlan>) -> u64 {
     reply(s, DialogAnswer::Planned(Ok(Planned::Cleanup(plans))))
 }
 
@@ -484,7 +484,7 @@ fn the_plan_lists_its_rows_in_the_tables_order() {
 
 // ---- archive instead of delete (A) ---------------------------------------------------
 
-fn first_orphan_snapshot(s: &AppState) -> String {
+pub(crate) fn first_orphan_snapshot(s: &AppState) -> String {
     s.orphans
         .list
         .rows
@@ -494,7 +494,7 @@ fn first_orphan_snapshot(s: &AppState) -> String {
         .expect("an orphaned snapshot row")
 }
 
-fn archive_plan(id: &str) -> CleanupPlan {
+pub(crate) fn archive_plan(id: &str) -> CleanupPlan {
     let mut snapshot = item(id, 200.0);
     snapshot.kind = ResourceKind::Snapshot;
     snapshot.monthly_cost_usd = 10.0;
@@ -564,7 +564,7 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
 }
 
 /// The footer's last line (the dialog's keys).
-fn footer(screen: &str) -> &str {
+pub(crate) fn footer(screen: &str) -> &str {
     screen.trim_end().lines().last().unwrap_or_default()
 }
 

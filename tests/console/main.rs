@@ -34,6 +34,7 @@ mod cleanup;
 mod confirm_lines;
 mod credentials;
 mod deployments;
+mod dialog_footers;
 mod events;
 mod hands_on;
 mod health;

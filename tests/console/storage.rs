@@ -5,7 +5,7 @@
 //! at 120×40 and 80×24 (insta).
 
 use crate::actions::{assert_y_refused_in_read_only, ch, on_worker, only_action};
-use crate::asserts::{assert_has, assert_has_all};
+use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{deliver, dialog, generation, loaded_state, now, render, reply};
 use chrono::NaiveDate;
 use ecsnap::analysis::marks::DELETE_AFTER_TAG;
@@ -256,6 +256,20 @@ fn picker_on_archived() -> AppState {
     ch(&mut s, 'i');
     ch(&mut s, 'i');
     s
+}
+
+/// `t` is in the footer only while the highlighted snapshot is in the archive tier: on a
+/// standard one it would restore nothing.
+#[test]
+fn the_picker_offers_t_only_on_an_archived_snapshot() {
+    let mut s = picker_on_archived();
+    let footer = |s: &AppState| crate::cleanup::footer(&render(s, 120, 40)).to_string();
+    assert_has(&footer(&s), "t restore");
+    ch(&mut s, 'j');
+    assert_has(&render(&s, 120, 40), "▶ snap-0old");
+    assert_lacks(&footer(&s), "t restore");
+    ch(&mut s, 'k');
+    assert_has(&footer(&s), "t restore");
 }
 
 #[test]

@@ -620,6 +620,39 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
     assert_eq!(sent[1]["request"]["forceNewDeployment"], true);
 }
 
+/// The route-cache snapshot is seeded with the canary, after the demo set the fleet's ages:
+/// the demo backdates it to the ledger's nightly time, so the picker shows it a day old,
+/// not taken "now". Read back through the SDK (DescribeSnapshots' StartTime).
+#[test]
+fn the_route_cache_snapshot_is_backdated_like_the_ledgers_nightly() {
+    let canary = Canary::start(None);
+    let cache = &canary.seeded.route_cache;
+    let nightly = ecsnap::demo::fleet::tag_time("ledger-20261115T0200").expect("a time");
+    let fleet = ecsnap::demo::fleet::DemoFleet {
+        live_volume_snapshots: vec![SNAPSHOT.into()],
+        times: ecsnap::demo::fleet::SeedTimes {
+            snapshots: vec![(SNAPSHOT.into(), nightly)],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    ecsnap::demo::ages::backdate_route_cache(&canary.emulator, &fleet, cache)
+        .expect("the helper sets the time");
+    let started = block_on(async {
+        let conf = emulator_config(&canary.emulator.endpoint()).await;
+        aws_sdk_ec2::Client::new(&conf)
+            .describe_snapshots()
+            .snapshot_ids(&cache.snapshot)
+            .send()
+            .await
+            .expect("DescribeSnapshots")
+            .snapshots()
+            .first()
+            .and_then(|s| s.start_time().map(aws_sdk_ec2::primitives::DateTime::secs))
+    });
+    assert_eq!(started, Some(nightly.timestamp()), "{cache:?}");
+}
+
 /// The gateway's managed EBS volume has a snapshot to roll back to: its tasks' copies of
 /// `route-cache` (tagged with the service, in use) and a nightly snapshot of one of them,
 /// which the rollback's EBS mode ties to the service as the console's picker does (no

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
 pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute, not_sent};
-pub use plan::{CleanupItem, CleanupPlan};
+pub use plan::{CleanupItem, CleanupPlan, CleanupVerb};
 
 use std::collections::{BTreeMap, BTreeSet};
 

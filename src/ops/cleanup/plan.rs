@@ -7,6 +7,42 @@ use crate::aws::Preflight;
 use crate::model::ResourceKind;
 use crate::model::Skipped;
 
+/// The words of what a cleanup does to its items — deleting them, or (`archive`) moving
+/// snapshots to the archive tier: every title, progress and "nothing was …" line takes
+/// them from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CleanupVerb {
+    /// `delete` / `archive`.
+    pub verb: &'static str,
+    /// `deleted` / `archived`.
+    pub done: &'static str,
+    /// `deleting` / `archiving`.
+    pub doing: &'static str,
+}
+
+impl CleanupVerb {
+    pub fn of(archive: bool) -> Self {
+        if archive {
+            Self {
+                verb: "archive",
+                done: "archived",
+                doing: "archiving",
+            }
+        } else {
+            Self {
+                verb: "delete",
+                done: "deleted",
+                doing: "deleting",
+            }
+        }
+    }
+
+    /// `(nothing was deleted)`: what an error before anything was sent adds.
+    pub fn nothing_done(self) -> String {
+        format!("(nothing was {})", self.done)
+    }
+}
+
 /// One resource the plan deletes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CleanupItem {

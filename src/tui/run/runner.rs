@@ -111,11 +111,15 @@ impl EffectRunner {
         parts: Vec<(usize, Vec<CleanupPlan>)>,
     ) {
         let mut runs = Vec::new();
+        let verb = crate::ops::cleanup::CleanupVerb::of(
+            parts.iter().flat_map(|(_, plans)| plans).all(|p| p.archive),
+        );
         for (place, plans) in parts {
             let Some(at) = self.places.get(place) else {
                 let why = format!(
-                    "no place {place}: this console has {} (nothing was deleted)",
-                    places(self.places.len())
+                    "no place {place}: this console has {} {}",
+                    places(self.places.len()),
+                    verb.nothing_done()
                 );
                 tracing::error!("cleanup across places: {why}");
                 let _ = self.tx.send(Msg::Dialog {

@@ -40,6 +40,8 @@ pub struct CleanupModal {
     pub marked: bool,
     /// The ids in the order of the table they were chosen in: the dialog lists them so.
     pub order: Vec<String>,
+    /// Asked to archive the snapshots (`A`) instead of deleting: known before the plan.
+    pub archive: bool,
 }
 
 impl CleanupModal {
@@ -51,7 +53,20 @@ impl CleanupModal {
             across: None,
             marked: true,
             order: Vec::new(),
+            archive: false,
         }
+    }
+
+    /// Asked to archive (`A`) rather than delete.
+    #[must_use]
+    pub fn archiving(mut self, archive: bool) -> Self {
+        self.archive = archive;
+        self
+    }
+
+    /// The words of what it does (delete / archive), from the one place that decides.
+    pub fn verb(&self) -> crate::ops::cleanup::CleanupVerb {
+        crate::ops::cleanup::CleanupVerb::of(self.archives())
     }
 
     /// What it acts on: the marked rows (`marked`) or the selected one, with the ids in
@@ -157,7 +172,7 @@ impl CleanupModal {
                 let mut heading = format!(
                     "{label}: {} to {}, {:.1} GiB, ${:.2}/month",
                     plans.iter().map(|p| p.to_execute().count()).sum::<usize>(),
-                    if self.archives() { "archive" } else { "delete" },
+                    self.verb().verb,
                     crate::analysis::cost::total(plans.iter().map(|p| p.total_gib())),
                     crate::analysis::cost::total(plans.iter().map(|p| p.total_monthly_usd())),
                 );
@@ -182,21 +197,21 @@ impl CleanupModal {
         self.across.as_ref().is_some_and(|a| a.production)
     }
 
-    /// `Clean up 2 marked orphans`, `Clean up 1 orphan (the selected row)`, … in
-    /// several places.
+    /// `Clean up 2 marked orphans`, `Clean up 1 orphan (the selected row)`, `Archive 1
+    /// marked snapshot`, … in several places.
     pub fn title(&self) -> String {
         let images = self.plans.first().map(|p| p.target) == Some(ResourceKind::Image);
-        let noun = match (images, self.asked == 1) {
-            (true, true) => "image",
-            (true, false) => "images",
-            (false, true) => "orphan",
-            (false, false) => "orphans",
+        let (doing, noun) = match (self.archives(), images) {
+            (true, _) => ("Archive", "snapshot"),
+            (false, true) => ("Clean up", "image"),
+            (false, false) => ("Clean up", "orphan"),
         };
+        let s = if self.asked == 1 { "" } else { "s" };
         let what = if self.marked {
-            format!("Clean up {} marked {noun}", self.asked)
+            format!("{doing} {} marked {noun}{s}", self.asked)
         } else {
             let row = if images { "tag" } else { "row" };
-            format!("Clean up {} {noun} (the selected {row})", self.asked)
+            format!("{doing} {} {noun}{s} (the selected {row})", self.asked)
         };
         match &self.across {
             Some(a) => format!("{what} in {} places", a.labels.len()),
@@ -228,7 +243,7 @@ impl CleanupModal {
     /// the rules were not read; `None` when no plan deletes EBS resources.
     /// Whether the plans archive snapshots (`A`) instead of deleting.
     pub fn archives(&self) -> bool {
-        !self.plans.is_empty() && self.plans.iter().all(|p| p.archive)
+        self.archive || (!self.plans.is_empty() && self.plans.iter().all(|p| p.archive))
     }
 
     /// What the archive tier costs a month for every planned snapshot.

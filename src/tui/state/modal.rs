@@ -105,21 +105,26 @@ impl Modal {
             let failed = matches!(&self.kind, ModalKind::Wait(w) if w.offers_rollback());
             return action == A::Cancel || (action == A::Rollback && failed);
         }
+        // Planning, nothing can be confirmed or picked yet: only Esc (it cancels); running
+        // (results coming), nothing acts — Esc says the results follow.
+        match self.stage {
+            Stage::Planning => return action == A::Cancel,
+            Stage::Running => return false,
+            Stage::Confirm | Stage::Done | Stage::Failed(_) => {}
+        }
         if matches!(self.stage, Stage::Done | Stage::Failed(_)) {
             let paused = matches!(&self.kind, ModalKind::DeploymentAction(d) if d.paused_again());
             return action == A::Cancel
                 || (paused && matches!(action, A::ContinueDeployment | A::Rollback));
         }
-        // `t` restores the highlighted snapshot or image: only while the picker lists
-        // snapshots or highlights an archived image, or the resume-tag restore's tag is
-        // archived; `f` overrides a revision's deleted image, or pins a service revision's
-        // digests: only while it lists task-definition or service revisions.
+        // `t` restores the highlighted snapshot or image: only while the picker highlights
+        // an archived snapshot or image, or the resume-tag restore's tag is archived.
         if action == A::ModalRestoreTier {
-            match &self.kind {
-                ModalKind::Restore(r) => return r.archived.is_some(),
-                ModalKind::Rollback(r) if r.archived_image().is_some() => return true,
-                _ => {}
-            }
+            return match &self.kind {
+                ModalKind::Restore(r) => r.archived.is_some(),
+                ModalKind::Rollback(r) => r.restorable(),
+                _ => false,
+            };
         }
         // Snapshot first applies to volumes about to be deleted: only while their plan is
         // confirmed, never to a plan of snapshots only (an archive plan).
@@ -127,14 +132,12 @@ impl Modal {
             return self.stage == Stage::Confirm
                 && matches!(&self.kind, ModalKind::Cleanup(c) if c.has_volumes() && !c.archives());
         }
-        if matches!(action, A::ModalRestoreTier | A::ModalForce) {
+        // `f` overrides a revision's deleted image, or pins a service revision's digests:
+        // only while the picker lists task-definition or service revisions.
+        if action == A::ModalForce {
             use crate::tui::state::rollback::PickMode;
-            let listing: &[PickMode] = if action == A::ModalRestoreTier {
-                &[PickMode::EbsSnapshots]
-            } else {
-                &[PickMode::Revisions, PickMode::ServiceRevisions]
-            };
-            return matches!(&self.kind, ModalKind::Rollback(r) if listing.contains(&r.mode));
+            return matches!(&self.kind, ModalKind::Rollback(r)
+                if matches!(r.mode, PickMode::Revisions | PickMode::ServiceRevisions));
         }
         self.kind.offers(action)
     }

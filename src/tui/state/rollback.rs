@@ -310,6 +310,15 @@ impl RollbackModal {
         }
     }
 
+    /// Whether `t` acts on the highlighted row: an archived image, or a snapshot in the
+    /// archive tier (temporarily restored or not — `t` restores it for 7 days from now).
+    pub fn restorable(&self) -> bool {
+        self.archived_image().is_some()
+            || self
+                .highlighted_snapshot()
+                .is_some_and(|s| s.storage_tier.as_deref() == Some("archive"))
+    }
+
     /// What is archived in the highlighted row and how long its restore takes, for the
     /// confirmation line: `("the snapshot", "up to 72 h")`, `("the image", "minutes")`.
     pub fn archived_what(&self) -> Option<(&'static str, &'static str)> {

@@ -144,7 +144,9 @@ pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
     if state.places.is_fleet() && places.len() > 1 {
         return request_cleanup_across(state, &selection, &places);
     }
-    let modal = CleanupModal::new(selection.snapshots.len()).chosen(marked, order);
+    let modal = CleanupModal::new(selection.snapshots.len())
+        .chosen(marked, order)
+        .archiving(true);
     let generation = open_at(state, ModalKind::Cleanup(modal), places.first().copied());
     vec![Effect::from(ActionEffect::PlanCleanup {
         generation,
@@ -203,7 +205,8 @@ fn request_cleanup_across(
             )
         })
         .collect();
-    let modal = CleanupModal::across(selection.len(), labels, production);
+    let modal =
+        CleanupModal::across(selection.len(), labels, production).archiving(selection.archive);
     let generation = open_at(state, ModalKind::Cleanup(modal), None);
     parts
         .into_iter()
@@ -229,7 +232,10 @@ impl PlanDialog for CleanupModal {
     /// Deletes what the plan shown can delete, or says why nothing can be.
     fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
         if self.to_execute() == 0 {
-            return Err(Some("nothing in the plan can be deleted".into()));
+            return Err(Some(format!(
+                "nothing in the plan can be {}",
+                self.verb().done
+            )));
         }
         Ok(if self.across.is_some() {
             Effect::CleanupAcross {
@@ -269,7 +275,10 @@ pub(crate) fn part_planned(
         return;
     }
     let next = match c.planning_errors() {
-        Some(why) => Ask::Failed(format!("could not plan in {why} (nothing was deleted)")),
+        Some(why) => Ask::Failed(format!(
+            "could not plan in {why} {}",
+            c.verb().nothing_done()
+        )),
         None => to_confirm(c),
     };
     let production = c.production();
@@ -299,7 +308,7 @@ pub(crate) fn done(modal: &mut Modal, result: Result<Vec<ItemResult>, String>) -
             }
             modal.stage = Stage::Done;
         }
-        Err(e) => modal.stage = Stage::Failed(format!("{e} (nothing was deleted)")),
+        Err(e) => modal.stage = Stage::Failed(format!("{e} {}", c.verb().nothing_done())),
     }
     Some(if images {
         Reload::Snapshots

@@ -58,11 +58,7 @@ pub fn cleanup_lines(
         Stage::Running => out.push(Line::raw(format!(
             "{} {}… {} of {} landed",
             spinner(state),
-            if c.archives() {
-                "archiving"
-            } else {
-                "deleting"
-            },
+            c.verb().doing,
             c.results.len(),
             c.items().count()
         ))),
@@ -97,7 +93,10 @@ pub fn cleanup_lines(
     }
     let skipped: Vec<_> = c.skipped().collect();
     if !skipped.is_empty() {
-        out.push(Line::styled("Skipped (never deleted):", theme.warn()));
+        out.push(Line::styled(
+            format!("Skipped (never {}):", c.verb().done),
+            theme.warn(),
+        ));
         for s in skipped {
             out.push(Line::raw(format!(
                 "  {} ({}): {}",
