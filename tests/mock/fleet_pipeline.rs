@@ -6,7 +6,7 @@
 //! every place asked the same calls once. In the console (its places runner, without a
 //! terminal), A's rows are delivered while B is still connecting, then B's join them.
 
-use ecsnap::aws::fleet::{AccountPlaces, Connecting, FleetTarget, PlaceFailure};
+use ecsnap::aws::fleet::{AccountPlaces, Connecting, FleetTarget};
 use ecsnap::config::Settings;
 use ecsnap::tui::run::places::PlacesJoining;
 use ecsnap::tui::run::runner::EffectRunner;
@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use crate::fleet_scale::{MockPlace, Mode, account_id, mock_place};
+use crate::fleet_scale::{MockPlace, Mode, lost_account, mock_place, services_of};
 
 /// How many times the test lets every other task run while it waits for something to
 /// happen: plenty for a mocked read, and a bound, so a read that never comes fails the
@@ -45,18 +45,10 @@ async fn a_place_reads_as_soon_as_its_own_account_connects_not_the_slowest() {
     let a = mock_place(1, Mode::Answers);
     let b = mock_place(2, Mode::Answers);
     let (release_b, b_connected) = tokio::sync::oneshot::channel::<AccountPlaces>();
-    let lost = PlaceFailure {
-        account: "acct-lost".into(),
-        account_id: None,
-        region: None,
-        error: "the role arn:aws:iam::999999999999:role/ecsnap-read could not be assumed \
-                (sts:AssumeRole): connection refused"
-            .into(),
-    };
     // The accounts as they connect: A and the lost account answer at once, B when released.
     let connects: Vec<BoxFuture<'static, AccountPlaces>> = vec![
         futures::future::ready(account_places(&a)).boxed(),
-        futures::future::ready((Vec::<FleetTarget>::new(), vec![lost])).boxed(),
+        futures::future::ready((Vec::<FleetTarget>::new(), vec![lost_account()])).boxed(),
         async move { b_connected.await.unwrap_or_default() }.boxed(),
     ];
     let accounts: FuturesUnordered<_> = connects.into_iter().collect();
@@ -79,12 +71,7 @@ async fn a_place_reads_as_soon_as_its_own_account_connects_not_the_slowest() {
     let report = serde_json::to_value(&report).expect("json");
     let services = report["services"].as_array().expect("services");
     for n in [1, 2] {
-        let id = account_id(n);
-        let of_place = services
-            .iter()
-            .filter(|s| s["account_id"].as_str() == Some(&id))
-            .count();
-        assert_eq!(of_place, 3, "place {n}'s services");
+        assert_eq!(services_of(services, n), 3, "place {n}'s services");
     }
     let places: Vec<&str> = report["places"]
         .as_array()

@@ -255,6 +255,27 @@ pub(crate) fn mock_place(n: usize, mode: Mode) -> MockPlace {
     }
 }
 
+/// An account whose role could not be assumed, as connecting names it.
+pub(crate) fn lost_account() -> PlaceFailure {
+    PlaceFailure {
+        account: "acct-lost".into(),
+        account_id: None,
+        region: None,
+        error: "the role arn:aws:iam::999999999999:role/ecsnap-read could not be assumed \
+                (sts:AssumeRole): connection refused"
+            .into(),
+    }
+}
+
+/// How many of the report's services are account `n`'s.
+pub(crate) fn services_of(services: &[serde_json::Value], n: usize) -> usize {
+    let id = account_id(n);
+    services
+        .iter()
+        .filter(|s| s["account_id"].as_str() == Some(&id))
+        .count()
+}
+
 const PLACES: usize = 24;
 const THROTTLED_PLACE: usize = 5;
 const DENIED_PLACE: usize = 17;
@@ -272,14 +293,7 @@ async fn a_throttled_place_slows_alone_and_a_refused_one_is_listed_while_the_res
         })
         .collect();
     let targets: Vec<FleetTarget> = places.iter().map(|p| p.target.clone()).collect();
-    let unreachable = vec![PlaceFailure {
-        account: "acct-lost".into(),
-        account_id: None,
-        region: None,
-        error: "the role arn:aws:iam::999999999999:role/ecsnap-read could not be assumed \
-                (sts:AssumeRole): connection refused"
-            .into(),
-    }];
+    let unreachable = vec![lost_account()];
     let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("time");
     let (report, failures) =
         ecsnap::commands::report::load_report(&targets, &unreachable, &Settings::default(), now)
@@ -290,12 +304,7 @@ async fn a_throttled_place_slows_alone_and_a_refused_one_is_listed_while_the_res
     let report = serde_json::to_value(&report).expect("json");
     let services = report["services"].as_array().expect("services");
     for n in (0..PLACES).filter(|n| *n != DENIED_PLACE) {
-        let id = account_id(n);
-        let of_place = services
-            .iter()
-            .filter(|s| s["account_id"].as_str() == Some(&id))
-            .count();
-        assert_eq!(of_place, 3, "place {n}'s services");
+        assert_eq!(services_of(services, n), 3, "place {n}'s services");
     }
     assert_eq!(services.len(), 3 * (PLACES - 1));
     assert!(
