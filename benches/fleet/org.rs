@@ -12,9 +12,9 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
 
-use ecsnap::aws::fleet::{AccountSpec, RegionChoice, connect_fleet};
+use ecsnap::aws::fleet::{AccountSpec, RegionChoice, connect_each};
 use ecsnap::aws::{AssumeRole, ConnectOptions};
-use ecsnap::commands::report::load_report;
+use ecsnap::commands::report::load_report_as_connected;
 use ecsnap::config::{Marks, Settings, now};
 use ecsnap::demo::fleet::emulator_credentials;
 
@@ -57,8 +57,9 @@ pub fn child_org(endpoint: &str, accounts: &str, regions: &str) -> AnyResult<()>
                 marks: Marks::default(),
             })
             .collect();
-        let (targets, failed) = connect_fleet(&specs).await;
-        let (report, _failures) = load_report(&targets, &failed, &Settings::default(), now()).await;
+        // As `ecsnap report` runs: each place reads as soon as its own account connects.
+        let (report, _failures) =
+            load_report_as_connected(connect_each(&specs), &Settings::default(), now()).await;
         let bytes = serde_json::to_vec(&report)?.len();
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>((report, bytes))
     })?;

@@ -169,8 +169,9 @@ pub async fn connect_fleet(specs: &[AccountSpec]) -> (Vec<FleetTarget>, Vec<Plac
 
 /// Every account at once, each account's places as soon as that account has answered
 /// (the fastest first): what bounds them is each place's requests and the process-wide
-/// budget (`aws::budget`), not a count of accounts. The console opens on this stream, so
-/// no place waits for the slowest account's credentials.
+/// budget (`aws::budget`), not a count of accounts. The console opens on this stream and
+/// `report` and the listings load each place as it comes (`load::fleet::as_they_connect`),
+/// so no place waits for the slowest account's credentials.
 pub fn connect_each(specs: &[AccountSpec]) -> impl Stream<Item = AccountPlaces> + '_ {
     specs
         .iter()

@@ -16,7 +16,7 @@ use crate::aws::{AssumeRole, ConnectOptions};
 use crate::cli::GlobalArgs;
 use crate::config::{Marks, Settings};
 use crate::error::{Error, Result, exit};
-use crate::load::fleet::Across;
+use crate::load::fleet::{Across, as_they_connect};
 use crate::output::fleet::Where;
 
 /// The profiles `--profile` names (comma-separated), in order, without repeats.
@@ -133,8 +133,8 @@ pub(crate) fn is_fleet(global: &GlobalArgs, settings: &Settings) -> bool {
 }
 
 /// Connects every place the flags and config ask for; `[accounts."ID"]` marks join each
-/// place's own once its account id is known. Waits for every account: the listings and
-/// the report answer once, at the end.
+/// place's own once its account id is known. Waits for every account: the listings
+/// answer once, at the end.
 pub(crate) async fn connect_places(
     global: &GlobalArgs,
     settings: &Settings,
@@ -143,15 +143,39 @@ pub(crate) async fn connect_places(
     let (targets, failed) = connect_fleet(&specs).await;
     let mut joining = Joining::new(specs, settings);
     let (mut targets, failed) = joining.join((targets, failed));
-    let (marks, notes) = joining.settle();
-    for note in notes {
-        eprintln_escaped!("note: {note}");
-        tracing::warn!("{note}");
-    }
-    for (t, m) in targets.iter_mut().zip(marks) {
-        t.place.marks = m;
+    let settled = joining.settled();
+    for t in &mut targets {
+        t.place.marks = settled(&t.place);
     }
     (targets, failed)
+}
+
+/// Connects every place the flags and config ask for and runs `load` on each as soon as
+/// its own account has connected (`load::fleet::as_they_connect`): a place waits for its
+/// own account's AssumeRole, not the slowest one's. Each place is read once (`Joining`);
+/// once every account has answered, each place's marks are its final ones.
+pub(crate) async fn load_as_connected<T, F, Fut>(
+    global: &GlobalArgs,
+    settings: &Settings,
+    load: F,
+) -> Across<T>
+where
+    F: FnMut(&FleetTarget) -> Fut,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T>> + Send + 'static,
+{
+    let specs = account_specs(global, settings);
+    let mut joining = Joining::new(specs.clone(), settings);
+    let joined = connect_each(&specs).map(|answer| joining.join(answer));
+    let mut got = as_they_connect(joined, load).await;
+    let settled = joining.settled();
+    for place in got.answers.iter_mut().map(|(p, _)| p) {
+        place.marks = settled(place);
+    }
+    for place in got.errors.iter_mut().map(|(p, _)| p) {
+        place.marks = settled(place);
+    }
+    got
 }
 
 /// Connects every place the flags and config ask for, and sends each account's places as
@@ -286,6 +310,28 @@ impl Joining {
             })
             .collect();
         (marks, notes)
+    }
+
+    /// Every account has answered: prints the notes of `settle` and gives each kept
+    /// place's final marks, by its account and region.
+    pub(crate) fn settled(&self) -> impl Fn(&Place) -> Marks + use<> {
+        let (marks, notes) = self.settle();
+        for note in notes {
+            eprintln_escaped!("note: {note}");
+            tracing::warn!("{note}");
+        }
+        let by_place: std::collections::BTreeMap<(String, String), Marks> = self
+            .kept
+            .iter()
+            .map(|p| (p.account_id.clone(), p.region.clone()))
+            .zip(marks)
+            .collect();
+        move |place| {
+            by_place
+                .get(&(place.account_id.clone(), place.region.clone()))
+                .copied()
+                .unwrap_or(place.marks)
+        }
     }
 
     fn with_account_marks(&self, account_id: &str, marks: Marks) -> Marks {

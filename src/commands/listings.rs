@@ -1,6 +1,7 @@
 //! `services`, `tasks`, `snapshots`, `orphans`: on the one place the flags name, or over
-//! every place they and the config ask for (`fleet.rs` connects them, each place's answer
-//! printed in a section); load, then print a table or JSON.
+//! every place they and the config ask for (`fleet.rs` connects them, each place loading
+//! as soon as its own account has connected, its answer printed in a section); load, then
+//! print a table or JSON.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -9,7 +10,7 @@ use humansize::{BINARY, format_size};
 use serde::Serialize;
 
 use super::connect::connect_from;
-use super::fleet::{connect_places, finish, is_fleet, located};
+use super::fleet::{finish, is_fleet, load_as_connected, located};
 use super::print::{print_json, print_text};
 use crate::analysis::age::short_age;
 use crate::analysis::health::steadiness;
@@ -21,7 +22,7 @@ use crate::aws::fleet::PlaceFailure;
 use crate::cli::{GlobalArgs, OrphansArgs, ServicesArgs, SnapshotsArgs, TasksArgs};
 use crate::config::{Settings, now};
 use crate::error::Result;
-use crate::load::fleet::{Across, across};
+use crate::load::fleet::Across;
 use crate::load::{self, ServicesListing};
 use crate::model::escape::escape_text;
 use crate::model::{Service, Task, TaskStorage, arn_name};
@@ -487,9 +488,10 @@ async fn services_in_places(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> Result<i32> {
-    let (targets, failed) = connect_places(global, settings).await;
-    let got = across(&targets, &failed, |aws, _| {
-        load::load_services_listing(aws, cluster, now(), global.json)
+    let (cluster, json) = (cluster.map(str::to_string), global.json);
+    let got = load_as_connected(global, settings, |t| {
+        let (aws, cluster) = (t.aws.clone(), cluster.clone());
+        async move { load::load_services_listing(&aws, cluster.as_deref(), now(), json).await }
     })
     .await;
     print_placed(
@@ -507,9 +509,10 @@ async fn tasks_in_places(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> Result<i32> {
-    let (targets, failed) = connect_places(global, settings).await;
-    let got = across(&targets, &failed, |aws, _| {
-        load::load_task_listing(aws, cluster, service)
+    let (cluster, service) = (cluster.to_string(), service.map(str::to_string));
+    let got = load_as_connected(global, settings, |t| {
+        let (aws, cluster, service) = (t.aws.clone(), cluster.clone(), service.clone());
+        async move { load::load_task_listing(&aws, &cluster, service.as_deref()).await }
     })
     .await;
     got.answers.iter().for_each(|(_, l)| warn_storage(l));
@@ -528,9 +531,15 @@ async fn snapshots_in_places(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> Result<i32> {
-    let (targets, failed) = connect_places(global, settings).await;
-    let got = across(&targets, &failed, |aws, _| {
-        load::load_snapshot_groups(aws, settings, repository, user)
+    let shared = std::sync::Arc::new(settings.clone());
+    let (repository, user) = (repository.map(str::to_string), user.map(str::to_string));
+    let got = load_as_connected(global, settings, |t| {
+        let (aws, settings) = (t.aws.clone(), shared.clone());
+        let (repository, user) = (repository.clone(), user.clone());
+        async move {
+            load::load_snapshot_groups(&aws, &settings, repository.as_deref(), user.as_deref())
+                .await
+        }
     })
     .await;
     print_placed(
@@ -548,12 +557,15 @@ async fn orphans_in_places(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> Result<i32> {
-    let (targets, failed) = connect_places(global, settings).await;
     let now = now();
-    let got = across(&targets, &failed, |aws, place| async move {
-        load::load_orphans(aws, settings, Some(&place.account_id), filter, now)
-            .await
-            .map(|r| r.sorted(sort))
+    let shared = std::sync::Arc::new(settings.clone());
+    let got = load_as_connected(global, settings, |t| {
+        let (aws, settings, account) = (t.aws.clone(), shared.clone(), t.place.account_id.clone());
+        async move {
+            load::load_orphans(&aws, &settings, Some(&account), filter, now)
+                .await
+                .map(|r| r.sorted(sort))
+        }
     })
     .await;
     print_placed(

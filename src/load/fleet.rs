@@ -3,11 +3,15 @@
 //! count of places at a time), and a place that fails keeps its error
 //! in its own entry while the rest load. A load that owns what it reads can run on a task
 //! of its own ([`on_own_task`]), so 200 places' CPU work spreads over the runtime's threads.
+//! [`as_they_connect`] makes connecting and loading one pipeline: each place starts
+//! loading as soon as its own account has connected, never waiting for the slowest one.
 
+use futures::StreamExt;
 use futures::future::join_all;
+use futures::stream::Stream;
 
 use crate::aws::AwsClients;
-use crate::aws::fleet::{FleetTarget, Place, PlaceFailure};
+use crate::aws::fleet::{AccountPlaces, FleetTarget, Place, PlaceFailure};
 use crate::error::{Error, Result};
 
 /// What one read gave over the fleet: the answer of each place that answered and the
@@ -65,6 +69,51 @@ where
         answers,
         errors,
         unreachable: failed.to_vec(),
+    }
+}
+
+/// Runs `load` for every place as its account connects: `accounts` yields each account's
+/// places (and its places that failed) as soon as that account has answered, and each
+/// place's load starts on a task of its own at once, while the slower accounts are still
+/// connecting. A place's critical path is its own account's connect and its own reads.
+/// Answers and errors come back sorted by account name and region (as `connect_fleet`
+/// sorts its targets), the places that could not be connected likewise.
+pub async fn as_they_connect<S, T, F, Fut>(accounts: S, mut load: F) -> Across<T>
+where
+    S: Stream<Item = AccountPlaces>,
+    F: FnMut(&FleetTarget) -> Fut,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T>> + Send + 'static,
+{
+    let mut accounts = std::pin::pin!(accounts);
+    let mut started = Vec::new();
+    let mut unreachable = Vec::new();
+    while let Some((targets, failed)) = accounts.next().await {
+        // Spawned now (`on_own_task`): these places read while the next account connects.
+        started.extend(
+            targets
+                .iter()
+                .map(|t| (t.place.clone(), on_own_task(load(t)))),
+        );
+        unreachable.extend(failed);
+    }
+    let (places, loads): (Vec<Place>, Vec<_>) = started.into_iter().unzip();
+    let mut answers = Vec::new();
+    let mut errors = Vec::new();
+    for (place, result) in places.into_iter().zip(join_all(loads).await) {
+        match result {
+            Ok(v) => answers.push((place, v)),
+            Err(e) => errors.push((place, e)),
+        }
+    }
+    let by_place = |p: &Place| (p.account.clone(), p.region.clone());
+    answers.sort_by_key(|(p, _)| by_place(p));
+    errors.sort_by_key(|(p, _)| by_place(p));
+    unreachable.sort_by(|a, b| (&a.account, &a.region).cmp(&(&b.account, &b.region)));
+    Across {
+        answers,
+        errors,
+        unreachable,
     }
 }
 

@@ -19,7 +19,7 @@ use ecsnap::config::{Marks, Settings};
 use ecsnap::model::CallerIdentity;
 
 use crate::instant_sleep::InstantSleep;
-use crate::mocked::{FixedIdentity, MockAws};
+use crate::mocked::{FixedIdentity, MockAws, no_alarms};
 
 /// A fake clock per place (`InstantSleep`: sleeping returns at once, moves the clock and
 /// is counted).
@@ -51,7 +51,7 @@ macro_rules! place_client {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     Answers,
     Throttled,
     Denied,
@@ -59,13 +59,13 @@ enum Mode {
 
 /// One place of the fleet: account `n` holds one cluster of three services and one
 /// volume; its ECS rules (so a test can count its calls) and its clock come back too.
-struct MockPlace {
-    target: FleetTarget,
-    list_clusters: Rule,
+pub(crate) struct MockPlace {
+    pub(crate) target: FleetTarget,
+    pub(crate) list_clusters: Rule,
     clock: FakeClock,
 }
 
-fn account_id(n: usize) -> String {
+pub(crate) fn account_id(n: usize) -> String {
     format!("{n:012}")
 }
 
@@ -73,7 +73,7 @@ fn account_id(n: usize) -> String {
     clippy::too_many_lines,
     reason = "one place's every answer, read top to bottom: ECS, ECR, EC2, then the clients"
 )]
-fn mock_place(n: usize, mode: Mode) -> MockPlace {
+pub(crate) fn mock_place(n: usize, mode: Mode) -> MockPlace {
     let id = account_id(n);
     let cluster_arn = format!("arn:aws:ecs:{REGION}:{id}:cluster/c{n}");
     let listed = {
@@ -138,6 +138,10 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
         aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput::builder()
             .build()
     });
+    // The console's Services listing also asks each service's newest revisions: none here.
+    let list_revisions = mock!(aws_sdk_ecs::Client::list_task_definitions).then_output(|| {
+        aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput::builder().build()
+    });
     let list_tasks = mock!(aws_sdk_ecs::Client::list_tasks)
         .then_output(|| aws_sdk_ecs::operation::list_tasks::ListTasksOutput::builder().build());
     let describe_td =
@@ -198,7 +202,8 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
             &describe_services,
             &list_tasks,
             &describe_td,
-            &list_deployments
+            &list_deployments,
+            &list_revisions
         ]
     );
     let ecr = place_client!(aws_sdk_ecr, "ecr", clock, [&repositories]);
@@ -213,7 +218,12 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
         account: id.clone(),
         arn: format!("arn:aws:sts::{id}:assumed-role/ecsnap-read/ecsnap"),
     };
-    let (idle, ops) = MockAws::in_region(REGION).clients_and_ops();
+    // The console's listings also read the place's alarms: none here.
+    let (idle, ops) = MockAws {
+        cloudwatch: no_alarms(),
+        ..MockAws::in_region(REGION)
+    }
+    .clients_and_ops();
     let aws = AwsClients {
         ecs: Arc::new(EcsAdapter::new(ecs, ctx.clone())),
         ecr: Arc::new(EcrAdapter::new(ecr, ctx.clone())),
@@ -245,6 +255,27 @@ fn mock_place(n: usize, mode: Mode) -> MockPlace {
     }
 }
 
+/// An account whose role could not be assumed, as connecting names it.
+pub(crate) fn lost_account() -> PlaceFailure {
+    PlaceFailure {
+        account: "acct-lost".into(),
+        account_id: None,
+        region: None,
+        error: "the role arn:aws:iam::999999999999:role/ecsnap-read could not be assumed \
+                (sts:AssumeRole): connection refused"
+            .into(),
+    }
+}
+
+/// How many of the report's services are account `n`'s.
+pub(crate) fn services_of(services: &[serde_json::Value], n: usize) -> usize {
+    let id = account_id(n);
+    services
+        .iter()
+        .filter(|s| s["account_id"].as_str() == Some(&id))
+        .count()
+}
+
 const PLACES: usize = 24;
 const THROTTLED_PLACE: usize = 5;
 const DENIED_PLACE: usize = 17;
@@ -262,14 +293,7 @@ async fn a_throttled_place_slows_alone_and_a_refused_one_is_listed_while_the_res
         })
         .collect();
     let targets: Vec<FleetTarget> = places.iter().map(|p| p.target.clone()).collect();
-    let unreachable = vec![PlaceFailure {
-        account: "acct-lost".into(),
-        account_id: None,
-        region: None,
-        error: "the role arn:aws:iam::999999999999:role/ecsnap-read could not be assumed \
-                (sts:AssumeRole): connection refused"
-            .into(),
-    }];
+    let unreachable = vec![lost_account()];
     let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("time");
     let (report, failures) =
         ecsnap::commands::report::load_report(&targets, &unreachable, &Settings::default(), now)
@@ -280,12 +304,7 @@ async fn a_throttled_place_slows_alone_and_a_refused_one_is_listed_while_the_res
     let report = serde_json::to_value(&report).expect("json");
     let services = report["services"].as_array().expect("services");
     for n in (0..PLACES).filter(|n| *n != DENIED_PLACE) {
-        let id = account_id(n);
-        let of_place = services
-            .iter()
-            .filter(|s| s["account_id"].as_str() == Some(&id))
-            .count();
-        assert_eq!(of_place, 3, "place {n}'s services");
+        assert_eq!(services_of(services, n), 3, "place {n}'s services");
     }
     assert_eq!(services.len(), 3 * (PLACES - 1));
     assert!(

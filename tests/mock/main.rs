@@ -27,6 +27,7 @@ mod archive_fleet;
 mod cleanup;
 mod deployments;
 mod fleet;
+mod fleet_pipeline;
 mod fleet_scale;
 mod hands_on;
 mod health;
