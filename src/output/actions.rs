@@ -343,8 +343,8 @@ impl RolloutJson {
         };
         Self {
             action: "rollback",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
+            cluster: plan.service.cluster.clone(),
+            service: plan.service.name.clone(),
             dry_run,
             summary: plan.summary(),
             from_task_definition: plan.current.clone(),
@@ -361,8 +361,8 @@ impl RolloutJson {
     pub fn redeploy(plan: &RedeployPlan, dry_run: bool) -> Self {
         Self {
             action: "redeploy",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
+            cluster: plan.service.cluster.clone(),
+            service: plan.service.name.clone(),
             dry_run,
             summary: plan.summary(),
             from_task_definition: plan.task_definition.clone(),

@@ -11,8 +11,8 @@ use crate::analysis::lifecycle::Act;
 use crate::analysis::lifecycle_report::{ExpiryWarning, TagExpiry, WarningKind};
 use crate::analysis::stages::StageVerdict;
 use crate::model::{
-    DeploymentLifecycleStage, LifecycleHookAction, LifecycleHookDetail, ServiceDeployment,
-    ServiceDeploymentStatus,
+    ClusterService, DeploymentLifecycleStage, LifecycleHookAction, LifecycleHookDetail,
+    ServiceDeployment, ServiceDeploymentStatus,
 };
 use crate::ops::continue_deployment::ContinuePlan;
 use crate::ops::follow_deployment::FollowOutcome;
@@ -43,8 +43,7 @@ fn deployment() -> ServiceDeployment {
 fn flattened_groups_keep_every_key_in_its_place() {
     let now = DateTime::<Utc>::UNIX_EPOCH;
     let scale = ScalePlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ClusterService::new("prod", "api"),
         from: 1,
         to: 3,
         running: 1,
@@ -63,8 +62,7 @@ fn flattened_groups_keep_every_key_in_its_place() {
     );
 
     let stop = StopDeploymentPlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ClusterService::new("prod", "api"),
         deployment: deployment(),
         back_to: Some("arn:r0".into()),
         back_to_revision: None,
@@ -83,8 +81,7 @@ fn flattened_groups_keep_every_key_in_its_place() {
         r#"{"action":"stop-deployment","cluster":"prod","service":"api","dry_run":false,"service_deployment_arn":"arn:d1","status":"IN_PROGRESS","lifecycle_stage":"BAKE_TIME","hook_id":null,"hook_action":null,"rollback_to_service_revision":"arn:r0","sent":false,"wait":{"status":"awaiting_action","reason":"hook-1","deployment_status":"IN_PROGRESS","elapsed_secs":9,"polls":2}}"#
     );
     let go_on = ContinuePlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ClusterService::new("prod", "api"),
         deployment: deployment(),
         hook: LifecycleHookDetail {
             hook_id: Some("hook-1".into()),

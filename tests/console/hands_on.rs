@@ -182,8 +182,7 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     ch(s, '+');
     let g = generation(s);
     let plan = ScalePlan {
-        cluster: "payments-prod".into(),
-        service: "ledger".into(),
+        service: ecsnap::model::ClusterService::new("payments-prod", "ledger"),
         from: 2,
         to: 3,
         running: 2,

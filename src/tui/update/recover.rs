@@ -26,7 +26,7 @@ pub(crate) fn planned(modal: &mut Modal, plan: Box<RecoverPlan>, production: boo
     let ModalKind::Recover(r) = &mut modal.kind else {
         return;
     };
-    let name = plan.service.clone();
+    let name = plan.service.name.clone();
     r.plan = Some(plan);
     modal.confirm_one(production, &name);
 }

@@ -34,7 +34,7 @@ pub(crate) fn planned(modal: &mut Modal, plan: RedeployPlan, production: bool) {
     let ModalKind::Redeploy(r) = &mut modal.kind else {
         return;
     };
-    let name = plan.service.clone();
+    let name = plan.service.name.clone();
     r.plan = Some(plan);
     modal.confirm_one(production, &name);
 }
