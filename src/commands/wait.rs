@@ -122,9 +122,8 @@ pub(super) async fn report_rollout(
     show(
         json,
         &format!(
-            "Updated {}/{}: now runs {}{}\n",
-            out.cluster,
-            out.service,
+            "Updated {}: now runs {}{}\n",
+            out.on.service.label(),
             arn_name(&started.task_definition),
             started
                 .deployment_id
@@ -139,15 +138,16 @@ pub(super) async fn report_rollout(
     if let Some(code) = unless_waiting(s, wait, json, &out)? {
         return Ok(code);
     }
-    let service = ClusterService::new(&out.cluster, &out.service);
-    let outcome = wait_for_started(&s.aws, &service, started, wait).await?;
-    out.wait = Some(WaitJson::new(&out.cluster, &out.service, &outcome));
+    let service = &out.on.service;
+    let outcome = wait_for_started(&s.aws, service, started, wait).await?;
+    out.wait = Some(WaitJson::new(&service.cluster, &service.name, &outcome));
     if let Some(init) = hydrate
         && matches!(outcome.verdict, crate::ops::wait::Verdict::Stable)
         && !s.interrupted()
     {
         out.hydration = Some(
-            super::hydration::follow_after_rollout(&s.aws, &service, init.rate_mibps, wait).await,
+            super::hydration::follow_after_rollout(&s.aws, &out.on.service, init.rate_mibps, wait)
+                .await,
         );
     }
     emit_json(json, &out)?;

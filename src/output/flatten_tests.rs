@@ -168,3 +168,21 @@ fn place_fields_stay_first_in_the_per_place_totals() {
         "{first}"
     );
 }
+
+/// `rollback` and `redeploy --json` say what they act on first (`action`, `cluster`,
+/// `service`, `dry_run`), after where (`account_id`, `region`).
+#[test]
+fn a_rollout_keeps_its_keys_in_place() {
+    let plan = crate::ops::redeploy::RedeployPlan {
+        service: ClusterService::new("prod", "api"),
+        task_definition: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
+        desired_count: 2,
+        running_count: 2,
+    };
+    let out = crate::output::actions::RolloutJson::redeploy(&plan, true)
+        .at(Some("111122223333".into()), "us-east-1");
+    assert_eq!(
+        text(&out),
+        r#"{"account_id":"111122223333","region":"us-east-1","action":"redeploy","cluster":"prod","service":"api","dry_run":true,"summary":"force a new deployment of prod/api (task definition api:7, 2/2 running): every task is replaced","from_task_definition":"arn:aws:ecs:us-east-1:1:task-definition/api:7","task_definition":"arn:aws:ecs:us-east-1:1:task-definition/api:7","registered_task_definition":null,"ebs_snapshot_id":null,"service_revision_arn":null,"pinned_images":[],"deployment_id":null,"zones":null,"wait":null,"hydration":null}"#
+    );
+}
