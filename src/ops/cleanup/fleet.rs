@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{CleanupPlan, ItemResult, ItemStatus, plan, preflight};
+use super::{CleanupPlan, ItemResult, ItemStatus, PlanContext, plan, preflight};
 use crate::analysis::cost::cents_json;
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::AwsClients;
@@ -210,16 +210,8 @@ pub async fn plan_places(places: &[PlaceCleanup<'_>], ask: CleanupAsk) -> FleetC
 }
 
 async fn plan_place(p: &PlaceCleanup<'_>, ask: CleanupAsk) -> crate::error::Result<PlaceGroup> {
-    let mut plan = plan(
-        p.aws,
-        p.settings,
-        Some(&p.place.account_id),
-        ask.target,
-        ask.filter,
-        ask.snapshot_first,
-        ask.now,
-    )
-    .await?;
+    let cx = PlanContext::new(p.aws, p.settings, Some(&p.place.account_id), ask.now);
+    let mut plan = plan(cx, ask.target, ask.filter, ask.snapshot_first).await?;
     let refused = p.mutator.is_read_only().then(|| {
         format!(
             "account {} ({}) is read-only (--read-only, or `read_only = true` for it in the \
