@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Service;
+use super::ecs::Service;
 
 /// A service by cluster and name. Its JSON is `cluster` and `service`, flattened into the
 /// objects that carry it.
