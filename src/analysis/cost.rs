@@ -115,6 +115,14 @@ pub fn cents_json<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error
     s.serialize_f64(cents(*x))
 }
 
+/// `cents_json` of an amount that may be absent (`null`).
+pub fn cents_json_opt<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => s.serialize_f64(cents(*x)),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,8 @@
 //! through the one action flow (`flow::run_action`): one cleanup at a time per account and
 //! region (`ops::lock`), plan and DryRun preflight, one confirmation with the count, then
 //! per-resource results as they land. Ctrl-C: no new request starts, what is in flight
-//! gets `IN_FLIGHT_GRACE`, the report says what landed, exit 130. Over several places:
-//! `cleanup/fleet.rs`.
+//! gets `IN_FLIGHT_GRACE`, the report says what landed, exit 130. Over several places
+//! (`--snapshots --archive` included): `cleanup/fleet.rs`.
 
 mod fleet;
 mod marks;
@@ -76,11 +76,6 @@ pub(super) async fn run(args: CleanupArgs, global: &GlobalArgs, settings: Settin
             run_action(&s, &req, ask).await
         };
     }
-    if archive && super::fleet::is_fleet(global, &settings) {
-        return Err(crate::error::Error::Usage(
-            "--archive works on one account and region at a time".into(),
-        ));
-    }
     let req = CleanupRequest {
         target: target_of(what),
         filter: OrphanFilter::from_days(min_age, unattached_days),
@@ -93,12 +88,7 @@ pub(super) async fn run(args: CleanupArgs, global: &GlobalArgs, settings: Settin
     if super::fleet::is_fleet(global, &settings) {
         return fleet::run(global, settings, req, global.json).await;
     }
-    let what = if archive {
-        "cleanup --snapshots --archive".to_string()
-    } else {
-        format!("cleanup --{}", req.target.noun())
-    };
-    let s = open_session(global, settings, &what, req.dry_run).await?;
+    let s = open_session(global, settings, &req.what(), req.dry_run).await?;
     let ask = Ask {
         dry_run,
         yes,

@@ -7,6 +7,8 @@
 //! and stops at the hook: ContinueServiceDeployment CONTINUE finishes it (traffic shift,
 //! bake, clean-up, SUCCESSFUL); CONTINUE with ROLLBACK, StopServiceDeployment ROLLBACK or
 //! the hook's timeout return the service to the running revision (ROLLBACK_SUCCESSFUL).
+//! Its tasks' copies of the volume and their nightly snapshot ([`super::route_cache`])
+//! give the rollback picker's EBS mode a snapshot to offer.
 //!
 //! Seeded only by `ecsnap demo` (and its end-to-end tests), on top of the demo fleet.
 
@@ -21,6 +23,7 @@ use super::fleet::{
     create_repository, emulator_account, emulator_config, manifest, register_container, run_tasks,
     sdk, seed_err,
 };
+use super::route_cache::{RouteCache, seed_route_cache};
 use crate::error::Result;
 
 pub const CLUSTER: &str = "payments-prod";
@@ -35,16 +38,21 @@ pub const CANARY_PERCENT: f64 = 10.0;
 pub const HOOK_TIMEOUT_MINUTES: i32 = 15;
 /// The managed EBS volume's name in the service's volume configuration.
 pub const VOLUME: &str = "route-cache";
+/// The managed EBS volume's size.
+const VOLUME_GIB: i32 = 50;
 /// The role ECS would use to manage the volume (the emulator does not check it).
 const INFRASTRUCTURE_ROLE: &str = "role/ecsInfrastructureRole";
 const DESIRED: i32 = 2;
 
-/// What was seeded: the revisions' task-definition ARNs (oldest first) and the snapshot
-/// the service's managed EBS volume starts from.
+/// What was seeded: the revisions' task-definition ARNs (oldest first), the snapshot the
+/// service's managed EBS volume starts from, and the volume's copies with their snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct PausedCanary {
     pub revisions: Vec<String>,
     pub snapshot: String,
+    /// The volume's copies in use by the running tasks and their nightly snapshot: what
+    /// the rollback picker's EBS mode offers.
+    pub route_cache: RouteCache,
 }
 
 impl PausedCanary {
@@ -130,7 +138,7 @@ pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<Paused
             ServiceManagedEbsVolumeConfiguration::builder()
                 .role_arn(format!("arn:aws:iam::{account}:{INFRASTRUCTURE_ROLE}"))
                 .snapshot_id(snapshot)
-                .size_in_gib(50)
+                .size_in_gib(VOLUME_GIB)
                 .volume_type("gp3")
                 .build()
                 .map_err(|e| seed_err("gateway volume")(e.to_string()))?,
@@ -154,6 +162,14 @@ pub async fn seed_paused_canary(endpoint: &str, snapshot: &str) -> Result<Paused
         canary.running(),
         &format!("service:{SERVICE}"),
         DESIRED,
+    )
+    .await?;
+    let tasks = usize::try_from(DESIRED).unwrap_or_default();
+    canary.route_cache = seed_route_cache(
+        &aws_sdk_ec2::Client::new(&conf),
+        (CLUSTER, SERVICE),
+        tasks,
+        VOLUME_GIB,
     )
     .await?;
     sdk!(

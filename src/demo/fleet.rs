@@ -550,7 +550,53 @@ async fn create_volume(
     Ok(out.volume_id().unwrap_or_default().to_string())
 }
 
-async fn create_snapshot(
+/// The demo's ECS container host (its root volume is in use): the first instance there
+/// is, else one started now.
+pub(super) async fn container_host(ec2: &aws_sdk_ec2::Client) -> Result<String> {
+    let described = sdk!("ec2 describe instances", ec2.describe_instances().send());
+    let running = described
+        .reservations()
+        .iter()
+        .flat_map(aws_sdk_ec2::types::Reservation::instances)
+        .find_map(aws_sdk_ec2::types::Instance::instance_id);
+    if let Some(id) = running {
+        return Ok(id.to_string());
+    }
+    let run = sdk!(
+        "ec2 instance",
+        ec2.run_instances()
+            .image_id("ami-12345678")
+            .min_count(1)
+            .max_count(1)
+            .send()
+    );
+    Ok(first_id(
+        run.instances(),
+        aws_sdk_ec2::types::Instance::instance_id,
+    ))
+}
+
+/// A gp3 volume of `size` GiB tagged `tag_pairs`, attached to `instance` at `device`: in
+/// use, never an orphan.
+pub(super) async fn in_use_volume(
+    ec2: &aws_sdk_ec2::Client,
+    (instance, device): (&str, &str),
+    size: i32,
+    tag_pairs: &[(&str, &str)],
+) -> Result<String> {
+    let id = create_volume(ec2, size, VolumeType::Gp3, tag_pairs).await?;
+    sdk!(
+        "ec2 attach",
+        ec2.attach_volume()
+            .volume_id(&id)
+            .instance_id(instance)
+            .device(device)
+            .send()
+    );
+    Ok(id)
+}
+
+pub(super) async fn create_snapshot(
     ec2: &aws_sdk_ec2::Client,
     volume: &str,
     tag_pairs: &[(&str, &str)],
@@ -579,15 +625,7 @@ async fn seed_ebs(
 ) -> Result<()> {
     let ago = |days| SeedTimes::days_ago(now, days);
     // An ECS container host; its root volume is in use.
-    let run = sdk!(
-        "ec2 instance",
-        ec2.run_instances()
-            .image_id("ami-12345678")
-            .min_count(1)
-            .max_count(1)
-            .send()
-    );
-    let instance = first_id(run.instances(), aws_sdk_ec2::types::Instance::instance_id);
+    let instance = container_host(ec2).await?;
     // ECS-managed volumes of the ledger tasks, attached and in use.
     let ecs_tags = [
         ("AmazonECSCreated", "true"),
@@ -595,15 +633,7 @@ async fn seed_ebs(
         ("aws:ecs:serviceName", "ledger"),
     ];
     for device in ["/dev/sdf", "/dev/sdg"] {
-        let id = create_volume(ec2, 50, VolumeType::Gp3, &ecs_tags).await?;
-        sdk!(
-            "ec2 attach",
-            ec2.attach_volume()
-                .volume_id(&id)
-                .instance_id(&instance)
-                .device(device)
-                .send()
-        );
+        let id = in_use_volume(ec2, (&instance, device), 50, &ecs_tags).await?;
         fleet.times.volumes.push((id.clone(), ago(34)));
         fleet.in_use_volumes.push(id);
     }

@@ -12,6 +12,7 @@ pub mod failing;
 pub mod fleet;
 pub mod install;
 pub mod metrics;
+pub mod route_cache;
 
 pub use dynamics::Dynamics;
 pub use emulator::{Emulator, MOTO_VERSION};

@@ -73,7 +73,7 @@ async fn new_volumes(aws: &AwsClients, cluster: &str, service: &str) -> Result<V
 }
 
 /// Follows the new volumes' initialization until every one is done or `opts.timeout`
-/// passes; `on_look` hears every look.
+/// passes (counted from this call, on `clock`); `on_look` hears every look.
 pub async fn follow_hydration(
     aws: &AwsClients,
     clock: &dyn Clock,
@@ -91,6 +91,8 @@ pub async fn follow_hydration(
             ..HydrationOutcome::default()
         });
     }
+    // The timeout counts from here: a clock that already timed a rollout may be passed.
+    let began = clock.elapsed();
     loop {
         let read = match aws.ec2.describe_volume_initialization(&ids).await {
             Ok(read) => read,
@@ -117,7 +119,7 @@ pub async fn follow_hydration(
             .collect();
         on_look(&volumes);
         let all_done = volumes.iter().all(VolumeHydration::done);
-        if all_done || clock.elapsed() + opts.interval > opts.timeout {
+        if all_done || clock.elapsed().saturating_sub(began) + opts.interval > opts.timeout {
             return Ok(HydrationOutcome {
                 volumes,
                 note: None,

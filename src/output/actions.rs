@@ -75,6 +75,22 @@ pub struct CleanupTotalsJson {
     pub archive_monthly_usd: Option<f64>,
 }
 
+impl CleanupTotalsJson {
+    /// The totals of `plan`, of which `to_execute` will be sent.
+    pub fn of(plan: &CleanupPlan, to_execute: usize) -> Self {
+        Self {
+            count: plan.items.len(),
+            to_execute,
+            permanent: plan.permanent_count(),
+            size_gib: round2(plan.total_gib()),
+            monthly_cost_usd: plan.total_monthly_usd(),
+            archive_monthly_usd: plan
+                .archive
+                .then(|| crate::ops::cleanup::archive::archive_monthly_total(plan)),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ItemResultJson {
     pub id: String,
@@ -133,6 +149,19 @@ impl From<&CleanupItem> for CleanupItemJson {
     }
 }
 
+impl CleanupItemJson {
+    /// An item of `plan`: with its archive tier $/month when the plan archives.
+    pub fn in_plan(plan: &CleanupPlan, i: &CleanupItem) -> Self {
+        let mut json = Self::from(i);
+        if plan.archive {
+            json.archive_monthly_usd = Some(round2(
+                crate::ops::cleanup::archive::item_archive_monthly(i.size_gib),
+            ));
+        }
+        json
+    }
+}
+
 impl From<&ItemResult> for ItemResultJson {
     fn from(r: &ItemResult) -> Self {
         Self {
@@ -150,15 +179,7 @@ impl CleanupJson {
         let items = plan
             .items
             .iter()
-            .map(|i| {
-                let mut json = CleanupItemJson::from(i);
-                if plan.archive {
-                    json.archive_monthly_usd = Some(round2(
-                        crate::ops::cleanup::archive::item_archive_monthly(i.size_gib),
-                    ));
-                }
-                json
-            })
+            .map(|i| CleanupItemJson::in_plan(plan, i))
             .collect();
         Self {
             action: if plan.archive { "archive" } else { "delete" },
@@ -171,16 +192,7 @@ impl CleanupJson {
             notes: plan.notes.clone(),
             items,
             skipped: plan.skipped.iter().map(SkippedJson::from).collect(),
-            totals: CleanupTotalsJson {
-                count: plan.items.len(),
-                to_execute: plan.to_execute().count(),
-                permanent: plan.permanent_count(),
-                size_gib: round2(plan.total_gib()),
-                monthly_cost_usd: plan.total_monthly_usd(),
-                archive_monthly_usd: plan
-                    .archive
-                    .then(|| crate::ops::cleanup::archive::archive_monthly_total(plan)),
-            },
+            totals: CleanupTotalsJson::of(plan, plan.to_execute().count()),
             results: results.map(|r| r.iter().map(ItemResultJson::from).collect()),
             summary: results.map(ResultSummaryJson::of),
         }

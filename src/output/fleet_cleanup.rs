@@ -1,6 +1,7 @@
-//! `cleanup --json` over several places: the single-place shape (`items`, `skipped`,
-//! `totals`, `results`, `summary`) with `account_id` and `region` in front of every entry,
-//! plus the totals per place and per account and the places that could not be read.
+//! `cleanup --json` over several places: the single-place shape (`action`, `items`,
+//! `skipped`, `totals`, `results`, `summary`) with `account_id` and `region` in front of
+//! every entry, plus the totals (and notes) per place and per account and the places that
+//! could not be read. `action` is `archive` for `--snapshots --archive`.
 
 use serde::Serialize;
 
@@ -23,6 +24,9 @@ pub struct PlaceCleanupJson {
     /// Why nothing was sent here (a read-only account), or `null`.
     pub refused: Option<String>,
     pub preflight_done: bool,
+    /// What this place's plan could not check, or must say (the archive's 90-day
+    /// minimum), one line each.
+    pub notes: Vec<String>,
     #[serde(flatten)]
     pub totals: CleanupTotalsJson,
     pub summary: Option<ResultSummaryJson>,
@@ -30,6 +34,8 @@ pub struct PlaceCleanupJson {
 
 #[derive(Debug, Serialize)]
 pub struct FleetCleanupJson {
+    /// `delete`, or `archive` (`--snapshots --archive`: ModifySnapshotTier).
+    pub action: &'static str,
     pub target: &'static str,
     pub dry_run: bool,
     pub min_age_days: Option<i64>,
@@ -55,17 +61,6 @@ fn where_of(g: &PlaceGroup) -> Where {
     }
 }
 
-fn totals_of(g: &PlaceGroup) -> CleanupTotalsJson {
-    CleanupTotalsJson {
-        count: g.plan.items.len(),
-        to_execute: g.to_execute(),
-        permanent: g.plan.permanent_count(),
-        size_gib: round2(g.plan.total_gib()),
-        monthly_cost_usd: g.plan.total_monthly_usd(),
-        archive_monthly_usd: None,
-    }
-}
-
 impl FleetCleanupJson {
     /// `results`: per group (in `plan.groups` order), `None` when nothing was executed.
     pub fn new(
@@ -75,6 +70,7 @@ impl FleetCleanupJson {
     ) -> Self {
         let first = plan.groups.first().map(|g| &g.plan);
         let mut out = Self {
+            action: if plan.archive { "archive" } else { "delete" },
             target: plan.target.noun(),
             dry_run,
             min_age_days: first.and_then(|p| p.min_age_days),
@@ -90,7 +86,7 @@ impl FleetCleanupJson {
                 permanent: plan.groups.iter().map(|g| g.plan.permanent_count()).sum(),
                 size_gib: round2(plan.total_gib()),
                 monthly_cost_usd: plan.total_monthly_usd(),
-                archive_monthly_usd: None,
+                archive_monthly_usd: plan.archive.then(|| plan.archive_monthly_usd()),
             },
             totals_by_place: Vec::new(),
             totals_by_account: plan.by_account(),
@@ -106,14 +102,15 @@ impl FleetCleanupJson {
                 production: g.place.marks.production,
                 refused: g.refused.clone(),
                 preflight_done: g.plan.preflight_done,
-                totals: totals_of(g),
+                notes: g.plan.notes.clone(),
+                totals: CleanupTotalsJson::of(&g.plan, g.to_execute()),
                 summary: done.map(|r| ResultSummaryJson::of(r)),
             });
             out.items.extend(
                 g.plan
                     .items
                     .iter()
-                    .map(|item| located(&at, CleanupItemJson::from(item))),
+                    .map(|item| located(&at, CleanupItemJson::in_plan(&g.plan, item))),
             );
             out.skipped.extend(
                 g.plan
@@ -132,7 +129,7 @@ impl FleetCleanupJson {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::cleanup::fleet::tests::sample;
+    use crate::ops::cleanup::fleet::tests::{archive_sample, sample};
     use crate::ops::cleanup::{ItemResult, ItemStatus};
 
     #[test]
@@ -182,5 +179,25 @@ mod tests {
         assert_eq!(json["failures"][0]["region"], "ap-south-2");
         let dry = serde_json::to_value(FleetCleanupJson::new(&plan, true, None)).expect("json");
         assert!(dry["results"].is_null() && dry["summary"].is_null());
+        assert_eq!(dry["action"], "delete");
+        assert!(dry["totals"]["archive_monthly_usd"].is_null(), "{dry}");
+        assert!(dry["totals_by_account"][0]["archive_monthly_usd"].is_null());
+    }
+
+    #[test]
+    fn an_archive_plan_says_archive_and_the_archive_tier_cost_everywhere() {
+        let plan = archive_sample();
+        let json = serde_json::to_value(FleetCleanupJson::new(&plan, true, None)).expect("json");
+        assert_eq!(json["action"], "archive");
+        assert_eq!(json["target"], "snapshots");
+        assert_eq!(json["items"][0]["id"], "snap-1");
+        assert_eq!(json["items"][0]["region"], "eu-west-1");
+        assert_eq!(json["items"][0]["archive_monthly_usd"], 0.13);
+        assert_eq!(json["totals"]["archive_monthly_usd"], 0.78);
+        assert_eq!(json["totals"]["permanent"], 0, "archiving deletes nothing");
+        assert_eq!(json["totals_by_place"][0]["archive_monthly_usd"], 0.26);
+        assert_eq!(json["totals_by_place"][0]["monthly_cost_usd"], 1.6);
+        assert_eq!(json["totals_by_account"][0]["archive_monthly_usd"], 0.52);
+        assert!(json["totals_by_place"][0]["notes"].is_array(), "{json}");
     }
 }

@@ -14,7 +14,7 @@ use crossterm::event::KeyCode;
 use ecsnap::model::{Deployment, ServiceEvent};
 use ecsnap::ops::redeploy::Started;
 use ecsnap::ops::wait::{StoppedTask, Verdict, WaitProgress};
-use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
+use ecsnap::tui::run::effect::{ActionEffect, Effect, HandsOnEffect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::msg::{DialogAnswer, Event, Listing, Planned};
 use ecsnap::tui::state::pane_id::PaneId;
@@ -48,6 +48,14 @@ pub(crate) fn only_action(effects: &[Effect]) -> &ActionEffect {
     match effects {
         [Effect::Run(Work::Action(action))] => action,
         other => panic!("expected one action, got {other:?}"),
+    }
+}
+
+/// The one hands-on effect `effects` run; any other effects fail the test, showing them.
+pub(crate) fn only_hands_on(effects: &[Effect]) -> &HandsOnEffect {
+    match effects {
+        [Effect::Run(Work::HandsOn(hands_on))] => hands_on,
+        other => panic!("expected one hands-on effect, got {other:?}"),
     }
 }
 

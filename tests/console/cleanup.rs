@@ -80,12 +80,14 @@ fn x_on_the_selected_row() -> (AppState, String) {
 }
 
 /// One orphan planned for cleanup and confirmed with y: the deletes are running.
+/// The cleanup plans `plans` arrived for the open dialog: its generation.
+fn cleanup_planned(s: &mut AppState, plans: Vec<CleanupPlan>) -> u64 {
+    reply(s, DialogAnswer::Planned(Ok(Planned::Cleanup(plans))))
+}
+
 fn running_cleanup() -> (AppState, u64, String) {
     let (mut s, id) = x_on_the_selected_row();
-    let g = reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-    );
+    let g = cleanup_planned(&mut s, vec![volume_plan(&[&id])]);
     assert!(matches!(
         only_action(&ch(&mut s, 'y')),
         ActionEffect::Cleanup { .. }
@@ -110,10 +112,7 @@ fn x_plans_only_the_marked_rows_and_bulk_needs_the_count_typed() {
         v
     });
     assert!(snapshots.is_empty() && images.is_empty());
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&ids)]);
     assert!(ch(&mut s, 'y').is_empty(), "bulk: y is not enough");
     ch(&mut s, '3');
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "3 is not the count");
@@ -178,10 +177,7 @@ fn production_bulk_types_the_count_and_read_only_refuses_inside_the_dialog() {
     s.settings.production = true;
     s.settings.read_only = true;
     ch(&mut s, 'x');
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&ids)]);
     let text = render(&s, 120, 40);
     assert_has_all(
         &text,
@@ -233,14 +229,10 @@ fn late_answers_after_closing_are_dropped() {
 fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     let (mut s, ids) = volumes_marked(2);
     ch(&mut s, 'x');
-    let g = generation(&s);
     let plan = volume_plan(&ids);
     let gib: f64 = plan.items.iter().map(|i| i.size_gib).sum();
     let extra = format!("+${:.2}/month", gib * s.settings.prices.snapshot);
-    deliver(
-        &mut s,
-        dialog(g, DialogAnswer::Planned(Ok(Planned::Cleanup(vec![plan])))),
-    );
+    cleanup_planned(&mut s, vec![plan]);
     let text = render(&s, 140, 40);
     assert_has(&text, "Snapshot first: off");
     assert!(text.contains(&extra), "{extra}: {text}");
@@ -262,10 +254,7 @@ fn s_toggles_snapshot_first_with_its_cost_and_the_plan_sent_carries_it() {
     // One volume: y/n, so `s` itself toggles, on and off again.
     let (mut s, one) = volumes_marked(1);
     ch(&mut s, 'x');
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&one)]))),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&one)]);
     assert!(ch(&mut s, 's').is_empty());
     assert!(render(&s, 140, 40).contains("Snapshot first: ON"));
     ch(&mut s, 's');
@@ -367,10 +356,7 @@ fn ctrl_c_quits_at_once_when_no_cleanup_runs() {
 fn cleanup_confirm() -> AppState {
     let (mut s, ids) = volumes_marked(2);
     ch(&mut s, 'x');
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&ids)]))),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&ids)]);
     s
 }
 
@@ -430,14 +416,7 @@ fn row_of(text: &str, id: &str) -> usize {
 fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     // Nothing marked: the dialog says it acts on the selected row, singular.
     let (mut s, id) = x_on_the_selected_row();
-    let g = generation(&s);
-    deliver(
-        &mut s,
-        dialog(
-            g,
-            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&[&id])]))),
-        ),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&[&id])]);
     let text = render(&s, 120, 40);
     assert_has(&text, "Clean up 1 orphan (the selected row)");
     assert_lacks(&text, "marked orphans");
@@ -449,7 +428,6 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     assert!(chosen[1].starts_with("snap-"), "{table:?}");
     let mut s = cleanup_of(&chosen.iter().map(String::as_str).collect::<Vec<_>>());
     ch(&mut s, 'x');
-    let g = generation(&s);
     let mut volumes = vec![chosen[0].as_str(), chosen[2].as_str()];
     volumes.sort_unstable();
     volumes.reverse();
@@ -457,13 +435,7 @@ fn the_dialog_names_the_selected_row_and_lists_rows_in_table_order() {
     snapshots.target = ResourceKind::Snapshot;
     snapshots.items[0].kind = ResourceKind::Snapshot;
     snapshots.skipped.clear();
-    deliver(
-        &mut s,
-        dialog(
-            g,
-            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&volumes), snapshots]))),
-        ),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&volumes), snapshots]);
     for (w, h) in [(120, 40), (80, 24)] {
         let text = render(&s, w, h);
         assert_has(&text, "Clean up 3 marked orphans");
@@ -492,16 +464,9 @@ fn the_plan_lists_its_rows_in_the_tables_order() {
     let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
     let mut s = cleanup_of(&refs);
     ch(&mut s, 'x');
-    let g = generation(&s);
     // The plan arrives in another order (reversed).
     let reversed: Vec<&str> = refs.iter().rev().copied().collect();
-    deliver(
-        &mut s,
-        dialog(
-            g,
-            DialogAnswer::Planned(Ok(Planned::Cleanup(vec![volume_plan(&reversed)]))),
-        ),
-    );
+    cleanup_planned(&mut s, vec![volume_plan(&reversed)]);
     let screen = render(&s, 120, 40);
     // The dialog's rows only (the table behind it lists the ids too).
     let start = screen.find("Plan: delete 3").expect("the plan");
@@ -574,10 +539,7 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
         selection.volumes.is_empty(),
         "volumes are never archived: {selection:?}"
     );
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![archive_plan(&snap)]))),
-    );
+    cleanup_planned(&mut s, vec![archive_plan(&snap)]);
     let screen = render(&s, 120, 40);
     assert_has_all(
         &screen,
@@ -599,6 +561,42 @@ fn capital_a_plans_archiving_the_marked_snapshots_and_confirms_with_both_costs()
         panic!("{sent:?}");
     };
     assert!(plans.iter().all(|p| p.archive), "{plans:?}");
+}
+
+/// The footer's last line (the dialog's keys).
+fn footer(screen: &str) -> &str {
+    screen.trim_end().lines().last().unwrap_or_default()
+}
+
+/// The archive dialog's footer lists only keys that act there: snapshot first (`s`/Tab,
+/// the cleanup dialog's toggle for volumes) acts in no archive dialog — not while it plans,
+/// not at a y/n confirmation, not while the name is typed in production.
+#[test]
+fn the_archive_dialog_footer_offers_only_keys_that_act_there() {
+    let snap = first_orphan_snapshot(&loaded_state());
+    let mut s = cleanup_of(&[snap.as_str()]);
+    s.settings.production = true;
+    ch(&mut s, 'A');
+    let planning = render(&s, 120, 40);
+    assert_has(footer(&planning), "n/Esc close");
+    assert_lacks(footer(&planning), "snapshot first");
+    reply(
+        &mut s,
+        DialogAnswer::Planned(Ok(Planned::Cleanup(vec![archive_plan(&snap)]))),
+    );
+    let s = fixed(s);
+    let screen = render(&s, 120, 40);
+    assert_has(&screen, "PRODUCTION — a typed confirmation is asked");
+    assert_eq!(
+        footer(&screen).trim(),
+        "Enter confirm  Esc cancel  Backspace delete  ? help"
+    );
+    assert_lacks(&render(&s, 80, 24), "Tab");
+    assert_screens!("cleanup_archive_typed", screen, s);
+    // Tab there does nothing but say so.
+    let mut s = s;
+    assert!(key(&mut s, KeyCode::Tab).is_empty());
+    assert!(!render(&s, 120, 40).contains("Snapshot first: ON"));
 }
 
 #[test]

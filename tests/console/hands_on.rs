@@ -4,7 +4,7 @@
 //! call to the event loop; `p` asks for the port, then plans; production types the task
 //! id; the header shows running port forwards. Screens with insta (120×40 and 80×24).
 
-use crate::actions::{confirm_by_typing, only_load, type_text};
+use crate::actions::{confirm_by_typing, only_hands_on, only_load, type_text};
 use crate::asserts::{assert_has, assert_has_all, assert_lacks};
 use crate::fixtures::{assert_says, deliver, dialog, generation, key, loaded_state, render, reply};
 use crossterm::event::KeyCode;
@@ -54,6 +54,16 @@ fn assert_y_sends_nothing(s: &mut AppState) {
     );
 }
 
+/// The exec dialog says `why` it cannot open a shell and offers no confirmation (its
+/// 80×24 screen is the snapshot `snapshot`); `y` sends nothing.
+fn assert_exec_refused(s: &mut AppState, why: &str, snapshot: &str) {
+    let screen = render(s, 120, 40);
+    assert_has(&screen, why);
+    assert_lacks(&screen, "Open the shell");
+    insta::assert_snapshot!(snapshot, render(s, 80, 24));
+    assert_y_sends_nothing(s);
+}
+
 fn on_tasks() -> AppState {
     let mut s = loaded_state();
     s.pane = PaneId::Tasks;
@@ -86,7 +96,7 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     let effects = ch(&mut s, '+');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. }))] if service == "ledger"),
+        matches!(only_hands_on(&effects), HandsOnEffect::Plan { ask: HandsOnAsk::Scale { service, delta: 1, .. }, .. } if service == "ledger"),
         "{effects:?}"
     );
     key(&mut s, KeyCode::Esc);
@@ -95,11 +105,11 @@ fn plus_plans_one_more_and_y_sends_exactly_that() {
     assert_has(&text, "scale payments-prod/ledger from 2 to 3 desired");
     let effects = ch(&mut s, 'y');
     assert_eq!(
-        effects,
-        vec![Effect::Run(Work::HandsOn(HandsOnEffect::Send {
+        only_hands_on(&effects),
+        &HandsOnEffect::Send {
             generation: g,
             plan: HandsOnPlan::Scale(plan.clone())
-        }))]
+        }
     );
     let effects = update(&mut s, Event::Msg(scaled(g)));
     // The services reload and the running count is watched, as `scale --wait` does.
@@ -166,11 +176,11 @@ fn minus_plans_one_fewer() {
     let effects = ch(&mut s, '-');
     assert!(
         matches!(
-            &effects[..],
-            [Effect::Run(Work::HandsOn(HandsOnEffect::Plan {
+            only_hands_on(&effects),
+            HandsOnEffect::Plan {
                 ask: HandsOnAsk::Scale { delta: -1, .. },
                 ..
-            }))]
+            }
         ),
         "{effects:?}"
     );
@@ -180,21 +190,19 @@ fn minus_plans_one_fewer() {
 fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     ch(s, '+');
-    let g = generation(s);
     let plan = ScalePlan {
         service: ecsnap::model::ClusterService::new("payments-prod", "ledger"),
         from: 2,
         to: 3,
         running: 2,
     };
-    deliver(
-        s,
-        dialog(
-            g,
-            DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Scale(plan.clone())))),
-        ),
-    );
+    let g = planned(s, HandsOnPlan::Scale(plan.clone()));
     (g, plan)
+}
+
+/// The hands-on plan `plan` arrived for the open dialog: its generation.
+fn planned(s: &mut AppState, plan: HandsOnPlan) -> u64 {
+    reply(s, DialogAnswer::Planned(Ok(Planned::HandsOn(plan))))
 }
 
 /// UpdateService answered for the dialog `g`: desired 3, 2 running.
@@ -258,13 +266,10 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     s.settings.read_only = true;
     let effects = ch(&mut s, 'K');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Stop { task, .. }, .. }))] if task == TASK),
+        matches!(only_hands_on(&effects), HandsOnEffect::Plan { ask: HandsOnAsk::Stop { task, .. }, .. } if task == TASK),
         "{effects:?}"
     );
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
-    );
+    planned(&mut s, HandsOnPlan::Stop(stop_plan()));
     let effects = ch(&mut s, 'y');
     assert!(effects.is_empty(), "read-only sends nothing: {effects:?}");
     let text = render(&s, 120, 40);
@@ -274,13 +279,10 @@ fn k_stops_the_selected_task_and_read_only_refuses_in_the_dialog() {
     // Writable: y sends the plan; the answer reloads services and the tasks.
     let mut s = on_tasks();
     ch(&mut s, 'K');
-    let g = reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Stop(stop_plan())))),
-    );
+    let g = planned(&mut s, HandsOnPlan::Stop(stop_plan()));
     let effects = ch(&mut s, 'y');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Stop(p), .. }))] if p.reason.contains("user/ana")),
+        matches!(only_hands_on(&effects), HandsOnEffect::Send { plan: HandsOnPlan::Stop(p), .. } if p.reason.contains("user/ana")),
         "{effects:?}"
     );
     let effects = fixtures_update(
@@ -320,13 +322,10 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     let mut s = on_tasks();
     let effects = ch(&mut s, 'e');
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task, .. }, .. }))] if task == TASK),
+        matches!(only_hands_on(&effects), HandsOnEffect::Plan { ask: HandsOnAsk::Exec { task, .. }, .. } if task == TASK),
         "{effects:?}"
     );
-    let g = reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
-    );
+    let g = planned(&mut s, HandsOnPlan::Exec(exec_plans()));
     // The ready container (app) is preselected; the other shows why not.
     insta::assert_snapshot!("exec_picker_120x40", render(&s, 120, 40));
     insta::assert_snapshot!("exec_picker_80x24", render(&s, 80, 24));
@@ -334,13 +333,11 @@ fn e_picks_the_ready_container_and_hands_the_call_to_the_event_loop() {
     ch(&mut s, 'k');
     ch(&mut s, 'j');
     let effects = ch(&mut s, 'y');
-    match &effects[..] {
-        [
-            Effect::Run(Work::HandsOn(HandsOnEffect::Send {
-                plan: HandsOnPlan::Exec(plans),
-                ..
-            })),
-        ] => {
+    match only_hands_on(&effects) {
+        HandsOnEffect::Send {
+            plan: HandsOnPlan::Exec(plans),
+            ..
+        } => {
             assert_eq!(plans.len(), 1);
             assert_eq!(plans[0].container, "app");
         }
@@ -373,13 +370,10 @@ fn production_exec_needs_the_task_id_typed() {
     let mut s = on_tasks();
     s.settings.production = true;
     ch(&mut s, 'e');
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
-    );
+    planned(&mut s, HandsOnPlan::Exec(exec_plans()));
     let effects = confirm_by_typing(&mut s, TASK);
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Send { plan: HandsOnPlan::Exec(p), .. }))] if p[0].container == "app"),
+        matches!(only_hands_on(&effects), HandsOnEffect::Send { plan: HandsOnPlan::Exec(p), .. } if p[0].container == "app"),
         "{effects:?}"
     );
 }
@@ -415,25 +409,18 @@ fn p_asks_for_the_port_then_plans_and_the_header_shows_the_forward() {
         host: Some("db.internal".into()),
     };
     assert!(
-        matches!(&effects[..], [Effect::Run(Work::HandsOn(HandsOnEffect::Plan { ask: HandsOnAsk::Forward { forward: f, task, .. }, .. }))] if *f == forward && task == TASK),
+        matches!(only_hands_on(&effects), HandsOnEffect::Plan { ask: HandsOnAsk::Forward { forward: f, task, .. }, .. } if *f == forward && task == TASK),
         "{effects:?}"
     );
-    let g = generation(&s);
     let plan = db_forward_plan();
-    deliver(
-        &mut s,
-        dialog(
-            g,
-            DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Forward(plan.clone())))),
-        ),
-    );
+    let g = planned(&mut s, HandsOnPlan::Forward(plan.clone()));
     let effects = ch(&mut s, 'y');
     assert_eq!(
-        effects,
-        vec![Effect::Run(Work::HandsOn(HandsOnEffect::Send {
+        only_hands_on(&effects),
+        &HandsOnEffect::Send {
             generation: g,
             plan: HandsOnPlan::Forward(plan)
-        }))]
+        }
     );
     deliver(
         &mut s,
@@ -476,44 +463,34 @@ fn without_the_plugin_exec_says_how_to_install_it_and_offers_no_confirm() {
             DialogAnswer::Planned(Err(ecsnap::ops::plugin::INSTALL_HINT.to_string())),
         ),
     );
-    let screen = render(&s, 120, 40);
-    assert_has(&screen, "session-manager-plugin is not installed");
-    assert_lacks(&screen, "Open the shell");
-    insta::assert_snapshot!("exec_without_plugin_80x24", render(&s, 80, 24));
-    assert_y_sends_nothing(&mut s);
+    assert_exec_refused(
+        &mut s,
+        "session-manager-plugin is not installed",
+        "exec_without_plugin_80x24",
+    );
 }
 
 #[test]
 fn exec_with_no_ready_container_says_what_is_missing_and_asks_nothing() {
     let mut s = on_tasks();
     ch(&mut s, 'e');
-    let g = generation(&s);
     let mut plans = exec_plans();
     plans[1].blocker =
         Some("ECS Exec is off (enableExecuteCommand false): enable it on service ledger".into());
     plans[0].blocker = plans[1].blocker.clone();
-    deliver(
+    planned(&mut s, HandsOnPlan::Exec(plans));
+    assert_exec_refused(
         &mut s,
-        dialog(
-            g,
-            DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(plans)))),
-        ),
+        "ECS Exec is off (enableExecuteCommand false)",
+        "exec_not_ready_80x24",
     );
-    let screen = render(&s, 120, 40);
-    assert_has(&screen, "ECS Exec is off (enableExecuteCommand false)");
-    assert_lacks(&screen, "Open the shell");
-    insta::assert_snapshot!("exec_not_ready_80x24", render(&s, 80, 24));
-    assert_y_sends_nothing(&mut s);
 }
 
 #[test]
 fn y_on_a_container_that_is_not_ready_says_why_and_sends_nothing() {
     let mut s = on_tasks();
     ch(&mut s, 'e');
-    reply(
-        &mut s,
-        DialogAnswer::Planned(Ok(Planned::HandsOn(HandsOnPlan::Exec(exec_plans())))),
-    );
+    planned(&mut s, HandsOnPlan::Exec(exec_plans()));
     ch(&mut s, 'k'); // envoy: its agent is PENDING
     assert_y_sends_nothing(&mut s);
     let screen = render(&s, 120, 40);

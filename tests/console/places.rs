@@ -489,6 +489,14 @@ fn volume_plan(id: &str) -> CleanupPlan {
     }
 }
 
+/// A rendered dialog's lines without their borders, joined: a line that wraps reads whole.
+fn flattened(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 const PROD_VOLUME: &str = "vol-0c01d00000000005e";
 const STAGING_VOLUME: &str = "vol-1c01d00000000005e";
 
@@ -557,11 +565,7 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         ],
     );
     // The confirm line names what is deleted and every place it is in.
-    let flat: String = text
-        .lines()
-        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = flattened(&text);
     assert!(
         flat.contains("Delete 2 volumes in prod (111111111111) · eu-west-1; staging (222222222222) · us-east-1?"),
         "{text}"
@@ -598,6 +602,99 @@ fn cleanup_of_orphans_marked_in_two_places_plans_in_each_and_confirms_once() {
         })
         .collect();
     assert_eq!(reloaded, vec![PROD, STAGING, STAGING_EU]);
+}
+
+const PROD_SNAPSHOT: &str = "snap-0aa0000000000001a";
+const STAGING_SNAPSHOT: &str = "snap-1aa0000000000001a";
+
+/// `volume_plan` as an archive plan of snapshot `id`.
+fn archive_plan(id: &str) -> CleanupPlan {
+    let mut plan = volume_plan(id);
+    plan.archive = true;
+    plan.target = ResourceKind::Snapshot;
+    plan.items[0].kind = ResourceKind::Snapshot;
+    plan.items[0].monthly_cost_usd = 5.0;
+    plan
+}
+
+#[test]
+fn archive_of_snapshots_marked_in_two_places_plans_in_each_and_confirms_once() {
+    let mut s = loaded();
+    s.pane = PaneId::Orphans;
+    for id in [PROD_SNAPSHOT, STAGING_SNAPSHOT] {
+        assert!(s.orphans.list.select_key(id), "{id}");
+        key(&mut s, KeyCode::Char(' '));
+    }
+    let effects = key(&mut s, KeyCode::Char('A'));
+    let g = s.modal.as_ref().map(|m| m.generation).expect("the dialog");
+    // Each place plans archiving exactly its own snapshots.
+    let asked: Vec<(usize, Vec<String>)> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::At {
+                place,
+                work:
+                    Work::Action(ActionEffect::PlanCleanupPart {
+                        generation,
+                        place: p,
+                        selection,
+                    }),
+            } if *generation == g && p == place && selection.archive => {
+                assert!(selection.volumes.is_empty(), "{selection:?}");
+                (*place, selection.snapshots.iter().cloned().collect())
+            }
+            other => panic!("expected an archive part, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        vec![
+            (PROD, vec![PROD_SNAPSHOT.to_string()]),
+            (STAGING, vec![STAGING_SNAPSHOT.to_string()])
+        ]
+    );
+    for (place, id) in [(PROD, PROD_SNAPSHOT), (STAGING, STAGING_SNAPSHOT)] {
+        deliver(
+            &mut s,
+            dialog(
+                g,
+                DialogAnswer::CleanupPartPlanned {
+                    place,
+                    result: Ok(vec![archive_plan(id)]),
+                },
+            ),
+        );
+    }
+    let text = render(&s, 140, 40);
+    assert_has_all(
+        &text,
+        &[
+            "Plan: archive 2 instead of deleting (200.0 GiB): up to $10.00/month standard now, \
+             $2.50/month archived",
+            "prod (111111111111) · eu-west-1: 1 to archive, 100.0 GiB, $5.00/month standard → \
+             $1.25/month archived",
+            "staging (222222222222) · us-east-1: 1 to archive",
+        ],
+    );
+    let flat = flattened(&text);
+    assert!(
+        flat.contains("Archive 2 snapshots in prod (111111111111) · eu-west-1; staging"),
+        "{text}"
+    );
+    // Prod is production: the count is typed.
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Char('2'));
+    assert_eq!(
+        key(&mut s, KeyCode::Enter),
+        vec![Effect::CleanupAcross {
+            generation: g,
+            parts: vec![
+                (PROD, vec![archive_plan(PROD_SNAPSHOT)]),
+                (STAGING, vec![archive_plan(STAGING_SNAPSHOT)]),
+            ],
+        }]
+    );
 }
 
 #[test]

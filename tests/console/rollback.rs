@@ -16,7 +16,7 @@ use crate::places::{PROD, STAGING, loaded, select_worker};
 use crossterm::event::KeyCode;
 use ecsnap::analysis::diff::{ChangeKind, FieldChange};
 use ecsnap::model::{ImagePresence, ImageStatus};
-use ecsnap::ops::rollback::{ContainerImage, ImageTags, Revision, TagChoice};
+use ecsnap::ops::rollback::{ContainerImage, ImageTags, Revision, RollbackPlan, TagChoice};
 use ecsnap::tui::run::effect::{ActionEffect, Effect, Load, Work};
 use ecsnap::tui::state::app::AppState;
 use ecsnap::tui::state::modal::{ModalKind, Stage};
@@ -105,24 +105,38 @@ pub(crate) fn picker_open() -> AppState {
     s
 }
 
-#[test]
-fn rollback_takes_two_keys_to_the_wait_view() {
-    let mut s = picker_open();
-    let text = render(&s, 120, 40);
-    assert_has(&text, "Roll back payments-prod/worker");
-    assert!(
-        text.contains("▶ worker:2"),
-        "the previous revision is preselected:\n{text}"
-    );
-    assert!(
-        text.contains("app:v1.5.2") && text.contains("(running now)"),
-        "{text}"
-    );
-    // y sends exactly the plan shown: worker:2.
-    let effects = ch(&mut s, 'y');
+/// `y` in the picker: the rollback it sends (any other effects fail the test, showing
+/// them).
+pub(crate) fn y_rolls_back(s: &mut AppState) -> RollbackPlan {
+    let effects = ch(s, 'y');
     let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
         panic!("y should roll back: {effects:?}");
     };
+    plan.clone()
+}
+
+/// The picker's screen `text`: its `heading`, `picked` preselected (`why` it should be)
+/// and `running` marked as what runs now.
+fn assert_picker(text: &str, heading: &str, (picked, why): (&str, &str), running: &str) {
+    assert_has(text, heading);
+    assert!(text.contains(&format!("▶ {picked}")), "{why}:\n{text}");
+    assert!(
+        text.contains(running) && text.contains("(running now)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rollback_takes_two_keys_to_the_wait_view() {
+    let mut s = picker_open();
+    assert_picker(
+        &render(&s, 120, 40),
+        "Roll back payments-prod/worker",
+        ("worker:2", "the previous revision is preselected"),
+        "app:v1.5.2",
+    );
+    // y sends exactly the plan shown: worker:2.
+    let plan = y_rolls_back(&mut s);
     assert!(plan.summary().contains("to worker:2"), "{}", plan.summary());
     let g = generation(&s);
     let effects = update(
@@ -145,10 +159,7 @@ fn rollback_takes_two_keys_to_the_wait_view() {
 fn picking_another_revision_changes_the_plan() {
     let mut s = picker_open();
     ch(&mut s, 'j');
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     assert!(plan.summary().contains("to worker:1"), "{}", plan.summary());
 }
 
@@ -426,20 +437,13 @@ fn i_switches_the_picker_to_image_tags_and_y_rolls_the_image_back() {
     );
     answer_revisions(&mut s, revisions());
     ch(&mut s, 'i');
-    let text = render(&s, 120, 40);
-    assert_has(&text, "Tags of its repository");
-    assert!(
-        text.contains("▶ v1.5.2"),
-        "the tag before the running one:\n{text}"
+    assert_picker(
+        &render(&s, 120, 40),
+        "Tags of its repository",
+        ("v1.5.2", "the tag before the running one"),
+        "v1.6.0-rc1",
     );
-    assert!(
-        text.contains("v1.6.0-rc1") && text.contains("(running now)"),
-        "{text}"
-    );
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     let RollbackChange::Image {
         container,
         from_image,
@@ -521,10 +525,7 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     );
     insta::assert_snapshot!("rollback_ebs_picker_120x40", text);
     ch(&mut s, 'j');
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     assert_eq!(
         plan.change,
         RollbackChange::EbsSnapshot {

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::actions::{TD, ch, only_action};
+use crate::actions::{TD, ch};
 use crate::asserts::{assert_has, assert_has_all};
 use crate::fixtures::{deliver, dialog, generation, now, render};
-use crate::rollback::picker_open;
+use crate::rollback::{picker_open, y_rolls_back};
 use ecsnap::analysis::revision_diff::{RunsNow, diff_revision, moved_tags, tag_key};
 use ecsnap::model::{
     RevisionImage, RevisionLoadBalancer, RevisionVolume, ServiceRevision, ServiceVolumeConfig,
@@ -156,10 +156,7 @@ fn service_revisions_sit_beside_the_revisions_and_f_pins_the_digest() {
     ch(&mut s, 'f');
     let text = render(&s, 120, 40);
     assert_has(&text, "digests pinned");
-    let effects = ch(&mut s, 'y');
-    let ActionEffect::Rollback { plan, .. } = only_action(&effects) else {
-        panic!("{effects:?}");
-    };
+    let plan = y_rolls_back(&mut s);
     let RollbackChange::ServiceRevision(r) = &plan.change else {
         panic!("{plan:?}");
     };

@@ -619,3 +619,55 @@ fn a_rolling_deployment_is_stopped_and_a_redeploy_joins_the_history() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert_eq!(sent[1]["request"]["forceNewDeployment"], true);
 }
+
+/// The gateway's managed EBS volume has a snapshot to roll back to: its tasks' copies of
+/// `route-cache` (tagged with the service, in use) and a nightly snapshot of one of them,
+/// which the rollback's EBS mode ties to the service as the console's picker does (no
+/// "do not tie it" warning); neither the snapshot (its volume exists) nor the volumes are
+/// orphans.
+#[test]
+fn the_gateway_offers_its_route_cache_snapshot_for_an_ebs_rollback_and_it_is_no_orphan() {
+    let canary = Canary::start(None);
+    let cache = &canary.seeded.route_cache;
+    assert_eq!(cache.volumes.len(), 2, "one volume a task: {cache:?}");
+    let out = canary
+        .ecsnap()
+        .args([
+            "rollback",
+            "--cluster",
+            CLUSTER,
+            "--service",
+            SERVICE,
+            "--ebs-snapshot",
+            &cache.snapshot,
+            "--dry-run",
+        ])
+        .output()
+        .expect("ecsnap runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr_of(&out)
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains(&cache.snapshot), "{said}");
+    assert!(!said.contains("do not tie it"), "{said}");
+    let orphans = json_of(canary.ecsnap().args(["orphans", "--json"]));
+    let listed = |key: &str, id: &str| {
+        orphans[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o[id].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        !listed("snapshots", "snapshot_id").contains(&cache.snapshot),
+        "{orphans}"
+    );
+    let volumes = listed("volumes", "volume_id");
+    assert!(
+        cache.volumes.iter().all(|v| !volumes.contains(v)),
+        "{orphans}"
+    );
+}

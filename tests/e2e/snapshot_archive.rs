@@ -2,10 +2,14 @@
 //! the archive tier (ModifySnapshotTier) instead of deleting them, through the same plan,
 //! DryRun preflight, confirmation, audit and per-resource results as a deletion; already
 //! archived and temporarily restored snapshots are skipped with why; read-only refuses
-//! before any request. Tiers are read back through the SDK.
+//! before any request. Tiers are read back through the SDK. Over two regions, each place
+//! archives its own snapshots through one plan and one confirmation, audited where.
 
-use crate::emulator::{block_on, ecsnap, json_of};
-use crate::harness::{Fresh, output_at_exit, stdout_at_exit};
+use crate::emulator::{
+    block_on, ecsnap, ecsnap_anywhere as ecsnap_at, json_of, sdk_config_in, start_emulator,
+};
+use crate::fleet_actions::{EAST, HOME_ACCOUNT, WEST};
+use crate::harness::{Fresh, orphan_snapshot_in, output_at_exit, stdout_at_exit};
 use crate::storage_states::{archive, orphan_snapshot, tier_of};
 
 fn ids(v: &serde_json::Value) -> Vec<String> {
@@ -142,4 +146,130 @@ fn archive_applies_to_snapshots_only() {
         2,
     );
     crate::emulator::assert_no_audit_log(home.path());
+}
+
+/// (region, snapshot id) of every `ok` ModifySnapshotTier result line in `home`'s audit
+/// log, each line carrying the home account.
+fn archived_in_audit(home: &std::path::Path) -> std::collections::BTreeSet<(String, String)> {
+    crate::emulator::audit_entries(home)
+        .into_iter()
+        .filter(|e| e.is_result() && e.action == "ec2:ModifySnapshotTier" && e.result == "ok")
+        .flat_map(|e| {
+            assert_eq!(e.account.as_deref(), Some(HOME_ACCOUNT), "{e:?}");
+            e.resource_ids
+                .iter()
+                .map(|id| (e.region.clone(), id.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// (region, id) of each entry of a fleet JSON list.
+fn placed_ids(entries: &serde_json::Value) -> std::collections::BTreeSet<(String, String)> {
+    entries
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| {
+            assert_eq!(i["account_id"], HOME_ACCOUNT, "{i}");
+            (
+                i["region"].as_str().expect("region").to_string(),
+                i["id"].as_str().expect("id").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cleanup_archive_across_two_regions_archives_each_place_and_audits_where() {
+    let emulator = start_emulator();
+    let endpoint = emulator.endpoint();
+    let home = tempfile::tempdir().expect("home");
+    let ec2 = |region| aws_sdk_ec2::Client::new(&sdk_config_in(&endpoint, region, None));
+    let (east, west) = (ec2(EAST), ec2(WEST));
+    let east_snap = orphan_snapshot_in(&east, "us-east-1a", &[]);
+    let west_snap = orphan_snapshot_in(&west, "eu-west-1a", &[]);
+    let west_archived = orphan_snapshot_in(&west, "eu-west-1a", &[]);
+    archive(&west, &west_archived);
+    let both: std::collections::BTreeSet<(String, String)> = [
+        (EAST.to_string(), east_snap.clone()),
+        (WEST.to_string(), west_snap.clone()),
+    ]
+    .into_iter()
+    .collect();
+    let regions = format!("{EAST},{WEST}");
+    let fleet = |extra: &[&str]| {
+        let mut cmd = ecsnap_at(&endpoint, home.path());
+        cmd.args(["--region", &regions])
+            .args(extra)
+            .args(["cleanup", "--snapshots", "--archive"]);
+        cmd
+    };
+    let tiers = || (tier_of(&east, &east_snap).0, tier_of(&west, &west_snap).0);
+    let standard = ("standard".to_string(), "standard".to_string());
+
+    // The dry run: one plan over both places, both tiers' costs, nothing sent.
+    let dry = json_of(fleet(&["--json"]).arg("--dry-run"));
+    assert_eq!(dry["action"], "archive", "{dry}");
+    assert_eq!(placed_ids(&dry["items"]), both, "{dry}");
+    assert_eq!(dry["totals"]["to_execute"], 2, "{dry}");
+    assert_eq!(dry["totals"]["monthly_cost_usd"], 0.4, "{dry}");
+    assert_eq!(dry["totals"]["archive_monthly_usd"], 0.1, "{dry}");
+    assert_eq!(
+        placed_ids(&dry["skipped"]),
+        [(WEST.to_string(), west_archived.clone())]
+            .into_iter()
+            .collect(),
+        "already archived: {dry}"
+    );
+    let places = dry["totals_by_place"].as_array().expect("places");
+    assert_eq!(places.len(), 2, "{dry}");
+    assert!(
+        places.iter().all(|p| p["preflight_done"] == true
+            && p["archive_monthly_usd"] == 0.05
+            && p["notes"].to_string().contains("at least 90 days")),
+        "{dry}"
+    );
+    let text = stdout_at_exit(fleet(&[]).arg("--dry-run"), 0);
+    assert!(
+        text.contains(
+            "Plan: archive 2 snapshots in 2 places of 1 account (8.0 GiB) instead of deleting: \
+             up to $0.40/month in the standard tier now, $0.10/month in the archive tier \
+             (saves up to $0.30/month)"
+        ) && text.contains(&format!("── default ({HOME_ACCOUNT}) · {WEST} ──")),
+        "{text}"
+    );
+    assert_eq!(tiers(), standard);
+    assert!(crate::emulator::audit_entries(home.path()).is_empty());
+
+    // Read-only refuses before any request.
+    output_at_exit(fleet(&["--read-only"]).arg("--yes"), 5);
+    assert_eq!(tiers(), standard);
+    assert!(crate::emulator::audit_entries(home.path()).is_empty());
+
+    // Confirmed: each place archives its own snapshot, read back in its region.
+    let out = output_at_exit(fleet(&["--json"]).arg("--yes"), 0);
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(done["summary"]["done"], 2, "{done}");
+    assert_eq!(placed_ids(&done["results"]), both, "{done}");
+    assert!(
+        done["totals_by_place"]
+            .as_array()
+            .expect("places")
+            .iter()
+            .all(|p| p["summary"]["done"] == 1),
+        "{done}"
+    );
+    assert_eq!(tiers(), ("archive".to_string(), "archive".to_string()));
+    assert_eq!(archived_in_audit(home.path()), both);
+    assert!(
+        !crate::emulator::audit_entries(home.path())
+            .iter()
+            .any(|e| e.action == "ec2:DeleteSnapshot"),
+        "nothing deleted"
+    );
+
+    // Nothing left to archive anywhere.
+    let text = stdout_at_exit(fleet(&[]).arg("--yes"), 0);
+    assert!(text.contains("Nothing to archive"), "{text}");
 }

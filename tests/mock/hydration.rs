@@ -15,7 +15,7 @@ fn clients(rules: &[&Rule]) -> AwsClients {
     ec2_only("us-east-1", rules).0
 }
 
-fn status(id: &str, progress: i64, left: i64) -> VolumeStatusItem {
+pub(crate) fn status(id: &str, progress: i64, left: i64) -> VolumeStatusItem {
     VolumeStatusItem::builder()
         .volume_id(id)
         .initialization_status_details(
@@ -112,7 +112,7 @@ fn an_endpoint_without_volume_status_reads_as_not_reported() {
 
 /// The service's ECS-managed volumes: `vol-new` in use by a new task, `vol-gone` left
 /// `available` by a stopped one.
-fn service_volumes() -> Rule {
+pub(crate) fn service_volumes() -> Rule {
     use aws_sdk_ec2::operation::describe_volumes::DescribeVolumesOutput;
     use aws_sdk_ec2::types::{Tag, Volume, VolumeState};
     let volume = |id: &str, state: VolumeState| {

@@ -23,6 +23,7 @@ mod runtime;
 mod fixtures;
 
 mod adapters;
+mod archive_fleet;
 mod cleanup;
 mod deployments;
 mod fleet;
@@ -30,6 +31,7 @@ mod fleet_scale;
 mod hands_on;
 mod health;
 mod hydration;
+mod hydration_stop;
 mod image_archive;
 mod image_check;
 mod image_index;

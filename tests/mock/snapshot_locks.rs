@@ -46,7 +46,7 @@ fn locks(locked: &[(&str, LockState)], next: Option<&str>) -> DescribeLockedSnap
         .build()
 }
 
-fn denied() -> String {
+pub(crate) fn denied() -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>\
      <Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this \
      operation.</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
@@ -54,7 +54,7 @@ fn denied() -> String {
 }
 
 /// The orphan rules' reads: no volumes, no AMIs, no templates; `snapshots` of gone volumes.
-fn reads(snapshots: &'static [&'static str]) -> Vec<Rule> {
+pub(crate) fn reads(snapshots: &'static [&'static str]) -> Vec<Rule> {
     vec![
         mock!(aws_sdk_ec2::Client::describe_volumes)
             .then_output(|| DescribeVolumesOutput::builder().build()),

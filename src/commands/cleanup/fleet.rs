@@ -6,7 +6,9 @@
 //! overall. Ctrl-C works as in one place: no new request starts, what is in flight is
 //! waited for (30 s) and recorded, the report is printed, exit 130. Every place it may
 //! delete in is locked (`ops::lock`) before anything is planned. The steps are the one
-//! action flow's (`flow::run_action`), over every place's session.
+//! action flow's (`flow::run_action`), over every place's session. `--snapshots
+//! --archive` takes the same path: each place's archive plan, one confirmation, and
+//! ModifySnapshotTier per snapshot through that place's `Mutator`.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,7 +41,7 @@ pub(super) async fn run(
     json: bool,
 ) -> Result<i32> {
     if !req.dry_run {
-        check_writable(&settings, &format!("cleanup --{}", req.target.noun()))?;
+        check_writable(&settings, &req.what())?;
     }
     let (targets, unreachable) = connect_places(global, &settings).await;
     let audit = Arc::new(AuditLog::open(&AuditLog::default_path())?);
@@ -130,6 +132,7 @@ impl Action<Places> for Across {
             target: req.target,
             filter: req.filter,
             snapshot_first: req.snapshot_first,
+            archive: req.archive,
             now: now(),
         };
         let mut plan = plan_places(&places, ask).await;
@@ -177,7 +180,11 @@ impl Action<Places> for Across {
         }
         let results = not_sent(plan);
         Some(Unchanged {
-            line: Some("Nothing to delete.\n".into()),
+            line: Some(if plan.archive {
+                "Nothing to archive.\n".into()
+            } else {
+                "Nothing to delete.\n".into()
+            }),
             out: FleetCleanupJson::new(plan, false, Some(&results)),
             code: exit_code(plan, &results, false, planned.read),
         })
@@ -383,11 +390,17 @@ pub(super) fn confirm_what(plan: &FleetCleanupPlan) -> String {
         })
         .collect();
     format!(
-        "Delete {} {} in {} ({})",
+        "{} {} {} in {} ({}){}",
+        if plan.archive { "Archive" } else { "Delete" },
         plan.to_execute(),
         plan.target.noun(),
         plural(shares.len(), "account"),
-        shares.join(", ")
+        shares.join(", "),
+        if plan.archive {
+            " (ModifySnapshotTier; billed at least 90 days)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -403,15 +416,30 @@ fn plural(n: usize, word: &str) -> String {
 /// places that could not be read.
 pub(super) fn fleet_plan_text(plan: &FleetCleanupPlan) -> String {
     let accounts = plan.by_account();
-    let mut out = format!(
-        "Plan: delete {} {} in {} of {} ({:.1} GiB, saves ${:.2}/month)\n",
-        plan.to_execute(),
-        plan.target.noun(),
-        plural(plan.groups.len(), "place"),
-        plural(accounts.len(), "account"),
-        plan.total_gib(),
-        plan.total_monthly_usd()
-    );
+    let mut out = if plan.archive {
+        let (standard, archive) = (plan.total_monthly_usd(), plan.archive_monthly_usd());
+        format!(
+            "Plan: archive {} {} in {} of {} ({:.1} GiB) instead of deleting: up to \
+             ${standard:.2}/month in the standard tier now, ${archive:.2}/month in the archive \
+             tier (saves up to ${:.2}/month)\n",
+            plan.to_execute(),
+            plan.target.noun(),
+            plural(plan.groups.len(), "place"),
+            plural(accounts.len(), "account"),
+            plan.total_gib(),
+            crate::analysis::cost::cents(standard - archive)
+        )
+    } else {
+        format!(
+            "Plan: delete {} {} in {} of {} ({:.1} GiB, saves ${:.2}/month)\n",
+            plan.to_execute(),
+            plan.target.noun(),
+            plural(plan.groups.len(), "place"),
+            plural(accounts.len(), "account"),
+            plan.total_gib(),
+            plan.total_monthly_usd()
+        )
+    };
     if plan.touches_production() {
         out.push_str("!! PRODUCTION !! a production account is in the plan\n");
     }
@@ -422,15 +450,28 @@ pub(super) fn fleet_plan_text(plan: &FleetCleanupPlan) -> String {
         }
         out.push_str(&plan_text(&g.plan));
     }
-    let mut t = Table::new([
-        "ACCOUNT",
-        "ACCOUNT ID",
-        "PLACES",
-        "TO DELETE",
-        "GiB",
-        "$/MONTH",
-        "MARK",
-    ]);
+    let mut t = Table::new_dyn(if plan.archive {
+        &[
+            "ACCOUNT",
+            "ACCOUNT ID",
+            "PLACES",
+            "TO ARCHIVE",
+            "GiB",
+            "STANDARD $/MO",
+            "ARCHIVE $/MO",
+            "MARK",
+        ]
+    } else {
+        &[
+            "ACCOUNT",
+            "ACCOUNT ID",
+            "PLACES",
+            "TO DELETE",
+            "GiB",
+            "$/MONTH",
+            "MARK",
+        ]
+    });
     for a in &accounts {
         let mark = match (a.production, a.read_only) {
             (true, true) => "production, read-only",
@@ -438,15 +479,19 @@ pub(super) fn fleet_plan_text(plan: &FleetCleanupPlan) -> String {
             (false, true) => "read-only: refused",
             (false, false) => "",
         };
-        t.row(vec![
+        let mut row = vec![
             a.account.clone(),
             a.account_id.clone(),
             a.places.to_string(),
             a.to_execute.to_string(),
             format!("{:.1}", a.size_gib),
             format!("{:.2}", a.monthly_cost_usd),
-            mark.to_string(),
-        ]);
+        ];
+        if let Some(archive) = a.archive_monthly_usd {
+            row.push(format!("{archive:.2}"));
+        }
+        row.push(mark.to_string());
+        t.row(row);
     }
     if !t.is_empty() {
         out.push_str("By account:\n");
@@ -487,7 +532,7 @@ pub(super) fn fleet_results_text(plan: &FleetCleanupPlan, results: &[Vec<ItemRes
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::cleanup::fleet::tests::sample;
+    use crate::ops::cleanup::fleet::tests::{archive_sample, sample};
 
     #[test]
     fn the_plan_groups_by_place_and_sums_by_account() {
@@ -548,6 +593,58 @@ mod tests {
                 "refused"
             ]
         );
+    }
+
+    #[test]
+    fn an_archive_plan_says_both_tiers_per_place_and_account_and_what_it_saves() {
+        let plan = archive_sample();
+        let text = fleet_plan_text(&plan);
+        assert!(
+            text.starts_with(
+                "Plan: archive 4 snapshots in 4 places of 3 accounts (60.0 GiB) instead of \
+                 deleting: up to $4.80/month in the standard tier now, $0.78/month in the \
+                 archive tier (saves up to $4.02/month)\n"
+            ),
+            "{text}"
+        );
+        // Each place shows the one-place archive plan under its name.
+        let east = text
+            .find(
+                "── dev (123456789012) · us-east-1 ──\nPlan: archive 2 snapshots (20.0 GiB) \
+                   instead of deleting: up to $1.60/month in the standard tier now, \
+                   $0.26/month in the archive tier",
+            )
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(text[east..].contains("ARCHIVE $/MO"), "{text}");
+        let by_account = &text[text.find("By account:").expect("table")..];
+        let lines: Vec<Vec<&str>> = by_account
+            .lines()
+            .skip(1)
+            .take(2)
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            lines[0],
+            [
+                "ACCOUNT", "ACCOUNT", "ID", "PLACES", "TO", "ARCHIVE", "GiB", "STANDARD", "$/MO",
+                "ARCHIVE", "$/MO", "MARK"
+            ]
+        );
+        assert_eq!(
+            lines[1],
+            ["dev", "123456789012", "2", "3", "40.0", "3.20", "0.52"]
+        );
+        assert_eq!(
+            confirm_what(&plan),
+            "Archive 4 snapshots in 2 accounts (dev (123456789012): 3, !! PRODUCTION !! prod \
+             (111122223333): 1) (ModifySnapshotTier; billed at least 90 days)"
+        );
+        let results: Vec<Vec<ItemResult>> = vec![Vec::new(); plan.groups.len()];
+        assert_eq!(
+            not_sent(&plan)[3][0].detail.as_deref(),
+            Some("refused: read-only")
+        );
+        assert!(fleet_results_text(&plan, &results).contains("0 done, 0 skipped, 0 failed"));
     }
 
     #[test]

@@ -30,6 +30,17 @@ pub(super) struct CleanupRequest {
     pub(super) no_wait: bool,
 }
 
+impl CleanupRequest {
+    /// The command as the read-only refusal and the session name it.
+    pub(super) fn what(&self) -> String {
+        if self.archive {
+            "cleanup --snapshots --archive".to_string()
+        } else {
+            format!("cleanup --{}", self.target.noun())
+        }
+    }
+}
+
 /// A planned cleanup with the lock of its account and region, held until the run ends.
 pub(super) struct Locked {
     plan: CleanupPlan,

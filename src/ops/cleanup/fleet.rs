@@ -3,13 +3,15 @@
 //! result is one plan grouped by place, with the per-place and per-account counts the
 //! one confirmation shows. A place whose account is read-only is planned (so the plan
 //! says what it would have deleted) but refused: no preflight, nothing sent. A place that
-//! cannot be read is a failure; the others go on.
+//! cannot be read is a failure; the others go on. `CleanupAsk::archive` plans each place
+//! with the archive planner (`archive::plan`: ModifySnapshotTier instead of deleting).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::archive::archive_monthly_total;
 use super::{CleanupPlan, ItemResult, ItemStatus, PlanContext, plan, preflight};
-use crate::analysis::cost::cents_json;
+use crate::analysis::cost::{cents_json, cents_json_opt};
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::AwsClients;
 use crate::aws::fleet::{Place, PlaceFailure};
@@ -33,6 +35,8 @@ pub struct CleanupAsk {
     pub target: ResourceKind,
     pub filter: OrphanFilter,
     pub snapshot_first: bool,
+    /// Snapshots: archive them (ModifySnapshotTier, `archive::plan`) instead of deleting.
+    pub archive: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -82,6 +86,8 @@ impl PlaceGroup {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FleetCleanupPlan {
     pub target: ResourceKind,
+    /// Every place's plan archives its snapshots instead of deleting them.
+    pub archive: bool,
     pub groups: Vec<PlaceGroup>,
     pub failures: Vec<PlaceFailure>,
 }
@@ -101,6 +107,10 @@ pub struct AccountCount {
     pub size_gib: f64,
     #[serde(serialize_with = "cents_json")]
     pub monthly_cost_usd: f64,
+    /// `archive` plans: the account's snapshots' $/month in the archive tier (`null` when
+    /// deleting).
+    #[serde(serialize_with = "cents_json_opt")]
+    pub archive_monthly_usd: Option<f64>,
 }
 
 impl FleetCleanupPlan {
@@ -145,6 +155,7 @@ impl FleetCleanupPlan {
                     to_execute: 0,
                     size_gib: 0.0,
                     monthly_cost_usd: 0.0,
+                    archive_monthly_usd: None,
                 });
                 out.len() - 1
             };
@@ -157,8 +168,18 @@ impl FleetCleanupPlan {
             // Exact; rounded to cents where it is shown.
             a.monthly_cost_usd +=
                 crate::analysis::cost::total(g.plan.items.iter().map(|i| i.monthly_cost_usd));
+            if self.archive {
+                *a.archive_monthly_usd.get_or_insert(0.0) += archive_monthly_total(&g.plan);
+            }
         }
         out
+    }
+
+    /// `archive` plans: every place's snapshots' $/month in the archive tier.
+    pub fn archive_monthly_usd(&self) -> f64 {
+        crate::analysis::cost::cents(crate::analysis::cost::total(
+            self.groups.iter().map(|g| archive_monthly_total(&g.plan)),
+        ))
     }
 
     /// A production account will be changed (it has something to send).
@@ -204,6 +225,7 @@ pub async fn plan_places(places: &[PlaceCleanup<'_>], ask: CleanupAsk) -> FleetC
     }
     FleetCleanupPlan {
         target: ask.target,
+        archive: ask.archive,
         groups,
         failures,
     }
@@ -211,7 +233,11 @@ pub async fn plan_places(places: &[PlaceCleanup<'_>], ask: CleanupAsk) -> FleetC
 
 async fn plan_place(p: &PlaceCleanup<'_>, ask: CleanupAsk) -> crate::error::Result<PlaceGroup> {
     let cx = PlanContext::new(p.aws, p.settings, Some(&p.place.account_id), ask.now);
-    let mut plan = plan(cx, ask.target, ask.filter, ask.snapshot_first).await?;
+    let mut plan = if ask.archive {
+        super::archive::plan(cx, ask.filter, None).await?
+    } else {
+        plan(cx, ask.target, ask.filter, ask.snapshot_first).await?
+    };
     let refused = p.mutator.is_read_only().then(|| {
         format!(
             "account {} ({}) is read-only (--read-only, or `read_only = true` for it in the \
@@ -283,6 +309,7 @@ pub(crate) mod tests {
     pub(crate) fn sample() -> FleetCleanupPlan {
         FleetCleanupPlan {
             target: ResourceKind::Volume,
+            archive: false,
             groups: vec![
                 group(
                     place("dev", "123456789012", "eu-west-1", false),
@@ -312,6 +339,40 @@ pub(crate) mod tests {
                 error: "access denied".into(),
             }],
         }
+    }
+
+    /// [`sample`] as an archive plan: the same places, snapshots archived instead.
+    pub(crate) fn archive_sample() -> FleetCleanupPlan {
+        let mut plan = sample();
+        plan.target = ResourceKind::Snapshot;
+        plan.archive = true;
+        for g in &mut plan.groups {
+            g.plan.target = ResourceKind::Snapshot;
+            g.plan.archive = true;
+            for item in &mut g.plan.items {
+                item.kind = ResourceKind::Snapshot;
+                item.id = item.id.replace("vol-", "snap-");
+            }
+        }
+        plan
+    }
+
+    #[test]
+    fn an_archive_plan_sums_the_archive_tier_per_account() {
+        let plan = archive_sample();
+        // 10 GiB at $0.0125 is $0.13 a snapshot (rounded per item, as the row shows it).
+        assert!((plan.archive_monthly_usd() - 0.78).abs() < 1e-9);
+        let archive: Vec<Option<f64>> = plan
+            .by_account()
+            .iter()
+            .map(|a| a.archive_monthly_usd.map(crate::analysis::cost::cents))
+            .collect();
+        assert_eq!(archive, [Some(0.52), Some(0.13), Some(0.13)]);
+        assert_eq!(
+            sample().by_account()[0].archive_monthly_usd,
+            None,
+            "a deletion has no archive cost"
+        );
     }
 
     #[test]

@@ -82,11 +82,15 @@ pub fn perform<'a>(
             let result = sent(session, async |m| rollback::execute(m, &plan).await).await;
             tracing::info!("console rollback: {what}: {:?}", result.as_ref().err());
             let hydrate = plan.initialization;
-            crate::tui::run::wait::started_then_wait(aws, generation, result, tx, hydrate).await
+            let clock = SystemClock::default();
+            crate::tui::run::wait::started_then_wait(aws, &clock, generation, result, tx, hydrate)
+                .await
         }),
         ActionEffect::Redeploy { generation, plan } => Box::pin(async move {
             let result = sent(session, async |m| redeploy::execute(m, &plan).await).await;
-            crate::tui::run::wait::started_then_wait(aws, generation, result, tx, None).await
+            let clock = SystemClock::default();
+            crate::tui::run::wait::started_then_wait(aws, &clock, generation, result, tx, None)
+                .await
         }),
         ActionEffect::Restore { generation, plan } => Box::pin(async move {
             let result = sent(session, async |m| restore_user::execute(m, &plan).await).await;
@@ -114,10 +118,10 @@ pub fn perform<'a>(
             Box::pin(crate::tui::run::storage::perform(effect, aws, session, tx))
         }
         ActionEffect::Cleanup { generation, plans } => Box::pin(async move {
-            let result = run_cleanup(aws, session, &plans, generation, tx, interrupt).await;
+            let ran = run_cleanup_plans(aws, session, &plans, generation, tx, interrupt).await;
             Msg::Dialog {
                 generation,
-                answer: DialogAnswer::CleanupDone(result),
+                answer: DialogAnswer::CleanupDone(cleanup_outcome(ran)),
             }
         }),
     }
@@ -267,20 +271,15 @@ async fn run_cleanup_plans(
     (all, None)
 }
 
-/// One place's cleanup: an error before anything was sent is the dialog's error
-/// ("nothing was deleted"); after some of it, the results say which items were not sent.
-async fn run_cleanup(
-    aws: &AwsClients,
-    session: &LazySession,
-    plans: &[CleanupPlan],
-    generation: u64,
-    tx: &UnboundedSender<Msg>,
-    interrupt: Interrupt,
+/// One place's cleanup as the dialog takes it: an error before anything was sent is the
+/// dialog's error ("nothing was deleted"); after some of it, the results say which items
+/// were not sent.
+fn cleanup_outcome(
+    (results, error): (Vec<cleanup::ItemResult>, Option<String>),
 ) -> Result<Vec<cleanup::ItemResult>, String> {
-    let sent_before = |results: &[cleanup::ItemResult]| results.iter().any(|r| !r.was_not_sent());
-    match run_cleanup_plans(aws, session, plans, generation, tx, interrupt).await {
-        (results, Some(e)) if !sent_before(&results) => Err(e),
-        (results, _) => Ok(results),
+    match error {
+        Some(e) if results.iter().all(cleanup::ItemResult::was_not_sent) => Err(e),
+        _ => Ok(results),
     }
 }
 

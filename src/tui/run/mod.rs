@@ -13,7 +13,7 @@ pub(crate) mod recover;
 pub mod runner;
 pub(crate) mod storage;
 pub mod terminal;
-pub(crate) mod wait;
+pub mod wait;
 
 /// An error as the dialogs and panes show it.
 fn text(e: &crate::Error) -> String {

@@ -72,5 +72,6 @@ async fn run_recover(
         size_gib: plan.volume.size_gib,
         rate_mibps: plan.initialization_rate,
     };
-    started_then_wait(aws, generation, result, tx, Some(hydrate)).await
+    let clock = SystemClock::default();
+    started_then_wait(aws, &clock, generation, result, tx, Some(hydrate)).await
 }

@@ -184,12 +184,9 @@ impl EffectRunner {
         if matches!(work, Work::Action(ActionEffect::Cleanup { .. })) {
             self.cleanup_interrupt = Interrupt::new();
         }
-        // Over several places each place loads its part of a listing side by side, and
-        // plans its part of a cleanup side by side: one slot each.
         let listing = matches!(&work, Work::Load(load) if load.is_listing());
-        let part = matches!(work, Work::Action(ActionEffect::PlanCleanupPart { .. }));
         let placed_listing = place.filter(|_| listing);
-        let slot = (place.filter(|_| listing || part), work.slot());
+        let slot = slot_of(place, &work);
         self.abort(slot);
         let index = place.unwrap_or(0);
         let Some(at) = self.places.get(index) else {
@@ -223,6 +220,16 @@ impl EffectRunner {
         });
         self.running.insert(slot, handle.abort_handle());
     }
+}
+
+/// Where `work` run in `place` is kept. Over several places each place loads its part of
+/// a listing side by side, and plans its part of a cleanup side by side: one slot each;
+/// everything else has the console's one slot of its kind, wherever it runs (so a cancel,
+/// which is not placed, stops a dialog's action in any place).
+fn slot_of(place: Option<usize>, work: &Work) -> (Option<usize>, &'static str) {
+    let listing = matches!(work, Work::Load(load) if load.is_listing());
+    let part = matches!(work, Work::Action(ActionEffect::PlanCleanupPart { .. }));
+    (place.filter(|_| listing || part), work.slot())
 }
 
 /// "1 place", "3 places".
@@ -599,4 +606,34 @@ async fn in_flight(
             .await
             .map_err(|e| unsupported_or(&e, crate::tui::state::services::UNSUPPORTED))?;
     Ok(found.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::run::effect::RecoverEffect;
+
+    /// A dialog's action (a rollback's or recover's watch, and the volumes' initialization
+    /// followed after it) runs in the slot the cancel of closing the wait view stops, in
+    /// one place or any of several.
+    #[test]
+    fn closing_a_dialog_cancels_its_action_in_any_place() {
+        let recover = Work::Recover(RecoverEffect::Plan {
+            generation: 1,
+            volume: "vol-1".into(),
+        });
+        let redeploy = Work::Action(ActionEffect::PlanRedeploy {
+            generation: 1,
+            cluster: "c".into(),
+            service: "s".into(),
+        });
+        let cancel = (None, Effect::CancelAction.slot());
+        for work in [&recover, &redeploy] {
+            assert_eq!(slot_of(None, work), cancel);
+            assert_eq!(slot_of(Some(2), work), cancel);
+        }
+        // A listing over several places keeps one slot per place.
+        let orphans = Work::Load(Load::Orphans { generation: 1 });
+        assert_eq!(slot_of(Some(2), &orphans), (Some(2), "orphans"));
+    }
 }

@@ -15,7 +15,7 @@ use crate::model::Task;
 use crate::ops::hydration::{HydrationOptions, VolumeHydration, follow_hydration};
 use crate::ops::redeploy::Started;
 use crate::ops::rollback::Initialization;
-use crate::ops::wait::{StoppedTask, SystemClock, WaitOptions, WaitProgress};
+use crate::ops::wait::{Clock, StoppedTask, WaitOptions, WaitProgress};
 use crate::ops::wait_stage::wait_following;
 use crate::tui::state::msg::{DialogAnswer, Msg};
 use crate::tui::state::wait::WITH_LINES;
@@ -27,9 +27,13 @@ pub const HYDRATION_TIMEOUT: Duration = Duration::from_hours(1);
 
 /// Sends `Started`; when the change went out, watches the rollout (one message per poll);
 /// after an EBS-snapshot rollout (`hydrate`: how its volume initializes) that became
-/// stable, follows the new volumes' initialization (one message per look).
-pub(crate) async fn started_then_wait(
+/// stable, follows the new volumes' initialization (one message per look). Every poll and
+/// look sleeps on `clock` (the console's: real time). It all runs in the task of the
+/// dialog's action: closing the wait view cancels that task, the watch and the following
+/// with it (the tests drive this with a clock they hold).
+pub async fn started_then_wait(
     aws: &AwsClients,
+    clock: &dyn Clock,
     generation: u64,
     result: Result<Started, String>,
     tx: &UnboundedSender<Msg>,
@@ -72,11 +76,10 @@ pub(crate) async fn started_then_wait(
         }
     };
     let mut on_look = super::deployment_action::deployment_looks(tx, generation);
-    let clock = SystemClock::default();
     let s = &started.service;
     let outcome = wait_following(
         aws,
-        &clock,
+        clock,
         (&s.cluster, &s.name),
         &opts,
         &mut on_progress,
@@ -94,13 +97,14 @@ pub(crate) async fn started_then_wait(
         return done;
     };
     let _ = tx.send(done);
-    follow_hydration_of(aws, generation, (&s.cluster, &s.name), init, tx).await
+    follow_hydration_of(aws, clock, generation, (&s.cluster, &s.name), init, tx).await
 }
 
 /// Follows the new volumes' initialization with the wait's clock and interval; the last
 /// look (or why it could not be read) is the answer.
 async fn follow_hydration_of(
     aws: &AwsClients,
+    clock: &dyn Clock,
     generation: u64,
     (cluster, service): (&str, &str),
     init: Initialization,
@@ -128,9 +132,8 @@ async fn follow_hydration_of(
         timeout: HYDRATION_TIMEOUT,
         interval: WAIT_INTERVAL,
     };
-    let clock = SystemClock::default();
     let mut lines = first;
-    match follow_hydration(aws, &clock, (cluster, service), opts, &mut on_look).await {
+    match follow_hydration(aws, clock, (cluster, service), opts, &mut on_look).await {
         Ok(outcome) => {
             lines.extend(outcome.volumes.iter().map(VolumeHydration::line));
             lines.extend(outcome.note);

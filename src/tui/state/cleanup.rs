@@ -5,6 +5,7 @@
 //! covers them all (typed when any place is production).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::model::{ResourceKind, Skipped};
 use crate::ops::cleanup::{CleanupItem, CleanupPlan, ItemResult, ItemStatus};
@@ -153,12 +154,21 @@ impl CleanupModal {
                     .filter(|(_, p)| *p == place)
                     .map(|(plan, _)| plan)
                     .collect();
-                let heading = format!(
-                    "{label}: {} to delete, {:.1} GiB, ${:.2}/month",
+                let mut heading = format!(
+                    "{label}: {} to {}, {:.1} GiB, ${:.2}/month",
                     plans.iter().map(|p| p.to_execute().count()).sum::<usize>(),
+                    if self.archives() { "archive" } else { "delete" },
                     crate::analysis::cost::total(plans.iter().map(|p| p.total_gib())),
                     crate::analysis::cost::total(plans.iter().map(|p| p.total_monthly_usd())),
                 );
+                if self.archives() {
+                    let archived = crate::analysis::cost::total(
+                        plans
+                            .iter()
+                            .map(|p| crate::ops::cleanup::archive::archive_monthly_total(p)),
+                    );
+                    let _ = write!(heading, " standard → ${archived:.2}/month archived");
+                }
                 (
                     Some(heading),
                     self.in_table_order(plans.iter().flat_map(|p| p.items.iter()).collect()),

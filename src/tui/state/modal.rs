@@ -8,7 +8,7 @@
 //! dialog that was closed are dropped.
 
 use crate::tui::state::cleanup::CleanupModal;
-use crate::tui::state::confirm::{ConfirmInput, needed};
+use crate::tui::state::confirm::ConfirmInput;
 use crate::tui::state::deployment_action::DeploymentActionModal;
 use crate::tui::state::dialog_kind::DialogKind;
 use crate::tui::state::recover::RecoverModal;
@@ -91,13 +91,6 @@ pub struct Modal {
 }
 
 impl Modal {
-    /// A single item's plan is shown: ask for its confirmation (in production, `name`
-    /// typed back).
-    pub fn confirm_one(&mut self, production: bool, name: &str) {
-        self.confirm = ConfirmInput::new(needed(1, production, name));
-        self.stage = Stage::Confirm;
-    }
-
     /// Whether the dialog, at its stage, answers `action` (its footer shows only those): a
     /// report or a failure only closes; watching (a rollout, a scale's count) only stops,
     /// and offers a rollback once the rollout failed.
@@ -128,11 +121,11 @@ impl Modal {
                 _ => {}
             }
         }
-        // Snapshot first applies to volumes being deleted: not to an archive plan.
-        if action == A::ModalSnapshotFirst
-            && matches!(&self.kind, ModalKind::Cleanup(c) if c.archives())
-        {
-            return false;
+        // Snapshot first applies to volumes about to be deleted: only while their plan is
+        // confirmed, never to a plan of snapshots only (an archive plan).
+        if action == A::ModalSnapshotFirst {
+            return self.stage == Stage::Confirm
+                && matches!(&self.kind, ModalKind::Cleanup(c) if c.has_volumes() && !c.archives());
         }
         if matches!(action, A::ModalRestoreTier | A::ModalForce) {
             use crate::tui::state::rollback::PickMode;

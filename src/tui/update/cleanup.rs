@@ -6,12 +6,12 @@ use crate::ops::cleanup::{CleanupPlan, ItemResult, Selection};
 use crate::tui::run::effect::{ActionEffect, Effect, Work};
 use crate::tui::state::app::AppState;
 use crate::tui::state::cleanup::CleanupModal;
-use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::list::{ListPane, Row};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::update::flows::{Reload, open_at};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog, ask};
 
 /// The marked orphans (or the selected one when none is marked) by kind.
 pub(crate) fn orphan_selection(list: &ListPane<OrphanRow>) -> Selection {
@@ -116,7 +116,8 @@ pub fn request_cleanup(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// `A` in Orphans: plan archiving the marked snapshots (or the selected one) instead of
-/// deleting them; the cleanup dialog shows the plan, confirms and reports as for `x`.
+/// deleting them; the cleanup dialog shows the plan, confirms and reports as for `x` —
+/// over several places too, each place planning its own snapshots.
 pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
     if state.pane != PaneId::Orphans {
         return Vec::new();
@@ -140,9 +141,8 @@ pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
         .collect();
     places.sort_unstable();
     places.dedup();
-    if places.len() > 1 {
-        state.message = Some("archive snapshots of one place at a time".into());
-        return Vec::new();
+    if state.places.is_fleet() && places.len() > 1 {
+        return request_cleanup_across(state, &selection, &places);
     }
     let modal = CleanupModal::new(selection.snapshots.len()).chosen(marked, order);
     let generation = open_at(state, ModalKind::Cleanup(modal), places.first().copied());
@@ -152,7 +152,7 @@ pub fn request_archive(state: &mut AppState) -> Vec<Effect> {
     })]
 }
 
-/// `x` on orphans marked in several places: each place plans its own ids (with its own
+/// `x` (or `A`) on orphans marked in several places: each place plans its own ids (with its own
 /// rules, DryRun preflight and marks), the dialog shows them under each place's name and
 /// confirms once — typed when any place is production. A read-only account among them
 /// refuses before anything is planned.
@@ -197,6 +197,7 @@ fn request_cleanup_across(
                 Selection {
                     volumes: of_place(&selection.volumes, *p),
                     snapshots: of_place(&selection.snapshots, *p),
+                    archive: selection.archive,
                     ..Selection::default()
                 },
             )
@@ -217,14 +218,40 @@ fn request_cleanup_across(
         .collect()
 }
 
-/// The plans arrived: show them and ask for the confirmation they need.
-pub(crate) fn planned(modal: &mut Modal, plans: Vec<CleanupPlan>, production: bool) {
-    let ModalKind::Cleanup(c) = &mut modal.kind else {
-        return;
-    };
-    c.plans = plans;
-    modal.confirm = ConfirmInput::new(needed(c.to_execute(), production, &c.single_id()));
-    modal.stage = Stage::Confirm;
+impl PlanDialog for CleanupModal {
+    type Plan = Vec<CleanupPlan>;
+
+    fn show(&mut self, plans: Vec<CleanupPlan>) -> Ask {
+        self.plans = plans;
+        to_confirm(self)
+    }
+
+    /// Deletes what the plan shown can delete, or says why nothing can be.
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        if self.to_execute() == 0 {
+            return Err(Some("nothing in the plan can be deleted".into()));
+        }
+        Ok(if self.across.is_some() {
+            Effect::CleanupAcross {
+                generation,
+                parts: self.parts(),
+            }
+        } else {
+            Effect::from(ActionEffect::Cleanup {
+                generation,
+                plans: self.plans.clone(),
+            })
+        })
+    }
+}
+
+/// The confirmation the plans shown need: the count typed back for several items, the
+/// only item's id in production.
+fn to_confirm(c: &CleanupModal) -> Ask {
+    Ask::Confirm {
+        count: c.to_execute(),
+        name: c.single_id(),
+    }
 }
 
 /// One place's plans of a cleanup over several places: once every place answered, the
@@ -241,30 +268,12 @@ pub(crate) fn part_planned(
     if !c.part_planned(place, result) {
         return;
     }
-    if let Some(why) = c.planning_errors() {
-        modal.stage = Stage::Failed(format!("could not plan in {why} (nothing was deleted)"));
-        return;
-    }
-    modal.confirm = ConfirmInput::new(needed(c.to_execute(), c.production(), &c.single_id()));
-    modal.stage = Stage::Confirm;
-}
-
-/// The effect that deletes what the plan shown can delete, or why nothing can be.
-pub(crate) fn send(c: &CleanupModal, generation: u64) -> Result<Effect, Option<String>> {
-    if c.to_execute() == 0 {
-        return Err(Some("nothing in the plan can be deleted".into()));
-    }
-    Ok(if c.across.is_some() {
-        Effect::CleanupAcross {
-            generation,
-            parts: c.parts(),
-        }
-    } else {
-        Effect::from(ActionEffect::Cleanup {
-            generation,
-            plans: c.plans.clone(),
-        })
-    })
+    let next = match c.planning_errors() {
+        Some(why) => Ask::Failed(format!("could not plan in {why} (nothing was deleted)")),
+        None => to_confirm(c),
+    };
+    let production = c.production();
+    ask(modal, next, production);
 }
 
 /// One deletion's result.

@@ -10,6 +10,7 @@ use crate::tui::state::deployment_action::{DeploymentActionModal, EcsAct, Follow
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::{Reload, open_at, refused_by_controller};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog};
 
 /// `o`: plan continuing the service in view's deployment paused at a hook.
 pub fn request_continue(state: &mut AppState) -> Vec<Effect> {
@@ -57,23 +58,21 @@ pub(crate) fn request_hook(
     })]
 }
 
-/// The plan arrived: show it and ask for the confirmation it needs.
-pub(crate) fn planned(modal: &mut Modal, plan: EcsAct, production: bool) {
-    let ModalKind::DeploymentAction(d) = &mut modal.kind else {
-        return;
-    };
-    let name = d.service.clone();
-    d.plan = Some(plan);
-    modal.confirm_one(production, &name);
-}
+impl PlanDialog for DeploymentActionModal {
+    type Plan = EcsAct;
 
-/// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).
-pub(crate) fn send(d: &DeploymentActionModal, generation: u64) -> Result<Effect, Option<String>> {
-    let plan = d.plan.clone().ok_or(None)?;
-    Ok(Effect::from(ActionEffect::Ecs {
-        generation,
-        plan: Box::new(plan),
-    }))
+    fn show(&mut self, plan: EcsAct) -> Ask {
+        self.plan = Some(plan);
+        Ask::one(&self.service)
+    }
+
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        let plan = self.plan.clone().ok_or(None)?;
+        Ok(Effect::from(ActionEffect::Ecs {
+            generation,
+            plan: Box::new(plan),
+        }))
+    }
 }
 
 /// Confirmed and sent: the dialog follows the deployment from now on.

@@ -1,6 +1,6 @@
 //! An open dialog, whatever its kind: its keys (it takes every key; typed confirmations
 //! collect characters), the confirmation that sends exactly the plan shown (each kind's
-//! effect comes from its feature's `send`), and the answers that move it along (each
+//! effect comes from its state's `PlanDialog::send`), and the answers that move it along (each
 //! dispatched to its feature's file), dropped when they carry another dialog's generation.
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -9,15 +9,16 @@ use crate::tui::action::Action;
 use crate::tui::keymap;
 use crate::tui::run::effect::{Effect, Load};
 use crate::tui::state::app::AppState;
-use crate::tui::state::modal::{Modal, ModalKind, Stage};
-use crate::tui::state::msg::{DialogAnswer, Planned};
+use crate::tui::state::modal::{ModalKind, Stage};
+use crate::tui::state::msg::DialogAnswer;
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::rollback::PickMode;
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::Reload;
+use crate::tui::update::plan_dialog::{self, PlanDialog};
 use crate::tui::update::rollback::rollback_of;
 use crate::tui::update::{
-    cleanup, deployment_action, hands_on, recover, redeploy, restore, rollback, storage, wait,
+    cleanup, deployment_action, hands_on, recover, restore, rollback, storage, wait,
 };
 
 /// A key while a dialog is open: it takes every key.
@@ -212,14 +213,14 @@ fn confirm(state: &mut AppState, enter: bool) -> Vec<Effect> {
     }
     let generation = modal.generation;
     let effect = match &modal.kind {
-        ModalKind::Rollback(r) => rollback::send(r, generation),
-        ModalKind::Cleanup(c) => cleanup::send(c, generation),
-        ModalKind::Redeploy(r) => redeploy::send(r, generation),
-        ModalKind::Restore(r) => restore::send(r, generation),
-        ModalKind::Recover(r) => recover::send(r, generation),
-        ModalKind::HandsOn(h) => hands_on::send(h, generation),
-        ModalKind::DeploymentAction(d) => deployment_action::send(d, generation),
-        ModalKind::Storage(s) => storage::send(s, generation),
+        ModalKind::Rollback(r) => r.send(generation),
+        ModalKind::Cleanup(c) => c.send(generation),
+        ModalKind::Redeploy(r) => r.send(generation),
+        ModalKind::Restore(r) => r.send(generation),
+        ModalKind::Recover(r) => r.send(generation),
+        ModalKind::HandsOn(h) => h.send(generation),
+        ModalKind::DeploymentAction(d) => d.send(generation),
+        ModalKind::Storage(s) => s.send(generation),
         ModalKind::Wait(_) => Err(None),
     };
     let effect = match effect {
@@ -279,7 +280,7 @@ pub fn on_msg(state: &mut AppState, generation: u64, answer: DialogAnswer) -> Ve
             None
         }
         DialogAnswer::Planned(result) => {
-            planned(modal, result, production);
+            plan_dialog::planned(modal, result, production);
             None
         }
         DialogAnswer::CleanupPartPlanned { place, result } => {
@@ -356,19 +357,5 @@ fn reload_after(state: &mut AppState, reload: Option<&Reload>) -> Vec<Effect> {
             generation: state.orphans.loader.start(now),
         })],
         None => Vec::new(),
-    }
-}
-
-/// A plan arrived: its dialog shows it and asks for the confirmation it needs.
-fn planned(modal: &mut Modal, result: Result<Planned, String>, production: bool) {
-    match result {
-        Ok(Planned::Cleanup(plans)) => cleanup::planned(modal, plans, production),
-        Ok(Planned::Redeploy(p)) => redeploy::planned(modal, p, production),
-        Ok(Planned::Restore(p)) => restore::planned(modal, p, production),
-        Ok(Planned::HandsOn(p)) => hands_on::planned(modal, p, production),
-        Ok(Planned::Recover(p)) => recover::planned(modal, p, production),
-        Ok(Planned::Deployment(p)) => deployment_action::planned(modal, *p, production),
-        Ok(Planned::Storage(p)) => storage::planned(modal, p, production),
-        Err(e) => modal.stage = Stage::Failed(e),
     }
 }

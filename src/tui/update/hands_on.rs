@@ -14,6 +14,7 @@ use crate::tui::state::hands_on::{
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::pane_id::PaneId;
 use crate::tui::update::flows::{Reload, load_tasks_again, open};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog};
 
 /// `+` / `-`: plan the service in view's desired count changed by `delta`.
 pub fn request_scale(state: &mut AppState, delta: i32) -> Vec<Effect> {
@@ -169,45 +170,42 @@ fn exec_refusal(plans: &[crate::ops::exec::ExecPlan]) -> Option<String> {
     ))
 }
 
-/// The effect that sends a hands-on plan exactly as shown (an exec: the container
-/// picked), or the dialog's error line (`None`: nothing to say).
-pub(crate) fn send(h: &HandsOnModal, generation: u64) -> Result<Effect, Option<String>> {
-    let plan = match &h.plan {
-        Some(HandsOnPlan::Exec(_)) => {
-            let p = h.exec_plan().ok_or(None)?;
-            if let Some(why) = &p.blocker {
-                return Err(Some(format!(
-                    "container {} cannot take a shell: {why}",
-                    p.container
-                )));
-            }
-            HandsOnPlan::Exec(vec![p.clone()])
-        }
-        Some(HandsOnPlan::Scale(p)) if p.is_noop() => {
-            return Err(Some(format!("already at {}; nothing to do", p.to)));
-        }
-        Some(p) => p.clone(),
-        None => return Err(None),
-    };
-    Ok(Effect::from(HandsOnEffect::Send { generation, plan }))
-}
+impl PlanDialog for HandsOnModal {
+    type Plan = HandsOnPlan;
 
-/// The plan arrived: show it and ask for the confirmation it needs — or, for an exec
-/// where no container can take a shell, say what is missing and ask nothing.
-pub(crate) fn planned(modal: &mut Modal, plan: HandsOnPlan, production: bool) {
-    let ModalKind::HandsOn(h) = &mut modal.kind else {
-        return;
-    };
-    if let HandsOnPlan::Exec(plans) = &plan
-        && let Some(why) = exec_refusal(plans)
-    {
-        modal.stage = Stage::Failed(why);
-        return;
+    /// An exec where no container can take a shell: what is missing, nothing asked.
+    fn show(&mut self, plan: HandsOnPlan) -> Ask {
+        if let HandsOnPlan::Exec(plans) = &plan
+            && let Some(why) = exec_refusal(plans)
+        {
+            return Ask::Failed(why);
+        }
+        self.plan = Some(plan);
+        self.preselect();
+        Ask::one(&self.name())
     }
-    h.plan = Some(plan);
-    h.preselect();
-    let name = h.name();
-    modal.confirm_one(production, &name);
+
+    /// An exec sends the container picked.
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        let plan = match &self.plan {
+            Some(HandsOnPlan::Exec(_)) => {
+                let p = self.exec_plan().ok_or(None)?;
+                if let Some(why) = &p.blocker {
+                    return Err(Some(format!(
+                        "container {} cannot take a shell: {why}",
+                        p.container
+                    )));
+                }
+                HandsOnPlan::Exec(vec![p.clone()])
+            }
+            Some(HandsOnPlan::Scale(p)) if p.is_noop() => {
+                return Err(Some(format!("already at {}; nothing to do", p.to)));
+            }
+            Some(p) => p.clone(),
+            None => return Err(None),
+        };
+        Ok(Effect::from(HandsOnEffect::Send { generation, plan }))
+    }
 }
 
 /// A scale's watch looked at the service.

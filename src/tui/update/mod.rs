@@ -5,8 +5,9 @@
 //! stop, continue and rollback of a deployment); the panes' `logs`, `deployments`, `metrics` and `jump`; the
 //! `?` overlay's scroll (`help`) and a dialog's typed field and its `?` (`text_field`) —,
 //! `dialog` (what every open dialog shares: its keys, the confirmation, the answers'
-//! dispatch), `flows` (opening a dialog), and `route`, which sends each effect to its place
-//! over several places.
+//! dispatch), `plan_dialog` (what every dialog showing a plan shares: the plan kept, the
+//! confirmation it asks, the effect sent), `flows` (opening a dialog), and `route`, which
+//! sends each effect to its place over several places.
 
 pub mod app;
 pub(crate) mod cleanup;
@@ -20,6 +21,7 @@ pub mod jump;
 pub(crate) mod logs;
 pub(crate) mod metrics;
 pub mod open_copy;
+pub(crate) mod plan_dialog;
 pub(crate) mod recover;
 pub(crate) mod redeploy;
 pub(crate) mod restore;

@@ -36,8 +36,8 @@ fn place_of(state: &AppState, place: Option<usize>) -> (String, String) {
     }
 }
 
-/// What a pane's selection is: the resource, its id, its ARN if the model has one, and its
-/// place (over several places).
+/// What a pane's selection is: the resource, its id, its ARN if the model has one (an
+/// empty one is dropped in `selected_in`), and its place (over several places).
 type Picked = (ConsoleTarget, String, Option<String>, Option<usize>);
 
 fn nothing(what: &str) -> String {
@@ -88,7 +88,7 @@ fn service_picked(state: &AppState) -> Result<Picked, String> {
     Ok((
         ConsoleTarget::service(&s.cluster, &s.name),
         s.name.clone(),
-        Some(s.arn.clone()).filter(|a| !a.is_empty()),
+        Some(s.arn.clone()),
         row.place,
     ))
 }
@@ -104,8 +104,7 @@ fn event_picked(state: &AppState) -> Result<Picked, String> {
     let arn = state
         .services
         .find_at(row.place, &e.cluster, &e.service)
-        .map(|s| s.arn.clone())
-        .filter(|a| !a.is_empty());
+        .map(|s| s.arn.clone());
     Ok((
         ConsoleTarget::service(&e.cluster, &e.service),
         e.service.clone(),
@@ -129,7 +128,7 @@ fn task_picked(state: &AppState) -> Result<Picked, String> {
     Ok((
         ConsoleTarget::task(cluster, &t.id),
         t.id.clone(),
-        Some(t.arn.clone()).filter(|a| !a.is_empty()),
+        Some(t.arn.clone()),
         state.tasks.target.as_ref().and_then(|x| x.place),
     ))
 }
@@ -148,7 +147,7 @@ fn service_deployment_picked(state: &AppState) -> Result<Picked, String> {
     Ok((
         ConsoleTarget::deployment(&target.cluster, &target.service, &id),
         id,
-        Some(d.arn.clone()).filter(|a| !a.is_empty()),
+        Some(d.arn.clone()),
         target.place,
     ))
 }
@@ -178,7 +177,7 @@ fn deployment_picked(state: &AppState) -> Result<Picked, String> {
         None => (
             ConsoleTarget::service(&target.cluster, &target.service),
             target.service.clone(),
-            service.map(|s| s.arn.clone()).filter(|a| !a.is_empty()),
+            service.map(|s| s.arn.clone()),
             target.place,
         ),
     })
@@ -228,6 +227,8 @@ fn selected_in(state: &AppState) -> Result<Selected, String> {
         PaneId::Events => event_picked(state)?,
         PaneId::Deployments => service_deployment_picked(state)?,
     };
+    // The model's rows without an ARN have an empty one.
+    let arn = arn.filter(|a| !a.is_empty());
     let (mut region, mut account) = place_of(state, place);
     // An ARN says where the resource is, whatever the header says.
     if let Some(a) = &arn {

@@ -9,6 +9,7 @@ use crate::tui::state::modal::{Modal, ModalKind};
 use crate::tui::state::orphans::OrphanRow;
 use crate::tui::state::recover::RecoverModal;
 use crate::tui::update::flows::open;
+use crate::tui::update::plan_dialog::{Ask, PlanDialog};
 
 /// `v`: plan bringing the selected orphaned volume back into the service that created it.
 pub fn request_recover(state: &mut AppState) -> Vec<Effect> {
@@ -21,20 +22,19 @@ pub fn request_recover(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::from(RecoverEffect::Plan { generation, volume })]
 }
 
-/// The plan arrived: show it and ask for the confirmation it needs.
-pub(crate) fn planned(modal: &mut Modal, plan: Box<RecoverPlan>, production: bool) {
-    let ModalKind::Recover(r) = &mut modal.kind else {
-        return;
-    };
-    let name = plan.service.name.clone();
-    r.plan = Some(plan);
-    modal.confirm_one(production, &name);
-}
+impl PlanDialog for RecoverModal {
+    type Plan = Box<RecoverPlan>;
 
-/// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).
-pub(crate) fn send(r: &RecoverModal, generation: u64) -> Result<Effect, Option<String>> {
-    let plan = r.plan.clone().ok_or(None)?;
-    Ok(Effect::from(RecoverEffect::Recover { generation, plan }))
+    fn show(&mut self, plan: Box<RecoverPlan>) -> Ask {
+        let ask = Ask::one(&plan.service.name);
+        self.plan = Some(plan);
+        ask
+    }
+
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        let plan = self.plan.clone().ok_or(None)?;
+        Ok(Effect::from(RecoverEffect::Recover { generation, plan }))
+    }
 }
 
 /// The volume's snapshot moved along (started, a poll, the service being updated).

@@ -4,9 +4,10 @@
 use crate::ops::redeploy::RedeployPlan;
 use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::modal::{Modal, ModalKind};
+use crate::tui::state::modal::ModalKind;
 use crate::tui::state::redeploy::RedeployModal;
 use crate::tui::update::flows::{open, refused_by_controller};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog};
 
 /// `D`: plan a forced redeploy of the service in view.
 pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
@@ -29,18 +30,17 @@ pub fn request_redeploy(state: &mut AppState) -> Vec<Effect> {
     })]
 }
 
-/// The plan arrived: show it and ask for the confirmation it needs.
-pub(crate) fn planned(modal: &mut Modal, plan: RedeployPlan, production: bool) {
-    let ModalKind::Redeploy(r) = &mut modal.kind else {
-        return;
-    };
-    let name = plan.service.name.clone();
-    r.plan = Some(plan);
-    modal.confirm_one(production, &name);
-}
+impl PlanDialog for RedeployModal {
+    type Plan = RedeployPlan;
 
-/// The effect that sends the plan shown (`Err(None)`: no plan yet, nothing to say).
-pub(crate) fn send(r: &RedeployModal, generation: u64) -> Result<Effect, Option<String>> {
-    let plan = r.plan.clone().ok_or(None)?;
-    Ok(Effect::from(ActionEffect::Redeploy { generation, plan }))
+    fn show(&mut self, plan: RedeployPlan) -> Ask {
+        let ask = Ask::one(&plan.service.name);
+        self.plan = Some(plan);
+        ask
+    }
+
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        let plan = self.plan.clone().ok_or(None)?;
+        Ok(Effect::from(ActionEffect::Redeploy { generation, plan }))
+    }
 }

@@ -8,6 +8,7 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::restore::RestoreModal;
 use crate::tui::update::flows::{Reload, open};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog};
 
 /// `t`: plan pointing the selected user's resume tag at the selected tag.
 pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
@@ -48,35 +49,33 @@ pub fn request_restore(state: &mut AppState) -> Vec<Effect> {
     })]
 }
 
-/// The plan arrived: show it and ask for the confirmation it needs.
-pub(crate) fn planned(modal: &mut Modal, plan: RestorePlan, production: bool) {
-    let ModalKind::Restore(r) = &mut modal.kind else {
-        return;
-    };
-    if plan.is_noop() {
-        // The resume tag already points there: say so, ask nothing.
-        r.plan = Some(plan);
-        modal.stage = Stage::Done;
-        return;
-    }
-    let name = plan.user.clone();
-    r.plan = Some(plan);
-    modal.confirm_one(production, &name);
-}
+impl PlanDialog for RestoreModal {
+    type Plan = RestorePlan;
 
-/// The effect that sends the plan shown, or why not (`Err(None)`: no plan yet).
-pub(crate) fn send(r: &RestoreModal, generation: u64) -> Result<Effect, Option<String>> {
-    if let Some(why) = r.archived_refusal() {
-        return Err(Some(format!("{why}; nothing was sent")));
+    /// The resume tag already pointing there: said, nothing asked.
+    fn show(&mut self, plan: RestorePlan) -> Ask {
+        let ask = if plan.is_noop() {
+            Ask::Done
+        } else {
+            Ask::one(&plan.user)
+        };
+        self.plan = Some(plan);
+        ask
     }
-    let p = r.plan.as_ref().ok_or(None)?;
-    if let Some(line) = p.nothing_to_do() {
-        return Err(Some(line));
+
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        if let Some(why) = self.archived_refusal() {
+            return Err(Some(format!("{why}; nothing was sent")));
+        }
+        let p = self.plan.as_ref().ok_or(None)?;
+        if let Some(line) = p.nothing_to_do() {
+            return Err(Some(line));
+        }
+        Ok(Effect::from(ActionEffect::Restore {
+            generation,
+            plan: p.clone(),
+        }))
     }
-    Ok(Effect::from(ActionEffect::Restore {
-        generation,
-        plan: p.clone(),
-    }))
 }
 
 /// The restore answered: the digests before and after, or why it failed.

@@ -5,10 +5,11 @@
 use crate::ops::rollback::{EbsChoices, ImageTags, Revision};
 use crate::tui::run::effect::{ActionEffect, Effect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::modal::{Modal, ModalKind, Stage};
+use crate::tui::state::modal::{Modal, ModalKind};
 use crate::tui::state::rollback::{PickMode, RollbackModal};
 use crate::tui::state::service_ref::ServiceRef;
 use crate::tui::update::flows::{open_at, refused_by_controller};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog, ask};
 
 /// `R`: the rollback picker for the service in view.
 pub fn request_rollback(state: &mut AppState) -> Vec<Effect> {
@@ -66,14 +67,11 @@ pub(crate) fn revisions(
     let ModalKind::Rollback(r) = &mut modal.kind else {
         return;
     };
-    match result {
-        Ok(revisions) => {
-            r.set_revisions(revisions);
-            let name = r.service.clone();
-            modal.confirm_one(production, &name);
-        }
-        Err(e) => modal.stage = Stage::Failed(e),
-    }
+    let next = match result {
+        Ok(revisions) => r.show(revisions),
+        Err(e) => Ask::Failed(e),
+    };
+    ask(modal, next, production);
 }
 
 /// The picker's image-tag choices.
@@ -110,26 +108,36 @@ pub(crate) fn ecs_offer(
     }
 }
 
-/// The effect that sends the target picked, or why there is none to send.
-pub(crate) fn send(r: &RollbackModal, generation: u64) -> Result<Effect, Option<String>> {
-    if let Some(act) = r.ecs_chosen() {
-        return Ok(Effect::from(ActionEffect::Ecs {
-            generation,
-            plan: Box::new(act.clone()),
-        }));
+/// The picker's plan is the revisions it lists (after the image tags and EBS snapshots).
+impl PlanDialog for RollbackModal {
+    type Plan = Vec<Revision>;
+
+    fn show(&mut self, revisions: Vec<Revision>) -> Ask {
+        self.set_revisions(revisions);
+        Ask::one(&self.service)
     }
-    let Some(plan) = r.plan() else {
-        return Err(Some(
-            if let Some(why) = r.archived().or_else(|| r.refusal()) {
-                format!("{why}; nothing was sent")
-            } else if r.mode == PickMode::Revisions {
-                "pick a revision other than the one running".into()
-            } else {
-                r.headline()
-            },
-        ));
-    };
-    Ok(Effect::from(ActionEffect::Rollback { generation, plan }))
+
+    /// The target picked, or why there is none to send.
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        if let Some(act) = self.ecs_chosen() {
+            return Ok(Effect::from(ActionEffect::Ecs {
+                generation,
+                plan: Box::new(act.clone()),
+            }));
+        }
+        let Some(plan) = self.plan() else {
+            return Err(Some(
+                if let Some(why) = self.archived().or_else(|| self.refusal()) {
+                    format!("{why}; nothing was sent")
+                } else if self.mode == PickMode::Revisions {
+                    "pick a revision other than the one running".into()
+                } else {
+                    self.headline()
+                },
+            ));
+        };
+        Ok(Effect::from(ActionEffect::Rollback { generation, plan }))
+    }
 }
 
 /// What the wait view says was done, once the rollback was sent.

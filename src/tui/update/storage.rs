@@ -8,13 +8,13 @@ use crate::ops::restore_image::ArchivedImage;
 use crate::ops::restore_snapshot::RestoreFor;
 use crate::tui::run::effect::{Effect, StorageEffect};
 use crate::tui::state::app::AppState;
-use crate::tui::state::confirm::{ConfirmInput, needed};
 use crate::tui::state::modal::{Modal, ModalKind, Stage};
 use crate::tui::state::rollback::PickMode;
 use crate::tui::state::storage::{
     MARK_AFTER_DAYS, RESTORE_DAYS, StorageAsk, StorageDone, StorageModal, StoragePlan,
 };
 use crate::tui::update::flows::{Reload, open_at};
+use crate::tui::update::plan_dialog::{Ask, PlanDialog};
 
 /// `m` in Orphans: plan marks for the marked orphans (or the selected one). Over several
 /// places it acts where they are; marks spanning places are refused (mark one place's).
@@ -112,36 +112,35 @@ fn open_restore(state: &mut AppState, ask: StorageAsk) -> Vec<Effect> {
     ]
 }
 
-/// The plan arrived: show it and ask for the confirmation it needs (the count of marks
-/// typed in production, or the snapshot id).
-pub(crate) fn planned(modal: &mut Modal, plan: StoragePlan, production: bool) {
-    let ModalKind::Storage(s) = &mut modal.kind else {
-        return;
-    };
-    let single = match &plan {
-        StoragePlan::Mark(plans) => plans
-            .iter()
-            .flat_map(|p| p.marks.iter())
-            .map(|m| m.id.clone())
-            .next()
-            .unwrap_or_default(),
-        StoragePlan::RestoreTier(p) => p.snapshot.id.clone(),
-        StoragePlan::RestoreImage(p) => p.tag.clone(),
-    };
-    modal.confirm = ConfirmInput::new(needed(plan.to_send(), production, &single));
-    s.plan = Some(plan);
-    modal.stage = Stage::Confirm;
-}
+impl PlanDialog for StorageModal {
+    type Plan = StoragePlan;
 
-/// The effect that sends the plan shown, or why nothing can be sent.
-pub(crate) fn send(s: &StorageModal, generation: u64) -> Result<Effect, Option<String>> {
-    let plan = s.plan.clone().ok_or(None)?;
-    // A restore already running sends nothing but is still followed until pullable.
-    let waits = matches!(&plan, StoragePlan::RestoreImage(_));
-    if plan.to_send() == 0 && !waits {
-        return Err(Some("nothing in the plan can be marked".into()));
+    /// The count of marks typed in production, or the snapshot id.
+    fn show(&mut self, plan: StoragePlan) -> Ask {
+        let name = match &plan {
+            StoragePlan::Mark(plans) => plans
+                .iter()
+                .flat_map(|p| p.marks.iter())
+                .map(|m| m.id.clone())
+                .next()
+                .unwrap_or_default(),
+            StoragePlan::RestoreTier(p) => p.snapshot.id.clone(),
+            StoragePlan::RestoreImage(p) => p.tag.clone(),
+        };
+        let count = plan.to_send();
+        self.plan = Some(plan);
+        Ask::Confirm { count, name }
     }
-    Ok(Effect::from(StorageEffect::Send { generation, plan }))
+
+    fn send(&self, generation: u64) -> Result<Effect, Option<String>> {
+        let plan = self.plan.clone().ok_or(None)?;
+        // A restore already running sends nothing but is still followed until pullable.
+        let waits = matches!(&plan, StoragePlan::RestoreImage(_));
+        if plan.to_send() == 0 && !waits {
+            return Err(Some("nothing in the plan can be marked".into()));
+        }
+        Ok(Effect::from(StorageEffect::Send { generation, plan }))
+    }
 }
 
 /// An image restore's poll: the storage class ECR reports now (nothing to reload yet).

@@ -12,6 +12,7 @@ use crate::analysis::metrics::{
 use crate::model::Service;
 use crate::model::escape::escape_text;
 use crate::tui::state::app::AppState;
+use crate::tui::state::list::Loader;
 use crate::tui::theme::Theme;
 
 /// The widest a table sparkline gets, and the narrowest it is shown.
@@ -139,25 +140,49 @@ pub(super) fn usage_spans(
 /// Insights is off in its cluster). `None` before the first read answered.
 pub fn selected_line(state: &AppState, service: &Service, theme: Theme) -> Option<Line<'static>> {
     let metrics = &state.services.metrics;
-    if let Some(error) = metrics.error() {
-        return Some(Line::styled(
-            format!("  metrics: {}", escape_text(first_line(error))),
-            theme.dim(),
-        ));
+    if let Err(note) = read_note(&metrics.loader, "  metrics", theme) {
+        return note;
     }
-    if !metrics.loader.loaded_once {
-        return None;
-    }
-    let Some(m) = metrics
-        .of(&service.cluster, &service.name)
-        .filter(|m| m.source != MetricSource::NoData)
-    else {
-        return Some(Line::styled(
-            "  metrics: no CPU or memory data in the last hour",
+    Some(usage_or(
+        metrics.of(&service.cluster, &service.name),
+        Span::raw("  "),
+        "  metrics: no CPU or memory data in the last hour",
+        theme,
+    ))
+}
+
+/// `Ok` once a metrics read answered (the caller draws its data); else the line in its
+/// place: its failure, in one dim line (`{label}: why`), or none before its first answer.
+pub(super) fn read_note(
+    loader: &Loader,
+    label: &str,
+    theme: Theme,
+) -> Result<(), Option<Line<'static>>> {
+    if let Some(error) = loader.state.error() {
+        return Err(Some(Line::styled(
+            format!("{label}: {}", escape_text(first_line(error))),
             theme.dim(),
-        ));
-    };
-    Some(usage_line(Span::raw("  "), m, theme))
+        )));
+    }
+    if loader.loaded_once {
+        Ok(())
+    } else {
+        Err(None)
+    }
+}
+
+/// `lead` then the memory, CPU (and EBS filesystem) of `m`, or the dim line `none` when
+/// there is no `m` or it has no data point.
+pub(super) fn usage_or(
+    m: Option<&ServiceMetrics>,
+    lead: Span<'static>,
+    none: &'static str,
+    theme: Theme,
+) -> Line<'static> {
+    match m.filter(|m| m.source != MetricSource::NoData) {
+        Some(m) => usage_line(lead, m, theme),
+        None => Line::styled(none, theme.dim()),
+    }
 }
 
 /// `lead` then the memory, CPU (and EBS filesystem) of one service or task.

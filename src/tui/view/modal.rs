@@ -20,15 +20,20 @@ use crate::tui::view::wait::wait_lines;
 use crate::tui::view::widgets::spinner;
 
 /// The keys of this dialog as `key word`, from the keymap's rows for its kind: while a
-/// text field has the focus, only the keys that act there (letters and digits are typed).
-/// As many as fit `width`: confirming, closing and restoring a snapshot never give way.
+/// text field has the focus, only the keys that act there (letters and digits are typed;
+/// Tab toggles snapshot first only where the dialog offers it). As many as fit `width`:
+/// confirming, closing and restoring a snapshot never give way.
 pub fn modal_footer(modal: &Modal, width: u16, theme: Theme) -> Line<'static> {
+    use crate::tui::action::Action;
     use crate::tui::view::footer::scope_footer_where;
     let kind = modal.dialog_kind();
     if modal.text_field_focused() {
         return scope_footer_where(
             Scope::TextField,
-            |a| crate::tui::view::help::text_field_offers(kind, a),
+            |a| {
+                crate::tui::view::help::text_field_offers(kind, a)
+                    && (a != Action::ModalSnapshotFirst || modal.offers(a))
+            },
             theme,
         );
     }

@@ -7,7 +7,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::metrics::{first_line, usage_line};
+use super::metrics::{read_note, usage_line, usage_or};
 use crate::analysis::metrics::MetricSource;
 use crate::model::Service;
 use crate::model::escape::escape_text;
@@ -17,14 +17,8 @@ use crate::tui::theme::Theme;
 /// The line for task `task_id` under the table; `None` before the first read answered.
 pub fn task_line(state: &AppState, task_id: &str, theme: Theme) -> Option<Line<'static>> {
     let metrics = &state.tasks.metrics;
-    if let Some(error) = metrics.error() {
-        return Some(Line::styled(
-            format!("task metrics: {}", escape_text(first_line(error))),
-            theme.dim(),
-        ));
-    }
-    if !metrics.loader.loaded_once {
-        return None;
+    if let Err(note) = read_note(&metrics.loader, "task metrics", theme) {
+        return note;
     }
     if !metrics.any_data {
         let cluster = state
@@ -42,16 +36,12 @@ pub fn task_line(state: &AppState, task_id: &str, theme: Theme) -> Option<Line<'
             theme.dim(),
         ));
     }
-    let Some(m) = metrics
-        .of(task_id)
-        .filter(|m| m.source != MetricSource::NoData)
-    else {
-        return Some(Line::styled(
-            "task metrics: no CPU or memory data for this task in the last hour",
-            theme.dim(),
-        ));
-    };
-    Some(usage_line(Span::styled("task ", theme.dim()), m, theme))
+    Some(usage_or(
+        metrics.of(task_id),
+        Span::styled("task ", theme.dim()),
+        "task metrics: no CPU or memory data for this task in the last hour",
+        theme,
+    ))
 }
 
 /// Detail's per-task lines: each task of `service` with points, as the Tasks pane read
