@@ -56,9 +56,9 @@ impl Action for StopDeployment<'_> {
             format!(
                 "Stop deployment {} of {} and let ECS roll it back",
                 arn_name(&plan.deployment.arn),
-                plan.service
+                plan.service.name
             ),
-            &plan.service,
+            &plan.service.name,
         ))
     }
 
@@ -70,11 +70,10 @@ impl Action for StopDeployment<'_> {
         show(
             ran.json,
             &format!(
-                "Stopped deployment {} of {}/{}: ECS rolls it back (ROLLBACK_REQUESTED → \
+                "Stopped deployment {} of {}: ECS rolls it back (ROLLBACK_REQUESTED → \
                  ROLLBACK_IN_PROGRESS → ROLLBACK_SUCCESSFUL)\n",
                 arn_name(&ran.done),
-                ran.plan.cluster,
-                ran.plan.service
+                ran.plan.service.label()
             ),
         )?;
         finish(
@@ -135,10 +134,10 @@ impl Action for ContinueArgs {
             format!(
                 "{verb} deployment {} of {} (hook {})",
                 arn_name(&plan.deployment.arn),
-                plan.service,
+                plan.service.name,
                 plan.hook.hook_id.as_deref().unwrap_or("-")
             ),
-            &plan.service,
+            &plan.service.name,
         ))
     }
 
@@ -152,12 +151,11 @@ impl Action for ContinueArgs {
         show(
             ran.json,
             &format!(
-                "Sent {} for hook {} of deployment {} ({}/{})\n",
+                "Sent {} for hook {} of deployment {} ({})\n",
                 plan.action,
                 plan.hook.hook_id.as_deref().unwrap_or("-"),
                 arn_name(&ran.done),
-                plan.cluster,
-                plan.service
+                plan.service.label()
             ),
         )?;
         finish(

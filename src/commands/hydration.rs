@@ -5,6 +5,7 @@
 use crate::analysis::hydration::NO_RATE_LINE;
 use crate::aws::AwsClients;
 use crate::cli::RolloutWait;
+use crate::model::ClusterService;
 use crate::ops::hydration::{HydrationOptions, VolumeHydration, follow_hydration};
 use crate::ops::wait::SystemClock;
 use crate::output::hydration::HydrationJson;
@@ -13,12 +14,12 @@ use crate::output::hydration::HydrationJson;
 /// progress could not be read: stderr says why).
 pub(super) async fn follow_after_rollout(
     aws: &AwsClients,
-    (cluster, service): (&str, &str),
+    service: &ClusterService,
     rate_mibps: Option<i32>,
     wait: &RolloutWait,
 ) -> Vec<HydrationJson> {
     if rate_mibps.is_none() {
-        eprintln_escaped!("{cluster}/{service}: {NO_RATE_LINE}");
+        eprintln_escaped!("{}: {NO_RATE_LINE}", service.label());
     }
     let clock = SystemClock::default();
     let mut shown: Vec<String> = Vec::new();
@@ -35,7 +36,8 @@ pub(super) async fn follow_after_rollout(
         timeout: wait.timeout,
         interval: wait.interval,
     };
-    match follow_hydration(aws, &clock, (cluster, service), opts, &mut on_look).await {
+    let target = (service.cluster.as_str(), service.name.as_str());
+    match follow_hydration(aws, &clock, target, opts, &mut on_look).await {
         Ok(outcome) => {
             if let Some(note) = &outcome.note {
                 eprintln_escaped!("  hydration: {note}");

@@ -39,11 +39,8 @@ impl Action for RecoverArgs {
     fn question(&self, s: &Session, plan: &RecoverPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!(
-                "Recover {} into {}/{}",
-                plan.volume.id, plan.cluster, plan.service
-            ),
-            &plan.service,
+            format!("Recover {} into {}", plan.volume.id, plan.service.label()),
+            &plan.service.name,
         ))
     }
 
@@ -84,9 +81,8 @@ impl Action for RecoverArgs {
         show(
             ran.json,
             &format!(
-                "Updated {}/{}: volume {} now starts from snapshot {} (runs {}{})\n",
-                plan.cluster,
-                plan.service,
+                "Updated {}: volume {} now starts from snapshot {} (runs {}{})\n",
+                plan.service.label(),
                 plan.managed.name,
                 ran.done.snapshot_id,
                 arn_name(&started.task_definition),
@@ -100,14 +96,17 @@ impl Action for RecoverArgs {
         if let Some(code) = unless_waiting(s, &self.wait, ran.json, &out)? {
             return Ok(code);
         }
-        let outcome =
-            wait_for_started(&s.aws, &plan.cluster, &plan.service, started, &self.wait).await?;
-        out.wait = Some(WaitJson::new(&plan.cluster, &plan.service, &outcome));
+        let outcome = wait_for_started(&s.aws, &plan.service, started, &self.wait).await?;
+        out.wait = Some(WaitJson::new(
+            &plan.service.cluster,
+            &plan.service.name,
+            &outcome,
+        ));
         if matches!(outcome.verdict, crate::ops::wait::Verdict::Stable) && !s.interrupted() {
             out.hydration = Some(
                 super::hydration::follow_after_rollout(
                     &s.aws,
-                    (&plan.cluster, &plan.service),
+                    &plan.service,
                     plan.initialization_rate,
                     &self.wait,
                 )

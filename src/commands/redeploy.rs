@@ -48,8 +48,8 @@ impl Action for RedeployArgs {
     fn question(&self, s: &Session, plan: &RedeployPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Redeploy {}/{}", plan.cluster, plan.service),
-            &plan.service,
+            format!("Redeploy {}", plan.service.label()),
+            &plan.service.name,
         ))
     }
 

@@ -71,8 +71,8 @@ impl Action for RollbackArgs {
     fn question(&self, s: &Session, plan: &RollbackPlan) -> Option<Question> {
         Some(Question::single(
             s,
-            format!("Roll back {}/{}", plan.cluster, plan.service),
-            &plan.service,
+            format!("Roll back {}", plan.service.label()),
+            &plan.service.name,
         ))
     }
 

@@ -38,8 +38,9 @@ impl Action for ScaleArgs {
         plan.is_noop().then(|| {
             Unchanged::said(
                 format!(
-                    "{}/{} already has desired count {}; nothing to do\n",
-                    plan.cluster, plan.service, plan.to
+                    "{} already has desired count {}; nothing to do\n",
+                    plan.service.label(),
+                    plan.to
                 ),
                 ScaleJson::new(plan, dry_run),
             )
@@ -50,10 +51,12 @@ impl Action for ScaleArgs {
         Some(Question::single(
             s,
             format!(
-                "Scale {}/{} from {} to {}",
-                plan.cluster, plan.service, plan.from, plan.to
+                "Scale {} from {} to {}",
+                plan.service.label(),
+                plan.from,
+                plan.to
             ),
-            &plan.service,
+            &plan.service.name,
         ))
     }
 
@@ -69,9 +72,8 @@ impl Action for ScaleArgs {
         show(
             ran.json,
             &format!(
-                "Updated {}/{}: desired count {} (was {}), {} running\n",
-                plan.cluster,
-                plan.service,
+                "Updated {}: desired count {} (was {}), {} running\n",
+                plan.service.label(),
                 ran.done.desired_count,
                 plan.from,
                 ran.done.running_count
@@ -105,12 +107,7 @@ impl Action for ScaleArgs {
             CountVerdict::Failed(_) => exit::ROLLOUT_FAILED,
             CountVerdict::Moving => exit::TIMED_OUT,
         };
-        eprintln_escaped!(
-            "{}/{}: {}",
-            plan.cluster,
-            plan.service,
-            outcome.summary(plan.to)
-        );
+        eprintln_escaped!("{}: {}", plan.service.label(), outcome.summary(plan.to));
         out.wait = Some(ScaleWaitJson::new(&outcome));
         emit_json(ran.json, &out)?;
         Ok(code)

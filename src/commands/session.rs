@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::error::Result;
 use crate::model::CallerIdentity;
 use crate::ops::audit::AuditLog;
+use crate::ops::cleanup::PlanContext;
 use crate::ops::confirm::{Confirmation, confirm_on_terminal};
 use crate::ops::guard::{Mutator, check_writable};
 use crate::ops::interrupt::Interrupt;
@@ -118,6 +119,13 @@ impl Session {
     /// The account acted on, when STS said.
     pub(super) fn account_id(&self) -> Option<String> {
         self.identity.as_ref().map(|i| i.account.clone())
+    }
+
+    /// What a cleanup planner reads with here: the clients, the settings, the account
+    /// (`None` when STS could not say), and now.
+    pub(super) fn plan_context(&self) -> PlanContext<'_> {
+        let account = self.identity.as_ref().map(|i| i.account.as_str());
+        PlanContext::new(&self.aws, &self.settings, account, crate::config::now())
     }
 
     pub(super) fn interrupted(&self) -> bool {

@@ -16,7 +16,7 @@ use crate::cli::{GlobalArgs, RolloutWait, ServiceTarget, WaitArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result, exit};
 use crate::model::escape::escape;
-use crate::model::{DeploymentLifecycleStage, arn_name};
+use crate::model::{ClusterService, DeploymentLifecycleStage, arn_name};
 use crate::ops::find_service;
 use crate::ops::redeploy::Started;
 use crate::ops::wait::{SystemClock, WaitOptions, WaitOutcome, WaitProgress};
@@ -122,9 +122,8 @@ pub(super) async fn report_rollout(
     show(
         json,
         &format!(
-            "Updated {}/{}: now runs {}{}\n",
-            out.cluster,
-            out.service,
+            "Updated {}: now runs {}{}\n",
+            out.on.service.label(),
             arn_name(&started.task_definition),
             started
                 .deployment_id
@@ -139,20 +138,16 @@ pub(super) async fn report_rollout(
     if let Some(code) = unless_waiting(s, wait, json, &out)? {
         return Ok(code);
     }
-    let outcome = wait_for_started(&s.aws, &out.cluster, &out.service, started, wait).await?;
-    out.wait = Some(WaitJson::new(&out.cluster, &out.service, &outcome));
+    let service = &out.on.service;
+    let outcome = wait_for_started(&s.aws, service, started, wait).await?;
+    out.wait = Some(WaitJson::new(&service.cluster, &service.name, &outcome));
     if let Some(init) = hydrate
         && matches!(outcome.verdict, crate::ops::wait::Verdict::Stable)
         && !s.interrupted()
     {
         out.hydration = Some(
-            super::hydration::follow_after_rollout(
-                &s.aws,
-                (&out.cluster, &out.service),
-                init.rate_mibps,
-                wait,
-            )
-            .await,
+            super::hydration::follow_after_rollout(&s.aws, &out.on.service, init.rate_mibps, wait)
+                .await,
         );
     }
     emit_json(json, &out)?;
@@ -163,8 +158,7 @@ pub(super) async fn report_rollout(
 /// definition it registered (progress on stderr).
 pub(super) async fn wait_for_started(
     aws: &AwsClients,
-    cluster: &str,
-    service: &str,
+    service: &ClusterService,
     started: &Started,
     wait: &RolloutWait,
 ) -> Result<WaitOutcome> {
@@ -173,7 +167,7 @@ pub(super) async fn wait_for_started(
         interval: wait.interval,
         ..WaitOptions::after(started)
     };
-    wait_with_progress(aws, cluster, service, &opts).await
+    wait_with_progress(aws, &service.cluster, &service.name, &opts).await
 }
 
 /// Waits with a compact progress line per poll on stderr.

@@ -2,6 +2,7 @@
 //! `aws/` translate into these, and `analysis/`, the commands and the console read them.
 
 mod alarms;
+mod cluster_service;
 pub mod console_url;
 mod deploy;
 mod ec2;
@@ -19,6 +20,7 @@ mod state;
 mod targets;
 
 pub use alarms::Alarm;
+pub use cluster_service::ClusterService;
 pub use deploy::{
     AlarmState, CircuitBreakerState, DeploymentRollback, LifecycleHookDetail, RevisionCount,
     RevisionImage, RevisionLoadBalancer, RevisionNetwork, RevisionVolume, ServiceDeployment,

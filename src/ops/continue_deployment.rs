@@ -12,14 +12,15 @@ use crate::analysis::deployments::{awaiting_action, countdown, expired, stage_wo
 use crate::aws::AwsClients;
 use crate::error::{Error, Result};
 use crate::model::{
-    LifecycleHookAction, LifecycleHookDetail, ServiceDeployment, ServiceRevision, arn_name,
+    ClusterService, LifecycleHookAction, LifecycleHookDetail, ServiceDeployment, ServiceRevision,
+    arn_name,
 };
 
 /// What acting on the paused hook does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContinuePlan {
-    pub cluster: String,
-    pub service: String,
+    /// The service it acts on.
+    pub service: ClusterService,
     pub deployment: ServiceDeployment,
     /// The hook awaiting action.
     pub hook: LifecycleHookDetail,
@@ -44,11 +45,10 @@ impl ContinuePlan {
             .map(|a| format!(", then {a} by itself"))
             .unwrap_or_default();
         format!(
-            "{verb} deployment {} of {}/{} ({}, {}): hook {} is {} ({}{then}); \
+            "{verb} deployment {} of {} ({}, {}): hook {} is {} ({}{then}); \
              ContinueServiceDeployment {}",
             arn_name(&d.arn),
-            self.cluster,
-            self.service,
+            self.service.label(),
             d.status,
             stage_words(d),
             self.hook.hook_id.as_deref().unwrap_or("-"),
@@ -93,8 +93,7 @@ pub fn plan_for(
         )));
     }
     Ok(ContinuePlan {
-        cluster: cluster.to_string(),
-        service: service.to_string(),
+        service: ClusterService::new(cluster, service),
         deployment: d.clone(),
         hook: hook.clone(),
         action,

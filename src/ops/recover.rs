@@ -25,7 +25,9 @@ use crate::analysis::zones::ZoneCheck;
 use crate::aws::{AwsClients, NewEbsVolume, ServiceChange};
 use crate::error::{AwsError, AwsErrorKind, Error, Result};
 use crate::load::load_zone_check;
-use crate::model::{Service, ServiceStatus, SnapshotState, Volume, VolumeSource, VolumeState};
+use crate::model::{
+    ClusterService, Service, ServiceStatus, SnapshotState, Volume, VolumeSource, VolumeState,
+};
 use crate::ops::wait::Clock;
 
 /// The tag keys ECS puts on the volumes it creates for a service.
@@ -61,8 +63,8 @@ pub struct ManagedVolume {
 pub struct RecoverPlan {
     /// The orphaned volume, as EC2 describes it.
     pub volume: Volume,
-    pub cluster: String,
-    pub service: String,
+    /// The service it acts on.
+    pub service: ClusterService,
     /// What the service runs now.
     pub task_definition: String,
     pub managed: ManagedVolume,
@@ -92,7 +94,7 @@ impl RecoverPlan {
             ),
         };
         format!(
-            "recover {} ({} GiB {}, {}, in {}) into {}/{}: snapshot it (kept as a safety \
+            "recover {} ({} GiB {}, {}, in {}) into {}: snapshot it (kept as a safety \
              snapshot), wait until completed, then start volume {} from that snapshot (was \
              {}; {config}); a snapshot is regional, so ECS creates the new volume in the zone \
              of each task it starts; {}",
@@ -101,8 +103,7 @@ impl RecoverPlan {
             v.volume_type,
             v.state,
             v.availability_zone.as_deref().unwrap_or("an unknown zone"),
-            self.cluster,
-            self.service,
+            self.service.label(),
             m.name,
             m.from_snapshot.as_deref().unwrap_or("no snapshot"),
             crate::analysis::hydration::plan_line(v.size_gib, self.initialization_rate),
@@ -200,8 +201,7 @@ pub async fn plan(
     let zones = load_zone_check(aws, &s, volume.availability_zone.as_deref()).await;
     Ok(RecoverPlan {
         zones,
-        cluster: s.cluster.clone(),
-        service: s.name.clone(),
+        service: ClusterService::of(&s),
         task_definition,
         managed,
         volume,
@@ -369,10 +369,7 @@ pub fn recover_snapshot_tags(plan: &RecoverPlan, opts: &RecoverOptions) -> Vec<(
             .filter(|(k, _)| k != "Name")
             .collect();
     tags.push(("Name".into(), format!("recover-{}", plan.volume.id)));
-    tags.push((
-        RECOVER_FOR_TAG.into(),
-        format!("{}/{}", plan.cluster, plan.service),
-    ));
+    tags.push((RECOVER_FOR_TAG.into(), plan.service.label()));
     debug_assert!(tags.iter().any(|(k, _)| k == RETAIN_UNTIL_TAG));
     tags
 }
@@ -391,8 +388,9 @@ pub async fn execute(
         .create_snapshot(
             &plan.volume.id,
             &format!(
-                "ecsnap: taken to recover {} into {}/{}",
-                plan.volume.id, plan.cluster, plan.service
+                "ecsnap: taken to recover {} into {}",
+                plan.volume.id,
+                plan.service.label()
             ),
             &recover_snapshot_tags(plan, opts),
         )
@@ -403,7 +401,6 @@ pub async fn execute(
     let started = match &plan.managed.source {
         ConfigSource::Service => {
             let rollback = RollbackPlan {
-                cluster: plan.cluster.clone(),
                 service: plan.service.clone(),
                 current: plan.task_definition.clone(),
                 change: RollbackChange::EbsSnapshot {
@@ -434,7 +431,7 @@ pub async fn execute(
                 initialization_rate: plan.initialization_rate,
             });
             mutator
-                .update_service(&plan.cluster, &plan.service, &change)
+                .update_service(&plan.service.cluster, &plan.service.name, &change)
                 .await
                 .map(|service| Started {
                     deployment_id: service.primary().map(|d| d.id.clone()),
@@ -504,8 +501,8 @@ async fn wait_completed(
                  {snapshot_id}`)",
                 plan.volume.id,
                 opts.snapshot_timeout.as_secs(),
-                plan.cluster,
-                plan.service
+                plan.service.cluster,
+                plan.service.name
             )));
         }
         clock.sleep(opts.snapshot_poll).await;
@@ -525,8 +522,7 @@ mod tests {
                 state: "available".into(),
                 ..Volume::default()
             },
-            cluster: "c1".into(),
-            service: "ledger".into(),
+            service: ClusterService::new("c1", "ledger"),
             task_definition: "ledger:2".into(),
             managed: ManagedVolume {
                 name: "data".into(),

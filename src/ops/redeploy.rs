@@ -5,12 +5,12 @@ use super::guard::Mutator;
 use super::{find_service, running_task_definition};
 use crate::aws::{AwsClients, ServiceChange};
 use crate::error::Result;
-use crate::model::Service;
+use crate::model::{ClusterService, Service};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedeployPlan {
-    pub cluster: String,
-    pub service: String,
+    /// The service it acts on.
+    pub service: ClusterService,
     pub task_definition: String,
     pub desired_count: i32,
     pub running_count: i32,
@@ -19,10 +19,9 @@ pub struct RedeployPlan {
 impl RedeployPlan {
     pub fn summary(&self) -> String {
         format!(
-            "force a new deployment of {}/{} (task definition {}, {}/{} running): every task \
+            "force a new deployment of {} (task definition {}, {}/{} running): every task \
              is replaced",
-            self.cluster,
-            self.service,
+            self.service.label(),
             crate::model::arn_name(&self.task_definition),
             self.running_count,
             self.desired_count
@@ -45,8 +44,7 @@ pub async fn plan(aws: &AwsClients, cluster: &str, service: &str) -> Result<Rede
         return Err(refusal);
     }
     Ok(RedeployPlan {
-        cluster: s.cluster.clone(),
-        service: s.name.clone(),
+        service: ClusterService::of(&s),
         task_definition: running_task_definition(&s).to_string(),
         desired_count: s.desired_count,
         running_count: s.running_count,
@@ -56,8 +54,8 @@ pub async fn plan(aws: &AwsClients, cluster: &str, service: &str) -> Result<Rede
 pub async fn execute(mutator: &Mutator, plan: &RedeployPlan) -> Result<Started> {
     let service = mutator
         .update_service(
-            &plan.cluster,
-            &plan.service,
+            &plan.service.cluster,
+            &plan.service.name,
             &ServiceChange::ForceNewDeployment,
         )
         .await?;

@@ -33,7 +33,9 @@ use crate::error::{AwsErrorKind, Error, Result};
 use crate::load::{
     load_image_presence, load_service_snapshots, load_task_definitions, load_zone_check,
 };
-use crate::model::{ImagePresence, Service, Snapshot, SnapshotState, TaskDefinition, arn_name};
+use crate::model::{
+    ClusterService, ImagePresence, Service, Snapshot, SnapshotState, TaskDefinition, arn_name,
+};
 
 /// Revisions the picker shows at most.
 pub const REVISIONS_SHOWN: usize = 25;
@@ -400,8 +402,7 @@ pub fn plan_offered_with(
         Offered::Revision(_) | Offered::ImageTag(..) | Offered::ServiceRevision(..) => (None, None),
     };
     Ok(RollbackPlan {
-        cluster: cluster.to_string(),
-        service: service.to_string(),
+        service: ClusterService::new(cluster, service),
         current: current.to_string(),
         change,
         initialization,
@@ -497,8 +498,8 @@ pub enum RollbackChange {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollbackPlan {
-    pub cluster: String,
-    pub service: String,
+    /// The service it acts on.
+    pub service: ClusterService,
     /// What the service runs now.
     pub current: String,
     pub change: RollbackChange,
@@ -584,7 +585,7 @@ impl RollbackPlan {
 
     pub fn summary(&self) -> String {
         let from = arn_name(&self.current);
-        let target = format!("{}/{}", self.cluster, self.service);
+        let target = self.service.label();
         match &self.change {
             RollbackChange::Revision { to, images, .. } => {
                 let imgs: Vec<String> = images
@@ -736,8 +737,7 @@ pub async fn plan_with(
         }
     };
     Ok(RollbackPlan {
-        cluster: s.cluster.clone(),
-        service: s.name.clone(),
+        service: ClusterService::of(&s),
         current,
         change,
         initialization,
@@ -942,8 +942,8 @@ pub async fn execute(mutator: &Mutator, plan: &RollbackPlan) -> Result<Started> 
     };
     let service = mutator
         .update_service_replacing(
-            &plan.cluster,
-            &plan.service,
+            &plan.service.cluster,
+            &plan.service.name,
             &change,
             Some(&plan.replaced()),
         )
@@ -1008,8 +1008,7 @@ mod tests {
             note: None,
         };
         let plan = RollbackPlan {
-            cluster: "c".into(),
-            service: "s".into(),
+            service: ClusterService::new("c", "s"),
             current: "api:7".into(),
             change,
             initialization: Some(Initialization::of(100)),
@@ -1033,8 +1032,7 @@ mod tests {
     #[test]
     fn a_rollback_names_what_it_replaces() {
         let plan = |change| RollbackPlan {
-            cluster: "c".into(),
-            service: "s".into(),
+            service: ClusterService::new("c", "s"),
             current: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
             change,
             initialization: None,

@@ -9,12 +9,12 @@ use super::guard::Mutator;
 use super::wait::Clock;
 use crate::aws::{AwsClients, EcsApi, ServiceChange};
 use crate::error::{Error, Result};
-use crate::model::{RolloutState, Service, ServiceStatus};
+use crate::model::{ClusterService, RolloutState, Service, ServiceStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScalePlan {
-    pub cluster: String,
-    pub service: String,
+    /// The service it acts on.
+    pub service: ClusterService,
     pub from: i32,
     pub to: i32,
     pub running: i32,
@@ -23,8 +23,11 @@ pub struct ScalePlan {
 impl ScalePlan {
     pub fn summary(&self) -> String {
         format!(
-            "scale {}/{} from {} to {} desired ({} running now)",
-            self.cluster, self.service, self.from, self.to, self.running
+            "scale {} from {} to {} desired ({} running now)",
+            self.service.label(),
+            self.from,
+            self.to,
+            self.running
         )
     }
 
@@ -43,8 +46,7 @@ pub fn plan_for(service: &Service, desired: i32) -> Result<ScalePlan> {
         )));
     }
     Ok(ScalePlan {
-        cluster: service.cluster.clone(),
-        service: service.name.clone(),
+        service: ClusterService::of(service),
         from: service.desired_count,
         to: desired,
         running: service.running_count,
@@ -65,8 +67,8 @@ pub async fn plan(
 pub async fn execute(mutator: &Mutator, plan: &ScalePlan) -> Result<Service> {
     mutator
         .update_service(
-            &plan.cluster,
-            &plan.service,
+            &plan.service.cluster,
+            &plan.service.name,
             &ServiceChange::DesiredCount(plan.to),
         )
         .await
@@ -158,15 +160,18 @@ pub async fn wait_for_count(
     loop {
         polls += 1;
         let service = ecs
-            .describe_services(&plan.cluster, std::slice::from_ref(&plan.service))
+            .describe_services(
+                &plan.service.cluster,
+                std::slice::from_ref(&plan.service.name),
+            )
             .await?
             .into_iter()
-            .find(|s| s.name == plan.service)
+            .find(|s| s.name == plan.service.name)
             .ok_or_else(|| {
                 super::not_found(
                     "service",
-                    &plan.service,
-                    format!("cluster {}", plan.cluster),
+                    &plan.service.name,
+                    format!("cluster {}", plan.service.cluster),
                 )
             })?;
         progress(&service);

@@ -13,14 +13,14 @@ use crate::aws::AwsClients;
 use crate::error::{Error, Result};
 use crate::load::load_deployments;
 use crate::model::{
-    Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, arn_name,
+    ClusterService, Service, ServiceDeployment, ServiceDeploymentStatus, ServiceRevision, arn_name,
 };
 
 /// What stopping the deployment in flight does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopDeploymentPlan {
-    pub cluster: String,
-    pub service: String,
+    /// The service it acts on.
+    pub service: ClusterService,
     /// The deployment in flight.
     pub deployment: ServiceDeployment,
     /// The service revision ECS returns to (the busiest source revision), if it names one.
@@ -66,10 +66,9 @@ impl StopDeploymentPlan {
             })
             .unwrap_or_default();
         format!(
-            "stop deployment {} of {}/{} ({}, {}{hook}) and roll back (ECS): {from} → {to}",
+            "stop deployment {} of {} ({}, {}{hook}) and roll back (ECS): {from} → {to}",
             arn_name(&d.arn),
-            self.cluster,
-            self.service,
+            self.service.label(),
             d.status,
             stage_words(d),
         )
@@ -97,8 +96,7 @@ pub fn plan_for(
             .cloned()
     };
     Ok(StopDeploymentPlan {
-        cluster: cluster.to_string(),
-        service: service.to_string(),
+        service: ClusterService::new(cluster, service),
         back_to_revision: find(back_to.as_deref()),
         target_revision: find(d.target_revision.as_ref().map(|r| r.arn.as_str())),
         back_to,

@@ -5,7 +5,7 @@ use crate::analysis::recycle_bin::Recovery;
 use serde::Serialize;
 
 use super::json::SkippedJson;
-use super::parts::{EndJson, PollsJson};
+use super::parts::{EndJson, PollsJson, ServiceActionJson};
 use crate::aws::Preflight;
 use crate::model::{Deployment, ResourceKind, ServiceEvent};
 use crate::ops::cleanup::execute::ItemResult;
@@ -306,10 +306,9 @@ pub struct RolloutJson {
     /// Where it acted: the account (`null` when STS could not say) and region.
     pub account_id: Option<String>,
     pub region: Option<String>,
-    pub action: &'static str,
-    pub cluster: String,
-    pub service: String,
-    pub dry_run: bool,
+    /// `action` (`rollback` or `redeploy`), `cluster`, `service`, `dry_run`.
+    #[serde(flatten)]
+    pub on: ServiceActionJson,
     pub summary: String,
     /// What the service ran before.
     pub from_task_definition: String,
@@ -354,10 +353,7 @@ impl RolloutJson {
             _ => (None, Vec::new()),
         };
         Self {
-            action: "rollback",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
-            dry_run,
+            on: ServiceActionJson::new("rollback", &plan.service, dry_run),
             summary: plan.summary(),
             from_task_definition: plan.current.clone(),
             task_definition,
@@ -372,10 +368,7 @@ impl RolloutJson {
     /// `redeploy`: the task definition it runs, again.
     pub fn redeploy(plan: &RedeployPlan, dry_run: bool) -> Self {
         Self {
-            action: "redeploy",
-            cluster: plan.cluster.clone(),
-            service: plan.service.clone(),
-            dry_run,
+            on: ServiceActionJson::new("redeploy", &plan.service, dry_run),
             summary: plan.summary(),
             from_task_definition: plan.task_definition.clone(),
             task_definition: Some(plan.task_definition.clone()),

@@ -12,9 +12,9 @@ use crate::load::DeploymentHistory;
 use crate::model::escape::escape_text;
 use crate::model::json::rfc3339;
 use crate::model::{
-    AlarmState, CircuitBreakerState, DeploymentRollback, LifecycleHookDetail, RevisionCount,
-    RevisionImage, RevisionLoadBalancer, RevisionVolume, ServiceDeployment, ServiceRevision,
-    arn_name,
+    AlarmState, CircuitBreakerState, ClusterService, DeploymentRollback, LifecycleHookDetail,
+    RevisionCount, RevisionImage, RevisionLoadBalancer, RevisionVolume, ServiceDeployment,
+    ServiceRevision, arn_name,
 };
 use crate::ops::continue_deployment::ContinuePlan;
 use crate::ops::follow_deployment::FollowOutcome;
@@ -390,12 +390,12 @@ impl DeploymentActionJson {
     /// The fields both actions share: where, and the deployment as planned.
     fn new(
         action: &'static str,
-        (cluster, service): (&str, &str),
+        service: &ClusterService,
         deployment: &ServiceDeployment,
         dry_run: bool,
     ) -> Self {
         Self {
-            on: ServiceActionJson::new(action, cluster, service, dry_run),
+            on: ServiceActionJson::new(action, service, dry_run),
             service_deployment_arn: deployment.arn.clone(),
             status: deployment.status.to_string(),
             lifecycle_stage: deployment.lifecycle_stage.as_ref().map(ToString::to_string),
@@ -408,19 +408,22 @@ impl DeploymentActionJson {
     }
 
     pub fn stop(plan: &StopDeploymentPlan, dry_run: bool) -> Self {
-        let target = (plan.cluster.as_str(), plan.service.as_str());
         Self {
             rollback_to_service_revision: plan.back_to.clone(),
-            ..Self::new("stop-deployment", target, &plan.deployment, dry_run)
+            ..Self::new("stop-deployment", &plan.service, &plan.deployment, dry_run)
         }
     }
 
     pub fn continued(plan: &ContinuePlan, dry_run: bool) -> Self {
-        let target = (plan.cluster.as_str(), plan.service.as_str());
         Self {
             hook_id: plan.hook.hook_id.clone(),
             hook_action: Some(plan.action.to_string()),
-            ..Self::new("continue-deployment", target, &plan.deployment, dry_run)
+            ..Self::new(
+                "continue-deployment",
+                &plan.service,
+                &plan.deployment,
+                dry_run,
+            )
         }
     }
 }

@@ -11,8 +11,8 @@ use crate::analysis::lifecycle::Act;
 use crate::analysis::lifecycle_report::{ExpiryWarning, TagExpiry, WarningKind};
 use crate::analysis::stages::StageVerdict;
 use crate::model::{
-    DeploymentLifecycleStage, LifecycleHookAction, LifecycleHookDetail, ServiceDeployment,
-    ServiceDeploymentStatus,
+    ClusterService, DeploymentLifecycleStage, LifecycleHookAction, LifecycleHookDetail,
+    ServiceDeployment, ServiceDeploymentStatus,
 };
 use crate::ops::continue_deployment::ContinuePlan;
 use crate::ops::follow_deployment::FollowOutcome;
@@ -43,8 +43,7 @@ fn deployment() -> ServiceDeployment {
 fn flattened_groups_keep_every_key_in_its_place() {
     let now = DateTime::<Utc>::UNIX_EPOCH;
     let scale = ScalePlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ClusterService::new("prod", "api"),
         from: 1,
         to: 3,
         running: 1,
@@ -63,8 +62,7 @@ fn flattened_groups_keep_every_key_in_its_place() {
     );
 
     let stop = StopDeploymentPlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ClusterService::new("prod", "api"),
         deployment: deployment(),
         back_to: Some("arn:r0".into()),
         back_to_revision: None,
@@ -83,8 +81,7 @@ fn flattened_groups_keep_every_key_in_its_place() {
         r#"{"action":"stop-deployment","cluster":"prod","service":"api","dry_run":false,"service_deployment_arn":"arn:d1","status":"IN_PROGRESS","lifecycle_stage":"BAKE_TIME","hook_id":null,"hook_action":null,"rollback_to_service_revision":"arn:r0","sent":false,"wait":{"status":"awaiting_action","reason":"hook-1","deployment_status":"IN_PROGRESS","elapsed_secs":9,"polls":2}}"#
     );
     let go_on = ContinuePlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ClusterService::new("prod", "api"),
         deployment: deployment(),
         hook: LifecycleHookDetail {
             hook_id: Some("hook-1".into()),
@@ -169,5 +166,23 @@ fn place_fields_stay_first_in_the_per_place_totals() {
             r#"[{"account":"dev","account_id":"123456789012","region":"eu-west-1","production":false,"refused":null,"#
         ),
         "{first}"
+    );
+}
+
+/// `rollback` and `redeploy --json` say what they act on first (`action`, `cluster`,
+/// `service`, `dry_run`), after where (`account_id`, `region`).
+#[test]
+fn a_rollout_keeps_its_keys_in_place() {
+    let plan = crate::ops::redeploy::RedeployPlan {
+        service: ClusterService::new("prod", "api"),
+        task_definition: "arn:aws:ecs:us-east-1:1:task-definition/api:7".into(),
+        desired_count: 2,
+        running_count: 2,
+    };
+    let out = crate::output::actions::RolloutJson::redeploy(&plan, true)
+        .at(Some("111122223333".into()), "us-east-1");
+    assert_eq!(
+        text(&out),
+        r#"{"account_id":"111122223333","region":"us-east-1","action":"redeploy","cluster":"prod","service":"api","dry_run":true,"summary":"force a new deployment of prod/api (task definition api:7, 2/2 running): every task is replaced","from_task_definition":"arn:aws:ecs:us-east-1:1:task-definition/api:7","task_definition":"arn:aws:ecs:us-east-1:1:task-definition/api:7","registered_task_definition":null,"ebs_snapshot_id":null,"service_revision_arn":null,"pinned_images":[],"deployment_id":null,"zones":null,"wait":null,"hydration":null}"#
     );
 }

@@ -53,7 +53,7 @@ impl ScaleWaitJson {
 impl ScaleJson {
     pub fn new(plan: &ScalePlan, dry_run: bool) -> Self {
         Self {
-            on: ServiceActionJson::new("scale", &plan.cluster, &plan.service, dry_run),
+            on: ServiceActionJson::new("scale", &plan.service, dry_run),
             from_desired_count: plan.from,
             desired_count: plan.to,
             running_count: plan.running,

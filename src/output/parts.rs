@@ -5,21 +5,23 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::model::ClusterService;
+
 /// What an action on one service says first: `action`, `cluster`, `service`, `dry_run`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct ServiceActionJson {
     pub action: &'static str,
-    pub cluster: String,
-    pub service: String,
+    /// `cluster` and `service`.
+    #[serde(flatten)]
+    pub service: ClusterService,
     pub dry_run: bool,
 }
 
 impl ServiceActionJson {
-    pub fn new(action: &'static str, cluster: &str, service: &str, dry_run: bool) -> Self {
+    pub fn new(action: &'static str, service: &ClusterService, dry_run: bool) -> Self {
         Self {
             action,
-            cluster: cluster.to_string(),
-            service: service.to_string(),
+            service: service.clone(),
             dry_run,
         }
     }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::actions::WaitJson;
 use super::zones::ZonesJson;
+use crate::model::ClusterService;
 use crate::ops::recover::{ConfigSource, RecoverPlan};
 
 #[derive(Debug, Serialize)]
@@ -17,8 +18,9 @@ pub struct RecoverJson {
     pub volume_type: String,
     /// The orphaned volume's zone (EC2 `AvailabilityZone`).
     pub volume_availability_zone: Option<String>,
-    pub cluster: String,
-    pub service: String,
+    /// `cluster` and `service`: the service it goes back into.
+    #[serde(flatten)]
+    pub service: ClusterService,
     /// The managed EBS volume configuration's name.
     pub volume_name: String,
     pub size_gib: Option<i32>,
@@ -59,7 +61,6 @@ impl RecoverJson {
             volume_size_gib: plan.volume.size_gib,
             volume_type: plan.volume.volume_type.clone(),
             volume_availability_zone: plan.volume.availability_zone.clone(),
-            cluster: plan.cluster.clone(),
             service: plan.service.clone(),
             volume_name: plan.managed.name.clone(),
             size_gib: plan.managed.size_gib,

@@ -66,8 +66,7 @@ fn redeploy_names_the_service() {
     planned(
         &mut s,
         Planned::Redeploy(RedeployPlan {
-            cluster: "payments-prod".into(),
-            service: "ledger".into(),
+            service: ecsnap::model::ClusterService::new("payments-prod", "ledger"),
             task_definition: td_arn("ledger", 2),
             desired_count: 2,
             running_count: 2,
@@ -87,8 +86,7 @@ fn scale_names_the_service_and_the_counts() {
     planned(
         &mut s,
         Planned::HandsOn(HandsOnPlan::Scale(ScalePlan {
-            cluster: "payments-prod".into(),
-            service: "ledger".into(),
+            service: ecsnap::model::ClusterService::new("payments-prod", "ledger"),
             from: 2,
             to: 3,
             running: 2,

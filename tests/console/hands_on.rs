@@ -191,8 +191,7 @@ fn ledger_scale_planned(s: &mut AppState) -> (u64, ScalePlan) {
     assert!(s.services.list.select_key("payments-prod/ledger"));
     ch(s, '+');
     let plan = ScalePlan {
-        cluster: "payments-prod".into(),
-        service: "ledger".into(),
+        service: ecsnap::model::ClusterService::new("payments-prod", "ledger"),
         from: 2,
         to: 3,
         running: 2,

@@ -49,8 +49,7 @@ fn plan() -> RecoverPlan {
             availability_zone: Some("us-east-1c".into()),
             ..Volume::default()
         },
-        cluster: "payments-prod".into(),
-        service: "ledger".into(),
+        service: ecsnap::model::ClusterService::new("payments-prod", "ledger"),
         task_definition: td_arn("ledger", 2),
         managed: ManagedVolume {
             name: "data".into(),

@@ -290,8 +290,7 @@ fn an_ebs_snapshot_rollback_changes_only_the_volume_snapshot() {
     let (_aws, ops) = ecs_only("us-east-1", &[&described, &updated]);
     let (mutator, _dir, log) = audited(ops, None);
     let plan = RollbackPlan {
-        cluster: "search-staging".into(),
-        service: "workspaces".into(),
+        service: ecsnap::model::ClusterService::new("search-staging", "workspaces"),
         current: TD.into(),
         change: RollbackChange::EbsSnapshot {
             volume: "data".into(),

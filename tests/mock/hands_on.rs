@@ -654,8 +654,7 @@ fn scale_wait_watches_the_running_count_until_it_reaches_the_target() {
         [svc(2, 3), svc(4, 1), svc(5, 0)],
     );
     let plan = scale::ScalePlan {
-        cluster: "prod".into(),
-        service: "api".into(),
+        service: ecsnap::model::ClusterService::new("prod", "api"),
         from: 2,
         to: 5,
         running: 2,

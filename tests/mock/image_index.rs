@@ -186,16 +186,15 @@ async fn an_index_kept_keeps_its_manifests_and_an_old_index_goes_as_one_unit() {
     }
     .clients_and_ops();
     let settings = Settings::default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 12, 6, 12, 0, 0)
+        .single()
+        .expect("now");
     let plan = cleanup::plan(
-        &aws,
-        &settings,
-        None,
+        cleanup::PlanContext::new(&aws, &settings, None, now),
         ResourceKind::Image,
         OrphanFilter::default(),
         false,
-        Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0)
-            .single()
-            .expect("now"),
     )
     .await
     .expect("plan");

@@ -66,14 +66,9 @@ fn plan(aws: &AwsClients) -> marks::MarkedPlan {
         .with_ymd_and_hms(2027, 1, 6, 9, 0, 0)
         .single()
         .expect("now");
-    block_on(marks::plan_marked(
-        aws,
-        &Settings::default(),
-        Some(ACCOUNT),
-        ResourceKind::Snapshot,
-        now,
-    ))
-    .expect("plan")
+    let settings = Settings::default();
+    let cx = ecsnap::ops::cleanup::PlanContext::new(aws, &settings, Some(ACCOUNT), now);
+    block_on(marks::plan_marked(cx, ResourceKind::Snapshot)).expect("plan")
 }
 
 #[test]

@@ -262,8 +262,8 @@ fn recover_snapshots_the_orphan_then_changes_only_the_snapshot_id() {
         &[&volumes, &create, &state],
     );
     let plan = block_on(recover::plan(&aws, VOL, None, Some("111122223333"))).expect("plan");
-    assert_eq!(plan.cluster, "payments-prod");
-    assert_eq!(plan.service, "ledger");
+    assert_eq!(plan.service.cluster, "payments-prod");
+    assert_eq!(plan.service.name, "ledger");
     assert_eq!(plan.managed.name, "data");
     assert_eq!(plan.managed.size_gib, Some(100));
     assert_eq!(plan.managed.volume_type.as_deref(), Some("gp3"));

@@ -82,6 +82,6 @@ async fn external_controllers_are_refused_and_ecs_ones_are_not() {
     let plan = redeploy::plan(&aws, "payments", "ledger")
         .await
         .expect("ECS deploys it");
-    assert_eq!(plan.service, "ledger");
+    assert_eq!(plan.service.name, "ledger");
     assert_eq!(update.num_calls(), 0);
 }

@@ -188,13 +188,10 @@ pub(crate) async fn plan_images(
     settings: &Settings,
 ) -> ecsnap::error::Result<CleanupPlan> {
     cleanup::plan(
-        aws,
-        settings,
-        None,
+        cleanup::PlanContext::new(aws, settings, None, now()),
         ResourceKind::Image,
         ecsnap::analysis::orphans::OrphanFilter::default(),
         false,
-        now(),
     )
     .await
 }

@@ -111,14 +111,12 @@ fn now() -> chrono::DateTime<Utc> {
 
 /// The snapshot cleanup plan at [`now`] (also the Recycle Bin tests').
 pub(crate) async fn plan(aws: &AwsClients) -> cleanup::CleanupPlan {
+    let settings = Settings::default();
     cleanup::plan(
-        aws,
-        &Settings::default(),
-        Some(ACCOUNT),
+        cleanup::PlanContext::new(aws, &settings, Some(ACCOUNT), now()),
         ResourceKind::Snapshot,
         OrphanFilter::default(),
         false,
-        now(),
     )
     .await
     .expect("plan")

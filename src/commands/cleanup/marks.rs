@@ -8,7 +8,6 @@ use super::request::{plan_text, push_table_and_skipped, results_text, take_clean
 use crate::analysis::orphans::OrphanFilter;
 use crate::commands::flow::{Action, Ran, Unchanged, reported};
 use crate::commands::session::{Question, Session};
-use crate::config::now;
 use crate::error::{Result, exit};
 use crate::model::ResourceKind;
 use crate::model::escape::escape;
@@ -84,17 +83,8 @@ impl Action for MarkRequest {
 
     async fn plan(&self, s: &Session) -> Result<Held<MarkPlan>> {
         let locks = lock(s, self.dry_run, self.no_wait).await?;
-        let account = s.identity.as_ref().map(|i| i.account.as_str());
-        let plan = marks::plan_mark(
-            &s.aws,
-            &s.settings,
-            account,
-            self.target,
-            self.filter,
-            self.after_days,
-            now(),
-        )
-        .await?;
+        let plan =
+            marks::plan_mark(s.plan_context(), self.target, self.filter, self.after_days).await?;
         Ok(Held {
             plan,
             _locks: locks,
@@ -171,8 +161,7 @@ impl Action for MarkedRequest {
 
     async fn plan(&self, s: &Session) -> Result<Held<MarkedPlan>> {
         let locks = lock(s, self.dry_run, self.no_wait).await?;
-        let account = s.identity.as_ref().map(|i| i.account.as_str());
-        let mut plan = marks::plan_marked(&s.aws, &s.settings, account, self.target, now()).await?;
+        let mut plan = marks::plan_marked(s.plan_context(), self.target).await?;
         cleanup::preflight(&s.mutator, &mut plan.delete).await;
         Ok(Held {
             plan,

@@ -8,7 +8,6 @@ use crate::analysis::orphans::OrphanFilter;
 use crate::analysis::recycle_bin::Recovery;
 use crate::commands::flow::{Action, Ran, Unchanged, emit_json, show};
 use crate::commands::session::{Question, Session};
-use crate::config::now;
 use crate::error::{Result, exit};
 use crate::model::ResourceKind;
 use crate::model::escape::escape;
@@ -63,19 +62,11 @@ impl Action for CleanupRequest {
             self.no_wait,
         )
         .await?;
+        let cx = s.plan_context();
         let mut plan = if self.archive {
-            cleanup::archive::plan(&s.aws, &s.settings, account, self.filter, None, now()).await?
+            cleanup::archive::plan(cx, self.filter, None).await?
         } else {
-            cleanup::plan(
-                &s.aws,
-                &s.settings,
-                account,
-                self.target,
-                self.filter,
-                self.snapshot_first,
-                now(),
-            )
-            .await?
+            cleanup::plan(cx, self.target, self.filter, self.snapshot_first).await?
         };
         cleanup::preflight(&s.mutator, &mut plan).await;
         Ok(Locked {

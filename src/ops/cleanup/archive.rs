@@ -7,15 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
-
 use super::plan::CleanupPlan;
-use super::{Candidates, Selection, locks, restrict};
+use super::{Candidates, PlanContext, Selection, locks, restrict};
 use crate::analysis::archive::not_archivable;
 use crate::analysis::cost::{archive_monthly, archive_plan_note};
 use crate::analysis::orphans::OrphanFilter;
-use crate::aws::AwsClients;
-use crate::config::Settings;
 use crate::error::Result;
 use crate::model::{ResourceKind, Skipped, Snapshot};
 
@@ -40,16 +36,14 @@ pub fn item_archive_monthly(size_gib: f64) -> f64 {
 /// when the console picked some), minus those that cannot be archived now, with the
 /// 90-day minimum noted. Reads only.
 pub async fn plan(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
+    cx: PlanContext<'_>,
     filter: OrphanFilter,
     selection: Option<&BTreeSet<String>>,
-    now: DateTime<Utc>,
 ) -> Result<CleanupPlan> {
+    let PlanContext { aws, now, .. } = cx;
     let kinds = [ResourceKind::Snapshot];
-    let candidates = Candidates::load(aws, settings, account, &kinds, filter, now).await?;
-    let mut plan = candidates.plan(ResourceKind::Snapshot, settings, filter.min_age_days);
+    let candidates = Candidates::load(cx, &kinds, filter).await?;
+    let mut plan = candidates.plan(ResourceKind::Snapshot, cx.settings, filter.min_age_days);
     plan.archive = true;
     // Nothing is deleted: the Recycle Bin does not apply.
     plan.notes.clear();
@@ -89,18 +83,12 @@ pub async fn plan(
 
 /// The console's `A`: the archive plan of exactly the selection's snapshots (none when it
 /// has none). Reads only.
-pub async fn plan_selected(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
-    selection: &Selection,
-    now: DateTime<Utc>,
-) -> Result<Vec<CleanupPlan>> {
+pub async fn plan_selected(cx: PlanContext<'_>, selection: &Selection) -> Result<Vec<CleanupPlan>> {
     if selection.snapshots.is_empty() {
         return Ok(Vec::new());
     }
     let ids = Some(&selection.snapshots);
-    let plan = plan(aws, settings, account, OrphanFilter::default(), ids, now).await?;
+    let plan = plan(cx, OrphanFilter::default(), ids).await?;
     Ok(vec![plan])
 }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::archive::archive_monthly_total;
-use super::{CleanupPlan, ItemResult, ItemStatus, plan, preflight};
+use super::{CleanupPlan, ItemResult, ItemStatus, PlanContext, plan, preflight};
 use crate::analysis::cost::{cents_json, cents_json_opt};
 use crate::analysis::orphans::OrphanFilter;
 use crate::aws::AwsClients;
@@ -232,20 +232,11 @@ pub async fn plan_places(places: &[PlaceCleanup<'_>], ask: CleanupAsk) -> FleetC
 }
 
 async fn plan_place(p: &PlaceCleanup<'_>, ask: CleanupAsk) -> crate::error::Result<PlaceGroup> {
-    let account = Some(p.place.account_id.as_str());
+    let cx = PlanContext::new(p.aws, p.settings, Some(&p.place.account_id), ask.now);
     let mut plan = if ask.archive {
-        super::archive::plan(p.aws, p.settings, account, ask.filter, None, ask.now).await?
+        super::archive::plan(cx, ask.filter, None).await?
     } else {
-        plan(
-            p.aws,
-            p.settings,
-            account,
-            ask.target,
-            ask.filter,
-            ask.snapshot_first,
-            ask.now,
-        )
-        .await?
+        plan(cx, ask.target, ask.filter, ask.snapshot_first).await?
     };
     let refused = p.mutator.is_read_only().then(|| {
         format!(

@@ -8,15 +8,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use super::Selection;
 use super::execute::{ItemResult, ItemStatus};
 use super::plan::{CleanupItem, CleanupPlan};
+use super::{PlanContext, Selection};
 use crate::analysis::marks::{DELETE_AFTER_TAG, OWNER_TAG, delete_after, is_marked, owner_of};
 use crate::analysis::orphans::{EbsOrphan, OrphanFilter, OrphanReport};
 use crate::aws::AwsClients;
-use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::load::load_orphans;
 use crate::model::{ResourceKind, Skipped, VolumeState};
 use crate::ops::guard::Mutator;
 
@@ -68,38 +66,32 @@ fn ebs_only(target: ResourceKind) -> Result<()> {
 /// The plan for `--mark`: every orphan of `target` the rules offer, marked for deletion
 /// `after_days` from today (UTC). Reads only.
 pub async fn plan_mark(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
+    cx: PlanContext<'_>,
     target: ResourceKind,
     filter: OrphanFilter,
     after_days: u32,
-    now: DateTime<Utc>,
 ) -> Result<MarkPlan> {
     ebs_only(target)?;
-    let report = load_orphans(aws, settings, account, filter, now).await?;
-    mark_plan_of(&report, target, after_days, now)
+    let report = cx.orphans(filter).await?;
+    mark_plan_of(&report, target, after_days, cx.now)
 }
 
 /// The console's `m`: a plan per kind marking exactly the `selection`'s volumes and
 /// snapshots for deletion `after_days` from today; a selected id that is no longer an
 /// orphan (or is already marked) is skipped with why. Reads only.
 pub async fn plan_mark_selected(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
+    cx: PlanContext<'_>,
     selection: &Selection,
     after_days: u32,
-    now: DateTime<Utc>,
 ) -> Result<Vec<MarkPlan>> {
-    let report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
+    let report = cx.orphans(OrphanFilter::default()).await?;
     let mut plans = Vec::new();
     for target in [ResourceKind::Volume, ResourceKind::Snapshot] {
         let ids = selection.ids(target);
         if ids.is_empty() {
             continue;
         }
-        let mut plan = mark_plan_of(&report, target, after_days, now)?;
+        let mut plan = mark_plan_of(&report, target, after_days, cx.now)?;
         plan.marks.retain(|m| ids.contains(&m.id));
         plan.skipped.retain(|s| ids.contains(&s.id));
         for id in ids {
@@ -265,15 +257,15 @@ async fn marked_resources(
 }
 
 /// The plan for `--marked`. Reads only.
-pub async fn plan_marked(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
-    target: ResourceKind,
-    now: DateTime<Utc>,
-) -> Result<MarkedPlan> {
+pub async fn plan_marked(cx: PlanContext<'_>, target: ResourceKind) -> Result<MarkedPlan> {
     ebs_only(target)?;
-    let report = load_orphans(aws, settings, account, OrphanFilter::default(), now).await?;
+    let PlanContext {
+        aws,
+        settings,
+        account,
+        now,
+    } = cx;
+    let report = cx.orphans(OrphanFilter::default()).await?;
     let today = now.date_naive();
     let mut delete = CleanupPlan::new(target, Vec::new(), settings.keep_newest);
     let mut unmark = Vec::new();

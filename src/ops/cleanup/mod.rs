@@ -6,6 +6,7 @@
 //! resource: done / skipped (why) / failed (error).
 
 pub mod archive;
+mod context;
 pub mod execute;
 pub mod fleet;
 mod image_units;
@@ -14,9 +15,9 @@ mod locks;
 pub mod marks;
 mod plan;
 
-use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
+pub use context::PlanContext;
 pub use execute::{ExecuteOptions, ItemResult, ItemStatus, execute, not_sent};
 pub use plan::{CleanupItem, CleanupPlan, CleanupVerb};
 
@@ -24,10 +25,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::orphans::{OrphanFilter, OrphanReport};
 use crate::analysis::recycle_bin::{Recovery, not_checked_line as recycle_not_checked, recovery};
-use crate::aws::{AwsClients, Preflight};
+use crate::aws::Preflight;
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::load::{load_orphans, load_retention_rules, rbin_type};
+use crate::load::{load_retention_rules, rbin_type};
 use crate::model::{ResourceKind, RetentionRule, Skipped};
 
 use super::guard::Mutator;
@@ -53,13 +54,13 @@ struct Candidates {
 
 impl Candidates {
     async fn load(
-        aws: &AwsClients,
-        settings: &Settings,
-        account: Option<&str>,
+        cx: PlanContext<'_>,
         kinds: &[ResourceKind],
         filter: OrphanFilter,
-        now: DateTime<Utc>,
     ) -> Result<Self> {
+        let PlanContext {
+            aws, settings, now, ..
+        } = cx;
         let min_age_days = filter.min_age_days;
         let wants_ebs = kinds
             .iter()
@@ -67,9 +68,7 @@ impl Candidates {
         let wants_images = kinds.contains(&ResourceKind::Image);
         let orphans = async {
             if wants_ebs {
-                load_orphans(aws, settings, account, filter, now)
-                    .await
-                    .map(Some)
+                cx.orphans(filter).await.map(Some)
             } else {
                 Ok(None)
             }
@@ -151,13 +150,10 @@ impl Candidates {
 /// Builds the plan for every candidate of one kind, from the orphan rules (volumes,
 /// snapshots) or the per-user tag rules (images). Reads only.
 pub async fn plan(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
+    cx: PlanContext<'_>,
     target: ResourceKind,
     filter: OrphanFilter,
     snapshot_first: bool,
-    now: DateTime<Utc>,
 ) -> Result<CleanupPlan> {
     let min_age_days = filter.min_age_days;
     if snapshot_first && target != ResourceKind::Volume {
@@ -170,10 +166,10 @@ pub async fn plan(
             "--unattached-days only applies to --volumes".into(),
         ));
     }
-    let candidates = Candidates::load(aws, settings, account, &[target], filter, now).await?;
-    let mut plan = candidates.plan(target, settings, min_age_days);
+    let candidates = Candidates::load(cx, &[target], filter).await?;
+    let mut plan = candidates.plan(target, cx.settings, min_age_days);
     plan.snapshot_first = snapshot_first;
-    locks::skip_locked(aws, &mut plan, now).await;
+    locks::skip_locked(cx.aws, &mut plan, cx.now).await;
     Ok(plan)
 }
 
@@ -211,13 +207,7 @@ impl Selection {
 /// One plan per kind selected, narrowed to the selected ids, loading each kind once: only
 /// selected items are deleted; a selected id the rules skip keeps their reason; one they
 /// no longer know is skipped with a reason. Reads only.
-pub async fn plan_for(
-    aws: &AwsClients,
-    settings: &Settings,
-    account: Option<&str>,
-    selection: &Selection,
-    now: DateTime<Utc>,
-) -> Result<Vec<CleanupPlan>> {
+pub async fn plan_for(cx: PlanContext<'_>, selection: &Selection) -> Result<Vec<CleanupPlan>> {
     let kinds: Vec<ResourceKind> = [
         ResourceKind::Volume,
         ResourceKind::Snapshot,
@@ -229,13 +219,12 @@ pub async fn plan_for(
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let candidates =
-        Candidates::load(aws, settings, account, &kinds, OrphanFilter::default(), now).await?;
+    let candidates = Candidates::load(cx, &kinds, OrphanFilter::default()).await?;
     let mut plans = Vec::new();
     for kind in kinds {
-        let mut plan = candidates.plan(kind, settings, None);
+        let mut plan = candidates.plan(kind, cx.settings, None);
         restrict(&mut plan, selection.ids(kind));
-        locks::skip_locked(aws, &mut plan, now).await;
+        locks::skip_locked(cx.aws, &mut plan, cx.now).await;
         plans.push(plan);
     }
     Ok(plans)

@@ -196,11 +196,11 @@ async fn plan_cleanup(
 ) -> Result<Vec<CleanupPlan>, String> {
     let (m, settings) = session.mutator().await?;
     let account = session.account().await;
-    let now = crate::config::now();
+    let cx = cleanup::PlanContext::new(aws, settings, account, crate::config::now());
     let planned = if selection.archive {
-        cleanup::archive::plan_selected(aws, settings, account, selection, now).await
+        cleanup::archive::plan_selected(cx, selection).await
     } else {
-        cleanup::plan_for(aws, settings, account, selection, now).await
+        cleanup::plan_for(cx, selection).await
     };
     let mut plans = planned.map_err(|e| text(&e))?;
     for plan in &mut plans {

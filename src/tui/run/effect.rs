@@ -382,8 +382,7 @@ mod tests {
             Effect::from(HandsOnEffect::WatchScale {
                 generation: 1,
                 plan: crate::ops::scale::ScalePlan {
-                    cluster: "c".into(),
-                    service: "s".into(),
+                    service: crate::model::ClusterService::new("c", "s"),
                     from: 1,
                     to: 2,
                     running: 1,

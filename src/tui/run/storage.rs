@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::AwsClients;
-use crate::ops::cleanup::marks;
+use crate::ops::cleanup::{PlanContext, marks};
 use crate::ops::restore_image::{self, RestoreImagePlan};
 use crate::ops::restore_snapshot;
 use crate::ops::session::LazySession;
@@ -52,8 +52,8 @@ async fn plan(
             selection,
             after_days,
         } => {
-            let account = session.account().await;
-            marks::plan_mark_selected(aws, settings, account, selection, *after_days, now)
+            let cx = PlanContext::new(aws, settings, session.account().await, now);
+            marks::plan_mark_selected(cx, selection, *after_days)
                 .await
                 .map(StoragePlan::Mark)
         }

@@ -82,8 +82,8 @@ impl EcsAct {
 
     pub fn service(&self) -> (&str, &str) {
         match self {
-            EcsAct::Stop(p) => (&p.cluster, &p.service),
-            EcsAct::Hook(p) => (&p.cluster, &p.service),
+            EcsAct::Stop(p) => (&p.service.cluster, &p.service.name),
+            EcsAct::Hook(p) => (&p.service.cluster, &p.service.name),
         }
     }
 }

@@ -173,7 +173,7 @@ impl HandsOnModal {
     /// The name typed in production: the task id, or the service's name.
     pub fn name(&self) -> String {
         match &self.plan {
-            Some(HandsOnPlan::Scale(p)) => p.service.clone(),
+            Some(HandsOnPlan::Scale(p)) => p.service.name.clone(),
             Some(HandsOnPlan::Stop(p)) => p.task_id.clone(),
             Some(HandsOnPlan::Exec(_)) => self
                 .exec_plan()
@@ -187,10 +187,9 @@ impl HandsOnModal {
     /// What the confirmation prompt names.
     pub fn prompt_what(&self) -> String {
         match &self.plan {
-            Some(HandsOnPlan::Scale(p)) => format!(
-                "Scale {}/{} from {} to {}",
-                p.cluster, p.service, p.from, p.to
-            ),
+            Some(HandsOnPlan::Scale(p)) => {
+                format!("Scale {} from {} to {}", p.service.label(), p.from, p.to)
+            }
             Some(HandsOnPlan::Stop(p)) => match &p.service {
                 Some(service) => format!("Stop task {} of {}/{service}", p.task_id, p.cluster),
                 None => format!("Stop task {} in {}", p.task_id, p.cluster),

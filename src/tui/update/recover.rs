@@ -26,7 +26,7 @@ impl PlanDialog for RecoverModal {
     type Plan = Box<RecoverPlan>;
 
     fn show(&mut self, plan: Box<RecoverPlan>) -> Ask {
-        let ask = Ask::one(&plan.service);
+        let ask = Ask::one(&plan.service.name);
         self.plan = Some(plan);
         ask
     }

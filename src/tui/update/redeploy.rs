@@ -34,7 +34,7 @@ impl PlanDialog for RedeployModal {
     type Plan = RedeployPlan;
 
     fn show(&mut self, plan: RedeployPlan) -> Ask {
-        let ask = Ask::one(&plan.service);
+        let ask = Ask::one(&plan.service.name);
         self.plan = Some(plan);
         ask
     }

@@ -190,11 +190,11 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
         ModalKind::Cleanup(c) if c.archives() => format!("Archive {}", cleanup_target(c, state)),
         ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state)),
         ModalKind::Redeploy(r) => match &r.plan {
-            Some(p) => format!("Force the redeploy of {}/{}", p.cluster, p.service),
+            Some(p) => format!("Force the redeploy of {}", p.service.label()),
             None => r.title(),
         },
         ModalKind::Recover(r) => match &r.plan {
-            Some(p) => format!("Recover {} into {}/{}", p.volume.id, p.cluster, p.service),
+            Some(p) => format!("Recover {} into {}", p.volume.id, p.service.label()),
             None => r.title(),
         },
         ModalKind::Restore(r) => match &r.plan {

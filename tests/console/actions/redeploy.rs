@@ -21,8 +21,7 @@ fn d_plans_a_redeploy_then_y_watches_it() {
     );
     let g = generation(&s);
     let plan = ecsnap::ops::redeploy::RedeployPlan {
-        cluster: "payments-prod".into(),
-        service: "worker".into(),
+        service: ecsnap::model::ClusterService::new("payments-prod", "worker"),
         task_definition: format!("{TD}:3"),
         desired_count: 3,
         running_count: 2,
