@@ -329,7 +329,7 @@ fn checked_revisions() -> Vec<Revision> {
     ]
 }
 
-fn checked_picker() -> AppState {
+pub(crate) fn checked_picker() -> AppState {
     let mut s = on_worker();
     ch(&mut s, 'R');
     answer_revisions(&mut s, checked_revisions());
