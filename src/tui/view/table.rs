@@ -347,11 +347,25 @@ pub fn fit_columns(
         let floor = min.get(col).copied().unwrap_or(0).min(widths[col]);
         widths[col] = widths[col].saturating_sub(over).max(floor);
     }
+    let mut dropped = false;
     for &col in give_order {
         if total(&widths) <= available {
             break;
         }
         widths[col] = 0;
+        dropped = true;
+    }
+    // A dropped column frees more room than was missing: the columns that gave way take
+    // it back, the most useful (last to give) first, up to their natural width.
+    if dropped {
+        let mut spare = available.saturating_sub(total(&widths));
+        for &col in give_order.iter().rev() {
+            if widths[col] > 0 {
+                let grow = natural[col].saturating_sub(widths[col]).min(spare);
+                widths[col] += grow;
+                spare -= grow;
+            }
+        }
     }
     widths
 }
@@ -574,10 +588,23 @@ mod fit_tests {
             fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 30, 1),
             vec![10, 13, 5]
         );
-        // Not enough even at the minima: column 1 shrinks to 8, column 0 to 4, then column 1 goes.
+        // Not enough even at the minima: column 1 shrinks to 8, column 0 to 4, then column 1
+        // goes, and column 0 takes back the room it frees.
         assert_eq!(
             fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 12, 1),
-            vec![4, 0, 5]
+            vec![6, 0, 5]
+        );
+        // The snapshot tags at 80 columns: the digest goes, and the push age (shrunk to its
+        // minimum before) gets its whole header back, the size bar what is left.
+        assert_eq!(
+            fit_columns(
+                &[30, 6, 0, 10, 12, 8, 8, 71],
+                &[30, 3, 3, 8, 3, 8, 8, 15],
+                &[7, 4, 2, 5, 1],
+                75,
+                1
+            ),
+            vec![30, 6, 0, 10, 8, 8, 8, 0]
         );
     }
 
