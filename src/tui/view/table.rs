@@ -210,6 +210,34 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// A styled `line` cut to `max` characters, ending in `…` (in the style of the span it
+/// cuts) when it does not fit: a line drawn unwrapped never stops mid-word unmarked.
+pub fn clip_line(line: Line<'static>, max: usize) -> Line<'static> {
+    let total: usize = line.spans.iter().map(|s| s.content.chars().count()).sum();
+    if total <= max {
+        return line;
+    }
+    let mut left = max.saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last_style = line.style;
+    for span in line.spans {
+        last_style = span.style;
+        let n = span.content.chars().count();
+        if n <= left {
+            left -= n;
+            spans.push(span);
+            continue;
+        }
+        let head: String = span.content.chars().take(left).collect();
+        spans.push(Span::styled(head, span.style));
+        break;
+    }
+    if max > 0 {
+        spans.push(Span::styled("…", last_style));
+    }
+    Line::from(spans).style(line.style)
+}
+
 /// Draws, inside a pane, what the load state says before any rows: a spinner while the
 /// first load runs, the error when it failed (above the rows when there are some), and
 /// `empty` when it loaded nothing. Returns the area left for the rows, if any.
@@ -575,6 +603,26 @@ pub fn place_failures(
 #[cfg(test)]
 mod fit_tests {
     use super::*;
+
+    #[test]
+    fn lines_cut_to_the_width_end_in_an_ellipsis() {
+        let line = Line::from(vec![
+            Span::raw("checkout: "),
+            Span::raw("✗ FAILED · out of memory"),
+        ]);
+        let text = |l: &Line<'_>| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        assert_eq!(
+            text(&clip_line(line.clone(), 40)),
+            "checkout: ✗ FAILED · out of memory"
+        );
+        assert_eq!(text(&clip_line(line.clone(), 18)), "checkout: ✗ FAILE…");
+        assert_eq!(text(&clip_line(line, 8)), "checkou…");
+    }
 
     #[test]
     fn columns_fit_their_content_then_give_way_in_order() {
