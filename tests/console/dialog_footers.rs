@@ -11,7 +11,7 @@ use crate::cleanup::{
     volume_plan,
 };
 use crate::fixtures::{loaded_state, render, reply};
-use crate::rollback::{checked_picker, picker_open};
+use crate::rollback::{checked_picker, picker_open, picker_without_ebs};
 use ecsnap::aws::Preflight;
 use ecsnap::tui::run::effect::ActionEffect;
 use ecsnap::tui::state::msg::DialogAnswer;
@@ -132,13 +132,7 @@ fn the_rollback_picker_offers_only_what_acts() {
     assert!(ch(&mut s, 'y').is_empty());
     assert_lacks(&picker_footer(&s), "y/Enter confirm");
     // No EBS snapshots to list: nothing to confirm, nothing to move among.
-    let mut s = picker_open();
-    reply(
-        &mut s,
-        DialogAnswer::EbsSnapshots(Err("worker has no managed EBS volume".into())),
-    );
-    ch(&mut s, 'i');
-    ch(&mut s, 'i');
+    let s = picker_without_ebs();
     let empty = picker_footer(&s);
     assert_has(&render(&s, 80, 24), "Nothing to confirm here");
     for key in ["y/Enter confirm", "j/↓ down", "k/↑ up", "f force"] {
