@@ -341,10 +341,11 @@ pub fn snapshots_text(groups: &[UserTags]) -> String {
     for g in groups {
         let _ = writeln!(
             out,
-            "{} / {}  ({} tags, {}, {} in use{})",
+            "{} / {}  ({} {}, {}, {} in use{})",
             g.repository,
             g.user.as_deref().unwrap_or("(other)"),
             g.tags.len(),
+            if g.tags.len() == 1 { "tag" } else { "tags" },
             format_size(g.total_bytes().max(0).unsigned_abs(), BINARY),
             g.in_use_count(),
             g.resume_text()
@@ -610,7 +611,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            lines.contains(&"ws / bob  (1 tags, 2 KiB, 0 in use, latest → an untagged image)"),
+            lines.contains(&"ws / bob  (1 tag, 2 KiB, 0 in use, latest → an untagged image)"),
             "{text}"
         );
         let marked: Vec<&&str> = lines.iter().filter(|l| l.contains('◀')).collect();

@@ -1,6 +1,8 @@
 //! The dialogs' footers tell the truth: while a dialog plans, nothing can be confirmed
 //! (only Esc and `?` are offered); while a cleanup runs, its results are coming (only `?`);
-//! an archive (`A`) says archive in its title and its failures, not delete.
+//! an archive (`A`) says archive in its title and its failures, not delete; the rollback
+//! picker offers `y` only on a row it can send, `j`/`k` only among two or more rows, `f`
+//! only on a row it overrides.
 
 use crate::actions::{ch, fixed, on_worker, only_action};
 use crate::asserts::{assert_has, assert_lacks};
@@ -9,6 +11,7 @@ use crate::cleanup::{
     volume_plan,
 };
 use crate::fixtures::{loaded_state, render, reply};
+use crate::rollback::{checked_picker, picker_open, picker_without_ebs};
 use ecsnap::aws::Preflight;
 use ecsnap::tui::run::effect::ActionEffect;
 use ecsnap::tui::state::msg::DialogAnswer;
@@ -109,4 +112,39 @@ fn the_delete_dialog_keeps_its_words() {
     ch(&mut s, 'y');
     reply(&mut s, DialogAnswer::CleanupDone(Err("throttled".into())));
     assert_has(&render(&s, 120, 40), "(nothing was deleted)");
+}
+
+/// The rollback picker's footer at 80×24.
+fn picker_footer(s: &ecsnap::tui::state::app::AppState) -> String {
+    footer(&render(s, 80, 24)).trim().to_string()
+}
+
+#[test]
+fn the_rollback_picker_offers_only_what_acts() {
+    // The preselected revision can be sent; no image of it was deleted: no `f`.
+    let mut s = picker_open();
+    let ready = picker_footer(&s);
+    assert_has(&ready, "y/Enter confirm");
+    assert_has(&ready, "j/↓ down");
+    assert_lacks(&ready, "f force");
+    // The revision running now: nothing to confirm.
+    ch(&mut s, 'k');
+    assert!(ch(&mut s, 'y').is_empty());
+    assert_lacks(&picker_footer(&s), "y/Enter confirm");
+    // No EBS snapshots to list: nothing to confirm, nothing to move among.
+    let s = picker_without_ebs();
+    let empty = picker_footer(&s);
+    assert_has(&render(&s, 80, 24), "Nothing to confirm here");
+    for key in ["y/Enter confirm", "j/↓ down", "k/↑ up", "f force"] {
+        assert_lacks(&empty, key);
+    }
+    assert_has(&empty, "n/Esc close");
+    // A revision an image of which was deleted: `f` acts, `y` not until it is pressed.
+    let mut s = checked_picker();
+    ch(&mut s, 'j');
+    let deleted = picker_footer(&s);
+    assert_has(&deleted, "f force");
+    assert_lacks(&deleted, "y/Enter confirm");
+    ch(&mut s, 'f');
+    assert_has(&picker_footer(&s), "y/Enter confirm");
 }

@@ -105,6 +105,15 @@ fn tasks_show_each_tasks_target_health_in_the_tg_column() {
         &["TG", "unhealthy ResponseCodeMismatch", "healthy"],
     );
     assert_screens!("health_tasks", screen, s);
+    // At 80 columns the health states are whole (`HEALTHY`, never the word `HEALTH`), and a
+    // target's reason cut to its column ends in `…`.
+    let narrow = render(&s, 80, 24);
+    assert_lacks(&narrow, "RUNNING HEALTH ");
+    assert_has_all(
+        &narrow,
+        &["RUNNING HEALTHY", "STOPPED UNKNOWN", "unhealthy Re"],
+    );
+    assert!(narrow.contains("…│"), "{narrow}");
 }
 
 #[test]

@@ -143,4 +143,10 @@ fn later_expiries_and_no_policy() {
     s.snapshots.sync_tags();
     let text = render(&s, 120, 40);
     assert_has(&text, "no lifecycle policy: nothing expires");
+    // At 80 columns the line is cut where the box ends, and says so.
+    let narrow = render(&s, 80, 24);
+    assert_has(
+        &narrow,
+        "no lifecycle policy: nothing expires (ecsnap lifecycle --repository ledger --…│",
+    );
 }

@@ -295,7 +295,8 @@ fn orphans_over_several_places_screen() {
         &text,
         &[
             "prod · eu-west-1:",
-            "staging · us-east-1:",
+            // One of a kind is said in the singular.
+            "staging · us-east-1: 1 volume, 1 snapshot ·",
             "ec2:DescribeVolumes",
             "Total:",
         ],

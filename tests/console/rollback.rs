@@ -329,7 +329,7 @@ fn checked_revisions() -> Vec<Revision> {
     ]
 }
 
-fn checked_picker() -> AppState {
+pub(crate) fn checked_picker() -> AppState {
     let mut s = on_worker();
     ch(&mut s, 'R');
     answer_revisions(&mut s, checked_revisions());
@@ -537,9 +537,8 @@ fn i_twice_lists_the_ebs_snapshots_and_y_rolls_the_volume_back() {
     );
 }
 
-#[test]
-fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
-    use ecsnap::ops::rollback::EbsChoices;
+/// The picker on its EBS-snapshot list, for a service without a managed EBS volume.
+pub(crate) fn picker_without_ebs() -> AppState {
     let mut s = picker_open();
     reply(
         &mut s,
@@ -547,6 +546,13 @@ fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirme
     );
     ch(&mut s, 'i');
     ch(&mut s, 'i');
+    s
+}
+
+#[test]
+fn ebs_snapshots_unavailable_say_why_and_the_running_snapshot_cannot_be_confirmed() {
+    use ecsnap::ops::rollback::EbsChoices;
+    let mut s = picker_without_ebs();
     assert!(ch(&mut s, 'y').is_empty());
     let text = render(&s, 120, 40);
     assert_has(

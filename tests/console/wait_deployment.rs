@@ -4,7 +4,7 @@
 //! SUCCESSFUL") until the watch ends. Screens at 120×40 and 80×24 (insta).
 
 use crate::actions::{progress, stable_outcome, wait_view};
-use crate::asserts::assert_has_all;
+use crate::asserts::{assert_has_all, assert_lacks};
 use crate::fixtures::{render, reply};
 use ecsnap::model::{
     DeploymentLifecycleStage, DeploymentStrategy, LifecycleHookAction, LifecycleHookDetail,
@@ -67,8 +67,11 @@ fn the_wait_view_shows_stage_traffic_bake_and_hooks_until_ecs_says_successful() 
             "ECS: deployment dep9 IN_PROGRESS · canary 10% · PRODUCTION_TRAFFIC_SHIFT",
             "traffic to the new revision: production 10%",
             "hook hook-pause-1 (PAUSE): AWAITING_ACTION · 6m40s left, then ROLLBACK",
+            // Paused at the hook, it waits for a person, not for ECS: the keys that act.
+            "paused at a lifecycle hook, waiting for you: Esc, then o (in Detail d)",
         ],
     );
+    assert_lacks(&text, "waiting for ECS to mark the deployment SUCCESSFUL");
     reply(
         &mut s,
         DialogAnswer::DeploymentLook(Box::new(canary(

@@ -133,11 +133,17 @@ impl Modal {
                 && matches!(&self.kind, ModalKind::Cleanup(c) if c.has_volumes() && !c.archives());
         }
         // `f` overrides a revision's deleted image, or pins a service revision's digests:
-        // only while the picker lists task-definition or service revisions.
+        // only while the highlighted row has one to override or pin.
         if action == A::ModalForce {
-            use crate::tui::state::rollback::PickMode;
-            return matches!(&self.kind, ModalKind::Rollback(r)
-                if matches!(r.mode, PickMode::Revisions | PickMode::ServiceRevisions));
+            return matches!(&self.kind, ModalKind::Rollback(r) if r.forcible());
+        }
+        // The picker confirms only a row it can send, and moves only among two or more.
+        if let ModalKind::Rollback(r) = &self.kind {
+            match action {
+                A::Confirm => return r.confirmable(),
+                A::ModalDown | A::ModalUp => return r.choice_count() > 1,
+                _ => {}
+            }
         }
         self.kind.offers(action)
     }

@@ -194,6 +194,43 @@ impl RollbackModal {
         deleted
     }
 
+    /// Whether `f` acts on the highlighted row: a revision an image of which was deleted,
+    /// or a service revision whose tags were pushed again (digests to pin).
+    pub fn forcible(&self) -> bool {
+        match self.mode {
+            PickMode::Revisions => {
+                self.ecs_chosen().is_none()
+                    && self
+                        .revisions
+                        .get(self.selected)
+                        .is_some_and(|r| !r.deleted_images().is_empty())
+            }
+            PickMode::ServiceRevisions => {
+                self.service_choice().is_some_and(|c| !c.moved.is_empty())
+            }
+            PickMode::ImageTags | PickMode::EbsSnapshots => false,
+        }
+    }
+
+    /// Whether confirming sends something: ECS's own rollback, or the plan of the
+    /// highlighted row when it is neither what runs, refused nor archived.
+    pub fn confirmable(&self) -> bool {
+        self.ecs_chosen().is_some() || (self.plan().is_some() && self.archived().is_none())
+    }
+
+    /// How many rows the current list offers to pick from (the ECS row counted with the
+    /// revisions).
+    pub fn choice_count(&self) -> usize {
+        match self.mode {
+            PickMode::Revisions => self.revisions.len() + usize::from(self.ecs_offer().is_some()),
+            PickMode::ImageTags => loaded(self.image_tags.as_ref()).map_or(0, |t| t.tags.len()),
+            PickMode::EbsSnapshots => loaded(self.ebs.as_ref()).map_or(0, |c| c.snapshots.len()),
+            PickMode::ServiceRevisions => {
+                loaded(self.service_revisions.as_ref()).map_or(0, Vec::len)
+            }
+        }
+    }
+
     pub fn move_by(&mut self, delta: isize) {
         self.force = false;
         self.pin = false;

@@ -87,6 +87,14 @@ impl WaitView {
             .is_some_and(|d| d.status.is_in_flight() && crate::analysis::stages::is_staged(d))
     }
 
+    /// ECS's deployment of the rollout is paused at a lifecycle hook: it waits for a
+    /// person, not for ECS.
+    pub fn awaiting_you(&self) -> bool {
+        self.deployment
+            .as_ref()
+            .is_some_and(|d| d.status.is_in_flight() && d.awaiting_hook().is_some())
+    }
+
     pub fn title(&self) -> String {
         format!("Watching {}/{}", self.cluster, self.service)
     }

@@ -118,6 +118,11 @@ pub fn split_off(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: The
     let [rest, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(area);
     let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.heading()));
+    let width = usize::from(bottom.width.saturating_sub(2));
+    let lines: Vec<Line<'static>> = lines
+        .into_iter()
+        .map(|l| crate::tui::view::table::clip_line(l, width))
+        .collect();
     frame.render_widget(Paragraph::new(lines).block(block), bottom);
     rest
 }

@@ -32,7 +32,13 @@ pub fn modal_footer(modal: &Modal, width: u16, theme: Theme) -> Line<'static> {
             Scope::TextField,
             |a| {
                 crate::tui::view::help::text_field_offers(kind, a)
-                    && (a != Action::ModalSnapshotFirst || modal.offers(a))
+                    && (!matches!(
+                        a,
+                        Action::ModalSnapshotFirst
+                            | Action::Confirm
+                            | Action::ModalDown
+                            | Action::ModalUp
+                    ) || modal.offers(a))
             },
             theme,
         );

@@ -15,7 +15,7 @@ use crate::tui::theme::Theme;
 use crate::tui::view::table::{
     Columns, ListTable, PaneBox, fit_text, lengths, more_marker, placed_row, title,
 };
-use crate::tui::view::widgets::spinner;
+use crate::tui::view::widgets::{count, spinner};
 
 const HEADER: [&str; 11] = [
     "KIND",
@@ -202,13 +202,17 @@ fn totals_lines(state: &AppState, placed: bool, width: usize, theme: Theme) -> V
     };
     if let Some(t) = state.orphans.totals {
         let total = format!(
-            "Total: {} volumes, {} snapshots · {} GiB · ${:.2}/month",
-            t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
+            "Total: {}, {} · {} GiB · ${:.2}/month",
+            count(t.volumes, "volume", "volumes"),
+            count(t.snapshots, "snapshot", "snapshots"),
+            t.size_gib,
+            t.monthly_cost_usd
         );
-        // The legend as long as it fits whole: a legend cut short says nothing.
+        // The legend as long as it fits whole: a legend cut short says nothing. A volume
+        // first seen during this run (a console refreshing) stays `?`, not only "now".
         let legend = [
-            " · UNATT. = seen unattached by ecsnap (? = first seen now)",
-            " · UNATT.: ? = first seen now",
+            " · UNATT. = seen unattached by ecsnap (? = new this run)",
+            " · UNATT.: ? = new this run",
             "",
         ]
         .into_iter()
@@ -234,8 +238,11 @@ fn place_totals_lines(state: &AppState, theme: Theme) -> Vec<Line<'static>> {
             Line::from(vec![
                 Span::styled(format!("{account} · {region}: "), theme.dim()),
                 Span::raw(format!(
-                    "{} volumes, {} snapshots · {} GiB · ${:.2}/month",
-                    t.volumes, t.snapshots, t.size_gib, t.monthly_cost_usd
+                    "{}, {} · {} GiB · ${:.2}/month",
+                    count(t.volumes, "volume", "volumes"),
+                    count(t.snapshots, "snapshot", "snapshots"),
+                    t.size_gib,
+                    t.monthly_cost_usd
                 )),
             ])
         })

@@ -19,7 +19,7 @@ use crate::tui::state::pane_id::PaneId;
 use crate::tui::state::services::ServiceRow;
 use crate::tui::theme::Theme;
 use crate::tui::view::metrics::{spark_cell, spark_columns};
-use crate::tui::view::table::{Columns, ListTable, PaneBox, fit_text, lengths, title};
+use crate::tui::view::table::{Columns, ListTable, PaneBox, clip_line, fit_text, lengths, title};
 use chrono::{DateTime, Utc};
 
 const HEADER: [&str; 7] = [
@@ -121,6 +121,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let why = why_area_lines(state, theme);
     let (rest, why_area) = split_why(rest, &why, pane.list.visible.len());
     if let Some(area) = why_area {
+        let width = usize::from(area.width);
+        let why: Vec<Line<'static>> = why.into_iter().map(|l| clip_line(l, width)).collect();
         frame.render_widget(Paragraph::new(why), area);
     }
     let now = state.now;

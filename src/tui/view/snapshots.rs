@@ -36,14 +36,16 @@ pub fn size(bytes: i64) -> String {
     format_size(u64::try_from(bytes).unwrap_or(0), BINARY)
 }
 
-fn bar(bytes: i64, max: i64) -> String {
+/// `bytes` against `max` as a bar `width` cells wide (the column's width: a bar is scaled
+/// to it, never cut).
+fn bar(bytes: i64, max: i64, width: usize) -> String {
     let filled = if max > 0 {
-        ((bytes.max(0) as f64 / max as f64) * BAR as f64).round() as usize
+        ((bytes.max(0) as f64 / max as f64) * width as f64).round() as usize
     } else {
         0
     };
-    let filled = filled.min(BAR);
-    format!("{}{}", "█".repeat(filled), "░".repeat(BAR - filled))
+    let filled = filled.min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
 fn unique_text(u: Option<&Unique>) -> String {
@@ -80,7 +82,7 @@ fn tag_cells(t: &TagRow, max: i64, now: chrono::DateTime<chrono::Utc>) -> Vec<St
         e.last_pulled_at
             .map_or_else(|| "-".into(), |t| short_age(Some(t), now)),
         size(e.size_bytes),
-        bar(e.size_bytes, max),
+        bar(e.size_bytes, max, BAR),
         e.status.storage_class().to_string(),
         if e.in_use { "● in use" } else { "-" }.to_string(),
         e.digest.clone(),
@@ -252,7 +254,10 @@ fn draw_tags(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) 
             Cell::from(fit(1)),
             Cell::from(fit(2)),
             Cell::from(fit(3)),
-            Cell::from(Span::styled(fit(4), theme.dim())),
+            Cell::from(Span::styled(
+                bar(t.entry.size_bytes, max, widths[4]),
+                theme.dim(),
+            )),
             if t.entry.status.is_unpullable() {
                 Cell::from(Span::styled(fit(5), theme.warn()))
             } else {
@@ -274,9 +279,12 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_largest() {
-        assert_eq!(bar(10, 10), "████████████");
-        assert_eq!(bar(5, 10), "██████░░░░░░");
-        assert_eq!(bar(0, 10), "░░░░░░░░░░░░");
-        assert_eq!(bar(3, 0), "░░░░░░░░░░░░");
+        assert_eq!(bar(10, 10, 12), "████████████");
+        assert_eq!(bar(5, 10, 12), "██████░░░░░░");
+        assert_eq!(bar(0, 10, 12), "░░░░░░░░░░░░");
+        assert_eq!(bar(3, 0, 12), "░░░░░░░░░░░░");
+        // A narrower column scales the bar instead of cutting it.
+        assert_eq!(bar(5, 10, 6), "███░░░");
+        assert_eq!(bar(10, 10, 3), "███");
     }
 }

@@ -10,7 +10,7 @@ use crate::tui::state::app::AppState;
 use crate::tui::state::modal::Modal;
 use crate::tui::state::storage::{StorageDone, StorageModal, StoragePlan};
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::sending;
+use crate::tui::view::widgets::{count, sending};
 
 /// Marks and skipped lines shown at most (the rest are counted).
 const SHOWN: usize = 8;
@@ -136,10 +136,6 @@ fn done_lines(s: &StorageModal, theme: Theme) -> Vec<Line<'static>> {
         None => {}
     }
     out
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn more(out: &mut Vec<Line<'static>>, n: usize, theme: Theme) {

@@ -210,6 +210,34 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// A styled `line` cut to `max` characters, ending in `…` (in the style of the span it
+/// cuts) when it does not fit: a line drawn unwrapped never stops mid-word unmarked.
+pub fn clip_line(line: Line<'static>, max: usize) -> Line<'static> {
+    let total: usize = line.spans.iter().map(|s| s.content.chars().count()).sum();
+    if total <= max {
+        return line;
+    }
+    let mut left = max.saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last_style = line.style;
+    for span in line.spans {
+        last_style = span.style;
+        let n = span.content.chars().count();
+        if n <= left {
+            left -= n;
+            spans.push(span);
+            continue;
+        }
+        let head: String = span.content.chars().take(left).collect();
+        spans.push(Span::styled(head, span.style));
+        break;
+    }
+    if max > 0 {
+        spans.push(Span::styled("…", last_style));
+    }
+    Line::from(spans).style(line.style)
+}
+
 /// Draws, inside a pane, what the load state says before any rows: a spinner while the
 /// first load runs, the error when it failed (above the rows when there are some), and
 /// `empty` when it loaded nothing. Returns the area left for the rows, if any.
@@ -347,11 +375,25 @@ pub fn fit_columns(
         let floor = min.get(col).copied().unwrap_or(0).min(widths[col]);
         widths[col] = widths[col].saturating_sub(over).max(floor);
     }
+    let mut dropped = false;
     for &col in give_order {
         if total(&widths) <= available {
             break;
         }
         widths[col] = 0;
+        dropped = true;
+    }
+    // A dropped column frees more room than was missing: the columns that gave way take
+    // it back, the most useful (last to give) first, up to their natural width.
+    if dropped {
+        let mut spare = available.saturating_sub(total(&widths));
+        for &col in give_order.iter().rev() {
+            if widths[col] > 0 {
+                let grow = natural[col].saturating_sub(widths[col]).min(spare);
+                widths[col] += grow;
+                spare -= grow;
+            }
+        }
     }
     widths
 }
@@ -563,6 +605,26 @@ mod fit_tests {
     use super::*;
 
     #[test]
+    fn lines_cut_to_the_width_end_in_an_ellipsis() {
+        let line = Line::from(vec![
+            Span::raw("checkout: "),
+            Span::raw("✗ FAILED · out of memory"),
+        ]);
+        let text = |l: &Line<'_>| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        assert_eq!(
+            text(&clip_line(line.clone(), 40)),
+            "checkout: ✗ FAILED · out of memory"
+        );
+        assert_eq!(text(&clip_line(line.clone(), 18)), "checkout: ✗ FAILE…");
+        assert_eq!(text(&clip_line(line, 8)), "checkou…");
+    }
+
+    #[test]
     fn columns_fit_their_content_then_give_way_in_order() {
         // Fits: every column keeps its natural width; an empty column is dropped.
         assert_eq!(
@@ -574,10 +636,23 @@ mod fit_tests {
             fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 30, 1),
             vec![10, 13, 5]
         );
-        // Not enough even at the minima: column 1 shrinks to 8, column 0 to 4, then column 1 goes.
+        // Not enough even at the minima: column 1 shrinks to 8, column 0 to 4, then column 1
+        // goes, and column 0 takes back the room it frees.
         assert_eq!(
             fit_columns(&[10, 20, 5], &[4, 8, 4], &[1, 0], 12, 1),
-            vec![4, 0, 5]
+            vec![6, 0, 5]
+        );
+        // The snapshot tags at 80 columns: the digest goes, and the push age (shrunk to its
+        // minimum before) gets its whole header back, the size bar what is left.
+        assert_eq!(
+            fit_columns(
+                &[30, 6, 0, 10, 12, 8, 8, 71],
+                &[30, 3, 3, 8, 3, 8, 8, 15],
+                &[7, 4, 2, 5, 1],
+                75,
+                1
+            ),
+            vec![30, 6, 0, 10, 8, 8, 8, 0]
         );
     }
 

@@ -33,7 +33,7 @@ const HEADER: [&str; 8] = [
 /// The least useful columns give way first: volumes, then the id (elided in the middle),
 /// then health and started; the revision, status and the stop class stay.
 const GIVE_ORDER: [usize; 5] = [6, 0, 3, 4, 7];
-const MIN_WIDTHS: [usize; 8] = [12, 3, 12, 6, 5, 6, 12, 9];
+const MIN_WIDTHS: [usize; 8] = [12, 3, 12, 7, 5, 6, 12, 9];
 
 /// A task row's texts, in `HEADER` order.
 fn cells(r: &TaskRow, state: &AppState) -> [String; 8] {
@@ -286,8 +286,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     draw_volumes(frame, bottom, state, theme);
 }
 
-/// One task row's cells: the id and volumes elided to their widths, status and stop class
-/// coloured.
+/// One task row's cells: the id and volumes elided to their widths, the rest cut with `…`
+/// (never `HEALTHY` shown as `HEALTH`), status and stop class coloured.
 fn task_cells(r: &TaskRow, state: &AppState, widths: &[usize], theme: Theme) -> Vec<Cell<'static>> {
     let text = cells(r, state);
     let status_style = if r.task.is_live() {
@@ -309,11 +309,11 @@ fn task_cells(r: &TaskRow, state: &AppState, widths: &[usize], theme: Theme) -> 
         Cell::from(elide_middle(&id, widths[0])),
         Cell::from(rev),
         Cell::from(Span::styled(status, status_style)),
-        Cell::from(health),
-        Cell::from(started),
-        Cell::from(Span::styled(stop, stop_style)),
+        Cell::from(fit_text(&health, widths[3], false)),
+        Cell::from(fit_text(&started, widths[4], false)),
+        Cell::from(Span::styled(fit_text(&stop, widths[5], false), stop_style)),
         Cell::from(elide_middle(&vols, widths[6])),
-        Cell::from(Span::styled(tg, tg_style)),
+        Cell::from(Span::styled(fit_text(&tg, widths[7], false), tg_style)),
     ]
 }
 

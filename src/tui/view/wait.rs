@@ -22,6 +22,12 @@ pub fn wait_lines(
     let elapsed = w.elapsed_text(state.now);
     let (verdict, style) = match (&w.verdict, &w.error) {
         (_, Some(e)) => (format!("✗ watch failed: {e}"), theme.bad()),
+        (Verdict::InProgress, _) if w.awaiting_you() => (
+            "◆ paused at a lifecycle hook, waiting for you: Esc, then o (in Detail d) \
+             continues it, R rolls it back"
+                .to_string(),
+            theme.warn(),
+        ),
         (Verdict::InProgress, _) if w.staged_in_flight() => (
             format!(
                 "{} rolling out, waiting for ECS to mark the deployment SUCCESSFUL",

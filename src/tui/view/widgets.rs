@@ -1,5 +1,6 @@
 //! Small pieces every view draws with: the spinner, the popup area, the frame of a
-//! one-service pane and the "sending" line of the one-change dialogs.
+//! one-service pane, the "sending" line of the one-change dialogs and a count with its
+//! noun (`1 snapshot`, `3 snapshots`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -78,4 +79,9 @@ pub fn draw_scrolled(
             .scroll((scroll, 0)),
         area,
     );
+}
+
+/// `n` with its noun, singular for one: `1 snapshot`, `3 snapshots`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
