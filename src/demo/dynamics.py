@@ -1241,10 +1241,13 @@ class Dynamics:
         service.task_definition = source["taskDefinition"]
         service.deployments = [d for d in service.deployments if d is not mine]
         if service.deployments:
+            # ECS's rollback is a deployment of its own: the PRIMARY that runs the source
+            # revision again dates from the rollback, not from the revision's first rollout.
             primary = service.deployments[0]
             primary["status"] = "PRIMARY"
             primary["rolloutState"] = "COMPLETED"
             primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
+            primary["createdAt"] = record["rollback"].get("startedAt") or at
             primary["updatedAt"] = at
         self.stamp_volumes(service)
         self.recount(service)
