@@ -3,7 +3,8 @@
 //! demo's emulator helper (`dynamics.py`, which runs moto's server in its own process)
 //! answers one private request, `POST /ecsnap-demo/backdate`, that sets volumes'
 //! CreateTime, snapshots' StartTime and ECR images' imagePushedAt in moto's backend from a
-//! map of resource id (or repository and tag) to a time. The demo sends it once, right
+//! map of resource id (or repository and tag) to a time, and the service events ECS would
+//! have posted for a service stuck on capacity. The demo sends it once, right
 //! after seeding, with the times the seeding chose ([`super::fleet::SeedTimes`]), and once
 //! more for the gateway's route-cache snapshot, seeded with the canary after that.
 //!
@@ -48,12 +49,26 @@ pub fn backdate_body(fleet: &DemoFleet, rollout: Option<&FailingRollout>) -> Str
             json!({"repository": repository, "tag": tag, "pushedAt": rfc3339(t)})
         })
         .collect();
+    let stuck: Vec<Value> = times
+        .stuck
+        .iter()
+        .map(|s| {
+            json!({
+                "cluster": s.cluster,
+                "service": s.service,
+                "message": s.message,
+                "since": rfc3339(&s.since),
+                "everySeconds": s.every.num_seconds(),
+            })
+        })
+        .collect();
     json!({
         "account": fleet.account,
         "region": REGION,
         "volumes": map(&times.volumes),
         "snapshots": map(&times.snapshots),
         "images": images,
+        "stuck": stuck,
     })
     .to_string()
 }
@@ -110,7 +125,7 @@ pub fn backdate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::fleet::{SeedTimes, tag_time};
+    use crate::demo::fleet::{CAPACITY_UNAVAILABLE, SeedTimes, StuckService, tag_time};
 
     #[test]
     fn the_body_names_every_time_in_rfc3339() {
@@ -122,6 +137,13 @@ mod tests {
                 volumes: vec![("vol-1".into(), at)],
                 snapshots: vec![("snap-1".into(), at)],
                 images: vec![("workspaces".into(), "alice-20261115T0800".into(), at)],
+                stuck: vec![StuckService {
+                    cluster: "payments-prod".into(),
+                    service: "worker".into(),
+                    message: CAPACITY_UNAVAILABLE.into(),
+                    since: at,
+                    every: chrono::Duration::minutes(3),
+                }],
             },
             ..DemoFleet::default()
         };
@@ -129,6 +151,8 @@ mod tests {
         assert_eq!(body["volumes"]["vol-1"], "2026-11-15T08:00:00Z");
         assert_eq!(body["snapshots"]["snap-1"], "2026-11-15T08:00:00Z");
         assert_eq!(body["images"][0]["tag"], "alice-20261115T0800");
+        assert_eq!(body["stuck"][0]["since"], "2026-11-15T08:00:00Z");
+        assert_eq!(body["stuck"][0]["everySeconds"], 180);
         assert_eq!(body["region"], REGION);
         assert!(super::super::dynamics::SCRIPT.contains(BACKDATE_PATH));
     }

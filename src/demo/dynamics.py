@@ -71,7 +71,10 @@ How it works
   sees the request) sets the creation times moto stamps "now": volumes' CreateTime,
   snapshots' StartTime and ECR images' imagePushedAt, from a JSON map of id (or
   repository and tag) to an RFC 3339 time. The demo calls it once, right after seeding,
-  so the fleet has realistic ages; ecsnap reads them back through the ordinary APIs.
+  so the fleet has realistic ages; ecsnap reads them back through the ordinary APIs. Its
+  ``stuck`` entries name services ECS cannot place a task for (the demo's ``worker``):
+  their "unable to place a task" event since a time, every few minutes, then on while
+  nothing moves the service.
 * ``POST /ecsnap-demo/target-health`` (private, like the backdate) sets what a load
   balancer says of one registered target: moto reads every registered target ``healthy``,
   so ``ELBv2Backend.describe_target_health`` is wrapped to answer the state, reason code and
@@ -368,6 +371,9 @@ class Dynamics:
         # (account, region, target group ARN, target id) -> (state, reason, description)
         self.target_health = {}
         self.request = threading.local()
+        # Services stuck on capacity (set by the backdate): {"service", "message", "every",
+        # "next"}; the event is posted again every ``every`` seconds while nothing moves them.
+        self.stuck = []
 
     # ---- the moto side -------------------------------------------------------------
 
@@ -615,8 +621,11 @@ class Dynamics:
     def serve_backdate(self, environ, start_response):
         """``POST /ecsnap-demo/backdate``: sets the times moto stamps "now". The body:
         ``{"account", "region", "volumes": {id: time}, "snapshots": {id: time},
-        "images": [{"repository", "tag", "pushedAt": time}]}`` with RFC 3339 times. Answers
-        200 with what was set, or 400 naming what does not exist (nothing is set then)."""
+        "images": [{"repository", "tag", "pushedAt": time}], "stuck": [{"cluster",
+        "service", "message", "since": time, "everySeconds"}]}`` with RFC 3339 times. A stuck
+        service gets its event every ``everySeconds`` from ``since`` on (see ``stuck_since``).
+        Answers 200 with what was set, or 400 naming what does not exist (nothing is set
+        then)."""
         return self.serve_post(environ, start_response, "backdating", self.backdate)
 
     def serve_post(self, environ, start_response, what, handle):
@@ -675,6 +684,7 @@ class Dynamics:
         from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.ec2.models import ec2_backends
         from moto.ecr.models import ecr_backends
+        from moto.ecs.models import ecs_backends
 
         account = body.get("account") or DEFAULT_ACCOUNT_ID
         region = body["region"]
@@ -701,11 +711,41 @@ class Dynamics:
             else:
                 at = naive_utc(entry["pushedAt"]).replace(tzinfo=datetime.timezone.utc)
                 changes.append((image, "image_pushed_at", int(at.timestamp())))
+        stuck = []
+        for entry in body.get("stuck") or []:
+            service = ecs_backends[account][region].services.get(
+                f"{entry['cluster']}:{entry['service']}")
+            if service is None:
+                missing.append(f"{entry['cluster']}/{entry['service']}")
+            else:
+                stuck.append((service, entry))
         if missing:
             return 400, {"error": "not found", "missing": missing}
         for obj, attr, value in changes:
             setattr(obj, attr, value)
-        return 200, {"backdated": len(changes)}
+        for service, entry in stuck:
+            self.stuck_since(service, entry)
+        return 200, {"backdated": len(changes), "stuck": len(stuck)}
+
+    def stuck_since(self, service, entry):
+        """The events ECS would have posted since ``since`` (every ``everySeconds``), then
+        the same event again while the service stays stuck (see ``post_stuck``)."""
+        every = float(entry["everySeconds"])
+        at = naive_utc(entry["since"]).replace(tzinfo=datetime.timezone.utc)
+        stamp = now()
+        posted, last = [], None
+        while at <= stamp:
+            posted.insert(0, {
+                "id": str(uuid.uuid4()),
+                "createdAt": at,
+                "message": f"(service {service.name}) {entry['message']}",
+            })
+            last = at
+            at += datetime.timedelta(seconds=every)
+        service.events = (posted + list(service.events))[:100]
+        wait = every - (stamp - last).total_seconds() if last else every
+        self.stuck.append({"service": service, "message": entry["message"], "every": every,
+                           "next": time.monotonic() + max(wait, 0.0)})
 
     # ---- service deployments and service revisions (moto has none) -------------------
     #
@@ -1241,10 +1281,13 @@ class Dynamics:
         service.task_definition = source["taskDefinition"]
         service.deployments = [d for d in service.deployments if d is not mine]
         if service.deployments:
+            # ECS's rollback is a deployment of its own: the PRIMARY that runs the source
+            # revision again dates from the rollback, not from the revision's first rollout.
             primary = service.deployments[0]
             primary["status"] = "PRIMARY"
             primary["rolloutState"] = "COMPLETED"
             primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
+            primary["createdAt"] = record["rollback"].get("startedAt") or at
             primary["updatedAt"] = at
         self.stamp_volumes(service)
         self.recount(service)
@@ -1432,6 +1475,27 @@ class Dynamics:
                 s.last_step = clock
                 self.schedule(s)
         self.schedulers = kept
+        self.post_stuck(clock)
+
+    def post_stuck(self, clock):
+        """A service stuck on capacity gets ECS's "unable to place a task" event again every
+        few minutes, until a rollout, the scheduler (a scale, a stopped task) or a delete
+        moves it."""
+        kept = []
+        for stuck in self.stuck:
+            service = stuck["service"]
+            key = f"{service.cluster_name}:{service.name}"
+            if (service._backend.services.get(key) is not service
+                    or service.status != "ACTIVE"
+                    or self.rollout_of(service) is not None
+                    or self.staged_in_flight(service)
+                    or any(s.service is service for s in self.schedulers)):
+                continue
+            kept.append(stuck)
+            if clock >= stuck["next"]:
+                stuck["next"] = clock + stuck["every"]
+                self.service_event(service, stuck["message"])
+        self.stuck = kept
 
     def step(self, r, clock):
         d = r.deployment

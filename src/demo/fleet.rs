@@ -1,5 +1,5 @@
 //! A small, deterministic, realistic fleet seeded through the SDK into the emulator: two
-//! clusters, eight services (one not steady), tasks, three users' snapshot tags with in-use
+//! clusters, eight services (one not steady: stuck on capacity), tasks, three users' snapshot tags with in-use
 //! images, orphaned volumes (protected and ECS-created among them) and snapshots (one
 //! AMI-backed, one of a live volume). It returns the ids of what it made, by category, so
 //! tests can check ecsnap's answers against what must be true.
@@ -39,7 +39,26 @@ pub struct SeedTimes {
     /// (repository, tag, imagePushedAt); a tag sharing its image with another (a user's
     /// `-latest`) is not listed: the image's time is its first tag's.
     pub images: Vec<(String, String, DateTime<Utc>)>,
+    /// Services ECS cannot place a task for: the event it posts every few minutes.
+    pub stuck: Vec<StuckService>,
 }
+
+/// A service ECS cannot place a task for (the demo's `worker`, 2 of 3 on Fargate): ECS posts
+/// [`CAPACITY_UNAVAILABLE`] every `every` since `since`, as it retries.
+#[derive(Debug, Clone)]
+pub struct StuckService {
+    pub cluster: String,
+    pub service: String,
+    /// The event's text after `(service NAME) `.
+    pub message: String,
+    pub since: DateTime<Utc>,
+    pub every: Duration,
+}
+
+/// ECS's service event when Fargate has no capacity for a task it tries to place.
+pub const CAPACITY_UNAVAILABLE: &str = "was unable to place a task. Reason: Capacity is \
+    unavailable at this time. Please try again later or in a different availability zone. \
+    For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
 
 impl SeedTimes {
     /// `days` before `now`.
@@ -213,6 +232,15 @@ pub async fn seed(endpoint: &str) -> Result<DemoFleet> {
     let now = Utc::now();
     seed_images(&ecr, &mut fleet, now).await?;
     seed_ecs(&ecs, &registry, &mut fleet).await?;
+    // The worker's crashed task was never replaced: Fargate had no capacity, and ECS has
+    // said so every three minutes since.
+    fleet.times.stuck.push(StuckService {
+        cluster: "payments-prod".into(),
+        service: "worker".into(),
+        message: CAPACITY_UNAVAILABLE.into(),
+        since: now - Duration::minutes(13),
+        every: Duration::minutes(3),
+    });
     seed_ebs(&ec2, &mut fleet, now).await?;
     Ok(fleet)
 }

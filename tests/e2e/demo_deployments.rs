@@ -173,6 +173,26 @@ impl Canary {
         })
     }
 
+    /// When DescribeServices says the service's PRIMARY deployment was created.
+    fn primary_created(&self) -> Option<aws_sdk_ecs::primitives::DateTime> {
+        let out = block_on(
+            self.ecs
+                .describe_services()
+                .cluster(CLUSTER)
+                .services(SERVICE)
+                .send(),
+        )
+        .expect("DescribeServices");
+        out.services()
+            .first()
+            .and_then(|s| {
+                s.deployments()
+                    .iter()
+                    .find(|d| d.status() == Some("PRIMARY"))
+            })
+            .and_then(|d| d.created_at().copied())
+    }
+
     /// The ECS operations the helper received named `op`, with their request bodies.
     fn sent(&self, op: &str) -> Vec<serde_json::Value> {
         self.emulator
@@ -419,6 +439,20 @@ fn rollback_stop_deployment_returns_the_service_to_its_running_revision() {
     assert_eq!(
         canary.service(),
         (canary.seeded.running().to_string(), 1, 2)
+    );
+    // ECS's rollback is a deployment of its own: the PRIMARY dates from the rollback (what
+    // the Services why line reads as "last deployment"), not from the revision's first run.
+    // DescribeServices answers its times to the millisecond, the deployment's rollback to
+    // the microsecond: compared in whole milliseconds, rounded.
+    let rolled_back_at = done.rollback().and_then(|r| r.started_at().copied());
+    assert!(rolled_back_at.is_some(), "{done:?}");
+    let primary = canary.primary_created();
+    let millis = |t: Option<aws_sdk_ecs::primitives::DateTime>| {
+        t.map(|t| (t.as_nanos() + 500_000).div_euclid(1_000_000))
+    };
+    assert!(
+        millis(primary) >= millis(rolled_back_at).map(|ms| ms - 1),
+        "PRIMARY created {primary:?}, rollback started {rolled_back_at:?}"
     );
 
     // The history says so too.

@@ -20,7 +20,7 @@ use aws_sdk_ecs::types::{DesiredStatus, Service, Task};
 use chrono::{DateTime, Utc};
 use ecsnap::demo::ages::backdate;
 use ecsnap::demo::failing::{CLUSTER, LOG_GROUP, SERVICE, STREAM_PREFIX, seed_failing_rollout};
-use ecsnap::demo::fleet::emulator_config;
+use ecsnap::demo::fleet::{CAPACITY_UNAVAILABLE, SeedTimes, StuckService, emulator_config};
 use ecsnap::demo::{Dynamics, Emulator, seed};
 
 fn fast() -> Dynamics {
@@ -874,4 +874,81 @@ fn the_demo_answers_no_snapshot_locks_and_no_recycle_bin_rules() {
     let items = plan["items"].as_array().map_or(0, Vec::len);
     assert!(items > 0, "{plan}");
     assert_eq!(plan["totals"]["permanent"], items, "{plan}");
+}
+
+/// The `(service NAME) …` capacity events DescribeServices answers for `name`, newest
+/// first, with their times.
+async fn capacity_events(
+    ecs: &aws_sdk_ecs::Client,
+    name: &str,
+) -> Vec<aws_sdk_ecs::primitives::DateTime> {
+    let want = format!("(service {name}) {CAPACITY_UNAVAILABLE}");
+    ecs.describe_services()
+        .cluster("payments-prod")
+        .services(name)
+        .send()
+        .await
+        .expect("describe services")
+        .services()
+        .first()
+        .map(|s| {
+            s.events()
+                .iter()
+                .filter(|e| e.message() == Some(want.as_str()))
+                .filter_map(|e| e.created_at().copied())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The demo's `worker` (2 of 3 running, its crashed task never replaced) says why: ECS's
+/// "unable to place a task … Capacity is unavailable" every three minutes since 13 minutes
+/// before the demo started — and on while the service stays stuck.
+#[test]
+fn the_stuck_worker_says_why_every_few_minutes() {
+    let (emulator, fleet) = moving_fleet(Duration::from_millis(500));
+    backdate(&emulator, &fleet, None).expect("the ages and the stuck worker are set");
+    block_on(async {
+        let conf = emulator_config(&emulator.endpoint()).await;
+        let ecs = aws_sdk_ecs::Client::new(&conf);
+        let posted = capacity_events(&ecs, "worker").await;
+        assert_eq!(posted.len(), 5, "{posted:?}");
+        let gaps: Vec<i64> = posted
+            .windows(2)
+            .map(|w| w[0].secs() - w[1].secs())
+            .collect();
+        assert_eq!(gaps, vec![180; 4]);
+        let since = fleet.times.stuck.first().map(|s| s.since.timestamp());
+        assert_eq!(
+            posted.last().map(aws_sdk_ecs::primitives::DateTime::secs),
+            since
+        );
+        // Another service the emulator is told is stuck, every second from now: the helper
+        // keeps posting the event while nothing moves the service.
+        let stuck = ecsnap::demo::DemoFleet {
+            account: fleet.account.clone(),
+            times: SeedTimes {
+                stuck: vec![StuckService {
+                    cluster: "payments-prod".into(),
+                    service: "notifier".into(),
+                    message: CAPACITY_UNAVAILABLE.into(),
+                    since: Utc::now(),
+                    every: chrono::Duration::seconds(1),
+                }],
+                ..SeedTimes::default()
+            },
+            ..ecsnap::demo::DemoFleet::default()
+        };
+        backdate(&emulator, &stuck, None).expect("the notifier is stuck");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let posted = capacity_events(&ecs, "notifier").await;
+            if posted.len() >= 3 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{posted:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(capacity_events(&ecs, "worker").await.len(), 5);
+    });
 }
