@@ -169,6 +169,35 @@ pub fn footer_for(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
     }
 }
 
+/// The status line's message in rows of `width`, each indented one space like the first,
+/// cut at spaces where it can; a word longer than a row (a console URL) goes on over the
+/// next rows from their first column, unindented, so it reads and selects whole. `None`
+/// when no message shows.
+pub fn message_rows(state: &AppState, theme: Theme, width: u16) -> Option<Vec<Line<'static>>> {
+    if !matches!(state.mode, Mode::Normal | Mode::Help) {
+        return None;
+    }
+    let message = state.message.as_ref()?;
+    let width = usize::from(width).max(2);
+    let mut rows = Vec::new();
+    for row in super::help::wrap(message, width - 1) {
+        let mut rest = format!(" {row}");
+        loop {
+            let cut = rest
+                .char_indices()
+                .nth(width)
+                .map_or(rest.len(), |(i, _)| i);
+            let tail = rest.split_off(cut);
+            rows.push(Line::styled(rest, theme.warn()));
+            if tail.is_empty() {
+                break;
+            }
+            rest = tail;
+        }
+    }
+    Some(rows)
+}
+
 pub fn status_line(state: &AppState, theme: Theme) -> Line<'static> {
     match &state.mode {
         Mode::Filter => Line::from(vec![
