@@ -27,29 +27,45 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// AWS profile to use (default: AWS_PROFILE or the default chain); listings and
     /// `report` take several, comma-separated (`--profile prod,dev`)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub profile: Option<String>,
     /// AWS region (default: AWS_REGION or the profile's region); listings and `report` take
     /// `all` (every enabled region) or a comma-separated list
-    #[arg(long, global = true, value_parser = parse_region_flag)]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_parser = parse_region_flag
+    )]
     pub region: Option<String>,
     /// Send every AWS request to this endpoint (also AWS_ENDPOINT_URL), e.g. a local emulator
-    #[arg(long, global = true, value_name = "URL", value_parser = parse_endpoint_url)]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL",
+        value_parser = parse_endpoint_url
+    )]
     pub endpoint_url: Option<String>,
     /// Refuse every mutating call before it is sent
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub read_only: bool,
     /// Config file (default: $XDG_CONFIG_HOME/ecsnap/config.toml)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
     /// Print JSON instead of a table
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     /// No colours (NO_COLOR is respected too)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_color: bool,
     /// Do not read or write the task-definition cache ($XDG_CACHE_HOME/ecsnap)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_cache: bool,
     /// The network timeouts: not a flag, set from the config's `[network]` once loaded.
     #[arg(skip)]

@@ -27,6 +27,16 @@ impl ResourceKind {
             ResourceKind::Image => "images",
         }
     }
+
+    /// The noun for `count` of them: `1 snapshot`, `2 snapshots` (plan text and questions;
+    /// JSON keeps `noun()`).
+    pub fn noun_for(self, count: usize) -> &'static str {
+        if count == 1 {
+            self.as_str()
+        } else {
+            self.noun()
+        }
+    }
 }
 
 /// A resource that looked like a cleanup candidate but must not be touched, and why.
@@ -47,5 +57,17 @@ impl Skipped {
             reason: reason.into(),
             size_gib,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResourceKind;
+
+    #[test]
+    fn noun_for_one_is_singular_and_for_others_plural() {
+        assert_eq!(ResourceKind::Snapshot.noun_for(1), "snapshot");
+        assert_eq!(ResourceKind::Volume.noun_for(0), "volumes");
+        assert_eq!(ResourceKind::Image.noun_for(2), "images");
     }
 }

@@ -531,6 +531,13 @@ fn a_service_waiting_for_a_person_sorts_first_with_its_countdown() {
         head.contains("worker: ◆ AWAITING · ROLLBACK in 6m00s"),
         "Detail's first line: {head}\n{detail}"
     );
+    // At 80 columns its footer keeps `o continue`, the key that matters while it waits
+    // (it was behind `…`).
+    let narrow = render(&s, 80, 24);
+    let footer = narrow.lines().last().unwrap_or_default();
+    assert!(footer.contains("o continue"), "footer: {footer}\n{narrow}");
+    assert!(footer.contains("R rollback"), "footer: {footer}\n{narrow}");
+    insta::assert_snapshot!("detail_awaiting_80x24", narrow);
 }
 
 #[test]

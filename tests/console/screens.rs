@@ -528,3 +528,34 @@ fn detail_of_another_service_has_no_refresh_time_until_it_loads() {
     );
     assert!(render(&s, 120, 40).contains("refreshed 12:00:30 (0s ago)"));
 }
+
+/// The demo's story on the status line at 80 columns: it takes two rows, and the second is
+/// indented as the first (it started at column 0, without the leading space).
+#[test]
+fn a_message_longer_than_the_width_wraps_with_its_indent_at_80x24() {
+    let mut s = loaded_state();
+    s.message = Some(
+        "payments-prod/checkout: checkout:3 will fail; R then rolls it back · \
+         payments-prod/gateway: a canary waits for you"
+            .into(),
+    );
+    let screen = render(&s, 80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert_eq!(
+        rows[21].trim_end(),
+        " payments-prod/checkout: checkout:3 will fail; R then rolls it back ·",
+        "{screen}"
+    );
+    assert_eq!(
+        rows[22].trim_end(),
+        " payments-prod/gateway: a canary waits for you",
+        "{screen}"
+    );
+    // A word longer than a row (a console URL) goes on from the next row's first column.
+    s.message = Some(format!("opened {}", "x".repeat(100)));
+    let screen = render(&s, 80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert_eq!(rows[20].trim_end(), " opened", "{screen}");
+    assert_eq!(rows[21], format!(" {}", "x".repeat(79)), "{screen}");
+    assert_eq!(rows[22].trim_end(), "x".repeat(21), "{screen}");
+}

@@ -334,13 +334,14 @@ fn demo_paused_canary_is_rolled_back_by_ecs_from_the_console_in_tmux() {
     tmux.keys(&["Escape", "q"]);
 }
 
-/// Whether `screen` has checkout's why line under the table: FAILED, its out-of-memory
-/// kills counted, whatever comes first on the line (a sparkline, when metrics are in).
+/// Whether `screen` has checkout's why line under the table: FAILED, its memory alarm
+/// firing, its out-of-memory kills counted (as README's 3am tour quotes it), whatever
+/// comes first on the line (a sparkline, when metrics are in).
 fn checkout_why(screen: &str) -> bool {
     screen.lines().any(|l| {
         l.contains("│checkout: ")
-            && l.contains("✗ FAILED ·")
-            && l.contains("out of memory (exit 137)")
+            && l.contains("✗ FAILED · alarm checkout-memory-high in ALARM ·")
+            && l.contains("tasks out of memory (exit 137)")
     })
 }
 

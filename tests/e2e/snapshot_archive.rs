@@ -87,7 +87,7 @@ fn archive_instead_of_delete_plans_skips_refuses_and_archives() {
     // The text plan shows the cost each way.
     let text = stdout_at_exit(&mut archive_cleanup(&t, &[], "--dry-run"), 0);
     assert!(
-        text.contains("Plan: archive 1 snapshots (4.0 GiB) instead of deleting: up to $0.20/month in the standard tier now, $0.05/month in the archive tier"),
+        text.contains("Plan: archive 1 snapshot (4.0 GiB) instead of deleting: up to $0.20/month in the standard tier now, $0.05/month in the archive tier"),
         "{text}"
     );
     assert!(text.contains("ARCHIVE $/MO"), "{text}");

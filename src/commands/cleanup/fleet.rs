@@ -393,7 +393,7 @@ pub(super) fn confirm_what(plan: &FleetCleanupPlan) -> String {
         "{} {} {} in {} ({}){}",
         if plan.archive { "Archive" } else { "Delete" },
         plan.to_execute(),
-        plan.target.noun(),
+        plan.target.noun_for(plan.to_execute()),
         plural(shares.len(), "account"),
         shares.join(", "),
         if plan.archive {
@@ -423,7 +423,7 @@ pub(super) fn fleet_plan_text(plan: &FleetCleanupPlan) -> String {
              ${standard:.2}/month in the standard tier now, ${archive:.2}/month in the archive \
              tier (saves up to ${:.2}/month)\n",
             plan.to_execute(),
-            plan.target.noun(),
+            plan.target.noun_for(plan.to_execute()),
             plural(plan.groups.len(), "place"),
             plural(accounts.len(), "account"),
             plan.total_gib(),
@@ -433,7 +433,7 @@ pub(super) fn fleet_plan_text(plan: &FleetCleanupPlan) -> String {
         format!(
             "Plan: delete {} {} in {} of {} ({:.1} GiB, saves ${:.2}/month)\n",
             plan.to_execute(),
-            plan.target.noun(),
+            plan.target.noun_for(plan.to_execute()),
             plural(plan.groups.len(), "place"),
             plural(accounts.len(), "account"),
             plan.total_gib(),

@@ -60,7 +60,7 @@ pub(super) fn mark_text(plan: &MarkPlan) -> String {
         "Plan: mark {} {} for deletion in {} days (tags ecsnap:delete-after, ecsnap:owner); \
          nothing is deleted now\n",
         plan.marks.len(),
-        plan.target.noun(),
+        plan.target.noun_for(plan.marks.len()),
         plan.after_days
     );
     let mut t = crate::output::table::Table::new(["ID", "SIZE", "DELETE AFTER", "OWNER"]);
@@ -111,7 +111,7 @@ impl Action for MarkRequest {
     fn question(&self, s: &Session, held: &Held<MarkPlan>) -> Option<Question> {
         let n = held.plan.marks.len();
         Some(Question {
-            what: format!("Mark {n} {} for deletion", self.target.noun()),
+            what: format!("Mark {n} {} for deletion", self.target.noun_for(n)),
             needed: Confirmation::required(Some(n), s.settings.production, ""),
         })
     }
@@ -194,7 +194,10 @@ impl Action for MarkedRequest {
         let n = held.plan.delete.to_execute().count();
         let u = held.plan.unmark.len();
         Some(Question {
-            what: format!("Delete {n} marked {} and unmark {u}", self.target.noun()),
+            what: format!(
+                "Delete {n} marked {} and unmark {u}",
+                self.target.noun_for(n)
+            ),
             needed: Confirmation::required(Some(n + u), s.settings.production, ""),
         })
     }

@@ -213,7 +213,7 @@ pub fn plan_text(plan: &CleanupPlan) -> String {
     let mut out = format!(
         "Plan: delete {} {} ({:.1} GiB, saves ${:.2}/month){}\n",
         plan.items.len(),
-        plan.target.noun(),
+        plan.target.noun_for(plan.items.len()),
         plan.total_gib(),
         plan.total_monthly_usd(),
         if plan.snapshot_first {
@@ -265,7 +265,7 @@ fn archive_text(plan: &CleanupPlan) -> String {
         "Plan: archive {} {} ({:.1} GiB) instead of deleting: up to ${standard:.2}/month in the \
          standard tier now, ${archive:.2}/month in the archive tier\n",
         plan.items.len(),
-        plan.target.noun(),
+        plan.target.noun_for(plan.items.len()),
         plan.total_gib(),
     );
     let mut t = crate::output::table::Table::new([
@@ -320,12 +320,12 @@ pub(crate) fn question_words(plan: &CleanupPlan, n: usize, region: &str) -> Stri
     if plan.archive {
         return format!(
             "Archive {n} {} in {region} (ModifySnapshotTier; billed at least 90 days)",
-            plan.target.noun()
+            plan.target.noun_for(n)
         );
     }
     format!(
         "Delete {n} {} in {region}{}",
-        plan.target.noun(),
+        plan.target.noun_for(n),
         permanent_words(plan)
     )
 }

@@ -59,6 +59,28 @@ pub fn footer_line(pane: PaneId, width: u16, theme: Theme) -> Line<'static> {
     fitted(bindings_for(pane).collect(), essential(pane), width, theme)
 }
 
+/// The pane's footer; on Detail while the service's deployment waits for a person at a
+/// lifecycle hook, `o continue` is kept too: it is the key that matters then.
+fn pane_footer(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
+    let pane = state.pane;
+    if pane == PaneId::Detail && detail_awaits(state) {
+        let mut keep = essential(pane).to_vec();
+        keep.push(Action::ContinueDeployment);
+        return fitted(bindings_for(pane).collect(), &keep, width, theme);
+    }
+    footer_line(pane, width, theme)
+}
+
+/// The Detail pane's service has a deployment paused at a hook, waiting for a person.
+fn detail_awaits(state: &AppState) -> bool {
+    state.detail.target.as_ref().is_some_and(|t| {
+        state
+            .services
+            .find_at(t.place, &t.cluster, &t.service)
+            .is_some_and(|s| state.services.awaiting_of(s).is_some())
+    })
+}
+
 /// The keys of a scope (the Logs view's), as many as fit, `? help` kept visible.
 pub fn scope_footer_fitted(scope: Scope, width: u16, theme: Theme) -> Line<'static> {
     fitted(bindings_in(scope).collect(), &[], width, theme)
@@ -162,11 +184,40 @@ pub fn footer_for(state: &AppState, width: u16, theme: Theme) -> Line<'static> {
         _ => {}
     }
     match state.mode {
-        Mode::Normal => footer_line(state.pane, width, theme),
+        Mode::Normal => pane_footer(state, width, theme),
         Mode::Filter => scope_footer(Scope::Filter, theme),
         Mode::Jump { .. } => scope_footer(Scope::Jump, theme),
         Mode::Help => scope_footer(Scope::Help, theme),
     }
+}
+
+/// The status line's message in rows of `width`, each indented one space like the first,
+/// cut at spaces where it can; a word longer than a row (a console URL) goes on over the
+/// next rows from their first column, unindented, so it reads and selects whole. `None`
+/// when no message shows.
+pub fn message_rows(state: &AppState, theme: Theme, width: u16) -> Option<Vec<Line<'static>>> {
+    if !matches!(state.mode, Mode::Normal | Mode::Help) {
+        return None;
+    }
+    let message = state.message.as_ref()?;
+    let width = usize::from(width).max(2);
+    let mut rows = Vec::new();
+    for row in super::help::wrap(message, width - 1) {
+        let mut rest = format!(" {row}");
+        loop {
+            let cut = rest
+                .char_indices()
+                .nth(width)
+                .map_or(rest.len(), |(i, _)| i);
+            let tail = rest.split_off(cut);
+            rows.push(Line::styled(rest, theme.warn()));
+            if tail.is_empty() {
+                break;
+            }
+            rest = tail;
+        }
+    }
+    Some(rows)
 }
 
 pub fn status_line(state: &AppState, theme: Theme) -> Line<'static> {

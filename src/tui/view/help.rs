@@ -197,7 +197,7 @@ fn lines_while(about: HelpFor, typing: bool, width: usize, theme: Theme) -> Vec<
 }
 
 /// Splits `text` into rows of at most `width` characters, at spaces where it can.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut rows = Vec::new();
     let mut row = String::new();
     for word in text.split(' ') {

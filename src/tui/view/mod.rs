@@ -71,16 +71,20 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    // A message longer than the width (a console URL from `b`) takes up to four status
-    // lines, wrapped, so all of it can be read and selected.
+    // A message longer than the width (a console URL from `b`, the demo's story) takes up
+    // to four status lines, each indented as the first, so all of it can be read and
+    // selected; the credentials banner wraps as it comes.
+    let message = footer::message_rows(state, theme, area.width);
     let status_line = footer::status_line(state, theme);
     let banner = state.message.is_none() && state.credentials_failure().is_some();
-    let status_rows = if (state.message.is_some() || banner) && area.width > 0 {
-        u16::try_from(status_line.width().div_ceil(usize::from(area.width)))
-            .unwrap_or(u16::MAX)
-            .clamp(1, 4)
-    } else {
-        1
+    let status_rows = match &message {
+        Some(rows) => u16::try_from(rows.len()).unwrap_or(u16::MAX).clamp(1, 4),
+        None if banner && area.width > 0 => {
+            u16::try_from(status_line.width().div_ceil(usize::from(area.width)))
+                .unwrap_or(u16::MAX)
+                .clamp(1, 4)
+        }
+        None => 1,
     };
     let [head, tabs, body, status, foot] = Layout::vertical([
         Constraint::Length(1),
@@ -101,7 +105,9 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState) {
         PaneId::Orphans => orphans::draw(frame, body, state, theme),
         PaneId::Events => events::draw(frame, body, state, theme),
     }
-    if status_rows > 1 {
+    if let Some(rows) = message {
+        frame.render_widget(Paragraph::new(rows), status);
+    } else if status_rows > 1 {
         frame.render_widget(
             Paragraph::new(status_line).wrap(Wrap { trim: false }),
             status,

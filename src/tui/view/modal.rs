@@ -240,11 +240,7 @@ fn cleanup_target(c: &crate::tui::state::cleanup::CleanupModal, state: &AppState
             ResourceKind::Image,
         ] {
             let of: Vec<_> = items.iter().filter(|i| i.kind == kind).collect();
-            let noun = if of.len() == 1 {
-                kind.as_str()
-            } else {
-                kind.noun()
-            };
+            let noun = kind.noun_for(of.len());
             if of.is_empty() {
                 continue;
             }
