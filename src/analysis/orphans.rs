@@ -444,7 +444,7 @@ pub fn find_orphans(
             Some(v) => format!("source volume {v} no longer exists; no AMI uses it"),
             None => "no source volume; no AMI uses it".to_string(),
         };
-        let archived = s.storage_tier.as_deref() == Some("archive");
+        let archived = s.in_archive_tier();
         if archived {
             let _ = write!(
                 reason,

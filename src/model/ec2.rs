@@ -49,11 +49,16 @@ impl Snapshot {
         (&self.id, self.size_gib, &self.tags)
     }
 
+    /// In the archive tier (`storageTier` `archive`), temporarily restored or not: what a
+    /// tier restore acts on.
+    pub fn in_archive_tier(&self) -> bool {
+        self.storage_tier.as_deref() == Some("archive")
+    }
+
     /// In the archive tier and not temporarily restored at `now`: no volume can be
     /// created from it until it is restored (up to 72 hours).
     pub fn is_archived(&self, now: DateTime<Utc>) -> bool {
-        self.storage_tier.as_deref() == Some("archive")
-            && self.restore_expiry_time.is_none_or(|t| t <= now)
+        self.in_archive_tier() && self.restore_expiry_time.is_none_or(|t| t <= now)
     }
 
     /// `standard`, `archive`, or `restored until 2027-01-31 00:00 UTC` (a temporary restore).

@@ -91,7 +91,7 @@ pub async fn plan(
         .describe_snapshot(snapshot_id)
         .await?
         .ok_or_else(|| super::not_found("snapshot", snapshot_id, &aws.region))?;
-    if snapshot.storage_tier.as_deref() != Some("archive") {
+    if !snapshot.in_archive_tier() {
         return Err(refused(
             snapshot_id,
             format!(

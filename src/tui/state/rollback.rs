@@ -8,7 +8,7 @@
 
 use crate::analysis::diff::{ChangeKind, FieldChange, diff_snapshots};
 use crate::analysis::in_use::parse_image_ref;
-use crate::model::{ImageStatus, arn_name};
+use crate::model::{ImageStatus, Snapshot, arn_name};
 use crate::ops::restore_image::ArchivedImage;
 use crate::ops::rollback::{self, EbsChoices, ImageTags, Offered, Revision, RollbackPlan};
 use crate::ops::rollback_revision::RevisionChoice;
@@ -306,7 +306,7 @@ impl RollbackModal {
     }
 
     /// The highlighted EBS snapshot (the picker lists the EBS snapshots).
-    pub fn highlighted_snapshot(&self) -> Option<&crate::model::Snapshot> {
+    pub fn highlighted_snapshot(&self) -> Option<&Snapshot> {
         match self.highlighted()? {
             Offered::Snapshot(_, s) => Some(s),
             Offered::Revision(_) | Offered::ImageTag(..) | Offered::ServiceRevision(..) => None,
@@ -353,7 +353,7 @@ impl RollbackModal {
         self.archived_image().is_some()
             || self
                 .highlighted_snapshot()
-                .is_some_and(|s| s.storage_tier.as_deref() == Some("archive"))
+                .is_some_and(Snapshot::in_archive_tier)
     }
 
     /// What is archived in the highlighted row and how long its restore takes, for the

@@ -74,7 +74,7 @@ pub(crate) fn request_restore_tier(state: &mut AppState) -> Vec<Effect> {
     let Some(snap) = r.highlighted_snapshot() else {
         return Vec::new();
     };
-    if snap.storage_tier.as_deref() != Some("archive") {
+    if !snap.in_archive_tier() {
         modal.confirm.error = Some(format!(
             "{} is in the standard tier: nothing to restore",
             snap.id

@@ -281,7 +281,7 @@ fn ebs_lines(r: &RollbackModal, modal: &Modal, theme: Theme) -> Vec<Line<'static
             format!("✗ {}", s.state)
         } else if s.is_archived(now) {
             "✗ archived — restore first (up to 72 h)".to_string()
-        } else if s.storage_tier.as_deref() == Some("archive") {
+        } else if s.in_archive_tier() {
             format!("✓ {}", s.tier_text(now))
         } else {
             "✓ completed".to_string()
