@@ -25,8 +25,8 @@
 //! - `baseline_boto3.py` (8 threads) and `baseline_awscli.sh` (AWS CLI v1, one call after
 //!   another), from `target/bench-venv`, made on first use;
 //! - the weekly report: `report ENDPOINT REGIONS [CACHE_FILE]` (what `ecsnap report --json`
-//!   runs: `commands::report::load_report` over the places `connect_fleet` connects, then
-//!   the JSON), first run and cache warm, against `baseline_boto3.py ENDPOINT REGIONS`,
+//!   runs over one account: `commands::report::load_report` over the places
+//!   `connect_fleet` connects, then the JSON), first run and cache warm, against `baseline_boto3.py ENDPOINT REGIONS`,
 //!   over one region and over all `--regions N` seeded regions (`report_race.rs`).
 //!
 //! - the organisation (issue 29, `org.rs`): with `--accounts A`, the `tiny` fleet is seeded

@@ -1,10 +1,11 @@
 //! The weekly report as a contender (issue 14, "fast over a real network"): what
-//! `ecsnap report --json` runs — the places connected by `connect_fleet`, every place's
-//! inventory loaded side by side by `commands::report::load_report`, the JSON built — as
-//! a fresh child process, first run (no task-definition cache) and cache warm, against
-//! `baseline_boto3.py` doing the same loads and sums, over one region and over every
-//! seeded region. Each run's critical path comes from the proxy's log (`critical.rs`) and
-//! its timeline is written to `target/bench-fleet/timelines/`.
+//! `ecsnap report --json` runs — its one account's places connected by `connect_fleet`
+//! (with one account, `report`'s load-as-each-account-connects has nothing to overlap),
+//! every place's inventory loaded side by side by `commands::report::load_report`, the
+//! JSON built — as a fresh child process, first run (no task-definition cache) and cache
+//! warm, against `baseline_boto3.py` doing the same loads and sums, over one region and
+//! over every seeded region. Each run's critical path comes from the proxy's log
+//! (`critical.rs`) and its timeline is written to `target/bench-fleet/timelines/`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -169,10 +169,8 @@ where
     let joined = connect_each(&specs).map(|answer| joining.join(answer));
     let mut got = as_they_connect(joined, load).await;
     let settled = joining.settled();
-    for place in got.answers.iter_mut().map(|(p, _)| p) {
-        place.marks = settled(place);
-    }
-    for place in got.errors.iter_mut().map(|(p, _)| p) {
+    let answered = got.answers.iter_mut().map(|(p, _)| p);
+    for place in answered.chain(got.errors.iter_mut().map(|(p, _)| p)) {
         place.marks = settled(place);
     }
     got

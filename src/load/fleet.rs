@@ -25,6 +25,27 @@ pub struct Across<T> {
 }
 
 impl<T> Across<T> {
+    /// Each place's result, in the order given, as an answer or an error; `unreachable`
+    /// are the places that could not be connected.
+    fn of(
+        results: impl IntoIterator<Item = (Place, Result<T>)>,
+        unreachable: Vec<PlaceFailure>,
+    ) -> Self {
+        let mut answers = Vec::new();
+        let mut errors = Vec::new();
+        for (place, result) in results {
+            match result {
+                Ok(v) => answers.push((place, v)),
+                Err(e) => errors.push((place, e)),
+            }
+        }
+        Self {
+            answers,
+            errors,
+            unreachable,
+        }
+    }
+
     /// Every place that failed, connected or not, with its error as text.
     pub fn failures(&self) -> Vec<PlaceFailure> {
         let mut out = self.unreachable.clone();
@@ -56,20 +77,8 @@ where
     // Every place at once, in the targets' order: each place's clients bound its own
     // requests and share the process-wide budget (`aws::budget`).
     let results: Vec<Result<T>> = join_all(targets.iter().map(|t| load(&t.aws, &t.place))).await;
-    let mut answers = Vec::new();
-    let mut errors = Vec::new();
-    for (t, result) in targets.iter().zip(results) {
-        let place = t.place.clone();
-        match result {
-            Ok(v) => answers.push((place, v)),
-            Err(e) => errors.push((place, e)),
-        }
-    }
-    Across {
-        answers,
-        errors,
-        unreachable: failed.to_vec(),
-    }
+    let places = targets.iter().map(|t| t.place.clone());
+    Across::of(places.zip(results), failed.to_vec())
 }
 
 /// Runs `load` for every place as its account connects: `accounts` yields each account's
@@ -98,23 +107,12 @@ where
         unreachable.extend(failed);
     }
     let (places, loads): (Vec<Place>, Vec<_>) = started.into_iter().unzip();
-    let mut answers = Vec::new();
-    let mut errors = Vec::new();
-    for (place, result) in places.into_iter().zip(join_all(loads).await) {
-        match result {
-            Ok(v) => answers.push((place, v)),
-            Err(e) => errors.push((place, e)),
-        }
-    }
-    let by_place = |p: &Place| (p.account.clone(), p.region.clone());
-    answers.sort_by_key(|(p, _)| by_place(p));
-    errors.sort_by_key(|(p, _)| by_place(p));
     unreachable.sort_by(|a, b| (&a.account, &a.region).cmp(&(&b.account, &b.region)));
-    Across {
-        answers,
-        errors,
-        unreachable,
-    }
+    let mut got = Across::of(places.into_iter().zip(join_all(loads).await), unreachable);
+    let by_place = |p: &Place| (p.account.clone(), p.region.clone());
+    got.answers.sort_by_key(|(p, _)| by_place(p));
+    got.errors.sort_by_key(|(p, _)| by_place(p));
+    got
 }
 
 /// Runs one place's load on a task of its own, started now, and waits for it. `across`
