@@ -814,6 +814,26 @@ fn scale_and_cleanup_act_in_their_rows_place() {
     );
 }
 
+/// A cleanup of one place's row, over several places, names that place's region in its
+/// confirmation line, not the console's own region (prod is in eu-west-1, the console's
+/// header in us-east-1).
+#[test]
+fn a_cleanup_in_one_place_confirms_in_that_places_region() {
+    let mut s = loaded();
+    s.pane = PaneId::Orphans;
+    assert!(s.orphans.list.select_key(PROD_VOLUME));
+    key(&mut s, KeyCode::Char(' '));
+    let effects = key(&mut s, KeyCode::Char('x'));
+    assert!(
+        matches!(&effects[..], [Effect::At { place: PROD, .. }]),
+        "{effects:?}"
+    );
+    crate::cleanup::cleanup_planned(&mut s, vec![volume_plan(PROD_VOLUME)]);
+    let text = flattened(&render(&s, 140, 40));
+    assert_has(&text, &format!("Delete volume {PROD_VOLUME} in eu-west-1"));
+    assert_lacks(&text, &format!("{PROD_VOLUME} in us-east-1"));
+}
+
 /// Over many places the Services pane never waits for the slowest (issue 29): each
 /// place's rows are on screen as that place answers, and the title counts places in.
 #[test]

@@ -231,6 +231,14 @@ impl AppState {
         }
     }
 
+    /// The region where an action would act: the place's (over several places), or the
+    /// console's.
+    pub fn region_at(&self, place: Option<usize>) -> &str {
+        place
+            .and_then(|i| self.places.all.get(i))
+            .map_or(self.header.region.as_str(), |p| p.region.as_str())
+    }
+
     /// The production mark of where an action would act: the place's, or the settings'.
     pub fn production_at(&self, place: Option<usize>) -> bool {
         match place.and_then(|i| self.places.all.get(i)) {

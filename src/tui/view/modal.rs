@@ -193,8 +193,10 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
             Some(act) => format!("{} of {}/{}", act.label(), r.cluster, r.service),
             None => format!("Roll back {}/{}: {}", r.cluster, r.service, r.headline()),
         },
-        ModalKind::Cleanup(c) if c.archives() => format!("Archive {}", cleanup_target(c, state)),
-        ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state)),
+        ModalKind::Cleanup(c) if c.archives() => {
+            format!("Archive {}", cleanup_target(c, state, modal.place))
+        }
+        ModalKind::Cleanup(c) => format!("Delete {}", cleanup_target(c, state, modal.place)),
         ModalKind::Redeploy(r) => match &r.plan {
             Some(p) => format!("Force the redeploy of {}", p.service.label()),
             None => r.title(),
@@ -222,8 +224,12 @@ fn prompt_what(modal: &Modal, state: &AppState) -> String {
 
 /// The cleanup's target for its confirm line: `volume vol-…` when one, else the count
 /// per kind (`2 volumes, 1 snapshot`; images with their repositories), then where: the
-/// region, or each place over several.
-fn cleanup_target(c: &crate::tui::state::cleanup::CleanupModal, state: &AppState) -> String {
+/// region (of `place`, the dialog's, over several places), or each place the plan covers.
+fn cleanup_target(
+    c: &crate::tui::state::cleanup::CleanupModal,
+    state: &AppState,
+    place: Option<usize>,
+) -> String {
     use crate::model::ResourceKind;
     let items: Vec<_> = c
         .plans
@@ -260,7 +266,7 @@ fn cleanup_target(c: &crate::tui::state::cleanup::CleanupModal, state: &AppState
             "{what} in {}",
             a.labels.values().cloned().collect::<Vec<_>>().join("; ")
         ),
-        None => format!("{what} in {}", state.header.region),
+        None => format!("{what} in {}", state.region_at(place)),
     }
 }
 
